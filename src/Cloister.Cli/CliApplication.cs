@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Cloister.Cli.Commands;
+
+namespace Cloister.Cli;
+
+/// <summary>Builds the <c>cloister</c> command tree and runs it. Each verb lives in its own file under <c>Commands/</c>.</summary>
+internal static class CliApplication
+{
+    /// <summary>The root command with every verb registered.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Cloister runs the AWS private serverless API architecture on one Linux machine: VPCs, security groups, " +
+            "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox.");
+        root.Subcommands.Add(VersionCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the chosen verb, writing to the given streams.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await Build().Parse(args).InvokeAsync(configuration).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,10 @@
+namespace Cloister.Model.Api;
+
+/// <summary>Per-method settings of a stage; <c>*/*</c> applies to every method.</summary>
+/// <param name="ResourcePath">The resource path, or <c>*</c>.</param>
+/// <param name="HttpMethod">The method, or <c>*</c>.</param>
+/// <param name="ThrottlingRateLimit">Steady requests per second, if set.</param>
+/// <param name="ThrottlingBurstLimit">Bucket size, if set.</param>
+/// <param name="LoggingLevel"><c>OFF</c>, <c>ERROR</c> or <c>INFO</c>.</param>
+/// <param name="MetricsEnabled">Whether metrics are on.</param>
+public sealed record MethodSetting(string ResourcePath, string HttpMethod, double? ThrottlingRateLimit, int? ThrottlingBurstLimit, string LoggingLevel = "OFF", bool MetricsEnabled = false);

@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Model.Compute;
+
+/// <summary>A Lambda function.</summary>
+/// <param name="LogicalId">The template's logical id.</param>
+/// <param name="FunctionName">Its name (the function is identified by it).</param>
+/// <param name="Runtime">Such as <c>provided.al2023</c>, <c>dotnet8</c>, <c>nodejs20.x</c>, <c>python3.12</c>.</param>
+/// <param name="Handler">The handler, as the runtime reads it.</param>
+/// <param name="CodePath">A folder or zip on disk, once resolved.</param>
+/// <param name="InlineCode">Inline source (<c>ZipFile</c>), if given instead.</param>
+/// <param name="MemorySize">MB, 128 by default.</param>
+/// <param name="TimeoutSeconds">Seconds, 3 by default.</param>
+/// <param name="Environment">Its environment variables.</param>
+/// <param name="Vpc">Its VPC configuration, if in a VPC.</param>
+/// <param name="ReservedConcurrency">Its reserved concurrency, if set.</param>
+public sealed record LambdaFunction(
+    string LogicalId,
+    string FunctionName,
+    string Runtime,
+    string? Handler,
+    string? CodePath,
+    string? InlineCode,
+    int MemorySize,
+    int TimeoutSeconds,
+    ImmutableDictionary<string, string> Environment,
+    VpcConfig? Vpc,
+    int? ReservedConcurrency) : IResource
+{
+    /// <summary>Lambda's default memory size.</summary>
+    public const int DefaultMemorySize = 128;
+
+    /// <summary>Lambda's default timeout.</summary>
+    public const int DefaultTimeoutSeconds = 3;
+
+    /// <summary>A function is identified by its name.</summary>
+    public string Id => FunctionName;
+}

@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Model.Data;
+
+/// <summary>A DynamoDB table.</summary>
+/// <param name="LogicalId">The template's logical id.</param>
+/// <param name="TableName">Its name (the table is identified by it).</param>
+/// <param name="KeySchema">Its primary key.</param>
+/// <param name="AttributeDefinitions">Key attribute types, name to <c>S</c>, <c>N</c> or <c>B</c>.</param>
+/// <param name="BillingMode"><c>PAY_PER_REQUEST</c> or <c>PROVISIONED</c>.</param>
+/// <param name="GlobalSecondaryIndexes">Its GSIs.</param>
+/// <param name="LocalSecondaryIndexes">Its LSIs.</param>
+/// <param name="TimeToLiveAttribute">The TTL attribute, if enabled.</param>
+public sealed record Table(
+    string LogicalId,
+    string TableName,
+    ImmutableArray<KeyElement> KeySchema,
+    ImmutableDictionary<string, string> AttributeDefinitions,
+    string BillingMode,
+    ImmutableArray<SecondaryIndex> GlobalSecondaryIndexes,
+    ImmutableArray<SecondaryIndex> LocalSecondaryIndexes,
+    string? TimeToLiveAttribute) : IResource
+{
+    /// <summary>A table is identified by its name.</summary>
+    public string Id => TableName;
+}

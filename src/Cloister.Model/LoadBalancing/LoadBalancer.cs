@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Model.LoadBalancing;
+
+/// <summary>An Elastic Load Balancing v2 load balancer.</summary>
+/// <param name="Id">Its ARN.</param>
+/// <param name="LogicalId">The template's logical id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Type">Network or application.</param>
+/// <param name="Internal">Whether its scheme is <c>internal</c>.</param>
+/// <param name="SubnetIds">Its subnets (one node address in each).</param>
+/// <param name="SecurityGroupIds">Its security groups.</param>
+/// <param name="DnsName">Its DNS name.</param>
+public sealed record LoadBalancer(string Id, string LogicalId, string Name, LoadBalancerType Type, bool Internal, ImmutableArray<string> SubnetIds, ImmutableArray<string> SecurityGroupIds, string DnsName) : IResource;

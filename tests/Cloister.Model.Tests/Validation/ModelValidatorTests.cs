@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Cloister.Model.Dns;
+using Cloister.Model.Network;
+using Cloister.Model.Validation;
+
+namespace Cloister.Model.Tests.Validation;
+
+public sealed class ModelValidatorTests
+{
+    private static readonly Vpc ApiVpc = new("vpc-00000000000000001", "ApiVpc", "10.0.0.0/16");
+    private static readonly Vpc ClientVpc = new("vpc-00000000000000002", "ClientVpc", "172.128.0.0/16");
+    private static readonly Subnet ApiSubnet = new("subnet-00000000000000001", "ApiSubnet1", ApiVpc.Id, "10.0.1.0/24", "eu-central-1a");
+
+    [Fact]
+    public void Validate_ConsistentModel_IsValid()
+    {
+        var model = new CloudModel
+        {
+            Vpcs = [ApiVpc, ClientVpc],
+            Subnets = [ApiSubnet],
+            PeeringConnections = [new PeeringConnection("pcx-00000000000000001", "Peering", ClientVpc.Id, ApiVpc.Id)],
+            Instances = [new Instance("i-00000000000000001", "ApiVpcInstance", ApiSubnet.Id, "10.0.1.20", [])],
+        };
+
+        var result = ModelValidator.Validate(model);
+
+        Assert.True(result.IsValid, result.ToString());
+    }
+
+    [Fact]
+    public void Validate_SeveralProblems_ReportsEveryOneWithResourceAndProperty()
+    {
+        var model = new CloudModel
+        {
+            Vpcs = [ApiVpc, new Vpc("vpc-00000000000000003", "BadVpc", "10.0.0.0/33"), new Vpc("vpc-00000000000000004", "Overlapping", "10.0.128.0/17")],
+            Subnets =
+            [
+                new Subnet("subnet-00000000000000002", "OutsideSubnet", ApiVpc.Id, "192.168.1.0/24", "eu-central-1a"),
+                new Subnet("subnet-00000000000000003", "OrphanSubnet", "vpc-0000000000000000f", "10.9.0.0/24", "eu-central-1a"),
+                ApiSubnet,
+            ],
+            PeeringConnections = [new PeeringConnection("pcx-00000000000000001", "Peering", ApiVpc.Id, "vpc-00000000000000004")],
+            Instances = [new Instance("i-00000000000000001", "ReservedIp", ApiSubnet.Id, "10.0.1.1", ["sg-0000000000000000f"])],
+            SecurityGroups =
+            [
+                new SecurityGroup("sg-00000000000000001", "NoSource", ApiVpc.Id, "g", "d", [new SecurityGroupRule("tcp", 443, 443)], [SecurityGroupRule.AllowAllEgress]),
+            ],
+            ResolverEndpoints =
+            [
+                new ResolverEndpoint("rslvr-in-00000000000000001", "Inbound", "in", ResolverDirection.Inbound, ApiVpc.Id, [], [new ResolverIpAddress(ApiSubnet.Id, "10.0.1.10", "rni-00000000000000001")]),
+            ],
+            ResolverRules =
+            [
+                new ResolverRule("rslvr-rr-00000000000000001", "Rule", "r", "example.com", ResolverRuleType.Forward, null, ImmutableArray<TargetAddress>.Empty),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems;
+
+        Assert.Contains(problems, p => p is { Resource: "BadVpc", Property: "CidrBlock" });
+        Assert.Contains(problems, p => p is { Resource: "OutsideSubnet", Property: "CidrBlock" });
+        Assert.Contains(problems, p => p is { Resource: "OrphanSubnet", Property: "VpcId" });
+        Assert.Contains(problems, p => p is { Resource: "Peering", Property: "PeerVpcId" } && p.Message.Contains("overlap", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p is { Resource: "ReservedIp", Property: "PrivateIpAddress" } && p.Message.Contains("reserved", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p is { Resource: "ReservedIp", Property: "SecurityGroupIds" });
+        Assert.Contains(problems, p => p is { Resource: "NoSource", Property: "SecurityGroupIngress[0]" });
+        Assert.Contains(problems, p => p is { Resource: "Inbound", Property: "IpAddresses" });
+        Assert.Contains(problems, p => p is { Resource: "Rule", Property: "TargetIps" });
+        Assert.Contains(problems, p => p is { Resource: "Rule", Property: "ResolverEndpointId" });
+        Assert.True(problems.Length >= 10);
+    }
+
+    [Fact]
+    public void ThrowIfInvalid_WithProblems_ThrowsCarryingAll()
+    {
+        var model = new CloudModel { Vpcs = [new Vpc("vpc-00000000000000003", "A", "nope"), new Vpc("vpc-00000000000000004", "B", "also-nope")] };
+
+        var exception = Assert.Throws<ModelValidationException>(() => ModelValidator.Validate(model).ThrowIfInvalid());
+
+        Assert.Equal(2, exception.Problems.Length);
+        Assert.Contains("A.CidrBlock", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("B.CidrBlock", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_DuplicateIds_Reported()
+    {
+        var model = new CloudModel { Vpcs = [ApiVpc, ApiVpc with { LogicalId = "Copy" }] };
+        Assert.Contains(ModelValidator.Validate(model).Problems, p => p is { Resource: "Copy", Property: "Id" });
+    }
+
+    [Fact]
+    public void ProblemToString_WithLocation_NamesFileLineColumnResourceAndProperty()
+    {
+        var problem = new ValidationProblem("ApiVpc", "Properties.CidrBlock", "'x' is not a CIDR block.", new SourceLocation("template.yaml", 12, 7));
+        Assert.Equal("template.yaml:12:7: ApiVpc.Properties.CidrBlock: 'x' is not a CIDR block.", problem.ToString());
+    }
+}
