@@ -1,0 +1,50 @@
+namespace Cloister.Model;
+
+/// <summary>
+/// Where a sandbox keeps its state: <c>CLOISTER_HOME</c> when set, else <c>.cloister</c> under the
+/// working directory. Every module takes its folders from here so the CLI and the running stack agree.
+/// </summary>
+/// <param name="Root">The state folder.</param>
+public sealed record StatePaths(string Root)
+{
+    /// <summary>The folder name used under the working directory.</summary>
+    public const string DefaultFolderName = ".cloister";
+
+    /// <summary>The state folder for this process: <c>CLOISTER_HOME</c>, else <c>./.cloister</c>.</summary>
+    public static StatePaths FromEnvironment(Func<string, string?>? getVariable = null, string? workingDirectory = null)
+    {
+        getVariable ??= Environment.GetEnvironmentVariable;
+        var home = getVariable("CLOISTER_HOME");
+        var root = string.IsNullOrWhiteSpace(home)
+            ? Path.Combine(workingDirectory ?? Directory.GetCurrentDirectory(), DefaultFolderName)
+            : home;
+        return new StatePaths(Path.GetFullPath(root));
+    }
+
+    /// <summary>The sandbox CA: its key, certificate and the bundle processes trust.</summary>
+    public string CertificateAuthority => Path.Combine(Root, "ca");
+
+    /// <summary>DynamoDB-compatible table data (SQLite files).</summary>
+    public string Tables => Path.Combine(Root, "tables");
+
+    /// <summary>Function code unpacked or built for execution environments.</summary>
+    public string Functions => Path.Combine(Root, "functions");
+
+    /// <summary>Log files, one folder per kind.</summary>
+    public string Logs => Path.Combine(Root, "logs");
+
+    /// <summary>Route 53 Resolver query logs: JSON lines, one file per query logging configuration.</summary>
+    public string DnsLogs => Path.Combine(Logs, "dns");
+
+    /// <summary>API Gateway access logs: one file per API and stage, <c>{apiId}_{stage}.log</c>.</summary>
+    public string AccessLogs => Path.Combine(Logs, "access");
+
+    /// <summary>Lambda function logs: one file per function, <c>{functionName}.log</c>.</summary>
+    public string FunctionLogs => Path.Combine(Logs, "functions");
+
+    /// <summary>The running stack's description (sandbox, hosts, addresses) written by <c>cloister up</c>.</summary>
+    public string Runtime => Path.Combine(Root, "runtime");
+
+    /// <summary>The Unix socket the CLI uses to talk to the running stack.</summary>
+    public string ControlSocket => Path.Combine(Root, "control.sock");
+}
