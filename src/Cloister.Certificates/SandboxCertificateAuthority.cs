@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Cloister.Certificates;
+
+/// <summary>
+/// The sandbox's certificate authority. Its root is created once and kept in the state folder, so
+/// a client that trusted it once keeps trusting it across restarts; every TLS endpoint of the
+/// sandbox (execute-api, DynamoDB, load balancers, custom domains) gets a leaf signed by it.
+/// Processes started in the sandbox trust it through <see cref="BundlePath"/>.
+/// </summary>
+public sealed class SandboxCertificateAuthority : IDisposable
+{
+    /// <summary>File name of the root certificate (PEM) in the CA folder.</summary>
+    public const string CertificateFileName = "ca.pem";
+
+    /// <summary>File name of the root's private key (PKCS#8 PEM) in the CA folder.</summary>
+    public const string KeyFileName = "ca.key";
+
+    /// <summary>File name of the trust bundle: the sandbox root followed by the machine's roots.</summary>
+    public const string BundleFileName = "bundle.pem";
+
+    private const string SystemBundle = "/etc/ssl/certs/ca-certificates.crt";
+    private static readonly TimeSpan LeafLifetime = TimeSpan.FromDays(397);
+
+    private readonly X509Certificate2 _root;
+    private readonly ECDsa _rootKey;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, X509Certificate2> _issued = new(StringComparer.Ordinal);
+
+    private SandboxCertificateAuthority(X509Certificate2 root, ECDsa rootKey, string folder, TimeProvider time)
+    {
+        _root = root;
+        _rootKey = rootKey;
+        _time = time;
+        Folder = folder;
+    }
+
+    /// <summary>The folder holding the root, its key and the bundle.</summary>
+    public string Folder { get; }
+
+    /// <summary>The root certificate (public part).</summary>
+    public X509Certificate2 Root => _root;
+
+    /// <summary>The PEM path of the root certificate alone.</summary>
+    public string CertificatePath => Path.Combine(Folder, CertificateFileName);
+
+    /// <summary>
+    /// The PEM bundle for <c>SSL_CERT_FILE</c>, <c>NODE_EXTRA_CA_CERTS</c>, <c>AWS_CA_BUNDLE</c> and
+    /// <c>REQUESTS_CA_BUNDLE</c>: the sandbox root first, then the machine's own roots.
+    /// </summary>
+    public string BundlePath => Path.Combine(Folder, BundleFileName);
+
+    /// <summary>
+    /// Loads the CA kept in <paramref name="folder"/>, or creates one there when there is none.
+    /// The key file is readable by its owner only.
+    /// </summary>
+    public static SandboxCertificateAuthority LoadOrCreate(string folder, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        time ??= TimeProvider.System;
+        Directory.CreateDirectory(folder);
+        var certificatePath = Path.Combine(folder, CertificateFileName);
+        var keyPath = Path.Combine(folder, KeyFileName);
+
+        X509Certificate2 root;
+        ECDsa key;
+        if (File.Exists(certificatePath) && File.Exists(keyPath))
+        {
+            root = X509CertificateLoader.LoadCertificateFromFile(certificatePath);
+            key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(keyPath));
+        }
+        else
+        {
+            key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            root = CreateRoot(key, time.GetUtcNow());
+            WriteAtomically(keyPath, key.ExportPkcs8PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            WriteAtomically(certificatePath, root.ExportCertificatePem(), null);
+        }
+
+        var authority = new SandboxCertificateAuthority(root, key, folder, time);
+        authority.WriteBundle();
+        return authority;
+    }
+
+    /// <summary>
+    /// A leaf certificate with its private key for the given DNS names (wildcards allowed) and IP
+    /// addresses, signed by the root. The same set of names gives the same certificate while it lives.
+    /// </summary>
+    public X509Certificate2 Issue(IEnumerable<string> dnsNames, IEnumerable<IPAddress>? ipAddresses = null)
+    {
+        ArgumentNullException.ThrowIfNull(dnsNames);
+        var names = dnsNames.Select(n => n.TrimEnd('.').ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var addresses = (ipAddresses ?? []).Distinct().OrderBy(a => a.ToString(), StringComparer.Ordinal).ToArray();
+        if (names.Length == 0 && addresses.Length == 0)
+        {
+            throw new ArgumentException("A certificate needs at least one DNS name or IP address.", nameof(dnsNames));
+        }
+
+        var cacheKey = string.Join(',', names) + "|" + string.Join(',', addresses.Select(a => a.ToString()));
+        var now = _time.GetUtcNow();
+        if (_issued.TryGetValue(cacheKey, out var cached) && cached.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1))
+        {
+            return cached;
+        }
+
+        var issued = CreateLeaf(names, addresses, now);
+        _issued[cacheKey] = issued;
+        return issued;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var certificate in _issued.Values)
+        {
+            certificate.Dispose();
+        }
+
+        _issued.Clear();
+        _rootKey.Dispose();
+        _root.Dispose();
+    }
+
+    private static X509Certificate2 CreateRoot(ECDsa key, DateTimeOffset now)
+    {
+        var request = new CertificateRequest("CN=Cloister Sandbox Root CA, O=Cloister", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
+    }
+
+    private X509Certificate2 CreateLeaf(string[] names, IPAddress[] addresses, DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = names.Length > 0 ? names[0] : addresses[0].ToString();
+        var request = new CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in names)
+        {
+            san.AddDnsName(name);
+        }
+
+        foreach (var address in addresses)
+        {
+            san.AddIpAddress(address);
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_root, true, false));
+
+        var serial = new byte[16];
+        RandomNumberGenerator.Fill(serial);
+        serial[0] &= 0x7F;
+        var notAfter = now + LeafLifetime;
+        if (notAfter > _root.NotAfter)
+        {
+            notAfter = _root.NotAfter;
+        }
+
+        using var publicOnly = request.Create(_root.SubjectName, X509SignatureGenerator.CreateForECDsa(_rootKey), now.AddDays(-1), notAfter, serial);
+        using var withKey = publicOnly.CopyWithPrivateKey(key);
+
+        // Kestrel on Linux needs a key it can use after this method returns: round-trip through PKCS#12.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null, X509KeyStorageFlags.Exportable);
+    }
+
+    private void WriteBundle()
+    {
+        var bundle = new StringBuilder();
+        bundle.Append(_root.ExportCertificatePem()).Append('\n');
+        if (File.Exists(SystemBundle))
+        {
+            bundle.Append(File.ReadAllText(SystemBundle));
+        }
+
+        WriteAtomically(BundlePath, bundle.ToString(), null);
+    }
+
+    private static void WriteAtomically(string path, string contents, UnixFileMode? mode)
+    {
+        var temporary = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (mode is { } m)
+        {
+            options.UnixCreateMode = m;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        {
+            writer.Write(contents);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Cloister.Certificates.Tests;
+
+public sealed class SandboxCertificateAuthorityTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloister-ca-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void LoadOrCreate_Twice_KeepsSameRoot()
+    {
+        string thumbprint;
+        using (var first = SandboxCertificateAuthority.LoadOrCreate(_folder))
+        {
+            thumbprint = first.Root.Thumbprint;
+        }
+
+        using var second = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        Assert.Equal(thumbprint, second.Root.Thumbprint);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, SandboxCertificateAuthority.KeyFileName)));
+    }
+
+    [Fact]
+    public void Issue_Names_ChainsToRootWithSans()
+    {
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        var leaf = ca.Issue(["*.execute-api.eu-central-1.amazonaws.com", "*.execute-api.eu-central-1.vpce.amazonaws.com"], [IPAddress.Parse("10.0.1.5")]);
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca.Root);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(leaf), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+        Assert.True(leaf.HasPrivateKey);
+        Assert.True(leaf.MatchesHostname("abc1234567.execute-api.eu-central-1.amazonaws.com"));
+        Assert.True(leaf.MatchesHostname("vpce-0123456789abcdef0-abcdefgh.execute-api.eu-central-1.vpce.amazonaws.com"));
+        Assert.False(leaf.MatchesHostname("dynamodb.eu-central-1.amazonaws.com"));
+        Assert.Same(leaf, ca.Issue(["*.execute-api.eu-central-1.vpce.amazonaws.com", "*.execute-api.eu-central-1.amazonaws.com"], [IPAddress.Parse("10.0.1.5")]));
+    }
+
+    [Fact]
+    public void Issue_NoNames_Throws()
+    {
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        Assert.Throws<ArgumentException>(() => ca.Issue([]));
+    }
+
+    [Fact]
+    public async Task Bundle_OpensslVerify_AcceptsLeaf()
+    {
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        var leaf = ca.Issue(["dynamodb.eu-central-1.amazonaws.com"]);
+        var leafPath = Path.Combine(_folder, "leaf.pem");
+        await File.WriteAllTextAsync(leafPath, leaf.ExportCertificatePem());
+
+        var start = new ProcessStartInfo("openssl", ["verify", "-CAfile", ca.BundlePath, leafPath]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("OK", output, StringComparison.Ordinal);
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", await File.ReadAllTextAsync(ca.BundlePath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Issue_TlsHandshakeOverLoopback_ClientTrustingOnlyRootSucceeds()
+    {
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        var leaf = ca.Issue(["abc1234567.execute-api.eu-central-1.amazonaws.com"]);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var serverTask = Task.Run(async () =>
+        {
+            using var accepted = await listener.AcceptTcpClientAsync();
+            await using var tls = new SslStream(accepted.GetStream());
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = leaf, EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 });
+            await tls.WriteAsync("ok"u8.ToArray());
+        });
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await using var clientTls = new SslStream(client.GetStream());
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = "abc1234567.execute-api.eu-central-1.amazonaws.com",
+            CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck },
+        };
+        options.CertificateChainPolicy.CustomTrustStore.Add(ca.Root);
+        await clientTls.AuthenticateAsClientAsync(options);
+        var buffer = new byte[2];
+        await clientTls.ReadExactlyAsync(buffer);
+        await serverTask;
+
+        Assert.Equal("ok"u8.ToArray(), buffer);
+        Assert.True(clientTls.IsAuthenticated);
+    }
+}
