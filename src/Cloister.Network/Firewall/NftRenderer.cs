@@ -26,9 +26,11 @@ internal static class NftRenderer
             output.AddRange(group.Egress.Select(r => SecurityGroupRule(r, "daddr", view)).OfType<string>());
         }
 
+        // Security groups do not filter traffic to the Amazon DNS server.
+        var resolver = view.Vpc(host.VpcId) is { } vpc ? $"ip daddr {TopologyView.ResolverAddress(vpc)} meta l4proto {{ tcp, udp }} th dport 53 accept" : null;
         var text = Begin();
         Chain(text, "input", "input", "drop", ["iif \"lo\" accept", "ct state established,related accept", "ct state invalid drop", .. input]);
-        Chain(text, "output", "output", "drop", ["oif \"lo\" accept", "ct state established,related accept", "ct state invalid drop", .. output]);
+        Chain(text, "output", "output", "drop", ["oif \"lo\" accept", "ct state established,related accept", "ct state invalid drop", .. resolver is null ? [] : new[] { resolver }, .. output]);
         return End(text);
     }
 
@@ -75,7 +77,7 @@ internal static class NftRenderer
         Chain(text, "input", "input", "drop", [
             "iif \"lo\" accept",
             "ct state established,related accept",
-            $"ip saddr {vpc.CidrBlock} ip daddr {resolver} accept",
+            $"ip saddr {vpc.CidrBlock} ip daddr {resolver} meta l4proto {{ tcp, udp }} th dport 53 accept",
         ]);
         return End(text);
     }

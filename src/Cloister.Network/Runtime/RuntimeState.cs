@@ -41,6 +41,11 @@ public static class RuntimeState
     public static void Delete(SandboxOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!Directory.Exists(options.RuntimeDirectory))
+        {
+            return;
+        }
+
         File.Delete(options.DescriptionPath);
         File.Delete(options.ModelPath);
         var hosts = Path.Combine(options.RuntimeDirectory, "hosts");

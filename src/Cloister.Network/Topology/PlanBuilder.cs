@@ -170,8 +170,8 @@ internal static class PlanBuilder
 
     private static NamespacePlan Region(string name, CloudModel model, List<LinkPlan> links, Dictionary<string, (string Router, string Region)> regionLinks, HostPlan publicFunction)
     {
-        var commands = new List<string> { "link set lo up", "link add svc type dummy", "link set svc up", $"addr add {PublicResolverAddress}/32 dev svc" };
-        commands.AddRange(RegionServices.Names.Select(s => $"addr add {RegionServices.AddressOf(s)}/32 dev svc"));
+        var commands = new List<string> { "link set lo up", $"addr add {PublicResolverAddress}/32 dev lo" };
+        commands.AddRange(RegionServices.Names.Select(s => $"addr add {RegionServices.AddressOf(s)}/32 dev lo"));
         for (var i = 0; i < model.Vpcs.Length; i++)
         {
             var (router, self) = regionLinks[model.Vpcs[i].Id];
