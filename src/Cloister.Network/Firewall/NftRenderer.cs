@@ -74,9 +74,9 @@ internal static class NftRenderer
 
         Chain(text, "forward", "forward", "accept", forward);
         var resolver = TopologyView.ResolverAddress(vpc);
+        // No connection tracking in routers: a ct rule would make every forwarded packet pay for it.
         Chain(text, "input", "input", "drop", [
             "iif \"lo\" accept",
-            "ct state established,related accept",
             $"ip saddr {vpc.CidrBlock} ip daddr {resolver} meta l4proto {{ tcp, udp }} th dport 53 accept",
         ]);
         return End(text);
