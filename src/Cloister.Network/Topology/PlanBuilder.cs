@@ -165,7 +165,7 @@ internal static class PlanBuilder
             $"route add default via {host.Gateway} dev eth0",
         ];
         var nft = host.VpcId is not null ? NftRenderer.ForHost(host, view) : null;
-        return new NamespacePlan(host.Namespace, NamespaceRole.Host, [KeyValuePair.Create("net/ipv4/ping_group_range", "0 2147483647")], [.. commands], nft);
+        return new NamespacePlan(host.Namespace, NamespaceRole.Host, [], [.. commands], nft);
     }
 
     private static NamespacePlan Region(string name, CloudModel model, List<LinkPlan> links, Dictionary<string, (string Router, string Region)> regionLinks, HostPlan publicFunction)
