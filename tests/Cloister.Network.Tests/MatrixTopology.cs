@@ -82,6 +82,16 @@ public static class MatrixTopology
                     new NetworkAclEntry(100, "-1", true, true, "0.0.0.0/0"),
                 ], ["subnet-a2"]),
             ],
+            VpcEndpoints =
+            [
+                new VpcEndpoint("vpce-ddb", "DynamoDb", "vpc-a", "com.amazonaws.eu-central-1.dynamodb", VpcEndpointType.Gateway, [], [], ["rtb-a1"], false, null, []),
+            ],
+            Functions =
+            [
+                new Cloister.Model.Compute.LambdaFunction("InVpc", "in-vpc", "provided.al2023", null, null, null, 128, 3,
+                    System.Collections.Immutable.ImmutableDictionary<string, string>.Empty,
+                    new Cloister.Model.Compute.VpcConfig(["subnet-a2"], ["sg-web"]), null),
+            ],
             Instances =
             [
                 new Instance("i-a1", "HostA1", "subnet-a1", "10.10.1.10", ["sg-web"], "a1"),
