@@ -51,7 +51,9 @@ public readonly record struct Ipv4Cidr(uint Base, int PrefixLength)
     public static bool TryParseAddress(string? text, out uint address)
     {
         address = 0;
-        if (text is null || !IPAddress.TryParse(text, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+
+        // Only the dotted quad: IPAddress also takes legacy forms such as "10.1" or "0x0a000001".
+        if (text is null || text.Count(c => c == '.') != 3 || !text.All(c => c == '.' || char.IsAsciiDigit(c)) || !IPAddress.TryParse(text, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
         {
             return false;
         }
