@@ -105,7 +105,7 @@ public static class MatrixTopology
             [
                 new OnPremisesNetwork("onprem-1", "Corp", "192.168.50.0/24", ["vpc-a"],
                     [new OnPremisesHost("onp-1", "CorpHost", "192.168.50.10")], "192.168.50.2",
-                    [new DnsForwarder("amazonaws.com", ["10.10.1.53"])]),
+                    [new DnsForwarder("amazonaws.com", ["10.10.1.53"])], PropagateRoutes: false),
             ],
         };
     }

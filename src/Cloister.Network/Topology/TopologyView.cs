@@ -92,12 +92,7 @@ internal sealed class TopologyView
     {
         var table = RouteTableOf(subnet);
         var routes = new List<ResolvedRoute>();
-        if (table is null)
-        {
-            return routes;
-        }
-
-        foreach (var route in table.Routes)
+        foreach (var route in table?.Routes ?? [])
         {
             if (route.Target == RouteTargetKind.Local)
             {
@@ -106,8 +101,23 @@ internal sealed class TopologyView
 
             foreach (var block in Expand(route))
             {
-                routes.Add(new ResolvedRoute(block, route.Target, route.TargetId, table.Id, route.Destination));
+                routes.Add(new ResolvedRoute(block, route.Target, route.TargetId, table!.Id, route.Destination));
             }
+        }
+
+        // A linked on-premises network propagates its block, as a virtual private gateway with propagation does.
+        foreach (var network in Model.OnPremisesNetworks.Where(n => n.PropagateRoutes && n.LinkedVpcIds.Contains(subnet.VpcId)))
+        {
+            var block = Ipv4Cidr.Parse(network.CidrBlock);
+            if (!routes.Any(r => r.Destination == block))
+            {
+                routes.Add(new ResolvedRoute(block, RouteTargetKind.VpnGateway, network.Id, table?.Id ?? "propagated", network.CidrBlock + " (propagated)"));
+            }
+        }
+
+        if (table is null)
+        {
+            return routes;
         }
 
         // AWS adds a gateway endpoint's prefix list route to every route table the endpoint names.

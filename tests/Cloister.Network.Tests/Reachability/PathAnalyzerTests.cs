@@ -98,6 +98,17 @@ public sealed class PathAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_OnPremisesLinkWithPropagation_RoutesBackFromEveryRouteTable()
+    {
+        var model = Model with { OnPremisesNetworks = [.. Model.OnPremisesNetworks.Select(n => n with { PropagateRoutes = true })] };
+
+        var result = Analyze("CorpHost", "a2", 8080, model: model);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.Contains(result.ReturnPathComponents, c => c.Detail.Contains("(propagated)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Analyze_NoRoute_ReportsCannotRouteAtTheRouteTable()
     {
         var result = Analyze("b1", "192.168.50.10", 8080);
