@@ -51,7 +51,7 @@ public sealed partial class Sandbox : IAsyncDisposable
 
     /// <summary>The description other processes read from <c>runtime/sandbox.json</c>.</summary>
     public SandboxDescription Description => new(
-        1, _plan.Prefix, IsRootless, Environment.ProcessId, _model.Account.Region,
+        1, _plan.Prefix, IsRootless, RootlessSandbox.OwnerPid, _model.Account.Region,
         _options.CaBundlePath is { } bundle && File.Exists(bundle) ? bundle : null,
         _plan.SandboxNamespace, _plan.RegionNamespace, _plan.Hosts,
         [.. _plan.Namespaces.Select(n => n.Name)], HostFilesDirectory);

@@ -32,6 +32,10 @@ public static class RootlessRunner
             }
 
             Console.WriteLine($"MATRIX cells={cells.Count} connected={cells.Count(c => c.Connected)} mismatches={mismatches.Count}");
+
+            // Let the test run 'cloister exec' from outside, then stop.
+            Console.WriteLine("READY " + runtime);
+            await Console.In.ReadLineAsync();
             return mismatches.Count == 0 && Sandbox.IsRootless ? 0 : 1;
         }
         finally

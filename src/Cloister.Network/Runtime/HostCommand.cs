@@ -21,9 +21,10 @@ public static class HostCommand
         ArgumentNullException.ThrowIfNull(host);
         var files = Path.Combine(sandbox.HostFilesDirectory, host.Namespace);
         var argv = ImmutableArray.CreateBuilder<string>();
-        if (sandbox.Rootless && sandbox.OwnerPid != System.Environment.ProcessId)
+        // From outside the sandbox's user namespace (a CLI run by the user), enter it through its owner first.
+        if (sandbox.Rootless && !Sandbox.IsRootless)
         {
-            argv.AddRange("nsenter", "-t", sandbox.OwnerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "-m", "--preserve-credentials", "--");
+            argv.AddRange("nsenter", "-t", sandbox.OwnerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "-m", "--");
         }
 
         argv.AddRange("unshare", "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", Script, "cloister-exec");

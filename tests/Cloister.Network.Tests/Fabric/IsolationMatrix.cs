@@ -39,10 +39,21 @@ public static class IsolationMatrix
 
         async Task<Cell> Attempt(HostPlan from, HostPlan to, string protocol, int port)
         {
-            var connected = protocol == "tcp"
-                ? await TrafficProbe.TryTcpAsync(sandbox, from, to.Address, port, timeout)
-                : await TrafficProbe.TryUdpAsync(sandbox, from, to.Address, port, timeout);
-            return new Cell(from, to, protocol, port, connected, analyzer.Analyze(from, to.Address, port, protocol));
+            var analysis = analyzer.Analyze(from, to.Address, port, protocol);
+            var connected = await TryAsync(timeout);
+
+            // On a loaded machine a SYN or datagram can miss a short deadline: a path the analysis finds gets one
+            // more, longer attempt. A leak (a connection the analysis forbids) is never retried away.
+            if (!connected && analysis.NetworkPathFound)
+            {
+                connected = await TryAsync(timeout * 4);
+            }
+
+            return new Cell(from, to, protocol, port, connected, analysis);
+
+            Task<bool> TryAsync(TimeSpan limit) => protocol == "tcp"
+                ? TrafficProbe.TryTcpAsync(sandbox, from, to.Address, port, limit)
+                : TrafficProbe.TryUdpAsync(sandbox, from, to.Address, port, limit);
         }
     }
 }
