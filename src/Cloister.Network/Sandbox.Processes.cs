@@ -22,26 +22,11 @@ public sealed partial class Sandbox : IProcessLauncher
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(start);
-        var description = Description;
-        var argv = HostCommand.For(description, host, [start.FileName, .. start.ArgumentList]);
-        var placed = new ProcessStartInfo(argv[0])
-        {
-            UseShellExecute = false,
-            WorkingDirectory = start.WorkingDirectory,
-            RedirectStandardInput = start.RedirectStandardInput,
-            RedirectStandardOutput = start.RedirectStandardOutput,
-            RedirectStandardError = start.RedirectStandardError,
-        };
-        foreach (var argument in argv.Skip(1))
-        {
-            placed.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in HostCommand.Environment(description))
-        {
-            placed.Environment[key] = value;
-        }
-
+        var placed = HostCommand.StartInfo(Description, host, [start.FileName, .. start.ArgumentList]);
+        placed.WorkingDirectory = start.WorkingDirectory;
+        placed.RedirectStandardInput = start.RedirectStandardInput;
+        placed.RedirectStandardOutput = start.RedirectStandardOutput;
+        placed.RedirectStandardError = start.RedirectStandardError;
         foreach (var (key, value) in start.Environment)
         {
             placed.Environment[key] = value;

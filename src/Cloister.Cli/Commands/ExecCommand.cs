@@ -29,18 +29,7 @@ internal static class ExecCommand
                 return 2;
             }
 
-            var full = HostCommand.For(sandbox, host, argv);
-            var start = new ProcessStartInfo(full[0]) { UseShellExecute = false };
-            foreach (var argument in full.Skip(1))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            foreach (var (key, value) in HostCommand.Environment(sandbox))
-            {
-                start.Environment[key] = value;
-            }
-
+            var start = HostCommand.StartInfo(sandbox, host, argv);
             using var process = Process.Start(start);
             if (process is null)
             {

@@ -74,13 +74,9 @@ internal static class PathCommand
         }
 
         // A DNS name: resolve it the way the source host would, through its own resolv.conf.
-        var argv = HostCommand.For(sandbox, from, ["getent", "ahostsv4", name]);
-        var start = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in argv.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = HostCommand.StartInfo(sandbox, from, ["getent", "ahostsv4", name]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         using var process = Process.Start(start);
         if (process is null)
         {

@@ -38,6 +38,27 @@ public static class HostCommand
         return argv.ToImmutable();
     }
 
+    /// <summary>
+    /// A start description that runs <paramref name="command"/> on <paramref name="host"/> with the host's environment;
+    /// the caller sets redirection. Its exit code and output are the command's.
+    /// </summary>
+    public static System.Diagnostics.ProcessStartInfo StartInfo(SandboxDescription sandbox, HostPlan host, IEnumerable<string> command)
+    {
+        var argv = For(sandbox, host, command);
+        var start = new System.Diagnostics.ProcessStartInfo(argv[0]) { UseShellExecute = false };
+        foreach (var argument in argv.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in Environment(sandbox))
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
     /// <summary>The environment a process on a host gets: the sandbox CA bundle for every common TLS stack.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Environment(SandboxDescription sandbox)
     {

@@ -50,13 +50,9 @@ public sealed class RootlessTests
     {
         var sandbox = Cloister.Network.Runtime.RuntimeState.ReadDescription(runtime)!;
         Assert.True(sandbox.Rootless);
-        var argv = Cloister.Network.Runtime.HostCommand.For(sandbox, sandbox.FindHost("a1")!, ["hostname"]);
-        var start = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in argv.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = Cloister.Network.Runtime.HostCommand.StartInfo(sandbox, sandbox.FindHost("a1")!, ["hostname"]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
