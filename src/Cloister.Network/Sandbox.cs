@@ -108,6 +108,13 @@ public sealed partial class Sandbox : IAsyncDisposable
         {
             var next = PlanBuilder.Rerender(_plan, model);
             var previous = _plan.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
+            var structural = next.Namespaces.Where(n => !previous.TryGetValue(n.Name, out var old) || !old.IpCommands.SequenceEqual(n.IpCommands)).Select(n => n.Name).ToList();
+            if (structural.Count > 0 || next.Namespaces.Length != _plan.Namespaces.Length)
+            {
+                throw new FabricException(
+                    $"Only security groups and network ACLs change live; this change also alters hosts or routes ({string.Join(", ", structural)}): restart the sandbox.");
+            }
+
             var changed = next.Namespaces.Where(n => n.Nftables is not null && previous.TryGetValue(n.Name, out var old) && old.Nftables != n.Nftables).ToList();
             await Task.WhenAll(changed.Select(n => RunInNamespaceAsync(n.Name, "nft", ["-f", "-"], n.Nftables, cancellationToken))).ConfigureAwait(false);
             _plan = next;

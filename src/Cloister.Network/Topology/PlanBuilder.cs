@@ -22,6 +22,12 @@ internal static class PlanBuilder
 
     public static NetworkPlan Build(CloudModel model, string prefix)
     {
+        var problems = PlanValidator.Problems(model);
+        if (problems.Count > 0)
+        {
+            throw new FabricException("The model's network cannot be built:\n  " + string.Join("\n  ", problems));
+        }
+
         var vpcRouters = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < model.Vpcs.Length; i++)
         {
@@ -122,7 +128,7 @@ internal static class PlanBuilder
             .Select(n => new DnsServerPlan(
                 hosts.First(h => h.OnPremisesNetworkId == n.Id && h.Address == n.DnsServerAddress).Namespace,
                 n.DnsServerAddress!,
-                n.DnsForwarders,
+                [.. n.DnsForwarders.Select(f => f.TargetIps.IsDefaultOrEmpty ? f with { TargetIps = InboundResolverAddresses(n, hosts, model) } : f)],
                 [.. hosts.Where(h => h.OnPremisesNetworkId == n.Id).Select(h => KeyValuePair.Create(h.Hostname, h.Address))]))
             .ToImmutableArray();
 
@@ -151,6 +157,17 @@ internal static class PlanBuilder
     {
         var rebuilt = Build(model, plan.Prefix);
         return plan with { Namespaces = rebuilt.Namespaces };
+    }
+
+    /// <summary>A forwarder with no target forwards to the inbound resolver endpoints of the linked VPCs, whose
+    /// addresses are only known once assigned (the AWS template does not fix them).</summary>
+    private static ImmutableArray<string> InboundResolverAddresses(OnPremisesNetwork network, ImmutableArray<HostPlan> hosts, CloudModel model)
+    {
+        var inbound = model.ResolverEndpoints
+            .Where(e => e.Direction == Cloister.Model.Dns.ResolverDirection.Inbound && network.LinkedVpcIds.Contains(e.VpcId))
+            .Select(e => e.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. hosts.Where(h => h.Kind == HostKind.ResolverEndpoint && h.OwnerId is not null && inbound.Contains(h.OwnerId)).Select(h => h.Address)];
     }
 
     private static string Num(int i) => i.ToString(CultureInfo.InvariantCulture);

@@ -51,4 +51,18 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
             await sandbox.ApplyAsync(original);
         }
     }
+
+    [Fact]
+    public async Task ApplyAsync_RouteChange_IsRefusedAndNothingChanges()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var rerouted = original with
+        {
+            RouteTables = [.. original.RouteTables.Select(t => t.Id == "rtb-b" ? t with { Routes = [] } : t)],
+        };
+
+        await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(rerouted));
+        Assert.Same(original, sandbox.Model);
+    }
 }

@@ -57,4 +57,45 @@ public sealed class PlanBuilderTests
         Assert.All(Plan.Namespaces, n => Assert.StartsWith("clt-unit-", n.Name, StringComparison.Ordinal));
         Assert.All(Plan.Links, l => Assert.True(l.InterfaceA.Length <= 15 && l.InterfaceB.Length <= 15));
     }
+
+    [Fact]
+    public void Build_BrokenReferencesAndAddresses_ReportsEveryProblem()
+    {
+        var model = MatrixTopology.Build() with
+        {
+            Instances =
+            [
+                new Cloister.Model.Network.Instance("i-x", "Lost", "subnet-nowhere", null, []),
+                new Cloister.Model.Network.Instance("i-y", "Outside", "subnet-a1", "10.99.0.1", []),
+                new Cloister.Model.Network.Instance("i-z", "Twin", "subnet-b1", "192.168.50.10", []),
+            ],
+        };
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Instance Lost: SubnetId 'subnet-nowhere'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Instance Outside: address '10.99.0.1' is not inside subnet A1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Instance Twin: address '192.168.50.10' is not inside subnet B1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Address 192.168.50.10 is given to more than one resource", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ForwarderWithoutTargets_ForwardsToTheLinkedInboundResolverEndpoints()
+    {
+        var model = MatrixTopology.Build() with
+        {
+            ResolverEndpoints =
+            [
+                new Cloister.Model.Dns.ResolverEndpoint("rslvr-in", "Inbound", "in", Cloister.Model.Dns.ResolverDirection.Inbound, "vpc-a", [],
+                    [new Cloister.Model.Dns.ResolverIpAddress("subnet-a1", null, ""), new Cloister.Model.Dns.ResolverIpAddress("subnet-a2", null, "")]),
+            ],
+            OnPremisesNetworks = [.. MatrixTopology.Build().OnPremisesNetworks.Select(n => n with { DnsForwarders = [new Cloister.Model.Network.DnsForwarder("amazonaws.com", [])] })],
+        };
+
+        var plan = PlanBuilder.Build(model, "clt-unit-");
+
+        var targets = Assert.Single(Assert.Single(plan.DnsServers).Forwarders).TargetIps;
+        Assert.Equal(plan.Hosts.Where(h => h.OwnerId == "rslvr-in").Select(h => h.Address), targets);
+        Assert.Equal(2, targets.Length);
+    }
 }
