@@ -94,7 +94,7 @@ public sealed partial class Sandbox
         {
             "--net=" + LinuxNamespaces.PathOf(server.Namespace), "--", "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
             "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=" + server.Address,
-            "--user=root", "--pid-file=", "--log-facility=" + Path.Combine(_options.RuntimeDirectory, server.Namespace + "-dnsmasq.log"),
+            "--user=root", "--pid-file=", "--log-facility=" + Path.Combine(HostFilesDirectory, server.Namespace, "dnsmasq.log"),
         };
         foreach (var forwarder in server.Forwarders)
         {
