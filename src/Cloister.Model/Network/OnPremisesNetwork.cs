@@ -10,4 +10,8 @@ namespace Cloister.Model.Network;
 /// <param name="Hosts">Its hosts.</param>
 /// <param name="DnsServerAddress">The address of its own DNS server.</param>
 /// <param name="DnsForwarders">The server's conditional forwards.</param>
-public sealed record OnPremisesNetwork(string Id, string LogicalId, string CidrBlock, ImmutableArray<string> LinkedVpcIds, ImmutableArray<OnPremisesHost> Hosts, string? DnsServerAddress, ImmutableArray<DnsForwarder> DnsForwarders) : IResource;
+/// <param name="PropagateRoutes">
+/// Whether the link propagates the corporate block into every route table of the linked VPCs (as virtual private
+/// gateway route propagation does), so the AWS template needs no VPN routes; false to rely on explicit routes only.
+/// </param>
+public sealed record OnPremisesNetwork(string Id, string LogicalId, string CidrBlock, ImmutableArray<string> LinkedVpcIds, ImmutableArray<OnPremisesHost> Hosts, string? DnsServerAddress, ImmutableArray<DnsForwarder> DnsForwarders, bool PropagateRoutes = true) : IResource;

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Cloister.Model;
+using Cloister.Network.Runtime;
+
+namespace Cloister.Cli.Commands;
+
+/// <summary><c>cloister exec --from HOST -- CMD...</c>: runs CMD as if on HOST; exit code and output are CMD's.</summary>
+internal static class ExecCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var from = new Option<string?>("--from") { Description = "The host: logical id, instance id or Name tag (an instance or an on-premises host)." };
+        var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
+        var verb = new Command("exec", "Run a command as if on a host of the sandbox: its network, DNS, host name and CA bundle.") { from, command };
+        verb.SetAction(parse =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var argv = parse.GetValue(command) ?? [];
+            if (parse.GetValue(from) is not { Length: > 0 } name || argv.Length == 0)
+            {
+                error.WriteLine("usage: cloister exec --from HOST -- CMD [ARG...]");
+                return 2;
+            }
+
+            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name, error, out var sandbox, out var host))
+            {
+                return 2;
+            }
+
+            var start = HostCommand.StartInfo(sandbox, host, argv);
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                error.WriteLine($"cloister exec: could not start {argv[0]}");
+                return 127;
+            }
+
+            process.WaitForExit();
+            return process.ExitCode;
+        });
+        return verb;
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using Cloister.Model;
+using Cloister.Network.Addressing;
+using Cloister.Network.Reachability;
+using Cloister.Network.Runtime;
+using Cloister.Network.Topology;
+
+namespace Cloister.Cli.Commands;
+
+/// <summary>
+/// <c>cloister path --from HOST --to TARGET[:PORT] [--protocol tcp|udp] [--json]</c>: reachability over the model,
+/// as VPC Reachability Analyzer reports it. Exit 0 when a path exists, 1 when none does, 2 for bad arguments.
+/// </summary>
+internal static class PathCommand
+{
+    private const int DefaultPort = 443;
+
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var from = new Option<string?>("--from") { Description = "The source host: logical id, instance id or Name tag." };
+        var to = new Option<string?>("--to") { Description = "TARGET[:PORT]: a host, an IP address or a DNS name (resolved as the source host would). Port 443 when omitted." };
+        var protocol = new Option<string>("--protocol") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
+        var json = new Option<bool>("--json") { Description = "Print the analysis as JSON." };
+        var verb = new Command("path", "Is there a network path from a host to a target? The hops, or the component that blocks it.")
+        {
+            from, to, protocol, json,
+        };
+        verb.TreatUnmatchedTokensAsErrors = false;
+        verb.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var proto = parse.GetValue(protocol) ?? "tcp";
+            if (parse.UnmatchedTokens.Count > 0 || parse.GetValue(from) is not { Length: > 0 } source || parse.GetValue(to) is not { Length: > 0 } target ||
+                proto is not ("tcp" or "udp") || !PathReport.TryParseTarget(target, out var name, out var port))
+            {
+                error.WriteLine("usage: cloister path --from HOST --to TARGET[:PORT] [--protocol tcp|udp] [--json]");
+                return 2;
+            }
+
+            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), source, error, out var sandbox, out var host))
+            {
+                return 2;
+            }
+
+            var model = RuntimeState.ReadModel(StatePaths.FromEnvironment().Runtime);
+            var address = Resolve(sandbox, host, name);
+            if (model is null || address is null)
+            {
+                error.WriteLine(model is null ? "The sandbox's model file is missing." : $"'{name}' is no host, address or name {host.Name ?? host.LogicalId} can resolve.");
+                return 2;
+            }
+
+            var result = new PathAnalyzer(model, sandbox.Hosts).Analyze(host, address, port ?? DefaultPort, proto, name);
+            output.Write(parse.GetValue(json) ? PathReport.Json(result) + "\n" : PathReport.Text(result));
+            return result.NetworkPathFound ? 0 : 1;
+        });
+        return verb;
+    }
+
+    private static string? Resolve(SandboxDescription sandbox, HostPlan from, string name)
+    {
+        if (Ipv4Cidr.TryParseAddress(name, out _))
+        {
+            return name;
+        }
+
+        if (sandbox.FindHost(name) is { } host)
+        {
+            return host.Address;
+        }
+
+        // A DNS name: resolve it the way the source host would, through its own resolv.conf.
+        var start = HostCommand.StartInfo(sandbox, from, ["getent", "ahostsv4", name]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start);
+        if (process is null)
+        {
+            return null;
+        }
+
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var first = text.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return process.ExitCode == 0 && first is not null && IPAddress.TryParse(first, out _) ? first : null;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Cloister.Network.Firewall;
+
+/// <summary>Protocol names and numbers as security group and network ACL rules write them.</summary>
+internal static class Protocols
+{
+    public const int Icmp = 1;
+    public const int Tcp = 6;
+    public const int Udp = 17;
+
+    /// <summary>The IP protocol number, or null for "all protocols" (<c>-1</c>).</summary>
+    public static int? Number(string protocol) => protocol.ToLowerInvariant() switch
+    {
+        "-1" or "all" or "" => null,
+        "tcp" => Tcp,
+        "udp" => Udp,
+        "icmp" => Icmp,
+        var other => int.TryParse(other, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1,
+    };
+
+    /// <summary>Whether a rule with <paramref name="protocol"/> and the port range matches the packet.</summary>
+    public static bool Matches(string protocol, int fromPort, int toPort, int packetProtocol, int port)
+    {
+        var number = Number(protocol);
+        if (number is null)
+        {
+            return true;
+        }
+
+        if (number != packetProtocol)
+        {
+            return false;
+        }
+
+        return !HasPorts(number.Value, fromPort, toPort) || (port >= fromPort && port <= toPort);
+    }
+
+    /// <summary>Whether a rule for <paramref name="number"/> restricts ports.</summary>
+    public static bool HasPorts(int number, int fromPort, int toPort) =>
+        number is Tcp or Udp && fromPort >= 0 && !(fromPort <= 0 && toPort >= 65535);
+
+    /// <summary>The name a protocol number has in reports.</summary>
+    public static string Name(int number) => number switch
+    {
+        Tcp => "tcp",
+        Udp => "udp",
+        Icmp => "icmp",
+        _ => number.ToString(CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,20 @@
+namespace Cloister.Network.Reachability;
+
+/// <summary>The explanation codes VPC Reachability Analyzer uses for a blocked path (the ones Cloister reports).</summary>
+public static class ExplanationCodes
+{
+    /// <summary>No route (or a blackhole route) carries the traffic.</summary>
+    public const string CannotRoute = "CANNOT_ROUTE";
+
+    /// <summary>No security group rule of the ENI allows the traffic.</summary>
+    public const string EniSecurityGroupRulesMismatch = "ENI_SG_RULES_MISMATCH";
+
+    /// <summary>The subnet's network ACL denies the traffic.</summary>
+    public const string SubnetAclRestriction = "SUBNET_ACL_RESTRICTION";
+
+    /// <summary>A component on the path is not in a usable state (an unaccepted peering connection).</summary>
+    public const string BadState = "BAD_STATE";
+
+    /// <summary>Nothing listens at the destination for this protocol or port (the VPC resolver answers DNS only).</summary>
+    public const string DestinationPortMismatch = "DESTINATION_PORT_MISMATCH";
+}

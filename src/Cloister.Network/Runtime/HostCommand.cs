@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.Runtime;
+
+/// <summary>
+/// The command line that runs a program as if on a host: a private mount and UTS namespace where the host's
+/// resolv.conf, hosts and hostname are bound over the machine's, then <c>nsenter</c> into the host's network
+/// namespace. In rootless mode it first enters the owner's user and mount namespaces.
+/// </summary>
+public static class HostCommand
+{
+    private const string Script =
+        "mount --bind \"$1\" /etc/resolv.conf && mount --bind \"$2\" /etc/hosts && mount --bind \"$3\" /etc/hostname && " +
+        "hostname \"$4\" && ns=\"$5\" && shift 5 && exec nsenter --net=\"$ns\" -- \"$@\"";
+
+    /// <summary>The argv (program first) that runs <paramref name="command"/> on <paramref name="host"/>.</summary>
+    public static ImmutableArray<string> For(SandboxDescription sandbox, HostPlan host, IEnumerable<string> command)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        ArgumentNullException.ThrowIfNull(host);
+        var files = Path.Combine(sandbox.HostFilesDirectory, host.Namespace);
+        var argv = ImmutableArray.CreateBuilder<string>();
+        // From outside the sandbox's user namespace (a CLI run by the user), enter it through its owner first.
+        if (sandbox.Rootless && !Sandbox.IsRootless)
+        {
+            argv.AddRange("nsenter", "-t", sandbox.OwnerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "-m", "--");
+        }
+
+        argv.AddRange("unshare", "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", Script, "cloister-exec");
+        argv.AddRange(
+            Path.Combine(files, "resolv.conf"),
+            Path.Combine(files, "hosts"),
+            Path.Combine(files, "hostname"),
+            host.Hostname,
+            Path.Combine("/run/netns", host.Namespace));
+        argv.AddRange(command);
+        return argv.ToImmutable();
+    }
+
+    /// <summary>
+    /// A start description that runs <paramref name="command"/> on <paramref name="host"/> with the host's environment;
+    /// the caller sets redirection. Its exit code and output are the command's.
+    /// </summary>
+    public static System.Diagnostics.ProcessStartInfo StartInfo(SandboxDescription sandbox, HostPlan host, IEnumerable<string> command)
+    {
+        var argv = For(sandbox, host, command);
+        var start = new System.Diagnostics.ProcessStartInfo(argv[0]) { UseShellExecute = false };
+        foreach (var argument in argv.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in Environment(sandbox))
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
+    /// <summary>The environment a process on a host gets: the sandbox CA bundle for every common TLS stack.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Environment(SandboxDescription sandbox)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        if (sandbox.CaBundlePath is { } bundle)
+        {
+            foreach (var name in new[] { "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE" })
+            {
+                yield return KeyValuePair.Create(name, bundle);
+            }
+        }
+
+        yield return KeyValuePair.Create("AWS_REGION", sandbox.Region);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Cloister.Network.Placement;
+using Cloister.Network.Runtime;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network;
+
+/// <summary>Process placement: functions and <c>cloister exec</c> commands run as a host.</summary>
+public sealed partial class Sandbox : IProcessLauncher
+{
+    /// <inheritdoc />
+    public PlacedProcess Start(ProcessPlacement placement, ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(placement);
+        ArgumentNullException.ThrowIfNull(start);
+        var host = HostFor(placement);
+        return new PlacedProcess(StartOn(host, start), host);
+    }
+
+    /// <summary>Starts <paramref name="start"/> as if on <paramref name="host"/>.</summary>
+    public Process StartOn(HostPlan host, ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(start);
+        var placed = HostCommand.StartInfo(Description, host, [start.FileName, .. start.ArgumentList]);
+        placed.WorkingDirectory = start.WorkingDirectory;
+        placed.RedirectStandardInput = start.RedirectStandardInput;
+        placed.RedirectStandardOutput = start.RedirectStandardOutput;
+        placed.RedirectStandardError = start.RedirectStandardError;
+        foreach (var (key, value) in start.Environment)
+        {
+            placed.Environment[key] = value;
+        }
+
+        var process = Process.Start(placed) ?? throw new FabricException($"Could not start {start.FileName}.");
+        Log.ProcessPlaced(_logger, start.FileName, host.Namespace, process.Id);
+        return process;
+    }
+
+    private HostPlan HostFor(ProcessPlacement placement)
+    {
+        if (placement.SubnetIds.IsDefaultOrEmpty)
+        {
+            return _plan.Hosts.First(h => h.Kind == HostKind.PublicFunction);
+        }
+
+        var groups = placement.SecurityGroupIds.IsDefaultOrEmpty ? string.Empty : string.Join(',', placement.SecurityGroupIds.Order(StringComparer.Ordinal));
+        var candidates = _plan.Hosts
+            .Where(h => h.Kind == HostKind.FunctionInterface && h.SubnetId is not null && placement.SubnetIds.Contains(h.SubnetId))
+            .Where(h => groups.Length == 0 || string.Join(',', h.SecurityGroupIds.Order(StringComparer.Ordinal)) == groups)
+            .ToList();
+        return candidates.Count > 0
+            ? candidates[Random.Shared.Next(candidates.Count)]
+            : throw new FabricException($"No function network interface in subnets {string.Join(", ", placement.SubnetIds)}: the model's functions declare the VPC configurations to place.");
+    }
+}

@@ -1,0 +1,228 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Cloister.Model;
+using Cloister.Network.Realization;
+using Cloister.Network.Runtime;
+using Cloister.Network.Topology;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Network;
+
+/// <summary>
+/// A running network fabric built from a <see cref="CloudModel"/>: namespaces, links, routes, security groups and
+/// network ACLs, on-premises DNS servers. Disposing it removes everything it created; a crashed sandbox is cleaned
+/// up by the next <see cref="StartAsync"/> or <see cref="CleanupAsync"/> with the same prefix.
+/// </summary>
+public sealed partial class Sandbox : IAsyncDisposable
+{
+    private readonly SandboxOptions _options;
+    private readonly ILogger _logger;
+    private readonly List<Process> _daemons = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private NetworkPlan _plan;
+    private CloudModel _model;
+    private int _disposed;
+
+    private Sandbox(SandboxOptions options, CloudModel model, NetworkPlan plan, ILogger logger)
+    {
+        _options = options;
+        _model = model;
+        _plan = plan;
+        _logger = logger;
+    }
+
+    /// <summary>The namespace name prefix.</summary>
+    public string Prefix => _plan.Prefix;
+
+    /// <summary>Every host of the sandbox.</summary>
+    public ImmutableArray<HostPlan> Hosts => _plan.Hosts;
+
+    /// <summary>The model the fabric currently realizes.</summary>
+    public CloudModel Model => _model;
+
+    /// <summary>The empty namespace (loopback only) the owning process may move into.</summary>
+    public string SandboxNamespace => _plan.SandboxNamespace;
+
+    /// <summary>The namespace holding the region's service addresses.</summary>
+    public string RegionNamespace => _plan.RegionNamespace;
+
+    /// <summary>The description other processes read from <c>runtime/sandbox.json</c>.</summary>
+    public SandboxDescription Description => new(
+        1, _plan.Prefix, IsRootless, RootlessSandbox.OwnerPid, _model.Account.Region,
+        _options.CaBundlePath is { } bundle && File.Exists(bundle) ? bundle : null,
+        _plan.SandboxNamespace, _plan.RegionNamespace, _plan.Hosts,
+        [.. _plan.Namespaces.Select(n => n.Name)], HostFilesDirectory);
+
+    private string HostFilesDirectory => Path.Combine(_options.RuntimeDirectory, "hosts");
+
+    /// <summary>Whether this process runs in a user namespace (the rootless mode).</summary>
+    public static bool IsRootless
+    {
+        get
+        {
+            try
+            {
+                var map = File.ReadAllText("/proc/self/uid_map").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+                return !(map.Length == 3 && map[0] == "0" && map[1] == "0" && map[2] == "4294967295");
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Builds the fabric for <paramref name="model"/>, first removing leftovers with the same prefix.</summary>
+    public static async Task<Sandbox> StartAsync(CloudModel model, SandboxOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        logger ??= NullLogger.Instance;
+        var plan = PlanBuilder.Build(model, options.Prefix);
+        await CleanupAsync(options.Prefix, logger, cancellationToken).ConfigureAwait(false);
+        var sandbox = new Sandbox(options, model, plan, logger);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            await sandbox.CreateAsync(cancellationToken).ConfigureAwait(false);
+            RuntimeState.Write(options, sandbox.Description, model);
+            Log.SandboxStarted(logger, options.Prefix, plan.Namespaces.Length, plan.Hosts.Length, watch.ElapsedMilliseconds);
+            return sandbox;
+        }
+        catch
+        {
+            await sandbox.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Applies a changed model's security groups and network ACLs to live traffic (atomically per namespace).</summary>
+    public async Task ApplyAsync(CloudModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var next = PlanBuilder.Rerender(_plan, model);
+            var previous = _plan.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
+            var structural = next.Namespaces.Where(n => !previous.TryGetValue(n.Name, out var old) || !old.IpCommands.SequenceEqual(n.IpCommands)).Select(n => n.Name).ToList();
+            if (structural.Count > 0 || next.Namespaces.Length != _plan.Namespaces.Length)
+            {
+                throw new FabricException(
+                    $"Only security groups and network ACLs change live; this change also alters hosts or routes ({string.Join(", ", structural)}): restart the sandbox.");
+            }
+
+            var changed = next.Namespaces.Where(n => n.Nftables is not null && previous.TryGetValue(n.Name, out var old) && old.Nftables != n.Nftables).ToList();
+            await Task.WhenAll(changed.Select(n => RunInNamespaceAsync(n.Name, "nft", ["-f", "-"], n.Nftables, cancellationToken))).ConfigureAwait(false);
+            _plan = next;
+            _model = model;
+            RuntimeState.Write(_options, Description, model);
+            Log.RulesApplied(_logger, changed.Count);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Finds a host by logical id, id, Name tag, namespace, address or host name.</summary>
+    public HostPlan? FindHost(string name) => _plan.Hosts.FirstOrDefault(h => h.IsNamedBy(name));
+
+    /// <summary>Removes every namespace whose name starts with <paramref name="prefix"/>, ending the processes in them first.</summary>
+    public static async Task CleanupAsync(string prefix, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var names = await ListNamespacesAsync(prefix, cancellationToken).ConfigureAwait(false);
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var name in names)
+        {
+            var pids = await CommandRunner.RunAsync("ip", ["netns", "pids", name], cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var line in pids.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId)
+                {
+                    TryKill(pid);
+                }
+            }
+        }
+
+        var batch = new StringBuilder();
+        foreach (var name in names)
+        {
+            batch.Append("netns del ").Append(name).Append('\n');
+        }
+
+        var result = await CommandRunner.RunAsync("ip", ["-force", "-batch", "-"], batch.ToString(), cancellationToken).ConfigureAwait(false);
+        var detail = result.Error.Trim();
+        Log.LeftoversRemoved(logger ?? NullLogger.Instance, prefix, names.Count, detail);
+    }
+
+    /// <summary>The namespaces whose name starts with <paramref name="prefix"/>.</summary>
+    public static async Task<IReadOnlyList<string>> ListNamespacesAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        if (!Directory.Exists(LinuxNamespaces.NetnsDirectory))
+        {
+            return [];
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+        return [.. Directory.EnumerateFiles(LinuxNamespaces.NetnsDirectory)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Stops the DNS servers and removes every namespace and runtime file of the sandbox.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var daemon in _daemons)
+        {
+            try
+            {
+                daemon.Kill();
+                await daemon.WaitForExitAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+
+            daemon.Dispose();
+        }
+
+        await CleanupAsync(_plan.Prefix, _logger).ConfigureAwait(false);
+        RuntimeState.Delete(_options);
+        _gate.Dispose();
+    }
+
+    private static void TryKill(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (ArgumentException)
+        {
+            // Exited meanwhile.
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cloister.Network.Sockets;
+
+/// <summary>
+/// Opens sockets on an address of the sandbox (an ENI, a VPC's <c>.2</c> resolver, a region service address) inside
+/// the namespace that holds it, from the calling process. The sockets are ordinary .NET sockets: Kestrel takes a
+/// listening one through <c>ListenHandle</c>, and they work from any thread.
+/// </summary>
+public interface IEniSockets
+{
+    /// <summary>A TCP socket bound to <paramref name="address"/>:<paramref name="port"/> and listening.</summary>
+    Socket OpenTcpListener(IPAddress address, int port, int backlog = 512);
+
+    /// <summary>A UDP socket bound to <paramref name="address"/>:<paramref name="port"/>.</summary>
+    Socket OpenUdpSocket(IPAddress address, int port);
+
+    /// <summary>An unconnected TCP socket bound to <paramref name="source"/> (port 0), to connect from that ENI.</summary>
+    Socket OpenTcpClient(IPAddress source);
+
+    /// <summary>Runs <paramref name="create"/> inside the namespace of a host (for example to bind loopback there).</summary>
+    Socket CreateInNamespace(string namespaceName, Func<Socket> create);
+}

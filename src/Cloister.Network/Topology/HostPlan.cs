@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Network.Topology;
+
+/// <summary>
+/// One host of the sandbox: a network namespace with one ENI address on <c>eth0</c>, linked to its VPC router
+/// (or on-premises router) by a veth pair.
+/// </summary>
+/// <param name="Kind">What the host stands for.</param>
+/// <param name="Id">The resource id (instance id, ENI id, on-premises host id...).</param>
+/// <param name="LogicalId">The template's logical id.</param>
+/// <param name="Name">The Name tag, when there is one.</param>
+/// <param name="OwnerId">The owning resource (VPC endpoint id, resolver endpoint id, function names), when any.</param>
+/// <param name="Namespace">The network namespace name.</param>
+/// <param name="RouterNamespace">The namespace of the router the host hangs off.</param>
+/// <param name="RouterInterface">The router's side of the host's veth pair.</param>
+/// <param name="Address">The ENI address.</param>
+/// <param name="PrefixLength">The subnet's prefix length.</param>
+/// <param name="Gateway">The default gateway (the subnet's <c>.1</c>, AWS's VPC router address).</param>
+/// <param name="VpcId">The VPC, for hosts in a VPC.</param>
+/// <param name="SubnetId">The subnet, for hosts in a VPC.</param>
+/// <param name="OnPremisesNetworkId">The on-premises network, for on-premises hosts.</param>
+/// <param name="SecurityGroupIds">The security groups in force on the ENI (defaults resolved).</param>
+/// <param name="Hostname">The host name (<c>ip-a-b-c-d.{region}.compute.internal</c> for instances).</param>
+/// <param name="DnsServer">The name server of the host's resolv.conf.</param>
+public sealed record HostPlan(
+    HostKind Kind,
+    string Id,
+    string LogicalId,
+    string? Name,
+    string? OwnerId,
+    string Namespace,
+    string RouterNamespace,
+    string RouterInterface,
+    string Address,
+    int PrefixLength,
+    string Gateway,
+    string? VpcId,
+    string? SubnetId,
+    string? OnPremisesNetworkId,
+    ImmutableArray<string> SecurityGroupIds,
+    string Hostname,
+    string DnsServer)
+{
+    /// <summary>Whether <paramref name="text"/> names this host: logical id, id, Name tag, namespace or address.</summary>
+    public bool IsNamedBy(string text) =>
+        string.Equals(text, LogicalId, StringComparison.Ordinal) || string.Equals(text, Id, StringComparison.Ordinal) ||
+        string.Equals(text, Name, StringComparison.Ordinal) || string.Equals(text, Namespace, StringComparison.Ordinal) ||
+        string.Equals(text, Address, StringComparison.Ordinal) || string.Equals(text, Hostname, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,330 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Network.Addressing;
+using Cloister.Network.Firewall;
+
+namespace Cloister.Network.Topology;
+
+/// <summary>
+/// Turns a model into a <see cref="NetworkPlan"/>: a router namespace per VPC and per on-premises network, a host
+/// namespace per ENI, a region namespace, veth links between them, per-subnet routing tables selected by source
+/// address, and nftables tables. Pure: the same model and prefix give the same plan.
+/// </summary>
+internal static class PlanBuilder
+{
+    public const string PublicFunctionAddress = "198.19.254.10";
+    public const string PublicFunctionGateway = "198.19.254.1";
+    public const string PublicResolverAddress = "198.18.0.2";
+
+    private const string RouterForwarding = "net/ipv4/ip_forward";
+
+    public static NetworkPlan Build(CloudModel model, string prefix)
+    {
+        var problems = PlanValidator.Problems(model);
+        if (problems.Count > 0)
+        {
+            throw new FabricException("The model's network cannot be built:\n  " + string.Join("\n  ", problems));
+        }
+
+        var vpcRouters = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < model.Vpcs.Length; i++)
+        {
+            vpcRouters[model.Vpcs[i].Id] = prefix + "v" + Num(i);
+        }
+
+        var onPremRouters = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
+        {
+            onPremRouters[model.OnPremisesNetworks[m].Id] = prefix + "o" + Num(m);
+        }
+
+        var hosts = new HostAllocator(model, prefix, vpcRouters, onPremRouters).Allocate();
+        var region = prefix + "rg";
+        var publicFunction = new HostPlan(
+            HostKind.PublicFunction, "lambda-public", "lambda", null, null, prefix + "fn", region, "fn",
+            PublicFunctionAddress, 24, PublicFunctionGateway, null, null, null, [], "localhost", PublicResolverAddress);
+        hosts = hosts.Add(publicFunction);
+        var view = new TopologyView(model, hosts);
+
+        var links = new List<LinkPlan>();
+        var linkIndex = 0;
+        (string A, string B) NextLinkNet()
+        {
+            var net = new Ipv4Cidr(Ipv4Cidr.ParseAddress("169.254.0.0") + (uint)(4 * linkIndex++), 30);
+            return (net.AddressAt(1), net.AddressAt(2));
+        }
+
+        // Region links: each VPC router reaches the region only where its route tables send traffic there.
+        var regionLinks = new Dictionary<string, (string Router, string Region)>(StringComparer.Ordinal);
+        for (var i = 0; i < model.Vpcs.Length; i++)
+        {
+            var (a, b) = NextLinkNet();
+            links.Add(new LinkPlan(vpcRouters[model.Vpcs[i].Id], "rg", a, region, "v" + Num(i), b));
+            regionLinks[model.Vpcs[i].Id] = (a, b);
+        }
+
+        // Peering links exist only for accepted peerings; routes to others are blackholes.
+        var peeringLinks = new Dictionary<(string Peering, string Vpc), (string Interface, string PeerAddress)>();
+        for (var k = 0; k < model.PeeringConnections.Length; k++)
+        {
+            var peering = model.PeeringConnections[k];
+            if (!peering.Accepted || !vpcRouters.ContainsKey(peering.RequesterVpcId) || !vpcRouters.ContainsKey(peering.AccepterVpcId) ||
+                peering.RequesterVpcId == peering.AccepterVpcId)
+            {
+                continue;
+            }
+
+            var (a, b) = NextLinkNet();
+            var name = "p" + Num(k);
+            links.Add(new LinkPlan(vpcRouters[peering.RequesterVpcId], name, a, vpcRouters[peering.AccepterVpcId], name, b));
+            peeringLinks[(peering.Id, peering.RequesterVpcId)] = (name, b);
+            peeringLinks[(peering.Id, peering.AccepterVpcId)] = (name, a);
+        }
+
+        // VPN links between an on-premises router and each VPC it is linked to.
+        var vpnLinks = new Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)>();
+        for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
+        {
+            var network = model.OnPremisesNetworks[m];
+            foreach (var vpcId in network.LinkedVpcIds.Where(vpcRouters.ContainsKey))
+            {
+                var (a, b) = NextLinkNet();
+                var i = model.Vpcs.IndexOf(model.Vpcs.First(v => v.Id == vpcId));
+                links.Add(new LinkPlan(vpcRouters[vpcId], "o" + Num(m), a, onPremRouters[network.Id], "v" + Num(i), b));
+                vpnLinks[(network.Id, vpcId)] = (a, b);
+            }
+        }
+
+        foreach (var host in hosts)
+        {
+            links.Add(new LinkPlan(host.RouterNamespace, host.RouterInterface, null, host.Namespace, "eth0", null));
+        }
+
+        var namespaces = new List<NamespacePlan>
+        {
+            new(prefix + "sb", NamespaceRole.Sandbox, [], ["link set lo up"], null),
+            Region(region, model, links, regionLinks, publicFunction),
+        };
+
+        for (var i = 0; i < model.Vpcs.Length; i++)
+        {
+            namespaces.Add(VpcRouter(model.Vpcs[i], i, vpcRouters[model.Vpcs[i].Id], view, links, regionLinks, peeringLinks, vpnLinks));
+        }
+
+        for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
+        {
+            namespaces.Add(OnPremisesRouter(model.OnPremisesNetworks[m], onPremRouters[model.OnPremisesNetworks[m].Id], view, vpnLinks));
+        }
+
+        foreach (var host in hosts)
+        {
+            namespaces.Add(Host(host, view));
+        }
+
+        var dnsServers = model.OnPremisesNetworks
+            .Where(n => n.DnsServerAddress is not null)
+            .Select(n => new DnsServerPlan(
+                hosts.First(h => h.OnPremisesNetworkId == n.Id && h.Address == n.DnsServerAddress).Namespace,
+                n.DnsServerAddress!,
+                [.. n.DnsForwarders.Select(f => f.TargetIps.IsDefaultOrEmpty ? f with { TargetIps = InboundResolverAddresses(n, hosts, model) } : f)],
+                [.. hosts.Where(h => h.OnPremisesNetworkId == n.Id).Select(h => KeyValuePair.Create(h.Hostname, h.Address))]))
+            .ToImmutableArray();
+
+        var addresses = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var host in hosts)
+        {
+            addresses[host.Address] = host.Namespace;
+        }
+
+        foreach (var vpc in model.Vpcs)
+        {
+            addresses[TopologyView.ResolverAddress(vpc)] = vpcRouters[vpc.Id];
+        }
+
+        foreach (var service in RegionServices.Names)
+        {
+            addresses[RegionServices.AddressOf(service)!] = region;
+        }
+
+        addresses[PublicResolverAddress] = region;
+        return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses.ToImmutable());
+    }
+
+    /// <summary>Re-renders only the nftables tables of a plan for a changed model (security groups, ACLs).</summary>
+    public static NetworkPlan Rerender(NetworkPlan plan, CloudModel model)
+    {
+        var rebuilt = Build(model, plan.Prefix);
+        return plan with { Namespaces = rebuilt.Namespaces };
+    }
+
+    /// <summary>A forwarder with no target forwards to the inbound resolver endpoints of the linked VPCs, whose
+    /// addresses are only known once assigned (the AWS template does not fix them).</summary>
+    private static ImmutableArray<string> InboundResolverAddresses(OnPremisesNetwork network, ImmutableArray<HostPlan> hosts, CloudModel model)
+    {
+        var inbound = model.ResolverEndpoints
+            .Where(e => e.Direction == Cloister.Model.Dns.ResolverDirection.Inbound && network.LinkedVpcIds.Contains(e.VpcId))
+            .Select(e => e.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. hosts.Where(h => h.Kind == HostKind.ResolverEndpoint && h.OwnerId is not null && inbound.Contains(h.OwnerId)).Select(h => h.Address)];
+    }
+
+    private static string Num(int i) => i.ToString(CultureInfo.InvariantCulture);
+
+    private static NamespacePlan Host(HostPlan host, TopologyView view)
+    {
+        string[] commands =
+        [
+            "link set lo up",
+            "link set eth0 up",
+            $"addr add {host.Address}/{Num(host.PrefixLength)} dev eth0",
+            $"route add default via {host.Gateway} dev eth0",
+        ];
+        var nft = host.VpcId is not null ? NftRenderer.ForHost(host, view) : null;
+        return new NamespacePlan(host.Namespace, NamespaceRole.Host, [], [.. commands], nft);
+    }
+
+    private static NamespacePlan Region(string name, CloudModel model, List<LinkPlan> links, Dictionary<string, (string Router, string Region)> regionLinks, HostPlan publicFunction)
+    {
+        var commands = new List<string> { "link set lo up", $"addr add {PublicResolverAddress}/32 dev lo" };
+        commands.AddRange(RegionServices.Names.Select(s => $"addr add {RegionServices.AddressOf(s)}/32 dev lo"));
+        for (var i = 0; i < model.Vpcs.Length; i++)
+        {
+            var (router, self) = regionLinks[model.Vpcs[i].Id];
+            commands.Add($"link set v{Num(i)} up");
+            commands.Add($"addr add {self}/30 dev v{Num(i)}");
+            commands.Add($"route add {Ipv4Cidr.Parse(model.Vpcs[i].CidrBlock)} via {router} dev v{Num(i)}");
+        }
+
+        commands.Add($"link set {publicFunction.RouterInterface} up");
+        commands.Add($"addr add {publicFunction.Gateway}/{Num(publicFunction.PrefixLength)} dev {publicFunction.RouterInterface}");
+        _ = links;
+        return new NamespacePlan(name, NamespaceRole.Region, [KeyValuePair.Create(RouterForwarding, "0")], [.. commands], NftRenderer.ForRegion());
+    }
+
+    private static NamespacePlan OnPremisesRouter(OnPremisesNetwork network, string name, TopologyView view, Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
+    {
+        var commands = new List<string> { "link set lo up" };
+        AddHostInterfaces(commands, view.Hosts.Where(h => h.RouterNamespace == name));
+        foreach (var ((onPrem, vpcId), (vpcSide, self)) in vpnLinks)
+        {
+            if (onPrem != network.Id)
+            {
+                continue;
+            }
+
+            var device = "v" + Num(view.Model.Vpcs.IndexOf(view.Model.Vpcs.First(v => v.Id == vpcId)));
+            commands.Add($"link set {device} up");
+            commands.Add($"addr add {self}/30 dev {device}");
+            commands.Add($"route replace {view.VpcCidr(vpcId)} via {vpcSide} dev {device}");
+        }
+
+        return new NamespacePlan(name, NamespaceRole.OnPremisesRouter, RouterSysctls, [.. commands], NftRenderer.ForOnPremisesRouter(network));
+    }
+
+    private static readonly ImmutableArray<KeyValuePair<string, string>> RouterSysctls =
+    [
+        KeyValuePair.Create(RouterForwarding, "1"),
+        KeyValuePair.Create("net/ipv4/conf/*/proxy_arp", "1"),
+        KeyValuePair.Create("net/ipv4/conf/*/rp_filter", "0"),
+    ];
+
+    private static void AddHostInterfaces(List<string> commands, IEnumerable<HostPlan> hosts)
+    {
+        foreach (var host in hosts)
+        {
+            commands.Add($"link set {host.RouterInterface} up");
+            commands.Add($"addr add {host.Gateway}/32 dev {host.RouterInterface}");
+            commands.Add($"route add {host.Address}/32 dev {host.RouterInterface} src {host.Gateway}");
+        }
+    }
+
+    private static NamespacePlan VpcRouter(
+        Vpc vpc,
+        int index,
+        string name,
+        TopologyView view,
+        List<LinkPlan> links,
+        Dictionary<string, (string Router, string Region)> regionLinks,
+        Dictionary<(string Peering, string Vpc), (string Interface, string PeerAddress)> peeringLinks,
+        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
+    {
+        var commands = new List<string> { "link set lo up", $"addr add {TopologyView.ResolverAddress(vpc)}/32 dev lo" };
+        var routerHosts = view.Hosts.Where(h => h.RouterNamespace == name).ToList();
+        AddHostInterfaces(commands, routerHosts);
+        foreach (var link in links.Where(l => l.NamespaceA == name || l.NamespaceB == name))
+        {
+            var (device, address) = link.NamespaceA == name ? (link.InterfaceA, link.AddressA) : (link.InterfaceB, link.AddressB);
+            if (address is null)
+            {
+                continue;
+            }
+
+            commands.Add($"link set {device} up");
+            commands.Add($"addr add {address}/30 dev {device}");
+        }
+
+        var cidr = view.VpcCidr(vpc.Id);
+        var subnets = view.Model.Subnets.Where(s => s.VpcId == vpc.Id).ToList();
+        var aclInput = new List<(Subnet, IReadOnlyList<string>)>();
+        for (var s = 0; s < subnets.Count; s++)
+        {
+            var subnet = subnets[s];
+            var table = Num(100 + s);
+
+            // The local route: traffic inside the VPC falls through to the main table, which holds the hosts.
+            commands.Add($"route add throw {cidr} table {table}");
+            var hasDefault = false;
+            foreach (var route in view.RoutesOf(subnet))
+            {
+                var command = RouteCommand(route, vpc, view, regionLinks, peeringLinks, vpnLinks) + " table " + table;
+                hasDefault |= command.Contains(" 0.0.0.0/0 ", StringComparison.Ordinal);
+                commands.Add(command);
+            }
+
+            if (!hasDefault)
+            {
+                commands.Add($"route add unreachable default table {table}");
+            }
+
+            commands.Add($"rule add from {Ipv4Cidr.Parse(subnet.CidrBlock)} lookup {table} pref {Num(1000 + s)}");
+            aclInput.Add((subnet, routerHosts.Where(h => h.SubnetId == subnet.Id).Select(h => h.RouterInterface).ToList()));
+        }
+
+        _ = index;
+        return new NamespacePlan(name, NamespaceRole.VpcRouter, RouterSysctls, [.. commands], NftRenderer.ForVpcRouter(vpc, aclInput, view));
+    }
+
+    private static string RouteCommand(
+        ResolvedRoute route,
+        Vpc vpc,
+        TopologyView view,
+        Dictionary<string, (string Router, string Region)> regionLinks,
+        Dictionary<(string Peering, string Vpc), (string Interface, string PeerAddress)> peeringLinks,
+        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
+    {
+        var blackhole = $"route replace blackhole {route.Destination}";
+        switch (route.Kind)
+        {
+            case RouteTargetKind.PeeringConnection:
+                return peeringLinks.TryGetValue((route.TargetId, vpc.Id), out var peer)
+                    ? $"route replace {route.Destination} via {peer.PeerAddress} dev {peer.Interface}"
+                    : blackhole;
+            case RouteTargetKind.VpnGateway:
+                var onPrem = view.OnPremisesFor(vpc.Id, route.TargetId, route.Destination);
+                return onPrem is not null && vpnLinks.TryGetValue((onPrem.Id, vpc.Id), out var vpn)
+                    ? $"route replace {route.Destination} via {vpn.OnPremSide} dev o{Num(view.Model.OnPremisesNetworks.IndexOf(onPrem))}"
+                    : blackhole;
+            case RouteTargetKind.GatewayEndpoint when RegionServices.Block.Contains(route.Destination):
+                return $"route replace {route.Destination} via {regionLinks[vpc.Id].Region} dev rg";
+            case RouteTargetKind.NatGateway or RouteTargetKind.InternetGateway:
+                // The sandbox's only "internet" is the region: a NAT or internet route reaches its services.
+                var reach = route.Destination.Contains(RegionServices.Block) ? RegionServices.Block
+                    : RegionServices.Block.Contains(route.Destination) ? route.Destination : (Ipv4Cidr?)null;
+                return reach is { } block ? $"route replace {block} via {regionLinks[vpc.Id].Region} dev rg" : blackhole;
+            default:
+                return blackhole;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Cloister.Model;
+using Cloister.Network.Addressing;
+
+namespace Cloister.Network.Topology;
+
+/// <summary>
+/// What the fabric needs of a model beyond what the model validator checks: every reference it follows resolves,
+/// every address is IPv4, inside its block and used once. Reports every problem at once.
+/// </summary>
+internal static class PlanValidator
+{
+    public static IReadOnlyList<string> Problems(CloudModel model)
+    {
+        var problems = new List<string>();
+        var vpcs = model.Vpcs.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+        var subnets = model.Subnets.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var vpc in model.Vpcs.Where(v => !Ipv4Cidr.TryParse(v.CidrBlock, out _)))
+        {
+            problems.Add($"VPC {vpc.LogicalId}: CidrBlock '{vpc.CidrBlock}' is not an IPv4 block.");
+        }
+
+        foreach (var subnet in model.Subnets)
+        {
+            if (!vpcs.Contains(subnet.VpcId))
+            {
+                problems.Add($"Subnet {subnet.LogicalId}: VpcId '{subnet.VpcId}' is no VPC of the model.");
+            }
+            else if (!Ipv4Cidr.TryParse(subnet.CidrBlock, out var block) ||
+                     Ipv4Cidr.ParseOrNull(model.Vpcs.First(v => v.Id == subnet.VpcId).CidrBlock) is not { } vpcBlock || !vpcBlock.Contains(block))
+            {
+                problems.Add($"Subnet {subnet.LogicalId}: CidrBlock '{subnet.CidrBlock}' is not an IPv4 block inside its VPC's.");
+            }
+        }
+
+        void Address(string owner, string subnetId, string? address)
+        {
+            if (!subnets.TryGetValue(subnetId, out var subnet))
+            {
+                problems.Add($"{owner}: SubnetId '{subnetId}' is no subnet of the model.");
+            }
+            else if (address is not null && (Ipv4Cidr.ParseOrNull(subnet.CidrBlock) is not { } block || !block.Contains(address)))
+            {
+                problems.Add($"{owner}: address '{address}' is not inside subnet {subnet.LogicalId} ({subnet.CidrBlock}).");
+            }
+        }
+
+        foreach (var instance in model.Instances)
+        {
+            Address($"Instance {instance.LogicalId}", instance.SubnetId, instance.PrivateIpAddress);
+        }
+
+        foreach (var endpoint in model.VpcEndpoints)
+        {
+            foreach (var subnetId in endpoint.SubnetIds)
+            {
+                Address($"VPC endpoint {endpoint.LogicalId}", subnetId, null);
+            }
+        }
+
+        foreach (var endpoint in model.ResolverEndpoints)
+        {
+            foreach (var ip in endpoint.IpAddresses)
+            {
+                Address($"Resolver endpoint {endpoint.LogicalId}", ip.SubnetId, ip.Ip);
+            }
+        }
+
+        foreach (var function in model.Functions.Where(f => f.Vpc is not null))
+        {
+            foreach (var subnetId in function.Vpc!.SubnetIds)
+            {
+                Address($"Function {function.LogicalId}", subnetId, null);
+            }
+        }
+
+        foreach (var network in model.OnPremisesNetworks)
+        {
+            if (!Ipv4Cidr.TryParse(network.CidrBlock, out var block))
+            {
+                problems.Add($"On-premises network {network.LogicalId}: CidrBlock '{network.CidrBlock}' is not an IPv4 block.");
+                continue;
+            }
+
+            problems.AddRange(network.LinkedVpcIds.Where(id => !vpcs.Contains(id)).Select(id => $"On-premises network {network.LogicalId}: linked VPC '{id}' is no VPC of the model."));
+            problems.AddRange(network.Hosts.Where(h => !block.Contains(h.IpAddress)).Select(h => $"On-premises host {h.LogicalId}: '{h.IpAddress}' is not inside {network.CidrBlock}."));
+            if (network.DnsServerAddress is { } dns && !block.Contains(dns))
+            {
+                problems.Add($"On-premises network {network.LogicalId}: DNS server '{dns}' is not inside {network.CidrBlock}.");
+            }
+        }
+
+        var explicitAddresses = model.Instances.Select(i => (i.LogicalId, i.PrivateIpAddress))
+            .Concat(model.ResolverEndpoints.SelectMany(e => e.IpAddresses.Select(a => (e.LogicalId, (string?)a.Ip))))
+            .Concat(model.OnPremisesNetworks.SelectMany(n => n.Hosts.Select(h => (h.LogicalId, (string?)h.IpAddress))))
+            .Where(x => x.Item2 is not null);
+        problems.AddRange(explicitAddresses.GroupBy(x => x.Item2).Where(g => g.Count() > 1)
+            .Select(g => $"Address {g.Key} is given to more than one resource: {string.Join(", ", g.Select(x => x.Item1))}."));
+        return problems;
+    }
+}

@@ -1,0 +1,38 @@
+namespace Cloister.Cli.Tests;
+
+public sealed class NetworkCommandsTests
+{
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CliApplication.RunAsync(args, output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("path")]
+    [InlineData("path", "--from", "a1")]
+    [InlineData("path", "--from", "a1", "--to", "b1:99999")]
+    [InlineData("path", "--from", "a1", "--to", "b1:80", "--protocol", "icmp")]
+    [InlineData("path", "--from", "a1", "--to", "b1:80", "extra")]
+    [InlineData("exec", "--from", "a1")]
+    [InlineData("exec", "--", "true")]
+    public async Task RunAsync_NetworkVerbWithBadArguments_ExitsWithTwo(params string[] args)
+    {
+        var (exitCode, _, error) = await RunAsync(args);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("usage: cloister", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_PathWithoutRunningSandbox_ExitsWithTwoAndSaysSo()
+    {
+        // The tests' working directory has no .cloister/runtime/sandbox.json.
+        var (exitCode, _, error) = await RunAsync("path", "--from", "a1", "--to", "b1:80");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("No sandbox is running", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,68 @@
+using Cloister.Model.Network;
+
+namespace Cloister.Network.Tests.Fabric;
+
+public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1.5);
+
+    [Fact]
+    public async Task ApplyAsync_SecurityGroupRuleAddedThenRemoved_TakesEffectOnLiveTraffic()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var b1 = sandbox.FindHost("b1")!;
+        var a1 = sandbox.FindHost("a1")!;
+        await using var probe = TrafficProbe.Listen(sandbox, [a1], [7100], null);
+        Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7100, Timeout));
+
+        var opened = original with
+        {
+            SecurityGroups = [.. original.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = g.Ingress.Add(new SecurityGroupRule("tcp", 7100, 7100, "10.20.0.0/16")) } : g)],
+        };
+        await sandbox.ApplyAsync(opened);
+        Assert.True(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7100, Timeout));
+
+        await sandbox.ApplyAsync(original);
+        Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7100, Timeout));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_NetworkAclDenyAdded_BlocksNewConnections()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var a1 = sandbox.FindHost("a1")!;
+        var a2 = sandbox.FindHost("a2")!;
+        await using var probe = TrafficProbe.Listen(sandbox, [a2], [8080], null);
+        Assert.True(await TrafficProbe.TryTcpAsync(sandbox, a1, a2.Address, 8080, Timeout));
+
+        var denied = original with
+        {
+            NetworkAcls = [.. original.NetworkAcls.Select(a => a with { Entries = a.Entries.Add(new NetworkAclEntry(80, "6", false, false, "10.10.1.0/24", 8080, 8080)) })],
+        };
+        await sandbox.ApplyAsync(denied);
+        try
+        {
+            Assert.False(await TrafficProbe.TryTcpAsync(sandbox, a1, a2.Address, 8080, Timeout));
+        }
+        finally
+        {
+            await sandbox.ApplyAsync(original);
+        }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RouteChange_IsRefusedAndNothingChanges()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var rerouted = original with
+        {
+            RouteTables = [.. original.RouteTables.Select(t => t.Id == "rtb-b" ? t with { Routes = [] } : t)],
+        };
+
+        await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(rerouted));
+        Assert.Same(original, sandbox.Model);
+    }
+}

@@ -1,0 +1,146 @@
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Network.Reachability;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.Tests.Reachability;
+
+public sealed class PathAnalyzerTests
+{
+    private static readonly CloudModel Model = MatrixTopology.Build();
+    private static readonly NetworkPlanView Plan = new(Model);
+
+    private sealed class NetworkPlanView(CloudModel model)
+    {
+        public System.Collections.Immutable.ImmutableArray<HostPlan> Hosts { get; } = PlanBuilder.Build(model, "clt-unit-").Hosts;
+
+        public HostPlan Host(string name) => Hosts.First(h => h.IsNamedBy(name));
+    }
+
+    private static PathResult Analyze(string from, string to, int port, string protocol = "tcp", CloudModel? model = null)
+    {
+        var analyzer = new PathAnalyzer(model ?? Model, Plan.Hosts);
+        return analyzer.Analyze(Plan.Host(from), Plan.Hosts.FirstOrDefault(h => h.IsNamedBy(to))?.Address ?? to, port, protocol);
+    }
+
+    [Fact]
+    public void Analyze_PeeredAndAllowed_FindsPathWithPeeringHopAndReturnRoute()
+    {
+        var result = Analyze("a1", "b1", 8081);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.Contains(result.ForwardPathComponents, c => c.ComponentId == "pcx-ab");
+        Assert.Contains(result.ReturnPathComponents, c => c.ComponentId == "rtb-b");
+    }
+
+    [Fact]
+    public void Analyze_SecurityGroupAllowsOnlyItsVpc_ReportsEniSecurityGroupRulesMismatch()
+    {
+        var result = Analyze("b1", "a1", 8081);
+
+        Assert.False(result.NetworkPathFound);
+        var explanation = Assert.Single(result.Explanations);
+        Assert.Equal(ExplanationCodes.EniSecurityGroupRulesMismatch, explanation.Code);
+        Assert.Equal("sg-web", explanation.ComponentId);
+    }
+
+    [Fact]
+    public void Analyze_ReferencedGroupAcrossPeering_AllowsMembersOnly()
+    {
+        Assert.True(Analyze("a1", "b1", 8080).NetworkPathFound);
+        Assert.Equal(ExplanationCodes.EniSecurityGroupRulesMismatch, Assert.Single(Analyze("c1", "b1", 8080).Explanations).Code);
+    }
+
+    [Fact]
+    public void Analyze_AclDeniesPortIntoSubnet_ReportsSubnetAclRestriction()
+    {
+        var result = Analyze("a1", "a2", 8082);
+
+        Assert.Equal(ExplanationCodes.SubnetAclRestriction, Assert.Single(result.Explanations).Code);
+        Assert.Equal("acl-a2", result.Explanations[0].ComponentId);
+    }
+
+    [Fact]
+    public void Analyze_SameSubnet_CrossesNoAcl()
+    {
+        var result = Analyze("a1", "a1b", 8082);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.DoesNotContain(result.ForwardPathComponents, c => c.ComponentType == "AWS::EC2::NetworkAcl");
+    }
+
+    [Fact]
+    public void Analyze_PendingPeering_ReportsBadState()
+    {
+        Assert.Equal(ExplanationCodes.BadState, Assert.Single(Analyze("a1", "d1", 8080).Explanations).Code);
+        var accepted = MatrixTopology.Build(peeringAD: true);
+        Assert.Equal(ExplanationCodes.EniSecurityGroupRulesMismatch, Assert.Single(Analyze("a1", "d1", 8080, model: accepted).Explanations).Code);
+    }
+
+    [Fact]
+    public void Analyze_RouteThroughPeeringToThirdVpc_IsNotTransitive()
+    {
+        var result = Analyze("a1", "c1", 8080);
+
+        Assert.Equal(ExplanationCodes.CannotRoute, Assert.Single(result.Explanations).Code);
+        Assert.Equal("pcx-ab", result.Explanations[0].ComponentId);
+    }
+
+    [Fact]
+    public void Analyze_OnPremisesToSubnetWithoutRouteBack_FailsOnTheReturnPath()
+    {
+        Assert.True(Analyze("CorpHost", "a1", 8080).NetworkPathFound);
+        var result = Analyze("CorpHost", "a2", 8080);
+
+        var explanation = Assert.Single(result.Explanations);
+        Assert.Equal(ExplanationCodes.CannotRoute, explanation.Code);
+        Assert.Equal("return", explanation.Direction);
+    }
+
+    [Fact]
+    public void Analyze_OnPremisesLinkWithPropagation_RoutesBackFromEveryRouteTable()
+    {
+        var model = Model with { OnPremisesNetworks = [.. Model.OnPremisesNetworks.Select(n => n with { PropagateRoutes = true })] };
+
+        var result = Analyze("CorpHost", "a2", 8080, model: model);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.Contains(result.ReturnPathComponents, c => c.Detail.Contains("(propagated)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Analyze_NoRoute_ReportsCannotRouteAtTheRouteTable()
+    {
+        var result = Analyze("b1", "192.168.50.10", 8080);
+
+        Assert.Equal(ExplanationCodes.CannotRoute, Assert.Single(result.Explanations).Code);
+        Assert.Equal("rtb-b", result.Explanations[0].ComponentId);
+    }
+
+    [Fact]
+    public void Analyze_VpcResolver_IsReachableOnPort53Only()
+    {
+        Assert.True(Analyze("c1", "10.30.0.2", 53, "udp").NetworkPathFound);
+        Assert.Equal(ExplanationCodes.DestinationPortMismatch, Assert.Single(Analyze("c1", "10.30.0.2", 80).Explanations).Code);
+    }
+
+    [Fact]
+    public void Analyze_GatewayEndpointRoute_ReachesTheServiceOnlyFromItsRouteTable()
+    {
+        var dynamodb = RegionServices.AddressOf("dynamodb")!;
+
+        Assert.Contains(Analyze("a1", dynamodb, 443).ForwardPathComponents, c => c.ComponentId == "vpce-ddb");
+        Assert.Equal(ExplanationCodes.CannotRoute, Assert.Single(Analyze("a2", dynamodb, 443).Explanations).Code);
+    }
+
+    [Fact]
+    public void Analyze_NatRoute_ReachesRegionServices()
+    {
+        var model = Model with
+        {
+            RouteTables = [.. Model.RouteTables.Select(t => t.Id == "rtb-b" ? t with { Routes = t.Routes.Add(new Route("0.0.0.0/0", RouteTargetKind.NatGateway, "nat-1")) } : t)],
+        };
+
+        Assert.True(Analyze("b1", RegionServices.AddressOf("sts")!, 443, model: model).NetworkPathFound);
+    }
+}

@@ -1,0 +1,101 @@
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.Tests.Topology;
+
+public sealed class PlanBuilderTests
+{
+    private static readonly NetworkPlan Plan = PlanBuilder.Build(MatrixTopology.Build(), "clt-unit-");
+
+    [Fact]
+    public void Build_Instances_GetAwsHostnamesResolversAndAssignedAddresses()
+    {
+        var a1b = Plan.Hosts.First(h => h.Id == "i-a1b");
+
+        Assert.Equal("10.10.1.4", a1b.Address);
+        Assert.Equal("ip-10-10-1-4.eu-central-1.compute.internal", a1b.Hostname);
+        Assert.Equal("10.10.0.2", a1b.DnsServer);
+        Assert.Equal("10.10.1.1", a1b.Gateway);
+    }
+
+    [Fact]
+    public void Build_InstanceWithoutGroups_GetsTheVpcDefaultGroup()
+    {
+        Assert.Equal(["sg-default-vpc-d"], Plan.Hosts.First(h => h.Id == "i-d1").SecurityGroupIds.ToArray());
+    }
+
+    [Fact]
+    public void Build_UnacceptedPeering_HasNoLinkAndItsRoutesAreBlackholes()
+    {
+        var routerA = Plan.Namespaces.First(n => n.Name == "clt-unit-v0");
+
+        Assert.DoesNotContain(Plan.Links, l => l.InterfaceA == "p2");
+        Assert.Contains("route replace blackhole 10.40.0.0/16 table 100", routerA.IpCommands);
+    }
+
+    [Fact]
+    public void Build_GatewayEndpoint_AddsThePrefixListRouteToItsRouteTablesOnly()
+    {
+        var routerA = Plan.Namespaces.First(n => n.Name == "clt-unit-v0");
+
+        Assert.Contains(routerA.IpCommands, c => c.StartsWith("route replace 198.18.1.0/24 via", StringComparison.Ordinal) && c.EndsWith("table 100", StringComparison.Ordinal));
+        Assert.DoesNotContain(routerA.IpCommands, c => c.StartsWith("route replace 198.18.1.0/24", StringComparison.Ordinal) && c.EndsWith("table 101", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_HostSecurityGroups_RenderedAsStatefulNftables()
+    {
+        var a1 = Plan.Namespaces.First(n => n.Name == Plan.Hosts.First(h => h.Id == "i-a1").Namespace);
+
+        Assert.Contains("ct state established,related accept", a1.Nftables, StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", a1.Nftables, StringComparison.Ordinal);
+        Assert.Contains("policy drop", a1.Nftables, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_Namespaces_AllCarryThePrefix()
+    {
+        Assert.All(Plan.Namespaces, n => Assert.StartsWith("clt-unit-", n.Name, StringComparison.Ordinal));
+        Assert.All(Plan.Links, l => Assert.True(l.InterfaceA.Length <= 15 && l.InterfaceB.Length <= 15));
+    }
+
+    [Fact]
+    public void Build_BrokenReferencesAndAddresses_ReportsEveryProblem()
+    {
+        var model = MatrixTopology.Build() with
+        {
+            Instances =
+            [
+                new Cloister.Model.Network.Instance("i-x", "Lost", "subnet-nowhere", null, []),
+                new Cloister.Model.Network.Instance("i-y", "Outside", "subnet-a1", "10.99.0.1", []),
+                new Cloister.Model.Network.Instance("i-z", "Twin", "subnet-b1", "192.168.50.10", []),
+            ],
+        };
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Instance Lost: SubnetId 'subnet-nowhere'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Instance Outside: address '10.99.0.1' is not inside subnet A1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Instance Twin: address '192.168.50.10' is not inside subnet B1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Address 192.168.50.10 is given to more than one resource", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ForwarderWithoutTargets_ForwardsToTheLinkedInboundResolverEndpoints()
+    {
+        var model = MatrixTopology.Build() with
+        {
+            ResolverEndpoints =
+            [
+                new Cloister.Model.Dns.ResolverEndpoint("rslvr-in", "Inbound", "in", Cloister.Model.Dns.ResolverDirection.Inbound, "vpc-a", [],
+                    [new Cloister.Model.Dns.ResolverIpAddress("subnet-a1", null, ""), new Cloister.Model.Dns.ResolverIpAddress("subnet-a2", null, "")]),
+            ],
+            OnPremisesNetworks = [.. MatrixTopology.Build().OnPremisesNetworks.Select(n => n with { DnsForwarders = [new Cloister.Model.Network.DnsForwarder("amazonaws.com", [])] })],
+        };
+
+        var plan = PlanBuilder.Build(model, "clt-unit-");
+
+        var targets = Assert.Single(Assert.Single(plan.DnsServers).Forwarders).TargetIps;
+        Assert.Equal(plan.Hosts.Where(h => h.OwnerId == "rslvr-in").Select(h => h.Address), targets);
+        Assert.Equal(2, targets.Length);
+    }
+}
