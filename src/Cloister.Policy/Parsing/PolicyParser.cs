@@ -51,6 +51,12 @@ internal sealed partial class PolicyParser
             }
         }
 
+        if (HasLoneSurrogate(json))
+        {
+            Problem(string.Empty, "Syntax errors in policy: the text holds an unpaired UTF-16 surrogate.");
+            return null;
+        }
+
         JsonDocument document;
         try
         {
@@ -64,7 +70,16 @@ internal sealed partial class PolicyParser
 
         using (document)
         {
-            return ParseRoot(document.RootElement);
+            try
+            {
+                return ParseRoot(document.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // JsonElement.GetString throws this, and only this, for an escaped unpaired surrogate (\ud800).
+                Problem(string.Empty, "Syntax errors in policy: a string holds an escaped unpaired UTF-16 surrogate.");
+                return null;
+            }
         }
     }
 
@@ -355,6 +370,23 @@ internal sealed partial class PolicyParser
         }
 
         return [.. resources];
+    }
+
+    private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool LooksLikeArn(string value) =>
