@@ -25,7 +25,7 @@ internal sealed class CompiledStatement
     public required bool NotAction { get; init; }
 
     /// <summary>The Resource or NotResource patterns; empty when the statement has neither (authorizer policies always name one).</summary>
-    public required TemplateText[] Resources { get; init; }
+    public required ArnPattern[] Resources { get; init; }
 
     public required bool NotResource { get; init; }
 
@@ -85,7 +85,7 @@ internal sealed class CompiledStatement
 
         foreach (var pattern in Resources)
         {
-            if (TemplateMatcher.IsMatch(pattern, TextMode.Arn, context.Resource, context))
+            if (pattern.IsMatch(context.Resource, context))
             {
                 return !NotResource;
             }

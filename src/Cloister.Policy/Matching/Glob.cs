@@ -30,6 +30,12 @@ internal static class Glob
                 var wild = literal.IsEmpty || literal[p] == 0;
                 if (wild && c == '*')
                 {
+                    if (p == pattern.Length - 1)
+                    {
+                        // A trailing star takes whatever is left.
+                        return true;
+                    }
+
                     starP = p++;
                     starT = t;
                     continue;

@@ -338,9 +338,9 @@ internal sealed partial class PolicyParser
         return [.. actions];
     }
 
-    private TemplateText[] ParseResources(JsonElement element, string path)
+    private ArnPattern[] ParseResources(JsonElement element, string path)
     {
-        var resources = new List<TemplateText>();
+        var resources = new List<ArnPattern>();
         foreach (var (value, where) in ReadStrings(element, path))
         {
             var text = value;
@@ -366,7 +366,7 @@ internal sealed partial class PolicyParser
                 continue;
             }
 
-            resources.Add(TemplateText.Parse(text, _variables));
+            resources.Add(new ArnPattern(TemplateText.Parse(text, _variables)));
         }
 
         return [.. resources];

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Cloister.Policy.Bench.PolicyEvaluationBenchmarks).Assembly).Run(args);
