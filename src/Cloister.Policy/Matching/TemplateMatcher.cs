@@ -27,8 +27,14 @@ internal static class TemplateMatcher
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool IsMatchResolved(TemplateText pattern, TextMode mode, ReadOnlySpan<char> text, RequestContext context)
     {
-        Span<char> chars = stackalloc char[TemplateText.MaxResolvedLength];
-        Span<byte> flags = stackalloc byte[TemplateText.MaxResolvedLength];
+        // Measuring first keeps the stack buffers (which the runtime zeroes) as small as the text.
+        if (!pattern.TryMeasure(context, out var needed))
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[needed];
+        Span<byte> flags = stackalloc byte[needed];
         if (!pattern.TryResolve(context, chars, flags, out var length))
         {
             return false;

@@ -151,6 +151,40 @@ internal sealed class TemplateText
         return true;
     }
 
+    /// <summary>The length the resolved text will have; false when it cannot be resolved (see <see cref="TryResolve"/>).</summary>
+    public bool TryMeasure(RequestContext context, out int length)
+    {
+        length = 0;
+        if (_parts is null)
+        {
+            length = Raw.Length;
+            return length <= MaxResolvedLength;
+        }
+
+        Span<char> scratch = stackalloc char[ContextValues.ScratchLength];
+        foreach (var part in _parts)
+        {
+            if (part.Kind != TemplatePartKind.Variable)
+            {
+                length += part.Text.Length;
+            }
+            else if (context.TryGetValues(part.Key, out var values) && values.Count == 1)
+            {
+                length += values.GetText(0, scratch).Length;
+            }
+            else if (part.Default is not null)
+            {
+                length += part.Default.Length;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return length <= MaxResolvedLength;
+    }
+
     private static TemplatePart? ReadVariable(string inner)
     {
         switch (inner)
