@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Cloister.Policy.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Cloister.Policy.Bench.PolicyEvaluationBenchmarks).Assembly).Run(args);
+if (args is ["throughput"])
+{
+    ThroughputCheck.Run(Console.Out);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(PolicyEvaluationBenchmarks).Assembly).Run(args);
