@@ -17,7 +17,7 @@ internal sealed partial class PolicyParser
             return [];
         }
 
-        CheckElements(element, path, [.. element.EnumerateObject().Select(p => p.Name)], "condition");
+        CheckElements(element, path, known: null, "condition operator");
         var conditions = new List<CompiledCondition>();
         foreach (var operatorProperty in element.EnumerateObject())
         {
@@ -34,7 +34,7 @@ internal sealed partial class PolicyParser
                 continue;
             }
 
-            CheckElements(operatorProperty.Value, where, [.. operatorProperty.Value.EnumerateObject().Select(p => p.Name)], "condition key");
+            CheckElements(operatorProperty.Value, where, known: null, "condition key");
             foreach (var keyProperty in operatorProperty.Value.EnumerateObject())
             {
                 var keyPath = $"{where}.{keyProperty.Name}";

@@ -251,7 +251,8 @@ internal sealed partial class PolicyParser
         return hasPlain ? (plain, false) : (not, true);
     }
 
-    private void CheckElements(JsonElement element, string path, string[] known, string what)
+    /// <summary>Reports duplicate names and, when <paramref name="known"/> is given, names not in it.</summary>
+    private void CheckElements(JsonElement element, string path, string[]? known, string what)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
@@ -261,7 +262,7 @@ internal sealed partial class PolicyParser
             {
                 Problem(where, "Duplicate element.");
             }
-            else if (Array.IndexOf(known, property.Name) < 0)
+            else if (known is not null && Array.IndexOf(known, property.Name) < 0)
             {
                 Problem(where, $"Unknown {what} element.");
             }
