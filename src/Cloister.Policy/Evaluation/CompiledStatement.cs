@@ -47,7 +47,7 @@ internal sealed class CompiledStatement
             return Mismatch.Resource;
         }
 
-        if (Principal is not null && Principal.Matches(context.Principal) == NotPrincipal)
+        if (Principal is not null && (NotPrincipal ? Principal.ExcludesAllIdentitiesOf(context.Principal) : !Principal.Matches(context.Principal)))
         {
             return Mismatch.Principal;
         }
