@@ -15,6 +15,7 @@ internal static class CliApplication
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(PathCommand.Create());
+        root.Subcommands.Add(PolicyEvalCommand.Create());
         return root;
     }
 

@@ -1,0 +1,94 @@
+namespace Cloister.Policy;
+
+/// <summary>
+/// Combines the policies API Gateway consults for one request into one decision, allocating nothing:
+/// <list type="number">
+/// <item>an explicit deny in any of them (resource policy, private domain policy, VPC endpoint policy,
+/// authorizer policy, checked in that order) denies;</item>
+/// <item>a VPC endpoint policy and a private domain policy, where present, must each allow;</item>
+/// <item>with a Lambda authorizer (same account), the authorizer's Allow suffices, whatever the
+/// resource policy says short of a deny; without one the resource policy must allow;</item>
+/// <item>without any resource policy, a private API denies everything and a public one allows.</item>
+/// </list>
+/// The gateway evaluates the resource policy first and may stop at its explicit deny before running
+/// the authorizer, as API Gateway does.
+/// </summary>
+public static class ApiGatewayAccess
+{
+    /// <summary>Combines decisions already made; null stands for a policy that is not there.</summary>
+    /// <param name="resourcePolicy">The API's resource policy decision, or null when the API has none.</param>
+    /// <param name="isPrivateApi">Whether the API is PRIVATE (which needs a resource policy).</param>
+    /// <param name="endpointPolicy">The VPC endpoint policy decision, or null (no endpoint, or the default full-access policy).</param>
+    /// <param name="authorizer">The Lambda authorizer's policy decision, or null when the method has no such authorizer.</param>
+    /// <param name="domainPolicy">The private domain name's policy decision, or null when the request did not use one.</param>
+    public static AccessDecision Decide(
+        PolicyDecision? resourcePolicy,
+        bool isPrivateApi,
+        PolicyDecision? endpointPolicy = null,
+        PolicyDecision? authorizer = null,
+        PolicyDecision? domainPolicy = null)
+    {
+        if (Denied(resourcePolicy, PolicySource.ResourcePolicy, out var deny)
+            || Denied(domainPolicy, PolicySource.DomainPolicy, out deny)
+            || Denied(endpointPolicy, PolicySource.EndpointPolicy, out deny)
+            || Denied(authorizer, PolicySource.Authorizer, out deny))
+        {
+            return deny;
+        }
+
+        if (endpointPolicy is { IsAllowed: false })
+        {
+            return new AccessDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1);
+        }
+
+        if (domainPolicy is { IsAllowed: false })
+        {
+            return new AccessDecision(Decision.ImplicitDeny, PolicySource.DomainPolicy, -1);
+        }
+
+        if (authorizer is { } fromAuthorizer)
+        {
+            return new AccessDecision(fromAuthorizer.Decision, PolicySource.Authorizer, fromAuthorizer.StatementIndex);
+        }
+
+        if (resourcePolicy is { } fromResource)
+        {
+            return new AccessDecision(fromResource.Decision, PolicySource.ResourcePolicy, fromResource.StatementIndex);
+        }
+
+        return isPrivateApi
+            ? new AccessDecision(Decision.ImplicitDeny, PolicySource.ResourcePolicy, -1)
+            : new AccessDecision(Decision.Allow, PolicySource.None, -1);
+    }
+
+    /// <summary>Evaluates every policy present against <paramref name="context"/> and combines them. Allocates nothing.</summary>
+    public static AccessDecision Evaluate(
+        RequestContext context,
+        Policy? resourcePolicy,
+        bool isPrivateApi,
+        Policy? endpointPolicy = null,
+        Policy? authorizer = null,
+        Policy? domainPolicy = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var resource = resourcePolicy?.Evaluate(context);
+        if (resource is { IsExplicitDeny: true })
+        {
+            return new AccessDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, resource.Value.StatementIndex);
+        }
+
+        return Decide(resource, isPrivateApi, endpointPolicy?.Evaluate(context), authorizer?.Evaluate(context), domainPolicy?.Evaluate(context));
+    }
+
+    private static bool Denied(PolicyDecision? decision, PolicySource source, out AccessDecision result)
+    {
+        result = default;
+        if (decision is { IsExplicitDeny: true } denied)
+        {
+            result = new AccessDecision(Decision.ExplicitDeny, source, denied.StatementIndex);
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,44 @@
+namespace Cloister.Policy;
+
+/// <summary>The global condition keys API Gateway fills for every request (see docs/policy.md).</summary>
+public static class ConditionKeys
+{
+    /// <summary>The id of the VPC endpoint the request came through.</summary>
+    public const string SourceVpce = "aws:SourceVpce";
+
+    /// <summary>The id of the VPC the request came from.</summary>
+    public const string SourceVpc = "aws:SourceVpc";
+
+    /// <summary>The client's address inside its VPC, for requests through a VPC endpoint.</summary>
+    public const string VpcSourceIp = "aws:VpcSourceIp";
+
+    /// <summary>The client's public address (rewritten when the request comes through a VPC endpoint).</summary>
+    public const string SourceIp = "aws:SourceIp";
+
+    /// <summary>The time of the request, ISO 8601.</summary>
+    public const string CurrentTime = "aws:CurrentTime";
+
+    /// <summary>The time of the request in seconds since the Unix epoch.</summary>
+    public const string EpochTime = "aws:EpochTime";
+
+    /// <summary>Whether the request came over TLS.</summary>
+    public const string SecureTransport = "aws:SecureTransport";
+
+    /// <summary>The client's User-Agent header.</summary>
+    public const string UserAgent = "aws:UserAgent";
+
+    /// <summary>The client's Referer header.</summary>
+    public const string Referer = "aws:Referer";
+
+    /// <summary>The ARN of the resource a service-to-service request was made for.</summary>
+    public const string SourceArn = "aws:SourceArn";
+
+    /// <summary>The ARN of the calling principal (absent for anonymous callers).</summary>
+    public const string PrincipalArn = "aws:PrincipalArn";
+
+    /// <summary>The account of the calling principal (absent for anonymous callers).</summary>
+    public const string PrincipalAccount = "aws:PrincipalAccount";
+
+    /// <summary>The type of the calling principal: Anonymous, Account, User, AssumedRole, FederatedUser, Service.</summary>
+    public const string PrincipalType = "aws:PrincipalType";
+}

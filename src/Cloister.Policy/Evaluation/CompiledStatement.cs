@@ -1,0 +1,96 @@
+using Cloister.Policy.Conditions;
+using Cloister.Policy.Matching;
+
+namespace Cloister.Policy.Evaluation;
+
+/// <summary>
+/// A statement compiled for evaluation. It applies to a request when its principal, action, resource
+/// and every condition match; the checks run cheapest first and stop at the first that fails.
+/// </summary>
+internal sealed class CompiledStatement
+{
+    public required int Index { get; init; }
+
+    public required string? Sid { get; init; }
+
+    public required Effect Effect { get; init; }
+
+    /// <summary>The Principal or NotPrincipal element; null when the statement has neither (identity policies).</summary>
+    public required PrincipalMatcher? Principal { get; init; }
+
+    public required bool NotPrincipal { get; init; }
+
+    public required ActionPattern[] Actions { get; init; }
+
+    public required bool NotAction { get; init; }
+
+    /// <summary>The Resource or NotResource patterns; empty when the statement has neither (authorizer policies always name one).</summary>
+    public required ArnPattern[] Resources { get; init; }
+
+    public required bool NotResource { get; init; }
+
+    public required CompiledCondition[] Conditions { get; init; }
+
+    /// <summary>Whether the statement applies to the request.</summary>
+    public bool Applies(RequestContext context) => FirstMismatch(context) == Mismatch.None;
+
+    /// <summary>Which element stopped the statement from applying, for explanations.</summary>
+    public Mismatch FirstMismatch(RequestContext context)
+    {
+        if (!MatchesAction(context.Action))
+        {
+            return Mismatch.Action;
+        }
+
+        if (!MatchesResource(context))
+        {
+            return Mismatch.Resource;
+        }
+
+        if (Principal is not null && (NotPrincipal ? Principal.ExcludesAllIdentitiesOf(context.Principal) : !Principal.Matches(context.Principal)))
+        {
+            return Mismatch.Principal;
+        }
+
+        for (var i = 0; i < Conditions.Length; i++)
+        {
+            if (!Conditions[i].Evaluate(context))
+            {
+                return Mismatch.Condition + i;
+            }
+        }
+
+        return Mismatch.None;
+    }
+
+    private bool MatchesAction(string action)
+    {
+        foreach (var pattern in Actions)
+        {
+            if (pattern.Matches(action))
+            {
+                return !NotAction;
+            }
+        }
+
+        return NotAction;
+    }
+
+    private bool MatchesResource(RequestContext context)
+    {
+        if (Resources.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var pattern in Resources)
+        {
+            if (pattern.IsMatch(context.Resource, context))
+            {
+                return !NotResource;
+            }
+        }
+
+        return NotResource;
+    }
+}

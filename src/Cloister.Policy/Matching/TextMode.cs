@@ -1,0 +1,17 @@
+namespace Cloister.Policy.Matching;
+
+/// <summary>How a policy text is compared with a request's text.</summary>
+internal enum TextMode
+{
+    /// <summary>Ordinal, case-sensitive equality.</summary>
+    Equals,
+
+    /// <summary>Ordinal equality ignoring case.</summary>
+    EqualsIgnoreCase,
+
+    /// <summary><c>*</c>/<c>?</c> wildcards, case-sensitive (StringLike).</summary>
+    Like,
+
+    /// <summary>ARN matching part by part with wildcards (Resource, ArnEquals, ArnLike).</summary>
+    Arn,
+}

@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using Cloister.Policy.Evaluation;
+using Cloister.Policy.Parsing;
+
+namespace Cloister.Policy;
+
+/// <summary>
+/// A policy document compiled for evaluation. Read it once with <see cref="Parse"/>; evaluate it on
+/// every request with <see cref="Evaluate"/>, which allocates nothing and is safe to call from many
+/// threads at once (the policy is immutable; each request brings its own <see cref="RequestContext"/>).
+/// Deny statements are tried first, so an explicit deny stops evaluation at once; statement order in
+/// the document never changes the decision.
+/// </summary>
+public sealed class Policy
+{
+    private readonly CompiledStatement[] _statements;
+    private readonly CompiledStatement[] _denies;
+    private readonly CompiledStatement[] _allows;
+
+    internal Policy(string version, string? id, CompiledStatement[] statements)
+    {
+        Version = version;
+        Id = id;
+        _statements = statements;
+        _denies = [.. statements.Where(s => s.Effect == Effect.Deny)];
+        _allows = [.. statements.Where(s => s.Effect == Effect.Allow)];
+    }
+
+    /// <summary>The policy language version: <c>2012-10-17</c>, or <c>2008-10-17</c> (also when the document names none).</summary>
+    public string Version { get; }
+
+    /// <summary>The document's Id element, when it has one.</summary>
+    public string? Id { get; }
+
+    /// <summary>How many statements the policy has.</summary>
+    public int StatementCount => _statements.Length;
+
+    /// <summary>Reads, validates and compiles a policy document; never throws for bad input.</summary>
+    public static PolicyParseResult Parse(string? json, PolicyParseOptions? options = null) =>
+        PolicyParser.Parse(json, options ?? PolicyParseOptions.Default);
+
+    /// <summary>The Sid of statement <paramref name="index"/> (document order), or null.</summary>
+    public string? GetSid(int index) => _statements[index].Sid;
+
+    /// <summary>Decides one request. Allocates nothing.</summary>
+    public PolicyDecision Evaluate(RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var statement in _denies)
+        {
+            if (statement.Applies(context))
+            {
+                return new PolicyDecision(Decision.ExplicitDeny, statement.Index);
+            }
+        }
+
+        foreach (var statement in _allows)
+        {
+            if (statement.Applies(context))
+            {
+                return new PolicyDecision(Decision.Allow, statement.Index);
+            }
+        }
+
+        return PolicyDecision.Implicit;
+    }
+
+    /// <summary>Decides one request and says why, statement by statement. Allocates; meant for people, not for every request.</summary>
+    public PolicyExplanation Explain(RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var outcomes = ImmutableArray.CreateBuilder<StatementOutcome>(_statements.Length);
+        foreach (var statement in _statements)
+        {
+            var mismatch = statement.FirstMismatch(context);
+            outcomes.Add(new StatementOutcome(statement.Index, statement.Sid, statement.Effect, mismatch == Mismatch.None, Describe(statement, mismatch, context)));
+        }
+
+        return new PolicyExplanation(Evaluate(context).Decision, outcomes.MoveToImmutable());
+    }
+
+    private static string Describe(CompiledStatement statement, Mismatch mismatch, RequestContext context)
+    {
+        var notAction = statement.NotAction ? "NotAction" : "Action";
+        var notResource = statement.NotResource ? "NotResource" : "Resource";
+        return mismatch switch
+        {
+            Mismatch.None => statement.Conditions.Length == 0 ? "applies" : $"applies: all {statement.Conditions.Length} condition(s) hold",
+            Mismatch.Action => $"{notAction} does not cover {context.Action}",
+            Mismatch.Resource => $"{notResource} does not cover {context.Resource}",
+            Mismatch.Principal => $"{(statement.NotPrincipal ? "NotPrincipal" : "Principal")} does not cover the caller ({context.Principal.Identifier ?? "anonymous"})",
+            _ => $"condition {statement.Conditions[mismatch - Mismatch.Condition]} does not hold",
+        };
+    }
+}

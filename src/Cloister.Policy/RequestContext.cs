@@ -1,0 +1,212 @@
+using Cloister.Policy.Evaluation;
+
+namespace Cloister.Policy;
+
+/// <summary>
+/// What a policy is evaluated against: the action, the resource ARN, the caller and the condition keys
+/// of one request. The gateway fills one from the real connection (endpoint, VPC, client address,
+/// TLS, headers, time) and may reuse it across requests with <see cref="Reset"/>. Evaluation only
+/// reads it. Not thread-safe: one context per request in flight.
+/// </summary>
+public sealed class RequestContext
+{
+    private readonly string?[] _known = new string?[ContextKey.KnownCount];
+    private Dictionary<string, List<string>>? _custom;
+
+    /// <summary>The action requested, such as <c>execute-api:Invoke</c> (matched case-insensitively).</summary>
+    public string Action { get; set; } = "execute-api:Invoke";
+
+    /// <summary>The ARN of the resource requested, such as <c>arn:aws:execute-api:eu-west-1:111122223333:abc123/dev/GET/hello</c>.</summary>
+    public string Resource { get; set; } = string.Empty;
+
+    /// <summary>The caller; anonymous unless the request was authenticated.</summary>
+    public RequestPrincipal Principal { get; set; } = RequestPrincipal.Anonymous;
+
+    /// <summary>The time of the request: <c>aws:CurrentTime</c> and <c>aws:EpochTime</c>. Absent when null.</summary>
+    public DateTimeOffset? RequestTime { get; set; }
+
+    /// <summary><c>aws:SecureTransport</c>: whether the request came over TLS. Absent when null.</summary>
+    public bool? SecureTransport { get; set; }
+
+    /// <summary><c>aws:SourceVpce</c>: the VPC endpoint the request came through.</summary>
+    public string? SourceVpce { get => _known[(int)KnownKey.SourceVpce]; set => _known[(int)KnownKey.SourceVpce] = value; }
+
+    /// <summary><c>aws:SourceVpc</c>: the VPC the request came from.</summary>
+    public string? SourceVpc { get => _known[(int)KnownKey.SourceVpc]; set => _known[(int)KnownKey.SourceVpc] = value; }
+
+    /// <summary><c>aws:VpcSourceIp</c>: the client's address in its VPC.</summary>
+    public string? VpcSourceIp { get => _known[(int)KnownKey.VpcSourceIp]; set => _known[(int)KnownKey.VpcSourceIp] = value; }
+
+    /// <summary><c>aws:SourceIp</c>: the client's address as API Gateway sees it.</summary>
+    public string? SourceIp { get => _known[(int)KnownKey.SourceIp]; set => _known[(int)KnownKey.SourceIp] = value; }
+
+    /// <summary><c>aws:UserAgent</c>: the User-Agent header.</summary>
+    public string? UserAgent { get => _known[(int)KnownKey.UserAgent]; set => _known[(int)KnownKey.UserAgent] = value; }
+
+    /// <summary><c>aws:Referer</c>: the Referer header.</summary>
+    public string? Referer { get => _known[(int)KnownKey.Referer]; set => _known[(int)KnownKey.Referer] = value; }
+
+    /// <summary><c>aws:SourceArn</c>: the resource a service called on behalf of.</summary>
+    public string? SourceArn { get => _known[(int)KnownKey.SourceArn]; set => _known[(int)KnownKey.SourceArn] = value; }
+
+    /// <summary>
+    /// Sets a condition key to one value, replacing what it had. The time keys take ISO 8601 or epoch
+    /// seconds, <c>aws:SecureTransport</c> takes <c>true</c>/<c>false</c>; anything else is kept as text.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value does not fit a typed key.</exception>
+    public void Set(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        var resolved = ContextKey.Of(key);
+        switch (resolved.Known)
+        {
+            case KnownKey.None:
+                _custom ??= new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+                _custom[key] = [value];
+                return;
+            case KnownKey.CurrentTime or KnownKey.EpochTime:
+                if (!PolicyDates.TryParse(value, out var ticks))
+                {
+                    throw new ArgumentException($"{key}: '{value}' is not an ISO 8601 date or epoch seconds.", nameof(value));
+                }
+
+                RequestTime = new DateTimeOffset(ticks, TimeSpan.Zero);
+                return;
+            case KnownKey.SecureTransport:
+                SecureTransport = bool.TryParse(value, out var secure)
+                    ? secure
+                    : throw new ArgumentException($"{key}: '{value}' is not true or false.", nameof(value));
+                return;
+            default:
+                _known[(int)resolved.Known] = value;
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Adds a value to a multi-valued condition key (such as <c>aws:TagKeys</c>); the first
+    /// <see cref="Add"/> creates the key. The keys API Gateway fills are single-valued.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is one of the single-valued keys and already has a value.</exception>
+    public void Add(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (ContextKey.Of(key).Known != KnownKey.None)
+        {
+            if (TryGetValues(ContextKey.Of(key), out _))
+            {
+                throw new ArgumentException($"{key} is single-valued and already set.", nameof(key));
+            }
+
+            Set(key, value);
+            return;
+        }
+
+        _custom ??= new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        if (!_custom.TryGetValue(key, out var values))
+        {
+            _custom[key] = values = [];
+        }
+
+        values.Add(value);
+    }
+
+    /// <summary>Declares a multi-valued key that is present with no values (for ForAllValues/ForAnyValue over an empty set).</summary>
+    public void SetEmpty(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (ContextKey.Of(key).Known != KnownKey.None)
+        {
+            throw new ArgumentException($"{key} is single-valued.", nameof(key));
+        }
+
+        _custom ??= new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        _custom[key] = [];
+    }
+
+    /// <summary>Removes a condition key.</summary>
+    public void Remove(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var resolved = ContextKey.Of(key);
+        switch (resolved.Known)
+        {
+            case KnownKey.None:
+                _custom?.Remove(key);
+                break;
+            case KnownKey.CurrentTime or KnownKey.EpochTime:
+                RequestTime = null;
+                break;
+            case KnownKey.SecureTransport:
+                SecureTransport = null;
+                break;
+            default:
+                _known[(int)resolved.Known] = null;
+                break;
+        }
+    }
+
+    /// <summary>Clears everything so the context can serve the next request.</summary>
+    public void Reset()
+    {
+        Array.Clear(_known);
+        _custom?.Clear();
+        RequestTime = null;
+        SecureTransport = null;
+        Principal = RequestPrincipal.Anonymous;
+        Action = "execute-api:Invoke";
+        Resource = string.Empty;
+    }
+
+    /// <summary>The values of a key; false when the request does not have it.</summary>
+    internal bool TryGetValues(in ContextKey key, out ContextValues values)
+    {
+        values = default;
+        switch (key.Known)
+        {
+            case KnownKey.None:
+                if (_custom is not null && _custom.TryGetValue(key.Name, out var many))
+                {
+                    values = ContextValues.Of(many);
+                    return true;
+                }
+
+                return false;
+            case KnownKey.CurrentTime or KnownKey.EpochTime:
+                if (RequestTime is { } time)
+                {
+                    values = ContextValues.OfTime(time, key.Known == KnownKey.EpochTime);
+                    return true;
+                }
+
+                return false;
+            case KnownKey.SecureTransport:
+                if (SecureTransport is { } secure)
+                {
+                    values = ContextValues.Of(secure ? "true" : "false");
+                    return true;
+                }
+
+                return false;
+            default:
+                var text = _known[(int)key.Known] ?? Derived(key.Known);
+                if (text is null)
+                {
+                    return false;
+                }
+
+                values = ContextValues.Of(text);
+                return true;
+        }
+    }
+
+    private string? Derived(KnownKey key) => key switch
+    {
+        KnownKey.PrincipalArn => Principal.Kind == PrincipalKind.Aws ? Principal.Identifier : null,
+        KnownKey.PrincipalAccount => Principal.Account,
+        KnownKey.PrincipalType => Principal.PrincipalType,
+        _ => null,
+    };
+}

@@ -1,0 +1,83 @@
+namespace Cloister.Policy.Tests;
+
+public sealed class ApiGatewayAccessTests
+{
+    private static readonly PolicyDecision Allow = new(Decision.Allow, 0);
+    private static readonly PolicyDecision Deny = new(Decision.ExplicitDeny, 1);
+    private static readonly PolicyDecision Neither = PolicyDecision.Implicit;
+
+    [Theory]
+    [InlineData("Allow", null, "Allow", "ResourcePolicy")]
+    [InlineData("Neither", null, "ImplicitDeny", "ResourcePolicy")]
+    [InlineData("Deny", null, "ExplicitDeny", "ResourcePolicy")]
+    [InlineData("Allow", "Allow", "Allow", "Authorizer")]
+    [InlineData("Allow", "Deny", "ExplicitDeny", "Authorizer")]
+    [InlineData("Neither", "Allow", "Allow", "Authorizer")]
+    [InlineData("Neither", "Deny", "ExplicitDeny", "Authorizer")]
+    [InlineData("Neither", "Neither", "ImplicitDeny", "Authorizer")]
+    [InlineData("Deny", "Allow", "ExplicitDeny", "ResourcePolicy")]
+    public void Decide_ResourcePolicyAndAuthorizer_FollowApiGatewayTable(string resource, string? authorizer, string expected, string source)
+    {
+        var decision = ApiGatewayAccess.Decide(Parse(resource), isPrivateApi: true, authorizer: authorizer is null ? null : Parse(authorizer));
+
+        Assert.Equal(Enum.Parse<Decision>(expected), decision.Decision);
+        Assert.Equal(Enum.Parse<PolicySource>(source), decision.Source);
+    }
+
+    [Fact]
+    public void Decide_EndpointPolicyWithoutAllow_Denies()
+    {
+        var decision = ApiGatewayAccess.Decide(Allow, isPrivateApi: true, endpointPolicy: Neither);
+
+        Assert.Equal(new AccessDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1), decision);
+    }
+
+    [Fact]
+    public void Decide_DenyInDomainPolicy_WinsOverEveryAllow()
+    {
+        var decision = ApiGatewayAccess.Decide(Allow, isPrivateApi: true, endpointPolicy: Allow, authorizer: Allow, domainPolicy: Deny);
+
+        Assert.Equal(new AccessDecision(Decision.ExplicitDeny, PolicySource.DomainPolicy, 1), decision);
+    }
+
+    [Fact]
+    public void Decide_DomainPolicyWithoutAllow_Denies()
+    {
+        Assert.Equal(PolicySource.DomainPolicy, ApiGatewayAccess.Decide(Allow, isPrivateApi: true, domainPolicy: Neither).Source);
+    }
+
+    [Theory]
+    [InlineData(true, "ImplicitDeny")]
+    [InlineData(false, "Allow")]
+    public void Decide_NoResourcePolicy_DependsOnEndpointType(bool isPrivate, string expected)
+    {
+        Assert.Equal(Enum.Parse<Decision>(expected), ApiGatewayAccess.Decide(null, isPrivate).Decision);
+    }
+
+    [Fact]
+    public void Evaluate_SeedPolicyAndEndpointPolicy_CombineOnARealRequest()
+    {
+        var api = new ExecuteApiScope("eu-central-1", "111122223333", "abc123");
+        var resource = Policy.Parse(TestPolicies.Seed, PolicyParseOptions.ForApi(api)).Policy!;
+        var endpoint = Policy.Parse(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:abc123/*"}]}""").Policy!;
+        var context = new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim", SourceVpce = TestPolicies.SeedEndpoint };
+
+        Assert.Equal(Decision.Allow, ApiGatewayAccess.Evaluate(context, resource, isPrivateApi: true, endpointPolicy: endpoint).Decision);
+
+        context.Resource = "arn:aws:execute-api:eu-central-1:111122223333:zzz999/dev/GET/claim";
+        Assert.Equal(Decision.ImplicitDeny, ApiGatewayAccess.Evaluate(context, resource, isPrivateApi: true, endpointPolicy: endpoint).Decision);
+
+        context.Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim";
+        context.SourceVpce = "vpce-other";
+        var denied = ApiGatewayAccess.Evaluate(context, resource, isPrivateApi: true, endpointPolicy: endpoint);
+        Assert.Equal(new AccessDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, 1), denied);
+    }
+
+    private static PolicyDecision Parse(string name) => name switch
+    {
+        "Allow" => Allow,
+        "Deny" => Deny,
+        _ => Neither,
+    };
+}

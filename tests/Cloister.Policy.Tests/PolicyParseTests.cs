@@ -1,0 +1,112 @@
+namespace Cloister.Policy.Tests;
+
+public sealed class PolicyParseTests
+{
+    private static readonly ExecuteApiScope Api = new("eu-central-1", "111122223333", "abc123");
+
+    private static string Padded(int sids)
+    {
+        var statements = Enumerable.Range(0, sids).Select(i =>
+            $$"""{"Sid":"S{{i:D4}}","Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/stage{{i:D4}}/GET/*"}""");
+        return $$"""{"Version":"2012-10-17","Statement":[{{string.Join(",", statements)}}]}""";
+    }
+
+    [Fact]
+    public void Parse_ApiPolicyOverLimit_IsMalformed()
+    {
+        var json = Padded(100);
+        Assert.True(json.Length > PolicyParseOptions.ApiResourcePolicyLimit);
+
+        var result = Policy.Parse(json, PolicyParseOptions.ForApi(Api));
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Message.Contains("the limit is 8192", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_ApiPolicyUnderLimitWithIndentation_IsValid()
+    {
+        var json = Padded(60).Replace(",", ",\n        ", StringComparison.Ordinal);
+        Assert.True(json.Length > PolicyParseOptions.ApiResourcePolicyLimit);
+
+        var result = Policy.Parse(json, PolicyParseOptions.ForApi(Api));
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal(60, result.Policy.StatementCount);
+    }
+
+    [Fact]
+    public void Parse_NoLimitByDefault_AcceptsLargePolicies()
+    {
+        var result = Policy.Parse(Padded(100).Replace("execute-api:/", "arn:aws:execute-api:*:*:x/", StringComparison.Ordinal));
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+    }
+
+    [Fact]
+    public void Parse_ShorthandWithoutApi_IsMalformed()
+    {
+        var result = Policy.Parse(TestPolicies.Seed);
+
+        Assert.False(result.IsValid);
+        Assert.Equal("Statement[0].Resource", result.Problems[0].Path);
+    }
+
+    [Fact]
+    public void Parse_AuthorizerPolicyWithPrincipal_IsMalformed()
+    {
+        var result = Policy.Parse(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}""",
+            PolicyParseOptions.ForAuthorizer);
+
+        Assert.False(result.IsValid);
+        Assert.Contains("should not specify a principal", result.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AuthorizerPolicy_AppliesToAnyCaller()
+    {
+        var result = Policy.Parse(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/*"}]}""",
+            PolicyParseOptions.ForAuthorizer);
+        var context = new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/x" };
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal(Decision.Allow, result.Policy.Evaluate(context).Decision);
+    }
+
+    [Fact]
+    public void Parse_ValidPolicy_KeepsVersionIdAndSids()
+    {
+        var result = Policy.Parse(
+            """{"Version":"2012-10-17","Id":"p1","Statement":[{"Sid":"One","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}""");
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal("2012-10-17", result.Policy.Version);
+        Assert.Equal("p1", result.Policy.Id);
+        Assert.Equal("One", result.Policy.GetSid(0));
+        Assert.Null(result.Policy.GetSid(1));
+    }
+
+    [Fact]
+    public void Parse_DuplicateKeys_AreReported()
+    {
+        var result = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}""");
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Path == "Statement[0].Effect" && p.Message == "Duplicate element.");
+    }
+
+    [Fact]
+    public void Explain_ImplicitDeny_SaysWhyEachStatementMissed()
+    {
+        var policy = Policy.Parse(TestPolicies.Seed, PolicyParseOptions.ForApi(Api)).Policy!;
+        var context = new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:other/dev/GET/claim", SourceVpce = TestPolicies.SeedEndpoint };
+
+        var explanation = policy.Explain(context);
+
+        Assert.Equal(Decision.ImplicitDeny, explanation.Decision);
+        Assert.Empty(explanation.DecidingStatements);
+        Assert.All(explanation.Statements, s => Assert.StartsWith("Resource does not cover", s.Reason, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,91 @@
+namespace Cloister.Policy.Tests;
+
+public sealed class RequestContextTests
+{
+    [Fact]
+    public void Set_KnownKeyInAnyCase_FillsTheProperty()
+    {
+        var context = new RequestContext();
+
+        context.Set("AWS:sourcevpce", "vpce-1");
+
+        Assert.Equal("vpce-1", context.SourceVpce);
+    }
+
+    [Fact]
+    public void Set_TimeKeys_ParseIsoAndEpoch()
+    {
+        var context = new RequestContext();
+
+        context.Set("aws:EpochTime", "1763805600");
+        Assert.Equal(new DateTimeOffset(2025, 11, 22, 10, 0, 0, TimeSpan.Zero), context.RequestTime);
+
+        context.Set("aws:CurrentTime", "2026-01-02T03:04:05Z");
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), context.RequestTime);
+    }
+
+    [Theory]
+    [InlineData("aws:CurrentTime", "yesterday")]
+    [InlineData("aws:SecureTransport", "maybe")]
+    public void Set_BadTypedValue_Throws(string key, string value)
+    {
+        Assert.Throws<ArgumentException>(() => new RequestContext().Set(key, value));
+    }
+
+    [Fact]
+    public void Add_SingleValuedKeyTwice_Throws()
+    {
+        var context = new RequestContext();
+        context.Add("aws:SourceVpce", "vpce-1");
+
+        Assert.Throws<ArgumentException>(() => context.Add("aws:SourceVpce", "vpce-2"));
+    }
+
+    [Fact]
+    public void Reset_AfterUse_ForgetsEverything()
+    {
+        var context = new RequestContext { SourceVpce = "v", SecureTransport = true, RequestTime = DateTimeOffset.UnixEpoch, Resource = "r" };
+        context.Add("aws:TagKeys", "a");
+        context.Principal = RequestPrincipal.Aws("111122223333");
+
+        context.Reset();
+
+        Assert.Null(context.SourceVpce);
+        Assert.Null(context.SecureTransport);
+        Assert.Null(context.RequestTime);
+        Assert.Same(RequestPrincipal.Anonymous, context.Principal);
+        Assert.Equal(string.Empty, context.Resource);
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:TagKeys":"true"}}}]}""").Policy!;
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    [Fact]
+    public void Remove_Key_MakesItMissing()
+    {
+        var context = new RequestContext();
+        context.Set("app:k", "v");
+        context.Set("aws:SourceIp", "10.0.0.1");
+
+        context.Remove("APP:K");
+        context.Remove("aws:SourceIp");
+
+        Assert.Null(context.SourceIp);
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"app:k":"true"}}}]}""").Policy!;
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:user/alice", "User", "111122223333", null)]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Admin/s1", "AssumedRole", "111122223333", "arn:aws:iam::111122223333:role/Admin")]
+    [InlineData("111122223333", "Account", "111122223333", null)]
+    [InlineData("arn:aws:iam::111122223333:root", "Account", "111122223333", null)]
+    [InlineData("arn:aws:sts::111122223333:federated-user/bob", "FederatedUser", "111122223333", null)]
+    public void Aws_Identities_AreClassified(string arn, string type, string account, string? roleArn)
+    {
+        var principal = RequestPrincipal.Aws(arn);
+
+        Assert.Equal(type, principal.PrincipalType);
+        Assert.Equal(account, principal.Account);
+        Assert.Equal(roleArn, principal.RoleArn);
+    }
+}
