@@ -73,11 +73,14 @@ internal static class TestModels
     };
 
     public static string VpcEndpointDnsNamesFor(string vpceId) =>
-        $"{vpceId}-{Resolution.VpcEndpointDnsNames.Suffix(vpceId)}.execute-api.{Region}.vpce.amazonaws.com";
+        $"{vpceId}-{Cloister.Dns.Resolution.VpcEndpointDnsNames.Suffix(vpceId)}.execute-api.{Region}.vpce.amazonaws.com";
 
     public static RecordSet Set(string name, string type, uint ttl, params string[] values) => new(name, type, ttl, [.. values]);
 
     public static RecordSet Set(string name, string type, uint ttl, AliasTarget alias) => new(name, type, ttl, [], alias);
+
+    /// <summary>The API VPC and a client VPC with no rules.</summary>
+    public static CloudModel TwoVpcs() => ApiOnly() with { Vpcs = [ApiVpcRecord, ClientVpcRecord] };
 
     /// <summary>The API VPC plus a client VPC whose FORWARD rule sends execute-api names out through an outbound endpoint to <paramref name="targets"/>.</summary>
     public static CloudModel WithClient(ImmutableArray<TargetAddress> targets, ImmutableArray<string> outboundAddresses, ImmutableArray<string> inboundAddresses)
