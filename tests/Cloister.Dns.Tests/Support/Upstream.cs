@@ -27,7 +27,7 @@ internal sealed class Upstream : IAsyncDisposable
     public static Upstream Start(string address, params (string Name, string Value)[] records)
     {
         var zones = records
-            .GroupBy(r => Wire.DnsName.Parent(r.Name)!)
+            .GroupBy(r => Cloister.Dns.Wire.DnsName.Parent(r.Name)!)
             .Select((g, i) => new HostedZone($"ZUPSTREAM{i}", $"Zone{i}", g.Key, true, [VpcId], [.. g.Select(r => TestModels.Set(r.Name, "A", 120, r.Value))]))
             .ToImmutableArray();
         var model = new CloudModel
