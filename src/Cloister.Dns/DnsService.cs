@@ -123,6 +123,13 @@ public sealed class DnsService : IAsyncDisposable
         return DnsMessage.Parse(response.AsSpan(0, written));
     }
 
+    /// <summary>Answers raw query bytes as <paramref name="vpcId"/>'s resolver would; for fuzzing the whole path without sockets.</summary>
+    internal ValueTask<int> ProcessAsync(ReadOnlyMemory<byte> request, Memory<byte> response, string vpcId, CancellationToken cancellationToken = default)
+    {
+        var source = new IPEndPoint(IPAddress.Loopback, 0);
+        return _processor.ProcessAsync(request, response, new ListenerScope(vpcId), QueryTransport.Udp, () => source, cancellationToken);
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
