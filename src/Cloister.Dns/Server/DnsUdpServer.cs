@@ -20,6 +20,7 @@ internal sealed class DnsUdpServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private bool _stopped;
 
     public DnsUdpServer(Socket socket, DnsQueryProcessor processor, ListenerScope scope, ILogger logger)
     {
@@ -41,6 +42,7 @@ internal sealed class DnsUdpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _stopped, true);
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         try
@@ -103,9 +105,14 @@ internal sealed class DnsUdpServer : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
-        catch (SocketException exception)
+        catch (SocketException exception) when (!token.IsCancellationRequested)
         {
             DnsLog.SocketError(_logger, null, exception);
+        }
+#pragma warning disable CA1031 // Closing the socket under a pending send can surface as any exception; stopping is all that matters then.
+        catch (Exception) when (Volatile.Read(ref _stopped))
+#pragma warning restore CA1031
+        {
         }
         finally
         {
@@ -149,9 +156,14 @@ internal sealed class DnsUdpServer : IAsyncDisposable
         {
             await _socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, remote, token).ConfigureAwait(false);
         }
-        catch (SocketException exception)
+        catch (SocketException exception) when (!Volatile.Read(ref _stopped))
         {
             DnsLog.SocketError(_logger, null, exception);
+        }
+#pragma warning disable CA1031 // See the receive loop: a send racing with the socket's closing may fail in any way.
+        catch (Exception) when (Volatile.Read(ref _stopped))
+#pragma warning restore CA1031
+        {
         }
     }
 
