@@ -13,6 +13,9 @@ internal static class CliApplication
             "Cloister runs the AWS private serverless API architecture on one Linux machine: VPCs, security groups, " +
             "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox.");
         root.Subcommands.Add(VersionCommand.Create());
+        var logs = new Command("logs", "Print the sandbox's logs in the formats AWS uses.");
+        logs.Subcommands.Add(LogsDnsCommand.Create());
+        root.Subcommands.Add(logs);
         return root;
     }
 
