@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Cloister.Dns.Server;
 
 /// <summary>
-/// Serves DNS over one bound UDP socket handed to it, with several receive loops. An answer known at once is
-/// sent from the loop; one that waits on forwarding takes the loop's buffers with it and the loop rents new
-/// ones, so a slow upstream never holds up other clients. Owns the socket from <see cref="Start"/> on.
+/// Serves DNS over one bound UDP socket handed to it, with several receive threads. An answer known at once is
+/// sent from the thread; one that waits on forwarding takes the thread's buffers with it and the thread rents
+/// new ones, so a slow upstream never holds up other clients. Owns the socket from <see cref="Start"/> on.
 /// </summary>
 internal sealed class DnsUdpServer : IAsyncDisposable
 {
@@ -19,7 +19,7 @@ internal sealed class DnsUdpServer : IAsyncDisposable
     private readonly ListenerScope _scope;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _loops = [];
+    private readonly List<Thread> _loops = [];
     private bool _stopped;
 
     public DnsUdpServer(Socket socket, DnsQueryProcessor processor, ListenerScope scope, ILogger logger)
@@ -36,7 +36,11 @@ internal sealed class DnsUdpServer : IAsyncDisposable
     {
         for (var i = 0; i < loops; i++)
         {
-            _loops.Add(Task.Run(ReceiveLoopAsync));
+            // Dedicated threads blocking in recvfrom, as unbound's workers do: one wake-up per datagram and no
+            // hop through the socket engine's event thread, which matters most when the machine is busy.
+            var thread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"dns-udp-{i}" };
+            _loops.Add(thread);
+            thread.Start();
         }
     }
 
@@ -45,31 +49,28 @@ internal sealed class DnsUdpServer : IAsyncDisposable
         Volatile.Write(ref _stopped, true);
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
-        try
+        foreach (var thread in _loops)
         {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            thread.Join(TimeSpan.FromSeconds(5));
         }
 
         _stopping.Dispose();
     }
 
-    private async Task ReceiveLoopAsync()
+    private void ReceiveLoop()
     {
         var token = _stopping.Token;
         var state = new LoopState(_socket.AddressFamily);
         try
         {
-            while (!token.IsCancellationRequested)
+            while (!Volatile.Read(ref _stopped))
             {
                 int received;
                 try
                 {
-                    received = await _socket.ReceiveFromAsync(state.Request, SocketFlags.None, state.Remote, token).ConfigureAwait(false);
+                    received = _socket.ReceiveFrom(state.Request, SocketFlags.None, state.Remote);
                 }
-                catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+                catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.Interrupted && !Volatile.Read(ref _stopped))
                 {
                     continue;
                 }
@@ -89,27 +90,21 @@ internal sealed class DnsUdpServer : IAsyncDisposable
 
                 if (pending.IsCompletedSuccessfully)
                 {
-                    await SendAsync(state.Response, pending.Result, state.Remote, token).ConfigureAwait(false);
+                    Send(state.Response, pending.Result, state.Remote);
                 }
                 else
                 {
                     var detached = state;
                     state = new LoopState(_socket.AddressFamily);
-                    _ = CompleteAsync(pending, detached, token);
+                    _ = CompleteAsync(pending, detached);
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        catch (SocketException exception) when (!token.IsCancellationRequested)
+        catch (SocketException exception) when (!Volatile.Read(ref _stopped))
         {
             DnsLog.SocketError(_logger, null, exception);
         }
-#pragma warning disable CA1031 // Closing the socket under a pending send can surface as any exception; stopping is all that matters then.
+#pragma warning disable CA1031 // Closing the socket under a blocked receive can surface as any exception; stopping is all that matters then.
         catch (Exception) when (Volatile.Read(ref _stopped))
 #pragma warning restore CA1031
         {
@@ -120,17 +115,13 @@ internal sealed class DnsUdpServer : IAsyncDisposable
         }
     }
 
-    private async Task CompleteAsync(ValueTask<int> pending, LoopState state, CancellationToken token)
+    private async Task CompleteAsync(ValueTask<int> pending, LoopState state)
     {
         try
         {
-            var length = await pending.ConfigureAwait(false);
-            await SendAsync(state.Response, length, state.Remote, token).ConfigureAwait(false);
+            Send(state.Response, await pending.ConfigureAwait(false), state.Remote);
         }
         catch (OperationCanceledException)
-        {
-        }
-        catch (ObjectDisposedException)
         {
         }
 #pragma warning disable CA1031 // See the receive loop: one failed answer must not end the server.
@@ -145,7 +136,7 @@ internal sealed class DnsUdpServer : IAsyncDisposable
         }
     }
 
-    private async ValueTask SendAsync(byte[] response, int length, SocketAddress remote, CancellationToken token)
+    private void Send(byte[] response, int length, SocketAddress remote)
     {
         if (length == 0)
         {
@@ -154,13 +145,13 @@ internal sealed class DnsUdpServer : IAsyncDisposable
 
         try
         {
-            await _socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, remote, token).ConfigureAwait(false);
+            _socket.SendTo(response.AsSpan(0, length), SocketFlags.None, remote);
         }
         catch (SocketException exception) when (!Volatile.Read(ref _stopped))
         {
             DnsLog.SocketError(_logger, null, exception);
         }
-#pragma warning disable CA1031 // See the receive loop: a send racing with the socket's closing may fail in any way.
+#pragma warning disable CA1031 // A send racing with the socket's closing may fail in any way.
         catch (Exception) when (Volatile.Read(ref _stopped))
 #pragma warning restore CA1031
         {
