@@ -176,7 +176,19 @@ internal sealed class DnsViewBuilder
             var sources = endpoint is null
                 ? []
                 : endpoint.IpAddresses.Select(a => IPAddress.TryParse(a.Ip, out var ip) ? ip : null).OfType<IPAddress>().ToImmutableArray();
+            var ownInbound = _model.ResolverEndpoints
+                .Where(e => e.Direction == ResolverDirection.Inbound && e.VpcId == vpc.Id)
+                .SelectMany(e => e.IpAddresses)
+                .Select(a => a.Ip)
+                .ToHashSet(StringComparer.Ordinal);
+            if (rule.TargetIps.Any(t => ownInbound.Contains(t.Ip)))
+            {
+                // AWS warns against this: the VPC's own inbound endpoint would send the query straight back to this rule.
+                _skip(association.Id, $"rule {rule.Id} targets an inbound endpoint of {vpc.Id} itself, a forwarding loop; those targets are left out");
+            }
+
             var targets = rule.TargetIps
+                .Where(t => !ownInbound.Contains(t.Ip))
                 .Select(t => IPAddress.TryParse(t.Ip, out var ip) && t.Port is > 0 and <= 65535 ? new IPEndPoint(ip, t.Port) : null)
                 .OfType<IPEndPoint>()
                 .ToImmutableArray();
