@@ -129,8 +129,7 @@ internal sealed class DnsForwarder
 
     private async ValueTask<DnsMessage?> UdpExchangeAsync(string vpcId, IPAddress source, IPEndPoint target, byte[] buffer, int length, DnsMessage query, CancellationToken cancellationToken)
     {
-        using var socket = _sockets.Create(vpcId, source, ProtocolType.Udp);
-        await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        using var socket = await ConnectAsync(vpcId, source, target, ProtocolType.Udp, cancellationToken).ConfigureAwait(false);
         await socket.SendAsync(buffer.AsMemory(2, length), SocketFlags.None, cancellationToken).ConfigureAwait(false);
         var receive = ArrayPool<byte>.Shared.Rent(MaxMessage);
         try
@@ -152,8 +151,7 @@ internal sealed class DnsForwarder
 
     private async ValueTask<DnsMessage?> TcpExchangeAsync(string vpcId, IPAddress source, IPEndPoint target, byte[] buffer, int length, DnsMessage query, CancellationToken cancellationToken)
     {
-        using var socket = _sockets.Create(vpcId, source, ProtocolType.Tcp);
-        await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        using var socket = await ConnectAsync(vpcId, source, target, ProtocolType.Tcp, cancellationToken).ConfigureAwait(false);
         BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)length);
         await socket.SendAsync(buffer.AsMemory(0, length + 2), SocketFlags.None, cancellationToken).ConfigureAwait(false);
         var receive = ArrayPool<byte>.Shared.Rent(MaxMessage);
@@ -175,6 +173,21 @@ internal sealed class DnsForwarder
         finally
         {
             ArrayPool<byte>.Shared.Return(receive);
+        }
+    }
+
+    private async ValueTask<Socket> ConnectAsync(string vpcId, IPAddress source, IPEndPoint target, ProtocolType protocol, CancellationToken cancellationToken)
+    {
+        var socket = _sockets.Create(vpcId, source, protocol);
+        try
+        {
+            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 

@@ -31,22 +31,32 @@ public sealed class ForwarderTests
         Assert.Equal(20, response.Answers.Length);
     }
 
+    /// <summary>
+    /// Asks <paramref name="name"/> through a forwarding rule three times: upstream alive; upstream gone and the
+    /// clock moved by <paramref name="first"/>; the clock moved again by <paramref name="second"/>.
+    /// </summary>
+    private static async Task<(DnsMessage Fresh, DnsMessage Cached, DnsMessage Expired)> AskAcrossTimeAsync(string upstreamAddress, string sourceAddress, string name, TimeSpan first, TimeSpan second)
+    {
+        var time = new ManualTime();
+        var upstream = Upstream.Start(upstreamAddress, ("www.example.net", "192.0.2.7"));
+        await using var service = new DnsService(new DnsServiceOptions { Time = time, ForwardAttemptTimeout = TimeSpan.FromMilliseconds(200), ForwardBudget = TimeSpan.FromMilliseconds(600) });
+        service.Apply(Forwarding("example.net", upstream.Target, sourceAddress));
+
+        var fresh = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A));
+        await upstream.DisposeAsync();
+        time.Advance(first);
+        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, name, DnsRecordType.A));
+        time.Advance(second);
+        var expired = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(3, name, DnsRecordType.A));
+        return (fresh, cached, expired);
+    }
+
     [Fact]
     public async Task ForwardAsync_AnswersCachedForTheirTtlThenAskedAgain()
     {
-        var time = new ManualTime();
-        var upstream = Upstream.Start("127.0.0.53", ("www.example.net", "192.0.2.7"));
-        await using var service = new DnsService(new DnsServiceOptions { Time = time, ForwardAttemptTimeout = TimeSpan.FromMilliseconds(200), ForwardBudget = TimeSpan.FromMilliseconds(600) });
-        service.Apply(Forwarding("example.net", upstream.Target, "127.0.0.54"));
+        var (fresh, cached, expired) = await AskAcrossTimeAsync("127.0.0.53", "127.0.0.54", "www.example.net", TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(21));
 
-        var first = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "www.example.net", DnsRecordType.A));
-        await upstream.DisposeAsync();
-        time.Advance(TimeSpan.FromSeconds(100));
-        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, "www.example.net", DnsRecordType.A));
-        time.Advance(TimeSpan.FromSeconds(21));
-        var expired = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(3, "www.example.net", DnsRecordType.A));
-
-        Assert.Equal(120u, Assert.Single(first.Answers).Ttl);
+        Assert.Equal(120u, Assert.Single(fresh.Answers).Ttl);
         Assert.Equal(20u, Assert.Single(cached.Answers).Ttl);
         Assert.Equal(DnsResponseCode.ServFail, expired.ResponseCode);
     }
@@ -54,19 +64,9 @@ public sealed class ForwarderTests
     [Fact]
     public async Task ForwardAsync_NxDomainCachedForSoaNegativeTtl()
     {
-        var time = new ManualTime();
-        var upstream = Upstream.Start("127.0.0.55", ("www.example.net", "192.0.2.7"));
-        await using var service = new DnsService(new DnsServiceOptions { Time = time, ForwardAttemptTimeout = TimeSpan.FromMilliseconds(200), ForwardBudget = TimeSpan.FromMilliseconds(600) });
-        service.Apply(Forwarding("example.net", upstream.Target, "127.0.0.56"));
+        var (fresh, cached, expired) = await AskAcrossTimeAsync("127.0.0.55", "127.0.0.56", "absent.example.net", TimeSpan.FromSeconds(899), TimeSpan.FromSeconds(2));
 
-        var first = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "absent.example.net", DnsRecordType.A));
-        await upstream.DisposeAsync();
-        time.Advance(TimeSpan.FromSeconds(899));
-        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, "absent.example.net", DnsRecordType.A));
-        time.Advance(TimeSpan.FromSeconds(2));
-        var expired = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(3, "absent.example.net", DnsRecordType.A));
-
-        Assert.Equal(DnsResponseCode.NXDomain, first.ResponseCode);
+        Assert.Equal(DnsResponseCode.NXDomain, fresh.ResponseCode);
         Assert.Equal(DnsResponseCode.NXDomain, cached.ResponseCode);
         Assert.Equal(1u, Assert.Single(cached.Authorities).Ttl);
         Assert.Equal(DnsResponseCode.ServFail, expired.ResponseCode);
