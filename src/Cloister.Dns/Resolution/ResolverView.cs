@@ -17,6 +17,8 @@ internal sealed class ResolverView
 {
     private readonly FrozenDictionary<string, ForwardRule> _rules;
     private readonly FrozenDictionary<string, LocalZone> _zones;
+    private readonly FrozenDictionary<string, ForwardRule>.AlternateLookup<ReadOnlySpan<char>> _rulesBySpan;
+    private readonly FrozenDictionary<string, LocalZone>.AlternateLookup<ReadOnlySpan<char>> _zonesBySpan;
     private readonly PublicNames _publicNames;
     private readonly ImmutableArray<Ipv4Cidr> _cidrs;
     private readonly FrozenDictionary<IPAddress, string> _instances;
@@ -37,6 +39,8 @@ internal sealed class ResolverView
         DnsSupport = dnsSupport;
         _rules = rules.ToFrozenDictionary(r => r.Domain, DnsName.Comparer);
         _zones = zones.ToFrozenDictionary(z => z.Apex, DnsName.Comparer);
+        _rulesBySpan = _rules.GetAlternateLookup<ReadOnlySpan<char>>();
+        _zonesBySpan = _zones.GetAlternateLookup<ReadOnlySpan<char>>();
         _publicNames = publicNames;
         _cidrs = cidrs;
         _instances = instances.ToFrozenDictionary();
@@ -68,17 +72,23 @@ internal sealed class ResolverView
     /// </summary>
     public ForwardRule? RuleFor(string name)
     {
-        var zoneDepth = -1;
-        for (var candidate = name; candidate is not null; candidate = DnsName.Parent(candidate))
+        if (_rules.Count == 0)
         {
-            if (_rules.TryGetValue(candidate, out var rule))
+            return null;
+        }
+
+        var zoneAt = -1;
+        for (var at = 0; at >= 0; at = NextSuffix(name, at))
+        {
+            var candidate = name.AsSpan(at);
+            if (_rulesBySpan.TryGetValue(candidate, out var rule))
             {
-                return zoneDepth > DnsName.LabelCount(candidate) ? null : rule;
+                return zoneAt >= 0 && zoneAt < at ? null : rule;
             }
 
-            if (zoneDepth < 0 && _zones.ContainsKey(candidate))
+            if (zoneAt < 0 && _zonesBySpan.ContainsKey(candidate))
             {
-                zoneDepth = DnsName.LabelCount(candidate);
+                zoneAt = at;
             }
         }
 
@@ -88,9 +98,9 @@ internal sealed class ResolverView
     /// <summary>Answers from the view's own data: private zones, EC2 names, public names, else NXDOMAIN.</summary>
     public LocalAnswer ResolveLocally(string name, DnsRecordType type)
     {
-        for (var candidate = name; candidate is not null; candidate = DnsName.Parent(candidate))
+        for (var at = 0; at >= 0; at = NextSuffix(name, at))
         {
-            if (_zones.TryGetValue(candidate, out var zone))
+            if (_zonesBySpan.TryGetValue(name.AsSpan(at), out var zone))
             {
                 return zone.Lookup(name, type);
             }
@@ -106,6 +116,29 @@ internal sealed class ResolverView
         }
 
         return _publicNames.Lookup(name, type);
+    }
+
+    /// <summary>Where the name one label above <c>name[at..]</c> starts; the root is the end of the string, then -1.</summary>
+    private static int NextSuffix(string name, int at)
+    {
+        if (at >= name.Length)
+        {
+            return -1;
+        }
+
+        for (var i = at; i < name.Length; i++)
+        {
+            if (name[i] == '\\')
+            {
+                i++;
+            }
+            else if (name[i] == '.')
+            {
+                return i + 1;
+            }
+        }
+
+        return name.Length;
     }
 
     private LocalAnswer? Ec2Answer(string name, DnsRecordType type)
