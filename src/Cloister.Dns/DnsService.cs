@@ -41,6 +41,26 @@ public sealed class DnsService : IAsyncDisposable
     /// <summary>The VPCs that have a view.</summary>
     public IReadOnlyCollection<string> VpcIds => Volatile.Read(ref _views).Views.Keys;
 
+    /// <summary>The inbound endpoint addresses of the applied model, each to be served with <see cref="StartInboundEndpoint"/>.</summary>
+    public IReadOnlyCollection<string> InboundEndpointAddresses => Volatile.Read(ref _views).InboundAddresses.Keys;
+
+    /// <summary>The link-local address every VPC's resolver also answers on.</summary>
+    public static IPAddress LinkLocalResolverAddress { get; } = IPAddress.Parse("169.254.169.253");
+
+    /// <summary>A VPC's resolver address: the base of its CIDR block plus two (<c>10.0.0.0/16</c> gives <c>10.0.0.2</c>).</summary>
+    public static IPAddress VpcResolverAddress(string cidrBlock)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cidrBlock);
+        if (!Ipv4Cidr.TryParse(cidrBlock, out var cidr) || cidr.PrefixLength > 30)
+        {
+            throw new ArgumentException($"'{cidrBlock}' is not an IPv4 CIDR block with room for a resolver.", nameof(cidrBlock));
+        }
+
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, cidr.Network + 2);
+        return new IPAddress(bytes);
+    }
+
     /// <summary>Builds every VPC's view from <paramref name="model"/> and swaps them in; returns what had to be left out, one line each.</summary>
     public IReadOnlyList<string> Apply(CloudModel model)
     {

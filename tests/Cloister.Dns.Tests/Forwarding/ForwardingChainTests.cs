@@ -15,7 +15,7 @@ namespace Cloister.Dns.Tests.Forwarding;
 /// </summary>
 public sealed class ForwardingChainTests : IAsyncLifetime
 {
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
     private readonly string _state = Path.Combine(Path.GetTempPath(), "cloister-dns-chain-" + Guid.NewGuid().ToString("N"));
     private Socket _dead = null!;
