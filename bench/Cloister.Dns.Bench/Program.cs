@@ -1,0 +1,3 @@
+using Cloister.Dns.Bench;
+
+return await DnsPerfComparison.RunAsync(args);

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Cloister.Model;
+
+namespace Cloister.Cli.Commands;
+
+/// <summary>
+/// <c>cloister logs dns [--follow]</c>: the Route 53 Resolver query logs, one JSON line per query, as the
+/// running stack writes them under <see cref="StatePaths.DnsLogs"/> (one file per query logging configuration).
+/// </summary>
+internal static class LogsDnsCommand
+{
+    private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Creates the <c>dns</c> verb of <c>logs</c>; <paramref name="state"/> overrides where state lives (tests).</summary>
+    public static Command Create(Func<StatePaths>? state = null)
+    {
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing queries as they are logged, until interrupted." };
+        var command = new Command("dns", "Print Route 53 Resolver query logs (JSON lines, Route 53's format).") { follow };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var folder = (state ?? (() => StatePaths.FromEnvironment()))().DnsLogs;
+            var output = parse.InvocationConfiguration.Output;
+            var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+            await PrintNewLinesAsync(folder, positions, output, cancellationToken).ConfigureAwait(false);
+            if (!parse.GetValue(follow))
+            {
+                return 0;
+            }
+
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(FollowInterval, cancellationToken).ConfigureAwait(false);
+                    await PrintNewLinesAsync(folder, positions, output, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Prints the complete lines appended to each log file since <paramref name="positions"/> was last updated.</summary>
+    internal static async Task PrintNewLinesAsync(string folder, Dictionary<string, long> positions, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(folder, "*.log").Order(StringComparer.Ordinal))
+        {
+            var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            await using (stream.ConfigureAwait(false))
+            {
+                var start = positions.GetValueOrDefault(file);
+                if (stream.Length < start)
+                {
+                    start = 0;
+                }
+
+                stream.Position = start;
+                using var reader = new StreamReader(stream);
+                var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                var complete = text.LastIndexOf('\n');
+                if (complete < 0)
+                {
+                    continue;
+                }
+
+                await output.WriteAsync(text.AsMemory(0, complete + 1), cancellationToken).ConfigureAwait(false);
+                positions[file] = start + System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, complete + 1));
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Sockets;
+using Cloister.Dns.Forwarding;
+using Cloister.Dns.Logging;
+using Cloister.Dns.Resolution;
+using Cloister.Dns.Server;
+using Cloister.Dns.Wire;
+using Cloister.Model;
+using Cloister.Model.Dns;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Dns;
+
+/// <summary>
+/// Route 53 Resolver for a sandbox: one view per VPC built from a <see cref="CloudModel"/>, served on sockets
+/// the host hands over (each VPC's <c>.2</c> address, each inbound endpoint address). <see cref="Apply"/> builds
+/// new views and swaps them in whole; listeners keep running and answer from the new views at once.
+/// </summary>
+public sealed class DnsService : IAsyncDisposable
+{
+    private readonly DnsServiceOptions _options;
+    private readonly ILogger _logger;
+    private readonly DnsForwarder _forwarder;
+    private readonly DnsQueryProcessor _processor;
+    private readonly Dictionary<string, QueryLogSink> _sinks = new(StringComparer.Ordinal);
+    private readonly List<DnsListener> _listeners = [];
+    private readonly Lock _lock = new();
+    private DnsViewSet _views = DnsViewSet.Empty;
+
+    /// <summary>Creates the service with no views: every query is REFUSED until <see cref="Apply"/>.</summary>
+    public DnsService(DnsServiceOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options ?? new DnsServiceOptions();
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Cloister.Dns");
+        var cache = new DnsResponseCache(_options.Time, _options.CacheCapacity);
+        _forwarder = new DnsForwarder(_options.SocketFactory, cache, _options.ForwardAttemptTimeout, _options.ForwardBudget, _logger);
+        _processor = new DnsQueryProcessor(() => Volatile.Read(ref _views), new ViewResolver(_forwarder), _options.Time, _logger);
+    }
+
+    /// <summary>The VPCs that have a view.</summary>
+    public IReadOnlyCollection<string> VpcIds => Volatile.Read(ref _views).Views.Keys;
+
+    /// <summary>The inbound endpoint addresses of the applied model, each to be served with <see cref="StartInboundEndpoint"/>.</summary>
+    public IReadOnlyCollection<string> InboundEndpointAddresses => Volatile.Read(ref _views).InboundAddresses.Keys;
+
+    /// <summary>The link-local address every VPC's resolver also answers on.</summary>
+    public static IPAddress LinkLocalResolverAddress { get; } = IPAddress.Parse("169.254.169.253");
+
+    /// <summary>A VPC's resolver address: the base of its CIDR block plus two (<c>10.0.0.0/16</c> gives <c>10.0.0.2</c>).</summary>
+    public static IPAddress VpcResolverAddress(string cidrBlock)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cidrBlock);
+        if (!Ipv4Cidr.TryParse(cidrBlock, out var cidr) || cidr.PrefixLength > 30)
+        {
+            throw new ArgumentException($"'{cidrBlock}' is not an IPv4 CIDR block with room for a resolver.", nameof(cidrBlock));
+        }
+
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, cidr.Network + 2);
+        return new IPAddress(bytes);
+    }
+
+    /// <summary>Builds every VPC's view from <paramref name="model"/> and swaps them in; returns what had to be left out, one line each.</summary>
+    public IReadOnlyList<string> Apply(CloudModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var skipped = new List<string>();
+        List<QueryLogSink> retired;
+        lock (_lock)
+        {
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            var views = DnsViewBuilder.Build(
+                model,
+                _options.AdditionalNames,
+                config =>
+                {
+                    used.Add(config.Id);
+                    return SinkFor(config);
+                },
+                (resource, reason) =>
+                {
+                    skipped.Add($"{resource}: {reason}");
+                    DnsLog.Skipped(_logger, resource, reason);
+                });
+            Volatile.Write(ref _views, views);
+            _forwarder.Cache.Clear();
+            retired = [.. _sinks.Values.Where(s => !used.Contains(s.ConfigId))];
+            foreach (var sink in retired)
+            {
+                _sinks.Remove(sink.ConfigId);
+            }
+
+            DnsLog.ViewsBuilt(_logger, views.Views.Count);
+        }
+
+        foreach (var sink in retired)
+        {
+            _ = sink.DisposeAsync().AsTask();
+        }
+
+        return skipped;
+    }
+
+    /// <summary>
+    /// Serves <paramref name="vpcId"/>'s resolver on the given bound sockets (UDP, and a listening TCP socket);
+    /// either may be null. The service owns the sockets from now on.
+    /// </summary>
+    public DnsListener StartVpcResolver(string vpcId, Socket? udp, Socket? tcp)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vpcId);
+        return Start(new ListenerScope(vpcId), udp, tcp);
+    }
+
+    /// <summary>
+    /// Serves the inbound endpoint address <paramref name="ipAddress"/> (as in the model's endpoint) on the given
+    /// sockets: queries get the endpoint's VPC's answers and are logged with its endpoint and network interface ids.
+    /// </summary>
+    public DnsListener StartInboundEndpoint(string ipAddress, Socket? udp, Socket? tcp)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ipAddress);
+        if (!Volatile.Read(ref _views).InboundAddresses.TryGetValue(ipAddress, out var scope))
+        {
+            throw new ArgumentException($"No inbound Resolver endpoint has the address {ipAddress}; apply a model that has it first.", nameof(ipAddress));
+        }
+
+        return Start(scope, udp, tcp);
+    }
+
+    /// <summary>Answers <paramref name="query"/> as <paramref name="vpcId"/>'s resolver would, without a socket (status pages, tests).</summary>
+    public async ValueTask<DnsMessage> QueryAsync(string vpcId, DnsMessage query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var request = new byte[65535];
+        var response = new byte[65535];
+        if (!query.TryWrite(request, out var length))
+        {
+            throw new ArgumentException("The query does not fit in a DNS message.", nameof(query));
+        }
+
+        var source = new IPEndPoint(IPAddress.Loopback, 0);
+        var written = await _processor.ProcessAsync(request.AsMemory(0, length), response, new ListenerScope(vpcId), QueryTransport.Tcp, () => source, cancellationToken).ConfigureAwait(false);
+        return DnsMessage.Parse(response.AsSpan(0, written));
+    }
+
+    /// <summary>Answers raw query bytes as <paramref name="vpcId"/>'s resolver would; for fuzzing the whole path without sockets.</summary>
+    internal ValueTask<int> ProcessAsync(ReadOnlyMemory<byte> request, Memory<byte> response, string vpcId, CancellationToken cancellationToken = default)
+    {
+        var source = new IPEndPoint(IPAddress.Loopback, 0);
+        return _processor.ProcessAsync(request, response, new ListenerScope(vpcId), QueryTransport.Udp, () => source, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        DnsListener[] listeners;
+        QueryLogSink[] sinks;
+        lock (_lock)
+        {
+            listeners = [.. _listeners];
+            sinks = [.. _sinks.Values];
+            _sinks.Clear();
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var sink in sinks)
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private DnsListener Start(ListenerScope scope, Socket? udp, Socket? tcp)
+    {
+        DnsUdpServer? udpServer = null;
+        DnsTcpServer? tcpServer = null;
+        if (udp is not null)
+        {
+            udpServer = new DnsUdpServer(udp, _processor, scope, _logger);
+            udpServer.Start(_options.UdpReceiveLoops > 0 ? _options.UdpReceiveLoops : Math.Max(2, Environment.ProcessorCount));
+            DnsLog.Listening(_logger, scope, udpServer.LocalEndPoint, "UDP");
+        }
+
+        if (tcp is not null)
+        {
+            tcpServer = new DnsTcpServer(tcp, _processor, scope, _options.TcpIdleTimeout, _options.MaxTcpConnections, _logger);
+            tcpServer.Start();
+            DnsLog.Listening(_logger, scope, tcpServer.LocalEndPoint, "TCP");
+        }
+
+        var listener = new DnsListener(scope.ToString(), udpServer, tcpServer, l =>
+        {
+            lock (_lock)
+            {
+                _listeners.Remove(l);
+            }
+        });
+        lock (_lock)
+        {
+            _listeners.Add(listener);
+        }
+
+        return listener;
+    }
+
+    private QueryLogSink? SinkFor(ResolverQueryLogConfig config)
+    {
+        if (_options.State is null)
+        {
+            return null;
+        }
+
+        if (!_sinks.TryGetValue(config.Id, out var sink))
+        {
+            sink = new QueryLogSink(config.Id, Path.Combine(_options.State.DnsLogs, config.Id + ".log"), _logger);
+            _sinks[config.Id] = sink;
+        }
+
+        return sink;
+    }
+}

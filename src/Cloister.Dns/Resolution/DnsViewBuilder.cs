@@ -1,0 +1,307 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Net;
+using Cloister.Dns.Logging;
+using Cloister.Dns.Wire;
+using Cloister.Model;
+using Cloister.Model.Api;
+using Cloister.Model.Dns;
+using Cloister.Model.Network;
+
+namespace Cloister.Dns.Resolution;
+
+/// <summary>
+/// Compiles a <see cref="CloudModel"/> into one <see cref="ResolverView"/> per VPC. Resources that cannot be
+/// served (an unparsable value, a rule without endpoint addresses) are reported through the callback and
+/// left out; everything else still resolves.
+/// </summary>
+internal sealed class DnsViewBuilder
+{
+    /// <summary>The TTL Route 53 gives alias answers and AWS-managed names.</summary>
+    internal const uint ManagedTtl = 60;
+
+    private static readonly SoaRecordData PrivateZoneSoa = new("ns-1536.awsdns-00.co.uk", "awsdns-hostmaster.amazon.com", 1, 7200, 900, 1209600, 86400);
+    private static readonly string[] PrivateZoneNameServers = ["ns-0.awsdns-00.com", "ns-512.awsdns-00.net", "ns-1024.awsdns-00.org", "ns-1536.awsdns-00.co.uk"];
+
+    private readonly CloudModel _model;
+    private readonly Action<string, string> _skip;
+    private readonly string _region;
+    private readonly string _suffix;
+
+    private DnsViewBuilder(CloudModel model, Action<string, string> skip)
+    {
+        _model = model;
+        _skip = skip;
+        _region = model.Account.Region;
+        _suffix = model.Account.UrlSuffix;
+    }
+
+    /// <summary>Builds the views of every VPC in <paramref name="model"/>.</summary>
+    public static DnsViewSet Build(
+        CloudModel model,
+        IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> additionalNames,
+        Func<ResolverQueryLogConfig, QueryLogSink?> sinkFor,
+        Action<string, string> skip)
+    {
+        var builder = new DnsViewBuilder(model, skip);
+        var publicNames = builder.BuildPublicNames(additionalNames);
+        var views = model.Vpcs.ToFrozenDictionary(v => v.Id, v => builder.BuildView(v, publicNames, sinkFor), StringComparer.Ordinal);
+        var inbound = new Dictionary<string, ListenerScope>(StringComparer.Ordinal);
+        foreach (var endpoint in model.ResolverEndpoints.Where(e => e.Direction == ResolverDirection.Inbound))
+        {
+            foreach (var address in endpoint.IpAddresses.Where(a => a.Ip is not null))
+            {
+                inbound[address.Ip!] = new ListenerScope(endpoint.VpcId, endpoint.Id, address.NetworkInterfaceId);
+            }
+        }
+
+        return new DnsViewSet(views, inbound.ToFrozenDictionary(StringComparer.Ordinal), model.Account.AccountId);
+    }
+
+    private PublicNames BuildPublicNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> additionalNames)
+    {
+        var records = new List<DnsResourceRecord>();
+        foreach (var (name, address) in RegionalServiceAddresses.HostNames(_region, _suffix))
+        {
+            records.Add(Address(name, address));
+        }
+
+        foreach (var endpoint in InterfaceEndpoints())
+        {
+            records.AddRange(EndpointAddresses(endpoint).Select(a => Address(VpcEndpointDnsNames.RegionalName(endpoint, _region, _suffix), a)));
+            foreach (var zone in endpoint.NetworkInterfaces.GroupBy(AvailabilityZoneOf))
+            {
+                if (zone.Key is null)
+                {
+                    continue;
+                }
+
+                var zonal = VpcEndpointDnsNames.ZonalName(endpoint, zone.Key, _region, _suffix);
+                records.AddRange(zone.Select(n => IPAddress.TryParse(n.PrivateIpAddress, out var a) ? Address(zonal, a) : null).OfType<DnsResourceRecord>());
+            }
+        }
+
+        records.AddRange(ApiAssociationRecords());
+        foreach (var (name, addresses) in additionalNames)
+        {
+            records.AddRange(addresses.Select(a => Address(DnsName.Normalize(name), a)));
+        }
+
+        return new PublicNames(records);
+    }
+
+    private IEnumerable<DnsResourceRecord> ApiAssociationRecords()
+    {
+        var endpoints = InterfaceEndpoints().ToDictionary(e => e.Id, StringComparer.Ordinal);
+        foreach (var api in _model.RestApis.Where(a => a.EndpointType == EndpointType.Private))
+        {
+            foreach (var vpceId in api.VpcEndpointIds)
+            {
+                if (!endpoints.TryGetValue(vpceId, out var endpoint))
+                {
+                    continue;
+                }
+
+                var name = VpcEndpointDnsNames.ApiAssociationName(api.Id, vpceId, _region, _suffix);
+                foreach (var address in EndpointAddresses(endpoint))
+                {
+                    yield return Address(name, address);
+                }
+            }
+        }
+    }
+
+    private ResolverView BuildView(Vpc vpc, PublicNames publicNames, Func<ResolverQueryLogConfig, QueryLogSink?> sinkFor)
+    {
+        var zones = new List<LocalZone>();
+        var hostnames = vpc.EnableDnsSupport && vpc.EnableDnsHostnames;
+        if (hostnames)
+        {
+            foreach (var endpoint in InterfaceEndpoints().Where(e => e.VpcId == vpc.Id && e.PrivateDnsEnabled))
+            {
+                zones.Add(EndpointZone(endpoint, publicNames));
+            }
+
+            foreach (var zone in _model.HostedZones.Where(z => z.IsPrivate && z.VpcIds.Contains(vpc.Id)))
+            {
+                var apex = DnsName.Normalize(zone.Name);
+                zones.RemoveAll(z => DnsName.Comparer.Equals(z.Apex, apex));
+                zones.Add(HostedZoneOf(zone, apex, publicNames));
+            }
+        }
+        else if (_model.HostedZones.Any(z => z.IsPrivate && z.VpcIds.Contains(vpc.Id)))
+        {
+            _skip(vpc.Id, "private hosted zones and endpoint private DNS need enableDnsSupport and enableDnsHostnames");
+        }
+
+        var subnets = _model.Subnets.Where(s => s.VpcId == vpc.Id).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var instances = new Dictionary<IPAddress, string>();
+        foreach (var instance in _model.Instances.Where(i => subnets.Contains(i.SubnetId)))
+        {
+            if (IPAddress.TryParse(instance.PrivateIpAddress, out var address))
+            {
+                instances[address] = instance.Id;
+            }
+        }
+
+        var cidrs = Ipv4Cidr.TryParse(vpc.CidrBlock, out var cidr) ? [cidr] : ImmutableArray<Ipv4Cidr>.Empty;
+        var sinks = _model.QueryLogConfigs.Where(c => c.VpcIds.Contains(vpc.Id)).Select(sinkFor).OfType<QueryLogSink>().ToImmutableArray();
+        return new ResolverView(vpc.Id, _region, vpc.EnableDnsSupport, RulesOf(vpc), zones, publicNames, cidrs, instances, sinks);
+    }
+
+    private IEnumerable<ForwardRule> RulesOf(Vpc vpc)
+    {
+        var rules = _model.ResolverRules.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var association in _model.ResolverRuleAssociations.Where(a => a.VpcId == vpc.Id))
+        {
+            if (!rules.TryGetValue(association.ResolverRuleId, out var rule))
+            {
+                _skip(association.Id, $"rule {association.ResolverRuleId} does not exist");
+                continue;
+            }
+
+            var domain = DnsName.Normalize(rule.DomainName);
+            if (rule.RuleType != ResolverRuleType.Forward)
+            {
+                yield return new ForwardRule(rule.Id, domain, false, null, [], []);
+                continue;
+            }
+
+            var endpoint = _model.ResolverEndpoints.FirstOrDefault(e => e.Id == rule.ResolverEndpointId && e.Direction == ResolverDirection.Outbound);
+            if (endpoint is null)
+            {
+                _skip(rule.Id, "its outbound endpoint does not exist; matching queries get SERVFAIL");
+            }
+
+            var sources = endpoint is null
+                ? []
+                : endpoint.IpAddresses.Select(a => IPAddress.TryParse(a.Ip, out var ip) ? ip : null).OfType<IPAddress>().ToImmutableArray();
+            var ownInbound = _model.ResolverEndpoints
+                .Where(e => e.Direction == ResolverDirection.Inbound && e.VpcId == vpc.Id)
+                .SelectMany(e => e.IpAddresses)
+                .Select(a => a.Ip)
+                .ToHashSet(StringComparer.Ordinal);
+            if (rule.TargetIps.Any(t => ownInbound.Contains(t.Ip)))
+            {
+                // AWS warns against this: the VPC's own inbound endpoint would send the query straight back to this rule.
+                _skip(association.Id, $"rule {rule.Id} targets an inbound endpoint of {vpc.Id} itself, a forwarding loop; those targets are left out");
+            }
+
+            var targets = rule.TargetIps
+                .Where(t => !ownInbound.Contains(t.Ip))
+                .Select(t => IPAddress.TryParse(t.Ip, out var ip) && t.Port is > 0 and <= 65535 ? new IPEndPoint(ip, t.Port) : null)
+                .OfType<IPEndPoint>()
+                .ToImmutableArray();
+            yield return new ForwardRule(rule.Id, domain, true, endpoint?.Id, sources, targets);
+        }
+    }
+
+    private LocalZone EndpointZone(VpcEndpoint endpoint, PublicNames publicNames)
+    {
+        var apex = VpcEndpointDnsNames.PrivateDnsName(endpoint, _region, _suffix);
+        var records = new List<DnsResourceRecord>(ApexRecords(apex));
+        foreach (var address in EndpointAddresses(endpoint))
+        {
+            records.Add(Address(apex, address));
+            if (endpoint.ServiceShortName == "execute-api")
+            {
+                records.Add(Address("*." + apex, address));
+            }
+        }
+
+        if (endpoint.ServiceShortName == "execute-api")
+        {
+            foreach (var api in _model.RestApis.Where(a => a.EndpointType == EndpointType.Private))
+            {
+                foreach (var vpceId in api.VpcEndpointIds)
+                {
+                    var name = VpcEndpointDnsNames.ApiAssociationName(api.Id, vpceId, _region, _suffix);
+                    records.AddRange(publicNames.RecordsAt(name));
+                }
+            }
+        }
+
+        return new LocalZone("vpce-private-dns-" + endpoint.Id, apex, records[0], records);
+    }
+
+    private LocalZone HostedZoneOf(HostedZone zone, string apex, PublicNames publicNames)
+    {
+        var records = new List<DnsResourceRecord>(ApexRecords(apex));
+        var plain = new List<DnsResourceRecord>();
+        var aliases = new List<(string Name, DnsRecordType Type, AliasTarget Alias)>();
+        foreach (var set in zone.Records)
+        {
+            var name = DnsName.Normalize(set.Name);
+            var where = $"{zone.LogicalId} record {set.Name} {set.Type}";
+            if (!DnsName.IsValid(name) || !DnsName.IsAtOrBelow(name, apex))
+            {
+                _skip(where, $"the name is not in zone {apex}");
+                continue;
+            }
+
+            if (!PresentationParser.TryParseType(set.Type, out var type))
+            {
+                _skip(where, "unknown record type");
+                continue;
+            }
+
+            if (set.Alias is not null)
+            {
+                aliases.Add((name, type, set.Alias));
+                continue;
+            }
+
+            if (type is DnsRecordType.SOA or DnsRecordType.NS && DnsName.Comparer.Equals(name, apex))
+            {
+                records.RemoveAll(r => r.Type == type);
+            }
+
+            foreach (var value in set.Values)
+            {
+                if (PresentationParser.TryParse(type, value, out var data))
+                {
+                    plain.Add(new DnsResourceRecord(name, type, set.Ttl, data));
+                }
+                else
+                {
+                    _skip(where, $"'{value}' is not a valid {type} value");
+                }
+            }
+        }
+
+        records.AddRange(plain);
+        foreach (var (name, type, alias) in aliases)
+        {
+            var target = DnsName.Normalize(alias.DnsName);
+            var targetRecords = plain.Where(r => DnsName.Comparer.Equals(r.Name, target)).Concat(publicNames.RecordsAt(target)).Where(r => r.Type == type).ToList();
+            if (targetRecords.Count == 0)
+            {
+                _skip($"{zone.LogicalId} alias {name}", $"alias target {alias.DnsName} has no {type} records in the sandbox");
+            }
+
+            records.AddRange(targetRecords.Select(r => new DnsResourceRecord(name, type, ManagedTtl, r.Data)));
+        }
+
+        return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records);
+    }
+
+    private static IEnumerable<DnsResourceRecord> ApexRecords(string apex)
+    {
+        yield return new DnsResourceRecord(apex, DnsRecordType.SOA, 900, PrivateZoneSoa);
+        foreach (var server in PrivateZoneNameServers)
+        {
+            yield return new DnsResourceRecord(apex, DnsRecordType.NS, 172800, new NameRecordData(server));
+        }
+    }
+
+    private IEnumerable<VpcEndpoint> InterfaceEndpoints() => _model.VpcEndpoints.Where(e => e.Type == VpcEndpointType.Interface);
+
+    private static IEnumerable<IPAddress> EndpointAddresses(VpcEndpoint endpoint) =>
+        endpoint.NetworkInterfaces.Select(n => IPAddress.TryParse(n.PrivateIpAddress, out var a) ? a : null).OfType<IPAddress>();
+
+    private string? AvailabilityZoneOf(NetworkInterface networkInterface) =>
+        _model.Subnets.FirstOrDefault(s => s.Id == networkInterface.SubnetId)?.AvailabilityZone;
+
+    private static DnsResourceRecord Address(string name, IPAddress address) =>
+        new(name, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? DnsRecordType.AAAA : DnsRecordType.A, ManagedTtl, new AddressRecordData(address));
+}

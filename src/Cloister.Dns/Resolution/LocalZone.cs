@@ -1,0 +1,124 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using Cloister.Dns.Wire;
+
+namespace Cloister.Dns.Resolution;
+
+/// <summary>
+/// An authoritative zone held in memory: a private hosted zone or the private DNS of an interface endpoint.
+/// Names absent from it are NXDOMAIN with its SOA; names with other types only are NODATA; wildcards follow
+/// RFC 4592 (a wildcard answers only where no closer name exists).
+/// </summary>
+internal sealed class LocalZone
+{
+    private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _names;
+    private readonly FrozenSet<string> _nonTerminals;
+
+    public LocalZone(string id, string apex, DnsResourceRecord soa, IEnumerable<DnsResourceRecord> records)
+    {
+        Id = id;
+        Apex = apex;
+        Soa = soa;
+        var byName = new Dictionary<string, List<DnsResourceRecord>>(DnsName.Comparer);
+        var nonTerminals = new HashSet<string>(DnsName.Comparer);
+        foreach (var record in records)
+        {
+            if (!byName.TryGetValue(record.Name, out var list))
+            {
+                byName[record.Name] = list = [];
+            }
+
+            list.Add(record);
+            for (var parent = DnsName.Parent(record.Name); parent is not null && DnsName.IsAtOrBelow(parent, apex); parent = DnsName.Parent(parent))
+            {
+                nonTerminals.Add(parent);
+            }
+        }
+
+        nonTerminals.Add(apex);
+        _names = byName.ToFrozenDictionary(p => p.Key, p => p.Value.ToImmutableArray(), DnsName.Comparer);
+        _nonTerminals = nonTerminals.ToFrozenSet(DnsName.Comparer);
+    }
+
+    /// <summary>The hosted zone id (or a synthetic id for endpoint zones).</summary>
+    public string Id { get; }
+
+    /// <summary>The zone's name.</summary>
+    public string Apex { get; }
+
+    /// <summary>The zone's SOA, answered at the apex and put in the authority section of negative answers.</summary>
+    public DnsResourceRecord Soa { get; }
+
+    /// <summary>The records held for exactly <paramref name="name"/> (no wildcard), or empty.</summary>
+    public ImmutableArray<DnsResourceRecord> RecordsAt(string name) => _names.TryGetValue(name, out var records) ? records : [];
+
+    public LocalAnswer Lookup(string name, DnsRecordType type)
+    {
+        if (!_names.TryGetValue(name, out var records))
+        {
+            if (_nonTerminals.Contains(name))
+            {
+                return Negative(DnsResponseCode.NoError);
+            }
+
+            var wildcard = FindWildcard(name);
+            if (wildcard.IsDefault)
+            {
+                return Negative(DnsResponseCode.NXDomain);
+            }
+
+            records = [.. wildcard.Select(r => r.WithName(name))];
+        }
+
+        return Select(name, records, type);
+    }
+
+    private LocalAnswer Select(string name, ImmutableArray<DnsResourceRecord> records, DnsRecordType type)
+    {
+        var matching = ImmutableArray.CreateBuilder<DnsResourceRecord>();
+        DnsResourceRecord? cname = null;
+        foreach (var record in records)
+        {
+            if (record.Type == type || (type == DnsRecordType.ANY && record.Type != DnsRecordType.CNAME))
+            {
+                matching.Add(record.WithName(name));
+            }
+            else if (record.Type == DnsRecordType.CNAME)
+            {
+                cname = record.WithName(name);
+            }
+        }
+
+        if (matching.Count > 0)
+        {
+            return new LocalAnswer(DnsResponseCode.NoError, matching.DrainToImmutable(), []);
+        }
+
+        if (cname is not null)
+        {
+            return new LocalAnswer(DnsResponseCode.NoError, [cname], [], ((NameRecordData)cname.Data).Target);
+        }
+
+        return Negative(DnsResponseCode.NoError);
+    }
+
+    private ImmutableArray<DnsResourceRecord> FindWildcard(string name)
+    {
+        for (var ancestor = DnsName.Parent(name); ancestor is not null && DnsName.IsAtOrBelow(ancestor, Apex); ancestor = DnsName.Parent(ancestor))
+        {
+            if (_names.TryGetValue(ancestor.Length == 0 ? "*" : "*." + ancestor, out var wildcard))
+            {
+                return wildcard;
+            }
+
+            if (_names.ContainsKey(ancestor) || _nonTerminals.Contains(ancestor))
+            {
+                return default;
+            }
+        }
+
+        return default;
+    }
+
+    private LocalAnswer Negative(DnsResponseCode code) => new(code, [], [Soa.WithTtl(Math.Min(Soa.Ttl, ((SoaRecordData)Soa.Data).Minimum))]);
+}

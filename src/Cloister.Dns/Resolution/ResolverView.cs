@@ -1,0 +1,208 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using Cloister.Dns.Logging;
+using Cloister.Dns.Wire;
+
+namespace Cloister.Dns.Resolution;
+
+/// <summary>
+/// What one VPC's Resolver knows, compiled from the model into lookup tables and never changed afterwards:
+/// its rules, the private zones associated with it (user zones and interface endpoint private DNS), its
+/// CIDR blocks for EC2 names, the sandbox's public names, who its hosts are (for query logs) and where its
+/// query logs go. A new model makes new views, swapped in whole.
+/// </summary>
+internal sealed class ResolverView
+{
+    private readonly FrozenDictionary<string, ForwardRule> _rules;
+    private readonly FrozenDictionary<string, LocalZone> _zones;
+    private readonly FrozenDictionary<string, ForwardRule>.AlternateLookup<ReadOnlySpan<char>> _rulesBySpan;
+    private readonly FrozenDictionary<string, LocalZone>.AlternateLookup<ReadOnlySpan<char>> _zonesBySpan;
+    private readonly PublicNames _publicNames;
+    private readonly ImmutableArray<Ipv4Cidr> _cidrs;
+    private readonly FrozenDictionary<IPAddress, string> _instances;
+
+    public ResolverView(
+        string vpcId,
+        string region,
+        bool dnsSupport,
+        IEnumerable<ForwardRule> rules,
+        IEnumerable<LocalZone> zones,
+        PublicNames publicNames,
+        ImmutableArray<Ipv4Cidr> cidrs,
+        IReadOnlyDictionary<IPAddress, string> instances,
+        ImmutableArray<QueryLogSink> logSinks)
+    {
+        VpcId = vpcId;
+        Region = region;
+        DnsSupport = dnsSupport;
+        _rules = rules.ToFrozenDictionary(r => r.Domain, DnsName.Comparer);
+        _zones = zones.ToFrozenDictionary(z => z.Apex, DnsName.Comparer);
+        _rulesBySpan = _rules.GetAlternateLookup<ReadOnlySpan<char>>();
+        _zonesBySpan = _zones.GetAlternateLookup<ReadOnlySpan<char>>();
+        _publicNames = publicNames;
+        _cidrs = cidrs;
+        _instances = instances.ToFrozenDictionary();
+        LogSinks = logSinks;
+        Ec2Domain = region == "us-east-1" ? "ec2.internal" : $"{region}.compute.internal";
+    }
+
+    public string VpcId { get; }
+
+    public string Region { get; }
+
+    /// <summary>The VPC's <c>enableDnsSupport</c>: without it the resolver refuses every query.</summary>
+    public bool DnsSupport { get; }
+
+    /// <summary>The domain of EC2 private host names: <c>{region}.compute.internal</c>, <c>ec2.internal</c> in us-east-1.</summary>
+    public string Ec2Domain { get; }
+
+    /// <summary>The query logging configurations associated with this VPC.</summary>
+    public ImmutableArray<QueryLogSink> LogSinks { get; }
+
+    public IReadOnlyCollection<string> ZoneNames => _zones.Keys;
+
+    /// <summary>The instance with <paramref name="address"/>, for <c>srcids.instance</c>.</summary>
+    public string? InstanceAt(IPAddress address) => _instances.TryGetValue(address, out var id) ? id : null;
+
+    /// <summary>
+    /// The rule in force for <paramref name="name"/>: the most specific matching rule, unless a private zone is
+    /// more specific still. A rule and a zone of the same name: the rule wins.
+    /// </summary>
+    public ForwardRule? RuleFor(string name)
+    {
+        if (_rules.Count == 0)
+        {
+            return null;
+        }
+
+        var zoneAt = -1;
+        for (var at = 0; at >= 0; at = NextSuffix(name, at))
+        {
+            var candidate = name.AsSpan(at);
+            if (_rulesBySpan.TryGetValue(candidate, out var rule))
+            {
+                return zoneAt >= 0 && zoneAt < at ? null : rule;
+            }
+
+            if (zoneAt < 0 && _zonesBySpan.ContainsKey(candidate))
+            {
+                zoneAt = at;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Answers from the view's own data: private zones, EC2 names, public names, else NXDOMAIN.</summary>
+    public LocalAnswer ResolveLocally(string name, DnsRecordType type)
+    {
+        for (var at = 0; at >= 0; at = NextSuffix(name, at))
+        {
+            if (_zonesBySpan.TryGetValue(name.AsSpan(at), out var zone))
+            {
+                return zone.Lookup(name, type);
+            }
+        }
+
+        if (DnsName.IsAtOrBelow(name, Ec2Domain) || DnsName.IsAtOrBelow(name, "in-addr.arpa"))
+        {
+            var ec2 = Ec2Answer(name, type);
+            if (ec2 is not null)
+            {
+                return ec2;
+            }
+        }
+
+        return _publicNames.Lookup(name, type);
+    }
+
+    /// <summary>Where the name one label above <c>name[at..]</c> starts; the root is the end of the string, then -1.</summary>
+    private static int NextSuffix(string name, int at)
+    {
+        if (at >= name.Length)
+        {
+            return -1;
+        }
+
+        for (var i = at; i < name.Length; i++)
+        {
+            if (name[i] == '\\')
+            {
+                i++;
+            }
+            else if (name[i] == '.')
+            {
+                return i + 1;
+            }
+        }
+
+        return name.Length;
+    }
+
+    private LocalAnswer? Ec2Answer(string name, DnsRecordType type)
+    {
+        if (DnsName.IsAtOrBelow(name, "in-addr.arpa"))
+        {
+            if (!TryParseReverse(name, out var reversed) || !InVpc(reversed))
+            {
+                return null;
+            }
+
+            return type is DnsRecordType.PTR or DnsRecordType.ANY
+                ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.PTR, 60, new NameRecordData(HostName(reversed)))], [])
+                : LocalAnswer.NoData;
+        }
+
+        var label = name.Length > Ec2Domain.Length ? name[..(name.Length - Ec2Domain.Length - 1)] : string.Empty;
+        if (!label.StartsWith("ip-", StringComparison.OrdinalIgnoreCase)
+            || !IPAddress.TryParse(label[3..].Replace('-', '.'), out var address)
+            || label.Count(c => c == '-') != 4
+            || !InVpc(address))
+        {
+            return LocalAnswer.NxDomain;
+        }
+
+        return type is DnsRecordType.A or DnsRecordType.ANY
+            ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.A, 60, new AddressRecordData(address))], [])
+            : LocalAnswer.NoData;
+    }
+
+    private string HostName(IPAddress address) => "ip-" + address.ToString().Replace('.', '-') + "." + Ec2Domain;
+
+    private bool InVpc(IPAddress address)
+    {
+        foreach (var cidr in _cidrs)
+        {
+            if (cidr.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryParseReverse(string name, out IPAddress address)
+    {
+        address = IPAddress.None;
+        var labels = name.Split('.');
+        if (labels.Length != 6)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[4];
+        for (var i = 0; i < 4; i++)
+        {
+            if (!byte.TryParse(labels[3 - i], NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i]) || labels[3 - i].Length > 3)
+            {
+                return false;
+            }
+        }
+
+        address = new IPAddress(bytes);
+        return true;
+    }
+}

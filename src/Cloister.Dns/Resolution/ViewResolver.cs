@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using Cloister.Dns.Forwarding;
+using Cloister.Dns.Wire;
+
+namespace Cloister.Dns.Resolution;
+
+/// <summary>
+/// Answers one question in one view, in Route 53 Resolver's order: the rule in force (FORWARD through the
+/// outbound endpoint; SYSTEM answers locally), else the view's own data. CNAME chains are followed through
+/// the whole view, so a private zone's CNAME to a forwarded name is resolved too.
+/// </summary>
+internal sealed class ViewResolver
+{
+    private const int MaxChain = 8;
+    private readonly DnsForwarder _forwarder;
+
+    public ViewResolver(DnsForwarder forwarder)
+    {
+        _forwarder = forwarder;
+    }
+
+    public ValueTask<LocalAnswer> ResolveAsync(ResolverView view, string name, DnsRecordType type, CancellationToken cancellationToken)
+    {
+        var rule = view.RuleFor(name);
+        if (rule is { Forward: true })
+        {
+            return Chase(view, _forwarder.ForwardAsync(rule, view.VpcId, name, type, cancellationToken), type, cancellationToken);
+        }
+
+        var local = view.ResolveLocally(name, type);
+        return local.CnameTarget is null || type == DnsRecordType.CNAME
+            ? ValueTask.FromResult(local)
+            : Chase(view, ValueTask.FromResult(local), type, cancellationToken);
+    }
+
+    private async ValueTask<LocalAnswer> Chase(ResolverView view, ValueTask<LocalAnswer> first, DnsRecordType type, CancellationToken cancellationToken)
+    {
+        var step = await first.ConfigureAwait(false);
+        if (step.CnameTarget is null || type == DnsRecordType.CNAME)
+        {
+            return step;
+        }
+
+        var answers = ImmutableArray.CreateBuilder<DnsResourceRecord>();
+        answers.AddRange(step.Answers);
+        var seen = new HashSet<string>(DnsName.Comparer);
+        for (var hop = 0; hop < MaxChain && step.CnameTarget is { } target && seen.Add(target); hop++)
+        {
+            var rule = view.RuleFor(target);
+            step = rule is { Forward: true }
+                ? await _forwarder.ForwardAsync(rule, view.VpcId, target, type, cancellationToken).ConfigureAwait(false)
+                : view.ResolveLocally(target, type);
+            answers.AddRange(step.Answers);
+        }
+
+        return step with { Answers = answers.ToImmutable(), CnameTarget = null };
+    }
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Text;
+using Cloister.Model.Network;
+
+namespace Cloister.Dns.Resolution;
+
+/// <summary>
+/// The DNS names AWS gives an interface VPC endpoint. The eight characters after the endpoint id are random
+/// in AWS; Cloister derives them from the id so the same endpoint always has the same names.
+/// </summary>
+public static class VpcEndpointDnsNames
+{
+    /// <summary>The regional private DNS name of an interface endpoint's service: <c>execute-api.{region}.amazonaws.com</c>.</summary>
+    public static string PrivateDnsName(VpcEndpoint endpoint, string region, string urlSuffix = "amazonaws.com")
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return $"{endpoint.ServiceShortName}.{region}.{urlSuffix}";
+    }
+
+    /// <summary>The endpoint-specific regional name: <c>{vpce-id}-{8 chars}.{service}.{region}.vpce.amazonaws.com</c>.</summary>
+    public static string RegionalName(VpcEndpoint endpoint, string region, string urlSuffix = "amazonaws.com")
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return $"{endpoint.Id}-{Suffix(endpoint.Id)}.{endpoint.ServiceShortName}.{region}.vpce.{urlSuffix}";
+    }
+
+    /// <summary>The endpoint-specific name in one availability zone: <c>{vpce-id}-{8 chars}-{az}.{service}.{region}.vpce.amazonaws.com</c>.</summary>
+    public static string ZonalName(VpcEndpoint endpoint, string availabilityZone, string region, string urlSuffix = "amazonaws.com")
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return $"{endpoint.Id}-{Suffix(endpoint.Id)}-{availabilityZone}.{endpoint.ServiceShortName}.{region}.vpce.{urlSuffix}";
+    }
+
+    /// <summary>The name of a private API through an endpoint associated with it: <c>{api-id}-{vpce-id}.execute-api.{region}.amazonaws.com</c>.</summary>
+    public static string ApiAssociationName(string apiId, string vpcEndpointId, string region, string urlSuffix = "amazonaws.com") =>
+        $"{apiId}-{vpcEndpointId}.execute-api.{region}.{urlSuffix}";
+
+    /// <summary>The eight lowercase letters and digits AWS puts after the endpoint id.</summary>
+    public static string Suffix(string vpcEndpointId)
+    {
+        ArgumentNullException.ThrowIfNull(vpcEndpointId);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(vpcEndpointId), hash);
+        Span<char> chars = stackalloc char[8];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[hash[i] % alphabet.Length];
+        }
+
+        return new string(chars);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using Cloister.Dns.Logging;
+using Cloister.Dns.Resolution;
+using Cloister.Dns.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Dns.Server;
+
+/// <summary>
+/// Turns one query's bytes into one response's bytes for a listener's scope: checks the message (FORMERR,
+/// NOTIMP, BADVERS, REFUSED), asks the scope's current view, sizes the answer for the transport (TC over UDP)
+/// and records the query in the view's query logs. Knows nothing of sockets.
+/// </summary>
+internal sealed class DnsQueryProcessor
+{
+    /// <summary>The largest UDP payload Cloister sends, whatever the client advertises.</summary>
+    public const int MaxUdpPayload = DnsEdns.DefaultPayloadSize;
+
+    private readonly Func<DnsViewSet> _views;
+    private readonly ViewResolver _resolver;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public DnsQueryProcessor(Func<DnsViewSet> views, ViewResolver resolver, TimeProvider time, ILogger logger)
+    {
+        _views = views;
+        _resolver = resolver;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Answers <paramref name="request"/>; returns the response's length in <paramref name="response"/>, or 0 when
+    /// nothing should be sent (not a query, too short to answer). <paramref name="remote"/> is asked for the client's
+    /// address only when the query is logged.
+    /// </summary>
+    public ValueTask<int> ProcessAsync(ReadOnlyMemory<byte> request, Memory<byte> response, ListenerScope scope, QueryTransport transport, Func<IPEndPoint> remote, CancellationToken cancellationToken)
+    {
+        var span = request.Span;
+        if (!DnsHeader.TryRead(span, out var header) || header.IsResponse)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        if (header.OpCode != DnsOpCode.Query)
+        {
+            return ValueTask.FromResult(HeaderOnly(response.Span, header, DnsResponseCode.NotImp));
+        }
+
+        if (!DnsMessage.TryParse(span, out var query, out var error, out var offset))
+        {
+            DnsLog.MalformedQuery(_logger, scope, error, offset);
+            return ValueTask.FromResult(HeaderOnly(response.Span, header, DnsResponseCode.FormErr));
+        }
+
+        if (query.Questions.Length != 1 || !query.Answers.IsEmpty || !query.Authorities.IsEmpty)
+        {
+            return ValueTask.FromResult(HeaderOnly(response.Span, header, DnsResponseCode.FormErr));
+        }
+
+        var question = query.Questions[0];
+        var limit = transport == QueryTransport.Tcp ? response.Length : Math.Min(response.Length, query.Edns is null ? DnsEdns.ClassicUdpSize : Math.Clamp((int)query.Edns.UdpPayloadSize, DnsEdns.ClassicUdpSize, MaxUdpPayload));
+        var reply = new DnsMessage
+        {
+            Id = query.Id,
+            IsResponse = true,
+            OpCode = DnsOpCode.Query,
+            RecursionDesired = query.RecursionDesired,
+            RecursionAvailable = true,
+            CheckingDisabled = query.CheckingDisabled,
+            Questions = query.Questions,
+            Edns = query.Edns is null ? null : new DnsEdns(DnsEdns.DefaultPayloadSize),
+        };
+        if (query.Edns is { Version: > 0 })
+        {
+            return ValueTask.FromResult(Write(reply with { Edns = new DnsEdns(DnsEdns.DefaultPayloadSize, ExtendedRcode: 1) }, response.Span, limit));
+        }
+
+        var views = _views();
+        if (!views.Views.TryGetValue(scope.VpcId, out var view) || !view.DnsSupport)
+        {
+            return ValueTask.FromResult(Write(reply with { ResponseCode = DnsResponseCode.Refused }, response.Span, limit));
+        }
+
+        var arrived = _time.GetUtcNow();
+        if (question.Class != DnsClass.IN || question.Type is DnsRecordType.AXFR or DnsRecordType.IXFR or DnsRecordType.OPT)
+        {
+            var code = question.Type == DnsRecordType.OPT ? DnsResponseCode.FormErr : question.Class != DnsClass.IN ? DnsResponseCode.Refused : DnsResponseCode.NotImp;
+            return ValueTask.FromResult(Finish(reply with { ResponseCode = code }, response.Span, limit, view, views, scope, transport, remote, arrived));
+        }
+
+        var pending = _resolver.ResolveAsync(view, DnsName.Normalize(question.Name), question.Type, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            return ValueTask.FromResult(Finish(WithAnswer(reply, pending.Result), response.Span, limit, view, views, scope, transport, remote, arrived));
+        }
+
+        return Slow(pending, reply, response, limit, view, views, scope, transport, remote, arrived);
+    }
+
+    private static async ValueTask<int> Slow(ValueTask<LocalAnswer> pending, DnsMessage reply, Memory<byte> response, int limit, ResolverView view, DnsViewSet views, ListenerScope scope, QueryTransport transport, Func<IPEndPoint> remote, DateTimeOffset arrived)
+    {
+        var answer = await pending.ConfigureAwait(false);
+        return Finish(WithAnswer(reply, answer), response.Span, limit, view, views, scope, transport, remote, arrived);
+    }
+
+    private static DnsMessage WithAnswer(DnsMessage reply, LocalAnswer answer) => reply with
+    {
+        ResponseCode = answer.ResponseCode,
+        Answers = answer.Answers,
+        Authorities = answer.Authorities,
+    };
+
+    private static int Finish(DnsMessage reply, Span<byte> response, int limit, ResolverView view, DnsViewSet views, ListenerScope scope, QueryTransport transport, Func<IPEndPoint> remote, DateTimeOffset arrived)
+    {
+        var written = Write(reply, response, limit);
+        if (!view.LogSinks.IsEmpty)
+        {
+            var source = remote();
+            var question = reply.Questions[0];
+            var entry = new QueryLogEntry(
+                views.AccountId,
+                view.Region,
+                view.VpcId,
+                arrived,
+                question.Name,
+                question.Type,
+                question.Class,
+                reply.ResponseCode,
+                reply.Answers,
+                source,
+                transport == QueryTransport.Udp ? "UDP" : "TCP",
+                scope.InboundEndpointId is null ? view.InstanceAt(source.Address) : null,
+                scope.InboundEndpointId,
+                scope.NetworkInterfaceId);
+            foreach (var sink in view.LogSinks)
+            {
+                sink.Add(entry);
+            }
+        }
+
+        return written;
+    }
+
+    private static int Write(DnsMessage reply, Span<byte> response, int limit) => reply.WriteTruncating(response, limit);
+
+    private static int HeaderOnly(Span<byte> response, DnsHeader query, DnsResponseCode code)
+    {
+        var flags = (ushort)(DnsHeader.QrBit | (query.Flags & (0x7800 | DnsHeader.RdBit)) | (int)code);
+        new DnsHeader(query.Id, flags, 0, 0, 0, 0).Write(response);
+        return DnsHeader.Size;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
+using Cloister.Model;
+using Cloister.Model.Dns;
+
+namespace Cloister.Dns.Tests.Forwarding;
+
+/// <summary>Forwarding through an outbound endpoint: TCP after truncation, caching by TTL and negative TTL, SERVFAIL when every target fails.</summary>
+public sealed class ForwarderTests
+{
+    private static CloudModel Forwarding(string domain, TargetAddress target, string source) => TestModels.ApiOnly() with
+    {
+        ResolverEndpoints = [new ResolverEndpoint("rslvr-out-0000000000000000b", "Out", "out", ResolverDirection.Outbound, TestModels.ApiVpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", source, "rni-0000000000000000b")])],
+        ResolverRules = [new ResolverRule("rslvr-rr-0000000000000000b", "Rule", "r", domain, ResolverRuleType.Forward, "rslvr-out-0000000000000000b", [target])],
+        ResolverRuleAssociations = [new ResolverRuleAssociation("rslvr-rrassoc-000000000000000b", "Assoc", "rslvr-rr-0000000000000000b", TestModels.ApiVpc)],
+    };
+
+    [Fact]
+    public async Task ForwardAsync_UpstreamAnswerTruncated_RetriedOverTcp()
+    {
+        var upstreamModel = TestModels.ApiOnly();
+        await using var upstream = RunningResolver.Start(upstreamModel, TestModels.ApiVpc, address: "127.0.0.51");
+        var model = Forwarding("corp.internal", new TargetAddress("127.0.0.51", upstream.Port), "127.0.0.52");
+        model = model with { HostedZones = [] };
+        await using var service = new DnsService();
+        service.Apply(model);
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "big.corp.internal", DnsRecordType.TXT));
+
+        Assert.Equal(20, response.Answers.Length);
+    }
+
+    /// <summary>
+    /// Asks <paramref name="name"/> through a forwarding rule three times: upstream alive; upstream gone and the
+    /// clock moved by <paramref name="first"/>; the clock moved again by <paramref name="second"/>.
+    /// </summary>
+    private static async Task<(DnsMessage Fresh, DnsMessage Cached, DnsMessage Expired)> AskAcrossTimeAsync(string upstreamAddress, string sourceAddress, string name, TimeSpan first, TimeSpan second)
+    {
+        var time = new ManualTime();
+        var upstream = Upstream.Start(upstreamAddress, ("www.example.net", "192.0.2.7"));
+        await using var service = new DnsService(new DnsServiceOptions { Time = time, ForwardAttemptTimeout = TimeSpan.FromMilliseconds(200), ForwardBudget = TimeSpan.FromMilliseconds(600) });
+        service.Apply(Forwarding("example.net", upstream.Target, sourceAddress));
+
+        var fresh = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A));
+        await upstream.DisposeAsync();
+        time.Advance(first);
+        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, name, DnsRecordType.A));
+        time.Advance(second);
+        var expired = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(3, name, DnsRecordType.A));
+        return (fresh, cached, expired);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_AnswersCachedForTheirTtlThenAskedAgain()
+    {
+        var (fresh, cached, expired) = await AskAcrossTimeAsync("127.0.0.53", "127.0.0.54", "www.example.net", TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(21));
+
+        Assert.Equal(120u, Assert.Single(fresh.Answers).Ttl);
+        Assert.Equal(20u, Assert.Single(cached.Answers).Ttl);
+        Assert.Equal(DnsResponseCode.ServFail, expired.ResponseCode);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_NxDomainCachedForSoaNegativeTtl()
+    {
+        var (fresh, cached, expired) = await AskAcrossTimeAsync("127.0.0.55", "127.0.0.56", "absent.example.net", TimeSpan.FromSeconds(899), TimeSpan.FromSeconds(2));
+
+        Assert.Equal(DnsResponseCode.NXDomain, fresh.ResponseCode);
+        Assert.Equal(DnsResponseCode.NXDomain, cached.ResponseCode);
+        Assert.Equal(1u, Assert.Single(cached.Authorities).Ttl);
+        Assert.Equal(DnsResponseCode.ServFail, expired.ResponseCode);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_EveryTargetRefusesConnection_ServFailQuickly()
+    {
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromMilliseconds(300) });
+        using var closed = Loopback.Udp("127.0.0.57");
+        var port = Loopback.Port(closed);
+        closed.Dispose();
+        service.Apply(Forwarding("example.net", new TargetAddress("127.0.0.57", port), "127.0.0.58"));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "www.example.net", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_RuleWithoutOutboundEndpoint_ServFailAndReported()
+    {
+        var model = Forwarding("example.net", new TargetAddress("127.0.0.59"), "127.0.0.60") with { ResolverEndpoints = ImmutableArray<ResolverEndpoint>.Empty };
+        await using var service = new DnsService();
+
+        var skipped = service.Apply(model);
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "www.example.net", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
+        Assert.Contains(skipped, s => s.Contains("outbound endpoint", StringComparison.Ordinal));
+    }
+}

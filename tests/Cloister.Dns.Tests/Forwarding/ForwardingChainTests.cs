@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
+using Cloister.Model;
+using Cloister.Model.Dns;
+
+namespace Cloister.Dns.Tests.Forwarding;
+
+/// <summary>
+/// Seed part 2 on loopback: a client VPC's resolver forwards execute-api names through its outbound endpoint
+/// (127.0.0.21, .22) to the API VPC's inbound endpoint (127.0.0.11, .12), which answers with the API VPC's view.
+/// The first target is dead: a socket that never answers.
+/// </summary>
+public sealed class ForwardingChainTests : IAsyncLifetime
+{
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "cloister-dns-chain-" + Guid.NewGuid().ToString("N"));
+    private Socket _dead = null!;
+    private DnsService _service = null!;
+    private DnsListener _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _dead = Loopback.Udp("127.0.0.13");
+        var inbound1 = Loopback.Pair("127.0.0.11");
+        var inbound2 = Loopback.Pair("127.0.0.12");
+        var client = Loopback.Pair("127.0.0.1");
+        var model = TestModels.WithClient(
+            [new TargetAddress("127.0.0.13", Loopback.Port(_dead)), new TargetAddress("127.0.0.11", Loopback.Port(inbound1.Udp)), new TargetAddress("127.0.0.12", Loopback.Port(inbound2.Udp))],
+            ["127.0.0.21", "127.0.0.22"],
+            ["127.0.0.11", "127.0.0.12"]);
+        model = model with { Instances = model.Instances.Add(new Model.Network.Instance("i-0c0c0c0c0c0c0c0c0", "Client", "subnet-0ccccccccccccccc1", "127.0.0.41", [])), Subnets = model.Subnets.Add(new Model.Network.Subnet("subnet-0ccccccccccccccc1", "ClientSubnet", TestModels.ClientVpc, "172.128.1.0/24", "eu-central-1a")) };
+        _service = new DnsService(new DnsServiceOptions { State = new StatePaths(_state), ForwardAttemptTimeout = AttemptTimeout, ForwardBudget = Budget });
+        _service.Apply(model);
+        _service.StartInboundEndpoint("127.0.0.11", inbound1.Udp, inbound1.Tcp);
+        _service.StartInboundEndpoint("127.0.0.12", inbound2.Udp, inbound2.Tcp);
+        _client = _service.StartVpcResolver(TestModels.ClientVpc, client.Udp, client.Tcp);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        _dead.Dispose();
+        if (Directory.Exists(_state))
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+    }
+
+    private static string ApiName => $"{TestModels.ApiId}.execute-api.{TestModels.Region}.amazonaws.com";
+
+    [Fact]
+    public async Task Dig_FirstTargetDead_AnswerArrivesWithinRetryBudget()
+    {
+        var clock = Stopwatch.StartNew();
+        var output = await Tool.RunAsync("dig", "@127.0.0.1", "-p", _client.UdpEndPoint!.Port.ToString(CultureInfo.InvariantCulture), "-b", "127.0.0.41", "+time=5", "+tries=1", ApiName, "A");
+        clock.Stop();
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("10.0.1.100", output, StringComparison.Ordinal);
+        Assert.Contains("10.0.2.100", output, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < Budget, $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task QueryLogs_ForwardedQuery_ClientLineHasInstanceAndInboundLineHasEndpointIds()
+    {
+        await Tool.RunAsync("dig", "@127.0.0.1", "-p", _client.UdpEndPoint!.Port.ToString(CultureInfo.InvariantCulture), "-b", "127.0.0.41", "+time=5", "+tries=1", ApiName, "A");
+
+        var clientLine = await QueryLogs.WaitForAsync(_state, e => e.GetProperty("vpc_id").GetString() == TestModels.ClientVpc);
+        var inboundLine = await QueryLogs.WaitForAsync(_state, e => e.GetProperty("vpc_id").GetString() == TestModels.ApiVpc);
+
+        Assert.Equal("127.0.0.41", clientLine.GetProperty("srcaddr").GetString());
+        Assert.Equal("i-0c0c0c0c0c0c0c0c0", clientLine.GetProperty("srcids").GetProperty("instance").GetString());
+        Assert.Equal(ApiName + ".", clientLine.GetProperty("query_name").GetString());
+        Assert.Equal(2, clientLine.GetProperty("answers").GetArrayLength());
+
+        Assert.Contains(inboundLine.GetProperty("srcaddr").GetString(), new[] { "127.0.0.21", "127.0.0.22" });
+        Assert.Equal(TestModels.InboundId, inboundLine.GetProperty("srcids").GetProperty("resolver_endpoint").GetString());
+        Assert.StartsWith("rni-", inboundLine.GetProperty("srcids").GetProperty("resolver_network_interface").GetString(), StringComparison.Ordinal);
+        Assert.False(inboundLine.GetProperty("srcids").TryGetProperty("instance", out _));
+        Assert.Equal("UDP", inboundLine.GetProperty("transport").GetString());
+    }
+
+    [Fact]
+    public async Task QueryAsync_SecondQuery_ServedFromCacheWithoutWaitingOnDeadTarget()
+    {
+        await _service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(1, ApiName, DnsRecordType.A));
+
+        var clock = Stopwatch.StartNew();
+        var response = await _service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(2, ApiName, DnsRecordType.A));
+        clock.Stop();
+
+        Assert.Equal(2, response.Answers.Length);
+        Assert.True(clock.Elapsed < AttemptTimeout, $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task QueryAsync_NameUnderForwardedDomainAbsentUpstream_NxDomain()
+    {
+        var response = await _service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(3, $"a.b.execute-api.{TestModels.Region}.amazonaws.com", DnsRecordType.TXT));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Empty(response.Answers);
+        Assert.Equal(DnsRecordType.SOA, Assert.Single(response.Authorities).Type);
+    }
+
+    [Fact]
+    public async Task Udp_ForwardPending_OtherClientsStillAnsweredAtOnce()
+    {
+        using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var query = new byte[512];
+        DnsMessage.CreateQuery(9, $"slow.execute-api.{TestModels.Region}.amazonaws.com", DnsRecordType.A).TryWrite(query, out var length);
+        await slow.SendToAsync(query.AsMemory(0, length), SocketFlags.None, _client.UdpEndPoint!);
+
+        var output = await Tool.RunAsync("dig", "@127.0.0.1", "-p", _client.UdpEndPoint!.Port.ToString(CultureInfo.InvariantCulture), "+time=2", "+tries=1", $"dynamodb.{TestModels.Region}.amazonaws.com");
+
+        Assert.Contains("198.18.0.10", output, StringComparison.Ordinal);
+    }
+}

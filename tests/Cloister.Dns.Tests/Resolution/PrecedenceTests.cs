@@ -1,0 +1,351 @@
+using Cloister.Dns.Resolution;
+using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
+using Cloister.Model;
+using Cloister.Model.Dns;
+
+namespace Cloister.Dns.Tests.Resolution;
+
+/// <summary>Route 53 Resolver's order of precedence, one case per rule (spec §8).</summary>
+public sealed class PrecedenceTests
+{
+    private const string Vpc = TestModels.ApiVpc;
+
+    private static async Task<DnsMessage> Ask(DnsService service, string name, DnsRecordType type = DnsRecordType.A, string vpc = Vpc) =>
+        await service.QueryAsync(vpc, DnsMessage.CreateQuery(7, name, type));
+
+    private static string[] Addresses(DnsMessage response) =>
+        [.. response.Answers.Where(r => r.Type is DnsRecordType.A or DnsRecordType.AAAA).Select(r => r.Data.ToPresentation()).Order(StringComparer.Ordinal)];
+
+    private static DnsService Serve(CloudModel model)
+    {
+        var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromMilliseconds(500) });
+        service.Apply(model);
+        return service;
+    }
+
+    private static CloudModel WithRules(CloudModel model, string sourceAddress, params (string Domain, ResolverRuleType Type, TargetAddress? Target)[] rules) => model with
+    {
+        ResolverEndpoints = [new ResolverEndpoint("rslvr-out-0000000000000000a", "Out", "out", ResolverDirection.Outbound, Vpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", sourceAddress, "rni-0000000000000000a")])],
+        ResolverRules = [.. rules.Select((r, i) => new ResolverRule($"rslvr-rr-{i:D17}", $"Rule{i}", r.Domain, r.Domain, r.Type, r.Type == ResolverRuleType.Forward ? "rslvr-out-0000000000000000a" : null, r.Target is null ? [] : [r.Target]))],
+        ResolverRuleAssociations = [.. rules.Select((r, i) => new ResolverRuleAssociation($"rslvr-rrassoc-{i:D17}", $"Assoc{i}", $"rslvr-rr-{i:D17}", Vpc))],
+    };
+
+    [Fact]
+    public async Task ResolveAsync_ForwardRuleSameNameAsPrivateZone_RuleWins()
+    {
+        await using var upstream = Upstream.Start("127.0.0.31", ("www.corp.internal", "192.0.2.1"));
+        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.32", ("corp.internal", ResolverRuleType.Forward, upstream.Target)));
+
+        var response = await Ask(service, "www.corp.internal");
+
+        Assert.Equal(["192.0.2.1"], Addresses(response));
+        Assert.False(response.Authoritative);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_TwoForwardRules_MostSpecificDomainWins()
+    {
+        await using var broad = Upstream.Start("127.0.0.33", ("www.example.com", "192.0.2.10"), ("other.example.com", "192.0.2.11"));
+        await using var narrow = Upstream.Start("127.0.0.34", ("www.example.com", "192.0.2.20"));
+        await using var service = Serve(WithRules(
+            TestModels.ApiOnly(),
+            "127.0.0.35",
+            ("example.com", ResolverRuleType.Forward, broad.Target),
+            ("www.example.com", ResolverRuleType.Forward, narrow.Target)));
+
+        Assert.Equal(["192.0.2.20"], Addresses(await Ask(service, "www.example.com")));
+        Assert.Equal(["192.0.2.11"], Addresses(await Ask(service, "other.example.com")));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_SystemRuleForSubdomainOfForwardRule_AnswersLocally()
+    {
+        await using var upstream = Upstream.Start("127.0.0.36", ("www.corp.internal", "192.0.2.1"), ("mx1.corp.internal", "192.0.2.2"));
+        await using var service = Serve(WithRules(
+            TestModels.ApiOnly(),
+            "127.0.0.37",
+            ("corp.internal", ResolverRuleType.Forward, upstream.Target),
+            ("www.corp.internal", ResolverRuleType.System, null)));
+
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], Addresses(await Ask(service, "www.corp.internal")));
+        Assert.Equal(["192.0.2.2"], Addresses(await Ask(service, "mx1.corp.internal")));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_PrivateZoneMoreSpecificThanRule_ZoneWins()
+    {
+        await using var upstream = Upstream.Start("127.0.0.38", ("www.corp.internal", "192.0.2.1"), ("x.internal", "192.0.2.3"));
+        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.39", ("internal", ResolverRuleType.Forward, upstream.Target)));
+
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], Addresses(await Ask(service, "www.corp.internal")));
+        Assert.Equal(["192.0.2.3"], Addresses(await Ask(service, "x.internal")));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_OverlappingPrivateZones_MostSpecificZoneWins()
+    {
+        var model = TestModels.ApiOnly();
+        model = model with
+        {
+            HostedZones = model.HostedZones.Add(new HostedZone("ZSUB", "Sub", "sub.corp.internal", true, [Vpc], [TestModels.Set("a.sub.corp.internal", "A", 60, "10.0.5.5")])),
+        };
+        await using var service = Serve(model);
+
+        Assert.Equal(["10.0.5.5"], Addresses(await Ask(service, "a.sub.corp.internal")));
+        var absent = await Ask(service, "b.sub.corp.internal");
+        Assert.Equal(DnsResponseCode.NXDomain, absent.ResponseCode);
+        Assert.Equal("sub.corp.internal", Assert.Single(absent.Authorities).Name);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_NameAbsentFromMatchingZone_NxDomainWithSoaAndNoFallback()
+    {
+        var model = TestModels.ApiOnly();
+        model = model with
+        {
+            HostedZones = model.HostedZones.Add(new HostedZone("ZAWS", "Aws", "amazonaws.com", true, [Vpc], [TestModels.Set("custom.amazonaws.com", "A", 60, "10.0.7.7")])),
+        };
+        await using var service = Serve(model);
+
+        var response = await Ask(service, $"dynamodb.{TestModels.Region}.amazonaws.com");
+
+        Assert.Equal(DnsResponseCode.NXDomain, response.ResponseCode);
+        Assert.Empty(response.Answers);
+        var soa = Assert.Single(response.Authorities);
+        Assert.Equal(DnsRecordType.SOA, soa.Type);
+        Assert.Equal("amazonaws.com", soa.Name);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_NameExistsWithOtherTypeOnly_NoDataWithSoa()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        var response = await Ask(service, "www.corp.internal", DnsRecordType.MX);
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Empty(response.Answers);
+        Assert.Equal(DnsRecordType.SOA, Assert.Single(response.Authorities).Type);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_EmptyNonTerminal_NoData()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        var response = await Ask(service, "_tcp.corp.internal", DnsRecordType.SRV);
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Empty(response.Answers);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_PrivateZoneNotAssociated_NotVisible()
+    {
+        var model = TestModels.TwoVpcs();
+        await using var service = Serve(model);
+
+        var response = await Ask(service, "www.corp.internal", vpc: TestModels.ClientVpc);
+
+        Assert.Equal(DnsResponseCode.NXDomain, response.ResponseCode);
+        Assert.Empty(response.Authorities);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_InterfaceEndpointPrivateDns_ApexAndWildcardToEniAddresses()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(await Ask(service, $"execute-api.{TestModels.Region}.amazonaws.com")));
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(await Ask(service, $"anyapi1234.execute-api.{TestModels.Region}.amazonaws.com")));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_VpcWithoutEndpoint_ExecuteApiNameNxDomain()
+    {
+        await using var service = Serve(TestModels.TwoVpcs());
+
+        var response = await Ask(service, $"{TestModels.ApiId}.execute-api.{TestModels.Region}.amazonaws.com", vpc: TestModels.ClientVpc);
+
+        Assert.Equal(DnsResponseCode.NXDomain, response.ResponseCode);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_PrivateDnsDisabled_EndpointNamesStillResolveButRegionalNameDoesNot()
+    {
+        var model = TestModels.ApiOnly();
+        model = model with { VpcEndpoints = [model.VpcEndpoints[0] with { PrivateDnsEnabled = false }] };
+        await using var service = Serve(model);
+
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, $"{TestModels.ApiId}.execute-api.{TestModels.Region}.amazonaws.com")).ResponseCode);
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(await Ask(service, TestModels.VpcEndpointDnsNamesFor(TestModels.ApiVpce))));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_EndpointSpecificAndZonalNames_ResolveFromAnotherVpc()
+    {
+        var model = TestModels.TwoVpcs();
+        await using var service = Serve(model);
+        var endpoint = model.VpcEndpoints[0];
+
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(await Ask(service, VpcEndpointDnsNames.RegionalName(endpoint, TestModels.Region), vpc: TestModels.ClientVpc)));
+        Assert.Equal(["10.0.1.100"], Addresses(await Ask(service, VpcEndpointDnsNames.ZonalName(endpoint, "eu-central-1a", TestModels.Region), vpc: TestModels.ClientVpc)));
+        Assert.Equal(["10.0.2.100"], Addresses(await Ask(service, VpcEndpointDnsNames.ZonalName(endpoint, "eu-central-1b", TestModels.Region), vpc: TestModels.ClientVpc)));
+        Assert.Matches(@"^vpce-0123456789abcdef0-[a-z0-9]{8}\.execute-api\.eu-central-1\.vpce\.amazonaws\.com$", VpcEndpointDnsNames.RegionalName(endpoint, TestModels.Region));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ApiAssociatedWithEndpoint_ApiVpceNameResolvesAnywhere()
+    {
+        await using var service = Serve(TestModels.TwoVpcs());
+        var name = $"{TestModels.ApiId}-{TestModels.ApiVpce}.execute-api.{TestModels.Region}.amazonaws.com";
+
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(await Ask(service, name, vpc: TestModels.ClientVpc)));
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(await Ask(service, name)));
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, $"zzzzzzzzzz-{TestModels.ApiVpce}.execute-api.{TestModels.Region}.amazonaws.com", vpc: TestModels.ClientVpc)).ResponseCode);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_Ec2HostName_ForwardAndReverse()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        Assert.Equal(["10.0.3.44"], Addresses(await Ask(service, "ip-10-0-3-44.eu-central-1.compute.internal")));
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "ip-172-31-0-1.eu-central-1.compute.internal")).ResponseCode);
+        var ptr = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
+        Assert.Equal("ip-10-0-1-5.eu-central-1.compute.internal.", Assert.Single(ptr.Answers).Data.ToPresentation());
+    }
+
+    [Fact]
+    public async Task ResolveAsync_UsEast1_Ec2InternalDomain()
+    {
+        var model = TestModels.ApiOnly() with { Account = new AccountContext(TestModels.Account, "us-east-1") };
+        await using var service = Serve(model);
+
+        Assert.Equal(["10.0.1.5"], Addresses(await Ask(service, "ip-10-0-1-5.ec2.internal")));
+        var ptr = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
+        Assert.Equal("ip-10-0-1-5.ec2.internal.", Assert.Single(ptr.Answers).Data.ToPresentation());
+    }
+
+    [Fact]
+    public async Task ResolveAsync_AliasToEndpointName_AnswersEndpointAddressesUnderAliasName()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        var response = await Ask(service, "api.corp.internal");
+
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(response));
+        Assert.All(response.Answers, r => Assert.Equal("api.corp.internal", r.Name));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_AliasToLoadBalancerFromAdditionalNames_Answers()
+    {
+        var model = TestModels.ApiOnly();
+        model = model with
+        {
+            HostedZones = model.HostedZones.Add(new HostedZone("ZLB", "Lb", "lb.example", true, [Vpc], [TestModels.Set("app.lb.example", "A", 0, new AliasTarget("internal-app-123.eu-central-1.elb.amazonaws.com.", "Z215JYRZR1TBD5"))])),
+        };
+        var service = new DnsService(new DnsServiceOptions
+        {
+            AdditionalNames = new Dictionary<string, IReadOnlyList<System.Net.IPAddress>> { ["internal-app-123.eu-central-1.elb.amazonaws.com"] = [System.Net.IPAddress.Parse("10.0.1.50")] },
+        });
+        await using (service)
+        {
+            service.Apply(model);
+
+            Assert.Equal(["10.0.1.50"], Addresses(await Ask(service, "app.lb.example")));
+            Assert.Equal(["10.0.1.50"], Addresses(await Ask(service, "internal-app-123.eu-central-1.elb.amazonaws.com")));
+        }
+    }
+
+    [Fact]
+    public async Task ResolveAsync_RegionalServiceName_SandboxAddress()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        Assert.Equal(["198.18.0.10"], Addresses(await Ask(service, $"dynamodb.{TestModels.Region}.amazonaws.com")));
+        Assert.Equal(["198.18.0.11"], Addresses(await Ask(service, $"STS.{TestModels.Region}.AMAZONAWS.COM")));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_UnknownName_NxDomain()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        var response = await Ask(service, "www.example.org");
+
+        Assert.Equal(DnsResponseCode.NXDomain, response.ResponseCode);
+        Assert.True(response.RecursionAvailable);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_CnameInZone_ChasedToAddresses()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        var response = await Ask(service, "alias.corp.internal");
+
+        Assert.Equal(DnsRecordType.CNAME, response.Answers[0].Type);
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], Addresses(response));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_WildcardInPrivateZone_SynthesisedWithQueryName()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+
+        var response = await Ask(service, "deep.er.wild.corp.internal");
+
+        Assert.Equal("deep.er.wild.corp.internal", Assert.Single(response.Answers).Name);
+        Assert.Equal(["10.0.9.9"], Addresses(response));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_DnsSupportDisabled_Refused()
+    {
+        var model = TestModels.ApiOnly() with { Vpcs = [TestModels.ApiVpcRecord with { EnableDnsSupport = false }] };
+        await using var service = Serve(model);
+
+        Assert.Equal(DnsResponseCode.Refused, (await Ask(service, "www.corp.internal")).ResponseCode);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_DnsHostnamesDisabled_PrivateZonesIgnoredAndReported()
+    {
+        var model = TestModels.ApiOnly() with { Vpcs = [TestModels.ApiVpcRecord with { EnableDnsHostnames = false }] };
+        await using var service = new DnsService();
+        var skipped = service.Apply(model);
+
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "www.corp.internal")).ResponseCode);
+        Assert.Contains(skipped, s => s.Contains("enableDnsHostnames", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Apply_NewModel_SwapsViewsWhole()
+    {
+        await using var service = Serve(TestModels.ApiOnly());
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], Addresses(await Ask(service, "www.corp.internal")));
+
+        var changed = TestModels.ApiOnly();
+        changed = changed with { HostedZones = [changed.HostedZones[0] with { Records = [TestModels.Set("www.corp.internal", "A", 60, "10.0.8.8")] }] };
+        service.Apply(changed);
+
+        Assert.Equal(["10.0.8.8"], Addresses(await Ask(service, "www.corp.internal")));
+    }
+
+    [Fact]
+    public void Apply_BadRecordValue_ReportedAndRestStillServed()
+    {
+        var model = TestModels.ApiOnly();
+        model = model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.Add(TestModels.Set("bad.corp.internal", "A", 60, "not-an-address")) }] };
+        using var cts = new CancellationTokenSource();
+        var service = new DnsService();
+
+        var skipped = service.Apply(model);
+
+        Assert.Contains(skipped, s => s.Contains("not-an-address", StringComparison.Ordinal));
+        Assert.Contains(TestModels.ApiVpc, service.VpcIds);
+    }
+}

@@ -1,0 +1,147 @@
+using Cloister.Dns.Tests.Support;
+
+namespace Cloister.Dns.Tests.Server;
+
+/// <summary>The resolver as real clients written by others see it: ISC dig and Knot's kdig, over UDP and TCP on loopback.</summary>
+public sealed class DigConformanceTests : IAsyncLifetime
+{
+    private RunningResolver _resolver = null!;
+
+    public Task InitializeAsync()
+    {
+        _resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _resolver.DisposeAsync();
+
+    private Task<string> Dig(params string[] arguments) =>
+        Tool.RunAsync("dig", ["@127.0.0.1", "-p", _resolver.PortText, "+time=2", "+tries=1", .. arguments]);
+
+    private Task<string> Kdig(params string[] arguments) =>
+        Tool.RunAsync("kdig", ["@127.0.0.1", "-p", _resolver.PortText, "+time=2", "+retry=0", .. arguments]);
+
+    [Fact]
+    public async Task Dig_PrivateZoneA_AnswersWithRecursionFlags()
+    {
+        var output = await Dig("www.corp.internal", "A");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("flags: qr rd ra;", output, StringComparison.Ordinal);
+        Assert.Matches(@"www\.corp\.internal\.\s+300\s+IN\s+A\s+10\.0\.1\.20", output);
+        Assert.Matches(@"www\.corp\.internal\.\s+300\s+IN\s+A\s+10\.0\.1\.21", output);
+        Assert.Contains("; EDNS: version: 0, flags:; udp: 1232", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_NoRecursionDesired_EchoesRdClearAndSetsRa()
+    {
+        var output = await Dig("+norecurse", "www.corp.internal", "A");
+
+        Assert.Contains("flags: qr ra;", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 2", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_AbsentName_NxDomainWithZoneSoa()
+    {
+        var output = await Dig("nothing.corp.internal", "A");
+
+        Assert.Contains("status: NXDOMAIN", output, StringComparison.Ordinal);
+        Assert.Matches(@"corp\.internal\.\s+900\s+IN\s+SOA\s+ns-1536\.awsdns-00\.co\.uk\. awsdns-hostmaster\.amazon\.com\. 1 7200 900 1209600 86400", output);
+    }
+
+    [Fact]
+    public async Task Dig_Tcp_AnswersOverTcp()
+    {
+        var output = await Dig("+tcp", "www.corp.internal", "AAAA");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Matches(@"www\.corp\.internal\.\s+300\s+IN\s+AAAA\s+fd00::20", output);
+        Assert.Contains("(TCP)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_LargeAnswerWithoutEdns_SetsTruncatedOverUdp()
+    {
+        var output = await Dig("+noedns", "+ignore", "big.corp.internal", "TXT");
+
+        Assert.Contains("flags: qr tc rd ra;", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_LargeAnswer_RetriesOverTcpAndGetsEverything()
+    {
+        var output = await Dig("big.corp.internal", "TXT");
+
+        Assert.Contains("Truncated, retrying in TCP mode.", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 20", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kdig_EndpointPrivateDns_AnswersWildcardWithEndpointAddresses()
+    {
+        var output = await Kdig($"{TestModels.ApiId}.execute-api.{TestModels.Region}.amazonaws.com", "A");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("10.0.1.100", output, StringComparison.Ordinal);
+        Assert.Contains("10.0.2.100", output, StringComparison.Ordinal);
+        Assert.Contains("Flags: qr rd ra", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kdig_TcpAndEdns_AnswersMxAndAdvertises1232()
+    {
+        var output = await Kdig("+tcp", "+edns", "mail.corp.internal", "MX");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("10 mx1.corp.internal.", output, StringComparison.Ordinal);
+        Assert.Contains("UDP size: 1232", output, StringComparison.Ordinal);
+        Assert.Contains("TCP", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kdig_SrvTxtCaa_PresentedAsKnotDoes()
+    {
+        var srv = await Kdig("_sip._tcp.corp.internal", "SRV");
+        var txt = await Kdig("text.corp.internal", "TXT");
+        var caa = await Kdig("corp.internal", "CAA");
+
+        Assert.Contains("1 10 5060 sip.corp.internal.", srv, StringComparison.Ordinal);
+        Assert.Contains("\"hello world\" \"second\"", txt, StringComparison.Ordinal);
+        Assert.Contains("0 issue \"amazon.com\"", caa, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_ReverseLookupOfHost_AnswersEc2HostName()
+    {
+        var output = await Dig("-x", "10.0.1.5");
+
+        Assert.Matches(@"5\.1\.0\.10\.in-addr\.arpa\.\s+60\s+IN\s+PTR\s+ip-10-0-1-5\.eu-central-1\.compute\.internal\.", output);
+    }
+
+    [Fact]
+    public async Task Dig_UnsupportedEdnsVersion_Badvers()
+    {
+        var output = await Dig("+edns=1", "+noednsnegotiation", "www.corp.internal", "A");
+
+        Assert.Contains("status: BADVERS", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_ChaosClass_Refused()
+    {
+        var output = await Dig("version.bind", "TXT", "CH");
+
+        Assert.Contains("status: REFUSED", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_NotifyOpcode_NotImp()
+    {
+        var output = await Dig("+opcode=notify", "www.corp.internal", "SOA");
+
+        Assert.Contains("status: NOTIMP", output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using Cloister.Dns.Tests.Support;
+
+namespace Cloister.Dns.Tests.Server;
+
+/// <summary>The surface the host calls: resolver addresses, inbound endpoint addresses, listeners.</summary>
+public sealed class DnsServiceTests
+{
+    [Theory]
+    [InlineData("10.0.0.0/16", "10.0.0.2")]
+    [InlineData("172.128.0.0/16", "172.128.0.2")]
+    [InlineData("10.1.2.0/24", "10.1.2.2")]
+    public void VpcResolverAddress_Cidr_BasePlusTwo(string cidr, string expected)
+    {
+        Assert.Equal(IPAddress.Parse(expected), DnsService.VpcResolverAddress(cidr));
+    }
+
+    [Fact]
+    public void VpcResolverAddress_NotACidr_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => DnsService.VpcResolverAddress("10.0.0.0"));
+    }
+
+    [Fact]
+    public void InboundEndpointAddresses_AppliedModel_ListsEveryAddress()
+    {
+        var service = new DnsService();
+
+        service.Apply(TestModels.WithClient([], ["127.0.0.81", "127.0.0.82"], ["127.0.0.83", "127.0.0.84"]));
+
+        Assert.Equal(["127.0.0.83", "127.0.0.84"], service.InboundEndpointAddresses.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartInboundEndpoint_UnknownAddress_Throws()
+    {
+        await using var service = new DnsService();
+        service.Apply(TestModels.ApiOnly());
+        using var udp = Loopback.Udp();
+
+        Assert.Throws<ArgumentException>(() => service.StartInboundEndpoint("127.0.0.99", udp, null));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_Listener_ClosesItsSockets()
+    {
+        await using var service = new DnsService();
+        service.Apply(TestModels.ApiOnly());
+        var (udp, tcp) = Loopback.Pair();
+        var listener = service.StartVpcResolver(TestModels.ApiVpc, udp, tcp);
+
+        await listener.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => udp.LocalEndPoint);
+        Assert.Throws<ObjectDisposedException>(() => tcp.LocalEndPoint);
+    }
+}

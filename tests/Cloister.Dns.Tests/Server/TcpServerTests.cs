@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
+
+namespace Cloister.Dns.Tests.Server;
+
+/// <summary>DNS over TCP (RFC 7766): several queries per connection, idle timeout; and FORMERR for malformed queries.</summary>
+public sealed class TcpServerTests
+{
+    private static async Task<DnsMessage> ReadAsync(Socket socket)
+    {
+        var length = new byte[2];
+        await socket.ReceiveAsync(length, SocketFlags.None);
+        var body = new byte[BinaryPrimitives.ReadUInt16BigEndian(length)];
+        var read = 0;
+        while (read < body.Length)
+        {
+            read += await socket.ReceiveAsync(body.AsMemory(read), SocketFlags.None);
+        }
+
+        return DnsMessage.Parse(body);
+    }
+
+    private static async Task WriteAsync(Socket socket, DnsMessage query)
+    {
+        var buffer = new byte[514];
+        query.TryWrite(buffer.AsSpan(2), out var written);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)written);
+        await socket.SendAsync(buffer.AsMemory(0, written + 2), SocketFlags.None);
+    }
+
+    [Fact]
+    public async Task Tcp_TwoQueriesOnOneConnection_BothAnsweredInOrder()
+    {
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(resolver.Listener.TcpEndPoint!);
+
+        await WriteAsync(socket, DnsMessage.CreateQuery(1, "www.corp.internal", DnsRecordType.A));
+        await WriteAsync(socket, DnsMessage.CreateQuery(2, "big.corp.internal", DnsRecordType.TXT));
+        var first = await ReadAsync(socket);
+        var second = await ReadAsync(socket);
+
+        Assert.Equal(1, first.Id);
+        Assert.Equal(2, first.Answers.Length);
+        Assert.Equal(2, second.Id);
+        Assert.Equal(20, second.Answers.Length);
+        Assert.False(second.Truncated);
+    }
+
+    [Fact]
+    public async Task Tcp_IdleConnection_ClosedAfterTimeout()
+    {
+        await using var service = new DnsService(new DnsServiceOptions { TcpIdleTimeout = TimeSpan.FromMilliseconds(200) });
+        service.Apply(TestModels.ApiOnly());
+        await using var listener = service.StartVpcResolver(TestModels.ApiVpc, null, Loopback.Tcp());
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(listener.TcpEndPoint!);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = await socket.ReceiveAsync(new byte[16], SocketFlags.None, deadline.Token);
+
+        Assert.Equal(0, received);
+    }
+
+    [Fact]
+    public async Task Udp_TwoQuestions_FormErrEchoingId()
+    {
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        var query = new DnsMessage
+        {
+            Id = 0x4242,
+            RecursionDesired = true,
+            Questions = [new DnsQuestion("www.corp.internal", DnsRecordType.A), new DnsQuestion("www.corp.internal", DnsRecordType.AAAA)],
+        };
+        var buffer = new byte[512];
+        query.TryWrite(buffer, out var written);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await socket.ConnectAsync(resolver.Listener.UdpEndPoint!);
+
+        await socket.SendAsync(buffer.AsMemory(0, written), SocketFlags.None);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        var response = DnsMessage.Parse(buffer.AsSpan(0, length));
+
+        Assert.Equal(0x4242, response.Id);
+        Assert.Equal(DnsResponseCode.FormErr, response.ResponseCode);
+        Assert.True(response.IsResponse);
+        Assert.True(response.RecursionDesired);
+    }
+
+    [Fact]
+    public void Apply_RuleTargetsOwnInboundEndpoint_LoopReportedAndTargetDropped()
+    {
+        var model = TestModels.WithClient([new Model.Dns.TargetAddress("127.0.0.71")], ["127.0.0.72"], ["127.0.0.71"]);
+        model = model with { ResolverRuleAssociations = [.. model.ResolverRuleAssociations, new Model.Dns.ResolverRuleAssociation("rslvr-rrassoc-0000000000000000f", "Loop", "rslvr-rr-0123456789abcdef0", TestModels.ApiVpc)] };
+        var service = new DnsService();
+
+        var skipped = service.Apply(model);
+
+        Assert.Contains(skipped, s => s.Contains("forwarding loop", StringComparison.Ordinal) && s.StartsWith("rslvr-rrassoc-0000000000000000f", StringComparison.Ordinal));
+        Assert.DoesNotContain(skipped, s => s.StartsWith("rslvr-rrassoc-0123456789abcdef0", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using Cloister.Dns.Wire;
+
+namespace Cloister.Dns.Tests.Wire;
+
+/// <summary>Every record type: presentation parse, wire round trip, presentation output.</summary>
+public sealed class RecordDataTests
+{
+    public static TheoryData<string, string, string> Values => new()
+    {
+        { "A", "10.0.1.20", "10.0.1.20" },
+        { "AAAA", "fd00::20", "fd00::20" },
+        { "CNAME", "www.corp.internal.", "www.corp.internal." },
+        { "NS", "ns-0.awsdns-00.com", "ns-0.awsdns-00.com." },
+        { "PTR", "ip-10-0-1-5.eu-central-1.compute.internal", "ip-10-0-1-5.eu-central-1.compute.internal." },
+        { "SOA", "ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400", "ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400" },
+        { "MX", "10 mx1.corp.internal", "10 mx1.corp.internal." },
+        { "TXT", "\"v=spf1 -all\" \"a \\\"quoted\\\" word\"", "\"v=spf1 -all\" \"a \\\"quoted\\\" word\"" },
+        { "TXT", "bare", "\"bare\"" },
+        { "SRV", "1 10 5060 sip.corp.internal.", "1 10 5060 sip.corp.internal." },
+        { "CAA", "0 issue \"amazon.com\"", "0 issue \"amazon.com\"" },
+        { "CAA", "128 iodef \"mailto:security@example.com\"", "128 iodef \"mailto:security@example.com\"" },
+        { "TYPE65", "\\# 3 010203", "\\# 3 010203" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void TryParse_Value_RoundTripsThroughTheWire(string typeName, string value, string presentation)
+    {
+        Assert.True(PresentationParser.TryParseType(typeName, out var type));
+        var data = PresentationParser.Parse(type, value);
+        var message = new DnsMessage
+        {
+            Id = 1,
+            IsResponse = true,
+            Questions = [new DnsQuestion("x.corp.internal", type)],
+            Answers = [new DnsResourceRecord("x.corp.internal", type, 300, data)],
+        };
+        var buffer = new byte[1024];
+
+        Assert.True(message.TryWrite(buffer, out var written));
+        var parsed = DnsMessage.Parse(buffer.AsSpan(0, written));
+
+        var record = Assert.Single(parsed.Answers);
+        Assert.Equal(type, record.Type);
+        Assert.Equal(300u, record.Ttl);
+        Assert.Equal(data, record.Data);
+        Assert.Equal(presentation, record.Data.ToPresentation());
+    }
+
+    [Theory]
+    [InlineData("A", "10.0.1")]
+    [InlineData("A", "fd00::1")]
+    [InlineData("AAAA", "10.0.0.1")]
+    [InlineData("CNAME", "bad..name")]
+    [InlineData("MX", "mx1.corp.internal")]
+    [InlineData("MX", "70000 mx1.corp.internal")]
+    [InlineData("SRV", "1 10 sip.corp.internal")]
+    [InlineData("SOA", "a. b. 1 2 3 4")]
+    [InlineData("TXT", "\"unterminated")]
+    [InlineData("CAA", "0 issue")]
+    [InlineData("TYPE65", "\\# 4 0102")]
+    public void TryParse_InvalidValue_False(string typeName, string value)
+    {
+        Assert.True(PresentationParser.TryParseType(typeName, out var type));
+
+        Assert.False(PresentationParser.TryParse(type, value, out _));
+        Assert.Throws<DnsFormatException>(() => PresentationParser.Parse(type, value));
+    }
+
+    [Fact]
+    public void TryParseType_UnknownMnemonic_False()
+    {
+        Assert.False(PresentationParser.TryParseType("NOPE", out _));
+        Assert.False(PresentationParser.TryParseType("12", out _));
+    }
+
+    [Fact]
+    public void AddressRecordData_Ipv6_IsAaaa()
+    {
+        Assert.Equal(DnsRecordType.AAAA, new AddressRecordData(IPAddress.IPv6Loopback).Type);
+        Assert.Equal(DnsRecordType.A, new AddressRecordData(IPAddress.Loopback).Type);
+    }
+
+    [Fact]
+    public void TxtRecordData_StringLongerThan255_DoesNotWrite()
+    {
+        var message = new DnsMessage
+        {
+            Answers = [new DnsResourceRecord("t.example", DnsRecordType.TXT, 1, new TxtRecordData([new string('a', 256)]))],
+        };
+
+        Assert.False(message.TryWrite(new byte[2048], out _));
+    }
+
+    [Fact]
+    public void Parse_ARecordWithWrongLength_BadRecordData()
+    {
+        byte[] message =
+        [
+            0, 1, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0,
+            0, 0, 1, 0, 1, 0, 0, 0, 60, 0, 3, 10, 0, 0,
+        ];
+
+        var error = Assert.Throws<DnsFormatException>(() => DnsMessage.Parse(message));
+
+        Assert.Equal(DnsParseError.BadRecordData, error.Error);
+        Assert.Equal(23, error.Offset);
+    }
+
+    [Fact]
+    public void Parse_SoaWithShortNumbers_BadRecordData()
+    {
+        var good = new DnsMessage
+        {
+            Answers = [new DnsResourceRecord("z", DnsRecordType.SOA, 1, new SoaRecordData("a", "b", 1, 2, 3, 4, 5))],
+        };
+        var buffer = new byte[512];
+        good.TryWrite(buffer, out var written);
+        var cut = buffer[..(written - 1)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(cut.AsSpan(23), (ushort)(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(cut.AsSpan(23)) - 1));
+
+        Assert.False(DnsMessage.TryParse(cut, out _, out var error, out _));
+        Assert.Equal(DnsParseError.BadRecordData, error);
+    }
+}
