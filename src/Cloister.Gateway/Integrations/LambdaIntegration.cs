@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Responses;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Gateway.Integrations;
+
+/// <summary>AWS_PROXY to Lambda: the payload 1.0 event in, the proxy response out, bounded by the integration timeout.</summary>
+internal sealed partial class LambdaIntegration
+{
+    private readonly ILambdaInvoker _invoker;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public LambdaIntegration(ILambdaInvoker invoker, TimeProvider time, ILogger logger)
+    {
+        _invoker = invoker;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The function ARN in an integration URI <c>arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations</c>.</summary>
+    public static string? FunctionArn(string uri)
+    {
+        var match = InvocationUri().Match(uri);
+        return match.Success ? match.Groups["function"].Value : null;
+    }
+
+    public async ValueTask<IntegrationResult> InvokeAsync(IntegrationRequest request, string uri, TimeSpan timeout)
+    {
+        var function = FunctionArn(uri);
+        if (function is null)
+        {
+            Log.IntegrationFailed(_logger, request.State.RequestId, "the integration URI names no Lambda function");
+            return IntegrationResult.Failed(GatewayError.ConfigurationError);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        ProxyEventWriter.Write(buffer, request);
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
+        LambdaInvocationResult outcome;
+        try
+        {
+            outcome = await _invoker.InvokeAsync(function, buffer.WrittenMemory, linked.Token).AsTask()
+                .WaitAsync(timeout, _time, request.Http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await linked.CancelAsync().ConfigureAwait(false);
+            return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
+        }
+
+        if (outcome.Status != LambdaInvocationStatus.Success)
+        {
+            Log.IntegrationFailed(_logger, request.State.RequestId, $"Lambda {outcome.Status}");
+            return IntegrationResult.Failed(GatewayError.LambdaFailure);
+        }
+
+        if (!ProxyResponseParser.TryParse(outcome.Payload, out var result, out var reason))
+        {
+            Log.MalformedProxyResponse(_logger, request.State.RequestId, reason);
+            return IntegrationResult.Failed(GatewayError.LambdaFailure);
+        }
+
+        return result!;
+    }
+
+    [GeneratedRegex(@"^arn:[a-z-]+:apigateway:[a-z0-9-]+:lambda:path/[0-9-]+/functions/(?<function>.+)/invocations$", RegexOptions.CultureInvariant)]
+    private static partial Regex InvocationUri();
+}
