@@ -43,16 +43,17 @@ internal sealed partial class LambdaIntegration
         LambdaInvocationResult outcome;
         try
         {
-            outcome = await _invoker.InvokeAsync(function, buffer.WrittenMemory, linked.Token).AsTask()
-                .WaitAsync(timeout, _time, request.Http.RequestAborted).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            await linked.CancelAsync().ConfigureAwait(false);
-            return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
+            // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
+            outcome = await _invoker.InvokeAsync(function, buffer.WrittenMemory, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
+            return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
+        }
+
+        if (deadline.IsCancellationRequested)
+        {
+            // The function answered only because the deadline cancelled it.
             return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
         }
 
