@@ -29,7 +29,17 @@ internal static class ProxyResponseParser
 
         using (document)
         {
-            return TryRead(document.RootElement, out result, out reason);
+            try
+            {
+                return TryRead(document.RootElement, out result, out reason);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string that is not valid UTF-8 cannot be read as text.
+                result = null;
+                reason = "a string is not valid UTF-8";
+                return false;
+            }
         }
     }
 
