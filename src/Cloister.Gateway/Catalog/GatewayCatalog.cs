@@ -18,6 +18,7 @@ namespace Cloister.Gateway.Catalog;
 internal sealed class GatewayCatalog
 {
     private readonly ConcurrentDictionary<string, CompiledTemplate> _templates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int?> _mockStatuses = new(StringComparer.Ordinal);
 
     private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, IExecuteApiPolicy?> endpointPolicies)
     {
@@ -38,6 +39,9 @@ internal sealed class GatewayCatalog
 
     /// <summary>A mapping template compiled once per catalog version and shared by every request.</summary>
     public CompiledTemplate Template(string source) => _templates.GetOrAdd(source, CompiledTemplate.Parse);
+
+    /// <summary>The status a static MOCK request template selects, read once per catalog version.</summary>
+    public int? MockStatus(string staticTemplate, Func<string, int?> read) => _mockStatuses.GetOrAdd(staticTemplate, read);
 
     public static GatewayCatalog Empty(AccountContext account) =>
         new(account, FrozenDictionary<string, CompiledApi>.Empty, FrozenDictionary<string, IExecuteApiPolicy?>.Empty);

@@ -59,9 +59,18 @@ internal static class IntegrationResponses
             var (type, template) = selected.ResponseTemplates.TryGetValue("application/json", out var json)
                 ? ("application/json", json)
                 : selected.ResponseTemplates.First() is var first ? (first.Key, first.Value) : default;
-            var text = new StringBuilder();
-            request.Catalog.Template(template).Render(text, request.State, static (s, name) => s.Resolve(name));
-            body = Encoding.UTF8.GetBytes(text.ToString());
+            var compiled = request.Catalog.Template(template);
+            if (compiled.StaticUtf8 is { } fixedBody)
+            {
+                body = fixedBody;
+            }
+            else
+            {
+                var text = new StringBuilder();
+                compiled.Render(text, request.State, static (s, name) => s.Resolve(name));
+                body = Encoding.UTF8.GetBytes(text.ToString());
+            }
+
             contentType = type;
         }
 

@@ -13,9 +13,17 @@ internal static class MockIntegration
         var status = 200;
         if (SelectRequestTemplate(integration.RequestTemplates, request.Http.Request.ContentType) is { } template)
         {
-            var text = new StringBuilder();
-            request.Catalog.Template(template).Render(text, request.State, static (s, name) => s.Resolve(name));
-            status = ReadStatus(text.ToString()) ?? status;
+            var compiled = request.Catalog.Template(template);
+            if (compiled.IsStatic)
+            {
+                status = request.Catalog.MockStatus(compiled.Source, ReadStatus) ?? status;
+            }
+            else
+            {
+                var text = new StringBuilder();
+                compiled.Render(text, request.State, static (s, name) => s.Resolve(name));
+                status = ReadStatus(text.ToString()) ?? status;
+            }
         }
 
         return IntegrationResponses.Build(request, integration.Responses, status, null, ReadOnlyMemory<byte>.Empty, null);
@@ -33,7 +41,7 @@ internal static class MockIntegration
         return type is not null && templates.TryGetValue(type, out var exact) ? exact : templates.GetValueOrDefault("application/json");
     }
 
-    private static int? ReadStatus(string rendered)
+    public static int? ReadStatus(string rendered)
     {
         try
         {

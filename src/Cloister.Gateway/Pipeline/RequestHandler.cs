@@ -34,6 +34,7 @@ internal sealed partial class RequestHandler
     private readonly AccessLogWriter _accessLogs;
     private readonly ILogger _logger;
     private GatewayCatalog _catalog;
+    private TimeKeys _timeKeys = new(-1, string.Empty, string.Empty);
 
     public RequestHandler(GatewayCatalog catalog, TimeProvider time, LambdaIntegration lambda, HttpIntegration http, AccessLogWriter accessLogs, ILogger logger)
     {
@@ -186,7 +187,7 @@ internal sealed partial class RequestHandler
 
     private PolicyDecision Authorize(HttpContext context, GatewayCatalog catalog, CompiledStage stage, RequestState state, string methodArn)
     {
-        var now = _time.GetUtcNow();
+        var time = CurrentTimeKeys();
         var keys = new Dictionary<string, string>(10, StringComparer.OrdinalIgnoreCase)
         {
             ["aws:SourceVpce"] = state.VpceId,
@@ -195,8 +196,8 @@ internal sealed partial class RequestHandler
             // Through an endpoint API Gateway sees a rewritten source address: the endpoint's own (docs/gateway.md).
             ["aws:SourceIp"] = context.Connection.LocalIpAddress?.ToString() ?? string.Empty,
             ["aws:SecureTransport"] = "true",
-            ["aws:CurrentTime"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["aws:EpochTime"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["aws:CurrentTime"] = time.CurrentTime,
+            ["aws:EpochTime"] = time.EpochTime,
         };
         if (state.UserAgent is not null)
         {
@@ -217,6 +218,24 @@ internal sealed partial class RequestHandler
         }
 
         return resource == PolicyDecision.Allow && endpoint == PolicyDecision.Allow ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
+    }
+
+    /// <summary>aws:CurrentTime and aws:EpochTime change once a second; format them once a second.</summary>
+    private TimeKeys CurrentTimeKeys()
+    {
+        var now = _time.GetUtcNow();
+        var second = now.ToUnixTimeSeconds();
+        var keys = Volatile.Read(ref _timeKeys);
+        if (keys.Second != second)
+        {
+            keys = new TimeKeys(
+                second,
+                now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                second.ToString(CultureInfo.InvariantCulture));
+            Volatile.Write(ref _timeKeys, keys);
+        }
+
+        return keys;
     }
 
     private ValueTask<IntegrationResult> IntegrateAsync(IntegrationRequest request)

@@ -16,9 +16,17 @@ internal sealed class CompiledTemplate
     {
         Source = source;
         _segments = segments;
+        IsStatic = !segments.Any(s => s.IsReference);
+        StaticUtf8 = IsStatic ? Encoding.UTF8.GetBytes(source) : null;
     }
 
     public string Source { get; }
+
+    /// <summary>Whether the template has no references, so it renders to its source every time.</summary>
+    public bool IsStatic { get; }
+
+    /// <summary>The rendered bytes of a static template, computed once; null otherwise.</summary>
+    public byte[]? StaticUtf8 { get; }
 
     public ImmutableArray<TemplateSegment> Segments => _segments;
 
