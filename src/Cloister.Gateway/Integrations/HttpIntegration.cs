@@ -10,30 +10,19 @@ namespace Cloister.Gateway.Integrations;
 /// HTTP_PROXY and HTTP integrations: the URI with stage variables and path parameters filled in, request
 /// parameter mappings, the client's method, headers (proxy) and body, bounded by the integration timeout.
 /// </summary>
-internal sealed class HttpIntegration
+internal sealed class HttpIntegration(HttpMessageInvoker client, TimeProvider time, ILogger logger)
 {
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Content-Length",
     };
 
-    private readonly HttpMessageInvoker _client;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public HttpIntegration(HttpMessageInvoker client, TimeProvider time, ILogger logger)
-    {
-        _client = client;
-        _time = time;
-        _logger = logger;
-    }
-
     public async ValueTask<IntegrationResult> InvokeAsync(IntegrationRequest request, Integration integration, string uri, TimeSpan timeout)
     {
         var proxy = integration.Type == IntegrationType.HttpProxy;
         if (BuildUri(request, integration, uri, proxy) is not { } target)
         {
-            Log.IntegrationFailed(_logger, request.State.RequestId, "the integration URI is not an absolute http(s) URL");
+            Log.IntegrationFailed(logger, request.State.RequestId, "the integration URI is not an absolute http(s) URL");
             return IntegrationResult.Failed(GatewayError.ConfigurationError);
         }
 
@@ -78,13 +67,13 @@ internal sealed class HttpIntegration
             message.Headers.TryAddWithoutValidation(name, value);
         }
 
-        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
         HttpResponseMessage response;
         byte[] responseBody;
         try
         {
-            response = await _client.SendAsync(message, linked.Token).ConfigureAwait(false);
+            response = await client.SendAsync(message, linked.Token).ConfigureAwait(false);
             responseBody = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -93,7 +82,7 @@ internal sealed class HttpIntegration
         }
         catch (HttpRequestException exception)
         {
-            Log.IntegrationFailed(_logger, request.State.RequestId, exception.HttpRequestError.ToString());
+            Log.IntegrationFailed(logger, request.State.RequestId, exception.HttpRequestError.ToString());
             return IntegrationResult.Failed(GatewayError.IntegrationFailure);
         }
 

@@ -7,18 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Cloister.Gateway.Integrations;
 
 /// <summary>AWS_PROXY to Lambda: the payload 1.0 event in, the proxy response out, bounded by the integration timeout.</summary>
-internal sealed partial class LambdaIntegration
+internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProvider time, ILogger logger)
 {
-    private readonly ILambdaInvoker _invoker;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public LambdaIntegration(ILambdaInvoker invoker, TimeProvider time, ILogger logger)
-    {
-        _invoker = invoker;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>The function ARN in an integration URI <c>arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations</c>.</summary>
     public static string? FunctionArn(string uri)
@@ -32,19 +22,19 @@ internal sealed partial class LambdaIntegration
         var function = FunctionArn(uri);
         if (function is null)
         {
-            Log.IntegrationFailed(_logger, request.State.RequestId, "the integration URI names no Lambda function");
+            Log.IntegrationFailed(logger, request.State.RequestId, "the integration URI names no Lambda function");
             return IntegrationResult.Failed(GatewayError.ConfigurationError);
         }
 
         var buffer = new ArrayBufferWriter<byte>(2048);
         ProxyEventWriter.Write(buffer, request);
-        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
         LambdaInvocationResult outcome;
         try
         {
             // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
-            outcome = await _invoker.InvokeAsync(function, buffer.WrittenMemory, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            outcome = await invoker.InvokeAsync(function, buffer.WrittenMemory, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -59,13 +49,13 @@ internal sealed partial class LambdaIntegration
 
         if (outcome.Status != LambdaInvocationStatus.Success)
         {
-            Log.IntegrationFailed(_logger, request.State.RequestId, $"Lambda {outcome.Status}");
+            Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
             return IntegrationResult.Failed(GatewayError.LambdaFailure);
         }
 
         if (!ProxyResponseParser.TryParse(outcome.Payload, out var result, out var reason))
         {
-            Log.MalformedProxyResponse(_logger, request.State.RequestId, reason);
+            Log.MalformedProxyResponse(logger, request.State.RequestId, reason);
             return IntegrationResult.Failed(GatewayError.LambdaFailure);
         }
 

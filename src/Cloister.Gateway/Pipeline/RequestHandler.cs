@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Catalog;
@@ -56,10 +55,11 @@ internal sealed partial class RequestHandler
         var catalog = Catalog;
         var listener = context.Features.Get<EndpointConnectionFeature>()?.Listener;
         var request = context.Request;
+        var id = Guid.NewGuid();
         var state = new RequestState
         {
-            RequestId = Guid.NewGuid().ToString(),
-            ExtendedRequestId = NewExtendedRequestId(),
+            RequestId = id.ToString(),
+            ExtendedRequestId = ExtendedRequestId(id),
             RequestTime = _time.GetUtcNow(),
             StartTimestamp = _time.GetTimestamp(),
             AccountId = catalog.Account.AccountId,
@@ -345,11 +345,12 @@ internal sealed partial class RequestHandler
         return total;
     }
 
-    private static string NewExtendedRequestId()
+    /// <summary>The <c>x-amz-apigw-id</c>: 16 base64 characters like AWS's, from the request id's own random bits.</summary>
+    private static string ExtendedRequestId(Guid requestId)
     {
-        Span<byte> random = stackalloc byte[11];
-        RandomNumberGenerator.Fill(random);
-        return Convert.ToBase64String(random).Replace('/', 'F').Replace('+', 'E');
+        Span<byte> bytes = stackalloc byte[16];
+        requestId.TryWriteBytes(bytes);
+        return Convert.ToBase64String(bytes[5..]).Replace('/', 'F').Replace('+', 'E');
     }
 
 }

@@ -21,7 +21,7 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string 
     public static GatewayError IntegrationTimeout { get; } = new("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", null);
 
     /// <summary>The HTTP backend could not be reached.</summary>
-    public static GatewayError IntegrationFailure { get; } = new("INTEGRATION_FAILURE", 502, "Internal server error", "InternalServerErrorException");
+    public static GatewayError IntegrationFailure { get; } = new("INTEGRATION_FAILURE", 504, "Internal server error", "InternalServerErrorException");
 
     /// <summary>The Lambda function failed or returned a malformed proxy response.</summary>
     public static GatewayError LambdaFailure { get; } = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException");

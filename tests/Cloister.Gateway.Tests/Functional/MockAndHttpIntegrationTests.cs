@@ -58,12 +58,11 @@ public sealed class MockAndHttpIntegrationTests
     public async Task HttpProxy_ProxyPathQueryHeadersAndMapping_ReachBackend()
     {
         await using var backend = await Backend.StartAsync();
-        var integration = new Integration(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/${{stageVariables.prefix}}/{{proxy}}", "INTERNET", null, 29_000,
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/${{stageVariables.prefix}}/{{proxy}}", 29_000,
             ImmutableDictionary<string, string>.Empty
                 .Add("integration.request.path.proxy", "method.request.path.proxy")
                 .Add("integration.request.header.x-source", "context.identity.sourceIp")
-                .Add("integration.request.querystring.stage", "'dev'"),
-            ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", []);
+                .Add("integration.request.querystring.stage", "'dev'"));
         var api = Api(AllowFrom(VpceA), Resource("res0000001", "/{proxy+}", Method("ANY", integration)));
         await using var harness = await GatewayHarness.StartAsync(ModelOf([api], ImmutableDictionary<string, string>.Empty.Add("prefix", "v1")));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/items/a%20b/c?q=1") { Content = new StringContent("payload") };
@@ -80,12 +79,11 @@ public sealed class MockAndHttpIntegrationTests
     public async Task Http_MappedParametersAndIntegrationResponse_ShapeRequestAndResponse()
     {
         await using var backend = await Backend.StartAsync();
-        var integration = new Integration(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/claims/{{claimId}}", "INTERNET", null, 29_000,
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/claims/{{claimId}}", 29_000,
             ImmutableDictionary<string, string>.Empty
                 .Add("integration.request.path.claimId", "method.request.path.id")
                 .Add("integration.request.querystring.member", "method.request.querystring.memberId"),
-            ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH",
-            [Response("200", "2\\d{2}", null, ("X-Upstream", "integration.response.header.X-Backend"))]);
+            Response("200", "2\\d{2}", null, ("X-Upstream", "integration.response.header.X-Backend")));
         var api = Api(AllowFrom(VpceA), Resource("res0000002", "/claim/{id}", Method("GET", integration)));
         await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
         using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/42?memberId=m7&dropped=1");
@@ -102,8 +100,7 @@ public sealed class MockAndHttpIntegrationTests
     public async Task HttpProxy_BackendSlowerThanTimeout_Returns504()
     {
         await using var backend = await Backend.StartAsync();
-        var integration = new Integration(IntegrationType.HttpProxy, "GET", $"http://127.0.0.1:{backend.Port}/hang", "INTERNET", null, 100,
-            ImmutableDictionary<string, string>.Empty, ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", []);
+        var integration = Http(IntegrationType.HttpProxy, "GET", $"http://127.0.0.1:{backend.Port}/hang", 100, ImmutableDictionary<string, string>.Empty);
         var api = Api(AllowFrom(VpceA), Resource("res0000001", "/hang", Method("GET", integration)));
         await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
 

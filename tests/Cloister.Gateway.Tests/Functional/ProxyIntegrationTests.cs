@@ -15,7 +15,8 @@ public sealed class ProxyIntegrationTests
             Resource("res0000001", "/claim", Method("POST", LambdaProxy("echo"))),
             Resource("res0000002", "/claim/{id}", Method("GET", LambdaProxy("echo"))),
             Resource("res0000003", "/files/{proxy+}", Method("ANY", LambdaProxy("echo"))))
-        with { BinaryMediaTypes = [.. binaryMediaTypes] };
+        with
+        { BinaryMediaTypes = [.. binaryMediaTypes] };
 
     private static async Task<(GatewayHarness Harness, JsonElement Event, HttpResponseMessage Response)> CallAsync(RestApi api, HttpRequestMessage request)
     {

@@ -16,6 +16,14 @@ public sealed class ResourcePolicyTests
         return harness;
     }
 
+    /// <summary>Allows every method, then denies it under <paramref name="condition"/>.</summary>
+    private static string AllowAllDenyWhen(string condition) => $$$"""
+        {"Version":"2012-10-17","Statement":[
+          {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
+          {"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{{{condition}}}}
+        ]}
+        """;
+
     [Fact]
     public async Task Invoke_AllowedEndpoint_Succeeds()
     {
@@ -39,12 +47,7 @@ public sealed class ResourcePolicyTests
     [Fact]
     public async Task Invoke_DenyOnVpcSourceIp_BlocksThatClientOnly()
     {
-        var policy = $$$$"""
-            {"Version":"2012-10-17","Statement":[
-              {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
-              {"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"IpAddress":{"aws:VpcSourceIp":"{{{{GatewayHarness.ClientTwo}}}}/32"}}}
-            ]}
-            """;
+        var policy = AllowAllDenyWhen($$$"""{"IpAddress":{"aws:VpcSourceIp":"{{{GatewayHarness.ClientTwo}}}/32"}}""");
         await using var harness = await StartAsync(ClaimApi(policy));
         var allowed = await harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne).GetAsync($"https://{PrivateHost()}/dev/claim");
         var denied = await harness.Client(GatewayHarness.EniA, GatewayHarness.ClientTwo).GetAsync($"https://{PrivateHost()}/dev/claim");
@@ -56,12 +59,7 @@ public sealed class ResourcePolicyTests
     [Fact]
     public async Task Invoke_ExplicitDenyOnEndpoint_EndsWithExplicitDeny()
     {
-        var policy = $$$$"""
-            {"Version":"2012-10-17","Statement":[
-              {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
-              {"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"{{{{VpceA}}}}"}}}
-            ]}
-            """;
+        var policy = AllowAllDenyWhen($$$"""{"StringNotEquals":{"aws:SourceVpce":"{{{VpceA}}}"}}""");
         await using var harness = await StartAsync(ClaimApi(policy));
         var response = await harness.Client(GatewayHarness.EniB).GetAsync($"https://{PrivateHost()}/dev/claim");
 

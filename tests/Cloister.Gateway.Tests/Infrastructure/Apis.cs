@@ -36,6 +36,9 @@ public static class Apis
         new(IntegrationType.Mock, null, null, "INTERNET", null, Integration.DefaultTimeoutInMillis,
             ImmutableDictionary<string, string>.Empty, ImmutableDictionary<string, string>.Empty.Add("application/json", requestTemplate), "WHEN_NO_MATCH", [.. responses]);
 
+    public static Integration Http(IntegrationType type, string method, string uri, int timeoutInMillis, ImmutableDictionary<string, string> requestParameters, params IntegrationResponse[] responses) =>
+        new(type, method, uri, "INTERNET", null, timeoutInMillis, requestParameters, ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", [.. responses]);
+
     public static IntegrationResponse Response(string status, string? pattern, string? template = null, params (string Header, string Source)[] headers) =>
         new(status, pattern,
             headers.ToImmutableDictionary(h => "method.response.header." + h.Header, h => h.Source),
