@@ -107,10 +107,12 @@ public sealed class GatewayServer : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder reads no configuration (no ASPNETCORE_* variables, no appsettings.json watched
+        // in the working folder): the gateway's listeners are exactly the options' ones.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddLogging();
         builder.Services.AddSingleton(_options.LoggerFactory);
-        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
