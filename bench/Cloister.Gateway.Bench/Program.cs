@@ -43,27 +43,28 @@ var nginx = StartNginx(work.FullName, certificate);
 try
 {
     // Warm both servers (JIT, TLS session setup) before measuring.
-    await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", 2, threads, connections);
-    await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", 2, threads, connections);
+    await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", 2, threads, connections, OwnCpu);
+    await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", 2, threads, connections, nginx.Cpu);
     // Under contention from other work on the machine, one run of each is noise; interleave rounds and keep each one's median.
     var rounds = Argument("--rounds", 3);
-    var gatewayRuns = new List<(double Rps, string P50, string P99)>();
-    var nginxRuns = new List<(double Rps, string P50, string P99)>();
-    var kestrelRuns = new List<(double Rps, string P50, string P99)>();
+    var gatewayRuns = new List<WrkRun>();
+    var nginxRuns = new List<WrkRun>();
+    var kestrelRuns = new List<WrkRun>();
     for (var round = 0; round < rounds; round++)
     {
-        gatewayRuns.Add(await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", duration, threads, connections));
-        nginxRuns.Add(await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", duration, threads, connections));
-        kestrelRuns.Add(await RunWrkAsync($"https://{baselineAddress}:{directPort}/fn", duration, threads, connections));
+        gatewayRuns.Add(await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", duration, threads, connections, OwnCpu));
+        nginxRuns.Add(await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", duration, threads, connections, nginx.Cpu));
+        kestrelRuns.Add(await RunWrkAsync($"https://{baselineAddress}:{directPort}/fn", duration, threads, connections, OwnCpu));
     }
 
     var gatewayRps = Median(gatewayRuns);
     var nginxRps = Median(nginxRuns);
     var kestrelRps = Median(kestrelRuns);
     Console.WriteLine($"rounds       : {rounds}, medians; gateway runs {string.Join(" ", gatewayRuns.Select(r => r.Rps.ToString("F0", CultureInfo.InvariantCulture)))}, nginx runs {string.Join(" ", nginxRuns.Select(r => r.Rps.ToString("F0", CultureInfo.InvariantCulture)))}");
-    Console.WriteLine($"gateway MOCK : {gatewayRps.Rps,10:F0} req/s  p50 {gatewayRps.P50}  p99 {gatewayRps.P99}");
-    Console.WriteLine($"nginx 200    : {nginxRps.Rps,10:F0} req/s  p50 {nginxRps.P50}  p99 {nginxRps.P99}");
-    Console.WriteLine($"bare Kestrel : {kestrelRps.Rps,10:F0} req/s  p50 {kestrelRps.P50}  p99 {kestrelRps.P99}  (same TLS server, no gateway: the ceiling)");
+    Console.WriteLine($"gateway MOCK : {gatewayRps.Rps,10:F0} req/s  p50 {gatewayRps.P50}  p99 {gatewayRps.P99}  server CPU {MedianOf(gatewayRuns, r => r.CpuUsPerRequest):F1} us/req");
+    Console.WriteLine($"nginx 200    : {nginxRps.Rps,10:F0} req/s  p50 {nginxRps.P50}  p99 {nginxRps.P99}  server CPU {MedianOf(nginxRuns, r => r.CpuUsPerRequest):F1} us/req");
+    Console.WriteLine($"bare Kestrel : {kestrelRps.Rps,10:F0} req/s  p50 {kestrelRps.P50}  p99 {kestrelRps.P99}  server CPU {MedianOf(kestrelRuns, r => r.CpuUsPerRequest):F1} us/req  (same TLS server, no gateway)");
+    Console.WriteLine($"CPU ratio    : nginx needs {MedianOf(nginxRuns, r => r.CpuUsPerRequest) / MedianOf(gatewayRuns, r => r.CpuUsPerRequest):F2}x the gateway's CPU per request (>= 0.80 means the gateway could serve >= 0.8x nginx's rate on equal cores)");
     Console.WriteLine($"ratio        : {gatewayRps.Rps / nginxRps.Rps:F2}x nginx (target >= 0.80x), {gatewayRps.Rps / kestrelRps.Rps:F2}x bare Kestrel");
 }
 finally
@@ -86,7 +87,11 @@ int Argument(string name, int fallback)
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-static (double Rps, string P50, string P99) Median(List<(double Rps, string P50, string P99)> runs) => runs.OrderBy(r => r.Rps).ElementAt(runs.Count / 2);
+static WrkRun Median(List<WrkRun> runs) => runs.OrderBy(r => r.Rps).ElementAt(runs.Count / 2);
+
+static double MedianOf(List<WrkRun> runs, Func<WrkRun, double> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
+
+static TimeSpan OwnCpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
 static async Task<WebApplication> StartDirectAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, IPAddress address)
 {
@@ -143,8 +148,9 @@ static async Task<(double P50, double P99)> MeasureAsync(string url, int count, 
     return (times[count / 2], times[(int)(count * 0.99)]);
 }
 
-static async Task<(double Rps, string P50, string P99)> RunWrkAsync(string url, int seconds, int threads, int connections)
+static async Task<WrkRun> RunWrkAsync(string url, int seconds, int threads, int connections, Func<TimeSpan> serverCpu)
 {
+    var cpuBefore = serverCpu();
     var start = new ProcessStartInfo("wrk")
     {
         ArgumentList = { $"-t{threads}", $"-c{connections}", $"-d{seconds}s", "--latency", "-H", $"Host: {BenchApis.Host}", url },
@@ -153,6 +159,8 @@ static async Task<(double Rps, string P50, string P99)> RunWrkAsync(string url, 
     using var wrk = Process.Start(start)!;
     var output = await wrk.StandardOutput.ReadToEndAsync();
     await wrk.WaitForExitAsync();
+    var cpu = serverCpu() - cpuBefore;
+    var requests = Regex.Match(output, @"(\d+) requests in");
     var rps = Regex.Match(output, @"Requests/sec:\s+([\d.]+)");
     var errors = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)");
     if (!rps.Success || errors.Success)
@@ -160,9 +168,11 @@ static async Task<(double Rps, string P50, string P99)> RunWrkAsync(string url, 
         throw new InvalidOperationException("wrk failed or saw errors:\n" + output);
     }
 
-    return (double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture),
-        Regex.Match(output, @"50%\s+(\S+)").Groups[1].Value,
-        Regex.Match(output, @"99%\s+(\S+)").Groups[1].Value);
+    return new WrkRun(
+        double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture),
+        Regex.Match(output, @"^\s+50%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value,
+        Regex.Match(output, @"^\s+99%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value,
+        cpu.TotalMicroseconds / double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture));
 }
 
 static Nginx StartNginx(string folder, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
@@ -218,9 +228,44 @@ static Nginx StartNginx(string folder, System.Security.Cryptography.X509Certific
     return new Nginx(process, port);
 }
 
+/// <summary>One wrk run: rate, latency percentiles, and the server's CPU time per request.</summary>
+internal sealed record WrkRun(double Rps, string P50, string P99, double CpuUsPerRequest);
+
 /// <summary>The nginx master process started for the baseline; stopped by its own id.</summary>
 internal sealed record Nginx(Process Process, int Port)
 {
+    /// <summary>CPU time of the master and its workers (children), from /proc.</summary>
+    public TimeSpan Cpu()
+    {
+        var ticks = 0L;
+        foreach (var folder in Directory.GetDirectories("/proc"))
+        {
+            var name = Path.GetFileName(folder);
+            if (!int.TryParse(name, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (pid == Process.Id || parent == Process.Id)
+                {
+                    // utime and stime, fields 14 and 15 of the line, in clock ticks of 10 ms.
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while being read.
+            }
+        }
+
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     public void Stop()
     {
         if (!Process.HasExited)

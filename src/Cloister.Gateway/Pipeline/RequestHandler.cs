@@ -118,7 +118,7 @@ internal sealed partial class RequestHandler
         var methodArn = stage.MethodArnPrefix + state.HttpMethod + "/" + state.Path[1..];
         if (Encoding.UTF8.GetByteCount(methodArn) > MaxMethodArnBytes)
         {
-            await RejectAsync(context, new GatewayError("DEFAULT_4XX", 414, "Request-URI Too Long", null), state).ConfigureAwait(false);
+            await RejectAsync(context, GatewayError.UriTooLong, state).ConfigureAwait(false);
             return;
         }
 

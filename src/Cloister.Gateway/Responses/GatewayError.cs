@@ -32,6 +32,9 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string 
     /// <summary>Header values over 10,240 bytes in total.</summary>
     public static GatewayError HeadersTooLarge { get; } = new("DEFAULT_4XX", 431, "Request Header Fields Too Large", null);
 
+    /// <summary>A method ARN over 1,600 bytes (spec §3).</summary>
+    public static GatewayError UriTooLong { get; } = new("DEFAULT_4XX", 414, "Request-URI Too Long", null);
+
     /// <summary>The resource policy or endpoint policy did not allow the call.</summary>
     public static GatewayError AccessDenied(string methodArn, string accountId, bool explicitDeny)
     {

@@ -150,6 +150,19 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task Invoke_MethodArnOver1600Bytes_Returns414()
+    {
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/{proxy+}", Method("ANY", LambdaProxy("f"))));
+        var (harness, client) = await StartAsync(api);
+        await using var _ = harness;
+
+        var response = await client.GetAsync($"https://{PrivateHost()}/dev/{new string('a', 1600)}");
+
+        await Expect.ErrorAsync(response, 414, """{"message":"Request-URI Too Long"}""", errorType: null);
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
     public async Task Invoke_OverriddenGatewayResponse_UsesStatusHeadersAndTemplate()
     {
         var overrides = ImmutableArray.Create(
