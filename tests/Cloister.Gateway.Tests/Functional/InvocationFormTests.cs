@@ -118,4 +118,32 @@ public sealed class InvocationFormTests
 
         await Expect.ErrorAsync(response, 403, Expect.Forbidden, "ForbiddenException");
     }
+
+    [Fact]
+    public async Task Update_NewStageDeployed_ServedFromNextRequest()
+    {
+        var api = EchoApi();
+        await using var harness = await StartAsync(api);
+        var client = harness.Client(GatewayHarness.EniA);
+        Assert.Equal(403, (int)(await client.GetAsync($"https://{PrivateHost()}/prod/claim")).StatusCode);
+
+        var model = ModelOf(api);
+        harness.Server.Update(model with { Stages = [.. model.Stages, model.Stages[0] with { StageName = "prod" }] });
+
+        var evt = await EventOf(await client.GetAsync($"https://{PrivateHost()}/prod/claim"));
+        Assert.Equal("prod", evt.GetProperty("requestContext").GetProperty("stage").GetString());
+    }
+
+    [Fact]
+    public async Task Update_StageNamesMissingDeployment_StageNotServed()
+    {
+        var api = EchoApi();
+        await using var harness = await StartAsync(api);
+        var model = ModelOf(api);
+        harness.Server.Update(model with { Stages = [model.Stages[0] with { DeploymentId = "nosuchdep0" }] });
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim");
+
+        await Expect.ErrorAsync(response, 403, Expect.Forbidden, "ForbiddenException");
+    }
 }
