@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Cloister.Gateway.Ports;
 using Cloister.Model;
 using Cloister.Model.Api;
 using Cloister.Model.Network;
@@ -53,23 +52,4 @@ internal static class BenchApis
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
     }
-}
-
-/// <summary>Allows everything: the benchmark measures the gateway, not a policy engine.</summary>
-internal sealed class AllowAll : IExecuteApiAuthorizer, IExecuteApiPolicy
-{
-    public IExecuteApiPolicy Compile(string policyDocument, string resourceArn) => this;
-
-    public PolicyDecision Evaluate(AuthorizationRequest request) => PolicyDecision.Allow;
-}
-
-/// <summary>An in-process function that answers at once with a fixed proxy response.</summary>
-internal sealed class FixedFunction : ILambdaInvoker
-{
-    private static readonly byte[] Response = """{"statusCode":200,"headers":{"Content-Type":"application/json"},"body":"{\"ok\":true}"}"""u8.ToArray();
-
-    public static ReadOnlyMemory<byte> Body => """{"ok":true}"""u8.ToArray();
-
-    public ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Response));
 }
