@@ -16,9 +16,7 @@ internal static class CliApplication
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(PathCommand.Create());
         root.Subcommands.Add(PolicyEvalCommand.Create());
-        var logs = new Command("logs", "Print the sandbox's logs in the formats AWS uses.");
-        logs.Subcommands.Add(LogsDnsCommand.Create());
-        root.Subcommands.Add(logs);
+        root.Subcommands.Add(LogsCommand.Create());
         return root;
     }
 

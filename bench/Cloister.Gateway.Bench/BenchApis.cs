@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Cloister.Model;
+using Cloister.Model.Api;
+using Cloister.Model.Network;
+
+namespace Cloister.Gateway.Bench;
+
+/// <summary>The benchmark's model: one private API with a MOCK <c>GET /health</c> and an AWS_PROXY <c>GET /fn</c>, an allow-all-from-the-endpoint policy.</summary>
+internal static class BenchApis
+{
+    public const string ApiId = "bench00001";
+    public const string Vpce = "vpce-0bench00000000001";
+    public const string Vpc = "vpc-0bench000000000001";
+    public const string Host = ApiId + ".execute-api.us-east-1.amazonaws.com";
+    public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:bench";
+
+    public static GatewayModel Model()
+    {
+        var empty = ImmutableDictionary<string, string>.Empty;
+        var mock = new Integration(IntegrationType.Mock, null, null, "INTERNET", null, 29_000, empty, empty.Add("application/json", "{\"statusCode\": 200}"), "WHEN_NO_MATCH",
+            [new IntegrationResponse("200", null, empty, empty.Add("application/json", "{\"ok\":true}"))]);
+        var proxy = new Integration(IntegrationType.AwsProxy, "POST", $"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FunctionArn}/invocations", "INTERNET", null, 29_000,
+            empty, empty, "WHEN_NO_MATCH", []);
+        ApiMethod Get(Integration integration) => new("GET", "NONE", null, false, ImmutableDictionary<string, bool>.Empty, integration);
+        var policy = $$$$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringEquals":{"aws:SourceVpce":"{{{{Vpce}}}}"}}}]}""";
+        var api = new RestApi(ApiId, "Api", "bench", EndpointType.Private, [], policy,
+            [
+                new ApiResource("root000000", null, string.Empty, "/", []),
+                new ApiResource("health0000", "root000000", "health", "/health", [Get(mock)]),
+                new ApiResource("fn00000000", "root000000", "fn", "/fn", [Get(proxy)]),
+            ], [], "HEADER", []);
+        return new GatewayModel(
+            new AccountContext("123456789012", "us-east-1"),
+            [api],
+            [new Deployment("dep0000001", "Deployment", ApiId, api, DateTimeOffset.UnixEpoch)],
+            [new Stage("Stage", ApiId, "dev", "dep0000001", empty, [], null)],
+            [new VpcEndpoint(Vpce, "Endpoint", Vpc, "com.amazonaws.us-east-1.execute-api", VpcEndpointType.Interface, [], [], [], true, null, [])]);
+    }
+
+    /// <summary>A self-signed server certificate; wrk and the latency client do not verify it.</summary>
+    public static X509Certificate2 Certificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + Host, key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("*.execute-api.us-east-1.amazonaws.com");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
+    }
+}

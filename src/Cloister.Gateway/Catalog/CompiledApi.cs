@@ -1,0 +1,11 @@
+using System.Collections.Frozen;
+using Cloister.Model.Api;
+
+namespace Cloister.Gateway.Catalog;
+
+/// <summary>An API with its stages. Endpoint type and associated endpoints are the API's live settings, not deployed ones.</summary>
+/// <param name="Id">The API id.</param>
+/// <param name="EndpointType">How it is reached.</param>
+/// <param name="VpcEndpointIds">Endpoints associated for <c>{api-id}-{vpce-id}</c> names.</param>
+/// <param name="Stages">Stages by name.</param>
+internal sealed record CompiledApi(string Id, EndpointType EndpointType, FrozenSet<string> VpcEndpointIds, FrozenDictionary<string, CompiledStage> Stages);

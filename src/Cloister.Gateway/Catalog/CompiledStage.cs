@@ -1,0 +1,29 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Routing;
+using Cloister.Model.Api;
+
+namespace Cloister.Gateway.Catalog;
+
+/// <summary>A stage ready to serve: its deployment's snapshot compiled for lookups.</summary>
+/// <param name="Name">The stage name.</param>
+/// <param name="DeploymentId">The deployment served.</param>
+/// <param name="Snapshot">The API as deployed.</param>
+/// <param name="Tree">The snapshot's resources as a routing tree.</param>
+/// <param name="Policy">The deployed resource policy; null when the API has none (or it did not compile), which denies every call.</param>
+/// <param name="Variables">Stage variables.</param>
+/// <param name="GatewayResponses">The snapshot's gateway response overrides by type.</param>
+/// <param name="AccessLog">The access log format and file; null when the stage logs nothing.</param>
+/// <param name="MethodArnPrefix"><c>arn:aws:execute-api:{region}:{account}:{api-id}/{stage}/</c>.</param>
+internal sealed record CompiledStage(
+    string Name,
+    string DeploymentId,
+    RestApi Snapshot,
+    ResourceTree Tree,
+    IExecuteApiPolicy? Policy,
+    ImmutableDictionary<string, string> Variables,
+    FrozenDictionary<string, CompiledGatewayResponse> GatewayResponses,
+    AccessLogTarget? AccessLog,
+    string MethodArnPrefix);

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Globalization;
+using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Routing;
+using Cloister.Gateway.Templates;
+using Cloister.Model;
+using Cloister.Model.Api;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Gateway.Catalog;
+
+/// <summary>
+/// Everything the gateway serves, compiled from a <see cref="GatewayModel"/> into immutable lookups and
+/// swapped whole when the model changes, so a request sees one consistent version from start to end.
+/// </summary>
+internal sealed class GatewayCatalog
+{
+    private readonly ConcurrentDictionary<string, CompiledTemplate> _templates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int?> _mockStatuses = new(StringComparer.Ordinal);
+
+    private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, IExecuteApiPolicy?> endpointPolicies)
+    {
+        Account = account;
+        Apis = apis;
+        EndpointPolicies = endpointPolicies;
+        Targets = new InvocationTargetParser(account.Region, account.UrlSuffix);
+    }
+
+    public AccountContext Account { get; }
+
+    public FrozenDictionary<string, CompiledApi> Apis { get; }
+
+    /// <summary>Endpoint policies by endpoint id; null (or a missing endpoint) is AWS's default full access.</summary>
+    public FrozenDictionary<string, IExecuteApiPolicy?> EndpointPolicies { get; }
+
+    public InvocationTargetParser Targets { get; }
+
+    /// <summary>A mapping template compiled once per catalog version and shared by every request.</summary>
+    public CompiledTemplate Template(string source) => _templates.GetOrAdd(source, CompiledTemplate.Parse);
+
+    /// <summary>The status a static MOCK request template selects, read once per catalog version.</summary>
+    public int? MockStatus(string staticTemplate, Func<string, int?> read) => _mockStatuses.GetOrAdd(staticTemplate, read);
+
+    public static GatewayCatalog Empty(AccountContext account) =>
+        new(account, FrozenDictionary<string, CompiledApi>.Empty, FrozenDictionary<string, IExecuteApiPolicy?>.Empty);
+
+    public static GatewayCatalog Build(GatewayModel model, IExecuteApiAuthorizer authorizer, StatePaths state, ILogger logger)
+    {
+        var account = model.Account;
+        var deployments = model.Deployments.IsDefault ? FrozenDictionary<string, Deployment>.Empty : model.Deployments.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
+        var stagesByApi = (model.Stages.IsDefault ? [] : model.Stages).ToLookup(s => s.RestApiId, StringComparer.Ordinal);
+        var apis = new Dictionary<string, CompiledApi>(StringComparer.Ordinal);
+        foreach (var api in model.Apis.IsDefault ? [] : model.Apis)
+        {
+            var stages = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
+            foreach (var stage in stagesByApi[api.Id])
+            {
+                if (!deployments.TryGetValue(stage.DeploymentId, out var deployment))
+                {
+                    Log.StageWithoutDeployment(logger, api.Id, stage.StageName, stage.DeploymentId);
+                    continue;
+                }
+
+                stages[stage.StageName] = CompileStage(account, stage, deployment, authorizer, state, logger);
+            }
+
+            var endpointIds = api.VpcEndpointIds.IsDefault ? FrozenSet<string>.Empty : api.VpcEndpointIds.ToFrozenSet(StringComparer.Ordinal);
+            apis[api.Id] = new CompiledApi(api.Id, api.EndpointType, endpointIds, stages.ToFrozenDictionary(StringComparer.Ordinal));
+        }
+
+        var endpoints = new Dictionary<string, IExecuteApiPolicy?>(StringComparer.Ordinal);
+        foreach (var endpoint in model.VpcEndpoints.IsDefault ? [] : model.VpcEndpoints)
+        {
+            var arn = $"arn:{account.Partition}:ec2:{account.Region}:{account.AccountId}:vpc-endpoint/{endpoint.Id}";
+            endpoints[endpoint.Id] = endpoint.PolicyDocument is null ? null : CompileOrDenyAll(authorizer, endpoint.PolicyDocument, arn, endpoint.Id, logger);
+        }
+
+        return new GatewayCatalog(account, apis.ToFrozenDictionary(StringComparer.Ordinal), endpoints.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private static CompiledStage CompileStage(AccountContext account, Stage stage, Deployment deployment, IExecuteApiAuthorizer authorizer, StatePaths state, ILogger logger)
+    {
+        var snapshot = deployment.Snapshot;
+        var apiArn = $"arn:{account.Partition}:execute-api:{account.Region}:{account.AccountId}:{snapshot.Id}";
+        var policy = snapshot.Policy is null ? null : CompileOrDenyAll(authorizer, snapshot.Policy, apiArn + "/*", snapshot.Id, logger);
+        var responses = (snapshot.GatewayResponses.IsDefault ? [] : snapshot.GatewayResponses).ToFrozenDictionary(
+            r => r.ResponseType,
+            r => new CompiledGatewayResponse(
+                int.TryParse(r.StatusCode, NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : null,
+                [.. r.ResponseParameters
+                    .Where(p => p.Key.StartsWith("gatewayresponse.header.", StringComparison.Ordinal))
+                    .Select(p => KeyValuePair.Create(p.Key["gatewayresponse.header.".Length..], p.Value.Trim('\'')))],
+                r.ResponseTemplates.TryGetValue("application/json", out var template) || (r.ResponseTemplates.Count > 0 && (template = r.ResponseTemplates.Values.First()) is not null)
+                    ? CompiledTemplate.Parse(template)
+                    : null),
+            StringComparer.Ordinal);
+        var accessLog = stage.AccessLog is null
+            ? null
+            : new AccessLogTarget(CompiledTemplate.Parse(stage.AccessLog.Format), Path.Combine(state.AccessLogs, $"{snapshot.Id}_{stage.StageName}.log"));
+        return new CompiledStage(
+            stage.StageName,
+            deployment.Id,
+            snapshot,
+            ResourceTree.Build(snapshot.Resources),
+            policy,
+            stage.Variables,
+            responses,
+            accessLog,
+            $"{apiArn}/{stage.StageName}/");
+    }
+
+    private static IExecuteApiPolicy? CompileOrDenyAll(IExecuteApiAuthorizer authorizer, string document, string resourceArn, string owner, ILogger logger)
+    {
+        try
+        {
+            return authorizer.Compile(document, resourceArn);
+        }
+        catch (Exception exception) // A policy that does not compile denies, whatever the evaluator throws.
+        {
+            Log.PolicyDidNotCompile(logger, owner, exception);
+            return DenyAllPolicy.Instance;
+        }
+    }
+}

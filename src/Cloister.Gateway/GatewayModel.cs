@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using Cloister.Model;
+using Cloister.Model.Api;
+using Cloister.Model.Network;
+
+namespace Cloister.Gateway;
+
+/// <summary>
+/// What the gateway serves: the APIs with their deployments and stages, and the VPC endpoints requests
+/// arrive through. Stages serve their deployment's snapshot, so a change to an API reaches clients only
+/// when it is deployed again; endpoint policies apply at once, as in AWS.
+/// </summary>
+/// <param name="Account">The account and region.</param>
+/// <param name="Apis">The REST APIs as last put.</param>
+/// <param name="Deployments">Deployments, each a snapshot of its API.</param>
+/// <param name="Stages">Stages, each naming a deployment.</param>
+/// <param name="VpcEndpoints">The execute-api interface endpoints (their policies and private DNS settings).</param>
+public sealed record GatewayModel(
+    AccountContext Account,
+    ImmutableArray<RestApi> Apis,
+    ImmutableArray<Deployment> Deployments,
+    ImmutableArray<Stage> Stages,
+    ImmutableArray<VpcEndpoint> VpcEndpoints);

@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography.X509Certificates;
+using Cloister.Gateway.Ports;
+using Cloister.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Gateway;
+
+/// <summary>How to start a <see cref="GatewayServer"/>.</summary>
+public sealed record GatewayOptions
+{
+    /// <summary>The server certificate with its private key, covering <c>*.execute-api.{region}.amazonaws.com</c> and <c>*.execute-api.{region}.vpce.amazonaws.com</c>.</summary>
+    public required X509Certificate2 Certificate { get; init; }
+
+    /// <summary>The endpoint network interfaces to serve.</summary>
+    public required ImmutableArray<GatewayListener> Listeners { get; init; }
+
+    /// <summary>Turns policy documents into evaluators.</summary>
+    public required IExecuteApiAuthorizer Authorizer { get; init; }
+
+    /// <summary>Invokes Lambda functions for AWS_PROXY integrations.</summary>
+    public required ILambdaInvoker Lambda { get; init; }
+
+    /// <summary>Where access logs are written (<see cref="StatePaths.AccessLogs"/>).</summary>
+    public required StatePaths State { get; init; }
+
+    /// <summary>The clock; tests pass a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Logging.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Handler for HTTP and HTTP_PROXY integrations; null for a pooled <see cref="SocketsHttpHandler"/>.</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>Checks the options, returning every problem at once.</summary>
+    internal ImmutableArray<string> Validate()
+    {
+        var problems = ImmutableArray.CreateBuilder<string>();
+        if (!Certificate.HasPrivateKey)
+        {
+            problems.Add("Certificate: the server certificate has no private key.");
+        }
+
+        if (Listeners.IsDefaultOrEmpty)
+        {
+            problems.Add("Listeners: at least one listener is needed.");
+        }
+        else
+        {
+            for (var i = 0; i < Listeners.Length; i++)
+            {
+                var listener = Listeners[i];
+                if ((listener.EndPoint is null) == (listener.SocketHandle is null))
+                {
+                    problems.Add($"Listeners[{i}]: give exactly one of EndPoint and SocketHandle.");
+                }
+
+                if (string.IsNullOrEmpty(listener.VpcEndpointId) || string.IsNullOrEmpty(listener.VpcId))
+                {
+                    problems.Add($"Listeners[{i}]: VpcEndpointId and VpcId are required.");
+                }
+            }
+        }
+
+        return problems.ToImmutable();
+    }
+}

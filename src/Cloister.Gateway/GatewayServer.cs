@@ -1,0 +1,173 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Security.Authentication;
+using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Hosting;
+using Cloister.Gateway.Integrations;
+using Cloister.Gateway.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Gateway;
+
+/// <summary>
+/// The private execute-api data plane: Kestrel serving HTTPS on every execute-api endpoint interface,
+/// each connection tagged with the endpoint and VPC it came through. <see cref="Update"/> swaps the
+/// served model whole.
+/// </summary>
+public sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly GatewayOptions _options;
+    private readonly ILogger _logger;
+    private readonly RequestHandler _handler;
+    private readonly AccessLogWriter _accessLogs;
+    private readonly HttpMessageInvoker _httpClient;
+    private WebApplication? _app;
+
+    private GatewayServer(GatewayOptions options, GatewayModel model)
+    {
+        _options = options;
+        _logger = options.LoggerFactory.CreateLogger("Cloister.Gateway");
+        _accessLogs = new AccessLogWriter(_logger);
+        _httpClient = new HttpMessageInvoker(options.HttpHandler ?? new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        });
+        _handler = new RequestHandler(
+            GatewayCatalog.Build(model, options.Authorizer, options.State, _logger),
+            options.Time,
+            new LambdaIntegration(options.Lambda, options.Time, _logger),
+            new HttpIntegration(_httpClient, options.Time, _logger),
+            _accessLogs,
+            _logger);
+    }
+
+    /// <summary>The addresses the listeners are bound to, in the order of <see cref="GatewayOptions.Listeners"/>.</summary>
+    public ImmutableArray<string> Addresses { get; private set; } = [];
+
+    /// <summary>Validates <paramref name="options"/>, compiles <paramref name="model"/> and starts listening.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public static async Task<GatewayServer> StartAsync(GatewayOptions options, GatewayModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(model);
+        var problems = options.Validate();
+        if (!problems.IsEmpty)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
+        }
+
+        var server = new GatewayServer(options, model);
+        try
+        {
+            await server.StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Serves <paramref name="model"/> from the next request on (a redeployment, a new stage, a changed endpoint policy).</summary>
+    public void Update(GatewayModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _handler.Swap(GatewayCatalog.Build(model, _options.Authorizer, _options.State, _logger));
+    }
+
+    /// <summary>Waits until every access log line of requests answered so far is written.</summary>
+    public Task FlushAccessLogsAsync() => _accessLogs.FlushAsync();
+
+    /// <summary>Stops listening, finishing requests under way, and flushes the access logs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+
+        await _accessLogs.DisposeAsync().ConfigureAwait(false);
+        _httpClient.Dispose();
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        // The empty builder reads no configuration (no ASPNETCORE_* variables, no appsettings.json watched
+        // in the working folder): the gateway's listeners are exactly the options' ones.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(_options.LoggerFactory);
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            foreach (var listener in _options.Listeners)
+            {
+                if (listener.SocketHandle is { } handle)
+                {
+                    kestrel.ListenHandle(handle, listen => Configure(listen, listener));
+                }
+                else
+                {
+                    kestrel.Listen(listener.EndPoint!, listen => Configure(listen, listener));
+                }
+            }
+        });
+        var app = builder.Build();
+        app.Run(_handler.HandleAsync);
+        _app = app;
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Addresses = [.. addresses];
+        Log.Listening(_logger, string.Join(", ", Addresses));
+    }
+
+    private void Configure(ListenOptions listen, GatewayListener listener)
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        var feature = new EndpointConnectionFeature(listener);
+        listen.Use(next => connection =>
+        {
+            connection.Features.Set(feature);
+            return next(connection);
+        });
+        listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = _options.Certificate,
+            SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ClientCertificateMode = ClientCertificateMode.NoCertificate,
+        });
+    }
+
+    /// <summary>The bound port of the listener on <paramref name="address"/>, for listeners bound to port 0.</summary>
+    public int PortOf(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        foreach (var text in Addresses)
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var bound) && bound.Equals(address))
+            {
+                return uri.Port;
+            }
+        }
+
+        throw new ArgumentException($"No listener is bound to {address}.", nameof(address));
+    }
+}

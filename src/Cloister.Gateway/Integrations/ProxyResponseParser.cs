@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Cloister.Gateway.Integrations;
+
+/// <summary>
+/// Reads a Lambda proxy response (spec §4): <c>statusCode</c>, <c>headers</c>, <c>multiValueHeaders</c>,
+/// <c>body</c> (a string), <c>isBase64Encoded</c>. Anything else is malformed and becomes a 502; the
+/// reason is for the log, never for the client.
+/// </summary>
+internal static class ProxyResponseParser
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
+    public static bool TryParse(ReadOnlyMemory<byte> payload, out IntegrationResult? result, out string reason)
+    {
+        result = null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(payload, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            reason = "not valid JSON";
+            return false;
+        }
+
+        using (document)
+        {
+            try
+            {
+                return TryRead(document.RootElement, out result, out reason);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string that is not valid UTF-8 cannot be read as text.
+                result = null;
+                reason = "a string is not valid UTF-8";
+                return false;
+            }
+        }
+    }
+
+    private static bool TryRead(JsonElement root, out IntegrationResult? result, out string reason)
+    {
+        result = null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            reason = "not a JSON object";
+            return false;
+        }
+
+        int? status = null;
+        var single = new List<KeyValuePair<string, string>>();
+        var multi = new List<KeyValuePair<string, string>>();
+        string? body = null;
+        var base64 = false;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "statusCode":
+                    if (!TryReadStatus(property.Value, out var code))
+                    {
+                        reason = "statusCode is not an HTTP status";
+                        return false;
+                    }
+
+                    status = code;
+                    break;
+                case "headers":
+                    if (!TryReadHeaders(property.Value, single, multiValue: false))
+                    {
+                        reason = "headers is not an object of strings";
+                        return false;
+                    }
+
+                    break;
+                case "multiValueHeaders":
+                    if (!TryReadHeaders(property.Value, multi, multiValue: true))
+                    {
+                        reason = "multiValueHeaders is not an object of string arrays";
+                        return false;
+                    }
+
+                    break;
+                case "body":
+                    if (property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    {
+                        reason = "body is not a string";
+                        return false;
+                    }
+
+                    body = property.Value.GetString();
+                    break;
+                case "isBase64Encoded":
+                    if (property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        reason = "isBase64Encoded is not a boolean";
+                        return false;
+                    }
+
+                    base64 = property.Value.GetBoolean();
+                    break;
+                default:
+                    reason = $"unexpected field '{property.Name}'";
+                    return false;
+            }
+        }
+
+        if (status is null)
+        {
+            reason = "statusCode is missing";
+            return false;
+        }
+
+        byte[] bytes;
+        if (body is null)
+        {
+            bytes = [];
+        }
+        else if (base64)
+        {
+            try
+            {
+                bytes = Convert.FromBase64String(body);
+            }
+            catch (FormatException)
+            {
+                reason = "body is not valid base64";
+                return false;
+            }
+        }
+        else
+        {
+            bytes = Encoding.UTF8.GetBytes(body);
+        }
+
+        // Both maps merge; for a name in both, the multi-value header wins.
+        var headers = new List<KeyValuePair<string, string>>(single.Count + multi.Count);
+        foreach (var pair in single)
+        {
+            if (!multi.Exists(m => string.Equals(m.Key, pair.Key, StringComparison.OrdinalIgnoreCase)))
+            {
+                headers.Add(pair);
+            }
+        }
+
+        headers.AddRange(multi);
+        if (!headers.Exists(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)))
+        {
+            headers.Add(new("Content-Type", "application/json"));
+        }
+
+        result = IntegrationResult.Response(status.Value, headers, bytes);
+        reason = string.Empty;
+        return true;
+    }
+
+    private static bool TryReadStatus(JsonElement value, out int status)
+    {
+        status = 0;
+        var ok = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt32(out status),
+            JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out status),
+            _ => false,
+        };
+        return ok && status is >= 100 and <= 599;
+    }
+
+    private static bool TryReadHeaders(JsonElement value, List<KeyValuePair<string, string>> into, bool multiValue)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        foreach (var header in value.EnumerateObject())
+        {
+            if (!multiValue)
+            {
+                if (!TryScalar(header.Value, out var text))
+                {
+                    return false;
+                }
+
+                into.Add(new(header.Name, text));
+                continue;
+            }
+
+            if (header.Value.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            foreach (var item in header.Value.EnumerateArray())
+            {
+                if (!TryScalar(item, out var text))
+                {
+                    return false;
+                }
+
+                into.Add(new(header.Name, text));
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryScalar(JsonElement value, out string text)
+    {
+        // Lambda handlers often return numbers or booleans as header values; API Gateway sends their text.
+        text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null!,
+        };
+        return text is not null;
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Gateway;
+
+/// <summary>The gateway's log messages. Client mistakes are logged at Debug so clients cannot flood the log.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Stage {ApiId}/{Stage} names deployment {DeploymentId}, which does not exist; the stage is not served.")]
+    public static partial void StageWithoutDeployment(ILogger logger, string apiId, string stage, string deploymentId);
+
+    [LoggerMessage(2, LogLevel.Warning, "The policy of {Owner} did not compile; every call through it is denied.")]
+    public static partial void PolicyDidNotCompile(ILogger logger, string owner, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Debug, "Request {RequestId} rejected: {ResponseType} ({Status}).")]
+    public static partial void Rejected(ILogger logger, string requestId, string responseType, int status);
+
+    [LoggerMessage(4, LogLevel.Warning, "Request {RequestId}: integration failed: {Reason}.")]
+    public static partial void IntegrationFailed(ILogger logger, string requestId, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "Request {RequestId}: malformed Lambda proxy response: {Reason}.")]
+    public static partial void MalformedProxyResponse(ILogger logger, string requestId, string reason);
+
+    [LoggerMessage(6, LogLevel.Error, "Request {RequestId}: unexpected failure.")]
+    public static partial void Unexpected(ILogger logger, string requestId, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Access log {Path} could not be written.")]
+    public static partial void AccessLogFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Information, "Gateway listening on {Addresses}.")]
+    public static partial void Listening(ILogger logger, string addresses);
+}

@@ -1,0 +1,356 @@
+using System.Globalization;
+using System.Text;
+using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Hosting;
+using Cloister.Gateway.Integrations;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Responses;
+using Cloister.Model.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Gateway.Pipeline;
+
+/// <summary>
+/// The request path: invocation form -> API -> stage -> resource and method -> resource and endpoint
+/// policies -> integration -> response, and the access log line. Every refusal is a <see cref="GatewayError"/>
+/// rendered by <see cref="GatewayResponseWriter"/>.
+/// </summary>
+internal sealed partial class RequestHandler
+{
+    /// <summary>Header values allowed in total (spec §5).</summary>
+    public const int MaxHeaderValueBytes = 10_240;
+
+    /// <summary>Method ARN limit (spec §3); longer gives 414.</summary>
+    public const int MaxMethodArnBytes = 1_600;
+
+    private static readonly byte[] TooLargeBody = Encoding.ASCII.GetBytes($"HTTP content length exceeded {RequestBody.MaxLength} bytes.");
+
+    private readonly TimeProvider _time;
+    private readonly LambdaIntegration _lambda;
+    private readonly HttpIntegration _http;
+    private readonly AccessLogWriter _accessLogs;
+    private readonly ILogger _logger;
+    private GatewayCatalog _catalog;
+    private TimeKeys _timeKeys = new(-1, string.Empty, string.Empty);
+
+    public RequestHandler(GatewayCatalog catalog, TimeProvider time, LambdaIntegration lambda, HttpIntegration http, AccessLogWriter accessLogs, ILogger logger)
+    {
+        _catalog = catalog;
+        _time = time;
+        _lambda = lambda;
+        _http = http;
+        _accessLogs = accessLogs;
+        _logger = logger;
+    }
+
+    public GatewayCatalog Catalog => Volatile.Read(ref _catalog);
+
+    /// <summary>Serves later requests from <paramref name="catalog"/>; requests under way finish on the old one.</summary>
+    public void Swap(GatewayCatalog catalog) => Volatile.Write(ref _catalog, catalog);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var catalog = Catalog;
+        var listener = context.Features.Get<EndpointConnectionFeature>()?.Listener;
+        var request = context.Request;
+        var id = Guid.NewGuid();
+        var state = new RequestState
+        {
+            RequestId = id.ToString(),
+            ExtendedRequestId = ExtendedRequestId(id),
+            RequestTime = _time.GetUtcNow(),
+            StartTimestamp = _time.GetTimestamp(),
+            AccountId = catalog.Account.AccountId,
+            HttpMethod = request.Method,
+            Protocol = request.Protocol,
+            SourceIp = context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
+            VpceId = listener?.VpcEndpointId ?? string.Empty,
+            VpcId = listener?.VpcId ?? string.Empty,
+            UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
+        };
+        context.Response.Headers["x-amzn-RequestId"] = state.RequestId;
+        context.Response.Headers["x-amz-apigw-id"] = state.ExtendedRequestId;
+        try
+        {
+            await ProcessAsync(context, catalog, state).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception exception) when (!context.Response.HasStarted)
+        {
+            Log.Unexpected(_logger, state.RequestId, exception);
+            await GatewayResponseWriter.WriteAsync(context, GatewayError.ConfigurationError, state).ConfigureAwait(false);
+        }
+        finally
+        {
+            WriteAccessLog(state);
+        }
+    }
+
+    private async Task ProcessAsync(HttpContext context, GatewayCatalog catalog, RequestState state)
+    {
+        var request = context.Request;
+        if (request.ContentLength > RequestBody.MaxLength)
+        {
+            await WriteTooLargeAsync(context, state).ConfigureAwait(false);
+            return;
+        }
+
+        if (HeaderValueBytes(request.Headers) > MaxHeaderValueBytes)
+        {
+            await RejectAsync(context, GatewayError.HeadersTooLarge, state).ConfigureAwait(false);
+            return;
+        }
+
+        var error = Route(context, catalog, state);
+        if (error is not null)
+        {
+            await RejectAsync(context, error, state).ConfigureAwait(false);
+            return;
+        }
+
+        var stage = state.Stage!;
+        var route = state.Route!;
+        var methodArn = stage.MethodArnPrefix + state.HttpMethod + "/" + state.Path[1..];
+        if (Encoding.UTF8.GetByteCount(methodArn) > MaxMethodArnBytes)
+        {
+            await RejectAsync(context, GatewayError.UriTooLong, state).ConfigureAwait(false);
+            return;
+        }
+
+        var decision = Authorize(context, catalog, stage, state, methodArn);
+        if (decision != PolicyDecision.Allow)
+        {
+            await RejectAsync(context, GatewayError.AccessDenied(methodArn, catalog.Account.AccountId, decision == PolicyDecision.ExplicitDeny), state).ConfigureAwait(false);
+            return;
+        }
+
+        using var body = await RequestBody.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+        if (body.TooLarge)
+        {
+            await WriteTooLargeAsync(context, state).ConfigureAwait(false);
+            return;
+        }
+
+        var integrationStart = _time.GetTimestamp();
+        var result = await IntegrateAsync(new IntegrationRequest(context, state, route, body.Memory, catalog)).ConfigureAwait(false);
+        state.IntegrationLatencyMs = (long)_time.GetElapsedTime(integrationStart).TotalMilliseconds;
+        state.IntegrationStatus = result.BackendStatus;
+        if (result.Error is not null)
+        {
+            await RejectAsync(context, result.Error, state).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteResultAsync(context, result, state).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds the API, stage, resource and method; null when found, else the refusal.</summary>
+    private static GatewayError? Route(HttpContext context, GatewayCatalog catalog, RequestState state)
+    {
+        var request = context.Request;
+        var target = catalog.Targets.Parse(request.Headers["x-apigw-api-id"].ToString(), request.Host.Value);
+        if (target is null || !catalog.Apis.TryGetValue(target.ApiId, out var api) || api.EndpointType != EndpointType.Private)
+        {
+            return GatewayError.Forbidden;
+        }
+
+        if (target.NamedVpcEndpointId is { } named && (!api.VpcEndpointIds.Contains(named) || named != state.VpceId))
+        {
+            return GatewayError.Forbidden;
+        }
+
+        state.ApiId = api.Id;
+        state.DomainName = target.DomainName;
+        state.DomainPrefix = target.DomainPrefix;
+        var segments = PathSegments(request.Path.Value);
+        if (segments.Count == 0)
+        {
+            return GatewayError.MissingAuthenticationToken;
+        }
+
+        if (!api.Stages.TryGetValue(segments[0], out var stage))
+        {
+            return GatewayError.Forbidden;
+        }
+
+        state.Stage = stage;
+        segments.RemoveAt(0);
+        state.Path = "/" + string.Join('/', segments);
+        state.Route = stage.Tree.Match(segments, state.HttpMethod);
+        return state.Route is null ? GatewayError.MissingAuthenticationToken : null;
+    }
+
+    private PolicyDecision Authorize(HttpContext context, GatewayCatalog catalog, CompiledStage stage, RequestState state, string methodArn)
+    {
+        var time = CurrentTimeKeys();
+        var keys = new Dictionary<string, string>(10, StringComparer.OrdinalIgnoreCase)
+        {
+            ["aws:SourceVpce"] = state.VpceId,
+            ["aws:SourceVpc"] = state.VpcId,
+            ["aws:VpcSourceIp"] = state.SourceIp,
+            // Through an endpoint API Gateway sees a rewritten source address: the endpoint's own (docs/gateway.md).
+            ["aws:SourceIp"] = context.Connection.LocalIpAddress?.ToString() ?? string.Empty,
+            ["aws:SecureTransport"] = "true",
+            ["aws:CurrentTime"] = time.CurrentTime,
+            ["aws:EpochTime"] = time.EpochTime,
+        };
+        if (state.UserAgent is not null)
+        {
+            keys["aws:UserAgent"] = state.UserAgent;
+        }
+
+        if (context.Request.Headers.Referer.Count > 0)
+        {
+            keys["aws:Referer"] = context.Request.Headers.Referer.ToString();
+        }
+
+        var authorization = new AuthorizationRequest(AuthorizationRequest.InvokeAction, methodArn, keys);
+        var resource = stage.Policy?.Evaluate(authorization) ?? PolicyDecision.ImplicitDeny;
+        var endpoint = catalog.EndpointPolicies.GetValueOrDefault(state.VpceId)?.Evaluate(authorization) ?? PolicyDecision.Allow;
+        if (resource == PolicyDecision.ExplicitDeny || endpoint == PolicyDecision.ExplicitDeny)
+        {
+            return PolicyDecision.ExplicitDeny;
+        }
+
+        return resource == PolicyDecision.Allow && endpoint == PolicyDecision.Allow ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
+    }
+
+    /// <summary>aws:CurrentTime and aws:EpochTime change once a second; format them once a second.</summary>
+    private TimeKeys CurrentTimeKeys()
+    {
+        var now = _time.GetUtcNow();
+        var second = now.ToUnixTimeSeconds();
+        var keys = Volatile.Read(ref _timeKeys);
+        if (keys.Second != second)
+        {
+            keys = new TimeKeys(
+                second,
+                now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                second.ToString(CultureInfo.InvariantCulture));
+            Volatile.Write(ref _timeKeys, keys);
+        }
+
+        return keys;
+    }
+
+    private ValueTask<IntegrationResult> IntegrateAsync(IntegrationRequest request)
+    {
+        var integration = request.Route.Method.Integration;
+        if (integration is null)
+        {
+            return ValueTask.FromResult(IntegrationResult.Failed(GatewayError.ConfigurationError));
+        }
+
+        var timeout = TimeSpan.FromMilliseconds(integration.TimeoutInMillis is >= 50 and <= Integration.DefaultTimeoutInMillis
+            ? integration.TimeoutInMillis
+            : Integration.DefaultTimeoutInMillis);
+        var uri = StageVariables.Substitute(integration.Uri ?? string.Empty, request.Stage.Variables);
+        return integration.Type switch
+        {
+            IntegrationType.AwsProxy => _lambda.InvokeAsync(request, uri, timeout),
+            IntegrationType.Mock => ValueTask.FromResult(MockIntegration.Invoke(request)),
+            IntegrationType.Http or IntegrationType.HttpProxy => _http.InvokeAsync(request, integration, uri, timeout),
+            _ => ValueTask.FromResult(IntegrationResult.Failed(GatewayError.ConfigurationError)),
+        };
+    }
+
+    private static async ValueTask WriteResultAsync(HttpContext context, IntegrationResult result, RequestState state)
+    {
+        var response = context.Response;
+        response.StatusCode = result.StatusCode;
+        foreach (var (name, value) in result.Headers)
+        {
+            if (!string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(name, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+
+        state.Status = result.StatusCode;
+        state.ResponseLength = result.Body.Length;
+        if (result.StatusCode is 204 or 304 || result.StatusCode < 200)
+        {
+            return;
+        }
+
+        response.ContentLength = result.Body.Length;
+        if (!result.Body.IsEmpty && !HttpMethods.IsHead(state.HttpMethod))
+        {
+            await response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private ValueTask RejectAsync(HttpContext context, GatewayError error, RequestState state)
+    {
+        Log.Rejected(_logger, state.RequestId, error.ResponseType, error.StatusCode);
+        return GatewayResponseWriter.WriteAsync(context, error, state);
+    }
+
+    private static async ValueTask WriteTooLargeAsync(HttpContext context, RequestState state)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        response.ContentType = "text/plain";
+        response.ContentLength = TooLargeBody.Length;
+        state.Status = StatusCodes.Status413PayloadTooLarge;
+        state.ResponseLength = TooLargeBody.Length;
+        state.ErrorMessage = Encoding.ASCII.GetString(TooLargeBody);
+        state.ErrorResponseType = "REQUEST_TOO_LARGE";
+        // The body was not read; the connection cannot be reused.
+        response.Headers.Connection = "close";
+        await response.Body.WriteAsync(TooLargeBody, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private void WriteAccessLog(RequestState state)
+    {
+        if (state.Stage?.AccessLog is not { } log)
+        {
+            return;
+        }
+
+        state.ElapsedMilliseconds = _time.GetElapsedTime(state.StartTimestamp).TotalMilliseconds;
+        var line = new StringBuilder(256);
+        log.Format.Render(line, state, static (s, name) => s.Resolve(name) is (true, var value) ? (true, value ?? "-") : (false, null));
+        _accessLogs.Enqueue(log.FilePath, line.ToString());
+    }
+
+    private static List<string> PathSegments(string? path)
+    {
+        var segments = new List<string>(8);
+        foreach (var segment in (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            segments.Add(segment);
+        }
+
+        return segments;
+    }
+
+    private static int HeaderValueBytes(IHeaderDictionary headers)
+    {
+        var total = 0;
+        foreach (var (_, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                total += value?.Length ?? 0;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The <c>x-amz-apigw-id</c>: 16 base64 characters like AWS's, from the request id's own random bits.</summary>
+    private static string ExtendedRequestId(Guid requestId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        requestId.TryWriteBytes(bytes);
+        return Convert.ToBase64String(bytes[5..]).Replace('/', 'F').Replace('+', 'E');
+    }
+
+}

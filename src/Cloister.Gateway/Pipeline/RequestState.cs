@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Routing;
+using Cloister.Gateway.Templates;
+
+namespace Cloister.Gateway.Pipeline;
+
+/// <summary>
+/// What the gateway knows about one request as it goes through the pipeline: the values behind
+/// <c>$context</c> variables, the proxy event's request context and the access log line.
+/// </summary>
+internal sealed class RequestState
+{
+    public required string RequestId { get; init; }
+
+    public required string ExtendedRequestId { get; init; }
+
+    public required DateTimeOffset RequestTime { get; init; }
+
+    public required long StartTimestamp { get; init; }
+
+    public required string AccountId { get; init; }
+
+    public required string HttpMethod { get; init; }
+
+    public required string Protocol { get; init; }
+
+    public required string SourceIp { get; init; }
+
+    public required string VpceId { get; init; }
+
+    public required string VpcId { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public string DomainName { get; set; } = string.Empty;
+
+    public string DomainPrefix { get; set; } = string.Empty;
+
+    public string? ApiId { get; set; }
+
+    public CompiledStage? Stage { get; set; }
+
+    public RouteMatch? Route { get; set; }
+
+    /// <summary>The request path after the stage, as the client sent it (decoded), starting with <c>/</c>.</summary>
+    public string Path { get; set; } = "/";
+
+    public int Status { get; set; }
+
+    public long ResponseLength { get; set; }
+
+    public long? IntegrationLatencyMs { get; set; }
+
+    public int? IntegrationStatus { get; set; }
+
+    public string? ErrorMessage { get; set; }
+
+    public string? ErrorResponseType { get; set; }
+
+    public ImmutableDictionary<string, string> StageVariables => Stage?.Variables ?? ImmutableDictionary<string, string>.Empty;
+
+    /// <summary><c>dd/MMM/yyyy:HH:mm:ss +0000</c>, as API Gateway writes it.</summary>
+    public string RequestTimeText => RequestTime.UtcDateTime.ToString("dd/MMM/yyyy:HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
+
+    public long RequestTimeEpochMs => RequestTime.ToUnixTimeMilliseconds();
+
+    /// <summary>The path with the stage, as <c>$context.path</c> and <c>requestContext.path</c> show it.</summary>
+    public string StagePath => Stage is null ? Path : "/" + Stage.Name + (Path == "/" ? "/" : Path);
+
+    /// <summary>Looks up a <c>$context.*</c> (or <c>$stageVariables.*</c>) reference; unknown names are not known.</summary>
+    public (bool Known, string? Value) Resolve(string reference)
+    {
+        if (reference.StartsWith("stageVariables.", StringComparison.Ordinal))
+        {
+            return (true, StageVariables.GetValueOrDefault(reference["stageVariables.".Length..]));
+        }
+
+        if (!reference.StartsWith("context.", StringComparison.Ordinal))
+        {
+            return (false, null);
+        }
+
+        string? value = reference["context.".Length..] switch
+        {
+            "requestId" or "awsEndpointRequestId" => RequestId,
+            "extendedRequestId" => ExtendedRequestId,
+            "accountId" => AccountId,
+            "apiId" => ApiId,
+            "stage" => Stage?.Name,
+            "domainName" => DomainName,
+            "domainPrefix" => DomainPrefix,
+            "httpMethod" => HttpMethod,
+            "protocol" => Protocol,
+            "path" => StagePath,
+            "resourcePath" => Route?.Resource.Path,
+            "resourceId" => Route?.Resource.Id,
+            "requestTime" => RequestTimeText,
+            "requestTimeEpoch" => RequestTimeEpochMs.ToString(CultureInfo.InvariantCulture),
+            "status" => Status == 0 ? null : Status.ToString(CultureInfo.InvariantCulture),
+            "responseLength" => ResponseLength.ToString(CultureInfo.InvariantCulture),
+            "responseLatency" => ((long)ElapsedMilliseconds).ToString(CultureInfo.InvariantCulture),
+            "integrationLatency" or "integration.latency" => IntegrationLatencyMs?.ToString(CultureInfo.InvariantCulture),
+            "integrationStatus" or "integration.status" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture),
+            "identity.sourceIp" => SourceIp,
+            "identity.userAgent" => UserAgent,
+            "identity.vpceId" => VpceId,
+            "identity.vpcId" => VpcId,
+            "identity.caller" or "identity.user" or "identity.userArn" or "identity.accountId" or "identity.accessKey"
+                or "identity.cognitoIdentityId" or "identity.cognitoIdentityPoolId" or "identity.principalOrgId"
+                or "authorizer.principalId" or "customDomain.basePathMatched" or "identity.apiKey" or "identity.apiKeyId" => null,
+            "error.message" => ErrorMessage,
+            "error.messageString" => ErrorMessage is null ? null : JsonText.Quote(ErrorMessage),
+            "error.responseType" => ErrorResponseType,
+            _ => null,
+        };
+
+        return (IsKnownContextVariable(reference), value);
+    }
+
+    public double ElapsedMilliseconds { get; set; }
+
+    private static bool IsKnownContextVariable(string reference) => reference["context.".Length..] switch
+    {
+        "requestId" or "awsEndpointRequestId" or "extendedRequestId" or "accountId" or "apiId" or "stage" or "domainName"
+            or "domainPrefix" or "httpMethod" or "protocol" or "path" or "resourcePath" or "resourceId" or "requestTime"
+            or "requestTimeEpoch" or "status" or "responseLength" or "responseLatency" or "integrationLatency"
+            or "integration.latency" or "integrationStatus" or "integration.status" or "error.message" or "error.messageString"
+            or "error.responseType" => true,
+        var name => name.StartsWith("identity.", StringComparison.Ordinal) || name.StartsWith("authorizer.", StringComparison.Ordinal)
+            || name.StartsWith("customDomain.", StringComparison.Ordinal),
+    };
+}

@@ -1,0 +1,17 @@
+namespace Cloister.Gateway.Ports;
+
+/// <summary>How a synchronous Lambda invocation ended.</summary>
+public enum LambdaInvocationStatus
+{
+    /// <summary>The function returned; the payload is its response.</summary>
+    Success,
+
+    /// <summary>The function raised an error (<c>X-Amz-Function-Error</c>); the payload is the error object.</summary>
+    FunctionError,
+
+    /// <summary>The function ran past its own timeout.</summary>
+    Timeout,
+
+    /// <summary>The function does not exist, or could not be started.</summary>
+    ServiceError,
+}

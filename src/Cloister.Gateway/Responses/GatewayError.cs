@@ -1,0 +1,57 @@
+namespace Cloister.Gateway.Responses;
+
+/// <summary>
+/// A request the gateway answers itself, as a value: the gateway response type that can override it,
+/// AWS's default status, message and <c>x-amzn-ErrorType</c>. Turned into bytes once, by <see cref="GatewayResponseWriter"/>.
+/// </summary>
+/// <param name="ResponseType">The gateway response type (<c>ACCESS_DENIED</c>, <c>DEFAULT_4XX</c>...).</param>
+/// <param name="StatusCode">AWS's default status.</param>
+/// <param name="Message">The message (<c>$context.error.message</c>).</param>
+/// <param name="ErrorType">The <c>x-amzn-ErrorType</c> header; null when AWS sends none.</param>
+internal sealed record GatewayError(string ResponseType, int StatusCode, string Message, string? ErrorType)
+{
+    /// <summary>No API named, an API that is not reachable this way, or no such stage.</summary>
+    public static GatewayError Forbidden { get; } = new("DEFAULT_4XX", 403, "Forbidden", "ForbiddenException");
+
+    /// <summary>No resource or method matches.</summary>
+    public static GatewayError MissingAuthenticationToken { get; } =
+        new("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
+
+    /// <summary>The integration did not answer within its timeout.</summary>
+    public static GatewayError IntegrationTimeout { get; } = new("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", null);
+
+    /// <summary>The HTTP backend could not be reached.</summary>
+    public static GatewayError IntegrationFailure { get; } = new("INTEGRATION_FAILURE", 504, "Internal server error", "InternalServerErrorException");
+
+    /// <summary>The Lambda function failed or returned a malformed proxy response.</summary>
+    public static GatewayError LambdaFailure { get; } = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException");
+
+    /// <summary>The method is configured in a way the gateway cannot run (no integration, no matching integration response).</summary>
+    public static GatewayError ConfigurationError { get; } = new("API_CONFIGURATION_ERROR", 500, "Internal server error", "InternalServerErrorException");
+
+    /// <summary>Header values over 10,240 bytes in total.</summary>
+    public static GatewayError HeadersTooLarge { get; } = new("DEFAULT_4XX", 431, "Request Header Fields Too Large", null);
+
+    /// <summary>A method ARN over 1,600 bytes (spec §3).</summary>
+    public static GatewayError UriTooLong { get; } = new("DEFAULT_4XX", 414, "Request-URI Too Long", null);
+
+    /// <summary>The resource policy or endpoint policy did not allow the call.</summary>
+    public static GatewayError AccessDenied(string methodArn, string accountId, bool explicitDeny)
+    {
+        var masked = MaskAccount(methodArn, accountId);
+        var message = $"User: anonymous is not authorized to perform: execute-api:Invoke on resource: {masked}"
+            + (explicitDeny ? " with an explicit deny" : string.Empty);
+        return new GatewayError("ACCESS_DENIED", 403, message, "AccessDeniedException");
+    }
+
+    /// <summary>Whether this is a 5xx (whose default body has a space after the colon, as observed).</summary>
+    public bool IsServerError => StatusCode >= 500;
+
+    private static string MaskAccount(string arn, string accountId)
+    {
+        var visible = accountId.Length >= 4 ? accountId[^4..] : accountId;
+        var needle = ":" + accountId + ":";
+        var at = arn.IndexOf(needle, StringComparison.Ordinal);
+        return at < 0 ? arn : string.Concat(arn.AsSpan(0, at + 1), "********", visible, arn.AsSpan(at + needle.Length - 1));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text;
+using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Pipeline;
+using Cloister.Gateway.Templates;
+using Microsoft.AspNetCore.Http;
+
+namespace Cloister.Gateway.Responses;
+
+/// <summary>
+/// The one place a <see cref="GatewayError"/> becomes a response: the API's override for the type, else
+/// its <c>DEFAULT_4XX</c>/<c>DEFAULT_5XX</c> override, else AWS's default body word for word.
+/// </summary>
+internal static class GatewayResponseWriter
+{
+    private static readonly CompiledTemplate DefaultTemplate = CompiledTemplate.Parse("{\"message\":$context.error.messageString}");
+
+    public static (int Status, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers) Render(GatewayError error, RequestState state)
+    {
+        state.ErrorMessage = error.Message;
+        state.ErrorResponseType = error.ResponseType;
+        var overrides = state.Stage?.GatewayResponses;
+        CompiledGatewayResponse? custom = null;
+        if (overrides is { Count: > 0 }
+            && !overrides.TryGetValue(error.ResponseType, out custom))
+        {
+            overrides.TryGetValue(error.IsServerError ? "DEFAULT_5XX" : "DEFAULT_4XX", out custom);
+        }
+
+        var headers = new List<KeyValuePair<string, string>>(4) { new("Content-Type", "application/json") };
+        if (error.ErrorType is not null)
+        {
+            headers.Add(new("x-amzn-ErrorType", error.ErrorType));
+        }
+
+        if (custom is null)
+        {
+            return (error.StatusCode, DefaultBody(error), headers);
+        }
+
+        headers.AddRange(custom.Headers);
+        var body = new StringBuilder();
+        (custom.Template ?? DefaultTemplate).Render(body, state, static (s, name) => s.Resolve(name));
+        return (custom.StatusCode ?? error.StatusCode, Encoding.UTF8.GetBytes(body.ToString()), headers);
+    }
+
+    public static async ValueTask WriteAsync(HttpContext context, GatewayError error, RequestState state)
+    {
+        var (status, body, headers) = Render(error, state);
+        var response = context.Response;
+        response.StatusCode = status;
+        foreach (var (name, value) in headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.ContentLength = body.Length;
+        state.Status = status;
+        state.ResponseLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static byte[] DefaultBody(GatewayError error)
+    {
+        var key = error.ResponseType == "ACCESS_DENIED" ? "Message" : "message";
+        var separator = error.IsServerError ? ": " : ":";
+        return Encoding.UTF8.GetBytes($"{{\"{key}\"{separator}{JsonText.Quote(error.Message)}}}");
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Cloister.Cli.Commands;
+using Cloister.Model;
+
+namespace Cloister.Cli.Tests;
+
+public sealed class LogsAccessCommandTests
+{
+    private static async Task<(int ExitCode, string Output)> RunAsync(StatePaths state, params string[] args)
+    {
+        var root = new RootCommand { LogsAccessCommand.Create(() => state) };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await root.Parse(["access", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString() + error.ToString());
+    }
+
+    [Fact]
+    public async Task Invoke_ApiAndStage_PrintsThatStagesLines()
+    {
+        var state = new StatePaths(Path.Combine(Path.GetTempPath(), "cloister-cli-tests", Guid.NewGuid().ToString("N")));
+        Directory.CreateDirectory(state.AccessLogs);
+        await File.WriteAllTextAsync(Path.Combine(state.AccessLogs, "a1b2c3d4e5_dev.log"), "line one\nline two\npartial");
+        await File.WriteAllTextAsync(Path.Combine(state.AccessLogs, "zzzzzzzzzz_dev.log"), "other\n");
+        try
+        {
+            var (exitCode, output) = await RunAsync(state, "a1b2c3d4e5/dev");
+            var (allExit, all) = await RunAsync(state);
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal("line one\nline two\n", output.Replace("\r\n", "\n", StringComparison.Ordinal));
+            Assert.Equal(0, allExit);
+            Assert.Contains("zzzzzzzzzz_dev other", all, StringComparison.Ordinal);
+            Assert.Contains("a1b2c3d4e5_dev line one", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(state.Root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_NoLogs_FailsWithMessage()
+    {
+        var (exitCode, output) = await RunAsync(new StatePaths("/nonexistent-cloister"), "a1b2c3d4e5");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("No access logs", output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Cloister.Gateway.Ports;
+
+namespace Cloister.Gateway.Tests.Fakes;
+
+/// <summary>
+/// Lambda functions as in-process handlers behind the invocation port: each receives the event JSON and
+/// returns a response, an error, or waits (honouring cancellation). Every event received is kept.
+/// </summary>
+public sealed class InProcessLambda : ILambdaInvoker
+{
+    private readonly ConcurrentDictionary<string, Func<JsonDocument, CancellationToken, Task<LambdaInvocationResult>>> _functions = new();
+
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public static string Arn(string name) => $"arn:aws:lambda:us-east-1:123456789012:function:{name}";
+
+    public static string IntegrationUri(string name) => $"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{Arn(name)}/invocations";
+
+    public void Add(string name, Func<JsonDocument, CancellationToken, Task<LambdaInvocationResult>> handler) => _functions[Arn(name)] = handler;
+
+    /// <summary>A function that always returns <paramref name="response"/> (raw JSON).</summary>
+    public void AddFixed(string name, string response) =>
+        Add(name, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(response))));
+
+    /// <summary>A function that echoes its event as the response body.</summary>
+    public void AddEcho(string name) =>
+        Add(name, (evt, _) =>
+        {
+            var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["statusCode"] = 200, ["body"] = evt.RootElement.GetRawText() });
+            return Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(body)));
+        });
+
+    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var text = Encoding.UTF8.GetString(payload.Span);
+        Events.Enqueue(text);
+        if (!_functions.TryGetValue(functionArn, out var handler))
+        {
+            return new LambdaInvocationResult(LambdaInvocationStatus.ServiceError, Encoding.UTF8.GetBytes("{\"errorType\":\"ResourceNotFoundException\"}"));
+        }
+
+        using var document = JsonDocument.Parse(text);
+        return await handler(document, cancellationToken);
+    }
+}

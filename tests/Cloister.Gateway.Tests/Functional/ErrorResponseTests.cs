@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Tests.Infrastructure;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>Every row of spec §2 that issue 8 covers, word for word, over real HTTPS.</summary>
+public sealed class ErrorResponseTests
+{
+    private static RestApi ClaimApi(Integration integration) =>
+        Api(AllowFrom(VpceA), Resource("res0000001", "/claim", Method("POST", integration)));
+
+    private static async Task<(GatewayHarness Harness, HttpClient Client)> StartAsync(RestApi api)
+    {
+        var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        return (harness, harness.Client(GatewayHarness.EniA));
+    }
+
+    [Theory]
+    [InlineData("GET", "/dev/claim")]
+    [InlineData("POST", "/dev/claims")]
+    [InlineData("POST", "/dev/claim/1")]
+    [InlineData("POST", "/")]
+    public async Task Invoke_NoSuchResourceOrMethod_Returns403MissingAuthenticationToken(string method, string path)
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("f")));
+        await using var _ = harness;
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"https://{PrivateHost()}{path}"));
+
+        await Expect.ErrorAsync(response, 403, Expect.MissingAuthenticationToken, "MissingAuthenticationTokenException");
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionSlowerThanTimeout_Returns504()
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("slow", timeoutInMillis: 50)));
+        await using var _ = harness;
+        var cancelled = new TaskCompletionSource();
+        harness.Lambda.Add("slow", async (_, token) =>
+        {
+            await using (token.Register(() => cancelled.TrySetResult()))
+            {
+                await cancelled.Task;
+            }
+
+            return new LambdaInvocationResult(LambdaInvocationStatus.Success, "{}"u8.ToArray());
+        });
+
+        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 504, Expect.TimedOut, errorType: null);
+        Assert.True(cancelled.Task.IsCompleted, "the invocation is cancelled when the integration times out");
+    }
+
+    [Theory]
+    [InlineData(LambdaInvocationStatus.FunctionError)]
+    [InlineData(LambdaInvocationStatus.Timeout)]
+    [InlineData(LambdaInvocationStatus.ServiceError)]
+    public async Task Invoke_FunctionFails_Returns502(LambdaInvocationStatus status)
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("failing")));
+        await using var _ = harness;
+        harness.Lambda.Add("failing", (_, _) => Task.FromResult(new LambdaInvocationResult(status, """{"errorMessage":"boom","errorType":"Error"}"""u8.ToArray())));
+
+        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("""{"body":"no status"}""")]
+    [InlineData("""{"statusCode":200,"body":{"an":"object"}}""")]
+    [InlineData("""{"statusCode":"OK"}""")]
+    [InlineData("""{"statusCode":99}""")]
+    [InlineData("""{"statusCode":200,"headers":["a"]}""")]
+    [InlineData("""{"statusCode":200,"headers":{"a":{"b":1}}}""")]
+    [InlineData("""{"statusCode":200,"multiValueHeaders":{"a":"not an array"}}""")]
+    [InlineData("""{"statusCode":200,"isBase64Encoded":"yes"}""")]
+    [InlineData("""{"statusCode":200,"isBase64Encoded":true,"body":"%%%"}""")]
+    [InlineData("""{"statusCode":200,"unexpected":1}""")]
+    public async Task Invoke_MalformedProxyResponse_Returns502(string proxyResponse)
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("bad")));
+        await using var _ = harness;
+        harness.Lambda.AddFixed("bad", proxyResponse);
+
+        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
+    }
+
+    [Fact]
+    public async Task Invoke_ChunkedBodyOver10MB_Returns413()
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("f")));
+        await using var _ = harness;
+        var content = new StreamContent(new MemoryStream(new byte[(10 * 1024 * 1024) + 1]));
+        content.Headers.ContentLength = null;
+
+        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", content);
+
+        Assert.Equal(413, (int)response.StatusCode);
+        Assert.Equal("HTTP content length exceeded 10485760 bytes.", await response.Content.ReadAsStringAsync());
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Invoke_DeclaredLengthOver10MB_Returns413WithoutReadingBody()
+    {
+        var (harness, _) = await StartAsync(ClaimApi(LambdaProxy("f")));
+        await using var __ = harness;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(GatewayHarness.EniA, harness.Server.PortOf(GatewayHarness.EniA));
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, certificate, _, errors) => TestCertificates.Validate(certificate, errors));
+        await tls.AuthenticateAsClientAsync(PrivateHost());
+        await tls.WriteAsync(Encoding.ASCII.GetBytes($"POST /dev/claim HTTP/1.1\r\nHost: {PrivateHost()}\r\nContent-Length: 10485761\r\n\r\n"));
+
+        // Read until the whole response is in; the gateway then closes a connection whose body it did not read.
+        var text = string.Empty;
+        var buffer = new byte[4096];
+        while (!text.EndsWith("bytes.", StringComparison.Ordinal))
+        {
+            var read = await tls.ReadAsync(buffer);
+            Assert.NotEqual(0, read);
+            text += Encoding.ASCII.GetString(buffer, 0, read);
+        }
+
+        Assert.StartsWith("HTTP/1.1 413 ", text, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\nHTTP content length exceeded 10485760 bytes.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_HeaderValuesOver10240Bytes_Returns431()
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("f")));
+        await using var _ = harness;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/claim");
+        request.Headers.Add("x-big-one", new string('a', 6000));
+        request.Headers.Add("x-big-two", new string('b', 6000));
+
+        var response = await client.SendAsync(request);
+
+        await Expect.ErrorAsync(response, 431, """{"message":"Request Header Fields Too Large"}""", errorType: null);
+    }
+
+    [Fact]
+    public async Task Invoke_MethodArnOver1600Bytes_Returns414()
+    {
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/{proxy+}", Method("ANY", LambdaProxy("f"))));
+        var (harness, client) = await StartAsync(api);
+        await using var _ = harness;
+
+        var response = await client.GetAsync($"https://{PrivateHost()}/dev/{new string('a', 1600)}");
+
+        await Expect.ErrorAsync(response, 414, """{"message":"Request-URI Too Long"}""", errorType: null);
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Invoke_OverriddenGatewayResponse_UsesStatusHeadersAndTemplate()
+    {
+        var overrides = ImmutableArray.Create(
+            new GatewayResponse("MISSING_AUTHENTICATION_TOKEN", "404", ImmutableDictionary<string, string>.Empty.Add("gatewayresponse.header.x-why", "'no route'"),
+                ImmutableDictionary<string, string>.Empty.Add("application/json", """{"error":$context.error.messageString,"type":"$context.error.responseType","id":"$context.requestId"}""")),
+            new GatewayResponse("DEFAULT_5XX", null, ImmutableDictionary<string, string>.Empty, ImmutableDictionary<string, string>.Empty.Add("application/json", """{"oops":"$context.error.message"}""")));
+        var api = ClaimApi(LambdaProxy("bad")) with { GatewayResponses = overrides };
+        var (harness, client) = await StartAsync(api);
+        await using var _ = harness;
+        harness.Lambda.AddFixed("bad", "nope");
+
+        var missing = await client.GetAsync($"https://{PrivateHost()}/dev/nothing");
+        var failed = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Equal("no route", Assert.Single(missing.Headers.GetValues("x-why")));
+        var requestId = Assert.Single(missing.Headers.GetValues("x-amzn-RequestId"));
+        Assert.Equal($$"""{"error":"Missing Authentication Token","type":"MISSING_AUTHENTICATION_TOKEN","id":"{{requestId}}"}""", await missing.Content.ReadAsStringAsync());
+        await Expect.ErrorAsync(failed, 502, """{"oops":"Internal server error"}""", "InternalServerErrorException");
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Cloister.Gateway.Tests.Fakes;
+using Cloister.Gateway.Tests.Infrastructure;
+using Cloister.Model;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>Listeners: sockets handed in by the fabric, TLS versions, and a real client written by others (curl).</summary>
+public sealed class ListenerTests
+{
+    private static RestApi HealthApi() =>
+        Api(AllowFrom(VpceA), Resource("res0000001", "/health", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, """{"vpce":"$context.identity.vpceId"}""")))));
+
+    [Fact]
+    public async Task StartAsync_ListeningSocketHandedIn_ServesItWithItsEndpoint()
+    {
+        // The fabric opens the socket inside the VPC's namespace and hands over its descriptor; the gateway owns it from then on.
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.5"), 0));
+        socket.Listen(128);
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        var handle = (ulong)socket.Handle;
+        socket.SafeHandle.SetHandleAsInvalid();
+        var root = Path.Combine(Path.GetTempPath(), "cloister-gateway-tests", Guid.NewGuid().ToString("N"));
+        await using var server = await GatewayServer.StartAsync(
+            new GatewayOptions
+            {
+                Certificate = TestCertificates.Server,
+                Listeners = [new GatewayListener(VpceA, VpcA, null, handle)],
+                Authorizer = new TestPolicyAuthorizer(),
+                Lambda = new InProcessLambda(),
+                State = new StatePaths(root),
+            },
+            ModelOf(HealthApi()));
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, token) =>
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await client.ConnectAsync(new IPEndPoint(IPAddress.Parse("127.0.0.5"), port), token);
+                return new NetworkStream(client, ownsSocket: true);
+            },
+        };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TestCertificates.Validate(certificate, errors);
+        using var http = new HttpClient(handler);
+
+        var response = await http.GetAsync($"https://{PrivateHost()}/dev/health");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal($$"""{"vpce":"{{VpceA}}"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task StartAsync_NoListenersAndNoKey_ReportsEveryProblem()
+    {
+        var options = new GatewayOptions
+        {
+            Certificate = TestCertificates.Ca,
+            Listeners = [new GatewayListener(VpceA, VpcA, null, null)],
+            Authorizer = new TestPolicyAuthorizer(),
+            Lambda = new InProcessLambda(),
+            State = new StatePaths("/nonexistent"),
+        };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => GatewayServer.StartAsync(options, ModelOf(HealthApi())));
+
+        Assert.Contains("no private key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("exactly one of EndPoint and SocketHandle", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--tlsv1.2", "--tls-max", "1.2", 0)]
+    [InlineData("--tlsv1.3", "--tls-max", "1.3", 0)]
+    [InlineData("--tlsv1.0", "--tls-max", "1.1", 35)]
+    public async Task Curl_TlsVersions_OnlyTls12AndLaterAccepted(string minimum, string maxOption, string maximum, int expectedExit)
+    {
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(HealthApi()));
+        var pem = TestCertificates.WritePem(Path.Combine(harness.StateRoot, "pem"));
+        var port = harness.Server.PortOf(GatewayHarness.EniA);
+        var startInfo = new ProcessStartInfo("curl")
+        {
+            ArgumentList = { "-sS", "--cacert", pem.CaFile, "--resolve", $"{PrivateHost()}:{port}:{GatewayHarness.EniA}", minimum, maxOption, maximum, "-w", "\n%{http_code}", $"https://{PrivateHost()}:{port}/dev/health" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var curl = Process.Start(startInfo)!;
+        var output = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+
+        Assert.Equal(expectedExit, curl.ExitCode);
+        if (expectedExit == 0)
+        {
+            Assert.Equal($$"""{"vpce":"{{VpceA}}"}""" + "\n200", output);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using System.Net;
+using Cloister.Gateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>MOCK, HTTP_PROXY and HTTP integrations over real HTTPS, the HTTP ones against a real backend on loopback.</summary>
+public sealed class MockAndHttpIntegrationTests
+{
+    [Fact]
+    public async Task Mock_RequestTemplatePicksStatus_IntegrationResponseRendersBody()
+    {
+        var mock = Mock("""{"statusCode": 200}""",
+            Response("200", null, """{"id":"$context.requestId","stage":"$context.stage","table":"$stageVariables.table"}""", ("X-Mock", "'yes'")),
+            Response("500", "5\\d{2}", """{"error":true}"""));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/health", Method("GET", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf([api], ImmutableDictionary<string, string>.Empty.Add("table", "claimsTable")));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/health");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("yes", Assert.Single(response.Headers.GetValues("X-Mock")));
+        var id = Assert.Single(response.Headers.GetValues("x-amzn-RequestId"));
+        Assert.Equal($$"""{"id":"{{id}}","stage":"dev","table":"claimsTable"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Mock_StatusMatchesSelectionPattern_UsesThatResponse()
+    {
+        var mock = Mock("""{"statusCode": 503}""", Response("200", null, "{}"), Response("503", "5\\d{2}", """{"message":"down for maintenance"}"""));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/health", Method("ANY", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).DeleteAsync($"https://{PrivateHost()}/dev/health");
+
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal("""{"message":"down for maintenance"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Mock_NoMatchingIntegrationResponse_Returns500()
+    {
+        var mock = Mock("""{"statusCode": 404}""", Response("200", "2\\d{2}", "{}"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/health", Method("GET", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/health");
+
+        await Expect.ErrorAsync(response, 500, Expect.InternalServerError, "InternalServerErrorException");
+    }
+
+    [Fact]
+    public async Task HttpProxy_ProxyPathQueryHeadersAndMapping_ReachBackend()
+    {
+        await using var backend = await Backend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/${{stageVariables.prefix}}/{{proxy}}", 29_000,
+            ImmutableDictionary<string, string>.Empty
+                .Add("integration.request.path.proxy", "method.request.path.proxy")
+                .Add("integration.request.header.x-source", "context.identity.sourceIp")
+                .Add("integration.request.querystring.stage", "'dev'"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/{proxy+}", Method("ANY", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf([api], ImmutableDictionary<string, string>.Empty.Add("prefix", "v1")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/items/a%20b/c?q=1") { Content = new StringContent("payload") };
+        request.Headers.Add("X-Client", "kept");
+
+        var response = await harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne).SendAsync(request);
+
+        Assert.Equal(207, (int)response.StatusCode);
+        Assert.Equal("backend", Assert.Single(response.Headers.GetValues("X-Backend")));
+        Assert.Equal($"POST /v1/items/a%20b/c?q=1&stage=dev client=kept source={GatewayHarness.ClientOne} body=payload", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Http_MappedParametersAndIntegrationResponse_ShapeRequestAndResponse()
+    {
+        await using var backend = await Backend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/claims/{{claimId}}", 29_000,
+            ImmutableDictionary<string, string>.Empty
+                .Add("integration.request.path.claimId", "method.request.path.id")
+                .Add("integration.request.querystring.member", "method.request.querystring.memberId"),
+            Response("200", "2\\d{2}", null, ("X-Upstream", "integration.response.header.X-Backend")));
+        var api = Api(AllowFrom(VpceA), Resource("res0000002", "/claim/{id}", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/42?memberId=m7&dropped=1");
+        request.Headers.Add("X-Client", "not forwarded");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("backend", Assert.Single(response.Headers.GetValues("X-Upstream")));
+        Assert.Equal("GET /claims/42?member=m7 client= source= body=", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task HttpProxy_BackendSlowerThanTimeout_Returns504()
+    {
+        await using var backend = await Backend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "GET", $"http://127.0.0.1:{backend.Port}/hang", 100, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/hang", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/hang");
+
+        await Expect.ErrorAsync(response, 504, Expect.TimedOut, errorType: null);
+    }
+
+    /// <summary>A plain HTTP backend on 127.0.0.1 that describes the request it got, or hangs on <c>/hang</c> until the client gives up.</summary>
+    private sealed class Backend : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private Backend(WebApplication app, int port)
+        {
+            _app = app;
+            Port = port;
+        }
+
+        public int Port { get; }
+
+        public static async Task<Backend> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            app.Run(async context =>
+            {
+                if (context.Request.Path == "/hang")
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
+                }
+
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                context.Response.StatusCode = context.Request.Method == "POST" ? 207 : 200;
+                context.Response.Headers["X-Backend"] = "backend";
+                await context.Response.WriteAsync($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} client={context.Request.Headers["X-Client"]} source={context.Request.Headers["x-source"]} body={body}");
+            });
+            await app.StartAsync();
+            var address = new Uri(app.Urls.First());
+            return new Backend(app, address.Port);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cloister.Gateway.Tests.Infrastructure;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>AWS_PROXY: the payload 1.0 event checked field by field against spec §4, and the proxy response.</summary>
+public sealed class ProxyIntegrationTests
+{
+    private static RestApi ClaimApi(params string[] binaryMediaTypes) =>
+        Api(AllowFrom(VpceA),
+            Resource("res0000001", "/claim", Method("POST", LambdaProxy("echo"))),
+            Resource("res0000002", "/claim/{id}", Method("GET", LambdaProxy("echo"))),
+            Resource("res0000003", "/files/{proxy+}", Method("ANY", LambdaProxy("echo"))))
+        with
+        { BinaryMediaTypes = [.. binaryMediaTypes] };
+
+    private static async Task<(GatewayHarness Harness, JsonElement Event, HttpResponseMessage Response)> CallAsync(RestApi api, HttpRequestMessage request)
+    {
+        var harness = await GatewayHarness.StartAsync(ModelOf([api], System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("table", "claimsTable")));
+        harness.Lambda.AddEcho("echo");
+        var response = await harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne).SendAsync(request);
+        Assert.Equal(200, (int)response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (harness, document.RootElement.Clone(), response);
+    }
+
+    [Fact]
+    public async Task Event_PostWithQueryAndBody_HasEveryFieldOfPayload10()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/claim?memberId=m1&tag=a&tag=b")
+        {
+            Content = new StringContent("""{"amount":12}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.UserAgent.ParseAdd("claims-client/1.0");
+        request.Headers.Add("X-Multi", ["one", "two"]);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var (harness, evt, response) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        Assert.Equal(
+            ["resource", "path", "httpMethod", "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters", "pathParameters", "stageVariables", "requestContext", "body", "isBase64Encoded"],
+            evt.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal("/claim", evt.GetProperty("resource").GetString());
+        Assert.Equal("/claim", evt.GetProperty("path").GetString());
+        Assert.Equal("POST", evt.GetProperty("httpMethod").GetString());
+        var headers = evt.GetProperty("headers");
+        Assert.Equal(PrivateHost(), headers.GetProperty("Host").GetString());
+        Assert.Equal("claims-client/1.0", headers.GetProperty("User-Agent").GetString());
+        Assert.Equal(VpceA, headers.GetProperty("x-amzn-vpce-id").GetString());
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), headers.GetProperty("X-Forwarded-For").GetString());
+        Assert.Equal("https", headers.GetProperty("X-Forwarded-Proto").GetString());
+        Assert.Equal("one, two", string.Join(", ", evt.GetProperty("multiValueHeaders").GetProperty("X-Multi").EnumerateArray().Select(v => v.GetString())));
+        Assert.Equal("m1", evt.GetProperty("queryStringParameters").GetProperty("memberId").GetString());
+        Assert.Equal("b", evt.GetProperty("queryStringParameters").GetProperty("tag").GetString());
+        Assert.Equal(["a", "b"], evt.GetProperty("multiValueQueryStringParameters").GetProperty("tag").EnumerateArray().Select(v => v.GetString()!).ToArray());
+        Assert.Equal(JsonValueKind.Null, evt.GetProperty("pathParameters").ValueKind);
+        Assert.Equal("claimsTable", evt.GetProperty("stageVariables").GetProperty("table").GetString());
+        Assert.Equal("""{"amount":12}""", evt.GetProperty("body").GetString());
+        Assert.False(evt.GetProperty("isBase64Encoded").GetBoolean());
+
+        var context = evt.GetProperty("requestContext");
+        Assert.Equal(Account, context.GetProperty("accountId").GetString());
+        Assert.Equal(ApiId, context.GetProperty("apiId").GetString());
+        Assert.Equal(JsonValueKind.Null, context.GetProperty("authorizer").ValueKind);
+        Assert.Equal(PrivateHost(), context.GetProperty("domainName").GetString());
+        Assert.Equal(ApiId, context.GetProperty("domainPrefix").GetString());
+        Assert.Equal(Assert.Single(response.Headers.GetValues("x-amz-apigw-id")), context.GetProperty("extendedRequestId").GetString());
+        Assert.Equal("POST", context.GetProperty("httpMethod").GetString());
+        Assert.Equal("/dev/claim", context.GetProperty("path").GetString());
+        Assert.Equal("HTTP/1.1", context.GetProperty("protocol").GetString());
+        Assert.Equal(Assert.Single(response.Headers.GetValues("x-amzn-RequestId")), context.GetProperty("requestId").GetString());
+        var epoch = context.GetProperty("requestTimeEpoch").GetInt64();
+        Assert.InRange(epoch, before - 1000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var requestTime = DateTimeOffset.ParseExact(context.GetProperty("requestTime").GetString()!, "dd/MMM/yyyy:HH:mm:ss zzz", CultureInfo.InvariantCulture);
+        Assert.Equal(epoch / 1000, requestTime.ToUnixTimeSeconds());
+        Assert.Matches(@"^\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000$", context.GetProperty("requestTime").GetString());
+        Assert.Equal("res0000001", context.GetProperty("resourceId").GetString());
+        Assert.Equal("/claim", context.GetProperty("resourcePath").GetString());
+        Assert.Equal("dev", context.GetProperty("stage").GetString());
+
+        var identity = context.GetProperty("identity");
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), identity.GetProperty("sourceIp").GetString());
+        Assert.Equal("claims-client/1.0", identity.GetProperty("userAgent").GetString());
+        Assert.Equal(VpceA, identity.GetProperty("vpceId").GetString());
+        Assert.Equal(VpcA, identity.GetProperty("vpcId").GetString());
+        foreach (var absent in new[] { "accessKey", "accountId", "caller", "user", "userArn", "cognitoIdentityPoolId", "cognitoIdentityId", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "principalOrgId", "clientCert" })
+        {
+            Assert.Equal(JsonValueKind.Null, identity.GetProperty(absent).ValueKind);
+        }
+    }
+
+    [Fact]
+    public async Task Event_GetWithoutQueryOrBody_NullsWhereAbsent()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/7f9c");
+        var (harness, evt, _) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        Assert.Equal("/claim/{id}", evt.GetProperty("resource").GetString());
+        Assert.Equal("/claim/7f9c", evt.GetProperty("path").GetString());
+        Assert.Equal("7f9c", evt.GetProperty("pathParameters").GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, evt.GetProperty("queryStringParameters").ValueKind);
+        Assert.Equal(JsonValueKind.Null, evt.GetProperty("multiValueQueryStringParameters").ValueKind);
+        Assert.Equal(JsonValueKind.Null, evt.GetProperty("body").ValueKind);
+        Assert.Equal("/dev/claim/7f9c", evt.GetProperty("requestContext").GetProperty("path").GetString());
+        Assert.Equal("/claim/{id}", evt.GetProperty("requestContext").GetProperty("resourcePath").GetString());
+    }
+
+    [Fact]
+    public async Task Event_GreedyPathAndBinaryBody_ProxyParameterAndBase64Body()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"https://{PrivateHost()}/dev/files/a/b/c.png")
+        {
+            Content = new ByteArrayContent([0, 1, 2, 255]),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        var (harness, evt, _) = await CallAsync(ClaimApi("image/*"), request);
+        await using var _ = harness;
+
+        Assert.Equal("/files/{proxy+}", evt.GetProperty("resource").GetString());
+        Assert.Equal("a/b/c.png", evt.GetProperty("pathParameters").GetProperty("proxy").GetString());
+        Assert.Equal("PUT", evt.GetProperty("httpMethod").GetString());
+        Assert.True(evt.GetProperty("isBase64Encoded").GetBoolean());
+        Assert.Equal(Convert.ToBase64String([0, 1, 2, 255]), evt.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Response_HeadersAndMultiValueHeaders_MergeWithMultiValueWinning()
+    {
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi()));
+        harness.Lambda.AddFixed("echo", """{"statusCode":201,"headers":{"Location":"/dev/claim/1","X-Both":"single","X-Count":3},"multiValueHeaders":{"X-Both":["multi-1","multi-2"]},"body":"{\"ok\":true}"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal("/dev/claim/1", response.Headers.Location!.OriginalString);
+        Assert.Equal(["multi-1", "multi-2"], response.Headers.GetValues("X-Both").ToArray());
+        Assert.Equal("3", Assert.Single(response.Headers.GetValues("X-Count")));
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("""{"ok":true}""", await response.Content.ReadAsStringAsync());
+        Expect.RequestIds(response);
+    }
+
+    [Fact]
+    public async Task Response_Base64Encoded_SentAsBinary()
+    {
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi("image/png")));
+        harness.Lambda.AddFixed("echo", $$"""{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"{{Convert.ToBase64String([137, 80, 78, 71, 0, 255])}}","isBase64Encoded":true}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        Assert.Equal(new byte[] { 137, 80, 78, 71, 0, 255 }, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Response_NoContent_EmptyBody()
+    {
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi()));
+        harness.Lambda.AddFixed("echo", """{"statusCode":204}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        Assert.Equal(204, (int)response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+}

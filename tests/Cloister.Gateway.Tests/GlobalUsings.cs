@@ -1,0 +1,1 @@
+global using Cloister.Model.Api;

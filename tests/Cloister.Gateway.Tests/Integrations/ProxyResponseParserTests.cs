@@ -1,0 +1,33 @@
+using System.Text;
+using Cloister.Gateway.Integrations;
+
+namespace Cloister.Gateway.Tests.Integrations;
+
+public sealed class ProxyResponseParserTests
+{
+    [Fact]
+    public void TryParse_StatusAsString_Accepted()
+    {
+        Assert.True(ProxyResponseParser.TryParse("""{"statusCode":"201","body":null}"""u8.ToArray(), out var result, out _));
+        Assert.Equal(201, result!.StatusCode);
+        Assert.True(result.Body.IsEmpty);
+    }
+
+    [Fact]
+    public void TryParse_RandomAndMutatedInput_NeverThrows()
+    {
+        var seed = Encoding.UTF8.GetBytes("""{"statusCode":200,"headers":{"a":"b"},"multiValueHeaders":{"c":["d"]},"body":"e","isBase64Encoded":false}""");
+        var random = new Random(42);
+        for (var i = 0; i < 5_000; i++)
+        {
+            var input = (byte[])seed.Clone();
+            for (var flips = random.Next(1, 6); flips > 0; flips--)
+            {
+                input[random.Next(input.Length)] = (byte)random.Next(256);
+            }
+
+            var parsed = ProxyResponseParser.TryParse(input.AsMemory(0, random.Next(input.Length + 1)), out var result, out var reason);
+            Assert.True(parsed ? result is not null : reason.Length > 0);
+        }
+    }
+}

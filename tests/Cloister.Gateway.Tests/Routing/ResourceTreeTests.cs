@@ -1,0 +1,61 @@
+using Cloister.Gateway.Routing;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Routing;
+
+public sealed class ResourceTreeTests
+{
+    private static readonly ResourceTree Tree = ResourceTree.Build(
+    [
+        Resource("root000000", "/", Method("GET", null)),
+        Resource("claim00000", "/claim", Method("GET", null), Method("POST", null)),
+        Resource("claimid000", "/claim/{id}", Method("GET", null)),
+        Resource("claimsum00", "/claim/summary", Method("GET", null)),
+        Resource("claimnote0", "/claim/{id}/notes", Method("ANY", null)),
+        Resource("proxy00000", "/{proxy+}", Method("ANY", null)),
+    ]);
+
+    private static RouteMatch? Match(string method, params string[] segments) => Tree.Match(segments, method);
+
+    [Fact]
+    public void Match_Root_ReturnsRootResource() => Assert.Equal("root000000", Match("GET")!.Resource.Id);
+
+    [Fact]
+    public void Match_LiteralAndParameterSiblings_LiteralWins() => Assert.Equal("claimsum00", Match("GET", "claim", "summary")!.Resource.Id);
+
+    [Fact]
+    public void Match_Parameter_BindsValue()
+    {
+        var match = Match("GET", "claim", "42")!;
+        Assert.Equal("claimid000", match.Resource.Id);
+        Assert.Equal("42", match.PathParameters["id"]);
+    }
+
+    [Fact]
+    public void Match_AnyMethod_TakesOtherVerbs()
+    {
+        var match = Match("PATCH", "claim", "7", "notes")!;
+        Assert.Equal("claimnote0", match.Resource.Id);
+        Assert.Equal("ANY", match.Method.HttpMethod);
+    }
+
+    [Fact]
+    public void Match_NoDeeperLiteral_FallsBackToGreedyProxy()
+    {
+        var match = Match("GET", "claim", "7", "other", "x")!;
+        Assert.Equal("proxy00000", match.Resource.Id);
+        Assert.Equal("claim/7/other/x", match.PathParameters["proxy"]);
+        Assert.False(match.PathParameters.ContainsKey("id"));
+    }
+
+    [Fact]
+    public void Match_ResourceWithoutThatMethod_ReturnsNull() => Assert.Null(Match("DELETE", "claim"));
+
+    [Fact]
+    public void Match_TreeWithoutGreedy_UnknownPathReturnsNull()
+    {
+        var tree = ResourceTree.Build([Resource("root000000", "/"), Resource("claim00000", "/claim", Method("GET", null))]);
+        Assert.Null(tree.Match(["nothing"], "GET"));
+        Assert.Null(tree.Match([], "GET"));
+    }
+}
