@@ -1,1 +1,2 @@
 global using Cloister.Model.Api;
+global using Cloister.Gateway.Authorization;

@@ -30,7 +30,7 @@ public sealed class ListenerTests
             {
                 Certificate = TestCertificates.Server,
                 Listeners = [new GatewayListener(VpceA, VpcA, null, handle)],
-                Authorizer = new TestPolicyAuthorizer(),
+                Authorizer = new IamPolicyAuthorizer(),
                 Lambda = new InProcessLambda(),
                 State = new StatePaths(root),
             },
@@ -60,7 +60,7 @@ public sealed class ListenerTests
         {
             Certificate = TestCertificates.Ca,
             Listeners = [new GatewayListener(VpceA, VpcA, null, null)],
-            Authorizer = new TestPolicyAuthorizer(),
+            Authorizer = new IamPolicyAuthorizer(),
             Lambda = new InProcessLambda(),
             State = new StatePaths("/nonexistent"),
         };

@@ -46,7 +46,7 @@ public sealed class GatewayHarness : IAsyncDisposable
                 new GatewayListener(Apis.VpceA, Apis.VpcA, new IPEndPoint(EniA, 0)),
                 new GatewayListener(Apis.VpceB, Apis.VpcB, new IPEndPoint(EniB, 0)),
             ],
-            Authorizer = new TestPolicyAuthorizer(),
+            Authorizer = new IamPolicyAuthorizer(),
             Lambda = lambda,
             State = new StatePaths(root),
             Time = time ?? TimeProvider.System,
