@@ -7,7 +7,7 @@ internal static class CodeLocator
     public static string Resolve(string templateFile, string codePath)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(templateFile)) ?? Directory.GetCurrentDirectory();
-        return Path.GetFullPath(Path.Combine(folder, codePath));
+        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(folder, codePath)));
     }
 
     /// <summary>The kind of code at <paramref name="fullPath"/>, or null with <paramref name="error"/> when there is none usable.</summary>
