@@ -50,11 +50,8 @@ internal static class ParameterResolver
                 noEcho.Add(entry.Key);
             }
 
-            var value = Resolve(entry.Key, entry.KeyLocation, definition, given, state);
-            if (value is not null)
-            {
-                state.Parameters[entry.Key] = value;
-            }
+            // A parameter in error still gets a value, so that its uses do not repeat the problem.
+            state.Parameters[entry.Key] = Resolve(entry.Key, entry.KeyLocation, definition, given, state) ?? ScalarNode.String(string.Empty, entry.KeyLocation);
         }
 
         foreach (var name in given.Keys.Where(n => !declared.Contains(n)).Order(StringComparer.Ordinal))
@@ -124,15 +121,9 @@ internal static class ParameterResolver
             values = [];
         }
 
-        var ok = true;
         foreach (var value in values)
         {
-            ok &= Check(name, value, elementType, definition, state, valueAt);
-        }
-
-        if (!ok)
-        {
-            return null;
+            Check(name, value, elementType, definition, state, valueAt);
         }
 
         return isList
@@ -140,9 +131,8 @@ internal static class ParameterResolver
             : ScalarNode.String(text, valueAt);
     }
 
-    private static bool Check(string name, string value, string type, MapNode definition, StackState state, SourceLocation at)
+    private static void Check(string name, string value, string type, MapNode definition, StackState state, SourceLocation at)
     {
-        var problems = state.Problems.Count;
         if (type == "Number" && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             state.Problem(name, "Type", $"'{value}' is not a number.", at);
@@ -185,8 +175,6 @@ internal static class ParameterResolver
             CheckBound(name, "MinValue", definition, number, (bound, actual) => actual >= bound, "is less than", state, at);
             CheckBound(name, "MaxValue", definition, number, (bound, actual) => actual <= bound, "is greater than", state, at);
         }
-
-        return state.Problems.Count == problems;
     }
 
     private static void CheckBound(string name, string attribute, MapNode definition, double actual, Func<double, double, bool> ok, string failing, StackState state, SourceLocation at)
