@@ -23,6 +23,7 @@ internal sealed class YamlTemplateReader
     private readonly string _file;
     private readonly ProblemCollector _problems;
     private readonly Dictionary<string, Node> _anchors = new(StringComparer.Ordinal);
+    private Mark _lastMark = Mark.Empty;
 
     private YamlTemplateReader(string file, ProblemCollector problems)
     {
@@ -59,12 +60,19 @@ internal sealed class YamlTemplateReader
             problems.Add(TemplateProblems.Template, string.Empty, e.Message, e.Location);
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet fails this way on some malformed inputs; the last node it gave is the best location there is.
+            problems.Add(TemplateProblems.Template, string.Empty, "Not valid YAML: the text after this point cannot be parsed.", reader.At(reader._lastMark));
+            return null;
+        }
     }
 
     private SourceLocation At(Mark mark) => new(_file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
     private Node ReadNode(IParser parser, int depth)
     {
+        _lastMark = parser.Current?.Start ?? _lastMark;
         if (depth > MaxDepth)
         {
             throw new TemplateSyntaxException($"The template nests deeper than {MaxDepth} levels.", At(parser.Current?.Start ?? Mark.Empty));
