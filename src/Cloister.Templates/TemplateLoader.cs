@@ -28,6 +28,7 @@ public static class TemplateLoader
         var addresses = new AddressAllocator();
         var byPhysicalId = new Dictionary<string, EvaluatedResource>(StringComparer.Ordinal);
         var stacks = new List<EvaluatedStack>();
+        var prior = new Dictionary<string, Dictionary<string, EvaluatedResource>>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var template in templates)
         {
@@ -52,7 +53,7 @@ public static class TemplateLoader
                 }
             }
 
-            var state = new StackState(template.Path, stackName, StackId(options, stackName), options.Account, options.Ids, exports, addresses) { ByPhysicalId = byPhysicalId };
+            var state = new StackState(template.Path, stackName, StackId(options, stackName), options.Account, options.Ids, exports, addresses) { ByPhysicalId = byPhysicalId, PriorStacks = prior };
             var root = TemplateReader.Read(template.Path, text, state.Problems);
             if (root is not MapNode map)
             {
@@ -69,6 +70,7 @@ public static class TemplateLoader
             var stack = new StackEvaluator(state, options.IgnoreUnsupported, warnings).Evaluate(map, template.Parameters);
             problems.AddRange(state.Problems.ToResult());
             stacks.Add(stack);
+            prior[stackName] = state.Resources;
         }
 
         var model = new CloudModel { Account = options.Account };

@@ -116,6 +116,48 @@ internal sealed partial class IntrinsicEvaluator
         return Placeholder(argument);
     }
 
+    /// <summary>
+    /// Cloister's own cross-stack reference, for the on-premises network file: <c>[ StackName, LogicalId, Attribute ]</c>
+    /// gives an attribute (or, with <c>Ref</c>, the Ref value) of a resource of a stack loaded before this one,
+    /// so the AWS templates need no extra exports.
+    /// </summary>
+    private Node GetStackAtt(Node argument, Where where, int depth)
+    {
+        var parts = argument is ListNode { Items.Length: 3 } list
+            ? list.Items.Select(i => Resolve(i, where, depth) is ScalarNode { IsNull: false } s ? s.Value : null).ToArray()
+            : [];
+        if (parts.Length != 3 || parts.Any(p => p is null))
+        {
+            Fail(argument, where, "Fn::GetStackAtt needs [ StackName, LogicalId, AttributeName or Ref ].");
+            return Placeholder(argument);
+        }
+
+        if (!state.PriorStacks.TryGetValue(parts[0]!, out var stack))
+        {
+            Fail(argument, where, $"Fn::GetStackAtt: no stack '{parts[0]}' was loaded before this one; stacks are {string.Join(", ", state.PriorStacks.Keys)}.");
+            return Placeholder(argument);
+        }
+
+        if (!stack.TryGetValue(parts[1]!, out var resource))
+        {
+            Fail(argument, where, $"Fn::GetStackAtt: stack '{parts[0]}' has no resource '{parts[1]}'.");
+            return Placeholder(argument);
+        }
+
+        if (parts[2] == "Ref")
+        {
+            return ScalarNode.String(resource.RefValue, argument.Location);
+        }
+
+        if (ResourceCatalog.Find(resource.Type) is { } type && type.HasAttribute(parts[2]!) && resource.Attributes.TryGetValue(parts[2]!, out var value))
+        {
+            return Relocate(value, argument.Location);
+        }
+
+        Fail(argument, where, $"Fn::GetStackAtt: '{parts[2]}' is not an attribute of {parts[0]}.{parts[1]} ({resource.Type}).");
+        return Placeholder(argument);
+    }
+
     /// <summary>The evaluated resource <paramref name="logicalId"/>, or null with a problem recorded.</summary>
     private EvaluatedResource? Resource(string logicalId, Node at, Where where)
     {

@@ -76,6 +76,7 @@ internal sealed partial class IntrinsicEvaluator(StackState state)
         "Fn::FindInMap" => FindInMap(argument, where, depth),
         "Fn::GetAZs" => GetAzs(argument, where, depth),
         "Fn::ImportValue" => ImportValue(argument, where, depth),
+        "Fn::GetStackAtt" => GetStackAtt(argument, where, depth),
         "Fn::Base64" => Base64(argument, where, depth),
         "Fn::Cidr" => Cidr(argument, where, depth),
         "Fn::Equals" or "Fn::And" or "Fn::Or" or "Fn::Not" or "Condition" =>

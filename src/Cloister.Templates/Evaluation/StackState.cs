@@ -45,6 +45,9 @@ internal sealed class StackState(string file, string stackName, string stackId, 
     /// <summary>Every evaluated resource of every stack by its Ref value, for looking up what an id refers to.</summary>
     public required Dictionary<string, EvaluatedResource> ByPhysicalId { get; init; }
 
+    /// <summary>The resources of the stacks loaded before this one, by stack name and logical id, for <c>Fn::GetStackAtt</c>.</summary>
+    public required Dictionary<string, Dictionary<string, EvaluatedResource>> PriorStacks { get; init; }
+
     public ProblemCollector Problems { get; } = new();
 
     public void Problem(string resource, string property, string message, SourceLocation location) =>

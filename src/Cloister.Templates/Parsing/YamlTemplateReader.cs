@@ -18,7 +18,7 @@ internal sealed class YamlTemplateReader
     private static readonly ImmutableHashSet<string> FunctionTags = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub", "Transform",
-        "If", "Equals", "And", "Or", "Not", "Length", "ToJsonString");
+        "If", "Equals", "And", "Or", "Not", "Length", "ToJsonString", "GetStackAtt");
 
     private readonly string _file;
     private readonly ProblemCollector _problems;
