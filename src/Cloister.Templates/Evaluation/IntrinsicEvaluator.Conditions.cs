@@ -96,7 +96,7 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
-        var parts = list.Items.Select(i => Resolve(i, where, depth) is { } v ? AsString(v, where, "a string") : string.Empty).ToArray();
+        var parts = list.Items.Select(i => ResolveText(i, where, depth, "a string")).ToArray();
         if (!IPNetwork.TryParse(parts[0], out var block) || block.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
         {
             Fail(list.Items[0], where, $"Fn::Cidr: '{parts[0]}' is not an IPv4 CIDR block.");

@@ -95,7 +95,7 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
-        var delimiter = Resolve(list.Items[0], where, depth) is { } d ? AsString(d, where, "a delimiter string") : string.Empty;
+        var delimiter = ResolveText(list.Items[0], where, depth, "a delimiter string");
         var values = ResolveList(list.Items[1], where, depth, "Fn::Join");
         return ScalarNode.String(string.Join(delimiter, values.Select(v => AsString(v, where, "a string to join"))), argument.Location);
     }
@@ -108,7 +108,7 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
-        var indexText = Resolve(list.Items[0], where, depth) is { } n ? AsString(n, where, "an index") : string.Empty;
+        var indexText = ResolveText(list.Items[0], where, depth, "an index");
         var values = ResolveList(list.Items[1], where, depth, "Fn::Select");
         if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= values.Length)
         {
@@ -127,8 +127,8 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
-        var delimiter = Resolve(list.Items[0], where, depth) is { } d ? AsString(d, where, "a delimiter string") : string.Empty;
-        var text = Resolve(list.Items[1], where, depth) is { } t ? AsString(t, where, "a string to split") : string.Empty;
+        var delimiter = ResolveText(list.Items[0], where, depth, "a delimiter string");
+        var text = ResolveText(list.Items[1], where, depth, "a string to split");
         if (delimiter.Length == 0)
         {
             Fail(list.Items[0], where, "Fn::Split needs a delimiter that is not empty.");
@@ -159,7 +159,7 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
-        var keys = list.Items.Select(k => Resolve(k, where, depth) is { } v ? AsString(v, where, "a key") : string.Empty).ToArray();
+        var keys = list.Items.Select(k => ResolveText(k, where, depth, "a key")).ToArray();
         if (state.Mappings?.Get(keys[0]) is not MapNode mapping)
         {
             Fail(list.Items[0], where, $"Fn::FindInMap: there is no mapping '{keys[0]}'.");
@@ -188,7 +188,7 @@ internal sealed partial class IntrinsicEvaluator
 
     private ScalarNode Base64(Node argument, Where where, int depth)
     {
-        var text = Resolve(argument, where, depth) is { } v ? AsString(v, where, "a string") : string.Empty;
+        var text = ResolveText(argument, where, depth, "a string");
         return ScalarNode.String(Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), argument.Location);
     }
 
@@ -206,6 +206,10 @@ internal sealed partial class IntrinsicEvaluator
                 return [];
         }
     }
+
+    /// <summary>A node resolved to the string it must be (empty where it is removed or wrong, with the problem recorded).</summary>
+    private string ResolveText(Node node, Where where, int depth, string what) =>
+        Resolve(node, where, depth) is { } value ? AsString(value, where, what) : string.Empty;
 
     private T Fail<T>(Node at, Where where, string message, T result)
     {

@@ -105,8 +105,7 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node ImportValue(Node argument, Where where, int depth)
     {
-        var resolved = Resolve(argument, where, depth);
-        var name = resolved is null ? string.Empty : AsString(resolved, where, "an export name");
+        var name = ResolveText(argument, where, depth, "an export name");
         if (state.Exports.TryGet(name, out var value))
         {
             return Relocate(value, argument.Location);

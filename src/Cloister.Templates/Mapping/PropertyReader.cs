@@ -89,52 +89,32 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
 
     public ImmutableArray<string> Strings(string property) => Strings(Resource.Properties, property, property);
 
-    public ImmutableArray<string> Strings(MapNode map, string key, string path)
-    {
-        switch (map.Get(key))
-        {
-            case null or ScalarNode { IsNull: true }:
-                return [];
-            case ListNode list:
-                var values = ImmutableArray.CreateBuilder<string>();
-                for (var i = 0; i < list.Items.Length; i++)
-                {
-                    if (list.Items[i] is ScalarNode s)
-                    {
-                        values.Add(s.Value);
-                    }
-                    else
-                    {
-                        Problem($"{path}[{i}]", $"must be a string, not {list.Items[i].KindName}.");
-                    }
-                }
-
-                return values.ToImmutable();
-            case var other:
-                Problem(path, $"must be a list, not {other.KindName}.");
-                return [];
-        }
-    }
+    public ImmutableArray<string> Strings(MapNode map, string key, string path) =>
+        [.. ListOf<ScalarNode>(map, key, path, "a string").Select(s => s.Value)];
 
     public ImmutableArray<MapNode> Maps(string property) => Maps(Resource.Properties, property, property);
 
-    public ImmutableArray<MapNode> Maps(MapNode map, string key, string path)
+    public ImmutableArray<MapNode> Maps(MapNode map, string key, string path) => ListOf<MapNode>(map, key, path, "a map");
+
+    /// <summary>The items of a list property that are <typeparamref name="T"/>, with a problem for each that is not.</summary>
+    private ImmutableArray<T> ListOf<T>(MapNode map, string key, string path, string what)
+        where T : Node
     {
         switch (map.Get(key))
         {
             case null or ScalarNode { IsNull: true }:
                 return [];
             case ListNode list:
-                var values = ImmutableArray.CreateBuilder<MapNode>();
+                var values = ImmutableArray.CreateBuilder<T>();
                 for (var i = 0; i < list.Items.Length; i++)
                 {
-                    if (list.Items[i] is MapNode m)
+                    if (list.Items[i] is T item)
                     {
-                        values.Add(m);
+                        values.Add(item);
                     }
                     else
                     {
-                        Problem($"{path}[{i}]", $"must be a map, not {list.Items[i].KindName}.");
+                        Problem($"{path}[{i}]", $"must be {what}, not {list.Items[i].KindName}.");
                     }
                 }
 

@@ -29,45 +29,33 @@ public class OnPremisesFileTests
         Assert.Equal("172.31.6.137", result.Stacks[1].Outputs.Single().OutputValue);
     }
 
+    private static string BrokenNetwork(string forwarderTarget) => $$"""
+        Resources:
+          Corporate:
+            Type: Cloister::OnPremises::Network
+            Properties:
+              CidrBlock: 10.0.0.0/8
+              LinkedVpcIds: [!GetStackAtt [blog, Vpc, Ref], vpc-00000000000000000]
+              DnsServer: { IpAddress: 192.168.0.2, Forwarders: [{ DomainName: example.com, TargetIps: [{{forwarderTarget}}] }] }
+          Lost:
+            Type: Cloister::OnPremises::Host
+            Properties: { NetworkId: !Ref Corporate, IpAddress: 172.16.0.5 }
+        """;
+
     [Fact]
-    public void Load_OnPremisesFile_ProblemsNameResourceAndProperty()
+    public void Load_OnPremisesFile_UnknownStackInGetStackAtt_IsProblem()
     {
-        var result = LoadWithAws("""
-            Resources:
-              Corporate:
-                Type: Cloister::OnPremises::Network
-                Properties:
-                  CidrBlock: 10.0.0.0/8
-                  LinkedVpcIds: [!GetStackAtt [blog, Vpc, Ref], vpc-00000000000000000]
-                  DnsServer:
-                    IpAddress: 192.168.0.2
-                    Forwarders:
-                      - DomainName: example.com
-                        TargetIps: [!GetStackAtt [nostack, X, Y]]
-              Lost:
-                Type: Cloister::OnPremises::Host
-                Properties: { NetworkId: !Ref Corporate, IpAddress: 172.16.0.5 }
-            """);
-        var problems = result.Validation.Problems;
-        Assert.Contains(problems, p => p.Resource == "Corporate" && p.Message.Contains("no stack 'nostack'", StringComparison.Ordinal));
-        Assert.True(problems.All(p => p.Location is not null));
+        var result = LoadWithAws(BrokenNetwork("!GetStackAtt [nostack, X, Y]"));
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Corporate", "Properties.DnsServer.Forwarders[0].TargetIps[0]"), (problem.Resource, problem.Property));
+        Assert.Contains("no stack 'nostack'", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith("onprem.yaml", problem.Location!.File, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_OnPremisesFile_NetworkChecksAfterEvaluation()
     {
-        var result = LoadWithAws("""
-            Resources:
-              Corporate:
-                Type: Cloister::OnPremises::Network
-                Properties:
-                  CidrBlock: 10.0.0.0/8
-                  LinkedVpcIds: [!GetStackAtt [blog, Vpc, Ref], vpc-00000000000000000]
-                  DnsServer: { IpAddress: 192.168.0.2, Forwarders: [{ DomainName: example.com, TargetIps: [not-an-ip] }] }
-              Lost:
-                Type: Cloister::OnPremises::Host
-                Properties: { NetworkId: !Ref Corporate, IpAddress: 172.16.0.5 }
-            """);
+        var result = LoadWithAws(BrokenNetwork("not-an-ip"));
         var problems = result.Validation.Problems;
         Assert.Contains(problems, p => p.Property == "Properties.LinkedVpcIds[0]" && p.Message.Contains("overlaps", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Property == "Properties.LinkedVpcIds[1]" && p.Message.Contains("is not a VPC", StringComparison.Ordinal));

@@ -21,6 +21,19 @@ public class SamTransformTests
 
     private static MapNode PropsOf(MapNode resources, string id) => (MapNode)((MapNode)resources.Get(id)!).Get("Properties")!;
 
+    /// <summary>A SAM function with one Api event on the template's <c>Api</c>, appended to a Resources section.</summary>
+    private static string FunctionOnApi(string method) => $$"""
+
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              InlineCode: x
+              Handler: a.b
+              Runtime: nodejs20.x
+              Events:
+                E: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /x, Method: {{method}} } }
+        """;
+
     private const string ImplicitApi = """
         Transform: AWS::Serverless-2016-10-31
         Globals:
@@ -167,15 +180,7 @@ public class SamTransformTests
                   Auth:
                     ResourcePolicy:
                       {{restriction}}
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  InlineCode: x
-                  Handler: a.b
-                  Runtime: nodejs20.x
-                  Events:
-                    E: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /x, Method: post } }
-            """);
+            """ + FunctionOnApi("post"));
         var policy = NodeJson.Write(((MapNode)PropsOf(resources, "Api").Get("Body")!).Get("x-amazon-apigateway-policy")!);
         var resource = "[{\"Fn::Sub\":[\"execute-api:/${__Stage__}/POST/x\",{\"__Stage__\":\"dev\"}]}]";
         var expected = "{\"Version\":\"2012-10-17\",\"Statement\":["
@@ -229,15 +234,7 @@ public class SamTransformTests
                   BinaryMediaTypes: [image~1png]
                   GatewayResponses:
                     ACCESS_DENIED: { StatusCode: 403, ResponseParameters: { Headers: { X-Why: "'denied'" } } }
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  InlineCode: x
-                  Handler: a.b
-                  Runtime: nodejs20.x
-                  Events:
-                    E: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /x, Method: get } }
-            """);
+            """ + FunctionOnApi("get"));
         var api = Assert.Single(result.Model.RestApis);
         Assert.Equal(EndpointType.Private, api.EndpointType);
         Assert.Equal("vpce-0123456789abcdef0", Assert.Single(api.VpcEndpointIds));
