@@ -90,9 +90,8 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node Cidr(Node argument, Where where, int depth)
     {
-        if (argument is not ListNode { Items.Length: 3 } list)
+        if (Arguments(argument, 3, where, "Fn::Cidr needs [ IpBlock, Count, CidrBits ].") is not { } list)
         {
-            Fail(argument, where, "Fn::Cidr needs [ IpBlock, Count, CidrBits ].");
             return Placeholder(argument);
         }
 

@@ -89,9 +89,8 @@ internal sealed partial class IntrinsicEvaluator
 
     private ScalarNode Join(Node argument, Where where, int depth)
     {
-        if (argument is not ListNode { Items.Length: 2 } list)
+        if (Arguments(argument, 2, where, "Fn::Join needs [ Delimiter, [ Values ] ].") is not { } list)
         {
-            Fail(argument, where, "Fn::Join needs [ Delimiter, [ Values ] ].");
             return Placeholder(argument);
         }
 
@@ -102,9 +101,8 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node Select(Node argument, Where where, int depth)
     {
-        if (argument is not ListNode { Items.Length: 2 } list)
+        if (Arguments(argument, 2, where, "Fn::Select needs [ Index, [ Values ] ].") is not { } list)
         {
-            Fail(argument, where, "Fn::Select needs [ Index, [ Values ] ].");
             return Placeholder(argument);
         }
 
@@ -121,9 +119,8 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node Split(Node argument, Where where, int depth)
     {
-        if (argument is not ListNode { Items.Length: 2 } list)
+        if (Arguments(argument, 2, where, "Fn::Split needs [ Delimiter, String ].") is not { } list)
         {
-            Fail(argument, where, "Fn::Split needs [ Delimiter, String ].");
             return Placeholder(argument);
         }
 
@@ -153,9 +150,8 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node FindInMap(Node argument, Where where, int depth)
     {
-        if (argument is not ListNode { Items.Length: 3 } list)
+        if (Arguments(argument, 3, where, "Fn::FindInMap needs [ MapName, TopLevelKey, SecondLevelKey ].") is not { } list)
         {
-            Fail(argument, where, "Fn::FindInMap needs [ MapName, TopLevelKey, SecondLevelKey ].");
             return Placeholder(argument);
         }
 
@@ -205,6 +201,18 @@ internal sealed partial class IntrinsicEvaluator
                 Fail(node, where, $"{function} needs a list of values, not {resolved.KindName}.");
                 return [];
         }
+    }
+
+    /// <summary>The argument list of a function that takes <paramref name="count"/> arguments, or null with the usage as the problem.</summary>
+    private ListNode? Arguments(Node argument, int count, Where where, string usage)
+    {
+        if (argument is ListNode list && list.Items.Length == count)
+        {
+            return list;
+        }
+
+        Fail(argument, where, usage);
+        return null;
     }
 
     /// <summary>A node resolved to the string it must be (empty where it is removed or wrong, with the problem recorded).</summary>

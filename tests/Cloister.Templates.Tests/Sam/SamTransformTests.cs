@@ -280,14 +280,12 @@ public class SamTransformTests
                   InlineCode: x
                   Handler: a.b
                   Runtime: nodejs20.x
-                  Events:
-                    Q: { Type: SQS, Properties: { Queue: q } }
-                    Api: { Type: Api, Properties: { RestApiId: !Ref Nope, Path: /x, Method: get } }
+                  Events: { Q: { Type: SQS, Properties: { Queue: q } }, Api: { Type: Api, Properties: { RestApiId: !Ref Nope, Path: /x, Method: get } } }
             """);
         var problems = result.Validation.Problems;
         Assert.Contains(problems, p => p.Property == "Transform" && p.Location!.Line == 1);
         Assert.Contains(problems, p => p.Resource == "Machine" && p.Location!.Line == 3);
-        Assert.Contains(problems, p => p.Resource == "Fn" && p.Property == "Properties.Events.Q.Type" && p.Location!.Line == 11);
+        Assert.Contains(problems, p => p.Resource == "Fn" && p.Property == "Properties.Events.Q.Type" && p.Location!.Line == 10);
         Assert.Contains(problems, p => p.Resource == "Fn" && p.Property.EndsWith("RestApiId", StringComparison.Ordinal));
     }
 }
