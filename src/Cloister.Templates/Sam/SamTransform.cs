@@ -42,7 +42,13 @@ internal static class SamTransform
             return root;
         }
 
-        var context = new SamContext(file, problems, root.Get("Globals") as MapNode);
+        var globalsNode = root.Get("Globals") as MapNode;
+        foreach (var section in globalsNode?.Entries.Where(e => e.Key is not ("Function" or "Api" or "SimpleTable")) ?? [])
+        {
+            problems.Add("Globals", section.Key, $"'{section.Key}' is not a Globals section Cloister supports (Function, Api, SimpleTable).", section.KeyLocation);
+        }
+
+        var context = new SamContext(file, problems, globalsNode);
         var resources = root.Get("Resources") as MapNode;
         if (resources is null)
         {

@@ -13,15 +13,4 @@ public class DefinitionUriTests
         Assert.Equal(TestTemplates.DataPath("definition-uri", "openapi.json"), problem.Location!.File);
         Assert.Equal(12, problem.Location.Line);
     }
-
-    [Fact]
-    public void Load_SameSeed_GivesSameIds()
-    {
-        var path = TestTemplates.DataPath("seed-architecture", "template.yaml");
-        var first = TemplateLoader.Load([new TemplateFile(path)], TestTemplates.Options());
-        var second = TemplateLoader.Load([new TemplateFile(path)], TestTemplates.Options());
-        Assert.Equal(first.Model.Vpcs.Select(v => v.Id), second.Model.Vpcs.Select(v => v.Id));
-        Assert.Equal(first.Model.RestApis.Single().Policy, second.Model.RestApis.Single().Policy);
-        Assert.Equal(first.Stacks.Single().StackId, second.Stacks.Single().StackId);
-    }
 }
