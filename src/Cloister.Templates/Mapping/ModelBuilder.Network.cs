@@ -209,6 +209,12 @@ internal sealed partial class ModelBuilder
             r.Problem("ServiceName", $"'{service}' is not a service of region {account.Region} (expected '{expectedPrefix}...').");
         }
 
+        var privateDns = r.Bool("PrivateDnsEnabled", false);
+        if (privateDns && _vpcs.FirstOrDefault(v => v.Id == vpcId) is { } vpc && !(vpc.EnableDnsSupport && vpc.EnableDnsHostnames))
+        {
+            r.Problem("PrivateDnsEnabled", $"Private DNS needs the VPC {vpc.LogicalId} to have EnableDnsSupport and EnableDnsHostnames true.");
+        }
+
         _endpoints.Add(new VpcEndpoint(
             endpointId,
             r.LogicalId,
@@ -218,7 +224,7 @@ internal sealed partial class ModelBuilder
             r.Strings("SubnetIds"),
             type == VpcEndpointType.Interface ? groups : [],
             r.Strings("RouteTableIds"),
-            r.Bool("PrivateDnsEnabled", false),
+            privateDns,
             r.Json("PolicyDocument"),
             [.. interfaces]));
     }

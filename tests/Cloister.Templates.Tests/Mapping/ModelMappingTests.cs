@@ -202,4 +202,32 @@ public class ModelMappingTests
         Assert.Equal(2, result.Validation.Problems.Length);
         Assert.All(result.Validation.Problems, p => Assert.Equal(("T", "Properties.AttributeDefinitions"), (p.Resource, p.Property)));
     }
+
+    [Fact]
+    public void InterfaceEndpoint_PrivateDnsWithoutDnsHostnames_IsProblem()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Endpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-central-1.execute-api, VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds: [!Ref SubnetA] }
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Endpoint", "Properties.PrivateDnsEnabled"), (problem.Resource, problem.Property));
+        Assert.Contains("EnableDnsHostnames", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InterfaceEndpoint_WithoutGroups_UsesVpcDefaultGroupAndAddressesFromTop()
+    {
+        var model = Load("""
+              Endpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-central-1.sts, VpcEndpointType: Interface, SubnetIds: [!Ref SubnetA, !Ref SubnetB] }
+            """).Model;
+        var endpoint = Assert.Single(model.VpcEndpoints);
+        Assert.False(endpoint.PrivateDnsEnabled);
+        Assert.Equal(model.SecurityGroups.Single(g => g.Name == "default").Id, Assert.Single(endpoint.SecurityGroupIds));
+        Assert.Equal(["10.1.1.254", "10.1.2.254"], endpoint.NetworkInterfaces.Select(n => n.PrivateIpAddress));
+        Assert.All(endpoint.NetworkInterfaces, n => Assert.StartsWith("eni-", n.Id, StringComparison.Ordinal));
+    }
 }
