@@ -1,0 +1,51 @@
+namespace Cloister.Templates.Code;
+
+/// <summary>Finds what a local code path is: an archive, a .NET, Node or Python project, or a plain folder.</summary>
+internal static class CodeLocator
+{
+    /// <summary>The absolute path of <paramref name="codePath"/> taken relative to the template's folder.</summary>
+    public static string Resolve(string templateFile, string codePath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(templateFile)) ?? Directory.GetCurrentDirectory();
+        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(folder, codePath)));
+    }
+
+    /// <summary>The kind of code at <paramref name="fullPath"/>, or null with <paramref name="error"/> when there is none usable.</summary>
+    public static CodeKind? Classify(string fullPath, out string error)
+    {
+        error = string.Empty;
+        if (File.Exists(fullPath))
+        {
+            if (fullPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || fullPath.EndsWith(".jar", StringComparison.OrdinalIgnoreCase))
+            {
+                return CodeKind.ZipArchive;
+            }
+
+            error = $"'{fullPath}' is a file but not a .zip archive; give a folder or a .zip.";
+            return null;
+        }
+
+        if (!Directory.Exists(fullPath))
+        {
+            error = $"'{fullPath}' does not exist.";
+            return null;
+        }
+
+        if (Directory.EnumerateFiles(fullPath, "*.csproj").Any() || Directory.EnumerateFiles(fullPath, "*.fsproj").Any())
+        {
+            return CodeKind.DotNetProject;
+        }
+
+        if (File.Exists(Path.Combine(fullPath, "package.json")))
+        {
+            return CodeKind.NodeProject;
+        }
+
+        if (File.Exists(Path.Combine(fullPath, "requirements.txt")) || Directory.EnumerateFiles(fullPath, "*.py").Any())
+        {
+            return CodeKind.PythonProject;
+        }
+
+        return CodeKind.Folder;
+    }
+}

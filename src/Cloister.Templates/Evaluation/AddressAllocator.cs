@@ -1,0 +1,66 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>
+/// Hands out private addresses in subnets for the ENIs a template implies (interface endpoints,
+/// resolver endpoints and instances written without an address). Addresses written in a template are
+/// reserved as they are seen; automatic ones are taken from the top of the subnet downwards, so the low
+/// addresses that people write by hand (such as <c>10.0.1.10</c>) stay free. AWS itself picks at random.
+/// </summary>
+internal sealed class AddressAllocator
+{
+    private readonly Dictionary<string, (uint Base, int Size)> _subnets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<uint>> _used = new(StringComparer.Ordinal);
+
+    public void AddSubnet(string subnetId, string cidr)
+    {
+        if (IPNetwork.TryParse(cidr, out var network) && network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            _subnets[subnetId] = (ToUInt32(network.BaseAddress), 1 << (32 - network.PrefixLength));
+            _used.TryAdd(subnetId, []);
+        }
+    }
+
+    /// <summary>Marks <paramref name="ip"/> taken; false when another ENI already has it.</summary>
+    public bool Reserve(string subnetId, string ip)
+    {
+        if (!IPAddress.TryParse(ip, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return true;
+        }
+
+        return !_used.TryGetValue(subnetId, out var used) || used.Add(ToUInt32(address));
+    }
+
+    /// <summary>A free address of the subnet, or null when the subnet is unknown or full.</summary>
+    public string? Allocate(string subnetId)
+    {
+        if (!_subnets.TryGetValue(subnetId, out var subnet))
+        {
+            return null;
+        }
+
+        var used = _used[subnetId];
+        for (var offset = subnet.Size - 2; offset >= 4; offset--)
+        {
+            var candidate = subnet.Base + (uint)offset;
+            if (used.Add(candidate))
+            {
+                Span<byte> bytes = stackalloc byte[4];
+                BinaryPrimitives.WriteUInt32BigEndian(bytes, candidate);
+                return new IPAddress(bytes).ToString();
+            }
+        }
+
+        return null;
+    }
+
+    private static uint ToUInt32(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        address.TryWriteBytes(bytes, out _);
+        return BinaryPrimitives.ReadUInt32BigEndian(bytes);
+    }
+}

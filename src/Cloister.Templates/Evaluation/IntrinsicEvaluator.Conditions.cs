@@ -1,0 +1,132 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>Conditions (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition) and Fn::Cidr.</summary>
+internal sealed partial class IntrinsicEvaluator
+{
+    /// <summary>The value of the named condition, evaluating it (once) when first asked.</summary>
+    public bool Condition(string name, Node at, string resource, string path) => Condition(name, at, new Where(resource, path));
+
+    private bool Condition(string name, Node at, Where where)
+    {
+        if (state.ConditionValues.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        if (!state.ConditionDefinitions.TryGetValue(name, out var definition))
+        {
+            Fail(at, where, $"There is no condition '{name}' in the Conditions section.");
+            return false;
+        }
+
+        if (!state.ConditionsInProgress.Add(name))
+        {
+            Fail(at, where, $"The condition '{name}' depends on itself: {string.Join(" -> ", state.ConditionsInProgress)} -> {name}.");
+            return false;
+        }
+
+        var value = ConditionValue(definition, new Where(name, "Conditions." + name), 0);
+        state.ConditionsInProgress.Remove(name);
+        state.ConditionValues[name] = value;
+        return value;
+    }
+
+    private bool ConditionValue(Node node, Where where, int depth)
+    {
+        if (node is MapNode map && map.IsIntrinsic(out var name, out var argument))
+        {
+            return ConditionFunction(name, argument, where, depth + 1);
+        }
+
+        var resolved = Resolve(node, where, depth);
+        if (resolved is ScalarNode { Kind: ScalarKind.Boolean } b)
+        {
+            return b.Value == "true";
+        }
+
+        Fail(node, where, "A condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or { Condition: Name }.");
+        return false;
+    }
+
+    private bool ConditionFunction(string name, Node argument, Where where, int depth)
+    {
+        switch (name)
+        {
+            case "Condition" when argument is ScalarNode { IsNull: false } s:
+                return Condition(s.Value, s, where);
+            case "Fn::Equals" when argument is ListNode { Items.Length: 2 } pair:
+                var left = Resolve(pair.Items[0], where, depth);
+                var right = Resolve(pair.Items[1], where, depth);
+                return Comparable(left) == Comparable(right);
+            case "Fn::Not" when argument is ListNode { Items.Length: 1 } one:
+                return !ConditionValue(one.Items[0], where, depth);
+            case "Fn::And" or "Fn::Or" when argument is ListNode { Items.Length: >= 2 and <= 10 } many:
+                var values = many.Items.Select(i => ConditionValue(i, where, depth)).ToArray();
+                return name == "Fn::And" ? values.All(v => v) : values.Any(v => v);
+            default:
+                var shape = name switch
+                {
+                    "Fn::Equals" => "[ Value1, Value2 ]",
+                    "Fn::Not" => "[ Condition ]",
+                    "Fn::And" or "Fn::Or" => "a list of 2 to 10 conditions",
+                    _ => "a condition name",
+                };
+                Fail(argument, where, $"{name} needs {shape}.");
+                return false;
+        }
+    }
+
+    private static string? Comparable(Node? node) => node switch
+    {
+        null => null,
+        ScalarNode s => s.Value,
+        _ => NodeJson.Write(node),
+    };
+
+    private Node Cidr(Node argument, Where where, int depth)
+    {
+        if (Arguments(argument, 3, where, "Fn::Cidr needs [ IpBlock, Count, CidrBits ].") is not { } list)
+        {
+            return Placeholder(argument);
+        }
+
+        var parts = list.Items.Select(i => ResolveText(i, where, depth, "a string")).ToArray();
+        if (!IPNetwork.TryParse(parts[0], out var block) || block.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            Fail(list.Items[0], where, $"Fn::Cidr: '{parts[0]}' is not an IPv4 CIDR block.");
+            return Placeholder(argument);
+        }
+
+        if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 256
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || bits < 1 || 32 - bits < block.PrefixLength)
+        {
+            Fail(argument, where, $"Fn::Cidr: count '{parts[1]}' (1-256) or cidrBits '{parts[2]}' do not fit in {parts[0]}.");
+            return Placeholder(argument);
+        }
+
+        var prefix = 32 - bits;
+        var available = 1L << (prefix - block.PrefixLength);
+        if (count > available)
+        {
+            Fail(argument, where, $"Fn::Cidr: {parts[0]} holds only {available} blocks of /{prefix}, not {count}.");
+            return Placeholder(argument);
+        }
+
+        Span<byte> bytes = stackalloc byte[4];
+        block.BaseAddress.TryWriteBytes(bytes, out _);
+        var baseAddress = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        var items = new List<Node>(count);
+        for (var i = 0; i < count; i++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, baseAddress + (uint)((long)i << bits));
+            items.Add(ScalarNode.String($"{new IPAddress(bytes)}/{prefix}", argument.Location));
+        }
+
+        return new ListNode([.. items], argument.Location);
+    }
+}

@@ -1,0 +1,227 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If, Fn::FindInMap, Fn::GetAZs, Fn::Base64.</summary>
+internal sealed partial class IntrinsicEvaluator
+{
+    private ScalarNode Sub(Node argument, Where where, int depth)
+    {
+        Node textNode = argument;
+        var variables = new Dictionary<string, Node>(StringComparer.Ordinal);
+        if (argument is ListNode { Items.Length: 2 } list && list.Items[1] is MapNode map)
+        {
+            textNode = list.Items[0];
+            foreach (var entry in map.Entries)
+            {
+                var value = Resolve(entry.Value, where.Key(entry.Key), depth);
+                if (value is not null)
+                {
+                    variables[entry.Key] = value;
+                }
+            }
+        }
+
+        if (textNode is not ScalarNode { IsNull: false } text)
+        {
+            Fail(argument, where, "Fn::Sub needs a string, or [ String, { Var: Value } ].");
+            return Placeholder(argument);
+        }
+
+        var result = new StringBuilder();
+        var s = text.Value;
+        var i = 0;
+        while (i < s.Length)
+        {
+            var open = s.IndexOf("${", i, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                result.Append(s, i, s.Length - i);
+                break;
+            }
+
+            result.Append(s, i, open - i);
+            var close = s.IndexOf('}', open + 2);
+            if (close < 0)
+            {
+                Fail(text, where, $"Fn::Sub: '${{' at offset {open} has no closing '}}'.");
+                return Placeholder(text);
+            }
+
+            var name = s[(open + 2)..close];
+            if (name.StartsWith('!'))
+            {
+                result.Append("${").Append(name.AsSpan(1)).Append('}');
+            }
+            else
+            {
+                result.Append(SubVariable(name.Trim(), variables, text, where, depth));
+            }
+
+            i = close + 1;
+        }
+
+        return ScalarNode.String(result.ToString(), text.Location);
+    }
+
+    private string SubVariable(string name, Dictionary<string, Node> variables, ScalarNode text, Where where, int depth)
+    {
+        if (variables.TryGetValue(name, out var value))
+        {
+            return AsString(value, where, $"a string for ${{{name}}}");
+        }
+
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        Node reference = dot > 0 && !name.StartsWith("AWS::", StringComparison.Ordinal)
+            ? NodeFactory.GetAtt(name[..dot], name[(dot + 1)..], text.Location)
+            : NodeFactory.Ref(name, text.Location);
+        var resolved = Resolve(reference, where, depth);
+        return resolved switch
+        {
+            null => string.Empty,
+            ListNode => Fail(text, where, $"Fn::Sub: ${{{name}}} is a list; use Fn::Join to make it a string.", string.Empty),
+            _ => AsString(resolved, where, $"a string for ${{{name}}}"),
+        };
+    }
+
+    private ScalarNode Join(Node argument, Where where, int depth)
+    {
+        if (Arguments(argument, 2, where, "Fn::Join needs [ Delimiter, [ Values ] ].") is not { } list)
+        {
+            return Placeholder(argument);
+        }
+
+        var delimiter = ResolveText(list.Items[0], where, depth, "a delimiter string");
+        var values = ResolveList(list.Items[1], where, depth, "Fn::Join");
+        return ScalarNode.String(string.Join(delimiter, values.Select(v => AsString(v, where, "a string to join"))), argument.Location);
+    }
+
+    private Node Select(Node argument, Where where, int depth)
+    {
+        if (Arguments(argument, 2, where, "Fn::Select needs [ Index, [ Values ] ].") is not { } list)
+        {
+            return Placeholder(argument);
+        }
+
+        var indexText = ResolveText(list.Items[0], where, depth, "an index");
+        var values = ResolveList(list.Items[1], where, depth, "Fn::Select");
+        if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= values.Length)
+        {
+            Fail(list.Items[0], where, $"Fn::Select: index '{indexText}' is not within the list of {values.Length}.");
+            return Placeholder(argument);
+        }
+
+        return values[index];
+    }
+
+    private Node Split(Node argument, Where where, int depth)
+    {
+        if (Arguments(argument, 2, where, "Fn::Split needs [ Delimiter, String ].") is not { } list)
+        {
+            return Placeholder(argument);
+        }
+
+        var delimiter = ResolveText(list.Items[0], where, depth, "a delimiter string");
+        var text = ResolveText(list.Items[1], where, depth, "a string to split");
+        if (delimiter.Length == 0)
+        {
+            Fail(list.Items[0], where, "Fn::Split needs a delimiter that is not empty.");
+            return Placeholder(argument);
+        }
+
+        return new ListNode([.. text.Split(delimiter).Select(part => (Node)ScalarNode.String(part, argument.Location))], argument.Location);
+    }
+
+    private Node? If(Node argument, Where where, int depth)
+    {
+        if (argument is not ListNode { Items.Length: 3 } list || list.Items[0] is not ScalarNode { IsNull: false } condition)
+        {
+            Fail(argument, where, "Fn::If needs [ ConditionName, ValueIfTrue, ValueIfFalse ].");
+            return Placeholder(argument);
+        }
+
+        return Condition(condition.Value, condition, where)
+            ? Resolve(list.Items[1], where, depth)
+            : Resolve(list.Items[2], where, depth);
+    }
+
+    private Node FindInMap(Node argument, Where where, int depth)
+    {
+        if (Arguments(argument, 3, where, "Fn::FindInMap needs [ MapName, TopLevelKey, SecondLevelKey ].") is not { } list)
+        {
+            return Placeholder(argument);
+        }
+
+        var keys = list.Items.Select(k => ResolveText(k, where, depth, "a key")).ToArray();
+        if (state.Mappings?.Get(keys[0]) is not MapNode mapping)
+        {
+            Fail(list.Items[0], where, $"Fn::FindInMap: there is no mapping '{keys[0]}'.");
+        }
+        else if (mapping.Get(keys[1]) is not MapNode top)
+        {
+            Fail(list.Items[1], where, $"Fn::FindInMap: mapping '{keys[0]}' has no key '{keys[1]}'.");
+        }
+        else if (top.Get(keys[2]) is not { } value)
+        {
+            Fail(list.Items[2], where, $"Fn::FindInMap: mapping '{keys[0]}.{keys[1]}' has no key '{keys[2]}'.");
+        }
+        else
+        {
+            return value;
+        }
+
+        return Placeholder(argument);
+    }
+
+    private ListNode GetAzs(Node argument, Where where, int depth)
+    {
+        var region = Resolve(argument, where, depth) is ScalarNode { IsNull: false } r && r.Value.Length > 0 ? r.Value : state.Account.Region;
+        return new ListNode([.. AvailabilityZones.Of(region).Select(az => (Node)ScalarNode.String(az, argument.Location))], argument.Location);
+    }
+
+    private ScalarNode Base64(Node argument, Where where, int depth)
+    {
+        var text = ResolveText(argument, where, depth, "a string");
+        return ScalarNode.String(Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), argument.Location);
+    }
+
+    private ImmutableArray<Node> ResolveList(Node node, Where where, int depth, string function)
+    {
+        var resolved = Resolve(node, where, depth);
+        switch (resolved)
+        {
+            case ListNode list:
+                return list.Items;
+            case null:
+                return [];
+            default:
+                Fail(node, where, $"{function} needs a list of values, not {resolved.KindName}.");
+                return [];
+        }
+    }
+
+    /// <summary>The argument list of a function that takes <paramref name="count"/> arguments, or null with the usage as the problem.</summary>
+    private ListNode? Arguments(Node argument, int count, Where where, string usage)
+    {
+        if (argument is ListNode list && list.Items.Length == count)
+        {
+            return list;
+        }
+
+        Fail(argument, where, usage);
+        return null;
+    }
+
+    /// <summary>A node resolved to the string it must be (empty where it is removed or wrong, with the problem recorded).</summary>
+    private string ResolveText(Node node, Where where, int depth, string what) =>
+        Resolve(node, where, depth) is { } value ? AsString(value, where, what) : string.Empty;
+
+    private T Fail<T>(Node at, Where where, string message, T result)
+    {
+        Fail(at, where, message);
+        return result;
+    }
+}

@@ -1,0 +1,190 @@
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>Ref, Fn::GetAtt, Fn::ImportValue and the pseudo parameters.</summary>
+internal sealed partial class IntrinsicEvaluator
+{
+    public static readonly IReadOnlySet<string> PseudoParameters = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
+        "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+    };
+
+    private Node? Ref(Node argument, Where where)
+    {
+        if (argument is not ScalarNode { IsNull: false } target)
+        {
+            Fail(argument, where, $"Ref needs the name of a parameter, resource or pseudo parameter, not {argument.KindName}.");
+            return Placeholder(argument);
+        }
+
+        var at = target.Location;
+        switch (target.Value)
+        {
+            case "AWS::NoValue":
+                return null;
+            case "AWS::Region":
+                return ScalarNode.String(state.Account.Region, at);
+            case "AWS::AccountId":
+                return ScalarNode.String(state.Account.AccountId, at);
+            case "AWS::Partition":
+                return ScalarNode.String(state.Account.Partition, at);
+            case "AWS::URLSuffix":
+                return ScalarNode.String(state.Account.UrlSuffix, at);
+            case "AWS::StackName":
+                return ScalarNode.String(state.StackName, at);
+            case "AWS::StackId":
+                return ScalarNode.String(state.StackId, at);
+            case "AWS::NotificationARNs":
+                return new ListNode([], at);
+        }
+
+        if (state.Parameters.TryGetValue(target.Value, out var parameter))
+        {
+            return Relocate(parameter, at);
+        }
+
+        if (Resource(target.Value, target, where) is { } resource)
+        {
+            return ScalarNode.String(resource.RefValue, at);
+        }
+
+        return Placeholder(target);
+    }
+
+    private Node GetAtt(Node argument, Where where, int depth)
+    {
+        string? logicalId = null;
+        string? attribute = null;
+        if (argument is ScalarNode { IsNull: false } dotted && dotted.Value.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot)
+        {
+            logicalId = dotted.Value[..dot];
+            attribute = dotted.Value[(dot + 1)..];
+        }
+        else if (argument is ListNode { Items.Length: 2 } list && list.Items[0] is ScalarNode { IsNull: false } id)
+        {
+            logicalId = id.Value;
+            var name = Resolve(list.Items[1], where, depth);
+            attribute = name is null ? null : AsString(name, where, "an attribute name");
+        }
+
+        if (logicalId is null || string.IsNullOrEmpty(attribute))
+        {
+            Fail(argument, where, "Fn::GetAtt needs [ LogicalId, AttributeName ] or 'LogicalId.AttributeName'.");
+            return Placeholder(argument);
+        }
+
+        if (!state.Declarations.TryGetValue(logicalId, out var declaration))
+        {
+            Fail(argument, where, $"Fn::GetAtt refers to '{logicalId}', which is not a resource of this template.");
+            return Placeholder(argument);
+        }
+
+        var type = ResourceCatalog.Find(declaration.Type);
+        if (type is not null && !type.HasAttribute(attribute))
+        {
+            var known = type.Attributes.Length == 0 ? "it has no attributes" : "it has " + string.Join(", ", type.Attributes);
+            Fail(argument, where, $"Fn::GetAtt: '{attribute}' is not an attribute of {logicalId} ({declaration.Type}); {known}.");
+            return Placeholder(argument);
+        }
+
+        if (Resource(logicalId, argument, where) is not { } resource)
+        {
+            return Placeholder(argument);
+        }
+
+        if (resource.Attributes.TryGetValue(attribute, out var value))
+        {
+            return Relocate(value, argument.Location);
+        }
+
+        // A type Cloister accepts without running (custom or pass-through) answers every attribute with a stable placeholder.
+        return ScalarNode.String($"{resource.RefValue}.{attribute}", argument.Location);
+    }
+
+    private Node ImportValue(Node argument, Where where, int depth)
+    {
+        var name = ResolveText(argument, where, depth, "an export name");
+        if (state.Exports.TryGet(name, out var value))
+        {
+            return Relocate(value, argument.Location);
+        }
+
+        Fail(argument, where, $"No stack deployed before this one exports '{name}'. Give the exporting template first.");
+        return Placeholder(argument);
+    }
+
+    /// <summary>
+    /// Cloister's own cross-stack reference, for the on-premises network file: <c>[ StackName, LogicalId, Attribute ]</c>
+    /// gives an attribute (or, with <c>Ref</c>, the Ref value) of a resource of a stack loaded before this one,
+    /// so the AWS templates need no extra exports.
+    /// </summary>
+    private Node GetStackAtt(Node argument, Where where, int depth)
+    {
+        var parts = argument is ListNode { Items.Length: 3 } list
+            ? list.Items.Select(i => Resolve(i, where, depth) is ScalarNode { IsNull: false } s ? s.Value : null).ToArray()
+            : [];
+        if (parts.Length != 3 || parts.Any(p => p is null))
+        {
+            Fail(argument, where, "Fn::GetStackAtt needs [ StackName, LogicalId, AttributeName or Ref ].");
+            return Placeholder(argument);
+        }
+
+        if (!state.PriorStacks.TryGetValue(parts[0]!, out var stack))
+        {
+            Fail(argument, where, $"Fn::GetStackAtt: no stack '{parts[0]}' was loaded before this one; stacks are {string.Join(", ", state.PriorStacks.Keys)}.");
+            return Placeholder(argument);
+        }
+
+        if (!stack.TryGetValue(parts[1]!, out var resource))
+        {
+            Fail(argument, where, $"Fn::GetStackAtt: stack '{parts[0]}' has no resource '{parts[1]}'.");
+            return Placeholder(argument);
+        }
+
+        if (parts[2] == "Ref")
+        {
+            return ScalarNode.String(resource.RefValue, argument.Location);
+        }
+
+        if (ResourceCatalog.Find(resource.Type) is { } type && type.HasAttribute(parts[2]!) && resource.Attributes.TryGetValue(parts[2]!, out var value))
+        {
+            return Relocate(value, argument.Location);
+        }
+
+        Fail(argument, where, $"Fn::GetStackAtt: '{parts[2]}' is not an attribute of {parts[0]}.{parts[1]} ({resource.Type}).");
+        return Placeholder(argument);
+    }
+
+    /// <summary>The evaluated resource <paramref name="logicalId"/>, or null with a problem recorded.</summary>
+    private EvaluatedResource? Resource(string logicalId, Node at, Where where)
+    {
+        if (state.Resources.TryGetValue(logicalId, out var resource))
+        {
+            return resource;
+        }
+
+        if (state.Excluded.Contains(logicalId))
+        {
+            var condition = state.Declarations[logicalId].Condition;
+            Fail(at, where, $"'{logicalId}' is not created because its condition '{condition}' is false; refer to it only under Fn::If on that condition.");
+        }
+        else if (!state.Declarations.ContainsKey(logicalId))
+        {
+            Fail(at, where, $"Unresolved reference '{logicalId}': no parameter, resource or pseudo parameter has that name.");
+        }
+
+        // Declared but not evaluated: it is in a dependency cycle or failed, which was reported where it happened.
+        return null;
+    }
+
+    /// <summary>A value produced elsewhere, located where it is used so later problems point at the use.</summary>
+    private static Node Relocate(Node value, Cloister.Model.Validation.SourceLocation at) => value switch
+    {
+        ScalarNode s => s with { Location = at },
+        ListNode l => l with { Location = at, Items = [.. l.Items.Select(i => Relocate(i, at))] },
+        MapNode m => m with { Location = at },
+        _ => value,
+    };
+}

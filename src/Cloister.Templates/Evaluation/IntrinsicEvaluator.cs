@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>
+/// Resolves CloudFormation's intrinsic functions in a node tree against one stack's state.
+/// Every problem is recorded with the node's location, the resource and the property path, and
+/// evaluation goes on with a placeholder so that one pass reports everything.
+/// </summary>
+internal sealed partial class IntrinsicEvaluator(StackState state)
+{
+    private const int MaxDepth = 64;
+
+    /// <summary>The resolved value; null where <c>AWS::NoValue</c> removes it.</summary>
+    public Node? Resolve(Node node, string resource, string path) => Resolve(node, new Where(resource, path), 0);
+
+    /// <summary>The resolved value of a property that must be a string.</summary>
+    public string? ResolveString(Node node, string resource, string path)
+    {
+        var where = new Where(resource, path);
+        var value = Resolve(node, where, 0);
+        return value is null ? null : AsString(value, where, "a string");
+    }
+
+    private Node? Resolve(Node node, Where where, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            Fail(node, where, "Intrinsic functions nest too deeply.");
+            return Placeholder(node);
+        }
+
+        switch (node)
+        {
+            case MapNode map when map.IsIntrinsic(out var name, out var argument):
+                return Function(name, argument, map, where, depth + 1);
+            case MapNode map:
+                var entries = ImmutableArray.CreateBuilder<MapEntry>(map.Entries.Length);
+                foreach (var entry in map.Entries)
+                {
+                    var value = Resolve(entry.Value, where.Key(entry.Key), depth + 1);
+                    if (value is not null)
+                    {
+                        entries.Add(entry with { Value = value });
+                    }
+                }
+
+                return map with { Entries = entries.ToImmutable() };
+            case ListNode list:
+                var items = ImmutableArray.CreateBuilder<Node>(list.Items.Length);
+                for (var i = 0; i < list.Items.Length; i++)
+                {
+                    var value = Resolve(list.Items[i], where.Index(i), depth + 1);
+                    if (value is not null)
+                    {
+                        items.Add(value);
+                    }
+                }
+
+                return list with { Items = items.ToImmutable() };
+            default:
+                return node;
+        }
+    }
+
+    private Node? Function(string name, Node argument, MapNode call, Where where, int depth) => name switch
+    {
+        "Ref" => Ref(argument, where),
+        "Fn::GetAtt" => GetAtt(argument, where, depth),
+        "Fn::Sub" => Sub(argument, where, depth),
+        "Fn::Join" => Join(argument, where, depth),
+        "Fn::Select" => Select(argument, where, depth),
+        "Fn::Split" => Split(argument, where, depth),
+        "Fn::If" => If(argument, where, depth),
+        "Fn::FindInMap" => FindInMap(argument, where, depth),
+        "Fn::GetAZs" => GetAzs(argument, where, depth),
+        "Fn::ImportValue" => ImportValue(argument, where, depth),
+        "Fn::GetStackAtt" => GetStackAtt(argument, where, depth),
+        "Fn::Base64" => Base64(argument, where, depth),
+        "Fn::Cidr" => Cidr(argument, where, depth),
+        "Fn::Equals" or "Fn::And" or "Fn::Or" or "Fn::Not" or "Condition" =>
+            ScalarNode.Boolean(ConditionFunction(name, argument, where, depth), call.Location),
+        _ => UnknownFunction(name, call, where),
+    };
+
+    private ScalarNode UnknownFunction(string name, MapNode call, Where where)
+    {
+        Fail(call, where, $"'{name}' is not an intrinsic function CloudFormation knows.");
+        return Placeholder(call);
+    }
+
+    private string AsString(Node value, Where where, string what)
+    {
+        if (value is ScalarNode { IsNull: false } s)
+        {
+            return s.Value;
+        }
+
+        Fail(value, where, $"must be {what}, not {value.KindName}.");
+        return string.Empty;
+    }
+
+    private void Fail(Node at, Where where, string message) => state.Problem(where.Resource, where.Path, message, at.Location);
+
+    private static ScalarNode Placeholder(Node at) => ScalarNode.String(string.Empty, at.Location);
+
+    /// <summary>The resource and the property path a problem is reported against.</summary>
+    private readonly record struct Where(string Resource, string Path)
+    {
+        public Where Key(string key) => new(Resource, Path.Length == 0 ? key : $"{Path}.{key}");
+
+        public Where Index(int index) => new(Resource, $"{Path}[{index}]");
+    }
+}

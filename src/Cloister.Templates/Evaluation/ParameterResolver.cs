@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cloister.Model.Validation;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>
+/// Gives each parameter its value (the one passed, else its Default) and checks it against its Type,
+/// AllowedValues, AllowedPattern, Min/MaxLength and Min/MaxValue, as CloudFormation does before it creates anything.
+/// </summary>
+internal static class ParameterResolver
+{
+    private static readonly ImmutableHashSet<string> Attributes = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "Type", "Default", "AllowedValues", "AllowedPattern", "MinLength", "MaxLength", "MinValue", "MaxValue",
+        "NoEcho", "Description", "ConstraintDescription");
+
+    /// <summary>EC2-specific types and the id prefix their values have.</summary>
+    private static readonly ImmutableDictionary<string, string?> AwsTypes = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["AWS::EC2::VPC::Id"] = "vpc-",
+        ["AWS::EC2::Subnet::Id"] = "subnet-",
+        ["AWS::EC2::SecurityGroup::Id"] = "sg-",
+        ["AWS::EC2::Instance::Id"] = "i-",
+        ["AWS::EC2::Image::Id"] = "ami-",
+        ["AWS::EC2::Volume::Id"] = "vol-",
+        ["AWS::EC2::KeyPair::KeyName"] = null,
+        ["AWS::EC2::SecurityGroup::GroupName"] = null,
+        ["AWS::EC2::AvailabilityZone::Name"] = null,
+        ["AWS::Route53::HostedZone::Id"] = "Z",
+    }.ToImmutableDictionary(StringComparer.Ordinal);
+
+    public static void Resolve(MapNode? section, IReadOnlyDictionary<string, string> given, StackState state, SourceLocation fileStart)
+    {
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        var noEcho = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        foreach (var entry in section?.Entries ?? [])
+        {
+            declared.Add(entry.Key);
+            if (entry.Value is not MapNode definition)
+            {
+                state.Problem(entry.Key, string.Empty, $"A parameter must be a map with a Type, not {entry.Value.KindName}.", entry.KeyLocation);
+                continue;
+            }
+
+            if (string.Equals(definition.GetString("NoEcho"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                noEcho.Add(entry.Key);
+            }
+
+            // A parameter in error still gets a value, so that its uses do not repeat the problem.
+            state.Parameters[entry.Key] = Resolve(entry.Key, entry.KeyLocation, definition, given, state) ?? ScalarNode.String(string.Empty, entry.KeyLocation);
+        }
+
+        foreach (var name in given.Keys.Where(n => !declared.Contains(n)).Order(StringComparer.Ordinal))
+        {
+            state.Problem(name, string.Empty, $"The parameter '{name}' was given a value but the template does not declare it.", fileStart);
+        }
+
+        state.NoEchoParameters = noEcho.ToImmutable();
+    }
+
+    private static Node? Resolve(string name, SourceLocation at, MapNode definition, IReadOnlyDictionary<string, string> given, StackState state)
+    {
+        foreach (var attribute in definition.Entries.Where(e => !Attributes.Contains(e.Key)))
+        {
+            state.Problem(name, attribute.Key, $"'{attribute.Key}' is not a parameter attribute.", attribute.KeyLocation);
+        }
+
+        var type = definition.GetString("Type");
+        if (type is null)
+        {
+            state.Problem(name, "Type", "A parameter needs a Type.", at);
+            return null;
+        }
+
+        var isList = type is "CommaDelimitedList" or "List<Number>" || type.StartsWith("List<AWS::", StringComparison.Ordinal);
+        var elementType = type switch
+        {
+            "CommaDelimitedList" => "String",
+            "List<Number>" => "Number",
+            _ when type.StartsWith("List<", StringComparison.Ordinal) && type.EndsWith('>') => type[5..^1],
+            _ => type,
+        };
+        if (elementType is not ("String" or "Number") && !AwsTypes.ContainsKey(elementType))
+        {
+            var where = definition.GetEntry("Type")!.Value.Location;
+            var hint = type.StartsWith("AWS::SSM::", StringComparison.Ordinal) ? " SSM parameter types need Systems Manager, which Cloister does not run; use String." : string.Empty;
+            state.Problem(name, "Type", $"'{type}' is not a parameter type Cloister supports.{hint}", where);
+            return null;
+        }
+
+        string text;
+        SourceLocation valueAt;
+        if (given.TryGetValue(name, out var passed))
+        {
+            text = passed;
+            valueAt = at;
+        }
+        else if (definition.Get("Default") is { } defaultNode)
+        {
+            text = defaultNode switch
+            {
+                ScalarNode s => s.Value,
+                ListNode l => string.Join(',', l.Items.OfType<ScalarNode>().Select(s => s.Value)),
+                _ => string.Empty,
+            };
+            valueAt = defaultNode.Location;
+        }
+        else
+        {
+            state.Problem(name, string.Empty, $"The parameter '{name}' has no Default and no value was given for it (--param {name}=VALUE).", at);
+            return null;
+        }
+
+        var values = isList ? text.Split(',').Select(v => v.Trim()).ToArray() : [text];
+        if (isList && text.Length == 0)
+        {
+            values = [];
+        }
+
+        foreach (var value in values)
+        {
+            Check(name, value, elementType, definition, state, valueAt);
+        }
+
+        return isList
+            ? new ListNode([.. values.Select(v => (Node)ScalarNode.String(v, valueAt))], valueAt)
+            : ScalarNode.String(text, valueAt);
+    }
+
+    private static void Check(string name, string value, string type, MapNode definition, StackState state, SourceLocation at)
+    {
+        if (type == "Number" && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            state.Problem(name, "Type", $"'{value}' is not a number.", at);
+        }
+
+        if (AwsTypes.TryGetValue(type, out var prefix) && prefix is not null && !value.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            state.Problem(name, "Type", $"'{value}' is not a {type} (it should start with '{prefix}').", at);
+        }
+
+        if (definition.Get("AllowedValues") is ListNode allowed && !allowed.Items.OfType<ScalarNode>().Any(a => a.Value == value))
+        {
+            var list = string.Join(", ", allowed.Items.OfType<ScalarNode>().Select(a => a.Value));
+            state.Problem(name, "AllowedValues", Constraint(definition, $"'{value}' is not one of the allowed values: {list}."), at);
+        }
+
+        if (definition.GetString("AllowedPattern") is { } pattern)
+        {
+            try
+            {
+                if (!Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+                {
+                    state.Problem(name, "AllowedPattern", Constraint(definition, $"'{value}' does not match the pattern {pattern}."), at);
+                }
+            }
+            catch (ArgumentException)
+            {
+                state.Problem(name, "AllowedPattern", $"'{pattern}' is not a regular expression.", definition.GetEntry("AllowedPattern")!.KeyLocation);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                state.Problem(name, "AllowedPattern", $"The pattern {pattern} took too long to match.", at);
+            }
+        }
+
+        CheckBound(name, "MinLength", definition, value.Length, (bound, actual) => actual >= bound, $"is shorter than", state, at);
+        CheckBound(name, "MaxLength", definition, value.Length, (bound, actual) => actual <= bound, $"is longer than", state, at);
+        if (type == "Number" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            CheckBound(name, "MinValue", definition, number, (bound, actual) => actual >= bound, "is less than", state, at);
+            CheckBound(name, "MaxValue", definition, number, (bound, actual) => actual <= bound, "is greater than", state, at);
+        }
+    }
+
+    private static void CheckBound(string name, string attribute, MapNode definition, double actual, Func<double, double, bool> ok, string failing, StackState state, SourceLocation at)
+    {
+        if (definition.GetString(attribute) is not { } text)
+        {
+            return;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound))
+        {
+            state.Problem(name, attribute, $"'{text}' is not a number.", definition.GetEntry(attribute)!.KeyLocation);
+        }
+        else if (!ok(bound, actual))
+        {
+            var what = attribute.EndsWith("Length", StringComparison.Ordinal) ? $"Its length {actual.ToString(CultureInfo.InvariantCulture)}" : $"The value {actual.ToString(CultureInfo.InvariantCulture)}";
+            state.Problem(name, attribute, Constraint(definition, $"{what} {failing} {attribute} {text}."), at);
+        }
+    }
+
+    private static string Constraint(MapNode definition, string message) =>
+        definition.GetString("ConstraintDescription") is { } description ? $"{message} {description}" : message;
+}

@@ -1,0 +1,85 @@
+using Cloister.Model.Identifiers;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>Lambda, DynamoDB, load balancing, certificates, IAM and logs.</summary>
+internal static partial class ResourceCatalog
+{
+    private static IEnumerable<ResourceType> OtherTypes()
+    {
+        yield return T("AWS::Lambda::Function", "Arn SnapStartResponse.ApplyOn SnapStartResponse.OptimizationStatus", c =>
+        {
+            var name = c.Prop("FunctionName") ?? c.GeneratedName();
+            return c.Set("Arn", c.Arn("lambda", "function:" + name)).Set("SnapStartResponse.ApplyOn", "None")
+                .Set("SnapStartResponse.OptimizationStatus", "Off").Done(name);
+        });
+        yield return T("AWS::Lambda::Permission", string.Empty, c => c.Done($"{c.State.StackName}-{c.LogicalId}-{c.NewId(IdKind.ApiKey)}"));
+        yield return T("AWS::DynamoDB::Table", "Arn StreamArn", c =>
+        {
+            var name = c.Prop("TableName") ?? c.GeneratedName(255);
+            var arn = c.Arn("dynamodb", "table/" + name);
+            var streams = c.Properties.Get("StreamSpecification") is not null;
+            return c.Set("Arn", arn).Set("StreamArn", streams ? arn + "/stream/2024-01-01T00:00:00.000" : string.Empty).Done(name);
+        });
+        yield return T(
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "CanonicalHostedZoneID DNSName LoadBalancerArn LoadBalancerFullName LoadBalancerName SecurityGroups",
+            c =>
+            {
+                var name = c.Prop("Name") ?? c.GeneratedName(32);
+                var network = string.Equals(c.Prop("Type"), "network", StringComparison.OrdinalIgnoreCase);
+                var internalScheme = string.Equals(c.Prop("Scheme"), "internal", StringComparison.OrdinalIgnoreCase);
+                var suffix = c.NewId(IdKind.Vpc)[4..20];
+                var fullName = $"{(network ? "net" : "app")}/{name}/{suffix}";
+                var digits = string.Concat(suffix.Where(char.IsAsciiDigit)).PadRight(10, '0')[..10];
+                var dns = network
+                    ? $"{name}-{suffix[..10]}.elb.{c.Region}.{c.State.Account.UrlSuffix}"
+                    : $"{(internalScheme ? "internal-" : string.Empty)}{name}-{digits}.{c.Region}.elb.{c.State.Account.UrlSuffix}";
+                var arn = c.Arn("elasticloadbalancing", "loadbalancer/" + fullName);
+                return c.Set("CanonicalHostedZoneID", "Z" + c.NewId(IdKind.HostedZone)[1..14]).Set("DNSName", dns).Set("LoadBalancerArn", arn)
+                    .Set("LoadBalancerFullName", fullName).Set("LoadBalancerName", name).Set("SecurityGroups", c.PropList("SecurityGroups"))
+                    .Done(arn);
+            });
+        yield return T("AWS::ElasticLoadBalancingV2::TargetGroup", "LoadBalancerArns TargetGroupArn TargetGroupFullName TargetGroupName", c =>
+        {
+            var name = c.Prop("Name") ?? c.GeneratedName(32);
+            var fullName = $"targetgroup/{name}/{c.NewId(IdKind.Vpc)[4..20]}";
+            var arn = c.Arn("elasticloadbalancing", fullName);
+            return c.Set("LoadBalancerArns", []).Set("TargetGroupArn", arn).Set("TargetGroupFullName", fullName).Set("TargetGroupName", name).Done(arn);
+        });
+        yield return T("AWS::ElasticLoadBalancingV2::Listener", "ListenerArn", c =>
+        {
+            var lb = c.Prop("LoadBalancerArn") ?? string.Empty;
+            var arn = lb.Replace(":loadbalancer/", ":listener/", StringComparison.Ordinal) + "/" + c.NewId(IdKind.Vpc)[4..20];
+            return c.Set("ListenerArn", arn).Done(arn);
+        });
+        yield return T("AWS::CertificateManager::Certificate", string.Empty, c => c.Done(c.Arn("acm", "certificate/" + Guid.CreateVersion7().ToString())));
+        yield return T("AWS::IAM::Role", "Arn RoleId", c =>
+        {
+            var name = c.Prop("RoleName") ?? c.GeneratedName();
+            return c.Set("Arn", c.Arn("iam", $"role{c.Prop("Path") ?? "/"}{name}", regional: false)).Set("RoleId", "AROA" + c.NewId(IdKind.HostedZone)[1..18]).Done(name);
+        });
+        yield return T("AWS::IAM::Policy", "Id", c =>
+        {
+            var id = c.Prop("PolicyName") ?? c.GeneratedName();
+            return c.Set("Id", id).Done(id);
+        });
+        yield return T("AWS::IAM::ManagedPolicy", "PolicyArn PolicyId AttachmentCount CreateDate DefaultVersionId IsAttachable UpdateDate", c =>
+        {
+            var arn = c.Arn("iam", $"policy{c.Prop("Path") ?? "/"}{c.Prop("ManagedPolicyName") ?? c.GeneratedName()}", regional: false);
+            return c.Set("PolicyArn", arn).Set("PolicyId", "ANPA" + c.NewId(IdKind.HostedZone)[1..18]).Set("AttachmentCount", "0")
+                .Set("CreateDate", "2024-01-01T00:00:00Z").Set("DefaultVersionId", "v1").Set("IsAttachable", "true")
+                .Set("UpdateDate", "2024-01-01T00:00:00Z").Done(arn);
+        });
+        yield return T("AWS::IAM::InstanceProfile", "Arn", c =>
+        {
+            var name = c.Prop("InstanceProfileName") ?? c.GeneratedName();
+            return c.Set("Arn", c.Arn("iam", "instance-profile/" + name, regional: false)).Done(name);
+        });
+        yield return T("AWS::Logs::LogGroup", "Arn", c =>
+        {
+            var name = c.Prop("LogGroupName") ?? c.GeneratedName(512);
+            return c.Set("Arn", c.Arn("logs", $"log-group:{name}:*")).Done(name);
+        });
+    }
+}

@@ -1,0 +1,152 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using Cloister.Model.Identifiers;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>
+/// Every resource type Cloister accepts, with its <c>Fn::GetAtt</c> attributes and identity.
+/// Types Cloister runs are mapped to the model by <c>Mapping/</c>; the others (IAM, logs, internet
+/// gateways...) are kept as plain resources with their attributes.
+/// </summary>
+internal static partial class ResourceCatalog
+{
+    private static readonly FrozenDictionary<string, ResourceType> Types =
+        Ec2Types().Concat(DnsTypes()).Concat(ApiTypes()).Concat(OtherTypes()).Concat(OnPremisesTypeList()).ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+
+    public static ResourceType? Find(string type) => Types.GetValueOrDefault(type);
+
+    public static IEnumerable<string> Names => Types.Keys;
+
+    private static ResourceType T(string name, string attributes, Func<ResourceIdentityContext, ResourceIdentity> create) =>
+        new(name, [.. attributes.Split(' ', StringSplitOptions.RemoveEmptyEntries)], create);
+
+    private static ResourceType Simple(string name, IdKind kind, string attributes = "") =>
+        T(name, attributes, c =>
+        {
+            var id = c.NewId(kind);
+            foreach (var attribute in attributes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                c.Set(attribute, id);
+            }
+
+            return c.Done(id);
+        });
+
+    private static IEnumerable<ResourceType> Ec2Types()
+    {
+        yield return T("AWS::EC2::VPC", "CidrBlock CidrBlockAssociations DefaultNetworkAcl DefaultSecurityGroup Ipv6CidrBlocks VpcId", c =>
+        {
+            var id = c.NewId(IdKind.Vpc);
+            return c.Set("CidrBlock", c.Prop("CidrBlock") ?? string.Empty)
+                .Set("CidrBlockAssociations", [$"vpc-cidr-assoc-{c.NewId(IdKind.Vpc)[4..]}"])
+                .Set("DefaultNetworkAcl", c.NewId(IdKind.NetworkAcl))
+                .Set("DefaultSecurityGroup", c.NewId(IdKind.SecurityGroup))
+                .Set("Ipv6CidrBlocks", [])
+                .Set("VpcId", id)
+                .Done(id);
+        });
+        yield return T("AWS::EC2::Subnet", "AvailabilityZone AvailabilityZoneId CidrBlock Ipv6CidrBlocks NetworkAclAssociationId OutpostArn SubnetId VpcId", c =>
+        {
+            var id = c.NewId(IdKind.Subnet);
+            var zone = c.Prop("AvailabilityZone") ?? AvailabilityZones.Of(c.Region)[0];
+            c.State.Addresses.AddSubnet(id, c.Prop("CidrBlock") ?? string.Empty);
+            return c.Set("AvailabilityZone", zone).Set("AvailabilityZoneId", AvailabilityZones.IdOf(zone))
+                .Set("CidrBlock", c.Prop("CidrBlock") ?? string.Empty).Set("Ipv6CidrBlocks", [])
+                .Set("NetworkAclAssociationId", $"aclassoc-{c.NewId(IdKind.Vpc)[4..]}").Set("OutpostArn", string.Empty)
+                .Set("SubnetId", id).Set("VpcId", c.Prop("VpcId") ?? string.Empty)
+                .Done(id);
+        });
+        yield return Simple("AWS::EC2::RouteTable", IdKind.RouteTable, "RouteTableId");
+        yield return T("AWS::EC2::Route", string.Empty, c => c.Done($"{c.Prop("RouteTableId")}|{c.Prop("DestinationCidrBlock") ?? c.Prop("DestinationPrefixListId")}"));
+        yield return T("AWS::EC2::SubnetRouteTableAssociation", "Id", c =>
+        {
+            var id = $"rtbassoc-{c.NewId(IdKind.RouteTable)[4..]}";
+            return c.Set("Id", id).Done(id);
+        });
+        yield return T("AWS::EC2::SecurityGroup", "GroupId VpcId", c =>
+        {
+            var id = c.NewId(IdKind.SecurityGroup);
+            return c.Set("GroupId", id).Set("VpcId", c.Prop("VpcId") ?? string.Empty).Done(id);
+        });
+        yield return Simple("AWS::EC2::SecurityGroupIngress", IdKind.SecurityGroupRule, "Id");
+        yield return Simple("AWS::EC2::SecurityGroupEgress", IdKind.SecurityGroupRule, "Id");
+        yield return T("AWS::EC2::PrefixList", "Arn OwnerId PrefixListId Version", c =>
+        {
+            var id = c.NewId(IdKind.PrefixList);
+            return c.Set("Arn", c.Arn("ec2", "prefix-list/" + id)).Set("OwnerId", c.Account).Set("PrefixListId", id).Set("Version", "1").Done(id);
+        });
+        yield return T("AWS::EC2::VPCEndpoint", "CreationTimestamp DnsEntries Id NetworkInterfaceIds", VpcEndpointIdentity);
+        yield return Simple("AWS::EC2::VPCPeeringConnection", IdKind.PeeringConnection, "Id");
+        yield return T("AWS::EC2::Instance", "AvailabilityZone Ipv6Addresses PrivateDnsName PrivateIp PublicDnsName PublicIp VpcId InstanceId", InstanceIdentity);
+        yield return Simple("AWS::EC2::NetworkAcl", IdKind.NetworkAcl, "Id");
+        yield return T("AWS::EC2::NetworkAclEntry", "Id", c =>
+        {
+            var id = $"{c.Prop("NetworkAclId")}|{c.Prop("RuleNumber")}|{c.Prop("Egress") ?? "false"}";
+            return c.Set("Id", id).Done(id);
+        });
+        yield return T("AWS::EC2::SubnetNetworkAclAssociation", "AssociationId", c =>
+        {
+            var id = $"aclassoc-{c.NewId(IdKind.NetworkAcl)[4..]}";
+            return c.Set("AssociationId", id).Done(id);
+        });
+        yield return Simple("AWS::EC2::InternetGateway", IdKind.InternetGateway, "InternetGatewayId");
+        yield return T("AWS::EC2::VPCGatewayAttachment", string.Empty, c => c.Done($"IGW|{c.Prop("VpcId")}"));
+        yield return Simple("AWS::EC2::VPNGateway", IdKind.VpnGateway, "VPNGatewayId");
+        yield return Simple("AWS::EC2::CustomerGateway", IdKind.CustomerGateway, "CustomerGatewayId");
+        yield return Simple("AWS::EC2::VPNConnection", IdKind.VpnConnection, "VpnConnectionId");
+        yield return T("AWS::EC2::VPNConnectionRoute", string.Empty, c => c.Done($"{c.Prop("VpnConnectionId")}|{c.Prop("DestinationCidrBlock")}"));
+        yield return T("AWS::EC2::VPNGatewayRoutePropagation", string.Empty, c => c.Done($"{c.Prop("VpnGatewayId")}|propagation"));
+    }
+
+    private static ResourceIdentity VpcEndpointIdentity(ResourceIdentityContext c)
+    {
+        var id = c.NewId(IdKind.VpcEndpoint);
+        var interfaces = new List<string>();
+        var entries = new List<string>();
+        var isInterface = string.Equals(c.Prop("VpcEndpointType") ?? "Gateway", "Interface", StringComparison.OrdinalIgnoreCase);
+        if (isInterface)
+        {
+            var service = c.Prop("ServiceName") ?? string.Empty;
+            var shortName = service[(service.LastIndexOf('.') + 1)..];
+            var suffix = c.NewId(IdKind.ApiKey)[..8];
+            var zoneId = "Z" + c.NewId(IdKind.HostedZone)[1..14];
+            entries.Add($"{zoneId}:{id}-{suffix}.{shortName}.{c.Region}.vpce.{c.State.Account.UrlSuffix}");
+            foreach (var subnetId in c.PropList("SubnetIds"))
+            {
+                var zone = c.Lookup(subnetId)?.Attribute("AvailabilityZone") ?? AvailabilityZones.Of(c.Region)[0];
+                entries.Add($"{zoneId}:{id}-{suffix}-{zone}.{shortName}.{c.Region}.vpce.{c.State.Account.UrlSuffix}");
+                var eni = c.NewId(IdKind.NetworkInterface);
+                interfaces.Add(eni);
+                var ip = c.State.Addresses.Allocate(subnetId);
+                c.Set(HiddenAttributes.EniAddress(eni), ip ?? string.Empty).Set(HiddenAttributes.EniSubnet(eni), subnetId);
+            }
+        }
+
+        return c.Set("CreationTimestamp", "2024-01-01T00:00:00.000Z").Set("DnsEntries", entries).Set("Id", id)
+            .Set("NetworkInterfaceIds", interfaces).Done(id);
+    }
+
+    private static ResourceIdentity InstanceIdentity(ResourceIdentityContext c)
+    {
+        var id = c.NewId(IdKind.Instance);
+        var subnetId = c.Prop("SubnetId") ?? string.Empty;
+        var ip = c.Prop("PrivateIpAddress");
+        if (ip is null)
+        {
+            ip = c.State.Addresses.Allocate(subnetId) ?? string.Empty;
+        }
+        else if (!c.State.Addresses.Reserve(subnetId, ip))
+        {
+            c.Problem("PrivateIpAddress", $"The address '{ip}' is already in use by another network interface in this subnet.");
+        }
+
+        var subnet = c.Lookup(subnetId);
+        var zone = subnet?.Attribute("AvailabilityZone") ?? c.Prop("AvailabilityZone") ?? AvailabilityZones.Of(c.Region)[0];
+        var dnsSuffix = c.Region == "us-east-1" ? "ec2.internal" : $"{c.Region}.compute.internal";
+        return c.Set("AvailabilityZone", zone).Set("Ipv6Addresses", []).Set("PrivateDnsName", $"ip-{ip.Replace('.', '-')}.{dnsSuffix}")
+            .Set("PrivateIp", ip).Set("PublicDnsName", string.Empty).Set("PublicIp", string.Empty)
+            .Set("VpcId", subnet?.Attribute("VpcId") ?? string.Empty).Set("InstanceId", id)
+            .Done(id);
+    }
+}

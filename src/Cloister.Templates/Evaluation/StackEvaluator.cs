@@ -1,0 +1,273 @@
+using System.Collections.Immutable;
+using Cloister.Model.Validation;
+using Cloister.Templates.Nodes;
+using Cloister.Templates.Parsing;
+
+namespace Cloister.Templates.Evaluation;
+
+/// <summary>
+/// Evaluates one template: sections, parameters, conditions, resources in dependency order with their
+/// intrinsics resolved, and outputs with their exports. Every problem is collected in the stack's state.
+/// </summary>
+internal sealed class StackEvaluator
+{
+    private static readonly ImmutableHashSet<string> Sections = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings", "Conditions",
+        "Transform", "Resources", "Outputs", "Globals");
+
+    private static readonly ImmutableHashSet<string> ResourceAttributes = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "Type", "Properties", "DependsOn", "Condition", "Metadata", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy");
+
+    private readonly StackState _state;
+    private readonly IntrinsicEvaluator _evaluator;
+    private readonly bool _ignoreUnsupported;
+    private readonly List<ValidationProblem> _warnings;
+
+    public StackEvaluator(StackState state, bool ignoreUnsupported, List<ValidationProblem> warnings)
+    {
+        _state = state;
+        _evaluator = new IntrinsicEvaluator(state);
+        _ignoreUnsupported = ignoreUnsupported;
+        _warnings = warnings;
+    }
+
+    public EvaluatedStack Evaluate(MapNode root, IReadOnlyDictionary<string, string> parameters)
+    {
+        var fileStart = new SourceLocation(_state.File, 1, 1);
+        foreach (var section in root.Entries.Where(e => !Sections.Contains(e.Key)))
+        {
+            _state.Problem(TemplateProblems.Template, section.Key, $"'{section.Key}' is not a template section.", section.KeyLocation);
+        }
+
+        ParameterResolver.Resolve(Section(root, "Parameters"), parameters, _state, fileStart);
+        _state.Mappings = Section(root, "Mappings");
+        foreach (var condition in Section(root, "Conditions")?.Entries ?? [])
+        {
+            _state.ConditionDefinitions[condition.Key] = condition.Value;
+        }
+
+        foreach (var condition in _state.ConditionDefinitions)
+        {
+            _evaluator.Condition(condition.Key, condition.Value, condition.Key, "Conditions." + condition.Key);
+        }
+
+        var resources = Section(root, "Resources");
+        if (resources is null || resources.Entries.Length == 0)
+        {
+            _state.Problem(TemplateProblems.Template, "Resources", "A template needs a Resources section with at least one resource.", root.GetEntry("Resources")?.KeyLocation ?? fileStart);
+        }
+
+        Declare(resources);
+        var evaluated = EvaluateResources();
+        var outputs = EvaluateOutputs(Section(root, "Outputs"));
+        return new EvaluatedStack(_state.StackName, _state.StackId, _state.File, evaluated, outputs);
+    }
+
+    private MapNode? Section(MapNode root, string name)
+    {
+        var entry = root.GetEntry(name);
+        if (entry is null || entry.Value is ScalarNode { IsNull: true })
+        {
+            return null;
+        }
+
+        if (entry.Value is MapNode map)
+        {
+            return map;
+        }
+
+        _state.Problem(TemplateProblems.Template, name, $"The {name} section must be a map, not {entry.Value.KindName}.", entry.KeyLocation);
+        return null;
+    }
+
+    private void Declare(MapNode? resources)
+    {
+        foreach (var entry in resources?.Entries ?? [])
+        {
+            var id = entry.Key;
+            if (!IsAlphanumeric(id))
+            {
+                _state.Problem(id, string.Empty, "A logical id may hold only letters and digits.", entry.KeyLocation);
+            }
+
+            if (_state.Parameters.ContainsKey(id))
+            {
+                _state.Problem(id, string.Empty, $"'{id}' is both a parameter and a resource.", entry.KeyLocation);
+            }
+
+            if (entry.Value is not MapNode node)
+            {
+                _state.Problem(id, string.Empty, $"A resource must be a map with a Type, not {entry.Value.KindName}.", entry.KeyLocation);
+                continue;
+            }
+
+            foreach (var attribute in node.Entries.Where(e => !ResourceAttributes.Contains(e.Key)))
+            {
+                _state.Problem(id, attribute.Key, $"'{attribute.Key}' is not a resource attribute.", attribute.KeyLocation);
+            }
+
+            var type = node.GetString("Type");
+            if (type is null)
+            {
+                _state.Problem(id, "Type", "A resource needs a Type.", entry.KeyLocation);
+                continue;
+            }
+
+            MapNode? properties = null;
+            if (node.Get("Properties") is { } props and not ScalarNode { IsNull: true })
+            {
+                properties = props as MapNode;
+                if (properties is null)
+                {
+                    _state.Problem(id, "Properties", $"Properties must be a map, not {props.KindName}.", props.Location);
+                }
+            }
+
+            var dependsOn = node.Get("DependsOn") switch
+            {
+                ScalarNode s => [s.Value],
+                ListNode l => l.Items.OfType<ScalarNode>().Select(s => s.Value).ToImmutableArray(),
+                _ => ImmutableArray<string>.Empty,
+            };
+            _state.Declarations[id] = new ResourceDeclaration(id, type, properties, dependsOn, node.GetString("Condition"), node, entry.KeyLocation);
+        }
+    }
+
+    private ImmutableArray<EvaluatedResource> EvaluateResources()
+    {
+        var ids = _state.Declarations.Keys.ToHashSet(StringComparer.Ordinal);
+        var dependencies = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var declaration in _state.Declarations.Values)
+        {
+            var references = new HashSet<string>(StringComparer.Ordinal);
+            if (declaration.Properties is not null)
+            {
+                DependencyGraph.CollectReferences(declaration.Properties, ids, references);
+            }
+
+            var dependsOnNode = declaration.Node.Get("DependsOn")!;
+            foreach (var dependency in declaration.DependsOn)
+            {
+                if (ids.Contains(dependency))
+                {
+                    references.Add(dependency);
+                }
+                else
+                {
+                    _state.Problem(declaration.LogicalId, "DependsOn", $"DependsOn names '{dependency}', which is not a resource of this template.", dependsOnNode.Location);
+                }
+            }
+
+            dependencies[declaration.LogicalId] = references;
+        }
+
+        var order = DependencyGraph.Order([.. _state.Declarations.Keys], dependencies, out var cycles);
+        foreach (var cycle in cycles)
+        {
+            var first = _state.Declarations[cycle[0]];
+            _state.Problem(first.LogicalId, "DependsOn", $"Circular dependency between resources: {string.Join(" -> ", cycle)}.", first.Location);
+        }
+
+        var result = ImmutableArray.CreateBuilder<EvaluatedResource>();
+        foreach (var logicalId in order)
+        {
+            if (EvaluateResource(_state.Declarations[logicalId]) is { } resource)
+            {
+                result.Add(resource);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private EvaluatedResource? EvaluateResource(ResourceDeclaration declaration)
+    {
+        var id = declaration.LogicalId;
+        if (declaration.Condition is { } condition)
+        {
+            var at = declaration.Node.Get("Condition")!;
+            if (!_evaluator.Condition(condition, at, id, "Condition"))
+            {
+                _state.Excluded.Add(id);
+                return null;
+            }
+        }
+
+        var type = ResourceCatalog.Find(declaration.Type);
+        if (type is null)
+        {
+            var typeAt = declaration.Node.Get("Type")!.Location;
+            var message = declaration.Type.StartsWith("AWS::Serverless::", StringComparison.Ordinal)
+                ? $"'{declaration.Type}' needs 'Transform: AWS::Serverless-2016-10-31' at the top of the template."
+                : $"Cloister does not support the resource type '{declaration.Type}'.";
+            if (_ignoreUnsupported && !declaration.Type.StartsWith("AWS::Serverless::", StringComparison.Ordinal))
+            {
+                _warnings.Add(new ValidationProblem(id, "Type", message + " It is skipped (ignore unsupported).", typeAt));
+                var placeholder = $"{_state.StackName}-{id}-unsupported";
+                _state.Resources[id] = new EvaluatedResource(_state.StackName, id, declaration.Type, new MapNode([], declaration.Location), placeholder, ImmutableDictionary<string, Node>.Empty, declaration.Location, declaration.Node);
+                return null;
+            }
+
+            _state.Problem(id, "Type", message, typeAt);
+            return null;
+        }
+
+        var properties = declaration.Properties is null
+            ? new MapNode([], declaration.Location)
+            : _evaluator.Resolve(declaration.Properties, id, "Properties") as MapNode ?? new MapNode([], declaration.Location);
+        var identity = type.Create(new ResourceIdentityContext(_state, id, properties, declaration.Location));
+        var resource = new EvaluatedResource(_state.StackName, id, declaration.Type, properties, identity.RefValue, identity.Attributes, declaration.Location, declaration.Node);
+        _state.Resources[id] = resource;
+        _state.ByPhysicalId.TryAdd(identity.RefValue, resource);
+        return resource;
+    }
+
+    private ImmutableArray<StackOutput> EvaluateOutputs(MapNode? section)
+    {
+        var outputs = ImmutableArray.CreateBuilder<StackOutput>();
+        foreach (var entry in section?.Entries ?? [])
+        {
+            if (entry.Value is not MapNode output || output.Get("Value") is not { } valueNode)
+            {
+                _state.Problem(entry.Key, "Value", "An output needs a Value.", entry.KeyLocation);
+                continue;
+            }
+
+            if (output.GetString("Condition") is { } condition && !_evaluator.Condition(condition, output.Get("Condition")!, entry.Key, "Condition"))
+            {
+                continue;
+            }
+
+            var value = _evaluator.Resolve(valueNode, entry.Key, "Value");
+            var text = value switch
+            {
+                null => string.Empty,
+                ScalarNode s => s.Value,
+                ListNode l => string.Join(',', l.Items.OfType<ScalarNode>().Select(s => s.Value)),
+                _ => NodeJson.Write(value),
+            };
+            var description = output.Get("Description") is { } d ? _evaluator.ResolveString(d, entry.Key, "Description") : null;
+            string? exportName = null;
+            if (output.Get("Export") is MapNode export && export.Get("Name") is { } nameNode)
+            {
+                exportName = _evaluator.ResolveString(nameNode, entry.Key, "Export.Name");
+                if (exportName is not null && !_state.Exports.TryAdd(exportName, _state.StackName, ScalarNode.String(text, entry.KeyLocation), out var owner))
+                {
+                    _state.Problem(entry.Key, "Export.Name", $"The export '{exportName}' is already exported by stack '{owner}'.", nameNode.Location);
+                }
+            }
+            else if (output.Get("Export") is { } badExport)
+            {
+                _state.Problem(entry.Key, "Export", "Export needs a Name.", badExport.Location);
+            }
+
+            outputs.Add(new StackOutput(entry.Key, text, description, exportName));
+        }
+
+        return outputs.ToImmutable();
+    }
+
+    private static bool IsAlphanumeric(string id) => id.Length > 0 && id.All(char.IsAsciiLetterOrDigit);
+}

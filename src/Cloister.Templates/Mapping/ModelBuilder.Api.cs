@@ -1,0 +1,254 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cloister.Model.Api;
+using Cloister.Templates.Nodes;
+using Cloister.Templates.OpenApi;
+
+namespace Cloister.Templates.Mapping;
+
+/// <summary>API Gateway REST APIs: the API with its resource tree (from Body or Resource/Method resources), deployments and stages.</summary>
+internal sealed partial class ModelBuilder
+{
+    /// <summary>When deployments are made; set by the loader so a seeded load is reproducible.</summary>
+    public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
+
+    private void BuildApis()
+    {
+        var resources = OfType("AWS::ApiGateway::Resource").ToList();
+        var methods = OfType("AWS::ApiGateway::Method").ToList();
+        var responses = OfType("AWS::ApiGateway::GatewayResponse").ToList();
+        foreach (var r in OfType("AWS::ApiGateway::RestApi"))
+        {
+            var tree = new ApiTree(ids, r.Resource.Attribute("RootResourceId"));
+            ImportedApi? imported = null;
+            if (r.Map("Body") is { } body)
+            {
+                imported = new OpenApiImporter((node, path, message) => r.ProblemAt(node, path, message), "Body", ids).Import(body, tree);
+            }
+
+            if (r.Node("BodyS3Location") is not null)
+            {
+                r.Problem("BodyS3Location", "Cloister reads no S3; put the OpenAPI document in Body (or a SAM DefinitionUri with a local file).");
+            }
+
+            AddResources(r.Id, tree, resources);
+            foreach (var m in methods.Where(m => m.String("RestApiId") == r.Id))
+            {
+                var resourceId = m.Required("ResourceId");
+                if (!tree.AddMethod(resourceId, ToMethod(m)))
+                {
+                    m.Problem("ResourceId", $"'{resourceId}' is not a resource of the API {r.LogicalId}.");
+                }
+            }
+
+            var endpointConfiguration = r.Map("EndpointConfiguration");
+            var types = endpointConfiguration is null ? [] : r.Strings(endpointConfiguration, "Types", "EndpointConfiguration.Types");
+            var endpointType = types.FirstOrDefault() switch
+            {
+                null or "EDGE" => EndpointType.Edge,
+                "REGIONAL" => EndpointType.Regional,
+                "PRIVATE" => EndpointType.Private,
+                var other => Invalid(r, "EndpointConfiguration.Types", $"'{other}' is not EDGE, REGIONAL or PRIVATE.", EndpointType.Edge),
+            };
+            var vpcEndpointIds = (endpointConfiguration is null ? [] : r.Strings(endpointConfiguration, "VpcEndpointIds", "EndpointConfiguration.VpcEndpointIds"))
+                .AddRange(imported?.VpcEndpointIds ?? []).Distinct().ToImmutableArray();
+            if (!vpcEndpointIds.IsEmpty && endpointType != EndpointType.Private)
+            {
+                r.Problem("EndpointConfiguration.VpcEndpointIds", "VPC endpoints can be associated only with a PRIVATE API.");
+            }
+
+            var name = r.String("Name") ?? imported?.Title;
+            if (name is null)
+            {
+                r.Problem("Name", "is required when the API has no Body with an info.title.");
+            }
+
+            var policy = r.Json("Policy") ?? imported?.Policy;
+            var gatewayResponses = (imported?.GatewayResponses ?? []).AddRange(responses.Where(g => g.String("RestApiId") == r.Id).Select(g =>
+                new GatewayResponse(g.Required("ResponseType"), g.String("StatusCode"), g.StringMap(g.Map("ResponseParameters"), "ResponseParameters"), g.StringMap(g.Map("ResponseTemplates"), "ResponseTemplates"))));
+            _apis.Add(new RestApi(
+                r.Id,
+                r.LogicalId,
+                name ?? r.LogicalId,
+                endpointType,
+                vpcEndpointIds,
+                policy is null ? null : ExpandPolicyShorthand(policy, r.Id),
+                tree.Build(),
+                r.Strings("BinaryMediaTypes").AddRange(imported?.BinaryMediaTypes ?? []),
+                r.String("ApiKeySourceType") ?? imported?.ApiKeySource ?? "HEADER",
+                gatewayResponses));
+        }
+
+        foreach (var m in methods.Where(m => _apis.All(a => a.Id != m.String("RestApiId"))))
+        {
+            m.Problem("RestApiId", $"'{m.String("RestApiId")}' is not a REST API of these templates.");
+        }
+
+        BuildDeployments();
+    }
+
+    private static void AddResources(string apiId, ApiTree tree, List<PropertyReader> resources)
+    {
+        var pending = resources.Where(r => r.String("RestApiId") == apiId).ToList();
+        while (pending.Count > 0)
+        {
+            var added = pending.Where(r => tree.TryAddChild(r.Required("ParentId"), r.Required("PathPart"), r.Id)).ToList();
+            if (added.Count == 0)
+            {
+                foreach (var orphan in pending)
+                {
+                    orphan.Problem("ParentId", $"'{orphan.String("ParentId")}' is neither the API's root resource nor one of its resources.");
+                }
+
+                return;
+            }
+
+            pending.RemoveAll(added.Contains);
+        }
+    }
+
+    private static ApiMethod ToMethod(PropertyReader m)
+    {
+        var parameters = (m.Map("RequestParameters")?.Entries ?? []).ToImmutableDictionary(
+            e => e.Key,
+            e => e.Value is ScalarNode s && string.Equals(s.Value, "true", StringComparison.OrdinalIgnoreCase),
+            StringComparer.Ordinal);
+        Integration? integration = null;
+        if (m.Map("Integration") is { } i)
+        {
+            var typeText = m.String(i, "Type", "Integration.Type", required: true) ?? "MOCK";
+            var type = typeText switch
+            {
+                "AWS_PROXY" => IntegrationType.AwsProxy,
+                "AWS" => IntegrationType.Aws,
+                "HTTP" => IntegrationType.Http,
+                "HTTP_PROXY" => IntegrationType.HttpProxy,
+                "MOCK" => IntegrationType.Mock,
+                _ => Invalid(m, "Integration.Type", $"'{typeText}' is not AWS, AWS_PROXY, HTTP, HTTP_PROXY or MOCK.", IntegrationType.Mock),
+            };
+            var timeout = m.Int(i, "TimeoutInMillis", "Integration.TimeoutInMillis", Integration.DefaultTimeoutInMillis);
+            if (timeout is < 50 or > 29_000)
+            {
+                m.Problem("Integration.TimeoutInMillis", $"{timeout} is not between 50 and 29000 milliseconds.");
+            }
+
+            var integrationResponses = m.Maps(i, "IntegrationResponses", "Integration.IntegrationResponses").Select((r, n) => new IntegrationResponse(
+                m.String(r, "StatusCode", $"Integration.IntegrationResponses[{n}].StatusCode", required: true) ?? "200",
+                r.GetString("SelectionPattern"),
+                m.StringMap(r.Get("ResponseParameters") as MapNode, $"Integration.IntegrationResponses[{n}].ResponseParameters"),
+                m.StringMap(r.Get("ResponseTemplates") as MapNode, $"Integration.IntegrationResponses[{n}].ResponseTemplates")));
+            if (type is not IntegrationType.Mock && i.Get("Uri") is null)
+            {
+                m.Problem("Integration.Uri", "is required for this integration type.");
+            }
+
+            integration = new Integration(
+                type,
+                i.GetString("IntegrationHttpMethod"),
+                i.GetString("Uri"),
+                i.GetString("ConnectionType") ?? "INTERNET",
+                i.GetString("ConnectionId"),
+                timeout,
+                m.StringMap(i.Get("RequestParameters") as MapNode, "Integration.RequestParameters"),
+                m.StringMap(i.Get("RequestTemplates") as MapNode, "Integration.RequestTemplates"),
+                i.GetString("PassthroughBehavior") ?? "WHEN_NO_MATCH",
+                [.. integrationResponses]);
+        }
+
+        return new ApiMethod(
+            m.Required("HttpMethod").ToUpperInvariant(),
+            m.String("AuthorizationType") ?? "NONE",
+            m.String("AuthorizerId"),
+            m.Bool("ApiKeyRequired", false),
+            parameters,
+            integration);
+    }
+
+    private void BuildDeployments()
+    {
+        var apis = _apis.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        foreach (var d in OfType("AWS::ApiGateway::Deployment"))
+        {
+            var apiId = d.Required("RestApiId");
+            if (!apis.TryGetValue(apiId, out var api))
+            {
+                d.Problem("RestApiId", $"'{apiId}' is not a REST API of these templates.");
+                continue;
+            }
+
+            if (api.Resources.All(r => r.Methods.IsEmpty))
+            {
+                d.Problem("RestApiId", $"The REST API {api.LogicalId} has no methods; API Gateway refuses to deploy it.");
+            }
+
+            _deployments.Add(new Deployment(d.Id, d.LogicalId, apiId, api, Now));
+            if (d.String("StageName") is { } stageName)
+            {
+                var description = d.Map("StageDescription");
+                _stages.Add(ToStage(d, description ?? new MapNode([], d.Resource.Location), "StageDescription.", apiId, stageName, d.Id));
+            }
+        }
+
+        foreach (var s in OfType("AWS::ApiGateway::Stage"))
+        {
+            var apiId = s.Required("RestApiId");
+            var stageName = s.Required("StageName");
+            if (!apis.ContainsKey(apiId))
+            {
+                s.Problem("RestApiId", $"'{apiId}' is not a REST API of these templates.");
+                continue;
+            }
+
+            if (_stages.Any(existing => existing.RestApiId == apiId && existing.StageName == stageName))
+            {
+                s.Problem("StageName", $"The API already has a stage '{stageName}' (a Deployment's StageName creates one).");
+                continue;
+            }
+
+            _stages.Add(ToStage(s, s.Resource.Properties, string.Empty, apiId, stageName, s.Required("DeploymentId")));
+        }
+    }
+
+    private static Stage ToStage(PropertyReader r, MapNode properties, string prefix, string apiId, string stageName, string deploymentId)
+    {
+        var variables = r.StringMap(properties.Get("Variables") as MapNode, prefix + "Variables");
+        foreach (var variable in variables.Where(v => v.Key.Length > 64 || v.Value.Length > 512))
+        {
+            r.Problem($"{prefix}Variables.{variable.Key}", "A stage variable name is at most 64 characters and its value at most 512.");
+        }
+
+        var settings = r.Maps(properties, "MethodSettings", prefix + "MethodSettings").Select((m, i) =>
+        {
+            var p = $"{prefix}MethodSettings[{i}].";
+            double? rate = r.String(m, "ThrottlingRateLimit", p + "ThrottlingRateLimit") is { } rateText
+                && double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+            int? burst = m.Get("ThrottlingBurstLimit") is null ? null : r.Int(m, "ThrottlingBurstLimit", p + "ThrottlingBurstLimit", 0);
+            return new MethodSetting(
+                r.String(m, "ResourcePath", p + "ResourcePath") ?? "/*",
+                r.String(m, "HttpMethod", p + "HttpMethod") ?? "*",
+                rate,
+                burst,
+                r.String(m, "LoggingLevel", p + "LoggingLevel") ?? "OFF",
+                r.Bool(m, "MetricsEnabled", p + "MetricsEnabled", false));
+        });
+        AccessLogSetting? accessLog = null;
+        if (r.Map(properties, "AccessLogSetting", prefix + "AccessLogSetting") is { } log)
+        {
+            accessLog = new AccessLogSetting(
+                r.String(log, "DestinationArn", prefix + "AccessLogSetting.DestinationArn", required: true) ?? string.Empty,
+                r.String(log, "Format", prefix + "AccessLogSetting.Format") ?? AccessLogFormats.Clf);
+        }
+
+        return new Stage(r.LogicalId, apiId, stageName, deploymentId, variables, [.. settings], accessLog);
+    }
+
+    /// <summary>API Gateway expands <c>execute-api:/stage/METHOD/path</c> to a full ARN when it saves a policy.</summary>
+    private string ExpandPolicyShorthand(string policy, string apiId) =>
+        policy.Replace("\"execute-api:/", $"\"arn:{account.Partition}:execute-api:{account.Region}:{account.AccountId}:{apiId}/", StringComparison.Ordinal);
+
+    private static T Invalid<T>(PropertyReader r, string property, string message, T fallback)
+    {
+        r.Problem(property, message);
+        return fallback;
+    }
+}

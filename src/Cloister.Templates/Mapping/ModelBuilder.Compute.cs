@@ -1,0 +1,262 @@
+using System.Collections.Immutable;
+using Cloister.Model.Compute;
+using Cloister.Model.Data;
+using Cloister.Model.LoadBalancing;
+using Cloister.Model.Security;
+using Cloister.Templates.Code;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Mapping;
+
+/// <summary>Lambda functions (with their local code), DynamoDB tables, load balancers and certificates.</summary>
+internal sealed partial class ModelBuilder
+{
+    private static readonly ImmutableHashSet<string> Runtimes = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "provided.al2023", "provided.al2", "dotnet8", "nodejs20.x", "nodejs22.x", "nodejs18.x",
+        "python3.9", "python3.10", "python3.11", "python3.12", "python3.13");
+
+    private readonly List<FunctionCode> _code = [];
+
+    /// <summary>Every function's code, for the deployer.</summary>
+    public IReadOnlyList<FunctionCode> Code => _code;
+
+    private void BuildCompute()
+    {
+        foreach (var r in OfType("AWS::Lambda::Function"))
+        {
+            BuildFunction(r);
+        }
+
+        foreach (var r in OfType("AWS::DynamoDB::Table"))
+        {
+            BuildTable(r);
+        }
+
+        BuildLoadBalancing();
+        foreach (var r in OfType("AWS::CertificateManager::Certificate"))
+        {
+            _certificates.Add(new Certificate(r.Id, r.LogicalId, r.Required("DomainName"), r.Strings("SubjectAlternativeNames")));
+        }
+    }
+
+    private void BuildFunction(PropertyReader r)
+    {
+        if (r.Node("ImageUri") is not null || string.Equals(r.String("PackageType"), "Image", StringComparison.Ordinal))
+        {
+            r.Problem("PackageType", "Container image functions are not supported; give the code as a folder or .zip.");
+            return;
+        }
+
+        var runtime = r.Required("Runtime");
+        if (runtime.Length > 0 && !Runtimes.Contains(runtime))
+        {
+            r.Problem("Runtime", $"Cloister cannot run the runtime '{runtime}'; it runs {string.Join(", ", Runtimes.Order(StringComparer.Ordinal))}.");
+        }
+
+        var handler = r.String("Handler");
+        if (handler is null && !runtime.StartsWith("provided", StringComparison.Ordinal))
+        {
+            r.Problem("Handler", $"is required for the runtime '{runtime}'.");
+        }
+
+        string? codePath = null;
+        string? inline = null;
+        CodeKind? kind = null;
+        switch (r.Node("Code"))
+        {
+            case ScalarNode { IsNull: false } local:
+                codePath = CodeLocator.Resolve(r.Resource.Location.File, local.Value);
+                kind = CodeLocator.Classify(codePath, out var error);
+                if (kind is null)
+                {
+                    r.ProblemAt(local, "Code", error);
+                }
+
+                break;
+            case MapNode code when code.Get("ZipFile") is ScalarNode zip:
+                inline = zip.Value;
+                kind = CodeKind.Inline;
+                break;
+            case MapNode code when code.Get("S3Bucket") is not null:
+                r.Problem("Code", "Cloister reads no S3; give Code as a local folder or .zip path (as before 'aws cloudformation package'), or ZipFile.");
+                break;
+            default:
+                r.Problem("Code", "is required: a local folder or .zip path, or { ZipFile: source }.");
+                break;
+        }
+
+        var memory = r.Int("MemorySize", LambdaFunction.DefaultMemorySize);
+        if (memory is < 128 or > 10240)
+        {
+            r.Problem("MemorySize", $"{memory} is not between 128 and 10240 MB.");
+        }
+
+        var timeout = r.Int("Timeout", LambdaFunction.DefaultTimeoutSeconds);
+        if (timeout is < 1 or > 900)
+        {
+            r.Problem("Timeout", $"{timeout} is not between 1 and 900 seconds.");
+        }
+
+        var environment = r.Map("Environment") is { } env ? r.StringMap(r.Map(env, "Variables", "Environment.Variables"), "Environment.Variables") : ImmutableDictionary<string, string>.Empty;
+        VpcConfig? vpc = null;
+        if (r.Map("VpcConfig") is { } vpcConfig)
+        {
+            vpc = new VpcConfig(r.Strings(vpcConfig, "SubnetIds", "VpcConfig.SubnetIds"), r.Strings(vpcConfig, "SecurityGroupIds", "VpcConfig.SecurityGroupIds"));
+        }
+
+        int? reserved = r.Node("ReservedConcurrentExecutions") is null ? null : r.Int("ReservedConcurrentExecutions", 0);
+        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved));
+        if (kind is { } found)
+        {
+            _code.Add(new FunctionCode(r.Resource.StackName, r.LogicalId, r.Id, found, codePath, runtime, handler));
+        }
+    }
+
+    private void BuildTable(PropertyReader r)
+    {
+        var definitions = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var attributes = r.Maps("AttributeDefinitions");
+        for (var i = 0; i < attributes.Length; i++)
+        {
+            var name = r.String(attributes[i], "AttributeName", $"AttributeDefinitions[{i}].AttributeName", required: true) ?? string.Empty;
+            var type = r.String(attributes[i], "AttributeType", $"AttributeDefinitions[{i}].AttributeType", required: true) ?? "S";
+            if (type is not ("S" or "N" or "B"))
+            {
+                r.Problem($"AttributeDefinitions[{i}].AttributeType", $"'{type}' is not S, N or B.");
+            }
+
+            definitions[name] = type;
+        }
+
+        var keySchema = Keys(r, r.Resource.Properties, "KeySchema");
+        var used = new HashSet<string>(keySchema.Select(k => k.AttributeName), StringComparer.Ordinal);
+        var gsis = Indexes(r, "GlobalSecondaryIndexes", used);
+        var lsis = Indexes(r, "LocalSecondaryIndexes", used);
+        foreach (var key in used.Where(k => !definitions.ContainsKey(k)))
+        {
+            r.Problem("AttributeDefinitions", $"The key attribute '{key}' is not in AttributeDefinitions.");
+        }
+
+        foreach (var unused in definitions.Keys.Where(d => !used.Contains(d)))
+        {
+            r.Problem("AttributeDefinitions", $"'{unused}' is defined but is not a key of the table or an index (DynamoDB refuses that).");
+        }
+
+        var billing = r.String("BillingMode") ?? "PROVISIONED";
+        if (billing is not ("PROVISIONED" or "PAY_PER_REQUEST"))
+        {
+            r.Problem("BillingMode", $"'{billing}' is not PROVISIONED or PAY_PER_REQUEST.");
+        }
+        else if (billing == "PROVISIONED" && r.Node("ProvisionedThroughput") is null)
+        {
+            r.Problem("ProvisionedThroughput", "is required when BillingMode is PROVISIONED (the default).");
+        }
+
+        string? ttl = null;
+        if (r.Map("TimeToLiveSpecification") is { } spec && r.Bool(spec, "Enabled", "TimeToLiveSpecification.Enabled", false))
+        {
+            ttl = r.String(spec, "AttributeName", "TimeToLiveSpecification.AttributeName", required: true);
+        }
+
+        _tables.Add(new Table(r.LogicalId, r.Id, keySchema, definitions.ToImmutable(), billing, gsis, lsis, ttl));
+    }
+
+    private static ImmutableArray<KeyElement> Keys(PropertyReader r, MapNode owner, string path)
+    {
+        var keys = r.Maps(owner, "KeySchema", path).Select((k, i) => new KeyElement(
+            r.String(k, "AttributeName", $"{path}[{i}].AttributeName", required: true) ?? string.Empty,
+            r.String(k, "KeyType", $"{path}[{i}].KeyType", required: true) ?? "HASH")).ToImmutableArray();
+        if (keys.Length is < 1 or > 2 || keys[0].KeyType != "HASH" || (keys.Length == 2 && keys[1].KeyType != "RANGE"))
+        {
+            r.Problem(path, "A key schema is one HASH key, optionally followed by one RANGE key.");
+        }
+
+        return keys;
+    }
+
+    private static ImmutableArray<SecondaryIndex> Indexes(PropertyReader r, string property, HashSet<string> used)
+    {
+        var indexes = r.Maps(property);
+        var result = ImmutableArray.CreateBuilder<SecondaryIndex>();
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            var path = $"{property}[{i}]";
+            var keys = Keys(r, indexes[i], path + ".KeySchema");
+            used.UnionWith(keys.Select(k => k.AttributeName));
+            var projection = r.Map(indexes[i], "Projection", path + ".Projection");
+            result.Add(new SecondaryIndex(
+                r.String(indexes[i], "IndexName", path + ".IndexName", required: true) ?? string.Empty,
+                keys,
+                projection?.GetString("ProjectionType") ?? "ALL",
+                projection is null ? [] : r.Strings(projection, "NonKeyAttributes", path + ".Projection.NonKeyAttributes")));
+        }
+
+        return result.ToImmutable();
+    }
+
+    private void BuildLoadBalancing()
+    {
+        foreach (var r in OfType("AWS::ElasticLoadBalancingV2::LoadBalancer"))
+        {
+            var typeText = r.String("Type") ?? "application";
+            if (typeText is not ("application" or "network"))
+            {
+                r.Problem("Type", $"'{typeText}' is not application or network (Cloister runs no gateway load balancers).");
+            }
+
+            var subnets = r.Strings("Subnets").AddRange(r.Maps("SubnetMappings").Select((m, i) => r.String(m, "SubnetId", $"SubnetMappings[{i}].SubnetId", required: true) ?? string.Empty));
+            _loadBalancers.Add(new LoadBalancer(
+                r.Id,
+                r.LogicalId,
+                r.Resource.Attribute("LoadBalancerName"),
+                typeText == "network" ? LoadBalancerType.Network : LoadBalancerType.Application,
+                string.Equals(r.String("Scheme"), "internal", StringComparison.Ordinal),
+                subnets,
+                r.Strings("SecurityGroups"),
+                r.Resource.Attribute("DNSName")));
+        }
+
+        foreach (var r in OfType("AWS::ElasticLoadBalancingV2::TargetGroup"))
+        {
+            var protocol = r.String("Protocol") ?? "HTTP";
+            var http = protocol is "HTTP" or "HTTPS";
+            var healthProtocol = r.String("HealthCheckProtocol") ?? (http ? protocol : "TCP");
+            var matcher = r.Map("Matcher")?.GetString("HttpCode") ?? (http ? "200" : "200-399");
+            var health = new HealthCheck(
+                healthProtocol,
+                healthProtocol is "HTTP" or "HTTPS" ? r.String("HealthCheckPath") ?? "/" : null,
+                r.String("HealthCheckPort") ?? "traffic-port",
+                matcher,
+                r.Int("HealthCheckIntervalSeconds", 30),
+                r.Int("HealthyThresholdCount", 5),
+                r.Int("UnhealthyThresholdCount", 2));
+            var targets = r.Maps("Targets").Select((t, i) =>
+            {
+                var id = r.String(t, "Id", $"Targets[{i}].Id", required: true) ?? string.Empty;
+                return t.GetString("Port") is { } port ? $"{id}:{port}" : id;
+            });
+            _targetGroups.Add(new TargetGroup(r.Id, r.LogicalId, r.Resource.Attribute("TargetGroupName"), protocol, r.Int("Port", 80), r.String("VpcId") ?? string.Empty, r.String("TargetType") ?? "instance", [.. targets], health));
+        }
+
+        foreach (var r in OfType("AWS::ElasticLoadBalancingV2::Listener"))
+        {
+            var protocol = r.String("Protocol") ?? "HTTP";
+            var certificates = r.Maps("Certificates").Select((c, i) => r.String(c, "CertificateArn", $"Certificates[{i}].CertificateArn", required: true) ?? string.Empty).ToImmutableArray();
+            if (protocol is "HTTPS" or "TLS" && certificates.IsEmpty)
+            {
+                r.Problem("Certificates", $"A {protocol} listener needs a certificate.");
+            }
+
+            var action = r.Maps("DefaultActions").FirstOrDefault();
+            var targetGroup = action?.GetString("TargetGroupArn")
+                ?? ((action?.Get("ForwardConfig") as MapNode)?.Get("TargetGroups") as ListNode)?.Items.OfType<MapNode>().FirstOrDefault()?.GetString("TargetGroupArn");
+            if (targetGroup is null)
+            {
+                r.Problem("DefaultActions", "Cloister runs forward actions; the listener needs a default action with a TargetGroupArn.");
+            }
+
+            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, targetGroup ?? string.Empty));
+        }
+    }
+}

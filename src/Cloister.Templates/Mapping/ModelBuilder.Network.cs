@@ -1,0 +1,296 @@
+using System.Collections.Immutable;
+using System.Text;
+using Cloister.Model.Identifiers;
+using Cloister.Model.Network;
+using Cloister.Templates.Evaluation;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Mapping;
+
+/// <summary>EC2: VPCs, subnets, routes, security groups, prefix lists, endpoints, peering, instances, ACLs.</summary>
+internal sealed partial class ModelBuilder
+{
+    private readonly Dictionary<string, string> _defaultGroups = new(StringComparer.Ordinal);
+
+    private void BuildNetwork()
+    {
+        foreach (var r in OfType("AWS::EC2::VPC"))
+        {
+            _vpcs.Add(new Vpc(r.Id, r.LogicalId, r.Required("CidrBlock"), r.Bool("EnableDnsSupport", true), r.Bool("EnableDnsHostnames", false), r.Tag("Name")));
+
+            // Every VPC has a main route table and a default security group, as AWS creates them.
+            _routeTables.Add(new RouteTable(ids.Next(IdKind.RouteTable), r.LogicalId + ".MainRouteTable", r.Id, [], [], IsMain: true));
+            var defaultGroup = r.Resource.Attribute("DefaultSecurityGroup");
+            _defaultGroups[r.Id] = defaultGroup;
+            _groups.Add(new SecurityGroup(
+                defaultGroup,
+                r.LogicalId + ".DefaultSecurityGroup",
+                r.Id,
+                "default",
+                "default VPC security group",
+                [new SecurityGroupRule("-1", -1, -1, ReferencedGroupId: defaultGroup)],
+                [SecurityGroupRule.AllowAllEgress]));
+        }
+
+        foreach (var r in OfType("AWS::EC2::Subnet"))
+        {
+            _subnets.Add(new Subnet(r.Id, r.LogicalId, r.Required("VpcId"), r.Required("CidrBlock"), r.Resource.Attribute("AvailabilityZone"), r.Tag("Name")));
+        }
+
+        BuildRouteTables();
+        BuildSecurityGroups();
+        foreach (var r in OfType("AWS::EC2::PrefixList"))
+        {
+            var entries = r.Maps("Entries").Select((e, i) => new PrefixListEntry(r.String(e, "Cidr", $"Entries[{i}].Cidr", required: true) ?? string.Empty, e.GetString("Description")));
+            _prefixLists.Add(new PrefixList(r.Id, r.LogicalId, r.Required("PrefixListName"), r.Required("AddressFamily"), r.Int("MaxEntries", 0), [.. entries]));
+        }
+
+        foreach (var r in OfType("AWS::EC2::VPCEndpoint"))
+        {
+            BuildVpcEndpoint(r);
+        }
+
+        foreach (var r in OfType("AWS::EC2::VPCPeeringConnection"))
+        {
+            if (r.String("PeerRegion") is { } region && region != account.Region)
+            {
+                r.Problem("PeerRegion", $"Cloister runs one region ({account.Region}); a peer in '{region}' cannot be created.");
+            }
+
+            _peerings.Add(new PeeringConnection(r.Id, r.LogicalId, r.Required("VpcId"), r.Required("PeerVpcId")));
+        }
+
+        foreach (var r in OfType("AWS::EC2::Instance"))
+        {
+            BuildInstance(r);
+        }
+
+        BuildAcls();
+    }
+
+    private void BuildRouteTables()
+    {
+        var routes = OfType("AWS::EC2::Route").ToList();
+        var associations = OfType("AWS::EC2::SubnetRouteTableAssociation").ToList();
+        var tableIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in OfType("AWS::EC2::RouteTable"))
+        {
+            tableIds.Add(r.Id);
+            var tableRoutes = routes.Where(route => route.String("RouteTableId") == r.Id).Select(ToRoute).OfType<Route>();
+            var subnets = associations.Where(a => a.String("RouteTableId") == r.Id).Select(a => a.Required("SubnetId"));
+            _routeTables.Add(new RouteTable(r.Id, r.LogicalId, r.Required("VpcId"), [.. tableRoutes], [.. subnets]));
+        }
+
+        foreach (var route in routes.Where(route => !tableIds.Contains(route.Required("RouteTableId"))))
+        {
+            route.Problem("RouteTableId", $"'{route.String("RouteTableId")}' is not a route table of these templates.");
+        }
+
+        foreach (var association in associations.Where(a => !tableIds.Contains(a.Required("RouteTableId"))))
+        {
+            association.Problem("RouteTableId", $"'{association.String("RouteTableId")}' is not a route table of these templates.");
+        }
+    }
+
+    private static Route? ToRoute(PropertyReader r)
+    {
+        var destination = r.String("DestinationCidrBlock") ?? r.String("DestinationIpv6CidrBlock") ?? r.String("DestinationPrefixListId");
+        if (destination is null)
+        {
+            r.Problem("DestinationCidrBlock", "A route needs DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId.");
+            return null;
+        }
+
+        (string Property, RouteTargetKind Kind)[] targets =
+        [
+            ("VpcPeeringConnectionId", RouteTargetKind.PeeringConnection), ("NatGatewayId", RouteTargetKind.NatGateway),
+            ("TransitGatewayId", RouteTargetKind.TransitGateway), ("NetworkInterfaceId", RouteTargetKind.NetworkInterface),
+            ("InstanceId", RouteTargetKind.NetworkInterface), ("VpcEndpointId", RouteTargetKind.GatewayEndpoint),
+        ];
+        foreach (var (property, kind) in targets)
+        {
+            if (r.String(property) is { } id)
+            {
+                return new Route(destination, kind, id);
+            }
+        }
+
+        if (r.String("GatewayId") is { } gateway)
+        {
+            var kind = gateway.StartsWith("vgw-", StringComparison.Ordinal) ? RouteTargetKind.VpnGateway
+                : gateway.StartsWith("vpce-", StringComparison.Ordinal) ? RouteTargetKind.GatewayEndpoint
+                : RouteTargetKind.InternetGateway;
+            return new Route(destination, kind, gateway);
+        }
+
+        r.Problem("GatewayId", "A route needs a target: GatewayId, VpcPeeringConnectionId, NatGatewayId, TransitGatewayId, NetworkInterfaceId, InstanceId or VpcEndpointId.");
+        return null;
+    }
+
+    private void BuildSecurityGroups()
+    {
+        var ingress = OfType("AWS::EC2::SecurityGroupIngress").ToList();
+        var egress = OfType("AWS::EC2::SecurityGroupEgress").ToList();
+        var known = new HashSet<string>(_defaultGroups.Values, StringComparer.Ordinal);
+        foreach (var r in OfType("AWS::EC2::SecurityGroup"))
+        {
+            known.Add(r.Id);
+            var inRules = r.Maps("SecurityGroupIngress").Select((m, i) => ToRule(r, m, $"SecurityGroupIngress[{i}]", egress: false))
+                .Concat(ingress.Where(i => GroupOf(i) == r.Id).Select(i => ToRule(i, i.Resource.Properties, string.Empty, egress: false)));
+            var explicitEgress = r.Node("SecurityGroupEgress") is not null || egress.Any(e => GroupOf(e) == r.Id);
+            var outRules = explicitEgress
+                ? r.Maps("SecurityGroupEgress").Select((m, i) => ToRule(r, m, $"SecurityGroupEgress[{i}]", egress: true))
+                    .Concat(egress.Where(e => GroupOf(e) == r.Id).Select(e => ToRule(e, e.Resource.Properties, string.Empty, egress: true)))
+                : [SecurityGroupRule.AllowAllEgress];
+            var name = r.String("GroupName") ?? $"{r.Resource.StackName}-{r.LogicalId}-{r.Id[3..15].ToUpperInvariant()}";
+            _groups.Add(new SecurityGroup(r.Id, r.LogicalId, r.String("VpcId") ?? string.Empty, name, r.Required("GroupDescription"), [.. inRules], [.. outRules]));
+        }
+
+        foreach (var rule in ingress.Concat(egress).Where(rule => !known.Contains(GroupOf(rule))))
+        {
+            rule.Problem("GroupId", $"'{GroupOf(rule)}' is not a security group of these templates.");
+        }
+    }
+
+    private static string GroupOf(PropertyReader rule) => rule.String("GroupId") ?? rule.String("GroupName") ?? string.Empty;
+
+    private static SecurityGroupRule ToRule(PropertyReader r, MapNode m, string path, bool egress)
+    {
+        string P(string key) => path.Length == 0 ? key : $"{path}.{key}";
+        var protocol = (r.String(m, "IpProtocol", P("IpProtocol"), required: true) ?? "-1").ToLowerInvariant() switch
+        {
+            "6" => "tcp",
+            "17" => "udp",
+            "1" => "icmp",
+            "58" => "icmpv6",
+            var p => p,
+        };
+        var all = protocol == "-1";
+        var from = r.Int(m, "FromPort", P("FromPort"), all ? -1 : 0);
+        var to = r.Int(m, "ToPort", P("ToPort"), all ? -1 : from);
+        var cidr = r.String(m, "CidrIp", P("CidrIp")) ?? r.String(m, "CidrIpv6", P("CidrIpv6"));
+        var prefixList = r.String(m, egress ? "DestinationPrefixListId" : "SourcePrefixListId", P(egress ? "DestinationPrefixListId" : "SourcePrefixListId"));
+        var group = r.String(m, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId", P(egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId"));
+        return new SecurityGroupRule(protocol, from, to, cidr, prefixList, group, m.GetString("Description"));
+    }
+
+    private void BuildVpcEndpoint(PropertyReader r)
+    {
+        var typeText = r.String("VpcEndpointType") ?? "Gateway";
+        if (!Enum.TryParse<VpcEndpointType>(typeText, ignoreCase: false, out var type))
+        {
+            r.Problem("VpcEndpointType", $"'{typeText}' is not Interface or Gateway (Cloister does not run GatewayLoadBalancer, Resource or ServiceNetwork endpoints).");
+        }
+
+        var vpcId = r.Required("VpcId");
+        var groups = r.Strings("SecurityGroupIds");
+        if (type == VpcEndpointType.Interface && groups.IsEmpty && _defaultGroups.TryGetValue(vpcId, out var defaultGroup))
+        {
+            groups = [defaultGroup];
+        }
+
+        var endpointId = r.Id;
+        var interfaces = NodeFactory.Items(r.Resource.Attributes.GetValueOrDefault("NetworkInterfaceIds")).OfType<ScalarNode>().Select(eni =>
+            new NetworkInterface(
+                eni.Value,
+                r.Resource.Attribute(HiddenAttributes.EniSubnet(eni.Value)),
+                r.Resource.Attribute(HiddenAttributes.EniAddress(eni.Value)),
+                groups,
+                $"VPC Endpoint Interface {endpointId}"));
+        foreach (var eni in interfaces.Where(e => e.PrivateIpAddress.Length == 0))
+        {
+            r.Problem("SubnetIds", $"No free address for the endpoint's interface in subnet '{eni.SubnetId}'.");
+        }
+
+        var service = r.Required("ServiceName");
+        var expectedPrefix = $"com.amazonaws.{account.Region}.";
+        if (service.Length > 0 && !service.StartsWith(expectedPrefix, StringComparison.Ordinal))
+        {
+            r.Problem("ServiceName", $"'{service}' is not a service of region {account.Region} (expected '{expectedPrefix}...').");
+        }
+
+        var privateDns = r.Bool("PrivateDnsEnabled", false);
+        if (privateDns && _vpcs.FirstOrDefault(v => v.Id == vpcId) is { } vpc && !(vpc.EnableDnsSupport && vpc.EnableDnsHostnames))
+        {
+            r.Problem("PrivateDnsEnabled", $"Private DNS needs the VPC {vpc.LogicalId} to have EnableDnsSupport and EnableDnsHostnames true.");
+        }
+
+        _endpoints.Add(new VpcEndpoint(
+            endpointId,
+            r.LogicalId,
+            vpcId,
+            service,
+            type,
+            r.Strings("SubnetIds"),
+            type == VpcEndpointType.Interface ? groups : [],
+            r.Strings("RouteTableIds"),
+            privateDns,
+            r.Json("PolicyDocument"),
+            [.. interfaces]));
+    }
+
+    private void BuildInstance(PropertyReader r)
+    {
+        var subnetId = r.String("SubnetId") ?? r.Maps("NetworkInterfaces").FirstOrDefault()?.GetString("SubnetId");
+        if (subnetId is null)
+        {
+            r.Problem("SubnetId", "An instance needs a SubnetId (or NetworkInterfaces with one): the sandbox has no default VPC.");
+            return;
+        }
+
+        var groups = r.Strings("SecurityGroupIds");
+        if (groups.IsEmpty && r.Maps("NetworkInterfaces").FirstOrDefault() is { } nic)
+        {
+            groups = r.Strings(nic, "GroupSet", "NetworkInterfaces[0].GroupSet");
+        }
+
+        var vpcId = r.Resource.Attribute("VpcId");
+        if (groups.IsEmpty && _defaultGroups.TryGetValue(vpcId, out var defaultGroup))
+        {
+            groups = [defaultGroup];
+        }
+
+        _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData"))));
+    }
+
+    private static string? DecodeUserData(string? userData)
+    {
+        if (userData is null)
+        {
+            return null;
+        }
+
+        var buffer = new byte[userData.Length];
+        return Convert.TryFromBase64String(userData, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : userData;
+    }
+
+    private void BuildAcls()
+    {
+        var entries = OfType("AWS::EC2::NetworkAclEntry").ToList();
+        var associations = OfType("AWS::EC2::SubnetNetworkAclAssociation").ToList();
+        foreach (var r in OfType("AWS::EC2::NetworkAcl"))
+        {
+            var aclEntries = entries.Where(e => e.String("NetworkAclId") == r.Id).Select(e =>
+            {
+                var protocol = e.Required("Protocol");
+                var range = e.Map("PortRange");
+                var action = e.Required("RuleAction");
+                if (action is not ("allow" or "deny"))
+                {
+                    e.Problem("RuleAction", $"'{action}' is not allow or deny.");
+                }
+
+                return new NetworkAclEntry(
+                    e.Int("RuleNumber", 0),
+                    protocol,
+                    action == "allow",
+                    e.Bool("Egress", false),
+                    e.String("CidrBlock") ?? e.String("Ipv6CidrBlock") ?? string.Empty,
+                    range is null ? -1 : e.Int(range, "From", "PortRange.From", -1),
+                    range is null ? -1 : e.Int(range, "To", "PortRange.To", -1));
+            });
+            var subnets = associations.Where(a => a.String("NetworkAclId") == r.Id).Select(a => a.Required("SubnetId"));
+            _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.OrderBy(e => e.RuleNumber)], [.. subnets]));
+        }
+    }
+}

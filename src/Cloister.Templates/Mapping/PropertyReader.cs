@@ -1,0 +1,173 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cloister.Model.Validation;
+using Cloister.Templates.Evaluation;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Mapping;
+
+/// <summary>
+/// Reads one evaluated resource's properties into typed values, recording a problem (with the property's
+/// location, the logical id and the property path) for every value of the wrong shape.
+/// </summary>
+internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollector problems)
+{
+    public EvaluatedResource Resource { get; } = resource;
+
+    public string LogicalId => Resource.LogicalId;
+
+    public string Id => Resource.RefValue;
+
+    public void Problem(string property, string message) =>
+        problems.Add(LogicalId, "Properties." + property, message, Resource.LocationOf(property.Split('.', '[')[0]));
+
+    /// <summary>A problem at a node's own location (inside a nested document such as an OpenAPI body).</summary>
+    public void ProblemAt(Node at, string property, string message) => problems.Add(LogicalId, "Properties." + property, message, at.Location);
+
+    public Node? Node(string property) => Resource.Properties.Get(property);
+
+    public string? String(string property, bool required = false) => String(Resource.Properties, property, property, required);
+
+    public string? String(MapNode map, string key, string path, bool required = false)
+    {
+        switch (map.Get(key))
+        {
+            case null or ScalarNode { IsNull: true }:
+                if (required)
+                {
+                    Problem(path, "is required.");
+                }
+
+                return null;
+            case ScalarNode s:
+                return s.Value;
+            case var other:
+                Problem(path, $"must be a string, not {other.KindName}.");
+                return null;
+        }
+    }
+
+    public string Required(string property) => String(property, required: true) ?? string.Empty;
+
+    public int Int(string property, int fallback) => Int(Resource.Properties, property, property, fallback);
+
+    public int Int(MapNode map, string key, string path, int fallback)
+    {
+        var text = String(map, key, path);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        Problem(path, $"'{text}' is not an integer.");
+        return fallback;
+    }
+
+    public bool Bool(string property, bool fallback) => Bool(Resource.Properties, property, property, fallback);
+
+    public bool Bool(MapNode map, string key, string path, bool fallback)
+    {
+        var text = String(map, key, path);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Problem(path, $"'{text}' is not true or false.");
+        return fallback;
+    }
+
+    public ImmutableArray<string> Strings(string property) => Strings(Resource.Properties, property, property);
+
+    public ImmutableArray<string> Strings(MapNode map, string key, string path) =>
+        [.. ListOf<ScalarNode>(map, key, path, "a string").Select(s => s.Value)];
+
+    public ImmutableArray<MapNode> Maps(string property) => Maps(Resource.Properties, property, property);
+
+    public ImmutableArray<MapNode> Maps(MapNode map, string key, string path) => ListOf<MapNode>(map, key, path, "a map");
+
+    /// <summary>The items of a list property that are <typeparamref name="T"/>, with a problem for each that is not.</summary>
+    private ImmutableArray<T> ListOf<T>(MapNode map, string key, string path, string what)
+        where T : Node
+    {
+        switch (map.Get(key))
+        {
+            case null or ScalarNode { IsNull: true }:
+                return [];
+            case ListNode list:
+                var values = ImmutableArray.CreateBuilder<T>();
+                for (var i = 0; i < list.Items.Length; i++)
+                {
+                    if (list.Items[i] is T item)
+                    {
+                        values.Add(item);
+                    }
+                    else
+                    {
+                        Problem($"{path}[{i}]", $"must be {what}, not {list.Items[i].KindName}.");
+                    }
+                }
+
+                return values.ToImmutable();
+            case var other:
+                Problem(path, $"must be a list, not {other.KindName}.");
+                return [];
+        }
+    }
+
+    public MapNode? Map(string property) => Map(Resource.Properties, property, property);
+
+    public MapNode? Map(MapNode map, string key, string path)
+    {
+        switch (map.Get(key))
+        {
+            case null or ScalarNode { IsNull: true }:
+                return null;
+            case MapNode m:
+                return m;
+            case var other:
+                Problem(path, $"must be a map, not {other.KindName}.");
+                return null;
+        }
+    }
+
+    public ImmutableDictionary<string, string> StringMap(MapNode? map, string path)
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var entry in map?.Entries ?? [])
+        {
+            if (entry.Value is ScalarNode s)
+            {
+                builder[entry.Key] = s.Value;
+            }
+            else
+            {
+                Problem($"{path}.{entry.Key}", $"must be a string, not {entry.Value.KindName}.");
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>A JSON document property (a policy): a map written in the template, or a string holding JSON.</summary>
+    public string? Json(string property) => Node(property) switch
+    {
+        null or ScalarNode { IsNull: true } => null,
+        ScalarNode s => s.Value,
+        var node => NodeJson.Write(node),
+    };
+
+    /// <summary>The value of the tag <paramref name="key"/> (the Name tag, mostly).</summary>
+    public string? Tag(string key) =>
+        NodeFactory.Items(Node("Tags")).OfType<MapNode>().FirstOrDefault(t => t.GetString("Key") == key)?.GetString("Value");
+}

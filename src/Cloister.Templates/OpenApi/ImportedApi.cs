@@ -1,0 +1,16 @@
+using System.Collections.Immutable;
+using Cloister.Model.Api;
+
+namespace Cloister.Templates.OpenApi;
+
+/// <summary>What an OpenAPI body with API Gateway extensions defines for a REST API.</summary>
+internal sealed record ImportedApi(
+    string? Title,
+    ImmutableArray<ApiResource> Resources,
+    string? Policy,
+    ImmutableArray<string> VpcEndpointIds,
+    ImmutableArray<GatewayResponse> GatewayResponses,
+    ImmutableArray<string> BinaryMediaTypes,
+    string? ApiKeySource,
+    ImmutableArray<string> Authorizers,
+    ImmutableArray<string> RequestValidators);

@@ -1,0 +1,8 @@
+namespace Cloister.Templates.Parsing;
+
+/// <summary>Names used in problems that concern no single resource.</summary>
+internal static class TemplateProblems
+{
+    /// <summary>The resource name of problems with the file as a whole (syntax, sections).</summary>
+    public const string Template = "Template";
+}

@@ -1,0 +1,12 @@
+using Cloister.Model.Validation;
+
+namespace Cloister.Templates.Sam;
+
+/// <summary>An <c>Api</c> event of a SAM function: the method and path it routes to the function on which API.</summary>
+/// <param name="FunctionId">The function's logical id.</param>
+/// <param name="EventId">The event's name.</param>
+/// <param name="Path">The path, such as <c>/claim/{id}</c>.</param>
+/// <param name="Method">The method, lower-case, or <c>any</c>.</param>
+/// <param name="ApiId">The explicit API's logical id; null for the implicit <c>ServerlessRestApi</c>.</param>
+/// <param name="Location">Where the event was written.</param>
+internal sealed record ApiEvent(string FunctionId, string EventId, string Path, string Method, string? ApiId, SourceLocation Location);

@@ -1,0 +1,277 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Cloister.Model.Validation;
+using Cloister.Templates.Code;
+using Cloister.Templates.Nodes;
+using Cloister.Templates.Parsing;
+
+namespace Cloister.Templates.Sam;
+
+/// <summary>
+/// <c>AWS::Serverless::Api</c> and the implicit <c>ServerlessRestApi</c>: a REST API whose OpenAPI body
+/// is the DefinitionBody (or DefinitionUri's file), or one SAM writes from the functions' Api events,
+/// with the resource policy SAM generates from <c>Auth.ResourcePolicy</c>, a deployment and a stage.
+/// </summary>
+internal sealed class SamApi(SamContext context, List<ApiEvent> events)
+{
+    public const string Type = "AWS::Serverless::Api";
+    public const string ImplicitId = "ServerlessRestApi";
+
+    private static readonly ImmutableHashSet<string> Properties = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "StageName", "DefinitionBody", "DefinitionUri", "Name", "Description", "EndpointConfiguration", "Auth", "Variables",
+        "MethodSettings", "AccessLogSetting", "OpenApiVersion", "BinaryMediaTypes", "GatewayResponses", "TracingEnabled",
+        "CacheClusterEnabled", "CacheClusterSize", "MinimumCompressionSize", "ApiKeySourceType", "Mode", "DisableExecuteApiEndpoint",
+        "FailOnWarnings", "Tags", "Cors", "Domain", "Models", "CanarySetting", "PropagateTags", "MergeDefinitions", "AlwaysDeploy");
+
+    private static readonly string[] Unsupported = ["Cors", "Domain", "Models", "CanarySetting", "MergeDefinitions"];
+
+    private readonly HashSet<string> _explicit = new(StringComparer.Ordinal);
+
+    public void ExpandExplicit(MapEntry entry, MapNode resource, ImmutableArray<MapEntry>.Builder output)
+    {
+        _explicit.Add(entry.Key);
+        var props = context.WithGlobals("Api", resource.Get("Properties") as MapNode, entry.KeyLocation);
+        foreach (var property in props.Entries)
+        {
+            if (!Properties.Contains(property.Key))
+            {
+                context.Problem(entry.Key, "Properties." + property.Key, $"'{property.Key}' is not a property of {Type}.", property.KeyLocation);
+            }
+            else if (Unsupported.Contains(property.Key))
+            {
+                context.Problem(entry.Key, "Properties." + property.Key, $"Cloister does not support {property.Key} on SAM APIs yet; write it in DefinitionBody or as CloudFormation resources.", property.KeyLocation);
+            }
+        }
+
+        if (props.Get("StageName") is null)
+        {
+            context.Problem(entry.Key, "Properties.StageName", "is required.", entry.KeyLocation);
+        }
+
+        Expand(entry.Key, entry.KeyLocation, props, resource, output);
+    }
+
+    public void ExpandImplicit(MapNode resources, ImmutableArray<MapEntry>.Builder output)
+    {
+        var implicitEvents = events.Where(e => e.ApiId is null).ToList();
+        if (implicitEvents.Count == 0)
+        {
+            return;
+        }
+
+        var at = implicitEvents[0].Location;
+        if (resources.GetEntry(ImplicitId) is { } taken)
+        {
+            context.Problem(ImplicitId, string.Empty, $"'{ImplicitId}' is the name SAM gives the implicit API of Api events without RestApiId; rename this resource.", taken.KeyLocation);
+            return;
+        }
+
+        var props = context.WithGlobals("Api", NodeFactory.Map(at, ("StageName", NodeFactory.Str("Prod", at))), at);
+        Expand(ImplicitId, at, props, null, output);
+    }
+
+    public void ReportUnknownApis()
+    {
+        foreach (var e in events.Where(e => e.ApiId is not null && !_explicit.Contains(e.ApiId)))
+        {
+            context.Problem(e.FunctionId, $"Properties.Events.{e.EventId}.Properties.RestApiId", $"'{e.ApiId}' is not an {Type} of this template.", e.Location);
+        }
+    }
+
+    private void Expand(string id, SourceLocation at, MapNode props, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
+    {
+        var openApiVersion = props.GetString("OpenApiVersion");
+        var body = Body(id, at, props, openApiVersion, out var managed);
+        if (managed)
+        {
+            foreach (var e in events.Where(e => (e.ApiId ?? ImplicitId) == id))
+            {
+                body = AddIntegration(body, e);
+            }
+        }
+
+        if (props.Get("BinaryMediaTypes") is ListNode binary)
+        {
+            body = body.With("x-amazon-apigateway-binary-media-types", binary with { Items = [.. binary.Items.Select(i => i is ScalarNode s ? s with { Value = s.Value.Replace("~1", "/", StringComparison.Ordinal) } : i)] });
+        }
+
+        if (props.Get("GatewayResponses") is MapNode responses)
+        {
+            body = body.With("x-amazon-apigateway-gateway-responses", GatewayResponses(responses));
+        }
+
+        var stage = props.Get("StageName") ?? NodeFactory.Str("Prod", at);
+        if (props.Get("Auth") is MapNode auth)
+        {
+            body = Auth(id, auth, body, stage);
+        }
+
+        var restApi = ImmutableArray.CreateBuilder<MapEntry>();
+        restApi.Add(new MapEntry("Body", body.Location, body));
+        restApi.AddRange(SamResources.Copy(props, "Name", "Description", "MinimumCompressionSize", "ApiKeySourceType", "Mode", "DisableExecuteApiEndpoint", "FailOnWarnings"));
+        if (props.GetEntry("EndpointConfiguration") is { } endpoint)
+        {
+            restApi.Add(new MapEntry("EndpointConfiguration", endpoint.KeyLocation, EndpointConfiguration(endpoint.Value)));
+        }
+
+        if (props.Get("Tags") is MapNode tags)
+        {
+            restApi.Add(new MapEntry("Tags", at, SamResources.Tags(tags, at, createdBySam: false)));
+        }
+
+        output.Add(SamResources.Resource(id, "AWS::ApiGateway::RestApi", new MapNode(restApi.ToImmutable(), at), at, resource));
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(NodeJson.Write(body))))[..10];
+        var deploymentId = $"{id}Deployment{hash}";
+        output.Add(SamResources.Resource(deploymentId, "AWS::ApiGateway::Deployment", NodeFactory.Map(
+            at,
+            ("RestApiId", NodeFactory.Ref(id, at)),
+            ("Description", NodeFactory.Str($"RestApi deployment id: {hash}", at)),
+            ("StageName", openApiVersion is null ? NodeFactory.Str("Stage", at) : null)), at, resource));
+
+        var stageProps = ImmutableArray.CreateBuilder<MapEntry>();
+        stageProps.Add(new MapEntry("RestApiId", at, NodeFactory.Ref(id, at)));
+        stageProps.Add(new MapEntry("DeploymentId", at, NodeFactory.Ref(deploymentId, at)));
+        stageProps.Add(new MapEntry("StageName", stage.Location, stage));
+        stageProps.AddRange(SamResources.Copy(props, "Variables", "MethodSettings", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize"));
+        var stageSuffix = stage is ScalarNode literal ? new string(literal.Value.Where(char.IsAsciiLetterOrDigit).ToArray()) : string.Empty;
+        output.Add(SamResources.Resource($"{id}{stageSuffix}Stage", "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
+    }
+
+    private MapNode Body(string id, SourceLocation at, MapNode props, string? openApiVersion, out bool managed)
+    {
+        managed = false;
+        if (props.Get("DefinitionBody") is { } definition)
+        {
+            if (definition is MapNode map)
+            {
+                return map;
+            }
+
+            context.Problem(id, "Properties.DefinitionBody", $"must be an OpenAPI document (a map), not {definition.KindName}.", definition.Location);
+        }
+        else if (props.Get("DefinitionUri") is { } uri)
+        {
+            if (uri is ScalarNode { IsNull: false } path)
+            {
+                var file = CodeLocator.Resolve(context.File, path.Value);
+                try
+                {
+                    var document = TemplateReader.Read(file, File.ReadAllText(file), context.Problems);
+                    if (document is MapNode map)
+                    {
+                        return map;
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    context.Problem(id, "Properties.DefinitionUri", $"Cannot read '{file}': {e.Message}", uri.Location);
+                }
+            }
+            else
+            {
+                context.Problem(id, "Properties.DefinitionUri", "Cloister reads no S3; give DefinitionUri as a local file path.", uri.Location);
+            }
+        }
+        else
+        {
+            managed = true;
+            var v3 = openApiVersion is not null && openApiVersion.StartsWith('3');
+            return NodeFactory.Map(
+                at,
+                (v3 ? "openapi" : "swagger", NodeFactory.Str(v3 ? openApiVersion! : "2.0", at)),
+                ("info", NodeFactory.Map(at, ("version", NodeFactory.Str("1.0", at)), ("title", NodeFactory.Ref("AWS::StackName", at)))),
+                ("paths", new MapNode([], at)));
+        }
+
+        return new MapNode([], at);
+    }
+
+    private MapNode AddIntegration(MapNode body, ApiEvent e)
+    {
+        var at = e.Location;
+        var paths = body.Get("paths") as MapNode ?? new MapNode([], at);
+        var item = paths.Get(e.Path) as MapNode ?? new MapNode([], at);
+        var methodKey = e.Method == "any" ? "x-amazon-apigateway-any-method" : e.Method;
+        if (item.Get(methodKey) is not null)
+        {
+            context.Problem(e.FunctionId, $"Properties.Events.{e.EventId}", $"Another event already routes {e.Method.ToUpperInvariant()} {e.Path} on this API.", at);
+            return body;
+        }
+
+        var integration = NodeFactory.Map(
+            at,
+            ("type", NodeFactory.Str("aws_proxy", at)),
+            ("httpMethod", NodeFactory.Str("POST", at)),
+            ("uri", NodeFactory.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{e.FunctionId}.Arn}}/invocations", at)));
+        var method = NodeFactory.Map(at, ("x-amazon-apigateway-integration", integration), ("responses", new MapNode([], at)));
+        return body.With("paths", paths.With(e.Path, item.With(methodKey, method)));
+    }
+
+    private MapNode Auth(string id, MapNode auth, MapNode body, Node stage)
+    {
+        foreach (var entry in auth.Entries.Where(e => e.Key != "ResourcePolicy"))
+        {
+            context.Problem(id, "Properties.Auth." + entry.Key, $"Cloister does not support Auth.{entry.Key} on SAM APIs yet; declare authorizers and API keys in DefinitionBody.", entry.KeyLocation);
+        }
+
+        if (auth.Get("ResourcePolicy") is not MapNode policy)
+        {
+            return body;
+        }
+
+        var generator = new SamResourcePolicy(context, id);
+        foreach (var path in (body.Get("paths") as MapNode)?.Entries ?? [])
+        {
+            var methods = (path.Value as MapNode)?.Entries.Select(m => m.Key).Where(IsMethod) ?? [];
+            generator.AddForPath(policy, path.Key, [.. methods], stage, path.KeyLocation);
+        }
+
+        generator.AddCustomStatements(policy.Get("CustomStatements"));
+        return generator.HasStatements ? body.With("x-amazon-apigateway-policy", generator.Document(auth.Location)) : body;
+    }
+
+    private static bool IsMethod(string key) =>
+        key is "get" or "put" or "post" or "delete" or "options" or "head" or "patch" or "x-amazon-apigateway-any-method" or "any";
+
+    private static MapNode EndpointConfiguration(Node value)
+    {
+        var at = value.Location;
+        return value switch
+        {
+            MapNode map when !map.IsIntrinsic(out _, out _) => NodeFactory.Map(
+                at,
+                ("Types", map.Get("Type") is { } type ? NodeFactory.List(at, type) : null),
+                ("VpcEndpointIds", map.Get("VPCEndpointIds"))),
+            _ => NodeFactory.Map(at, ("Types", NodeFactory.List(at, value))),
+        };
+    }
+
+    private static MapNode GatewayResponses(MapNode responses)
+    {
+        var entries = ImmutableArray.CreateBuilder<MapEntry>();
+        foreach (var response in responses.Entries)
+        {
+            var r = response.Value as MapNode;
+            var at = response.KeyLocation;
+            var parameters = new List<MapEntry>();
+            foreach (var (section, prefix) in new[] { ("Headers", "header"), ("Paths", "path"), ("QueryStrings", "querystring") })
+            {
+                foreach (var p in ((r?.Get("ResponseParameters") as MapNode)?.Get(section) as MapNode)?.Entries ?? [])
+                {
+                    parameters.Add(new MapEntry($"gatewayresponse.{prefix}.{p.Key}", p.KeyLocation, p.Value));
+                }
+            }
+
+            entries.Add(new MapEntry(response.Key, at, NodeFactory.Map(
+                at,
+                ("statusCode", r?.Get("StatusCode")),
+                ("responseParameters", parameters.Count == 0 ? null : new MapNode([.. parameters], at)),
+                ("responseTemplates", r?.Get("ResponseTemplates")))));
+        }
+
+        return new MapNode(entries.ToImmutable(), responses.Location);
+    }
+}

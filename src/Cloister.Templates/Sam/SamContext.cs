@@ -1,0 +1,42 @@
+using Cloister.Model.Validation;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Sam;
+
+/// <summary>What the SAM transform works with: the template's file, the problems and the Globals.</summary>
+internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals)
+{
+    public string File { get; } = file;
+
+    public ProblemCollector Problems { get; } = problems;
+
+    public void Problem(string resource, string property, string message, SourceLocation at) => Problems.Add(resource, property, message, at);
+
+    /// <summary>
+    /// A resource's properties with the Globals of <paramref name="section"/> merged in as SAM merges them:
+    /// the resource's scalars win, maps merge key by key, lists add up (globals first).
+    /// </summary>
+    public MapNode WithGlobals(string section, MapNode? properties, SourceLocation at)
+    {
+        properties ??= new MapNode([], at);
+        return globals?.Get(section) is MapNode defaults ? Merge(defaults, properties) : properties;
+    }
+
+    private static MapNode Merge(MapNode defaults, MapNode own)
+    {
+        var result = own;
+        foreach (var entry in defaults.Entries)
+        {
+            var mine = own.Get(entry.Key);
+            result = mine switch
+            {
+                null => result.With(entry.Key, entry.Value),
+                MapNode m when entry.Value is MapNode d && !m.IsIntrinsic(out _, out _) && !d.IsIntrinsic(out _, out _) => result.With(entry.Key, Merge(d, m)),
+                ListNode l when entry.Value is ListNode d => result.With(entry.Key, l with { Items = d.Items.AddRange(l.Items) }),
+                _ => result,
+            };
+        }
+
+        return result;
+    }
+}

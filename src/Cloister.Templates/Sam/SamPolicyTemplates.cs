@@ -1,0 +1,69 @@
+using Cloister.Model.Validation;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Sam;
+
+/// <summary>The SAM policy templates Cloister knows, and where AWS keeps the managed policies SAM names.</summary>
+internal static class SamPolicyTemplates
+{
+    private static readonly HashSet<string> ServiceRolePolicies = new(StringComparer.Ordinal)
+    {
+        "AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSLambdaRole", "AWSLambdaDynamoDBExecutionRole",
+        "AWSLambdaKinesisExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSLambdaENIManagementAccess",
+    };
+
+    public static string ManagedPolicyPath(string name) => ServiceRolePolicies.Contains(name) ? "service-role/" + name : name;
+
+    public static bool Expand(MapEntry template, out ListNode statements, out string error)
+    {
+        var at = template.KeyLocation;
+        var args = template.Value as MapNode;
+        error = string.Empty;
+        statements = new ListNode([], at);
+        switch (template.Key)
+        {
+            case "DynamoDBCrudPolicy":
+                statements = Table(args, at, "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem");
+                break;
+            case "DynamoDBReadPolicy":
+                statements = Table(args, at, "dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable");
+                break;
+            case "DynamoDBWritePolicy":
+                statements = Table(args, at, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem");
+                break;
+            case "LambdaInvokePolicy":
+                statements = Statement(at, ["lambda:InvokeFunction"], NodeFactory.Sub("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${FunctionName}*", Args(args, at), at));
+                break;
+            case "VPCAccessPolicy":
+                statements = Statement(at, ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface"], NodeFactory.Str("*", at));
+                break;
+            case "AWSSecretsManagerGetSecretValuePolicy":
+                statements = Statement(at, ["secretsmanager:GetSecretValue"], NodeFactory.Sub("${SecretArn}", Args(args, at), at));
+                break;
+            default:
+                error = $"The policy template '{template.Key}' is not known to Cloister; write the statements as a policy document instead.";
+                return false;
+        }
+
+        return true;
+    }
+
+    private static MapNode Args(MapNode? args, SourceLocation at) => args ?? new MapNode([], at);
+
+    private static ListNode Table(MapNode? args, SourceLocation at, params string[] actions)
+    {
+        var vars = Args(args, at);
+        return Statement(
+            at,
+            actions,
+            NodeFactory.Sub("arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}", vars, at),
+            NodeFactory.Sub("arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}/index/*", vars, at));
+    }
+
+    private static ListNode Statement(SourceLocation at, string[] actions, params Node[] resources) =>
+        NodeFactory.List(at, NodeFactory.Map(
+            at,
+            ("Effect", NodeFactory.Str("Allow", at)),
+            ("Action", new ListNode([.. actions.Select(a => (Node)NodeFactory.Str(a, at))], at)),
+            ("Resource", new ListNode([.. resources], at))));
+}

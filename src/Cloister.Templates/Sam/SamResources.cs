@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using Cloister.Model.Validation;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Sam;
+
+/// <summary>Builds the CloudFormation resources the transform generates.</summary>
+internal static class SamResources
+{
+    /// <summary>A resource entry; Condition and DependsOn of the SAM resource are carried over when given.</summary>
+    public static MapEntry Resource(string logicalId, string type, MapNode properties, SourceLocation at, MapNode? source = null)
+    {
+        var entries = ImmutableArray.CreateBuilder<MapEntry>();
+        entries.Add(new MapEntry("Type", at, ScalarNode.String(type, at)));
+        entries.Add(new MapEntry("Properties", at, properties));
+        foreach (var attribute in new[] { "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata" })
+        {
+            if (source?.GetEntry(attribute) is { } carried)
+            {
+                entries.Add(carried);
+            }
+        }
+
+        return new MapEntry(logicalId, at, new MapNode(entries.ToImmutable(), at));
+    }
+
+    /// <summary>Copies <paramref name="names"/> from <paramref name="from"/> into a list of entries, keeping where each was written.</summary>
+    public static IEnumerable<MapEntry> Copy(MapNode from, params string[] names) =>
+        names.Select(from.GetEntry).Where(e => e is not null && e.Value is not ScalarNode { IsNull: true })!;
+
+    /// <summary>SAM turns a Tags map into CloudFormation's list of Key/Value, with <c>lambda:createdBy: SAM</c> first.</summary>
+    public static ListNode Tags(MapNode? tags, SourceLocation at, bool createdBySam)
+    {
+        var items = new List<Node>();
+        if (createdBySam)
+        {
+            items.Add(NodeFactory.Map(at, ("Key", NodeFactory.Str("lambda:createdBy", at)), ("Value", NodeFactory.Str("SAM", at))));
+        }
+
+        foreach (var entry in tags?.Entries ?? [])
+        {
+            items.Add(NodeFactory.Map(entry.KeyLocation, ("Key", NodeFactory.Str(entry.Key, entry.KeyLocation)), ("Value", entry.Value)));
+        }
+
+        return new ListNode([.. items], at);
+    }
+
+    /// <summary>Path parameters (<c>{id}</c>, <c>{proxy+}</c>) become <c>*</c> in ARNs, as SAM writes them.</summary>
+    public static string ArnPath(string path) =>
+        System.Text.RegularExpressions.Regex.Replace(path, "{([a-zA-Z0-9._-]+|[a-zA-Z0-9._-]+\\+|proxy\\+)}", "*", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+}

@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using Cloister.Model.Validation;
+using Cloister.Templates.Nodes;
+
+namespace Cloister.Templates.Sam;
+
+/// <summary>
+/// The <c>AWS::Serverless-2016-10-31</c> transform, done as SAM does it before CloudFormation sees the
+/// template: Globals merged into each resource, then <c>AWS::Serverless::Function</c>, <c>Api</c> and
+/// <c>SimpleTable</c> expanded into plain CloudFormation resources (functions, roles, permissions,
+/// REST APIs with their OpenAPI body and resource policy, deployments, stages, tables).
+/// Generated nodes carry the location of the SAM property they come from.
+/// </summary>
+internal static class SamTransform
+{
+    public const string Name = "AWS::Serverless-2016-10-31";
+
+    public static MapNode ApplyIfDeclared(MapNode root, string file, ProblemCollector problems)
+    {
+        var transform = root.GetEntry("Transform");
+        var serverless = false;
+        foreach (var item in NodeFactory.Items(transform?.Value))
+        {
+            if (item is ScalarNode { Value: Name })
+            {
+                serverless = true;
+            }
+            else
+            {
+                var name = (item as ScalarNode)?.Value ?? item.KindName;
+                problems.Add("Template", "Transform", $"The transform '{name}' is not supported; Cloister runs {Name}.", item.Location);
+            }
+        }
+
+        if (!serverless)
+        {
+            if (root.GetEntry("Globals") is { } globals)
+            {
+                problems.Add("Template", "Globals", $"Globals needs 'Transform: {Name}'.", globals.KeyLocation);
+            }
+
+            return root;
+        }
+
+        var globalsNode = root.Get("Globals") as MapNode;
+        foreach (var section in globalsNode?.Entries.Where(e => e.Key is not ("Function" or "Api" or "SimpleTable")) ?? [])
+        {
+            problems.Add("Globals", section.Key, $"'{section.Key}' is not a Globals section Cloister supports (Function, Api, SimpleTable).", section.KeyLocation);
+        }
+
+        var context = new SamContext(file, problems, globalsNode);
+        var resources = root.Get("Resources") as MapNode;
+        if (resources is null)
+        {
+            return root.Without("Transform").Without("Globals");
+        }
+
+        var output = ImmutableArray.CreateBuilder<MapEntry>();
+        var events = new List<ApiEvent>();
+        foreach (var entry in resources.Entries)
+        {
+            if (entry.Value is MapNode { } resource && resource.GetString("Type") == SamFunction.Type)
+            {
+                SamFunction.Expand(entry, resource, context, output, events);
+            }
+        }
+
+        var apis = new SamApi(context, events);
+        foreach (var entry in resources.Entries)
+        {
+            var type = (entry.Value as MapNode)?.GetString("Type");
+            switch (type)
+            {
+                case SamFunction.Type:
+                    break;
+                case SamApi.Type:
+                    apis.ExpandExplicit(entry, (MapNode)entry.Value, output);
+                    break;
+                case SamSimpleTable.Type:
+                    SamSimpleTable.Expand(entry, (MapNode)entry.Value, context, output);
+                    break;
+                case not null when type.StartsWith("AWS::Serverless::", StringComparison.Ordinal):
+                    problems.Add(entry.Key, "Type", $"'{type}' is not supported; Cloister expands AWS::Serverless::Function, Api and SimpleTable.", ((MapNode)entry.Value).Get("Type")!.Location);
+                    break;
+                default:
+                    output.Add(entry);
+                    break;
+            }
+        }
+
+        apis.ExpandImplicit(resources, output);
+        apis.ReportUnknownApis();
+        return root.Without("Transform").Without("Globals").With("Resources", resources with { Entries = output.ToImmutable() });
+    }
+}

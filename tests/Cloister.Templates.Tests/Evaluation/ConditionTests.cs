@@ -1,0 +1,96 @@
+namespace Cloister.Templates.Tests.Evaluation;
+
+public class ConditionTests
+{
+    private static TemplateLoadResult WithCondition(string condition, string env = "prod") => TestTemplates.LoadValid(
+        $$"""
+        Parameters:
+          Env: { Type: String, Default: {{env}} }
+        Conditions:
+          IsProd: !Equals [!Ref Env, prod]
+          IsTest: !Equals [!Ref Env, test]
+          Chosen: {{condition}}
+        Resources:
+          Always: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+          Maybe:
+            Type: AWS::EC2::VPC
+            Condition: Chosen
+            Properties: { CidrBlock: 10.2.0.0/16 }
+        """);
+
+    [Theory]
+    [InlineData("!Equals [a, a]", true)]
+    [InlineData("!Equals [a, b]", false)]
+    [InlineData("!Not [!Condition IsProd]", false)]
+    [InlineData("!And [!Condition IsProd, !Not [!Condition IsTest]]", true)]
+    [InlineData("!And [!Condition IsProd, !Condition IsTest]", false)]
+    [InlineData("!Or [!Condition IsTest, !Condition IsProd]", true)]
+    [InlineData("!Or [!Condition IsTest, !Equals [x, y]]", false)]
+    public void Condition_Functions_DecideWhetherResourceExists(string condition, bool exists)
+    {
+        var result = WithCondition(condition);
+        Assert.Equal(exists ? 2 : 1, result.Model.Vpcs.Length);
+        Assert.Equal(exists, result.Stacks.Single().Resources.Any(r => r.LogicalResourceId == "Maybe"));
+    }
+
+    [Fact]
+    public void Condition_ParameterValue_ChangesOutcome()
+    {
+        Assert.Single(WithCondition("!Condition IsTest", env: "prod").Model.Vpcs);
+        Assert.Equal(2, WithCondition("!Condition IsTest", env: "test").Model.Vpcs.Length);
+    }
+
+    [Fact]
+    public void Condition_RefToResourceWithFalseCondition_IsProblem()
+    {
+        var result = TestTemplates.Load("""
+            Conditions:
+              Never: !Equals [a, b]
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Condition: Never, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24 } }
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Subnet", "Properties.VpcId"), (problem.Resource, problem.Property));
+        Assert.Contains("condition 'Never' is false", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Condition_SelfReference_IsCycleProblem()
+    {
+        var result = TestTemplates.Load("""
+            Conditions:
+              A: !Not [!Condition B]
+              B: !Not [!Condition A]
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Condition: A, Properties: { CidrBlock: 10.1.0.0/16 } }
+            """);
+        Assert.Contains(result.Validation.Problems, p => p.Message.Contains("depends on itself", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Condition_Unknown_IsProblemAtItsUse()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Condition: Missing, Properties: { CidrBlock: 10.1.0.0/16 } }
+            """);
+        Assert.Equal(("Vpc", "Condition"), (problem.Resource, problem.Property));
+        Assert.Contains("no condition 'Missing'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_FalseCondition_IsLeftOut()
+    {
+        var result = TestTemplates.LoadValid("""
+            Conditions:
+              Never: !Equals [a, b]
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              Hidden: { Condition: Never, Value: x }
+              Shown: { Value: y }
+            """);
+        Assert.Equal(["Shown"], result.Stacks.Single().Outputs.Select(o => o.OutputKey));
+    }
+}

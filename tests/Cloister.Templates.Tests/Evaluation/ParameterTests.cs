@@ -1,0 +1,135 @@
+namespace Cloister.Templates.Tests.Evaluation;
+
+public class ParameterTests
+{
+    private static TemplateLoadResult With(string declaration, string? value = null)
+    {
+        var text = $$"""
+            Parameters:
+              P: {{declaration}}
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              Out: { Value: !Ref P }
+            """;
+        return TestTemplates.Load(text, value is null ? null : new Dictionary<string, string> { ["P"] = value });
+    }
+
+    private static void Accepted(string declaration, string? value = null)
+    {
+        var result = With(declaration, value);
+        Assert.True(result.IsValid, result.Validation.ToString());
+    }
+
+    private static string Rejected(string declaration, string? value, string property)
+    {
+        var result = With(declaration, value);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal("P", problem.Resource);
+        Assert.Equal(property, problem.Property);
+        Assert.NotNull(problem.Location);
+        return problem.Message;
+    }
+
+    [Fact]
+    public void Default_NoValueGiven_IsUsed()
+    {
+        var result = With("{ Type: String, Default: fallback }");
+        Assert.Equal("fallback", result.Stacks.Single().Outputs.Single().OutputValue);
+    }
+
+    [Fact]
+    public void Given_Value_OverridesDefault()
+    {
+        var result = With("{ Type: String, Default: fallback }", "given");
+        Assert.Equal("given", result.Stacks.Single().Outputs.Single().OutputValue);
+    }
+
+    [Fact]
+    public void Missing_NoDefaultNoValue_IsProblemNamingParameter()
+    {
+        var message = Rejected("{ Type: String }", null, string.Empty);
+        Assert.Contains("--param P=VALUE", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Undeclared_GivenValue_IsProblem()
+    {
+        var result = TestTemplates.Load("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            """, new Dictionary<string, string> { ["Nope"] = "x" });
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal("Nope", problem.Resource);
+    }
+
+    [Fact]
+    public void AllowedValues_OtherValue_IsProblem()
+    {
+        Accepted("{ Type: String, AllowedValues: [dev, prod] }", "dev");
+        Assert.Contains("dev, prod", Rejected("{ Type: String, AllowedValues: [dev, prod] }", "test", "AllowedValues"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AllowedPattern_IsAnchored()
+    {
+        Accepted("{ Type: String, AllowedPattern: \"[a-z]+\" }", "abc");
+        Rejected("{ Type: String, AllowedPattern: \"[a-z]+\" }", "abc1", "AllowedPattern");
+    }
+
+    [Fact]
+    public void AllowedPattern_ConstraintDescription_IsInMessage() =>
+        Assert.Contains("lower-case only", Rejected("{ Type: String, AllowedPattern: \"[a-z]+\", ConstraintDescription: lower-case only }", "ABC", "AllowedPattern"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Length_Bounds_AreChecked()
+    {
+        Accepted("{ Type: String, MinLength: 2, MaxLength: 4 }", "abc");
+        Rejected("{ Type: String, MinLength: 2, MaxLength: 4 }", "a", "MinLength");
+        Rejected("{ Type: String, MinLength: 2, MaxLength: 4 }", "abcde", "MaxLength");
+    }
+
+    [Fact]
+    public void Number_ValueAndBounds_AreChecked()
+    {
+        Accepted("{ Type: Number, MinValue: 1, MaxValue: 10 }", "5");
+        Rejected("{ Type: Number }", "five", "Type");
+        Rejected("{ Type: Number, MinValue: 1, MaxValue: 10 }", "0", "MinValue");
+        Rejected("{ Type: Number, MinValue: 1, MaxValue: 10 }", "11", "MaxValue");
+    }
+
+    [Fact]
+    public void ListOfNumber_EachElementChecked()
+    {
+        var result = With("{ Type: \"List<Number>\", Default: \"1,2,3\" }");
+        Assert.True(result.IsValid, result.Validation.ToString());
+        Rejected("{ Type: \"List<Number>\" }", "1,x", "Type");
+    }
+
+    [Fact]
+    public void CommaDelimitedList_AllowedValuesPerElement()
+    {
+        Accepted("{ Type: CommaDelimitedList, AllowedValues: [a, b] }", "a,b");
+        Rejected("{ Type: CommaDelimitedList, AllowedValues: [a, b] }", "a,c", "AllowedValues");
+    }
+
+    [Fact]
+    public void Ec2IdTypes_CheckIdShape()
+    {
+        Accepted("{ Type: \"AWS::EC2::VPC::Id\" }", "vpc-0123456789abcdef0");
+        Rejected("{ Type: \"AWS::EC2::VPC::Id\" }", "subnet-0123", "Type");
+        Accepted("{ Type: \"List<AWS::EC2::Subnet::Id>\" }", "subnet-1,subnet-2");
+        Rejected("{ Type: \"List<AWS::EC2::Subnet::Id>\" }", "subnet-1,sg-2", "Type");
+    }
+
+    [Fact]
+    public void UnknownType_IsProblem() => Assert.Contains("not a parameter type", Rejected("{ Type: Strang }", "x", "Type"), StringComparison.Ordinal);
+
+    [Fact]
+    public void NoEcho_ParameterStillResolves()
+    {
+        var result = With("{ Type: String, NoEcho: true }", "secret");
+        Assert.True(result.IsValid);
+        Assert.Equal("secret", result.Stacks.Single().Outputs.Single().OutputValue);
+    }
+}

@@ -1,0 +1,199 @@
+using Cloister.Model.Validation;
+
+namespace Cloister.Templates.Tests.Evaluation;
+
+/// <summary>Errors the user must see before anything is created: each with file:line:column, logical id and property.</summary>
+public class TemplateErrorTests
+{
+    [Fact]
+    public void UnknownType_IsProblemNamingTypeAtItsLine()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Queue:
+                Type: AWS::SQS::Queue
+            """);
+        Assert.Equal(("Queue", "Type"), (problem.Resource, problem.Property));
+        Assert.Contains("'AWS::SQS::Queue'", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(new SourceLocation("template.yaml", 3, 11), problem.Location);
+        Assert.StartsWith("template.yaml:3:11: Queue.Type: ", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownType_IgnoreUnsupported_IsWarningAndRefsStillResolve()
+    {
+        var result = TestTemplates.Load(
+            """
+            Resources:
+              Queue: { Type: AWS::SQS::Queue }
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              Q: { Value: !Ref Queue }
+            """,
+            ignoreUnsupported: true);
+        Assert.True(result.IsValid, result.Validation.ToString());
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("Queue", warning.Resource);
+        Assert.Single(result.Model.Vpcs);
+    }
+
+    [Fact]
+    public void BadGetAtt_IsProblemNamingResourceAndAttribute()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Subnet:
+                Type: AWS::EC2::Subnet
+                Properties:
+                  VpcId: !Ref Vpc
+                  CidrBlock: !GetAtt Vpc.CidrBlok
+            """);
+        Assert.Equal(("Subnet", "Properties.CidrBlock"), (problem.Resource, problem.Property));
+        Assert.Contains("'CidrBlok' is not an attribute of Vpc (AWS::EC2::VPC)", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("CidrBlock", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(7, problem.Location!.Line);
+        Assert.Equal(18, problem.Location.Column);
+    }
+
+    [Fact]
+    public void GetAtt_UnknownResource_IsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !GetAtt Other.CidrBlock } }
+            """);
+        Assert.Contains("'Other', which is not a resource", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ref_Unresolved_IsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Nowhere, CidrBlock: 10.0.0.0/24 } }
+            """);
+        Assert.Equal(("Subnet", "Properties.VpcId"), (problem.Resource, problem.Property));
+        Assert.Contains("Unresolved reference 'Nowhere'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CyclicDependsOn_IsProblemNamingTheCycle()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              A: { Type: AWS::EC2::VPC, DependsOn: B, Properties: { CidrBlock: 10.1.0.0/16 } }
+              B: { Type: AWS::EC2::VPC, DependsOn: C, Properties: { CidrBlock: 10.2.0.0/16 } }
+              C: { Type: AWS::EC2::VPC, DependsOn: A, Properties: { CidrBlock: 10.3.0.0/16 } }
+            """);
+        Assert.Equal(("A", "DependsOn"), (problem.Resource, problem.Property));
+        Assert.Contains("A -> B -> C -> A", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(2, problem.Location!.Line);
+    }
+
+    [Fact]
+    public void CyclicReferences_ThroughRefAndSub_AreDetected()
+    {
+        var result = TestTemplates.Load("""
+            Resources:
+              Sg1: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: !Sub "${Sg2}", VpcId: vpc-1 } }
+              Sg2: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: !Ref Sg1, VpcId: vpc-1 } }
+            """);
+        Assert.Contains(result.Validation.Problems, p => p.Message.Contains("Sg1 -> Sg2 -> Sg1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DependsOn_UnknownResource_IsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              A: { Type: AWS::EC2::VPC, DependsOn: [Ghost], Properties: { CidrBlock: 10.1.0.0/16 } }
+            """);
+        Assert.Contains("'Ghost'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralErrors_AreAllReportedAtOnceWithLocations()
+    {
+        var result = TestTemplates.Load("""
+            Parameters:
+              Needed: { Type: String }
+            Resources:
+              Queue: { Type: AWS::SQS::Queue }
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !GetAtt Other.Nope } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: !GetAtt Vpc.Bad } }
+              A: { Type: AWS::EC2::VPC, DependsOn: B, Properties: { CidrBlock: 10.1.0.0/16 } }
+              B: { Type: AWS::EC2::VPC, DependsOn: A, Properties: { CidrBlock: 10.2.0.0/16 } }
+            """);
+        var problems = result.Validation.Problems;
+        Assert.Equal(5, problems.Length);
+        Assert.All(problems, p => Assert.Equal("template.yaml", p.Location!.File));
+        Assert.Contains(problems, p => p.Resource == "Needed" && p.Location!.Line == 2);
+        Assert.Contains(problems, p => p.Resource == "Queue" && p.Property == "Type" && p.Location!.Line == 4);
+        Assert.Contains(problems, p => p.Resource == "Vpc" && p.Property == "Properties.CidrBlock" && p.Location!.Line == 5);
+        Assert.Contains(problems, p => p.Resource == "Subnet" && p.Property == "Properties.CidrBlock" && p.Message.Contains("'Bad'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Resource == "A" && p.Property == "DependsOn" && p.Location!.Line == 7);
+        Assert.Empty(result.Model.Vpcs);
+    }
+
+    [Fact]
+    public void ModelProblems_AfterEvaluation_CarryTemplateLocation()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Subnet:
+                Type: AWS::EC2::Subnet
+                Properties:
+                  VpcId: !Ref Vpc
+                  CidrBlock: 10.2.0.0/24
+            """);
+        Assert.Equal(("Subnet", "Properties.CidrBlock"), (problem.Resource, problem.Property));
+        Assert.Contains("invalid for VPC Vpc", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(new SourceLocation("template.yaml", 7, 7), problem.Location);
+    }
+
+    [Fact]
+    public void UnknownSectionAndResourceAttribute_AreProblems()
+    {
+        var result = TestTemplates.Load("""
+            Resourses: {}
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Propertes: { CidrBlock: 10.1.0.0/16 } }
+            """);
+        Assert.Contains(result.Validation.Problems, p => p.Property == "Resourses" && p.Location!.Line == 1);
+        Assert.Contains(result.Validation.Problems, p => p.Resource == "Vpc" && p.Property == "Propertes");
+    }
+
+    [Fact]
+    public void MissingResources_IsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("Description: nothing here\n");
+        Assert.Equal("Resources", problem.Property);
+    }
+
+    [Fact]
+    public void ServerlessTypeWithoutTransform_SaysWhatIsMissing()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Fn: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: a.b, Runtime: nodejs20.x } }
+            """);
+        Assert.Contains("Transform: AWS::Serverless-2016-10-31", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SameAddressTwice_InOneSubnet_IsProblem()
+    {
+        var result = TestTemplates.Load("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              A: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24 } }
+              B: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.2.0/24 } }
+              I1: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref A, PrivateIpAddress: 10.1.1.20 } }
+              I2: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref A, PrivateIpAddress: 10.1.1.20 } }
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("I2", "Properties.PrivateIpAddress"), (problem.Resource, problem.Property));
+    }
+}

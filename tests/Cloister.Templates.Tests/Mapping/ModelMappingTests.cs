@@ -1,0 +1,233 @@
+using Cloister.Model.LoadBalancing;
+using Cloister.Model.Network;
+
+namespace Cloister.Templates.Tests.Mapping;
+
+public class ModelMappingTests
+{
+    private const string Network = """
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+          SubnetA: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24, AvailabilityZone: eu-central-1a } }
+          SubnetB: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.2.0/24, AvailabilityZone: eu-central-1b } }
+        """;
+
+    private static TemplateLoadResult Load(string resources) => TestTemplates.LoadValid("Resources:\n" + Network + "\n" + resources);
+
+    [Fact]
+    public void Vpc_GetsMainRouteTableAndDefaultSecurityGroup()
+    {
+        var model = Load(string.Empty).Model;
+        var vpc = model.Vpcs.Single();
+        var main = Assert.Single(model.RouteTables);
+        Assert.True(main.IsMain);
+        Assert.Equal(vpc.Id, main.VpcId);
+        var group = Assert.Single(model.SecurityGroups);
+        Assert.Equal("default", group.Name);
+        Assert.Equal(group.Id, Assert.Single(group.Ingress).ReferencedGroupId);
+    }
+
+    [Fact]
+    public void Routes_TargetsByProperty()
+    {
+        var model = Load("""
+              Igw: { Type: AWS::EC2::InternetGateway }
+              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
+              Table: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              ToInternet: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
+              ToVgw: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 192.168.0.0/16, GatewayId: vgw-0123456789abcdef0 } }
+              ToList: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-0123456789abcdef0, TransitGatewayId: tgw-1 } }
+            """).Model;
+        var table = model.RouteTables.Single(t => t.LogicalId == "Table");
+        Assert.Equal(
+            [RouteTargetKind.InternetGateway, RouteTargetKind.VpnGateway, RouteTargetKind.TransitGateway],
+            table.Routes.Select(r => r.Target));
+        Assert.True(table.Routes[2].IsPrefixListDestination);
+    }
+
+    [Fact]
+    public void SecurityGroup_StandaloneRulesAndDefaultEgress()
+    {
+        var model = Load("""
+              Web: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: web, VpcId: !Ref Vpc } }
+              Db:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: db
+                  VpcId: !Ref Vpc
+                  SecurityGroupEgress: [{ IpProtocol: "-1", CidrIp: 10.1.0.0/16 }]
+              DbFromWeb: { Type: AWS::EC2::SecurityGroupIngress, Properties: { GroupId: !Ref Db, IpProtocol: "6", FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: !Ref Web } }
+            """).Model;
+        var web = model.SecurityGroups.Single(g => g.LogicalId == "Web");
+        Assert.Equal(SecurityGroupRule.AllowAllEgress, Assert.Single(web.Egress));
+        var db = model.SecurityGroups.Single(g => g.LogicalId == "Db");
+        var rule = Assert.Single(db.Ingress);
+        Assert.Equal(("tcp", 5432, web.Id), (rule.Protocol, rule.FromPort, rule.ReferencedGroupId));
+        Assert.Equal("10.1.0.0/16", Assert.Single(db.Egress).Cidr);
+    }
+
+    [Fact]
+    public void PrivateHostedZone_WithRecordsAndAlias()
+    {
+        var model = Load("""
+              Zone: { Type: AWS::Route53::HostedZone, Properties: { Name: corp.internal., VPCs: [{ VPCId: !Ref Vpc, VPCRegion: eu-central-1 }] } }
+              Api: { Type: AWS::Route53::RecordSet, Properties: { HostedZoneId: !Ref Zone, Name: api.corp.internal, Type: A, TTL: "60", ResourceRecords: [10.1.1.5] } }
+              Group:
+                Type: AWS::Route53::RecordSetGroup
+                Properties:
+                  HostedZoneName: corp.internal.
+                  RecordSets:
+                    - { Name: www.corp.internal., Type: A, AliasTarget: { DNSName: internal-lb-1.eu-central-1.elb.amazonaws.com, HostedZoneId: Z215JYRZR1TBD5 } }
+            """).Model;
+        var zone = Assert.Single(model.HostedZones);
+        Assert.Equal(("corp.internal", true), (zone.Name, zone.IsPrivate));
+        Assert.Equal(model.Vpcs.Single().Id, Assert.Single(zone.VpcIds));
+        var record = zone.Records[0];
+        Assert.Equal(("api.corp.internal", "A", 60u), (record.Name, record.Type, record.Ttl));
+        Assert.Equal(["10.1.1.5"], record.Values.AsEnumerable());
+        Assert.Equal("internal-lb-1.eu-central-1.elb.amazonaws.com", zone.Records[1].Alias!.DnsName);
+        Assert.Matches("^Z[A-Z0-9]{21}$", zone.Id);
+    }
+
+    [Fact]
+    public void RecordOutsideZone_IsProblem()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Zone: { Type: AWS::Route53::HostedZone, Properties: { Name: corp.internal, VPCs: [{ VPCId: !Ref Vpc, VPCRegion: eu-central-1 }] } }
+              Bad: { Type: AWS::Route53::RecordSet, Properties: { HostedZoneId: !Ref Zone, Name: api.other.com, Type: A, TTL: "60", ResourceRecords: [10.1.1.5] } }
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Bad", "Properties.Name"), (problem.Resource, problem.Property));
+    }
+
+    [Fact]
+    public void LoadBalancer_TargetGroupAndListener()
+    {
+        var model = Load("""
+              Cert: { Type: AWS::CertificateManager::Certificate, Properties: { DomainName: api.corp.internal, SubjectAlternativeNames: [www.corp.internal] } }
+              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: private-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
+              Targets:
+                Type: AWS::ElasticLoadBalancingV2::TargetGroup
+                Properties: { Protocol: HTTPS, Port: 443, VpcId: !Ref Vpc, TargetType: ip, Targets: [{ Id: 10.1.1.20 }, { Id: 10.1.2.20, Port: 8443 }], HealthCheckPath: /test/hello, Matcher: { HttpCode: "200,403" } }
+              Https:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties:
+                  LoadBalancerArn: !Ref Alb
+                  Protocol: HTTPS
+                  Port: 443
+                  Certificates: [{ CertificateArn: !Ref Cert }]
+                  DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Targets }]
+            """).Model;
+        var lb = Assert.Single(model.LoadBalancers);
+        Assert.Equal((LoadBalancerType.Application, true, "private-alb"), (lb.Type, lb.Internal, lb.Name));
+        Assert.Matches(@"^internal-private-alb-\d{10}\.eu-central-1\.elb\.amazonaws\.com$", lb.DnsName);
+        Assert.StartsWith("arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/app/private-alb/", lb.Id, StringComparison.Ordinal);
+        var group = Assert.Single(model.TargetGroups);
+        Assert.Equal(["10.1.1.20", "10.1.2.20:8443"], group.Targets.AsEnumerable());
+        Assert.Equal(("HTTPS", "/test/hello", "200,403"), (group.HealthCheck.Protocol, group.HealthCheck.Path, group.HealthCheck.Matcher));
+        var listener = Assert.Single(model.Listeners);
+        Assert.Equal((lb.Id, group.Id, model.Certificates.Single().Id), (listener.LoadBalancerId, listener.DefaultTargetGroupId, listener.CertificateArns.Single()));
+    }
+
+    [Fact]
+    public void NetworkAcl_EntriesAndAssociations()
+    {
+        var model = Load("""
+              Acl: { Type: AWS::EC2::NetworkAcl, Properties: { VpcId: !Ref Vpc } }
+              AllowIn: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: "6", RuleAction: allow, CidrBlock: 0.0.0.0/0, PortRange: { From: 443, To: 443 } } }
+              DenyOut: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: !Ref Acl, RuleNumber: 50, Protocol: "-1", RuleAction: deny, Egress: true, CidrBlock: 10.9.0.0/16 } }
+              Assoc: { Type: AWS::EC2::SubnetNetworkAclAssociation, Properties: { NetworkAclId: !Ref Acl, SubnetId: !Ref SubnetA } }
+            """).Model;
+        var acl = Assert.Single(model.NetworkAcls);
+        Assert.Equal([50, 100], acl.Entries.Select(e => e.RuleNumber));
+        Assert.Equal(new NetworkAclEntry(100, "6", true, false, "0.0.0.0/0", 443, 443), acl.Entries[1]);
+        Assert.Equal(model.Subnets.Single(s => s.LogicalId == "SubnetA").Id, Assert.Single(acl.SubnetIds));
+    }
+
+    [Fact]
+    public void Resolver_QueryLoggingConfigWithAssociation()
+    {
+        var model = Load("""
+              Logs: { Type: AWS::Route53Resolver::ResolverQueryLoggingConfig, Properties: { Name: q, DestinationArn: arn:aws:logs:eu-central-1:123456789012:log-group:dns } }
+              LogsVpc: { Type: AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation, Properties: { ResolverQueryLogConfigId: !Ref Logs, ResourceId: !Ref Vpc } }
+            """).Model;
+        var config = Assert.Single(model.QueryLogConfigs);
+        Assert.StartsWith("rslvr-qlc-", config.Id, StringComparison.Ordinal);
+        Assert.Equal(model.Vpcs.Single().Id, Assert.Single(config.VpcIds));
+    }
+
+    [Fact]
+    public void Function_CodeKinds_AreDetected()
+    {
+        var dotnet = Directory.CreateTempSubdirectory("cloister-code-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dotnet.FullName, "Fn.csproj"), "<Project />");
+            File.WriteAllText(Path.Combine(dotnet.FullName, "code.zip"), "PK");
+            var template = Path.Combine(dotnet.FullName, "template.yaml");
+            var result = TemplateLoader.Load(
+                [new TemplateFile(template)
+                {
+                    Text = """
+                        Resources:
+                          Net: { Type: AWS::Lambda::Function, Properties: { Runtime: provided.al2023, Code: ., Role: arn:aws:iam::123456789012:role/r } }
+                          Zip: { Type: AWS::Lambda::Function, Properties: { Runtime: python3.12, Handler: a.b, Code: ./code.zip, Role: arn:aws:iam::123456789012:role/r } }
+                          Missing: { Type: AWS::Lambda::Function, Properties: { Runtime: python3.12, Handler: a.b, Code: ./nowhere, Role: r } }
+                          Old: { Type: AWS::Lambda::Function, Properties: { Runtime: python2.7, Handler: a.b, Code: { ZipFile: x }, Role: r } }
+                        """,
+                }],
+                TestTemplates.Options());
+            var problems = result.Validation.Problems;
+            Assert.Equal(2, problems.Length);
+            Assert.Contains(problems, p => p.Resource == "Missing" && p.Property == "Properties.Code" && p.Message.Contains("does not exist", StringComparison.Ordinal));
+            Assert.Contains(problems, p => p.Resource == "Old" && p.Property == "Properties.Runtime");
+        }
+        finally
+        {
+            dotnet.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Table_KeysMustBeDefined()
+    {
+        var result = TestTemplates.Load("""
+            Resources:
+              T:
+                Type: AWS::DynamoDB::Table
+                Properties:
+                  BillingMode: PAY_PER_REQUEST
+                  AttributeDefinitions: [{ AttributeName: PK, AttributeType: S }, { AttributeName: Extra, AttributeType: S }]
+                  KeySchema: [{ AttributeName: PK, KeyType: HASH }, { AttributeName: SK, KeyType: RANGE }]
+            """);
+        Assert.Equal(2, result.Validation.Problems.Length);
+        Assert.All(result.Validation.Problems, p => Assert.Equal(("T", "Properties.AttributeDefinitions"), (p.Resource, p.Property)));
+    }
+
+    [Fact]
+    public void InterfaceEndpoint_PrivateDnsWithoutDnsHostnames_IsProblem()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Endpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-central-1.execute-api, VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds: [!Ref SubnetA] }
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Endpoint", "Properties.PrivateDnsEnabled"), (problem.Resource, problem.Property));
+        Assert.Contains("EnableDnsHostnames", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InterfaceEndpoint_WithoutGroups_UsesVpcDefaultGroupAndAddressesFromTop()
+    {
+        var model = Load("""
+              Endpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-central-1.sts, VpcEndpointType: Interface, SubnetIds: [!Ref SubnetA, !Ref SubnetB] }
+            """).Model;
+        var endpoint = Assert.Single(model.VpcEndpoints);
+        Assert.False(endpoint.PrivateDnsEnabled);
+        Assert.Equal(model.SecurityGroups.Single(g => g.Name == "default").Id, Assert.Single(endpoint.SecurityGroupIds));
+        Assert.Equal(["10.1.1.254", "10.1.2.254"], endpoint.NetworkInterfaces.Select(n => n.PrivateIpAddress));
+        Assert.All(endpoint.NetworkInterfaces, n => Assert.StartsWith("eni-", n.Id, StringComparison.Ordinal));
+    }
+}

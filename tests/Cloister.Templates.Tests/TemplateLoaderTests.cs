@@ -1,0 +1,41 @@
+namespace Cloister.Templates.Tests;
+
+public class TemplateLoaderTests
+{
+    [Fact]
+    public void Load_SameSeed_GivesSameIds()
+    {
+        var path = TestTemplates.DataPath("seed-architecture", "template.yaml");
+        var first = TemplateLoader.Load([new TemplateFile(path)], TestTemplates.Options());
+        var second = TemplateLoader.Load([new TemplateFile(path)], TestTemplates.Options());
+        Assert.Equal(first.Model.Vpcs.Select(v => v.Id), second.Model.Vpcs.Select(v => v.Id));
+        Assert.Equal(first.Model.RestApis.Single().Policy, second.Model.RestApis.Single().Policy);
+        Assert.Equal(first.Stacks.Single().StackId, second.Stacks.Single().StackId);
+    }
+
+    [Fact]
+    public void Load_TwoTemplatesSameStackName_IsProblem()
+    {
+        var text = "Resources:\n  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }\n";
+        var result = TemplateLoader.Load([new TemplateFile("a/net.yaml") { Text = text }, new TemplateFile("b/net.yaml") { Text = text }], TestTemplates.Options());
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Contains("stack 'net'", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("b/net.yaml", problem.Location!.File);
+    }
+
+    [Fact]
+    public void Load_MissingFile_IsProblemNamingIt()
+    {
+        var result = TemplateLoader.Load([new TemplateFile("does-not-exist.yaml")], TestTemplates.Options());
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal("does-not-exist.yaml", problem.Location!.File);
+        Assert.StartsWith("Cannot read the template", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("templates/seed-architecture.yaml", "seed-architecture")]
+    [InlineData("my_stack.json", "my-stack")]
+    [InlineData("1st.yaml", "stack-1st")]
+    public void DefaultStackName_FileName_IsValidStackName(string path, string expected) =>
+        Assert.Equal(expected, TemplateLoader.DefaultStackName(path));
+}

@@ -1,0 +1,46 @@
+using Cloister.Model;
+using Cloister.Model.Identifiers;
+using Cloister.Model.Validation;
+
+namespace Cloister.Templates.Tests;
+
+/// <summary>Loads templates from text the way the deployer will, with seeded ids in eu-central-1.</summary>
+internal static class TestTemplates
+{
+    public static readonly AccountContext Account = new("123456789012", "eu-central-1");
+
+    public static TemplateLoadOptions Options(bool ignoreUnsupported = false) => new()
+    {
+        Account = Account,
+        Ids = new IdGenerator(42),
+        IgnoreUnsupported = ignoreUnsupported,
+        Now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+    };
+
+    public static TemplateLoadResult Load(string text, IReadOnlyDictionary<string, string>? parameters = null, string path = "template.yaml", bool ignoreUnsupported = false) =>
+        TemplateLoader.Load([new TemplateFile(path) { Text = text, Parameters = parameters ?? new Dictionary<string, string>() }], Options(ignoreUnsupported));
+
+    public static TemplateLoadResult LoadValid(string text, IReadOnlyDictionary<string, string>? parameters = null)
+    {
+        var result = Load(text, parameters);
+        Assert.True(result.IsValid, result.Validation.ToString());
+        return result;
+    }
+
+    public static ValidationProblem SingleProblem(string text, IReadOnlyDictionary<string, string>? parameters = null)
+    {
+        var result = Load(text, parameters);
+        return Assert.Single(result.Validation.Problems);
+    }
+
+    public static string DataPath(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "Data", .. parts]);
+
+    /// <summary>A template of one resource with the given YAML properties block (indented by 6).</summary>
+    public static string OneResource(string type, string properties) => $"""
+        Resources:
+          Thing:
+            Type: {type}
+            Properties:
+        {properties}
+        """;
+}
