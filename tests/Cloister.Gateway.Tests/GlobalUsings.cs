@@ -1,2 +1,2 @@
-global using Cloister.Model.Api;
 global using Cloister.Gateway.Authorization;
+global using Cloister.Model.Api;

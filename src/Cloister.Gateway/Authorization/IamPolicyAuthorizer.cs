@@ -28,11 +28,11 @@ public sealed class IamPolicyAuthorizer : IExecuteApiAuthorizer
     {
         // One context per thread, reset per request: evaluation itself allocates nothing.
         [ThreadStatic]
-        private static RequestContext? t_context;
+        private static RequestContext? _threadContext;
 
         public PortDecision Evaluate(AuthorizationRequest request)
         {
-            var context = t_context ??= new RequestContext();
+            var context = _threadContext ??= new RequestContext();
             context.Reset();
             context.Action = request.Action;
             context.Resource = request.Resource;
