@@ -31,6 +31,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private OutputPump? _stderr;
     private long _started;
     private int _disposed;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
 
     public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger)
     {
@@ -134,28 +135,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     }
 
     /// <summary>The process's peak resident memory in MB (Max Memory Used), from <c>/proc/PID/status</c>.</summary>
-    public int MaxMemoryUsedMb()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{ProcessId}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    var kb = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
-                    return (int)((kb + 1023) / 1024);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return 0;
-    }
+    public int MaxMemoryUsedMb() => ProcessStatus.PeakResidentMb(ref _status, ProcessId);
 
     public void WriteLog(string message) =>
         _log.Write(new FunctionLogEvent(_time.GetUtcNow().ToUnixTimeMilliseconds(), LogStreamName, message));
@@ -168,14 +148,20 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         }
 
         _queue.Writer.TryComplete();
-        if (_process is { } process)
+        _status?.Dispose();
+        try
         {
-            await process.DisposeAsync().ConfigureAwait(false);
+            if (_process is { } process)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        if (_server is { } server)
+        finally
         {
-            await server.DisposeAsync().ConfigureAwait(false);
+            if (_server is { } server)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         FunctionsLog.EnvironmentStopped(_logger, _function.Name, ProcessId);

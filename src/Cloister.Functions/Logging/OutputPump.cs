@@ -36,19 +36,16 @@ internal sealed class OutputPump
             return;
         }
 
+        // The common case costs one poll: nothing buffered, the reader parked in read().
         var deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
-        var quietChecks = 0;
-        while (Environment.TickCount64 < deadline && quietChecks < 2)
+        while (Volatile.Read(ref _busy) != 0 || Native.HasInput(_fd))
         {
-            if (Volatile.Read(ref _busy) == 0 && !Native.HasInput(_fd))
+            if (Environment.TickCount64 >= deadline)
             {
-                quietChecks++;
-                Thread.Yield();
-                continue;
+                return;
             }
 
-            quietChecks = 0;
-            Thread.Sleep(0);
+            Thread.Yield();
         }
     }
 
