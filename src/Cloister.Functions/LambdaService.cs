@@ -118,12 +118,23 @@ public sealed class LambdaService : IAsyncDisposable
     /// attempt is retried twice); DryRun only checks the function exists (204). Lambda's own refusals (unknown
     /// function 404, concurrency exhausted 429) come back as results, not exceptions.
     /// </summary>
-    public async ValueTask<InvocationResult> InvokeAsync(
+    public ValueTask<InvocationResult> InvokeAsync(
         string functionName,
         ReadOnlyMemory<byte> payload,
         InvocationType invocationType = InvocationType.RequestResponse,
+        CancellationToken cancellationToken = default) =>
+        InvokeAsync(functionName, payload, invocationType, InvocationContext.None, cancellationToken);
+
+    /// <summary>Invokes a function with a client context or Cognito identity, passed to the runtime in
+    /// <c>Lambda-Runtime-Client-Context</c> and <c>Lambda-Runtime-Cognito-Identity</c>.</summary>
+    public async ValueTask<InvocationResult> InvokeAsync(
+        string functionName,
+        ReadOnlyMemory<byte> payload,
+        InvocationType invocationType,
+        InvocationContext context,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(functionName);
         if (!_functions.TryGetValue(functionName, out var host))
         {
@@ -137,11 +148,11 @@ public sealed class LambdaService : IAsyncDisposable
             case InvocationType.DryRun:
                 return new InvocationResult(204, ReadOnlyMemory<byte>.Empty, null, null, Guid.NewGuid().ToString());
             case InvocationType.Event:
-                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString());
+                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString(), context);
                 _events.Writer.TryWrite(queued);
                 return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId);
             default:
-                return await host.InvokeAsync(payload, cancellationToken).ConfigureAwait(false);
+                return await host.InvokeAsync(payload, context, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -210,7 +221,7 @@ public sealed class LambdaService : IAsyncDisposable
                 return;
             }
 
-            var result = await host.InvokeAsync(queued.Payload, _stopping.Token).ConfigureAwait(false);
+            var result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 return;

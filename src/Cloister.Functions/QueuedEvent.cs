@@ -4,4 +4,5 @@ namespace Cloister.Functions;
 /// <param name="FunctionName">The function.</param>
 /// <param name="Payload">The event (copied: the caller's buffer is not kept).</param>
 /// <param name="RequestId">The id answered to the caller.</param>
-internal sealed record QueuedEvent(string FunctionName, byte[] Payload, string RequestId);
+/// <param name="Context">The caller's client context and identity.</param>
+internal sealed record QueuedEvent(string FunctionName, byte[] Payload, string RequestId, InvocationContext Context);

@@ -198,6 +198,16 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         headers["Lambda-Runtime-Deadline-Ms"] = invocation.DeadlineMs.ToString(CultureInfo.InvariantCulture);
         headers["Lambda-Runtime-Invoked-Function-Arn"] = invocation.InvokedFunctionArn;
         headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
+        if (invocation.Context.ClientContext is { } clientContext)
+        {
+            headers["Lambda-Runtime-Client-Context"] = clientContext;
+        }
+
+        if (invocation.Context.CognitoIdentity is { } identity)
+        {
+            headers["Lambda-Runtime-Cognito-Identity"] = identity;
+        }
+
         await response.Body.WriteAsync(invocation.Payload).ConfigureAwait(false);
     }
 

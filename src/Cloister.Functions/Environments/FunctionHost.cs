@@ -70,7 +70,7 @@ internal sealed class FunctionHost : IAsyncDisposable
         }
     }
 
-    public async Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString();
         ExecutionEnvironment? environment = null;
@@ -129,7 +129,7 @@ internal sealed class FunctionHost : IAsyncDisposable
             initDuration = init.Duration;
         }
 
-        return await RunAsync(environment, requestId, payload, initDuration).ConfigureAwait(false);
+        return await RunAsync(environment, requestId, payload, context, initDuration).ConfigureAwait(false);
     }
 
     /// <summary>Stops environments that have been idle longer than the idle timeout.</summary>
@@ -180,13 +180,13 @@ internal sealed class FunctionHost : IAsyncDisposable
         await Task.WhenAll(all.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
-    private async Task<InvocationResult> RunAsync(ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, TimeSpan? initDuration)
+    private async Task<InvocationResult> RunAsync(ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, TimeSpan? initDuration)
     {
         var started = _time.GetTimestamp();
         var deadline = _time.GetUtcNow().Add(Function.Timeout).ToUnixTimeMilliseconds();
         var traceId = TraceIds.New(_time.GetUtcNow());
         environment.WriteLog(LambdaLogLines.Start(requestId));
-        var invocation = new PendingInvocation(requestId, payload, deadline, Function.Arn, traceId);
+        var invocation = new PendingInvocation(requestId, payload, deadline, Function.Arn, traceId, context);
         var outcome = await environment.InvokeAsync(invocation).ConfigureAwait(false);
         var duration = _time.GetElapsedTime(started);
         environment.DrainOutput();

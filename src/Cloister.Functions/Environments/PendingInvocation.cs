@@ -1,7 +1,7 @@
 namespace Cloister.Functions.Environments;
 
 /// <summary>An invocation handed to an environment, and the promise of its outcome.</summary>
-internal sealed class PendingInvocation(string requestId, ReadOnlyMemory<byte> payload, long deadlineMs, string invokedFunctionArn, string traceId)
+internal sealed class PendingInvocation(string requestId, ReadOnlyMemory<byte> payload, long deadlineMs, string invokedFunctionArn, string traceId, InvocationContext context)
 {
     public string RequestId { get; } = requestId;
 
@@ -12,6 +12,8 @@ internal sealed class PendingInvocation(string requestId, ReadOnlyMemory<byte> p
     public string InvokedFunctionArn { get; } = invokedFunctionArn;
 
     public string TraceId { get; } = traceId;
+
+    public InvocationContext Context { get; } = context;
 
     public TaskCompletionSource<InvocationOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
