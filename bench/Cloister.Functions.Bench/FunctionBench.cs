@@ -80,7 +80,9 @@ internal sealed class FunctionBench : IAsyncDisposable
         {
             var function = await DeployAsync(runtime, handler, code);
             output.WriteLine((await WarmAsync(function, iterations)).Row($"warm invoke, {name}"));
-            cold.Add((await ColdAsync(runtime, handler, code, coldStarts)).Row($"cold start, {name}"));
+            var (total, init) = await ColdAsync(runtime, handler, code, coldStarts);
+            cold.Add(total.Row($"cold start (first invoke, end to end), {name}"));
+            cold.Add(init.Row($"  of which Init Duration (process start to first /next), {name}"));
             await _service.RemoveAsync(function);
         }
 
@@ -149,9 +151,10 @@ internal sealed class FunctionBench : IAsyncDisposable
         return LatencyStats.Of(samples);
     }
 
-    private async Task<LatencyStats> ColdAsync(string runtime, string handler, string code, int count)
+    private async Task<(LatencyStats Total, LatencyStats Init)> ColdAsync(string runtime, string handler, string code, int count)
     {
         var samples = new List<double>(count);
+        var inits = new List<double>(count);
         for (var i = 0; i < count; i++)
         {
             var function = await DeployAsync(runtime, handler, code);
@@ -164,9 +167,24 @@ internal sealed class FunctionBench : IAsyncDisposable
             }
 
             await _service.RemoveAsync(function);
+            inits.Add(InitDurationOf(_service.LogPathOf(function)));
         }
 
-        return LatencyStats.Of(samples);
+        return (LatencyStats.Of(samples), LatencyStats.Of(inits));
+    }
+
+    private static double InitDurationOf(string logPath)
+    {
+        const string marker = "Init Duration: ";
+        var text = File.ReadAllText(logPath);
+        var at = text.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return double.NaN;
+        }
+
+        var end = text.IndexOf(" ms", at, StringComparison.Ordinal);
+        return double.Parse(text.AsSpan(at + marker.Length, end - at - marker.Length), CultureInfo.InvariantCulture);
     }
 
     private async Task<string> DeployAsync(string runtime, string handler, string code)
