@@ -85,7 +85,7 @@ public static class LambdaRuntime
             {
                 await client.RespondAsync(requestId, response, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException exception) when (exception.StatusCode == System.Net.HttpStatusCode.RequestEntityTooLarge)
+            catch (RuntimeApiException exception) when (exception.StatusCode == 413)
             {
                 // The Runtime API has already failed the invocation (Function.ResponseSizeTooLarge); the runtime goes on.
             }

@@ -19,7 +19,7 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
     /// <summary>What the runtime's error object says for the test function's thrown error.</summary>
     protected abstract string ThrownErrorType { get; }
 
-    protected Task<string> DeployAsync(int timeoutSeconds = 3, int? reservedConcurrency = null, ImmutableDictionary<string, string>? environment = null) =>
+    protected Task<string> DeployAsync(int timeoutSeconds = 10, int? reservedConcurrency = null, ImmutableDictionary<string, string>? environment = null) =>
         Fixture.DeployAsync(Runtime, Handler, CodePath, null, timeoutSeconds, reservedConcurrency, environment);
 
     [Fact]

@@ -11,6 +11,20 @@ public sealed class LambdaRuntimeTests
         return await api.Posted.Reader.ReadAsync(timeout.Token);
     }
 
+    // Cancelled while waiting for the next invocation, or between two: either way the loop ends.
+    private static async Task StoppedAsync(Task loop)
+    {
+        try
+        {
+            await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.True(loop.IsCompleted);
+    }
+
     [Fact]
     public async Task RunAsync_Invocation_PostsHandlerResponseWithContext()
     {
@@ -34,7 +48,7 @@ public sealed class LambdaRuntimeTests
         Assert.Equal("arn:aws:lambda:eu-central-1:123456789012:function:f", seen.InvokedFunctionArn);
         Assert.InRange(seen.RemainingTime, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
         Assert.Equal("Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1", Environment.GetEnvironmentVariable("_X_AMZN_TRACE_ID"));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        await StoppedAsync(loop);
     }
 
     [Fact]
@@ -58,7 +72,7 @@ public sealed class LambdaRuntimeTests
         Assert.Equal("ArgumentException", body.GetProperty("errorType").GetString());
         Assert.Equal("bad input", body.GetProperty("errorMessage").GetString());
         Assert.Equal(("good", "response"), (ok.RequestId, ok.Kind));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        await StoppedAsync(loop);
     }
 
     [Fact]
@@ -79,7 +93,7 @@ public sealed class LambdaRuntimeTests
 
         Assert.Equal(("big", "too-large"), (refused.RequestId, refused.Kind));
         Assert.Equal(("small", "response", "1"), (served.RequestId, served.Kind, served.Body));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        await StoppedAsync(loop);
     }
 
     [Fact]
