@@ -90,6 +90,11 @@ internal sealed class FunctionBench : IAsyncDisposable
         {
             output.WriteLine(row);
         }
+
+        // What the machine itself takes to start these programs, measured in the same run (a loaded machine
+        // slows every start alike): the same ReadyToRun binary exiting at once, and node doing nothing.
+        output.WriteLine((await ProcessStartAsync(Path.Combine(_bootstrapDirectory, "bootstrap"), ["--exit"], coldStarts)).Row("baseline: start and exit, the same ReadyToRun C# binary"));
+        output.WriteLine((await ProcessStartAsync("node", ["-e", "0"], coldStarts)).Row("baseline: start and exit, node -e 0"));
     }
 
     private static string RepositoryTestsFunctions => Path.Combine(Arguments.RepositoryRoot(), "tests", "Cloister.Functions.Tests", "functions");
@@ -171,6 +176,21 @@ internal sealed class FunctionBench : IAsyncDisposable
         }
 
         return (LatencyStats.Of(samples), LatencyStats.Of(inits));
+    }
+
+    private static async Task<LatencyStats> ProcessStartAsync(string file, string[] arguments, int count)
+    {
+        var samples = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var process = Process.Start(new ProcessStartInfo(file, arguments) { UseShellExecute = false })
+                ?? throw new InvalidOperationException($"Could not start {file}");
+            await process.WaitForExitAsync();
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return LatencyStats.Of(samples);
     }
 
     private static double InitDurationOf(string logPath)

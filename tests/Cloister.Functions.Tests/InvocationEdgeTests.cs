@@ -1,48 +1,27 @@
 using System.Collections.Immutable;
 using System.Text;
-using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
 
 /// <summary>The init limit and the invocation context headers, each with a service of its own.</summary>
-public sealed class InvocationEdgeTests : IAsyncLifetime
+public sealed class InvocationEdgeTests() : IsolatedServiceTests(state => new FunctionsOptions
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cloister-functions-edge-" + Guid.NewGuid().ToString("N")[..8]);
-    private LambdaService _service = null!;
-
-    public Task InitializeAsync()
-    {
-        _service = new LambdaService(new FunctionsOptions { State = new StatePaths(_root), InitTimeout = TimeSpan.FromSeconds(2) });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
+    State = state,
+    InitTimeout = TimeSpan.FromSeconds(2),
+})
+{
     [Fact]
     public async Task InvokeAsync_InitSlowerThanInitTimeout_ReportsInitTimeout()
     {
         await DeployAsync("slow", "python3.12", "import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n");
 
-        var result = await _service.InvokeAsync("slow", "{}"u8.ToArray());
+        var result = await Service.InvokeAsync("slow", "{}"u8.ToArray());
 
         Assert.Equal("Unhandled", result.FunctionError);
         Assert.Contains("Init phase timed out after 2.00 seconds", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
-        Assert.Empty(_service.ProcessIdsOf("slow"));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var log = string.Empty;
-        while (!log.Contains("REPORT", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            log = Read(_service.LogPathOf("slow"));
-        }
+        Assert.Empty(Service.ProcessIdsOf("slow"));
+        var log = await LogContainingAsync("slow", "REPORT");
 
         Assert.Contains("Phase: init\\tStatus: timeout", log, StringComparison.Ordinal);
     }
@@ -52,7 +31,7 @@ public sealed class InvocationEdgeTests : IAsyncLifetime
     {
         await DeployAsync("ctx", "nodejs20.x", "exports.handler = async (e, c) => ({ client: c.clientContext, identity: c.identity });");
 
-        var result = await _service.InvokeAsync("ctx", "{}"u8.ToArray(), InvocationType.RequestResponse,
+        var result = await Service.InvokeAsync("ctx", "{}"u8.ToArray(), InvocationType.RequestResponse,
             new InvocationContext("""{"client":{"app_title":"claims"}}""", """{"cognitoIdentityId":"eu-central-1:abc"}"""));
 
         var json = Encoding.UTF8.GetString(result.Payload.Span);
@@ -63,20 +42,8 @@ public sealed class InvocationEdgeTests : IAsyncLifetime
 
     private async Task DeployAsync(string name, string runtime, string inline)
     {
-        var deployed = await _service.DeployAsync(new LambdaFunction(
+        var deployed = await Service.DeployAsync(new LambdaFunction(
             name, name, runtime, "index.handler", null, inline, 128, 3, ImmutableDictionary<string, string>.Empty, null, null));
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
-    }
-
-    private static string Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return string.Empty;
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

@@ -1,50 +1,31 @@
 using System.Collections.Immutable;
 using System.Text;
-using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
 
 /// <summary>The service's own behaviour, with options the runtime tests do not use (a short idle timeout).</summary>
-public sealed class LambdaServiceTests : IAsyncLifetime
+public sealed class LambdaServiceTests() : IsolatedServiceTests(state => new FunctionsOptions
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cloister-functions-service-" + Guid.NewGuid().ToString("N")[..8]);
-    private LambdaService _service = null!;
-
-    public Task InitializeAsync()
-    {
-        _service = new LambdaService(new FunctionsOptions
-        {
-            State = new StatePaths(_root),
-            IdleTimeout = TimeSpan.FromMilliseconds(300),
-        });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
+    State = state,
+    IdleTimeout = TimeSpan.FromMilliseconds(300),
+})
+{
     [Fact]
     public async Task ReapIdle_EnvironmentIdlePastTimeout_ProcessIsStopped()
     {
         var function = await DeployNodeAsync();
-        var result = await _service.InvokeAsync(function, "{}"u8.ToArray());
+        var result = await Service.InvokeAsync(function, "{}"u8.ToArray());
         Assert.True(result.Succeeded);
-        var pid = Assert.Single(_service.ProcessIdsOf(function));
+        var pid = Assert.Single(Service.ProcessIdsOf(function));
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_service.ProcessIdsOf(function).Count > 0 && DateTime.UtcNow < deadline)
+        while (Service.ProcessIdsOf(function).Count > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        Assert.Empty(_service.ProcessIdsOf(function));
+        Assert.Empty(Service.ProcessIdsOf(function));
         while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
@@ -58,10 +39,10 @@ public sealed class LambdaServiceTests : IAsyncLifetime
     {
         var function = await DeployNodeAsync();
 
-        var result = await _service.InvokeAsync(function, "{}"u8.ToArray(), InvocationType.DryRun);
+        var result = await Service.InvokeAsync(function, "{}"u8.ToArray(), InvocationType.DryRun);
 
         Assert.Equal(204, result.StatusCode);
-        Assert.Empty(_service.ProcessIdsOf(function));
+        Assert.Empty(Service.ProcessIdsOf(function));
     }
 
     [Fact]
@@ -69,16 +50,10 @@ public sealed class LambdaServiceTests : IAsyncLifetime
     {
         var function = await DeployNodeAsync();
 
-        var accepted = await _service.InvokeAsync(function, """{"value":"async"}"""u8.ToArray(), InvocationType.Event);
+        var accepted = await Service.InvokeAsync(function, """{"value":"async"}"""u8.ToArray(), InvocationType.Event);
 
         Assert.Equal(202, accepted.StatusCode);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        string log = string.Empty;
-        while (!log.Contains("REPORT", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            log = File.Exists(_service.LogPathOf(function)) ? ReadShared(_service.LogPathOf(function)) : string.Empty;
-        }
+        var log = await LogContainingAsync(function, "REPORT");
 
         Assert.Equal(1, log.Split("START RequestId").Length - 1);
     }
@@ -86,7 +61,7 @@ public sealed class LambdaServiceTests : IAsyncLifetime
     [Fact]
     public async Task DeployAsync_BadFunction_ReportsEveryProblem()
     {
-        var result = await _service.DeployAsync(new LambdaFunction(
+        var result = await Service.DeployAsync(new LambdaFunction(
             "Bad", "bad", "cobol85", null, "/nonexistent", null, 64, 0, ImmutableDictionary<string, string>.Empty, null, null));
 
         Assert.False(result.Succeeded);
@@ -99,21 +74,21 @@ public sealed class LambdaServiceTests : IAsyncLifetime
     public async Task DeployAsync_Redeploy_StopsOldEnvironments()
     {
         var function = await DeployNodeAsync();
-        await _service.InvokeAsync(function, "{}"u8.ToArray());
-        var before = Assert.Single(_service.ProcessIdsOf(function));
+        await Service.InvokeAsync(function, "{}"u8.ToArray());
+        var before = Assert.Single(Service.ProcessIdsOf(function));
 
-        var redeployed = await _service.DeployAsync(Function(function));
-        var result = await _service.InvokeAsync(function, """{"action":"pid"}"""u8.ToArray());
+        var redeployed = await Service.DeployAsync(Function(function));
+        var result = await Service.InvokeAsync(function, """{"action":"pid"}"""u8.ToArray());
 
         Assert.True(redeployed.Succeeded);
-        Assert.NotEqual(before, Assert.Single(_service.ProcessIdsOf(function)));
+        Assert.NotEqual(before, Assert.Single(Service.ProcessIdsOf(function)));
         Assert.Contains("pid", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
     }
 
     private async Task<string> DeployNodeAsync()
     {
         var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
-        var result = await _service.DeployAsync(Function(name));
+        var result = await Service.DeployAsync(Function(name));
         Assert.True(result.Succeeded, string.Join("; ", result.Problems));
         return name;
     }
@@ -121,11 +96,4 @@ public sealed class LambdaServiceTests : IAsyncLifetime
     private static LambdaFunction Function(string name) => new(
         name, name, "nodejs20.x", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "node"), null, 128, 3,
         ImmutableDictionary<string, string>.Empty, null, null);
-
-    private static string ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 }
