@@ -42,10 +42,8 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
         var result = await Fixture.InvokeAsync(function, """{"action":"throw"}""");
 
         Assert.Equal(200, result.StatusCode);
-        Assert.Equal("Unhandled", result.FunctionError);
-        var error = ServiceFixture.Json(result);
-        Assert.Equal(ThrownErrorType, error.GetProperty("errorType").GetString());
-        Assert.Contains("boom", error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        var message = ServiceFixture.AssertFunctionError(result, ThrownErrorType);
+        Assert.Contains("boom", message, StringComparison.Ordinal);
         var next = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
         Assert.True(next.Succeeded);
     }
@@ -59,10 +57,8 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
 
         var result = await Fixture.InvokeAsync(function, """{"action":"sleep","ms":5000}""");
 
-        Assert.Equal("Unhandled", result.FunctionError);
-        var error = ServiceFixture.Json(result);
-        Assert.Equal("Sandbox.Timedout", error.GetProperty("errorType").GetString());
-        Assert.EndsWith("Task timed out after 1.00 seconds", error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        var message = ServiceFixture.AssertFunctionError(result, "Sandbox.Timedout");
+        Assert.EndsWith("Task timed out after 1.00 seconds", message, StringComparison.Ordinal);
         var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.Contains("Status: timeout", StringComparison.Ordinal)));
         Assert.Contains(log, l => l.EndsWith($"{result.RequestId} Task timed out after 1.00 seconds", StringComparison.Ordinal));
         Assert.Contains(log, l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.Contains("Status: timeout", StringComparison.Ordinal));
@@ -78,10 +74,8 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
 
         var result = await Fixture.InvokeAsync(function, """{"action":"exit"}""");
 
-        Assert.Equal("Unhandled", result.FunctionError);
-        var error = ServiceFixture.Json(result);
-        Assert.Equal("Runtime.ExitError", error.GetProperty("errorType").GetString());
-        Assert.Equal($"RequestId: {result.RequestId} Error: Runtime exited with error: exit status 3", error.GetProperty("errorMessage").GetString());
+        var message = ServiceFixture.AssertFunctionError(result, "Runtime.ExitError");
+        Assert.Equal($"RequestId: {result.RequestId} Error: Runtime exited with error: exit status 3", message);
         var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.StartsWith("REPORT", StringComparison.Ordinal)));
         Assert.Contains(log, l => l.Contains("exiting now", StringComparison.Ordinal));
         Assert.Contains(log, l => l == $"RequestId: {result.RequestId} Error: Runtime exited with error: exit status 3\nRuntime.ExitError");
@@ -96,10 +90,8 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
 
         var result = await Fixture.InvokeAsync(function, """{"action":"big"}""");
 
-        Assert.Equal("Unhandled", result.FunctionError);
-        var error = ServiceFixture.Json(result);
-        Assert.Equal("Function.ResponseSizeTooLarge", error.GetProperty("errorType").GetString());
-        Assert.Equal("Response payload size exceeded maximum allowed payload size (6291556 bytes).", error.GetProperty("errorMessage").GetString());
+        var message = ServiceFixture.AssertFunctionError(result, "Function.ResponseSizeTooLarge");
+        Assert.Equal("Response payload size exceeded maximum allowed payload size (6291556 bytes).", message);
         Assert.True((await Fixture.InvokeAsync(function, """{"action":"pid"}""")).Succeeded);
     }
 

@@ -61,6 +61,15 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public static JsonElement Json(InvocationResult result) => JsonDocument.Parse(result.Payload).RootElement.Clone();
 
+    /// <summary>Asserts the function failed with <paramref name="errorType"/> and returns its error message.</summary>
+    public static string AssertFunctionError(InvocationResult result, string errorType)
+    {
+        Assert.Equal("Unhandled", result.FunctionError);
+        var error = Json(result);
+        Assert.Equal(errorType, error.GetProperty("errorType").GetString());
+        return error.GetProperty("errorMessage").GetString()!;
+    }
+
     /// <summary>The function's log messages once <paramref name="condition"/> holds for them (polled, 10 s at most).</summary>
     public async Task<IReadOnlyList<string>> LogMessagesAsync(string function, Func<IReadOnlyList<string>, bool> condition)
     {
