@@ -1,6 +1,6 @@
 // Cloister's Node.js runtime: loads LAMBDA_TASK_ROOT/<file>.<handler> (CommonJS or ES module) and serves it over
 // the Lambda Runtime API (2018-06-01), as Lambda's nodejs runtime does. Written for Cloister; no AWS code.
-import http from 'node:http';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
@@ -9,7 +9,6 @@ import { pathToFileURL } from 'node:url';
 
 const api = process.env.AWS_LAMBDA_RUNTIME_API;
 const [apiHost, apiPort] = api.split(':');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
 const handlerName = process.env._HANDLER || '';
 
@@ -29,24 +28,90 @@ function patchConsole() {
   console.trace = write('TRACE');
 }
 
-function request(method, pathName, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: apiHost, port: apiPort, method, path: pathName, agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
+// One kept-alive HTTP/1.1 connection over a plain socket: the Runtime API is one local server answering a few
+// fixed requests with Content-Length bodies, and node:http's client costs more than the rest of an invocation.
+class RuntimeConnection {
+  constructor(host, port) {
+    this.host = host;
+    this.port = Number(port);
+    this.socket = null;
+    this.buffer = Buffer.alloc(0);
+    this.pending = null;
+  }
+
+  connect() {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: this.host, port: this.port }, () => {
+        socket.setNoDelay(true);
+        resolve();
+      });
+      socket.on('data', (data) => {
+        this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : data;
+        this.parse();
+      });
+      socket.on('error', (err) => {
+        this.fail(err);
+        reject(err);
+      });
+      socket.on('close', () => {
+        this.socket = null;
+        this.buffer = Buffer.alloc(0);
+        this.fail(new Error('The Runtime API closed the connection'));
+      });
+      this.socket = socket;
     });
-    req.on('error', reject);
-    if (body !== undefined) {
-      req.setHeader('Content-Length', Buffer.byteLength(body));
-      req.setHeader('Content-Type', 'application/json');
-      req.end(body);
-    } else {
-      req.end();
+  }
+
+  fail(err) {
+    const pending = this.pending;
+    this.pending = null;
+    if (pending) pending.reject(err);
+  }
+
+  parse() {
+    if (!this.pending) return;
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const lines = this.buffer.toString('latin1', 0, end).split('\r\n');
+    const status = Number.parseInt(lines[0].slice(9, 12), 10);
+    const headers = {};
+    for (let i = 1; i < lines.length; i++) {
+      const colon = lines[i].indexOf(':');
+      if (colon > 0) headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
     }
-  });
+    if (headers['transfer-encoding']) {
+      this.fail(new Error('The Runtime API sent a chunked response'));
+      return;
+    }
+    const length = Number.parseInt(headers['content-length'] ?? '0', 10);
+    if (this.buffer.length < end + 4 + length) return;
+    const body = this.buffer.subarray(end + 4, end + 4 + length);
+    this.buffer = this.buffer.subarray(end + 4 + length);
+    const pending = this.pending;
+    this.pending = null;
+    pending.resolve({ status, headers, body });
+  }
+
+  async request(method, pathName, body, headers = {}) {
+    if (!this.socket) await this.connect();
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      let head = `${method} ${pathName} HTTP/1.1\r\nHost: ${api}\r\n`;
+      for (const [name, value] of Object.entries(headers)) head += `${name}: ${String(value).replace(/[\r\n]/g, ' ')}\r\n`;
+      if (body === undefined) {
+        this.socket.write(head + '\r\n');
+      } else {
+        const payload = Buffer.from(body, 'utf8');
+        head += `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`;
+        this.socket.write(payload.length < 64 * 1024 ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
+        if (payload.length >= 64 * 1024) this.socket.write(payload);
+      }
+    });
+  }
 }
+
+const connection = new RuntimeConnection(apiHost, apiPort);
+const request = (method, pathName, body, headers) => connection.request(method, pathName, body, headers);
 
 function toError(err) {
   if (err instanceof Error) {
