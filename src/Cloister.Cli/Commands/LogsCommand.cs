@@ -6,9 +6,10 @@ namespace Cloister.Cli.Commands;
 internal static class LogsCommand
 {
     /// <summary>Creates the verb with its subcommands.</summary>
-    public static Command Create() => new("logs", "Print the logs AWS would keep, in AWS's formats: access, dns.")
+    public static Command Create() => new("logs", "Print the logs AWS would keep, in AWS's formats: access, dns, function.")
     {
         LogsAccessCommand.Create(),
         LogsDnsCommand.Create(),
+        LogsFunctionCommand.Create(),
     };
 }

@@ -1,0 +1,9 @@
+using Cloister.Functions.Bench;
+
+// Warm invocation round trip and cold start per runtime, against a bare HTTP round trip on loopback measured in
+// the same run. Usage: dotnet run -c Release --project bench/Cloister.Functions.Bench [-- --iterations N --cold N]
+var iterations = Arguments.Int(args, "--iterations", 3000);
+var coldStarts = Arguments.Int(args, "--cold", 15);
+var repository = Arguments.RepositoryRoot();
+await using var bench = await FunctionBench.CreateAsync(repository);
+await bench.RunAsync(iterations, coldStarts, Console.Out);

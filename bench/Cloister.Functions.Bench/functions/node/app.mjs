@@ -1,0 +1,2 @@
+// The benchmark's Node.js function: returns the event.
+export const handler = async (event) => event;

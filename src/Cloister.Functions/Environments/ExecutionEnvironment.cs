@@ -1,0 +1,320 @@
+using System.Buffers;
+using System.Globalization;
+using System.Threading.Channels;
+using Cloister.Functions.Launching;
+using Cloister.Functions.Logging;
+using Cloister.Functions.RuntimeApi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Functions.Environments;
+
+/// <summary>
+/// One execution environment: a process running the function's runtime and the Runtime API it talks to. It runs one
+/// invocation at a time; <see cref="FunctionHost"/> decides which environment gets which invocation. Its Runtime API
+/// is the only way invocations reach the process, so the environment is the Runtime API's handler.
+/// </summary>
+internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposable
+{
+    private readonly FunctionDefinition _function;
+    private readonly FunctionLogWriter _log;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingInvocation> _queue = Channel.CreateBounded<PendingInvocation>(
+        new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+
+    private readonly TaskCompletionSource<InitResult> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PendingInvocation? _current;
+    private RuntimeApiServer? _server;
+    private ILaunchedProcess? _process;
+    private OutputPump? _stdout;
+    private OutputPump? _stderr;
+    private long _started;
+    private int _disposed;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
+
+    public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger)
+    {
+        _function = function;
+        _log = log;
+        _time = time;
+        _logger = logger;
+        var now = time.GetUtcNow();
+        LogStreamName = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{now:yyyy'/'MM'/'dd}/[$LATEST]{Guid.NewGuid():N}");
+        LastUsed = time.GetTimestamp();
+    }
+
+    public string LogStreamName { get; }
+
+    public int ProcessId => _process?.Id ?? 0;
+
+    public bool IsAlive => _process is { } process && !process.Exited.IsCompleted && Volatile.Read(ref _disposed) == 0;
+
+    /// <summary>When the environment last finished an invocation (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long LastUsed { get; set; }
+
+    /// <summary>Opens the Runtime API, starts the process and waits for its init phase to end.</summary>
+    public async Task<InitResult> StartAsync(IProcessLauncher launcher, ILoggerFactory? loggerFactory, TimeSpan initTimeout, CancellationToken cancellationToken)
+    {
+        var placement = new ProcessPlacement(_function.Name, _function.Function.Vpc);
+        var api = await launcher.OpenRuntimeApiSocketAsync(placement, cancellationToken).ConfigureAwait(false);
+        _server = await RuntimeApiServer.StartAsync(api.Socket, this, loggerFactory, cancellationToken).ConfigureAwait(false);
+        var environment = _function.Environment
+            .SetItem("AWS_LAMBDA_RUNTIME_API", api.Address)
+            .SetItem("AWS_LAMBDA_LOG_STREAM_NAME", LogStreamName);
+        var spec = new ProcessLaunchSpec(_function.Command.FileName, _function.Command.Arguments, _function.TaskRoot, environment, placement);
+        _started = _time.GetTimestamp();
+        try
+        {
+            _process = await launcher.StartAsync(spec, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            // Lambda's words when bootstrap is missing or not executable.
+            FunctionsLog.ProcessStartFailed(_logger, _function.Name, exception);
+            var body = InvocationOutcome.ErrorBody("Runtime.InvalidEntrypoint", $"RequestId: Error: fork/exec {spec.FileName}: {exception.Message}");
+            return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.InvalidEntrypoint", body, null);
+        }
+
+        _stdout = new OutputPump(_process.StandardOutput, WriteLog);
+        _stderr = new OutputPump(_process.StandardError, WriteLog);
+        _ = _process.Exited.ContinueWith(exited => OnExited(exited.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        FunctionsLog.EnvironmentStarted(_logger, _function.Name, _process.Id, api.Address);
+        try
+        {
+            return await _init.Task.WaitAsync(initTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var result = new InitResult("timeout", initTimeout, "Runtime.InitTimeout", InvocationOutcome.ErrorBody(
+                "Sandbox.Timedout",
+                string.Create(CultureInfo.InvariantCulture, $"Init phase timed out after {initTimeout.TotalSeconds:0.00} seconds")), null);
+            _init.TrySetResult(result);
+            return await _init.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs one invocation: hands it to the runtime and waits for its end, the timeout or the process's exit.</summary>
+    public async Task<InvocationOutcome> InvokeAsync(PendingInvocation invocation)
+    {
+        Volatile.Write(ref _current, invocation);
+        if (!_queue.Writer.TryWrite(invocation) || _process is not { } process || process.Exited.IsCompleted)
+        {
+            var status = _process is { Exited.IsCompletedSuccessfully: true } p ? p.Exited.Result : -9;
+            invocation.Outcome.TrySetResult(InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
+        }
+
+        InvocationOutcome outcome;
+        try
+        {
+            outcome = await invocation.Outcome.Task.WaitAsync(_function.Timeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            if (invocation.Outcome.TrySetResult(InvocationOutcome.Timeout(invocation.RequestId, _function.Function.TimeoutSeconds)))
+            {
+                WriteLog(LambdaLogLines.TimedOut(_time.GetUtcNow(), invocation.RequestId, _function.Function.TimeoutSeconds));
+                _queue.Writer.TryComplete();
+                _process?.Kill();
+            }
+
+            outcome = await invocation.Outcome.Task.ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _current, null);
+        return outcome;
+    }
+
+    /// <summary>Waits until what the process has written so far is in the log.</summary>
+    public void DrainOutput()
+    {
+        _stdout?.Drain(TimeSpan.FromMilliseconds(50));
+        _stderr?.Drain(TimeSpan.FromMilliseconds(50));
+    }
+
+    /// <summary>The process's peak resident memory in MB (Max Memory Used), from <c>/proc/PID/status</c>.</summary>
+    public int MaxMemoryUsedMb() => ProcessStatus.PeakResidentMb(ref _status, ProcessId);
+
+    public void WriteLog(string message) =>
+        _log.Write(new FunctionLogEvent(_time.GetUtcNow().ToUnixTimeMilliseconds(), LogStreamName, message));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        _status?.Dispose();
+        try
+        {
+            if (_process is { } process)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (_server is { } server)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        FunctionsLog.EnvironmentStopped(_logger, _function.Name, ProcessId);
+    }
+
+    async Task IRuntimeApiHandler.NextAsync(HttpContext context)
+    {
+        if (!_init.Task.IsCompleted)
+        {
+            _init.TrySetResult(new InitResult(null, _time.GetElapsedTime(_started), null, default, null));
+        }
+
+        PendingInvocation invocation;
+        try
+        {
+            invocation = await _queue.Reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (ChannelClosedException)
+        {
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status500InternalServerError, RuntimeApiResponses.NotFound).ConfigureAwait(false);
+            return;
+        }
+
+        var response = context.Response;
+        var headers = response.Headers;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = invocation.Payload.Length;
+        headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;
+        headers["Lambda-Runtime-Deadline-Ms"] = invocation.DeadlineMs.ToString(CultureInfo.InvariantCulture);
+        headers["Lambda-Runtime-Invoked-Function-Arn"] = invocation.InvokedFunctionArn;
+        headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
+        if (invocation.Context.ClientContext is { } clientContext)
+        {
+            headers["Lambda-Runtime-Client-Context"] = clientContext;
+        }
+
+        if (invocation.Context.CognitoIdentity is { } identity)
+        {
+            headers["Lambda-Runtime-Cognito-Identity"] = identity;
+        }
+
+        await response.Body.WriteAsync(invocation.Payload).ConfigureAwait(false);
+    }
+
+    async Task IRuntimeApiHandler.CompleteAsync(HttpContext context, string requestId, bool isError)
+    {
+        var invocation = Volatile.Read(ref _current);
+        if (invocation is null || invocation.RequestId != requestId || invocation.Outcome.Task.IsCompleted)
+        {
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiResponses.InvalidRequestId).ConfigureAwait(false);
+            return;
+        }
+
+        var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
+        if (body is null)
+        {
+            invocation.Outcome.TrySetResult(InvocationOutcome.ResponseTooLarge());
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RuntimeApiResponses.TooLarge).ConfigureAwait(false);
+            return;
+        }
+
+        if (isError)
+        {
+            var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+            invocation.Outcome.TrySetResult(InvocationOutcome.FunctionError(
+                body.Length > 0 ? body : InvocationOutcome.ErrorBody(errorType.Length > 0 ? errorType : "Unhandled", string.Empty),
+                errorType.Length > 0 ? errorType : "Unhandled"));
+        }
+        else
+        {
+            invocation.Outcome.TrySetResult(InvocationOutcome.Response(body));
+        }
+
+        await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status202Accepted, RuntimeApiResponses.Accepted).ConfigureAwait(false);
+    }
+
+    async Task IRuntimeApiHandler.InitErrorAsync(HttpContext context)
+    {
+        if (_init.Task.IsCompleted)
+        {
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, RuntimeApiResponses.InitAlreadyDone).ConfigureAwait(false);
+            return;
+        }
+
+        var body = await ReadBodyAsync(context.Request).ConfigureAwait(false) ?? [];
+        var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), errorType.Length > 0 ? errorType : "Runtime.Unknown", body, null));
+        await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status202Accepted, RuntimeApiResponses.Accepted).ConfigureAwait(false);
+    }
+
+    /// <summary>The whole body, or null when it is over 6 MB (what is over is read and dropped).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    {
+        const int limit = RuntimeApiServer.MaxResponseBytes;
+        if (request.ContentLength is { } length and <= limit)
+        {
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact).ConfigureAwait(false);
+            return exact;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var total = 0;
+            var tooLarge = request.ContentLength > limit;
+            while (true)
+            {
+                if (!tooLarge && total == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(tooLarge ? buffer.AsMemory() : buffer.AsMemory(total)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (!tooLarge)
+                {
+                    total += read;
+                    tooLarge = total > limit;
+                }
+            }
+
+            return tooLarge ? null : buffer.AsSpan(0, total).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void OnExited(int status)
+    {
+        _queue.Writer.TryComplete();
+        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), "Runtime.ExitError", default, status));
+        if (Volatile.Read(ref _current) is { } invocation)
+        {
+            // Let the output of its last moments reach the log before the END line.
+            DrainOutput();
+            invocation.Outcome.TrySetResult(InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
+        }
+
+        FunctionsLog.ProcessExited(_logger, _function.Name, ProcessId, status);
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using Cloister.Functions.Runtimes;
+using Cloister.Model.Compute;
+
+namespace Cloister.Functions.Environments;
+
+/// <summary>A deployed function, resolved: its code folder, ARN, how to start it and the environment it gets.</summary>
+/// <param name="Function">The model.</param>
+/// <param name="Arn">Its ARN.</param>
+/// <param name="TaskRoot">Its code folder (<c>LAMBDA_TASK_ROOT</c>).</param>
+/// <param name="Command">How its runtime starts.</param>
+/// <param name="Environment">Everything but <c>AWS_LAMBDA_RUNTIME_API</c> and the log stream.</param>
+internal sealed record FunctionDefinition(
+    LambdaFunction Function,
+    string Arn,
+    string TaskRoot,
+    LaunchCommand Command,
+    ImmutableDictionary<string, string> Environment)
+{
+    public string Name => Function.FunctionName;
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(Function.TimeoutSeconds);
+}

@@ -1,0 +1,278 @@
+using System.Text;
+using Cloister.Functions.Launching;
+using Cloister.Functions.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Functions.Environments;
+
+/// <summary>
+/// A deployed function's execution environments: the most recently used idle one takes the next invocation (so
+/// sequential invocations stay on one warm process); when none is idle a new one starts, up to the function's
+/// reserved concurrency; environments idle for longer than the idle timeout are reaped.
+/// </summary>
+internal sealed class FunctionHost : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly Stack<ExecutionEnvironment> _idle = new();
+    private readonly HashSet<ExecutionEnvironment> _all = [];
+    private readonly IProcessLauncher _launcher;
+    private readonly FunctionsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly int _limit;
+    private bool _disposed;
+
+    public FunctionHost(
+        FunctionDefinition function,
+        FunctionLogWriter log,
+        IProcessLauncher launcher,
+        FunctionsOptions options,
+        TimeProvider time,
+        ILoggerFactory? loggerFactory,
+        ILogger logger)
+    {
+        Function = function;
+        Log = log;
+        _launcher = launcher;
+        _options = options;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = logger;
+        _limit = function.Function.ReservedConcurrency ?? options.UnreservedConcurrencyLimit;
+    }
+
+    public FunctionDefinition Function { get; }
+
+    public FunctionLogWriter Log { get; }
+
+    /// <summary>How many environments exist (idle, busy or starting).</summary>
+    public int EnvironmentCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _all.Count;
+            }
+        }
+    }
+
+    /// <summary>Process ids of the live environments.</summary>
+    public IReadOnlyList<int> ProcessIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _all.Select(e => e.ProcessId)];
+            }
+        }
+    }
+
+    public async Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        ExecutionEnvironment? environment = null;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
+            }
+
+            while (_idle.TryPop(out var candidate))
+            {
+                if (candidate.IsAlive)
+                {
+                    environment = candidate;
+                    break;
+                }
+
+                _all.Remove(candidate);
+                _ = candidate.DisposeAsync().AsTask();
+            }
+
+            if (environment is null)
+            {
+                if (_all.Count >= _limit)
+                {
+                    return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
+                }
+
+                environment = new ExecutionEnvironment(Function, Log, _time, _logger);
+                _all.Add(environment);
+            }
+        }
+
+        TimeSpan? initDuration = null;
+        if (environment.ProcessId == 0)
+        {
+            environment.WriteLog(LambdaLogLines.InitStart(Function.Function.Runtime));
+            InitResult init;
+            try
+            {
+                init = await environment.StartAsync(_launcher, _loggerFactory, _options.InitTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                FunctionsLog.EnvironmentFailed(_logger, Function.Name, exception);
+                await RetireAsync(environment).ConfigureAwait(false);
+                return Refused(requestId, 500, "ServiceException", "Lambda could not start an execution environment.");
+            }
+
+            if (!init.IsReady)
+            {
+                return await InitFailedAsync(environment, requestId, init).ConfigureAwait(false);
+            }
+
+            initDuration = init.Duration;
+        }
+
+        return await RunAsync(environment, requestId, payload, context, initDuration).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops environments that have been idle longer than the idle timeout.</summary>
+    public async Task ReapIdleAsync()
+    {
+        List<ExecutionEnvironment> reaped = [];
+        lock (_gate)
+        {
+            var keep = _idle.Where(e => e.IsAlive && _time.GetElapsedTime(e.LastUsed) < _options.IdleTimeout).Reverse().ToList();
+            foreach (var environment in _idle)
+            {
+                if (!keep.Contains(environment))
+                {
+                    reaped.Add(environment);
+                    _all.Remove(environment);
+                }
+            }
+
+            _idle.Clear();
+            foreach (var environment in keep)
+            {
+                _idle.Push(environment);
+            }
+        }
+
+        foreach (var environment in reaped)
+        {
+            await environment.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (reaped.Count > 0)
+        {
+            FunctionsLog.Reaped(_logger, Function.Name, reaped.Count);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<ExecutionEnvironment> all;
+        lock (_gate)
+        {
+            _disposed = true;
+            all = [.. _all];
+            _all.Clear();
+            _idle.Clear();
+        }
+
+        await Task.WhenAll(all.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+
+    private async Task<InvocationResult> RunAsync(ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, TimeSpan? initDuration)
+    {
+        var started = _time.GetTimestamp();
+        var deadline = _time.GetUtcNow().Add(Function.Timeout).ToUnixTimeMilliseconds();
+        var traceId = TraceIds.New(_time.GetUtcNow());
+        environment.WriteLog(LambdaLogLines.Start(requestId));
+        var invocation = new PendingInvocation(requestId, payload, deadline, Function.Arn, traceId, context);
+        var outcome = await environment.InvokeAsync(invocation).ConfigureAwait(false);
+        var duration = _time.GetElapsedTime(started);
+        environment.DrainOutput();
+        if (outcome.Kind == OutcomeKind.ExitError)
+        {
+            environment.WriteLog($"{InvocationOutcome.ExitErrorMessage(requestId, ExitReasonOf(outcome))}\nRuntime.ExitError");
+        }
+
+        environment.WriteLog(LambdaLogLines.End(requestId));
+        var (status, errorType) = outcome.Kind switch
+        {
+            OutcomeKind.Timeout => ("timeout", (string?)null),
+            OutcomeKind.ExitError => ("error", "Runtime.ExitError"),
+            OutcomeKind.ResponseTooLarge => ("error", "Function.ResponseSizeTooLarge"),
+            _ => ((string?)null, (string?)null),
+        };
+        environment.WriteLog(LambdaLogLines.Report(
+            requestId, duration, Function.Function.MemorySize, environment.MaxMemoryUsedMb(), initDuration, status, errorType));
+
+        if (outcome.DestroysEnvironment || !environment.IsAlive)
+        {
+            await RetireAsync(environment).ConfigureAwait(false);
+        }
+        else
+        {
+            environment.LastUsed = _time.GetTimestamp();
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    _all.Remove(environment);
+                    _ = environment.DisposeAsync().AsTask();
+                }
+                else
+                {
+                    _idle.Push(environment);
+                }
+            }
+        }
+
+        return outcome.Kind == OutcomeKind.Response
+            ? new InvocationResult(200, outcome.Payload, null, null, requestId)
+            : new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId);
+    }
+
+    private async Task<InvocationResult> InitFailedAsync(ExecutionEnvironment environment, string requestId, InitResult init)
+    {
+        environment.DrainOutput();
+        var errorType = init.ErrorType ?? "Runtime.Unknown";
+        var payload = init.ExitStatus is { } exit
+            ? InvocationOutcome.ErrorBody("Runtime.ExitError", InvocationOutcome.ExitErrorMessage(requestId, LambdaLogLines.ExitReason(exit)))
+            : init.ErrorPayload;
+        environment.WriteLog(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"INIT_REPORT Init Duration: {init.Duration.TotalMilliseconds:0.00} ms\tPhase: init\tStatus: {init.Status}\t{(init.Status == "error" ? $"Error Type: {errorType}\t" : string.Empty)}"));
+        environment.WriteLog(LambdaLogLines.Start(requestId));
+        environment.WriteLog(LambdaLogLines.End(requestId));
+        environment.WriteLog(LambdaLogLines.Report(
+            requestId, TimeSpan.Zero, Function.Function.MemorySize, environment.MaxMemoryUsedMb(), init.Duration, init.Status, init.Status == "error" ? errorType : null));
+        await RetireAsync(environment).ConfigureAwait(false);
+        return new InvocationResult(200, payload, "Unhandled", null, requestId);
+    }
+
+    private async Task RetireAsync(ExecutionEnvironment environment)
+    {
+        lock (_gate)
+        {
+            _all.Remove(environment);
+        }
+
+        await environment.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string ExitReasonOf(InvocationOutcome outcome)
+    {
+        const string marker = "Runtime exited with error: ";
+        var message = Encoding.UTF8.GetString(outcome.Payload.Span);
+        var at = message.IndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? "exit status 0" : message[(at + marker.Length)..message.IndexOf('"', at)];
+    }
+
+    private static InvocationResult Refused(string requestId, int status, string type, string message, string? reason = null)
+    {
+        var body = reason is null
+            ? $"{{\"Type\":\"User\",\"message\":\"{message}\"}}"
+            : $"{{\"Reason\":\"{reason}\",\"Type\":\"User\",\"message\":\"{message}\"}}";
+        return new InvocationResult(status, Encoding.UTF8.GetBytes(body), null, type, requestId);
+    }
+}

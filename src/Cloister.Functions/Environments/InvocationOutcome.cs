@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Cloister.Functions.Environments;
+
+/// <summary>An invocation's end: its kind, the payload the caller gets, and the error type Lambda reports for it.</summary>
+/// <param name="Kind">How it ended.</param>
+/// <param name="Payload">The response, or the error object.</param>
+/// <param name="ErrorType">The error type, for errors.</param>
+/// <param name="DestroysEnvironment">True when the environment cannot be reused.</param>
+internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemory<byte> Payload, string? ErrorType, bool DestroysEnvironment)
+{
+    public static InvocationOutcome Response(ReadOnlyMemory<byte> payload) => new(OutcomeKind.Response, payload, null, false);
+
+    public static InvocationOutcome FunctionError(ReadOnlyMemory<byte> payload, string errorType) =>
+        new(OutcomeKind.FunctionError, payload, errorType, false);
+
+    public static InvocationOutcome Timeout(string requestId, int timeoutSeconds) => new(
+        OutcomeKind.Timeout,
+        ErrorBody("Sandbox.Timedout", string.Create(CultureInfo.InvariantCulture, $"RequestId: {requestId} Error: Task timed out after {timeoutSeconds:0.00} seconds")),
+        "Sandbox.Timedout",
+        true);
+
+    public static InvocationOutcome ExitError(string requestId, string reason) => new(
+        OutcomeKind.ExitError,
+        ErrorBody("Runtime.ExitError", ExitErrorMessage(requestId, reason)),
+        "Runtime.ExitError",
+        true);
+
+    public static InvocationOutcome ResponseTooLarge() => new(
+        OutcomeKind.ResponseTooLarge,
+        ErrorBody("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes)."),
+        "Function.ResponseSizeTooLarge",
+        false);
+
+    public static InvocationOutcome InitFailed(ReadOnlyMemory<byte> payload, string errorType) =>
+        new(OutcomeKind.InitFailed, payload, errorType, true);
+
+    public static string ExitErrorMessage(string requestId, string reason) =>
+        reason == "exit status 0"
+            ? $"RequestId: {requestId} Error: Runtime exited without providing a reason"
+            : $"RequestId: {requestId} Error: Runtime exited with error: {reason}";
+
+    public static byte[] ErrorBody(string errorType, string errorMessage)
+    {
+        using var buffer = new MemoryStream(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("errorType"u8, errorType);
+            writer.WriteString("errorMessage"u8, errorMessage);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    public override string ToString() => $"{Kind} {ErrorType} {Encoding.UTF8.GetString(Payload.Span)}";
+}

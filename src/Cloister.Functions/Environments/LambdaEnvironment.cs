@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using Cloister.Functions.Runtimes;
+using Cloister.Model.Compute;
+
+namespace Cloister.Functions.Environments;
+
+/// <summary>
+/// The variables Lambda gives a function's process. The function's own variables come first and Lambda's reserved
+/// ones win over them, as Lambda refuses to let a function set those.
+/// </summary>
+internal static class LambdaEnvironment
+{
+    public static ImmutableDictionary<string, string> Build(
+        LambdaFunction function,
+        FunctionsOptions options,
+        RuntimeCatalog runtimes,
+        string taskRoot,
+        LaunchCommand command)
+    {
+        var region = options.Account.Region;
+        var env = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in function.Environment)
+        {
+            env[name] = value;
+        }
+
+        env["PATH"] = runtimes.PathFor(function.Runtime);
+        env["LANG"] = "en_US.UTF-8";
+        env["TZ"] = ":UTC";
+        env["LD_LIBRARY_PATH"] = $"{taskRoot}:{taskRoot}/lib:/opt/lib";
+        env["AWS_REGION"] = region;
+        env["AWS_DEFAULT_REGION"] = region;
+        env["AWS_LAMBDA_FUNCTION_NAME"] = function.FunctionName;
+        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = function.MemorySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + function.FunctionName;
+        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+        env["LAMBDA_TASK_ROOT"] = taskRoot;
+        env["LAMBDA_RUNTIME_DIR"] = runtimes.RuntimeDirectory;
+        env["_HANDLER"] = function.Handler ?? string.Empty;
+        env["AWS_ACCESS_KEY_ID"] = options.Credentials.AccessKeyId;
+        env["AWS_SECRET_ACCESS_KEY"] = options.Credentials.SecretAccessKey;
+        env["AWS_SESSION_TOKEN"] = options.Credentials.SessionToken;
+        if (options.CaBundlePath is { } bundle)
+        {
+            env["SSL_CERT_FILE"] = bundle;
+            env["NODE_EXTRA_CA_CERTS"] = bundle;
+            env["AWS_CA_BUNDLE"] = bundle;
+            env["REQUESTS_CA_BUNDLE"] = bundle;
+        }
+
+        foreach (var (name, value) in command.Environment)
+        {
+            env[name] = value;
+        }
+
+        return env.ToImmutable();
+    }
+}

@@ -1,0 +1,23 @@
+namespace Cloister.Functions.Environments;
+
+/// <summary>How an invocation ended inside an execution environment.</summary>
+internal enum OutcomeKind
+{
+    /// <summary>The runtime posted a response.</summary>
+    Response,
+
+    /// <summary>The runtime posted an error.</summary>
+    FunctionError,
+
+    /// <summary>The function ran past its timeout; the environment is destroyed.</summary>
+    Timeout,
+
+    /// <summary>The process exited during the invocation.</summary>
+    ExitError,
+
+    /// <summary>The response was over 6 MB.</summary>
+    ResponseTooLarge,
+
+    /// <summary>The runtime could not initialise (init error, exit or the 10-second limit).</summary>
+    InitFailed,
+}

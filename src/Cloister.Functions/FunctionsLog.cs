@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Functions;
+
+/// <summary>Cloister's own diagnostics about functions (not the functions' logs, which go to their log files).</summary>
+internal static partial class FunctionsLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Function {Function}: environment process {ProcessId} started, Runtime API at {Address}")]
+    public static partial void EnvironmentStarted(ILogger logger, string function, int processId, string address);
+
+    [LoggerMessage(2, LogLevel.Debug, "Function {Function}: environment process {ProcessId} stopped")]
+    public static partial void EnvironmentStopped(ILogger logger, string function, int processId);
+
+    [LoggerMessage(3, LogLevel.Debug, "Function {Function}: process {ProcessId} exited with status {Status}")]
+    public static partial void ProcessExited(ILogger logger, string function, int processId, int status);
+
+    [LoggerMessage(4, LogLevel.Warning, "Function {Function}: its runtime could not be started")]
+    public static partial void ProcessStartFailed(ILogger logger, string function, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "Function {Function} deployed ({Runtime}, code in {TaskRoot})")]
+    public static partial void Deployed(ILogger logger, string function, string runtime, string taskRoot);
+
+    [LoggerMessage(6, LogLevel.Debug, "Function {Function}: reaped {Count} idle environments")]
+    public static partial void Reaped(ILogger logger, string function, int count);
+
+    [LoggerMessage(7, LogLevel.Information, "Function {Function}: Event invocation {RequestId} failed ({ErrorType}), attempt {Attempt}")]
+    public static partial void EventAttemptFailed(ILogger logger, string function, string requestId, string? errorType, int attempt);
+
+    [LoggerMessage(8, LogLevel.Error, "Function {Function}: an environment failed unexpectedly")]
+    public static partial void EnvironmentFailed(ILogger logger, string function, Exception exception);
+}

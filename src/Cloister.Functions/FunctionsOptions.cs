@@ -1,0 +1,45 @@
+using Cloister.Model;
+
+namespace Cloister.Functions;
+
+/// <summary>How Cloister runs functions. Every member has a default that matches Lambda where Lambda has one.</summary>
+public sealed record FunctionsOptions
+{
+    /// <summary>Where logs and unpacked code go.</summary>
+    public required StatePaths State { get; init; }
+
+    /// <summary>The account and region functions run in (ARNs, <c>AWS_REGION</c>).</summary>
+    public AccountContext Account { get; init; } = AccountContext.Default;
+
+    /// <summary>The sandbox CA bundle; when set, functions get <c>SSL_CERT_FILE</c>, <c>NODE_EXTRA_CA_CERTS</c>,
+    /// <c>AWS_CA_BUNDLE</c> and <c>REQUESTS_CA_BUNDLE</c> pointing at it.</summary>
+    public string? CaBundlePath { get; init; }
+
+    /// <summary>The sandbox credentials functions receive as their execution role's.</summary>
+    public SandboxCredentials Credentials { get; init; } = SandboxCredentials.Default;
+
+    /// <summary>Lambda's limit on the init phase: 10 seconds.</summary>
+    public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an idle execution environment stays warm before it is reaped.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many environments a function without reserved concurrency may have at once. Lambda's account
+    /// limit (1000) would swamp one machine, so Cloister caps it lower.</summary>
+    public int UnreservedConcurrencyLimit { get; init; } = 32;
+
+    /// <summary>Delays before the two retries of a failed Event invocation (Lambda: about 1 and 2 minutes).</summary>
+    public IReadOnlyList<TimeSpan> EventRetryDelays { get; init; } = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)];
+
+    /// <summary>The <c>node</c> executable; found on PATH when null.</summary>
+    public string? NodePath { get; init; }
+
+    /// <summary>The <c>python3</c> executable; found on PATH (and resolved through shims) when null.</summary>
+    public string? PythonPath { get; init; }
+
+    /// <summary>The <c>dotnet</c> executable; the one running Cloister when null.</summary>
+    public string? DotnetPath { get; init; }
+
+    /// <summary>Where the runtimes' bootstraps live (<c>LAMBDA_RUNTIME_DIR</c>); next to this assembly when null.</summary>
+    public string? RuntimeDirectory { get; init; }
+}

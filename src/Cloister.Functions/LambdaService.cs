@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading.Channels;
+using Cloister.Functions.Code;
+using Cloister.Functions.Environments;
+using Cloister.Functions.Launching;
+using Cloister.Functions.Logging;
+using Cloister.Functions.Runtimes;
+using Cloister.Model.Compute;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Functions;
+
+/// <summary>
+/// Lambda for one sandbox: deploy functions, invoke them (RequestResponse, Event, DryRun), and stop everything on
+/// dispose. This is the surface the host, the gateway's AWS_PROXY integration and <c>cloister invoke</c> use.
+/// Thread-safe.
+/// </summary>
+public sealed class LambdaService : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, FunctionHost> _functions = new(StringComparer.Ordinal);
+    private readonly FunctionsOptions _options;
+    private readonly IProcessLauncher _launcher;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly RuntimeCatalog _runtimes;
+    private readonly Channel<QueuedEvent> _events = Channel.CreateUnbounded<QueuedEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _eventLoop;
+    private readonly ITimer _reaper;
+    private readonly ConcurrentDictionary<Task, byte> _eventTasks = new();
+
+    /// <summary>Creates the service. Nothing starts until a function is invoked.</summary>
+    /// <param name="options">Where state goes, the account, limits.</param>
+    /// <param name="launcher">Starts processes; <see cref="HostProcessLauncher"/> (host network) when null.</param>
+    /// <param name="loggerFactory">Cloister's own diagnostics.</param>
+    /// <param name="timeProvider">The clock; the system's when null.</param>
+    public LambdaService(FunctionsOptions options, IProcessLauncher? launcher = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _launcher = launcher ?? HostProcessLauncher.Instance;
+        _loggerFactory = loggerFactory;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Cloister.Functions");
+        _time = timeProvider ?? TimeProvider.System;
+        _runtimes = new RuntimeCatalog(options);
+        _eventLoop = Task.Run(EventLoopAsync);
+        var period = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        _reaper = _time.CreateTimer(_ => _ = ReapAsync(), null, period, period);
+    }
+
+    /// <summary>The deployed functions' names.</summary>
+    public IReadOnlyCollection<string> FunctionNames => [.. _functions.Keys];
+
+    /// <summary>Deploys (or redeploys) a function. A redeployed function's old environments are stopped.</summary>
+    public async Task<DeployResult> DeployAsync(LambdaFunction function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var problems = new List<string>();
+        var kind = RuntimeCatalog.KindOf(function.Runtime);
+        if (kind is null)
+        {
+            problems.Add($"Function {function.FunctionName}: Runtime {function.Runtime} is not supported (provided.al2023, provided.al2, dotnet8, nodejs20.x, nodejs22.x, python3.x).");
+        }
+
+        if (kind is not null and not RuntimeKind.Provided && string.IsNullOrWhiteSpace(function.Handler))
+        {
+            problems.Add($"Function {function.FunctionName}: Handler is required for runtime {function.Runtime}.");
+        }
+
+        if (function.TimeoutSeconds is < 1 or > 900)
+        {
+            problems.Add($"Function {function.FunctionName}: Timeout must be between 1 and 900 seconds.");
+        }
+
+        if (function.MemorySize is < 128 or > 10240)
+        {
+            problems.Add($"Function {function.FunctionName}: MemorySize must be between 128 and 10240 MB.");
+        }
+
+        string? taskRoot = null;
+        if (kind is { } k)
+        {
+            taskRoot = FunctionCode.Resolve(function, _options.State.Functions, k, out var problem);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        if (problems.Count > 0 || taskRoot is null)
+        {
+            return new DeployResult(function.FunctionName, problems);
+        }
+
+        var command = _runtimes.CommandFor(function.Runtime, taskRoot);
+        var account = _options.Account;
+        var arn = $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{function.FunctionName}";
+        var definition = new FunctionDefinition(function, arn, taskRoot, command, LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command));
+        var log = _functions.TryGetValue(function.FunctionName, out var existing)
+            ? existing.Log
+            : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"));
+        var host = new FunctionHost(definition, log, _launcher, _options, _time, _loggerFactory, _logger);
+        _functions[function.FunctionName] = host;
+        if (existing is not null)
+        {
+            await existing.DisposeAsync().ConfigureAwait(false);
+        }
+
+        FunctionsLog.Deployed(_logger, function.FunctionName, function.Runtime, taskRoot);
+        return new DeployResult(function.FunctionName, []);
+    }
+
+    /// <summary>
+    /// Invokes a function. RequestResponse waits for the function; Event queues the payload and answers 202 (a failed
+    /// attempt is retried twice); DryRun only checks the function exists (204). Lambda's own refusals (unknown
+    /// function 404, concurrency exhausted 429) come back as results, not exceptions.
+    /// </summary>
+    public ValueTask<InvocationResult> InvokeAsync(
+        string functionName,
+        ReadOnlyMemory<byte> payload,
+        InvocationType invocationType = InvocationType.RequestResponse,
+        CancellationToken cancellationToken = default) =>
+        InvokeAsync(functionName, payload, invocationType, InvocationContext.None, cancellationToken);
+
+    /// <summary>Invokes a function with a client context or Cognito identity, passed to the runtime in
+    /// <c>Lambda-Runtime-Client-Context</c> and <c>Lambda-Runtime-Cognito-Identity</c>.</summary>
+    public async ValueTask<InvocationResult> InvokeAsync(
+        string functionName,
+        ReadOnlyMemory<byte> payload,
+        InvocationType invocationType,
+        InvocationContext context,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(functionName);
+        if (!_functions.TryGetValue(functionName, out var host))
+        {
+            var account = _options.Account;
+            var body = $"{{\"Type\":\"User\",\"message\":\"Function not found: arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}\"}}";
+            return new InvocationResult(404, Encoding.UTF8.GetBytes(body), null, "ResourceNotFoundException", Guid.NewGuid().ToString());
+        }
+
+        switch (invocationType)
+        {
+            case InvocationType.DryRun:
+                return new InvocationResult(204, ReadOnlyMemory<byte>.Empty, null, null, Guid.NewGuid().ToString());
+            case InvocationType.Event:
+                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString(), context);
+                _events.Writer.TryWrite(queued);
+                return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId);
+            default:
+                return await host.InvokeAsync(payload, context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The log file of a function (<c>StatePaths.FunctionLogs/{name}.log</c>).</summary>
+    public string LogPathOf(string functionName) => Path.Combine(_options.State.FunctionLogs, functionName + ".log");
+
+    /// <summary>Process ids of a function's live execution environments (empty when it has none).</summary>
+    public IReadOnlyList<int> ProcessIdsOf(string functionName) =>
+        _functions.TryGetValue(functionName, out var host) ? host.ProcessIds : [];
+
+    /// <summary>Stops a function's environments and forgets it.</summary>
+    public async Task RemoveAsync(string functionName)
+    {
+        if (_functions.TryRemove(functionName, out var host))
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            await host.Log.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops every environment (killing its process), pending Event invocations and the log writers.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _reaper.DisposeAsync().ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _eventLoop.ConfigureAwait(false);
+        await Task.WhenAll(_eventTasks.Keys).ConfigureAwait(false);
+        foreach (var name in _functions.Keys)
+        {
+            await RemoveAsync(name).ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task EventLoopAsync()
+    {
+        await foreach (var queued in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            var task = RunEventAsync(queued);
+            _eventTasks[task] = 0;
+            _ = task.ContinueWith(t => _eventTasks.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunEventAsync(QueuedEvent queued)
+    {
+        var delays = _options.EventRetryDelays;
+        for (var attempt = 0; attempt <= delays.Count; attempt++)
+        {
+            if (attempt > 0)
+            {
+                try
+                {
+                    await Task.Delay(delays[attempt - 1], _time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            if (_stopping.IsCancellationRequested || !_functions.TryGetValue(queued.FunctionName, out var host))
+            {
+                return;
+            }
+
+            var result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return;
+            }
+
+            FunctionsLog.EventAttemptFailed(_logger, queued.FunctionName, queued.RequestId, result.FunctionError ?? result.ServiceErrorType, attempt + 1);
+        }
+    }
+
+    private async Task ReapAsync()
+    {
+        foreach (var host in _functions.Values)
+        {
+            await host.ReapIdleAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cloister.Functions.Launching;
+
+/// <summary>Starts processes on the host network; the Runtime API listens on 127.0.0.1 on a free port.</summary>
+public sealed class HostProcessLauncher : IProcessLauncher
+{
+    /// <summary>The shared instance.</summary>
+    public static HostProcessLauncher Instance { get; } = new();
+
+    /// <inheritdoc />
+    public ValueTask<RuntimeApiSocket> OpenRuntimeApiSocketAsync(ProcessPlacement placement, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            socket.Listen(64);
+            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            return ValueTask.FromResult(new RuntimeApiSocket(socket, $"127.0.0.1:{port}"));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ILaunchedProcess> StartAsync(ProcessLaunchSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return ValueTask.FromResult<ILaunchedProcess>(HostLaunchedProcess.Start(spec));
+    }
+}

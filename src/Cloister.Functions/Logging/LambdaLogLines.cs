@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Cloister.Functions.Logging;
+
+/// <summary>The lines Lambda itself writes around each invocation, character for character.</summary>
+internal static class LambdaLogLines
+{
+    public static string InitStart(string runtime) =>
+        string.Create(CultureInfo.InvariantCulture, $"INIT_START Runtime Version: {RuntimeVersion(runtime)}\tRuntime Version ARN: cloister:runtime:{runtime}");
+
+    public static string Start(string requestId) => $"START RequestId: {requestId} Version: $LATEST";
+
+    public static string End(string requestId) => $"END RequestId: {requestId}";
+
+    /// <summary>
+    /// <c>REPORT RequestId: ...\tDuration: 2.21 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\t</c>,
+    /// with <c>Init Duration</c> after a cold start and <c>Status</c> when the invocation did not complete.
+    /// </summary>
+    public static string Report(
+        string requestId,
+        TimeSpan duration,
+        int memorySizeMb,
+        int maxMemoryUsedMb,
+        TimeSpan? initDuration,
+        string? status,
+        string? errorType)
+    {
+        var ms = duration.TotalMilliseconds;
+        var billed = (long)Math.Ceiling(ms + (initDuration?.TotalMilliseconds ?? 0));
+        var line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"REPORT RequestId: {requestId}\tDuration: {ms:0.00} ms\tBilled Duration: {Math.Max(1, billed)} ms\tMemory Size: {memorySizeMb} MB\tMax Memory Used: {maxMemoryUsedMb} MB\t");
+        if (initDuration is { } init)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"Init Duration: {init.TotalMilliseconds:0.00} ms\t");
+        }
+
+        if (status is not null)
+        {
+            line += $"Status: {status}\t";
+            if (errorType is not null)
+            {
+                line += $"Error Type: {errorType}\t";
+            }
+        }
+
+        return line;
+    }
+
+    /// <summary><c>2024-01-01T00:00:03.003Z 1b2c... Task timed out after 3.00 seconds</c>.</summary>
+    public static string TimedOut(DateTimeOffset now, string requestId, int timeoutSeconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {requestId} {TimedOutMessage(timeoutSeconds)}");
+
+    public static string TimedOutMessage(int timeoutSeconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"Task timed out after {timeoutSeconds:0.00} seconds");
+
+    /// <summary><c>exit status 1</c>, <c>signal: killed</c>..., as Lambda's runtime manager words a process's end.</summary>
+    public static string ExitReason(int status) => status switch
+    {
+        >= 0 => string.Create(CultureInfo.InvariantCulture, $"exit status {status}"),
+        -9 => "signal: killed",
+        -6 => "signal: aborted",
+        -11 => "signal: segmentation fault",
+        -15 => "signal: terminated",
+        _ => string.Create(CultureInfo.InvariantCulture, $"signal: {-status}"),
+    };
+
+    private static string RuntimeVersion(string runtime)
+    {
+        var dot = runtime.IndexOf('.', StringComparison.Ordinal);
+        return (dot > 0 && runtime.StartsWith("nodejs", StringComparison.Ordinal) ? $"nodejs:{runtime[6..dot]}" : runtime) + ".cloister";
+    }
+}

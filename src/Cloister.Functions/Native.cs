@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace Cloister.Functions;
+
+/// <summary>The few libc calls .NET does not expose: duplicating a socket for Kestrel, polling a pipe.</summary>
+internal static partial class Native
+{
+    private const short PollIn = 0x1;
+
+    /// <summary>Duplicates a file descriptor, so Kestrel can own its copy of a socket.</summary>
+    public static int Duplicate(nint fd)
+    {
+        var copy = Dup((int)fd);
+        if (copy < 0)
+        {
+            throw new IOException($"dup failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        return copy;
+    }
+
+    /// <summary>True when <paramref name="fd"/> has bytes to read right now.</summary>
+    public static bool HasInput(nint fd)
+    {
+        var entry = new PollFd { Fd = (int)fd, Events = PollIn };
+        return Poll(ref entry, 1, 0) > 0 && (entry.Revents & PollIn) != 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "dup", SetLastError = true)]
+    private static partial int Dup(int fd);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+}

@@ -1,0 +1,256 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cloister.Lambda.RuntimeClient.Http;
+
+/// <summary>
+/// One kept-alive HTTP/1.1 connection to the Runtime API over a plain socket. The Runtime API is one local server
+/// speaking a handful of fixed requests, so a general HTTP client's start-up cost (the larger part of a .NET
+/// function's cold start) buys nothing here. Used by one caller at a time; not thread-safe.
+/// </summary>
+internal sealed class RuntimeApiConnection : IDisposable
+{
+    /// <summary>Events are at most 6 MB (256 KB asynchronous); anything far larger is a broken peer.</summary>
+    public const int MaxBodyBytes = 32 * 1024 * 1024;
+
+    private readonly string _host;
+    private readonly int _port;
+    private Socket? _socket;
+    private byte[] _buffer = new byte[16 * 1024];
+    private int _start;
+    private int _end;
+
+    public RuntimeApiConnection(string hostAndPort)
+    {
+        var colon = hostAndPort.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(hostAndPort.AsSpan(colon + 1), out _port) || _port is <= 0 or > 65535)
+        {
+            throw new ArgumentException($"AWS_LAMBDA_RUNTIME_API must be host:port, not '{hostAndPort}'.", nameof(hostAndPort));
+        }
+
+        _host = hostAndPort[..colon].Trim('[', ']');
+    }
+
+    /// <summary>Sends a request (head, then body) and reads the whole response.</summary>
+    public async Task<(ResponseHead Head, byte[] Body)> ExchangeAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var reused = _socket is not null;
+            _socket ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(_socket, head, cancellationToken).ConfigureAwait(false);
+                if (!body.IsEmpty)
+                {
+                    await SendAsync(_socket, body, cancellationToken).ConfigureAwait(false);
+                }
+
+                var response = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                if (response.Head.Close)
+                {
+                    Reset();
+                }
+
+                return response;
+            }
+            catch (Exception exception) when (reused && attempt == 0 && exception is SocketException or EndOfStreamException)
+            {
+                // A kept-alive connection the server had already closed: once more on a new one.
+                Reset();
+            }
+            catch
+            {
+                Reset();
+                throw;
+            }
+        }
+    }
+
+    public void Dispose() => Reset();
+
+    private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var addresses = IPAddress.TryParse(_host, out var address)
+            ? [address]
+            : await Dns.GetHostAddressesAsync(_host, cancellationToken).ConfigureAwait(false);
+        var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, _port, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static async ValueTask SendAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    private async Task<(ResponseHead Head, byte[] Body)> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        ResponseHead head;
+        while (true)
+        {
+            var status = ResponseHeadParser.TryParse(_buffer.AsSpan(_start, _end - _start), out head, out var consumed);
+            if (status == ParseStatus.Complete)
+            {
+                _start += consumed;
+                break;
+            }
+
+            if (status == ParseStatus.Invalid)
+            {
+                throw new RuntimeApiProtocolException("The Runtime API sent an invalid HTTP response head.");
+            }
+
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (head.StatusCode is (>= 100 and < 200) or 204 or 304)
+        {
+            return (head, []);
+        }
+
+        if (head.Chunked)
+        {
+            return (head, await ReadChunkedAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        if (head.ContentLength < 0)
+        {
+            throw new RuntimeApiProtocolException("The Runtime API sent a response without Content-Length.");
+        }
+
+        if (head.ContentLength > MaxBodyBytes)
+        {
+            throw new RuntimeApiProtocolException($"The Runtime API sent a body of {head.ContentLength} bytes.");
+        }
+
+        var body = new byte[head.ContentLength];
+        await ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+        return (head, body);
+    }
+
+    private async Task ReadExactlyAsync(Memory<byte> target, CancellationToken cancellationToken)
+    {
+        var buffered = Math.Min(_end - _start, target.Length);
+        _buffer.AsSpan(_start, buffered).CopyTo(target.Span);
+        _start += buffered;
+        target = target[buffered..];
+        while (!target.IsEmpty)
+        {
+            var read = await _socket!.ReceiveAsync(target, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("The Runtime API closed the connection mid-body.");
+            }
+
+            target = target[read..];
+        }
+    }
+
+    private async Task<byte[]> ReadChunkedAsync(CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            var semicolon = line.IndexOf((byte)';');
+            var sizeText = semicolon < 0 ? line : line[..semicolon];
+            if (!Utf8Parser.TryParse(sizeText, out int size, out var used, 'X') || used != sizeText.Length || size < 0
+                || body.Length + size > MaxBodyBytes)
+            {
+                throw new RuntimeApiProtocolException("The Runtime API sent an invalid chunk size.");
+            }
+
+            if (size == 0)
+            {
+                // Trailers, up to the empty line.
+                while ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length > 0)
+                {
+                }
+
+                return body.ToArray();
+            }
+
+            var chunk = new byte[size];
+            await ReadExactlyAsync(chunk, cancellationToken).ConfigureAwait(false);
+            body.Write(chunk);
+            if ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length != 0)
+            {
+                throw new RuntimeApiProtocolException("The Runtime API sent a chunk without its CRLF.");
+            }
+        }
+    }
+
+    /// <summary>The next line without its CRLF; the returned array is a copy.</summary>
+    private async Task<byte[]> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var available = _buffer.AsSpan(_start, _end - _start);
+            var crlf = available.IndexOf("\r\n"u8);
+            if (crlf >= 0)
+            {
+                var line = available[..crlf].ToArray();
+                _start += crlf + 2;
+                return line;
+            }
+
+            if (available.Length > ResponseHeadParser.MaxHeadBytes)
+            {
+                throw new RuntimeApiProtocolException("The Runtime API sent a line that is too long.");
+            }
+
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads more bytes into the buffer, compacting or growing it first.</summary>
+    private async Task FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            if (_buffer.Length >= ResponseHeadParser.MaxHeadBytes * 2)
+            {
+                throw new RuntimeApiProtocolException("The Runtime API sent a response head that is too large.");
+            }
+
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        var read = await _socket!.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            throw new EndOfStreamException("The Runtime API closed the connection.");
+        }
+
+        _end += read;
+    }
+
+    private void Reset()
+    {
+        _socket?.Dispose();
+        _socket = null;
+        _start = 0;
+        _end = 0;
+    }
+}

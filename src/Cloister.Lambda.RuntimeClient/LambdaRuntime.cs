@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Cloister.Lambda.RuntimeClient;
+
+/// <summary>
+/// The loop of a custom runtime: fetch the next invocation, run the handler, post its response or its error.
+/// Call it from <c>Main</c> of a program published as <c>bootstrap</c>.
+/// </summary>
+public static class LambdaRuntime
+{
+    /// <summary>Runs <paramref name="handler"/> for every invocation until cancelled or the Runtime API goes away.</summary>
+    public static async Task RunAsync(LambdaHandler handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        using var client = RuntimeApiClient.FromEnvironment();
+        await RunAsync(client, handler, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a typed handler: the event is read with <paramref name="eventType"/> and the result written with
+    /// <paramref name="resultType"/> (System.Text.Json source generation, so no reflection at run time).
+    /// </summary>
+    public static Task RunAsync<TEvent, TResult>(
+        Func<TEvent, LambdaContext, ValueTask<TResult>> handler,
+        JsonTypeInfo<TEvent> eventType,
+        JsonTypeInfo<TResult> resultType,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return RunAsync(Typed(handler, eventType, resultType), cancellationToken);
+    }
+
+    /// <summary>Adapts a typed handler to a <see cref="LambdaHandler"/>.</summary>
+    public static LambdaHandler Typed<TEvent, TResult>(
+        Func<TEvent, LambdaContext, ValueTask<TResult>> handler,
+        JsonTypeInfo<TEvent> eventType,
+        JsonTypeInfo<TResult> resultType)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var output = new ArrayBufferWriter<byte>(1024);
+        return async (payload, context) =>
+        {
+            var input = JsonSerializer.Deserialize(payload.Span, eventType)!;
+            var result = await handler(input, context).ConfigureAwait(false);
+            output.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(output))
+            {
+                JsonSerializer.Serialize(writer, result, resultType);
+            }
+
+            return output.WrittenMemory;
+        };
+    }
+
+    /// <summary>Runs <paramref name="handler"/> against the given client.</summary>
+    public static async Task RunAsync(RuntimeApiClient client, LambdaHandler handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(handler);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var invocation = await client.NextAsync(cancellationToken).ConfigureAwait(false);
+            var requestId = invocation.Context.AwsRequestId;
+            ReadOnlyMemory<byte> response;
+            try
+            {
+                response = await handler(invocation.Payload, invocation.Context).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Any exception of the handler is the invocation's error, reported to the Runtime API.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                var error = LambdaError.FromException(exception);
+                await Console.Error.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tfail\t{exception.GetType().FullName}: {exception.Message.ReplaceLineEndings("\r")}")).ConfigureAwait(false);
+                await client.ReportErrorAsync(requestId, error, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                await client.RespondAsync(requestId, response, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RuntimeApiException exception) when (exception.StatusCode == 413)
+            {
+                // The Runtime API has already failed the invocation (Function.ResponseSizeTooLarge); the runtime goes on.
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Cloister.Lambda.RuntimeClient.Http;
+
+namespace Cloister.Lambda.RuntimeClient;
+
+/// <summary>
+/// A client of the Lambda Runtime API (2018-06-01) at <c>AWS_LAMBDA_RUNTIME_API</c>: one kept-alive HTTP/1.1
+/// connection, a long poll for the next invocation, responses and errors posted back. One invocation at a time,
+/// as the Runtime API works; not thread-safe.
+/// </summary>
+public sealed class RuntimeApiClient : IDisposable
+{
+    private readonly RuntimeApiConnection _connection;
+    private readonly string _host;
+    private readonly byte[] _nextRequest;
+    private readonly ArrayBufferWriter<byte> _head = new(512);
+    private readonly ArrayBufferWriter<byte> _errorBody = new(512);
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>A client of the Runtime API at <paramref name="runtimeApi"/> (<c>host:port</c>).</summary>
+    public RuntimeApiClient(string runtimeApi, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _connection = new RuntimeApiConnection(runtimeApi);
+        _host = runtimeApi;
+        _nextRequest = Encoding.ASCII.GetBytes($"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: {runtimeApi}\r\n\r\n");
+    }
+
+    /// <summary>A client of the Runtime API named by <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
+    /// <exception cref="InvalidOperationException">When the variable is not set (not running as a function).</exception>
+    public static RuntimeApiClient FromEnvironment(TimeProvider? timeProvider = null)
+    {
+        var api = Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API");
+        if (string.IsNullOrWhiteSpace(api))
+        {
+            throw new InvalidOperationException("AWS_LAMBDA_RUNTIME_API is not set: this program runs as a Lambda function.");
+        }
+
+        return new RuntimeApiClient(api, timeProvider);
+    }
+
+    /// <summary>Waits for the next invocation (<c>GET /runtime/invocation/next</c>).</summary>
+    public async Task<LambdaInvocation> NextAsync(CancellationToken cancellationToken = default)
+    {
+        var (head, body) = await _connection.ExchangeAsync(_nextRequest, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(head, body, "invocation/next");
+        var requestId = head.RequestId
+            ?? throw new RuntimeApiException(head.StatusCode, "The Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id.");
+        var deadline = long.TryParse(head.DeadlineMs, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? ms
+            : _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() + 3000;
+        Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", head.TraceId);
+        var context = new LambdaContext(
+            _timeProvider, requestId, deadline, head.InvokedFunctionArn ?? string.Empty, head.TraceId, head.ClientContext, head.CognitoIdentity);
+        return new LambdaInvocation(body, context);
+    }
+
+    /// <summary>Posts the invocation's response (<c>POST /runtime/invocation/{id}/response</c>).</summary>
+    /// <exception cref="RuntimeApiException">When the Runtime API refuses it, such as 413 for a response over 6 MB.</exception>
+    public Task RespondAsync(string requestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken = default) =>
+        PostAsync($"invocation/{requestId}/response", response, null, cancellationToken);
+
+    /// <summary>Posts the invocation's error (<c>POST /runtime/invocation/{id}/error</c>).</summary>
+    public Task ReportErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return PostErrorAsync($"invocation/{requestId}/error", error, cancellationToken);
+    }
+
+    /// <summary>Reports a failed initialisation (<c>POST /runtime/init/error</c>); the runtime should exit after it.</summary>
+    public Task ReportInitErrorAsync(LambdaError error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return PostErrorAsync("init/error", error, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)
+    {
+        _errorBody.ResetWrittenCount();
+        error.WriteTo(_errorBody);
+        return PostAsync(path, _errorBody.WrittenMemory, error.ErrorType, cancellationToken);
+    }
+
+    private async Task PostAsync(string path, ReadOnlyMemory<byte> body, string? errorType, CancellationToken cancellationToken)
+    {
+        _head.ResetWrittenCount();
+        Write(_head, "POST /2018-06-01/runtime/");
+        Write(_head, path);
+        Write(_head, " HTTP/1.1\r\nHost: ");
+        Write(_head, _host);
+        Write(_head, "\r\nContent-Type: application/json\r\nContent-Length: ");
+        Write(_head, body.Length.ToString(CultureInfo.InvariantCulture));
+        if (errorType is not null)
+        {
+            Write(_head, "\r\nLambda-Runtime-Function-Error-Type: ");
+            Write(_head, errorType.ReplaceLineEndings(" "));
+        }
+
+        Write(_head, "\r\n\r\n");
+        var (head, responseBody) = await _connection.ExchangeAsync(_head.WrittenMemory, body, cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(head, responseBody, path);
+    }
+
+    private static void Write(ArrayBufferWriter<byte> output, string text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        output.Advance(written);
+    }
+
+    private static void EnsureSuccess(ResponseHead head, byte[] body, string path)
+    {
+        if (head.StatusCode is < 200 or > 299)
+        {
+            throw new RuntimeApiException(head.StatusCode, $"Runtime API {path}: {head.StatusCode} {Encoding.UTF8.GetString(body)}");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Cloister.Cli.Commands;
+
+namespace Cloister.Cli.Tests.Commands;
+
+public sealed class LogsFunctionCommandTests
+{
+    [Fact]
+    public void Format_LogEvent_PrintsTimeStreamAndMessage()
+    {
+        var line = """{"timestamp":1700000000123,"logStreamName":"2023/11/14/[$LATEST]abc","message":"START RequestId: 1 Version: $LATEST"}""";
+
+        var formatted = LogsFunctionCommand.Format(line);
+
+        Assert.Equal("2023-11-14T22:13:20.123000+00:00 2023/11/14/[$LATEST]abc START RequestId: 1 Version: $LATEST", formatted);
+    }
+
+    [Fact]
+    public async Task PrintAsync_FileWithEvents_PrintsEachInOrder()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path,
+                """{"timestamp":1,"logStreamName":"s","message":"one"}""" + "\n" +
+                """{"timestamp":2,"logStreamName":"s","message":"two"}""" + "\n");
+            using var output = new StringWriter();
+
+            await LogsFunctionCommand.PrintAsync(path, follow: false, output, CancellationToken.None);
+
+            var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            Assert.EndsWith(" s one", lines[0], StringComparison.Ordinal);
+            Assert.EndsWith(" s two", lines[1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task PrintAsync_Follow_PrintsEventsWrittenLater()
+    {
+        var path = Path.GetTempFileName();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var output = new StringWriter();
+        var printing = LogsFunctionCommand.PrintAsync(path, follow: true, TextWriter.Synchronized(output), cancel.Token);
+        try
+        {
+            await File.AppendAllTextAsync(path, """{"timestamp":1,"logStreamName":"s","message":"later"}""" + "\n");
+            while (!output.ToString().Contains("later", StringComparison.Ordinal) && !cancel.IsCancellationRequested)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Contains(" s later", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cancel.CancelAsync();
+            await printing;
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using System.Text;
+using Cloister.Model.Compute;
+
+namespace Cloister.Functions.Tests;
+
+/// <summary>The init limit and the invocation context headers, each with a service of its own.</summary>
+public sealed class InvocationEdgeTests() : IsolatedServiceTests(state => new FunctionsOptions
+{
+    State = state,
+    InitTimeout = TimeSpan.FromSeconds(2),
+})
+{
+    [Fact]
+    public async Task InvokeAsync_InitSlowerThanInitTimeout_ReportsInitTimeout()
+    {
+        await DeployAsync("slow", "python3.12", "import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n");
+
+        var result = await Service.InvokeAsync("slow", "{}"u8.ToArray());
+
+        Assert.Equal("Unhandled", result.FunctionError);
+        Assert.Contains("Init phase timed out after 2.00 seconds", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
+        Assert.Empty(Service.ProcessIdsOf("slow"));
+        var log = await LogContainingAsync("slow", "REPORT");
+
+        Assert.Contains("Phase: init\\tStatus: timeout", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ClientContextAndIdentity_ReachTheHandler()
+    {
+        await DeployAsync("ctx", "nodejs20.x", "exports.handler = async (e, c) => ({ client: c.clientContext, identity: c.identity });");
+
+        var result = await Service.InvokeAsync("ctx", "{}"u8.ToArray(), InvocationType.RequestResponse,
+            new InvocationContext("""{"client":{"app_title":"claims"}}""", """{"cognitoIdentityId":"eu-central-1:abc"}"""));
+
+        var json = Encoding.UTF8.GetString(result.Payload.Span);
+        Assert.True(result.Succeeded, json);
+        Assert.Contains("\"app_title\":\"claims\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"cognitoIdentityId\":\"eu-central-1:abc\"", json, StringComparison.Ordinal);
+    }
+
+    private async Task DeployAsync(string name, string runtime, string inline)
+    {
+        var deployed = await Service.DeployAsync(new LambdaFunction(
+            name, name, runtime, "index.handler", null, inline, 128, 3, ImmutableDictionary<string, string>.Empty, null, null));
+        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+    }
+}

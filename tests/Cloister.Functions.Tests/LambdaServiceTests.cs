@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using System.Text;
+using Cloister.Model.Compute;
+
+namespace Cloister.Functions.Tests;
+
+/// <summary>The service's own behaviour, with options the runtime tests do not use (a short idle timeout).</summary>
+public sealed class LambdaServiceTests() : IsolatedServiceTests(state => new FunctionsOptions
+{
+    State = state,
+    IdleTimeout = TimeSpan.FromMilliseconds(300),
+})
+{
+    [Fact]
+    public async Task ReapIdle_EnvironmentIdlePastTimeout_ProcessIsStopped()
+    {
+        var function = await DeployNodeAsync();
+        var result = await Service.InvokeAsync(function, "{}"u8.ToArray());
+        Assert.True(result.Succeeded);
+        var pid = Assert.Single(Service.ProcessIdsOf(function));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Service.ProcessIdsOf(function).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(Service.ProcessIdsOf(function));
+        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} still runs");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_DryRun_Returns204WithoutStartingAnything()
+    {
+        var function = await DeployNodeAsync();
+
+        var result = await Service.InvokeAsync(function, "{}"u8.ToArray(), InvocationType.DryRun);
+
+        Assert.Equal(204, result.StatusCode);
+        Assert.Empty(Service.ProcessIdsOf(function));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_EventThatSucceeds_RunsOnce()
+    {
+        var function = await DeployNodeAsync();
+
+        var accepted = await Service.InvokeAsync(function, """{"value":"async"}"""u8.ToArray(), InvocationType.Event);
+
+        Assert.Equal(202, accepted.StatusCode);
+        var log = await LogContainingAsync(function, "REPORT");
+
+        Assert.Equal(1, log.Split("START RequestId").Length - 1);
+    }
+
+    [Fact]
+    public async Task DeployAsync_BadFunction_ReportsEveryProblem()
+    {
+        var result = await Service.DeployAsync(new LambdaFunction(
+            "Bad", "bad", "cobol85", null, "/nonexistent", null, 64, 0, ImmutableDictionary<string, string>.Empty, null, null));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Problems, p => p.Contains("Runtime cobol85", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Contains("Timeout", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Contains("MemorySize", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeployAsync_Redeploy_StopsOldEnvironments()
+    {
+        var function = await DeployNodeAsync();
+        await Service.InvokeAsync(function, "{}"u8.ToArray());
+        var before = Assert.Single(Service.ProcessIdsOf(function));
+
+        var redeployed = await Service.DeployAsync(Function(function));
+        var result = await Service.InvokeAsync(function, """{"action":"pid"}"""u8.ToArray());
+
+        Assert.True(redeployed.Succeeded);
+        Assert.NotEqual(before, Assert.Single(Service.ProcessIdsOf(function)));
+        Assert.Contains("pid", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
+    }
+
+    private async Task<string> DeployNodeAsync()
+    {
+        var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
+        var result = await Service.DeployAsync(Function(name));
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+        return name;
+    }
+
+    private static LambdaFunction Function(string name) => new(
+        name, name, "nodejs20.x", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "node"), null, 128, 3,
+        ImmutableDictionary<string, string>.Empty, null, null);
+}

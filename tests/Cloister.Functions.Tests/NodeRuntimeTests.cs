@@ -1,0 +1,106 @@
+namespace Cloister.Functions.Tests;
+
+public sealed class NodeRuntimeTests(ServiceFixture fixture) : RuntimeTests(fixture)
+{
+    protected override string Runtime => "nodejs20.x";
+
+    protected override string Handler => "app.handler";
+
+    protected override string CodePath => Path.Combine(ServiceFixture.FunctionsDirectory, "node");
+
+    protected override string ThrownErrorType => "TypeError";
+
+    [Fact]
+    public async Task Invoke_CommonJsCallbackHandler_ReturnsCallbackResult()
+    {
+        var function = await Fixture.DeployAsync("nodejs22.x", "index.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "node-cjs"));
+
+        var ok = await Fixture.InvokeAsync(function, "{}");
+        var failed = await Fixture.InvokeAsync(function, """{"fail":true}""");
+
+        var body = ServiceFixture.Json(ok);
+        Assert.Equal("callback", body.GetProperty("style").GetString());
+        Assert.True(body.GetProperty("remaining").GetBoolean());
+        Assert.Equal(function, body.GetProperty("name").GetString());
+        var error = ServiceFixture.Json(failed);
+        Assert.Equal("RangeError", error.GetProperty("errorType").GetString());
+        Assert.Equal("callback failure", error.GetProperty("errorMessage").GetString());
+        Assert.True(error.GetProperty("trace").GetArrayLength() > 0);
+    }
+
+    [Fact]
+    public async Task Invoke_MissingModule_ReturnsImportModuleError()
+    {
+        var function = await Fixture.DeployAsync("nodejs20.x", "missing.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "node"));
+
+        var result = await Fixture.InvokeAsync(function, "{}");
+
+        Assert.Equal("Unhandled", result.FunctionError);
+        Assert.Equal("Runtime.ImportModuleError", ServiceFixture.Json(result).GetProperty("errorType").GetString());
+        var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.StartsWith("REPORT", StringComparison.Ordinal)));
+        Assert.Contains(log, l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.Contains("Status: error\tError Type: Runtime.ImportModuleError", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Invoke_InlineCode_RunsIndexJs()
+    {
+        var function = await Fixture.DeployAsync("nodejs20.x", "index.handler", null, "exports.handler = async (e) => ({ inline: e.n * 2 });");
+
+        var result = await Fixture.InvokeAsync(function, """{"n":21}""");
+
+        Assert.Equal(42, ServiceFixture.Json(result).GetProperty("inline").GetInt32());
+    }
+
+    [Fact]
+    public async Task Invoke_ZipCode_IsUnpackedAndRun()
+    {
+        var zip = Path.Combine(Fixture.Root, "node.zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(Path.Combine(ServiceFixture.FunctionsDirectory, "node"), zip);
+        var function = await Fixture.DeployAsync("nodejs20.x", "app.handler", zip);
+
+        var result = await Fixture.InvokeAsync(function, """{"value":"zipped"}""");
+
+        Assert.Equal("zipped", ServiceFixture.Json(result).GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_ReservedConcurrencyExhausted_Returns429()
+    {
+        var function = await DeployAsync(reservedConcurrency: 1);
+
+        var slow = Fixture.InvokeAsync(function, """{"action":"sleep","ms":1500}""");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Fixture.Service.ProcessIdsOf(function).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var throttled = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+
+        Assert.Equal(429, throttled.StatusCode);
+        Assert.Equal("TooManyRequestsException", throttled.ServiceErrorType);
+        Assert.Equal("ReservedFunctionConcurrentInvocationLimitExceeded", ServiceFixture.Json(throttled).GetProperty("Reason").GetString());
+        Assert.True((await slow).Succeeded);
+    }
+
+    [Fact]
+    public async Task Invoke_EventThatFails_IsRetriedTwice()
+    {
+        var function = await DeployAsync();
+
+        var accepted = await Fixture.InvokeAsync(function, """{"action":"throw"}""", InvocationType.Event);
+
+        Assert.Equal(202, accepted.StatusCode);
+        var log = await Fixture.LogMessagesAsync(function, m => m.Count(l => l.StartsWith("REPORT", StringComparison.Ordinal)) == 3);
+        Assert.Equal(3, log.Count(l => l.StartsWith("START RequestId: ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Invoke_UnknownFunction_Returns404()
+    {
+        var result = await Fixture.InvokeAsync("no-such-function", "{}");
+
+        Assert.Equal(404, result.StatusCode);
+        Assert.Equal("ResourceNotFoundException", result.ServiceErrorType);
+    }
+}

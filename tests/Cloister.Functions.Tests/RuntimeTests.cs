@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Functions.Tests;
+
+/// <summary>
+/// What every runtime must do, run against each: the same test function (same actions) written for the runtime.
+/// Each test deploys its own function so environments and logs never mix.
+/// </summary>
+public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    protected ServiceFixture Fixture { get; } = fixture;
+
+    protected abstract string Runtime { get; }
+
+    protected abstract string Handler { get; }
+
+    protected abstract string CodePath { get; }
+
+    /// <summary>What the runtime's error object says for the test function's thrown error.</summary>
+    protected abstract string ThrownErrorType { get; }
+
+    protected Task<string> DeployAsync(int timeoutSeconds = 10, int? reservedConcurrency = null, ImmutableDictionary<string, string>? environment = null) =>
+        Fixture.DeployAsync(Runtime, Handler, CodePath, null, timeoutSeconds, reservedConcurrency, environment);
+
+    [Fact]
+    public async Task Invoke_Success_ReturnsTheResponse()
+    {
+        var function = await DeployAsync();
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"echo","value":"hi"}""");
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.Null(result.FunctionError);
+        Assert.Equal("hi", ServiceFixture.Json(result).GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_HandlerThrows_ReturnsUnhandledErrorObject()
+    {
+        var function = await DeployAsync();
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"throw"}""");
+
+        Assert.Equal(200, result.StatusCode);
+        var message = ServiceFixture.AssertFunctionError(result, ThrownErrorType);
+        Assert.Contains("boom", message, StringComparison.Ordinal);
+        var next = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+        Assert.True(next.Succeeded);
+    }
+
+    [Fact]
+    public async Task Invoke_PastTimeout_ReturnsTaskTimedOut()
+    {
+        var function = await DeployAsync(timeoutSeconds: 1);
+        var warm = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+        var firstPid = ServiceFixture.Json(warm).GetProperty("pid").GetInt32();
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"sleep","ms":5000}""");
+
+        var message = ServiceFixture.AssertFunctionError(result, "Sandbox.Timedout");
+        Assert.EndsWith("Task timed out after 1.00 seconds", message, StringComparison.Ordinal);
+        var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.Contains("Status: timeout", StringComparison.Ordinal)));
+        Assert.Contains(log, l => l.EndsWith($"{result.RequestId} Task timed out after 1.00 seconds", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.Contains("Status: timeout", StringComparison.Ordinal));
+        var after = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+        Assert.True(after.Succeeded);
+        Assert.NotEqual(firstPid, ServiceFixture.Json(after).GetProperty("pid").GetInt32());
+    }
+
+    [Fact]
+    public async Task Invoke_ProcessExits_ReturnsRuntimeExitError()
+    {
+        var function = await DeployAsync();
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"exit"}""");
+
+        var message = ServiceFixture.AssertFunctionError(result, "Runtime.ExitError");
+        Assert.Equal($"RequestId: {result.RequestId} Error: Runtime exited with error: exit status 3", message);
+        var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.StartsWith("REPORT", StringComparison.Ordinal)));
+        Assert.Contains(log, l => l.Contains("exiting now", StringComparison.Ordinal));
+        Assert.Contains(log, l => l == $"RequestId: {result.RequestId} Error: Runtime exited with error: exit status 3\nRuntime.ExitError");
+        Assert.Contains(log, l => l.StartsWith("REPORT", StringComparison.Ordinal) && l.Contains("Status: error\tError Type: Runtime.ExitError", StringComparison.Ordinal));
+        Assert.True((await Fixture.InvokeAsync(function, """{"action":"pid"}""")).Succeeded);
+    }
+
+    [Fact]
+    public async Task Invoke_ResponseOver6MB_ReturnsResponseSizeTooLarge()
+    {
+        var function = await DeployAsync();
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"big"}""");
+
+        var message = ServiceFixture.AssertFunctionError(result, "Function.ResponseSizeTooLarge");
+        Assert.Equal("Response payload size exceeded maximum allowed payload size (6291556 bytes).", message);
+        Assert.True((await Fixture.InvokeAsync(function, """{"action":"pid"}""")).Succeeded);
+    }
+
+    [Fact]
+    public async Task Invoke_Environment_HasLambdaVariables()
+    {
+        var function = await DeployAsync(environment: ImmutableDictionary<string, string>.Empty
+            .Add("DYNAMODB_TABLE_NAME", "claims")
+            .Add("AWS_REGION", "must-be-overridden"));
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"env"}""");
+
+        Assert.True(result.Succeeded, ServiceFixture.Json(result).ToString());
+        var env = ServiceFixture.Json(result);
+        string Var(string name) => env.TryGetProperty(name, out var value) ? value.GetString()! : $"<{name} missing>";
+        Assert.Equal("claims", Var("DYNAMODB_TABLE_NAME"));
+        Assert.Equal(function, Var("AWS_LAMBDA_FUNCTION_NAME"));
+        Assert.Equal("$LATEST", Var("AWS_LAMBDA_FUNCTION_VERSION"));
+        Assert.Equal("256", Var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"));
+        Assert.Equal("eu-central-1", Var("AWS_REGION"));
+        Assert.Equal("eu-central-1", Var("AWS_DEFAULT_REGION"));
+        Assert.Equal(Handler, Var("_HANDLER"));
+        Assert.Equal(":UTC", Var("TZ"));
+        Assert.StartsWith("127.0.0.1:", Var("AWS_LAMBDA_RUNTIME_API"), StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Var("LAMBDA_TASK_ROOT")));
+        Assert.True(Directory.Exists(Var("LAMBDA_RUNTIME_DIR")));
+        Assert.Equal("/aws/lambda/" + function, Var("AWS_LAMBDA_LOG_GROUP_NAME"));
+        Assert.Matches(@"^\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}$", Var("AWS_LAMBDA_LOG_STREAM_NAME"));
+        Assert.Equal(SandboxCredentials.Default.AccessKeyId, Var("AWS_ACCESS_KEY_ID"));
+        Assert.Equal(SandboxCredentials.Default.SecretAccessKey, Var("AWS_SECRET_ACCESS_KEY"));
+        Assert.Equal(SandboxCredentials.Default.SessionToken, Var("AWS_SESSION_TOKEN"));
+        foreach (var name in new[] { "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE" })
+        {
+            Assert.Equal(Fixture.CaBundle, Var(name));
+        }
+
+        if (Runtime.StartsWith("provided", StringComparison.Ordinal))
+        {
+            Assert.False(env.TryGetProperty("AWS_EXECUTION_ENV", out _));
+        }
+        else
+        {
+            Assert.Equal("AWS_Lambda_" + Runtime, Var("AWS_EXECUTION_ENV"));
+        }
+
+        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$", Var("_X_AMZN_TRACE_ID"));
+    }
+
+    [Fact]
+    public async Task Invoke_Sequential_ReusesTheWarmProcess()
+    {
+        var function = await DeployAsync();
+
+        var pids = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            var result = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+            Assert.True(result.Succeeded);
+            pids.Add(ServiceFixture.Json(result).GetProperty("pid").GetInt32());
+        }
+
+        Assert.Single(pids.Distinct());
+        Assert.Equal(pids[0], Assert.Single(Fixture.Service.ProcessIdsOf(function)));
+    }
+
+    [Fact]
+    public async Task Invoke_Parallel_UsesOneEnvironmentEach()
+    {
+        const int parallel = 3;
+        var function = await DeployAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, parallel)
+            .Select(_ => Fixture.InvokeAsync(function, """{"action":"sleep","ms":700}""")));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, System.Text.Encoding.UTF8.GetString(r.Payload.Span)));
+        var pids = results.Select(r => ServiceFixture.Json(r).GetProperty("pid").GetInt32()).ToList();
+        Assert.Equal(parallel, pids.Distinct().Count());
+        Assert.Equal(parallel, Fixture.Service.ProcessIdsOf(function).Count);
+    }
+
+    [Fact]
+    public async Task Invoke_Logs_LambdaLinesAroundTheFunctionOutput()
+    {
+        var function = await DeployAsync();
+
+        var cold = await Fixture.InvokeAsync(function, """{"action":"log"}""");
+        var warm = await Fixture.InvokeAsync(function, """{"action":"log"}""");
+
+        Assert.True(cold.Succeeded && warm.Succeeded);
+        var log = await Fixture.LogMessagesAsync(function, m => m.Count(l => l.StartsWith("REPORT", StringComparison.Ordinal)) == 2);
+        Assert.StartsWith("INIT_START Runtime Version: ", log[0], StringComparison.Ordinal);
+        foreach (var (result, isCold) in new[] { (cold, true), (warm, false) })
+        {
+            var id = result.RequestId;
+            var start = log.ToList().IndexOf($"START RequestId: {id} Version: $LATEST");
+            var output = log.ToList().FindIndex(l => l.Contains($"hello from {id}", StringComparison.Ordinal));
+            var end = log.ToList().IndexOf($"END RequestId: {id}");
+            Assert.True(start >= 0 && output > start && end > output && end + 1 < log.Count, string.Join("\n", log));
+            var report = log[end + 1];
+            Assert.Matches(
+                $@"^REPORT RequestId: {id}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: [1-9]\d* MB\t" +
+                (isCold ? @"Init Duration: \d+\.\d\d ms\t$" : "$"),
+                report);
+        }
+    }
+}

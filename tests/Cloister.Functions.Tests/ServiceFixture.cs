@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Model.Compute;
+
+namespace Cloister.Functions.Tests;
+
+/// <summary>A <see cref="LambdaService"/> over a temporary state folder; every process it started is killed on dispose.</summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public ServiceFixture()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "cloister-functions-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Root);
+        CaBundle = Path.Combine(Root, "ca-bundle.pem");
+        File.WriteAllText(CaBundle, "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+        Service = new LambdaService(new FunctionsOptions
+        {
+            State = new StatePaths(Path.Combine(Root, "state")),
+            Account = new AccountContext("123456789012", "eu-central-1"),
+            CaBundlePath = CaBundle,
+            EventRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)],
+            UnreservedConcurrencyLimit = 8,
+        });
+    }
+
+    public string Root { get; }
+
+    public string CaBundle { get; }
+
+    public LambdaService Service { get; }
+
+    /// <summary>The test function's build output: the custom runtime bootstrap and the dotnet8 handler assembly.</summary>
+    public static string TestFunctionDirectory { get; } = Path.GetFullPath(
+        typeof(ServiceFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "TestFunctionDirectory").Value!);
+
+    public static string FunctionsDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "functions");
+
+    public async Task<string> DeployAsync(
+        string runtime,
+        string handler,
+        string? codePath,
+        string? inlineCode = null,
+        int timeoutSeconds = 3,
+        int? reservedConcurrency = null,
+        ImmutableDictionary<string, string>? environment = null)
+    {
+        var name = $"{runtime.Replace('.', '-')}-{Guid.NewGuid():N}"[..40];
+        var result = await Service.DeployAsync(new LambdaFunction(
+            name, name, runtime, handler, codePath, inlineCode, 256, timeoutSeconds,
+            environment ?? ImmutableDictionary<string, string>.Empty, null, reservedConcurrency));
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+        return name;
+    }
+
+    public async Task<InvocationResult> InvokeAsync(string function, string json, InvocationType type = InvocationType.RequestResponse) =>
+        await Service.InvokeAsync(function, Encoding.UTF8.GetBytes(json), type);
+
+    public static JsonElement Json(InvocationResult result) => JsonDocument.Parse(result.Payload).RootElement.Clone();
+
+    /// <summary>Asserts the function failed with <paramref name="errorType"/> and returns its error message.</summary>
+    public static string AssertFunctionError(InvocationResult result, string errorType)
+    {
+        Assert.Equal("Unhandled", result.FunctionError);
+        var error = Json(result);
+        Assert.Equal(errorType, error.GetProperty("errorType").GetString());
+        return error.GetProperty("errorMessage").GetString()!;
+    }
+
+    /// <summary>The function's log messages once <paramref name="condition"/> holds for them (polled, 10 s at most).</summary>
+    public async Task<IReadOnlyList<string>> LogMessagesAsync(string function, Func<IReadOnlyList<string>, bool> condition)
+    {
+        var path = Service.LogPathOf(function);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        IReadOnlyList<string> messages = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(path))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream);
+                messages = (await reader.ReadToEndAsync())
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("message").GetString()!)
+                    .ToList();
+                if (condition(messages))
+                {
+                    return messages;
+                }
+            }
+
+            await Task.Delay(20);
+        }
+
+        return messages;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,26 @@
+"""The Python test function: the same actions in every runtime."""
+import os
+import sys
+import time
+
+
+def handler(event, context):
+    action = event.get("action") if isinstance(event, dict) else None
+    if action == "throw":
+        raise ValueError("boom from python")
+    if action == "exit":
+        print("exiting now")
+        sys.exit(3)
+    if action == "sleep":
+        time.sleep(event["ms"] / 1000)
+        return {"pid": os.getpid()}
+    if action == "big":
+        return "x" * (7 * 1024 * 1024)
+    if action == "env":
+        return dict(os.environ)
+    if action == "log":
+        print("hello from " + context.aws_request_id)
+        return {"pid": os.getpid()}
+    if action == "pid":
+        return {"pid": os.getpid(), "remaining": context.get_remaining_time_in_millis() > 0}
+    return event

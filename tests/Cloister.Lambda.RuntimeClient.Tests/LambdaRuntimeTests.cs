@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Cloister.Lambda.RuntimeClient.Tests;
+
+public sealed class LambdaRuntimeTests
+{
+    private static async Task<PostedResult> NextPostedAsync(FakeRuntimeApi api)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await api.Posted.Reader.ReadAsync(timeout.Token);
+    }
+
+    // Cancelled while waiting for the next invocation, or between two: either way the loop ends.
+    private static async Task StoppedAsync(Task loop)
+    {
+        try
+        {
+            await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.True(loop.IsCompleted);
+    }
+
+    [Fact]
+    public async Task RunAsync_Invocation_PostsHandlerResponseWithContext()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        LambdaContext? seen = null;
+        api.Enqueue("req-1", """{"n":1}""");
+
+        var loop = LambdaRuntime.RunAsync(client, (payload, context) =>
+        {
+            seen = context;
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes($"{{\"echo\":{Encoding.UTF8.GetString(payload.Span)}}}"));
+        }, stop.Token);
+        var posted = await NextPostedAsync(api);
+        await stop.CancelAsync();
+
+        Assert.Equal(("req-1", "response"), (posted.RequestId, posted.Kind));
+        Assert.Equal("""{"echo":{"n":1}}""", posted.Body);
+        Assert.Equal("req-1", seen!.AwsRequestId);
+        Assert.Equal("arn:aws:lambda:eu-central-1:123456789012:function:f", seen.InvokedFunctionArn);
+        Assert.InRange(seen.RemainingTime, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+        Assert.Equal("Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1", Environment.GetEnvironmentVariable("_X_AMZN_TRACE_ID"));
+        await StoppedAsync(loop);
+    }
+
+    [Fact]
+    public async Task RunAsync_HandlerThrows_PostsErrorAndContinues()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        api.Enqueue("bad", "{}");
+        api.Enqueue("good", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, (_, context) => context.AwsRequestId == "bad"
+            ? throw new ArgumentException("bad input")
+            : ValueTask.FromResult<ReadOnlyMemory<byte>>("1"u8.ToArray()), stop.Token);
+        var error = await NextPostedAsync(api);
+        var ok = await NextPostedAsync(api);
+        await stop.CancelAsync();
+
+        Assert.Equal(("bad", "error", "ArgumentException"), (error.RequestId, error.Kind, error.ErrorType));
+        var body = JsonDocument.Parse(error.Body).RootElement;
+        Assert.Equal("ArgumentException", body.GetProperty("errorType").GetString());
+        Assert.Equal("bad input", body.GetProperty("errorMessage").GetString());
+        Assert.Equal(("good", "response"), (ok.RequestId, ok.Kind));
+        await StoppedAsync(loop);
+    }
+
+    [Fact]
+    public async Task RunAsync_ResponseRefusedAsTooLarge_KeepsServing()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        api.ResponseLimit = 10;
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        api.Enqueue("big", "{}");
+        api.Enqueue("small", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, (_, context) => ValueTask.FromResult<ReadOnlyMemory<byte>>(
+            Encoding.UTF8.GetBytes(context.AwsRequestId == "big" ? new string('x', 100) : "1")), stop.Token);
+        var refused = await NextPostedAsync(api);
+        var served = await NextPostedAsync(api);
+        await stop.CancelAsync();
+
+        Assert.Equal(("big", "too-large"), (refused.RequestId, refused.Kind));
+        Assert.Equal(("small", "response", "1"), (served.RequestId, served.Kind, served.Body));
+        await StoppedAsync(loop);
+    }
+
+    [Fact]
+    public async Task Typed_SourceGeneratedTypes_ReadsEventAndWritesResult()
+    {
+        var handler = LambdaRuntime.Typed(
+            (Cloister.Lambda.RuntimeClient.ApiGateway.ApiGatewayProxyRequest request, LambdaContext _) =>
+                ValueTask.FromResult(new Cloister.Lambda.RuntimeClient.ApiGateway.ApiGatewayProxyResponse { StatusCode = 200, Body = request.Path }),
+            Cloister.Lambda.RuntimeClient.ApiGateway.ApiGatewayJsonContext.Default.ApiGatewayProxyRequest,
+            Cloister.Lambda.RuntimeClient.ApiGateway.ApiGatewayJsonContext.Default.ApiGatewayProxyResponse);
+
+        var result = await handler("""{"path":"/claim"}"""u8.ToArray(), null!);
+
+        var json = JsonDocument.Parse(result).RootElement;
+        Assert.Equal(200, json.GetProperty("statusCode").GetInt32());
+        Assert.Equal("/claim", json.GetProperty("body").GetString());
+    }
+}
