@@ -13,6 +13,7 @@ internal static class CliApplication
             "Cloister runs the AWS private serverless API architecture on one Linux machine: VPCs, security groups, " +
             "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox.");
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 
