@@ -29,6 +29,8 @@ public sealed class TablesServer : IAsyncDisposable
     /// <summary>The addresses the service listens on (ports resolved when 0 was asked for).</summary>
     public IReadOnlyList<Uri> Urls { get; }
 
+    internal TableStore Store => _store;
+
     /// <summary>Opens the data folder and starts listening.</summary>
     public static async Task<TablesServer> StartAsync(TablesServerOptions options, CancellationToken cancellationToken = default)
     {

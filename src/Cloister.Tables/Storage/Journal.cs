@@ -25,6 +25,8 @@ internal sealed class Journal : IAsyncDisposable
     private long _lastLsn;
     private long _durableLsn;
     private Exception? _failure;
+    private long _commits;
+    private long _batchesCommitted;
 
     private Journal(SqliteConnection connection, long lastLsn, ILogger logger)
     {
@@ -36,6 +38,12 @@ internal sealed class Journal : IAsyncDisposable
     }
 
     public long DurableLsn => Volatile.Read(ref _durableLsn);
+
+    /// <summary>Transactions committed so far (each one fsync); with <see cref="BatchesCommitted"/> it shows how well commits are shared.</summary>
+    public long Commits => Volatile.Read(ref _commits);
+
+    /// <summary>Requests' batches committed so far.</summary>
+    public long BatchesCommitted => Volatile.Read(ref _batchesCommitted);
 
     public string Path { get; private init; } = "";
 
@@ -183,6 +191,8 @@ internal sealed class Journal : IAsyncDisposable
                 }
 
                 Log.GroupCommitted(_logger, batches.Count, operations);
+                Interlocked.Increment(ref _commits);
+                Interlocked.Add(ref _batchesCommitted, batches.Count);
                 Volatile.Write(ref _durableLsn, batches[^1].Lsn);
                 Interlocked.Exchange(ref _nextFlush, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
             }

@@ -39,6 +39,8 @@ internal sealed class TableStore : IAsyncDisposable
 
     public TimeProvider Time => _time;
 
+    public Journal Journal => _journal;
+
     public static TableStore Open(string directory, ILogger logger, TimeProvider time, TimeSpan sweepInterval)
     {
         Directory.CreateDirectory(directory);
