@@ -52,9 +52,9 @@ internal sealed class RequestHandler
         try
         {
             operation = Authorize(context);
-            using var document = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
+            using var body = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
             using var writer = new Utf8JsonWriter(buffer, WriterOptions);
-            await _service.HandleAsync(operation, document.RootElement, writer, new RequestInfo(context.Request.Host.Value ?? "")).ConfigureAwait(false);
+            await _service.HandleAsync(operation, body.Document.RootElement, writer, new RequestInfo(context.Request.Host.Value ?? "")).ConfigureAwait(false);
             writer.Flush();
             status = StatusCodes.Status200OK;
         }
@@ -120,7 +120,7 @@ internal sealed class RequestHandler
         return target[TargetPrefix.Length..];
     }
 
-    private static async Task<JsonDocument> ReadBodyAsync(PipeReader reader, CancellationToken cancellation)
+    private static async Task<RequestBody> ReadBodyAsync(PipeReader reader, CancellationToken cancellation)
     {
         while (true)
         {
@@ -135,7 +135,7 @@ internal sealed class RequestHandler
             {
                 try
                 {
-                    return JsonDocument.Parse(result.Buffer, DocumentOptions);
+                    return RequestBody.Parse(result.Buffer, DocumentOptions);
                 }
                 catch (JsonException)
                 {

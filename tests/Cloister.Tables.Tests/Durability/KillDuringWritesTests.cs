@@ -16,6 +16,10 @@ public sealed class KillDuringWritesTests : IDisposable
     public async Task Serve_KilledDuringConcurrentWrites_EveryAcknowledgedItemSurvives()
     {
         var acknowledged = new ConcurrentDictionary<string, string>();
+        var order = new ConcurrentDictionary<string, (int Index, double Ms)>();
+        var sequence = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double killedAt = 0;
         using (var server = await ServeProcess.StartAsync(_data))
         {
             using var setup = TablesServerFixture.CreateClient(server.Url);
@@ -39,13 +43,14 @@ public sealed class KillDuringWritesTests : IDisposable
                     {
                         await client.PutItemAsync("durable", new() { ["PK"] = new AttributeValue { S = key }, ["v"] = new AttributeValue { S = value } });
                     }
-                    catch (Exception) when (stop.IsCancellationRequested || !IsAlive(server))
+                    catch (Exception) when (stop.IsCancellationRequested)
                     {
                         // The kill cut this request off: it was never acknowledged.
                         return;
                     }
 
                     acknowledged[key] = value;
+                    order[key] = (Interlocked.Increment(ref sequence), clock.Elapsed.TotalMilliseconds);
                 }
             })).ToList();
 
@@ -55,8 +60,10 @@ public sealed class KillDuringWritesTests : IDisposable
                 await Task.Delay(20);
             }
 
-            server.Kill();
+            // Cancel first: a request failing because of the kill must count as unacknowledged, not as an error.
             await stop.CancelAsync();
+            killedAt = clock.Elapsed.TotalMilliseconds;
+            server.Kill();
             await Task.WhenAll(writers);
         }
 
@@ -78,18 +85,22 @@ public sealed class KillDuringWritesTests : IDisposable
         while (start is not null);
 
         var missing = acknowledged.Where(pair => !stored.TryGetValue(pair.Key, out var value) || value != pair.Value).Select(pair => pair.Key).ToList();
-        Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged items lost, e.g. {string.Join(", ", missing.Take(5))}");
+        Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged items lost, e.g. {string.Join(", ", missing.Take(5).Select(key => $"{key} (ack #{order[key].Index} at {order[key].Ms:F0} ms, kill at {killedAt:F0} ms)"))}; rows in the SQLite file: {CountRows(missing)}");
     }
 
-    private static bool IsAlive(ServeProcess server)
+    private int CountRows(List<string> keys)
     {
-        try
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data, "tables.db")};Pooling=false");
+        connection.Open();
+        var found = 0;
+        foreach (var key in keys)
         {
-            return !System.Diagnostics.Process.GetProcessById(server.Id).HasExited;
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM items WHERE pk = $k";
+            command.Parameters.AddWithValue("$k", System.Text.Encoding.UTF8.GetBytes(key));
+            found += Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+
+        return found;
     }
 }

@@ -74,6 +74,38 @@ public sealed class RequestHandlerTests(TablesServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Post_ConcurrentConnections_EachBodyParsedIntact()
+    {
+        // Regression: request bodies were parsed in place in Kestrel's pipe buffers, which other
+        // connections reuse; under load an acknowledged PutItem could store another request's item.
+        var (status, _, _) = await SendAsync("CreateTable", """{"TableName":"intact","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"}],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var clients = Enumerable.Range(0, 16).Select(_ => new HttpClient { BaseAddress = fixture.Url }).ToList();
+        await Task.WhenAll(clients.Select((client, worker) => Task.Run(async () =>
+        {
+            for (var n = 0; n < 40; n++)
+            {
+                var key = $"k{worker}-{n}";
+                using var put = await client.SendAsync(Request("PutItem", $$"""{"TableName":"intact","Item":{"PK":{"S":"{{key}}"},"v":{"S":"{{new string((char)('a' + worker), 200 + n)}}"}}}"""));
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            }
+        })));
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        for (var worker = 0; worker < 16; worker++)
+        {
+            for (var n = 0; n < 40; n += 13)
+            {
+                var (_, body, _) = await SendAsync("GetItem", $$"""{"TableName":"intact","Key":{"PK":{"S":"k{{worker}}-{{n}}"}},"ConsistentRead":true}""");
+                Assert.Equal(new string((char)('a' + worker), 200 + n), body.GetProperty("Item").GetProperty("v").GetProperty("S").GetString());
+            }
+        }
+    }
+
+    [Fact]
     public async Task Get_Root_AnswersHealthy()
     {
         var text = await _http.GetStringAsync("/");
