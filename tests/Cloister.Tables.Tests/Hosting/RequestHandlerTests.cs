@@ -86,7 +86,7 @@ public sealed class RequestHandlerTests(TablesServerFixture fixture) : IClassFix
             for (var n = 0; n < 40; n++)
             {
                 var key = $"k{worker}-{n}";
-                using var put = await client.SendAsync(Request("PutItem", $$"""{"TableName":"intact","Item":{"PK":{"S":"{{key}}"},"v":{"S":"{{new string((char)('a' + worker), 200 + n)}}"}}}"""));
+                using var put = await client.SendAsync(Request("PutItem", "{\"TableName\":\"intact\",\"Item\":{\"PK\":{\"S\":\"" + key + "\"},\"v\":{\"S\":\"" + new string((char)('a' + worker), 200 + n) + "\"}}}"));
                 Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             }
         })));
@@ -99,7 +99,7 @@ public sealed class RequestHandlerTests(TablesServerFixture fixture) : IClassFix
         {
             for (var n = 0; n < 40; n += 13)
             {
-                var (_, body, _) = await SendAsync("GetItem", $$"""{"TableName":"intact","Key":{"PK":{"S":"k{{worker}}-{{n}}"}},"ConsistentRead":true}""");
+                var (_, body, _) = await SendAsync("GetItem", "{\"TableName\":\"intact\",\"Key\":{\"PK\":{\"S\":\"k" + worker + "-" + n + "\"}},\"ConsistentRead\":true}");
                 Assert.Equal(new string((char)('a' + worker), 200 + n), body.GetProperty("Item").GetProperty("v").GetProperty("S").GetString());
             }
         }
