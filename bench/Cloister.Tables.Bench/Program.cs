@@ -46,6 +46,24 @@ try
         var written = put.Operations / clients;
         results.Add(await LoadDriver.RunAsync("GetItem via .NET SDK", clients, duration, (worker, n) =>
             sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n % Math.Max(1, written)}" } })));
+        // The same GetItem as bare HTTP requests (no SDK): how much of the cost is the client's.
+        var http = Enumerable.Range(0, clients).Select(_ => new HttpClient { BaseAddress = server.Urls[0] }).ToArray();
+        results.Add(await LoadDriver.RunAsync("GetItem via bare HttpClient (no SDK)", clients, duration, async (worker, n) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/")
+            {
+                Content = new StringContent($"{{\"TableName\":\"bench\",\"Key\":{{\"PK\":{{\"S\":\"k-{worker}-{n % Math.Max(1, written)}\"}}}}}}"),
+            };
+            request.Headers.TryAddWithoutValidation("X-Amz-Target", "DynamoDB_20120810.GetItem");
+            using var response = await http[worker].SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        }));
+        foreach (var client in http)
+        {
+            client.Dispose();
+        }
+
         foreach (var client in sdk)
         {
             client.Dispose();
