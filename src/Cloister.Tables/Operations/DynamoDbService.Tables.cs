@@ -33,10 +33,7 @@ internal sealed partial class DynamoDbService
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
-        writer.WriteStartObject();
-        writer.WritePropertyName("TableDescription");
-        TableDescriptionWriter.Write(writer, table, _account, "ACTIVE");
-        writer.WriteEndObject();
+        WriteTableDescription(writer, table, "ACTIVE");
     }
 
     private void DescribeTable(JsonElement request, Utf8JsonWriter writer)
@@ -117,13 +114,18 @@ internal sealed partial class DynamoDbService
 
             table.Redefine(changed);
             lsn = _store.Append([JournalOperation.PutTable(changed)]);
-            writer.WriteStartObject();
-            writer.WritePropertyName("TableDescription");
-            TableDescriptionWriter.Write(writer, table, _account, "ACTIVE");
-            writer.WriteEndObject();
+            WriteTableDescription(writer, table, "ACTIVE");
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    private void WriteTableDescription(Utf8JsonWriter writer, TableData table, string status)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("TableDescription");
+        TableDescriptionWriter.Write(writer, table, _account, status);
+        writer.WriteEndObject();
     }
 
     private static TableDefinition ApplyIndexUpdates(TableDefinition definition, JsonElement updates)
@@ -183,10 +185,7 @@ internal sealed partial class DynamoDbService
 
             _store.RemoveTable(name);
             lsn = _store.Append([JournalOperation.Drop(name)]);
-            writer.WriteStartObject();
-            writer.WritePropertyName("TableDescription");
-            TableDescriptionWriter.Write(writer, table, _account, "DELETING");
-            writer.WriteEndObject();
+            WriteTableDescription(writer, table, "DELETING");
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
