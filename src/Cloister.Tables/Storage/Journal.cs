@@ -196,7 +196,9 @@ internal sealed class Journal : IAsyncDisposable
                 Volatile.Write(ref _durableLsn, batches[^1].Lsn);
                 Interlocked.Exchange(ref _nextFlush, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
             }
-            catch (SqliteException exception)
+#pragma warning disable CA1031 // Any failure to persist must stop acknowledgements and wake every waiter with the error.
+            catch (Exception exception)
+#pragma warning restore CA1031
             {
                 Log.JournalFailed(_logger, exception);
                 _failure = exception;
