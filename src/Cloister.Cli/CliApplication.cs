@@ -17,6 +17,7 @@ internal static class CliApplication
         root.Subcommands.Add(PathCommand.Create());
         root.Subcommands.Add(PolicyEvalCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 

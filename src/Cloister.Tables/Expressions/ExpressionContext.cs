@@ -1,0 +1,96 @@
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Expressions;
+
+/// <summary>
+/// The ExpressionAttributeNames and ExpressionAttributeValues of one request, shared by all of its
+/// expressions so that unused entries can be reported the way DynamoDB reports them.
+/// </summary>
+internal sealed class ExpressionContext
+{
+    private readonly IReadOnlyDictionary<string, string>? _names;
+    private readonly IReadOnlyDictionary<string, AttributeValue>? _values;
+    private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usedValues = new(StringComparer.Ordinal);
+
+    public ExpressionContext(IReadOnlyDictionary<string, string>? names, IReadOnlyDictionary<string, AttributeValue>? values)
+    {
+        _names = names;
+        _values = values;
+        if (values is { Count: 0 })
+        {
+            throw DynamoDbException.Validation("ExpressionAttributeValues must not be empty");
+        }
+
+        if (names is { Count: 0 })
+        {
+            throw DynamoDbException.Validation("ExpressionAttributeNames must not be empty");
+        }
+    }
+
+    public static ExpressionContext Empty { get; } = new(null, null);
+
+    public bool HasNames => _names is not null;
+
+    public bool HasValues => _values is not null;
+
+    public string ResolveName(string reference, string kind)
+    {
+        if (_names is null || !_names.TryGetValue(reference, out var name))
+        {
+            throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute name used in the document path is not defined; attribute name: {reference}");
+        }
+
+        _usedNames.Add(reference);
+        return name;
+    }
+
+    public AttributeValue ResolveValue(string reference, string kind)
+    {
+        if (_values is null || !_values.TryGetValue(reference, out var value))
+        {
+            throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute value used in expression is not defined; attribute value: {reference}");
+        }
+
+        _usedValues.Add(reference);
+        return value;
+    }
+
+    /// <summary>After every expression of the request was parsed: DynamoDB rejects names and values nobody used.</summary>
+    public void VerifyAllUsed(bool anyExpression)
+    {
+        if (!anyExpression)
+        {
+            if (_names is not null)
+            {
+                throw DynamoDbException.Validation("ExpressionAttributeNames can only be specified when using expressions");
+            }
+
+            if (_values is not null)
+            {
+                throw DynamoDbException.Validation("ExpressionAttributeValues can only be specified when using expressions");
+            }
+
+            return;
+        }
+
+        if (_names is not null)
+        {
+            var unused = _names.Keys.Where(key => !_usedNames.Contains(key)).ToList();
+            if (unused.Count > 0)
+            {
+                throw DynamoDbException.Validation($"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{string.Join(", ", unused)}}}");
+            }
+        }
+
+        if (_values is not null)
+        {
+            var unused = _values.Keys.Where(key => !_usedValues.Contains(key)).ToList();
+            if (unused.Count > 0)
+            {
+                throw DynamoDbException.Validation($"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{string.Join(", ", unused)}}}");
+            }
+        }
+    }
+}

@@ -1,0 +1,502 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Expressions;
+
+/// <summary>
+/// A recursive-descent parser for DynamoDB's expression language. Precedence, from tightest:
+/// comparators, IN, BETWEEN, functions, parentheses, NOT, AND, OR. Names and values are resolved
+/// through the request's <see cref="ExpressionContext"/> while parsing.
+/// </summary>
+internal sealed class ExpressionParser
+{
+    /// <summary>DynamoDB caps expressions at 4 KB; nesting is capped so a hostile input cannot exhaust the stack.</summary>
+    public const int MaxExpressionLength = 4096;
+    private const int MaxDepth = 64;
+
+    private static readonly string[] UpdateFunctions = [UpdateOperand.IfNotExists, UpdateOperand.ListAppend];
+    private static readonly string[] ConditionFunctions = ["attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"];
+
+    private readonly string _text;
+    private readonly string _kind;
+    private readonly ExpressionContext _context;
+    private readonly List<Token> _tokens;
+    private int _position;
+    private int _depth;
+
+    private ExpressionParser(string text, string kind, ExpressionContext context)
+    {
+        _text = text;
+        _kind = kind;
+        _context = context;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw DynamoDbException.Validation($"Invalid {kind}: The expression can not be empty;");
+        }
+
+        if (text.Length > MaxExpressionLength)
+        {
+            throw DynamoDbException.Validation($"Invalid {kind}: Expression size has exceeded the maximum allowed size; expression size: {text.Length}");
+        }
+
+        _tokens = ExpressionLexer.Tokenize(text, kind);
+    }
+
+    private Token Current => _tokens[_position];
+
+    public static Condition ParseCondition(string text, string kind, ExpressionContext context)
+    {
+        var parser = new ExpressionParser(text, kind, context);
+        var condition = parser.ParseOr();
+        parser.Expect(TokenKind.End);
+        return condition;
+    }
+
+    public static ImmutableArray<DocumentPath> ParseProjection(string text, ExpressionContext context)
+    {
+        var parser = new ExpressionParser(text, "ProjectionExpression", context);
+        var paths = ImmutableArray.CreateBuilder<DocumentPath>();
+        do
+        {
+            paths.Add(parser.ParsePath());
+        }
+        while (parser.Accept(TokenKind.Comma));
+        parser.Expect(TokenKind.End);
+        CheckOverlaps(paths, "ProjectionExpression");
+        return paths.ToImmutable();
+    }
+
+    public static ImmutableArray<UpdateAction> ParseUpdate(string text, ExpressionContext context)
+    {
+        var parser = new ExpressionParser(text, "UpdateExpression", context);
+        var actions = ImmutableArray.CreateBuilder<UpdateAction>();
+        var seen = new HashSet<UpdateActionKind>();
+        while (parser.Current.Kind != TokenKind.End)
+        {
+            var clause = parser.Current;
+            UpdateActionKind kind;
+            if (clause.IsKeyword("SET"))
+            {
+                kind = UpdateActionKind.Set;
+            }
+            else if (clause.IsKeyword("REMOVE"))
+            {
+                kind = UpdateActionKind.Remove;
+            }
+            else if (clause.IsKeyword("ADD"))
+            {
+                kind = UpdateActionKind.Add;
+            }
+            else if (clause.IsKeyword("DELETE"))
+            {
+                kind = UpdateActionKind.Delete;
+            }
+            else
+            {
+                throw parser.SyntaxError();
+            }
+
+            if (!seen.Add(kind))
+            {
+                throw DynamoDbException.Validation($"Invalid UpdateExpression: The \"{clause.Text.ToUpperInvariant()}\" section can only be used once in an update expression;");
+            }
+
+            parser._position++;
+            do
+            {
+                actions.Add(parser.ParseUpdateAction(kind));
+            }
+            while (parser.Accept(TokenKind.Comma));
+        }
+
+        if (actions.Count == 0)
+        {
+            throw DynamoDbException.Validation("Invalid UpdateExpression: The expression can not be empty;");
+        }
+
+        CheckOverlaps(actions.Select(action => action.Path).ToList(), "UpdateExpression");
+        return actions.ToImmutable();
+    }
+
+    private static void CheckOverlaps(IReadOnlyList<DocumentPath> paths, string kind)
+    {
+        for (var i = 0; i < paths.Count; i++)
+        {
+            for (var j = i + 1; j < paths.Count; j++)
+            {
+                if (paths[i].Equals(paths[j]) || paths[i].Overlaps(paths[j]))
+                {
+                    var verb = paths[i].Equals(paths[j]) && kind == "UpdateExpression" ? "conflict" : "overlap";
+                    throw DynamoDbException.Validation($"Invalid {kind}: Two document paths {verb} with each other; must remove or rewrite one of these paths; path one: {paths[i].Describe()}, path two: {paths[j].Describe()}");
+                }
+            }
+        }
+    }
+
+    private UpdateAction ParseUpdateAction(UpdateActionKind kind)
+    {
+        var path = ParsePath();
+        switch (kind)
+        {
+            case UpdateActionKind.Set:
+                Expect(TokenKind.Equal);
+                var value = ParseSetOperand();
+                if (Current.Kind is TokenKind.Plus or TokenKind.Minus)
+                {
+                    var op = Current.Kind == TokenKind.Plus ? UpdateOperand.Plus : UpdateOperand.Minus;
+                    _position++;
+                    value = new UpdateOperand(op, value, ParseSetOperand());
+                }
+
+                return new UpdateAction(kind, path, value);
+            case UpdateActionKind.Remove:
+                return new UpdateAction(kind, path, null);
+            default:
+                if (Current.Kind != TokenKind.ValueReference)
+                {
+                    throw SyntaxError();
+                }
+
+                var operand = ParseOperand(allowUpdateFunctions: false);
+                var attribute = ((ValueOperand)operand).Value;
+                var valid = kind == UpdateActionKind.Add ? attribute.Kind is AttributeKind.N || attribute.IsSet : attribute.IsSet;
+                if (!valid)
+                {
+                    var name = kind == UpdateActionKind.Add ? "ADD" : "DELETE";
+                    throw DynamoDbException.Validation($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator: {name}, operand type: {attribute.Kind}");
+                }
+
+                return new UpdateAction(kind, path, operand);
+        }
+    }
+
+    private Operand ParseSetOperand() => ParseOperand(allowUpdateFunctions: true);
+
+    private Condition ParseOr()
+    {
+        var left = ParseAnd();
+        while (Current.IsKeyword("OR"))
+        {
+            _position++;
+            left = new LogicalCondition("OR", left, ParseAnd());
+        }
+
+        return left;
+    }
+
+    private Condition ParseAnd()
+    {
+        var left = ParseNot();
+        while (Current.IsKeyword("AND"))
+        {
+            _position++;
+            left = new LogicalCondition("AND", left, ParseNot());
+        }
+
+        return left;
+    }
+
+    private Condition ParseNot()
+    {
+        if (Current.IsKeyword("NOT"))
+        {
+            _position++;
+            Enter();
+            var inner = ParseNot();
+            _depth--;
+            return new LogicalCondition("NOT", inner, null);
+        }
+
+        return ParsePrimary();
+    }
+
+    private Condition ParsePrimary()
+    {
+        if (Accept(TokenKind.OpenParen))
+        {
+            Enter();
+            var inner = ParseOr();
+            _depth--;
+            Expect(TokenKind.CloseParen);
+            return inner;
+        }
+
+        if (Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.OpenParen && Current.Text != "size")
+        {
+            return ParseFunctionCondition();
+        }
+
+        var left = ParseOperand(allowUpdateFunctions: false);
+        var op = Current;
+        switch (op.Kind)
+        {
+            case TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual:
+                _position++;
+                var right = ParseOperand(allowUpdateFunctions: false);
+                return new ComparisonCondition(op.Kind, left, right);
+            default:
+                if (op.IsKeyword("BETWEEN"))
+                {
+                    _position++;
+                    var lower = ParseOperand(allowUpdateFunctions: false);
+                    if (!Current.IsKeyword("AND"))
+                    {
+                        throw SyntaxError();
+                    }
+
+                    _position++;
+                    var upper = ParseOperand(allowUpdateFunctions: false);
+                    if (lower is ValueOperand { Value: var lo } && upper is ValueOperand { Value: var hi })
+                    {
+                        if (lo.Kind != hi.Kind)
+                        {
+                            throw DynamoDbException.Validation($"Invalid {_kind}: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
+                        }
+
+                        if (lo.Kind is AttributeKind.N or AttributeKind.S or AttributeKind.B && AttributeValue.CompareScalars(lo, hi) > 0)
+                        {
+                            throw DynamoDbException.Validation($"Invalid {_kind}: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
+                        }
+                    }
+
+                    return new BetweenCondition(left, lower, upper);
+                }
+
+                if (op.IsKeyword("IN"))
+                {
+                    _position++;
+                    Expect(TokenKind.OpenParen);
+                    var candidates = ImmutableArray.CreateBuilder<Operand>();
+                    do
+                    {
+                        candidates.Add(ParseOperand(allowUpdateFunctions: false));
+                    }
+                    while (Accept(TokenKind.Comma));
+                    Expect(TokenKind.CloseParen);
+                    if (candidates.Count > 100)
+                    {
+                        throw DynamoDbException.Validation($"Invalid {_kind}: The IN operator is provided with too many operands; number of operands: {candidates.Count}");
+                    }
+
+                    return new InCondition(left, candidates.ToImmutable());
+                }
+
+                throw SyntaxError();
+        }
+    }
+
+    private FunctionCondition ParseFunctionCondition()
+    {
+        var name = Current;
+        if (UpdateFunctions.Contains(name.Text, StringComparer.Ordinal))
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name.Text}");
+        }
+
+        if (!ConditionFunctions.Contains(name.Text, StringComparer.Ordinal))
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: Invalid function name; function: {name.Text}");
+        }
+
+        _position += 2;
+        var arguments = ParseArguments();
+        var expected = name.Text is "attribute_exists" or "attribute_not_exists" ? 1 : 2;
+        if (arguments.Length != expected)
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name.Text}, number of operands: {arguments.Length}");
+        }
+
+        if (arguments[0] is not PathOperand && name.Text is not "contains")
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name.Text}");
+        }
+
+        if (name.Text == "attribute_type" && arguments[1] is ValueOperand { Value: var type } &&
+            (type.Kind != AttributeKind.S || !Enum.TryParse<AttributeKind>(type.S, ignoreCase: false, out _)))
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: Invalid attribute type name found; type: {(type.Kind == AttributeKind.S ? type.S : type.Kind.ToString())}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}");
+        }
+
+        if (name.Text == "begins_with" && arguments[1] is ValueOperand { Value: var prefix } && prefix.Kind is not (AttributeKind.S or AttributeKind.B))
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: begins_with, operand type: {prefix.Kind}");
+        }
+
+        return new FunctionCondition(name.Text, arguments);
+    }
+
+    private ImmutableArray<Operand> ParseArguments()
+    {
+        Enter();
+        var arguments = ImmutableArray.CreateBuilder<Operand>();
+        if (Current.Kind != TokenKind.CloseParen)
+        {
+            do
+            {
+                arguments.Add(ParseOperand(allowUpdateFunctions: true, insideFunction: true));
+            }
+            while (Accept(TokenKind.Comma));
+        }
+
+        Expect(TokenKind.CloseParen);
+        _depth--;
+        return arguments.ToImmutable();
+    }
+
+    private Operand ParseOperand(bool allowUpdateFunctions, bool insideFunction = false)
+    {
+        var token = Current;
+        if (token.Kind == TokenKind.ValueReference)
+        {
+            _position++;
+            return new ValueOperand(token.Text, _context.ResolveValue(token.Text, _kind));
+        }
+
+        if (token.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.OpenParen)
+        {
+            var name = token.Text;
+            if (name == "size")
+            {
+                if (_kind == "UpdateExpression")
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed in an update expression; function: size");
+                }
+
+                _position += 2;
+                var arguments = ParseArguments();
+                if (arguments.Length != 1 || arguments[0] is not PathOperand path)
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: size, number of operands: {arguments.Length}");
+                }
+
+                return new SizeOperand(path.Path);
+            }
+
+            if (UpdateFunctions.Contains(name, StringComparer.Ordinal))
+            {
+                if (!allowUpdateFunctions || _kind != "UpdateExpression")
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name}");
+                }
+
+                _position += 2;
+                var arguments = ParseArguments();
+                if (arguments.Length != 2)
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {arguments.Length}");
+                }
+
+                if (name == UpdateOperand.IfNotExists && arguments[0] is not PathOperand)
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name}");
+                }
+
+                return new UpdateOperand(name, arguments[0], arguments[1]);
+            }
+
+            if (ConditionFunctions.Contains(name, StringComparer.Ordinal) && !insideFunction)
+            {
+                throw SyntaxError();
+            }
+
+            throw DynamoDbException.Validation($"Invalid {_kind}: Invalid function name; function: {name}");
+        }
+
+        return new PathOperand(ParsePath());
+    }
+
+    private DocumentPath ParsePath()
+    {
+        var elements = ImmutableArray.CreateBuilder<PathElement>();
+        elements.Add(new PathElement(ParsePathName(), 0));
+        while (true)
+        {
+            if (Accept(TokenKind.Dot))
+            {
+                elements.Add(new PathElement(ParsePathName(), 0));
+            }
+            else if (Accept(TokenKind.OpenBracket))
+            {
+                var index = Current;
+                if (index.Kind != TokenKind.Integer)
+                {
+                    throw SyntaxError();
+                }
+
+                if (!int.TryParse(index.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: List index is not within the allowable range; index: [{index.Text}]");
+                }
+
+                _position++;
+                Expect(TokenKind.CloseBracket);
+                elements.Add(new PathElement(null, value));
+            }
+            else
+            {
+                break;
+            }
+
+            if (elements.Count > 32)
+            {
+                throw DynamoDbException.Validation($"Invalid {_kind}: The document path has too many nesting levels; nesting levels: {elements.Count}");
+            }
+        }
+
+        return new DocumentPath(elements.ToImmutable());
+    }
+
+    private string ParsePathName()
+    {
+        var token = Current;
+        switch (token.Kind)
+        {
+            case TokenKind.NameReference:
+                _position++;
+                return _context.ResolveName(token.Text, _kind);
+            case TokenKind.Identifier:
+                if (ReservedWords.Contains(token.Text))
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: Attribute name is a reserved keyword; reserved keyword: {token.Text}");
+                }
+
+                _position++;
+                return token.Text;
+            default:
+                throw SyntaxError();
+        }
+    }
+
+    private void Enter()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: The expression has too many nesting levels");
+        }
+    }
+
+    private Token Peek(int ahead) => _tokens[Math.Min(_position + ahead, _tokens.Count - 1)];
+
+    private bool Accept(TokenKind kind)
+    {
+        if (Current.Kind != kind)
+        {
+            return false;
+        }
+
+        _position++;
+        return true;
+    }
+
+    private void Expect(TokenKind kind)
+    {
+        if (!Accept(kind))
+        {
+            throw SyntaxError();
+        }
+    }
+
+    private DynamoDbException SyntaxError() => ExpressionLexer.Syntax(_kind, _text, Current.Text, Current.Offset);
+}

@@ -1,0 +1,1 @@
+global using Item = System.Collections.Generic.IReadOnlyDictionary<string, Cloister.Tables.Values.AttributeValue>;

@@ -1,0 +1,49 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Cloister.Tables.Hosting;
+
+/// <summary>
+/// A request's parsed JSON over a pooled copy of its bytes. The copy matters: a JsonDocument keeps
+/// reading the memory it was parsed from, and Kestrel reuses its pipe buffers for other
+/// connections once they are released.
+/// </summary>
+internal sealed class RequestBody : IDisposable
+{
+    private byte[]? _buffer;
+
+    private RequestBody(byte[] buffer, JsonDocument document)
+    {
+        _buffer = buffer;
+        Document = document;
+    }
+
+    public JsonDocument Document { get; }
+
+    /// <summary>Copies <paramref name="bytes"/> into a pooled buffer and parses it; malformed JSON throws <see cref="JsonException"/>.</summary>
+    public static RequestBody Parse(ReadOnlySequence<byte> bytes, JsonDocumentOptions options)
+    {
+        var length = checked((int)bytes.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            bytes.CopyTo(buffer);
+            return new RequestBody(buffer, JsonDocument.Parse(buffer.AsMemory(0, length), options));
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Document.Dispose();
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Cloister.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Tables.Hosting;
+
+/// <summary>How to run the DynamoDB-compatible service: where its data lives and where it listens.</summary>
+public sealed record TablesServerOptions
+{
+    /// <summary>The folder holding the SQLite database (created when missing).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>An address to serve plain HTTP on (port 0 picks a free port).</summary>
+    public IPEndPoint? HttpEndPoint { get; init; }
+
+    /// <summary>An address to serve HTTPS on; requires <see cref="Certificate"/>.</summary>
+    public IPEndPoint? HttpsEndPoint { get; init; }
+
+    /// <summary>An already bound, listening socket to serve plain HTTP on (for example one opened inside a network namespace).</summary>
+    public Socket? HttpSocket { get; init; }
+
+    /// <summary>An already bound, listening socket to serve HTTPS on; requires <see cref="Certificate"/>.</summary>
+    public Socket? HttpsSocket { get; init; }
+
+    /// <summary>The server certificate, with its private key, for the HTTPS listeners.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The account and region table ARNs and endpoints name.</summary>
+    public AccountContext Account { get; init; } = AccountContext.Default;
+
+    /// <summary>How often expired items are removed; zero or negative disables the sweeper.</summary>
+    public TimeSpan TimeToLiveSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>When set, only SigV4 requests signed with one of these access key ids are accepted; otherwise any credentials are.</summary>
+    public IReadOnlySet<string>? AccessKeyIds { get; init; }
+
+    /// <summary>Where the service logs; nothing is logged when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>The clock, for time to live and timestamps.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

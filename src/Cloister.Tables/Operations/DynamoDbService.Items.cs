@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Tables.Expressions;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>PutItem, UpdateItem, DeleteItem and GetItem.</summary>
+internal sealed partial class DynamoDbService
+{
+    /// <summary>Parses and validates one write (a request, or an action of a transaction).</summary>
+    internal static PreparedWrite PrepareWrite(JsonElement request, WriteKind kind, bool inTransaction)
+    {
+        var table = RequestReader.RequireTableName(request);
+        var context = Context(request);
+        var condition = ParseCondition(request, "ConditionExpression", context);
+        var update = ImmutableArray<UpdateAction>.Empty;
+        Item? item = null;
+        Item? key = null;
+        if (kind == WriteKind.Put)
+        {
+            item = RequestReader.RequireItem(request, "Item", "item");
+        }
+        else
+        {
+            key = RequestReader.RequireItem(request, "Key", "key");
+        }
+
+        if (kind == WriteKind.Update)
+        {
+            if (RequestReader.GetString(request, "UpdateExpression") is { } text)
+            {
+                update = ExpressionParser.ParseUpdate(text, context);
+            }
+            else if (RequestReader.GetObject(request, "AttributeUpdates") is { } legacy)
+            {
+                update = LegacyParameters.ToUpdate(legacy);
+            }
+            else if (inTransaction)
+            {
+                throw DynamoDbException.Validation("1 validation error detected: Value null at 'transactItems.1.member.update.updateExpression' failed to satisfy constraint: Member must not be null");
+            }
+        }
+
+        if (condition is null && RequestReader.GetObject(request, "Expected") is { } expected)
+        {
+            condition = LegacyParameters.ToCondition(expected, RequestReader.GetString(request, "ConditionalOperator"));
+        }
+
+        if (kind == WriteKind.ConditionCheck && condition is null)
+        {
+            throw DynamoDbException.Validation("1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: Member must not be null");
+        }
+
+        context.VerifyAllUsed(condition is not null || !update.IsEmpty);
+        var returnValues = inTransaction ? "NONE" : kind switch
+        {
+            WriteKind.Update => RequestReader.GetEnum(request, "ReturnValues", "returnValues", "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"),
+            _ => RequestReader.GetEnum(request, "ReturnValues", "returnValues", "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"),
+        } ?? "NONE";
+        if (kind is WriteKind.Put or WriteKind.Delete && returnValues is not ("NONE" or "ALL_OLD"))
+        {
+            throw DynamoDbException.Validation("Return values set to invalid value");
+        }
+
+        var onFailure = RequestReader.GetEnum(request, "ReturnValuesOnConditionCheckFailure", "returnValuesOnConditionCheckFailure", "ALL_OLD", "NONE");
+        return new PreparedWrite(kind, table, item, key, condition, update, returnValues, onFailure == "ALL_OLD");
+    }
+
+    private async ValueTask WriteItemAsync(JsonElement request, Utf8JsonWriter writer, WriteKind kind)
+    {
+        var write = PrepareWrite(request, kind, inTransaction: false);
+        var capacity = CapacityMode(request);
+        WriteResult result;
+        long lsn;
+        lock (_store.Gate)
+        {
+            result = WriteExecutor.Evaluate(_store, write);
+            if (result.ConditionHeld && WriteExecutor.Apply(_store, write, result) is { } operation)
+            {
+                lsn = _store.Append([operation]);
+            }
+            else
+            {
+                lsn = result.Old?.Lsn ?? 0;
+            }
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+        if (!result.ConditionHeld)
+        {
+            throw DynamoDbException.ConditionFailed(write.ReturnOldOnConditionFailure ? result.Old?.Item : null);
+        }
+
+        writer.WriteStartObject();
+        WriteItemProperty(writer, "Attributes", WriteExecutor.ReturnedAttributes(write, result) is { Count: > 0 } attributes ? attributes : null);
+        WriteConsumedCapacity(writer, capacity, write.TableName, WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)), write: true);
+        writer.WriteEndObject();
+    }
+
+    private async ValueTask GetItemAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var tableName = RequestReader.RequireTableName(request);
+        var key = RequestReader.RequireItem(request, "Key", "key");
+        var projection = ParseProjection(request, out var context);
+        context.VerifyAllUsed(!projection.Paths.IsDefault && RequestReader.GetString(request, "ProjectionExpression") is not null);
+        var consistent = RequestReader.GetBool(request, "ConsistentRead") ?? false;
+        var capacity = CapacityMode(request);
+        StoredItem? found;
+        lock (_store.Gate)
+        {
+            var table = _store.GetTable(tableName);
+            var (partitionKey, sortKey) = StoredItemFactory.KeyFromRequest(table.Definition, key);
+            found = table.Get(partitionKey, sortKey);
+        }
+
+        if (found is not null)
+        {
+            await _store.WaitDurableAsync(found.Lsn).ConfigureAwait(false);
+        }
+
+        writer.WriteStartObject();
+        if (found is not null)
+        {
+            WriteItemProperty(writer, "Item", Project(found.Item, projection));
+        }
+
+        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(found?.Size ?? 0, consistent), write: false);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>ProjectionExpression, or the legacy AttributesToGet.</summary>
+    private static ProjectionSpec ParseProjection(JsonElement request, out ExpressionContext context)
+    {
+        context = Context(request);
+        if (RequestReader.GetString(request, "ProjectionExpression") is { } text)
+        {
+            return new ProjectionSpec(ExpressionParser.ParseProjection(text, context));
+        }
+
+        if (RequestReader.GetArray(request, "AttributesToGet") is { } names)
+        {
+            return new ProjectionSpec([.. names.EnumerateArray().Select(name => DocumentPath.Of(AttributeValueReader.GetString(name)))]);
+        }
+
+        return ProjectionSpec.All;
+    }
+}

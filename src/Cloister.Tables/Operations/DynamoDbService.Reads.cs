@@ -1,0 +1,260 @@
+using System.Text.Json;
+using Cloister.Tables.Expressions;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>Query and Scan: ordered reads with Limit, ExclusiveStartKey, the 1 MB page, filters and projections.</summary>
+internal sealed partial class DynamoDbService
+{
+    /// <summary>DynamoDB stops a Query or Scan page once it has read 1 MB.</summary>
+    internal const int MaxPageBytes = 1024 * 1024;
+
+    private async ValueTask ReadManyAsync(JsonElement request, Utf8JsonWriter writer, bool isQuery)
+    {
+        var tableName = RequestReader.RequireTableName(request);
+        var indexName = RequestReader.GetString(request, "IndexName");
+        var projection = ParseProjection(request, out var context);
+        var projectionExpression = RequestReader.GetString(request, "ProjectionExpression") is not null;
+        Condition? keyCondition = null;
+        if (isQuery)
+        {
+            keyCondition = ParseCondition(request, "KeyConditionExpression", context);
+            if (keyCondition is null && RequestReader.GetObject(request, "KeyConditions") is { } legacyKeys)
+            {
+                keyCondition = LegacyParameters.ToCondition(legacyKeys, "AND");
+            }
+
+            if (keyCondition is null)
+            {
+                throw DynamoDbException.Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+            }
+        }
+
+        var filter = ParseCondition(request, "FilterExpression", context);
+        if (filter is null && RequestReader.GetObject(request, isQuery ? "QueryFilter" : "ScanFilter") is { } legacyFilter)
+        {
+            filter = LegacyParameters.ToCondition(legacyFilter, RequestReader.GetString(request, "ConditionalOperator"));
+        }
+
+        context.VerifyAllUsed(projectionExpression || filter is not null || RequestReader.GetString(request, "KeyConditionExpression") is not null);
+        var limit = RequestReader.GetLong(request, "Limit");
+        if (limit is < 1)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        }
+
+        var select = RequestReader.GetEnum(request, "Select", "select", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
+        if (projectionExpression && select is not (null or "SPECIFIC_ATTRIBUTES"))
+        {
+            throw DynamoDbException.Validation("Cannot specify the ProjectionExpression when choosing to get " + select);
+        }
+
+        var forward = RequestReader.GetBool(request, "ScanIndexForward") ?? true;
+        var consistent = RequestReader.GetBool(request, "ConsistentRead") ?? false;
+        var startKey = RequestReader.GetItem(request, "ExclusiveStartKey");
+        var (segment, totalSegments) = isQuery ? (0, 1) : ReadSegments(request);
+        var capacity = CapacityMode(request);
+
+        var items = new List<Item>();
+        var scanned = 0;
+        long bytes = 0;
+        long maxLsn = 0;
+        Item? lastEvaluated = null;
+        lock (_store.Gate)
+        {
+            var table = _store.GetTable(tableName);
+            var definition = table.Definition;
+            IndexDefinition? index = null;
+            if (indexName is not null)
+            {
+                index = definition.FindIndex(indexName) ?? throw DynamoDbException.Validation($"The table does not have the specified index: {indexName}");
+                if (consistent && index.IsGlobal)
+                {
+                    throw DynamoDbException.Validation("Consistent reads are not supported on global secondary indexes");
+                }
+
+                if (select == "ALL_ATTRIBUTES" && index.IsGlobal && index.ProjectionType != "ALL")
+                {
+                    throw DynamoDbException.Validation($"One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {index.Name} because its projection type is not ALL");
+                }
+            }
+            else if (select == "ALL_PROJECTED_ATTRIBUTES")
+            {
+                throw DynamoDbException.Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries");
+            }
+
+            var entries = index is null ? table.Items : table.Index(index.Name);
+            var range = keyCondition is null
+                ? new KeyRange(KeyEntry.Probe(null, null, -1), KeyEntry.Probe(null, null, 1), null)
+                : KeyConditionAnalyzer.Analyze(keyCondition, definition, index?.HashKey ?? definition.HashKey, index is null ? definition.RangeKey : index.RangeKey);
+            if (startKey is not null)
+            {
+                range = ApplyStartKey(range, StartEntry(definition, index, startKey), forward);
+            }
+
+            var view = KeyEntryComparer.Instance.Compare(range.Lower, range.Upper) > 0 ? [] : entries.GetViewBetween(range.Lower, range.Upper);
+            var ordered = forward ? (IEnumerable<KeyEntry>)view : view.Reverse();
+            foreach (var entry in ordered)
+            {
+                var stored = entry.Item!;
+                if (range.Prefix is not null && !(index is null ? stored.SortKey : entry.K2!).AsSpan().StartsWith(range.Prefix))
+                {
+                    if (forward)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (totalSegments > 1 && Segment(stored.PartitionKey, totalSegments) != segment)
+                {
+                    continue;
+                }
+
+                scanned++;
+                bytes += stored.Size;
+                var visible = index is null || index.ProjectionType == "ALL" || (select == "ALL_ATTRIBUTES" && !index.IsGlobal)
+                    ? stored.Item
+                    : IndexProjection(definition, index, stored.Item);
+                if (filter is null || filter.Evaluate(visible))
+                {
+                    maxLsn = Math.Max(maxLsn, stored.Lsn);
+                    if (select != "COUNT")
+                    {
+                        items.Add(Project(visible, projection));
+                    }
+                    else
+                    {
+                        items.Add(visible);
+                    }
+                }
+
+                if (scanned == limit || bytes >= MaxPageBytes)
+                {
+                    lastEvaluated = StoredItemFactory.KeyAttributes(definition, stored.Item, index);
+                    break;
+                }
+            }
+        }
+
+        await _store.WaitDurableAsync(maxLsn).ConfigureAwait(false);
+        writer.WriteStartObject();
+        if (select != "COUNT")
+        {
+            writer.WriteStartArray("Items");
+            foreach (var item in items)
+            {
+                AttributeValueWriter.WriteItem(writer, item);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteNumber("Count", items.Count);
+        writer.WriteNumber("ScannedCount", scanned);
+        WriteItemProperty(writer, "LastEvaluatedKey", lastEvaluated);
+        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(bytes, consistent), write: false, indexName is null ? null : "gsi:" + indexName);
+        writer.WriteEndObject();
+    }
+
+    private static (int Segment, int Total) ReadSegments(JsonElement request)
+    {
+        var segment = RequestReader.GetLong(request, "Segment");
+        var total = RequestReader.GetLong(request, "TotalSegments");
+        if (segment is null && total is null)
+        {
+            return (0, 1);
+        }
+
+        if (segment is null || total is null)
+        {
+            throw DynamoDbException.Validation(segment is null
+                ? "The TotalSegments parameter is specified but the Segment parameter is not provided"
+                : "The Segment parameter is specified but the TotalSegments parameter is not provided");
+        }
+
+        if (total is < 1 or > 1_000_000)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{total}' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000");
+        }
+
+        if (segment < 0 || segment >= total)
+        {
+            throw DynamoDbException.Validation($"The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {segment} is not less than TotalSegments: {total}");
+        }
+
+        return ((int)segment, (int)total);
+    }
+
+    /// <summary>A stable hash of the partition key spreads partitions over scan segments.</summary>
+    private static int Segment(byte[] partitionKey, int total)
+    {
+        var hash = 2166136261u;
+        foreach (var b in partitionKey)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % (uint)total);
+    }
+
+    private static KeyRange ApplyStartKey(KeyRange range, KeyEntry start, bool forward)
+    {
+        if (forward)
+        {
+            var lower = start with { Bound = 1 };
+            return range with { Lower = KeyEntryComparer.Instance.Compare(lower, range.Lower) > 0 ? lower : range.Lower };
+        }
+
+        var upper = start with { Bound = -1 };
+        return range with { Upper = KeyEntryComparer.Instance.Compare(upper, range.Upper) < 0 ? upper : range.Upper };
+    }
+
+    private static KeyEntry StartEntry(TableDefinition table, IndexDefinition? index, Item startKey)
+    {
+        var expected = table.KeyNames.ToList();
+        if (index is not null)
+        {
+            expected.Add(index.HashKey);
+            if (index.RangeKey is not null)
+            {
+                expected.Add(index.RangeKey);
+            }
+        }
+
+        if (startKey.Keys.Any(name => !expected.Contains(name, StringComparer.Ordinal)) || expected.Any(name => !startKey.ContainsKey(name)))
+        {
+            throw DynamoDbException.Validation("The provided starting key is invalid: The provided key element does not match the schema");
+        }
+
+        var (partitionKey, sortKey) = StoredItemFactory.KeyOf(table, startKey, "key");
+        if (index is null)
+        {
+            return new KeyEntry(partitionKey, sortKey, null, null, 0, null);
+        }
+
+        var indexSort = index.RangeKey is null ? [] : KeyEncoder.Encode(startKey[index.RangeKey]);
+        return new KeyEntry(KeyEncoder.Encode(startKey[index.HashKey]), indexSort, partitionKey, sortKey, 0, null);
+    }
+
+    private static Dictionary<string, AttributeValue> IndexProjection(TableDefinition table, IndexDefinition index, Item item)
+    {
+        var result = StoredItemFactory.KeyAttributes(table, item, index);
+        if (index.ProjectionType == "INCLUDE")
+        {
+            foreach (var name in index.NonKeyAttributes)
+            {
+                if (item.TryGetValue(name, out var value))
+                {
+                    result[name] = value;
+                }
+            }
+        }
+
+        return result;
+    }
+}

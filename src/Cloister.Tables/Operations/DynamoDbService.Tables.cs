@@ -1,0 +1,273 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>The control plane: tables, time to live, endpoints and limits.</summary>
+internal sealed partial class DynamoDbService
+{
+    private const int MaxTables = 2500;
+
+    private async ValueTask CreateTableAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var definition = TableDefinitionReader.Read(request, _store.Time.GetUtcNow());
+        long lsn;
+        TableData table;
+        lock (_store.Gate)
+        {
+            if (_store.FindTable(definition.Name) is not null)
+            {
+                throw new DynamoDbException(ErrorCodes.ResourceInUse, $"Table already exists: {definition.Name}");
+            }
+
+            if (_store.Tables.Count() >= MaxTables)
+            {
+                throw new DynamoDbException(ErrorCodes.LimitExceeded, "Subscriber limit exceeded: Table count exceeds the account limit");
+            }
+
+            table = new TableData(definition);
+            _store.AddTable(table);
+            lsn = _store.Append([JournalOperation.PutTable(definition)]);
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+        WriteTableDescription(writer, table, "ACTIVE");
+    }
+
+    private void DescribeTable(JsonElement request, Utf8JsonWriter writer)
+    {
+        var name = RequestReader.RequireTableName(request);
+        lock (_store.Gate)
+        {
+            var table = _store.FindTable(name) ?? throw new DynamoDbException(ErrorCodes.ResourceNotFound, $"Requested resource not found: Table: {name} not found");
+            writer.WriteStartObject();
+            writer.WritePropertyName("Table");
+            TableDescriptionWriter.Write(writer, table, _account, "ACTIVE");
+            writer.WriteEndObject();
+        }
+    }
+
+    private void ListTables(JsonElement request, Utf8JsonWriter writer)
+    {
+        var start = RequestReader.GetString(request, "ExclusiveStartTableName");
+        var limit = RequestReader.GetLong(request, "Limit") ?? 100;
+        if (limit is < 1 or > 100)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
+        }
+
+        List<string> names;
+        lock (_store.Gate)
+        {
+            names = [.. _store.Tables.Select(table => table.Definition.Name).Order(StringComparer.Ordinal)];
+        }
+
+        var page = names.Where(name => start is null || string.CompareOrdinal(name, start) > 0).Take((int)limit + 1).ToList();
+        writer.WriteStartObject();
+        writer.WriteStartArray("TableNames");
+        foreach (var name in page.Take((int)limit))
+        {
+            writer.WriteStringValue(name);
+        }
+
+        writer.WriteEndArray();
+        if (page.Count > limit)
+        {
+            writer.WriteString("LastEvaluatedTableName", page[(int)limit - 1]);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private async ValueTask UpdateTableAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var name = RequestReader.RequireTableName(request);
+        var billing = RequestReader.GetEnum(request, "BillingMode", "billingMode", "PROVISIONED", "PAY_PER_REQUEST");
+        var newTypes = TableDefinitionReader.ReadAttributeDefinitions(request);
+        long lsn;
+        lock (_store.Gate)
+        {
+            var table = _store.GetTable(name);
+            var definition = table.Definition;
+            var changed = definition with
+            {
+                BillingMode = billing ?? definition.BillingMode,
+                AttributeTypes = definition.AttributeTypes.SetItems(newTypes),
+                DeletionProtectionEnabled = RequestReader.GetBool(request, "DeletionProtectionEnabled") ?? definition.DeletionProtectionEnabled,
+            };
+            if (RequestReader.GetObject(request, "ProvisionedThroughput") is not null || (billing == "PROVISIONED" && definition.BillingMode != "PROVISIONED"))
+            {
+                var (read, write) = TableDefinitionReader.ReadThroughput(request, changed.BillingMode);
+                changed = changed with { ReadCapacityUnits = read, WriteCapacityUnits = write };
+            }
+            else if (changed.BillingMode == "PAY_PER_REQUEST")
+            {
+                changed = changed with { ReadCapacityUnits = 0, WriteCapacityUnits = 0 };
+            }
+
+            if (RequestReader.GetArray(request, "GlobalSecondaryIndexUpdates") is { } updates)
+            {
+                changed = ApplyIndexUpdates(changed, updates);
+            }
+
+            table.Redefine(changed);
+            lsn = _store.Append([JournalOperation.PutTable(changed)]);
+            WriteTableDescription(writer, table, "ACTIVE");
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    private void WriteTableDescription(Utf8JsonWriter writer, TableData table, string status)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("TableDescription");
+        TableDescriptionWriter.Write(writer, table, _account, status);
+        writer.WriteEndObject();
+    }
+
+    private static TableDefinition ApplyIndexUpdates(TableDefinition definition, JsonElement updates)
+    {
+        var indexes = definition.Indexes.ToList();
+        foreach (var update in updates.EnumerateArray())
+        {
+            if (RequestReader.GetObject(update, "Create") is { } create)
+            {
+                var index = TableDefinitionReader.ReadIndex(create, isGlobal: true, definition.BillingMode);
+                if (indexes.Any(existing => string.Equals(existing.Name, index.Name, StringComparison.Ordinal)))
+                {
+                    throw DynamoDbException.Validation($"One or more parameter values were invalid: Attempting to create an index which already exists: {index.Name}");
+                }
+
+                indexes.Add(index);
+            }
+            else if (RequestReader.GetObject(update, "Delete") is { } delete)
+            {
+                var indexName = RequestReader.RequireString(delete, "IndexName", "indexName");
+                if (indexes.RemoveAll(index => index.IsGlobal && string.Equals(index.Name, indexName, StringComparison.Ordinal)) == 0)
+                {
+                    throw new DynamoDbException(ErrorCodes.ResourceNotFound, $"Requested resource not found: Index: {indexName} not found");
+                }
+            }
+            else if (RequestReader.GetObject(update, "Update") is { } change)
+            {
+                var indexName = RequestReader.RequireString(change, "IndexName", "indexName");
+                var position = indexes.FindIndex(index => index.IsGlobal && string.Equals(index.Name, indexName, StringComparison.Ordinal));
+                if (position < 0)
+                {
+                    throw new DynamoDbException(ErrorCodes.ResourceNotFound, $"Requested resource not found: Index: {indexName} not found");
+                }
+
+                var (read, write) = TableDefinitionReader.ReadThroughput(change, definition.BillingMode);
+                indexes[position] = indexes[position] with { ReadCapacityUnits = read, WriteCapacityUnits = write };
+            }
+        }
+
+        var used = definition.KeyNames.Concat(indexes.SelectMany(index => index.RangeKey is null ? [index.HashKey] : new[] { index.HashKey, index.RangeKey })).ToHashSet(StringComparer.Ordinal);
+        var types = definition.AttributeTypes.Where(pair => used.Contains(pair.Key)).ToImmutableDictionary(StringComparer.Ordinal);
+        TableDefinitionReader.CheckDefinitions(types, used);
+        return definition with { Indexes = [.. indexes], AttributeTypes = types };
+    }
+
+    private async ValueTask DeleteTableAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var name = RequestReader.RequireTableName(request);
+        long lsn;
+        lock (_store.Gate)
+        {
+            var table = _store.FindTable(name) ?? throw new DynamoDbException(ErrorCodes.ResourceNotFound, $"Requested resource not found: Table: {name} not found");
+            if (table.Definition.DeletionProtectionEnabled)
+            {
+                throw DynamoDbException.Validation($"Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+            }
+
+            _store.RemoveTable(name);
+            lsn = _store.Append([JournalOperation.Drop(name)]);
+            WriteTableDescription(writer, table, "DELETING");
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    private async ValueTask UpdateTimeToLiveAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var name = RequestReader.RequireTableName(request);
+        var specification = RequestReader.GetObject(request, "TimeToLiveSpecification")
+            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+        var enabled = RequestReader.GetBool(specification, "Enabled")
+            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null");
+        var attribute = RequestReader.RequireString(specification, "AttributeName", "timeToLiveSpecification.attributeName");
+        long lsn;
+        lock (_store.Gate)
+        {
+            var table = _store.GetTable(name);
+            var definition = table.Definition;
+            if (definition.TimeToLiveEnabled == enabled)
+            {
+                throw DynamoDbException.Validation(enabled ? "TimeToLive is already enabled" : "TimeToLive is already disabled");
+            }
+
+            if (!enabled && !string.Equals(definition.TimeToLiveAttribute, attribute, StringComparison.Ordinal))
+            {
+                throw DynamoDbException.Validation("Attribute name does not match the attribute name configured for TimeToLive");
+            }
+
+            var changed = definition with { TimeToLiveEnabled = enabled, TimeToLiveAttribute = attribute };
+            table.Redefine(changed);
+            lsn = _store.Append([JournalOperation.PutTable(changed)]);
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+        writer.WriteStartObject();
+        writer.WriteStartObject("TimeToLiveSpecification");
+        writer.WriteString("AttributeName", attribute);
+        writer.WriteBoolean("Enabled", enabled);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private void DescribeTimeToLive(JsonElement request, Utf8JsonWriter writer)
+    {
+        var name = RequestReader.RequireTableName(request);
+        TableDefinition definition;
+        lock (_store.Gate)
+        {
+            definition = _store.GetTable(name).Definition;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteStartObject("TimeToLiveDescription");
+        writer.WriteString("TimeToLiveStatus", definition.TimeToLiveEnabled ? "ENABLED" : "DISABLED");
+        if (definition.TimeToLiveEnabled)
+        {
+            writer.WriteString("AttributeName", definition.TimeToLiveAttribute);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private void DescribeEndpoints(Utf8JsonWriter writer, RequestInfo info)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("Endpoints");
+        writer.WriteStartObject();
+        writer.WriteString("Address", string.IsNullOrEmpty(info.Host) ? $"dynamodb.{_account.Region}.{_account.UrlSuffix}" : info.Host);
+        writer.WriteNumber("CachePeriodInMinutes", 1440);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void DescribeLimits(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("AccountMaxReadCapacityUnits", 80000);
+        writer.WriteNumber("AccountMaxWriteCapacityUnits", 80000);
+        writer.WriteNumber("TableMaxReadCapacityUnits", 40000);
+        writer.WriteNumber("TableMaxWriteCapacityUnits", 40000);
+        writer.WriteEndObject();
+    }
+}

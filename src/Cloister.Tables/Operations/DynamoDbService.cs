@@ -1,0 +1,128 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Tables.Expressions;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>
+/// The DynamoDB operations. Each takes the parsed request and writes the response body; errors
+/// are thrown as <see cref="DynamoDbException"/> and turned into DynamoDB's error bodies by the
+/// HTTP boundary. Split into partial files by concern.
+/// </summary>
+internal sealed partial class DynamoDbService
+{
+    private readonly TableStore _store;
+    private readonly AccountContext _account;
+    private readonly FrozenDictionary<string, Func<JsonElement, Utf8JsonWriter, RequestInfo, ValueTask>> _operations;
+
+    public DynamoDbService(TableStore store, AccountContext account)
+    {
+        _store = store;
+        _account = account;
+        _operations = new Dictionary<string, Func<JsonElement, Utf8JsonWriter, RequestInfo, ValueTask>>(StringComparer.Ordinal)
+        {
+            ["CreateTable"] = (request, writer, _) => CreateTableAsync(request, writer),
+            ["DescribeTable"] = (request, writer, _) => Sync(() => DescribeTable(request, writer)),
+            ["ListTables"] = (request, writer, _) => Sync(() => ListTables(request, writer)),
+            ["UpdateTable"] = (request, writer, _) => UpdateTableAsync(request, writer),
+            ["DeleteTable"] = (request, writer, _) => DeleteTableAsync(request, writer),
+            ["UpdateTimeToLive"] = (request, writer, _) => UpdateTimeToLiveAsync(request, writer),
+            ["DescribeTimeToLive"] = (request, writer, _) => Sync(() => DescribeTimeToLive(request, writer)),
+            ["DescribeEndpoints"] = (_, writer, info) => Sync(() => DescribeEndpoints(writer, info)),
+            ["DescribeLimits"] = (_, writer, _) => Sync(() => DescribeLimits(writer)),
+            ["PutItem"] = (request, writer, _) => WriteItemAsync(request, writer, WriteKind.Put),
+            ["UpdateItem"] = (request, writer, _) => WriteItemAsync(request, writer, WriteKind.Update),
+            ["DeleteItem"] = (request, writer, _) => WriteItemAsync(request, writer, WriteKind.Delete),
+            ["GetItem"] = (request, writer, _) => GetItemAsync(request, writer),
+            ["Query"] = (request, writer, _) => ReadManyAsync(request, writer, isQuery: true),
+            ["Scan"] = (request, writer, _) => ReadManyAsync(request, writer, isQuery: false),
+            ["BatchGetItem"] = (request, writer, _) => BatchGetItemAsync(request, writer),
+            ["BatchWriteItem"] = (request, writer, _) => BatchWriteItemAsync(request, writer),
+            ["TransactWriteItems"] = (request, writer, _) => TransactWriteItemsAsync(request, writer),
+            ["TransactGetItems"] = (request, writer, _) => TransactGetItemsAsync(request, writer),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public bool Supports(string operation) => _operations.ContainsKey(operation);
+
+    public ValueTask HandleAsync(string operation, JsonElement request, Utf8JsonWriter writer, RequestInfo info)
+    {
+        if (request.ValueKind != JsonValueKind.Object)
+        {
+            throw DynamoDbException.Serialization("Start of structure or map found where not expected");
+        }
+
+        return _operations[operation](request, writer, info);
+    }
+
+    private static ValueTask Sync(Action action)
+    {
+        action();
+        return ValueTask.CompletedTask;
+    }
+
+    private static Condition? ParseCondition(JsonElement request, string member, ExpressionContext context) =>
+        RequestReader.GetString(request, member) is { } text ? ExpressionParser.ParseCondition(text, member, context) : null;
+
+    private static ExpressionContext Context(JsonElement request) =>
+        new(RequestReader.GetNames(request), RequestReader.GetValues(request));
+
+    private static void WriteItemProperty(Utf8JsonWriter writer, string name, Item? item)
+    {
+        if (item is null)
+        {
+            return;
+        }
+
+        writer.WritePropertyName(name);
+        AttributeValueWriter.WriteItem(writer, item);
+    }
+
+    /// <summary>Writes ConsumedCapacity as DynamoDB does when asked (TOTAL or INDEXES).</summary>
+    private static void WriteConsumedCapacity(Utf8JsonWriter writer, string? mode, string table, double units, bool write, string? index = null)
+    {
+        if (mode is null or "NONE")
+        {
+            return;
+        }
+
+        writer.WriteStartObject("ConsumedCapacity");
+        WriteCapacityFields(writer, table, units, write, mode, index);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCapacityFields(Utf8JsonWriter writer, string table, double units, bool write, string? mode, string? index)
+    {
+        writer.WriteString("TableName", table);
+        writer.WriteNumber("CapacityUnits", units);
+        writer.WriteNumber(write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
+        if (mode == "INDEXES")
+        {
+            writer.WriteStartObject("Table");
+            writer.WriteNumber("CapacityUnits", index is null ? units : 0);
+            writer.WriteEndObject();
+            if (index is not null)
+            {
+                writer.WriteStartObject(index.StartsWith("lsi:", StringComparison.Ordinal) ? "LocalSecondaryIndexes" : "GlobalSecondaryIndexes");
+                writer.WriteStartObject(index[4..]);
+                writer.WriteNumber("CapacityUnits", units);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+        }
+    }
+
+    private static double WriteUnits(int size) => Math.Max(1, Math.Ceiling(size / 1024.0));
+
+    private static double ReadUnits(long size, bool consistent) => Math.Max(1, Math.Ceiling(size / 4096.0)) * (consistent ? 1 : 0.5);
+
+    private static string? CapacityMode(JsonElement request) =>
+        RequestReader.GetEnum(request, "ReturnConsumedCapacity", "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE");
+
+    private static Dictionary<string, AttributeValue> Project(Item item, ProjectionSpec projection) =>
+        projection.Paths.IsDefault ? new Dictionary<string, AttributeValue>(item, StringComparer.Ordinal) : Projection.Apply(item, projection.Paths);
+}

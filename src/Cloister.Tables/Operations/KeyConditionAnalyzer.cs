@@ -1,0 +1,139 @@
+using Cloister.Tables.Expressions;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>
+/// Turns a KeyConditionExpression into a key range: an equality on the partition key, optionally
+/// AND one condition (=, &lt;, &lt;=, &gt;, &gt;=, BETWEEN, begins_with) on the sort key.
+/// </summary>
+internal static class KeyConditionAnalyzer
+{
+    public static KeyRange Analyze(Condition condition, TableDefinition table, string hashKey, string? rangeKey)
+    {
+        var parts = new List<Condition>();
+        Flatten(condition, parts);
+        if (parts.Count > 2)
+        {
+            throw DynamoDbException.Validation("Conditions can be of length 1 or 2 only");
+        }
+
+        byte[]? partition = null;
+        Condition? rangeCondition = null;
+        foreach (var part in parts)
+        {
+            var name = AttributeOf(part);
+            if (string.Equals(name, hashKey, StringComparison.Ordinal) && part is ComparisonCondition { Operator: TokenKind.Equal } equal && partition is null)
+            {
+                partition = Encode(table, hashKey, ValueOf(equal.Right) ?? ValueOf(equal.Left));
+            }
+            else if (rangeKey is not null && string.Equals(name, rangeKey, StringComparison.Ordinal) && rangeCondition is null)
+            {
+                rangeCondition = part;
+            }
+            else if (string.Equals(name, hashKey, StringComparison.Ordinal) || (rangeKey is not null && string.Equals(name, rangeKey, StringComparison.Ordinal)))
+            {
+                throw DynamoDbException.Validation("Query key condition not supported");
+            }
+            else
+            {
+                throw DynamoDbException.Validation($"Query condition missed key schema element: {(partition is null ? hashKey : rangeKey ?? hashKey)}");
+            }
+        }
+
+        if (partition is null)
+        {
+            throw DynamoDbException.Validation($"Query condition missed key schema element: {hashKey}");
+        }
+
+        if (rangeCondition is null)
+        {
+            return new KeyRange(KeyEntry.Probe(partition, null, -1), KeyEntry.Probe(partition, null, 1), null);
+        }
+
+        switch (rangeCondition)
+        {
+            case ComparisonCondition comparison when comparison.Operator != TokenKind.NotEqual && comparison.Left is PathOperand:
+                {
+                    var value = Encode(table, rangeKey!, ValueOf(comparison.Right));
+                    return comparison.Operator switch
+                    {
+                        TokenKind.Equal => new KeyRange(KeyEntry.Probe(partition, value, -1), KeyEntry.Probe(partition, value, 1), null),
+                        TokenKind.Less => new KeyRange(KeyEntry.Probe(partition, null, -1), KeyEntry.Probe(partition, value, -1), null),
+                        TokenKind.LessOrEqual => new KeyRange(KeyEntry.Probe(partition, null, -1), KeyEntry.Probe(partition, value, 1), null),
+                        TokenKind.Greater => new KeyRange(KeyEntry.Probe(partition, value, 1), KeyEntry.Probe(partition, null, 1), null),
+                        _ => new KeyRange(KeyEntry.Probe(partition, value, -1), KeyEntry.Probe(partition, null, 1), null),
+                    };
+                }
+
+            case BetweenCondition between when between.Value is PathOperand:
+                {
+                    var lower = Encode(table, rangeKey!, ValueOf(between.Lower));
+                    var upper = Encode(table, rangeKey!, ValueOf(between.Upper));
+                    return new KeyRange(KeyEntry.Probe(partition, lower, -1), KeyEntry.Probe(partition, upper, 1), null);
+                }
+
+            case FunctionCondition { Function: "begins_with" } function:
+                {
+                    var prefix = ValueOf(function.Arguments[1]);
+                    if (table.AttributeTypes[rangeKey!] == "N")
+                    {
+                        throw DynamoDbException.Validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+                    }
+
+                    var bytes = Encode(table, rangeKey!, prefix);
+                    return new KeyRange(KeyEntry.Probe(partition, bytes, -1), KeyEntry.Probe(partition, null, 1), bytes);
+                }
+
+            default:
+                throw DynamoDbException.Validation("Query key condition not supported");
+        }
+    }
+
+    private static void Flatten(Condition condition, List<Condition> parts)
+    {
+        if (condition is LogicalCondition { Operator: "AND" } and)
+        {
+            Flatten(and.Left, parts);
+            Flatten(and.Right!, parts);
+        }
+        else if (condition is LogicalCondition)
+        {
+            throw DynamoDbException.Validation($"Invalid operator used in KeyConditionExpression: {((LogicalCondition)condition).Operator}");
+        }
+        else
+        {
+            parts.Add(condition);
+        }
+    }
+
+    private static string? AttributeOf(Condition condition) => condition switch
+    {
+        ComparisonCondition { Left: PathOperand { Path.IsTopLevel: true } path } => path.Path.TopLevel,
+        ComparisonCondition { Right: PathOperand { Path.IsTopLevel: true } path } => path.Path.TopLevel,
+        BetweenCondition { Value: PathOperand { Path.IsTopLevel: true } path } => path.Path.TopLevel,
+        FunctionCondition { Function: "begins_with", Arguments: [PathOperand { Path.IsTopLevel: true } path, ..] } => path.Path.TopLevel,
+        FunctionCondition function => throw DynamoDbException.Validation($"Invalid operator used in KeyConditionExpression: {function.Function}"),
+        InCondition => throw DynamoDbException.Validation("Invalid operator used in KeyConditionExpression: IN"),
+        _ => throw DynamoDbException.Validation("Query key condition not supported"),
+    };
+
+    private static AttributeValue? ValueOf(Operand operand) => operand is ValueOperand value ? value.Value : null;
+
+    private static byte[] Encode(TableDefinition table, string attribute, AttributeValue? value)
+    {
+        if (value is null)
+        {
+            throw DynamoDbException.Validation("Query key condition not supported");
+        }
+
+        if (!string.Equals(value.Kind.ToString(), table.AttributeTypes[attribute], StringComparison.Ordinal))
+        {
+            throw DynamoDbException.Validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+        }
+
+        return KeyEncoder.Encode(value);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Tables.Expressions;
+using Cloister.Tables.Protocol;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>
+/// The pre-expression parameters (Expected, AttributeUpdates, KeyConditions, QueryFilter,
+/// ScanFilter, ConditionalOperator), which older clients such as the .NET SDK's document model
+/// still send, translated into the same expression trees.
+/// </summary>
+internal static class LegacyParameters
+{
+    public static Condition ToCondition(JsonElement conditions, string? conditionalOperator)
+    {
+        var parts = new List<Condition>();
+        foreach (var property in conditions.EnumerateObject())
+        {
+            parts.Add(ToCondition(property.Name, property.Value));
+        }
+
+        if (parts.Count == 0)
+        {
+            throw DynamoDbException.Validation("1 validation error detected: conditions must not be empty");
+        }
+
+        var op = conditionalOperator ?? "AND";
+        if (op is not ("AND" or "OR"))
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{op}' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [AND, OR]");
+        }
+
+        return parts.Skip(1).Aggregate(parts[0], (left, right) => new LogicalCondition(op, left, right));
+    }
+
+    public static ImmutableArray<UpdateAction> ToUpdate(JsonElement updates)
+    {
+        var actions = ImmutableArray.CreateBuilder<UpdateAction>();
+        foreach (var property in updates.EnumerateObject())
+        {
+            var path = DocumentPath.Of(property.Name);
+            var action = RequestReader.GetString(property.Value, "Action") ?? "PUT";
+            var value = property.Value.TryGetProperty("Value", out var element) && element.ValueKind == JsonValueKind.Object
+                ? new ValueOperand(":" + property.Name, AttributeValueReader.Read(element, 0))
+                : null;
+            actions.Add(action switch
+            {
+                "PUT" when value is not null => new UpdateAction(UpdateActionKind.Set, path, value),
+                "DELETE" when value is null => new UpdateAction(UpdateActionKind.Remove, path, null),
+                "DELETE" => new UpdateAction(UpdateActionKind.Delete, path, value),
+                "ADD" when value is not null => new UpdateAction(UpdateActionKind.Add, path, value),
+                _ => throw DynamoDbException.Validation("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified"),
+            });
+        }
+
+        return actions.ToImmutable();
+    }
+
+    private static Condition ToCondition(string name, JsonElement spec)
+    {
+        var path = new PathOperand(DocumentPath.Of(name));
+        var values = new List<Operand>();
+        if (RequestReader.GetArray(spec, "AttributeValueList") is { } list)
+        {
+            foreach (var element in list.EnumerateArray())
+            {
+                values.Add(new ValueOperand(":" + name, AttributeValueReader.Read(element, 0)));
+            }
+        }
+
+        if (spec.TryGetProperty("Value", out var single) && single.ValueKind == JsonValueKind.Object)
+        {
+            values.Add(new ValueOperand(":" + name, AttributeValueReader.Read(single, 0)));
+        }
+
+        var op = RequestReader.GetString(spec, "ComparisonOperator");
+        if (op is null)
+        {
+            var exists = RequestReader.GetBool(spec, "Exists") ?? true;
+            if (!exists)
+            {
+                return new FunctionCondition("attribute_not_exists", [path]);
+            }
+
+            op = "EQ";
+        }
+
+        Operand Arg(int index) => index < values.Count ? values[index] : throw DynamoDbException.Validation($"One or more parameter values were invalid: Invalid number of argument(s) for the {op} ComparisonOperator");
+        return op switch
+        {
+            "EQ" => new ComparisonCondition(TokenKind.Equal, path, Arg(0)),
+            "NE" => new ComparisonCondition(TokenKind.NotEqual, path, Arg(0)),
+            "LT" => new ComparisonCondition(TokenKind.Less, path, Arg(0)),
+            "LE" => new ComparisonCondition(TokenKind.LessOrEqual, path, Arg(0)),
+            "GT" => new ComparisonCondition(TokenKind.Greater, path, Arg(0)),
+            "GE" => new ComparisonCondition(TokenKind.GreaterOrEqual, path, Arg(0)),
+            "NOT_NULL" => new FunctionCondition("attribute_exists", [path]),
+            "NULL" => new FunctionCondition("attribute_not_exists", [path]),
+            "CONTAINS" => new FunctionCondition("contains", [path, Arg(0)]),
+            "NOT_CONTAINS" => new LogicalCondition("NOT", new FunctionCondition("contains", [path, Arg(0)]), null),
+            "BEGINS_WITH" => new FunctionCondition("begins_with", [path, Arg(0)]),
+            "IN" => new InCondition(path, [.. values]),
+            "BETWEEN" => new BetweenCondition(path, Arg(0), Arg(1)),
+            _ => throw DynamoDbException.Validation($"1 validation error detected: Value '{op}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [EQ, NE, IN, LE, LT, GE, GT, BETWEEN, NOT_NULL, NULL, CONTAINS, NOT_CONTAINS, BEGINS_WITH]"),
+        };
+    }
+}

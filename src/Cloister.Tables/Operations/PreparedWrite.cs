@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using Cloister.Tables.Expressions;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>
+/// A single-item write parsed and validated outside the store lock; <see cref="WriteExecutor"/>
+/// runs it under the lock. PutItem, UpdateItem, DeleteItem, BatchWriteItem and every action of
+/// TransactWriteItems become one of these.
+/// </summary>
+internal sealed record PreparedWrite(
+    WriteKind Kind,
+    string TableName,
+    Item? Item,
+    Item? Key,
+    Condition? Condition,
+    ImmutableArray<UpdateAction> Update,
+    string ReturnValues,
+    bool ReturnOldOnConditionFailure);

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Tables.Storage;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>Writes a TableDescription as DescribeTable, CreateTable, UpdateTable and DeleteTable return it.</summary>
+internal static class TableDescriptionWriter
+{
+    public static string Arn(AccountContext account, string table) =>
+        $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table}";
+
+    public static void Write(Utf8JsonWriter writer, TableData table, AccountContext account, string status)
+    {
+        var definition = table.Definition;
+        var arn = Arn(account, definition.Name);
+        writer.WriteStartObject();
+        writer.WriteStartArray("AttributeDefinitions");
+        foreach (var (name, type) in definition.AttributeTypes.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("AttributeName", name);
+            writer.WriteString("AttributeType", type);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("TableName", definition.Name);
+        WriteKeySchema(writer, definition.HashKey, definition.RangeKey);
+        writer.WriteString("TableStatus", status);
+        writer.WriteNumber("CreationDateTime", definition.CreationDateTime.ToUnixTimeMilliseconds() / 1000.0);
+        WriteThroughput(writer, definition.ReadCapacityUnits, definition.WriteCapacityUnits);
+        writer.WriteNumber("TableSizeBytes", table.SizeBytes);
+        writer.WriteNumber("ItemCount", table.Count);
+        writer.WriteString("TableArn", arn);
+        writer.WriteString("TableId", definition.TableId);
+        if (definition.BillingMode == "PAY_PER_REQUEST")
+        {
+            writer.WriteStartObject("BillingModeSummary");
+            writer.WriteString("BillingMode", "PAY_PER_REQUEST");
+            writer.WriteNumber("LastUpdateToPayPerRequestDateTime", definition.CreationDateTime.ToUnixTimeMilliseconds() / 1000.0);
+            writer.WriteEndObject();
+        }
+
+        foreach (var global in new[] { false, true })
+        {
+            var indexes = definition.Indexes.Where(index => index.IsGlobal == global).ToList();
+            if (indexes.Count == 0)
+            {
+                continue;
+            }
+
+            writer.WriteStartArray(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+            foreach (var index in indexes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("IndexName", index.Name);
+                WriteKeySchema(writer, index.HashKey, index.RangeKey);
+                writer.WriteStartObject("Projection");
+                writer.WriteString("ProjectionType", index.ProjectionType);
+                if (!index.NonKeyAttributes.IsDefaultOrEmpty)
+                {
+                    writer.WriteStartArray("NonKeyAttributes");
+                    foreach (var name in index.NonKeyAttributes)
+                    {
+                        writer.WriteStringValue(name);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndObject();
+                if (global)
+                {
+                    writer.WriteString("IndexStatus", "ACTIVE");
+                    WriteThroughput(writer, index.ReadCapacityUnits, index.WriteCapacityUnits);
+                }
+
+                writer.WriteNumber("IndexSizeBytes", table.IndexSize(index.Name));
+                writer.WriteNumber("ItemCount", table.IndexCount(index.Name));
+                writer.WriteString("IndexArn", arn + "/index/" + index.Name);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteBoolean("DeletionProtectionEnabled", definition.DeletionProtectionEnabled);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteKeySchema(Utf8JsonWriter writer, string hash, string? range)
+    {
+        writer.WriteStartArray("KeySchema");
+        writer.WriteStartObject();
+        writer.WriteString("AttributeName", hash);
+        writer.WriteString("KeyType", "HASH");
+        writer.WriteEndObject();
+        if (range is not null)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("AttributeName", range);
+            writer.WriteString("KeyType", "RANGE");
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteThroughput(Utf8JsonWriter writer, long read, long write)
+    {
+        writer.WriteStartObject("ProvisionedThroughput");
+        writer.WriteNumber("NumberOfDecreasesToday", 0);
+        writer.WriteNumber("ReadCapacityUnits", read);
+        writer.WriteNumber("WriteCapacityUnits", write);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,97 @@
+using Cloister.Tables.Expressions;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>Evaluates and applies prepared writes; every method runs under the store's lock.</summary>
+internal static class WriteExecutor
+{
+    private static readonly Dictionary<string, AttributeValue> EmptyItem = new(StringComparer.Ordinal);
+
+    /// <summary>Checks the condition and computes the new item, changing nothing.</summary>
+    public static WriteResult Evaluate(TableStore store, PreparedWrite write)
+    {
+        var table = store.GetTable(write.TableName);
+        var definition = table.Definition;
+        byte[] partitionKey;
+        byte[] sortKey;
+        if (write.Kind == WriteKind.Put)
+        {
+            (partitionKey, sortKey) = StoredItemFactory.KeyOf(definition, write.Item!, "item");
+        }
+        else
+        {
+            (partitionKey, sortKey) = StoredItemFactory.KeyFromRequest(definition, write.Key!);
+        }
+
+        var old = table.Get(partitionKey, sortKey);
+        var current = old?.Item ?? EmptyItem;
+        var held = write.Condition is null || write.Condition.Evaluate(current);
+        Item? updated = write.Kind switch
+        {
+            WriteKind.Put => write.Item,
+            WriteKind.Delete => null,
+            WriteKind.ConditionCheck => old?.Item,
+            _ => held ? ApplyUpdate(definition, old?.Item ?? write.Key!, write) : old?.Item,
+        };
+        var size = updated is null ? 0 : StoredItemFactory.ItemSize(updated);
+        if (held && updated is not null && write.Kind is WriteKind.Put or WriteKind.Update)
+        {
+            size = StoredItemFactory.Create(definition, updated, 0).Size;
+        }
+
+        return new WriteResult(table, partitionKey, sortKey, old, updated, held, size);
+    }
+
+    /// <summary>Applies an evaluated write to memory and returns its journal operation (null when nothing changes).</summary>
+    public static JournalOperation? Apply(TableStore store, PreparedWrite write, WriteResult result)
+    {
+        var name = result.Table.Definition.Name;
+        switch (write.Kind)
+        {
+            case WriteKind.ConditionCheck:
+                return null;
+            case WriteKind.Delete:
+                if (result.Old is null)
+                {
+                    return null;
+                }
+
+                result.Table.Put(result.PartitionKey, result.SortKey, null);
+                return JournalOperation.DeleteItem(name, result.PartitionKey, result.SortKey);
+            default:
+                var stored = StoredItemFactory.Create(result.Table.Definition, result.New!, store.NextLsn);
+                result.Table.Put(result.PartitionKey, result.SortKey, stored);
+                return JournalOperation.PutItem(name, stored);
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> ApplyUpdate(TableDefinition definition, Item current, PreparedWrite write)
+    {
+        foreach (var action in write.Update)
+        {
+            if (definition.KeyNames.Contains(action.Path.TopLevel, StringComparer.Ordinal))
+            {
+                throw DynamoDbException.Validation($"One or more parameter values were invalid: Cannot update attribute {action.Path.TopLevel}. This attribute is part of the key");
+            }
+        }
+
+        return UpdateApplier.Apply(current, write.Update);
+    }
+
+    /// <summary>The attributes ReturnValues asks for.</summary>
+    public static Item? ReturnedAttributes(PreparedWrite write, WriteResult result)
+    {
+        var paths = write.Update.Select(action => action.Path);
+        return write.ReturnValues switch
+        {
+            "ALL_OLD" => result.Old?.Item,
+            "ALL_NEW" => result.New,
+            "UPDATED_OLD" => result.Old is null ? null : Projection.Apply(result.Old.Item, paths),
+            "UPDATED_NEW" => result.New is null ? null : Projection.Apply(result.New, paths),
+            _ => null,
+        };
+    }
+}

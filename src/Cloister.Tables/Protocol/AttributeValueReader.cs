@@ -1,0 +1,223 @@
+using System.Text.Json;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Protocol;
+
+/// <summary>Reads DynamoDB's typed JSON (<c>{"S":"x"}</c>, <c>{"M":{...}}</c>...) with DynamoDB's validation.</summary>
+internal static class AttributeValueReader
+{
+    /// <summary>DynamoDB allows 32 levels of nesting in an item.</summary>
+    public const int MaxNesting = 32;
+
+    public static Dictionary<string, AttributeValue> ReadItem(JsonElement element)
+    {
+        RequireKind(element, JsonValueKind.Object);
+        var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            item[property.Name] = Read(property.Value, 0);
+        }
+
+        return item;
+    }
+
+    public static AttributeValue Read(JsonElement element, int depth)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw DynamoDbException.Serialization("Unexpected value type in payload");
+        }
+
+        if (depth > MaxNesting)
+        {
+            throw DynamoDbException.Validation("Nesting Levels have exceeded supported limits: Maximum Nesting Level of 32 exceeded");
+        }
+
+        AttributeValue? result = null;
+        var count = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            count++;
+            result = property.Name switch
+            {
+                "S" => AttributeValue.FromString(GetString(property.Value)),
+                "N" => AttributeValue.FromNumber(ParseNumber(GetString(property.Value))),
+                "B" => AttributeValue.FromBinary(GetBytes(property.Value)),
+                "BOOL" => AttributeValue.FromBool(GetBool(property.Value)),
+                "NULL" => ReadNull(property.Value),
+                "M" => ReadMap(property.Value, depth),
+                "L" => ReadList(property.Value, depth),
+                "SS" => ReadStringSet(property.Value),
+                "NS" => ReadNumberSet(property.Value),
+                "BS" => ReadBinarySet(property.Value),
+                _ => throw DynamoDbException.Serialization("Unexpected field type"),
+            };
+        }
+
+        if (count == 0 || result is null)
+        {
+            throw DynamoDbException.Validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        }
+
+        if (count > 1)
+        {
+            throw DynamoDbException.Validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        }
+
+        return result;
+    }
+
+    public static DynamoNumber ParseNumber(string text)
+    {
+        if (!DynamoNumber.TryParse(text, out var number, out var error))
+        {
+            throw DynamoDbException.Validation(error!);
+        }
+
+        return number;
+    }
+
+    private static AttributeValue ReadNull(JsonElement element)
+    {
+        if (!GetBool(element))
+        {
+            throw DynamoDbException.Validation("One or more parameter values were invalid: Null attribute value types must have the value of true");
+        }
+
+        return AttributeValue.Null;
+    }
+
+    private static AttributeValue ReadMap(JsonElement element, int depth)
+    {
+        RequireKind(element, JsonValueKind.Object);
+        var map = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            map[property.Name] = Read(property.Value, depth + 1);
+        }
+
+        return AttributeValue.FromMap(map);
+    }
+
+    private static AttributeValue ReadList(JsonElement element, int depth)
+    {
+        RequireKind(element, JsonValueKind.Array);
+        var list = new List<AttributeValue>(element.GetArrayLength());
+        foreach (var value in element.EnumerateArray())
+        {
+            list.Add(Read(value, depth + 1));
+        }
+
+        return AttributeValue.FromList(list);
+    }
+
+    private static AttributeValue ReadStringSet(JsonElement element)
+    {
+        RequireKind(element, JsonValueKind.Array);
+        var values = new List<string>(element.GetArrayLength());
+        foreach (var value in element.EnumerateArray())
+        {
+            values.Add(GetString(value));
+        }
+
+        RequireNonEmptySet(values.Count, "string");
+        if (values.Distinct(StringComparer.Ordinal).Count() != values.Count)
+        {
+            throw Duplicates(values);
+        }
+
+        return AttributeValue.FromStringSet(values);
+    }
+
+    private static AttributeValue ReadNumberSet(JsonElement element)
+    {
+        RequireKind(element, JsonValueKind.Array);
+        var values = new List<DynamoNumber>(element.GetArrayLength());
+        foreach (var value in element.EnumerateArray())
+        {
+            values.Add(ParseNumber(GetString(value)));
+        }
+
+        RequireNonEmptySet(values.Count, "number");
+        if (values.Distinct().Count() != values.Count)
+        {
+            throw Duplicates(values.Select(value => value.ToString()));
+        }
+
+        return AttributeValue.FromNumberSet(values);
+    }
+
+    private static AttributeValue ReadBinarySet(JsonElement element)
+    {
+        RequireKind(element, JsonValueKind.Array);
+        var values = new List<byte[]>(element.GetArrayLength());
+        foreach (var value in element.EnumerateArray())
+        {
+            values.Add(GetBytes(value));
+        }
+
+        RequireNonEmptySet(values.Count, "binary");
+        if (values.Select(Convert.ToBase64String).Distinct(StringComparer.Ordinal).Count() != values.Count)
+        {
+            throw Duplicates(values.Select(Convert.ToBase64String));
+        }
+
+        return AttributeValue.FromBinarySet(values);
+    }
+
+    private static void RequireNonEmptySet(int count, string kind)
+    {
+        if (count == 0)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: An {kind} set  may not be empty");
+        }
+    }
+
+    private static DynamoDbException Duplicates(IEnumerable<string> values) =>
+        DynamoDbException.Validation($"One or more parameter values were invalid: Input collection [{string.Join(", ", values)}] contains duplicates.");
+
+    internal static string GetString(JsonElement element)
+    {
+        RequireKind(element, JsonValueKind.String);
+        return element.GetString()!;
+    }
+
+    private static bool GetBool(JsonElement element)
+    {
+        if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            throw DynamoDbException.Serialization("Unexpected value type in payload");
+        }
+
+        return element.GetBoolean();
+    }
+
+    private static byte[] GetBytes(JsonElement element)
+    {
+        RequireKind(element, JsonValueKind.String);
+        if (!element.TryGetBytesFromBase64(out var bytes))
+        {
+            throw DynamoDbException.Serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " + element.GetString()!.Length);
+        }
+
+        return bytes;
+    }
+
+    internal static void RequireKind(JsonElement element, JsonValueKind kind)
+    {
+        if (element.ValueKind != kind)
+        {
+            throw DynamoDbException.Serialization(kind switch
+            {
+                JsonValueKind.Object => "Start of structure or map found where not expected",
+                JsonValueKind.Array => "Start of list found where not expected",
+                _ => "Unexpected value type in payload",
+            });
+        }
+    }
+}

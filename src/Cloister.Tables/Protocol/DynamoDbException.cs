@@ -1,0 +1,53 @@
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Protocol;
+
+/// <summary>
+/// An error DynamoDB would send: its <c>__type</c>, its message and, for failed conditions and
+/// cancelled transactions, what goes with them. Thrown inside, translated once by the HTTP boundary.
+/// </summary>
+internal sealed class DynamoDbException : Exception
+{
+    public DynamoDbException(string type, string message, int statusCode = 400)
+        : base(message)
+    {
+        Type = type;
+        StatusCode = statusCode;
+    }
+
+    public DynamoDbException()
+        : this(ErrorCodes.InternalServerError, "Internal server error", 500)
+    {
+    }
+
+    public DynamoDbException(string message)
+        : this(ErrorCodes.Validation, message)
+    {
+    }
+
+    public DynamoDbException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Type = ErrorCodes.InternalServerError;
+        StatusCode = 500;
+    }
+
+    public string Type { get; }
+
+    public int StatusCode { get; }
+
+    /// <summary>The old item, for <c>ReturnValuesOnConditionCheckFailure: ALL_OLD</c>.</summary>
+    public IReadOnlyDictionary<string, AttributeValue>? Item { get; init; }
+
+    /// <summary>One reason per action of a cancelled transaction.</summary>
+    public IReadOnlyList<CancellationReason>? CancellationReasons { get; init; }
+
+    public static DynamoDbException Validation(string message) => new(ErrorCodes.Validation, message);
+
+    public static DynamoDbException Serialization(string message) => new(ErrorCodes.Serialization, message);
+
+    public static DynamoDbException TableNotFound() => new(ErrorCodes.ResourceNotFound, "Requested resource not found");
+
+    public static DynamoDbException ConditionFailed(IReadOnlyDictionary<string, AttributeValue>? item) =>
+        new(ErrorCodes.ConditionalCheckFailed, "The conditional request failed") { Item = item };
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Cloister.Tables.Protocol;
+
+/// <summary>Writes an error body the way DynamoDB does: <c>__type</c>, <c>message</c>, and the extras some errors carry.</summary>
+internal static class ErrorWriter
+{
+    public static void Write(Utf8JsonWriter writer, DynamoDbException error)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("__type"u8, error.Type);
+        if (error.CancellationReasons is { } reasons)
+        {
+            writer.WriteStartArray("CancellationReasons"u8);
+            foreach (var reason in reasons)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("Code"u8, reason.Code);
+                if (reason.Message is not null)
+                {
+                    writer.WriteString("Message"u8, reason.Message);
+                }
+
+                if (reason.Item is not null)
+                {
+                    writer.WritePropertyName("Item"u8);
+                    AttributeValueWriter.WriteItem(writer, reason.Item);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("Message"u8, error.Message);
+        }
+        else
+        {
+            writer.WriteString("message"u8, error.Message);
+        }
+
+        if (error.Item is not null)
+        {
+            writer.WritePropertyName("Item"u8);
+            AttributeValueWriter.WriteItem(writer, error.Item);
+        }
+
+        writer.WriteEndObject();
+    }
+}

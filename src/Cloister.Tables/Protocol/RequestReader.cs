@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Protocol;
+
+/// <summary>Typed access to request members; a member of the wrong JSON type is a SerializationException, as in DynamoDB.</summary>
+internal static class RequestReader
+{
+    public static string? GetString(JsonElement request, string name)
+    {
+        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return AttributeValueReader.GetString(value);
+    }
+
+    public static string RequireString(JsonElement request, string name, string member)
+    {
+        var value = GetString(request, name);
+        if (value is null)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+        }
+
+        return value;
+    }
+
+    public static string RequireTableName(JsonElement request, string name = "TableName")
+    {
+        var table = RequireString(request, name, "tableName");
+        ValidateTableName(table, "tableName");
+        return table;
+    }
+
+    public static void ValidateTableName(string table, string member)
+    {
+        if (table.Length < 3)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 3");
+        }
+
+        if (table.Length > 255)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to 255");
+        }
+
+        if (!table.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+        }
+    }
+
+    public static bool? GetBool(JsonElement request, string name)
+    {
+        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw DynamoDbException.Serialization("Unexpected value type in payload"),
+        };
+    }
+
+    public static long? GetLong(JsonElement request, string name)
+    {
+        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        {
+            throw DynamoDbException.Serialization("NUMBER_VALUE cannot be converted to Long");
+        }
+
+        return number;
+    }
+
+    public static JsonElement? GetObject(JsonElement request, string name)
+    {
+        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        AttributeValueReader.RequireKind(value, JsonValueKind.Object);
+        return value;
+    }
+
+    public static JsonElement? GetArray(JsonElement request, string name)
+    {
+        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        AttributeValueReader.RequireKind(value, JsonValueKind.Array);
+        return value;
+    }
+
+    public static Dictionary<string, AttributeValue>? GetItem(JsonElement request, string name) =>
+        GetObject(request, name) is { } item ? AttributeValueReader.ReadItem(item) : null;
+
+    public static Dictionary<string, AttributeValue> RequireItem(JsonElement request, string name, string member) =>
+        GetItem(request, name) ?? throw DynamoDbException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+
+    public static Dictionary<string, string>? GetNames(JsonElement request)
+    {
+        if (GetObject(request, "ExpressionAttributeNames") is not { } names)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in names.EnumerateObject())
+        {
+            result[property.Name] = AttributeValueReader.GetString(property.Value);
+        }
+
+        return result;
+    }
+
+    public static Dictionary<string, AttributeValue>? GetValues(JsonElement request) => GetItem(request, "ExpressionAttributeValues");
+
+    /// <summary>Reads an enumeration member, checking it against DynamoDB's allowed values.</summary>
+    public static string? GetEnum(JsonElement request, string name, string member, params string[] allowed)
+    {
+        var value = GetString(request, name);
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", allowed)}]");
+        }
+
+        return value;
+    }
+
+    public static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

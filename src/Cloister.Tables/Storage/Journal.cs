@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Cloister.Tables.Protocol;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Tables.Storage;
+
+/// <summary>
+/// The durable half of the store: a SQLite database in WAL mode with <c>synchronous=FULL</c>,
+/// written by one writer task. Requests append batches in the order the store applied them; the
+/// writer drains every batch waiting, commits them in one transaction (one fsync), then releases
+/// everyone whose batch it carried. That is group commit: concurrent writers share an fsync.
+/// </summary>
+internal sealed class Journal : IAsyncDisposable
+{
+    private const int MaxBatchesPerCommit = 4096;
+
+    private readonly SqliteConnection _connection;
+    private readonly Channel<JournalBatch> _pending = Channel.CreateUnbounded<JournalBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger _logger;
+    private readonly Task _writer;
+    private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastLsn;
+    private long _durableLsn;
+    private Exception? _failure;
+    private long _commits;
+    private long _batchesCommitted;
+
+    private Journal(SqliteConnection connection, long lastLsn, ILogger logger)
+    {
+        _connection = connection;
+        _lastLsn = lastLsn;
+        _durableLsn = lastLsn;
+        _logger = logger;
+        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    public long DurableLsn => Volatile.Read(ref _durableLsn);
+
+    /// <summary>Transactions committed so far (each one fsync); with <see cref="BatchesCommitted"/> it shows how well commits are shared.</summary>
+    public long Commits => Volatile.Read(ref _commits);
+
+    /// <summary>Requests' batches committed so far.</summary>
+    public long BatchesCommitted => Volatile.Read(ref _batchesCommitted);
+
+    public string Path { get; private init; } = "";
+
+    public static Journal Open(string path, ILogger logger, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, "PRAGMA synchronous=FULL;");
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS catalog(name TEXT PRIMARY KEY, definition BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS items(tbl TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY(tbl, pk, sk)) WITHOUT ROWID;
+            """);
+
+        tables = [];
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT definition FROM catalog";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(JsonSerializer.Deserialize((byte[])reader[0], CatalogJsonContext.Default.TableDefinition)!);
+            }
+        }
+
+        items = [];
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT tbl, item FROM items";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                items.Add((reader.GetString(0), (byte[])reader[1]));
+            }
+        }
+
+        return new Journal(connection, 0, logger) { Path = path };
+    }
+
+    /// <summary>Queues a batch; call in the order the changes were applied (under the store's lock).</summary>
+    public long Append(IReadOnlyList<JournalOperation> operations)
+    {
+        if (_failure is not null)
+        {
+            throw new DynamoDbException();
+        }
+
+        var lsn = ++_lastLsn;
+        if (!_pending.Writer.TryWrite(new JournalBatch(lsn, operations)))
+        {
+            throw new DynamoDbException();
+        }
+
+        return lsn;
+    }
+
+    /// <summary>Completes when everything up to <paramref name="lsn"/> is on disk.</summary>
+    public async ValueTask WaitDurableAsync(long lsn)
+    {
+        while (true)
+        {
+            var flush = Volatile.Read(ref _nextFlush);
+            if (Volatile.Read(ref _durableLsn) >= lsn)
+            {
+                return;
+            }
+
+            if (_failure is not null)
+            {
+                throw new DynamoDbException();
+            }
+
+            await flush.Task.ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        try
+        {
+            await _writer.ConfigureAwait(false);
+        }
+        finally
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        using var putItem = Prepare("INSERT OR REPLACE INTO items(tbl, pk, sk, item) VALUES($t, $p, $s, $i)", "$t", "$p", "$s", "$i");
+        using var deleteItem = Prepare("DELETE FROM items WHERE tbl = $t AND pk = $p AND sk = $s", "$t", "$p", "$s");
+        using var putTable = Prepare("INSERT OR REPLACE INTO catalog(name, definition) VALUES($t, $d)", "$t", "$d");
+        using var dropTable = Prepare("DELETE FROM catalog WHERE name = $t; DELETE FROM items WHERE tbl = $t", "$t");
+        var batches = new List<JournalBatch>();
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var json = new Utf8JsonWriter(buffer);
+        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batches.Clear();
+            while (batches.Count < MaxBatchesPerCommit && _pending.Reader.TryRead(out var batch))
+            {
+                batches.Add(batch);
+            }
+
+            try
+            {
+                var operations = 0;
+                using (var transaction = _connection.BeginTransaction())
+                {
+                    foreach (var operation in batches.SelectMany(batch => batch.Operations))
+                    {
+                        operations++;
+                        if (operation.DropTable)
+                        {
+                            Run(dropTable, transaction, operation.Table);
+                        }
+                        else if (operation.Definition is not null)
+                        {
+                            Run(putTable, transaction, operation.Table, JsonSerializer.SerializeToUtf8Bytes(operation.Definition, CatalogJsonContext.Default.TableDefinition));
+                        }
+                        else if (operation.Item is null)
+                        {
+                            Run(deleteItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!);
+                        }
+                        else
+                        {
+                            buffer.ResetWrittenCount();
+                            json.Reset();
+                            AttributeValueWriter.WriteItem(json, operation.Item);
+                            json.Flush();
+                            Run(putItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
+                        }
+                    }
+
+                    transaction.Commit();
+                }
+
+                Log.GroupCommitted(_logger, batches.Count, operations);
+                Interlocked.Increment(ref _commits);
+                Interlocked.Add(ref _batchesCommitted, batches.Count);
+                Volatile.Write(ref _durableLsn, batches[^1].Lsn);
+                Interlocked.Exchange(ref _nextFlush, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+            }
+#pragma warning disable CA1031 // Any failure to persist must stop acknowledgements and wake every waiter with the error.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.JournalFailed(_logger, exception);
+                _failure = exception;
+                _pending.Writer.TryComplete();
+                Volatile.Read(ref _nextFlush).TrySetException(exception);
+                return;
+            }
+        }
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static void Run(SqliteCommand command, SqliteTransaction transaction, params object[] values)
+    {
+        command.Transaction = transaction;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Tables.Storage;
+
+/// <summary>Log messages of the storage layer.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Opened table store {Path}: {Tables} tables, {Items} items")]
+    public static partial void StoreOpened(ILogger logger, string path, int tables, long items);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Critical, Message = "The table journal failed; writes are refused from now on")]
+    public static partial void JournalFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Group commit: {Batches} requests, {Operations} operations in one transaction")]
+    public static partial void GroupCommitted(ILogger logger, int batches, int operations);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Time to live removed {Count} expired items from {Table}")]
+    public static partial void Expired(ILogger logger, int count, string table);
+}

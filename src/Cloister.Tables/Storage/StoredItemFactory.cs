@@ -1,0 +1,127 @@
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Values;
+
+namespace Cloister.Tables.Storage;
+
+/// <summary>Checks an item against its table's key schema and builds its stored form.</summary>
+internal static class StoredItemFactory
+{
+    /// <summary>DynamoDB's item size limit.</summary>
+    public const int MaxItemSize = 400 * 1024;
+
+    public static StoredItem Create(TableDefinition table, Item item, long lsn)
+    {
+        var (partitionKey, sortKey) = KeyOf(table, item, "item");
+        foreach (var index in table.Indexes)
+        {
+            CheckIndexKey(table, index, index.HashKey, item);
+            if (index.RangeKey is not null)
+            {
+                CheckIndexKey(table, index, index.RangeKey, item);
+            }
+        }
+
+        var size = ItemSize(item);
+        if (size > MaxItemSize)
+        {
+            throw DynamoDbException.Validation("Item size has exceeded the maximum allowed size");
+        }
+
+        return new StoredItem(partitionKey, sortKey, item, lsn, size);
+    }
+
+    public static int ItemSize(Item item) => item.Sum(pair => System.Text.Encoding.UTF8.GetByteCount(pair.Key) + pair.Value.Size);
+
+    /// <summary>The encoded key of an item (which must carry every key attribute with its declared type).</summary>
+    public static (byte[] PartitionKey, byte[] SortKey) KeyOf(TableDefinition table, Item item, string what)
+    {
+        var partitionKey = KeyPart(table, table.HashKey, item, what);
+        var sortKey = table.RangeKey is null ? [] : KeyPart(table, table.RangeKey, item, what);
+        return (partitionKey, sortKey);
+    }
+
+    /// <summary>The encoded key named by a request's <c>Key</c>, which must hold exactly the key attributes.</summary>
+    public static (byte[] PartitionKey, byte[] SortKey) KeyFromRequest(TableDefinition table, Item key)
+    {
+        var expected = table.RangeKey is null ? 1 : 2;
+        if (key.Count != expected || !key.ContainsKey(table.HashKey) || (table.RangeKey is not null && !key.ContainsKey(table.RangeKey)))
+        {
+            throw DynamoDbException.Validation("The provided key element does not match the schema");
+        }
+
+        foreach (var name in table.KeyNames)
+        {
+            if (!string.Equals(key[name].Kind.ToString(), table.AttributeTypes[name], StringComparison.Ordinal))
+            {
+                throw DynamoDbException.Validation("The provided key element does not match the schema");
+            }
+
+            CheckNotEmpty(name, key[name]);
+        }
+
+        return KeyOf(table, key, "key");
+    }
+
+    /// <summary>The key attributes of an item, as DynamoDB returns them in LastEvaluatedKey and Key fields.</summary>
+    public static Dictionary<string, AttributeValue> KeyAttributes(TableDefinition table, Item item, IndexDefinition? index = null)
+    {
+        var result = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        IEnumerable<string> names = index is null ? table.KeyNames : [.. table.KeyNames, index.HashKey, .. index.RangeKey is null ? Array.Empty<string>() : [index.RangeKey]];
+        foreach (var name in names)
+        {
+            if (item.TryGetValue(name, out var value))
+            {
+                result[name] = value;
+            }
+        }
+
+        return result;
+    }
+
+    private static byte[] KeyPart(TableDefinition table, string name, Item item, string what)
+    {
+        if (!item.TryGetValue(name, out var value))
+        {
+            throw DynamoDbException.Validation(what == "item"
+                ? $"One or more parameter values were invalid: Missing the key {name} in the item"
+                : "The provided key element does not match the schema");
+        }
+
+        var expected = table.AttributeTypes[name];
+        if (!string.Equals(value.Kind.ToString(), expected, StringComparison.Ordinal))
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: Type mismatch for key {name} expected: {expected} actual: {value.Kind}");
+        }
+
+        CheckNotEmpty(name, value);
+        return KeyEncoder.Encode(value);
+    }
+
+    private static void CheckNotEmpty(string name, AttributeValue value)
+    {
+        if ((value.Kind == AttributeKind.S && value.S.Length == 0) || (value.Kind == AttributeKind.B && value.B.Length == 0))
+        {
+            var kind = value.Kind == AttributeKind.S ? "string" : "binary";
+            throw DynamoDbException.Validation($"One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {name}");
+        }
+    }
+
+    private static void CheckIndexKey(TableDefinition table, IndexDefinition index, string name, Item item)
+    {
+        if (!item.TryGetValue(name, out var value))
+        {
+            return;
+        }
+
+        var expected = table.AttributeTypes[name];
+        if (!string.Equals(value.Kind.ToString(), expected, StringComparison.Ordinal))
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {expected} Actual: {value.Kind} IndexName: {index.Name}");
+        }
+
+        if ((value.Kind == AttributeKind.S && value.S.Length == 0) || (value.Kind == AttributeKind.B && value.B.Length == 0))
+        {
+            throw DynamoDbException.Validation($"One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {index.Name}, IndexKey: {name}");
+        }
+    }
+}

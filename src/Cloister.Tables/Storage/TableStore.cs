@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Values;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Tables.Storage;
+
+/// <summary>
+/// Every table, in memory for reads and ordered scans, journalled to SQLite for durability.
+/// Changes are applied under one lock in a total order and appended to the journal in that same
+/// order; a request is answered only once its journal position is durable, and a read waits for
+/// the positions of the items it returns, so nobody observes a change that a crash could undo.
+/// </summary>
+internal sealed class TableStore : IAsyncDisposable
+{
+    public const string FileName = "tables.db";
+
+    /// <summary>DynamoDB ignores time-to-live values more than five years in the past.</summary>
+    private const long IgnoredAfterSeconds = 5L * 365 * 24 * 3600;
+
+    private readonly Dictionary<string, TableData> _tables = new(StringComparer.Ordinal);
+    private readonly Journal _journal;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _sweeper;
+    private long _lsn;
+
+    private TableStore(Journal journal, ILogger logger, TimeProvider time, TimeSpan sweepInterval)
+    {
+        _journal = journal;
+        _logger = logger;
+        _time = time;
+        _sweeper = sweepInterval > TimeSpan.Zero ? SweepLoopAsync(sweepInterval) : Task.CompletedTask;
+    }
+
+    /// <summary>The lock every read and change of table state holds.</summary>
+    public Lock Gate { get; } = new();
+
+    public TimeProvider Time => _time;
+
+    public Journal Journal => _journal;
+
+    public static TableStore Open(string directory, ILogger logger, TimeProvider time, TimeSpan sweepInterval)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, FileName);
+        var journal = Journal.Open(path, logger, out var definitions, out var rows);
+        var store = new TableStore(journal, logger, time, sweepInterval);
+        foreach (var definition in definitions)
+        {
+            store._tables[definition.Name] = new TableData(definition);
+        }
+
+        foreach (var (table, bytes) in rows)
+        {
+            if (!store._tables.TryGetValue(table, out var data))
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(bytes);
+            var item = AttributeValueReader.ReadItem(document.RootElement);
+            var stored = StoredItemFactory.Create(data.Definition, item, 0);
+            data.Put(stored.PartitionKey, stored.SortKey, stored);
+        }
+
+        Log.StoreOpened(logger, path, store._tables.Count, rows.Count);
+        return store;
+    }
+
+    /// <summary>The journal position the next change will take; call under <see cref="Gate"/>.</summary>
+    public long NextLsn => _lsn + 1;
+
+    public IEnumerable<TableData> Tables => _tables.Values;
+
+    public TableData GetTable(string name) =>
+        _tables.TryGetValue(name, out var table) ? table : throw DynamoDbException.TableNotFound();
+
+    public TableData? FindTable(string name) => _tables.GetValueOrDefault(name);
+
+    public void AddTable(TableData table) => _tables.Add(table.Definition.Name, table);
+
+    public void RemoveTable(string name) => _tables.Remove(name);
+
+    /// <summary>Records changes already applied in memory; call under <see cref="Gate"/>, then await <see cref="WaitDurableAsync"/>.</summary>
+    public long Append(IReadOnlyList<JournalOperation> operations)
+    {
+        _lsn = _journal.Append(operations);
+        return _lsn;
+    }
+
+    public ValueTask WaitDurableAsync(long lsn) => lsn <= _journal.DurableLsn ? ValueTask.CompletedTask : _journal.WaitDurableAsync(lsn);
+
+    /// <summary>Deletes items whose time-to-live attribute lies in the past; returns how many went.</summary>
+    public async Task<int> SweepExpiredAsync()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var total = 0;
+        long lsn = 0;
+        lock (Gate)
+        {
+            foreach (var table in _tables.Values)
+            {
+                var attribute = table.Definition.TimeToLiveEnabled ? table.Definition.TimeToLiveAttribute : null;
+                if (attribute is null)
+                {
+                    continue;
+                }
+
+                var expired = table.Items
+                    .Where(entry => entry.Item!.Item.TryGetValue(attribute, out var value) && value.Kind == AttributeKind.N &&
+                        value.N <= DynamoNumber.FromInt64(now) && value.N >= DynamoNumber.FromInt64(now - IgnoredAfterSeconds))
+                    .Select(entry => entry.Item!)
+                    .ToList();
+                if (expired.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var item in expired)
+                {
+                    table.Put(item.PartitionKey, item.SortKey, null);
+                }
+
+                lsn = Append(expired.Select(item => JournalOperation.DeleteItem(table.Definition.Name, item.PartitionKey, item.SortKey)).ToList());
+                total += expired.Count;
+                Log.Expired(_logger, expired.Count, table.Definition.Name);
+            }
+        }
+
+        await WaitDurableAsync(lsn).ConfigureAwait(false);
+        return total;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _sweeper.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _journal.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task SweepLoopAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval, _time);
+        while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+        {
+            await SweepExpiredAsync().ConfigureAwait(false);
+        }
+    }
+}

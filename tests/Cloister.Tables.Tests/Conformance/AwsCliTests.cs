@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Cloister.Tables.Tests.Conformance;
+
+/// <summary>The AWS CLI v2 (<c>/usr/bin/aws dynamodb ... --endpoint-url</c>) against the real service.</summary>
+public sealed class AwsCliTests(TablesServerFixture fixture) : IClassFixture<TablesServerFixture>
+{
+    private const string Aws = "/usr/bin/aws";
+
+    private async Task<JsonElement> RunAsync(params string[] arguments)
+    {
+        var (code, output, error) = await ProcessRunner.RunAsync(Aws, ["dynamodb", .. arguments, "--endpoint-url", fixture.Url.ToString(), "--output", "json"]);
+        Assert.True(code == 0, $"aws {string.Join(' ', arguments)} exited {code}: {error}");
+        return string.IsNullOrWhiteSpace(output) ? default : JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task Cli_TableAndItemLifecycle_Succeeds()
+    {
+        var table = TablesServerFixture.UniqueName("cli");
+        var created = await RunAsync("create-table", "--table-name", table,
+            "--attribute-definitions", "AttributeName=PK,AttributeType=S", "AttributeName=SK,AttributeType=N",
+            "--key-schema", "AttributeName=PK,KeyType=HASH", "AttributeName=SK,KeyType=RANGE", "--billing-mode", "PAY_PER_REQUEST");
+        await RunAsync("batch-write-item", "--request-items",
+            "{\"" + table + "\":" + """[{"PutRequest":{"Item":{"PK":{"S":"a"},"SK":{"N":"2"}}}},{"PutRequest":{"Item":{"PK":{"S":"a"},"SK":{"N":"10"}}}}]}""");
+        await RunAsync("put-item", "--table-name", table, "--item", """{"PK":{"S":"a"},"SK":{"N":"1"},"v":{"S":"one"}}""");
+        var updated = await RunAsync("update-item", "--table-name", table, "--key", """{"PK":{"S":"a"},"SK":{"N":"1"}}""",
+            "--update-expression", "SET v = :v", "--expression-attribute-values", """{":v":{"S":"uno"}}""", "--return-values", "UPDATED_OLD");
+        var got = await RunAsync("get-item", "--table-name", table, "--key", """{"PK":{"S":"a"},"SK":{"N":"1"}}""", "--consistent-read");
+        var query = await RunAsync("query", "--table-name", table, "--key-condition-expression", "PK = :p",
+            "--expression-attribute-values", """{":p":{"S":"a"}}""", "--no-scan-index-forward");
+        await RunAsync("delete-item", "--table-name", table, "--key", """{"PK":{"S":"a"},"SK":{"N":"1"}}""");
+        var scan = await RunAsync("scan", "--table-name", table);
+        var (code, _, error) = await ProcessRunner.RunAsync(Aws, ["dynamodb", "put-item", "--table-name", table, "--item", """{"PK":{"S":"a"},"SK":{"N":"2"}}""",
+            "--condition-expression", "attribute_not_exists(PK)", "--endpoint-url", fixture.Url.ToString()]);
+
+        Assert.Equal("ACTIVE", created.GetProperty("TableDescription").GetProperty("TableStatus").GetString());
+        Assert.Equal("one", updated.GetProperty("Attributes").GetProperty("v").GetProperty("S").GetString());
+        Assert.Equal("uno", got.GetProperty("Item").GetProperty("v").GetProperty("S").GetString());
+        Assert.Equal(["10", "2", "1"], query.GetProperty("Items").EnumerateArray().Select(item => item.GetProperty("SK").GetProperty("N").GetString()));
+        Assert.Equal(2, scan.GetProperty("Count").GetInt32());
+        Assert.NotEqual(0, code);
+        Assert.Contains("ConditionalCheckFailedException", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,88 @@
+using Cloister.Tables.Storage;
+using Cloister.Tables.Values;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Tables.Tests.Storage;
+
+public sealed class JournalTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "cloister-journal-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static TableDefinition Definition(string name) => new(
+        name, Guid.NewGuid().ToString(), "PK", null, System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("PK", "S"),
+        "PAY_PER_REQUEST", 0, 0, [], null, false, false, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task Append_ConcurrentWriters_ShareCommitsAndSurviveReopen()
+    {
+        var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var definition = Definition("t1");
+        lock (store.Gate)
+        {
+            store.AddTable(new TableData(definition));
+            store.Append([JournalOperation.PutTable(definition)]);
+        }
+
+        var writers = Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
+        {
+            for (var n = 0; n < 50; n++)
+            {
+                long lsn;
+                lock (store.Gate)
+                {
+                    var item = new Dictionary<string, AttributeValue> { ["PK"] = AttributeValue.FromString($"{writer}-{n}") };
+                    var stored = StoredItemFactory.Create(definition, item, store.NextLsn);
+                    store.GetTable("t1").Put(stored.PartitionKey, stored.SortKey, stored);
+                    lsn = store.Append([JournalOperation.PutItem("t1", stored)]);
+                }
+
+                await store.WaitDurableAsync(lsn);
+            }
+        }));
+        await Task.WhenAll(writers);
+        var commits = store.Journal.Commits;
+        var batches = store.Journal.BatchesCommitted;
+        await store.DisposeAsync();
+
+        var reopened = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var count = reopened.GetTable("t1").Count;
+        await reopened.DisposeAsync();
+
+        Assert.Equal(801, batches);
+        Assert.True(commits < batches, $"{commits} commits for {batches} batches: no group commit");
+        Assert.Equal(800, count);
+    }
+
+    [Fact]
+    public async Task SweepExpired_PastTtl_RemovesOnlyExpired()
+    {
+        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var store = TableStore.Open(_directory, NullLogger.Instance, time, TimeSpan.Zero);
+        var definition = Definition("ttl") with { TimeToLiveAttribute = "exp", TimeToLiveEnabled = true };
+        lock (store.Gate)
+        {
+            var table = new TableData(definition);
+            store.AddTable(table);
+            foreach (var (key, expires) in new[] { ("old", 1_799_999_000L), ("new", 1_800_000_500L), ("ancient", 1_000L) })
+            {
+                var item = new Dictionary<string, AttributeValue> { ["PK"] = AttributeValue.FromString(key), ["exp"] = AttributeValue.FromNumber(DynamoNumber.FromInt64(expires)) };
+                var stored = StoredItemFactory.Create(definition, item, store.NextLsn);
+                table.Put(stored.PartitionKey, stored.SortKey, stored);
+            }
+        }
+
+        var removed = await store.SweepExpiredAsync();
+        var remaining = store.GetTable("ttl").Items.Select(entry => entry.Item!.Item["PK"].S).Order().ToList();
+        await store.DisposeAsync();
+
+        Assert.Equal(1, removed);
+        Assert.Equal(["ancient", "new"], remaining);
+    }
+
+    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
