@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Cloister.Gateway.Ports;
 using Cloister.Gateway.Tests.Fakes;
 using Cloister.Model;
 
@@ -8,7 +9,8 @@ namespace Cloister.Gateway.Tests.Infrastructure;
 /// <summary>
 /// A gateway over real HTTPS on loopback: endpoint A (VPC A) has its interface at 127.0.0.2, endpoint B
 /// (VPC B) at 127.0.0.3. Clients connect to an interface from a chosen loopback source address, so
-/// <c>aws:VpcSourceIp</c> and <c>identity.sourceIp</c> are real.
+/// <c>aws:VpcSourceIp</c> and <c>identity.sourceIp</c> are real. Lambda integrations go to an in-process
+/// fake unless a real invoker is given.
 /// </summary>
 public sealed class GatewayHarness : IAsyncDisposable
 {
@@ -34,7 +36,7 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     public StatePaths State => new(StateRoot);
 
-    public static async Task<GatewayHarness> StartAsync(GatewayModel model, InProcessLambda? lambda = null, TimeProvider? time = null)
+    public static async Task<GatewayHarness> StartAsync(GatewayModel model, InProcessLambda? lambda = null, TimeProvider? time = null, ILambdaInvoker? invoker = null)
     {
         lambda ??= new InProcessLambda();
         var root = Path.Combine(Path.GetTempPath(), "cloister-gateway-tests", Guid.NewGuid().ToString("N"));
@@ -47,7 +49,7 @@ public sealed class GatewayHarness : IAsyncDisposable
                 new GatewayListener(Apis.VpceB, Apis.VpcB, new IPEndPoint(EniB, 0)),
             ],
             Authorizer = new IamPolicyAuthorizer(),
-            Lambda = lambda,
+            Lambda = invoker ?? lambda,
             State = new StatePaths(root),
             Time = time ?? TimeProvider.System,
         };

@@ -1,0 +1,46 @@
+using Cloister.Functions;
+using Cloister.Gateway.Ports;
+
+namespace Cloister.Gateway.Lambda;
+
+/// <summary>
+/// The gateway's Lambda port filled by <see cref="LambdaService"/>: AWS_PROXY and AWS integrations
+/// invoke real execution environments. A function's own failures, its own timeout included, are
+/// function errors (API Gateway answers 502); Lambda's refusals (no such function, throttled) are
+/// service errors. The gateway's integration timeout stays the gateway's.
+/// </summary>
+/// <param name="functions">The Lambda service holding the deployed functions.</param>
+public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInvoker
+{
+    /// <inheritdoc />
+    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var result = await functions.InvokeAsync(FunctionName(functionArn), payload, InvocationType.RequestResponse, cancellationToken).ConfigureAwait(false);
+        var status = result switch
+        {
+            { FunctionError: not null } => LambdaInvocationStatus.FunctionError,
+            { StatusCode: 200 } => LambdaInvocationStatus.Success,
+            _ => LambdaInvocationStatus.ServiceError,
+        };
+        return new LambdaInvocationResult(status, result.Payload);
+    }
+
+    /// <summary>
+    /// The function's name from <c>arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}]</c>;
+    /// anything that is not such an ARN is taken as the name itself.
+    /// </summary>
+    public static string FunctionName(string functionArn)
+    {
+        ArgumentNullException.ThrowIfNull(functionArn);
+        const string marker = ":function:";
+        var start = functionArn.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return functionArn;
+        }
+
+        var name = functionArn.AsSpan(start + marker.Length);
+        var qualifier = name.IndexOf(':');
+        return (qualifier < 0 ? name : name[..qualifier]).ToString();
+    }
+}

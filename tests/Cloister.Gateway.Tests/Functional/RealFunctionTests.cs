@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Functions;
+using Cloister.Gateway.Lambda;
+using Cloister.Gateway.Tests.Infrastructure;
+using Cloister.Model;
+using Cloister.Model.Compute;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>
+/// AWS_PROXY through the real Lambda service: the gateway invokes a Node.js function running as its own
+/// process over the Runtime API, as a deployed stack does.
+/// </summary>
+public sealed class RealFunctionTests : IAsyncLifetime
+{
+    private const string EchoSource = """
+        exports.handler = async (event) => ({
+          statusCode: 200,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            vpceId: event.requestContext.identity.vpceId,
+            sourceIp: event.requestContext.identity.sourceIp,
+            path: event.path,
+            id: event.pathParameters.id,
+            memberId: event.queryStringParameters.memberId,
+            pid: process.pid,
+          }),
+        });
+        """;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cloister-gateway-real-" + Guid.NewGuid().ToString("N")[..8]);
+    private LambdaService _functions = null!;
+    private GatewayHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _functions = new LambdaService(new FunctionsOptions
+        {
+            State = new StatePaths(_root),
+            Account = new AccountContext("123456789012", Region),
+        });
+        await DeployAsync("echo", EchoSource);
+        await DeployAsync("fails", "exports.handler = async () => { throw new Error('boom'); };");
+        var api = Api(
+            AllowFrom(VpceA),
+            Resource("res0000001", "/claim/{id}", Method("GET", LambdaProxy("echo"))),
+            Resource("res0000002", "/broken", Method("GET", LambdaProxy("fails"))));
+        _harness = await GatewayHarness.StartAsync(ModelOf(api), invoker: new FunctionsLambdaInvoker(_functions));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.DisposeAsync();
+        await _functions.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Invoke_RealNodeFunction_SeesEndpointAndClientAndStaysWarm()
+    {
+        var client = _harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne);
+
+        using var first = await client.GetAsync($"https://{PrivateHost()}/dev/claim/c-1?memberId=m1");
+        using var second = await client.GetAsync($"https://{PrivateHost()}/dev/claim/c-2?memberId=m2");
+
+        Assert.Equal(200, (int)first.StatusCode);
+        using var one = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
+        using var two = JsonDocument.Parse(await second.Content.ReadAsStringAsync());
+        Assert.Equal(VpceA, one.RootElement.GetProperty("vpceId").GetString());
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), one.RootElement.GetProperty("sourceIp").GetString());
+        Assert.Equal("/claim/c-1", one.RootElement.GetProperty("path").GetString());
+        Assert.Equal("c-1", one.RootElement.GetProperty("id").GetString());
+        Assert.Equal("m2", two.RootElement.GetProperty("memberId").GetString());
+        Assert.Equal(one.RootElement.GetProperty("pid").GetInt32(), two.RootElement.GetProperty("pid").GetInt32());
+    }
+
+    [Fact]
+    public async Task Invoke_RealFunctionThrows_Returns502InternalServerError()
+    {
+        var client = _harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne);
+
+        using var response = await client.GetAsync($"https://{PrivateHost()}/dev/broken");
+
+        Assert.Equal(502, (int)response.StatusCode);
+        Assert.Equal("""{"message": "Internal server error"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("arn:aws:lambda:eu-central-1:123456789012:function:createClaim", "createClaim")]
+    [InlineData("arn:aws:lambda:eu-central-1:123456789012:function:createClaim:live", "createClaim")]
+    [InlineData("createClaim", "createClaim")]
+    public void FunctionName_ArnOrName_GivesName(string arn, string expected)
+    {
+        Assert.Equal(expected, FunctionsLambdaInvoker.FunctionName(arn));
+    }
+
+    private async Task DeployAsync(string name, string source)
+    {
+        var result = await _functions.DeployAsync(new LambdaFunction(
+            name, name, "nodejs20.x", "index.handler", null, source, 256, 10, ImmutableDictionary<string, string>.Empty, null, null));
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+    }
+}
