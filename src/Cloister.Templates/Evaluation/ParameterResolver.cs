@@ -77,18 +77,20 @@ internal static class ParameterResolver
         }
 
         var isList = type is "CommaDelimitedList" or "List<Number>" || type.StartsWith("List<AWS::", StringComparison.Ordinal);
+        var ssmValueType = SsmParameters.ValueTypeOf(type);
         var elementType = type switch
         {
             "CommaDelimitedList" => "String",
             "List<Number>" => "Number",
+            SsmParameters.NameType => "String",
+            _ when ssmValueType is not null => ssmValueType,
             _ when type.StartsWith("List<", StringComparison.Ordinal) && type.EndsWith('>') => type[5..^1],
             _ => type,
         };
         if (elementType is not ("String" or "Number") && !AwsTypes.ContainsKey(elementType))
         {
             var where = definition.GetEntry("Type")!.Value.Location;
-            var hint = type.StartsWith("AWS::SSM::", StringComparison.Ordinal) ? " SSM parameter types need Systems Manager, which Cloister does not run; use String." : string.Empty;
-            state.Problem(name, "Type", $"'{type}' is not a parameter type Cloister supports.{hint}", where);
+            state.Problem(name, "Type", $"'{type}' is not a parameter type Cloister supports.", where);
             return null;
         }
 
@@ -113,6 +115,17 @@ internal static class ParameterResolver
         {
             state.Problem(name, string.Empty, $"The parameter '{name}' has no Default and no value was given for it (--param {name}=VALUE).", at);
             return null;
+        }
+
+        if (ssmValueType is not null)
+        {
+            if (!SsmParameters.TryResolve(text, ssmValueType, out var resolved))
+            {
+                state.Problem(name, "Type", $"'{text}' is a Systems Manager parameter; Cloister has no Parameter Store and answers only AWS's public /aws/service/ image parameters. Pass the value itself: --param {name}=VALUE.", valueAt);
+                return null;
+            }
+
+            text = resolved;
         }
 
         var values = isList ? text.Split(',').Select(v => v.Trim()).ToArray() : [text];

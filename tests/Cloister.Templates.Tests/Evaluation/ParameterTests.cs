@@ -132,4 +132,36 @@ public class ParameterTests
         Assert.True(result.IsValid);
         Assert.Equal("secret", result.Stacks.Single().Outputs.Single().OutputValue);
     }
+
+    [Fact]
+    public void SsmImageParameter_PublicAwsServicePath_ResolvesToStableAmiId()
+    {
+        const string declaration = "{ Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 }";
+        var first = With(declaration).Stacks.Single().Outputs.Single().OutputValue;
+        var second = With(declaration).Stacks.Single().Outputs.Single().OutputValue;
+        Assert.Matches("^ami-[0-9a-f]{17}$", first);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void SsmImageParameter_ValueGivenWithoutPath_IsTheValue()
+    {
+        var result = With("{ Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: /aws/service/x }", "ami-0123456789abcdef0");
+        Assert.Equal("ami-0123456789abcdef0", result.Stacks.Single().Outputs.Single().OutputValue);
+    }
+
+    [Fact]
+    public void SsmParameter_OwnPath_IsProblemSayingHowToPassIt()
+    {
+        var message = Rejected("{ Type: 'AWS::SSM::Parameter::Value<String>', Default: /my-team/db-endpoint }", null, "Type");
+        Assert.Contains("Parameter Store", message, StringComparison.Ordinal);
+        Assert.Contains("--param P=VALUE", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SsmParameterName_Type_IsAString()
+    {
+        var result = With("{ Type: 'AWS::SSM::Parameter::Name', Default: /my-team/db-endpoint }");
+        Assert.Equal("/my-team/db-endpoint", result.Stacks.Single().Outputs.Single().OutputValue);
+    }
 }

@@ -1,0 +1,86 @@
+using Cloister.Model.Dns;
+
+namespace Cloister.Templates.Tests;
+
+/// <summary>The repository's samples load as `cloister up` will load them: the AWS template, then its on-premises file.</summary>
+public sealed class SamplesTests
+{
+    private static string Sample(params string[] parts)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cloister.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        return Path.Combine([directory.FullName, "samples", .. parts]);
+    }
+
+    private static TemplateLoadResult Load(string sample)
+    {
+        var result = TemplateLoader.Load(
+            [new TemplateFile(Sample(sample, "template.yaml")), new TemplateFile(Sample(sample, "onprem.yaml"))],
+            TestTemplates.Options());
+        Assert.True(result.IsValid, result.Validation.ToString());
+        return result;
+    }
+
+    [Fact]
+    public void Load_SeedArchitecture_ValidWithOutputsFunctionsPolicyAndOnPremises()
+    {
+        var result = Load("seed-architecture");
+        var model = result.Model;
+
+        var stack = Assert.Single(result.Stacks, s => s.StackName == "template");
+        var outputs = stack.Outputs.ToDictionary(o => o.OutputKey, o => o.OutputValue, StringComparer.Ordinal);
+        var api = Assert.Single(model.RestApis);
+        var endpoint = Assert.Single(model.VpcEndpoints, e => e.ServiceShortName == "execute-api");
+        Assert.Equal($"https://{api.Id}.execute-api.eu-central-1.amazonaws.com/dev/claim", outputs["ClaimUrl"]);
+        Assert.Equal($"https://{api.Id}.execute-api.eu-central-1.amazonaws.com/dev/claim/", outputs["ClaimIdUrl"]);
+        Assert.Equal(endpoint.Id, outputs["VpcEndpointId"]);
+        Assert.Equal("10.0.1.10,10.0.2.10", outputs["InboundResolverIps"]);
+        Assert.EndsWith(".execute-api.eu-central-1.vpce.amazonaws.com", outputs["VpcEndpointDnsName"], StringComparison.Ordinal);
+        Assert.Contains("\"aws:SourceVpce\"", api.Policy, StringComparison.Ordinal);
+        Assert.Contains(endpoint.Id, api.Policy, StringComparison.Ordinal);
+
+        Assert.Equal(["createClaim", "deleteClaim", "getClaim", "listClaims", "updateClaim"], model.Functions.Select(f => f.FunctionName).Order(StringComparer.Ordinal));
+        Assert.All(model.Functions, f => Assert.Equal("provided.al2023", f.Runtime));
+        Assert.All(result.Code, c => Assert.True(Directory.Exists(c.Path), c.Path));
+        Assert.Equal("claimsTable", Assert.Single(model.Tables).TableName);
+
+        var rule = Assert.Single(model.ResolverRules);
+        Assert.Equal("execute-api.eu-central-1.amazonaws.com", rule.DomainName.TrimEnd('.'));
+        Assert.Equal(["10.0.1.10", "10.0.2.10"], rule.TargetIps.Select(t => t.Ip));
+
+        var corporate = Assert.Single(model.OnPremisesNetworks);
+        Assert.Equal("172.31.0.0/16", corporate.CidrBlock);
+        Assert.Equal<string>([Assert.Single(model.Vpcs, v => v.LogicalId == "ApiVpc").Id], corporate.LinkedVpcIds);
+        Assert.Equal<string>(["10.0.1.10", "10.0.2.10"], Assert.Single(corporate.DnsForwarders).TargetIps);
+        var laptop = Assert.Single(corporate.Hosts);
+        Assert.Equal(("Laptop", "172.31.6.137"), (laptop.LogicalId, laptop.IpAddress));
+    }
+
+    [Fact]
+    public void Load_OnPremHello_SamPolicyFromWhitelistAndForwarderToAssignedInboundAddresses()
+    {
+        var model = Load("onprem-hello").Model;
+
+        var api = Assert.Single(model.RestApis);
+        var endpoint = Assert.Single(model.VpcEndpoints, e => e.ServiceShortName == "execute-api");
+        Assert.Equal(Cloister.Model.Api.EndpointType.Private, api.EndpointType);
+        Assert.Contains("StringNotEquals", api.Policy, StringComparison.Ordinal);
+        Assert.Contains(endpoint.Id, api.Policy, StringComparison.Ordinal);
+        Assert.Equal("python3.12", Assert.Single(model.Functions).Runtime);
+
+        var group = Assert.Single(model.SecurityGroups, g => g.Id == Assert.Single(endpoint.SecurityGroupIds));
+        var prefixList = Assert.Single(model.PrefixLists, p => p.LogicalId == "OnPremisesPrefixList");
+        Assert.Contains(group.Ingress, r => r.FromPort == 443 && r.PrefixListId == prefixList.Id);
+
+        var inbound = Assert.Single(model.ResolverEndpoints, e => e.Direction == ResolverDirection.Inbound);
+        var assigned = inbound.IpAddresses.Select(a => a.Ip).ToArray();
+        Assert.All(assigned, ip => Assert.StartsWith("10.0.", ip, StringComparison.Ordinal));
+        var forwarder = Assert.Single(Assert.Single(model.OnPremisesNetworks).DnsForwarders);
+        Assert.Equal<string?>(assigned, forwarder.TargetIps);
+    }
+}
