@@ -23,14 +23,16 @@ public sealed class ClaimsService
     private readonly string _tableName;
     private readonly TimeProvider _time;
     private readonly NextTokenCodec _tokens;
+    private readonly TextWriter _errorLog;
 
-    /// <summary>A service over <paramref name="tableName"/>.</summary>
-    public ClaimsService(IAmazonDynamoDB dynamoDb, string tableName, TimeProvider? time = null)
+    /// <summary>A service over <paramref name="tableName"/>; unexpected failures are logged to <paramref name="errorLog"/> (standard error by default).</summary>
+    public ClaimsService(IAmazonDynamoDB dynamoDb, string tableName, TimeProvider? time = null, TextWriter? errorLog = null)
     {
         _dynamoDb = dynamoDb;
         _tableName = tableName;
         _time = time ?? TimeProvider.System;
         _tokens = new NextTokenCodec(tableName);
+        _errorLog = errorLog ?? Console.Error;
     }
 
     /// <summary>Runs the operation named by <paramref name="handler"/> (create, get, list, update, delete).</summary>
@@ -52,6 +54,13 @@ public sealed class ClaimsService
         catch (ClaimProblem problem)
         {
             return ClaimResponse.Error(problem.StatusCode, problem.Message);
+        }
+#pragma warning disable CA1031 // The boundary: anything unexpected is logged with the request id and answered 500, never with its text.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            await _errorLog.WriteLineAsync($"ERROR RequestId: {request.RequestId} {handler} failed: {exception}").ConfigureAwait(false);
+            return ClaimResponse.Error(500, "Internal error");
         }
     }
 
