@@ -2,18 +2,10 @@ namespace Cloister.Cli.Tests;
 
 public sealed class CliApplicationTests
 {
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApplication.RunAsync(args, output, error);
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task RunAsync_Version_PrintsVersionAndRuntime()
     {
-        var (exitCode, output, _) = await RunAsync("version");
+        var (exitCode, output, _) = await CliRunner.RunAsync("version");
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"^cloister \d+\.\d+\.\d+ \(\.NET \d+\.\d+\.\d+\)", output);
@@ -22,7 +14,7 @@ public sealed class CliApplicationTests
     [Fact]
     public async Task RunAsync_Help_ListsEveryVerb()
     {
-        var (exitCode, output, _) = await RunAsync("--help");
+        var (exitCode, output, _) = await CliRunner.RunAsync("--help");
 
         Assert.Equal(0, exitCode);
         foreach (var verb in CliApplication.Build().Subcommands.Select(c => c.Name))
@@ -34,7 +26,7 @@ public sealed class CliApplicationTests
     [Fact]
     public async Task RunAsync_UnknownVerb_FailsWithError()
     {
-        var (exitCode, _, error) = await RunAsync("teleport");
+        var (exitCode, _, error) = await CliRunner.RunAsync("teleport");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("teleport", error, StringComparison.Ordinal);

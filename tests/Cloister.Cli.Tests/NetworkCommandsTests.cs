@@ -2,14 +2,6 @@ namespace Cloister.Cli.Tests;
 
 public sealed class NetworkCommandsTests
 {
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApplication.RunAsync(args, output, error);
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
     [Theory]
     [InlineData("path")]
     [InlineData("path", "--from", "a1")]
@@ -20,7 +12,7 @@ public sealed class NetworkCommandsTests
     [InlineData("exec", "--", "true")]
     public async Task RunAsync_NetworkVerbWithBadArguments_ExitsWithTwo(params string[] args)
     {
-        var (exitCode, _, error) = await RunAsync(args);
+        var (exitCode, _, error) = await CliRunner.RunAsync(args);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("usage: cloister", error, StringComparison.Ordinal);
@@ -30,7 +22,7 @@ public sealed class NetworkCommandsTests
     public async Task RunAsync_PathWithoutRunningSandbox_ExitsWithTwoAndSaysSo()
     {
         // The tests' working directory has no .cloister/runtime/sandbox.json.
-        var (exitCode, _, error) = await RunAsync("path", "--from", "a1", "--to", "b1:80");
+        var (exitCode, _, error) = await CliRunner.RunAsync("path", "--from", "a1", "--to", "b1:80");
 
         Assert.Equal(2, exitCode);
         Assert.Contains("No sandbox is running", error, StringComparison.Ordinal);

@@ -28,18 +28,10 @@ public sealed class PolicyEvalCommandTests : IDisposable
         return path;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApplication.RunAsync(args, output, error);
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task PolicyEval_AllowedEndpoint_PrintsAllowAndExitsZero()
     {
-        var (exitCode, output, _) = await RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--action", "execute-api:Invoke",
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--action", "execute-api:Invoke",
             "--resource", Resource, "--context", "aws:SourceVpce=vpce-0ac4147ba9386c9z7");
 
         Assert.Equal(0, exitCode);
@@ -50,7 +42,7 @@ public sealed class PolicyEvalCommandTests : IDisposable
     [Fact]
     public async Task PolicyEval_OtherEndpoint_PrintsExplicitDenyAndExitsOne()
     {
-        var (exitCode, output, _) = await RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--resource", Resource,
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--resource", Resource,
             "--context", "aws:SourceVpce=vpce-0123");
 
         Assert.Equal(1, exitCode);
@@ -63,7 +55,7 @@ public sealed class PolicyEvalCommandTests : IDisposable
     {
         var policy = Write("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/prod/*"}]}""");
 
-        var (exitCode, output, _) = await RunAsync("policy", "eval", "--policy", policy, "--resource", Resource);
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--policy", policy, "--resource", Resource);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("ImplicitDeny", output, StringComparison.Ordinal);
@@ -73,7 +65,7 @@ public sealed class PolicyEvalCommandTests : IDisposable
     [Fact]
     public async Task PolicyEval_Json_PrintsDecisionAndStatements()
     {
-        var (exitCode, output, _) = await RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--resource", Resource, "--json");
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--resource", Resource, "--json");
 
         Assert.Equal(1, exitCode);
         using var document = JsonDocument.Parse(output);
@@ -89,7 +81,7 @@ public sealed class PolicyEvalCommandTests : IDisposable
     {
         var policy = Write("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEqual":{"aws:SourceVpce":"x"}}}]}""");
 
-        var (exitCode, _, error) = await RunAsync("policy", "eval", "--policy", policy, "--resource", Resource);
+        var (exitCode, _, error) = await CliRunner.RunAsync("policy", "eval", "--policy", policy, "--resource", Resource);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Statement[1].Condition.StringEqual: unknown condition operator", error, StringComparison.Ordinal);
@@ -98,7 +90,7 @@ public sealed class PolicyEvalCommandTests : IDisposable
     [Fact]
     public async Task PolicyEval_MalformedPolicyAsJson_ListsProblemsWithPaths()
     {
-        var (exitCode, output, _) = await RunAsync("policy", "eval", "--policy", Write("""{"Statement":[{"Effect":"Maybe"}]}"""), "--resource", Resource, "--json");
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--policy", Write("""{"Statement":[{"Effect":"Maybe"}]}"""), "--resource", Resource, "--json");
 
         Assert.Equal(2, exitCode);
         using var document = JsonDocument.Parse(output);
@@ -111,8 +103,8 @@ public sealed class PolicyEvalCommandTests : IDisposable
     {
         var policy = Write("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["env","team"]}}}]}""");
 
-        var allowed = await RunAsync("policy", "eval", "--policy", policy, "--resource", Resource, "--context", "aws:TagKeys=env", "--context", "aws:TagKeys=team");
-        var denied = await RunAsync("policy", "eval", "--policy", policy, "--resource", Resource, "--context", "aws:TagKeys=env", "--context", "aws:TagKeys=cost");
+        var allowed = await CliRunner.RunAsync("policy", "eval", "--policy", policy, "--resource", Resource, "--context", "aws:TagKeys=env", "--context", "aws:TagKeys=team");
+        var denied = await CliRunner.RunAsync("policy", "eval", "--policy", policy, "--resource", Resource, "--context", "aws:TagKeys=env", "--context", "aws:TagKeys=cost");
 
         Assert.Equal(0, allowed.ExitCode);
         Assert.Equal(1, denied.ExitCode);
@@ -123,8 +115,8 @@ public sealed class PolicyEvalCommandTests : IDisposable
     {
         var policy = Write("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""");
 
-        var allowed = await RunAsync("policy", "eval", "--policy", policy, "--resource", Resource, "--principal", "arn:aws:sts::444455556666:assumed-role/R/s");
-        var anonymous = await RunAsync("policy", "eval", "--policy", policy, "--resource", Resource);
+        var allowed = await CliRunner.RunAsync("policy", "eval", "--policy", policy, "--resource", Resource, "--principal", "arn:aws:sts::444455556666:assumed-role/R/s");
+        var anonymous = await CliRunner.RunAsync("policy", "eval", "--policy", policy, "--resource", Resource);
 
         Assert.Equal(0, allowed.ExitCode);
         Assert.Equal(1, anonymous.ExitCode);
@@ -136,7 +128,7 @@ public sealed class PolicyEvalCommandTests : IDisposable
     [InlineData("--principal", "not-an-arn")]
     public async Task PolicyEval_BadRequestDescription_ExitsTwo(string option, string value)
     {
-        var (exitCode, _, error) = await RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--resource", Resource, option, value);
+        var (exitCode, _, error) = await CliRunner.RunAsync("policy", "eval", "--policy", Write(SeedPolicy), "--resource", Resource, option, value);
 
         Assert.Equal(2, exitCode);
         Assert.StartsWith("policy eval: ", error, StringComparison.Ordinal);
@@ -145,7 +137,7 @@ public sealed class PolicyEvalCommandTests : IDisposable
     [Fact]
     public async Task PolicyEval_MissingFile_ExitsTwo()
     {
-        var (exitCode, _, error) = await RunAsync("policy", "eval", "--policy", Path.Combine(_directory, "absent.json"), "--resource", Resource);
+        var (exitCode, _, error) = await CliRunner.RunAsync("policy", "eval", "--policy", Path.Combine(_directory, "absent.json"), "--resource", Resource);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("no such file", error, StringComparison.Ordinal);
