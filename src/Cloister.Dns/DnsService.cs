@@ -39,7 +39,7 @@ public sealed class DnsService : IAsyncDisposable
     }
 
     /// <summary>The VPCs that have a view.</summary>
-    public IReadOnlyCollection<string> VpcIds => Volatile.Read(ref _views).Views.Keys;
+    public IReadOnlyCollection<string> VpcIds => [.. Volatile.Read(ref _views).Views.Keys.Where(k => k != DnsViewBuilder.PublicViewId)];
 
     /// <summary>The inbound endpoint addresses of the applied model, each to be served with <see cref="StartInboundEndpoint"/>.</summary>
     public IReadOnlyCollection<string> InboundEndpointAddresses => Volatile.Read(ref _views).InboundAddresses.Keys;
@@ -111,6 +111,12 @@ public sealed class DnsService : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(vpcId);
         return Start(new ListenerScope(vpcId), udp, tcp);
     }
+
+    /// <summary>
+    /// Serves the region's public resolver (where functions outside VPCs send their queries) on the given sockets:
+    /// it answers public names only (the region's service names and what <see cref="DnsServiceOptions.AdditionalNames"/> adds).
+    /// </summary>
+    public DnsListener StartPublicResolver(Socket? udp, Socket? tcp) => Start(new ListenerScope(DnsViewBuilder.PublicViewId), udp, tcp);
 
     /// <summary>
     /// Serves the inbound endpoint address <paramref name="ipAddress"/> (as in the model's endpoint) on the given

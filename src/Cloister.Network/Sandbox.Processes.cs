@@ -37,8 +37,14 @@ public sealed partial class Sandbox : IProcessLauncher
         return process;
     }
 
-    private HostPlan HostFor(ProcessPlacement placement)
+    /// <summary>
+    /// The host a process with <paramref name="placement"/> runs as: for a VPC placement, a function network interface
+    /// in one of its subnets with its security groups (one of them at random when several match); otherwise the
+    /// place of functions that are not in a VPC.
+    /// </summary>
+    public HostPlan HostFor(ProcessPlacement placement)
     {
+        ArgumentNullException.ThrowIfNull(placement);
         if (placement.SubnetIds.IsDefaultOrEmpty)
         {
             return _plan.Hosts.First(h => h.Kind == HostKind.PublicFunction);

@@ -17,6 +17,9 @@ namespace Cloister.Dns.Resolution;
 /// </summary>
 internal sealed class DnsViewBuilder
 {
+    /// <summary>The view of the region's public resolver (for functions outside VPCs): public names only.</summary>
+    internal const string PublicViewId = "public";
+
     /// <summary>The TTL Route 53 gives alias answers and AWS-managed names.</summary>
     internal const uint ManagedTtl = 60;
 
@@ -45,7 +48,9 @@ internal sealed class DnsViewBuilder
     {
         var builder = new DnsViewBuilder(model, skip);
         var publicNames = builder.BuildPublicNames(additionalNames);
-        var views = model.Vpcs.ToFrozenDictionary(v => v.Id, v => builder.BuildView(v, publicNames, sinkFor), StringComparer.Ordinal);
+        // Functions outside VPCs resolve through the region's public resolver: public names only.
+        var publicView = new Vpc(PublicViewId, PublicViewId, "198.18.0.0/15", EnableDnsSupport: true, EnableDnsHostnames: false);
+        var views = model.Vpcs.Append(publicView).ToFrozenDictionary(v => v.Id, v => builder.BuildView(v, publicNames, sinkFor), StringComparer.Ordinal);
         var inbound = new Dictionary<string, ListenerScope>(StringComparer.Ordinal);
         foreach (var endpoint in model.ResolverEndpoints.Where(e => e.Direction == ResolverDirection.Inbound))
         {

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using System.Globalization;
+using Cloister.Model.Network;
 using Cloister.Network.Addressing;
 
 namespace Cloister.Network.Topology;
@@ -13,36 +13,15 @@ public static class RegionServices
     /// <summary>The block holding every regional service address.</summary>
     public static Ipv4Cidr Block { get; } = Ipv4Cidr.Parse("198.18.0.0/15");
 
-    private static readonly FrozenDictionary<string, int> Index = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["dynamodb"] = 1,
-        ["s3"] = 2,
-        ["sts"] = 3,
-        ["lambda"] = 4,
-        ["logs"] = 5,
-        ["execute-api"] = 6,
-        ["cloudformation"] = 7,
-        ["sqs"] = 8,
-        ["sns"] = 9,
-        ["kms"] = 10,
-        ["ssm"] = 11,
-        ["secretsmanager"] = 12,
-        ["monitoring"] = 13,
-        ["events"] = 14,
-        ["apigateway"] = 15,
-        ["ec2"] = 16,
-        ["route53"] = 17,
-        ["route53resolver"] = 18,
-        ["iam"] = 19,
-        ["xray"] = 20,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    // One map for the fabric and DNS: Cloister.Model.Network.RegionalServices.
+    private static readonly FrozenDictionary<string, int> Index =
+        RegionalServices.Names.ToFrozenDictionary(n => n, n => RegionalServices.NumberOf(n)!.Value, StringComparer.Ordinal);
 
     /// <summary>The short names of the services that have an address.</summary>
     public static IEnumerable<string> Names => Index.Keys;
 
     /// <summary>The endpoint address of a service (<c>dynamodb</c>, or <c>com.amazonaws.eu-central-1.dynamodb</c>).</summary>
-    public static string? AddressOf(string service) =>
-        Index.TryGetValue(ShortName(service), out var n) ? string.Create(CultureInfo.InvariantCulture, $"198.18.{n}.10") : null;
+    public static string? AddressOf(string service) => RegionalServices.AddressOf(service);
 
     /// <summary>The prefix list block of a service, as a gateway endpoint's route destination.</summary>
     public static Ipv4Cidr? PrefixOf(string service) =>

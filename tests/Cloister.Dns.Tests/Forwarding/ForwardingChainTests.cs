@@ -119,6 +119,6 @@ public sealed class ForwardingChainTests : IAsyncLifetime
 
         var output = await Tool.RunAsync("dig", "@127.0.0.1", "-p", _client.UdpEndPoint!.Port.ToString(CultureInfo.InvariantCulture), "+time=2", "+tries=1", $"dynamodb.{TestModels.Region}.amazonaws.com");
 
-        Assert.Contains("198.18.0.10", output, StringComparison.Ordinal);
+        Assert.Contains("198.18.1.10", output, StringComparison.Ordinal);
     }
 }

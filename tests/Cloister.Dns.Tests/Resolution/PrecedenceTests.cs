@@ -265,8 +265,8 @@ public sealed class PrecedenceTests
     {
         await using var service = Serve(TestModels.ApiOnly());
 
-        Assert.Equal(["198.18.0.10"], Addresses(await Ask(service, $"dynamodb.{TestModels.Region}.amazonaws.com")));
-        Assert.Equal(["198.18.0.11"], Addresses(await Ask(service, $"STS.{TestModels.Region}.AMAZONAWS.COM")));
+        Assert.Equal(["198.18.1.10"], Addresses(await Ask(service, $"dynamodb.{TestModels.Region}.amazonaws.com")));
+        Assert.Equal(["198.18.3.10"], Addresses(await Ask(service, $"STS.{TestModels.Region}.AMAZONAWS.COM")));
     }
 
     [Fact]

@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+using System.Globalization;
+
+namespace Cloister.Model.Network;
+
+/// <summary>
+/// The one map of where the region's AWS service endpoints live inside a sandbox: service number N owns
+/// <c>198.18.N.0/24</c> (its prefix list, as a gateway endpoint route sees it) and answers at <c>198.18.N.10</c>.
+/// The network fabric places the services with it and the DNS resolvers answer their names with it, so the two
+/// always agree. 198.18.0.0/15 is RFC 2544 benchmarking space, never routed on the Internet.
+/// </summary>
+public static class RegionalServices
+{
+    /// <summary>Services and their numbers; the numbers never change.</summary>
+    private static readonly FrozenDictionary<string, int> Numbers = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["dynamodb"] = 1,
+        ["s3"] = 2,
+        ["sts"] = 3,
+        ["lambda"] = 4,
+        ["logs"] = 5,
+        ["execute-api"] = 6,
+        ["cloudformation"] = 7,
+        ["sqs"] = 8,
+        ["sns"] = 9,
+        ["kms"] = 10,
+        ["ssm"] = 11,
+        ["secretsmanager"] = 12,
+        ["monitoring"] = 13,
+        ["events"] = 14,
+        ["apigateway"] = 15,
+        ["ec2"] = 16,
+        ["route53"] = 17,
+        ["route53resolver"] = 18,
+        ["iam"] = 19,
+        ["xray"] = 20,
+        ["elasticloadbalancing"] = 21,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The short names of the services that have an address, such as <c>dynamodb</c>.</summary>
+    public static IEnumerable<string> Names => Numbers.Keys;
+
+    /// <summary>The number of <paramref name="service"/> (<c>dynamodb</c>, or <c>com.amazonaws.eu-central-1.dynamodb</c>); null when it has none.</summary>
+    public static int? NumberOf(string service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return Numbers.TryGetValue(service[(service.LastIndexOf('.') + 1)..], out var n) ? n : null;
+    }
+
+    /// <summary>The endpoint address of <paramref name="service"/>, such as <c>198.18.1.10</c> for <c>dynamodb</c>.</summary>
+    public static string? AddressOf(string service) =>
+        NumberOf(service) is { } n ? string.Create(CultureInfo.InvariantCulture, $"198.18.{n}.10") : null;
+
+    /// <summary>
+    /// The names a client uses for the services and their addresses: <c>{service}.{region}.{urlSuffix}</c> for every
+    /// service but <c>execute-api</c> (whose names belong to interface endpoints), plus the global names of STS, S3 and IAM.
+    /// </summary>
+    public static FrozenDictionary<string, string> HostNames(string region, string urlSuffix = "amazonaws.com")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(region);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var service in Numbers.Keys.Where(s => s != "execute-api" && s != "iam" && s != "route53"))
+        {
+            names[$"{service}.{region}.{urlSuffix}"] = AddressOf(service)!;
+        }
+
+        names[$"sts.{urlSuffix}"] = AddressOf("sts")!;
+        names[$"s3.{urlSuffix}"] = AddressOf("s3")!;
+        names[$"iam.{urlSuffix}"] = AddressOf("iam")!;
+        names[$"route53.{urlSuffix}"] = AddressOf("route53")!;
+        return names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+}
