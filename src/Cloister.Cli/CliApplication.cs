@@ -13,11 +13,17 @@ internal static class CliApplication
             "Cloister runs the AWS private serverless API architecture on one Linux machine: VPCs, security groups, " +
             "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox.");
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(OutputsCommand.Create());
+        root.Subcommands.Add(DownCommand.Create());
+        root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(PathCommand.Create());
         root.Subcommands.Add(PolicyEvalCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(StackHostCommand.Create());
         return root;
     }
 

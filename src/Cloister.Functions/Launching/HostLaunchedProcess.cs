@@ -23,14 +23,7 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
 
     public static HostLaunchedProcess Start(ProcessLaunchSpec spec)
     {
-        var info = new ProcessStartInfo(spec.FileName)
-        {
-            WorkingDirectory = spec.WorkingDirectory,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = new ProcessStartInfo(spec.FileName) { WorkingDirectory = spec.WorkingDirectory };
         foreach (var argument in spec.Arguments)
         {
             info.ArgumentList.Add(argument);
@@ -42,6 +35,16 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
             info.Environment[name] = value;
         }
 
+        return Start(info);
+    }
+
+    /// <summary>Starts <paramref name="info"/> with its three standard streams redirected (input closed at once).</summary>
+    public static HostLaunchedProcess Start(ProcessStartInfo info)
+    {
+        info.UseShellExecute = false;
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var launched = new HostLaunchedProcess(process);
         process.Exited += (_, _) => launched._exited.TrySetResult(ExitStatus(process));

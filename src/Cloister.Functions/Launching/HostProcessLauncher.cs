@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -32,5 +33,15 @@ public sealed class HostProcessLauncher : IProcessLauncher
     {
         ArgumentNullException.ThrowIfNull(spec);
         return ValueTask.FromResult<ILaunchedProcess>(HostLaunchedProcess.Start(spec));
+    }
+
+    /// <summary>
+    /// Starts a prepared process (for example one a network fabric wrapped to run inside a namespace) with its output
+    /// captured, as an execution environment process. The start information's environment is used as it is.
+    /// </summary>
+    public static ILaunchedProcess Launch(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        return HostLaunchedProcess.Start(start);
     }
 }

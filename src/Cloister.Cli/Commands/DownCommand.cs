@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Cloister.Host.Control;
+using Cloister.Model;
+using Spectre.Console;
+
+namespace Cloister.Cli.Commands;
+
+/// <summary><c>cloister down</c>: stops the stack host, which tears every module and the sandbox down; removes leftovers of a crashed one.</summary>
+internal static class DownCommand
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var verb = new Command("down", "Tear the running stacks and their sandbox down; nothing is left behind.");
+        verb.SetAction((parse, cancellationToken) => StopAsync(
+            StatePaths.FromEnvironment(),
+            UpCommand.ConsoleFor(parse.InvocationConfiguration.Output),
+            parse.InvocationConfiguration.Error,
+            cancellationToken));
+        return verb;
+    }
+
+    /// <summary>Asks the host to stop, waits until it is gone, then makes sure nothing of the sandbox is left.</summary>
+    public static async Task<int> StopAsync(StatePaths state, IAnsiConsole console, TextWriter error, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var response = await StackChannel.SendAsync(state, new ControlRequest("down"), StopTimeout, cancellationToken).ConfigureAwait(false);
+        if (response is { Ok: true })
+        {
+            // The host removes its control socket as its very last step.
+            while (File.Exists(state.ControlSocket) && clock.Elapsed < StopTimeout)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (File.Exists(state.ControlSocket))
+            {
+                await error.WriteLineAsync($"cloister down: the stack host did not stop within {StopTimeout.TotalSeconds} s; removing what it left.").ConfigureAwait(false);
+            }
+
+            await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
+            console.MarkupLineInterpolated($"[green]Down[/] in {clock.Elapsed.TotalSeconds:0.0} s: every module stopped, the sandbox removed.");
+            return 0;
+        }
+
+        var removed = await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
+        console.MarkupLine(removed ? "Removed the leftovers of a stack host that is no longer running." : "Nothing is running.");
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Cloister.Host.Control;
+using Cloister.Model;
+
+namespace Cloister.Cli.Commands;
+
+/// <summary><c>cloister invoke FUNCTION [--payload JSON] [--invocation-type Event]</c>: calls a deployed function directly, as <c>aws lambda invoke</c> does.</summary>
+internal static class InvokeCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var function = new Argument<string>("function") { Description = "The function: name, logical id's generated name or ARN." };
+        var payload = new Option<string?>("--payload") { Description = "The event, as JSON (default {})." };
+        var type = new Option<string?>("--invocation-type") { Description = "RequestResponse (default) or Event." };
+        var verb = new Command("invoke", "Invoke a deployed function and print its response.") { function, payload, type };
+        verb.SetAction(async (parse, cancellationToken) =>
+        {
+            var state = StatePaths.FromEnvironment();
+            var error = parse.InvocationConfiguration.Error;
+            var request = new ControlRequest("invoke", parse.GetValue(function), parse.GetValue(payload) ?? "{}", parse.GetValue(type));
+            var response = await StackChannel.SendAsync(state, request, TimeSpan.FromMinutes(16), cancellationToken).ConfigureAwait(false);
+            if (response is null)
+            {
+                await error.WriteLineAsync("cloister invoke: " + StackChannel.NotRunning(state)).ConfigureAwait(false);
+                return 1;
+            }
+
+            if (!response.Ok || response.Invocation is not { } reply)
+            {
+                await error.WriteLineAsync("cloister invoke: " + response.Error).ConfigureAwait(false);
+                return 1;
+            }
+
+            // As aws lambda invoke: the payload on standard output, the metadata on standard error.
+            await parse.InvocationConfiguration.Output.WriteLineAsync(reply.Payload).ConfigureAwait(false);
+            await error.WriteLineAsync($"StatusCode: {reply.StatusCode}  ExecutedVersion: {reply.ExecutedVersion}  RequestId: {reply.RequestId}{(reply.FunctionError is { } e ? "  FunctionError: " + e : string.Empty)}").ConfigureAwait(false);
+            return reply.FunctionError is null && reply.StatusCode is >= 200 and < 300 ? 0 : 1;
+        });
+        return verb;
+    }
+}

@@ -1,0 +1,227 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Cloister.Host;
+using Cloister.Host.Code;
+using Cloister.Host.Control;
+using Cloister.Model;
+using Spectre.Console;
+
+namespace Cloister.Cli.Commands;
+
+/// <summary>
+/// <c>cloister up [TEMPLATE...] [--param K=V]... [--region R] [--detach]</c>: validates the templates, makes the
+/// functions' code runnable, starts the stack host inside the sandbox and shows its progress; then the Outputs and
+/// what to try next. In the foreground Ctrl-C tears everything down; <c>--detach</c> leaves it running.
+/// </summary>
+internal static class UpCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var templates = new Argument<string[]>("template") { Description = "Template files, one stack each (default: samples/seed-architecture).", Arity = ArgumentArity.ZeroOrMore };
+        var parameters = new Option<string[]>("--param") { Description = "A parameter value, KEY=VALUE (to every template declaring KEY) or STACK.KEY=VALUE.", AllowMultipleArgumentsPerToken = false };
+        var region = new Option<string?>("--region") { Description = "The region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1; eu-central-1 for the default stack)." };
+        var detach = new Option<bool>("--detach") { Description = "Leave the stacks running and return once they are up." };
+        var ignore = new Option<bool>("--ignore-unsupported") { Description = "Skip resource types Cloister does not know, with a warning, instead of failing." };
+        var verb = new Command("up", "Deploy templates into the sandbox and run them.") { templates, parameters, region, detach, ignore };
+        verb.SetAction((parse, cancellationToken) => RunAsync(
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            parse.GetValue(templates) ?? [],
+            parse.GetValue(parameters) ?? [],
+            parse.GetValue(region),
+            parse.GetValue(detach),
+            parse.GetValue(ignore),
+            cancellationToken));
+        return verb;
+    }
+
+    private static async Task<int> RunAsync(
+        TextWriter output, TextWriter error, string[] templates, string[] parameters, string? regionOption, bool detach, bool ignoreUnsupported, CancellationToken cancellationToken)
+    {
+        var console = ConsoleFor(output);
+        var state = StatePaths.FromEnvironment();
+        var paths = templates.Length > 0 ? [.. templates] : StackTemplates.DefaultTemplates();
+        var region = regionOption
+            ?? (templates.Length == 0 ? StackTemplates.DefaultStackRegion : null)
+            ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_REGION"))
+            ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"))
+            ?? AccountContext.DefaultRegion;
+
+        if (await StackChannel.StatusAsync(state, cancellationToken).ConfigureAwait(false) is { } running)
+        {
+            await error.WriteLineAsync($"cloister up: stacks are already running in {state.Root} (host pid {running.HostProcessId}); run cloister down first.").ConfigureAwait(false);
+            return 1;
+        }
+
+        await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
+        var (request, loaded) = StackTemplates.Build(paths, parameters, region, ignoreUnsupported, out var problems);
+        foreach (var warning in loaded.Warnings)
+        {
+            console.MarkupLineInterpolated($"[yellow]warning[/] {warning.ToString()}");
+        }
+
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync(problem).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"cloister up: {problems.Count} problem(s); nothing was created.").ConfigureAwait(false);
+            return 1;
+        }
+
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var prepared = await new CodePreparer(CodePreparer.DefaultCacheRoot)
+                .PrepareAsync(loaded.Code, new Progress<string>(m => console.MarkupLineInterpolated($"[grey]…[/] code: {m}")), cancellationToken)
+                .ConfigureAwait(false);
+            request = request with { PreparedCode = prepared };
+        }
+        catch (CodePreparationException exception)
+        {
+            await error.WriteLineAsync($"cloister up: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        Directory.CreateDirectory(state.Runtime);
+        await File.WriteAllTextAsync(HostRunner.RequestPath(state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), cancellationToken).ConfigureAwait(false);
+        var start = HostLauncher.StartInfo(state, HostLauncher.CloisterProgram(AppContext.BaseDirectory));
+        using var host = Process.Start(start) ?? throw new InvalidOperationException("Could not start the stack host.");
+        host.StandardInput.Close();
+
+        var failed = false;
+        var ready = false;
+        while (await host.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            var deployEvent = JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent);
+            if (deployEvent is null)
+            {
+                continue;
+            }
+
+            Render(console, deployEvent);
+            failed |= deployEvent.State == "failed";
+            if (deployEvent.State == "ready")
+            {
+                ready = true;
+                break;
+            }
+        }
+
+        if (!ready)
+        {
+            await host.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await error.WriteLineAsync($"cloister up: the stacks did not come up{(failed ? string.Empty : $" (the host exited with {host.ExitCode})")}; see {Path.Combine(state.Logs, "host.log")}. Nothing was left running.").ConfigureAwait(false);
+            await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
+            return 1;
+        }
+
+        var status = await StackChannel.StatusAsync(state, cancellationToken).ConfigureAwait(false);
+        if (status is not null)
+        {
+            OutputsCommand.Render(console, status);
+            Hints(console, status, detach);
+        }
+
+        console.MarkupLineInterpolated($"[green]Up in {clock.Elapsed.TotalSeconds:0.0} s.[/]");
+        if (detach)
+        {
+            return 0;
+        }
+
+        // Foreground: Ctrl-C (or the host ending on its own) tears everything down.
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupted.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            await host.WaitForExitAsync(interrupted.Token).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            console.MarkupLine("[grey]Tearing down…[/]");
+            return await DownCommand.StopAsync(state, console, error, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>A console writing to <paramref name="output"/>, with colour only on a terminal.</summary>
+    internal static IAnsiConsole ConsoleFor(TextWriter output)
+    {
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            // Files and pipes get whole lines: a URL must stay copyable.
+            console.Profile.Width = 240;
+        }
+
+        return console;
+    }
+
+    private static void Render(IAnsiConsole console, DeployEvent deployEvent)
+    {
+        var elapsed = $"{deployEvent.ElapsedMilliseconds} ms";
+        switch (deployEvent.State)
+        {
+            case "started":
+                console.MarkupLineInterpolated($"[grey]…[/] {deployEvent.Phase,-12} {deployEvent.Message}");
+                break;
+            case "done":
+                console.MarkupLineInterpolated($"[green]✓[/] {deployEvent.Phase,-12} {deployEvent.Message} [grey]({elapsed})[/]");
+                break;
+            case "ready":
+                console.MarkupLineInterpolated($"[green]✓ ready[/]        {deployEvent.Message}");
+                break;
+            case "warning":
+                console.MarkupLineInterpolated($"[yellow]![/] {deployEvent.Phase,-12} {deployEvent.Message}");
+                break;
+            default:
+                console.MarkupLineInterpolated($"[red]✗[/] {deployEvent.Phase,-12} {deployEvent.Message}");
+                break;
+        }
+    }
+
+    private static void Hints(IAnsiConsole console, Host.Status.StackStatus status, bool detached)
+    {
+        var client = status.Hosts.FirstOrDefault(h => h.Kind is "Instance" or "OnPremisesHost");
+        var url = status.Stacks.SelectMany(s => s.Outputs).FirstOrDefault(o => o.OutputValue.StartsWith("https://", StringComparison.Ordinal));
+        console.WriteLine();
+        console.MarkupLine("[bold]Try next[/]");
+        if (client is not null && url is not null)
+        {
+            var hostName = new Uri(url.OutputValue).Host;
+            console.MarkupLineInterpolated($"  ./cloister exec --from {client.Name} -- dig +short {hostName}");
+            console.MarkupLineInterpolated($"  ./cloister exec --from {client.Name} -- curl -s {url.OutputValue}");
+        }
+
+        if (client is not null)
+        {
+            console.MarkupLineInterpolated($"  ./cloister path --from {client.Name} --to {(url is null ? client.Address : new Uri(url.OutputValue).Host)}:443");
+        }
+
+        console.MarkupLine("  ./cloister status   ./cloister outputs   ./cloister logs access|dns|function NAME");
+        console.MarkupLine(detached ? "  ./cloister down     [grey](tears everything down)[/]" : "  Ctrl-C             [grey](tears everything down)[/]");
+        console.WriteLine();
+    }
+}

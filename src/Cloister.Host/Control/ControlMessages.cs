@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Cloister.Host.Status;
+
+namespace Cloister.Host.Control;
+
+/// <summary>One request to the stack host: one JSON line on its Unix socket.</summary>
+/// <param name="Command"><c>status</c>, <c>invoke</c> or <c>down</c>.</param>
+/// <param name="FunctionName">For <c>invoke</c>: the function (name or ARN).</param>
+/// <param name="Payload">For <c>invoke</c>: the event JSON.</param>
+/// <param name="InvocationType">For <c>invoke</c>: <c>RequestResponse</c> (default) or <c>Event</c>.</param>
+public sealed record ControlRequest(string Command, string? FunctionName = null, string? Payload = null, string? InvocationType = null);
+
+/// <summary>The host's answer: one JSON line.</summary>
+/// <param name="Ok">Whether the command succeeded.</param>
+/// <param name="Error">What went wrong, when not.</param>
+/// <param name="Status">For <c>status</c>.</param>
+/// <param name="Invocation">For <c>invoke</c>.</param>
+public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus? Status = null, InvocationReply? Invocation = null);
+
+/// <summary>The result of <c>invoke</c>, with the Lambda Invoke API's fields.</summary>
+/// <param name="StatusCode">200 (RequestResponse) or 202 (Event), or the service error's status.</param>
+/// <param name="Payload">The function's response (or error object).</param>
+/// <param name="FunctionError"><c>Unhandled</c> when the function failed.</param>
+/// <param name="ExecutedVersion"><c>$LATEST</c>.</param>
+/// <param name="RequestId">The invocation's request id.</param>
+public sealed record InvocationReply(int StatusCode, string Payload, string? FunctionError, string ExecutedVersion, string RequestId);
+
+/// <summary>A progress event the host writes on its standard output while it brings the stacks up (JSON lines).</summary>
+/// <param name="Phase">Such as <c>network</c>, <c>tables</c>, <c>functions</c>.</param>
+/// <param name="State"><c>started</c>, <c>done</c>, <c>failed</c> or <c>ready</c> (the last event of a good start).</param>
+/// <param name="Message">What happened.</param>
+/// <param name="ElapsedMilliseconds">Milliseconds since the host started.</param>
+public sealed record DeployEvent(string Phase, string State, string Message, long ElapsedMilliseconds);
+
+/// <summary>Source-generated JSON for everything the host and CLI exchange.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ControlRequest))]
+[JsonSerializable(typeof(ControlResponse))]
+[JsonSerializable(typeof(DeployEvent))]
+[JsonSerializable(typeof(DeployRequest))]
+public sealed partial class HostJson : JsonSerializerContext;

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Cloister.Model;
+using Cloister.Network;
+
+namespace Cloister.Host;
+
+/// <summary>
+/// Starts the stack host process so that it lives inside the sandbox before it opens any socket: in its own new
+/// network namespace holding only loopback (with <c>unshare --net</c> as root, or the rootless user namespace
+/// otherwise), in a session of its own so that it outlives <c>up --detach</c>. Its standard output carries the
+/// progress events; its standard error goes to <c>logs/host.log</c>.
+/// </summary>
+public static class HostLauncher
+{
+    private const string Inner = "ip link set lo up && exec \"$@\" 2>>\"$CLOISTER_HOST_LOG\" </dev/null";
+
+    /// <summary>The start information for the host: <paramref name="program"/> (the cloister command's argv prefix) with <c>__host</c>.</summary>
+    public static ProcessStartInfo StartInfo(StatePaths state, IReadOnlyList<string> program)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(program);
+        ImmutableArray<string> host = ["/bin/sh", "-c", Inner, "cloister-host", .. program, "__host"];
+        ImmutableArray<string> argv = RootlessSandbox.IsNeeded
+            ? ["setsid", .. RootlessSandbox.Argv(host)]
+            : ["setsid", "unshare", "--net", "--", .. host];
+        var start = new ProcessStartInfo(argv[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true };
+        foreach (var argument in argv.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Directory.CreateDirectory(state.Logs);
+        start.Environment["CLOISTER_HOME"] = state.Root;
+        start.Environment["CLOISTER_HOST_LOG"] = Path.Combine(state.Logs, "host.log");
+        return start;
+    }
+
+    /// <summary>
+    /// The argv prefix that runs this cloister command: the running executable when it is the cloister apphost,
+    /// else the apphost or assembly next to <paramref name="assemblyFolder"/> (tests run the CLI in process).
+    /// </summary>
+    public static ImmutableArray<string> CloisterProgram(string assemblyFolder)
+    {
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileName(current) == "cloister")
+        {
+            return [current];
+        }
+
+        var apphost = Path.Combine(assemblyFolder, "cloister");
+        return File.Exists(apphost) ? [apphost] : ["dotnet", Path.Combine(assemblyFolder, "cloister.dll")];
+    }
+}

@@ -1,0 +1,336 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Cloister.Certificates;
+using Cloister.Dns;
+using Cloister.Functions;
+using Cloister.Gateway;
+using Cloister.Gateway.Authorization;
+using Cloister.Gateway.Lambda;
+using Cloister.Host.Control;
+using Cloister.Host.Fabric;
+using Cloister.Host.Status;
+using Cloister.Host.Tables;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Network;
+using Cloister.Network.Topology;
+using Cloister.Tables.Hosting;
+using Cloister.Templates;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Host;
+
+/// <summary>
+/// Runs deployed stacks: loads the templates, builds the sandbox, then starts each module on its sandbox addresses —
+/// the table service on the region's DynamoDB address, a resolver on every VPC's <c>.2</c> and inbound endpoint, the
+/// functions as processes on their ENIs, the gateway on every execute-api endpoint ENI. Holds no domain logic: each
+/// step hands the model to the module that owns it. Disposing tears everything down in reverse order.
+/// </summary>
+public sealed class StackHost : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<Socket> _sockets = [];
+    private readonly List<ServiceInfo> _services = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly StatePaths _state;
+    private readonly Action<DeployEvent> _report;
+    private readonly ILoggerFactory _loggers;
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private TemplateLoadResult? _loaded;
+    private CloudModel _model = new();
+    private Sandbox? _sandbox;
+    private LambdaService? _functions;
+    private long? _readyAfter;
+    private string _stateName = "deploying";
+    private int _disposed;
+
+    private StackHost(StatePaths state, Action<DeployEvent> report, ILoggerFactory loggers)
+    {
+        _state = state;
+        _report = report;
+        _loggers = loggers;
+    }
+
+    /// <summary>The sandbox, once built.</summary>
+    public Sandbox? Sandbox => _sandbox;
+
+    /// <summary>Brings the stacks of <paramref name="request"/> up; reports each phase; throws <see cref="StackDeployException"/> with every problem when it cannot.</summary>
+    public static async Task<StackHost> StartAsync(DeployRequest request, StatePaths state, Action<DeployEvent> report, ILoggerFactory loggers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var host = new StackHost(state, report, loggers);
+        try
+        {
+            await host.DeployAsync(request, cancellationToken).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task DeployAsync(DeployRequest request, CancellationToken cancellationToken)
+    {
+        var loaded = Phase("templates", "loading " + string.Join(", ", request.Templates.Select(t => Path.GetFileName(t.Path))), () => request.Load(_startedAt));
+        if (!loaded.IsValid)
+        {
+            throw new StackDeployException("templates", loaded.Validation.Problems.Select(p => p.ToString()));
+        }
+
+        _loaded = loaded;
+        _model = WithPreparedCode(loaded.Model, request.PreparedCode);
+        Done("templates", $"{loaded.Stacks.Length} stack(s), {loaded.Stacks.Sum(s => s.Resources.Length)} resources");
+
+        var authority = Phase("certificates", "sandbox CA", () => SandboxCertificateAuthority.LoadOrCreate(_state.CertificateAuthority));
+        Done("certificates", authority.BundlePath);
+
+        Started("network", $"{_model.Vpcs.Length} VPC(s), {_model.OnPremisesNetworks.Length} on-premises network(s)");
+        var sandbox = await Sandbox.StartAsync(_model, SandboxOptions.ForState(_state), _loggers.CreateLogger("Cloister.Network"), cancellationToken).ConfigureAwait(false);
+        _sandbox = sandbox;
+        _owned.Add(sandbox);
+        Done("network", $"{sandbox.Hosts.Length} hosts in sandbox {sandbox.Prefix}");
+
+        await StartTablesAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        StartDns(sandbox);
+        await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+
+        _readyAfter = _clock.ElapsedMilliseconds;
+        _stateName = "ready";
+        Report("ready", "ready", $"up in {_readyAfter} ms");
+    }
+
+    private async Task StartTablesAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        var region = _model.Account.Region;
+        var address = IPAddress.Parse(RegionalServices.AddressOf("dynamodb")!);
+        var name = $"dynamodb.{region}.{_model.Account.UrlSuffix}";
+        Started("tables", $"{name} at {address}");
+        var https = Own(sandbox.OpenTcpListener(address, 443));
+        var http = Own(sandbox.OpenTcpListener(address, 80));
+        var server = await TablesServer.StartAsync(
+            new TablesServerOptions
+            {
+                DataDirectory = _state.Tables,
+                HttpsSocket = https,
+                HttpSocket = http,
+                // Loopback of the host's own namespace: how the host itself provisions the template's tables.
+                HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+                Certificate = authority.Issue([name, "localhost"], [address]),
+                Account = _model.Account,
+                LoggerFactory = _loggers,
+            },
+            cancellationToken).ConfigureAwait(false);
+        _owned.Add(server);
+        var local = server.Urls.First(u => u.Scheme == "http" && u.Host == "127.0.0.1");
+        using (var client = new HttpClient { BaseAddress = local })
+        {
+            var problems = await new TableProvisioner(client).EnsureAsync(_model.Tables, cancellationToken).ConfigureAwait(false);
+            if (problems.Count > 0)
+            {
+                throw new StackDeployException("tables", problems);
+            }
+        }
+
+        _services.Add(new ServiceInfo("dynamodb", [$"https://{name}", $"http://{name}", $"{address}:443"], "ok"));
+        Done("tables", $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");
+    }
+
+    private void StartDns(Sandbox sandbox)
+    {
+        Started("dns", $"{_model.Vpcs.Length} resolver(s)");
+        var dns = new DnsService(new DnsServiceOptions { State = _state, SocketFactory = new FabricDnsSocketFactory(sandbox) }, _loggers);
+        _owned.Add(dns);
+        foreach (var skipped in dns.Apply(_model))
+        {
+            Report("dns", "warning", skipped);
+        }
+
+        foreach (var vpc in _model.Vpcs)
+        {
+            var address = DnsService.VpcResolverAddress(vpc.CidrBlock);
+            dns.StartVpcResolver(vpc.Id, sandbox.OpenUdpSocket(address, 53), sandbox.OpenTcpListener(address, 53));
+            _services.Add(new ServiceInfo($"resolver {vpc.LogicalId} ({vpc.Id})", [$"{address}:53"], "ok"));
+        }
+
+        foreach (var address in dns.InboundEndpointAddresses)
+        {
+            var ip = IPAddress.Parse(address);
+            dns.StartInboundEndpoint(address, sandbox.OpenUdpSocket(ip, 53), sandbox.OpenTcpListener(ip, 53));
+            _services.Add(new ServiceInfo($"inbound resolver endpoint {address}", [$"{address}:53"], "ok"));
+        }
+
+        var publicResolver = IPAddress.Parse(sandbox.Hosts.First(h => h.Kind == HostKind.PublicFunction).DnsServer);
+        dns.StartPublicResolver(sandbox.OpenUdpSocket(publicResolver, 53), sandbox.OpenTcpListener(publicResolver, 53));
+        Done("dns", $"{_model.Vpcs.Length} VPC resolver(s), {dns.InboundEndpointAddresses.Count} inbound endpoint address(es)");
+    }
+
+    private async Task StartFunctionsAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        Started("functions", $"{_model.Functions.Length} function(s)");
+        var functions = new LambdaService(
+            new FunctionsOptions { State = _state, Account = _model.Account, CaBundlePath = authority.BundlePath },
+            new FabricProcessLauncher(sandbox),
+            _loggers);
+        _functions = functions;
+        _owned.Add(functions);
+        var problems = new List<string>();
+        foreach (var function in _model.Functions)
+        {
+            var result = await functions.DeployAsync(function).ConfigureAwait(false);
+            problems.AddRange(result.Problems.Select(p => $"{function.LogicalId}: {p}"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StackDeployException("functions", problems);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        Done("functions", string.Join(", ", _model.Functions.Select(f => $"{f.FunctionName} ({f.Runtime})")));
+    }
+
+    private async Task StartGatewayAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        var region = _model.Account.Region;
+        var suffix = _model.Account.UrlSuffix;
+        var endpoints = _model.VpcEndpoints
+            .Where(e => e.Type == VpcEndpointType.Interface && e.ServiceName.EndsWith(".execute-api", StringComparison.Ordinal))
+            .ToList();
+        Started("gateway", $"{_model.RestApis.Length} API(s) on {endpoints.Count} execute-api endpoint(s)");
+        var listeners = new List<GatewayListener>();
+        foreach (var endpoint in endpoints)
+        {
+            var addresses = sandbox.Hosts.Where(h => h.Kind == HostKind.EndpointInterface && h.OwnerId == endpoint.Id).Select(h => h.Address).ToList();
+            foreach (var address in addresses)
+            {
+                var socket = Own(sandbox.OpenTcpListener(IPAddress.Parse(address), 443));
+                listeners.Add(new GatewayListener(endpoint.Id, endpoint.VpcId, null, (ulong)socket.Handle));
+            }
+
+            _services.Add(new ServiceInfo($"execute-api {endpoint.LogicalId} ({endpoint.Id})", [.. addresses.Select(a => a + ":443")], "ok"));
+        }
+
+        if (listeners.Count == 0)
+        {
+            Done("gateway", "no execute-api interface endpoint: the gateway is not started");
+            return;
+        }
+
+        var gateway = await GatewayServer.StartAsync(
+            new GatewayOptions
+            {
+                Certificate = authority.Issue([$"*.execute-api.{region}.{suffix}", $"*.execute-api.{region}.vpce.{suffix}"]),
+                Listeners = [.. listeners],
+                Authorizer = new IamPolicyAuthorizer(),
+                Lambda = new FunctionsLambdaInvoker(_functions!),
+                State = _state,
+                LoggerFactory = _loggers,
+            },
+            new GatewayModel(_model.Account, _model.RestApis, _model.Deployments, _model.Stages, _model.VpcEndpoints),
+            cancellationToken).ConfigureAwait(false);
+        _owned.Add(gateway);
+        Done("gateway", string.Join(", ", _model.Stages.Select(s => $"{s.RestApiId}/{s.StageName}")));
+    }
+
+    /// <summary>What <c>cloister status</c> shows.</summary>
+    public StackStatus Status()
+    {
+        var stacks = (_loaded?.Stacks ?? []).Select(s => new StackInfo(
+            s.StackName,
+            s.StackId,
+            _stateName == "ready" ? "CREATE_COMPLETE" : "CREATE_IN_PROGRESS",
+            [.. s.Outputs.Select(o => new OutputInfo(o.OutputKey, o.OutputValue, o.Description, o.ExportName))],
+            [.. s.Resources.Select(r => new ResourceInfo(r.LogicalResourceId, r.ResourceType, r.PhysicalResourceId, "CREATE_COMPLETE", r.Modelled))]));
+        var hosts = (_sandbox?.Hosts ?? []).Select(h => new HostInfo(
+            h.LogicalId.Length > 0 ? h.LogicalId : h.Id, h.Kind.ToString(), h.Id, h.Address, h.Hostname, h.VpcId ?? h.OnPremisesNetworkId));
+        var functions = _model.Functions.Select(f => new FunctionInfo(f.FunctionName, f.Runtime, _functions?.ProcessIdsOf(f.FunctionName).Count ?? 0));
+        return new StackStatus(
+            _stateName,
+            _model.Account.Region,
+            _sandbox?.Prefix ?? string.Empty,
+            Sandbox.IsRootless,
+            Environment.ProcessId,
+            _startedAt,
+            _readyAfter,
+            [.. stacks],
+            [.. hosts],
+            [.. _services],
+            [.. functions]);
+    }
+
+    /// <summary>Invokes a deployed function, as <c>aws lambda invoke</c> would.</summary>
+    public async Task<InvocationReply> InvokeAsync(string functionName, string payload, string? invocationType, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(functionName);
+        var functions = _functions ?? throw new InvalidOperationException("No function is deployed.");
+        var name = FunctionsLambdaInvoker.FunctionName(functionName);
+        var type = string.Equals(invocationType, "Event", StringComparison.OrdinalIgnoreCase) ? InvocationType.Event : InvocationType.RequestResponse;
+        var result = await functions.InvokeAsync(name, System.Text.Encoding.UTF8.GetBytes(payload), type, cancellationToken).ConfigureAwait(false);
+        return new InvocationReply(result.StatusCode, System.Text.Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError ?? result.ServiceErrorType, InvocationResult.ExecutedVersion, result.RequestId);
+    }
+
+    /// <summary>Stops every module, then removes the sandbox: nothing is left behind.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stateName = "stopping";
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _owned[i].DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Teardown goes on whatever one module throws: the sandbox must still be removed.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Report("teardown", "warning", $"{_owned[i].GetType().Name}: {exception.Message}");
+            }
+        }
+
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        Report("teardown", "done", "every module stopped and the sandbox removed");
+    }
+
+    private static CloudModel WithPreparedCode(CloudModel model, ImmutableDictionary<string, string> prepared) =>
+        prepared.IsEmpty
+            ? model
+            : model with
+            {
+                Functions = [.. model.Functions.Select(f => f.CodePath is { } path && prepared.TryGetValue(path, out var runnable) ? f with { CodePath = runnable } : f)],
+            };
+
+    private Socket Own(Socket socket)
+    {
+        _sockets.Add(socket);
+        return socket;
+    }
+
+    private T Phase<T>(string phase, string message, Func<T> action)
+    {
+        Started(phase, message);
+        return action();
+    }
+
+    private void Started(string phase, string message) => Report(phase, "started", message);
+
+    private void Done(string phase, string message) => Report(phase, "done", message);
+
+    private void Report(string phase, string state, string message) => _report(new DeployEvent(phase, state, message, _clock.ElapsedMilliseconds));
+}

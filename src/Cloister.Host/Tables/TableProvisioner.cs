@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cloister.Model.Data;
+
+namespace Cloister.Host.Tables;
+
+/// <summary>
+/// Creates the template's tables the way CloudFormation does, through the table service's own DynamoDB API
+/// (<c>CreateTable</c>, then <c>UpdateTimeToLive</c>). A table that already exists keeps its items: state lives in the
+/// state folder across <c>up</c> and <c>down</c>.
+/// </summary>
+internal sealed class TableProvisioner(HttpClient client)
+{
+    public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<Table> tables, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var table in tables)
+        {
+            var (status, body) = await SendAsync("CreateTable", CreateTableJson(table), cancellationToken).ConfigureAwait(false);
+            if (status != 200 && !body.Contains("ResourceInUseException", StringComparison.Ordinal))
+            {
+                problems.Add($"{table.LogicalId} ({table.TableName}): CreateTable failed: {body}");
+                continue;
+            }
+
+            if (table.TimeToLiveAttribute is { } attribute)
+            {
+                var ttl = JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["TableName"] = table.TableName,
+                    ["TimeToLiveSpecification"] = new Dictionary<string, object> { ["AttributeName"] = attribute, ["Enabled"] = true },
+                });
+                (status, body) = await SendAsync("UpdateTimeToLive", ttl, cancellationToken).ConfigureAwait(false);
+                if (status != 200 && !body.Contains("already enabled", StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add($"{table.LogicalId} ({table.TableName}): UpdateTimeToLive failed: {body}");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    internal static string CreateTableJson(Table table)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("TableName", table.TableName);
+            json.WriteString("BillingMode", table.BillingMode);
+            WriteKeySchema(json, table.KeySchema);
+            json.WriteStartArray("AttributeDefinitions");
+            foreach (var (name, type) in table.AttributeDefinitions.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                json.WriteStartObject();
+                json.WriteString("AttributeName", name);
+                json.WriteString("AttributeType", type);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            var provisioned = table.BillingMode == "PROVISIONED";
+            if (provisioned)
+            {
+                WriteThroughput(json);
+            }
+
+            WriteIndexes(json, "GlobalSecondaryIndexes", table.GlobalSecondaryIndexes, provisioned);
+            WriteIndexes(json, "LocalSecondaryIndexes", table.LocalSecondaryIndexes, throughput: false);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteIndexes(Utf8JsonWriter json, string name, IReadOnlyList<SecondaryIndex> indexes, bool throughput)
+    {
+        if (indexes.Count == 0)
+        {
+            return;
+        }
+
+        json.WriteStartArray(name);
+        foreach (var index in indexes)
+        {
+            json.WriteStartObject();
+            json.WriteString("IndexName", index.IndexName);
+            WriteKeySchema(json, index.KeySchema);
+            json.WriteStartObject("Projection");
+            json.WriteString("ProjectionType", index.ProjectionType);
+            if (!index.NonKeyAttributes.IsDefaultOrEmpty)
+            {
+                json.WriteStartArray("NonKeyAttributes");
+                foreach (var attribute in index.NonKeyAttributes)
+                {
+                    json.WriteStringValue(attribute);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+            if (throughput)
+            {
+                WriteThroughput(json);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteKeySchema(Utf8JsonWriter json, IReadOnlyList<KeyElement> keys)
+    {
+        json.WriteStartArray("KeySchema");
+        foreach (var key in keys)
+        {
+            json.WriteStartObject();
+            json.WriteString("AttributeName", key.AttributeName);
+            json.WriteString("KeyType", key.KeyType);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    // The model does not keep the template's capacity figures, and the table service does not meter capacity.
+    private static void WriteThroughput(Utf8JsonWriter json)
+    {
+        json.WriteStartObject("ProvisionedThroughput");
+        json.WriteNumber("ReadCapacityUnits", 5);
+        json.WriteNumber("WriteCapacityUnits", 5);
+        json.WriteEndObject();
+    }
+
+    private async Task<(int Status, string Body)> SendAsync(string operation, string json, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(json, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
+        request.Headers.Add("X-Amz-Target", "DynamoDB_20120810." + operation);
+        using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+    }
+}
