@@ -1,0 +1,184 @@
+using System.Text.Json;
+
+namespace Cloister.Scenarios.Tests;
+
+/// <summary>The seed architecture with a third, unpeered VPC next to it, deployed once for the class.</summary>
+public sealed class SeedArchitectureFixture() : StackFixture(
+    Cloister.Sample("seed-architecture/template.yaml"),
+    Cloister.Sample("seed-architecture/onprem.yaml"),
+    Cloister.Sample("seed-architecture/other-vpc.yaml"),
+    "--region",
+    "eu-central-1");
+
+/// <summary>
+/// The two-part tutorial as its reader does it, from the api-vpc instance, the client-vpc instance (across the
+/// peering, through the Resolver endpoints) and the on-premises laptop, with curl and dig through <c>cloister exec</c>.
+/// </summary>
+[Collection("scenarios")]
+public sealed class SeedArchitectureTests(SeedArchitectureFixture stack) : IClassFixture<SeedArchitectureFixture>
+{
+    private const string CreateBody = """{"amount":120.5,"description":"broken window"}""";
+
+    private string ClaimUrl => stack.Outputs["ClaimUrl"];
+
+    private string ApiHost => new Uri(ClaimUrl).Host;
+
+    [Theory]
+    [InlineData("ApiVpcInstance")]
+    [InlineData("ClientVpcInstance")]
+    [InlineData("Laptop")]
+    public async Task Dig_ApiNameFromEachHost_ReturnsTheEndpointsPrivateAddresses(string host)
+    {
+        var dig = await stack.Cli.ExecAsync(host, "dig", "+short", "+time=5", ApiHost);
+
+        Assert.Equal(0, dig.ExitCode);
+        var answers = dig.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(stack.AddressesOf("EndpointInterface", "ExecuteApiEndpoint"), answers);
+    }
+
+    [Theory]
+    [InlineData("ApiVpcInstance")]
+    [InlineData("ClientVpcInstance")]
+    [InlineData("Laptop")]
+    public async Task Claims_CreateThreeGetListUpdateDelete_FollowTheClaimsApi(string host)
+    {
+        var member = "m-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var created = await stack.Cli.CurlAsync(host, "POST", $"{ClaimUrl}?memberId={member}&policyId=p-{i}&memberName=Ann", CreateBody);
+            Assert.Equal(201, created.Status);
+            var claimId = created.Json.GetProperty("claimId").GetString()!;
+            Assert.Equal($"/dev/claim/{claimId}?memberId={member}", created.Header("Location"));
+            Assert.Equal(1, created.Json.GetProperty("version").GetInt32());
+            Assert.False(created.Json.TryGetProperty("PK", out _));
+            ids.Add(claimId);
+        }
+
+        var got = await stack.Cli.CurlAsync(host, "GET", $"{ClaimUrl}/{ids[0]}?memberId={member}");
+        Assert.Equal(200, got.Status);
+        Assert.Equal("broken window", got.Json.GetProperty("description").GetString());
+
+        var list = await stack.Cli.CurlAsync(host, "GET", $"{ClaimUrl}?memberId={member}");
+        Assert.Equal(200, list.Status);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), list.Json.GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("claimId").GetString()!).Order(StringComparer.Ordinal));
+
+        var page = await stack.Cli.CurlAsync(host, "GET", $"{ClaimUrl}?memberId={member}&limit=2");
+        Assert.Equal(2, page.Json.GetProperty("claims").GetArrayLength());
+        Assert.Equal(JsonValueKind.String, page.Json.GetProperty("nextToken").ValueKind);
+
+        var updated = await stack.Cli.CurlAsync(host, "PUT", $"{ClaimUrl}/{ids[0]}?memberId={member}", """{"amount":99}""", "If-Match: 1");
+        Assert.Equal(200, updated.Status);
+        Assert.Equal(2, updated.Json.GetProperty("version").GetInt32());
+        Assert.Equal(99, updated.Json.GetProperty("amount").GetInt32());
+
+        var stale = await stack.Cli.CurlAsync(host, "PUT", $"{ClaimUrl}/{ids[0]}?memberId={member}", """{"amount":98}""", "If-Match: 1");
+        Assert.Equal(412, stale.Status);
+        Assert.Equal("Version mismatch", stale.Json.GetProperty("message").GetString());
+
+        var unconditional = await stack.Cli.CurlAsync(host, "PUT", $"{ClaimUrl}/{ids[0]}?memberId={member}", """{"amount":97}""");
+        Assert.Equal(3, unconditional.Json.GetProperty("version").GetInt32());
+
+        var deleted = await stack.Cli.CurlAsync(host, "DELETE", $"{ClaimUrl}/{ids[0]}?memberId={member}");
+        Assert.Equal(204, deleted.Status);
+        Assert.Empty(deleted.Body);
+
+        var gone = await stack.Cli.CurlAsync(host, "GET", $"{ClaimUrl}/{ids[0]}?memberId={member}");
+        Assert.Equal(404, gone.Status);
+        Assert.Equal("Claim not found", gone.Json.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", null, 400)] // body missing
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", "not json", 400)]
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", "[1,2]", 400)]
+    [InlineData("POST", "", "policyId=p&memberName=Ann", """{"a":1}""", 400)] // memberId missing
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"PK":"x"}""", 400)]
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"version":5}""", 400)]
+    [InlineData("GET", "/not-a-uuid", "memberId=m-x", null, 400)]
+    [InlineData("GET", "", "memberId=m-x&limit=0", null, 400)]
+    [InlineData("GET", "", "memberId=m-x&limit=101", null, 400)]
+    [InlineData("GET", "", "memberId=m-x&nextToken=forged", null, 400)]
+    [InlineData("GET", "", "", null, 400)]
+    [InlineData("GET", "/00000000-0000-4000-8000-000000000000", "memberId=m-x", null, 404)]
+    [InlineData("PUT", "/00000000-0000-4000-8000-000000000000", "memberId=m-x", """{"a":1}""", 404)]
+    [InlineData("DELETE", "/00000000-0000-4000-8000-000000000000", "memberId=m-x", null, 404)]
+    public async Task Claims_BadRequestsFromClientVpc_GetTheClaimsApiErrors(string method, string path, string query, string? body, int expected)
+    {
+        var response = await stack.Cli.CurlAsync("ClientVpcInstance", method, $"{ClaimUrl}{path}?{query}", body);
+
+        Assert.Equal(expected, response.Status);
+        Assert.Contains("application/json", response.Header("Content-Type"), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(response.Json.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task Claims_BodyOver64KiB_Gets413()
+    {
+        var body = "{\"description\":\"" + new string('x', 70_000) + "\"}";
+        var response = await stack.Cli.CurlAsync("ClientVpcInstance", "POST", $"{ClaimUrl}?memberId=m-big&policyId=p&memberName=Ann", body);
+
+        Assert.Equal(413, response.Status);
+    }
+
+    [Fact]
+    public async Task Curl_ThroughAnotherVpcsEndpoint_GetsTheAccessDeniedBody()
+    {
+        var response = await stack.Cli.CurlAsync("OtherVpcInstance", "GET", $"{ClaimUrl}?memberId=m-x");
+
+        Assert.Equal(403, response.Status);
+        Assert.Equal("AccessDeniedException", response.Header("x-amzn-ErrorType")?.Split(':')[0]);
+        Assert.StartsWith("User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-central-1:", response.Json.GetProperty("Message").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("with an explicit deny", response.Json.GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_FromUnpeeredVpcToTheApiEndpoint_CannotConnect()
+    {
+        var address = stack.AddressesOf("EndpointInterface", "ExecuteApiEndpoint")[0];
+
+        var curl = await stack.Cli.ExecAsync("OtherVpcInstance", "curl", "-s", "-m", "3", "-k", "-o", "/dev/null", $"https://{address}/");
+        var path = await stack.Cli.RunAsync("path", "--from", "OtherVpcInstance", "--to", $"{address}:443");
+
+        Assert.NotEqual(0, curl.ExitCode);
+        Assert.Equal(1, path.ExitCode);
+    }
+
+    [Fact]
+    public async Task Path_ClientVpcToTheApi_ExplainsTheHopsAcrossThePeering()
+    {
+        var path = await stack.Cli.RunAsync("path", "--from", "ClientVpcInstance", "--to", $"{ApiHost}:443");
+
+        Assert.True(path.ExitCode == 0, path.Output + path.Error);
+        Assert.Contains("pcx-", path.Output, StringComparison.Ordinal);
+        Assert.Contains("AWS::EC2::VPCPeeringConnection", path.Output, StringComparison.Ordinal);
+        Assert.Contains("inbound rule tcp 443", path.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryLog_OnPremisesLookup_ArrivesThroughTheInboundEndpoint()
+    {
+        var name = $"{ApiHost}";
+        var dig = await stack.Cli.ExecAsync("Laptop", "dig", "+short", "+time=5", name);
+        Assert.Equal(0, dig.ExitCode);
+
+        var logs = await stack.Cli.RunAsync("logs", "dns");
+        var lines = logs.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .Where(l => l.GetProperty("query_name").GetString()!.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+            .Where(l => l.TryGetProperty("srcids", out var ids) && ids.TryGetProperty("resolver_endpoint", out _))
+            .ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.StartsWith("rslvr-in-", l.GetProperty("srcids").GetProperty("resolver_endpoint").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Invoke_GetClaimDirectly_AnswersAsTheApiWould()
+    {
+        var invoke = await stack.Cli.RunAsync("invoke", "listClaims", "--payload", """{"httpMethod":"GET","path":"/claim","queryStringParameters":{"memberId":"m-none"}}""");
+
+        Assert.True(invoke.ExitCode == 0, invoke.Error);
+        Assert.Contains("\"statusCode\":200", invoke.Output.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("StatusCode: 200", invoke.Error, StringComparison.Ordinal);
+    }
+}
