@@ -22,25 +22,7 @@ internal static class PlanBuilder
 
     public static NetworkPlan Build(CloudModel model, string prefix)
     {
-        var problems = PlanValidator.Problems(model);
-        if (problems.Count > 0)
-        {
-            throw new FabricException("The model's network cannot be built:\n  " + string.Join("\n  ", problems));
-        }
-
-        var vpcRouters = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < model.Vpcs.Length; i++)
-        {
-            vpcRouters[model.Vpcs[i].Id] = prefix + "v" + Num(i);
-        }
-
-        var onPremRouters = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
-        {
-            onPremRouters[model.OnPremisesNetworks[m].Id] = prefix + "o" + Num(m);
-        }
-
-        var hosts = new HostAllocator(model, prefix, vpcRouters, onPremRouters).Allocate();
+        var (vpcRouters, onPremRouters, hosts) = Allocate(model, prefix);
         var region = prefix + "rg";
         var publicFunction = new HostPlan(
             HostKind.PublicFunction, "lambda-public", "lambda", null, null, prefix + "fn", region, "fn",
@@ -150,6 +132,32 @@ internal static class PlanBuilder
 
         addresses[PublicResolverAddress] = region;
         return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses.ToImmutable());
+    }
+
+    /// <summary>The hosts of a model (every ENI with its address), as <see cref="Build"/> places them.</summary>
+    public static ImmutableArray<HostPlan> Hosts(CloudModel model) => Allocate(model, "x-").Hosts;
+
+    private static (Dictionary<string, string> VpcRouters, Dictionary<string, string> OnPremRouters, ImmutableArray<HostPlan> Hosts) Allocate(CloudModel model, string prefix)
+    {
+        var problems = PlanValidator.Problems(model);
+        if (problems.Count > 0)
+        {
+            throw new FabricException("The model's network cannot be built:\n  " + string.Join("\n  ", problems));
+        }
+
+        var vpcRouters = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < model.Vpcs.Length; i++)
+        {
+            vpcRouters[model.Vpcs[i].Id] = prefix + "v" + Num(i);
+        }
+
+        var onPremRouters = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
+        {
+            onPremRouters[model.OnPremisesNetworks[m].Id] = prefix + "o" + Num(m);
+        }
+
+        return (vpcRouters, onPremRouters, new HostAllocator(model, prefix, vpcRouters, onPremRouters).Allocate());
     }
 
     /// <summary>Re-renders only the nftables tables of a plan for a changed model (security groups, ACLs).</summary>
