@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Cloister.Network.LoadBalancing;
 using Cloister.Network.Reachability;
@@ -57,6 +59,37 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
 
         Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
         Assert.Contains("web2", await NlbRequestsAsync(24));
+    }
+
+    [Fact]
+    public async Task Nlb_TlsListener_TerminatesTlsWithTheSandboxCertificateForTheName()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+        using var socket = fixture.Sandbox.OpenTcpClient(IPAddress.Parse(fixture.Host("client").Address));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await socket.ConnectAsync(new IPEndPoint(NlbNodes[0], 443), timeout.Token);
+        await using var tls = new SslStream(new NetworkStream(socket));
+        var root = fixture.Authority.Root;
+        await tls.AuthenticateAsClientAsync(
+            new SslClientAuthenticationOptions
+            {
+                TargetHost = BalancerTopology.CustomName,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(root);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return certificate is X509Certificate2 leaf && chain.Build(leaf) && leaf.MatchesHostname(BalancerTopology.CustomName);
+                },
+            },
+            timeout.Token);
+        await tls.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray(), timeout.Token);
+        using var reader = new StreamReader(tls, Encoding.ASCII);
+        var response = await reader.ReadToEndAsync(timeout.Token);
+
+        Assert.StartsWith("HTTP/1.0 200", response, StringComparison.Ordinal);
+        Assert.Matches("web[12]$", response);
     }
 
     [Fact]
