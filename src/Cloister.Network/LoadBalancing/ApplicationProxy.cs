@@ -71,7 +71,7 @@ internal sealed class ApplicationProxy : IDisposable
         var scheme = health.Plan.Group.Protocol == "HTTPS" ? "https" : "http";
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), $"{scheme}://{target}{request.Path.Value}{request.QueryString.Value}");
         CopyRequestHeaders(context, listener, client, message);
-        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             message.Content = new StreamContent(request.Body);
             foreach (var (name, values) in request.Headers)
