@@ -156,6 +156,8 @@ public sealed class BalancerFixture : IAsyncLifetime
                 return;
             }
 
+            using var content = new MemoryStream();
+            await request.Body.CopyToAsync(content);
             var body = new StringBuilder()
                 .Append(host).Append(' ').Append(request.Path.Value)
                 .Append(" host=").Append(request.Host.Value)
@@ -163,6 +165,7 @@ public sealed class BalancerFixture : IAsyncLifetime
                 .Append(" proto=").Append(request.Headers["X-Forwarded-Proto"].ToString())
                 .Append(" port=").Append(request.Headers["X-Forwarded-Port"].ToString())
                 .Append(" trace=").Append(request.Headers["X-Amzn-Trace-Id"].ToString())
+                .Append(" method=").Append(request.Method).Append(" bytes=").Append(content.Length)
                 .Append(" peer=").Append(context.Connection.RemoteIpAddress);
             await context.Response.WriteAsync(body.ToString());
         });

@@ -114,6 +114,27 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         });
     }
 
+    [Theory]
+    [InlineData("--http1.1")]
+    [InlineData("--http2")]
+    public async Task Alb_PostWithBody_ReachesTheTargetWhole(string version)
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var file = Path.Combine(Path.GetTempPath(), "cloister-lb-body-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(file, new byte[200_000]);
+        try
+        {
+            var (status, body) = await CurlAsync("client", AlbNodes[0], "/upload", version, "--data-binary", "@" + file);
+
+            Assert.Equal(200, status);
+            Assert.Contains("method=POST bytes=200000 ", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task Alb_PathAndHostRule_ForwardsToTheRulesTargetGroup()
     {
@@ -187,14 +208,14 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     /// <summary>curl run as <paramref name="host"/>, trusting the sandbox CA, with the custom name resolved to one node.</summary>
-    private async Task<(int Status, string Body)> CurlAsync(string host, IPAddress node, string path)
+    private async Task<(int Status, string Body)> CurlAsync(string host, IPAddress node, string path, params string[] extra)
     {
         var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
             "-sS", "--max-time", "8", "--resolve", $"{BalancerTopology.CustomName}:443:{node}",
             "-w", "\n%{http_code}", $"https://{BalancerTopology.CustomName}{path}",
-        })
+        }.Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }
