@@ -139,6 +139,32 @@ public sealed class LoadBalancerService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A connection into a network load balancer's listener the way API Gateway's VPC link reaches it: opened inside
+    /// one of the load balancer's nodes (chosen by flow, like the nodes' DNS answers spread clients), so the
+    /// listener's target selection, health and TLS apply. The caller owns the connected socket.
+    /// </summary>
+    /// <exception cref="ArgumentException">No network load balancer with that ARN has a listener on <paramref name="port"/>.</exception>
+    public async Task<Socket> ConnectVpcLinkAsync(string loadBalancerArn, int port, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(loadBalancerArn);
+        var listener = Volatile.Read(ref _state).Catalog.Listeners.FirstOrDefault(l =>
+            l.Balancer.Id == loadBalancerArn && l.Balancer.Type == LoadBalancerType.Network && l.Listener.Port == port && !l.Nodes.IsDefaultOrEmpty)
+            ?? throw new ArgumentException($"No network load balancer {loadBalancerArn} listens on port {port}.", nameof(loadBalancerArn));
+        var node = listener.Nodes[Random.Shared.Next(listener.Nodes.Length)];
+        var socket = _sockets.OpenTcpClient(node);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(node, port), cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Stops every listener and health check.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -62,6 +62,25 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ConnectVpcLinkAsync_NetworkLoadBalancer_ReachesItsHealthyTargets()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+        var served = new HashSet<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            using var socket = await fixture.Balancers.ConnectVpcLinkAsync(BalancerTopology.NlbArn, 80);
+            await using var stream = new NetworkStream(socket);
+            await stream.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            var response = await reader.ReadToEndAsync();
+            served.Add(response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        }
+
+        Assert.Equal(["web1", "web2"], served.Order());
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Balancers.ConnectVpcLinkAsync(BalancerTopology.AlbArn, 443));
+    }
+
+    [Fact]
     public async Task Nlb_TlsListener_TerminatesTlsWithTheSandboxCertificateForTheName()
     {
         Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
