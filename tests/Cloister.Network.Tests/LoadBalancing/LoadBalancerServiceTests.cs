@@ -69,11 +69,8 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         for (var i = 0; i < 16; i++)
         {
             using var socket = await fixture.Balancers.ConnectVpcLinkAsync(BalancerTopology.NlbArn, 80);
-            await using var stream = new NetworkStream(socket);
-            await stream.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
-            using var reader = new StreamReader(stream, Encoding.ASCII);
-            var response = await reader.ReadToEndAsync();
-            served.Add(response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+            var (_, body) = await GetAsync(new NetworkStream(socket), CancellationToken.None);
+            served.Add(body);
         }
 
         Assert.Equal(["web1", "web2"], served.Order());
@@ -103,12 +100,10 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
                 },
             },
             timeout.Token);
-        await tls.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray(), timeout.Token);
-        using var reader = new StreamReader(tls, Encoding.ASCII);
-        var response = await reader.ReadToEndAsync(timeout.Token);
+        var (status, body) = await GetAsync(tls, timeout.Token);
 
-        Assert.StartsWith("HTTP/1.0 200", response, StringComparison.Ordinal);
-        Assert.Matches("web[12]$", response);
+        Assert.StartsWith("HTTP/1.0 200", status, StringComparison.Ordinal);
+        Assert.Matches("^web[12]$", body);
     }
 
     [Fact]
@@ -216,14 +211,23 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
             using var socket = fixture.Sandbox.OpenTcpClient(client);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await socket.ConnectAsync(new IPEndPoint(NlbNodes[i % NlbNodes.Length], 80), timeout.Token);
-            await using var stream = new NetworkStream(socket);
-            await stream.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray(), timeout.Token);
-            using var reader = new StreamReader(stream, Encoding.ASCII);
-            var response = await reader.ReadToEndAsync(timeout.Token);
-            served.Add(response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+            var (_, body) = await GetAsync(new NetworkStream(socket), timeout.Token);
+            served.Add(body);
         }
 
         return served;
+    }
+
+    /// <summary>A plain HTTP/1.0 GET over <paramref name="stream"/> (which it disposes): the status line and the body.</summary>
+    private static async Task<(string Status, string Body)> GetAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await using (stream)
+        {
+            await stream.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray(), cancellationToken);
+            using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+            var response = await reader.ReadToEndAsync(cancellationToken);
+            return (response[..response.IndexOf("\r\n", StringComparison.Ordinal)], response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        }
     }
 
     /// <summary>curl run as <paramref name="host"/>, trusting the sandbox CA, with the custom name resolved to one node.</summary>
