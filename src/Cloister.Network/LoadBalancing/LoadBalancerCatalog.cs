@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Security;
+using Cloister.Network.Addressing;
 using Cloister.Network.Topology;
 
 namespace Cloister.Network.LoadBalancing;
@@ -16,9 +17,14 @@ namespace Cloister.Network.LoadBalancing;
 /// </summary>
 internal sealed class LoadBalancerCatalog
 {
-    private LoadBalancerCatalog(ImmutableArray<ListenerPlan> listeners, FrozenDictionary<string, TargetGroupPlan> targetGroups, ImmutableArray<string> problems)
+    private LoadBalancerCatalog(
+        ImmutableArray<ListenerPlan> listeners,
+        FrozenDictionary<string, TargetGroupPlan> targetGroups,
+        FrozenDictionary<IPAddress, string> nodeZones,
+        ImmutableArray<string> problems)
     {
         Listeners = listeners;
+        NodeZones = nodeZones;
         TargetGroups = targetGroups;
         Problems = problems;
     }
@@ -26,6 +32,9 @@ internal sealed class LoadBalancerCatalog
     public ImmutableArray<ListenerPlan> Listeners { get; }
 
     public FrozenDictionary<string, TargetGroupPlan> TargetGroups { get; }
+
+    /// <summary>The Availability Zone of each load balancer node (its subnet's).</summary>
+    public FrozenDictionary<IPAddress, string> NodeZones { get; }
 
     /// <summary>What could not be compiled (unknown references, unreadable targets): reported, the rest still runs.</summary>
     public ImmutableArray<string> Problems { get; }
@@ -100,11 +109,13 @@ internal sealed class LoadBalancerCatalog
             }
 
             var targets = ImmutableArray.CreateBuilder<IPEndPoint>();
+            var zones = ImmutableArray.CreateBuilder<string?>();
             foreach (var target in group.Targets)
             {
                 if (Resolve(group, target, instances) is { } endpoint)
                 {
                     targets.Add(endpoint);
+                    zones.Add(model.Subnets.FirstOrDefault(s => Ipv4Cidr.ParseOrNull(s.CidrBlock) is { } block && block.Contains(endpoint.Address.ToString()))?.AvailabilityZone);
                 }
                 else
                 {
@@ -117,7 +128,7 @@ internal sealed class LoadBalancerCatalog
             var groupProblems = new List<string>();
             var matcher = HealthMatcher.Parse(group.HealthCheck.Matcher, groupProblems);
             problems.AddRange(groupProblems.Select(p => $"Target group {group.LogicalId}: {p}."));
-            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source, checkPort, matcher);
+            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source, checkPort, matcher, zones.ToImmutable());
         }
 
         foreach (var listener in listeners)
@@ -128,7 +139,11 @@ internal sealed class LoadBalancerCatalog
             }
         }
 
-        return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), [.. problems]);
+        var subnetZones = model.Subnets.ToDictionary(s => s.Id, s => s.AvailabilityZone, StringComparer.Ordinal);
+        var nodeZones = hosts
+            .Where(h => h.Kind == HostKind.LoadBalancerNode && h.SubnetId is not null && subnetZones.ContainsKey(h.SubnetId))
+            .ToFrozenDictionary(h => IPAddress.Parse(h.Address), h => subnetZones[h.SubnetId!]);
+        return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), nodeZones, [.. problems]);
     }
 
     private static IPEndPoint? Resolve(TargetGroup group, string target, Dictionary<string, string> instances)

@@ -10,7 +10,9 @@ namespace Cloister.Network.LoadBalancing;
 /// <summary>
 /// A network load balancer listener on one node: accepts TCP connections (terminating TLS for TLS listeners), picks a
 /// routable target by flow hash, connects to it from the node's address (TLS again for TLS target groups) and relays
-/// bytes both ways. Targets see the node's address as the source: client IP preservation is not done.
+/// bytes both ways. Cross-zone load balancing is off, as ELB's default for network load balancers: a node sends to
+/// healthy targets of its own Availability Zone while there are any. Targets see the node's address as the source:
+/// client IP preservation is not done.
 /// </summary>
 internal sealed class NetworkListener : IAsyncDisposable
 {
@@ -79,7 +81,7 @@ internal sealed class NetworkListener : IAsyncDisposable
             return;
         }
 
-        var targets = health.Routable;
+        var targets = health.RoutableIn(state.Catalog.NodeZones.GetValueOrDefault(_node));
         var target = targets[(int)(FlowHash.Of(remote, local) % (uint)targets.Length)];
         Socket? upstream = null;
         Stream? front = null;

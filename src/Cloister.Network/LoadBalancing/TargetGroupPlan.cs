@@ -10,4 +10,5 @@ namespace Cloister.Network.LoadBalancing;
 /// <param name="CheckSource">The load balancer node address the health checks are sent from.</param>
 /// <param name="CheckPort">The port the health checks go to, or null for each target's traffic port.</param>
 /// <param name="Matcher">The codes an HTTP or HTTPS check accepts.</param>
-internal sealed record TargetGroupPlan(TargetGroup Group, ImmutableArray<IPEndPoint> Targets, IPAddress CheckSource, int? CheckPort, HealthMatcher Matcher);
+/// <param name="Zones">Each target's Availability Zone (its subnet's), or null for an address outside every subnet.</param>
+internal sealed record TargetGroupPlan(TargetGroup Group, ImmutableArray<IPEndPoint> Targets, IPAddress CheckSource, int? CheckPort, HealthMatcher Matcher, ImmutableArray<string?> Zones);

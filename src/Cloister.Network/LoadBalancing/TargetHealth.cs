@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Net;
 
@@ -15,7 +16,7 @@ internal sealed class TargetHealth
     private readonly TargetHealthState[] _states;
     private readonly int[] _passes;
     private readonly int[] _failures;
-    private ImmutableArray<IPEndPoint> _routable;
+    private RoutableTargets _routable;
 
     public TargetHealth(TargetGroupPlan plan, TargetHealth? previous)
     {
@@ -40,7 +41,18 @@ internal sealed class TargetHealth
     public TargetGroupPlan Plan => _plan;
 
     /// <summary>The targets that receive new connections or requests.</summary>
-    public ImmutableArray<IPEndPoint> Routable => _routable;
+    public ImmutableArray<IPEndPoint> Routable => Volatile.Read(ref _routable).All;
+
+    /// <summary>
+    /// The targets a network load balancer node in <paramref name="zone"/> sends to with cross-zone load balancing off
+    /// (ELB's default for NLBs): the healthy targets of its own zone, else the group's routable targets (with no
+    /// healthy target in a zone, ELB takes that zone's node out of DNS and clients land on the others).
+    /// </summary>
+    public ImmutableArray<IPEndPoint> RoutableIn(string? zone)
+    {
+        var snapshot = Volatile.Read(ref _routable);
+        return zone is not null && snapshot.HealthyByZone.TryGetValue(zone, out var local) ? local : snapshot.All;
+    }
 
     /// <summary>Records one health check; returns the new state when it changed.</summary>
     public TargetHealthState? Record(int index, bool passed)
@@ -74,7 +86,7 @@ internal sealed class TargetHealth
                 return null;
             }
 
-            ImmutableInterlocked.InterlockedExchange(ref _routable, Compute());
+            Volatile.Write(ref _routable, Compute());
             return _states[index];
         }
     }
@@ -94,9 +106,16 @@ internal sealed class TargetHealth
         }
     }
 
-    private ImmutableArray<IPEndPoint> Compute()
+    private RoutableTargets Compute()
     {
-        var healthy = _plan.Targets.Where((_, i) => _states[i] == TargetHealthState.Healthy).ToImmutableArray();
-        return healthy.IsEmpty ? _plan.Targets : healthy;
+        var healthy = Enumerable.Range(0, _plan.Targets.Length).Where(i => _states[i] == TargetHealthState.Healthy).ToList();
+        var byZone = healthy
+            .Where(i => _plan.Zones[i] is not null)
+            .GroupBy(i => _plan.Zones[i]!, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(i => _plan.Targets[i]).ToImmutableArray(), StringComparer.Ordinal);
+        return new RoutableTargets(healthy.Count == 0 ? _plan.Targets : [.. healthy.Select(i => _plan.Targets[i])], byZone);
     }
+
+    /// <summary>One consistent snapshot of where traffic goes, swapped whole.</summary>
+    private sealed record RoutableTargets(ImmutableArray<IPEndPoint> All, FrozenDictionary<string, ImmutableArray<IPEndPoint>> HealthyByZone);
 }

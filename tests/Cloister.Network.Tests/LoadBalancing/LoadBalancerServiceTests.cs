@@ -43,6 +43,15 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Nlb_CrossZoneOff_EachNodeSendsToItsOwnZonesTarget()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+
+        Assert.All(await NlbRequestsAsync(8, NlbNodes[0]), name => Assert.Equal("web1", name));
+        Assert.All(await NlbRequestsAsync(8, NlbNodes[1]), name => Assert.Equal("web2", name));
+    }
+
+    [Fact]
     public async Task Nlb_TargetFailsHealthChecks_TakenOutThenBroughtBackOnRecovery()
     {
         Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
@@ -202,7 +211,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
             Settle);
 
     /// <summary>New connections from the client instance to the NLB's nodes, each a plain HTTP/1.0 GET.</summary>
-    private async Task<List<string>> NlbRequestsAsync(int count)
+    private async Task<List<string>> NlbRequestsAsync(int count, IPAddress? node = null)
     {
         var client = IPAddress.Parse(fixture.Host("client").Address);
         var served = new List<string>();
@@ -210,7 +219,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         {
             using var socket = fixture.Sandbox.OpenTcpClient(client);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.ConnectAsync(new IPEndPoint(NlbNodes[i % NlbNodes.Length], 80), timeout.Token);
+            await socket.ConnectAsync(new IPEndPoint(node ?? NlbNodes[i % NlbNodes.Length], 80), timeout.Token);
             var (_, body) = await GetAsync(new NetworkStream(socket), timeout.Token);
             served.Add(body);
         }

@@ -95,6 +95,22 @@ public sealed class RuleAndHealthTests
     }
 
     [Fact]
+    public void RoutableIn_CrossZoneOff_OwnZoneWhileHealthyThenTheRest()
+    {
+        var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1), previous: null);
+        var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
+        health.Record(0, passed: true);
+        health.Record(1, passed: true);
+
+        Assert.Equal(new[] { a }, health.RoutableIn("eu-central-1a").ToArray());
+        Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1b").ToArray());
+        Assert.Equal(new[] { a, b }, health.RoutableIn(null).ToArray());
+
+        health.Record(0, passed: false);
+        Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1a").ToArray());
+    }
+
+    [Fact]
     public void TargetGroupFor_Rules_FirstMatchByPriorityElseDefault()
     {
         var listener = new ListenerPlan(
@@ -134,5 +150,6 @@ public sealed class RuleAndHealthTests
         ImmutableArray.Create(new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)),
         IPAddress.Parse("10.0.1.5"),
         null,
-        HealthMatcher.Parse("200-399", []));
+        HealthMatcher.Parse("200-399", []),
+        ["eu-central-1a", "eu-central-1b"]);
 }
