@@ -48,17 +48,25 @@ await using (var sandbox = await Sandbox.StartAsync(model, new SandboxOptions(pr
     // Interleave the two so that machine noise hits both alike.
     var peering = new List<double>();
     var veth = new List<double>();
+    var local = new List<double>();
+
+    // The same VPC for comparison: the client instance and the outbound resolver ENI share a subnet, both behind
+    // security groups, and (as in a VPC) still pass the VPC router: two veth hops and one forward.
+    var neighbour = sandbox.Hosts.First(h => h.Kind == Cloister.Network.Topology.HostKind.ResolverEndpoint && h.VpcId == client.VpcId && h.SubnetId == client.SubnetId);
     using var apiListener = Serve(sandbox.OpenTcpListener(IPAddress.Parse(api.Address), 8080));
     using var regionListener = Serve(sandbox.OpenTcpListener(IPAddress.Parse(Cloister.Network.Topology.RegionServices.AddressOf("dynamodb")!), 8080));
+    using var neighbourListener = Serve(sandbox.OpenTcpListener(IPAddress.Parse(neighbour.Address), 53));
     for (var round = 0; round < 10; round++)
     {
-        peering.AddRange(Measure(sandbox, client.Address, api.Address, Connects / 10));
-        veth.AddRange(Measure(sandbox, publicFunction.Address, Cloister.Network.Topology.RegionServices.AddressOf("dynamodb")!, Connects / 10));
+        peering.AddRange(Measure(sandbox, client.Address, api.Address, 8080, Connects / 10));
+        veth.AddRange(Measure(sandbox, publicFunction.Address, Cloister.Network.Topology.RegionServices.AddressOf("dynamodb")!, 8080, Connects / 10));
+        local.AddRange(Measure(sandbox, client.Address, neighbour.Address, 53, Connects / 10));
     }
 
     Console.WriteLine($"TCP connect across peering (client-vpc host -> router -> peering -> router -> api-vpc host): {Format(peering, "µs")}");
     Console.WriteLine($"TCP connect over one veth hop (public function namespace -> region):                       {Format(veth, "µs")}");
-    Console.WriteLine($"ratio of medians: {Median(peering) / Median(veth):F2}x");
+    Console.WriteLine($"TCP connect inside one VPC (client-vpc host -> router -> client-vpc resolver ENI):          {Format(local, "µs")}");
+    Console.WriteLine($"ratio of medians: {Median(peering) / Median(veth):F2}x one veth hop, {Median(peering) / Median(local):F2}x inside one VPC");
 }
 
 if (Directory.Exists(runtime))
@@ -68,9 +76,9 @@ if (Directory.Exists(runtime))
 
 return 0;
 
-static IEnumerable<double> Measure(Sandbox sandbox, string from, string to, int count)
+static IEnumerable<double> Measure(Sandbox sandbox, string from, string to, int port, int count)
 {
-    var target = new IPEndPoint(IPAddress.Parse(to), 8080);
+    var target = new IPEndPoint(IPAddress.Parse(to), port);
     var results = new List<double>(count);
     for (var i = 0; i < count; i++)
     {

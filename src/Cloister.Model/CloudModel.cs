@@ -87,6 +87,9 @@ public sealed record CloudModel
     /// <summary>Listeners.</summary>
     public ImmutableArray<Listener> Listeners { get; init; } = [];
 
+    /// <summary>Listener rules of application load balancers.</summary>
+    public ImmutableArray<ListenerRule> ListenerRules { get; init; } = [];
+
     /// <summary>Certificates.</summary>
     public ImmutableArray<Certificate> Certificates { get; init; } = [];
 }

@@ -10,7 +10,7 @@ namespace Cloister.Model.Validation;
 /// resources that do not exist, subnets outside their VPC, overlapping peers, endpoints with too
 /// few addresses. Every problem is reported, each naming the resource and the property.
 /// </summary>
-public static class ModelValidator
+public static partial class ModelValidator
 {
     /// <summary>Validates <paramref name="model"/>, returning every problem found.</summary>
     public static ValidationResult Validate(CloudModel model)
@@ -92,6 +92,7 @@ public static class ModelValidator
             }
         }
 
+        CheckLoadBalancing(model, vpcs, subnets, groups, problems);
         return problems.ToResult();
     }
 

@@ -34,30 +34,36 @@ internal static class NftRenderer
         return End(text);
     }
 
-    /// <summary>The table of a VPC router: the network ACLs of its subnets, and only the VPC may reach the <c>.2</c> resolver.</summary>
-    public static string ForVpcRouter(Vpc vpc, IReadOnlyList<(Subnet Subnet, IReadOnlyList<string> Interfaces)> subnets, TopologyView view)
+    /// <summary>
+    /// The table of a router namespace (the VPCs of one peering component): the network ACLs of their subnets, and
+    /// each VPC's <c>.2</c> resolver reachable from that VPC only.
+    /// </summary>
+    public static string ForVpcRouter(IReadOnlyList<(Vpc Vpc, int Index, IReadOnlyList<(Subnet Subnet, IReadOnlyList<string> Interfaces)> Subnets)> vpcs, TopologyView view)
     {
         var text = Begin();
         var forward = new List<string>();
         var aclChains = new List<(string Name, List<string> Rules)>();
-        for (var i = 0; i < subnets.Count; i++)
+        foreach (var (_, vpcIndex, subnets) in vpcs)
         {
-            var (subnet, interfaces) = subnets[i];
-            var acl = view.AclOf(subnet);
-            if (acl is null || interfaces.Count == 0)
+            for (var i = 0; i < subnets.Count; i++)
             {
-                continue;
+                var (subnet, interfaces) = subnets[i];
+                var acl = view.AclOf(subnet);
+                if (acl is null || interfaces.Count == 0)
+                {
+                    continue;
+                }
+
+                var set = "{ " + string.Join(", ", interfaces.Select(n => $"\"{n}\"")) + " }";
+                var index = string.Create(CultureInfo.InvariantCulture, $"{vpcIndex}_{i}");
+
+                // Traffic that stays in the subnet never crosses its ACL.
+                forward.Add($"iifname {set} oifname {set} accept");
+                forward.Add($"iifname {set} jump acl_out_{index}");
+                forward.Add($"oifname {set} jump acl_in_{index}");
+                aclChains.Add(("acl_out_" + index, AclRules(acl, egress: true)));
+                aclChains.Add(("acl_in_" + index, AclRules(acl, egress: false)));
             }
-
-            var set = "{ " + string.Join(", ", interfaces.Select(n => $"\"{n}\"")) + " }";
-            var index = i.ToString(CultureInfo.InvariantCulture);
-
-            // Traffic that stays in the subnet never crosses its ACL.
-            forward.Add($"iifname {set} oifname {set} accept");
-            forward.Add($"iifname {set} jump acl_out_{index}");
-            forward.Add($"oifname {set} jump acl_in_{index}");
-            aclChains.Add(("acl_out_" + index, AclRules(acl, egress: true)));
-            aclChains.Add(("acl_in_" + index, AclRules(acl, egress: false)));
         }
 
         // The ACL chains must come first: forward jumps to them.
@@ -72,12 +78,16 @@ internal static class NftRenderer
             text.Append("  }\n");
         }
 
-        Chain(text, "forward", "forward", "accept", forward);
-        var resolver = TopologyView.ResolverAddress(vpc);
+        // Without ACLs there is no forward chain at all: every forwarded packet would pay for an empty hook.
+        if (forward.Count > 0)
+        {
+            Chain(text, "forward", "forward", "accept", forward);
+        }
+
         // No connection tracking in routers: a ct rule would make every forwarded packet pay for it.
         Chain(text, "input", "input", "drop", [
             "iif \"lo\" accept",
-            $"ip saddr {vpc.CidrBlock} ip daddr {resolver} meta l4proto {{ tcp, udp }} th dport 53 accept",
+            .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {TopologyView.ResolverAddress(v.Vpc)} meta l4proto {{ tcp, udp }} th dport 53 accept"),
         ]);
         return End(text);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Cloister.Model;
+using Cloister.Model.LoadBalancing;
 using Cloister.Model.Network;
 using Cloister.Network.Addressing;
 
@@ -77,6 +78,19 @@ internal sealed class HostAllocator
             {
                 var id = string.IsNullOrEmpty(address.NetworkInterfaceId) ? EniId(endpoint.Id, address.SubnetId) : address.NetworkInterfaceId;
                 AddVpcHost(HostKind.ResolverEndpoint, id, endpoint.LogicalId, endpoint.Name, endpoint.Id, Subnet(address.SubnetId), address.Ip, endpoint.SecurityGroupIds);
+            }
+        }
+
+        // A load balancer has one node (an ENI the ELB service owns) in each of its subnets. A network load balancer
+        // created without security groups filters nothing; an application load balancer without any gets the default group.
+        foreach (var balancer in _model.LoadBalancers)
+        {
+            var groups = balancer.SecurityGroupIds.IsDefaultOrEmpty && balancer.Type == LoadBalancerType.Network
+                ? [TopologyView.UnfilteredGroupId]
+                : balancer.SecurityGroupIds;
+            foreach (var subnetId in balancer.SubnetIds)
+            {
+                AddVpcHost(HostKind.LoadBalancerNode, EniId(balancer.Id, subnetId), balancer.LogicalId, balancer.Name, balancer.Id, Subnet(subnetId), null, groups);
             }
         }
 

@@ -23,4 +23,7 @@ public enum HostKind
 
     /// <summary>The place of functions that are not in a VPC: it reaches only the region's services.</summary>
     PublicFunction,
+
+    /// <summary>A node of an Elastic Load Balancing v2 load balancer: one per subnet of the load balancer.</summary>
+    LoadBalancerNode,
 }

@@ -12,7 +12,7 @@ namespace Cloister.Network.Topology;
 /// namespace per ENI, a region namespace, veth links between them, per-subnet routing tables selected by source
 /// address, and nftables tables. Pure: the same model and prefix give the same plan.
 /// </summary>
-internal static class PlanBuilder
+internal static partial class PlanBuilder
 {
     public const string PublicFunctionAddress = "198.19.254.10";
     public const string PublicFunctionGateway = "198.19.254.1";
@@ -22,25 +22,7 @@ internal static class PlanBuilder
 
     public static NetworkPlan Build(CloudModel model, string prefix)
     {
-        var problems = PlanValidator.Problems(model);
-        if (problems.Count > 0)
-        {
-            throw new FabricException("The model's network cannot be built:\n  " + string.Join("\n  ", problems));
-        }
-
-        var vpcRouters = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < model.Vpcs.Length; i++)
-        {
-            vpcRouters[model.Vpcs[i].Id] = prefix + "v" + Num(i);
-        }
-
-        var onPremRouters = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
-        {
-            onPremRouters[model.OnPremisesNetworks[m].Id] = prefix + "o" + Num(m);
-        }
-
-        var hosts = new HostAllocator(model, prefix, vpcRouters, onPremRouters).Allocate();
+        var (vpcRouters, onPremRouters, hosts) = Allocate(model, prefix);
         var region = prefix + "rg";
         var publicFunction = new HostPlan(
             HostKind.PublicFunction, "lambda-public", "lambda", null, null, prefix + "fn", region, "fn",
@@ -61,26 +43,8 @@ internal static class PlanBuilder
         for (var i = 0; i < model.Vpcs.Length; i++)
         {
             var (a, b) = NextLinkNet();
-            links.Add(new LinkPlan(vpcRouters[model.Vpcs[i].Id], "rg", a, region, "v" + Num(i), b));
+            links.Add(new LinkPlan(vpcRouters[model.Vpcs[i].Id], "rg" + Num(i), a, region, "v" + Num(i), b));
             regionLinks[model.Vpcs[i].Id] = (a, b);
-        }
-
-        // Peering links exist only for accepted peerings; routes to others are blackholes.
-        var peeringLinks = new Dictionary<(string Peering, string Vpc), (string Interface, string PeerAddress)>();
-        for (var k = 0; k < model.PeeringConnections.Length; k++)
-        {
-            var peering = model.PeeringConnections[k];
-            if (!peering.Accepted || !vpcRouters.ContainsKey(peering.RequesterVpcId) || !vpcRouters.ContainsKey(peering.AccepterVpcId) ||
-                peering.RequesterVpcId == peering.AccepterVpcId)
-            {
-                continue;
-            }
-
-            var (a, b) = NextLinkNet();
-            var name = "p" + Num(k);
-            links.Add(new LinkPlan(vpcRouters[peering.RequesterVpcId], name, a, vpcRouters[peering.AccepterVpcId], name, b));
-            peeringLinks[(peering.Id, peering.RequesterVpcId)] = (name, b);
-            peeringLinks[(peering.Id, peering.AccepterVpcId)] = (name, a);
         }
 
         // VPN links between an on-premises router and each VPC it is linked to.
@@ -92,7 +56,7 @@ internal static class PlanBuilder
             {
                 var (a, b) = NextLinkNet();
                 var i = model.Vpcs.IndexOf(model.Vpcs.First(v => v.Id == vpcId));
-                links.Add(new LinkPlan(vpcRouters[vpcId], "o" + Num(m), a, onPremRouters[network.Id], "v" + Num(i), b));
+                links.Add(new LinkPlan(vpcRouters[vpcId], $"o{Num(m)}v{Num(i)}", a, onPremRouters[network.Id], "v" + Num(i), b));
                 vpnLinks[(network.Id, vpcId)] = (a, b);
             }
         }
@@ -108,9 +72,9 @@ internal static class PlanBuilder
             Region(region, model, links, regionLinks, publicFunction),
         };
 
-        for (var i = 0; i < model.Vpcs.Length; i++)
+        foreach (var router in vpcRouters.Values.Distinct(StringComparer.Ordinal))
         {
-            namespaces.Add(VpcRouter(model.Vpcs[i], i, vpcRouters[model.Vpcs[i].Id], view, links, regionLinks, peeringLinks, vpnLinks));
+            namespaces.Add(VpcRouter(router, vpcRouters, view, links, regionLinks, vpnLinks));
         }
 
         for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
@@ -150,6 +114,34 @@ internal static class PlanBuilder
 
         addresses[PublicResolverAddress] = region;
         return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses.ToImmutable());
+    }
+
+    /// <summary>The hosts of a model (every ENI with its address), as <see cref="Build"/> places them.</summary>
+    public static ImmutableArray<HostPlan> Hosts(CloudModel model) => Allocate(model, "x-").Hosts;
+
+    private static (Dictionary<string, string> VpcRouters, Dictionary<string, string> OnPremRouters, ImmutableArray<HostPlan> Hosts) Allocate(CloudModel model, string prefix)
+    {
+        var problems = PlanValidator.Problems(model);
+        if (problems.Count > 0)
+        {
+            throw new FabricException("The model's network cannot be built:\n  " + string.Join("\n  ", problems));
+        }
+
+        // VPCs joined by accepted peerings share one router namespace, so that peered traffic is forwarded once,
+        // not handed over a link between two routers; each VPC keeps its own route tables and ACLs in it.
+        var vpcRouters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (vpcId, first) in PeeringComponents(model))
+        {
+            vpcRouters[vpcId] = prefix + "v" + Num(first);
+        }
+
+        var onPremRouters = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
+        {
+            onPremRouters[model.OnPremisesNetworks[m].Id] = prefix + "o" + Num(m);
+        }
+
+        return (vpcRouters, onPremRouters, new HostAllocator(model, prefix, vpcRouters, onPremRouters).Allocate());
     }
 
     /// <summary>Re-renders only the nftables tables of a plan for a changed model (security groups, ACLs).</summary>
@@ -237,94 +229,6 @@ internal static class PlanBuilder
             commands.Add($"link set {host.RouterInterface} up");
             commands.Add($"addr add {host.Gateway}/32 dev {host.RouterInterface}");
             commands.Add($"route add {host.Address}/32 dev {host.RouterInterface} src {host.Gateway}");
-        }
-    }
-
-    private static NamespacePlan VpcRouter(
-        Vpc vpc,
-        int index,
-        string name,
-        TopologyView view,
-        List<LinkPlan> links,
-        Dictionary<string, (string Router, string Region)> regionLinks,
-        Dictionary<(string Peering, string Vpc), (string Interface, string PeerAddress)> peeringLinks,
-        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
-    {
-        var commands = new List<string> { "link set lo up", $"addr add {TopologyView.ResolverAddress(vpc)}/32 dev lo" };
-        var routerHosts = view.Hosts.Where(h => h.RouterNamespace == name).ToList();
-        AddHostInterfaces(commands, routerHosts);
-        foreach (var link in links.Where(l => l.NamespaceA == name || l.NamespaceB == name))
-        {
-            var (device, address) = link.NamespaceA == name ? (link.InterfaceA, link.AddressA) : (link.InterfaceB, link.AddressB);
-            if (address is null)
-            {
-                continue;
-            }
-
-            commands.Add($"link set {device} up");
-            commands.Add($"addr add {address}/30 dev {device}");
-        }
-
-        var cidr = view.VpcCidr(vpc.Id);
-        var subnets = view.Model.Subnets.Where(s => s.VpcId == vpc.Id).ToList();
-        var aclInput = new List<(Subnet, IReadOnlyList<string>)>();
-        for (var s = 0; s < subnets.Count; s++)
-        {
-            var subnet = subnets[s];
-            var table = Num(100 + s);
-
-            // The local route: traffic inside the VPC falls through to the main table, which holds the hosts.
-            commands.Add($"route add throw {cidr} table {table}");
-            var hasDefault = false;
-            foreach (var route in view.RoutesOf(subnet))
-            {
-                var command = RouteCommand(route, vpc, view, regionLinks, peeringLinks, vpnLinks) + " table " + table;
-                hasDefault |= command.Contains(" 0.0.0.0/0 ", StringComparison.Ordinal);
-                commands.Add(command);
-            }
-
-            if (!hasDefault)
-            {
-                commands.Add($"route add unreachable default table {table}");
-            }
-
-            commands.Add($"rule add from {Ipv4Cidr.Parse(subnet.CidrBlock)} lookup {table} pref {Num(1000 + s)}");
-            aclInput.Add((subnet, routerHosts.Where(h => h.SubnetId == subnet.Id).Select(h => h.RouterInterface).ToList()));
-        }
-
-        _ = index;
-        return new NamespacePlan(name, NamespaceRole.VpcRouter, RouterSysctls, [.. commands], NftRenderer.ForVpcRouter(vpc, aclInput, view));
-    }
-
-    private static string RouteCommand(
-        ResolvedRoute route,
-        Vpc vpc,
-        TopologyView view,
-        Dictionary<string, (string Router, string Region)> regionLinks,
-        Dictionary<(string Peering, string Vpc), (string Interface, string PeerAddress)> peeringLinks,
-        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
-    {
-        var blackhole = $"route replace blackhole {route.Destination}";
-        switch (route.Kind)
-        {
-            case RouteTargetKind.PeeringConnection:
-                return peeringLinks.TryGetValue((route.TargetId, vpc.Id), out var peer)
-                    ? $"route replace {route.Destination} via {peer.PeerAddress} dev {peer.Interface}"
-                    : blackhole;
-            case RouteTargetKind.VpnGateway:
-                var onPrem = view.OnPremisesFor(vpc.Id, route.TargetId, route.Destination);
-                return onPrem is not null && vpnLinks.TryGetValue((onPrem.Id, vpc.Id), out var vpn)
-                    ? $"route replace {route.Destination} via {vpn.OnPremSide} dev o{Num(view.Model.OnPremisesNetworks.IndexOf(onPrem))}"
-                    : blackhole;
-            case RouteTargetKind.GatewayEndpoint when RegionServices.Block.Contains(route.Destination):
-                return $"route replace {route.Destination} via {regionLinks[vpc.Id].Region} dev rg";
-            case RouteTargetKind.NatGateway or RouteTargetKind.InternetGateway:
-                // The sandbox's only "internet" is the region: a NAT or internet route reaches its services.
-                var reach = route.Destination.Contains(RegionServices.Block) ? RegionServices.Block
-                    : RegionServices.Block.Contains(route.Destination) ? route.Destination : (Ipv4Cidr?)null;
-                return reach is { } block ? $"route replace {block} via {regionLinks[vpc.Id].Region} dev rg" : blackhole;
-            default:
-                return blackhole;
         }
     }
 }

@@ -65,6 +65,14 @@ internal static class PlanValidator
             }
         }
 
+        foreach (var balancer in model.LoadBalancers)
+        {
+            foreach (var subnetId in balancer.SubnetIds)
+            {
+                Address($"Load balancer {balancer.LogicalId}", subnetId, null);
+            }
+        }
+
         foreach (var function in model.Functions.Where(f => f.Vpc is not null))
         {
             foreach (var subnetId in function.Vpc!.SubnetIds)

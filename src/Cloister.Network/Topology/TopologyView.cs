@@ -37,6 +37,9 @@ internal sealed class TopologyView
             }
         }
 
+        _groups[UnfilteredGroupId] = new SecurityGroup(
+            UnfilteredGroupId, UnfilteredGroupId, string.Empty, "no security groups", "a network load balancer without security groups filters nothing",
+            [new SecurityGroupRule("-1", -1, -1, "0.0.0.0/0")], [SecurityGroupRule.AllowAllEgress]);
         _prefixLists = model.PrefixLists.ToDictionary(p => p.Id, StringComparer.Ordinal);
         _peerings = model.PeeringConnections.ToDictionary(p => p.Id, StringComparer.Ordinal);
         Hosts = hosts;
@@ -49,6 +52,9 @@ internal sealed class TopologyView
     public CloudModel Model { get; }
 
     public ImmutableArray<HostPlan> Hosts { get; }
+
+    /// <summary>The stand-in group of a network load balancer created without security groups: it allows everything.</summary>
+    public const string UnfilteredGroupId = "sg-elb-unfiltered";
 
     public static string DefaultGroupId(string vpcId) => "sg-default-" + vpcId;
 

@@ -53,6 +53,12 @@ internal static partial class ResourceCatalog
             var arn = lb.Replace(":loadbalancer/", ":listener/", StringComparison.Ordinal) + "/" + c.NewId(IdKind.Vpc)[4..20];
             return c.Set("ListenerArn", arn).Done(arn);
         });
+        yield return T("AWS::ElasticLoadBalancingV2::ListenerRule", "IsDefault RuleArn", c =>
+        {
+            var listener = c.Prop("ListenerArn") ?? string.Empty;
+            var arn = listener.Replace(":listener/", ":listener-rule/", StringComparison.Ordinal) + "/" + c.NewId(IdKind.Vpc)[4..20];
+            return c.Set("IsDefault", "false").Set("RuleArn", arn).Done(arn);
+        });
         yield return T("AWS::CertificateManager::Certificate", string.Empty, c => c.Done(c.Arn("acm", "certificate/" + Guid.CreateVersion7().ToString())));
         yield return T("AWS::IAM::Role", "Arn RoleId", c =>
         {

@@ -248,9 +248,7 @@ internal sealed partial class ModelBuilder
                 r.Problem("Certificates", $"A {protocol} listener needs a certificate.");
             }
 
-            var action = r.Maps("DefaultActions").FirstOrDefault();
-            var targetGroup = action?.GetString("TargetGroupArn")
-                ?? ((action?.Get("ForwardConfig") as MapNode)?.Get("TargetGroups") as ListNode)?.Items.OfType<MapNode>().FirstOrDefault()?.GetString("TargetGroupArn");
+            var targetGroup = ForwardTarget(r.Maps("DefaultActions").FirstOrDefault());
             if (targetGroup is null)
             {
                 r.Problem("DefaultActions", "Cloister runs forward actions; the listener needs a default action with a TargetGroupArn.");
@@ -258,5 +256,65 @@ internal sealed partial class ModelBuilder
 
             _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, targetGroup ?? string.Empty));
         }
+
+        foreach (var r in OfType("AWS::ElasticLoadBalancingV2::ListenerRule"))
+        {
+            var targetGroup = ForwardTarget(r.Maps("Actions").FirstOrDefault(a => string.Equals(a.GetString("Type"), "forward", StringComparison.OrdinalIgnoreCase)));
+            if (targetGroup is null)
+            {
+                r.Problem("Actions", "Cloister runs forward actions; the rule needs a forward action with a TargetGroupArn.");
+            }
+
+            var priority = r.Int("Priority", 0);
+            if (priority is < 1 or > 50000)
+            {
+                r.Problem("Priority", $"'{priority}' is not a rule priority (1 to 50000).");
+            }
+
+            var conditions = r.Maps("Conditions").Select((c, i) => RuleCondition(r, c, $"Conditions[{i}]")).OfType<RuleCondition>().ToImmutableArray();
+            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, r.Required("ListenerArn"), priority, conditions, targetGroup ?? string.Empty));
+        }
+    }
+
+    private static string? ForwardTarget(MapNode? action) =>
+        action?.GetString("TargetGroupArn")
+        ?? ((action?.Get("ForwardConfig") as MapNode)?.Get("TargetGroups") as ListNode)?.Items.OfType<MapNode>().FirstOrDefault()?.GetString("TargetGroupArn");
+
+    /// <summary>A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/... block.</summary>
+    private static RuleCondition? RuleCondition(PropertyReader r, MapNode condition, string path)
+    {
+        var field = r.String(condition, "Field", path + ".Field", required: true);
+        var config = field switch
+        {
+            "host-header" => "HostHeaderConfig",
+            "path-pattern" => "PathPatternConfig",
+            "http-request-method" => "HttpRequestMethodConfig",
+            "source-ip" => "SourceIpConfig",
+            null => null,
+            _ => string.Empty,
+        };
+        if (config is null)
+        {
+            return null;
+        }
+
+        if (config.Length == 0)
+        {
+            r.Problem(path + ".Field", $"'{field}' is not a condition Cloister evaluates (host-header, path-pattern, http-request-method, source-ip).");
+            return null;
+        }
+
+        var values = r.Strings(condition, "Values", path + ".Values");
+        if (r.Map(condition, config, path + "." + config) is { } block)
+        {
+            values = values.AddRange(r.Strings(block, "Values", $"{path}.{config}.Values"));
+        }
+
+        if (values.IsEmpty)
+        {
+            r.Problem(path, $"The {field} condition has no values.");
+        }
+
+        return new RuleCondition(field!, values);
     }
 }

@@ -45,6 +45,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
     private readonly List<LoadBalancer> _loadBalancers = [];
     private readonly List<TargetGroup> _targetGroups = [];
     private readonly List<Listener> _listeners = [];
+    private readonly List<ListenerRule> _listenerRules = [];
     private readonly List<Certificate> _certificates = [];
 
     /// <summary>The types this builder turns into model records; others are kept as plain resources.</summary>
@@ -61,7 +62,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         "AWS::ApiGateway::Stage", "AWS::ApiGateway::GatewayResponse",
         "AWS::Lambda::Function", "AWS::DynamoDB::Table",
         "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::Listener",
-        "AWS::CertificateManager::Certificate",
+        "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CertificateManager::Certificate",
         OnPremisesTypes.Network, OnPremisesTypes.Host);
 
     public void Add(EvaluatedStack stack) => _all.AddRange(stack.Resources);
@@ -99,6 +100,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
             LoadBalancers = [.. _loadBalancers],
             TargetGroups = [.. _targetGroups],
             Listeners = [.. _listeners],
+            ListenerRules = [.. _listenerRules],
             Certificates = [.. _certificates],
         };
     }

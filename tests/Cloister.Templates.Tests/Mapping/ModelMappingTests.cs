@@ -129,6 +129,49 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void ListenerRule_ConditionsInBothShapesAndForwardAction()
+    {
+        var model = Load("""
+              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: rules-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
+              Default: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, VpcId: !Ref Vpc } }
+              V2: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 8080, VpcId: !Ref Vpc } }
+              Http:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties: { LoadBalancerArn: !Ref Alb, Protocol: HTTP, Port: 80, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Default }] }
+              Rule:
+                Type: AWS::ElasticLoadBalancingV2::ListenerRule
+                Properties:
+                  ListenerArn: !Ref Http
+                  Priority: 10
+                  Conditions:
+                    - { Field: path-pattern, Values: [/v2/*] }
+                    - { Field: host-header, HostHeaderConfig: { Values: [api.corp.internal] } }
+                  Actions: [{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref V2 }] } }]
+            """).Model;
+        var rule = Assert.Single(model.ListenerRules);
+        Assert.Equal((model.Listeners.Single().Id, 10, model.TargetGroups.Single(g => g.LogicalId == "V2").Id), (rule.ListenerId, rule.Priority, rule.TargetGroupId));
+        Assert.Equal(["path-pattern:/v2/*", "host-header:api.corp.internal"], rule.Conditions.Select(c => c.Field + ":" + string.Join(',', c.Values)));
+        Assert.Contains(":listener-rule/app/rules-alb/", rule.Id, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ListenerRule_UnknownFieldAndBadPriority_AreReported()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Rule:
+                Type: AWS::ElasticLoadBalancingV2::ListenerRule
+                Properties:
+                  ListenerArn: arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2
+                  Priority: 0
+                  Conditions: [{ Field: query-string, Values: [a=b] }]
+                  Actions: [{ Type: forward, TargetGroupArn: arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/t/1 }]
+            """);
+        var problems = result.Validation.Problems.Select(p => p.Property + " " + p.Message).ToList();
+        Assert.Contains(problems, p => p.Contains("Priority", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("query-string", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void NetworkAcl_EntriesAndAssociations()
     {
         var model = Load("""

@@ -1,0 +1,99 @@
+using Cloister.Model.LoadBalancing;
+using Cloister.Model.Network;
+
+namespace Cloister.Model.Validation;
+
+/// <summary>Elastic Load Balancing v2: what CreateLoadBalancer, CreateListener and CreateRule refuse.</summary>
+public static partial class ModelValidator
+{
+    private static readonly string[] NetworkProtocols = ["TCP", "TLS", "UDP", "TCP_UDP"];
+    private static readonly string[] ApplicationProtocols = ["HTTP", "HTTPS"];
+
+    private static void CheckLoadBalancing(CloudModel model, Dictionary<string, Vpc> vpcs, Dictionary<string, Subnet> subnets, HashSet<string> groups, ProblemCollector problems)
+    {
+        var balancers = Index(model.LoadBalancers);
+        var targetGroups = Index(model.TargetGroups);
+        var listeners = Index(model.Listeners);
+        var instances = model.Instances.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var balancer in model.LoadBalancers)
+        {
+            foreach (var subnetId in balancer.SubnetIds)
+            {
+                RequireReference(problems, subnets.ContainsKey(subnetId), balancer, "Subnets", subnetId);
+            }
+
+            foreach (var groupId in balancer.SecurityGroupIds)
+            {
+                RequireReference(problems, groups.Contains(groupId), balancer, "SecurityGroups", groupId);
+            }
+
+            var zones = balancer.SubnetIds.Where(subnets.ContainsKey).Select(id => subnets[id].AvailabilityZone).Distinct(StringComparer.Ordinal).Count();
+            problems.Require(
+                balancer.Type != LoadBalancerType.Application || zones >= 2,
+                Name(balancer),
+                "Subnets",
+                "At least two subnets in two different Availability Zones must be specified.");
+            problems.Require(balancer.SubnetIds.Length > 0, Name(balancer), "Subnets", "A load balancer needs at least one subnet.");
+        }
+
+        foreach (var group in model.TargetGroups)
+        {
+            if (!string.IsNullOrEmpty(group.VpcId))
+            {
+                RequireReference(problems, vpcs.ContainsKey(group.VpcId), group, "VpcId", group.VpcId);
+            }
+
+            problems.Require(group.TargetType is "instance" or "ip", Name(group), "TargetType", $"'{group.TargetType}' is not a target type Cloister runs (instance, ip).");
+            if (group.TargetType == "instance")
+            {
+                foreach (var target in group.Targets)
+                {
+                    var id = target.Split(':')[0];
+                    RequireReference(problems, instances.Contains(id), group, "Targets", id);
+                }
+            }
+        }
+
+        foreach (var listener in model.Listeners)
+        {
+            if (!balancers.TryGetValue(listener.LoadBalancerId, out var balancer))
+            {
+                RequireReference(problems, false, listener, "LoadBalancerArn", listener.LoadBalancerId);
+            }
+            else
+            {
+                var allowed = balancer.Type == LoadBalancerType.Network ? NetworkProtocols : ApplicationProtocols;
+                problems.Require(
+                    allowed.Contains(listener.Protocol, StringComparer.Ordinal),
+                    Name(listener),
+                    "Protocol",
+                    $"Listener protocol '{listener.Protocol}' must be one of '{string.Join(", ", allowed)}' for a {balancer.Type.ToString().ToLowerInvariant()} load balancer.");
+            }
+
+            RequireReference(problems, targetGroups.ContainsKey(listener.DefaultTargetGroupId), listener, "DefaultActions", listener.DefaultTargetGroupId);
+        }
+
+        foreach (var rule in model.ListenerRules)
+        {
+            if (!listeners.TryGetValue(rule.ListenerId, out var listener))
+            {
+                RequireReference(problems, false, rule, "ListenerArn", rule.ListenerId);
+            }
+            else if (balancers.TryGetValue(listener.LoadBalancerId, out var balancer) && balancer.Type == LoadBalancerType.Network)
+            {
+                problems.Add(Name(rule), "ListenerArn", "Network load balancer listeners have no rules.");
+            }
+
+            RequireReference(problems, targetGroups.ContainsKey(rule.TargetGroupId), rule, "Actions", rule.TargetGroupId);
+        }
+
+        foreach (var clash in model.ListenerRules.GroupBy(r => (r.ListenerId, r.Priority)).Where(g => g.Count() > 1))
+        {
+            foreach (var rule in clash.Skip(1))
+            {
+                problems.Add(Name(rule), "Priority", $"Priority '{rule.Priority}' is currently in use by another rule of the listener.");
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Cloister.Network.Sockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Network.LoadBalancing;
+
+/// <summary>
+/// An application load balancer's request path: the listener's rules choose a target group, targets take turns
+/// (round robin over the routable ones), the request goes to the target from the node that accepted it with
+/// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
+/// as the target sent it. 503 when the group has no targets, 502 when the target refuses or breaks the connection,
+/// 504 when it cannot be reached in 10 seconds.
+/// </summary>
+internal sealed class ApplicationProxy : IDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly FrozenSet<string> HopByHop = new[]
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Host",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    private readonly Func<BalancerState> _state;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly FrozenDictionary<IPAddress, HttpMessageInvoker> _clients;
+    private int _turn;
+
+    public ApplicationProxy(IEnumerable<IPAddress> nodes, Func<BalancerState> state, IEniSockets sockets, TimeProvider time, ILogger logger)
+    {
+        _state = state;
+        _time = time;
+        _logger = logger;
+        _clients = nodes.Distinct().ToFrozenDictionary(n => n, n => new HttpMessageInvoker(Handler(n, sockets)));
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var connection = context.Features.Get<ApplicationConnection>()!;
+        var state = _state();
+        if (!state.ListenersById.TryGetValue(connection.ListenerId, out var listener))
+        {
+            await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);
+            return;
+        }
+
+        var request = context.Request;
+        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var groupId = listener.TargetGroupFor(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client);
+        if (!state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
+        {
+            await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);
+            return;
+        }
+
+        var targets = health.Routable;
+        var target = targets[(int)((uint)Interlocked.Increment(ref _turn) % (uint)targets.Length)];
+        var scheme = health.Plan.Group.Protocol == "HTTPS" ? "https" : "http";
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), $"{scheme}://{target}{request.Path.Value}{request.QueryString.Value}");
+        CopyRequestHeaders(context, listener, client, message);
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            message.Content = new StreamContent(request.Body);
+            foreach (var (name, values) in request.Headers)
+            {
+                if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+                {
+                    message.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+                }
+            }
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _clients[connection.Node].SendAsync(message, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is TimeoutException || e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is OperationCanceledException)
+        {
+            LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
+            await ApplicationErrors.WriteAsync(context, 504).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
+            await ApplicationErrors.WriteAsync(context, 504).ConfigureAwait(false);
+            return;
+        }
+        catch (HttpRequestException e)
+        {
+            LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
+            await ApplicationErrors.WriteAsync(context, 502).ConfigureAwait(false);
+            return;
+        }
+
+        using (response)
+        {
+            context.Response.StatusCode = (int)response.StatusCode;
+            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+            {
+                if (!HopByHop.Contains(name))
+                {
+                    context.Response.Headers[name] = values.ToArray();
+                }
+            }
+
+            if (response.Content.Headers.ContentLength is null && context.Features.Get<IHttpResponseBodyFeature>() is { } body)
+            {
+                body.DisableBuffering();
+            }
+
+            try
+            {
+                await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                // The target broke off mid-body: the client sees the connection end, as with ELB.
+                LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
+                context.Abort();
+            }
+        }
+    }
+
+    private void CopyRequestHeaders(HttpContext context, ListenerPlan listener, IPAddress client, HttpRequestMessage message)
+    {
+        var request = context.Request;
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!HopByHop.Contains(name) && !name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) &&
+                !name.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase) && !name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase) &&
+                !name.Equals("X-Forwarded-Port", StringComparison.OrdinalIgnoreCase) && !name.Equals("X-Amzn-Trace-Id", StringComparison.OrdinalIgnoreCase))
+            {
+                message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        // The Host header goes to the target unchanged (and, for HTTPS targets, names the TLS server).
+        if (request.Host.HasValue)
+        {
+            message.Headers.Host = request.Host.Value;
+        }
+
+        var forwarded = request.Headers["X-Forwarded-For"].ToString();
+        message.Headers.TryAddWithoutValidation("X-Forwarded-For", forwarded.Length == 0 ? client.ToString() : forwarded + ", " + client);
+        message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", listener.Secure ? "https" : "http");
+        message.Headers.TryAddWithoutValidation("X-Forwarded-Port", listener.Listener.Port.ToString(CultureInfo.InvariantCulture));
+        var trace = request.Headers["X-Amzn-Trace-Id"].ToString();
+        var root = string.Create(CultureInfo.InvariantCulture, $"Root=1-{_time.GetUtcNow().ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 12))}");
+        message.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", trace.StartsWith("Root=", StringComparison.Ordinal) ? trace : root);
+        message.Version = HttpVersion.Version11;
+        message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+    }
+
+    /// <summary>Connections to targets leave from the node's own address, so targets' security groups see the load balancer.</summary>
+    private static SocketsHttpHandler Handler(IPAddress node, IEniSockets sockets) => new()
+    {
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = ConnectTimeout,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        SslOptions = TargetTls.Options(string.Empty),
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = sockets.OpenTcpClient(node);
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+}

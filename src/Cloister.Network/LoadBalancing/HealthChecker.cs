@@ -1,0 +1,61 @@
+using Cloister.Network.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Network.LoadBalancing;
+
+/// <summary>Checks every target of one target group at the group's interval, the first round at once.</summary>
+internal sealed class HealthChecker : IAsyncDisposable
+{
+    private readonly TargetHealth _health;
+    private readonly IEniSockets _sockets;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+
+    public HealthChecker(TargetHealth health, IEniSockets sockets, TimeProvider time, ILogger logger)
+    {
+        _health = health;
+        _sockets = sockets;
+        _time = time;
+        _logger = logger;
+    }
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var plan = _health.Plan;
+        var interval = TimeSpan.FromSeconds(Math.Max(1, plan.Group.HealthCheck.IntervalSeconds));
+
+        // ELB's default timeouts are 5 to 10 seconds; a check never outlasts its interval here.
+        var timeout = TimeSpan.FromSeconds(Math.Min(5, interval.TotalSeconds));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.WhenAll(plan.Targets.Select(async (target, index) =>
+            {
+                var passed = await HealthProbe.CheckAsync(_sockets, plan, target, timeout, cancellationToken).ConfigureAwait(false);
+                if (_health.Record(index, passed) is { } state)
+                {
+                    LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state);
+                }
+            })).ConfigureAwait(false);
+            await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

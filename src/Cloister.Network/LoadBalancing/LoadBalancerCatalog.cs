@@ -1,0 +1,167 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Cloister.Model;
+using Cloister.Model.LoadBalancing;
+using Cloister.Model.Security;
+using Cloister.Network.Addressing;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.LoadBalancing;
+
+/// <summary>
+/// The model's load balancers compiled once: listeners with their node addresses, rules in priority order and
+/// certificates; target groups with targets resolved to addresses. Built whole and swapped whole on update.
+/// </summary>
+internal sealed class LoadBalancerCatalog
+{
+    private LoadBalancerCatalog(
+        ImmutableArray<ListenerPlan> listeners,
+        FrozenDictionary<string, TargetGroupPlan> targetGroups,
+        FrozenDictionary<IPAddress, string> nodeZones,
+        ImmutableArray<string> problems)
+    {
+        Listeners = listeners;
+        NodeZones = nodeZones;
+        TargetGroups = targetGroups;
+        Problems = problems;
+    }
+
+    public ImmutableArray<ListenerPlan> Listeners { get; }
+
+    public FrozenDictionary<string, TargetGroupPlan> TargetGroups { get; }
+
+    /// <summary>The Availability Zone of each load balancer node (its subnet's).</summary>
+    public FrozenDictionary<IPAddress, string> NodeZones { get; }
+
+    /// <summary>What could not be compiled (unknown references, unreadable targets): reported, the rest still runs.</summary>
+    public ImmutableArray<string> Problems { get; }
+
+    public static LoadBalancerCatalog Build(CloudModel model, ImmutableArray<HostPlan> hosts, Func<Certificate, X509Certificate2> certificates)
+    {
+        var problems = new List<string>();
+        var nodes = LoadBalancerNodes.ByArn(model, hosts);
+        var instances = hosts.Where(h => h.Kind == HostKind.Instance).ToDictionary(h => h.Id, h => h.Address, StringComparer.Ordinal);
+        var certificatesById = model.Certificates.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var balancers = model.LoadBalancers.ToDictionary(b => b.Id, StringComparer.Ordinal);
+
+        var listeners = ImmutableArray.CreateBuilder<ListenerPlan>();
+        var sourceOf = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
+        foreach (var listener in model.Listeners)
+        {
+            if (!balancers.TryGetValue(listener.LoadBalancerId, out var balancer))
+            {
+                problems.Add($"Listener {listener.LogicalId}: load balancer '{listener.LoadBalancerId}' is not in the model.");
+                continue;
+            }
+
+            var allowed = balancer.Type == LoadBalancerType.Network ? ["TCP", "TLS"] : new[] { "HTTP", "HTTPS" };
+            if (!allowed.Contains(listener.Protocol))
+            {
+                problems.Add($"Listener {listener.LogicalId}: a {balancer.Type} load balancer has no {listener.Protocol} listeners (Cloister runs {string.Join(", ", allowed)}).");
+                continue;
+            }
+
+            var rules = model.ListenerRules
+                .Where(r => r.ListenerId == listener.Id)
+                .OrderBy(r => r.Priority)
+                .Select(r => new CompiledRule(r.Priority, r.Conditions, r.TargetGroupId))
+                .ToImmutableArray();
+            if (balancer.Type == LoadBalancerType.Network && rules.Length > 0)
+            {
+                problems.Add($"Listener {listener.LogicalId}: network load balancers have no listener rules; only the default action applies.");
+                rules = [];
+            }
+
+            var listenerCertificates = ImmutableArray.CreateBuilder<ListenerCertificate>();
+            foreach (var arn in listener.CertificateArns)
+            {
+                if (certificatesById.TryGetValue(arn, out var certificate))
+                {
+                    listenerCertificates.Add(new ListenerCertificate([certificate.DomainName, .. certificate.SubjectAlternativeNames], certificates(certificate)));
+                }
+                else
+                {
+                    problems.Add($"Listener {listener.LogicalId}: certificate '{arn}' is not an ACM certificate of the model.");
+                }
+            }
+
+            var nodeAddresses = nodes[balancer.Id];
+            listeners.Add(new ListenerPlan(balancer, listener, nodeAddresses, rules, listenerCertificates.ToImmutable()));
+            foreach (var groupId in rules.Select(r => r.TargetGroupId).Prepend(listener.DefaultTargetGroupId))
+            {
+                if (!nodeAddresses.IsDefaultOrEmpty)
+                {
+                    sourceOf.TryAdd(groupId, nodeAddresses[0]);
+                }
+            }
+        }
+
+        var groups = new Dictionary<string, TargetGroupPlan>(StringComparer.Ordinal);
+        foreach (var group in model.TargetGroups)
+        {
+            // A target group no listener uses is not health-checked by anyone (AWS reports its targets "unused").
+            if (!sourceOf.TryGetValue(group.Id, out var source))
+            {
+                continue;
+            }
+
+            var targets = ImmutableArray.CreateBuilder<IPEndPoint>();
+            var zones = ImmutableArray.CreateBuilder<string?>();
+            foreach (var target in group.Targets)
+            {
+                if (Resolve(group, target, instances) is { } endpoint)
+                {
+                    targets.Add(endpoint);
+                    zones.Add(model.Subnets.FirstOrDefault(s => Ipv4Cidr.ParseOrNull(s.CidrBlock) is { } block && block.Contains(endpoint.Address.ToString()))?.AvailabilityZone);
+                }
+                else
+                {
+                    problems.Add($"Target group {group.LogicalId}: target '{target}' is neither an instance of the model nor an IPv4 address.");
+                }
+            }
+
+            var checkPort = group.HealthCheck.Port == "traffic-port" ? (int?)null
+                : int.TryParse(group.HealthCheck.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+            var groupProblems = new List<string>();
+            var matcher = HealthMatcher.Parse(group.HealthCheck.Matcher, groupProblems);
+            problems.AddRange(groupProblems.Select(p => $"Target group {group.LogicalId}: {p}."));
+            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source, checkPort, matcher, zones.ToImmutable());
+        }
+
+        foreach (var listener in listeners)
+        {
+            foreach (var groupId in listener.Rules.Select(r => r.TargetGroupId).Prepend(listener.Listener.DefaultTargetGroupId).Where(g => !groups.ContainsKey(g)))
+            {
+                problems.Add($"Listener {listener.Listener.LogicalId}: target group '{groupId}' is not in the model.");
+            }
+        }
+
+        var subnetZones = model.Subnets.ToDictionary(s => s.Id, s => s.AvailabilityZone, StringComparer.Ordinal);
+        var nodeZones = hosts
+            .Where(h => h.Kind == HostKind.LoadBalancerNode && h.SubnetId is not null && subnetZones.ContainsKey(h.SubnetId))
+            .ToFrozenDictionary(h => IPAddress.Parse(h.Address), h => subnetZones[h.SubnetId!]);
+        return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), nodeZones, [.. problems]);
+    }
+
+    private static IPEndPoint? Resolve(TargetGroup group, string target, Dictionary<string, string> instances)
+    {
+        var id = target;
+        var port = group.Port;
+        var colon = target.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(target.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var explicitPort))
+        {
+            id = target[..colon];
+            port = explicitPort;
+        }
+
+        if (group.TargetType == "instance")
+        {
+            return instances.TryGetValue(id, out var address) ? new IPEndPoint(IPAddress.Parse(address), port) : null;
+        }
+
+        return IPAddress.TryParse(id, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? new IPEndPoint(ip, port) : null;
+    }
+}

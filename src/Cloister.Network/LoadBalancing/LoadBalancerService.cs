@@ -1,0 +1,241 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Cloister.Model;
+using Cloister.Model.LoadBalancing;
+using Cloister.Model.Security;
+using Cloister.Network.Sockets;
+using Cloister.Network.Topology;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Network.LoadBalancing;
+
+/// <summary>
+/// The model's Elastic Load Balancing v2 load balancers, running on their node ENIs: network load balancers relay
+/// TCP (and terminate TLS), application load balancers serve HTTP and HTTPS through their rules; every target group's
+/// targets are health-checked from a node. All sockets come from <see cref="IEniSockets"/>, so traffic to and from the
+/// nodes crosses the fabric and meets the load balancers' and targets' security groups.
+/// </summary>
+public sealed class LoadBalancerService : IAsyncDisposable
+{
+    private readonly IEniSockets _sockets;
+    private readonly Func<Certificate, X509Certificate2> _certificates;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<NetworkListener> _networkListeners = [];
+    private List<HealthChecker> _checkers = [];
+    private ApplicationFrontEnd? _frontEnd;
+    private BalancerState _state;
+    private ImmutableArray<string> _listenerShape = [];
+
+    private LoadBalancerService(IEniSockets sockets, Func<Certificate, X509Certificate2> certificates, ILoggerFactory loggers, TimeProvider time, BalancerState state)
+    {
+        _sockets = sockets;
+        _certificates = certificates;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Cloister.Network.LoadBalancing");
+        _time = time;
+        _state = state;
+    }
+
+    /// <summary>Each load balancer's DNS name with its node addresses (what its name resolves to).</summary>
+    public IReadOnlyDictionary<string, ImmutableArray<IPAddress>> NodeAddresses { get; private set; } = ImmutableDictionary<string, ImmutableArray<IPAddress>>.Empty;
+
+    /// <summary>What the model asks for that the load balancers cannot run (reported, not fatal).</summary>
+    public ImmutableArray<string> Problems => Volatile.Read(ref _state).Catalog.Problems;
+
+    /// <summary>Every target's health, as <c>DescribeTargetHealth</c> would list it.</summary>
+    public IReadOnlyList<TargetHealthDescription> TargetHealth => [.. Volatile.Read(ref _state).Health.Values.SelectMany(h => h.Describe())];
+
+    /// <summary>
+    /// Starts every listener of the model's load balancers on their node addresses and the health checks of their
+    /// target groups. <paramref name="certificates"/> gives the sandbox CA's certificate (with its key) for an ACM certificate.
+    /// </summary>
+    public static async Task<LoadBalancerService> StartAsync(
+        CloudModel model,
+        IEniSockets sockets,
+        Func<Certificate, X509Certificate2> certificates,
+        ILoggerFactory? loggers = null,
+        TimeProvider? time = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(sockets);
+        ArgumentNullException.ThrowIfNull(certificates);
+        var empty = new BalancerState(
+            LoadBalancerCatalog.Build(new CloudModel(), [], certificates),
+            FrozenDictionary<string, TargetHealth>.Empty,
+            FrozenDictionary<string, ListenerPlan>.Empty);
+        var service = new LoadBalancerService(sockets, certificates, loggers ?? NullLoggerFactory.Instance, time ?? TimeProvider.System, empty);
+        try
+        {
+            await service.UpdateAsync(model, cancellationToken).ConfigureAwait(false);
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Applies a changed model: rules, target groups, targets and certificates change in place (targets that stay keep
+    /// their health); when listeners or nodes change, the listeners are reopened.
+    /// </summary>
+    public async Task UpdateAsync(CloudModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var hosts = PlanBuilder.Hosts(model);
+            var catalog = LoadBalancerCatalog.Build(model, hosts, _certificates);
+            foreach (var problem in catalog.Problems)
+            {
+                LoadBalancerLog.Problem(_logger, problem);
+            }
+
+            var previous = Volatile.Read(ref _state);
+            var health = catalog.TargetGroups.Values.ToFrozenDictionary(
+                g => g.Group.Id,
+                g => new TargetHealth(g, previous.Health.GetValueOrDefault(g.Group.Id)),
+                StringComparer.Ordinal);
+            var next = new BalancerState(catalog, health, catalog.Listeners.ToFrozenDictionary(l => l.Listener.Id, StringComparer.Ordinal));
+
+            foreach (var checker in _checkers)
+            {
+                await checker.DisposeAsync().ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref _state, next);
+            _checkers = [.. health.Values.Select(h => new HealthChecker(h, _sockets, _time, _logger))];
+            foreach (var checker in _checkers)
+            {
+                checker.Start();
+            }
+
+            var shape = catalog.Listeners
+                .SelectMany(l => l.Nodes.Select(n => $"{l.Listener.Id}|{l.Listener.Protocol}|{n}|{l.Listener.Port}"))
+                .Order(StringComparer.Ordinal)
+                .ToImmutableArray();
+            if (!shape.SequenceEqual(_listenerShape))
+            {
+                await StopListenersAsync().ConfigureAwait(false);
+                await OpenListenersAsync(catalog, cancellationToken).ConfigureAwait(false);
+                _listenerShape = shape;
+            }
+
+            NodeAddresses = LoadBalancerNodes.ByDnsName(model, hosts);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A connection into a network load balancer's listener the way API Gateway's VPC link reaches it: opened inside
+    /// one of the load balancer's nodes (chosen by flow, like the nodes' DNS answers spread clients), so the
+    /// listener's target selection, health and TLS apply. The caller owns the connected socket.
+    /// </summary>
+    /// <exception cref="ArgumentException">No network load balancer with that ARN has a listener on <paramref name="port"/>.</exception>
+    public async Task<Socket> ConnectVpcLinkAsync(string loadBalancerArn, int port, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(loadBalancerArn);
+        var listener = Volatile.Read(ref _state).Catalog.Listeners.FirstOrDefault(l =>
+            l.Balancer.Id == loadBalancerArn && l.Balancer.Type == LoadBalancerType.Network && l.Listener.Port == port && !l.Nodes.IsDefaultOrEmpty)
+            ?? throw new ArgumentException($"No network load balancer {loadBalancerArn} listens on port {port}.", nameof(loadBalancerArn));
+        var node = listener.Nodes[Random.Shared.Next(listener.Nodes.Length)];
+        var socket = _sockets.OpenTcpClient(node);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(node, port), cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops every listener and health check.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var checker in _checkers)
+            {
+                await checker.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _checkers.Clear();
+            await StopListenersAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task OpenListenersAsync(LoadBalancerCatalog catalog, CancellationToken cancellationToken)
+    {
+        var application = new List<(string, IPAddress, bool, Socket)>();
+        try
+        {
+            foreach (var listener in catalog.Listeners)
+            {
+                foreach (var node in listener.Nodes)
+                {
+                    var socket = _sockets.OpenTcpListener(node, listener.Listener.Port);
+                    LoadBalancerLog.Listening(_logger, listener.Balancer.Name, listener.Listener.Protocol, node, listener.Listener.Port);
+                    if (listener.Balancer.Type == LoadBalancerType.Network)
+                    {
+                        _networkListeners.Add(new NetworkListener(listener.Listener.Id, node, socket, () => Volatile.Read(ref _state), _sockets, _logger));
+                    }
+                    else
+                    {
+                        application.Add((listener.Listener.Id, node, listener.Secure, socket));
+                    }
+                }
+            }
+
+            if (application.Count > 0)
+            {
+                var proxy = new ApplicationProxy(application.Select(a => a.Item2), () => Volatile.Read(ref _state), _sockets, _time, _logger);
+                _frontEnd = await ApplicationFrontEnd.StartAsync(application, proxy, () => Volatile.Read(ref _state), _loggers, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            foreach (var (_, _, _, socket) in application)
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private async Task StopListenersAsync()
+    {
+        foreach (var listener in _networkListeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _networkListeners.Clear();
+        if (_frontEnd is not null)
+        {
+            await _frontEnd.DisposeAsync().ConfigureAwait(false);
+            _frontEnd = null;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Cloister.Network.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Network.LoadBalancing;
+
+/// <summary>
+/// A network load balancer listener on one node: accepts TCP connections (terminating TLS for TLS listeners), picks a
+/// routable target by flow hash, connects to it from the node's address (TLS again for TLS target groups) and relays
+/// bytes both ways. Cross-zone load balancing is off, as ELB's default for network load balancers: a node sends to
+/// healthy targets of its own Availability Zone while there are any. Targets see the node's address as the source:
+/// client IP preservation is not done.
+/// </summary>
+internal sealed class NetworkListener : IAsyncDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly string _listenerId;
+    private readonly IPAddress _node;
+    private readonly Socket _socket;
+    private readonly Func<BalancerState> _state;
+    private readonly IEniSockets _sockets;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public NetworkListener(string listenerId, IPAddress node, Socket socket, Func<BalancerState> state, IEniSockets sockets, ILogger logger)
+    {
+        _listenerId = listenerId;
+        _node = node;
+        _socket = socket;
+        _state = state;
+        _sockets = sockets;
+        _logger = logger;
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                _ = Task.Run(() => HandleAsync(client));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
+    private async Task HandleAsync(Socket client)
+    {
+        var state = _state();
+        if (!state.ListenersById.TryGetValue(_listenerId, out var listener))
+        {
+            Reset(client);
+            return;
+        }
+
+        var name = listener.Balancer.Name;
+        var remote = (IPEndPoint)client.RemoteEndPoint!;
+        var local = (IPEndPoint)client.LocalEndPoint!;
+        if (!state.Health.TryGetValue(listener.Listener.DefaultTargetGroupId, out var health) || health.Routable.IsEmpty)
+        {
+            LoadBalancerLog.ConnectionEnded(_logger, name, remote, "no registered targets");
+            Reset(client);
+            return;
+        }
+
+        var targets = health.RoutableIn(state.Catalog.NodeZones.GetValueOrDefault(_node));
+        var target = targets[(int)(FlowHash.Of(remote, local) % (uint)targets.Length)];
+        Socket? upstream = null;
+        Stream? front = null;
+        Stream? back = null;
+        try
+        {
+            client.NoDelay = true;
+            front = new NetworkStream(client, ownsSocket: false);
+            if (listener.Secure)
+            {
+                var tls = new SslStream(front, leaveInnerStreamOpen: false);
+                front = tls;
+                await tls.AuthenticateAsServerAsync(
+                    new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateSelectionCallback = (_, serverName) => listener.CertificateFor(serverName)!,
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    },
+                    _stop.Token).ConfigureAwait(false);
+            }
+
+            upstream = _sockets.OpenTcpClient(_node);
+            using (var connect = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                connect.CancelAfter(ConnectTimeout);
+                await upstream.ConnectAsync(target, connect.Token).ConfigureAwait(false);
+            }
+
+            back = new NetworkStream(upstream, ownsSocket: false);
+            if (health.Plan.Group.Protocol == "TLS")
+            {
+                var tls = new SslStream(back, leaveInnerStreamOpen: false);
+                back = tls;
+                await tls.AuthenticateAsClientAsync(TargetTls.Options(string.Empty), _stop.Token).ConfigureAwait(false);
+            }
+
+            await StreamPump.RunAsync(front, client, back, upstream, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException)
+        {
+            LoadBalancerLog.TargetFailed(_logger, name, target, e);
+            Reset(client);
+        }
+        finally
+        {
+            if (front is not null)
+            {
+                await front.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (back is not null)
+            {
+                await back.DisposeAsync().ConfigureAwait(false);
+            }
+
+            upstream?.Dispose();
+            client.Dispose();
+        }
+    }
+
+    /// <summary>A network load balancer resets a connection it cannot forward.</summary>
+    private static void Reset(Socket client)
+    {
+        try
+        {
+            client.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        client.Dispose();
+    }
+}

@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+using System.Net;
+using Cloister.Model.LoadBalancing;
+
+namespace Cloister.Network.LoadBalancing;
+
+/// <summary>A target group with its targets resolved to addresses and the node its health checks leave from.</summary>
+/// <param name="Group">The model's target group.</param>
+/// <param name="Targets">Each target's address and port (an instance's private IP, or the IP target).</param>
+/// <param name="CheckSource">The load balancer node address the health checks are sent from.</param>
+/// <param name="CheckPort">The port the health checks go to, or null for each target's traffic port.</param>
+/// <param name="Matcher">The codes an HTTP or HTTPS check accepts.</param>
+/// <param name="Zones">Each target's Availability Zone (its subnet's), or null for an address outside every subnet.</param>
+internal sealed record TargetGroupPlan(TargetGroup Group, ImmutableArray<IPEndPoint> Targets, IPAddress CheckSource, int? CheckPort, HealthMatcher Matcher, ImmutableArray<string?> Zones);

@@ -1,0 +1,14 @@
+namespace Cloister.Network.LoadBalancing;
+
+/// <summary>A target's health as <c>DescribeTargetHealth</c> names it.</summary>
+public enum TargetHealthState
+{
+    /// <summary>Registered; no health check has passed yet.</summary>
+    Initial,
+
+    /// <summary>Passing its health checks: it receives traffic.</summary>
+    Healthy,
+
+    /// <summary>Failed as many consecutive checks as the unhealthy threshold: it receives no traffic while others are healthy.</summary>
+    Unhealthy,
+}

@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Network.Addressing;
+using Cloister.Network.Firewall;
+
+namespace Cloister.Network.Topology;
+
+/// <summary>
+/// VPC routers. The VPCs of one peering component (joined by accepted peerings) share a router namespace; each
+/// subnet's route table is a routing table chosen by the interface the packet came in on (the subnet's hosts'
+/// veths), so the route table of the subnet a packet leaves decides, as in AWS, and a spoofed source changes nothing.
+/// A peering route reaches the peer's hosts by falling through to the main table (which holds the hosts of every
+/// VPC in the namespace) only for the part of its destination inside the peer VPC's block; anything beyond is a
+/// blackhole, so peering stays non-transitive. Traffic from the region or a VPN link matches no host interface and
+/// meets only the main table.
+/// </summary>
+internal static partial class PlanBuilder
+{
+    /// <summary>Each VPC with the index of the first VPC of its peering component (union of accepted peerings).</summary>
+    private static Dictionary<string, int> PeeringComponents(CloudModel model)
+    {
+        var parent = Enumerable.Range(0, model.Vpcs.Length).ToArray();
+        var index = model.Vpcs.Select((v, i) => (v.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        int Find(int x) => parent[x] == x ? x : parent[x] = Find(parent[x]);
+        foreach (var peering in model.PeeringConnections.Where(p => p.Accepted))
+        {
+            if (index.TryGetValue(peering.RequesterVpcId, out var a) && index.TryGetValue(peering.AccepterVpcId, out var b))
+            {
+                var (ra, rb) = (Find(a), Find(b));
+                parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+            }
+        }
+
+        return model.Vpcs.Select((v, i) => (v.Id, i)).ToDictionary(x => x.Id, x => Find(x.i), StringComparer.Ordinal);
+    }
+
+    private static NamespacePlan VpcRouter(
+        string name,
+        Dictionary<string, string> vpcRouters,
+        TopologyView view,
+        List<LinkPlan> links,
+        Dictionary<string, (string Router, string Region)> regionLinks,
+        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
+    {
+        var model = view.Model;
+        var vpcs = model.Vpcs.Where(v => vpcRouters[v.Id] == name).ToList();
+        var commands = new List<string> { "link set lo up" };
+        commands.AddRange(vpcs.Select(v => $"addr add {TopologyView.ResolverAddress(v)}/32 dev lo"));
+        var routerHosts = view.Hosts.Where(h => h.RouterNamespace == name).ToList();
+        AddHostInterfaces(commands, routerHosts);
+        foreach (var link in links.Where(l => l.NamespaceA == name || l.NamespaceB == name))
+        {
+            var (device, address) = link.NamespaceA == name ? (link.InterfaceA, link.AddressA) : (link.InterfaceB, link.AddressB);
+            if (address is null)
+            {
+                continue;
+            }
+
+            commands.Add($"link set {device} up");
+            commands.Add($"addr add {address}/30 dev {device}");
+        }
+
+        var routers = new List<(Vpc Vpc, int Index, IReadOnlyList<(Subnet, IReadOnlyList<string>)> Subnets)>();
+        foreach (var vpc in vpcs)
+        {
+            var cidr = view.VpcCidr(vpc.Id);
+            var aclInput = new List<(Subnet, IReadOnlyList<string>)>();
+            foreach (var subnet in model.Subnets.Where(s => s.VpcId == vpc.Id))
+            {
+                var number = model.Subnets.IndexOf(subnet);
+                var table = Num(100 + number);
+
+                // The local route: traffic inside the VPC falls through to the main table, which holds the hosts.
+                commands.Add($"route add throw {cidr} table {table}");
+                var routes = view.RoutesOf(subnet).SelectMany(r => RouteCommands(r, vpc, view, regionLinks, vpnLinks)).ToList();
+                commands.AddRange(routes.Select(r => r + " table " + table));
+                if (!routes.Any(r => r.Contains(" 0.0.0.0/0", StringComparison.Ordinal)))
+                {
+                    commands.Add($"route add unreachable default table {table}");
+                }
+
+                var interfaces = routerHosts.Where(h => h.SubnetId == subnet.Id).Select(h => h.RouterInterface).ToList();
+                commands.AddRange(interfaces.Select(i => $"rule add iif {i} lookup {table} pref {Num(1000 + number)}"));
+                aclInput.Add((subnet, interfaces));
+            }
+
+            routers.Add((vpc, model.Vpcs.IndexOf(vpc), aclInput));
+        }
+
+        return new NamespacePlan(name, NamespaceRole.VpcRouter, RouterSysctls, [.. commands], NftRenderer.ForVpcRouter(routers, view));
+    }
+
+    private static IEnumerable<string> RouteCommands(
+        ResolvedRoute route,
+        Vpc vpc,
+        TopologyView view,
+        Dictionary<string, (string Router, string Region)> regionLinks,
+        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
+    {
+        var blackhole = $"route replace blackhole {route.Destination}";
+        var vpcIndex = Num(view.Model.Vpcs.IndexOf(vpc));
+        switch (route.Kind)
+        {
+            case RouteTargetKind.PeeringConnection:
+                return PeeringRoute(route, vpc, view) ?? [blackhole];
+            case RouteTargetKind.VpnGateway:
+                var onPrem = view.OnPremisesFor(vpc.Id, route.TargetId, route.Destination);
+                return onPrem is not null && vpnLinks.TryGetValue((onPrem.Id, vpc.Id), out var vpn)
+                    ? [$"route replace {route.Destination} via {vpn.OnPremSide} dev o{Num(view.Model.OnPremisesNetworks.IndexOf(onPrem))}v{vpcIndex}"]
+                    : [blackhole];
+            case RouteTargetKind.GatewayEndpoint when RegionServices.Block.Contains(route.Destination):
+                return [$"route replace {route.Destination} via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}"];
+            case RouteTargetKind.NatGateway or RouteTargetKind.InternetGateway:
+                // The sandbox's only "internet" is the region: a NAT or internet route reaches its services.
+                var reach = route.Destination.Contains(RegionServices.Block) ? RegionServices.Block
+                    : RegionServices.Block.Contains(route.Destination) ? route.Destination : (Ipv4Cidr?)null;
+                return reach is { } block ? [$"route replace {block} via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}"] : [blackhole];
+            default:
+                return [blackhole];
+        }
+    }
+
+    /// <summary>
+    /// An accepted peering route falls through to the main table for the part of its destination inside the peer
+    /// VPC's block (the peer's hosts); the rest of the destination is a blackhole. Null for a pending peering or one
+    /// that does not join this VPC.
+    /// </summary>
+    private static ImmutableArray<string>? PeeringRoute(ResolvedRoute route, Vpc vpc, TopologyView view)
+    {
+        if (view.Peering(route.TargetId) is not { Accepted: true } peering)
+        {
+            return null;
+        }
+
+        var peerId = peering.RequesterVpcId == vpc.Id ? peering.AccepterVpcId : peering.AccepterVpcId == vpc.Id ? peering.RequesterVpcId : null;
+        if (peerId is null || peerId == vpc.Id || view.Vpc(peerId) is null)
+        {
+            return null;
+        }
+
+        var peer = view.VpcCidr(peerId);
+        if (peer.Contains(route.Destination))
+        {
+            return [$"route replace throw {route.Destination}"];
+        }
+
+        return route.Destination.Contains(peer)
+            ? [$"route replace throw {peer}", $"route replace blackhole {route.Destination}"]
+            : null;
+    }
+}

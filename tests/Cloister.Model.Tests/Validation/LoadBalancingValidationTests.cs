@@ -1,0 +1,67 @@
+using Cloister.Model.LoadBalancing;
+using Cloister.Model.Network;
+using Cloister.Model.Validation;
+
+namespace Cloister.Model.Tests.Validation;
+
+public sealed class LoadBalancingValidationTests
+{
+    private static readonly Vpc Vpc = new("vpc-00000000000000001", "Vpc", "10.0.0.0/16");
+    private static readonly Subnet SubnetA = new("subnet-00000000000000001", "A", Vpc.Id, "10.0.1.0/24", "eu-central-1a");
+    private static readonly Subnet SubnetB = new("subnet-00000000000000002", "B", Vpc.Id, "10.0.2.0/24", "eu-central-1b");
+    private static readonly HealthCheck Check = new("HTTP", "/", "traffic-port", "200", 30, 5, 2);
+
+    [Fact]
+    public void Validate_ConsistentLoadBalancers_IsValid()
+    {
+        var result = ModelValidator.Validate(Model());
+
+        Assert.True(result.IsValid, result.ToString());
+    }
+
+    [Fact]
+    public void Validate_BrokenLoadBalancing_ReportsEveryProblem()
+    {
+        var model = Model() with
+        {
+            LoadBalancers = [.. Model().LoadBalancers, new LoadBalancer("alb2", "OneZoneAlb", "one", LoadBalancerType.Application, true, [SubnetA.Id], ["sg-missing"], "one.example")],
+            TargetGroups = [.. Model().TargetGroups, new TargetGroup("tg-x", "Ghosts", "ghosts", "HTTP", 80, Vpc.Id, "lambda", ["i-missing"], Check)],
+            Listeners = [.. Model().Listeners, new Listener("l-tcp", "TcpOnAlb", "alb", "TCP", 22, [], "tg-none")],
+            ListenerRules =
+            [
+                .. Model().ListenerRules,
+                new ListenerRule("r2", "SamePriority", "l-http", 10, [new RuleCondition("path-pattern", ["/x"])], "tg-web"),
+                new ListenerRule("r3", "OnNlb", "l-nlb", 20, [], "tg-web"),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Contains("OneZoneAlb.Subnets", problems);
+        Assert.Contains("OneZoneAlb.SecurityGroups", problems);
+        Assert.Contains("Ghosts.TargetType", problems);
+        Assert.Contains("TcpOnAlb.Protocol", problems);
+        Assert.Contains("TcpOnAlb.DefaultActions", problems);
+        Assert.Contains("SamePriority.Priority", problems);
+        Assert.Contains("OnNlb.ListenerArn", problems);
+    }
+
+    private static CloudModel Model() => new()
+    {
+        Vpcs = [Vpc],
+        Subnets = [SubnetA, SubnetB],
+        Instances = [new Instance("i-00000000000000001", "Web", SubnetA.Id, null, [])],
+        LoadBalancers =
+        [
+            new LoadBalancer("alb", "Alb", "alb", LoadBalancerType.Application, true, [SubnetA.Id, SubnetB.Id], [], "alb.example"),
+            new LoadBalancer("nlb", "Nlb", "nlb", LoadBalancerType.Network, true, [SubnetA.Id], [], "nlb.example"),
+        ],
+        TargetGroups = [new TargetGroup("tg-web", "Web", "web", "HTTP", 80, Vpc.Id, "instance", ["i-00000000000000001"], Check)],
+        Listeners =
+        [
+            new Listener("l-http", "Http", "alb", "HTTP", 80, [], "tg-web"),
+            new Listener("l-nlb", "Tcp", "nlb", "TCP", 80, [], "tg-web"),
+        ],
+        ListenerRules = [new ListenerRule("r1", "Rule", "l-http", 10, [new RuleCondition("host-header", ["a.example"])], "tg-web")],
+    };
+}

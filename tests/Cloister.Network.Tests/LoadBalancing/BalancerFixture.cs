@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Cloister.Certificates;
+using Cloister.Network.LoadBalancing;
+using Cloister.Network.Topology;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Cloister.Network.Tests.LoadBalancing;
+
+/// <summary>
+/// The balancer topology running: a sandbox whose hosts trust a test CA, a small Python HTTP server started as each
+/// web instance (answering with its name), an HTTPS server on each IP target's ENI that answers like a private API
+/// endpoint (403 at <c>/test/hello</c> without the custom name), and the load balancers. Everything is torn down even
+/// when a test or the start fails.
+/// </summary>
+public sealed class BalancerFixture : IAsyncLifetime
+{
+    private const string WebServer = """
+        import http.server, sys
+        name = sys.argv[2]
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+            def do_GET(self):
+                body = name.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[1])), Handler).serve_forever()
+        """;
+
+    private readonly Dictionary<string, Process> _webServers = [];
+    private readonly List<WebApplication> _apiServers = [];
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloister-lb-tests-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public Sandbox Sandbox { get; private set; } = null!;
+
+    public SandboxCertificateAuthority Authority { get; private set; } = null!;
+
+    public LoadBalancerService Balancers { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await SandboxFixture.RemoveOrphansAsync();
+            Authority = SandboxCertificateAuthority.LoadOrCreate(Path.Combine(_folder, "ca"));
+            Sandbox = await Sandbox.StartAsync(BalancerTopology.Build(), new SandboxOptions(SandboxFixture.NewPrefix(), Path.Combine(_folder, "runtime"), Authority.BundlePath));
+            StartWebServer("web1");
+            StartWebServer("web2");
+            await StartApiServerAsync("api1");
+            await StartApiServerAsync("api2");
+            Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]));
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public HostPlan Host(string name) => Sandbox.FindHost(name)!;
+
+    /// <summary>Starts (or restarts) the web server process on an instance.</summary>
+    public void StartWebServer(string host)
+    {
+        StopWebServer(host);
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(WebServer);
+        start.ArgumentList.Add(BalancerTopology.WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(host);
+        _webServers[host] = Sandbox.StartOn(Host(host), start);
+    }
+
+    public void StopWebServer(string host)
+    {
+        if (_webServers.Remove(host, out var process))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > within)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
+    public TargetHealthState? StateOf(string targetGroupName, string target) =>
+        Balancers.TargetHealth.FirstOrDefault(t => t.TargetGroupArn.Contains("/" + targetGroupName + "/", StringComparison.Ordinal) && t.Target == target)?.State;
+
+    public async Task DisposeAsync()
+    {
+        if (Balancers is not null)
+        {
+            await Balancers.DisposeAsync();
+        }
+
+        foreach (var server in _apiServers)
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+
+        foreach (var host in _webServers.Keys.ToList())
+        {
+            StopWebServer(host);
+        }
+
+        if (Sandbox is not null)
+        {
+            await Sandbox.DisposeAsync();
+        }
+
+        Authority?.Dispose();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private async Task StartApiServerAsync(string host)
+    {
+        var socket = Sandbox.OpenTcpListener(IPAddress.Parse(Host(host).Address), 443);
+        var certificate = Authority.Issue([BalancerTopology.CustomName]);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.ListenHandle((ulong)socket.Handle, l => l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate })));
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            var request = context.Request;
+            if (request.Path == "/test/hello" && request.Host.Host != BalancerTopology.CustomName)
+            {
+                context.Response.StatusCode = 403;
+                return;
+            }
+
+            using var content = new MemoryStream();
+            await request.Body.CopyToAsync(content);
+            var body = new StringBuilder()
+                .Append(host).Append(' ').Append(request.Path.Value)
+                .Append(" host=").Append(request.Host.Value)
+                .Append(" xff=").Append(request.Headers["X-Forwarded-For"].ToString())
+                .Append(" proto=").Append(request.Headers["X-Forwarded-Proto"].ToString())
+                .Append(" port=").Append(request.Headers["X-Forwarded-Port"].ToString())
+                .Append(" trace=").Append(request.Headers["X-Amzn-Trace-Id"].ToString())
+                .Append(" method=").Append(request.Method).Append(" bytes=").Append(content.Length)
+                .Append(" peer=").Append(context.Connection.RemoteIpAddress);
+            await context.Response.WriteAsync(body.ToString());
+        });
+        _apiServers.Add(app);
+        await app.StartAsync();
+    }
+}

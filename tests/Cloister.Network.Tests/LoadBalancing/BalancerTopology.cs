@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using Cloister.Model;
+using Cloister.Model.LoadBalancing;
+using Cloister.Model.Network;
+using Cloister.Model.Security;
+
+namespace Cloister.Network.Tests.LoadBalancing;
+
+/// <summary>
+/// One VPC (10.50.0.0/16, two subnets) with the seeds' two load balancer shapes: a private network load balancer in
+/// front of two web instances (the VPC-link article), and an internal application load balancer with a custom name
+/// and certificate in front of two IP targets checked over HTTPS at <c>/test/hello</c> with matcher <c>200,403</c>
+/// (the private-DNS article). The ALB's security group admits only members of the client group.
+/// </summary>
+public static class BalancerTopology
+{
+    public const string NlbArn = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/net/web-nlb/0123456789abcdef";
+    public const string AlbArn = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/app/api-alb/0123456789abcdef";
+    public const string NlbDns = "web-nlb-0123456789.elb.eu-central-1.amazonaws.com";
+    public const string AlbDns = "internal-api-alb-0123456789.eu-central-1.elb.amazonaws.com";
+    public const string CustomName = "api.example.internal";
+    public const string CertificateArn = "arn:aws:acm:eu-central-1:123456789012:certificate/0193a0a0-0000-7000-8000-000000000001";
+    public const int WebPort = 8080;
+
+    public static CloudModel Build()
+    {
+        var allOut = ImmutableArray.Create(SecurityGroupRule.AllowAllEgress);
+        var tg = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/";
+        return new CloudModel
+        {
+            Account = new AccountContext("123456789012", "eu-central-1"),
+            Vpcs = [new Vpc("vpc-lb", "LbVpc", "10.50.0.0/16")],
+            Subnets =
+            [
+                new Subnet("subnet-lb1", "Lb1", "vpc-lb", "10.50.1.0/24", "eu-central-1a"),
+                new Subnet("subnet-lb2", "Lb2", "vpc-lb", "10.50.2.0/24", "eu-central-1b"),
+            ],
+            RouteTables = [new RouteTable("rtb-lb", "LbRoutes", "vpc-lb", [], ["subnet-lb1", "subnet-lb2"])],
+            SecurityGroups =
+            [
+                new SecurityGroup("sg-web", "WebSg", "vpc-lb", "web", "web servers", [new SecurityGroupRule("tcp", WebPort, WebPort + 1, "10.50.0.0/16")], allOut),
+                new SecurityGroup("sg-api", "ApiSg", "vpc-lb", "api", "IP targets", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-alb")], allOut),
+                new SecurityGroup("sg-alb", "AlbSg", "vpc-lb", "alb", "the ALB", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-client")], allOut),
+                new SecurityGroup("sg-client", "ClientSg", "vpc-lb", "client", "clients", [], allOut),
+                new SecurityGroup("sg-other", "OtherSg", "vpc-lb", "other", "not a client", [], allOut),
+            ],
+            Instances =
+            [
+                new Instance("i-web1", "Web1", "subnet-lb1", "10.50.1.11", ["sg-web"], "web1"),
+                new Instance("i-web2", "Web2", "subnet-lb2", "10.50.2.11", ["sg-web"], "web2"),
+                new Instance("i-api1", "Api1", "subnet-lb1", "10.50.1.40", ["sg-api"], "api1"),
+                new Instance("i-api2", "Api2", "subnet-lb2", "10.50.2.40", ["sg-api"], "api2"),
+                new Instance("i-client", "Client", "subnet-lb1", "10.50.1.20", ["sg-client"], "client"),
+                new Instance("i-other", "Other", "subnet-lb2", "10.50.2.30", ["sg-other"], "other"),
+            ],
+            LoadBalancers =
+            [
+                new LoadBalancer(NlbArn, "WebNlb", "web-nlb", LoadBalancerType.Network, true, ["subnet-lb1", "subnet-lb2"], [], NlbDns),
+                new LoadBalancer(AlbArn, "ApiAlb", "api-alb", LoadBalancerType.Application, true, ["subnet-lb1", "subnet-lb2"], ["sg-alb"], AlbDns),
+            ],
+            TargetGroups =
+            [
+                new TargetGroup(tg + "web/1", "WebTargets", "web", "TCP", WebPort, "vpc-lb", "instance", ["i-web1", "i-web2"],
+                    new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "api/2", "ApiTargets", "api", "HTTPS", 443, "vpc-lb", "ip", ["10.50.1.40", "10.50.2.40"],
+                    new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
+                new TargetGroup(tg + "empty/4", "EmptyTargets", "empty", "HTTP", 80, "vpc-lb", "ip", [],
+                    new HealthCheck("HTTP", "/", "traffic-port", "200", 1, 2, 2)),
+                new TargetGroup(tg + "dead/5", "DeadTargets", "dead", "HTTP", WebPort + 1, "vpc-lb", "ip", ["10.50.1.11"],
+                    new HealthCheck("HTTP", "/", "traffic-port", "200", 1, 2, 2)),
+                new TargetGroup(tg + "v2/3", "V2Targets", "v2", "HTTPS", 443, "vpc-lb", "ip", ["10.50.2.40"],
+                    new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
+            ],
+            Listeners =
+            [
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/1", "WebListener", NlbArn, "TCP", 80, [], tg + "web/1"),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/3", "WebTlsListener", NlbArn, "TLS", 443, [CertificateArn], tg + "web/1"),
+                new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", "ApiListener", AlbArn, "HTTPS", 443, [CertificateArn], tg + "api/2"),
+            ],
+            ListenerRules =
+            [
+                new ListenerRule("rule-v2", "V2Rule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 10,
+                    [new RuleCondition("path-pattern", ["/v2/*"]), new RuleCondition("host-header", [CustomName])], tg + "v2/3"),
+                new ListenerRule("rule-empty", "EmptyRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 20,
+                    [new RuleCondition("path-pattern", ["/empty"])], tg + "empty/4"),
+                new ListenerRule("rule-dead", "DeadRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 30,
+                    [new RuleCondition("path-pattern", ["/dead"])], tg + "dead/5"),
+            ],
+            Certificates = [new Certificate(CertificateArn, "ApiCertificate", CustomName, [])],
+        };
+    }
+}

@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Cloister.Network.LoadBalancing;
+using Cloister.Network.Reachability;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.Tests.LoadBalancing;
+
+public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFixture<BalancerFixture>
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
+
+    private IPAddress[] NlbNodes => [.. fixture.Balancers.NodeAddresses[BalancerTopology.NlbDns]];
+
+    private IPAddress[] AlbNodes => [.. fixture.Balancers.NodeAddresses[BalancerTopology.AlbDns]];
+
+    [Fact]
+    public void NodeAddresses_EachLoadBalancer_HasOneEniPerSubnetInTheFabric()
+    {
+        var nodes = fixture.Sandbox.Hosts.Where(h => h.Kind == HostKind.LoadBalancerNode).ToList();
+
+        Assert.Equal(4, nodes.Count);
+        Assert.Equal(2, NlbNodes.Length);
+        Assert.Equal(2, AlbNodes.Length);
+        Assert.Contains(AlbNodes, a => a.ToString().StartsWith("10.50.1.", StringComparison.Ordinal));
+        Assert.Contains(AlbNodes, a => a.ToString().StartsWith("10.50.2.", StringComparison.Ordinal));
+        Assert.All(AlbNodes, a => Assert.Contains(nodes, n => n.Address == a.ToString() && n.SecurityGroupIds.SequenceEqual(["sg-alb"])));
+        Assert.Equal(AlbNodes, [.. LoadBalancerNodes.ByDnsName(fixture.Sandbox.Model)[BalancerTopology.AlbDns]]);
+    }
+
+    [Fact]
+    public async Task Nlb_TwoHealthyInstances_BothReceiveTraffic()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+
+        var served = await NlbRequestsAsync(24);
+
+        Assert.Equal(["web1", "web2"], served.Distinct().Order());
+    }
+
+    [Fact]
+    public async Task Nlb_CrossZoneOff_EachNodeSendsToItsOwnZonesTarget()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+
+        Assert.All(await NlbRequestsAsync(8, NlbNodes[0]), name => Assert.Equal("web1", name));
+        Assert.All(await NlbRequestsAsync(8, NlbNodes[1]), name => Assert.Equal("web2", name));
+    }
+
+    [Fact]
+    public async Task Nlb_TargetFailsHealthChecks_TakenOutThenBroughtBackOnRecovery()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+        try
+        {
+            fixture.StopWebServer("web2");
+            Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Unhealthy));
+            Assert.All(await NlbRequestsAsync(12), name => Assert.Equal("web1", name));
+        }
+        finally
+        {
+            fixture.StartWebServer("web2");
+        }
+
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+        Assert.Contains("web2", await NlbRequestsAsync(24));
+    }
+
+    [Fact]
+    public async Task ConnectVpcLinkAsync_NetworkLoadBalancer_ReachesItsHealthyTargets()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+        var served = new HashSet<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            using var socket = await fixture.Balancers.ConnectVpcLinkAsync(BalancerTopology.NlbArn, 80);
+            var (_, body) = await GetAsync(new NetworkStream(socket), CancellationToken.None);
+            served.Add(body);
+        }
+
+        Assert.Equal(["web1", "web2"], served.Order());
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Balancers.ConnectVpcLinkAsync(BalancerTopology.AlbArn, 443));
+    }
+
+    [Fact]
+    public async Task Nlb_TlsListener_TerminatesTlsWithTheSandboxCertificateForTheName()
+    {
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
+        using var socket = fixture.Sandbox.OpenTcpClient(IPAddress.Parse(fixture.Host("client").Address));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await socket.ConnectAsync(new IPEndPoint(NlbNodes[0], 443), timeout.Token);
+        await using var tls = new SslStream(new NetworkStream(socket));
+        var root = fixture.Authority.Root;
+        await tls.AuthenticateAsClientAsync(
+            new SslClientAuthenticationOptions
+            {
+                TargetHost = BalancerTopology.CustomName,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(root);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return certificate is X509Certificate2 leaf && chain.Build(leaf) && leaf.MatchesHostname(BalancerTopology.CustomName);
+                },
+            },
+            timeout.Token);
+        var (status, body) = await GetAsync(tls, timeout.Token);
+
+        Assert.StartsWith("HTTP/1.0 200", status, StringComparison.Ordinal);
+        Assert.Matches("^web[12]$", body);
+    }
+
+    [Fact]
+    public async Task Alb_CustomNameOverHttps_ReachesBothTargetsWithForwardedHeaders()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var bodies = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (status, body) = await CurlAsync("client", AlbNodes[i % 2], "/orders");
+            Assert.Equal(200, status);
+            bodies.Add(body);
+        }
+
+        Assert.Contains(bodies, b => b.StartsWith("api1 /orders", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.StartsWith("api2 /orders", StringComparison.Ordinal));
+        Assert.All(bodies, b =>
+        {
+            Assert.Contains($"host={BalancerTopology.CustomName} ", b, StringComparison.Ordinal);
+            Assert.Contains("xff=10.50.1.20 proto=https port=443 trace=Root=1-", b, StringComparison.Ordinal);
+            Assert.Contains(AlbNodes, n => b.EndsWith("peer=" + n, StringComparison.Ordinal));
+        });
+    }
+
+    [Theory]
+    [InlineData("--http1.1")]
+    [InlineData("--http2")]
+    public async Task Alb_PostWithBody_ReachesTheTargetWhole(string version)
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var file = Path.Combine(Path.GetTempPath(), "cloister-lb-body-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(file, new byte[200_000]);
+        try
+        {
+            var (status, body) = await CurlAsync("client", AlbNodes[0], "/upload", version, "--data-binary", "@" + file);
+
+            Assert.Equal(200, status);
+            Assert.Contains("method=POST bytes=200000 ", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Alb_PathAndHostRule_ForwardsToTheRulesTargetGroup()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+
+        for (var i = 0; i < 4; i++)
+        {
+            var (status, body) = await CurlAsync("client", AlbNodes[0], "/v2/items");
+            Assert.Equal(200, status);
+            Assert.StartsWith("api2 /v2/items", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Alb_NoTargetsOrRefusingTarget_Answers503And502AsElbDoes()
+    {
+        var (empty, emptyBody) = await CurlAsync("client", AlbNodes[0], "/empty");
+        var (dead, deadBody) = await CurlAsync("client", AlbNodes[1], "/dead");
+
+        Assert.Equal(503, empty);
+        Assert.Contains("<h1>503 Service Temporarily Unavailable</h1>", emptyBody, StringComparison.Ordinal);
+        Assert.Equal(502, dead);
+        Assert.Contains("<h1>502 Bad Gateway</h1>", deadBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Alb_SecurityGroup_AdmitsOnlyTheClientGroupAsPathAnalysisSays()
+    {
+        var client = fixture.Host("client");
+        var other = fixture.Host("other");
+        var node = AlbNodes[0].ToString();
+        var analyzer = new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts);
+
+        Assert.True(await TrafficProbe.TryTcpAsync(fixture.Sandbox, client, node, 443, TimeSpan.FromSeconds(2)));
+        Assert.False(await TrafficProbe.TryTcpAsync(fixture.Sandbox, other, node, 443, TimeSpan.FromSeconds(1.5)));
+        Assert.True(analyzer.Analyze(client, node, 443).NetworkPathFound);
+        var blocked = analyzer.Analyze(other, node, 443);
+        Assert.False(blocked.NetworkPathFound);
+        Assert.Contains(blocked.Explanations, e => e.Code == ExplanationCodes.EniSecurityGroupRulesMismatch);
+    }
+
+    private Task<bool> WebTargetsAsync(TargetHealthState web1, TargetHealthState web2) =>
+        BalancerFixture.EventuallyAsync(
+            () => fixture.StateOf("web", $"10.50.1.11:{BalancerTopology.WebPort}") == web1 && fixture.StateOf("web", $"10.50.2.11:{BalancerTopology.WebPort}") == web2,
+            Settle);
+
+    private Task<bool> ApiTargetsHealthyAsync() =>
+        BalancerFixture.EventuallyAsync(
+            () => fixture.StateOf("api", "10.50.1.40:443") == TargetHealthState.Healthy && fixture.StateOf("api", "10.50.2.40:443") == TargetHealthState.Healthy &&
+                fixture.StateOf("v2", "10.50.2.40:443") == TargetHealthState.Healthy,
+            Settle);
+
+    /// <summary>New connections from the client instance to the NLB's nodes, each a plain HTTP/1.0 GET.</summary>
+    private async Task<List<string>> NlbRequestsAsync(int count, IPAddress? node = null)
+    {
+        var client = IPAddress.Parse(fixture.Host("client").Address);
+        var served = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            using var socket = fixture.Sandbox.OpenTcpClient(client);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.ConnectAsync(new IPEndPoint(node ?? NlbNodes[i % NlbNodes.Length], 80), timeout.Token);
+            var (_, body) = await GetAsync(new NetworkStream(socket), timeout.Token);
+            served.Add(body);
+        }
+
+        return served;
+    }
+
+    /// <summary>A plain HTTP/1.0 GET over <paramref name="stream"/> (which it disposes): the status line and the body.</summary>
+    private static async Task<(string Status, string Body)> GetAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await using (stream)
+        {
+            await stream.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray(), cancellationToken);
+            using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+            var response = await reader.ReadToEndAsync(cancellationToken);
+            return (response[..response.IndexOf("\r\n", StringComparison.Ordinal)], response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        }
+    }
+
+    /// <summary>curl run as <paramref name="host"/>, trusting the sandbox CA, with the custom name resolved to one node.</summary>
+    private async Task<(int Status, string Body)> CurlAsync(string host, IPAddress node, string path, params string[] extra)
+    {
+        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            "-sS", "--max-time", "8", "--resolve", $"{BalancerTopology.CustomName}:443:{node}",
+            "-w", "\n%{http_code}", $"https://{BalancerTopology.CustomName}{path}",
+        }.Concat(extra))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test runner's own CA variables would win over the host's bundle.
+        foreach (var name in new[] { "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = fixture.Sandbox.StartOn(fixture.Host(host), start);
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"curl failed ({process.ExitCode}): {error}");
+        var split = output.LastIndexOf('\n');
+        return (int.Parse(output[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture), output[..split]);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using System.Net;
+using Cloister.Model.LoadBalancing;
+using Cloister.Network.LoadBalancing;
+
+namespace Cloister.Network.Tests.LoadBalancing;
+
+public sealed class RuleAndHealthTests
+{
+    [Theory]
+    [InlineData("/v2/*", "/v2/items", false, true)]
+    [InlineData("/v2/*", "/v3/items", false, false)]
+    [InlineData("/img/?.png", "/img/a.png", false, true)]
+    [InlineData("/img/?.png", "/img/ab.png", false, false)]
+    [InlineData("*.example.com", "API.Example.com", true, true)]
+    [InlineData("/Api", "/api", false, false)]
+    [InlineData("*", "", false, true)]
+    public void Matches_Wildcards_AsElbConditions(string pattern, string text, bool ignoreCase, bool expected) =>
+        Assert.Equal(expected, WildcardPattern.Matches(pattern, text, ignoreCase));
+
+    [Theory]
+    [InlineData("200,403", 403, true)]
+    [InlineData("200,403", 404, false)]
+    [InlineData("200-299", 204, true)]
+    [InlineData("200-299,401", 401, true)]
+    [InlineData("200-299", 302, false)]
+    public void Accepts_Matcher_CodesAndRanges(string matcher, int status, bool expected)
+    {
+        var problems = new List<string>();
+
+        Assert.Equal(expected, HealthMatcher.Parse(matcher, problems).Accepts(status));
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Parse_UnreadableMatcherPart_IsReported()
+    {
+        var problems = new List<string>();
+
+        HealthMatcher.Parse("200,abc,300-200", problems);
+
+        Assert.Equal(2, problems.Count);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 403 Forbidden", 403)]
+    [InlineData("HTTP/1.0 200 OK", 200)]
+    [InlineData("HTTP/2 200", null)]
+    [InlineData("HTTP/1.1 2x0 OK", null)]
+    [InlineData("", null)]
+    public void ParseStatusLine_Lines_StatusOrNull(string line, int? expected) =>
+        Assert.Equal(expected, HealthProbe.ParseStatusLine(System.Text.Encoding.ASCII.GetBytes(line)));
+
+    [Fact]
+    public void ParseStatusLine_RandomBytes_NeverThrows()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 5000; i++)
+        {
+            var bytes = new byte[random.Next(0, 40)];
+            random.NextBytes(bytes);
+            if (i % 2 == 0 && bytes.Length >= 12)
+            {
+                "HTTP/1.1 "u8.CopyTo(bytes);
+            }
+
+            var status = HealthProbe.ParseStatusLine(bytes);
+            Assert.True(status is null or >= 100 and <= 599);
+        }
+    }
+
+    [Fact]
+    public void Record_FailuresThenPasses_FollowTheThresholdsAndFailOpen()
+    {
+        var health = new TargetHealth(Plan(healthy: 3, unhealthy: 2), previous: null);
+        var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
+
+        Assert.Equal(new[] { a, b }, health.Routable.ToArray());
+        Assert.Equal(TargetHealthState.Healthy, health.Record(0, passed: true));
+        Assert.Equal(TargetHealthState.Healthy, health.Record(1, passed: true));
+        Assert.Null(health.Record(1, passed: false));
+        Assert.Equal(TargetHealthState.Unhealthy, health.Record(1, passed: false));
+        Assert.Equal(new[] { a }, health.Routable.ToArray());
+        Assert.Null(health.Record(1, passed: true));
+        Assert.Null(health.Record(1, passed: true));
+        Assert.Equal(TargetHealthState.Healthy, health.Record(1, passed: true));
+        Assert.Equal(new[] { a, b }, health.Routable.ToArray());
+
+        // With no healthy target left, every target gets traffic again (ELB fails open).
+        health.Record(0, passed: false);
+        health.Record(0, passed: false);
+        health.Record(1, passed: false);
+        health.Record(1, passed: false);
+        Assert.Equal(new[] { a, b }, health.Routable.ToArray());
+    }
+
+    [Fact]
+    public void RoutableIn_CrossZoneOff_OwnZoneWhileHealthyThenTheRest()
+    {
+        var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1), previous: null);
+        var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
+        health.Record(0, passed: true);
+        health.Record(1, passed: true);
+
+        Assert.Equal(new[] { a }, health.RoutableIn("eu-central-1a").ToArray());
+        Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1b").ToArray());
+        Assert.Equal(new[] { a, b }, health.RoutableIn(null).ToArray());
+
+        health.Record(0, passed: false);
+        Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1a").ToArray());
+    }
+
+    [Fact]
+    public void TargetGroupFor_Rules_FirstMatchByPriorityElseDefault()
+    {
+        var listener = new ListenerPlan(
+            new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
+            new Listener("l", "L", "lb", "HTTP", 80, [], "default"),
+            [],
+            [
+                new CompiledRule(1, [new RuleCondition("host-header", ["api.example.com"]), new RuleCondition("path-pattern", ["/v1/*"])], "v1"),
+                new CompiledRule(2, [new RuleCondition("http-request-method", ["POST"])], "posts"),
+                new CompiledRule(3, [new RuleCondition("source-ip", ["10.1.0.0/16"])], "inside"),
+            ],
+            []);
+        var outside = IPAddress.Parse("192.0.2.1");
+
+        Assert.Equal("v1", listener.TargetGroupFor("API.example.com:443", "/v1/x", "GET", outside));
+        Assert.Equal("posts", listener.TargetGroupFor("other", "/v1/x", "POST", outside));
+        Assert.Equal("inside", listener.TargetGroupFor("other", "/", "GET", IPAddress.Parse("10.1.2.3")));
+        Assert.Equal("default", listener.TargetGroupFor("other", "/", "GET", outside));
+    }
+
+    [Fact]
+    public void Of_ManySourcePorts_SpreadsOverTargets()
+    {
+        var destination = new IPEndPoint(IPAddress.Parse("10.0.1.5"), 80);
+        var counts = new int[2];
+        for (var port = 40000; port < 41000; port++)
+        {
+            counts[FlowHash.Of(new IPEndPoint(IPAddress.Parse("10.0.1.20"), port), destination) % 2]++;
+        }
+
+        Assert.All(counts, c => Assert.InRange(c, 400, 600));
+        Assert.Equal(FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination), FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination));
+    }
+
+    private static TargetGroupPlan Plan(int healthy, int unhealthy) => new(
+        new TargetGroup("tg", "Tg", "tg", "TCP", 80, "vpc", "ip", ["10.0.1.1", "10.0.1.2"], new HealthCheck("TCP", null, "traffic-port", "200-399", 5, healthy, unhealthy)),
+        ImmutableArray.Create(new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)),
+        IPAddress.Parse("10.0.1.5"),
+        null,
+        HealthMatcher.Parse("200-399", []),
+        ["eu-central-1a", "eu-central-1b"]);
+}
