@@ -27,7 +27,6 @@ await using var gateway = await GatewayServer.StartAsync(
     {
         Certificate = certificate,
         Listeners = [new GatewayListener(BenchApis.Vpce, BenchApis.Vpc, new IPEndPoint(gatewayAddress, 0))],
-        Authorizer = new AllowAll(),
         Lambda = new FixedFunction(),
         State = new StatePaths(work.FullName),
     },

@@ -42,10 +42,7 @@ internal static class ProxyEventWriter
         json.WriteNumber("requestTimeEpoch", state.RequestTimeEpochMs);
         json.WriteString("requestId", state.RequestId);
         json.WriteStartObject("identity");
-        foreach (var name in (ReadOnlySpan<string>)["cognitoIdentityPoolId", "cognitoIdentityId", "apiKey", "principalOrgId", "cognitoAuthenticationType", "userArn", "apiKeyId", "accessKey", "accountId", "caller", "cognitoAuthenticationProvider", "user", "clientCert"])
-        {
-            json.WriteNull(name);
-        }
+        Pipeline.AccessControl.AccessEventFields.WriteIdentity(json, state);
 
         json.WriteString("sourceIp", state.SourceIp);
         WriteNullable(json, "userAgent", state.UserAgent);
@@ -55,7 +52,7 @@ internal static class ProxyEventWriter
         json.WriteString("domainName", state.DomainName);
         json.WriteString("deploymentId", stage.DeploymentId);
         json.WriteString("apiId", state.ApiId);
-        json.WriteNull("authorizer");
+        Pipeline.AccessControl.AccessEventFields.WriteAuthorizer(json, state);
         json.WriteEndObject();
 
         var binary = MediaTypes.IsBinary(stage.Snapshot.BinaryMediaTypes, http.ContentType);
@@ -76,7 +73,7 @@ internal static class ProxyEventWriter
         json.WriteEndObject();
     }
 
-    private static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, Pipeline.RequestState state)
+    internal static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, Pipeline.RequestState state)
     {
         // API Gateway adds these before the event is built (observed in private API events).
         Span<KeyValuePair<string, string>> added =
@@ -134,7 +131,7 @@ internal static class ProxyEventWriter
         return false;
     }
 
-    private static void WriteQuery(Utf8JsonWriter json, IQueryCollection query)
+    internal static void WriteQuery(Utf8JsonWriter json, IQueryCollection query)
     {
         if (query.Count == 0)
         {
@@ -170,7 +167,7 @@ internal static class ProxyEventWriter
         json.WriteEndArray();
     }
 
-    private static void WriteStringMap(Utf8JsonWriter json, string name, ImmutableDictionary<string, string> map)
+    internal static void WriteStringMap(Utf8JsonWriter json, string name, ImmutableDictionary<string, string> map)
     {
         if (map.Count == 0)
         {
@@ -187,7 +184,7 @@ internal static class ProxyEventWriter
         json.WriteEndObject();
     }
 
-    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    internal static void WriteNullable(Utf8JsonWriter json, string name, string? value)
     {
         if (value is null)
         {

@@ -48,7 +48,6 @@ public sealed class GatewayHarness : IAsyncDisposable
                 new GatewayListener(Apis.VpceA, Apis.VpcA, new IPEndPoint(EniA, 0)),
                 new GatewayListener(Apis.VpceB, Apis.VpcB, new IPEndPoint(EniB, 0)),
             ],
-            Authorizer = new IamPolicyAuthorizer(),
             Lambda = invoker ?? lambda,
             State = new StatePaths(root),
             Time = time ?? TimeProvider.System,
