@@ -62,6 +62,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         "AWS::Lambda::Function", "AWS::DynamoDB::Table",
         "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::Listener",
         "AWS::CertificateManager::Certificate",
+        "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::Authorizer",
         OnPremisesTypes.Network, OnPremisesTypes.Host);
 
     public void Add(EvaluatedStack stack) => _all.AddRange(stack.Resources);
@@ -71,6 +72,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         BuildNetwork();
         BuildDns();
         BuildApis();
+        BuildAccess();
         BuildCompute();
         BuildOnPremises();
         return new CloudModel
@@ -100,6 +102,10 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
             TargetGroups = [.. _targetGroups],
             Listeners = [.. _listeners],
             Certificates = [.. _certificates],
+            Authorizers = [.. _authorizers],
+            ApiKeys = [.. _apiKeys],
+            UsagePlans = [.. _usagePlans],
+            UsagePlanKeys = [.. _usagePlanKeys],
         };
     }
 
