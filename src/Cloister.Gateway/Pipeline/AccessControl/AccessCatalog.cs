@@ -19,8 +19,8 @@ internal sealed class AccessCatalog
 
     private AccessCatalog(
         FrozenDictionary<string, CompiledApiKey> keysByValue,
-        FrozenDictionary<string, CompiledAuthorizer> authorizers,
-        FrozenDictionary<string, FrozenDictionary<string, TokenBucket>> methodThrottles,
+        FrozenDictionary<(string ApiId, string AuthorizerId), CompiledAuthorizer> authorizers,
+        FrozenDictionary<(string ApiId, string Stage), FrozenDictionary<(string Path, string Method), TokenBucket>> methodThrottles,
         FrozenDictionary<string, GatewayCredential> credentials,
         TokenBucket account)
     {
@@ -34,11 +34,11 @@ internal sealed class AccessCatalog
     /// <summary>Keys by their value, as sent in <c>x-api-key</c>.</summary>
     public FrozenDictionary<string, CompiledApiKey> KeysByValue { get; }
 
-    /// <summary>Authorizers by <c>{api-id}/{authorizer-id}</c>.</summary>
-    public FrozenDictionary<string, CompiledAuthorizer> Authorizers { get; }
+    /// <summary>Authorizers by API and authorizer id.</summary>
+    public FrozenDictionary<(string ApiId, string AuthorizerId), CompiledAuthorizer> Authorizers { get; }
 
-    /// <summary>Stage and method throttles (from the stage's MethodSettings) by <c>{api-id}/{stage}</c>, then <c>{resourcePath}/{METHOD}</c>.</summary>
-    public FrozenDictionary<string, FrozenDictionary<string, TokenBucket>> MethodThrottles { get; }
+    /// <summary>Stage and method throttles (from the stage's MethodSettings) by API and stage, then resource path and method. Tuple keys: no allocation per request.</summary>
+    public FrozenDictionary<(string ApiId, string Stage), FrozenDictionary<(string Path, string Method), TokenBucket>> MethodThrottles { get; }
 
     /// <summary>Credentials by access key id.</summary>
     public FrozenDictionary<string, GatewayCredential> Credentials { get; }
@@ -52,7 +52,7 @@ internal sealed class AccessCatalog
         var accountBurst = account.BurstLimit ?? AccountDefault.BurstLimit!.Value;
         return new AccessCatalog(
             CompileKeys(model, throttles, accountRate, accountBurst),
-            (model.Authorizers.IsDefault ? [] : model.Authorizers).ToFrozenDictionary(a => a.RestApiId + "/" + a.Id, CompiledAuthorizer.Compile, StringComparer.Ordinal),
+            (model.Authorizers.IsDefault ? [] : model.Authorizers).ToFrozenDictionary(a => (a.RestApiId, a.Id), CompiledAuthorizer.Compile),
             CompileMethodThrottles(model, throttles, accountRate, accountBurst),
             (credentials.Count > 0 ? credentials : [GatewayCredential.FromSandbox(SandboxCredentials.Default, model.Account)])
                 .DistinctBy(c => c.AccessKeyId, StringComparer.Ordinal)
@@ -60,8 +60,13 @@ internal sealed class AccessCatalog
             throttles.Bucket("account", accountRate, accountBurst));
     }
 
-    /// <summary>The key for a method in throttle maps: <c>{resourcePath}/{METHOD}</c>, as usage plans name methods.</summary>
-    public static string MethodKey(string resourcePath, string httpMethod) => resourcePath + "/" + httpMethod;
+    /// <summary>A usage plan's method key <c>/{resourcePath}/{METHOD}</c> (such as <c>/pets/GET</c>, or <c>//GET</c> for the root) as a path and method.</summary>
+    public static (string Path, string Method) ParseMethodKey(string key)
+    {
+        var slash = key.LastIndexOf('/');
+        var path = slash <= 0 ? "/" : key[..slash];
+        return (path.Length > 1 && path.StartsWith("//", StringComparison.Ordinal) ? path[1..] : path, key[(slash + 1)..].ToUpperInvariant());
+    }
 
     private static FrozenDictionary<string, CompiledApiKey> CompileKeys(GatewayModel model, ThrottleState throttles, double accountRate, int accountBurst)
     {
@@ -70,7 +75,7 @@ internal sealed class AccessCatalog
         var keys = new Dictionary<string, CompiledApiKey>(StringComparer.Ordinal);
         foreach (var key in model.ApiKeys.IsDefault ? [] : model.ApiKeys)
         {
-            var limits = new Dictionary<string, PlanLimits>(StringComparer.Ordinal);
+            var limits = new Dictionary<(string, string), PlanLimits>();
             foreach (var membership in planKeys[key.Id])
             {
                 if (!plans.TryGetValue(membership.UsagePlanId, out var plan))
@@ -84,25 +89,24 @@ internal sealed class AccessCatalog
                 foreach (var stage in plan.ApiStages.IsDefault ? [] : plan.ApiStages)
                 {
                     var methods = (stage.MethodThrottles ?? []).ToFrozenDictionary(
-                        m => m.Key,
-                        m => throttles.Bucket($"{prefix}/{stage.ApiId}/{stage.Stage}{m.Key}", m.Value.RateLimit ?? accountRate, m.Value.BurstLimit ?? accountBurst),
-                        StringComparer.Ordinal);
+                        m => ParseMethodKey(m.Key),
+                        m => throttles.Bucket($"{prefix}/{stage.ApiId}/{stage.Stage}{m.Key}", m.Value.RateLimit ?? accountRate, m.Value.BurstLimit ?? accountBurst));
 
                     // API Gateway lets a key be in one plan per API stage; the first one found is kept.
-                    limits.TryAdd(stage.ApiId + "/" + stage.Stage, new PlanLimits(plan.Id, keyBucket, methods, quota));
+                    limits.TryAdd((stage.ApiId, stage.Stage), new PlanLimits(plan.Id, keyBucket, methods, quota));
                 }
             }
 
-            keys.TryAdd(key.Value, new CompiledApiKey(key, limits.ToFrozenDictionary(StringComparer.Ordinal)));
+            keys.TryAdd(key.Value, new CompiledApiKey(key, limits.ToFrozenDictionary()));
         }
 
         return keys.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private static FrozenDictionary<string, FrozenDictionary<string, TokenBucket>> CompileMethodThrottles(GatewayModel model, ThrottleState throttles, double accountRate, int accountBurst)
+    private static FrozenDictionary<(string, string), FrozenDictionary<(string, string), TokenBucket>> CompileMethodThrottles(GatewayModel model, ThrottleState throttles, double accountRate, int accountBurst)
     {
         var deployments = (model.Deployments.IsDefault ? [] : model.Deployments).ToDictionary(d => d.Id, StringComparer.Ordinal);
-        var stages = new Dictionary<string, FrozenDictionary<string, TokenBucket>>(StringComparer.Ordinal);
+        var stages = new Dictionary<(string, string), FrozenDictionary<(string, string), TokenBucket>>();
         foreach (var stage in model.Stages.IsDefault ? [] : model.Stages)
         {
             if (stage.MethodSettings.IsDefaultOrEmpty || !deployments.TryGetValue(stage.DeploymentId, out var deployment))
@@ -110,25 +114,24 @@ internal sealed class AccessCatalog
                 continue;
             }
 
-            var buckets = new Dictionary<string, TokenBucket>(StringComparer.Ordinal);
+            var buckets = new Dictionary<(string, string), TokenBucket>();
             foreach (var resource in deployment.Snapshot.Resources)
             {
                 foreach (var method in resource.Methods)
                 {
                     if (MethodSettings.For(stage.MethodSettings, resource.Path, method.HttpMethod) is { } setting)
                     {
-                        var key = MethodKey(resource.Path, method.HttpMethod);
-                        buckets[key] = throttles.Bucket(
-                            $"stage/{stage.RestApiId}/{stage.StageName}{key}",
+                        buckets[(resource.Path, method.HttpMethod)] = throttles.Bucket(
+                            $"stage/{stage.RestApiId}/{stage.StageName}{resource.Path}/{method.HttpMethod}",
                             setting.ThrottlingRateLimit ?? accountRate,
                             setting.ThrottlingBurstLimit ?? accountBurst);
                     }
                 }
             }
 
-            stages[stage.RestApiId + "/" + stage.StageName] = buckets.ToFrozenDictionary(StringComparer.Ordinal);
+            stages[(stage.RestApiId, stage.StageName)] = buckets.ToFrozenDictionary();
         }
 
-        return stages.ToFrozenDictionary(StringComparer.Ordinal);
+        return stages.ToFrozenDictionary();
     }
 }

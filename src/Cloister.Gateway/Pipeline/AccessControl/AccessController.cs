@@ -46,7 +46,7 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
                 return Denied(catalog, state, methodArn, explicitDeny: true);
             }
 
-            if (method.AuthorizerId is null || !access.Authorizers.TryGetValue(state.ApiId + "/" + method.AuthorizerId, out var authorizer))
+            if (method.AuthorizerId is null || !access.Authorizers.TryGetValue((state.ApiId!, method.AuthorizerId), out var authorizer))
             {
                 return AccessErrors.AuthorizerConfiguration;
             }
@@ -79,7 +79,8 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
     {
         var access = catalog.Access;
         var route = state.Route!;
-        string? methodKey = null;
+        var stageKey = (state.ApiId!, state.Stage!.Name);
+        var methodKey = (route.Resource.Path, route.Method.HttpMethod);
         if (route.Method.ApiKeyRequired)
         {
             var value = state.Stage!.Snapshot.ApiKeySource == "AUTHORIZER"
@@ -88,13 +89,12 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
             if (string.IsNullOrEmpty(value)
                 || !access.KeysByValue.TryGetValue(value, out var key)
                 || !key.Key.Enabled
-                || !key.Plans.TryGetValue(state.ApiId + "/" + state.Stage!.Name, out var plan))
+                || !key.Plans.TryGetValue(stageKey, out var plan))
             {
                 return AccessErrors.InvalidApiKey;
             }
 
             state.ApiKey = key.Key;
-            methodKey = AccessCatalog.MethodKey(route.Resource.Path, route.Method.HttpMethod);
             var bucket = plan.MethodBuckets.Count > 0 && plan.MethodBuckets.TryGetValue(methodKey, out var perMethod) ? perMethod : plan.KeyBucket;
             if (bucket is not null && !bucket.TryTake())
             {
@@ -107,9 +107,8 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
             }
         }
 
-        if (access.MethodThrottles.TryGetValue(state.ApiId + "/" + state.Stage!.Name, out var methods))
+        if (access.MethodThrottles.TryGetValue(stageKey, out var methods))
         {
-            methodKey ??= AccessCatalog.MethodKey(route.Resource.Path, route.Method.HttpMethod);
             if (methods.TryGetValue(methodKey, out var stageBucket) && !stageBucket.TryTake())
             {
                 return AccessErrors.Throttled;
