@@ -31,35 +31,13 @@ internal static class AuthorizerEventWriter
         json.WriteString("type", "REQUEST");
         json.WriteString("methodArn", methodArn);
         json.WriteString("resource", route.Resource.Path);
-        json.WriteString("path", state.StagePath);
+        json.WriteString("path", state.Path);
         json.WriteString("httpMethod", state.HttpMethod);
         ProxyEventWriter.WriteHeaders(json, http.Request.Headers, state);
         ProxyEventWriter.WriteQuery(json, http.Request.Query);
         ProxyEventWriter.WriteStringMap(json, "pathParameters", route.PathParameters);
         ProxyEventWriter.WriteStringMap(json, "stageVariables", stage.Variables);
-        json.WriteStartObject("requestContext");
-        json.WriteString("resourceId", route.Resource.Id);
-        json.WriteString("resourcePath", route.Resource.Path);
-        json.WriteString("httpMethod", state.HttpMethod);
-        json.WriteString("extendedRequestId", state.ExtendedRequestId);
-        json.WriteString("requestTime", state.RequestTimeText);
-        json.WriteString("path", state.StagePath);
-        json.WriteString("accountId", state.AccountId);
-        json.WriteString("protocol", state.Protocol);
-        json.WriteString("stage", stage.Name);
-        json.WriteString("domainPrefix", state.DomainPrefix);
-        json.WriteNumber("requestTimeEpoch", state.RequestTimeEpochMs);
-        json.WriteString("requestId", state.RequestId);
-        json.WriteStartObject("identity");
-        json.WriteString("sourceIp", state.SourceIp);
-        ProxyEventWriter.WriteNullable(json, "userAgent", state.UserAgent);
-        json.WriteString("vpceId", state.VpceId);
-        json.WriteString("vpcId", state.VpcId);
-        json.WriteEndObject();
-        json.WriteString("domainName", state.DomainName);
-        json.WriteString("deploymentId", stage.DeploymentId);
-        json.WriteString("apiId", state.ApiId);
-        json.WriteEndObject();
+        ProxyEventWriter.WriteRequestContext(json, state, stage, route, includeAuthorizer: false);
         json.WriteEndObject();
     }
 }

@@ -28,32 +28,7 @@ internal static class ProxyEventWriter
         WriteStringMap(json, "pathParameters", request.Route.PathParameters);
         WriteStringMap(json, "stageVariables", stage.Variables);
 
-        json.WriteStartObject("requestContext");
-        json.WriteString("resourceId", request.Route.Resource.Id);
-        json.WriteString("resourcePath", request.Route.Resource.Path);
-        json.WriteString("httpMethod", state.HttpMethod);
-        json.WriteString("extendedRequestId", state.ExtendedRequestId);
-        json.WriteString("requestTime", state.RequestTimeText);
-        json.WriteString("path", state.StagePath);
-        json.WriteString("accountId", state.AccountId);
-        json.WriteString("protocol", state.Protocol);
-        json.WriteString("stage", stage.Name);
-        json.WriteString("domainPrefix", state.DomainPrefix);
-        json.WriteNumber("requestTimeEpoch", state.RequestTimeEpochMs);
-        json.WriteString("requestId", state.RequestId);
-        json.WriteStartObject("identity");
-        Pipeline.AccessControl.AccessEventFields.WriteIdentity(json, state);
-
-        json.WriteString("sourceIp", state.SourceIp);
-        WriteNullable(json, "userAgent", state.UserAgent);
-        json.WriteString("vpceId", state.VpceId);
-        json.WriteString("vpcId", state.VpcId);
-        json.WriteEndObject();
-        json.WriteString("domainName", state.DomainName);
-        json.WriteString("deploymentId", stage.DeploymentId);
-        json.WriteString("apiId", state.ApiId);
-        Pipeline.AccessControl.AccessEventFields.WriteAuthorizer(json, state);
-        json.WriteEndObject();
+        WriteRequestContext(json, state, stage, request.Route, includeAuthorizer: true);
 
         var binary = MediaTypes.IsBinary(stage.Snapshot.BinaryMediaTypes, http.ContentType);
         if (request.Body.IsEmpty)
@@ -70,6 +45,40 @@ internal static class ProxyEventWriter
         }
 
         json.WriteBoolean("isBase64Encoded", binary && !request.Body.IsEmpty);
+        json.WriteEndObject();
+    }
+
+    /// <summary><c>requestContext</c>, shared by the proxy event and the REQUEST authorizer's event (which has no <c>authorizer</c>).</summary>
+    internal static void WriteRequestContext(Utf8JsonWriter json, Pipeline.RequestState state, Catalog.CompiledStage stage, Routing.RouteMatch route, bool includeAuthorizer)
+    {
+        json.WriteStartObject("requestContext");
+        json.WriteString("resourceId", route.Resource.Id);
+        json.WriteString("resourcePath", route.Resource.Path);
+        json.WriteString("httpMethod", state.HttpMethod);
+        json.WriteString("extendedRequestId", state.ExtendedRequestId);
+        json.WriteString("requestTime", state.RequestTimeText);
+        json.WriteString("path", state.StagePath);
+        json.WriteString("accountId", state.AccountId);
+        json.WriteString("protocol", state.Protocol);
+        json.WriteString("stage", stage.Name);
+        json.WriteString("domainPrefix", state.DomainPrefix);
+        json.WriteNumber("requestTimeEpoch", state.RequestTimeEpochMs);
+        json.WriteString("requestId", state.RequestId);
+        json.WriteStartObject("identity");
+        Pipeline.AccessControl.AccessEventFields.WriteIdentity(json, state);
+        json.WriteString("sourceIp", state.SourceIp);
+        WriteNullable(json, "userAgent", state.UserAgent);
+        json.WriteString("vpceId", state.VpceId);
+        json.WriteString("vpcId", state.VpcId);
+        json.WriteEndObject();
+        json.WriteString("domainName", state.DomainName);
+        json.WriteString("deploymentId", stage.DeploymentId);
+        json.WriteString("apiId", state.ApiId);
+        if (includeAuthorizer)
+        {
+            Pipeline.AccessControl.AccessEventFields.WriteAuthorizer(json, state);
+        }
+
         json.WriteEndObject();
     }
 

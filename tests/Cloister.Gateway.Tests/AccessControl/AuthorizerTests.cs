@@ -161,6 +161,9 @@ public sealed class AuthorizerTests
         var requestEvent = JsonDocument.Parse(harness.Lambda.Events.First(e => e.Contains("\"REQUEST\"", StringComparison.Ordinal))).RootElement;
         Assert.Equal("t", requestEvent.GetProperty("headers").GetProperty("Authorization").GetString());
         Assert.Equal("/pets", requestEvent.GetProperty("resource").GetString());
+        Assert.Equal("/pets", requestEvent.GetProperty("path").GetString());
+        Assert.Equal("/dev/pets", requestEvent.GetProperty("requestContext").GetProperty("path").GetString());
+        Assert.False(requestEvent.GetProperty("requestContext").TryGetProperty("authorizer", out _));
         Assert.Equal(MethodArn("pets"), requestEvent.GetProperty("methodArn").GetString());
     }
 

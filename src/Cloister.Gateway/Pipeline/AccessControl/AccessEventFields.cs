@@ -16,13 +16,13 @@ internal static class AccessEventFields
             json.WriteNull(name);
         }
 
-        Write(json, "apiKey", state.ApiKey?.Value);
-        Write(json, "apiKeyId", state.ApiKey?.Id);
-        Write(json, "userArn", state.Caller?.UserArn);
-        Write(json, "accessKey", state.Caller?.AccessKey);
-        Write(json, "accountId", state.Caller?.AccountId);
-        Write(json, "caller", state.Caller?.Caller);
-        Write(json, "user", state.Caller?.Caller);
+        Integrations.ProxyEventWriter.WriteNullable(json, "apiKey", state.ApiKey?.Value);
+        Integrations.ProxyEventWriter.WriteNullable(json, "apiKeyId", state.ApiKey?.Id);
+        Integrations.ProxyEventWriter.WriteNullable(json, "userArn", state.Caller?.UserArn);
+        Integrations.ProxyEventWriter.WriteNullable(json, "accessKey", state.Caller?.AccessKey);
+        Integrations.ProxyEventWriter.WriteNullable(json, "accountId", state.Caller?.AccountId);
+        Integrations.ProxyEventWriter.WriteNullable(json, "caller", state.Caller?.Caller);
+        Integrations.ProxyEventWriter.WriteNullable(json, "user", state.Caller?.Caller);
     }
 
     public static void WriteAuthorizer(Utf8JsonWriter json, RequestState state)
@@ -45,17 +45,5 @@ internal static class AccessEventFields
         json.WriteString("principalId", authorizer.PrincipalId);
         json.WriteNumber("integrationLatency", authorizer.LatencyMs);
         json.WriteEndObject();
-    }
-
-    private static void Write(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
     }
 }
