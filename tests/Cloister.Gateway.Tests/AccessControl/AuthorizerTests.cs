@@ -212,4 +212,27 @@ public sealed class AuthorizerTests
         Assert.Equal(KeyValue, evt.RootElement.GetProperty("requestContext").GetProperty("identity").GetProperty("apiKey").GetString());
         await Expect.ErrorAsync(bad, 403, Expect.Forbidden, "ForbiddenException");
     }
+
+    [Fact]
+    public async Task AccessLog_AuthorizerAndKeyVariables_AreWritten()
+    {
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId, apiKeyRequired: true), Plan());
+        model = model with
+        {
+            Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")],
+            Stages = [.. model.Stages.Select(s => s with { AccessLog = new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:a", "$context.authorizer.principalId $context.authorizer.tenant $context.identity.apiKeyId $context.error.responseType") })],
+        };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", MethodArn("*"))))));
+        var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets") { Headers = { { "x-api-key", KeyValue }, { "Authorization", "t" } } };
+
+        var ok = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+        var unauthorized = await GetAsync(harness);
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.Equal(401, (int)unauthorized.StatusCode);
+        Assert.Equal(["user-42 acme key0000001 -", "- - - UNAUTHORIZED"], await File.ReadAllLinesAsync(harness.AccessLogPath()));
+    }
 }

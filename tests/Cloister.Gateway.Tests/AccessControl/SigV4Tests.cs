@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Cloister.Functions;
 using Cloister.Gateway.Tests.Fakes;
@@ -14,9 +15,9 @@ public sealed class SigV4Tests
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
     private static readonly SandboxCredentials Sandbox = SandboxCredentials.Default;
 
-    private static async Task<GatewayHarness> StartAsync(string? policy = Allow)
+    private static async Task<GatewayHarness> StartAsync(string? policy = Allow, bool realClock = false)
     {
-        var harness = await GatewayHarness.StartAsync(WithPlan(EchoApi(policy, "AWS_IAM"), Plan()), time: new ManualTime(Now));
+        var harness = await GatewayHarness.StartAsync(WithPlan(EchoApi(policy, "AWS_IAM"), Plan()), time: realClock ? null : new ManualTime(Now));
         harness.Lambda.AddEcho("echo");
         return harness;
     }
@@ -200,5 +201,35 @@ public sealed class SigV4Tests
 
         var expected = $$"""{"Message":"User: arn:aws:sts::{{Account}}:assumed-role/cloister-sandbox/cloister is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********9012:{{ApiId}}/dev/GET/pets"}""";
         await Expect.ErrorAsync(response, 403, expected, "AccessDeniedException");
+    }
+
+    [Theory]
+    [InlineData(true, "200")]
+    [InlineData(false, "403")]
+    public async Task Curl_AwsSigv4_SignatureFromARealClientIsVerified(bool rightSecret, string expectedStatus)
+    {
+        await using var harness = await StartAsync(realClock: true);
+        var pem = TestCertificates.WritePem(Path.Combine(harness.StateRoot, "pem"));
+        var port = harness.Server.PortOf(GatewayHarness.EniA);
+        var secret = rightSecret ? Sandbox.SecretAccessKey : "wrong-secret";
+        var startInfo = new ProcessStartInfo("curl")
+        {
+            ArgumentList =
+            {
+                "-sS", "--cacert", pem.CaFile, "--resolve", $"{PrivateHost()}:{port}:{GatewayHarness.EniA}",
+                "--aws-sigv4", $"aws:amz:{Region}:execute-api", "--user", $"{Sandbox.AccessKeyId}:{secret}",
+                "-H", $"x-amz-security-token: {Sandbox.SessionToken}",
+                // The query is already in canonical order: curl 7.88 signs it as written, unsorted (later curls sort it).
+                "-o", "/dev/null", "-w", "%{http_code}", $"https://{PrivateHost()}:{port}/dev/pets?a=1&b=2",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var curl = Process.Start(startInfo)!;
+        var output = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+
+        Assert.Equal(0, curl.ExitCode);
+        Assert.Equal(expectedStatus, output);
     }
 }

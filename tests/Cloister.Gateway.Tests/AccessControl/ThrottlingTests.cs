@@ -124,4 +124,26 @@ public sealed class ThrottlingTests
         Assert.Equal(7, pets.Concat(toys).Count(s => s == 200));
         Assert.Equal(3, pets.Concat(toys).Count(s => s == 429));
     }
+
+    [Fact]
+    public async Task Invoke_ThrottledWithGatewayResponseOverride_UsesTheApisResponse()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var api = EchoApi(apiKeyRequired: true) with
+        {
+            GatewayResponses =
+            [
+                new GatewayResponse("THROTTLED", "503", ImmutableDictionary<string, string>.Empty.Add("gatewayresponse.header.Retry-After", "'1'"),
+                    ImmutableDictionary<string, string>.Empty.Add("application/json", """{"slow down":$context.error.messageString}""")),
+            ],
+        };
+        await using var harness = await StartAsync(WithPlan(api, Plan(throttle: new ThrottleSettings(1, 1))), time);
+
+        var statuses = await BurstAsync(harness.Client(GatewayHarness.EniA), 2, KeyValue);
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets") { Headers = { { "x-api-key", KeyValue } } });
+
+        Assert.Contains(503, statuses);
+        await Expect.ErrorAsync(response, 503, """{"slow down":"Too Many Requests"}""", "TooManyRequestsException");
+        Assert.Equal("1", Assert.Single(response.Headers.GetValues("Retry-After")));
+    }
 }
