@@ -8,7 +8,11 @@ using Cloister.Model.Network;
 
 namespace Cloister.Gateway.Bench;
 
-/// <summary>The benchmark's model: one private API with a MOCK <c>GET /health</c> and an AWS_PROXY <c>GET /fn</c>, an allow-all-from-the-endpoint policy.</summary>
+/// <summary>
+/// The benchmark's model: one private API with a MOCK <c>GET /health</c> and an AWS_PROXY <c>GET /fn</c>, an
+/// allow-all-from-the-endpoint policy; and the same MOCK behind access control: <c>GET /throttled</c> (API key,
+/// usage plan throttle and quota, stage method throttle) and <c>GET /authorized</c> (a TOKEN authorizer, cached).
+/// </summary>
 internal static class BenchApis
 {
     public const string ApiId = "bench00001";
@@ -16,6 +20,11 @@ internal static class BenchApis
     public const string Vpc = "vpc-0bench000000000001";
     public const string Host = ApiId + ".execute-api.us-east-1.amazonaws.com";
     public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:bench";
+    public const string AuthorizerArn = "arn:aws:lambda:us-east-1:123456789012:function:bench-authorizer";
+    public const string ApiKeyValue = "bench-api-key-00000000000001";
+
+    /// <summary>Limits no benchmark reaches: the throttles are taken on every request but never refuse one.</summary>
+    public static readonly ThrottleSettings Unreachable = new(1e9, 1_000_000_000);
 
     public static GatewayModel Model()
     {
@@ -31,13 +40,22 @@ internal static class BenchApis
                 new ApiResource("root000000", null, string.Empty, "/", []),
                 new ApiResource("health0000", "root000000", "health", "/health", [Get(mock)]),
                 new ApiResource("fn00000000", "root000000", "fn", "/fn", [Get(proxy)]),
+                new ApiResource("throttled0", "root000000", "throttled", "/throttled", [Get(mock) with { ApiKeyRequired = true }]),
+                new ApiResource("authorized", "root000000", "authorized", "/authorized", [Get(mock) with { AuthorizationType = "CUSTOM", AuthorizerId = "auth01" }]),
             ], [], "HEADER", []);
         return new GatewayModel(
             new AccountContext("123456789012", "us-east-1"),
             [api],
             [new Deployment("dep0000001", "Deployment", ApiId, api, DateTimeOffset.UnixEpoch)],
-            [new Stage("Stage", ApiId, "dev", "dep0000001", empty, [], null)],
-            [new VpcEndpoint(Vpce, "Endpoint", Vpc, "com.amazonaws.us-east-1.execute-api", VpcEndpointType.Interface, [], [], [], true, null, [])]);
+            [new Stage("Stage", ApiId, "dev", "dep0000001", empty, [new MethodSetting("/~1throttled", "GET", Unreachable.RateLimit, Unreachable.BurstLimit)], null)],
+            [new VpcEndpoint(Vpce, "Endpoint", Vpc, "com.amazonaws.us-east-1.execute-api", VpcEndpointType.Interface, [], [], [], true, null, [])])
+        {
+            ApiKeys = [new ApiKey("benchkey01", "Key", "bench", ApiKeyValue, true)],
+            UsagePlans = [new UsagePlan("plan01", "Plan", "bench", [new UsagePlanApiStage(ApiId, "dev", ImmutableDictionary<string, ThrottleSettings>.Empty)], Unreachable, new QuotaSettings(int.MaxValue, QuotaPeriod.Month, 0))],
+            UsagePlanKeys = [new UsagePlanKey("benchkey01", "PlanKey", "benchkey01", "plan01")],
+            Authorizers = [new Authorizer("auth01", "Auth", ApiId, "bench", AuthorizerType.Token, "method.request.header.Authorization", null, 3600,
+                $"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{AuthorizerArn}/invocations", null, [])],
+        };
     }
 
     /// <summary>A self-signed server certificate; wrk and the latency client do not verify it.</summary>

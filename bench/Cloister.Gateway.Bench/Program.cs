@@ -27,9 +27,11 @@ await using var gateway = await GatewayServer.StartAsync(
     {
         Certificate = certificate,
         Listeners = [new GatewayListener(BenchApis.Vpce, BenchApis.Vpc, new IPEndPoint(gatewayAddress, 0))],
-        Authorizer = new AllowAll(),
         Lambda = new FixedFunction(),
         State = new StatePaths(work.FullName),
+
+        // The benchmark drives more than API Gateway's 10,000 requests a second; the account bucket is still taken on every request.
+        AccountThrottle = BenchApis.Unreachable,
     },
     BenchApis.Model());
 var gatewayPort = gateway.PortOf(gatewayAddress);
@@ -37,7 +39,17 @@ await using var direct = await StartDirectAsync(certificate, baselineAddress);
 var directPort = new Uri(direct.Urls.First()).Port;
 
 Console.WriteLine($"# Cloister.Gateway benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
-Console.WriteLine($"wrk -t{threads} -c{connections} -d{duration}s, keep-alive, TLS 1.3 on loopback");
+if (!args.Contains("--access-only"))
+{
+    Console.WriteLine($"wrk -t{threads} -c{connections} -d{duration}s, keep-alive, TLS 1.3 on loopback");
+}
+
+if (args.Contains("--access-only"))
+{
+    await MeasureAccessAsync();
+    work.Delete(recursive: true);
+    return 0;
+}
 
 var nginx = StartNginx(work.FullName, certificate);
 try
@@ -78,8 +90,50 @@ var viaGateway = await MeasureAsync($"https://{gatewayAddress}:{gatewayPort}/dev
 var viaDirect = await MeasureAsync($"https://{baselineAddress}:{directPort}/fn", samples, certificate.Thumbprint);
 Console.WriteLine($"latency p50  : gateway AWS_PROXY {viaGateway.P50 * 1000:F1} us, direct call {viaDirect.P50 * 1000:F1} us, added {(viaGateway.P50 - viaDirect.P50) * 1000:F1} us (target <= 200 us)");
 Console.WriteLine($"latency p99  : gateway AWS_PROXY {viaGateway.P99 * 1000:F1} us, direct call {viaDirect.P99 * 1000:F1} us");
+await MeasureAccessAsync();
 work.Delete(recursive: true);
 return 0;
+
+// Access control (issue 9): the same MOCK method plain, behind API key + usage plan + stage throttles, and behind a
+// cached TOKEN authorizer; rounds interleaved (and rotated) so contention hits all three alike, medians of the rounds' p50s.
+async Task MeasureAccessAsync()
+{
+    var url = $"https://{gatewayAddress}:{gatewayPort}/dev/";
+    var rounds = Argument("--access-rounds", 31);
+    var plain = new List<(double P50, double P99)>();
+    var throttled = new List<(double P50, double P99)>();
+    var authorized = new List<(double P50, double P99)>();
+    for (var round = 0; round < rounds; round++)
+    {
+        // Each round starts with a different path, so drifts in machine load do not favour one of them.
+        for (var turn = 0; turn < 3; turn++)
+        {
+            switch ((round + turn) % 3)
+            {
+                case 0:
+                    plain.Add(await MeasureAsync(url + "health", samples, certificate.Thumbprint));
+                    break;
+                case 1:
+                    throttled.Add(await MeasureAsync(url + "throttled", samples, certificate.Thumbprint, ("x-api-key", BenchApis.ApiKeyValue)));
+                    break;
+                default:
+                    authorized.Add(await MeasureAsync(url + "authorized", samples, certificate.Thumbprint, ("Authorization", "Bearer bench-token")));
+                    break;
+            }
+        }
+    }
+
+    static double P50(List<(double P50, double P99)> runs) => runs.Select(r => r.P50).Order().ElementAt(runs.Count / 2);
+    static double P99(List<(double P50, double P99)> runs) => runs.Select(r => r.P99).Order().ElementAt(runs.Count / 2);
+
+    // Paired by round: each round's p50 against the same round's plain p50, so drifts in load cancel out.
+    double Added(List<(double P50, double P99)> runs) => runs.Select((r, i) => (r.P50 - plain[i].P50) / plain[i].P50 * 100).Order().ElementAt(runs.Count / 2);
+    var baseline = P50(plain);
+    Console.WriteLine($"access       : {rounds} rotated rounds of {samples} sequential requests on one keep-alive connection each; medians of the rounds' p50/p99, added = median of per-round differences");
+    Console.WriteLine($"MOCK plain   : p50 {baseline * 1000:F1} us  p99 {P99(plain) * 1000:F1} us");
+    Console.WriteLine($"MOCK + key, usage plan, quota, stage and account throttles: p50 {P50(throttled) * 1000:F1} us  p99 {P99(throttled) * 1000:F1} us  added {Added(throttled):F1}% (target < 10%)");
+    Console.WriteLine($"MOCK + TOKEN authorizer, cache hit: p50 {P50(authorized) * 1000:F1} us  p99 {P99(authorized) * 1000:F1} us  added {Added(authorized):F1}% (target < 10%)");
+}
 
 int Argument(string name, int fallback)
 {
@@ -123,7 +177,7 @@ static async Task<WebApplication> StartDirectAsync(System.Security.Cryptography.
     return app;
 }
 
-static async Task<(double P50, double P99)> MeasureAsync(string url, int count, string thumbprint)
+static async Task<(double P50, double P99)> MeasureAsync(string url, int count, string thumbprint, (string Name, string Value)? header = null)
 {
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
     handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == thumbprint;
@@ -133,6 +187,10 @@ static async Task<(double P50, double P99)> MeasureAsync(string url, int count, 
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
         message.Headers.Host = BenchApis.Host;
+        if (header is { } extra)
+        {
+            message.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
+        }
         var start = Stopwatch.GetTimestamp();
         using var response = await client.SendAsync(message);
         await response.Content.ReadAsByteArrayAsync();

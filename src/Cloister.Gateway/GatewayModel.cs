@@ -20,4 +20,17 @@ public sealed record GatewayModel(
     ImmutableArray<RestApi> Apis,
     ImmutableArray<Deployment> Deployments,
     ImmutableArray<Stage> Stages,
-    ImmutableArray<VpcEndpoint> VpcEndpoints);
+    ImmutableArray<VpcEndpoint> VpcEndpoints)
+{
+    /// <summary>Authorizers of the APIs (TOKEN and REQUEST Lambda authorizers run; Cognito ones answer 401).</summary>
+    public ImmutableArray<Authorizer> Authorizers { get; init; } = [];
+
+    /// <summary>API keys.</summary>
+    public ImmutableArray<ApiKey> ApiKeys { get; init; } = [];
+
+    /// <summary>Usage plans: the API stages they cover, their throttles and quotas.</summary>
+    public ImmutableArray<UsagePlan> UsagePlans { get; init; } = [];
+
+    /// <summary>Which API keys are in which usage plans.</summary>
+    public ImmutableArray<UsagePlanKey> UsagePlanKeys { get; init; } = [];
+}

@@ -16,9 +16,6 @@ public sealed record GatewayOptions
     /// <summary>The endpoint network interfaces to serve.</summary>
     public required ImmutableArray<GatewayListener> Listeners { get; init; }
 
-    /// <summary>Turns policy documents into evaluators.</summary>
-    public required IExecuteApiAuthorizer Authorizer { get; init; }
-
     /// <summary>Invokes Lambda functions for AWS_PROXY integrations.</summary>
     public required ILambdaInvoker Lambda { get; init; }
 
@@ -33,6 +30,12 @@ public sealed record GatewayOptions
 
     /// <summary>Handler for HTTP and HTTP_PROXY integrations; null for a pooled <see cref="SocketsHttpHandler"/>.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>The credentials SigV4 signatures of AWS_IAM methods are checked against; empty for the sandbox's own (<see cref="Cloister.Functions.SandboxCredentials"/>).</summary>
+    public ImmutableArray<Signing.GatewayCredential> Credentials { get; init; } = [];
+
+    /// <summary>The account-level throttle; API Gateway's is 10,000 requests a second with a burst of 5,000.</summary>
+    public Model.Api.ThrottleSettings AccountThrottle { get; init; } = Pipeline.AccessControl.AccessCatalog.AccountDefault;
 
     /// <summary>Checks the options, returning every problem at once.</summary>
     internal ImmutableArray<string> Validate()

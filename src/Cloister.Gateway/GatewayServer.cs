@@ -2,10 +2,13 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Security.Authentication;
 using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.Authorizers;
 using Cloister.Gateway.Catalog;
 using Cloister.Gateway.Hosting;
 using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline;
+using Cloister.Gateway.Pipeline.AccessControl;
+using Cloister.Gateway.Throttling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,6 +32,7 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly RequestHandler _handler;
     private readonly AccessLogWriter _accessLogs;
     private readonly HttpMessageInvoker _httpClient;
+    private readonly AccessOptions _access;
     private WebApplication? _app;
 
     private GatewayServer(GatewayOptions options, GatewayModel model)
@@ -36,6 +40,7 @@ public sealed class GatewayServer : IAsyncDisposable
         _options = options;
         _logger = options.LoggerFactory.CreateLogger("Cloister.Gateway");
         _accessLogs = new AccessLogWriter(_logger);
+        _access = new AccessOptions(new ThrottleState(options.Time), options.AccountThrottle, options.Credentials);
         _httpClient = new HttpMessageInvoker(options.HttpHandler ?? new SocketsHttpHandler
         {
             UseProxy = false,
@@ -44,12 +49,15 @@ public sealed class GatewayServer : IAsyncDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         });
         _handler = new RequestHandler(
-            GatewayCatalog.Build(model, options.Authorizer, options.State, _logger),
+            GatewayCatalog.Build(model, _access, options.State, _logger),
             options.Time,
             new LambdaIntegration(options.Lambda, options.Time, _logger),
             new HttpIntegration(_httpClient, options.Time, _logger),
             _accessLogs,
-            _logger);
+            _logger)
+        {
+            Access = new AccessController(new LambdaAuthorizers(options.Lambda, options.Time, _logger), options.Time),
+        };
     }
 
     /// <summary>The addresses the listeners are bound to, in the order of <see cref="GatewayOptions.Listeners"/>.</summary>
@@ -85,7 +93,7 @@ public sealed class GatewayServer : IAsyncDisposable
     public void Update(GatewayModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _handler.Swap(GatewayCatalog.Build(model, _options.Authorizer, _options.State, _logger));
+        _handler.Swap(GatewayCatalog.Build(model, _access, _options.State, _logger));
     }
 
     /// <summary>Waits until every access log line of requests answered so far is written.</summary>

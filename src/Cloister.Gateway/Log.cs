@@ -8,8 +8,8 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Warning, "Stage {ApiId}/{Stage} names deployment {DeploymentId}, which does not exist; the stage is not served.")]
     public static partial void StageWithoutDeployment(ILogger logger, string apiId, string stage, string deploymentId);
 
-    [LoggerMessage(2, LogLevel.Warning, "The policy of {Owner} did not compile; every call through it is denied.")]
-    public static partial void PolicyDidNotCompile(ILogger logger, string owner, Exception exception);
+    [LoggerMessage(2, LogLevel.Warning, "The policy of {Owner} did not compile ({Reason}); every call through it is denied.")]
+    public static partial void PolicyDidNotCompile(ILogger logger, string owner, string reason);
 
     [LoggerMessage(3, LogLevel.Debug, "Request {RequestId} rejected: {ResponseType} ({Status}).")]
     public static partial void Rejected(ILogger logger, string requestId, string responseType, int status);
@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Gateway listening on {Addresses}.")]
     public static partial void Listening(ILogger logger, string addresses);
+
+    [LoggerMessage(101, LogLevel.Warning, "Request {RequestId}: authorizer {AuthorizerId} failed: {Reason}.")]
+    public static partial void AuthorizerFailed(ILogger logger, string requestId, string authorizerId, string reason);
 }

@@ -92,4 +92,16 @@ public sealed record CloudModel
 
     /// <summary>Certificates.</summary>
     public ImmutableArray<Certificate> Certificates { get; init; } = [];
+
+    /// <summary>API Gateway authorizers, each of one REST API.</summary>
+    public ImmutableArray<Authorizer> Authorizers { get; init; } = [];
+
+    /// <summary>API keys.</summary>
+    public ImmutableArray<ApiKey> ApiKeys { get; init; } = [];
+
+    /// <summary>Usage plans.</summary>
+    public ImmutableArray<UsagePlan> UsagePlans { get; init; } = [];
+
+    /// <summary>API keys in usage plans.</summary>
+    public ImmutableArray<UsagePlanKey> UsagePlanKeys { get; init; } = [];
 }

@@ -1,2 +1,1 @@
-global using Cloister.Gateway.Authorization;
 global using Cloister.Model.Api;

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Gateway.AccessLogs;
-using Cloister.Gateway.Ports;
 using Cloister.Gateway.Routing;
 using Cloister.Model.Api;
 
@@ -12,7 +11,7 @@ namespace Cloister.Gateway.Catalog;
 /// <param name="DeploymentId">The deployment served.</param>
 /// <param name="Snapshot">The API as deployed.</param>
 /// <param name="Tree">The snapshot's resources as a routing tree.</param>
-/// <param name="Policy">The deployed resource policy; null when the API has none (or it did not compile), which denies every call.</param>
+/// <param name="Policy">The deployed resource policy; null when the API has none, which denies every call; one that did not compile is <see cref="DenyAllPolicy"/>.</param>
 /// <param name="Variables">Stage variables.</param>
 /// <param name="GatewayResponses">The snapshot's gateway response overrides by type.</param>
 /// <param name="AccessLog">The access log format and file; null when the stage logs nothing.</param>
@@ -22,7 +21,7 @@ internal sealed record CompiledStage(
     string DeploymentId,
     RestApi Snapshot,
     ResourceTree Tree,
-    IExecuteApiPolicy? Policy,
+    Cloister.Policy.Policy? Policy,
     ImmutableDictionary<string, string> Variables,
     FrozenDictionary<string, CompiledGatewayResponse> GatewayResponses,
     AccessLogTarget? AccessLog,

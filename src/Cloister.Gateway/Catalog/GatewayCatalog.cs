@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using Cloister.Gateway.AccessLogs;
-using Cloister.Gateway.Ports;
+using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Routing;
 using Cloister.Gateway.Templates;
 using Cloister.Model;
 using Cloister.Model.Api;
+using Cloister.Model.Arns;
+using Cloister.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Gateway.Catalog;
@@ -20,8 +22,9 @@ internal sealed class GatewayCatalog
     private readonly ConcurrentDictionary<string, CompiledTemplate> _templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int?> _mockStatuses = new(StringComparer.Ordinal);
 
-    private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, IExecuteApiPolicy?> endpointPolicies)
+    private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, Cloister.Policy.Policy?> endpointPolicies, AccessCatalog access)
     {
+        Access = access;
         Account = account;
         Apis = apis;
         EndpointPolicies = endpointPolicies;
@@ -30,10 +33,13 @@ internal sealed class GatewayCatalog
 
     public AccountContext Account { get; }
 
+    /// <summary>API keys, usage plans, authorizers, throttles and credentials (access control).</summary>
+    public AccessCatalog Access { get; }
+
     public FrozenDictionary<string, CompiledApi> Apis { get; }
 
     /// <summary>Endpoint policies by endpoint id; null (or a missing endpoint) is AWS's default full access.</summary>
-    public FrozenDictionary<string, IExecuteApiPolicy?> EndpointPolicies { get; }
+    public FrozenDictionary<string, Cloister.Policy.Policy?> EndpointPolicies { get; }
 
     public InvocationTargetParser Targets { get; }
 
@@ -43,10 +49,7 @@ internal sealed class GatewayCatalog
     /// <summary>The status a static MOCK request template selects, read once per catalog version.</summary>
     public int? MockStatus(string staticTemplate, Func<string, int?> read) => _mockStatuses.GetOrAdd(staticTemplate, read);
 
-    public static GatewayCatalog Empty(AccountContext account) =>
-        new(account, FrozenDictionary<string, CompiledApi>.Empty, FrozenDictionary<string, IExecuteApiPolicy?>.Empty);
-
-    public static GatewayCatalog Build(GatewayModel model, IExecuteApiAuthorizer authorizer, StatePaths state, ILogger logger)
+    public static GatewayCatalog Build(GatewayModel model, AccessOptions accessOptions, StatePaths state, ILogger logger)
     {
         var account = model.Account;
         var deployments = model.Deployments.IsDefault ? FrozenDictionary<string, Deployment>.Empty : model.Deployments.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
@@ -63,28 +66,32 @@ internal sealed class GatewayCatalog
                     continue;
                 }
 
-                stages[stage.StageName] = CompileStage(account, stage, deployment, authorizer, state, logger);
+                stages[stage.StageName] = CompileStage(account, stage, deployment, state, logger);
             }
 
             var endpointIds = api.VpcEndpointIds.IsDefault ? FrozenSet<string>.Empty : api.VpcEndpointIds.ToFrozenSet(StringComparer.Ordinal);
             apis[api.Id] = new CompiledApi(api.Id, api.EndpointType, endpointIds, stages.ToFrozenDictionary(StringComparer.Ordinal));
         }
 
-        var endpoints = new Dictionary<string, IExecuteApiPolicy?>(StringComparer.Ordinal);
+        var endpoints = new Dictionary<string, Cloister.Policy.Policy?>(StringComparer.Ordinal);
         foreach (var endpoint in model.VpcEndpoints.IsDefault ? [] : model.VpcEndpoints)
         {
             var arn = $"arn:{account.Partition}:ec2:{account.Region}:{account.AccountId}:vpc-endpoint/{endpoint.Id}";
-            endpoints[endpoint.Id] = endpoint.PolicyDocument is null ? null : CompileOrDenyAll(authorizer, endpoint.PolicyDocument, arn, endpoint.Id, logger);
+            endpoints[endpoint.Id] = endpoint.PolicyDocument is null ? null : CompileOrDenyAll(endpoint.PolicyDocument, arn, endpoint.Id, logger);
         }
 
-        return new GatewayCatalog(account, apis.ToFrozenDictionary(StringComparer.Ordinal), endpoints.ToFrozenDictionary(StringComparer.Ordinal));
+        return new GatewayCatalog(
+            account,
+            apis.ToFrozenDictionary(StringComparer.Ordinal),
+            endpoints.ToFrozenDictionary(StringComparer.Ordinal),
+            AccessCatalog.Build(model, accessOptions.Throttles, accessOptions.AccountThrottle, accessOptions.Credentials));
     }
 
-    private static CompiledStage CompileStage(AccountContext account, Stage stage, Deployment deployment, IExecuteApiAuthorizer authorizer, StatePaths state, ILogger logger)
+    private static CompiledStage CompileStage(AccountContext account, Stage stage, Deployment deployment, StatePaths state, ILogger logger)
     {
         var snapshot = deployment.Snapshot;
         var apiArn = $"arn:{account.Partition}:execute-api:{account.Region}:{account.AccountId}:{snapshot.Id}";
-        var policy = snapshot.Policy is null ? null : CompileOrDenyAll(authorizer, snapshot.Policy, apiArn + "/*", snapshot.Id, logger);
+        var policy = snapshot.Policy is null ? null : CompileOrDenyAll(snapshot.Policy, apiArn + "/*", snapshot.Id, logger);
         var responses = (snapshot.GatewayResponses.IsDefault ? [] : snapshot.GatewayResponses).ToFrozenDictionary(
             r => r.ResponseType,
             r => new CompiledGatewayResponse(
@@ -111,16 +118,23 @@ internal sealed class GatewayCatalog
             $"{apiArn}/{stage.StageName}/");
     }
 
-    private static IExecuteApiPolicy? CompileOrDenyAll(IExecuteApiAuthorizer authorizer, string document, string resourceArn, string owner, ILogger logger)
+    /// <summary>
+    /// Compiles a policy once per catalog version. A resource policy comes with the API's ARN (<c>...:{api-id}/*</c>),
+    /// which the shorthand <c>execute-api:/{stage}/{METHOD}/{path}</c> expands against; an endpoint policy with the
+    /// endpoint's. A policy that does not compile denies everything.
+    /// </summary>
+    private static Cloister.Policy.Policy CompileOrDenyAll(string document, string resourceArn, string owner, ILogger logger)
     {
-        try
+        var options = Arn.TryParse(resourceArn, out var arn) && arn.Service == ExecuteApiArn.Service
+            ? PolicyParseOptions.ForApi(new ExecuteApiScope(arn.Region, arn.Account, arn.Resource.Split('/')[0], arn.Partition))
+            : PolicyParseOptions.Default;
+        var parsed = Cloister.Policy.Policy.Parse(document, options);
+        if (parsed.Policy is { } policy)
         {
-            return authorizer.Compile(document, resourceArn);
+            return policy;
         }
-        catch (Exception exception) // A policy that does not compile denies, whatever the evaluator throws.
-        {
-            Log.PolicyDidNotCompile(logger, owner, exception);
-            return DenyAllPolicy.Instance;
-        }
+
+        Log.PolicyDidNotCompile(logger, owner, parsed.ErrorMessage);
+        return DenyAllPolicy.Instance;
     }
 }

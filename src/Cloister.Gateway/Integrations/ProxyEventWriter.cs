@@ -28,35 +28,7 @@ internal static class ProxyEventWriter
         WriteStringMap(json, "pathParameters", request.Route.PathParameters);
         WriteStringMap(json, "stageVariables", stage.Variables);
 
-        json.WriteStartObject("requestContext");
-        json.WriteString("resourceId", request.Route.Resource.Id);
-        json.WriteString("resourcePath", request.Route.Resource.Path);
-        json.WriteString("httpMethod", state.HttpMethod);
-        json.WriteString("extendedRequestId", state.ExtendedRequestId);
-        json.WriteString("requestTime", state.RequestTimeText);
-        json.WriteString("path", state.StagePath);
-        json.WriteString("accountId", state.AccountId);
-        json.WriteString("protocol", state.Protocol);
-        json.WriteString("stage", stage.Name);
-        json.WriteString("domainPrefix", state.DomainPrefix);
-        json.WriteNumber("requestTimeEpoch", state.RequestTimeEpochMs);
-        json.WriteString("requestId", state.RequestId);
-        json.WriteStartObject("identity");
-        foreach (var name in (ReadOnlySpan<string>)["cognitoIdentityPoolId", "cognitoIdentityId", "apiKey", "principalOrgId", "cognitoAuthenticationType", "userArn", "apiKeyId", "accessKey", "accountId", "caller", "cognitoAuthenticationProvider", "user", "clientCert"])
-        {
-            json.WriteNull(name);
-        }
-
-        json.WriteString("sourceIp", state.SourceIp);
-        WriteNullable(json, "userAgent", state.UserAgent);
-        json.WriteString("vpceId", state.VpceId);
-        json.WriteString("vpcId", state.VpcId);
-        json.WriteEndObject();
-        json.WriteString("domainName", state.DomainName);
-        json.WriteString("deploymentId", stage.DeploymentId);
-        json.WriteString("apiId", state.ApiId);
-        json.WriteNull("authorizer");
-        json.WriteEndObject();
+        WriteRequestContext(json, state, stage, request.Route, includeAuthorizer: true);
 
         var binary = MediaTypes.IsBinary(stage.Snapshot.BinaryMediaTypes, http.ContentType);
         if (request.Body.IsEmpty)
@@ -76,7 +48,41 @@ internal static class ProxyEventWriter
         json.WriteEndObject();
     }
 
-    private static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, Pipeline.RequestState state)
+    /// <summary><c>requestContext</c>, shared by the proxy event and the REQUEST authorizer's event (which has no <c>authorizer</c>).</summary>
+    internal static void WriteRequestContext(Utf8JsonWriter json, Pipeline.RequestState state, Catalog.CompiledStage stage, Routing.RouteMatch route, bool includeAuthorizer)
+    {
+        json.WriteStartObject("requestContext");
+        json.WriteString("resourceId", route.Resource.Id);
+        json.WriteString("resourcePath", route.Resource.Path);
+        json.WriteString("httpMethod", state.HttpMethod);
+        json.WriteString("extendedRequestId", state.ExtendedRequestId);
+        json.WriteString("requestTime", state.RequestTimeText);
+        json.WriteString("path", state.StagePath);
+        json.WriteString("accountId", state.AccountId);
+        json.WriteString("protocol", state.Protocol);
+        json.WriteString("stage", stage.Name);
+        json.WriteString("domainPrefix", state.DomainPrefix);
+        json.WriteNumber("requestTimeEpoch", state.RequestTimeEpochMs);
+        json.WriteString("requestId", state.RequestId);
+        json.WriteStartObject("identity");
+        Pipeline.AccessControl.AccessEventFields.WriteIdentity(json, state);
+        json.WriteString("sourceIp", state.SourceIp);
+        WriteNullable(json, "userAgent", state.UserAgent);
+        json.WriteString("vpceId", state.VpceId);
+        json.WriteString("vpcId", state.VpcId);
+        json.WriteEndObject();
+        json.WriteString("domainName", state.DomainName);
+        json.WriteString("deploymentId", stage.DeploymentId);
+        json.WriteString("apiId", state.ApiId);
+        if (includeAuthorizer)
+        {
+            Pipeline.AccessControl.AccessEventFields.WriteAuthorizer(json, state);
+        }
+
+        json.WriteEndObject();
+    }
+
+    internal static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, Pipeline.RequestState state)
     {
         // API Gateway adds these before the event is built (observed in private API events).
         Span<KeyValuePair<string, string>> added =
@@ -134,7 +140,7 @@ internal static class ProxyEventWriter
         return false;
     }
 
-    private static void WriteQuery(Utf8JsonWriter json, IQueryCollection query)
+    internal static void WriteQuery(Utf8JsonWriter json, IQueryCollection query)
     {
         if (query.Count == 0)
         {
@@ -170,7 +176,7 @@ internal static class ProxyEventWriter
         json.WriteEndArray();
     }
 
-    private static void WriteStringMap(Utf8JsonWriter json, string name, ImmutableDictionary<string, string> map)
+    internal static void WriteStringMap(Utf8JsonWriter json, string name, ImmutableDictionary<string, string> map)
     {
         if (map.Count == 0)
         {
@@ -187,7 +193,7 @@ internal static class ProxyEventWriter
         json.WriteEndObject();
     }
 
-    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    internal static void WriteNullable(Utf8JsonWriter json, string name, string? value)
     {
         if (value is null)
         {

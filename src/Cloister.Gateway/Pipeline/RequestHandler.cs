@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Text;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Catalog;
 using Cloister.Gateway.Hosting;
 using Cloister.Gateway.Integrations;
-using Cloister.Gateway.Ports;
+using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Responses;
 using Cloister.Model.Api;
 using Microsoft.AspNetCore.Http;
@@ -33,7 +32,6 @@ internal sealed partial class RequestHandler
     private readonly AccessLogWriter _accessLogs;
     private readonly ILogger _logger;
     private GatewayCatalog _catalog;
-    private TimeKeys _timeKeys = new(-1, string.Empty, string.Empty);
 
     public RequestHandler(GatewayCatalog catalog, TimeProvider time, LambdaIntegration lambda, HttpIntegration http, AccessLogWriter accessLogs, ILogger logger)
     {
@@ -44,6 +42,9 @@ internal sealed partial class RequestHandler
         _accessLogs = accessLogs;
         _logger = logger;
     }
+
+    /// <summary>Authentication, authorization, API keys and throttling (Pipeline/AccessControl).</summary>
+    public required AccessController Access { get; init; }
 
     public GatewayCatalog Catalog => Volatile.Read(ref _catalog);
 
@@ -122,17 +123,17 @@ internal sealed partial class RequestHandler
             return;
         }
 
-        var decision = Authorize(context, catalog, stage, state, methodArn);
-        if (decision != PolicyDecision.Allow)
-        {
-            await RejectAsync(context, GatewayError.AccessDenied(methodArn, catalog.Account.AccountId, decision == PolicyDecision.ExplicitDeny), state).ConfigureAwait(false);
-            return;
-        }
-
         using var body = await RequestBody.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (body.TooLarge)
         {
             await WriteTooLargeAsync(context, state).ConfigureAwait(false);
+            return;
+        }
+
+        var denied = await Access.AuthorizeAsync(context, catalog, state, methodArn, body.Memory).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            await RejectAsync(context, denied, state).ConfigureAwait(false);
             return;
         }
 
@@ -183,59 +184,6 @@ internal sealed partial class RequestHandler
         state.Path = "/" + string.Join('/', segments);
         state.Route = stage.Tree.Match(segments, state.HttpMethod);
         return state.Route is null ? GatewayError.MissingAuthenticationToken : null;
-    }
-
-    private PolicyDecision Authorize(HttpContext context, GatewayCatalog catalog, CompiledStage stage, RequestState state, string methodArn)
-    {
-        var time = CurrentTimeKeys();
-        var keys = new Dictionary<string, string>(10, StringComparer.OrdinalIgnoreCase)
-        {
-            ["aws:SourceVpce"] = state.VpceId,
-            ["aws:SourceVpc"] = state.VpcId,
-            ["aws:VpcSourceIp"] = state.SourceIp,
-            // Through an endpoint API Gateway sees a rewritten source address: the endpoint's own (docs/gateway.md).
-            ["aws:SourceIp"] = context.Connection.LocalIpAddress?.ToString() ?? string.Empty,
-            ["aws:SecureTransport"] = "true",
-            ["aws:CurrentTime"] = time.CurrentTime,
-            ["aws:EpochTime"] = time.EpochTime,
-        };
-        if (state.UserAgent is not null)
-        {
-            keys["aws:UserAgent"] = state.UserAgent;
-        }
-
-        if (context.Request.Headers.Referer.Count > 0)
-        {
-            keys["aws:Referer"] = context.Request.Headers.Referer.ToString();
-        }
-
-        var authorization = new AuthorizationRequest(AuthorizationRequest.InvokeAction, methodArn, keys);
-        var resource = stage.Policy?.Evaluate(authorization) ?? PolicyDecision.ImplicitDeny;
-        var endpoint = catalog.EndpointPolicies.GetValueOrDefault(state.VpceId)?.Evaluate(authorization) ?? PolicyDecision.Allow;
-        if (resource == PolicyDecision.ExplicitDeny || endpoint == PolicyDecision.ExplicitDeny)
-        {
-            return PolicyDecision.ExplicitDeny;
-        }
-
-        return resource == PolicyDecision.Allow && endpoint == PolicyDecision.Allow ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
-    }
-
-    /// <summary>aws:CurrentTime and aws:EpochTime change once a second; format them once a second.</summary>
-    private TimeKeys CurrentTimeKeys()
-    {
-        var now = _time.GetUtcNow();
-        var second = now.ToUnixTimeSeconds();
-        var keys = Volatile.Read(ref _timeKeys);
-        if (keys.Second != second)
-        {
-            keys = new TimeKeys(
-                second,
-                now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                second.ToString(CultureInfo.InvariantCulture));
-            Volatile.Write(ref _timeKeys, keys);
-        }
-
-        return keys;
     }
 
     private ValueTask<IntegrationResult> IntegrateAsync(IntegrationRequest request)

@@ -10,7 +10,7 @@ namespace Cloister.Gateway.Pipeline;
 /// What the gateway knows about one request as it goes through the pipeline: the values behind
 /// <c>$context</c> variables, the proxy event's request context and the access log line.
 /// </summary>
-internal sealed class RequestState
+internal sealed partial class RequestState
 {
     public required string RequestId { get; init; }
 
@@ -107,9 +107,9 @@ internal sealed class RequestState
             "identity.userAgent" => UserAgent,
             "identity.vpceId" => VpceId,
             "identity.vpcId" => VpcId,
-            "identity.caller" or "identity.user" or "identity.userArn" or "identity.accountId" or "identity.accessKey"
-                or "identity.cognitoIdentityId" or "identity.cognitoIdentityPoolId" or "identity.principalOrgId"
-                or "authorizer.principalId" or "customDomain.basePathMatched" or "identity.apiKey" or "identity.apiKeyId" => null,
+            var name when name.StartsWith("identity.", StringComparison.Ordinal) || name.StartsWith("authorizer.", StringComparison.Ordinal)
+                => ResolveAccess(name),
+            "customDomain.basePathMatched" => null,
             "error.message" => ErrorMessage,
             "error.messageString" => ErrorMessage is null ? null : JsonText.Quote(ErrorMessage),
             "error.responseType" => ErrorResponseType,

@@ -6,9 +6,9 @@ namespace Cloister.Gateway.Responses;
 /// </summary>
 /// <param name="ResponseType">The gateway response type (<c>ACCESS_DENIED</c>, <c>DEFAULT_4XX</c>...).</param>
 /// <param name="StatusCode">AWS's default status.</param>
-/// <param name="Message">The message (<c>$context.error.message</c>).</param>
+/// <param name="Message">The message (<c>$context.error.message</c>); null where AWS sends <c>{"message": null}</c>.</param>
 /// <param name="ErrorType">The <c>x-amzn-ErrorType</c> header; null when AWS sends none.</param>
-internal sealed record GatewayError(string ResponseType, int StatusCode, string Message, string? ErrorType)
+internal sealed record GatewayError(string ResponseType, int StatusCode, string? Message, string? ErrorType)
 {
     /// <summary>No API named, an API that is not reachable this way, or no such stage.</summary>
     public static GatewayError Forbidden { get; } = new("DEFAULT_4XX", 403, "Forbidden", "ForbiddenException");
@@ -36,10 +36,14 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string 
     public static GatewayError UriTooLong { get; } = new("DEFAULT_4XX", 414, "Request-URI Too Long", null);
 
     /// <summary>The resource policy or endpoint policy did not allow the call.</summary>
-    public static GatewayError AccessDenied(string methodArn, string accountId, bool explicitDeny)
+    /// <param name="methodArn">The method ARN.</param>
+    /// <param name="accountId">The account, masked in the message.</param>
+    /// <param name="explicitDeny">Whether a statement denied the call.</param>
+    /// <param name="user">The caller: <c>anonymous</c>, or the ARN of a SigV4-signed caller.</param>
+    public static GatewayError AccessDenied(string methodArn, string accountId, bool explicitDeny, string user = "anonymous")
     {
         var masked = MaskAccount(methodArn, accountId);
-        var message = $"User: anonymous is not authorized to perform: execute-api:Invoke on resource: {masked}"
+        var message = $"User: {user} is not authorized to perform: execute-api:Invoke on resource: {masked}"
             + (explicitDeny ? " with an explicit deny" : string.Empty);
         return new GatewayError("ACCESS_DENIED", 403, message, "AccessDeniedException");
     }

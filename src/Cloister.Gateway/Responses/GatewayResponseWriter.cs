@@ -63,6 +63,6 @@ internal static class GatewayResponseWriter
     {
         var key = error.ResponseType == "ACCESS_DENIED" ? "Message" : "message";
         var separator = error.IsServerError ? ": " : ":";
-        return Encoding.UTF8.GetBytes($"{{\"{key}\"{separator}{JsonText.Quote(error.Message)}}}");
+        return Encoding.UTF8.GetBytes($"{{\"{key}\"{separator}{(error.Message is null ? "null" : JsonText.Quote(error.Message))}}}");
     }
 }

@@ -24,6 +24,7 @@ internal sealed partial class ModelBuilder
             if (r.Map("Body") is { } body)
             {
                 imported = new OpenApiImporter((node, path, message) => r.ProblemAt(node, path, message), "Body", ids).Import(body, tree);
+                AddImportedAuthorizers(r.Id, imported);
             }
 
             if (r.Node("BodyS3Location") is not null)

@@ -63,6 +63,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         "AWS::Lambda::Function", "AWS::DynamoDB::Table",
         "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::Listener",
         "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CertificateManager::Certificate",
+        "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::Authorizer",
         OnPremisesTypes.Network, OnPremisesTypes.Host);
 
     public void Add(EvaluatedStack stack) => _all.AddRange(stack.Resources);
@@ -72,6 +73,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         BuildNetwork();
         BuildDns();
         BuildApis();
+        BuildAccess();
         BuildCompute();
         BuildOnPremises();
         return new CloudModel
@@ -102,6 +104,10 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
             Listeners = [.. _listeners],
             ListenerRules = [.. _listenerRules],
             Certificates = [.. _certificates],
+            Authorizers = [.. _authorizers],
+            ApiKeys = [.. _apiKeys],
+            UsagePlans = [.. _usagePlans],
+            UsagePlanKeys = [.. _usagePlanKeys],
         };
     }
 

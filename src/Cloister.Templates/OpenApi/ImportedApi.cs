@@ -12,5 +12,5 @@ internal sealed record ImportedApi(
     ImmutableArray<GatewayResponse> GatewayResponses,
     ImmutableArray<string> BinaryMediaTypes,
     string? ApiKeySource,
-    ImmutableArray<string> Authorizers,
+    ImmutableArray<Authorizer> Authorizers,
     ImmutableArray<string> RequestValidators);

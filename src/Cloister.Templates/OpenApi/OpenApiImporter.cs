@@ -30,6 +30,7 @@ internal sealed class OpenApiImporter
     private readonly string _prefix;
     private readonly IdGenerator _ids;
     private readonly Dictionary<string, (string Id, string AuthorizationType)> _authorizers = new(StringComparer.Ordinal);
+    private readonly List<Authorizer> _authorizerRecords = [];
     private readonly HashSet<string> _apiKeySchemes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _iamSchemes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _validators = new(StringComparer.Ordinal);
@@ -82,7 +83,7 @@ internal sealed class OpenApiImporter
             ReadGatewayResponses(body),
             Strings(body.Get("x-amazon-apigateway-binary-media-types")),
             ReadApiKeySource(body),
-            [.. _authorizers.Keys],
+            [.. _authorizerRecords],
             [.. _validators]);
     }
 
@@ -289,7 +290,9 @@ internal sealed class OpenApiImporter
                     Problem(authorizer, $"securitySchemes.{scheme.Key}.x-amazon-apigateway-authorizer.authorizerUri", "is required for a Lambda authorizer.");
                 }
 
-                _authorizers[scheme.Key] = (_ids.Next(IdKind.Authorizer), type == "cognito_user_pools" ? "COGNITO_USER_POOLS" : "CUSTOM");
+                var id = _ids.Next(IdKind.Authorizer);
+                _authorizers[scheme.Key] = (id, type == "cognito_user_pools" ? "COGNITO_USER_POOLS" : "CUSTOM");
+                _authorizerRecords.Add(ReadAuthorizer(id, scheme.Key, definition, authorizer, type));
             }
             else if (string.Equals(authType, "awsSigv4", StringComparison.OrdinalIgnoreCase))
             {
@@ -300,6 +303,37 @@ internal sealed class OpenApiImporter
                 _apiKeySchemes.Add(scheme.Key);
             }
         }
+    }
+
+    /// <summary>An <c>x-amazon-apigateway-authorizer</c>; its API id is filled in by the caller. A TOKEN authorizer without identitySource reads the scheme's header.</summary>
+    private Authorizer ReadAuthorizer(string id, string name, MapNode scheme, MapNode authorizer, string? type)
+    {
+        var ttl = Authorizer.DefaultResultTtlInSeconds;
+        if (authorizer.GetString("authorizerResultTtlInSeconds") is { } ttlText
+            && (!int.TryParse(ttlText, NumberStyles.None, CultureInfo.InvariantCulture, out ttl) || ttl > 3600))
+        {
+            Problem(authorizer.Get("authorizerResultTtlInSeconds")!, $"securitySchemes.{name}.x-amazon-apigateway-authorizer.authorizerResultTtlInSeconds", $"'{ttlText}' is not between 0 and 3600.");
+            ttl = Authorizer.DefaultResultTtlInSeconds;
+        }
+
+        var identitySource = authorizer.GetString("identitySource");
+        if (identitySource is null && type == "token" && scheme.GetString("in") == "header" && scheme.GetString("name") is { } header)
+        {
+            identitySource = "method.request.header." + header;
+        }
+
+        return new Authorizer(
+            id,
+            name,
+            string.Empty,
+            name,
+            type switch { "request" => AuthorizerType.Request, "cognito_user_pools" => AuthorizerType.CognitoUserPools, _ => AuthorizerType.Token },
+            identitySource,
+            authorizer.GetString("identityValidationExpression"),
+            ttl,
+            authorizer.GetString("authorizerUri"),
+            authorizer.GetString("authorizerCredentials"),
+            Strings(authorizer.Get("providerARNs")));
     }
 
     private void ReadValidators(MapNode body)

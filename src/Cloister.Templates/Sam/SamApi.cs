@@ -138,6 +138,10 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         stageProps.AddRange(SamResources.Copy(props, "Variables", "MethodSettings", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize"));
         var stageSuffix = stage is ScalarNode literal ? new string(literal.Value.Where(char.IsAsciiLetterOrDigit).ToArray()) : string.Empty;
         output.Add(SamResources.Resource($"{id}{stageSuffix}Stage", "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
+        if (props.Get("Auth") is MapNode planAuth)
+        {
+            SamApiAuth.AddUsagePlan(context, id, planAuth, $"{id}{stageSuffix}Stage", at, resource, output);
+        }
     }
 
     private MapNode Body(string id, SourceLocation at, MapNode props, string? openApiVersion, out bool managed)
@@ -212,10 +216,12 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
 
     private MapNode Auth(string id, MapNode auth, MapNode body, Node stage)
     {
-        foreach (var entry in auth.Entries.Where(e => e.Key != "ResourcePolicy"))
+        foreach (var entry in auth.Entries.Where(e => !SamApiAuth.Handled.Contains(e.Key)))
         {
-            context.Problem(id, "Properties.Auth." + entry.Key, $"Cloister does not support Auth.{entry.Key} on SAM APIs yet; declare authorizers and API keys in DefinitionBody.", entry.KeyLocation);
+            context.Problem(id, "Properties.Auth." + entry.Key, $"Cloister does not support Auth.{entry.Key} on SAM APIs yet; declare it in DefinitionBody.", entry.KeyLocation);
         }
+
+        body = SamApiAuth.Apply(context, id, auth, body);
 
         if (auth.Get("ResourcePolicy") is not MapNode policy)
         {

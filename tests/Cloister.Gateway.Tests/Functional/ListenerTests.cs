@@ -30,7 +30,6 @@ public sealed class ListenerTests
             {
                 Certificate = TestCertificates.Server,
                 Listeners = [new GatewayListener(VpceA, VpcA, null, handle)],
-                Authorizer = new IamPolicyAuthorizer(),
                 Lambda = new InProcessLambda(),
                 State = new StatePaths(root),
             },
@@ -60,7 +59,6 @@ public sealed class ListenerTests
         {
             Certificate = TestCertificates.Ca,
             Listeners = [new GatewayListener(VpceA, VpcA, null, null)],
-            Authorizer = new IamPolicyAuthorizer(),
             Lambda = new InProcessLambda(),
             State = new StatePaths("/nonexistent"),
         };

@@ -36,7 +36,7 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     public StatePaths State => new(StateRoot);
 
-    public static async Task<GatewayHarness> StartAsync(GatewayModel model, InProcessLambda? lambda = null, TimeProvider? time = null, ILambdaInvoker? invoker = null)
+    public static async Task<GatewayHarness> StartAsync(GatewayModel model, InProcessLambda? lambda = null, TimeProvider? time = null, ILambdaInvoker? invoker = null, Func<GatewayOptions, GatewayOptions>? configure = null)
     {
         lambda ??= new InProcessLambda();
         var root = Path.Combine(Path.GetTempPath(), "cloister-gateway-tests", Guid.NewGuid().ToString("N"));
@@ -48,12 +48,11 @@ public sealed class GatewayHarness : IAsyncDisposable
                 new GatewayListener(Apis.VpceA, Apis.VpcA, new IPEndPoint(EniA, 0)),
                 new GatewayListener(Apis.VpceB, Apis.VpcB, new IPEndPoint(EniB, 0)),
             ],
-            Authorizer = new IamPolicyAuthorizer(),
             Lambda = invoker ?? lambda,
             State = new StatePaths(root),
             Time = time ?? TimeProvider.System,
         };
-        var server = await GatewayServer.StartAsync(options, model);
+        var server = await GatewayServer.StartAsync(configure is null ? options : configure(options), model);
         return new GatewayHarness(server, lambda, root);
     }
 

@@ -1,0 +1,123 @@
+using Cloister.Gateway.Authorizers;
+using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Responses;
+using Cloister.Gateway.Signing;
+using Cloister.Policy;
+using Microsoft.AspNetCore.Http;
+
+namespace Cloister.Gateway.Pipeline.AccessControl;
+
+/// <summary>
+/// Everything between routing and the integration that decides whether a call may proceed, in API Gateway's order:
+/// <list type="number">
+/// <item>AWS_IAM: the SigV4 signature against the sandbox's credentials;</item>
+/// <item>with a Lambda authorizer: the resource policy's explicit denies first, then the authorizer (cached by identity);</item>
+/// <item>the resource, endpoint and authorizer policies combined by <see cref="ApiGatewayAccess"/>;</item>
+/// <item>the API key (header or authorizer) and its usage plan for this stage;</item>
+/// <item>throttles: the usage plan per key (or per key and method), the key's quota, the stage's method throttle, the account.</item>
+/// </list>
+/// </summary>
+internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvider time)
+{
+    /// <summary>Null when the call may proceed; otherwise the refusal.</summary>
+    public async ValueTask<GatewayError?> AuthorizeAsync(HttpContext http, GatewayCatalog catalog, RequestState state, string methodArn, ReadOnlyMemory<byte> body)
+    {
+        var stage = state.Stage!;
+        var method = state.Route!.Method;
+        var access = catalog.Access;
+        var endpointPolicy = catalog.EndpointPolicies.GetValueOrDefault(state.VpceId);
+        if (method.AuthorizationType == "AWS_IAM")
+        {
+            var signed = SigV4Verifier.Verify(http, body.Span, time.GetUtcNow(), catalog.Account.Region, access.Credentials);
+            if (signed.Error is not null)
+            {
+                return signed.Error;
+            }
+
+            state.Caller = signed.Caller;
+        }
+
+        AccessDecision decision;
+        if (method.AuthorizationType is "CUSTOM" or "COGNITO_USER_POOLS")
+        {
+            var context = AccessContext.For(http, state, methodArn);
+            if (stage.Policy?.Evaluate(context) is { IsExplicitDeny: true })
+            {
+                return Denied(catalog, state, methodArn, explicitDeny: true);
+            }
+
+            if (method.AuthorizerId is null || !access.Authorizers.TryGetValue((state.ApiId!, method.AuthorizerId), out var authorizer))
+            {
+                return AccessErrors.AuthorizerConfiguration;
+            }
+
+            var outcome = await authorizers.AuthorizeAsync(authorizer, http, state, methodArn).ConfigureAwait(false);
+            if (outcome.Error is not null)
+            {
+                return outcome.Error;
+            }
+
+            state.Authorizer = outcome.Result;
+            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy, outcome.Result!.Policy);
+        }
+        else
+        {
+            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy);
+        }
+
+        if (!decision.IsAllowed)
+        {
+            return decision.Source == PolicySource.Authorizer
+                ? AccessErrors.AuthorizerDenied(decision.Decision == Decision.ExplicitDeny)
+                : Denied(catalog, state, methodArn, decision.Decision == Decision.ExplicitDeny);
+        }
+
+        return Throttle(http, catalog, state);
+    }
+
+    private GatewayError? Throttle(HttpContext http, GatewayCatalog catalog, RequestState state)
+    {
+        var access = catalog.Access;
+        var route = state.Route!;
+        var stageKey = (state.ApiId!, state.Stage!.Name);
+        var methodKey = (route.Resource.Path, route.Method.HttpMethod);
+        if (route.Method.ApiKeyRequired)
+        {
+            var value = state.Stage!.Snapshot.ApiKeySource == "AUTHORIZER"
+                ? state.Authorizer?.UsageIdentifierKey
+                : http.Request.Headers["x-api-key"].ToString();
+            if (string.IsNullOrEmpty(value)
+                || !access.KeysByValue.TryGetValue(value, out var key)
+                || !key.Key.Enabled
+                || !key.Plans.TryGetValue(stageKey, out var plan))
+            {
+                return AccessErrors.InvalidApiKey;
+            }
+
+            state.ApiKey = key.Key;
+            var bucket = plan.MethodBuckets.Count > 0 && plan.MethodBuckets.TryGetValue(methodKey, out var perMethod) ? perMethod : plan.KeyBucket;
+            if (bucket is not null && !bucket.TryTake())
+            {
+                return AccessErrors.Throttled;
+            }
+
+            if (plan.Quota is { } quota && !quota.TryCount(time.GetUtcNow()))
+            {
+                return AccessErrors.QuotaExceeded;
+            }
+        }
+
+        if (access.MethodThrottles.TryGetValue(stageKey, out var methods))
+        {
+            if (methods.TryGetValue(methodKey, out var stageBucket) && !stageBucket.TryTake())
+            {
+                return AccessErrors.Throttled;
+            }
+        }
+
+        return access.Account.TryTake() ? null : AccessErrors.Throttled;
+    }
+
+    private static GatewayError Denied(GatewayCatalog catalog, RequestState state, string methodArn, bool explicitDeny) =>
+        GatewayError.AccessDenied(methodArn, catalog.Account.AccountId, explicitDeny, state.Caller?.UserArn ?? "anonymous");
+}

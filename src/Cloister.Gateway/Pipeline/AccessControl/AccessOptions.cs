@@ -1,0 +1,11 @@
+using Cloister.Gateway.Signing;
+using Cloister.Gateway.Throttling;
+using Cloister.Model.Api;
+
+namespace Cloister.Gateway.Pipeline.AccessControl;
+
+/// <summary>What every catalog version's access control is built with: the long-lived throttle state, the account throttle, the accepted credentials.</summary>
+/// <param name="Throttles">Buckets and quota counters kept across catalog swaps.</param>
+/// <param name="AccountThrottle">The account-level limits.</param>
+/// <param name="Credentials">The SigV4 credentials; empty for the sandbox's own.</param>
+internal sealed record AccessOptions(ThrottleState Throttles, ThrottleSettings AccountThrottle, IReadOnlyList<GatewayCredential> Credentials);

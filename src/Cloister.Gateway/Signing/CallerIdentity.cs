@@ -1,0 +1,18 @@
+using Cloister.Policy;
+
+namespace Cloister.Gateway.Signing;
+
+/// <summary>Who signed a request, as <c>requestContext.identity</c> and <c>$context.identity.*</c> show it.</summary>
+/// <param name="AccessKey">The access key id.</param>
+/// <param name="AccountId">The caller's account.</param>
+/// <param name="Caller">The caller's unique id.</param>
+/// <param name="UserArn">The caller's ARN.</param>
+/// <param name="Principal">The principal policies are evaluated for.</param>
+internal sealed record CallerIdentity(string AccessKey, string AccountId, string Caller, string UserArn, RequestPrincipal Principal)
+{
+    public static CallerIdentity Of(GatewayCredential credential)
+    {
+        var principal = RequestPrincipal.Aws(credential.PrincipalArn);
+        return new CallerIdentity(credential.AccessKeyId, principal.Account ?? string.Empty, credential.UserId, credential.PrincipalArn, principal);
+    }
+}

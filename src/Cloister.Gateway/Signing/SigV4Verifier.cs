@@ -1,0 +1,235 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Cloister.Gateway.Responses;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Cloister.Gateway.Signing;
+
+/// <summary>
+/// Verifies the Signature Version 4 <c>Authorization</c> header of a call to an AWS_IAM method against the
+/// credentials the sandbox issued, refusing with API Gateway's 403s: <c>MissingAuthenticationTokenException</c>
+/// when unsigned, <c>IncompleteSignatureException</c> when the header lacks parts,
+/// <c>UnrecognizedClientException</c> for a key or token the sandbox did not issue, <c>InvalidSignatureException</c>
+/// for a wrong scope, a date more than five minutes off, or a signature that does not match.
+/// </summary>
+internal static class SigV4Verifier
+{
+    public const string Service = "execute-api";
+
+    /// <summary>How far a request's date may be from the gateway's clock.</summary>
+    public static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
+
+    private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
+
+    public static SigV4Outcome Verify(HttpContext http, ReadOnlySpan<byte> body, DateTimeOffset now, string region, FrozenDictionary<string, GatewayCredential> credentials)
+    {
+        var request = http.Request;
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length == 0)
+        {
+            return SigV4Outcome.Refused(GatewayError.MissingAuthenticationToken);
+        }
+
+        if (!TryParseHeader(authorization, out var credential, out var signedHeaders, out var signature, out var malformed))
+        {
+            return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(malformed));
+        }
+
+        var amzDate = request.Headers["X-Amz-Date"].ToString();
+        var dateHeader = request.Headers.Date.ToString();
+        var missing = new StringBuilder();
+        if (credential is null)
+        {
+            missing.Append("Authorization header requires 'Credential' parameter. ");
+        }
+
+        if (signature is null)
+        {
+            missing.Append("Authorization header requires 'Signature' parameter. ");
+        }
+
+        if (signedHeaders is null)
+        {
+            missing.Append("Authorization header requires 'SignedHeaders' parameter. ");
+        }
+
+        if (amzDate.Length == 0 && dateHeader.Length == 0)
+        {
+            missing.Append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+        }
+
+        if (missing.Length > 0 || !authorization.StartsWith(SigV4Canonical.Algorithm + " ", StringComparison.Ordinal))
+        {
+            if (missing.Length == 0)
+            {
+                missing.Append("Unsupported Authorization Type ");
+            }
+
+            return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(missing.Append("Authorization=").Append(authorization).ToString()));
+        }
+
+        var scope = credential!.Split('/');
+        if (scope.Length != 5)
+        {
+            return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(
+                $"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{credential}'"));
+        }
+
+        if (!credentials.TryGetValue(scope[0], out var known))
+        {
+            return SigV4Outcome.Refused(AccessErrors.UnrecognizedClient);
+        }
+
+        var token = request.Headers["X-Amz-Security-Token"].ToString();
+        if (known.SessionToken is null ? token.Length > 0 : !FixedTimeEquals(token, known.SessionToken))
+        {
+            return SigV4Outcome.Refused(AccessErrors.UnrecognizedClient);
+        }
+
+        DateTimeOffset signedAt;
+        if (amzDate.Length > 0)
+        {
+            if (!DateTimeOffset.TryParseExact(amzDate, AmzDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out signedAt))
+            {
+                return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(
+                    $"Date must be in ISO-8601 'basic format'. Got '{amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601"));
+            }
+        }
+        else if (!DateTimeOffset.TryParse(dateHeader, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out signedAt))
+        {
+            return SigV4Outcome.Refused(AccessErrors.IncompleteSignature($"Date must be in RFC 1123 format. Got '{dateHeader}'."));
+        }
+        else
+        {
+            amzDate = signedAt.UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture);
+        }
+
+        var day = amzDate[..8];
+        if (scope[1] != day)
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature(
+                $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope[1]}' != '{day}', from '{amzDate}'."));
+        }
+
+        if (scope[2] != region)
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature($"Credential should be scoped to a valid region, not '{scope[2]}'. "));
+        }
+
+        if (scope[3] != Service)
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature($"Credential should be scoped to correct service: '{Service}'. "));
+        }
+
+        if (scope[4] != SigV4Canonical.Terminator)
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature($"Credential should be scoped with a valid terminator: '{SigV4Canonical.Terminator}', not '{scope[4]}'. "));
+        }
+
+        var nowText = now.UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture);
+        if (signedAt < now - AllowedSkew)
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature(
+                $"Signature expired: {amzDate} is now earlier than {(now - AllowedSkew).UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture)} ({nowText} - 5 min.)"));
+        }
+
+        if (signedAt > now + AllowedSkew)
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature(
+                $"Signature not yet current: {amzDate} is still later than {(now + AllowedSkew).UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture)} ({nowText} + 5 min.)"));
+        }
+
+        var canonical = CanonicalRequest(http, signedHeaders!, body);
+        var credentialScope = SigV4Canonical.Scope(day, region, Service);
+        var stringToSign = SigV4Canonical.StringToSign(amzDate, credentialScope, canonical);
+        var expected = SigV4Canonical.Signature(SigV4Canonical.SigningKey(known.SecretAccessKey, day, region, Service), stringToSign);
+        if (!FixedTimeEquals(signature!, expected))
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature(
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n"
+                + $"The Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{stringToSign}'\n"));
+        }
+
+        return new SigV4Outcome(CallerIdentity.Of(known), null);
+    }
+
+    /// <summary>The canonical request as the gateway sees this request.</summary>
+    public static string CanonicalRequest(HttpContext http, string signedHeaders, ReadOnlySpan<byte> body)
+    {
+        var request = http.Request;
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
+        var question = raw.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = question < 0 ? raw : raw[..question];
+        var rawQuery = question < 0 ? string.Empty : raw[(question + 1)..];
+        var builder = new StringBuilder(256);
+        builder.Append(request.Method).Append('\n');
+        builder.Append(SigV4Canonical.CanonicalUri(rawPath)).Append('\n');
+        builder.Append(SigV4Canonical.CanonicalQuery(rawQuery)).Append('\n');
+        foreach (var name in signedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var values = request.Headers[name];
+            builder.Append(name).Append(':');
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (i > 0)
+                {
+                    builder.Append(',');
+                }
+
+                builder.Append(SigV4Canonical.HeaderValue(values[i] ?? string.Empty));
+            }
+
+            builder.Append('\n');
+        }
+
+        builder.Append('\n').Append(signedHeaders).Append('\n');
+        var declared = request.Headers["X-Amz-Content-Sha256"].ToString();
+        builder.Append(declared.Length > 0 ? declared : SigV4Canonical.Hex(SHA256.HashData(body)));
+        return builder.ToString();
+    }
+
+    private static bool TryParseHeader(string authorization, out string? credential, out string? signedHeaders, out string? signature, out string malformed)
+    {
+        credential = signedHeaders = signature = null;
+        malformed = string.Empty;
+        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0)
+        {
+            return true;
+        }
+
+        foreach (var part in authorization[(space + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+            {
+                // AWS never echoes a pair that may be a secret; it shows its hash.
+                malformed = "Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '"
+                    + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(part))) + "'.";
+                return false;
+            }
+
+            var value = part[(equals + 1)..];
+            switch (part[..equals])
+            {
+                case "Credential":
+                    credential = value;
+                    break;
+                case "SignedHeaders":
+                    signedHeaders = value;
+                    break;
+                case "Signature":
+                    signature = value;
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}

@@ -1,0 +1,238 @@
+using System.Text;
+using System.Text.Json;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Tests.Fakes;
+using Cloister.Gateway.Tests.Infrastructure;
+using static Cloister.Gateway.Tests.Infrastructure.AccessApis;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.AccessControl;
+
+/// <summary>Lambda authorizers, TOKEN and REQUEST (spec §2, §3): allow, deny, cache, missing identity, failures, and the resource policy around them.</summary>
+public sealed class AuthorizerTests
+{
+    private static async Task<GatewayHarness> StartAsync(Authorizer authorizer, Func<JsonDocument, string> answer, string? policy = Allow, bool apiKeyRequired = false, string apiKeySource = "HEADER", ManualTime? time = null)
+    {
+        var model = WithPlan(EchoApi(policy, "CUSTOM", AuthorizerId, apiKeyRequired, apiKeySource), Plan());
+        var harness = await GatewayHarness.StartAsync(model with { Authorizers = [authorizer] }, time: time);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (evt, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(answer(evt)))));
+        return harness;
+    }
+
+    private static Task<HttpResponseMessage> GetAsync(GatewayHarness harness, string path = "pets", string? token = null, string? query = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/{path}{query}");
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+        }
+
+        return harness.Client(GatewayHarness.EniA).SendAsync(request);
+    }
+
+    private static int AuthorizerCalls(GatewayHarness harness) => harness.Lambda.Events.Count(e => e.Contains("\"methodArn\"", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Invoke_TokenAuthorizerAllows_PassesPrincipalAndContextToFunction()
+    {
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), e => AuthorizerOutput("Allow", e.RootElement.GetProperty("methodArn").GetString()!));
+
+        var response = await GetAsync(harness, token: "Bearer good");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var evt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var authorizer = evt.RootElement.GetProperty("requestContext").GetProperty("authorizer");
+        Assert.Equal("user-42", authorizer.GetProperty("principalId").GetString());
+        Assert.Equal("acme", authorizer.GetProperty("tenant").GetString());
+        Assert.Equal("3", authorizer.GetProperty("level").GetString());
+        Assert.Equal("true", authorizer.GetProperty("admin").GetString());
+        var tokenEvent = harness.Lambda.Events.First(e => e.Contains("\"TOKEN\"", StringComparison.Ordinal));
+        Assert.Equal($$"""{"type":"TOKEN","authorizationToken":"Bearer good","methodArn":"{{MethodArn("pets")}}"}""", tokenEvent);
+    }
+
+    [Fact]
+    public async Task Invoke_TokenAuthorizerDenies_ReturnsExplicitDenyMessage()
+    {
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), e => AuthorizerOutput("Deny", e.RootElement.GetProperty("methodArn").GetString()!));
+
+        var response = await GetAsync(harness, token: "Bearer bad");
+
+        await Expect.ErrorAsync(response, 403, """{"Message":"User is not authorized to access this resource with an explicit deny"}""", "AccessDeniedException");
+        Assert.Single(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Invoke_TokenMissing_Returns401WithoutInvoking()
+    {
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), e => AuthorizerOutput("Allow", "*"));
+
+        var response = await GetAsync(harness);
+
+        await Expect.ErrorAsync(response, 401, """{"message":"Unauthorized"}""", "UnauthorizedException");
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Invoke_TokenFailsValidationExpression_Returns401WithoutInvoking()
+    {
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization", validation: "Bearer [a-z]+"), e => AuthorizerOutput("Allow", "*"));
+
+        var response = await GetAsync(harness, token: "Bearer 123");
+
+        Assert.Equal(401, (int)response.StatusCode);
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Invoke_SameTokenTwice_SecondIsCacheHitUntilTtlPasses()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization", ttl: 60), e => AuthorizerOutput("Allow", MethodArn("*")), time: time);
+
+        var first = await GetAsync(harness, token: "Bearer good");
+        var cached = await GetAsync(harness, "toys", token: "Bearer good");
+        var callsWhileCached = AuthorizerCalls(harness);
+        var otherToken = await GetAsync(harness, token: "Bearer other");
+        time.Advance(TimeSpan.FromSeconds(61));
+        var expired = await GetAsync(harness, token: "Bearer good");
+
+        Assert.All(new[] { first, cached, otherToken, expired }, r => Assert.Equal(200, (int)r.StatusCode));
+        Assert.Equal(1, callsWhileCached);
+        Assert.Equal(3, AuthorizerCalls(harness));
+    }
+
+    [Fact]
+    public async Task Invoke_CachedPolicyForOneMethod_DeniesAnotherMethod()
+    {
+        // As in API Gateway: the cached policy is evaluated again for each method ARN it is used on.
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), e => AuthorizerOutput("Allow", e.RootElement.GetProperty("methodArn").GetString()!));
+
+        var pets = await GetAsync(harness, "pets", token: "Bearer good");
+        var toys = await GetAsync(harness, "toys", token: "Bearer good");
+
+        Assert.Equal(200, (int)pets.StatusCode);
+        await Expect.ErrorAsync(toys, 403, """{"Message":"User is not authorized to access this resource"}""", "AccessDeniedException");
+        Assert.Equal(1, AuthorizerCalls(harness));
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionRaisesUnauthorized_Returns401()
+    {
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, Encoding.UTF8.GetBytes("""{"errorMessage":"Unauthorized","errorType":"Error"}"""))));
+
+        var response = await GetAsync(harness, token: "Bearer x");
+
+        await Expect.ErrorAsync(response, 401, """{"message":"Unauthorized"}""", "UnauthorizedException");
+    }
+
+    [Theory]
+    [InlineData("""{"policyDocument":{"Version":"2012-10-17","Statement":[]}}""")]
+    [InlineData("""{"principalId":"u","policyDocument":"not a policy"}""")]
+    [InlineData("""{"principalId":"u","policyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}]},"context":{"nested":{"a":1}}}""")]
+    public async Task Invoke_MalformedAuthorizerOutput_Returns500NullMessage(string output)
+    {
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), _ => output);
+
+        var response = await GetAsync(harness, token: "Bearer x");
+
+        await Expect.ErrorAsync(response, 500, """{"message": null}""", "AuthorizerConfigurationException");
+    }
+
+    [Fact]
+    public async Task Invoke_RequestAuthorizer_GetsHeadersAndQueryAndCachesByBoth()
+    {
+        await using var harness = await StartAsync(
+            Authorizer(AuthorizerType.Request, "method.request.header.Authorization, method.request.querystring.tenant"),
+            e => AuthorizerOutput(e.RootElement.GetProperty("queryStringParameters").GetProperty("tenant").GetString() == "acme" ? "Allow" : "Deny", MethodArn("*")));
+
+        var acme = await GetAsync(harness, token: "t", query: "?tenant=acme");
+        var acmeAgain = await GetAsync(harness, token: "t", query: "?tenant=acme");
+        var other = await GetAsync(harness, token: "t", query: "?tenant=other");
+        var missing = await GetAsync(harness, token: "t");
+
+        Assert.Equal(200, (int)acme.StatusCode);
+        Assert.Equal(200, (int)acmeAgain.StatusCode);
+        Assert.Equal(403, (int)other.StatusCode);
+        Assert.Equal(401, (int)missing.StatusCode);
+        Assert.Equal(2, AuthorizerCalls(harness));
+        var requestEvent = JsonDocument.Parse(harness.Lambda.Events.First(e => e.Contains("\"REQUEST\"", StringComparison.Ordinal))).RootElement;
+        Assert.Equal("t", requestEvent.GetProperty("headers").GetProperty("Authorization").GetString());
+        Assert.Equal("/pets", requestEvent.GetProperty("resource").GetString());
+        Assert.Equal("/pets", requestEvent.GetProperty("path").GetString());
+        Assert.Equal("/dev/pets", requestEvent.GetProperty("requestContext").GetProperty("path").GetString());
+        Assert.False(requestEvent.GetProperty("requestContext").TryGetProperty("authorizer", out _));
+        Assert.Equal(MethodArn("pets"), requestEvent.GetProperty("methodArn").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_ResourcePolicyExplicitDeny_RefusesBeforeAuthorizerRuns()
+    {
+        const string denyPets = """
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
+              {"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/dev/GET/pets"}]}
+            """;
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), _ => AuthorizerOutput("Allow", "*"), denyPets);
+
+        var response = await GetAsync(harness, token: "Bearer good");
+
+        await Expect.ErrorAsync(response, 403, Expect.AccessDenied("GET", "pets", explicitDeny: true), "AccessDeniedException");
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Invoke_NoResourcePolicyAllowButAuthorizerAllows_Succeeds()
+    {
+        // Same account: the authorizer's Allow is enough when the resource policy neither allows nor denies (spec §3).
+        const string otherStage = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/prod/*"}]}""";
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), _ => AuthorizerOutput("Allow", "*"), otherStage);
+
+        var response = await GetAsync(harness, token: "Bearer good");
+
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoke_ApiKeyFromAuthorizer_UsesUsageIdentifierKey()
+    {
+        await using var harness = await StartAsync(
+            Authorizer(AuthorizerType.Token, "method.request.header.Authorization", ttl: 0),
+            e => AuthorizerOutput("Allow", "*", usageIdentifierKey: e.RootElement.GetProperty("authorizationToken").GetString() == "good" ? KeyValue : "no-such-key-value-000000"),
+            apiKeyRequired: true,
+            apiKeySource: "AUTHORIZER");
+
+        var good = await GetAsync(harness, token: "good");
+        var bad = await GetAsync(harness, token: "bad");
+
+        Assert.Equal(200, (int)good.StatusCode);
+        using var evt = JsonDocument.Parse(await good.Content.ReadAsStringAsync());
+        Assert.Equal(KeyValue, evt.RootElement.GetProperty("requestContext").GetProperty("identity").GetProperty("apiKey").GetString());
+        await Expect.ErrorAsync(bad, 403, Expect.Forbidden, "ForbiddenException");
+    }
+
+    [Fact]
+    public async Task AccessLog_AuthorizerAndKeyVariables_AreWritten()
+    {
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId, apiKeyRequired: true), Plan());
+        model = model with
+        {
+            Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")],
+            Stages = [.. model.Stages.Select(s => s with { AccessLog = new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:a", "$context.authorizer.principalId $context.authorizer.tenant $context.identity.apiKeyId $context.error.responseType") })],
+        };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", MethodArn("*"))))));
+        var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets") { Headers = { { "x-api-key", KeyValue }, { "Authorization", "t" } } };
+
+        var ok = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+        var unauthorized = await GetAsync(harness);
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.Equal(401, (int)unauthorized.StatusCode);
+        Assert.Equal(["user-42 acme key0000001 -", "- - - UNAUTHORIZED"], await File.ReadAllLinesAsync(harness.AccessLogPath()));
+    }
+}
