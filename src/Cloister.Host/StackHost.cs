@@ -6,7 +6,6 @@ using Cloister.Certificates;
 using Cloister.Dns;
 using Cloister.Functions;
 using Cloister.Gateway;
-using Cloister.Gateway.Authorization;
 using Cloister.Gateway.Lambda;
 using Cloister.Host.Control;
 using Cloister.Host.Fabric;
@@ -15,6 +14,7 @@ using Cloister.Host.Tables;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network;
+using Cloister.Network.LoadBalancing;
 using Cloister.Network.Topology;
 using Cloister.Tables.Hosting;
 using Cloister.Templates;
@@ -98,7 +98,8 @@ public sealed class StackHost : IAsyncDisposable
         Done("network", $"{sandbox.Hosts.Length} hosts in sandbox {sandbox.Prefix}");
 
         await StartTablesAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
-        StartDns(sandbox);
+        var balancerNames = await StartLoadBalancersAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        StartDns(sandbox, balancerNames);
         await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
@@ -143,10 +144,41 @@ public sealed class StackHost : IAsyncDisposable
         Done("tables", $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");
     }
 
-    private void StartDns(Sandbox sandbox)
+    private async Task<Dictionary<string, IReadOnlyList<IPAddress>>> StartLoadBalancersAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        if (_model.LoadBalancers.IsEmpty)
+        {
+            return [];
+        }
+
+        Started("balancers", $"{_model.LoadBalancers.Length} load balancer(s)");
+        var balancers = await LoadBalancerService.StartAsync(
+            _model,
+            sandbox,
+            certificate => authority.Issue([certificate.DomainName, .. certificate.SubjectAlternativeNames]),
+            _loggers,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        _owned.Add(balancers);
+        foreach (var problem in balancers.Problems)
+        {
+            Report("balancers", "warning", problem);
+        }
+
+        foreach (var (name, addresses) in balancers.NodeAddresses)
+        {
+            _services.Add(new ServiceInfo($"load balancer {name}", [.. addresses.Select(a => a.ToString())], "ok"));
+        }
+
+        Done("balancers", string.Join(", ", _model.LoadBalancers.Select(b => b.Name)));
+        return balancers.NodeAddresses.ToDictionary(p => p.Key, p => (IReadOnlyList<IPAddress>)p.Value, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private void StartDns(Sandbox sandbox, Dictionary<string, IReadOnlyList<IPAddress>> balancerNames)
     {
         Started("dns", $"{_model.Vpcs.Length} resolver(s)");
-        var dns = new DnsService(new DnsServiceOptions { State = _state, SocketFactory = new FabricDnsSocketFactory(sandbox) }, _loggers);
+        var dns = new DnsService(
+            new DnsServiceOptions { State = _state, SocketFactory = new FabricDnsSocketFactory(sandbox), AdditionalNames = balancerNames },
+            _loggers);
         _owned.Add(dns);
         foreach (var skipped in dns.Apply(_model))
         {
@@ -229,12 +261,17 @@ public sealed class StackHost : IAsyncDisposable
             {
                 Certificate = authority.Issue([$"*.execute-api.{region}.{suffix}", $"*.execute-api.{region}.vpce.{suffix}"]),
                 Listeners = [.. listeners],
-                Authorizer = new IamPolicyAuthorizer(),
                 Lambda = new FunctionsLambdaInvoker(_functions!),
                 State = _state,
                 LoggerFactory = _loggers,
             },
-            new GatewayModel(_model.Account, _model.RestApis, _model.Deployments, _model.Stages, _model.VpcEndpoints),
+            new GatewayModel(_model.Account, _model.RestApis, _model.Deployments, _model.Stages, _model.VpcEndpoints)
+            {
+                Authorizers = _model.Authorizers,
+                ApiKeys = _model.ApiKeys,
+                UsagePlans = _model.UsagePlans,
+                UsagePlanKeys = _model.UsagePlanKeys,
+            },
             cancellationToken).ConfigureAwait(false);
         _owned.Add(gateway);
         Done("gateway", string.Join(", ", _model.Stages.Select(s => $"{s.RestApiId}/{s.StageName}")));
