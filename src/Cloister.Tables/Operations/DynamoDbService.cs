@@ -18,6 +18,7 @@ internal sealed partial class DynamoDbService
     private readonly TableStore _store;
     private readonly AccountContext _account;
     private readonly FrozenDictionary<string, Func<JsonElement, Utf8JsonWriter, RequestInfo, ValueTask>> _operations;
+    private readonly FrozenSet<string> _names;
 
     public DynamoDbService(TableStore store, AccountContext account)
     {
@@ -45,9 +46,23 @@ internal sealed partial class DynamoDbService
             ["TransactWriteItems"] = (request, writer, _) => TransactWriteItemsAsync(request, writer),
             ["TransactGetItems"] = (request, writer, _) => TransactGetItemsAsync(request, writer),
         }.ToFrozenDictionary(StringComparer.Ordinal);
+        _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }
 
     public bool Supports(string operation) => _operations.ContainsKey(operation);
+
+    /// <summary>Finds an operation by the name in <c>X-Amz-Target</c> without allocating; returns the interned name.</summary>
+    public bool TryResolve(ReadOnlySpan<char> name, out string operation)
+    {
+        if (_names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var actual))
+        {
+            operation = actual;
+            return true;
+        }
+
+        operation = "";
+        return false;
+    }
 
     public ValueTask HandleAsync(string operation, JsonElement request, Utf8JsonWriter writer, RequestInfo info)
     {

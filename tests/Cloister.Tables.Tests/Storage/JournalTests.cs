@@ -58,7 +58,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public async Task SweepExpired_PastTtl_RemovesOnlyExpired()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
         var store = TableStore.Open(_directory, NullLogger.Instance, time, TimeSpan.Zero);
         var definition = Definition("ttl") with { TimeToLiveAttribute = "exp", TimeToLiveEnabled = true };
         lock (store.Gate)
@@ -79,10 +79,5 @@ public sealed class JournalTests : IDisposable
 
         Assert.Equal(1, removed);
         Assert.Equal(["ancient", "new"], remaining);
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
