@@ -4,7 +4,6 @@ using Cloister.Model;
 using Cloister.Tables.Expressions;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
-using Cloister.Tables.Values;
 
 namespace Cloister.Tables.Operations;
 
@@ -83,8 +82,12 @@ internal sealed partial class DynamoDbService
     private static Condition? ParseCondition(JsonElement request, string member, ExpressionContext context) =>
         RequestReader.GetString(request, member) is { } text ? ExpressionParser.ParseCondition(text, member, context) : null;
 
-    private static ExpressionContext Context(JsonElement request) =>
-        new(RequestReader.GetNames(request), RequestReader.GetValues(request));
+    private static ExpressionContext Context(JsonElement request)
+    {
+        var names = RequestReader.GetNames(request);
+        var values = RequestReader.GetValues(request);
+        return names is null && values is null ? ExpressionContext.Empty : new ExpressionContext(names, values);
+    }
 
     private static void WriteItemProperty(Utf8JsonWriter writer, string name, Item? item)
     {
@@ -138,6 +141,7 @@ internal sealed partial class DynamoDbService
     private static string? CapacityMode(JsonElement request) =>
         RequestReader.GetEnum(request, "ReturnConsumedCapacity", "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE");
 
-    private static Dictionary<string, AttributeValue> Project(Item item, ProjectionSpec projection) =>
-        projection.Paths.IsDefault ? new Dictionary<string, AttributeValue>(item, StringComparer.Ordinal) : Projection.Apply(item, projection.Paths);
+    /// <summary>The attributes a read returns; items are immutable, so without a projection the stored item itself.</summary>
+    private static Item Project(Item item, ProjectionSpec projection) =>
+        projection.Paths.IsDefault ? item : Projection.Apply(item, projection.Paths);
 }
