@@ -11,16 +11,18 @@ using Cloister.Tables.Hosting;
 // (WAL, synchronous=FULL, one transaction per insert). Two more views separate the client's cost from
 // the service's: the SDK against a canned Kestrel endpoint (client and bare HTTP only), and wrk
 // sending the same requests (the service's capacity with a light client).
-// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,sqlite]
+// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,pieces,sqlite]
 var seconds = ArgValue("--seconds", 10);
 var clients = ArgValue("--clients", 16);
-var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "put,get,http,canned,wrk,sqlite")
+var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "put,get,http,canned,wrk,pieces,sqlite")
     .Split(',').ToHashSet(StringComparer.Ordinal);
 var duration = TimeSpan.FromSeconds(seconds);
 var root = Path.Combine(Path.GetTempPath(), "cloister-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(root);
 var results = new List<LoadResult>();
 var commitShare = 0.0;
+var commitMilliseconds = 0.0;
+IReadOnlyList<string> pieces = [];
 var payload = new string('x', 100);
 try
 {
@@ -48,6 +50,7 @@ try
             results.Add(put);
             var journal = server.Store.Journal;
             commitShare = journal.BatchesCommitted / (double)Math.Max(1, journal.Commits);
+            commitMilliseconds = journal.CommitTime.TotalMilliseconds / Math.Max(1, journal.Commits);
             written = Math.Max(1, put.Operations / clients);
         }
         else
@@ -121,6 +124,11 @@ try
         }
     }
 
+    if (phases.Contains("pieces"))
+    {
+        pieces = await PieceTimings.RunAsync(Path.Combine(root, "pieces"), payload, 200_000);
+    }
+
     if (phases.Contains("sqlite"))
     {
         results.AddRange(await SqliteBaseline.RunAsync(Path.Combine(root, "baseline.db"), clients, duration));
@@ -132,12 +140,23 @@ finally
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clients} concurrent clients, {seconds} s per phase, {Environment.ProcessorCount} cores"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"group commit: {commitShare:F1} writes per SQLite transaction (fsync) on average"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"group commit: {commitShare:F1} writes per SQLite transaction (fsync) on average, {commitMilliseconds:F2} ms per transaction (rows, commit, fsync)"));
 Console.WriteLine("| phase | ops/s | p50 ms | p99 ms | CPU µs/op (this process) | operations | errors |");
 Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var result in results)
 {
     Console.WriteLine(result.ToRow());
+}
+
+if (pieces.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("| piece (one thread, no HTTP) | ns/op | bytes allocated/op |");
+    Console.WriteLine("| --- | ---: | ---: |");
+    foreach (var row in pieces)
+    {
+        Console.WriteLine(row);
+    }
 }
 
 AmazonDynamoDBClient[] Clients(Uri url) => Enumerable.Range(0, clients).Select(_ => new AmazonDynamoDBClient(

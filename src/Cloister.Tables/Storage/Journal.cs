@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Cloister.Tables.Protocol;
 using Microsoft.Data.Sqlite;
@@ -23,12 +24,14 @@ internal sealed class Journal : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<JournalBatch> _queue = [];
     private bool _closed;
+    private int _queued;
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastLsn;
     private long _durableLsn;
     private Exception? _failure;
     private long _commits;
     private long _batchesCommitted;
+    private long _commitTicks;
 
     private Journal(SqliteConnection connection, long lastLsn, ILogger logger)
     {
@@ -47,6 +50,9 @@ internal sealed class Journal : IAsyncDisposable
 
     /// <summary>Requests' batches committed so far.</summary>
     public long BatchesCommitted => Volatile.Read(ref _batchesCommitted);
+
+    /// <summary>Time spent in SQLite transactions (writing rows, commit and fsync), summed over <see cref="Commits"/>.</summary>
+    public TimeSpan CommitTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _commitTicks));
 
     public string Path { get; private init; } = "";
 
@@ -98,6 +104,7 @@ internal sealed class Journal : IAsyncDisposable
 
             var lsn = ++_lastLsn;
             _queue.Add(new JournalBatch(lsn, operations));
+            Volatile.Write(ref _queued, _queue.Count);
             if (_queue.Count == 1)
             {
                 Monitor.Pulse(_queueLock);
@@ -154,6 +161,37 @@ internal sealed class Journal : IAsyncDisposable
 
     private void WriteLoop()
     {
+        try
+        {
+            WriteBatches();
+        }
+#pragma warning disable CA1031 // On its own thread an escaping exception would end the process; it stops acknowledgements instead.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Fail(exception);
+        }
+        finally
+        {
+            // Only now are the writer's statements disposed, so the connection can be closed.
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        Log.JournalFailed(_logger, exception);
+        lock (_queueLock)
+        {
+            _failure ??= exception;
+            _closed = true;
+        }
+
+        Volatile.Read(ref _nextFlush).TrySetException(exception);
+    }
+
+    private void WriteBatches()
+    {
         using var putItem = Prepare("INSERT OR REPLACE INTO items(tbl, pk, sk, item) VALUES($t, $p, $s, $i)", "$t", "$p", "$s", "$i");
         using var deleteItem = Prepare("DELETE FROM items WHERE tbl = $t AND pk = $p AND sk = $s", "$t", "$p", "$s");
         using var putTable = Prepare("INSERT OR REPLACE INTO catalog(name, definition) VALUES($t, $d)", "$t", "$d");
@@ -163,12 +201,22 @@ internal sealed class Journal : IAsyncDisposable
         using var json = new Utf8JsonWriter(buffer);
         while (true)
         {
+            // Spin briefly before sleeping: under load the next request is usually microseconds away,
+            // and waking a sleeping thread costs more than the spin.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _queued) == 0 && !spin.NextSpinWillYield)
+            {
+                spin.SpinOnce();
+            }
+
             lock (_queueLock)
             {
                 while (_queue.Count == 0 && !_closed)
                 {
                     Monitor.Wait(_queueLock);
                 }
+
+                Volatile.Write(ref _queued, 0);
 
                 if (_queue.Count == 0)
                 {
@@ -182,6 +230,7 @@ internal sealed class Journal : IAsyncDisposable
             try
             {
                 var operations = 0;
+                var started = Stopwatch.GetTimestamp();
                 using (var transaction = _connection.BeginTransaction())
                 {
                     foreach (var batch in batches)
@@ -197,6 +246,7 @@ internal sealed class Journal : IAsyncDisposable
                 }
 
                 Log.GroupCommitted(_logger, batches.Count, operations);
+                Interlocked.Add(ref _commitTicks, Stopwatch.GetTimestamp() - started);
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _batchesCommitted, batches.Count);
                 Volatile.Write(ref _durableLsn, batches[^1].Lsn);
@@ -207,19 +257,10 @@ internal sealed class Journal : IAsyncDisposable
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                Log.JournalFailed(_logger, exception);
-                lock (_queueLock)
-                {
-                    _failure = exception;
-                    _closed = true;
-                }
-
-                Volatile.Read(ref _nextFlush).TrySetException(exception);
-                break;
+                Fail(exception);
+                return;
             }
         }
-
-        _stopped.TrySetResult();
 
         void Write(JournalOperation operation, SqliteTransaction transaction)
         {
