@@ -61,6 +61,9 @@ public sealed class TablesServer : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
+
+                // Said explicitly: the handler never blocks on the body (HTTP/1.1 keep-alive is Kestrel's default).
+                kestrel.AllowSynchronousIO = false;
                 kestrel.Limits.MaxRequestBodySize = RequestHandler.MaxRequestBytes + 1;
                 kestrel.Limits.MinRequestBodyDataRate = null;
                 if (options.HttpEndPoint is not null)
