@@ -33,15 +33,10 @@ public static partial class WrkDriver
         url,
         connections,
         duration,
-        Headers + $$$$"""
-
-        wrk.headers["X-Amz-Target"] = "DynamoDB_20120810.GetItem"
-        request = function()
-          counter = counter + 1
-          local key = "k-" .. (counter % {{{{workers}}}}) .. "-" .. (math.floor(counter / {{{{workers}}}}) % {{{{written}}}})
-          return wrk.format(nil, nil, nil, '{"TableName":"bench","Key":{"PK":{"S":"' .. key .. '"}}}')
-        end
-        """);
+        Script(
+            "GetItem",
+            $"\"k-\" .. (counter % {workers}) .. \"-\" .. (math.floor(counter / {workers}) % {written})",
+            """'{"TableName":"bench","Key":{"PK":{"S":"' .. key .. '"}}}'"""));
 
     /// <summary>PutItem of new keys <c>wrk-{thread}-{n}</c>, the same item shape as the SDK phase.</summary>
     public static Task<LoadResult> PutItemAsync(Uri url, int connections, TimeSpan duration, string payload) => RunAsync(
@@ -49,15 +44,21 @@ public static partial class WrkDriver
         url,
         connections,
         duration,
-        Headers + $$$$"""
+        Script(
+            "PutItem",
+            "\"wrk-\" .. id .. \"-\" .. counter",
+            $$$$"""'{"TableName":"bench","Item":{"PK":{"S":"' .. key .. '"},"payload":{"S":"{{{{payload}}}}"},"n":{"N":"42"}}}'"""));
 
-        wrk.headers["X-Amz-Target"] = "DynamoDB_20120810.PutItem"
+    /// <summary>A Lua script whose requests call <paramref name="operation"/> with a body built from a per-request key.</summary>
+    private static string Script(string operation, string keyExpression, string bodyExpression) => Headers + $"""
+
+        wrk.headers["X-Amz-Target"] = "DynamoDB_20120810.{operation}"
         request = function()
           counter = counter + 1
-          local key = "wrk-" .. id .. "-" .. counter
-          return wrk.format(nil, nil, nil, '{"TableName":"bench","Item":{"PK":{"S":"' .. key .. '"},"payload":{"S":"{{{{payload}}}}"},"n":{"N":"42"}}}')
+          local key = {keyExpression}
+          return wrk.format(nil, nil, nil, {bodyExpression})
         end
-        """);
+        """;
 
     private static async Task<LoadResult> RunAsync(string name, Uri url, int connections, TimeSpan duration, string script)
     {
