@@ -9,6 +9,7 @@ public static class LoadDriver
     {
         var latencies = new List<long>[workers];
         var errors = 0L;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var total = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
@@ -32,8 +33,9 @@ public static class LoadDriver
         })).ToArray();
         await Task.WhenAll(tasks);
         total.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var all = latencies.SelectMany(list => list).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
-        return new LoadResult(name, all.Length, total.Elapsed, Percentile(0.50), Percentile(0.99), errors);
+        return new LoadResult(name, all.Length, total.Elapsed, Percentile(0.50), Percentile(0.99), errors, cpu);
     }
 }

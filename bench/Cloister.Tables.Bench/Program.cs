@@ -5,18 +5,25 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Cloister.Tables.Bench;
 using Cloister.Tables.Hosting;
-using Microsoft.Data.Sqlite;
 
 // End-to-end load: PutItem and GetItem through the AWS SDK for .NET against the service on loopback,
 // and in the same run a baseline of raw SQLite inserts and reads with the same durability
-// (WAL, synchronous=FULL, one transaction per insert). Usage: [--seconds N] [--clients N]
+// (WAL, synchronous=FULL, one transaction per insert). Two more views separate the client's cost from
+// the service's: the SDK against a canned Kestrel endpoint (client and bare HTTP only), and wrk
+// sending the same requests (the service's capacity with a light client).
+// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,pieces,sqlite]
 var seconds = ArgValue("--seconds", 10);
 var clients = ArgValue("--clients", 16);
+var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "put,get,http,canned,wrk,pieces,sqlite")
+    .Split(',').ToHashSet(StringComparer.Ordinal);
 var duration = TimeSpan.FromSeconds(seconds);
 var root = Path.Combine(Path.GetTempPath(), "cloister-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(root);
 var results = new List<LoadResult>();
 var commitShare = 0.0;
+var commitMilliseconds = 0.0;
+IReadOnlyList<string> pieces = [];
+var payload = new string('x', 100);
 try
 {
     await using (var server = await TablesServer.StartAsync(new TablesServerOptions
@@ -25,9 +32,7 @@ try
         HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
     }))
     {
-        var sdk = Enumerable.Range(0, clients).Select(_ => new AmazonDynamoDBClient(
-            new BasicAWSCredentials("AKIDBENCH", "secret"),
-            new AmazonDynamoDBConfig { ServiceURL = server.Urls[0].ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 })).ToArray();
+        var sdk = Clients(server.Urls[0]);
         await sdk[0].CreateTableAsync(new CreateTableRequest
         {
             TableName = "bench",
@@ -35,33 +40,73 @@ try
             AttributeDefinitions = [new AttributeDefinition("PK", ScalarAttributeType.S)],
             KeySchema = [new KeySchemaElement("PK", KeyType.HASH)],
         });
-        var payload = new string('x', 100);
         await LoadDriver.RunAsync("warm-up", clients, TimeSpan.FromSeconds(2), (worker, n) =>
             sdk[worker].PutItemAsync("bench", Item($"warm-{worker}-{n}", payload)));
-        var put = await LoadDriver.RunAsync("PutItem via .NET SDK (durable, group commit)", clients, duration, (worker, n) =>
-            sdk[worker].PutItemAsync("bench", Item($"k-{worker}-{n}", payload)));
-        results.Add(put);
-        var journal = server.Store.Journal;
-        commitShare = journal.BatchesCommitted / (double)Math.Max(1, journal.Commits);
-        var written = put.Operations / clients;
-        results.Add(await LoadDriver.RunAsync("GetItem via .NET SDK", clients, duration, (worker, n) =>
-            sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n % Math.Max(1, written)}" } })));
-        // The same GetItem as bare HTTP requests (no SDK): how much of the cost is the client's.
-        var http = Enumerable.Range(0, clients).Select(_ => new HttpClient { BaseAddress = server.Urls[0] }).ToArray();
-        results.Add(await LoadDriver.RunAsync("GetItem via bare HttpClient (no SDK)", clients, duration, async (worker, n) =>
+        long written;
+        if (phases.Contains("put"))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/")
+            var put = await LoadDriver.RunAsync("PutItem via .NET SDK (durable, group commit)", clients, duration, (worker, n) =>
+                sdk[worker].PutItemAsync("bench", Item($"k-{worker}-{n}", payload)));
+            results.Add(put);
+            var journal = server.Store.Journal;
+            commitShare = journal.BatchesCommitted / (double)Math.Max(1, journal.Commits);
+            commitMilliseconds = journal.CommitTime.TotalMilliseconds / Math.Max(1, journal.Commits);
+            written = Math.Max(1, put.Operations / clients);
+        }
+        else
+        {
+            written = 200;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async worker =>
             {
-                Content = new StringContent($"{{\"TableName\":\"bench\",\"Key\":{{\"PK\":{{\"S\":\"k-{worker}-{n % Math.Max(1, written)}\"}}}}}}"),
-            };
-            request.Headers.TryAddWithoutValidation("X-Amz-Target", "DynamoDB_20120810.GetItem");
-            using var response = await http[worker].SendAsync(request);
-            response.EnsureSuccessStatusCode();
-            await response.Content.ReadAsByteArrayAsync();
-        }));
-        foreach (var client in http)
+                for (var n = 0; n < written; n++)
+                {
+                    await sdk[worker].PutItemAsync("bench", Item($"k-{worker}-{n}", payload));
+                }
+            }));
+        }
+
+        if (phases.Contains("get"))
         {
-            client.Dispose();
+            // Warmed up like PutItem, so the measured phase runs the SDK's and the service's GetItem code fully jitted.
+            Func<int, long, Task> get = (worker, n) =>
+                sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n % written}" } });
+            await LoadDriver.RunAsync("warm-up", clients, TimeSpan.FromSeconds(2), get);
+            results.Add(await LoadDriver.RunAsync("GetItem via .NET SDK", clients, duration, get));
+        }
+
+        if (phases.Contains("http"))
+        {
+            // The same GetItem as bare HTTP requests (no SDK): how much of the cost is the client's.
+            var http = Enumerable.Range(0, clients).Select(_ => new HttpClient { BaseAddress = server.Urls[0] }).ToArray();
+            results.Add(await LoadDriver.RunAsync("GetItem via bare HttpClient (no SDK)", clients, duration, async (worker, n) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/")
+                {
+                    Content = new StringContent($"{{\"TableName\":\"bench\",\"Key\":{{\"PK\":{{\"S\":\"k-{worker}-{n % written}\"}}}}}}"),
+                };
+                request.Headers.TryAddWithoutValidation("X-Amz-Target", "DynamoDB_20120810.GetItem");
+                using var response = await http[worker].SendAsync(request);
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync();
+            }));
+            foreach (var client in http)
+            {
+                client.Dispose();
+            }
+        }
+
+        if ((phases.Contains("wrk") || phases.Contains("wrkget")) && WrkDriver.Available)
+        {
+            results.Add(await WrkDriver.GetItemAsync(server.Urls[0], clients, duration, clients, written));
+        }
+
+        if ((phases.Contains("wrk") || phases.Contains("wrkput")) && WrkDriver.Available)
+        {
+            var commits = server.Store.Journal.Commits;
+            var batches = server.Store.Journal.BatchesCommitted;
+            results.Add(await WrkDriver.PutItemAsync(server.Urls[0], clients, duration, payload));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"group commit under wrk: {(server.Store.Journal.BatchesCommitted - batches) / (double)Math.Max(1, server.Store.Journal.Commits - commits):F1} writes per SQLite transaction"));
         }
 
         foreach (var client in sdk)
@@ -70,51 +115,57 @@ try
         }
     }
 
-    var path = Path.Combine(root, "baseline.db");
-    using (var setup = Open(path))
+    if (phases.Contains("canned"))
     {
-        Execute(setup, "CREATE TABLE items(pk TEXT PRIMARY KEY, item BLOB NOT NULL) WITHOUT ROWID");
+        await using var canned = await CannedEndpoint.StartAsync(payload);
+        var sdk = Clients(canned.Url);
+        Func<int, long, Task> get = (worker, n) => sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n}" } });
+        await LoadDriver.RunAsync("warm-up", clients, TimeSpan.FromSeconds(2), get);
+        results.Add(await LoadDriver.RunAsync("GetItem via .NET SDK against a canned Kestrel response (client + bare HTTP only)", clients, duration, get));
+        foreach (var client in sdk)
+        {
+            client.Dispose();
+        }
     }
 
-    var connections = Enumerable.Range(0, clients).Select(_ => Open(path)).ToArray();
-    var blob = new byte[160];
-    results.Add(await LoadDriver.RunAsync("baseline: raw SQLite INSERT, one transaction each (WAL, synchronous=FULL)", clients, duration, (worker, n) =>
+    if (phases.Contains("pieces"))
     {
-        using var command = connections[worker].CreateCommand();
-        command.CommandText = "INSERT OR REPLACE INTO items(pk, item) VALUES($k, $v)";
-        command.Parameters.AddWithValue("$k", $"k-{worker}-{n}");
-        command.Parameters.AddWithValue("$v", blob);
-        command.ExecuteNonQuery();
-        return Task.CompletedTask;
-    }));
-    var inserted = results[^1].Operations / clients;
-    results.Add(await LoadDriver.RunAsync("baseline: raw SQLite SELECT by key", clients, duration, (worker, n) =>
+        pieces = await PieceTimings.RunAsync(Path.Combine(root, "pieces"), payload, 200_000);
+    }
+
+    if (phases.Contains("sqlite"))
     {
-        using var command = connections[worker].CreateCommand();
-        command.CommandText = "SELECT item FROM items WHERE pk = $k";
-        command.Parameters.AddWithValue("$k", $"k-{worker}-{n % Math.Max(1, inserted)}");
-        command.ExecuteScalar();
-        return Task.CompletedTask;
-    }));
-    foreach (var connection in connections)
-    {
-        connection.Dispose();
+        results.AddRange(await SqliteBaseline.RunAsync(Path.Combine(root, "baseline.db"), clients, duration));
     }
 }
 finally
 {
-    SqliteConnection.ClearAllPools();
     Directory.Delete(root, recursive: true);
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clients} concurrent clients, {seconds} s per phase, {Environment.ProcessorCount} cores"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"group commit: {commitShare:F1} writes per SQLite transaction (fsync) on average"));
-Console.WriteLine("| phase | ops/s | p50 ms | p99 ms | operations | errors |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"group commit: {commitShare:F1} writes per SQLite transaction (fsync) on average, {commitMilliseconds:F2} ms per transaction (rows, commit, fsync)"));
+Console.WriteLine("| phase | ops/s | p50 ms | p99 ms | CPU µs/op (this process) | operations | errors |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var result in results)
 {
     Console.WriteLine(result.ToRow());
 }
+
+if (pieces.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("| piece (one thread, no HTTP) | ns/op | bytes allocated/op |");
+    Console.WriteLine("| --- | ---: | ---: |");
+    foreach (var row in pieces)
+    {
+        Console.WriteLine(row);
+    }
+}
+
+AmazonDynamoDBClient[] Clients(Uri url) => Enumerable.Range(0, clients).Select(_ => new AmazonDynamoDBClient(
+    new BasicAWSCredentials("AKIDBENCH", "secret"),
+    new AmazonDynamoDBConfig { ServiceURL = url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 })).ToArray();
 
 static Dictionary<string, AttributeValue> Item(string key, string payload) => new()
 {
@@ -122,21 +173,6 @@ static Dictionary<string, AttributeValue> Item(string key, string payload) => ne
     ["payload"] = new AttributeValue { S = payload },
     ["n"] = new AttributeValue { N = "42" },
 };
-
-static SqliteConnection Open(string path)
-{
-    var connection = new SqliteConnection($"Data Source={path};Pooling=false;Default Timeout=30");
-    connection.Open();
-    Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;");
-    return connection;
-}
-
-static void Execute(SqliteConnection connection, string sql)
-{
-    using var command = connection.CreateCommand();
-    command.CommandText = sql;
-    command.ExecuteNonQuery();
-}
 
 int ArgValue(string name, int fallback)
 {

@@ -11,8 +11,8 @@ internal sealed class ExpressionContext
 {
     private readonly IReadOnlyDictionary<string, string>? _names;
     private readonly IReadOnlyDictionary<string, AttributeValue>? _values;
-    private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _usedValues = new(StringComparer.Ordinal);
+    private HashSet<string>? _usedNames;
+    private HashSet<string>? _usedValues;
 
     public ExpressionContext(IReadOnlyDictionary<string, string>? names, IReadOnlyDictionary<string, AttributeValue>? values)
     {
@@ -29,6 +29,7 @@ internal sealed class ExpressionContext
         }
     }
 
+    /// <summary>For requests without names or values; shared, as nothing can be resolved (and so recorded) in it.</summary>
     public static ExpressionContext Empty { get; } = new(null, null);
 
     public bool HasNames => _names is not null;
@@ -42,7 +43,7 @@ internal sealed class ExpressionContext
             throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute name used in the document path is not defined; attribute name: {reference}");
         }
 
-        _usedNames.Add(reference);
+        (_usedNames ??= new(StringComparer.Ordinal)).Add(reference);
         return name;
     }
 
@@ -53,7 +54,7 @@ internal sealed class ExpressionContext
             throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute value used in expression is not defined; attribute value: {reference}");
         }
 
-        _usedValues.Add(reference);
+        (_usedValues ??= new(StringComparer.Ordinal)).Add(reference);
         return value;
     }
 
@@ -77,7 +78,7 @@ internal sealed class ExpressionContext
 
         if (_names is not null)
         {
-            var unused = _names.Keys.Where(key => !_usedNames.Contains(key)).ToList();
+            var unused = _names.Keys.Where(key => _usedNames?.Contains(key) != true).ToList();
             if (unused.Count > 0)
             {
                 throw DynamoDbException.Validation($"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{string.Join(", ", unused)}}}");
@@ -86,7 +87,7 @@ internal sealed class ExpressionContext
 
         if (_values is not null)
         {
-            var unused = _values.Keys.Where(key => !_usedValues.Contains(key)).ToList();
+            var unused = _values.Keys.Where(key => _usedValues?.Contains(key) != true).ToList();
             if (unused.Count > 0)
             {
                 throw DynamoDbException.Validation($"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{string.Join(", ", unused)}}}");

@@ -17,7 +17,7 @@ internal sealed record FunctionCondition(string Function, ImmutableArray<Operand
                 return first is null;
             case "attribute_type":
                 return first is not null && Arguments[1].Evaluate(item) is { Kind: AttributeKind.S } type &&
-                    string.Equals(first.Kind.ToString(), type.S, StringComparison.Ordinal);
+                    string.Equals(first.TypeName, type.S, StringComparison.Ordinal);
             case "begins_with":
                 {
                     var prefix = Arguments[1].Evaluate(item);

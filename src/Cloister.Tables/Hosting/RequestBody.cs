@@ -10,15 +10,20 @@ namespace Cloister.Tables.Hosting;
 /// </summary>
 internal sealed class RequestBody : IDisposable
 {
+    private readonly int _length;
     private byte[]? _buffer;
 
-    private RequestBody(byte[] buffer, JsonDocument document)
+    private RequestBody(byte[] buffer, int length, JsonDocument document)
     {
         _buffer = buffer;
+        _length = length;
         Document = document;
     }
 
     public JsonDocument Document { get; }
+
+    /// <summary>The request bytes as received (SigV4 signs their hash).</summary>
+    public ReadOnlySpan<byte> Bytes => _buffer is null ? default : _buffer.AsSpan(0, _length);
 
     /// <summary>Copies <paramref name="bytes"/> into a pooled buffer and parses it; malformed JSON throws <see cref="JsonException"/>.</summary>
     public static RequestBody Parse(ReadOnlySequence<byte> bytes, JsonDocumentOptions options)
@@ -28,7 +33,7 @@ internal sealed class RequestBody : IDisposable
         try
         {
             bytes.CopyTo(buffer);
-            return new RequestBody(buffer, JsonDocument.Parse(buffer.AsMemory(0, length), options));
+            return new RequestBody(buffer, length, JsonDocument.Parse(buffer.AsMemory(0, length), options));
         }
         catch
         {

@@ -1,11 +1,11 @@
-using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using System.Text.Json;
+using Cloister.Tables.Authentication;
 using Cloister.Tables.Operations;
 using Cloister.Tables.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Tables.Hosting;
@@ -21,18 +21,22 @@ internal sealed class RequestHandler
     public const int MaxRequestBytes = 16 * 1024 * 1024;
 
     private const string TargetPrefix = "DynamoDB_20120810.";
+    private const int InitialResponseBytes = 1024;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 96 };
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
     private readonly DynamoDbService _service;
     private readonly ILogger _logger;
     private readonly IReadOnlySet<string>? _accessKeyIds;
+    private readonly SignatureVerifier? _verifier;
+    private readonly RequestIds _requestIds = new();
 
-    public RequestHandler(DynamoDbService service, ILogger logger, IReadOnlySet<string>? accessKeyIds)
+    public RequestHandler(DynamoDbService service, ILogger logger, IReadOnlySet<string>? accessKeyIds, SignatureVerifier? verifier)
     {
         _service = service;
         _logger = logger;
         _accessKeyIds = accessKeyIds;
+        _verifier = verifier;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -46,13 +50,20 @@ internal sealed class RequestHandler
             return;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(512);
+        using var buffer = new PooledBufferWriter(InitialResponseBytes);
         var operation = "?";
         int status;
         try
         {
-            operation = Authorize(context);
+            var signature = Authenticate(context.Request);
+            operation = ResolveOperation(context.Request);
             using var body = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
+            if (signature is not null)
+            {
+                var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
+                _verifier!.Verify(signature, context.Request.Method, target, context.Request.Headers, body.Bytes);
+            }
+
             using var writer = new Utf8JsonWriter(buffer, WriterOptions);
             await _service.HandleAsync(operation, body.Document.RootElement, writer, new RequestInfo(context.Request.Host.Value ?? "")).ConfigureAwait(false);
             writer.Flush();
@@ -77,47 +88,60 @@ internal sealed class RequestHandler
 
         response.StatusCode = status;
         response.ContentType = "application/x-amz-json-1.0";
-        response.Headers["x-amzn-RequestId"] = NewRequestId();
+        response.Headers["x-amzn-RequestId"] = _requestIds.Next();
         response.Headers["x-amz-crc32"] = Crc32.Compute(buffer.WrittenSpan).ToString(CultureInfo.InvariantCulture);
         response.ContentLength = buffer.WrittenCount;
         await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static int WriteError(ArrayBufferWriter<byte> buffer, DynamoDbException error)
+    private static int WriteError(PooledBufferWriter buffer, DynamoDbException error)
     {
-        buffer.ResetWrittenCount();
+        buffer.Clear();
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         ErrorWriter.Write(writer, error);
         writer.Flush();
         return error.StatusCode;
     }
 
-    private string Authorize(HttpContext context)
+    /// <summary>
+    /// Credentials: with signing credentials configured, the key id is checked here and the signature
+    /// once the body is read (returned for that); with key ids only, the key id alone; otherwise any.
+    /// </summary>
+    private SigV4Authorization? Authenticate(HttpRequest request)
     {
-        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        if (_verifier is not null)
+        {
+            return _verifier.Authenticate(request.Headers.Authorization.ToString());
+        }
+
         if (_accessKeyIds is not null)
         {
-            var authorization = context.Request.Headers.Authorization.ToString();
+            var authorization = request.Headers.Authorization.ToString();
             if (authorization.Length == 0)
             {
-                throw new DynamoDbException("com.amazon.coral.service#MissingAuthenticationTokenException", "Request is missing Authentication Token");
+                throw new DynamoDbException(ErrorCodes.MissingAuthenticationToken, "Request is missing Authentication Token");
             }
 
-            var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
-            var end = start < 0 ? -1 : authorization.IndexOf('/', start);
-            var keyId = start < 0 || end < 0 ? "" : authorization[(start + "Credential=".Length)..end];
-            if (!_accessKeyIds.Contains(keyId))
+            if (!_accessKeyIds.Contains(SigV4Authorization.KeyIdOf(authorization).ToString()))
             {
                 throw new DynamoDbException(ErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
             }
         }
 
-        if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal) || !_service.Supports(target[TargetPrefix.Length..]))
+        return null;
+    }
+
+    private string ResolveOperation(HttpRequest request)
+    {
+        var target = request.Headers["X-Amz-Target"];
+        if (target.Count != 1 || target[0] is not { } value ||
+            !value.StartsWith(TargetPrefix, StringComparison.Ordinal) ||
+            !_service.TryResolve(value.AsSpan(TargetPrefix.Length), out var operation))
         {
             throw new DynamoDbException(ErrorCodes.UnknownOperation, "");
         }
 
-        return target[TargetPrefix.Length..];
+        return operation;
     }
 
     private static async Task<RequestBody> ReadBodyAsync(PipeReader reader, CancellationToken cancellation)
@@ -149,11 +173,5 @@ internal sealed class RequestHandler
 
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
-    }
-
-    private static string NewRequestId()
-    {
-        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        return RandomNumberGenerator.GetString(Alphabet, 52);
     }
 }

@@ -1,3 +1,4 @@
+using Cloister.Tables.Authentication;
 using Cloister.Tables.Operations;
 using Cloister.Tables.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -5,7 +6,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloister.Tables.Hosting;
@@ -40,19 +40,30 @@ public sealed class TablesServer : IAsyncDisposable
             throw new ArgumentException("HTTPS listeners need a certificate.", nameof(options));
         }
 
+        if (options.AccessKeyIds is not null && options.SigningCredentials is not null)
+        {
+            throw new ArgumentException("Set AccessKeyIds or SigningCredentials, not both.", nameof(options));
+        }
+
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var store = TableStore.Open(options.DataDirectory, loggerFactory.CreateLogger("Cloister.Tables.Storage"), options.TimeProvider, options.TimeToLiveSweepInterval);
         try
         {
             var service = new DynamoDbService(store, options.Account);
-            var handler = new RequestHandler(service, loggerFactory.CreateLogger("Cloister.Tables"), options.AccessKeyIds);
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
+            var verifier = options.SigningCredentials is { } credentials ? new SignatureVerifier(credentials, options.TimeProvider) : null;
+            var handler = new RequestHandler(service, loggerFactory.CreateLogger("Cloister.Tables"), options.AccessKeyIds, verifier);
+
+            // The empty builder: Kestrel and nothing else (no host filtering, routing or other middleware in the request path).
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddSingleton(loggerFactory);
+            builder.WebHost.UseKestrelCore();
             builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
+
+                // Said explicitly: the handler never blocks on the body (HTTP/1.1 keep-alive is Kestrel's default).
+                kestrel.AllowSynchronousIO = false;
                 kestrel.Limits.MaxRequestBodySize = RequestHandler.MaxRequestBytes + 1;
                 kestrel.Limits.MinRequestBodyDataRate = null;
                 if (options.HttpEndPoint is not null)

@@ -33,8 +33,15 @@ public sealed record TablesServerOptions
     /// <summary>How often expired items are removed; zero or negative disables the sweeper.</summary>
     public TimeSpan TimeToLiveSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>When set, only SigV4 requests signed with one of these access key ids are accepted; otherwise any credentials are.</summary>
+    /// <summary>When set, only SigV4 requests signed with one of these access key ids are accepted (signatures are not checked); otherwise any credentials are.</summary>
     public IReadOnlySet<string>? AccessKeyIds { get; init; }
+
+    /// <summary>
+    /// Access key id to secret access key. When set, every request must carry a valid SigV4 signature made with
+    /// one of these (UnrecognizedClientException for other key ids, InvalidSignatureException for a wrong
+    /// signature or one more than 15 minutes off). Off by default: any credentials are accepted.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? SigningCredentials { get; init; }
 
     /// <summary>Where the service logs; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

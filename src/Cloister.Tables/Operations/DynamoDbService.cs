@@ -4,7 +4,6 @@ using Cloister.Model;
 using Cloister.Tables.Expressions;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
-using Cloister.Tables.Values;
 
 namespace Cloister.Tables.Operations;
 
@@ -18,6 +17,7 @@ internal sealed partial class DynamoDbService
     private readonly TableStore _store;
     private readonly AccountContext _account;
     private readonly FrozenDictionary<string, Func<JsonElement, Utf8JsonWriter, RequestInfo, ValueTask>> _operations;
+    private readonly FrozenSet<string> _names;
 
     public DynamoDbService(TableStore store, AccountContext account)
     {
@@ -45,9 +45,23 @@ internal sealed partial class DynamoDbService
             ["TransactWriteItems"] = (request, writer, _) => TransactWriteItemsAsync(request, writer),
             ["TransactGetItems"] = (request, writer, _) => TransactGetItemsAsync(request, writer),
         }.ToFrozenDictionary(StringComparer.Ordinal);
+        _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }
 
     public bool Supports(string operation) => _operations.ContainsKey(operation);
+
+    /// <summary>Finds an operation by the name in <c>X-Amz-Target</c> without allocating; returns the interned name.</summary>
+    public bool TryResolve(ReadOnlySpan<char> name, out string operation)
+    {
+        if (_names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var actual))
+        {
+            operation = actual;
+            return true;
+        }
+
+        operation = "";
+        return false;
+    }
 
     public ValueTask HandleAsync(string operation, JsonElement request, Utf8JsonWriter writer, RequestInfo info)
     {
@@ -68,8 +82,12 @@ internal sealed partial class DynamoDbService
     private static Condition? ParseCondition(JsonElement request, string member, ExpressionContext context) =>
         RequestReader.GetString(request, member) is { } text ? ExpressionParser.ParseCondition(text, member, context) : null;
 
-    private static ExpressionContext Context(JsonElement request) =>
-        new(RequestReader.GetNames(request), RequestReader.GetValues(request));
+    private static ExpressionContext Context(JsonElement request)
+    {
+        var names = RequestReader.GetNames(request);
+        var values = RequestReader.GetValues(request);
+        return names is null && values is null ? ExpressionContext.Empty : new ExpressionContext(names, values);
+    }
 
     private static void WriteItemProperty(Utf8JsonWriter writer, string name, Item? item)
     {
@@ -123,6 +141,7 @@ internal sealed partial class DynamoDbService
     private static string? CapacityMode(JsonElement request) =>
         RequestReader.GetEnum(request, "ReturnConsumedCapacity", "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE");
 
-    private static Dictionary<string, AttributeValue> Project(Item item, ProjectionSpec projection) =>
-        projection.Paths.IsDefault ? new Dictionary<string, AttributeValue>(item, StringComparer.Ordinal) : Projection.Apply(item, projection.Paths);
+    /// <summary>The attributes a read returns; items are immutable, so without a projection the stored item itself.</summary>
+    private static Item Project(Item item, ProjectionSpec projection) =>
+        projection.Paths.IsDefault ? item : Projection.Apply(item, projection.Paths);
 }

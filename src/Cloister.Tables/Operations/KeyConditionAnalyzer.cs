@@ -129,7 +129,7 @@ internal static class KeyConditionAnalyzer
             throw DynamoDbException.Validation("Query key condition not supported");
         }
 
-        if (!string.Equals(value.Kind.ToString(), table.AttributeTypes[attribute], StringComparison.Ordinal))
+        if (!string.Equals(value.TypeName, table.AttributeTypes[attribute], StringComparison.Ordinal))
         {
             throw DynamoDbException.Validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
         }

@@ -36,13 +36,20 @@ internal static class WriteExecutor
             WriteKind.ConditionCheck => old?.Item,
             _ => held ? ApplyUpdate(definition, old?.Item ?? write.Key!, write) : old?.Item,
         };
-        var size = updated is null ? 0 : StoredItemFactory.ItemSize(updated);
+        StoredItem? stored = null;
+        var size = 0;
         if (held && updated is not null && write.Kind is WriteKind.Put or WriteKind.Update)
         {
-            size = StoredItemFactory.Create(definition, updated, 0).Size;
+            // An update keeps the key attributes, so the key encoded above is the new item's too.
+            stored = StoredItemFactory.Create(definition, updated, 0, partitionKey, sortKey);
+            size = stored.Size;
+        }
+        else if (updated is not null)
+        {
+            size = StoredItemFactory.ItemSize(updated);
         }
 
-        return new WriteResult(table, partitionKey, sortKey, old, updated, held, size);
+        return new WriteResult(table, partitionKey, sortKey, old, updated, held, size, stored);
     }
 
     /// <summary>Applies an evaluated write to memory and returns its journal operation (null when nothing changes).</summary>
@@ -62,7 +69,9 @@ internal static class WriteExecutor
                 result.Table.Put(result.PartitionKey, result.SortKey, null);
                 return JournalOperation.DeleteItem(name, result.PartitionKey, result.SortKey);
             default:
-                var stored = StoredItemFactory.Create(result.Table.Definition, result.New!, store.NextLsn);
+                var stored = result.Stored is { } evaluated
+                    ? evaluated with { Lsn = store.NextLsn }
+                    : StoredItemFactory.Create(result.Table.Definition, result.New!, store.NextLsn);
                 result.Table.Put(result.PartitionKey, result.SortKey, stored);
                 return JournalOperation.PutItem(name, stored);
         }
@@ -82,16 +91,12 @@ internal static class WriteExecutor
     }
 
     /// <summary>The attributes ReturnValues asks for.</summary>
-    public static Item? ReturnedAttributes(PreparedWrite write, WriteResult result)
+    public static Item? ReturnedAttributes(PreparedWrite write, WriteResult result) => write.ReturnValues switch
     {
-        var paths = write.Update.Select(action => action.Path);
-        return write.ReturnValues switch
-        {
-            "ALL_OLD" => result.Old?.Item,
-            "ALL_NEW" => result.New,
-            "UPDATED_OLD" => result.Old is null ? null : Projection.Apply(result.Old.Item, paths),
-            "UPDATED_NEW" => result.New is null ? null : Projection.Apply(result.New, paths),
-            _ => null,
-        };
-    }
+        "ALL_OLD" => result.Old?.Item,
+        "ALL_NEW" => result.New,
+        "UPDATED_OLD" => result.Old is null ? null : Projection.Apply(result.Old.Item, write.Update.Select(action => action.Path)),
+        "UPDATED_NEW" => result.New is null ? null : Projection.Apply(result.New, write.Update.Select(action => action.Path)),
+        _ => null,
+    };
 }

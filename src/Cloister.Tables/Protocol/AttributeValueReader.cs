@@ -43,20 +43,21 @@ internal static class AttributeValueReader
             }
 
             count++;
-            result = property.Name switch
-            {
-                "S" => AttributeValue.FromString(GetString(property.Value)),
-                "N" => AttributeValue.FromNumber(ParseNumber(GetString(property.Value))),
-                "B" => AttributeValue.FromBinary(GetBytes(property.Value)),
-                "BOOL" => AttributeValue.FromBool(GetBool(property.Value)),
-                "NULL" => ReadNull(property.Value),
-                "M" => ReadMap(property.Value, depth),
-                "L" => ReadList(property.Value, depth),
-                "SS" => ReadStringSet(property.Value),
-                "NS" => ReadNumberSet(property.Value),
-                "BS" => ReadBinarySet(property.Value),
-                _ => throw DynamoDbException.Serialization("Unexpected field type"),
-            };
+
+            // NameEquals compares the UTF-8 name in place; property.Name would allocate a string per value.
+            var value = property.Value;
+            result =
+                property.NameEquals("S"u8) ? AttributeValue.FromString(GetString(value)) :
+                property.NameEquals("N"u8) ? AttributeValue.FromNumber(ParseNumber(GetString(value))) :
+                property.NameEquals("M"u8) ? ReadMap(value, depth) :
+                property.NameEquals("L"u8) ? ReadList(value, depth) :
+                property.NameEquals("B"u8) ? AttributeValue.FromBinary(GetBytes(value)) :
+                property.NameEquals("BOOL"u8) ? AttributeValue.FromBool(GetBool(value)) :
+                property.NameEquals("NULL"u8) ? ReadNull(value) :
+                property.NameEquals("SS"u8) ? ReadStringSet(value) :
+                property.NameEquals("NS"u8) ? ReadNumberSet(value) :
+                property.NameEquals("BS"u8) ? ReadBinarySet(value) :
+                throw DynamoDbException.Serialization("Unexpected field type");
         }
 
         if (count == 0 || result is null)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Cloister.Tables.Values;
@@ -7,6 +8,9 @@ namespace Cloister.Tables.Protocol;
 /// <summary>Typed access to request members; a member of the wrong JSON type is a SerializationException, as in DynamoDB.</summary>
 internal static class RequestReader
 {
+    private static readonly SearchValues<char> TableNameCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+
     public static string? GetString(JsonElement request, string name)
     {
         if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -47,7 +51,7 @@ internal static class RequestReader
             throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to 255");
         }
 
-        if (!table.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        if (table.AsSpan().ContainsAnyExcept(TableNameCharacters))
         {
             throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
@@ -130,10 +134,10 @@ internal static class RequestReader
     public static Dictionary<string, AttributeValue>? GetValues(JsonElement request) => GetItem(request, "ExpressionAttributeValues");
 
     /// <summary>Reads an enumeration member, checking it against DynamoDB's allowed values.</summary>
-    public static string? GetEnum(JsonElement request, string name, string member, params string[] allowed)
+    public static string? GetEnum(JsonElement request, string name, string member, params ReadOnlySpan<string> allowed)
     {
         var value = GetString(request, name);
-        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        if (value is not null && !allowed.Contains(value))
         {
             throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", allowed)}]");
         }

@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Cloister.Tables.Protocol;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -9,24 +9,29 @@ namespace Cloister.Tables.Storage;
 
 /// <summary>
 /// The durable half of the store: a SQLite database in WAL mode with <c>synchronous=FULL</c>,
-/// written by one writer task. Requests append batches in the order the store applied them; the
-/// writer drains every batch waiting, commits them in one transaction (one fsync), then releases
-/// everyone whose batch it carried. That is group commit: concurrent writers share an fsync.
+/// written by one dedicated writer thread. Requests append batches in the order the store applied
+/// them; the writer takes every batch waiting, commits them in one transaction (one fsync), then
+/// releases everyone whose batch it carried. That is group commit: concurrent writers share an
+/// fsync. The writer is a thread of its own, not a thread-pool thread, because it blocks in fsync
+/// and on two cores a blocked pool thread is half of the request-serving capacity.
 /// </summary>
 internal sealed class Journal : IAsyncDisposable
 {
-    private const int MaxBatchesPerCommit = 4096;
-
     private readonly SqliteConnection _connection;
-    private readonly Channel<JournalBatch> _pending = Channel.CreateUnbounded<JournalBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _queueLock = new();
     private readonly ILogger _logger;
-    private readonly Task _writer;
+    private readonly Thread _writer;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private List<JournalBatch> _queue = [];
+    private bool _closed;
+    private int _queued;
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastLsn;
     private long _durableLsn;
     private Exception? _failure;
     private long _commits;
     private long _batchesCommitted;
+    private long _commitTicks;
 
     private Journal(SqliteConnection connection, long lastLsn, ILogger logger)
     {
@@ -34,7 +39,8 @@ internal sealed class Journal : IAsyncDisposable
         _lastLsn = lastLsn;
         _durableLsn = lastLsn;
         _logger = logger;
-        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Cloister.Tables journal" };
+        _writer.Start();
     }
 
     public long DurableLsn => Volatile.Read(ref _durableLsn);
@@ -44,6 +50,9 @@ internal sealed class Journal : IAsyncDisposable
 
     /// <summary>Requests' batches committed so far.</summary>
     public long BatchesCommitted => Volatile.Read(ref _batchesCommitted);
+
+    /// <summary>Time spent in SQLite transactions (writing rows, commit and fsync), summed over <see cref="Commits"/>.</summary>
+    public TimeSpan CommitTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _commitTicks));
 
     public string Path { get; private init; } = "";
 
@@ -86,18 +95,23 @@ internal sealed class Journal : IAsyncDisposable
     /// <summary>Queues a batch; call in the order the changes were applied (under the store's lock).</summary>
     public long Append(IReadOnlyList<JournalOperation> operations)
     {
-        if (_failure is not null)
+        lock (_queueLock)
         {
-            throw new DynamoDbException();
-        }
+            if (_failure is not null || _closed)
+            {
+                throw new DynamoDbException();
+            }
 
-        var lsn = ++_lastLsn;
-        if (!_pending.Writer.TryWrite(new JournalBatch(lsn, operations)))
-        {
-            throw new DynamoDbException();
-        }
+            var lsn = ++_lastLsn;
+            _queue.Add(new JournalBatch(lsn, operations));
+            Volatile.Write(ref _queued, _queue.Count);
+            if (_queue.Count == 1)
+            {
+                Monitor.Pulse(_queueLock);
+            }
 
-        return lsn;
+            return lsn;
+        }
     }
 
     /// <summary>Completes when everything up to <paramref name="lsn"/> is on disk.</summary>
@@ -122,10 +136,15 @@ internal sealed class Journal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _pending.Writer.TryComplete();
+        lock (_queueLock)
+        {
+            _closed = true;
+            Monitor.Pulse(_queueLock);
+        }
+
         try
         {
-            await _writer.ConfigureAwait(false);
+            await _stopped.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -140,7 +159,38 @@ internal sealed class Journal : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
+    {
+        try
+        {
+            WriteBatches();
+        }
+#pragma warning disable CA1031 // On its own thread an escaping exception would end the process; it stops acknowledgements instead.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Fail(exception);
+        }
+        finally
+        {
+            // Only now are the writer's statements disposed, so the connection can be closed.
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        Log.JournalFailed(_logger, exception);
+        lock (_queueLock)
+        {
+            _failure ??= exception;
+            _closed = true;
+        }
+
+        Volatile.Read(ref _nextFlush).TrySetException(exception);
+    }
+
+    private void WriteBatches()
     {
         using var putItem = Prepare("INSERT OR REPLACE INTO items(tbl, pk, sk, item) VALUES($t, $p, $s, $i)", "$t", "$p", "$s", "$i");
         using var deleteItem = Prepare("DELETE FROM items WHERE tbl = $t AND pk = $p AND sk = $s", "$t", "$p", "$s");
@@ -149,41 +199,46 @@ internal sealed class Journal : IAsyncDisposable
         var batches = new List<JournalBatch>();
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(buffer);
-        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            batches.Clear();
-            while (batches.Count < MaxBatchesPerCommit && _pending.Reader.TryRead(out var batch))
+            // Spin briefly before sleeping: under load the next request is usually microseconds away,
+            // and waking a sleeping thread costs more than the spin.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _queued) == 0 && !spin.NextSpinWillYield)
             {
-                batches.Add(batch);
+                spin.SpinOnce();
+            }
+
+            lock (_queueLock)
+            {
+                while (_queue.Count == 0 && !_closed)
+                {
+                    Monitor.Wait(_queueLock);
+                }
+
+                Volatile.Write(ref _queued, 0);
+
+                if (_queue.Count == 0)
+                {
+                    break;
+                }
+
+                // Take everything waiting: this commit carries every request that arrived while the last one was on disk.
+                (batches, _queue) = (_queue, batches);
             }
 
             try
             {
                 var operations = 0;
+                var started = Stopwatch.GetTimestamp();
                 using (var transaction = _connection.BeginTransaction())
                 {
-                    foreach (var operation in batches.SelectMany(batch => batch.Operations))
+                    foreach (var batch in batches)
                     {
-                        operations++;
-                        if (operation.DropTable)
+                        foreach (var operation in batch.Operations)
                         {
-                            Run(dropTable, transaction, operation.Table);
-                        }
-                        else if (operation.Definition is not null)
-                        {
-                            Run(putTable, transaction, operation.Table, JsonSerializer.SerializeToUtf8Bytes(operation.Definition, CatalogJsonContext.Default.TableDefinition));
-                        }
-                        else if (operation.Item is null)
-                        {
-                            Run(deleteItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!);
-                        }
-                        else
-                        {
-                            buffer.ResetWrittenCount();
-                            json.Reset();
-                            AttributeValueWriter.WriteItem(json, operation.Item);
-                            json.Flush();
-                            Run(putItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
+                            operations++;
+                            Write(operation, transaction);
                         }
                     }
 
@@ -191,20 +246,43 @@ internal sealed class Journal : IAsyncDisposable
                 }
 
                 Log.GroupCommitted(_logger, batches.Count, operations);
+                Interlocked.Add(ref _commitTicks, Stopwatch.GetTimestamp() - started);
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _batchesCommitted, batches.Count);
                 Volatile.Write(ref _durableLsn, batches[^1].Lsn);
                 Interlocked.Exchange(ref _nextFlush, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+                batches.Clear();
             }
 #pragma warning disable CA1031 // Any failure to persist must stop acknowledgements and wake every waiter with the error.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                Log.JournalFailed(_logger, exception);
-                _failure = exception;
-                _pending.Writer.TryComplete();
-                Volatile.Read(ref _nextFlush).TrySetException(exception);
+                Fail(exception);
                 return;
+            }
+        }
+
+        void Write(JournalOperation operation, SqliteTransaction transaction)
+        {
+            if (operation.DropTable)
+            {
+                Run(dropTable, transaction, operation.Table);
+            }
+            else if (operation.Definition is not null)
+            {
+                Run(putTable, transaction, operation.Table, JsonSerializer.SerializeToUtf8Bytes(operation.Definition, CatalogJsonContext.Default.TableDefinition));
+            }
+            else if (operation.Item is null)
+            {
+                Run(deleteItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!);
+            }
+            else
+            {
+                buffer.ResetWrittenCount();
+                json.Reset();
+                AttributeValueWriter.WriteItem(json, operation.Item);
+                json.Flush();
+                Run(putItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
             }
         }
     }

@@ -12,6 +12,12 @@ internal static class StoredItemFactory
     public static StoredItem Create(TableDefinition table, Item item, long lsn)
     {
         var (partitionKey, sortKey) = KeyOf(table, item, "item");
+        return Create(table, item, lsn, partitionKey, sortKey);
+    }
+
+    /// <summary>As <see cref="Create(TableDefinition, Item, long)"/>, with the item's key already encoded (and checked) by the caller.</summary>
+    public static StoredItem Create(TableDefinition table, Item item, long lsn, byte[] partitionKey, byte[] sortKey)
+    {
         foreach (var index in table.Indexes)
         {
             CheckIndexKey(table, index, index.HashKey, item);
@@ -30,7 +36,16 @@ internal static class StoredItemFactory
         return new StoredItem(partitionKey, sortKey, item, lsn, size);
     }
 
-    public static int ItemSize(Item item) => item.Sum(pair => System.Text.Encoding.UTF8.GetByteCount(pair.Key) + pair.Value.Size);
+    public static int ItemSize(Item item)
+    {
+        var size = 0;
+        foreach (var (name, value) in item)
+        {
+            size += System.Text.Encoding.UTF8.GetByteCount(name) + value.Size;
+        }
+
+        return size;
+    }
 
     /// <summary>The encoded key of an item (which must carry every key attribute with its declared type).</summary>
     public static (byte[] PartitionKey, byte[] SortKey) KeyOf(TableDefinition table, Item item, string what)
@@ -51,7 +66,7 @@ internal static class StoredItemFactory
 
         foreach (var name in table.KeyNames)
         {
-            if (!string.Equals(key[name].Kind.ToString(), table.AttributeTypes[name], StringComparison.Ordinal))
+            if (!string.Equals(key[name].TypeName, table.AttributeTypes[name], StringComparison.Ordinal))
             {
                 throw DynamoDbException.Validation("The provided key element does not match the schema");
             }
@@ -88,7 +103,7 @@ internal static class StoredItemFactory
         }
 
         var expected = table.AttributeTypes[name];
-        if (!string.Equals(value.Kind.ToString(), expected, StringComparison.Ordinal))
+        if (!string.Equals(value.TypeName, expected, StringComparison.Ordinal))
         {
             throw DynamoDbException.Validation($"One or more parameter values were invalid: Type mismatch for key {name} expected: {expected} actual: {value.Kind}");
         }
@@ -114,7 +129,7 @@ internal static class StoredItemFactory
         }
 
         var expected = table.AttributeTypes[name];
-        if (!string.Equals(value.Kind.ToString(), expected, StringComparison.Ordinal))
+        if (!string.Equals(value.TypeName, expected, StringComparison.Ordinal))
         {
             throw DynamoDbException.Validation($"One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {expected} Actual: {value.Kind} IndexName: {index.Name}");
         }

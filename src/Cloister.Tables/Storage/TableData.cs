@@ -3,12 +3,14 @@ using Cloister.Tables.Values;
 namespace Cloister.Tables.Storage;
 
 /// <summary>
-/// The live contents of one table: items ordered by key, and one ordered entry set per secondary
-/// index. Not thread-safe: <see cref="TableStore"/> guards it with its lock.
+/// The live contents of one table: items ordered by key, the same entries hashed by key for point
+/// reads and writes (GetItem, PutItem: one hash look-up instead of a walk down the ordered set), and
+/// one ordered entry set per secondary index. Not thread-safe: <see cref="TableStore"/> guards it with its lock.
 /// </summary>
 internal sealed class TableData
 {
     private readonly SortedSet<KeyEntry> _items = new(KeyEntryComparer.Instance);
+    private readonly Dictionary<ItemKey, KeyEntry> _byKey = [];
     private readonly Dictionary<string, SortedSet<KeyEntry>> _indexes = new(StringComparer.Ordinal);
 
     public TableData(TableDefinition definition)
@@ -59,13 +61,13 @@ internal sealed class TableData
     }
 
     public StoredItem? Get(byte[] partitionKey, byte[] sortKey) =>
-        _items.TryGetValue(new KeyEntry(partitionKey, sortKey, null, null, 0, null), out var entry) ? entry.Item : null;
+        _byKey.TryGetValue(new ItemKey(partitionKey, sortKey), out var entry) ? entry.Item : null;
 
     /// <summary>Replaces (or removes, when <paramref name="item"/> is null) the item at a key, keeping indexes in step.</summary>
     public void Put(byte[] partitionKey, byte[] sortKey, StoredItem? item)
     {
-        var probe = new KeyEntry(partitionKey, sortKey, null, null, 0, null);
-        if (_items.TryGetValue(probe, out var existing))
+        var key = new ItemKey(partitionKey, sortKey);
+        if (_byKey.Remove(key, out var existing))
         {
             _items.Remove(existing);
             SizeBytes -= existing.Item!.Size;
@@ -83,13 +85,15 @@ internal sealed class TableData
             return;
         }
 
-        _items.Add(probe with { Item = item });
+        var entry = new KeyEntry(partitionKey, sortKey, null, null, 0, item);
+        _items.Add(entry);
+        _byKey.Add(key, entry);
         SizeBytes += item.Size;
         foreach (var index in Definition.Indexes)
         {
-            if (IndexEntry(index, item) is { } entry)
+            if (IndexEntry(index, item) is { } indexEntry)
             {
-                _indexes[index.Name].Add(entry);
+                _indexes[index.Name].Add(indexEntry);
             }
         }
     }

@@ -10,6 +10,7 @@ internal sealed class AttributeValue : IEquatable<AttributeValue>
 {
     private static readonly AttributeValue TrueValue = new(AttributeKind.BOOL, true);
     private static readonly AttributeValue FalseValue = new(AttributeKind.BOOL, false);
+    private static readonly string[] TypeNames = Enum.GetNames<AttributeKind>();
 
     private readonly object? _payload;
     private readonly DynamoNumber _number;
@@ -24,6 +25,9 @@ internal sealed class AttributeValue : IEquatable<AttributeValue>
     public static AttributeValue Null { get; } = new(AttributeKind.NULL, null);
 
     public AttributeKind Kind { get; }
+
+    /// <summary>The type's name as on the wire (<c>S</c>, <c>NS</c>...), without formatting the enum each time.</summary>
+    public string TypeName => TypeNames[(int)Kind];
 
     public string S => (string)_payload!;
 

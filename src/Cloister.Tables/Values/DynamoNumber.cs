@@ -15,10 +15,13 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
     public const int MaxAdjustedExponent = 125;
     public const int MinAdjustedExponent = -130;
 
+    private readonly int _digits;
+
     private DynamoNumber(BigInteger mantissa, int exponent)
     {
         Mantissa = mantissa;
         Exponent = exponent;
+        _digits = CountDigits(mantissa);
     }
 
     public BigInteger Mantissa { get; }
@@ -32,7 +35,7 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
     public static DynamoNumber Zero => default;
 
     /// <summary>The number of significant digits.</summary>
-    public int Digits => Mantissa.IsZero ? 1 : BigInteger.Abs(Mantissa).ToString(CultureInfo.InvariantCulture).Length;
+    public int Digits => Mantissa.IsZero ? 1 : _digits;
 
     /// <summary>The exponent of the leading digit (scientific notation).</summary>
     public int AdjustedExponent => Exponent + Digits - 1;
@@ -57,7 +60,8 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
             position++;
         }
 
-        var digits = new StringBuilder(text.Length);
+        Span<char> digits = stackalloc char[text.Length];
+        var digitCount = 0;
         var fractionDigits = 0;
         var sawDigit = false;
         var sawPoint = false;
@@ -67,7 +71,7 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
             if (c is >= '0' and <= '9')
             {
                 sawDigit = true;
-                digits.Append(c);
+                digits[digitCount++] = c;
                 if (sawPoint)
                 {
                     fractionDigits++;
@@ -101,7 +105,7 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
             }
         }
 
-        var digitText = digits.ToString().TrimStart('0');
+        ReadOnlySpan<char> digitText = digits[..digitCount].TrimStart('0');
         if (digitText.Length == 0)
         {
             value = default;
@@ -117,7 +121,10 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
             return false;
         }
 
-        var mantissa = BigInteger.Parse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture);
+        // Up to 18 digits fit a long, which BigInteger holds without parsing text or allocating.
+        var mantissa = trimmed.Length <= 18
+            ? new BigInteger(long.Parse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture))
+            : BigInteger.Parse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture);
         return Create(negative ? -mantissa : mantissa, scale, out value, out error);
     }
 
@@ -216,6 +223,11 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
             return "0";
         }
 
+        if (Exponent == 0 && _digits <= 18)
+        {
+            return ((long)Mantissa).ToString(CultureInfo.InvariantCulture);
+        }
+
         var digits = BigInteger.Abs(Mantissa).ToString(CultureInfo.InvariantCulture);
         var builder = new StringBuilder(digits.Length + Math.Abs(Exponent) + 3);
         if (Sign < 0)
@@ -245,6 +257,25 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
 
     /// <summary>The digits of the magnitude, for order-preserving key encoding.</summary>
     public string MagnitudeDigits() => BigInteger.Abs(Mantissa).ToString(CultureInfo.InvariantCulture);
+
+    private static int CountDigits(BigInteger mantissa)
+    {
+        var magnitude = BigInteger.Abs(mantissa);
+        if (magnitude.GetBitLength() > 63)
+        {
+            return magnitude.ToString(CultureInfo.InvariantCulture).Length;
+        }
+
+        var value = (long)magnitude;
+        var count = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            count++;
+        }
+
+        return count;
+    }
 
     private static DynamoNumber Normalize(BigInteger mantissa, int exponent)
     {

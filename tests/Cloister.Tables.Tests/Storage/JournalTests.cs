@@ -56,9 +56,42 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposeAsync_RightAfterAppendsNotAwaited_WritesThemAndCloses()
+    {
+        // Regression: the writer thread signalled "stopped" before disposing its statements, so closing the
+        // connection raced with them (and an exception on that thread ended the process).
+        var definition = Definition("t2");
+        for (var round = 0; round < 10; round++)
+        {
+            var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+            lock (store.Gate)
+            {
+                if (store.FindTable("t2") is null)
+                {
+                    store.AddTable(new TableData(definition));
+                    store.Append([JournalOperation.PutTable(definition)]);
+                }
+
+                var item = new Dictionary<string, AttributeValue> { ["PK"] = AttributeValue.FromString($"r{round}") };
+                var stored = StoredItemFactory.Create(definition, item, store.NextLsn);
+                store.GetTable("t2").Put(stored.PartitionKey, stored.SortKey, stored);
+                store.Append([JournalOperation.PutItem("t2", stored)]);
+            }
+
+            await store.DisposeAsync();
+        }
+
+        var reopened = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var count = reopened.GetTable("t2").Count;
+        await reopened.DisposeAsync();
+
+        Assert.Equal(10, count);
+    }
+
+    [Fact]
     public async Task SweepExpired_PastTtl_RemovesOnlyExpired()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
         var store = TableStore.Open(_directory, NullLogger.Instance, time, TimeSpan.Zero);
         var definition = Definition("ttl") with { TimeToLiveAttribute = "exp", TimeToLiveEnabled = true };
         lock (store.Gate)
@@ -79,10 +112,5 @@ public sealed class JournalTests : IDisposable
 
         Assert.Equal(1, removed);
         Assert.Equal(["ancient", "new"], remaining);
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Tables.Expressions;
+using Cloister.Tables.Hosting;
+using Cloister.Tables.Operations;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Tables.Bench;
+
+/// <summary>
+/// The service's per-request pieces timed alone, one thread, no HTTP: what a GetItem or PutItem
+/// costs inside Cloister.Tables, piece by piece, with the bytes each allocates.
+/// </summary>
+public static class PieceTimings
+{
+    private const int Keys = 1000;
+
+    public static async Task<IReadOnlyList<string>> RunAsync(string directory, string payload, int iterations)
+    {
+        var rows = new List<string>();
+        var putBodies = Enumerable.Range(0, Keys)
+            .Select(i => Encoding.UTF8.GetBytes($"{{\"TableName\":\"bench\",\"Item\":{{\"PK\":{{\"S\":\"p-0-{i}\"}},\"payload\":{{\"S\":\"{payload}\"}},\"n\":{{\"N\":\"42\"}}}}}}"))
+            .ToArray();
+        var getBodies = Enumerable.Range(0, Keys)
+            .Select(i => Encoding.UTF8.GetBytes($"{{\"TableName\":\"bench\",\"Key\":{{\"PK\":{{\"S\":\"k-0-{i}\"}}}}}}"))
+            .ToArray();
+        var options = new JsonDocumentOptions { MaxDepth = 96 };
+        await using var store = TableStore.Open(directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var service = new DynamoDbService(store, AccountContext.Default);
+        using (var create = new PooledBufferWriter(1024))
+        using (var document = JsonDocument.Parse("""{"TableName":"bench","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"}],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}]}"""))
+        using (var writer = new Utf8JsonWriter(create))
+        {
+            await service.HandleAsync("CreateTable", document.RootElement, writer, new RequestInfo("bench"));
+        }
+
+        // The GetItem keys are written for real (journalled and durable); the put pieces use other keys,
+        // applied in memory only, which a read would wait on forever.
+        for (var i = 0; i < Keys; i++)
+        {
+            using var seed = JsonDocument.Parse($"{{\"TableName\":\"bench\",\"Item\":{{\"PK\":{{\"S\":\"k-0-{i}\"}},\"payload\":{{\"S\":\"{payload}\"}},\"n\":{{\"N\":\"42\"}}}}}}");
+            using var ignored = new PooledBufferWriter(256);
+            using var writer = new Utf8JsonWriter(ignored);
+            await service.HandleAsync("PutItem", seed.RootElement, writer, new RequestInfo("bench"));
+        }
+
+        var putDocuments = putBodies.Select(body => JsonDocument.Parse(body)).ToArray();
+        var items = putDocuments.Select(document => RequestReader.RequireItem(document.RootElement, "Item", "item")).ToArray();
+        rows.Add(Time("parse a PutItem body (copy + JsonDocument)", iterations, i =>
+        {
+            using var body = RequestBodyParse(putBodies[i % Keys], options);
+        }));
+        rows.Add(Time("PutItem: read and validate the request (PrepareWrite)", iterations, i =>
+            DynamoDbService.PrepareWrite(putDocuments[i % Keys].RootElement, WriteKind.Put, inTransaction: false)));
+        var prepared = putDocuments.Select(document => DynamoDbService.PrepareWrite(document.RootElement, WriteKind.Put, inTransaction: false)).ToArray();
+        rows.Add(Time("PutItem: evaluate and apply in memory (under the lock)", iterations, i =>
+        {
+            lock (store.Gate)
+            {
+                var result = WriteExecutor.Evaluate(store, prepared[i % Keys]);
+                WriteExecutor.Apply(store, prepared[i % Keys], result);
+            }
+        }));
+        var journalBuffer = new ArrayBufferWriter<byte>(1024);
+        using var journalJson = new Utf8JsonWriter(journalBuffer);
+        rows.Add(Time("PutItem: serialize the item for the journal", iterations, i =>
+        {
+            journalBuffer.ResetWrittenCount();
+            journalJson.Reset();
+            AttributeValueWriter.WriteItem(journalJson, items[i % Keys]);
+            journalJson.Flush();
+        }));
+        rows.Add(Time("ConditionExpression attribute_not_exists(PK): parse and evaluate", iterations, i =>
+            ExpressionParser.ParseCondition("attribute_not_exists(PK)", "ConditionExpression", ExpressionContext.Empty).Evaluate(items[i % Keys])));
+        var getDocuments = getBodies.Select(body => JsonDocument.Parse(body)).ToArray();
+        using var response = new PooledBufferWriter(1024);
+        using var responseJson = new Utf8JsonWriter(response);
+        rows.Add(Time("GetItem: the whole operation after parsing (look-up + response JSON)", iterations, i =>
+        {
+            response.Clear();
+            responseJson.Reset();
+            service.HandleAsync("GetItem", getDocuments[i % Keys].RootElement, responseJson, new RequestInfo("bench")).AsTask().GetAwaiter().GetResult();
+            responseJson.Flush();
+        }));
+        var body = response.WrittenSpan.ToArray();
+        rows.Add(Time($"CRC32 of the GetItem response ({body.Length} bytes)", iterations, _ => Crc32.Compute(body)));
+        var ids = new RequestIds();
+        rows.Add(Time("request id", iterations, _ => ids.Next()));
+        foreach (var document in putDocuments.Concat(getDocuments))
+        {
+            document.Dispose();
+        }
+
+        return rows;
+    }
+
+    private static RequestBody RequestBodyParse(byte[] bytes, JsonDocumentOptions options) => RequestBody.Parse(new ReadOnlySequence<byte>(bytes), options);
+
+    private static string Time(string name, int iterations, Action<int> action)
+    {
+        for (var i = 0; i < Math.Min(iterations, 20_000); i++)
+        {
+            action(i);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < iterations; i++)
+        {
+            action(i);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        return string.Create(CultureInfo.InvariantCulture, $"| {name} | {elapsed.TotalNanoseconds / iterations:F0} | {allocated / iterations:N0} |");
+    }
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Cloister.Tables.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Cloister.Tables.Authentication;
+
+/// <summary>
+/// Checks AWS Signature Version 4 on requests when the service is configured with credentials:
+/// the key id must be one of them (else UnrecognizedClientException), the request must be signed
+/// with its secret (else InvalidSignatureException) within 15 minutes of now, as DynamoDB allows.
+/// The region and service are taken from the credential scope the client signed with.
+/// </summary>
+internal sealed class SignatureVerifier
+{
+    private const int MaxCachedKeys = 256;
+    private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(15);
+
+    private readonly FrozenDictionary<string, string> _secrets;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, byte[]> _signingKeys = new(StringComparer.Ordinal);
+
+    public SignatureVerifier(IReadOnlyDictionary<string, string> secrets, TimeProvider time)
+    {
+        _secrets = secrets.ToFrozenDictionary(StringComparer.Ordinal);
+        _time = time;
+    }
+
+    /// <summary>Parses the Authorization header and checks the key id; the signature is checked by <see cref="Verify"/> once the body is read.</summary>
+    public SigV4Authorization Authenticate(string authorization)
+    {
+        if (authorization.Length == 0)
+        {
+            throw new DynamoDbException(ErrorCodes.MissingAuthenticationToken, "Request is missing Authentication Token");
+        }
+
+        var parsed = SigV4Authorization.TryParse(authorization, out var problem)
+            ?? throw new DynamoDbException(ErrorCodes.IncompleteSignature, problem!);
+        if (!_secrets.ContainsKey(parsed.AccessKeyId))
+        {
+            throw new DynamoDbException(ErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Recomputes the signature over the request as received and compares it in constant time.</summary>
+    public void Verify(SigV4Authorization authorization, string method, string rawTarget, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    {
+        var amzDate = headers["X-Amz-Date"].ToString();
+        if (amzDate.Length == 0)
+        {
+            throw new DynamoDbException(ErrorCodes.IncompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+        }
+
+        if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
+        {
+            throw new DynamoDbException(ErrorCodes.IncompleteSignature, $"Date must be in ISO-8601 'basic format'. Got '{amzDate}'.");
+        }
+
+        var now = _time.GetUtcNow();
+        if (signedAt < now - AllowedSkew)
+        {
+            throw new DynamoDbException(ErrorCodes.InvalidSignature, $"Signature expired: {amzDate} is now earlier than {Basic(now - AllowedSkew)} ({Basic(now)} - 15 min.)");
+        }
+
+        if (signedAt > now + AllowedSkew)
+        {
+            throw new DynamoDbException(ErrorCodes.InvalidSignature, $"Signature not yet current: {amzDate} is still later than {Basic(now + AllowedSkew)} ({Basic(now)} + 15 min.)");
+        }
+
+        if (!amzDate.AsSpan(0, 8).SequenceEqual(authorization.Date))
+        {
+            throw new DynamoDbException(ErrorCodes.InvalidSignature, $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{authorization.Date}' != '{amzDate[..8]}', from '{amzDate}'.");
+        }
+
+        if (!authorization.SignedHeaders.Split(';').Contains("host", StringComparer.Ordinal))
+        {
+            throw new DynamoDbException(ErrorCodes.InvalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+        }
+
+        var canonical = CanonicalRequest(method, rawTarget, headers, authorization.SignedHeaders, body);
+        var stringToSign = $"{SigV4Authorization.Algorithm}\n{amzDate}\n{authorization.Scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(SigningKey(authorization), Encoding.UTF8.GetBytes(stringToSign)));
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature)))
+        {
+            throw new DynamoDbException(ErrorCodes.InvalidSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+        }
+    }
+
+    /// <summary>SigV4's canonical request: method, path, sorted query, the signed headers (trimmed, spaces collapsed), their names, the body's SHA-256.</summary>
+    internal static string CanonicalRequest(string method, string rawTarget, IHeaderDictionary headers, string signedHeaders, ReadOnlySpan<byte> body)
+    {
+        var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var path = question < 0 ? rawTarget : rawTarget[..question];
+        var query = question < 0 ? "" : rawTarget[(question + 1)..];
+        var builder = new StringBuilder(512);
+        builder.Append(method).Append('\n');
+        builder.Append(path.Length == 0 ? "/" : string.Join('/', path.Split('/').Select(Uri.EscapeDataString))).Append('\n');
+        builder.AppendJoin('&', query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Contains('=', StringComparison.Ordinal) ? pair : pair + "=")
+            .Order(StringComparer.Ordinal)).Append('\n');
+        foreach (var name in signedHeaders.Split(';'))
+        {
+            builder.Append(name).Append(':');
+            var values = headers[name];
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (i > 0)
+                {
+                    builder.Append(',');
+                }
+
+                AppendCollapsed(builder, values[i]);
+            }
+
+            builder.Append('\n');
+        }
+
+        builder.Append('\n').Append(signedHeaders).Append('\n');
+        builder.Append(Convert.ToHexStringLower(SHA256.HashData(body)));
+        return builder.ToString();
+    }
+
+    private static void AppendCollapsed(StringBuilder builder, string? value)
+    {
+        var space = false;
+        foreach (var c in (value ?? "").AsSpan().Trim())
+        {
+            if (c == ' ')
+            {
+                space = true;
+                continue;
+            }
+
+            if (space)
+            {
+                builder.Append(' ');
+                space = false;
+            }
+
+            builder.Append(c);
+        }
+    }
+
+    private byte[] SigningKey(SigV4Authorization authorization)
+    {
+        var cacheKey = authorization.AccessKeyId + "/" + authorization.Scope;
+        if (_signingKeys.TryGetValue(cacheKey, out var cached))
+        {
+            return cached;
+        }
+
+        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + _secrets[authorization.AccessKeyId]), Encoding.UTF8.GetBytes(authorization.Date));
+        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Region));
+        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Service));
+        key = HMACSHA256.HashData(key, "aws4_request"u8);
+        if (_signingKeys.Count >= MaxCachedKeys)
+        {
+            _signingKeys.Clear();
+        }
+
+        _signingKeys[cacheKey] = key;
+        return key;
+    }
+
+    private static string Basic(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+}
