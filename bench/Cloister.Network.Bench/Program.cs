@@ -63,9 +63,9 @@ await using (var sandbox = await Sandbox.StartAsync(model, new SandboxOptions(pr
         local.AddRange(Measure(sandbox, client.Address, neighbour.Address, 53, Connects / 10));
     }
 
-    Console.WriteLine($"TCP connect across peering (client-vpc host -> router -> peering -> router -> api-vpc host): {Format(peering, "µs")}");
-    Console.WriteLine($"TCP connect over one veth hop (public function namespace -> region):                       {Format(veth, "µs")}");
-    Console.WriteLine($"TCP connect inside one VPC (client-vpc host -> router -> client-vpc resolver ENI):          {Format(local, "µs")}");
+    Console.WriteLine($"TCP connect across peering (client-vpc host -> shared router of the peered VPCs -> api-vpc host): {Format(peering, "µs")}");
+    Console.WriteLine($"TCP connect over one veth hop (public function namespace -> region):                          {Format(veth, "µs")}");
+    Console.WriteLine($"TCP connect inside one VPC (client-vpc host -> router -> client-vpc resolver ENI):             {Format(local, "µs")}");
     Console.WriteLine($"ratio of medians: {Median(peering) / Median(veth):F2}x one veth hop, {Median(peering) / Median(local):F2}x inside one VPC");
 }
 

@@ -27,9 +27,14 @@ public sealed partial class Sandbox : IProcessLauncher
         placed.RedirectStandardInput = start.RedirectStandardInput;
         placed.RedirectStandardOutput = start.RedirectStandardOutput;
         placed.RedirectStandardError = start.RedirectStandardError;
+        // What the caller set wins; what it merely inherited from this process does not override the host's own
+        // variables (a CA bundle variable of the Cloister process must not replace the sandbox's bundle).
         foreach (var (key, value) in start.Environment)
         {
-            placed.Environment[key] = value;
+            if (!placed.Environment.ContainsKey(key) || !string.Equals(value, Environment.GetEnvironmentVariable(key), StringComparison.Ordinal))
+            {
+                placed.Environment[key] = value;
+            }
         }
 
         var process = Process.Start(placed) ?? throw new FabricException($"Could not start {start.FileName}.");

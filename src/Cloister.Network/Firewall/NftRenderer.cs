@@ -7,49 +7,36 @@ using Cloister.Network.Topology;
 namespace Cloister.Network.Firewall;
 
 /// <summary>
-/// Renders security groups (per ENI, stateful) and network ACLs (per subnet, stateless, in the VPC router) as one
-/// nftables table per namespace. Each script deletes and recreates the table in one transaction, so a change is
+/// Renders security groups (per ENI, stateful) and network ACLs (per subnet, stateless), both in the VPC router, as
+/// one nftables table per namespace. Each script deletes and recreates the table in one transaction, so a change is
 /// atomic and applies to the next packet.
 /// </summary>
 internal static class NftRenderer
 {
     public const string Table = "cloister";
 
-    /// <summary>The table of a host in a VPC: its security groups' rules, with the return traffic of tracked connections.</summary>
-    public static string ForHost(HostPlan host, TopologyView view)
-    {
-        var input = new List<string>();
-        var output = new List<string>();
-        foreach (var group in view.GroupsOf(host))
-        {
-            input.AddRange(group.Ingress.Select(r => SecurityGroupRule(r, "saddr", view)).OfType<string>());
-            output.AddRange(group.Egress.Select(r => SecurityGroupRule(r, "daddr", view)).OfType<string>());
-        }
-
-        // Security groups do not filter traffic to the Amazon DNS server.
-        var resolver = view.Vpc(host.VpcId) is { } vpc ? $"ip daddr {TopologyView.ResolverAddress(vpc)} meta l4proto {{ tcp, udp }} th dport 53 accept" : null;
-        var text = Begin();
-        Chain(text, "input", "input", "drop", ["iif \"lo\" accept", "ct state established,related accept", "ct state invalid drop", .. input]);
-        Chain(text, "output", "output", "drop", ["oif \"lo\" accept", "ct state established,related accept", "ct state invalid drop", .. resolver is null ? [] : new[] { resolver }, .. output]);
-        return End(text);
-    }
-
     /// <summary>
-    /// The table of a router namespace (the VPCs of one peering component): the network ACLs of their subnets, and
-    /// each VPC's <c>.2</c> resolver reachable from that VPC only.
+    /// The table of a router namespace (the VPCs of one peering component). Every packet from or to an ENI passes its
+    /// VPC router, so both kinds of filter live here, on the forward hook: the network ACLs of the subnets
+    /// (stateless: every packet), then the security groups of the ENIs (stateful: connection tracking in the router,
+    /// once per flow, accepts return traffic; a new flow needs the source ENI's egress rules, by its veth, and the
+    /// destination ENI's ingress rules). Each VPC's <c>.2</c> resolver is reachable from that VPC only.
     /// </summary>
-    public static string ForVpcRouter(IReadOnlyList<(Vpc Vpc, int Index, IReadOnlyList<(Subnet Subnet, IReadOnlyList<string> Interfaces)> Subnets)> vpcs, TopologyView view)
+    public static string ForVpcRouter(
+        IReadOnlyList<(Vpc Vpc, int Index, IReadOnlyList<(Subnet Subnet, IReadOnlyList<string> Interfaces)> Subnets)> vpcs,
+        IReadOnlyList<HostPlan> hosts,
+        TopologyView view)
     {
         var text = Begin();
-        var forward = new List<string>();
-        var aclChains = new List<(string Name, List<string> Rules)>();
+        var acl = new List<string>();
+        var chains = new List<(string Name, List<string> Rules)>();
         foreach (var (_, vpcIndex, subnets) in vpcs)
         {
             for (var i = 0; i < subnets.Count; i++)
             {
                 var (subnet, interfaces) = subnets[i];
-                var acl = view.AclOf(subnet);
-                if (acl is null || interfaces.Count == 0)
+                var subnetAcl = view.AclOf(subnet);
+                if (subnetAcl is null || interfaces.Count == 0)
                 {
                     continue;
                 }
@@ -58,16 +45,32 @@ internal static class NftRenderer
                 var index = string.Create(CultureInfo.InvariantCulture, $"{vpcIndex}_{i}");
 
                 // Traffic that stays in the subnet never crosses its ACL.
-                forward.Add($"iifname {set} oifname {set} accept");
-                forward.Add($"iifname {set} jump acl_out_{index}");
-                forward.Add($"oifname {set} jump acl_in_{index}");
-                aclChains.Add(("acl_out_" + index, AclRules(acl, egress: true)));
-                aclChains.Add(("acl_in_" + index, AclRules(acl, egress: false)));
+                acl.Add($"iifname {set} oifname {set} return");
+                acl.Add($"iifname {set} jump acl_out_{index}");
+                acl.Add($"oifname {set} jump acl_in_{index}");
+                chains.Add(("acl_out_" + index, AclRules(subnetAcl, egress: true)));
+                chains.Add(("acl_in_" + index, AclRules(subnetAcl, egress: false)));
             }
         }
 
-        // The ACL chains must come first: forward jumps to them.
-        foreach (var (name, rules) in aclChains)
+        var egress = new List<string>();
+        var ingress = new List<string>();
+        foreach (var host in hosts.Where(h => h.VpcId is not null))
+        {
+            var groups = view.GroupsOf(host).ToList();
+            chains.Add(("sg_out_" + host.RouterInterface, [.. groups.SelectMany(g => g.Egress).Select(r => SecurityGroupRule(r, "daddr", "return", view)).OfType<string>(), "drop"]));
+            chains.Add(("sg_in_" + host.RouterInterface, [.. groups.SelectMany(g => g.Ingress).Select(r => SecurityGroupRule(r, "saddr", "accept", view)).OfType<string>(), "drop"]));
+            egress.Add($"\"{host.RouterInterface}\" : jump sg_out_{host.RouterInterface}");
+            ingress.Add($"\"{host.RouterInterface}\" : jump sg_in_{host.RouterInterface}");
+        }
+
+        if (acl.Count > 0)
+        {
+            chains.Add(("acl", acl));
+        }
+
+        // Chains must come before the chains that jump to them.
+        foreach (var (name, rules) in chains)
         {
             text.Append(CultureInfo.InvariantCulture, $"  chain {name} {{\n");
             foreach (var rule in rules)
@@ -78,13 +81,26 @@ internal static class NftRenderer
             text.Append("  }\n");
         }
 
-        // Without ACLs there is no forward chain at all: every forwarded packet would pay for an empty hook.
+        var forward = new List<string>();
+        if (acl.Count > 0)
+        {
+            forward.Add("jump acl");
+        }
+
+        if (egress.Count > 0)
+        {
+            forward.Add("ct state established,related accept");
+            forward.Add("ct state invalid drop");
+            forward.Add("iifname vmap { " + string.Join(", ", egress) + " }");
+            forward.Add("oifname vmap { " + string.Join(", ", ingress) + " }");
+        }
+
         if (forward.Count > 0)
         {
             Chain(text, "forward", "forward", "accept", forward);
         }
 
-        // No connection tracking in routers: a ct rule would make every forwarded packet pay for it.
+        // Only the VPC's own block may use its resolver; nothing else reaches the router itself.
         Chain(text, "input", "input", "drop", [
             "iif \"lo\" accept",
             .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {TopologyView.ResolverAddress(v.Vpc)} meta l4proto {{ tcp, udp }} th dport 53 accept"),
@@ -128,7 +144,7 @@ internal static class NftRenderer
         text.Append("  }\n");
     }
 
-    private static string? SecurityGroupRule(SecurityGroupRule rule, string direction, TopologyView view)
+    private static string? SecurityGroupRule(SecurityGroupRule rule, string direction, string verdict, TopologyView view)
     {
         string? peer;
         if (rule.Cidr is not null)
@@ -157,7 +173,7 @@ internal static class NftRenderer
             return null;
         }
 
-        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}accept";
+        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{verdict}";
     }
 
     private static List<string> AclRules(NetworkAcl acl, bool egress)

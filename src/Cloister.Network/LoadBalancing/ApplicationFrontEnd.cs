@@ -42,6 +42,9 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
+
+            // An ALB closes client connections idle for 60 seconds (its default idle timeout).
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
             foreach (var (listenerId, node, secure, socket) in listeners)
             {
                 var feature = new ApplicationConnection(listenerId, node);

@@ -88,7 +88,7 @@ internal static partial class PlanBuilder
             routers.Add((vpc, model.Vpcs.IndexOf(vpc), aclInput));
         }
 
-        return new NamespacePlan(name, NamespaceRole.VpcRouter, RouterSysctls, [.. commands], NftRenderer.ForVpcRouter(routers, view));
+        return new NamespacePlan(name, NamespaceRole.VpcRouter, RouterSysctls, [.. commands], NftRenderer.ForVpcRouter(routers, routerHosts, view));
     }
 
     private static IEnumerable<string> RouteCommands(

@@ -84,7 +84,7 @@ internal static partial class PlanBuilder
 
         foreach (var host in hosts)
         {
-            namespaces.Add(Host(host, view));
+            namespaces.Add(Host(host));
         }
 
         var dnsServers = model.OnPremisesNetworks
@@ -164,7 +164,7 @@ internal static partial class PlanBuilder
 
     private static string Num(int i) => i.ToString(CultureInfo.InvariantCulture);
 
-    private static NamespacePlan Host(HostPlan host, TopologyView view)
+    private static NamespacePlan Host(HostPlan host)
     {
         string[] commands =
         [
@@ -173,8 +173,8 @@ internal static partial class PlanBuilder
             $"addr add {host.Address}/{Num(host.PrefixLength)} dev eth0",
             $"route add default via {host.Gateway} dev eth0",
         ];
-        var nft = host.VpcId is not null ? NftRenderer.ForHost(host, view) : null;
-        return new NamespacePlan(host.Namespace, NamespaceRole.Host, [], [.. commands], nft);
+        // A host's security groups are enforced in its VPC router, which every packet to or from it passes.
+        return new NamespacePlan(host.Namespace, NamespaceRole.Host, [], [.. commands], null);
     }
 
     private static NamespacePlan Region(string name, CloudModel model, List<LinkPlan> links, Dictionary<string, (string Router, string Region)> regionLinks, HostPlan publicFunction)

@@ -252,12 +252,6 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
             start.ArgumentList.Add(argument);
         }
 
-        // The test runner's own CA variables would win over the host's bundle.
-        foreach (var name in new[] { "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR" })
-        {
-            start.Environment.Remove(name);
-        }
-
         using var process = fixture.Sandbox.StartOn(fixture.Host(host), start);
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();

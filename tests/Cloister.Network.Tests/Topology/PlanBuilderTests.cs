@@ -42,13 +42,16 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
-    public void Build_HostSecurityGroups_RenderedAsStatefulNftables()
+    public void Build_HostSecurityGroups_RenderedAsStatefulNftablesInTheRouter()
     {
-        var a1 = Plan.Namespaces.First(n => n.Name == Plan.Hosts.First(h => h.Id == "i-a1").Namespace);
+        var a1 = Plan.Hosts.First(h => h.Id == "i-a1");
+        var router = Plan.Namespaces.First(n => n.Name == a1.RouterNamespace).Nftables!;
 
-        Assert.Contains("ct state established,related accept", a1.Nftables, StringComparison.Ordinal);
-        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", a1.Nftables, StringComparison.Ordinal);
-        Assert.Contains("policy drop", a1.Nftables, StringComparison.Ordinal);
+        Assert.Null(Plan.Namespaces.First(n => n.Name == a1.Namespace).Nftables);
+        Assert.Contains("ct state established,related accept", router, StringComparison.Ordinal);
+        var ingress = router[router.IndexOf($"chain sg_in_{a1.RouterInterface} {{", StringComparison.Ordinal)..];
+        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", ingress[..ingress.IndexOf('}', StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains($"\"{a1.RouterInterface}\" : jump sg_out_{a1.RouterInterface}", router, StringComparison.Ordinal);
     }
 
     [Fact]
