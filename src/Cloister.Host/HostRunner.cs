@@ -70,40 +70,42 @@ public static class HostRunner
 
         try
         {
-            var started = StackHost.StartAsync(request, state, reporter.Report, loggers, deploying.Token);
-            await Task.WhenAny(started, stop.Task).ConfigureAwait(false);
-            host = await started.ConfigureAwait(false);
-            reporter.Detach();
-        }
-        catch (StackDeployException exception)
-        {
-            foreach (var problem in exception.Problems)
+            try
             {
-                reporter.Report(new DeployEvent(exception.Phase, "failed", problem, 0));
+                // A stop during bring-up cancels it through the token; the host then is never assigned.
+                host = await StackHost.StartAsync(request, state, reporter.Report, loggers, deploying.Token).ConfigureAwait(false);
+                reporter.Detach();
+            }
+            catch (StackDeployException exception)
+            {
+                foreach (var problem in exception.Problems)
+                {
+                    reporter.Report(new DeployEvent(exception.Phase, "failed", problem, 0));
+                }
+
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                reporter.Report(new DeployEvent("up", "failed", "cancelled", 0));
+                return 1;
+            }
+#pragma warning disable CA1031 // Whatever broke the bring-up is reported to the CLI; the host must still exit cleanly.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                reporter.Report(new DeployEvent("up", "failed", exception.ToString(), 0));
+                return 1;
             }
 
-            File.Delete(pidPath);
-            return 1;
+            await stop.Task.ConfigureAwait(false);
+            await host.DisposeAsync().ConfigureAwait(false);
+            return 0;
         }
-        catch (OperationCanceledException)
+        finally
         {
-            reporter.Report(new DeployEvent("up", "failed", "cancelled", 0));
             File.Delete(pidPath);
-            return 1;
         }
-#pragma warning disable CA1031 // Whatever broke the bring-up is reported to the CLI; the host must still exit cleanly.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            reporter.Report(new DeployEvent("up", "failed", exception.ToString(), 0));
-            File.Delete(pidPath);
-            return 1;
-        }
-
-        await stop.Task.ConfigureAwait(false);
-        await host.DisposeAsync().ConfigureAwait(false);
-        File.Delete(pidPath);
-        return 0;
     }
 
     /// <summary>Writes progress events as JSON lines until the stacks are ready, then stops writing (the CLI may be gone).</summary>

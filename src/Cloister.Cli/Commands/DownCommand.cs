@@ -17,7 +17,7 @@ internal static class DownCommand
         var verb = new Command("down", "Tear the running stacks and their sandbox down; nothing is left behind.");
         verb.SetAction((parse, cancellationToken) => StopAsync(
             StatePaths.FromEnvironment(),
-            UpCommand.ConsoleFor(parse.InvocationConfiguration.Output),
+            CliConsole.For(parse.InvocationConfiguration.Output),
             parse.InvocationConfiguration.Error,
             cancellationToken));
         return verb;

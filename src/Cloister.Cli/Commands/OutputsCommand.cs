@@ -31,7 +31,7 @@ internal static class OutputsCommand
                 return 0;
             }
 
-            Render(UpCommand.ConsoleFor(parse.InvocationConfiguration.Output), status);
+            Render(CliConsole.For(parse.InvocationConfiguration.Output), status);
             return 0;
         });
         return verb;

@@ -30,7 +30,7 @@ internal static class StatusCommand
                 return 0;
             }
 
-            var console = UpCommand.ConsoleFor(output);
+            var console = CliConsole.For(output);
             console.MarkupLineInterpolated($"[bold]{status.State}[/] in {status.Region}, sandbox {status.Prefix}{(status.Rootless ? " (rootless)" : string.Empty)}, host pid {status.HostProcessId}, up since {status.StartedAt:u}{(status.ReadyAfterMilliseconds is { } ms ? $" (ready in {ms} ms)" : string.Empty)}");
             foreach (var stack in status.Stacks)
             {

@@ -40,7 +40,7 @@ internal static class UpCommand
     private static async Task<int> RunAsync(
         TextWriter output, TextWriter error, string[] templates, string[] parameters, string? regionOption, bool detach, bool ignoreUnsupported, CancellationToken cancellationToken)
     {
-        var console = ConsoleFor(output);
+        var console = CliConsole.For(output);
         var state = StatePaths.FromEnvironment();
         var paths = templates.Length > 0 ? [.. templates] : StackTemplates.DefaultTemplates();
         var region = regionOption
@@ -158,26 +158,6 @@ internal static class UpCommand
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    /// <summary>A console writing to <paramref name="output"/>, with colour only on a terminal.</summary>
-    internal static IAnsiConsole ConsoleFor(TextWriter output)
-    {
-        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
-        });
-        if (!terminal)
-        {
-            // Files and pipes get whole lines: a URL must stay copyable.
-            console.Profile.Width = 240;
-        }
-
-        return console;
-    }
 
     private static void Render(IAnsiConsole console, DeployEvent deployEvent)
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Cloister.Functions.Launching;
 
@@ -11,22 +9,8 @@ public sealed class HostProcessLauncher : IProcessLauncher
     public static HostProcessLauncher Instance { get; } = new();
 
     /// <inheritdoc />
-    public ValueTask<RuntimeApiSocket> OpenRuntimeApiSocketAsync(ProcessPlacement placement, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            socket.Listen(64);
-            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            return ValueTask.FromResult(new RuntimeApiSocket(socket, $"127.0.0.1:{port}"));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    public ValueTask<RuntimeApiSocket> OpenRuntimeApiSocketAsync(ProcessPlacement placement, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(RuntimeApiSocket.ListenOnLoopback());
 
     /// <inheritdoc />
     public ValueTask<ILaunchedProcess> StartAsync(ProcessLaunchSpec spec, CancellationToken cancellationToken)

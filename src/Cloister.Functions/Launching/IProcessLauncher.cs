@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 
 namespace Cloister.Functions.Launching;
@@ -23,4 +25,26 @@ public interface IProcessLauncher
 /// <summary>A listening socket for a Runtime API, and the address its process uses.</summary>
 /// <param name="Socket">Bound and listening.</param>
 /// <param name="Address">The <c>host:port</c> for <c>AWS_LAMBDA_RUNTIME_API</c>.</param>
-public sealed record RuntimeApiSocket(Socket Socket, string Address);
+public sealed record RuntimeApiSocket(Socket Socket, string Address)
+{
+    /// <summary>
+    /// Listens on 127.0.0.1 on a free port of the calling thread's network namespace; a launcher that places processes
+    /// elsewhere calls it on a thread switched into their namespace.
+    /// </summary>
+    public static RuntimeApiSocket ListenOnLoopback()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            socket.Listen(64);
+            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            return new RuntimeApiSocket(socket, string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -128,10 +128,8 @@ public sealed class CodePreparer(string cacheRoot)
         var folder = Path.GetDirectoryName(projectFile)!;
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
-            var relative = Path.GetRelativePath(folder, file);
-            var first = relative.Split(Path.DirectorySeparatorChar)[0];
-            if (first is not ("bin" or "obj" or "node_modules") && !relative.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            var segments = Path.GetRelativePath(folder, file).Split(Path.DirectorySeparatorChar);
+            if (segments[0] != "node_modules" && !segments[..^1].Any(s => s is "bin" or "obj"))
             {
                 files.Add(file);
             }

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Cloister.Functions.Launching;
 using Cloister.Network;
 using Cloister.Network.Runtime;
@@ -22,24 +19,9 @@ internal sealed class FabricProcessLauncher(Sandbox sandbox) : IProcessLauncher
 
     public ValueTask<RuntimeApiSocket> OpenRuntimeApiSocketAsync(FunctionPlacement placement, CancellationToken cancellationToken)
     {
-        var host = HostOf(placement);
-        var socket = sandbox.CreateInNamespace(host.Namespace, () =>
-        {
-            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                listener.Listen(64);
-                return listener;
-            }
-            catch
-            {
-                listener.Dispose();
-                throw;
-            }
-        });
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        return ValueTask.FromResult(new RuntimeApiSocket(socket, string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}")));
+        RuntimeApiSocket? opened = null;
+        sandbox.CreateInNamespace(HostOf(placement).Namespace, () => (opened = RuntimeApiSocket.ListenOnLoopback()).Socket);
+        return ValueTask.FromResult(opened!);
     }
 
     public ValueTask<ILaunchedProcess> StartAsync(ProcessLaunchSpec spec, CancellationToken cancellationToken)
@@ -48,16 +30,11 @@ internal sealed class FabricProcessLauncher(Sandbox sandbox) : IProcessLauncher
         var host = HostOf(spec.Placement);
         var start = HostCommand.StartInfo(sandbox.Description, host, [spec.FileName, .. spec.Arguments]);
         start.WorkingDirectory = spec.WorkingDirectory;
-        // Lambda's environment exactly; the wrapper only needs to find its own tools.
+        // Lambda's environment exactly (it has PATH, which the wrapper uses to find unshare, mount and nsenter).
         start.Environment.Clear();
         foreach (var (name, value) in spec.Environment)
         {
             start.Environment[name] = value;
-        }
-
-        if (!start.Environment.ContainsKey("PATH"))
-        {
-            start.Environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         }
 
         return ValueTask.FromResult(HostProcessLauncher.Launch(start));
