@@ -368,7 +368,7 @@ internal sealed partial class VtlParser
             if (c == '.' && _pos + 1 < _text.Length && char.IsAsciiLetter(_text[_pos + 1]))
             {
                 _pos++;
-                var name = ReadIdentifier()!;
+                var name = ReadIdentifier(allowHyphen: true)!;
                 if (Peek(0) == '(')
                 {
                     _pos++;
@@ -452,7 +452,8 @@ internal sealed partial class VtlParser
         }
     }
 
-    private string? ReadIdentifier()
+    /// <summary>A name; property names may hold hyphens (<c>header.X-Amz-Invocation-Type</c>), as Velocity 1.7 allows.</summary>
+    private string? ReadIdentifier(bool allowHyphen = false)
     {
         var start = _pos;
         if (_pos >= _text.Length || !char.IsAsciiLetter(_text[_pos]))
@@ -460,7 +461,8 @@ internal sealed partial class VtlParser
             return null;
         }
 
-        while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_'))
+        while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_'
+            || (allowHyphen && _text[_pos] == '-' && char.IsAsciiLetterOrDigit(Peek(1)))))
         {
             _pos++;
         }
