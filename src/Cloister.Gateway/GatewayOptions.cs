@@ -34,6 +34,12 @@ public sealed record GatewayOptions
     /// <summary>Handler for HTTP and HTTP_PROXY integrations; null for a pooled <see cref="SocketsHttpHandler"/>.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
+    /// <summary>Connects VPC links to their network load balancers; null when no integration uses a VPC link (they then fail with 500).</summary>
+    public IVpcLinkConnector? VpcLinks { get; init; }
+
+    /// <summary>Issues the certificates custom domain names present (SNI); null serves every name with <see cref="Certificate"/>.</summary>
+    public ICertificateIssuer? CertificateIssuer { get; init; }
+
     /// <summary>Checks the options, returning every problem at once.</summary>
     internal ImmutableArray<string> Validate()
     {

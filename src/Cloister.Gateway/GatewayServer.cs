@@ -6,6 +6,7 @@ using Cloister.Gateway.Catalog;
 using Cloister.Gateway.Hosting;
 using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline;
+using Cloister.Gateway.VpcLinks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,6 +30,7 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly RequestHandler _handler;
     private readonly AccessLogWriter _accessLogs;
     private readonly HttpMessageInvoker _httpClient;
+    private readonly VpcLinkClients _vpcLinks;
     private WebApplication? _app;
 
     private GatewayServer(GatewayOptions options, GatewayModel model)
@@ -43,11 +45,12 @@ public sealed class GatewayServer : IAsyncDisposable
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         });
+        _vpcLinks = new VpcLinkClients(options.VpcLinks);
         _handler = new RequestHandler(
-            GatewayCatalog.Build(model, options.Authorizer, options.State, _logger),
+            GatewayCatalog.Build(model, options.Authorizer, options.State, _logger, options.CertificateIssuer),
             options.Time,
             new LambdaIntegration(options.Lambda, options.Time, _logger),
-            new HttpIntegration(_httpClient, options.Time, _logger),
+            new HttpIntegration(_httpClient, _vpcLinks, options.Time, _logger),
             _accessLogs,
             _logger);
     }
@@ -85,7 +88,7 @@ public sealed class GatewayServer : IAsyncDisposable
     public void Update(GatewayModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _handler.Swap(GatewayCatalog.Build(model, _options.Authorizer, _options.State, _logger));
+        _handler.Swap(GatewayCatalog.Build(model, _options.Authorizer, _options.State, _logger, _options.CertificateIssuer));
     }
 
     /// <summary>Waits until every access log line of requests answered so far is written.</summary>
@@ -103,6 +106,7 @@ public sealed class GatewayServer : IAsyncDisposable
 
         await _accessLogs.DisposeAsync().ConfigureAwait(false);
         _httpClient.Dispose();
+        _vpcLinks.Dispose();
     }
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
@@ -150,7 +154,8 @@ public sealed class GatewayServer : IAsyncDisposable
         });
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
-            ServerCertificate = _options.Certificate,
+            // SNI: a custom domain name's own certificate, else the execute-api one (the catalog of the moment decides).
+            ServerCertificateSelector = (_, serverName) => _handler.Catalog.CertificateFor(serverName) ?? _options.Certificate,
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = ClientCertificateMode.NoCertificate,
         });

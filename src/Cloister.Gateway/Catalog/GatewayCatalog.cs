@@ -15,9 +15,8 @@ namespace Cloister.Gateway.Catalog;
 /// Everything the gateway serves, compiled from a <see cref="GatewayModel"/> into immutable lookups and
 /// swapped whole when the model changes, so a request sees one consistent version from start to end.
 /// </summary>
-internal sealed class GatewayCatalog
+internal sealed partial class GatewayCatalog
 {
-    private readonly ConcurrentDictionary<string, CompiledTemplate> _templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int?> _mockStatuses = new(StringComparer.Ordinal);
 
     private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, IExecuteApiPolicy?> endpointPolicies)
@@ -37,16 +36,13 @@ internal sealed class GatewayCatalog
 
     public InvocationTargetParser Targets { get; }
 
-    /// <summary>A mapping template compiled once per catalog version and shared by every request.</summary>
-    public CompiledTemplate Template(string source) => _templates.GetOrAdd(source, CompiledTemplate.Parse);
-
     /// <summary>The status a static MOCK request template selects, read once per catalog version.</summary>
     public int? MockStatus(string staticTemplate, Func<string, int?> read) => _mockStatuses.GetOrAdd(staticTemplate, read);
 
     public static GatewayCatalog Empty(AccountContext account) =>
         new(account, FrozenDictionary<string, CompiledApi>.Empty, FrozenDictionary<string, IExecuteApiPolicy?>.Empty);
 
-    public static GatewayCatalog Build(GatewayModel model, IExecuteApiAuthorizer authorizer, StatePaths state, ILogger logger)
+    public static GatewayCatalog Build(GatewayModel model, IExecuteApiAuthorizer authorizer, StatePaths state, ILogger logger, ICertificateIssuer? certificates = null)
     {
         var account = model.Account;
         var deployments = model.Deployments.IsDefault ? FrozenDictionary<string, Deployment>.Empty : model.Deployments.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
@@ -77,7 +73,10 @@ internal sealed class GatewayCatalog
             endpoints[endpoint.Id] = endpoint.PolicyDocument is null ? null : CompileOrDenyAll(authorizer, endpoint.PolicyDocument, arn, endpoint.Id, logger);
         }
 
-        return new GatewayCatalog(account, apis.ToFrozenDictionary(StringComparer.Ordinal), endpoints.ToFrozenDictionary(StringComparer.Ordinal));
+        var catalog = new GatewayCatalog(account, apis.ToFrozenDictionary(StringComparer.Ordinal), endpoints.ToFrozenDictionary(StringComparer.Ordinal));
+        catalog.CompileMappings(model, logger);
+        catalog.CompileDomains(model, authorizer, certificates, logger);
+        return catalog;
     }
 
     private static CompiledStage CompileStage(AccountContext account, Stage stage, Deployment deployment, IExecuteApiAuthorizer authorizer, StatePaths state, ILogger logger)

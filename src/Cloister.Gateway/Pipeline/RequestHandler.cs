@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Domains;
 using Cloister.Gateway.Hosting;
 using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Ports;
@@ -153,7 +154,13 @@ internal sealed partial class RequestHandler
     private static GatewayError? Route(HttpContext context, GatewayCatalog catalog, RequestState state)
     {
         var request = context.Request;
-        var target = catalog.Targets.Parse(request.Headers["x-apigw-api-id"].ToString(), request.Host.Value);
+        var apiIdHeader = request.Headers["x-apigw-api-id"].ToString();
+        if (apiIdHeader.Length == 0 && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, PathSegments(request.Path.Value), out var domainError))
+        {
+            return domainError;
+        }
+
+        var target = catalog.Targets.Parse(apiIdHeader, request.Host.Value);
         if (target is null || !catalog.Apis.TryGetValue(target.ApiId, out var api) || api.EndpointType != EndpointType.Private)
         {
             return GatewayError.Forbidden;
@@ -212,12 +219,15 @@ internal sealed partial class RequestHandler
         var authorization = new AuthorizationRequest(AuthorizationRequest.InvokeAction, methodArn, keys);
         var resource = stage.Policy?.Evaluate(authorization) ?? PolicyDecision.ImplicitDeny;
         var endpoint = catalog.EndpointPolicies.GetValueOrDefault(state.VpceId)?.Evaluate(authorization) ?? PolicyDecision.Allow;
-        if (resource == PolicyDecision.ExplicitDeny || endpoint == PolicyDecision.ExplicitDeny)
+        var domain = state.Domain is { IsPrivate: true } privateName
+            ? privateName.Policy?.Evaluate(authorization with { Resource = privateName.ExecuteApiArn }) ?? PolicyDecision.ImplicitDeny
+            : PolicyDecision.Allow;
+        if (resource == PolicyDecision.ExplicitDeny || endpoint == PolicyDecision.ExplicitDeny || domain == PolicyDecision.ExplicitDeny)
         {
             return PolicyDecision.ExplicitDeny;
         }
 
-        return resource == PolicyDecision.Allow && endpoint == PolicyDecision.Allow ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
+        return resource == PolicyDecision.Allow && endpoint == PolicyDecision.Allow && domain == PolicyDecision.Allow ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
     }
 
     /// <summary>aws:CurrentTime and aws:EpochTime change once a second; format them once a second.</summary>
@@ -253,7 +263,8 @@ internal sealed partial class RequestHandler
         return integration.Type switch
         {
             IntegrationType.AwsProxy => _lambda.InvokeAsync(request, uri, timeout),
-            IntegrationType.Mock => ValueTask.FromResult(MockIntegration.Invoke(request)),
+            IntegrationType.Aws => _lambda.InvokeAwsAsync(request, integration, uri, timeout),
+            IntegrationType.Mock => ValueTask.FromResult(MockIntegration.Invoke(request, _logger)),
             IntegrationType.Http or IntegrationType.HttpProxy => _http.InvokeAsync(request, integration, uri, timeout),
             _ => ValueTask.FromResult(IntegrationResult.Failed(GatewayError.ConfigurationError)),
         };

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Domains;
 using Cloister.Gateway.Routing;
 using Cloister.Gateway.Templates;
 
@@ -39,6 +40,12 @@ internal sealed class RequestState
     public string DomainPrefix { get; set; } = string.Empty;
 
     public string? ApiId { get; set; }
+
+    /// <summary>The custom domain name the request named; null for execute-api names.</summary>
+    public CompiledDomain? Domain { get; set; }
+
+    /// <summary>The base path mapping that matched (<c>(none)</c> for the empty one); null without a custom domain.</summary>
+    public string? BasePathMatched { get; set; }
 
     public CompiledStage? Stage { get; set; }
 
@@ -109,7 +116,8 @@ internal sealed class RequestState
             "identity.vpcId" => VpcId,
             "identity.caller" or "identity.user" or "identity.userArn" or "identity.accountId" or "identity.accessKey"
                 or "identity.cognitoIdentityId" or "identity.cognitoIdentityPoolId" or "identity.principalOrgId"
-                or "authorizer.principalId" or "customDomain.basePathMatched" or "identity.apiKey" or "identity.apiKeyId" => null,
+                or "authorizer.principalId" or "identity.apiKey" or "identity.apiKeyId" => null,
+            "customDomain.basePathMatched" => BasePathMatched,
             "error.message" => ErrorMessage,
             "error.messageString" => ErrorMessage is null ? null : JsonText.Quote(ErrorMessage),
             "error.responseType" => ErrorResponseType,

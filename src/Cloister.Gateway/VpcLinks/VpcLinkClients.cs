@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Cloister.Gateway.Ports;
+using Cloister.Model.Api;
+
+namespace Cloister.Gateway.VpcLinks;
+
+/// <summary>
+/// One pooled HTTP client per VPC link and load balancer, each connecting through <see cref="IVpcLinkConnector"/>.
+/// Separate pools matter: two links may use the same URI host, and a pooled connection must never cross links.
+/// </summary>
+internal sealed class VpcLinkClients(IVpcLinkConnector? connector) : IDisposable
+{
+    private readonly ConcurrentDictionary<(string LinkId, string Arn), HttpMessageInvoker> _clients = new();
+
+    /// <summary>The client for <paramref name="link"/>; null when no connector was given (the gateway cannot reach any VPC).</summary>
+    public HttpMessageInvoker? For(VpcLink link)
+    {
+        if (connector is null || link.TargetArns.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var arn = link.TargetArns[0];
+        return _clients.GetOrAdd((link.Id, arn), static (key, connector) => new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = async (context, cancellationToken) =>
+                await connector.ConnectAsync(new VpcLinkTarget(key.LinkId, key.Arn, context.DnsEndPoint.Host, context.DnsEndPoint.Port), cancellationToken).ConfigureAwait(false),
+        }), connector);
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _clients.Clear();
+    }
+}
