@@ -62,7 +62,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         "AWS::Lambda::Function", "AWS::DynamoDB::Table",
         "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::Listener",
         "AWS::CertificateManager::Certificate",
-        OnPremisesTypes.Network, OnPremisesTypes.Host);
+        OnPremisesTypes.Network, OnPremisesTypes.Host).Union(DomainTypes);
 
     public void Add(EvaluatedStack stack) => _all.AddRange(stack.Resources);
 
@@ -73,6 +73,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         BuildApis();
         BuildCompute();
         BuildOnPremises();
+        BuildDomains();
         return new CloudModel
         {
             Account = account,
@@ -100,6 +101,12 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
             TargetGroups = [.. _targetGroups],
             Listeners = [.. _listeners],
             Certificates = [.. _certificates],
+            VpcLinks = [.. _vpcLinks],
+            DomainNames = [.. _domainNames],
+            PrivateDomainNames = [.. _privateDomainNames],
+            BasePathMappings = [.. _basePathMappings],
+            PrivateBasePathMappings = [.. _privateBasePathMappings],
+            DomainNameAccessAssociations = [.. _accessAssociations],
         };
     }
 
