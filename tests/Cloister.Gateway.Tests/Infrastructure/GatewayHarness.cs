@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Cloister.Gateway.Ports;
 using Cloister.Gateway.Tests.Fakes;
 using Cloister.Model;
@@ -36,7 +38,7 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     public StatePaths State => new(StateRoot);
 
-    public static async Task<GatewayHarness> StartAsync(GatewayModel model, InProcessLambda? lambda = null, TimeProvider? time = null, ILambdaInvoker? invoker = null)
+    public static async Task<GatewayHarness> StartAsync(GatewayModel model, InProcessLambda? lambda = null, TimeProvider? time = null, ILambdaInvoker? invoker = null, Func<GatewayOptions, GatewayOptions>? configure = null)
     {
         lambda ??= new InProcessLambda();
         var root = Path.Combine(Path.GetTempPath(), "cloister-gateway-tests", Guid.NewGuid().ToString("N"));
@@ -53,12 +55,12 @@ public sealed class GatewayHarness : IAsyncDisposable
             State = new StatePaths(root),
             Time = time ?? TimeProvider.System,
         };
-        var server = await GatewayServer.StartAsync(options, model);
+        var server = await GatewayServer.StartAsync(configure is null ? options : configure(options), model);
         return new GatewayHarness(server, lambda, root);
     }
 
     /// <summary>A client whose every connection goes to <paramref name="eni"/>, from <paramref name="source"/> when given, whatever the URL's host.</summary>
-    public HttpClient Client(IPAddress eni, IPAddress? source = null)
+    public HttpClient Client(IPAddress eni, IPAddress? source = null, Func<X509Certificate?, SslPolicyErrors, bool>? validate = null)
     {
         var port = Server.PortOf(eni);
         var handler = new SocketsHttpHandler
@@ -85,7 +87,7 @@ public sealed class GatewayHarness : IAsyncDisposable
                 }
             },
         };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TestCertificates.Validate(certificate, errors);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => (validate ?? TestCertificates.Validate)(certificate, errors);
         var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         _clients.Add(client);
         return client;
