@@ -122,6 +122,25 @@ public sealed class CustomDomainTests : IDisposable
     }
 
     [Fact]
+    public async Task Curl_CustomNameAndEndpointNameWithHost_BothServeTheMappedApi()
+    {
+        await using var harness = await StartAsync(Model());
+        var port = harness.Server.PortOf(GatewayHarness.EniA);
+        var bundle = Path.Combine(harness.StateRoot, "bundle.pem");
+        Directory.CreateDirectory(harness.StateRoot);
+        await File.WriteAllTextAsync(bundle, _ca.Root.ExportCertificatePem() + "\n" + TestCertificates.Ca.ExportCertificatePem() + "\n");
+        var endpointName = $"{VpceA}-abcdefgh.execute-api.{Region}.vpce.amazonaws.com";
+
+        var byName = await CurlAsync("--cacert", bundle, "--resolve", $"{PrivateName}:{port}:{GatewayHarness.EniA}", $"https://{PrivateName}:{port}/claims/hello");
+        var byEndpoint = await CurlAsync("--cacert", bundle, "--resolve", $"{endpointName}:{port}:{GatewayHarness.EniA}", "-H", $"Host: {PrivateName}", $"https://{endpointName}:{port}/orders/hello");
+
+        Assert.EndsWith("\n200", byName, StringComparison.Ordinal);
+        Assert.Contains($"\"api\":\"{ApiId}\"", byName, StringComparison.Ordinal);
+        Assert.EndsWith("\n200", byEndpoint, StringComparison.Ordinal);
+        Assert.Contains($"\"api\":\"{OtherApi}\"", byEndpoint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RegionalDomain_NoneMappingWithoutStage_TakesStageFromPath()
     {
         await using var harness = await StartAsync(Model());
@@ -134,6 +153,22 @@ public sealed class CustomDomainTests : IDisposable
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal((ApiId, "dev", PublicName, "public", "(none)", "/hello"), Describe(body));
         Assert.Equal(200, (int)executeApi.StatusCode);
+    }
+
+    private static async Task<string> CurlAsync(params string[] arguments)
+    {
+        var startInfo = new System.Diagnostics.ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["-sS", "-w", "\n%{http_code}", .. arguments])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var curl = System.Diagnostics.Process.Start(startInfo)!;
+        var output = await curl.StandardOutput.ReadToEndAsync();
+        var error = await curl.StandardError.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+        Assert.True(curl.ExitCode == 0, error);
+        return output;
     }
 
     public void Dispose()
