@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Text;
-using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Templates;
 using Cloister.Gateway.Templates.Velocity;
+using Cloister.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -213,34 +213,10 @@ public sealed class MappingTemplateTests
 
     private static MappingInput Input(string body, ContextOverrides overrides)
     {
-        var state = new RequestState
-        {
-            RequestId = "req-1",
-            ExtendedRequestId = "ext",
-            RequestTime = DateTimeOffset.UnixEpoch,
-            StartTimestamp = 0,
-            AccountId = "123456789012",
-            HttpMethod = "POST",
-            Protocol = "HTTP/1.1",
-            SourceIp = "10.0.1.5",
-            VpceId = "vpce-0aaaaaaaaaaaaaaaa",
-            VpcId = "vpc-0aaaaaaaaaaaaaaaa",
-            Stage = Stage(),
-        };
+        var state = States.AtStage("POST", ImmutableDictionary<string, string>.Empty.Add("table", "claims"), requestId: "req-1");
         var headers = new HeaderDictionary { ["X-Trace"] = "t-1" };
         var query = new QueryCollection(new Dictionary<string, StringValues> { ["q"] = new(["one", "two"]) });
         var parameters = new MethodRequestParameters(new Dictionary<string, string> { ["id"] = "p-7" }, query, headers);
         return new MappingInput(state, parameters, Encoding.UTF8.GetBytes(body), overrides);
     }
-
-    private static Cloister.Gateway.Catalog.CompiledStage Stage() => new(
-        "dev",
-        "dep",
-        Infrastructure.Apis.Api(null),
-        Cloister.Gateway.Routing.ResourceTree.Build([]),
-        null,
-        ImmutableDictionary<string, string>.Empty.Add("table", "claims"),
-        System.Collections.Frozen.FrozenDictionary<string, Cloister.Gateway.Catalog.CompiledGatewayResponse>.Empty,
-        null,
-        "arn:");
 }

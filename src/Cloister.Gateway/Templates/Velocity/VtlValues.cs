@@ -20,60 +20,7 @@ internal static class VtlValues
         return builder.ToString();
     }
 
-    public static void Append(StringBuilder output, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                return;
-            case string text:
-                output.Append(text);
-                return;
-            case bool flag:
-                output.Append(flag ? "true" : "false");
-                return;
-            case long number:
-                output.Append(number);
-                return;
-            case double number:
-                output.Append(DoubleText(number));
-                return;
-            case List<object?> list:
-                output.Append('[');
-                for (var i = 0; i < list.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        output.Append(", ");
-                    }
-
-                    Append(output, list[i]);
-                }
-
-                output.Append(']');
-                return;
-            case OrderedDictionary<string, object?> map:
-                output.Append('{');
-                var first = true;
-                foreach (var (key, item) in map)
-                {
-                    if (!first)
-                    {
-                        output.Append(", ");
-                    }
-
-                    first = false;
-                    output.Append(key).Append('=');
-                    Append(output, item);
-                }
-
-                output.Append('}');
-                return;
-            default:
-                output.Append(value.ToString());
-                return;
-        }
-    }
+    public static void Append(StringBuilder output, object? value) => Write(output, value, json: false, 0);
 
     /// <summary>Java's <c>Double.toString</c> for the usual range: a whole number keeps <c>.0</c>.</summary>
     public static string DoubleText(double number)
@@ -161,21 +108,31 @@ internal static class VtlValues
     public static string ToJson(object? value)
     {
         var output = new StringBuilder();
-        AppendJson(output, value, 0);
+        Write(output, value, json: true, 0);
         return output.ToString();
     }
 
-    private static void AppendJson(StringBuilder output, object? value, int depth)
+    /// <summary>
+    /// One writer for both forms: Java's <c>toString()</c> (<c>[a, b]</c>, <c>{k=v}</c>, null as nothing) and JSON
+    /// (<c>["a","b"]</c>, <c>{"k":v}</c>, null as <c>null</c>).
+    /// </summary>
+    private static void Write(StringBuilder output, object? value, bool json, int depth)
     {
         if (depth > 64)
         {
-            throw new VtlException("A value nests too deeply to write as JSON.");
+            throw new VtlException("A value nests too deeply to write.");
         }
 
         switch (value)
         {
             case null:
-                output.Append("null");
+                output.Append(json ? "null" : string.Empty);
+                return;
+            case string text when json:
+                AppendString(output, text);
+                return;
+            case string text:
+                output.Append(text);
                 return;
             case bool flag:
                 output.Append(flag ? "true" : "false");
@@ -183,19 +140,18 @@ internal static class VtlValues
             case long number:
                 output.Append(number);
                 return;
-            case double number:
+            case double number when json:
                 output.Append(double.IsFinite(number) ? number.ToString("R", CultureInfo.InvariantCulture) : "null");
+                return;
+            case double number:
+                output.Append(DoubleText(number));
                 return;
             case List<object?> list:
                 output.Append('[');
                 for (var i = 0; i < list.Count; i++)
                 {
-                    if (i > 0)
-                    {
-                        output.Append(',');
-                    }
-
-                    AppendJson(output, list[i], depth + 1);
+                    output.Append(i == 0 ? string.Empty : json ? "," : ", ");
+                    Write(output, list[i], json, depth + 1);
                 }
 
                 output.Append(']');
@@ -205,21 +161,28 @@ internal static class VtlValues
                 var first = true;
                 foreach (var (key, item) in map)
                 {
-                    if (!first)
+                    output.Append(first ? string.Empty : json ? "," : ", ");
+                    first = false;
+                    if (json)
                     {
-                        output.Append(',');
+                        AppendString(output, key);
+                        output.Append(':');
+                    }
+                    else
+                    {
+                        output.Append(key).Append('=');
                     }
 
-                    first = false;
-                    AppendString(output, key);
-                    output.Append(':');
-                    AppendJson(output, item, depth + 1);
+                    Write(output, item, json, depth + 1);
                 }
 
                 output.Append('}');
                 return;
+            case var other when json:
+                AppendString(output, other.ToString() ?? string.Empty);
+                return;
             default:
-                AppendString(output, ToText(value));
+                output.Append(value.ToString());
                 return;
         }
     }
