@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -17,6 +18,8 @@ namespace Cloister.Gateway.Integrations;
 /// </summary>
 internal static class IntegrationResponses
 {
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+
     public static IntegrationResponse? Select(ImmutableArray<IntegrationResponse> responses, string? selector)
     {
         IntegrationResponse? fallback = null;
@@ -26,13 +29,38 @@ internal static class IntegrationResponses
             {
                 fallback ??= response;
             }
-            else if (selector is not null && Regex.IsMatch(selector, "^(?:" + response.SelectionPattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100)))
+            else if (selector is not null && Matches(response.SelectionPattern, selector))
             {
                 return response;
             }
         }
 
         return fallback;
+    }
+
+    /// <summary>
+    /// A selection pattern matched against the whole selector (Java's <c>matches</c>), compiled once per pattern and
+    /// bounded in time; a pattern that is not a regular expression, or runs out of time, matches nothing.
+    /// </summary>
+    private static bool Matches(string pattern, string selector)
+    {
+        try
+        {
+            if (!Patterns.TryGetValue(pattern, out var regex))
+            {
+                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100));
+                if (Patterns.Count < 1024)
+                {
+                    Patterns.TryAdd(pattern, regex);
+                }
+            }
+
+            return regex.IsMatch(selector);
+        }
+        catch (Exception exception) when (exception is ArgumentException or RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Builds the method response from the backend's answer.</summary>
