@@ -158,6 +158,30 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Fact]
+    public async Task Http_RequestOverrides_SetHeaderQueryAndPathOfTheIntegrationRequest()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        const string Template = """
+            #set($context.requestOverride.header.X-Amz-Invocation-Type = 'Event')
+            #set($context.requestOverride.querystring.page = $input.path('$.page'))
+            #set($context.requestOverride.path.part = "p-$input.path('$.page')")
+            {"ok": true}
+            """;
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/items/{{part}}", 29_000, NoMappings, Response("200", null))
+            with
+        { RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json", Template) };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/in", """{"page": 3}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = Assert.Single(backend.Requests);
+        Assert.Equal(("/items/p-3", "?page=3", "{\"ok\": true}"), (seen.GetProperty("path").GetString(), seen.GetProperty("query").GetString(), seen.GetProperty("body").GetString()));
+        Assert.Equal("Event", seen.GetProperty("headers").GetProperty("x-amz-invocation-type").GetString());
+    }
+
+    [Fact]
     public async Task Http_TemplateReadsBodyThatIsNotJson_Returns400WithoutCallingBackend()
     {
         await using var backend = await RecordingBackend.StartAsync();
