@@ -84,7 +84,7 @@ internal sealed partial class ModelBuilder
             }
 
             var apiId = RequiredApi(r);
-            _basePathMappings.Add(new BasePathMapping(r.Id, r.LogicalId, domain, BasePath(r), apiId, r.String("Stage")));
+            _basePathMappings.Add(new BasePathMapping(r.Id, r.LogicalId, domain, BasePath(r), apiId, MappedStage(r, apiId)));
         }
 
         foreach (var r in OfType("AWS::ApiGateway::BasePathMappingV2"))
@@ -101,7 +101,7 @@ internal sealed partial class ModelBuilder
                 r.Problem("RestApiId", $"A private custom domain name maps only PRIVATE APIs; {api.LogicalId} is not one.");
             }
 
-            _privateBasePathMappings.Add(new BasePathMappingV2(r.Id, r.LogicalId, domainArn, BasePath(r), apiId, r.String("Stage")));
+            _privateBasePathMappings.Add(new BasePathMappingV2(r.Id, r.LogicalId, domainArn, BasePath(r), apiId, MappedStage(r, apiId)));
         }
 
         foreach (var r in OfType("AWS::ApiGateway::DomainNameAccessAssociation"))
@@ -137,6 +137,18 @@ internal sealed partial class ModelBuilder
         }
 
         return apiId;
+    }
+
+    /// <summary>The mapping's stage, which must be a stage of the API (API Gateway refuses the mapping otherwise).</summary>
+    private string? MappedStage(PropertyReader r, string apiId)
+    {
+        var stage = r.String("Stage");
+        if (stage is not null && _apis.Exists(a => a.Id == apiId) && !_stages.Exists(s => s.RestApiId == apiId && s.StageName == stage))
+        {
+            r.Problem("Stage", $"'{stage}' is not a stage of the API.");
+        }
+
+        return stage;
     }
 
     /// <summary>No BasePath, empty or <c>(none)</c> map the whole domain; a base path is one segment.</summary>

@@ -103,7 +103,7 @@ public class DomainMappingTests
               Link: { Type: AWS::ApiGateway::VpcLink, Properties: { Name: wrong, TargetArns: [!Ref Alb] } }
               Orphan:
                 Type: AWS::ApiGateway::BasePathMapping
-                Properties: { DomainName: nowhere.corp.internal, RestApiId: !Ref Api, Stage: dev }
+                Properties: { DomainName: nowhere.corp.internal, RestApiId: !Ref Api, Stage: prod }
               Access:
                 Type: AWS::ApiGateway::DomainNameAccessAssociation
                 Properties: { DomainNameArn: "arn:aws:apigateway:eu-central-1:123456789012:/domainnames/x+abc", AccessAssociationSource: !Ref Endpoint }
@@ -112,6 +112,7 @@ public class DomainMappingTests
         var problems = result.Validation.Problems.Select(p => (p.Resource, p.Property)).ToHashSet();
         Assert.Contains(("Link", "Properties.TargetArns"), problems);
         Assert.Contains(("Orphan", "Properties.DomainName"), problems);
+        Assert.Contains(("Orphan", "Properties.Stage"), problems);
         Assert.Contains(("Access", "Properties.DomainNameArn"), problems);
     }
 }
