@@ -10,7 +10,8 @@ namespace Cloister.Gateway.VpcLinks;
 /// </summary>
 internal sealed class VpcLinkClients(IVpcLinkConnector? connector) : IDisposable
 {
-    private readonly ConcurrentDictionary<(string LinkId, string Arn), HttpMessageInvoker> _clients = new();
+    // Lazy: under a race GetOrAdd may run its factory twice; only one handler may ever be created per key.
+    private readonly ConcurrentDictionary<(string LinkId, string Arn), Lazy<HttpMessageInvoker>> _clients = new();
 
     /// <summary>The client for <paramref name="link"/>; null when no connector was given (the gateway cannot reach any VPC).</summary>
     public HttpMessageInvoker? For(VpcLink link)
@@ -21,7 +22,7 @@ internal sealed class VpcLinkClients(IVpcLinkConnector? connector) : IDisposable
         }
 
         var arn = link.TargetArns[0];
-        return _clients.GetOrAdd((link.Id, arn), static (key, connector) => new HttpMessageInvoker(new SocketsHttpHandler
+        return _clients.GetOrAdd((link.Id, arn), static (key, connector) => new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -29,14 +30,14 @@ internal sealed class VpcLinkClients(IVpcLinkConnector? connector) : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectCallback = async (context, cancellationToken) =>
                 await connector.ConnectAsync(new VpcLinkTarget(key.LinkId, key.Arn, context.DnsEndPoint.Host, context.DnsEndPoint.Port), cancellationToken).ConfigureAwait(false),
-        }), connector);
+        })), connector).Value;
     }
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values)
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
         {
-            client.Dispose();
+            client.Value.Dispose();
         }
 
         _clients.Clear();
