@@ -25,7 +25,7 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         "CacheClusterEnabled", "CacheClusterSize", "MinimumCompressionSize", "ApiKeySourceType", "Mode", "DisableExecuteApiEndpoint",
         "FailOnWarnings", "Tags", "Cors", "Domain", "Models", "CanarySetting", "PropagateTags", "MergeDefinitions", "AlwaysDeploy");
 
-    private static readonly string[] Unsupported = ["Cors", "Domain", "Models", "CanarySetting", "MergeDefinitions"];
+    private static readonly string[] Unsupported = ["Cors", "Models", "CanarySetting", "MergeDefinitions"];
 
     private readonly HashSet<string> _explicit = new(StringComparer.Ordinal);
 
@@ -138,6 +138,7 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         stageProps.AddRange(SamResources.Copy(props, "Variables", "MethodSettings", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize"));
         var stageSuffix = stage is ScalarNode literal ? new string(literal.Value.Where(char.IsAsciiLetterOrDigit).ToArray()) : string.Empty;
         output.Add(SamResources.Resource($"{id}{stageSuffix}Stage", "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
+        SamDomain.Expand(context, id, props.Get("Domain"), $"{id}{stageSuffix}Stage", resource, output);
     }
 
     private MapNode Body(string id, SourceLocation at, MapNode props, string? openApiVersion, out bool managed)
