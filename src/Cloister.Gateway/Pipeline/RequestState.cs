@@ -73,8 +73,11 @@ internal sealed class RequestState
 
     public long RequestTimeEpochMs => RequestTime.ToUnixTimeMilliseconds();
 
-    /// <summary>The path with the stage, as <c>$context.path</c> and <c>requestContext.path</c> show it.</summary>
-    public string StagePath => Stage is null ? Path : "/" + Stage.Name + (Path == "/" ? "/" : Path);
+    /// <summary>The path as the client sent it to a custom domain name (base path included); null for execute-api names.</summary>
+    public string? CustomDomainPath { get; set; }
+
+    /// <summary>The path with the stage (or, for a custom domain name, as sent), as <c>$context.path</c> and <c>requestContext.path</c> show it.</summary>
+    public string StagePath => CustomDomainPath ?? (Stage is null ? Path : "/" + Stage.Name + (Path == "/" ? "/" : Path));
 
     /// <summary>Looks up a <c>$context.*</c> (or <c>$stageVariables.*</c>) reference; unknown names are not known.</summary>
     public (bool Known, string? Value) Resolve(string reference)

@@ -41,6 +41,7 @@ public sealed class CustomDomainTests : IDisposable
         Assert.Equal(200, (int)claims.StatusCode);
         using var first = JsonDocument.Parse(await claims.Content.ReadAsStringAsync());
         Assert.Equal((ApiId, "dev", PrivateName, "api", "claims", "/hello"), Describe(first));
+        Assert.Equal("/claims/hello", first.RootElement.GetProperty("path").GetString());
         Assert.Equal(200, (int)orders.StatusCode);
         using var second = JsonDocument.Parse(await orders.Content.ReadAsStringAsync());
         Assert.Equal((OtherApi, "live", PrivateName, "api", "orders", "/hello"), Describe(second));
@@ -152,6 +153,7 @@ public sealed class CustomDomainTests : IDisposable
         Assert.Equal(200, (int)response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal((ApiId, "dev", PublicName, "public", "(none)", "/hello"), Describe(body));
+        Assert.Equal("/dev/hello", body.RootElement.GetProperty("path").GetString());
         Assert.Equal(200, (int)executeApi.StatusCode);
     }
 
@@ -204,7 +206,7 @@ public sealed class CustomDomainTests : IDisposable
 
     private static GatewayModel Model()
     {
-        const string Describing = """{"api":"$context.apiId","stage":"$context.stage","domain":"$context.domainName","prefix":"$context.domainPrefix","basePath":"$context.customDomain.basePathMatched","resourcePath":"$context.resourcePath"}""";
+        const string Describing = """{"api":"$context.apiId","stage":"$context.stage","domain":"$context.domainName","prefix":"$context.domainPrefix","basePath":"$context.customDomain.basePathMatched","resourcePath":"$context.resourcePath","path":"$context.path"}""";
         var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
         var claims = Api(ApiId, """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""", hello);
         var orders = Api(OtherApi, AllowFrom(VpceA), hello);
