@@ -202,6 +202,13 @@ public sealed class MappingTemplateTests
         Assert.InRange(watch.Elapsed.TotalSeconds, 0, 20);
         Assert.NotNull(MappingTemplate.Compile(new string('(', 10_000) + "#if(").Error);
         Assert.NotNull(MappingTemplate.Compile("#if(" + string.Concat(Enumerable.Repeat("!(", 5_000))).Error);
+
+        // Long chains and operator runs would make rendering recurse as deep; they are refused when parsed.
+        Assert.NotNull(MappingTemplate.Compile("$a" + string.Concat(Enumerable.Repeat(".b", 100_000))).Error);
+        Assert.NotNull(MappingTemplate.Compile("#set($x = 1" + string.Concat(Enumerable.Repeat(" + 1", 50_000)) + ")").Error);
+        Assert.NotNull(MappingTemplate.Compile("#if(true" + string.Concat(Enumerable.Repeat(" && true", 50_000)) + ")#end").Error);
+        var selfContaining = MappingTemplate.Compile("#set($l = [1])#set($ok = $l.add($l))#if($l == $l)same#end");
+        Assert.Throws<VtlException>(() => selfContaining.Render(Input(string.Empty, new ContextOverrides())));
     }
 
     private static string Render(string template, string body, ContextOverrides? overrides = null)

@@ -17,31 +17,39 @@ internal sealed partial class VtlParser
 
     private VtlExpr ParseOr()
     {
+        var mark = _depth;
         var left = ParseAnd();
         while (TryOperator("||", "or"))
         {
+            Enter();
             left = new VtlExpr.Binary("||", left, ParseAnd());
         }
 
+        _depth = mark;
         return left;
     }
 
     private VtlExpr ParseAnd()
     {
+        var mark = _depth;
         var left = ParseEquality();
         while (TryOperator("&&", "and"))
         {
+            Enter();
             left = new VtlExpr.Binary("&&", left, ParseEquality());
         }
 
+        _depth = mark;
         return left;
     }
 
     private VtlExpr ParseEquality()
     {
+        var mark = _depth;
         var left = ParseRelational();
         while (true)
         {
+            Enter();
             if (TryOperator("==", "eq"))
             {
                 left = new VtlExpr.Binary("==", left, ParseRelational());
@@ -52,6 +60,7 @@ internal sealed partial class VtlParser
             }
             else
             {
+                _depth = mark;
                 return left;
             }
         }
@@ -59,9 +68,11 @@ internal sealed partial class VtlParser
 
     private VtlExpr ParseRelational()
     {
+        var mark = _depth;
         var left = ParseAdditive();
         while (true)
         {
+            Enter();
             string op;
             if (TryOperator("<=", "le"))
             {
@@ -81,6 +92,7 @@ internal sealed partial class VtlParser
             }
             else
             {
+                _depth = mark;
                 return left;
             }
 
@@ -90,6 +102,7 @@ internal sealed partial class VtlParser
 
     private VtlExpr ParseAdditive()
     {
+        var mark = _depth;
         var left = ParseMultiplicative();
         while (true)
         {
@@ -97,8 +110,11 @@ internal sealed partial class VtlParser
             var c = Peek(0);
             if (c is not ('+' or '-'))
             {
+                _depth = mark;
                 return left;
             }
+
+            Enter();
 
             _pos++;
             left = new VtlExpr.Binary(c.ToString(), left, ParseMultiplicative());
@@ -107,6 +123,7 @@ internal sealed partial class VtlParser
 
     private VtlExpr ParseMultiplicative()
     {
+        var mark = _depth;
         var left = ParseUnary();
         while (true)
         {
@@ -114,8 +131,11 @@ internal sealed partial class VtlParser
             var c = Peek(0);
             if (c is not ('*' or '/' or '%'))
             {
+                _depth = mark;
                 return left;
             }
+
+            Enter();
 
             _pos++;
             left = new VtlExpr.Binary(c.ToString(), left, ParseUnary());

@@ -362,8 +362,23 @@ internal sealed partial class VtlParser
     /// <param name="inText">In running text a trailing <c>.</c> not followed by a name is text, not a syntax error.</param>
     private VtlExpr ParseChain(VtlExpr target, bool inText)
     {
+        // Each link raises the expression tree one level; rendering recurses that deep, so links count against the bound.
+        var mark = _depth;
+        try
+        {
+            return ParseLinks(target, inText);
+        }
+        finally
+        {
+            _depth = mark;
+        }
+    }
+
+    private VtlExpr ParseLinks(VtlExpr target, bool inText)
+    {
         while (_pos < _text.Length)
         {
+            Enter();
             var c = _text[_pos];
             if (c == '.' && _pos + 1 < _text.Length && char.IsAsciiLetter(_text[_pos + 1]))
             {

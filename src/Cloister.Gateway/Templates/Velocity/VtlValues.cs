@@ -64,8 +64,16 @@ internal static class VtlValues
     }
 
     /// <summary>Velocity's <c>==</c>: numbers by value, same kinds with Equals, otherwise by their text.</summary>
-    public static bool AreEqual(object? left, object? right)
+    public static bool AreEqual(object? left, object? right) => AreEqual(left, right, 0);
+
+    private static bool AreEqual(object? left, object? right, int depth)
     {
+        if (depth > 64)
+        {
+            // A list that contains itself (add($list) to $list) compares no deeper.
+            throw new VtlException("Values nest too deeply to compare.");
+        }
+
         if (left is null || right is null)
         {
             return left is null && right is null;
@@ -80,7 +88,7 @@ internal static class VtlValues
         {
             return left switch
             {
-                List<object?> list => list.Count == ((List<object?>)right).Count && list.Zip((List<object?>)right).All(p => AreEqual(p.First, p.Second)),
+                List<object?> list => list.Count == ((List<object?>)right).Count && list.Zip((List<object?>)right).All(p => AreEqual(p.First, p.Second, depth + 1)),
                 _ => left.Equals(right),
             };
         }
