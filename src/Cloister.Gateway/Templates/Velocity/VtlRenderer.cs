@@ -16,7 +16,7 @@ internal sealed partial class VtlRenderer
     public const int MaxOutput = 10 * 1024 * 1024;
 
     private readonly Dictionary<string, object?> _variables;
-    private readonly StringBuilder _output;
+    private StringBuilder _output;
     private bool _stopped;
     private bool _breaking;
     private int _steps;
@@ -222,9 +222,18 @@ internal sealed partial class VtlRenderer
                 return GetIndex(Evaluate(index.Target), Evaluate(index.Key));
             case VtlExpr.Interpolated interpolated:
                 {
-                    var builder = new StringBuilder();
-                    new VtlRenderer(_variables, builder).Render(interpolated.Parts);
-                    return builder.ToString();
+                    // The same renderer (so the same work budget), writing into the string for a moment.
+                    var outer = _output;
+                    _output = new StringBuilder();
+                    try
+                    {
+                        Render(interpolated.Parts);
+                        return _output.ToString();
+                    }
+                    finally
+                    {
+                        _output = outer;
+                    }
                 }
 
             case VtlExpr.List list:
