@@ -17,6 +17,11 @@ var duration = Argument("--duration", 10);
 var connections = Argument("--connections", 32);
 var threads = Argument("--threads", 2);
 var samples = Argument("--samples", 5000);
+if (args.Contains("templates"))
+{
+    return await TemplateBench.RunAsync(samples, Argument("--rounds", 5));
+}
+
 var work = Directory.CreateTempSubdirectory("cloister-gateway-bench-");
 var certificate = BenchApis.Certificate();
 var gatewayAddress = IPAddress.Parse("127.0.0.20");
@@ -177,34 +182,8 @@ static async Task<WebApplication> StartDirectAsync(System.Security.Cryptography.
     return app;
 }
 
-static async Task<(double P50, double P99)> MeasureAsync(string url, int count, string thumbprint, (string Name, string Value)? header = null)
-{
-    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
-    handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == thumbprint;
-    using var client = new HttpClient(handler);
-    var times = new double[count];
-    for (var i = -500; i < count; i++)
-    {
-        using var message = new HttpRequestMessage(HttpMethod.Get, url);
-        message.Headers.Host = BenchApis.Host;
-        if (header is { } extra)
-        {
-            message.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
-        }
-        var start = Stopwatch.GetTimestamp();
-        using var response = await client.SendAsync(message);
-        await response.Content.ReadAsByteArrayAsync();
-        if (i >= 0)
-        {
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        response.EnsureSuccessStatusCode();
-    }
-
-    Array.Sort(times);
-    return (times[count / 2], times[(int)(count * 0.99)]);
-}
+static Task<(double P50, double P99)> MeasureAsync(string url, int count, string thumbprint, (string Name, string Value)? header = null) =>
+    Latency.MeasureAsync(url, count, thumbprint, BenchApis.Host, header);
 
 static async Task<WrkRun> RunWrkAsync(string url, int seconds, int threads, int connections, Func<TimeSpan> serverCpu)
 {

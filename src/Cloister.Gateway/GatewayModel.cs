@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloister.Model;
 using Cloister.Model.Api;
 using Cloister.Model.Network;
+using Cloister.Model.Security;
 
 namespace Cloister.Gateway;
 
@@ -33,4 +34,24 @@ public sealed record GatewayModel(
 
     /// <summary>Which API keys are in which usage plans.</summary>
     public ImmutableArray<UsagePlanKey> UsagePlanKeys { get; init; } = [];
+    /// <summary>VPC links that HTTP and HTTP_PROXY integrations with <c>connectionType VPC_LINK</c> name.</summary>
+    public ImmutableArray<VpcLink> VpcLinks { get; init; } = [];
+
+    /// <summary>Public custom domain names.</summary>
+    public ImmutableArray<DomainName> DomainNames { get; init; } = [];
+
+    /// <summary>Private custom domain names.</summary>
+    public ImmutableArray<DomainNameV2> PrivateDomainNames { get; init; } = [];
+
+    /// <summary>Base path mappings of public custom domain names.</summary>
+    public ImmutableArray<BasePathMapping> BasePathMappings { get; init; } = [];
+
+    /// <summary>Base path mappings of private custom domain names.</summary>
+    public ImmutableArray<BasePathMappingV2> PrivateBasePathMappings { get; init; } = [];
+
+    /// <summary>Which VPC endpoints may reach which private custom domain names.</summary>
+    public ImmutableArray<DomainNameAccessAssociation> DomainNameAccessAssociations { get; init; } = [];
+
+    /// <summary>ACM certificates, for the names custom domain names present over TLS.</summary>
+    public ImmutableArray<Certificate> Certificates { get; init; } = [];
 }

@@ -36,6 +36,11 @@ public sealed record GatewayOptions
 
     /// <summary>The account-level throttle; API Gateway's is 10,000 requests a second with a burst of 5,000.</summary>
     public Model.Api.ThrottleSettings AccountThrottle { get; init; } = Pipeline.AccessControl.AccessCatalog.AccountDefault;
+    /// <summary>Connects VPC links to their network load balancers; null when no integration uses a VPC link (they then fail with 500).</summary>
+    public IVpcLinkConnector? VpcLinks { get; init; }
+
+    /// <summary>Issues the certificates custom domain names present (SNI); null serves every name with <see cref="Certificate"/>.</summary>
+    public ICertificateIssuer? CertificateIssuer { get; init; }
 
     /// <summary>Checks the options, returning every problem at once.</summary>
     internal ImmutableArray<string> Validate()

@@ -9,6 +9,7 @@ using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Throttling;
+using Cloister.Gateway.VpcLinks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,6 +34,7 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly AccessLogWriter _accessLogs;
     private readonly HttpMessageInvoker _httpClient;
     private readonly AccessOptions _access;
+    private readonly VpcLinkClients _vpcLinks;
     private WebApplication? _app;
 
     private GatewayServer(GatewayOptions options, GatewayModel model)
@@ -48,11 +50,12 @@ public sealed class GatewayServer : IAsyncDisposable
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         });
+        _vpcLinks = new VpcLinkClients(options.VpcLinks);
         _handler = new RequestHandler(
-            GatewayCatalog.Build(model, _access, options.State, _logger),
+            GatewayCatalog.Build(model, _access, options.State, _logger, options.CertificateIssuer),
             options.Time,
             new LambdaIntegration(options.Lambda, options.Time, _logger),
-            new HttpIntegration(_httpClient, options.Time, _logger),
+            new HttpIntegration(_httpClient, _vpcLinks, options.Time, _logger),
             _accessLogs,
             _logger)
         {
@@ -93,7 +96,7 @@ public sealed class GatewayServer : IAsyncDisposable
     public void Update(GatewayModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _handler.Swap(GatewayCatalog.Build(model, _access, _options.State, _logger));
+        _handler.Swap(GatewayCatalog.Build(model, _access, _options.State, _logger, _options.CertificateIssuer));
     }
 
     /// <summary>Waits until every access log line of requests answered so far is written.</summary>
@@ -111,6 +114,7 @@ public sealed class GatewayServer : IAsyncDisposable
 
         await _accessLogs.DisposeAsync().ConfigureAwait(false);
         _httpClient.Dispose();
+        _vpcLinks.Dispose();
     }
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
@@ -158,7 +162,8 @@ public sealed class GatewayServer : IAsyncDisposable
         });
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
-            ServerCertificate = _options.Certificate,
+            // SNI: a custom domain name's own certificate, else the execute-api one (the catalog of the moment decides).
+            ServerCertificateSelector = (_, serverName) => _handler.Catalog.CertificateFor(serverName) ?? _options.Certificate,
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = ClientCertificateMode.NoCertificate,
         });

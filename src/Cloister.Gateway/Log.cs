@@ -31,4 +31,15 @@ internal static partial class Log
 
     [LoggerMessage(101, LogLevel.Warning, "Request {RequestId}: authorizer {AuthorizerId} failed: {Reason}.")]
     public static partial void AuthorizerFailed(ILogger logger, string requestId, string authorizerId, string reason);
+    [LoggerMessage(20, LogLevel.Warning, "Request {RequestId}: a mapping template failed: {Reason}.")]
+    public static partial void TemplateFailed(ILogger logger, string requestId, string reason);
+
+    [LoggerMessage(21, LogLevel.Warning, "A mapping template of {ApiId} does not parse; requests through it fail: {Reason}.")]
+    public static partial void TemplateDoesNotParse(ILogger logger, string apiId, string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "Request {RequestId}: VPC link '{ConnectionId}' is not deployed.")]
+    public static partial void UnknownVpcLink(ILogger logger, string requestId, string connectionId);
+
+    [LoggerMessage(23, LogLevel.Warning, "Custom domain name {Name}: certificate {CertificateArn} is not in the model; presenting one for the name alone.")]
+    public static partial void DomainCertificateMissing(ILogger logger, string name, string certificateArn);
 }

@@ -104,4 +104,21 @@ public sealed record CloudModel
 
     /// <summary>API keys in usage plans.</summary>
     public ImmutableArray<UsagePlanKey> UsagePlanKeys { get; init; } = [];
+    /// <summary>API Gateway VPC links (to network load balancers).</summary>
+    public ImmutableArray<VpcLink> VpcLinks { get; init; } = [];
+
+    /// <summary>Public custom domain names of API Gateway.</summary>
+    public ImmutableArray<DomainName> DomainNames { get; init; } = [];
+
+    /// <summary>Private custom domain names of API Gateway.</summary>
+    public ImmutableArray<DomainNameV2> PrivateDomainNames { get; init; } = [];
+
+    /// <summary>Base path mappings of public custom domain names.</summary>
+    public ImmutableArray<BasePathMapping> BasePathMappings { get; init; } = [];
+
+    /// <summary>Base path mappings of private custom domain names.</summary>
+    public ImmutableArray<BasePathMappingV2> PrivateBasePathMappings { get; init; } = [];
+
+    /// <summary>VPC endpoints granted access to private custom domain names.</summary>
+    public ImmutableArray<DomainNameAccessAssociation> DomainNameAccessAssociations { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.Ports;
 using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Routing;
 using Cloister.Gateway.Templates;
@@ -17,9 +18,8 @@ namespace Cloister.Gateway.Catalog;
 /// Everything the gateway serves, compiled from a <see cref="GatewayModel"/> into immutable lookups and
 /// swapped whole when the model changes, so a request sees one consistent version from start to end.
 /// </summary>
-internal sealed class GatewayCatalog
+internal sealed partial class GatewayCatalog
 {
-    private readonly ConcurrentDictionary<string, CompiledTemplate> _templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int?> _mockStatuses = new(StringComparer.Ordinal);
 
     private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, Cloister.Policy.Policy?> endpointPolicies, AccessCatalog access)
@@ -43,13 +43,10 @@ internal sealed class GatewayCatalog
 
     public InvocationTargetParser Targets { get; }
 
-    /// <summary>A mapping template compiled once per catalog version and shared by every request.</summary>
-    public CompiledTemplate Template(string source) => _templates.GetOrAdd(source, CompiledTemplate.Parse);
-
     /// <summary>The status a static MOCK request template selects, read once per catalog version.</summary>
     public int? MockStatus(string staticTemplate, Func<string, int?> read) => _mockStatuses.GetOrAdd(staticTemplate, read);
 
-    public static GatewayCatalog Build(GatewayModel model, AccessOptions accessOptions, StatePaths state, ILogger logger)
+    public static GatewayCatalog Build(GatewayModel model, AccessOptions accessOptions, StatePaths state, ILogger logger, ICertificateIssuer? certificates = null)
     {
         var account = model.Account;
         var deployments = model.Deployments.IsDefault ? FrozenDictionary<string, Deployment>.Empty : model.Deployments.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
@@ -80,11 +77,14 @@ internal sealed class GatewayCatalog
             endpoints[endpoint.Id] = endpoint.PolicyDocument is null ? null : CompileOrDenyAll(endpoint.PolicyDocument, arn, endpoint.Id, logger);
         }
 
-        return new GatewayCatalog(
+        var catalog = new GatewayCatalog(
             account,
             apis.ToFrozenDictionary(StringComparer.Ordinal),
             endpoints.ToFrozenDictionary(StringComparer.Ordinal),
             AccessCatalog.Build(model, accessOptions.Throttles, accessOptions.AccountThrottle, accessOptions.Credentials));
+        catalog.CompileMappings(model, logger);
+        catalog.CompileDomains(model, certificates, logger);
+        return catalog;
     }
 
     private static CompiledStage CompileStage(AccountContext account, Stage stage, Deployment deployment, StatePaths state, ILogger logger)

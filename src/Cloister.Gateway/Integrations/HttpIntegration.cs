@@ -1,6 +1,10 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Responses;
+using Cloister.Gateway.Templates.Velocity;
+using Cloister.Gateway.VpcLinks;
 using Cloister.Model.Api;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +14,7 @@ namespace Cloister.Gateway.Integrations;
 /// HTTP_PROXY and HTTP integrations: the URI with stage variables and path parameters filled in, request
 /// parameter mappings, the client's method, headers (proxy) and body, bounded by the integration timeout.
 /// </summary>
-internal sealed class HttpIntegration(HttpMessageInvoker client, TimeProvider time, ILogger logger)
+internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkClients vpcLinks, TimeProvider time, ILogger logger)
 {
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -20,27 +24,40 @@ internal sealed class HttpIntegration(HttpMessageInvoker client, TimeProvider ti
     public async ValueTask<IntegrationResult> InvokeAsync(IntegrationRequest request, Integration integration, string uri, TimeSpan timeout)
     {
         var proxy = integration.Type == IntegrationType.HttpProxy;
-        if (BuildUri(request, integration, uri, proxy) is not { } target)
+        var overrides = new ContextOverrides();
+        var body = request.Body;
+        string? contentType = request.Http.Request.ContentType;
+        if (!proxy)
+        {
+            GatewayError? mappingError;
+            (body, contentType, mappingError) = RequestMapping.Map(request, integration, overrides, logger);
+            if (mappingError is not null)
+            {
+                return IntegrationResult.Failed(mappingError);
+            }
+        }
+
+        if (BuildUri(request, integration, uri, proxy, overrides) is not { } target)
         {
             Log.IntegrationFailed(logger, request.State.RequestId, "the integration URI is not an absolute http(s) URL");
             return IntegrationResult.Failed(GatewayError.ConfigurationError);
         }
 
-        using var message = new HttpRequestMessage(new HttpMethod(proxy || integration.HttpMethod is null or "ANY" ? request.State.HttpMethod : integration.HttpMethod), target);
-        var body = request.Body;
-        string? contentType = request.Http.Request.ContentType;
-        if (!proxy && MockIntegration.SelectRequestTemplate(integration.RequestTemplates, contentType) is { } template)
+        var client = defaultClient;
+        if (string.Equals(integration.ConnectionType, "VPC_LINK", StringComparison.Ordinal))
         {
-            var text = new StringBuilder();
-            request.Catalog.Template(template).Render(text, request.State, static (s, name) => s.Resolve(name));
-            body = Encoding.UTF8.GetBytes(text.ToString());
-            contentType = "application/json";
-        }
-        else if (!proxy && integration.PassthroughBehavior == "NEVER" && integration.RequestTemplates.Count > 0)
-        {
-            return IntegrationResult.Failed(new GatewayError("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type", "UnsupportedMediaTypeException"));
+            var connectionId = StageVariables.Substitute(integration.ConnectionId ?? string.Empty, request.Stage.Variables);
+            if (!request.Catalog.VpcLinks.TryGetValue(connectionId, out var link) || vpcLinks.For(link) is not { } viaLink)
+            {
+                // API Gateway answers a missing VPC link with a configuration error (500).
+                Log.UnknownVpcLink(logger, request.State.RequestId, connectionId);
+                return IntegrationResult.Failed(GatewayError.ConfigurationError);
+            }
+
+            client = viaLink;
         }
 
+        using var message = new HttpRequestMessage(new HttpMethod(proxy || integration.HttpMethod is null or "ANY" ? request.State.HttpMethod : integration.HttpMethod), target);
         if (!body.IsEmpty)
         {
             message.Content = new ReadOnlyMemoryContent(body);
@@ -61,7 +78,8 @@ internal sealed class HttpIntegration(HttpMessageInvoker client, TimeProvider ti
             }
         }
 
-        foreach (var (name, value) in ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request)))
+        var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
+        foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
         {
             message.Headers.Remove(name);
             message.Headers.TryAddWithoutValidation(name, value);
@@ -109,14 +127,27 @@ internal sealed class HttpIntegration(HttpMessageInvoker client, TimeProvider ti
                 backendHeaders[name] = string.Join(',', values);
             }
 
-            return IntegrationResponses.Build(request, integration.Responses, status, backendHeaders, responseBody, response.Content.Headers.ContentType?.ToString());
+            return IntegrationResponses.Build(
+                request,
+                integration.Responses,
+                status.ToString(CultureInfo.InvariantCulture),
+                status,
+                backendHeaders,
+                responseBody,
+                response.Content.Headers.ContentType?.ToString(),
+                logger);
         }
     }
 
-    private static Uri? BuildUri(IntegrationRequest request, Integration integration, string uri, bool proxy)
+    private static Uri? BuildUri(IntegrationRequest request, Integration integration, string uri, bool proxy, ContextOverrides overrides)
     {
         var pathMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.path.", s => ParameterMapping.ResolveRequestSource(s, request))
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        foreach (var (name, value) in overrides.RequestPath)
+        {
+            pathMappings[name] = value;
+        }
+
         var filled = new StringBuilder(uri.Length + 32);
         var i = 0;
         while (i < uri.Length)
@@ -145,7 +176,8 @@ internal sealed class HttpIntegration(HttpMessageInvoker client, TimeProvider ti
             }
         }
 
-        foreach (var (name, value) in ParameterMapping.Targets(integration.RequestParameters, "integration.request.querystring.", s => ParameterMapping.ResolveRequestSource(s, request)))
+        var queryMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.querystring.", s => ParameterMapping.ResolveRequestSource(s, request));
+        foreach (var (name, value) in queryMappings.Concat(overrides.RequestQuery))
         {
             query.Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
         }

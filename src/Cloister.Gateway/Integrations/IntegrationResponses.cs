@@ -1,20 +1,26 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Cloister.Gateway.Responses;
+using Cloister.Gateway.Templates.Velocity;
 using Cloister.Model.Api;
+using Microsoft.Extensions.Logging;
 
 namespace Cloister.Gateway.Integrations;
 
 /// <summary>
-/// Non-proxy integrations' responses (MOCK, HTTP): the integration response whose <c>selectionPattern</c>
-/// matches the backend's status (else the default one, without a pattern) decides the method's status,
-/// headers and body template.
+/// Non-proxy integrations' responses (AWS, HTTP, MOCK): the integration response whose <c>selectionPattern</c>
+/// matches the selector (the backend's status for HTTP and MOCK, the <c>errorMessage</c> for a Lambda error),
+/// else the default one (without a pattern), decides the method's status, headers and body template;
+/// <c>$context.responseOverride</c> set by the template has the last word.
 /// </summary>
 internal static class IntegrationResponses
 {
-    public static IntegrationResponse? Select(ImmutableArray<IntegrationResponse> responses, string selector)
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+
+    public static IntegrationResponse? Select(ImmutableArray<IntegrationResponse> responses, string? selector)
     {
         IntegrationResponse? fallback = null;
         foreach (var response in responses.IsDefault ? [] : responses)
@@ -23,7 +29,7 @@ internal static class IntegrationResponses
             {
                 fallback ??= response;
             }
-            else if (Regex.IsMatch(selector, "^(?:" + response.SelectionPattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100)))
+            else if (selector is not null && Matches(response.SelectionPattern, selector))
             {
                 return response;
             }
@@ -32,46 +38,84 @@ internal static class IntegrationResponses
         return fallback;
     }
 
-    /// <summary>Builds the method response; <paramref name="passthrough"/> is the body sent when no template applies.</summary>
+    /// <summary>
+    /// A selection pattern matched against the whole selector (Java's <c>matches</c>), compiled once per pattern and
+    /// bounded in time; a pattern that is not a regular expression, or runs out of time, matches nothing.
+    /// </summary>
+    private static bool Matches(string pattern, string selector)
+    {
+        try
+        {
+            if (!Patterns.TryGetValue(pattern, out var regex))
+            {
+                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100));
+                if (Patterns.Count < 1024)
+                {
+                    Patterns.TryAdd(pattern, regex);
+                }
+            }
+
+            return regex.IsMatch(selector);
+        }
+        catch (Exception exception) when (exception is ArgumentException or RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Builds the method response from the backend's answer.</summary>
+    /// <param name="request">The request served.</param>
+    /// <param name="responses">The integration responses.</param>
+    /// <param name="selector">What <c>selectionPattern</c>s are matched against; null matches only the default response.</param>
+    /// <param name="backendStatus">The backend's status, for <c>$context.integration.status</c>.</param>
+    /// <param name="backendHeaders">The backend's headers, for <c>integration.response.header.X</c>.</param>
+    /// <param name="payload">The backend's body: <c>$input</c> of the response template, and the body sent when no template applies.</param>
+    /// <param name="payloadContentType">The backend body's content type.</param>
+    /// <param name="logger">Where template failures are logged.</param>
     public static IntegrationResult Build(
         IntegrationRequest request,
         ImmutableArray<IntegrationResponse> responses,
+        string? selector,
         int backendStatus,
         HttpResponseHeaders? backendHeaders,
-        ReadOnlyMemory<byte> passthrough,
-        string? passthroughContentType)
+        ReadOnlyMemory<byte> payload,
+        string? payloadContentType,
+        ILogger logger)
     {
-        var selected = Select(responses, backendStatus.ToString(CultureInfo.InvariantCulture));
+        var selected = Select(responses, selector);
         if (selected is null || !int.TryParse(selected.StatusCode, NumberStyles.None, CultureInfo.InvariantCulture, out var status))
         {
-            return IntegrationResult.Failed(GatewayError.ConfigurationError);
+            return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
         }
 
         var headers = new List<KeyValuePair<string, string>>();
         headers.AddRange(ParameterMapping.Targets(
             selected.ResponseParameters,
             "method.response.header.",
-            source => ParameterMapping.ResolveResponseSource(source, request, backendHeaders)));
-        var body = passthrough;
-        var contentType = passthroughContentType;
-        if (selected.ResponseTemplates.Count > 0)
+            source => ParameterMapping.ResolveResponseSource(source, request, backendHeaders, payload)));
+        var body = payload;
+        var contentType = payloadContentType;
+        if (SelectTemplate(selected.ResponseTemplates, request.Http.Request.Headers.Accept.ToString()) is var (type, source))
         {
-            var (type, template) = selected.ResponseTemplates.TryGetValue("application/json", out var json)
-                ? ("application/json", json)
-                : selected.ResponseTemplates.First() is var first ? (first.Key, first.Value) : default;
-            var compiled = request.Catalog.Template(template);
-            if (compiled.StaticUtf8 is { } fixedBody)
+            var template = request.Catalog.Mapping(source);
+            var overrides = new ContextOverrides();
+            try
             {
-                body = fixedBody;
+                body = template.StaticUtf8 ?? Encoding.UTF8.GetBytes(template.Render(RequestMapping.Input(request, payload, overrides)));
             }
-            else
+            catch (VtlException exception)
             {
-                var text = new StringBuilder();
-                compiled.Render(text, request.State, static (s, name) => s.Resolve(name));
-                body = Encoding.UTF8.GetBytes(text.ToString());
+                Log.TemplateFailed(logger, request.State.RequestId, exception.Message);
+                return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
             }
 
             contentType = type;
+            status = overrides.ResponseStatus ?? status;
+            foreach (var (name, value) in overrides.ResponseHeaders)
+            {
+                headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+                headers.Add(new(name, value));
+            }
         }
 
         if (!headers.Exists(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)))
@@ -80,5 +124,31 @@ internal static class IntegrationResponses
         }
 
         return IntegrationResult.Response(status, headers, body, backendStatus);
+    }
+
+    /// <summary>The response template for the client's <c>Accept</c>, else <c>application/json</c>'s, else the first one.</summary>
+    private static (string Type, string Source)? SelectTemplate(ImmutableDictionary<string, string> templates, string accept)
+    {
+        if (templates.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var part in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var type = part.Split(';')[0].Trim();
+            if (templates.TryGetValue(type, out var exact))
+            {
+                return (type, exact);
+            }
+        }
+
+        if (templates.TryGetValue("application/json", out var json))
+        {
+            return ("application/json", json);
+        }
+
+        var first = templates.OrderBy(t => t.Key, StringComparer.Ordinal).First();
+        return (first.Key, first.Value);
     }
 }

@@ -28,22 +28,9 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
 
         var buffer = new ArrayBufferWriter<byte>(2048);
         ProxyEventWriter.Write(buffer, request);
-        using var deadline = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
-        LambdaInvocationResult outcome;
-        try
+        var (outcome, timedOut) = await InvokeWithDeadlineAsync(request, function, buffer.WrittenMemory, timeout).ConfigureAwait(false);
+        if (timedOut)
         {
-            // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
-            outcome = await invoker.InvokeAsync(function, buffer.WrittenMemory, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
-        }
-
-        if (deadline.IsCancellationRequested)
-        {
-            // The function answered only because the deadline cancelled it.
             return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
         }
 
@@ -60,6 +47,25 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         }
 
         return result!;
+    }
+
+    /// <summary>Invokes <paramref name="function"/>, bounded by the integration timeout; <c>TimedOut</c> when the deadline passed first.</summary>
+    private async ValueTask<(LambdaInvocationResult Outcome, bool TimedOut)> InvokeWithDeadlineAsync(IntegrationRequest request, string function, ReadOnlyMemory<byte> payload, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
+        try
+        {
+            // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
+            var outcome = await invoker.InvokeAsync(function, payload, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+
+            // The function may have answered only because the deadline cancelled it.
+            return (outcome, deadline.IsCancellationRequested);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return (null!, true);
+        }
     }
 
     [GeneratedRegex(@"^arn:[a-z-]+:apigateway:[a-z0-9-]+:lambda:path/[0-9-]+/functions/(?<function>.+)/invocations$", RegexOptions.CultureInvariant)]

@@ -1,32 +1,35 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Cloister.Gateway.Templates.Velocity;
+using Microsoft.Extensions.Logging;
 
 namespace Cloister.Gateway.Integrations;
 
 /// <summary>MOCK: the request template's <c>statusCode</c> picks the integration response; nothing leaves the gateway.</summary>
 internal static class MockIntegration
 {
-    public static IntegrationResult Invoke(IntegrationRequest request)
+    public static IntegrationResult Invoke(IntegrationRequest request, ILogger logger)
     {
         var integration = request.Route.Method.Integration!;
         var status = 200;
-        if (SelectRequestTemplate(integration.RequestTemplates, request.Http.Request.ContentType) is { } template)
+        if (SelectRequestTemplate(integration.RequestTemplates, request.Http.Request.ContentType) is { } source
+            && request.Catalog.Mapping(source) is { StaticText: { } fixedText })
         {
-            var compiled = request.Catalog.Template(template);
-            if (compiled.IsStatic)
+            // A static template (the usual {"statusCode": 200}) is read once per catalog version.
+            status = request.Catalog.MockStatus(fixedText, ReadStatus) ?? status;
+        }
+        else
+        {
+            var (body, _, error) = RequestMapping.Map(request, integration, new ContextOverrides(), logger);
+            if (error is not null)
             {
-                status = request.Catalog.MockStatus(compiled.Source, ReadStatus) ?? status;
+                return IntegrationResult.Failed(error);
             }
-            else
-            {
-                var text = new StringBuilder();
-                compiled.Render(text, request.State, static (s, name) => s.Resolve(name));
-                status = ReadStatus(text.ToString()) ?? status;
-            }
+
+            status = ReadStatus(body.Span) ?? status;
         }
 
-        return IntegrationResponses.Build(request, integration.Responses, status, null, ReadOnlyMemory<byte>.Empty, null);
+        return IntegrationResponses.Build(request, integration.Responses, status.ToString(CultureInfo.InvariantCulture), status, null, ReadOnlyMemory<byte>.Empty, null, logger);
     }
 
     /// <summary>The template for the request's content type, else <c>application/json</c>'s, else none.</summary>
@@ -41,11 +44,14 @@ internal static class MockIntegration
         return type is not null && templates.TryGetValue(type, out var exact) ? exact : templates.GetValueOrDefault("application/json");
     }
 
-    public static int? ReadStatus(string rendered)
+    public static int? ReadStatus(string rendered) => ReadStatus(System.Text.Encoding.UTF8.GetBytes(rendered));
+
+    public static int? ReadStatus(ReadOnlySpan<byte> rendered)
     {
         try
         {
-            using var document = JsonDocument.Parse(rendered);
+            var reader = new Utf8JsonReader(rendered);
+            using var document = JsonDocument.ParseValue(ref reader);
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("statusCode", out var code))
             {
                 if (code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var number))

@@ -1,14 +1,18 @@
+using System.Text.Json;
+using Cloister.Gateway.Templates.Velocity;
+
 namespace Cloister.Gateway.Integrations;
 
 /// <summary>
 /// The sources of request and response parameter mappings: <c>'literal'</c>, <c>method.request.path|querystring|header.X</c>,
-/// <c>stageVariables.X</c>, <c>context.X</c>, and on responses <c>integration.response.header.X</c>.
+/// <c>method.request.body</c> and <c>method.request.body.JSONPath</c>, <c>stageVariables.X</c>, <c>context.X</c>, and on
+/// responses <c>integration.response.header.X</c>, <c>integration.response.body</c> and <c>integration.response.body.JSONPath</c>.
 /// </summary>
 internal static class ParameterMapping
 {
     public static string? ResolveRequestSource(string source, IntegrationRequest request)
     {
-        if (source.Length >= 2 && source[0] == '\'' && source[^1] == '\'')
+        if (IsLiteral(source))
         {
             return source[1..^1];
         }
@@ -33,19 +37,29 @@ internal static class ParameterMapping
             return request.Http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
         }
 
+        if (source == "method.request.body" || source.StartsWith("method.request.body.", StringComparison.Ordinal))
+        {
+            return FromBody(source["method.request.body".Length..], request.Body);
+        }
+
         return ResolveCommon(source, request);
     }
 
-    public static string? ResolveResponseSource(string source, IntegrationRequest request, HttpResponseHeaders? backendHeaders)
+    public static string? ResolveResponseSource(string source, IntegrationRequest request, HttpResponseHeaders? backendHeaders, ReadOnlyMemory<byte> backendBody)
     {
-        if (source.Length >= 2 && source[0] == '\'' && source[^1] == '\'')
+        if (IsLiteral(source))
         {
             return source[1..^1];
         }
 
-        if (TryStrip(source, "integration.response.header.", out var name))
+        if (TryStrip(source, "integration.response.header.", out var name) || TryStrip(source, "integration.response.multivalueheader.", out name))
         {
             return backendHeaders is not null && backendHeaders.TryGetValue(name, out var value) ? value : null;
+        }
+
+        if (source == "integration.response.body" || source.StartsWith("integration.response.body.", StringComparison.Ordinal))
+        {
+            return FromBody(source["integration.response.body".Length..], backendBody);
         }
 
         return ResolveCommon(source, request);
@@ -63,6 +77,31 @@ internal static class ParameterMapping
         }
     }
 
+    /// <summary><c>body</c> is the whole body as text; <c>body.a.b</c> is the JSONPath <c>$.a.b</c> (a string as is, anything else as JSON).</summary>
+    private static string? FromBody(string path, ReadOnlyMemory<byte> body)
+    {
+        if (path.Length == 0)
+        {
+            return System.Text.Encoding.UTF8.GetString(body.Span);
+        }
+
+        try
+        {
+            var match = JsonPath.Parse("$" + path).Evaluate(VtlValues.FromJson(body.Span));
+            return match switch
+            {
+                null => null,
+                string text => text,
+                List<object?> or OrderedDictionary<string, object?> => VtlValues.ToJson(match),
+                _ => VtlValues.ToText(match),
+            };
+        }
+        catch (Exception exception) when (exception is JsonException or VtlException)
+        {
+            return null;
+        }
+    }
+
     private static string? ResolveCommon(string source, IntegrationRequest request)
     {
         if (source.StartsWith("stageVariables.", StringComparison.Ordinal) || source.StartsWith("context.", StringComparison.Ordinal))
@@ -72,6 +111,8 @@ internal static class ParameterMapping
 
         return null;
     }
+
+    private static bool IsLiteral(string source) => source.Length >= 2 && source[0] == '\'' && source[^1] == '\'';
 
     private static bool TryStrip(string source, string prefix, out string name)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Domains;
 using Cloister.Gateway.Hosting;
 using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline.AccessControl;
@@ -154,7 +155,13 @@ internal sealed partial class RequestHandler
     private static GatewayError? Route(HttpContext context, GatewayCatalog catalog, RequestState state)
     {
         var request = context.Request;
-        var target = catalog.Targets.Parse(request.Headers["x-apigw-api-id"].ToString(), request.Host.Value);
+        var apiIdHeader = request.Headers["x-apigw-api-id"].ToString();
+        if (apiIdHeader.Length == 0 && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, PathSegments(request.Path.Value), out var domainError))
+        {
+            return domainError;
+        }
+
+        var target = catalog.Targets.Parse(apiIdHeader, request.Host.Value);
         if (target is null || !catalog.Apis.TryGetValue(target.ApiId, out var api) || api.EndpointType != EndpointType.Private)
         {
             return GatewayError.Forbidden;
@@ -201,7 +208,8 @@ internal sealed partial class RequestHandler
         return integration.Type switch
         {
             IntegrationType.AwsProxy => _lambda.InvokeAsync(request, uri, timeout),
-            IntegrationType.Mock => ValueTask.FromResult(MockIntegration.Invoke(request)),
+            IntegrationType.Aws => _lambda.InvokeAwsAsync(request, integration, uri, timeout),
+            IntegrationType.Mock => ValueTask.FromResult(MockIntegration.Invoke(request, _logger)),
             IntegrationType.Http or IntegrationType.HttpProxy => _http.InvokeAsync(request, integration, uri, timeout),
             _ => ValueTask.FromResult(IntegrationResult.Failed(GatewayError.ConfigurationError)),
         };

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Domains;
 using Cloister.Gateway.Routing;
 using Cloister.Gateway.Templates;
 
@@ -40,6 +41,12 @@ internal sealed partial class RequestState
 
     public string? ApiId { get; set; }
 
+    /// <summary>The custom domain name the request named; null for execute-api names.</summary>
+    public CompiledDomain? Domain { get; set; }
+
+    /// <summary>The base path mapping that matched (<c>(none)</c> for the empty one); null without a custom domain.</summary>
+    public string? BasePathMatched { get; set; }
+
     public CompiledStage? Stage { get; set; }
 
     public RouteMatch? Route { get; set; }
@@ -66,8 +73,11 @@ internal sealed partial class RequestState
 
     public long RequestTimeEpochMs => RequestTime.ToUnixTimeMilliseconds();
 
-    /// <summary>The path with the stage, as <c>$context.path</c> and <c>requestContext.path</c> show it.</summary>
-    public string StagePath => Stage is null ? Path : "/" + Stage.Name + (Path == "/" ? "/" : Path);
+    /// <summary>The path as the client sent it to a custom domain name (base path included); null for execute-api names.</summary>
+    public string? CustomDomainPath { get; set; }
+
+    /// <summary>The path with the stage (or, for a custom domain name, as sent), as <c>$context.path</c> and <c>requestContext.path</c> show it.</summary>
+    public string StagePath => CustomDomainPath ?? (Stage is null ? Path : "/" + Stage.Name + (Path == "/" ? "/" : Path));
 
     /// <summary>Looks up a <c>$context.*</c> (or <c>$stageVariables.*</c>) reference; unknown names are not known.</summary>
     public (bool Known, string? Value) Resolve(string reference)
@@ -109,7 +119,7 @@ internal sealed partial class RequestState
             "identity.vpcId" => VpcId,
             var name when name.StartsWith("identity.", StringComparison.Ordinal) || name.StartsWith("authorizer.", StringComparison.Ordinal)
                 => ResolveAccess(name),
-            "customDomain.basePathMatched" => null,
+            "customDomain.basePathMatched" => BasePathMatched,
             "error.message" => ErrorMessage,
             "error.messageString" => ErrorMessage is null ? null : JsonText.Quote(ErrorMessage),
             "error.responseType" => ErrorResponseType,

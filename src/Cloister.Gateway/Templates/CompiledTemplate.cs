@@ -5,8 +5,8 @@ namespace Cloister.Gateway.Templates;
 
 /// <summary>
 /// A template split once into literal text and <c>$a.b.c</c> / <c>${a.b.c}</c> references; rendering
-/// looks each reference up. This is the part of Velocity access log formats, gateway response templates and
-/// MOCK templates need; <c>#set</c>, <c>#if</c> and method calls are issue 9.
+/// looks each reference up. Access log formats and gateway response templates are this simple substitution
+/// on AWS too (not Velocity); mapping templates use the full engine, <see cref="MappingTemplate"/>.
 /// </summary>
 internal sealed class CompiledTemplate
 {

@@ -27,7 +27,8 @@ internal static partial class ResourceCatalog
         });
         yield return T("AWS::ApiGateway::DomainNameV2", "DomainNameArn DomainNameId", c =>
         {
-            var name = c.Prop("DomainName") ?? c.LogicalId;
+            // Host names are case-insensitive; the ARN carries the name as API Gateway keeps it, in lower case.
+            var name = (c.Prop("DomainName") ?? c.LogicalId).TrimEnd('.').ToLowerInvariant();
             var id = c.NewId(IdKind.DomainNameId);
             var arn = c.Arn("apigateway", $"/domainnames/{name}+{id}");
             return c.Set("DomainNameArn", arn).Set("DomainNameId", id).Done(arn);

@@ -64,7 +64,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::Listener",
         "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CertificateManager::Certificate",
         "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::Authorizer",
-        OnPremisesTypes.Network, OnPremisesTypes.Host);
+        OnPremisesTypes.Network, OnPremisesTypes.Host).Union(DomainTypes);
 
     public void Add(EvaluatedStack stack) => _all.AddRange(stack.Resources);
 
@@ -76,6 +76,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         BuildAccess();
         BuildCompute();
         BuildOnPremises();
+        BuildDomains();
         return new CloudModel
         {
             Account = account,
@@ -108,6 +109,12 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
             ApiKeys = [.. _apiKeys],
             UsagePlans = [.. _usagePlans],
             UsagePlanKeys = [.. _usagePlanKeys],
+            VpcLinks = [.. _vpcLinks],
+            DomainNames = [.. _domainNames],
+            PrivateDomainNames = [.. _privateDomainNames],
+            BasePathMappings = [.. _basePathMappings],
+            PrivateBasePathMappings = [.. _privateBasePathMappings],
+            DomainNameAccessAssociations = [.. _accessAssociations],
         };
     }
 

@@ -25,7 +25,7 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         "CacheClusterEnabled", "CacheClusterSize", "MinimumCompressionSize", "ApiKeySourceType", "Mode", "DisableExecuteApiEndpoint",
         "FailOnWarnings", "Tags", "Cors", "Domain", "Models", "CanarySetting", "PropagateTags", "MergeDefinitions", "AlwaysDeploy");
 
-    private static readonly string[] Unsupported = ["Cors", "Domain", "Models", "CanarySetting", "MergeDefinitions"];
+    private static readonly string[] Unsupported = ["Cors", "Models", "CanarySetting", "MergeDefinitions"];
 
     private readonly HashSet<string> _explicit = new(StringComparer.Ordinal);
 
@@ -142,6 +142,7 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         {
             SamApiAuth.AddUsagePlan(context, id, planAuth, $"{id}{stageSuffix}Stage", at, resource, output);
         }
+        SamDomain.Expand(context, id, props.Get("Domain"), $"{id}{stageSuffix}Stage", resource, output);
     }
 
     private MapNode Body(string id, SourceLocation at, MapNode props, string? openApiVersion, out bool managed)

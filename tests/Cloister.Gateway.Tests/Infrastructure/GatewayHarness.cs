@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Cloister.Gateway.Ports;
 using Cloister.Gateway.Tests.Fakes;
 using Cloister.Model;
@@ -57,7 +59,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     }
 
     /// <summary>A client whose every connection goes to <paramref name="eni"/>, from <paramref name="source"/> when given, whatever the URL's host.</summary>
-    public HttpClient Client(IPAddress eni, IPAddress? source = null)
+    public HttpClient Client(IPAddress eni, IPAddress? source = null, Func<X509Certificate?, SslPolicyErrors, bool>? validate = null)
     {
         var port = Server.PortOf(eni);
         var handler = new SocketsHttpHandler
@@ -84,7 +86,7 @@ public sealed class GatewayHarness : IAsyncDisposable
                 }
             },
         };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TestCertificates.Validate(certificate, errors);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => (validate ?? TestCertificates.Validate)(certificate, errors);
         var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         _clients.Add(client);
         return client;

@@ -1,31 +1,16 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
 using System.Text;
 using Cloister.Gateway.Catalog;
 using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Responses;
-using Cloister.Gateway.Routing;
 using Cloister.Gateway.Templates;
 
 namespace Cloister.Gateway.Tests.Responses;
 
 public sealed class GatewayResponseWriterTests
 {
-    private static RequestState State(params (string Type, CompiledGatewayResponse Response)[] overrides) => new()
-    {
-        RequestId = "6f1c2a4e-0000-4000-8000-000000000001",
-        ExtendedRequestId = "AbCdEfGhIjKlMnO=",
-        RequestTime = DateTimeOffset.UnixEpoch,
-        StartTimestamp = 0,
-        AccountId = "123456789012",
-        HttpMethod = "GET",
-        Protocol = "HTTP/1.1",
-        SourceIp = "10.0.1.5",
-        VpceId = "vpce-0aaaaaaaaaaaaaaaa",
-        VpcId = "vpc-0aaaaaaaaaaaaaaaa",
-        Stage = new CompiledStage("dev", "dep0000001", Infrastructure.Apis.Api(null), ResourceTree.Build([]), null, ImmutableDictionary<string, string>.Empty,
-            overrides.ToFrozenDictionary(o => o.Type, o => o.Response), null, "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/"),
-    };
+    private static RequestState State(params (string Type, CompiledGatewayResponse Response)[] overrides) =>
+        Infrastructure.States.AtStage(gatewayResponses: overrides.ToFrozenDictionary(o => o.Type, o => o.Response));
 
     private static string Body((int Status, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers) rendered) => Encoding.UTF8.GetString(rendered.Body);
 

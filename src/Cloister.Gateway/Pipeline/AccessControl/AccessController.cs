@@ -12,6 +12,7 @@ namespace Cloister.Gateway.Pipeline.AccessControl;
 /// <list type="number">
 /// <item>AWS_IAM: the SigV4 signature against the sandbox's credentials;</item>
 /// <item>with a Lambda authorizer: the resource policy's explicit denies first, then the authorizer (cached by identity);</item>
+/// <item>a private custom domain name's policy, evaluated against the domain's ARN;</item>
 /// <item>the resource, endpoint and authorizer policies combined by <see cref="ApiGatewayAccess"/>;</item>
 /// <item>the API key (header or authorizer) and its usage plan for this stage;</item>
 /// <item>throttles: the usage plan per key (or per key and method), the key's quota, the stage's method throttle, the account.</item>
@@ -35,6 +36,16 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
             }
 
             state.Caller = signed.Caller;
+        }
+
+        // A private custom domain name's own policy, against the domain's ARN, must allow too.
+        if (state.Domain is { IsPrivate: true } domain)
+        {
+            var domainDecision = domain.Policy?.Evaluate(AccessContext.For(http, state, domain.ExecuteApiArn)) ?? PolicyDecision.Implicit;
+            if (!domainDecision.IsAllowed)
+            {
+                return Denied(catalog, state, methodArn, domainDecision.IsExplicitDeny);
+            }
         }
 
         AccessDecision decision;

@@ -1,0 +1,91 @@
+using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Pipeline;
+using Cloister.Gateway.Responses;
+using Cloister.Model.Api;
+
+namespace Cloister.Gateway.Domains;
+
+/// <summary>
+/// Routes a request whose Host is a custom domain name: a private name only through an endpoint associated
+/// with it (403 otherwise, spec §6), then the base path mapping (one level) to the API and stage.
+/// </summary>
+internal static class DomainRouter
+{
+    /// <summary>Whether <paramref name="host"/> names a custom domain; if so, <paramref name="error"/> is the refusal or null when routed.</summary>
+    public static bool TryRoute(GatewayCatalog catalog, RequestState state, string host, List<string> segments, out GatewayError? error)
+    {
+        error = null;
+        var name = StripPort(host).TrimEnd('.').ToLowerInvariant();
+        if (catalog.Domains.Count == 0 || !catalog.Domains.TryGetValue(name, out var domain))
+        {
+            return false;
+        }
+
+        state.Domain = domain;
+        state.CustomDomainPath = "/" + string.Join('/', segments);
+        state.DomainName = name;
+        state.DomainPrefix = name.Split('.')[0];
+        if (domain.IsPrivate && !domain.Endpoints.Contains(state.VpceId))
+        {
+            error = GatewayError.Forbidden;
+            return true;
+        }
+
+        BasePathTarget? target = null;
+        if (segments.Count > 0 && domain.BasePaths.TryGetValue(segments[0], out target))
+        {
+            state.BasePathMatched = segments[0];
+            segments.RemoveAt(0);
+        }
+        else if (domain.BasePaths.TryGetValue(string.Empty, out target))
+        {
+            state.BasePathMatched = "(none)";
+        }
+
+        if (target is null || !catalog.Apis.TryGetValue(target.ApiId, out var api)
+            || (domain.IsPrivate && api.EndpointType != EndpointType.Private))
+        {
+            error = GatewayError.Forbidden;
+            return true;
+        }
+
+        if (api.EndpointType != EndpointType.Private)
+        {
+            // A public API is not reachable through a VPC endpoint, whatever name the client used.
+            error = GatewayError.Forbidden;
+            return true;
+        }
+
+        var stageName = target.Stage;
+        if (stageName is null)
+        {
+            if (segments.Count == 0)
+            {
+                error = GatewayError.MissingAuthenticationToken;
+                return true;
+            }
+
+            stageName = segments[0];
+            segments.RemoveAt(0);
+        }
+
+        if (!api.Stages.TryGetValue(stageName, out var stage))
+        {
+            error = GatewayError.Forbidden;
+            return true;
+        }
+
+        state.ApiId = api.Id;
+        state.Stage = stage;
+        state.Path = "/" + string.Join('/', segments);
+        state.Route = stage.Tree.Match(segments, state.HttpMethod);
+        error = state.Route is null ? GatewayError.MissingAuthenticationToken : null;
+        return true;
+    }
+
+    private static string StripPort(string host)
+    {
+        var colon = host.LastIndexOf(':');
+        return colon > 0 && host.IndexOf(']', StringComparison.Ordinal) < colon ? host[..colon] : host;
+    }
+}

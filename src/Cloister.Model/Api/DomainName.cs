@@ -1,0 +1,10 @@
+namespace Cloister.Model.Api;
+
+/// <summary>A public custom domain name (<c>AWS::ApiGateway::DomainName</c>), regional or edge-optimized.</summary>
+/// <param name="Id">The domain name itself, as AWS identifies it.</param>
+/// <param name="LogicalId">The template's logical id.</param>
+/// <param name="Name">The host name, lower case, such as <c>api.example.com</c>.</param>
+/// <param name="EndpointType">Regional or edge.</param>
+/// <param name="CertificateArn">The ACM certificate presented for the name (<c>RegionalCertificateArn</c> or <c>CertificateArn</c>).</param>
+/// <param name="SecurityPolicy"><c>TLS_1_2</c> or <c>TLS_1_0</c>.</param>
+public sealed record DomainName(string Id, string LogicalId, string Name, EndpointType EndpointType, string? CertificateArn, string SecurityPolicy) : IResource;

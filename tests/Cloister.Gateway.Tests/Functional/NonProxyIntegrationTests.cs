@@ -1,0 +1,250 @@
+using System.Collections.Immutable;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Tests.Infrastructure;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>
+/// Non-proxy integrations over real HTTPS: HTTP to a real backend with request/response templates, parameter
+/// mappings and selection patterns; AWS (non-proxy) Lambda with templates and errorMessage selection; MOCK with
+/// a rendered template; passthrough behaviors.
+/// </summary>
+public sealed class NonProxyIntegrationTests
+{
+    private static readonly ImmutableDictionary<string, string> NoMappings = ImmutableDictionary<string, string>.Empty;
+
+    [Fact]
+    public async Task Http_TemplatesMappingsAndSelection_ShapeBothDirections()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        const string RequestTemplate = """
+            #set($claim = $input.path('$'))
+            {
+              "member": "$input.params('member')",
+              "amount": $claim.amount,
+              "items": [#foreach($i in $claim.items)"$util.escapeJavaScript($i.name.toUpperCase())"#if($foreach.hasNext),#end#end],
+              "trace": "$input.params().header.get('X-Trace')",
+              "table": "$stageVariables.table"
+            }
+            """;
+        const string Ok = """{"accepted": $input.json('$.body'), "by": "$input.path('$.backend')", "request": "$context.requestId"}""";
+        const string NotFound = """#set($context.responseOverride.header.X-Reason = 'no such claim'){"message": "not found: $input.path('$.query')"}""";
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/claims/{{id}}", 29_000,
+            NoMappings
+                .Add("integration.request.path.id", "method.request.path.id")
+                .Add("integration.request.querystring.status", "method.request.header.X-Want-Status")
+                .Add("integration.request.querystring.origin", "method.request.body.origin")
+                .Add("integration.request.header.X-Stage-Table", "stageVariables.table")
+                .Add("integration.request.header.X-Static", "'fixed'"),
+            Response("201", "2\\d{2}", Ok, ("X-Backend-Name", "integration.response.header.X-Backend"), ("X-Method", "integration.response.body.method")),
+            Response("404", "404", NotFound),
+            Response("500", null, """{"message":"backend failed"}"""))
+            with
+        { RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json", RequestTemplate) };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/claim/{id}", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf([api], ImmutableDictionary<string, string>.Empty.Add("table", "claims-dev")));
+        var client = harness.Client(GatewayHarness.EniA);
+
+        using var created = Post($"https://{PrivateHost()}/dev/claim/c-9?member=m-1", """{"amount": 12.5, "origin": "web", "items": [{"name": "it/s"}, {"name": "b"}]}""", ("X-Trace", "t-7"), ("X-Want-Status", "202"));
+        var response = await client.SendAsync(created);
+
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal("backend", Assert.Single(response.Headers.GetValues("X-Backend-Name")));
+        Assert.Equal("POST", Assert.Single(response.Headers.GetValues("X-Method")));
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("backend", answer.RootElement.GetProperty("by").GetString());
+        Assert.Equal(Assert.Single(response.Headers.GetValues("x-amzn-RequestId")), answer.RootElement.GetProperty("request").GetString());
+        using var sent = JsonDocument.Parse(answer.RootElement.GetProperty("accepted").GetString()!);
+        Assert.Equal("m-1", sent.RootElement.GetProperty("member").GetString());
+        Assert.Equal(12.5, sent.RootElement.GetProperty("amount").GetDouble());
+        Assert.Equal(["IT/S", "B"], sent.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("t-7", sent.RootElement.GetProperty("trace").GetString());
+        Assert.Equal("claims-dev", sent.RootElement.GetProperty("table").GetString());
+        var seen = backend.Requests.Single();
+        Assert.Equal("/claims/c-9", seen.GetProperty("path").GetString());
+        Assert.Equal(["origin=web", "status=202"], seen.GetProperty("query").GetString()!.TrimStart('?').Split('&').Order(StringComparer.Ordinal));
+        Assert.Equal("claims-dev", seen.GetProperty("headers").GetProperty("x-stage-table").GetString());
+        Assert.Equal("fixed", seen.GetProperty("headers").GetProperty("x-static").GetString());
+        Assert.StartsWith("application/json", seen.GetProperty("contentType").GetString(), StringComparison.Ordinal);
+
+        using var missing = Post($"https://{PrivateHost()}/dev/claim/none", """{"amount": 1, "items": []}""", ("X-Want-Status", "404"));
+        var notFound = await client.SendAsync(missing);
+
+        Assert.Equal(404, (int)notFound.StatusCode);
+        Assert.Equal("no such claim", Assert.Single(notFound.Headers.GetValues("X-Reason")));
+        Assert.Equal("""{"message": "not found: ?status=404"}""", await notFound.Content.ReadAsStringAsync());
+
+        using var failing = Post($"https://{PrivateHost()}/dev/claim/x", """{"amount": 1, "items": []}""", ("X-Want-Status", "503"));
+        var failed = await client.SendAsync(failing);
+
+        Assert.Equal(500, (int)failed.StatusCode);
+        Assert.Equal("""{"message":"backend failed"}""", await failed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Aws_LambdaWithTemplates_MapsEventResultAndErrors()
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("claims"), "INTERNET", null, 29_000,
+            NoMappings,
+            ImmutableDictionary<string, string>.Empty.Add("application/json", """{"op": "get", "id": "$input.params('id')", "who": "$context.identity.sourceIp", "body": $input.json('$')}"""),
+            "WHEN_NO_TEMPLATES",
+            [
+                Response("200", null, """{"claim": $input.json('$.claim'), "count": $input.path('$.claim.lines').size()}""", ("X-Kind", "integration.response.body.kind")),
+                Response("400", "Bad request:.*", """{"error": "$util.escapeJavaScript($input.path('$.errorMessage'))"}"""),
+                Response("404", ".*not found.*"),
+            ]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/claim/{id}", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.Add("claims", (evt, _) =>
+        {
+            var id = evt.RootElement.GetProperty("id").GetString();
+            var result = id switch
+            {
+                "bad" => new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, """{"errorMessage":"Bad request: \"amount\" missing","errorType":"Error"}"""u8.ToArray()),
+                "gone" => new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, """{"errorMessage":"claim not found","errorType":"Error"}"""u8.ToArray()),
+                _ => new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes($$$"""{"kind":"claim","claim":{"id":"{{{id}}}","lines":[1,2,3],"from":"{{{evt.RootElement.GetProperty("who").GetString()}}}","amount":{{{evt.RootElement.GetProperty("body").GetProperty("amount").GetRawText()}}}}}""")),
+            };
+            return Task.FromResult(result);
+        });
+        var client = harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne);
+
+        var ok = await client.SendAsync(Post($"https://{PrivateHost()}/dev/claim/c-1", """{"amount": 30}"""));
+        var bad = await client.SendAsync(Post($"https://{PrivateHost()}/dev/claim/bad", """{"amount": 1}"""));
+        var gone = await client.SendAsync(Post($"https://{PrivateHost()}/dev/claim/gone", """{"amount": 1}"""));
+        var xml = await client.SendAsync(Post($"https://{PrivateHost()}/dev/claim/c-2", "<claim/>", contentType: "application/xml"));
+
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.Equal("claim", Assert.Single(ok.Headers.GetValues("X-Kind")));
+        Assert.Equal($$"""{"claim": {"id":"c-1","lines":[1,2,3],"from":"{{GatewayHarness.ClientOne}}","amount":30}, "count": 3}""", await ok.Content.ReadAsStringAsync());
+        var evt = JsonDocument.Parse(harness.Lambda.Events.First()).RootElement;
+        Assert.Equal("get", evt.GetProperty("op").GetString());
+        Assert.Equal(400, (int)bad.StatusCode);
+        Assert.Equal("""{"error": "Bad request: \"amount\" missing"}""", await bad.Content.ReadAsStringAsync());
+        Assert.Equal(404, (int)gone.StatusCode);
+        Assert.Equal("""{"errorMessage":"claim not found","errorType":"Error"}""", await gone.Content.ReadAsStringAsync());
+        await Expect.ErrorAsync(xml, 415, """{"message":"Unsupported Media Type"}""", "UnsupportedMediaTypeException");
+        Assert.Equal(3, harness.Lambda.Events.Count);
+    }
+
+    [Theory]
+    [InlineData("WHEN_NO_MATCH", "text/plain", 200)]
+    [InlineData("WHEN_NO_TEMPLATES", "text/plain", 415)]
+    [InlineData("NEVER", "text/plain", 415)]
+    [InlineData("NEVER", "application/json", 200)]
+    public async Task Http_PassthroughBehavior_PassesOrRefusesUnmappedTypes(string behavior, string contentType, int expected)
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/in", 29_000, NoMappings, Response("200", null, "$input.path('$.body')"))
+            with
+        { PassthroughBehavior = behavior, RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json", """{"wrapped": $input.json('$')}""") };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/in", contentType == "text/plain" ? "plain words" : """{"a":1}""", contentType: contentType));
+
+        Assert.Equal(expected, (int)response.StatusCode);
+        if (expected == 200)
+        {
+            Assert.Equal(contentType == "text/plain" ? "plain words" : """{"wrapped": {"a":1}}""", await response.Content.ReadAsStringAsync());
+        }
+        else
+        {
+            Assert.Empty(backend.Requests);
+        }
+    }
+
+    [Fact]
+    public async Task Http_RequestOverrides_SetHeaderQueryAndPathOfTheIntegrationRequest()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        const string Template = """
+            #set($context.requestOverride.header.X-Amz-Invocation-Type = 'Event')
+            #set($context.requestOverride.querystring.page = $input.path('$.page'))
+            #set($context.requestOverride.path.part = "p-$input.path('$.page')")
+            {"ok": true}
+            """;
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/items/{{part}}", 29_000, NoMappings, Response("200", null))
+            with
+        { RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json", Template) };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/in", """{"page": 3}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = Assert.Single(backend.Requests);
+        Assert.Equal(("/items/p-3", "?page=3", "{\"ok\": true}"), (seen.GetProperty("path").GetString(), seen.GetProperty("query").GetString(), seen.GetProperty("body").GetString()));
+        Assert.Equal("Event", seen.GetProperty("headers").GetProperty("x-amz-invocation-type").GetString());
+    }
+
+    [Fact]
+    public async Task Http_TemplateReadsBodyThatIsNotJson_Returns400WithoutCallingBackend()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/in", 29_000, NoMappings, Response("200", null))
+            with
+        { RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json", """{"a": $input.json('$.a')}""") };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/in", "{not json"));
+
+        await Expect.ErrorAsync(response, 400, """{"message":"Could not parse request body into json"}""", "BadRequestException");
+        Assert.Empty(backend.Requests);
+    }
+
+    [Fact]
+    public async Task Mock_TemplateWithLogic_SelectsStatusFromRequest()
+    {
+        var mock = Mock("""
+            #if($input.params('fail') == 'yes')
+            {"statusCode": 503}
+            #else
+            {"statusCode": 200}
+            #end
+            """,
+            Response("200", null, """{"hello": "$input.params('name')", "stage": "$context.stage"}"""),
+            Response("503", "5\\d{2}", """{"message": "unavailable"}"""));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/hello", Method("GET", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        var client = harness.Client(GatewayHarness.EniA);
+
+        var ok = await client.GetAsync($"https://{PrivateHost()}/dev/hello?name=ann");
+        var down = await client.GetAsync($"https://{PrivateHost()}/dev/hello?fail=yes");
+
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.Equal("""{"hello": "ann", "stage": "dev"}""", await ok.Content.ReadAsStringAsync());
+        Assert.Equal(503, (int)down.StatusCode);
+        Assert.Equal("""{"message": "unavailable"}""", await down.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Mock_TemplateThatDoesNotParse_Returns500()
+    {
+        var mock = Mock("#if($x", Response("200", null, "{}"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/broken", Method("GET", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/broken");
+
+        await Expect.ErrorAsync(response, 500, Expect.InternalServerError, "InternalServerErrorException");
+    }
+
+    private static HttpRequestMessage Post(string url, string body, params (string Name, string Value)[] headers) => Post(url, body, "application/json", headers);
+
+    private static HttpRequestMessage Post(string url, string body, string contentType, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return request;
+    }
+}
