@@ -6,6 +6,7 @@ using Cloister.Certificates;
 using Cloister.Dns;
 using Cloister.Functions;
 using Cloister.Gateway;
+using Cloister.Gateway.Domains;
 using Cloister.Gateway.Lambda;
 using Cloister.Host.Control;
 using Cloister.Host.Fabric;
@@ -42,6 +43,7 @@ public sealed class StackHost : IAsyncDisposable
     private CloudModel _model = new();
     private Sandbox? _sandbox;
     private LambdaService? _functions;
+    private LoadBalancerService? _balancers;
     private long? _readyAfter;
     private string _stateName = "deploying";
     private int _disposed;
@@ -159,6 +161,7 @@ public sealed class StackHost : IAsyncDisposable
             _loggers,
             cancellationToken: cancellationToken).ConfigureAwait(false);
         _owned.Add(balancers);
+        _balancers = balancers;
         foreach (var problem in balancers.Problems)
         {
             Report("balancers", "warning", problem);
@@ -262,6 +265,8 @@ public sealed class StackHost : IAsyncDisposable
                 Certificate = authority.Issue([$"*.execute-api.{region}.{suffix}", $"*.execute-api.{region}.vpce.{suffix}"]),
                 Listeners = [.. listeners],
                 Lambda = new FunctionsLambdaInvoker(_functions!),
+                VpcLinks = _balancers is null ? null : new LoadBalancerVpcLinkConnector(_balancers),
+                CertificateIssuer = new SandboxCaCertificateIssuer(authority),
                 State = _state,
                 LoggerFactory = _loggers,
             },
@@ -271,6 +276,13 @@ public sealed class StackHost : IAsyncDisposable
                 ApiKeys = _model.ApiKeys,
                 UsagePlans = _model.UsagePlans,
                 UsagePlanKeys = _model.UsagePlanKeys,
+                VpcLinks = _model.VpcLinks,
+                DomainNames = _model.DomainNames,
+                PrivateDomainNames = _model.PrivateDomainNames,
+                BasePathMappings = _model.BasePathMappings,
+                PrivateBasePathMappings = _model.PrivateBasePathMappings,
+                DomainNameAccessAssociations = _model.DomainNameAccessAssociations,
+                Certificates = _model.Certificates,
             },
             cancellationToken).ConfigureAwait(false);
         _owned.Add(gateway);
