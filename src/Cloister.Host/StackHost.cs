@@ -127,7 +127,7 @@ public sealed class StackHost : IAsyncDisposable
         _owned.Add(boot);
         foreach (var skipped in boot.Skipped)
         {
-            Report("instances", "warning", skipped + " (not run)");
+            Report("instances", "warning", skipped);
         }
 
         Done("instances", boot.Instances.Count == 0

@@ -11,7 +11,11 @@ internal sealed class BootedInstance : IAsyncDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
     private readonly Process _process;
+    private readonly int _groupId;
     private readonly Task _exited;
+
+    // Boxed so the status thread reads the exit code the watcher wrote whole.
+    private volatile object? _exitCode;
 
     private BootedInstance(string instanceId, string logicalId, string logPath, Process process)
     {
@@ -19,6 +23,7 @@ internal sealed class BootedInstance : IAsyncDisposable
         LogicalId = logicalId;
         LogPath = logPath;
         _process = process;
+        _groupId = process.Id;
         _exited = WatchAsync();
     }
 
@@ -32,10 +37,10 @@ internal sealed class BootedInstance : IAsyncDisposable
     public string LogPath { get; }
 
     /// <summary>The script's exit code, once it has ended.</summary>
-    public int? ExitCode { get; private set; }
+    public int? ExitCode => (int?)_exitCode;
 
     /// <summary>Whether the script or a process it left behind still runs.</summary>
-    public bool Running => Native.GroupAlive(_process.Id);
+    public bool Running => Native.GroupAlive(_groupId);
 
     /// <summary>Starts <paramref name="start"/> (already placed on the instance's host) in a new session and process group.</summary>
     public static BootedInstance Start(string instanceId, string logicalId, string logPath, ProcessStartInfo start)
@@ -78,7 +83,7 @@ internal sealed class BootedInstance : IAsyncDisposable
     /// <summary>Stops the instance: SIGTERM to its process group, SIGKILL to whatever is left after a grace period.</summary>
     public async ValueTask DisposeAsync()
     {
-        var group = _process.Id;
+        var group = _groupId;
         if (Native.SignalGroup(group, Native.SigTerm))
         {
             var deadline = Stopwatch.StartNew();
@@ -97,12 +102,13 @@ internal sealed class BootedInstance : IAsyncDisposable
     private async Task WatchAsync()
     {
         await _process.WaitForExitAsync().ConfigureAwait(false);
-        ExitCode = _process.ExitCode;
+        var code = _process.ExitCode;
+        _exitCode = code;
         try
         {
             await File.AppendAllTextAsync(
                 LogPath,
-                string.Create(CultureInfo.InvariantCulture, $"Cloister: user data of {LogicalId} ({InstanceId}) exited with status {ExitCode} at {DateTimeOffset.UtcNow:O}\n")).ConfigureAwait(false);
+                string.Create(CultureInfo.InvariantCulture, $"Cloister: user data of {LogicalId} ({InstanceId}) exited with status {code} at {DateTimeOffset.UtcNow:O}\n")).ConfigureAwait(false);
         }
         catch (IOException)
         {
