@@ -44,6 +44,7 @@ public sealed class StackHost : IAsyncDisposable
     private Sandbox? _sandbox;
     private LambdaService? _functions;
     private LoadBalancerService? _balancers;
+    private InstanceBoot? _boot;
     private long? _readyAfter;
     private string _stateName = "deploying";
     private int _disposed;
@@ -99,15 +100,52 @@ public sealed class StackHost : IAsyncDisposable
         _owned.Add(sandbox);
         Done("network", $"{sandbox.Hosts.Length} hosts in sandbox {sandbox.Prefix}");
 
+        BootInstances(sandbox);
         await StartTablesAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         var balancerNames = await StartLoadBalancersAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         StartDns(sandbox, balancerNames);
         await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
+        ReportFailedBoots();
         _readyAfter = _clock.ElapsedMilliseconds;
         _stateName = "ready";
         Report("ready", "ready", $"up in {_readyAfter} ms");
+    }
+
+    private void BootInstances(Sandbox sandbox)
+    {
+        var scripts = _model.Instances.Count(i => !string.IsNullOrEmpty(i.UserData));
+        if (scripts == 0)
+        {
+            return;
+        }
+
+        Started("instances", $"{scripts} instance(s) with user data");
+        var boot = InstanceBoot.Start(sandbox, _model.Instances, _state);
+        _boot = boot;
+        _owned.Add(boot);
+        foreach (var skipped in boot.Skipped)
+        {
+            Report("instances", "warning", skipped);
+        }
+
+        Done("instances", boot.Instances.Count == 0
+            ? "no user data script to run"
+            : $"user data started on {string.Join(", ", boot.Instances.Select(i => $"{i.LogicalId} ({i.InstanceId})"))}; output in {Path.GetDirectoryName(InstanceBoot.LogPath(_state, "x"))}");
+    }
+
+    // A failed script does not fail the stack (an instance whose user data fails is still running on AWS); the
+    // scripts that have already ended badly by now are reported, later endings only in their logs.
+    private void ReportFailedBoots()
+    {
+        foreach (var booted in _boot?.Instances ?? [])
+        {
+            if (booted.ExitCode is { } code and not 0)
+            {
+                Report("instances", "warning", $"user data of {booted.LogicalId} ({booted.InstanceId}) exited with status {code}: {booted.LastLogLine()} (see {booted.LogPath})");
+            }
+        }
     }
 
     private async Task StartTablesAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
@@ -311,9 +349,29 @@ public sealed class StackHost : IAsyncDisposable
             _readyAfter,
             [.. stacks],
             [.. hosts],
-            [.. _services],
+            [.. _services, .. InstanceServices(), .. TargetServices()],
             [.. functions]);
     }
+
+    private IEnumerable<ServiceInfo> InstanceServices() =>
+        (_boot?.Instances ?? []).Select(i => new ServiceInfo(
+            $"user data of {i.LogicalId} ({i.InstanceId})",
+            [i.LogPath],
+            i.Running ? "running" : i.ExitCode is { } code ? $"exited {code}" : "stopped"));
+
+    // DescribeTargetHealth, one line per target: "healthy", or the state with ELB's reason code.
+    private IEnumerable<ServiceInfo> TargetServices() =>
+        (_balancers?.TargetHealth ?? []).Select(t =>
+        {
+            var group = _model.TargetGroups.FirstOrDefault(g => g.Id == t.TargetGroupArn)?.Name ?? t.TargetGroupArn;
+            var address = t.Target.Split(':')[0];
+            var host = _sandbox?.Hosts.FirstOrDefault(h => h.Address == address && h.Kind == HostKind.Instance);
+            var state = t.State.ToString().ToLowerInvariant();
+            return new ServiceInfo(
+                $"target {(host is null ? t.Target : $"{host.LogicalId} ({t.Target})")} of {group}",
+                [t.Target],
+                t.Reason is null ? state : $"{state} ({t.Reason})");
+        });
 
     /// <summary>Invokes a deployed function, as <c>aws lambda invoke</c> would.</summary>
     public async Task<InvocationReply> InvokeAsync(string functionName, string payload, string? invocationType, CancellationToken cancellationToken)

@@ -17,6 +17,9 @@ public abstract class StackFixture : IAsyncLifetime
 
     internal Dictionary<string, string> Outputs { get; private set; } = [];
 
+    /// <summary>What <c>up</c> printed (its progress, warnings included).</summary>
+    internal string UpOutput { get; private set; } = string.Empty;
+
     /// <summary>The status JSON right after up.</summary>
     internal JsonElement Status { get; private set; }
 
@@ -29,6 +32,7 @@ public abstract class StackFixture : IAsyncLifetime
             throw new InvalidOperationException($"cloister up failed ({up.ExitCode}):\n{up.Output}\n{up.Error}");
         }
 
+        UpOutput = up.Output;
         Outputs = await Cli.OutputsAsync();
         var status = await Cli.RunAsync("status", "--json");
         Status = JsonDocument.Parse(status.Output).RootElement.Clone();

@@ -1,0 +1,22 @@
+using System.Runtime.InteropServices;
+
+namespace Cloister.Host;
+
+/// <summary>The libc call .NET does not expose: signalling a whole process group.</summary>
+internal static partial class Native
+{
+    /// <summary>SIGTERM.</summary>
+    public const int SigTerm = 15;
+
+    /// <summary>SIGKILL.</summary>
+    public const int SigKill = 9;
+
+    /// <summary>Sends <paramref name="signal"/> to every process of group <paramref name="groupId"/>; false when the group is empty (or gone).</summary>
+    public static bool SignalGroup(int groupId, int signal) => groupId > 1 && Kill(-groupId, signal) == 0;
+
+    /// <summary>Whether any process of group <paramref name="groupId"/> is still alive.</summary>
+    public static bool GroupAlive(int groupId) => SignalGroup(groupId, 0);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
