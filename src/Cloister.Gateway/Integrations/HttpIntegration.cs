@@ -110,7 +110,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             if (proxy)
             {
                 var headers = new List<KeyValuePair<string, string>>();
-                foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+                foreach (var (name, values) in BackendHeaders(response))
                 {
                     if (!HopByHop.Contains(name))
                     {
@@ -122,7 +122,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             }
 
             var backendHeaders = new HttpResponseHeaders();
-            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+            foreach (var (name, values) in BackendHeaders(response))
             {
                 backendHeaders[name] = string.Join(',', values);
             }
@@ -190,5 +190,22 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         return Uri.TryCreate(filled.ToString(), UriKind.Absolute, out var result) && (result.Scheme == Uri.UriSchemeHttp || result.Scheme == Uri.UriSchemeHttps)
             ? result
             : null;
+    }
+
+    /// <summary>
+    /// The backend's header lines as received: one value per line, never re-split at the spaces or commas the
+    /// typed parsers see in a value such as <c>Server: SimpleHTTP/0.6 Python/3.11.2</c>.
+    /// </summary>
+    private static IEnumerable<(string Name, IEnumerable<string> Values)> BackendHeaders(HttpResponseMessage response)
+    {
+        foreach (var (name, values) in response.Headers.NonValidated)
+        {
+            yield return (name, values);
+        }
+
+        foreach (var (name, values) in response.Content.Headers.NonValidated)
+        {
+            yield return (name, values);
+        }
     }
 }

@@ -72,6 +72,7 @@ public sealed class MockAndHttpIntegrationTests
 
         Assert.Equal(207, (int)response.StatusCode);
         Assert.Equal("backend", Assert.Single(response.Headers.GetValues("X-Backend")));
+        Assert.Equal("SimpleHTTP/0.6 Python/3.11.2", Assert.Single(response.Headers.NonValidated["Server"]));
         Assert.Equal($"POST /v1/items/a%20b/c?q=1&stage=dev client=kept source={GatewayHarness.ClientOne} body=payload", await response.Content.ReadAsStringAsync());
     }
 
@@ -140,6 +141,7 @@ public sealed class MockAndHttpIntegrationTests
                 var body = await reader.ReadToEndAsync();
                 context.Response.StatusCode = context.Request.Method == "POST" ? 207 : 200;
                 context.Response.Headers["X-Backend"] = "backend";
+                context.Response.Headers.Server = "SimpleHTTP/0.6 Python/3.11.2";
                 await context.Response.WriteAsync($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} client={context.Request.Headers["X-Client"]} source={context.Request.Headers["x-source"]} body={body}");
             });
             await app.StartAsync();
