@@ -79,7 +79,7 @@ try
         {
             // The same GetItem as bare HTTP requests (no SDK): how much of the cost is the client's.
             var http = Enumerable.Range(0, clients).Select(_ => new HttpClient { BaseAddress = server.Urls[0] }).ToArray();
-            results.Add(await LoadDriver.RunAsync("GetItem via bare HttpClient (no SDK)", clients, duration, async (worker, n) =>
+            Func<int, long, Task> bare = async (worker, n) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/")
                 {
@@ -89,7 +89,9 @@ try
                 using var response = await http[worker].SendAsync(request);
                 response.EnsureSuccessStatusCode();
                 await response.Content.ReadAsByteArrayAsync();
-            }));
+            };
+            await LoadDriver.WarmUpAsync(clients, warmUp, bare);
+            results.Add(await LoadDriver.RunAsync("GetItem via bare HttpClient (no SDK)", clients, duration, bare));
             foreach (var client in http)
             {
                 client.Dispose();
