@@ -14,6 +14,7 @@ using Cloister.Tables.Hosting;
 // Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,pieces,sqlite]
 var seconds = ArgValue("--seconds", 10);
 var clients = ArgValue("--clients", 16);
+var warmUp = TimeSpan.FromSeconds(ArgValue("--warm-up", 2));
 var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "put,get,http,canned,wrk,pieces,sqlite")
     .Split(',').ToHashSet(StringComparer.Ordinal);
 var duration = TimeSpan.FromSeconds(seconds);
@@ -40,7 +41,7 @@ try
             AttributeDefinitions = [new AttributeDefinition("PK", ScalarAttributeType.S)],
             KeySchema = [new KeySchemaElement("PK", KeyType.HASH)],
         });
-        await LoadDriver.RunAsync("warm-up", clients, TimeSpan.FromSeconds(2), (worker, n) =>
+        await LoadDriver.WarmUpAsync(clients, warmUp, (worker, n) =>
             sdk[worker].PutItemAsync("bench", Item($"warm-{worker}-{n}", payload)));
         long written;
         if (phases.Contains("put"))
@@ -70,7 +71,7 @@ try
             // Warmed up like PutItem, so the measured phase runs the SDK's and the service's GetItem code fully jitted.
             Func<int, long, Task> get = (worker, n) =>
                 sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n % written}" } });
-            await LoadDriver.RunAsync("warm-up", clients, TimeSpan.FromSeconds(2), get);
+            await LoadDriver.WarmUpAsync(clients, warmUp, get);
             results.Add(await LoadDriver.RunAsync("GetItem via .NET SDK", clients, duration, get));
         }
 
@@ -78,7 +79,7 @@ try
         {
             // The same GetItem as bare HTTP requests (no SDK): how much of the cost is the client's.
             var http = Enumerable.Range(0, clients).Select(_ => new HttpClient { BaseAddress = server.Urls[0] }).ToArray();
-            results.Add(await LoadDriver.RunAsync("GetItem via bare HttpClient (no SDK)", clients, duration, async (worker, n) =>
+            Func<int, long, Task> bare = async (worker, n) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/")
                 {
@@ -88,7 +89,9 @@ try
                 using var response = await http[worker].SendAsync(request);
                 response.EnsureSuccessStatusCode();
                 await response.Content.ReadAsByteArrayAsync();
-            }));
+            };
+            await LoadDriver.WarmUpAsync(clients, warmUp, bare);
+            results.Add(await LoadDriver.RunAsync("GetItem via bare HttpClient (no SDK)", clients, duration, bare));
             foreach (var client in http)
             {
                 client.Dispose();
@@ -120,7 +123,7 @@ try
         await using var canned = await CannedEndpoint.StartAsync(payload);
         var sdk = Clients(canned.Url);
         Func<int, long, Task> get = (worker, n) => sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n}" } });
-        await LoadDriver.RunAsync("warm-up", clients, TimeSpan.FromSeconds(2), get);
+        await LoadDriver.WarmUpAsync(clients, warmUp, get);
         results.Add(await LoadDriver.RunAsync("GetItem via .NET SDK against a canned Kestrel response (client + bare HTTP only)", clients, duration, get));
         foreach (var client in sdk)
         {
@@ -145,8 +148,8 @@ finally
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clients} concurrent clients, {seconds} s per phase, {Environment.ProcessorCount} cores"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"group commit: {commitShare:F1} writes per SQLite transaction (fsync) on average, {commitMilliseconds:F2} ms per transaction (rows, commit, fsync)"));
-Console.WriteLine("| phase | ops/s | p50 ms | p99 ms | CPU µs/op (this process) | operations | errors |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| phase | ops/s | p50 ms | p99 ms | CPU µs/op (this process) | JIT ms (this process) | operations | errors |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var result in results)
 {
     Console.WriteLine(result.ToRow());

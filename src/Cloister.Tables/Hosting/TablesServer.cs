@@ -57,6 +57,10 @@ public sealed class TablesServer : IAsyncDisposable
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddSingleton(loggerFactory);
             builder.WebHost.UseKestrelCore();
+
+            // Requests run on the socket's own I/O thread instead of hopping to the thread pool: one
+            // context switch less per request. Safe because the handler never blocks (it awaits durability).
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
             builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {

@@ -163,6 +163,8 @@ internal sealed class Journal : IAsyncDisposable
     {
         try
         {
+            var shortSlice = WriterScheduling.RequestShortSlice();
+            Log.WriterSlice(_logger, shortSlice);
             WriteBatches();
         }
 #pragma warning disable CA1031 // On its own thread an escaping exception would end the process; it stops acknowledgements instead.
@@ -196,6 +198,12 @@ internal sealed class Journal : IAsyncDisposable
         using var deleteItem = Prepare("DELETE FROM items WHERE tbl = $t AND pk = $p AND sk = $s", "$t", "$p", "$s");
         using var putTable = Prepare("INSERT OR REPLACE INTO catalog(name, definition) VALUES($t, $d)", "$t", "$d");
         using var dropTable = Prepare("DELETE FROM catalog WHERE name = $t; DELETE FROM items WHERE tbl = $t", "$t");
+
+        // The transaction is driven by prepared statements rather than BeginTransaction/Commit, which parse
+        // "BEGIN" and "COMMIT" anew (and allocate a command) for every group commit on this critical path.
+        using var begin = Prepare("BEGIN");
+        using var commit = Prepare("COMMIT");
+        using var rollback = Prepare("ROLLBACK");
         var batches = new List<JournalBatch>();
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(buffer);
@@ -231,18 +239,29 @@ internal sealed class Journal : IAsyncDisposable
             {
                 var operations = 0;
                 var started = Stopwatch.GetTimestamp();
-                using (var transaction = _connection.BeginTransaction())
+                begin.ExecuteNonQuery();
+                try
                 {
                     foreach (var batch in batches)
                     {
                         foreach (var operation in batch.Operations)
                         {
                             operations++;
-                            Write(operation, transaction);
+                            Write(operation);
                         }
                     }
 
-                    transaction.Commit();
+                    commit.ExecuteNonQuery();
+                }
+                catch
+                {
+                    // Nothing of this transaction was acknowledged; the failure stops the journal below.
+                    if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+                    {
+                        rollback.ExecuteNonQuery();
+                    }
+
+                    throw;
                 }
 
                 Log.GroupCommitted(_logger, batches.Count, operations);
@@ -262,19 +281,19 @@ internal sealed class Journal : IAsyncDisposable
             }
         }
 
-        void Write(JournalOperation operation, SqliteTransaction transaction)
+        void Write(JournalOperation operation)
         {
             if (operation.DropTable)
             {
-                Run(dropTable, transaction, operation.Table);
+                Run(dropTable, operation.Table);
             }
             else if (operation.Definition is not null)
             {
-                Run(putTable, transaction, operation.Table, JsonSerializer.SerializeToUtf8Bytes(operation.Definition, CatalogJsonContext.Default.TableDefinition));
+                Run(putTable, operation.Table, JsonSerializer.SerializeToUtf8Bytes(operation.Definition, CatalogJsonContext.Default.TableDefinition));
             }
             else if (operation.Item is null)
             {
-                Run(deleteItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!);
+                Run(deleteItem, operation.Table, operation.PartitionKey!, operation.SortKey!);
             }
             else
             {
@@ -282,7 +301,7 @@ internal sealed class Journal : IAsyncDisposable
                 json.Reset();
                 AttributeValueWriter.WriteItem(json, operation.Item);
                 json.Flush();
-                Run(putItem, transaction, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
+                Run(putItem, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
             }
         }
     }
@@ -299,9 +318,8 @@ internal sealed class Journal : IAsyncDisposable
         return command;
     }
 
-    private static void Run(SqliteCommand command, SqliteTransaction transaction, params object[] values)
+    private static void Run(SqliteCommand command, params object[] values)
     {
-        command.Transaction = transaction;
         for (var i = 0; i < values.Length; i++)
         {
             command.Parameters[i].Value = values[i];

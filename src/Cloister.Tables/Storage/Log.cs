@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Time to live removed {Count} expired items from {Table}")]
     public static partial void Expired(ILogger logger, int count, string table);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Journal writer thread: short scheduler slice {Granted}")]
+    public static partial void WriterSlice(ILogger logger, bool granted);
 }

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+
+namespace Cloister.Cli.Tests.Commands;
+
+public sealed partial class ServeCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cloister-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task ServeDynamodb_WithCredentials_AcceptsOnlyRequestsSignedWithThem()
+    {
+        await using var serve = await Served.StartAsync("serve", "dynamodb", "--port", "0", "--data", _directory,
+            "--credentials", "AKIDCLITEST:cli/secret+key", "--credentials", "AKIDOTHER:other");
+
+        Assert.Contains("SigV4 required for AKIDCLITEST, AKIDOTHER", serve.FirstLine, StringComparison.Ordinal);
+        using var signed = Client(serve.Url, "AKIDCLITEST", "cli/secret+key");
+        Assert.Empty((await signed.ListTablesAsync()).TableNames ?? []);
+        using var second = Client(serve.Url, "AKIDOTHER", "other");
+        Assert.Empty((await second.ListTablesAsync()).TableNames ?? []);
+
+        using var wrongSecret = Client(serve.Url, "AKIDCLITEST", "not-the-secret");
+        var refused = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => wrongSecret.ListTablesAsync());
+        Assert.Equal("InvalidSignatureException", refused.ErrorCode);
+
+        using var unknown = Client(serve.Url, "AKIDUNKNOWN", "cli/secret+key");
+        var unrecognized = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => unknown.ListTablesAsync());
+        Assert.Equal("UnrecognizedClientException", unrecognized.ErrorCode);
+    }
+
+    [Fact]
+    public async Task ServeDynamodb_WithoutCredentials_AcceptsAnyCredentials()
+    {
+        await using var serve = await Served.StartAsync("serve", "dynamodb", "--port", "0", "--data", _directory);
+
+        Assert.Contains("any credentials accepted", serve.FirstLine, StringComparison.Ordinal);
+        using var client = Client(serve.Url, "AKIDANYTHING", "whatever");
+        Assert.Empty((await client.ListTablesAsync()).TableNames ?? []);
+    }
+
+    [Theory]
+    [InlineData("AKIDNOSECRET")]
+    [InlineData("AKIDEMPTY:")]
+    [InlineData(":secret-without-key")]
+    public async Task ServeDynamodb_MalformedCredentials_FailsWithoutEchoingTheValue(string value)
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "dynamodb", "--port", "0", "--data", _directory, "--credentials", value);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--credentials takes KEY:SECRET", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, error, StringComparison.Ordinal);
+    }
+
+    private static AmazonDynamoDBClient Client(Uri url, string keyId, string secret) => new(
+        new BasicAWSCredentials(keyId, secret),
+        new AmazonDynamoDBConfig { ServiceURL = url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+
+    [GeneratedRegex(@"on (http://\S+?)[,\s]")]
+    private static partial Regex UrlPattern();
+
+    /// <summary><c>cloister serve dynamodb</c> running in process until disposed (its cancellation, as Ctrl+C).</summary>
+    private sealed class Served : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop;
+        private readonly Task<int> _run;
+
+        private Served(CancellationTokenSource stop, Task<int> run, string firstLine)
+        {
+            _stop = stop;
+            _run = run;
+            FirstLine = firstLine;
+            Url = new Uri(UrlPattern().Match(firstLine).Groups[1].Value);
+        }
+
+        public string FirstLine { get; }
+
+        public Uri Url { get; }
+
+        public static async Task<Served> StartAsync(params string[] args)
+        {
+            var output = new FirstLineWriter();
+            var stop = new CancellationTokenSource();
+            var run = CliApplication.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+            var first = await Task.WhenAny(output.FirstLine, run);
+            Assert.Same(output.FirstLine, first);
+            return new Served(stop, run, await output.FirstLine);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            Assert.Equal(0, await _run.WaitAsync(TimeSpan.FromSeconds(30)));
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary>Completes <see cref="FirstLine"/> with the first line the command writes.</summary>
+    private sealed class FirstLineWriter : StringWriter
+    {
+        private readonly TaskCompletionSource<string> _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> FirstLine => _firstLine.Task;
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            _firstLine.TrySetResult(value ?? "");
+        }
+
+        public override Task WriteLineAsync(string? value)
+        {
+            WriteLine(value);
+            return Task.CompletedTask;
+        }
+    }
+}
