@@ -19,7 +19,14 @@ public sealed class WriterSchedulingTests
         thread.Start();
         thread.Join();
 
-        // This machine's kernel (Linux 6.18) has per-thread slices; the test asserts them here.
+        // Per-thread slice requests for SCHED_OTHER came with Linux 6.12; an older kernel refuses or ignores them,
+        // and the runner's own thread must be untouched either way.
+        if (Environment.OSVersion.Version < new Version(6, 12))
+        {
+            Assert.Equal(before, Slice("/proc/thread-self/sched"));
+            return;
+        }
+
         Assert.NotNull(before);
         Assert.True(granted);
         Assert.Equal("100000", own);
