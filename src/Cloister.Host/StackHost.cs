@@ -301,6 +301,11 @@ public sealed class StackHost : IAsyncDisposable
         var hosts = (_sandbox?.Hosts ?? []).Select(h => new HostInfo(
             h.LogicalId.Length > 0 ? h.LogicalId : h.Id, h.Kind.ToString(), h.Id, h.Address, h.Hostname, h.VpcId ?? h.OnPremisesNetworkId));
         var functions = _model.Functions.Select(f => new FunctionInfo(f.FunctionName, f.Runtime, _functions?.ProcessIdsOf(f.FunctionName).Count ?? 0));
+        var targets = (_balancers?.TargetHealth ?? []).Select(t =>
+        {
+            var target = IPEndPoint.Parse(t.Target);
+            return new TargetHealthInfo(t.TargetGroupArn, target.Address.ToString(), target.Port, t.State.ToString().ToLowerInvariant(), t.Reason);
+        });
         return new StackStatus(
             _stateName,
             _model.Account.Region,
@@ -312,7 +317,8 @@ public sealed class StackHost : IAsyncDisposable
             [.. stacks],
             [.. hosts],
             [.. _services],
-            [.. functions]);
+            [.. functions],
+            [.. targets]);
     }
 
     /// <summary>Invokes a deployed function, as <c>aws lambda invoke</c> would.</summary>
