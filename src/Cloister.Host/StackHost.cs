@@ -105,6 +105,8 @@ public sealed class StackHost : IAsyncDisposable
         await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
+        // Targets (the gateway on an endpoint's addresses, an instance's server) start after the load balancers: check them again now.
+        _balancers?.CheckTargetsNow();
         _readyAfter = _clock.ElapsedMilliseconds;
         _stateName = "ready";
         Report("ready", "ready", $"up in {_readyAfter} ms");

@@ -97,7 +97,7 @@ public sealed class SamplesTests
         Assert.Equal(endpoint.NetworkInterfaces.Select(n => n.PrivateIpAddress + ":443").Order(StringComparer.Ordinal), group.Targets.Order(StringComparer.Ordinal));
         Assert.Equal(("HTTPS", "/test/hello", "200,403"), (group.HealthCheck.Protocol, group.HealthCheck.Path, group.HealthCheck.Matcher));
         var record = Assert.Single(Assert.Single(model.HostedZones).Records);
-        Assert.Equal(Assert.Single(model.LoadBalancers).DnsName, record.Alias?.DnsName);
+        Assert.Equal(Assert.Single(model.LoadBalancers).DnsName, record.Alias?.DnsName, ignoreCase: true);
         Assert.Equal("api.example.com", Assert.Single(model.DomainNames).Name);
     }
 
