@@ -108,6 +108,9 @@ public sealed class StackHost : IAsyncDisposable
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
         ReportFailedBoots();
+
+        // Targets (the gateway on an endpoint's addresses, an instance's server) start after the load balancers: check them again now.
+        _balancers?.CheckTargetsNow();
         _readyAfter = _clock.ElapsedMilliseconds;
         _stateName = "ready";
         Report("ready", "ready", $"up in {_readyAfter} ms");
@@ -339,6 +342,11 @@ public sealed class StackHost : IAsyncDisposable
         var hosts = (_sandbox?.Hosts ?? []).Select(h => new HostInfo(
             h.LogicalId.Length > 0 ? h.LogicalId : h.Id, h.Kind.ToString(), h.Id, h.Address, h.Hostname, h.VpcId ?? h.OnPremisesNetworkId));
         var functions = _model.Functions.Select(f => new FunctionInfo(f.FunctionName, f.Runtime, _functions?.ProcessIdsOf(f.FunctionName).Count ?? 0));
+        var targets = (_balancers?.TargetHealth ?? []).Select(t =>
+        {
+            var target = IPEndPoint.Parse(t.Target);
+            return new TargetHealthInfo(t.TargetGroupArn, target.Address.ToString(), target.Port, t.State.ToString().ToLowerInvariant(), t.Reason);
+        });
         return new StackStatus(
             _stateName,
             _model.Account.Region,
@@ -349,8 +357,9 @@ public sealed class StackHost : IAsyncDisposable
             _readyAfter,
             [.. stacks],
             [.. hosts],
-            [.. _services, .. InstanceServices(), .. TargetServices()],
-            [.. functions]);
+            [.. _services, .. InstanceServices()],
+            [.. functions],
+            [.. targets]);
     }
 
     private IEnumerable<ServiceInfo> InstanceServices() =>
@@ -358,20 +367,6 @@ public sealed class StackHost : IAsyncDisposable
             $"user data of {i.LogicalId} ({i.InstanceId})",
             [i.LogPath],
             i.Running ? "running" : i.ExitCode is { } code ? $"exited {code}" : "stopped"));
-
-    // DescribeTargetHealth, one line per target: "healthy", or the state with ELB's reason code.
-    private IEnumerable<ServiceInfo> TargetServices() =>
-        (_balancers?.TargetHealth ?? []).Select(t =>
-        {
-            var group = _model.TargetGroups.FirstOrDefault(g => g.Id == t.TargetGroupArn)?.Name ?? t.TargetGroupArn;
-            var address = t.Target.Split(':')[0];
-            var host = _sandbox?.Hosts.FirstOrDefault(h => h.Address == address && h.Kind == HostKind.Instance);
-            var state = t.State.ToString().ToLowerInvariant();
-            return new ServiceInfo(
-                $"target {(host is null ? t.Target : $"{host.LogicalId} ({t.Target})")} of {group}",
-                [t.Target],
-                t.Reason is null ? state : $"{state} ({t.Reason})");
-        });
 
     /// <summary>Invokes a deployed function, as <c>aws lambda invoke</c> would.</summary>
     public async Task<InvocationReply> InvokeAsync(string functionName, string payload, string? invocationType, CancellationToken cancellationToken)

@@ -66,6 +66,15 @@ internal sealed class Cloister(string home)
             command.AddRange(["-H", "Content-Type: application/json", "--data-binary", body]);
         }
 
+        return await CurlAsync(host, command);
+    }
+
+    /// <summary><c>curl</c> from a host with <c>--resolve NAME:443:ADDRESS</c>: the name sent to <paramref name="address"/> (as SNI and Host) without asking DNS.</summary>
+    public Task<HttpResult> CurlResolvedAsync(string host, string url, string address, params string[] headers) =>
+        CurlAsync(host, ["curl", "-s", "-m", "20", "-o", "/dev/stdout", "-D", "/dev/stderr", "--resolve", $"{new Uri(url).Host}:443:{address}", url, .. headers.SelectMany(h => new[] { "-H", h })]);
+
+    private async Task<HttpResult> CurlAsync(string host, List<string> command)
+    {
         var result = await ExecAsync(host, [.. command]);
         Assert.True(result.ExitCode == 0, $"curl from {host} failed ({result.ExitCode}): {result.Error}");
         var statusLine = result.Error.Split('\n').First(l => l.StartsWith("HTTP/", StringComparison.Ordinal));

@@ -19,6 +19,20 @@ public sealed class VpcLinkNlbFixture() : StackFixture(
             .First(h => h.GetProperty("Name").GetString() == logicalId)
             .GetProperty("Hostname").GetString()!;
 
+    /// <summary>The health state <c>cloister status</c> shows for the load balancer target that is the instance <paramref name="logicalId"/>.</summary>
+    internal async Task<string?> TargetStateAsync(string logicalId)
+    {
+        var address = Status.GetProperty("Hosts").EnumerateArray()
+            .First(h => h.GetProperty("Name").GetString() == logicalId)
+            .GetProperty("Address").GetString();
+        var status = await Cli.RunAsync("status", "--json");
+        using var json = JsonDocument.Parse(status.Output);
+        return json.RootElement.GetProperty("Targets").EnumerateArray()
+            .Where(t => t.GetProperty("Id").GetString() == address)
+            .Select(t => t.GetProperty("State").GetString())
+            .FirstOrDefault();
+    }
+
     /// <summary>The health <c>cloister status</c> shows for the service whose name starts with <paramref name="prefix"/>.</summary>
     internal async Task<string?> ServiceHealthAsync(string prefix)
     {

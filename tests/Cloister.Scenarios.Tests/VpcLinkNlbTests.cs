@@ -125,7 +125,7 @@ public sealed partial class VpcLinkNlbTests(VpcLinkNlbFixture stack) : IClassFix
         try
         {
             await UntilAsync(TimeSpan.FromSeconds(40), "Instance1 to be marked unhealthy", async () =>
-                (await stack.ServiceHealthAsync("target Instance1 "))?.StartsWith("unhealthy", StringComparison.Ordinal) == true);
+                await stack.TargetStateAsync("Instance1") == "unhealthy");
 
             var responses = await RequestsAsync(20);
 
@@ -137,7 +137,7 @@ public sealed partial class VpcLinkNlbTests(VpcLinkNlbFixture stack) : IClassFix
         }
 
         await UntilAsync(TimeSpan.FromSeconds(40), "Instance1 to be healthy again", async () =>
-            await stack.ServiceHealthAsync("target Instance1 ") == "healthy");
+            await stack.TargetStateAsync("Instance1") == "healthy");
         Assert.Equal(2, (await ServedByAsync(2)).Count);
     }
 

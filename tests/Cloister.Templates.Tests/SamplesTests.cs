@@ -1,4 +1,5 @@
 using Cloister.Model.Dns;
+using Cloister.Model.Network;
 
 namespace Cloister.Templates.Tests;
 
@@ -40,7 +41,7 @@ public sealed class SamplesTests
         Assert.Equal($"https://{api.Id}.execute-api.eu-central-1.amazonaws.com/dev/claim/", outputs["ClaimIdUrl"]);
         Assert.Equal(endpoint.Id, outputs["VpcEndpointId"]);
         Assert.Equal("10.0.1.10,10.0.2.10", outputs["InboundResolverIps"]);
-        Assert.EndsWith(".execute-api.eu-central-1.vpce.amazonaws.com", outputs["VpcEndpointDnsName"], StringComparison.Ordinal);
+        Assert.Equal($"{endpoint.Id}-{VpcEndpointDnsSuffix.Of(endpoint.Id)}.execute-api.eu-central-1.vpce.amazonaws.com", outputs["VpcEndpointDnsName"]);
         Assert.Contains("\"aws:SourceVpce\"", api.Policy, StringComparison.Ordinal);
         Assert.Contains(endpoint.Id, api.Policy, StringComparison.Ordinal);
 
@@ -82,5 +83,40 @@ public sealed class SamplesTests
         Assert.All(assigned, ip => Assert.StartsWith("10.0.", ip, StringComparison.Ordinal));
         var forwarder = Assert.Single(Assert.Single(model.OnPremisesNetworks).DnsForwarders);
         Assert.Equal<string?>(assigned, forwarder.TargetIps);
+    }
+
+    [Fact]
+    public void Load_PrivateDnsAlb_TargetsAreTheEndpointsAddressesAndTheNameAliasesTheLoadBalancer()
+    {
+        var result = TemplateLoader.Load([new TemplateFile(Sample("private-dns-alb", "template.yaml"))], TestTemplates.Options());
+        Assert.True(result.IsValid, result.Validation.ToString());
+        var model = result.Model;
+
+        var endpoint = Assert.Single(model.VpcEndpoints);
+        var group = Assert.Single(model.TargetGroups);
+        Assert.Equal(endpoint.NetworkInterfaces.Select(n => n.PrivateIpAddress + ":443").Order(StringComparer.Ordinal), group.Targets.Order(StringComparer.Ordinal));
+        Assert.Equal(("HTTPS", "/test/hello", "200,403"), (group.HealthCheck.Protocol, group.HealthCheck.Path, group.HealthCheck.Matcher));
+        var record = Assert.Single(Assert.Single(model.HostedZones).Records);
+        Assert.Equal(Assert.Single(model.LoadBalancers).DnsName, record.Alias?.DnsName, ignoreCase: true);
+        Assert.Equal("api.example.com", Assert.Single(model.DomainNames).Name);
+    }
+
+    [Fact]
+    public void Load_PrivateCustomDomain_EachVpcsZoneAliasesItsOwnEndpointsRegionalName()
+    {
+        var result = TemplateLoader.Load([new TemplateFile(Sample("private-custom-domain", "template.yaml"))], TestTemplates.Options());
+        Assert.True(result.IsValid, result.Validation.ToString());
+        var model = result.Model;
+
+        foreach (var endpoint in model.VpcEndpoints)
+        {
+            var zone = Assert.Single(model.HostedZones, z => z.VpcIds.Contains(endpoint.VpcId));
+            Assert.Equal($"{endpoint.Id}-{VpcEndpointDnsSuffix.Of(endpoint.Id)}.execute-api.eu-central-1.vpce.amazonaws.com", Assert.Single(zone.Records).Alias?.DnsName);
+        }
+
+        var domain = Assert.Single(model.PrivateDomainNames);
+        var association = Assert.Single(model.DomainNameAccessAssociations);
+        Assert.Equal(domain.Id, association.DomainNameArn);
+        Assert.Equal(Assert.Single(model.VpcEndpoints, e => e.LogicalId == "ConsumerEndpoint").Id, association.Source);
     }
 }

@@ -17,6 +17,9 @@ internal static class StackHostCommand
             using var loggers = LoggerFactory.Create(builder => builder
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddSimpleConsole(options => options.SingleLine = true)
+                // Standard output carries the progress events the CLI reads as JSON lines; every log line goes to
+                // standard error (logs/host.log).
+                .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddFilter("Microsoft", LogLevel.Error));
             return await HostRunner.RunAsync(StatePaths.FromEnvironment(), parse.InvocationConfiguration.Output, loggers).ConfigureAwait(false);
         });

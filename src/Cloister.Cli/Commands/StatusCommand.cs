@@ -62,6 +62,18 @@ internal static class StatusCommand
             }
 
             console.Write(services);
+            if (!status.Targets.IsDefaultOrEmpty)
+            {
+                var targets = new Table().Title("Load balancer targets").AddColumns("Target group", "Target", "Health", "Reason");
+                foreach (var target in status.Targets)
+                {
+                    var group = target.TargetGroupArn[(target.TargetGroupArn.LastIndexOf(':') + 1)..];
+                    targets.AddRow(Markup.Escape(group), $"{target.Id}:{target.Port}", target.State == "healthy" ? "[green]healthy[/]" : $"[yellow]{target.State}[/]", Markup.Escape(target.Reason ?? string.Empty));
+                }
+
+                console.Write(targets);
+            }
+
             return 0;
         });
         return verb;

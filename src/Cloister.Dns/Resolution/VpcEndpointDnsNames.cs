@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Cloister.Model.Network;
 
 namespace Cloister.Dns.Resolution;
@@ -36,18 +34,5 @@ public static class VpcEndpointDnsNames
         $"{apiId}-{vpcEndpointId}.execute-api.{region}.{urlSuffix}";
 
     /// <summary>The eight lowercase letters and digits AWS puts after the endpoint id.</summary>
-    public static string Suffix(string vpcEndpointId)
-    {
-        ArgumentNullException.ThrowIfNull(vpcEndpointId);
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(vpcEndpointId), hash);
-        Span<char> chars = stackalloc char[8];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = alphabet[hash[i] % alphabet.Length];
-        }
-
-        return new string(chars);
-    }
+    public static string Suffix(string vpcEndpointId) => VpcEndpointDnsSuffix.Of(vpcEndpointId);
 }

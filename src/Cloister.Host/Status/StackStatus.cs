@@ -14,6 +14,7 @@ namespace Cloister.Host.Status;
 /// <param name="Hosts">Every host of the sandbox.</param>
 /// <param name="Services">The services and where they answer.</param>
 /// <param name="Functions">The functions and their execution environments.</param>
+/// <param name="Targets">Every load balancer target and its health, as <c>describe-target-health</c> shows them.</param>
 public sealed record StackStatus(
     string State,
     string Region,
@@ -25,7 +26,8 @@ public sealed record StackStatus(
     ImmutableArray<StackInfo> Stacks,
     ImmutableArray<HostInfo> Hosts,
     ImmutableArray<ServiceInfo> Services,
-    ImmutableArray<FunctionInfo> Functions);
+    ImmutableArray<FunctionInfo> Functions,
+    ImmutableArray<TargetHealthInfo> Targets);
 
 /// <summary>A stack as <c>describe-stacks</c> shows it.</summary>
 /// <param name="StackName">Its name.</param>
@@ -70,3 +72,11 @@ public sealed record ServiceInfo(string Name, ImmutableArray<string> Endpoints, 
 /// <param name="Runtime">Its runtime.</param>
 /// <param name="ExecutionEnvironments">How many execution environments are running.</param>
 public sealed record FunctionInfo(string FunctionName, string Runtime, int ExecutionEnvironments);
+
+/// <summary>A target of a load balancer's target group and its health, with <c>describe-target-health</c>'s words.</summary>
+/// <param name="TargetGroupArn">The target group.</param>
+/// <param name="Id">The target's address.</param>
+/// <param name="Port">The target's port.</param>
+/// <param name="State"><c>initial</c>, <c>healthy</c> or <c>unhealthy</c>.</param>
+/// <param name="Reason">Why it is not healthy (<c>Elb.InitialHealthChecking</c>, <c>Target.FailedHealthChecks</c>), or null.</param>
+public sealed record TargetHealthInfo(string TargetGroupArn, string Id, int Port, string State, string? Reason);

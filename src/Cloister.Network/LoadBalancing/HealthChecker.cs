@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cloister.Network.LoadBalancing;
 
-/// <summary>Checks every target of one target group at the group's interval, the first round at once.</summary>
+/// <summary>Checks every target of one target group at the group's interval, the first round at once, and another at once when asked (<see cref="CheckNow"/>).</summary>
 internal sealed class HealthChecker : IAsyncDisposable
 {
     private readonly TargetHealth _health;
@@ -12,6 +12,7 @@ internal sealed class HealthChecker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
+    private CancellationTokenSource _wake = new();
 
     public HealthChecker(TargetHealth health, IEniSockets sockets, TimeProvider time, ILogger logger)
     {
@@ -22,6 +23,19 @@ internal sealed class HealthChecker : IAsyncDisposable
     }
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Ends the wait for the next round: the targets are checked again at once (after the current round, if one runs).</summary>
+    public void CheckNow()
+    {
+        try
+        {
+            Volatile.Read(ref _wake).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The round it would have shortened is over; the next one has its own source.
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -36,6 +50,7 @@ internal sealed class HealthChecker : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -47,6 +62,13 @@ internal sealed class HealthChecker : IAsyncDisposable
         var timeout = TimeSpan.FromSeconds(Math.Min(5, interval.TotalSeconds));
         while (!cancellationToken.IsCancellationRequested)
         {
+            var wake = Volatile.Read(ref _wake);
+            if (wake.IsCancellationRequested)
+            {
+                Volatile.Write(ref _wake, new CancellationTokenSource());
+                wake.Dispose();
+            }
+
             await Task.WhenAll(plan.Targets.Select(async (target, index) =>
             {
                 var passed = await HealthProbe.CheckAsync(_sockets, plan, target, timeout, cancellationToken).ConfigureAwait(false);
@@ -55,7 +77,15 @@ internal sealed class HealthChecker : IAsyncDisposable
                     LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state);
                 }
             })).ConfigureAwait(false);
-            await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Volatile.Read(ref _wake).Token);
+            try
+            {
+                await Task.Delay(interval, _time, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Woken by CheckNow.
+            }
         }
     }
 }

@@ -114,7 +114,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             }
 
             Volatile.Write(ref _state, next);
-            _checkers = [.. health.Values.Select(h => new HealthChecker(h, _sockets, _time, _logger))];
+            Volatile.Write(ref _checkers, [.. health.Values.Select(h => new HealthChecker(h, _sockets, _time, _logger))]);
             foreach (var checker in _checkers)
             {
                 checker.Start();
@@ -136,6 +136,18 @@ public sealed class LoadBalancerService : IAsyncDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Checks every target again at once instead of at the end of its interval: the stack host calls it when the
+    /// sandbox is ready, since targets (an endpoint's gateway, an instance's web server) start after the load balancers.
+    /// </summary>
+    public void CheckTargetsNow()
+    {
+        foreach (var checker in Volatile.Read(ref _checkers))
+        {
+            checker.CheckNow();
         }
     }
 
@@ -176,7 +188,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
                 await checker.DisposeAsync().ConfigureAwait(false);
             }
 
-            _checkers.Clear();
+            Volatile.Write(ref _checkers, []);
             await StopListenersAsync().ConfigureAwait(false);
         }
         finally

@@ -109,7 +109,7 @@ internal static partial class ResourceCatalog
         {
             var service = c.Prop("ServiceName") ?? string.Empty;
             var shortName = service[(service.LastIndexOf('.') + 1)..];
-            var suffix = c.NewId(IdKind.ApiKey)[..8];
+            var suffix = Model.Network.VpcEndpointDnsSuffix.Of(id);
             var zoneId = "Z" + c.NewId(IdKind.HostedZone)[1..14];
             entries.Add($"{zoneId}:{id}-{suffix}.{shortName}.{c.Region}.vpce.{c.State.Account.UrlSuffix}");
             foreach (var subnetId in c.PropList("SubnetIds"))
