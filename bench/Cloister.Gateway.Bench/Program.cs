@@ -13,6 +13,13 @@ using Microsoft.Extensions.Logging;
 
 // Gateway benchmark (issue 8): MOCK over HTTPS keep-alive against nginx returning 200 over HTTPS, in the same
 // run; and the gateway's added latency over calling the function directly. Loopback only.
+// As the stack host runs (HostLauncher): socket completions run on the socket engine's thread. Read once, before the
+// first socket; DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment measures without it.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 var duration = Argument("--duration", 10);
 var connections = Argument("--connections", 32);
 var threads = Argument("--threads", 2);
@@ -59,9 +66,10 @@ if (args.Contains("--access-only"))
 var nginx = StartNginx(work.FullName, certificate);
 try
 {
-    // Warm both servers (JIT, TLS session setup) before measuring.
-    await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", 2, threads, connections, OwnCpu);
-    await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", 2, threads, connections, nginx.Cpu);
+    // Warm the three servers (JIT and tiering, TLS session setup) before measuring.
+    await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", 3, threads, connections, OwnCpu, inProcess: true);
+    await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", 2, threads, connections, nginx.Cpu, inProcess: false);
+    await RunWrkAsync($"https://{baselineAddress}:{directPort}/fn", 3, threads, connections, OwnCpu, inProcess: true);
     // Under contention from other work on the machine, one run of each is noise; interleave rounds and keep each one's median.
     var rounds = Argument("--rounds", 3);
     var gatewayRuns = new List<WrkRun>();
@@ -69,24 +77,30 @@ try
     var kestrelRuns = new List<WrkRun>();
     for (var round = 0; round < rounds; round++)
     {
-        gatewayRuns.Add(await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", duration, threads, connections, OwnCpu));
-        nginxRuns.Add(await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", duration, threads, connections, nginx.Cpu));
-        kestrelRuns.Add(await RunWrkAsync($"https://{baselineAddress}:{directPort}/fn", duration, threads, connections, OwnCpu));
+        gatewayRuns.Add(await RunWrkAsync($"https://{gatewayAddress}:{gatewayPort}/dev/health", duration, threads, connections, OwnCpu, inProcess: true));
+        nginxRuns.Add(await RunWrkAsync($"https://127.0.0.21:{nginx.Port}/", duration, threads, connections, nginx.Cpu, inProcess: false));
+        kestrelRuns.Add(await RunWrkAsync($"https://{baselineAddress}:{directPort}/fn", duration, threads, connections, OwnCpu, inProcess: true));
     }
 
     var gatewayRps = Median(gatewayRuns);
     var nginxRps = Median(nginxRuns);
     var kestrelRps = Median(kestrelRuns);
     Console.WriteLine($"rounds       : {rounds}, medians; gateway runs {string.Join(" ", gatewayRuns.Select(r => r.Rps.ToString("F0", CultureInfo.InvariantCulture)))}, nginx runs {string.Join(" ", nginxRuns.Select(r => r.Rps.ToString("F0", CultureInfo.InvariantCulture)))}");
-    Console.WriteLine($"gateway MOCK : {gatewayRps.Rps,10:F0} req/s  p50 {gatewayRps.P50}  p99 {gatewayRps.P99}  server CPU {MedianOf(gatewayRuns, r => r.CpuUsPerRequest):F1} us/req");
+    Console.WriteLine($"gateway MOCK : {gatewayRps.Rps,10:F0} req/s  p50 {gatewayRps.P50}  p99 {gatewayRps.P99}  server CPU {MedianOf(gatewayRuns, r => r.CpuUsPerRequest):F1} us/req  {MedianOf(gatewayRuns, r => r.BytesPerRequest!.Value):F0} B/req");
     Console.WriteLine($"nginx 200    : {nginxRps.Rps,10:F0} req/s  p50 {nginxRps.P50}  p99 {nginxRps.P99}  server CPU {MedianOf(nginxRuns, r => r.CpuUsPerRequest):F1} us/req");
-    Console.WriteLine($"bare Kestrel : {kestrelRps.Rps,10:F0} req/s  p50 {kestrelRps.P50}  p99 {kestrelRps.P99}  server CPU {MedianOf(kestrelRuns, r => r.CpuUsPerRequest):F1} us/req  (same TLS server, no gateway)");
+    Console.WriteLine($"bare Kestrel : {kestrelRps.Rps,10:F0} req/s  p50 {kestrelRps.P50}  p99 {kestrelRps.P99}  server CPU {MedianOf(kestrelRuns, r => r.CpuUsPerRequest):F1} us/req  {MedianOf(kestrelRuns, r => r.BytesPerRequest!.Value):F0} B/req  (same TLS server, no gateway)");
     Console.WriteLine($"CPU ratio    : nginx needs {MedianOf(nginxRuns, r => r.CpuUsPerRequest) / MedianOf(gatewayRuns, r => r.CpuUsPerRequest):F2}x the gateway's CPU per request (>= 0.80 means the gateway could serve >= 0.8x nginx's rate on equal cores)");
     Console.WriteLine($"ratio        : {gatewayRps.Rps / nginxRps.Rps:F2}x nginx (target >= 0.80x), {gatewayRps.Rps / kestrelRps.Rps:F2}x bare Kestrel");
 }
 finally
 {
     nginx.Stop();
+}
+
+if (args.Contains("--throughput-only"))
+{
+    work.Delete(recursive: true);
+    return 0;
 }
 
 // Latency: one keep-alive connection, one request at a time; the baseline is the same HTTPS transport (Kestrel)
@@ -157,6 +171,7 @@ static async Task<WebApplication> StartDirectAsync(System.Security.Cryptography.
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
     builder.WebHost.UseKestrelHttpsConfiguration();
+    builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
     builder.WebHost.ConfigureKestrel(k =>
     {
         k.AddServerHeader = false;
@@ -185,9 +200,10 @@ static async Task<WebApplication> StartDirectAsync(System.Security.Cryptography.
 static Task<(double P50, double P99)> MeasureAsync(string url, int count, string thumbprint, (string Name, string Value)? header = null) =>
     Latency.MeasureAsync(url, count, thumbprint, BenchApis.Host, header);
 
-static async Task<WrkRun> RunWrkAsync(string url, int seconds, int threads, int connections, Func<TimeSpan> serverCpu)
+static async Task<WrkRun> RunWrkAsync(string url, int seconds, int threads, int connections, Func<TimeSpan> serverCpu, bool inProcess)
 {
     var cpuBefore = serverCpu();
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     var start = new ProcessStartInfo("wrk")
     {
         ArgumentList = { $"-t{threads}", $"-c{connections}", $"-d{seconds}s", "--latency", "-H", $"Host: {BenchApis.Host}", url },
@@ -197,6 +213,7 @@ static async Task<WrkRun> RunWrkAsync(string url, int seconds, int threads, int 
     var output = await wrk.StandardOutput.ReadToEndAsync();
     await wrk.WaitForExitAsync();
     var cpu = serverCpu() - cpuBefore;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
     var requests = Regex.Match(output, @"(\d+) requests in");
     var rps = Regex.Match(output, @"Requests/sec:\s+([\d.]+)");
     var errors = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)");
@@ -209,7 +226,8 @@ static async Task<WrkRun> RunWrkAsync(string url, int seconds, int threads, int 
         double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture),
         Regex.Match(output, @"^\s+50%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value,
         Regex.Match(output, @"^\s+99%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value,
-        cpu.TotalMicroseconds / double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture));
+        cpu.TotalMicroseconds / double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture),
+        inProcess ? allocated / double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture) : null);
 }
 
 static Nginx StartNginx(string folder, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)

@@ -33,6 +33,11 @@ public static class HostLauncher
         Directory.CreateDirectory(state.Logs);
         start.Environment["CLOISTER_HOME"] = state.Root;
         start.Environment["CLOISTER_HOST_LOG"] = Path.Combine(state.Logs, "host.log");
+
+        // Socket completions run on the socket engine's thread instead of hopping through the thread pool: with the
+        // gateway's inline Kestrel scheduling, measured to cut its CPU per HTTPS request on 2 cores (docs/PERFORMANCE.md,
+        // Gateway). Safe only while no code reached from a socket completion blocks; everything in the host awaits.
+        start.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
         return start;
     }
 

@@ -15,8 +15,13 @@ internal static class DomainRouter
     public static bool TryRoute(GatewayCatalog catalog, RequestState state, string host, List<string> segments, out GatewayError? error)
     {
         error = null;
+        if (catalog.Domains.Count == 0)
+        {
+            return false;
+        }
+
         var name = StripPort(host).TrimEnd('.').ToLowerInvariant();
-        if (catalog.Domains.Count == 0 || !catalog.Domains.TryGetValue(name, out var domain))
+        if (!catalog.Domains.TryGetValue(name, out var domain))
         {
             return false;
         }

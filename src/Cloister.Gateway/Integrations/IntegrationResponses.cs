@@ -88,33 +88,44 @@ internal static class IntegrationResponses
             return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
         }
 
-        var headers = new List<KeyValuePair<string, string>>();
-        headers.AddRange(ParameterMapping.Targets(
-            selected.ResponseParameters,
-            "method.response.header.",
-            source => ParameterMapping.ResolveResponseSource(source, request, backendHeaders, payload)));
+        var headers = new List<KeyValuePair<string, string>>(selected.ResponseParameters.Count + 1);
+        if (selected.ResponseParameters.Count > 0)
+        {
+            headers.AddRange(ParameterMapping.Targets(
+                selected.ResponseParameters,
+                "method.response.header.",
+                source => ParameterMapping.ResolveResponseSource(source, request, backendHeaders, payload)));
+        }
         var body = payload;
         var contentType = payloadContentType;
         if (SelectTemplate(selected.ResponseTemplates, request.Http.Request.Headers.Accept.ToString()) is var (type, source))
         {
             var template = request.Catalog.Mapping(source);
-            var overrides = new ContextOverrides();
-            try
-            {
-                body = template.StaticUtf8 ?? Encoding.UTF8.GetBytes(template.Render(RequestMapping.Input(request, payload, overrides)));
-            }
-            catch (VtlException exception)
-            {
-                Log.TemplateFailed(logger, request.State.RequestId, exception.Message);
-                return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
-            }
-
             contentType = type;
-            status = overrides.ResponseStatus ?? status;
-            foreach (var (name, value) in overrides.ResponseHeaders)
+            if (template.StaticUtf8 is { } fixedBody)
             {
-                headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-                headers.Add(new(name, value));
+                // A template without directives or references sets no overrides: its text is the body.
+                body = fixedBody;
+            }
+            else
+            {
+                var overrides = new ContextOverrides();
+                try
+                {
+                    body = Encoding.UTF8.GetBytes(template.Render(RequestMapping.Input(request, payload, overrides)));
+                }
+                catch (VtlException exception)
+                {
+                    Log.TemplateFailed(logger, request.State.RequestId, exception.Message);
+                    return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
+                }
+
+                status = overrides.ResponseStatus ?? status;
+                foreach (var (name, value) in overrides.ResponseHeaders)
+                {
+                    headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+                    headers.Add(new(name, value));
+                }
             }
         }
 

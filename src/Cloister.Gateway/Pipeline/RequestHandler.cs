@@ -57,11 +57,11 @@ internal sealed partial class RequestHandler
         var catalog = Catalog;
         var listener = context.Features.Get<EndpointConnectionFeature>()?.Listener;
         var request = context.Request;
-        var id = Guid.NewGuid();
+        var (requestId, extendedRequestId) = RequestIds.Next();
         var state = new RequestState
         {
-            RequestId = id.ToString(),
-            ExtendedRequestId = ExtendedRequestId(id),
+            RequestId = requestId,
+            ExtendedRequestId = extendedRequestId,
             RequestTime = _time.GetUtcNow(),
             StartTimestamp = _time.GetTimestamp(),
             AccountId = catalog.Account.AccountId,
@@ -156,7 +156,8 @@ internal sealed partial class RequestHandler
     {
         var request = context.Request;
         var apiIdHeader = request.Headers["x-apigw-api-id"].ToString();
-        if (apiIdHeader.Length == 0 && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, PathSegments(request.Path.Value), out var domainError))
+        var segments = PathSegments(request.Path.Value);
+        if (apiIdHeader.Length == 0 && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, segments, out var domainError))
         {
             return domainError;
         }
@@ -175,7 +176,6 @@ internal sealed partial class RequestHandler
         state.ApiId = api.Id;
         state.DomainName = target.DomainName;
         state.DomainPrefix = target.DomainPrefix;
-        var segments = PathSegments(request.Path.Value);
         if (segments.Count == 0)
         {
             return GatewayError.MissingAuthenticationToken;
@@ -300,13 +300,4 @@ internal sealed partial class RequestHandler
 
         return total;
     }
-
-    /// <summary>The <c>x-amz-apigw-id</c>: 16 base64 characters like AWS's, from the request id's own random bits.</summary>
-    private static string ExtendedRequestId(Guid requestId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        requestId.TryWriteBytes(bytes);
-        return Convert.ToBase64String(bytes[5..]).Replace('/', 'F').Replace('+', 'E');
-    }
-
 }

@@ -44,6 +44,50 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
+    public void TryTake_ManyThreadsFrozenClock_AllowExactlyBurstInTotal()
+    {
+        var bucket = new TokenBucket(10, 5_000, new ManualTime(DateTimeOffset.UnixEpoch));
+        var taken = 0;
+
+        Parallel.For(0, 8, _ =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                if (bucket.TryTake())
+                {
+                    Interlocked.Increment(ref taken);
+                }
+            }
+        });
+
+        Assert.Equal(5_000, taken);
+    }
+
+    [Fact]
+    public void TryTake_RateZero_AllowsBurstOnceAndNeverRefills()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var bucket = new TokenBucket(0, 2, time);
+
+        var first = Enumerable.Range(0, 5).Count(_ => bucket.TryTake());
+        time.Advance(TimeSpan.FromDays(1));
+        var later = Enumerable.Range(0, 5).Count(_ => bucket.TryTake());
+
+        Assert.Equal(2, first);
+        Assert.Equal(0, later);
+    }
+
+    [Fact]
+    public void TryTake_BurstZero_RefusesEveryRequest()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var bucket = new TokenBucket(1_000, 0, time);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.False(bucket.TryTake());
+    }
+
+    [Fact]
     public void Bucket_SameLimitsAfterRedeploy_IsKept()
     {
         var state = new ThrottleState(new ManualTime(DateTimeOffset.UnixEpoch));
