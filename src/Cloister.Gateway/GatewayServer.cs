@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Net;
 using System.Security.Authentication;
 using Cloister.Gateway.AccessLogs;
@@ -99,8 +100,20 @@ public sealed class GatewayServer : IAsyncDisposable
         _handler.Swap(GatewayCatalog.Build(model, _access, _options.State, _logger, _options.CertificateIssuer));
     }
 
-    /// <summary>Waits until every access log line of requests answered so far is written.</summary>
-    public Task FlushAccessLogsAsync() => _accessLogs.FlushAsync();
+    /// <summary>
+    /// Waits until every access log line of requests answered so far is written. A client can have its answer before
+    /// the request's line is queued, so this first waits (up to five seconds) until no request is between the two.
+    /// </summary>
+    public async Task FlushAccessLogsAsync()
+    {
+        var deadline = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
+        while (_handler.InFlight > 0 && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
+        await _accessLogs.FlushAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Stops listening, finishing requests under way, and flushes the access logs.</summary>
     public async ValueTask DisposeAsync()

@@ -33,6 +33,7 @@ internal sealed partial class RequestHandler
     private readonly AccessLogWriter _accessLogs;
     private readonly ILogger _logger;
     private GatewayCatalog _catalog;
+    private int _inFlight;
 
     public RequestHandler(GatewayCatalog catalog, TimeProvider time, LambdaIntegration lambda, HttpIntegration http, AccessLogWriter accessLogs, ILogger logger)
     {
@@ -52,8 +53,12 @@ internal sealed partial class RequestHandler
     /// <summary>Serves later requests from <paramref name="catalog"/>; requests under way finish on the old one.</summary>
     public void Swap(GatewayCatalog catalog) => Volatile.Write(ref _catalog, catalog);
 
+    /// <summary>Requests between their start and their access log line (a client may have its answer before the line is queued).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public async Task HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _inFlight);
         var catalog = Catalog;
         var listener = context.Features.Get<EndpointConnectionFeature>()?.Listener;
         var request = context.Request;
@@ -90,6 +95,7 @@ internal sealed partial class RequestHandler
         finally
         {
             WriteAccessLog(state);
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
