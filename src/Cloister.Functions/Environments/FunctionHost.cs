@@ -72,6 +72,8 @@ internal sealed class FunctionHost : IAsyncDisposable
 
     public async Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
+        // The token only stops an invocation that has not been accepted yet; see the init below.
+        cancellationToken.ThrowIfCancellationRequested();
         var requestId = Guid.NewGuid().ToString();
         ExecutionEnvironment? environment = null;
         lock (_gate)
@@ -112,13 +114,21 @@ internal sealed class FunctionHost : IAsyncDisposable
             InitResult init;
             try
             {
-                init = await environment.StartAsync(_launcher, _loggerFactory, _options.InitTimeout, cancellationToken).ConfigureAwait(false);
+                // As on Lambda, an accepted invocation runs even if its caller goes away: the init is not bound to the
+                // caller's token. (It was, and a client that gave up during a cold start left the environment counted
+                // against the concurrency limit forever, neither idle nor retired.)
+                init = await environment.StartAsync(_launcher, _loggerFactory, _options.InitTimeout, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
                 FunctionsLog.EnvironmentFailed(_logger, Function.Name, exception);
                 await RetireAsync(environment).ConfigureAwait(false);
                 return Refused(requestId, 500, "ServiceException", "Lambda could not start an execution environment.");
+            }
+            catch
+            {
+                await RetireAsync(environment).ConfigureAwait(false);
+                throw;
             }
 
             if (!init.IsReady)
