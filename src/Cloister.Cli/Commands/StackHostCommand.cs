@@ -17,6 +17,7 @@ internal static class StackHostCommand
             using var loggers = LoggerFactory.Create(builder => builder
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddSimpleConsole(options => options.SingleLine = true)
+                .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace) // standard output carries the progress events; standard error is logs/host.log
                 .AddFilter("Microsoft", LogLevel.Error));
             return await HostRunner.RunAsync(StatePaths.FromEnvironment(), parse.InvocationConfiguration.Output, loggers).ConfigureAwait(false);
         });

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# CPU accounting for bench/claims/run.sh, from /proc (clock ticks, both cores together).
+#   cpu.sh snapshot PREFIX HOST_PID > FILE   one line per process of the sandbox ("pid comm ticks"),
+#                                             the stack host included, then "machine busy-ticks"
+#   cpu.sh diff BEFORE AFTER [RATE]          CPU seconds and cores used between two snapshots (and CPU µs per
+#                                             request at RATE requests per second), by
+#                                             process kind; the rest of the machine is busy minus the sandbox
+set -euo pipefail
+
+case "$1" in
+  snapshot)
+    prefix="$2"; host="$3"
+    pids="$host"
+    for ns in $(ip netns list | awk '{print $1}' | grep "^$prefix" || true); do
+      pids="$pids $(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
+    done
+    # One awk reads the clock, the machine's counters and every process's, so the snapshot is one instant.
+    files=(); for pid in $pids; do files+=("/proc/$pid/stat"); done
+    awk 'FNR == 1 && FILENAME == "/proc/uptime" { print "uptime", $1; next }
+         FILENAME == "/proc/stat" { if ($1 == "cpu") print "machine", $2 + $3 + $4 + $7 + $8; next }
+         { pid = $1; sub(/^[0-9]+ \(/, ""); comm = $0; sub(/\).*/, "", comm); sub(/^[^)]*\) /, ""); print pid, comm, $12 + $13 }' \
+      /proc/uptime /proc/stat "${files[@]}" 2>/dev/null || true
+    ;;
+  diff)
+    before="$2"; after="$3"; rate="${4:-0}"
+    hz="$(getconf CLK_TCK)"
+    awk -v hz="$hz" -v rate="$rate" '
+      NR == FNR { if ($1 == "machine") machine0 = $2; else if ($1 == "uptime") uptime0 = $2; else start[$1] = $3; next }
+      $1 == "machine" { machine = $2 - machine0; next }
+      $1 == "uptime" { seconds = $2 - uptime0; next }
+      {
+        used = $3 - (($1 in start) ? start[$1] : 0)
+        kind = ($2 == "cloister") ? "stack host (gateway, tables, DNS, Runtime API)" : ($2 == "bootstrap") ? "function environments" : $2
+        if ($2 == "bootstrap" && used > 0) environments++
+        cpu[kind] += used; sandbox += used
+      }
+      function line(name, ticks) {
+        printf "  %-50s %8.2f %6.2f %10s\n", name, ticks / hz, ticks / hz / seconds, rate > 0 ? sprintf("%.0f", ticks / hz / seconds / rate * 1e6) : "-"
+      }
+      END {
+        printf "  %-50s %8s %6s %10s   (over %.1f s)\n", "process", "CPU s", "cores", "µs/request", seconds
+        for (kind in cpu) line(kind (kind == "function environments" ? " (" environments ")" : ""), cpu[kind])
+        line("sandbox, all", sandbox)
+        line("rest of the machine (other work, kernel threads)", machine - sandbox)
+        line("machine, all", machine)
+      }' "$before" "$after"
+    ;;
+  *) echo "usage: cpu.sh snapshot PREFIX HOST_PID | cpu.sh diff BEFORE AFTER" >&2; exit 2 ;;
+esac
