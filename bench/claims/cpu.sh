@@ -34,8 +34,10 @@ case "$1" in
         if ($2 == "bootstrap" && used > 0) environments++
         cpu[kind] += used; sandbox += used
       }
-      function line(name, ticks) {
-        printf "  %-50s %8.2f %6.2f %10s\n", name, ticks / hz, ticks / hz / seconds, rate > 0 ? sprintf("%.0f", ticks / hz / seconds / rate * 1e6) : "-"
+      function line(name, ticks,   per) {
+        per = "-"
+        if (rate > 0) per = sprintf("%.0f", ticks / hz / seconds / rate * 1e6)
+        printf("  %-50s %8.2f %6.2f %10s\n", name, ticks / hz, ticks / hz / seconds, per)
       }
       END {
         printf "  %-50s %8s %6s %10s   (over %.1f s)\n", "process", "CPU s", "cores", "µs/request", seconds
