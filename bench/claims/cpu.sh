@@ -14,12 +14,19 @@ case "$1" in
     for ns in $(ip netns list | awk '{print $1}' | grep "^$prefix" || true); do
       pids="$pids $(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
     done
-    # One awk reads the clock, the machine's counters and every process's, so the snapshot is one instant.
-    files=(); for pid in $pids; do files+=("/proc/$pid/stat"); done
-    awk 'FNR == 1 && FILENAME == "/proc/uptime" { print "uptime", $1; next }
-         FILENAME == "/proc/stat" { if ($1 == "cpu") print "machine", $2 + $3 + $4 + $7 + $8; next }
-         { pid = $1; sub(/^[0-9]+ \(/, ""); comm = $0; sub(/\).*/, "", comm); sub(/^[^)]*\) /, ""); print pid, comm, $12 + $13 }' \
-      /proc/uptime /proc/stat "${files[@]}" 2>/dev/null || true
+    # One awk reads the clock, the machine's counters and every process's, so the snapshot is one instant; a
+    # process that has exited since it was listed is skipped (getline returns -1 where a file argument would stop awk).
+    awk -v pids="$pids" 'BEGIN {
+        getline line < "/proc/uptime"; split(line, f, " "); print "uptime", f[1]
+        while ((getline line < "/proc/stat") > 0) if (line ~ /^cpu /) { split(line, f, " "); print "machine", f[2] + f[3] + f[4] + f[7] + f[8] }
+        n = split(pids, list, " ")
+        for (i = 1; i <= n; i++) {
+          if ((getline line < ("/proc/" list[i] "/stat")) <= 0) continue
+          comm = line; sub(/^[0-9]+ \(/, "", comm); sub(/\).*/, "", comm)
+          rest = line; sub(/^[^)]*\) /, "", rest); split(rest, f, " ")
+          print list[i], comm, f[12] + f[13]
+        }
+      }'
     ;;
   diff)
     before="$2"; after="$3"; rate="${4:-0}"
