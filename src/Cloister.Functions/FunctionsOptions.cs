@@ -21,6 +21,12 @@ public sealed record FunctionsOptions
     /// <summary>Lambda's limit on the init phase: 10 seconds.</summary>
     public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many execution environments of one function may initialize at once (the machine's cores by default);
+    /// invocations beyond it wait for an idle environment or a free slot. The init timeout runs from the slot.
+    /// </summary>
+    public int ConcurrentInits { get; init; } = Environment.ProcessorCount;
+
     /// <summary>How long an idle execution environment stays warm before it is reaped.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -40,10 +40,30 @@ public sealed class InvocationEdgeTests() : IsolatedServiceTests(state => new Fu
         Assert.Contains("\"cognitoIdentityId\":\"eu-central-1:abc\"", json, StringComparison.Ordinal);
     }
 
-    private async Task DeployAsync(string name, string runtime, string inline)
+    [Fact]
+    public async Task InvokeAsync_CallerGivesUpDuringInit_EnvironmentServesTheNextInvocation()
+    {
+        // The init sleeps half a second; the caller gives up after 50 ms.
+        await DeployAsync(
+            "patient",
+            "nodejs20.x",
+            "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);\nexports.handler = async () => 1;",
+            reservedConcurrency: 1);
+        using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        var first = await Service.InvokeAsync("patient", "{}"u8.ToArray(), InvocationType.RequestResponse, impatient.Token);
+        var second = await Service.InvokeAsync("patient", "{}"u8.ToArray());
+
+        Assert.True(impatient.IsCancellationRequested);
+        Assert.True(first.Succeeded, Encoding.UTF8.GetString(first.Payload.Span));
+        Assert.True(second.Succeeded, Encoding.UTF8.GetString(second.Payload.Span));
+        Assert.Single(Service.ProcessIdsOf("patient"));
+    }
+
+    private async Task DeployAsync(string name, string runtime, string inline, int? reservedConcurrency = null)
     {
         var deployed = await Service.DeployAsync(new LambdaFunction(
-            name, name, runtime, "index.handler", null, inline, 128, 3, ImmutableDictionary<string, string>.Empty, null, null));
+            name, name, runtime, "index.handler", null, inline, 128, 3, ImmutableDictionary<string, string>.Empty, null, reservedConcurrency));
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
     }
 }

@@ -8,7 +8,11 @@ namespace Cloister.Functions.Environments;
 /// <summary>
 /// A deployed function's execution environments: the most recently used idle one takes the next invocation (so
 /// sequential invocations stay on one warm process); when none is idle a new one starts, up to the function's
-/// reserved concurrency; environments idle for longer than the idle timeout are reaped.
+/// reserved concurrency; environments idle for longer than the idle timeout are reaped. At most
+/// <see cref="FunctionsOptions.ConcurrentInits"/> environments initialize at once: an invocation beyond that waits
+/// for whichever comes first, an environment going idle or an init slot (Lambda starts them all in parallel on
+/// hosts of their own; here they share the machine's cores, and 32 parallel cold starts of a .NET function on two
+/// cores would all pass the 10 s init timeout and fail together).
 /// </summary>
 internal sealed class FunctionHost : IAsyncDisposable
 {
@@ -21,6 +25,9 @@ internal sealed class FunctionHost : IAsyncDisposable
     private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
     private readonly int _limit;
+    private readonly int _initLimit;
+    private List<TaskCompletionSource> _waiters = [];
+    private int _starting;
     private bool _disposed;
 
     public FunctionHost(
@@ -40,6 +47,7 @@ internal sealed class FunctionHost : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = logger;
         _limit = function.Function.ReservedConcurrency ?? options.UnreservedConcurrencyLimit;
+        _initLimit = Math.Max(1, options.ConcurrentInits);
     }
 
     public FunctionDefinition Function { get; }
@@ -72,53 +80,96 @@ internal sealed class FunctionHost : IAsyncDisposable
 
     public async Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
+        // The token only stops an invocation that has not been accepted yet; see the init below.
+        cancellationToken.ThrowIfCancellationRequested();
         var requestId = Guid.NewGuid().ToString();
         ExecutionEnvironment? environment = null;
-        lock (_gate)
+        var starting = false;
+        while (environment is null)
         {
-            if (_disposed)
+            TaskCompletionSource? turn = null;
+            lock (_gate)
             {
-                return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
-            }
-
-            while (_idle.TryPop(out var candidate))
-            {
-                if (candidate.IsAlive)
+                if (_disposed)
                 {
-                    environment = candidate;
-                    break;
+                    return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
                 }
 
-                _all.Remove(candidate);
-                _ = candidate.DisposeAsync().AsTask();
-            }
-
-            if (environment is null)
-            {
-                if (_all.Count >= _limit)
+                while (_idle.TryPop(out var candidate))
                 {
-                    return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
+                    if (candidate.IsAlive)
+                    {
+                        environment = candidate;
+                        break;
+                    }
+
+                    _all.Remove(candidate);
+                    _ = candidate.DisposeAsync().AsTask();
                 }
 
-                environment = new ExecutionEnvironment(Function, Log, _time, _logger);
-                _all.Add(environment);
+                if (environment is null)
+                {
+                    if (_all.Count >= _limit)
+                    {
+                        return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
+                    }
+
+                    if (_starting < _initLimit)
+                    {
+                        environment = new ExecutionEnvironment(Function, Log, _time, _logger);
+                        _all.Add(environment);
+                        _starting++;
+                        starting = true;
+                    }
+                    else
+                    {
+                        turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        _waiters.Add(turn);
+                    }
+                }
+            }
+
+            if (turn is not null)
+            {
+                // Not accepted yet: a caller that gives up while waiting simply leaves.
+                await turn.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
         TimeSpan? initDuration = null;
-        if (environment.ProcessId == 0)
+        if (starting)
         {
             environment.WriteLog(LambdaLogLines.InitStart(Function.Function.Runtime));
             InitResult init;
             try
             {
-                init = await environment.StartAsync(_launcher, _loggerFactory, _options.InitTimeout, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // As on Lambda, an accepted invocation runs even if its caller goes away: the init is not bound to the
+                    // caller's token. (It was, and a client that gave up during a cold start left the environment counted
+                    // against the concurrency limit forever, neither idle nor retired.)
+                    init = await environment.StartAsync(_launcher, _loggerFactory, _options.InitTimeout, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        _starting--;
+                    }
+
+                    WakeWaiters();
+                }
             }
             catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
                 FunctionsLog.EnvironmentFailed(_logger, Function.Name, exception);
                 await RetireAsync(environment).ConfigureAwait(false);
                 return Refused(requestId, 500, "ServiceException", "Lambda could not start an execution environment.");
+            }
+            catch
+            {
+                await RetireAsync(environment).ConfigureAwait(false);
+                throw;
             }
 
             if (!init.IsReady)
@@ -225,6 +276,8 @@ internal sealed class FunctionHost : IAsyncDisposable
                     _idle.Push(environment);
                 }
             }
+
+            WakeWaiters();
         }
 
         return outcome.Kind == OutcomeKind.Response
@@ -250,12 +303,35 @@ internal sealed class FunctionHost : IAsyncDisposable
         return new InvocationResult(200, payload, "Unhandled", null, requestId);
     }
 
+    /// <summary>Lets every waiting invocation look again: an environment went idle, or an init slot or a place under the limit came free.</summary>
+    private void WakeWaiters()
+    {
+        List<TaskCompletionSource> waiters;
+        lock (_gate)
+        {
+            if (_waiters.Count == 0)
+            {
+                return;
+            }
+
+            waiters = _waiters;
+            _waiters = [];
+        }
+
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult();
+        }
+    }
+
     private async Task RetireAsync(ExecutionEnvironment environment)
     {
         lock (_gate)
         {
             _all.Remove(environment);
         }
+
+        WakeWaiters();
 
         await environment.DisposeAsync().ConfigureAwait(false);
     }
