@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Cloister.Gateway.Signing;
 
 /// <summary>
-/// Verifies the Signature Version 4 <c>Authorization</c> header of a call to an AWS_IAM method against the
+/// Verifies the Signature Version 4 of a call to an AWS_IAM method (the <c>Authorization</c> header, or the
+/// <c>X-Amz-*</c> query parameters of a presigned request) against the
 /// credentials the sandbox issued, refusing with API Gateway's 403s: <c>MissingAuthenticationTokenException</c>
 /// when unsigned, <c>IncompleteSignatureException</c> when the header lacks parts,
 /// <c>UnrecognizedClientException</c> for a key or token the sandbox did not issue, <c>InvalidSignatureException</c>
@@ -22,53 +23,89 @@ internal static class SigV4Verifier
     /// <summary>How far a request's date may be from the gateway's clock.</summary>
     public static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>The longest a presigned request stays valid: seven days.</summary>
+    public const int MaxPresignedSeconds = 604_800;
+
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
     public static SigV4Outcome Verify(HttpContext http, ReadOnlySpan<byte> body, DateTimeOffset now, string region, FrozenDictionary<string, GatewayCredential> credentials)
     {
         var request = http.Request;
         var authorization = request.Headers.Authorization.ToString();
+        string? credential, signedHeaders, signature;
+        string amzDate, dateHeader, token;
+        TimeSpan? lifetime = null;
         if (authorization.Length == 0)
         {
-            return SigV4Outcome.Refused(GatewayError.MissingAuthenticationToken);
-        }
-
-        if (!TryParseHeader(authorization, out var credential, out var signedHeaders, out var signature, out var malformed))
-        {
-            return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(malformed));
-        }
-
-        var amzDate = request.Headers["X-Amz-Date"].ToString();
-        var dateHeader = request.Headers.Date.ToString();
-        var missing = new StringBuilder();
-        if (credential is null)
-        {
-            missing.Append("Authorization header requires 'Credential' parameter. ");
-        }
-
-        if (signature is null)
-        {
-            missing.Append("Authorization header requires 'Signature' parameter. ");
-        }
-
-        if (signedHeaders is null)
-        {
-            missing.Append("Authorization header requires 'SignedHeaders' parameter. ");
-        }
-
-        if (amzDate.Length == 0 && dateHeader.Length == 0)
-        {
-            missing.Append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
-        }
-
-        if (missing.Length > 0 || !authorization.StartsWith(SigV4Canonical.Algorithm + " ", StringComparison.Ordinal))
-        {
-            if (missing.Length == 0)
+            // A presigned request carries the signature in the query string instead.
+            var query = request.Query;
+            if (!query.ContainsKey("X-Amz-Signature") && !query.ContainsKey("X-Amz-Credential"))
             {
-                missing.Append("Unsupported Authorization Type ");
+                return SigV4Outcome.Refused(GatewayError.MissingAuthenticationToken);
             }
 
-            return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(missing.Append("Authorization=").Append(authorization).ToString()));
+            credential = Single(query, "X-Amz-Credential");
+            signedHeaders = Single(query, "X-Amz-SignedHeaders");
+            signature = Single(query, "X-Amz-Signature");
+            amzDate = Single(query, "X-Amz-Date") ?? string.Empty;
+            dateHeader = string.Empty;
+            token = Single(query, "X-Amz-Security-Token") ?? string.Empty;
+            if (Single(query, "X-Amz-Algorithm") != SigV4Canonical.Algorithm || credential is null || signedHeaders is null || signature is null || amzDate.Length == 0)
+            {
+                return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(
+                    "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."));
+            }
+
+            if (Single(query, "X-Amz-Expires") is { } expires)
+            {
+                if (!int.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > MaxPresignedSeconds)
+                {
+                    return SigV4Outcome.Refused(AccessErrors.IncompleteSignature($"X-Amz-Expires must be between 1 and {MaxPresignedSeconds} seconds, not '{expires}'."));
+                }
+
+                lifetime = TimeSpan.FromSeconds(seconds);
+            }
+        }
+        else
+        {
+            if (!TryParseHeader(authorization, out credential, out signedHeaders, out signature, out var malformed))
+            {
+                return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(malformed));
+            }
+
+            amzDate = request.Headers["X-Amz-Date"].ToString();
+            dateHeader = request.Headers.Date.ToString();
+            token = request.Headers["X-Amz-Security-Token"].ToString();
+            var missing = new StringBuilder();
+            if (credential is null)
+            {
+                missing.Append("Authorization header requires 'Credential' parameter. ");
+            }
+
+            if (signature is null)
+            {
+                missing.Append("Authorization header requires 'Signature' parameter. ");
+            }
+
+            if (signedHeaders is null)
+            {
+                missing.Append("Authorization header requires 'SignedHeaders' parameter. ");
+            }
+
+            if (amzDate.Length == 0 && dateHeader.Length == 0)
+            {
+                missing.Append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+            }
+
+            if (missing.Length > 0 || !authorization.StartsWith(SigV4Canonical.Algorithm + " ", StringComparison.Ordinal))
+            {
+                if (missing.Length == 0)
+                {
+                    missing.Append("Unsupported Authorization Type ");
+                }
+
+                return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(missing.Append("Authorization=").Append(authorization).ToString()));
+            }
         }
 
         var scope = credential!.Split('/');
@@ -83,7 +120,6 @@ internal static class SigV4Verifier
             return SigV4Outcome.Refused(AccessErrors.UnrecognizedClient);
         }
 
-        var token = request.Headers["X-Amz-Security-Token"].ToString();
         if (known.SessionToken is null ? token.Length > 0 : !FixedTimeEquals(token, known.SessionToken))
         {
             return SigV4Outcome.Refused(AccessErrors.UnrecognizedClient);
@@ -130,7 +166,13 @@ internal static class SigV4Verifier
         }
 
         var nowText = now.UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture);
-        if (signedAt < now - AllowedSkew)
+        if (lifetime is { } valid && signedAt + valid < now)
+        {
+            return SigV4Outcome.Refused(AccessErrors.InvalidSignature(
+                $"Signature expired: {amzDate} is now earlier than {(now - valid).UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture)} ({nowText} - {(int)valid.TotalSeconds} sec.)"));
+        }
+
+        if (lifetime is null && signedAt < now - AllowedSkew)
         {
             return SigV4Outcome.Refused(AccessErrors.InvalidSignature(
                 $"Signature expired: {amzDate} is now earlier than {(now - AllowedSkew).UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture)} ({nowText} - 5 min.)"));
@@ -229,6 +271,9 @@ internal static class SigV4Verifier
 
         return true;
     }
+
+    private static string? Single(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 
     private static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));

@@ -64,6 +64,18 @@ internal sealed partial class ModelBuilder
                 a.String("IdentityValidationExpression"), ttl, uri, a.String("AuthorizerCredentials"), a.Strings("ProviderARNs")));
         }
 
+        foreach (var m in OfType("AWS::ApiGateway::Method"))
+        {
+            if (m.String("AuthorizationType") is "CUSTOM" or "COGNITO_USER_POOLS")
+            {
+                var authorizerId = m.String("AuthorizerId", required: true);
+                if (authorizerId is not null && !_authorizers.Exists(a => a.Id == authorizerId && a.RestApiId == m.String("RestApiId")))
+                {
+                    m.Problem("AuthorizerId", $"'{authorizerId}' is not an authorizer of the method's API.");
+                }
+            }
+        }
+
         foreach (var k in OfType("AWS::ApiGateway::ApiKey"))
         {
             var value = k.String("Value") ?? GeneratedKeyValue();

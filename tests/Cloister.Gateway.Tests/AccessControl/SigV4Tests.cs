@@ -232,4 +232,39 @@ public sealed class SigV4Tests
         Assert.Equal(0, curl.ExitCode);
         Assert.Equal(expectedStatus, output);
     }
+
+    [Fact]
+    public async Task Invoke_PresignedUrl_IsVerifiedUntilItExpires()
+    {
+        var time = new ManualTime(Now);
+        await using var harness = await GatewayHarness.StartAsync(WithPlan(EchoApi(Allow, "AWS_IAM"), Plan()), time: time);
+        harness.Lambda.AddEcho("echo");
+        var client = harness.Client(GatewayHarness.EniA);
+        var url = TestSigner.Presign($"https://{PrivateHost()}/dev/pets?b=2", PrivateHost(), Sandbox.AccessKeyId, Sandbox.SecretAccessKey, Sandbox.SessionToken, Region, Now, expires: 60);
+
+        var fresh = await client.GetAsync(url);
+        var tampered = await client.GetAsync(url.Replace("b=2", "b=3", StringComparison.Ordinal));
+        time.Advance(TimeSpan.FromSeconds(61));
+        var expired = await client.GetAsync(url);
+
+        Assert.Equal(200, (int)fresh.StatusCode);
+        using var evt = JsonDocument.Parse(await fresh.Content.ReadAsStringAsync());
+        Assert.Equal(Sandbox.AccessKeyId, evt.RootElement.GetProperty("requestContext").GetProperty("identity").GetProperty("accessKey").GetString());
+        Assert.Equal("InvalidSignatureException", Assert.Single(tampered.Headers.GetValues("x-amzn-ErrorType")));
+        await Expect.ErrorAsync(expired, 403, """{"message":"Signature expired: 20260310T120000Z is now earlier than 20260310T120001Z (20260310T120101Z - 60 sec.)"}""", "InvalidSignatureException");
+    }
+
+    [Fact]
+    public async Task Invoke_PresignedWithoutAlgorithm_ReturnsIncompleteSignature()
+    {
+        await using var harness = await StartAsync();
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/pets?X-Amz-Signature=abc");
+
+        await Expect.ErrorAsync(
+            response,
+            403,
+            """{"message":"AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."}""",
+            "IncompleteSignatureException");
+    }
 }

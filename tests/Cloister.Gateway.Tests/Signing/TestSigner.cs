@@ -33,6 +33,21 @@ public static class TestSigner
         request.Headers.TryAddWithoutValidation("Authorization", Authorization(request.Method.Method, uri.AbsolutePath, uri.Query.TrimStart('?'), headers, body, accessKey, secret, region, service, amzDate));
     }
 
+    /// <summary>A presigned URL for GET <paramref name="url"/>: the signature in X-Amz-* query parameters, <c>host</c> the only signed header.</summary>
+    public static string Presign(string url, string host, string accessKey, string secret, string? sessionToken, string region, DateTimeOffset at, int expires, string service = "execute-api")
+    {
+        var uri = new Uri(url);
+        var amzDate = at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var parameters = $"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={Encode($"{accessKey}/{amzDate[..8]}/{region}/{service}/aws4_request")}&X-Amz-Date={amzDate}&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host"
+            + (sessionToken is null ? string.Empty : "&X-Amz-Security-Token=" + Encode(sessionToken));
+        var query = uri.Query.TrimStart('?');
+        query = query.Length == 0 ? parameters : query + "&" + parameters;
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["host"] = host };
+        var authorization = Authorization("GET", uri.AbsolutePath, query, headers, [], accessKey, secret, region, service, amzDate);
+        var signature = authorization[(authorization.LastIndexOf('=') + 1)..];
+        return $"{uri.GetLeftPart(UriPartial.Path)}?{query}&X-Amz-Signature={signature}";
+    }
+
     /// <summary>The Authorization header for a request given as its parts; <paramref name="rawPath"/> as sent on the wire.</summary>
     public static string Authorization(string method, string rawPath, string rawQuery, SortedDictionary<string, string> headers, byte[] body, string accessKey, string secret, string region, string service, string amzDate)
     {

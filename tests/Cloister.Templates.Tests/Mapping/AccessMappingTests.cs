@@ -222,4 +222,14 @@ public class AccessMappingTests
         Assert.True(key.Enabled);
         Assert.Equal((key.Id, plan.Id), (model.UsagePlanKeys.Single().KeyId, model.UsagePlanKeys.Single().UsagePlanId));
     }
+
+    [Fact]
+    public void Method_CustomWithoutSuchAuthorizer_IsReported()
+    {
+        var problem = TestTemplates.SingleProblem(Resources("""
+              TokenAuth: { Type: AWS::ApiGateway::ApiKey, Properties: { Enabled: true } }
+            """));
+
+        Assert.Equal(("GetPets", "Properties.AuthorizerId"), (problem.Resource, problem.Property));
+    }
 }

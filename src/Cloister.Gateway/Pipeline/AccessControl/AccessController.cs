@@ -51,8 +51,9 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
         AccessDecision decision;
         if (method.AuthorizationType is "CUSTOM" or "COGNITO_USER_POOLS")
         {
-            var context = AccessContext.For(http, state, methodArn);
-            if (stage.Policy?.Evaluate(context) is { IsExplicitDeny: true })
+            // The resource policy is evaluated once, before the authorizer runs; its explicit deny stops the call there.
+            var resource = stage.Policy?.Evaluate(AccessContext.For(http, state, methodArn));
+            if (resource is { IsExplicitDeny: true })
             {
                 return Denied(catalog, state, methodArn, explicitDeny: true);
             }
@@ -69,7 +70,8 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
             }
 
             state.Authorizer = outcome.Result;
-            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy, outcome.Result!.Policy);
+            var context = AccessContext.For(http, state, methodArn);
+            decision = ApiGatewayAccess.Decide(resource, isPrivateApi: true, endpointPolicy?.Evaluate(context), outcome.Result!.Policy.Evaluate(context));
         }
         else
         {

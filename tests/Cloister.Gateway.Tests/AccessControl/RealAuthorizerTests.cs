@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Functions;
+using Cloister.Gateway.Lambda;
+using Cloister.Gateway.Tests.Infrastructure;
+using Cloister.Model;
+using Cloister.Model.Compute;
+using static Cloister.Gateway.Tests.Infrastructure.AccessApis;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.AccessControl;
+
+/// <summary>A TOKEN authorizer and the integration as real Node.js functions, run by Cloister.Functions as processes over the Runtime API.</summary>
+public sealed class RealAuthorizerTests : IAsyncLifetime
+{
+    private const string AuthorizerSource = """
+        exports.handler = async (event) => {
+          if (event.authorizationToken === "Bearer nobody") { throw new Error("Unauthorized"); }
+          return {
+            principalId: "user-" + event.authorizationToken.slice(7),
+            policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: event.authorizationToken === "Bearer mallory" ? "Deny" : "Allow", Resource: event.methodArn }] },
+            context: { plan: "gold", calls: 1 },
+          };
+        };
+        """;
+
+    private const string EchoSource = """
+        exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer) });
+        """;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cloister-gateway-authz-" + Guid.NewGuid().ToString("N")[..8]);
+    private LambdaService _functions = null!;
+    private GatewayHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _functions = new LambdaService(new FunctionsOptions { State = new StatePaths(_root), Account = new AccountContext(Account, Region) });
+        await DeployAsync(AuthorizerFunction, AuthorizerSource);
+        await DeployAsync("echo", EchoSource);
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        _harness = await GatewayHarness.StartAsync(model, invoker: new FunctionsLambdaInvoker(_functions));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.DisposeAsync();
+        await _functions.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Invoke_RealAuthorizerAllowsDeniesAndRaisesUnauthorized_AsApiGateway()
+    {
+        var client = _harness.Client(GatewayHarness.EniA);
+        Task<HttpResponseMessage> Get(string token) =>
+            client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets") { Headers = { { "Authorization", token } } });
+
+        using var alice = await Get("Bearer alice");
+        using var mallory = await Get("Bearer mallory");
+        using var nobody = await Get("Bearer nobody");
+
+        Assert.Equal(200, (int)alice.StatusCode);
+        using var authorizer = JsonDocument.Parse(await alice.Content.ReadAsStringAsync());
+        Assert.Equal("user-alice", authorizer.RootElement.GetProperty("principalId").GetString());
+        Assert.Equal("gold", authorizer.RootElement.GetProperty("plan").GetString());
+        Assert.Equal("1", authorizer.RootElement.GetProperty("calls").GetString());
+        await Expect.ErrorAsync(mallory, 403, """{"Message":"User is not authorized to access this resource with an explicit deny"}""", "AccessDeniedException");
+        await Expect.ErrorAsync(nobody, 401, """{"message":"Unauthorized"}""", "UnauthorizedException");
+    }
+
+    private async Task DeployAsync(string name, string source)
+    {
+        var result = await _functions.DeployAsync(new LambdaFunction(
+            name, name, "nodejs20.x", "index.handler", null, source, 256, 10, ImmutableDictionary<string, string>.Empty, null, null));
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+    }
+}
