@@ -1,10 +1,5 @@
-using System.Collections.Immutable;
 using System.Text.Json;
-using Cloister.Functions;
-using Cloister.Gateway.Lambda;
 using Cloister.Gateway.Tests.Infrastructure;
-using Cloister.Model;
-using Cloister.Model.Compute;
 using static Cloister.Gateway.Tests.Infrastructure.AccessApis;
 using static Cloister.Gateway.Tests.Infrastructure.Apis;
 
@@ -28,24 +23,21 @@ public sealed class RealAuthorizerTests : IAsyncLifetime
         exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer) });
         """;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cloister-gateway-authz-" + Guid.NewGuid().ToString("N")[..8]);
-    private LambdaService _functions = null!;
+    private readonly RealLambda _functions = new();
     private GatewayHarness _harness = null!;
 
     public async Task InitializeAsync()
     {
-        _functions = new LambdaService(new FunctionsOptions { State = new StatePaths(_root), Account = new AccountContext(Account, Region) });
-        await DeployAsync(AuthorizerFunction, AuthorizerSource);
-        await DeployAsync("echo", EchoSource);
+        await _functions.DeployNodeAsync(AuthorizerFunction, AuthorizerSource);
+        await _functions.DeployNodeAsync("echo", EchoSource);
         var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
-        _harness = await GatewayHarness.StartAsync(model, invoker: new FunctionsLambdaInvoker(_functions));
+        _harness = await GatewayHarness.StartAsync(model, invoker: _functions.Invoker);
     }
 
     public async Task DisposeAsync()
     {
         await _harness.DisposeAsync();
         await _functions.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
     }
 
     [Fact]
@@ -66,12 +58,5 @@ public sealed class RealAuthorizerTests : IAsyncLifetime
         Assert.Equal("1", authorizer.RootElement.GetProperty("calls").GetString());
         await Expect.ErrorAsync(mallory, 403, """{"Message":"User is not authorized to access this resource with an explicit deny"}""", "AccessDeniedException");
         await Expect.ErrorAsync(nobody, 401, """{"message":"Unauthorized"}""", "UnauthorizedException");
-    }
-
-    private async Task DeployAsync(string name, string source)
-    {
-        var result = await _functions.DeployAsync(new LambdaFunction(
-            name, name, "nodejs20.x", "index.handler", null, source, 256, 10, ImmutableDictionary<string, string>.Empty, null, null));
-        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
     }
 }

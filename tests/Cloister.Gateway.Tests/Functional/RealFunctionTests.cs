@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using System.Text.Json;
-using Cloister.Functions;
 using Cloister.Gateway.Lambda;
 using Cloister.Gateway.Tests.Infrastructure;
-using Cloister.Model;
-using Cloister.Model.Compute;
 using static Cloister.Gateway.Tests.Infrastructure.Apis;
 
 namespace Cloister.Gateway.Tests.Functional;
@@ -30,31 +26,24 @@ public sealed class RealFunctionTests : IAsyncLifetime
         });
         """;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cloister-gateway-real-" + Guid.NewGuid().ToString("N")[..8]);
-    private LambdaService _functions = null!;
+    private readonly RealLambda _functions = new();
     private GatewayHarness _harness = null!;
 
     public async Task InitializeAsync()
     {
-        _functions = new LambdaService(new FunctionsOptions
-        {
-            State = new StatePaths(_root),
-            Account = new AccountContext("123456789012", Region),
-        });
-        await DeployAsync("echo", EchoSource);
-        await DeployAsync("fails", "exports.handler = async () => { throw new Error('boom'); };");
+        await _functions.DeployNodeAsync("echo", EchoSource);
+        await _functions.DeployNodeAsync("fails", "exports.handler = async () => { throw new Error('boom'); };");
         var api = Api(
             AllowFrom(VpceA),
             Resource("res0000001", "/claim/{id}", Method("GET", LambdaProxy("echo"))),
             Resource("res0000002", "/broken", Method("GET", LambdaProxy("fails"))));
-        _harness = await GatewayHarness.StartAsync(ModelOf(api), invoker: new FunctionsLambdaInvoker(_functions));
+        _harness = await GatewayHarness.StartAsync(ModelOf(api), invoker: _functions.Invoker);
     }
 
     public async Task DisposeAsync()
     {
         await _harness.DisposeAsync();
         await _functions.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
     }
 
     [Fact]
@@ -94,12 +83,5 @@ public sealed class RealFunctionTests : IAsyncLifetime
     public void FunctionName_ArnOrName_GivesName(string arn, string expected)
     {
         Assert.Equal(expected, FunctionsLambdaInvoker.FunctionName(arn));
-    }
-
-    private async Task DeployAsync(string name, string source)
-    {
-        var result = await _functions.DeployAsync(new LambdaFunction(
-            name, name, "nodejs20.x", "index.handler", null, source, 256, 10, ImmutableDictionary<string, string>.Empty, null, null));
-        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
     }
 }
