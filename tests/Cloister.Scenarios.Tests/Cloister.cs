@@ -83,6 +83,15 @@ internal sealed class Cloister(string home)
     }
 
     /// <summary>The running stacks' outputs, by key.</summary>
+    /// <summary><c>cloister status --json</c>, parsed.</summary>
+    public async Task<JsonElement> StatusAsync()
+    {
+        var result = await RunAsync("status", "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        return json.RootElement.Clone();
+    }
+
     public async Task<Dictionary<string, string>> OutputsAsync()
     {
         var result = await RunAsync("outputs", "--json");

@@ -75,11 +75,9 @@ public sealed class PrivateDnsAlbTests(PrivateDnsAlbFixture stack) : IClassFixtu
         List<System.Text.Json.JsonElement> targets = [];
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var status = await stack.Cli.RunAsync("status", "--json");
-            using var json = System.Text.Json.JsonDocument.Parse(status.Output);
-            targets = [.. json.RootElement.GetProperty("Targets").EnumerateArray()
-                .Where(t => t.GetProperty("TargetGroupArn").GetString() == stack.Outputs["TargetGroupArn"])
-                .Select(t => t.Clone())];
+            var status = await stack.Cli.StatusAsync();
+            targets = [.. status.GetProperty("Targets").EnumerateArray()
+                .Where(t => t.GetProperty("TargetGroupArn").GetString() == stack.Outputs["TargetGroupArn"])];
             if (targets.Count > 0 && targets.TrueForAll(t => t.GetProperty("State").GetString() != "initial"))
             {
                 break;

@@ -34,8 +34,7 @@ public abstract class StackFixture : IAsyncLifetime
 
         UpOutput = up.Output;
         Outputs = await Cli.OutputsAsync();
-        var status = await Cli.RunAsync("status", "--json");
-        Status = JsonDocument.Parse(status.Output).RootElement.Clone();
+        Status = await Cli.StatusAsync();
     }
 
     /// <summary>The addresses of the hosts named <paramref name="name"/> (logical id) of a kind.</summary>

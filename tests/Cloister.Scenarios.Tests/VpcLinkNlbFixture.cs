@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Cloister.Scenarios.Tests;
 
 /// <summary>The VPC-link sample deployed once for its class, with an API key of its own.</summary>
@@ -25,9 +23,8 @@ public sealed class VpcLinkNlbFixture() : StackFixture(
         var address = Status.GetProperty("Hosts").EnumerateArray()
             .First(h => h.GetProperty("Name").GetString() == logicalId)
             .GetProperty("Address").GetString();
-        var status = await Cli.RunAsync("status", "--json");
-        using var json = JsonDocument.Parse(status.Output);
-        return json.RootElement.GetProperty("Targets").EnumerateArray()
+        var status = await Cli.StatusAsync();
+        return status.GetProperty("Targets").EnumerateArray()
             .Where(t => t.GetProperty("Id").GetString() == address)
             .Select(t => t.GetProperty("State").GetString())
             .FirstOrDefault();
@@ -36,9 +33,8 @@ public sealed class VpcLinkNlbFixture() : StackFixture(
     /// <summary>The health <c>cloister status</c> shows for the service whose name starts with <paramref name="prefix"/>.</summary>
     internal async Task<string?> ServiceHealthAsync(string prefix)
     {
-        var status = await Cli.RunAsync("status", "--json");
-        using var json = JsonDocument.Parse(status.Output);
-        return json.RootElement.GetProperty("Services").EnumerateArray()
+        var status = await Cli.StatusAsync();
+        return status.GetProperty("Services").EnumerateArray()
             .Where(s => s.GetProperty("Name").GetString()!.StartsWith(prefix, StringComparison.Ordinal))
             .Select(s => s.GetProperty("Health").GetString())
             .FirstOrDefault();
