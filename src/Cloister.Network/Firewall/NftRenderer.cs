@@ -15,6 +15,8 @@ internal static class NftRenderer
 {
     public const string Table = "cloister";
 
+    private const string LocalSourceDrop = "fib saddr type local drop";
+
     /// <summary>
     /// The table of a router namespace (the VPCs of one peering component). Every packet from or to an ENI passes its
     /// VPC router, so both kinds of filter live here, on the forward hook: the network ACLs of the subnets
@@ -91,18 +93,23 @@ internal static class NftRenderer
         {
             forward.Add("ct state established,related accept");
             forward.Add("ct state invalid drop");
+        }
+
+        // The router's own addresses are no source (the kernel's check of this is off: accept_local, see PlanBuilder);
+        // behind the established accept, only a new flow's first packet pays for the lookup.
+        forward.Add(LocalSourceDrop);
+        if (egress.Count > 0)
+        {
             forward.Add("iifname vmap { " + string.Join(", ", egress) + " }");
             forward.Add("oifname vmap { " + string.Join(", ", ingress) + " }");
         }
 
-        if (forward.Count > 0)
-        {
-            Chain(text, "forward", "forward", "accept", forward);
-        }
+        Chain(text, "forward", "forward", "accept", forward);
 
         // Only the VPC's own block may use its resolver; nothing else reaches the router itself.
         Chain(text, "input", "input", "drop", [
             "iif \"lo\" accept",
+            LocalSourceDrop,
             .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {TopologyView.ResolverAddress(v.Vpc)} meta l4proto {{ tcp, udp }} th dport 53 accept"),
         ]);
         return End(text);

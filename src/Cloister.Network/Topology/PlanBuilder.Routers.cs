@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network.Addressing;
@@ -72,13 +71,21 @@ internal static partial class PlanBuilder
                 var table = Num(100 + number);
 
                 // The local route: traffic inside the VPC falls through to the main table, which holds the hosts.
-                commands.Add($"route add throw {cidr} table {table}");
-                var routes = view.RoutesOf(subnet).SelectMany(r => RouteCommands(r, vpc, view, regionLinks, vpnLinks)).ToList();
-                commands.AddRange(routes.Select(r => r + " table " + table));
-                if (!routes.Any(r => r.Contains(" 0.0.0.0/0", StringComparison.Ordinal)))
+                var routes = new List<TableRoute> { TableRoute.FallThrough(cidr) };
+                routes.AddRange(view.RoutesOf(subnet).SelectMany(r => TableRoutes(r, vpc, view, regionLinks, vpnLinks)));
+                if (!routes.Any(r => r.Destination.PrefixLength == 0))
                 {
-                    commands.Add($"route add unreachable default table {table}");
+                    routes.Add(new TableRoute(new Ipv4Cidr(0, 0), "unreachable"));
                 }
+
+                commands.AddRange(routes.Select(r => r.Command(table)));
+
+                // The hosts a fall-through route would find in the main table, copied into this table: a forwarded
+                // packet then takes one table lookup instead of three (this table, the throw, the main table), and
+                // the result is the same, since a host route only goes where the fall-through would have led.
+                commands.AddRange(routerHosts
+                    .Where(h => TableRoute.Match(routes, Ipv4Cidr.ParseAddress(h.Address))?.Type == TableRoute.Throw)
+                    .Select(h => $"route replace {HostRoute(h)} table {table}"));
 
                 var interfaces = routerHosts.Where(h => h.SubnetId == subnet.Id).Select(h => h.RouterInterface).ToList();
                 commands.AddRange(interfaces.Select(i => $"rule add iif {i} lookup {table} pref {Num(1000 + number)}"));
@@ -88,36 +95,43 @@ internal static partial class PlanBuilder
             routers.Add((vpc, model.Vpcs.IndexOf(vpc), aclInput));
         }
 
-        return new NamespacePlan(name, NamespaceRole.VpcRouter, RouterSysctls, [.. commands], NftRenderer.ForVpcRouter(routers, routerHosts, view));
+        // The router's own addresses (.1 gateways, .2 resolvers, link ends) are looked up after the subnets' tables,
+        // not before them: a forwarded packet no longer walks the local table first. Packets to those addresses still
+        // reach it, through the fall-through of the VPC's block (the local route) or, from the region and VPN links,
+        // which match no interface rule, directly.
+        commands.Add("rule add pref 32765 lookup local");
+        commands.Add("rule del pref 0");
+
+        return new NamespacePlan(name, NamespaceRole.VpcRouter, VpcRouterSysctls, [.. commands], NftRenderer.ForVpcRouter(routers, routerHosts, view));
     }
 
-    private static IEnumerable<string> RouteCommands(
+    private static TableRoute[] TableRoutes(
         ResolvedRoute route,
         Vpc vpc,
         TopologyView view,
         Dictionary<string, (string Router, string Region)> regionLinks,
         Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
     {
-        var blackhole = $"route replace blackhole {route.Destination}";
+        TableRoute[] blackhole = [TableRoute.Blackhole(route.Destination)];
         var vpcIndex = Num(view.Model.Vpcs.IndexOf(vpc));
         switch (route.Kind)
         {
             case RouteTargetKind.PeeringConnection:
-                return PeeringRoute(route, vpc, view) ?? [blackhole];
+                return PeeringRoute(route, vpc, view) ?? blackhole;
             case RouteTargetKind.VpnGateway:
                 var onPrem = view.OnPremisesFor(vpc.Id, route.TargetId, route.Destination);
                 return onPrem is not null && vpnLinks.TryGetValue((onPrem.Id, vpc.Id), out var vpn)
-                    ? [$"route replace {route.Destination} via {vpn.OnPremSide} dev o{Num(view.Model.OnPremisesNetworks.IndexOf(onPrem))}v{vpcIndex}"]
-                    : [blackhole];
+                    ? [TableRoute.Via(route.Destination, $" via {vpn.OnPremSide} dev o{Num(view.Model.OnPremisesNetworks.IndexOf(onPrem))}v{vpcIndex}")]
+                    : blackhole;
             case RouteTargetKind.GatewayEndpoint when RegionServices.Block.Contains(route.Destination):
-                return [$"route replace {route.Destination} via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}"];
+                return [TableRoute.Via(route.Destination, $" via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}")];
             case RouteTargetKind.NatGateway or RouteTargetKind.InternetGateway:
                 // The sandbox's only "internet" is the region: a NAT or internet route reaches its services.
                 var reach = route.Destination.Contains(RegionServices.Block) ? RegionServices.Block
                     : RegionServices.Block.Contains(route.Destination) ? route.Destination : (Ipv4Cidr?)null;
-                return reach is { } block ? [$"route replace {block} via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}"] : [blackhole];
+                return reach is { } block ? [TableRoute.Via(block, $" via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}")] : blackhole;
             default:
-                return [blackhole];
+                return blackhole;
         }
     }
 
@@ -126,7 +140,7 @@ internal static partial class PlanBuilder
     /// VPC's block (the peer's hosts); the rest of the destination is a blackhole. Null for a pending peering or one
     /// that does not join this VPC.
     /// </summary>
-    private static ImmutableArray<string>? PeeringRoute(ResolvedRoute route, Vpc vpc, TopologyView view)
+    private static TableRoute[]? PeeringRoute(ResolvedRoute route, Vpc vpc, TopologyView view)
     {
         if (view.Peering(route.TargetId) is not { Accepted: true } peering)
         {
@@ -142,11 +156,11 @@ internal static partial class PlanBuilder
         var peer = view.VpcCidr(peerId);
         if (peer.Contains(route.Destination))
         {
-            return [$"route replace throw {route.Destination}"];
+            return [TableRoute.FallThrough(route.Destination)];
         }
 
         return route.Destination.Contains(peer)
-            ? [$"route replace throw {peer}", $"route replace blackhole {route.Destination}"]
+            ? [TableRoute.FallThrough(peer), TableRoute.Blackhole(route.Destination)]
             : null;
     }
 }

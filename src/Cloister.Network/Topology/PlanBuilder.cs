@@ -222,13 +222,30 @@ internal static partial class PlanBuilder
         KeyValuePair.Create("net/ipv4/conf/*/rp_filter", "0"),
     ];
 
+    /// <summary>
+    /// A VPC router forwards by policy routing, so the kernel would check every forwarded packet's source with a
+    /// second full lookup (its reverse path through the egress interface's rules and tables) even with
+    /// <c>rp_filter</c> off; <c>accept_local</c> skips that check. What it enforced that AWS does too — the router's
+    /// own addresses are no source — is an nftables rule on new flows (<c>NftRenderer.ForVpcRouter</c>); what AWS does
+    /// not do (dropping a packet whose destination subnet has no route back) goes. Early demultiplexing looks for a
+    /// local socket before routing, which in a router that only forwards always misses.
+    /// </summary>
+    private static readonly ImmutableArray<KeyValuePair<string, string>> VpcRouterSysctls =
+    [
+        .. RouterSysctls,
+        KeyValuePair.Create("net/ipv4/conf/all/accept_local", "1"),
+        KeyValuePair.Create("net/ipv4/ip_early_demux", "0"),
+    ];
+
+    private static string HostRoute(HostPlan host) => $"{host.Address}/32 dev {host.RouterInterface} src {host.Gateway}";
+
     private static void AddHostInterfaces(List<string> commands, IEnumerable<HostPlan> hosts)
     {
         foreach (var host in hosts)
         {
             commands.Add($"link set {host.RouterInterface} up");
             commands.Add($"addr add {host.Gateway}/32 dev {host.RouterInterface}");
-            commands.Add($"route add {host.Address}/32 dev {host.RouterInterface} src {host.Gateway}");
+            commands.Add($"route add {HostRoute(host)}");
         }
     }
 }
