@@ -17,6 +17,20 @@ internal struct RequestBody : IDisposable
 
     public readonly ReadOnlyMemory<byte> Memory => _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, Length);
 
+    /// <summary>Whether a <c>Transfer-Encoding</c> names <c>chunked</c> (a loop over the values: no enumerator boxed per request).</summary>
+    private static bool IsChunked(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (value?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static async ValueTask<RequestBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = default(RequestBody);
@@ -27,7 +41,7 @@ internal struct RequestBody : IDisposable
             return body;
         }
 
-        if (declared == 0 || (declared is null && !request.Headers.TransferEncoding.Any(v => v?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)))
+        if (declared == 0 || (declared is null && !IsChunked(request.Headers.TransferEncoding)))
         {
             return body;
         }
