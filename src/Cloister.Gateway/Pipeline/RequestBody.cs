@@ -31,7 +31,8 @@ internal struct RequestBody : IDisposable
         return false;
     }
 
-    public static async ValueTask<RequestBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads the body, if any; the request's abort token is taken only then (Kestrel's getter takes a lock).</summary>
+    public static async ValueTask<RequestBody> ReadAsync(HttpRequest request)
     {
         var body = default(RequestBody);
         var declared = request.ContentLength;
@@ -46,6 +47,7 @@ internal struct RequestBody : IDisposable
             return body;
         }
 
+        var cancellationToken = request.HttpContext.RequestAborted;
         body._buffer = ArrayPool<byte>.Shared.Rent((int)(declared ?? 16 * 1024));
         while (true)
         {

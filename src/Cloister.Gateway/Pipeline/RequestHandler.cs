@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Catalog;
@@ -25,6 +26,9 @@ internal sealed partial class RequestHandler
 
     /// <summary>Method ARN limit (spec §3); longer gives 414.</summary>
     public const int MaxMethodArnBytes = 1_600;
+
+    /// <summary>Response bodies up to this size are buffered with the headers and flushed once by Kestrel; larger ones are written (and flushed) as they are.</summary>
+    private const int BufferedBodyBytes = 16 * 1024;
 
     private static readonly byte[] TooLargeBody = Encoding.ASCII.GetBytes($"HTTP content length exceeded {RequestBody.MaxLength} bytes.");
 
@@ -141,7 +145,7 @@ internal sealed partial class RequestHandler
             return;
         }
 
-        using var body = await RequestBody.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+        using var body = await RequestBody.ReadAsync(request).ConfigureAwait(false);
         if (body.TooLarge)
         {
             await WriteTooLargeAsync(context, state).ConfigureAwait(false);
@@ -235,7 +239,7 @@ internal sealed partial class RequestHandler
         };
     }
 
-    private static async ValueTask WriteResultAsync(HttpContext context, IntegrationResult result, RequestState state)
+    private static ValueTask WriteResultAsync(HttpContext context, IntegrationResult result, RequestState state)
     {
         var response = context.Response;
         response.StatusCode = result.StatusCode;
@@ -255,14 +259,23 @@ internal sealed partial class RequestHandler
         state.ResponseLength = result.Body.Length;
         if (result.StatusCode is 204 or 304 || result.StatusCode < 200)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         response.ContentLength = result.Body.Length;
-        if (!result.Body.IsEmpty && !HttpMethods.IsHead(state.HttpMethod))
+        if (result.Body.IsEmpty || HttpMethods.IsHead(state.HttpMethod))
         {
-            await response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+            return ValueTask.CompletedTask;
         }
+
+        if (result.Body.Length <= BufferedBodyBytes)
+        {
+            // Into Kestrel's output buffer behind the headers, no flush: Kestrel sends both in one flush when the request ends.
+            response.BodyWriter.Write(result.Body.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        return response.Body.WriteAsync(result.Body, context.RequestAborted);
     }
 
     private ValueTask RejectAsync(HttpContext context, GatewayError error, RequestState state)
