@@ -27,6 +27,8 @@ internal sealed partial class GatewayCatalog
         Access = access;
         Account = account;
         Apis = apis;
+        ApisById = apis.GetAlternateLookup<ReadOnlySpan<char>>();
+        HasAccessLogs = apis.Values.Any(a => a.Stages.Values.Any(s => s.AccessLog is not null));
         EndpointPolicies = endpointPolicies;
         Targets = new InvocationTargetParser(account.Region, account.UrlSuffix);
     }
@@ -37,6 +39,12 @@ internal sealed partial class GatewayCatalog
     public AccessCatalog Access { get; }
 
     public FrozenDictionary<string, CompiledApi> Apis { get; }
+
+    /// <summary><see cref="Apis"/> looked up by a span of the Host (no string per request).</summary>
+    public FrozenDictionary<string, CompiledApi>.AlternateLookup<ReadOnlySpan<char>> ApisById { get; }
+
+    /// <summary>Whether any stage writes an access log (requests under this version are then counted until their line is queued).</summary>
+    public bool HasAccessLogs { get; }
 
     /// <summary>Endpoint policies by endpoint id; null (or a missing endpoint) is AWS's default full access.</summary>
     public FrozenDictionary<string, Cloister.Policy.Policy?> EndpointPolicies { get; }
@@ -91,6 +99,7 @@ internal sealed partial class GatewayCatalog
     {
         var snapshot = deployment.Snapshot;
         var apiArn = $"arn:{account.Partition}:execute-api:{account.Region}:{account.AccountId}:{snapshot.Id}";
+        var methodArnPrefix = $"{apiArn}/{stage.StageName}/";
         var policy = snapshot.Policy is null ? null : CompileOrDenyAll(snapshot.Policy, apiArn + "/*", snapshot.Id, logger);
         var responses = (snapshot.GatewayResponses.IsDefault ? [] : snapshot.GatewayResponses).ToFrozenDictionary(
             r => r.ResponseType,
@@ -110,12 +119,12 @@ internal sealed partial class GatewayCatalog
             stage.StageName,
             deployment.Id,
             snapshot,
-            ResourceTree.Build(snapshot.Resources),
+            ResourceTree.Build(snapshot.Resources, methodArnPrefix),
             policy,
             stage.Variables,
             responses,
             accessLog,
-            $"{apiArn}/{stage.StageName}/");
+            methodArnPrefix);
     }
 
     /// <summary>

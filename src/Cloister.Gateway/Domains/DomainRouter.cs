@@ -29,7 +29,6 @@ internal static class DomainRouter
         state.Domain = domain;
         state.CustomDomainPath = "/" + string.Join('/', segments);
         state.DomainName = name;
-        state.DomainPrefix = name.Split('.')[0];
         if (domain.IsPrivate && !domain.Endpoints.Contains(state.VpceId))
         {
             error = GatewayError.Forbidden;

@@ -11,7 +11,7 @@ namespace Cloister.Gateway.Integrations;
 /// <param name="Route">The matched resource and method.</param>
 /// <param name="Body">The request body, read and bounded by the gateway.</param>
 /// <param name="Catalog">The catalog version serving the request.</param>
-internal sealed record IntegrationRequest(HttpContext Http, RequestState State, RouteMatch Route, ReadOnlyMemory<byte> Body, GatewayCatalog Catalog)
+internal readonly record struct IntegrationRequest(HttpContext Http, RequestState State, RouteMatch Route, ReadOnlyMemory<byte> Body, GatewayCatalog Catalog)
 {
     public CompiledStage Stage => State.Stage!;
 }

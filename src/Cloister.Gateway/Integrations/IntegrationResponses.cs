@@ -88,19 +88,23 @@ internal static class IntegrationResponses
             return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
         }
 
+        var chosen = SelectTemplate(selected.ResponseTemplates, request.Http.Request.Headers.Accept.ToString());
+        var template = chosen is var (_, templateSource) ? request.Catalog.Mapping(templateSource) : null;
+        if (selected.ResponseParameters.Count == 0 && template?.StaticUtf8 is { } staticBody)
+        {
+            // Nothing of this response depends on the request (no header mappings, a template without references): one result per catalog version.
+            return request.Catalog.StaticResult(selected, chosen!.Value.Type, status, backendStatus, staticBody);
+        }
+
         var headers = new List<KeyValuePair<string, string>>(selected.ResponseParameters.Count + 1);
         if (selected.ResponseParameters.Count > 0)
         {
-            headers.AddRange(ParameterMapping.Targets(
-                selected.ResponseParameters,
-                "method.response.header.",
-                source => ParameterMapping.ResolveResponseSource(source, request, backendHeaders, payload)));
+            AddMappedHeaders(headers, selected, request, backendHeaders, payload);
         }
         var body = payload;
         var contentType = payloadContentType;
-        if (SelectTemplate(selected.ResponseTemplates, request.Http.Request.Headers.Accept.ToString()) is var (type, source))
+        if (chosen is var (type, _) && template is not null)
         {
-            var template = request.Catalog.Mapping(source);
             contentType = type;
             if (template.StaticUtf8 is { } fixedBody)
             {
@@ -137,6 +141,13 @@ internal static class IntegrationResponses
         return IntegrationResult.Response(status, headers, body, backendStatus);
     }
 
+    /// <summary>The response's header mappings (a method of its own: its closure is allocated only when there are mappings).</summary>
+    private static void AddMappedHeaders(List<KeyValuePair<string, string>> headers, IntegrationResponse selected, IntegrationRequest request, HttpResponseHeaders? backendHeaders, ReadOnlyMemory<byte> payload) =>
+        headers.AddRange(ParameterMapping.Targets(
+            selected.ResponseParameters,
+            "method.response.header.",
+            source => ParameterMapping.ResolveResponseSource(source, request, backendHeaders, payload)));
+
     /// <summary>The response template for the client's <c>Accept</c>, else <c>application/json</c>'s, else the first one.</summary>
     private static (string Type, string Source)? SelectTemplate(ImmutableDictionary<string, string> templates, string accept)
     {
@@ -145,12 +156,18 @@ internal static class IntegrationResponses
             return null;
         }
 
-        foreach (var part in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var range in accept.AsSpan().Split(','))
         {
-            var type = part.Split(';')[0].Trim();
-            if (templates.TryGetValue(type, out var exact))
+            var part = accept.AsSpan()[range].Trim();
+            if (part.IsEmpty)
             {
-                return (type, exact);
+                continue;
+            }
+
+            var semicolon = part.IndexOf(';');
+            if (Find(templates, (semicolon >= 0 ? part[..semicolon] : part).Trim()) is { } exact)
+            {
+                return exact;
             }
         }
 
@@ -161,5 +178,25 @@ internal static class IntegrationResponses
 
         var first = templates.OrderBy(t => t.Key, StringComparer.Ordinal).First();
         return (first.Key, first.Value);
+    }
+
+    /// <summary>The template for one media type of <c>Accept</c>, compared as a span (no string per part) when the keys compare ordinally.</summary>
+    private static (string Type, string Source)? Find(ImmutableDictionary<string, string> templates, ReadOnlySpan<char> type)
+    {
+        if (!ReferenceEquals(templates.KeyComparer, EqualityComparer<string>.Default) && !ReferenceEquals(templates.KeyComparer, StringComparer.Ordinal))
+        {
+            var key = type.ToString();
+            return templates.TryGetValue(key, out var source) ? (key, source) : null;
+        }
+
+        foreach (var (key, source) in templates)
+        {
+            if (type.SequenceEqual(key))
+            {
+                return (key, source);
+            }
+        }
+
+        return null;
     }
 }

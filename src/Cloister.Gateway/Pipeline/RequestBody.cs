@@ -17,7 +17,22 @@ internal struct RequestBody : IDisposable
 
     public readonly ReadOnlyMemory<byte> Memory => _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, Length);
 
-    public static async ValueTask<RequestBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Whether a <c>Transfer-Encoding</c> names <c>chunked</c> (a loop over the values: no enumerator boxed per request).</summary>
+    private static bool IsChunked(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (value?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads the body, if any; the request's abort token is taken only then (Kestrel's getter takes a lock).</summary>
+    public static async ValueTask<RequestBody> ReadAsync(HttpRequest request)
     {
         var body = default(RequestBody);
         var declared = request.ContentLength;
@@ -27,11 +42,12 @@ internal struct RequestBody : IDisposable
             return body;
         }
 
-        if (declared == 0 || (declared is null && !request.Headers.TransferEncoding.Any(v => v?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)))
+        if (declared == 0 || (declared is null && !IsChunked(request.Headers.TransferEncoding)))
         {
             return body;
         }
 
+        var cancellationToken = request.HttpContext.RequestAborted;
         body._buffer = ArrayPool<byte>.Shared.Rent((int)(declared ?? 16 * 1024));
         while (true)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Catalog;
@@ -6,6 +7,7 @@ using Cloister.Gateway.Hosting;
 using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Responses;
+using Cloister.Gateway.Routing;
 using Cloister.Model.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -24,6 +26,9 @@ internal sealed partial class RequestHandler
 
     /// <summary>Method ARN limit (spec §3); longer gives 414.</summary>
     public const int MaxMethodArnBytes = 1_600;
+
+    /// <summary>Response bodies up to this size are buffered with the headers and flushed once by Kestrel; larger ones are written (and flushed) as they are.</summary>
+    private const int BufferedBodyBytes = 16 * 1024;
 
     private static readonly byte[] TooLargeBody = Encoding.ASCII.GetBytes($"HTTP content length exceeded {RequestBody.MaxLength} bytes.");
 
@@ -58,8 +63,15 @@ internal sealed partial class RequestHandler
 
     public async Task HandleAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _inFlight);
         var catalog = Catalog;
+
+        // Counted only when a stage of this version can write an access log line (FlushAccessLogsAsync waits for those).
+        var counted = catalog.HasAccessLogs;
+        if (counted)
+        {
+            Interlocked.Increment(ref _inFlight);
+        }
+
         var listener = context.Features.Get<EndpointConnectionFeature>()?.Listener;
         var request = context.Request;
         var (requestId, extendedRequestId) = RequestIds.Next();
@@ -95,7 +107,10 @@ internal sealed partial class RequestHandler
         finally
         {
             WriteAccessLog(state);
-            Interlocked.Decrement(ref _inFlight);
+            if (counted)
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
         }
     }
 
@@ -123,14 +138,14 @@ internal sealed partial class RequestHandler
 
         var stage = state.Stage!;
         var route = state.Route!;
-        var methodArn = stage.MethodArnPrefix + state.HttpMethod + "/" + state.Path[1..];
+        var methodArn = route.MethodArns?.GetValueOrDefault(state.HttpMethod) ?? stage.MethodArnPrefix + state.HttpMethod + "/" + state.Path[1..];
         if (Encoding.UTF8.GetByteCount(methodArn) > MaxMethodArnBytes)
         {
             await RejectAsync(context, GatewayError.UriTooLong, state).ConfigureAwait(false);
             return;
         }
 
-        using var body = await RequestBody.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+        using var body = await RequestBody.ReadAsync(request).ConfigureAwait(false);
         if (body.TooLarge)
         {
             await WriteTooLargeAsync(context, state).ConfigureAwait(false);
@@ -162,40 +177,43 @@ internal sealed partial class RequestHandler
     {
         var request = context.Request;
         var apiIdHeader = request.Headers["x-apigw-api-id"].ToString();
-        var segments = PathSegments(request.Path.Value);
-        if (apiIdHeader.Length == 0 && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, segments, out var domainError))
+        var path = request.Path.Value ?? string.Empty;
+        if (apiIdHeader.Length == 0 && catalog.Domains.Count > 0
+            && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, SegmentList(path), out var domainError))
         {
             return domainError;
         }
 
-        var target = catalog.Targets.Parse(apiIdHeader, request.Host.Value);
-        if (target is null || !catalog.Apis.TryGetValue(target.ApiId, out var api) || api.EndpointType != EndpointType.Private)
+        // The API id, stage and path segments are read as spans: no string per request for a literal route.
+        if (!catalog.Targets.TryRead(apiIdHeader, request.Host.Value, out var target)
+            || !catalog.ApisById.TryGetValue(target.ApiId, out var api) || api.EndpointType != EndpointType.Private)
         {
             return GatewayError.Forbidden;
         }
 
-        if (target.NamedVpcEndpointId is { } named && (!api.VpcEndpointIds.Contains(named) || named != state.VpceId))
+        if (!target.NamedVpcEndpointId.IsEmpty && (!target.NamedVpcEndpointId.SequenceEqual(state.VpceId) || !api.VpcEndpointIds.Contains(state.VpceId)))
         {
             return GatewayError.Forbidden;
         }
 
         state.ApiId = api.Id;
         state.DomainName = target.DomainName;
-        state.DomainPrefix = target.DomainPrefix;
-        if (segments.Count == 0)
+        var maxSegments = PathSegments.MaxCount(path);
+        var segments = maxSegments <= 32 ? stackalloc Range[maxSegments] : new Range[maxSegments];
+        segments = segments[..PathSegments.Split(path, segments)];
+        if (segments.IsEmpty)
         {
             return GatewayError.MissingAuthenticationToken;
         }
 
-        if (!api.Stages.TryGetValue(segments[0], out var stage))
+        if (!api.StagesByName.TryGetValue(path.AsSpan()[segments[0]], out var stage))
         {
             return GatewayError.Forbidden;
         }
 
         state.Stage = stage;
-        segments.RemoveAt(0);
-        state.Path = "/" + string.Join('/', segments);
-        state.Route = stage.Tree.Match(segments, state.HttpMethod);
+        state.Route = stage.Tree.Match(path, segments[1..], state.HttpMethod);
+        state.Path = state.Route?.LiteralPath ?? PathSegments.Rooted(path, segments[1..]);
         return state.Route is null ? GatewayError.MissingAuthenticationToken : null;
     }
 
@@ -221,12 +239,15 @@ internal sealed partial class RequestHandler
         };
     }
 
-    private static async ValueTask WriteResultAsync(HttpContext context, IntegrationResult result, RequestState state)
+    private static ValueTask WriteResultAsync(HttpContext context, IntegrationResult result, RequestState state)
     {
         var response = context.Response;
         response.StatusCode = result.StatusCode;
-        foreach (var (name, value) in result.Headers)
+        // By index: a foreach over the IReadOnlyList would box its enumerator on every request.
+        var headers = result.Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
+            var (name, value) = headers[i];
             if (!string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)
                 && !string.Equals(name, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
@@ -238,14 +259,23 @@ internal sealed partial class RequestHandler
         state.ResponseLength = result.Body.Length;
         if (result.StatusCode is 204 or 304 || result.StatusCode < 200)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         response.ContentLength = result.Body.Length;
-        if (!result.Body.IsEmpty && !HttpMethods.IsHead(state.HttpMethod))
+        if (result.Body.IsEmpty || HttpMethods.IsHead(state.HttpMethod))
         {
-            await response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+            return ValueTask.CompletedTask;
         }
+
+        if (result.Body.Length <= BufferedBodyBytes)
+        {
+            // Into Kestrel's output buffer behind the headers, no flush: Kestrel sends both in one flush when the request ends.
+            response.BodyWriter.Write(result.Body.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        return response.Body.WriteAsync(result.Body, context.RequestAborted);
     }
 
     private ValueTask RejectAsync(HttpContext context, GatewayError error, RequestState state)
@@ -282,16 +312,7 @@ internal sealed partial class RequestHandler
         _accessLogs.Enqueue(log.FilePath, line.ToString());
     }
 
-    private static List<string> PathSegments(string? path)
-    {
-        var segments = new List<string>(8);
-        foreach (var segment in (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            segments.Add(segment);
-        }
-
-        return segments;
-    }
+    private static List<string> SegmentList(string path) => [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries)];
 
     private static int HeaderValueBytes(IHeaderDictionary headers)
     {

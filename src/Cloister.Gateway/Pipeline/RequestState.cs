@@ -37,7 +37,8 @@ internal sealed partial class RequestState
 
     public string DomainName { get; set; } = string.Empty;
 
-    public string DomainPrefix { get; set; } = string.Empty;
+    /// <summary>The first label of <see cref="DomainName"/>, read when asked for.</summary>
+    public string DomainPrefix => InvocationTargetParser.FirstLabel(DomainName);
 
     public string? ApiId { get; set; }
 

@@ -7,7 +7,8 @@ namespace Cloister.Gateway.Routing;
 /// <summary>
 /// An API's resources compiled into a tree matched segment by segment: a literal part beats
 /// <c>{param}</c>, which beats <c>{proxy+}</c>; a failed branch falls back to the next kind, so the most
-/// specific resource that can take the whole path wins. Immutable once built.
+/// specific resource that can take the whole path wins. Immutable once built. A match through literal parts
+/// only is prepared when the tree is built and allocates nothing.
 /// </summary>
 internal sealed class ResourceTree
 {
@@ -15,7 +16,9 @@ internal sealed class ResourceTree
 
     private ResourceTree(ResourceNode root) => _root = root;
 
-    public static ResourceTree Build(ImmutableArray<ApiResource> resources)
+    /// <param name="resources">The deployed resources.</param>
+    /// <param name="methodArnPrefix">The stage's <c>arn:aws:execute-api:...:{api-id}/{stage}/</c>, to build literal paths' method ARNs once; null for none.</param>
+    public static ResourceTree Build(ImmutableArray<ApiResource> resources, string? methodArnPrefix = null)
     {
         var root = new ResourceNode(string.Empty);
         foreach (var resource in resources.IsDefault ? [] : resources)
@@ -32,52 +35,69 @@ internal sealed class ResourceTree
                 : resource.Methods.ToFrozenDictionary(m => m.HttpMethod.ToUpperInvariant(), StringComparer.Ordinal);
         }
 
-        root.Freeze();
+        root.Freeze("/", methodArnPrefix);
         return new ResourceTree(root);
     }
 
     /// <summary>Matches decoded path <paramref name="segments"/> (no empty ones) and a verb; null when no method fits.</summary>
     public RouteMatch? Match(IReadOnlyList<string> segments, string httpMethod)
     {
-        var bindings = new List<KeyValuePair<string, string>>();
-        var node = Walk(_root, segments, 0, bindings);
-        var method = node?.FindMethod(httpMethod);
-        if (node?.Resource is null || method is null)
+        var path = "/" + string.Join('/', segments);
+        var ranges = new Range[segments.Count];
+        var start = 1;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            ranges[i] = new Range(start, start + segments[i].Length);
+            start += segments[i].Length + 1;
+        }
+
+        return Match(path, ranges, httpMethod);
+    }
+
+    /// <summary>Matches the decoded <paramref name="segments"/> of <paramref name="path"/> (non-empty ranges) and a verb; null when no method fits.</summary>
+    public RouteMatch? Match(string path, ReadOnlySpan<Range> segments, string httpMethod)
+    {
+        List<KeyValuePair<string, string>>? bindings = null;
+        var node = Walk(_root, path, segments, 0, ref bindings);
+        if (node?.FindRoute(httpMethod) is not { } route)
         {
             return null;
         }
 
-        var parameters = bindings.Count == 0 ? ImmutableDictionary<string, string>.Empty : ImmutableDictionary.CreateRange(StringComparer.Ordinal, bindings);
-        return new RouteMatch(node.Resource, method, parameters);
+        return bindings is not { Count: > 0 }
+            ? route
+            : new RouteMatch(route.Resource, route.Method, ImmutableDictionary.CreateRange(StringComparer.Ordinal, bindings));
     }
 
-    private static ResourceNode? Walk(ResourceNode node, IReadOnlyList<string> segments, int index, List<KeyValuePair<string, string>> bindings)
+    private static ResourceNode? Walk(ResourceNode node, string path, ReadOnlySpan<Range> segments, int index, ref List<KeyValuePair<string, string>>? bindings)
     {
-        if (index == segments.Count)
+        if (index == segments.Length)
         {
             return node.Resource is null ? null : node;
         }
 
-        var segment = segments[index];
-        if (node.Literals.TryGetValue(segment, out var literal) && Walk(literal, segments, index + 1, bindings) is { } found)
+        var segment = path.AsSpan()[segments[index]];
+        if (node.TryGetLiteral(segment, out var literal) && Walk(literal, path, segments, index + 1, ref bindings) is { } found)
         {
             return found;
         }
 
         if (node.Parameter is { } parameter)
         {
-            bindings.Add(new(parameter.ParameterName, segment));
-            if (Walk(parameter, segments, index + 1, bindings) is { } bound)
+            bindings ??= new List<KeyValuePair<string, string>>(2);
+            bindings.Add(new(parameter.ParameterName, segment.ToString()));
+            if (Walk(parameter, path, segments, index + 1, ref bindings) is { } bound)
             {
                 return bound;
             }
 
-            bindings.RemoveAt(bindings.Count - 1);
+            bindings!.RemoveAt(bindings.Count - 1);
         }
 
         if (node.Greedy is { Resource: not null } greedy)
         {
-            bindings.Add(new(greedy.ParameterName, string.Join('/', segments.Skip(index))));
+            bindings ??= new List<KeyValuePair<string, string>>(1);
+            bindings.Add(new(greedy.ParameterName, PathSegments.Join(path, segments[index..])));
             return greedy;
         }
 

@@ -10,6 +10,8 @@ public sealed class InvocationTargetParserTests
     [InlineData(null, "abc123defg.execute-api.eu-central-1.amazonaws.com", "abc123defg", null)]
     [InlineData(null, "abc123defg.execute-api.eu-central-1.amazonaws.com:443", "abc123defg", null)]
     [InlineData(null, "abc123defg-vpce-0123456789abcdef0.execute-api.eu-central-1.amazonaws.com", "abc123defg", "vpce-0123456789abcdef0")]
+    [InlineData(null, "ABC123DEFG-VPCE-0123456789ABCDEF0.execute-api.eu-central-1.amazonaws.com", "abc123defg", "vpce-0123456789abcdef0")]
+    [InlineData(" abc123defg ", "zzzzzzzzzz.execute-api.eu-central-1.amazonaws.com", "abc123defg", null)]
     [InlineData("abc123defg", "vpce-0123456789abcdef0-1a2b3c4d.execute-api.eu-central-1.vpce.amazonaws.com", "abc123defg", null)]
     [InlineData("abc123defg", "zzzzzzzzzz.execute-api.eu-central-1.amazonaws.com", "abc123defg", null)]
     public void Parse_InvocationForms_NameTheApi(string? header, string host, string apiId, string? vpce)

@@ -58,4 +58,34 @@ public sealed class ResourceTreeTests
         Assert.Null(tree.Match(["nothing"], "GET"));
         Assert.Null(tree.Match([], "GET"));
     }
+
+    [Fact]
+    public void Match_LiteralPath_ReturnsPreparedMatchWithPathAndMethodArn()
+    {
+        var tree = ResourceTree.Build([Resource("root000000", "/"), Resource("claimsum00", "/claim/summary", Method("GET", null))], "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/");
+        var first = tree.Match("/claim/summary", [1..6, 7..14], "GET")!;
+        var second = tree.Match("//claim//summary/", [2..7, 9..16], "GET")!;
+        Assert.Same(first, second);
+        Assert.Equal("/claim/summary", first.LiteralPath);
+        Assert.Equal("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/claim/summary", first.MethodArns!["GET"]);
+        Assert.Empty(first.PathParameters);
+    }
+
+    [Fact]
+    public void Match_LiteralAnyMethod_HasMethodArnForEachVerb()
+    {
+        var tree = ResourceTree.Build([Resource("root000000", "/", Method("ANY", null))], "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/");
+        var match = tree.Match("/", [], "PATCH")!;
+        Assert.Equal("/", match.LiteralPath);
+        Assert.Equal("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PATCH/", match.MethodArns!["PATCH"]);
+        Assert.Equal(7, match.MethodArns.Count);
+    }
+
+    [Fact]
+    public void Match_ParameterOrGreedy_HasNoLiteralPath()
+    {
+        Assert.Null(Match("GET", "claim", "42")!.LiteralPath);
+        Assert.Null(Match("GET", "claim", "42")!.MethodArns);
+        Assert.Null(Match("GET", "claim", "7", "other", "x")!.LiteralPath);
+    }
 }
