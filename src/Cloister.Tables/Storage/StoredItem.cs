@@ -27,4 +27,11 @@ internal sealed record StoredItem(byte[] PartitionKey, byte[] SortKey, Item Item
             return response;
         }
     }
+
+    /// <summary>Equality over the item's members only: the response cache is derived and may be filled at any time.</summary>
+    public bool Equals(StoredItem? other) =>
+        other is not null && ReferenceEquals(PartitionKey, other.PartitionKey) && ReferenceEquals(SortKey, other.SortKey) &&
+        ReferenceEquals(Item, other.Item) && Lsn == other.Lsn && Size == other.Size;
+
+    public override int GetHashCode() => HashCode.Combine(PartitionKey, SortKey, Item, Lsn, Size);
 }
