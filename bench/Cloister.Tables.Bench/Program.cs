@@ -11,11 +11,23 @@ using Cloister.Tables.Hosting;
 // (WAL, synchronous=FULL, one transaction per insert). Two more views separate the client's cost from
 // the service's: the SDK against a canned Kestrel endpoint (client and bare HTTP only), and wrk
 // sending the same requests (the service's capacity with a light client).
-// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,pieces,sqlite]
+// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,split,pieces,sqlite]
+if (args is ["--serve", var serveDirectory])
+{
+    await ServiceProcess.ServeAsync(serveDirectory);
+    return;
+}
+
+if (args is ["--serve-canned", var cannedPayload])
+{
+    await ServiceProcess.ServeCannedAsync(cannedPayload);
+    return;
+}
+
 var seconds = ArgValue("--seconds", 10);
 var clients = ArgValue("--clients", 16);
 var warmUp = TimeSpan.FromSeconds(ArgValue("--warm-up", 2));
-var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "put,get,http,canned,wrk,pieces,sqlite")
+var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "put,get,http,canned,wrk,split,pieces,sqlite")
     .Split(',').ToHashSet(StringComparer.Ordinal);
 var duration = TimeSpan.FromSeconds(seconds);
 var root = Path.Combine(Path.GetTempPath(), "cloister-bench-" + Guid.NewGuid().ToString("N"));
@@ -24,6 +36,7 @@ var results = new List<LoadResult>();
 var commitShare = 0.0;
 var commitMilliseconds = 0.0;
 IReadOnlyList<string> pieces = [];
+IReadOnlyList<string> split = [];
 var payload = new string('x', 100);
 try
 {
@@ -131,6 +144,11 @@ try
         }
     }
 
+    if (phases.Contains("split"))
+    {
+        split = [await SplitGetItemAsync(Path.Combine(root, "split")), await SplitGetItemAsync(null)];
+    }
+
     if (phases.Contains("pieces"))
     {
         pieces = await PieceTimings.RunAsync(Path.Combine(root, "pieces"), payload, 200_000);
@@ -155,6 +173,17 @@ foreach (var result in results)
     Console.WriteLine(result.ToRow());
 }
 
+if (split.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("| service in its own process | ops/s | p50 ms | p99 ms | service CPU µs/op | service bytes allocated/op | client CPU µs/op | errors |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var row in split)
+    {
+        Console.WriteLine(row);
+    }
+}
+
 if (pieces.Count > 0)
 {
     Console.WriteLine();
@@ -164,6 +193,51 @@ if (pieces.Count > 0)
     {
         Console.WriteLine(row);
     }
+}
+
+// GetItem through the SDK with the service in a child process: the service's own CPU and allocations per request.
+async Task<string> SplitGetItemAsync(string? directory)
+{
+    await using var service = await ServiceProcess.StartAsync(directory, payload);
+    var sdk = Clients(service.Url);
+    const int Written = 200;
+    if (directory is not null)
+    {
+        await SeedAsync(sdk, Written);
+    }
+
+    Func<int, long, Task> get = (worker, n) =>
+        sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n % Written}" } });
+    await LoadDriver.WarmUpAsync(clients, warmUp, get);
+    var (cpu, allocated) = await service.StatsAsync();
+    var result = await LoadDriver.RunAsync(directory is null ? "GetItem via .NET SDK, canned Kestrel response (no DynamoDB work)" : "GetItem via .NET SDK, the service", clients, duration, get);
+    var (cpuAfter, allocatedAfter) = await service.StatsAsync();
+    var operations = Math.Max(1, result.Operations);
+    foreach (var client in sdk)
+    {
+        client.Dispose();
+    }
+
+    return string.Create(CultureInfo.InvariantCulture,
+        $"| {result.Name} | {result.PerSecond:N0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {(cpuAfter - cpu).TotalMicroseconds / operations:F1} | {(allocatedAfter - allocated) / operations:N0} | {result.CpuMicrosecondsPerOperation:F1} | {result.Errors} |");
+}
+
+async Task SeedAsync(AmazonDynamoDBClient[] sdk, int written)
+{
+    await sdk[0].CreateTableAsync(new CreateTableRequest
+    {
+        TableName = "bench",
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        AttributeDefinitions = [new AttributeDefinition("PK", ScalarAttributeType.S)],
+        KeySchema = [new KeySchemaElement("PK", KeyType.HASH)],
+    });
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async worker =>
+    {
+        for (var n = 0; n < written; n++)
+        {
+            await sdk[worker].PutItemAsync("bench", Item($"k-{worker}-{n}", payload));
+        }
+    }));
 }
 
 AmazonDynamoDBClient[] Clients(Uri url) => Enumerable.Range(0, clients).Select(_ => new AmazonDynamoDBClient(

@@ -4,47 +4,65 @@ using System.Text.Json;
 namespace Cloister.Tables.Hosting;
 
 /// <summary>
-/// A request's parsed JSON over a pooled copy of its bytes. The copy matters: a JsonDocument keeps
-/// reading the memory it was parsed from, and Kestrel reuses its pipe buffers for other
-/// connections once they are released.
+/// A request's bytes in a pooled copy, and their JSON document once someone asks for it. The copy
+/// matters: a JsonDocument keeps reading the memory it was parsed from, and Kestrel reuses its pipe
+/// buffers for other connections once they are released. A request answered straight from its bytes
+/// (a simple GetItem) never builds the document.
 /// </summary>
 internal sealed class RequestBody : IDisposable
 {
     private readonly int _length;
     private byte[]? _buffer;
+    private JsonDocument? _document;
 
-    private RequestBody(byte[] buffer, int length, JsonDocument document)
+    private RequestBody(byte[] buffer, int length)
     {
         _buffer = buffer;
         _length = length;
-        Document = document;
     }
-
-    public JsonDocument Document { get; }
 
     /// <summary>The request bytes as received (SigV4 signs their hash).</summary>
     public ReadOnlySpan<byte> Bytes => _buffer is null ? default : _buffer.AsSpan(0, _length);
 
-    /// <summary>Copies <paramref name="bytes"/> into a pooled buffer and parses it; malformed JSON throws <see cref="JsonException"/>.</summary>
-    public static RequestBody Parse(ReadOnlySequence<byte> bytes, JsonDocumentOptions options)
+    /// <summary>Copies <paramref name="bytes"/> into a pooled buffer.</summary>
+    public static RequestBody Copy(ReadOnlySequence<byte> bytes)
     {
         var length = checked((int)bytes.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        bytes.CopyTo(buffer);
+        return new RequestBody(buffer, length);
+    }
+
+    /// <summary>Copies and parses at once; malformed JSON throws <see cref="JsonException"/>.</summary>
+    public static RequestBody Parse(ReadOnlySequence<byte> bytes, JsonDocumentOptions options)
+    {
+        var body = Copy(bytes);
         try
         {
-            bytes.CopyTo(buffer);
-            return new RequestBody(buffer, length, JsonDocument.Parse(buffer.AsMemory(0, length), options));
+            body.ParseDocument(options);
+            return body;
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            body.Dispose();
             throw;
         }
     }
 
+    /// <summary>The document <see cref="ParseDocument"/> built.</summary>
+    public JsonDocument Document => _document ?? throw new InvalidOperationException("The body has not been parsed.");
+
+    /// <summary>The bytes as a JSON document, parsed on the first call; malformed JSON throws <see cref="JsonException"/>.</summary>
+    public JsonDocument ParseDocument(JsonDocumentOptions options)
+    {
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        return _document ??= JsonDocument.Parse(_buffer.AsMemory(0, _length), options);
+    }
+
     public void Dispose()
     {
-        Document.Dispose();
+        _document?.Dispose();
+        _document = null;
         if (_buffer is not null)
         {
             ArrayPool<byte>.Shared.Return(_buffer);

@@ -7,6 +7,7 @@ using Cloister.Tables.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Cloister.Tables.Hosting;
 
@@ -23,13 +24,16 @@ internal sealed class RequestHandler
     private const string TargetPrefix = "DynamoDB_20120810.";
     private const int InitialResponseBytes = 1024;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 96 };
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    private const string RequestIdHeader = "x-amzn-RequestId";
+    private const string CrcHeader = "x-amz-crc32";
+    private static readonly StringValues JsonContentType = new("application/x-amz-json-1.0");
 
     private readonly DynamoDbService _service;
     private readonly ILogger _logger;
     private readonly IReadOnlySet<string>? _accessKeyIds;
     private readonly SignatureVerifier? _verifier;
     private readonly RequestIds _requestIds = new();
+    private readonly string _getItem;
 
     public RequestHandler(DynamoDbService service, ILogger logger, IReadOnlySet<string>? accessKeyIds, SignatureVerifier? verifier)
     {
@@ -37,6 +41,7 @@ internal sealed class RequestHandler
         _logger = logger;
         _accessKeyIds = accessKeyIds;
         _verifier = verifier;
+        _getItem = service.TryResolve("GetItem", out var getItem) ? getItem : throw new InvalidOperationException("GetItem is not an operation.");
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -50,54 +55,101 @@ internal sealed class RequestHandler
             return;
         }
 
-        using var buffer = new PooledBufferWriter(InitialResponseBytes);
-        var operation = "?";
-        int status;
+        PooledBufferWriter? buffer = null;
         try
         {
-            var signature = Authenticate(context.Request);
-            operation = ResolveOperation(context.Request);
-            using var body = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
-            if (signature is not null)
+            var operation = "?";
+            ItemResponse? simple = null;
+            int status;
+            try
             {
-                var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
-                _verifier!.Verify(signature, context.Request.Method, target, context.Request.Headers, body.Bytes);
+                var signature = Authenticate(context.Request);
+                operation = ResolveOperation(context.Request);
+                using var body = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
+                if (signature is not null)
+                {
+                    var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
+                    _verifier!.Verify(signature, context.Request.Method, target, context.Request.Headers, body.Bytes);
+                }
+
+                if (ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out var item))
+                {
+                    // The common GetItem, answered from the request bytes with the item's cached response.
+                    simple = item;
+                    status = StatusCodes.Status200OK;
+                }
+                else
+                {
+                    buffer = new PooledBufferWriter(InitialResponseBytes);
+                    using var writer = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions);
+                    await _service.HandleAsync(operation, Parse(body).RootElement, writer, new RequestInfo(context.Request.Host.Value ?? "")).ConfigureAwait(false);
+                    writer.Flush();
+                    status = StatusCodes.Status200OK;
+                }
+            }
+            catch (DynamoDbException error)
+            {
+                Log.Refused(_logger, operation, error.Type);
+                buffer ??= new PooledBufferWriter(InitialResponseBytes);
+                status = WriteError(buffer, error);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The boundary turns every unexpected failure into DynamoDB's InternalServerError.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.Failed(_logger, operation, exception);
+                buffer ??= new PooledBufferWriter(InitialResponseBytes);
+                status = WriteError(buffer, new DynamoDbException());
             }
 
-            using var writer = new Utf8JsonWriter(buffer, WriterOptions);
-            await _service.HandleAsync(operation, body.Document.RootElement, writer, new RequestInfo(context.Request.Host.Value ?? "")).ConfigureAwait(false);
-            writer.Flush();
-            status = StatusCodes.Status200OK;
+            if (simple is not null)
+            {
+                await WriteResponseAsync(response, status, simple.Body, simple.Crc, context.RequestAborted).ConfigureAwait(false);
+            }
+            else
+            {
+                var crc = Crc32.Compute(buffer!.WrittenSpan).ToString(CultureInfo.InvariantCulture);
+                await WriteResponseAsync(response, status, buffer.WrittenMemory, crc, context.RequestAborted).ConfigureAwait(false);
+            }
         }
-        catch (DynamoDbException error)
+        finally
         {
-            Log.Refused(_logger, operation, error.Type);
-            status = WriteError(buffer, error);
+            buffer?.Dispose();
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-#pragma warning disable CA1031 // The boundary turns every unexpected failure into DynamoDB's InternalServerError.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.Failed(_logger, operation, exception);
-            status = WriteError(buffer, new DynamoDbException());
-        }
+    }
 
+    /// <summary>Status, DynamoDB's headers and the body, written to Kestrel's pipe in one go.</summary>
+    private async ValueTask WriteResponseAsync(HttpResponse response, int status, ReadOnlyMemory<byte> body, string crc, CancellationToken cancellation)
+    {
         response.StatusCode = status;
-        response.ContentType = "application/x-amz-json-1.0";
-        response.Headers["x-amzn-RequestId"] = _requestIds.Next();
-        response.Headers["x-amz-crc32"] = Crc32.Compute(buffer.WrittenSpan).ToString(CultureInfo.InvariantCulture);
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        var headers = response.Headers;
+        headers.ContentType = JsonContentType;
+        headers[RequestIdHeader] = _requestIds.Next();
+        headers[CrcHeader] = crc;
+        headers.ContentLength = body.Length;
+        await response.BodyWriter.WriteAsync(body, cancellation).ConfigureAwait(false);
+    }
+
+    private static JsonDocument Parse(RequestBody body)
+    {
+        try
+        {
+            return body.ParseDocument(DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            throw DynamoDbException.Serialization("Unexpected character or end of input in the request body");
+        }
     }
 
     private static int WriteError(PooledBufferWriter buffer, DynamoDbException error)
     {
         buffer.Clear();
-        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        using var writer = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions);
         ErrorWriter.Write(writer, error);
         writer.Flush();
         return error.StatusCode;
@@ -144,7 +196,7 @@ internal sealed class RequestHandler
         return operation;
     }
 
-    private static async Task<RequestBody> ReadBodyAsync(PipeReader reader, CancellationToken cancellation)
+    private static async ValueTask<RequestBody> ReadBodyAsync(PipeReader reader, CancellationToken cancellation)
     {
         while (true)
         {
@@ -157,18 +209,9 @@ internal sealed class RequestHandler
 
             if (result.IsCompleted)
             {
-                try
-                {
-                    return RequestBody.Parse(result.Buffer, DocumentOptions);
-                }
-                catch (JsonException)
-                {
-                    throw DynamoDbException.Serialization("Unexpected character or end of input in the request body");
-                }
-                finally
-                {
-                    reader.AdvanceTo(result.Buffer.End);
-                }
+                var body = RequestBody.Copy(result.Buffer);
+                reader.AdvanceTo(result.Buffer.End);
+                return body;
             }
 
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);

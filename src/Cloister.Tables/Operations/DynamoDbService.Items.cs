@@ -121,7 +121,13 @@ internal sealed partial class DynamoDbService
         }
 
         writer.WriteStartObject();
-        if (found is not null)
+        if (found is not null && projection.Paths.IsDefault)
+        {
+            // The item's cached JSON: the same bytes the simple path (TryGetItem) writes.
+            writer.WritePropertyName("Item"u8);
+            writer.WriteRawValue(found.Response.ItemJson, skipInputValidation: true);
+        }
+        else if (found is not null)
         {
             WriteItemProperty(writer, "Item", Project(found.Item, projection));
         }

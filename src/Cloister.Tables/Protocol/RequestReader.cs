@@ -8,8 +8,12 @@ namespace Cloister.Tables.Protocol;
 /// <summary>Typed access to request members; a member of the wrong JSON type is a SerializationException, as in DynamoDB.</summary>
 internal static class RequestReader
 {
-    private static readonly SearchValues<char> TableNameCharacters =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+    private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
+    private static readonly SearchValues<char> TableNameCharacters = SearchValues.Create(TableNameAlphabet);
+    private static readonly SearchValues<byte> TableNameBytes = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(TableNameAlphabet));
+
+    /// <summary>Whether UTF-8 <paramref name="table"/> is a valid table name (what <see cref="ValidateTableName"/> accepts).</summary>
+    public static bool IsTableName(ReadOnlySpan<byte> table) => table.Length is >= 3 and <= 255 && !table.ContainsAnyExcept(TableNameBytes);
 
     public static string? GetString(JsonElement request, string name)
     {

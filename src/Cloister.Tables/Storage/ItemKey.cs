@@ -7,17 +7,22 @@ internal readonly struct ItemKey(byte[] partitionKey, byte[] sortKey) : IEquatab
 
     public byte[] SortKey { get; } = sortKey;
 
-    public bool Equals(ItemKey other) =>
-        PartitionKey.AsSpan().SequenceEqual(other.PartitionKey) && SortKey.AsSpan().SequenceEqual(other.SortKey);
+    public bool Equals(ItemKey other) => Equal(PartitionKey, SortKey, other);
 
     public override bool Equals(object? obj) => obj is ItemKey other && Equals(other);
 
-    public override int GetHashCode()
+    public override int GetHashCode() => Hash(PartitionKey, SortKey);
+
+    /// <summary>The hash of an encoded key, whether held in arrays or in spans over a request.</summary>
+    public static int Hash(ReadOnlySpan<byte> partitionKey, ReadOnlySpan<byte> sortKey)
     {
         var hash = default(HashCode);
-        hash.AddBytes(PartitionKey);
-        hash.Add(PartitionKey.Length);
-        hash.AddBytes(SortKey);
+        hash.AddBytes(partitionKey);
+        hash.Add(partitionKey.Length);
+        hash.AddBytes(sortKey);
         return hash.ToHashCode();
     }
+
+    public static bool Equal(ReadOnlySpan<byte> partitionKey, ReadOnlySpan<byte> sortKey, ItemKey other) =>
+        partitionKey.SequenceEqual(other.PartitionKey) && sortKey.SequenceEqual(other.SortKey);
 }

@@ -10,7 +10,7 @@ namespace Cloister.Tables.Storage;
 internal sealed class TableData
 {
     private readonly SortedSet<KeyEntry> _items = new(KeyEntryComparer.Instance);
-    private readonly Dictionary<ItemKey, KeyEntry> _byKey = [];
+    private readonly Dictionary<ItemKey, KeyEntry> _byKey = new(ItemKeyComparer.Instance);
     private readonly Dictionary<string, SortedSet<KeyEntry>> _indexes = new(StringComparer.Ordinal);
 
     public TableData(TableDefinition definition)
@@ -62,6 +62,10 @@ internal sealed class TableData
 
     public StoredItem? Get(byte[] partitionKey, byte[] sortKey) =>
         _byKey.TryGetValue(new ItemKey(partitionKey, sortKey), out var entry) ? entry.Item : null;
+
+    /// <summary>As <see cref="Get(byte[], byte[])"/>, with the key in spans (no copy).</summary>
+    public StoredItem? Get(ItemKeySpan key) =>
+        _byKey.GetAlternateLookup<ItemKeySpan>().TryGetValue(key, out var entry) ? entry.Item : null;
 
     /// <summary>Replaces (or removes, when <paramref name="item"/> is null) the item at a key, keeping indexes in step.</summary>
     public void Put(byte[] partitionKey, byte[] sortKey, StoredItem? item)

@@ -79,6 +79,10 @@ internal sealed class TableStore : IAsyncDisposable
 
     public TableData? FindTable(string name) => _tables.GetValueOrDefault(name);
 
+    /// <summary>As <see cref="FindTable(string)"/>, by a name in a span (no string).</summary>
+    public TableData? FindTable(ReadOnlySpan<char> name) =>
+        _tables.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var table) ? table : null;
+
     public void AddTable(TableData table) => _tables.Add(table.Definition.Name, table);
 
     public void RemoveTable(string name) => _tables.Remove(name);
@@ -90,7 +94,10 @@ internal sealed class TableStore : IAsyncDisposable
         return _lsn;
     }
 
-    public ValueTask WaitDurableAsync(long lsn) => lsn <= _journal.DurableLsn ? ValueTask.CompletedTask : _journal.WaitDurableAsync(lsn);
+    public ValueTask WaitDurableAsync(long lsn) => IsDurable(lsn) ? ValueTask.CompletedTask : _journal.WaitDurableAsync(lsn);
+
+    /// <summary>Whether the change at <paramref name="lsn"/> is on disk already.</summary>
+    public bool IsDurable(long lsn) => lsn <= _journal.DurableLsn;
 
     /// <summary>Deletes items whose time-to-live attribute lies in the past; returns how many went.</summary>
     public async Task<int> SweepExpiredAsync()

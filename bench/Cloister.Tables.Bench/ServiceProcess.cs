@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Cloister.Tables.Hosting;
+
+namespace Cloister.Tables.Bench;
+
+/// <summary>
+/// The service in a process of its own (this bench started again with <c>--serve DIR</c>), so that the
+/// service's CPU time and allocations per request can be read apart from the SDK client's: the child
+/// answers each line <c>stats</c> on its standard input with its CPU time (ticks) and the bytes it has
+/// allocated, and exits when its standard input closes.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServiceProcess(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>Starts the service on <paramref name="dataDirectory"/>, or with <c>null</c> the canned endpoint (bare Kestrel, no DynamoDB work).</summary>
+    public static async Task<ServiceProcess> StartAsync(string? dataDirectory, string payload)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            ArgumentList = { typeof(ServiceProcess).Assembly.Location },
+        };
+        if (dataDirectory is null)
+        {
+            start.ArgumentList.Add("--serve-canned");
+            start.ArgumentList.Add(payload);
+        }
+        else
+        {
+            start.ArgumentList.Add("--serve");
+            start.ArgumentList.Add(dataDirectory);
+        }
+
+        var process = Process.Start(start)!;
+        var line = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the service process exited before listening");
+        return new ServiceProcess(process, new Uri(line));
+    }
+
+    /// <summary>The child's CPU time and allocated bytes so far.</summary>
+    public async Task<(TimeSpan Cpu, long Allocated)> StatsAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("stats");
+        await _process.StandardInput.FlushAsync();
+        var parts = (await _process.StandardOutput.ReadLineAsync())!.Split(' ');
+        return (TimeSpan.FromTicks(long.Parse(parts[0], CultureInfo.InvariantCulture)), long.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The child's side: serve until standard input closes.</summary>
+    public static async Task ServeAsync(string dataDirectory)
+    {
+        await using var server = await TablesServer.StartAsync(new TablesServerOptions
+        {
+            DataDirectory = dataDirectory,
+            HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        });
+        await AnswerAsync(server.Urls[0]);
+    }
+
+    /// <summary>The child's side for the canned endpoint.</summary>
+    public static async Task ServeCannedAsync(string payload)
+    {
+        await using var canned = await CannedEndpoint.StartAsync(payload);
+        await AnswerAsync(canned.Url);
+    }
+
+    private static async Task AnswerAsync(Uri url)
+    {
+        Console.WriteLine(url);
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            if (command == "stats")
+            {
+                using var self = Process.GetCurrentProcess();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{self.TotalProcessorTime.Ticks} {GC.GetTotalAllocatedBytes(precise: true)}"));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.StandardInput.Close();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
