@@ -8,7 +8,8 @@ namespace Cloister.Lambda.RuntimeClient;
 /// <summary>
 /// A client of the Lambda Runtime API (2018-06-01) at <c>AWS_LAMBDA_RUNTIME_API</c>: one kept-alive HTTP/1.1
 /// connection, a long poll for the next invocation, responses and errors posted back. One invocation at a time,
-/// as the Runtime API works; not thread-safe.
+/// as the Runtime API works, each call blocking its thread until the Runtime API answers (the runtime has nothing
+/// else to do meanwhile); not thread-safe.
 /// </summary>
 public sealed class RuntimeApiClient : IDisposable
 {
@@ -43,9 +44,10 @@ public sealed class RuntimeApiClient : IDisposable
     }
 
     /// <summary>Waits for the next invocation (<c>GET /runtime/invocation/next</c>).</summary>
-    public async Task<LambdaInvocation> NextAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled while waiting.</exception>
+    public LambdaInvocation Next(CancellationToken cancellationToken = default)
     {
-        var (head, body) = await _connection.ExchangeAsync(_nextRequest, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        var (head, body) = _connection.Exchange(_nextRequest, [], cancellationToken);
         EnsureSuccess(head, body, "invocation/next");
         var requestId = head.RequestId
             ?? throw new RuntimeApiException(head.StatusCode, "The Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id.");
@@ -60,34 +62,34 @@ public sealed class RuntimeApiClient : IDisposable
 
     /// <summary>Posts the invocation's response (<c>POST /runtime/invocation/{id}/response</c>).</summary>
     /// <exception cref="RuntimeApiException">When the Runtime API refuses it, such as 413 for a response over 6 MB.</exception>
-    public Task RespondAsync(string requestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken = default) =>
-        PostAsync($"invocation/{requestId}/response", response, null, cancellationToken);
+    public void Respond(string requestId, ReadOnlySpan<byte> response, CancellationToken cancellationToken = default) =>
+        Post($"invocation/{requestId}/response", response, null, cancellationToken);
 
     /// <summary>Posts the invocation's error (<c>POST /runtime/invocation/{id}/error</c>).</summary>
-    public Task ReportErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken = default)
+    public void ReportError(string requestId, LambdaError error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return PostErrorAsync($"invocation/{requestId}/error", error, cancellationToken);
+        PostError($"invocation/{requestId}/error", error, cancellationToken);
     }
 
     /// <summary>Reports a failed initialisation (<c>POST /runtime/init/error</c>); the runtime should exit after it.</summary>
-    public Task ReportInitErrorAsync(LambdaError error, CancellationToken cancellationToken = default)
+    public void ReportInitError(LambdaError error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return PostErrorAsync("init/error", error, cancellationToken);
+        PostError("init/error", error, cancellationToken);
     }
 
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 
-    private Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)
+    private void PostError(string path, LambdaError error, CancellationToken cancellationToken)
     {
         _errorBody.ResetWrittenCount();
         error.WriteTo(_errorBody);
-        return PostAsync(path, _errorBody.WrittenMemory, error.ErrorType, cancellationToken);
+        Post(path, _errorBody.WrittenSpan, error.ErrorType, cancellationToken);
     }
 
-    private async Task PostAsync(string path, ReadOnlyMemory<byte> body, string? errorType, CancellationToken cancellationToken)
+    private void Post(string path, ReadOnlySpan<byte> body, string? errorType, CancellationToken cancellationToken)
     {
         _head.ResetWrittenCount();
         Write(_head, "POST /2018-06-01/runtime/");
@@ -103,7 +105,7 @@ public sealed class RuntimeApiClient : IDisposable
         }
 
         Write(_head, "\r\n\r\n");
-        var (head, responseBody) = await _connection.ExchangeAsync(_head.WrittenMemory, body, cancellationToken).ConfigureAwait(false);
+        var (head, responseBody) = _connection.Exchange(_head.WrittenSpan, body, cancellationToken);
         EnsureSuccess(head, responseBody, path);
     }
 

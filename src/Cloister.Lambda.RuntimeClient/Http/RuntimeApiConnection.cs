@@ -5,9 +5,12 @@ using System.Net.Sockets;
 namespace Cloister.Lambda.RuntimeClient.Http;
 
 /// <summary>
-/// One kept-alive HTTP/1.1 connection to the Runtime API over a plain socket. The Runtime API is one local server
-/// speaking a handful of fixed requests, so a general HTTP client's start-up cost (the larger part of a .NET
-/// function's cold start) buys nothing here. Used by one caller at a time; not thread-safe.
+/// One kept-alive HTTP/1.1 connection to the Runtime API over a plain, blocking socket. The Runtime API is one local
+/// server speaking a handful of fixed requests, so a general HTTP client's start-up cost (the larger part of a .NET
+/// function's cold start) buys nothing here. The runtime loop is sequential by nature (one invocation at a time), so
+/// every exchange runs on the calling thread: the long poll for the next invocation wakes that thread only, with no
+/// hop through the socket engine's event thread and a thread-pool worker, and no per-call state machine. Used by one
+/// caller at a time; not thread-safe. A cancelled token closes the socket, which ends a blocked receive.
 /// </summary>
 internal sealed class RuntimeApiConnection : IDisposable
 {
@@ -32,28 +35,35 @@ internal sealed class RuntimeApiConnection : IDisposable
         _host = hostAndPort[..colon].Trim('[', ']');
     }
 
-    /// <summary>Sends a request (head, then body) and reads the whole response.</summary>
-    public async Task<(ResponseHead Head, byte[] Body)> ExchangeAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Sends a request (head, then body) and reads the whole response, blocking the calling thread.</summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
+    public (ResponseHead Head, byte[] Body) Exchange(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         for (var attempt = 0; ; attempt++)
         {
             var reused = _socket is not null;
-            _socket ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var socket = _socket ??= Connect();
+            // Only a token that can be cancelled costs a registration; the runtime loop's default token does not.
+            using var registration = cancellationToken.CanBeCanceled
+                ? cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket)
+                : default;
             try
             {
-                await SendAsync(_socket, head, cancellationToken).ConfigureAwait(false);
-                if (!body.IsEmpty)
-                {
-                    await SendAsync(_socket, body, cancellationToken).ConfigureAwait(false);
-                }
-
-                var response = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                Send(socket, head);
+                Send(socket, body);
+                var response = Receive();
                 if (response.Head.Close)
                 {
                     Reset();
                 }
 
                 return response;
+            }
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is SocketException or ObjectDisposedException or EndOfStreamException)
+            {
+                Reset();
+                throw new OperationCanceledException("Cancelled while talking to the Runtime API.", exception, cancellationToken);
             }
             catch (Exception exception) when (reused && attempt == 0 && exception is SocketException or EndOfStreamException)
             {
@@ -70,15 +80,13 @@ internal sealed class RuntimeApiConnection : IDisposable
 
     public void Dispose() => Reset();
 
-    private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
+    private Socket Connect()
     {
-        var addresses = IPAddress.TryParse(_host, out var address)
-            ? [address]
-            : await Dns.GetHostAddressesAsync(_host, cancellationToken).ConfigureAwait(false);
+        var addresses = IPAddress.TryParse(_host, out var address) ? [address] : Dns.GetHostAddresses(_host);
         var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, _port, cancellationToken).ConfigureAwait(false);
+            socket.Connect(addresses, _port);
             return socket;
         }
         catch
@@ -88,16 +96,15 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
     }
 
-    private static async ValueTask SendAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private static void Send(Socket socket, ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
         {
-            var sent = await socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            data = data[sent..];
+            data = data[socket.Send(data, SocketFlags.None)..];
         }
     }
 
-    private async Task<(ResponseHead Head, byte[] Body)> ReceiveAsync(CancellationToken cancellationToken)
+    private (ResponseHead Head, byte[] Body) Receive()
     {
         ResponseHead head;
         while (true)
@@ -114,7 +121,7 @@ internal sealed class RuntimeApiConnection : IDisposable
                 throw new RuntimeApiProtocolException("The Runtime API sent an invalid HTTP response head.");
             }
 
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            Fill();
         }
 
         if (head.StatusCode is (>= 100 and < 200) or 204 or 304)
@@ -124,7 +131,7 @@ internal sealed class RuntimeApiConnection : IDisposable
 
         if (head.Chunked)
         {
-            return (head, await ReadChunkedAsync(cancellationToken).ConfigureAwait(false));
+            return (head, ReadChunked());
         }
 
         if (head.ContentLength < 0)
@@ -138,19 +145,19 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
 
         var body = new byte[head.ContentLength];
-        await ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+        ReadExactly(body);
         return (head, body);
     }
 
-    private async Task ReadExactlyAsync(Memory<byte> target, CancellationToken cancellationToken)
+    private void ReadExactly(Span<byte> target)
     {
         var buffered = Math.Min(_end - _start, target.Length);
-        _buffer.AsSpan(_start, buffered).CopyTo(target.Span);
+        _buffer.AsSpan(_start, buffered).CopyTo(target);
         _start += buffered;
         target = target[buffered..];
         while (!target.IsEmpty)
         {
-            var read = await _socket!.ReceiveAsync(target, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var read = _socket!.Receive(target, SocketFlags.None);
             if (read == 0)
             {
                 throw new EndOfStreamException("The Runtime API closed the connection mid-body.");
@@ -160,12 +167,12 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
     }
 
-    private async Task<byte[]> ReadChunkedAsync(CancellationToken cancellationToken)
+    private byte[] ReadChunked()
     {
         using var body = new MemoryStream();
         while (true)
         {
-            var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            var line = ReadLine();
             var semicolon = line.IndexOf((byte)';');
             var sizeText = semicolon < 0 ? line : line[..semicolon];
             if (!Utf8Parser.TryParse(sizeText, out int size, out var used, 'X') || used != sizeText.Length || size < 0
@@ -177,7 +184,7 @@ internal sealed class RuntimeApiConnection : IDisposable
             if (size == 0)
             {
                 // Trailers, up to the empty line.
-                while ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length > 0)
+                while ((ReadLine()).Length > 0)
                 {
                 }
 
@@ -185,9 +192,9 @@ internal sealed class RuntimeApiConnection : IDisposable
             }
 
             var chunk = new byte[size];
-            await ReadExactlyAsync(chunk, cancellationToken).ConfigureAwait(false);
+            ReadExactly(chunk);
             body.Write(chunk);
-            if ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length != 0)
+            if ((ReadLine()).Length != 0)
             {
                 throw new RuntimeApiProtocolException("The Runtime API sent a chunk without its CRLF.");
             }
@@ -195,7 +202,7 @@ internal sealed class RuntimeApiConnection : IDisposable
     }
 
     /// <summary>The next line without its CRLF; the returned array is a copy.</summary>
-    private async Task<byte[]> ReadLineAsync(CancellationToken cancellationToken)
+    private byte[] ReadLine()
     {
         while (true)
         {
@@ -213,12 +220,12 @@ internal sealed class RuntimeApiConnection : IDisposable
                 throw new RuntimeApiProtocolException("The Runtime API sent a line that is too long.");
             }
 
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            Fill();
         }
     }
 
     /// <summary>Reads more bytes into the buffer, compacting or growing it first.</summary>
-    private async Task FillAsync(CancellationToken cancellationToken)
+    private void Fill()
     {
         if (_start > 0)
         {
@@ -237,7 +244,7 @@ internal sealed class RuntimeApiConnection : IDisposable
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 
-        var read = await _socket!.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var read = _socket!.Receive(_buffer.AsSpan(_end), SocketFlags.None);
         if (read == 0)
         {
             throw new EndOfStreamException("The Runtime API closed the connection.");
