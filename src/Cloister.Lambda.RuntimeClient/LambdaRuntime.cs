@@ -66,9 +66,10 @@ public static class LambdaRuntime
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(handler);
         await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        LambdaInvocation? invocation = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var invocation = client.Next(cancellationToken);
+            invocation ??= client.Next(cancellationToken);
             var requestId = invocation.Context.AwsRequestId;
             ReadOnlyMemory<byte> response;
             try
@@ -84,17 +85,13 @@ public static class LambdaRuntime
                     CultureInfo.InvariantCulture,
                     $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tfail\t{exception.GetType().FullName}: {exception.Message.ReplaceLineEndings("\r")}")).ConfigureAwait(false);
                 client.ReportError(requestId, error, cancellationToken);
+                invocation = null;
                 continue;
             }
 
-            try
-            {
-                client.Respond(requestId, response.Span, cancellationToken);
-            }
-            catch (RuntimeApiException exception) when (exception.StatusCode == 413)
-            {
-                // The Runtime API has already failed the invocation (Function.ResponseSizeTooLarge); the runtime goes on.
-            }
+            // The response and the long poll for the next invocation in one write. A response refused as too large
+            // (413) has failed this invocation at the Runtime API (Function.ResponseSizeTooLarge); the runtime goes on.
+            invocation = client.RespondThenNext(requestId, response.Span, cancellationToken);
         }
     }
 }

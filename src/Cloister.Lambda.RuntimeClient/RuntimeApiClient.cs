@@ -45,19 +45,27 @@ public sealed class RuntimeApiClient : IDisposable
 
     /// <summary>Waits for the next invocation (<c>GET /runtime/invocation/next</c>).</summary>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled while waiting.</exception>
-    public LambdaInvocation Next(CancellationToken cancellationToken = default)
+    public LambdaInvocation Next(CancellationToken cancellationToken = default) =>
+        ToInvocation(_connection.Exchange(_nextRequest, [], cancellationToken));
+
+    /// <summary>
+    /// Posts the invocation's response and waits for the next invocation, the two requests pipelined in one write
+    /// on the kept-alive connection (the Runtime API answers them in order): one round trip and one wake-up fewer per
+    /// invocation than <see cref="Respond"/> then <see cref="Next"/>. A response the Runtime API refuses as too
+    /// large (413) has failed that invocation there; the next invocation is returned all the same.
+    /// </summary>
+    /// <exception cref="RuntimeApiException">When the Runtime API refuses the response otherwise.</exception>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled while waiting.</exception>
+    public LambdaInvocation RespondThenNext(string requestId, ReadOnlySpan<byte> response, CancellationToken cancellationToken = default)
     {
-        var (head, body) = _connection.Exchange(_nextRequest, [], cancellationToken);
-        EnsureSuccess(head, body, "invocation/next");
-        var requestId = head.RequestId
-            ?? throw new RuntimeApiException(head.StatusCode, "The Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id.");
-        var deadline = long.TryParse(head.DeadlineMs, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            ? ms
-            : _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() + 3000;
-        Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", head.TraceId);
-        var context = new LambdaContext(
-            _timeProvider, requestId, deadline, head.InvokedFunctionArn ?? string.Empty, head.TraceId, head.ClientContext, head.CognitoIdentity);
-        return new LambdaInvocation(body, context);
+        var path = $"invocation/{requestId}/response";
+        var (head, body) = _connection.Exchange(PostHead(path, response.Length, null), response, _nextRequest, cancellationToken);
+        if (head.StatusCode != 413)
+        {
+            EnsureSuccess(head, body, path);
+        }
+
+        return ToInvocation(_connection.HasPending ? _connection.ReceivePending(cancellationToken) : _connection.Exchange(_nextRequest, [], cancellationToken));
     }
 
     /// <summary>Posts the invocation's response (<c>POST /runtime/invocation/{id}/response</c>).</summary>
@@ -91,13 +99,19 @@ public sealed class RuntimeApiClient : IDisposable
 
     private void Post(string path, ReadOnlySpan<byte> body, string? errorType, CancellationToken cancellationToken)
     {
+        var (head, responseBody) = _connection.Exchange(PostHead(path, body.Length, errorType), body, cancellationToken);
+        EnsureSuccess(head, responseBody, path);
+    }
+
+    private ReadOnlySpan<byte> PostHead(string path, int bodyLength, string? errorType)
+    {
         _head.ResetWrittenCount();
         Write(_head, "POST /2018-06-01/runtime/");
         Write(_head, path);
         Write(_head, " HTTP/1.1\r\nHost: ");
         Write(_head, _host);
         Write(_head, "\r\nContent-Type: application/json\r\nContent-Length: ");
-        Write(_head, body.Length.ToString(CultureInfo.InvariantCulture));
+        Write(_head, bodyLength.ToString(CultureInfo.InvariantCulture));
         if (errorType is not null)
         {
             Write(_head, "\r\nLambda-Runtime-Function-Error-Type: ");
@@ -105,8 +119,22 @@ public sealed class RuntimeApiClient : IDisposable
         }
 
         Write(_head, "\r\n\r\n");
-        var (head, responseBody) = _connection.Exchange(_head.WrittenSpan, body, cancellationToken);
-        EnsureSuccess(head, responseBody, path);
+        return _head.WrittenSpan;
+    }
+
+    private LambdaInvocation ToInvocation((ResponseHead Head, byte[] Body) response)
+    {
+        var (head, body) = response;
+        EnsureSuccess(head, body, "invocation/next");
+        var requestId = head.RequestId
+            ?? throw new RuntimeApiException(head.StatusCode, "The Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id.");
+        var deadline = long.TryParse(head.DeadlineMs, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? ms
+            : _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() + 3000;
+        Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", head.TraceId);
+        var context = new LambdaContext(
+            _timeProvider, requestId, deadline, head.InvokedFunctionArn ?? string.Empty, head.TraceId, head.ClientContext, head.CognitoIdentity);
+        return new LambdaInvocation(body, context);
     }
 
     private static void Write(ArrayBufferWriter<byte> output, string text)

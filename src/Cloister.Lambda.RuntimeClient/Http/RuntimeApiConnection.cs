@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 
 namespace Cloister.Lambda.RuntimeClient.Http;
 
@@ -21,6 +22,7 @@ internal sealed class RuntimeApiConnection : IDisposable
     private readonly int _port;
     private Socket? _socket;
     private byte[] _buffer = new byte[16 * 1024];
+    private byte[] _sendBuffer = new byte[4 * 1024];
     private int _start;
     private int _end;
 
@@ -35,35 +37,46 @@ internal sealed class RuntimeApiConnection : IDisposable
         _host = hostAndPort[..colon].Trim('[', ']');
     }
 
+    /// <summary>Requests and bodies up to this size are copied into one buffer and sent with one call.</summary>
+    public const int MaxCoalescedBytes = 256 * 1024;
+
+    /// <summary>Whether a pipelined request was sent whose response <see cref="ReceivePending"/> has not read yet.</summary>
+    public bool HasPending { get; private set; }
+
     /// <summary>Sends a request (head, then body) and reads the whole response, blocking the calling thread.</summary>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
-    public (ResponseHead Head, byte[] Body) Exchange(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, CancellationToken cancellationToken)
+    public (ResponseHead Head, byte[] Body) Exchange(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, CancellationToken cancellationToken) =>
+        Exchange(head, body, [], cancellationToken);
+
+    /// <summary>
+    /// Sends a request (head, then body) and, pipelined behind it in the same write, the complete request
+    /// <paramref name="then"/> (HTTP/1.1 pipelining; the server answers in order); reads the first response. The
+    /// second is read by <see cref="ReceivePending"/>, unless the server closed the connection after the first
+    /// (<see cref="HasPending"/> is then false and <paramref name="then"/> must be sent again).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
+    public (ResponseHead Head, byte[] Body) Exchange(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, ReadOnlySpan<byte> then, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (HasPending)
+        {
+            throw new InvalidOperationException("A pipelined response has not been read yet.");
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var reused = _socket is not null;
             var socket = _socket ??= Connect();
-            // Only a token that can be cancelled costs a registration; the runtime loop's default token does not.
-            using var registration = cancellationToken.CanBeCanceled
-                ? cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket)
-                : default;
+            using var registration = CloseOnCancel(socket, cancellationToken);
             try
             {
-                Send(socket, head);
-                Send(socket, body);
-                var response = Receive();
-                if (response.Head.Close)
-                {
-                    Reset();
-                }
-
-                return response;
+                SendAll(socket, head, body, then);
+                HasPending = !then.IsEmpty;
+                return ReceiveAndKeep();
             }
-            catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is SocketException or ObjectDisposedException or EndOfStreamException)
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested && IsConnectionFailure(exception))
             {
-                Reset();
-                throw new OperationCanceledException("Cancelled while talking to the Runtime API.", exception, cancellationToken);
+                throw Cancelled(exception, cancellationToken);
             }
             catch (Exception exception) when (reused && attempt == 0 && exception is SocketException or EndOfStreamException)
             {
@@ -75,6 +88,32 @@ internal sealed class RuntimeApiConnection : IDisposable
                 Reset();
                 throw;
             }
+        }
+    }
+
+    /// <summary>Reads the response to the request pipelined by the last <see cref="Exchange(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, CancellationToken)"/>.</summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
+    public (ResponseHead Head, byte[] Body) ReceivePending(CancellationToken cancellationToken)
+    {
+        if (!HasPending || _socket is not { } socket)
+        {
+            throw new InvalidOperationException("No pipelined request is waiting for its response.");
+        }
+
+        using var registration = CloseOnCancel(socket, cancellationToken);
+        try
+        {
+            HasPending = false;
+            return ReceiveAndKeep();
+        }
+        catch (Exception exception) when (cancellationToken.IsCancellationRequested && IsConnectionFailure(exception))
+        {
+            throw Cancelled(exception, cancellationToken);
+        }
+        catch
+        {
+            Reset();
+            throw;
         }
     }
 
@@ -94,6 +133,54 @@ internal sealed class RuntimeApiConnection : IDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    // Only a token that can be cancelled costs a registration; the runtime loop's default token does not. Closing the
+    // socket ends a receive blocked in another thread.
+    private static CancellationTokenRegistration CloseOnCancel(Socket socket, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket) : default;
+
+    private static bool IsConnectionFailure(Exception exception) => exception is SocketException or ObjectDisposedException or EndOfStreamException;
+
+    private OperationCanceledException Cancelled(Exception exception, CancellationToken cancellationToken)
+    {
+        Reset();
+        return new OperationCanceledException("Cancelled while talking to the Runtime API.", exception, cancellationToken);
+    }
+
+    private (ResponseHead Head, byte[] Body) ReceiveAndKeep()
+    {
+        var response = Receive();
+        if (response.Head.Close)
+        {
+            Reset();
+        }
+
+        return response;
+    }
+
+    // One write for the whole request (and a pipelined one) where it is small: with no Nagle delay, separate writes
+    // are separate segments, and the server may wake for each.
+    private void SendAll(Socket socket, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, ReadOnlySpan<byte> then)
+    {
+        var total = head.Length + body.Length + then.Length;
+        if (total > MaxCoalescedBytes)
+        {
+            Send(socket, head);
+            Send(socket, body);
+            Send(socket, then);
+            return;
+        }
+
+        if (_sendBuffer.Length < total)
+        {
+            _sendBuffer = new byte[Math.Min(MaxCoalescedBytes, (int)BitOperations.RoundUpToPowerOf2((uint)total))];
+        }
+
+        head.CopyTo(_sendBuffer);
+        body.CopyTo(_sendBuffer.AsSpan(head.Length));
+        then.CopyTo(_sendBuffer.AsSpan(head.Length + body.Length));
+        Send(socket, _sendBuffer.AsSpan(0, total));
     }
 
     private static void Send(Socket socket, ReadOnlySpan<byte> data)
@@ -255,6 +342,7 @@ internal sealed class RuntimeApiConnection : IDisposable
 
     private void Reset()
     {
+        HasPending = false;
         _socket?.Dispose();
         _socket = null;
         _start = 0;
