@@ -12,7 +12,7 @@ try
 catch (HandlerLoadException exception)
 {
     await Console.Error.WriteLineAsync($"{exception.ErrorType}: {exception.Message}").ConfigureAwait(false);
-    await client.ReportInitErrorAsync(new LambdaError(exception.ErrorType, exception.Message, [])).ConfigureAwait(false);
+    client.ReportInitError(new LambdaError(exception.ErrorType, exception.Message, []));
     return 1;
 }
 

@@ -55,14 +55,21 @@ public static class LambdaRuntime
         };
     }
 
-    /// <summary>Runs <paramref name="handler"/> against the given client.</summary>
+    /// <summary>
+    /// Runs <paramref name="handler"/> against the given client. The loop leaves the caller's thread at once and then
+    /// runs where the handler's work completes: the Runtime API calls block that thread (one invocation at a time, as
+    /// on Lambda), so a handler that finishes on a socket completion posts its response and waits for the next
+    /// invocation without another thread being woken.
+    /// </summary>
     public static async Task RunAsync(RuntimeApiClient client, LambdaHandler handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(handler);
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        LambdaInvocation? invocation = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var invocation = await client.NextAsync(cancellationToken).ConfigureAwait(false);
+            invocation ??= client.Next(cancellationToken);
             var requestId = invocation.Context.AwsRequestId;
             ReadOnlyMemory<byte> response;
             try
@@ -77,18 +84,14 @@ public static class LambdaRuntime
                 await Console.Error.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tfail\t{exception.GetType().FullName}: {exception.Message.ReplaceLineEndings("\r")}")).ConfigureAwait(false);
-                await client.ReportErrorAsync(requestId, error, cancellationToken).ConfigureAwait(false);
+                client.ReportError(requestId, error, cancellationToken);
+                invocation = null;
                 continue;
             }
 
-            try
-            {
-                await client.RespondAsync(requestId, response, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RuntimeApiException exception) when (exception.StatusCode == 413)
-            {
-                // The Runtime API has already failed the invocation (Function.ResponseSizeTooLarge); the runtime goes on.
-            }
+            // The response and the long poll for the next invocation in one write. A response refused as too large
+            // (413) has failed this invocation at the Runtime API (Function.ResponseSizeTooLarge); the runtime goes on.
+            invocation = client.RespondThenNext(requestId, response.Span, cancellationToken);
         }
     }
 }

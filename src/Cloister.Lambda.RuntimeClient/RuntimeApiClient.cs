@@ -8,7 +8,8 @@ namespace Cloister.Lambda.RuntimeClient;
 /// <summary>
 /// A client of the Lambda Runtime API (2018-06-01) at <c>AWS_LAMBDA_RUNTIME_API</c>: one kept-alive HTTP/1.1
 /// connection, a long poll for the next invocation, responses and errors posted back. One invocation at a time,
-/// as the Runtime API works; not thread-safe.
+/// as the Runtime API works, each call blocking its thread until the Runtime API answers (the runtime has nothing
+/// else to do meanwhile); not thread-safe.
 /// </summary>
 public sealed class RuntimeApiClient : IDisposable
 {
@@ -43,9 +44,87 @@ public sealed class RuntimeApiClient : IDisposable
     }
 
     /// <summary>Waits for the next invocation (<c>GET /runtime/invocation/next</c>).</summary>
-    public async Task<LambdaInvocation> NextAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled while waiting.</exception>
+    public LambdaInvocation Next(CancellationToken cancellationToken = default) =>
+        ToInvocation(_connection.Exchange(_nextRequest, [], cancellationToken));
+
+    /// <summary>
+    /// Posts the invocation's response and waits for the next invocation, the two requests pipelined in one write
+    /// on the kept-alive connection (the Runtime API answers them in order): one round trip and one wake-up fewer per
+    /// invocation than <see cref="Respond"/> then <see cref="Next"/>. A response the Runtime API refuses as too
+    /// large (413) has failed that invocation there; the next invocation is returned all the same.
+    /// </summary>
+    /// <exception cref="RuntimeApiException">When the Runtime API refuses the response otherwise.</exception>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled while waiting.</exception>
+    public LambdaInvocation RespondThenNext(string requestId, ReadOnlySpan<byte> response, CancellationToken cancellationToken = default)
     {
-        var (head, body) = await _connection.ExchangeAsync(_nextRequest, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        var path = $"invocation/{requestId}/response";
+        var (head, body) = _connection.Exchange(PostHead(path, response.Length, null), response, _nextRequest, cancellationToken);
+        if (head.StatusCode != 413)
+        {
+            EnsureSuccess(head, body, path);
+        }
+
+        return ToInvocation(_connection.HasPending ? _connection.ReceivePending(cancellationToken) : _connection.Exchange(_nextRequest, [], cancellationToken));
+    }
+
+    /// <summary>Posts the invocation's response (<c>POST /runtime/invocation/{id}/response</c>).</summary>
+    /// <exception cref="RuntimeApiException">When the Runtime API refuses it, such as 413 for a response over 6 MB.</exception>
+    public void Respond(string requestId, ReadOnlySpan<byte> response, CancellationToken cancellationToken = default) =>
+        Post($"invocation/{requestId}/response", response, null, cancellationToken);
+
+    /// <summary>Posts the invocation's error (<c>POST /runtime/invocation/{id}/error</c>).</summary>
+    public void ReportError(string requestId, LambdaError error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        PostError($"invocation/{requestId}/error", error, cancellationToken);
+    }
+
+    /// <summary>Reports a failed initialisation (<c>POST /runtime/init/error</c>); the runtime should exit after it.</summary>
+    public void ReportInitError(LambdaError error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        PostError("init/error", error, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private void PostError(string path, LambdaError error, CancellationToken cancellationToken)
+    {
+        _errorBody.ResetWrittenCount();
+        error.WriteTo(_errorBody);
+        Post(path, _errorBody.WrittenSpan, error.ErrorType, cancellationToken);
+    }
+
+    private void Post(string path, ReadOnlySpan<byte> body, string? errorType, CancellationToken cancellationToken)
+    {
+        var (head, responseBody) = _connection.Exchange(PostHead(path, body.Length, errorType), body, cancellationToken);
+        EnsureSuccess(head, responseBody, path);
+    }
+
+    private ReadOnlySpan<byte> PostHead(string path, int bodyLength, string? errorType)
+    {
+        _head.ResetWrittenCount();
+        Write(_head, "POST /2018-06-01/runtime/");
+        Write(_head, path);
+        Write(_head, " HTTP/1.1\r\nHost: ");
+        Write(_head, _host);
+        Write(_head, "\r\nContent-Type: application/json\r\nContent-Length: ");
+        Write(_head, bodyLength.ToString(CultureInfo.InvariantCulture));
+        if (errorType is not null)
+        {
+            Write(_head, "\r\nLambda-Runtime-Function-Error-Type: ");
+            Write(_head, errorType.ReplaceLineEndings(" "));
+        }
+
+        Write(_head, "\r\n\r\n");
+        return _head.WrittenSpan;
+    }
+
+    private LambdaInvocation ToInvocation((ResponseHead Head, byte[] Body) response)
+    {
+        var (head, body) = response;
         EnsureSuccess(head, body, "invocation/next");
         var requestId = head.RequestId
             ?? throw new RuntimeApiException(head.StatusCode, "The Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id.");
@@ -56,55 +135,6 @@ public sealed class RuntimeApiClient : IDisposable
         var context = new LambdaContext(
             _timeProvider, requestId, deadline, head.InvokedFunctionArn ?? string.Empty, head.TraceId, head.ClientContext, head.CognitoIdentity);
         return new LambdaInvocation(body, context);
-    }
-
-    /// <summary>Posts the invocation's response (<c>POST /runtime/invocation/{id}/response</c>).</summary>
-    /// <exception cref="RuntimeApiException">When the Runtime API refuses it, such as 413 for a response over 6 MB.</exception>
-    public Task RespondAsync(string requestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken = default) =>
-        PostAsync($"invocation/{requestId}/response", response, null, cancellationToken);
-
-    /// <summary>Posts the invocation's error (<c>POST /runtime/invocation/{id}/error</c>).</summary>
-    public Task ReportErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        return PostErrorAsync($"invocation/{requestId}/error", error, cancellationToken);
-    }
-
-    /// <summary>Reports a failed initialisation (<c>POST /runtime/init/error</c>); the runtime should exit after it.</summary>
-    public Task ReportInitErrorAsync(LambdaError error, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        return PostErrorAsync("init/error", error, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
-
-    private Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)
-    {
-        _errorBody.ResetWrittenCount();
-        error.WriteTo(_errorBody);
-        return PostAsync(path, _errorBody.WrittenMemory, error.ErrorType, cancellationToken);
-    }
-
-    private async Task PostAsync(string path, ReadOnlyMemory<byte> body, string? errorType, CancellationToken cancellationToken)
-    {
-        _head.ResetWrittenCount();
-        Write(_head, "POST /2018-06-01/runtime/");
-        Write(_head, path);
-        Write(_head, " HTTP/1.1\r\nHost: ");
-        Write(_head, _host);
-        Write(_head, "\r\nContent-Type: application/json\r\nContent-Length: ");
-        Write(_head, body.Length.ToString(CultureInfo.InvariantCulture));
-        if (errorType is not null)
-        {
-            Write(_head, "\r\nLambda-Runtime-Function-Error-Type: ");
-            Write(_head, errorType.ReplaceLineEndings(" "));
-        }
-
-        Write(_head, "\r\n\r\n");
-        var (head, responseBody) = await _connection.ExchangeAsync(_head.WrittenMemory, body, cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(head, responseBody, path);
     }
 
     private static void Write(ArrayBufferWriter<byte> output, string text)

@@ -20,8 +20,9 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private readonly FunctionLogWriter _log;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    // The waiting /next (the only reader) writes its response on the invoking thread, without a thread-pool hop.
     private readonly Channel<PendingInvocation> _queue = Channel.CreateBounded<PendingInvocation>(
-        new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
 
     private readonly TaskCompletionSource<InitResult> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PendingInvocation? _current;

@@ -1,13 +1,17 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 
 namespace Cloister.Lambda.RuntimeClient.Http;
 
 /// <summary>
-/// One kept-alive HTTP/1.1 connection to the Runtime API over a plain socket. The Runtime API is one local server
-/// speaking a handful of fixed requests, so a general HTTP client's start-up cost (the larger part of a .NET
-/// function's cold start) buys nothing here. Used by one caller at a time; not thread-safe.
+/// One kept-alive HTTP/1.1 connection to the Runtime API over a plain, blocking socket. The Runtime API is one local
+/// server speaking a handful of fixed requests, so a general HTTP client's start-up cost (the larger part of a .NET
+/// function's cold start) buys nothing here. The runtime loop is sequential by nature (one invocation at a time), so
+/// every exchange runs on the calling thread: the long poll for the next invocation wakes that thread only, with no
+/// hop through the socket engine's event thread and a thread-pool worker, and no per-call state machine. Used by one
+/// caller at a time; not thread-safe. A cancelled token closes the socket, which ends a blocked receive.
 /// </summary>
 internal sealed class RuntimeApiConnection : IDisposable
 {
@@ -18,6 +22,7 @@ internal sealed class RuntimeApiConnection : IDisposable
     private readonly int _port;
     private Socket? _socket;
     private byte[] _buffer = new byte[16 * 1024];
+    private byte[] _sendBuffer = new byte[4 * 1024];
     private int _start;
     private int _end;
 
@@ -32,28 +37,46 @@ internal sealed class RuntimeApiConnection : IDisposable
         _host = hostAndPort[..colon].Trim('[', ']');
     }
 
-    /// <summary>Sends a request (head, then body) and reads the whole response.</summary>
-    public async Task<(ResponseHead Head, byte[] Body)> ExchangeAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Requests and bodies up to this size are copied into one buffer and sent with one call.</summary>
+    public const int MaxCoalescedBytes = 256 * 1024;
+
+    /// <summary>Whether a pipelined request was sent whose response <see cref="ReceivePending"/> has not read yet.</summary>
+    public bool HasPending { get; private set; }
+
+    /// <summary>Sends a request (head, then body) and reads the whole response, blocking the calling thread.</summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
+    public (ResponseHead Head, byte[] Body) Exchange(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, CancellationToken cancellationToken) =>
+        Exchange(head, body, [], cancellationToken);
+
+    /// <summary>
+    /// Sends a request (head, then body) and, pipelined behind it in the same write, the complete request
+    /// <paramref name="then"/> (HTTP/1.1 pipelining; the server answers in order); reads the first response. The
+    /// second is read by <see cref="ReceivePending"/>, unless the server closed the connection after the first
+    /// (<see cref="HasPending"/> is then false and <paramref name="then"/> must be sent again).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
+    public (ResponseHead Head, byte[] Body) Exchange(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, ReadOnlySpan<byte> then, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (HasPending)
+        {
+            throw new InvalidOperationException("A pipelined response has not been read yet.");
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var reused = _socket is not null;
-            _socket ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var socket = _socket ??= Connect();
+            using var registration = CloseOnCancel(socket, cancellationToken);
             try
             {
-                await SendAsync(_socket, head, cancellationToken).ConfigureAwait(false);
-                if (!body.IsEmpty)
-                {
-                    await SendAsync(_socket, body, cancellationToken).ConfigureAwait(false);
-                }
-
-                var response = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                if (response.Head.Close)
-                {
-                    Reset();
-                }
-
-                return response;
+                SendAll(socket, head, body, then);
+                HasPending = !then.IsEmpty;
+                return ReceiveAndKeep();
+            }
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested && IsConnectionFailure(exception))
+            {
+                throw Cancelled(exception, cancellationToken);
             }
             catch (Exception exception) when (reused && attempt == 0 && exception is SocketException or EndOfStreamException)
             {
@@ -68,17 +91,41 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
     }
 
+    /// <summary>Reads the response to the request pipelined by the last <see cref="Exchange(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, CancellationToken)"/>.</summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
+    public (ResponseHead Head, byte[] Body) ReceivePending(CancellationToken cancellationToken)
+    {
+        if (!HasPending || _socket is not { } socket)
+        {
+            throw new InvalidOperationException("No pipelined request is waiting for its response.");
+        }
+
+        using var registration = CloseOnCancel(socket, cancellationToken);
+        try
+        {
+            HasPending = false;
+            return ReceiveAndKeep();
+        }
+        catch (Exception exception) when (cancellationToken.IsCancellationRequested && IsConnectionFailure(exception))
+        {
+            throw Cancelled(exception, cancellationToken);
+        }
+        catch
+        {
+            Reset();
+            throw;
+        }
+    }
+
     public void Dispose() => Reset();
 
-    private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
+    private Socket Connect()
     {
-        var addresses = IPAddress.TryParse(_host, out var address)
-            ? [address]
-            : await Dns.GetHostAddressesAsync(_host, cancellationToken).ConfigureAwait(false);
+        var addresses = IPAddress.TryParse(_host, out var address) ? [address] : Dns.GetHostAddresses(_host);
         var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, _port, cancellationToken).ConfigureAwait(false);
+            socket.Connect(addresses, _port);
             return socket;
         }
         catch
@@ -88,16 +135,63 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
     }
 
-    private static async ValueTask SendAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    // Only a token that can be cancelled costs a registration; the runtime loop's default token does not. Closing the
+    // socket ends a receive blocked in another thread.
+    private static CancellationTokenRegistration CloseOnCancel(Socket socket, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket) : default;
+
+    private static bool IsConnectionFailure(Exception exception) => exception is SocketException or ObjectDisposedException or EndOfStreamException;
+
+    private OperationCanceledException Cancelled(Exception exception, CancellationToken cancellationToken)
+    {
+        Reset();
+        return new OperationCanceledException("Cancelled while talking to the Runtime API.", exception, cancellationToken);
+    }
+
+    private (ResponseHead Head, byte[] Body) ReceiveAndKeep()
+    {
+        var response = Receive();
+        if (response.Head.Close)
+        {
+            Reset();
+        }
+
+        return response;
+    }
+
+    // One write for the whole request (and a pipelined one) where it is small: with no Nagle delay, separate writes
+    // are separate segments, and the server may wake for each.
+    private void SendAll(Socket socket, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, ReadOnlySpan<byte> then)
+    {
+        var total = head.Length + body.Length + then.Length;
+        if (total > MaxCoalescedBytes)
+        {
+            Send(socket, head);
+            Send(socket, body);
+            Send(socket, then);
+            return;
+        }
+
+        if (_sendBuffer.Length < total)
+        {
+            _sendBuffer = new byte[Math.Min(MaxCoalescedBytes, (int)BitOperations.RoundUpToPowerOf2((uint)total))];
+        }
+
+        head.CopyTo(_sendBuffer);
+        body.CopyTo(_sendBuffer.AsSpan(head.Length));
+        then.CopyTo(_sendBuffer.AsSpan(head.Length + body.Length));
+        Send(socket, _sendBuffer.AsSpan(0, total));
+    }
+
+    private static void Send(Socket socket, ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
         {
-            var sent = await socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            data = data[sent..];
+            data = data[socket.Send(data, SocketFlags.None)..];
         }
     }
 
-    private async Task<(ResponseHead Head, byte[] Body)> ReceiveAsync(CancellationToken cancellationToken)
+    private (ResponseHead Head, byte[] Body) Receive()
     {
         ResponseHead head;
         while (true)
@@ -114,7 +208,7 @@ internal sealed class RuntimeApiConnection : IDisposable
                 throw new RuntimeApiProtocolException("The Runtime API sent an invalid HTTP response head.");
             }
 
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            Fill();
         }
 
         if (head.StatusCode is (>= 100 and < 200) or 204 or 304)
@@ -124,7 +218,7 @@ internal sealed class RuntimeApiConnection : IDisposable
 
         if (head.Chunked)
         {
-            return (head, await ReadChunkedAsync(cancellationToken).ConfigureAwait(false));
+            return (head, ReadChunked());
         }
 
         if (head.ContentLength < 0)
@@ -138,19 +232,19 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
 
         var body = new byte[head.ContentLength];
-        await ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+        ReadExactly(body);
         return (head, body);
     }
 
-    private async Task ReadExactlyAsync(Memory<byte> target, CancellationToken cancellationToken)
+    private void ReadExactly(Span<byte> target)
     {
         var buffered = Math.Min(_end - _start, target.Length);
-        _buffer.AsSpan(_start, buffered).CopyTo(target.Span);
+        _buffer.AsSpan(_start, buffered).CopyTo(target);
         _start += buffered;
         target = target[buffered..];
         while (!target.IsEmpty)
         {
-            var read = await _socket!.ReceiveAsync(target, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var read = _socket!.Receive(target, SocketFlags.None);
             if (read == 0)
             {
                 throw new EndOfStreamException("The Runtime API closed the connection mid-body.");
@@ -160,12 +254,12 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
     }
 
-    private async Task<byte[]> ReadChunkedAsync(CancellationToken cancellationToken)
+    private byte[] ReadChunked()
     {
         using var body = new MemoryStream();
         while (true)
         {
-            var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            var line = ReadLine();
             var semicolon = line.IndexOf((byte)';');
             var sizeText = semicolon < 0 ? line : line[..semicolon];
             if (!Utf8Parser.TryParse(sizeText, out int size, out var used, 'X') || used != sizeText.Length || size < 0
@@ -177,7 +271,7 @@ internal sealed class RuntimeApiConnection : IDisposable
             if (size == 0)
             {
                 // Trailers, up to the empty line.
-                while ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length > 0)
+                while ((ReadLine()).Length > 0)
                 {
                 }
 
@@ -185,9 +279,9 @@ internal sealed class RuntimeApiConnection : IDisposable
             }
 
             var chunk = new byte[size];
-            await ReadExactlyAsync(chunk, cancellationToken).ConfigureAwait(false);
+            ReadExactly(chunk);
             body.Write(chunk);
-            if ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length != 0)
+            if ((ReadLine()).Length != 0)
             {
                 throw new RuntimeApiProtocolException("The Runtime API sent a chunk without its CRLF.");
             }
@@ -195,7 +289,7 @@ internal sealed class RuntimeApiConnection : IDisposable
     }
 
     /// <summary>The next line without its CRLF; the returned array is a copy.</summary>
-    private async Task<byte[]> ReadLineAsync(CancellationToken cancellationToken)
+    private byte[] ReadLine()
     {
         while (true)
         {
@@ -213,12 +307,12 @@ internal sealed class RuntimeApiConnection : IDisposable
                 throw new RuntimeApiProtocolException("The Runtime API sent a line that is too long.");
             }
 
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            Fill();
         }
     }
 
     /// <summary>Reads more bytes into the buffer, compacting or growing it first.</summary>
-    private async Task FillAsync(CancellationToken cancellationToken)
+    private void Fill()
     {
         if (_start > 0)
         {
@@ -237,7 +331,7 @@ internal sealed class RuntimeApiConnection : IDisposable
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 
-        var read = await _socket!.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var read = _socket!.Receive(_buffer.AsSpan(_end), SocketFlags.None);
         if (read == 0)
         {
             throw new EndOfStreamException("The Runtime API closed the connection.");
@@ -248,6 +342,7 @@ internal sealed class RuntimeApiConnection : IDisposable
 
     private void Reset()
     {
+        HasPending = false;
         _socket?.Dispose();
         _socket = null;
         _start = 0;
