@@ -46,7 +46,7 @@ internal sealed partial class LambdaIntegration
                 return IntegrationResponses.Build(request, integration.Responses, ErrorMessage(payload, outcome.Status), 200, null, payload, "application/json", logger);
             default:
                 Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
-                return IntegrationResult.Failed(GatewayError.LambdaFailure);
+                return IntegrationResult.Failed(GatewayError.LambdaServiceFailure);
         }
     }
 

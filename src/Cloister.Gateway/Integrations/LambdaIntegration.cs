@@ -37,7 +37,7 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         if (outcome.Status != LambdaInvocationStatus.Success)
         {
             Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
-            return IntegrationResult.Failed(GatewayError.LambdaFailure);
+            return IntegrationResult.Failed(outcome.Status == LambdaInvocationStatus.ServiceError ? GatewayError.LambdaServiceFailure : GatewayError.LambdaFailure);
         }
 
         if (!ProxyResponseParser.TryParse(outcome.Payload, out var result, out var reason))

@@ -26,6 +26,13 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string?
     /// <summary>The Lambda function failed or returned a malformed proxy response.</summary>
     public static GatewayError LambdaFailure { get; } = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException");
 
+    /// <summary>
+    /// Lambda refused the invocation before the function ran (throttled: concurrency exhausted; no such function):
+    /// API Gateway answers 500, not 502, and does not pass Lambda's 429 on (AWS re:Post knowledge center,
+    /// "api-gateway-internal-server-error": "Execution failed due to limit exceeded").
+    /// </summary>
+    public static GatewayError LambdaServiceFailure { get; } = new("DEFAULT_5XX", 500, "Internal server error", "InternalServerErrorException");
+
     /// <summary>The method is configured in a way the gateway cannot run (no integration, no matching integration response).</summary>
     public static GatewayError ConfigurationError { get; } = new("API_CONFIGURATION_ERROR", 500, "Internal server error", "InternalServerErrorException");
 

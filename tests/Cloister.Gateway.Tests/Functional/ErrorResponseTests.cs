@@ -59,7 +59,6 @@ public sealed class ErrorResponseTests
     [Theory]
     [InlineData(LambdaInvocationStatus.FunctionError)]
     [InlineData(LambdaInvocationStatus.Timeout)]
-    [InlineData(LambdaInvocationStatus.ServiceError)]
     public async Task Invoke_FunctionFails_Returns502(LambdaInvocationStatus status)
     {
         var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("failing")));
@@ -69,6 +68,20 @@ public sealed class ErrorResponseTests
         var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
 
         await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
+    }
+
+    [Fact]
+    public async Task Invoke_LambdaRefuses_Returns500()
+    {
+        // Lambda throttled the call (concurrency exhausted) before the function ran: API Gateway answers 500.
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("throttled")));
+        await using var _ = harness;
+        harness.Lambda.Add("throttled", (_, _) => Task.FromResult(new LambdaInvocationResult(
+            LambdaInvocationStatus.ServiceError, """{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())));
+
+        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 500, Expect.InternalServerError, "InternalServerErrorException");
     }
 
     [Theory]
