@@ -96,6 +96,21 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
     }
 
     [Fact]
+    public async Task Invoke_Environment_HasOwnTemporaryFolderRemovedWithIt()
+    {
+        var function = await DeployAsync();
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"env"}""");
+
+        Assert.True(result.Succeeded, ServiceFixture.Json(result).ToString());
+        var folder = ServiceFixture.Json(result).GetProperty("TMPDIR").GetString()!;
+        Assert.StartsWith(Fixture.Root, folder, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(folder));
+        await Fixture.Service.RemoveAsync(function);
+        Assert.False(Directory.Exists(folder), "the environment's temporary folder goes with it");
+    }
+
+    [Fact]
     public async Task Invoke_Environment_HasLambdaVariables()
     {
         var function = await DeployAsync(environment: ImmutableDictionary<string, string>.Empty

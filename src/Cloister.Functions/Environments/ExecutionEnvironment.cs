@@ -33,6 +33,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private long _started;
     private int _disposed;
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
+    private string? _temporary;
 
     public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger)
     {
@@ -65,6 +66,14 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         var environment = _function.Environment
             .SetItem("AWS_LAMBDA_RUNTIME_API", api.Address)
             .SetItem("AWS_LAMBDA_LOG_STREAM_NAME", LogStreamName);
+        if (!environment.ContainsKey("TMPDIR"))
+        {
+            // Each Lambda environment has a /tmp of its own that goes with it; here a folder of its own, named by
+            // TMPDIR, removed when the environment ends (with what runtimes leave there, such as .NET's diagnostic sockets).
+            _temporary = Directory.CreateDirectory(Path.Combine(_function.TemporaryRoot, LogStreamName[^32..])).FullName;
+            environment = environment.SetItem("TMPDIR", _temporary);
+        }
+
         var spec = new ProcessLaunchSpec(_function.Command.FileName, _function.Command.Arguments, _function.TaskRoot, environment, placement);
         _started = _time.GetTimestamp();
         try
@@ -163,9 +172,26 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
             {
                 await server.DisposeAsync().ConfigureAwait(false);
             }
+
+            RemoveTemporaryFolder();
         }
 
         FunctionsLog.EnvironmentStopped(_logger, _function.Name, ProcessId);
+    }
+
+    private void RemoveTemporaryFolder()
+    {
+        try
+        {
+            if (_temporary is not null && Directory.Exists(_temporary))
+            {
+                Directory.Delete(_temporary, recursive: true);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A process of the function still writing there (it outlived the kill): the stack's state folder keeps it.
+        }
     }
 
     async Task IRuntimeApiHandler.NextAsync(HttpContext context)

@@ -9,13 +9,15 @@ namespace Cloister.Functions.Environments;
 /// <param name="Arn">Its ARN.</param>
 /// <param name="TaskRoot">Its code folder (<c>LAMBDA_TASK_ROOT</c>).</param>
 /// <param name="Command">How its runtime starts.</param>
-/// <param name="Environment">Everything but <c>AWS_LAMBDA_RUNTIME_API</c> and the log stream.</param>
+/// <param name="Environment">Everything but <c>AWS_LAMBDA_RUNTIME_API</c>, the log stream and <c>TMPDIR</c>.</param>
+/// <param name="TemporaryRoot">Where each environment gets its own temporary folder (Lambda's per-environment <c>/tmp</c>).</param>
 internal sealed record FunctionDefinition(
     LambdaFunction Function,
     string Arn,
     string TaskRoot,
     LaunchCommand Command,
-    ImmutableDictionary<string, string> Environment)
+    ImmutableDictionary<string, string> Environment,
+    string TemporaryRoot)
 {
     public string Name => Function.FunctionName;
 
