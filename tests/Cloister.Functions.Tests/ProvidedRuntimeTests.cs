@@ -7,26 +7,33 @@ namespace Cloister.Functions.Tests;
 /// <summary>provided.al2023 with a C# bootstrap built on Cloister.Lambda.RuntimeClient.</summary>
 public sealed class ProvidedRuntimeTests(ServiceFixture fixture) : RuntimeTests(fixture)
 {
-    private static readonly Lazy<string> Bootstrap = new(() =>
+    /// <summary>The bootstrap folder, in the fixture's temporary root so it goes with it.</summary>
+    private string Bootstrap
     {
-        // The bootstrap of a real deployment is the published program itself; here it execs the test build's apphost.
-        var dir = Path.Combine(Path.GetTempPath(), "cloister-functions-provided-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        var script = Path.Combine(dir, "bootstrap");
-        File.WriteAllText(script, $"#!/bin/sh\nexec \"{Path.Combine(ServiceFixture.TestFunctionDirectory, "Cloister.Functions.TestFunction")}\"\n");
-        if (!OperatingSystem.IsWindows())
+        get
         {
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+            // The bootstrap of a real deployment is the published program itself; here it execs the test build's apphost.
+            var dir = Path.Combine(Fixture.Root, "provided-bootstrap");
+            var script = Path.Combine(dir, "bootstrap");
+            if (!File.Exists(script))
+            {
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(script, $"#!/bin/sh\nexec \"{Path.Combine(ServiceFixture.TestFunctionDirectory, "Cloister.Functions.TestFunction")}\"\n");
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
 
-        return dir;
-    });
+            return dir;
+        }
+    }
 
     protected override string Runtime => "provided.al2023";
 
     protected override string Handler => "bootstrap.handler";
 
-    protected override string CodePath => Bootstrap.Value;
+    protected override string CodePath => Bootstrap;
 
     protected override string ThrownErrorType => "InvalidOperationException";
 
