@@ -55,7 +55,8 @@ public static class PieceTimings
         var items = putDocuments.Select(document => RequestReader.RequireItem(document.RootElement, "Item", "item")).ToArray();
         rows.Add(Time("parse a PutItem body (copy + JsonDocument)", iterations, i =>
         {
-            using var body = RequestBodyParse(putBodies[i % Keys], options);
+            using var body = RequestBody.Copy(new ReadOnlySequence<byte>(putBodies[i % Keys]));
+            body.ParseDocument(options);
         }));
         rows.Add(Time("PutItem: read and validate the request (PrepareWrite)", iterations, i =>
             DynamoDbService.PrepareWrite(putDocuments[i % Keys].RootElement, WriteKind.Put, inTransaction: false)));
@@ -122,8 +123,6 @@ public static class PieceTimings
         _ = context.Response.BodyWriter;
         return context;
     }
-
-    private static RequestBody RequestBodyParse(byte[] bytes, JsonDocumentOptions options) => RequestBody.Parse(new ReadOnlySequence<byte>(bytes), options);
 
     /// <summary>
     /// ns/op of the fastest of five rounds (the machine is shared: the fastest round is the one least

@@ -33,25 +33,6 @@ internal sealed class RequestBody : IDisposable
         return new RequestBody(buffer, length);
     }
 
-    /// <summary>Copies and parses at once; malformed JSON throws <see cref="JsonException"/>.</summary>
-    public static RequestBody Parse(ReadOnlySequence<byte> bytes, JsonDocumentOptions options)
-    {
-        var body = Copy(bytes);
-        try
-        {
-            body.ParseDocument(options);
-            return body;
-        }
-        catch
-        {
-            body.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>The document <see cref="ParseDocument"/> built.</summary>
-    public JsonDocument Document => _document ?? throw new InvalidOperationException("The body has not been parsed.");
-
     /// <summary>The bytes as a JSON document, parsed on the first call; malformed JSON throws <see cref="JsonException"/>.</summary>
     public JsonDocument ParseDocument(JsonDocumentOptions options)
     {

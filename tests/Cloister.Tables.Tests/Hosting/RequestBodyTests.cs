@@ -8,20 +8,21 @@ namespace Cloister.Tables.Tests.Hosting;
 public sealed class RequestBodyTests
 {
     [Fact]
-    public void Parse_SourceReusedAfterwards_DocumentUnchanged()
+    public void ParseDocument_SourceReusedAfterCopy_DocumentUnchanged()
     {
         var source = Encoding.UTF8.GetBytes("""{"TableName":"first"}""");
-        using var body = RequestBody.Parse(new ReadOnlySequence<byte>(source), default);
+        using var body = RequestBody.Copy(new ReadOnlySequence<byte>(source));
 
         // Kestrel hands released pipe memory to the next connection; simulate that reuse.
         Encoding.UTF8.GetBytes("""{"TableName":"other"}""").CopyTo(source, 0);
 
-        Assert.Equal("first", body.Document.RootElement.GetProperty("TableName").GetString());
+        Assert.Equal("first", body.ParseDocument(default).RootElement.GetProperty("TableName").GetString());
     }
 
     [Fact]
-    public void Parse_Malformed_ThrowsJsonException()
+    public void ParseDocument_Malformed_ThrowsJsonException()
     {
-        Assert.ThrowsAny<JsonException>(() => RequestBody.Parse(new ReadOnlySequence<byte>("{\"a\":"u8.ToArray()), default));
+        using var body = RequestBody.Copy(new ReadOnlySequence<byte>("{\"a\":"u8.ToArray()));
+        Assert.ThrowsAny<JsonException>(() => body.ParseDocument(default));
     }
 }
