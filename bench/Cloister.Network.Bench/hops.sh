@@ -7,16 +7,7 @@
 # Usage: bench/Cloister.Network.Bench/hops.sh [connects per measure, default 2000]
 set -euo pipefail
 N=${1:-2000}
-P=clh$$-
-DIR=$(mktemp -d)
-cleanup() {
-    for n in $(ip netns list | awk '{print $1}' | grep "^$P" || true); do
-        ip netns pids "$n" | xargs -r kill 2>/dev/null || true
-        ip netns del "$n"
-    done
-    rm -rf "$DIR"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/bare-netns.sh" clh
 cat > "$DIR/serve.py" <<'PY'
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -14,16 +14,7 @@
 set -euo pipefail
 N=${1:-500}
 REPS=${2:-3}
-P=clr$$-
-DIR=$(mktemp -d)
-cleanup() {
-    for n in $(ip netns list | awk '{print $1}' | grep "^$P" || true); do
-        ip netns pids "$n" | xargs -r kill 2>/dev/null || true
-        ip netns del "$n"
-    done
-    rm -rf "$DIR"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/bare-netns.sh" clr
 gcc -O2 -o "$DIR/connect-loop" "$(dirname "$0")/connect-loop.c"
 for n in a b oc or os nc nr ns; do ip netns add "$P$n"; ip -n "$P$n" link set lo up; done
 
