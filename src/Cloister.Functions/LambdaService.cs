@@ -98,7 +98,7 @@ public sealed class LambdaService : IAsyncDisposable
         var command = _runtimes.CommandFor(function.Runtime, taskRoot);
         var account = _options.Account;
         var arn = $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{function.FunctionName}";
-        var definition = new FunctionDefinition(function, arn, taskRoot, command, LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command), Path.Combine(_options.State.Functions, "tmp"));
+        var definition = new FunctionDefinition(function, arn, taskRoot, command, LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command), _options.State.FunctionTemporaryFolders);
         var log = _functions.TryGetValue(function.FunctionName, out var existing)
             ? existing.Log
             : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"));

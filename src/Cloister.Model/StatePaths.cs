@@ -30,6 +30,9 @@ public sealed record StatePaths(string Root)
     /// <summary>Function code unpacked or built for execution environments.</summary>
     public string Functions => Path.Combine(Root, "functions");
 
+    /// <summary>Execution environments' temporary folders (each environment's <c>TMPDIR</c>, removed with it).</summary>
+    public string FunctionTemporaryFolders => Path.Combine(Functions, "tmp");
+
     /// <summary>Log files, one folder per kind.</summary>
     public string Logs => Path.Combine(Root, "logs");
 
