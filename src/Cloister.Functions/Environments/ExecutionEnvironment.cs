@@ -137,11 +137,15 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         return outcome;
     }
 
-    /// <summary>Waits until what the process has written so far is in the log.</summary>
+    /// <summary>
+    /// Waits until what the process has written so far is in the log. The wait ends as soon as the reader has
+    /// logged what was there (a process writing without pause cannot prolong it); the limit only guards against a
+    /// reader that gets no CPU at all, as on a machine under heavy load.
+    /// </summary>
     public void DrainOutput()
     {
-        _stdout?.Drain(TimeSpan.FromMilliseconds(50));
-        _stderr?.Drain(TimeSpan.FromMilliseconds(50));
+        _stdout?.Drain(TimeSpan.FromSeconds(1));
+        _stderr?.Drain(TimeSpan.FromSeconds(1));
     }
 
     /// <summary>The process's peak resident memory in MB (Max Memory Used), from <c>/proc/PID/status</c>.</summary>
