@@ -27,6 +27,10 @@ public sealed class InitLimitTests() : IsolatedServiceTests(state => new Functio
         Assert.True(result.Succeeded, Encoding.UTF8.GetString(result.Payload.Span));
         var body = JsonDocument.Parse(result.Payload).RootElement;
         Assert.Equal(2, body.GetProperty("inits").GetInt32());
+
+        // The re-run init (0.3 s) used part of the function's 10 s: the handler is left the rest.
+        var remaining = body.GetProperty("deadline").GetInt64() - body.GetProperty("now").GetInt64();
+        Assert.InRange(remaining, 0, 9700);
         var events = await LogEventsAsync("slow-once", "REPORT RequestId");
         Assert.Single(events.Select(e => e.Stream).Distinct());
         var lines = events.Select(e => e.Message).ToList();
