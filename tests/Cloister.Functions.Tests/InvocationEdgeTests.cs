@@ -4,28 +4,9 @@ using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
 
-/// <summary>The init limit and the invocation context headers, each with a service of its own.</summary>
-public sealed class InvocationEdgeTests() : IsolatedServiceTests(state => new FunctionsOptions
+/// <summary>The invocation context headers and a caller leaving during a cold start, with a service of their own.</summary>
+public sealed class InvocationEdgeTests() : IsolatedServiceTests(state => new FunctionsOptions { State = state })
 {
-    State = state,
-    InitTimeout = TimeSpan.FromSeconds(2),
-})
-{
-    [Fact]
-    public async Task InvokeAsync_InitSlowerThanInitTimeout_ReportsInitTimeout()
-    {
-        await DeployAsync("slow", "python3.12", "import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n");
-
-        var result = await Service.InvokeAsync("slow", "{}"u8.ToArray());
-
-        Assert.Equal("Unhandled", result.FunctionError);
-        Assert.Contains("Init phase timed out after 2.00 seconds", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
-        Assert.Empty(Service.ProcessIdsOf("slow"));
-        var log = await LogContainingAsync("slow", "REPORT");
-
-        Assert.Contains("Phase: init\\tStatus: timeout", log, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task InvokeAsync_ClientContextAndIdentity_ReachTheHandler()
     {

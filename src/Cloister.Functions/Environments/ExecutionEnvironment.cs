@@ -36,15 +36,17 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private string? _temporary;
 
     public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger)
+        : this(function, log, time, logger, string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyy'/'MM'/'dd}/[$LATEST]{Guid.NewGuid():N}"))
+    {
+    }
+
+    private ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger, string logStreamName)
     {
         _function = function;
         _log = log;
         _time = time;
         _logger = logger;
-        var now = time.GetUtcNow();
-        LogStreamName = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{now:yyyy'/'MM'/'dd}/[$LATEST]{Guid.NewGuid():N}");
+        LogStreamName = logStreamName;
         LastUsed = time.GetTimestamp();
     }
 
@@ -57,8 +59,21 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     /// <summary>When the environment last finished an invocation (a <see cref="TimeProvider"/> timestamp).</summary>
     public long LastUsed { get; set; }
 
-    /// <summary>Opens the Runtime API, starts the process and waits for its init phase to end.</summary>
-    public async Task<InitResult> StartAsync(IProcessLauncher launcher, ILoggerFactory? loggerFactory, TimeSpan initTimeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The same execution environment after Lambda's reset: a fresh runtime process behind a Runtime API of its own
+    /// (a process of the old runtime that outlived its kill cannot reach it), writing to the same log stream and
+    /// keeping the same temporary folder, as a reset keeps <c>/tmp</c>. This one no longer owns the folder. Call
+    /// <see cref="StartAsync"/> on the successor after disposing this one.
+    /// </summary>
+    public ExecutionEnvironment Reset()
+    {
+        var successor = new ExecutionEnvironment(_function, _log, _time, _logger, LogStreamName);
+        _temporary = null;
+        return successor;
+    }
+
+    /// <summary>Opens the Runtime API, starts the process and waits, at most <paramref name="limit"/>, for its init phase to end.</summary>
+    public async Task<InitResult> StartAsync(IProcessLauncher launcher, ILoggerFactory? loggerFactory, TimeSpan limit, CancellationToken cancellationToken)
     {
         var placement = new ProcessPlacement(_function.Name, _function.Function.Vpc);
         var api = await launcher.OpenRuntimeApiSocketAsync(placement, cancellationToken).ConfigureAwait(false);
@@ -94,20 +109,22 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         FunctionsLog.EnvironmentStarted(_logger, _function.Name, _process.Id, api.Address);
         try
         {
-            return await _init.Task.WaitAsync(initTimeout, _time, cancellationToken).ConfigureAwait(false);
+            return await _init.Task.WaitAsync(limit, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            var result = new InitResult("timeout", initTimeout, "Runtime.InitTimeout", InvocationOutcome.ErrorBody(
-                "Sandbox.Timedout",
-                string.Create(CultureInfo.InvariantCulture, $"Init phase timed out after {initTimeout.TotalSeconds:0.00} seconds")), null);
-            _init.TrySetResult(result);
+            // The process keeps running until the environment is disposed; a /next arriving now finds init over.
+            _init.TrySetResult(new InitResult("timeout", limit, null, default, null));
             return await _init.Task.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Runs one invocation: hands it to the runtime and waits for its end, the timeout or the process's exit.</summary>
-    public async Task<InvocationOutcome> InvokeAsync(PendingInvocation invocation)
+    /// <summary>
+    /// Runs one invocation: hands it to the runtime and waits for its end, the timeout or the process's exit.
+    /// <paramref name="budget"/> is what is left of the function's timeout (all of it, unless an init re-run in this
+    /// invocation used part of it).
+    /// </summary>
+    public async Task<InvocationOutcome> InvokeAsync(PendingInvocation invocation, TimeSpan budget)
     {
         Volatile.Write(ref _current, invocation);
         if (!_queue.Writer.TryWrite(invocation) || _process is not { } process || process.Exited.IsCompleted)
@@ -119,7 +136,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         InvocationOutcome outcome;
         try
         {
-            outcome = await invocation.Outcome.Task.WaitAsync(_function.Timeout, _time).ConfigureAwait(false);
+            outcome = await invocation.Outcome.Task.WaitAsync(budget, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -137,11 +154,15 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         return outcome;
     }
 
-    /// <summary>Waits until what the process has written so far is in the log.</summary>
+    /// <summary>
+    /// Waits until what the process has written so far is in the log. The wait ends as soon as the reader has
+    /// logged what was there (a process writing without pause cannot prolong it); the limit only guards against a
+    /// reader that gets no CPU at all, as on a machine under heavy load.
+    /// </summary>
     public void DrainOutput()
     {
-        _stdout?.Drain(TimeSpan.FromMilliseconds(50));
-        _stderr?.Drain(TimeSpan.FromMilliseconds(50));
+        _stdout?.Drain(TimeSpan.FromSeconds(1));
+        _stderr?.Drain(TimeSpan.FromSeconds(1));
     }
 
     /// <summary>The process's peak resident memory in MB (Max Memory Used), from <c>/proc/PID/status</c>.</summary>

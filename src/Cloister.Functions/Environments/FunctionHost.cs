@@ -14,7 +14,7 @@ namespace Cloister.Functions.Environments;
 /// hosts of their own; here they share the machine's cores, and 32 parallel cold starts of a .NET function on two
 /// cores would all pass the 10 s init timeout and fail together).
 /// </summary>
-internal sealed class FunctionHost : IAsyncDisposable
+internal sealed partial class FunctionHost : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Stack<ExecutionEnvironment> _idle = new();
@@ -136,51 +136,9 @@ internal sealed class FunctionHost : IAsyncDisposable
             }
         }
 
-        TimeSpan? initDuration = null;
-        if (starting)
-        {
-            environment.WriteLog(LambdaLogLines.InitStart(Function.Function.Runtime));
-            InitResult init;
-            try
-            {
-                try
-                {
-                    // As on Lambda, an accepted invocation runs even if its caller goes away: the init is not bound to the
-                    // caller's token. (It was, and a client that gave up during a cold start left the environment counted
-                    // against the concurrency limit forever, neither idle nor retired.)
-                    init = await environment.StartAsync(_launcher, _loggerFactory, _options.InitTimeout, CancellationToken.None).ConfigureAwait(false);
-                }
-                finally
-                {
-                    lock (_gate)
-                    {
-                        _starting--;
-                    }
-
-                    WakeWaiters();
-                }
-            }
-            catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-            {
-                FunctionsLog.EnvironmentFailed(_logger, Function.Name, exception);
-                await RetireAsync(environment).ConfigureAwait(false);
-                return Refused(requestId, 500, "ServiceException", "Lambda could not start an execution environment.");
-            }
-            catch
-            {
-                await RetireAsync(environment).ConfigureAwait(false);
-                throw;
-            }
-
-            if (!init.IsReady)
-            {
-                return await InitFailedAsync(environment, requestId, init).ConfigureAwait(false);
-            }
-
-            initDuration = init.Duration;
-        }
-
-        return await RunAsync(environment, requestId, payload, context, initDuration).ConfigureAwait(false);
+        return starting
+            ? await ColdStartAsync(environment, requestId, payload, context).ConfigureAwait(false)
+            : await RunAsync(environment, requestId, payload, context, _time.GetTimestamp(), null).ConfigureAwait(false);
     }
 
     /// <summary>Stops environments that have been idle longer than the idle timeout.</summary>
@@ -231,14 +189,25 @@ internal sealed class FunctionHost : IAsyncDisposable
         await Task.WhenAll(all.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
-    private async Task<InvocationResult> RunAsync(ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, TimeSpan? initDuration)
+    /// <summary>
+    /// Runs the invocation in a ready environment. The function's timeout runs from <paramref name="started"/> (earlier
+    /// than now when an init re-run in this invocation used part of it), and so does the REPORT line's Duration.
+    /// </summary>
+    private async Task<InvocationResult> RunAsync(
+        ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, long started, TimeSpan? initDuration)
     {
-        var started = _time.GetTimestamp();
-        var deadline = _time.GetUtcNow().Add(Function.Timeout).ToUnixTimeMilliseconds();
-        var traceId = TraceIds.New(_time.GetUtcNow());
+        var budget = Function.Timeout - _time.GetElapsedTime(started);
+        if (budget < TimeSpan.Zero)
+        {
+            budget = TimeSpan.Zero;
+        }
+
+        var now = _time.GetUtcNow();
+        var deadline = now.Add(budget).ToUnixTimeMilliseconds();
+        var traceId = TraceIds.New(now);
         environment.WriteLog(LambdaLogLines.Start(requestId));
         var invocation = new PendingInvocation(requestId, payload, deadline, Function.Arn, traceId, context);
-        var outcome = await environment.InvokeAsync(invocation).ConfigureAwait(false);
+        var outcome = await environment.InvokeAsync(invocation, budget).ConfigureAwait(false);
         var duration = _time.GetElapsedTime(started);
         environment.DrainOutput();
         if (outcome.Kind == OutcomeKind.ExitError)
@@ -283,24 +252,6 @@ internal sealed class FunctionHost : IAsyncDisposable
         return outcome.Kind == OutcomeKind.Response
             ? new InvocationResult(200, outcome.Payload, null, null, requestId)
             : new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId);
-    }
-
-    private async Task<InvocationResult> InitFailedAsync(ExecutionEnvironment environment, string requestId, InitResult init)
-    {
-        environment.DrainOutput();
-        var errorType = init.ErrorType ?? "Runtime.Unknown";
-        var payload = init.ExitStatus is { } exit
-            ? InvocationOutcome.ErrorBody("Runtime.ExitError", InvocationOutcome.ExitErrorMessage(requestId, LambdaLogLines.ExitReason(exit)))
-            : init.ErrorPayload;
-        environment.WriteLog(string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"INIT_REPORT Init Duration: {init.Duration.TotalMilliseconds:0.00} ms\tPhase: init\tStatus: {init.Status}\t{(init.Status == "error" ? $"Error Type: {errorType}\t" : string.Empty)}"));
-        environment.WriteLog(LambdaLogLines.Start(requestId));
-        environment.WriteLog(LambdaLogLines.End(requestId));
-        environment.WriteLog(LambdaLogLines.Report(
-            requestId, TimeSpan.Zero, Function.Function.MemorySize, environment.MaxMemoryUsedMb(), init.Duration, init.Status, init.Status == "error" ? errorType : null));
-        await RetireAsync(environment).ConfigureAwait(false);
-        return new InvocationResult(200, payload, "Unhandled", null, requestId);
     }
 
     /// <summary>Lets every waiting invocation look again: an environment went idle, or an init slot or a place under the limit came free.</summary>

@@ -8,6 +8,15 @@ internal static class LambdaLogLines
     public static string InitStart(string runtime) =>
         string.Create(CultureInfo.InvariantCulture, $"INIT_START Runtime Version: {RuntimeVersion(runtime)}\tRuntime Version ARN: cloister:runtime:{runtime}");
 
+    /// <summary>
+    /// <c>INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout\t</c>, or <c>...Status: error\tError Type: T\t</c>:
+    /// written only when an init fails, in the init phase or when it is run again in the invoke phase.
+    /// </summary>
+    public static string InitReport(TimeSpan duration, string phase, string status, string? errorType) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"INIT_REPORT Init Duration: {duration.TotalMilliseconds:0.00} ms\tPhase: {phase}\tStatus: {status}\t{(errorType is null ? string.Empty : $"Error Type: {errorType}\t")}");
+
     public static string Start(string requestId) => $"START RequestId: {requestId} Version: $LATEST";
 
     public static string End(string requestId) => $"END RequestId: {requestId}";

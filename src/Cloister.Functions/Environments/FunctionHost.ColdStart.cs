@@ -1,0 +1,168 @@
+using Cloister.Functions.Logging;
+
+namespace Cloister.Functions.Environments;
+
+/// <summary>
+/// A new environment's init, as Lambda runs it for on-demand functions: the init phase has 10 seconds
+/// (<see cref="FunctionsOptions.InitTimeout"/>); when it times out or fails, Lambda writes an <c>INIT_REPORT</c>
+/// (<c>Phase: init</c>), resets the environment (the runtime process is stopped) and runs the init again as part of
+/// the invocation (a suppressed init), this time within the function's timeout, which the re-run init and the
+/// handler then share. A re-run that fails too writes a second <c>INIT_REPORT</c> (<c>Phase: invoke</c>) and fails
+/// the invocation; one that succeeds is not reported on its own: the REPORT line's Duration includes it.
+/// </summary>
+internal sealed partial class FunctionHost
+{
+    private const string InitPhase = "init";
+    private const string InvokePhase = "invoke";
+
+    /// <summary>Initializes a new environment (holding an init slot, taken by the caller, until its init is over) and runs the invocation in it.</summary>
+    private async Task<InvocationResult> ColdStartAsync(ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, InvocationContext context)
+    {
+        var holdsSlot = true;
+        try
+        {
+            environment.WriteLog(LambdaLogLines.InitStart(Function.Function.Runtime));
+            var (init, refusal) = await StartAsync(environment, requestId, _options.InitTimeout).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
+            if (init.IsReady)
+            {
+                // What the init wrote comes before the invocation's START.
+                environment.DrainOutput();
+                ReleaseInitSlot(ref holdsSlot);
+                return await RunAsync(environment, requestId, payload, context, _time.GetTimestamp(), init.Duration).ConfigureAwait(false);
+            }
+
+            environment.DrainOutput();
+            environment.WriteLog(LambdaLogLines.InitReport(init.Duration, InitPhase, init.Status!, ErrorTypeOf(init)));
+            var started = _time.GetTimestamp();
+            var successor = environment.Reset();
+            if (!await ReplaceAsync(environment, successor).ConfigureAwait(false))
+            {
+                return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
+            }
+
+            environment = successor;
+            (init, refusal) = await StartAsync(environment, requestId, Function.Timeout).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
+            if (!init.IsReady)
+            {
+                return await InitFailedAsync(environment, requestId, init, started).ConfigureAwait(false);
+            }
+
+            environment.DrainOutput();
+            ReleaseInitSlot(ref holdsSlot);
+            return await RunAsync(environment, requestId, payload, context, started, null).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseInitSlot(ref holdsSlot);
+        }
+    }
+
+    /// <summary>Starts the environment's runtime; when Cloister itself cannot (no socket, no Runtime API), the invocation is refused.</summary>
+    private async Task<(InitResult Init, InvocationResult? Refusal)> StartAsync(ExecutionEnvironment environment, string requestId, TimeSpan limit)
+    {
+        try
+        {
+            // As on Lambda, an accepted invocation runs even if its caller goes away: the init is not bound to the
+            // caller's token. (It was, and a client that gave up during a cold start left the environment counted
+            // against the concurrency limit forever, neither idle nor retired.)
+            return (await environment.StartAsync(_launcher, _loggerFactory, limit, CancellationToken.None).ConfigureAwait(false), null);
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            FunctionsLog.EnvironmentFailed(_logger, Function.Name, exception);
+            await RetireAsync(environment).ConfigureAwait(false);
+            return (default, Refused(requestId, 500, "ServiceException", "Lambda could not start an execution environment."));
+        }
+        catch
+        {
+            await RetireAsync(environment).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Puts the reset environment in the place of the old one and stops the old one's runtime; false when the function is gone.</summary>
+    private async Task<bool> ReplaceAsync(ExecutionEnvironment old, ExecutionEnvironment successor)
+    {
+        bool disposed;
+        lock (_gate)
+        {
+            _all.Remove(old);
+            disposed = _disposed;
+            if (!disposed)
+            {
+                _all.Add(successor);
+            }
+        }
+
+        await old.DisposeAsync().ConfigureAwait(false);
+        if (disposed)
+        {
+            await successor.DisposeAsync().ConfigureAwait(false);
+            WakeWaiters();
+        }
+
+        return !disposed;
+    }
+
+    /// <summary>The init run again in the invoke phase failed as well: its INIT_REPORT, the invocation's lines, and the error to the caller.</summary>
+    private async Task<InvocationResult> InitFailedAsync(ExecutionEnvironment environment, string requestId, InitResult init, long started)
+    {
+        environment.DrainOutput();
+        var timedOut = init.Status == "timeout";
+        var errorType = ErrorTypeOf(init);
+        environment.WriteLog(LambdaLogLines.InitReport(init.Duration, InvokePhase, init.Status!, errorType));
+        environment.WriteLog(LambdaLogLines.Start(requestId));
+        ReadOnlyMemory<byte> payload;
+        if (timedOut)
+        {
+            payload = InvocationOutcome.Timeout(requestId, Function.Function.TimeoutSeconds).Payload;
+            environment.WriteLog(LambdaLogLines.TimedOut(_time.GetUtcNow(), requestId, Function.Function.TimeoutSeconds));
+        }
+        else if (init.ExitStatus is { } exit)
+        {
+            var message = InvocationOutcome.ExitErrorMessage(requestId, LambdaLogLines.ExitReason(exit));
+            payload = InvocationOutcome.ErrorBody("Runtime.ExitError", message);
+            environment.WriteLog($"{message}\nRuntime.ExitError");
+        }
+        else
+        {
+            payload = init.ErrorPayload;
+        }
+
+        environment.WriteLog(LambdaLogLines.End(requestId));
+        environment.WriteLog(LambdaLogLines.Report(
+            requestId, _time.GetElapsedTime(started), Function.Function.MemorySize, environment.MaxMemoryUsedMb(), null, init.Status, errorType));
+        await RetireAsync(environment).ConfigureAwait(false);
+        return new InvocationResult(200, payload, "Unhandled", null, requestId);
+    }
+
+    /// <summary>Gives the init slot back once; waiting invocations look again.</summary>
+    private void ReleaseInitSlot(ref bool holdsSlot)
+    {
+        if (!holdsSlot)
+        {
+            return;
+        }
+
+        holdsSlot = false;
+        lock (_gate)
+        {
+            _starting--;
+        }
+
+        WakeWaiters();
+    }
+
+    /// <summary>INIT_REPORT's Error Type: none for a timeout.</summary>
+    private static string? ErrorTypeOf(InitResult init) => init.Status == "error" ? init.ErrorType ?? "Runtime.Unknown" : null;
+}
