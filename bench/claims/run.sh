@@ -62,8 +62,8 @@ check="$(on ClientVpcInstance curl -sS -o /dev/null -w '%{http_code} %{ssl_verif
 echo "  POST $claim_url: 201, certificate verified by curl against the sandbox CA"
 
 # Cold starts happen here. Doubling the connections starts at most as many environments as are warm already:
-# 32 .NET cold starts at once on two shared cores can exceed Lambda's 10 s init limit, and an environment whose
-# init times out is discarded, so the next request starts another. Each step repeats until every connection
+# 32 .NET cold starts at once on two shared cores can exceed Lambda's 10 s init limit; the init is then run again
+# within the invocation, bounded by the function's 10 s timeout, and a request that passes it is answered 502. Each step repeats until every connection
 # had an answer and none failed (at most 10 times).
 echo "== warm-up: $ramp s at 1, 2, 4, 8, 16 connections (each until every connection had a 201), then $warmup s at $connections"
 created=1
