@@ -23,10 +23,12 @@ public sealed class TablesServer : IAsyncDisposable
 {
     private readonly WebApplication _application;
     private readonly TableStore _store;
+    private readonly ConnectionDeadlines _deadlines;
 
-    private TablesServer(WebApplication application, TableStore store, IReadOnlyList<Uri> urls)
+    private TablesServer(WebApplication application, TableStore store, ConnectionDeadlines deadlines, IReadOnlyList<Uri> urls)
     {
         _application = application;
+        _deadlines = deadlines;
         _store = store;
         Urls = urls;
     }
@@ -52,12 +54,13 @@ public sealed class TablesServer : IAsyncDisposable
 
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var store = TableStore.Open(options.DataDirectory, loggerFactory.CreateLogger("Cloister.Tables.Storage"), options.TimeProvider, options.TimeToLiveSweepInterval);
+        var deadlines = new ConnectionDeadlines();
         try
         {
             var service = new DynamoDbService(store, options.Account);
             var verifier = options.SigningCredentials is { } credentials ? new SignatureVerifier(credentials, options.TimeProvider) : null;
             var handler = new RequestHandler(service, loggerFactory.CreateLogger("Cloister.Tables"), options.AccessKeyIds, verifier);
-            var http = new Http1ConnectionHandler(handler, RequestHandler.MaxRequestBytes + 1);
+            var http = new Http1ConnectionHandler(handler, RequestHandler.MaxRequestBytes + 1, deadlines);
 
             // The empty builder: Kestrel's transport and TLS, and each listener's connections go to the HTTP/1.1 handler.
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -98,10 +101,11 @@ public sealed class TablesServer : IAsyncDisposable
             var logger = loggerFactory.CreateLogger("Cloister.Tables");
             Log.Listening(logger, urls.Count, options.DataDirectory);
 
-            return new TablesServer(application, store, urls);
+            return new TablesServer(application, store, deadlines, urls);
         }
         catch
         {
+            deadlines.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -116,6 +120,7 @@ public sealed class TablesServer : IAsyncDisposable
     {
         await _application.StopAsync().ConfigureAwait(false);
         await _application.DisposeAsync().ConfigureAwait(false);
+        _deadlines.Dispose();
         await _store.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -11,9 +11,10 @@ namespace Cloister.Tables.Hosting.Http;
 /// hand both to the <see cref="IHttpRequestHandler"/>, flush its response, and go on while the
 /// connection is kept alive. Requests on a connection are answered one at a time, so pipelined
 /// requests are answered in order. Malformed framing is refused (400, 413, 431, 505) and the
-/// connection closed. When the server stops, a request being answered is finished first.
+/// connection closed. When the server stops, a request being answered is finished first. Idle and
+/// slow-head connections are closed by <see cref="ConnectionDeadlines"/>.
 /// </summary>
-internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, long maxBodyBytes) : ConnectionHandler
+internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, long maxBodyBytes, ConnectionDeadlines deadlines) : ConnectionHandler
 {
     private const int Closed = -1;
 
@@ -24,12 +25,15 @@ internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, lo
         var output = connection.Transport.Output;
         var stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using var head = new HttpRequestHead();
+        using var deadline = deadlines.Track(connection);
         using var wake = stopping.Register(static reader => ((PipeReader)reader!).CancelPendingRead(), input);
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                var status = await ReadHeadAsync(input, head).ConfigureAwait(false);
+                deadline.Idle();
+                var status = await ReadHeadAsync(input, head, deadline).ConfigureAwait(false);
+                deadline.Busy();
                 RequestBody? body = null;
                 if (status == 0)
                 {
@@ -79,7 +83,7 @@ internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, lo
     }
 
     /// <summary>Reads up to the empty line and parses; 0, a refusal status, or <see cref="Closed"/> when the client left (or the server stops) between requests.</summary>
-    private static async ValueTask<int> ReadHeadAsync(PipeReader input, HttpRequestHead head)
+    private static async ValueTask<int> ReadHeadAsync(PipeReader input, HttpRequestHead head, ConnectionDeadlines.Entry deadline)
     {
         while (true)
         {
@@ -96,6 +100,11 @@ internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, lo
             {
                 input.AdvanceTo(result.Buffer.End);
                 return Closed;
+            }
+
+            if (!result.Buffer.Slice(consumed).IsEmpty)
+            {
+                deadline.HeadStarted();
             }
 
             input.AdvanceTo(consumed, result.Buffer.End);
