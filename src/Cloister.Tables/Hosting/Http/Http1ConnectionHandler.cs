@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
@@ -83,6 +84,9 @@ internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, lo
     }
 
     /// <summary>Reads up to the empty line and parses; 0, a refusal status, or <see cref="Closed"/> when the client left (or the server stops) between requests.</summary>
+    // Pooled: this wait is where an idle keep-alive connection sits, so it completes asynchronously on
+    // nearly every request, and its state machine box would otherwise be allocated each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<int> ReadHeadAsync(PipeReader input, HttpRequestHead head, ConnectionDeadlines.Entry deadline)
     {
         while (true)
