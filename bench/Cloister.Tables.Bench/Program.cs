@@ -10,7 +10,9 @@ using Cloister.Tables.Hosting;
 // and in the same run a baseline of raw SQLite inserts and reads with the same durability
 // (WAL, synchronous=FULL, one transaction per insert). Two more views separate the client's cost from
 // the service's: the SDK against a canned Kestrel endpoint (client and bare HTTP only), and wrk
-// sending the same requests (the service's capacity with a light client).
+// sending the same requests (the service's capacity with a light client). `split` runs the service
+// and three canned endpoints (Kestrel HTTP, a Kestrel connection handler, raw sockets) each in a
+// process of its own and reads that process's CPU and allocations per SDK GetItem.
 // Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,split,pieces,sqlite]
 if (args is ["--serve", var serveDirectory])
 {
