@@ -10,7 +10,9 @@ using Cloister.Tables.Hosting;
 // and in the same run a baseline of raw SQLite inserts and reads with the same durability
 // (WAL, synchronous=FULL, one transaction per insert). Two more views separate the client's cost from
 // the service's: the SDK against a canned Kestrel endpoint (client and bare HTTP only), and wrk
-// sending the same requests (the service's capacity with a light client).
+// sending the same requests (the service's capacity with a light client). `split` runs the service
+// and three canned endpoints (Kestrel HTTP, a Kestrel connection handler, raw sockets) each in a
+// process of its own and reads that process's CPU and allocations per SDK GetItem.
 // Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,split,pieces,sqlite]
 if (args is ["--serve", var serveDirectory])
 {
@@ -18,9 +20,9 @@ if (args is ["--serve", var serveDirectory])
     return;
 }
 
-if (args is ["--serve-canned", var cannedPayload])
+if (args is ["--serve-canned", var cannedPayload, var cannedKind])
 {
-    await ServiceProcess.ServeCannedAsync(cannedPayload);
+    await ServiceProcess.ServeCannedAsync(cannedPayload, cannedKind);
     return;
 }
 
@@ -146,7 +148,13 @@ try
 
     if (phases.Contains("split"))
     {
-        split = [await SplitGetItemAsync(Path.Combine(root, "split")), await SplitGetItemAsync(null)];
+        split =
+        [
+            await SplitGetItemAsync(Path.Combine(root, "split")),
+            await SplitGetItemAsync(null),
+            await SplitGetItemAsync(null, "handler"),
+            await SplitGetItemAsync(null, "socket"),
+        ];
     }
 
     if (phases.Contains("pieces"))
@@ -196,9 +204,9 @@ if (pieces.Count > 0)
 }
 
 // GetItem through the SDK with the service in a child process: the service's own CPU and allocations per request.
-async Task<string> SplitGetItemAsync(string? directory)
+async Task<string> SplitGetItemAsync(string? directory, string canned = "kestrel")
 {
-    await using var service = await ServiceProcess.StartAsync(directory, payload);
+    await using var service = await ServiceProcess.StartAsync(directory, payload, canned);
     var sdk = Clients(service.Url);
     const int Written = 200;
     if (directory is not null)
@@ -210,7 +218,14 @@ async Task<string> SplitGetItemAsync(string? directory)
         sdk[worker].GetItemAsync("bench", new() { ["PK"] = new AttributeValue { S = $"k-{worker}-{n % Written}" } });
     await LoadDriver.WarmUpAsync(clients, warmUp, get);
     var (cpu, allocated) = await service.StatsAsync();
-    var result = await LoadDriver.RunAsync(directory is null ? "GetItem via .NET SDK, canned Kestrel response (no DynamoDB work)" : "GetItem via .NET SDK, the service", clients, duration, get);
+    var name = (directory, canned) switch
+    {
+        (not null, _) => "GetItem via .NET SDK, the service",
+        (null, "handler") => "GetItem via .NET SDK, canned response from a Kestrel connection handler (no Kestrel HTTP)",
+        (null, "socket") => "GetItem via .NET SDK, canned response from raw sockets (no Kestrel)",
+        _ => "GetItem via .NET SDK, canned Kestrel response (no DynamoDB work)",
+    };
+    var result = await LoadDriver.RunAsync(name, clients, duration, get);
     var (cpuAfter, allocatedAfter) = await service.StatsAsync();
     var operations = Math.Max(1, result.Operations);
     foreach (var client in sdk)

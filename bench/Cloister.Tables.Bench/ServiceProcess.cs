@@ -23,19 +23,27 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
-    /// <summary>Starts the service on <paramref name="dataDirectory"/>, or with <c>null</c> the canned endpoint (bare Kestrel, no DynamoDB work).</summary>
-    public static async Task<ServiceProcess> StartAsync(string? dataDirectory, string payload)
+    /// <summary>
+    /// Starts the service on <paramref name="dataDirectory"/>, or with <c>null</c> a canned endpoint (no DynamoDB
+    /// work) of kind <paramref name="canned"/>: <c>kestrel</c>, <c>handler</c> (Kestrel's transport and a
+    /// connection handler) or <c>socket</c> (raw sockets).
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string? dataDirectory, string payload, string canned = "kestrel")
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             ArgumentList = { typeof(ServiceProcess).Assembly.Location },
+
+            // As the stack host runs its services: socket continuations on the epoll thread.
+            Environment = { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" },
         };
         if (dataDirectory is null)
         {
             start.ArgumentList.Add("--serve-canned");
             start.ArgumentList.Add(payload);
+            start.ArgumentList.Add(canned);
         }
         else
         {
@@ -69,10 +77,34 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The child's side for the canned endpoint.</summary>
-    public static async Task ServeCannedAsync(string payload)
+    public static async Task ServeCannedAsync(string payload, string kind)
     {
-        await using var canned = await CannedEndpoint.StartAsync(payload);
-        await AnswerAsync(canned.Url);
+        switch (kind)
+        {
+            case "socket":
+                await using (var sockets = CannedSocketServer.Start(payload))
+                {
+                    await AnswerAsync(sockets.Url);
+                }
+
+                break;
+            case "handler":
+                var (application, url) = await CannedConnectionHandler.StartAsync(payload);
+                await using (application)
+                {
+                    await AnswerAsync(url);
+                    await application.StopAsync();
+                }
+
+                break;
+            default:
+                await using (var canned = await CannedEndpoint.StartAsync(payload))
+                {
+                    await AnswerAsync(canned.Url);
+                }
+
+                break;
+        }
     }
 
     private static async Task AnswerAsync(Uri url)

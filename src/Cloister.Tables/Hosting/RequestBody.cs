@@ -5,8 +5,8 @@ namespace Cloister.Tables.Hosting;
 
 /// <summary>
 /// A request's bytes in a pooled copy, and their JSON document once someone asks for it. The copy
-/// matters: a JsonDocument keeps reading the memory it was parsed from, and Kestrel reuses its pipe
-/// buffers for other connections once they are released. A request answered straight from its bytes
+/// matters: a JsonDocument keeps reading the memory it was parsed from, and the connection's pipe
+/// buffers are reused for other requests once they are released. A request answered straight from its bytes
 /// (a simple GetItem) never builds the document.
 /// </summary>
 internal sealed class RequestBody : IDisposable
@@ -32,6 +32,9 @@ internal sealed class RequestBody : IDisposable
         bytes.CopyTo(buffer);
         return new RequestBody(buffer, length);
     }
+
+    /// <summary>Takes ownership of <paramref name="pooled"/>, an array rented from the shared pool holding the body in its first <paramref name="length"/> bytes.</summary>
+    public static RequestBody Adopt(byte[] pooled, int length) => new(pooled, length);
 
     /// <summary>The bytes as a JSON document, parsed on the first call; malformed JSON throws <see cref="JsonException"/>.</summary>
     public JsonDocument ParseDocument(JsonDocumentOptions options)

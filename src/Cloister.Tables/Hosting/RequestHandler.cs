@@ -1,32 +1,30 @@
-using System.Globalization;
+using System.Buffers.Text;
 using System.IO.Pipelines;
+using System.Text;
 using System.Text.Json;
 using Cloister.Tables.Authentication;
+using Cloister.Tables.Hosting.Http;
 using Cloister.Tables.Operations;
 using Cloister.Tables.Protocol;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace Cloister.Tables.Hosting;
 
 /// <summary>
-/// The HTTP boundary: <c>POST /</c> with <c>X-Amz-Target: DynamoDB_20120810.{Operation}</c>, a JSON
+/// The DynamoDB boundary: <c>POST /</c> with <c>X-Amz-Target: DynamoDB_20120810.{Operation}</c>, a JSON
 /// body in, a JSON body out with <c>x-amz-crc32</c> and <c>x-amzn-RequestId</c>. Every error is
-/// translated here, once, into DynamoDB's status, <c>__type</c> and message.
+/// translated here, once, into DynamoDB's status, <c>__type</c> and message. The HTTP framing around
+/// it is <see cref="Http1ConnectionHandler"/>'s.
 /// </summary>
-internal sealed class RequestHandler
+internal sealed class RequestHandler : IHttpRequestHandler
 {
     /// <summary>DynamoDB's request size limit.</summary>
     public const int MaxRequestBytes = 16 * 1024 * 1024;
 
     private const string TargetPrefix = "DynamoDB_20120810.";
     private const int InitialResponseBytes = 1024;
+    private const int MaxOperationLength = 64;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 96 };
-    private const string RequestIdHeader = "x-amzn-RequestId";
-    private const string CrcHeader = "x-amz-crc32";
-    private static readonly StringValues JsonContentType = new("application/x-amz-json-1.0");
 
     private readonly DynamoDbService _service;
     private readonly ILogger _logger;
@@ -44,14 +42,15 @@ internal sealed class RequestHandler
         _getItem = service.TryResolve("GetItem", out var getItem) ? getItem : throw new InvalidOperationException("GetItem is not an operation.");
     }
 
-    public async Task HandleAsync(HttpContext context)
+    private static ReadOnlySpan<byte> JsonContentType => "application/x-amz-json-1.0"u8;
+
+    public async ValueTask HandleAsync(HttpRequestHead request, RequestBody body, PipeWriter output)
     {
-        var response = context.Response;
-        if (!HttpMethods.IsPost(context.Request.Method))
+        if (!request.IsPost)
         {
             // DynamoDB answers a plain GET with a health line; anything else is not an API call.
-            response.ContentType = "text/plain";
-            await response.WriteAsync("healthy: dynamodb." + context.Request.Host.Host + " ", context.RequestAborted).ConfigureAwait(false);
+            var health = Encoding.UTF8.GetBytes("healthy: dynamodb." + HostName(request.Text("host"u8)) + " ");
+            HttpResponseWriter.Write(output, request, 200, "text/plain"u8, default, health);
             return;
         }
 
@@ -63,28 +62,31 @@ internal sealed class RequestHandler
             int status;
             try
             {
-                var signature = Authenticate(context.Request);
-                operation = ResolveOperation(context.Request);
-                using var body = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
+                var signature = Authenticate(request);
+                operation = ResolveOperation(request);
+                if (body.Bytes.Length > MaxRequestBytes)
+                {
+                    throw DynamoDbException.Validation("Request size exceeded " + MaxRequestBytes + " bytes");
+                }
+
                 if (signature is not null)
                 {
-                    var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
-                    _verifier!.Verify(signature, context.Request.Method, target, context.Request.Headers, body.Bytes);
+                    _verifier!.Verify(signature, request.MethodText, request.TargetText, request.ToDictionary(), body.Bytes);
                 }
 
                 if (ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out var item))
                 {
                     // The common GetItem, answered from the request bytes with the item's cached response.
                     simple = item;
-                    status = StatusCodes.Status200OK;
+                    status = 200;
                 }
                 else
                 {
                     buffer = new PooledBufferWriter(InitialResponseBytes);
                     using var writer = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions);
-                    await _service.HandleAsync(operation, Parse(body).RootElement, writer, new RequestInfo(context.Request.Host.Value ?? "")).ConfigureAwait(false);
+                    await _service.HandleAsync(operation, Parse(body).RootElement, writer, new RequestInfo(request.Text("host"u8))).ConfigureAwait(false);
                     writer.Flush();
-                    status = StatusCodes.Status200OK;
+                    status = 200;
                 }
             }
             catch (DynamoDbException error)
@@ -92,10 +94,6 @@ internal sealed class RequestHandler
                 Log.Refused(_logger, operation, error.Type);
                 buffer ??= new PooledBufferWriter(InitialResponseBytes);
                 status = WriteError(buffer, error);
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                return;
             }
 #pragma warning disable CA1031 // The boundary turns every unexpected failure into DynamoDB's InternalServerError.
             catch (Exception exception)
@@ -108,12 +106,11 @@ internal sealed class RequestHandler
 
             if (simple is not null)
             {
-                await WriteResponseAsync(response, status, simple.Body, simple.Crc, context.RequestAborted).ConfigureAwait(false);
+                WriteResponse(output, request, status, simple.Body, simple.Crc);
             }
             else
             {
-                var crc = Crc32.Compute(buffer!.WrittenSpan).ToString(CultureInfo.InvariantCulture);
-                await WriteResponseAsync(response, status, buffer.WrittenMemory, crc, context.RequestAborted).ConfigureAwait(false);
+                WriteResponse(output, request, status, buffer!.WrittenSpan, null);
             }
         }
         finally
@@ -122,16 +119,43 @@ internal sealed class RequestHandler
         }
     }
 
-    /// <summary>Status, DynamoDB's headers and the body, written to Kestrel's pipe in one go.</summary>
-    private async ValueTask WriteResponseAsync(HttpResponse response, int status, ReadOnlyMemory<byte> body, string crc, CancellationToken cancellation)
+    /// <summary>Status, DynamoDB's headers and the body, written to the connection's pipe in one go.</summary>
+    private void WriteResponse(PipeWriter output, HttpRequestHead request, int status, ReadOnlySpan<byte> body, string? crc)
     {
-        response.StatusCode = status;
-        var headers = response.Headers;
-        headers.ContentType = JsonContentType;
-        headers[RequestIdHeader] = _requestIds.Next();
-        headers[CrcHeader] = crc;
-        headers.ContentLength = body.Length;
-        await response.BodyWriter.WriteAsync(body, cancellation).ConfigureAwait(false);
+        Span<byte> headers = stackalloc byte[128];
+        var at = 0;
+        "x-amzn-RequestId: "u8.CopyTo(headers);
+        at += 18;
+        _requestIds.Write(headers[at..]);
+        at += RequestIds.Length;
+        "\r\nx-amz-crc32: "u8.CopyTo(headers[at..]);
+        at += 15;
+        if (crc is null)
+        {
+            Utf8Formatter.TryFormat(Crc32.Compute(body), headers[at..], out var written);
+            at += written;
+        }
+        else
+        {
+            at += Encoding.ASCII.GetBytes(crc, headers[at..]);
+        }
+
+        "\r\n"u8.CopyTo(headers[at..]);
+        at += 2;
+        HttpResponseWriter.Write(output, request, status, JsonContentType, headers[..at], body);
+    }
+
+    /// <summary>The Host header without its port, as ASP.NET Core's <c>HostString.Host</c> gives it.</summary>
+    private static string HostName(string host)
+    {
+        if (host.StartsWith('['))
+        {
+            var close = host.IndexOf(']', StringComparison.Ordinal);
+            return close < 0 ? host : host[..(close + 1)];
+        }
+
+        var colon = host.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? host : host[..colon];
     }
 
     private static JsonDocument Parse(RequestBody body)
@@ -159,16 +183,16 @@ internal sealed class RequestHandler
     /// Credentials: with signing credentials configured, the key id is checked here and the signature
     /// once the body is read (returned for that); with key ids only, the key id alone; otherwise any.
     /// </summary>
-    private SigV4Authorization? Authenticate(HttpRequest request)
+    private SigV4Authorization? Authenticate(HttpRequestHead request)
     {
         if (_verifier is not null)
         {
-            return _verifier.Authenticate(request.Headers.Authorization.ToString());
+            return _verifier.Authenticate(request.Text("authorization"u8));
         }
 
         if (_accessKeyIds is not null)
         {
-            var authorization = request.Headers.Authorization.ToString();
+            var authorization = request.Text("authorization"u8);
             if (authorization.Length == 0)
             {
                 throw new DynamoDbException(ErrorCodes.MissingAuthenticationToken, "Request is missing Authentication Token");
@@ -183,38 +207,17 @@ internal sealed class RequestHandler
         return null;
     }
 
-    private string ResolveOperation(HttpRequest request)
+    private string ResolveOperation(HttpRequestHead request)
     {
-        var target = request.Headers["X-Amz-Target"];
-        if (target.Count != 1 || target[0] is not { } value ||
-            !value.StartsWith(TargetPrefix, StringComparison.Ordinal) ||
-            !_service.TryResolve(value.AsSpan(TargetPrefix.Length), out var operation))
+        var target = request.Value("x-amz-target"u8, out var count);
+        Span<char> name = stackalloc char[MaxOperationLength];
+        var operation = target.Length > TargetPrefix.Length ? target[TargetPrefix.Length..] : default;
+        if (count != 1 || !target.StartsWith("DynamoDB_20120810."u8) || operation.Length > MaxOperationLength ||
+            !_service.TryResolve(name[..Encoding.ASCII.GetChars(operation, name)], out var resolved))
         {
             throw new DynamoDbException(ErrorCodes.UnknownOperation, "");
         }
 
-        return operation;
-    }
-
-    private static async ValueTask<RequestBody> ReadBodyAsync(PipeReader reader, CancellationToken cancellation)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync(cancellation).ConfigureAwait(false);
-            if (result.Buffer.Length > MaxRequestBytes)
-            {
-                reader.AdvanceTo(result.Buffer.End);
-                throw DynamoDbException.Validation("Request size exceeded " + MaxRequestBytes + " bytes");
-            }
-
-            if (result.IsCompleted)
-            {
-                var body = RequestBody.Copy(result.Buffer);
-                reader.AdvanceTo(result.Buffer.End);
-                return body;
-            }
-
-            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
+        return resolved;
     }
 }

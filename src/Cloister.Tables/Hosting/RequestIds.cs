@@ -18,17 +18,21 @@ internal sealed class RequestIds
 
     public string Next()
     {
+        Span<byte> id = stackalloc byte[Length];
+        Write(id);
+        return System.Text.Encoding.ASCII.GetString(id);
+    }
+
+    /// <summary>Writes the next id as ASCII into the first <see cref="Length"/> bytes of <paramref name="destination"/>.</summary>
+    public void Write(Span<byte> destination)
+    {
         // 36^14 ids per process before the counter wraps.
         var value = (ulong)Interlocked.Increment(ref _counter);
-        return string.Create(Length, (_prefix, value), static (span, state) =>
+        System.Text.Encoding.ASCII.GetBytes(_prefix, destination);
+        for (var i = Length - 1; i >= Length - CounterDigits; i--)
         {
-            state._prefix.AsSpan().CopyTo(span);
-            var value = state.value;
-            for (var i = Length - 1; i >= Length - CounterDigits; i--)
-            {
-                span[i] = Alphabet[(int)(value % 36)];
-                value /= 36;
-            }
-        });
+            destination[i] = (byte)Alphabet[(int)(value % 36)];
+            value /= 36;
+        }
     }
 }
