@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Runtime.InteropServices;
 using Cloister.Model;
 using Cloister.Tables.Hosting;
 
@@ -49,9 +50,20 @@ internal static class ServeCommand
             var signing = options.SigningCredentials is { } keys ? $"SigV4 required for {string.Join(", ", keys.Keys.Order(StringComparer.Ordinal))}" : "any credentials accepted";
             await output.WriteLineAsync($"cloister: DynamoDB-compatible service on {string.Join(", ", server.Urls)} (data: {options.DataDirectory}; {signing})").ConfigureAwait(false);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
+            // SIGINT (Ctrl-C) and SIGTERM stop the service. The command line's own token did not see them: the
+            // embedded Kestrel host handled them for itself, and the process went on serving.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stopping.Cancel();
+            }
+
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

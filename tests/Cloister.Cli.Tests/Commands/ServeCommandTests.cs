@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Cloister.Host;
 
 namespace Cloister.Cli.Tests.Commands;
 
@@ -53,6 +55,39 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.NotEqual(0, exitCode);
         Assert.Contains("--credentials takes KEY:SECRET", error, StringComparison.Ordinal);
         Assert.DoesNotContain(value, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServeDynamodb_Sigterm_StopsTheProcess()
+    {
+        // The real command as its own process: SIGTERM (and SIGINT, Ctrl-C, by the same handler) went to the embedded
+        // Kestrel host, which stopped only itself, and the service went on running.
+        var program = HostLauncher.CloisterProgram(AppContext.BaseDirectory);
+        var start = new ProcessStartInfo(program[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in program.Skip(1).Concat(["serve", "dynamodb", "--port", "0", "--data", _directory]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cloister did not start.");
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Contains("DynamoDB-compatible service on", line, StringComparison.Ordinal);
+
+            using var kill = Process.Start("kill", ["-s", "TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
     }
 
     private static AmazonDynamoDBClient Client(Uri url, string keyId, string secret) => new(
