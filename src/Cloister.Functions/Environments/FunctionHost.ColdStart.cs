@@ -130,9 +130,9 @@ internal sealed partial class FunctionHost
         }
         else if (init.ExitStatus is { } exit)
         {
-            var message = InvocationOutcome.ExitErrorMessage(requestId, LambdaLogLines.ExitReason(exit));
-            payload = InvocationOutcome.ErrorBody("Runtime.ExitError", message);
-            environment.WriteLog($"{message}\nRuntime.ExitError");
+            var reason = LambdaLogLines.ExitReason(exit);
+            payload = InvocationOutcome.ExitError(requestId, reason).Payload;
+            environment.WriteLog(ExitErrorLog(requestId, reason));
         }
         else
         {

@@ -212,7 +212,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         environment.DrainOutput();
         if (outcome.Kind == OutcomeKind.ExitError)
         {
-            environment.WriteLog($"{InvocationOutcome.ExitErrorMessage(requestId, ExitReasonOf(outcome))}\nRuntime.ExitError");
+            environment.WriteLog(ExitErrorLog(requestId, ExitReasonOf(outcome)));
         }
 
         environment.WriteLog(LambdaLogLines.End(requestId));
@@ -286,6 +286,10 @@ internal sealed partial class FunctionHost : IAsyncDisposable
 
         await environment.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The log lines of a runtime that exited during an invocation (or its init re-run), as Lambda writes them.</summary>
+    private static string ExitErrorLog(string requestId, string reason) =>
+        $"{InvocationOutcome.ExitErrorMessage(requestId, reason)}\nRuntime.ExitError";
 
     private static string ExitReasonOf(InvocationOutcome outcome)
     {
