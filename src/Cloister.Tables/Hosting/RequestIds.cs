@@ -13,7 +13,7 @@ internal sealed class RequestIds
     private const int CounterDigits = 14;
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    private readonly string _prefix = RandomNumberGenerator.GetString(Alphabet, Length - CounterDigits);
+    private readonly byte[] _prefix = System.Text.Encoding.ASCII.GetBytes(RandomNumberGenerator.GetString(Alphabet, Length - CounterDigits));
     private long _counter;
 
     public string Next()
@@ -28,7 +28,7 @@ internal sealed class RequestIds
     {
         // 36^14 ids per process before the counter wraps.
         var value = (ulong)Interlocked.Increment(ref _counter);
-        System.Text.Encoding.ASCII.GetBytes(_prefix, destination);
+        _prefix.CopyTo(destination);
         for (var i = Length - 1; i >= Length - CounterDigits; i--)
         {
             destination[i] = (byte)Alphabet[(int)(value % 36)];
