@@ -6,13 +6,16 @@
 # DynamoDB, the gateway answering on its own (no function), and the tables service's PutItem alone
 # from the api-vpc instance. Then the items in claimsTable are counted (through the service, and in its
 # SQLite file after `cloister down`) against the 201 responses.
-#   bench/claims/run.sh     DURATION=20 RAMP=5 WARMUP=10 CONNECTIONS=32 change the defaults; KEEP=DIR keeps the
+# Then the same creation paced (PACES, default "64 32": each connection waits that many ms after each answer, so 32
+# connections offer at most 500 and 1,000 creates/s): the latency below saturation, where the run at full speed
+# measures queueing (32 requests always in flight: p50 is about 32 / rate).
+#   bench/claims/run.sh     DURATION=20 RAMP=5 WARMUP=10 CONNECTIONS=32 PACES="64 32" change the defaults; KEEP=DIR keeps the
 #                           stack's logs and wrk's output there (the state folder itself is always removed)
 # Needs root (or Cloister's rootless mode).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/claims"
-duration="${DURATION:-20}" ramp="${RAMP:-5}" warmup="${WARMUP:-10}" connections="${CONNECTIONS:-32}"
+duration="${DURATION:-20}" ramp="${RAMP:-5}" warmup="${WARMUP:-10}" connections="${CONNECTIONS:-32}" paces="${PACES:-64 32}"
 cloister="$root/cloister"
 export CLOISTER_HOME="$(mktemp -d /tmp/cloister-bench-claims.XXXXXX)"
 work="$CLOISTER_HOME/bench"
@@ -128,6 +131,17 @@ echo "  $claim"
 cat "$work/claim.breakdown"
 created=$(( created + $(count201 "$claim") ))
 
+paced_rows=()
+for pace in $paces; do
+  echo "== paced: POST /dev/claim, $connections connections, each waiting $pace ms after every answer (at most $(( connections * 1000 / pace )) creates/s offered)"
+  measure "paced-$pace" ClientVpcInstance "$claim_url?$query" claim "pace=$pace"
+  paced="$(result "$work/paced-$pace.txt")"
+  echo "  $paced"
+  cat "$work/paced-$pace.breakdown"
+  created=$(( created + $(count201 "$paced") ))
+  paced_rows+=("$pace|$paced")
+done
+
 echo "== baseline: the same path, the function answering 400 (no memberId) before it calls DynamoDB"
 measure nodb ClientVpcInstance "$claim_url?policyId=policy-7&memberName=Bench" claim
 nodb="$(result "$work/nodb.txt")"
@@ -170,6 +184,9 @@ row() { printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$(field "$2" rps)" "$(f
 echo "| phase | req/s | p50 ms | p99 ms | non-2xx | statuses |"
 echo "| --- | ---: | ---: | ---: | ---: | --- |"
 row "POST /dev/claim, end to end (durable create)" "$claim"
+for entry in "${paced_rows[@]}"; do
+  row "same, paced: each connection waits ${entry%%|*} ms after an answer" "${entry#*|}"
+done
 row "baseline: same path, function answers 400 without DynamoDB" "$nodb"
 row "baseline: same path, gateway answers 403 alone" "$gateway"
 row "baseline: tables service PutItem alone (durable)" "$putitem"
