@@ -36,10 +36,7 @@ public sealed class ConcurrentInitTests() : IsolatedServiceTests(state => new Fu
     {
         // The first init passes the one-second limit and is run again (0.3 s) in the invocation; a second invocation
         // arriving meanwhile may start an environment of its own only once that re-run is over: it is an init too.
-        var deployed = await Service.DeployAsync(new LambdaFunction(
-            "slow-once", "slow-once", "provided.al2", "unused", Path.Combine(ServiceFixture.FunctionsDirectory, "init"), null, 128, 10,
-            ImmutableDictionary<string, string>.Empty.Add("INIT_MODE", "slow-once"), null, null));
-        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+        await DeployInitRuntimeAsync("slow-once", "slow-once", timeoutSeconds: 10);
         var first = Service.InvokeAsync("slow-once", "{}"u8.ToArray()).AsTask();
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (Service.ProcessIdsOf("slow-once").Count == 0 && DateTime.UtcNow < deadline)
@@ -51,15 +48,11 @@ public sealed class ConcurrentInitTests() : IsolatedServiceTests(state => new Fu
         var results = await Task.WhenAll(first, second);
 
         Assert.All(results, r => Assert.True(r.Succeeded, Encoding.UTF8.GetString(r.Payload.Span)));
-        var log = await LogContainingAsync("slow-once", $"REPORT RequestId: {results[1].RequestId}");
-        var events = log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
-            .Select(e => (Stream: e.GetProperty("logStreamName").GetString()!, Message: e.GetProperty("message").GetString()!))
-            .ToList();
+        var events = (await LogEventsAsync("slow-once", $"REPORT RequestId: {results[1].RequestId}")).ToList();
         var stream = events.First(e => e.Message.StartsWith("INIT_START", StringComparison.Ordinal)).Stream;
         var reported = events.FindIndex(e => e.Stream == stream && e.Message.StartsWith("INIT_REPORT", StringComparison.Ordinal));
         var ready = events.FindIndex(e => e.Stream == stream && e.Message == "init 2 ready");
-        Assert.True(reported >= 0 && ready > reported, log);
+        Assert.True(reported >= 0 && ready > reported, string.Join('\n', events.Select(e => e.Message)));
         Assert.DoesNotContain(events[reported..ready], e => e.Message.StartsWith("INIT_START", StringComparison.Ordinal));
     }
 }

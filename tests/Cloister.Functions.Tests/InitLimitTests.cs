@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
 
@@ -20,7 +18,7 @@ public sealed class InitLimitTests() : IsolatedServiceTests(state => new Functio
     [Fact]
     public async Task InvokeAsync_InitOverTheLimit_RunsItAgainInTheInvocationAndSucceeds()
     {
-        await DeployAsync("slow-once", "slow-once", timeoutSeconds: 10);
+        await DeployInitRuntimeAsync("slow-once", "slow-once", timeoutSeconds: 10);
 
         var result = await Service.InvokeAsync("slow-once", "{}"u8.ToArray());
 
@@ -57,7 +55,7 @@ public sealed class InitLimitTests() : IsolatedServiceTests(state => new Functio
     [Fact]
     public async Task InvokeAsync_InitRunAgainPastTheFunctionTimeout_TimesOutTheInvocation()
     {
-        await DeployAsync("slow", "slow", timeoutSeconds: 1);
+        await DeployInitRuntimeAsync("slow", "slow", timeoutSeconds: 1);
         var clock = Stopwatch.StartNew();
 
         var result = await Service.InvokeAsync("slow", "{}"u8.ToArray());
@@ -85,7 +83,7 @@ public sealed class InitLimitTests() : IsolatedServiceTests(state => new Functio
     [Fact]
     public async Task InvokeAsync_InitError_IsReportedRunAgainAndReturned()
     {
-        await DeployAsync("broken", "error", timeoutSeconds: 10);
+        await DeployInitRuntimeAsync("broken", "error", timeoutSeconds: 10);
 
         var result = await Service.InvokeAsync("broken", "{}"u8.ToArray());
 
@@ -105,36 +103,5 @@ public sealed class InitLimitTests() : IsolatedServiceTests(state => new Functio
             l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.EndsWith("\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("Status: timeout", StringComparison.Ordinal));
         Assert.Empty(Service.ProcessIdsOf("broken"));
-    }
-
-    private static void AssertInOrder(List<string> lines, params Func<string, bool>[] expected)
-    {
-        var at = 0;
-        foreach (var (matches, index) in expected.Select((m, i) => (m, i)))
-        {
-            while (at < lines.Count && !matches(lines[at]))
-            {
-                at++;
-            }
-
-            Assert.True(at < lines.Count, $"expected line {index} not found in order in:\n{string.Join("\n", lines)}");
-            at++;
-        }
-    }
-
-    private async Task DeployAsync(string name, string mode, int timeoutSeconds)
-    {
-        var deployed = await Service.DeployAsync(new LambdaFunction(
-            name, name, "provided.al2", "unused", Path.Combine(ServiceFixture.FunctionsDirectory, "init"), null, 128, timeoutSeconds,
-            ImmutableDictionary<string, string>.Empty.Add("INIT_MODE", mode), null, null));
-        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
-    }
-
-    private async Task<IReadOnlyList<(string Stream, string Message)>> LogEventsAsync(string function, string text)
-    {
-        var log = await LogContainingAsync(function, text);
-        return [.. log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement)
-            .Select(e => (e.GetProperty("logStreamName").GetString()!, e.GetProperty("message").GetString()!))];
     }
 }

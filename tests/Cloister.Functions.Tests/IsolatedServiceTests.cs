@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
+using System.Text.Json;
 using Cloister.Model;
+using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
 
@@ -42,5 +45,39 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
         }
 
         return log;
+    }
+
+    /// <summary>The function's log events (stream, message) once its log contains <paramref name="text"/>.</summary>
+    protected async Task<IReadOnlyList<(string Stream, string Message)>> LogEventsAsync(string function, string text)
+    {
+        var log = await LogContainingAsync(function, text);
+        return [.. log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(e => (e.GetProperty("logStreamName").GetString()!, e.GetProperty("message").GetString()!))];
+    }
+
+    /// <summary>Deploys <c>functions/init/bootstrap</c> (provided.al2, 128 MB) with its <c>INIT_MODE</c>.</summary>
+    protected async Task DeployInitRuntimeAsync(string name, string mode, int timeoutSeconds, int? reservedConcurrency = null)
+    {
+        var deployed = await Service.DeployAsync(new LambdaFunction(
+            name, name, "provided.al2", "unused", Path.Combine(ServiceFixture.FunctionsDirectory, "init"), null, 128, timeoutSeconds,
+            ImmutableDictionary<string, string>.Empty.Add("INIT_MODE", mode), null, reservedConcurrency));
+        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+    }
+
+    /// <summary>Asserts that lines matching each of <paramref name="expected"/> come in that order (others may come between).</summary>
+    protected static void AssertInOrder(IReadOnlyList<string> lines, params Func<string, bool>[] expected)
+    {
+        var at = 0;
+        foreach (var (matches, index) in expected.Select((m, i) => (m, i)))
+        {
+            while (at < lines.Count && !matches(lines[at]))
+            {
+                at++;
+            }
+
+            Assert.True(at < lines.Count, $"expected line {index} not found in order in:\n{string.Join("\n", lines)}");
+            at++;
+        }
     }
 }

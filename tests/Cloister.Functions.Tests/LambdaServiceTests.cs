@@ -26,12 +26,32 @@ public sealed class LambdaServiceTests() : IsolatedServiceTests(state => new Fun
         }
 
         Assert.Empty(Service.ProcessIdsOf(function));
-        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline)
+        Assert.True(await ServiceFixture.ProcessGoneAsync(pid), $"process {pid} still runs");
+    }
+
+    [Fact]
+    public async Task ReapIdle_ResetEnvironmentIdlePastTimeout_TemporaryFolderIsRemoved()
+    {
+        var function = await DeployNodeAsync();
+        var env = await Service.InvokeAsync(function, """{"action":"env"}"""u8.ToArray());
+        var folder = System.Text.Json.JsonDocument.Parse(env.Payload).RootElement.GetProperty("TMPDIR").GetString()!;
+
+        // The runtime exits: the environment is reset (its process stopped, its TMPDIR kept) and goes back idle.
+        var exited = await Service.InvokeAsync(function, """{"action":"exit"}"""u8.ToArray());
+
+        Assert.Equal("Unhandled", exited.FunctionError);
+        Assert.Empty(Service.ProcessIdsOf(function));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists(folder) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} still runs");
+        Assert.False(Directory.Exists(folder), "the reset environment's TMPDIR goes when the reaper stops it");
+        var next = await Service.InvokeAsync(function, """{"action":"pid"}"""u8.ToArray());
+        Assert.True(next.Succeeded, Encoding.UTF8.GetString(next.Payload.Span));
+        var log = await LogContainingAsync(function, $"REPORT RequestId: {next.RequestId}");
+        Assert.Equal(2, log.Split("INIT_START").Length - 1);
     }
 
     [Fact]

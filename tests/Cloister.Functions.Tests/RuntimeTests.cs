@@ -49,38 +49,37 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
     }
 
     [Fact]
-    public async Task Invoke_PastTimeout_ReturnsTaskTimedOut()
+    public async Task Invoke_PastTimeout_ReturnsTaskTimedOutAndResetsTheEnvironment()
     {
-        var function = await DeployAsync(timeoutSeconds: 1);
-        var warm = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
-        var firstPid = ServiceFixture.Json(warm).GetProperty("pid").GetInt32();
+        // Three seconds: the next invocation's suppressed init counts against the timeout (the .NET host's too).
+        var function = await DeployAsync(timeoutSeconds: 3);
+        var firstPid = await PidAsync(function);
 
-        var result = await Fixture.InvokeAsync(function, """{"action":"sleep","ms":5000}""");
+        var result = await Fixture.InvokeAsync(function, """{"action":"sleep","ms":8000}""");
 
         var message = ServiceFixture.AssertFunctionError(result, "Sandbox.Timedout");
-        Assert.EndsWith("Task timed out after 1.00 seconds", message, StringComparison.Ordinal);
+        Assert.EndsWith("Task timed out after 3.00 seconds", message, StringComparison.Ordinal);
         var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.Contains("Status: timeout", StringComparison.Ordinal)));
-        Assert.Contains(log, l => l.EndsWith($"{result.RequestId} Task timed out after 1.00 seconds", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.EndsWith($"{result.RequestId} Task timed out after 3.00 seconds", StringComparison.Ordinal));
         Assert.Contains(log, l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.Contains("Status: timeout", StringComparison.Ordinal));
-        var after = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
-        Assert.True(after.Succeeded);
-        Assert.NotEqual(firstPid, ServiceFixture.Json(after).GetProperty("pid").GetInt32());
+        await AssertResetAsync(function, firstPid);
     }
 
     [Fact]
-    public async Task Invoke_ProcessExits_ReturnsRuntimeExitError()
+    public async Task Invoke_ProcessExits_ReturnsRuntimeExitErrorAndResetsTheEnvironment()
     {
         var function = await DeployAsync();
+        var firstPid = await PidAsync(function);
 
         var result = await Fixture.InvokeAsync(function, """{"action":"exit"}""");
 
         var message = ServiceFixture.AssertFunctionError(result, "Runtime.ExitError");
         Assert.Equal($"RequestId: {result.RequestId} Error: Runtime exited with error: exit status 3", message);
-        var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.StartsWith("REPORT", StringComparison.Ordinal)));
+        var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.StartsWith($"REPORT RequestId: {result.RequestId}", StringComparison.Ordinal)));
         Assert.Contains(log, l => l.Contains("exiting now", StringComparison.Ordinal));
         Assert.Contains(log, l => l == $"RequestId: {result.RequestId} Error: Runtime exited with error: exit status 3\nRuntime.ExitError");
         Assert.Contains(log, l => l.StartsWith("REPORT", StringComparison.Ordinal) && l.Contains("Status: error\tError Type: Runtime.ExitError", StringComparison.Ordinal));
-        Assert.True((await Fixture.InvokeAsync(function, """{"action":"pid"}""")).Succeeded);
+        await AssertResetAsync(function, firstPid);
     }
 
     [Fact]
@@ -211,5 +210,32 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
                 (isCold ? @"Init Duration: \d+\.\d\d ms\t$" : "$"),
                 report);
         }
+    }
+
+    private async Task<int> PidAsync(string function)
+    {
+        var result = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+        Assert.True(result.Succeeded, System.Text.Encoding.UTF8.GetString(result.Payload.Span));
+        return ServiceFixture.Json(result).GetProperty("pid").GetInt32();
+    }
+
+    /// <summary>
+    /// After an invocation that timed out or whose runtime exited, as on Lambda: the environment was reset, not replaced.
+    /// Its runtime process is gone at once, and the next invocation runs in the same log stream after a suppressed init:
+    /// a new process, no second INIT_START, no Init Duration on its REPORT.
+    /// </summary>
+    private async Task AssertResetAsync(string function, int firstPid)
+    {
+        Assert.True(await ServiceFixture.ProcessGoneAsync(firstPid), $"process {firstPid} still runs");
+
+        var after = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+
+        Assert.True(after.Succeeded, System.Text.Encoding.UTF8.GetString(after.Payload.Span));
+        Assert.NotEqual(firstPid, ServiceFixture.Json(after).GetProperty("pid").GetInt32());
+        var report = $"REPORT RequestId: {after.RequestId}\t";
+        var events = await Fixture.LogEventsAsync(function, m => m.Any(l => l.StartsWith(report, StringComparison.Ordinal)));
+        Assert.Single(events.Select(e => e.Stream).Distinct());
+        Assert.Single(events, e => e.Message.StartsWith("INIT_START", StringComparison.Ordinal));
+        Assert.DoesNotContain("Init Duration", Assert.Single(events, e => e.Message.StartsWith(report, StringComparison.Ordinal)).Message, StringComparison.Ordinal);
     }
 }

@@ -71,31 +71,48 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>The function's log messages once <paramref name="condition"/> holds for them (polled, 10 s at most).</summary>
-    public async Task<IReadOnlyList<string>> LogMessagesAsync(string function, Func<IReadOnlyList<string>, bool> condition)
+    public async Task<IReadOnlyList<string>> LogMessagesAsync(string function, Func<IReadOnlyList<string>, bool> condition) =>
+        [.. (await LogEventsAsync(function, condition)).Select(e => e.Message)];
+
+    /// <summary>The function's log events (stream, message) once <paramref name="condition"/> holds for the messages (polled, 10 s at most).</summary>
+    public async Task<IReadOnlyList<(string Stream, string Message)>> LogEventsAsync(string function, Func<IReadOnlyList<string>, bool> condition)
     {
         var path = Service.LogPathOf(function);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        IReadOnlyList<string> messages = [];
+        List<(string Stream, string Message)> events = [];
         while (DateTime.UtcNow < deadline)
         {
             if (File.Exists(path))
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
                 using var reader = new StreamReader(stream);
-                messages = (await reader.ReadToEndAsync())
+                events = (await reader.ReadToEndAsync())
                     .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("message").GetString()!)
+                    .Select(line => JsonDocument.Parse(line).RootElement)
+                    .Select(e => (e.GetProperty("logStreamName").GetString()!, e.GetProperty("message").GetString()!))
                     .ToList();
-                if (condition(messages))
+                if (condition([.. events.Select(e => e.Message)]))
                 {
-                    return messages;
+                    return events;
                 }
             }
 
             await Task.Delay(20);
         }
 
-        return messages;
+        return events;
+    }
+
+    /// <summary>Whether the process is gone (polled, 10 s at most).</summary>
+    public static async Task<bool> ProcessGoneAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return !Directory.Exists($"/proc/{pid}");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -32,6 +32,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private OutputPump? _stderr;
     private long _started;
     private int _disposed;
+    private bool _initStarted;
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
     private string? _temporary;
 
@@ -56,18 +57,25 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
 
     public bool IsAlive => _process is { } process && !process.Exited.IsCompleted && Volatile.Read(ref _disposed) == 0;
 
+    /// <summary>
+    /// True until <see cref="StartAsync"/> is called: for an idle environment, one that was reset after an invocation
+    /// failed and waits for its next invocation to initialize the runtime again (a suppressed init).
+    /// </summary>
+    public bool AwaitsInit => !_initStarted && Volatile.Read(ref _disposed) == 0;
+
     /// <summary>When the environment last finished an invocation (a <see cref="TimeProvider"/> timestamp).</summary>
     public long LastUsed { get; set; }
 
     /// <summary>
     /// The same execution environment after Lambda's reset: a fresh runtime process behind a Runtime API of its own
     /// (a process of the old runtime that outlived its kill cannot reach it), writing to the same log stream and
-    /// keeping the same temporary folder, as a reset keeps <c>/tmp</c>. This one no longer owns the folder. Call
-    /// <see cref="StartAsync"/> on the successor after disposing this one.
+    /// keeping the same temporary folder, as a reset keeps <c>/tmp</c>. The successor owns the folder from now on (it
+    /// goes when the successor is disposed, started or not). Call <see cref="StartAsync"/> on the successor after
+    /// disposing this one.
     /// </summary>
     public ExecutionEnvironment Reset()
     {
-        var successor = new ExecutionEnvironment(_function, _log, _time, _logger, LogStreamName);
+        var successor = new ExecutionEnvironment(_function, _log, _time, _logger, LogStreamName) { _temporary = _temporary };
         _temporary = null;
         return successor;
     }
@@ -75,6 +83,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     /// <summary>Opens the Runtime API, starts the process and waits, at most <paramref name="limit"/>, for its init phase to end.</summary>
     public async Task<InitResult> StartAsync(IProcessLauncher launcher, ILoggerFactory? loggerFactory, TimeSpan limit, CancellationToken cancellationToken)
     {
+        _initStarted = true;
         var placement = new ProcessPlacement(_function.Name, _function.Function.Vpc);
         var api = await launcher.OpenRuntimeApiSocketAsync(placement, cancellationToken).ConfigureAwait(false);
         _server = await RuntimeApiServer.StartAsync(api.Socket, this, loggerFactory, cancellationToken).ConfigureAwait(false);

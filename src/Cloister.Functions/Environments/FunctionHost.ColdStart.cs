@@ -8,7 +8,9 @@ namespace Cloister.Functions.Environments;
 /// (<c>Phase: init</c>), resets the environment (the runtime process is stopped) and runs the init again as part of
 /// the invocation (a suppressed init), this time within the function's timeout, which the re-run init and the
 /// handler then share. A re-run that fails too writes a second <c>INIT_REPORT</c> (<c>Phase: invoke</c>) and fails
-/// the invocation; one that succeeds is not reported on its own: the REPORT line's Duration includes it.
+/// the invocation; one that succeeds is not reported on its own: the REPORT line's Duration includes it. The same
+/// suppressed init runs in the next invocation of an environment reset after an invocation timed out or its runtime
+/// exited (see <see cref="RunAsync"/>).
 /// </summary>
 internal sealed partial class FunctionHost
 {
@@ -38,15 +40,34 @@ internal sealed partial class FunctionHost
 
             environment.DrainOutput();
             environment.WriteLog(LambdaLogLines.InitReport(init.Duration, InitPhase, init.Status!, ErrorTypeOf(init)));
-            var started = _time.GetTimestamp();
             var successor = environment.Reset();
             if (!await ReplaceAsync(environment, successor).ConfigureAwait(false))
             {
                 return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
             }
 
-            environment = successor;
-            (init, refusal) = await StartAsync(environment, requestId, Function.Timeout).ConfigureAwait(false);
+            // The init slot goes with the init run again.
+            holdsSlot = false;
+            return await SuppressedInitAsync(successor, requestId, payload, context).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseInitSlot(ref holdsSlot);
+        }
+    }
+
+    /// <summary>
+    /// Initializes a reset environment's runtime again as part of the invocation (a suppressed init: no INIT_START, no
+    /// Init Duration), within the function's timeout, which the handler then shares; then runs the invocation. The
+    /// caller took an init slot; it is held until this init is over.
+    /// </summary>
+    private async Task<InvocationResult> SuppressedInitAsync(ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, InvocationContext context)
+    {
+        var holdsSlot = true;
+        try
+        {
+            var started = _time.GetTimestamp();
+            var (init, refusal) = await StartAsync(environment, requestId, Function.Timeout).ConfigureAwait(false);
             if (refusal is not null)
             {
                 return refusal;

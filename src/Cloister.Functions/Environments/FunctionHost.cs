@@ -8,7 +8,10 @@ namespace Cloister.Functions.Environments;
 /// <summary>
 /// A deployed function's execution environments: the most recently used idle one takes the next invocation (so
 /// sequential invocations stay on one warm process); when none is idle a new one starts, up to the function's
-/// reserved concurrency; environments idle for longer than the idle timeout are reaped. At most
+/// reserved concurrency; environments idle for longer than the idle timeout are reaped. An environment whose invocation
+/// timed out or whose runtime exited is reset, as Lambda does: its runtime is stopped at once and it goes back idle
+/// (counted against the concurrency as before), and the invocation that takes it next initializes the runtime again
+/// (a suppressed init, holding an init slot). At most
 /// <see cref="FunctionsOptions.ConcurrentInits"/> environments initialize at once: an invocation beyond that waits
 /// for whichever comes first, an environment going idle or an init slot (Lambda starts them all in parallel on
 /// hosts of their own; here they share the machine's cores, and 32 parallel cold starts of a .NET function on two
@@ -66,14 +69,14 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Process ids of the live environments.</summary>
+    /// <summary>Process ids of the live environments (a reset environment has none until its next invocation).</summary>
     public IReadOnlyList<int> ProcessIds
     {
         get
         {
             lock (_gate)
             {
-                return [.. _all.Select(e => e.ProcessId)];
+                return [.. _all.Select(e => e.ProcessId).Where(id => id != 0)];
             }
         }
     }
@@ -85,6 +88,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var requestId = Guid.NewGuid().ToString();
         ExecutionEnvironment? environment = null;
         var starting = false;
+        var reinit = false;
         while (environment is null)
         {
             TaskCompletionSource? turn = null;
@@ -95,26 +99,15 @@ internal sealed partial class FunctionHost : IAsyncDisposable
                     return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
                 }
 
-                while (_idle.TryPop(out var candidate))
-                {
-                    if (candidate.IsAlive)
-                    {
-                        environment = candidate;
-                        break;
-                    }
-
-                    _all.Remove(candidate);
-                    _ = candidate.DisposeAsync().AsTask();
-                }
-
+                var waitsForSlot = TakeIdle(out environment, out reinit);
                 if (environment is null)
                 {
-                    if (_all.Count >= _limit)
+                    if (!waitsForSlot && _all.Count >= _limit)
                     {
                         return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
                     }
 
-                    if (_starting < _initLimit)
+                    if (!waitsForSlot && _starting < _initLimit)
                     {
                         environment = new ExecutionEnvironment(Function, Log, _time, _logger);
                         _all.Add(environment);
@@ -136,9 +129,65 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             }
         }
 
+        if (reinit)
+        {
+            return await SuppressedInitAsync(environment, requestId, payload, context).ConfigureAwait(false);
+        }
+
         return starting
             ? await ColdStartAsync(environment, requestId, payload, context).ConfigureAwait(false)
             : await RunAsync(environment, requestId, payload, context, _time.GetTimestamp(), null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Under the lock: takes the most recently used idle environment that can run the invocation. A warm one runs it
+    /// at once; a reset one (its runtime stopped after a failed invocation) runs it after a suppressed init, for which
+    /// it takes an init slot (<paramref name="reinit"/>); one whose process died while idle is dropped. Returns true
+    /// when a reset environment is idle but no init slot is free: the invocation then waits for one, as it is not
+    /// over the concurrency limit.
+    /// </summary>
+    private bool TakeIdle(out ExecutionEnvironment? environment, out bool reinit)
+    {
+        environment = null;
+        reinit = false;
+        List<ExecutionEnvironment>? waiting = null;
+        while (_idle.TryPop(out var candidate))
+        {
+            if (candidate.AwaitsInit)
+            {
+                if (_starting < _initLimit)
+                {
+                    _starting++;
+                    environment = candidate;
+                    reinit = true;
+                    break;
+                }
+
+                (waiting ??= []).Add(candidate);
+            }
+            else if (candidate.IsAlive)
+            {
+                environment = candidate;
+                break;
+            }
+            else
+            {
+                _all.Remove(candidate);
+                _ = candidate.DisposeAsync().AsTask();
+            }
+        }
+
+        if (waiting is null)
+        {
+            return false;
+        }
+
+        for (var i = waiting.Count - 1; i >= 0; i--)
+        {
+            _idle.Push(waiting[i]);
+        }
+
+        return environment is null;
     }
 
     /// <summary>Stops environments that have been idle longer than the idle timeout.</summary>
@@ -147,7 +196,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         List<ExecutionEnvironment> reaped = [];
         lock (_gate)
         {
-            var keep = _idle.Where(e => e.IsAlive && _time.GetElapsedTime(e.LastUsed) < _options.IdleTimeout).Reverse().ToList();
+            var keep = _idle.Where(e => (e.IsAlive || e.AwaitsInit) && _time.GetElapsedTime(e.LastUsed) < _options.IdleTimeout).Reverse().ToList();
             foreach (var environment in _idle)
             {
                 if (!keep.Contains(environment))
@@ -191,7 +240,8 @@ internal sealed partial class FunctionHost : IAsyncDisposable
 
     /// <summary>
     /// Runs the invocation in a ready environment. The function's timeout runs from <paramref name="started"/> (earlier
-    /// than now when an init re-run in this invocation used part of it), and so does the REPORT line's Duration.
+    /// than now when an init re-run in this invocation used part of it), and so does the REPORT line's Duration. The
+    /// environment then goes back idle, reset first when the invocation timed out or the runtime exited.
     /// </summary>
     private async Task<InvocationResult> RunAsync(
         ExecutionEnvironment environment, string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, long started, TimeSpan? initDuration)
@@ -226,33 +276,41 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         environment.WriteLog(LambdaLogLines.Report(
             requestId, duration, Function.Function.MemorySize, environment.MaxMemoryUsedMb(), initDuration, status, errorType));
 
-        if (outcome.DestroysEnvironment || !environment.IsAlive)
+        if (outcome.ResetsEnvironment || !environment.IsAlive)
         {
-            await RetireAsync(environment).ConfigureAwait(false);
-        }
-        else
-        {
-            environment.LastUsed = _time.GetTimestamp();
-            lock (_gate)
+            // Lambda's reset: the runtime is stopped now (a handler past its timeout does not go on running), and
+            // the environment's next invocation initializes it again, in the same log stream and TMPDIR.
+            var successor = environment.Reset();
+            if (!await ReplaceAsync(environment, successor).ConfigureAwait(false))
             {
-                if (_disposed)
-                {
-                    _all.Remove(environment);
-                    _ = environment.DisposeAsync().AsTask();
-                }
-                else
-                {
-                    _idle.Push(environment);
-                }
+                return Result(outcome, requestId);
             }
 
-            WakeWaiters();
+            environment = successor;
         }
 
-        return outcome.Kind == OutcomeKind.Response
+        environment.LastUsed = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                _all.Remove(environment);
+                _ = environment.DisposeAsync().AsTask();
+            }
+            else
+            {
+                _idle.Push(environment);
+            }
+        }
+
+        WakeWaiters();
+        return Result(outcome, requestId);
+    }
+
+    private static InvocationResult Result(InvocationOutcome outcome, string requestId) =>
+        outcome.Kind == OutcomeKind.Response
             ? new InvocationResult(200, outcome.Payload, null, null, requestId)
             : new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId);
-    }
 
     /// <summary>Lets every waiting invocation look again: an environment went idle, or an init slot or a place under the limit came free.</summary>
     private void WakeWaiters()

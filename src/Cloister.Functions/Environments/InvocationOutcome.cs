@@ -8,8 +8,8 @@ namespace Cloister.Functions.Environments;
 /// <param name="Kind">How it ended.</param>
 /// <param name="Payload">The response, or the error object.</param>
 /// <param name="ErrorType">The error type, for errors.</param>
-/// <param name="DestroysEnvironment">True when the environment cannot be reused.</param>
-internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemory<byte> Payload, string? ErrorType, bool DestroysEnvironment)
+/// <param name="ResetsEnvironment">True when Lambda resets the environment after it: the runtime is stopped, and the environment's next invocation initializes it again.</param>
+internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemory<byte> Payload, string? ErrorType, bool ResetsEnvironment)
 {
     public static InvocationOutcome Response(ReadOnlyMemory<byte> payload) => new(OutcomeKind.Response, payload, null, false);
 

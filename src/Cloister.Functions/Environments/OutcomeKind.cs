@@ -9,10 +9,10 @@ internal enum OutcomeKind
     /// <summary>The runtime posted an error.</summary>
     FunctionError,
 
-    /// <summary>The function ran past its timeout; the environment is destroyed.</summary>
+    /// <summary>The function ran past its timeout; the environment is reset.</summary>
     Timeout,
 
-    /// <summary>The process exited during the invocation.</summary>
+    /// <summary>The process exited during the invocation; the environment is reset.</summary>
     ExitError,
 
     /// <summary>The response was over 6 MB.</summary>
