@@ -21,6 +21,7 @@ internal sealed class Journal : IAsyncDisposable
     private readonly object _queueLock = new();
     private readonly ILogger _logger;
     private readonly Thread _writer;
+    private readonly Checkpointer _checkpointer;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<JournalBatch> _queue = [];
     private bool _closed;
@@ -33,9 +34,10 @@ internal sealed class Journal : IAsyncDisposable
     private long _batchesCommitted;
     private long _commitTicks;
 
-    private Journal(SqliteConnection connection, long lastLsn, ILogger logger)
+    private Journal(SqliteConnection connection, string path, long lastLsn, ILogger logger)
     {
         _connection = connection;
+        _checkpointer = new Checkpointer(path, logger);
         _lastLsn = lastLsn;
         _durableLsn = lastLsn;
         _logger = logger;
@@ -54,6 +56,9 @@ internal sealed class Journal : IAsyncDisposable
     /// <summary>Time spent in SQLite transactions (writing rows, commit and fsync), summed over <see cref="Commits"/>.</summary>
     public TimeSpan CommitTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _commitTicks));
 
+    /// <summary>Background checkpoint passes so far (<see cref="Checkpointer"/>).</summary>
+    public long CheckpointPasses => _checkpointer.Passes;
+
     public string Path { get; private init; } = "";
 
     public static Journal Open(string path, ILogger logger, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items)
@@ -62,6 +67,8 @@ internal sealed class Journal : IAsyncDisposable
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, "PRAGMA synchronous=FULL;");
+        // Checkpoints run on a thread of their own, not inside the commit that fills the log (Checkpointer).
+        Execute(connection, "PRAGMA wal_autocheckpoint=0;");
         // A page cache as large as a busy table's B-tree (64 MiB, filled only as pages are touched; SQLite's default
         // is 2 MiB): an insert at a random key (a UUID sort key) otherwise reads its leaf page back from the file
         // with a pread on every write, on the one thread every durable write waits for.
@@ -93,7 +100,7 @@ internal sealed class Journal : IAsyncDisposable
             }
         }
 
-        return new Journal(connection, 0, logger) { Path = path };
+        return new Journal(connection, path, 0, logger) { Path = path };
     }
 
     /// <summary>Queues a batch; call in the order the changes were applied (under the store's lock).</summary>
@@ -152,6 +159,8 @@ internal sealed class Journal : IAsyncDisposable
         }
         finally
         {
+            // The writer's connection closes last: SQLite then copies what is left and removes the log.
+            _checkpointer.Dispose();
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -275,6 +284,7 @@ internal sealed class Journal : IAsyncDisposable
                 Volatile.Write(ref _durableLsn, batches[^1].Lsn);
                 Interlocked.Exchange(ref _nextFlush, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
                 batches.Clear();
+                _checkpointer.Committed();
             }
 #pragma warning disable CA1031 // Any failure to persist must stop acknowledgements and wake every waiter with the error.
             catch (Exception exception)
@@ -282,6 +292,11 @@ internal sealed class Journal : IAsyncDisposable
             {
                 Fail(exception);
                 return;
+            }
+
+            if (_checkpointer.TakeCatchUp())
+            {
+                CatchUp();
             }
         }
 
@@ -307,6 +322,21 @@ internal sealed class Journal : IAsyncDisposable
                 json.Flush();
                 Run(putItem, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
             }
+        }
+    }
+
+    /// <summary>The writer copies the log's last frames itself (see <see cref="Checkpointer"/>); its waiters were released before.</summary>
+    private void CatchUp()
+    {
+        try
+        {
+            Checkpointer.CatchUp(_connection);
+        }
+#pragma warning disable CA1031 // Nothing acknowledged depends on a checkpoint: the log keeps every commit.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.CheckpointFailed(_logger, exception);
         }
     }
 

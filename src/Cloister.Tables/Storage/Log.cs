@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Journal writer thread: short scheduler slice {Granted}")]
     public static partial void WriterSlice(ILogger logger, bool granted);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "A checkpoint of the table journal failed; the log keeps every commit and the next one tries again")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
 }

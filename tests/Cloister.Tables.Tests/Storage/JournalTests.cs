@@ -56,6 +56,52 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_FarPastTheLogLimit_CheckpointsOffTheWriterKeepTheLogBoundedAndEverythingSurvives()
+    {
+        // 16 writers put 16,384 items of 3 KB: 48 MiB of items, several times that in log frames (SQLite writes whole
+        // pages, and B-tree pages again in every commit). SQLite's own checkpoint is off; the background passes and
+        // the writer's catch-up must copy the log and let SQLite start it over, or it grows to hold everything written
+        // (254 MiB when the passes did nothing).
+        var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var definition = Definition("t3");
+        lock (store.Gate)
+        {
+            store.AddTable(new TableData(definition));
+            store.Append([JournalOperation.PutTable(definition)]);
+        }
+
+        var payload = AttributeValue.FromString(new string('x', 3000));
+        var writers = Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
+        {
+            for (var n = 0; n < 1024; n++)
+            {
+                long lsn;
+                lock (store.Gate)
+                {
+                    var item = new Dictionary<string, AttributeValue> { ["PK"] = AttributeValue.FromString($"{writer}-{n}"), ["payload"] = payload };
+                    var stored = StoredItemFactory.Create(definition, item, store.NextLsn);
+                    store.GetTable("t3").Put(stored.PartitionKey, stored.SortKey, stored);
+                    lsn = store.Append([JournalOperation.PutItem("t3", stored)]);
+                }
+
+                await store.WaitDurableAsync(lsn);
+            }
+        }));
+        await Task.WhenAll(writers);
+        var passes = store.Journal.CheckpointPasses;
+        var log = new FileInfo(store.Journal.Path + "-wal").Length;
+        await store.DisposeAsync();
+
+        var reopened = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var count = reopened.GetTable("t3").Count;
+        await reopened.DisposeAsync();
+
+        Assert.True(passes > 0, "no background checkpoint pass ran");
+        Assert.True(log < 24L << 20, $"the log grew to {log >> 20} MiB: it was not started over often enough");
+        Assert.Equal(16 * 1024, count);
+    }
+
+    [Fact]
     public async Task DisposeAsync_RightAfterAppendsNotAwaited_WritesThemAndCloses()
     {
         // Regression: the writer thread signalled "stopped" before disposing its statements, so closing the

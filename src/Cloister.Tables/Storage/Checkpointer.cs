@@ -1,0 +1,149 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using SQLitePCL;
+
+namespace Cloister.Tables.Storage;
+
+/// <summary>
+/// Copies the journal's write-ahead log into the database file on a thread and connection of its own: SQLite's
+/// PASSIVE checkpoint, which never blocks the writer. Left to SQLite, the checkpoint runs inside the commit that
+/// takes the log past a thousand pages, on the one writer every durable request waits for: copying the pages and
+/// fsyncing the database file paused it 15–20 ms about every second under load, and every request committing
+/// meanwhile waited with it (the p99 of a durable write). SQLite starts the log over only when every frame is
+/// copied, which a background pass never achieves while the writer keeps committing, so after a pass that leaves
+/// the log above <see cref="RestartFrames"/> the writer is asked to copy the few frames left itself, between two
+/// commits (<see cref="TakeCatchUp"/>).
+/// </summary>
+internal sealed class Checkpointer : IDisposable
+{
+    /// <summary>How often a pass runs while there are new commits.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How soon the next pass runs after one that found the log long (writes are coming in fast).</summary>
+    public static readonly TimeSpan BusyInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Commits after which a pass runs without waiting for <see cref="Interval"/> (about a thousand pages at the claims API's write size).</summary>
+    public const int PassCommits = 64;
+
+    /// <summary>Log size (pages) from which the writer catches up, so SQLite can start the log over (8 MiB at 4 KiB pages).</summary>
+    public const int RestartFrames = 2000;
+
+    private readonly SqliteConnection _connection;
+    private readonly ILogger _logger;
+    private readonly Thread _thread;
+    private readonly object _gate = new();
+    private long _commits;
+    private long _copied;
+    private long _passes;
+    private int _catchUp;
+    private bool _stopping;
+
+    public Checkpointer(string path, ILogger logger)
+    {
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        using (var command = _connection.CreateCommand())
+        {
+            // A new connection learns the database is in WAL mode only when it first reads it; until then a
+            // checkpoint on it does nothing.
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
+
+        _logger = logger;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Cloister.Tables checkpoint" };
+        _thread.Start();
+    }
+
+    /// <summary>Passes run so far.</summary>
+    public long Passes => Volatile.Read(ref _passes);
+
+    /// <summary>Called by the writer after each commit: there is something to copy; after <see cref="PassCommits"/> of them, now.</summary>
+    public void Committed()
+    {
+        if (Interlocked.Increment(ref _commits) - Volatile.Read(ref _copied) == PassCommits)
+        {
+            lock (_gate)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+    }
+
+    /// <summary>True once after a pass left the log long: the writer then checkpoints itself before its next transaction.</summary>
+    public bool TakeCatchUp() => Volatile.Read(ref _catchUp) != 0 && Interlocked.Exchange(ref _catchUp, 0) != 0;
+
+    /// <summary>
+    /// The writer's catch-up on its own connection, outside any transaction: it copies what the last pass did not
+    /// (no commit can land meanwhile), after which SQLite starts the log over at the next transaction. Busy (a pass
+    /// is running) is fine: the next pass asks again.
+    /// </summary>
+    public static void CatchUp(SqliteConnection writer) =>
+        Check(raw.sqlite3_wal_checkpoint_v2(writer.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _), writer);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.Pulse(_gate);
+        }
+
+        _thread.Join();
+        _connection.Dispose();
+    }
+
+    private void Run()
+    {
+        var wait = Interval;
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (!_stopping && Volatile.Read(ref _commits) - _copied < PassCommits)
+                {
+                    Monitor.Wait(_gate, wait);
+                }
+
+                if (_stopping)
+                {
+                    return;
+                }
+            }
+
+            var commits = Volatile.Read(ref _commits);
+            if (commits == _copied)
+            {
+                continue;
+            }
+
+            Volatile.Write(ref _copied, commits);
+            try
+            {
+                Check(raw.sqlite3_wal_checkpoint_v2(_connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var logFrames, out _), _connection);
+                Interlocked.Increment(ref _passes);
+                var longLog = logFrames >= RestartFrames;
+                if (longLog)
+                {
+                    Volatile.Write(ref _catchUp, 1);
+                }
+
+                wait = longLog ? BusyInterval : Interval;
+            }
+#pragma warning disable CA1031 // A failed pass loses nothing (the log still holds every commit); the next pass tries again.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.CheckpointFailed(_logger, exception);
+            }
+        }
+    }
+
+    private static void Check(int result, SqliteConnection connection)
+    {
+        if (result is not raw.SQLITE_OK and not raw.SQLITE_BUSY and not raw.SQLITE_LOCKED)
+        {
+            SqliteException.ThrowExceptionForRC(result, connection.Handle);
+        }
+    }
+}
