@@ -14,11 +14,11 @@ public sealed class JournalTests : IDisposable
         name, Guid.NewGuid().ToString(), "PK", null, System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("PK", "S"),
         "PAY_PER_REQUEST", 0, 0, [], null, false, false, DateTimeOffset.UnixEpoch);
 
-    [Fact]
-    public async Task Append_ConcurrentWriters_ShareCommitsAndSurviveReopen()
+    /// <summary>A store with table <paramref name="table"/>, into which 16 writers each put <paramref name="perWriter"/> items, waiting for each to be durable.</summary>
+    private async Task<(TableStore Store, string Path)> PutConcurrentlyAsync(string table, int perWriter, Dictionary<string, AttributeValue>? extra = null)
     {
         var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
-        var definition = Definition("t1");
+        var definition = Definition(table);
         lock (store.Gate)
         {
             store.AddTable(new TableData(definition));
@@ -27,32 +27,43 @@ public sealed class JournalTests : IDisposable
 
         var writers = Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
         {
-            for (var n = 0; n < 50; n++)
+            for (var n = 0; n < perWriter; n++)
             {
                 long lsn;
                 lock (store.Gate)
                 {
-                    var item = new Dictionary<string, AttributeValue> { ["PK"] = AttributeValue.FromString($"{writer}-{n}") };
+                    var item = new Dictionary<string, AttributeValue>(extra ?? []) { ["PK"] = AttributeValue.FromString($"{writer}-{n}") };
                     var stored = StoredItemFactory.Create(definition, item, store.NextLsn);
-                    store.GetTable("t1").Put(stored.PartitionKey, stored.SortKey, stored);
-                    lsn = store.Append([JournalOperation.PutItem("t1", stored)]);
+                    store.GetTable(table).Put(stored.PartitionKey, stored.SortKey, stored);
+                    lsn = store.Append([JournalOperation.PutItem(table, stored)]);
                 }
 
                 await store.WaitDurableAsync(lsn);
             }
         }));
         await Task.WhenAll(writers);
+        return (store, store.Journal.Path);
+    }
+
+    private async Task<int> CountAfterReopenAsync(string table)
+    {
+        var reopened = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var count = reopened.GetTable(table).Count;
+        await reopened.DisposeAsync();
+        return count;
+    }
+
+    [Fact]
+    public async Task Append_ConcurrentWriters_ShareCommitsAndSurviveReopen()
+    {
+        var (store, _) = await PutConcurrentlyAsync("t1", 50);
         var commits = store.Journal.Commits;
         var batches = store.Journal.BatchesCommitted;
         await store.DisposeAsync();
 
-        var reopened = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
-        var count = reopened.GetTable("t1").Count;
-        await reopened.DisposeAsync();
-
         Assert.Equal(801, batches);
         Assert.True(commits < batches, $"{commits} commits for {batches} batches: no group commit");
-        Assert.Equal(800, count);
+        Assert.Equal(800, await CountAfterReopenAsync("t1"));
     }
 
     [Fact]
@@ -62,43 +73,14 @@ public sealed class JournalTests : IDisposable
         // pages, and B-tree pages again in every commit). SQLite's own checkpoint is off; the background passes and
         // the writer's catch-up must copy the log and let SQLite start it over, or it grows to hold everything written
         // (254 MiB when the passes did nothing).
-        var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
-        var definition = Definition("t3");
-        lock (store.Gate)
-        {
-            store.AddTable(new TableData(definition));
-            store.Append([JournalOperation.PutTable(definition)]);
-        }
-
-        var payload = AttributeValue.FromString(new string('x', 3000));
-        var writers = Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
-        {
-            for (var n = 0; n < 1024; n++)
-            {
-                long lsn;
-                lock (store.Gate)
-                {
-                    var item = new Dictionary<string, AttributeValue> { ["PK"] = AttributeValue.FromString($"{writer}-{n}"), ["payload"] = payload };
-                    var stored = StoredItemFactory.Create(definition, item, store.NextLsn);
-                    store.GetTable("t3").Put(stored.PartitionKey, stored.SortKey, stored);
-                    lsn = store.Append([JournalOperation.PutItem("t3", stored)]);
-                }
-
-                await store.WaitDurableAsync(lsn);
-            }
-        }));
-        await Task.WhenAll(writers);
+        var (store, path) = await PutConcurrentlyAsync("t3", 1024, new() { ["payload"] = AttributeValue.FromString(new string('x', 3000)) });
         var passes = store.Journal.CheckpointPasses;
-        var log = new FileInfo(store.Journal.Path + "-wal").Length;
+        var log = new FileInfo(path + "-wal").Length;
         await store.DisposeAsync();
-
-        var reopened = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
-        var count = reopened.GetTable("t3").Count;
-        await reopened.DisposeAsync();
 
         Assert.True(passes > 0, "no background checkpoint pass ran");
         Assert.True(log < 24L << 20, $"the log grew to {log >> 20} MiB: it was not started over often enough");
-        Assert.Equal(16 * 1024, count);
+        Assert.Equal(16 * 1024, await CountAfterReopenAsync("t3"));
     }
 
     [Fact]
