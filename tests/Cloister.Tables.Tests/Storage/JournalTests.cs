@@ -77,9 +77,11 @@ public sealed class JournalTests : IDisposable
         var passes = store.Journal.CheckpointPasses;
         var log = new FileInfo(path + "-wal").Length;
         await store.DisposeAsync();
+        var logAfterStop = File.Exists(path + "-wal");
 
         Assert.True(passes > 0, "no background checkpoint pass ran");
         Assert.True(log < 24L << 20, $"the log grew to {log >> 20} MiB: it was not started over often enough");
+        Assert.False(logAfterStop, "a clean stop left the log behind (the writer's connection must close last)");
         Assert.Equal(16 * 1024, await CountAfterReopenAsync("t3"));
     }
 
