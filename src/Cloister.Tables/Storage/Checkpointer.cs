@@ -12,7 +12,7 @@ namespace Cloister.Tables.Storage;
 /// the file (7.3 ms on this machine's disk), and every request committing meanwhile waited with it. SQLite starts the log over only when every frame is
 /// copied, which a background pass never achieves while the writer keeps committing, so after a pass that leaves
 /// the log above <see cref="RestartFrames"/> the writer is asked to copy the few frames left itself, between two
-/// commits (<see cref="TakeCatchUp"/>).
+/// commits (<see cref="CatchUpIfAsked"/>).
 /// </summary>
 internal sealed class Checkpointer : IDisposable
 {
@@ -70,16 +70,18 @@ internal sealed class Checkpointer : IDisposable
         }
     }
 
-    /// <summary>True once after a pass left the log long: the writer then checkpoints itself before its next transaction.</summary>
-    public bool TakeCatchUp() => Volatile.Read(ref _catchUp) != 0 && Interlocked.Exchange(ref _catchUp, 0) != 0;
-
     /// <summary>
-    /// The writer's catch-up on its own connection, outside any transaction: it copies what the last pass did not
-    /// (no commit can land meanwhile), after which SQLite starts the log over at the next transaction. Busy (a pass
-    /// is running) is fine: the next pass asks again.
+    /// The writer, between two transactions: when the last pass left the log long, it copies what that pass did not,
+    /// on its own connection (no commit can land meanwhile), after which SQLite starts the log over at the next
+    /// transaction. Busy (a pass is running) is fine: the next pass asks again.
     /// </summary>
-    public static void CatchUp(SqliteConnection writer) =>
-        Check(raw.sqlite3_wal_checkpoint_v2(writer.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _), writer);
+    public void CatchUpIfAsked(SqliteConnection writer)
+    {
+        if (Volatile.Read(ref _catchUp) != 0 && Interlocked.Exchange(ref _catchUp, 0) != 0)
+        {
+            Checkpoint(writer);
+        }
+    }
 
     public void Dispose()
     {
@@ -118,9 +120,8 @@ internal sealed class Checkpointer : IDisposable
             }
 
             Volatile.Write(ref _copied, commits);
-            try
+            if (Checkpoint(_connection) is { } logFrames)
             {
-                Check(raw.sqlite3_wal_checkpoint_v2(_connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var logFrames, out _), _connection);
                 Interlocked.Increment(ref _passes);
                 var longLog = logFrames >= RestartFrames;
                 if (longLog)
@@ -130,20 +131,20 @@ internal sealed class Checkpointer : IDisposable
 
                 wait = longLog ? BusyInterval : Interval;
             }
-#pragma warning disable CA1031 // A failed pass loses nothing (the log still holds every commit); the next pass tries again.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Log.CheckpointFailed(_logger, exception);
-            }
         }
     }
 
-    private static void Check(int result, SqliteConnection connection)
+    /// <summary>A PASSIVE checkpoint on <paramref name="connection"/>: the log's size in pages, or null when it failed (logged).</summary>
+    private int? Checkpoint(SqliteConnection connection)
     {
-        if (result is not raw.SQLITE_OK and not raw.SQLITE_BUSY and not raw.SQLITE_LOCKED)
+        var result = raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var logFrames, out _);
+        if (result is raw.SQLITE_OK or raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
         {
-            SqliteException.ThrowExceptionForRC(result, connection.Handle);
+            return logFrames;
         }
+
+        // A failed checkpoint loses nothing (the log still holds every commit); the next one tries again.
+        Log.CheckpointFailed(_logger, new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), result));
+        return null;
     }
 }

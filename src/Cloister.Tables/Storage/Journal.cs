@@ -294,10 +294,7 @@ internal sealed class Journal : IAsyncDisposable
                 return;
             }
 
-            if (_checkpointer.TakeCatchUp())
-            {
-                CatchUp();
-            }
+            _checkpointer.CatchUpIfAsked(_connection);
         }
 
         void Write(JournalOperation operation)
@@ -322,21 +319,6 @@ internal sealed class Journal : IAsyncDisposable
                 json.Flush();
                 Run(putItem, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
             }
-        }
-    }
-
-    /// <summary>The writer copies the log's last frames itself (see <see cref="Checkpointer"/>); its waiters were released before.</summary>
-    private void CatchUp()
-    {
-        try
-        {
-            Checkpointer.CatchUp(_connection);
-        }
-#pragma warning disable CA1031 // Nothing acknowledged depends on a checkpoint: the log keeps every commit.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.CheckpointFailed(_logger, exception);
         }
     }
 
