@@ -40,8 +40,7 @@ internal sealed partial class FunctionHost
 
             environment.DrainOutput();
             environment.WriteLog(LambdaLogLines.InitReport(init.Duration, InitPhase, init.Status!, ErrorTypeOf(init)));
-            var successor = environment.Reset();
-            if (!await ReplaceAsync(environment, successor).ConfigureAwait(false))
+            if (await ResetAsync(environment).ConfigureAwait(false) is not { } successor)
             {
                 return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
             }
@@ -111,9 +110,13 @@ internal sealed partial class FunctionHost
         }
     }
 
-    /// <summary>Puts the reset environment in the place of the old one and stops the old one's runtime; false when the function is gone.</summary>
-    private async Task<bool> ReplaceAsync(ExecutionEnvironment old, ExecutionEnvironment successor)
+    /// <summary>
+    /// Lambda's reset: the environment's successor (same log stream and TMPDIR, its runtime not started) takes its
+    /// place and the old runtime is stopped; null when the function is gone.
+    /// </summary>
+    private async Task<ExecutionEnvironment?> ResetAsync(ExecutionEnvironment old)
     {
+        var successor = old.Reset();
         bool disposed;
         lock (_gate)
         {
@@ -132,7 +135,7 @@ internal sealed partial class FunctionHost
             WakeWaiters();
         }
 
-        return !disposed;
+        return disposed ? null : successor;
     }
 
     /// <summary>The init run again in the invoke phase failed as well: its INIT_REPORT, the invocation's lines, and the error to the caller.</summary>

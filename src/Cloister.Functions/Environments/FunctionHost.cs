@@ -280,8 +280,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         {
             // Lambda's reset: the runtime is stopped now (a handler past its timeout does not go on running), and
             // the environment's next invocation initializes it again, in the same log stream and TMPDIR.
-            var successor = environment.Reset();
-            if (!await ReplaceAsync(environment, successor).ConfigureAwait(false))
+            if (await ResetAsync(environment).ConfigureAwait(false) is not { } successor)
             {
                 return Result(outcome, requestId);
             }
