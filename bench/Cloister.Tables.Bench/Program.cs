@@ -13,7 +13,9 @@ using Cloister.Tables.Hosting;
 // sending the same requests (the service's capacity with a light client). `split` runs the service
 // and three canned endpoints (Kestrel HTTP, a Kestrel connection handler, raw sockets) each in a
 // process of its own and reads that process's CPU and allocations per SDK GetItem.
-// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,split,pieces,sqlite]
+// `journal` (not run unless named) drives the journal alone with random UUID keys, as claim creation does.
+// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,split,pieces,sqlite,journal]
+//        [--prefill N] [--journal-writers N]   (journal: items written before measuring, 200,000; writers, 8)
 if (args is ["--serve", var serveDirectory])
 {
     await ServiceProcess.ServeAsync(serveDirectory);
@@ -39,6 +41,7 @@ var commitShare = 0.0;
 var commitMilliseconds = 0.0;
 IReadOnlyList<string> pieces = [];
 IReadOnlyList<string> split = [];
+IReadOnlyList<string> journalRows = [];
 var payload = new string('x', 100);
 try
 {
@@ -166,6 +169,11 @@ try
     {
         results.AddRange(await SqliteBaseline.RunAsync(Path.Combine(root, "baseline.db"), clients, duration));
     }
+
+    if (phases.Contains("journal"))
+    {
+        journalRows = await JournalBench.RunAsync(Path.Combine(root, "journal"), ArgValue("--prefill", 200_000), ArgValue("--journal-writers", 8), duration, rounds: 3);
+    }
 }
 finally
 {
@@ -198,6 +206,17 @@ if (pieces.Count > 0)
     Console.WriteLine("| piece (one thread, no HTTP) | ns/op | bytes allocated/op |");
     Console.WriteLine("| --- | ---: | ---: |");
     foreach (var row in pieces)
+    {
+        Console.WriteLine(row);
+    }
+}
+
+if (journalRows.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("| journal alone (durable puts, claim-sized items) | puts/s | puts per transaction | journal threads CPU µs/put | process CPU µs/put |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+    foreach (var row in journalRows)
     {
         Console.WriteLine(row);
     }

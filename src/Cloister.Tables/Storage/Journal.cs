@@ -69,10 +69,12 @@ internal sealed class Journal : IAsyncDisposable
         Execute(connection, "PRAGMA synchronous=FULL;");
         // Checkpoints run on a thread of their own, not inside the commit that fills the log (Checkpointer).
         Execute(connection, "PRAGMA wal_autocheckpoint=0;");
-        // A page cache as large as a busy table's B-tree (64 MiB, filled only as pages are touched; SQLite's default
-        // is 2 MiB): an insert at a random key (a UUID sort key) otherwise reads its leaf page back from the file
-        // with a pread on every write, on the one thread every durable write waits for.
-        Execute(connection, "PRAGMA cache_size=-65536;");
+        // SQLite's default page cache (2 MiB), on purpose. A larger one saves the writer the pread of a leaf page
+        // that an insert at a random key (a UUID) needs, but costs more than it saves: a commit after a page split
+        // walks the whole cache, because balance_nonroot parks a page at the lock-byte page number (1 GiB / page
+        // size) and the commit's truncate to the database's size then visits every hash bucket. With 64 MiB that
+        // walk took ~300 µs in most commits of claim creation (docs/PERFORMANCE.md, Tables round 8).
+        Execute(connection, "PRAGMA cache_size=-2000;");
         Execute(connection, """
             CREATE TABLE IF NOT EXISTS catalog(name TEXT PRIMARY KEY, definition BLOB NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS items(tbl TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY(tbl, pk, sk)) WITHOUT ROWID;
