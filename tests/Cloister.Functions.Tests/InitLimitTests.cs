@@ -79,29 +79,4 @@ public sealed class InitLimitTests() : IsolatedServiceTests(state => new Functio
             l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.EndsWith("\tStatus: timeout\t", StringComparison.Ordinal));
         Assert.Empty(Service.ProcessIdsOf("slow"));
     }
-
-    [Fact]
-    public async Task InvokeAsync_InitError_IsReportedRunAgainAndReturned()
-    {
-        await DeployInitRuntimeAsync("broken", "error", timeoutSeconds: 10);
-
-        var result = await Service.InvokeAsync("broken", "{}"u8.ToArray());
-
-        Assert.Equal("Unhandled", result.FunctionError);
-        var error = JsonDocument.Parse(result.Payload).RootElement;
-        Assert.Equal("Runtime.ConfigError", error.GetProperty("errorType").GetString());
-        Assert.Equal("TABLE_NAME is not set", error.GetProperty("errorMessage").GetString());
-        var lines = (await LogEventsAsync("broken", "REPORT RequestId")).Select(e => e.Message).ToList();
-        AssertInOrder(
-            lines,
-            l => l == "init 1 starting",
-            l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.EndsWith(" ms\tPhase: init\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal),
-            l => l == "init 2 starting",
-            l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.EndsWith(" ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal),
-            l => l == $"START RequestId: {result.RequestId} Version: $LATEST",
-            l => l == $"END RequestId: {result.RequestId}",
-            l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.EndsWith("\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.Contains("Status: timeout", StringComparison.Ordinal));
-        Assert.Empty(Service.ProcessIdsOf("broken"));
-    }
 }

@@ -68,6 +68,77 @@ public sealed class VpcLinkTests
         Assert.Equal(NlbOne, Assert.Single(connector.Connections).LoadBalancerArn);
     }
 
+    [Fact]
+    public async Task HttpProxy_BackendDropsConnectionsBeforeAnswering_GetIsSentAgainAndAnswered()
+    {
+        // The first two connections are closed after their request is read, as pooled connections to an HTTP/1.0
+        // backend that has just closed them; every later one is answered.
+        await using var backend = await DroppingBackend.StartAsync(dropFirst: 2);
+        var connector = new LoopbackVpcLinkConnector(new Dictionary<string, int> { [NlbOne] = backend.Port });
+        await using var harness = await GatewayHarness.StartAsync(Model(), configure: o => o with { VpcLinks = connector });
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/anything");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        Assert.Equal(3, backend.Requests);
+    }
+
+    /// <summary>An HTTP/1.0 server on loopback that drops its first connections after reading their request.</summary>
+    private sealed class DroppingBackend : IAsyncDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private int _requests;
+        private Task _loop = Task.CompletedTask;
+
+        public int Port => ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public static Task<DroppingBackend> StartAsync(int dropFirst)
+        {
+            var backend = new DroppingBackend();
+            backend._listener.Start();
+            backend._loop = backend.ServeAsync(dropFirst);
+            return Task.FromResult(backend);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+            _stop.Dispose();
+        }
+
+        private async Task ServeAsync(int dropFirst)
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var stream = client.GetStream();
+                var head = new System.Text.StringBuilder();
+                var buffer = new byte[4096];
+                while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var read = await stream.ReadAsync(buffer, _stop.Token);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    head.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+                }
+
+                if (Interlocked.Increment(ref _requests) > dropFirst)
+                {
+                    await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), _stop.Token);
+                }
+            }
+        }
+    }
+
     /// <summary>One API, one deployment, three stages: dev and prod name different links and balancers; broken names a link that does not exist.</summary>
     private static GatewayModel Model()
     {
