@@ -29,9 +29,9 @@ public sealed class InitErrorTests() : IsolatedServiceTests(state => new Functio
         AssertInOrder(
             lines,
             l => l == "init 1 starting",
-            l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.EndsWith(" ms\tPhase: init\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal),
+            l => IsFailedInitReport(l, "init", "Runtime.ConfigError"),
             l => l == "init 2 starting",
-            l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.EndsWith(" ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal),
+            l => IsFailedInitReport(l, "invoke", "Runtime.ConfigError"),
             l => l == $"START RequestId: {result.RequestId} Version: $LATEST",
             l => l == $"END RequestId: {result.RequestId}",
             l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.EndsWith("\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal));

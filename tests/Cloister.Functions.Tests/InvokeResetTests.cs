@@ -96,7 +96,7 @@ public sealed class InvokeResetTests() : IsolatedServiceTests(state => new Funct
             lines,
             l => l.StartsWith($"REPORT RequestId: {exited.RequestId}\t", StringComparison.Ordinal),
             l => l == "init 2 starting",
-            l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.EndsWith(" ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal),
+            l => IsFailedInitReport(l, "invoke", "Runtime.ConfigError"),
             l => l == $"START RequestId: {result.RequestId} Version: $LATEST",
             l => l == $"END RequestId: {result.RequestId}",
             l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.EndsWith("\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal));

@@ -65,6 +65,11 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
     }
 
+    /// <summary>Matches the <c>INIT_REPORT</c> line of an init that failed in <paramref name="phase"/> with <paramref name="errorType"/>.</summary>
+    protected static bool IsFailedInitReport(string line, string phase, string errorType) =>
+        line.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal)
+        && line.EndsWith($" ms\tPhase: {phase}\tStatus: error\tError Type: {errorType}\t", StringComparison.Ordinal);
+
     /// <summary>Asserts that lines matching each of <paramref name="expected"/> come in that order (others may come between).</summary>
     protected static void AssertInOrder(IReadOnlyList<string> lines, params Func<string, bool>[] expected)
     {
