@@ -28,7 +28,7 @@ public sealed record GatewayOptions
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>Handler for HTTP and HTTP_PROXY integrations; null for a pooled <see cref="SocketsHttpHandler"/>.</summary>
+    /// <summary>Handler for HTTP and HTTP_PROXY integrations; null for a pooled <see cref="SocketsHttpHandler"/> that closes a connection after an HTTP/1.0 response.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
     /// <summary>The credentials SigV4 signatures of AWS_IAM methods are checked against; empty for the sandbox's own (<see cref="Cloister.Functions.SandboxCredentials"/>).</summary>

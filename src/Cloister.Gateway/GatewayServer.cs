@@ -44,13 +44,7 @@ public sealed class GatewayServer : IAsyncDisposable
         _logger = options.LoggerFactory.CreateLogger("Cloister.Gateway");
         _accessLogs = new AccessLogWriter(_logger);
         _access = new AccessOptions(new ThrottleState(options.Time), options.AccountThrottle, options.Credentials);
-        _httpClient = new HttpMessageInvoker(options.HttpHandler ?? new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        });
+        _httpClient = new HttpMessageInvoker(options.HttpHandler ?? BackendHandler.Create());
         _vpcLinks = new VpcLinkClients(options.VpcLinks);
         _handler = new RequestHandler(
             GatewayCatalog.Build(model, _access, options.State, _logger, options.CertificateIssuer),

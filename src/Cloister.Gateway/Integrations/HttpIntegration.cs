@@ -58,37 +58,32 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         }
 
         var method = new HttpMethod(proxy || integration.HttpMethod is null or "ANY" ? request.State.HttpMethod : integration.HttpMethod);
-        HttpRequestMessage NewMessage()
+        using var message = new HttpRequestMessage(method, target);
+        if (!body.IsEmpty)
         {
-            var message = new HttpRequestMessage(method, target);
-            if (!body.IsEmpty)
+            message.Content = new ReadOnlyMemoryContent(body);
+            if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var parsed))
             {
-                message.Content = new ReadOnlyMemoryContent(body);
-                if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var parsed))
+                message.Content.Headers.ContentType = parsed;
+            }
+        }
+
+        if (proxy)
+        {
+            foreach (var (name, values) in request.Http.Request.Headers)
+            {
+                if (!HopByHop.Contains(name) && !name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
                 {
-                    message.Content.Headers.ContentType = parsed;
+                    message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
                 }
             }
+        }
 
-            if (proxy)
-            {
-                foreach (var (name, values) in request.Http.Request.Headers)
-                {
-                    if (!HopByHop.Contains(name) && !name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
-                    {
-                        message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
-                    }
-                }
-            }
-
-            var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
-            foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
-            {
-                message.Headers.Remove(name);
-                message.Headers.TryAddWithoutValidation(name, value);
-            }
-
-            return message;
+        var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
+        foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
+        {
+            message.Headers.Remove(name);
+            message.Headers.TryAddWithoutValidation(name, value);
         }
 
         using var deadline = new CancellationTokenSource(timeout, time);
@@ -97,7 +92,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         byte[] responseBody;
         try
         {
-            response = await SendAsync(client, NewMessage, method, linked.Token).ConfigureAwait(false);
+            response = await client.SendAsync(message, linked.Token).ConfigureAwait(false);
             responseBody = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -142,31 +137,6 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
                 responseBody,
                 response.Content.Headers.ContentType?.ToString(),
                 logger);
-        }
-    }
-
-    /// <summary>
-    /// Sends a request, and again (up to three times in all) when an idempotent one (RFC 9110 §9.2.2) got no response
-    /// at all because the connection ended: an HTTP/1.0 backend closes every connection after its response, and a VPC
-    /// link's pooled connection can still be written to after that close (docs/gateway.md, VPC links). The gateway
-    /// never sends a non-idempotent request again itself (.NET's handler may, once a connection ends without an answer).
-    /// </summary>
-    private static async Task<HttpResponseMessage> SendAsync(HttpMessageInvoker client, Func<HttpRequestMessage> newMessage, HttpMethod method, CancellationToken cancellationToken)
-    {
-        const int Attempts = 3;
-        var idempotent = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
-            || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Trace;
-        for (var attempt = 1; ; attempt++)
-        {
-            using var message = newMessage();
-            try
-            {
-                return await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException exception) when (idempotent && attempt < Attempts && exception.HttpRequestError == HttpRequestError.ResponseEnded)
-            {
-                // The backend never answered this request: send it again.
-            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Ports;
 using Cloister.Model.Api;
 
@@ -22,15 +23,8 @@ internal sealed class VpcLinkClients(IVpcLinkConnector? connector) : IDisposable
         }
 
         var arn = link.TargetArns[0];
-        return _clients.GetOrAdd((link.Id, arn), static (key, connector) => new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectCallback = async (context, cancellationToken) =>
-                await connector.ConnectAsync(new VpcLinkTarget(key.LinkId, key.Arn, context.DnsEndPoint.Host, context.DnsEndPoint.Port), cancellationToken).ConfigureAwait(false),
-        })), connector).Value;
+        return _clients.GetOrAdd((link.Id, arn), static (key, connector) => new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(BackendHandler.Create(async (context, cancellationToken) =>
+            await connector.ConnectAsync(new VpcLinkTarget(key.LinkId, key.Arn, context.DnsEndPoint.Host, context.DnsEndPoint.Port), cancellationToken).ConfigureAwait(false)))), connector).Value;
     }
 
     public void Dispose()
