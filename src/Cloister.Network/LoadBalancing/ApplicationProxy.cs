@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Cloister.Network.Sockets;
+using Cloister.Shared.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -166,7 +167,10 @@ internal sealed class ApplicationProxy : IDisposable
         message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
     }
 
-    /// <summary>Connections to targets leave from the node's own address, so targets' security groups see the load balancer.</summary>
+    /// <summary>
+    /// Connections to targets leave from the node's own address, so targets' security groups see the load balancer; a
+    /// target's HTTP/1.0 response ends its connection (<see cref="Http10CloseStream"/>).
+    /// </summary>
     private static SocketsHttpHandler Handler(IPAddress node, IEniSockets sockets) => new()
     {
         UseProxy = false,
@@ -175,6 +179,7 @@ internal sealed class ApplicationProxy : IDisposable
         AutomaticDecompression = DecompressionMethods.None,
         ConnectTimeout = ConnectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        PlaintextStreamFilter = Http10CloseStream.Filter,
         SslOptions = TargetTls.Options(string.Empty),
         ConnectCallback = async (context, cancellationToken) =>
         {

@@ -10,7 +10,8 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// One VPC (10.50.0.0/16, two subnets) with the seeds' two load balancer shapes: a private network load balancer in
 /// front of two web instances (the VPC-link article), and an internal application load balancer with a custom name
 /// and certificate in front of two IP targets checked over HTTPS at <c>/test/hello</c> with matcher <c>200,403</c>
-/// (the private-DNS article). The ALB's security group admits only members of the client group.
+/// (the private-DNS article), and <c>/web/*</c> to the web instances' HTTP/1.0 servers. The ALB's security group admits
+/// only members of the client group.
 /// </summary>
 public static class BalancerTopology
 {
@@ -70,6 +71,8 @@ public static class BalancerTopology
                     new HealthCheck("HTTP", "/", "traffic-port", "200", 1, 2, 2)),
                 new TargetGroup(tg + "v2/3", "V2Targets", "v2", "HTTPS", 443, "vpc-lb", "ip", ["10.50.2.40"],
                     new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
+                new TargetGroup(tg + "webhttp/6", "WebHttpTargets", "webhttp", "HTTP", WebPort, "vpc-lb", "instance", ["i-web1", "i-web2"],
+                    new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
             ],
             Listeners =
             [
@@ -85,6 +88,8 @@ public static class BalancerTopology
                     [new RuleCondition("path-pattern", ["/empty"])], tg + "empty/4"),
                 new ListenerRule("rule-dead", "DeadRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 30,
                     [new RuleCondition("path-pattern", ["/dead"])], tg + "dead/5"),
+                new ListenerRule("rule-web", "WebRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 40,
+                    [new RuleCondition("path-pattern", ["/web/*"])], tg + "webhttp/6"),
             ],
             Certificates = [new Certificate(CertificateArn, "ApiCertificate", CustomName, [])],
         };

@@ -172,6 +172,20 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Alb_ConcurrentRequestsToHttp10Targets_AllAnswered()
+    {
+        // python's HTTP/1.0 servers close every connection after their response; the ALB must never send a request on
+        // such a connection (pooled, they were handed to waiting requests before their close was seen: 502s).
+        Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy, "webhttp"));
+        // curl pairs the -o options with the URLs in order: every body goes to /dev/null, one status line per transfer.
+        var urls = Enumerable.Range(0, 300).SelectMany(i => new[] { "-o", "/dev/null", $"https://{BalancerTopology.CustomName}/web/{i}" });
+
+        var (last, output) = await CurlAsync("client", AlbNodes[0], "/web/first", ["--parallel", "--parallel-max", "50", "-o", "/dev/null", .. urls]);
+
+        Assert.Equal(Enumerable.Repeat("200", 301), output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Append(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task Alb_NoTargetsOrRefusingTarget_Answers503And502AsElbDoes()
     {
         var (empty, emptyBody) = await CurlAsync("client", AlbNodes[0], "/empty");
@@ -199,9 +213,9 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         Assert.Contains(blocked.Explanations, e => e.Code == ExplanationCodes.EniSecurityGroupRulesMismatch);
     }
 
-    private Task<bool> WebTargetsAsync(TargetHealthState web1, TargetHealthState web2) =>
+    private Task<bool> WebTargetsAsync(TargetHealthState web1, TargetHealthState web2, string group = "web") =>
         BalancerFixture.EventuallyAsync(
-            () => fixture.StateOf("web", $"10.50.1.11:{BalancerTopology.WebPort}") == web1 && fixture.StateOf("web", $"10.50.2.11:{BalancerTopology.WebPort}") == web2,
+            () => fixture.StateOf(group, $"10.50.1.11:{BalancerTopology.WebPort}") == web1 && fixture.StateOf(group, $"10.50.2.11:{BalancerTopology.WebPort}") == web2,
             Settle);
 
     private Task<bool> ApiTargetsHealthyAsync() =>
