@@ -110,6 +110,23 @@ public sealed class MockAndHttpIntegrationTests
         await Expect.ErrorAsync(response, 504, Expect.TimedOut, errorType: null);
     }
 
+    [Fact]
+    public async Task HttpProxy_Http10Backend_EachRequestGetsItsOwnConnection()
+    {
+        // The direct (not VPC link) client closes a connection after an HTTP/1.0 response too (docs/gateway.md, VPC links).
+        await using var backend = Fakes.Http1Backend.Start(Fakes.Http1BackendMode.Http10LeftOpen);
+        var integration = Http(IntegrationType.HttpProxy, "GET", $"http://127.0.0.1:{backend.Port}/ok", 29_000, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/ok", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        var client = harness.Client(GatewayHarness.EniA);
+
+        var first = await client.GetAsync($"https://{PrivateHost()}/dev/ok");
+        var second = await client.GetAsync($"https://{PrivateHost()}/dev/ok");
+
+        Assert.Equal((200, 200), ((int)first.StatusCode, (int)second.StatusCode));
+        Assert.Equal((2, 2), (backend.Accepted, backend.Requests));
+    }
+
     /// <summary>A plain HTTP backend on 127.0.0.1 that describes the request it got, or hangs on <c>/hang</c> until the client gives up.</summary>
     private sealed class Backend : IAsyncDisposable
     {
