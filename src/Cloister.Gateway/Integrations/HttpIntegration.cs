@@ -57,8 +57,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             client = viaLink;
         }
 
-        var method = new HttpMethod(proxy || integration.HttpMethod is null or "ANY" ? request.State.HttpMethod : integration.HttpMethod);
-        using var message = new HttpRequestMessage(method, target);
+        using var message = new HttpRequestMessage(new HttpMethod(proxy || integration.HttpMethod is null or "ANY" ? request.State.HttpMethod : integration.HttpMethod), target);
         if (!body.IsEmpty)
         {
             message.Content = new ReadOnlyMemoryContent(body);

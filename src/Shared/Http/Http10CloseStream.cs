@@ -57,14 +57,9 @@ internal sealed class Http10CloseStream(Stream inner) : Stream
 
         if (!_inspected)
         {
-            _head = ArrayPool<byte>.Shared.Rent(HeadLimit + CloseHeader.Length);
-            int read;
-            do
+            while (Filled(await inner.ReadAsync(HeadSpace(), cancellationToken).ConfigureAwait(false)))
             {
-                read = await inner.ReadAsync(_head.AsMemory(_headEnd, HeadLimit - _headEnd), cancellationToken).ConfigureAwait(false);
-                _headEnd += read;
             }
-            while (read > 0 && NeedsMore());
 
             Inspect();
         }
@@ -81,14 +76,9 @@ internal sealed class Http10CloseStream(Stream inner) : Stream
 
         if (!_inspected)
         {
-            _head = ArrayPool<byte>.Shared.Rent(HeadLimit + CloseHeader.Length);
-            int read;
-            do
+            while (Filled(inner.Read(HeadSpace().Span)))
             {
-                read = inner.Read(_head.AsSpan(_headEnd, HeadLimit - _headEnd));
-                _headEnd += read;
             }
-            while (read > 0 && NeedsMore());
 
             Inspect();
         }
@@ -128,12 +118,23 @@ internal sealed class Http10CloseStream(Stream inner) : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>True while the bytes read so far could still be the start of an HTTP/1.0 status line that is not complete.</summary>
-    private bool NeedsMore()
+    /// <summary>Where the next read of the first response's opening bytes goes (the buffer is rented on first use).</summary>
+    private Memory<byte> HeadSpace()
     {
+        _head ??= ArrayPool<byte>.Shared.Rent(HeadLimit + CloseHeader.Length);
+        return _head.AsMemory(_headEnd, HeadLimit - _headEnd);
+    }
+
+    /// <summary>
+    /// Counts <paramref name="read"/> bytes into the head; true while they could still be the start of an HTTP/1.0
+    /// status line that is not complete (so another read is needed), false at the end of the stream.
+    /// </summary>
+    private bool Filled(int read)
+    {
+        _headEnd += read;
         var head = _head.AsSpan(0, _headEnd);
         var prefix = Math.Min(head.Length, Http10.Length);
-        return head[..prefix].SequenceEqual(Http10[..prefix]) && !head.Contains((byte)'\n') && _headEnd < HeadLimit;
+        return read > 0 && head[..prefix].SequenceEqual(Http10[..prefix]) && !head.Contains((byte)'\n') && _headEnd < HeadLimit;
     }
 
     /// <summary>After the first read(s): adds the header behind an HTTP/1.0 status line; anything else stays as read.</summary>
