@@ -37,6 +37,7 @@ internal sealed class Journal : IAsyncDisposable
     private Journal(SqliteConnection connection, string path, long lastLsn, ILogger logger)
     {
         _connection = connection;
+        Path = path;
         _checkpointer = new Checkpointer(path, logger);
         _lastLsn = lastLsn;
         _durableLsn = lastLsn;
@@ -59,7 +60,7 @@ internal sealed class Journal : IAsyncDisposable
     /// <summary>Background checkpoint passes so far (<see cref="Checkpointer"/>).</summary>
     public long CheckpointPasses => _checkpointer.Passes;
 
-    public string Path { get; private init; } = "";
+    public string Path { get; }
 
     public static Journal Open(string path, ILogger logger, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items)
     {
@@ -102,7 +103,7 @@ internal sealed class Journal : IAsyncDisposable
             }
         }
 
-        return new Journal(connection, path, 0, logger) { Path = path };
+        return new Journal(connection, path, 0, logger);
     }
 
     /// <summary>Queues a batch; call in the order the changes were applied (under the store's lock).</summary>
