@@ -34,7 +34,7 @@ public sealed class InitErrorTests() : IsolatedServiceTests(state => new Functio
             l => IsFailedInitReport(l, "invoke", "Runtime.ConfigError"),
             l => l == $"START RequestId: {result.RequestId} Version: $LATEST",
             l => l == $"END RequestId: {result.RequestId}",
-            l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.EndsWith("\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal));
+            l => IsFailedReport(l, result.RequestId, "Runtime.ConfigError"));
         Assert.DoesNotContain(lines, l => l.Contains("Status: timeout", StringComparison.Ordinal));
         Assert.Empty(Service.ProcessIdsOf("broken"));
     }

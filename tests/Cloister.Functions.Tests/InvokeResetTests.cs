@@ -99,7 +99,7 @@ public sealed class InvokeResetTests() : IsolatedServiceTests(state => new Funct
             l => IsFailedInitReport(l, "invoke", "Runtime.ConfigError"),
             l => l == $"START RequestId: {result.RequestId} Version: $LATEST",
             l => l == $"END RequestId: {result.RequestId}",
-            l => l.StartsWith($"REPORT RequestId: {result.RequestId}\t", StringComparison.Ordinal) && l.EndsWith("\tStatus: error\tError Type: Runtime.ConfigError\t", StringComparison.Ordinal));
+            l => IsFailedReport(l, result.RequestId, "Runtime.ConfigError"));
         Assert.DoesNotContain(lines, l => l.Contains("Phase: init", StringComparison.Ordinal));
 
         // Discarded: the next invocation starts a new environment, with a log stream and a TMPDIR of its own.

@@ -70,6 +70,11 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
         line.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal)
         && line.EndsWith($" ms\tPhase: {phase}\tStatus: error\tError Type: {errorType}\t", StringComparison.Ordinal);
 
+    /// <summary>Matches the <c>REPORT</c> line of invocation <paramref name="requestId"/> that failed with <paramref name="errorType"/>.</summary>
+    protected static bool IsFailedReport(string line, string requestId, string errorType) =>
+        line.StartsWith($"REPORT RequestId: {requestId}\t", StringComparison.Ordinal)
+        && line.EndsWith($"\tStatus: error\tError Type: {errorType}\t", StringComparison.Ordinal);
+
     /// <summary>Asserts that lines matching each of <paramref name="expected"/> come in that order (others may come between).</summary>
     protected static void AssertInOrder(IReadOnlyList<string> lines, params Func<string, bool>[] expected)
     {
