@@ -9,13 +9,15 @@
 # Then the same creation paced (PACES, default "64 32": each connection waits that many ms after each answer, so 32
 # connections offer at most 500 and 1,000 creates/s): the latency below saturation, where the run at full speed
 # measures queueing (32 requests always in flight: p50 is about 32 / rate).
-#   bench/claims/run.sh     DURATION=20 RAMP=5 WARMUP=10 CONNECTIONS=32 PACES="64 32" change the defaults; KEEP=DIR keeps the
-#                           stack's logs and wrk's output there (the state folder itself is always removed)
+# With SWEEP="1 2 4 8 16 32" the same creation is also measured at each of those connection counts, every environment
+# warm: what a create costs when fewer environments serve it.
+#   bench/claims/run.sh     DURATION=20 RAMP=5 WARMUP=10 CONNECTIONS=32 PACES="64 32" SWEEP="" change the defaults; KEEP=DIR keeps
+#                           the stack's logs and wrk's output there (the state folder itself is always removed)
 # Needs root (or Cloister's rootless mode).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/claims"
-duration="${DURATION:-20}" ramp="${RAMP:-5}" warmup="${WARMUP:-10}" connections="${CONNECTIONS:-32}" paces="${PACES:-64 32}"
+duration="${DURATION:-20}" ramp="${RAMP:-5}" warmup="${WARMUP:-10}" connections="${CONNECTIONS:-32}" paces="${PACES-64 32}" sweep="${SWEEP:-}"
 cloister="$root/cloister"
 export CLOISTER_HOME="$(mktemp -d /tmp/cloister-bench-claims.XXXXXX)"
 work="$CLOISTER_HOME/bench"
@@ -108,13 +110,14 @@ environments="$(environments)"
 echo "  createClaim has $environments warm execution environments"
 # The warm-up's last requests may still be running in their environments (an accepted invocation runs to its
 # end, as on Lambda); 32 new connections on top of them would pass the 32-environment concurrency limit and be
-# throttled (Lambda 429, API Gateway 502). Wait out the slowest request the warm-up saw.
+# throttled (Lambda 429, which API Gateway answers 500). Wait out the slowest request the warm-up saw.
 settle="$(field "$line" max_ms)"; settle="${settle:-1000}"; sleep $(( ${settle%.*} / 1000 + 1 ))
 
-# measured: a wrk run with the CPU of every process of the sandbox sampled inside it (from 2 s in to 2 s before the end)
+# measured: a wrk run with the CPU of every process of the sandbox sampled inside it (from 2 s in to 2 s before the end),
+# at CONNECTIONS, or at `at` connections when the call sets it (at=N measure ...)
 measure() {
   local name="$1" host="$2" url="$3"; shift 3
-  wrk_on "$host" "$work/$name.txt" "$connections" "$duration" "$url" "$@" &
+  wrk_on "$host" "$work/$name.txt" "${at:-$connections}" "$duration" "$url" "$@" &
   wrk_pid=$!
   sleep 2
   "$here/cpu.sh" snapshot "$prefix" "$host_pid" >"$work/$name.cpu0"
@@ -140,6 +143,17 @@ for pace in $paces; do
   cat "$work/paced-$pace.breakdown"
   created=$(( created + $(count201 "$paced") ))
   paced_rows+=("$pace|$paced")
+done
+
+sweep_rows=()
+for n in $sweep; do
+  echo "== sweep: POST /dev/claim at $n connections (every environment warm; Lambda reuses the most recently used first)"
+  at="$n" measure "sweep-$n" ClientVpcInstance "$claim_url?$query" claim
+  line="$(result "$work/sweep-$n.txt")"
+  echo "  $line"
+  cat "$work/sweep-$n.breakdown"
+  created=$(( created + $(count201 "$line") ))
+  sweep_rows+=("$n|$line")
 done
 
 echo "== baseline: the same path, the function answering 400 (no memberId) before it calls DynamoDB"
@@ -186,6 +200,9 @@ echo "| --- | ---: | ---: | ---: | ---: | --- |"
 row "POST /dev/claim, end to end (durable create)" "$claim"
 for entry in "${paced_rows[@]}"; do
   row "same, paced: each connection waits ${entry%%|*} ms after an answer" "${entry#*|}"
+done
+for entry in "${sweep_rows[@]}"; do
+  row "same, at ${entry%%|*} connections" "${entry#*|}"
 done
 row "baseline: same path, function answers 400 without DynamoDB" "$nodb"
 row "baseline: same path, gateway answers 403 alone" "$gateway"
