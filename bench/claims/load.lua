@@ -2,9 +2,12 @@
 --   claim    POST the request line's URL with a valid claim body (spec/claims-api.md)
 --   putitem  DynamoDB PutItem of a new item per request (TableName from the second argument), with
 --            the headers the AWS SDK sends; the signature is not checked by the sandbox service
--- An argument pace=MS makes every connection wait MS milliseconds after each answer before its next request
--- (wrk's delay()): 32 connections at pace=32 offer at most 1,000 requests/s, so the latency is measured below
--- saturation rather than as queueing behind 32 requests always in flight.
+-- An argument pace=MS makes every connection wait after each answer before its next request (wrk's delay()), a random
+-- time with a mean of MS milliseconds (exponentially distributed, as the gaps between independent users' requests
+-- are): 32 connections at pace=32 offer at most 1,000 requests/s on average, so the latency is measured below
+-- saturation rather than as queueing behind 32 requests always in flight. A fixed wait would keep the connections
+-- in step: wrk starts them together, so they send in waves of 32 that queue behind each other however low the
+-- average rate (docs/PERFORMANCE.md, "End to end", round 7).
 -- Every thread counts its responses by status; done() prints one RESULT line for run.sh to parse.
 local threads = {}
 local next_id = 0
@@ -23,7 +26,9 @@ function init(args)
   for i = 2, #args do
     local pace = args[i]:match("^pace=(%d+)$")
     if pace then
-      delay = function() return tonumber(pace) end
+      local mean = tonumber(pace)
+      math.randomseed(os.time() * 100 + id)
+      delay = function() return math.floor(-mean * math.log(1 - math.random())) end
     elseif i == 2 then
       table_name = args[i]
     end

@@ -6,9 +6,9 @@
 # DynamoDB, the gateway answering on its own (no function), and the tables service's PutItem alone
 # from the api-vpc instance. Then the items in claimsTable are counted (through the service, and in its
 # SQLite file after `cloister down`) against the 201 responses.
-# Then the same creation paced (PACES, default "64 32": each connection waits that many ms after each answer, so 32
-# connections offer at most 500 and 1,000 creates/s): the latency below saturation, where the run at full speed
-# measures queueing (32 requests always in flight: p50 is about 32 / rate).
+# Then the same creation paced (PACES, default "64 32": each connection waits a random time with that mean in ms after
+# each answer, so 32 connections offer at most 500 and 1,000 creates/s on average): the latency below saturation, where
+# the run at full speed measures queueing (32 requests always in flight: p50 is about 32 / rate).
 # With SWEEP="1 2 4 8 16 32" the same creation is also measured at each of those connection counts, every environment
 # warm: what a create costs when fewer environments serve it.
 #   bench/claims/run.sh     DURATION=20 RAMP=5 WARMUP=10 CONNECTIONS=32 PACES="64 32" SWEEP="" change the defaults; KEEP=DIR keeps
@@ -136,7 +136,7 @@ created=$(( created + $(count201 "$claim") ))
 
 paced_rows=()
 for pace in $paces; do
-  echo "== paced: POST /dev/claim, $connections connections, each waiting $pace ms after every answer (at most $(( connections * 1000 / pace )) creates/s offered)"
+  echo "== paced: POST /dev/claim, $connections connections, each waiting $pace ms on average after every answer (at most $(( connections * 1000 / pace )) creates/s offered)"
   measure "paced-$pace" ClientVpcInstance "$claim_url?$query" claim "pace=$pace"
   paced="$(result "$work/paced-$pace.txt")"
   echo "  $paced"
@@ -199,7 +199,7 @@ echo "| phase | req/s | p50 ms | p99 ms | non-2xx | statuses |"
 echo "| --- | ---: | ---: | ---: | ---: | --- |"
 row "POST /dev/claim, end to end (durable create)" "$claim"
 for entry in "${paced_rows[@]}"; do
-  row "same, paced: each connection waits ${entry%%|*} ms after an answer" "${entry#*|}"
+  row "same, paced: each connection waits ${entry%%|*} ms on average after an answer" "${entry#*|}"
 done
 for entry in "${sweep_rows[@]}"; do
   row "same, at ${entry%%|*} connections" "${entry#*|}"
