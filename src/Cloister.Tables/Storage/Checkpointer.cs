@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 using SQLitePCL;
 
 namespace Cloister.Tables.Storage;
@@ -13,6 +14,11 @@ namespace Cloister.Tables.Storage;
 /// copied, which a background pass never achieves while the writer keeps committing, so after a pass that leaves
 /// the log above <see cref="RestartFrames"/> the writer is asked to copy the few frames left itself, between two
 /// commits (<see cref="CatchUpIfAsked"/>).
+/// A PASSIVE pass that leaves frames behind writes the database file but does not fsync it: SQLite syncs the file
+/// only in the checkpoint that copies the last frame, which is the writer's catch-up. That fsync then carried every
+/// page the passes had written since the last one, 12–17 ms every 2 s under the claims bench, and every durable
+/// request waited for it. So each pass that copied frames ends with an fsync of the database file here, through a
+/// descriptor of the journal's (<c>databaseFile</c>), and the writer's own fsync carries only the frames of its catch-up.
 /// </summary>
 internal sealed class Checkpointer : IDisposable
 {
@@ -29,16 +35,23 @@ internal sealed class Checkpointer : IDisposable
     public const int RestartFrames = 2000;
 
     private readonly SqliteConnection _connection;
+    private readonly SafeFileHandle _databaseFile;
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private readonly object _gate = new();
     private long _commits;
     private long _copied;
     private long _passes;
+    private long _databaseSyncs;
+    private int _syncedFrames;
     private int _catchUp;
     private bool _stopping;
 
-    public Checkpointer(string path, ILogger logger)
+    /// <param name="path">The journal's database.</param>
+    /// <param name="databaseFile">A descriptor of the same file, which the journal closes after its SQLite connections
+    /// (closing any descriptor of a file drops the POSIX locks the process holds on it, SQLite's included).</param>
+    /// <param name="logger">Where a failed pass is reported.</param>
+    public Checkpointer(string path, SafeFileHandle databaseFile, ILogger logger)
     {
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
@@ -50,6 +63,7 @@ internal sealed class Checkpointer : IDisposable
             command.ExecuteNonQuery();
         }
 
+        _databaseFile = databaseFile;
         _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = "Cloister.Tables checkpoint" };
         _thread.Start();
@@ -57,6 +71,9 @@ internal sealed class Checkpointer : IDisposable
 
     /// <summary>Passes run so far.</summary>
     public long Passes => Volatile.Read(ref _passes);
+
+    /// <summary>Fsyncs of the database file after passes that copied frames.</summary>
+    public long DatabaseSyncs => Volatile.Read(ref _databaseSyncs);
 
     /// <summary>Called by the writer after each commit: there is something to copy; after <see cref="PassCommits"/> of them, now.</summary>
     public void Committed()
@@ -120,10 +137,15 @@ internal sealed class Checkpointer : IDisposable
             }
 
             Volatile.Write(ref _copied, commits);
-            if (Checkpoint(_connection) is { } logFrames)
+            if (Checkpoint(_connection) is { } pass)
             {
                 Interlocked.Increment(ref _passes);
-                var longLog = logFrames >= RestartFrames;
+                if (pass.CopiedFrames != _syncedFrames)
+                {
+                    SyncDatabaseFile(pass.CopiedFrames);
+                }
+
+                var longLog = pass.LogFrames >= RestartFrames;
                 if (longLog)
                 {
                     Volatile.Write(ref _catchUp, 1);
@@ -134,17 +156,40 @@ internal sealed class Checkpointer : IDisposable
         }
     }
 
-    /// <summary>A PASSIVE checkpoint on <paramref name="connection"/>: the log's size in pages, or null when it failed (logged).</summary>
-    private int? Checkpoint(SqliteConnection connection)
+    /// <summary>
+    /// Flushes the database file's pages the passes wrote. A failure loses nothing: SQLite still syncs the file before
+    /// it starts the log over, and the next pass tries again.
+    /// </summary>
+    private void SyncDatabaseFile(int copiedFrames)
     {
-        var result = raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var logFrames, out _);
+        try
+        {
+            RandomAccess.FlushToDisk(_databaseFile);
+            _syncedFrames = copiedFrames;
+            Interlocked.Increment(ref _databaseSyncs);
+        }
+        catch (IOException exception)
+        {
+            Log.CheckpointFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>
+    /// A PASSIVE checkpoint on <paramref name="connection"/>: the log's size and how many of its frames are in the
+    /// database file (both in pages), or null when it failed (logged).
+    /// </summary>
+    private Pass? Checkpoint(SqliteConnection connection)
+    {
+        var result = raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var logFrames, out var copiedFrames);
         if (result is raw.SQLITE_OK or raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
         {
-            return logFrames;
+            return new Pass(logFrames, copiedFrames);
         }
 
         // A failed checkpoint loses nothing (the log still holds every commit); the next one tries again.
         Log.CheckpointFailed(_logger, new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), result));
         return null;
     }
+
+    private readonly record struct Pass(int LogFrames, int CopiedFrames);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cloister.Tables.Protocol;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Cloister.Tables.Storage;
 
@@ -22,6 +23,7 @@ internal sealed class Journal : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Thread _writer;
     private readonly Checkpointer _checkpointer;
+    private readonly SafeFileHandle _databaseFile;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<JournalBatch> _queue = [];
     private bool _closed;
@@ -38,7 +40,8 @@ internal sealed class Journal : IAsyncDisposable
     {
         _connection = connection;
         Path = path;
-        _checkpointer = new Checkpointer(path, logger);
+        _databaseFile = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        _checkpointer = new Checkpointer(path, _databaseFile, logger);
         _lastLsn = lastLsn;
         _durableLsn = lastLsn;
         _logger = logger;
@@ -59,6 +62,9 @@ internal sealed class Journal : IAsyncDisposable
 
     /// <summary>Background checkpoint passes so far (<see cref="Checkpointer"/>).</summary>
     public long CheckpointPasses => _checkpointer.Passes;
+
+    /// <summary>Fsyncs of the database file after background passes (<see cref="Checkpointer"/>).</summary>
+    public long CheckpointSyncs => _checkpointer.DatabaseSyncs;
 
     public string Path { get; }
 
@@ -162,9 +168,11 @@ internal sealed class Journal : IAsyncDisposable
         }
         finally
         {
-            // The writer's connection closes last: SQLite then copies what is left and removes the log.
+            // The writer's connection closes last: SQLite then copies what is left and removes the log. The checkpoint
+            // descriptor after it: closing it while a connection is open would drop that connection's POSIX locks.
             _checkpointer.Dispose();
             await _connection.DisposeAsync().ConfigureAwait(false);
+            _databaseFile.Dispose();
         }
     }
 

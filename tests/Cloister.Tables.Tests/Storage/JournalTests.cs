@@ -86,6 +86,22 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_ManyCommits_BackgroundPassesSyncTheDatabaseFileThemselves()
+    {
+        // A PASSIVE pass that leaves frames behind writes the database file without an fsync; left there, the pages
+        // waited for the writer's catch-up, whose fsync every durable request then waited for. Each pass that copied
+        // frames syncs the file itself.
+        var (store, _) = await PutConcurrentlyAsync("t4", 64, new() { ["payload"] = AttributeValue.FromString(new string('x', 1000)) });
+        var passes = store.Journal.CheckpointPasses;
+        var syncs = store.Journal.CheckpointSyncs;
+        await store.DisposeAsync();
+
+        Assert.True(passes > 0, "no background checkpoint pass ran");
+        Assert.InRange(syncs, 1, passes);
+        Assert.Equal(16 * 64, await CountAfterReopenAsync("t4"));
+    }
+
+    [Fact]
     public async Task DisposeAsync_RightAfterAppendsNotAwaited_WritesThemAndCloses()
     {
         // Regression: the writer thread signalled "stopped" before disposing its statements, so closing the
