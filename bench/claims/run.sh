@@ -114,7 +114,8 @@ echo "  createClaim has $environments warm execution environments"
 settle="$(field "$line" max_ms)"; settle="${settle:-1000}"; sleep $(( ${settle%.*} / 1000 + 1 ))
 
 # measured: a wrk run with the CPU of every process of the sandbox sampled inside it (from 2 s in to 2 s before the end),
-# at CONNECTIONS, or at `at` connections when the call sets it (at=N measure ...)
+# at CONNECTIONS, or at `at` connections when the call sets it (at=N measure ...); prints wrk's RESULT line and the CPU
+# breakdown, and leaves the RESULT line in $line
 measure() {
   local name="$1" host="$2" url="$3"; shift 3
   wrk_on "$host" "$work/$name.txt" "${at:-$connections}" "$duration" "$url" "$@" &
@@ -124,55 +125,44 @@ measure() {
   sleep $(( duration - 4 ))
   "$here/cpu.sh" snapshot "$prefix" "$host_pid" >"$work/$name.cpu1"
   wait "$wrk_pid"; wrk_pid=""
-  "$here/cpu.sh" diff "$work/$name.cpu0" "$work/$name.cpu1" "$(field "$(result "$work/$name.txt")" rps)" >"$work/$name.breakdown"
+  line="$(result "$work/$name.txt")"
+  "$here/cpu.sh" diff "$work/$name.cpu0" "$work/$name.cpu1" "$(field "$line" rps)" >"$work/$name.breakdown"
+  echo "  $line"
+  cat "$work/$name.breakdown"
 }
 
 echo "== measured: POST /dev/claim, $connections connections, ${duration} s, from ClientVpcInstance"
 measure claim ClientVpcInstance "$claim_url?$query" claim
-claim="$(result "$work/claim.txt")"
-echo "  $claim"
-cat "$work/claim.breakdown"
+claim="$line"
 created=$(( created + $(count201 "$claim") ))
 
 paced_rows=()
 for pace in $paces; do
   echo "== paced: POST /dev/claim, $connections connections, each waiting $pace ms on average after every answer (at most $(( connections * 1000 / pace )) creates/s offered)"
   measure "paced-$pace" ClientVpcInstance "$claim_url?$query" claim "pace=$pace"
-  paced="$(result "$work/paced-$pace.txt")"
-  echo "  $paced"
-  cat "$work/paced-$pace.breakdown"
-  created=$(( created + $(count201 "$paced") ))
-  paced_rows+=("$pace|$paced")
+  created=$(( created + $(count201 "$line") ))
+  paced_rows+=("$pace|$line")
 done
 
 sweep_rows=()
 for n in $sweep; do
   echo "== sweep: POST /dev/claim at $n connections (every environment warm; Lambda reuses the most recently used first)"
   at="$n" measure "sweep-$n" ClientVpcInstance "$claim_url?$query" claim
-  line="$(result "$work/sweep-$n.txt")"
-  echo "  $line"
-  cat "$work/sweep-$n.breakdown"
   created=$(( created + $(count201 "$line") ))
   sweep_rows+=("$n|$line")
 done
 
 echo "== baseline: the same path, the function answering 400 (no memberId) before it calls DynamoDB"
 measure nodb ClientVpcInstance "$claim_url?policyId=policy-7&memberName=Bench" claim
-nodb="$(result "$work/nodb.txt")"
-echo "  $nodb"
-cat "$work/nodb.breakdown"
+nodb="$line"
 
 echo "== baseline: the same path, the gateway answering on its own (403 for a resource the API does not have)"
 measure gateway ClientVpcInstance "https://$api_host/dev/no-such-resource" claim
-gateway="$(result "$work/gateway.txt")"
-echo "  $gateway"
-cat "$work/gateway.breakdown"
+gateway="$line"
 
 echo "== baseline: the tables service alone, durable PutItem of the same fields, from ApiVpcInstance (DynamoDB gateway endpoint route)"
 measure putitem ApiVpcInstance "https://dynamodb.eu-central-1.amazonaws.com/" putitem claimsTable
-putitem="$(result "$work/putitem.txt")"
-echo "  $putitem"
-cat "$work/putitem.breakdown"
+putitem="$line"
 
 echo "== durability: claims in claimsTable against 201 responses ($created, warm-up and measured run)"
 # Scan with Select COUNT through the service, page by page (1 MB each), from the api-vpc instance.
