@@ -113,6 +113,22 @@ public sealed class DnsService : IAsyncDisposable
     }
 
     /// <summary>
+    /// Serves <see cref="LinkLocalResolverAddress"/> for the VPCs of one router (a peering component shares one) on the
+    /// given bound sockets: each query is answered with the view of the VPC among <paramref name="vpcIds"/> whose block
+    /// holds its source address, and REFUSED when none does. The service owns the sockets from now on.
+    /// </summary>
+    public DnsListener StartLinkLocalResolver(IReadOnlyCollection<string> vpcIds, Socket? udp, Socket? tcp)
+    {
+        ArgumentNullException.ThrowIfNull(vpcIds);
+        if (vpcIds.Count == 0 || vpcIds.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("A link-local resolver answers for at least one VPC, each named by its id.", nameof(vpcIds));
+        }
+
+        return Start(ListenerScope.LinkLocal(vpcIds), udp, tcp);
+    }
+
+    /// <summary>
     /// Serves the region's public resolver (where functions outside VPCs send their queries) on the given sockets:
     /// it answers public names only (the region's service names and what <see cref="DnsServiceOptions.AdditionalNames"/> adds).
     /// </summary>

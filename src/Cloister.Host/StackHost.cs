@@ -236,6 +236,17 @@ public sealed class StackHost : IAsyncDisposable
             _services.Add(new ServiceInfo($"resolver {vpc.LogicalId} ({vpc.Id})", [$"{address}:53"], "ok"));
         }
 
+        // 169.254.169.253 in every VPC: each router's listener answers a query with the view of its source's VPC.
+        var linkLocal = DnsService.LinkLocalResolverAddress;
+        foreach (var router in _model.Vpcs.GroupBy(v => sandbox.RouterNamespaceOf(v.Id), StringComparer.Ordinal))
+        {
+            dns.StartLinkLocalResolver(
+                [.. router.Select(v => v.Id)],
+                sandbox.OpenUdpSocketIn(router.Key, linkLocal, 53),
+                sandbox.OpenTcpListenerIn(router.Key, linkLocal, 53));
+            _services.Add(new ServiceInfo($"resolver {string.Join(", ", router.Select(v => v.LogicalId))} (link-local)", [$"{linkLocal}:53"], "ok"));
+        }
+
         foreach (var address in dns.InboundEndpointAddresses)
         {
             var ip = IPAddress.Parse(address);

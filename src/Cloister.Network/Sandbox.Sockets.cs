@@ -12,7 +12,17 @@ public sealed partial class Sandbox : IEniSockets
     public Socket OpenTcpListener(IPAddress address, int port, int backlog = 512)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return CreateInNamespace(NamespaceOf(address), () =>
+        return OpenTcpListenerIn(NamespaceOf(address), address, port, backlog);
+    }
+
+    /// <summary>
+    /// A TCP listener on <paramref name="address"/> in the namespace <paramref name="namespaceName"/>: for an address
+    /// several namespaces hold, such as the link-local resolver address every VPC router has.
+    /// </summary>
+    public Socket OpenTcpListenerIn(string namespaceName, IPAddress address, int port, int backlog = 512)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return CreateInNamespace(namespaceName, () =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
@@ -33,7 +43,14 @@ public sealed partial class Sandbox : IEniSockets
     public Socket OpenUdpSocket(IPAddress address, int port)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return CreateInNamespace(NamespaceOf(address), () =>
+        return OpenUdpSocketIn(NamespaceOf(address), address, port);
+    }
+
+    /// <summary>A UDP socket bound to <paramref name="address"/> in the namespace <paramref name="namespaceName"/> (see <see cref="OpenTcpListenerIn"/>).</summary>
+    public Socket OpenUdpSocketIn(string namespaceName, IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return CreateInNamespace(namespaceName, () =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             try
@@ -79,6 +96,17 @@ public sealed partial class Sandbox : IEniSockets
         }
 
         return LinuxNamespaces.RunIn(namespaceName, create);
+    }
+
+    /// <summary>
+    /// The router namespace of <paramref name="vpcId"/>: the VPCs of one peering component share it, and it holds their
+    /// <c>.2</c> resolver addresses and the link-local one.
+    /// </summary>
+    public string RouterNamespaceOf(string vpcId)
+    {
+        var vpc = _model.Vpcs.FirstOrDefault(v => v.Id == vpcId)
+            ?? throw new ArgumentException($"Sandbox {Prefix} has no VPC {vpcId}.", nameof(vpcId));
+        return NamespaceOf(IPAddress.Parse(Topology.TopologyView.ResolverAddress(vpc)));
     }
 
     private string NamespaceOf(IPAddress address) =>

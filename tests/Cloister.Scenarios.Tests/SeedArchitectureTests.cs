@@ -37,6 +37,21 @@ public sealed class SeedArchitectureTests(SeedArchitectureFixture stack) : IClas
     }
 
     [Theory]
+    [InlineData("ApiVpcInstance", "ExecuteApiEndpoint")]
+    [InlineData("ClientVpcInstance", "ExecuteApiEndpoint")]
+    [InlineData("OtherVpcInstance", "OtherExecuteApiEndpoint")]
+    public async Task Dig_ApiNameAtTheLinkLocalResolver_AnswersAsTheHostsOwnVpcResolver(string host, string endpoint)
+    {
+        // api-vpc and client-vpc share one router (they are peered) and so one 169.254.169.253 listener; each host
+        // still gets its own VPC's answer, and other-vpc's host its own endpoint's addresses.
+        var dig = await stack.Cli.ExecAsync(host, "dig", "+short", "+time=5", "@169.254.169.253", ApiHost);
+
+        Assert.Equal(0, dig.ExitCode);
+        var answers = dig.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(stack.AddressesOf("EndpointInterface", endpoint), answers);
+    }
+
+    [Theory]
     [InlineData("ApiVpcInstance")]
     [InlineData("ClientVpcInstance")]
     [InlineData("Laptop")]

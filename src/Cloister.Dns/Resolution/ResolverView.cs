@@ -171,7 +171,8 @@ internal sealed class ResolverView
 
     private string HostName(IPAddress address) => "ip-" + address.ToString().Replace('.', '-') + "." + Ec2Domain;
 
-    private bool InVpc(IPAddress address)
+    /// <summary>Whether <paramref name="address"/> lies in one of the VPC's CIDR blocks.</summary>
+    public bool InVpc(IPAddress address)
     {
         foreach (var cidr in _cidrs)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Cloister.Dns.Logging;
 using Cloister.Dns.Resolution;
@@ -77,7 +78,7 @@ internal sealed class DnsQueryProcessor
         }
 
         var views = _views();
-        if (!views.Views.TryGetValue(scope.VpcId, out var view) || !view.DnsSupport)
+        if (!TryFindView(views, scope, remote, out var view) || !view.DnsSupport)
         {
             return ValueTask.FromResult(Write(reply with { ResponseCode = DnsResponseCode.Refused }, response.Span, limit));
         }
@@ -96,6 +97,30 @@ internal sealed class DnsQueryProcessor
         }
 
         return Slow(pending, reply, response, limit, view, views, scope, transport, remote, arrived);
+    }
+
+    /// <summary>
+    /// The view that answers: the scope's VPC's, or for a link-local listener the view of the VPC among its VPCs whose
+    /// block holds the query's source (peered VPCs never overlap, so at most one does).
+    /// </summary>
+    private static bool TryFindView(DnsViewSet views, ListenerScope scope, Func<IPEndPoint> remote, [NotNullWhen(true)] out ResolverView? view)
+    {
+        if (scope.LinkLocalVpcIds.IsEmpty)
+        {
+            return views.Views.TryGetValue(scope.VpcId, out view);
+        }
+
+        var source = remote().Address;
+        foreach (var vpcId in scope.LinkLocalVpcIds)
+        {
+            if (views.Views.TryGetValue(vpcId, out view) && view.InVpc(source))
+            {
+                return true;
+            }
+        }
+
+        view = null;
+        return false;
     }
 
     private static async ValueTask<int> Slow(ValueTask<LocalAnswer> pending, DnsMessage reply, Memory<byte> response, int limit, ResolverView view, DnsViewSet views, ListenerScope scope, QueryTransport transport, Func<IPEndPoint> remote, DateTimeOffset arrived)

@@ -34,7 +34,7 @@ public sealed partial class PathAnalyzer
             }
 
             var sourceVpc = _view.Vpc(source.VpcId)!;
-            if (destination == Ipv4Cidr.ParseAddress(TopologyView.ResolverAddress(sourceVpc)))
+            if (TopologyView.IsResolverAddress(sourceVpc, destination))
             {
                 // Security groups and ACLs do not filter traffic to the Amazon DNS server.
                 return port == 53 && protocol is Protocols.Tcp or Protocols.Udp

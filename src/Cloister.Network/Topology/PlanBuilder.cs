@@ -35,6 +35,12 @@ internal static partial class PlanBuilder
         (string A, string B) NextLinkNet()
         {
             var net = new Ipv4Cidr(Ipv4Cidr.ParseAddress("169.254.0.0") + (uint)(4 * linkIndex++), 30);
+            if (net.Contains(Ipv4Cidr.ParseAddress(TopologyView.LinkLocalResolverAddress)))
+            {
+                // Every VPC router holds the link-local resolver address; no link may use its block.
+                net = new Ipv4Cidr(Ipv4Cidr.ParseAddress("169.254.0.0") + (uint)(4 * linkIndex++), 30);
+            }
+
             return (net.AddressAt(1), net.AddressAt(2));
         }
 

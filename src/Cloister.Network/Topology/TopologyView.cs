@@ -73,6 +73,16 @@ internal sealed class TopologyView
     /// <summary>The VPC's Amazon-provided DNS server: the base of the VPC block plus two.</summary>
     public static string ResolverAddress(Vpc vpc) => Ipv4Cidr.Parse(vpc.CidrBlock).AddressAt(2);
 
+    /// <summary>
+    /// The link-local address of the Amazon-provided DNS server, the same in every VPC: each VPC router holds it, and
+    /// the router's resolver answers a query to it with the view of the VPC the query's source belongs to.
+    /// </summary>
+    public const string LinkLocalResolverAddress = "169.254.169.253";
+
+    /// <summary>Whether <paramref name="address"/> is the Amazon DNS server of <paramref name="vpc"/>: its <c>.2</c> or the link-local address.</summary>
+    public static bool IsResolverAddress(Vpc vpc, uint address) =>
+        address == Ipv4Cidr.ParseAddress(ResolverAddress(vpc)) || address == Ipv4Cidr.ParseAddress(LinkLocalResolverAddress);
+
     /// <summary>The security groups a new ENI in <paramref name="vpcId"/> gets: the given ones, or the VPC's default.</summary>
     public ImmutableArray<string> GroupsOrDefault(string vpcId, ImmutableArray<string> groupIds)
     {

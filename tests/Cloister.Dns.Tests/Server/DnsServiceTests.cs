@@ -41,6 +41,41 @@ public sealed class DnsServiceTests
         Assert.Throws<ArgumentException>(() => service.StartInboundEndpoint("127.0.0.99", udp, null));
     }
 
+    [Theory]
+    [InlineData("127.10.0.5", "", "status: NOERROR", "10.0.1.20")]
+    [InlineData("127.10.0.5", "+tcp", "status: NOERROR", "10.0.1.21")]
+    [InlineData("127.20.0.5", "", "status: NXDOMAIN", null)]
+    [InlineData("127.30.0.5", "", "status: REFUSED", null)]
+    public async Task StartLinkLocalResolver_QueryFromAVpcsBlock_AnsweredWithThatVpcsView(string source, string transport, string status, string? answer)
+    {
+        // Two VPCs behind one router (as peered VPCs share one): only the API VPC has the private zone corp.internal.
+        await using var service = new DnsService();
+        service.Apply(TestModels.ApiOnly() with
+        {
+            Vpcs = [TestModels.ApiVpcRecord with { CidrBlock = "127.10.0.0/16" }, TestModels.ClientVpcRecord with { CidrBlock = "127.20.0.0/16" }],
+        });
+        var (udp, tcp) = Loopback.Pair();
+        var port = Loopback.Port(udp).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var listener = service.StartLinkLocalResolver([TestModels.ApiVpc, TestModels.ClientVpc], udp, tcp);
+
+        var output = await Tool.RunAsync("dig", ["-b", source, "@127.0.0.1", "-p", port, "+time=2", "+tries=1", .. (string[])(transport.Length > 0 ? [transport] : []), "www.corp.internal", "A"]);
+
+        Assert.Contains(status, output, StringComparison.Ordinal);
+        if (answer is not null)
+        {
+            Assert.Contains(answer, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void StartLinkLocalResolver_NoVpcs_Throws()
+    {
+        var service = new DnsService();
+        using var udp = Loopback.Udp();
+
+        Assert.Throws<ArgumentException>(() => service.StartLinkLocalResolver([], udp, null));
+    }
+
     [Fact]
     public async Task DisposeAsync_Listener_ClosesItsSockets()
     {

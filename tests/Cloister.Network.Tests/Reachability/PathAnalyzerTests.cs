@@ -125,6 +125,16 @@ public sealed class PathAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_LinkLocalResolver_IsTheVpcResolverOnPort53Only()
+    {
+        var found = Analyze("c1", "169.254.169.253", 53, "udp");
+
+        Assert.True(found.NetworkPathFound);
+        Assert.Contains(found.ForwardPathComponents, c => c.ComponentId == "vpc-c");
+        Assert.Equal(ExplanationCodes.DestinationPortMismatch, Assert.Single(Analyze("c1", "169.254.169.253", 443).Explanations).Code);
+    }
+
+    [Fact]
     public void Analyze_GatewayEndpointRoute_ReachesTheServiceOnlyFromItsRouteTable()
     {
         var dynamodb = RegionServices.AddressOf("dynamodb")!;
