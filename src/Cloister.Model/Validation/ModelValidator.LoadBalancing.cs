@@ -71,7 +71,14 @@ public static partial class ModelValidator
                     $"Listener protocol '{listener.Protocol}' must be one of '{string.Join(", ", allowed)}' for a {balancer.Type.ToString().ToLowerInvariant()} load balancer.");
             }
 
-            RequireReference(problems, targetGroups.ContainsKey(listener.DefaultTargetGroupId), listener, "DefaultActions", listener.DefaultTargetGroupId);
+            if (listener.DefaultAction is null)
+            {
+                RequireReference(problems, targetGroups.ContainsKey(listener.DefaultTargetGroupId), listener, "DefaultActions", listener.DefaultTargetGroupId);
+            }
+            else if (balancer is { Type: LoadBalancerType.Network })
+            {
+                problems.Add(Name(listener), "DefaultActions", "Fixed-response and redirect actions are for application load balancers; a network load balancer listener forwards.");
+            }
         }
 
         foreach (var rule in model.ListenerRules)
@@ -85,7 +92,10 @@ public static partial class ModelValidator
                 problems.Add(Name(rule), "ListenerArn", "Network load balancer listeners have no rules.");
             }
 
-            RequireReference(problems, targetGroups.ContainsKey(rule.TargetGroupId), rule, "Actions", rule.TargetGroupId);
+            if (rule.Action is null)
+            {
+                RequireReference(problems, targetGroups.ContainsKey(rule.TargetGroupId), rule, "Actions", rule.TargetGroupId);
+            }
         }
 
         foreach (var clash in model.ListenerRules.GroupBy(r => (r.ListenerId, r.Priority)).Where(g => g.Count() > 1))

@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace Cloister.Network.LoadBalancing;
 
-/// <summary>The error pages an application load balancer writes itself, with <c>Server: awselb/2.0</c>.</summary>
+/// <summary>The error and redirect pages an application load balancer writes itself, with <c>Server: awselb/2.0</c>.</summary>
 internal static class ApplicationErrors
 {
-    public static Task WriteAsync(HttpContext context, int status)
+    public static Task WriteAsync(HttpContext context, int status, string? location = null)
     {
         var reason = status switch
         {
+            301 => "Moved Permanently",
+            302 => "Found",
             502 => "Bad Gateway",
             503 => "Service Temporarily Unavailable",
             504 => "Gateway Time-out",
@@ -23,6 +25,11 @@ internal static class ApplicationErrors
         response.ContentType = "text/html";
         response.ContentLength = body.Length;
         response.Headers.Server = "awselb/2.0";
+        if (location is not null)
+        {
+            response.Headers.Location = location;
+        }
+
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 }

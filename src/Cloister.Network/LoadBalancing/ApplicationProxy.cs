@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Cloister.Network.LoadBalancing;
 
 /// <summary>
-/// An application load balancer's request path: the listener's rules choose a target group, targets take turns
+/// An application load balancer's request path: the listener's rules choose a target group (or the load balancer's
+/// own fixed response or redirect, <see cref="ApplicationAnswers"/>), targets take turns
 /// (round robin over the routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
 /// as the target sent it. 503 when the group has no targets, 502 when the target refuses or breaks the connection,
@@ -60,7 +61,13 @@ internal sealed class ApplicationProxy : IDisposable
 
         var request = context.Request;
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var groupId = listener.TargetGroupFor(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client);
+        var (groupId, action) = listener.RouteFor(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client);
+        if (action is not null)
+        {
+            await ApplicationAnswers.WriteAsync(context, listener, action).ConfigureAwait(false);
+            return;
+        }
+
         if (!state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
         {
             await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);

@@ -14,10 +14,11 @@ internal sealed class CompiledRule
 {
     private readonly ImmutableArray<(string Field, ImmutableArray<string> Values, ImmutableArray<Ipv4Cidr> Blocks)> _conditions;
 
-    public CompiledRule(int priority, ImmutableArray<RuleCondition> conditions, string targetGroupId)
+    public CompiledRule(int priority, ImmutableArray<RuleCondition> conditions, string targetGroupId, ListenerAction? action = null)
     {
         Priority = priority;
         TargetGroupId = targetGroupId;
+        Action = action;
         _conditions = [.. conditions.Select(c => (c.Field, c.Values, c.Field == "source-ip"
             ? c.Values.Select(Ipv4Cidr.ParseOrNull).OfType<Ipv4Cidr>().ToImmutableArray()
             : []))];
@@ -26,6 +27,9 @@ internal sealed class CompiledRule
     public int Priority { get; }
 
     public string TargetGroupId { get; }
+
+    /// <summary>The rule's fixed-response or redirect action; null when it forwards to <see cref="TargetGroupId"/>.</summary>
+    public ListenerAction? Action { get; }
 
     public bool Matches(string host, string path, string method, IPAddress client)
     {

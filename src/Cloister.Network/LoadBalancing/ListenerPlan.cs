@@ -16,18 +16,21 @@ internal sealed record ListenerPlan(
     /// <summary>Whether the listener terminates TLS (TLS and HTTPS listeners).</summary>
     public bool Secure => Listener.Protocol is "TLS" or "HTTPS";
 
-    /// <summary>The target group of the first rule that matches, else the default action's.</summary>
-    public string TargetGroupFor(string host, string path, string method, IPAddress client)
+    /// <summary>
+    /// What the first rule that matches does, else the default action: a target group to forward to, or (when
+    /// <c>Action</c> is not null) the load balancer's own fixed response or redirect.
+    /// </summary>
+    public (string TargetGroupId, ListenerAction? Action) RouteFor(string host, string path, string method, IPAddress client)
     {
         foreach (var rule in Rules)
         {
             if (rule.Matches(host, path, method, client))
             {
-                return rule.TargetGroupId;
+                return (rule.TargetGroupId, rule.Action);
             }
         }
 
-        return Listener.DefaultTargetGroupId;
+        return (Listener.DefaultTargetGroupId, Listener.DefaultAction);
     }
 
     /// <summary>

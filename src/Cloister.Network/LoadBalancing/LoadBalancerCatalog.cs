@@ -67,7 +67,7 @@ internal sealed class LoadBalancerCatalog
             var rules = model.ListenerRules
                 .Where(r => r.ListenerId == listener.Id)
                 .OrderBy(r => r.Priority)
-                .Select(r => new CompiledRule(r.Priority, r.Conditions, r.TargetGroupId))
+                .Select(r => new CompiledRule(r.Priority, r.Conditions, r.TargetGroupId, r.Action))
                 .ToImmutableArray();
             if (balancer.Type == LoadBalancerType.Network && rules.Length > 0)
             {
@@ -90,7 +90,7 @@ internal sealed class LoadBalancerCatalog
 
             var nodeAddresses = nodes[balancer.Id];
             listeners.Add(new ListenerPlan(balancer, listener, nodeAddresses, rules, listenerCertificates.ToImmutable()));
-            foreach (var groupId in rules.Select(r => r.TargetGroupId).Prepend(listener.DefaultTargetGroupId))
+            foreach (var groupId in ForwardedGroups(rules, listener))
             {
                 if (!nodeAddresses.IsDefaultOrEmpty)
                 {
@@ -133,7 +133,7 @@ internal sealed class LoadBalancerCatalog
 
         foreach (var listener in listeners)
         {
-            foreach (var groupId in listener.Rules.Select(r => r.TargetGroupId).Prepend(listener.Listener.DefaultTargetGroupId).Where(g => !groups.ContainsKey(g)))
+            foreach (var groupId in ForwardedGroups(listener.Rules, listener.Listener).Where(g => !groups.ContainsKey(g)))
             {
                 problems.Add($"Listener {listener.Listener.LogicalId}: target group '{groupId}' is not in the model.");
             }
@@ -164,4 +164,8 @@ internal sealed class LoadBalancerCatalog
 
         return IPAddress.TryParse(id, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? new IPEndPoint(ip, port) : null;
     }
+
+    /// <summary>The target groups a listener forwards to, by its rules and its default action (fixed responses and redirects forward nowhere).</summary>
+    private static IEnumerable<string> ForwardedGroups(IEnumerable<CompiledRule> rules, Listener listener) =>
+        rules.Where(r => r.Action is null).Select(r => r.TargetGroupId).Concat(listener.DefaultAction is null ? [listener.DefaultTargetGroupId] : []);
 }

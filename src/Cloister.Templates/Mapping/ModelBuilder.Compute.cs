@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Cloister.Model.Compute;
 using Cloister.Model.Data;
 using Cloister.Model.LoadBalancing;
@@ -11,6 +12,8 @@ namespace Cloister.Templates.Mapping;
 /// <summary>Lambda functions (with their local code), DynamoDB tables, load balancers and certificates.</summary>
 internal sealed partial class ModelBuilder
 {
+    private static readonly string[] FixedResponseContentTypes = ["text/plain", "text/css", "text/html", "application/javascript", "application/json"];
+
     private static readonly ImmutableHashSet<string> Runtimes = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "provided.al2023", "provided.al2", "dotnet8", "nodejs20.x", "nodejs22.x", "nodejs18.x",
@@ -248,23 +251,14 @@ internal sealed partial class ModelBuilder
                 r.Problem("Certificates", $"A {protocol} listener needs a certificate.");
             }
 
-            var targetGroup = ForwardTarget(r.Maps("DefaultActions").FirstOrDefault());
-            if (targetGroup is null)
-            {
-                r.Problem("DefaultActions", "Cloister runs forward actions; the listener needs a default action with a TargetGroupArn.");
-            }
-
-            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, targetGroup ?? string.Empty));
+            var (targetGroup, action) = TerminalAction(r, "DefaultActions", protocol);
+            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, targetGroup ?? string.Empty, action));
         }
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::ListenerRule"))
         {
-            var targetGroup = ForwardTarget(r.Maps("Actions").FirstOrDefault(a => string.Equals(a.GetString("Type"), "forward", StringComparison.OrdinalIgnoreCase)));
-            if (targetGroup is null)
-            {
-                r.Problem("Actions", "Cloister runs forward actions; the rule needs a forward action with a TargetGroupArn.");
-            }
-
+            var listenerProtocol = OfType("AWS::ElasticLoadBalancingV2::Listener").FirstOrDefault(l => l.Id == r.String("ListenerArn"))?.String("Protocol") ?? "HTTP";
+            var (targetGroup, action) = TerminalAction(r, "Actions", listenerProtocol);
             var priority = r.Int("Priority", 0);
             if (priority is < 1 or > 50000)
             {
@@ -272,8 +266,132 @@ internal sealed partial class ModelBuilder
             }
 
             var conditions = r.Maps("Conditions").Select((c, i) => RuleCondition(r, c, $"Conditions[{i}]")).OfType<RuleCondition>().ToImmutableArray();
-            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, r.Required("ListenerArn"), priority, conditions, targetGroup ?? string.Empty));
+            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, r.Required("ListenerArn"), priority, conditions, targetGroup ?? string.Empty, action));
         }
+    }
+
+    /// <summary>
+    /// The action a listener or rule ends in (ELB runs authenticate actions first; Cloister has none to run): the
+    /// first forward, fixed-response or redirect in <c>Order</c>, as a target group or as the load balancer's own answer.
+    /// </summary>
+    private static (string? TargetGroup, ListenerAction? Action) TerminalAction(PropertyReader r, string property, string listenerProtocol)
+    {
+        var actions = r.Maps(property);
+        var terminal = actions
+            .Select((a, i) => (Action: a, Index: i, Type: a.GetString("Type")?.ToLowerInvariant()))
+            .Where(a => a.Type is "forward" or "fixed-response" or "redirect")
+            .OrderBy(a => int.TryParse(a.Action.GetString("Order"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var order) ? order : int.MaxValue)
+            .ThenBy(a => a.Index)
+            .FirstOrDefault();
+        var path = $"{property}[{terminal.Index}]";
+        switch (terminal.Type)
+        {
+            case "forward":
+                var group = ForwardTarget(terminal.Action);
+                if (group is null)
+                {
+                    r.Problem(path, "A forward action needs a TargetGroupArn (or ForwardConfig.TargetGroups).");
+                }
+
+                return (group, null);
+            case "fixed-response":
+                return (null, FixedResponse(r, r.Map(terminal.Action, "FixedResponseConfig", path + ".FixedResponseConfig"), path + ".FixedResponseConfig"));
+            case "redirect":
+                return (null, Redirect(r, r.Map(terminal.Action, "RedirectConfig", path + ".RedirectConfig"), path + ".RedirectConfig", listenerProtocol));
+            default:
+                r.Problem(property, "needs a forward, fixed-response or redirect action (Cloister runs no authenticate actions).");
+                return (null, null);
+        }
+    }
+
+    private static FixedResponseAction? FixedResponse(PropertyReader r, MapNode? config, string path)
+    {
+        if (config is null)
+        {
+            r.Problem(path, "is required for a fixed-response action.");
+            return null;
+        }
+
+        var status = r.String(config, "StatusCode", path + ".StatusCode", required: true);
+        if (status is null || status.Length != 3 || status[0] is not ('2' or '4' or '5') || !int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        {
+            if (status is not null)
+            {
+                r.Problem(path + ".StatusCode", $"'{status}' is not a 2XX, 4XX or 5XX status code.");
+            }
+
+            return null;
+        }
+
+        var contentType = r.String(config, "ContentType", path + ".ContentType");
+        if (contentType is not null && !FixedResponseContentTypes.Contains(contentType, StringComparer.Ordinal))
+        {
+            r.Problem(path + ".ContentType", $"'{contentType}' is not one of {string.Join(", ", FixedResponseContentTypes)}.");
+        }
+
+        var body = r.String(config, "MessageBody", path + ".MessageBody");
+        if (body is { Length: > 1024 })
+        {
+            r.Problem(path + ".MessageBody", "is longer than 1,024 characters.");
+        }
+
+        return new FixedResponseAction(code, contentType, body);
+    }
+
+    private static RedirectAction? Redirect(PropertyReader r, MapNode? config, string path, string listenerProtocol)
+    {
+        if (config is null)
+        {
+            r.Problem(path, "is required for a redirect action.");
+            return null;
+        }
+
+        var status = r.String(config, "StatusCode", path + ".StatusCode", required: true);
+        var code = status switch { "HTTP_301" => 301, "HTTP_302" => 302, _ => 0 };
+        if (code == 0)
+        {
+            if (status is not null)
+            {
+                r.Problem(path + ".StatusCode", $"'{status}' is not HTTP_301 or HTTP_302.");
+            }
+
+            return null;
+        }
+
+        var defaults = RedirectAction.Defaults(code);
+        var redirect = new RedirectAction(
+            r.String(config, "Protocol", path + ".Protocol") ?? defaults.Protocol,
+            r.String(config, "Host", path + ".Host") ?? defaults.Host,
+            r.String(config, "Port", path + ".Port") ?? defaults.Port,
+            r.String(config, "Path", path + ".Path") ?? defaults.Path,
+            r.String(config, "Query", path + ".Query") ?? defaults.Query,
+            code);
+        if (redirect.Protocol is not ("HTTP" or "HTTPS" or "#{protocol}"))
+        {
+            r.Problem(path + ".Protocol", $"'{redirect.Protocol}' is not HTTP, HTTPS or #{{protocol}}.");
+        }
+        else if (redirect.Protocol == "HTTP" && listenerProtocol == "HTTPS")
+        {
+            r.Problem(path + ".Protocol", "An HTTPS listener cannot redirect to HTTP.");
+        }
+
+        if (redirect.Port != "#{port}" && !(int.TryParse(redirect.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535))
+        {
+            r.Problem(path + ".Port", $"'{redirect.Port}' is not a port (1 to 65535) or #{{port}}.");
+        }
+
+        if (!redirect.Path.StartsWith('/'))
+        {
+            r.Problem(path + ".Path", $"'{redirect.Path}' is not an absolute path (it starts with \"/\").");
+        }
+
+        var sameProtocol = redirect.Protocol == defaults.Protocol || redirect.Protocol == listenerProtocol;
+        if (sameProtocol && redirect.Host == defaults.Host && redirect.Port == defaults.Port && redirect.Path == defaults.Path)
+        {
+            r.Problem(path, "redirects to the same URL: change at least one of Protocol, Host, Port or Path (a redirect loop).");
+        }
+
+        return redirect;
     }
 
     private static string? ForwardTarget(MapNode? action) =>

@@ -20,6 +20,25 @@ public sealed class LoadBalancingValidationTests
     }
 
     [Fact]
+    public void Validate_ActionsOfTheirOwn_NeedNoTargetGroupButOnlyOnApplicationLoadBalancers()
+    {
+        var model = Model() with
+        {
+            Listeners =
+            [
+                .. Model().Listeners,
+                new Listener("l-redirect", "Redirect", "alb", "HTTP", 8080, [], string.Empty, RedirectAction.Defaults(301) with { Port = "80" }),
+                new Listener("l-fixed", "FixedOnNlb", "nlb", "TCP", 81, [], string.Empty, new FixedResponseAction(200, null, null)),
+            ],
+            ListenerRules = [.. Model().ListenerRules, new ListenerRule("r-fixed", "Fixed", "l-http", 20, [], string.Empty, new FixedResponseAction(404, "text/plain", "no"))],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(["FixedOnNlb.DefaultActions"], problems);
+    }
+
+    [Fact]
     public void Validate_BrokenLoadBalancing_ReportsEveryProblem()
     {
         var model = Model() with

@@ -41,7 +41,7 @@ public static class BalancerTopology
             [
                 new SecurityGroup("sg-web", "WebSg", "vpc-lb", "web", "web servers", [new SecurityGroupRule("tcp", WebPort, WebPort + 1, "10.50.0.0/16")], allOut),
                 new SecurityGroup("sg-api", "ApiSg", "vpc-lb", "api", "IP targets", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-alb")], allOut),
-                new SecurityGroup("sg-alb", "AlbSg", "vpc-lb", "alb", "the ALB", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-client")], allOut),
+                new SecurityGroup("sg-alb", "AlbSg", "vpc-lb", "alb", "the ALB", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-client"), new SecurityGroupRule("tcp", 80, 80, ReferencedGroupId: "sg-client")], allOut),
                 new SecurityGroup("sg-client", "ClientSg", "vpc-lb", "client", "clients", [], allOut),
                 new SecurityGroup("sg-other", "OtherSg", "vpc-lb", "other", "not a client", [], allOut),
             ],
@@ -79,6 +79,8 @@ public static class BalancerTopology
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/1", "WebListener", NlbArn, "TCP", 80, [], tg + "web/1"),
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/3", "WebTlsListener", NlbArn, "TLS", 443, [CertificateArn], tg + "web/1"),
                 new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", "ApiListener", AlbArn, "HTTPS", 443, [CertificateArn], tg + "api/2"),
+                new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/4", "RedirectListener", AlbArn, "HTTP", 80, [], string.Empty,
+                    RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" }),
             ],
             ListenerRules =
             [
@@ -90,6 +92,8 @@ public static class BalancerTopology
                     [new RuleCondition("path-pattern", ["/dead"])], tg + "dead/5"),
                 new ListenerRule("rule-web", "WebRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 40,
                     [new RuleCondition("path-pattern", ["/web/*"])], tg + "webhttp/6"),
+                new ListenerRule("rule-maintenance", "MaintenanceRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 50,
+                    [new RuleCondition("path-pattern", ["/maintenance"])], string.Empty, new FixedResponseAction(503, "text/plain", "down for maintenance")),
             ],
             Certificates = [new Certificate(CertificateArn, "ApiCertificate", CustomName, [])],
         };

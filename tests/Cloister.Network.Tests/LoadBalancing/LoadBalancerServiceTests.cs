@@ -186,6 +186,31 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Alb_FixedResponseRule_AnswersItselfWithItsStatusTypeAndBody()
+    {
+        var output = await RunCurlAsync("client", "-sS", "--max-time", "8", "--resolve", $"{BalancerTopology.CustomName}:443:{AlbNodes[0]}",
+            "-D", "-", $"https://{BalancerTopology.CustomName}/maintenance");
+
+        Assert.Matches(@"^HTTP/\S+ 503 ", output);
+        Assert.Contains("Content-Type: text/plain", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Server: awselb/2.0", output, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\ndown for maintenance", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Alb_RedirectListener_SendsHttpToHttpsKeepingPathAndQuery()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var resolve = new[] { "--resolve", $"{BalancerTopology.CustomName}:80:{AlbNodes[1]}", "--resolve", $"{BalancerTopology.CustomName}:443:{AlbNodes[1]}" };
+
+        var redirect = await RunCurlAsync("client", ["-sS", "--max-time", "8", .. resolve, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", $"http://{BalancerTopology.CustomName}/old/page?x=1"]);
+        var followed = await RunCurlAsync("client", ["-sS", "--max-time", "8", .. resolve, "-L", "-w", "\n%{http_code} %{num_redirects}", $"http://{BalancerTopology.CustomName}/hello?x=1"]);
+
+        Assert.Equal($"301 https://{BalancerTopology.CustomName}:443/old/page?x=1", redirect);
+        Assert.EndsWith("\n200 1", followed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Alb_NoTargetsOrRefusingTarget_Answers503And502AsElbDoes()
     {
         var (empty, emptyBody) = await CurlAsync("client", AlbNodes[0], "/empty");
@@ -256,12 +281,18 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     /// <summary>curl run as <paramref name="host"/>, trusting the sandbox CA, with the custom name resolved to one node.</summary>
     private async Task<(int Status, string Body)> CurlAsync(string host, IPAddress node, string path, params string[] extra)
     {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
+        var output = await RunCurlAsync(host, [
             "-sS", "--max-time", "8", "--resolve", $"{BalancerTopology.CustomName}:443:{node}",
-            "-w", "\n%{http_code}", $"https://{BalancerTopology.CustomName}{path}",
-        }.Concat(extra))
+            "-w", "\n%{http_code}", $"https://{BalancerTopology.CustomName}{path}", .. extra]);
+        var split = output.LastIndexOf('\n');
+        return (int.Parse(output[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture), output[..split]);
+    }
+
+    /// <summary>curl on <paramref name="host"/> with these arguments; its output (it must succeed).</summary>
+    private async Task<string> RunCurlAsync(string host, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -271,7 +302,6 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"curl failed ({process.ExitCode}): {error}");
-        var split = output.LastIndexOf('\n');
-        return (int.Parse(output[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture), output[..split]);
+        return output;
     }
 }

@@ -111,7 +111,7 @@ public sealed class RuleAndHealthTests
     }
 
     [Fact]
-    public void TargetGroupFor_Rules_FirstMatchByPriorityElseDefault()
+    public void RouteFor_Rules_FirstMatchByPriorityElseDefault()
     {
         var listener = new ListenerPlan(
             new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
@@ -125,10 +125,38 @@ public sealed class RuleAndHealthTests
             []);
         var outside = IPAddress.Parse("192.0.2.1");
 
-        Assert.Equal("v1", listener.TargetGroupFor("API.example.com:443", "/v1/x", "GET", outside));
-        Assert.Equal("posts", listener.TargetGroupFor("other", "/v1/x", "POST", outside));
-        Assert.Equal("inside", listener.TargetGroupFor("other", "/", "GET", IPAddress.Parse("10.1.2.3")));
-        Assert.Equal("default", listener.TargetGroupFor("other", "/", "GET", outside));
+        Assert.Equal(("v1", null), listener.RouteFor("API.example.com:443", "/v1/x", "GET", outside));
+        Assert.Equal(("posts", null), listener.RouteFor("other", "/v1/x", "POST", outside));
+        Assert.Equal(("inside", null), listener.RouteFor("other", "/", "GET", IPAddress.Parse("10.1.2.3")));
+        Assert.Equal(("default", null), listener.RouteFor("other", "/", "GET", outside));
+    }
+
+    [Theory]
+    [InlineData("HTTPS", "#{host}", "443", "/#{path}", "#{query}", "https://a.example:443/x/y?q=1")]
+    [InlineData("#{protocol}", "new.#{host}", "#{port}", "/v2/#{path}", "#{query}&from=#{host}", "http://new.a.example:80/v2/x/y?q=1&from=a.example")]
+    [InlineData("HTTPS", "#{host}", "8443", "/", "", "https://a.example:8443/")]
+    public void Location_Components_KeywordsReplacedAsElbDoes(string protocol, string host, string port, string path, string query, string expected)
+    {
+        var redirect = new RedirectAction(protocol, host, port, path, query, 301);
+
+        Assert.Equal(expected, ApplicationAnswers.Location(redirect, "HTTP", 80, "a.example", "/x/y?q=1"));
+    }
+
+    [Fact]
+    public void RouteFor_FixedResponseRuleAndRedirectDefault_ReturnTheirActions()
+    {
+        var notFound = new FixedResponseAction(404, "text/plain", "no such page");
+        var toHttps = RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" };
+        var listener = new ListenerPlan(
+            new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
+            new Listener("l", "L", "lb", "HTTP", 80, [], string.Empty, toHttps),
+            [],
+            [new CompiledRule(1, [new RuleCondition("path-pattern", ["/old/*"])], string.Empty, notFound)],
+            []);
+        var client = IPAddress.Parse("192.0.2.1");
+
+        Assert.Equal((string.Empty, (ListenerAction)notFound), listener.RouteFor("a.example", "/old/x", "GET", client));
+        Assert.Equal((string.Empty, (ListenerAction)toHttps), listener.RouteFor("a.example", "/new", "GET", client));
     }
 
     [Fact]

@@ -172,6 +172,57 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Listener_RedirectDefaultAndFixedResponseRule_BecomeTheLoadBalancersOwnAnswers()
+    {
+        var model = Load("""
+              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: answers-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
+              Http:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties:
+                  LoadBalancerArn: !Ref Alb
+                  Protocol: HTTP
+                  Port: 80
+                  DefaultActions: [{ Type: redirect, RedirectConfig: { Protocol: HTTPS, Port: "443", StatusCode: HTTP_301 } }]
+              Maintenance:
+                Type: AWS::ElasticLoadBalancingV2::ListenerRule
+                Properties:
+                  ListenerArn: !Ref Http
+                  Priority: 5
+                  Conditions: [{ Field: path-pattern, Values: [/maintenance] }]
+                  Actions: [{ Type: fixed-response, Order: 1, FixedResponseConfig: { StatusCode: "503", ContentType: text/plain, MessageBody: down } }]
+            """).Model;
+
+        var listener = Assert.Single(model.Listeners);
+        Assert.Equal(string.Empty, listener.DefaultTargetGroupId);
+        Assert.Equal(new RedirectAction("HTTPS", "#{host}", "443", "/#{path}", "#{query}", 301), listener.DefaultAction);
+        Assert.Equal(new FixedResponseAction(503, "text/plain", "down"), Assert.Single(model.ListenerRules).Action);
+    }
+
+    [Theory]
+    [InlineData("{ Type: fixed-response, FixedResponseConfig: { StatusCode: \"302\" } }", "DefaultActions[0].FixedResponseConfig.StatusCode", "2XX, 4XX or 5XX")]
+    [InlineData("{ Type: fixed-response, FixedResponseConfig: { StatusCode: \"200\", ContentType: text/xml } }", "DefaultActions[0].FixedResponseConfig.ContentType", "is not one of")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_301 } }", "DefaultActions[0].RedirectConfig", "redirect loop")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_307, Protocol: HTTPS } }", "DefaultActions[0].RedirectConfig.StatusCode", "HTTP_301 or HTTP_302")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_302, Path: new } }", "DefaultActions[0].RedirectConfig.Path", "absolute path")]
+    [InlineData("{ Type: authenticate-oidc, AuthenticateOidcConfig: {} }", "DefaultActions", "forward, fixed-response or redirect")]
+    [InlineData("{ Type: redirect, RedirectConfig: { Protocol: HTTP, Port: \"80\", StatusCode: HTTP_302 } }", "DefaultActions[0].RedirectConfig.Protocol", "cannot redirect to HTTP", "HTTPS")]
+    public void Listener_BadAction_IsReportedAtItsProperty(string action, string property, string message, string protocol = "HTTP")
+    {
+        var certificates = protocol == "HTTPS" ? "Certificates: [{ CertificateArn: !Ref Cert }], " : string.Empty;
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + $$"""
+              Cert: { Type: AWS::CertificateManager::Certificate, Properties: { DomainName: api.corp.internal } }
+              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: bad-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
+              Http:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties: { LoadBalancerArn: !Ref Alb, Protocol: {{protocol}}, Port: 80, {{certificates}}DefaultActions: [{{action}}] }
+            """);
+
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Http");
+        Assert.Equal("Properties." + property, problem.Property);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NetworkAcl_EntriesAndAssociations()
     {
         var model = Load("""

@@ -1,0 +1,30 @@
+namespace Cloister.Model.LoadBalancing;
+
+/// <summary>
+/// An application load balancer's answer of its own instead of a forward to a target group: a fixed response or a
+/// redirect. A listener or rule with none forwards to its target group.
+/// </summary>
+public abstract record ListenerAction;
+
+/// <summary>A <c>fixed-response</c> action: the load balancer answers with this status, content type and body.</summary>
+/// <param name="StatusCode">A 2XX, 4XX or 5XX code.</param>
+/// <param name="ContentType"><c>text/plain</c>, <c>text/css</c>, <c>text/html</c>, <c>application/javascript</c> or <c>application/json</c>; none when null.</param>
+/// <param name="MessageBody">Up to 1,024 characters; empty when null.</param>
+public sealed record FixedResponseAction(int StatusCode, string? ContentType, string? MessageBody) : ListenerAction;
+
+/// <summary>
+/// A <c>redirect</c> action: <c>Location</c> is <c>protocol://host:port/path?query</c>, each component from the request
+/// unless changed; they may use <c>#{protocol}</c>, <c>#{host}</c>, <c>#{port}</c>, <c>#{path}</c> (without its
+/// leading "/") and <c>#{query}</c>.
+/// </summary>
+/// <param name="Protocol"><c>HTTP</c>, <c>HTTPS</c> or <c>#{protocol}</c>.</param>
+/// <param name="Host">The host name.</param>
+/// <param name="Port">1 to 65535, or <c>#{port}</c>.</param>
+/// <param name="Path">An absolute path.</param>
+/// <param name="Query">The query, without "?".</param>
+/// <param name="StatusCode">301 or 302.</param>
+public sealed record RedirectAction(string Protocol, string Host, string Port, string Path, string Query, int StatusCode) : ListenerAction
+{
+    /// <summary>The components a redirect keeps when its configuration leaves them out.</summary>
+    public static RedirectAction Defaults(int statusCode) => new("#{protocol}", "#{host}", "#{port}", "/#{path}", "#{query}", statusCode);
+}
