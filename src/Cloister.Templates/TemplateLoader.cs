@@ -66,6 +66,7 @@ public static class TemplateLoader
                 continue;
             }
 
+            state.LanguageExtensions = NodeFactory.Items(map.Get("Transform")).Any(t => t is ScalarNode { Value: SamTransform.LanguageExtensions });
             map = SamTransform.ApplyIfDeclared(map, template.Path, state.Problems);
             var stack = new StackEvaluator(state, options.IgnoreUnsupported, warnings).Evaluate(map, template.Parameters);
             problems.AddRange(state.Problems.ToResult());

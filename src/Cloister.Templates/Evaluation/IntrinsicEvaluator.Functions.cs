@@ -150,12 +150,27 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node FindInMap(Node argument, Where where, int depth)
     {
-        if (Arguments(argument, 3, where, "Fn::FindInMap needs [ MapName, TopLevelKey, SecondLevelKey ].") is not { } list)
+        // AWS::LanguageExtensions adds a fourth argument, { DefaultValue: X }, answered when a key is missing.
+        var fallback = argument is ListNode { Items.Length: 4 } withDefault && withDefault.Items[3] is MapNode options && options.Get("DefaultValue") is { } value4
+            ? (Extension("Fn::FindInMap DefaultValue", options, where) ? value4 : null)
+            : null;
+        if (fallback is not null)
+        {
+            argument = ((ListNode)argument) with { Items = ((ListNode)argument).Items.RemoveAt(3) };
+        }
+
+        if (Arguments(argument, 3, where, "Fn::FindInMap needs [ MapName, TopLevelKey, SecondLevelKey ] (and, with AWS::LanguageExtensions, { DefaultValue: ... }).") is not { } list)
         {
             return Placeholder(argument);
         }
 
         var keys = list.Items.Select(k => ResolveText(k, where, depth, "a key")).ToArray();
+        var found = state.Mappings?.Get(keys[0]) is MapNode m && m.Get(keys[1]) is MapNode t ? t.Get(keys[2]) : null;
+        if (found is null && fallback is not null)
+        {
+            return Resolve(fallback, where, depth) ?? Placeholder(argument);
+        }
+
         if (state.Mappings?.Get(keys[0]) is not MapNode mapping)
         {
             Fail(list.Items[0], where, $"Fn::FindInMap: there is no mapping '{keys[0]}'.");
@@ -224,4 +239,27 @@ internal sealed partial class IntrinsicEvaluator
         Fail(at, where, message);
         return result;
     }
+
+    /// <summary>Whether <c>AWS::LanguageExtensions</c> is declared, as <paramref name="name"/> needs; a problem naming it when not.</summary>
+    private bool Extension(string name, Node at, Where where)
+    {
+        if (!state.LanguageExtensions)
+        {
+            Fail(at, where, $"{name} needs 'Transform: {Sam.SamTransform.LanguageExtensions}' at the top of the template.");
+        }
+
+        return state.LanguageExtensions;
+    }
+
+    /// <summary><c>Fn::Length</c>: the number of items of a list (given, or made by an intrinsic function).</summary>
+    private ScalarNode Length(Node argument, Where where, int depth) =>
+        Resolve(argument, where, depth) is ListNode list
+            ? ScalarNode.Number(list.Items.Length, argument.Location)
+            : Fail(argument, where, "Fn::Length needs a list, or a function that returns one.", Placeholder(argument));
+
+    /// <summary><c>Fn::ToJsonString</c>: a map or list, its functions resolved, as compact JSON text.</summary>
+    private ScalarNode ToJsonString(Node argument, Where where, int depth) =>
+        argument is MapNode or ListNode && Resolve(argument, where, depth) is { } resolved and (MapNode or ListNode)
+            ? ScalarNode.String(NodeJson.Write(resolved), argument.Location)
+            : Fail(argument, where, "Fn::ToJsonString needs a map or a list.", Placeholder(argument));
 }

@@ -79,6 +79,8 @@ internal sealed partial class IntrinsicEvaluator(StackState state)
         "Fn::GetStackAtt" => GetStackAtt(argument, where, depth),
         "Fn::Base64" => Base64(argument, where, depth),
         "Fn::Cidr" => Cidr(argument, where, depth),
+        "Fn::Length" => Extension(name, call, where) ? Length(argument, where, depth) : Placeholder(call),
+        "Fn::ToJsonString" => Extension(name, call, where) ? ToJsonString(argument, where, depth) : Placeholder(call),
         "Fn::Equals" or "Fn::And" or "Fn::Or" or "Fn::Not" or "Condition" =>
             ScalarNode.Boolean(ConditionFunction(name, argument, where, depth), call.Location),
         _ => UnknownFunction(name, call, where),

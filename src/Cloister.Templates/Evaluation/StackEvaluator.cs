@@ -87,6 +87,12 @@ internal sealed class StackEvaluator
         foreach (var entry in resources?.Entries ?? [])
         {
             var id = entry.Key;
+            if (id.StartsWith("Fn::ForEach::", StringComparison.Ordinal))
+            {
+                _state.Problem(id, string.Empty, "Fn::ForEach (AWS::LanguageExtensions) is not run by Cloister: write out the resources it would make.", entry.KeyLocation);
+                continue;
+            }
+
             if (!IsAlphanumeric(id))
             {
                 _state.Problem(id, string.Empty, "A logical id may hold only letters and digits.", entry.KeyLocation);

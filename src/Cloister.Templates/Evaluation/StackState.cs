@@ -42,6 +42,12 @@ internal sealed class StackState(string file, string stackName, string stackId, 
     /// <summary>Resources whose Condition is false: they do not exist, and referring to them is an error.</summary>
     public HashSet<string> Excluded { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether the template declares <c>Transform: AWS::LanguageExtensions</c>, which makes <c>Fn::Length</c>,
+    /// <c>Fn::ToJsonString</c> and <c>Fn::FindInMap</c>'s <c>DefaultValue</c> available.
+    /// </summary>
+    public bool LanguageExtensions { get; set; }
+
     /// <summary>Every evaluated resource of every stack by its Ref value, for looking up what an id refers to.</summary>
     public required Dictionary<string, EvaluatedResource> ByPhysicalId { get; init; }
 

@@ -15,6 +15,9 @@ internal static class SamTransform
 {
     public const string Name = "AWS::Serverless-2016-10-31";
 
+    /// <summary>The transform whose functions (<c>Fn::Length</c>, <c>Fn::ToJsonString</c>, <c>FindInMap</c> defaults) the evaluator runs itself.</summary>
+    public const string LanguageExtensions = "AWS::LanguageExtensions";
+
     public static MapNode ApplyIfDeclared(MapNode root, string file, ProblemCollector problems)
     {
         var transform = root.GetEntry("Transform");
@@ -25,10 +28,10 @@ internal static class SamTransform
             {
                 serverless = true;
             }
-            else
+            else if (item is not ScalarNode { Value: LanguageExtensions })
             {
                 var name = (item as ScalarNode)?.Value ?? item.KindName;
-                problems.Add("Template", "Transform", $"The transform '{name}' is not supported; Cloister runs {Name}.", item.Location);
+                problems.Add("Template", "Transform", $"The transform '{name}' is not supported; Cloister runs {Name} and {LanguageExtensions} (without Fn::ForEach).", item.Location);
             }
         }
 

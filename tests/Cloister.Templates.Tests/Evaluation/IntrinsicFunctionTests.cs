@@ -3,9 +3,12 @@ namespace Cloister.Templates.Tests.Evaluation;
 /// <summary>Each intrinsic function, checked through an output value so the whole pipeline is exercised.</summary>
 public class IntrinsicFunctionTests
 {
-    private static string Output(string value, string extra = "")
+    private const string LanguageExtensions = "Transform: AWS::LanguageExtensions";
+
+    private static string Output(string value, string extra = "", string transform = "")
     {
         var text = $$"""
+            {{transform}}
             Parameters:
               Names: { Type: CommaDelimitedList, Default: "a,b,c" }
               Env: { Type: String, Default: prod }
@@ -161,5 +164,51 @@ public class IntrinsicFunctionTests
         var result = TemplateLoader.Load([new TemplateFile("a.yaml") { Text = template }, new TemplateFile("b.yaml") { Text = template.Replace("10.5", "10.6", StringComparison.Ordinal) }], TestTemplates.Options());
         var problem = Assert.Single(result.Validation.Problems);
         Assert.Contains("already exported by stack 'a'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ \"Fn::Length\": [a, b, c, d] }", "4")]
+    [InlineData("{ \"Fn::Length\": !Ref Names }", "3")]
+    [InlineData("{ \"Fn::Length\": !Split [\",\", \"x,y\"] }", "2")]
+    [InlineData("{ \"Fn::ToJsonString\": { Env: !Ref Env, Zones: !FindInMap [Sizes, prod, Zones], N: 3 } }", "{\"Env\":\"prod\",\"Zones\":[\"x\",\"y\"],\"N\":3}")]
+    [InlineData("!FindInMap [Sizes, test, Memory, { DefaultValue: \"128\" }]", "128")]
+    [InlineData("!FindInMap [Sizes, prod, Memory, { DefaultValue: \"128\" }]", "512")]
+    public void LanguageExtensions_Functions_GiveCloudFormationsValues(string value, string expected) =>
+        Assert.Equal(expected, Output(value, transform: LanguageExtensions));
+
+    [Theory]
+    [InlineData("{ \"Fn::Length\": [a] }", "Fn::Length needs 'Transform: AWS::LanguageExtensions'")]
+    [InlineData("!FindInMap [Sizes, test, Memory, { DefaultValue: x }]", "Fn::FindInMap DefaultValue needs 'Transform: AWS::LanguageExtensions'")]
+    public void LanguageExtensions_FunctionsWithoutTheTransform_AreProblems(string value, string message)
+    {
+        var result = TestTemplates.Load($$"""
+            Mappings:
+              Sizes:
+                prod: { Memory: "512" }
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              Out:
+                Value: {{value}}
+            """);
+
+        Assert.Contains(result.Validation.Problems, p => p.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LanguageExtensions_ForEach_IsAProblemNamingIt()
+    {
+        var result = TestTemplates.Load("""
+            Transform: AWS::LanguageExtensions
+            Resources:
+              Fn::ForEach::Vpcs:
+                - Name
+                - [A, B]
+                - "Vpc${Name}": { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            """);
+
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal("Fn::ForEach::Vpcs", problem.Resource);
+        Assert.Contains("not run by Cloister", problem.Message, StringComparison.Ordinal);
     }
 }

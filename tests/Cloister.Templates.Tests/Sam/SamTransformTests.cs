@@ -271,7 +271,7 @@ public class SamTransformTests
     public void Transform_UnsupportedPieces_AreProblemsWithLocations()
     {
         var result = TestTemplates.Load("""
-            Transform: [AWS::Serverless-2016-10-31, AWS::LanguageExtensions]
+            Transform: [AWS::Serverless-2016-10-31, AWS::CodeDeployBlueGreen]
             Resources:
               Machine: { Type: AWS::Serverless::StateMachine }
               Fn:
