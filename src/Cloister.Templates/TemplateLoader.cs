@@ -3,6 +3,7 @@ using Cloister.Model;
 using Cloister.Model.Identifiers;
 using Cloister.Model.Validation;
 using Cloister.Templates.Evaluation;
+using Cloister.Templates.Extensions;
 using Cloister.Templates.Mapping;
 using Cloister.Templates.Nodes;
 using Cloister.Templates.Parsing;
@@ -67,6 +68,11 @@ public static class TemplateLoader
             }
 
             state.LanguageExtensions = NodeFactory.Items(map.Get("Transform")).Any(t => t is ScalarNode { Value: SamTransform.LanguageExtensions });
+            if (state.LanguageExtensions)
+            {
+                map = ForEachExpander.Expand(map, template.Parameters, state.Problems);
+            }
+
             map = SamTransform.ApplyIfDeclared(map, template.Path, state.Problems);
             var stack = new StackEvaluator(state, options.IgnoreUnsupported, warnings).Evaluate(map, template.Parameters);
             problems.AddRange(state.Problems.ToResult());

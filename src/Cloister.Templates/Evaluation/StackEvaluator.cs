@@ -89,7 +89,7 @@ internal sealed class StackEvaluator
             var id = entry.Key;
             if (id.StartsWith("Fn::ForEach::", StringComparison.Ordinal))
             {
-                _state.Problem(id, string.Empty, "Fn::ForEach (AWS::LanguageExtensions) is not run by Cloister: write out the resources it would make.", entry.KeyLocation);
+                _state.Problem(id, string.Empty, $"Fn::ForEach needs 'Transform: {Sam.SamTransform.LanguageExtensions}' at the top of the template.", entry.KeyLocation);
                 continue;
             }
 

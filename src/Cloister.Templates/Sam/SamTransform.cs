@@ -31,7 +31,7 @@ internal static class SamTransform
             else if (item is not ScalarNode { Value: LanguageExtensions })
             {
                 var name = (item as ScalarNode)?.Value ?? item.KindName;
-                problems.Add("Template", "Transform", $"The transform '{name}' is not supported; Cloister runs {Name} and {LanguageExtensions} (without Fn::ForEach).", item.Location);
+                problems.Add("Template", "Transform", $"The transform '{name}' is not supported; Cloister runs {Name} and {LanguageExtensions}.", item.Location);
             }
         }
 

@@ -196,19 +196,76 @@ public class IntrinsicFunctionTests
     }
 
     [Fact]
-    public void LanguageExtensions_ForEach_IsAProblemNamingIt()
+    public void ForEach_ResourcesConditionsAndOutputs_OneCopyPerValue()
     {
-        var result = TestTemplates.Load("""
+        var result = TestTemplates.LoadValid("""
+            Transform: AWS::LanguageExtensions
+            Parameters:
+              Envs: { Type: CommaDelimitedList, Default: "dev,prod-eu" }
+            Conditions:
+              Fn::ForEach::Flags:
+                - Env
+                - !Ref Envs
+                - "Is&{Env}": !Equals [!Ref Env, prod-eu]
+            Resources:
+              Fn::ForEach::Tables:
+                - Env
+                - !Ref Envs
+                - "Table&{Env}":
+                    Type: AWS::DynamoDB::Table
+                    Properties:
+                      TableName: !Sub "claims-${Env}"
+                      AttributeDefinitions: [{ AttributeName: PK, AttributeType: S }]
+                      KeySchema: [{ AttributeName: PK, KeyType: HASH }]
+                      BillingMode: PAY_PER_REQUEST
+                      Tags: [{ Key: env, Value: !Ref Env }]
+            Outputs:
+              Fn::ForEach::Names:
+                - Env
+                - [dev, prod-eu]
+                - "Name&{Env}":
+                    Value: !If ["Is&{Env}", !Ref "Table&{Env}", none]
+            """);
+
+        var stack = Assert.Single(result.Stacks);
+        Assert.Equal(["claims-dev", "claims-prod-eu"], result.Model.Tables.Select(t => t.TableName).Order(StringComparer.Ordinal));
+        Assert.Equal(["Namedev:none", "Nameprodeu:claims-prod-eu"], stack.Outputs.Select(o => $"{o.OutputKey}:{o.OutputValue}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ForEach_Nested_MakesEveryCombination()
+    {
+        var result = TestTemplates.LoadValid("""
             Transform: AWS::LanguageExtensions
             Resources:
               Fn::ForEach::Vpcs:
-                - Name
-                - [A, B]
-                - "Vpc${Name}": { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+                - Net
+                - ["1", "2"]
+                - Fn::ForEach::Subnets:
+                    - Zone
+                    - [a, b]
+                    - "Subnet${Net}${Zone}":
+                        Type: AWS::EC2::VPC
+                        Properties: { CidrBlock: !Sub "10.${Net}.0.0/16", Tags: [{ Key: zone, Value: !Ref Zone }] }
             """);
 
-        var problem = Assert.Single(result.Validation.Problems);
-        Assert.Equal("Fn::ForEach::Vpcs", problem.Resource);
-        Assert.Contains("not run by Cloister", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(["10.1.0.0/16", "10.1.0.0/16", "10.2.0.0/16", "10.2.0.0/16"], result.Model.Vpcs.Select(v => v.CidrBlock).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Transform: AWS::LanguageExtensions", "- Name\n    - 42\n    - { \"Vpc${Name}\": { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } } }", "collection must be a list")]
+    [InlineData("Transform: AWS::LanguageExtensions", "- Name\n    - [A, B]\n    - { Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } } }", "must use ${Name}")]
+    [InlineData("", "- Name\n    - [A, B]\n    - { \"Vpc${Name}\": { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } } }", "needs 'Transform: AWS::LanguageExtensions'")]
+    public void ForEach_Malformed_IsAProblemAtItsKey(string transform, string loop, string message)
+    {
+        var result = TestTemplates.Load($$"""
+            {{transform}}
+            Resources:
+              Fn::ForEach::Vpcs:
+                {{loop}}
+            """);
+
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Fn::ForEach::Vpcs");
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
     }
 }
