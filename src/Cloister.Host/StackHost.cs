@@ -16,6 +16,7 @@ using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network;
 using Cloister.Network.LoadBalancing;
+using Cloister.Network.Metadata;
 using Cloister.Network.Topology;
 using Cloister.Tables.Hosting;
 using Cloister.Templates;
@@ -104,6 +105,7 @@ public sealed class StackHost : IAsyncDisposable
         await StartTablesAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         var balancerNames = await StartLoadBalancersAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         StartDns(sandbox, balancerNames);
+        await StartInstanceMetadataAsync(sandbox, cancellationToken).ConfigureAwait(false);
         await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
@@ -257,6 +259,23 @@ public sealed class StackHost : IAsyncDisposable
         var publicResolver = IPAddress.Parse(sandbox.Hosts.First(h => h.Kind == HostKind.PublicFunction).DnsServer);
         dns.StartPublicResolver(sandbox.OpenUdpSocket(publicResolver, 53), sandbox.OpenTcpListener(publicResolver, 53));
         Done("dns", $"{_model.Vpcs.Length} VPC resolver(s), {dns.InboundEndpointAddresses.Count} inbound endpoint address(es)");
+    }
+
+    /// <summary>169.254.169.254 in every VPC router: instances' metadata, and their instance profile's (sandbox) credentials.</summary>
+    private async Task StartInstanceMetadataAsync(Sandbox sandbox, CancellationToken cancellationToken)
+    {
+        if (_model.Vpcs.IsEmpty)
+        {
+            return;
+        }
+
+        Started("metadata", "169.254.169.254");
+        var credentials = SandboxCredentials.Default;
+        var metadata = await InstanceMetadataService.StartAsync(
+            sandbox, new MetadataCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), _loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _owned.Add(metadata);
+        _services.Add(new ServiceInfo("instance metadata (IMDSv2)", ["169.254.169.254:80"], "ok"));
+        Done("metadata", $"{_model.Instances.Length} instance(s)");
     }
 
     private async Task StartFunctionsAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)

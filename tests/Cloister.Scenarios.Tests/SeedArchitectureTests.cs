@@ -51,6 +51,27 @@ public sealed class SeedArchitectureTests(SeedArchitectureFixture stack) : IClas
         Assert.Equal(stack.AddressesOf("EndpointInterface", endpoint), answers);
     }
 
+    [Fact]
+    public async Task AwsCli_OnTheInstanceWithAProfile_FindsCredentialsAtTheMetadataService()
+    {
+        // No credentials in the environment: the CLI's chain ends at IMDSv2 (169.254.169.254), as on EC2. ApiVpcInstance
+        // has an instance profile; ClientVpcInstance has none and, as on EC2, gets no credentials.
+        string[] withoutCredentials = ["env", "-u", "AWS_ACCESS_KEY_ID", "-u", "AWS_SECRET_ACCESS_KEY", "-u", "AWS_SESSION_TOKEN", "-u", "AWS_PROFILE", "HOME=/nonexistent"];
+
+        var tables = await stack.Cli.ExecAsync("ApiVpcInstance", [.. withoutCredentials, "/usr/bin/aws", "dynamodb", "list-tables", "--output", "text"]);
+        var refused = await stack.Cli.ExecAsync("ClientVpcInstance", [.. withoutCredentials, "/usr/bin/aws", "dynamodb", "list-tables", "--cli-connect-timeout", "3"]);
+        var token = await stack.Cli.ExecAsync("ApiVpcInstance", "sh", "-c",
+            "t=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) && " +
+            "curl -sf -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id && " +
+            "curl -s -o /dev/null -w ' %{http_code}' http://169.254.169.254/latest/meta-data/instance-id");
+
+        Assert.True(tables.ExitCode == 0, tables.Output + tables.Error);
+        Assert.Contains("claimsTable", tables.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("Unable to locate credentials", refused.Output + refused.Error, StringComparison.Ordinal);
+        Assert.Matches(@"^i-[0-9a-f]{17} 401$", token.Output.Trim());
+    }
+
     [Theory]
     [InlineData("ApiVpcInstance")]
     [InlineData("ClientVpcInstance")]

@@ -10,4 +10,5 @@ namespace Cloister.Model.Network;
 /// <param name="SecurityGroupIds">Its security groups (none: the VPC's default group).</param>
 /// <param name="Name">The Name tag, if any.</param>
 /// <param name="UserData">Its user data script, decoded, if any.</param>
-public sealed record Instance(string Id, string LogicalId, string SubnetId, string? PrivateIpAddress, ImmutableArray<string> SecurityGroupIds, string? Name = null, string? UserData = null) : IResource;
+/// <param name="InstanceProfileRole">The role of its instance profile, whose credentials the instance metadata service hands out; null without one.</param>
+public sealed record Instance(string Id, string LogicalId, string SubnetId, string? PrivateIpAddress, ImmutableArray<string> SecurityGroupIds, string? Name = null, string? UserData = null, string? InstanceProfileRole = null) : IResource;

@@ -106,11 +106,13 @@ internal static class NftRenderer
 
         Chain(text, "forward", "forward", "accept", forward);
 
-        // Only the VPC's own block may use its resolver (its .2 and the link-local address); nothing else reaches the router itself.
+        // Only the VPC's own block may use its resolver (its .2 and the link-local address) and the instance metadata
+        // service; nothing else reaches the router itself.
         Chain(text, "input", "input", "drop", [
             "iif \"lo\" accept",
             LocalSourceDrop,
             .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {{ {TopologyView.ResolverAddress(v.Vpc)}, {TopologyView.LinkLocalResolverAddress} }} meta l4proto {{ tcp, udp }} th dport 53 accept"),
+            .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {TopologyView.InstanceMetadataAddress} tcp dport 80 accept"),
         ]);
         return End(text);
     }

@@ -72,5 +72,8 @@ public static class HostCommand
         }
 
         yield return KeyValuePair.Create("AWS_REGION", sandbox.Region);
+
+        // The AWS CLI v1 (often first on PATH on Debian) reads only AWS_DEFAULT_REGION.
+        yield return KeyValuePair.Create("AWS_DEFAULT_REGION", sandbox.Region);
     }
 }

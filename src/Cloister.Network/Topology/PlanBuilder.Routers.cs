@@ -17,6 +17,7 @@ namespace Cloister.Network.Topology;
 internal static partial class PlanBuilder
 {
     private static readonly Ipv4Cidr LinkLocalResolverBlock = new(Ipv4Cidr.ParseAddress(TopologyView.LinkLocalResolverAddress), 32);
+    private static readonly Ipv4Cidr InstanceMetadataBlock = new(Ipv4Cidr.ParseAddress(TopologyView.InstanceMetadataAddress), 32);
 
     /// <summary>Each VPC with the index of the first VPC of its peering component (union of accepted peerings).</summary>
     private static Dictionary<string, int> PeeringComponents(CloudModel model)
@@ -49,6 +50,7 @@ internal static partial class PlanBuilder
         var commands = new List<string> { "link set lo up" };
         commands.AddRange(vpcs.Select(v => $"addr add {TopologyView.ResolverAddress(v)}/32 dev lo"));
         commands.Add($"addr add {TopologyView.LinkLocalResolverAddress}/32 dev lo");
+        commands.Add($"addr add {TopologyView.InstanceMetadataAddress}/32 dev lo");
         var routerHosts = view.Hosts.Where(h => h.RouterNamespace == name).ToList();
         AddHostInterfaces(commands, routerHosts);
         foreach (var link in links.Where(l => l.NamespaceA == name || l.NamespaceB == name))
@@ -74,9 +76,9 @@ internal static partial class PlanBuilder
                 var table = Num(100 + number);
 
                 // The local route: traffic inside the VPC falls through to the main table, which holds the hosts; the
-                // link-local resolver address falls through to the router's own addresses (the local table comes after
-                // the subnets' tables).
-                var routes = new List<TableRoute> { TableRoute.FallThrough(cidr), TableRoute.FallThrough(LinkLocalResolverBlock) };
+                // link-local resolver and metadata addresses fall through to the router's own addresses (the local table
+                // comes after the subnets' tables).
+                var routes = new List<TableRoute> { TableRoute.FallThrough(cidr), TableRoute.FallThrough(LinkLocalResolverBlock), TableRoute.FallThrough(InstanceMetadataBlock) };
                 routes.AddRange(view.RoutesOf(subnet).SelectMany(r => TableRoutes(r, vpc, view, regionLinks, vpnLinks)));
                 if (!routes.Any(r => r.Destination.PrefixLength == 0))
                 {

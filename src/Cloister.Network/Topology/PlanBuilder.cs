@@ -37,7 +37,7 @@ internal static partial class PlanBuilder
             var net = new Ipv4Cidr(Ipv4Cidr.ParseAddress("169.254.0.0") + (uint)(4 * linkIndex++), 30);
             if (net.Contains(Ipv4Cidr.ParseAddress(TopologyView.LinkLocalResolverAddress)))
             {
-                // Every VPC router holds the link-local resolver address; no link may use its block.
+                // Every VPC router holds the link-local resolver and metadata addresses (one /30); no link may use it.
                 net = new Ipv4Cidr(Ipv4Cidr.ParseAddress("169.254.0.0") + (uint)(4 * linkIndex++), 30);
             }
 

@@ -79,6 +79,9 @@ internal sealed class TopologyView
     /// </summary>
     public const string LinkLocalResolverAddress = "169.254.169.253";
 
+    /// <summary>The instance metadata service's address, the same in every VPC: each VPC router holds it (HTTP, port 80).</summary>
+    public const string InstanceMetadataAddress = "169.254.169.254";
+
     /// <summary>Whether <paramref name="address"/> is the Amazon DNS server of <paramref name="vpc"/>: its <c>.2</c> or the link-local address.</summary>
     public static bool IsResolverAddress(Vpc vpc, uint address) =>
         address == Ipv4Cidr.ParseAddress(ResolverAddress(vpc)) || address == Ipv4Cidr.ParseAddress(LinkLocalResolverAddress);

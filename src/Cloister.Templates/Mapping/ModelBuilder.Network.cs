@@ -250,7 +250,23 @@ internal sealed partial class ModelBuilder
             groups = [defaultGroup];
         }
 
-        _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData"))));
+        _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData")), InstanceProfileRole(r)));
+    }
+
+    /// <summary>
+    /// The role of the instance's <c>IamInstanceProfile</c>: the first of the profile's <c>Roles</c> when the profile is
+    /// in these templates, else the profile's own name (profiles made outside the templates usually carry their role's
+    /// name); null without a profile, and the instance metadata service then has no credentials, as on EC2.
+    /// </summary>
+    private string? InstanceProfileRole(PropertyReader r)
+    {
+        if (r.String("IamInstanceProfile") is not { Length: > 0 } profile)
+        {
+            return null;
+        }
+
+        var declared = OfType("AWS::IAM::InstanceProfile").FirstOrDefault(p => p.Id == profile || p.Resource.Attribute("Arn") == profile);
+        return declared is null ? profile.Split('/')[^1] : declared.Strings("Roles").FirstOrDefault() ?? profile;
     }
 
     private static string? DecodeUserData(string? userData)

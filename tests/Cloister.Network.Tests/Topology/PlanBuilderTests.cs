@@ -55,17 +55,21 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
-    public void Build_VpcRouters_EachHoldsTheLinkLocalResolverAndAcceptsDnsToItFromItsVpcsOnly()
+    public void Build_VpcRouters_EachHoldsTheLinkLocalResolverAndMetadataAddressesForItsVpcsOnly()
     {
         var routers = Plan.Namespaces.Where(n => n.Role == NamespaceRole.VpcRouter).ToList();
 
         Assert.NotEmpty(routers);
         Assert.All(routers, r => Assert.Contains("addr add 169.254.169.253/32 dev lo", r.IpCommands));
+        Assert.All(routers, r => Assert.Contains("addr add 169.254.169.254/32 dev lo", r.IpCommands));
         Assert.Contains("route replace throw 169.254.169.253/32 table 100", routers.First(r => r.Name == "clt-unit-v0").IpCommands);
+        Assert.Contains("route replace throw 169.254.169.254/32 table 100", routers.First(r => r.Name == "clt-unit-v0").IpCommands);
         var a1 = Plan.Hosts.First(h => h.Id == "i-a1");
         var input = Plan.Namespaces.First(n => n.Name == a1.RouterNamespace).Nftables!;
         input = input[input.IndexOf("chain input {", StringComparison.Ordinal)..];
-        Assert.Contains("ip saddr 10.10.0.0/16 ip daddr { 10.10.0.2, 169.254.169.253 } meta l4proto { tcp, udp } th dport 53 accept", input[..input.IndexOf("\n  }", StringComparison.Ordinal)], StringComparison.Ordinal);
+        input = input[..input.IndexOf("\n  }", StringComparison.Ordinal)];
+        Assert.Contains("ip saddr 10.10.0.0/16 ip daddr { 10.10.0.2, 169.254.169.253 } meta l4proto { tcp, udp } th dport 53 accept", input, StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.10.0.0/16 ip daddr 169.254.169.254 tcp dport 80 accept", input, StringComparison.Ordinal);
         Assert.DoesNotContain(Plan.Links, l => l.AddressA is "169.254.169.253" || l.AddressB is "169.254.169.253");
     }
 

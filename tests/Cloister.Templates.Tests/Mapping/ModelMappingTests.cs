@@ -223,6 +223,24 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Instance_IamInstanceProfile_GivesItsRoleForTheMetadataService()
+    {
+        var model = Load("""
+              Role:
+                Type: AWS::IAM::Role
+                Properties:
+                  RoleName: app-role
+                  AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }
+              Profile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref Role] } }
+              WithProfile: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: !Ref Profile } }
+              ByName: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: made-elsewhere } }
+              Without: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA } }
+            """).Model;
+
+        Assert.Equal(["ByName:made-elsewhere", "WithProfile:app-role", "Without:"], model.Instances.Select(i => $"{i.LogicalId}:{i.InstanceProfileRole}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void NetworkAcl_EntriesAndAssociations()
     {
         var model = Load("""

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.Metadata;
+
+/// <summary>
+/// What EC2's instance metadata service answers, IMDSv2 only (as Amazon Linux 2023 instances are launched): a
+/// <c>PUT /latest/api/token</c> with <c>X-aws-ec2-metadata-token-ttl-seconds</c> (1 to 21,600) gives a token bound to
+/// the instance that asked; every <c>GET</c> must carry it in <c>X-aws-ec2-metadata-token</c> (401 otherwise).
+/// Answers come from the model and the fabric's host plan: the instance's id, addresses and names, zone and region,
+/// security group names, user data, the identity document, and (with an instance profile) its role's credentials.
+/// Knows nothing of sockets.
+/// </summary>
+internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, MetadataCredentials credentials, TimeProvider time)
+{
+    public const string TokenHeader = "X-aws-ec2-metadata-token";
+    public const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly ConcurrentDictionary<string, (string Address, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>One answer: status, body (text/plain, or JSON for documents) and extra headers.</summary>
+    public sealed record Answer(int Status, string Body, string ContentType = "text/plain", IReadOnlyDictionary<string, string>? Headers = null);
+
+    public Answer Handle(string method, string path, string clientAddress, Func<string, string?> header)
+    {
+        var host = hosts().FirstOrDefault(h => h.Kind == HostKind.Instance && h.Address == clientAddress);
+        if (host is null)
+        {
+            return new Answer(404, NotFound);
+        }
+
+        if (path == "/latest/api/token")
+        {
+            return method == "PUT" ? IssueToken(host, header) : new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, PUT" });
+        }
+
+        if (method is not ("GET" or "HEAD"))
+        {
+            return new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, GET, HEAD" });
+        }
+
+        if (header(TokenHeader) is not { } token || !_tokens.TryGetValue(token, out var issued) || issued.Address != host.Address || issued.Expires <= time.GetUtcNow())
+        {
+            return new Answer(401, string.Empty);
+        }
+
+        return Lookup(host, path) is { } answer ? answer : new Answer(404, NotFound);
+    }
+
+    private const string NotFound = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n\t\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>404 - Not Found</title>\n </head>\n <body>\n  <h1>404 - Not Found</h1>\n </body>\n</html>\n";
+
+    private Answer IssueToken(HostPlan host, Func<string, string?> header)
+    {
+        if (header("X-Forwarded-For") is not null)
+        {
+            return new Answer(403, string.Empty);
+        }
+
+        if (!int.TryParse(header(TtlHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ttl) || ttl is < 1 or > 21600)
+        {
+            return new Answer(400, string.Empty);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var expired in _tokens.Where(t => t.Value.Expires <= now).Select(t => t.Key))
+        {
+            _tokens.TryRemove(expired, out _);
+        }
+
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(42));
+        _tokens[token] = (host.Address, now.AddSeconds(ttl));
+        return new Answer(200, token, Headers: new Dictionary<string, string> { [TtlHeader] = ttl.ToString(CultureInfo.InvariantCulture) });
+    }
+
+    private Answer? Lookup(HostPlan host, string path)
+    {
+        var current = model();
+        var instance = current.Instances.FirstOrDefault(i => i.Id == host.Id);
+        var subnet = current.Subnets.FirstOrDefault(s => s.Id == host.SubnetId);
+        var zone = subnet?.AvailabilityZone ?? current.Account.Region + "a";
+        var role = instance?.InstanceProfileRole;
+        var groups = host.SecurityGroupIds.Select(id => current.SecurityGroups.FirstOrDefault(g => g.Id == id)?.Name ?? id);
+        string? text = path switch
+        {
+            "/latest/meta-data/" or "/latest/meta-data" => string.Join('\n', new[] { "hostname", role is null ? null : "iam/", "instance-id", "local-hostname", "local-ipv4", "placement/", "security-groups" }.OfType<string>()),
+            "/latest/meta-data/instance-id" => host.Id,
+            "/latest/meta-data/local-ipv4" => host.Address,
+            "/latest/meta-data/hostname" or "/latest/meta-data/local-hostname" => host.Hostname,
+            "/latest/meta-data/placement/" => "availability-zone\nregion",
+            "/latest/meta-data/placement/availability-zone" => zone,
+            "/latest/meta-data/placement/region" => current.Account.Region,
+            "/latest/meta-data/security-groups" => string.Join('\n', groups),
+            "/latest/meta-data/iam/" when role is not null => "info\nsecurity-credentials/",
+            "/latest/meta-data/iam/security-credentials/" when role is not null => role,
+            "/latest/user-data" => instance?.UserData,
+            _ => null,
+        };
+        if (text is not null)
+        {
+            return new Answer(200, text);
+        }
+
+        var now = time.GetUtcNow();
+        if (role is not null && path == "/latest/meta-data/iam/security-credentials/" + role)
+        {
+            return Json(new Dictionary<string, string>
+            {
+                ["Code"] = "Success",
+                ["LastUpdated"] = Timestamp(now),
+                ["Type"] = "AWS-HMAC",
+                ["AccessKeyId"] = credentials.AccessKeyId,
+                ["SecretAccessKey"] = credentials.SecretAccessKey,
+                ["Token"] = credentials.Token,
+                ["Expiration"] = Timestamp(now.AddHours(6)),
+            });
+        }
+
+        if (role is not null && path == "/latest/meta-data/iam/info")
+        {
+            return Json(new Dictionary<string, string>
+            {
+                ["Code"] = "Success",
+                ["LastUpdated"] = Timestamp(now),
+                ["InstanceProfileArn"] = $"arn:aws:iam::{current.Account.AccountId}:instance-profile/{role}",
+                ["InstanceProfileId"] = "AIPA" + Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(host.Id)))[..17],
+            });
+        }
+
+        if (path == "/latest/dynamic/instance-identity/document")
+        {
+            return Json(new Dictionary<string, string?>
+            {
+                ["accountId"] = current.Account.AccountId,
+                ["architecture"] = "x86_64",
+                ["availabilityZone"] = zone,
+                ["instanceId"] = host.Id,
+                ["privateIp"] = host.Address,
+                ["region"] = current.Account.Region,
+                ["version"] = "2017-09-30",
+            });
+        }
+
+        return null;
+    }
+
+    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static Answer Json<T>(Dictionary<string, T> fields) => new(200, JsonSerializer.Serialize(fields, Indented), "text/plain");
+}

@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Network.Metadata;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.Tests.Metadata;
+
+public sealed class InstanceMetadataTests
+{
+    private static readonly MetadataCredentials Credentials = new("ASIAEXAMPLE", "secret", "token");
+
+    private readonly ManualTime _time = new() { Now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero) };
+    private readonly InstanceMetadata _metadata;
+
+    public InstanceMetadataTests()
+    {
+        var model = new CloudModel
+        {
+            Account = new AccountContext("123456789012", "eu-central-1"),
+            Subnets = [new Subnet("subnet-1", "S", "vpc-1", "10.0.1.0/24", "eu-central-1b")],
+            SecurityGroups = [new SecurityGroup("sg-1", "Sg", "vpc-1", "web-sg", "web", [], [])],
+            Instances =
+            [
+                new Instance("i-withrole", "WithRole", "subnet-1", "10.0.1.5", ["sg-1"], UserData: "#!/bin/sh\necho hi\n", InstanceProfileRole: "app-role"),
+                new Instance("i-norole", "NoRole", "subnet-1", "10.0.1.6", ["sg-1"]),
+            ],
+        };
+        ImmutableArray<HostPlan> hosts =
+        [
+            Host(HostKind.Instance, "i-withrole", "10.0.1.5"),
+            Host(HostKind.Instance, "i-norole", "10.0.1.6"),
+            Host(HostKind.FunctionInterface, "eni-fn", "10.0.1.7"),
+        ];
+        _metadata = new InstanceMetadata(() => model, () => hosts, Credentials, _time);
+    }
+
+    [Fact]
+    public void Handle_TokenThenGet_AnswersTheCallersOwnMetadata()
+    {
+        var token = Token("10.0.1.5");
+
+        Assert.Equal((200, "i-withrole"), Get("/latest/meta-data/instance-id", "10.0.1.5", token));
+        Assert.Equal((200, "10.0.1.5"), Get("/latest/meta-data/local-ipv4", "10.0.1.5", token));
+        Assert.Equal((200, "eu-central-1b"), Get("/latest/meta-data/placement/availability-zone", "10.0.1.5", token));
+        Assert.Equal((200, "eu-central-1"), Get("/latest/meta-data/placement/region", "10.0.1.5", token));
+        Assert.Equal((200, "web-sg"), Get("/latest/meta-data/security-groups", "10.0.1.5", token));
+        Assert.Equal((200, "#!/bin/sh\necho hi\n"), Get("/latest/user-data", "10.0.1.5", token));
+        Assert.Equal(404, Get("/latest/meta-data/nothing", "10.0.1.5", token).Status);
+    }
+
+    [Fact]
+    public void Handle_InstanceProfile_ListsAndServesItsRolesCredentials()
+    {
+        var token = Token("10.0.1.5");
+
+        Assert.Contains("iam/", Get("/latest/meta-data/", "10.0.1.5", token).Body, StringComparison.Ordinal);
+        Assert.Equal((200, "app-role"), Get("/latest/meta-data/iam/security-credentials/", "10.0.1.5", token));
+        var json = JsonDocument.Parse(Get("/latest/meta-data/iam/security-credentials/app-role", "10.0.1.5", token).Body).RootElement;
+        Assert.Equal(("Success", "AWS-HMAC", "ASIAEXAMPLE", "secret", "token", "2026-11-22T18:00:00Z"), (
+            json.GetProperty("Code").GetString(), json.GetProperty("Type").GetString(), json.GetProperty("AccessKeyId").GetString(),
+            json.GetProperty("SecretAccessKey").GetString(), json.GetProperty("Token").GetString(), json.GetProperty("Expiration").GetString()));
+        var identity = JsonDocument.Parse(Get("/latest/dynamic/instance-identity/document", "10.0.1.5", token).Body).RootElement;
+        Assert.Equal(("123456789012", "i-withrole", "eu-central-1"), (identity.GetProperty("accountId").GetString(), identity.GetProperty("instanceId").GetString(), identity.GetProperty("region").GetString()));
+    }
+
+    [Fact]
+    public void Handle_NoInstanceProfile_HasNoCredentials()
+    {
+        var token = Token("10.0.1.6");
+
+        Assert.DoesNotContain("iam/", Get("/latest/meta-data/", "10.0.1.6", token).Body, StringComparison.Ordinal);
+        Assert.Equal(404, Get("/latest/meta-data/iam/security-credentials/", "10.0.1.6", token).Status);
+    }
+
+    [Fact]
+    public void Handle_MissingForeignOrExpiredToken_Is401()
+    {
+        var token = Token("10.0.1.5", ttl: "60");
+
+        Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.5", null).Status);
+        Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.6", token).Status);
+        _time.Now += TimeSpan.FromSeconds(61);
+        Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.5", token).Status);
+    }
+
+    [Theory]
+    [InlineData("0", null, 400)]
+    [InlineData("21601", null, 400)]
+    [InlineData("abc", null, 400)]
+    [InlineData("60", "10.9.9.9", 403)]
+    public void Handle_BadTokenRequest_IsRefused(string ttl, string? forwardedFor, int status)
+    {
+        var answer = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name switch
+        {
+            InstanceMetadata.TtlHeader => ttl,
+            "X-Forwarded-For" => forwardedFor,
+            _ => null,
+        });
+
+        Assert.Equal(status, answer.Status);
+    }
+
+    [Fact]
+    public void Handle_NotAnInstance_Is404()
+    {
+        Assert.Equal(404, _metadata.Handle("PUT", "/latest/api/token", "10.0.1.7", name => name == InstanceMetadata.TtlHeader ? "60" : null).Status);
+    }
+
+    private static HostPlan Host(HostKind kind, string id, string address) =>
+        new(kind, id, id, null, null, "ns-" + id, "router", "e0", address, 24, "10.0.1.1", "vpc-1", "subnet-1", null, ["sg-1"],
+            "ip-" + address.Replace('.', '-') + ".eu-central-1.compute.internal", "10.0.0.2");
+
+    private string Token(string address, string ttl = "21600")
+    {
+        var answer = _metadata.Handle("PUT", "/latest/api/token", address, name => name == InstanceMetadata.TtlHeader ? ttl : null);
+        Assert.Equal(200, answer.Status);
+        return answer.Body;
+    }
+
+    private (int Status, string Body) Get(string path, string address, string? token)
+    {
+        var answer = _metadata.Handle("GET", path, address, name => name == InstanceMetadata.TokenHeader ? token : null);
+        return (answer.Status, answer.Body);
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
