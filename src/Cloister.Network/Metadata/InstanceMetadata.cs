@@ -88,7 +88,13 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         var groups = host.SecurityGroupIds.Select(id => current.SecurityGroups.FirstOrDefault(g => g.Id == id)?.Name ?? id);
         string? text = path switch
         {
-            "/latest/meta-data/" or "/latest/meta-data" => string.Join('\n', new[] { "hostname", role is null ? null : "iam/", "instance-id", "local-hostname", "local-ipv4", "placement/", "security-groups" }.OfType<string>()),
+            "/latest/meta-data/" or "/latest/meta-data" => string.Join('\n', new[]
+            {
+                instance?.ImageId is null ? null : "ami-id", "hostname", role is null ? null : "iam/", "instance-id", instance is null ? null : "instance-type",
+                "local-hostname", "local-ipv4", "placement/", "security-groups",
+            }.OfType<string>()),
+            "/latest/meta-data/ami-id" => instance?.ImageId,
+            "/latest/meta-data/instance-type" => instance?.InstanceType,
             "/latest/meta-data/instance-id" => host.Id,
             "/latest/meta-data/local-ipv4" => host.Address,
             "/latest/meta-data/hostname" or "/latest/meta-data/local-hostname" => host.Hostname,
@@ -139,7 +145,9 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
                 ["accountId"] = current.Account.AccountId,
                 ["architecture"] = "x86_64",
                 ["availabilityZone"] = zone,
+                ["imageId"] = instance?.ImageId,
                 ["instanceId"] = host.Id,
+                ["instanceType"] = instance?.InstanceType,
                 ["privateIp"] = host.Address,
                 ["region"] = current.Account.Region,
                 ["version"] = "2017-09-30",

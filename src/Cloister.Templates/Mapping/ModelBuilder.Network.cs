@@ -250,7 +250,8 @@ internal sealed partial class ModelBuilder
             groups = [defaultGroup];
         }
 
-        _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData")), InstanceProfileRole(r)));
+        _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData")), InstanceProfileRole(r),
+            r.String("ImageId"), r.String("InstanceType") ?? "m1.small"));
     }
 
     /// <summary>

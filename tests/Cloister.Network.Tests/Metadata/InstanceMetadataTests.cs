@@ -23,7 +23,7 @@ public sealed class InstanceMetadataTests
             SecurityGroups = [new SecurityGroup("sg-1", "Sg", "vpc-1", "web-sg", "web", [], [])],
             Instances =
             [
-                new Instance("i-withrole", "WithRole", "subnet-1", "10.0.1.5", ["sg-1"], UserData: "#!/bin/sh\necho hi\n", InstanceProfileRole: "app-role"),
+                new Instance("i-withrole", "WithRole", "subnet-1", "10.0.1.5", ["sg-1"], UserData: "#!/bin/sh\necho hi\n", InstanceProfileRole: "app-role", ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro"),
                 new Instance("i-norole", "NoRole", "subnet-1", "10.0.1.6", ["sg-1"]),
             ],
         };
@@ -42,6 +42,10 @@ public sealed class InstanceMetadataTests
         var token = Token("10.0.1.5");
 
         Assert.Equal((200, "i-withrole"), Get("/latest/meta-data/instance-id", "10.0.1.5", token));
+        Assert.Equal((200, "ami-0123456789abcdef0"), Get("/latest/meta-data/ami-id", "10.0.1.5", token));
+        Assert.Equal((200, "t3.micro"), Get("/latest/meta-data/instance-type", "10.0.1.5", token));
+        Assert.Equal((200, "m1.small"), Get("/latest/meta-data/instance-type", "10.0.1.6", Token("10.0.1.6")));
+        Assert.Equal(404, Get("/latest/meta-data/ami-id", "10.0.1.6", Token("10.0.1.6")).Status);
         Assert.Equal((200, "10.0.1.5"), Get("/latest/meta-data/local-ipv4", "10.0.1.5", token));
         Assert.Equal((200, "eu-central-1b"), Get("/latest/meta-data/placement/availability-zone", "10.0.1.5", token));
         Assert.Equal((200, "eu-central-1"), Get("/latest/meta-data/placement/region", "10.0.1.5", token));

@@ -223,7 +223,7 @@ public class ModelMappingTests
     }
 
     [Fact]
-    public void Instance_IamInstanceProfile_GivesItsRoleForTheMetadataService()
+    public void Instance_ProfileImageAndType_GiveWhatTheMetadataServiceReports()
     {
         var model = Load("""
               Role:
@@ -233,11 +233,12 @@ public class ModelMappingTests
                   AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }
               Profile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref Role] } }
               WithProfile: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: !Ref Profile } }
-              ByName: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: made-elsewhere } }
+              ByName: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: made-elsewhere, ImageId: ami-0abc, InstanceType: t3.micro } }
               Without: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA } }
             """).Model;
 
         Assert.Equal(["ByName:made-elsewhere", "WithProfile:app-role", "Without:"], model.Instances.Select(i => $"{i.LogicalId}:{i.InstanceProfileRole}").Order(StringComparer.Ordinal));
+        Assert.Equal(["ByName:ami-0abc:t3.micro", "WithProfile::m1.small", "Without::m1.small"], model.Instances.Select(i => $"{i.LogicalId}:{i.ImageId}:{i.InstanceType}").Order(StringComparer.Ordinal));
     }
 
     [Fact]
