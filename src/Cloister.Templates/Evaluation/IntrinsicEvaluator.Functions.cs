@@ -151,12 +151,12 @@ internal sealed partial class IntrinsicEvaluator
     private Node FindInMap(Node argument, Where where, int depth)
     {
         // AWS::LanguageExtensions adds a fourth argument, { DefaultValue: X }, answered when a key is missing.
-        var fallback = argument is ListNode { Items.Length: 4 } withDefault && withDefault.Items[3] is MapNode options && options.Get("DefaultValue") is { } value4
-            ? (Extension("Fn::FindInMap DefaultValue", options, where) ? value4 : null)
-            : null;
-        if (fallback is not null)
+        Node? fallback = null;
+        if (argument is ListNode { Items.Length: 4 } withDefault && withDefault.Items[3] is MapNode options && options.Get("DefaultValue") is { } defaultValue
+            && Extension("Fn::FindInMap DefaultValue", options, where))
         {
-            argument = ((ListNode)argument) with { Items = ((ListNode)argument).Items.RemoveAt(3) };
+            fallback = defaultValue;
+            argument = withDefault with { Items = withDefault.Items.RemoveAt(3) };
         }
 
         if (Arguments(argument, 3, where, "Fn::FindInMap needs [ MapName, TopLevelKey, SecondLevelKey ] (and, with AWS::LanguageExtensions, { DefaultValue: ... }).") is not { } list)
@@ -165,27 +165,29 @@ internal sealed partial class IntrinsicEvaluator
         }
 
         var keys = list.Items.Select(k => ResolveText(k, where, depth, "a key")).ToArray();
-        var found = state.Mappings?.Get(keys[0]) is MapNode m && m.Get(keys[1]) is MapNode t ? t.Get(keys[2]) : null;
-        if (found is null && fallback is not null)
+        var mapping = state.Mappings?.Get(keys[0]) as MapNode;
+        var top = mapping?.Get(keys[1]) as MapNode;
+        if (top?.Get(keys[2]) is { } value)
+        {
+            return value;
+        }
+
+        if (fallback is not null)
         {
             return Resolve(fallback, where, depth) ?? Placeholder(argument);
         }
 
-        if (state.Mappings?.Get(keys[0]) is not MapNode mapping)
+        if (mapping is null)
         {
             Fail(list.Items[0], where, $"Fn::FindInMap: there is no mapping '{keys[0]}'.");
         }
-        else if (mapping.Get(keys[1]) is not MapNode top)
+        else if (top is null)
         {
             Fail(list.Items[1], where, $"Fn::FindInMap: mapping '{keys[0]}' has no key '{keys[1]}'.");
         }
-        else if (top.Get(keys[2]) is not { } value)
-        {
-            Fail(list.Items[2], where, $"Fn::FindInMap: mapping '{keys[0]}.{keys[1]}' has no key '{keys[2]}'.");
-        }
         else
         {
-            return value;
+            Fail(list.Items[2], where, $"Fn::FindInMap: mapping '{keys[0]}.{keys[1]}' has no key '{keys[2]}'.");
         }
 
         return Placeholder(argument);
