@@ -76,7 +76,7 @@ internal static class ParameterResolver
             return null;
         }
 
-        var isList = type is "CommaDelimitedList" or "List<Number>" || type.StartsWith("List<AWS::", StringComparison.Ordinal);
+        var isList = IsListType(type);
         var ssmValueType = SsmParameters.ValueTypeOf(type);
         var elementType = type switch
         {
@@ -94,28 +94,13 @@ internal static class ParameterResolver
             return null;
         }
 
-        string text;
-        SourceLocation valueAt;
-        if (given.TryGetValue(name, out var passed))
-        {
-            text = passed;
-            valueAt = at;
-        }
-        else if (definition.Get("Default") is { } defaultNode)
-        {
-            text = defaultNode switch
-            {
-                ScalarNode s => s.Value,
-                ListNode l => string.Join(',', l.Items.OfType<ScalarNode>().Select(s => s.Value)),
-                _ => string.Empty,
-            };
-            valueAt = defaultNode.Location;
-        }
-        else
+        if (GivenOrDefault(name, definition, given) is not var (text, defaultAt))
         {
             state.Problem(name, string.Empty, $"The parameter '{name}' has no Default and no value was given for it (--param {name}=VALUE).", at);
             return null;
         }
+
+        var valueAt = defaultAt ?? at;
 
         if (ssmValueType is not null)
         {
@@ -128,11 +113,7 @@ internal static class ParameterResolver
             text = resolved;
         }
 
-        var values = isList ? text.Split(',').Select(v => v.Trim()).ToArray() : [text];
-        if (isList && text.Length == 0)
-        {
-            values = [];
-        }
+        string[] values = isList ? ListValues(text) : [text];
 
         foreach (var value in values)
         {
@@ -143,6 +124,37 @@ internal static class ParameterResolver
             ? new ListNode([.. values.Select(v => (Node)ScalarNode.String(v, valueAt))], valueAt)
             : ScalarNode.String(text, valueAt);
     }
+
+    /// <summary>Whether a parameter of <paramref name="type"/> holds a list (its value is comma-separated).</summary>
+    public static bool IsListType(string type) => type is "CommaDelimitedList" or "List<Number>" || type.StartsWith("List<AWS::", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A parameter's text before any check: the value given for it, else its Default (a list Default joined with commas,
+    /// with the Default's location); null when it has neither.
+    /// </summary>
+    public static (string Text, SourceLocation? DefaultAt)? GivenOrDefault(string name, MapNode definition, IReadOnlyDictionary<string, string> given)
+    {
+        if (given.TryGetValue(name, out var passed))
+        {
+            return (passed, null);
+        }
+
+        if (definition.Get("Default") is not { } defaultNode)
+        {
+            return null;
+        }
+
+        var text = defaultNode switch
+        {
+            ScalarNode s => s.Value,
+            ListNode l => string.Join(',', l.Items.OfType<ScalarNode>().Select(s => s.Value)),
+            _ => string.Empty,
+        };
+        return (text, defaultNode.Location);
+    }
+
+    /// <summary>A list parameter's values: its text split at commas and trimmed; none for empty text.</summary>
+    public static string[] ListValues(string text) => text.Length == 0 ? [] : [.. text.Split(',').Select(v => v.Trim())];
 
     private static void Check(string name, string value, string type, MapNode definition, StackState state, SourceLocation at)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cloister.Model.Validation;
+using Cloister.Templates.Evaluation;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Extensions;
@@ -85,15 +86,12 @@ internal static class ForEachExpander
             case ListNode list when list.Items.All(i => i is ScalarNode { IsNull: false }):
                 return [.. list.Items.Cast<ScalarNode>().Select(i => i.Value)];
             case MapNode map when map.IsIntrinsic(out var name, out var argument) && name == "Ref" && argument is ScalarNode { IsNull: false } reference:
-                var parameter = (root.Get("Parameters") as MapNode)?.Get(reference.Value) as MapNode;
-                var type = parameter?.GetString("Type");
-                if (type is null || !(type == "CommaDelimitedList" || type.StartsWith("List<", StringComparison.Ordinal)))
-                {
-                    return null;
-                }
-
-                var text = parameterValues.TryGetValue(reference.Value, out var given) ? given : parameter!.GetString("Default") ?? string.Empty;
-                return [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+                // The parameter's values as evaluation will give them (its checks are reported there).
+                return (root.Get("Parameters") as MapNode)?.Get(reference.Value) is MapNode parameter
+                    && parameter.GetString("Type") is { } type && ParameterResolver.IsListType(type)
+                    && ParameterResolver.GivenOrDefault(reference.Value, parameter, parameterValues) is var (text, _)
+                        ? [.. ParameterResolver.ListValues(text)]
+                        : null;
             default:
                 return null;
         }
