@@ -11,7 +11,8 @@ internal static class ApplicationAnswers
 {
     public static Task WriteAsync(HttpContext context, ListenerPlan listener, ListenerAction action) => action switch
     {
-        FixedResponseAction fixedResponse => WriteFixedAsync(context, fixedResponse),
+        FixedResponseAction fixedResponse => ApplicationErrors.WriteOwnAsync(
+            context, fixedResponse.StatusCode, fixedResponse.ContentType, Encoding.UTF8.GetBytes(fixedResponse.MessageBody ?? string.Empty)),
         RedirectAction redirect => ApplicationErrors.WriteAsync(context, redirect.StatusCode, Location(redirect, listener, context)),
         _ => ApplicationErrors.WriteAsync(context, 503),
     };
@@ -55,21 +56,5 @@ internal static class ApplicationAnswers
             ? raw
             : request.Path.Value + request.QueryString.Value;
         return Location(redirect, listener.Listener.Protocol, listener.Listener.Port, host, rawTarget);
-    }
-
-    private static Task WriteFixedAsync(HttpContext context, FixedResponseAction action)
-    {
-        var body = Encoding.UTF8.GetBytes(action.MessageBody ?? string.Empty);
-        var response = context.Response;
-        response.Clear();
-        response.StatusCode = action.StatusCode;
-        if (action.ContentType is not null)
-        {
-            response.ContentType = action.ContentType;
-        }
-
-        response.ContentLength = body.Length;
-        response.Headers.Server = "awselb/2.0";
-        return body.Length == 0 ? Task.CompletedTask : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 }

@@ -19,10 +19,20 @@ internal static class ApplicationErrors
         };
         var body = Encoding.ASCII.GetBytes(
             $"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n</body>\r\n</html>\r\n");
+        return WriteOwnAsync(context, status, "text/html", body, location);
+    }
+
+    /// <summary>Any answer the load balancer gives itself: whatever was set is cleared, then this status, type and body.</summary>
+    public static Task WriteOwnAsync(HttpContext context, int status, string? contentType, byte[] body, string? location = null)
+    {
         var response = context.Response;
         response.Clear();
         response.StatusCode = status;
-        response.ContentType = "text/html";
+        if (contentType is not null)
+        {
+            response.ContentType = contentType;
+        }
+
         response.ContentLength = body.Length;
         response.Headers.Server = "awselb/2.0";
         if (location is not null)
@@ -30,6 +40,6 @@ internal static class ApplicationErrors
             response.Headers.Location = location;
         }
 
-        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        return body.Length == 0 ? Task.CompletedTask : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 }
