@@ -257,7 +257,8 @@ internal sealed partial class ModelBuilder
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::ListenerRule"))
         {
-            var listenerProtocol = OfType("AWS::ElasticLoadBalancingV2::Listener").FirstOrDefault(l => l.Id == r.String("ListenerArn"))?.String("Protocol") ?? "HTTP";
+            var listenerArn = r.Required("ListenerArn");
+            var listenerProtocol = _listeners.FirstOrDefault(l => l.Id == listenerArn)?.Protocol ?? "HTTP";
             var (targetGroup, action) = TerminalAction(r, "Actions", listenerProtocol);
             var priority = r.Int("Priority", 0);
             if (priority is < 1 or > 50000)
@@ -266,7 +267,7 @@ internal sealed partial class ModelBuilder
             }
 
             var conditions = r.Maps("Conditions").Select((c, i) => RuleCondition(r, c, $"Conditions[{i}]")).OfType<RuleCondition>().ToImmutableArray();
-            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, r.Required("ListenerArn"), priority, conditions, targetGroup ?? string.Empty, action));
+            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, listenerArn, priority, conditions, targetGroup ?? string.Empty, action));
         }
     }
 
