@@ -31,7 +31,7 @@ public sealed record GatewayOptions
     /// <summary>Handler for HTTP and HTTP_PROXY integrations; null for a pooled <see cref="SocketsHttpHandler"/> that closes a connection after an HTTP/1.0 response.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
-    /// <summary>The credentials SigV4 signatures of AWS_IAM methods are checked against; empty for the sandbox's own (<see cref="Cloister.Functions.SandboxCredentials"/>).</summary>
+    /// <summary>The credentials SigV4 signatures of AWS_IAM methods are checked against; empty for the sandbox's own (<see cref="Cloister.Model.SandboxCredentials"/>).</summary>
     public ImmutableArray<Signing.GatewayCredential> Credentials { get; init; } = [];
 
     /// <summary>The account-level throttle; API Gateway's is 10,000 requests a second with a burst of 5,000.</summary>

@@ -240,7 +240,7 @@ public sealed class StackHost : IAsyncDisposable
 
         // 169.254.169.253 in every VPC: each router's listener answers a query with the view of its source's VPC.
         var linkLocal = DnsService.LinkLocalResolverAddress;
-        foreach (var router in _model.Vpcs.GroupBy(v => sandbox.RouterNamespaceOf(v.Id), StringComparer.Ordinal))
+        foreach (var router in sandbox.VpcsByRouter())
         {
             dns.StartLinkLocalResolver(
                 [.. router.Select(v => v.Id)],
@@ -270,9 +270,7 @@ public sealed class StackHost : IAsyncDisposable
         }
 
         Started("metadata", "169.254.169.254");
-        var credentials = SandboxCredentials.Default;
-        var metadata = await InstanceMetadataService.StartAsync(
-            sandbox, new MetadataCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), _loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var metadata = await InstanceMetadataService.StartAsync(sandbox, SandboxCredentials.Default, _loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
         _owned.Add(metadata);
         _services.Add(new ServiceInfo("instance metadata (IMDSv2)", ["169.254.169.254:80"], "ok"));
         Done("metadata", $"{_model.Instances.Length} instance(s)");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Cloister.Model.Network;
 using Cloister.Network.Realization;
 using Cloister.Network.Sockets;
 
@@ -108,6 +109,14 @@ public sealed partial class Sandbox : IEniSockets
             ?? throw new ArgumentException($"Sandbox {Prefix} has no VPC {vpcId}.", nameof(vpcId));
         return NamespaceOf(IPAddress.Parse(Topology.TopologyView.ResolverAddress(vpc)));
     }
+
+    /// <summary>
+    /// The VPC router namespaces, each with the VPCs it routes (the VPCs of one peering component share one), in the
+    /// model's order: what serves every VPC from its router (the link-local resolver, the metadata service) opens one
+    /// listener per group.
+    /// </summary>
+    public IReadOnlyList<IGrouping<string, Vpc>> VpcsByRouter() =>
+        [.. _model.Vpcs.GroupBy(v => RouterNamespaceOf(v.Id), StringComparer.Ordinal)];
 
     private string NamespaceOf(IPAddress address) =>
         _plan.AddressNamespaces.TryGetValue(address.ToString(), out var ns)

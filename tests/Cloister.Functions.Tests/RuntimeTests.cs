@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Model;
 
 namespace Cloister.Functions.Tests;
 

@@ -1,4 +1,3 @@
-using Cloister.Functions;
 using Cloister.Model;
 
 namespace Cloister.Gateway.Signing;

@@ -15,7 +15,7 @@ namespace Cloister.Network.Metadata;
 /// security group names, user data, the identity document, and (with an instance profile) its role's credentials.
 /// Knows nothing of sockets.
 /// </summary>
-internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, MetadataCredentials credentials, TimeProvider time)
+internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, SandboxCredentials credentials, TimeProvider time)
 {
     public const string TokenHeader = "X-aws-ec2-metadata-token";
     public const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
@@ -122,7 +122,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
                 ["Type"] = "AWS-HMAC",
                 ["AccessKeyId"] = credentials.AccessKeyId,
                 ["SecretAccessKey"] = credentials.SecretAccessKey,
-                ["Token"] = credentials.Token,
+                ["Token"] = credentials.SessionToken,
                 ["Expiration"] = Timestamp(now.AddHours(6)),
             });
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using Cloister.Model;
 using Cloister.Network.Topology;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,17 +23,13 @@ public sealed class InstanceMetadataService : IAsyncDisposable
     private InstanceMetadataService(WebApplication app) => _app = app;
 
     /// <summary>Opens the listener in every VPC router of <paramref name="sandbox"/> and starts answering.</summary>
-    public static async Task<InstanceMetadataService> StartAsync(Sandbox sandbox, MetadataCredentials credentials, ILoggerFactory loggers, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<InstanceMetadataService> StartAsync(Sandbox sandbox, SandboxCredentials credentials, ILoggerFactory loggers, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(credentials);
         var metadata = new InstanceMetadata(() => sandbox.Model, () => sandbox.Hosts, credentials, time ?? TimeProvider.System);
         var address = IPAddress.Parse(TopologyView.InstanceMetadataAddress);
-        var sockets = sandbox.Model.Vpcs
-            .Select(v => sandbox.RouterNamespaceOf(v.Id))
-            .Distinct(StringComparer.Ordinal)
-            .Select(router => sandbox.OpenTcpListenerIn(router, address, 80))
-            .ToList();
+        var sockets = sandbox.VpcsByRouter().Select(router => sandbox.OpenTcpListenerIn(router.Key, address, 80)).ToList();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddLogging();
         builder.Services.AddSingleton(loggers);

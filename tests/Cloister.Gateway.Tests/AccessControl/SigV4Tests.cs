@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Cloister.Functions;
 using Cloister.Gateway.Tests.Fakes;
 using Cloister.Gateway.Tests.Infrastructure;
 using Cloister.Gateway.Tests.Signing;
+using Cloister.Model;
 using static Cloister.Gateway.Tests.Infrastructure.AccessApis;
 using static Cloister.Gateway.Tests.Infrastructure.Apis;
 

@@ -9,7 +9,7 @@ namespace Cloister.Network.Tests.Metadata;
 
 public sealed class InstanceMetadataTests
 {
-    private static readonly MetadataCredentials Credentials = new("ASIAEXAMPLE", "secret", "token");
+    private static readonly SandboxCredentials Credentials = new("ASIAEXAMPLE", "secret", "token");
 
     private readonly ManualTime _time = new() { Now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero) };
     private readonly InstanceMetadata _metadata;

@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
-using Cloister.Functions;
 using Cloister.Gateway.Authorizers;
 using Cloister.Gateway.Signing;
 using Cloister.Gateway.Throttling;
+using Cloister.Model;
 using Cloister.Model.Api;
 
 namespace Cloister.Gateway.Pipeline.AccessControl;

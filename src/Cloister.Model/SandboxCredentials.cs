@@ -1,7 +1,8 @@
-namespace Cloister.Functions;
+namespace Cloister.Model;
 
 /// <summary>The credentials a function receives in <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c> and
-/// <c>AWS_SESSION_TOKEN</c>. They are sandbox credentials, never real ones.</summary>
+/// <c>AWS_SESSION_TOKEN</c>, and an instance with an instance profile from the metadata service. They are sandbox
+/// credentials, never real ones.</summary>
 /// <param name="AccessKeyId">The access key id.</param>
 /// <param name="SecretAccessKey">The secret key.</param>
 /// <param name="SessionToken">The session token.</param>
