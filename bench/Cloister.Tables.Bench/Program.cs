@@ -14,8 +14,10 @@ using Cloister.Tables.Hosting;
 // and three canned endpoints (Kestrel HTTP, a Kestrel connection handler, raw sockets) each in a
 // process of its own and reads that process's CPU and allocations per SDK GetItem.
 // `journal` (not run unless named) drives the journal alone with random UUID keys, as claim creation does.
-// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,split,pieces,sqlite,journal]
+// `memory` (not run unless named) puts claim-shaped items into the service in its own process and reads its heap per item.
+// Usage: [--seconds N] [--clients N] [--phases put,get,http,canned,wrk,split,pieces,sqlite,journal,memory]
 //        [--prefill N] [--journal-writers N]   (journal: items written before measuring, 200,000; writers, 8)
+//        [--items N]   (memory: items put, 100,000)
 if (args is ["--serve", var serveDirectory])
 {
     await ServiceProcess.ServeAsync(serveDirectory);
@@ -42,6 +44,7 @@ var commitMilliseconds = 0.0;
 IReadOnlyList<string> pieces = [];
 IReadOnlyList<string> split = [];
 IReadOnlyList<string> journalRows = [];
+IReadOnlyList<string> memoryRows = [];
 var payload = new string('x', 100);
 try
 {
@@ -174,6 +177,11 @@ try
     {
         journalRows = await JournalBench.RunAsync(Path.Combine(root, "journal"), ArgValue("--prefill", 200_000), ArgValue("--journal-writers", 8), duration, rounds: 3);
     }
+
+    if (phases.Contains("memory"))
+    {
+        memoryRows = await MemoryBench.RunAsync(Path.Combine(root, "memory"), clients, ArgValue("--items", 100_000));
+    }
 }
 finally
 {
@@ -217,6 +225,17 @@ if (journalRows.Count > 0)
     Console.WriteLine("| journal alone (durable puts, claim-sized items) | puts/s | puts per transaction | journal threads CPU µs/put | process CPU µs/put |");
     Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
     foreach (var row in journalRows)
+    {
+        Console.WriteLine(row);
+    }
+}
+
+if (memoryRows.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("| service in its own process, items held | heap bytes/item | baseline: item bytes in SQLite | GC pause ms per 1,000 puts | gen-0 GCs per 1,000 puts | gen-1 GCs per 1,000 puts | gen-2 GCs | last gen-0/1 pause ms |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var row in memoryRows)
     {
         Console.WriteLine(row);
     }

@@ -65,6 +65,18 @@ public sealed class ServiceProcess : IAsyncDisposable
         return (TimeSpan.FromTicks(long.Parse(parts[0], CultureInfo.InvariantCulture)), long.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// The child's managed heap after a full, compacting collection (which it forces), with its collectors' counts and
+    /// total pause so far (taken before that collection) and the last gen-0/gen-1 collection's pause.
+    /// </summary>
+    public async Task<HeapStats> HeapAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("heap");
+        await _process.StandardInput.FlushAsync();
+        var parts = (await _process.StandardOutput.ReadLineAsync())!.Split(' ').Select(part => long.Parse(part, CultureInfo.InvariantCulture)).ToArray();
+        return new HeapStats(parts[0], TimeSpan.FromTicks(parts[1]), (int)parts[2], (int)parts[3], (int)parts[4], TimeSpan.FromTicks(parts[5]));
+    }
+
     /// <summary>The child's side: serve until standard input closes.</summary>
     public static async Task ServeAsync(string dataDirectory)
     {
@@ -117,6 +129,15 @@ public sealed class ServiceProcess : IAsyncDisposable
                 using var self = Process.GetCurrentProcess();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{self.TotalProcessorTime.Ticks} {GC.GetTotalAllocatedBytes(precise: true)}"));
             }
+            else if (command == "heap")
+            {
+                var pause = GC.GetTotalPauseDuration();
+                var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+                var ephemeral = GC.GetGCMemoryInfo(GCKind.Ephemeral).PauseDurations[0];
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                var heap = GC.GetTotalMemory(forceFullCollection: false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{heap} {pause.Ticks} {gen0} {gen1} {gen2} {ephemeral.Ticks}"));
+            }
         }
     }
 
@@ -127,3 +148,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>What <see cref="ServiceProcess.HeapAsync"/> reads from the child.</summary>
+public sealed record HeapStats(long HeapBytes, TimeSpan Pause, int Gen0, int Gen1, int Gen2, TimeSpan LastEphemeralPause);

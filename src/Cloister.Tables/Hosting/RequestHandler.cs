@@ -6,6 +6,7 @@ using Cloister.Tables.Authentication;
 using Cloister.Tables.Hosting.Http;
 using Cloister.Tables.Operations;
 using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Tables.Hosting;
@@ -25,6 +26,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
     private const int InitialResponseBytes = 1024;
     private const int MaxOperationLength = 64;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 96 };
+    private static readonly uint EmptyItemCrc = Crc32.Compute(EmptyItemBody);
 
     private readonly DynamoDbService _service;
     private readonly ILogger _logger;
@@ -44,6 +46,9 @@ internal sealed class RequestHandler : IHttpRequestHandler
 
     private static ReadOnlySpan<byte> JsonContentType => "application/x-amz-json-1.0"u8;
 
+    /// <summary>GetItem's answer when there is no such item.</summary>
+    private static ReadOnlySpan<byte> EmptyItemBody => "{}"u8;
+
     public async ValueTask HandleAsync(HttpRequestHead request, RequestBody body, PipeWriter output)
     {
         if (!request.IsPost)
@@ -58,7 +63,8 @@ internal sealed class RequestHandler : IHttpRequestHandler
         try
         {
             var operation = "?";
-            ItemResponse? simple = null;
+            var simple = false;
+            StoredItem? item = null;
             int status;
             try
             {
@@ -74,10 +80,10 @@ internal sealed class RequestHandler : IHttpRequestHandler
                     _verifier!.Verify(signature, request.MethodText, request.TargetText, request.ToDictionary(), body.Bytes);
                 }
 
-                if (ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out var item))
+                if (ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out item))
                 {
-                    // The common GetItem, answered from the request bytes with the item's cached response.
-                    simple = item;
+                    // The common GetItem, answered from the request bytes with the stored item's JSON as it is.
+                    simple = true;
                     status = 200;
                 }
                 else
@@ -104,13 +110,17 @@ internal sealed class RequestHandler : IHttpRequestHandler
                 status = WriteError(buffer, new DynamoDbException());
             }
 
-            if (simple is not null)
+            if (simple && item is not null)
             {
-                WriteResponse(output, request, status, simple.Body, simple.Crc);
+                WriteResponse(output, request, status, new ResponseBody(StoredItem.ResponseStart, item.Json, StoredItem.ResponseEnd), item.ResponseCrc);
+            }
+            else if (simple)
+            {
+                WriteResponse(output, request, status, new ResponseBody(EmptyItemBody), EmptyItemCrc);
             }
             else
             {
-                WriteResponse(output, request, status, buffer!.WrittenSpan, null);
+                WriteResponse(output, request, status, new ResponseBody(buffer!.WrittenSpan), null);
             }
         }
         finally
@@ -120,7 +130,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
     }
 
     /// <summary>Status, DynamoDB's headers and the body, written to the connection's pipe in one go.</summary>
-    private void WriteResponse(PipeWriter output, HttpRequestHead request, int status, ReadOnlySpan<byte> body, string? crc)
+    private void WriteResponse(PipeWriter output, HttpRequestHead request, int status, ResponseBody body, uint? crc)
     {
         Span<byte> headers = stackalloc byte[128];
         var at = 0;
@@ -130,15 +140,8 @@ internal sealed class RequestHandler : IHttpRequestHandler
         at += RequestIds.Length;
         "\r\nx-amz-crc32: "u8.CopyTo(headers[at..]);
         at += 15;
-        if (crc is null)
-        {
-            Utf8Formatter.TryFormat(Crc32.Compute(body), headers[at..], out var written);
-            at += written;
-        }
-        else
-        {
-            at += Encoding.ASCII.GetBytes(crc, headers[at..]);
-        }
+        Utf8Formatter.TryFormat(crc ?? Crc32.Compute(body.Start, body.Middle, body.End), headers[at..], out var written);
+        at += written;
 
         "\r\n"u8.CopyTo(headers[at..]);
         at += 2;

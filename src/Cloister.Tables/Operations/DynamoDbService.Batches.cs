@@ -60,7 +60,7 @@ internal sealed partial class DynamoDbService
                     {
                         maxLsn = Math.Max(maxLsn, stored.Lsn);
                         bytes += stored.Size;
-                        items.Add(Project(stored.Item, projection));
+                        items.Add(Project(stored.ReadItem(), projection));
                     }
                 }
 

@@ -90,7 +90,7 @@ internal sealed partial class DynamoDbService
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
         if (!result.ConditionHeld)
         {
-            throw DynamoDbException.ConditionFailed(write.ReturnOldOnConditionFailure ? result.Old?.Item : null);
+            throw DynamoDbException.ConditionFailed(write.ReturnOldOnConditionFailure ? result.OldItem : null);
         }
 
         writer.WriteStartObject();
@@ -123,13 +123,13 @@ internal sealed partial class DynamoDbService
         writer.WriteStartObject();
         if (found is not null && projection.Paths.IsDefault)
         {
-            // The item's cached JSON: the same bytes the simple path (TryGetItem) writes.
+            // The stored item's JSON: the same bytes the simple path (TryGetItem) writes.
             writer.WritePropertyName("Item"u8);
-            writer.WriteRawValue(found.Response.ItemJson, skipInputValidation: true);
+            writer.WriteRawValue(found.Json, skipInputValidation: true);
         }
         else if (found is not null)
         {
-            WriteItemProperty(writer, "Item", Project(found.Item, projection));
+            WriteItemProperty(writer, "Item", Project(found.ReadItem(), projection));
         }
 
         WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(found?.Size ?? 0, consistent), write: false);

@@ -58,16 +58,17 @@ internal sealed partial class DynamoDbService
         var (segment, totalSegments) = isQuery ? (0, 1) : ReadSegments(request);
         var capacity = CapacityMode(request);
 
-        var items = new List<Item>();
-        var scanned = 0;
+        // Under the lock the page's items are only found (the stored items are immutable); decoding, the filter and the
+        // projection run after it, so a page of a large table holds up no writer while its items are read.
+        var page = new List<StoredItem>();
         long bytes = 0;
-        long maxLsn = 0;
-        Item? lastEvaluated = null;
+        StoredItem? last = null;
+        TableDefinition definition;
+        IndexDefinition? index = null;
         lock (_store.Gate)
         {
             var table = _store.GetTable(tableName);
-            var definition = table.Definition;
-            IndexDefinition? index = null;
+            definition = table.Definition;
             if (indexName is not null)
             {
                 index = definition.FindIndex(indexName) ?? throw DynamoDbException.Validation($"The table does not have the specified index: {indexName}");
@@ -115,47 +116,60 @@ internal sealed partial class DynamoDbService
                     continue;
                 }
 
-                scanned++;
+                page.Add(stored);
                 bytes += stored.Size;
-                var visible = index is null || index.ProjectionType == "ALL" || (select == "ALL_ATTRIBUTES" && !index.IsGlobal)
-                    ? stored.Item
-                    : IndexProjection(definition, index, stored.Item);
-                if (filter is null || filter.Evaluate(visible))
+                if (page.Count == limit || bytes >= MaxPageBytes)
                 {
-                    maxLsn = Math.Max(maxLsn, stored.Lsn);
-                    if (select != "COUNT")
-                    {
-                        items.Add(Project(visible, projection));
-                    }
-                    else
-                    {
-                        items.Add(visible);
-                    }
-                }
-
-                if (scanned == limit || bytes >= MaxPageBytes)
-                {
-                    lastEvaluated = StoredItemFactory.KeyAttributes(definition, stored.Item, index);
+                    last = stored;
                     break;
                 }
             }
         }
 
+        var whole = index is null || index.ProjectionType == "ALL" || (select == "ALL_ATTRIBUTES" && !index.IsGlobal);
+        var items = new List<PageItem>();
+        long maxLsn = 0;
+        foreach (var stored in page)
+        {
+            if (whole && filter is null && (select == "COUNT" || projection.Paths.IsDefault))
+            {
+                // The whole item, unfiltered: its stored JSON is the answer, nothing to decode.
+                items.Add(new PageItem(stored, null));
+                maxLsn = Math.Max(maxLsn, stored.Lsn);
+                continue;
+            }
+
+            var visible = whole ? stored.ReadItem() : IndexProjection(definition, index!, stored.ReadItem());
+            if (filter is null || filter.Evaluate(visible))
+            {
+                items.Add(new PageItem(null, select == "COUNT" ? null : Project(visible, projection)));
+                maxLsn = Math.Max(maxLsn, stored.Lsn);
+            }
+        }
+
+        var lastEvaluated = last is null ? null : StoredItemFactory.KeyAttributes(definition, last.ReadItem(), index);
         await _store.WaitDurableAsync(maxLsn).ConfigureAwait(false);
         writer.WriteStartObject();
         if (select != "COUNT")
         {
             writer.WriteStartArray("Items");
-            foreach (var item in items)
+            foreach (var (stored, decoded) in items)
             {
-                AttributeValueWriter.WriteItem(writer, item);
+                if (stored is not null)
+                {
+                    writer.WriteRawValue(stored.Json, skipInputValidation: true);
+                }
+                else
+                {
+                    AttributeValueWriter.WriteItem(writer, decoded!);
+                }
             }
 
             writer.WriteEndArray();
         }
 
         writer.WriteNumber("Count", items.Count);
-        writer.WriteNumber("ScannedCount", scanned);
+        writer.WriteNumber("ScannedCount", page.Count);
         WriteItemProperty(writer, "LastEvaluatedKey", lastEvaluated);
         WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(bytes, consistent), write: false, indexName is null ? null : "gsi:" + indexName);
         writer.WriteEndObject();
@@ -257,4 +271,7 @@ internal sealed partial class DynamoDbService
 
         return result;
     }
+
+    /// <summary>An item of a Query or Scan page: the stored item written as it is, or what the filter and projection made of it.</summary>
+    private readonly record struct PageItem(StoredItem? Stored, Item? Decoded);
 }

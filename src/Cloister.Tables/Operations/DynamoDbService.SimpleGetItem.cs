@@ -9,7 +9,7 @@ namespace Cloister.Tables.Operations;
 /// <summary>
 /// GetItem's common case answered from the request bytes: a table and a key of S or B values, no
 /// projection, no consumed capacity. The look-up is the general path's (same lock, same hash of the
-/// encoded key) and the answer is the item's cached response bytes, which the general path writes too.
+/// encoded key) and the answer is the stored item's JSON with its response's CRC, the bytes the general path writes too.
 /// Whatever this path cannot answer exactly as the general path would (a name or key that does not
 /// match the schema, an N key, an item not yet durable, a missing table) it declines, and the general
 /// path answers, or raises the error.
@@ -18,9 +18,10 @@ internal sealed partial class DynamoDbService
 {
     private const int MaxStackKeyBytes = 1024;
 
-    public bool TryGetItem(ReadOnlySpan<byte> body, out ItemResponse response)
+    /// <summary>True when answered: <paramref name="found"/> is then the item, or null when there is none (the body <c>{}</c>).</summary>
+    public bool TryGetItem(ReadOnlySpan<byte> body, out StoredItem? found)
     {
-        response = ItemResponse.Empty;
+        found = null;
         if (!GetItemRequestReader.TryRead(body, out var request) ||
             !RequestReader.IsTableName(request.TableName))
         {
@@ -30,7 +31,7 @@ internal sealed partial class DynamoDbService
         Span<char> tableName = stackalloc char[request.TableName.Length];
         Encoding.ASCII.GetChars(request.TableName, tableName);
         Span<byte> decoded = stackalloc byte[2 * MaxStackKeyBytes];
-        StoredItem? found;
+        StoredItem? item;
         lock (_store.Gate)
         {
             if (_store.FindTable(tableName) is not { } table)
@@ -68,20 +69,15 @@ internal sealed partial class DynamoDbService
                 return false;
             }
 
-            found = table.Get(new ItemKeySpan(partitionKey, sortKey));
+            item = table.Get(new ItemKeySpan(partitionKey, sortKey));
         }
 
-        if (found is null)
-        {
-            return true;
-        }
-
-        if (!_store.IsDurable(found.Lsn))
+        if (item is not null && !_store.IsDurable(item.Lsn))
         {
             return false;
         }
 
-        response = found.Response;
+        found = item;
         return true;
     }
 

@@ -68,7 +68,7 @@ internal sealed partial class DynamoDbService
                 {
                     reasons = [.. results.Select((result, i) => result.ConditionHeld
                         ? new CancellationReason("None", null, null)
-                        : new CancellationReason("ConditionalCheckFailed", "The conditional request failed", writes[i].ReturnOldOnConditionFailure ? result.Old?.Item : null))];
+                        : new CancellationReason("ConditionalCheckFailed", "The conditional request failed", writes[i].ReturnOldOnConditionFailure ? result.OldItem : null))];
                     lsn = results.Max(result => result.Old?.Lsn ?? 0);
                 }
                 else
@@ -148,7 +148,7 @@ internal sealed partial class DynamoDbService
 
                 var stored = table.Get(partitionKey, sortKey);
                 maxLsn = Math.Max(maxLsn, stored?.Lsn ?? 0);
-                found.Add(stored is null ? null : Project(stored.Item, projection));
+                found.Add(stored is null ? null : Project(stored.ReadItem(), projection));
             }
         }
 

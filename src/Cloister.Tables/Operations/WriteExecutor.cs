@@ -27,14 +27,16 @@ internal static class WriteExecutor
         }
 
         var old = table.Get(partitionKey, sortKey);
-        var current = old?.Item ?? EmptyItem;
-        var held = write.Condition is null || write.Condition.Evaluate(current);
+
+        // Decoded only when something reads it: a plain put or delete of a key that exists does not.
+        var oldItem = old is not null && NeedsOldItem(write) ? old.ReadItem() : null;
+        var held = write.Condition is null || write.Condition.Evaluate(oldItem ?? EmptyItem);
         Item? updated = write.Kind switch
         {
             WriteKind.Put => write.Item,
             WriteKind.Delete => null,
-            WriteKind.ConditionCheck => old?.Item,
-            _ => held ? ApplyUpdate(definition, old?.Item ?? write.Key!, write) : old?.Item,
+            WriteKind.ConditionCheck => oldItem,
+            _ => held ? ApplyUpdate(definition, oldItem ?? write.Key!, write) : oldItem,
         };
         StoredItem? stored = null;
         var size = 0;
@@ -49,8 +51,13 @@ internal static class WriteExecutor
             size = StoredItemFactory.ItemSize(updated);
         }
 
-        return new WriteResult(table, partitionKey, sortKey, old, updated, held, size, stored);
+        return new WriteResult(table, partitionKey, sortKey, old, oldItem, updated, held, size, stored);
     }
+
+    /// <summary>Whether evaluating or answering the write reads the item it replaces: its condition, an update, a condition check, or old values returned.</summary>
+    private static bool NeedsOldItem(PreparedWrite write) =>
+        write.Condition is not null || write.Kind is WriteKind.Update or WriteKind.ConditionCheck ||
+        write.ReturnValues is "ALL_OLD" or "UPDATED_OLD";
 
     /// <summary>Applies an evaluated write to memory and returns its journal operation (null when nothing changes).</summary>
     public static JournalOperation? Apply(TableStore store, PreparedWrite write, WriteResult result)
@@ -93,9 +100,9 @@ internal static class WriteExecutor
     /// <summary>The attributes ReturnValues asks for.</summary>
     public static Item? ReturnedAttributes(PreparedWrite write, WriteResult result) => write.ReturnValues switch
     {
-        "ALL_OLD" => result.Old?.Item,
+        "ALL_OLD" => result.OldItem,
         "ALL_NEW" => result.New,
-        "UPDATED_OLD" => result.Old is null ? null : Projection.Apply(result.Old.Item, write.Update.Select(action => action.Path)),
+        "UPDATED_OLD" => result.OldItem is null ? null : Projection.Apply(result.OldItem, write.Update.Select(action => action.Path)),
         "UPDATED_NEW" => result.New is null ? null : Projection.Apply(result.New, write.Update.Select(action => action.Path)),
         _ => null,
     };

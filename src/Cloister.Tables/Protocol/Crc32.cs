@@ -12,10 +12,15 @@ internal static class Crc32
     private const uint Polynomial = 0xEDB88320u;
     private static readonly uint[] Tables = BuildTables();
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+
+    /// <summary>The CRC of three pieces written one after another, without joining them.</summary>
+    public static uint Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third) =>
+        ~Update(Update(Update(0xFFFFFFFFu, first), second), third);
+
+    private static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         var table = Tables.AsSpan();
-        var crc = 0xFFFFFFFFu;
         while (data.Length >= 8)
         {
             var low = BinaryPrimitives.ReadUInt32LittleEndian(data) ^ crc;
@@ -36,7 +41,7 @@ internal static class Crc32
             crc = table[(int)((crc ^ b) & 0xFF)] ^ (crc >> 8);
         }
 
-        return ~crc;
+        return crc;
     }
 
     private static uint[] BuildTables()

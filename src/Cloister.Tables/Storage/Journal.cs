@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using Cloister.Tables.Protocol;
@@ -229,8 +228,6 @@ internal sealed class Journal : IAsyncDisposable
         using var commit = Prepare("COMMIT");
         using var rollback = Prepare("ROLLBACK");
         var batches = new List<JournalBatch>();
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using var json = new Utf8JsonWriter(buffer);
         while (true)
         {
             // Spin briefly before sleeping: under load the next request is usually microseconds away,
@@ -324,11 +321,7 @@ internal sealed class Journal : IAsyncDisposable
             }
             else
             {
-                buffer.ResetWrittenCount();
-                json.Reset();
-                AttributeValueWriter.WriteItem(json, operation.Item);
-                json.Flush();
-                Run(putItem, operation.Table, operation.PartitionKey!, operation.SortKey!, buffer.WrittenSpan.ToArray());
+                Run(putItem, operation.Table, operation.PartitionKey!, operation.SortKey!, operation.Item);
             }
         }
     }

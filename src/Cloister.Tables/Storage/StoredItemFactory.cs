@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Values;
 
@@ -33,7 +34,27 @@ internal static class StoredItemFactory
             throw DynamoDbException.Validation("Item size has exceeded the maximum allowed size");
         }
 
-        return new StoredItem(partitionKey, sortKey, item, lsn, size);
+        return StoredItem.FromJson(partitionKey, sortKey, Serialize(item), lsn, size);
+    }
+
+    /// <summary>An item as the journal kept it (its JSON), checked and keyed as when it was written; the bytes are kept as they are.</summary>
+    public static StoredItem FromJournal(TableDefinition table, byte[] json)
+    {
+        var item = StoredItem.FromJson([], [], json, 0, 0).ReadItem();
+        var (partitionKey, sortKey) = KeyOf(table, item, "item");
+        return StoredItem.FromJson(partitionKey, sortKey, json, 0, ItemSize(item));
+    }
+
+    /// <summary>The item's DynamoDB JSON, written once with the writer every response uses.</summary>
+    private static byte[] Serialize(Item item)
+    {
+        using var buffer = new PooledBufferWriter(256);
+        using (var writer = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions))
+        {
+            AttributeValueWriter.WriteItem(writer, item);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     public static int ItemSize(Item item)

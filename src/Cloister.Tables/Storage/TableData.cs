@@ -105,7 +105,7 @@ internal sealed class TableData
     /// <summary>The entry an item has in an index, or null when it lacks the index's key (sparse index).</summary>
     public static KeyEntry? IndexEntry(IndexDefinition index, StoredItem item)
     {
-        if (!item.Item.TryGetValue(index.HashKey, out var hash) || hash.Kind is not (AttributeKind.S or AttributeKind.N or AttributeKind.B))
+        if (item.ReadAttribute(index.HashKey) is not { Kind: AttributeKind.S or AttributeKind.N or AttributeKind.B } hash)
         {
             return null;
         }
@@ -113,7 +113,7 @@ internal sealed class TableData
         byte[] range = [];
         if (index.RangeKey is not null)
         {
-            if (!item.Item.TryGetValue(index.RangeKey, out var rangeValue) || rangeValue.Kind is not (AttributeKind.S or AttributeKind.N or AttributeKind.B))
+            if (item.ReadAttribute(index.RangeKey) is not { Kind: AttributeKind.S or AttributeKind.N or AttributeKind.B } rangeValue)
             {
                 return null;
             }

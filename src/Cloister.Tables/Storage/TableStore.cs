@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Values;
 using Microsoft.Extensions.Logging;
@@ -59,9 +58,7 @@ internal sealed class TableStore : IAsyncDisposable
                 continue;
             }
 
-            using var document = JsonDocument.Parse(bytes);
-            var item = AttributeValueReader.ReadItem(document.RootElement);
-            var stored = StoredItemFactory.Create(data.Definition, item, 0);
+            var stored = StoredItemFactory.FromJournal(data.Definition, bytes);
             data.Put(stored.PartitionKey, stored.SortKey, stored);
         }
 
@@ -116,7 +113,7 @@ internal sealed class TableStore : IAsyncDisposable
                 }
 
                 var expired = table.Items
-                    .Where(entry => entry.Item!.Item.TryGetValue(attribute, out var value) && value.Kind == AttributeKind.N &&
+                    .Where(entry => entry.Item!.ReadAttribute(attribute) is { Kind: AttributeKind.N } value &&
                         value.N <= DynamoNumber.FromInt64(now) && value.N >= DynamoNumber.FromInt64(now - IgnoredAfterSeconds))
                     .Select(entry => entry.Item!)
                     .ToList();

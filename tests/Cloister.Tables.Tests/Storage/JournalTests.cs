@@ -153,7 +153,7 @@ public sealed class JournalTests : IDisposable
         }
 
         var removed = await store.SweepExpiredAsync();
-        var remaining = store.GetTable("ttl").Items.Select(entry => entry.Item!.Item["PK"].S).Order().ToList();
+        var remaining = store.GetTable("ttl").Items.Select(entry => entry.Item!.ReadItem()["PK"].S).Order().ToList();
         await store.DisposeAsync();
 
         Assert.Equal(1, removed);

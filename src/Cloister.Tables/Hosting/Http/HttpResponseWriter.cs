@@ -17,7 +17,11 @@ internal static class HttpResponseWriter
     /// Writes a response. <paramref name="extraHeaders"/> are whole header lines (each ending with CRLF);
     /// the body is left out for HEAD.
     /// </summary>
-    public static void Write(PipeWriter output, HttpRequestHead? request, int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaders, ReadOnlySpan<byte> body)
+    public static void Write(PipeWriter output, HttpRequestHead? request, int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaders, ReadOnlySpan<byte> body) =>
+        Write(output, request, status, contentType, extraHeaders, new ResponseBody(body));
+
+    /// <summary>As <see cref="Write(PipeWriter, HttpRequestHead?, int, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, with a body in pieces.</summary>
+    public static void Write(PipeWriter output, HttpRequestHead? request, int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaders, ResponseBody body)
     {
         var keepAlive = request is { KeepAlive: true };
         var withBody = request is null || !request.IsHead;
@@ -56,14 +60,16 @@ internal static class HttpResponseWriter
         Append(span, ref at, "\r\n"u8);
         if (withBody)
         {
-            Append(span, ref at, body);
+            Append(span, ref at, body.Start);
+            Append(span, ref at, body.Middle);
+            Append(span, ref at, body.End);
         }
 
         output.Advance(at);
     }
 
     /// <summary>A bodiless refusal (400, 413, 431, 505) before the connection closes.</summary>
-    public static void WriteRefusal(PipeWriter output, int status) => Write(output, null, status, default, default, default);
+    public static void WriteRefusal(PipeWriter output, int status) => Write(output, null, status, default, default, ReadOnlySpan<byte>.Empty);
 
     private static void Append(Span<byte> span, ref int at, ReadOnlySpan<byte> bytes)
     {
