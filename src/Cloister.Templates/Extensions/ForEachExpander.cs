@@ -37,6 +37,10 @@ internal static class ForEachExpander
         ImmutableArray<MapEntry> entries, MapNode root, IReadOnlyDictionary<string, string> parameterValues, ProblemCollector problems, string section, int depth)
     {
         var output = ImmutableArray.CreateBuilder<MapEntry>();
+
+        // A key a loop makes must be new to its map (CloudFormation refuses the template otherwise), whether the map
+        // writes it before or after the loop or another copy made it first.
+        var keys = entries.Where(e => !e.Key.StartsWith(Prefix, StringComparison.Ordinal)).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             if (!entry.Key.StartsWith(Prefix, StringComparison.Ordinal))
@@ -72,7 +76,17 @@ internal static class ForEachExpander
             foreach (var value in values)
             {
                 var copy = (MapNode)Substitute(fragment, identifier.Value, value);
-                output.AddRange(ExpandEntries(copy.Entries, root, parameterValues, problems, section, depth + 1));
+                foreach (var made in ExpandEntries(copy.Entries, root, parameterValues, problems, section, depth + 1))
+                {
+                    if (keys.Add(made.Key))
+                    {
+                        output.Add(made);
+                    }
+                    else
+                    {
+                        problems.Add(entry.Key, string.Empty, $"{entry.Key} makes the key '{made.Key}', which {section} already has.", entry.KeyLocation);
+                    }
+                }
             }
         }
 

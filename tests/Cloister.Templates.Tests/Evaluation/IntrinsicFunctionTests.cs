@@ -268,4 +268,20 @@ public class IntrinsicFunctionTests
         var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Fn::ForEach::Vpcs");
         Assert.Contains(message, problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ForEach_MakingAResourceTheTemplateHas_IsAProblemAtItsKey()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Transform: AWS::LanguageExtensions
+            Resources:
+              VpcA: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Fn::ForEach::Vpcs:
+                - Name
+                - [A, B]
+                - "Vpc${Name}": { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.2.0.0/16 } }
+            """);
+
+        Assert.Equal(("Fn::ForEach::Vpcs", "Fn::ForEach::Vpcs makes the key 'VpcA', which Resources already has."), (problem.Resource, problem.Message));
+    }
 }
