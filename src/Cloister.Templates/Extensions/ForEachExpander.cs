@@ -36,8 +36,8 @@ internal sealed class ForEachExpander
         _problems = problems;
     }
 
-    /// <summary>What an entry of the map being expanded becomes, given how many loops enclose it.</summary>
-    private delegate MapEntry EntryExpansion(MapEntry entry, int depth);
+    /// <summary>What an entry of the map being expanded becomes, given the identifiers of the loops that enclose it.</summary>
+    private delegate MapEntry EntryExpansion(MapEntry entry, ImmutableArray<string> enclosing);
 
     /// <summary>
     /// The template with every loop expanded when it declares the transform (<paramref name="declared"/>); without it,
@@ -52,7 +52,7 @@ internal sealed class ForEachExpander
             if (root.Get(section) is MapNode map)
             {
                 EntryExpansion? each = section == "Resources" ? expander.ExpandResource : null;
-                var entries = expander.ExpandEntries(map.Entries, new Place(null, section), 0, each);
+                var entries = expander.ExpandEntries(map.Entries, new Place(null, section), [], each);
                 if (entries != map.Entries)
                 {
                     root = root.With(section, map with { Entries = entries });
@@ -67,7 +67,7 @@ internal sealed class ForEachExpander
     /// <paramref name="entries"/> with their loops expanded and <paramref name="each"/> applied to every other entry,
     /// written or made; the same array when nothing changed.
     /// </summary>
-    private ImmutableArray<MapEntry> ExpandEntries(ImmutableArray<MapEntry> entries, Place place, int depth, EntryExpansion? each)
+    private ImmutableArray<MapEntry> ExpandEntries(ImmutableArray<MapEntry> entries, Place place, ImmutableArray<string> enclosing, EntryExpansion? each)
     {
         ImmutableArray<MapEntry>.Builder? output = null;
 
@@ -79,7 +79,7 @@ internal sealed class ForEachExpander
             var entry = entries[i];
             if (!IsLoop(entry.Key))
             {
-                var expanded = each?.Invoke(entry, depth) ?? entry;
+                var expanded = each?.Invoke(entry, enclosing) ?? entry;
                 if (output is null && !ReferenceEquals(expanded, entry))
                 {
                     output = Start(entries, i);
@@ -91,7 +91,7 @@ internal sealed class ForEachExpander
 
             output ??= Start(entries, i);
             keys ??= entries.Where(e => !IsLoop(e.Key)).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
-            if (Loop(entry, place, depth) is not (var identifier, var values, var fragment))
+            if (Loop(entry, place, enclosing) is not (var identifier, var values, var fragment))
             {
                 continue;
             }
@@ -99,7 +99,7 @@ internal sealed class ForEachExpander
             foreach (var value in values)
             {
                 var copy = (MapNode)Substitute(fragment, identifier, value);
-                foreach (var made in ExpandEntries(copy.Entries, place, depth + 1, each))
+                foreach (var made in ExpandEntries(copy.Entries, place, enclosing.Add(identifier), each))
                 {
                     if (keys.Add(made.Key))
                     {
@@ -124,7 +124,7 @@ internal sealed class ForEachExpander
     }
 
     /// <summary>The loop's identifier, values and fragment; null, with the problem reported, when it cannot be expanded.</summary>
-    private (string Identifier, ImmutableArray<string> Values, MapNode Fragment)? Loop(MapEntry entry, Place place, int depth)
+    private (string Identifier, ImmutableArray<string> Values, MapNode Fragment)? Loop(MapEntry entry, Place place, ImmutableArray<string> enclosing)
     {
         string problem;
         var at = entry.KeyLocation;
@@ -132,13 +132,23 @@ internal sealed class ForEachExpander
         {
             problem = $"Fn::ForEach needs 'Transform: {SamTransform.LanguageExtensions}' at the top of the template.";
         }
-        else if (depth >= MaxDepth)
+        else if (enclosing.Length >= MaxDepth)
         {
             problem = $"Fn::ForEach loops nest at most {MaxDepth} deep.";
         }
         else if (entry.Value is not ListNode { Items.Length: 3 } loop || loop.Items[0] is not ScalarNode { IsNull: false, Value.Length: > 0 } identifier || loop.Items[2] is not MapNode fragment)
         {
             problem = "Fn::ForEach needs [ Identifier, Collection, { OutputKey: OutputValue } ].";
+        }
+        else if ((_root.Get("Parameters") as MapNode)?.Get(identifier.Value) is not null)
+        {
+            problem = $"The Fn::ForEach identifier '{identifier.Value}' is also a parameter; give the loop another identifier.";
+            at = identifier.Location;
+        }
+        else if (enclosing.Contains(identifier.Value))
+        {
+            problem = $"The Fn::ForEach identifier '{identifier.Value}' is already that of an enclosing loop; give the inner loop another identifier.";
+            at = identifier.Location;
         }
         else if (Collection(loop.Items[1]) is not { } values)
         {
@@ -160,28 +170,28 @@ internal sealed class ForEachExpander
     }
 
     /// <summary>A resource with the loops in its properties expanded, inside the loops that made it.</summary>
-    private MapEntry ExpandResource(MapEntry resource, int depth)
+    private MapEntry ExpandResource(MapEntry resource, ImmutableArray<string> enclosing)
     {
         if (resource.Value is not MapNode node || node.Get("Properties") is not MapNode properties)
         {
             return resource;
         }
 
-        var expanded = ExpandValue(properties, new Place(resource.Key, "Properties"), depth);
+        var expanded = ExpandValue(properties, new Place(resource.Key, "Properties"), enclosing);
         return ReferenceEquals(expanded, properties) ? resource : resource with { Value = node.With("Properties", expanded) };
     }
 
     /// <summary><paramref name="node"/> with the loops of every map in it expanded; the same node when it has none.</summary>
-    private Node ExpandValue(Node node, Place place, int depth)
+    private Node ExpandValue(Node node, Place place, ImmutableArray<string> enclosing)
     {
         switch (node)
         {
             case MapNode map:
-                var entries = ExpandEntries(map.Entries, place, depth, (entry, d) =>
-                    ExpandValue(entry.Value, place.Key(entry.Key), d) is var value && !ReferenceEquals(value, entry.Value) ? entry with { Value = value } : entry);
+                var entries = ExpandEntries(map.Entries, place, enclosing, (entry, ids) =>
+                    ExpandValue(entry.Value, place.Key(entry.Key), ids) is var value && !ReferenceEquals(value, entry.Value) ? entry with { Value = value } : entry);
                 return entries == map.Entries ? map : map with { Entries = entries };
             case ListNode list:
-                var items = list.Items.Select((item, i) => ExpandValue(item, place.Index(i), depth)).ToImmutableArray();
+                var items = list.Items.Select((item, i) => ExpandValue(item, place.Index(i), enclosing)).ToImmutableArray();
                 return items.Zip(list.Items).All(pair => ReferenceEquals(pair.First, pair.Second)) ? list : list with { Items = items };
             default:
                 return node;
