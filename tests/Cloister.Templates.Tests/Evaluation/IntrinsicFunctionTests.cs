@@ -389,8 +389,6 @@ public class IntrinsicFunctionTests
     [InlineData("Fn::ForEach::Vars: [Name, 42, { \"V${Name}\": x }]", "The Fn::ForEach collection must be a list of strings or a Ref to a list parameter.")]
     [InlineData("Fn::ForEach::Vars: [Name, [A, B], { V: x }]", "Each OutputKey of Fn::ForEach must use ${Name} or &{Name}, so that every copy has its own key in Properties.Environment.Variables.")]
     [InlineData("Fn::ForEach::Vars: [Name, [A, B], [x]]", "Fn::ForEach needs [ Identifier, Collection, { OutputKey: OutputValue } ].")]
-    [InlineData("Fn::ForEach::Vars: [Stage, [A, B], { \"V${Stage}\": x }]", "The Fn::ForEach identifier 'Stage' is also a parameter; give the loop another identifier.")]
-    [InlineData("Fn::ForEach::Vars: [Name, [A], { \"Fn::ForEach::Inner\": [Name, [B], { \"V${Name}\": x }] }]", "The Fn::ForEach identifier 'Name' is already that of an enclosing loop; give the inner loop another identifier.")]
     public void ForEach_InPropertiesMalformed_IsAProblemNamingResourceAndPath(string variables, string message)
     {
         var problem = TestTemplates.SingleProblem(FunctionWithVariables(variables));
@@ -398,6 +396,17 @@ public class IntrinsicFunctionTests
         Assert.Equal("Worker", problem.Resource);
         Assert.StartsWith("Properties.Environment.Variables.Fn::ForEach::", problem.Property, StringComparison.Ordinal);
         Assert.Equal(message, problem.Message);
+    }
+
+    [Theory]
+    [InlineData("Fn::ForEach::Vars: [Stage, [A, B], { \"V${Stage}\": x }]", "Fn::ForEach::Vars", 31, "The Fn::ForEach identifier 'Stage' is also a parameter; give the loop another identifier.")]
+    [InlineData("Fn::ForEach::Vars: [Name, [A], { \"Fn::ForEach::Inner\": [Name, [B], { \"V${Name}\": x }] }]", "Fn::ForEach::Inner", 67, "The Fn::ForEach identifier 'Name' is already that of an enclosing loop; give the inner loop another identifier.")]
+    public void ForEach_InPropertiesWithABadIdentifier_IsAProblemAtTheIdentifier(string variables, string loop, int column, string message)
+    {
+        var problem = TestTemplates.SingleProblem(FunctionWithVariables(variables));
+
+        Assert.Equal(("Worker", "Properties.Environment.Variables." + loop, message), (problem.Resource, problem.Property, problem.Message));
+        Assert.Equal((14, column), (problem.Location!.Line, problem.Location.Column));
     }
 
     [Fact]
