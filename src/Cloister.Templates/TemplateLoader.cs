@@ -68,10 +68,7 @@ public static class TemplateLoader
             }
 
             state.LanguageExtensions = NodeFactory.Items(map.Get("Transform")).Any(t => t is ScalarNode { Value: SamTransform.LanguageExtensions });
-            if (state.LanguageExtensions)
-            {
-                map = ForEachExpander.Expand(map, template.Parameters, state.Problems);
-            }
+            map = ForEachExpander.Expand(map, state.LanguageExtensions, template.Parameters, state.Problems);
 
             map = SamTransform.ApplyIfDeclared(map, template.Path, state.Problems);
             var stack = new StackEvaluator(state, options.IgnoreUnsupported, warnings).Evaluate(map, template.Parameters);

@@ -87,12 +87,6 @@ internal sealed class StackEvaluator
         foreach (var entry in resources?.Entries ?? [])
         {
             var id = entry.Key;
-            if (id.StartsWith("Fn::ForEach::", StringComparison.Ordinal))
-            {
-                _state.Problem(id, string.Empty, $"Fn::ForEach needs 'Transform: {Sam.SamTransform.LanguageExtensions}' at the top of the template.", entry.KeyLocation);
-                continue;
-            }
-
             if (!IsAlphanumeric(id))
             {
                 _state.Problem(id, string.Empty, "A logical id may hold only letters and digits.", entry.KeyLocation);

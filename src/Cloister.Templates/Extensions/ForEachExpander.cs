@@ -2,84 +2,203 @@ using System.Collections.Immutable;
 using Cloister.Model.Validation;
 using Cloister.Templates.Evaluation;
 using Cloister.Templates.Nodes;
+using Cloister.Templates.Sam;
 
 namespace Cloister.Templates.Extensions;
 
 /// <summary>
 /// <c>Fn::ForEach</c> of <c>AWS::LanguageExtensions</c>, expanded before anything else reads the template, as
-/// CloudFormation runs the transform first: in <c>Resources</c>, <c>Conditions</c> and <c>Outputs</c>, an entry
+/// CloudFormation runs the transform first. Wherever CloudFormation takes a loop (in <c>Resources</c>,
+/// <c>Conditions</c> and <c>Outputs</c>, and in any map within a resource's <c>Properties</c>), an entry
 /// <c>Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]</c> becomes one copy of its fragment per
-/// value of the collection (a list, or a <c>Ref</c> to a list parameter), loops nested inside loops included. In keys,
+/// value of the collection (a list, or a <c>Ref</c> to a list parameter), merged into the map that holds the loop; loops
+/// nest inside loops, a resource's property loops counting inside the loops that made the resource. In keys,
 /// <c>${Identifier}</c> is the value and <c>&amp;{Identifier}</c> the value without its non-alphanumeric characters; in
 /// the fragment, <c>Ref: Identifier</c> is the value and both forms are replaced in every string.
 /// </summary>
-internal static class ForEachExpander
+internal sealed class ForEachExpander
 {
     private const string Prefix = "Fn::ForEach::";
     private const int MaxDepth = 5;
 
     private static readonly string[] Sections = ["Conditions", "Resources", "Outputs"];
 
-    public static MapNode Expand(MapNode root, IReadOnlyDictionary<string, string> parameterValues, ProblemCollector problems)
+    private readonly MapNode _root;
+    private readonly bool _declared;
+    private readonly IReadOnlyDictionary<string, string> _parameterValues;
+    private readonly ProblemCollector _problems;
+
+    private ForEachExpander(MapNode root, bool declared, IReadOnlyDictionary<string, string> parameterValues, ProblemCollector problems)
     {
+        _root = root;
+        _declared = declared;
+        _parameterValues = parameterValues;
+        _problems = problems;
+    }
+
+    /// <summary>What an entry of the map being expanded becomes, given the identifiers of the loops that enclose it.</summary>
+    private delegate MapEntry EntryExpansion(MapEntry entry, ImmutableArray<string> enclosing);
+
+    /// <summary>
+    /// The template with every loop expanded when it declares the transform (<paramref name="declared"/>); without it,
+    /// each loop is reported as needing the transform and left out, so nothing later reads it as a resource, condition,
+    /// output or property.
+    /// </summary>
+    public static MapNode Expand(MapNode root, bool declared, IReadOnlyDictionary<string, string> parameterValues, ProblemCollector problems)
+    {
+        var expander = new ForEachExpander(root, declared, parameterValues, problems);
         foreach (var section in Sections)
         {
-            if (root.Get(section) is MapNode map && map.Entries.Any(e => e.Key.StartsWith(Prefix, StringComparison.Ordinal)))
+            if (root.Get(section) is MapNode map)
             {
-                root = root.With(section, map with { Entries = ExpandEntries(map.Entries, root, parameterValues, problems, section, 0) });
+                EntryExpansion? each = section == "Resources" ? expander.ExpandResource : null;
+                var entries = expander.ExpandEntries(map.Entries, new Place(null, section), [], each);
+                if (entries != map.Entries)
+                {
+                    root = root.With(section, map with { Entries = entries });
+                }
             }
         }
 
         return root;
     }
 
-    private static ImmutableArray<MapEntry> ExpandEntries(
-        ImmutableArray<MapEntry> entries, MapNode root, IReadOnlyDictionary<string, string> parameterValues, ProblemCollector problems, string section, int depth)
+    /// <summary>
+    /// <paramref name="entries"/> with their loops expanded and <paramref name="each"/> applied to every other entry,
+    /// written or made; the same array when nothing changed.
+    /// </summary>
+    private ImmutableArray<MapEntry> ExpandEntries(ImmutableArray<MapEntry> entries, Place place, ImmutableArray<string> enclosing, EntryExpansion? each)
     {
-        var output = ImmutableArray.CreateBuilder<MapEntry>();
-        foreach (var entry in entries)
+        ImmutableArray<MapEntry>.Builder? output = null;
+
+        // A key a loop makes must be new to its map (CloudFormation refuses the template otherwise), whether the map
+        // writes it before or after the loop or another copy made it first.
+        HashSet<string>? keys = null;
+        for (var i = 0; i < entries.Length; i++)
         {
-            if (!entry.Key.StartsWith(Prefix, StringComparison.Ordinal))
+            var entry = entries[i];
+            if (!IsLoop(entry.Key))
             {
-                output.Add(entry);
+                var expanded = each?.Invoke(entry, enclosing) ?? entry;
+                if (output is null && !ReferenceEquals(expanded, entry))
+                {
+                    output = Start(entries, i);
+                }
+
+                output?.Add(expanded);
                 continue;
             }
 
-            if (depth >= MaxDepth)
+            output ??= Start(entries, i);
+            keys ??= entries.Where(e => !IsLoop(e.Key)).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+            if (Loop(entry, place, enclosing) is not (var identifier, var values, var fragment))
             {
-                problems.Add(entry.Key, string.Empty, $"Fn::ForEach loops nest at most {MaxDepth} deep.", entry.KeyLocation);
-                continue;
-            }
-
-            if (entry.Value is not ListNode { Items.Length: 3 } loop || loop.Items[0] is not ScalarNode { IsNull: false } identifier || loop.Items[2] is not MapNode fragment)
-            {
-                problems.Add(entry.Key, string.Empty, "Fn::ForEach needs [ Identifier, Collection, { OutputKey: OutputValue } ].", entry.KeyLocation);
-                continue;
-            }
-
-            if (Collection(loop.Items[1], root, parameterValues) is not { } values)
-            {
-                problems.Add(entry.Key, string.Empty, "The Fn::ForEach collection must be a list of strings or a Ref to a list parameter.", loop.Items[1].Location);
-                continue;
-            }
-
-            if (fragment.Entries.Any(e => !e.Key.StartsWith(Prefix, StringComparison.Ordinal) && !MentionsIdentifier(e.Key, identifier.Value)))
-            {
-                problems.Add(entry.Key, string.Empty, $"Each OutputKey of Fn::ForEach must use ${{{identifier.Value}}} or &{{{identifier.Value}}}, so that every copy has its own {section} key.", fragment.Location);
                 continue;
             }
 
             foreach (var value in values)
             {
-                var copy = (MapNode)Substitute(fragment, identifier.Value, value);
-                output.AddRange(ExpandEntries(copy.Entries, root, parameterValues, problems, section, depth + 1));
+                var copy = (MapNode)Substitute(fragment, identifier, value);
+                foreach (var made in ExpandEntries(copy.Entries, place, enclosing.Add(identifier), each))
+                {
+                    if (keys.Add(made.Key))
+                    {
+                        output.Add(made);
+                    }
+                    else
+                    {
+                        place.Report(_problems, entry, $"{entry.Key} makes the key '{made.Key}', which {place.Path} already has.", entry.KeyLocation);
+                    }
+                }
             }
         }
 
-        return output.ToImmutable();
+        return output?.ToImmutable() ?? entries;
     }
 
-    private static ImmutableArray<string>? Collection(Node node, MapNode root, IReadOnlyDictionary<string, string> parameterValues)
+    private static ImmutableArray<MapEntry>.Builder Start(ImmutableArray<MapEntry> entries, int count)
+    {
+        var builder = ImmutableArray.CreateBuilder<MapEntry>(entries.Length);
+        builder.AddRange(entries, count);
+        return builder;
+    }
+
+    /// <summary>The loop's identifier, values and fragment; null, with the problem reported, when it cannot be expanded.</summary>
+    private (string Identifier, ImmutableArray<string> Values, MapNode Fragment)? Loop(MapEntry entry, Place place, ImmutableArray<string> enclosing)
+    {
+        string problem;
+        var at = entry.KeyLocation;
+        if (!_declared)
+        {
+            problem = $"Fn::ForEach needs 'Transform: {SamTransform.LanguageExtensions}' at the top of the template.";
+        }
+        else if (enclosing.Length >= MaxDepth)
+        {
+            problem = $"Fn::ForEach loops nest at most {MaxDepth} deep.";
+        }
+        else if (entry.Value is not ListNode { Items.Length: 3 } loop || loop.Items[0] is not ScalarNode { IsNull: false, Value.Length: > 0 } identifier || loop.Items[2] is not MapNode fragment)
+        {
+            problem = "Fn::ForEach needs [ Identifier, Collection, { OutputKey: OutputValue } ].";
+        }
+        else if ((_root.Get("Parameters") as MapNode)?.Get(identifier.Value) is not null)
+        {
+            problem = $"The Fn::ForEach identifier '{identifier.Value}' is also a parameter; give the loop another identifier.";
+            at = identifier.Location;
+        }
+        else if (enclosing.Contains(identifier.Value))
+        {
+            problem = $"The Fn::ForEach identifier '{identifier.Value}' is already that of an enclosing loop; give the inner loop another identifier.";
+            at = identifier.Location;
+        }
+        else if (Collection(loop.Items[1]) is not { } values)
+        {
+            problem = "The Fn::ForEach collection must be a list of strings or a Ref to a list parameter.";
+            at = loop.Items[1].Location;
+        }
+        else if (fragment.Entries.Any(e => !IsLoop(e.Key) && !MentionsIdentifier(e.Key, identifier.Value)))
+        {
+            problem = $"Each OutputKey of Fn::ForEach must use ${{{identifier.Value}}} or &{{{identifier.Value}}}, so that every copy has its own key in {place.Path}.";
+            at = fragment.Location;
+        }
+        else
+        {
+            return (identifier.Value, values, fragment);
+        }
+
+        place.Report(_problems, entry, problem, at);
+        return null;
+    }
+
+    /// <summary>A resource with the loops in its properties expanded, inside the loops that made it.</summary>
+    private MapEntry ExpandResource(MapEntry resource, ImmutableArray<string> enclosing)
+    {
+        if (resource.Value is not MapNode node || node.Get("Properties") is not MapNode properties)
+        {
+            return resource;
+        }
+
+        var expanded = ExpandValue(properties, new Place(resource.Key, "Properties"), enclosing);
+        return ReferenceEquals(expanded, properties) ? resource : resource with { Value = node.With("Properties", expanded) };
+    }
+
+    /// <summary><paramref name="node"/> with the loops of every map in it expanded; the same node when it has none.</summary>
+    private Node ExpandValue(Node node, Place place, ImmutableArray<string> enclosing)
+    {
+        switch (node)
+        {
+            case MapNode map:
+                var entries = ExpandEntries(map.Entries, place, enclosing, (entry, ids) =>
+                    ExpandValue(entry.Value, place.Key(entry.Key), ids) is var value && !ReferenceEquals(value, entry.Value) ? entry with { Value = value } : entry);
+                return entries == map.Entries ? map : map with { Entries = entries };
+            case ListNode list:
+                var items = list.Items.Select((item, i) => ExpandValue(item, place.Index(i), enclosing)).ToImmutableArray();
+                return items.Zip(list.Items).All(pair => ReferenceEquals(pair.First, pair.Second)) ? list : list with { Items = items };
+            default:
+                return node;
+        }
+    }
+
+    private ImmutableArray<string>? Collection(Node node)
     {
         switch (node)
         {
@@ -87,15 +206,17 @@ internal static class ForEachExpander
                 return [.. list.Items.Cast<ScalarNode>().Select(i => i.Value)];
             case MapNode map when map.IsIntrinsic(out var name, out var argument) && name == "Ref" && argument is ScalarNode { IsNull: false } reference:
                 // The parameter's values as evaluation will give them (its checks are reported there).
-                return (root.Get("Parameters") as MapNode)?.Get(reference.Value) is MapNode parameter
+                return (_root.Get("Parameters") as MapNode)?.Get(reference.Value) is MapNode parameter
                     && parameter.GetString("Type") is { } type && ParameterResolver.IsListType(type)
-                    && ParameterResolver.GivenOrDefault(reference.Value, parameter, parameterValues) is var (text, _)
+                    && ParameterResolver.GivenOrDefault(reference.Value, parameter, _parameterValues) is var (text, _)
                         ? [.. ParameterResolver.ListValues(text)]
                         : null;
             default:
                 return null;
         }
     }
+
+    private static bool IsLoop(string key) => key.StartsWith(Prefix, StringComparison.Ordinal);
 
     private static bool MentionsIdentifier(string text, string identifier) =>
         text.Contains("${" + identifier + "}", StringComparison.Ordinal) || text.Contains("&{" + identifier + "}", StringComparison.Ordinal);
@@ -116,4 +237,27 @@ internal static class ForEachExpander
         ScalarNode { IsNull: false } scalar when MentionsIdentifier(scalar.Value, identifier) => scalar with { Value = Replace(scalar.Value, identifier, value) },
         _ => node,
     };
+
+    /// <summary>
+    /// The map a loop stands in, for problems: a section's loop is named by its key, as a resource is; a property loop by
+    /// its resource and the path to it (<c>Properties.Environment.Variables.Fn::ForEach::Vars</c>).
+    /// </summary>
+    private readonly record struct Place(string? LogicalId, string Path)
+    {
+        public Place Key(string key) => this with { Path = Path + "." + key };
+
+        public Place Index(int index) => this with { Path = $"{Path}[{index}]" };
+
+        public void Report(ProblemCollector problems, MapEntry loop, string message, SourceLocation at)
+        {
+            if (LogicalId is null)
+            {
+                problems.Add(loop.Key, string.Empty, message, at);
+            }
+            else
+            {
+                problems.Add(LogicalId, Path + "." + loop.Key, message, at);
+            }
+        }
+    }
 }

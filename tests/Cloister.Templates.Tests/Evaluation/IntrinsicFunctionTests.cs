@@ -1,3 +1,5 @@
+using Cloister.Model.Compute;
+
 namespace Cloister.Templates.Tests.Evaluation;
 
 /// <summary>Each intrinsic function, checked through an output value so the whole pipeline is exercised.</summary>
@@ -268,4 +270,202 @@ public class IntrinsicFunctionTests
         var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Fn::ForEach::Vpcs");
         Assert.Contains(message, problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ForEach_InPropertiesMap_MakesOneKeyPerValueBesideTheWrittenOnes()
+    {
+        var result = TestTemplates.LoadValid(FunctionWithVariables("""
+            STAGE: prod
+            Fn::ForEach::Queues:
+              - Queue
+              - [Orders, Refunds]
+              - "QUEUE_${Queue}": !Ref Queue
+                "QUEUE_${Queue}_URL": !Sub "https://queues.example/${Queue}"
+            """));
+
+        Assert.Equal(
+            ["QUEUE_Orders=Orders", "QUEUE_Orders_URL=https://queues.example/Orders", "QUEUE_Refunds=Refunds", "QUEUE_Refunds_URL=https://queues.example/Refunds", "STAGE=prod"],
+            Variables(Assert.Single(result.Model.Functions)));
+    }
+
+    [Fact]
+    public void ForEach_InPropertiesWithNonAlphanumericValues_AmpersandKeepsLettersAndDigits()
+    {
+        var result = TestTemplates.LoadValid(FunctionWithVariables("Fn::ForEach::Hosts: [Host, [db-main.internal, cache_1.internal], { \"HOST_&{Host}\": !Ref Host }]"));
+
+        Assert.Equal(["HOST_cache1internal=cache_1.internal", "HOST_dbmaininternal=db-main.internal"], Variables(Assert.Single(result.Model.Functions)));
+    }
+
+    [Fact]
+    public void ForEach_AtTheTopOfProperties_SetsEachPropertyFromAMapping()
+    {
+        var result = TestTemplates.LoadValid("""
+            Transform: AWS::LanguageExtensions
+            Mappings:
+              Claims:
+                Settings: { TableName: claims-table, BillingMode: PAY_PER_REQUEST }
+            Resources:
+              Claims:
+                Type: AWS::DynamoDB::Table
+                Properties:
+                  AttributeDefinitions: [{ AttributeName: PK, AttributeType: S }]
+                  KeySchema: [{ AttributeName: PK, KeyType: HASH }]
+                  Fn::ForEach::Settings:
+                    - Property
+                    - [TableName, BillingMode]
+                    - "${Property}": !FindInMap [Claims, Settings, !Ref Property]
+            """);
+
+        var table = Assert.Single(result.Model.Tables);
+        Assert.Equal(("claims-table", "PAY_PER_REQUEST"), (table.TableName, table.BillingMode));
+    }
+
+    [Fact]
+    public void ForEach_InPropertiesOfAResourceLoopInJson_MakesEveryCombination()
+    {
+        var result = TestTemplates.LoadValid("""
+            {
+              "Transform": "AWS::LanguageExtensions",
+              "Resources": {
+                "Fn::ForEach::Workers": ["Env", ["dev", "prod"], {
+                  "Worker${Env}": {
+                    "Type": "AWS::Lambda::Function",
+                    "Properties": {
+                      "FunctionName": { "Fn::Sub": "worker-${Env}" },
+                      "Runtime": "python3.12", "Handler": "index.handler", "Code": { "ZipFile": "x" }, "Role": "arn:aws:iam::123456789012:role/r",
+                      "Environment": { "Variables": {
+                        "Fn::ForEach::Flags": ["Flag", ["A", "B"], { "FLAG_${Flag}": { "Fn::Sub": "${Env}-${Flag}" } }]
+                      } }
+                    }
+                  }
+                }]
+              }
+            }
+            """);
+
+        Assert.Equal(
+            ["worker-dev:FLAG_A=dev-A,FLAG_B=dev-B", "worker-prod:FLAG_A=prod-A,FLAG_B=prod-B"],
+            result.Model.Functions.Select(f => f.FunctionName + ":" + string.Join(',', Variables(f))).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ForEach_InServerlessFunctionProperties_ExpandsBeforeTheSamTransform()
+    {
+        var result = TestTemplates.LoadValid("""
+            Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+            Parameters:
+              Regions: { Type: CommaDelimitedList, Default: "eu-central-1,us-east-1" }
+            Resources:
+              Api:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: x
+                  Handler: index.handler
+                  Runtime: nodejs22.x
+                  Environment:
+                    Variables:
+                      Fn::ForEach::Regions:
+                        - Region
+                        - !Ref Regions
+                        - "ENDPOINT_&{Region}": !Sub "https://api.${Region}.example"
+            """);
+
+        Assert.Equal(
+            ["ENDPOINT_eucentral1=https://api.eu-central-1.example", "ENDPOINT_useast1=https://api.us-east-1.example"],
+            Variables(Assert.Single(result.Model.Functions)));
+    }
+
+    [Theory]
+    [InlineData("A: written\nFn::ForEach::Vars: [Name, [A, B], { \"${Name}\": made }]", "Fn::ForEach::Vars makes the key 'A', which Properties.Environment.Variables already has.")]
+    [InlineData("Fn::ForEach::Vars: [Name, [a-b, ab], { \"V&{Name}\": made }]", "Fn::ForEach::Vars makes the key 'Vab', which Properties.Environment.Variables already has.")]
+    public void ForEach_InPropertiesMakingAKeyTwice_IsAProblemNamingResourceAndPath(string variables, string message)
+    {
+        var problem = TestTemplates.SingleProblem(FunctionWithVariables(variables));
+
+        Assert.Equal(("Worker", "Properties.Environment.Variables.Fn::ForEach::Vars", message), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Theory]
+    [InlineData("Fn::ForEach::Vars: [Name, 42, { \"V${Name}\": x }]", "The Fn::ForEach collection must be a list of strings or a Ref to a list parameter.")]
+    [InlineData("Fn::ForEach::Vars: [Name, [A, B], { V: x }]", "Each OutputKey of Fn::ForEach must use ${Name} or &{Name}, so that every copy has its own key in Properties.Environment.Variables.")]
+    [InlineData("Fn::ForEach::Vars: [Name, [A, B], [x]]", "Fn::ForEach needs [ Identifier, Collection, { OutputKey: OutputValue } ].")]
+    public void ForEach_InPropertiesMalformed_IsAProblemNamingResourceAndPath(string variables, string message)
+    {
+        var problem = TestTemplates.SingleProblem(FunctionWithVariables(variables));
+
+        Assert.Equal("Worker", problem.Resource);
+        Assert.StartsWith("Properties.Environment.Variables.Fn::ForEach::", problem.Property, StringComparison.Ordinal);
+        Assert.Equal(message, problem.Message);
+    }
+
+    [Theory]
+    [InlineData("Fn::ForEach::Vars: [Stage, [A, B], { \"V${Stage}\": x }]", "Fn::ForEach::Vars", 31, "The Fn::ForEach identifier 'Stage' is also a parameter; give the loop another identifier.")]
+    [InlineData("Fn::ForEach::Vars: [Name, [A], { \"Fn::ForEach::Inner\": [Name, [B], { \"V${Name}\": x }] }]", "Fn::ForEach::Inner", 67, "The Fn::ForEach identifier 'Name' is already that of an enclosing loop; give the inner loop another identifier.")]
+    public void ForEach_InPropertiesWithABadIdentifier_IsAProblemAtTheIdentifier(string variables, string loop, int column, string message)
+    {
+        var problem = TestTemplates.SingleProblem(FunctionWithVariables(variables));
+
+        Assert.Equal(("Worker", "Properties.Environment.Variables." + loop, message), (problem.Resource, problem.Property, problem.Message));
+        Assert.Equal((14, column), (problem.Location!.Line, problem.Location.Column));
+    }
+
+    [Fact]
+    public void ForEach_InPropertiesNestedSixDeep_IsAProblemAtTheSixthLoop()
+    {
+        var loop = "{ \"V${L5}\": x }";
+        for (var i = 5; i >= 0; i--)
+        {
+            loop = $"{{ \"Fn::ForEach::L{i}\": [L{i}, [a], {loop}] }}";
+        }
+
+        var problem = TestTemplates.SingleProblem(FunctionWithVariables(loop[2..^2]));
+
+        Assert.Equal(("Worker", "Properties.Environment.Variables.Fn::ForEach::L5", "Fn::ForEach loops nest at most 5 deep."), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void ForEach_InPropertiesWithoutTheTransform_IsAProblemNamingResourceAndPath()
+    {
+        var problem = TestTemplates.SingleProblem(FunctionWithVariables("Fn::ForEach::Vars: [Name, [A, B], { \"V${Name}\": x }]", transform: string.Empty));
+
+        Assert.Equal(
+            ("Worker", "Properties.Environment.Variables.Fn::ForEach::Vars", "Fn::ForEach needs 'Transform: AWS::LanguageExtensions' at the top of the template."),
+            (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void ForEach_MakingAResourceTheTemplateHas_IsAProblemAtItsKey()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Transform: AWS::LanguageExtensions
+            Resources:
+              VpcA: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Fn::ForEach::Vpcs:
+                - Name
+                - [A, B]
+                - "Vpc${Name}": { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.2.0.0/16 } }
+            """);
+
+        Assert.Equal(("Fn::ForEach::Vpcs", "Fn::ForEach::Vpcs makes the key 'VpcA', which Resources already has."), (problem.Resource, problem.Message));
+    }
+
+    /// <summary>A template of one Lambda function whose <c>Environment.Variables</c> are the YAML lines <paramref name="variables"/>.</summary>
+    private static string FunctionWithVariables(string variables, string transform = LanguageExtensions) => $$"""
+        {{transform}}
+        Parameters:
+          Stage: { Type: String, Default: prod }
+        Resources:
+          Worker:
+            Type: AWS::Lambda::Function
+            Properties:
+              Runtime: python3.12
+              Handler: index.handler
+              Code: { ZipFile: x }
+              Role: arn:aws:iam::123456789012:role/r
+              Environment:
+                Variables:
+                  {{variables.ReplaceLineEndings("\n          ")}}
+        """;
+
+    private static string[] Variables(LambdaFunction function) => [.. function.Environment.Select(v => $"{v.Key}={v.Value}").Order(StringComparer.Ordinal)];
 }
