@@ -3,7 +3,7 @@ using Cloister.Model.Network;
 
 namespace Cloister.Model.Validation;
 
-/// <summary>Elastic Load Balancing v2: what CreateLoadBalancer, CreateListener and CreateRule refuse.</summary>
+/// <summary>Elastic Load Balancing v2: what CreateLoadBalancer, CreateListener and CreateRule refuse (the condition checks in <see cref="ListenerChecks"/>).</summary>
 public static partial class ModelValidator
 {
     private static readonly string[] NetworkProtocols = ["TCP", "TLS", "UDP", "TCP_UDP"];
@@ -95,6 +95,14 @@ public static partial class ModelValidator
             if (rule.Action is null)
             {
                 RequireReference(problems, targetGroups.ContainsKey(rule.TargetGroupId), rule, "Actions", rule.TargetGroupId);
+            }
+
+            for (var i = 0; i < rule.Conditions.Length; i++)
+            {
+                foreach (var (property, message) in ListenerChecks.Condition(rule.Conditions[i]))
+                {
+                    problems.Add(Name(rule), $"Conditions[{i}].{property}", message);
+                }
             }
         }
 

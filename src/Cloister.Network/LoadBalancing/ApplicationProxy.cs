@@ -61,7 +61,7 @@ internal sealed class ApplicationProxy : IDisposable
 
         var request = context.Request;
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var (groupId, action) = listener.RouteFor(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client);
+        var (groupId, action) = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client, request.Headers, request.QueryString.Value));
         if (action is not null)
         {
             await ApplicationAnswers.WriteAsync(context, listener, action).ConfigureAwait(false);

@@ -20,11 +20,11 @@ internal sealed record ListenerPlan(
     /// What the first rule that matches does, else the default action: a target group to forward to, or (when
     /// <c>Action</c> is not null) the load balancer's own fixed response or redirect.
     /// </summary>
-    public (string TargetGroupId, ListenerAction? Action) RouteFor(string host, string path, string method, IPAddress client)
+    public (string TargetGroupId, ListenerAction? Action) RouteFor(RuleRequest request)
     {
         foreach (var rule in Rules)
         {
-            if (rule.Matches(host, path, method, client))
+            if (rule.Matches(request))
             {
                 return (rule.TargetGroupId, rule.Action);
             }

@@ -4,6 +4,7 @@ using Cloister.Model.Compute;
 using Cloister.Model.Data;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Security;
+using Cloister.Model.Validation;
 using Cloister.Templates.Code;
 using Cloister.Templates.Nodes;
 
@@ -399,7 +400,10 @@ internal sealed partial class ModelBuilder
         action?.GetString("TargetGroupArn")
         ?? ((action?.Get("ForwardConfig") as MapNode)?.Get("TargetGroups") as ListNode)?.Items.OfType<MapNode>().FirstOrDefault()?.GetString("TargetGroupArn");
 
-    /// <summary>A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/... block.</summary>
+    /// <summary>
+    /// A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/...
+    /// block; <c>http-header</c> and <c>query-string</c> only with their blocks (a header name, key/value pairs).
+    /// </summary>
     private static RuleCondition? RuleCondition(PropertyReader r, MapNode condition, string path)
     {
         var field = r.String(condition, "Field", path + ".Field", required: true);
@@ -409,6 +413,8 @@ internal sealed partial class ModelBuilder
             "path-pattern" => "PathPatternConfig",
             "http-request-method" => "HttpRequestMethodConfig",
             "source-ip" => "SourceIpConfig",
+            "http-header" => "HttpHeaderConfig",
+            "query-string" => "QueryStringConfig",
             null => null,
             _ => string.Empty,
         };
@@ -419,21 +425,42 @@ internal sealed partial class ModelBuilder
 
         if (config.Length == 0)
         {
-            r.Problem(path + ".Field", $"'{field}' is not a condition Cloister evaluates (host-header, path-pattern, http-request-method, source-ip).");
+            r.Problem(path + ".Field", $"'{field}' is not a condition Cloister evaluates (host-header, path-pattern, http-request-method, source-ip, http-header, query-string).");
             return null;
         }
 
-        var values = r.Strings(condition, "Values", path + ".Values");
-        if (r.Map(condition, config, path + "." + config) is { } block)
+        var block = r.Map(condition, config, path + "." + config);
+        var built = field switch
         {
-            values = values.AddRange(r.Strings(block, "Values", $"{path}.{config}.Values"));
+            "http-header" => new RuleCondition(field, block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))
+            {
+                HttpHeaderName = block is null ? null : r.String(block, "HttpHeaderName", $"{path}.{config}.HttpHeaderName"),
+            },
+            "query-string" => new RuleCondition(field, []) { QueryStrings = block is null ? [] : QueryStringPairs(r, block, $"{path}.{config}.Values") },
+            _ => new RuleCondition(field!, r.Strings(condition, "Values", path + ".Values").AddRange(block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))),
+        };
+        if (built.Field is "http-header" or "query-string")
+        {
+            if (condition.Get("Values") is not null)
+            {
+                r.Problem(path + ".Values", $"is for host-header and path-pattern conditions; give the {field} condition's values in {config}.");
+            }
         }
-
-        if (values.IsEmpty)
+        else if (built.Values.IsEmpty)
         {
             r.Problem(path, $"The {field} condition has no values.");
         }
 
-        return new RuleCondition(field!, values);
+        foreach (var (property, message) in ListenerChecks.Condition(built))
+        {
+            r.Problem($"{path}.{property}", message);
+        }
+
+        return built;
     }
+
+    private static ImmutableArray<QueryStringPair> QueryStringPairs(PropertyReader r, MapNode config, string path) =>
+        [.. r.Maps(config, "Values", path).Select((pair, i) => new QueryStringPair(
+            r.String(pair, "Key", $"{path}[{i}].Key") is { Length: > 0 } key ? key : null,
+            r.String(pair, "Value", $"{path}[{i}].Value") ?? string.Empty))];
 }

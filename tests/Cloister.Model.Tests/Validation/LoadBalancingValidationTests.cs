@@ -65,6 +65,37 @@ public sealed class LoadBalancingValidationTests
         Assert.Contains("OnNlb.ListenerArn", problems);
     }
 
+    [Fact]
+    public void Validate_HeaderAndQueryConditions_ReportsWhatCreateRuleRefuses()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Rule", "l-http", 10, [
+                    new RuleCondition("http-header", ["beta"]) { HttpHeaderName = "host" },
+                    new RuleCondition("http-header", [string.Empty]) { HttpHeaderName = new string('x', 41) },
+                    new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair(new string('k', 129), "v"), new QueryStringPair(null, string.Empty)] },
+                    new RuleCondition("query-string", []),
+                    new RuleCondition("http-header", ["ok*"]) { HttpHeaderName = "X-Channel" },
+                ], "tg-web"),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(
+            [
+                "Rule.Conditions[0].HttpHeaderConfig.HttpHeaderName",
+                "Rule.Conditions[1].HttpHeaderConfig.HttpHeaderName",
+                "Rule.Conditions[1].HttpHeaderConfig.Values[0]",
+                "Rule.Conditions[2].QueryStringConfig.Values[0].Key",
+                "Rule.Conditions[2].QueryStringConfig.Values[1].Value",
+                "Rule.Conditions[3].QueryStringConfig.Values",
+            ],
+            problems);
+    }
+
     private static CloudModel Model() => new()
     {
         Vpcs = [Vpc],

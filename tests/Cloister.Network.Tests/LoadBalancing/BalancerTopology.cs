@@ -10,7 +10,8 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// One VPC (10.50.0.0/16, two subnets) with the seeds' two load balancer shapes: a private network load balancer in
 /// front of two web instances (the VPC-link article), and an internal application load balancer with a custom name
 /// and certificate in front of two IP targets checked over HTTPS at <c>/test/hello</c> with matcher <c>200,403</c>
-/// (the private-DNS article), and <c>/web/*</c> to the web instances' HTTP/1.0 servers. The ALB's security group admits
+/// (the private-DNS article), and <c>/web/*</c> to the web instances' HTTP/1.0 servers; <c>/routed</c> goes to the second IP
+/// target with an <c>X-Channel: beta*</c> header, to the first with a <c>target=one</c> query parameter. The ALB's security group admits
 /// only members of the client group.
 /// </summary>
 public static class BalancerTopology
@@ -73,6 +74,8 @@ public static class BalancerTopology
                     new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
                 new TargetGroup(tg + "webhttp/6", "WebHttpTargets", "webhttp", "HTTP", WebPort, "vpc-lb", "instance", ["i-web1", "i-web2"],
                     new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "one/7", "OneTargets", "one", "HTTPS", 443, "vpc-lb", "ip", ["10.50.1.40"],
+                    new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
             ],
             Listeners =
             [
@@ -94,6 +97,10 @@ public static class BalancerTopology
                     [new RuleCondition("path-pattern", ["/web/*"])], tg + "webhttp/6"),
                 new ListenerRule("rule-maintenance", "MaintenanceRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 50,
                     [new RuleCondition("path-pattern", ["/maintenance"])], string.Empty, new FixedResponseAction(503, "text/plain", "down for maintenance")),
+                new ListenerRule("rule-header", "HeaderRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 60,
+                    [new RuleCondition("path-pattern", ["/routed"]), new RuleCondition("http-header", ["beta*"]) { HttpHeaderName = "X-Channel" }], tg + "v2/3"),
+                new ListenerRule("rule-query", "QueryRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 70,
+                    [new RuleCondition("path-pattern", ["/routed"]), new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("target", "one")] }], tg + "one/7"),
             ],
             Certificates = [new Certificate(CertificateArn, "ApiCertificate", CustomName, [])],
         };

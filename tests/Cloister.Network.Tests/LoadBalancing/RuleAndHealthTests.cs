@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Net;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.LoadBalancing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Cloister.Network.Tests.LoadBalancing;
 
@@ -15,8 +17,88 @@ public sealed class RuleAndHealthTests
     [InlineData("*.example.com", "API.Example.com", true, true)]
     [InlineData("/Api", "/api", false, false)]
     [InlineData("*", "", false, true)]
+    [InlineData("*b", "*ab", false, true)]
     public void Matches_Wildcards_AsElbConditions(string pattern, string text, bool ignoreCase, bool expected) =>
         Assert.Equal(expected, WildcardPattern.Matches(pattern, text, ignoreCase));
+
+    [Theory]
+    [InlineData(@"a\*", "a*", true)]
+    [InlineData(@"a\*", "ab", false)]
+    [InlineData(@"what\?", "WHAT?", true)]
+    [InlineData(@"what\?", "whats", false)]
+    [InlineData(@"*\**", "x*y", true)]
+    [InlineData(@"*\**", "xy", false)]
+    [InlineData(@"\a", "A", true)]
+    public void Matches_EscapedWildcards_AreLiterals(string pattern, string text, bool expected) =>
+        Assert.Equal(expected, WildcardPattern.Matches(pattern, text, ignoreCase: true, escapes: true));
+
+    [Fact]
+    public void Parse_Query_SplitsDecodesAndKeepsBareValues()
+    {
+        var parameters = QueryParameters.Parse("?version=v1%2Abeta&&flag&a+b=c%3Dd&bad=%zz&=empty-key");
+
+        Assert.Equal(
+            [("version", "v1*beta"), (null, "flag"), ("a+b", "c=d"), ("bad", "%zz"), ("", "empty-key")],
+            parameters.ToArray());
+        Assert.Empty(QueryParameters.Parse(null));
+        Assert.Empty(QueryParameters.Parse("?"));
+    }
+
+    [Theory]
+    [InlineData("X-Channel", "beta", true)]
+    [InlineData("x-channel", "BETA-2", true)]
+    [InlineData("X-Channel", "stable", false)]
+    [InlineData("X-Other", "beta", false)]
+    public void RouteFor_HttpHeaderCondition_NameAndValuesIgnoreCase(string header, string value, bool routed)
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["beta*", "canary"]) { HttpHeaderName = "X-Channel" }], "beta"));
+
+        var request = Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { [header] = value });
+
+        Assert.Equal(routed ? "beta" : "default", listener.RouteFor(request).TargetGroupId);
+    }
+
+    [Fact]
+    public void RouteFor_HeaderSentTwice_MatchesByAnyOfItsLines()
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["canary"]) { HttpHeaderName = "X-Channel" }], "canary"));
+
+        var request = Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { ["X-Channel"] = new StringValues(["stable", "CANARY"]) });
+
+        Assert.Equal("canary", listener.RouteFor(request).TargetGroupId);
+    }
+
+    [Theory]
+    [InlineData("?version=v1.2", "v1")]
+    [InlineData("?Version=V1.2&x=1", "v1")]
+    [InlineData("?x=1&beta", "beta")]
+    [InlineData("?other=beta", "beta")]
+    [InlineData("?q=what%3F", "literal")]
+    [InlineData("?q=whats", "default")]
+    [InlineData("?version=v2", "default")]
+    [InlineData("", "default")]
+    public void RouteFor_QueryStringCondition_AnyPairInAnyDecodedParameter(string query, string expected)
+    {
+        var listener = Listener(
+            new CompiledRule(1, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("version", "v1*")] }], "v1"),
+            new CompiledRule(2, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("nothing", "x"), new QueryStringPair(null, "beta")] }], "beta"),
+            new CompiledRule(3, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("q", @"what\?")] }], "literal"));
+
+        Assert.Equal(expected, listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: query)).TargetGroupId);
+    }
+
+    [Fact]
+    public void RouteFor_HeaderAndQueryConditionsTogether_BothMustMatch()
+    {
+        var listener = Listener(new CompiledRule(1,
+            [new RuleCondition("http-header", ["on"]) { HttpHeaderName = "X-Feature" }, new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("mode", "new")] }],
+            "both"));
+        var headers = new HeaderDictionary { ["X-Feature"] = "on" };
+
+        Assert.Equal("both", listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=new")).TargetGroupId);
+        Assert.Equal("default", listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=old")).TargetGroupId);
+        Assert.Equal("default", listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: "?mode=new")).TargetGroupId);
+    }
 
     [Theory]
     [InlineData("200,403", 403, true)]
@@ -125,10 +207,10 @@ public sealed class RuleAndHealthTests
             []);
         var outside = IPAddress.Parse("192.0.2.1");
 
-        Assert.Equal(("v1", null), listener.RouteFor("API.example.com:443", "/v1/x", "GET", outside));
-        Assert.Equal(("posts", null), listener.RouteFor("other", "/v1/x", "POST", outside));
-        Assert.Equal(("inside", null), listener.RouteFor("other", "/", "GET", IPAddress.Parse("10.1.2.3")));
-        Assert.Equal(("default", null), listener.RouteFor("other", "/", "GET", outside));
+        Assert.Equal(("v1", null), listener.RouteFor(Request("API.example.com:443", "/v1/x", "GET", outside)));
+        Assert.Equal(("posts", null), listener.RouteFor(Request("other", "/v1/x", "POST", outside)));
+        Assert.Equal(("inside", null), listener.RouteFor(Request("other", "/", "GET", IPAddress.Parse("10.1.2.3"))));
+        Assert.Equal(("default", null), listener.RouteFor(Request("other", "/", "GET", outside)));
     }
 
     [Theory]
@@ -155,8 +237,8 @@ public sealed class RuleAndHealthTests
             []);
         var client = IPAddress.Parse("192.0.2.1");
 
-        Assert.Equal((string.Empty, (ListenerAction)notFound), listener.RouteFor("a.example", "/old/x", "GET", client));
-        Assert.Equal((string.Empty, (ListenerAction)toHttps), listener.RouteFor("a.example", "/new", "GET", client));
+        Assert.Equal((string.Empty, (ListenerAction)notFound), listener.RouteFor(Request("a.example", "/old/x", "GET", client)));
+        Assert.Equal((string.Empty, (ListenerAction)toHttps), listener.RouteFor(Request("a.example", "/new", "GET", client)));
     }
 
     [Fact]
@@ -172,6 +254,16 @@ public sealed class RuleAndHealthTests
         Assert.All(counts, c => Assert.InRange(c, 400, 600));
         Assert.Equal(FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination), FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination));
     }
+
+    private static RuleRequest Request(string host, string path, string method, IPAddress client, IHeaderDictionary? headers = null, string? query = null) =>
+        new(host, path, method, client, headers ?? new HeaderDictionary(), query);
+
+    private static ListenerPlan Listener(params CompiledRule[] rules) => new(
+        new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
+        new Listener("l", "L", "lb", "HTTP", 80, [], "default"),
+        [],
+        [.. rules],
+        []);
 
     private static TargetGroupPlan Plan(int healthy, int unhealthy) => new(
         new TargetGroup("tg", "Tg", "tg", "TCP", 80, "vpc", "ip", ["10.0.1.1", "10.0.1.2"], new HealthCheck("TCP", null, "traffic-port", "200-399", 5, healthy, unhealthy)),

@@ -163,12 +163,52 @@ public class ModelMappingTests
                 Properties:
                   ListenerArn: arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2
                   Priority: 0
-                  Conditions: [{ Field: query-string, Values: [a=b] }]
+                  Conditions: [{ Field: cookie, Values: [a=b] }]
                   Actions: [{ Type: forward, TargetGroupArn: arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/t/1 }]
             """);
         var problems = result.Validation.Problems.Select(p => p.Property + " " + p.Message).ToList();
-        Assert.Contains(problems, p => p.Contains("Priority", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("query-string", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Properties.Priority ", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Properties.Conditions[0].Field 'cookie' is not a condition", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ListenerRule_HttpHeaderAndQueryStringConditions_KeepNameAndPairs()
+    {
+        var model = Load(RuleWith("""
+                    - { Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Channel, Values: [beta*, canary] } }
+                    - Field: query-string
+                      QueryStringConfig: { Values: [{ Key: version, Value: "v1*" }, { Value: beta }] }
+            """)).Model;
+
+        var rule = Assert.Single(model.ListenerRules);
+        Assert.Equal(["http-header", "query-string"], rule.Conditions.Select(c => c.Field));
+        Assert.Equal("X-Channel", rule.Conditions[0].HttpHeaderName);
+        Assert.Equal(["beta*", "canary"], rule.Conditions[0].Values.AsEnumerable());
+        Assert.Equal([new QueryStringPair("version", "v1*"), new QueryStringPair(null, "beta")], rule.Conditions[1].QueryStrings.AsEnumerable());
+    }
+
+    [Theory]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { Values: [x] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "is required")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: Host, Values: [a.example] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "use a host-header condition")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Forty-One-Characters-Long-Header-Name-1, Values: [x] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "longer than 40")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: \"X Channel\", Values: [x] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "not an HTTP header name")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Channel } }", "Conditions[0].HttpHeaderConfig.Values", "no values")]
+    [InlineData("{ Field: http-header, Values: [x], HttpHeaderConfig: { HttpHeaderName: X-Channel, Values: [x] } }", "Conditions[0].Values", "host-header and path-pattern")]
+    [InlineData("{ Field: query-string, QueryStringConfig: { Values: [{ Key: version }] } }", "Conditions[0].QueryStringConfig.Values[0].Value", "is required")]
+    [InlineData("{ Field: query-string, QueryStringConfig: { Values: [] } }", "Conditions[0].QueryStringConfig.Values", "no key/value pairs")]
+    public void ListenerRule_BadHeaderOrQueryCondition_IsReportedAtItsProperty(string condition, string property, string message)
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - " + condition));
+
+        AssertOneProblem(result, "Rule", property, message);
+    }
+
+    [Fact]
+    public void ListenerRule_QueryValueLongerThan128_IsReported()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith($"        - {{ Field: query-string, QueryStringConfig: {{ Values: [{{ Value: {new string('v', 129)} }}] }} }}"));
+
+        AssertOneProblem(result, "Rule", "Conditions[0].QueryStringConfig.Values[0].Value", "is longer than 128 characters.");
     }
 
     [Fact]
@@ -217,9 +257,7 @@ public class ModelMappingTests
                 Properties: { LoadBalancerArn: !Ref Alb, Protocol: {{protocol}}, Port: 80, {{certificates}}DefaultActions: [{{action}}] }
             """);
 
-        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Http");
-        Assert.Equal("Properties." + property, problem.Property);
-        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+        AssertOneProblem(result, "Http", property, message);
     }
 
     [Fact]
@@ -343,4 +381,29 @@ public class ModelMappingTests
         Assert.Equal(["10.1.1.254", "10.1.2.254"], endpoint.NetworkInterfaces.Select(n => n.PrivateIpAddress));
         Assert.All(endpoint.NetworkInterfaces, n => Assert.StartsWith("eni-", n.Id, StringComparison.Ordinal));
     }
+
+    /// <summary>The resource has exactly one problem, at <c>Properties.</c><paramref name="property"/>, saying <paramref name="message"/>.</summary>
+    private static void AssertOneProblem(TemplateLoadResult result, string resource, string property, string message)
+    {
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == resource);
+        Assert.Equal("Properties." + property, problem.Property);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An ALB with an HTTP listener and one rule with these conditions (YAML list items, indented eight spaces).</summary>
+    private static string RuleWith(string conditions) => $$"""
+              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: rules-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
+              Default: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, VpcId: !Ref Vpc } }
+              Http:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties: { LoadBalancerArn: !Ref Alb, Protocol: HTTP, Port: 80, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Default }] }
+              Rule:
+                Type: AWS::ElasticLoadBalancingV2::ListenerRule
+                Properties:
+                  ListenerArn: !Ref Http
+                  Priority: 10
+                  Actions: [{ Type: forward, TargetGroupArn: !Ref Default }]
+                  Conditions:
+            {{conditions}}
+            """;
 }
