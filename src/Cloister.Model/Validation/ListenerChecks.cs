@@ -3,9 +3,10 @@ using Cloister.Model.LoadBalancing;
 namespace Cloister.Model.Validation;
 
 /// <summary>
-/// What ELB's CreateRule refuses in an <c>http-header</c> or <c>query-string</c> condition, each problem as the
-/// property path below the condition and a message. The model validator and the template mapping (which knows the
-/// template's full path, and runs before the validator) report the same checks from here.
+/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c> or <c>query-string</c> condition or in a
+/// forward action, each problem as the property path below the condition or the <c>ForwardConfig</c> and a message.
+/// The model validator and the template mapping (which knows the template's full path, and runs before the
+/// validator) report the same checks from here.
 /// </summary>
 public static class ListenerChecks
 {
@@ -14,6 +15,36 @@ public static class ListenerChecks
 
     /// <summary>The longest header name an <c>http-header</c> condition may name.</summary>
     public const int MaxHeaderNameLength = 40;
+
+    /// <summary>The most target groups one forward action spreads requests over (a quota ELB does not raise).</summary>
+    public const int MaxTargetGroupsPerAction = 5;
+
+    /// <summary>The highest weight of a target group in a forward action.</summary>
+    public const int MaxWeight = 999;
+
+    /// <summary>The problems of a forward action's target groups and weights.</summary>
+    public static IEnumerable<(string Property, string Message)> Forward(ForwardAction forward)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        if (forward.TargetGroups.IsDefaultOrEmpty)
+        {
+            yield return ("TargetGroups", "A forward action needs a target group.");
+            yield break;
+        }
+
+        if (forward.TargetGroups.Length > MaxTargetGroupsPerAction)
+        {
+            yield return ("TargetGroups", $"has {forward.TargetGroups.Length} target groups; a forward action takes at most {MaxTargetGroupsPerAction}.");
+        }
+
+        for (var i = 0; i < forward.TargetGroups.Length; i++)
+        {
+            if (forward.TargetGroups[i].Weight is < 0 or > MaxWeight)
+            {
+                yield return ($"TargetGroups[{i}].Weight", $"'{forward.TargetGroups[i].Weight}' is not a weight (0 to {MaxWeight}).");
+            }
+        }
+    }
 
     /// <summary>The problems of one condition; none for the fields without checks of their own here.</summary>
     public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition)

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Cloister.Shared.Http;
 using Microsoft.AspNetCore.Http;
@@ -11,12 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace Cloister.Network.LoadBalancing;
 
 /// <summary>
-/// An application load balancer's request path: the listener's rules choose a target group (or the load balancer's
-/// own fixed response or redirect, <see cref="ApplicationAnswers"/>), targets take turns
-/// (round robin over the routable ones), the request goes to the target from the node that accepted it with
+/// An application load balancer's request path: the listener's rules choose an action; a forward picks one of its
+/// target groups by weight (<see cref="WeightedChoice"/>), the other actions are the load balancer's own fixed
+/// response or redirect (<see cref="ApplicationAnswers"/>). The group's targets take turns (round robin over the
+/// routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
-/// as the target sent it. 503 when the group has no targets, 502 when the target refuses or breaks the connection,
-/// 504 when it cannot be reached in 10 seconds.
+/// as the target sent it. 503 when every weight is 0 or the group has no targets, 502 when the target refuses or
+/// breaks the connection, 504 when it cannot be reached in 10 seconds.
 /// </summary>
 internal sealed class ApplicationProxy : IDisposable
 {
@@ -61,14 +63,15 @@ internal sealed class ApplicationProxy : IDisposable
 
         var request = context.Request;
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var (groupId, action) = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client, request.Headers, request.QueryString.Value));
-        if (action is not null)
+        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client, request.Headers, request.QueryString.Value));
+        if (action is not ForwardAction forward)
         {
             await ApplicationAnswers.WriteAsync(context, listener, action).ConfigureAwait(false);
             return;
         }
 
-        if (!state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
+        var groupId = WeightedChoice.Pick(forward, Random.Shared);
+        if (groupId is null || !state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
         {
             await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);
             return;

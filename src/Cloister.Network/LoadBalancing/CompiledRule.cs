@@ -14,10 +14,9 @@ internal sealed class CompiledRule
 {
     private readonly ImmutableArray<(RuleCondition Condition, ImmutableArray<Ipv4Cidr> Blocks)> _conditions;
 
-    public CompiledRule(int priority, ImmutableArray<RuleCondition> conditions, string targetGroupId, ListenerAction? action = null)
+    public CompiledRule(int priority, ImmutableArray<RuleCondition> conditions, ListenerAction action)
     {
         Priority = priority;
-        TargetGroupId = targetGroupId;
         Action = action;
         _conditions = [.. conditions.Select(c => (c, c.Field == "source-ip"
             ? c.Values.Select(Ipv4Cidr.ParseOrNull).OfType<Ipv4Cidr>().ToImmutableArray()
@@ -26,10 +25,8 @@ internal sealed class CompiledRule
 
     public int Priority { get; }
 
-    public string TargetGroupId { get; }
-
-    /// <summary>The rule's fixed-response or redirect action; null when it forwards to <see cref="TargetGroupId"/>.</summary>
-    public ListenerAction? Action { get; }
+    /// <summary>The rule's forward, fixed-response or redirect action.</summary>
+    public ListenerAction Action { get; }
 
     public bool Matches(RuleRequest request)
     {

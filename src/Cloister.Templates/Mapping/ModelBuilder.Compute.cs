@@ -252,15 +252,15 @@ internal sealed partial class ModelBuilder
                 r.Problem("Certificates", $"A {protocol} listener needs a certificate.");
             }
 
-            var (targetGroup, action) = TerminalAction(r, "DefaultActions", protocol);
-            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, targetGroup ?? string.Empty, action));
+            var action = TerminalAction(r, "DefaultActions", protocol);
+            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, action));
         }
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::ListenerRule"))
         {
             var listenerArn = r.Required("ListenerArn");
             var listenerProtocol = _listeners.FirstOrDefault(l => l.Id == listenerArn)?.Protocol ?? "HTTP";
-            var (targetGroup, action) = TerminalAction(r, "Actions", listenerProtocol);
+            var action = TerminalAction(r, "Actions", listenerProtocol);
             var priority = r.Int("Priority", 0);
             if (priority is < 1 or > 50000)
             {
@@ -268,15 +268,16 @@ internal sealed partial class ModelBuilder
             }
 
             var conditions = r.Maps("Conditions").Select((c, i) => RuleCondition(r, c, $"Conditions[{i}]")).OfType<RuleCondition>().ToImmutableArray();
-            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, listenerArn, priority, conditions, targetGroup ?? string.Empty, action));
+            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, listenerArn, priority, conditions, action));
         }
     }
 
     /// <summary>
     /// The action a listener or rule ends in (ELB runs authenticate actions first; Cloister has none to run): the
-    /// first forward, fixed-response or redirect in <c>Order</c>, as a target group or as the load balancer's own answer.
+    /// first forward, fixed-response or redirect in <c>Order</c>. One that cannot be read (its problem reported) is a
+    /// forward to nothing.
     /// </summary>
-    private static (string? TargetGroup, ListenerAction? Action) TerminalAction(PropertyReader r, string property, string listenerProtocol)
+    private static ListenerAction TerminalAction(PropertyReader r, string property, string listenerProtocol)
     {
         var actions = r.Maps(property);
         var terminal = actions
@@ -286,24 +287,59 @@ internal sealed partial class ModelBuilder
             .ThenBy(a => a.Index)
             .FirstOrDefault();
         var path = $"{property}[{terminal.Index}]";
-        switch (terminal.Type)
+        ListenerAction? action = terminal.Type switch
         {
-            case "forward":
-                var group = ForwardTarget(terminal.Action);
-                if (group is null)
-                {
-                    r.Problem(path, "A forward action needs a TargetGroupArn (or ForwardConfig.TargetGroups).");
-                }
-
-                return (group, null);
-            case "fixed-response":
-                return (null, FixedResponse(r, r.Map(terminal.Action, "FixedResponseConfig", path + ".FixedResponseConfig"), path + ".FixedResponseConfig"));
-            case "redirect":
-                return (null, Redirect(r, r.Map(terminal.Action, "RedirectConfig", path + ".RedirectConfig"), path + ".RedirectConfig", listenerProtocol));
-            default:
-                r.Problem(property, "needs a forward, fixed-response or redirect action (Cloister runs no authenticate actions).");
-                return (null, null);
+            "forward" => Forward(r, terminal.Action, path),
+            "fixed-response" => FixedResponse(r, r.Map(terminal.Action, "FixedResponseConfig", path + ".FixedResponseConfig"), path + ".FixedResponseConfig"),
+            "redirect" => Redirect(r, r.Map(terminal.Action, "RedirectConfig", path + ".RedirectConfig"), path + ".RedirectConfig", listenerProtocol),
+            _ => null,
+        };
+        if (terminal.Type is null)
+        {
+            r.Problem(property, "needs a forward, fixed-response or redirect action (Cloister runs no authenticate actions).");
         }
+
+        return action ?? new ForwardAction([]);
+    }
+
+    /// <summary>
+    /// A forward to <c>TargetGroupArn</c>, or to <c>ForwardConfig.TargetGroups</c> by weight (1 when a group gives
+    /// none); with both, ForwardConfig may hold only that same group, as ELB requires.
+    /// </summary>
+    private static ForwardAction Forward(PropertyReader r, MapNode action, string path)
+    {
+        var single = r.String(action, "TargetGroupArn", path + ".TargetGroupArn");
+        var tuplesPath = path + ".ForwardConfig.TargetGroups";
+        var config = r.Map(action, "ForwardConfig", path + ".ForwardConfig");
+        var groups = (config is null ? [] : r.Maps(config, "TargetGroups", tuplesPath))
+            .Select((tuple, i) => new WeightedTargetGroup(
+                r.String(tuple, "TargetGroupArn", $"{tuplesPath}[{i}].TargetGroupArn", required: true) ?? string.Empty,
+                r.Int(tuple, "Weight", $"{tuplesPath}[{i}].Weight", 1)))
+            .ToImmutableArray();
+        if (single is not null)
+        {
+            if (groups.Length > 1 || (groups.Length == 1 && groups[0].TargetGroupId != single))
+            {
+                r.Problem(tuplesPath, "With a TargetGroupArn, ForwardConfig can hold only that same target group.");
+            }
+
+            groups = groups.IsEmpty ? [new WeightedTargetGroup(single, 1)] : groups;
+        }
+
+        var forward = new ForwardAction(groups);
+        if (groups.IsEmpty)
+        {
+            r.Problem(path, "A forward action needs a TargetGroupArn (or ForwardConfig.TargetGroups).");
+        }
+        else
+        {
+            foreach (var (property, message) in ListenerChecks.Forward(forward))
+            {
+                r.Problem($"{path}.ForwardConfig.{property}", message);
+            }
+        }
+
+        return forward;
     }
 
     private static FixedResponseAction? FixedResponse(PropertyReader r, MapNode? config, string path)
@@ -395,10 +431,6 @@ internal sealed partial class ModelBuilder
 
         return redirect;
     }
-
-    private static string? ForwardTarget(MapNode? action) =>
-        action?.GetString("TargetGroupArn")
-        ?? ((action?.Get("ForwardConfig") as MapNode)?.Get("TargetGroups") as ListNode)?.Items.OfType<MapNode>().FirstOrDefault()?.GetString("TargetGroupArn");
 
     /// <summary>
     /// A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/...

@@ -196,6 +196,21 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Alb_WeightedForward_ReachesBothWeightedGroupsAndNeverTheWeightZeroOne()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var bodies = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            // A weight-0 pick would reach the refusing group: a 502, which RoutedBodyAsync refuses.
+            bodies.Add(await RoutedBodyAsync("/weighted"));
+        }
+
+        Assert.Contains(bodies, b => b.StartsWith("api1 /weighted", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.StartsWith("api2 /weighted", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Alb_ConcurrentRequestsToHttp10Targets_AllAnswered()
     {
         // python's HTTP/1.0 servers close every connection after their response; the ALB must never send a request on

@@ -51,21 +51,21 @@ public sealed class RuleAndHealthTests
     [InlineData("X-Other", "beta", false)]
     public void RouteFor_HttpHeaderCondition_NameAndValuesIgnoreCase(string header, string value, bool routed)
     {
-        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["beta*", "canary"]) { HttpHeaderName = "X-Channel" }], "beta"));
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["beta*", "canary"]) { HttpHeaderName = "X-Channel" }], ForwardAction.To("beta")));
 
         var request = Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { [header] = value });
 
-        Assert.Equal(routed ? "beta" : "default", listener.RouteFor(request).TargetGroupId);
+        Assert.Equal(routed ? "beta" : "default", GroupOf(listener.RouteFor(request)));
     }
 
     [Fact]
     public void RouteFor_HeaderSentTwice_MatchesByAnyOfItsLines()
     {
-        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["canary"]) { HttpHeaderName = "X-Channel" }], "canary"));
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["canary"]) { HttpHeaderName = "X-Channel" }], ForwardAction.To("canary")));
 
         var request = Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { ["X-Channel"] = new StringValues(["stable", "CANARY"]) });
 
-        Assert.Equal("canary", listener.RouteFor(request).TargetGroupId);
+        Assert.Equal("canary", GroupOf(listener.RouteFor(request)));
     }
 
     [Theory]
@@ -80,11 +80,11 @@ public sealed class RuleAndHealthTests
     public void RouteFor_QueryStringCondition_AnyPairInAnyDecodedParameter(string query, string expected)
     {
         var listener = Listener(
-            new CompiledRule(1, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("version", "v1*")] }], "v1"),
-            new CompiledRule(2, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("nothing", "x"), new QueryStringPair(null, "beta")] }], "beta"),
-            new CompiledRule(3, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("q", @"what\?")] }], "literal"));
+            new CompiledRule(1, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("version", "v1*")] }], ForwardAction.To("v1")),
+            new CompiledRule(2, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("nothing", "x"), new QueryStringPair(null, "beta")] }], ForwardAction.To("beta")),
+            new CompiledRule(3, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("q", @"what\?")] }], ForwardAction.To("literal")));
 
-        Assert.Equal(expected, listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: query)).TargetGroupId);
+        Assert.Equal(expected, GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: query))));
     }
 
     [Fact]
@@ -92,12 +92,12 @@ public sealed class RuleAndHealthTests
     {
         var listener = Listener(new CompiledRule(1,
             [new RuleCondition("http-header", ["on"]) { HttpHeaderName = "X-Feature" }, new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("mode", "new")] }],
-            "both"));
+            ForwardAction.To("both")));
         var headers = new HeaderDictionary { ["X-Feature"] = "on" };
 
-        Assert.Equal("both", listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=new")).TargetGroupId);
-        Assert.Equal("default", listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=old")).TargetGroupId);
-        Assert.Equal("default", listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: "?mode=new")).TargetGroupId);
+        Assert.Equal("both", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=new"))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=old"))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: "?mode=new"))));
     }
 
     [Theory]
@@ -197,20 +197,42 @@ public sealed class RuleAndHealthTests
     {
         var listener = new ListenerPlan(
             new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
-            new Listener("l", "L", "lb", "HTTP", 80, [], "default"),
+            new Listener("l", "L", "lb", "HTTP", 80, [], ForwardAction.To("default")),
             [],
             [
-                new CompiledRule(1, [new RuleCondition("host-header", ["api.example.com"]), new RuleCondition("path-pattern", ["/v1/*"])], "v1"),
-                new CompiledRule(2, [new RuleCondition("http-request-method", ["POST"])], "posts"),
-                new CompiledRule(3, [new RuleCondition("source-ip", ["10.1.0.0/16"])], "inside"),
+                new CompiledRule(1, [new RuleCondition("host-header", ["api.example.com"]), new RuleCondition("path-pattern", ["/v1/*"])], ForwardAction.To("v1")),
+                new CompiledRule(2, [new RuleCondition("http-request-method", ["POST"])], ForwardAction.To("posts")),
+                new CompiledRule(3, [new RuleCondition("source-ip", ["10.1.0.0/16"])], ForwardAction.To("inside")),
             ],
             []);
         var outside = IPAddress.Parse("192.0.2.1");
 
-        Assert.Equal(("v1", null), listener.RouteFor(Request("API.example.com:443", "/v1/x", "GET", outside)));
-        Assert.Equal(("posts", null), listener.RouteFor(Request("other", "/v1/x", "POST", outside)));
-        Assert.Equal(("inside", null), listener.RouteFor(Request("other", "/", "GET", IPAddress.Parse("10.1.2.3"))));
-        Assert.Equal(("default", null), listener.RouteFor(Request("other", "/", "GET", outside)));
+        Assert.Equal("v1", GroupOf(listener.RouteFor(Request("API.example.com:443", "/v1/x", "GET", outside))));
+        Assert.Equal("posts", GroupOf(listener.RouteFor(Request("other", "/v1/x", "POST", outside))));
+        Assert.Equal("inside", GroupOf(listener.RouteFor(Request("other", "/", "GET", IPAddress.Parse("10.1.2.3")))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("other", "/", "GET", outside))));
+    }
+
+    [Fact]
+    public void Pick_Weights_SpreadInProportionAndNeverToWeightZero()
+    {
+        var forward = new ForwardAction([new("blue", 3), new("green", 1), new("old", 0)]);
+        var random = new Random(11);
+
+        var counts = Enumerable.Range(0, 8000).Select(_ => WeightedChoice.Pick(forward, random) ?? "none").CountBy(g => g).ToDictionary();
+
+        Assert.Equal(["blue", "green"], counts.Keys.Order());
+        Assert.InRange(counts["blue"], 5700, 6300);
+        Assert.InRange(counts["green"], 1700, 2300);
+    }
+
+    [Fact]
+    public void Pick_EveryWeightZero_NoGroup()
+    {
+        var forward = new ForwardAction([new("blue", 0), new("green", 0)]);
+
+        Assert.Null(WeightedChoice.Pick(forward, new Random(1)));
+        Assert.Equal("only", WeightedChoice.Pick(ForwardAction.To("only"), new Random(1)));
     }
 
     [Theory]
@@ -231,14 +253,14 @@ public sealed class RuleAndHealthTests
         var toHttps = RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" };
         var listener = new ListenerPlan(
             new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
-            new Listener("l", "L", "lb", "HTTP", 80, [], string.Empty, toHttps),
+            new Listener("l", "L", "lb", "HTTP", 80, [], toHttps),
             [],
-            [new CompiledRule(1, [new RuleCondition("path-pattern", ["/old/*"])], string.Empty, notFound)],
+            [new CompiledRule(1, [new RuleCondition("path-pattern", ["/old/*"])], notFound)],
             []);
         var client = IPAddress.Parse("192.0.2.1");
 
-        Assert.Equal((string.Empty, (ListenerAction)notFound), listener.RouteFor(Request("a.example", "/old/x", "GET", client)));
-        Assert.Equal((string.Empty, (ListenerAction)toHttps), listener.RouteFor(Request("a.example", "/new", "GET", client)));
+        Assert.Equal<ListenerAction>(notFound, listener.RouteFor(Request("a.example", "/old/x", "GET", client)));
+        Assert.Equal<ListenerAction>(toHttps, listener.RouteFor(Request("a.example", "/new", "GET", client)));
     }
 
     [Fact]
@@ -255,12 +277,15 @@ public sealed class RuleAndHealthTests
         Assert.Equal(FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination), FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination));
     }
 
+    /// <summary>The target group of a forward to one group.</summary>
+    private static string GroupOf(ListenerAction action) => Assert.Single(Assert.IsType<ForwardAction>(action).TargetGroups).TargetGroupId;
+
     private static RuleRequest Request(string host, string path, string method, IPAddress client, IHeaderDictionary? headers = null, string? query = null) =>
         new(host, path, method, client, headers ?? new HeaderDictionary(), query);
 
     private static ListenerPlan Listener(params CompiledRule[] rules) => new(
         new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
-        new Listener("l", "L", "lb", "HTTP", 80, [], "default"),
+        new Listener("l", "L", "lb", "HTTP", 80, [], ForwardAction.To("default")),
         [],
         [.. rules],
         []);

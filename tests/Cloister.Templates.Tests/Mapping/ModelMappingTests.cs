@@ -125,7 +125,8 @@ public class ModelMappingTests
         Assert.Equal(["10.1.1.20", "10.1.2.20:8443"], group.Targets.AsEnumerable());
         Assert.Equal(("HTTPS", "/test/hello", "200,403"), (group.HealthCheck.Protocol, group.HealthCheck.Path, group.HealthCheck.Matcher));
         var listener = Assert.Single(model.Listeners);
-        Assert.Equal((lb.Id, group.Id, model.Certificates.Single().Id), (listener.LoadBalancerId, listener.DefaultTargetGroupId, listener.CertificateArns.Single()));
+        Assert.Equal((lb.Id, model.Certificates.Single().Id), (listener.LoadBalancerId, listener.CertificateArns.Single()));
+        Assert.Equal(new WeightedTargetGroup(group.Id, 1), Assert.Single(Assert.IsType<ForwardAction>(listener.DefaultAction).TargetGroups));
     }
 
     [Fact]
@@ -149,7 +150,8 @@ public class ModelMappingTests
                   Actions: [{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref V2 }] } }]
             """).Model;
         var rule = Assert.Single(model.ListenerRules);
-        Assert.Equal((model.Listeners.Single().Id, 10, model.TargetGroups.Single(g => g.LogicalId == "V2").Id), (rule.ListenerId, rule.Priority, rule.TargetGroupId));
+        Assert.Equal((model.Listeners.Single().Id, 10), (rule.ListenerId, rule.Priority));
+        Assert.Equal(new WeightedTargetGroup(model.TargetGroups.Single(g => g.LogicalId == "V2").Id, 1), Assert.Single(Assert.IsType<ForwardAction>(rule.Action).TargetGroups));
         Assert.Equal(["path-pattern:/v2/*", "host-header:api.corp.internal"], rule.Conditions.Select(c => c.Field + ":" + string.Join(',', c.Values)));
         Assert.Contains(":listener-rule/app/rules-alb/", rule.Id, StringComparison.Ordinal);
     }
@@ -212,6 +214,41 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void ListenerRule_WeightedForwardConfig_KeepsEveryGroupWithItsWeight()
+    {
+        var model = Load(RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Default, Weight: 90 }, { TargetGroupArn: !Ref Canary, Weight: 0 }, { TargetGroupArn: !Ref Default }] } }]")).Model;
+
+        var forward = Assert.IsType<ForwardAction>(Assert.Single(model.ListenerRules).Action);
+        var (standard, canary) = (model.TargetGroups.Single(g => g.LogicalId == "Default").Id, model.TargetGroups.Single(g => g.LogicalId == "Canary").Id);
+        Assert.Equal([new(standard, 90), new(canary, 0), new(standard, 1)], forward.TargetGroups.AsEnumerable());
+    }
+
+    [Theory]
+    [InlineData("{ TargetGroupArn: !Ref Default, Weight: 1000 }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "'1000' is not a weight (0 to 999)")]
+    [InlineData("{ TargetGroupArn: !Ref Canary, Weight: -1 }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "'-1' is not a weight")]
+    [InlineData("{ TargetGroupArn: !Ref Canary, Weight: half }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "is not an integer")]
+    [InlineData("{ Weight: 1 }", "Actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn", "is required")]
+    [InlineData("{ TargetGroupArn: !Ref Default }, { TargetGroupArn: !Ref Canary }, { TargetGroupArn: !Ref Default }, { TargetGroupArn: !Ref Canary }, { TargetGroupArn: !Ref Default }, { TargetGroupArn: !Ref Canary }", "Actions[0].ForwardConfig.TargetGroups", "has 6 target groups; a forward action takes at most 5")]
+    public void ListenerRule_BadWeightedForward_IsReportedAtItsProperty(string groups, string property, string message)
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - { Field: path-pattern, Values: [/*] }", $"[{{ Type: forward, ForwardConfig: {{ TargetGroups: [{groups}] }} }}]"));
+
+        AssertOneProblem(result, "Rule", property, message);
+    }
+
+    [Fact]
+    public void ListenerRule_TargetGroupArnWithAnotherForwardConfigGroup_IsReported()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, TargetGroupArn: !Ref Default, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Canary }] } }]"));
+
+        AssertOneProblem(result, "Rule", "Actions[0].ForwardConfig.TargetGroups", "only that same target group");
+    }
+
+    [Fact]
     public void Listener_RedirectDefaultAndFixedResponseRule_BecomeTheLoadBalancersOwnAnswers()
     {
         var model = Load("""
@@ -233,7 +270,6 @@ public class ModelMappingTests
             """).Model;
 
         var listener = Assert.Single(model.Listeners);
-        Assert.Equal(string.Empty, listener.DefaultTargetGroupId);
         Assert.Equal(new RedirectAction("HTTPS", "#{host}", "443", "/#{path}", "#{query}", 301), listener.DefaultAction);
         Assert.Equal(new FixedResponseAction(503, "text/plain", "down"), Assert.Single(model.ListenerRules).Action);
     }
@@ -390,10 +426,14 @@ public class ModelMappingTests
         Assert.Contains(message, problem.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>An ALB with an HTTP listener and one rule with these conditions (YAML list items, indented eight spaces).</summary>
-    private static string RuleWith(string conditions) => $$"""
+    /// <summary>
+    /// An ALB with an HTTP listener, target groups Default and Canary, and one rule with these conditions (YAML list
+    /// items, indented eight spaces) and actions (a YAML flow list).
+    /// </summary>
+    private static string RuleWith(string conditions, string actions = "[{ Type: forward, TargetGroupArn: !Ref Default }]") => $$"""
               Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: rules-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
               Default: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, VpcId: !Ref Vpc } }
+              Canary: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 8080, VpcId: !Ref Vpc } }
               Http:
                 Type: AWS::ElasticLoadBalancingV2::Listener
                 Properties: { LoadBalancerArn: !Ref Alb, Protocol: HTTP, Port: 80, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Default }] }
@@ -402,7 +442,7 @@ public class ModelMappingTests
                 Properties:
                   ListenerArn: !Ref Http
                   Priority: 10
-                  Actions: [{ Type: forward, TargetGroupArn: !Ref Default }]
+                  Actions: {{actions}}
                   Conditions:
             {{conditions}}
             """;
