@@ -22,7 +22,10 @@ public static class ListenerChecks
     /// <summary>The highest weight of a target group in a forward action.</summary>
     public const int MaxWeight = 999;
 
-    /// <summary>The problems of a forward action's target groups and weights.</summary>
+    /// <summary>The longest target group stickiness, in seconds (7 days).</summary>
+    public const int MaxStickinessSeconds = 604800;
+
+    /// <summary>The problems of a forward action's target groups, weights and stickiness.</summary>
     public static IEnumerable<(string Property, string Message)> Forward(ForwardAction forward)
     {
         ArgumentNullException.ThrowIfNull(forward);
@@ -43,6 +46,11 @@ public static class ListenerChecks
             {
                 yield return ($"TargetGroups[{i}].Weight", $"'{forward.TargetGroups[i].Weight}' is not a weight (0 to {MaxWeight}).");
             }
+        }
+
+        if (forward.StickinessSeconds is { } seconds and (< 1 or > MaxStickinessSeconds))
+        {
+            yield return ("TargetGroupStickinessConfig.DurationSeconds", $"'{seconds}' is not a stickiness duration (1 to {MaxStickinessSeconds} seconds).");
         }
     }
 

@@ -8,14 +8,15 @@ using Cloister.Shared.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace Cloister.Network.LoadBalancing;
 
 /// <summary>
 /// An application load balancer's request path: the listener's rules choose an action; a forward picks one of its
-/// target groups by weight (<see cref="WeightedChoice"/>), the other actions are the load balancer's own fixed
-/// response or redirect (<see cref="ApplicationAnswers"/>). The group's targets take turns (round robin over the
-/// routable ones), the request goes to the target from the node that accepted it with
+/// target groups by weight and stickiness (<see cref="TargetGroupChooser"/>), the other actions are the load
+/// balancer's own fixed response or redirect (<see cref="ApplicationAnswers"/>). The group's targets take turns
+/// (round robin over the routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
 /// as the target sent it. 503 when every weight is 0 or the group has no targets, 502 when the target refuses or
 /// breaks the connection, 504 when it cannot be reached in 10 seconds.
@@ -33,6 +34,7 @@ internal sealed class ApplicationProxy : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly FrozenDictionary<IPAddress, HttpMessageInvoker> _clients;
+    private readonly TargetGroupChooser _chooser;
     private int _turn;
 
     public ApplicationProxy(IEnumerable<IPAddress> nodes, Func<BalancerState> state, IEniSockets sockets, TimeProvider time, ILogger logger)
@@ -41,6 +43,7 @@ internal sealed class ApplicationProxy : IDisposable
         _time = time;
         _logger = logger;
         _clients = nodes.Distinct().ToFrozenDictionary(n => n, n => new HttpMessageInvoker(Handler(n, sockets)));
+        _chooser = new TargetGroupChooser(time, Random.Shared);
     }
 
     public void Dispose()
@@ -70,7 +73,7 @@ internal sealed class ApplicationProxy : IDisposable
             return;
         }
 
-        var groupId = WeightedChoice.Pick(forward, Random.Shared);
+        var (groupId, setCookies) = _chooser.Choose(forward, request.Cookies[TargetGroupChooser.CookieName]);
         if (groupId is null || !state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
         {
             await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);
@@ -127,6 +130,11 @@ internal sealed class ApplicationProxy : IDisposable
                 {
                     context.Response.Headers[name] = values.ToArray();
                 }
+            }
+
+            foreach (var cookie in setCookies)
+            {
+                context.Response.Headers.Append(HeaderNames.SetCookie, cookie);
             }
 
             if (response.Content.Headers.ContentLength is null && context.Features.Get<IHttpResponseBodyFeature>() is { } body)

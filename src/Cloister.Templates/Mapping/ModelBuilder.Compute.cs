@@ -304,7 +304,8 @@ internal sealed partial class ModelBuilder
 
     /// <summary>
     /// A forward to <c>TargetGroupArn</c>, or to <c>ForwardConfig.TargetGroups</c> by weight (1 when a group gives
-    /// none); with both, ForwardConfig may hold only that same group, as ELB requires.
+    /// none); with both, ForwardConfig may hold only that same group, as ELB requires. Target group stickiness, when
+    /// enabled, needs its duration.
     /// </summary>
     private static ForwardAction Forward(PropertyReader r, MapNode action, string path)
     {
@@ -326,7 +327,7 @@ internal sealed partial class ModelBuilder
             groups = groups.IsEmpty ? [new WeightedTargetGroup(single, 1)] : groups;
         }
 
-        var forward = new ForwardAction(groups);
+        var forward = new ForwardAction(groups, config is null ? null : StickinessSeconds(r, config, path + ".ForwardConfig.TargetGroupStickinessConfig"));
         if (groups.IsEmpty)
         {
             r.Problem(path, "A forward action needs a TargetGroupArn (or ForwardConfig.TargetGroups).");
@@ -340,6 +341,25 @@ internal sealed partial class ModelBuilder
         }
 
         return forward;
+    }
+
+    private static int? StickinessSeconds(PropertyReader r, MapNode forwardConfig, string path)
+    {
+        var stickiness = r.Map(forwardConfig, "TargetGroupStickinessConfig", path);
+        if (stickiness is null || !r.Bool(stickiness, "Enabled", path + ".Enabled", false))
+        {
+            return null;
+        }
+
+        if (stickiness.Get("DurationSeconds") is null)
+        {
+            r.Problem(path + ".DurationSeconds", "is required when target group stickiness is enabled.");
+            return null;
+        }
+
+        // An unreadable duration is reported by Int; int.MinValue keeps it from being reported again as out of range.
+        var seconds = r.Int(stickiness, "DurationSeconds", path + ".DurationSeconds", int.MinValue);
+        return seconds == int.MinValue ? null : seconds;
     }
 
     private static FixedResponseAction? FixedResponse(PropertyReader r, MapNode? config, string path)

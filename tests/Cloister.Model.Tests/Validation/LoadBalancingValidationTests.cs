@@ -109,7 +109,8 @@ public sealed class LoadBalancingValidationTests
                 new ListenerRule("r1", "Weights", "l-http", 10, [], new ForwardAction([new("tg-web", -1), new("tg-web", 1000), new("tg-gone", 0)])),
                 new ListenerRule("r2", "TooMany", "l-http", 20, [], new ForwardAction(six)),
                 new ListenerRule("r3", "Nothing", "l-http", 30, [], new ForwardAction([])),
-                new ListenerRule("r4", "Canary", "l-http", 40, [], new ForwardAction([new("tg-web", 999), new("tg-web", 0)])),
+                new ListenerRule("r4", "Canary", "l-http", 40, [], new ForwardAction([new("tg-web", 999), new("tg-web", 0)], StickinessSeconds: 604800)),
+                new ListenerRule("r5", "Sticky", "l-http", 50, [], new ForwardAction([new("tg-web", 1)], StickinessSeconds: 0)),
             ],
         };
 
@@ -123,6 +124,7 @@ public sealed class LoadBalancingValidationTests
                 "Weights.Actions.ForwardConfig.TargetGroups[1].Weight",
                 "TooMany.Actions.ForwardConfig.TargetGroups",
                 "Nothing.Actions.ForwardConfig.TargetGroups",
+                "Sticky.Actions.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds",
             ],
             problems);
     }

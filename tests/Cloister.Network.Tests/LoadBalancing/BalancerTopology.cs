@@ -12,7 +12,8 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// and certificate in front of two IP targets checked over HTTPS at <c>/test/hello</c> with matcher <c>200,403</c>
 /// (the private-DNS article), and <c>/web/*</c> to the web instances' HTTP/1.0 servers; <c>/routed</c> goes to the second IP
 /// target with an <c>X-Channel: beta*</c> header, to the first with a <c>target=one</c> query parameter;
-/// <c>/weighted</c> spreads over a group of each IP target by equal weights, and never to the refusing group of weight 0. The ALB's security group admits
+/// <c>/weighted</c> spreads over a group of each IP target by equal weights, and never to the refusing group of weight 0;
+/// <c>/sticky</c> does the same with target group stickiness. The ALB's security group admits
 /// only members of the client group.
 /// </summary>
 public static class BalancerTopology
@@ -105,6 +106,9 @@ public static class BalancerTopology
                 new ListenerRule("rule-weighted", "WeightedRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 80,
                     [new RuleCondition("path-pattern", ["/weighted"])],
                     new ForwardAction([new(tg + "one/7", 1), new(tg + "v2/3", 1), new(tg + "dead/5", 0)])),
+                new ListenerRule("rule-sticky", "StickyRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 90,
+                    [new RuleCondition("path-pattern", ["/sticky"])],
+                    new ForwardAction([new(tg + "one/7", 1), new(tg + "v2/3", 1)], StickinessSeconds: 60)),
             ],
             Certificates = [new Certificate(CertificateArn, "ApiCertificate", CustomName, [])],
         };

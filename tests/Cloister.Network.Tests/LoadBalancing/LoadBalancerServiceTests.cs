@@ -211,6 +211,33 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Alb_StickyWeightedForward_KeepsAClientWithItsCookieOnTheGroupItFirstReached()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var jar = Path.Combine(Path.GetTempPath(), "cloister-lb-jar-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = await RoutedBodyAsync("/sticky", "-c", jar);
+            var again = new List<string>();
+            var fresh = new List<string>();
+            for (var i = 0; i < 12; i++)
+            {
+                again.Add(await RoutedBodyAsync("/sticky", "-b", jar));
+                fresh.Add(await RoutedBodyAsync("/sticky"));
+            }
+
+            Assert.Contains("\tAWSALBTG\t", await File.ReadAllTextAsync(jar), StringComparison.Ordinal);
+            Assert.All(again, b => Assert.StartsWith(first[..5] + "/sticky", b, StringComparison.Ordinal));
+            Assert.Contains(fresh, b => b.StartsWith("api1 ", StringComparison.Ordinal));
+            Assert.Contains(fresh, b => b.StartsWith("api2 ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(jar);
+        }
+    }
+
+    [Fact]
     public async Task Alb_ConcurrentRequestsToHttp10Targets_AllAnswered()
     {
         // python's HTTP/1.0 servers close every connection after their response; the ALB must never send a request on

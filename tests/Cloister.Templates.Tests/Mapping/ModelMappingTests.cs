@@ -225,6 +225,20 @@ public class ModelMappingTests
         Assert.Equal([new(standard, 90), new(canary, 0), new(standard, 1)], forward.TargetGroups.AsEnumerable());
     }
 
+    [Fact]
+    public void ListenerRule_TargetGroupStickiness_KeepsItsDurationWhenEnabled()
+    {
+        var model = Load(RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Default }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 } } }]")).Model;
+        var off = Load(RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Default }], TargetGroupStickinessConfig: { Enabled: false, DurationSeconds: 3600 } } }]")).Model;
+
+        Assert.Equal(3600, Assert.IsType<ForwardAction>(Assert.Single(model.ListenerRules).Action).StickinessSeconds);
+        Assert.Null(Assert.IsType<ForwardAction>(Assert.Single(off.ListenerRules).Action).StickinessSeconds);
+    }
+
     [Theory]
     [InlineData("{ TargetGroupArn: !Ref Default, Weight: 1000 }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "'1000' is not a weight (0 to 999)")]
     [InlineData("{ TargetGroupArn: !Ref Canary, Weight: -1 }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "'-1' is not a weight")]
@@ -236,6 +250,19 @@ public class ModelMappingTests
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - { Field: path-pattern, Values: [/*] }", $"[{{ Type: forward, ForwardConfig: {{ TargetGroups: [{groups}] }} }}]"));
 
         AssertOneProblem(result, "Rule", property, message);
+    }
+
+    [Theory]
+    [InlineData("{ Enabled: true }", "is required when target group stickiness is enabled")]
+    [InlineData("{ Enabled: true, DurationSeconds: 604801 }", "'604801' is not a stickiness duration (1 to 604800 seconds)")]
+    [InlineData("{ Enabled: true, DurationSeconds: a-day }", "is not an integer")]
+    public void ListenerRule_BadStickiness_IsReportedAtItsDuration(string stickiness, string message)
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            $"[{{ Type: forward, ForwardConfig: {{ TargetGroups: [{{ TargetGroupArn: !Ref Default }}], TargetGroupStickinessConfig: {stickiness} }} }}]"));
+
+        AssertOneProblem(result, "Rule", "Actions[0].ForwardConfig.TargetGroupStickinessConfig.DurationSeconds", message);
     }
 
     [Fact]
