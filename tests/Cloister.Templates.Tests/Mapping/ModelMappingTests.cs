@@ -132,26 +132,15 @@ public class ModelMappingTests
     [Fact]
     public void ListenerRule_ConditionsInBothShapesAndForwardAction()
     {
-        var model = Load("""
-              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: rules-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
-              Default: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, VpcId: !Ref Vpc } }
-              V2: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 8080, VpcId: !Ref Vpc } }
-              Http:
-                Type: AWS::ElasticLoadBalancingV2::Listener
-                Properties: { LoadBalancerArn: !Ref Alb, Protocol: HTTP, Port: 80, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Default }] }
-              Rule:
-                Type: AWS::ElasticLoadBalancingV2::ListenerRule
-                Properties:
-                  ListenerArn: !Ref Http
-                  Priority: 10
-                  Conditions:
+        var model = Load(RuleWith(
+            """
                     - { Field: path-pattern, Values: [/v2/*] }
                     - { Field: host-header, HostHeaderConfig: { Values: [api.corp.internal] } }
-                  Actions: [{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref V2 }] } }]
-            """).Model;
+            """,
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Canary }] } }]")).Model;
         var rule = Assert.Single(model.ListenerRules);
         Assert.Equal((model.Listeners.Single().Id, 10), (rule.ListenerId, rule.Priority));
-        Assert.Equal(new WeightedTargetGroup(model.TargetGroups.Single(g => g.LogicalId == "V2").Id, 1), Assert.Single(Assert.IsType<ForwardAction>(rule.Action).TargetGroups));
+        Assert.Equal(new WeightedTargetGroup(model.TargetGroups.Single(g => g.LogicalId == "Canary").Id, 1), Assert.Single(Assert.IsType<ForwardAction>(rule.Action).TargetGroups));
         Assert.Equal(["path-pattern:/v2/*", "host-header:api.corp.internal"], rule.Conditions.Select(c => c.Field + ":" + string.Join(',', c.Values)));
         Assert.Contains(":listener-rule/app/rules-alb/", rule.Id, StringComparison.Ordinal);
     }
