@@ -9,6 +9,5 @@ namespace Cloister.Model.LoadBalancing;
 /// <param name="Protocol"><c>TCP</c>, <c>TLS</c>, <c>HTTP</c> or <c>HTTPS</c>.</param>
 /// <param name="Port">Its port.</param>
 /// <param name="CertificateArns">Certificates for TLS and HTTPS.</param>
-/// <param name="DefaultTargetGroupId">The default forward action's target group ARN; empty when <paramref name="DefaultAction"/> answers instead.</param>
-/// <param name="DefaultAction">A default fixed-response or redirect action (application load balancers); null for a forward.</param>
-public sealed record Listener(string Id, string LogicalId, string LoadBalancerId, string Protocol, int Port, ImmutableArray<string> CertificateArns, string DefaultTargetGroupId, ListenerAction? DefaultAction = null) : IResource;
+/// <param name="DefaultAction">What the listener does when no rule matches: a forward, or (application load balancers) a fixed response or a redirect.</param>
+public sealed record Listener(string Id, string LogicalId, string LoadBalancerId, string Protocol, int Port, ImmutableArray<string> CertificateArns, ListenerAction DefaultAction) : IResource;

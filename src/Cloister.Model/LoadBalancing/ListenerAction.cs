@@ -1,8 +1,8 @@
 namespace Cloister.Model.LoadBalancing;
 
 /// <summary>
-/// An application load balancer's answer of its own instead of a forward to a target group: a fixed response or a
-/// redirect. A listener or rule with none forwards to its target group.
+/// What a listener or rule does with a request: forward it to its target groups (<see cref="ForwardAction"/>), or, on
+/// an application load balancer, answer it itself with a fixed response or a redirect.
 /// </summary>
 public abstract record ListenerAction;
 

@@ -8,6 +8,5 @@ namespace Cloister.Model.LoadBalancing;
 /// <param name="ListenerId">The listener's ARN.</param>
 /// <param name="Priority">Its priority (lowest first, 1 to 50000).</param>
 /// <param name="Conditions">Every condition must match.</param>
-/// <param name="TargetGroupId">The forward action's target group ARN; empty when <paramref name="Action"/> answers instead.</param>
-/// <param name="Action">A fixed-response or redirect action; null for a forward.</param>
-public sealed record ListenerRule(string Id, string LogicalId, string ListenerId, int Priority, ImmutableArray<RuleCondition> Conditions, string TargetGroupId, ListenerAction? Action = null) : IResource;
+/// <param name="Action">Its forward, fixed-response or redirect action.</param>
+public sealed record ListenerRule(string Id, string LogicalId, string ListenerId, int Priority, ImmutableArray<RuleCondition> Conditions, ListenerAction Action) : IResource;

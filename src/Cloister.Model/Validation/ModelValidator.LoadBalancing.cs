@@ -3,7 +3,7 @@ using Cloister.Model.Network;
 
 namespace Cloister.Model.Validation;
 
-/// <summary>Elastic Load Balancing v2: what CreateLoadBalancer, CreateListener and CreateRule refuse.</summary>
+/// <summary>Elastic Load Balancing v2: what CreateLoadBalancer, CreateListener and CreateRule refuse (the checks of conditions and forwards in <see cref="ListenerChecks"/>).</summary>
 public static partial class ModelValidator
 {
     private static readonly string[] NetworkProtocols = ["TCP", "TLS", "UDP", "TCP_UDP"];
@@ -71,9 +71,14 @@ public static partial class ModelValidator
                     $"Listener protocol '{listener.Protocol}' must be one of '{string.Join(", ", allowed)}' for a {balancer.Type.ToString().ToLowerInvariant()} load balancer.");
             }
 
-            if (listener.DefaultAction is null)
+            if (listener.DefaultAction is ForwardAction forward)
             {
-                RequireReference(problems, targetGroups.ContainsKey(listener.DefaultTargetGroupId), listener, "DefaultActions", listener.DefaultTargetGroupId);
+                CheckForward(problems, listener, "DefaultActions", forward, targetGroups);
+                problems.Require(
+                    balancer is not { Type: LoadBalancerType.Network } || forward.TargetGroups.Length <= 1,
+                    Name(listener),
+                    "DefaultActions.ForwardConfig.TargetGroups",
+                    "A network load balancer listener forwards to one target group.");
             }
             else if (balancer is { Type: LoadBalancerType.Network })
             {
@@ -92,9 +97,17 @@ public static partial class ModelValidator
                 problems.Add(Name(rule), "ListenerArn", "Network load balancer listeners have no rules.");
             }
 
-            if (rule.Action is null)
+            if (rule.Action is ForwardAction forward)
             {
-                RequireReference(problems, targetGroups.ContainsKey(rule.TargetGroupId), rule, "Actions", rule.TargetGroupId);
+                CheckForward(problems, rule, "Actions", forward, targetGroups);
+            }
+
+            for (var i = 0; i < rule.Conditions.Length; i++)
+            {
+                foreach (var (property, message) in ListenerChecks.Condition(rule.Conditions[i]))
+                {
+                    problems.Add(Name(rule), $"Conditions[{i}].{property}", message);
+                }
             }
         }
 
@@ -104,6 +117,20 @@ public static partial class ModelValidator
             {
                 problems.Add(Name(rule), "Priority", $"Priority '{rule.Priority}' is currently in use by another rule of the listener.");
             }
+        }
+    }
+
+    /// <summary>A listener's or rule's forward: every target group exists, and ELB's limits on the groups and weights.</summary>
+    private static void CheckForward(ProblemCollector problems, IResource owner, string property, ForwardAction forward, Dictionary<string, TargetGroup> targetGroups)
+    {
+        foreach (var group in forward.TargetGroups)
+        {
+            RequireReference(problems, targetGroups.ContainsKey(group.TargetGroupId), owner, property, group.TargetGroupId);
+        }
+
+        foreach (var (path, message) in ListenerChecks.Forward(forward))
+        {
+            problems.Add(Name(owner), $"{property}.ForwardConfig.{path}", message);
         }
     }
 }

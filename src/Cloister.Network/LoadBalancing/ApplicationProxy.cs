@@ -2,21 +2,24 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Cloister.Shared.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace Cloister.Network.LoadBalancing;
 
 /// <summary>
-/// An application load balancer's request path: the listener's rules choose a target group (or the load balancer's
-/// own fixed response or redirect, <see cref="ApplicationAnswers"/>), targets take turns
+/// An application load balancer's request path: the listener's rules choose an action; a forward picks one of its
+/// target groups by weight and stickiness (<see cref="TargetGroupChooser"/>), the other actions are the load
+/// balancer's own fixed response or redirect (<see cref="ApplicationAnswers"/>). The group's targets take turns
 /// (round robin over the routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
-/// as the target sent it. 503 when the group has no targets, 502 when the target refuses or breaks the connection,
-/// 504 when it cannot be reached in 10 seconds.
+/// as the target sent it. 503 when every weight is 0 or the group has no targets, 502 when the target refuses or
+/// breaks the connection, 504 when it cannot be reached in 10 seconds.
 /// </summary>
 internal sealed class ApplicationProxy : IDisposable
 {
@@ -31,6 +34,7 @@ internal sealed class ApplicationProxy : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly FrozenDictionary<IPAddress, HttpMessageInvoker> _clients;
+    private readonly TargetGroupChooser _chooser;
     private int _turn;
 
     public ApplicationProxy(IEnumerable<IPAddress> nodes, Func<BalancerState> state, IEniSockets sockets, TimeProvider time, ILogger logger)
@@ -39,6 +43,7 @@ internal sealed class ApplicationProxy : IDisposable
         _time = time;
         _logger = logger;
         _clients = nodes.Distinct().ToFrozenDictionary(n => n, n => new HttpMessageInvoker(Handler(n, sockets)));
+        _chooser = new TargetGroupChooser(time, Random.Shared);
     }
 
     public void Dispose()
@@ -61,14 +66,15 @@ internal sealed class ApplicationProxy : IDisposable
 
         var request = context.Request;
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var (groupId, action) = listener.RouteFor(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client);
-        if (action is not null)
+        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client, request.Headers, request.QueryString.Value));
+        if (action is not ForwardAction forward)
         {
             await ApplicationAnswers.WriteAsync(context, listener, action).ConfigureAwait(false);
             return;
         }
 
-        if (!state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
+        var (groupId, setCookies) = _chooser.Choose(forward, request.Cookies[TargetGroupChooser.CookieName]);
+        if (groupId is null || !state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
         {
             await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);
             return;
@@ -124,6 +130,11 @@ internal sealed class ApplicationProxy : IDisposable
                 {
                     context.Response.Headers[name] = values.ToArray();
                 }
+            }
+
+            foreach (var cookie in setCookies)
+            {
+                context.Response.Headers.Append(HeaderNames.SetCookie, cookie);
             }
 
             if (response.Content.Headers.ContentLength is null && context.Features.Get<IHttpResponseBodyFeature>() is { } body)

@@ -12,38 +12,36 @@ namespace Cloister.Network.LoadBalancing;
 /// </summary>
 internal sealed class CompiledRule
 {
-    private readonly ImmutableArray<(string Field, ImmutableArray<string> Values, ImmutableArray<Ipv4Cidr> Blocks)> _conditions;
+    private readonly ImmutableArray<(RuleCondition Condition, ImmutableArray<Ipv4Cidr> Blocks)> _conditions;
 
-    public CompiledRule(int priority, ImmutableArray<RuleCondition> conditions, string targetGroupId, ListenerAction? action = null)
+    public CompiledRule(int priority, ImmutableArray<RuleCondition> conditions, ListenerAction action)
     {
         Priority = priority;
-        TargetGroupId = targetGroupId;
         Action = action;
-        _conditions = [.. conditions.Select(c => (c.Field, c.Values, c.Field == "source-ip"
+        _conditions = [.. conditions.Select(c => (c, c.Field == "source-ip"
             ? c.Values.Select(Ipv4Cidr.ParseOrNull).OfType<Ipv4Cidr>().ToImmutableArray()
             : []))];
     }
 
     public int Priority { get; }
 
-    public string TargetGroupId { get; }
+    /// <summary>The rule's forward, fixed-response or redirect action.</summary>
+    public ListenerAction Action { get; }
 
-    /// <summary>The rule's fixed-response or redirect action; null when it forwards to <see cref="TargetGroupId"/>.</summary>
-    public ListenerAction? Action { get; }
-
-    public bool Matches(string host, string path, string method, IPAddress client)
+    public bool Matches(RuleRequest request)
     {
-        // The Host header's port is not part of the host-header condition.
-        var bareHost = host.AsSpan();
-        var colon = bareHost.LastIndexOf(':');
-        if (colon > 0 && bareHost[colon..].IndexOf(']') < 0)
+        foreach (var (condition, blocks) in _conditions)
         {
-            bareHost = bareHost[..colon];
-        }
-
-        foreach (var (field, values, blocks) in _conditions)
-        {
-            var matched = field == "source-ip" ? InAny(blocks, client) : AnyValue(field, values, bareHost, path, method);
+            var matched = condition.Field switch
+            {
+                "host-header" => AnyPattern(condition.Values, request.Host, ignoreCase: true),
+                "path-pattern" => AnyPattern(condition.Values, request.Path, ignoreCase: false),
+                "http-request-method" => condition.Values.Contains(request.Method, StringComparer.Ordinal),
+                "source-ip" => InAny(blocks, request.Client),
+                "http-header" => HeaderMatches(condition, request),
+                "query-string" => QueryMatches(condition.QueryStrings, request.Query),
+                _ => false,
+            };
             if (!matched)
             {
                 return false;
@@ -53,20 +51,50 @@ internal sealed class CompiledRule
         return true;
     }
 
-    private static bool AnyValue(string field, ImmutableArray<string> values, ReadOnlySpan<char> host, string path, string method)
+    private static bool AnyPattern(ImmutableArray<string> patterns, ReadOnlySpan<char> text, bool ignoreCase)
     {
-        foreach (var value in values)
+        foreach (var pattern in patterns)
         {
-            var matched = field switch
-            {
-                "host-header" => WildcardPattern.Matches(value, host, ignoreCase: true),
-                "path-pattern" => WildcardPattern.Matches(value, path, ignoreCase: false),
-                "http-request-method" => string.Equals(value, method, StringComparison.Ordinal),
-                _ => false,
-            };
-            if (matched)
+            if (WildcardPattern.Matches(pattern, text, ignoreCase))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The header's name and values compare case-insensitively; a header sent more than once matches by any of its lines, as ELB searches them in order.</summary>
+    private static bool HeaderMatches(RuleCondition condition, RuleRequest request)
+    {
+        if (condition.HttpHeaderName is not { } name || !request.Headers.TryGetValue(name, out var lines))
+        {
+            return false;
+        }
+
+        foreach (var line in lines)
+        {
+            if (line is not null && AnyPattern(condition.Values, line, ignoreCase: true))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Any pair found in any parameter: a pair with a key needs a parameter with that key and value, one without a key any parameter with that value.</summary>
+    private static bool QueryMatches(ImmutableArray<QueryStringPair> pairs, ImmutableArray<(string? Key, string Value)> parameters)
+    {
+        foreach (var pair in pairs)
+        {
+            foreach (var (key, value) in parameters)
+            {
+                var keyMatches = pair.Key is null || (key is not null && WildcardPattern.Matches(pair.Key, key, ignoreCase: true, escapes: true));
+                if (keyMatches && WildcardPattern.Matches(pair.Value, value, ignoreCase: true, escapes: true))
+                {
+                    return true;
+                }
             }
         }
 

@@ -16,21 +16,18 @@ internal sealed record ListenerPlan(
     /// <summary>Whether the listener terminates TLS (TLS and HTTPS listeners).</summary>
     public bool Secure => Listener.Protocol is "TLS" or "HTTPS";
 
-    /// <summary>
-    /// What the first rule that matches does, else the default action: a target group to forward to, or (when
-    /// <c>Action</c> is not null) the load balancer's own fixed response or redirect.
-    /// </summary>
-    public (string TargetGroupId, ListenerAction? Action) RouteFor(string host, string path, string method, IPAddress client)
+    /// <summary>The action of the first rule that matches, else the default action.</summary>
+    public ListenerAction RouteFor(RuleRequest request)
     {
         foreach (var rule in Rules)
         {
-            if (rule.Matches(host, path, method, client))
+            if (rule.Matches(request))
             {
-                return (rule.TargetGroupId, rule.Action);
+                return rule.Action;
             }
         }
 
-        return (Listener.DefaultTargetGroupId, Listener.DefaultAction);
+        return Listener.DefaultAction;
     }
 
     /// <summary>

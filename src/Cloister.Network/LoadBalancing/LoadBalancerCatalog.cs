@@ -67,7 +67,7 @@ internal sealed class LoadBalancerCatalog
             var rules = model.ListenerRules
                 .Where(r => r.ListenerId == listener.Id)
                 .OrderBy(r => r.Priority)
-                .Select(r => new CompiledRule(r.Priority, r.Conditions, r.TargetGroupId, r.Action))
+                .Select(r => new CompiledRule(r.Priority, r.Conditions, r.Action))
                 .ToImmutableArray();
             if (balancer.Type == LoadBalancerType.Network && rules.Length > 0)
             {
@@ -165,7 +165,11 @@ internal sealed class LoadBalancerCatalog
         return IPAddress.TryParse(id, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? new IPEndPoint(ip, port) : null;
     }
 
-    /// <summary>The target groups a listener forwards to, by its rules and its default action (fixed responses and redirects forward nowhere).</summary>
+    /// <summary>
+    /// The target groups a listener forwards to, by its rules and its default action, weight 0 or not (fixed
+    /// responses and redirects forward nowhere).
+    /// </summary>
     private static IEnumerable<string> ForwardedGroups(IEnumerable<CompiledRule> rules, Listener listener) =>
-        rules.Where(r => r.Action is null).Select(r => r.TargetGroupId).Concat(listener.DefaultAction is null ? [listener.DefaultTargetGroupId] : []);
+        rules.Select(r => r.Action).Append(listener.DefaultAction).OfType<ForwardAction>()
+            .SelectMany(f => f.TargetGroups).Select(g => g.TargetGroupId).Distinct(StringComparer.Ordinal);
 }

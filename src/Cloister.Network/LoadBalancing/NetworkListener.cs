@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Microsoft.Extensions.Logging;
 
@@ -74,7 +75,9 @@ internal sealed class NetworkListener : IAsyncDisposable
         var name = listener.Balancer.Name;
         var remote = (IPEndPoint)client.RemoteEndPoint!;
         var local = (IPEndPoint)client.LocalEndPoint!;
-        if (!state.Health.TryGetValue(listener.Listener.DefaultTargetGroupId, out var health) || health.Routable.IsEmpty)
+        // A network load balancer listener forwards to one target group (the model validator refuses more).
+        var groupId = listener.Listener.DefaultAction is ForwardAction { TargetGroups: [var group, ..] } ? group.TargetGroupId : string.Empty;
+        if (!state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
         {
             LoadBalancerLog.ConnectionEnded(_logger, name, remote, "no registered targets");
             Reset(client);

@@ -4,6 +4,7 @@ using Cloister.Model.Compute;
 using Cloister.Model.Data;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Security;
+using Cloister.Model.Validation;
 using Cloister.Templates.Code;
 using Cloister.Templates.Nodes;
 
@@ -251,15 +252,15 @@ internal sealed partial class ModelBuilder
                 r.Problem("Certificates", $"A {protocol} listener needs a certificate.");
             }
 
-            var (targetGroup, action) = TerminalAction(r, "DefaultActions", protocol);
-            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, targetGroup ?? string.Empty, action));
+            var action = TerminalAction(r, "DefaultActions", protocol);
+            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, action));
         }
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::ListenerRule"))
         {
             var listenerArn = r.Required("ListenerArn");
             var listenerProtocol = _listeners.FirstOrDefault(l => l.Id == listenerArn)?.Protocol ?? "HTTP";
-            var (targetGroup, action) = TerminalAction(r, "Actions", listenerProtocol);
+            var action = TerminalAction(r, "Actions", listenerProtocol);
             var priority = r.Int("Priority", 0);
             if (priority is < 1 or > 50000)
             {
@@ -267,15 +268,16 @@ internal sealed partial class ModelBuilder
             }
 
             var conditions = r.Maps("Conditions").Select((c, i) => RuleCondition(r, c, $"Conditions[{i}]")).OfType<RuleCondition>().ToImmutableArray();
-            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, listenerArn, priority, conditions, targetGroup ?? string.Empty, action));
+            _listenerRules.Add(new ListenerRule(r.Id, r.LogicalId, listenerArn, priority, conditions, action));
         }
     }
 
     /// <summary>
     /// The action a listener or rule ends in (ELB runs authenticate actions first; Cloister has none to run): the
-    /// first forward, fixed-response or redirect in <c>Order</c>, as a target group or as the load balancer's own answer.
+    /// first forward, fixed-response or redirect in <c>Order</c>. One that cannot be read (its problem reported) is a
+    /// forward to nothing.
     /// </summary>
-    private static (string? TargetGroup, ListenerAction? Action) TerminalAction(PropertyReader r, string property, string listenerProtocol)
+    private static ListenerAction TerminalAction(PropertyReader r, string property, string listenerProtocol)
     {
         var actions = r.Maps(property);
         var terminal = actions
@@ -285,24 +287,79 @@ internal sealed partial class ModelBuilder
             .ThenBy(a => a.Index)
             .FirstOrDefault();
         var path = $"{property}[{terminal.Index}]";
-        switch (terminal.Type)
+        ListenerAction? action = terminal.Type switch
         {
-            case "forward":
-                var group = ForwardTarget(terminal.Action);
-                if (group is null)
-                {
-                    r.Problem(path, "A forward action needs a TargetGroupArn (or ForwardConfig.TargetGroups).");
-                }
-
-                return (group, null);
-            case "fixed-response":
-                return (null, FixedResponse(r, r.Map(terminal.Action, "FixedResponseConfig", path + ".FixedResponseConfig"), path + ".FixedResponseConfig"));
-            case "redirect":
-                return (null, Redirect(r, r.Map(terminal.Action, "RedirectConfig", path + ".RedirectConfig"), path + ".RedirectConfig", listenerProtocol));
-            default:
-                r.Problem(property, "needs a forward, fixed-response or redirect action (Cloister runs no authenticate actions).");
-                return (null, null);
+            "forward" => Forward(r, terminal.Action, path),
+            "fixed-response" => FixedResponse(r, r.Map(terminal.Action, "FixedResponseConfig", path + ".FixedResponseConfig"), path + ".FixedResponseConfig"),
+            "redirect" => Redirect(r, r.Map(terminal.Action, "RedirectConfig", path + ".RedirectConfig"), path + ".RedirectConfig", listenerProtocol),
+            _ => null,
+        };
+        if (terminal.Type is null)
+        {
+            r.Problem(property, "needs a forward, fixed-response or redirect action (Cloister runs no authenticate actions).");
         }
+
+        return action ?? new ForwardAction([]);
+    }
+
+    /// <summary>
+    /// A forward to <c>TargetGroupArn</c>, or to <c>ForwardConfig.TargetGroups</c> by weight (1 when a group gives
+    /// none); with both, ForwardConfig may hold only that same group, as ELB requires. Target group stickiness, when
+    /// enabled, needs its duration.
+    /// </summary>
+    private static ForwardAction Forward(PropertyReader r, MapNode action, string path)
+    {
+        var single = r.String(action, "TargetGroupArn", path + ".TargetGroupArn");
+        var tuplesPath = path + ".ForwardConfig.TargetGroups";
+        var config = r.Map(action, "ForwardConfig", path + ".ForwardConfig");
+        var groups = (config is null ? [] : r.Maps(config, "TargetGroups", tuplesPath))
+            .Select((tuple, i) => new WeightedTargetGroup(
+                r.String(tuple, "TargetGroupArn", $"{tuplesPath}[{i}].TargetGroupArn", required: true) ?? string.Empty,
+                r.Int(tuple, "Weight", $"{tuplesPath}[{i}].Weight", 1)))
+            .ToImmutableArray();
+        if (single is not null)
+        {
+            if (groups.Length > 1 || (groups.Length == 1 && groups[0].TargetGroupId != single))
+            {
+                r.Problem(tuplesPath, "With a TargetGroupArn, ForwardConfig can hold only that same target group.");
+            }
+
+            groups = groups.IsEmpty ? [new WeightedTargetGroup(single, 1)] : groups;
+        }
+
+        var forward = new ForwardAction(groups, config is null ? null : StickinessSeconds(r, config, path + ".ForwardConfig.TargetGroupStickinessConfig"));
+        if (groups.IsEmpty)
+        {
+            r.Problem(path, "A forward action needs a TargetGroupArn (or ForwardConfig.TargetGroups).");
+        }
+        else
+        {
+            foreach (var (property, message) in ListenerChecks.Forward(forward))
+            {
+                r.Problem($"{path}.ForwardConfig.{property}", message);
+            }
+        }
+
+        return forward;
+    }
+
+    private static int? StickinessSeconds(PropertyReader r, MapNode forwardConfig, string path)
+    {
+        var stickiness = r.Map(forwardConfig, "TargetGroupStickinessConfig", path);
+        if (stickiness is null || !r.Bool(stickiness, "Enabled", path + ".Enabled", false))
+        {
+            return null;
+        }
+
+        if (stickiness.Get("DurationSeconds") is null)
+        {
+            r.Problem(path + ".DurationSeconds", "is required when target group stickiness is enabled.");
+            return null;
+        }
+
+        // An unreadable duration is reported by Int; int.MinValue keeps it from being reported again as out of range.
+        var seconds = r.Int(stickiness, "DurationSeconds", path + ".DurationSeconds", int.MinValue);
+        return seconds == int.MinValue ? null : seconds;
     }
 
     private static FixedResponseAction? FixedResponse(PropertyReader r, MapNode? config, string path)
@@ -395,11 +452,10 @@ internal sealed partial class ModelBuilder
         return redirect;
     }
 
-    private static string? ForwardTarget(MapNode? action) =>
-        action?.GetString("TargetGroupArn")
-        ?? ((action?.Get("ForwardConfig") as MapNode)?.Get("TargetGroups") as ListNode)?.Items.OfType<MapNode>().FirstOrDefault()?.GetString("TargetGroupArn");
-
-    /// <summary>A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/... block.</summary>
+    /// <summary>
+    /// A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/...
+    /// block; <c>http-header</c> and <c>query-string</c> only with their blocks (a header name, key/value pairs).
+    /// </summary>
     private static RuleCondition? RuleCondition(PropertyReader r, MapNode condition, string path)
     {
         var field = r.String(condition, "Field", path + ".Field", required: true);
@@ -409,6 +465,8 @@ internal sealed partial class ModelBuilder
             "path-pattern" => "PathPatternConfig",
             "http-request-method" => "HttpRequestMethodConfig",
             "source-ip" => "SourceIpConfig",
+            "http-header" => "HttpHeaderConfig",
+            "query-string" => "QueryStringConfig",
             null => null,
             _ => string.Empty,
         };
@@ -419,21 +477,42 @@ internal sealed partial class ModelBuilder
 
         if (config.Length == 0)
         {
-            r.Problem(path + ".Field", $"'{field}' is not a condition Cloister evaluates (host-header, path-pattern, http-request-method, source-ip).");
+            r.Problem(path + ".Field", $"'{field}' is not a condition Cloister evaluates (host-header, path-pattern, http-request-method, source-ip, http-header, query-string).");
             return null;
         }
 
-        var values = r.Strings(condition, "Values", path + ".Values");
-        if (r.Map(condition, config, path + "." + config) is { } block)
+        var block = r.Map(condition, config, path + "." + config);
+        var built = field switch
         {
-            values = values.AddRange(r.Strings(block, "Values", $"{path}.{config}.Values"));
+            "http-header" => new RuleCondition(field, block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))
+            {
+                HttpHeaderName = block is null ? null : r.String(block, "HttpHeaderName", $"{path}.{config}.HttpHeaderName"),
+            },
+            "query-string" => new RuleCondition(field, []) { QueryStrings = block is null ? [] : QueryStringPairs(r, block, $"{path}.{config}.Values") },
+            _ => new RuleCondition(field!, r.Strings(condition, "Values", path + ".Values").AddRange(block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))),
+        };
+        if (built.Field is "http-header" or "query-string")
+        {
+            if (condition.Get("Values") is not null)
+            {
+                r.Problem(path + ".Values", $"is for host-header and path-pattern conditions; give the {field} condition's values in {config}.");
+            }
         }
-
-        if (values.IsEmpty)
+        else if (built.Values.IsEmpty)
         {
             r.Problem(path, $"The {field} condition has no values.");
         }
 
-        return new RuleCondition(field!, values);
+        foreach (var (property, message) in ListenerChecks.Condition(built))
+        {
+            r.Problem($"{path}.{property}", message);
+        }
+
+        return built;
     }
+
+    private static ImmutableArray<QueryStringPair> QueryStringPairs(PropertyReader r, MapNode config, string path) =>
+        [.. r.Maps(config, "Values", path).Select((pair, i) => new QueryStringPair(
+            r.String(pair, "Key", $"{path}[{i}].Key") is { Length: > 0 } key ? key : null,
+            r.String(pair, "Value", $"{path}[{i}].Value") ?? string.Empty))];
 }

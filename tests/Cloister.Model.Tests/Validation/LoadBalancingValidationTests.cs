@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Network;
 using Cloister.Model.Validation;
@@ -27,10 +28,10 @@ public sealed class LoadBalancingValidationTests
             Listeners =
             [
                 .. Model().Listeners,
-                new Listener("l-redirect", "Redirect", "alb", "HTTP", 8080, [], string.Empty, RedirectAction.Defaults(301) with { Port = "80" }),
-                new Listener("l-fixed", "FixedOnNlb", "nlb", "TCP", 81, [], string.Empty, new FixedResponseAction(200, null, null)),
+                new Listener("l-redirect", "Redirect", "alb", "HTTP", 8080, [], RedirectAction.Defaults(301) with { Port = "80" }),
+                new Listener("l-fixed", "FixedOnNlb", "nlb", "TCP", 81, [], new FixedResponseAction(200, null, null)),
             ],
-            ListenerRules = [.. Model().ListenerRules, new ListenerRule("r-fixed", "Fixed", "l-http", 20, [], string.Empty, new FixedResponseAction(404, "text/plain", "no"))],
+            ListenerRules = [.. Model().ListenerRules, new ListenerRule("r-fixed", "Fixed", "l-http", 20, [], new FixedResponseAction(404, "text/plain", "no"))],
         };
 
         var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
@@ -45,12 +46,12 @@ public sealed class LoadBalancingValidationTests
         {
             LoadBalancers = [.. Model().LoadBalancers, new LoadBalancer("alb2", "OneZoneAlb", "one", LoadBalancerType.Application, true, [SubnetA.Id], ["sg-missing"], "one.example")],
             TargetGroups = [.. Model().TargetGroups, new TargetGroup("tg-x", "Ghosts", "ghosts", "HTTP", 80, Vpc.Id, "lambda", ["i-missing"], Check)],
-            Listeners = [.. Model().Listeners, new Listener("l-tcp", "TcpOnAlb", "alb", "TCP", 22, [], "tg-none")],
+            Listeners = [.. Model().Listeners, new Listener("l-tcp", "TcpOnAlb", "alb", "TCP", 22, [], ForwardAction.To("tg-none"))],
             ListenerRules =
             [
                 .. Model().ListenerRules,
-                new ListenerRule("r2", "SamePriority", "l-http", 10, [new RuleCondition("path-pattern", ["/x"])], "tg-web"),
-                new ListenerRule("r3", "OnNlb", "l-nlb", 20, [], "tg-web"),
+                new ListenerRule("r2", "SamePriority", "l-http", 10, [new RuleCondition("path-pattern", ["/x"])], ForwardAction.To("tg-web")),
+                new ListenerRule("r3", "OnNlb", "l-nlb", 20, [], ForwardAction.To("tg-web")),
             ],
         };
 
@@ -63,6 +64,69 @@ public sealed class LoadBalancingValidationTests
         Assert.Contains("TcpOnAlb.DefaultActions", problems);
         Assert.Contains("SamePriority.Priority", problems);
         Assert.Contains("OnNlb.ListenerArn", problems);
+    }
+
+    [Fact]
+    public void Validate_HeaderAndQueryConditions_ReportsWhatCreateRuleRefuses()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Rule", "l-http", 10, [
+                    new RuleCondition("http-header", ["beta"]) { HttpHeaderName = "host" },
+                    new RuleCondition("http-header", [string.Empty]) { HttpHeaderName = new string('x', 41) },
+                    new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair(new string('k', 129), "v"), new QueryStringPair(null, string.Empty)] },
+                    new RuleCondition("query-string", []),
+                    new RuleCondition("http-header", ["ok*"]) { HttpHeaderName = "X-Channel" },
+                ], ForwardAction.To("tg-web")),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(
+            [
+                "Rule.Conditions[0].HttpHeaderConfig.HttpHeaderName",
+                "Rule.Conditions[1].HttpHeaderConfig.HttpHeaderName",
+                "Rule.Conditions[1].HttpHeaderConfig.Values[0]",
+                "Rule.Conditions[2].QueryStringConfig.Values[0].Key",
+                "Rule.Conditions[2].QueryStringConfig.Values[1].Value",
+                "Rule.Conditions[3].QueryStringConfig.Values",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Validate_WeightedForwards_ReportsWhatCreateListenerAndCreateRuleRefuse()
+    {
+        var six = Enumerable.Range(0, 6).Select(i => new WeightedTargetGroup("tg-web", i)).ToImmutableArray();
+        var model = Model() with
+        {
+            Listeners = [.. Model().Listeners, new Listener("l-nlb2", "TwoGroupsOnNlb", "nlb", "TCP", 81, [], new ForwardAction([new("tg-web", 1), new("tg-web", 1)]))],
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Weights", "l-http", 10, [], new ForwardAction([new("tg-web", -1), new("tg-web", 1000), new("tg-gone", 0)])),
+                new ListenerRule("r2", "TooMany", "l-http", 20, [], new ForwardAction(six)),
+                new ListenerRule("r3", "Nothing", "l-http", 30, [], new ForwardAction([])),
+                new ListenerRule("r4", "Canary", "l-http", 40, [], new ForwardAction([new("tg-web", 999), new("tg-web", 0)], StickinessSeconds: 604800)),
+                new ListenerRule("r5", "Sticky", "l-http", 50, [], new ForwardAction([new("tg-web", 1)], StickinessSeconds: 0)),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(
+            [
+                "TwoGroupsOnNlb.DefaultActions.ForwardConfig.TargetGroups",
+                "Weights.Actions",
+                "Weights.Actions.ForwardConfig.TargetGroups[0].Weight",
+                "Weights.Actions.ForwardConfig.TargetGroups[1].Weight",
+                "TooMany.Actions.ForwardConfig.TargetGroups",
+                "Nothing.Actions.ForwardConfig.TargetGroups",
+                "Sticky.Actions.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds",
+            ],
+            problems);
     }
 
     private static CloudModel Model() => new()
@@ -78,9 +142,9 @@ public sealed class LoadBalancingValidationTests
         TargetGroups = [new TargetGroup("tg-web", "Web", "web", "HTTP", 80, Vpc.Id, "instance", ["i-00000000000000001"], Check)],
         Listeners =
         [
-            new Listener("l-http", "Http", "alb", "HTTP", 80, [], "tg-web"),
-            new Listener("l-nlb", "Tcp", "nlb", "TCP", 80, [], "tg-web"),
+            new Listener("l-http", "Http", "alb", "HTTP", 80, [], ForwardAction.To("tg-web")),
+            new Listener("l-nlb", "Tcp", "nlb", "TCP", 80, [], ForwardAction.To("tg-web")),
         ],
-        ListenerRules = [new ListenerRule("r1", "Rule", "l-http", 10, [new RuleCondition("host-header", ["a.example"])], "tg-web")],
+        ListenerRules = [new ListenerRule("r1", "Rule", "l-http", 10, [new RuleCondition("host-header", ["a.example"])], ForwardAction.To("tg-web"))],
     };
 }

@@ -10,7 +10,10 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// One VPC (10.50.0.0/16, two subnets) with the seeds' two load balancer shapes: a private network load balancer in
 /// front of two web instances (the VPC-link article), and an internal application load balancer with a custom name
 /// and certificate in front of two IP targets checked over HTTPS at <c>/test/hello</c> with matcher <c>200,403</c>
-/// (the private-DNS article), and <c>/web/*</c> to the web instances' HTTP/1.0 servers. The ALB's security group admits
+/// (the private-DNS article), and <c>/web/*</c> to the web instances' HTTP/1.0 servers; <c>/routed</c> goes to the second IP
+/// target with an <c>X-Channel: beta*</c> header, to the first with a <c>target=one</c> query parameter;
+/// <c>/weighted</c> spreads over a group of each IP target by equal weights, and never to the refusing group of weight 0;
+/// <c>/sticky</c> does the same with target group stickiness. The ALB's security group admits
 /// only members of the client group.
 /// </summary>
 public static class BalancerTopology
@@ -73,27 +76,39 @@ public static class BalancerTopology
                     new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
                 new TargetGroup(tg + "webhttp/6", "WebHttpTargets", "webhttp", "HTTP", WebPort, "vpc-lb", "instance", ["i-web1", "i-web2"],
                     new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "one/7", "OneTargets", "one", "HTTPS", 443, "vpc-lb", "ip", ["10.50.1.40"],
+                    new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
             ],
             Listeners =
             [
-                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/1", "WebListener", NlbArn, "TCP", 80, [], tg + "web/1"),
-                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/3", "WebTlsListener", NlbArn, "TLS", 443, [CertificateArn], tg + "web/1"),
-                new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", "ApiListener", AlbArn, "HTTPS", 443, [CertificateArn], tg + "api/2"),
-                new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/4", "RedirectListener", AlbArn, "HTTP", 80, [], string.Empty,
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/1", "WebListener", NlbArn, "TCP", 80, [], ForwardAction.To(tg + "web/1")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/3", "WebTlsListener", NlbArn, "TLS", 443, [CertificateArn], ForwardAction.To(tg + "web/1")),
+                new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", "ApiListener", AlbArn, "HTTPS", 443, [CertificateArn], ForwardAction.To(tg + "api/2")),
+                new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/4", "RedirectListener", AlbArn, "HTTP", 80, [],
                     RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" }),
             ],
             ListenerRules =
             [
                 new ListenerRule("rule-v2", "V2Rule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 10,
-                    [new RuleCondition("path-pattern", ["/v2/*"]), new RuleCondition("host-header", [CustomName])], tg + "v2/3"),
+                    [new RuleCondition("path-pattern", ["/v2/*"]), new RuleCondition("host-header", [CustomName])], ForwardAction.To(tg + "v2/3")),
                 new ListenerRule("rule-empty", "EmptyRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 20,
-                    [new RuleCondition("path-pattern", ["/empty"])], tg + "empty/4"),
+                    [new RuleCondition("path-pattern", ["/empty"])], ForwardAction.To(tg + "empty/4")),
                 new ListenerRule("rule-dead", "DeadRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 30,
-                    [new RuleCondition("path-pattern", ["/dead"])], tg + "dead/5"),
+                    [new RuleCondition("path-pattern", ["/dead"])], ForwardAction.To(tg + "dead/5")),
                 new ListenerRule("rule-web", "WebRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 40,
-                    [new RuleCondition("path-pattern", ["/web/*"])], tg + "webhttp/6"),
+                    [new RuleCondition("path-pattern", ["/web/*"])], ForwardAction.To(tg + "webhttp/6")),
                 new ListenerRule("rule-maintenance", "MaintenanceRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 50,
-                    [new RuleCondition("path-pattern", ["/maintenance"])], string.Empty, new FixedResponseAction(503, "text/plain", "down for maintenance")),
+                    [new RuleCondition("path-pattern", ["/maintenance"])], new FixedResponseAction(503, "text/plain", "down for maintenance")),
+                new ListenerRule("rule-header", "HeaderRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 60,
+                    [new RuleCondition("path-pattern", ["/routed"]), new RuleCondition("http-header", ["beta*"]) { HttpHeaderName = "X-Channel" }], ForwardAction.To(tg + "v2/3")),
+                new ListenerRule("rule-query", "QueryRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 70,
+                    [new RuleCondition("path-pattern", ["/routed"]), new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("target", "one")] }], ForwardAction.To(tg + "one/7")),
+                new ListenerRule("rule-weighted", "WeightedRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 80,
+                    [new RuleCondition("path-pattern", ["/weighted"])],
+                    new ForwardAction([new(tg + "one/7", 1), new(tg + "v2/3", 1), new(tg + "dead/5", 0)])),
+                new ListenerRule("rule-sticky", "StickyRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 90,
+                    [new RuleCondition("path-pattern", ["/sticky"])],
+                    new ForwardAction([new(tg + "one/7", 1), new(tg + "v2/3", 1)], StickinessSeconds: 60)),
             ],
             Certificates = [new Certificate(CertificateArn, "ApiCertificate", CustomName, [])],
         };

@@ -172,6 +172,72 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Alb_HeaderAndQueryStringRules_RouteToTheirOwnTargetGroups()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var byHeader = new List<string>();
+        var byQuery = new List<string>();
+        var neither = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            byHeader.Add(await RoutedBodyAsync("/routed", "-H", "x-channel: BETA-" + i));
+            byQuery.Add(await RoutedBodyAsync("/routed?x=1&Target=%6Fne"));
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            neither.Add(await RoutedBodyAsync("/routed?target=two", "-H", "X-Channel: stable"));
+        }
+
+        Assert.All(byHeader, b => Assert.StartsWith("api2 /routed", b, StringComparison.Ordinal));
+        Assert.All(byQuery, b => Assert.StartsWith("api1 /routed", b, StringComparison.Ordinal));
+        Assert.Contains(neither, b => b.StartsWith("api1 ", StringComparison.Ordinal));
+        Assert.Contains(neither, b => b.StartsWith("api2 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Alb_WeightedForward_ReachesBothWeightedGroupsAndNeverTheWeightZeroOne()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var bodies = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            // A weight-0 pick would reach the refusing group: a 502, which RoutedBodyAsync refuses.
+            bodies.Add(await RoutedBodyAsync("/weighted"));
+        }
+
+        Assert.Contains(bodies, b => b.StartsWith("api1 /weighted", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.StartsWith("api2 /weighted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Alb_StickyWeightedForward_KeepsAClientWithItsCookieOnTheGroupItFirstReached()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+        var jar = Path.Combine(Path.GetTempPath(), "cloister-lb-jar-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = await RoutedBodyAsync("/sticky", "-c", jar);
+            var again = new List<string>();
+            var fresh = new List<string>();
+            for (var i = 0; i < 12; i++)
+            {
+                again.Add(await RoutedBodyAsync("/sticky", "-b", jar));
+                fresh.Add(await RoutedBodyAsync("/sticky"));
+            }
+
+            Assert.Contains("\tAWSALBTG\t", await File.ReadAllTextAsync(jar), StringComparison.Ordinal);
+            Assert.All(again, b => Assert.StartsWith(first[..5] + "/sticky", b, StringComparison.Ordinal));
+            Assert.Contains(fresh, b => b.StartsWith("api1 ", StringComparison.Ordinal));
+            Assert.Contains(fresh, b => b.StartsWith("api2 ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(jar);
+        }
+    }
+
+    [Fact]
     public async Task Alb_ConcurrentRequestsToHttp10Targets_AllAnswered()
     {
         // python's HTTP/1.0 servers close every connection after their response; the ALB must never send a request on
@@ -246,8 +312,16 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     private Task<bool> ApiTargetsHealthyAsync() =>
         BalancerFixture.EventuallyAsync(
             () => fixture.StateOf("api", "10.50.1.40:443") == TargetHealthState.Healthy && fixture.StateOf("api", "10.50.2.40:443") == TargetHealthState.Healthy &&
-                fixture.StateOf("v2", "10.50.2.40:443") == TargetHealthState.Healthy,
+                fixture.StateOf("v2", "10.50.2.40:443") == TargetHealthState.Healthy && fixture.StateOf("one", "10.50.1.40:443") == TargetHealthState.Healthy,
             Settle);
+
+    /// <summary>A request through the ALB's first node that must succeed: the target's body.</summary>
+    private async Task<string> RoutedBodyAsync(string path, params string[] extra)
+    {
+        var (status, body) = await CurlAsync("client", AlbNodes[0], path, extra);
+        Assert.Equal(200, status);
+        return body;
+    }
 
     /// <summary>New connections from the client instance to the NLB's nodes, each a plain HTTP/1.0 GET.</summary>
     private async Task<List<string>> NlbRequestsAsync(int count, IPAddress? node = null)

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Net;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.LoadBalancing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Cloister.Network.Tests.LoadBalancing;
 
@@ -15,8 +17,88 @@ public sealed class RuleAndHealthTests
     [InlineData("*.example.com", "API.Example.com", true, true)]
     [InlineData("/Api", "/api", false, false)]
     [InlineData("*", "", false, true)]
+    [InlineData("*b", "*ab", false, true)]
     public void Matches_Wildcards_AsElbConditions(string pattern, string text, bool ignoreCase, bool expected) =>
         Assert.Equal(expected, WildcardPattern.Matches(pattern, text, ignoreCase));
+
+    [Theory]
+    [InlineData(@"a\*", "a*", true)]
+    [InlineData(@"a\*", "ab", false)]
+    [InlineData(@"what\?", "WHAT?", true)]
+    [InlineData(@"what\?", "whats", false)]
+    [InlineData(@"*\**", "x*y", true)]
+    [InlineData(@"*\**", "xy", false)]
+    [InlineData(@"\a", "A", true)]
+    public void Matches_EscapedWildcards_AreLiterals(string pattern, string text, bool expected) =>
+        Assert.Equal(expected, WildcardPattern.Matches(pattern, text, ignoreCase: true, escapes: true));
+
+    [Fact]
+    public void Parse_Query_SplitsDecodesAndKeepsBareValues()
+    {
+        var parameters = QueryParameters.Parse("?version=v1%2Abeta&&flag&a+b=c%3Dd&bad=%zz&=empty-key");
+
+        Assert.Equal(
+            [("version", "v1*beta"), (null, "flag"), ("a+b", "c=d"), ("bad", "%zz"), ("", "empty-key")],
+            parameters.ToArray());
+        Assert.Empty(QueryParameters.Parse(null));
+        Assert.Empty(QueryParameters.Parse("?"));
+    }
+
+    [Theory]
+    [InlineData("X-Channel", "beta", true)]
+    [InlineData("x-channel", "BETA-2", true)]
+    [InlineData("X-Channel", "stable", false)]
+    [InlineData("X-Other", "beta", false)]
+    public void RouteFor_HttpHeaderCondition_NameAndValuesIgnoreCase(string header, string value, bool routed)
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["beta*", "canary"]) { HttpHeaderName = "X-Channel" }], ForwardAction.To("beta")));
+
+        var request = Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { [header] = value });
+
+        Assert.Equal(routed ? "beta" : "default", GroupOf(listener.RouteFor(request)));
+    }
+
+    [Fact]
+    public void RouteFor_HeaderSentTwice_MatchesByAnyOfItsLines()
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", ["canary"]) { HttpHeaderName = "X-Channel" }], ForwardAction.To("canary")));
+
+        var request = Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { ["X-Channel"] = new StringValues(["stable", "CANARY"]) });
+
+        Assert.Equal("canary", GroupOf(listener.RouteFor(request)));
+    }
+
+    [Theory]
+    [InlineData("?version=v1.2", "v1")]
+    [InlineData("?Version=V1.2&x=1", "v1")]
+    [InlineData("?x=1&beta", "beta")]
+    [InlineData("?other=beta", "beta")]
+    [InlineData("?q=what%3F", "literal")]
+    [InlineData("?q=whats", "default")]
+    [InlineData("?version=v2", "default")]
+    [InlineData("", "default")]
+    public void RouteFor_QueryStringCondition_AnyPairInAnyDecodedParameter(string query, string expected)
+    {
+        var listener = Listener(
+            new CompiledRule(1, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("version", "v1*")] }], ForwardAction.To("v1")),
+            new CompiledRule(2, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("nothing", "x"), new QueryStringPair(null, "beta")] }], ForwardAction.To("beta")),
+            new CompiledRule(3, [new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("q", @"what\?")] }], ForwardAction.To("literal")));
+
+        Assert.Equal(expected, GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: query))));
+    }
+
+    [Fact]
+    public void RouteFor_HeaderAndQueryConditionsTogether_BothMustMatch()
+    {
+        var listener = Listener(new CompiledRule(1,
+            [new RuleCondition("http-header", ["on"]) { HttpHeaderName = "X-Feature" }, new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("mode", "new")] }],
+            ForwardAction.To("both")));
+        var headers = new HeaderDictionary { ["X-Feature"] = "on" };
+
+        Assert.Equal("both", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=new"))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, headers, "?mode=old"))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, query: "?mode=new"))));
+    }
 
     [Theory]
     [InlineData("200,403", 403, true)]
@@ -115,20 +197,42 @@ public sealed class RuleAndHealthTests
     {
         var listener = new ListenerPlan(
             new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
-            new Listener("l", "L", "lb", "HTTP", 80, [], "default"),
+            new Listener("l", "L", "lb", "HTTP", 80, [], ForwardAction.To("default")),
             [],
             [
-                new CompiledRule(1, [new RuleCondition("host-header", ["api.example.com"]), new RuleCondition("path-pattern", ["/v1/*"])], "v1"),
-                new CompiledRule(2, [new RuleCondition("http-request-method", ["POST"])], "posts"),
-                new CompiledRule(3, [new RuleCondition("source-ip", ["10.1.0.0/16"])], "inside"),
+                new CompiledRule(1, [new RuleCondition("host-header", ["api.example.com"]), new RuleCondition("path-pattern", ["/v1/*"])], ForwardAction.To("v1")),
+                new CompiledRule(2, [new RuleCondition("http-request-method", ["POST"])], ForwardAction.To("posts")),
+                new CompiledRule(3, [new RuleCondition("source-ip", ["10.1.0.0/16"])], ForwardAction.To("inside")),
             ],
             []);
         var outside = IPAddress.Parse("192.0.2.1");
 
-        Assert.Equal(("v1", null), listener.RouteFor("API.example.com:443", "/v1/x", "GET", outside));
-        Assert.Equal(("posts", null), listener.RouteFor("other", "/v1/x", "POST", outside));
-        Assert.Equal(("inside", null), listener.RouteFor("other", "/", "GET", IPAddress.Parse("10.1.2.3")));
-        Assert.Equal(("default", null), listener.RouteFor("other", "/", "GET", outside));
+        Assert.Equal("v1", GroupOf(listener.RouteFor(Request("API.example.com:443", "/v1/x", "GET", outside))));
+        Assert.Equal("posts", GroupOf(listener.RouteFor(Request("other", "/v1/x", "POST", outside))));
+        Assert.Equal("inside", GroupOf(listener.RouteFor(Request("other", "/", "GET", IPAddress.Parse("10.1.2.3")))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("other", "/", "GET", outside))));
+    }
+
+    [Fact]
+    public void Pick_Weights_SpreadInProportionAndNeverToWeightZero()
+    {
+        var forward = new ForwardAction([new("blue", 3), new("green", 1), new("old", 0)]);
+        var random = new Random(11);
+
+        var counts = Enumerable.Range(0, 8000).Select(_ => WeightedChoice.Pick(forward, random) ?? "none").CountBy(g => g).ToDictionary();
+
+        Assert.Equal(["blue", "green"], counts.Keys.Order());
+        Assert.InRange(counts["blue"], 5700, 6300);
+        Assert.InRange(counts["green"], 1700, 2300);
+    }
+
+    [Fact]
+    public void Pick_EveryWeightZero_NoGroup()
+    {
+        var forward = new ForwardAction([new("blue", 0), new("green", 0)]);
+
+        Assert.Null(WeightedChoice.Pick(forward, new Random(1)));
+        Assert.Equal("only", WeightedChoice.Pick(ForwardAction.To("only"), new Random(1)));
     }
 
     [Theory]
@@ -149,14 +253,14 @@ public sealed class RuleAndHealthTests
         var toHttps = RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" };
         var listener = new ListenerPlan(
             new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
-            new Listener("l", "L", "lb", "HTTP", 80, [], string.Empty, toHttps),
+            new Listener("l", "L", "lb", "HTTP", 80, [], toHttps),
             [],
-            [new CompiledRule(1, [new RuleCondition("path-pattern", ["/old/*"])], string.Empty, notFound)],
+            [new CompiledRule(1, [new RuleCondition("path-pattern", ["/old/*"])], notFound)],
             []);
         var client = IPAddress.Parse("192.0.2.1");
 
-        Assert.Equal((string.Empty, (ListenerAction)notFound), listener.RouteFor("a.example", "/old/x", "GET", client));
-        Assert.Equal((string.Empty, (ListenerAction)toHttps), listener.RouteFor("a.example", "/new", "GET", client));
+        Assert.Equal<ListenerAction>(notFound, listener.RouteFor(Request("a.example", "/old/x", "GET", client)));
+        Assert.Equal<ListenerAction>(toHttps, listener.RouteFor(Request("a.example", "/new", "GET", client)));
     }
 
     [Fact]
@@ -172,6 +276,19 @@ public sealed class RuleAndHealthTests
         Assert.All(counts, c => Assert.InRange(c, 400, 600));
         Assert.Equal(FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination), FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination));
     }
+
+    /// <summary>The target group of a forward to one group.</summary>
+    private static string GroupOf(ListenerAction action) => Assert.Single(Assert.IsType<ForwardAction>(action).TargetGroups).TargetGroupId;
+
+    private static RuleRequest Request(string host, string path, string method, IPAddress client, IHeaderDictionary? headers = null, string? query = null) =>
+        new(host, path, method, client, headers ?? new HeaderDictionary(), query);
+
+    private static ListenerPlan Listener(params CompiledRule[] rules) => new(
+        new LoadBalancer("lb", "Lb", "lb", LoadBalancerType.Application, true, [], [], "lb.example"),
+        new Listener("l", "L", "lb", "HTTP", 80, [], ForwardAction.To("default")),
+        [],
+        [.. rules],
+        []);
 
     private static TargetGroupPlan Plan(int healthy, int unhealthy) => new(
         new TargetGroup("tg", "Tg", "tg", "TCP", 80, "vpc", "ip", ["10.0.1.1", "10.0.1.2"], new HealthCheck("TCP", null, "traffic-port", "200-399", 5, healthy, unhealthy)),

@@ -128,11 +128,4 @@ public sealed class InstanceMetadataTests
         var answer = _metadata.Handle("GET", path, address, name => name == InstanceMetadata.TokenHeader ? token : null);
         return (answer.Status, answer.Body);
     }
-
-    private sealed class ManualTime : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

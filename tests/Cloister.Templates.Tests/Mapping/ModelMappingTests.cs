@@ -125,31 +125,22 @@ public class ModelMappingTests
         Assert.Equal(["10.1.1.20", "10.1.2.20:8443"], group.Targets.AsEnumerable());
         Assert.Equal(("HTTPS", "/test/hello", "200,403"), (group.HealthCheck.Protocol, group.HealthCheck.Path, group.HealthCheck.Matcher));
         var listener = Assert.Single(model.Listeners);
-        Assert.Equal((lb.Id, group.Id, model.Certificates.Single().Id), (listener.LoadBalancerId, listener.DefaultTargetGroupId, listener.CertificateArns.Single()));
+        Assert.Equal((lb.Id, model.Certificates.Single().Id), (listener.LoadBalancerId, listener.CertificateArns.Single()));
+        Assert.Equal(new WeightedTargetGroup(group.Id, 1), Assert.Single(Assert.IsType<ForwardAction>(listener.DefaultAction).TargetGroups));
     }
 
     [Fact]
     public void ListenerRule_ConditionsInBothShapesAndForwardAction()
     {
-        var model = Load("""
-              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: rules-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
-              Default: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, VpcId: !Ref Vpc } }
-              V2: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 8080, VpcId: !Ref Vpc } }
-              Http:
-                Type: AWS::ElasticLoadBalancingV2::Listener
-                Properties: { LoadBalancerArn: !Ref Alb, Protocol: HTTP, Port: 80, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Default }] }
-              Rule:
-                Type: AWS::ElasticLoadBalancingV2::ListenerRule
-                Properties:
-                  ListenerArn: !Ref Http
-                  Priority: 10
-                  Conditions:
+        var model = Load(RuleWith(
+            """
                     - { Field: path-pattern, Values: [/v2/*] }
                     - { Field: host-header, HostHeaderConfig: { Values: [api.corp.internal] } }
-                  Actions: [{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref V2 }] } }]
-            """).Model;
+            """,
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Canary }] } }]")).Model;
         var rule = Assert.Single(model.ListenerRules);
-        Assert.Equal((model.Listeners.Single().Id, 10, model.TargetGroups.Single(g => g.LogicalId == "V2").Id), (rule.ListenerId, rule.Priority, rule.TargetGroupId));
+        Assert.Equal((model.Listeners.Single().Id, 10), (rule.ListenerId, rule.Priority));
+        Assert.Equal(new WeightedTargetGroup(model.TargetGroups.Single(g => g.LogicalId == "Canary").Id, 1), Assert.Single(Assert.IsType<ForwardAction>(rule.Action).TargetGroups));
         Assert.Equal(["path-pattern:/v2/*", "host-header:api.corp.internal"], rule.Conditions.Select(c => c.Field + ":" + string.Join(',', c.Values)));
         Assert.Contains(":listener-rule/app/rules-alb/", rule.Id, StringComparison.Ordinal);
     }
@@ -163,12 +154,114 @@ public class ModelMappingTests
                 Properties:
                   ListenerArn: arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2
                   Priority: 0
-                  Conditions: [{ Field: query-string, Values: [a=b] }]
+                  Conditions: [{ Field: cookie, Values: [a=b] }]
                   Actions: [{ Type: forward, TargetGroupArn: arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/t/1 }]
             """);
         var problems = result.Validation.Problems.Select(p => p.Property + " " + p.Message).ToList();
-        Assert.Contains(problems, p => p.Contains("Priority", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("query-string", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Properties.Priority ", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Properties.Conditions[0].Field 'cookie' is not a condition", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ListenerRule_HttpHeaderAndQueryStringConditions_KeepNameAndPairs()
+    {
+        var model = Load(RuleWith("""
+                    - { Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Channel, Values: [beta*, canary] } }
+                    - Field: query-string
+                      QueryStringConfig: { Values: [{ Key: version, Value: "v1*" }, { Value: beta }] }
+            """)).Model;
+
+        var rule = Assert.Single(model.ListenerRules);
+        Assert.Equal(["http-header", "query-string"], rule.Conditions.Select(c => c.Field));
+        Assert.Equal("X-Channel", rule.Conditions[0].HttpHeaderName);
+        Assert.Equal(["beta*", "canary"], rule.Conditions[0].Values.AsEnumerable());
+        Assert.Equal([new QueryStringPair("version", "v1*"), new QueryStringPair(null, "beta")], rule.Conditions[1].QueryStrings.AsEnumerable());
+    }
+
+    [Theory]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { Values: [x] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "is required")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: Host, Values: [a.example] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "use a host-header condition")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Forty-One-Characters-Long-Header-Name-1, Values: [x] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "longer than 40")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: \"X Channel\", Values: [x] } }", "Conditions[0].HttpHeaderConfig.HttpHeaderName", "not an HTTP header name")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Channel } }", "Conditions[0].HttpHeaderConfig.Values", "no values")]
+    [InlineData("{ Field: http-header, Values: [x], HttpHeaderConfig: { HttpHeaderName: X-Channel, Values: [x] } }", "Conditions[0].Values", "host-header and path-pattern")]
+    [InlineData("{ Field: query-string, QueryStringConfig: { Values: [{ Key: version }] } }", "Conditions[0].QueryStringConfig.Values[0].Value", "is required")]
+    [InlineData("{ Field: query-string, QueryStringConfig: { Values: [] } }", "Conditions[0].QueryStringConfig.Values", "no key/value pairs")]
+    public void ListenerRule_BadHeaderOrQueryCondition_IsReportedAtItsProperty(string condition, string property, string message)
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - " + condition));
+
+        AssertOneProblem(result, "Rule", property, message);
+    }
+
+    [Fact]
+    public void ListenerRule_QueryValueLongerThan128_IsReported()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith($"        - {{ Field: query-string, QueryStringConfig: {{ Values: [{{ Value: {new string('v', 129)} }}] }} }}"));
+
+        AssertOneProblem(result, "Rule", "Conditions[0].QueryStringConfig.Values[0].Value", "is longer than 128 characters.");
+    }
+
+    [Fact]
+    public void ListenerRule_WeightedForwardConfig_KeepsEveryGroupWithItsWeight()
+    {
+        var model = Load(RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Default, Weight: 90 }, { TargetGroupArn: !Ref Canary, Weight: 0 }, { TargetGroupArn: !Ref Default }] } }]")).Model;
+
+        var forward = Assert.IsType<ForwardAction>(Assert.Single(model.ListenerRules).Action);
+        var (standard, canary) = (model.TargetGroups.Single(g => g.LogicalId == "Default").Id, model.TargetGroups.Single(g => g.LogicalId == "Canary").Id);
+        Assert.Equal([new(standard, 90), new(canary, 0), new(standard, 1)], forward.TargetGroups.AsEnumerable());
+    }
+
+    [Fact]
+    public void ListenerRule_TargetGroupStickiness_KeepsItsDurationWhenEnabled()
+    {
+        var model = Load(RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Default }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 } } }]")).Model;
+        var off = Load(RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Default }], TargetGroupStickinessConfig: { Enabled: false, DurationSeconds: 3600 } } }]")).Model;
+
+        Assert.Equal(3600, Assert.IsType<ForwardAction>(Assert.Single(model.ListenerRules).Action).StickinessSeconds);
+        Assert.Null(Assert.IsType<ForwardAction>(Assert.Single(off.ListenerRules).Action).StickinessSeconds);
+    }
+
+    [Theory]
+    [InlineData("{ TargetGroupArn: !Ref Default, Weight: 1000 }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "'1000' is not a weight (0 to 999)")]
+    [InlineData("{ TargetGroupArn: !Ref Canary, Weight: -1 }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "'-1' is not a weight")]
+    [InlineData("{ TargetGroupArn: !Ref Canary, Weight: half }", "Actions[0].ForwardConfig.TargetGroups[0].Weight", "is not an integer")]
+    [InlineData("{ Weight: 1 }", "Actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn", "is required")]
+    [InlineData("{ TargetGroupArn: !Ref Default }, { TargetGroupArn: !Ref Canary }, { TargetGroupArn: !Ref Default }, { TargetGroupArn: !Ref Canary }, { TargetGroupArn: !Ref Default }, { TargetGroupArn: !Ref Canary }", "Actions[0].ForwardConfig.TargetGroups", "has 6 target groups; a forward action takes at most 5")]
+    public void ListenerRule_BadWeightedForward_IsReportedAtItsProperty(string groups, string property, string message)
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - { Field: path-pattern, Values: [/*] }", $"[{{ Type: forward, ForwardConfig: {{ TargetGroups: [{groups}] }} }}]"));
+
+        AssertOneProblem(result, "Rule", property, message);
+    }
+
+    [Theory]
+    [InlineData("{ Enabled: true }", "is required when target group stickiness is enabled")]
+    [InlineData("{ Enabled: true, DurationSeconds: 604801 }", "'604801' is not a stickiness duration (1 to 604800 seconds)")]
+    [InlineData("{ Enabled: true, DurationSeconds: a-day }", "is not an integer")]
+    public void ListenerRule_BadStickiness_IsReportedAtItsDuration(string stickiness, string message)
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            $"[{{ Type: forward, ForwardConfig: {{ TargetGroups: [{{ TargetGroupArn: !Ref Default }}], TargetGroupStickinessConfig: {stickiness} }} }}]"));
+
+        AssertOneProblem(result, "Rule", "Actions[0].ForwardConfig.TargetGroupStickinessConfig.DurationSeconds", message);
+    }
+
+    [Fact]
+    public void ListenerRule_TargetGroupArnWithAnotherForwardConfigGroup_IsReported()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith(
+            "        - { Field: path-pattern, Values: [/*] }",
+            "[{ Type: forward, TargetGroupArn: !Ref Default, ForwardConfig: { TargetGroups: [{ TargetGroupArn: !Ref Canary }] } }]"));
+
+        AssertOneProblem(result, "Rule", "Actions[0].ForwardConfig.TargetGroups", "only that same target group");
     }
 
     [Fact]
@@ -193,7 +286,6 @@ public class ModelMappingTests
             """).Model;
 
         var listener = Assert.Single(model.Listeners);
-        Assert.Equal(string.Empty, listener.DefaultTargetGroupId);
         Assert.Equal(new RedirectAction("HTTPS", "#{host}", "443", "/#{path}", "#{query}", 301), listener.DefaultAction);
         Assert.Equal(new FixedResponseAction(503, "text/plain", "down"), Assert.Single(model.ListenerRules).Action);
     }
@@ -217,9 +309,7 @@ public class ModelMappingTests
                 Properties: { LoadBalancerArn: !Ref Alb, Protocol: {{protocol}}, Port: 80, {{certificates}}DefaultActions: [{{action}}] }
             """);
 
-        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Http");
-        Assert.Equal("Properties." + property, problem.Property);
-        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+        AssertOneProblem(result, "Http", property, message);
     }
 
     [Fact]
@@ -343,4 +433,33 @@ public class ModelMappingTests
         Assert.Equal(["10.1.1.254", "10.1.2.254"], endpoint.NetworkInterfaces.Select(n => n.PrivateIpAddress));
         Assert.All(endpoint.NetworkInterfaces, n => Assert.StartsWith("eni-", n.Id, StringComparison.Ordinal));
     }
+
+    /// <summary>The resource has exactly one problem, at <c>Properties.</c><paramref name="property"/>, saying <paramref name="message"/>.</summary>
+    private static void AssertOneProblem(TemplateLoadResult result, string resource, string property, string message)
+    {
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == resource);
+        Assert.Equal("Properties." + property, problem.Property);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An ALB with an HTTP listener, target groups Default and Canary, and one rule with these conditions (YAML list
+    /// items, indented eight spaces) and actions (a YAML flow list).
+    /// </summary>
+    private static string RuleWith(string conditions, string actions = "[{ Type: forward, TargetGroupArn: !Ref Default }]") => $$"""
+              Alb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: rules-alb, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] } }
+              Default: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, VpcId: !Ref Vpc } }
+              Canary: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 8080, VpcId: !Ref Vpc } }
+              Http:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties: { LoadBalancerArn: !Ref Alb, Protocol: HTTP, Port: 80, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Default }] }
+              Rule:
+                Type: AWS::ElasticLoadBalancingV2::ListenerRule
+                Properties:
+                  ListenerArn: !Ref Http
+                  Priority: 10
+                  Actions: {{actions}}
+                  Conditions:
+            {{conditions}}
+            """;
 }

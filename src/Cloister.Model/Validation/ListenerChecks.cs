@@ -1,0 +1,135 @@
+using Cloister.Model.LoadBalancing;
+
+namespace Cloister.Model.Validation;
+
+/// <summary>
+/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c> or <c>query-string</c> condition or in a
+/// forward action, each problem as the property path below the condition or the <c>ForwardConfig</c> and a message.
+/// The model validator and the template mapping (which knows the template's full path, and runs before the
+/// validator) report the same checks from here.
+/// </summary>
+public static class ListenerChecks
+{
+    /// <summary>The longest header name, header value or query key or value a condition may hold.</summary>
+    public const int MaxValueLength = 128;
+
+    /// <summary>The longest header name an <c>http-header</c> condition may name.</summary>
+    public const int MaxHeaderNameLength = 40;
+
+    /// <summary>The most target groups one forward action spreads requests over (a quota ELB does not raise).</summary>
+    public const int MaxTargetGroupsPerAction = 5;
+
+    /// <summary>The highest weight of a target group in a forward action.</summary>
+    public const int MaxWeight = 999;
+
+    /// <summary>The longest target group stickiness, in seconds (7 days).</summary>
+    public const int MaxStickinessSeconds = 604800;
+
+    /// <summary>The problems of a forward action's target groups, weights and stickiness.</summary>
+    public static IEnumerable<(string Property, string Message)> Forward(ForwardAction forward)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        if (forward.TargetGroups.IsDefaultOrEmpty)
+        {
+            yield return ("TargetGroups", "A forward action needs a target group.");
+            yield break;
+        }
+
+        if (forward.TargetGroups.Length > MaxTargetGroupsPerAction)
+        {
+            yield return ("TargetGroups", $"has {forward.TargetGroups.Length} target groups; a forward action takes at most {MaxTargetGroupsPerAction}.");
+        }
+
+        for (var i = 0; i < forward.TargetGroups.Length; i++)
+        {
+            if (forward.TargetGroups[i].Weight is < 0 or > MaxWeight)
+            {
+                yield return ($"TargetGroups[{i}].Weight", $"'{forward.TargetGroups[i].Weight}' is not a weight (0 to {MaxWeight}).");
+            }
+        }
+
+        if (forward.StickinessSeconds is { } seconds and (< 1 or > MaxStickinessSeconds))
+        {
+            yield return ("TargetGroupStickinessConfig.DurationSeconds", $"'{seconds}' is not a stickiness duration (1 to {MaxStickinessSeconds} seconds).");
+        }
+    }
+
+    /// <summary>The problems of one condition; none for the fields without checks of their own here.</summary>
+    public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return condition.Field switch
+        {
+            "http-header" => HttpHeader(condition),
+            "query-string" => QueryString(condition),
+            _ => [],
+        };
+    }
+
+    private static IEnumerable<(string Property, string Message)> HttpHeader(RuleCondition condition)
+    {
+        const string Name = "HttpHeaderConfig.HttpHeaderName";
+        var name = condition.HttpHeaderName;
+        if (string.IsNullOrEmpty(name))
+        {
+            yield return (Name, "is required.");
+        }
+        else if (name.Length > MaxHeaderNameLength)
+        {
+            yield return (Name, $"'{name}' is longer than {MaxHeaderNameLength} characters.");
+        }
+        else if (!name.All(IsTokenCharacter))
+        {
+            yield return (Name, $"'{name}' is not an HTTP header name (RFC 7230 token characters).");
+        }
+        else if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return (Name, "An http-header condition cannot match the Host header; use a host-header condition.");
+        }
+
+        if (condition.Values.IsDefaultOrEmpty)
+        {
+            yield return ("HttpHeaderConfig.Values", "The http-header condition has no values.");
+            yield break;
+        }
+
+        for (var i = 0; i < condition.Values.Length; i++)
+        {
+            if (Value(condition.Values[i]) is { } problem)
+            {
+                yield return ($"HttpHeaderConfig.Values[{i}]", problem);
+            }
+        }
+    }
+
+    private static IEnumerable<(string Property, string Message)> QueryString(RuleCondition condition)
+    {
+        if (condition.QueryStrings.IsDefaultOrEmpty)
+        {
+            yield return ("QueryStringConfig.Values", "The query-string condition has no key/value pairs.");
+            yield break;
+        }
+
+        for (var i = 0; i < condition.QueryStrings.Length; i++)
+        {
+            var pair = condition.QueryStrings[i];
+            if (pair.Key is { } key && Value(key) is { } keyProblem)
+            {
+                yield return ($"QueryStringConfig.Values[{i}].Key", keyProblem);
+            }
+
+            if (Value(pair.Value) is { } valueProblem)
+            {
+                yield return ($"QueryStringConfig.Values[{i}].Value", valueProblem);
+            }
+        }
+    }
+
+    /// <summary>ELB refuses empty condition values and values longer than 128 characters.</summary>
+    private static string? Value(string value) =>
+        value.Length == 0 ? "is required (a condition value cannot be empty)."
+        : value.Length > MaxValueLength ? $"is longer than {MaxValueLength} characters."
+        : null;
+
+    private static bool IsTokenCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
+}
