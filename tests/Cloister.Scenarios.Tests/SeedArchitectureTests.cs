@@ -64,12 +64,22 @@ public sealed class SeedArchitectureTests(SeedArchitectureFixture stack) : IClas
             "t=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) && " +
             "curl -sf -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id && " +
             "curl -s -o /dev/null -w ' %{http_code}' http://169.254.169.254/latest/meta-data/instance-id");
+        var mac = await stack.Cli.ExecAsync("ApiVpcInstance", "sh", "-c",
+            "t=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) && " +
+            "m=$(curl -sf -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/mac) && " +
+            "echo \"$m $(cat /sys/class/net/eth0/address) $(ls /sys/class/net | tr '\\n' ,) " +
+            "$(curl -sf -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/network/interfaces/macs/$m/subnet-ipv4-cidr-block)\"");
 
         Assert.True(tables.ExitCode == 0, tables.Output + tables.Error);
         Assert.Contains("claimsTable", tables.Output, StringComparison.Ordinal);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("Unable to locate credentials", refused.Output + refused.Error, StringComparison.Ordinal);
         Assert.Matches(@"^i-[0-9a-f]{17} 401$", token.Output.Trim());
+        var (metadataMac, eth0Mac, interfaces, subnetBlock) = mac.Output.Trim().Split(' ') is [var m, var e, var i, var b] ? (m, e, i, b) : ("?", "!", "", "");
+        Assert.Matches("^0a(:[0-9a-f]{2}){5}$", metadataMac);
+        Assert.Equal(metadataMac, eth0Mac);
+        Assert.Equal("eth0,lo,", interfaces);
+        Assert.Contains(subnetBlock, new[] { "10.0.1.0/24", "10.0.2.0/24" });
     }
 
     [Theory]

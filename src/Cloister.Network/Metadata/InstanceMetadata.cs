@@ -12,13 +12,16 @@ namespace Cloister.Network.Metadata;
 /// <c>PUT /latest/api/token</c> with <c>X-aws-ec2-metadata-token-ttl-seconds</c> (1 to 21,600) gives a token bound to
 /// the instance that asked; every <c>GET</c> must carry it in <c>X-aws-ec2-metadata-token</c> (401 otherwise).
 /// Answers come from the model and the fabric's host plan: the instance's id, addresses and names, zone and region,
-/// security group names, user data, the identity document, and (with an instance profile) its role's credentials.
+/// security group names, user data, the identity document, its ENI by MAC (<c>network/interfaces/macs/</c>), and
+/// (with an instance profile) its role's credentials.
 /// Knows nothing of sockets.
 /// </summary>
 internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, SandboxCredentials credentials, TimeProvider time)
 {
     public const string TokenHeader = "X-aws-ec2-metadata-token";
     public const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
+
+    private const string InterfacePrefix = "/latest/meta-data/network/interfaces/macs/";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -91,8 +94,15 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             "/latest/meta-data/" or "/latest/meta-data" => string.Join('\n', new[]
             {
                 instance?.ImageId is null ? null : "ami-id", "hostname", role is null ? null : "iam/", "instance-id", instance is null ? null : "instance-type",
-                "local-hostname", "local-ipv4", "placement/", "security-groups",
+                "local-hostname", "local-ipv4", "mac", "network/", "placement/", "security-groups", "services/",
             }.OfType<string>()),
+            "/latest/meta-data/mac" => host.Mac,
+            "/latest/meta-data/network/" => "interfaces/",
+            "/latest/meta-data/network/interfaces/" => "macs/",
+            "/latest/meta-data/network/interfaces/macs/" => host.Mac + "/",
+            "/latest/meta-data/services/" => "domain\npartition",
+            "/latest/meta-data/services/domain" => "amazonaws.com",
+            "/latest/meta-data/services/partition" => "aws",
             "/latest/meta-data/ami-id" => instance?.ImageId,
             "/latest/meta-data/instance-type" => instance?.InstanceType,
             "/latest/meta-data/instance-id" => host.Id,
@@ -105,6 +115,8 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             "/latest/meta-data/iam/" when role is not null => "info\nsecurity-credentials/",
             "/latest/meta-data/iam/security-credentials/" when role is not null => role,
             "/latest/user-data" => instance?.UserData,
+            _ when path.StartsWith(InterfacePrefix + host.Mac + "/", StringComparison.Ordinal) =>
+                Interface(current, host, groups, path[(InterfacePrefix.Length + host.Mac.Length + 1)..]),
             _ => null,
         };
         if (text is not null)
@@ -155,6 +167,34 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <c>network/interfaces/macs/{mac}/...</c>: the instance's one ENI (device 0) as EC2 describes it, from the host plan
+    /// and its subnet and VPC. <paramref name="leaf"/> is what follows the MAC; empty lists the entries.
+    /// </summary>
+    private static string? Interface(CloudModel current, HostPlan host, IEnumerable<string> groupNames, string leaf)
+    {
+        var subnet = current.Subnets.FirstOrDefault(s => s.Id == host.SubnetId);
+        var vpc = current.Vpcs.FirstOrDefault(v => v.Id == host.VpcId);
+        return leaf switch
+        {
+            "" => string.Join('\n', "device-number", "interface-id", "local-hostname", "local-ipv4s", "mac", "owner-id", "security-group-ids", "security-groups",
+                "subnet-id", "subnet-ipv4-cidr-block", "vpc-id", "vpc-ipv4-cidr-block", "vpc-ipv4-cidr-blocks"),
+            "device-number" => "0",
+            "interface-id" => host.InterfaceId,
+            "local-hostname" => host.Hostname,
+            "local-ipv4s" => host.Address,
+            "mac" => host.Mac,
+            "owner-id" => current.Account.AccountId,
+            "security-group-ids" => string.Join('\n', host.SecurityGroupIds),
+            "security-groups" => string.Join('\n', groupNames),
+            "subnet-id" => host.SubnetId,
+            "subnet-ipv4-cidr-block" => subnet?.CidrBlock,
+            "vpc-id" => host.VpcId,
+            "vpc-ipv4-cidr-block" or "vpc-ipv4-cidr-blocks" => vpc?.CidrBlock,
+            _ => null,
+        };
     }
 
     private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -6,13 +6,16 @@ namespace Cloister.Network.Runtime;
 /// <summary>
 /// The command line that runs a program as if on a host: a private mount and UTS namespace where the host's
 /// resolv.conf, hosts and hostname are bound over the machine's, then <c>nsenter</c> into the host's network
-/// namespace. In rootless mode it first enters the owner's user and mount namespaces.
+/// namespace, where a sysfs of that namespace is mounted over <c>/sys</c> (as <c>ip netns exec</c> does), so that
+/// <c>/sys/class/net</c> lists the host's interfaces rather than the machine's; a refused mount leaves the machine's.
+/// In rootless mode it first enters the owner's user and mount namespaces.
 /// </summary>
 public static class HostCommand
 {
     private const string Script =
         "mount --bind \"$1\" /etc/resolv.conf && mount --bind \"$2\" /etc/hosts && mount --bind \"$3\" /etc/hostname && " +
-        "hostname \"$4\" && ns=\"$5\" && shift 5 && exec nsenter --net=\"$ns\" -- \"$@\"";
+        "hostname \"$4\" && ns=\"$5\" && shift 5 && exec nsenter --net=\"$ns\" -- /bin/sh -c " +
+        "'mount -t sysfs -o ro,nosuid,nodev,noexec sysfs /sys 2>/dev/null; exec \"$@\"' cloister-exec \"$@\"";
 
     /// <summary>The argv (program first) that runs <paramref name="command"/> on <paramref name="host"/>.</summary>
     public static ImmutableArray<string> For(SandboxDescription sandbox, HostPlan host, IEnumerable<string> command)

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Cloister.Network.Topology;
 
@@ -42,6 +44,24 @@ public sealed record HostPlan(
     string Hostname,
     string DnsServer)
 {
+    /// <summary>
+    /// The ENI's MAC address, fixed by its id: locally administered and unicast, <c>0a:</c> first as EC2's ENIs have it;
+    /// set on <c>eth0</c> and answered by the instance metadata service.
+    /// </summary>
+    public string Mac
+    {
+        get
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes("mac:" + Id));
+            return string.Join(':', ["0a", .. hash.AsSpan(0, 5).ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+    }
+
+    /// <summary>The ENI's id: <see cref="Id"/> when the host is an ENI already, else one fixed by the id (an instance's primary ENI).</summary>
+    public string InterfaceId => Id.StartsWith("eni-", StringComparison.Ordinal)
+        ? Id
+        : "eni-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("eni:" + Id)))[..17];
+
     /// <summary>Whether <paramref name="text"/> names this host: logical id, id, Name tag, namespace or address.</summary>
     public bool IsNamedBy(string text) =>
         string.Equals(text, LogicalId, StringComparison.Ordinal) || string.Equals(text, Id, StringComparison.Ordinal) ||

@@ -175,6 +175,7 @@ internal static partial class PlanBuilder
         string[] commands =
         [
             "link set lo up",
+            $"link set eth0 address {host.Mac}",
             "link set eth0 up",
             $"addr add {host.Address}/{Num(host.PrefixLength)} dev eth0",
             $"route add default via {host.Gateway} dev eth0",

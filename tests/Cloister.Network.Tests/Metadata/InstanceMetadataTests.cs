@@ -19,6 +19,7 @@ public sealed class InstanceMetadataTests
         var model = new CloudModel
         {
             Account = new AccountContext("123456789012", "eu-central-1"),
+            Vpcs = [new Vpc("vpc-1", "V", "10.0.0.0/16")],
             Subnets = [new Subnet("subnet-1", "S", "vpc-1", "10.0.1.0/24", "eu-central-1b")],
             SecurityGroups = [new SecurityGroup("sg-1", "Sg", "vpc-1", "web-sg", "web", [], [])],
             Instances =
@@ -67,6 +68,36 @@ public sealed class InstanceMetadataTests
             json.GetProperty("SecretAccessKey").GetString(), json.GetProperty("Token").GetString(), json.GetProperty("Expiration").GetString()));
         var identity = JsonDocument.Parse(Get("/latest/dynamic/instance-identity/document", "10.0.1.5", token).Body).RootElement;
         Assert.Equal(("123456789012", "i-withrole", "eu-central-1"), (identity.GetProperty("accountId").GetString(), identity.GetProperty("instanceId").GetString(), identity.GetProperty("region").GetString()));
+    }
+
+    [Fact]
+    public void Handle_NetworkInterfacePaths_DescribeTheInstancesEniByItsMac()
+    {
+        var token = Token("10.0.1.5");
+        var mac = Get("/latest/meta-data/mac", "10.0.1.5", token).Body;
+        var eni = "/latest/meta-data/network/interfaces/macs/" + mac + "/";
+
+        Assert.Matches("^0a(:[0-9a-f]{2}){5}$", mac);
+        Assert.NotEqual(mac, Get("/latest/meta-data/mac", "10.0.1.6", Token("10.0.1.6")).Body);
+        Assert.Contains("network/", Get("/latest/meta-data/", "10.0.1.5", token).Body, StringComparison.Ordinal);
+        Assert.Equal((200, "interfaces/"), Get("/latest/meta-data/network/", "10.0.1.5", token));
+        Assert.Equal((200, mac + "/"), Get("/latest/meta-data/network/interfaces/macs/", "10.0.1.5", token));
+        Assert.Contains("subnet-ipv4-cidr-block", Get(eni, "10.0.1.5", token).Body, StringComparison.Ordinal);
+        Assert.Equal((200, "0"), Get(eni + "device-number", "10.0.1.5", token));
+        Assert.Matches("^eni-[0-9a-f]{17}$", Get(eni + "interface-id", "10.0.1.5", token).Body);
+        Assert.Equal((200, "10.0.1.5"), Get(eni + "local-ipv4s", "10.0.1.5", token));
+        Assert.Equal((200, mac), Get(eni + "mac", "10.0.1.5", token));
+        Assert.Equal((200, "123456789012"), Get(eni + "owner-id", "10.0.1.5", token));
+        Assert.Equal((200, "sg-1"), Get(eni + "security-group-ids", "10.0.1.5", token));
+        Assert.Equal((200, "web-sg"), Get(eni + "security-groups", "10.0.1.5", token));
+        Assert.Equal((200, "subnet-1"), Get(eni + "subnet-id", "10.0.1.5", token));
+        Assert.Equal((200, "10.0.1.0/24"), Get(eni + "subnet-ipv4-cidr-block", "10.0.1.5", token));
+        Assert.Equal((200, "vpc-1"), Get(eni + "vpc-id", "10.0.1.5", token));
+        Assert.Equal((200, "10.0.0.0/16"), Get(eni + "vpc-ipv4-cidr-block", "10.0.1.5", token));
+        Assert.Equal(404, Get(eni + "nothing", "10.0.1.5", token).Status);
+        Assert.Equal(404, Get("/latest/meta-data/network/interfaces/macs/0a:00:00:00:00:00/mac", "10.0.1.5", token).Status);
+        Assert.Equal((200, "amazonaws.com"), Get("/latest/meta-data/services/domain", "10.0.1.5", token));
+        Assert.Equal((200, "aws"), Get("/latest/meta-data/services/partition", "10.0.1.5", token));
     }
 
     [Fact]
