@@ -3,8 +3,8 @@ using Cloister.Model.LoadBalancing;
 namespace Cloister.Model.Validation;
 
 /// <summary>
-/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c> or <c>query-string</c> condition or in a
-/// forward action, each problem as the property path below the condition or the <c>ForwardConfig</c> and a message.
+/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c> or <c>query-string</c> condition, in the
+/// <c>RegexValues</c> of a host-header, path-pattern or http-header condition, or in a forward action, each problem as the property path below the condition or the <c>ForwardConfig</c> and a message.
 /// The model validator and the template mapping (which knows the template's full path, and runs before the
 /// validator) report the same checks from here.
 /// </summary>
@@ -60,10 +60,34 @@ public static class ListenerChecks
         ArgumentNullException.ThrowIfNull(condition);
         return condition.Field switch
         {
-            "http-header" => HttpHeader(condition),
+            "host-header" => Regexes(condition, "HostHeaderConfig"),
+            "path-pattern" => Regexes(condition, "PathPatternConfig"),
+            "http-header" => HttpHeader(condition).Concat(Regexes(condition, "HttpHeaderConfig")),
             "query-string" => QueryString(condition),
             _ => [],
         };
+    }
+
+    /// <summary>A condition holds <c>Values</c> or <c>RegexValues</c>, not both, and each expression one ELB takes.</summary>
+    private static IEnumerable<(string Property, string Message)> Regexes(RuleCondition condition, string config)
+    {
+        if (condition.RegexValues.IsDefaultOrEmpty)
+        {
+            yield break;
+        }
+
+        if (!condition.Values.IsDefaultOrEmpty)
+        {
+            yield return ($"{config}.RegexValues", $"The {condition.Field} condition has both Values and RegexValues; give one of them.");
+        }
+
+        for (var i = 0; i < condition.RegexValues.Length; i++)
+        {
+            if (ConditionRegex.Problem(condition.RegexValues[i]) is { } problem)
+            {
+                yield return ($"{config}.RegexValues[{i}]", problem);
+            }
+        }
     }
 
     private static IEnumerable<(string Property, string Message)> HttpHeader(RuleCondition condition)
@@ -89,7 +113,11 @@ public static class ListenerChecks
 
         if (condition.Values.IsDefaultOrEmpty)
         {
-            yield return ("HttpHeaderConfig.Values", "The http-header condition has no values.");
+            if (condition.RegexValues.IsDefaultOrEmpty)
+            {
+                yield return ("HttpHeaderConfig.Values", "The http-header condition has no values.");
+            }
+
             yield break;
         }
 

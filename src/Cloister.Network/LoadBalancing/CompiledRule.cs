@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.Addressing;
 
@@ -8,19 +9,19 @@ namespace Cloister.Network.LoadBalancing;
 
 /// <summary>
 /// A listener rule ready to evaluate: every condition must match, each by any of its values. Source-ip blocks are
-/// parsed once here, not per request.
+/// parsed and <c>RegexValues</c> built once here, not per request.
 /// </summary>
 internal sealed class CompiledRule
 {
-    private readonly ImmutableArray<(RuleCondition Condition, ImmutableArray<Ipv4Cidr> Blocks)> _conditions;
+    private readonly ImmutableArray<(RuleCondition Condition, ImmutableArray<Ipv4Cidr> Blocks, ImmutableArray<Regex> Regexes)> _conditions;
 
     public CompiledRule(int priority, ImmutableArray<RuleCondition> conditions, ListenerAction action)
     {
         Priority = priority;
         Action = action;
-        _conditions = [.. conditions.Select(c => (c, c.Field == "source-ip"
-            ? c.Values.Select(Ipv4Cidr.ParseOrNull).OfType<Ipv4Cidr>().ToImmutableArray()
-            : []))];
+        _conditions = [.. conditions.Select(c => (c,
+            c.Field == "source-ip" ? c.Values.Select(Ipv4Cidr.ParseOrNull).OfType<Ipv4Cidr>().ToImmutableArray() : [],
+            c.RegexValues.IsDefaultOrEmpty ? [] : c.RegexValues.Select(p => ConditionRegex.Compile(p, ignoreCase: c.Field != "path-pattern")).OfType<Regex>().ToImmutableArray()))];
     }
 
     public int Priority { get; }
@@ -30,15 +31,17 @@ internal sealed class CompiledRule
 
     public bool Matches(RuleRequest request)
     {
-        foreach (var (condition, blocks) in _conditions)
+        foreach (var (condition, blocks, regexes) in _conditions)
         {
             var matched = condition.Field switch
             {
+                "host-header" when !condition.RegexValues.IsDefaultOrEmpty => AnyRegex(regexes, request.HostHeader),
                 "host-header" => AnyPattern(condition.Values, request.Host, ignoreCase: true),
+                "path-pattern" when !condition.RegexValues.IsDefaultOrEmpty => AnyRegex(regexes, request.Path),
                 "path-pattern" => AnyPattern(condition.Values, request.Path, ignoreCase: false),
                 "http-request-method" => condition.Values.Contains(request.Method, StringComparer.Ordinal),
                 "source-ip" => InAny(blocks, request.Client),
-                "http-header" => HeaderMatches(condition, request),
+                "http-header" => HeaderMatches(condition, regexes, request),
                 "query-string" => QueryMatches(condition.QueryStrings, request.Query),
                 _ => false,
             };
@@ -64,8 +67,22 @@ internal sealed class CompiledRule
         return false;
     }
 
+    /// <summary>Whether any expression matches the whole value; a condition whose expressions were all refused matches nothing.</summary>
+    private static bool AnyRegex(ImmutableArray<Regex> regexes, string text)
+    {
+        foreach (var regex in regexes)
+        {
+            if (ConditionRegex.IsMatch(regex, text))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The header's name and values compare case-insensitively; a header sent more than once matches by any of its lines, as ELB searches them in order.</summary>
-    private static bool HeaderMatches(RuleCondition condition, RuleRequest request)
+    private static bool HeaderMatches(RuleCondition condition, ImmutableArray<Regex> regexes, RuleRequest request)
     {
         if (condition.HttpHeaderName is not { } name || !request.Headers.TryGetValue(name, out var lines))
         {
@@ -74,7 +91,7 @@ internal sealed class CompiledRule
 
         foreach (var line in lines)
         {
-            if (line is not null && AnyPattern(condition.Values, line, ignoreCase: true))
+            if (line is not null && (condition.RegexValues.IsDefaultOrEmpty ? AnyPattern(condition.Values, line, ignoreCase: true) : AnyRegex(regexes, line)))
             {
                 return true;
             }

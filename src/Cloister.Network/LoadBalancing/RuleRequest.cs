@@ -12,8 +12,11 @@ internal sealed class RuleRequest(string host, string path, string method, IPAdd
 {
     private ImmutableArray<(string? Key, string Value)> _query;
 
-    /// <summary>The Host header without its port (the port is not part of the host-header condition).</summary>
+    /// <summary>The Host header without its port (the port is not part of a host-header condition's <c>Values</c>).</summary>
     public string Host { get; } = WithoutPort(host);
+
+    /// <summary>The Host header as sent, port and all, which a host-header condition's <c>RegexValues</c> match against.</summary>
+    public string HostHeader { get; } = host;
 
     public string Path { get; } = path;
 

@@ -14,7 +14,9 @@ namespace Cloister.Templates.Extensions;
 /// value of the collection (a list, or a <c>Ref</c> to a list parameter), merged into the map that holds the loop; loops
 /// nest inside loops, a resource's property loops counting inside the loops that made the resource. In keys,
 /// <c>${Identifier}</c> is the value and <c>&amp;{Identifier}</c> the value without its non-alphanumeric characters; in
-/// the fragment, <c>Ref: Identifier</c> is the value and both forms are replaced in every string.
+/// the fragment, <c>Ref: Identifier</c> is the value and both forms are replaced in every string. A loop's name (the
+/// part after <c>Fn::ForEach::</c>) must be unique in the template and not a resource's logical ID, as CloudFormation
+/// requires.
 /// </summary>
 internal sealed class ForEachExpander
 {
@@ -27,6 +29,15 @@ internal sealed class ForEachExpander
     private readonly bool _declared;
     private readonly IReadOnlyDictionary<string, string> _parameterValues;
     private readonly ProblemCollector _problems;
+
+    /// <summary>
+    /// Where each loop name is written. A loop inside another is met once per copy of the outer one, each copy keeping
+    /// the written key's location, so a name met again at the same place is the same loop.
+    /// </summary>
+    private readonly Dictionary<string, SourceLocation> _names = new(StringComparer.Ordinal);
+
+    /// <summary>The loops met, to compare their names with the logical IDs once every resource is made.</summary>
+    private readonly List<(string Name, MapEntry Entry, Place Place)> _loops = [];
 
     private ForEachExpander(MapNode root, bool declared, IReadOnlyDictionary<string, string> parameterValues, ProblemCollector problems)
     {
@@ -57,6 +68,14 @@ internal sealed class ForEachExpander
                 {
                     root = root.With(section, map with { Entries = entries });
                 }
+            }
+        }
+
+        if (root.Get("Resources") is MapNode resources)
+        {
+            foreach (var (name, entry, place) in expander._loops.Where(l => resources.Get(l.Name) is not null))
+            {
+                place.Report(problems, entry, $"The Fn::ForEach loop name '{name}' is also the logical ID of a resource; give the loop another name.", entry.KeyLocation);
             }
         }
 
@@ -136,6 +155,10 @@ internal sealed class ForEachExpander
         {
             problem = $"Fn::ForEach loops nest at most {MaxDepth} deep.";
         }
+        else if (NameWrittenElsewhere(entry, place) is { } other)
+        {
+            problem = $"The Fn::ForEach loop name '{entry.Key[Prefix.Length..]}' is also that of the loop at {other}; each loop needs a name of its own in the template.";
+        }
         else if (entry.Value is not ListNode { Items.Length: 3 } loop || loop.Items[0] is not ScalarNode { IsNull: false, Value.Length: > 0 } identifier || loop.Items[2] is not MapNode fragment)
         {
             problem = "Fn::ForEach needs [ Identifier, Collection, { OutputKey: OutputValue } ].";
@@ -166,6 +189,20 @@ internal sealed class ForEachExpander
         }
 
         place.Report(_problems, entry, problem, at);
+        return null;
+    }
+
+    /// <summary>Where else the template writes a loop of this name; null when this is its first or only place.</summary>
+    private SourceLocation? NameWrittenElsewhere(MapEntry entry, Place place)
+    {
+        var name = entry.Key[Prefix.Length..];
+        if (_names.TryGetValue(name, out var first))
+        {
+            return first == entry.KeyLocation ? null : first;
+        }
+
+        _names.Add(name, entry.KeyLocation);
+        _loops.Add((name, entry, place));
         return null;
     }
 

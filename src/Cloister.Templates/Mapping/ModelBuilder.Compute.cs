@@ -455,6 +455,7 @@ internal sealed partial class ModelBuilder
     /// <summary>
     /// A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/...
     /// block; <c>http-header</c> and <c>query-string</c> only with their blocks (a header name, key/value pairs).
+    /// <c>RegexValues</c> are read from the host-header, path-pattern and http-header blocks only.
     /// </summary>
     private static RuleCondition? RuleCondition(PropertyReader r, MapNode condition, string path)
     {
@@ -482,6 +483,9 @@ internal sealed partial class ModelBuilder
         }
 
         var block = r.Map(condition, config, path + "." + config);
+        var regexes = field is "host-header" or "path-pattern" or "http-header" && block is not null
+            ? r.Strings(block, "RegexValues", $"{path}.{config}.RegexValues")
+            : [];
         var built = field switch
         {
             "http-header" => new RuleCondition(field, block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))
@@ -491,6 +495,12 @@ internal sealed partial class ModelBuilder
             "query-string" => new RuleCondition(field, []) { QueryStrings = block is null ? [] : QueryStringPairs(r, block, $"{path}.{config}.Values") },
             _ => new RuleCondition(field!, r.Strings(condition, "Values", path + ".Values").AddRange(block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))),
         };
+        built = built with { RegexValues = regexes };
+        if (condition.Get("RegexValues") is not null)
+        {
+            r.Problem(path + ".RegexValues", $"is not read here; give the {field} condition's regular expressions in {config}.RegexValues.");
+        }
+
         if (built.Field is "http-header" or "query-string")
         {
             if (condition.Get("Values") is not null)
@@ -498,7 +508,7 @@ internal sealed partial class ModelBuilder
                 r.Problem(path + ".Values", $"is for host-header and path-pattern conditions; give the {field} condition's values in {config}.");
             }
         }
-        else if (built.Values.IsEmpty)
+        else if (built.Values.IsEmpty && built.RegexValues.IsEmpty)
         {
             r.Problem(path, $"The {field} condition has no values.");
         }

@@ -69,21 +69,12 @@ public sealed class LoadBalancingValidationTests
     [Fact]
     public void Validate_HeaderAndQueryConditions_ReportsWhatCreateRuleRefuses()
     {
-        var model = Model() with
-        {
-            ListenerRules =
-            [
-                new ListenerRule("r1", "Rule", "l-http", 10, [
-                    new RuleCondition("http-header", ["beta"]) { HttpHeaderName = "host" },
-                    new RuleCondition("http-header", [string.Empty]) { HttpHeaderName = new string('x', 41) },
-                    new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair(new string('k', 129), "v"), new QueryStringPair(null, string.Empty)] },
-                    new RuleCondition("query-string", []),
-                    new RuleCondition("http-header", ["ok*"]) { HttpHeaderName = "X-Channel" },
-                ], ForwardAction.To("tg-web")),
-            ],
-        };
-
-        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+        var problems = RuleProblems(
+            new RuleCondition("http-header", ["beta"]) { HttpHeaderName = "host" },
+            new RuleCondition("http-header", [string.Empty]) { HttpHeaderName = new string('x', 41) },
+            new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair(new string('k', 129), "v"), new QueryStringPair(null, string.Empty)] },
+            new RuleCondition("query-string", []),
+            new RuleCondition("http-header", ["ok*"]) { HttpHeaderName = "X-Channel" });
 
         Assert.Equal(
             [
@@ -95,6 +86,31 @@ public sealed class LoadBalancingValidationTests
                 "Rule.Conditions[3].QueryStringConfig.Values",
             ],
             problems);
+    }
+
+    [Fact]
+    public void Validate_RegexValues_ReportsBothKindsAndRefusedExpressions()
+    {
+        var problems = RuleProblems(
+            new RuleCondition("host-header", ["a.example"]) { RegexValues = [@"a\.example"] },
+            new RuleCondition("path-pattern", []) { RegexValues = ["/ok/.*", "(broken"] },
+            new RuleCondition("http-header", []) { HttpHeaderName = "X-Channel", RegexValues = [@"(a)\1"] },
+            new RuleCondition("http-header", []) { HttpHeaderName = "X-Channel", RegexValues = ["beta-[0-9]+"] });
+
+        Assert.Equal(
+            [
+                "Rule.Conditions[0].HostHeaderConfig.RegexValues",
+                "Rule.Conditions[1].PathPatternConfig.RegexValues[1]",
+                "Rule.Conditions[2].HttpHeaderConfig.RegexValues[0]",
+            ],
+            problems);
+    }
+
+    /// <summary>The problems, as resource.property, of one rule with these conditions on the model's HTTP listener.</summary>
+    private static List<string> RuleProblems(params RuleCondition[] conditions)
+    {
+        var model = Model() with { ListenerRules = [new ListenerRule("r1", "Rule", "l-http", 10, [.. conditions], ForwardAction.To("tg-web"))] };
+        return [.. ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}")];
     }
 
     [Fact]

@@ -69,6 +69,84 @@ public sealed class RuleAndHealthTests
     }
 
     [Theory]
+    [InlineData("api.example.com", "regex")]
+    [InlineData("API.Example.COM", "regex")]
+    [InlineData("api-2.example.com:8443", "regex")]
+    [InlineData("api.example.com:8443", "default")]
+    [InlineData("xapi.example.com", "default")]
+    [InlineData("api.example.com.evil", "default")]
+    public void RouteFor_HostHeaderRegex_WholeHeaderWithPortIgnoringCase(string host, string expected)
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("host-header", []) { RegexValues = [@"api\.example\.com", @"api-\d\.example\.com:8443"] }], ForwardAction.To("regex")));
+
+        Assert.Equal(expected, GroupOf(listener.RouteFor(Request(host, "/", "GET", IPAddress.Loopback))));
+    }
+
+    [Theory]
+    [InlineData("/v1/users/42", "regex")]
+    [InlineData("/v12/users/7", "regex")]
+    [InlineData("/V1/users/42", "default")]
+    [InlineData("/v1/users/42/orders", "default")]
+    [InlineData("/api/v1/users/42", "default")]
+    public void RouteFor_PathPatternRegex_WholePathCaseSensitive(string path, string expected)
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("path-pattern", []) { RegexValues = [@"/v\d+/users/[0-9]+"] }], ForwardAction.To("regex")));
+
+        Assert.Equal(expected, GroupOf(listener.RouteFor(Request("a.example", path, "GET", IPAddress.Loopback))));
+    }
+
+    [Fact]
+    public void RouteFor_HttpHeaderRegex_AnyLineMatchesWhole()
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("http-header", []) { HttpHeaderName = "User-Agent", RegexValues = ["(curl|wget)/[0-9.]+"] }], ForwardAction.To("tools")));
+
+        Assert.Equal("tools", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { ["User-Agent"] = new StringValues(["Mozilla/5.0", "CURL/8.5.0"]) }))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback, new HeaderDictionary { ["User-Agent"] = "curl/8.5.0 (x86_64)" }))));
+        Assert.Equal("default", GroupOf(listener.RouteFor(Request("a.example", "/", "GET", IPAddress.Loopback))));
+    }
+
+    [Fact]
+    public void RouteFor_NestedQuantifierRegexOnLongPath_AnswersInBoundedTime()
+    {
+        var listener = Listener(new CompiledRule(1, [new RuleCondition("path-pattern", []) { RegexValues = ["/(a+)+b"] }], ForwardAction.To("regex")));
+        var path = "/" + new string('a', 50_000) + "c";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var group = GroupOf(listener.RouteFor(Request("a.example", path, "GET", IPAddress.Loopback)));
+
+        Assert.Equal("default", group);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData(@"api\.example\.com", null)]
+    [InlineData("", "is required")]
+    [InlineData("(unclosed", "is not a regular expression")]
+    [InlineData("a{2,1}", "is not a regular expression")]
+    [InlineData("(?=api)a.*", "lookaround, backreference")]
+    [InlineData(@"(a)\1", "lookaround, backreference")]
+    [InlineData("(?>a+)b", "lookaround, backreference")]
+    [InlineData(@"\p{L}+", "Unicode character class")]
+    [InlineData(@"\\p", null)]
+    public void Problem_Patterns_RefusedAsElbDoes(string pattern, string? problem)
+    {
+        var found = ConditionRegex.Problem(pattern);
+
+        if (problem is null)
+        {
+            Assert.Null(found);
+        }
+        else
+        {
+            Assert.Contains(problem, found, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Problem_PatternLongerThan128_IsRefused() =>
+        Assert.Equal("is longer than 128 characters.", ConditionRegex.Problem(new string('a', 129)));
+
+    [Theory]
     [InlineData("?version=v1.2", "v1")]
     [InlineData("?Version=V1.2&x=1", "v1")]
     [InlineData("?x=1&beta", "beta")]

@@ -433,20 +433,51 @@ public class IntrinsicFunctionTests
             (problem.Resource, problem.Property, problem.Message));
     }
 
-    [Fact]
-    public void ForEach_MakingAResourceTheTemplateHas_IsAProblemAtItsKey()
+    [Theory]
+    [InlineData("VpcA", "Fn::ForEach::Vpcs makes the key 'VpcA', which Resources already has.")]
+    [InlineData("Vpcs", "The Fn::ForEach loop name 'Vpcs' is also the logical ID of a resource; give the loop another name.")]
+    public void ForEach_ResourceClashingWithTheLoop_IsAProblemAtItsKey(string logicalId, string message)
     {
-        var problem = TestTemplates.SingleProblem("""
+        var problem = TestTemplates.SingleProblem($$"""
             Transform: AWS::LanguageExtensions
             Resources:
-              VpcA: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              {{logicalId}}: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
               Fn::ForEach::Vpcs:
                 - Name
                 - [A, B]
                 - "Vpc${Name}": { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.2.0.0/16 } }
             """);
 
-        Assert.Equal(("Fn::ForEach::Vpcs", "Fn::ForEach::Vpcs makes the key 'VpcA', which Resources already has."), (problem.Resource, problem.Message));
+        Assert.Equal(("Fn::ForEach::Vpcs", message), (problem.Resource, problem.Message));
+    }
+
+    [Fact]
+    public void ForEach_LoopNameUsedTwice_IsAProblemAtTheSecondLoop()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Transform: AWS::LanguageExtensions
+            Conditions:
+              Fn::ForEach::Stages: [Stage, [dev, prod], { "Is${Stage}": !Equals [!Ref "AWS::Region", eu-central-1] }]
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              Fn::ForEach::Stages: [Stage, [dev, prod], { "Out${Stage}": { Value: !Ref Stage } }]
+            """);
+
+        Assert.Equal("Fn::ForEach::Stages", problem.Resource);
+        Assert.StartsWith("The Fn::ForEach loop name 'Stages' is also that of the loop at ", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith(":3:3; each loop needs a name of its own in the template.", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForEach_PropertyLoopNamedAsAConditionLoop_IsAProblemNamingResourceAndPath()
+    {
+        const string ConditionLoop = LanguageExtensions + "\nConditions:\n  Fn::ForEach::Vars: [Env, [dev], { \"Is${Env}\": !Equals [a, b] }]";
+
+        var problem = TestTemplates.SingleProblem(FunctionWithVariables("Fn::ForEach::Vars: [Flag, [A], { \"FLAG_${Flag}\": \"on\" }]", ConditionLoop));
+
+        Assert.Equal(("Worker", "Properties.Environment.Variables.Fn::ForEach::Vars"), (problem.Resource, problem.Property));
+        Assert.Contains("loop name 'Vars' is also that of the loop at ", problem.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A template of one Lambda function whose <c>Environment.Variables</c> are the YAML lines <paramref name="variables"/>.</summary>

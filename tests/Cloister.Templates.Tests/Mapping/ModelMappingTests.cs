@@ -187,11 +187,34 @@ public class ModelMappingTests
     [InlineData("{ Field: http-header, Values: [x], HttpHeaderConfig: { HttpHeaderName: X-Channel, Values: [x] } }", "Conditions[0].Values", "host-header and path-pattern")]
     [InlineData("{ Field: query-string, QueryStringConfig: { Values: [{ Key: version }] } }", "Conditions[0].QueryStringConfig.Values[0].Value", "is required")]
     [InlineData("{ Field: query-string, QueryStringConfig: { Values: [] } }", "Conditions[0].QueryStringConfig.Values", "no key/value pairs")]
-    public void ListenerRule_BadHeaderOrQueryCondition_IsReportedAtItsProperty(string condition, string property, string message)
+    [InlineData("{ Field: host-header, HostHeaderConfig: { Values: [a.example], RegexValues: ['a\\.example'] } }", "Conditions[0].HostHeaderConfig.RegexValues", "both Values and RegexValues")]
+    [InlineData("{ Field: host-header, Values: [a.example], HostHeaderConfig: { RegexValues: ['a\\.example'] } }", "Conditions[0].HostHeaderConfig.RegexValues", "both Values and RegexValues")]
+    [InlineData("{ Field: path-pattern, PathPatternConfig: { RegexValues: ['/ok', '/(broken'] } }", "Conditions[0].PathPatternConfig.RegexValues[1]", "'/(broken' is not a regular expression")]
+    [InlineData("{ Field: path-pattern, PathPatternConfig: { RegexValues: ['(?!/admin)/.*'] } }", "Conditions[0].PathPatternConfig.RegexValues[0]", "lookaround")]
+    [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Lang, RegexValues: ['\\p{L}+'] } }", "Conditions[0].HttpHeaderConfig.RegexValues[0]", "Unicode character class")]
+    [InlineData("{ Field: path-pattern, RegexValues: ['/x'], PathPatternConfig: { Values: [/x] } }", "Conditions[0].RegexValues", "in PathPatternConfig.RegexValues")]
+    [InlineData("{ Field: host-header, HostHeaderConfig: { RegexValues: [] } }", "Conditions[0]", "no values")]
+    public void ListenerRule_BadHeaderQueryOrRegexCondition_IsReportedAtItsProperty(string condition, string property, string message)
     {
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - " + condition));
 
         AssertOneProblem(result, "Rule", property, message);
+    }
+
+    [Fact]
+    public void ListenerRule_RegexValues_KeptForHostPathAndHeader()
+    {
+        var model = Load(RuleWith("""
+                    - { Field: host-header, HostHeaderConfig: { RegexValues: ['api\.example\.com(:[0-9]+)?'] } }
+                    - { Field: path-pattern, PathPatternConfig: { RegexValues: ['/v[0-9]+/.*', '/health'] } }
+                    - { Field: http-header, HttpHeaderConfig: { HttpHeaderName: User-Agent, RegexValues: ['curl/.*'] } }
+            """)).Model;
+
+        var conditions = Assert.Single(model.ListenerRules).Conditions;
+        Assert.Equal([@"api\.example\.com(:[0-9]+)?"], conditions[0].RegexValues.AsEnumerable());
+        Assert.Equal(["/v[0-9]+/.*", "/health"], conditions[1].RegexValues.AsEnumerable());
+        Assert.Equal(["curl/.*"], conditions[2].RegexValues.AsEnumerable());
+        Assert.All(conditions, c => Assert.Empty(c.Values));
     }
 
     [Fact]
