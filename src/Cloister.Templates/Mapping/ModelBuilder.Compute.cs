@@ -455,7 +455,7 @@ internal sealed partial class ModelBuilder
     /// <summary>
     /// A condition as <c>Field</c> with <c>Values</c>, or with its <c>HostHeaderConfig</c>/<c>PathPatternConfig</c>/...
     /// block; <c>http-header</c> and <c>query-string</c> only with their blocks (a header name, key/value pairs).
-    /// <c>RegexValues</c> are read from the host-header, path-pattern and http-header blocks only.
+    /// <c>RegexValues</c> (host-header, path-pattern and http-header only) likewise beside <c>Field</c> or in the block.
     /// </summary>
     private static RuleCondition? RuleCondition(PropertyReader r, MapNode condition, string path)
     {
@@ -483,8 +483,9 @@ internal sealed partial class ModelBuilder
         }
 
         var block = r.Map(condition, config, path + "." + config);
-        var regexes = field is "host-header" or "path-pattern" or "http-header" && block is not null
-            ? r.Strings(block, "RegexValues", $"{path}.{config}.RegexValues")
+        // RegexValues, like Values, may be written beside Field or in the condition's block.
+        var regexes = field is "host-header" or "path-pattern" or "http-header"
+            ? r.Strings(condition, "RegexValues", path + ".RegexValues").AddRange(block is null ? [] : r.Strings(block, "RegexValues", $"{path}.{config}.RegexValues"))
             : [];
         var built = field switch
         {
@@ -496,9 +497,9 @@ internal sealed partial class ModelBuilder
             _ => new RuleCondition(field!, r.Strings(condition, "Values", path + ".Values").AddRange(block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))),
         };
         built = built with { RegexValues = regexes };
-        if (condition.Get("RegexValues") is not null)
+        if (condition.Get("RegexValues") is not null && regexes.IsDefaultOrEmpty && field is not ("host-header" or "path-pattern" or "http-header"))
         {
-            r.Problem(path + ".RegexValues", $"is not read here; give the {field} condition's regular expressions in {config}.RegexValues.");
+            r.Problem(path + ".RegexValues", $"is for host-header, path-pattern and http-header conditions, not {field}.");
         }
 
         if (built.Field is "http-header" or "query-string")

@@ -192,7 +192,8 @@ public class ModelMappingTests
     [InlineData("{ Field: path-pattern, PathPatternConfig: { RegexValues: ['/ok', '/(broken'] } }", "Conditions[0].PathPatternConfig.RegexValues[1]", "'/(broken' is not a regular expression")]
     [InlineData("{ Field: path-pattern, PathPatternConfig: { RegexValues: ['(?!/admin)/.*'] } }", "Conditions[0].PathPatternConfig.RegexValues[0]", "lookaround")]
     [InlineData("{ Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Lang, RegexValues: ['\\p{L}+'] } }", "Conditions[0].HttpHeaderConfig.RegexValues[0]", "Unicode character class")]
-    [InlineData("{ Field: path-pattern, RegexValues: ['/x'], PathPatternConfig: { Values: [/x] } }", "Conditions[0].RegexValues", "in PathPatternConfig.RegexValues")]
+    [InlineData("{ Field: path-pattern, RegexValues: ['/x'], PathPatternConfig: { Values: [/x] } }", "Conditions[0].PathPatternConfig.RegexValues", "both Values and RegexValues")]
+    [InlineData("{ Field: source-ip, RegexValues: ['10\\..*'], SourceIpConfig: { Values: [10.0.0.0/8] } }", "Conditions[0].RegexValues", "not source-ip")]
     [InlineData("{ Field: host-header, HostHeaderConfig: { RegexValues: [] } }", "Conditions[0]", "no values")]
     public void ListenerRule_BadHeaderQueryOrRegexCondition_IsReportedAtItsProperty(string condition, string property, string message)
     {
@@ -206,7 +207,7 @@ public class ModelMappingTests
     {
         var model = Load(RuleWith("""
                     - { Field: host-header, HostHeaderConfig: { RegexValues: ['api\.example\.com(:[0-9]+)?'] } }
-                    - { Field: path-pattern, PathPatternConfig: { RegexValues: ['/v[0-9]+/.*', '/health'] } }
+                    - { Field: path-pattern, RegexValues: ['/v[0-9]+/.*'], PathPatternConfig: { RegexValues: ['/health'] } }
                     - { Field: http-header, HttpHeaderConfig: { HttpHeaderName: User-Agent, RegexValues: ['curl/.*'] } }
             """)).Model;
 
