@@ -42,15 +42,15 @@ public sealed class RootlessTests
         Assert.True(process.ExitCode == 0, text);
         Assert.Contains("rootless=True", text, StringComparison.Ordinal);
         Assert.Contains("mismatches=0", text, StringComparison.Ordinal);
-        Assert.Equal("ip-10-10-1-10.eu-central-1.compute.internal", execOutput?.Trim());
+        Assert.Equal("ip-10-10-1-10.eu-central-1.compute.internal\neth0,lo,", execOutput?.Trim());
     }
 
-    // 'cloister exec' from another process: enters the owner's user and mount namespaces, then the host.
+    // 'cloister exec' from another process: enters the owner's user and mount namespaces, then the host, whose sysfs it sees.
     private static async Task<string> ExecFromOutsideAsync(string runtime)
     {
         var sandbox = Cloister.Network.Runtime.RuntimeState.ReadDescription(runtime)!;
         Assert.True(sandbox.Rootless);
-        var start = Cloister.Network.Runtime.HostCommand.StartInfo(sandbox, sandbox.FindHost("a1")!, ["hostname"]);
+        var start = Cloister.Network.Runtime.HostCommand.StartInfo(sandbox, sandbox.FindHost("a1")!, ["sh", "-c", "hostname; ls /sys/class/net | tr '\\n' ,"]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         using var process = Process.Start(start)!;
