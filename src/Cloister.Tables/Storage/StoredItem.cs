@@ -34,9 +34,12 @@ internal sealed record StoredItem(byte[] PartitionKey, byte[] SortKey, byte[] Js
         new(partitionKey, sortKey, json, Crc32.Compute(ResponseStart, json, ResponseEnd), lsn, size);
 
     /// <summary>Decodes every attribute: a new map each call, which the caller may keep.</summary>
-    public Item ReadItem()
+    public Item ReadItem() => Decode(Json);
+
+    /// <summary>Decodes an item's JSON as stored (written by this service, or read back from the journal).</summary>
+    public static Item Decode(byte[] json)
     {
-        using var document = JsonDocument.Parse(Json, ReadOptions);
+        using var document = JsonDocument.Parse(json, ReadOptions);
         return AttributeValueReader.ReadItem(document.RootElement);
     }
 

@@ -40,7 +40,7 @@ internal static class StoredItemFactory
     /// <summary>An item as the journal kept it (its JSON), checked and keyed as when it was written; the bytes are kept as they are.</summary>
     public static StoredItem FromJournal(TableDefinition table, byte[] json)
     {
-        var item = StoredItem.FromJson([], [], json, 0, 0).ReadItem();
+        var item = StoredItem.Decode(json);
         var (partitionKey, sortKey) = KeyOf(table, item, "item");
         return StoredItem.FromJson(partitionKey, sortKey, json, 0, ItemSize(item));
     }
