@@ -52,15 +52,18 @@ public sealed record HostPlan(
     {
         get
         {
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes("mac:" + Id));
-            return string.Join(':', ["0a", .. hash.AsSpan(0, 5).ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))]);
+            var hash = HashOfId("mac:");
+            return string.Join(':', ["0a", .. hash[..5].Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))]);
         }
     }
 
     /// <summary>The ENI's id: <see cref="Id"/> when the host is an ENI already, else one fixed by the id (an instance's primary ENI).</summary>
     public string InterfaceId => Id.StartsWith("eni-", StringComparison.Ordinal)
         ? Id
-        : "eni-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("eni:" + Id)))[..17];
+        : "eni-" + Convert.ToHexStringLower(HashOfId("eni:"))[..17];
+
+    /// <summary>A hash of <see cref="Id"/> for one purpose (<paramref name="purpose"/> first), so derived ids differ from each other.</summary>
+    private byte[] HashOfId(string purpose) => SHA256.HashData(Encoding.UTF8.GetBytes(purpose + Id));
 
     /// <summary>Whether <paramref name="text"/> names this host: logical id, id, Name tag, namespace or address.</summary>
     public bool IsNamedBy(string text) =>

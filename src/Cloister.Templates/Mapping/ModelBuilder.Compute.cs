@@ -484,7 +484,8 @@ internal sealed partial class ModelBuilder
 
         var block = r.Map(condition, config, path + "." + config);
         // RegexValues, like Values, may be written beside Field or in the condition's block.
-        var regexes = field is "host-header" or "path-pattern" or "http-header"
+        var takesRegexes = field is "host-header" or "path-pattern" or "http-header";
+        var regexes = takesRegexes
             ? r.Strings(condition, "RegexValues", path + ".RegexValues").AddRange(block is null ? [] : r.Strings(block, "RegexValues", $"{path}.{config}.RegexValues"))
             : [];
         var built = field switch
@@ -497,7 +498,7 @@ internal sealed partial class ModelBuilder
             _ => new RuleCondition(field!, r.Strings(condition, "Values", path + ".Values").AddRange(block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))),
         };
         built = built with { RegexValues = regexes };
-        if (condition.Get("RegexValues") is not null && regexes.IsDefaultOrEmpty && field is not ("host-header" or "path-pattern" or "http-header"))
+        if (condition.Get("RegexValues") is not null && !takesRegexes)
         {
             r.Problem(path + ".RegexValues", $"is for host-header, path-pattern and http-header conditions, not {field}.");
         }
