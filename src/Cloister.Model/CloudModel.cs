@@ -3,6 +3,7 @@ using Cloister.Model.Api;
 using Cloister.Model.Compute;
 using Cloister.Model.Data;
 using Cloister.Model.Dns;
+using Cloister.Model.Iam;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Network;
 using Cloister.Model.Security;
@@ -74,6 +75,9 @@ public sealed record CloudModel
 
     /// <summary>Lambda functions.</summary>
     public ImmutableArray<LambdaFunction> Functions { get; init; } = [];
+
+    /// <summary>IAM roles of the templates, with their policies written out.</summary>
+    public ImmutableArray<IamRole> Roles { get; init; } = [];
 
     /// <summary>DynamoDB tables.</summary>
     public ImmutableArray<Table> Tables { get; init; } = [];

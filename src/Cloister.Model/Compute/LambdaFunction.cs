@@ -14,6 +14,7 @@ namespace Cloister.Model.Compute;
 /// <param name="Environment">Its environment variables.</param>
 /// <param name="Vpc">Its VPC configuration, if in a VPC.</param>
 /// <param name="ReservedConcurrency">Its reserved concurrency, if set.</param>
+/// <param name="RoleArn">Its execution role's ARN (<c>Role</c>), whose credentials the function receives; null in models built without one.</param>
 public sealed record LambdaFunction(
     string LogicalId,
     string FunctionName,
@@ -25,7 +26,8 @@ public sealed record LambdaFunction(
     int TimeoutSeconds,
     ImmutableDictionary<string, string> Environment,
     VpcConfig? Vpc,
-    int? ReservedConcurrency) : IResource
+    int? ReservedConcurrency,
+    string? RoleArn = null) : IResource
 {
     /// <summary>Lambda's default memory size.</summary>
     public const int DefaultMemorySize = 128;

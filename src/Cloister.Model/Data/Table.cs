@@ -11,6 +11,7 @@ namespace Cloister.Model.Data;
 /// <param name="GlobalSecondaryIndexes">Its GSIs.</param>
 /// <param name="LocalSecondaryIndexes">Its LSIs.</param>
 /// <param name="TimeToLiveAttribute">The TTL attribute, if enabled.</param>
+/// <param name="ResourcePolicy">The table's resource-based policy (<c>ResourcePolicy.PolicyDocument</c>) as JSON; null without one.</param>
 public sealed record Table(
     string LogicalId,
     string TableName,
@@ -19,7 +20,8 @@ public sealed record Table(
     string BillingMode,
     ImmutableArray<SecondaryIndex> GlobalSecondaryIndexes,
     ImmutableArray<SecondaryIndex> LocalSecondaryIndexes,
-    string? TimeToLiveAttribute) : IResource
+    string? TimeToLiveAttribute,
+    string? ResourcePolicy = null) : IResource
 {
     /// <summary>A table is identified by its name.</summary>
     public string Id => TableName;

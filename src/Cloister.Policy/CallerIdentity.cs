@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Policy;
+
+/// <summary>
+/// Who signed a request, as a service that evaluates identity-based policies knows the caller: the principal, the
+/// secret its signature is checked with, and the permissions policies of its identity.
+/// </summary>
+/// <param name="Principal">The caller: an assumed role's session (<c>arn:aws:sts::{account}:assumed-role/{role}/{session}</c>) or the account's root.</param>
+/// <param name="UserId">The value of <c>aws:userid</c>: <c>{role id}:{session}</c> for a role session, the account id for the root.</param>
+/// <param name="SecretAccessKey">The secret the request's SigV4 signature must be made with; null when it cannot be checked (a key Cloister did not issue).</param>
+/// <param name="IdentityPolicies">The permissions policies of the caller's identity (its role's).</param>
+/// <param name="PermissionsBoundary">The identity's permissions boundary; null without one.</param>
+/// <param name="IsRoot">Whether the caller is the account's root user, whom identity-based policies do not restrict.</param>
+public sealed record CallerIdentity(
+    RequestPrincipal Principal,
+    string UserId,
+    string? SecretAccessKey,
+    ImmutableArray<Policy> IdentityPolicies,
+    Policy? PermissionsBoundary,
+    bool IsRoot)
+{
+    /// <summary>The principal's ARN, as error messages name it (<c>User: {arn} is not authorized...</c>).</summary>
+    public string Arn => Principal.Identifier ?? "anonymous";
+
+    /// <summary>Never prints the secret.</summary>
+    public override string ToString() => $"CallerIdentity {{ Arn = {Arn}, UserId = {UserId} }}";
+}
