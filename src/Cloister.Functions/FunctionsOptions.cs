@@ -1,4 +1,5 @@
 using Cloister.Model;
+using Cloister.Model.Compute;
 
 namespace Cloister.Functions;
 
@@ -15,8 +16,10 @@ public sealed record FunctionsOptions
     /// <c>AWS_CA_BUNDLE</c> and <c>REQUESTS_CA_BUNDLE</c> pointing at it.</summary>
     public string? CaBundlePath { get; init; }
 
-    /// <summary>The sandbox credentials functions receive as their execution role's.</summary>
-    public SandboxCredentials Credentials { get; init; } = SandboxCredentials.Default;
+    /// <summary>The credentials of a function's execution role session, which its environments receive
+    /// (<c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>); the sandbox's default ones
+    /// unless the host issues per-role credentials.</summary>
+    public Func<LambdaFunction, SandboxCredentials> Credentials { get; init; } = static _ => SandboxCredentials.Default;
 
     /// <summary>Lambda's limit on the init phase: 10 seconds.</summary>
     public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);

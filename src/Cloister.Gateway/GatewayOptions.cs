@@ -34,6 +34,13 @@ public sealed record GatewayOptions
     /// <summary>The credentials SigV4 signatures of AWS_IAM methods are checked against; empty for the sandbox's own (<see cref="Cloister.Model.SandboxCredentials"/>).</summary>
     public ImmutableArray<Signing.GatewayCredential> Credentials { get; init; } = [];
 
+    /// <summary>
+    /// Who signs with an access key id (the sandbox's issued credentials); when set, AWS_IAM methods check signatures
+    /// against the callers it knows a secret for, instead of <see cref="Credentials"/>, and the caller's identity-based
+    /// policies take part in the decision as API Gateway's do for IAM-authorized methods.
+    /// </summary>
+    public Func<string, Cloister.Policy.CallerIdentity?>? Callers { get; init; }
+
     /// <summary>The account-level throttle; API Gateway's is 10,000 requests a second with a burst of 5,000.</summary>
     public Model.Api.ThrottleSettings AccountThrottle { get; init; } = Pipeline.AccessControl.AccessCatalog.AccountDefault;
     /// <summary>Connects VPC links to their network load balancers; null when no integration uses a VPC link (they then fail with 500).</summary>

@@ -43,7 +43,7 @@ public sealed class GatewayServer : IAsyncDisposable
         _options = options;
         _logger = options.LoggerFactory.CreateLogger("Cloister.Gateway");
         _accessLogs = new AccessLogWriter(_logger);
-        _access = new AccessOptions(new ThrottleState(options.Time), options.AccountThrottle, options.Credentials);
+        _access = new AccessOptions(new ThrottleState(options.Time), options.AccountThrottle, options.Credentials, options.Callers);
         _httpClient = new HttpMessageInvoker(options.HttpHandler ?? BackendHandler.Create());
         _vpcLinks = new VpcLinkClients(options.VpcLinks);
         _handler = new RequestHandler(

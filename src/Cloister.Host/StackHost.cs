@@ -18,6 +18,7 @@ using Cloister.Network;
 using Cloister.Network.LoadBalancing;
 using Cloister.Network.Metadata;
 using Cloister.Network.Topology;
+using Cloister.Policy.Callers;
 using Cloister.Tables.Hosting;
 using Cloister.Templates;
 using Microsoft.Extensions.Logging;
@@ -42,6 +43,7 @@ public sealed class StackHost : IAsyncDisposable
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private TemplateLoadResult? _loaded;
     private CloudModel _model = new();
+    private CallerDirectory? _callers;
     private Sandbox? _sandbox;
     private LambdaService? _functions;
     private LoadBalancerService? _balancers;
@@ -91,6 +93,11 @@ public sealed class StackHost : IAsyncDisposable
         _loaded = loaded;
         _model = WithPreparedCode(loaded.Model, request.PreparedCode);
         Done("templates", $"{loaded.Stacks.Length} stack(s), {loaded.Stacks.Sum(s => s.Resources.Length)} resources");
+        _callers = CallerDirectory.Build(_model);
+        foreach (var warning in _callers.Warnings)
+        {
+            Report("iam", "warning", warning);
+        }
 
         var authority = Phase("certificates", "sandbox CA", () => SandboxCertificateAuthority.LoadOrCreate(_state.CertificateAuthority));
         Done("certificates", authority.BundlePath);
@@ -270,7 +277,7 @@ public sealed class StackHost : IAsyncDisposable
         }
 
         Started("metadata", "169.254.169.254");
-        var metadata = await InstanceMetadataService.StartAsync(sandbox, SandboxCredentials.Default, _loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var metadata = await InstanceMetadataService.StartAsync(sandbox, _callers!.ForInstance, _loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
         _owned.Add(metadata);
         _services.Add(new ServiceInfo("instance metadata (IMDSv2)", ["169.254.169.254:80"], "ok"));
         Done("metadata", $"{_model.Instances.Length} instance(s)");
@@ -280,7 +287,7 @@ public sealed class StackHost : IAsyncDisposable
     {
         Started("functions", $"{_model.Functions.Length} function(s)");
         var functions = new LambdaService(
-            new FunctionsOptions { State = _state, Account = _model.Account, CaBundlePath = authority.BundlePath },
+            new FunctionsOptions { State = _state, Account = _model.Account, CaBundlePath = authority.BundlePath, Credentials = _callers!.ForFunction },
             new FabricProcessLauncher(sandbox),
             _loggers);
         _functions = functions;
@@ -337,6 +344,7 @@ public sealed class StackHost : IAsyncDisposable
                 VpcLinks = _balancers is null ? null : new LoadBalancerVpcLinkConnector(_balancers),
                 CertificateIssuer = new SandboxCaCertificateIssuer(authority),
                 State = _state,
+                Callers = _callers!.Find,
                 LoggerFactory = _loggers,
             },
             new GatewayModel(_model.Account, _model.RestApis, _model.Deployments, _model.Stages, _model.VpcEndpoints)

@@ -12,16 +12,54 @@ namespace Cloister.Policy;
 /// <param name="IdentityPolicies">The permissions policies of the caller's identity (its role's).</param>
 /// <param name="PermissionsBoundary">The identity's permissions boundary; null without one.</param>
 /// <param name="IsRoot">Whether the caller is the account's root user, whom identity-based policies do not restrict.</param>
+/// <param name="SessionToken">The session token a request signed with temporary credentials must carry; null when none is checked.</param>
 public sealed record CallerIdentity(
     RequestPrincipal Principal,
     string UserId,
     string? SecretAccessKey,
     ImmutableArray<Policy> IdentityPolicies,
     Policy? PermissionsBoundary,
-    bool IsRoot)
+    bool IsRoot,
+    string? SessionToken = null)
 {
     /// <summary>The principal's ARN, as error messages name it (<c>User: {arn} is not authorized...</c>).</summary>
     public string Arn => Principal.Identifier ?? "anonymous";
+
+    /// <summary>
+    /// What the caller's identity allows for <paramref name="context"/>: an explicit deny in any of its policies, else
+    /// an allow in one of them that the permissions boundary (when set) also allows, else an implicit deny. The root
+    /// user is allowed (identity-based policies do not apply to it).
+    /// </summary>
+    public PolicyDecision EvaluateIdentity(RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (IsRoot)
+        {
+            return new PolicyDecision(Decision.Allow, -1);
+        }
+
+        var result = PolicyDecision.Implicit;
+        foreach (var policy in IdentityPolicies)
+        {
+            var decision = policy.Evaluate(context);
+            if (decision.IsExplicitDeny)
+            {
+                return decision;
+            }
+
+            if (decision.IsAllowed && !result.IsAllowed)
+            {
+                result = decision;
+            }
+        }
+
+        if (result.IsAllowed && PermissionsBoundary is { } boundary && boundary.Evaluate(context) is { IsAllowed: false } bounded)
+        {
+            return bounded.IsExplicitDeny ? bounded : PolicyDecision.Implicit;
+        }
+
+        return result;
+    }
 
     /// <summary>Never prints the secret.</summary>
     public override string ToString() => $"CallerIdentity {{ Arn = {Arn}, UserId = {UserId} }}";

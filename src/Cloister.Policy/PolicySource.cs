@@ -17,4 +17,7 @@ public enum PolicySource
 
     /// <summary>The execute-api policy of the private custom domain name the request was made to.</summary>
     DomainPolicy,
+
+    /// <summary>The IAM caller's identity-based policies.</summary>
+    Identity,
 }

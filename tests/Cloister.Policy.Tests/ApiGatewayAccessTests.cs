@@ -24,6 +24,29 @@ public sealed class ApiGatewayAccessTests
         Assert.Equal(Enum.Parse<PolicySource>(source), decision.Source);
     }
 
+    [Theory]
+    [InlineData("Allow", "Allow", "Allow", "ResourcePolicy")]
+    [InlineData("Allow", "Neither", "Allow", "ResourcePolicy")]
+    [InlineData("Neither", "Allow", "Allow", "Identity")]
+    [InlineData("Neither", "Neither", "ImplicitDeny", "ResourcePolicy")]
+    [InlineData("Deny", "Allow", "ExplicitDeny", "ResourcePolicy")]
+    [InlineData("Allow", "Deny", "ExplicitDeny", "Identity")]
+    public void Decide_ResourcePolicyAndIamIdentity_FollowApiGatewaySameAccountTable(string resource, string identity, string expected, string source)
+    {
+        var decision = ApiGatewayAccess.Decide(Parse(resource), isPrivateApi: true, identity: Parse(identity));
+
+        Assert.Equal(Enum.Parse<Decision>(expected), decision.Decision);
+        Assert.Equal(Enum.Parse<PolicySource>(source), decision.Source);
+    }
+
+    [Fact]
+    public void Decide_IdentityAllowsButEndpointPolicyDoesNot_Denies()
+    {
+        var decision = ApiGatewayAccess.Decide(Neither, isPrivateApi: true, endpointPolicy: Neither, identity: Allow);
+
+        Assert.Equal(new AccessDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1), decision);
+    }
+
     [Fact]
     public void Decide_EndpointPolicyWithoutAllow_Denies()
     {

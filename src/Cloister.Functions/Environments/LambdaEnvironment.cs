@@ -38,9 +38,10 @@ internal static class LambdaEnvironment
         env["LAMBDA_TASK_ROOT"] = taskRoot;
         env["LAMBDA_RUNTIME_DIR"] = runtimes.RuntimeDirectory;
         env["_HANDLER"] = function.Handler ?? string.Empty;
-        env["AWS_ACCESS_KEY_ID"] = options.Credentials.AccessKeyId;
-        env["AWS_SECRET_ACCESS_KEY"] = options.Credentials.SecretAccessKey;
-        env["AWS_SESSION_TOKEN"] = options.Credentials.SessionToken;
+        var credentials = options.Credentials(function);
+        env["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;
+        env["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey;
+        env["AWS_SESSION_TOKEN"] = credentials.SessionToken;
         if (options.CaBundlePath is { } bundle)
         {
             env["SSL_CERT_FILE"] = bundle;

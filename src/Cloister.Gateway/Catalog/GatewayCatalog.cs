@@ -89,7 +89,7 @@ internal sealed partial class GatewayCatalog
             account,
             apis.ToFrozenDictionary(StringComparer.Ordinal),
             endpoints.ToFrozenDictionary(StringComparer.Ordinal),
-            AccessCatalog.Build(model, accessOptions.Throttles, accessOptions.AccountThrottle, accessOptions.Credentials));
+            AccessCatalog.Build(model, accessOptions.Throttles, accessOptions.AccountThrottle, accessOptions.Credentials, accessOptions.Callers));
         catalog.CompileMappings(model, logger);
         catalog.CompileDomains(model, certificates, logger);
         return catalog;

@@ -8,7 +8,7 @@ namespace Cloister.Gateway.Pipeline;
 internal sealed partial class RequestState
 {
     /// <summary>The SigV4 signer of an AWS_IAM call; null otherwise.</summary>
-    public CallerIdentity? Caller { get; set; }
+    public SignedCaller? Caller { get; set; }
 
     /// <summary>The Lambda authorizer's answer; null when the method has none.</summary>
     public AuthorizerResult? Authorizer { get; set; }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,7 +27,7 @@ internal static class SigV4Verifier
 
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
-    public static SigV4Outcome Verify(HttpContext http, ReadOnlySpan<byte> body, DateTimeOffset now, string region, FrozenDictionary<string, GatewayCredential> credentials)
+    public static SigV4Outcome Verify(HttpContext http, ReadOnlySpan<byte> body, DateTimeOffset now, string region, Func<string, GatewayCredential?> credentials)
     {
         var request = http.Request;
         var authorization = request.Headers.Authorization.ToString();
@@ -115,7 +114,7 @@ internal static class SigV4Verifier
                 $"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{credential}'"));
         }
 
-        if (!credentials.TryGetValue(scope[0], out var known))
+        if (credentials(scope[0]) is not { } known)
         {
             return SigV4Outcome.Refused(AccessErrors.UnrecognizedClient);
         }
@@ -195,7 +194,7 @@ internal static class SigV4Verifier
                 + $"The Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{stringToSign}'\n"));
         }
 
-        return new SigV4Outcome(CallerIdentity.Of(known), null);
+        return new SigV4Outcome(SignedCaller.Of(known), null);
     }
 
     /// <summary>The canonical request as the gateway sees this request.</summary>

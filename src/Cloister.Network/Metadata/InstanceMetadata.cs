@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Network.Topology;
 
 namespace Cloister.Network.Metadata;
@@ -16,7 +17,7 @@ namespace Cloister.Network.Metadata;
 /// (with an instance profile) its role's credentials.
 /// Knows nothing of sockets.
 /// </summary>
-internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, SandboxCredentials credentials, TimeProvider time)
+internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, Func<Instance, SandboxCredentials?> credentials, TimeProvider time)
 {
     public const string TokenHeader = "X-aws-ec2-metadata-token";
     public const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
@@ -125,16 +126,16 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         }
 
         var now = time.GetUtcNow();
-        if (role is not null && path == "/latest/meta-data/iam/security-credentials/" + role)
+        if (role is not null && path == "/latest/meta-data/iam/security-credentials/" + role && credentials(instance!) is { } issued)
         {
             return Json(new Dictionary<string, string>
             {
                 ["Code"] = "Success",
                 ["LastUpdated"] = Timestamp(now),
                 ["Type"] = "AWS-HMAC",
-                ["AccessKeyId"] = credentials.AccessKeyId,
-                ["SecretAccessKey"] = credentials.SecretAccessKey,
-                ["Token"] = credentials.SessionToken,
+                ["AccessKeyId"] = issued.AccessKeyId,
+                ["SecretAccessKey"] = issued.SecretAccessKey,
+                ["Token"] = issued.SessionToken,
                 ["Expiration"] = Timestamp(now.AddHours(6)),
             });
         }

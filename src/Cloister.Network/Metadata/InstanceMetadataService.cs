@@ -1,5 +1,6 @@
 using System.Net;
 using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Network.Topology;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,7 +24,7 @@ public sealed class InstanceMetadataService : IAsyncDisposable
     private InstanceMetadataService(WebApplication app) => _app = app;
 
     /// <summary>Opens the listener in every VPC router of <paramref name="sandbox"/> and starts answering.</summary>
-    public static async Task<InstanceMetadataService> StartAsync(Sandbox sandbox, SandboxCredentials credentials, ILoggerFactory loggers, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<InstanceMetadataService> StartAsync(Sandbox sandbox, Func<Instance, SandboxCredentials?> credentials, ILoggerFactory loggers, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(credentials);

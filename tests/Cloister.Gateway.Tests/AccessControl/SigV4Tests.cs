@@ -1,9 +1,13 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
 using Cloister.Gateway.Tests.Fakes;
 using Cloister.Gateway.Tests.Infrastructure;
 using Cloister.Gateway.Tests.Signing;
 using Cloister.Model;
+using Cloister.Model.Compute;
+using Cloister.Model.Iam;
+using Cloister.Policy.Callers;
 using static Cloister.Gateway.Tests.Infrastructure.AccessApis;
 using static Cloister.Gateway.Tests.Infrastructure.Apis;
 
@@ -201,6 +205,62 @@ public sealed class SigV4Tests
 
         var expected = $$"""{"Message":"User: arn:aws:sts::{{Account}}:assumed-role/cloister-sandbox/cloister is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********9012:{{ApiId}}/dev/GET/pets"}""";
         await Expect.ErrorAsync(response, 403, expected, "AccessDeniedException");
+    }
+
+    [Theory]
+    [InlineData("Invoker", 200)]
+    [InlineData("Bystander", 403)]
+    public async Task Invoke_SandboxCallers_IdentityPolicyAllowSufficesWithinTheAccount(string roleName, int expected)
+    {
+        // The resource policy names someone else: only the caller's own identity-based policy can allow it.
+        var policy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:role/someone-else"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""";
+        var (directory, functions) = Directory();
+        await using var harness = await GatewayHarness.StartAsync(
+            WithPlan(EchoApi(policy, "AWS_IAM"), Plan()), time: new ManualTime(Now), configure: o => o with { Callers = directory.Find });
+        harness.Lambda.AddEcho("echo");
+        var credentials = directory.ForFunction(functions.Single(f => string.Equals(f.FunctionName, roleName, StringComparison.OrdinalIgnoreCase)));
+        var request = Request();
+        TestSigner.Sign(request, credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, Region, Now);
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(expected, (int)response.StatusCode);
+        if (expected == 403)
+        {
+            var message = $$"""{"Message":"User: arn:aws:sts::{{Account}}:assumed-role/{{roleName}}/{{roleName.ToLowerInvariant()}} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********9012:{{ApiId}}/dev/GET/pets"}""";
+            await Expect.ErrorAsync(response, 403, message, "AccessDeniedException");
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_SandboxCallersAndAKeyWithoutKnownSecret_ReturnsUnrecognizedClient()
+    {
+        var (directory, _) = Directory();
+        await using var harness = await GatewayHarness.StartAsync(
+            WithPlan(EchoApi(Allow, "AWS_IAM"), Plan()), time: new ManualTime(Now), configure: o => o with { Callers = directory.Find });
+        var request = Request();
+        TestSigner.Sign(request, "AKIAIOSFODNN7EXAMPLE", "whatever", null, Region, Now);
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        await Expect.ErrorAsync(response, 403, """{"message":"The security token included in the request is invalid."}""", "UnrecognizedClientException");
+    }
+
+    private static (CallerDirectory Directory, ImmutableArray<LambdaFunction> Functions) Directory()
+    {
+        static IamRole Role(string name, string actions) => new(
+            name, name, $"arn:aws:iam::{Account}:role/{name}", "AROA" + name.ToUpperInvariant().PadRight(17, '0'),
+            [new RolePolicy("p", $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":{{actions}},"Resource":"*"}]}""")]);
+        static LambdaFunction Function(string name, string role) =>
+            new(name, name, "provided.al2023", "bootstrap", null, null, 128, 3, ImmutableDictionary<string, string>.Empty, null, null, $"arn:aws:iam::{Account}:role/{role}");
+        ImmutableArray<LambdaFunction> functions = [Function("invoker", "Invoker"), Function("bystander", "Bystander")];
+        var model = new CloudModel
+        {
+            Account = new AccountContext(Account, Region),
+            Roles = [Role("Invoker", "\"execute-api:Invoke\""), Role("Bystander", "\"dynamodb:GetItem\"")],
+            Functions = functions,
+        };
+        return (CallerDirectory.Build(model), functions);
     }
 
     [Theory]

@@ -35,7 +35,7 @@ public sealed class AccessParserFuzzTests
             context.Request.Headers.Authorization = header;
             context.Request.Headers["X-Amz-Date"] = random.Next(3) == 0 ? "garbage" : "20260310T120000Z";
 
-            var outcome = SigV4Verifier.Verify(context, [], new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero), "us-east-1", Credentials);
+            var outcome = SigV4Verifier.Verify(context, [], new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero), "us-east-1", Credentials.GetValueOrDefault);
 
             Assert.NotNull(outcome.Error);
         }

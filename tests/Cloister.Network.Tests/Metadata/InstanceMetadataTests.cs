@@ -34,7 +34,7 @@ public sealed class InstanceMetadataTests
             Host(HostKind.Instance, "i-norole", "10.0.1.6"),
             Host(HostKind.FunctionInterface, "eni-fn", "10.0.1.7"),
         ];
-        _metadata = new InstanceMetadata(() => model, () => hosts, Credentials, _time);
+        _metadata = new InstanceMetadata(() => model, () => hosts, _ => Credentials, _time);
     }
 
     [Fact]

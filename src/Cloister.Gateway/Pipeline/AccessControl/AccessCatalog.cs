@@ -21,7 +21,7 @@ internal sealed class AccessCatalog
         FrozenDictionary<string, CompiledApiKey> keysByValue,
         FrozenDictionary<(string ApiId, string AuthorizerId), CompiledAuthorizer> authorizers,
         FrozenDictionary<(string ApiId, string Stage), FrozenDictionary<(string Path, string Method), TokenBucket>> methodThrottles,
-        FrozenDictionary<string, GatewayCredential> credentials,
+        Func<string, GatewayCredential?> credentials,
         TokenBucket account)
     {
         KeysByValue = keysByValue;
@@ -40,23 +40,24 @@ internal sealed class AccessCatalog
     /// <summary>Stage and method throttles (from the stage's MethodSettings) by API and stage, then resource path and method. Tuple keys: no allocation per request.</summary>
     public FrozenDictionary<(string ApiId, string Stage), FrozenDictionary<(string Path, string Method), TokenBucket>> MethodThrottles { get; }
 
-    /// <summary>Credentials by access key id.</summary>
-    public FrozenDictionary<string, GatewayCredential> Credentials { get; }
+    /// <summary>The credential signing with an access key id; null for a key the gateway cannot check.</summary>
+    public Func<string, GatewayCredential?> Credentials { get; }
 
     /// <summary>The account-level bucket every request takes from.</summary>
     public TokenBucket Account { get; }
 
-    public static AccessCatalog Build(GatewayModel model, ThrottleState throttles, ThrottleSettings account, IReadOnlyList<GatewayCredential> credentials)
+    public static AccessCatalog Build(GatewayModel model, ThrottleState throttles, ThrottleSettings account, IReadOnlyList<GatewayCredential> credentials, Func<string, Cloister.Policy.CallerIdentity?>? callers = null)
     {
+        var listed = (credentials.Count > 0 ? credentials : [GatewayCredential.FromSandbox(SandboxCredentials.Default, model.Account)])
+            .DistinctBy(c => c.AccessKeyId, StringComparer.Ordinal)
+            .ToFrozenDictionary(c => c.AccessKeyId, StringComparer.Ordinal);
         var accountRate = account.RateLimit ?? AccountDefault.RateLimit!.Value;
         var accountBurst = account.BurstLimit ?? AccountDefault.BurstLimit!.Value;
         return new AccessCatalog(
             CompileKeys(model, throttles, accountRate, accountBurst),
             (model.Authorizers.IsDefault ? [] : model.Authorizers).ToFrozenDictionary(a => (a.RestApiId, a.Id), CompiledAuthorizer.Compile),
             CompileMethodThrottles(model, throttles, accountRate, accountBurst),
-            (credentials.Count > 0 ? credentials : [GatewayCredential.FromSandbox(SandboxCredentials.Default, model.Account)])
-                .DistinctBy(c => c.AccessKeyId, StringComparer.Ordinal)
-                .ToFrozenDictionary(c => c.AccessKeyId, StringComparer.Ordinal),
+            callers is null ? listed.GetValueOrDefault : key => callers(key) is { } caller ? GatewayCredential.Of(key, caller) : null,
             throttles.Bucket("account", accountRate, accountBurst));
     }
 

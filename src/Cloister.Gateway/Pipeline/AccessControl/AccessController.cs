@@ -75,7 +75,7 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
         }
         else
         {
-            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy);
+            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy, caller: state.Caller?.Identity);
         }
 
         if (!decision.IsAllowed)

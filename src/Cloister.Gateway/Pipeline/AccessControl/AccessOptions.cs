@@ -8,4 +8,5 @@ namespace Cloister.Gateway.Pipeline.AccessControl;
 /// <param name="Throttles">Buckets and quota counters kept across catalog swaps.</param>
 /// <param name="AccountThrottle">The account-level limits.</param>
 /// <param name="Credentials">The SigV4 credentials; empty for the sandbox's own.</param>
-internal sealed record AccessOptions(ThrottleState Throttles, ThrottleSettings AccountThrottle, IReadOnlyList<GatewayCredential> Credentials);
+/// <param name="Callers">The sandbox's callers by access key id, used instead of <paramref name="Credentials"/> when set.</param>
+internal sealed record AccessOptions(ThrottleState Throttles, ThrottleSettings AccountThrottle, IReadOnlyList<GatewayCredential> Credentials, Func<string, Cloister.Policy.CallerIdentity?>? Callers = null);

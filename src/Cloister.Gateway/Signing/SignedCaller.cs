@@ -8,11 +8,12 @@ namespace Cloister.Gateway.Signing;
 /// <param name="Caller">The caller's unique id.</param>
 /// <param name="UserArn">The caller's ARN.</param>
 /// <param name="Principal">The principal policies are evaluated for.</param>
-internal sealed record CallerIdentity(string AccessKey, string AccountId, string Caller, string UserArn, RequestPrincipal Principal)
+/// <param name="Identity">The caller's identity-based policies, when known.</param>
+internal sealed record SignedCaller(string AccessKey, string AccountId, string Caller, string UserArn, RequestPrincipal Principal, CallerIdentity? Identity)
 {
-    public static CallerIdentity Of(GatewayCredential credential)
+    public static SignedCaller Of(GatewayCredential credential)
     {
         var principal = RequestPrincipal.Aws(credential.PrincipalArn);
-        return new CallerIdentity(credential.AccessKeyId, principal.Account ?? string.Empty, credential.UserId, credential.PrincipalArn, principal);
+        return new SignedCaller(credential.AccessKeyId, principal.Account ?? string.Empty, credential.UserId, credential.PrincipalArn, principal, credential.Identity);
     }
 }

@@ -1,0 +1,183 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Cloister.Model;
+using Cloister.Model.Compute;
+using Cloister.Model.Iam;
+using Cloister.Model.Network;
+
+namespace Cloister.Policy.Callers;
+
+/// <summary>
+/// The sandbox's STS: the credentials each function (its execution role, session named after the function) and each
+/// instance with an instance profile (its role, session named after the instance id) receive, and who a request
+/// signed with an access key id is. Keys are derived from a secret of this directory, so the same role session gets
+/// the same credentials for the directory's lifetime; nothing else can mint them.
+/// <list type="bullet">
+/// <item>A key this directory issued is its role session, with the role's policies from the templates; a role the
+/// templates do not declare (a literal ARN of a role made elsewhere) has policies Cloister cannot know and is given
+/// full access, with a warning.</item>
+/// <item><see cref="SandboxCredentials.Default"/> and any other key are the developer's own credentials: the account's
+/// root user, whom identity policies do not restrict (resource and endpoint policies still do). Only the default key's
+/// signature can be checked.</item>
+/// </list>
+/// </summary>
+public sealed class CallerDirectory
+{
+    private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    private static readonly Policy AllowAll = Policy.Parse(
+        """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""",
+        PolicyParseOptions.ForAuthorizer).Policy!;
+
+    private readonly byte[] _key;
+    private readonly AccountContext _account;
+    private readonly FrozenDictionary<string, CallerIdentity> _issued;
+    private readonly FrozenDictionary<string, IamRole> _rolesByArn;
+    private readonly FrozenDictionary<string, IamRole> _rolesByName;
+    private readonly CallerIdentity _root;
+    private readonly CallerIdentity _developer;
+
+    private CallerDirectory(CloudModel model, byte[] key, List<string> warnings)
+    {
+        _key = key;
+        _account = model.Account;
+        _rolesByArn = model.Roles.ToFrozenDictionary(r => r.Arn, StringComparer.Ordinal);
+        _rolesByName = model.Roles.DistinctBy(r => r.RoleName, StringComparer.Ordinal).ToFrozenDictionary(r => r.RoleName, StringComparer.Ordinal);
+        var rootPrincipal = RequestPrincipal.Aws($"arn:{_account.Partition}:iam::{_account.AccountId}:root");
+        _root = new CallerIdentity(rootPrincipal, _account.AccountId, null, [], null, IsRoot: true);
+        _developer = _root with { SecretAccessKey = SandboxCredentials.Default.SecretAccessKey, SessionToken = SandboxCredentials.Default.SessionToken };
+
+        var compiled = new Dictionary<string, (ImmutableArray<Policy> Policies, Policy? Boundary)>(StringComparer.Ordinal);
+        var issued = new Dictionary<string, CallerIdentity>(StringComparer.Ordinal);
+        foreach (var function in model.Functions)
+        {
+            Issue(function.RoleArn, function.FunctionName, $"function {function.FunctionName}");
+        }
+
+        foreach (var instance in model.Instances)
+        {
+            if (instance.InstanceProfileRole is { } role)
+            {
+                Issue(_rolesByName.TryGetValue(role, out var declared) ? declared.Arn : RoleArnOf(role), instance.Id, $"instance {instance.LogicalId}");
+            }
+        }
+
+        _issued = issued.ToFrozenDictionary(StringComparer.Ordinal);
+        Warnings = [.. warnings];
+
+        void Issue(string? roleArn, string session, string who)
+        {
+            roleArn ??= RoleArnOf("cloister-" + session);
+            var credentials = Derive(roleArn, session);
+            if (issued.ContainsKey(credentials.AccessKeyId))
+            {
+                return;
+            }
+
+            _rolesByArn.TryGetValue(roleArn, out var role);
+            if (!compiled.TryGetValue(roleArn, out var policies))
+            {
+                policies = role is null ? ([AllowAll], null) : Compile(role, warnings);
+                compiled[roleArn] = policies;
+                if (role is null)
+                {
+                    warnings.Add($"The role {roleArn} of {who} is not in the templates; its calls are not limited by identity-based policies.");
+                }
+            }
+
+            var name = NameOf(roleArn);
+            var principal = RequestPrincipal.Aws($"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}");
+            var roleId = role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17);
+            issued[credentials.AccessKeyId] = new CallerIdentity(principal, roleId + ":" + session, credentials.SecretAccessKey, policies.Policies, policies.Boundary, IsRoot: false, credentials.SessionToken);
+        }
+    }
+
+    /// <summary>What could not be known exactly (roles outside the templates, policies that do not compile).</summary>
+    public ImmutableArray<string> Warnings { get; }
+
+    /// <summary>A directory for <paramref name="model"/> with a fresh random secret.</summary>
+    public static CallerDirectory Build(CloudModel model) => Build(model, RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A directory for <paramref name="model"/> whose credentials derive from <paramref name="secret"/>.</summary>
+    public static CallerDirectory Build(CloudModel model, ReadOnlySpan<byte> secret)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new CallerDirectory(model, secret.ToArray(), []);
+    }
+
+    /// <summary>The credentials of <paramref name="function"/>'s execution role session.</summary>
+    public SandboxCredentials ForFunction(LambdaFunction function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Derive(function.RoleArn ?? RoleArnOf("cloister-" + function.FunctionName), function.FunctionName);
+    }
+
+    /// <summary>The credentials of <paramref name="instance"/>'s instance profile role; null without a profile.</summary>
+    public SandboxCredentials? ForInstance(Instance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return instance.InstanceProfileRole is not { } role
+            ? null
+            : Derive(_rolesByName.TryGetValue(role, out var declared) ? declared.Arn : RoleArnOf(role), instance.Id);
+    }
+
+    /// <summary>Who signs with <paramref name="accessKeyId"/>: an issued role session, else the account's root (see the class summary).</summary>
+    public CallerIdentity Find(string accessKeyId) =>
+        _issued.TryGetValue(accessKeyId, out var caller) ? caller
+        : accessKeyId == SandboxCredentials.Default.AccessKeyId ? _developer
+        : _root;
+
+    private static (ImmutableArray<Policy>, Policy?) Compile(IamRole role, List<string> warnings)
+    {
+        var policies = ImmutableArray.CreateBuilder<Policy>(role.Policies.Length);
+        foreach (var policy in role.Policies)
+        {
+            if (Parse(role, policy.Name, policy.Document, warnings) is { } parsed)
+            {
+                policies.Add(parsed);
+            }
+        }
+
+        var boundary = role.PermissionsBoundary is { } document ? Parse(role, "permissions boundary", document, warnings) : null;
+        return (policies.ToImmutable(), boundary);
+    }
+
+    private static Policy? Parse(IamRole role, string name, string document, List<string> warnings)
+    {
+        var parsed = Policy.Parse(document, PolicyParseOptions.ForAuthorizer);
+        if (!parsed.IsValid)
+        {
+            warnings.Add($"Policy {name} of role {role.RoleName} is left out: {parsed.ErrorMessage}");
+        }
+
+        return parsed.Policy;
+    }
+
+    private static string NameOf(string roleArn) => roleArn[(roleArn.LastIndexOf('/') + 1)..];
+
+    private string RoleArnOf(string name) => $"arn:{_account.Partition}:iam::{_account.AccountId}:role/{name}";
+
+    private SandboxCredentials Derive(string roleArn, string session)
+    {
+        var principal = roleArn + "\n" + session;
+        var keyId = "ASIA" + Encode(Hash("access-key-id\n" + principal), 16);
+        var secret = Convert.ToBase64String(Hash("secret-access-key\n" + principal).AsSpan(0, 30));
+        var token = Convert.ToBase64String(Hash("session-token\n" + principal));
+        return new SandboxCredentials(keyId, secret, "IQoJb3JpZ2luX2VjE" + token);
+    }
+
+    private byte[] Hash(string text) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text));
+
+    private static string Encode(byte[] bytes, int length)
+    {
+        var chars = new char[length];
+        for (var i = 0; i < length; i++)
+        {
+            chars[i] = Base32[bytes[i] & 31];
+        }
+
+        return new string(chars);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using Cloister.Model;
+using Cloister.Model.Compute;
+using Cloister.Model.Iam;
+using Cloister.Model.Network;
+using Cloister.Policy.Callers;
+
+namespace Cloister.Policy.Tests.Callers;
+
+public sealed class CallerDirectoryTests
+{
+    private const string Account = "123456789012";
+    private const string WriterArn = $"arn:aws:iam::{Account}:role/service/ClaimsWriter";
+    private static readonly byte[] Secret = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
+    private static readonly IamRole Writer = new(
+        "WriterRole",
+        "ClaimsWriter",
+        WriterArn,
+        "AROAWRITERROLE0000001",
+        [new RolePolicy("put", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:GetItem"],"Resource":"*"}]}"""),
+         new RolePolicy("no-delete", """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"dynamodb:DeleteItem","Resource":"*"}]}""")],
+        PermissionsBoundary: """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:DeleteItem"],"Resource":"*"}]}""");
+
+    private static readonly IamRole Reader = new(
+        "ReaderRole",
+        "Reader",
+        $"arn:aws:iam::{Account}:role/Reader",
+        "AROAREADERROLE0000001",
+        [new RolePolicy("arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:Scan"],"Resource":"*"}]}""")]);
+
+    private static readonly CloudModel Model = new()
+    {
+        Account = new AccountContext(Account, "eu-central-1"),
+        Roles = [Writer, Reader],
+        Functions = [Function("create", WriterArn), Function("orphan", $"arn:aws:iam::{Account}:role/MadeElsewhere")],
+        Instances = [new Instance("i-0123456789abcdef0", "Box", "subnet-1", "10.0.1.5", [], InstanceProfileRole: "Reader"), new Instance("i-0fedcba9876543210", "Bare", "subnet-1", "10.0.1.6", [])],
+    };
+
+    [Fact]
+    public void Find_FunctionsCredentials_AreItsRoleSessionNamedAfterTheFunction()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var credentials = directory.ForFunction(Model.Functions[0]);
+
+        var caller = directory.Find(credentials.AccessKeyId);
+
+        Assert.Matches("^ASIA[A-Z2-7]{16}$", credentials.AccessKeyId);
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/ClaimsWriter/create", caller.Arn);
+        Assert.Equal("AROAWRITERROLE0000001:create", caller.UserId);
+        Assert.Equal(credentials.SecretAccessKey, caller.SecretAccessKey);
+        Assert.Equal(credentials.SessionToken, caller.SessionToken);
+        Assert.False(caller.IsRoot);
+        Assert.Equal(2, caller.IdentityPolicies.Length);
+    }
+
+    [Fact]
+    public void Find_InstanceProfileCredentials_AreTheProfileRolesSessionNamedAfterTheInstance()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var credentials = directory.ForInstance(Model.Instances[0])!;
+
+        var caller = directory.Find(credentials.AccessKeyId);
+
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/Reader/i-0123456789abcdef0", caller.Arn);
+        Assert.Null(directory.ForInstance(Model.Instances[1]));
+    }
+
+    [Fact]
+    public void Build_SameSecret_IssuesTheSameCredentialsAndAnotherSecretDifferentOnes()
+    {
+        var first = CallerDirectory.Build(Model, Secret).ForFunction(Model.Functions[0]);
+        var again = CallerDirectory.Build(Model, Secret).ForFunction(Model.Functions[0]);
+        var other = CallerDirectory.Build(Model).ForFunction(Model.Functions[0]);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first.AccessKeyId, other.AccessKeyId);
+        Assert.NotEqual(first.SecretAccessKey, other.SecretAccessKey);
+    }
+
+    [Fact]
+    public void Find_DefaultAndUnknownKeys_AreTheAccountsRootOnlyTheDefaultVerifiable()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+
+        var developer = directory.Find(SandboxCredentials.Default.AccessKeyId);
+        var stranger = directory.Find("AKIAIOSFODNN7EXAMPLE");
+
+        Assert.True(developer.IsRoot);
+        Assert.Equal($"arn:aws:iam::{Account}:root", developer.Arn);
+        Assert.Equal(SandboxCredentials.Default.SecretAccessKey, developer.SecretAccessKey);
+        Assert.True(stranger.IsRoot);
+        Assert.Null(stranger.SecretAccessKey);
+    }
+
+    [Fact]
+    public void Build_RoleOutsideTheTemplates_IsUnrestrictedAndWarned()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+
+        var caller = directory.Find(directory.ForFunction(Model.Functions[1]).AccessKeyId);
+
+        Assert.Equal(Decision.Allow, caller.EvaluateIdentity(Request("dynamodb:DeleteTable")).Decision);
+        Assert.Contains(directory.Warnings, w => w.Contains("MadeElsewhere", StringComparison.Ordinal) && w.Contains("function orphan", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("dynamodb:PutItem", "Allow")]
+    [InlineData("dynamodb:GetItem", "ImplicitDeny")]
+    [InlineData("dynamodb:DeleteItem", "ExplicitDeny")]
+    [InlineData("dynamodb:Scan", "ImplicitDeny")]
+    public void EvaluateIdentity_PoliciesWithinTheBoundary_DecideAsIam(string action, string expected)
+    {
+        // GetItem is allowed by a policy but not by the boundary; DeleteItem is inside the boundary but denied.
+        var directory = CallerDirectory.Build(Model, Secret);
+        var caller = directory.Find(directory.ForFunction(Model.Functions[0]).AccessKeyId);
+
+        Assert.Equal(Enum.Parse<Decision>(expected), caller.EvaluateIdentity(Request(action)).Decision);
+    }
+
+    [Fact]
+    public void EvaluateIdentity_Root_AllowsWithoutPolicies()
+    {
+        var root = CallerDirectory.Build(Model, Secret).Find("anything");
+
+        Assert.Equal(Decision.Allow, root.EvaluateIdentity(Request("dynamodb:DeleteTable")).Decision);
+    }
+
+    private static RequestContext Request(string action) =>
+        new() { Action = action, Resource = $"arn:aws:dynamodb:eu-central-1:{Account}:table/claimsTable" };
+
+    private static LambdaFunction Function(string name, string role) =>
+        new(name, name, "provided.al2023", "bootstrap", null, null, 128, 3, ImmutableDictionary<string, string>.Empty, null, null, role);
+}
