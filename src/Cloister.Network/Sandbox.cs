@@ -99,7 +99,10 @@ public sealed partial class Sandbox : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies a changed model's security groups and network ACLs to live traffic (atomically per namespace).</summary>
+    /// <summary>
+    /// Applies a changed model's security groups and network ACLs to live traffic (atomically per namespace), and swaps
+    /// the table <see cref="OriginOf"/> reads for one built from the new model.
+    /// </summary>
     public async Task ApplyAsync(CloudModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);

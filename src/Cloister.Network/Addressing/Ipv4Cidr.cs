@@ -58,8 +58,20 @@ public readonly record struct Ipv4Cidr(uint Base, int PrefixLength)
             return false;
         }
 
+        return TryGetAddress(ip, out address);
+    }
+
+    /// <summary>An IPv4 address in host order; false for any other family.</summary>
+    public static bool TryGetAddress(IPAddress ip, out uint address)
+    {
+        ArgumentNullException.ThrowIfNull(ip);
         Span<byte> bytes = stackalloc byte[4];
-        ip.TryWriteBytes(bytes, out _);
+        if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || !ip.TryWriteBytes(bytes, out _))
+        {
+            address = 0;
+            return false;
+        }
+
         address = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
         return true;
     }

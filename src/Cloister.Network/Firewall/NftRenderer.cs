@@ -128,10 +128,17 @@ internal static class NftRenderer
         return End(text);
     }
 
-    /// <summary>The region answers and never opens a connection into a VPC.</summary>
-    public static string ForRegion()
+    /// <summary>
+    /// The region answers and never opens a connection into a VPC. Every packet coming in is marked with the link it
+    /// came over (<paramref name="marks"/>: a VPC's link, the link of functions without a VPC); a packet from the region
+    /// itself (<c>lo</c>) keeps mark 0. Every packet, not only a SYN: with SYN cookies the accepted socket takes the mark
+    /// of the handshake's last ACK.
+    /// </summary>
+    public static string ForRegion(IReadOnlyList<(string Interface, uint Mark)> marks)
     {
         var text = Begin();
+        var map = string.Join(", ", marks.Select(m => string.Create(CultureInfo.InvariantCulture, $"\"{m.Interface}\" : {m.Mark}")));
+        Chain(text, "prerouting", "prerouting", "accept", [$"meta mark set iifname map {{ {map} }}"]);
         Chain(text, "output", "output", "drop", ["oif \"lo\" accept", "ct state established,related accept"]);
         Chain(text, "forward", "forward", "drop", []);
         return End(text);

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.Addressing;
@@ -120,14 +119,11 @@ internal sealed class CompiledRule
 
     private static bool InAny(ImmutableArray<Ipv4Cidr> blocks, IPAddress client)
     {
-        if (client.AddressFamily != AddressFamily.InterNetwork)
+        if (!Ipv4Cidr.TryGetAddress(client, out var address))
         {
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[4];
-        client.TryWriteBytes(bytes, out _);
-        var address = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
         foreach (var block in blocks)
         {
             if (block.Contains(address))

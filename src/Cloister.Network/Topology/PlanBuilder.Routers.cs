@@ -68,23 +68,12 @@ internal static partial class PlanBuilder
         var routers = new List<(Vpc Vpc, int Index, IReadOnlyList<(Subnet, IReadOnlyList<string>)> Subnets)>();
         foreach (var vpc in vpcs)
         {
-            var cidr = view.VpcCidr(vpc.Id);
             var aclInput = new List<(Subnet, IReadOnlyList<string>)>();
             foreach (var subnet in model.Subnets.Where(s => s.VpcId == vpc.Id))
             {
                 var number = model.Subnets.IndexOf(subnet);
                 var table = Num(100 + number);
-
-                // The local route: traffic inside the VPC falls through to the main table, which holds the hosts; the
-                // link-local resolver and metadata addresses fall through to the router's own addresses (the local table
-                // comes after the subnets' tables).
-                var routes = new List<TableRoute> { TableRoute.FallThrough(cidr), TableRoute.FallThrough(LinkLocalResolverBlock), TableRoute.FallThrough(InstanceMetadataBlock) };
-                routes.AddRange(view.RoutesOf(subnet).SelectMany(r => TableRoutes(r, vpc, view, regionLinks, vpnLinks)));
-                if (!routes.Any(r => r.Destination.PrefixLength == 0))
-                {
-                    routes.Add(new TableRoute(new Ipv4Cidr(0, 0), "unreachable"));
-                }
-
+                var routes = SubnetRoutes(subnet, vpc, view, regionLinks, vpnLinks);
                 commands.AddRange(routes.Select(r => r.Command(table)));
 
                 // The hosts a fall-through route would find in the main table, copied into this table: a forwarded
@@ -112,6 +101,27 @@ internal static partial class PlanBuilder
         return new NamespacePlan(name, NamespaceRole.VpcRouter, VpcRouterSysctls, [.. commands], NftRenderer.ForVpcRouter(routers, routerHosts, view));
     }
 
+    /// <summary>The routing table of <paramref name="subnet"/> as the kernel gets it, in the order it is written.</summary>
+    private static List<TableRoute> SubnetRoutes(
+        Subnet subnet,
+        Vpc vpc,
+        TopologyView view,
+        Dictionary<string, (string Router, string Region)> regionLinks,
+        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
+    {
+        // The local route: traffic inside the VPC falls through to the main table, which holds the hosts; the
+        // link-local resolver and metadata addresses fall through to the router's own addresses (the local table
+        // comes after the subnets' tables).
+        var routes = new List<TableRoute> { TableRoute.FallThrough(view.VpcCidr(vpc.Id)), TableRoute.FallThrough(LinkLocalResolverBlock), TableRoute.FallThrough(InstanceMetadataBlock) };
+        routes.AddRange(view.RoutesOf(subnet).SelectMany(r => TableRoutes(r, vpc, view, regionLinks, vpnLinks)));
+        if (!routes.Any(r => r.Destination.PrefixLength == 0))
+        {
+            routes.Add(new TableRoute(new Ipv4Cidr(0, 0), "unreachable"));
+        }
+
+        return routes;
+    }
+
     private static TableRoute[] TableRoutes(
         ResolvedRoute route,
         Vpc vpc,
@@ -131,7 +141,7 @@ internal static partial class PlanBuilder
                     ? [TableRoute.Via(route.Destination, $" via {vpn.OnPremSide} dev o{Num(view.Model.OnPremisesNetworks.IndexOf(onPrem))}v{vpcIndex}")]
                     : blackhole;
             case RouteTargetKind.GatewayEndpoint when RegionServices.Block.Contains(route.Destination):
-                return [TableRoute.Via(route.Destination, $" via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}")];
+                return [TableRoute.Via(route.Destination, $" via {regionLinks[vpc.Id].Region} dev rg{vpcIndex}") with { GatewayEndpointId = route.TargetId }];
             case RouteTargetKind.NatGateway or RouteTargetKind.InternetGateway:
                 // The sandbox's only "internet" is the region: a NAT or internet route reaches its services.
                 var reach = route.Destination.Contains(RegionServices.Block) ? RegionServices.Block

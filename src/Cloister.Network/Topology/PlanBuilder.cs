@@ -119,7 +119,8 @@ internal static partial class PlanBuilder
         }
 
         addresses[PublicResolverAddress] = region;
-        return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses.ToImmutable());
+        var origins = RegionOrigins.Build(model, hosts, s => SubnetRoutes(s, view.Vpc(s.VpcId)!, view, regionLinks, vpnLinks));
+        return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses.ToImmutable(), origins);
     }
 
     /// <summary>The hosts of a model (every ENI with its address), as <see cref="Build"/> places them.</summary>
@@ -150,11 +151,14 @@ internal static partial class PlanBuilder
         return (vpcRouters, onPremRouters, new HostAllocator(model, prefix, vpcRouters, onPremRouters).Allocate());
     }
 
-    /// <summary>Re-renders only the nftables tables of a plan for a changed model (security groups, ACLs).</summary>
+    /// <summary>
+    /// Re-renders a plan for a changed model: its namespaces (the caller applies only changed nftables tables) and the
+    /// origins of region connections, which follow the model's endpoints.
+    /// </summary>
     public static NetworkPlan Rerender(NetworkPlan plan, CloudModel model)
     {
         var rebuilt = Build(model, plan.Prefix);
-        return plan with { Namespaces = rebuilt.Namespaces };
+        return plan with { Namespaces = rebuilt.Namespaces, Origins = rebuilt.Origins };
     }
 
     /// <summary>A forwarder with no target forwards to the inbound resolver endpoints of the linked VPCs, whose
@@ -188,19 +192,33 @@ internal static partial class PlanBuilder
     {
         var commands = new List<string> { "link set lo up", $"addr add {PublicResolverAddress}/32 dev lo" };
         commands.AddRange(RegionServices.Names.Select(s => $"addr add {RegionServices.AddressOf(s)}/32 dev lo"));
+        var marks = new List<(string Interface, uint Mark)>();
         for (var i = 0; i < model.Vpcs.Length; i++)
         {
             var (router, self) = regionLinks[model.Vpcs[i].Id];
             commands.Add($"link set v{Num(i)} up");
             commands.Add($"addr add {self}/30 dev v{Num(i)}");
             commands.Add($"route add {Ipv4Cidr.Parse(model.Vpcs[i].CidrBlock)} via {router} dev v{Num(i)}");
+            marks.Add(("v" + Num(i), RegionOrigins.VpcMark(i)));
         }
 
         commands.Add($"link set {publicFunction.RouterInterface} up");
         commands.Add($"addr add {publicFunction.Gateway}/{Num(publicFunction.PrefixLength)} dev {publicFunction.RouterInterface}");
+        marks.Add((publicFunction.RouterInterface, RegionOrigins.NoVpcMark));
         _ = links;
-        return new NamespacePlan(name, NamespaceRole.Region, [KeyValuePair.Create(RouterForwarding, "0")], [.. commands], NftRenderer.ForRegion());
+        return new NamespacePlan(name, NamespaceRole.Region, RegionSysctls, [.. commands], NftRenderer.ForRegion(marks));
     }
+
+    /// <summary>
+    /// The region forwards nothing, and a connection accepted there keeps the mark of its SYN, which the region's
+    /// nftables table sets from the link it came in on (<see cref="RegionOrigins"/>). The mark is set in the region
+    /// itself because a packet's mark does not survive the crossing from a router's namespace.
+    /// </summary>
+    private static readonly ImmutableArray<KeyValuePair<string, string>> RegionSysctls =
+    [
+        KeyValuePair.Create(RouterForwarding, "0"),
+        KeyValuePair.Create("net/ipv4/tcp_fwmark_accept", "1"),
+    ];
 
     private static NamespacePlan OnPremisesRouter(OnPremisesNetwork network, string name, TopologyView view, Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
     {

@@ -4,9 +4,11 @@ namespace Cloister.Network.Topology;
 
 /// <summary>
 /// One route of a subnet's routing table in a VPC router: a destination and either a type (<c>throw</c>: fall through
-/// to the main table, which holds the router's hosts; <c>blackhole</c>; <c>unreachable</c>) or a next hop.
+/// to the main table, which holds the router's hosts; <c>blackhole</c>; <c>unreachable</c>) or a next hop. A gateway
+/// endpoint's prefix-list route names its endpoint, so that a regional service can tell which endpoint a connection
+/// came through from the very routes the kernel was given (<see cref="RegionOrigins"/>).
 /// </summary>
-internal sealed record TableRoute(Ipv4Cidr Destination, string? Type, string NextHop = "")
+internal sealed record TableRoute(Ipv4Cidr Destination, string? Type, string NextHop = "", string? GatewayEndpointId = null)
 {
     public const string Throw = "throw";
 
