@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Templates.Iam;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
@@ -108,7 +109,7 @@ internal static class SamFunction
             switch (policies[i])
             {
                 case ScalarNode name:
-                    managed.Add(name.Value.StartsWith("arn:", StringComparison.Ordinal) ? name : ManagedPolicy(SamPolicyTemplates.ManagedPolicyPath(name.Value), name.Location));
+                    managed.Add(name.Value.StartsWith("arn:", StringComparison.Ordinal) ? name : ManagedPolicy(AwsManagedPolicies.PathOf(name.Value), name.Location));
                     break;
                 case MapNode intrinsic when intrinsic.IsIntrinsic(out _, out _):
                     managed.Add(intrinsic);
