@@ -28,18 +28,6 @@ internal static class AwsManagedPolicies
     public static IEnumerable<string> Paths => Documents.Keys;
 
     /// <summary>
-    /// Whether <paramref name="arn"/> names an AWS managed policy, <c>arn:{partition}:iam::aws:policy/{path}</c> in any
-    /// partition; <paramref name="path"/> is what follows <c>policy/</c>.
-    /// </summary>
-    public static bool IsAwsManaged(string arn, out string path)
-    {
-        var parts = arn.Split(':', 6);
-        var managed = parts is ["arn", { Length: > 0 }, "iam", "", "aws", var resource] && resource.StartsWith("policy/", StringComparison.Ordinal);
-        path = managed ? parts[5]["policy/".Length..] : string.Empty;
-        return managed;
-    }
-
-    /// <summary>
     /// The document of the AWS managed policy at <paramref name="path"/>, with the ARNs it holds in
     /// <paramref name="partition"/> (AWS publishes each partition's copy with its own ARNs); null when Cloister has no copy.
     /// </summary>

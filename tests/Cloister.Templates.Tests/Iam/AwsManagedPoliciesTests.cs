@@ -35,18 +35,6 @@ public sealed class AwsManagedPoliciesTests
         Assert.All(expected, path => Assert.Contains(path, AwsManagedPolicies.Paths));
     }
 
-    [Theory]
-    [InlineData("arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", true, "AmazonDynamoDBReadOnlyAccess")]
-    [InlineData("arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", true, "service-role/AWSLambdaBasicExecutionRole")]
-    [InlineData("arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess", true, "job-function/ViewOnlyAccess")]
-    [InlineData("arn:aws:iam::123456789012:policy/Mine", false, "")]
-    [InlineData("AmazonDynamoDBReadOnlyAccess", false, "")]
-    public void IsAwsManaged_Arn_TellsAwsManagedFromOthersInAnyPartition(string arn, bool managed, string path)
-    {
-        Assert.Equal(managed, AwsManagedPolicies.IsAwsManaged(arn, out var found));
-        Assert.Equal(path, found);
-    }
-
     [Fact]
     public void Find_AnotherPartition_WritesTheDocumentsArnsInIt()
     {
