@@ -64,7 +64,7 @@ public sealed class SamplesTests
     }
 
     [Fact]
-    public void Load_SeedArchitecture_RolesHoldTheirPoliciesWithoutWarnings()
+    public void Load_SeedArchitecture_RolesHoldTheirPoliciesAndFunctionsTheirRolesWithoutWarnings()
     {
         var result = Load("seed-architecture");
 
@@ -79,6 +79,7 @@ public sealed class SamplesTests
             ["CreateClaimFunctionRolePolicy0", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
             functionRole.Policies.Select(p => p.Name));
         Assert.Contains("arn:aws:dynamodb:eu-central-1:123456789012:table/claimsTable", functionRole.Policies[0].Document, StringComparison.Ordinal);
+        Assert.All(result.Model.Functions, f => Assert.Equal(Assert.Single(result.Model.Roles, r => r.LogicalId == f.LogicalId + "Role").Arn, f.RoleArn));
     }
 
     [Fact]

@@ -207,4 +207,102 @@ public sealed class IamMappingTests
         Assert.Equal(path, problem.Property);
         Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SamFunction_PolicyTemplateAndManagedPolicyName_RoleHoldsTheirDocumentsAndFunctionGetsItsArn()
+    {
+        var result = TestTemplates.LoadValid("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Claims:
+                Type: AWS::DynamoDB::Table
+                Properties:
+                  TableName: claims
+                  BillingMode: PAY_PER_REQUEST
+                  AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+                  KeySchema: [{ AttributeName: id, KeyType: HASH }]
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: nodejs20.x
+                  Handler: index.handler
+                  InlineCode: "exports.handler = async () => ({});"
+                  Policies:
+                    - DynamoDBCrudPolicy: { TableName: !Ref Claims }
+                    - AWSLambdaVPCAccessExecutionRole
+            """);
+
+        var role = Assert.Single(result.Model.Roles);
+        Assert.Equal("FnRole", role.LogicalId);
+        Assert.Equal(
+            ["FnRolePolicy0", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
+            role.Policies.Select(p => p.Name));
+        var crud = Cloister.Policy.Policy.Parse(role.Policies[0].Document, new PolicyParseOptions(PolicyKind.Identity));
+        Assert.True(crud.IsValid, crud.ErrorMessage);
+        Assert.Contains("\"dynamodb:PutItem\"", role.Policies[0].Document, StringComparison.Ordinal);
+        Assert.Contains("\"arn:aws:dynamodb:eu-central-1:123456789012:table/claims/index/*\"", role.Policies[0].Document, StringComparison.Ordinal);
+        Assert.Equal(AwsManagedPolicies.Find("service-role/AWSLambdaVPCAccessExecutionRole", "aws"), role.Policies[2].Document);
+        Assert.Equal(role.Arn, Assert.Single(result.Model.Functions).RoleArn);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void Function_RoleOutsideTheTemplates_KeepsTheArnAndWarns()
+    {
+        var result = TestTemplates.LoadValid(TestTemplates.OneResource("AWS::Lambda::Function", """
+                  Runtime: nodejs20.x
+                  Handler: index.handler
+                  Role: arn:aws:iam::123456789012:role/made-by-hand
+                  Code: { ZipFile: "exports.handler = async () => ({});" }
+            """));
+
+        Assert.Equal("arn:aws:iam::123456789012:role/made-by-hand", Assert.Single(result.Model.Functions).RoleArn);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("Thing", "Properties.Role"), (warning.Resource, warning.Property));
+    }
+
+    private const string Table = """
+              TableName: claims
+              BillingMode: PAY_PER_REQUEST
+              AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+              KeySchema: [{ AttributeName: id, KeyType: HASH }]
+        """;
+
+    [Fact]
+    public void Table_ResourcePolicy_IsItsDocument()
+    {
+        var result = TestTemplates.LoadValid(TestTemplates.OneResource("AWS::DynamoDB::Table", Table + """
+
+                  ResourcePolicy:
+                    PolicyDocument:
+                      Version: "2012-10-17"
+                      Statement:
+                        - Effect: Deny
+                          Principal: "*"
+                          Action: dynamodb:*
+                          Resource: "*"
+                          Condition: { StringNotEquals: { aws:SourceVpce: vpce-0123456789abcdef0 } }
+            """));
+
+        Assert.Equal(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}}]}""",
+            Assert.Single(result.Model.Tables).ResourcePolicy);
+    }
+
+    [Fact]
+    public void Table_ResourcePolicyWithoutPrincipal_ErrorNamesTheProperty()
+    {
+        var problem = TestTemplates.SingleProblem(TestTemplates.OneResource("AWS::DynamoDB::Table", Table + """
+
+                  ResourcePolicy:
+                    PolicyDocument: { Statement: [{ Effect: Allow, Action: dynamodb:GetItem, Resource: "*" }] }
+            """));
+
+        Assert.Equal(("Thing", "Properties.ResourcePolicy.PolicyDocument"), (problem.Resource, problem.Property));
+        Assert.Contains("Principal", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Table_WithoutResourcePolicy_HasNone() =>
+        Assert.Null(Assert.Single(TestTemplates.LoadValid(TestTemplates.OneResource("AWS::DynamoDB::Table", Table)).Model.Tables).ResourcePolicy);
 }
