@@ -65,6 +65,27 @@ public sealed class IamMappingTests
     }
 
     [Fact]
+    public void Roles_DocumentWithYamlScalars_IsValidJsonOfTheirTypes()
+    {
+        var role = SingleRole(TestTemplates.LoadValid(Role("""
+                  Policies:
+                    - PolicyName: scalars
+                      PolicyDocument:
+                        Version: 2012-10-17
+                        Statement:
+                          - Effect: Deny
+                            Action: "*"
+                            Resource: "*"
+                            Condition:
+                              Bool: { aws:SecureTransport: false }
+                              NumericGreaterThan: { dynamodb:ReturnConsumedCapacity: 5 }
+            """)));
+
+        Assert.Contains("\"Version\":\"2012-10-17\"", role.Policies[0].Document, StringComparison.Ordinal);
+        Assert.Contains("{\"aws:SecureTransport\":false}", role.Policies[0].Document, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Roles_ManagedPolicyNamedTwiceAndPoliciesNamingTheRole_AttachedOnceEach()
     {
         var result = TestTemplates.LoadValid(Role("""
