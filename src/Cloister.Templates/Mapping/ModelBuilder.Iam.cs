@@ -81,22 +81,21 @@ internal sealed partial class ModelBuilder
     private static List<Attachment> StandalonePolicy(PropertyReader r, Dictionary<string, RolePolicy?> customerManaged)
     {
         var properties = r.Resource.Properties;
-        if (r.Resource.Type == "AWS::IAM::ManagedPolicy")
+        var isManaged = r.Resource.Type == "AWS::IAM::ManagedPolicy";
+        var name = isManaged ? r.Id : r.Required("PolicyName");
+        var document = PolicyDocument(r, properties, "PolicyDocument", "PolicyDocument", isManaged ? ManagedPolicyOptions : InlinePolicyOptions);
+        var policy = document is null ? null : new RolePolicy(name, document);
+        if (isManaged)
         {
-            var document = PolicyDocument(r, properties, "PolicyDocument", "PolicyDocument", ManagedPolicyOptions);
-            var managed = document is null ? null : new RolePolicy(r.Id, document);
-            customerManaged[r.Id] = managed;
-            return r.StringItems(properties, "Roles", "Roles").Select(role => new Attachment(role.Value, managed, r, role.At, role.Path)).ToList();
+            customerManaged[r.Id] = policy;
         }
 
-        var name = r.Required("PolicyName");
-        var inline = PolicyDocument(r, properties, "PolicyDocument", "PolicyDocument", InlinePolicyOptions) is { } json ? new RolePolicy(name, json) : null;
-        if (r.Resource.Type == "AWS::IAM::Policy")
+        if (r.Resource.Type == "AWS::IAM::RolePolicy")
         {
-            return r.StringItems(properties, "Roles", "Roles").Select(role => new Attachment(role.Value, inline, r, role.At, role.Path)).ToList();
+            return r.String("RoleName", required: true) is { } roleName ? [new Attachment(roleName, policy, r, r.Node("RoleName")!, "RoleName")] : [];
         }
 
-        return r.String("RoleName", required: true) is { } roleName ? [new Attachment(roleName, inline, r, r.Node("RoleName")!, "RoleName")] : [];
+        return [.. r.StringItems(properties, "Roles", "Roles").Select(role => new Attachment(role.Value, policy, r, role.At, role.Path))];
     }
 
     /// <summary>
