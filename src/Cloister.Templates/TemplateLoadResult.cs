@@ -12,7 +12,7 @@ namespace Cloister.Templates;
 /// <param name="Stacks">The stacks in the order given.</param>
 /// <param name="Code">Each function's local code.</param>
 /// <param name="Validation">Every problem; nothing may be created unless it is valid.</param>
-/// <param name="Warnings">What was accepted with reservations (unsupported types skipped).</param>
+/// <param name="Warnings">What was accepted with reservations: unsupported types skipped, IAM policies Cloister has no document for or no role to attach to.</param>
 public sealed record TemplateLoadResult(
     CloudModel Model,
     ImmutableArray<StackSummary> Stacks,

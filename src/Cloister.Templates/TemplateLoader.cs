@@ -81,7 +81,7 @@ public static class TemplateLoader
         var code = ImmutableArray<FunctionCode>.Empty;
         if (problems.Count == 0)
         {
-            var builder = new ModelBuilder(options.Account, options.Ids, problems) { Now = options.Now };
+            var builder = new ModelBuilder(options.Account, options.Ids, problems) { Now = options.Now, Warnings = warnings };
             foreach (var stack in stacks)
             {
                 builder.Add(stack);

@@ -1,5 +1,6 @@
 using Cloister.Model.Dns;
 using Cloister.Model.Network;
+using Cloister.Templates.Iam;
 
 namespace Cloister.Templates.Tests;
 
@@ -60,6 +61,25 @@ public sealed class SamplesTests
         Assert.Equal<string>(["10.0.1.10", "10.0.2.10"], Assert.Single(corporate.DnsForwarders).TargetIps);
         var laptop = Assert.Single(corporate.Hosts);
         Assert.Equal(("Laptop", "172.31.6.137"), (laptop.LogicalId, laptop.IpAddress));
+    }
+
+    [Fact]
+    public void Load_SeedArchitecture_RolesHoldTheirPoliciesAndFunctionsTheirRolesWithoutWarnings()
+    {
+        var result = Load("seed-architecture");
+
+        Assert.Empty(result.Warnings);
+        var instanceRole = Assert.Single(result.Model.Roles, r => r.LogicalId == "ApiVpcInstanceRole");
+        Assert.Equal(
+            [("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", AwsManagedPolicies.Find("AmazonSSMManagedInstanceCore", "aws")),
+             ("arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", AwsManagedPolicies.Find("AmazonDynamoDBReadOnlyAccess", "aws"))],
+            instanceRole.Policies.Select(p => (p.Name, (string?)p.Document)));
+        var functionRole = Assert.Single(result.Model.Roles, r => r.LogicalId == "CreateClaimFunctionRole");
+        Assert.Equal(
+            ["CreateClaimFunctionRolePolicy0", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
+            functionRole.Policies.Select(p => p.Name));
+        Assert.Contains("arn:aws:dynamodb:eu-central-1:123456789012:table/claimsTable", functionRole.Policies[0].Document, StringComparison.Ordinal);
+        Assert.All(result.Model.Functions, f => Assert.Equal(Assert.Single(result.Model.Roles, r => r.LogicalId == f.LogicalId + "Role").Arn, f.RoleArn));
     }
 
     [Fact]

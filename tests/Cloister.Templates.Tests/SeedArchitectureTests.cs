@@ -121,7 +121,7 @@ public class SeedArchitectureTests
         Assert.Equal("seed-ExecuteApiEndpoint", outputs["ExecuteApiEndpointId"].ExportName);
         Assert.Matches(@"^vpce-[0-9a-f]{17}-[a-z0-9]{8}\.execute-api\.eu-central-1\.vpce\.amazonaws\.com$", outputs["ExecuteApiEndpointDnsName"].OutputValue);
         Assert.Equal("10.0.1.10,10.0.2.10", outputs["InboundResolverAddresses"].OutputValue);
-        Assert.Contains(stack.Resources, r => r.ResourceType == "AWS::IAM::Role" && !r.Modelled);
+        Assert.Contains(stack.Resources, r => r.ResourceType == "AWS::IAM::Role" && r.Modelled);
         Assert.Contains(stack.Resources, r => r.ResourceType == "AWS::Lambda::Permission");
     }
 }

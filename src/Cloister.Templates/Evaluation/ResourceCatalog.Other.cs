@@ -70,6 +70,7 @@ internal static partial class ResourceCatalog
             var id = c.Prop("PolicyName") ?? c.GeneratedName();
             return c.Set("Id", id).Done(id);
         });
+        yield return T("AWS::IAM::RolePolicy", string.Empty, c => c.Done(c.Prop("PolicyName") ?? c.GeneratedName()));
         yield return T("AWS::IAM::ManagedPolicy", "PolicyArn PolicyId AttachmentCount CreateDate DefaultVersionId IsAttachable UpdateDate", c =>
         {
             var arn = c.Arn("iam", $"policy{c.Prop("Path") ?? "/"}{c.Prop("ManagedPolicyName") ?? c.GeneratedName()}", regional: false);

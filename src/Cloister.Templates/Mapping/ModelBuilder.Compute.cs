@@ -5,12 +5,13 @@ using Cloister.Model.Data;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Security;
 using Cloister.Model.Validation;
+using Cloister.Policy;
 using Cloister.Templates.Code;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Mapping;
 
-/// <summary>Lambda functions (with their local code), DynamoDB tables, load balancers and certificates.</summary>
+/// <summary>Lambda functions (with their local code and execution role), DynamoDB tables (with their resource policy), load balancers and certificates.</summary>
 internal sealed partial class ModelBuilder
 {
     private static readonly string[] FixedResponseContentTypes = ["text/plain", "text/css", "text/html", "application/javascript", "application/json"];
@@ -110,7 +111,13 @@ internal sealed partial class ModelBuilder
         }
 
         int? reserved = r.Node("ReservedConcurrentExecutions") is null ? null : r.Int("ReservedConcurrentExecutions", 0);
-        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved));
+        var role = r.String("Role");
+        if (role is not null && !_roles.Exists(x => x.Arn == role))
+        {
+            r.WarningAt(r.Node("Role")!, "Role", $"{role} is not a role of these templates; Cloister has no policies for the function's credentials.");
+        }
+
+        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role));
         if (kind is { } found)
         {
             _code.Add(new FunctionCode(r.Resource.StackName, r.LogicalId, r.Id, found, codePath, runtime, handler));
@@ -163,7 +170,10 @@ internal sealed partial class ModelBuilder
             ttl = r.String(spec, "AttributeName", "TimeToLiveSpecification.AttributeName", required: true);
         }
 
-        _tables.Add(new Table(r.LogicalId, r.Id, keySchema, definitions.ToImmutable(), billing, gsis, lsis, ttl));
+        var resourcePolicy = r.Map("ResourcePolicy") is { } policy
+            ? PolicyDocument(r, policy, "PolicyDocument", "ResourcePolicy.PolicyDocument", new PolicyParseOptions(PolicyKind.Resource))
+            : null;
+        _tables.Add(new Table(r.LogicalId, r.Id, keySchema, definitions.ToImmutable(), billing, gsis, lsis, ttl, resourcePolicy));
     }
 
     private static ImmutableArray<KeyElement> Keys(PropertyReader r, MapNode owner, string path)

@@ -64,7 +64,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::Listener",
         "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CertificateManager::Certificate",
         "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::Authorizer",
-        OnPremisesTypes.Network, OnPremisesTypes.Host).Union(DomainTypes);
+        RoleType, OnPremisesTypes.Network, OnPremisesTypes.Host).Union(DomainTypes).Union(RolePolicyTypes);
 
     public void Add(EvaluatedStack stack) => _all.AddRange(stack.Resources);
 
@@ -74,6 +74,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         BuildDns();
         BuildApis();
         BuildAccess();
+        BuildRoles();
         BuildCompute();
         BuildOnPremises();
         BuildDomains();
@@ -99,6 +100,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
             Deployments = [.. _deployments],
             Stages = [.. _stages],
             Functions = [.. _functions],
+            Roles = [.. _roles],
             Tables = [.. _tables],
             LoadBalancers = [.. _loadBalancers],
             TargetGroups = [.. _targetGroups],
@@ -118,8 +120,10 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         };
     }
 
-    private IEnumerable<PropertyReader> OfType(string type) =>
-        _all.Where(r => r.Type == type).Select(r => new PropertyReader(r, problems));
+    /// <summary>What the templates say that Cloister accepts with reservations, each naming the resource and property.</summary>
+    public List<ValidationProblem> Warnings { get; init; } = [];
+
+    private IEnumerable<PropertyReader> OfType(string type) => _all.Where(r => r.Type == type).Select(Reader);
 
     private EvaluatedResource? Find(string? physicalId, string type) =>
         physicalId is null ? null : _all.FirstOrDefault(r => r.Type == type && r.RefValue == physicalId);

@@ -8,9 +8,10 @@ namespace Cloister.Templates.Mapping;
 
 /// <summary>
 /// Reads one evaluated resource's properties into typed values, recording a problem (with the property's
-/// location, the logical id and the property path) for every value of the wrong shape.
+/// location, the logical id and the property path) for every value of the wrong shape, and the warnings of what is
+/// accepted with reservations.
 /// </summary>
-internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollector problems)
+internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollector problems, List<ValidationProblem> warnings)
 {
     public EvaluatedResource Resource { get; } = resource;
 
@@ -23,6 +24,10 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
 
     /// <summary>A problem at a node's own location (inside a nested document such as an OpenAPI body).</summary>
     public void ProblemAt(Node at, string property, string message) => problems.Add(LogicalId, "Properties." + property, message, at.Location);
+
+    /// <summary>A warning at a node's own location: the template deploys, but not everything it says takes effect.</summary>
+    public void WarningAt(Node at, string property, string message) =>
+        warnings.Add(new ValidationProblem(LogicalId, "Properties." + property, message, at.Location));
 
     public Node? Node(string property) => Resource.Properties.Get(property);
 
@@ -90,14 +95,18 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
     public ImmutableArray<string> Strings(string property) => Strings(Resource.Properties, property, property);
 
     public ImmutableArray<string> Strings(MapNode map, string key, string path) =>
-        [.. ListOf<ScalarNode>(map, key, path, "a string").Select(s => s.Value)];
+        [.. ListOf<ScalarNode>(map, key, path, "a string").Select(s => s.Item.Value)];
+
+    /// <summary>The string items of a list property, each with its node and its path (<c>Roles[1]</c>) for what is said of it.</summary>
+    public IEnumerable<(string Value, Node At, string Path)> StringItems(MapNode map, string key, string path) =>
+        ListOf<ScalarNode>(map, key, path, "a string").Select(s => (s.Item.Value, (Node)s.Item, $"{path}[{s.Index}]"));
 
     public ImmutableArray<MapNode> Maps(string property) => Maps(Resource.Properties, property, property);
 
-    public ImmutableArray<MapNode> Maps(MapNode map, string key, string path) => ListOf<MapNode>(map, key, path, "a map");
+    public ImmutableArray<MapNode> Maps(MapNode map, string key, string path) => [.. ListOf<MapNode>(map, key, path, "a map").Select(m => m.Item)];
 
-    /// <summary>The items of a list property that are <typeparamref name="T"/>, with a problem for each that is not.</summary>
-    private ImmutableArray<T> ListOf<T>(MapNode map, string key, string path, string what)
+    /// <summary>The items of a list property that are <typeparamref name="T"/> with their indexes, with a problem for each that is not.</summary>
+    private ImmutableArray<(T Item, int Index)> ListOf<T>(MapNode map, string key, string path, string what)
         where T : Node
     {
         switch (map.Get(key))
@@ -105,12 +114,12 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
             case null or ScalarNode { IsNull: true }:
                 return [];
             case ListNode list:
-                var values = ImmutableArray.CreateBuilder<T>();
+                var values = ImmutableArray.CreateBuilder<(T, int)>();
                 for (var i = 0; i < list.Items.Length; i++)
                 {
                     if (list.Items[i] is T item)
                     {
-                        values.Add(item);
+                        values.Add((item, i));
                     }
                     else
                     {
@@ -160,7 +169,10 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
     }
 
     /// <summary>A JSON document property (a policy): a map written in the template, or a string holding JSON.</summary>
-    public string? Json(string property) => Node(property) switch
+    public string? Json(string property) => Json(Resource.Properties, property);
+
+    /// <summary>A JSON document held by <paramref name="key"/> of <paramref name="map"/>, as <see cref="Json(string)"/>.</summary>
+    public static string? Json(MapNode map, string key) => map.Get(key) switch
     {
         null or ScalarNode { IsNull: true } => null,
         ScalarNode s => s.Value,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Templates.Iam;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
@@ -100,7 +101,11 @@ internal static class SamFunction
             managed.Add(ManagedPolicy("service-role/AWSLambdaVPCAccessExecutionRole", at));
         }
 
-        managed.AddRange(NodeFactory.Items(props.Get("ManagedPolicyArns")));
+        foreach (var arn in NodeFactory.Items(props.Get("ManagedPolicyArns")))
+        {
+            AddManaged(arn);
+        }
+
         var inline = new List<Node>();
         var policies = NodeFactory.Items(props.Get("Policies"));
         for (var i = 0; i < policies.Length; i++)
@@ -108,10 +113,10 @@ internal static class SamFunction
             switch (policies[i])
             {
                 case ScalarNode name:
-                    managed.Add(name.Value.StartsWith("arn:", StringComparison.Ordinal) ? name : ManagedPolicy(SamPolicyTemplates.ManagedPolicyPath(name.Value), name.Location));
+                    AddManaged(name.Value.StartsWith("arn:", StringComparison.Ordinal) ? name : ManagedPolicy(AwsManagedPolicies.PathOf(name.Value), name.Location));
                     break;
                 case MapNode intrinsic when intrinsic.IsIntrinsic(out _, out _):
-                    managed.Add(intrinsic);
+                    AddManaged(intrinsic);
                     break;
                 case MapNode document when document.Get("Statement") is not null:
                     inline.Add(NodeFactory.Map(document.Location, ("PolicyName", NodeFactory.Str($"{id}RolePolicy{i}", document.Location)), ("PolicyDocument", document)));
@@ -142,6 +147,16 @@ internal static class SamFunction
             ("PermissionsBoundary", props.Get("PermissionsBoundary")),
             ("Path", props.Get("RolePath")),
             ("Tags", SamResources.Tags(props.Get("Tags") as MapNode, at, createdBySam: true)));
+
+        // SAM lists a managed policy once, so naming one it adds itself (AWSLambdaVPCAccessExecutionRole with VpcConfig) changes nothing.
+        void AddManaged(Node arn)
+        {
+            var json = NodeJson.Write(arn);
+            if (!managed.Exists(m => NodeJson.Write(m) == json))
+            {
+                managed.Add(arn);
+            }
+        }
     }
 
     private static MapNode ManagedPolicy(string path, Cloister.Model.Validation.SourceLocation at) =>

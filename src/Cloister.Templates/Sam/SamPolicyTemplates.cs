@@ -3,17 +3,9 @@ using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
 
-/// <summary>The SAM policy templates Cloister knows, and where AWS keeps the managed policies SAM names.</summary>
+/// <summary>The SAM policy templates Cloister knows.</summary>
 internal static class SamPolicyTemplates
 {
-    private static readonly HashSet<string> ServiceRolePolicies = new(StringComparer.Ordinal)
-    {
-        "AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSLambdaRole", "AWSLambdaDynamoDBExecutionRole",
-        "AWSLambdaKinesisExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSLambdaENIManagementAccess",
-    };
-
-    public static string ManagedPolicyPath(string name) => ServiceRolePolicies.Contains(name) ? "service-role/" + name : name;
-
     public static bool Expand(MapEntry template, out ListNode statements, out string error)
     {
         var at = template.KeyLocation;

@@ -93,6 +93,28 @@ public class SamTransformTests
     }
 
     [Fact]
+    public void Function_ManagedPolicySamAddsItself_ListedOnce()
+    {
+        var role = PropsOf(Expand("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: x
+                  Handler: index.handler
+                  Runtime: nodejs20.x
+                  VpcConfig: { SubnetIds: [subnet-0123456789abcdef0], SecurityGroupIds: [sg-0123456789abcdef0] }
+                  Policies: [AWSLambdaVPCAccessExecutionRole, AWSLambdaBasicExecutionRole]
+            """), "FnRole");
+
+        var managed = Assert.IsType<ListNode>(role.Get("ManagedPolicyArns"));
+        Assert.Equal(
+            ["arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
+            managed.Items.Select(i => ((MapNode)i).GetString("Fn::Sub")));
+    }
+
+    [Fact]
     public void Function_ApiEvents_BecomeProxyIntegrationsInGeneratedSwagger()
     {
         var body = (MapNode)PropsOf(Expand(ImplicitApi), "ServerlessRestApi").Get("Body")!;
