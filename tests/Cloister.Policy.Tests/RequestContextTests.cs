@@ -126,4 +126,15 @@ public sealed class RequestContextTests
         context.Add("dynamodb:Attributes", "d");
         Assert.Equal(Decision.ImplicitDeny, policy.Evaluate(context).Decision);
     }
+
+    [Fact]
+    public void ReadsKey_ConditionOrVariable_IgnoresCase()
+    {
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/${aws:userid}","Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":"${aws:PrincipalAccount}"}}}]}""").Policy!;
+
+        Assert.True(policy.ReadsKey("DynamoDB:LeadingKeys"));
+        Assert.True(policy.ReadsKey("aws:userid"));
+        Assert.True(policy.ReadsKey("aws:PrincipalAccount"));
+        Assert.False(policy.ReadsKey("dynamodb:Attributes"));
+    }
 }
