@@ -18,6 +18,7 @@ internal sealed class TableAccessEntry
         Definition = definition;
         Arn = arn;
         ResourcePolicy = resourcePolicy;
+        ResourceKeys = DynamoDbKeyNames.ReadBy(resourcePolicy);
         _indexArns = definition.Indexes.ToFrozenDictionary(index => index.Name, index => IndexArnOf(arn, index.Name), StringComparer.Ordinal);
     }
 
@@ -28,6 +29,9 @@ internal sealed class TableAccessEntry
 
     /// <summary>The table's resource-based policy, or null without one.</summary>
     public PolicyDocument? ResourcePolicy { get; }
+
+    /// <summary>The DynamoDB condition keys the resource policy reads.</summary>
+    public DynamoDbKeys ResourceKeys { get; }
 
     /// <summary><c>{table ARN}/index/{index}</c>; formatted only for an index the table does not have.</summary>
     public string IndexArn(string index) => _indexArns.TryGetValue(index, out var arn) ? arn : IndexArnOf(Arn, index);

@@ -68,6 +68,9 @@ internal sealed partial class DynamoDbService
 
     public AccountContext Account => _account;
 
+    /// <summary>The operations the service offers.</summary>
+    public IEnumerable<string> Operations => _names;
+
     public bool Supports(string operation) => _operations.ContainsKey(operation);
 
     /// <summary>Finds an operation by the name in <c>X-Amz-Target</c> without allocating; returns the interned name.</summary>
