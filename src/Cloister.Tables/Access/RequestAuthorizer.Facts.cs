@@ -65,34 +65,50 @@ internal sealed partial class RequestAuthorizer
         }
     }
 
-    /// <summary>Whether the request projects (ProjectionExpression or AttributesToGet); the projected names when wanted.</summary>
-    private static bool AddProjection(CheckFacts facts, JsonElement request)
+    /// <summary>The names a projection (ProjectionExpression or AttributesToGet) reads.</summary>
+    private static void AddProjection(CheckFacts facts, JsonElement request)
     {
-        var expression = RequestReader.GetString(request, "ProjectionExpression");
-        var legacy = expression is null ? RequestReader.GetArray(request, "AttributesToGet") : null;
         if (!facts.Wants(DynamoDbKeys.Attributes))
         {
-            return expression is not null || legacy is not null;
+            return;
         }
 
-        if (expression is not null)
+        if (RequestReader.GetString(request, "ProjectionExpression") is { } expression)
         {
             ExpressionNames.Collect(ExpressionParser.ParseProjection(expression, ExpressionContextOf(request)), facts.Attributes());
-            return true;
         }
-
-        if (legacy is { } names)
+        else if (RequestReader.GetArray(request, "AttributesToGet") is { } names)
         {
             var attributes = facts.Attributes();
             foreach (var name in names.EnumerateArray())
             {
                 attributes.Add(AttributeValueReader.GetString(name));
             }
+        }
+    }
 
-            return true;
+    /// <summary>
+    /// <c>dynamodb:Select</c> of a read: the request's Select when it takes one (<paramref name="hasSelect"/>), else
+    /// SPECIFIC_ATTRIBUTES with a projection, ALL_PROJECTED_ATTRIBUTES on an index, ALL_ATTRIBUTES otherwise.
+    /// </summary>
+    private static void AddSelect(CheckFacts facts, JsonElement request, string? indexName, bool hasSelect)
+    {
+        if (!facts.Wants(DynamoDbKeys.Select))
+        {
+            return;
         }
 
-        return false;
+        var projected = RequestReader.GetString(request, "ProjectionExpression") is not null || RequestReader.GetArray(request, "AttributesToGet") is not null;
+        facts.Select = (hasSelect ? RequestReader.GetString(request, "Select") : null)
+            ?? (projected ? "SPECIFIC_ATTRIBUTES" : indexName is null ? "ALL_ATTRIBUTES" : "ALL_PROJECTED_ATTRIBUTES");
+    }
+
+    private static void AddCapacity(CheckFacts facts, JsonElement request)
+    {
+        if (facts.Wants(DynamoDbKeys.ReturnConsumedCapacity))
+        {
+            facts.ReturnConsumedCapacity = RequestReader.GetString(request, "ReturnConsumedCapacity");
+        }
     }
 
     /// <summary>The names a condition or filter reads, from its expression or its legacy form.</summary>

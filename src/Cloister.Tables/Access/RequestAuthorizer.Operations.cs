@@ -140,11 +140,11 @@ internal sealed partial class RequestAuthorizer
         var key = RequestReader.GetObject(request, "Key");
         AddLeadingKey(facts, key, table?.Definition.HashKey);
         AddNames(facts, key);
-        var projected = AddProjection(facts, request);
-        facts.Select = projected ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
+        AddProjection(facts, request);
+        AddSelect(facts, request, null, hasSelect: false);
         if (enclosing is null)
         {
-            facts.ReturnConsumedCapacity = RequestReader.GetString(request, "ReturnConsumedCapacity");
+            AddCapacity(facts, request);
         }
 
         Decide(connection, table);
@@ -174,8 +174,12 @@ internal sealed partial class RequestAuthorizer
 
         if (enclosing is null)
         {
-            facts.ReturnValues = RequestReader.GetString(request, "ReturnValues") ?? "NONE";
-            facts.ReturnConsumedCapacity = RequestReader.GetString(request, "ReturnConsumedCapacity");
+            if (facts.Wants(DynamoDbKeys.ReturnValues))
+            {
+                facts.ReturnValues = RequestReader.GetString(request, "ReturnValues") ?? "NONE";
+            }
+
+            AddCapacity(facts, request);
         }
 
         Decide(connection, table);
@@ -210,10 +214,9 @@ internal sealed partial class RequestAuthorizer
             }
         }
 
-        var projected = AddProjection(facts, request);
-        facts.Select = RequestReader.GetString(request, "Select")
-            ?? (projected ? "SPECIFIC_ATTRIBUTES" : indexName is null ? "ALL_ATTRIBUTES" : "ALL_PROJECTED_ATTRIBUTES");
-        facts.ReturnConsumedCapacity = RequestReader.GetString(request, "ReturnConsumedCapacity");
+        AddProjection(facts, request);
+        AddSelect(facts, request, indexName, hasSelect: true);
+        AddCapacity(facts, request);
         Decide(connection, table);
     }
 
@@ -230,7 +233,8 @@ internal sealed partial class RequestAuthorizer
                 }
             }
 
-            facts.Select = AddProjection(facts, reads) ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
+            AddProjection(facts, reads);
+            AddSelect(facts, reads, null, hasSelect: false);
         });
 
     /// <summary>dynamodb:BatchWriteItem once per table, with the partition keys and attributes of its puts and deletes.</summary>
@@ -260,14 +264,13 @@ internal sealed partial class RequestAuthorizer
             return;
         }
 
-        var capacity = RequestReader.GetString(request, "ReturnConsumedCapacity");
         foreach (var property in tables.EnumerateObject())
         {
             RequestReader.ValidateTableName(property.Name, "requestItems.key");
             var table = Table(property.Name, out var arn);
             var facts = Begin(connection, action, arn, table);
             fill(facts, table?.Definition.HashKey, property.Value);
-            facts.ReturnConsumedCapacity = capacity;
+            AddCapacity(facts, request);
             Decide(connection, table);
         }
     }

@@ -253,6 +253,25 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetItem_SelectAndAttributesConditions_OnlyProjectedReadsOfListedAttributes()
+    {
+        var table = await _server.CreateTableAsync();
+        _server.AddRole("AKIDVIEWER", "Viewer", "s", [AccessServer.Identity("""
+            {"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:BatchGetItem"],"Resource":"*",
+             "Condition":{"ForAllValues:StringEquals":{"dynamodb:Attributes":["PK","v"]},"StringEquals":{"dynamodb:Select":"SPECIFIC_ATTRIBUTES"}}}
+            """)]);
+        using var client = _server.Client("AKIDVIEWER", "s");
+
+        await client.GetItemAsync(new GetItemRequest { TableName = table, Key = Key("a"), ProjectionExpression = "v" });
+        var whole = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.GetItemAsync(table, Key("a")));
+        var hidden = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.GetItemAsync(new GetItemRequest { TableName = table, Key = Key("a"), ProjectionExpression = "v, secret" }));
+        await client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = new() { [table] = new KeysAndAttributes { Keys = [Key("a")], ProjectionExpression = "PK" } } });
+
+        Assert.Equal("AccessDeniedException", whole.ErrorCode);
+        Assert.Equal("AccessDeniedException", hidden.ErrorCode);
+    }
+
+    [Fact]
     public async Task BatchWriteItem_OneTableDenied_WritesNothing()
     {
         var allowed = await _server.CreateTableAsync();
@@ -322,6 +341,25 @@ public sealed class AccessControlTests : IAsyncLifetime
 
         Assert.Equal(0, response.Count);
         Assert.Contains($"on resource: {AccessServer.TableArnPrefix}{table} because", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutItem_PolicyOnConnectionKeys_SeesPlainHttpAndTheClientAddress()
+    {
+        var table = await _server.CreateTableAsync("""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Deny","Principal":"*","Action":"dynamodb:DeleteItem","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+              {"Effect":"Deny","Principal":"*","Action":"dynamodb:PutItem","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}
+            """);
+        _server.Origin = ServiceOrigin.Outside("192.0.2.7");
+        _server.AddRole("AKIDWRITER", "Writer", "s", [AccessServer.Allow("\"dynamodb:*\"")]);
+        using var client = _server.Client("AKIDWRITER", "s");
+
+        await client.PutItemAsync(table, Item("a"));
+        var error = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.DeleteItemAsync(table, Key("a")));
+
+        Assert.EndsWith("with an explicit deny in a resource-based policy", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(await _server.ReadAsync(table, "a"));
     }
 
     [Fact]
