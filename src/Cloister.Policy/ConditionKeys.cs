@@ -1,6 +1,6 @@
 namespace Cloister.Policy;
 
-/// <summary>The global condition keys API Gateway fills for every request (see docs/policy.md).</summary>
+/// <summary>The global condition keys services fill for every request (see docs/policy.md).</summary>
 public static class ConditionKeys
 {
     /// <summary>The id of the VPC endpoint the request came through.</summary>
@@ -41,4 +41,10 @@ public static class ConditionKeys
 
     /// <summary>The type of the calling principal: Anonymous, Account, User, AssumedRole, FederatedUser, Service.</summary>
     public const string PrincipalType = "aws:PrincipalType";
+
+    /// <summary>The caller's unique id: <c>{role id}:{session name}</c> for a role session, the account id for the root.</summary>
+    public const string UserId = "aws:userid";
+
+    /// <summary>The region the request was made to.</summary>
+    public const string RequestedRegion = "aws:RequestedRegion";
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Policy.Evaluation;
 using Cloister.Policy.Parsing;
@@ -16,6 +17,7 @@ public sealed class Policy
     private readonly CompiledStatement[] _statements;
     private readonly CompiledStatement[] _denies;
     private readonly CompiledStatement[] _allows;
+    private readonly FrozenSet<string> _keys;
 
     internal Policy(string version, string? id, CompiledStatement[] statements)
     {
@@ -24,6 +26,11 @@ public sealed class Policy
         _statements = statements;
         _denies = [.. statements.Where(s => s.Effect == Effect.Deny)];
         _allows = [.. statements.Where(s => s.Effect == Effect.Allow)];
+        _keys = statements
+            .SelectMany(s => s.Conditions.Select(c => c.Key.Name)
+                .Concat(s.Conditions.SelectMany(c => c.VariableKeys))
+                .Concat(s.Resources.SelectMany(r => r.Template.VariableKeys)))
+            .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The policy language version: <c>2012-10-17</c>, or <c>2008-10-17</c> (also when the document names none).</summary>
@@ -38,6 +45,12 @@ public sealed class Policy
     /// <summary>Reads, validates and compiles a policy document; never throws for bad input.</summary>
     public static PolicyParseResult Parse(string? json, PolicyParseOptions? options = null) =>
         PolicyParser.Parse(json, options ?? PolicyParseOptions.Default);
+
+    /// <summary>
+    /// Whether any statement reads condition key <paramref name="key"/> (in a condition or a policy variable),
+    /// case-insensitively. A service can skip working out a costly key no policy of the request reads.
+    /// </summary>
+    public bool ReadsKey(string key) => _keys.Contains(key);
 
     /// <summary>The Sid of statement <paramref name="index"/> (document order), or null.</summary>
     public string? GetSid(int index) => _statements[index].Sid;
@@ -63,6 +76,24 @@ public sealed class Policy
         }
 
         return PolicyDecision.Implicit;
+    }
+
+    /// <summary>
+    /// Whether an Allow statement that applies names the caller's own ARN in its Principal (a role session's
+    /// session ARN, a user's ARN), not its role, account or <c>"*"</c>: within one account such a grant is not
+    /// limited by the caller's permissions boundary (<see cref="IamAccess"/>). Allocates nothing.
+    /// </summary>
+    internal bool AllowsCallerByName(RequestContext context)
+    {
+        foreach (var statement in _allows)
+        {
+            if (statement.Principal is { } principal && !statement.NotPrincipal && principal.NamesExactly(context.Principal) && statement.Applies(context))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Decides one request and says why, statement by statement. Allocates; meant for people, not for every request.</summary>

@@ -1,12 +1,12 @@
 namespace Cloister.Policy;
 
-/// <summary>Which of the policies API Gateway consults decided a request.</summary>
+/// <summary>Which of the policies consulted for a request decided it (API Gateway's, or IAM's within one account).</summary>
 public enum PolicySource
 {
     /// <summary>No policy decided: a public API with no resource policy and no authorizer.</summary>
     None = 0,
 
-    /// <summary>The API's resource policy.</summary>
+    /// <summary>The resource-based policy: the API's, or a table's.</summary>
     ResourcePolicy,
 
     /// <summary>The policy of the VPC endpoint the request came through.</summary>
@@ -18,6 +18,9 @@ public enum PolicySource
     /// <summary>The execute-api policy of the private custom domain name the request was made to.</summary>
     DomainPolicy,
 
-    /// <summary>The IAM caller's identity-based policies.</summary>
+    /// <summary>The identity-based (permissions) policies of the caller's identity.</summary>
     Identity,
+
+    /// <summary>The permissions boundary of the caller's identity.</summary>
+    PermissionsBoundary,
 }

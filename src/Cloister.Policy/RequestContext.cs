@@ -4,8 +4,9 @@ namespace Cloister.Policy;
 
 /// <summary>
 /// What a policy is evaluated against: the action, the resource ARN, the caller and the condition keys
-/// of one request. The gateway fills one from the real connection (endpoint, VPC, client address,
-/// TLS, headers, time) and may reuse it across requests with <see cref="Reset"/>. Evaluation only
+/// of one request. The gateway and the tables service fill one from the real connection (endpoint, VPC,
+/// client address, TLS, headers, time) and may reuse it across requests with <see cref="Reset"/>, or by
+/// setting again the keys that change (setting a multi-valued key again reuses its list). Evaluation only
 /// reads it. Not thread-safe: one context per request in flight.
 /// </summary>
 public sealed class RequestContext
@@ -49,6 +50,12 @@ public sealed class RequestContext
     /// <summary><c>aws:SourceArn</c>: the resource a service called on behalf of.</summary>
     public string? SourceArn { get => _known[(int)KnownKey.SourceArn]; set => _known[(int)KnownKey.SourceArn] = value; }
 
+    /// <summary><c>aws:userid</c>: the caller's unique id (<c>{role id}:{session}</c> for a role session).</summary>
+    public string? UserId { get => _known[(int)KnownKey.UserId]; set => _known[(int)KnownKey.UserId] = value; }
+
+    /// <summary><c>aws:RequestedRegion</c>: the region the request was made to.</summary>
+    public string? RequestedRegion { get => _known[(int)KnownKey.RequestedRegion]; set => _known[(int)KnownKey.RequestedRegion] = value; }
+
     /// <summary>
     /// Sets a condition key to one value, replacing what it had. The time keys take ISO 8601 or epoch
     /// seconds, <c>aws:SecureTransport</c> takes <c>true</c>/<c>false</c>; anything else is kept as text.
@@ -62,8 +69,7 @@ public sealed class RequestContext
         switch (resolved.Known)
         {
             case KnownKey.None:
-                _custom ??= new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-                _custom[key] = [value];
+                CustomValues(key).Add(value);
                 return;
             case KnownKey.CurrentTime or KnownKey.EpochTime:
                 if (!PolicyDates.TryParse(value, out var ticks))
@@ -113,6 +119,21 @@ public sealed class RequestContext
         values.Add(value);
     }
 
+    /// <summary>The key's list, emptied (reused when the key was set before, so a reused context allocates no list per request).</summary>
+    private List<string> CustomValues(string key)
+    {
+        _custom ??= new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        if (_custom.TryGetValue(key, out var values))
+        {
+            values.Clear();
+            return values;
+        }
+
+        values = [];
+        _custom[key] = values;
+        return values;
+    }
+
     /// <summary>Declares a multi-valued key that is present with no values (for ForAllValues/ForAnyValue over an empty set).</summary>
     public void SetEmpty(string key)
     {
@@ -122,8 +143,7 @@ public sealed class RequestContext
             throw new ArgumentException($"{key} is single-valued.", nameof(key));
         }
 
-        _custom ??= new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        _custom[key] = [];
+        CustomValues(key);
     }
 
     /// <summary>Removes a condition key.</summary>
@@ -204,7 +224,8 @@ public sealed class RequestContext
 
     private string? Derived(KnownKey key) => key switch
     {
-        KnownKey.PrincipalArn => Principal.Kind == PrincipalKind.Aws ? Principal.Identifier : null,
+        // A role session's aws:PrincipalArn is its role's ARN, not the session's (IAM's condition key reference).
+        KnownKey.PrincipalArn => Principal.Kind == PrincipalKind.Aws ? Principal.RoleArn ?? Principal.Identifier : null,
         KnownKey.PrincipalAccount => Principal.Account,
         KnownKey.PrincipalType => Principal.PrincipalType,
         _ => null,

@@ -88,4 +88,53 @@ public sealed class RequestContextTests
         Assert.Equal(account, principal.Account);
         Assert.Equal(roleArn, principal.RoleArn);
     }
+
+    [Fact]
+    public void PrincipalArn_RoleSession_IsTheRoleArn()
+    {
+        var context = new RequestContext { Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/Admin/s1") };
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/Admin"}}}]}""").Policy!;
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    [Fact]
+    public void UserIdAndRequestedRegion_AreKnownKeys()
+    {
+        var context = new RequestContext();
+        context.Set("AWS:UserId", "AROAEXAMPLE:fn");
+        context.RequestedRegion = "eu-central-1";
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:userid":"AROAEXAMPLE:*"},"StringEquals":{"aws:RequestedRegion":"eu-central-1"}}}]}""").Policy!;
+
+        Assert.Equal("AROAEXAMPLE:fn", context.UserId);
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    [Fact]
+    public void Set_CustomKeyAgain_ReplacesItsValues()
+    {
+        var context = new RequestContext();
+        context.SetEmpty("dynamodb:Attributes");
+        context.Add("dynamodb:Attributes", "a");
+        context.Add("dynamodb:Attributes", "b");
+        context.Set("dynamodb:Attributes", "c");
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"ForAllValues:StringEquals":{"dynamodb:Attributes":"c"}}}]}""").Policy!;
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+
+        context.SetEmpty("dynamodb:Attributes");
+        context.Add("dynamodb:Attributes", "d");
+        Assert.Equal(Decision.ImplicitDeny, policy.Evaluate(context).Decision);
+    }
+
+    [Fact]
+    public void ReadsKey_ConditionOrVariable_IgnoresCase()
+    {
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/${aws:userid}","Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":"${aws:PrincipalAccount}"}}}]}""").Policy!;
+
+        Assert.True(policy.ReadsKey("DynamoDB:LeadingKeys"));
+        Assert.True(policy.ReadsKey("aws:userid"));
+        Assert.True(policy.ReadsKey("aws:PrincipalAccount"));
+        Assert.False(policy.ReadsKey("dynamodb:Attributes"));
+    }
 }

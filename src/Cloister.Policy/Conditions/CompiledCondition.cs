@@ -28,6 +28,9 @@ internal sealed class CompiledCondition
 
     public ContextKey Key { get; }
 
+    /// <summary>The condition keys the values' policy variables read.</summary>
+    public IEnumerable<string> VariableKeys => _values.Where(value => value.Text is not null).SelectMany(value => value.Text!.VariableKeys);
+
     /// <summary>Whether the condition holds for <paramref name="context"/>.</summary>
     public bool Evaluate(RequestContext context)
     {

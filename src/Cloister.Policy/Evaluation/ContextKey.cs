@@ -11,7 +11,7 @@ namespace Cloister.Policy.Evaluation;
 internal readonly record struct ContextKey(string Name, KnownKey Known)
 {
     /// <summary>The number of fixed slots.</summary>
-    public const int KnownCount = (int)KnownKey.PrincipalType + 1;
+    public const int KnownCount = (int)KnownKey.RequestedRegion + 1;
 
     private static readonly FrozenDictionary<string, KnownKey> KnownKeys = new Dictionary<string, KnownKey>(StringComparer.OrdinalIgnoreCase)
     {
@@ -28,6 +28,8 @@ internal readonly record struct ContextKey(string Name, KnownKey Known)
         [ConditionKeys.PrincipalArn] = KnownKey.PrincipalArn,
         [ConditionKeys.PrincipalAccount] = KnownKey.PrincipalAccount,
         [ConditionKeys.PrincipalType] = KnownKey.PrincipalType,
+        [ConditionKeys.UserId] = KnownKey.UserId,
+        [ConditionKeys.RequestedRegion] = KnownKey.RequestedRegion,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Resolves a key name.</summary>

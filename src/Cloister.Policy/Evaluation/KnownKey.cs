@@ -17,4 +17,6 @@ internal enum KnownKey
     PrincipalArn,
     PrincipalAccount,
     PrincipalType,
+    UserId,
+    RequestedRegion,
 }

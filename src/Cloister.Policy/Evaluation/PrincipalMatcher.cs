@@ -28,6 +28,29 @@ internal sealed record PrincipalMatcher(bool Everyone, PrincipalEntry[] Entries)
     }
 
     /// <summary>
+    /// Whether the element names the caller's own ARN — a role session's session ARN, a user's ARN — rather than
+    /// covering it through its role, its account or <c>"*"</c>. IAM lets such a grant stand without the
+    /// identity's permissions boundary (a same-account grant to the session itself).
+    /// </summary>
+    public bool NamesExactly(RequestPrincipal principal)
+    {
+        if (principal.Kind != PrincipalKind.Aws || principal.Identifier is not { } identifier)
+        {
+            return false;
+        }
+
+        foreach (var entry in Entries)
+        {
+            if (entry.Kind == PrincipalKind.Aws && !entry.IsAccount && string.Equals(entry.Value, identifier, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// NotPrincipal: the caller is excluded only when every identity it carries is listed — for a role
     /// session its session ARN, its role ARN and its account; for a user its ARN and its account — as
     /// AWS documents for NotPrincipal with Deny. Anonymous callers are excluded only by <c>"*"</c>.

@@ -30,6 +30,10 @@ internal sealed class TemplateText
     /// <summary>Whether the text has any variable; when not, <see cref="Raw"/> is the whole story.</summary>
     public bool HasVariables => _parts is not null;
 
+    /// <summary>The condition keys its variables read (none without variables).</summary>
+    public IEnumerable<string> VariableKeys =>
+        _parts is null ? [] : _parts.Where(part => part.Kind == TemplatePartKind.Variable).Select(part => part.Key.Name);
+
     /// <summary>Reads <paramref name="raw"/>; with <paramref name="variables"/> false, every <c>${</c> is plain text.</summary>
     public static TemplateText Parse(string raw, bool variables)
     {

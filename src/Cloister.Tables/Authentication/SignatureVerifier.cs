@@ -12,7 +12,8 @@ namespace Cloister.Tables.Authentication;
 /// Checks AWS Signature Version 4 on requests when the service is configured with credentials:
 /// the key id must be one of them (else UnrecognizedClientException), the request must be signed
 /// with its secret (else InvalidSignatureException) within 15 minutes of now, as DynamoDB allows.
-/// The region and service are taken from the credential scope the client signed with.
+/// The region and service are taken from the credential scope the client signed with. With access
+/// control (<c>TablesAccess</c>) the secret is the caller's, given to <see cref="Verify(SigV4Authorization, string, string, string, IHeaderDictionary, ReadOnlySpan{byte})"/>.
 /// </summary>
 internal sealed class SignatureVerifier
 {
@@ -29,26 +30,30 @@ internal sealed class SignatureVerifier
         _time = time;
     }
 
-    /// <summary>Parses the Authorization header and checks the key id; the signature is checked by <see cref="Verify"/> once the body is read.</summary>
+    /// <summary>Parses the Authorization header and checks the key id; the signature is checked by <see cref="Verify(SigV4Authorization, string, string, IHeaderDictionary, ReadOnlySpan{byte})"/> once the body is read.</summary>
     public SigV4Authorization Authenticate(string authorization)
     {
         if (authorization.Length == 0)
         {
-            throw new DynamoDbException(ErrorCodes.MissingAuthenticationToken, "Request is missing Authentication Token");
+            throw DynamoDbException.MissingAuthenticationToken();
         }
 
         var parsed = SigV4Authorization.TryParse(authorization, out var problem)
             ?? throw new DynamoDbException(ErrorCodes.IncompleteSignature, problem!);
         if (!_secrets.ContainsKey(parsed.AccessKeyId))
         {
-            throw new DynamoDbException(ErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
+            throw DynamoDbException.UnrecognizedClient();
         }
 
         return parsed;
     }
 
-    /// <summary>Recomputes the signature over the request as received and compares it in constant time.</summary>
-    public void Verify(SigV4Authorization authorization, string method, string rawTarget, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    /// <summary>Recomputes the signature over the request as received with the configured secret of its key id and compares it in constant time.</summary>
+    public void Verify(SigV4Authorization authorization, string method, string rawTarget, IHeaderDictionary headers, ReadOnlySpan<byte> body) =>
+        Verify(authorization, _secrets[authorization.AccessKeyId], method, rawTarget, headers, body);
+
+    /// <summary>Recomputes the signature over the request as received with <paramref name="secret"/> and compares it in constant time.</summary>
+    public void Verify(SigV4Authorization authorization, string secret, string method, string rawTarget, IHeaderDictionary headers, ReadOnlySpan<byte> body)
     {
         var amzDate = headers["X-Amz-Date"].ToString();
         if (amzDate.Length == 0)
@@ -84,7 +89,7 @@ internal sealed class SignatureVerifier
 
         var canonical = CanonicalRequest(method, rawTarget, headers, authorization.SignedHeaders, body);
         var stringToSign = $"{SigV4Authorization.Algorithm}\n{amzDate}\n{authorization.Scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(SigningKey(authorization), Encoding.UTF8.GetBytes(stringToSign)));
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(SigningKey(authorization, secret), Encoding.UTF8.GetBytes(stringToSign)));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature)))
         {
             throw new DynamoDbException(ErrorCodes.InvalidSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
@@ -146,15 +151,16 @@ internal sealed class SignatureVerifier
         }
     }
 
-    private byte[] SigningKey(SigV4Authorization authorization)
+    private byte[] SigningKey(SigV4Authorization authorization, string secret)
     {
-        var cacheKey = authorization.AccessKeyId + "/" + authorization.Scope;
+        // The secret is part of the key: a key id whose secret changed (a stack deployed again) must not find the old one.
+        var cacheKey = authorization.AccessKeyId + "/" + authorization.Scope + "/" + secret;
         if (_signingKeys.TryGetValue(cacheKey, out var cached))
         {
             return cached;
         }
 
-        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + _secrets[authorization.AccessKeyId]), Encoding.UTF8.GetBytes(authorization.Date));
+        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(authorization.Date));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Region));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Service));
         key = HMACSHA256.HashData(key, "aws4_request"u8);

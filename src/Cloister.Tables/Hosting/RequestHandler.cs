@@ -2,11 +2,13 @@ using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using Cloister.Tables.Access;
 using Cloister.Tables.Authentication;
 using Cloister.Tables.Hosting.Http;
 using Cloister.Tables.Operations;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Tables.Hosting;
@@ -15,7 +17,9 @@ namespace Cloister.Tables.Hosting;
 /// The DynamoDB boundary: <c>POST /</c> with <c>X-Amz-Target: DynamoDB_20120810.{Operation}</c>, a JSON
 /// body in, a JSON body out with <c>x-amz-crc32</c> and <c>x-amzn-RequestId</c>. Every error is
 /// translated here, once, into DynamoDB's status, <c>__type</c> and message. The HTTP framing around
-/// it is <see cref="Http1ConnectionHandler"/>'s.
+/// it is <see cref="Http1ConnectionHandler"/>'s. With access control (<see cref="RequestAuthorizer"/>) each
+/// request of a connection that is not the stack host's own is authenticated and every action of its
+/// operation authorized before the operation runs.
 /// </summary>
 internal sealed class RequestHandler : IHttpRequestHandler
 {
@@ -32,15 +36,17 @@ internal sealed class RequestHandler : IHttpRequestHandler
     private readonly ILogger _logger;
     private readonly IReadOnlySet<string>? _accessKeyIds;
     private readonly SignatureVerifier? _verifier;
+    private readonly RequestAuthorizer? _authorizer;
     private readonly RequestIds _requestIds = new();
     private readonly string _getItem;
 
-    public RequestHandler(DynamoDbService service, ILogger logger, IReadOnlySet<string>? accessKeyIds, SignatureVerifier? verifier)
+    public RequestHandler(DynamoDbService service, ILogger logger, IReadOnlySet<string>? accessKeyIds, SignatureVerifier? verifier, RequestAuthorizer? authorizer = null)
     {
         _service = service;
         _logger = logger;
         _accessKeyIds = accessKeyIds;
         _verifier = verifier;
+        _authorizer = authorizer;
         _getItem = service.TryResolve("GetItem", out var getItem) ? getItem : throw new InvalidOperationException("GetItem is not an operation.");
     }
 
@@ -49,8 +55,15 @@ internal sealed class RequestHandler : IHttpRequestHandler
     /// <summary>GetItem's answer when there is no such item.</summary>
     private static ReadOnlySpan<byte> EmptyItemBody => "{}"u8;
 
-    public async ValueTask HandleAsync(HttpRequestHead request, RequestBody body, PipeWriter output)
+    public object? OnConnected(ConnectionContext connection) => _authorizer?.Connect(connection);
+
+    /// <summary>A request on no connection the handler was told of (the bench's in-memory pipe): served as without access control.</summary>
+    public ValueTask HandleAsync(HttpRequestHead request, RequestBody body, PipeWriter output) =>
+        _authorizer is null ? HandleAsync(request, body, output, null) : throw new InvalidOperationException("With access control every request needs its connection.");
+
+    public async ValueTask HandleAsync(HttpRequestHead request, RequestBody body, PipeWriter output, object? connection)
     {
+        var access = connection as ConnectionAccess;
         if (!request.IsPost)
         {
             // DynamoDB answers a plain GET with a health line; anything else is not an API call.
@@ -69,6 +82,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
             try
             {
                 var signature = Authenticate(request);
+                var caller = access is { IsAuthorized: true } ? _authorizer!.Authenticate(request, access) : null;
                 operation = ResolveOperation(request);
                 if (body.Bytes.Length > MaxRequestBytes)
                 {
@@ -80,7 +94,12 @@ internal sealed class RequestHandler : IHttpRequestHandler
                     _verifier!.Verify(signature, request.MethodText, request.TargetText, request.ToDictionary(), body.Bytes);
                 }
 
-                if (ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out item))
+                if (caller is not null)
+                {
+                    _authorizer!.VerifySignature(request, body.Bytes, caller);
+                }
+
+                if (caller is null && ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out item))
                 {
                     // The common GetItem, answered from the request bytes with the stored item's JSON as it is.
                     simple = true;
@@ -90,7 +109,14 @@ internal sealed class RequestHandler : IHttpRequestHandler
                 {
                     buffer = new PooledBufferWriter(InitialResponseBytes);
                     using var writer = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions);
-                    await _service.HandleAsync(operation, Parse(body).RootElement, writer, new RequestInfo(request.Text("host"u8))).ConfigureAwait(false);
+                    var root = Parse(body).RootElement;
+                    if (caller is not null)
+                    {
+                        // Every action the operation needs, before it does anything: a denied one leaves nothing written.
+                        _authorizer!.Authorize(operation, root, access!);
+                    }
+
+                    await _service.HandleAsync(operation, root, writer, new RequestInfo(request.Text("host"u8))).ConfigureAwait(false);
                     writer.Flush();
                     status = 200;
                 }
@@ -198,12 +224,12 @@ internal sealed class RequestHandler : IHttpRequestHandler
             var authorization = request.Text("authorization"u8);
             if (authorization.Length == 0)
             {
-                throw new DynamoDbException(ErrorCodes.MissingAuthenticationToken, "Request is missing Authentication Token");
+                throw DynamoDbException.MissingAuthenticationToken();
             }
 
             if (!_accessKeyIds.Contains(SigV4Authorization.KeyIdOf(authorization).ToString()))
             {
-                throw new DynamoDbException(ErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
+                throw DynamoDbException.UnrecognizedClient();
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Cloister.Tables.Access;
 using Cloister.Tables.Authentication;
 using Cloister.Tables.Hosting.Http;
 using Cloister.Tables.Operations;
@@ -52,14 +53,22 @@ public sealed class TablesServer : IAsyncDisposable
             throw new ArgumentException("Set AccessKeyIds or SigningCredentials, not both.", nameof(options));
         }
 
+        if (options.Access is not null && (options.AccessKeyIds is not null || options.SigningCredentials is not null))
+        {
+            throw new ArgumentException("Access decides who may call; it does not go with AccessKeyIds or SigningCredentials.", nameof(options));
+        }
+
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var store = TableStore.Open(options.DataDirectory, loggerFactory.CreateLogger("Cloister.Tables.Storage"), options.TimeProvider, options.TimeToLiveSweepInterval);
         var deadlines = new ConnectionDeadlines();
         try
         {
-            var service = new DynamoDbService(store, options.Account);
+            var service = new DynamoDbService(store, options.Account, loggerFactory.CreateLogger("Cloister.Tables.Access"));
             var verifier = options.SigningCredentials is { } credentials ? new SignatureVerifier(credentials, options.TimeProvider) : null;
-            var handler = new RequestHandler(service, loggerFactory.CreateLogger("Cloister.Tables"), options.AccessKeyIds, verifier);
+            var authorizer = options.Access is { } access
+                ? new RequestAuthorizer(access, service.Access, options.Account, options.TimeProvider, loggerFactory.CreateLogger("Cloister.Tables.Access"))
+                : null;
+            var handler = new RequestHandler(service, loggerFactory.CreateLogger("Cloister.Tables"), options.AccessKeyIds, verifier, authorizer);
             var http = new Http1ConnectionHandler(handler, RequestHandler.MaxRequestBytes + 1, deadlines);
 
             // The empty builder: Kestrel's transport and TLS, and each listener's connections go to the HTTP/1.1 handler.

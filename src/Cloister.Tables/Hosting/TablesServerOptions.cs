@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
+using Cloister.Tables.Access;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Tables.Hosting;
@@ -42,6 +43,13 @@ public sealed record TablesServerOptions
     /// signature or one more than 15 minutes off). Off by default: any credentials are accepted.
     /// </summary>
     public IReadOnlyDictionary<string, string>? SigningCredentials { get; init; }
+
+    /// <summary>
+    /// IAM authorization of every request as DynamoDB does it: callers by access key id, each connection's origin,
+    /// the gateway endpoints' policies (see <see cref="TablesAccess"/>). Null (the default): no authorization, as
+    /// <c>cloister serve dynamodb</c> and the benches run. Not with <see cref="AccessKeyIds"/> or <see cref="SigningCredentials"/>.
+    /// </summary>
+    public TablesAccess? Access { get; init; }
 
     /// <summary>Where the service logs; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

@@ -13,6 +13,8 @@ internal sealed partial class DynamoDbService
     private async ValueTask CreateTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var definition = TableDefinitionReader.Read(request, _store.Time.GetUtcNow());
+        var policyJson = RequestReader.GetString(request, "ResourcePolicy");
+        var policy = policyJson is null ? null : ResourcePolicyDocument.Parse(policyJson);
         long lsn;
         TableData table;
         lock (_store.Gate)
@@ -27,8 +29,14 @@ internal sealed partial class DynamoDbService
                 throw new DynamoDbException(ErrorCodes.LimitExceeded, "Subscriber limit exceeded: Table count exceeds the account limit");
             }
 
+            if (policy is not null)
+            {
+                definition = definition with { ResourcePolicy = policyJson, ResourcePolicyRevisionId = NextRevisionId() };
+            }
+
             table = new TableData(definition);
             _store.AddTable(table);
+            _access.Publish(definition, policy);
             lsn = _store.Append([JournalOperation.PutTable(definition)]);
         }
 
@@ -112,12 +120,23 @@ internal sealed partial class DynamoDbService
                 changed = ApplyIndexUpdates(changed, updates);
             }
 
-            table.Redefine(changed);
-            lsn = _store.Append([JournalOperation.PutTable(changed)]);
+            lsn = Redefine(table, changed);
             WriteTableDescription(writer, table, "ACTIVE");
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Swaps in a table's changed definition everywhere it lives — the live table, the access catalog (with its
+    /// policy compiled, or <paramref name="compiled"/>) and the journal — and returns the journal position to await.
+    /// Call under the store's lock.
+    /// </summary>
+    private long Redefine(TableData table, TableDefinition changed, Cloister.Policy.Policy? compiled = null)
+    {
+        table.Redefine(changed);
+        _access.Publish(changed, compiled);
+        return _store.Append([JournalOperation.PutTable(changed)]);
     }
 
     private void WriteTableDescription(Utf8JsonWriter writer, TableData table, string status)
@@ -184,6 +203,7 @@ internal sealed partial class DynamoDbService
             }
 
             _store.RemoveTable(name);
+            _access.Remove(name);
             lsn = _store.Append([JournalOperation.Drop(name)]);
             WriteTableDescription(writer, table, "DELETING");
         }
@@ -215,8 +235,7 @@ internal sealed partial class DynamoDbService
             }
 
             var changed = definition with { TimeToLiveEnabled = enabled, TimeToLiveAttribute = attribute };
-            table.Redefine(changed);
-            lsn = _store.Append([JournalOperation.PutTable(changed)]);
+            lsn = Redefine(table, changed);
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);

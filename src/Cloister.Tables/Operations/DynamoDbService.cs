@@ -1,9 +1,11 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Cloister.Model;
+using Cloister.Tables.Access;
 using Cloister.Tables.Expressions;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Cloister.Tables.Operations;
 
@@ -18,11 +20,21 @@ internal sealed partial class DynamoDbService
     private readonly AccountContext _account;
     private readonly FrozenDictionary<string, Func<JsonElement, Utf8JsonWriter, RequestInfo, ValueTask>> _operations;
     private readonly FrozenSet<string> _names;
+    private readonly TableAccessCatalog _access;
 
-    public DynamoDbService(TableStore store, AccountContext account)
+    public DynamoDbService(TableStore store, AccountContext account, ILogger? logger = null)
     {
         _store = store;
         _account = account;
+        _access = new TableAccessCatalog(account, logger);
+        lock (store.Gate)
+        {
+            foreach (var table in store.Tables)
+            {
+                _access.Publish(table.Definition);
+            }
+        }
+
         _operations = new Dictionary<string, Func<JsonElement, Utf8JsonWriter, RequestInfo, ValueTask>>(StringComparer.Ordinal)
         {
             ["CreateTable"] = (request, writer, _) => CreateTableAsync(request, writer),
@@ -44,9 +56,20 @@ internal sealed partial class DynamoDbService
             ["BatchWriteItem"] = (request, writer, _) => BatchWriteItemAsync(request, writer),
             ["TransactWriteItems"] = (request, writer, _) => TransactWriteItemsAsync(request, writer),
             ["TransactGetItems"] = (request, writer, _) => TransactGetItemsAsync(request, writer),
+            ["PutResourcePolicy"] = (request, writer, _) => PutResourcePolicyAsync(request, writer),
+            ["GetResourcePolicy"] = (request, writer, _) => Sync(() => GetResourcePolicy(request, writer)),
+            ["DeleteResourcePolicy"] = (request, writer, _) => DeleteResourcePolicyAsync(request, writer),
         }.ToFrozenDictionary(StringComparer.Ordinal);
         _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }
+
+    /// <summary>Every table's definition, ARN and compiled resource policy, for authorizing requests without the store's lock.</summary>
+    public TableAccessCatalog Access => _access;
+
+    public AccountContext Account => _account;
+
+    /// <summary>The operations the service offers.</summary>
+    public IEnumerable<string> Operations => _names;
 
     public bool Supports(string operation) => _operations.ContainsKey(operation);
 

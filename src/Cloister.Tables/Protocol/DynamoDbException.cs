@@ -48,6 +48,10 @@ internal sealed class DynamoDbException : Exception
 
     public static DynamoDbException TableNotFound() => new(ErrorCodes.ResourceNotFound, "Requested resource not found");
 
+    public static DynamoDbException MissingAuthenticationToken() => new(ErrorCodes.MissingAuthenticationToken, "Request is missing Authentication Token");
+
+    public static DynamoDbException UnrecognizedClient() => new(ErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
+
     public static DynamoDbException ConditionFailed(IReadOnlyDictionary<string, AttributeValue>? item) =>
         new(ErrorCodes.ConditionalCheckFailed, "The conditional request failed") { Item = item };
 }

@@ -15,10 +15,12 @@ internal static class ErrorCodes
     public const string TransactionConflict = Dynamo + "TransactionConflictException";
     public const string LimitExceeded = Dynamo + "LimitExceededException";
     public const string InternalServerError = Dynamo + "InternalServerError";
+    public const string PolicyNotFound = Dynamo + "PolicyNotFoundException";
     public const string Serialization = Coral + "SerializationException";
     public const string UnknownOperation = Coral + "UnknownOperationException";
     public const string UnrecognizedClient = Coral + "UnrecognizedClientException";
     public const string InvalidSignature = Coral + "InvalidSignatureException";
     public const string IncompleteSignature = Coral + "IncompleteSignatureException";
     public const string MissingAuthenticationToken = Coral + "MissingAuthenticationTokenException";
+    public const string AccessDenied = Coral + "AccessDeniedException";
 }

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Cloister.Tables.Protocol;
 
-/// <summary>Writes an error body the way DynamoDB does: <c>__type</c>, <c>message</c>, and the extras some errors carry.</summary>
+/// <summary>
+/// Writes an error body the way DynamoDB does: <c>__type</c>, <c>message</c> (<c>Message</c> for AccessDeniedException and
+/// TransactionCanceledException, as DynamoDB spells it there), and the extras some errors carry.
+/// </summary>
 internal static class ErrorWriter
 {
     public static void Write(Utf8JsonWriter writer, DynamoDbException error)
@@ -31,6 +34,10 @@ internal static class ErrorWriter
             }
 
             writer.WriteEndArray();
+            writer.WriteString("Message"u8, error.Message);
+        }
+        else if (error.Type == ErrorCodes.AccessDenied)
+        {
             writer.WriteString("Message"u8, error.Message);
         }
         else

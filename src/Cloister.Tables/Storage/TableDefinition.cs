@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 
 namespace Cloister.Tables.Storage;
 
-/// <summary>Everything DescribeTable reports about a table except its live counts; replaced whole on change.</summary>
+/// <summary>
+/// Everything DescribeTable reports about a table except its live counts, and its resource-based policy (the JSON
+/// as given, and its revision id); replaced whole on change, and stored whole in the journal's catalog.
+/// </summary>
 internal sealed record TableDefinition(
     string Name,
     string TableId,
@@ -16,7 +19,9 @@ internal sealed record TableDefinition(
     string? TimeToLiveAttribute,
     bool TimeToLiveEnabled,
     bool DeletionProtectionEnabled,
-    DateTimeOffset CreationDateTime)
+    DateTimeOffset CreationDateTime,
+    string? ResourcePolicy = null,
+    string? ResourcePolicyRevisionId = null)
 {
     public IEnumerable<string> KeyNames => RangeKey is null ? [HashKey] : [HashKey, RangeKey];
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Cloister.Tables.Hosting;
@@ -145,7 +143,7 @@ public sealed class RequestHandlerTests(TablesServerFixture fixture) : IClassFix
     [Fact]
     public async Task Https_SelfSignedCertificate_ServesRequests()
     {
-        using var certificate = CreateCertificate();
+        using var certificate = TestCertificates.SelfSigned("dynamodb.eu-central-1.amazonaws.com");
         var directory = Path.Combine(Path.GetTempPath(), "cloister-tls-" + Guid.NewGuid().ToString("N"));
         await using (var server = await TablesServer.StartAsync(new TablesServerOptions
         {
@@ -182,17 +180,6 @@ public sealed class RequestHandlerTests(TablesServerFixture fixture) : IClassFix
         }
 
         Directory.Delete(directory, recursive: true);
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=dynamodb.eu-central-1.amazonaws.com", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     private static string Mutate(Random random, string seed)

@@ -30,6 +30,7 @@ internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, lo
         using var wake = stopping.Register(static reader => ((PipeReader)reader!).CancelPendingRead(), input);
         try
         {
+            var state = application.OnConnected(connection);
             while (!stopping.IsCancellationRequested)
             {
                 deadline.Idle();
@@ -54,7 +55,7 @@ internal sealed class Http1ConnectionHandler(IHttpRequestHandler application, lo
 
                 using (body)
                 {
-                    await application.HandleAsync(head, body!, output).ConfigureAwait(false);
+                    await application.HandleAsync(head, body!, output, state).ConfigureAwait(false);
                 }
 
                 var flushed = await output.FlushAsync().ConfigureAwait(false);

@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Policy;
+
+/// <summary>
+/// IAM's evaluation logic for a request within one account, allocating nothing:
+/// <list type="number">
+/// <item>an explicit deny in any policy that applies — the caller's identity policies, the resource's policy, the
+/// VPC endpoint policy, the permissions boundary, reported in that order — denies;</item>
+/// <item>a VPC endpoint policy, when the request came through an endpoint that has one, must allow;</item>
+/// <item>a resource policy that allows the caller by its own ARN (a role session's session ARN, a user's ARN)
+/// allows, whatever the boundary says: IAM documents that an implicit deny in a permissions boundary does not limit
+/// what a same-account resource-based policy grants the session itself;</item>
+/// <item>otherwise an identity policy or the resource policy (naming the caller's role, its account or everyone)
+/// must allow, and so must the permissions boundary when the identity has one;</item>
+/// <item>the account's root is not governed by identity policies or boundaries: it is allowed unless the resource or
+/// endpoint policy explicitly denies it, or the endpoint policy does not allow it.</item>
+/// </list>
+/// Cross-account requests (which need both an identity and a resource policy allow) are not this combiner's.
+/// </summary>
+public static class IamAccess
+{
+    /// <summary>Combines decisions already made; null stands for a policy that is not there.</summary>
+    /// <param name="identity">The caller's identity policies together: an explicit deny if one denies, Allow if one allows.</param>
+    /// <param name="permissionsBoundary">The permissions boundary's decision, or null without a boundary.</param>
+    /// <param name="resourcePolicy">The resource policy's decision, or null when the resource has none.</param>
+    /// <param name="resourceNamesCaller">Whether the resource policy's Allow names the caller's own ARN (see <see cref="IamAccess"/>).</param>
+    /// <param name="endpointPolicy">The VPC endpoint policy's decision, or null (no endpoint, or its default full-access policy).</param>
+    /// <param name="isRoot">Whether the caller is the account's root user.</param>
+    public static IamDecision Decide(
+        PolicyDecision identity,
+        PolicyDecision? permissionsBoundary,
+        PolicyDecision? resourcePolicy,
+        bool resourceNamesCaller,
+        PolicyDecision? endpointPolicy,
+        bool isRoot)
+    {
+        if (!isRoot && identity.IsExplicitDeny)
+        {
+            return new IamDecision(Decision.ExplicitDeny, PolicySource.Identity, -1, identity.StatementIndex);
+        }
+
+        if (resourcePolicy is { IsExplicitDeny: true } resourceDeny)
+        {
+            return new IamDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, -1, resourceDeny.StatementIndex);
+        }
+
+        if (endpointPolicy is { IsExplicitDeny: true } endpointDeny)
+        {
+            return new IamDecision(Decision.ExplicitDeny, PolicySource.EndpointPolicy, -1, endpointDeny.StatementIndex);
+        }
+
+        if (!isRoot && permissionsBoundary is { IsExplicitDeny: true } boundaryDeny)
+        {
+            return new IamDecision(Decision.ExplicitDeny, PolicySource.PermissionsBoundary, -1, boundaryDeny.StatementIndex);
+        }
+
+        if (endpointPolicy is { IsAllowed: false })
+        {
+            return new IamDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1, -1);
+        }
+
+        if (isRoot)
+        {
+            return new IamDecision(Decision.Allow, PolicySource.None, -1, -1);
+        }
+
+        var resourceAllows = resourcePolicy is { IsAllowed: true };
+        if (resourceAllows && resourceNamesCaller)
+        {
+            return new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, resourcePolicy!.Value.StatementIndex);
+        }
+
+        if (!identity.IsAllowed && !resourceAllows)
+        {
+            return new IamDecision(Decision.ImplicitDeny, PolicySource.Identity, -1, -1);
+        }
+
+        if (permissionsBoundary is { IsAllowed: false })
+        {
+            return new IamDecision(Decision.ImplicitDeny, PolicySource.PermissionsBoundary, -1, -1);
+        }
+
+        return identity.IsAllowed
+            ? new IamDecision(Decision.Allow, PolicySource.Identity, -1, identity.StatementIndex)
+            : new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, resourcePolicy!.Value.StatementIndex);
+    }
+
+    /// <summary>Evaluates the caller's policies, the resource's and the endpoint's against <paramref name="context"/> and combines them. Allocates nothing.</summary>
+    /// <param name="context">The request: action, resource, caller (<see cref="RequestContext.Principal"/>) and condition keys.</param>
+    /// <param name="caller">The caller: its identity policies, boundary, and whether it is the root.</param>
+    /// <param name="resourcePolicy">The resource's policy, or null when it has none.</param>
+    /// <param name="endpointPolicy">The policy of the VPC endpoint the request came through, or null (none, or the default full access).</param>
+    public static IamDecision Evaluate(RequestContext context, CallerIdentity caller, Policy? resourcePolicy, Policy? endpointPolicy)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot);
+    }
+
+    /// <summary>As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?)"/>, with the caller's policies given one by one.</summary>
+    public static IamDecision Evaluate(
+        RequestContext context,
+        ImmutableArray<Policy> identityPolicies,
+        Policy? permissionsBoundary,
+        Policy? resourcePolicy,
+        Policy? endpointPolicy,
+        bool isRoot)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var identity = PolicyDecision.Implicit;
+        var identityIndex = -1;
+        if (!isRoot && !identityPolicies.IsDefault)
+        {
+            for (var i = 0; i < identityPolicies.Length; i++)
+            {
+                var decision = identityPolicies[i].Evaluate(context);
+                if (decision.IsExplicitDeny)
+                {
+                    return new IamDecision(Decision.ExplicitDeny, PolicySource.Identity, i, decision.StatementIndex);
+                }
+
+                if (decision.IsAllowed && !identity.IsAllowed)
+                {
+                    identity = decision;
+                    identityIndex = i;
+                }
+            }
+        }
+
+        var resource = resourcePolicy?.Evaluate(context);
+        var endpoint = endpointPolicy?.Evaluate(context);
+        var boundary = isRoot ? null : permissionsBoundary?.Evaluate(context);
+
+        // Only asked when it can matter: the resource policy allows and the boundary does not.
+        var namesCaller = resource is { IsAllowed: true } && boundary is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context);
+        var result = Decide(identity, boundary, resource, namesCaller, endpoint, isRoot);
+        return result.Source == PolicySource.Identity && result.Decision == Decision.Allow ? result with { PolicyIndex = identityIndex } : result;
+    }
+}

@@ -1,0 +1,59 @@
+using Cloister.Model.Network;
+using Cloister.Policy;
+using PolicyDocument = Cloister.Policy.Policy;
+
+namespace Cloister.Tables.Access;
+
+/// <summary>
+/// What one connection's requests are authorized with, worked out once when it is accepted: where it came from (so
+/// its condition keys come from the socket, never from headers), the endpoint's policy, whether it used TLS, and the
+/// caller its last request named. Its <see cref="Context"/> is refilled for each check: the connection answers one
+/// request at a time, so nothing else uses it meanwhile.
+/// </summary>
+internal sealed class ConnectionAccess
+{
+    public ConnectionAccess(ServiceOrigin? origin, bool secure, PolicyDocument? endpointPolicy, string region)
+    {
+        Origin = origin;
+        EndpointPolicy = endpointPolicy;
+        EndpointKeys = DynamoDbKeyNames.ReadBy(endpointPolicy);
+        if (origin is null)
+        {
+            return;
+        }
+
+        Context = new RequestContext { SecureTransport = secure, RequestedRegion = region };
+        if (origin.VpceId is not null)
+        {
+            // Through a gateway endpoint AWS sees the client's VPC address, and aws:SourceIp is absent.
+            Context.SourceVpce = origin.VpceId;
+            Context.SourceVpc = origin.VpcId;
+            Context.VpcSourceIp = origin.SourceIp;
+        }
+        else
+        {
+            Context.SourceIp = origin.SourceIp;
+        }
+    }
+
+    /// <summary>Null for the stack host's own connection, whose requests are not authorized.</summary>
+    public ServiceOrigin? Origin { get; }
+
+    /// <summary>Whether requests on this connection are authorized (every connection but the stack host's own).</summary>
+    public bool IsAuthorized => Origin is not null;
+
+    /// <summary>The policy of the endpoint the connection came through; null without one (or with the default full access).</summary>
+    public PolicyDocument? EndpointPolicy { get; }
+
+    /// <summary>The DynamoDB condition keys the endpoint policy reads.</summary>
+    public DynamoDbKeys EndpointKeys { get; }
+
+    /// <summary>The request context of this connection's checks; null when it is not authorized.</summary>
+    public RequestContext? Context { get; }
+
+    /// <summary>The caller of the last request, kept while the next names the same key id.</summary>
+    public CallerAccess? Caller { get; set; }
+
+    /// <summary>The DynamoDB key values of the check under way.</summary>
+    public CheckFacts Facts { get; } = new();
+}

@@ -1,0 +1,345 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Cloister.Tables.Operations;
+using Cloister.Tables.Protocol;
+
+namespace Cloister.Tables.Access;
+
+/// <summary>
+/// Which actions each operation needs, on which resources, with which DynamoDB condition keys — DynamoDB's API
+/// permissions reference: an item operation its own action on the table; Query and Scan on the table or
+/// <c>table/{name}/index/{index}</c>; BatchGetItem and BatchWriteItem their action once per table named;
+/// TransactWriteItems and TransactGetItems the action of each item (<c>dynamodb:PutItem</c>, <c>UpdateItem</c>,
+/// <c>DeleteItem</c>, <c>ConditionCheckItem</c>, <c>GetItem</c>) with <c>dynamodb:EnclosingOperation</c>; ListTables
+/// on <c>table/*</c>; DescribeLimits on the account; the control plane on the table. Request members are read with the
+/// operations' own readers, so a member the check cannot read is a member the operation refuses too.
+/// </summary>
+internal sealed partial class RequestAuthorizer
+{
+    private const string TransactWriteItems = "TransactWriteItems";
+    private const string TransactGetItems = "TransactGetItems";
+
+    /// <summary>The operations whose requests act on one table named by <c>TableName</c> and nothing finer.</summary>
+    private static readonly FrozenDictionary<string, string> TableOperations = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["DescribeTable"] = "dynamodb:DescribeTable",
+        ["UpdateTable"] = "dynamodb:UpdateTable",
+        ["DeleteTable"] = "dynamodb:DeleteTable",
+        ["UpdateTimeToLive"] = "dynamodb:UpdateTimeToLive",
+        ["DescribeTimeToLive"] = "dynamodb:DescribeTimeToLive",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Every operation a rule below covers; the service must offer no other (a test holds them together).</summary>
+    internal static readonly FrozenSet<string> Operations = TableOperations.Keys.Concat(
+    [
+        "CreateTable", "ListTables", "DescribeLimits", "DescribeEndpoints", "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
+        "BatchGetItem", "BatchWriteItem", TransactWriteItems, TransactGetItems, "PutResourcePolicy", "GetResourcePolicy", "DeleteResourcePolicy",
+    ]).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Checks every action <paramref name="operation"/> needs; throws AccessDeniedException at the first one denied, before anything is done.</summary>
+    public void Authorize(string operation, JsonElement request, ConnectionAccess connection)
+    {
+        if (request.ValueKind != JsonValueKind.Object)
+        {
+            throw DynamoDbException.Serialization("Start of structure or map found where not expected");
+        }
+
+        switch (operation)
+        {
+            case "GetItem":
+                Get(connection, request, null);
+                return;
+            case "PutItem":
+                Write(connection, request, "dynamodb:PutItem", WriteKind.Put, null);
+                return;
+            case "UpdateItem":
+                Write(connection, request, "dynamodb:UpdateItem", WriteKind.Update, null);
+                return;
+            case "DeleteItem":
+                Write(connection, request, "dynamodb:DeleteItem", WriteKind.Delete, null);
+                return;
+            case "Query":
+                ReadMany(connection, request, "dynamodb:Query", isQuery: true);
+                return;
+            case "Scan":
+                ReadMany(connection, request, "dynamodb:Scan", isQuery: false);
+                return;
+            case "BatchGetItem":
+                BatchGet(connection, request);
+                return;
+            case "BatchWriteItem":
+                BatchWrite(connection, request);
+                return;
+            case TransactWriteItems:
+                TransactWrite(connection, request);
+                return;
+            case TransactGetItems:
+                TransactGet(connection, request);
+                return;
+            case "ListTables":
+                Whole(connection, "dynamodb:ListTables", _allTablesArn);
+                return;
+            case "DescribeLimits":
+                Whole(connection, "dynamodb:DescribeLimits", _accountArn);
+                return;
+            case "DescribeEndpoints":
+                Whole(connection, "dynamodb:DescribeEndpoints", "*");
+                return;
+            case "CreateTable":
+                CreateTable(connection, request);
+                return;
+            case "PutResourcePolicy" or "GetResourcePolicy" or "DeleteResourcePolicy":
+                ResourcePolicy(connection, request, "dynamodb:" + operation);
+                return;
+        }
+
+        if (!TableOperations.TryGetValue(operation, out var action))
+        {
+            // A new operation without a rule is refused rather than served unchecked.
+            throw new InvalidOperationException($"No authorization rule for {operation}.");
+        }
+
+        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        Begin(connection, action, arn, table);
+        Decide(connection, table);
+    }
+
+    private void Whole(ConnectionAccess connection, string action, string resource)
+    {
+        Begin(connection, action, resource, null);
+        Decide(connection, null);
+    }
+
+    /// <summary>CreateTable, and PutResourcePolicy too when the table is created with a policy (DynamoDB asks for both).</summary>
+    private void CreateTable(ConnectionAccess connection, JsonElement request)
+    {
+        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        Begin(connection, "dynamodb:CreateTable", arn, table);
+        Decide(connection, table);
+        if (RequestReader.GetString(request, "ResourcePolicy") is not null)
+        {
+            Begin(connection, "dynamodb:PutResourcePolicy", arn, table);
+            Decide(connection, table);
+        }
+    }
+
+    /// <summary>Put/Get/DeleteResourcePolicy on the ARN given; the account's root is not held to the table's own policy here.</summary>
+    private void ResourcePolicy(ConnectionAccess connection, JsonElement request, string action)
+    {
+        var arn = RequestReader.RequireString(request, "ResourceArn", "resourceArn");
+        var table = TableOfArn(arn);
+        Begin(connection, action, table?.Arn ?? arn, table);
+        Decide(connection, table, rootIgnoresResourcePolicy: true);
+    }
+
+    private void Get(ConnectionAccess connection, JsonElement request, string? enclosing)
+    {
+        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var facts = Begin(connection, "dynamodb:GetItem", arn, table);
+        facts.EnclosingOperation = enclosing;
+        var key = RequestReader.GetObject(request, "Key");
+        AddLeadingKey(facts, key, table?.Definition.HashKey);
+        AddNames(facts, key);
+        AddProjection(facts, request);
+        AddSelect(facts, request, null, hasSelect: false);
+        if (enclosing is null)
+        {
+            AddCapacity(facts, request);
+        }
+
+        Decide(connection, table);
+    }
+
+    private void Write(ConnectionAccess connection, JsonElement request, string action, WriteKind kind, string? enclosing)
+    {
+        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var facts = Begin(connection, action, arn, table);
+        facts.EnclosingOperation = enclosing;
+        var target = RequestReader.GetObject(request, kind == WriteKind.Put ? "Item" : "Key");
+        AddLeadingKey(facts, target, table?.Definition.HashKey);
+        AddNames(facts, target);
+        if (facts.Wants(DynamoDbKeys.Attributes))
+        {
+            var context = ExpressionContextOf(request);
+            AddCondition(facts, request, "ConditionExpression", "Expected", context);
+            if (RequestReader.GetString(request, "UpdateExpression") is { } update)
+            {
+                ExpressionNames.Collect(Expressions.ExpressionParser.ParseUpdate(update, context), facts.Attributes());
+            }
+            else if (RequestReader.GetObject(request, "AttributeUpdates") is { } legacy)
+            {
+                ExpressionNames.Collect(LegacyParameters.ToUpdate(legacy), facts.Attributes());
+            }
+        }
+
+        if (enclosing is null)
+        {
+            if (facts.Wants(DynamoDbKeys.ReturnValues))
+            {
+                facts.ReturnValues = RequestReader.GetString(request, "ReturnValues") ?? "NONE";
+            }
+
+            AddCapacity(facts, request);
+        }
+
+        Decide(connection, table);
+    }
+
+    private void ReadMany(ConnectionAccess connection, JsonElement request, string action, bool isQuery)
+    {
+        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var indexName = RequestReader.GetString(request, "IndexName");
+        var facts = Begin(connection, action, indexName is null ? arn : table?.IndexArn(indexName) ?? TableAccessEntry.IndexArnOf(arn, indexName), table);
+        var wantsKeys = isQuery && facts.Wants(DynamoDbKeys.LeadingKeys);
+        if (wantsKeys || facts.Wants(DynamoDbKeys.Attributes))
+        {
+            var context = ExpressionContextOf(request);
+            var keyCondition = RequestReader.GetString(request, "KeyConditionExpression") is { } text
+                ? Expressions.ExpressionParser.ParseCondition(text, "KeyConditionExpression", context)
+                : RequestReader.GetObject(request, "KeyConditions") is { } legacy ? LegacyParameters.ToCondition(legacy, "AND") : null;
+            if (wantsKeys)
+            {
+                var hashKey = indexName is null ? table?.Definition.HashKey : table?.Definition.FindIndex(indexName)?.HashKey;
+                LeadingKeyOfCondition(facts, keyCondition, hashKey);
+            }
+
+            if (facts.Wants(DynamoDbKeys.Attributes))
+            {
+                if (keyCondition is not null)
+                {
+                    ExpressionNames.Collect(keyCondition, facts.Attributes());
+                }
+
+                AddCondition(facts, request, "FilterExpression", isQuery ? "QueryFilter" : "ScanFilter", context);
+            }
+        }
+
+        AddProjection(facts, request);
+        AddSelect(facts, request, indexName, hasSelect: true);
+        AddCapacity(facts, request);
+        Decide(connection, table);
+    }
+
+    /// <summary>dynamodb:BatchGetItem once per table, with the partition keys and attributes of that table's keys.</summary>
+    private void BatchGet(ConnectionAccess connection, JsonElement request) =>
+        PerTable(connection, request, "dynamodb:BatchGetItem", static (facts, hashKey, reads) =>
+        {
+            if (RequestReader.GetArray(reads, "Keys") is { } keys)
+            {
+                foreach (var key in keys.EnumerateArray())
+                {
+                    AddLeadingKey(facts, key, hashKey);
+                    AddNames(facts, key);
+                }
+            }
+
+            AddProjection(facts, reads);
+            AddSelect(facts, reads, null, hasSelect: false);
+        });
+
+    /// <summary>dynamodb:BatchWriteItem once per table, with the partition keys and attributes of its puts and deletes.</summary>
+    private void BatchWrite(ConnectionAccess connection, JsonElement request) =>
+        PerTable(connection, request, "dynamodb:BatchWriteItem", static (facts, hashKey, writes) =>
+        {
+            if (writes.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            foreach (var write in writes.EnumerateArray())
+            {
+                var target = RequestReader.GetObject(write, "PutRequest") is { } put ? RequestReader.GetObject(put, "Item")
+                    : RequestReader.GetObject(write, "DeleteRequest") is { } delete ? RequestReader.GetObject(delete, "Key")
+                    : null;
+                AddLeadingKey(facts, target, hashKey);
+                AddNames(facts, target);
+            }
+        });
+
+    /// <summary>A batch's action once per table of its <c>RequestItems</c>; <paramref name="fill"/> adds what that table's entry asks of it.</summary>
+    private void PerTable(ConnectionAccess connection, JsonElement request, string action, Action<CheckFacts, string?, JsonElement> fill)
+    {
+        if (RequestReader.GetObject(request, "RequestItems") is not { } tables)
+        {
+            return;
+        }
+
+        foreach (var property in tables.EnumerateObject())
+        {
+            RequestReader.ValidateTableName(property.Name, "requestItems.key");
+            var table = Table(property.Name, out var arn);
+            var facts = Begin(connection, action, arn, table);
+            fill(facts, table?.Definition.HashKey, property.Value);
+            AddCapacity(facts, request);
+            Decide(connection, table);
+        }
+    }
+
+    /// <summary>Each item's own action, with dynamodb:EnclosingOperation = TransactWriteItems.</summary>
+    private void TransactWrite(ConnectionAccess connection, JsonElement request)
+    {
+        if (RequestReader.GetArray(request, "TransactItems") is not { } items)
+        {
+            return;
+        }
+
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            foreach (var action in item.EnumerateObject())
+            {
+                if (action.Value.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+
+                var (name, kind) = action.Name switch
+                {
+                    "Put" => ("dynamodb:PutItem", WriteKind.Put),
+                    "Update" => ("dynamodb:UpdateItem", WriteKind.Update),
+                    "Delete" => ("dynamodb:DeleteItem", WriteKind.Delete),
+                    "ConditionCheck" => ("dynamodb:ConditionCheckItem", WriteKind.ConditionCheck),
+                    _ => throw DynamoDbException.Serialization("Unknown member " + action.Name),
+                };
+                AttributeValueReader.RequireKind(action.Value, JsonValueKind.Object);
+                Write(connection, action.Value, name, kind, TransactWriteItems);
+            }
+        }
+    }
+
+    /// <summary>dynamodb:GetItem for each item, with dynamodb:EnclosingOperation = TransactGetItems.</summary>
+    private void TransactGet(ConnectionAccess connection, JsonElement request)
+    {
+        if (RequestReader.GetArray(request, "TransactItems") is not { } items)
+        {
+            return;
+        }
+
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object && RequestReader.GetObject(item, "Get") is { } get)
+            {
+                Get(connection, get, TransactGetItems);
+            }
+        }
+    }
+
+    /// <summary>The table's entry (null when there is no such table) and its ARN either way.</summary>
+    private TableAccessEntry? Table(string name, out string arn)
+    {
+        var table = _catalog.Find(name);
+        arn = table?.Arn ?? _catalog.Arn(name);
+        return table;
+    }
+
+    /// <summary>The entry of the table a ResourceArn names, when it is a table ARN of this account and region.</summary>
+    private TableAccessEntry? TableOfArn(string arn)
+    {
+        var prefix = _allTablesArn.AsSpan(0, _allTablesArn.Length - 1);
+        return arn.AsSpan().StartsWith(prefix, StringComparison.Ordinal) ? _catalog.Find(arn.AsSpan(prefix.Length)) : null;
+    }
+}
