@@ -19,6 +19,7 @@ using Cloister.Network.LoadBalancing;
 using Cloister.Network.Metadata;
 using Cloister.Network.Topology;
 using Cloister.Policy.Callers;
+using Cloister.Tables.Access;
 using Cloister.Tables.Hosting;
 using Cloister.Templates;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,9 @@ public sealed class StackHost : IAsyncDisposable
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private TemplateLoadResult? _loaded;
     private CloudModel _model = new();
+    private static readonly Cloister.Policy.Policy DenyAll = Cloister.Policy.Policy.Parse(
+        """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}""").Policy!;
+
     private CallerDirectory? _callers;
     private Sandbox? _sandbox;
     private LambdaService? _functions;
@@ -179,13 +183,19 @@ public sealed class StackHost : IAsyncDisposable
                 Certificate = authority.Issue([name, "localhost"], [address]),
                 Account = _model.Account,
                 LoggerFactory = _loggers,
+                Access = new TablesAccess
+                {
+                    Callers = _callers!.Find,
+                    Origins = sandbox.OriginOf,
+                    EndpointPolicies = GatewayEndpointPolicies("dynamodb"),
+                },
             },
             cancellationToken).ConfigureAwait(false);
         _owned.Add(server);
         var local = server.Urls.First(u => u.Scheme == "http" && u.Host == "127.0.0.1");
         using (var client = new HttpClient { BaseAddress = local })
         {
-            var problems = await new TableProvisioner(client).EnsureAsync(_model.Tables, cancellationToken).ConfigureAwait(false);
+            var problems = await new TableProvisioner(client, _model.Account).EnsureAsync(_model.Tables, cancellationToken).ConfigureAwait(false);
             if (problems.Count > 0)
             {
                 throw new StackDeployException("tables", problems);
@@ -194,6 +204,24 @@ public sealed class StackHost : IAsyncDisposable
 
         _services.Add(new ServiceInfo("dynamodb", [$"https://{name}", $"http://{name}", $"{address}:443"], "ok"));
         Done("tables", $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");
+    }
+
+    /// <summary>The policies of the model's gateway endpoints of <paramref name="service"/>; one that does not compile denies everything (and is reported).</summary>
+    private Dictionary<string, Cloister.Policy.Policy> GatewayEndpointPolicies(string service)
+    {
+        var policies = new Dictionary<string, Cloister.Policy.Policy>(StringComparer.Ordinal);
+        foreach (var endpoint in _model.VpcEndpoints.Where(e => e.Type == VpcEndpointType.Gateway && e.ServiceShortName == service && e.PolicyDocument is not null))
+        {
+            var parsed = Cloister.Policy.Policy.Parse(endpoint.PolicyDocument);
+            if (!parsed.IsValid)
+            {
+                Report("tables", "warning", $"the policy of {endpoint.LogicalId} ({endpoint.Id}) does not compile, so it denies everything: {parsed.ErrorMessage}");
+            }
+
+            policies[endpoint.Id] = parsed.Policy ?? DenyAll;
+        }
+
+        return policies;
     }
 
     private async Task<Dictionary<string, IReadOnlyList<IPAddress>>> StartLoadBalancersAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)

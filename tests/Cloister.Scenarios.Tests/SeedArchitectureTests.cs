@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Cloister.Scenarios.Tests;
 
@@ -80,6 +81,31 @@ public sealed class SeedArchitectureTests(SeedArchitectureFixture stack) : IClas
         Assert.Equal(metadataMac, eth0Mac);
         Assert.Equal("eth0,lo,", interfaces);
         Assert.Contains(subnetBlock, new[] { "10.0.1.0/24", "10.0.2.0/24" });
+    }
+
+    [Theory]
+    [InlineData("ApiVpcInstance", "because no identity-based policy allows the dynamodb:PutItem action")]
+    [InlineData("OtherVpcInstance", "because no VPC endpoint policy allows the dynamodb:PutItem action")]
+    public async Task AwsCli_PutItemWithTheInstancesOwnCredentials_IsRefusedByThePolicyThatDoesNotAllowIt(string host, string reason)
+    {
+        // ApiVpcInstance's role has AmazonDynamoDBReadOnlyAccess; OtherVpcInstance's has AmazonDynamoDBFullAccess but
+        // its VPC's DynamoDB gateway endpoint allows reads only. Both may scan; neither may write.
+        string[] aws = ["env", "-u", "AWS_ACCESS_KEY_ID", "-u", "AWS_SECRET_ACCESS_KEY", "-u", "AWS_SESSION_TOKEN", "-u", "AWS_PROFILE", "HOME=/nonexistent", "/usr/bin/aws", "dynamodb"];
+
+        var scan = await stack.Cli.ExecAsync(host, [.. aws, "scan", "--table-name", "claimsTable", "--select", "COUNT", "--output", "text"]);
+        var put = await stack.Cli.ExecAsync(host, [.. aws, "put-item", "--table-name", "claimsTable", "--item", """{"PK":{"S":"MEMBER#intruder"},"SK":{"S":"CLAIM#x"}}"""]);
+        var who = await stack.Cli.ExecAsync(host, "sh", "-c",
+            "t=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) && " +
+            "echo $(curl -sf -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/iam/security-credentials/) " +
+            "$(curl -sf -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id)");
+
+        Assert.True(scan.ExitCode == 0, scan.Output + scan.Error);
+        Assert.NotEqual(0, put.ExitCode);
+        var (role, instanceId) = who.Output.Trim().Split(' ') is [var r, var i] ? (r, i) : ("?", "?");
+        Assert.Matches(
+            $@"An error occurred \(AccessDeniedException\) when calling the PutItem operation: User: arn:aws:sts::(\d{{12}}):assumed-role/{Regex.Escape(role)}/{instanceId} " +
+            $@"is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:eu-central-1:\1:table/claimsTable {Regex.Escape(reason)}",
+            put.Error);
     }
 
     [Theory]

@@ -1,16 +1,18 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Cloister.Model;
 using Cloister.Model.Data;
 
 namespace Cloister.Host.Tables;
 
 /// <summary>
 /// Creates the template's tables the way CloudFormation does, through the table service's own DynamoDB API
-/// (<c>CreateTable</c>, then <c>UpdateTimeToLive</c>). A table that already exists keeps its items: state lives in the
-/// state folder across <c>up</c> and <c>down</c>.
+/// (<c>CreateTable</c>, then <c>UpdateTimeToLive</c>, then <c>PutResourcePolicy</c> or <c>DeleteResourcePolicy</c>). A table
+/// that already exists keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>) and takes the
+/// template's resource policy, or loses the one it had when the template has none.
 /// </summary>
-internal sealed class TableProvisioner(HttpClient client)
+internal sealed class TableProvisioner(HttpClient client, AccountContext account)
 {
     public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<Table> tables, CancellationToken cancellationToken)
     {
@@ -36,6 +38,15 @@ internal sealed class TableProvisioner(HttpClient client)
                 {
                     problems.Add($"{table.LogicalId} ({table.TableName}): UpdateTimeToLive failed: {body}");
                 }
+            }
+
+            var arn = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table.TableName}";
+            (status, body) = table.ResourcePolicy is { } policy
+                ? await SendAsync("PutResourcePolicy", JsonSerializer.Serialize(new Dictionary<string, string> { ["ResourceArn"] = arn, ["Policy"] = policy }), cancellationToken).ConfigureAwait(false)
+                : await SendAsync("DeleteResourcePolicy", JsonSerializer.Serialize(new Dictionary<string, string> { ["ResourceArn"] = arn }), cancellationToken).ConfigureAwait(false);
+            if (status != 200 && !body.Contains("PolicyNotFoundException", StringComparison.Ordinal))
+            {
+                problems.Add($"{table.LogicalId} ({table.TableName}): {(table.ResourcePolicy is null ? "DeleteResourcePolicy" : "PutResourcePolicy")} failed: {body}");
             }
         }
 
