@@ -99,7 +99,8 @@ internal sealed class RequestHandler : IHttpRequestHandler
                     _authorizer!.VerifySignature(request, body.Bytes, caller);
                 }
 
-                if (caller is null && ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out item))
+                if (ReferenceEquals(operation, _getItem) && (caller is null || _authorizer!.TryAuthorizeGetItem(body.Bytes, access!)) &&
+                    _service.TryGetItem(body.Bytes, out item))
                 {
                     // The common GetItem, answered from the request bytes with the stored item's JSON as it is.
                     simple = true;
