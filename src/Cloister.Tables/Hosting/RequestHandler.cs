@@ -82,7 +82,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
             try
             {
                 var signature = Authenticate(request);
-                var caller = access is { IsAuthorized: true } ? _authorizer!.Authenticate(request, access) : null;
+                var caller = Caller(request, access);
                 operation = ResolveOperation(request);
                 if (body.Bytes.Length > MaxRequestBytes)
                 {
@@ -235,6 +235,25 @@ internal sealed class RequestHandler : IHttpRequestHandler
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The request's caller under access control; null without it, or on the stack host's own connection. A request
+    /// without its connection's access state is refused rather than served unchecked.
+    /// </summary>
+    private CallerAccess? Caller(HttpRequestHead request, ConnectionAccess? access)
+    {
+        if (_authorizer is null)
+        {
+            return null;
+        }
+
+        if (access is null)
+        {
+            throw new InvalidOperationException("With access control every request needs its connection's access state.");
+        }
+
+        return access.IsAuthorized ? _authorizer.Authenticate(request, access) : null;
     }
 
     private string ResolveOperation(HttpRequestHead request)
