@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 using System.Text.Json;
 using Cloister.Tables.Operations;
 using Cloister.Tables.Protocol;
@@ -148,6 +149,60 @@ internal sealed partial class RequestAuthorizer
         }
 
         Decide(connection, table);
+    }
+
+    /// <summary>
+    /// The common GetItem's check (table and an S or B key, nothing else: the simple path's reader) from its bytes,
+    /// with the facts <see cref="Get"/> would find in its document; false leaves the request to the general path
+    /// (the reader declines, no such table, or a policy reads ReturnConsumedCapacity, which the reader does not keep).
+    /// </summary>
+    public bool TryAuthorizeGetItem(ReadOnlySpan<byte> body, ConnectionAccess connection)
+    {
+        if (!GetItemRequestReader.TryRead(body, out var request) || !RequestReader.IsTableName(request.TableName))
+        {
+            return false;
+        }
+
+        Span<char> name = stackalloc char[request.TableName.Length];
+        Encoding.ASCII.GetChars(request.TableName, name);
+        if (_catalog.Find(name) is not { } table)
+        {
+            return false;
+        }
+
+        var facts = Begin(connection, "dynamodb:GetItem", table.Arn, table);
+        if (facts.Wants(DynamoDbKeys.ReturnConsumedCapacity))
+        {
+            return false;
+        }
+
+        if (facts.Wants(DynamoDbKeys.LeadingKeys))
+        {
+            var keys = facts.LeadingKeys();
+            var hashKey = table.Definition.HashKey;
+            if (Ascii.Equals(request.FirstName, hashKey))
+            {
+                keys.Add(Encoding.UTF8.GetString(request.FirstValue));
+            }
+            else if (request.KeyCount == 2 && Ascii.Equals(request.SecondName, hashKey))
+            {
+                keys.Add(Encoding.UTF8.GetString(request.SecondValue));
+            }
+        }
+
+        if (facts.Wants(DynamoDbKeys.Attributes))
+        {
+            var names = facts.Attributes();
+            names.Add(Encoding.UTF8.GetString(request.FirstName));
+            if (request.KeyCount == 2)
+            {
+                names.Add(Encoding.UTF8.GetString(request.SecondName));
+            }
+        }
+
+        facts.Select = "ALL_ATTRIBUTES";
+        Decide(connection, table);
+        return true;
     }
 
     private void Write(ConnectionAccess connection, JsonElement request, string action, WriteKind kind, string? enclosing)

@@ -82,7 +82,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
             try
             {
                 var signature = Authenticate(request);
-                var caller = access is { IsAuthorized: true } ? _authorizer!.Authenticate(request, access) : null;
+                var caller = Caller(request, access);
                 operation = ResolveOperation(request);
                 if (body.Bytes.Length > MaxRequestBytes)
                 {
@@ -99,7 +99,8 @@ internal sealed class RequestHandler : IHttpRequestHandler
                     _authorizer!.VerifySignature(request, body.Bytes, caller);
                 }
 
-                if (caller is null && ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out item))
+                if (ReferenceEquals(operation, _getItem) && (caller is null || _authorizer!.TryAuthorizeGetItem(body.Bytes, access!)) &&
+                    _service.TryGetItem(body.Bytes, out item))
                 {
                     // The common GetItem, answered from the request bytes with the stored item's JSON as it is.
                     simple = true;
@@ -234,6 +235,25 @@ internal sealed class RequestHandler : IHttpRequestHandler
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The request's caller under access control; null without it, or on the stack host's own connection. A request
+    /// without its connection's access state is refused rather than served unchecked.
+    /// </summary>
+    private CallerAccess? Caller(HttpRequestHead request, ConnectionAccess? access)
+    {
+        if (_authorizer is null)
+        {
+            return null;
+        }
+
+        if (access is null)
+        {
+            throw new InvalidOperationException("With access control every request needs its connection's access state.");
+        }
+
+        return access.IsAuthorized ? _authorizer.Authenticate(request, access) : null;
     }
 
     private string ResolveOperation(HttpRequestHead request)

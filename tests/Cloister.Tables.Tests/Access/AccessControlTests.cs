@@ -206,8 +206,13 @@ public sealed class AccessControlTests : IAsyncLifetime
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "someone-else" } },
         }));
 
+        var own = await client.GetItemAsync(table, Key("AROATENANT:session"));
+        var otherGet = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.GetItemAsync(table, Key("someone-else")));
+
         Assert.Equal("AccessDeniedException", other.ErrorCode);
         Assert.Null(await _server.ReadAsync(table, "someone-else"));
+        Assert.Equal("v", own.Item["v"].S);
+        Assert.Equal(Denied("Tenant", "dynamodb:GetItem", AccessServer.TableArnPrefix + table, "because no identity-based policy allows the dynamodb:GetItem action"), otherGet.Message);
         Assert.Equal(1, query.Count);
         Assert.Equal("AccessDeniedException", otherQuery.ErrorCode);
     }
