@@ -52,6 +52,7 @@ try
     {
         DataDirectory = Path.Combine(root, "service"),
         HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        Access = BenchAccess.Create(Environment.GetEnvironmentVariable("CLOISTER_BENCH_ACCESS")),
     }))
     {
         var sdk = Clients(server.Urls[0]);
