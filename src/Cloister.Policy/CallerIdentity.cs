@@ -26,39 +26,15 @@ public sealed record CallerIdentity(
     public string Arn => Principal.Identifier ?? "anonymous";
 
     /// <summary>
-    /// What the caller's identity allows for <paramref name="context"/>: an explicit deny in any of its policies, else
-    /// an allow in one of them that the permissions boundary (when set) also allows, else an implicit deny. The root
-    /// user is allowed (identity-based policies do not apply to it).
+    /// What the caller's identity allows for <paramref name="context"/>, as <see cref="IamAccess"/> decides it with no
+    /// resource or endpoint policy: an explicit deny in one of its policies or its permissions boundary, else an allow
+    /// in one of them that the boundary (when set) also allows, else an implicit deny. The root user is allowed
+    /// (identity-based policies do not apply to it).
     /// </summary>
     public PolicyDecision EvaluateIdentity(RequestContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (IsRoot)
-        {
-            return new PolicyDecision(Decision.Allow, -1);
-        }
-
-        var result = PolicyDecision.Implicit;
-        foreach (var policy in IdentityPolicies)
-        {
-            var decision = policy.Evaluate(context);
-            if (decision.IsExplicitDeny)
-            {
-                return decision;
-            }
-
-            if (decision.IsAllowed && !result.IsAllowed)
-            {
-                result = decision;
-            }
-        }
-
-        if (result.IsAllowed && PermissionsBoundary is { } boundary && boundary.Evaluate(context) is { IsAllowed: false } bounded)
-        {
-            return bounded.IsExplicitDeny ? bounded : PolicyDecision.Implicit;
-        }
-
-        return result;
+        var decision = IamAccess.Evaluate(context, this, resourcePolicy: null, endpointPolicy: null);
+        return new PolicyDecision(decision.Decision, decision.StatementIndex);
     }
 
     /// <summary>Never prints the secret.</summary>

@@ -53,23 +53,22 @@ public sealed class CallerDirectory
         var issued = new Dictionary<string, CallerIdentity>(StringComparer.Ordinal);
         foreach (var function in model.Functions)
         {
-            Issue(function.RoleArn, function.FunctionName, $"function {function.FunctionName}");
+            Issue(RoleOf(function), function.FunctionName, $"function {function.FunctionName}");
         }
 
         foreach (var instance in model.Instances)
         {
-            if (instance.InstanceProfileRole is { } role)
+            if (RoleOf(instance) is { } role)
             {
-                Issue(_rolesByName.TryGetValue(role, out var declared) ? declared.Arn : RoleArnOf(role), instance.Id, $"instance {instance.LogicalId}");
+                Issue(role, instance.Id, $"instance {instance.LogicalId}");
             }
         }
 
         _issued = issued.ToFrozenDictionary(StringComparer.Ordinal);
         Warnings = [.. warnings];
 
-        void Issue(string? roleArn, string session, string who)
+        void Issue(string roleArn, string session, string who)
         {
-            roleArn ??= RoleArnOf("cloister-" + session);
             var credentials = Derive(roleArn, session);
             if (issued.ContainsKey(credentials.AccessKeyId))
             {
@@ -111,16 +110,14 @@ public sealed class CallerDirectory
     public SandboxCredentials ForFunction(LambdaFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return Derive(function.RoleArn ?? RoleArnOf("cloister-" + function.FunctionName), function.FunctionName);
+        return Derive(RoleOf(function), function.FunctionName);
     }
 
     /// <summary>The credentials of <paramref name="instance"/>'s instance profile role; null without a profile.</summary>
     public SandboxCredentials? ForInstance(Instance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return instance.InstanceProfileRole is not { } role
-            ? null
-            : Derive(_rolesByName.TryGetValue(role, out var declared) ? declared.Arn : RoleArnOf(role), instance.Id);
+        return RoleOf(instance) is { } role ? Derive(role, instance.Id) : null;
     }
 
     /// <summary>Who signs with <paramref name="accessKeyId"/>: an issued role session, else the account's root (see the class summary).</summary>
@@ -154,6 +151,15 @@ public sealed class CallerDirectory
 
         return parsed.Policy;
     }
+
+    /// <summary>A function's execution role; a model built without one gets a role of its own, named after the function.</summary>
+    private string RoleOf(LambdaFunction function) => function.RoleArn ?? RoleArnOf("cloister-" + function.FunctionName);
+
+    /// <summary>The role of an instance's profile (the model holds its name); null without a profile.</summary>
+    private string? RoleOf(Instance instance) =>
+        instance.InstanceProfileRole is not { } name ? null
+        : _rolesByName.TryGetValue(name, out var declared) ? declared.Arn
+        : RoleArnOf(name);
 
     private static string NameOf(string roleArn) => roleArn[(roleArn.LastIndexOf('/') + 1)..];
 
