@@ -44,9 +44,6 @@ public sealed class StackHost : IAsyncDisposable
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private TemplateLoadResult? _loaded;
     private CloudModel _model = new();
-    private static readonly Cloister.Policy.Policy DenyAll = Cloister.Policy.Policy.Parse(
-        """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}""").Policy!;
-
     private CallerDirectory? _callers;
     private Sandbox? _sandbox;
     private LambdaService? _functions;
@@ -218,7 +215,7 @@ public sealed class StackHost : IAsyncDisposable
                 Report("tables", "warning", $"the policy of {endpoint.LogicalId} ({endpoint.Id}) does not compile, so it denies everything: {parsed.ErrorMessage}");
             }
 
-            policies[endpoint.Id] = parsed.Policy ?? DenyAll;
+            policies[endpoint.Id] = parsed.Policy ?? Cloister.Policy.Policy.DenyAll;
         }
 
         return policies;

@@ -42,6 +42,10 @@ public sealed class Policy
     /// <summary>How many statements the policy has.</summary>
     public int StatementCount => _statements.Length;
 
+    /// <summary>One statement denying every action on every resource to everyone: what stands for a resource or endpoint policy that does not compile, so that it refuses rather than allows.</summary>
+    public static Policy DenyAll { get; } = Parse(
+        """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}""").Policy!;
+
     /// <summary>Reads, validates and compiles a policy document; never throws for bad input.</summary>
     public static PolicyParseResult Parse(string? json, PolicyParseOptions? options = null) =>
         PolicyParser.Parse(json, options ?? PolicyParseOptions.Default);

@@ -14,10 +14,6 @@ namespace Cloister.Tables.Access;
 /// </summary>
 internal sealed class TableAccessCatalog
 {
-    /// <summary>Stands for a stored policy that no longer parses (the journal edited by hand): deny everything rather than nothing.</summary>
-    private static readonly PolicyDocument DenyAll = PolicyDocument.Parse(
-        """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}""").Policy!;
-
     private readonly ConcurrentDictionary<string, TableAccessEntry> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TableAccessEntry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly AccountContext _account;
@@ -64,6 +60,7 @@ internal sealed class TableAccessCatalog
             Log.StoredPolicyInvalid(_logger, definition.Name, parsed.ErrorMessage);
         }
 
-        return DenyAll;
+        // A stored policy that no longer parses (the journal edited by hand) denies everything rather than nothing.
+        return PolicyDocument.DenyAll;
     }
 }
