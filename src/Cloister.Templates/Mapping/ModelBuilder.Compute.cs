@@ -114,7 +114,7 @@ internal sealed partial class ModelBuilder
         var role = r.String("Role");
         if (role is not null && !_roles.Exists(x => x.Arn == role))
         {
-            r.WarningAt(r.Node("Role")!, "Role", $"{role} is not a role of these templates; Cloister has no policies for the function's credentials.");
+            r.WarningAt(r.Node("Role")!, "Role", $"{role} is not a role of these templates; Cloister cannot know its policies, so the function's calls are not limited by identity-based policies.");
         }
 
         _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role));
