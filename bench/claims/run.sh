@@ -32,9 +32,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for tool in wrk:wrk jq:jq sqlite3:sqlite3 curl:curl dig:bind9-dnsutils; do
-  command -v "${tool%%:*}" >/dev/null || { apt-get install -y -qq "${tool#*:}" >/dev/null || { apt-get update -qq && apt-get install -y -qq "${tool#*:}" >/dev/null; }; }
-done
+source "$root/scripts/debian-packages.sh"
+ensure_debian_packages bench "${cloister_runtime_packages[@]}" wrk jq sqlite3 || exit 1
 mkdir -p "$work"
 
 on() { local host="$1"; shift; "$cloister" exec --from "$host" -- "$@"; }
@@ -170,9 +169,11 @@ count=0 start=""
 while :; do
   body="{\"TableName\":\"claimsTable\",\"Select\":\"COUNT\",\"FilterExpression\":\"begins_with(PK, :m)\",\"ExpressionAttributeValues\":{\":m\":{\"S\":\"MEMBER#\"}}${start:+,\"ExclusiveStartKey\":$start}}"
   page="$(on ApiVpcInstance curl -sS https://dynamodb.eu-central-1.amazonaws.com/ -H 'Content-Type: application/x-amz-json-1.0' \
-    -H 'X-Amz-Target: DynamoDB_20120810.Scan' -H 'Authorization: AWS4-HMAC-SHA256 Credential=ASIACLOISTERSANDBOX0/20261122/eu-central-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+    -H 'X-Amz-Target: DynamoDB_20120810.Scan' -H 'Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261122/eu-central-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
     -d "$body")"
-  count=$(( count + $(jq .Count <<<"$page") ))
+  page_count="$(jq -r '.Count // empty' <<<"$page" 2>/dev/null)"
+  [[ "$page_count" =~ ^[0-9]+$ ]] || { echo "  the Scan failed: $page" >&2; exit 1; }
+  count=$(( count + page_count ))
   start="$(jq -c '.LastEvaluatedKey // empty' <<<"$page")"
   [[ -n "$start" ]] || break
 done
