@@ -38,6 +38,9 @@ function init(args)
     wrk.headers["Content-Type"] = "application/json"
     wrk.body = '{"amount":125.5,"currency":"EUR","description":"Physiotherapy, 3 sessions"}'
   elseif mode == "putitem" then
+    -- Keys unique across runs as well (the run's start second): a second run's items would otherwise fail
+    -- attribute_not_exists with 400.
+    run = string.format("%x", os.time())
     wrk.method = "POST"
     wrk.path = "/"
     wrk.headers["Content-Type"] = "application/x-amz-json-1.0"
@@ -49,7 +52,7 @@ function init(args)
     wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261122/eu-central-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
     request = function()
       counter = counter + 1
-      local key = "BENCH#" .. id .. "-" .. counter
+      local key = "BENCH#" .. run .. "-" .. id .. "-" .. counter
       return wrk.format(nil, nil, nil,
         '{"TableName":"' .. table_name .. '","Item":{"PK":{"S":"' .. key .. '"},"SK":{"S":"CLAIM#' .. counter ..
         '"},"amount":{"N":"125.5"},"currency":{"S":"EUR"},"description":{"S":"Physiotherapy, 3 sessions"},"version":{"N":"1"}},' ..
