@@ -104,7 +104,17 @@ public sealed class StackHost : IAsyncDisposable
         Done("certificates", authority.BundlePath);
 
         Started("network", $"{_model.Vpcs.Length} VPC(s), {_model.OnPremisesNetworks.Length} on-premises network(s)");
-        var sandbox = await Sandbox.StartAsync(_model, SandboxOptions.ForState(_state), _loggers.CreateLogger("Cloister.Network"), cancellationToken).ConfigureAwait(false);
+        Sandbox sandbox;
+        try
+        {
+            sandbox = await Sandbox.StartAsync(_model, SandboxOptions.ForState(_state), _loggers.CreateLogger("Cloister.Network"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (FabricException exception)
+        {
+            // What failed, said to the user as the fabric words it (a missing program, the command and its error), not a trace.
+            throw new StackDeployException("network", [exception.Message], exception);
+        }
+
         _sandbox = sandbox;
         _owned.Add(sandbox);
         Done("network", $"{sandbox.Hosts.Length} hosts in sandbox {sandbox.Prefix}");

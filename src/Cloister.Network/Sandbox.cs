@@ -82,6 +82,7 @@ public sealed partial class Sandbox : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
         var plan = PlanBuilder.Build(model, options.Prefix);
+        FabricTools.Require(dnsServers: !plan.DnsServers.IsDefaultOrEmpty);
         await CleanupAsync(options.Prefix, logger, cancellationToken).ConfigureAwait(false);
         var sandbox = new Sandbox(options, model, plan, logger);
         try
