@@ -10,6 +10,9 @@ cloister_runtime_packages=(iproute2 nftables util-linux dnsmasq-base curl dnsuti
 
 ensure_debian_packages() {
   local who="$1"; shift
+  # Not a Debian system: nothing to install from here; the programs themselves are checked where they are used
+  # (the fabric names any missing one with its package).
+  command -v dpkg-query >/dev/null && command -v apt-get >/dev/null || return 0
   local installed missing=() package
   # One dpkg-query for all of them: a call per package made every `cloister up` 0.1 s slower.
   installed=" $(dpkg-query -W -f='${Package}:${Status};' "$@" 2>/dev/null | tr ';' '\n' | sed -n 's/^\([^:]*\):.*install ok installed$/\1/p' | tr '\n' ' ') "
