@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Cloister.Shared.Processes;
 
 namespace Cloister.Functions.Runtimes;
 
@@ -78,19 +79,7 @@ internal sealed class RuntimeCatalog
 
     internal FunctionsOptions Options => _options;
 
-    private static string? FindOnPath(string name)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private static string? FindOnPath(string name) => ExecutableSearch.Find(name, Environment.GetEnvironmentVariable("PATH"));
 
     private static string ResolvePython()
     {

@@ -1,3 +1,5 @@
+using Cloister.Shared.Processes;
+
 namespace Cloister.Network.Realization;
 
 /// <summary>
@@ -12,9 +14,8 @@ internal static class FabricTools
     /// <summary>The programs missing from <paramref name="path"/> (a <c>PATH</c> value), with their packages; dnsmasq only when <paramref name="dnsServers"/>.</summary>
     public static IReadOnlyList<(string Program, string Package)> Missing(string? path, bool dnsServers)
     {
-        var directories = (path ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries);
         var needed = dnsServers ? [.. Always, DnsServer] : Always;
-        return [.. needed.Where(tool => !directories.Any(directory => IsExecutable(Path.Combine(directory, tool.Program))))];
+        return [.. needed.Where(tool => ExecutableSearch.Find(tool.Program, path) is null)];
     }
 
     /// <summary>Throws <see cref="FabricException"/> naming every missing program and its package.</summary>
@@ -28,7 +29,4 @@ internal static class FabricTools
                 + $"{string.Join(' ', missing.Select(m => m.Package).Distinct())} (./cloister up installs them when they are missing).");
         }
     }
-
-    private static bool IsExecutable(string file) =>
-        File.Exists(file) && (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
