@@ -95,6 +95,7 @@ public sealed class StackHost : IAsyncDisposable
         _model = WithPreparedCode(loaded.Model, request.PreparedCode);
         Done("templates", $"{loaded.Stacks.Length} stack(s), {loaded.Stacks.Sum(s => s.Resources.Length)} resources");
         _callers = CallerDirectory.Build(_model);
+        // Roles outside the templates were reported with the templates' warnings, at the property naming each.
         foreach (var warning in _callers.Warnings)
         {
             Report("iam", "warning", warning);

@@ -39,8 +39,10 @@ public sealed class CallerDirectory
     private readonly CallerIdentity _root;
     private readonly CallerIdentity _developer;
 
-    private CallerDirectory(CloudModel model, byte[] key, List<string> warnings)
+    private CallerDirectory(CloudModel model, byte[] key)
     {
+        var warnings = new List<string>();
+        var outside = new List<string>();
         _key = key;
         _account = model.Account;
         _rolesByArn = model.Roles.ToFrozenDictionary(r => r.Arn, StringComparer.Ordinal);
@@ -66,6 +68,7 @@ public sealed class CallerDirectory
 
         _issued = issued.ToFrozenDictionary(StringComparer.Ordinal);
         Warnings = [.. warnings];
+        RolesOutsideModel = [.. outside];
 
         void Issue(string roleArn, string session, string who)
         {
@@ -82,7 +85,7 @@ public sealed class CallerDirectory
                 compiled[roleArn] = policies;
                 if (role is null)
                 {
-                    warnings.Add($"The role {roleArn} of {who} is not in the templates; its calls are not limited by identity-based policies.");
+                    outside.Add($"The role {roleArn} of {who} is not in the templates; its calls are not limited by identity-based policies.");
                 }
             }
 
@@ -93,8 +96,14 @@ public sealed class CallerDirectory
         }
     }
 
-    /// <summary>What could not be known exactly (roles outside the templates, policies that do not compile).</summary>
+    /// <summary>The role policies left out because they do not compile.</summary>
     public ImmutableArray<string> Warnings { get; }
+
+    /// <summary>
+    /// The roles callers use that the model does not hold, one line each with who uses it: those callers' calls are not
+    /// limited by identity-based policies. Templates report these themselves, at the property that names the role.
+    /// </summary>
+    public ImmutableArray<string> RolesOutsideModel { get; }
 
     /// <summary>A directory for <paramref name="model"/> with a fresh random secret.</summary>
     public static CallerDirectory Build(CloudModel model) => Build(model, RandomNumberGenerator.GetBytes(32));
@@ -103,7 +112,7 @@ public sealed class CallerDirectory
     public static CallerDirectory Build(CloudModel model, ReadOnlySpan<byte> secret)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new CallerDirectory(model, secret.ToArray(), []);
+        return new CallerDirectory(model, secret.ToArray());
     }
 
     /// <summary>The credentials of <paramref name="function"/>'s execution role session.</summary>

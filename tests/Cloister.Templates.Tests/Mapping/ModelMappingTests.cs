@@ -11,6 +11,18 @@ public class ModelMappingTests
           SubnetB: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.2.0/24, AvailabilityZone: eu-central-1b } }
         """;
 
+    /// <summary>A role, an instance profile with it and an instance <c>WithProfile</c> using that profile.</summary>
+    private const string RoleProfileAndInstance = """
+              Role:
+                Type: AWS::IAM::Role
+                Properties:
+                  RoleName: app-role
+                  AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }
+              Profile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref Role] } }
+              WithProfile: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: !Ref Profile } }
+
+            """;
+
     private static TemplateLoadResult Load(string resources) => TestTemplates.LoadValid("Resources:\n" + Network + "\n" + resources);
 
     [Fact]
@@ -339,20 +351,25 @@ public class ModelMappingTests
     [Fact]
     public void Instance_ProfileImageAndType_GiveWhatTheMetadataServiceReports()
     {
-        var model = Load("""
-              Role:
-                Type: AWS::IAM::Role
-                Properties:
-                  RoleName: app-role
-                  AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }
-              Profile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref Role] } }
-              WithProfile: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: !Ref Profile } }
+        var model = Load(RoleProfileAndInstance + """
               ByName: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: made-elsewhere, ImageId: ami-0abc, InstanceType: t3.micro } }
               Without: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA } }
             """).Model;
 
         Assert.Equal(["ByName:made-elsewhere", "WithProfile:app-role", "Without:"], model.Instances.Select(i => $"{i.LogicalId}:{i.InstanceProfileRole}").Order(StringComparer.Ordinal));
         Assert.Equal(["ByName:ami-0abc:t3.micro", "WithProfile::m1.small", "Without::m1.small"], model.Instances.Select(i => $"{i.LogicalId}:{i.ImageId}:{i.InstanceType}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Instance_ProfileRoleOutsideTheTemplates_WarnsAtTheProfile()
+    {
+        var result = Load(RoleProfileAndInstance + """
+              ByName: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: made-elsewhere } }
+            """);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("ByName", "Properties.IamInstanceProfile"), (warning.Resource, warning.Property));
+        Assert.Contains("'made-elsewhere' is not a role of these templates", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
