@@ -22,7 +22,9 @@ internal static class SandboxLookup
         host = sandbox.FindHost(name);
         if (host is null)
         {
-            var known = sandbox.Hosts.Where(h => h.Kind is HostKind.Instance or HostKind.OnPremisesHost).Select(h => h.Name ?? h.LogicalId);
+            // By logical id, as the templates and the README name them, with the Name tag where it differs.
+            var known = sandbox.Hosts.Where(h => h.Kind is HostKind.Instance or HostKind.OnPremisesHost)
+                .Select(h => h.Name is { } tag && tag != h.LogicalId ? $"{h.LogicalId} ({tag})" : h.LogicalId);
             error.WriteLine($"No host '{name}' in the sandbox. Hosts: {string.Join(", ", known)}");
             return false;
         }
