@@ -75,7 +75,7 @@ internal sealed partial class RequestAuthorizer
 
         if (RequestReader.GetString(request, "ProjectionExpression") is { } expression)
         {
-            ExpressionNames.Collect(ExpressionParser.ParseProjection(expression, ExpressionContextOf(request)), facts.Attributes());
+            ExpressionNames.Collect(ExpressionParser.ParseProjection(expression, DynamoDbService.ExpressionContextOf(request)), facts.Attributes());
         }
         else if (RequestReader.GetArray(request, "AttributesToGet") is { } names)
         {
@@ -122,13 +122,6 @@ internal sealed partial class RequestAuthorizer
         {
             ExpressionNames.Collect(LegacyParameters.ToCondition(legacy, RequestReader.GetString(request, "ConditionalOperator")), facts.Attributes());
         }
-    }
-
-    private static ExpressionContext ExpressionContextOf(JsonElement request)
-    {
-        var names = RequestReader.GetNames(request);
-        var values = RequestReader.GetValues(request);
-        return names is null && values is null ? ExpressionContext.Empty : new ExpressionContext(names, values);
     }
 
     /// <summary>A key attribute's value as <c>dynamodb:LeadingKeys</c> holds it: <c>{"S":"a"}</c> is <c>a</c>, <c>{"N":"1"}</c> is <c>1</c>, B its base64.</summary>

@@ -215,7 +215,7 @@ internal sealed partial class RequestAuthorizer
         AddNames(facts, target);
         if (facts.Wants(DynamoDbKeys.Attributes))
         {
-            var context = ExpressionContextOf(request);
+            var context = DynamoDbService.ExpressionContextOf(request);
             AddCondition(facts, request, "ConditionExpression", "Expected", context);
             if (RequestReader.GetString(request, "UpdateExpression") is { } update)
             {
@@ -248,7 +248,7 @@ internal sealed partial class RequestAuthorizer
         var wantsKeys = isQuery && facts.Wants(DynamoDbKeys.LeadingKeys);
         if (wantsKeys || facts.Wants(DynamoDbKeys.Attributes))
         {
-            var context = ExpressionContextOf(request);
+            var context = DynamoDbService.ExpressionContextOf(request);
             var keyCondition = RequestReader.GetString(request, "KeyConditionExpression") is { } text
                 ? Expressions.ExpressionParser.ParseCondition(text, "KeyConditionExpression", context)
                 : RequestReader.GetObject(request, "KeyConditions") is { } legacy ? LegacyParameters.ToCondition(legacy, "AND") : null;

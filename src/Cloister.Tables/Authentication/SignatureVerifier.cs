@@ -88,8 +88,7 @@ internal sealed class SignatureVerifier
         }
 
         var canonical = CanonicalRequest(method, rawTarget, headers, authorization.SignedHeaders, body);
-        var stringToSign = $"{SigV4Authorization.Algorithm}\n{amzDate}\n{authorization.Scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(SigningKey(authorization, secret), Encoding.UTF8.GetBytes(stringToSign)));
+        var expected = Signature(SigningKey(authorization, secret), amzDate, authorization.Scope, canonical);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature)))
         {
             throw new DynamoDbException(ErrorCodes.InvalidSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
@@ -160,10 +159,7 @@ internal sealed class SignatureVerifier
             return cached;
         }
 
-        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(authorization.Date));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Region));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Service));
-        key = HMACSHA256.HashData(key, "aws4_request"u8);
+        var key = DeriveSigningKey(secret, authorization.Date, authorization.Region, authorization.Service);
         if (_signingKeys.Count >= MaxCachedKeys)
         {
             _signingKeys.Clear();
@@ -171,6 +167,22 @@ internal sealed class SignatureVerifier
 
         _signingKeys[cacheKey] = key;
         return key;
+    }
+
+    /// <summary>SigV4's signing key: the secret's HMAC chain over the scope's date, region, service and <c>aws4_request</c>.</summary>
+    internal static byte[] DeriveSigningKey(string secret, string date, string region, string service)
+    {
+        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
+        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
+        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(service));
+        return HMACSHA256.HashData(key, "aws4_request"u8);
+    }
+
+    /// <summary>SigV4's signature (lower-case hex) of a canonical request made at <paramref name="amzDate"/> in <paramref name="scope"/>.</summary>
+    internal static string Signature(byte[] signingKey, string amzDate, string scope, string canonicalRequest)
+    {
+        var stringToSign = $"{SigV4Authorization.Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
+        return Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
     }
 
     private static string Basic(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);

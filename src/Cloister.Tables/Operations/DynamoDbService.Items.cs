@@ -13,7 +13,7 @@ internal sealed partial class DynamoDbService
     internal static PreparedWrite PrepareWrite(JsonElement request, WriteKind kind, bool inTransaction)
     {
         var table = RequestReader.RequireTableName(request);
-        var context = Context(request);
+        var context = ExpressionContextOf(request);
         var condition = ParseCondition(request, "ConditionExpression", context);
         var update = ImmutableArray<UpdateAction>.Empty;
         Item? item = null;
@@ -139,7 +139,7 @@ internal sealed partial class DynamoDbService
     /// <summary>ProjectionExpression, or the legacy AttributesToGet.</summary>
     private static ProjectionSpec ParseProjection(JsonElement request, out ExpressionContext context)
     {
-        context = Context(request);
+        context = ExpressionContextOf(request);
         if (RequestReader.GetString(request, "ProjectionExpression") is { } text)
         {
             return new ProjectionSpec(ExpressionParser.ParseProjection(text, context));

@@ -66,8 +66,6 @@ internal sealed partial class DynamoDbService
     /// <summary>Every table's definition, ARN and compiled resource policy, for authorizing requests without the store's lock.</summary>
     public TableAccessCatalog Access => _access;
 
-    public AccountContext Account => _account;
-
     /// <summary>The operations the service offers.</summary>
     public IEnumerable<string> Operations => _names;
 
@@ -105,7 +103,8 @@ internal sealed partial class DynamoDbService
     private static Condition? ParseCondition(JsonElement request, string member, ExpressionContext context) =>
         RequestReader.GetString(request, member) is { } text ? ExpressionParser.ParseCondition(text, member, context) : null;
 
-    private static ExpressionContext Context(JsonElement request)
+    /// <summary>A request's ExpressionAttributeNames and ExpressionAttributeValues, as its expressions are read with (the authorizer reads them so too).</summary>
+    internal static ExpressionContext ExpressionContextOf(JsonElement request)
     {
         var names = RequestReader.GetNames(request);
         var values = RequestReader.GetValues(request);
