@@ -53,7 +53,7 @@ public readonly record struct Ipv4Cidr(uint Base, int PrefixLength)
         address = 0;
 
         // Only the dotted quad: IPAddress also takes legacy forms such as "10.1" or "0x0a000001".
-        if (text is null || text.Count(c => c == '.') != 3 || !text.All(c => c == '.' || char.IsAsciiDigit(c)) || !IPAddress.TryParse(text, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        if (text is null || text.Count(c => c == '.') != 3 || !text.All(c => c == '.' || char.IsAsciiDigit(c)) || !IPAddress.TryParse(text, out var ip))
         {
             return false;
         }

@@ -43,7 +43,8 @@ internal static partial class PlanBuilder
         TopologyView view,
         List<LinkPlan> links,
         Dictionary<string, (string Router, string Region)> regionLinks,
-        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)
+        Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks,
+        Dictionary<string, IReadOnlyList<TableRoute>> subnetRoutes)
     {
         var model = view.Model;
         var vpcs = model.Vpcs.Where(v => vpcRouters[v.Id] == name).ToList();
@@ -74,6 +75,7 @@ internal static partial class PlanBuilder
                 var number = model.Subnets.IndexOf(subnet);
                 var table = Num(100 + number);
                 var routes = SubnetRoutes(subnet, vpc, view, regionLinks, vpnLinks);
+                subnetRoutes[subnet.Id] = routes;
                 commands.AddRange(routes.Select(r => r.Command(table)));
 
                 // The hosts a fall-through route would find in the main table, copied into this table: a forwarded

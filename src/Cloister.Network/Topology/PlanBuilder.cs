@@ -78,9 +78,10 @@ internal static partial class PlanBuilder
             Region(region, model, links, regionLinks, publicFunction),
         };
 
+        var subnetRoutes = new Dictionary<string, IReadOnlyList<TableRoute>>(StringComparer.Ordinal);
         foreach (var router in vpcRouters.Values.Distinct(StringComparer.Ordinal))
         {
-            namespaces.Add(VpcRouter(router, vpcRouters, view, links, regionLinks, vpnLinks));
+            namespaces.Add(VpcRouter(router, vpcRouters, view, links, regionLinks, vpnLinks, subnetRoutes));
         }
 
         for (var m = 0; m < model.OnPremisesNetworks.Length; m++)
@@ -119,7 +120,7 @@ internal static partial class PlanBuilder
         }
 
         addresses[PublicResolverAddress] = region;
-        var origins = RegionOrigins.Build(model, hosts, s => SubnetRoutes(s, view.Vpc(s.VpcId)!, view, regionLinks, vpnLinks));
+        var origins = RegionOrigins.Build(model, hosts, subnetRoutes);
         return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses.ToImmutable(), origins);
     }
 

@@ -36,14 +36,13 @@ internal sealed class RegionOrigins
 
     /// <summary>
     /// The origins of every host that can reach the region: the hosts in VPCs (by their subnet's routes,
-    /// <paramref name="routesOf"/>) and the namespace of functions without a VPC.
+    /// <paramref name="subnetRoutes"/>, by subnet id, as the VPC routers were given them) and the namespace of
+    /// functions without a VPC.
     /// </summary>
-    public static RegionOrigins Build(CloudModel model, IEnumerable<HostPlan> hosts, Func<Subnet, IReadOnlyList<TableRoute>> routesOf)
+    public static RegionOrigins Build(CloudModel model, IEnumerable<HostPlan> hosts, IReadOnlyDictionary<string, IReadOnlyList<TableRoute>> subnetRoutes)
     {
         var vpcIndex = model.Vpcs.Select((v, i) => (v.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
-        var subnets = model.Subnets.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var endpoints = model.VpcEndpoints.ToDictionary(e => e.Id, StringComparer.Ordinal);
-        var routes = new Dictionary<string, IReadOnlyList<TableRoute>>(StringComparer.Ordinal);
         var bySource = new Dictionary<ulong, ServiceOrigin[]>();
         foreach (var host in hosts)
         {
@@ -57,16 +56,10 @@ internal sealed class RegionOrigins
                 continue;
             }
 
-            if (host.VpcId is not { } vpcId || host.SubnetId is null || !subnets.TryGetValue(host.SubnetId, out var subnet) ||
+            if (host.VpcId is not { } vpcId || host.SubnetId is null || !subnetRoutes.TryGetValue(host.SubnetId, out var table) ||
                 !vpcIndex.TryGetValue(vpcId, out var index))
             {
                 continue;
-            }
-
-            if (!routes.TryGetValue(subnet.Id, out var table))
-            {
-                table = routesOf(subnet);
-                routes[subnet.Id] = table;
             }
 
             foreach (var (address, number) in ServiceNumbers)
