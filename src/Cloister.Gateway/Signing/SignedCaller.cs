@@ -13,7 +13,8 @@ internal sealed record SignedCaller(string AccessKey, string AccountId, string C
 {
     public static SignedCaller Of(GatewayCredential credential)
     {
-        var principal = RequestPrincipal.Aws(credential.PrincipalArn);
+        // A caller the directory knows carries its principal parsed once already (its Arn is that principal's).
+        var principal = credential.Identity is { } identity && identity.Arn == credential.PrincipalArn ? identity.Principal : RequestPrincipal.Aws(credential.PrincipalArn);
         return new SignedCaller(credential.AccessKeyId, principal.Account ?? string.Empty, credential.UserId, credential.PrincipalArn, principal, credential.Identity);
     }
 }
