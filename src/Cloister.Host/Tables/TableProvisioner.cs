@@ -41,12 +41,17 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
             }
 
             var arn = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table.TableName}";
-            (status, body) = table.ResourcePolicy is { } policy
-                ? await SendAsync("PutResourcePolicy", JsonSerializer.Serialize(new Dictionary<string, string> { ["ResourceArn"] = arn, ["Policy"] = policy }), cancellationToken).ConfigureAwait(false)
-                : await SendAsync("DeleteResourcePolicy", JsonSerializer.Serialize(new Dictionary<string, string> { ["ResourceArn"] = arn }), cancellationToken).ConfigureAwait(false);
+            var policyRequest = new Dictionary<string, string> { ["ResourceArn"] = arn };
+            if (table.ResourcePolicy is { } policy)
+            {
+                policyRequest["Policy"] = policy;
+            }
+
+            var operation = table.ResourcePolicy is null ? "DeleteResourcePolicy" : "PutResourcePolicy";
+            (status, body) = await SendAsync(operation, JsonSerializer.Serialize(policyRequest), cancellationToken).ConfigureAwait(false);
             if (status != 200 && !body.Contains("PolicyNotFoundException", StringComparison.Ordinal))
             {
-                problems.Add($"{table.LogicalId} ({table.TableName}): {(table.ResourcePolicy is null ? "DeleteResourcePolicy" : "PutResourcePolicy")} failed: {body}");
+                problems.Add($"{table.LogicalId} ({table.TableName}): {operation} failed: {body}");
             }
         }
 

@@ -32,23 +32,8 @@ internal sealed record PrincipalMatcher(bool Everyone, PrincipalEntry[] Entries)
     /// covering it through its role, its account or <c>"*"</c>. IAM lets such a grant stand without the
     /// identity's permissions boundary (a same-account grant to the session itself).
     /// </summary>
-    public bool NamesExactly(RequestPrincipal principal)
-    {
-        if (principal.Kind != PrincipalKind.Aws || principal.Identifier is not { } identifier)
-        {
-            return false;
-        }
-
-        foreach (var entry in Entries)
-        {
-            if (entry.Kind == PrincipalKind.Aws && !entry.IsAccount && string.Equals(entry.Value, identifier, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool NamesExactly(RequestPrincipal principal) =>
+        principal.Kind == PrincipalKind.Aws && principal.Identifier is { } identifier && Lists(identifier, isAccount: false);
 
     /// <summary>
     /// NotPrincipal: the caller is excluded only when every identity it carries is listed — for a role

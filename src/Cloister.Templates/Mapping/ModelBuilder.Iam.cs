@@ -76,7 +76,7 @@ internal sealed partial class ModelBuilder
         // A function's Role is checked where the function is built; an instance's profile is resolved before the roles are.
         foreach (var r in OfType("AWS::EC2::Instance"))
         {
-            if (_instances.Find(i => i.Id == r.Id)?.InstanceProfileRole is { } roleName && !_roles.Exists(role => role.RoleName == roleName))
+            if (_instances.Find(i => i.Id == r.Id)?.InstanceProfileRole is { } roleName && !roleNames.Contains(roleName))
             {
                 r.WarningAt(r.Node("IamInstanceProfile")!, "IamInstanceProfile", $"The profile's role '{roleName}' is not a role of these templates; Cloister cannot know its policies, so the instance's calls are not limited by identity-based policies.");
             }
