@@ -134,8 +134,8 @@ public static class PieceTimings
             $"Content-Length: {signedBody.Length}\r\n\r\n";
         HttpHeadParser.Parse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(HeadText("00"))), signedHead);
         var canonical = Cloister.Tables.Authentication.SignatureVerifier.CanonicalRequest("POST", "/", signedHead.ToDictionary(), "content-type;host;x-amz-date;x-amz-target", signedBody);
-        var signingKey = Cloister.Tables.Authentication.SignatureVerifier.DeriveSigningKey("secret", amzDate[..8], "us-east-1", "dynamodb");
-        var goodSignature = Cloister.Tables.Authentication.SignatureVerifier.Signature(signingKey, amzDate, $"{amzDate[..8]}/us-east-1/dynamodb/aws4_request", canonical);
+        var signingKey = Cloister.Shared.Signing.SigV4Canonical.SigningKey("secret", amzDate[..8], "us-east-1", "dynamodb");
+        var goodSignature = Cloister.Shared.Signing.SigV4Canonical.Signature(signingKey, Cloister.Shared.Signing.SigV4Canonical.StringToSign(amzDate, $"{amzDate[..8]}/us-east-1/dynamodb/aws4_request", canonical));
         HttpHeadParser.Parse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(HeadText(goodSignature))), signedHead);
         var verifying = new Cloister.Tables.Access.CallerAccess("AKIDBENCH", BenchAccess.Caller(verify: true));
         authorizer.VerifySignature(signedHead, signedBody, verifying);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Cloister.Gateway.Responses;
+using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -197,39 +198,13 @@ internal static class SigV4Verifier
         return new SigV4Outcome(SignedCaller.Of(known), null);
     }
 
-    /// <summary>The canonical request as the gateway sees this request.</summary>
+    /// <summary>The canonical request as the gateway sees this request: the target as it arrived, the payload hash the client declared or the body's.</summary>
     public static string CanonicalRequest(HttpContext http, string signedHeaders, ReadOnlySpan<byte> body)
     {
         var request = http.Request;
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
-        var question = raw.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = question < 0 ? raw : raw[..question];
-        var rawQuery = question < 0 ? string.Empty : raw[(question + 1)..];
-        var builder = new StringBuilder(256);
-        builder.Append(request.Method).Append('\n');
-        builder.Append(SigV4Canonical.CanonicalUri(rawPath)).Append('\n');
-        builder.Append(SigV4Canonical.CanonicalQuery(rawQuery)).Append('\n');
-        foreach (var name in signedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var values = request.Headers[name];
-            builder.Append(name).Append(':');
-            for (var i = 0; i < values.Count; i++)
-            {
-                if (i > 0)
-                {
-                    builder.Append(',');
-                }
-
-                builder.Append(SigV4Canonical.HeaderValue(values[i] ?? string.Empty));
-            }
-
-            builder.Append('\n');
-        }
-
-        builder.Append('\n').Append(signedHeaders).Append('\n');
         var declared = request.Headers["X-Amz-Content-Sha256"].ToString();
-        builder.Append(declared.Length > 0 ? declared : SigV4Canonical.Hex(SHA256.HashData(body)));
-        return builder.ToString();
+        return SigV4Canonical.CanonicalRequest(request.Method, raw, request.Headers, signedHeaders, declared.Length > 0 ? declared : SigV4Canonical.Hex(SHA256.HashData(body)));
     }
 
     private static bool TryParseHeader(string authorization, out string? credential, out string? signedHeaders, out string? signature, out string malformed)

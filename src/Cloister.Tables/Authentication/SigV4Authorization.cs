@@ -1,3 +1,5 @@
+using Cloister.Shared.Signing;
+
 namespace Cloister.Tables.Authentication;
 
 /// <summary>
@@ -6,12 +8,10 @@ namespace Cloister.Tables.Authentication;
 /// </summary>
 internal sealed record SigV4Authorization(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string Signature)
 {
-    public const string Algorithm = "AWS4-HMAC-SHA256";
-
     /// <summary>Bounds the header we are willing to parse (SDKs send about 300 characters).</summary>
     public const int MaxHeaderLength = 8 * 1024;
 
-    public string Scope => $"{Date}/{Region}/{Service}/aws4_request";
+    public string Scope => SigV4Canonical.Scope(Date, Region, Service);
 
     /// <summary>
     /// Parses the header; on failure returns null and says what is missing the way AWS does
@@ -26,14 +26,14 @@ internal sealed record SigV4Authorization(string AccessKeyId, string Date, strin
             return null;
         }
 
-        if (!header.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        if (!header.StartsWith(SigV4Canonical.Algorithm + " ", StringComparison.Ordinal))
         {
-            problem = "Unsupported authorization algorithm; only " + Algorithm + " is accepted.";
+            problem = "Unsupported authorization algorithm; only " + SigV4Canonical.Algorithm + " is accepted.";
             return null;
         }
 
         ReadOnlySpan<char> credential = default, signedHeaders = default, signature = default;
-        var rest = header[(Algorithm.Length + 1)..];
+        var rest = header[(SigV4Canonical.Algorithm.Length + 1)..];
         foreach (var range in rest.Split(','))
         {
             var part = rest[range].Trim();
@@ -69,7 +69,7 @@ internal sealed record SigV4Authorization(string AccessKeyId, string Date, strin
         }
 
         Span<Range> scope = stackalloc Range[6];
-        if (credential.Split(scope, '/') != 5 || credential[scope[4]] is not "aws4_request" || credential[scope[1]].Length != 8)
+        if (credential.Split(scope, '/') != 5 || credential[scope[4]] is not SigV4Canonical.Terminator || credential[scope[1]].Length != 8)
         {
             problem = "Credential should be scoped to a valid region and service: {key id}/{yyyyMMdd}/{region}/{service}/aws4_request.";
             return null;

@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Cloister.Shared.Signing;
 using Cloister.Tables.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -88,67 +89,16 @@ internal sealed class SignatureVerifier
         }
 
         var canonical = CanonicalRequest(method, rawTarget, headers, authorization.SignedHeaders, body);
-        var expected = Signature(SigningKey(authorization, secret), amzDate, authorization.Scope, canonical);
+        var expected = SigV4Canonical.Signature(SigningKey(authorization, secret), SigV4Canonical.StringToSign(amzDate, authorization.Scope, canonical));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature)))
         {
             throw new DynamoDbException(ErrorCodes.InvalidSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
         }
     }
 
-    /// <summary>SigV4's canonical request: method, path, sorted query, the signed headers (trimmed, spaces collapsed), their names, the body's SHA-256.</summary>
-    internal static string CanonicalRequest(string method, string rawTarget, IHeaderDictionary headers, string signedHeaders, ReadOnlySpan<byte> body)
-    {
-        var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var path = question < 0 ? rawTarget : rawTarget[..question];
-        var query = question < 0 ? "" : rawTarget[(question + 1)..];
-        var builder = new StringBuilder(512);
-        builder.Append(method).Append('\n');
-        builder.Append(path.Length == 0 ? "/" : string.Join('/', path.Split('/').Select(Uri.EscapeDataString))).Append('\n');
-        builder.AppendJoin('&', query.Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Contains('=', StringComparison.Ordinal) ? pair : pair + "=")
-            .Order(StringComparer.Ordinal)).Append('\n');
-        foreach (var name in signedHeaders.Split(';'))
-        {
-            builder.Append(name).Append(':');
-            var values = headers[name];
-            for (var i = 0; i < values.Count; i++)
-            {
-                if (i > 0)
-                {
-                    builder.Append(',');
-                }
-
-                AppendCollapsed(builder, values[i]);
-            }
-
-            builder.Append('\n');
-        }
-
-        builder.Append('\n').Append(signedHeaders).Append('\n');
-        builder.Append(Convert.ToHexStringLower(SHA256.HashData(body)));
-        return builder.ToString();
-    }
-
-    private static void AppendCollapsed(StringBuilder builder, string? value)
-    {
-        var space = false;
-        foreach (var c in (value ?? "").AsSpan().Trim())
-        {
-            if (c == ' ')
-            {
-                space = true;
-                continue;
-            }
-
-            if (space)
-            {
-                builder.Append(' ');
-                space = false;
-            }
-
-            builder.Append(c);
-        }
-    }
+    /// <summary>SigV4's canonical request of a DynamoDB call: the signed headers as received, the body's SHA-256.</summary>
+    internal static string CanonicalRequest(string method, string rawTarget, IHeaderDictionary headers, string signedHeaders, ReadOnlySpan<byte> body) =>
+        SigV4Canonical.CanonicalRequest(method, rawTarget, headers, signedHeaders, SigV4Canonical.Hex(SHA256.HashData(body)));
 
     private byte[] SigningKey(SigV4Authorization authorization, string secret)
     {
@@ -159,7 +109,7 @@ internal sealed class SignatureVerifier
             return cached;
         }
 
-        var key = DeriveSigningKey(secret, authorization.Date, authorization.Region, authorization.Service);
+        var key = SigV4Canonical.SigningKey(secret, authorization.Date, authorization.Region, authorization.Service);
         if (_signingKeys.Count >= MaxCachedKeys)
         {
             _signingKeys.Clear();
@@ -167,22 +117,6 @@ internal sealed class SignatureVerifier
 
         _signingKeys[cacheKey] = key;
         return key;
-    }
-
-    /// <summary>SigV4's signing key: the secret's HMAC chain over the scope's date, region, service and <c>aws4_request</c>.</summary>
-    internal static byte[] DeriveSigningKey(string secret, string date, string region, string service)
-    {
-        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(service));
-        return HMACSHA256.HashData(key, "aws4_request"u8);
-    }
-
-    /// <summary>SigV4's signature (lower-case hex) of a canonical request made at <paramref name="amzDate"/> in <paramref name="scope"/>.</summary>
-    internal static string Signature(byte[] signingKey, string amzDate, string scope, string canonicalRequest)
-    {
-        var stringToSign = $"{SigV4Authorization.Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
-        return Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
     }
 
     private static string Basic(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);

@@ -1,17 +1,53 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
-namespace Cloister.Gateway.Signing;
+namespace Cloister.Shared.Signing;
 
 /// <summary>
 /// The pieces of Signature Version 4 for a service other than S3: canonical URI (the path as sent, encoded once
-/// more), canonical query string, canonical headers, the signing key and the signature.
+/// more), canonical query string, canonical headers, the signing key and the signature. The gateway (AWS_IAM methods)
+/// and the tables service (every DynamoDB call) verify with these; each parses its Authorization header and words
+/// its errors as its own service does.
 /// </summary>
 internal static class SigV4Canonical
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string Terminator = "aws4_request";
+
+    /// <summary>
+    /// The canonical request: method, canonical URI, canonical query, each signed header with its values (trimmed, spaces
+    /// collapsed, several joined by commas), the signed header names, and the payload's hash.
+    /// </summary>
+    public static string CanonicalRequest(string method, string rawTarget, IHeaderDictionary headers, string signedHeaders, string payloadHash)
+    {
+        var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = question < 0 ? rawTarget : rawTarget[..question];
+        var rawQuery = question < 0 ? string.Empty : rawTarget[(question + 1)..];
+        var builder = new StringBuilder(512);
+        builder.Append(method).Append('\n');
+        builder.Append(CanonicalUri(rawPath)).Append('\n');
+        builder.Append(CanonicalQuery(rawQuery)).Append('\n');
+        foreach (var name in signedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            builder.Append(name).Append(':');
+            var values = headers[name];
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (i > 0)
+                {
+                    builder.Append(',');
+                }
+
+                AppendHeaderValue(builder, values[i]);
+            }
+
+            builder.Append('\n');
+        }
+
+        return builder.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash).ToString();
+    }
 
     /// <summary>The path as it arrived on the wire, each byte outside RFC 3986's unreserved set (and <c>/</c>) percent-encoded again.</summary>
     public static string CanonicalUri(string rawPath) => rawPath.Length == 0 ? "/" : UriEncode(rawPath, keepSlash: true);
@@ -51,31 +87,28 @@ internal static class SigV4Canonical
         return builder.ToString();
     }
 
-    /// <summary>A header value as signed: trimmed, runs of spaces made one.</summary>
-    public static string HeaderValue(string value)
+    /// <summary>Appends a header value as signed (trimmed, runs of spaces made one) to a canonical request being built.</summary>
+    public static StringBuilder AppendHeaderValue(StringBuilder builder, string? value)
     {
-        var trimmed = value.AsSpan().Trim();
-        var builder = new StringBuilder(trimmed.Length);
         var space = false;
-        foreach (var c in trimmed)
+        foreach (var c in (value ?? string.Empty).AsSpan().Trim())
         {
             if (c == ' ')
             {
-                if (!space)
-                {
-                    builder.Append(c);
-                }
-
                 space = true;
+                continue;
             }
-            else
+
+            if (space)
             {
-                builder.Append(c);
+                builder.Append(' ');
                 space = false;
             }
+
+            builder.Append(c);
         }
 
-        return builder.ToString();
+        return builder;
     }
 
     public static string Scope(string date, string region, string service) => $"{date}/{region}/{service}/{Terminator}";
@@ -88,7 +121,7 @@ internal static class SigV4Canonical
         var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(service));
-        return HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Terminator));
+        return HMACSHA256.HashData(key, "aws4_request"u8);
     }
 
     public static string Signature(byte[] signingKey, string stringToSign) =>
