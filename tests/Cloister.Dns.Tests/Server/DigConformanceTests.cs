@@ -130,6 +130,15 @@ public sealed class DigConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dig_DnssecOk_DoBitCopiedToResponse()
+    {
+        var output = await Dig("+dnssec", "www.corp.internal", "A");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("; EDNS: version: 0, flags: do; udp: 1232", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dig_ChaosClass_Refused()
     {
         var output = await Dig("version.bind", "TXT", "CH");
