@@ -278,13 +278,17 @@ internal sealed class DnsViewBuilder
         foreach (var (name, type, alias) in aliases)
         {
             var target = DnsName.Normalize(alias.DnsName);
-            var targetRecords = plain.Where(r => DnsName.Comparer.Equals(r.Name, target)).Concat(publicNames.RecordsAt(target)).Where(r => r.Type == type).ToList();
+            // Route 53 answers an alias to a record of the same zone with that record's TTL, and one to an AWS resource with 60 s.
+            var targetRecords = plain
+                .Where(r => r.Type == type && DnsName.Comparer.Equals(r.Name, target))
+                .Concat(publicNames.RecordsAt(target).Where(r => r.Type == type).Select(r => r.WithTtl(ManagedTtl)))
+                .ToList();
             if (targetRecords.Count == 0)
             {
                 _skip($"{zone.LogicalId} alias {name}", $"alias target {alias.DnsName} has no {type} records in the sandbox");
             }
 
-            records.AddRange(targetRecords.Select(r => new DnsResourceRecord(name, type, ManagedTtl, r.Data)));
+            records.AddRange(targetRecords.Select(r => r.WithName(name)));
         }
 
         return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records);
