@@ -31,7 +31,10 @@ internal readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
     }
 
     public bool Contains(IPAddress address) =>
-        address.AddressFamily == AddressFamily.InterNetwork && (ToNumber(address) & Mask) == Network;
+        address.AddressFamily == AddressFamily.InterNetwork && Contains(ToNumber(address));
+
+    /// <summary>Whether the address, as a big-endian number, lies in the block.</summary>
+    public bool Contains(uint address) => (address & Mask) == Network;
 
     private static uint ToNumber(IPAddress address)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Net;
 using Cloister.Dns.Logging;
 using Cloister.Dns.Wire;
@@ -143,26 +142,26 @@ internal sealed class ResolverView
 
     private LocalAnswer? Ec2Answer(string name, DnsRecordType type)
     {
-        if (DnsName.IsAtOrBelow(name, "in-addr.arpa"))
+        if (DnsName.IsAtOrBelow(name, AddressNames.ReverseDomain))
         {
-            if (!TryParseReverse(name, out var reversed) || !InVpc(reversed))
+            if (!AddressNames.TryParseReverse(name, out var value, out var octets) || octets != 4 || !InVpc(value))
             {
                 return null;
             }
 
+            var reversed = AddressNames.ToAddress(value);
             return type is DnsRecordType.PTR or DnsRecordType.ANY
                 ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.PTR, 60, new NameRecordData(HostName(reversed)))], [])
                 : LocalAnswer.NoData;
         }
 
-        var label = name.Length > Ec2Domain.Length ? name[..(name.Length - Ec2Domain.Length - 1)] : string.Empty;
-        if (!label.StartsWith("ip-", StringComparison.OrdinalIgnoreCase)
-            || !IPAddress.TryParse(label[3..].Replace('-', '.'), out var address)
-            || label.Count(c => c == '-') != 4
-            || !InVpc(address))
+        var label = name.Length > Ec2Domain.Length ? name.AsSpan(0, name.Length - Ec2Domain.Length - 1) : [];
+        if (!AddressNames.TryParseHostLabel(label, out var number) || !InVpc(number))
         {
             return LocalAnswer.NxDomain;
         }
+
+        var address = AddressNames.ToAddress(number);
 
         return type is DnsRecordType.A or DnsRecordType.ANY
             ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.A, 60, new AddressRecordData(address))], [])
@@ -185,25 +184,16 @@ internal sealed class ResolverView
         return false;
     }
 
-    private static bool TryParseReverse(string name, out IPAddress address)
+    private bool InVpc(uint address)
     {
-        address = IPAddress.None;
-        var labels = name.Split('.');
-        if (labels.Length != 6)
+        foreach (var cidr in _cidrs)
         {
-            return false;
-        }
-
-        Span<byte> bytes = stackalloc byte[4];
-        for (var i = 0; i < 4; i++)
-        {
-            if (!byte.TryParse(labels[3 - i], NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i]) || labels[3 - i].Length > 3)
+            if (cidr.Contains(address))
             {
-                return false;
+                return true;
             }
         }
 
-        address = new IPAddress(bytes);
-        return true;
+        return false;
     }
 }
