@@ -150,7 +150,7 @@ public sealed class PrecedenceTests
         var response = await Ask(service, "www.corp.internal", vpc: TestModels.ClientVpc);
 
         Assert.Equal(DnsResponseCode.NXDomain, response.ResponseCode);
-        Assert.Empty(response.Authorities);
+        Assert.DoesNotContain(response.Authorities, r => r.Name == "corp.internal");
     }
 
     [Fact]
@@ -216,6 +216,23 @@ public sealed class PrecedenceTests
         Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "ip-172-31-0-1.eu-central-1.compute.internal")).ResponseCode);
         var ptr = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
         Assert.Equal("ip-10-0-1-5.eu-central-1.compute.internal.", Assert.Single(ptr.Answers).Data.ToPresentation());
+    }
+
+    [Fact]
+    public async Task ResolveAsync_PrivateZoneBroaderThanVpcReverseZone_Ec2PtrStillAnswered()
+    {
+        var model = TestModels.ApiOnly();
+        model = model with
+        {
+            HostedZones = model.HostedZones.Add(new HostedZone("ZREV", "Reverse", "10.in-addr.arpa", true, [Vpc], [TestModels.Set("9.9.9.10.in-addr.arpa", "PTR", 60, "nine.corp.internal")])),
+        };
+        await using var service = Serve(model);
+
+        var own = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
+        var other = await Ask(service, "9.9.9.10.in-addr.arpa", DnsRecordType.PTR);
+
+        Assert.Equal("ip-10-0-1-5.eu-central-1.compute.internal.", Assert.Single(own.Answers).Data.ToPresentation());
+        Assert.Equal("nine.corp.internal.", Assert.Single(other.Answers).Data.ToPresentation());
     }
 
     [Fact]
