@@ -182,7 +182,8 @@ internal sealed class DnsViewBuilder
 
         var cidrs = Ipv4Cidr.TryParse(vpc.CidrBlock, out var cidr) ? [cidr] : ImmutableArray<Ipv4Cidr>.Empty;
         var sinks = _model.QueryLogConfigs.Where(c => c.VpcIds.Contains(vpc.Id)).Select(sinkFor).OfType<QueryLogSink>().ToImmutableArray();
-        return new ResolverView(vpc.Id, _region, vpc.EnableDnsSupport, RulesOf(vpc, rules), zones, publicNames, cidrs, instances, sinks);
+        // Route 53 creates its autodefined rules (EC2 names, reverse zones) when enableDnsHostnames is set.
+        return new ResolverView(vpc.Id, _region, vpc.EnableDnsSupport, hostnames, RulesOf(vpc, rules), zones, publicNames, cidrs, instances, sinks);
     }
 
     private IEnumerable<ForwardRule> RulesOf(Vpc vpc, Dictionary<string, ResolverRule> rules)

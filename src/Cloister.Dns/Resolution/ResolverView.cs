@@ -22,6 +22,7 @@ internal sealed class ResolverView
     private readonly FrozenDictionary<string, SyntheticZone>.AlternateLookup<ReadOnlySpan<char>> _syntheticBySpan;
     private readonly FrozenSet<string> _aboveLocal;
     private readonly SyntheticZone _ec2Zone;
+    private readonly bool _autodefinedRules;
     private readonly PublicNames _publicNames;
     private readonly ImmutableArray<Ipv4Cidr> _cidrs;
     private readonly FrozenDictionary<IPAddress, string> _instances;
@@ -30,6 +31,7 @@ internal sealed class ResolverView
         string vpcId,
         string region,
         bool dnsSupport,
+        bool autodefinedRules,
         IEnumerable<ForwardRule> rules,
         IEnumerable<LocalZone> zones,
         PublicNames publicNames,
@@ -40,6 +42,7 @@ internal sealed class ResolverView
         VpcId = vpcId;
         Region = region;
         DnsSupport = dnsSupport;
+        _autodefinedRules = autodefinedRules;
         Ec2Domain = region == "us-east-1" ? "ec2.internal" : $"{region}.compute.internal";
         _rules = rules.ToFrozenDictionary(r => r.Domain, DnsName.Comparer);
         _zones = zones.ToFrozenDictionary(z => z.Apex, DnsName.Comparer);
@@ -80,8 +83,11 @@ internal sealed class ResolverView
     public string? InstanceAt(IPAddress address) => _instances.TryGetValue(address, out var id) ? id : null;
 
     /// <summary>
-    /// The rule in force for <paramref name="name"/>: the most specific matching rule, unless a private zone is
-    /// more specific still. A rule and a zone of the same name: the rule wins.
+    /// The rule in force for <paramref name="name"/>: the most specific matching rule, unless a private zone or (with
+    /// <c>enableDnsHostnames</c>) one of Route 53's autodefined system rules — the EC2 domain, the VPC's reverse zones —
+    /// is more specific still. A rule and a zone of the same name: the rule wins, as a rule overrides an autodefined rule
+    /// only for the same or a more specific domain. So a FORWARD rule for <c>.</c>, <c>internal</c> or
+    /// <c>in-addr.arpa</c> leaves the EC2 names and the VPC's reverse names local.
     /// </summary>
     public ForwardRule? RuleFor(string name)
     {
@@ -99,7 +105,7 @@ internal sealed class ResolverView
                 return zoneAt >= 0 && zoneAt < at ? null : rule;
             }
 
-            if (zoneAt < 0 && _zonesBySpan.ContainsKey(candidate))
+            if (zoneAt < 0 && (_zonesBySpan.ContainsKey(candidate) || (_autodefinedRules && _syntheticBySpan.ContainsKey(candidate))))
             {
                 zoneAt = at;
             }
