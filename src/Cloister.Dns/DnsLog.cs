@@ -25,6 +25,9 @@ internal static partial class DnsLog
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "No target of rule {RuleId} answered {Name}; SERVFAIL")]
     public static partial void ForwardFailed(ILogger logger, string ruleId, string name);
 
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Debug, Message = "Not forwarding {Name} under rule {RuleId}: too many {Bound}; SERVFAIL")]
+    public static partial void ForwardsBusy(ILogger logger, string ruleId, string name, string bound);
+
     [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Unexpected error answering a DNS query from {Source}")]
     public static partial void HandlerFailed(ILogger logger, EndPoint? source, Exception exception);
 

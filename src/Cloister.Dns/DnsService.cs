@@ -34,7 +34,8 @@ public sealed class DnsService : IAsyncDisposable
         _options = options ?? new DnsServiceOptions();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Cloister.Dns");
         var cache = new DnsResponseCache(_options.Time, _options.CacheCapacity);
-        _forwarder = new DnsForwarder(_options.SocketFactory, cache, _options.ForwardAttemptTimeout, _options.ForwardBudget, _logger);
+        var limits = new ForwardLimits(_options.ForwardAttemptTimeout, _options.ForwardBudget, _options.MaxForwardsInFlight, _options.MaxForwardsInFlightPerRule, _options.MaxQueriesAwaitingForwards);
+        _forwarder = new DnsForwarder(_options.SocketFactory, cache, limits, _logger);
         _processor = new DnsQueryProcessor(() => Volatile.Read(ref _views), new ViewResolver(_forwarder), _options.Time, _logger);
     }
 
@@ -189,6 +190,7 @@ public sealed class DnsService : IAsyncDisposable
             await listener.DisposeAsync().ConfigureAwait(false);
         }
 
+        _forwarder.Dispose();
         foreach (var sink in sinks)
         {
             await sink.DisposeAsync().ConfigureAwait(false);

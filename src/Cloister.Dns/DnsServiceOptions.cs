@@ -22,6 +22,18 @@ public sealed record DnsServiceOptions
     /// <summary>How long all attempts for one forwarded query may take together before SERVFAIL.</summary>
     public TimeSpan ForwardBudget { get; init; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// The most distinct forwarded questions (rule, name, type) on their way upstream at once; a query that would start
+    /// another gets SERVFAIL at once. Identical questions share one.
+    /// </summary>
+    public int MaxForwardsInFlight { get; init; } = 1024;
+
+    /// <summary>The same bound for the questions of one rule, so one dead target cannot take every place.</summary>
+    public int MaxForwardsInFlightPerRule { get; init; } = 256;
+
+    /// <summary>The most client queries waiting on forwarded questions at once (several may wait on one); past it, SERVFAIL.</summary>
+    public int MaxQueriesAwaitingForwards { get; init; } = 16 * 1024;
+
     /// <summary>How long an idle TCP connection stays open.</summary>
     public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Cloister.Dns.Resolution;
 using Cloister.Dns.Wire;
@@ -14,43 +16,172 @@ namespace Cloister.Dns.Forwarding;
 /// addresses to each of the rule's targets in turn, each attempt with its own timeout and all of them within
 /// one budget; a truncated UDP answer is asked again over TCP. Answers are cached by TTL.
 /// </summary>
-internal sealed class DnsForwarder
+/// <remarks>
+/// A target that never answers must not cost a socket and a buffer per client query: identical questions
+/// (rule, name, type) asked while one is on its way wait for that one, and the distinct questions on their way
+/// are bounded for the service and for each rule, as are the client queries waiting on them. A query past a
+/// bound gets SERVFAIL at once, which is what it would get once the budget ran out.
+/// </remarks>
+internal sealed class DnsForwarder : IDisposable
 {
+    /// <summary>The largest query sent: header, a 255-byte name, type, class and an OPT record, with room to spare.</summary>
+    private const int MaxQuery = 512;
+
+    /// <summary>
+    /// The UDP receive buffer: above the 1,232 bytes the query advertises. A datagram that fills it may have been cut by the
+    /// kernel, so the question is asked again over TCP.
+    /// </summary>
+    private const int MaxUdpAnswer = 4096;
     private const int MaxMessage = 65535;
     private const string NoValidAnswer = "no valid answer";
+    private static readonly DnsMessage OversizedAnswer = new() { IsResponse = true, Truncated = true };
     private readonly IDnsSocketFactory _sockets;
     private readonly DnsResponseCache _cache;
-    private readonly TimeSpan _attemptTimeout;
-    private readonly TimeSpan _budget;
+    private readonly ForwardLimits _limits;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Task<LocalAnswer>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _inFlightByRule = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _stoppingToken;
+    private int _inFlightCount;
+    private int _waitingCount;
 
-    public DnsForwarder(IDnsSocketFactory sockets, DnsResponseCache cache, TimeSpan attemptTimeout, TimeSpan budget, ILogger logger)
+    public DnsForwarder(IDnsSocketFactory sockets, DnsResponseCache cache, ForwardLimits limits, ILogger logger)
     {
         _sockets = sockets;
         _cache = cache;
-        _attemptTimeout = attemptTimeout;
-        _budget = budget;
+        _limits = limits;
         _logger = logger;
+        _stoppingToken = _stopping.Token;
     }
 
     public DnsResponseCache Cache => _cache;
 
-    public async ValueTask<LocalAnswer> ForwardAsync(ForwardRule rule, string vpcId, string name, DnsRecordType type, CancellationToken cancellationToken)
+    /// <summary>The distinct questions on their way upstream now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlightCount);
+
+    /// <summary>
+    /// The answer to <paramref name="name"/> <paramref name="type"/> under <paramref name="rule"/>: from the cache, from the same
+    /// question already on its way, or asked upstream. <paramref name="cancellationToken"/> stops this caller's wait only; the
+    /// question itself runs on for the others waiting on it, within the budget.
+    /// </summary>
+    public ValueTask<LocalAnswer> ForwardAsync(ForwardRule rule, string vpcId, string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         var key = DnsResponseCache.Key(rule.RuleId, name, type);
         if (_cache.TryGet(key, out var cached))
         {
-            return cached;
+            return ValueTask.FromResult(cached);
         }
 
         if (rule.Targets.IsEmpty || rule.SourceAddresses.IsEmpty)
         {
             DnsLog.ForwardFailed(_logger, rule.RuleId, name);
-            return LocalAnswer.ServerFailure;
+            return ValueTask.FromResult(LocalAnswer.ServerFailure);
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(_budget);
+        if (Interlocked.Increment(ref _waitingCount) > _limits.MaxWaiting)
+        {
+            Interlocked.Decrement(ref _waitingCount);
+            DnsLog.ForwardsBusy(_logger, rule.RuleId, name, "queries waiting on forwards");
+            return ValueTask.FromResult(LocalAnswer.ServerFailure);
+        }
+
+        while (true)
+        {
+            if (_inFlight.TryGetValue(key, out var running))
+            {
+                return WaitAsync(running, cancellationToken);
+            }
+
+            var busy = TryReserve(rule.RuleId);
+            if (busy is not null)
+            {
+                Interlocked.Decrement(ref _waitingCount);
+                DnsLog.ForwardsBusy(_logger, rule.RuleId, name, busy);
+                return ValueTask.FromResult(LocalAnswer.ServerFailure);
+            }
+
+            var shared = new TaskCompletionSource<LocalAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_inFlight.TryAdd(key, shared.Task))
+            {
+                _ = RunAsync(shared, key, rule, vpcId, name, type);
+                return WaitAsync(shared.Task, cancellationToken);
+            }
+
+            // Another caller registered the same question between the look-up and the add: wait on theirs.
+            Release(rule.RuleId);
+        }
+    }
+
+    /// <summary>Stops every question on its way; their waiters see cancellation.</summary>
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Reserves a place for one more distinct question under <paramref name="ruleId"/>; null, or the bound that is full.</summary>
+    private string? TryReserve(string ruleId)
+    {
+        if (Interlocked.Increment(ref _inFlightCount) > _limits.MaxInFlight)
+        {
+            Interlocked.Decrement(ref _inFlightCount);
+            return "forwards in flight";
+        }
+
+        var perRule = _inFlightByRule.GetOrAdd(ruleId, static _ => new StrongBox<int>());
+        if (Interlocked.Increment(ref perRule.Value) > _limits.MaxInFlightPerRule)
+        {
+            Interlocked.Decrement(ref perRule.Value);
+            Interlocked.Decrement(ref _inFlightCount);
+            return "forwards in flight for the rule";
+        }
+
+        return null;
+    }
+
+    private void Release(string ruleId)
+    {
+        if (_inFlightByRule.TryGetValue(ruleId, out var perRule))
+        {
+            Interlocked.Decrement(ref perRule.Value);
+        }
+
+        Interlocked.Decrement(ref _inFlightCount);
+    }
+
+    private async ValueTask<LocalAnswer> WaitAsync(Task<LocalAnswer> shared, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingCount);
+        }
+    }
+
+    private async Task RunAsync(TaskCompletionSource<LocalAnswer> shared, string key, ForwardRule rule, string vpcId, string name, DnsRecordType type)
+    {
+        var work = AskTargetsAsync(key, rule, vpcId, name, type).AsTask();
+        try
+        {
+            await ((Task)work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            // Out of the table before the waiters wake, so a later question starts afresh (or finds the cached answer).
+            _inFlight.TryRemove(new KeyValuePair<string, Task<LocalAnswer>>(key, shared.Task));
+            Release(rule.RuleId);
+            shared.TrySetFromTask(work);
+        }
+    }
+
+    private async ValueTask<LocalAnswer> AskTargetsAsync(string key, ForwardRule rule, string vpcId, string name, DnsRecordType type)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(_stoppingToken);
+        budget.CancelAfter(_limits.Budget);
         var targets = rule.Targets.Length;
         var sources = rule.SourceAddresses.Length;
         var attempts = targets * sources;
@@ -66,7 +197,7 @@ internal sealed class DnsForwarder
             }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        _stoppingToken.ThrowIfCancellationRequested();
         DnsLog.ForwardFailed(_logger, rule.RuleId, name);
         return LocalAnswer.ServerFailure;
     }
@@ -75,12 +206,12 @@ internal sealed class DnsForwarder
     {
         var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
         var query = DnsMessage.CreateQuery(id, name, type);
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxMessage + 2);
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxQuery + 2);
         try
         {
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(budget);
-            attempt.CancelAfter(_attemptTimeout);
-            if (!query.TryWrite(buffer.AsSpan(2), out var length))
+            attempt.CancelAfter(_limits.AttemptTimeout);
+            if (!query.TryWrite(buffer.AsSpan(2, MaxQuery), out var length))
             {
                 return null;
             }
@@ -131,12 +262,17 @@ internal sealed class DnsForwarder
     {
         using var socket = await ConnectAsync(vpcId, source, target, ProtocolType.Udp, cancellationToken).ConfigureAwait(false);
         await socket.SendAsync(buffer.AsMemory(2, length), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        var receive = ArrayPool<byte>.Shared.Rent(MaxMessage);
+        var receive = ArrayPool<byte>.Shared.Rent(MaxUdpAnswer);
         try
         {
             while (true)
             {
-                var received = await socket.ReceiveAsync(receive, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                var received = await socket.ReceiveAsync(receive.AsMemory(0, MaxUdpAnswer), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (received == MaxUdpAnswer)
+                {
+                    return OversizedAnswer;
+                }
+
                 if (DnsMessage.TryParse(receive.AsSpan(0, received), out var response, out _, out _) && Matches(query, response))
                 {
                     return response;

@@ -50,7 +50,16 @@ internal sealed class DnsViewBuilder
         var publicNames = builder.BuildPublicNames(additionalNames);
         // Functions outside VPCs resolve through the region's public resolver: public names only.
         var publicView = new Vpc(PublicViewId, PublicViewId, "198.18.0.0/15", EnableDnsSupport: true, EnableDnsHostnames: false);
-        var views = model.Vpcs.Append(publicView).ToFrozenDictionary(v => v.Id, v => builder.BuildView(v, publicNames, sinkFor), StringComparer.Ordinal);
+        var rules = new Dictionary<string, ResolverRule>(StringComparer.Ordinal);
+        foreach (var rule in model.ResolverRules)
+        {
+            if (!rules.TryAdd(rule.Id, rule))
+            {
+                skip(rule.LogicalId, $"the id {rule.Id} is used by another rule; left out");
+            }
+        }
+
+        var views = model.Vpcs.Append(publicView).ToFrozenDictionary(v => v.Id, v => builder.BuildView(v, publicNames, rules, sinkFor), StringComparer.Ordinal);
         var inbound = new Dictionary<string, ListenerScope>(StringComparer.Ordinal);
         foreach (var endpoint in model.ResolverEndpoints.Where(e => e.Direction == ResolverDirection.Inbound))
         {
@@ -116,7 +125,7 @@ internal sealed class DnsViewBuilder
         }
     }
 
-    private ResolverView BuildView(Vpc vpc, PublicNames publicNames, Func<ResolverQueryLogConfig, QueryLogSink?> sinkFor)
+    private ResolverView BuildView(Vpc vpc, PublicNames publicNames, Dictionary<string, ResolverRule> rules, Func<ResolverQueryLogConfig, QueryLogSink?> sinkFor)
     {
         var zones = new List<LocalZone>();
         var hostnames = vpc.EnableDnsSupport && vpc.EnableDnsHostnames;
@@ -124,12 +133,34 @@ internal sealed class DnsViewBuilder
         {
             foreach (var endpoint in InterfaceEndpoints().Where(e => e.VpcId == vpc.Id && e.PrivateDnsEnabled))
             {
-                zones.Add(EndpointZone(endpoint, publicNames));
+                var zone = EndpointZone(endpoint, publicNames);
+                if (zones.Exists(z => DnsName.Comparer.Equals(z.Apex, zone.Apex)))
+                {
+                    // AWS refuses private DNS on a second endpoint for the same service in one VPC.
+                    _skip(endpoint.Id, $"another endpoint in {vpc.Id} already has private DNS for {zone.Apex}; its private DNS is left out");
+                    continue;
+                }
+
+                zones.Add(zone);
             }
 
+            var hostedApexes = new HashSet<string>(DnsName.Comparer);
             foreach (var zone in _model.HostedZones.Where(z => z.IsPrivate && z.VpcIds.Contains(vpc.Id)))
             {
                 var apex = DnsName.Normalize(zone.Name);
+                if (!DnsName.IsValid(apex))
+                {
+                    _skip(zone.LogicalId, $"'{zone.Name}' is not a valid zone name; left out");
+                    continue;
+                }
+
+                if (!hostedApexes.Add(apex))
+                {
+                    // AWS refuses to associate two private zones of one name with one VPC (ConflictingDomainExists).
+                    _skip(zone.LogicalId, $"another private zone named {DnsName.WithFinalDot(apex)} is associated with {vpc.Id}; this one is left out of it");
+                    continue;
+                }
+
                 zones.RemoveAll(z => DnsName.Comparer.Equals(z.Apex, apex));
                 zones.Add(HostedZoneOf(zone, apex, publicNames));
             }
@@ -151,12 +182,15 @@ internal sealed class DnsViewBuilder
 
         var cidrs = Ipv4Cidr.TryParse(vpc.CidrBlock, out var cidr) ? [cidr] : ImmutableArray<Ipv4Cidr>.Empty;
         var sinks = _model.QueryLogConfigs.Where(c => c.VpcIds.Contains(vpc.Id)).Select(sinkFor).OfType<QueryLogSink>().ToImmutableArray();
-        return new ResolverView(vpc.Id, _region, vpc.EnableDnsSupport, RulesOf(vpc), zones, publicNames, cidrs, instances, sinks);
+        // Route 53 creates its autodefined rules (EC2 names, reverse zones) when enableDnsHostnames is set.
+        return new ResolverView(vpc.Id, _region, vpc.EnableDnsSupport, hostnames, RulesOf(vpc, rules), zones, publicNames, cidrs, instances, sinks);
     }
 
-    private IEnumerable<ForwardRule> RulesOf(Vpc vpc)
+    private IEnumerable<ForwardRule> RulesOf(Vpc vpc, Dictionary<string, ResolverRule> rules)
     {
-        var rules = _model.ResolverRules.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        // AWS refuses a second association of one rule with a VPC, and a second rule for one domain in a VPC: the first stands.
+        var associated = new HashSet<string>(StringComparer.Ordinal);
+        var domains = new Dictionary<string, ResolverRule>(DnsName.Comparer);
         foreach (var association in _model.ResolverRuleAssociations.Where(a => a.VpcId == vpc.Id))
         {
             if (!rules.TryGetValue(association.ResolverRuleId, out var rule))
@@ -165,7 +199,26 @@ internal sealed class DnsViewBuilder
                 continue;
             }
 
+            if (!associated.Add(rule.Id))
+            {
+                _skip(association.Id, $"rule {rule.Id} is already associated with {vpc.Id}; this association is left out");
+                continue;
+            }
+
             var domain = DnsName.Normalize(rule.DomainName);
+            if (!DnsName.IsValid(domain))
+            {
+                _skip(association.Id, $"rule {rule.Id} has the domain '{rule.DomainName}', not a valid name; left out");
+                continue;
+            }
+
+            if (!domains.TryAdd(domain, rule))
+            {
+                var first = domains[domain];
+                _skip(association.Id, $"rule {first.Id} for {DnsName.WithFinalDot(DnsName.Normalize(first.DomainName))} is already associated with {vpc.Id}; rule {rule.Id} is left out");
+                continue;
+            }
+
             if (rule.RuleType != ResolverRuleType.Forward)
             {
                 yield return new ForwardRule(rule.Id, domain, false, null, [], []);
@@ -256,11 +309,7 @@ internal sealed class DnsViewBuilder
                 continue;
             }
 
-            if (type is DnsRecordType.SOA or DnsRecordType.NS && DnsName.Comparer.Equals(name, apex))
-            {
-                records.RemoveAll(r => r.Type == type);
-            }
-
+            var parsed = plain.Count;
             foreach (var value in set.Values)
             {
                 if (PresentationParser.TryParse(type, value, out var data))
@@ -272,19 +321,29 @@ internal sealed class DnsViewBuilder
                     _skip(where, $"'{value}' is not a valid {type} value");
                 }
             }
+
+            // The apex's own SOA or NS replace the defaults only once one of their values parsed: a zone always has its SOA.
+            if (type is DnsRecordType.SOA or DnsRecordType.NS && DnsName.Comparer.Equals(name, apex) && plain.Count > parsed)
+            {
+                records.RemoveAll(r => r.Type == type);
+            }
         }
 
         records.AddRange(plain);
         foreach (var (name, type, alias) in aliases)
         {
             var target = DnsName.Normalize(alias.DnsName);
-            var targetRecords = plain.Where(r => DnsName.Comparer.Equals(r.Name, target)).Concat(publicNames.RecordsAt(target)).Where(r => r.Type == type).ToList();
+            // Route 53 answers an alias to a record of the same zone with that record's TTL, and one to an AWS resource with 60 s.
+            var targetRecords = plain
+                .Where(r => r.Type == type && DnsName.Comparer.Equals(r.Name, target))
+                .Concat(publicNames.RecordsAt(target).Where(r => r.Type == type).Select(r => r.WithTtl(ManagedTtl)))
+                .ToList();
             if (targetRecords.Count == 0)
             {
                 _skip($"{zone.LogicalId} alias {name}", $"alias target {alias.DnsName} has no {type} records in the sandbox");
             }
 
-            records.AddRange(targetRecords.Select(r => new DnsResourceRecord(name, type, ManagedTtl, r.Data)));
+            records.AddRange(targetRecords.Select(r => r.WithName(name)));
         }
 
         return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records);

@@ -31,7 +31,40 @@ internal readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
     }
 
     public bool Contains(IPAddress address) =>
-        address.AddressFamily == AddressFamily.InterNetwork && (ToNumber(address) & Mask) == Network;
+        address.AddressFamily == AddressFamily.InterNetwork && Contains(ToNumber(address));
+
+    /// <summary>Whether the address, as a big-endian number, lies in the block.</summary>
+    public bool Contains(uint address) => (address & Mask) == Network;
+
+    /// <summary>
+    /// The reverse zones covering exactly this block, as few and as wide as octet boundaries allow (Route 53 Resolver
+    /// "creates the most generic rules possible given the CIDR block range"): <c>0.10.in-addr.arpa</c> for 10.0.0.0/16,
+    /// the four <c>52-55.237.10.in-addr.arpa</c> for 10.237.52.0/22, one name per address for a /28. At most 128.
+    /// </summary>
+    public IEnumerable<string> ReverseZoneNames()
+    {
+        var octets = (PrefixLength + 7) / 8;
+        if (octets == 0)
+        {
+            yield return AddressNames.ReverseDomain;
+            yield break;
+        }
+
+        var count = 1u << ((octets * 8) - PrefixLength);
+        var step = octets == 4 ? 1u : 1u << (32 - (octets * 8));
+        for (var i = 0u; i < count; i++)
+        {
+            var value = Network + (i * step);
+            var labels = new string[octets + 1];
+            for (var k = 0; k < octets; k++)
+            {
+                labels[octets - 1 - k] = ((value >> (24 - (8 * k))) & 0xFF).ToString(CultureInfo.InvariantCulture);
+            }
+
+            labels[octets] = AddressNames.ReverseDomain;
+            yield return string.Join('.', labels);
+        }
+    }
 
     private static uint ToNumber(IPAddress address)
     {

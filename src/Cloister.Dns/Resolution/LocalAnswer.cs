@@ -10,11 +10,7 @@ namespace Cloister.Dns.Resolution;
 /// <param name="CnameTarget">When the answer ends in a CNAME whose target is still to be resolved: that target.</param>
 internal sealed record LocalAnswer(DnsResponseCode ResponseCode, ImmutableArray<DnsResourceRecord> Answers, ImmutableArray<DnsResourceRecord> Authorities, string? CnameTarget = null)
 {
-    public static LocalAnswer NxDomain { get; } = new(DnsResponseCode.NXDomain, [], []);
-
     public static LocalAnswer ServerFailure { get; } = new(DnsResponseCode.ServFail, [], []);
 
     public static LocalAnswer Refused { get; } = new(DnsResponseCode.Refused, [], []);
-
-    public static LocalAnswer NoData { get; } = new(DnsResponseCode.NoError, [], []);
 }

@@ -7,31 +7,48 @@ namespace Cloister.Dns.Resolution;
 /// <summary>
 /// Names every VPC resolves alike (AWS would answer them from public DNS): regional service names,
 /// endpoint-specific <c>vpce</c> names, <c>{api-id}-{vpce-id}</c> names, load balancer names and whatever
-/// the host adds. Exact names only; anything else is NXDOMAIN.
+/// the host adds. Exact names only; the names above them (<c>eu-central-1.amazonaws.com</c>, <c>com</c>, the root)
+/// exist without records, and anything else does not exist.
 /// </summary>
 internal sealed class PublicNames
 {
     private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _names;
+    private readonly FrozenSet<string> _ancestors;
 
     public PublicNames(IEnumerable<DnsResourceRecord> records)
     {
         _names = records
             .GroupBy(r => r.Name, DnsName.Comparer)
             .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), DnsName.Comparer);
+        _ancestors = _names.Keys.SelectMany(Ancestors).ToFrozenSet(DnsName.Comparer);
     }
 
     public static PublicNames Empty { get; } = new([]);
 
     public ImmutableArray<DnsResourceRecord> RecordsAt(string name) => _names.TryGetValue(name, out var records) ? records : [];
 
-    public LocalAnswer Lookup(string name, DnsRecordType type)
+    /// <summary>The proper ancestors of <paramref name="name"/>, the root last.</summary>
+    public static IEnumerable<string> Ancestors(string name)
+    {
+        for (var parent = DnsName.Parent(name); parent is not null; parent = DnsName.Parent(parent))
+        {
+            yield return parent;
+        }
+    }
+
+    /// <summary>
+    /// The answer for a public name: its records of <paramref name="type"/>, or NODATA with the root's SOA when it has
+    /// none or is an empty non-terminal above public names (RFC 8020: NXDOMAIN there would deny the names below); null
+    /// when the name is not public.
+    /// </summary>
+    public LocalAnswer? Lookup(string name, DnsRecordType type)
     {
         if (!_names.TryGetValue(name, out var records))
         {
-            return LocalAnswer.NxDomain;
+            return _ancestors.Contains(name) ? SyntheticZone.Root.NoData : null;
         }
 
         var matching = records.Where(r => r.Type == type || type == DnsRecordType.ANY).Select(r => r.WithName(name)).ToImmutableArray();
-        return matching.IsEmpty ? LocalAnswer.NoData : new LocalAnswer(DnsResponseCode.NoError, matching, []);
+        return matching.IsEmpty ? SyntheticZone.Root.NoData : new LocalAnswer(DnsResponseCode.NoError, matching, []);
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Net;
 using Cloister.Dns.Logging;
 using Cloister.Dns.Wire;
@@ -17,8 +16,13 @@ internal sealed class ResolverView
 {
     private readonly FrozenDictionary<string, ForwardRule> _rules;
     private readonly FrozenDictionary<string, LocalZone> _zones;
+    private readonly FrozenDictionary<string, SyntheticZone> _synthetic;
     private readonly FrozenDictionary<string, ForwardRule>.AlternateLookup<ReadOnlySpan<char>> _rulesBySpan;
     private readonly FrozenDictionary<string, LocalZone>.AlternateLookup<ReadOnlySpan<char>> _zonesBySpan;
+    private readonly FrozenDictionary<string, SyntheticZone>.AlternateLookup<ReadOnlySpan<char>> _syntheticBySpan;
+    private readonly FrozenSet<string> _aboveLocal;
+    private readonly SyntheticZone _ec2Zone;
+    private readonly bool _autodefinedRules;
     private readonly PublicNames _publicNames;
     private readonly ImmutableArray<Ipv4Cidr> _cidrs;
     private readonly FrozenDictionary<IPAddress, string> _instances;
@@ -27,6 +31,7 @@ internal sealed class ResolverView
         string vpcId,
         string region,
         bool dnsSupport,
+        bool autodefinedRules,
         IEnumerable<ForwardRule> rules,
         IEnumerable<LocalZone> zones,
         PublicNames publicNames,
@@ -37,15 +42,26 @@ internal sealed class ResolverView
         VpcId = vpcId;
         Region = region;
         DnsSupport = dnsSupport;
+        _autodefinedRules = autodefinedRules;
+        Ec2Domain = region == "us-east-1" ? "ec2.internal" : $"{region}.compute.internal";
         _rules = rules.ToFrozenDictionary(r => r.Domain, DnsName.Comparer);
         _zones = zones.ToFrozenDictionary(z => z.Apex, DnsName.Comparer);
+        _ec2Zone = new SyntheticZone(Ec2Domain);
+        var synthetic = new Dictionary<string, SyntheticZone>(DnsName.Comparer) { [Ec2Domain] = _ec2Zone };
+        foreach (var reverse in cidrs.SelectMany(c => c.ReverseZoneNames()))
+        {
+            synthetic.TryAdd(reverse, new SyntheticZone(reverse));
+        }
+
+        _synthetic = synthetic.ToFrozenDictionary(DnsName.Comparer);
+        _aboveLocal = _zones.Keys.Concat(_synthetic.Keys).SelectMany(PublicNames.Ancestors).ToFrozenSet(DnsName.Comparer);
         _rulesBySpan = _rules.GetAlternateLookup<ReadOnlySpan<char>>();
         _zonesBySpan = _zones.GetAlternateLookup<ReadOnlySpan<char>>();
+        _syntheticBySpan = _synthetic.GetAlternateLookup<ReadOnlySpan<char>>();
         _publicNames = publicNames;
         _cidrs = cidrs;
         _instances = instances.ToFrozenDictionary();
         LogSinks = logSinks;
-        Ec2Domain = region == "us-east-1" ? "ec2.internal" : $"{region}.compute.internal";
     }
 
     public string VpcId { get; }
@@ -67,8 +83,11 @@ internal sealed class ResolverView
     public string? InstanceAt(IPAddress address) => _instances.TryGetValue(address, out var id) ? id : null;
 
     /// <summary>
-    /// The rule in force for <paramref name="name"/>: the most specific matching rule, unless a private zone is
-    /// more specific still. A rule and a zone of the same name: the rule wins.
+    /// The rule in force for <paramref name="name"/>: the most specific matching rule, unless a private zone or (with
+    /// <c>enableDnsHostnames</c>) one of Route 53's autodefined system rules — the EC2 domain, the VPC's reverse zones —
+    /// is more specific still. A rule and a zone of the same name: the rule wins, as a rule overrides an autodefined rule
+    /// only for the same or a more specific domain. So a FORWARD rule for <c>.</c>, <c>internal</c> or
+    /// <c>in-addr.arpa</c> leaves the EC2 names and the VPC's reverse names local.
     /// </summary>
     public ForwardRule? RuleFor(string name)
     {
@@ -86,7 +105,7 @@ internal sealed class ResolverView
                 return zoneAt >= 0 && zoneAt < at ? null : rule;
             }
 
-            if (zoneAt < 0 && _zonesBySpan.ContainsKey(candidate))
+            if (zoneAt < 0 && (_zonesBySpan.ContainsKey(candidate) || (_autodefinedRules && _syntheticBySpan.ContainsKey(candidate))))
             {
                 zoneAt = at;
             }
@@ -95,27 +114,29 @@ internal sealed class ResolverView
         return null;
     }
 
-    /// <summary>Answers from the view's own data: private zones, EC2 names, public names, else NXDOMAIN.</summary>
+    /// <summary>
+    /// Answers from the view's own data: the most specific private zone or synthetic zone (EC2 names, the VPC's reverse
+    /// zones; a private zone wins at the same name), else public names, else NXDOMAIN. Names above any of these exist
+    /// without records (NODATA, RFC 8020). Every negative answer carries a SOA, so it can be cached (RFC 2308).
+    /// </summary>
     public LocalAnswer ResolveLocally(string name, DnsRecordType type)
     {
         for (var at = 0; at >= 0; at = NextSuffix(name, at))
         {
-            if (_zonesBySpan.TryGetValue(name.AsSpan(at), out var zone))
+            var suffix = name.AsSpan(at);
+            if (_zonesBySpan.TryGetValue(suffix, out var zone))
             {
                 return zone.Lookup(name, type);
             }
-        }
 
-        if (DnsName.IsAtOrBelow(name, Ec2Domain) || DnsName.IsAtOrBelow(name, "in-addr.arpa"))
-        {
-            var ec2 = Ec2Answer(name, type);
-            if (ec2 is not null)
+            if (_syntheticBySpan.TryGetValue(suffix, out var synthetic))
             {
-                return ec2;
+                return ReferenceEquals(synthetic, _ec2Zone) ? Ec2Answer(name, type) : ReverseAnswer(synthetic, name, type);
             }
         }
 
-        return _publicNames.Lookup(name, type);
+        return name.Length == 0 ? SyntheticZone.Root.AtApex(type)
+            : _publicNames.Lookup(name, type) ?? (_aboveLocal.Contains(name) ? SyntheticZone.Root.NoData : SyntheticZone.Root.NxDomain);
     }
 
     /// <summary>Where the name one label above <c>name[at..]</c> starts; the root is the end of the string, then -1.</summary>
@@ -141,32 +162,48 @@ internal sealed class ResolverView
         return name.Length;
     }
 
-    private LocalAnswer? Ec2Answer(string name, DnsRecordType type)
+    /// <summary>A name at or below the EC2 domain: <c>ip-a-b-c-d</c> for an address of the VPC, else nothing.</summary>
+    private LocalAnswer Ec2Answer(string name, DnsRecordType type)
     {
-        if (DnsName.IsAtOrBelow(name, "in-addr.arpa"))
+        if (name.Length == Ec2Domain.Length)
         {
-            if (!TryParseReverse(name, out var reversed) || !InVpc(reversed))
-            {
-                return null;
-            }
-
-            return type is DnsRecordType.PTR or DnsRecordType.ANY
-                ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.PTR, 60, new NameRecordData(HostName(reversed)))], [])
-                : LocalAnswer.NoData;
+            return _ec2Zone.AtApex(type);
         }
 
-        var label = name.Length > Ec2Domain.Length ? name[..(name.Length - Ec2Domain.Length - 1)] : string.Empty;
-        if (!label.StartsWith("ip-", StringComparison.OrdinalIgnoreCase)
-            || !IPAddress.TryParse(label[3..].Replace('-', '.'), out var address)
-            || label.Count(c => c == '-') != 4
-            || !InVpc(address))
+        if (!AddressNames.TryParseHostLabel(name.AsSpan(0, name.Length - Ec2Domain.Length - 1), out var number) || !InVpc(number))
         {
-            return LocalAnswer.NxDomain;
+            return _ec2Zone.NxDomain;
         }
 
         return type is DnsRecordType.A or DnsRecordType.ANY
-            ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.A, 60, new AddressRecordData(address))], [])
-            : LocalAnswer.NoData;
+            ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.A, 60, new AddressRecordData(AddressNames.ToAddress(number)))], [])
+            : _ec2Zone.NoData;
+    }
+
+    /// <summary>
+    /// A name at or below one of the VPC's reverse zones: a PTR for a whole address (every address below the zone is
+    /// the VPC's), NODATA for a shorter prefix (an empty non-terminal), NXDOMAIN for any other form.
+    /// </summary>
+    private LocalAnswer ReverseAnswer(SyntheticZone zone, string name, DnsRecordType type)
+    {
+        if (name.Length == zone.Apex.Length)
+        {
+            return zone.AtApex(type);
+        }
+
+        if (!AddressNames.TryParseReverse(name, out var value, out var octets) || !InVpc(value))
+        {
+            return zone.NxDomain;
+        }
+
+        if (octets < 4)
+        {
+            return zone.NoData;
+        }
+
+        return type is DnsRecordType.PTR or DnsRecordType.ANY
+            ? new LocalAnswer(DnsResponseCode.NoError, [new DnsResourceRecord(name, DnsRecordType.PTR, 60, new NameRecordData(HostName(AddressNames.ToAddress(value))))], [])
+            : zone.NoData;
     }
 
     private string HostName(IPAddress address) => "ip-" + address.ToString().Replace('.', '-') + "." + Ec2Domain;
@@ -185,25 +222,16 @@ internal sealed class ResolverView
         return false;
     }
 
-    private static bool TryParseReverse(string name, out IPAddress address)
+    private bool InVpc(uint address)
     {
-        address = IPAddress.None;
-        var labels = name.Split('.');
-        if (labels.Length != 6)
+        foreach (var cidr in _cidrs)
         {
-            return false;
-        }
-
-        Span<byte> bytes = stackalloc byte[4];
-        for (var i = 0; i < 4; i++)
-        {
-            if (!byte.TryParse(labels[3 - i], NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i]) || labels[3 - i].Length > 3)
+            if (cidr.Contains(address))
             {
-                return false;
+                return true;
             }
         }
 
-        address = new IPAddress(bytes);
-        return true;
+        return false;
     }
 }

@@ -7,7 +7,8 @@ namespace Cloister.Dns.Resolution;
 /// <summary>
 /// Answers one question in one view, in Route 53 Resolver's order: the rule in force (FORWARD through the
 /// outbound endpoint; SYSTEM answers locally), else the view's own data. CNAME chains are followed through
-/// the whole view, so a private zone's CNAME to a forwarded name is resolved too.
+/// the whole view, so a private zone's CNAME to a forwarded name is resolved too. A chain that comes back to a
+/// name already in it is a loop: SERVFAIL, as RFC 1034 §3.6.2 asks loops to be signalled as an error.
 /// </summary>
 internal sealed class ViewResolver
 {
@@ -24,16 +25,16 @@ internal sealed class ViewResolver
         var rule = view.RuleFor(name);
         if (rule is { Forward: true })
         {
-            return Chase(view, _forwarder.ForwardAsync(rule, view.VpcId, name, type, cancellationToken), type, cancellationToken);
+            return Chase(view, name, _forwarder.ForwardAsync(rule, view.VpcId, name, type, cancellationToken), type, cancellationToken);
         }
 
         var local = view.ResolveLocally(name, type);
         return local.CnameTarget is null || type == DnsRecordType.CNAME
             ? ValueTask.FromResult(local)
-            : Chase(view, ValueTask.FromResult(local), type, cancellationToken);
+            : Chase(view, name, ValueTask.FromResult(local), type, cancellationToken);
     }
 
-    private async ValueTask<LocalAnswer> Chase(ResolverView view, ValueTask<LocalAnswer> first, DnsRecordType type, CancellationToken cancellationToken)
+    private async ValueTask<LocalAnswer> Chase(ResolverView view, string name, ValueTask<LocalAnswer> first, DnsRecordType type, CancellationToken cancellationToken)
     {
         var step = await first.ConfigureAwait(false);
         if (step.CnameTarget is null || type == DnsRecordType.CNAME)
@@ -43,9 +44,14 @@ internal sealed class ViewResolver
 
         var answers = ImmutableArray.CreateBuilder<DnsResourceRecord>();
         answers.AddRange(step.Answers);
-        var seen = new HashSet<string>(DnsName.Comparer);
-        for (var hop = 0; hop < MaxChain && step.CnameTarget is { } target && seen.Add(target); hop++)
+        var seen = new HashSet<string>(DnsName.Comparer) { name };
+        for (var hop = 0; hop < MaxChain && step.CnameTarget is { } target; hop++)
         {
+            if (!seen.Add(target))
+            {
+                return LocalAnswer.ServerFailure;
+            }
+
             var rule = view.RuleFor(target);
             step = rule is { Forward: true }
                 ? await _forwarder.ForwardAsync(rule, view.VpcId, target, type, cancellationToken).ConfigureAwait(false)

@@ -17,6 +17,10 @@ internal sealed class DnsQueryProcessor
     /// <summary>The largest UDP payload Cloister sends, whatever the client advertises.</summary>
     public const int MaxUdpPayload = DnsEdns.DefaultPayloadSize;
 
+    // RFC 3225 §3: the DO bit of the query is copied into the response's OPT.
+    private static readonly DnsEdns ResponseOpt = new(DnsEdns.DefaultPayloadSize);
+    private static readonly DnsEdns ResponseOptDnssecOk = new(DnsEdns.DefaultPayloadSize, DnssecOk: true);
+
     private readonly Func<DnsViewSet> _views;
     private readonly ViewResolver _resolver;
     private readonly TimeProvider _time;
@@ -70,11 +74,11 @@ internal sealed class DnsQueryProcessor
             RecursionAvailable = true,
             CheckingDisabled = query.CheckingDisabled,
             Questions = query.Questions,
-            Edns = query.Edns is null ? null : new DnsEdns(DnsEdns.DefaultPayloadSize),
+            Edns = query.Edns is null ? null : query.Edns.DnssecOk ? ResponseOptDnssecOk : ResponseOpt,
         };
         if (query.Edns is { Version: > 0 })
         {
-            return ValueTask.FromResult(Write(reply with { Edns = new DnsEdns(DnsEdns.DefaultPayloadSize, ExtendedRcode: 1) }, response.Span, limit));
+            return ValueTask.FromResult(Write(reply with { Edns = new DnsEdns(DnsEdns.DefaultPayloadSize, ExtendedRcode: 1, DnssecOk: query.Edns.DnssecOk) }, response.Span, limit));
         }
 
         var views = _views();

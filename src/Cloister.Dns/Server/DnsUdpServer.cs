@@ -8,8 +8,10 @@ namespace Cloister.Dns.Server;
 
 /// <summary>
 /// Serves DNS over one bound UDP socket handed to it, with several receive threads. An answer known at once is
-/// sent from the thread; one that waits on forwarding takes the thread's buffers with it and the thread rents
-/// new ones, so a slow upstream never holds up other clients. Owns the socket from <see cref="Start"/> on.
+/// sent from the thread; one that waits on forwarding takes the thread's reply buffer (1,232 bytes, all a UDP answer
+/// may use) and client address with it and the thread rents new ones, so a slow upstream never holds up other
+/// clients and a waiting answer costs little. The 64 KiB request buffer stays with the thread: the query is parsed
+/// before anything waits. Owns the socket from <see cref="Start"/> on.
 /// </summary>
 internal sealed class DnsUdpServer : IAsyncDisposable
 {
@@ -60,7 +62,8 @@ internal sealed class DnsUdpServer : IAsyncDisposable
     private void ReceiveLoop()
     {
         var token = _stopping.Token;
-        var state = new LoopState(_socket.AddressFamily);
+        var request = ArrayPool<byte>.Shared.Rent(MaxDatagram);
+        var state = new ReplyState(_socket.AddressFamily);
         try
         {
             while (!Volatile.Read(ref _stopped))
@@ -68,7 +71,7 @@ internal sealed class DnsUdpServer : IAsyncDisposable
                 int received;
                 try
                 {
-                    received = _socket.ReceiveFrom(state.Request, SocketFlags.None, state.Remote);
+                    received = _socket.ReceiveFrom(request, SocketFlags.None, state.Remote);
                 }
                 catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.Interrupted && !Volatile.Read(ref _stopped))
                 {
@@ -78,7 +81,7 @@ internal sealed class DnsUdpServer : IAsyncDisposable
                 ValueTask<int> pending;
                 try
                 {
-                    pending = _processor.ProcessAsync(state.Request.AsMemory(0, received), state.Response, _scope, QueryTransport.Udp, state.RemoteEndPoint, token);
+                    pending = _processor.ProcessAsync(request.AsMemory(0, received), state.Response, _scope, QueryTransport.Udp, state.RemoteEndPoint, token);
                 }
 #pragma warning disable CA1031 // A server loop must survive any bug in one answer; the error is logged.
                 catch (Exception exception)
@@ -95,7 +98,7 @@ internal sealed class DnsUdpServer : IAsyncDisposable
                 else
                 {
                     var detached = state;
-                    state = new LoopState(_socket.AddressFamily);
+                    state = new ReplyState(_socket.AddressFamily);
                     _ = CompleteAsync(pending, detached);
                 }
             }
@@ -112,10 +115,11 @@ internal sealed class DnsUdpServer : IAsyncDisposable
         finally
         {
             state.Dispose();
+            ArrayPool<byte>.Shared.Return(request);
         }
     }
 
-    private async Task CompleteAsync(ValueTask<int> pending, LoopState state)
+    private async Task CompleteAsync(ValueTask<int> pending, ReplyState state)
     {
         try
         {
@@ -158,21 +162,18 @@ internal sealed class DnsUdpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>One loop's buffers and client address; handed to a pending answer whole.</summary>
-    private sealed class LoopState : IDisposable
+    /// <summary>One answer's buffer and client address; handed to a pending answer whole.</summary>
+    private sealed class ReplyState : IDisposable
     {
         private readonly IPEndPoint _template;
 
-        public LoopState(AddressFamily family)
+        public ReplyState(AddressFamily family)
         {
-            Request = ArrayPool<byte>.Shared.Rent(MaxDatagram);
-            Response = ArrayPool<byte>.Shared.Rent(MaxDatagram);
+            Response = ArrayPool<byte>.Shared.Rent(DnsQueryProcessor.MaxUdpPayload);
             Remote = new SocketAddress(family);
             _template = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             RemoteEndPoint = () => (IPEndPoint)_template.Create(Remote);
         }
-
-        public byte[] Request { get; }
 
         public byte[] Response { get; }
 
@@ -182,7 +183,6 @@ internal sealed class DnsUdpServer : IAsyncDisposable
 
         public void Dispose()
         {
-            ArrayPool<byte>.Shared.Return(Request);
             ArrayPool<byte>.Shared.Return(Response);
         }
     }

@@ -83,6 +83,8 @@ public static partial class ModelValidator
             RequireReference(problems, vpcs.ContainsKey(association.VpcId), association, "VPCId", association.VpcId);
         }
 
+        CheckRuleAssociations(model, problems);
+
         foreach (var endpoint in model.VpcEndpoints)
         {
             RequireReference(problems, vpcs.ContainsKey(endpoint.VpcId), endpoint, "VpcId", endpoint.VpcId);
@@ -255,6 +257,34 @@ public static partial class ModelValidator
             var target = rule.TargetIps[i];
             problems.Require(IPAddress.TryParse(target.Ip, out _), Name(rule), $"TargetIps[{i}].Ip", $"'{target.Ip}' is not an IP address.");
             problems.Require(target.Port is > 0 and <= 65535, Name(rule), $"TargetIps[{i}].Port", $"{target.Port} is not a port.");
+        }
+    }
+
+    /// <summary>AWS refuses a second association of one rule with a VPC, and a second rule for one domain in a VPC.</summary>
+    private static void CheckRuleAssociations(CloudModel model, ProblemCollector problems)
+    {
+        var rules = Index(model.ResolverRules);
+        var associated = new HashSet<string>(StringComparer.Ordinal);
+        var domains = new Dictionary<string, ResolverRule>(StringComparer.OrdinalIgnoreCase);
+        foreach (var association in model.ResolverRuleAssociations)
+        {
+            if (!rules.TryGetValue(association.ResolverRuleId, out var rule))
+            {
+                continue;
+            }
+
+            if (!associated.Add($"{rule.Id} {association.VpcId}"))
+            {
+                problems.Add(Name(association), "ResolverRuleId", $"The rule '{rule.Id}' is already associated with the VPC '{association.VpcId}'.");
+                continue;
+            }
+
+            var domain = rule.DomainName.TrimEnd('.');
+            if (!domains.TryAdd($"{association.VpcId} {domain}", rule))
+            {
+                var first = domains[$"{association.VpcId} {domain}"];
+                problems.Add(Name(association), "ResolverRuleId", $"The VPC '{association.VpcId}' already has the rule '{first.Id}' for the domain '{domain}.'; a VPC takes one rule per domain.");
+            }
         }
     }
 

@@ -75,6 +75,25 @@ public sealed class ForwarderTests
     }
 
     [Fact]
+    public async Task ForwardAsync_UpstreamNxDomainForEc2Name_CachedForTheSyntheticSoasSixtySeconds()
+    {
+        var time = new ManualTime();
+        var upstream = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc, address: "127.0.0.73");
+        await using var service = new DnsService(new DnsServiceOptions { Time = time, ForwardAttemptTimeout = TimeSpan.FromSeconds(1), ForwardBudget = TimeSpan.FromSeconds(3) });
+        service.Apply(Forwarding($"{TestModels.Region}.compute.internal", new TargetAddress("127.0.0.73", upstream.Port), "127.0.0.74"));
+        var name = $"ip-172-31-0-1.{TestModels.Region}.compute.internal";
+
+        var fresh = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A));
+        await upstream.DisposeAsync();
+        time.Advance(TimeSpan.FromSeconds(59));
+        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, name, DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NXDomain, fresh.ResponseCode);
+        Assert.Equal(DnsResponseCode.NXDomain, cached.ResponseCode);
+        Assert.Equal(1u, Assert.Single(cached.Authorities).Ttl);
+    }
+
+    [Fact]
     public async Task ForwardAsync_EveryTargetRefusesConnection_ServFailQuickly()
     {
         await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromMilliseconds(300) });

@@ -73,6 +73,52 @@ public sealed class PrecedenceTests
         Assert.Equal(["192.0.2.2"], Addresses(await Ask(service, "mx1.corp.internal")));
     }
 
+    [Theory]
+    [InlineData(".", "127.0.0.75")]
+    [InlineData("internal", "127.0.0.76")]
+    [InlineData("compute.internal", "127.0.0.77")]
+    [InlineData("arpa", "127.0.0.78")]
+    [InlineData("in-addr.arpa", "127.0.0.79")]
+    [InlineData("10.in-addr.arpa", "127.0.0.80")]
+    public async Task ResolveAsync_ForwardRuleBroaderThanAutodefinedRules_Ec2AndVpcReverseNamesStayLocal(string domain, string upstreamAddress)
+    {
+        await using var upstream = Upstream.Start(
+            upstreamAddress,
+            ("ip-10-0-1-5.eu-central-1.compute.internal", "192.0.2.5"),
+            ("5.1.0.10.in-addr.arpa", "192.0.2.6"),
+            ("9.9.9.10.in-addr.arpa", "192.0.2.9"),
+            ("x.compute.internal", "192.0.2.4"));
+        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.85", (domain, ResolverRuleType.Forward, upstream.Target)));
+        var forwarded = domain.EndsWith("internal", StringComparison.Ordinal) ? "x.compute.internal" : "9.9.9.10.in-addr.arpa";
+
+        Assert.Equal(["10.0.1.5"], Addresses(await Ask(service, "ip-10-0-1-5.eu-central-1.compute.internal")));
+        var ptr = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
+        Assert.Equal("ip-10-0-1-5.eu-central-1.compute.internal.", Assert.Single(ptr.Answers).Data.ToPresentation());
+        Assert.NotEmpty(Addresses(await Ask(service, forwarded)));
+    }
+
+    [Theory]
+    [InlineData("eu-central-1.compute.internal", "ip-10-0-1-5.eu-central-1.compute.internal", "192.0.2.5", "127.0.0.86")]
+    [InlineData("0.10.in-addr.arpa", "5.1.0.10.in-addr.arpa", "192.0.2.6", "127.0.0.87")]
+    [InlineData("1.0.10.in-addr.arpa", "5.1.0.10.in-addr.arpa", "192.0.2.6", "127.0.0.88")]
+    public async Task ResolveAsync_ForwardRuleForAutodefinedDomainOrBelow_Overrides(string domain, string name, string expected, string upstreamAddress)
+    {
+        await using var upstream = Upstream.Start(upstreamAddress, (name, expected));
+        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.89", (domain, ResolverRuleType.Forward, upstream.Target)));
+
+        Assert.Equal([expected], Addresses(await Ask(service, name)));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_DnsHostnamesDisabled_ForwardRuleForRootTakesEc2Names()
+    {
+        await using var upstream = Upstream.Start("127.0.0.90", ("ip-10-0-1-5.eu-central-1.compute.internal", "192.0.2.5"));
+        var model = WithRules(TestModels.ApiOnly(), "127.0.0.91", (".", ResolverRuleType.Forward, upstream.Target));
+        await using var service = Serve(model with { Vpcs = [TestModels.ApiVpcRecord with { EnableDnsHostnames = false }] });
+
+        Assert.Equal(["192.0.2.5"], Addresses(await Ask(service, "ip-10-0-1-5.eu-central-1.compute.internal")));
+    }
+
     [Fact]
     public async Task ResolveAsync_PrivateZoneMoreSpecificThanRule_ZoneWins()
     {
@@ -150,7 +196,7 @@ public sealed class PrecedenceTests
         var response = await Ask(service, "www.corp.internal", vpc: TestModels.ClientVpc);
 
         Assert.Equal(DnsResponseCode.NXDomain, response.ResponseCode);
-        Assert.Empty(response.Authorities);
+        Assert.DoesNotContain(response.Authorities, r => r.Name == "corp.internal");
     }
 
     [Fact]
@@ -216,6 +262,23 @@ public sealed class PrecedenceTests
         Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "ip-172-31-0-1.eu-central-1.compute.internal")).ResponseCode);
         var ptr = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
         Assert.Equal("ip-10-0-1-5.eu-central-1.compute.internal.", Assert.Single(ptr.Answers).Data.ToPresentation());
+    }
+
+    [Fact]
+    public async Task ResolveAsync_PrivateZoneBroaderThanVpcReverseZone_Ec2PtrStillAnswered()
+    {
+        var model = TestModels.ApiOnly();
+        model = model with
+        {
+            HostedZones = model.HostedZones.Add(new HostedZone("ZREV", "Reverse", "10.in-addr.arpa", true, [Vpc], [TestModels.Set("9.9.9.10.in-addr.arpa", "PTR", 60, "nine.corp.internal")])),
+        };
+        await using var service = Serve(model);
+
+        var own = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
+        var other = await Ask(service, "9.9.9.10.in-addr.arpa", DnsRecordType.PTR);
+
+        Assert.Equal("ip-10-0-1-5.eu-central-1.compute.internal.", Assert.Single(own.Answers).Data.ToPresentation());
+        Assert.Equal("nine.corp.internal.", Assert.Single(other.Answers).Data.ToPresentation());
     }
 
     [Fact]

@@ -130,6 +130,27 @@ public sealed class DigConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dig_DnssecOk_DoBitCopiedToResponse()
+    {
+        var output = await Dig("+dnssec", "www.corp.internal", "A");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("; EDNS: version: 0, flags: do; udp: 1232", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_NegativeAnswersOutsidePrivateZones_CarrySyntheticSoa()
+    {
+        var publicName = await Dig("dynamodb.eu-central-1.amazonaws.com", "AAAA");
+        var ec2Name = await Dig("ip-172-31-0-1.eu-central-1.compute.internal", "A");
+
+        Assert.Contains("status: NOERROR", publicName, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\.\s+60\s+IN\s+SOA\s+\. nobody\.invalid\. 1 3600 1200 604800 60$", publicName);
+        Assert.Contains("status: NXDOMAIN", ec2Name, StringComparison.Ordinal);
+        Assert.Matches(@"eu-central-1\.compute\.internal\.\s+60\s+IN\s+SOA\s+eu-central-1\.compute\.internal\. nobody\.invalid\. 1 3600 1200 604800 60", ec2Name);
+    }
+
+    [Fact]
     public async Task Dig_ChaosClass_Refused()
     {
         var output = await Dig("version.bind", "TXT", "CH");

@@ -1,5 +1,6 @@
 using System.Net;
 using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
 
 namespace Cloister.Dns.Tests.Server;
 
@@ -88,5 +89,24 @@ public sealed class DnsServiceTests
 
         Assert.Throws<ObjectDisposedException>(() => udp.LocalEndPoint);
         Assert.Throws<ObjectDisposedException>(() => tcp.LocalEndPoint);
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    [InlineData(true, 1)]
+    public async Task QueryAsync_DoBitInQueryOpt_CopiedToResponseOpt(bool dnssecOk, byte version)
+    {
+        await using var service = new DnsService();
+        service.Apply(TestModels.ApiOnly());
+        var query = DnsMessage.CreateQuery(1, "www.corp.internal", DnsRecordType.A) with
+        {
+            Edns = new DnsEdns(1232, Version: version, DnssecOk: dnssecOk),
+        };
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, query);
+
+        Assert.Equal(dnssecOk, response.Edns!.DnssecOk);
+        Assert.Equal(version == 0 ? 0 : 1, response.Edns.ExtendedRcode);
     }
 }

@@ -95,4 +95,31 @@ public sealed class ModelValidatorTests
         var problem = new ValidationProblem("ApiVpc", "Properties.CidrBlock", "'x' is not a CIDR block.", new SourceLocation("template.yaml", 12, 7));
         Assert.Equal("template.yaml:12:7: ApiVpc.Properties.CidrBlock: 'x' is not a CIDR block.", problem.ToString());
     }
+
+    private static CloudModel WithAssociations(params (string RuleId, string Domain)[] associations) => new()
+    {
+        Vpcs = [ApiVpc],
+        ResolverRules = [.. associations.DistinctBy(a => a.RuleId).Select(a => new ResolverRule(a.RuleId, a.RuleId, "r", a.Domain, ResolverRuleType.System, null, []))],
+        ResolverRuleAssociations = [.. associations.Select((a, i) => new ResolverRuleAssociation($"rslvr-rrassoc-{i:D17}", $"Assoc{i}", a.RuleId, ApiVpc.Id))],
+    };
+
+    [Fact]
+    public void Validate_OneRuleAssociatedTwiceWithOneVpc_ReportedOnTheSecondAssociation()
+    {
+        var problems = ModelValidator.Validate(WithAssociations(("rslvr-rr-00000000000000001", "example.com"), ("rslvr-rr-00000000000000001", "example.com"))).Problems;
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(("Assoc1", "ResolverRuleId"), (problem.Resource, problem.Property));
+        Assert.Contains("already associated", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TwoRulesForOneDomainInOneVpc_ReportedOnTheSecondAssociation()
+    {
+        var problems = ModelValidator.Validate(WithAssociations(("rslvr-rr-00000000000000001", "example.com"), ("rslvr-rr-00000000000000002", "Example.com."))).Problems;
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(("Assoc1", "ResolverRuleId"), (problem.Resource, problem.Property));
+        Assert.Contains("rslvr-rr-00000000000000001", problem.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,67 @@
+using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
+using Cloister.Model.Dns;
+
+namespace Cloister.Dns.Tests.Resolution;
+
+/// <summary>CNAME chains followed through the view, and loops answered as an error.</summary>
+public sealed class CnameChaseTests
+{
+    private static async Task<DnsMessage> AskInZoneWith(string name, DnsRecordType type, params RecordSet[] records)
+    {
+        var model = TestModels.ApiOnly();
+        model = model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.AddRange(records) }] };
+        await using var service = new DnsService();
+        service.Apply(model);
+        return await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(7, name, type));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_CnameLoopOfTwo_ServFailWithoutRepeatedRecords()
+    {
+        var response = await AskInZoneWith(
+            "a.corp.internal",
+            DnsRecordType.A,
+            TestModels.Set("a.corp.internal", "CNAME", 60, "b.corp.internal"),
+            TestModels.Set("b.corp.internal", "CNAME", 60, "a.corp.internal"));
+
+        Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
+        Assert.Empty(response.Answers);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_CnameToItself_ServFail()
+    {
+        var response = await AskInZoneWith("self.corp.internal", DnsRecordType.A, TestModels.Set("self.corp.internal", "CNAME", 60, "self.corp.internal"));
+
+        Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
+        Assert.Empty(response.Answers);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_CnameLoopAskedForCname_AnswersTheOneRecord()
+    {
+        var response = await AskInZoneWith(
+            "a.corp.internal",
+            DnsRecordType.CNAME,
+            TestModels.Set("a.corp.internal", "CNAME", 60, "b.corp.internal"),
+            TestModels.Set("b.corp.internal", "CNAME", 60, "a.corp.internal"));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal("b.corp.internal.", Assert.Single(response.Answers).Data.ToPresentation());
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ChainOfTwoCnames_EveryLinkOnceThenAddresses()
+    {
+        var response = await AskInZoneWith(
+            "first.corp.internal",
+            DnsRecordType.A,
+            TestModels.Set("first.corp.internal", "CNAME", 60, "alias.corp.internal"));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(
+            ["first.corp.internal CNAME", "alias.corp.internal CNAME", "www.corp.internal A", "www.corp.internal A"],
+            response.Answers.Select(r => $"{r.Name} {r.Type}"));
+    }
+}
