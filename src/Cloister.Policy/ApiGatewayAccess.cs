@@ -5,11 +5,13 @@ namespace Cloister.Policy;
 /// <list type="number">
 /// <item>an explicit deny in any of them (resource policy, private domain policy, VPC endpoint policy,
 /// authorizer policy, checked in that order) denies;</item>
+/// <item>a private API without a resource policy denies everything, whatever an authorizer or the caller's
+/// identity-based policies allow: AWS refuses to deploy such an API;</item>
 /// <item>a VPC endpoint policy and a private domain policy, where present, must each allow;</item>
 /// <item>with a Lambda authorizer (same account), the authorizer's Allow suffices, whatever the
 /// resource policy says short of a deny; with IAM authorization (same account) an Allow of the caller's
 /// identity-based policies or of the resource policy suffices; otherwise the resource policy must allow;</item>
-/// <item>without any resource policy, a private API denies everything and a public one allows.</item>
+/// <item>without any resource policy (and no authorizer or identity allow), a public API allows.</item>
 /// </list>
 /// The gateway evaluates the resource policy first and may stop at its explicit deny before running
 /// the authorizer, as API Gateway does.
@@ -40,6 +42,12 @@ public static class ApiGatewayAccess
             return deny;
         }
 
+        // AWS never serves a PRIVATE API without a resource policy (its deployment fails), so nothing else can allow a call.
+        if (resourcePolicy is null && isPrivateApi)
+        {
+            return new AccessDecision(Decision.ImplicitDeny, PolicySource.ResourcePolicy, -1);
+        }
+
         if (endpointPolicy is { IsAllowed: false })
         {
             return new AccessDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1);
@@ -60,13 +68,8 @@ public static class ApiGatewayAccess
             return new AccessDecision(Decision.Allow, PolicySource.Identity, fromIdentity.StatementIndex);
         }
 
-        if (resourcePolicy is { } fromResource)
-        {
-            return new AccessDecision(fromResource.Decision, PolicySource.ResourcePolicy, fromResource.StatementIndex);
-        }
-
-        return isPrivateApi
-            ? new AccessDecision(Decision.ImplicitDeny, PolicySource.ResourcePolicy, -1)
+        return resourcePolicy is { } fromResource
+            ? new AccessDecision(fromResource.Decision, PolicySource.ResourcePolicy, fromResource.StatementIndex)
             : new AccessDecision(Decision.Allow, PolicySource.None, -1);
     }
 

@@ -2,6 +2,8 @@ namespace Cloister.Policy.Tests;
 
 public sealed class ApiGatewayAccessTests
 {
+    private const string Method = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim";
+
     private static readonly PolicyDecision Allow = new(Decision.Allow, 0);
     private static readonly PolicyDecision Deny = new(Decision.ExplicitDeny, 1);
     private static readonly PolicyDecision Neither = PolicyDecision.Implicit;
@@ -78,6 +80,24 @@ public sealed class ApiGatewayAccessTests
     }
 
     [Fact]
+    public void Decide_PrivateApiWithoutPolicyAuthorizerAllows_ImplicitDeny()
+    {
+        var decision = ApiGatewayAccess.Decide(null, isPrivateApi: true, authorizer: Allow);
+
+        Assert.Equal(new AccessDecision(Decision.ImplicitDeny, PolicySource.ResourcePolicy, -1), decision);
+    }
+
+    [Fact]
+    public void Evaluate_PrivateApiWithoutPolicyIamCallerAllowed_ImplicitDeny()
+    {
+        var caller = Caller(boundary: null, Identity("execute-api:Invoke", "*"));
+
+        var decision = ApiGatewayAccess.Evaluate(Request(caller), resourcePolicy: null, isPrivateApi: true, caller: caller);
+
+        Assert.Equal(new AccessDecision(Decision.ImplicitDeny, PolicySource.ResourcePolicy, -1), decision);
+    }
+
+    [Fact]
     public void Evaluate_SeedPolicyAndEndpointPolicy_CombineOnARealRequest()
     {
         var api = new ExecuteApiScope("eu-central-1", "111122223333", "abc123");
@@ -96,6 +116,14 @@ public sealed class ApiGatewayAccessTests
         var denied = ApiGatewayAccess.Evaluate(context, resource, isPrivateApi: true, endpointPolicy: endpoint);
         Assert.Equal(new AccessDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, 1), denied);
     }
+
+    private static CallerIdentity Caller(Policy? boundary, params Policy[] identity) =>
+        new(RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/Writer/fn"), "AROAWRITER:fn", null, [.. identity], boundary, IsRoot: false);
+
+    private static RequestContext Request(CallerIdentity caller) => new() { Resource = Method, Principal = caller.Principal };
+
+    private static Policy Identity(string action, string resource) =>
+        Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"{{resource}}"}]}""", PolicyParseOptions.ForAuthorizer).Policy!;
 
     private static PolicyDecision Parse(string name) => name switch
     {
