@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Policy.Evaluation;
 
 namespace Cloister.Policy;
 
@@ -11,8 +12,9 @@ namespace Cloister.Policy;
 /// <item>a resource policy that allows the caller by its own ARN (a role session's session ARN, a user's ARN)
 /// allows, whatever the boundary says: IAM documents that an implicit deny in a permissions boundary does not limit
 /// what a same-account resource-based policy grants the session itself;</item>
-/// <item>otherwise an identity policy or the resource policy (naming the caller's role, its account or everyone)
-/// must allow, and so must the permissions boundary when the identity has one;</item>
+/// <item>otherwise an identity policy or the resource policy (naming the caller's role or everyone) must allow, and
+/// so must the permissions boundary when the identity has one; an Allow that covers the caller only through its
+/// account is no grant, since naming the account delegates to the account's IAM policies;</item>
 /// <item>the account's root is not governed by identity policies or boundaries: it is allowed unless the resource or
 /// endpoint policy explicitly denies it, or the endpoint policy does not allow it.</item>
 /// </list>
@@ -127,12 +129,14 @@ public static class IamAccess
             }
         }
 
-        var resource = resourcePolicy?.Evaluate(context);
+        // Within one account, a resource policy naming the account delegates to the account's IAM policies: it is no grant.
+        const PrincipalRules resourceRules = PrincipalRules.AccountDelegates;
+        var resource = resourcePolicy?.Evaluate(context, resourceRules);
         var endpoint = endpointPolicy?.Evaluate(context);
         var boundary = isRoot ? null : permissionsBoundary?.Evaluate(context);
 
         // Only asked when it can matter: the resource policy allows and the boundary does not.
-        var namesCaller = resource is { IsAllowed: true } && boundary is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context);
+        var namesCaller = resource is { IsAllowed: true } && boundary is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context, resourceRules);
         var result = Decide(identity, boundary, resource, namesCaller, endpoint, isRoot);
         return result.Source == PolicySource.Identity && result.Decision == Decision.Allow ? result with { PolicyIndex = identityIndex } : result;
     }

@@ -7,6 +7,8 @@ namespace Cloister.Policy;
 /// </summary>
 public sealed record RequestPrincipal
 {
+    private const string AccountType = "Account";
+
     private RequestPrincipal(PrincipalKind kind, string? identifier, string? account, string? roleArn, string type)
     {
         Kind = kind;
@@ -38,6 +40,9 @@ public sealed record RequestPrincipal
     /// <summary>The value of <c>aws:PrincipalType</c>: Anonymous, Account, User, AssumedRole, FederatedUser, Service, Federated.</summary>
     public string PrincipalType { get; }
 
+    /// <summary>Whether the caller is an account's root user (<c>aws:PrincipalType</c> is Account).</summary>
+    internal bool IsAccountRoot => PrincipalType == AccountType;
+
     /// <summary>An IAM caller from its ARN (<c>arn:aws:iam::111122223333:user/alice</c>, <c>arn:aws:sts::111122223333:assumed-role/R/s</c>) or a bare account id.</summary>
     /// <remarks>A session ARN does not carry its role's path: a role with one needs <see cref="Aws(string, string?)"/>.</remarks>
     public static RequestPrincipal Aws(string arnOrAccount) => Aws(arnOrAccount, roleArn: null);
@@ -54,7 +59,7 @@ public sealed record RequestPrincipal
         if (IsAccountId(arnOrAccount))
         {
             return roleArn is null
-                ? new(PrincipalKind.Aws, $"arn:aws:iam::{arnOrAccount}:root", arnOrAccount, null, "Account")
+                ? new(PrincipalKind.Aws, $"arn:aws:iam::{arnOrAccount}:root", arnOrAccount, null, AccountType)
                 : throw NotASession(arnOrAccount, roleArn);
         }
 
@@ -66,7 +71,7 @@ public sealed record RequestPrincipal
         var type = "User";
         if (arn.Resource == "root")
         {
-            type = "Account";
+            type = AccountType;
         }
         else if (arn.Service == "sts" && arn.Resource.StartsWith("assumed-role/", StringComparison.Ordinal))
         {

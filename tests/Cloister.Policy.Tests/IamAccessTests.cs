@@ -111,6 +111,39 @@ public sealed class IamAccessTests
         Assert.Equal(new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, 0), decision);
     }
 
+    [Theory]
+    [InlineData("111122223333")]
+    [InlineData("arn:aws:iam::111122223333:root")]
+    public void Evaluate_ResourcePolicyNamesTheAccount_DoesNotAllowARoleWithoutIdentityPolicy(string account)
+    {
+        var resource = Resource($$"""{"AWS": "{{account}}"}""", "Allow");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [], null, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ImplicitDeny, PolicySource.Identity, -1, -1), decision);
+    }
+
+    [Fact]
+    public void Evaluate_ResourcePolicyNamesTheAccount_AllowsItsRootAndLeavesRolesToTheirPolicies()
+    {
+        var resource = Resource("""{"AWS": "111122223333"}""", "Allow");
+        var root = Context("dynamodb:PutItem");
+        root.Principal = RequestPrincipal.Aws("arn:aws:iam::111122223333:root");
+
+        Assert.True(IamAccess.Evaluate(root, [], null, resource, null, isRoot: true).IsAllowed);
+        Assert.Equal(PolicySource.Identity, IamAccess.Evaluate(Context("dynamodb:PutItem"), [Identity("dynamodb:PutItem", Table)], null, resource, null, isRoot: false).Source);
+    }
+
+    [Fact]
+    public void Evaluate_ResourcePolicyDeniesTheAccount_DeniesItsRoles()
+    {
+        var resource = Resource("""{"AWS": "111122223333"}""", "Deny");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [Identity("dynamodb:*", "*")], null, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, -1, 0), decision);
+    }
+
     [Fact]
     public void Evaluate_RootWithResourceDeny_ExplicitDeny()
     {

@@ -31,11 +31,11 @@ internal sealed class CompiledStatement
 
     public required CompiledCondition[] Conditions { get; init; }
 
-    /// <summary>Whether the statement applies to the request.</summary>
-    public bool Applies(RequestContext context) => FirstMismatch(context) == Mismatch.None;
+    /// <summary>Whether the statement applies to the request, its Principal read by <paramref name="rules"/>.</summary>
+    public bool Applies(RequestContext context, PrincipalRules rules = PrincipalRules.None) => FirstMismatch(context, rules) == Mismatch.None;
 
     /// <summary>Which element stopped the statement from applying, for explanations.</summary>
-    public Mismatch FirstMismatch(RequestContext context)
+    public Mismatch FirstMismatch(RequestContext context, PrincipalRules rules = PrincipalRules.None)
     {
         if (!MatchesAction(context.Action))
         {
@@ -47,7 +47,7 @@ internal sealed class CompiledStatement
             return Mismatch.Resource;
         }
 
-        if (Principal is not null && (NotPrincipal ? Principal.ExcludesAllIdentitiesOf(context.Principal) : !Principal.Matches(context.Principal)))
+        if (Principal is not null && !Covers(Principal, context.Principal, rules))
         {
             return Mismatch.Principal;
         }
@@ -61,6 +61,18 @@ internal sealed class CompiledStatement
         }
 
         return Mismatch.None;
+    }
+
+    private bool Covers(PrincipalMatcher principal, RequestPrincipal caller, PrincipalRules rules)
+    {
+        if (NotPrincipal)
+        {
+            return !principal.ExcludesAllIdentitiesOf(caller);
+        }
+
+        var match = principal.Match(caller);
+        return match > PrincipalMatch.Account
+            || (match == PrincipalMatch.Account && (Effect == Effect.Deny || (rules & PrincipalRules.AccountDelegates) == 0));
     }
 
     private bool MatchesAction(string action)
