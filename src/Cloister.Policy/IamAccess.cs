@@ -9,9 +9,9 @@ namespace Cloister.Policy;
 /// <item>an explicit deny in any policy that applies — the caller's identity policies, the resource's policy, the
 /// VPC endpoint policy, the permissions boundary, reported in that order — denies;</item>
 /// <item>a VPC endpoint policy, when the request came through an endpoint that has one, must allow;</item>
-/// <item>a resource policy that allows the caller by its own ARN (a role session's session ARN, a user's ARN)
-/// allows, whatever the boundary says: IAM documents that an implicit deny in a permissions boundary does not limit
-/// what a same-account resource-based policy grants the session itself;</item>
+/// <item>a resource policy that allows the caller by its own ARN (a role session's session ARN, a user's ARN), or by
+/// <c>aws:PrincipalArn</c> under <c>Principal: "*"</c>, allows, whatever the boundary says: IAM documents that an
+/// implicit deny in a permissions boundary does not limit what a same-account resource-based policy grants that way;</item>
 /// <item>otherwise an identity policy or the resource policy (naming the caller's role or everyone) must allow, and
 /// so must the permissions boundary when the identity has one; an Allow that covers the caller only through its
 /// account is no grant, since naming the account delegates to the account's IAM policies;</item>
@@ -26,7 +26,7 @@ public static class IamAccess
     /// <param name="identity">The caller's identity policies together: an explicit deny if one denies, Allow if one allows.</param>
     /// <param name="permissionsBoundary">The permissions boundary's decision, or null without a boundary.</param>
     /// <param name="resourcePolicy">The resource policy's decision, or null when the resource has none.</param>
-    /// <param name="resourceNamesCaller">Whether the resource policy's Allow names the caller's own ARN (see <see cref="IamAccess"/>).</param>
+    /// <param name="resourceNamesCaller">Whether the resource policy's Allow names the caller itself: its own ARN, or <c>aws:PrincipalArn</c> under <c>Principal: "*"</c> (see <see cref="IamAccess"/>).</param>
     /// <param name="endpointPolicy">The VPC endpoint policy's decision, or null (no endpoint, or its default full-access policy).</param>
     /// <param name="isRoot">Whether the caller is the account's root user.</param>
     public static IamDecision Decide(

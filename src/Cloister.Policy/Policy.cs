@@ -86,15 +86,16 @@ public sealed class Policy
     }
 
     /// <summary>
-    /// Whether an Allow statement that applies names the caller's own ARN in its Principal (a role session's
-    /// session ARN, a user's ARN), not its role, account or <c>"*"</c>: within one account such a grant is not
-    /// limited by the caller's permissions boundary (<see cref="IamAccess"/>). Allocates nothing.
+    /// Whether an Allow statement that applies names the caller itself (<see cref="CompiledStatement.NamesCaller"/>: its
+    /// own ARN in the Principal, or <c>"*"</c> with an <c>aws:PrincipalArn</c> condition), not its role, account or
+    /// everyone: within one account such a grant is not limited by the caller's permissions boundary
+    /// (<see cref="IamAccess"/>). Allocates nothing.
     /// </summary>
     internal bool AllowsCallerByName(RequestContext context, PrincipalRules rules)
     {
         foreach (var statement in _allows)
         {
-            if (statement.Principal is { } principal && !statement.NotPrincipal && principal.Match(context.Principal) == PrincipalMatch.Caller && statement.Applies(context, rules))
+            if (statement.NamesCaller(context.Principal) && statement.Applies(context, rules))
             {
                 return true;
             }

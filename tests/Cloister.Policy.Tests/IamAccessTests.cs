@@ -145,6 +145,31 @@ public sealed class IamAccessTests
     }
 
     [Fact]
+    public void Evaluate_WildcardGrantWithPrincipalArnCondition_NotLimitedByBoundary()
+    {
+        var boundary = Identity("dynamodb:GetItem", "*");
+        var resource = Policy.Parse($$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:*","Resource":"{{Table}}",
+             "Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/Writer"} } }]}
+            """).Policy!;
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [], boundary, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, 0), decision);
+    }
+
+    [Fact]
+    public void Evaluate_WildcardGrantWithoutPrincipalArnCondition_LimitedByBoundary()
+    {
+        var boundary = Identity("dynamodb:GetItem", "*");
+        var resource = Resource("\"*\"", "Allow");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [], boundary, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ImplicitDeny, PolicySource.PermissionsBoundary, -1, -1), decision);
+    }
+
+    [Fact]
     public void Evaluate_RootWithResourceDeny_ExplicitDeny()
     {
         var context = Context("dynamodb:PutItem");

@@ -31,6 +31,15 @@ internal sealed class CompiledCondition
     /// <summary>The condition keys the values' policy variables read.</summary>
     public IEnumerable<string> VariableKeys => _values.Where(value => value.Text is not null).SelectMany(value => value.Text!.VariableKeys);
 
+    /// <summary>
+    /// Whether it picks principals by <c>aws:PrincipalArn</c> (a String or Arn operator that is not negated): with
+    /// <c>Principal: "*"</c>, IAM counts such an Allow as a grant to the principal itself.
+    /// </summary>
+    public bool SelectsByPrincipalArn =>
+        Key.Known == KnownKey.PrincipalArn
+        && !Operator.Negated
+        && Operator.Family is OperatorFamily.String or OperatorFamily.StringIgnoreCase or OperatorFamily.StringLike or OperatorFamily.Arn;
+
     /// <summary>Whether the condition holds for <paramref name="context"/>.</summary>
     public bool Evaluate(RequestContext context)
     {

@@ -63,6 +63,38 @@ internal sealed class CompiledStatement
         return Mismatch.None;
     }
 
+    /// <summary>
+    /// Whether the statement's Principal names <paramref name="caller"/> itself rather than covering it through its role,
+    /// its account or <c>"*"</c>: it lists the caller's own ARN (a role session's session ARN, a user's ARN), or it is
+    /// <c>"*"</c> with a condition picking principals by <c>aws:PrincipalArn</c>. Within one account IAM does not limit
+    /// such a grant by the caller's permissions boundary.
+    /// </summary>
+    public bool NamesCaller(RequestPrincipal caller)
+    {
+        if (Principal is null || NotPrincipal)
+        {
+            return false;
+        }
+
+        if (Principal.Match(caller) == PrincipalMatch.Caller)
+        {
+            return true;
+        }
+
+        if (Principal.Everyone)
+        {
+            foreach (var condition in Conditions)
+            {
+                if (condition.SelectsByPrincipalArn)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private bool Covers(PrincipalMatcher principal, RequestPrincipal caller, PrincipalRules rules)
     {
         if (NotPrincipal)
