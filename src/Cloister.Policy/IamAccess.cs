@@ -7,7 +7,8 @@ namespace Cloister.Policy;
 /// IAM's evaluation logic for a request within one account, allocating nothing:
 /// <list type="number">
 /// <item>an explicit deny in any policy that applies — the caller's identity policies, the resource's policy, the
-/// VPC endpoint policy, the permissions boundary, reported in that order — denies;</item>
+/// VPC endpoint policy, the permissions boundary, reported in that order — denies (a Deny with NotPrincipal always
+/// applies to a caller with a permissions boundary, as IAM documents);</item>
 /// <item>a VPC endpoint policy, when the request came through an endpoint that has one, must allow;</item>
 /// <item>a resource policy that allows the caller by its own ARN (a role session's session ARN, a user's ARN), or by
 /// <c>aws:PrincipalArn</c> under <c>Principal: "*"</c>, allows, whatever the boundary says: IAM documents that an
@@ -130,9 +131,11 @@ public static class IamAccess
         }
 
         // Within one account, a resource policy naming the account delegates to the account's IAM policies: it is no grant.
-        const PrincipalRules resourceRules = PrincipalRules.AccountDelegates;
+        // A NotPrincipal never excludes a caller that has a permissions boundary from a Deny.
+        var bounded = !isRoot && permissionsBoundary is not null ? PrincipalRules.CallerHasBoundary : PrincipalRules.None;
+        var resourceRules = PrincipalRules.AccountDelegates | bounded;
         var resource = resourcePolicy?.Evaluate(context, resourceRules);
-        var endpoint = endpointPolicy?.Evaluate(context);
+        var endpoint = endpointPolicy?.Evaluate(context, bounded);
         var boundary = isRoot ? null : permissionsBoundary?.Evaluate(context);
 
         // Only asked when it can matter: the resource policy allows and the boundary does not.

@@ -170,6 +170,22 @@ public sealed class IamAccessTests
     }
 
     [Fact]
+    public void Evaluate_NotPrincipalDenyListingTheCallerWithBoundary_ExplicitDeny()
+    {
+        var identity = ImmutableArray.Create(Identity("dynamodb:*", "*"));
+        var resource = Policy.Parse($$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["{{Session}}","arn:aws:iam::111122223333:role/Writer","111122223333"]},
+             "Action":"dynamodb:*","Resource":"{{Table}}"}]}
+            """).Policy!;
+
+        var bounded = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, Identity("dynamodb:*", "*"), resource, null, isRoot: false);
+        var unbounded = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, null, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, -1, 0), bounded);
+        Assert.True(unbounded.IsAllowed);
+    }
+
+    [Fact]
     public void Evaluate_RootWithResourceDeny_ExplicitDeny()
     {
         var context = Context("dynamodb:PutItem");

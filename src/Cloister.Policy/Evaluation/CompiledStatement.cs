@@ -99,7 +99,8 @@ internal sealed class CompiledStatement
     {
         if (NotPrincipal)
         {
-            return !principal.ExcludesAllIdentitiesOf(caller);
+            return (Effect == Effect.Deny && (rules & PrincipalRules.CallerHasBoundary) != 0 && caller.Kind == PrincipalKind.Aws)
+                || !principal.ExcludesAllIdentitiesOf(caller);
         }
 
         var match = principal.Match(caller);

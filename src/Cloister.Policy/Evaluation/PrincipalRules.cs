@@ -17,4 +17,10 @@ internal enum PrincipalRules
     /// (a same-account resource policy). A Deny naming the account still applies to all its identities.
     /// </summary>
     AccountDelegates = 1,
+
+    /// <summary>
+    /// The caller is an IAM principal with a permissions boundary: a Deny with NotPrincipal applies to it whatever
+    /// NotPrincipal lists, as IAM documents (a resource-based policy's NotPrincipal cannot exclude such a principal).
+    /// </summary>
+    CallerHasBoundary = 2,
 }
