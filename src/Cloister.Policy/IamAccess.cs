@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Model.Network;
 using Cloister.Policy.Evaluation;
 
 namespace Cloister.Policy;
@@ -94,20 +95,26 @@ public static class IamAccess
     /// <param name="caller">The caller: its identity policies, boundary, and whether it is the root.</param>
     /// <param name="resourcePolicy">The resource's policy, or null when it has none.</param>
     /// <param name="endpointPolicy">The policy of the VPC endpoint the request came through, or null (none, or the default full access).</param>
-    public static IamDecision Evaluate(RequestContext context, CallerIdentity caller, Policy? resourcePolicy, Policy? endpointPolicy)
+    /// <param name="endpointType">
+    /// The type of that endpoint. A <see cref="VpcEndpointType.Gateway"/> endpoint's policy (DynamoDB, S3) reads an account
+    /// principal (<c>"AWS": "ACCOUNT"</c>, <c>arn:aws:iam::ACCOUNT:root</c>) as the account's root user only, as the VPC user
+    /// guide documents; an interface endpoint's as every identity of the account.
+    /// </param>
+    public static IamDecision Evaluate(RequestContext context, CallerIdentity caller, Policy? resourcePolicy, Policy? endpointPolicy, VpcEndpointType endpointType = VpcEndpointType.Interface)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot);
+        return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot, endpointType);
     }
 
-    /// <summary>As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?)"/>, with the caller's policies given one by one.</summary>
+    /// <summary>As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?, VpcEndpointType)"/>, with the caller's policies given one by one.</summary>
     public static IamDecision Evaluate(
         RequestContext context,
         ImmutableArray<Policy> identityPolicies,
         Policy? permissionsBoundary,
         Policy? resourcePolicy,
         Policy? endpointPolicy,
-        bool isRoot)
+        bool isRoot,
+        VpcEndpointType endpointType = VpcEndpointType.Interface)
     {
         ArgumentNullException.ThrowIfNull(context);
         var identity = PolicyDecision.Implicit;
@@ -135,7 +142,7 @@ public static class IamAccess
         var bounded = !isRoot && permissionsBoundary is not null ? PrincipalRules.CallerHasBoundary : PrincipalRules.None;
         var resourceRules = PrincipalRules.AccountDelegates | bounded;
         var resource = resourcePolicy?.Evaluate(context, resourceRules);
-        var endpoint = endpointPolicy?.Evaluate(context, bounded);
+        var endpoint = endpointPolicy?.Evaluate(context, endpointType == VpcEndpointType.Gateway ? bounded | PrincipalRules.AccountIsRoot : bounded);
         var boundary = isRoot ? null : permissionsBoundary?.Evaluate(context);
 
         // Only asked when it can matter: the resource policy allows and the boundary does not.

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Model.Network;
 
 namespace Cloister.Policy.Tests;
 
@@ -185,6 +186,34 @@ public sealed class IamAccessTests
         Assert.True(unbounded.IsAllowed);
     }
 
+    [Theory]
+    [InlineData("111122223333")]
+    [InlineData("arn:aws:iam::111122223333:root")]
+    public void Evaluate_GatewayEndpointPolicyNamesTheAccount_AdmitsOnlyItsRoot(string account)
+    {
+        var endpoint = Resource($$"""{"AWS": "{{account}}"}""", "Allow");
+        var identity = ImmutableArray.Create(Identity("dynamodb:*", "*"));
+        var root = Context("dynamodb:PutItem");
+        root.Principal = RequestPrincipal.Aws("arn:aws:iam::111122223333:root");
+
+        var session = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, null, null, endpoint, isRoot: false, VpcEndpointType.Gateway);
+        var throughInterface = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, null, null, endpoint, isRoot: false, VpcEndpointType.Interface);
+
+        Assert.Equal(new IamDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1, -1), session);
+        Assert.True(IamAccess.Evaluate(root, [], null, null, endpoint, isRoot: true, VpcEndpointType.Gateway).IsAllowed);
+        Assert.True(throughInterface.IsAllowed);
+    }
+
+    [Fact]
+    public void Evaluate_GatewayEndpointPolicyPicksTheRoleByPrincipalArn_AdmitsItsSessions()
+    {
+        var endpoint = Resource("\"*\"", "Allow", """{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/Writer"}}""");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [Identity("dynamodb:*", "*")], null, null, endpoint, isRoot: false, VpcEndpointType.Gateway);
+
+        Assert.True(decision.IsAllowed);
+    }
+
     [Fact]
     public void Evaluate_RootWithResourceDeny_ExplicitDeny()
     {
@@ -231,8 +260,8 @@ public sealed class IamAccessTests
     private static Policy Identity(string action, string resource) =>
         Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"{{resource}}"}]}""", new PolicyParseOptions(PolicyKind.Identity)).Policy!;
 
-    private static Policy Resource(string principal, string effect) =>
-        Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"{{effect}}","Principal":{{principal}},"Action":"dynamodb:*","Resource":"{{Table}}"}]}""").Policy!;
+    private static Policy Resource(string principal, string effect, string? condition = null) =>
+        Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"{{effect}}","Principal":{{principal}},"Action":"dynamodb:*","Resource":"{{Table}}"{{(condition is null ? "" : ",\"Condition\":" + condition)}}}]}""").Policy!;
 
     private static PolicyDecision Of(string name) => name switch
     {

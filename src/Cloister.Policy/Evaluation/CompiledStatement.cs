@@ -103,9 +103,12 @@ internal sealed class CompiledStatement
                 || !principal.ExcludesAllIdentitiesOf(caller);
         }
 
+        // An account match is never the root's own (that is PrincipalMatch.Caller): it covers one of the account's identities.
         var match = principal.Match(caller);
         return match > PrincipalMatch.Account
-            || (match == PrincipalMatch.Account && (Effect == Effect.Deny || (rules & PrincipalRules.AccountDelegates) == 0));
+            || (match == PrincipalMatch.Account
+                && (rules & PrincipalRules.AccountIsRoot) == 0
+                && (Effect == Effect.Deny || (rules & PrincipalRules.AccountDelegates) == 0));
     }
 
     private bool MatchesAction(string action)

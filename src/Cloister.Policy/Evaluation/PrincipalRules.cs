@@ -23,4 +23,11 @@ internal enum PrincipalRules
     /// NotPrincipal lists, as IAM documents (a resource-based policy's NotPrincipal cannot exclude such a principal).
     /// </summary>
     CallerHasBoundary = 2,
+
+    /// <summary>
+    /// An account entry stands for the account's root user only, not every identity of the account: how a gateway VPC
+    /// endpoint's policy (DynamoDB, S3) reads <c>"AWS": "ACCOUNT"</c> (VPC user guide, "Principals for gateway
+    /// endpoints"; such a policy picks roles with <c>aws:PrincipalArn</c>).
+    /// </summary>
+    AccountIsRoot = 4,
 }
