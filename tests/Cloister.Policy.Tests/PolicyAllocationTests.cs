@@ -79,6 +79,18 @@ public sealed class PolicyAllocationTests
         Assert.Equal(0, AllocatedBy(() => ApiGatewayAccess.Evaluate(context, policy, isPrivateApi: true, endpointPolicy: policy, domainPolicy: policy)));
     }
 
+    [Fact]
+    public void ApiGatewayAccess_EvaluateIamCaller_AllocatesNothing()
+    {
+        var policy = Policy.Parse(TestPolicies.Seed, PolicyParseOptions.ForApi(Api)).Policy!;
+        var identity = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}]}""", PolicyParseOptions.ForAuthorizer).Policy!;
+        var caller = new CallerIdentity(RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/R/s"), "AROAR:s", null, [identity], identity, IsRoot: false);
+        var context = new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim", SourceVpce = TestPolicies.SeedEndpoint, Principal = caller.Principal };
+
+        Assert.Equal(0, AllocatedBy(() => ApiGatewayAccess.Evaluate(context, policy, isPrivateApi: true, endpointPolicy: policy, domainPolicy: policy, caller: caller)));
+        Assert.True(ApiGatewayAccess.Evaluate(context, policy, isPrivateApi: true, caller: caller).IsAllowed);
+    }
+
     private static long AllocatedBy<T>(Func<T> evaluate)
     {
         for (var i = 0; i < 1000; i++)
