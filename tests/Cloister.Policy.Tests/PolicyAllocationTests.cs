@@ -16,7 +16,7 @@ public sealed class PolicyAllocationTests
                "NumericLessThan": {"app:count": "10"},
                "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
                "DateLessThan": {"aws:EpochTime": "4102444800"},
-               "Bool": {"aws:SecureTransport": "true"},
+               "Bool": {"aws:SecureTransport": "true", "app:secure": "${app:tls}"},
                "BinaryEquals": {"app:blob": "QQ=="},
                "IpAddress": {"aws:VpcSourceIp": ["10.0.0.0/16", "2001:db8::/32"]},
                "ArnLike": {"aws:SourceArn": "arn:aws:lambda:*:111122223333:function:*"},
@@ -62,6 +62,8 @@ public sealed class PolicyAllocationTests
         };
         context.Set("app:count", "3");
         context.Set("app:blob", "QQ==");
+        context.Set("app:secure", "true");
+        context.Set("app:tls", "TRUE");
         context.Add("aws:TagKeys", "env");
         context.Add("aws:TagKeys", "team");
 
