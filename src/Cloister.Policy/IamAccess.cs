@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Cloister.Model.Network;
+using Cloister.Policy.Evaluation;
 
 namespace Cloister.Policy;
 
@@ -6,13 +8,15 @@ namespace Cloister.Policy;
 /// IAM's evaluation logic for a request within one account, allocating nothing:
 /// <list type="number">
 /// <item>an explicit deny in any policy that applies — the caller's identity policies, the resource's policy, the
-/// VPC endpoint policy, the permissions boundary, reported in that order — denies;</item>
+/// VPC endpoint policy, the permissions boundary, reported in that order — denies (a Deny with NotPrincipal always
+/// applies to a caller with a permissions boundary, as IAM documents);</item>
 /// <item>a VPC endpoint policy, when the request came through an endpoint that has one, must allow;</item>
-/// <item>a resource policy that allows the caller by its own ARN (a role session's session ARN, a user's ARN)
-/// allows, whatever the boundary says: IAM documents that an implicit deny in a permissions boundary does not limit
-/// what a same-account resource-based policy grants the session itself;</item>
-/// <item>otherwise an identity policy or the resource policy (naming the caller's role, its account or everyone)
-/// must allow, and so must the permissions boundary when the identity has one;</item>
+/// <item>a resource policy that allows the caller by its own ARN (a role session's session ARN, a user's ARN), or by
+/// <c>aws:PrincipalArn</c> under <c>Principal: "*"</c>, allows, whatever the boundary says: IAM documents that an
+/// implicit deny in a permissions boundary does not limit what a same-account resource-based policy grants that way;</item>
+/// <item>otherwise an identity policy or the resource policy (naming the caller's role or everyone) must allow, and
+/// so must the permissions boundary when the identity has one; an Allow that covers the caller only through its
+/// account is no grant, since naming the account delegates to the account's IAM policies;</item>
 /// <item>the account's root is not governed by identity policies or boundaries: it is allowed unless the resource or
 /// endpoint policy explicitly denies it, or the endpoint policy does not allow it.</item>
 /// </list>
@@ -24,7 +28,7 @@ public static class IamAccess
     /// <param name="identity">The caller's identity policies together: an explicit deny if one denies, Allow if one allows.</param>
     /// <param name="permissionsBoundary">The permissions boundary's decision, or null without a boundary.</param>
     /// <param name="resourcePolicy">The resource policy's decision, or null when the resource has none.</param>
-    /// <param name="resourceNamesCaller">Whether the resource policy's Allow names the caller's own ARN (see <see cref="IamAccess"/>).</param>
+    /// <param name="resourceNamesCaller">Whether the resource policy's Allow names the caller itself: its own ARN, or <c>aws:PrincipalArn</c> under <c>Principal: "*"</c> (see <see cref="IamAccess"/>).</param>
     /// <param name="endpointPolicy">The VPC endpoint policy's decision, or null (no endpoint, or its default full-access policy).</param>
     /// <param name="isRoot">Whether the caller is the account's root user.</param>
     public static IamDecision Decide(
@@ -91,20 +95,26 @@ public static class IamAccess
     /// <param name="caller">The caller: its identity policies, boundary, and whether it is the root.</param>
     /// <param name="resourcePolicy">The resource's policy, or null when it has none.</param>
     /// <param name="endpointPolicy">The policy of the VPC endpoint the request came through, or null (none, or the default full access).</param>
-    public static IamDecision Evaluate(RequestContext context, CallerIdentity caller, Policy? resourcePolicy, Policy? endpointPolicy)
+    /// <param name="endpointType">
+    /// The type of that endpoint. A <see cref="VpcEndpointType.Gateway"/> endpoint's policy (DynamoDB, S3) reads an account
+    /// principal (<c>"AWS": "ACCOUNT"</c>, <c>arn:aws:iam::ACCOUNT:root</c>) as the account's root user only, as the VPC user
+    /// guide documents; an interface endpoint's as every identity of the account.
+    /// </param>
+    public static IamDecision Evaluate(RequestContext context, CallerIdentity caller, Policy? resourcePolicy, Policy? endpointPolicy, VpcEndpointType endpointType = VpcEndpointType.Interface)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot);
+        return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot, endpointType);
     }
 
-    /// <summary>As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?)"/>, with the caller's policies given one by one.</summary>
+    /// <summary>As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?, VpcEndpointType)"/>, with the caller's policies given one by one.</summary>
     public static IamDecision Evaluate(
         RequestContext context,
         ImmutableArray<Policy> identityPolicies,
         Policy? permissionsBoundary,
         Policy? resourcePolicy,
         Policy? endpointPolicy,
-        bool isRoot)
+        bool isRoot,
+        VpcEndpointType endpointType = VpcEndpointType.Interface)
     {
         ArgumentNullException.ThrowIfNull(context);
         var identity = PolicyDecision.Implicit;
@@ -127,12 +137,16 @@ public static class IamAccess
             }
         }
 
-        var resource = resourcePolicy?.Evaluate(context);
-        var endpoint = endpointPolicy?.Evaluate(context);
+        // Within one account, a resource policy naming the account delegates to the account's IAM policies: it is no grant.
+        // A NotPrincipal never excludes a caller that has a permissions boundary from a Deny.
+        var bounded = !isRoot && permissionsBoundary is not null ? PrincipalRules.CallerHasBoundary : PrincipalRules.None;
+        var resourceRules = PrincipalRules.AccountDelegates | bounded;
+        var resource = resourcePolicy?.Evaluate(context, resourceRules);
+        var endpoint = endpointPolicy?.Evaluate(context, endpointType == VpcEndpointType.Gateway ? bounded | PrincipalRules.AccountIsRoot : bounded);
         var boundary = isRoot ? null : permissionsBoundary?.Evaluate(context);
 
         // Only asked when it can matter: the resource policy allows and the boundary does not.
-        var namesCaller = resource is { IsAllowed: true } && boundary is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context);
+        var namesCaller = resource is { IsAllowed: true } && boundary is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context, resourceRules);
         var result = Decide(identity, boundary, resource, namesCaller, endpoint, isRoot);
         return result.Source == PolicySource.Identity && result.Decision == Decision.Allow ? result with { PolicyIndex = identityIndex } : result;
     }

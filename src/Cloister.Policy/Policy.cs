@@ -7,7 +7,7 @@ namespace Cloister.Policy;
 
 /// <summary>
 /// A policy document compiled for evaluation. Read it once with <see cref="Parse"/>; evaluate it on
-/// every request with <see cref="Evaluate"/>, which allocates nothing and is safe to call from many
+/// every request with <see cref="Evaluate(RequestContext)"/>, which allocates nothing and is safe to call from many
 /// threads at once (the policy is immutable; each request brings its own <see cref="RequestContext"/>).
 /// Deny statements are tried first, so an explicit deny stops evaluation at once; statement order in
 /// the document never changes the decision.
@@ -60,12 +60,15 @@ public sealed class Policy
     public string? GetSid(int index) => _statements[index].Sid;
 
     /// <summary>Decides one request. Allocates nothing.</summary>
-    public PolicyDecision Evaluate(RequestContext context)
+    public PolicyDecision Evaluate(RequestContext context) => Evaluate(context, PrincipalRules.None);
+
+    /// <summary>Decides one request, its Principal elements read by <paramref name="rules"/>. Allocates nothing.</summary>
+    internal PolicyDecision Evaluate(RequestContext context, PrincipalRules rules)
     {
         ArgumentNullException.ThrowIfNull(context);
         foreach (var statement in _denies)
         {
-            if (statement.Applies(context))
+            if (statement.Applies(context, rules))
             {
                 return new PolicyDecision(Decision.ExplicitDeny, statement.Index);
             }
@@ -73,7 +76,7 @@ public sealed class Policy
 
         foreach (var statement in _allows)
         {
-            if (statement.Applies(context))
+            if (statement.Applies(context, rules))
             {
                 return new PolicyDecision(Decision.Allow, statement.Index);
             }
@@ -83,15 +86,16 @@ public sealed class Policy
     }
 
     /// <summary>
-    /// Whether an Allow statement that applies names the caller's own ARN in its Principal (a role session's
-    /// session ARN, a user's ARN), not its role, account or <c>"*"</c>: within one account such a grant is not
-    /// limited by the caller's permissions boundary (<see cref="IamAccess"/>). Allocates nothing.
+    /// Whether an Allow statement that applies names the caller itself (<see cref="CompiledStatement.NamesCaller"/>: its
+    /// own ARN in the Principal, or <c>"*"</c> with an <c>aws:PrincipalArn</c> condition), not its role, account or
+    /// everyone: within one account such a grant is not limited by the caller's permissions boundary
+    /// (<see cref="IamAccess"/>). Allocates nothing.
     /// </summary>
-    internal bool AllowsCallerByName(RequestContext context)
+    internal bool AllowsCallerByName(RequestContext context, PrincipalRules rules)
     {
         foreach (var statement in _allows)
         {
-            if (statement.Principal is { } principal && !statement.NotPrincipal && principal.NamesExactly(context.Principal) && statement.Applies(context))
+            if (statement.NamesCaller(context.Principal) && statement.Applies(context, rules))
             {
                 return true;
             }

@@ -7,6 +7,8 @@ namespace Cloister.Policy;
 /// </summary>
 public sealed record RequestPrincipal
 {
+    private const string AccountType = "Account";
+
     private RequestPrincipal(PrincipalKind kind, string? identifier, string? account, string? roleArn, string type)
     {
         Kind = kind;
@@ -28,19 +30,37 @@ public sealed record RequestPrincipal
     /// <summary>The caller's account, for AWS principals.</summary>
     public string? Account { get; }
 
-    /// <summary>For an <c>sts::...:assumed-role/ROLE/SESSION</c> caller, <c>arn:...:iam::ACCOUNT:role/ROLE</c>.</summary>
+    /// <summary>
+    /// For an <c>sts::...:assumed-role/ROLE/SESSION</c> caller, its role's ARN: the one given to
+    /// <see cref="Aws(string, string?)"/>, with the role's path (<c>arn:...:iam::ACCOUNT:role/service-role/ROLE</c>), or else
+    /// <c>arn:...:iam::ACCOUNT:role/ROLE</c>, all the session ARN tells.
+    /// </summary>
     public string? RoleArn { get; }
 
     /// <summary>The value of <c>aws:PrincipalType</c>: Anonymous, Account, User, AssumedRole, FederatedUser, Service, Federated.</summary>
     public string PrincipalType { get; }
 
+    /// <summary>Whether the caller is an account's root user (<c>aws:PrincipalType</c> is Account).</summary>
+    internal bool IsAccountRoot => PrincipalType == AccountType;
+
     /// <summary>An IAM caller from its ARN (<c>arn:aws:iam::111122223333:user/alice</c>, <c>arn:aws:sts::111122223333:assumed-role/R/s</c>) or a bare account id.</summary>
-    public static RequestPrincipal Aws(string arnOrAccount)
+    /// <remarks>A session ARN does not carry its role's path: a role with one needs <see cref="Aws(string, string?)"/>.</remarks>
+    public static RequestPrincipal Aws(string arnOrAccount) => Aws(arnOrAccount, roleArn: null);
+
+    /// <summary>
+    /// An IAM caller from its ARN or account id, as <see cref="Aws(string)"/>; for a role session, <paramref name="roleArn"/> is
+    /// its role's ARN with the role's path (<c>arn:aws:iam::111122223333:role/service-role/R</c>), which a Principal naming
+    /// the role and <c>aws:PrincipalArn</c> need and the session ARN (<c>...:assumed-role/R/s</c>) leaves out.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="roleArn"/> is given for a caller that is not a role session, or is not the ARN of the session's role.</exception>
+    public static RequestPrincipal Aws(string arnOrAccount, string? roleArn)
     {
         ArgumentException.ThrowIfNullOrEmpty(arnOrAccount);
         if (IsAccountId(arnOrAccount))
         {
-            return new(PrincipalKind.Aws, $"arn:aws:iam::{arnOrAccount}:root", arnOrAccount, null, "Account");
+            return roleArn is null
+                ? new(PrincipalKind.Aws, $"arn:aws:iam::{arnOrAccount}:root", arnOrAccount, null, AccountType)
+                : throw NotASession(arnOrAccount, roleArn);
         }
 
         if (!Model.Arns.Arn.TryParse(arnOrAccount, out var arn))
@@ -48,18 +68,27 @@ public sealed record RequestPrincipal
             throw new ArgumentException($"'{arnOrAccount}' is neither an ARN nor an account id.", nameof(arnOrAccount));
         }
 
-        string? roleArn = null;
         var type = "User";
         if (arn.Resource == "root")
         {
-            type = "Account";
+            type = AccountType;
         }
         else if (arn.Service == "sts" && arn.Resource.StartsWith("assumed-role/", StringComparison.Ordinal))
         {
             type = "AssumedRole";
             var rest = arn.Resource["assumed-role/".Length..];
             var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            roleArn = $"arn:{arn.Partition}:iam::{arn.Account}:role/{(slash < 0 ? rest : rest[..slash])}";
+            var roleName = slash < 0 ? rest : rest[..slash];
+            if (roleArn is null)
+            {
+                roleArn = $"arn:{arn.Partition}:iam::{arn.Account}:role/{roleName}";
+            }
+            else if (!IsRoleOf(roleArn, arn, roleName))
+            {
+                throw new ArgumentException($"'{roleArn}' is not the ARN of the role of '{arnOrAccount}'.", nameof(roleArn));
+            }
+
+            return new(PrincipalKind.Aws, arnOrAccount, arn.Account, roleArn, type);
         }
         else if (arn.Service == "sts" && arn.Resource.StartsWith("federated-user/", StringComparison.Ordinal))
         {
@@ -70,7 +99,7 @@ public sealed record RequestPrincipal
             type = "AssumedRole";
         }
 
-        return new(PrincipalKind.Aws, arnOrAccount, arn.Account, roleArn, type);
+        return roleArn is null ? new(PrincipalKind.Aws, arnOrAccount, arn.Account, null, type) : throw NotASession(arnOrAccount, roleArn);
     }
 
     /// <summary>An AWS service principal such as <c>lambda.amazonaws.com</c>.</summary>
@@ -93,6 +122,18 @@ public sealed record RequestPrincipal
         ArgumentException.ThrowIfNullOrEmpty(id);
         return new(PrincipalKind.CanonicalUser, id, null, null, "CanonicalUser");
     }
+
+    private static ArgumentException NotASession(string arnOrAccount, string roleArn) =>
+        new($"'{arnOrAccount}' is not a role session, so it has no role ARN ('{roleArn}' given).", nameof(roleArn));
+
+    /// <summary>Whether <paramref name="roleArn"/> is an IAM role of the session's partition and account named <paramref name="roleName"/>, under any path.</summary>
+    private static bool IsRoleOf(string roleArn, Model.Arns.Arn session, string roleName) =>
+        Model.Arns.Arn.TryParse(roleArn, out var role)
+        && role.Service == "iam"
+        && role.Partition == session.Partition
+        && role.Account == session.Account
+        && role.Resource.StartsWith("role/", StringComparison.Ordinal)
+        && role.Resource.EndsWith("/" + roleName, StringComparison.Ordinal);
 
     internal static bool IsAccountId(ReadOnlySpan<char> text)
     {

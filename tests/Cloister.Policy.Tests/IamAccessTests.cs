@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Model.Network;
 
 namespace Cloister.Policy.Tests;
 
@@ -111,6 +112,108 @@ public sealed class IamAccessTests
         Assert.Equal(new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, 0), decision);
     }
 
+    [Theory]
+    [InlineData("111122223333")]
+    [InlineData("arn:aws:iam::111122223333:root")]
+    public void Evaluate_ResourcePolicyNamesTheAccount_DoesNotAllowARoleWithoutIdentityPolicy(string account)
+    {
+        var resource = Resource($$"""{"AWS": "{{account}}"}""", "Allow");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [], null, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ImplicitDeny, PolicySource.Identity, -1, -1), decision);
+    }
+
+    [Fact]
+    public void Evaluate_ResourcePolicyNamesTheAccount_AllowsItsRootAndLeavesRolesToTheirPolicies()
+    {
+        var resource = Resource("""{"AWS": "111122223333"}""", "Allow");
+        var root = Context("dynamodb:PutItem");
+        root.Principal = RequestPrincipal.Aws("arn:aws:iam::111122223333:root");
+
+        Assert.True(IamAccess.Evaluate(root, [], null, resource, null, isRoot: true).IsAllowed);
+        Assert.Equal(PolicySource.Identity, IamAccess.Evaluate(Context("dynamodb:PutItem"), [Identity("dynamodb:PutItem", Table)], null, resource, null, isRoot: false).Source);
+    }
+
+    [Fact]
+    public void Evaluate_ResourcePolicyDeniesTheAccount_DeniesItsRoles()
+    {
+        var resource = Resource("""{"AWS": "111122223333"}""", "Deny");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [Identity("dynamodb:*", "*")], null, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, -1, 0), decision);
+    }
+
+    [Fact]
+    public void Evaluate_WildcardGrantWithPrincipalArnCondition_NotLimitedByBoundary()
+    {
+        var boundary = Identity("dynamodb:GetItem", "*");
+        var resource = Policy.Parse($$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:*","Resource":"{{Table}}",
+             "Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/Writer"} } }]}
+            """).Policy!;
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [], boundary, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, 0), decision);
+    }
+
+    [Fact]
+    public void Evaluate_WildcardGrantWithoutPrincipalArnCondition_LimitedByBoundary()
+    {
+        var boundary = Identity("dynamodb:GetItem", "*");
+        var resource = Resource("\"*\"", "Allow");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [], boundary, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ImplicitDeny, PolicySource.PermissionsBoundary, -1, -1), decision);
+    }
+
+    [Fact]
+    public void Evaluate_NotPrincipalDenyListingTheCallerWithBoundary_ExplicitDeny()
+    {
+        var identity = ImmutableArray.Create(Identity("dynamodb:*", "*"));
+        var resource = Policy.Parse($$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["{{Session}}","arn:aws:iam::111122223333:role/Writer","111122223333"]},
+             "Action":"dynamodb:*","Resource":"{{Table}}"}]}
+            """).Policy!;
+
+        var bounded = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, Identity("dynamodb:*", "*"), resource, null, isRoot: false);
+        var unbounded = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, null, resource, null, isRoot: false);
+
+        Assert.Equal(new IamDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, -1, 0), bounded);
+        Assert.True(unbounded.IsAllowed);
+    }
+
+    [Theory]
+    [InlineData("111122223333")]
+    [InlineData("arn:aws:iam::111122223333:root")]
+    public void Evaluate_GatewayEndpointPolicyNamesTheAccount_AdmitsOnlyItsRoot(string account)
+    {
+        var endpoint = Resource($$"""{"AWS": "{{account}}"}""", "Allow");
+        var identity = ImmutableArray.Create(Identity("dynamodb:*", "*"));
+        var root = Context("dynamodb:PutItem");
+        root.Principal = RequestPrincipal.Aws("arn:aws:iam::111122223333:root");
+
+        var session = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, null, null, endpoint, isRoot: false, VpcEndpointType.Gateway);
+        var throughInterface = IamAccess.Evaluate(Context("dynamodb:PutItem"), identity, null, null, endpoint, isRoot: false, VpcEndpointType.Interface);
+
+        Assert.Equal(new IamDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1, -1), session);
+        Assert.True(IamAccess.Evaluate(root, [], null, null, endpoint, isRoot: true, VpcEndpointType.Gateway).IsAllowed);
+        Assert.True(throughInterface.IsAllowed);
+    }
+
+    [Fact]
+    public void Evaluate_GatewayEndpointPolicyPicksTheRoleByPrincipalArn_AdmitsItsSessions()
+    {
+        var endpoint = Resource("\"*\"", "Allow", """{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/Writer"}}""");
+
+        var decision = IamAccess.Evaluate(Context("dynamodb:PutItem"), [Identity("dynamodb:*", "*")], null, null, endpoint, isRoot: false, VpcEndpointType.Gateway);
+
+        Assert.True(decision.IsAllowed);
+    }
+
     [Fact]
     public void Evaluate_RootWithResourceDeny_ExplicitDeny()
     {
@@ -157,8 +260,8 @@ public sealed class IamAccessTests
     private static Policy Identity(string action, string resource) =>
         Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"{{resource}}"}]}""", new PolicyParseOptions(PolicyKind.Identity)).Policy!;
 
-    private static Policy Resource(string principal, string effect) =>
-        Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"{{effect}}","Principal":{{principal}},"Action":"dynamodb:*","Resource":"{{Table}}"}]}""").Policy!;
+    private static Policy Resource(string principal, string effect, string? condition = null) =>
+        Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"{{effect}}","Principal":{{principal}},"Action":"dynamodb:*","Resource":"{{Table}}"{{(condition is null ? "" : ",\"Condition\":" + condition)}}}]}""").Policy!;
 
     private static PolicyDecision Of(string name) => name switch
     {

@@ -16,7 +16,7 @@ public sealed class PolicyAllocationTests
                "NumericLessThan": {"app:count": "10"},
                "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
                "DateLessThan": {"aws:EpochTime": "4102444800"},
-               "Bool": {"aws:SecureTransport": "true"},
+               "Bool": {"aws:SecureTransport": "true", "app:secure": "${app:tls}"},
                "BinaryEquals": {"app:blob": "QQ=="},
                "IpAddress": {"aws:VpcSourceIp": ["10.0.0.0/16", "2001:db8::/32"]},
                "ArnLike": {"aws:SourceArn": "arn:aws:lambda:*:111122223333:function:*"},
@@ -62,6 +62,8 @@ public sealed class PolicyAllocationTests
         };
         context.Set("app:count", "3");
         context.Set("app:blob", "QQ==");
+        context.Set("app:secure", "true");
+        context.Set("app:tls", "TRUE");
         context.Add("aws:TagKeys", "env");
         context.Add("aws:TagKeys", "team");
 
@@ -77,6 +79,18 @@ public sealed class PolicyAllocationTests
         var context = new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim", SourceVpce = TestPolicies.SeedEndpoint };
 
         Assert.Equal(0, AllocatedBy(() => ApiGatewayAccess.Evaluate(context, policy, isPrivateApi: true, endpointPolicy: policy, domainPolicy: policy)));
+    }
+
+    [Fact]
+    public void ApiGatewayAccess_EvaluateIamCaller_AllocatesNothing()
+    {
+        var policy = Policy.Parse(TestPolicies.Seed, PolicyParseOptions.ForApi(Api)).Policy!;
+        var identity = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}]}""", PolicyParseOptions.ForAuthorizer).Policy!;
+        var caller = new CallerIdentity(RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/R/s"), "AROAR:s", null, [identity], identity, IsRoot: false);
+        var context = new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim", SourceVpce = TestPolicies.SeedEndpoint, Principal = caller.Principal };
+
+        Assert.Equal(0, AllocatedBy(() => ApiGatewayAccess.Evaluate(context, policy, isPrivateApi: true, endpointPolicy: policy, domainPolicy: policy, caller: caller)));
+        Assert.True(ApiGatewayAccess.Evaluate(context, policy, isPrivateApi: true, caller: caller).IsAllowed);
     }
 
     private static long AllocatedBy<T>(Func<T> evaluate)

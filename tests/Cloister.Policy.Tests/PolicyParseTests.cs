@@ -89,6 +89,34 @@ public sealed class PolicyParseTests
     }
 
     [Fact]
+    public void Parse_BoolWithPolicyVariable_ResolvesTheVariableAtEvaluation()
+    {
+        var result = Policy.Parse(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"${app:tls}"}}}]}""");
+        var context = new RequestContext { Resource = "arn:aws:s3:::bucket", SecureTransport = true };
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal(Decision.ImplicitDeny, result.Policy.Evaluate(context).Decision);
+        context.Set("app:tls", "TRUE");
+        Assert.Equal(Decision.Allow, result.Policy.Evaluate(context).Decision);
+        context.Set("app:tls", "false");
+        Assert.Equal(Decision.ImplicitDeny, result.Policy.Evaluate(context).Decision);
+        context.Set("app:tls", "maybe");
+        Assert.Equal(Decision.ImplicitDeny, result.Policy.Evaluate(context).Decision);
+        Assert.True(result.Policy.ReadsKey("app:tls"));
+    }
+
+    [Fact]
+    public void Parse_BoolWithVariableInOldVersion_IsMalformed()
+    {
+        var result = Policy.Parse(
+            """{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"${app:tls}"}}}]}""");
+
+        Assert.False(result.IsValid);
+        Assert.Contains("must be true or false", result.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_DuplicateKeys_AreReported()
     {
         var result = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}""");

@@ -90,6 +90,26 @@ public sealed class RequestContextTests
     }
 
     [Fact]
+    public void Aws_SessionWithItsRoleArn_KeepsTheRolesPath()
+    {
+        var principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/Admin/s1", "arn:aws:iam::111122223333:role/service-role/Admin");
+
+        Assert.Equal("arn:aws:iam::111122223333:role/service-role/Admin", principal.RoleArn);
+        Assert.Equal("arn:aws:sts::111122223333:assumed-role/Admin/s1", principal.Identifier);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Admin/s1", "arn:aws:iam::111122223333:role/service-role/Other")]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Admin/s1", "arn:aws:iam::444455556666:role/Admin")]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Admin/s1", "arn:aws:iam::111122223333:user/Admin")]
+    [InlineData("arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:role/alice")]
+    [InlineData("111122223333", "arn:aws:iam::111122223333:role/Admin")]
+    public void Aws_RoleArnThatIsNotTheSessionsRole_Throws(string arn, string roleArn)
+    {
+        Assert.Throws<ArgumentException>(() => RequestPrincipal.Aws(arn, roleArn));
+    }
+
+    [Fact]
     public void PrincipalArn_RoleSession_IsTheRoleArn()
     {
         var context = new RequestContext { Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/Admin/s1") };

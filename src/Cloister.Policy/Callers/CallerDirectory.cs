@@ -90,7 +90,7 @@ public sealed class CallerDirectory
             }
 
             var name = NameOf(roleArn);
-            var principal = RequestPrincipal.Aws($"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}");
+            var principal = RequestPrincipal.Aws($"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}", roleArn);
             var roleId = role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17);
             issued[credentials.AccessKeyId] = new CallerIdentity(principal, roleId + ":" + session, credentials.SecretAccessKey, policies.Policies, policies.Boundary, IsRoot: false, credentials.SessionToken);
         }

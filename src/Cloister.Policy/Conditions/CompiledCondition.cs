@@ -15,6 +15,9 @@ internal sealed class CompiledCondition
 {
     private const int MaxBinaryBytes = 1024;
 
+    /// <summary>The longest resolved Bool value read (<c>true</c>/<c>false</c> with some whitespace); a longer one matches nothing.</summary>
+    private const int MaxFlagLength = 32;
+
     private readonly ConditionValue[] _values;
 
     public CompiledCondition(ConditionOperator op, ContextKey key, ConditionValue[] values)
@@ -30,6 +33,15 @@ internal sealed class CompiledCondition
 
     /// <summary>The condition keys the values' policy variables read.</summary>
     public IEnumerable<string> VariableKeys => _values.Where(value => value.Text is not null).SelectMany(value => value.Text!.VariableKeys);
+
+    /// <summary>
+    /// Whether it picks principals by <c>aws:PrincipalArn</c> (a String or Arn operator that is not negated): with
+    /// <c>Principal: "*"</c>, IAM counts such an Allow as a grant to the principal itself.
+    /// </summary>
+    public bool SelectsByPrincipalArn =>
+        Key.Known == KnownKey.PrincipalArn
+        && !Operator.Negated
+        && Operator.Family is OperatorFamily.String or OperatorFamily.StringIgnoreCase or OperatorFamily.StringLike or OperatorFamily.Arn;
 
     /// <summary>Whether the condition holds for <paramref name="context"/>.</summary>
     public bool Evaluate(RequestContext context)
@@ -99,7 +111,7 @@ internal sealed class CompiledCondition
             case OperatorFamily.Date:
                 return values.TryGetUtcTicks(index, out var ticks) && MatchesTicks(ticks);
             case OperatorFamily.Bool:
-                return bool.TryParse(values.GetText(index, scratch), out var flag) && MatchesFlag(flag);
+                return bool.TryParse(values.GetText(index, scratch), out var flag) && MatchesFlag(flag, context);
             case OperatorFamily.Binary:
                 return MatchesBytes(values.GetText(index, scratch));
             default:
@@ -147,17 +159,25 @@ internal sealed class CompiledCondition
         return false;
     }
 
-    private bool MatchesFlag(bool flag)
+    private bool MatchesFlag(bool flag, RequestContext context)
     {
         foreach (var value in _values)
         {
-            if (value.Flag == flag)
+            if (value.Text is null ? value.Flag == flag : ResolvesTo(value.Text, flag, context))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Whether a Bool value with a policy variable resolves to <paramref name="flag"/>; one that cannot be resolved, or is not true or false, matches nothing.</summary>
+    private static bool ResolvesTo(TemplateText text, bool flag, RequestContext context)
+    {
+        Span<char> chars = stackalloc char[MaxFlagLength];
+        Span<byte> literal = stackalloc byte[MaxFlagLength];
+        return text.TryResolve(context, chars, literal, out var length) && bool.TryParse(chars[..length], out var resolved) && resolved == flag;
     }
 
     private bool MatchesBytes(ReadOnlySpan<char> base64)

@@ -51,8 +51,8 @@ internal sealed record ConditionOperator(string Name, OperatorFamily Family, Com
     /// <summary>Every base operator name, for documentation and tests.</summary>
     public static IEnumerable<string> BaseNames => Bases.Keys;
 
-    /// <summary>Whether the family's values may hold policy variables (String and Arn operators only).</summary>
-    public bool AllowsVariables => Family is OperatorFamily.String or OperatorFamily.StringIgnoreCase or OperatorFamily.StringLike or OperatorFamily.Arn;
+    /// <summary>Whether the family's values may hold policy variables (String, Arn and Bool operators, as IAM documents).</summary>
+    public bool AllowsVariables => Family is OperatorFamily.String or OperatorFamily.StringIgnoreCase or OperatorFamily.StringLike or OperatorFamily.Arn or OperatorFamily.Bool;
 
     /// <summary>Reads an operator name; false for an unknown one (<c>Null</c> takes no IfExists).</summary>
     public static bool TryParse(string name, [NotNullWhen(true)] out ConditionOperator? result)

@@ -4,7 +4,8 @@ namespace Cloister.Policy.Conditions;
 
 /// <summary>
 /// One value of a condition, converted once at compile time into the form its operator compares:
-/// text (possibly with variables), a number, UTC ticks, a boolean, bytes or a CIDR block.
+/// text (possibly with variables), a number, UTC ticks, a boolean, bytes or a CIDR block. A Bool value
+/// with a policy variable stays text, read as true or false when the variable is resolved.
 /// </summary>
 internal readonly record struct ConditionValue
 {

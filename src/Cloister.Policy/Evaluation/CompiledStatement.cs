@@ -31,11 +31,11 @@ internal sealed class CompiledStatement
 
     public required CompiledCondition[] Conditions { get; init; }
 
-    /// <summary>Whether the statement applies to the request.</summary>
-    public bool Applies(RequestContext context) => FirstMismatch(context) == Mismatch.None;
+    /// <summary>Whether the statement applies to the request, its Principal read by <paramref name="rules"/>.</summary>
+    public bool Applies(RequestContext context, PrincipalRules rules = PrincipalRules.None) => FirstMismatch(context, rules) == Mismatch.None;
 
     /// <summary>Which element stopped the statement from applying, for explanations.</summary>
-    public Mismatch FirstMismatch(RequestContext context)
+    public Mismatch FirstMismatch(RequestContext context, PrincipalRules rules = PrincipalRules.None)
     {
         if (!MatchesAction(context.Action))
         {
@@ -47,7 +47,7 @@ internal sealed class CompiledStatement
             return Mismatch.Resource;
         }
 
-        if (Principal is not null && (NotPrincipal ? Principal.ExcludesAllIdentitiesOf(context.Principal) : !Principal.Matches(context.Principal)))
+        if (Principal is not null && !Covers(Principal, context.Principal, rules))
         {
             return Mismatch.Principal;
         }
@@ -61,6 +61,54 @@ internal sealed class CompiledStatement
         }
 
         return Mismatch.None;
+    }
+
+    /// <summary>
+    /// Whether the statement's Principal names <paramref name="caller"/> itself rather than covering it through its role,
+    /// its account or <c>"*"</c>: it lists the caller's own ARN (a role session's session ARN, a user's ARN), or it is
+    /// <c>"*"</c> with a condition picking principals by <c>aws:PrincipalArn</c>. Within one account IAM does not limit
+    /// such a grant by the caller's permissions boundary.
+    /// </summary>
+    public bool NamesCaller(RequestPrincipal caller)
+    {
+        if (Principal is null || NotPrincipal)
+        {
+            return false;
+        }
+
+        if (Principal.Match(caller) == PrincipalMatch.Caller)
+        {
+            return true;
+        }
+
+        if (Principal.Everyone)
+        {
+            foreach (var condition in Conditions)
+            {
+                if (condition.SelectsByPrincipalArn)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool Covers(PrincipalMatcher principal, RequestPrincipal caller, PrincipalRules rules)
+    {
+        if (NotPrincipal)
+        {
+            return (Effect == Effect.Deny && (rules & PrincipalRules.CallerHasBoundary) != 0 && caller.Kind == PrincipalKind.Aws)
+                || !principal.ExcludesAllIdentitiesOf(caller);
+        }
+
+        // An account match is never the root's own (that is PrincipalMatch.Caller): it covers one of the account's identities.
+        var match = principal.Match(caller);
+        return match > PrincipalMatch.Account
+            || (match == PrincipalMatch.Account
+                && (rules & PrincipalRules.AccountIsRoot) == 0
+                && (Effect == Effect.Deny || (rules & PrincipalRules.AccountDelegates) == 0));
     }
 
     private bool MatchesAction(string action)

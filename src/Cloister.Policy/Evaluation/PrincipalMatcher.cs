@@ -8,32 +8,28 @@ namespace Cloister.Policy.Evaluation;
 /// <param name="Entries">The principals named.</param>
 internal sealed record PrincipalMatcher(bool Everyone, PrincipalEntry[] Entries)
 {
-    /// <summary>Principal: the caller is named when any of its identities is (its account covers it, a role covers its sessions).</summary>
-    public bool Matches(RequestPrincipal principal)
+    /// <summary>
+    /// Principal: how the element covers the caller, the strongest of its entries (a role session is covered by its
+    /// session ARN, its role's ARN, its account or <c>"*"</c>).
+    /// </summary>
+    public PrincipalMatch Match(RequestPrincipal principal)
     {
-        if (Everyone)
-        {
-            return true;
-        }
-
+        var best = Everyone ? PrincipalMatch.Everyone : PrincipalMatch.None;
         foreach (var entry in Entries)
         {
-            if (entry.Matches(principal))
+            var match = entry.Match(principal);
+            if (match > best)
             {
-                return true;
+                best = match;
+                if (best == PrincipalMatch.Caller)
+                {
+                    break;
+                }
             }
         }
 
-        return false;
+        return best;
     }
-
-    /// <summary>
-    /// Whether the element names the caller's own ARN — a role session's session ARN, a user's ARN — rather than
-    /// covering it through its role, its account or <c>"*"</c>. IAM lets such a grant stand without the
-    /// identity's permissions boundary (a same-account grant to the session itself).
-    /// </summary>
-    public bool NamesExactly(RequestPrincipal principal) =>
-        principal.Kind == PrincipalKind.Aws && principal.Identifier is { } identifier && Lists(identifier, isAccount: false);
 
     /// <summary>
     /// NotPrincipal: the caller is excluded only when every identity it carries is listed — for a role
@@ -54,11 +50,10 @@ internal sealed record PrincipalMatcher(bool Everyone, PrincipalEntry[] Entries)
 
         if (principal.Kind != PrincipalKind.Aws)
         {
-            return Matches(principal);
+            return Match(principal) != PrincipalMatch.None;
         }
 
-        var isRoot = principal.Identifier is { } id && id.EndsWith(":root", StringComparison.Ordinal);
-        return (isRoot || Lists(principal.Identifier, isAccount: false))
+        return (principal.IsAccountRoot || Lists(principal.Identifier, isAccount: false))
             && (principal.RoleArn is null || Lists(principal.RoleArn, isAccount: false))
             && (principal.Account is null || Lists(principal.Account, isAccount: true));
     }

@@ -136,6 +136,12 @@ internal sealed partial class PolicyParser
                     return new ConditionValue { Flag = flag };
                 }
 
+                // A Bool value with a policy variable is read as true or false once the variable is resolved.
+                if (_variables && op.AllowsVariables && TemplateText.Parse(text, variables: true) is { HasVariables: true } template)
+                {
+                    return new ConditionValue { Text = template };
+                }
+
                 Problem(path, $"'{text}' must be true or false.");
                 return null;
             case OperatorFamily.Binary:

@@ -146,7 +146,8 @@ internal sealed partial class RequestAuthorizer
 
         // DynamoDB lets the account's root manage a table's resource policy even when that policy denies it, so no one is locked out.
         var resourcePolicy = rootIgnoresResourcePolicy && caller.IsRoot ? null : table?.ResourcePolicy;
-        var decision = IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy);
+        // Every endpoint policy here is a gateway endpoint's (TablesAccess.EndpointPolicies), where "AWS": "ACCOUNT" means the root only.
+        var decision = IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy, VpcEndpointType.Gateway);
         if (decision.IsAllowed)
         {
             return;

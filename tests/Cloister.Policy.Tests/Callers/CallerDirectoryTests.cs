@@ -55,6 +55,22 @@ public sealed class CallerDirectoryTests
     }
 
     [Fact]
+    public void Find_RoleWithPath_PrincipalNamingTheRoleArnMatchesItsSessions()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var caller = directory.Find(directory.ForFunction(Model.Functions[0]).AccessKeyId);
+        var request = Request("dynamodb:GetItem");
+        request.Principal = caller.Principal;
+        var resource = Policy.Parse($$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{WriterArn}}"},"Action":"dynamodb:GetItem","Resource":"*",
+             "Condition":{"StringEquals":{"aws:PrincipalArn":"{{WriterArn}}"} } }]}
+            """).Policy!;
+
+        Assert.Equal(WriterArn, caller.Principal.RoleArn);
+        Assert.Equal(Decision.Allow, resource.Evaluate(request).Decision);
+    }
+
+    [Fact]
     public void Find_InstanceProfileCredentials_AreTheProfileRolesSessionNamedAfterTheInstance()
     {
         var directory = CallerDirectory.Build(Model, Secret);
