@@ -29,6 +29,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _limit;
     private readonly int _initLimit;
+    private readonly string _throttleReason;
     private List<TaskCompletionSource> _waiters = [];
     private int _starting;
     private bool _disposed;
@@ -50,6 +51,10 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = logger;
         _limit = function.Function.ReservedConcurrency ?? options.UnreservedConcurrencyLimit;
+        // Lambda names the limit that was hit: the function's reserved concurrency, or the concurrency it shares.
+        _throttleReason = function.Function.ReservedConcurrency is null
+            ? "ConcurrentInvocationLimitExceeded"
+            : "ReservedFunctionConcurrentInvocationLimitExceeded";
         _initLimit = Math.Max(1, options.ConcurrentInits);
     }
 
@@ -104,7 +109,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
                 {
                     if (!waitsForSlot && _all.Count >= _limit)
                     {
-                        return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
+                        return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", _throttleReason);
                     }
 
                     if (!waitsForSlot && _starting < _initLimit)
