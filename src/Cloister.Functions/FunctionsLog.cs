@@ -28,4 +28,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(8, LogLevel.Error, "Function {Function}: an environment failed unexpectedly")]
     public static partial void EnvironmentFailed(ILogger logger, string function, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "Function {Function}: invocation {RequestId} could not be handed to its runtime")]
+    public static partial void InvocationUndelivered(ILogger logger, string function, string requestId, Exception exception);
 }

@@ -246,7 +246,24 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
             return;
         }
 
-        var response = context.Response;
+        try
+        {
+            await WriteInvocationAsync(context.Response, invocation).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever failed, the invocation is out of the queue and nobody else will end it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            // Taken from the queue but not handed over (the runtime's connection broke): ended now as Lambda's own
+            // failure rather than left to time out; the environment is reset after it.
+            FunctionsLog.InvocationUndelivered(_logger, _function.Name, invocation.RequestId, exception);
+            invocation.Outcome.TrySetResult(InvocationOutcome.Undelivered());
+            context.Abort();
+        }
+    }
+
+    private static async Task WriteInvocationAsync(HttpResponse response, PendingInvocation invocation)
+    {
         var headers = response.Headers;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
@@ -257,12 +274,12 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
         if (invocation.Context.ClientContext is { } clientContext)
         {
-            headers["Lambda-Runtime-Client-Context"] = clientContext;
+            headers[RuntimeApiHeaders.ClientContext] = RuntimeApiHeaders.Value(clientContext);
         }
 
         if (invocation.Context.CognitoIdentity is { } identity)
         {
-            headers["Lambda-Runtime-Cognito-Identity"] = identity;
+            headers[RuntimeApiHeaders.CognitoIdentity] = RuntimeApiHeaders.Value(identity);
         }
 
         await response.Body.WriteAsync(invocation.Payload).ConfigureAwait(false);

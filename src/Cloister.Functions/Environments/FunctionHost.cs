@@ -276,6 +276,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             OutcomeKind.Timeout => ("timeout", (string?)null),
             OutcomeKind.ExitError => ("error", "Runtime.ExitError"),
             OutcomeKind.ResponseTooLarge => ("error", "Function.ResponseSizeTooLarge"),
+            OutcomeKind.Undelivered => ("error", null),
             _ => ((string?)null, (string?)null),
         };
         environment.WriteLog(LambdaLogLines.Report(
@@ -311,10 +312,12 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         return Result(outcome, requestId);
     }
 
-    private static InvocationResult Result(InvocationOutcome outcome, string requestId) =>
-        outcome.Kind == OutcomeKind.Response
-            ? new InvocationResult(200, outcome.Payload, null, null, requestId)
-            : new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId);
+    private static InvocationResult Result(InvocationOutcome outcome, string requestId) => outcome.Kind switch
+    {
+        OutcomeKind.Response => new InvocationResult(200, outcome.Payload, null, null, requestId),
+        OutcomeKind.Undelivered => new InvocationResult(500, outcome.Payload, null, "ServiceException", requestId),
+        _ => new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId),
+    };
 
     /// <summary>Lets every waiting invocation look again: an environment went idle, or an init slot or a place under the limit came free.</summary>
     private void WakeWaiters()

@@ -20,4 +20,10 @@ internal enum OutcomeKind
 
     /// <summary>The runtime could not initialise (init error, exit or the 10-second limit).</summary>
     InitFailed,
+
+    /// <summary>
+    /// The invocation could not be handed to the runtime after it was taken for it (its connection broke while the
+    /// event was being written): Lambda's failure, not the function's; the environment is reset.
+    /// </summary>
+    Undelivered,
 }

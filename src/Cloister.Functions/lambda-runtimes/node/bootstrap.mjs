@@ -72,7 +72,8 @@ class RuntimeConnection {
     if (!this.pending) return;
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0) return;
-    const lines = this.buffer.toString('latin1', 0, end).split('\r\n');
+    // Header values are UTF-8 (a client context may hold any character), as Lambda's Runtime API sends them.
+    const lines = this.buffer.toString('utf8', 0, end).split('\r\n');
     const status = Number.parseInt(lines[0].slice(9, 12), 10);
     const headers = {};
     for (let i = 1; i < lines.length; i++) {
