@@ -136,10 +136,9 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     public async Task<InvocationOutcome> InvokeAsync(PendingInvocation invocation, TimeSpan budget)
     {
         Volatile.Write(ref _current, invocation);
-        if (!_queue.Writer.TryWrite(invocation) || _process is not { } process || process.Exited.IsCompleted)
+        if ((!_queue.Writer.TryWrite(invocation) || _process is not { } process || process.Exited.IsCompleted) && invocation.TryAbandon())
         {
-            var status = _process is { Exited.IsCompletedSuccessfully: true } p ? p.Exited.Result : -9;
-            invocation.Outcome.TrySetResult(InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
+            invocation.Outcome.TrySetResult(InvocationOutcome.NotTaken());
         }
 
         InvocationOutcome outcome;
@@ -151,6 +150,12 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         {
             if (invocation.Outcome.TrySetResult(InvocationOutcome.Timeout(invocation.RequestId, _function.Function.TimeoutSeconds)))
             {
+                // A runtime stuck before it took the invocation still timed it out: its START comes first.
+                if (invocation.TryStart())
+                {
+                    WriteLog(LambdaLogLines.Start(invocation.RequestId));
+                }
+
                 WriteLog(LambdaLogLines.TimedOut(_time.GetUtcNow(), invocation.RequestId, _function.Function.TimeoutSeconds));
                 _queue.Writer.TryComplete();
                 _process?.Kill();
@@ -245,6 +250,16 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
             await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status500InternalServerError, RuntimeApiResponses.NotFound).ConfigureAwait(false);
             return;
         }
+
+        if (!invocation.TryStart())
+        {
+            // Given up on here already (the runtime was seen gone): it runs elsewhere.
+            context.Abort();
+            return;
+        }
+
+        // START when the runtime takes it, as Lambda writes it: an invocation its runtime never took can run elsewhere.
+        WriteLog(LambdaLogLines.Start(invocation.RequestId));
 
         try
         {
@@ -386,7 +401,9 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         {
             // Let the output of its last moments reach the log before the END line.
             DrainOutput();
-            invocation.Outcome.TrySetResult(InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
+            invocation.Outcome.TrySetResult(invocation.TryAbandon()
+                ? InvocationOutcome.NotTaken()
+                : InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
         }
 
         FunctionsLog.ProcessExited(_logger, _function.Name, ProcessId, status);

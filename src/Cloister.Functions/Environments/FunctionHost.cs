@@ -86,11 +86,13 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         }
     }
 
-    public async Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    public Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken) =>
+        InvokeAsync(Guid.NewGuid().ToString(), payload, context, cancellationToken);
+
+    private async Task<InvocationResult> InvokeAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
         // The token only stops an invocation that has not been accepted yet; see the init below.
         cancellationToken.ThrowIfCancellationRequested();
-        var requestId = Guid.NewGuid().ToString();
         ExecutionEnvironment? environment = null;
         var starting = false;
         var reinit = false;
@@ -260,9 +262,16 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var now = _time.GetUtcNow();
         var deadline = now.Add(budget).ToUnixTimeMilliseconds();
         var traceId = TraceIds.New(now);
-        environment.WriteLog(LambdaLogLines.Start(requestId));
         var invocation = new PendingInvocation(requestId, payload, deadline, Function.Arn, traceId, context);
         var outcome = await environment.InvokeAsync(invocation, budget).ConfigureAwait(false);
+        if (outcome.Kind == OutcomeKind.NotTaken)
+        {
+            // The runtime had exited while idle (after posting its last result): the environment is discarded, as one
+            // found dead before it is given an invocation, and this invocation, which nothing ran, starts over.
+            await RetireAsync(environment).ConfigureAwait(false);
+            return await InvokeAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
+        }
+
         var duration = _time.GetElapsedTime(started);
         environment.DrainOutput();
         if (outcome.Kind == OutcomeKind.ExitError)

@@ -26,4 +26,10 @@ internal enum OutcomeKind
     /// event was being written): Lambda's failure, not the function's; the environment is reset.
     /// </summary>
     Undelivered,
+
+    /// <summary>
+    /// The runtime was gone before it took the invocation (it exited after posting its previous result, as Node.js
+    /// does after an uncaught exception): nothing ran; the environment is discarded and the invocation runs in another.
+    /// </summary>
+    NotTaken,
 }
