@@ -38,6 +38,7 @@ public sealed class LambdaService : IAsyncDisposable
     private readonly Task _eventLoop;
     private readonly ITimer _reaper;
     private readonly ConcurrentDictionary<Task, byte> _eventTasks = new();
+    private int _disposed;
 
     /// <summary>Creates the service. Nothing starts until a function is invoked.</summary>
     /// <param name="options">Where state goes, the account, limits.</param>
@@ -204,17 +205,29 @@ public sealed class LambdaService : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every environment (killing its process), pending Event invocations and the log writers.</summary>
+    /// <summary>
+    /// Stops every environment (killing its processes), then pending Event invocations and the log writers. The
+    /// environments go first: an Event invocation under way ends with its runtime instead of being waited for, which
+    /// could take up to the function's timeout.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _reaper.DisposeAsync().ConfigureAwait(false);
         _events.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        var hosts = _functions.Values.ToList();
+        _functions.Clear();
+        await Task.WhenAll(hosts.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
         await _eventLoop.ConfigureAwait(false);
         await Task.WhenAll(_eventTasks.Keys).ConfigureAwait(false);
-        foreach (var name in _functions.Keys)
+        foreach (var host in hosts)
         {
-            await RemoveAsync(name).ConfigureAwait(false);
+            await host.Log.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();

@@ -112,6 +112,13 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
             return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.InvalidEntrypoint", body, null);
         }
 
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed while the process was being started (the service is stopping): it must not outlive the environment.
+            await _process.DisposeAsync().ConfigureAwait(false);
+            return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.ExitError", default, -9);
+        }
+
         _stdout = new OutputPump(_process.StandardOutput, WriteLog);
         _stderr = new OutputPump(_process.StandardError, WriteLog);
         _ = _process.Exited.ContinueWith(exited => OnExited(exited.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
