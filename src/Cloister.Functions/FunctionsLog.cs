@@ -31,4 +31,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(9, LogLevel.Warning, "Function {Function}: invocation {RequestId} could not be handed to its runtime")]
     public static partial void InvocationUndelivered(ILogger logger, string function, string requestId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Function {Function}: Event invocation {RequestId} dropped after {Attempts} attempts ({Reason})")]
+    public static partial void EventDropped(ILogger logger, string function, string requestId, int attempts, string? reason);
 }

@@ -26,6 +26,12 @@ public sealed class LambdaService : IAsyncDisposable
     /// <summary>Lambda's limit on an asynchronous (Event) invocation's payload: 1 MB.</summary>
     internal const int MaxEventPayloadBytes = 1024 * 1024;
 
+    /// <summary>The delay before a throttled Event invocation is tried again the first time; it doubles each time after.</summary>
+    private static readonly TimeSpan FirstThrottleDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between two tries of a throttled Event invocation.</summary>
+    private static readonly TimeSpan MaxThrottleDelay = TimeSpan.FromMinutes(5);
+
     private readonly ConcurrentDictionary<string, FunctionHost> _functions = new(StringComparer.Ordinal);
     private readonly FunctionsOptions _options;
     private readonly IProcessLauncher _launcher;
@@ -122,8 +128,9 @@ public sealed class LambdaService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Invokes a function. RequestResponse waits for the function; Event queues the payload and answers 202 (a failed
-    /// attempt is retried twice); DryRun only checks the function exists (204). Lambda's own refusals (payload over
+    /// Invokes a function. RequestResponse waits for the function; Event queues the payload and answers 202 (a
+    /// function error is retried twice, a throttle until the event is 6 hours old); DryRun only checks the function
+    /// exists (204). Lambda's own refusals (payload over
     /// its quota 413, unknown function 404, concurrency exhausted 429) come back as results, not exceptions.
     /// </summary>
     public ValueTask<InvocationResult> InvokeAsync(
@@ -243,35 +250,72 @@ public sealed class LambdaService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs an Event invocation as Lambda's queue does (invocation-async-error-handling): a function error (the code's,
+    /// or the runtime's such as a timeout) is retried after each of <see cref="FunctionsOptions.EventRetryDelays"/>; a
+    /// throttle (429) or a failure of Lambda itself (5xx) goes back to the queue and is tried again after a delay
+    /// growing from 1 second to 5 minutes, however often; either way the event is dropped once it would be older than
+    /// <see cref="FunctionsOptions.MaximumEventAge"/>. The delays run on the service's clock.
+    /// </summary>
     private async Task RunEventAsync(QueuedEvent queued)
     {
-        var delays = _options.EventRetryDelays;
-        for (var attempt = 0; attempt <= delays.Count; attempt++)
+        var accepted = _time.GetTimestamp();
+        var retries = 0;
+        var backoff = TimeSpan.Zero;
+        for (var attempt = 1; ; attempt++)
         {
-            if (attempt > 0)
-            {
-                try
-                {
-                    await Task.Delay(delays[attempt - 1], _time, _stopping.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-
             if (_stopping.IsCancellationRequested || !_functions.TryGetValue(queued.FunctionName, out var host))
             {
                 return;
             }
 
-            var result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
+            InvocationResult result;
+            try
+            {
+                result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             if (result.Succeeded)
             {
                 return;
             }
 
-            FunctionsLog.EventAttemptFailed(_logger, queued.FunctionName, queued.RequestId, result.FunctionError ?? result.ServiceErrorType, attempt + 1);
+            var errorType = result.FunctionError ?? result.ServiceErrorType;
+            FunctionsLog.EventAttemptFailed(_logger, queued.FunctionName, queued.RequestId, errorType, attempt);
+            TimeSpan delay;
+            if (result.FunctionError is not null && retries < _options.EventRetryDelays.Count)
+            {
+                delay = _options.EventRetryDelays[retries++];
+            }
+            else if (result.FunctionError is null && result.StatusCode is 429 or >= 500)
+            {
+                backoff = backoff == TimeSpan.Zero ? FirstThrottleDelay : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxThrottleDelay.Ticks));
+                delay = backoff;
+            }
+            else
+            {
+                FunctionsLog.EventDropped(_logger, queued.FunctionName, queued.RequestId, attempt, errorType);
+                return;
+            }
+
+            if (_time.GetElapsedTime(accepted) + delay > _options.MaximumEventAge)
+            {
+                FunctionsLog.EventDropped(_logger, queued.FunctionName, queued.RequestId, attempt, "MaximumEventAge");
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
