@@ -28,4 +28,10 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(8, LogLevel.Error, "Function {Function}: an environment failed unexpectedly")]
     public static partial void EnvironmentFailed(ILogger logger, string function, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "Function {Function}: invocation {RequestId} could not be handed to its runtime")]
+    public static partial void InvocationUndelivered(ILogger logger, string function, string requestId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Function {Function}: Event invocation {RequestId} dropped after {Attempts} attempts ({Reason})")]
+    public static partial void EventDropped(ILogger logger, string function, string requestId, int attempts, string? reason);
 }

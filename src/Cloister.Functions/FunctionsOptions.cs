@@ -37,8 +37,14 @@ public sealed record FunctionsOptions
     /// limit (1000) would swamp one machine, so Cloister caps it lower.</summary>
     public int UnreservedConcurrencyLimit { get; init; } = 32;
 
-    /// <summary>Delays before the two retries of a failed Event invocation (Lambda: about 1 and 2 minutes).</summary>
+    /// <summary>
+    /// Delays before the retries of an Event invocation the function failed (Lambda: two, after 1 and 2 minutes). A
+    /// throttled one is retried regardless, until <see cref="MaximumEventAge"/>.
+    /// </summary>
     public IReadOnlyList<TimeSpan> EventRetryDelays { get; init; } = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)];
+
+    /// <summary>How long an Event invocation may wait in the queue, retries included, before it is dropped (Lambda: 6 hours).</summary>
+    public TimeSpan MaximumEventAge { get; init; } = TimeSpan.FromHours(6);
 
     /// <summary>The <c>node</c> executable; found on PATH when null.</summary>
     public string? NodePath { get; init; }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Cloister.Functions.Code;
@@ -19,6 +20,18 @@ namespace Cloister.Functions;
 /// </summary>
 public sealed class LambdaService : IAsyncDisposable
 {
+    /// <summary>Lambda's limit on a synchronous (RequestResponse, DryRun) invocation's payload: 6 MB.</summary>
+    internal const int MaxSynchronousPayloadBytes = 6 * 1024 * 1024;
+
+    /// <summary>Lambda's limit on an asynchronous (Event) invocation's payload: 1 MB.</summary>
+    internal const int MaxEventPayloadBytes = 1024 * 1024;
+
+    /// <summary>The delay before a throttled Event invocation is tried again the first time; it doubles each time after.</summary>
+    private static readonly TimeSpan FirstThrottleDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between two tries of a throttled Event invocation.</summary>
+    private static readonly TimeSpan MaxThrottleDelay = TimeSpan.FromMinutes(5);
+
     private readonly ConcurrentDictionary<string, FunctionHost> _functions = new(StringComparer.Ordinal);
     private readonly FunctionsOptions _options;
     private readonly IProcessLauncher _launcher;
@@ -31,6 +44,7 @@ public sealed class LambdaService : IAsyncDisposable
     private readonly Task _eventLoop;
     private readonly ITimer _reaper;
     private readonly ConcurrentDictionary<Task, byte> _eventTasks = new();
+    private int _disposed;
 
     /// <summary>Creates the service. Nothing starts until a function is invoked.</summary>
     /// <param name="options">Where state goes, the account, limits.</param>
@@ -114,9 +128,10 @@ public sealed class LambdaService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Invokes a function. RequestResponse waits for the function; Event queues the payload and answers 202 (a failed
-    /// attempt is retried twice); DryRun only checks the function exists (204). Lambda's own refusals (unknown
-    /// function 404, concurrency exhausted 429) come back as results, not exceptions.
+    /// Invokes a function. RequestResponse waits for the function; Event queues the payload and answers 202 (a
+    /// function error is retried twice, a throttle until the event is 6 hours old); DryRun only checks the function
+    /// exists (204). Lambda's own refusals (payload over
+    /// its quota 413, unknown function 404, concurrency exhausted 429) come back as results, not exceptions.
     /// </summary>
     public ValueTask<InvocationResult> InvokeAsync(
         string functionName,
@@ -136,6 +151,11 @@ public sealed class LambdaService : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(functionName);
+        if (PayloadTooLarge(payload.Length, invocationType) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         if (!_functions.TryGetValue(functionName, out var host))
         {
             var account = _options.Account;
@@ -156,6 +176,25 @@ public sealed class LambdaService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lambda's Invoke payload quotas, 6 MB for a synchronous invocation and 1 MB for an Event one (Invoke API
+    /// reference), refused with 413 and the words Lambda answers them with (observed).
+    /// </summary>
+    private static InvocationResult? PayloadTooLarge(int length, InvocationType invocationType)
+    {
+        var limit = invocationType == InvocationType.Event ? MaxEventPayloadBytes : MaxSynchronousPayloadBytes;
+        if (length <= limit)
+        {
+            return null;
+        }
+
+        var message = invocationType == InvocationType.Event
+            ? string.Create(CultureInfo.InvariantCulture, $"{length} byte payload is too large for the Event invocation type (limit {limit} bytes)")
+            : string.Create(CultureInfo.InvariantCulture, $"Request must be smaller than {limit} bytes for the InvokeFunction operation");
+        var body = $"{{\"Type\":\"User\",\"message\":\"{message}\"}}";
+        return new InvocationResult(413, Encoding.UTF8.GetBytes(body), null, "RequestEntityTooLargeException", Guid.NewGuid().ToString());
+    }
+
     /// <summary>The log file of a function (<c>StatePaths.FunctionLogs/{name}.log</c>).</summary>
     public string LogPathOf(string functionName) => Path.Combine(_options.State.FunctionLogs, functionName + ".log");
 
@@ -173,17 +212,29 @@ public sealed class LambdaService : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every environment (killing its process), pending Event invocations and the log writers.</summary>
+    /// <summary>
+    /// Stops every environment (killing its processes), then pending Event invocations and the log writers. The
+    /// environments go first: an Event invocation under way ends with its runtime instead of being waited for, which
+    /// could take up to the function's timeout.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _reaper.DisposeAsync().ConfigureAwait(false);
         _events.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        var hosts = _functions.Values.ToList();
+        _functions.Clear();
+        await Task.WhenAll(hosts.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
         await _eventLoop.ConfigureAwait(false);
         await Task.WhenAll(_eventTasks.Keys).ConfigureAwait(false);
-        foreach (var name in _functions.Keys)
+        foreach (var host in hosts)
         {
-            await RemoveAsync(name).ConfigureAwait(false);
+            await host.Log.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();
@@ -199,35 +250,72 @@ public sealed class LambdaService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs an Event invocation as Lambda's queue does (invocation-async-error-handling): a function error (the code's,
+    /// or the runtime's such as a timeout) is retried after each of <see cref="FunctionsOptions.EventRetryDelays"/>; a
+    /// throttle (429) or a failure of Lambda itself (5xx) goes back to the queue and is tried again after a delay
+    /// growing from 1 second to 5 minutes, however often; either way the event is dropped once it would be older than
+    /// <see cref="FunctionsOptions.MaximumEventAge"/>. The delays run on the service's clock.
+    /// </summary>
     private async Task RunEventAsync(QueuedEvent queued)
     {
-        var delays = _options.EventRetryDelays;
-        for (var attempt = 0; attempt <= delays.Count; attempt++)
+        var accepted = _time.GetTimestamp();
+        var retries = 0;
+        var backoff = TimeSpan.Zero;
+        for (var attempt = 1; ; attempt++)
         {
-            if (attempt > 0)
-            {
-                try
-                {
-                    await Task.Delay(delays[attempt - 1], _time, _stopping.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-
             if (_stopping.IsCancellationRequested || !_functions.TryGetValue(queued.FunctionName, out var host))
             {
                 return;
             }
 
-            var result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
+            InvocationResult result;
+            try
+            {
+                result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             if (result.Succeeded)
             {
                 return;
             }
 
-            FunctionsLog.EventAttemptFailed(_logger, queued.FunctionName, queued.RequestId, result.FunctionError ?? result.ServiceErrorType, attempt + 1);
+            var errorType = result.FunctionError ?? result.ServiceErrorType;
+            FunctionsLog.EventAttemptFailed(_logger, queued.FunctionName, queued.RequestId, errorType, attempt);
+            TimeSpan delay;
+            if (result.FunctionError is not null && retries < _options.EventRetryDelays.Count)
+            {
+                delay = _options.EventRetryDelays[retries++];
+            }
+            else if (result.FunctionError is null && result.StatusCode is 429 or >= 500)
+            {
+                backoff = backoff == TimeSpan.Zero ? FirstThrottleDelay : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxThrottleDelay.Ticks));
+                delay = backoff;
+            }
+            else
+            {
+                FunctionsLog.EventDropped(_logger, queued.FunctionName, queued.RequestId, attempt, errorType);
+                return;
+            }
+
+            if (_time.GetElapsedTime(accepted) + delay > _options.MaximumEventAge)
+            {
+                FunctionsLog.EventDropped(_logger, queued.FunctionName, queued.RequestId, attempt, "MaximumEventAge");
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

@@ -22,6 +22,22 @@ public sealed class InvocationEdgeTests() : IsolatedServiceTests(state => new Fu
     }
 
     [Fact]
+    public async Task InvokeAsync_NonAsciiClientContextOverLines_ReachesTheHandlerAsJson()
+    {
+        // Lambda passes the decoded client context as the header's UTF-8 bytes; line breaks (JSON whitespace) become spaces.
+        await DeployAsync("utf8", "nodejs20.x", "exports.handler = async (e, c) => ({ client: c.clientContext, identity: c.identity });");
+
+        var result = await Service.InvokeAsync("utf8", "{}"u8.ToArray(), InvocationType.RequestResponse, new InvocationContext(
+            "{\n  \"custom\": {\"city\": \"Zürich ☃\"}\r\n}", """{"cognitoIdentityId":"eu-central-1:ñ"}"""));
+
+        var json = Encoding.UTF8.GetString(result.Payload.Span);
+        Assert.True(result.Succeeded, json);
+        var body = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal("Zürich ☃", body.GetProperty("client").GetProperty("custom").GetProperty("city").GetString());
+        Assert.Equal("eu-central-1:ñ", body.GetProperty("identity").GetProperty("cognitoIdentityId").GetString());
+    }
+
+    [Fact]
     public async Task InvokeAsync_CallerGivesUpDuringInit_EnvironmentServesTheNextInvocation()
     {
         // The init sleeps half a second; the caller gives up after 50 ms.

@@ -103,4 +103,34 @@ public sealed class NodeRuntimeTests(ServiceFixture fixture) : RuntimeTests(fixt
         Assert.Equal(404, result.StatusCode);
         Assert.Equal("ResourceNotFoundException", result.ServiceErrorType);
     }
+
+    [Fact]
+    public async Task Invoke_UncaughtExceptionDuringInvocation_ReturnsThatErrorThenRecovers()
+    {
+        var function = await Fixture.DeployAsync(Runtime, "index.handler", null,
+            "exports.handler = async (e) => { if (e.late) { setTimeout(() => { throw new RangeError('late boom'); }, 5); return new Promise(() => {}); } return process.pid; };");
+
+        var result = await Fixture.InvokeAsync(function, """{"late":true}""");
+
+        var message = ServiceFixture.AssertFunctionError(result, "RangeError");
+        Assert.Equal("late boom", message);
+        Assert.Contains(ServiceFixture.Json(result).GetProperty("trace").EnumerateArray(), l => l.GetString()!.Contains("late boom", StringComparison.Ordinal));
+        var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.StartsWith($"REPORT RequestId: {result.RequestId}", StringComparison.Ordinal)));
+        Assert.Contains(log, l => l.Contains($"{result.RequestId}\tERROR\tUncaught Exception", StringComparison.Ordinal));
+        Assert.True((await Fixture.InvokeAsync(function, "{}")).Succeeded);
+    }
+
+    [Fact]
+    public async Task Invoke_UnhandledRejectionDuringInvocation_ReturnsRuntimeUnhandledPromiseRejection()
+    {
+        var function = await Fixture.DeployAsync(Runtime, "index.handler", null,
+            "exports.handler = async (e) => { if (e.reject) { Promise.reject(new TypeError('nobody waits')); return new Promise(() => {}); } return process.pid; };");
+
+        var result = await Fixture.InvokeAsync(function, """{"reject":true}""");
+
+        var message = ServiceFixture.AssertFunctionError(result, "Runtime.UnhandledPromiseRejection");
+        Assert.Equal("TypeError: nobody waits", message);
+        Assert.True((await Fixture.InvokeAsync(function, "{}")).Succeeded);
+    }
 }
+

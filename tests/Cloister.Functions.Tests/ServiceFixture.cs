@@ -103,16 +103,37 @@ public sealed class ServiceFixture : IAsyncLifetime
         return events;
     }
 
-    /// <summary>Whether the process is gone (polled, 10 s at most).</summary>
-    public static async Task<bool> ProcessGoneAsync(int pid)
+    /// <summary>
+    /// Whether the process is gone (polled, 10 s at most unless <paramref name="wait"/> says otherwise). A zombie counts
+    /// as gone: it runs no more, and a killed orphan stays one where the machine's pid 1 does not reap (some containers).
+    /// </summary>
+    public static async Task<bool> ProcessGoneAsync(int pid, TimeSpan? wait = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline)
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
+        while (Runs(pid) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        return !Directory.Exists($"/proc/{pid}");
+        return !Runs(pid);
+    }
+
+    private static bool Runs(int pid)
+    {
+        try
+        {
+            // "pid (comm) S ...": the state follows the last parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -112,6 +112,13 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
             return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.InvalidEntrypoint", body, null);
         }
 
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed while the process was being started (the service is stopping): it must not outlive the environment.
+            await _process.DisposeAsync().ConfigureAwait(false);
+            return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.ExitError", default, -9);
+        }
+
         _stdout = new OutputPump(_process.StandardOutput, WriteLog);
         _stderr = new OutputPump(_process.StandardError, WriteLog);
         _ = _process.Exited.ContinueWith(exited => OnExited(exited.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -136,10 +143,9 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     public async Task<InvocationOutcome> InvokeAsync(PendingInvocation invocation, TimeSpan budget)
     {
         Volatile.Write(ref _current, invocation);
-        if (!_queue.Writer.TryWrite(invocation) || _process is not { } process || process.Exited.IsCompleted)
+        if ((!_queue.Writer.TryWrite(invocation) || _process is not { } process || process.Exited.IsCompleted) && invocation.TryAbandon())
         {
-            var status = _process is { Exited.IsCompletedSuccessfully: true } p ? p.Exited.Result : -9;
-            invocation.Outcome.TrySetResult(InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
+            invocation.Outcome.TrySetResult(InvocationOutcome.NotTaken());
         }
 
         InvocationOutcome outcome;
@@ -151,6 +157,12 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         {
             if (invocation.Outcome.TrySetResult(InvocationOutcome.Timeout(invocation.RequestId, _function.Function.TimeoutSeconds)))
             {
+                // A runtime stuck before it took the invocation still timed it out: its START comes first.
+                if (invocation.TryStart())
+                {
+                    WriteLog(LambdaLogLines.Start(invocation.RequestId));
+                }
+
                 WriteLog(LambdaLogLines.TimedOut(_time.GetUtcNow(), invocation.RequestId, _function.Function.TimeoutSeconds));
                 _queue.Writer.TryComplete();
                 _process?.Kill();
@@ -246,7 +258,34 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
             return;
         }
 
-        var response = context.Response;
+        if (!invocation.TryStart())
+        {
+            // Given up on here already (the runtime was seen gone): it runs elsewhere.
+            context.Abort();
+            return;
+        }
+
+        // START when the runtime takes it, as Lambda writes it: an invocation its runtime never took can run elsewhere.
+        WriteLog(LambdaLogLines.Start(invocation.RequestId));
+
+        try
+        {
+            await WriteInvocationAsync(context.Response, invocation).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever failed, the invocation is out of the queue and nobody else will end it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            // Taken from the queue but not handed over (the runtime's connection broke): ended now as Lambda's own
+            // failure rather than left to time out; the environment is reset after it.
+            FunctionsLog.InvocationUndelivered(_logger, _function.Name, invocation.RequestId, exception);
+            invocation.Outcome.TrySetResult(InvocationOutcome.Undelivered());
+            context.Abort();
+        }
+    }
+
+    private static async Task WriteInvocationAsync(HttpResponse response, PendingInvocation invocation)
+    {
         var headers = response.Headers;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
@@ -257,12 +296,12 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
         if (invocation.Context.ClientContext is { } clientContext)
         {
-            headers["Lambda-Runtime-Client-Context"] = clientContext;
+            headers[RuntimeApiHeaders.ClientContext] = RuntimeApiHeaders.Value(clientContext);
         }
 
         if (invocation.Context.CognitoIdentity is { } identity)
         {
-            headers["Lambda-Runtime-Cognito-Identity"] = identity;
+            headers[RuntimeApiHeaders.CognitoIdentity] = RuntimeApiHeaders.Value(identity);
         }
 
         await response.Body.WriteAsync(invocation.Payload).ConfigureAwait(false);
@@ -369,7 +408,9 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         {
             // Let the output of its last moments reach the log before the END line.
             DrainOutput();
-            invocation.Outcome.TrySetResult(InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
+            invocation.Outcome.TrySetResult(invocation.TryAbandon()
+                ? InvocationOutcome.NotTaken()
+                : InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
         }
 
         FunctionsLog.ProcessExited(_logger, _function.Name, ProcessId, status);

@@ -29,6 +29,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _limit;
     private readonly int _initLimit;
+    private readonly string _throttleReason;
     private List<TaskCompletionSource> _waiters = [];
     private int _starting;
     private bool _disposed;
@@ -50,6 +51,10 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = logger;
         _limit = function.Function.ReservedConcurrency ?? options.UnreservedConcurrencyLimit;
+        // Lambda names the limit that was hit: the function's reserved concurrency, or the concurrency it shares.
+        _throttleReason = function.Function.ReservedConcurrency is null
+            ? "ConcurrentInvocationLimitExceeded"
+            : "ReservedFunctionConcurrentInvocationLimitExceeded";
         _initLimit = Math.Max(1, options.ConcurrentInits);
     }
 
@@ -81,11 +86,13 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         }
     }
 
-    public async Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    public Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken) =>
+        InvokeAsync(Guid.NewGuid().ToString(), payload, context, cancellationToken);
+
+    private async Task<InvocationResult> InvokeAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
         // The token only stops an invocation that has not been accepted yet; see the init below.
         cancellationToken.ThrowIfCancellationRequested();
-        var requestId = Guid.NewGuid().ToString();
         ExecutionEnvironment? environment = null;
         var starting = false;
         var reinit = false;
@@ -104,7 +111,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
                 {
                     if (!waitsForSlot && _all.Count >= _limit)
                     {
-                        return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
+                        return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", _throttleReason);
                     }
 
                     if (!waitsForSlot && _starting < _initLimit)
@@ -255,9 +262,16 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var now = _time.GetUtcNow();
         var deadline = now.Add(budget).ToUnixTimeMilliseconds();
         var traceId = TraceIds.New(now);
-        environment.WriteLog(LambdaLogLines.Start(requestId));
         var invocation = new PendingInvocation(requestId, payload, deadline, Function.Arn, traceId, context);
         var outcome = await environment.InvokeAsync(invocation, budget).ConfigureAwait(false);
+        if (outcome.Kind == OutcomeKind.NotTaken)
+        {
+            // The runtime had exited while idle (after posting its last result): the environment is discarded, as one
+            // found dead before it is given an invocation, and this invocation, which nothing ran, starts over.
+            await RetireAsync(environment).ConfigureAwait(false);
+            return await InvokeAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
+        }
+
         var duration = _time.GetElapsedTime(started);
         environment.DrainOutput();
         if (outcome.Kind == OutcomeKind.ExitError)
@@ -271,6 +285,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             OutcomeKind.Timeout => ("timeout", (string?)null),
             OutcomeKind.ExitError => ("error", "Runtime.ExitError"),
             OutcomeKind.ResponseTooLarge => ("error", "Function.ResponseSizeTooLarge"),
+            OutcomeKind.Undelivered => ("error", null),
             _ => ((string?)null, (string?)null),
         };
         environment.WriteLog(LambdaLogLines.Report(
@@ -306,10 +321,12 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         return Result(outcome, requestId);
     }
 
-    private static InvocationResult Result(InvocationOutcome outcome, string requestId) =>
-        outcome.Kind == OutcomeKind.Response
-            ? new InvocationResult(200, outcome.Payload, null, null, requestId)
-            : new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId);
+    private static InvocationResult Result(InvocationOutcome outcome, string requestId) => outcome.Kind switch
+    {
+        OutcomeKind.Response => new InvocationResult(200, outcome.Payload, null, null, requestId),
+        OutcomeKind.Undelivered => new InvocationResult(500, outcome.Payload, null, "ServiceException", requestId),
+        _ => new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId),
+    };
 
     /// <summary>Lets every waiting invocation look again: an environment went idle, or an init slot or a place under the limit came free.</summary>
     private void WakeWaiters()

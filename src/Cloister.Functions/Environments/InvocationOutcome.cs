@@ -37,6 +37,14 @@ internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemo
     public static InvocationOutcome InitFailed(ReadOnlyMemory<byte> payload, string errorType) =>
         new(OutcomeKind.InitFailed, payload, errorType, true);
 
+    public static InvocationOutcome NotTaken() => new(OutcomeKind.NotTaken, default, null, true);
+
+    public static InvocationOutcome Undelivered() => new(
+        OutcomeKind.Undelivered,
+        Encoding.UTF8.GetBytes("{\"Type\":\"Service\",\"message\":\"Lambda could not hand the invocation to the runtime.\"}"),
+        null,
+        true);
+
     public static string ExitErrorMessage(string requestId, string reason) =>
         reason == "exit status 0"
             ? $"RequestId: {requestId} Error: Runtime exited without providing a reason"

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Functions.Runtimes;
 using Cloister.Model.Compute;
@@ -5,11 +6,21 @@ using Cloister.Model.Compute;
 namespace Cloister.Functions.Environments;
 
 /// <summary>
-/// The variables Lambda gives a function's process. The function's own variables come first and Lambda's reserved
-/// ones win over them, as Lambda refuses to let a function set those.
+/// The variables Lambda gives a function's process, in three layers: Lambda's defaults for the unreserved variables,
+/// the function's own variables over them, and Lambda's reserved variables over everything, as Lambda refuses to let a
+/// function set those (configuration-envvars-runtime).
 /// </summary>
 internal static class LambdaEnvironment
 {
+    /// <summary>
+    /// Variables Lambda sets only as defaults: AWS lists <c>LANG</c>, <c>PATH</c>, <c>LD_LIBRARY_PATH</c>,
+    /// <c>NODE_PATH</c> and <c>PYTHONPATH</c> as unreserved ("can be extended in your function configuration"). <c>TZ</c>
+    /// is in AWS's reserved list, but functions commonly set it to choose their time zone, so a function's own
+    /// <c>TZ</c> stands here too.
+    /// </summary>
+    private static readonly FrozenSet<string> Unreserved =
+        FrozenSet.Create(StringComparer.Ordinal, "LANG", "PATH", "LD_LIBRARY_PATH", "NODE_PATH", "PYTHONPATH", "TZ");
+
     public static ImmutableDictionary<string, string> Build(
         LambdaFunction function,
         FunctionsOptions options,
@@ -19,15 +30,20 @@ internal static class LambdaEnvironment
     {
         var region = options.Account.Region;
         var env = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        env["PATH"] = runtimes.PathFor(function.Runtime);
+        env["LANG"] = "en_US.UTF-8";
+        env["TZ"] = ":UTC";
+        env["LD_LIBRARY_PATH"] = $"{taskRoot}:{taskRoot}/lib:/opt/lib";
+        foreach (var (name, value) in command.Environment.Where(v => Unreserved.Contains(v.Key)))
+        {
+            env[name] = value;
+        }
+
         foreach (var (name, value) in function.Environment)
         {
             env[name] = value;
         }
 
-        env["PATH"] = runtimes.PathFor(function.Runtime);
-        env["LANG"] = "en_US.UTF-8";
-        env["TZ"] = ":UTC";
-        env["LD_LIBRARY_PATH"] = $"{taskRoot}:{taskRoot}/lib:/opt/lib";
         env["AWS_REGION"] = region;
         env["AWS_DEFAULT_REGION"] = region;
         env["AWS_LAMBDA_FUNCTION_NAME"] = function.FunctionName;
@@ -50,7 +66,7 @@ internal static class LambdaEnvironment
             env["REQUESTS_CA_BUNDLE"] = bundle;
         }
 
-        foreach (var (name, value) in command.Environment)
+        foreach (var (name, value) in command.Environment.Where(v => !Unreserved.Contains(v.Key)))
         {
             env[name] = value;
         }

@@ -20,4 +20,16 @@ internal enum OutcomeKind
 
     /// <summary>The runtime could not initialise (init error, exit or the 10-second limit).</summary>
     InitFailed,
+
+    /// <summary>
+    /// The invocation could not be handed to the runtime after it was taken for it (its connection broke while the
+    /// event was being written): Lambda's failure, not the function's; the environment is reset.
+    /// </summary>
+    Undelivered,
+
+    /// <summary>
+    /// The runtime was gone before it took the invocation (it exited after posting its previous result, as Node.js
+    /// does after an uncaught exception): nothing ran; the environment is discarded and the invocation runs in another.
+    /// </summary>
+    NotTaken,
 }

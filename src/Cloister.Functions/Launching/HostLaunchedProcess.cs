@@ -1,73 +1,67 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
 
 namespace Cloister.Functions.Launching;
 
-/// <summary>A process started with <see cref="Process"/>, its output redirected to pipes.</summary>
+/// <summary>
+/// A process started by <see cref="ProcessSpawn"/>: the leader of a process group of its own, which holds everything it
+/// starts (a double-forked child too, unless it leaves with <c>setsid</c>), so that killing the environment kills the
+/// group. A thread of its own waits for the leader's end without reaping it, which keeps the group's id from being
+/// given to another process until the group is killed on dispose.
+/// </summary>
 internal sealed class HostLaunchedProcess : ILaunchedProcess
 {
-    private readonly Process _process;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private readonly AnonymousPipeClientStream _output;
+    private readonly AnonymousPipeClientStream _error;
+    private bool _reaped;
+    private bool _disposed;
 
-    private HostLaunchedProcess(Process process)
+    private HostLaunchedProcess(int id, int output, int error)
     {
-        _process = process;
+        Id = id;
+        _output = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(output, ownsHandle: true));
+        _error = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true));
+        new Thread(WaitForExit, maxStackSize: 256 * 1024) { IsBackground = true, Name = "function exit" }.Start();
     }
 
-    public int Id { get; private set; }
+    public int Id { get; }
 
-    public Stream StandardOutput => _process.StandardOutput.BaseStream;
+    public Stream StandardOutput => _output;
 
-    public Stream StandardError => _process.StandardError.BaseStream;
+    public Stream StandardError => _error;
 
     public Task<int> Exited => _exited.Task;
 
-    public static HostLaunchedProcess Start(ProcessLaunchSpec spec)
-    {
-        var info = new ProcessStartInfo(spec.FileName) { WorkingDirectory = spec.WorkingDirectory };
-        foreach (var argument in spec.Arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+    public static HostLaunchedProcess Start(ProcessLaunchSpec spec) =>
+        Start(spec.FileName, spec.Arguments, spec.WorkingDirectory, spec.Environment);
 
-        info.Environment.Clear();
-        foreach (var (name, value) in spec.Environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return Start(info);
-    }
-
-    /// <summary>Starts <paramref name="info"/> with its three standard streams redirected (input closed at once).</summary>
+    /// <summary>Starts what <paramref name="info"/> describes (program, <see cref="ProcessStartInfo.ArgumentList"/>, working directory, environment as it is).</summary>
     public static HostLaunchedProcess Start(ProcessStartInfo info)
     {
-        info.UseShellExecute = false;
-        info.RedirectStandardInput = true;
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var launched = new HostLaunchedProcess(process);
-        process.Exited += (_, _) => launched._exited.TrySetResult(ExitStatus(process));
-        process.Start();
-        launched.Id = process.Id;
-        process.StandardInput.Close();
-        if (process.HasExited)
+        if (!string.IsNullOrEmpty(info.Arguments))
         {
-            launched._exited.TrySetResult(ExitStatus(process));
+            throw new ArgumentException("Pass the arguments in ArgumentList.", nameof(info));
         }
 
-        return launched;
+        var environment = info.Environment
+            .Where(v => v.Value is not null)
+            .Select(v => KeyValuePair.Create(v.Key, v.Value!));
+        return Start(info.FileName, info.ArgumentList, info.WorkingDirectory, environment);
     }
 
+    /// <summary>Kills the process and every process of its group at once.</summary>
     public void Kill()
     {
-        try
+        lock (_gate)
         {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
+            // Until the leader is reaped its id is taken, so the group's id names this group and no other.
+            if (!_reaped)
+            {
+                ProcessSpawn.KillGroup(Id);
+            }
         }
     }
 
@@ -80,16 +74,49 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
         }
         catch (TimeoutException)
         {
-            // The kernel will reap it; nothing more this side can do.
+            // Not dead yet (stuck in the kernel): the waiting thread reaps it when it is.
         }
 
-        _process.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            if (_exited.Task.IsCompleted && !_reaped)
+            {
+                // What the group started after the first kill goes too, before the group's id is freed.
+                ProcessSpawn.KillGroup(Id);
+                ProcessSpawn.Reap(Id);
+                _reaped = true;
+            }
+        }
+
+        await _output.DisposeAsync().ConfigureAwait(false);
+        await _error.DisposeAsync().ConfigureAwait(false);
     }
 
-    // .NET reports a process killed by signal N as 128 + N; Lambda names the signal.
-    private static int ExitStatus(Process process)
+    private static HostLaunchedProcess Start(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var code = process.ExitCode;
-        return code > 128 && code < 160 ? -(code - 128) : code;
+        var (id, output, error) = ProcessSpawn.Start(fileName, arguments, workingDirectory, environment);
+        return new HostLaunchedProcess(id, output, error);
+    }
+
+    private void WaitForExit()
+    {
+        var status = ProcessSpawn.WaitForExit(Id);
+        lock (_gate)
+        {
+            if (status == ProcessSpawn.UnknownStatus)
+            {
+                _reaped = true;
+            }
+            else if (_disposed && !_reaped)
+            {
+                ProcessSpawn.KillGroup(Id);
+                ProcessSpawn.Reap(Id);
+                _reaped = true;
+            }
+        }
+
+        _exited.TrySetResult(status);
     }
 }

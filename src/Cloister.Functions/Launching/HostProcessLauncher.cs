@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Cloister.Functions.Launching;
 
-/// <summary>Starts processes on the host network; the Runtime API listens on 127.0.0.1 on a free port.</summary>
+/// <summary>
+/// Starts processes on the host network; the Runtime API listens on 127.0.0.1 on a free port. Each process leads a
+/// process group of its own, which killing it kills whole (see <see cref="HostLaunchedProcess"/>).
+/// </summary>
 public sealed class HostProcessLauncher : IProcessLauncher
 {
     /// <summary>The shared instance.</summary>
@@ -21,7 +24,8 @@ public sealed class HostProcessLauncher : IProcessLauncher
 
     /// <summary>
     /// Starts a prepared process (for example one a network fabric wrapped to run inside a namespace) with its output
-    /// captured, as an execution environment process. The start information's environment is used as it is.
+    /// captured, as an execution environment process. The start information's environment is used as it is, its
+    /// arguments are taken from <see cref="ProcessStartInfo.ArgumentList"/>.
     /// </summary>
     public static ILaunchedProcess Launch(ProcessStartInfo start)
     {

@@ -12,9 +12,12 @@ public interface ILaunchedProcess : IAsyncDisposable
     /// <summary>Standard error.</summary>
     Stream StandardError { get; }
 
-    /// <summary>Completes with the exit status when the process exits: the exit code, or -signal when killed by one.</summary>
+    /// <summary>
+    /// Completes with the exit status when the process exits: the exit code, or -signal when killed by one, or
+    /// <see cref="int.MinValue"/> when the status could not be learned.
+    /// </summary>
     Task<int> Exited { get; }
 
-    /// <summary>Kills the process (and its process group) at once.</summary>
+    /// <summary>Kills the process and everything it started (its process group) at once.</summary>
     void Kill();
 }

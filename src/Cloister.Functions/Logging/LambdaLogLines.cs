@@ -5,6 +5,17 @@ namespace Cloister.Functions.Logging;
 /// <summary>The lines Lambda itself writes around each invocation, character for character.</summary>
 internal static class LambdaLogLines
 {
+    /// <summary>Go's names of the Linux signals (syscall's signal table), by number.</summary>
+    private static readonly string[] SignalNames =
+    [
+        "signal 0", "hangup", "interrupt", "quit", "illegal instruction", "trace/breakpoint trap", "aborted", "bus error",
+        "floating point exception", "killed", "user defined signal 1", "segmentation fault", "user defined signal 2",
+        "broken pipe", "alarm clock", "terminated", "stack fault", "child exited", "continued", "stopped (signal)",
+        "stopped", "stopped (tty input)", "stopped (tty output)", "urgent I/O condition", "CPU time limit exceeded",
+        "file size limit exceeded", "virtual timer expired", "profiling timer expired", "window changed", "I/O possible",
+        "power failure", "bad system call",
+    ];
+
     public static string InitStart(string runtime) =>
         string.Create(CultureInfo.InvariantCulture, $"INIT_START Runtime Version: {RuntimeVersion(runtime)}\tRuntime Version ARN: cloister:runtime:{runtime}");
 
@@ -63,15 +74,17 @@ internal static class LambdaLogLines
     public static string TimedOutMessage(int timeoutSeconds) =>
         string.Create(CultureInfo.InvariantCulture, $"Task timed out after {timeoutSeconds:0.00} seconds");
 
-    /// <summary><c>exit status 1</c>, <c>signal: killed</c>..., as Lambda's runtime manager words a process's end.</summary>
+    /// <summary>
+    /// <c>exit status 1</c>, <c>signal: killed</c>..., as Lambda's runtime manager words a process's end: it is written
+    /// in Go, whose <c>os.ProcessState</c> says <c>exit status N</c> or <c>signal: </c> and the signal's name from Go's
+    /// Linux table (<c>signal N</c> past it). A status that could not be learned (<see cref="int.MinValue"/>) is said so.
+    /// </summary>
     public static string ExitReason(int status) => status switch
     {
         >= 0 => string.Create(CultureInfo.InvariantCulture, $"exit status {status}"),
-        -9 => "signal: killed",
-        -6 => "signal: aborted",
-        -11 => "signal: segmentation fault",
-        -15 => "signal: terminated",
-        _ => string.Create(CultureInfo.InvariantCulture, $"signal: {-status}"),
+        int.MinValue => "exit status unknown",
+        _ when -status < SignalNames.Length => "signal: " + SignalNames[-status],
+        _ => string.Create(CultureInfo.InvariantCulture, $"signal: signal {-status}"),
     };
 
     private static string RuntimeVersion(string runtime)

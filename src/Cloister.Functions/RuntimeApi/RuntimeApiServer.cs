@@ -35,6 +35,7 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
             AddServerHeader = false,
             ApplicationServices = Services,
         };
+        options.ResponseHeaderEncodingSelector = RuntimeApiHeaders.EncodingFor;
         options.Limits.MaxRequestBodySize = null;
         options.Limits.MinRequestBodyDataRate = null;
         options.Limits.KeepAliveTimeout = TimeSpan.FromDays(1);

@@ -72,7 +72,8 @@ class RuntimeConnection {
     if (!this.pending) return;
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0) return;
-    const lines = this.buffer.toString('latin1', 0, end).split('\r\n');
+    // Header values are UTF-8 (a client context may hold any character), as Lambda's Runtime API sends them.
+    const lines = this.buffer.toString('utf8', 0, end).split('\r\n');
     const status = Number.parseInt(lines[0].slice(9, 12), 10);
     const headers = {};
     for (let i = 1; i < lines.length; i++) {
@@ -129,6 +130,30 @@ async function postError(pathName, err, type) {
 
 class HandlerError extends Error {
   constructor(name, message) { super(message); this.name = name; }
+}
+
+// Lambda's wrapper for the reason of a promise rejection nobody handled: its message is the reason as a string.
+class UnhandledPromiseRejection extends Error {
+  constructor(reason) { super(reason); this.name = 'Runtime.UnhandledPromiseRejection'; }
+}
+
+// An error that escapes the handler (an uncaught exception, an unhandled rejection) ends the runtime, as on Lambda:
+// it is first posted as the error of the invocation under way (the last one, if none is; before the first, as the init
+// error), on a connection of its own since the loop's may be waiting for the next invocation, then the process exits
+// (129 after an exception, 128 after a rejection).
+let escaping = false;
+function escaped(label, err, code) {
+  process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\tERROR\t${label} \t${JSON.stringify(toError(err))}\n`);
+  if (escaping) return;
+  escaping = true;
+  const pathName = currentRequestId === undefined
+    ? '/2018-06-01/runtime/init/error'
+    : `/2018-06-01/runtime/invocation/${currentRequestId}/error`;
+  const error = toError(err);
+  new RuntimeConnection(apiHost, apiPort)
+    .request('POST', pathName, JSON.stringify(error), { 'Lambda-Runtime-Function-Error-Type': error.errorType })
+    .catch(() => {})
+    .finally(() => process.exit(code));
 }
 
 function isEsm(file) {
@@ -216,6 +241,8 @@ function run(handler, event, context) {
 
 async function main() {
   patchConsole();
+  process.on('uncaughtException', (err) => escaped('Uncaught Exception', err, 129));
+  process.on('unhandledRejection', (reason) => escaped('Unhandled Promise Rejection', new UnhandledPromiseRejection(reason), 128));
   let handler;
   try {
     handler = await loadHandler();
@@ -224,10 +251,6 @@ async function main() {
     process.stdout.write(`${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify(error)}\n`);
     process.exit(1);
   }
-  process.on('uncaughtException', (err) => {
-    process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\tERROR\tUncaught Exception \t${JSON.stringify(toError(err))}\n`);
-    process.exit(129);
-  });
   for (;;) {
     const next = await request('GET', '/2018-06-01/runtime/invocation/next');
     const headers = next.headers;

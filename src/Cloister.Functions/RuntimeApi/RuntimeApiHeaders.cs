@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.Text;
+
+namespace Cloister.Functions.RuntimeApi;
+
+/// <summary>
+/// Header values the Runtime API hands a runtime that come from the caller (the client context and the Cognito
+/// identity). Lambda's Runtime API (written in Go) sends them as their UTF-8 bytes with line breaks turned into spaces,
+/// as Go's HTTP server writes any header; Kestrel is told to do the same instead of refusing what is not ASCII.
+/// </summary>
+internal static class RuntimeApiHeaders
+{
+    public const string ClientContext = "Lambda-Runtime-Client-Context";
+
+    public const string CognitoIdentity = "Lambda-Runtime-Cognito-Identity";
+
+    // Every control character but the tab: no HTTP field value may hold them.
+    private static readonly SearchValues<char> Controls = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000a\u000b\u000c\u000d\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
+
+    /// <summary>Kestrel's <c>ResponseHeaderEncodingSelector</c>: UTF-8 for the caller's headers, ASCII (null) for the rest.</summary>
+    public static Encoding? EncodingFor(string name) =>
+        name.Equals(ClientContext, StringComparison.OrdinalIgnoreCase) || name.Equals(CognitoIdentity, StringComparison.OrdinalIgnoreCase)
+            ? Encoding.UTF8
+            : null;
+
+    /// <summary>The value with each control character (JSON's line breaks between tokens) replaced by a space.</summary>
+    public static string Value(string value)
+    {
+        var at = value.AsSpan().IndexOfAny(Controls);
+        if (at < 0)
+        {
+            return value;
+        }
+
+        return string.Create(value.Length, (value, at), static (span, state) =>
+        {
+            state.value.AsSpan().CopyTo(span);
+            var rest = span[state.at..];
+            for (var i = rest.IndexOfAny(Controls); i >= 0; i = rest.IndexOfAny(Controls))
+            {
+                rest[i] = ' ';
+                rest = rest[(i + 1)..];
+            }
+        });
+    }
+}
