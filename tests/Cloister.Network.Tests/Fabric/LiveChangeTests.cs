@@ -1,3 +1,4 @@
+using Cloister.Model;
 using Cloister.Model.Network;
 
 namespace Cloister.Network.Tests.Fabric;
@@ -65,4 +66,41 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(rerouted));
         Assert.Same(original, sandbox.Model);
     }
+
+    [Fact]
+    public async Task ApplyAsync_Icmpv6SecurityGroupRule_LoadsWithoutChangingIpv4Traffic()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var b1 = sandbox.FindHost("b1")!;
+        var a1 = sandbox.FindHost("a1")!;
+        await using var probe = TrafficProbe.Listen(sandbox, [a1], [7150], null);
+        var withIcmpv6 = WithWebIngress(original, new SecurityGroupRule("icmpv6", -1, -1, "::/0"), new SecurityGroupRule("icmpv6", -1, -1, "10.20.0.0/16"));
+
+        await WhileAppliedAsync(withIcmpv6, async () =>
+        {
+            Assert.Same(withIcmpv6, sandbox.Model);
+            Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7150, Timeout));
+        });
+    }
+
+    /// <summary>Applies <paramref name="changed"/>, runs the checks, and puts the model of before back whatever happened.</summary>
+    private async Task WhileAppliedAsync(CloudModel changed, Func<Task> checks)
+    {
+        var original = fixture.Sandbox.Model;
+        try
+        {
+            await fixture.Sandbox.ApplyAsync(changed);
+            await checks();
+        }
+        finally
+        {
+            await fixture.Sandbox.ApplyAsync(original);
+        }
+    }
+
+    private static CloudModel WithWebIngress(CloudModel model, params SecurityGroupRule[] rules) => model with
+    {
+        SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = g.Ingress.AddRange(rules) } : g)],
+    };
 }
