@@ -42,6 +42,14 @@ public sealed partial class PathAnalyzer
                     : Block(ExplanationCodes.DestinationPortMismatch, "AWS::Route53Resolver::Resolver", sourceVpc.Id, "forward", "the VPC resolver answers DNS (port 53) only");
             }
 
+            if (destination == InstanceMetadataAddress)
+            {
+                // Like the resolver, the metadata service is the VPC router's own: no security group or ACL filters it.
+                return port == 80 && protocol == Protocols.Tcp
+                    ? Hop(Forward, MetadataType, sourceVpc.Id, $"instance metadata service {DestinationText}")
+                    : Block(ExplanationCodes.DestinationPortMismatch, MetadataType, sourceVpc.Id, "forward", "the instance metadata service answers HTTP (TCP port 80) only");
+            }
+
             if (SecurityGroup(Forward, source, ingress: false, destination) is { } egress)
             {
                 return egress;

@@ -49,6 +49,8 @@ public sealed partial class PathAnalyzer
     private const string VpnType = "AWS::EC2::VPNConnection";
     private const string EndpointType = "AWS::EC2::VPCEndpoint";
     private const string OnPremType = "Cloister::OnPremises::Network";
+    private const string MetadataType = "Cloister::EC2::InstanceMetadataService";
+    private static readonly uint InstanceMetadataAddress = Ipv4Cidr.ParseAddress(TopologyView.InstanceMetadataAddress);
 
     /// <summary>The security group rule of <paramref name="host"/> that allows the packet, if any.</summary>
     private (SecurityGroup Group, SecurityGroupRule Rule)? AllowingRule(HostPlan host, bool ingress, uint peer, int protocol, int port)

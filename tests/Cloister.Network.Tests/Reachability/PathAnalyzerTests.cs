@@ -168,6 +168,19 @@ public sealed class PathAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_InstanceMetadataService_ReachedOnTcp80WhateverTheGroupsAndAcls()
+    {
+        // c1's group lets nothing out but to 10.20.0.0/16; the metadata service, like the resolver, is the router's own.
+        var found = Analyze("c1", "169.254.169.254", 80);
+
+        Assert.True(found.NetworkPathFound);
+        Assert.Contains(found.ForwardPathComponents, c => c.ComponentId == "vpc-c" && c.Detail.Contains("instance metadata", StringComparison.Ordinal));
+        Assert.True(Analyze("a2", "169.254.169.254", 80).NetworkPathFound);
+        Assert.Equal(ExplanationCodes.DestinationPortMismatch, Assert.Single(Analyze("c1", "169.254.169.254", 443).Explanations).Code);
+        Assert.Equal(ExplanationCodes.DestinationPortMismatch, Assert.Single(Analyze("c1", "169.254.169.254", 80, "udp").Explanations).Code);
+    }
+
+    [Fact]
     public void Analyze_GatewayEndpointRoute_ReachesTheServiceOnlyFromItsRouteTable()
     {
         var dynamodb = RegionServices.AddressOf("dynamodb")!;
