@@ -1,5 +1,6 @@
 using Cloister.Model;
 using Cloister.Model.Network;
+using Cloister.Network.Runtime;
 
 namespace Cloister.Network.Tests.Fabric;
 
@@ -82,6 +83,31 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
             Assert.Same(withIcmpv6, sandbox.Model);
             Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7150, Timeout));
         });
+    }
+
+    [Fact]
+    public async Task ApplyAsync_InstanceSecurityGroupsChanged_HostsAndSandboxFileShowTheEnforcedGroups()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var b1 = sandbox.FindHost("b1")!;
+        var a1 = sandbox.FindHost("a1")!;
+        await using var probe = TrafficProbe.Listen(sandbox, [a1], [7200], null);
+        var changed = original with
+        {
+            SecurityGroups = original.SecurityGroups.Add(new SecurityGroup("sg-admin", "Admin", "vpc-a", "admin", "admin",
+                [new SecurityGroupRule("tcp", 7200, 7200, "10.20.0.0/16")], [SecurityGroupRule.AllowAllEgress])),
+            Instances = [.. original.Instances.Select(i => i.Id == "i-a1" ? i with { SecurityGroupIds = ["sg-web", "sg-admin"] } : i)],
+        };
+
+        await WhileAppliedAsync(changed, async () =>
+        {
+            Assert.True(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7200, Timeout));
+            Assert.Equal(["sg-web", "sg-admin"], sandbox.FindHost("a1")!.SecurityGroupIds.ToArray());
+            Assert.Equal(["sg-web", "sg-admin"], RuntimeState.ReadDescription(fixture.Runtime)!.Hosts.First(h => h.Id == "i-a1").SecurityGroupIds.ToArray());
+        });
+
+        Assert.Equal(["sg-web"], sandbox.FindHost("a1")!.SecurityGroupIds.ToArray());
     }
 
     /// <summary>Applies <paramref name="changed"/>, runs the checks, and puts the model of before back whatever happened.</summary>

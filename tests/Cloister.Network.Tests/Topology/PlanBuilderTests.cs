@@ -135,6 +135,22 @@ public sealed class PlanBuilderTests
         Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", router, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Rerender_InstanceGroupsChanged_HostsCarryTheNewGroups()
+    {
+        var model = MatrixTopology.Build();
+        var changed = model with
+        {
+            SecurityGroups = model.SecurityGroups.Add(new SecurityGroup("sg-admin", "Admin", "vpc-a", "admin", "admin", [], [SecurityGroupRule.AllowAllEgress])),
+            Instances = [.. model.Instances.Select(i => i.Id == "i-a1" ? i with { SecurityGroupIds = ["sg-web", "sg-admin"] } : i)],
+        };
+
+        var rerendered = PlanBuilder.Rerender(Plan, changed);
+
+        Assert.Equal(["sg-web", "sg-admin"], rerendered.Hosts.First(h => h.Id == "i-a1").SecurityGroupIds.ToArray());
+        Assert.Equal(Plan.Hosts.Select(h => (h.Id, h.Address, h.Namespace)), rerendered.Hosts.Select(h => (h.Id, h.Address, h.Namespace)));
+    }
+
     /// <summary>The matrix model with rules added to the web group (ingress before its own, egress after all-out).</summary>
     private static CloudModel WithWebRules(SecurityGroupRule[]? ingress = null, SecurityGroupRule[]? egress = null)
     {
