@@ -1,5 +1,6 @@
 using Cloister.Model;
 using Cloister.Model.Network;
+using Cloister.Network.Realization;
 using Cloister.Network.Runtime;
 
 namespace Cloister.Network.Tests.Fabric;
@@ -110,6 +111,60 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         Assert.Equal(["sg-web"], sandbox.FindHost("a1")!.SecurityGroupIds.ToArray());
     }
 
+    [Fact]
+    public async Task ApplyAsync_OneTableRefusedByTheCheck_LoadsNoTable()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var (routerA, routerD) = (sandbox.FindHost("a1")!.RouterNamespace, sandbox.FindHost("d1")!.RouterNamespace);
+        var real = sandbox.Nft;
+        sandbox.Nft = (ns, script, check, token) => check && ns == routerD ? throw new FabricException("refused for the test") : real(ns, script, check, token);
+        try
+        {
+            var error = await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(ChangeBothRouters(original)));
+
+            Assert.Contains(routerD, error.Message, StringComparison.Ordinal);
+            Assert.Same(original, sandbox.Model);
+            Assert.DoesNotContain("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+        }
+        finally
+        {
+            sandbox.Nft = real;
+        }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_OneTableFailsToLoad_RestoresTheTablesAlreadyChanged()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var changed = ChangeBothRouters(original);
+        var (routerA, routerD) = (sandbox.FindHost("a1")!.RouterNamespace, sandbox.FindHost("d1")!.RouterNamespace);
+        var real = sandbox.Nft;
+        sandbox.Nft = (ns, script, check, token) => !check && ns == routerD ? throw new FabricException("failed for the test") : real(ns, script, check, token);
+        try
+        {
+            await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(changed));
+
+            Assert.Same(original, sandbox.Model);
+            Assert.DoesNotContain("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+        }
+        finally
+        {
+            sandbox.Nft = real;
+        }
+
+        // What the kernels hold is what the next change is compared with: both tables load now, and go back again.
+        await WhileAppliedAsync(changed, async () =>
+        {
+            Assert.Contains("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+            Assert.Contains("acl_", await KernelTableAsync(routerD), StringComparison.Ordinal);
+        });
+
+        Assert.DoesNotContain("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+        Assert.DoesNotContain("acl_", await KernelTableAsync(routerD), StringComparison.Ordinal);
+    }
+
     /// <summary>Applies <paramref name="changed"/>, runs the checks, and puts the model of before back whatever happened.</summary>
     private async Task WhileAppliedAsync(CloudModel changed, Func<Task> checks)
     {
@@ -129,4 +184,15 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
     {
         SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = g.Ingress.AddRange(rules) } : g)],
     };
+
+    /// <summary>A rule for port 7300 in A's router (the web group) and a network ACL for D1 in D's router.</summary>
+    private static CloudModel ChangeBothRouters(CloudModel model) => WithWebIngress(model, new SecurityGroupRule("tcp", 7300, 7300, "10.20.0.0/16")) with
+    {
+        NetworkAcls = model.NetworkAcls.Add(new NetworkAcl("acl-d1", "AclD1", "vpc-d",
+            [new NetworkAclEntry(100, "-1", true, false, "0.0.0.0/0"), new NetworkAclEntry(100, "-1", true, true, "0.0.0.0/0")], ["subnet-d1"])),
+    };
+
+    /// <summary>The Cloister table as the namespace's kernel holds it.</summary>
+    private static Task<string> KernelTableAsync(string ns) =>
+        CommandRunner.RunCheckedAsync("nsenter", ["--net=" + LinuxNamespaces.PathOf(ns), "--", "nft", "list", "table", "inet", "cloister"]);
 }
