@@ -136,6 +136,26 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void Build_SecurityGroupRuleWithUnknownPrefixList_ThrowsNamingTheGroupAndRule()
+    {
+        var model = WithWebRules(egress: [new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-0badc0ffee0000000")]);
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Security group Web: SecurityGroupEgress[1] names prefix list 'pl-0badc0ffee0000000', which does not exist.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_RuleNamingTheDynamoDbPrefixList_MatchesTheServiceBlock()
+    {
+        var model = WithWebRules(egress: [new SecurityGroupRule("tcp", 443, 443, PrefixListId: RegionalServices.PrefixListIdOf("dynamodb"))]);
+
+        var router = RouterOf(PlanBuilder.Build(model, "clt-unit-"), "i-a1");
+
+        Assert.Contains("ip daddr 198.18.1.0/24 meta l4proto 6 th dport 443 return", router, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rerender_InstanceGroupsChanged_HostsCarryTheNewGroups()
     {
         var model = MatrixTopology.Build();
