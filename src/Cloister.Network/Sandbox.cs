@@ -26,13 +26,24 @@ public sealed partial class Sandbox : IAsyncDisposable
     private CloudModel _model;
     private int _disposed;
 
+    /// <summary>The nftables script each namespace's kernel holds: what a live change is compared with and restored to.</summary>
+    private readonly Dictionary<string, string> _loaded;
+
     private Sandbox(SandboxOptions options, CloudModel model, NetworkPlan plan, ILogger logger)
     {
         _options = options;
         _model = model;
         _plan = plan;
         _logger = logger;
+        _loaded = plan.Namespaces.Where(n => n.Nftables is not null).ToDictionary(n => n.Name, n => n.Nftables!, StringComparer.Ordinal);
+        Nft = (ns, script, check, cancellationToken) => RunInNamespaceAsync(ns, "nft", check ? ["-c", "-f", "-"] : ["-f", "-"], script, cancellationToken);
     }
+
+    /// <summary>
+    /// Runs one nftables script in a namespace: checked only (<c>nft -c -f</c>) or loaded (<c>nft -f</c>); throws
+    /// <see cref="FabricException"/> when nft refuses it. Tests replace it to make one namespace fail.
+    /// </summary>
+    internal Func<string, string, bool, CancellationToken, Task> Nft { get; set; }
 
     /// <summary>The namespace name prefix.</summary>
     public string Prefix => _plan.Prefix;
@@ -119,8 +130,11 @@ public sealed partial class Sandbox : IAsyncDisposable
                     $"Only security groups and network ACLs change live; this change also alters hosts or routes ({string.Join(", ", structural)}): restart the sandbox.");
             }
 
-            var changed = next.Namespaces.Where(n => n.Nftables is not null && previous.TryGetValue(n.Name, out var old) && old.Nftables != n.Nftables).ToList();
-            await Task.WhenAll(changed.Select(n => RunInNamespaceAsync(n.Name, "nft", ["-f", "-"], n.Nftables, cancellationToken))).ConfigureAwait(false);
+            var changed = next.Namespaces
+                .Where(n => n.Nftables is not null && _loaded.TryGetValue(n.Name, out var loaded) && loaded != n.Nftables)
+                .Select(n => (n.Name, Script: n.Nftables!))
+                .ToList();
+            await LoadTablesAsync(changed, cancellationToken).ConfigureAwait(false);
             _plan = next;
             _model = model;
             RuntimeState.Write(_options, Description, model);
@@ -129,6 +143,64 @@ public sealed partial class Sandbox : IAsyncDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Loads the changed tables all or none: every script is checked first (<c>nft -c</c>), so one the kernel refuses
+    /// changes nothing; should a load still fail, the namespaces already changed get their previous table back. Loading
+    /// is not cancelled half-way.
+    /// </summary>
+    private async Task LoadTablesAsync(List<(string Name, string Script)> changed, CancellationToken cancellationToken)
+    {
+        var refused = await Task.WhenAll(changed.Select(t => TryNftAsync(t.Name, t.Script, check: true, cancellationToken))).ConfigureAwait(false);
+        if (refused.OfType<string>().ToList() is { Count: > 0 } problems)
+        {
+            throw new FabricException("No table was changed; nft refuses:\n  " + string.Join("\n  ", problems));
+        }
+
+        var previous = changed.ToDictionary(t => t.Name, t => _loaded[t.Name], StringComparer.Ordinal);
+        var failures = await Task.WhenAll(changed.Select(t => TryNftAsync(t.Name, t.Script, check: false, CancellationToken.None))).ConfigureAwait(false);
+        for (var i = 0; i < changed.Count; i++)
+        {
+            if (failures[i] is null)
+            {
+                _loaded[changed[i].Name] = changed[i].Script;
+            }
+        }
+
+        if (failures.OfType<string>().ToList() is not { Count: > 0 } failed)
+        {
+            return;
+        }
+
+        var loaded = changed.Where((_, i) => failures[i] is null).Select(t => t.Name).ToList();
+        var restores = await Task.WhenAll(loaded.Select(name => TryNftAsync(name, previous[name], check: false, CancellationToken.None))).ConfigureAwait(false);
+        for (var i = 0; i < loaded.Count; i++)
+        {
+            if (restores[i] is null)
+            {
+                _loaded[loaded[i]] = previous[loaded[i]];
+            }
+        }
+
+        var unrestored = restores.OfType<string>().ToList();
+        throw new FabricException(
+            "The change was not applied; nft failed:\n  " + string.Join("\n  ", failed) +
+            (unrestored.Count == 0 ? string.Empty : "\nand could not restore the previous table (restart the sandbox):\n  " + string.Join("\n  ", unrestored)));
+    }
+
+    /// <summary>Runs <see cref="Nft"/>; the failure's message, or null when it succeeded.</summary>
+    private async Task<string?> TryNftAsync(string ns, string script, bool check, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Nft(ns, script, check, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (FabricException e)
+        {
+            return $"{ns}: {e.Message}";
         }
     }
 

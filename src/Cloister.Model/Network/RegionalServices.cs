@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Globalization;
 
 namespace Cloister.Model.Network;
@@ -50,6 +51,28 @@ public static class RegionalServices
     /// <summary>The endpoint address of <paramref name="service"/>, such as <c>198.18.1.10</c> for <c>dynamodb</c>.</summary>
     public static string? AddressOf(string service) =>
         NumberOf(service) is { } n ? string.Create(CultureInfo.InvariantCulture, $"198.18.{n}.10") : null;
+
+    /// <summary>The services AWS publishes an AWS-managed prefix list for (the gateway endpoint services).</summary>
+    private static readonly ImmutableArray<string> PrefixListServices = ["dynamodb", "s3"];
+
+    /// <summary>
+    /// The id of the AWS-managed prefix list of <paramref name="service"/> (<c>com.amazonaws.{region}.{service}</c>), or
+    /// null when AWS publishes none for it: <c>pl-19818</c> and the service number in three digits, so
+    /// <c>pl-19818001</c> for dynamodb (198.18.1.0/24) and <c>pl-19818002</c> for s3, the same in every region and run.
+    /// </summary>
+    public static string? PrefixListIdOf(string service) =>
+        NumberOf(service) is { } n && PrefixListServices.Contains(service[(service.LastIndexOf('.') + 1)..], StringComparer.OrdinalIgnoreCase)
+            ? string.Create(CultureInfo.InvariantCulture, $"pl-19818{n:D3}")
+            : null;
+
+    /// <summary>
+    /// The AWS-managed prefix lists of <paramref name="region"/>, <c>com.amazonaws.{region}.dynamodb</c> and <c>.s3</c>,
+    /// each holding its service's block (<c>198.18.N.0/24</c>): security group rules may name them as AWS allows.
+    /// </summary>
+    public static ImmutableArray<PrefixList> ManagedPrefixLists(string region) =>
+        [.. PrefixListServices.Select(service => new PrefixList(
+            PrefixListIdOf(service)!, string.Empty, $"com.amazonaws.{region}.{service}", "IPv4", 1,
+            [new PrefixListEntry(string.Create(CultureInfo.InvariantCulture, $"198.18.{NumberOf(service)}.0/24"))]))];
 
     /// <summary>
     /// The names a client uses for the services and their addresses: <c>{service}.{region}.{urlSuffix}</c> for every

@@ -20,6 +20,7 @@ public static partial class ModelValidator
         var vpcs = Index(model.Vpcs);
         var subnets = Index(model.Subnets);
         var groups = model.SecurityGroups.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+        var prefixLists = model.PrefixLists.Concat(RegionalServices.ManagedPrefixLists(model.Account.Region)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
 
         CheckUniqueIds(model, problems);
         foreach (var vpc in model.Vpcs)
@@ -57,7 +58,7 @@ public static partial class ModelValidator
 
         foreach (var group in model.SecurityGroups)
         {
-            CheckSecurityGroup(group, vpcs, groups, problems);
+            CheckSecurityGroup(group, vpcs, groups, prefixLists, problems);
         }
 
         foreach (var instance in model.Instances)
@@ -161,14 +162,14 @@ public static partial class ModelValidator
         }
     }
 
-    private static void CheckSecurityGroup(SecurityGroup group, Dictionary<string, Vpc> vpcs, HashSet<string> groups, ProblemCollector problems)
+    private static void CheckSecurityGroup(SecurityGroup group, Dictionary<string, Vpc> vpcs, HashSet<string> groups, HashSet<string> prefixLists, ProblemCollector problems)
     {
         RequireReference(problems, vpcs.ContainsKey(group.VpcId), group, "VpcId", group.VpcId);
-        CheckRules(group, group.Ingress, "SecurityGroupIngress", groups, problems);
-        CheckRules(group, group.Egress, "SecurityGroupEgress", groups, problems);
+        CheckRules(group, group.Ingress, "SecurityGroupIngress", groups, prefixLists, problems);
+        CheckRules(group, group.Egress, "SecurityGroupEgress", groups, prefixLists, problems);
     }
 
-    private static void CheckRules(SecurityGroup group, IReadOnlyList<SecurityGroupRule> rules, string property, HashSet<string> groups, ProblemCollector problems)
+    private static void CheckRules(SecurityGroup group, IReadOnlyList<SecurityGroupRule> rules, string property, HashSet<string> groups, HashSet<string> prefixLists, ProblemCollector problems)
     {
         for (var i = 0; i < rules.Count; i++)
         {
@@ -190,6 +191,13 @@ public static partial class ModelValidator
             if (rule.ReferencedGroupId is not null)
             {
                 problems.Require(groups.Contains(rule.ReferencedGroupId), Name(group), $"{where}.SourceSecurityGroupId", $"The security group '{rule.ReferencedGroupId}' does not exist.");
+            }
+
+            // AWS refuses an unknown id (the customer's lists and the AWS-managed service lists are known).
+            if (rule.PrefixListId is not null)
+            {
+                var field = property == "SecurityGroupEgress" ? "DestinationPrefixListId" : "SourcePrefixListId";
+                problems.Require(prefixLists.Contains(rule.PrefixListId), Name(group), $"{where}.{field}", $"The prefix list ID '{rule.PrefixListId}' does not exist.");
             }
         }
     }

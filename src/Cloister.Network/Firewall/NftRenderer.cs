@@ -162,6 +162,12 @@ internal static class NftRenderer
 
     private static string? SecurityGroupRule(SecurityGroupRule rule, string direction, string verdict, TopologyView view)
     {
+        // The rules match IPv4 addresses: an ICMPv6 rule has nothing to match (and nft has no IPv4 protocol for it).
+        if (!Protocols.MatchesIpv4(Protocols.Number(rule.Protocol)))
+        {
+            return null;
+        }
+
         string? peer;
         if (rule.Cidr is not null)
         {
@@ -197,7 +203,7 @@ internal static class NftRenderer
         var rules = new List<string>();
         foreach (var entry in acl.Entries.Where(e => e.Egress == egress).OrderBy(e => e.RuleNumber))
         {
-            if (Ipv4Cidr.ParseOrNull(entry.Cidr) is not { } block)
+            if (Ipv4Cidr.ParseOrNull(entry.Cidr) is not { } block || !Protocols.MatchesIpv4(Protocols.Number(entry.Protocol)))
             {
                 continue;
             }

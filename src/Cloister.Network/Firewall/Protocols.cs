@@ -8,6 +8,7 @@ internal static class Protocols
     public const int Icmp = 1;
     public const int Tcp = 6;
     public const int Udp = 17;
+    public const int IcmpV6 = 58;
 
     /// <summary>The IP protocol number, or null for "all protocols" (<c>-1</c>).</summary>
     public static int? Number(string protocol) => protocol.ToLowerInvariant() switch
@@ -16,6 +17,7 @@ internal static class Protocols
         "tcp" => Tcp,
         "udp" => Udp,
         "icmp" => Icmp,
+        "icmpv6" => IcmpV6,
         var other => int.TryParse(other, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1,
     };
 
@@ -36,6 +38,12 @@ internal static class Protocols
         return !HasPorts(number.Value, fromPort, toPort) || (port >= fromPort && port <= toPort);
     }
 
+    /// <summary>
+    /// Whether a rule for protocol <paramref name="number"/> can match an IPv4 packet: ICMPv6 (58) exists only in IPv6
+    /// (on AWS such a rule matches no IPv4 traffic), and an unknown name (-1 from <see cref="Number"/>) matches nothing.
+    /// </summary>
+    public static bool MatchesIpv4(int? number) => number is null or (>= 0 and <= 255 and not IcmpV6);
+
     /// <summary>Whether a rule for <paramref name="number"/> restricts ports.</summary>
     public static bool HasPorts(int number, int fromPort, int toPort) =>
         number is Tcp or Udp && fromPort >= 0 && !(fromPort <= 0 && toPort >= 65535);
@@ -46,6 +54,7 @@ internal static class Protocols
         Tcp => "tcp",
         Udp => "udp",
         Icmp => "icmp",
+        IcmpV6 => "icmpv6",
         _ => number.ToString(CultureInfo.InvariantCulture),
     };
 }

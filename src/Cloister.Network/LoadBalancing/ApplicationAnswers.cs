@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Cloister.Model.LoadBalancing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Cloister.Network.LoadBalancing;
 
@@ -52,9 +51,6 @@ internal static class ApplicationAnswers
     {
         var request = context.Request;
         var host = request.Host.Host is { Length: > 0 } name ? name : context.Connection.LocalIpAddress?.ToString() ?? listener.Balancer.DnsName;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
-            ? raw
-            : request.Path.Value + request.QueryString.Value;
-        return Location(redirect, listener.Listener.Protocol, listener.Listener.Port, host, rawTarget);
+        return Location(redirect, listener.Listener.Protocol, listener.Listener.Port, host, RequestTarget.Of(context));
     }
 }

@@ -83,7 +83,7 @@ internal sealed class ApplicationProxy : IDisposable
         var targets = health.Routable;
         var target = targets[(int)((uint)Interlocked.Increment(ref _turn) % (uint)targets.Length)];
         var scheme = health.Plan.Group.Protocol == "HTTPS" ? "https" : "http";
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), $"{scheme}://{target}{request.Path.Value}{request.QueryString.Value}");
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri($"{scheme}://{target}{RequestTarget.Of(context)}", RequestTarget.Verbatim));
         CopyRequestHeaders(context, listener, client, message);
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {

@@ -71,8 +71,8 @@ internal sealed class HealthChecker : IAsyncDisposable
 
             await Task.WhenAll(plan.Targets.Select(async (target, index) =>
             {
-                var passed = await HealthProbe.CheckAsync(_sockets, plan, target, timeout, cancellationToken).ConfigureAwait(false);
-                if (_health.Record(index, passed) is { } state)
+                var result = await HealthProbe.CheckAsync(_sockets, plan, target, timeout, cancellationToken).ConfigureAwait(false);
+                if (_health.Record(index, result) is { } state)
                 {
                     LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state);
                 }

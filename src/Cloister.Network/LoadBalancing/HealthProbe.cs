@@ -11,15 +11,18 @@ namespace Cloister.Network.LoadBalancing;
 /// <summary>
 /// One health check from a load balancer node: a TCP connect, or an HTTP/HTTPS <c>GET</c> of the check's path whose
 /// status must satisfy the matcher. HTTPS checks send no SNI and accept any certificate, as ELB's do; the Host header
-/// is the target's address and port.
+/// is the target's address and port. A failure says why as ELB does: a status the matcher refuses and a check that
+/// times out are told apart only for an application load balancer's groups (HTTP, HTTPS); a network load balancer
+/// reports every failure as <c>Target.FailedHealthChecks</c>.
 /// </summary>
 internal static class HealthProbe
 {
     private const int MaxStatusLine = 1024;
 
-    public static async Task<bool> CheckAsync(IEniSockets sockets, TargetGroupPlan plan, IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<HealthCheckResult> CheckAsync(IEniSockets sockets, TargetGroupPlan plan, IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var check = plan.Group.HealthCheck;
+        var application = plan.Group.Protocol is "HTTP" or "HTTPS";
         var endpoint = new IPEndPoint(target.Address, plan.CheckPort ?? target.Port);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -29,7 +32,7 @@ internal static class HealthProbe
             await socket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
             if (check.Protocol is not ("HTTP" or "HTTPS"))
             {
-                return true;
+                return HealthCheckResult.Passed;
             }
 
             Stream stream = new NetworkStream(socket, ownsSocket: false);
@@ -45,13 +48,22 @@ internal static class HealthProbe
                 var request = string.Create(CultureInfo.InvariantCulture,
                     $"GET {check.Path ?? "/"} HTTP/1.1\r\nHost: {endpoint}\r\nUser-Agent: ELB-HealthChecker/2.0\r\nAccept-Encoding: gzip, compressed\r\nConnection: close\r\n\r\n");
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(request), deadline.Token).ConfigureAwait(false);
-                return await ReadStatusAsync(stream, deadline.Token).ConfigureAwait(false) is { } status && plan.Matcher.Accepts(status);
+                return await ReadStatusAsync(stream, deadline.Token).ConfigureAwait(false) switch
+                {
+                    null => HealthCheckResult.FailedHealthChecks,
+                    var status when plan.Matcher.Accepts(status.Value) => HealthCheckResult.Passed,
+                    _ => application ? HealthCheckResult.ResponseCodeMismatch : HealthCheckResult.FailedHealthChecks,
+                };
             }
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return application ? HealthCheckResult.Timeout : HealthCheckResult.FailedHealthChecks;
+        }
+        catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return false;
+            return HealthCheckResult.FailedHealthChecks;
         }
     }
 

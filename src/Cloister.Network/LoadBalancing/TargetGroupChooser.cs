@@ -1,8 +1,5 @@
-using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Cloister.Model.LoadBalancing;
 
 namespace Cloister.Network.LoadBalancing;
@@ -22,9 +19,7 @@ internal sealed class TargetGroupChooser(TimeProvider time, Random random)
 
     private const string CorsCookieName = "AWSALBTGCORS";
 
-    private const int MacLength = 16;
-
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly SealedValues _sealed = new();
 
     /// <summary>The group for the request (null when every weight is 0) and the cookies to set with its response.</summary>
     /// <param name="forward">The forward action.</param>
@@ -37,7 +32,7 @@ internal sealed class TargetGroupChooser(TimeProvider time, Random random)
         }
 
         var now = time.GetUtcNow();
-        if (StayingIn(cookie, now) is { } staying && forward.TargetGroups.Any(g => g.TargetGroupId == staying))
+        if (_sealed.Open(cookie, now) is { } staying && forward.TargetGroups.Any(g => g.TargetGroupId == staying))
         {
             return (staying, []);
         }
@@ -48,47 +43,8 @@ internal sealed class TargetGroupChooser(TimeProvider time, Random random)
         }
 
         var ends = now.AddSeconds(seconds);
-        var value = Seal(picked, ends);
+        var value = _sealed.Seal(picked, ends);
         var expires = ends.ToString("R", CultureInfo.InvariantCulture);
         return (picked, [$"{CookieName}={value}; Expires={expires}; Path=/", $"{CorsCookieName}={value}; Expires={expires}; Path=/; SameSite=None; Secure"]);
-    }
-
-    /// <summary><c>payload.mac</c>, both base64url: the payload is the stay's end (Unix seconds) and the group's ARN.</summary>
-    private string Seal(string groupId, DateTimeOffset ends)
-    {
-        var payload = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{ends.ToUnixTimeSeconds()}|{groupId}"));
-        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(_key, payload).AsSpan(0, MacLength));
-    }
-
-    /// <summary>The group a sealed cookie names while its stay lasts; null for a cookie that is missing, forged, altered or ended.</summary>
-    private string? StayingIn(string? cookie, DateTimeOffset now)
-    {
-        var dot = cookie?.IndexOf('.', StringComparison.Ordinal) ?? -1;
-        if (dot < 0)
-        {
-            return null;
-        }
-
-        byte[] payload, mac;
-        try
-        {
-            payload = Base64Url.DecodeFromChars(cookie.AsSpan(0, dot));
-            mac = Base64Url.DecodeFromChars(cookie.AsSpan(dot + 1));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(mac, HMACSHA256.HashData(_key, payload).AsSpan(0, MacLength)))
-        {
-            return null;
-        }
-
-        var text = Encoding.UTF8.GetString(payload);
-        var bar = text.IndexOf('|', StringComparison.Ordinal);
-        return bar > 0 && long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var ends) && ends > now.ToUnixTimeSeconds()
-            ? text[(bar + 1)..]
-            : null;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class TargetHealth
     private readonly TargetHealthState[] _states;
     private readonly int[] _passes;
     private readonly int[] _failures;
+    private readonly HealthCheckResult[] _lastFailures;
     private RoutableTargets _routable;
 
     public TargetHealth(TargetGroupPlan plan, TargetHealth? previous)
@@ -24,6 +25,7 @@ internal sealed class TargetHealth
         _states = new TargetHealthState[plan.Targets.Length];
         _passes = new int[plan.Targets.Length];
         _failures = new int[plan.Targets.Length];
+        _lastFailures = new HealthCheckResult[plan.Targets.Length];
 
         // A target kept across an update keeps its health.
         for (var i = 0; i < plan.Targets.Length && previous is not null; i++)
@@ -32,6 +34,7 @@ internal sealed class TargetHealth
             if (old >= 0)
             {
                 _states[i] = previous._states[old];
+                _lastFailures[i] = previous._lastFailures[old];
             }
         }
 
@@ -55,12 +58,12 @@ internal sealed class TargetHealth
     }
 
     /// <summary>Records one health check; returns the new state when it changed.</summary>
-    public TargetHealthState? Record(int index, bool passed)
+    public TargetHealthState? Record(int index, HealthCheckResult result)
     {
         lock (_gate)
         {
             var before = _states[index];
-            if (passed)
+            if (result == HealthCheckResult.Passed)
             {
                 _failures[index] = 0;
                 _passes[index]++;
@@ -75,6 +78,7 @@ internal sealed class TargetHealth
             {
                 _passes[index] = 0;
                 _failures[index]++;
+                _lastFailures[index] = result;
                 if (before != TargetHealthState.Unhealthy && _failures[index] >= _plan.Group.HealthCheck.UnhealthyThreshold)
                 {
                     _states[index] = TargetHealthState.Unhealthy;
@@ -100,11 +104,18 @@ internal sealed class TargetHealth
                 _states[i] switch
                 {
                     TargetHealthState.Initial => "Elb.InitialHealthChecking",
-                    TargetHealthState.Unhealthy => "Target.FailedHealthChecks",
+                    TargetHealthState.Unhealthy => ReasonCode(_lastFailures[i]),
                     _ => null,
                 }))];
         }
     }
+
+    private static string ReasonCode(HealthCheckResult failure) => failure switch
+    {
+        HealthCheckResult.ResponseCodeMismatch => "Target.ResponseCodeMismatch",
+        HealthCheckResult.Timeout => "Target.Timeout",
+        _ => "Target.FailedHealthChecks",
+    };
 
     private RoutableTargets Compute()
     {

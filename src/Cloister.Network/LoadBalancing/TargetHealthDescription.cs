@@ -4,5 +4,9 @@ namespace Cloister.Network.LoadBalancing;
 /// <param name="TargetGroupArn">The target group.</param>
 /// <param name="Target">The target's address and port.</param>
 /// <param name="State">Its health.</param>
-/// <param name="Reason">Why it is not healthy (<c>Target.FailedHealthChecks</c>, <c>Elb.InitialHealthChecking</c>), or null.</param>
+/// <param name="Reason">
+/// Why it is not healthy, as ELB names it: <c>Elb.InitialHealthChecking</c>; for an unhealthy target the last failed
+/// check's <c>Target.ResponseCodeMismatch</c>, <c>Target.Timeout</c> (both application load balancers only) or
+/// <c>Target.FailedHealthChecks</c>; null when healthy.
+/// </param>
 public sealed record TargetHealthDescription(string TargetGroupArn, string Target, TargetHealthState State, string? Reason);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -26,7 +25,9 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private readonly ConcurrentDictionary<string, (string Address, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
+    // A token is the instance's address and its expiry under an HMAC: nothing is stored per token, however many are
+    // asked for, and a restart of the service ends every token (clients ask for a new one on a 401, as on EC2).
+    private readonly SealedValues _tokens = new();
 
     /// <summary>One answer: status, body (text/plain, or JSON for documents) and extra headers.</summary>
     public sealed record Answer(int Status, string Body, string ContentType = "text/plain", IReadOnlyDictionary<string, string>? Headers = null);
@@ -49,7 +50,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, GET, HEAD" });
         }
 
-        if (header(TokenHeader) is not { } token || !_tokens.TryGetValue(token, out var issued) || issued.Address != host.Address || issued.Expires <= time.GetUtcNow())
+        if (_tokens.Open(header(TokenHeader), time.GetUtcNow()) != host.Address)
         {
             return new Answer(401, string.Empty);
         }
@@ -71,14 +72,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(400, string.Empty);
         }
 
-        var now = time.GetUtcNow();
-        foreach (var expired in _tokens.Where(t => t.Value.Expires <= now).Select(t => t.Key))
-        {
-            _tokens.TryRemove(expired, out _);
-        }
-
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(42));
-        _tokens[token] = (host.Address, now.AddSeconds(ttl));
+        var token = _tokens.Seal(host.Address, time.GetUtcNow().AddSeconds(ttl));
         return new Answer(200, token, Headers: new Dictionary<string, string> { [TtlHeader] = ttl.ToString(CultureInfo.InvariantCulture) });
     }
 

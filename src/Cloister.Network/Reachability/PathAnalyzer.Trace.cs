@@ -42,6 +42,14 @@ public sealed partial class PathAnalyzer
                     : Block(ExplanationCodes.DestinationPortMismatch, "AWS::Route53Resolver::Resolver", sourceVpc.Id, "forward", "the VPC resolver answers DNS (port 53) only");
             }
 
+            if (destination == InstanceMetadataAddress)
+            {
+                // Like the resolver, the metadata service is the VPC router's own: no security group or ACL filters it.
+                return port == 80 && protocol == Protocols.Tcp
+                    ? Hop(Forward, MetadataType, sourceVpc.Id, $"instance metadata service {DestinationText}")
+                    : Block(ExplanationCodes.DestinationPortMismatch, MetadataType, sourceVpc.Id, "forward", "the instance metadata service answers HTTP (TCP port 80) only");
+            }
+
             if (SecurityGroup(Forward, source, ingress: false, destination) is { } egress)
             {
                 return egress;
@@ -255,12 +263,24 @@ public sealed partial class PathAnalyzer
                 return Hop(hops, AclType, "default", $"{subnet.Id} default network ACL allows all");
             }
 
-            // Stateless: every port the client may have picked must be allowed back.
+            // Stateless: every port the client may have picked must be allowed back. Within one of these ranges no entry
+            // starts or ends, so its first port decides for all of it.
             var (first, last) = EphemeralPorts;
-            var blocked = AclDecision(acl, egress, peer, protocol, first) is not { Allow: true } || AclDecision(acl, egress, peer, protocol, last) is not { Allow: true };
-            return blocked
-                ? Block(ExplanationCodes.SubnetAclRestriction, AclType, acl.Id, "return", $"{(egress ? "outbound" : "inbound")} rules of {subnet.Id} block return traffic to ports {first}-{last}")
-                : Hop(hops, AclType, acl.Id, $"{(egress ? "outbound" : "inbound")} return traffic to ports {first}-{last}");
+            var denied = new List<string>();
+            foreach (var (from, to) in AclPortRanges(acl, egress, first, last))
+            {
+                var entry = AclDecision(acl, egress, peer, protocol, from);
+                if (entry is not { Allow: true })
+                {
+                    var ports = from == to ? $"port {from}" : $"ports {from}-{to}";
+                    denied.Add($"{ports} ({(entry is null ? "rule * deny" : Describe(entry))})");
+                }
+            }
+
+            var way = egress ? "outbound" : "inbound";
+            return denied.Count > 0
+                ? Block(ExplanationCodes.SubnetAclRestriction, AclType, acl.Id, "return", $"{way} rules of {subnet.Id} block return traffic to {string.Join(", ", denied)} of {first}-{last}")
+                : Hop(hops, AclType, acl.Id, $"{way} return traffic to ports {first}-{last}");
         }
 
         private static PathExplanation? Hop(List<PathComponent> hops, string type, string id, string detail)

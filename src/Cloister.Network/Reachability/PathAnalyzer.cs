@@ -49,6 +49,8 @@ public sealed partial class PathAnalyzer
     private const string VpnType = "AWS::EC2::VPNConnection";
     private const string EndpointType = "AWS::EC2::VPCEndpoint";
     private const string OnPremType = "Cloister::OnPremises::Network";
+    private const string MetadataType = "Cloister::EC2::InstanceMetadataService";
+    private static readonly uint InstanceMetadataAddress = Ipv4Cidr.ParseAddress(TopologyView.InstanceMetadataAddress);
 
     /// <summary>The security group rule of <paramref name="host"/> that allows the packet, if any.</summary>
     private (SecurityGroup Group, SecurityGroupRule Rule)? AllowingRule(HostPlan host, bool ingress, uint peer, int protocol, int port)
@@ -80,6 +82,28 @@ public sealed partial class PathAnalyzer
         }
 
         return rule.ReferencedGroupId is not null && _view.HostAt(peer) is { } member && member.SecurityGroupIds.Contains(rule.ReferencedGroupId);
+    }
+
+    /// <summary>
+    /// <paramref name="first"/>..<paramref name="last"/> cut where an entry's port range (of the direction) starts or
+    /// ends: every port of one piece gets the same decision from the ACL.
+    /// </summary>
+    internal static IEnumerable<(int From, int To)> AclPortRanges(NetworkAcl acl, bool egress, int first, int last)
+    {
+        var starts = new SortedSet<int> { first };
+        foreach (var entry in acl.Entries.Where(e => e.Egress == egress && e.FromPort >= 0 && e.ToPort >= e.FromPort))
+        {
+            foreach (var start in (ReadOnlySpan<int>)[entry.FromPort, entry.ToPort + 1])
+            {
+                if (start > first && start <= last)
+                {
+                    starts.Add(start);
+                }
+            }
+        }
+
+        var ordered = starts.ToList();
+        return ordered.Select((start, i) => (start, i + 1 < ordered.Count ? ordered[i + 1] - 1 : last));
     }
 
     /// <summary>The first ACL entry (by rule number) that matches; null means the implicit deny.</summary>

@@ -22,10 +22,14 @@ internal static partial class LinuxNamespaces
         Exception? failure = null;
         var thread = new Thread(() =>
         {
-            var self = Open("/proc/thread-self/ns/net");
-            var target = Open(PathOf(namespaceName));
+            // Every failure, opening the namespace files included, is handed to the caller: an exception escaping a
+            // raw thread would end the process.
+            var self = -1;
+            var target = -1;
             try
             {
+                self = Open("/proc/thread-self/ns/net");
+                target = Open(PathOf(namespaceName));
                 if (SetNs(target, CloneNewNet) != 0)
                 {
                     throw new FabricException($"setns into {namespaceName} failed: errno {Marshal.GetLastPInvokeError()}.");
@@ -47,8 +51,15 @@ internal static partial class LinuxNamespaces
             }
             finally
             {
-                _ = Close(self);
-                _ = Close(target);
+                if (target >= 0)
+                {
+                    _ = Close(target);
+                }
+
+                if (self >= 0)
+                {
+                    _ = Close(self);
+                }
             }
         })
         {

@@ -153,14 +153,13 @@ internal static partial class PlanBuilder
     }
 
     /// <summary>
-    /// Re-renders a plan for a changed model: its namespaces (the caller applies only changed nftables tables) and the
-    /// origins of region connections, which follow the model's endpoints.
+    /// Re-renders a plan for a changed model: its namespaces (the caller applies only changed nftables tables), its hosts
+    /// with their security groups (which the description, the path analyzer and the metadata service read), where each
+    /// address lives and the origins of region connections, which follow the model's endpoints. The links and the DNS
+    /// servers stay those that run: a live change never alters them.
     /// </summary>
-    public static NetworkPlan Rerender(NetworkPlan plan, CloudModel model)
-    {
-        var rebuilt = Build(model, plan.Prefix);
-        return plan with { Namespaces = rebuilt.Namespaces, Origins = rebuilt.Origins };
-    }
+    public static NetworkPlan Rerender(NetworkPlan plan, CloudModel model) =>
+        Build(model, plan.Prefix) with { Links = plan.Links, DnsServers = plan.DnsServers };
 
     /// <summary>A forwarder with no target forwards to the inbound resolver endpoints of the linked VPCs, whose
     /// addresses are only known once assigned (the AWS template does not fix them).</summary>

@@ -1,4 +1,5 @@
 using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Network.Addressing;
 
 namespace Cloister.Network.Topology;
@@ -94,6 +95,18 @@ internal static class PlanValidator
             if (network.DnsServerAddress is { } dns && !block.Contains(dns))
             {
                 problems.Add($"On-premises network {network.LogicalId}: DNS server '{dns}' is not inside {network.CidrBlock}.");
+            }
+        }
+
+        // A rule naming a prefix list that does not exist would match nothing (AWS refuses it), so the fabric does too.
+        var prefixLists = model.PrefixLists.Concat(RegionalServices.ManagedPrefixLists(model.Account.Region)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in model.SecurityGroups)
+        {
+            foreach (var (rules, property) in new[] { (group.Ingress, "SecurityGroupIngress"), (group.Egress, "SecurityGroupEgress") })
+            {
+                problems.AddRange(rules.Select((rule, i) => (rule.PrefixListId, i))
+                    .Where(r => r.PrefixListId is not null && !prefixLists.Contains(r.PrefixListId))
+                    .Select(r => $"Security group {group.LogicalId}: {property}[{r.i}] names prefix list '{r.PrefixListId}', which does not exist."));
             }
         }
 

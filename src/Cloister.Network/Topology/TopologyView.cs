@@ -41,6 +41,11 @@ internal sealed class TopologyView
             UnfilteredGroupId, UnfilteredGroupId, string.Empty, "no security groups", "a network load balancer without security groups filters nothing",
             [new SecurityGroupRule("-1", -1, -1, "0.0.0.0/0")], [SecurityGroupRule.AllowAllEgress]);
         _prefixLists = model.PrefixLists.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        foreach (var managed in RegionalServices.ManagedPrefixLists(model.Account.Region))
+        {
+            _prefixLists.TryAdd(managed.Id, managed);
+        }
+
         _peerings = model.PeeringConnections.ToDictionary(p => p.Id, StringComparer.Ordinal);
         Hosts = hosts;
         foreach (var host in hosts)
@@ -146,7 +151,8 @@ internal sealed class TopologyView
                 RegionServices.PrefixOf(endpoint.ServiceName) is { } prefix &&
                 !routes.Any(r => r.Destination == prefix))
             {
-                routes.Add(new ResolvedRoute(prefix, RouteTargetKind.GatewayEndpoint, endpoint.Id, table.Id, "pl-" + endpoint.ServiceShortName));
+                routes.Add(new ResolvedRoute(prefix, RouteTargetKind.GatewayEndpoint, endpoint.Id, table.Id,
+                    RegionalServices.PrefixListIdOf(endpoint.ServiceName) ?? "pl-" + endpoint.ServiceShortName));
             }
         }
 
@@ -174,7 +180,7 @@ internal sealed class TopologyView
         return endpoint is not null && RegionServices.PrefixOf(endpoint.ServiceName) is { } prefix ? [prefix] : [];
     }
 
-    /// <summary>The blocks of a managed prefix list.</summary>
+    /// <summary>The blocks of a managed prefix list (the model's, or an AWS-managed service list).</summary>
     public IEnumerable<Ipv4Cidr> PrefixListBlocks(string id) =>
         _prefixLists.TryGetValue(id, out var list)
             ? list.Entries.Select(e => Ipv4Cidr.ParseOrNull(e.Cidr)).OfType<Ipv4Cidr>()

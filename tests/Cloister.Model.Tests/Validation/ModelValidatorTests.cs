@@ -83,6 +83,30 @@ public sealed class ModelValidatorTests
     }
 
     [Fact]
+    public void Validate_SecurityGroupRuleWithUnknownPrefixList_ReportsTheGroupAndRule()
+    {
+        var own = new PrefixList("pl-0123456789abcdef0", "Corp", "corp", "IPv4", 5, [new PrefixListEntry("192.168.0.0/16")]);
+        var model = new CloudModel
+        {
+            Account = new AccountContext("123456789012", "eu-central-1"),
+            Vpcs = [ApiVpc],
+            PrefixLists = [own],
+            SecurityGroups =
+            [
+                new SecurityGroup("sg-00000000000000001", "Web", ApiVpc.Id, "web", "d",
+                    [new SecurityGroupRule("tcp", 443, 443, PrefixListId: own.Id), new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-00000000")],
+                    [new SecurityGroupRule("tcp", 443, 443, PrefixListId: RegionalServices.PrefixListIdOf("dynamodb")), new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-deadbeef")]),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems;
+
+        Assert.Equal(2, problems.Length);
+        Assert.Contains(problems, p => p is { Resource: "Web", Property: "SecurityGroupIngress[1].SourcePrefixListId", Message: "The prefix list ID 'pl-00000000' does not exist." });
+        Assert.Contains(problems, p => p is { Resource: "Web", Property: "SecurityGroupEgress[1].DestinationPrefixListId", Message: "The prefix list ID 'pl-deadbeef' does not exist." });
+    }
+
+    [Fact]
     public void Validate_DuplicateIds_Reported()
     {
         var model = new CloudModel { Vpcs = [ApiVpc, ApiVpc with { LogicalId = "Copy" }] };

@@ -1,4 +1,7 @@
+using Cloister.Model;
 using Cloister.Model.Network;
+using Cloister.Network.Realization;
+using Cloister.Network.Runtime;
 
 namespace Cloister.Network.Tests.Fabric;
 
@@ -65,4 +68,131 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(rerouted));
         Assert.Same(original, sandbox.Model);
     }
+
+    [Fact]
+    public async Task ApplyAsync_Icmpv6SecurityGroupRule_LoadsWithoutChangingIpv4Traffic()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var b1 = sandbox.FindHost("b1")!;
+        var a1 = sandbox.FindHost("a1")!;
+        await using var probe = TrafficProbe.Listen(sandbox, [a1], [7150], null);
+        var withIcmpv6 = WithWebIngress(original, new SecurityGroupRule("icmpv6", -1, -1, "::/0"), new SecurityGroupRule("icmpv6", -1, -1, "10.20.0.0/16"));
+
+        await WhileAppliedAsync(withIcmpv6, async () =>
+        {
+            Assert.Same(withIcmpv6, sandbox.Model);
+            Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7150, Timeout));
+        });
+    }
+
+    [Fact]
+    public async Task ApplyAsync_InstanceSecurityGroupsChanged_HostsAndSandboxFileShowTheEnforcedGroups()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var b1 = sandbox.FindHost("b1")!;
+        var a1 = sandbox.FindHost("a1")!;
+        await using var probe = TrafficProbe.Listen(sandbox, [a1], [7200], null);
+        var changed = original with
+        {
+            SecurityGroups = original.SecurityGroups.Add(new SecurityGroup("sg-admin", "Admin", "vpc-a", "admin", "admin",
+                [new SecurityGroupRule("tcp", 7200, 7200, "10.20.0.0/16")], [SecurityGroupRule.AllowAllEgress])),
+            Instances = [.. original.Instances.Select(i => i.Id == "i-a1" ? i with { SecurityGroupIds = ["sg-web", "sg-admin"] } : i)],
+        };
+
+        await WhileAppliedAsync(changed, async () =>
+        {
+            Assert.True(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7200, Timeout));
+            Assert.Equal(["sg-web", "sg-admin"], sandbox.FindHost("a1")!.SecurityGroupIds.ToArray());
+            Assert.Equal(["sg-web", "sg-admin"], RuntimeState.ReadDescription(fixture.Runtime)!.Hosts.First(h => h.Id == "i-a1").SecurityGroupIds.ToArray());
+        });
+
+        Assert.Equal(["sg-web"], sandbox.FindHost("a1")!.SecurityGroupIds.ToArray());
+    }
+
+    [Fact]
+    public async Task ApplyAsync_OneTableRefusedByTheCheck_LoadsNoTable()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var (routerA, routerD) = (sandbox.FindHost("a1")!.RouterNamespace, sandbox.FindHost("d1")!.RouterNamespace);
+        var real = sandbox.Nft;
+        sandbox.Nft = (ns, script, check, token) => check && ns == routerD ? throw new FabricException("refused for the test") : real(ns, script, check, token);
+        try
+        {
+            var error = await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(ChangeBothRouters(original)));
+
+            Assert.Contains(routerD, error.Message, StringComparison.Ordinal);
+            Assert.Same(original, sandbox.Model);
+            Assert.DoesNotContain("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+        }
+        finally
+        {
+            sandbox.Nft = real;
+        }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_OneTableFailsToLoad_RestoresTheTablesAlreadyChanged()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var changed = ChangeBothRouters(original);
+        var (routerA, routerD) = (sandbox.FindHost("a1")!.RouterNamespace, sandbox.FindHost("d1")!.RouterNamespace);
+        var real = sandbox.Nft;
+        sandbox.Nft = (ns, script, check, token) => !check && ns == routerD ? throw new FabricException("failed for the test") : real(ns, script, check, token);
+        try
+        {
+            await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(changed));
+
+            Assert.Same(original, sandbox.Model);
+            Assert.DoesNotContain("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+        }
+        finally
+        {
+            sandbox.Nft = real;
+        }
+
+        // What the kernels hold is what the next change is compared with: both tables load now, and go back again.
+        await WhileAppliedAsync(changed, async () =>
+        {
+            Assert.Contains("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+            Assert.Contains("acl_", await KernelTableAsync(routerD), StringComparison.Ordinal);
+        });
+
+        Assert.DoesNotContain("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
+        Assert.DoesNotContain("acl_", await KernelTableAsync(routerD), StringComparison.Ordinal);
+    }
+
+    /// <summary>Applies <paramref name="changed"/>, runs the checks, and puts the model of before back whatever happened.</summary>
+    private async Task WhileAppliedAsync(CloudModel changed, Func<Task> checks)
+    {
+        var original = fixture.Sandbox.Model;
+        try
+        {
+            await fixture.Sandbox.ApplyAsync(changed);
+            await checks();
+        }
+        finally
+        {
+            await fixture.Sandbox.ApplyAsync(original);
+        }
+    }
+
+    private static CloudModel WithWebIngress(CloudModel model, params SecurityGroupRule[] rules) => model with
+    {
+        SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = g.Ingress.AddRange(rules) } : g)],
+    };
+
+    /// <summary>A rule for port 7300 in A's router (the web group) and a network ACL for D1 in D's router.</summary>
+    private static CloudModel ChangeBothRouters(CloudModel model) => WithWebIngress(model, new SecurityGroupRule("tcp", 7300, 7300, "10.20.0.0/16")) with
+    {
+        NetworkAcls = model.NetworkAcls.Add(new NetworkAcl("acl-d1", "AclD1", "vpc-d",
+            [new NetworkAclEntry(100, "-1", true, false, "0.0.0.0/0"), new NetworkAclEntry(100, "-1", true, true, "0.0.0.0/0")], ["subnet-d1"])),
+    };
+
+    /// <summary>The Cloister table as the namespace's kernel holds it.</summary>
+    private static Task<string> KernelTableAsync(string ns) =>
+        CommandRunner.RunCheckedAsync("nsenter", ["--net=" + LinuxNamespaces.PathOf(ns), "--", "nft", "list", "table", "inet", "cloister"]);
 }

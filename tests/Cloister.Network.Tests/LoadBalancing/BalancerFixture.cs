@@ -7,6 +7,7 @@ using Cloister.Network.Topology;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Cloister.Network.Tests.LoadBalancing;
@@ -160,6 +161,7 @@ public sealed class BalancerFixture : IAsyncLifetime
             await request.Body.CopyToAsync(content);
             var body = new StringBuilder()
                 .Append(host).Append(' ').Append(request.Path.Value)
+                .Append(" raw=").Append(context.Features.Get<IHttpRequestFeature>()?.RawTarget)
                 .Append(" host=").Append(request.Host.Value)
                 .Append(" xff=").Append(request.Headers["X-Forwarded-For"].ToString())
                 .Append(" proto=").Append(request.Headers["X-Forwarded-Proto"].ToString())

@@ -34,6 +34,67 @@ public sealed class HealthCheckerTests
         Assert.Equal(2, sockets.Opened);
     }
 
+    [Theory]
+    [InlineData("HTTP", "HTTP/1.1 404 Not Found", nameof(HealthCheckResult.ResponseCodeMismatch), "Target.ResponseCodeMismatch")]
+    [InlineData("HTTP", null, nameof(HealthCheckResult.Timeout), "Target.Timeout")]
+    [InlineData("HTTP", "garbage", nameof(HealthCheckResult.FailedHealthChecks), "Target.FailedHealthChecks")]
+    [InlineData("TCP", "HTTP/1.1 404 Not Found", nameof(HealthCheckResult.FailedHealthChecks), "Target.FailedHealthChecks")]
+    [InlineData("TCP", null, nameof(HealthCheckResult.FailedHealthChecks), "Target.FailedHealthChecks")]
+    public async Task CheckAsync_WrongStatusOrSilence_SaysWhyAsElbDoesForTheGroupsLoadBalancer(string groupProtocol, string? statusLine, string expected, string reason)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var group = new TargetGroup("arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/why/1", "Why", "why", groupProtocol, port, "vpc-x", "ip", ["127.0.0.1"],
+            new HealthCheck("HTTP", "/health", "traffic-port", "200", 30, 2, 1));
+        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, null, HealthMatcher.Parse("200", []), [null]);
+        var answer = AnswerOnceAsync(listener, statusLine);
+
+        var result = await HealthProbe.CheckAsync(new LoopbackSockets(), plan, plan.Targets[0], TimeSpan.FromMilliseconds(500), CancellationToken.None);
+        var health = new TargetHealth(plan, null);
+        health.Record(0, result);
+
+        Assert.Equal(expected, result.ToString());
+        Assert.Equal((TargetHealthState.Unhealthy, reason), (health.Describe().Single().State, health.Describe().Single().Reason));
+        listener.Stop();
+        await answer;
+    }
+
+    [Fact]
+    public async Task CheckAsync_Refused_FailedHealthChecks()
+    {
+        var port = FreePort();
+        var group = new TargetGroup("arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/off/1", "Off", "off", "HTTP", port, "vpc-x", "ip", ["127.0.0.1"],
+            new HealthCheck("HTTP", "/", "traffic-port", "200", 30, 2, 1));
+        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, null, HealthMatcher.Parse("200", []), [null]);
+
+        Assert.Equal(HealthCheckResult.FailedHealthChecks, await HealthProbe.CheckAsync(new LoopbackSockets(), plan, plan.Targets[0], TimeSpan.FromSeconds(2), CancellationToken.None));
+    }
+
+    /// <summary>Accepts one connection, reads the request and answers <paramref name="statusLine"/>, or nothing (until the listener stops).</summary>
+    private static async Task AnswerOnceAsync(TcpListener listener, string? statusLine)
+    {
+        try
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            _ = await stream.ReadAsync(buffer);
+            if (statusLine is null)
+            {
+                // Silence: hold the connection until the probe gives up and closes it.
+                _ = await stream.ReadAsync(buffer);
+                return;
+            }
+
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(statusLine + "\r\nContent-Length: 0\r\n\r\n"));
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            // The probe closed first.
+        }
+    }
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);

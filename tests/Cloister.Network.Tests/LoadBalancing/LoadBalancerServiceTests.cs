@@ -158,6 +158,21 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         }
     }
 
+    [Theory]
+    [InlineData("/orders%3Fid=7")]
+    [InlineData("/orders%23top?x=1")]
+    [InlineData("/orders/%2541?q=%26a%3D")]
+    [InlineData("/orders/a/%2E%2E/b")]
+    public async Task Alb_EscapedRequestTarget_ReachesTheTargetUnchanged(string target)
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+
+        var (status, body) = await CurlAsync("client", AlbNodes[0], target, "--path-as-is");
+
+        Assert.Equal(200, status);
+        Assert.Contains($" raw={target} ", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Alb_PathAndHostRule_ForwardsToTheRulesTargetGroup()
     {

@@ -236,21 +236,21 @@ public sealed class RuleAndHealthTests
         var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
 
         Assert.Equal(new[] { a, b }, health.Routable.ToArray());
-        Assert.Equal(TargetHealthState.Healthy, health.Record(0, passed: true));
-        Assert.Equal(TargetHealthState.Healthy, health.Record(1, passed: true));
-        Assert.Null(health.Record(1, passed: false));
-        Assert.Equal(TargetHealthState.Unhealthy, health.Record(1, passed: false));
+        Assert.Equal(TargetHealthState.Healthy, health.Record(0, HealthCheckResult.Passed));
+        Assert.Equal(TargetHealthState.Healthy, health.Record(1, HealthCheckResult.Passed));
+        Assert.Null(health.Record(1, HealthCheckResult.FailedHealthChecks));
+        Assert.Equal(TargetHealthState.Unhealthy, health.Record(1, HealthCheckResult.FailedHealthChecks));
         Assert.Equal(new[] { a }, health.Routable.ToArray());
-        Assert.Null(health.Record(1, passed: true));
-        Assert.Null(health.Record(1, passed: true));
-        Assert.Equal(TargetHealthState.Healthy, health.Record(1, passed: true));
+        Assert.Null(health.Record(1, HealthCheckResult.Passed));
+        Assert.Null(health.Record(1, HealthCheckResult.Passed));
+        Assert.Equal(TargetHealthState.Healthy, health.Record(1, HealthCheckResult.Passed));
         Assert.Equal(new[] { a, b }, health.Routable.ToArray());
 
         // With no healthy target left, every target gets traffic again (ELB fails open).
-        health.Record(0, passed: false);
-        health.Record(0, passed: false);
-        health.Record(1, passed: false);
-        health.Record(1, passed: false);
+        health.Record(0, HealthCheckResult.FailedHealthChecks);
+        health.Record(0, HealthCheckResult.FailedHealthChecks);
+        health.Record(1, HealthCheckResult.FailedHealthChecks);
+        health.Record(1, HealthCheckResult.FailedHealthChecks);
         Assert.Equal(new[] { a, b }, health.Routable.ToArray());
     }
 
@@ -259,14 +259,14 @@ public sealed class RuleAndHealthTests
     {
         var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1), previous: null);
         var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
-        health.Record(0, passed: true);
-        health.Record(1, passed: true);
+        health.Record(0, HealthCheckResult.Passed);
+        health.Record(1, HealthCheckResult.Passed);
 
         Assert.Equal(new[] { a }, health.RoutableIn("eu-central-1a").ToArray());
         Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1b").ToArray());
         Assert.Equal(new[] { a, b }, health.RoutableIn(null).ToArray());
 
-        health.Record(0, passed: false);
+        health.Record(0, HealthCheckResult.FailedHealthChecks);
         Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1a").ToArray());
     }
 

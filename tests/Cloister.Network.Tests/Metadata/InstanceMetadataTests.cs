@@ -120,6 +120,33 @@ public sealed class InstanceMetadataTests
         Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.5", token).Status);
     }
 
+    [Fact]
+    public void Handle_TwentyThousandTokenRequests_IssuedInLinearTimeAndAllValid()
+    {
+        // Tokens were kept until they expired and every request scanned them all: 20,000 took about 20 s.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var tokens = Enumerable.Range(0, 20_000).Select(_ => Token("10.0.1.5")).ToList();
+        watch.Stop();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"20,000 tokens took {watch.Elapsed}");
+        Assert.Equal((200, "i-withrole"), Get("/latest/meta-data/instance-id", "10.0.1.5", tokens[0]));
+        Assert.Equal((200, "i-withrole"), Get("/latest/meta-data/instance-id", "10.0.1.5", tokens[^1]));
+    }
+
+    [Fact]
+    public void Handle_AlteredOrOtherServicesToken_Is401()
+    {
+        var token = Token("10.0.1.5");
+        var other = new InstanceMetadata(() => new CloudModel(), () => [Host(HostKind.Instance, "i-withrole", "10.0.1.5")], _ => null, _time);
+        var foreign = other.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+        var altered = (token[0] == 'A' ? "B" : "A") + token[1..];
+
+        Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.5", altered).Status);
+        Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.5", foreign).Status);
+        Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.5", "not-a-token").Status);
+        Assert.Equal(200, Get("/latest/meta-data/instance-id", "10.0.1.5", token).Status);
+    }
+
     [Theory]
     [InlineData("0", null, 400)]
     [InlineData("21601", null, 400)]

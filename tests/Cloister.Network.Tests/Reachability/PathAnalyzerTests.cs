@@ -135,6 +135,52 @@ public sealed class PathAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_AclDeniesPartOfTheEphemeralRangeBack_ReportsTheDeniedPorts()
+    {
+        var model = Model with
+        {
+            NetworkAcls = [.. Model.NetworkAcls.Select(a => a with { Entries = a.Entries.Add(new NetworkAclEntry(80, "6", false, true, "0.0.0.0/0", 40000, 50000)) })],
+        };
+
+        var result = Analyze("a1", "a2", 8080, model: model);
+
+        Assert.False(result.NetworkPathFound);
+        var explanation = Assert.Single(result.Explanations);
+        Assert.Equal((ExplanationCodes.SubnetAclRestriction, "acl-a2", "return"), (explanation.Code, explanation.ComponentId, explanation.Direction));
+        Assert.Contains("ports 40000-50000 (rule 80 deny 6 0.0.0.0/0)", explanation.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("32768-39999 (", explanation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AclPortRanges_EntriesInsideAndAcrossTheRange_CutAtEveryEdge()
+    {
+        var acl = new NetworkAcl("acl-x", "X", "vpc-a",
+        [
+            new NetworkAclEntry(10, "6", false, true, "0.0.0.0/0", 40000, 50000),
+            new NetworkAclEntry(20, "6", true, true, "0.0.0.0/0", 1024, 32768),
+            new NetworkAclEntry(30, "-1", true, true, "0.0.0.0/0"),
+            new NetworkAclEntry(40, "6", true, false, "0.0.0.0/0", 45000, 45000),
+        ], []);
+
+        Assert.Equal(
+            [(32768, 32768), (32769, 39999), (40000, 50000), (50001, 60999)],
+            PathAnalyzer.AclPortRanges(acl, egress: true, 32768, 60999).ToArray());
+    }
+
+    [Fact]
+    public void Analyze_InstanceMetadataService_ReachedOnTcp80WhateverTheGroupsAndAcls()
+    {
+        // c1's group lets nothing out but to 10.20.0.0/16; the metadata service, like the resolver, is the router's own.
+        var found = Analyze("c1", "169.254.169.254", 80);
+
+        Assert.True(found.NetworkPathFound);
+        Assert.Contains(found.ForwardPathComponents, c => c.ComponentId == "vpc-c" && c.Detail.Contains("instance metadata", StringComparison.Ordinal));
+        Assert.True(Analyze("a2", "169.254.169.254", 80).NetworkPathFound);
+        Assert.Equal(ExplanationCodes.DestinationPortMismatch, Assert.Single(Analyze("c1", "169.254.169.254", 443).Explanations).Code);
+        Assert.Equal(ExplanationCodes.DestinationPortMismatch, Assert.Single(Analyze("c1", "169.254.169.254", 80, "udp").Explanations).Code);
+    }
+
+    [Fact]
     public void Analyze_GatewayEndpointRoute_ReachesTheServiceOnlyFromItsRouteTable()
     {
         var dynamodb = RegionServices.AddressOf("dynamodb")!;

@@ -1,3 +1,5 @@
+using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Topology;
@@ -87,9 +89,9 @@ public sealed class PlanBuilderTests
         {
             Instances =
             [
-                new Cloister.Model.Network.Instance("i-x", "Lost", "subnet-nowhere", null, []),
-                new Cloister.Model.Network.Instance("i-y", "Outside", "subnet-a1", "10.99.0.1", []),
-                new Cloister.Model.Network.Instance("i-z", "Twin", "subnet-b1", "192.168.50.10", []),
+                new Instance("i-x", "Lost", "subnet-nowhere", null, []),
+                new Instance("i-y", "Outside", "subnet-a1", "10.99.0.1", []),
+                new Instance("i-z", "Twin", "subnet-b1", "192.168.50.10", []),
             ],
         };
 
@@ -111,7 +113,7 @@ public sealed class PlanBuilderTests
                 new Cloister.Model.Dns.ResolverEndpoint("rslvr-in", "Inbound", "in", Cloister.Model.Dns.ResolverDirection.Inbound, "vpc-a", [],
                     [new Cloister.Model.Dns.ResolverIpAddress("subnet-a1", null, ""), new Cloister.Model.Dns.ResolverIpAddress("subnet-a2", null, "")]),
             ],
-            OnPremisesNetworks = [.. MatrixTopology.Build().OnPremisesNetworks.Select(n => n with { DnsForwarders = [new Cloister.Model.Network.DnsForwarder("amazonaws.com", [])] })],
+            OnPremisesNetworks = [.. MatrixTopology.Build().OnPremisesNetworks.Select(n => n with { DnsForwarders = [new DnsForwarder("amazonaws.com", [])] })],
         };
 
         var plan = PlanBuilder.Build(model, "clt-unit-");
@@ -120,4 +122,65 @@ public sealed class PlanBuilderTests
         Assert.Equal(plan.Hosts.Where(h => h.OwnerId == "rslvr-in").Select(h => h.Address), targets);
         Assert.Equal(2, targets.Length);
     }
+
+    [Fact]
+    public void Build_Icmpv6SecurityGroupRule_RendersNoRuleForItAndNoInvalidProtocol()
+    {
+        var model = WithWebRules(ingress: [new SecurityGroupRule("icmpv6", -1, -1, "::/0"), new SecurityGroupRule("icmpv6", -1, -1, "10.0.0.0/8")]);
+
+        var router = RouterOf(PlanBuilder.Build(model, "clt-unit-"), "i-a1");
+
+        Assert.DoesNotContain("l4proto -1", router, StringComparison.Ordinal);
+        Assert.DoesNotContain("l4proto 58", router, StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", router, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_SecurityGroupRuleWithUnknownPrefixList_ThrowsNamingTheGroupAndRule()
+    {
+        var model = WithWebRules(egress: [new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-0badc0ffee0000000")]);
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Security group Web: SecurityGroupEgress[1] names prefix list 'pl-0badc0ffee0000000', which does not exist.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_RuleNamingTheDynamoDbPrefixList_MatchesTheServiceBlock()
+    {
+        var model = WithWebRules(egress: [new SecurityGroupRule("tcp", 443, 443, PrefixListId: RegionalServices.PrefixListIdOf("dynamodb"))]);
+
+        var router = RouterOf(PlanBuilder.Build(model, "clt-unit-"), "i-a1");
+
+        Assert.Contains("ip daddr 198.18.1.0/24 meta l4proto 6 th dport 443 return", router, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rerender_InstanceGroupsChanged_HostsCarryTheNewGroups()
+    {
+        var model = MatrixTopology.Build();
+        var changed = model with
+        {
+            SecurityGroups = model.SecurityGroups.Add(new SecurityGroup("sg-admin", "Admin", "vpc-a", "admin", "admin", [], [SecurityGroupRule.AllowAllEgress])),
+            Instances = [.. model.Instances.Select(i => i.Id == "i-a1" ? i with { SecurityGroupIds = ["sg-web", "sg-admin"] } : i)],
+        };
+
+        var rerendered = PlanBuilder.Rerender(Plan, changed);
+
+        Assert.Equal(["sg-web", "sg-admin"], rerendered.Hosts.First(h => h.Id == "i-a1").SecurityGroupIds.ToArray());
+        Assert.Equal(Plan.Hosts.Select(h => (h.Id, h.Address, h.Namespace)), rerendered.Hosts.Select(h => (h.Id, h.Address, h.Namespace)));
+    }
+
+    /// <summary>The matrix model with rules added to the web group (ingress before its own, egress after all-out).</summary>
+    private static CloudModel WithWebRules(SecurityGroupRule[]? ingress = null, SecurityGroupRule[]? egress = null)
+    {
+        var model = MatrixTopology.Build();
+        return model with
+        {
+            SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = [.. ingress ?? [], .. g.Ingress], Egress = [.. g.Egress, .. egress ?? []] } : g)],
+        };
+    }
+
+    private static string RouterOf(NetworkPlan plan, string hostId) =>
+        plan.Namespaces.First(n => n.Name == plan.Hosts.First(h => h.Id == hostId).RouterNamespace).Nftables!;
 }

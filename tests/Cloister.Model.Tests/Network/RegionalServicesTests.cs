@@ -1,0 +1,18 @@
+using Cloister.Model.Network;
+
+namespace Cloister.Model.Tests.Network;
+
+public sealed class RegionalServicesTests
+{
+    [Fact]
+    public void ManagedPrefixLists_Region_DynamoDbAndS3WithTheirServiceBlocksUnderStableIds()
+    {
+        var lists = RegionalServices.ManagedPrefixLists("eu-west-1");
+
+        Assert.Equal(
+            [("pl-19818001", "com.amazonaws.eu-west-1.dynamodb", "198.18.1.0/24"), ("pl-19818002", "com.amazonaws.eu-west-1.s3", "198.18.2.0/24")],
+            lists.Select(l => (l.Id, l.Name, Assert.Single(l.Entries).Cidr)).ToArray());
+        Assert.Equal("pl-19818001", RegionalServices.PrefixListIdOf("com.amazonaws.us-east-1.dynamodb"));
+        Assert.Null(RegionalServices.PrefixListIdOf("sts"));
+    }
+}
