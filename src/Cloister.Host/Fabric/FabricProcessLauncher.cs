@@ -30,7 +30,7 @@ internal sealed class FabricProcessLauncher(Sandbox sandbox) : IProcessLauncher
         var host = HostOf(spec.Placement);
         var start = HostCommand.StartInfo(sandbox.Description, host, [spec.FileName, .. spec.Arguments]);
         start.WorkingDirectory = spec.WorkingDirectory;
-        // Lambda's environment exactly (it has PATH, which the wrapper uses to find unshare, mount and nsenter).
+        // Lambda's environment exactly; the wrapper finds its own tools on a fixed PATH and restores the function's.
         start.Environment.Clear();
         foreach (var (name, value) in spec.Environment)
         {

@@ -12,10 +12,14 @@ namespace Cloister.Network.Runtime;
 /// </summary>
 public static class HostCommand
 {
+    // The wrapper finds its own tools on a fixed PATH and gives the program the PATH it was started with (a Lambda
+    // function may set its own, which need not hold /bin); an unset PATH stays unset.
     private const string Script =
+        "if [ \"${PATH+set}\" ]; then p=\"x$PATH\"; else p=; fi; PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH; " +
         "mount --bind \"$1\" /etc/resolv.conf && mount --bind \"$2\" /etc/hosts && mount --bind \"$3\" /etc/hostname && " +
         "hostname \"$4\" && ns=\"$5\" && shift 5 && exec nsenter --net=\"$ns\" -- /bin/sh -c " +
-        "'mount -t sysfs -o ro,nosuid,nodev,noexec sysfs /sys 2>/dev/null; exec \"$@\"' cloister-exec \"$@\"";
+        "'mount -t sysfs -o ro,nosuid,nodev,noexec sysfs /sys 2>/dev/null; " +
+        "if [ -n \"$1\" ]; then PATH=\"${1#x}\"; export PATH; else unset PATH; fi; shift; exec \"$@\"' cloister-exec \"$p\" \"$@\"";
 
     /// <summary>The argv (program first) that runs <paramref name="command"/> on <paramref name="host"/>.</summary>
     public static ImmutableArray<string> For(SandboxDescription sandbox, HostPlan host, IEnumerable<string> command)

@@ -33,6 +33,20 @@ public sealed class HostCommandTests(SandboxFixture fixture) : IClassFixture<San
     }
 
     [Fact]
+    public async Task StartOn_PathWithoutTheSystemTools_ProgramRunsWithThatPath()
+    {
+        // A Lambda function may set its own PATH; the wrapper's mount, hostname and nsenter must still be found.
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "echo \"$PATH\""]) { RedirectStandardOutput = true };
+        start.Environment["PATH"] = "/opt/function/bin";
+        using var process = fixture.Sandbox.StartOn(fixture.Sandbox.FindHost("a1")!, start);
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Equal("/opt/function/bin", output.Trim());
+    }
+
+    [Fact]
     public async Task StartOn_OnPremisesHost_ResolvesThroughItsOwnDnsServer()
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
