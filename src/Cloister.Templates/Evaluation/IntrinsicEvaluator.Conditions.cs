@@ -8,6 +8,9 @@ namespace Cloister.Templates.Evaluation;
 /// <summary>Conditions (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition) and Fn::Cidr.</summary>
 internal sealed partial class IntrinsicEvaluator
 {
+    /// <summary>How many condition definitions are being evaluated (they nest through <c>Condition: Name</c>).</summary>
+    private int _inConditions;
+
     /// <summary>The value of the named condition, evaluating it (once) when first asked.</summary>
     public bool Condition(string name, Node at, string resource, string path) => Condition(name, at, new Where(resource, path));
 
@@ -30,7 +33,9 @@ internal sealed partial class IntrinsicEvaluator
             return false;
         }
 
+        _inConditions++;
         var value = ConditionValue(definition, new Where(name, "Conditions." + name), 0);
+        _inConditions--;
         state.ConditionsInProgress.Remove(name);
         state.ConditionValues[name] = value;
         return value;
