@@ -161,7 +161,12 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         {
             if (uri is ScalarNode { IsNull: false } path)
             {
-                var file = CodeLocator.Resolve(context.File, path.Value);
+                if (CodeLocator.Resolve(context.File, path.Value, out var error) is not { } file)
+                {
+                    context.Problem(id, "Properties.DefinitionUri", error, uri.Location);
+                    return new MapNode([], at);
+                }
+
                 try
                 {
                     var document = TemplateReader.Read(file, File.ReadAllText(file), context.Problems);
