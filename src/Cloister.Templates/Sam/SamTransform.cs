@@ -45,13 +45,7 @@ internal static class SamTransform
             return root;
         }
 
-        var globalsNode = root.Get("Globals") as MapNode;
-        foreach (var section in globalsNode?.Entries.Where(e => e.Key is not ("Function" or "Api" or "SimpleTable")) ?? [])
-        {
-            problems.Add("Globals", section.Key, $"'{section.Key}' is not a Globals section Cloister supports (Function, Api, SimpleTable).", section.KeyLocation);
-        }
-
-        var context = new SamContext(file, problems, globalsNode);
+        var context = new SamContext(file, problems, SamGlobals.Check(root.GetEntry("Globals"), problems));
         var resources = root.Get("Resources") as MapNode;
         if (resources is null)
         {
