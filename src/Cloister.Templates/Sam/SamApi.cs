@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Cloister.Model.Validation;
 using Cloister.Templates.Code;
 using Cloister.Templates.Nodes;
@@ -13,7 +14,7 @@ namespace Cloister.Templates.Sam;
 /// is the DefinitionBody (or DefinitionUri's file), or one SAM writes from the functions' Api events,
 /// with the resource policy SAM generates from <c>Auth.ResourcePolicy</c>, a deployment and a stage.
 /// </summary>
-internal sealed class SamApi(SamContext context, List<ApiEvent> events)
+internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
 {
     public const string Type = "AWS::Serverless::Api";
     public const string ImplicitId = "ServerlessRestApi";
@@ -45,9 +46,18 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
             }
         }
 
-        if (props.Get("StageName") is null)
+        if (props.Get("StageName") is not { } stageName)
         {
             context.Problem(entry.Key, "Properties.StageName", "is required.", entry.KeyLocation);
+        }
+        else if (stageName is ScalarNode { IsNull: false, Value.Length: 0 })
+        {
+            context.Problem(entry.Key, "Properties.StageName", "StageName cannot be empty.", stageName.Location);
+        }
+
+        if (props.GetEntry("DefinitionBody") is not null && props.GetEntry("DefinitionUri") is { } uri)
+        {
+            context.Problem(entry.Key, "Properties.DefinitionUri", "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.", uri.KeyLocation);
         }
 
         Expand(entry.Key, entry.KeyLocation, props, resource, output);
@@ -82,7 +92,7 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
 
     private void Expand(string id, SourceLocation at, MapNode props, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
     {
-        var openApiVersion = props.GetString("OpenApiVersion");
+        var openApiVersion = OpenApiVersion(id, props);
         var body = Body(id, at, props, openApiVersion, out var managed);
         if (managed)
         {
@@ -125,6 +135,7 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(NodeJson.Write(body))))[..10];
         var deploymentId = $"{id}Deployment{hash}";
+        var stageId = SamLogicalIds.Stage(id, stage);
         output.Add(SamResources.Resource(deploymentId, "AWS::ApiGateway::Deployment", NodeFactory.Map(
             at,
             ("RestApiId", NodeFactory.Ref(id, at)),
@@ -136,14 +147,35 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         stageProps.Add(new MapEntry("DeploymentId", at, NodeFactory.Ref(deploymentId, at)));
         stageProps.Add(new MapEntry("StageName", stage.Location, stage));
         stageProps.AddRange(SamResources.Copy(props, "Variables", "MethodSettings", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize"));
-        var stageSuffix = stage is ScalarNode literal ? new string(literal.Value.Where(char.IsAsciiLetterOrDigit).ToArray()) : string.Empty;
-        output.Add(SamResources.Resource($"{id}{stageSuffix}Stage", "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
+        output.Add(SamResources.Resource(stageId, "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
         if (props.Get("Auth") is MapNode planAuth)
         {
-            SamApiAuth.AddUsagePlan(context, id, planAuth, $"{id}{stageSuffix}Stage", at, resource, output);
+            SamApiAuth.AddUsagePlan(context, id, planAuth, stageId, at, resource, output);
         }
-        SamDomain.Expand(context, id, props.Get("Domain"), $"{id}{stageSuffix}Stage", resource, output);
+
+        SamDomain.Expand(context, id, props.Get("Domain"), stageId, resource, output);
     }
+
+    /// <summary>OpenApiVersion as SAM accepts it (<c>2.x</c> or <c>3.x</c>, with an optional <c>.y</c>); null when absent or not so.</summary>
+    private string? OpenApiVersion(string id, MapNode props)
+    {
+        if (props.Get("OpenApiVersion") is not { } version)
+        {
+            return null;
+        }
+
+        if (version is ScalarNode { IsNull: false } text && OpenApiVersionPattern().IsMatch(text.Value))
+        {
+            return text.Value;
+        }
+
+        context.Problem(id, "Properties.OpenApiVersion", "The OpenApiVersion value must be of the format '3.0.0'.", version.Location);
+        return null;
+    }
+
+    /// <summary>SAM's <c>get_openapi_versions_supported_regex</c>, <c>\A[2-3](\.\d)(\.\d)?$</c>.</summary>
+    [GeneratedRegex(@"\A[23]\.[0-9](\.[0-9])?$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex OpenApiVersionPattern();
 
     private MapNode Body(string id, SourceLocation at, MapNode props, string? openApiVersion, out bool managed)
     {

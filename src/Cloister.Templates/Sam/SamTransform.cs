@@ -58,7 +58,7 @@ internal static class SamTransform
         {
             if (entry.Value is MapNode { } resource && resource.GetString("Type") == SamFunction.Type)
             {
-                SamFunction.Expand(entry, resource, context, output, events);
+                SamFunction.Expand(entry, resource, resources, context, output, events);
             }
         }
 
