@@ -136,6 +136,8 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(NodeJson.Write(body))))[..10];
         var deploymentId = $"{id}Deployment{hash}";
         var stageId = SamLogicalIds.Stage(id, stage);
+        context.References.Add(id, "Deployment", deploymentId);
+        context.References.Add(id, "Stage", stageId);
         output.Add(SamResources.Resource(deploymentId, "AWS::ApiGateway::Deployment", NodeFactory.Map(
             at,
             ("RestApiId", NodeFactory.Ref(id, at)),
@@ -148,12 +150,17 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
         stageProps.Add(new MapEntry("StageName", stage.Location, stage));
         stageProps.AddRange(SamResources.Copy(props, "Variables", "MethodSettings", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize"));
         output.Add(SamResources.Resource(stageId, "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
-        if (props.Get("Auth") is MapNode planAuth)
+        if (props.Get("Auth") is MapNode planAuth && SamApiAuth.AddUsagePlan(context, id, planAuth, stageId, at, resource, output))
         {
-            SamApiAuth.AddUsagePlan(context, id, planAuth, stageId, at, resource, output);
+            context.References.Add(id, "UsagePlan", id + "UsagePlan");
+            context.References.Add(id, "UsagePlanKey", id + "UsagePlanKey");
+            context.References.Add(id, "ApiKey", id + "ApiKey");
         }
 
-        SamDomain.Expand(context, id, props.Get("Domain"), stageId, resource, output);
+        if (SamDomain.Expand(context, id, props.Get("Domain"), stageId, resource, output) is { } domainId)
+        {
+            context.References.Add(id, "DomainName", domainId);
+        }
     }
 
     /// <summary>OpenApiVersion as SAM accepts it (<c>2.x</c> or <c>3.x</c>, with an optional <c>.y</c>); null when absent or not so.</summary>

@@ -87,6 +87,7 @@ internal static class SamTransform
 
         apis.ExpandImplicit(resources, output);
         apis.ReportUnknownApis();
-        return root.Without("Transform").Without("Globals").With("Resources", resources with { Entries = output.ToImmutable() });
+        var transformed = root.Without("Transform").Without("Globals").With("Resources", resources with { Entries = output.ToImmutable() });
+        return context.References.Resolve(transformed);
     }
 }
