@@ -79,7 +79,36 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
         }
 
         var props = context.WithGlobals("Api", NodeFactory.Map(at, ("StageName", NodeFactory.Str("Prod", at))), at);
-        Expand(ImplicitId, at, props, null, output);
+        Expand(ImplicitId, at, props, ImplicitCondition(implicitEvents, at), output);
+    }
+
+    /// <summary>
+    /// As SAM does, the implicit API is conditional when every function routed on it is: on their condition, or on
+    /// <c>ServerlessRestApiCondition</c>, the Fn::Or of theirs, when they differ. A stand-in for the SAM resource
+    /// whose attributes the generated resources carry.
+    /// </summary>
+    private MapNode? ImplicitCondition(List<ApiEvent> implicitEvents, SourceLocation at)
+    {
+        if (implicitEvents.Exists(e => e.Condition is null))
+        {
+            return null;
+        }
+
+        var name = Condition(implicitEvents, ImplicitId + "Condition", at);
+        return NodeFactory.Map(at, ("Condition", NodeFactory.Str(name, at)));
+    }
+
+    /// <summary>The one condition of <paramref name="conditional"/>, or <paramref name="combined"/> added to the template as the Fn::Or of theirs.</summary>
+    private string Condition(List<ApiEvent> conditional, string combined, SourceLocation at)
+    {
+        var names = conditional.Select(e => e.Condition!).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 1)
+        {
+            return names[0];
+        }
+
+        context.AddedConditions.AddRange(SamConditions.Combined(combined, names, at));
+        return combined;
     }
 
     public void ReportUnknownApis()
@@ -96,10 +125,13 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
         var body = Body(id, at, props, openApiVersion, out var managed);
         if (managed)
         {
-            foreach (var e in events.Where(e => (e.ApiId ?? ImplicitId) == id))
+            var routed = events.Where(e => (e.ApiId ?? ImplicitId) == id).ToList();
+            foreach (var e in routed)
             {
                 body = AddIntegration(body, e);
             }
+
+            body = WithPathConditions(id, body, routed);
         }
 
         if (props.Get("BinaryMediaTypes") is ListNode binary)
@@ -184,6 +216,33 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
     [GeneratedRegex(@"\A[23]\.[0-9](\.[0-9])?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex OpenApiVersionPattern();
 
+    /// <summary>
+    /// As SAM does for the paths it writes: a path whose every method comes from a conditional function is itself
+    /// conditional, on their condition or on <c>{api}{path}PathCondition</c> (slashes as SLASH, braces as OB and CB),
+    /// the Fn::Or of theirs; so when the conditions are false the API has no empty resource left.
+    /// </summary>
+    private MapNode WithPathConditions(string id, MapNode body, List<ApiEvent> routed)
+    {
+        if (body.Get("paths") is not MapNode paths)
+        {
+            return body;
+        }
+
+        foreach (var path in paths.Entries)
+        {
+            var onPath = routed.Where(e => e.Path == path.Key).ToList();
+            if (onPath.Count == 0 || onPath.Exists(e => e.Condition is null))
+            {
+                continue;
+            }
+
+            var combined = id + path.Key.Replace("/", "SLASH", StringComparison.Ordinal).Replace("{", "OB", StringComparison.Ordinal).Replace("}", "CB", StringComparison.Ordinal) + "PathCondition";
+            paths = paths.With(path.Key, SamConditions.If(Condition(onPath, combined, path.KeyLocation), path.Value, path.KeyLocation));
+        }
+
+        return body.With("paths", paths);
+    }
+
     private MapNode Body(string id, SourceLocation at, MapNode props, string? openApiVersion, out bool managed)
     {
         managed = false;
@@ -250,12 +309,25 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
             return body;
         }
 
+        // A conditional function's method (and its integration's uri) is conditional too, as SAM writes it, so that
+        // the body does not refer to a function that is not created.
+        Node uri = NodeFactory.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{e.FunctionId}.Arn}}/invocations", at);
+        if (e.Condition is not null)
+        {
+            uri = SamConditions.If(e.Condition, uri, at);
+        }
+
         var integration = NodeFactory.Map(
             at,
             ("type", NodeFactory.Str("aws_proxy", at)),
             ("httpMethod", NodeFactory.Str("POST", at)),
-            ("uri", NodeFactory.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{e.FunctionId}.Arn}}/invocations", at)));
-        var method = NodeFactory.Map(at, ("x-amazon-apigateway-integration", integration), ("responses", new MapNode([], at)));
+            ("uri", uri));
+        Node method = NodeFactory.Map(at, ("x-amazon-apigateway-integration", integration), ("responses", new MapNode([], at)));
+        if (e.Condition is not null)
+        {
+            method = SamConditions.If(e.Condition, method, at);
+        }
+
         return body.With("paths", paths.With(e.Path, item.With(methodKey, method)));
     }
 
@@ -276,7 +348,7 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
         var generator = new SamResourcePolicy(context, id);
         foreach (var path in (body.Get("paths") as MapNode)?.Entries ?? [])
         {
-            var methods = (path.Value as MapNode)?.Entries.Select(m => m.Key).Where(IsMethod) ?? [];
+            var methods = SamConditions.Contents(path.Value).SelectMany(item => item.Entries.Select(m => m.Key)).Where(IsMethod).Distinct(StringComparer.Ordinal);
             generator.AddForPath(policy, path.Key, [.. methods], stage, path.KeyLocation);
         }
 

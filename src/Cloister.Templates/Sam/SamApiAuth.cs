@@ -201,23 +201,19 @@ internal static class SamApiAuth
             return body;
         }
 
+        // Path items and methods of conditional functions are Fn::If; their contents get the security, the condition stays.
         foreach (var path in paths.Entries)
         {
-            if (path.Value is not MapNode item)
+            paths = paths.With(path.Key, SamConditions.Update(path.Value, item =>
             {
-                continue;
-            }
-
-            foreach (var operation in item.Entries)
-            {
-                if (operation.Value is MapNode method && operation.Key is "get" or "put" or "post" or "delete" or "options" or "head" or "patch" or "x-amazon-apigateway-any-method"
-                    && method.Get("security") is null && operation.Key != "options")
+                foreach (var operation in item.Entries.Where(o => o.Key is "get" or "put" or "post" or "delete" or "head" or "patch" or "x-amazon-apigateway-any-method"))
                 {
-                    item = item.With(operation.Key, method.With("security", new ListNode([.. requirements], method.Location)));
+                    item = item.With(operation.Key, SamConditions.Update(operation.Value, method =>
+                        method.Get("security") is null ? method.With("security", new ListNode([.. requirements], method.Location)) : method));
                 }
-            }
 
-            paths = paths.With(path.Key, item);
+                return item;
+            }));
         }
 
         return body.With("paths", paths);

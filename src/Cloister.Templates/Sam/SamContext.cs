@@ -16,6 +16,9 @@ internal sealed class SamContext(string file, ProblemCollector problems, MapNode
     /// <summary>The referenceable properties of the SAM resources expanded so far (<c>MyApi.Stage</c>...).</summary>
     public SamReferences References { get; } = new();
 
+    /// <summary>Conditions SAM adds to the template's Conditions section (combined conditions of conditional functions).</summary>
+    public List<MapEntry> AddedConditions { get; } = [];
+
     public void Problem(string resource, string property, string message, SourceLocation at) => Problems.Add(resource, property, message, at);
 
     /// <summary>

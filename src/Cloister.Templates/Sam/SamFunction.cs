@@ -208,7 +208,7 @@ internal static class SamFunction
         }
 
         var at = e.KeyLocation;
-        events.Add(new ApiEvent(id, e.Key, path, method, apiId, at));
+        events.Add(new ApiEvent(id, e.Key, path, method, apiId, at, SamResources.Condition(resource)));
         var methodInArn = method is "any" ? "*" : method.ToUpperInvariant();
 
         // API Gateway calls a function with the path's trailing slash removed, so SAM removes one from the permission's path too.

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
+using Cloister.Templates.Parsing;
 
 namespace Cloister.Templates.Sam;
 
@@ -52,6 +53,7 @@ internal static class SamTransform
             return root.Without("Transform").Without("Globals");
         }
 
+        CheckConditions(resources, problems);
         var output = ImmutableArray.CreateBuilder<MapEntry>();
         var events = new List<ApiEvent>();
         foreach (var entry in resources.Entries)
@@ -88,6 +90,27 @@ internal static class SamTransform
         apis.ExpandImplicit(resources, output);
         apis.ReportUnknownApis();
         var transformed = root.Without("Transform").Without("Globals").With("Resources", resources with { Entries = output.ToImmutable() });
+        if (context.AddedConditions.Count > 0 && root.Get("Conditions") is null or MapNode or ScalarNode { IsNull: true })
+        {
+            // SAM writes its combined conditions over any of the same name.
+            var conditions = root.Get("Conditions") as MapNode ?? new MapNode([], resources.Location);
+            var added = context.AddedConditions.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            transformed = transformed.With("Conditions", conditions with { Entries = conditions.Entries.RemoveAll(c => added.Contains(c.Key)).AddRange(context.AddedConditions) });
+        }
+
         return context.References.Resolve(transformed);
+    }
+
+    /// <summary>SAM refuses a Condition attribute that is not a condition's name before it expands anything.</summary>
+    private static void CheckConditions(MapNode resources, ProblemCollector problems)
+    {
+        foreach (var entry in resources.Entries)
+        {
+            if (entry.Value is MapNode resource && resource.GetString("Type")?.StartsWith("AWS::Serverless::", StringComparison.Ordinal) == true
+                && resource.GetEntry("Condition") is { Value: not ScalarNode { Kind: ScalarKind.String } } condition)
+            {
+                problems.Add(entry.Key, "Condition", TemplateProblems.ConditionMustBeString, condition.Value.Location);
+            }
+        }
     }
 }

@@ -123,6 +123,18 @@ public class ConditionTests
     }
 
     [Fact]
+    public void ServerlessFunctionCondition_NotAString_IsOneProblemOnTheFunction()
+    {
+        var result = TestTemplates.Load($$"""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              {{TestTemplates.SamFunction("Fn", condition: "!Equals [a, b]")}}
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Fn", "Condition", 3), (problem.Resource, problem.Property, problem.Location!.Line));
+    }
+
+    [Fact]
     public void Condition_SelfReference_IsCycleProblem()
     {
         var result = TestTemplates.Load("""
