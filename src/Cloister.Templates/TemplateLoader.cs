@@ -40,6 +40,13 @@ public static class TemplateLoader
                 continue;
             }
 
+            // File and Path methods throw on these rather than fail to find the file.
+            if (template.Path.Length == 0 || template.Path.Contains('\0', StringComparison.Ordinal))
+            {
+                problems.Add(TemplateProblems.Template, string.Empty, "A template's path must be a file name, not empty and without NUL characters.", new SourceLocation(template.Path, 1, 1));
+                continue;
+            }
+
             var text = template.Text;
             if (text is null)
             {

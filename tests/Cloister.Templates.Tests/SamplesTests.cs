@@ -139,4 +139,24 @@ public sealed class SamplesTests
         Assert.Equal(domain.Id, association.DomainNameArn);
         Assert.Equal(Assert.Single(model.VpcEndpoints, e => e.LogicalId == "ConsumerEndpoint").Id, association.Source);
     }
+
+    [Fact]
+    public void Load_SeedArchitectureWithOtherVpc_ValidAsTheScenarioDeploysIt()
+    {
+        var result = TemplateLoader.Load(
+            [new TemplateFile(Sample("seed-architecture", "template.yaml")), new TemplateFile(Sample("seed-architecture", "onprem.yaml")), new TemplateFile(Sample("seed-architecture", "other-vpc.yaml"))],
+            TestTemplates.Options());
+        Assert.True(result.IsValid, result.Validation.ToString());
+        Assert.Equal(3, result.Stacks.Length);
+    }
+
+    [Fact]
+    public void Load_VpcLinkNlb_ValidWithAKeyGiven()
+    {
+        var result = TemplateLoader.Load(
+            [new TemplateFile(Sample("vpc-link-nlb", "template.yaml")) { Parameters = new Dictionary<string, string> { ["ApiKeyValue"] = "sample-key-0123456789abcdef" } }],
+            TestTemplates.Options());
+        Assert.True(result.IsValid, result.Validation.ToString());
+        Assert.Single(result.Model.RestApis);
+    }
 }

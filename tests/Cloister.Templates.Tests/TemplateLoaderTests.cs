@@ -33,6 +33,18 @@ public class TemplateLoaderTests
     }
 
     [Theory]
+    [InlineData("a\0b.yaml")]
+    [InlineData("")]
+    public void Load_PathFileMethodsRefuse_IsProblemNotException(string path)
+    {
+        foreach (var template in new[] { new TemplateFile(path), new TemplateFile(path) { Text = "Resources: {}" } })
+        {
+            var problem = Assert.Single(TemplateLoader.Load([template], TestTemplates.Options()).Validation.Problems);
+            Assert.Contains("not empty and without NUL characters", problem.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("templates/seed-architecture.yaml", "seed-architecture")]
     [InlineData("my_stack.json", "my-stack")]
     [InlineData("1st.yaml", "stack-1st")]

@@ -43,4 +43,16 @@ internal static class TestTemplates
             Properties:
         {properties}
         """;
+
+    /// <summary>
+    /// A Resources entry on one line: SAM function <paramref name="id"/> with inline code and one Api event <c>Get</c>
+    /// routing <paramref name="method"/> <paramref name="path"/> on the implicit API, or on <paramref name="restApiId"/>.
+    /// </summary>
+    public static string SamFunction(string id, string path = "/items", string method = "get", string? restApiId = null, string? condition = null)
+    {
+        var api = restApiId is null ? string.Empty : $", RestApiId: !Ref {restApiId}";
+        var attributes = condition is null ? string.Empty : $", Condition: {condition}";
+        return $"{id}: {{ Type: AWS::Serverless::Function{attributes}, Properties: {{ InlineCode: x, Handler: index.handler, Runtime: nodejs20.x, "
+            + $"Events: {{ Get: {{ Type: Api, Properties: {{ Path: \"{path}\", Method: {method}{api} }} }} }} }} }}";
+    }
 }

@@ -3,9 +3,19 @@ namespace Cloister.Templates.Code;
 /// <summary>Finds what a local code path is: an archive, a .NET, Node or Python project, or a plain folder.</summary>
 internal static class CodeLocator
 {
-    /// <summary>The absolute path of <paramref name="codePath"/> taken relative to the template's folder.</summary>
-    public static string Resolve(string templateFile, string codePath)
+    /// <summary>
+    /// The absolute path of <paramref name="codePath"/> taken relative to the template's folder; null with
+    /// <paramref name="error"/> when it cannot be a path (a NUL character, which no file system allows).
+    /// </summary>
+    public static string? Resolve(string templateFile, string codePath, out string error)
     {
+        error = string.Empty;
+        if (codePath.Contains('\0', StringComparison.Ordinal))
+        {
+            error = "A path cannot contain a NUL character.";
+            return null;
+        }
+
         var folder = Path.GetDirectoryName(Path.GetFullPath(templateFile)) ?? Directory.GetCurrentDirectory();
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(folder, codePath)));
     }
@@ -31,19 +41,27 @@ internal static class CodeLocator
             return null;
         }
 
-        if (Directory.EnumerateFiles(fullPath, "*.csproj").Any() || Directory.EnumerateFiles(fullPath, "*.fsproj").Any())
+        try
         {
-            return CodeKind.DotNetProject;
-        }
+            if (Directory.EnumerateFiles(fullPath, "*.csproj").Any() || Directory.EnumerateFiles(fullPath, "*.fsproj").Any())
+            {
+                return CodeKind.DotNetProject;
+            }
 
-        if (File.Exists(Path.Combine(fullPath, "package.json")))
-        {
-            return CodeKind.NodeProject;
-        }
+            if (File.Exists(Path.Combine(fullPath, "package.json")))
+            {
+                return CodeKind.NodeProject;
+            }
 
-        if (File.Exists(Path.Combine(fullPath, "requirements.txt")) || Directory.EnumerateFiles(fullPath, "*.py").Any())
+            if (File.Exists(Path.Combine(fullPath, "requirements.txt")) || Directory.EnumerateFiles(fullPath, "*.py").Any())
+            {
+                return CodeKind.PythonProject;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return CodeKind.PythonProject;
+            error = $"Cannot read the folder '{fullPath}': {e.Message}";
+            return null;
         }
 
         return CodeKind.Folder;

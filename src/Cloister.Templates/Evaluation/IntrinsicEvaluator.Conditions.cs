@@ -8,6 +8,9 @@ namespace Cloister.Templates.Evaluation;
 /// <summary>Conditions (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition) and Fn::Cidr.</summary>
 internal sealed partial class IntrinsicEvaluator
 {
+    /// <summary>How many condition definitions are being evaluated (they nest through <c>Condition: Name</c>).</summary>
+    private int _inConditions;
+
     /// <summary>The value of the named condition, evaluating it (once) when first asked.</summary>
     public bool Condition(string name, Node at, string resource, string path) => Condition(name, at, new Where(resource, path));
 
@@ -30,7 +33,9 @@ internal sealed partial class IntrinsicEvaluator
             return false;
         }
 
+        _inConditions++;
         var value = ConditionValue(definition, new Where(name, "Conditions." + name), 0);
+        _inConditions--;
         state.ConditionsInProgress.Remove(name);
         state.ConditionValues[name] = value;
         return value;
@@ -88,6 +93,10 @@ internal sealed partial class IntrinsicEvaluator
         _ => NodeJson.Write(node),
     };
 
+    /// <summary>
+    /// <c>Fn::Cidr [ipBlock, count, cidrBits]</c>: the first <c>count</c> blocks of <c>cidrBits</c> host bits in the
+    /// block, IPv4 (a /(32 - cidrBits) each) or IPv6 (a /(128 - cidrBits) each), as CloudFormation gives them.
+    /// </summary>
     private Node Cidr(Node argument, Where where, int depth)
     {
         if (Arguments(argument, 3, where, "Fn::Cidr needs [ IpBlock, Count, CidrBits ].") is not { } list)
@@ -96,34 +105,43 @@ internal sealed partial class IntrinsicEvaluator
         }
 
         var parts = list.Items.Select(i => ResolveText(i, where, depth, "a string")).ToArray();
-        if (!IPNetwork.TryParse(parts[0], out var block) || block.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        if (!parts[0].Contains('/', StringComparison.Ordinal) || !IPNetwork.TryParse(parts[0], out var block))
         {
-            Fail(list.Items[0], where, $"Fn::Cidr: '{parts[0]}' is not an IPv4 CIDR block.");
+            Fail(list.Items[0], where, $"Fn::Cidr: '{parts[0]}' is not a CIDR block.");
             return Placeholder(argument);
         }
 
+        var width = block.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
         if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 256
-            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || bits < 1 || 32 - bits < block.PrefixLength)
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || bits < 1 || width - bits < block.PrefixLength)
         {
             Fail(argument, where, $"Fn::Cidr: count '{parts[1]}' (1-256) or cidrBits '{parts[2]}' do not fit in {parts[0]}.");
             return Placeholder(argument);
         }
 
-        var prefix = 32 - bits;
-        var available = 1L << (prefix - block.PrefixLength);
-        if (count > available)
+        var prefix = width - bits;
+        if (prefix - block.PrefixLength < 8 && count > 1 << (prefix - block.PrefixLength))
         {
-            Fail(argument, where, $"Fn::Cidr: {parts[0]} holds only {available} blocks of /{prefix}, not {count}.");
+            Fail(argument, where, $"Fn::Cidr: {parts[0]} holds only {1 << (prefix - block.PrefixLength)} blocks of /{prefix}, not {count}.");
             return Placeholder(argument);
         }
 
-        Span<byte> bytes = stackalloc byte[4];
+        Span<byte> bytes = stackalloc byte[width / 8];
         block.BaseAddress.TryWriteBytes(bytes, out _);
-        var baseAddress = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        var baseAddress = width == 32 ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt128BigEndian(bytes);
         var items = new List<Node>(count);
         for (var i = 0; i < count; i++)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, baseAddress + (uint)((long)i << bits));
+            var address = baseAddress + ((UInt128)(uint)i << bits);
+            if (width == 32)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)address);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt128BigEndian(bytes, address);
+            }
+
             items.Add(ScalarNode.String($"{new IPAddress(bytes)}/{prefix}", argument.Location));
         }
 

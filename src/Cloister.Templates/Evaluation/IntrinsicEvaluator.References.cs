@@ -45,6 +45,11 @@ internal sealed partial class IntrinsicEvaluator
             return Relocate(parameter, at);
         }
 
+        if (InCondition(target.Value, target, where))
+        {
+            return Placeholder(target);
+        }
+
         if (Resource(target.Value, target, where) is { } resource)
         {
             return ScalarNode.String(resource.RefValue, at);
@@ -72,6 +77,11 @@ internal sealed partial class IntrinsicEvaluator
         if (logicalId is null || string.IsNullOrEmpty(attribute))
         {
             Fail(argument, where, "Fn::GetAtt needs [ LogicalId, AttributeName ] or 'LogicalId.AttributeName'.");
+            return Placeholder(argument);
+        }
+
+        if (InCondition(logicalId, argument, where))
+        {
             return Placeholder(argument);
         }
 
@@ -155,6 +165,21 @@ internal sealed partial class IntrinsicEvaluator
 
         Fail(argument, where, $"Fn::GetStackAtt: '{parts[2]}' is not an attribute of {parts[0]}.{parts[1]} ({resource.Type}).");
         return Placeholder(argument);
+    }
+
+    /// <summary>
+    /// Whether this is a condition's definition naming resource <paramref name="logicalId"/>, which CloudFormation
+    /// refuses (conditions are evaluated before any resource exists), with the problem recorded.
+    /// </summary>
+    private bool InCondition(string logicalId, Node at, Where where)
+    {
+        if (_inConditions == 0 || !state.Declarations.ContainsKey(logicalId))
+        {
+            return false;
+        }
+
+        Fail(at, where, $"A condition cannot refer to resource '{logicalId}'; conditions use parameters, pseudo parameters, mappings and other conditions.");
+        return true;
     }
 
     /// <summary>The evaluated resource <paramref name="logicalId"/>, or null with a problem recorded.</summary>

@@ -39,6 +39,11 @@ internal static class ParameterResolver
         foreach (var entry in section?.Entries ?? [])
         {
             declared.Add(entry.Key);
+            if (!LogicalNames.IsAlphanumeric(entry.Key))
+            {
+                state.Problem(entry.Key, string.Empty, "A parameter's logical id may hold only letters and digits.", entry.KeyLocation);
+            }
+
             if (entry.Value is not MapNode definition)
             {
                 state.Problem(entry.Key, string.Empty, $"A parameter must be a map with a Type, not {entry.Value.KindName}.", entry.KeyLocation);

@@ -48,11 +48,7 @@ internal sealed class StackEvaluator
             _state.ConditionDefinitions[condition.Key] = condition.Value;
         }
 
-        foreach (var condition in _state.ConditionDefinitions)
-        {
-            _evaluator.Condition(condition.Key, condition.Value, condition.Key, "Conditions." + condition.Key);
-        }
-
+        // Resources are declared before conditions are evaluated so that a condition naming one is told it cannot.
         var resources = Section(root, "Resources");
         if (resources is null || resources.Entries.Length == 0)
         {
@@ -60,6 +56,11 @@ internal sealed class StackEvaluator
         }
 
         Declare(resources);
+        foreach (var condition in _state.ConditionDefinitions)
+        {
+            _evaluator.Condition(condition.Key, condition.Value, condition.Key, "Conditions." + condition.Key);
+        }
+
         var evaluated = EvaluateResources();
         var outputs = EvaluateOutputs(Section(root, "Outputs"));
         return new EvaluatedStack(_state.StackName, _state.StackId, _state.File, evaluated, outputs);
@@ -87,7 +88,7 @@ internal sealed class StackEvaluator
         foreach (var entry in resources?.Entries ?? [])
         {
             var id = entry.Key;
-            if (!IsAlphanumeric(id))
+            if (!LogicalNames.IsAlphanumeric(id))
             {
                 _state.Problem(id, string.Empty, "A logical id may hold only letters and digits.", entry.KeyLocation);
             }
@@ -125,13 +126,18 @@ internal sealed class StackEvaluator
                 }
             }
 
+            if (node.Get("Condition") is { } conditionNode and not ScalarNode { Kind: ScalarKind.String })
+            {
+                _state.Problem(id, "Condition", TemplateProblems.ConditionMustBeString, conditionNode.Location);
+            }
+
             var dependsOn = node.Get("DependsOn") switch
             {
                 ScalarNode s => [s.Value],
                 ListNode l => l.Items.OfType<ScalarNode>().Select(s => s.Value).ToImmutableArray(),
                 _ => ImmutableArray<string>.Empty,
             };
-            _state.Declarations[id] = new ResourceDeclaration(id, type, properties, dependsOn, node.GetString("Condition"), node, entry.KeyLocation);
+            _state.Declarations[id] = new ResourceDeclaration(id, type, properties, dependsOn, node.Get("Condition") is ScalarNode { Kind: ScalarKind.String } named ? named.Value : null, node, entry.KeyLocation);
         }
     }
 
@@ -229,15 +235,24 @@ internal sealed class StackEvaluator
         var outputs = ImmutableArray.CreateBuilder<StackOutput>();
         foreach (var entry in section?.Entries ?? [])
         {
+            if (!LogicalNames.IsAlphanumeric(entry.Key))
+            {
+                _state.Problem(entry.Key, string.Empty, "An output's logical id may hold only letters and digits.", entry.KeyLocation);
+            }
+
             if (entry.Value is not MapNode output || output.Get("Value") is not { } valueNode)
             {
                 _state.Problem(entry.Key, "Value", "An output needs a Value.", entry.KeyLocation);
                 continue;
             }
 
-            if (output.GetString("Condition") is { } condition && !_evaluator.Condition(condition, output.Get("Condition")!, entry.Key, "Condition"))
+            switch (output.Get("Condition"))
             {
-                continue;
+                case ScalarNode { Kind: ScalarKind.String } condition when !_evaluator.Condition(condition.Value, condition, entry.Key, "Condition"):
+                    continue;
+                case { } condition and not ScalarNode { Kind: ScalarKind.String }:
+                    _state.Problem(entry.Key, "Condition", TemplateProblems.ConditionMustBeString, condition.Location);
+                    break;
             }
 
             var value = _evaluator.Resolve(valueNode, entry.Key, "Value");
@@ -268,6 +283,4 @@ internal sealed class StackEvaluator
 
         return outputs.ToImmutable();
     }
-
-    private static bool IsAlphanumeric(string id) => id.Length > 0 && id.All(char.IsAsciiLetterOrDigit);
 }

@@ -71,8 +71,8 @@ internal sealed partial class ModelBuilder
         switch (r.Node("Code"))
         {
             case ScalarNode { IsNull: false } local:
-                codePath = CodeLocator.Resolve(r.Resource.Location.File, local.Value);
-                kind = CodeLocator.Classify(codePath, out var error);
+                codePath = CodeLocator.Resolve(r.Resource.Location.File, local.Value, out var error);
+                kind = codePath is null ? null : CodeLocator.Classify(codePath, out error);
                 if (kind is null)
                 {
                     r.ProblemAt(local, "Code", error);

@@ -9,4 +9,5 @@ namespace Cloister.Templates.Sam;
 /// <param name="Method">The method, lower-case, or <c>any</c>.</param>
 /// <param name="ApiId">The explicit API's logical id; null for the implicit <c>ServerlessRestApi</c>.</param>
 /// <param name="Location">Where the event was written.</param>
-internal sealed record ApiEvent(string FunctionId, string EventId, string Path, string Method, string? ApiId, SourceLocation Location);
+/// <param name="Condition">The function's condition, which SAM puts on the method it adds for the event; null when it has none.</param>
+internal sealed record ApiEvent(string FunctionId, string EventId, string Path, string Method, string? ApiId, SourceLocation Location, string? Condition);

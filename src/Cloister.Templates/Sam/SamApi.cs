@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Cloister.Model.Validation;
 using Cloister.Templates.Code;
 using Cloister.Templates.Nodes;
@@ -13,7 +14,7 @@ namespace Cloister.Templates.Sam;
 /// is the DefinitionBody (or DefinitionUri's file), or one SAM writes from the functions' Api events,
 /// with the resource policy SAM generates from <c>Auth.ResourcePolicy</c>, a deployment and a stage.
 /// </summary>
-internal sealed class SamApi(SamContext context, List<ApiEvent> events)
+internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
 {
     public const string Type = "AWS::Serverless::Api";
     public const string ImplicitId = "ServerlessRestApi";
@@ -45,9 +46,18 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
             }
         }
 
-        if (props.Get("StageName") is null)
+        if (props.Get("StageName") is not { } stageName)
         {
             context.Problem(entry.Key, "Properties.StageName", "is required.", entry.KeyLocation);
+        }
+        else if (stageName is ScalarNode { IsNull: false, Value.Length: 0 })
+        {
+            context.Problem(entry.Key, "Properties.StageName", "StageName cannot be empty.", stageName.Location);
+        }
+
+        if (props.GetEntry("DefinitionBody") is not null && props.GetEntry("DefinitionUri") is { } uri)
+        {
+            context.Problem(entry.Key, "Properties.DefinitionUri", "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.", uri.KeyLocation);
         }
 
         Expand(entry.Key, entry.KeyLocation, props, resource, output);
@@ -69,7 +79,36 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         }
 
         var props = context.WithGlobals("Api", NodeFactory.Map(at, ("StageName", NodeFactory.Str("Prod", at))), at);
-        Expand(ImplicitId, at, props, null, output);
+        Expand(ImplicitId, at, props, ImplicitCondition(implicitEvents, at), output);
+    }
+
+    /// <summary>
+    /// As SAM does, the implicit API is conditional when every function routed on it is: on their condition, or on
+    /// <c>ServerlessRestApiCondition</c>, the Fn::Or of theirs, when they differ. A stand-in for the SAM resource
+    /// whose attributes the generated resources carry.
+    /// </summary>
+    private MapNode? ImplicitCondition(List<ApiEvent> implicitEvents, SourceLocation at)
+    {
+        if (implicitEvents.Exists(e => e.Condition is null))
+        {
+            return null;
+        }
+
+        var name = Condition(implicitEvents, ImplicitId + "Condition", at);
+        return NodeFactory.Map(at, ("Condition", NodeFactory.Str(name, at)));
+    }
+
+    /// <summary>The one condition of <paramref name="conditional"/>, or <paramref name="combined"/> added to the template as the Fn::Or of theirs.</summary>
+    private string Condition(List<ApiEvent> conditional, string combined, SourceLocation at)
+    {
+        var names = conditional.Select(e => e.Condition!).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 1)
+        {
+            return names[0];
+        }
+
+        context.AddedConditions.AddRange(SamConditions.Combined(combined, names, at));
+        return combined;
     }
 
     public void ReportUnknownApis()
@@ -82,14 +121,17 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
 
     private void Expand(string id, SourceLocation at, MapNode props, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
     {
-        var openApiVersion = props.GetString("OpenApiVersion");
+        var openApiVersion = OpenApiVersion(id, props);
         var body = Body(id, at, props, openApiVersion, out var managed);
         if (managed)
         {
-            foreach (var e in events.Where(e => (e.ApiId ?? ImplicitId) == id))
+            var routed = events.Where(e => (e.ApiId ?? ImplicitId) == id).ToList();
+            foreach (var e in routed)
             {
                 body = AddIntegration(body, e);
             }
+
+            body = WithPathConditions(id, body, routed);
         }
 
         if (props.Get("BinaryMediaTypes") is ListNode binary)
@@ -125,6 +167,9 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(NodeJson.Write(body))))[..10];
         var deploymentId = $"{id}Deployment{hash}";
+        var stageId = SamLogicalIds.Stage(id, stage);
+        context.References.Add(id, "Deployment", deploymentId);
+        context.References.Add(id, "Stage", stageId);
         output.Add(SamResources.Resource(deploymentId, "AWS::ApiGateway::Deployment", NodeFactory.Map(
             at,
             ("RestApiId", NodeFactory.Ref(id, at)),
@@ -136,13 +181,66 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         stageProps.Add(new MapEntry("DeploymentId", at, NodeFactory.Ref(deploymentId, at)));
         stageProps.Add(new MapEntry("StageName", stage.Location, stage));
         stageProps.AddRange(SamResources.Copy(props, "Variables", "MethodSettings", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize"));
-        var stageSuffix = stage is ScalarNode literal ? new string(literal.Value.Where(char.IsAsciiLetterOrDigit).ToArray()) : string.Empty;
-        output.Add(SamResources.Resource($"{id}{stageSuffix}Stage", "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
-        if (props.Get("Auth") is MapNode planAuth)
+        output.Add(SamResources.Resource(stageId, "AWS::ApiGateway::Stage", new MapNode(stageProps.ToImmutable(), at), at, resource));
+        if (props.Get("Auth") is MapNode planAuth && SamApiAuth.AddUsagePlan(context, id, planAuth, stageId, at, resource, output))
         {
-            SamApiAuth.AddUsagePlan(context, id, planAuth, $"{id}{stageSuffix}Stage", at, resource, output);
+            context.References.Add(id, "UsagePlan", id + "UsagePlan");
+            context.References.Add(id, "UsagePlanKey", id + "UsagePlanKey");
+            context.References.Add(id, "ApiKey", id + "ApiKey");
         }
-        SamDomain.Expand(context, id, props.Get("Domain"), $"{id}{stageSuffix}Stage", resource, output);
+
+        if (SamDomain.Expand(context, id, props.Get("Domain"), stageId, resource, output) is { } domainId)
+        {
+            context.References.Add(id, "DomainName", domainId);
+        }
+    }
+
+    /// <summary>OpenApiVersion as SAM accepts it (<c>2.x</c> or <c>3.x</c>, with an optional <c>.y</c>); null when absent or not so.</summary>
+    private string? OpenApiVersion(string id, MapNode props)
+    {
+        if (props.Get("OpenApiVersion") is not { } version)
+        {
+            return null;
+        }
+
+        if (version is ScalarNode { IsNull: false } text && OpenApiVersionPattern().IsMatch(text.Value))
+        {
+            return text.Value;
+        }
+
+        context.Problem(id, "Properties.OpenApiVersion", "The OpenApiVersion value must be of the format '3.0.0'.", version.Location);
+        return null;
+    }
+
+    /// <summary>SAM's <c>get_openapi_versions_supported_regex</c>, <c>\A[2-3](\.\d)(\.\d)?$</c>.</summary>
+    [GeneratedRegex(@"\A[23]\.[0-9](\.[0-9])?$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex OpenApiVersionPattern();
+
+    /// <summary>
+    /// As SAM does for the paths it writes: a path whose every method comes from a conditional function is itself
+    /// conditional, on their condition or on <c>{api}{path}PathCondition</c> (slashes as SLASH, braces as OB and CB),
+    /// the Fn::Or of theirs; so when the conditions are false the API has no empty resource left.
+    /// </summary>
+    private MapNode WithPathConditions(string id, MapNode body, List<ApiEvent> routed)
+    {
+        if (body.Get("paths") is not MapNode paths)
+        {
+            return body;
+        }
+
+        foreach (var path in paths.Entries)
+        {
+            var onPath = routed.Where(e => e.Path == path.Key).ToList();
+            if (onPath.Count == 0 || onPath.Exists(e => e.Condition is null))
+            {
+                continue;
+            }
+
+            var combined = id + path.Key.Replace("/", "SLASH", StringComparison.Ordinal).Replace("{", "OB", StringComparison.Ordinal).Replace("}", "CB", StringComparison.Ordinal) + "PathCondition";
+            paths = paths.With(path.Key, SamConditions.If(Condition(onPath, combined, path.KeyLocation), path.Value, path.KeyLocation));
+        }
+
+        return body.With("paths", paths);
     }
 
     private MapNode Body(string id, SourceLocation at, MapNode props, string? openApiVersion, out bool managed)
@@ -161,7 +259,12 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         {
             if (uri is ScalarNode { IsNull: false } path)
             {
-                var file = CodeLocator.Resolve(context.File, path.Value);
+                if (CodeLocator.Resolve(context.File, path.Value, out var error) is not { } file)
+                {
+                    context.Problem(id, "Properties.DefinitionUri", error, uri.Location);
+                    return new MapNode([], at);
+                }
+
                 try
                 {
                     var document = TemplateReader.Read(file, File.ReadAllText(file), context.Problems);
@@ -206,12 +309,25 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
             return body;
         }
 
+        // A conditional function's method (and its integration's uri) is conditional too, as SAM writes it, so that
+        // the body does not refer to a function that is not created.
+        Node uri = NodeFactory.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{e.FunctionId}.Arn}}/invocations", at);
+        if (e.Condition is not null)
+        {
+            uri = SamConditions.If(e.Condition, uri, at);
+        }
+
         var integration = NodeFactory.Map(
             at,
             ("type", NodeFactory.Str("aws_proxy", at)),
             ("httpMethod", NodeFactory.Str("POST", at)),
-            ("uri", NodeFactory.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{e.FunctionId}.Arn}}/invocations", at)));
-        var method = NodeFactory.Map(at, ("x-amazon-apigateway-integration", integration), ("responses", new MapNode([], at)));
+            ("uri", uri));
+        Node method = NodeFactory.Map(at, ("x-amazon-apigateway-integration", integration), ("responses", new MapNode([], at)));
+        if (e.Condition is not null)
+        {
+            method = SamConditions.If(e.Condition, method, at);
+        }
+
         return body.With("paths", paths.With(e.Path, item.With(methodKey, method)));
     }
 
@@ -232,7 +348,7 @@ internal sealed class SamApi(SamContext context, List<ApiEvent> events)
         var generator = new SamResourcePolicy(context, id);
         foreach (var path in (body.Get("paths") as MapNode)?.Entries ?? [])
         {
-            var methods = (path.Value as MapNode)?.Entries.Select(m => m.Key).Where(IsMethod) ?? [];
+            var methods = SamConditions.Contents(path.Value).SelectMany(item => item.Entries.Select(m => m.Key)).Where(IsMethod).Distinct(StringComparer.Ordinal);
             generator.AddForPath(policy, path.Key, [.. methods], stage, path.KeyLocation);
         }
 

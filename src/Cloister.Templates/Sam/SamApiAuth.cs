@@ -74,23 +74,26 @@ internal static class SamApiAuth
         return requirements.Count == 0 ? body : WithSecurity(body, requirements);
     }
 
-    /// <summary>For <c>UsagePlan.CreateUsagePlan: PER_API</c>: <c>{id}UsagePlan</c>, <c>{id}ApiKey</c> and <c>{id}UsagePlanKey</c>, as SAM names them.</summary>
-    public static void AddUsagePlan(SamContext context, string id, MapNode auth, string stageId, SourceLocation at, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
+    /// <summary>
+    /// For <c>UsagePlan.CreateUsagePlan: PER_API</c>: <c>{id}UsagePlan</c>, <c>{id}ApiKey</c> and <c>{id}UsagePlanKey</c>,
+    /// as SAM names them; whether it made them.
+    /// </summary>
+    public static bool AddUsagePlan(SamContext context, string id, MapNode auth, string stageId, SourceLocation at, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
     {
         if (auth.Get("UsagePlan") is not MapNode plan)
         {
-            return;
+            return false;
         }
 
         switch (plan.GetString("CreateUsagePlan"))
         {
             case "NONE":
-                return;
+                return false;
             case "PER_API":
                 break;
             case var other:
                 context.Problem(id, "Properties.Auth.UsagePlan.CreateUsagePlan", $"Cloister supports CreateUsagePlan PER_API and NONE, not '{other}'.", plan.Location);
-                return;
+                return false;
         }
 
         var stage = NodeFactory.Map(at, ("ApiId", NodeFactory.Ref(id, at)), ("Stage", NodeFactory.Ref(stageId, at)));
@@ -109,6 +112,7 @@ internal static class SamApiAuth
             ("KeyId", NodeFactory.Ref(id + "ApiKey", at)),
             ("KeyType", NodeFactory.Str("API_KEY", at)),
             ("UsagePlanId", NodeFactory.Ref(id + "UsagePlan", at))), at, resource));
+        return true;
     }
 
     private static MapEntry? Scheme(SamContext context, string id, MapEntry authorizer)
@@ -197,23 +201,19 @@ internal static class SamApiAuth
             return body;
         }
 
+        // Path items and methods of conditional functions are Fn::If; their contents get the security, the condition stays.
         foreach (var path in paths.Entries)
         {
-            if (path.Value is not MapNode item)
+            paths = paths.With(path.Key, SamConditions.Update(path.Value, item =>
             {
-                continue;
-            }
-
-            foreach (var operation in item.Entries)
-            {
-                if (operation.Value is MapNode method && operation.Key is "get" or "put" or "post" or "delete" or "options" or "head" or "patch" or "x-amazon-apigateway-any-method"
-                    && method.Get("security") is null && operation.Key != "options")
+                foreach (var operation in item.Entries.Where(o => o.Key is "get" or "put" or "post" or "delete" or "head" or "patch" or "x-amazon-apigateway-any-method"))
                 {
-                    item = item.With(operation.Key, method.With("security", new ListNode([.. requirements], method.Location)));
+                    item = item.With(operation.Key, SamConditions.Update(operation.Value, method =>
+                        method.Get("security") is null ? method.With("security", new ListNode([.. requirements], method.Location)) : method));
                 }
-            }
 
-            paths = paths.With(path.Key, item);
+                return item;
+            }));
         }
 
         return body.With("paths", paths);

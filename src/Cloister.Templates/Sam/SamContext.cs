@@ -3,12 +3,21 @@ using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
 
-/// <summary>What the SAM transform works with: the template's file, the problems and the Globals.</summary>
+/// <summary>
+/// What the SAM transform works with: the template's file, the problems and the Globals (only the properties
+/// SAM supports, see <see cref="SamGlobals"/>), and what it adds to the whole template as it goes.
+/// </summary>
 internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals)
 {
     public string File { get; } = file;
 
     public ProblemCollector Problems { get; } = problems;
+
+    /// <summary>The referenceable properties of the SAM resources expanded so far (<c>MyApi.Stage</c>...).</summary>
+    public SamReferences References { get; } = new();
+
+    /// <summary>Conditions SAM adds to the template's Conditions section (combined conditions of conditional functions).</summary>
+    public List<MapEntry> AddedConditions { get; } = [];
 
     public void Problem(string resource, string property, string message, SourceLocation at) => Problems.Add(resource, property, message, at);
 

@@ -17,17 +17,18 @@ internal static class SamDomain
         "DomainName", "CertificateArn", "EndpointConfiguration", "BasePath", "SecurityPolicy", "Policy", "AccessAssociation",
         "Route53", "MutualTlsAuthentication", "OwnershipVerificationCertificateArn", "NormalizeBasePath");
 
-    public static void Expand(SamContext context, string apiId, Node? domain, string stageLogicalId, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
+    /// <summary>The domain name, its base path mappings and access association; the domain name's logical id, or null when none was made.</summary>
+    public static string? Expand(SamContext context, string apiId, Node? domain, string stageLogicalId, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
     {
         if (domain is null)
         {
-            return;
+            return null;
         }
 
         if (domain is not MapNode props)
         {
             context.Problem(apiId, "Properties.Domain", "must be a map.", domain.Location);
-            return;
+            return null;
         }
 
         var at = props.Location;
@@ -46,14 +47,14 @@ internal static class SamDomain
         if (name is null || certificate is null)
         {
             context.Problem(apiId, "Properties.Domain", "DomainName and CertificateArn are required.", at);
-            return;
+            return null;
         }
 
         var type = props.GetString("EndpointConfiguration") ?? "REGIONAL";
         if (type is not ("REGIONAL" or "EDGE" or "PRIVATE"))
         {
             context.Problem(apiId, "Properties.Domain.EndpointConfiguration", $"'{type}' is not REGIONAL, EDGE or PRIVATE.", at);
-            return;
+            return null;
         }
 
         var isPrivate = type == "PRIVATE";
@@ -90,13 +91,13 @@ internal static class SamDomain
             if (!isPrivate)
             {
                 context.Problem(apiId, "Properties.Domain.AccessAssociation", "only a PRIVATE domain name has access associations.", association.Location);
-                return;
+                return domainId;
             }
 
             if (association.Get("VpcEndpointId") is not { } endpoint)
             {
                 context.Problem(apiId, "Properties.Domain.AccessAssociation.VpcEndpointId", "is required.", association.Location);
-                return;
+                return domainId;
             }
 
             output.Add(SamResources.Resource($"DomainNameAccessAssociation{Hash(name)}", "AWS::ApiGateway::DomainNameAccessAssociation", NodeFactory.Map(
@@ -105,6 +106,8 @@ internal static class SamDomain
                 ("AccessAssociationSource", endpoint),
                 ("AccessAssociationSourceType", NodeFactory.Str("VPCE", at))), at, resource));
         }
+
+        return domainId;
     }
 
     /// <summary>SAM's logical id suffix for generated resources: the first 10 hex digits of a hash of the domain name as written (SAM uses SHA-1; the ids differ, the shape does not).</summary>

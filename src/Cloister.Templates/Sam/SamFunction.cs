@@ -23,7 +23,7 @@ internal static class SamFunction
 
     private static readonly string[] Unsupported = ["AutoPublishAlias", "DeploymentPreference", "FunctionUrlConfig", "ProvisionedConcurrencyConfig", "DeadLetterQueue", "EventInvokeConfig", "FileSystemConfigs"];
 
-    public static void Expand(MapEntry entry, MapNode resource, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
+    public static void Expand(MapEntry entry, MapNode resource, MapNode resources, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
     {
         var id = entry.Key;
         var at = entry.KeyLocation;
@@ -81,7 +81,7 @@ internal static class SamFunction
 
         foreach (var e in (props.Get("Events") as MapNode)?.Entries ?? [])
         {
-            Event(id, e, resource, context, output, events);
+            Event(id, e, resource, resources, context, output, events);
         }
     }
 
@@ -162,7 +162,7 @@ internal static class SamFunction
     private static MapNode ManagedPolicy(string path, Cloister.Model.Validation.SourceLocation at) =>
         NodeFactory.Sub("arn:${AWS::Partition}:iam::aws:policy/" + path, at);
 
-    private static void Event(string id, MapEntry e, MapNode resource, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
+    private static void Event(string id, MapEntry e, MapNode resource, MapNode resources, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
     {
         var where = $"Properties.Events.{e.Key}";
         if (e.Value is not MapNode ev || ev.GetString("Type") is not { } type)
@@ -208,10 +208,13 @@ internal static class SamFunction
         }
 
         var at = e.KeyLocation;
-        events.Add(new ApiEvent(id, e.Key, path, method, apiId, at));
+        events.Add(new ApiEvent(id, e.Key, path, method, apiId, at, SamResources.Condition(resource)));
         var methodInArn = method is "any" ? "*" : method.ToUpperInvariant();
+
+        // API Gateway calls a function with the path's trailing slash removed, so SAM removes one from the permission's path too.
+        var arnPath = SamResources.ArnPath(path.Length > 1 && path.EndsWith('/') ? path[..^1] : path);
         var sourceArn = NodeFactory.Sub(
-            $"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{__ApiId__}}/${{__Stage__}}/{methodInArn}{SamResources.ArnPath(path)}",
+            $"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{__ApiId__}}/${{__Stage__}}/{methodInArn}{arnPath}",
             NodeFactory.Map(at, ("__ApiId__", NodeFactory.Ref(apiId ?? SamApi.ImplicitId, at)), ("__Stage__", NodeFactory.Str("*", at))),
             at);
         var permission = NodeFactory.Map(
@@ -220,6 +223,26 @@ internal static class SamFunction
             ("FunctionName", NodeFactory.Ref(id, at)),
             ("Principal", NodeFactory.Str("apigateway.amazonaws.com", at)),
             ("SourceArn", sourceArn));
-        output.Add(SamResources.Resource($"{id}{e.Key}Permission", "AWS::Lambda::Permission", permission, at, resource));
+        output.Add(SamResources.Resource(SamLogicalIds.Permission(id + e.Key, PermissionSuffix(apiId, resources)), "AWS::Lambda::Permission", permission, at, resource));
+    }
+
+    /// <summary>
+    /// What SAM ends a permission's logical id with: the stage it expects the event on, <c>Prod</c> for the implicit
+    /// API, the explicit API's StageName as written, or <c>Stage</c> when that is not a literal.
+    /// </summary>
+    private static string PermissionSuffix(string? apiId, MapNode resources)
+    {
+        if (apiId is null)
+        {
+            return "Prod";
+        }
+
+        if ((resources.Get(apiId) as MapNode)?.Get("Properties") is not MapNode api || api.Get("StageName") is not { } stage)
+        {
+            // SAM's own fallback; an API without a StageName is reported where the API is expanded.
+            return "AllStages";
+        }
+
+        return stage is ScalarNode { IsNull: false } literal ? literal.Value : "Stage";
     }
 }

@@ -7,7 +7,10 @@ namespace Cloister.Templates.Sam;
 /// <summary>Builds the CloudFormation resources the transform generates.</summary>
 internal static class SamResources
 {
-    /// <summary>A resource entry; Condition and DependsOn of the SAM resource are carried over when given.</summary>
+    /// <summary>
+    /// A resource entry; Condition and DependsOn of the SAM resource are carried over when given (a Condition
+    /// that is not a name is not: the transform reported it once, on the SAM resource).
+    /// </summary>
     public static MapEntry Resource(string logicalId, string type, MapNode properties, SourceLocation at, MapNode? source = null)
     {
         var entries = ImmutableArray.CreateBuilder<MapEntry>();
@@ -15,7 +18,7 @@ internal static class SamResources
         entries.Add(new MapEntry("Properties", at, properties));
         foreach (var attribute in new[] { "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata" })
         {
-            if (source?.GetEntry(attribute) is { } carried)
+            if (source?.GetEntry(attribute) is { } carried && (attribute != "Condition" || Condition(source) is not null))
             {
                 entries.Add(carried);
             }
@@ -44,6 +47,9 @@ internal static class SamResources
 
         return new ListNode([.. items], at);
     }
+
+    /// <summary>The name in a resource's Condition attribute; null when it has none or it is not a string.</summary>
+    public static string? Condition(MapNode? resource) => resource?.Get("Condition") is ScalarNode { Kind: ScalarKind.String } name ? name.Value : null;
 
     /// <summary>Path parameters (<c>{id}</c>, <c>{proxy+}</c>) become <c>*</c> in ARNs, as SAM writes them.</summary>
     public static string ArnPath(string path) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
+using Cloister.Templates.Parsing;
 
 namespace Cloister.Templates.Sam;
 
@@ -45,26 +46,21 @@ internal static class SamTransform
             return root;
         }
 
-        var globalsNode = root.Get("Globals") as MapNode;
-        foreach (var section in globalsNode?.Entries.Where(e => e.Key is not ("Function" or "Api" or "SimpleTable")) ?? [])
-        {
-            problems.Add("Globals", section.Key, $"'{section.Key}' is not a Globals section Cloister supports (Function, Api, SimpleTable).", section.KeyLocation);
-        }
-
-        var context = new SamContext(file, problems, globalsNode);
+        var context = new SamContext(file, problems, SamGlobals.Check(root.GetEntry("Globals"), problems));
         var resources = root.Get("Resources") as MapNode;
         if (resources is null)
         {
             return root.Without("Transform").Without("Globals");
         }
 
+        CheckConditions(resources, problems);
         var output = ImmutableArray.CreateBuilder<MapEntry>();
         var events = new List<ApiEvent>();
         foreach (var entry in resources.Entries)
         {
             if (entry.Value is MapNode { } resource && resource.GetString("Type") == SamFunction.Type)
             {
-                SamFunction.Expand(entry, resource, context, output, events);
+                SamFunction.Expand(entry, resource, resources, context, output, events);
             }
         }
 
@@ -93,6 +89,28 @@ internal static class SamTransform
 
         apis.ExpandImplicit(resources, output);
         apis.ReportUnknownApis();
-        return root.Without("Transform").Without("Globals").With("Resources", resources with { Entries = output.ToImmutable() });
+        var transformed = root.Without("Transform").Without("Globals").With("Resources", resources with { Entries = output.ToImmutable() });
+        if (context.AddedConditions.Count > 0 && root.Get("Conditions") is null or MapNode or ScalarNode { IsNull: true })
+        {
+            // SAM writes its combined conditions over any of the same name.
+            var conditions = root.Get("Conditions") as MapNode ?? new MapNode([], resources.Location);
+            var added = context.AddedConditions.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            transformed = transformed.With("Conditions", conditions with { Entries = conditions.Entries.RemoveAll(c => added.Contains(c.Key)).AddRange(context.AddedConditions) });
+        }
+
+        return context.References.Resolve(transformed);
+    }
+
+    /// <summary>SAM refuses a Condition attribute that is not a condition's name before it expands anything.</summary>
+    private static void CheckConditions(MapNode resources, ProblemCollector problems)
+    {
+        foreach (var entry in resources.Entries)
+        {
+            if (entry.Value is MapNode resource && resource.GetString("Type")?.StartsWith("AWS::Serverless::", StringComparison.Ordinal) == true
+                && resource.GetEntry("Condition") is { Value: not ScalarNode { Kind: ScalarKind.String } } condition)
+            {
+                problems.Add(entry.Key, "Condition", TemplateProblems.ConditionMustBeString, condition.Value.Location);
+            }
+        }
     }
 }

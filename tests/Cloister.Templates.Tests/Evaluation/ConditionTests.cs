@@ -56,6 +56,85 @@ public class ConditionTests
     }
 
     [Fact]
+    public void Condition_RefOrGetAttToResource_IsProblemSayingConditionsCannot()
+    {
+        var result = TestTemplates.Load("""
+            Conditions:
+              ByRef: !Equals [!Ref Vpc, x]
+              ByGetAtt: !Equals [!GetAtt Vpc.CidrBlock, x]
+              BySub: !Equals [!Sub "${Vpc}", x]
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            """);
+        Assert.Equal(["ByRef", "ByGetAtt", "BySub"], result.Validation.Problems.Select(p => p.Resource));
+        Assert.All(result.Validation.Problems, p =>
+        {
+            Assert.StartsWith("Conditions.", p.Property, StringComparison.Ordinal);
+            Assert.StartsWith("A condition cannot refer to resource 'Vpc'", p.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Condition_RefToUnknownName_KeepsTheUnresolvedReferenceMessage()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Conditions:
+              C: !Equals [!Ref Missing, x]
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            """);
+        Assert.Contains("no parameter, resource or pseudo parameter", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("!Equals [a, b]")]
+    [InlineData("[IsProd]")]
+    [InlineData("{ Ref: Env }")]
+    [InlineData("1")]
+    public void ResourceCondition_NotAString_IsProblemAtCondition(string condition)
+    {
+        var result = TestTemplates.Load($$"""
+            Conditions:
+              IsProd: !Equals [a, a]
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Condition: {{condition}}
+                Properties: { CidrBlock: 10.1.0.0/16 }
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Vpc", "Condition", 6), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal("Every Condition member must be a string.", problem.Message);
+    }
+
+    [Fact]
+    public void OutputCondition_NotAString_IsProblemAtCondition()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              O:
+                Condition: [x]
+                Value: !Ref Vpc
+            """);
+        Assert.Equal(("O", "Condition", 5), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal("Every Condition member must be a string.", problem.Message);
+    }
+
+    [Fact]
+    public void ServerlessFunctionCondition_NotAString_IsOneProblemOnTheFunction()
+    {
+        var result = TestTemplates.Load($$"""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              {{TestTemplates.SamFunction("Fn", condition: "!Equals [a, b]")}}
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Fn", "Condition", 3), (problem.Resource, problem.Property, problem.Location!.Line));
+    }
+
+    [Fact]
     public void Condition_SelfReference_IsCycleProblem()
     {
         var result = TestTemplates.Load("""

@@ -99,6 +99,26 @@ public class IntrinsicFunctionTests
     public void Cidr_Block_SplitsIntoSubnets() =>
         Assert.Equal("10.1.0.0/24,10.1.1.0/24,10.1.2.0/24", Output("!Join [\",\", !Cidr [!GetAtt Vpc.CidrBlock, 3, 8]]"));
 
+    [Theory]
+    [InlineData("2001:db8::/56", 2, 64, "2001:db8::/64,2001:db8:0:1::/64")]
+    [InlineData("2001:db8:0:ff00::/56", 1, 72, "2001:db8:0:ff00::/56")]
+    [InlineData("fd00::/8", 2, 112, "fd00::/16,fd01::/16")]
+    public void Cidr_Ipv6Block_SplitsWithCidrBitsTakenFrom128(string block, int count, int bits, string expected) =>
+        Assert.Equal(expected, Output($"!Join [\",\", !Cidr [\"{block}\", {count}, {bits}]]"));
+
+    [Fact]
+    public void Cidr_MoreIpv6BlocksThanFit_IsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              Out: { Value: !Cidr ["2001:db8::/62", 5, 64] }
+            """);
+        Assert.Equal(("Out", "Value"), (problem.Resource, problem.Property));
+        Assert.Contains("holds only 4 blocks of /64, not 5", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NoValue_InIf_RemovesProperty()
     {

@@ -166,6 +166,24 @@ public class TemplateErrorTests
     }
 
     [Fact]
+    public void Load_ParameterAndOutputNamesNotAlphanumeric_AreProblemsAtTheirKeys()
+    {
+        var result = TestTemplates.Load("""
+            Parameters:
+              My-Param: { Type: String, Default: x }
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            Outputs:
+              My_Out:
+                Value: !Ref My-Param
+            """);
+        Assert.Equal(
+            [("My-Param", string.Empty, 2, 3), ("My_Out", string.Empty, 6, 3)],
+            result.Validation.Problems.Select(p => (p.Resource, p.Property, p.Location!.Line, p.Location.Column)));
+        Assert.All(result.Validation.Problems, p => Assert.Contains("only letters and digits", p.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MissingResources_IsProblem()
     {
         var problem = TestTemplates.SingleProblem("Description: nothing here\n");

@@ -16,6 +16,33 @@ public class TemplateFuzzTests
          "Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Condition": "C", "Properties": {"CidrBlock": {"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/8", 2, 16]}]}}}},
          "Outputs": {"O": {"Value": {"Fn::Sub": "${Vpc}-${AWS::Region}"}, "Export": {"Name": "e"}}}}
         """,
+        """
+        Transform: AWS::Serverless-2016-10-31
+        Parameters:
+          Env: { Type: String, Default: dev }
+        Conditions:
+          IsProd: !Equals [!Ref Env, prod]
+        Globals:
+          Function: { Runtime: nodejs20.x, Handler: index.handler, CodeUri: claims/, Timeout: 3 }
+          Api: { OpenApiVersion: "3.0.1", Auth: { ResourcePolicy: { IpRangeWhitelist: [10.0.0.0/8] } } }
+        Resources:
+          Api:
+            Type: AWS::Serverless::Api
+            Properties:
+              StageName: v1-beta
+              DefinitionUri: openapi.json
+              Auth: { ApiKeyRequired: true, UsagePlan: { CreateUsagePlan: PER_API } }
+          Fn:
+            Type: AWS::Serverless::Function
+            Condition: IsProd
+            Properties:
+              Events:
+                Get: { Type: Api, Properties: { Path: /items/, Method: get } }
+                Put: { Type: Api, Properties: { Path: "/items/{id}", Method: put, RestApiId: !Ref Api } }
+        Outputs:
+          Stage: { Value: !Ref Api.Stage }
+          Url: { Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/${ServerlessRestApi.Stage}" }
+        """,
     ];
 
     private static readonly string[] Fragments =
@@ -23,6 +50,7 @@ public class TemplateFuzzTests
         "!Ref", "!GetAtt", "!Sub", "!If", "!Join", "!Select [", "{", "}", "[", "]", ":", "- ", "\n", "  ", "\t", "\"", "'", "${", "&a", "*a",
         "Fn::", "Ref", "Resources:", "Type: AWS::EC2::VPC", "!Cidr [", "!FindInMap", "---", "#", "\\u0000", "9999999999999999999999", "-1",
         "AWS::NoValue", "Condition:", "DependsOn: [", "Properties:", "Transform: AWS::Serverless-2016-10-31", "Events:", "Type: Api",
+        "\0", "CodeUri: ", "DefinitionUri: ", "DefinitionBody: {}", "StageName: ", "Globals:", "!Ref Api.", ".Stage", "Policies: [",
     ];
 
     [Fact]
@@ -32,8 +60,8 @@ public class TemplateFuzzTests
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 600; i++)
         {
-            var text = Mutate(Seeds[i % Seeds.Length], random);
-            AssertLoadsOrProblems(text, i % 2 == 0 ? "fuzz.yaml" : "fuzz.json");
+            var seed = Seeds[i % Seeds.Length];
+            AssertLoadsOrProblems(Mutate(seed, random), seed.StartsWith('{') ? "fuzz.json" : "fuzz.yaml");
         }
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"fuzzing took {watch.Elapsed}");

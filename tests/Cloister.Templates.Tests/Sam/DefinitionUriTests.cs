@@ -13,4 +13,32 @@ public class DefinitionUriTests
         Assert.Equal(TestTemplates.DataPath("definition-uri", "openapi.json"), problem.Location!.File);
         Assert.Equal(12, problem.Location.Line);
     }
+
+    [Fact]
+    public void DefinitionUri_WithNulCharacter_IsProblemAtTheProperty()
+    {
+        var result = TestTemplates.Load(
+            """
+            {"Transform": "AWS::Serverless-2016-10-31",
+             "Resources": {"Api": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "dev", "DefinitionUri": "a\u0000b.yaml"}}}}
+            """,
+            path: "t.json");
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Api", "Properties.DefinitionUri", 2), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Contains("NUL", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CodeUri_WithNulCharacter_IsProblemAtTheProperty()
+    {
+        var result = TestTemplates.Load(
+            """
+            {"Transform": "AWS::Serverless-2016-10-31",
+             "Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "a\u0000b", "Handler": "index.handler", "Runtime": "nodejs20.x"}}}}
+            """,
+            path: "t.json");
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Fn", "Properties.Code", 2), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Contains("NUL", problem.Message, StringComparison.Ordinal);
+    }
 }

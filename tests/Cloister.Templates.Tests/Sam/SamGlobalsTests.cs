@@ -51,4 +51,62 @@ public class SamGlobalsTests
             """);
         Assert.Contains(noTransform.Validation.Problems, p => p.Property == "Globals" && p.Message.Contains("Transform", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Function", "Policies: [AmazonDynamoDBReadOnlyAccess]", "Policies")]
+    [InlineData("Function", "Role: arn:aws:iam::123456789012:role/r", "Role")]
+    [InlineData("Function", "FunctionName: same", "FunctionName")]
+    [InlineData("Function", "Events: { E: { Type: Api, Properties: { Path: /x, Method: get } } }", "Events")]
+    [InlineData("Api", "StageName: dev", "StageName")]
+    [InlineData("Api", "DefinitionBody: { swagger: '2.0' }", "DefinitionBody")]
+    [InlineData("SimpleTable", "TableName: shared", "TableName")]
+    public void Globals_PropertySamDoesNotShare_IsProblemAtItsKey(string section, string property, string name)
+    {
+        var result = TestTemplates.Load($$"""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              {{section}}:
+                {{property}}
+            Resources:
+              T: { Type: AWS::Serverless::SimpleTable }
+            """);
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Globals", $"{section}.{name}", 4, 5), (problem.Resource, problem.Property, problem.Location!.Line, problem.Location.Column));
+        Assert.StartsWith($"'Globals' section is invalid. '{name}' is not a supported property of '{section}'.", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Globals_SectionNotAMap_IsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function: [Timeout]
+            Resources:
+              T: { Type: AWS::Serverless::SimpleTable }
+            """);
+        Assert.Equal(("Globals", "Function", 3), (problem.Resource, problem.Property, problem.Location!.Line));
+    }
+
+    [Fact]
+    public void Globals_PropertiesSamShares_ApplyToEachResource()
+    {
+        var result = TestTemplates.LoadValid("""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function: { Runtime: nodejs22.x, Handler: index.handler, MemorySize: 512, Tags: { team: claims } }
+              Api: { Name: shared, OpenApiVersion: "3.0.1" }
+              SimpleTable: { SSESpecification: { SSEEnabled: true } }
+            Resources:
+              T: { Type: AWS::Serverless::SimpleTable }
+              Api: { Type: AWS::Serverless::Api, Properties: { StageName: dev } }
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: x
+                  Events: { E: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /x, Method: get } } }
+            """);
+        Assert.Equal((512, "nodejs22.x"), (Assert.Single(result.Model.Functions).MemorySize, result.Model.Functions[0].Runtime));
+        Assert.Equal("shared", Assert.Single(result.Model.RestApis).Name);
+    }
 }

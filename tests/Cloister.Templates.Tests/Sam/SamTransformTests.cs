@@ -62,8 +62,8 @@ public class SamTransformTests
         var ids = resources.Entries.Select(e => e.Key).ToList();
         Assert.Equal("AWS::Lambda::Function", TypeOf(resources, "Hello"));
         Assert.Equal("AWS::IAM::Role", TypeOf(resources, "HelloRole"));
-        Assert.Equal("AWS::Lambda::Permission", TypeOf(resources, "HelloGetPermission"));
-        Assert.Equal("AWS::Lambda::Permission", TypeOf(resources, "HelloAnyPermission"));
+        Assert.Equal("AWS::Lambda::Permission", TypeOf(resources, "HelloGetPermissionProd"));
+        Assert.Equal("AWS::Lambda::Permission", TypeOf(resources, "HelloAnyPermissionProd"));
         Assert.Equal("AWS::ApiGateway::RestApi", TypeOf(resources, "ServerlessRestApi"));
         Assert.Equal("AWS::ApiGateway::Stage", TypeOf(resources, "ServerlessRestApiProdStage"));
         Assert.Single(ids, id => id.StartsWith("ServerlessRestApiDeployment", StringComparison.Ordinal) && id.Length == "ServerlessRestApiDeployment".Length + 10);
@@ -132,11 +132,98 @@ public class SamTransformTests
     [Fact]
     public void Function_Permission_SourceArnUsesWildcardStageAndPath()
     {
-        var permission = PropsOf(Expand(ImplicitApi), "HelloGetPermission");
+        var permission = PropsOf(Expand(ImplicitApi), "HelloGetPermissionProd");
         Assert.Equal(
             "{\"Fn::Sub\":[\"arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/GET/items/*\",{\"__ApiId__\":{\"Ref\":\"ServerlessRestApi\"},\"__Stage__\":\"*\"}]}",
             NodeJson.Write(permission.Get("SourceArn")!));
         Assert.Equal("apigateway.amazonaws.com", permission.GetString("Principal"));
+    }
+
+    [Theory]
+    [InlineData("dev", "FnEPermissiondev", "ApidevStage")]
+    [InlineData("v1-beta", "FnEPermission2817521297", "ApiStage2817521297")]
+    [InlineData("!Ref Stage", "FnEPermissionStage", "ApiStage")]
+    public void Api_StageName_NamesPermissionAndStageAsSamDoes(string stageName, string permission, string stage)
+    {
+        // The hash is SAM's: the first 10 hex digits of SHA-1("v1-beta").
+        var resources = Expand($$"""
+            Transform: AWS::Serverless-2016-10-31
+            Parameters:
+              Stage: { Type: String, Default: live }
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: {{stageName}}
+            """ + FunctionOnApi("get"));
+        Assert.Equal("AWS::Lambda::Permission", TypeOf(resources, permission));
+        Assert.Equal("AWS::ApiGateway::Stage", TypeOf(resources, stage));
+    }
+
+    [Theory]
+    [InlineData("/items/", "/GET/items")]
+    [InlineData("/items/{id}/", "/GET/items/*")]
+    [InlineData("/", "/GET/")]
+    public void Function_PermissionForPathWithTrailingSlash_SourceArnDropsOneSlash(string path, string arnEnd)
+    {
+        var resources = Expand($$"""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              {{TestTemplates.SamFunction("Fn", path)}}
+            """);
+        var sourceArn = (ListNode)((MapNode)PropsOf(resources, "FnGetPermissionProd").Get("SourceArn")!).Get("Fn::Sub")!;
+        Assert.EndsWith("${__Stage__}" + arnEnd, ((ScalarNode)sourceArn.Items[0]).Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Api_DefinitionBodyAndDefinitionUri_IsSamsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  DefinitionUri: nothere.yaml
+                  DefinitionBody: { swagger: "2.0", info: { title: t }, paths: { /x: { get: { x-amazon-apigateway-integration: { type: mock } } } } }
+                  StageName: dev
+            """);
+        Assert.Equal(("Api", "Properties.DefinitionUri", 6), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal("Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.", problem.Message);
+    }
+
+    private static TemplateLoadResult WithOpenApiVersion(string version) => TestTemplates.Load($$"""
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Api:
+            OpenApiVersion: {{version}}
+        Resources:
+          {{TestTemplates.SamFunction("Fn")}}
+        """);
+
+    [Theory]
+    [InlineData("\"2.0\"")]
+    [InlineData("\"3.0\"")]
+    [InlineData("\"3.0.1\"")]
+    [InlineData("3.1")]
+    public void Api_OpenApiVersionOfSamsPattern_IsAccepted(string version)
+    {
+        var result = WithOpenApiVersion(version);
+        Assert.True(result.IsValid, result.Validation.ToString());
+    }
+
+    [Theory]
+    [InlineData("banana")]
+    [InlineData("\"3\"")]
+    [InlineData("\"3.0.0.1\"")]
+    [InlineData("\"4.0\"")]
+    [InlineData("\"3.10\"")]
+    [InlineData("!Ref AWS::Region")]
+    public void Api_OpenApiVersionNotOfSamsPattern_IsSamsProblem(string version)
+    {
+        var problem = Assert.Single(WithOpenApiVersion(version).Validation.Problems);
+        Assert.Equal(("ServerlessRestApi", "Properties.OpenApiVersion", 4), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal("The OpenApiVersion value must be of the format '3.0.0'.", problem.Message);
     }
 
     [Fact]
