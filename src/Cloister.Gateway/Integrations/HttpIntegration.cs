@@ -71,9 +71,19 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         {
             foreach (var (name, values) in request.Http.Request.Headers)
             {
-                if (!HopByHop.Contains(name) && !name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+                if (HopByHop.Contains(name))
+                {
+                    continue;
+                }
+
+                if (!IsContentHeader(name))
                 {
                     message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+                }
+                else if (message.Content is not null && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Content-Encoding, -Language, -Disposition, -MD5...: they describe the body, which goes through as is.
+                    message.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
                 }
             }
         }
@@ -81,8 +91,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
         foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
         {
-            message.Headers.Remove(name);
-            message.Headers.TryAddWithoutValidation(name, value);
+            SetHeader(message, name, value);
         }
 
         using var deadline = new CancellationTokenSource(timeout, time);
@@ -138,6 +147,36 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
                 logger);
         }
     }
+
+    /// <summary>
+    /// Sets a mapped header, replacing the client's. .NET keeps the body's headers (<c>Content-*</c>, <c>Allow</c>,
+    /// <c>Expires</c>, <c>Last-Modified</c>) on the content, and throws when they are put on the request: such a
+    /// header goes on the content, an empty one when there is no body. <c>Content-Length</c> is the body's own.
+    /// </summary>
+    private static void SetHeader(HttpRequestMessage message, string name, string value)
+    {
+        if (!IsContentHeader(name))
+        {
+            message.Headers.Remove(name);
+            message.Headers.TryAddWithoutValidation(name, value);
+            return;
+        }
+
+        if (HopByHop.Contains(name))
+        {
+            return;
+        }
+
+        message.Content ??= new ReadOnlyMemoryContent(ReadOnlyMemory<byte>.Empty);
+        message.Content.Headers.Remove(name);
+        message.Content.Headers.TryAddWithoutValidation(name, value);
+    }
+
+    private static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Allow", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase);
 
     private static Uri? BuildUri(IntegrationRequest request, Integration integration, string uri, bool proxy, ContextOverrides overrides)
     {

@@ -182,6 +182,67 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Fact]
+    public async Task Http_ContentHeadersMappedByRequestParameters_BackendReceivesThem()
+    {
+        // Content-Type and Content-Language are content headers in .NET: mapping them must not fail the request.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/in", 29_000,
+            NoMappings
+                .Add("integration.request.header.Content-Type", "'application/xml'")
+                .Add("integration.request.header.Content-Language", "method.request.header.X-Lang"),
+            Response("200", null));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/in", "<claim/>", ("X-Lang", "de")));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = Assert.Single(backend.Requests);
+        Assert.Equal("application/xml", seen.GetProperty("contentType").GetString());
+        Assert.Equal("de", seen.GetProperty("headers").GetProperty("content-language").GetString());
+        Assert.Equal("<claim/>", seen.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Http_ContentTypeMappedWithoutBody_BackendReceivesIt()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/in", 29_000,
+            NoMappings.Add("integration.request.header.Content-Type", "'text/csv'"), Response("200", null));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/in");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("text/csv", Assert.Single(backend.Requests).GetProperty("contentType").GetString());
+    }
+
+    [Fact]
+    public async Task HttpProxy_ContentHeadersOtherThanContentType_PassedToBackend()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/in", 29_000, NoMappings);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = Post($"https://{PrivateHost()}/dev/in", "plain words", contentType: "text/plain");
+        request.Content!.Headers.ContentEncoding.Add("identity");
+        request.Content.Headers.ContentLanguage.Add("fr");
+        request.Content.Headers.TryAddWithoutValidation("Content-Disposition", "attachment; filename=\"claim.txt\"");
+        request.Content.Headers.TryAddWithoutValidation("Content-MD5", "Q2hlY2sgSW50ZWdyaXR5IQ==");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var headers = Assert.Single(backend.Requests).GetProperty("headers");
+        Assert.Equal("identity", headers.GetProperty("content-encoding").GetString());
+        Assert.Equal("fr", headers.GetProperty("content-language").GetString());
+        Assert.Equal("attachment; filename=\"claim.txt\"", headers.GetProperty("content-disposition").GetString());
+        Assert.Equal("Q2hlY2sgSW50ZWdyaXR5IQ==", headers.GetProperty("content-md5").GetString());
+        Assert.StartsWith("text/plain", headers.GetProperty("content-type").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Http_TemplateReadsBodyThatIsNotJson_Returns400WithoutCallingBackend()
     {
         await using var backend = await RecordingBackend.StartAsync();
