@@ -196,4 +196,36 @@ public sealed class ErrorResponseTests
         Assert.Equal($$"""{"error":"Missing Authentication Token","type":"MISSING_AUTHENTICATION_TOKEN","id":"{{requestId}}"}""", await missing.Content.ReadAsStringAsync());
         await Expect.ErrorAsync(failed, 502, """{"oops":"Internal server error"}""", "InternalServerErrorException");
     }
+
+    [Fact]
+    public async Task Invoke_GatewayResponseHeadersMappedFromRequest_ResolvedPerRequest()
+    {
+        // The CORS pattern: Access-Control-Allow-Origin mapped from the request's Origin header.
+        var headers = ImmutableDictionary<string, string>.Empty
+            .Add("gatewayresponse.header.Access-Control-Allow-Origin", "method.request.header.Origin")
+            .Add("gatewayresponse.header.X-Claim", "method.request.path.id")
+            .Add("gatewayresponse.header.X-Query", "method.request.querystring.q")
+            .Add("gatewayresponse.header.X-Table", "stageVariables.table")
+            .Add("gatewayresponse.header.X-Request", "context.requestId")
+            .Add("gatewayresponse.header.X-Absent", "method.request.header.X-Not-Sent")
+            .Add("gatewayresponse.header.X-Static", "'fixed'");
+        var api = Api(AllowFrom(VpceB), Resource("res0000001", "/claim/{id}", Method("GET", LambdaProxy("f"))))
+            with
+        { GatewayResponses = [new GatewayResponse("DEFAULT_4XX", null, headers, ImmutableDictionary<string, string>.Empty)] };
+        await using var harness = await GatewayHarness.StartAsync(ModelOf([api], ImmutableDictionary<string, string>.Empty.Add("table", "claims-dev")));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/c-7?q=term");
+        request.Headers.Add("Origin", "https://portal.example.internal");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(403, (int)response.StatusCode);
+        Assert.Equal("AccessDeniedException", Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
+        Assert.Equal("https://portal.example.internal", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("c-7", Assert.Single(response.Headers.GetValues("X-Claim")));
+        Assert.Equal("term", Assert.Single(response.Headers.GetValues("X-Query")));
+        Assert.Equal("claims-dev", Assert.Single(response.Headers.GetValues("X-Table")));
+        Assert.Equal(Assert.Single(response.Headers.GetValues("x-amzn-RequestId")), Assert.Single(response.Headers.GetValues("X-Request")));
+        Assert.Equal("fixed", Assert.Single(response.Headers.GetValues("X-Static")));
+        Assert.False(response.Headers.Contains("X-Absent"));
+    }
 }
