@@ -40,7 +40,8 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
             return IntegrationResult.Failed(outcome.Status == LambdaInvocationStatus.ServiceError ? GatewayError.LambdaServiceFailure : GatewayError.LambdaFailure);
         }
 
-        if (!ProxyResponseParser.TryParse(outcome.Payload, out var result, out var reason))
+        var decodeBase64 = MediaTypes.AcceptsBinary(request.Stage.Snapshot.BinaryMediaTypes, request.Http.Request.Headers.Accept);
+        if (!ProxyResponseParser.TryParse(outcome.Payload, decodeBase64, out var result, out var reason))
         {
             Log.MalformedProxyResponse(logger, request.State.RequestId, reason);
             return IntegrationResult.Failed(GatewayError.LambdaFailure);

@@ -7,13 +7,14 @@ namespace Cloister.Gateway.Integrations;
 /// <summary>
 /// Reads a Lambda proxy response (spec §4): <c>statusCode</c>, <c>headers</c>, <c>multiValueHeaders</c>,
 /// <c>body</c> (a string), <c>isBase64Encoded</c>. Anything else is malformed and becomes a 502; the
-/// reason is for the log, never for the client.
+/// reason is for the log, never for the client. A base64 body is decoded only when the client asked for a
+/// binary type (<see cref="MediaTypes.AcceptsBinary"/>); otherwise the client receives the base64 text, as on AWS.
 /// </summary>
 internal static class ProxyResponseParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
 
-    public static bool TryParse(ReadOnlyMemory<byte> payload, out IntegrationResult? result, out string reason)
+    public static bool TryParse(ReadOnlyMemory<byte> payload, bool decodeBase64, out IntegrationResult? result, out string reason)
     {
         result = null;
         JsonDocument document;
@@ -31,7 +32,7 @@ internal static class ProxyResponseParser
         {
             try
             {
-                return TryRead(document.RootElement, out result, out reason);
+                return TryRead(document.RootElement, decodeBase64, out result, out reason);
             }
             catch (InvalidOperationException)
             {
@@ -43,7 +44,7 @@ internal static class ProxyResponseParser
         }
     }
 
-    private static bool TryRead(JsonElement root, out IntegrationResult? result, out string reason)
+    private static bool TryRead(JsonElement root, bool decodeBase64, out IntegrationResult? result, out string reason)
     {
         result = null;
         if (root.ValueKind != JsonValueKind.Object)
@@ -121,7 +122,7 @@ internal static class ProxyResponseParser
         {
             bytes = [];
         }
-        else if (base64)
+        else if (base64 && decodeBase64)
         {
             try
             {
