@@ -131,6 +131,66 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Theory]
+    [InlineData("integration.request.header.X-Amz-Invocation-Type", "'Event'")]
+    [InlineData("integration.request.header.X-Amz-Invocation-Type", "method.request.header.InvocationType")]
+    public async Task Aws_InvocationTypeEventMapped_InvokesAsynchronouslyWithoutTheResult(string target, string source)
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("batch"), "INTERNET", null, 29_000,
+            NoMappings.Add(target, source), ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", [Response("200", null)]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/batch", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        var release = new TaskCompletionSource();
+        harness.Lambda.Add("batch", async (_, _) =>
+        {
+            await release.Task;
+            return new LambdaInvocationResult(LambdaInvocationStatus.Success, """{"result":"computed"}"""u8.ToArray());
+        });
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/batch", """{"job": 1}""", ("InvocationType", "Event")));
+        release.SetResult();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.DoesNotContain("computed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal([LambdaInvocationType.Event], harness.Lambda.InvocationTypes);
+        Assert.Equal("""{"job": 1}""", Assert.Single(harness.Lambda.Events));
+    }
+
+    [Fact]
+    public async Task Aws_InvocationTypeEventFromTemplateOverride_InvokesAsynchronously()
+    {
+        const string Template = """
+            #set($context.requestOverride.header.X-Amz-Invocation-Type = 'Event')
+            {"job": $input.json('$.job')}
+            """;
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("batch"), "INTERNET", null, 29_000,
+            NoMappings, ImmutableDictionary<string, string>.Empty.Add("application/json", Template), "WHEN_NO_TEMPLATES", [Response("200", null, """{"queued": true}""")]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/batch", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddFixed("batch", """{"result":"computed"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/batch", """{"job": 2}"""));
+
+        Assert.Equal("""{"queued": true}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal([LambdaInvocationType.Event], harness.Lambda.InvocationTypes);
+    }
+
+    [Fact]
+    public async Task Aws_InvocationTypeRequestResponseMapped_InvokesSynchronously()
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("batch"), "INTERNET", null, 29_000,
+            NoMappings.Add("integration.request.header.X-Amz-Invocation-Type", "method.request.header.InvocationType"),
+            ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", [Response("200", null)]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/batch", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddFixed("batch", """{"result":"computed"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/batch", "{}", ("InvocationType", "RequestResponse")));
+
+        Assert.Equal("""{"result":"computed"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal([LambdaInvocationType.RequestResponse], harness.Lambda.InvocationTypes);
+    }
+
+    [Theory]
     [InlineData("WHEN_NO_MATCH", "text/plain", 200)]
     [InlineData("WHEN_NO_TEMPLATES", "text/plain", 415)]
     [InlineData("NEVER", "text/plain", 415)]
