@@ -308,7 +308,10 @@ internal sealed partial class RequestHandler
 
         state.ElapsedMilliseconds = _time.GetElapsedTime(state.StartTimestamp).TotalMilliseconds;
         var line = new StringBuilder(256);
-        log.Format.Render(line, state, static (s, name) => s.Resolve(name) is (true, var value) ? (true, value ?? "-") : (false, null));
+        // As on AWS, every $context variable writes its value or "-", even one the gateway does not know.
+        log.Format.Render(line, state, static (s, name) => s.Resolve(name) is (var known, var value) && (known || name.StartsWith("context.", StringComparison.Ordinal))
+            ? (true, value ?? "-")
+            : (false, null));
         _accessLogs.Enqueue(log.FilePath, line.ToString());
     }
 
