@@ -190,11 +190,17 @@ public sealed class NonProxyIntegrationTests
         Assert.Equal([LambdaInvocationType.RequestResponse], harness.Lambda.InvocationTypes);
     }
 
+    /// <summary>Passthrough behavior, request content type (only application/json has a template), expected status.</summary>
+    public static TheoryData<string, string, int> PassthroughCases => new()
+    {
+        { "WHEN_NO_MATCH", "text/plain", 200 },
+        { "WHEN_NO_TEMPLATES", "text/plain", 415 },
+        { "NEVER", "text/plain", 415 },
+        { "NEVER", "application/json", 200 },
+    };
+
     [Theory]
-    [InlineData("WHEN_NO_MATCH", "text/plain", 200)]
-    [InlineData("WHEN_NO_TEMPLATES", "text/plain", 415)]
-    [InlineData("NEVER", "text/plain", 415)]
-    [InlineData("NEVER", "application/json", 200)]
+    [MemberData(nameof(PassthroughCases))]
     public async Task Http_PassthroughBehavior_PassesOrRefusesUnmappedTypes(string behavior, string contentType, int expected)
     {
         await using var backend = await RecordingBackend.StartAsync();
@@ -341,6 +347,26 @@ public sealed class NonProxyIntegrationTests
         Assert.Equal("""{"hello": "ann", "stage": "dev"}""", await ok.Content.ReadAsStringAsync());
         Assert.Equal(503, (int)down.StatusCode);
         Assert.Equal("""{"message": "unavailable"}""", await down.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(PassthroughCases))]
+    public async Task Mock_StaticTemplateAndPassthroughBehavior_RefusesUnmappedTypes(string behavior, string contentType, int expected)
+    {
+        var mock = Mock("""{"statusCode": 200}""", Response("200", null, """{"ok": true}""")) with { PassthroughBehavior = behavior };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/mock", Method("POST", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/mock", contentType == "text/plain" ? "plain words" : "{}", contentType: contentType));
+
+        if (expected == 415)
+        {
+            await Expect.ErrorAsync(response, 415, """{"message":"Unsupported Media Type"}""", "UnsupportedMediaTypeException");
+        }
+        else
+        {
+            Assert.Equal((expected, """{"ok": true}"""), ((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+        }
     }
 
     [Fact]
