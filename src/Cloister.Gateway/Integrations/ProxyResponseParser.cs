@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -13,6 +14,12 @@ namespace Cloister.Gateway.Integrations;
 internal static class ProxyResponseParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
+    /// <summary>RFC 9110 token characters: what a header name may hold.</summary>
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>What Kestrel sends in a header value: tab and printable ASCII (no control characters, nothing beyond ASCII).</summary>
+    private static readonly SearchValues<char> FieldValueChars = SearchValues.Create("\t !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     public static bool TryParse(ReadOnlyMemory<byte> payload, bool decodeBase64, out IntegrationResult? result, out string reason)
     {
@@ -139,6 +146,13 @@ internal static class ProxyResponseParser
             bytes = Encoding.UTF8.GetBytes(body);
         }
 
+        if (!AreSendable(single) || !AreSendable(multi))
+        {
+            // Kestrel would refuse them half-way through the response; API Gateway calls such a response malformed.
+            reason = "a header name is not a token, or a value has a control character or one beyond ASCII";
+            return false;
+        }
+
         // Both maps merge; for a name in both, the multi-value header wins.
         var headers = new List<KeyValuePair<string, string>>(single.Count + multi.Count);
         foreach (var pair in single)
@@ -157,6 +171,19 @@ internal static class ProxyResponseParser
 
         result = IntegrationResult.Response(status.Value, headers, bytes);
         reason = string.Empty;
+        return true;
+    }
+
+    private static bool AreSendable(List<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars) || value.AsSpan().ContainsAnyExcept(FieldValueChars))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

@@ -70,6 +70,25 @@ public sealed class ErrorResponseTests
         await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
     }
 
+    [Theory]
+    [InlineData("X-Name", "caf\u00e9")]
+    [InlineData("X-Name", "line\nbreak")]
+    [InlineData("X-Name", "nul\u0000")]
+    [InlineData("Bad Name", "value")]
+    [InlineData("", "value")]
+    public async Task Invoke_ProxyResponseHeaderKestrelCannotSend_Returns502WithoutTheFunctionsHeaders(string name, string value)
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("bad")));
+        await using var _ = harness;
+        var headers = new Dictionary<string, string> { ["Set-Cookie"] = "session=s3cr3t", [name] = value };
+        harness.Lambda.AddFixed("bad", System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["statusCode"] = 200, ["headers"] = headers, ["body"] = "ok" }));
+
+        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
     [Fact]
     public async Task Invoke_BodyToDecodeIsNotBase64_Returns502()
     {

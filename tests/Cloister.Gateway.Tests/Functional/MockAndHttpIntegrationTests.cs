@@ -127,6 +127,22 @@ public sealed class MockAndHttpIntegrationTests
         Assert.Equal((2, 2), (backend.Accepted, backend.Requests));
     }
 
+    [Fact]
+    public async Task HttpProxy_BackendHeaderKestrelCannotSend_ErrorCarriesNoneOfTheBackendsHeaders()
+    {
+        // The response fails part-way through its headers; the error sent instead must not keep those already set.
+        await using var backend = Fakes.Http1Backend.Start(Fakes.Http1BackendMode.Http11ObsTextHeader);
+        var integration = Http(IntegrationType.HttpProxy, "GET", $"http://127.0.0.1:{backend.Port}/ok", 29_000, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/ok", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/ok");
+
+        await Expect.ErrorAsync(response, 500, Expect.InternalServerError, "InternalServerErrorException");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+    }
+
     /// <summary>A plain HTTP backend on 127.0.0.1 that describes the request it got, or hangs on <c>/hang</c> until the client gives up.</summary>
     private sealed class Backend : IAsyncDisposable
     {
