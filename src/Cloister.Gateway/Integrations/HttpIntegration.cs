@@ -96,25 +96,42 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
 
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
-        HttpResponseMessage response;
-        byte[] responseBody;
+        HttpResponseMessage? response = null;
+        byte[]? responseBody;
         try
         {
             response = await client.SendAsync(message, linked.Token).ConfigureAwait(false);
-            responseBody = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            responseBody = await ReadBodyAsync(response.Content, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
+            response?.Dispose();
             return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
         }
         catch (HttpRequestException exception)
         {
+            response?.Dispose();
             Log.IntegrationFailed(logger, request.State.RequestId, exception.HttpRequestError.ToString());
+            return IntegrationResult.Failed(GatewayError.IntegrationFailure);
+        }
+        catch (IOException exception)
+        {
+            // The backend's connection broke while its body was read.
+            response?.Dispose();
+            Log.IntegrationFailed(logger, request.State.RequestId, exception.GetType().Name);
             return IntegrationResult.Failed(GatewayError.IntegrationFailure);
         }
 
         using (response)
         {
+            if (responseBody is null)
+            {
+                // AWS: "Execution failed due to configuration error: Integration response of reported length ... is
+                // larger than allowed maximum of 10485760 bytes", and the client gets 500 Internal server error.
+                Log.IntegrationFailed(logger, request.State.RequestId, $"the integration response is larger than allowed maximum of {RequestBody.MaxLength} bytes");
+                return IntegrationResult.Failed(GatewayError.ConfigurationError);
+            }
+
             var status = (int)response.StatusCode;
             if (proxy)
             {
@@ -146,6 +163,25 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
                 response.Content.Headers.ContentType?.ToString(),
                 logger);
         }
+    }
+
+    /// <summary>
+    /// The backend's body, read through pooled buffers and stopped past API Gateway's 10 MB payload limit (a
+    /// <c>Content-Length</c> over it is refused unread); null when it is too large.
+    /// </summary>
+    private static async ValueTask<byte[]?> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var declared = content.Headers.ContentLength;
+        if (declared > RequestBody.MaxLength)
+        {
+            return null;
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var body = await RequestBody.ReadAsync(stream, declared, cancellationToken).ConfigureAwait(false);
+
+        // The result outlives the pooled buffer: one copy of exactly the body's size.
+        return body.TooLarge ? null : body.Memory.ToArray();
     }
 
     /// <summary>
