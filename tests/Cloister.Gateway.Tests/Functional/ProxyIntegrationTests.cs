@@ -94,6 +94,19 @@ public sealed class ProxyIntegrationTests
     }
 
     [Fact]
+    public async Task Event_HeaderNameKestrelDoesNotKnow_KeepsTheCaseSent()
+    {
+        // Names Kestrel knows (Content-Type...) come in its casing, a difference from AWS (docs/gateway.md); others as sent.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/c-1");
+        request.Headers.Add("x-Claim-TRACE", "t-1");
+        var (harness, evt, _) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        Assert.Contains(evt.GetProperty("headers").EnumerateObject(), h => h.Name == "x-Claim-TRACE" && h.Value.GetString() == "t-1");
+        Assert.Contains(evt.GetProperty("multiValueHeaders").EnumerateObject(), h => h.Name == "x-Claim-TRACE");
+    }
+
+    [Fact]
     public async Task Event_GetWithoutQueryOrBody_NullsWhereAbsent()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/7f9c");
