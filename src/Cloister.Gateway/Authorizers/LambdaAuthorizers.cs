@@ -85,7 +85,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         LambdaInvocationResult outcome;
         try
         {
-            outcome = await invoker.InvokeAsync(function, buffer.WrittenMemory, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            outcome = await invoker.InvokeAsync(function, buffer.WrittenMemory, LambdaInvocationType.RequestResponse, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

@@ -107,7 +107,7 @@ internal sealed partial class GatewayCatalog
                 int.TryParse(r.StatusCode, NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : null,
                 [.. r.ResponseParameters
                     .Where(p => p.Key.StartsWith("gatewayresponse.header.", StringComparison.Ordinal))
-                    .Select(p => KeyValuePair.Create(p.Key["gatewayresponse.header.".Length..], p.Value.Trim('\'')))],
+                    .Select(p => KeyValuePair.Create(p.Key["gatewayresponse.header.".Length..], p.Value))],
                 r.ResponseTemplates.TryGetValue("application/json", out var template) || (r.ResponseTemplates.Count > 0 && (template = r.ResponseTemplates.Values.First()) is not null)
                     ? CompiledTemplate.Parse(template)
                     : null),

@@ -71,9 +71,19 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         {
             foreach (var (name, values) in request.Http.Request.Headers)
             {
-                if (!HopByHop.Contains(name) && !name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+                if (HopByHop.Contains(name))
+                {
+                    continue;
+                }
+
+                if (!IsContentHeader(name))
                 {
                     message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+                }
+                else if (message.Content is not null && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Content-Encoding, -Language, -Disposition, -MD5...: they describe the body, which goes through as is.
+                    message.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
                 }
             }
         }
@@ -81,31 +91,47 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
         foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
         {
-            message.Headers.Remove(name);
-            message.Headers.TryAddWithoutValidation(name, value);
+            SetHeader(message, name, value);
         }
 
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
-        HttpResponseMessage response;
-        byte[] responseBody;
+        HttpResponseMessage? response = null;
+        byte[]? responseBody;
         try
         {
             response = await client.SendAsync(message, linked.Token).ConfigureAwait(false);
-            responseBody = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            responseBody = await ReadBodyAsync(response.Content, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
+            response?.Dispose();
             return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
         }
         catch (HttpRequestException exception)
         {
+            response?.Dispose();
             Log.IntegrationFailed(logger, request.State.RequestId, exception.HttpRequestError.ToString());
+            return IntegrationResult.Failed(GatewayError.IntegrationFailure);
+        }
+        catch (IOException exception)
+        {
+            // The backend's connection broke while its body was read.
+            response?.Dispose();
+            Log.IntegrationFailed(logger, request.State.RequestId, exception.GetType().Name);
             return IntegrationResult.Failed(GatewayError.IntegrationFailure);
         }
 
         using (response)
         {
+            if (responseBody is null)
+            {
+                // AWS: "Execution failed due to configuration error: Integration response of reported length ... is
+                // larger than allowed maximum of 10485760 bytes", and the client gets 500 Internal server error.
+                Log.IntegrationFailed(logger, request.State.RequestId, $"the integration response is larger than allowed maximum of {RequestBody.MaxLength} bytes");
+                return IntegrationResult.Failed(GatewayError.ConfigurationError);
+            }
+
             var status = (int)response.StatusCode;
             if (proxy)
             {
@@ -138,6 +164,55 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
                 logger);
         }
     }
+
+    /// <summary>
+    /// The backend's body, read through pooled buffers and stopped past API Gateway's 10 MB payload limit (a
+    /// <c>Content-Length</c> over it is refused unread); null when it is too large.
+    /// </summary>
+    private static async ValueTask<byte[]?> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var declared = content.Headers.ContentLength;
+        if (declared > RequestBody.MaxLength)
+        {
+            return null;
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var body = await RequestBody.ReadAsync(stream, declared, cancellationToken).ConfigureAwait(false);
+
+        // The result outlives the pooled buffer: one copy of exactly the body's size.
+        return body.TooLarge ? null : body.Memory.ToArray();
+    }
+
+    /// <summary>
+    /// Sets a mapped header, replacing the client's. .NET keeps the body's headers (<c>Content-*</c>, <c>Allow</c>,
+    /// <c>Expires</c>, <c>Last-Modified</c>) on the content, and throws when they are put on the request: such a
+    /// header goes on the content, an empty one when there is no body. <c>Content-Length</c> is the body's own.
+    /// </summary>
+    private static void SetHeader(HttpRequestMessage message, string name, string value)
+    {
+        if (!IsContentHeader(name))
+        {
+            message.Headers.Remove(name);
+            message.Headers.TryAddWithoutValidation(name, value);
+            return;
+        }
+
+        if (HopByHop.Contains(name))
+        {
+            return;
+        }
+
+        message.Content ??= new ReadOnlyMemoryContent(ReadOnlyMemory<byte>.Empty);
+        message.Content.Headers.Remove(name);
+        message.Content.Headers.TryAddWithoutValidation(name, value);
+    }
+
+    private static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Allow", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase);
 
     private static Uri? BuildUri(IntegrationRequest request, Integration integration, string uri, bool proxy, ContextOverrides overrides)
     {

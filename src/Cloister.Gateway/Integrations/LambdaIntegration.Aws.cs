@@ -24,16 +24,24 @@ internal sealed partial class LambdaIntegration
             return IntegrationResult.Failed(GatewayError.ConfigurationError);
         }
 
-        var (body, _, mappingError) = RequestMapping.Map(request, integration, new ContextOverrides(), logger);
+        var overrides = new ContextOverrides();
+        var (body, _, mappingError) = RequestMapping.Map(request, integration, overrides, logger);
         if (mappingError is not null)
         {
             return IntegrationResult.Failed(mappingError);
         }
 
-        var (outcome, timedOut) = await InvokeWithDeadlineAsync(request, function, body.IsEmpty ? EmptyEvent : body, timeout).ConfigureAwait(false);
+        var invocationType = InvocationTypeOf(request, integration, overrides);
+        var (outcome, timedOut) = await InvokeWithDeadlineAsync(request, function, body.IsEmpty ? EmptyEvent : body, invocationType, timeout).ConfigureAwait(false);
         if (timedOut)
         {
             return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
+        }
+
+        if (outcome.Status == LambdaInvocationStatus.Accepted)
+        {
+            // Queued: the method answers through its default response without the function's result (Lambda's 202, no body).
+            return IntegrationResponses.Build(request, integration.Responses, null, 202, null, ReadOnlyMemory<byte>.Empty, "application/json", logger);
         }
 
         // The payload belongs to the invoker only until the call returns; responses keep their own copy.
@@ -48,6 +56,32 @@ internal sealed partial class LambdaIntegration
                 Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
                 return IntegrationResult.Failed(GatewayError.LambdaServiceFailure);
         }
+    }
+
+    /// <summary>
+    /// <c>X-Amz-Invocation-Type</c> as the integration request would carry it to Lambda: from a request parameter mapping
+    /// (<c>'Event'</c>, or <c>method.request.header.InvocationType</c> to let clients choose) or the template's
+    /// <c>$context.requestOverride.header</c>. <c>Event</c> invokes asynchronously; anything else synchronously.
+    /// </summary>
+    private static LambdaInvocationType InvocationTypeOf(IntegrationRequest request, Integration integration, ContextOverrides overrides)
+    {
+        const string Header = "X-Amz-Invocation-Type";
+        string? value = null;
+        foreach (var (target, source) in integration.RequestParameters)
+        {
+            if (target.StartsWith("integration.request.header.", StringComparison.Ordinal)
+                && target.AsSpan("integration.request.header.".Length).Equals(Header, StringComparison.OrdinalIgnoreCase))
+            {
+                value = ParameterMapping.ResolveRequestSource(source, request);
+            }
+        }
+
+        if (overrides.RequestHeaders.TryGetValue(Header, out var overridden))
+        {
+            value = overridden;
+        }
+
+        return value == "Event" ? LambdaInvocationType.Event : LambdaInvocationType.RequestResponse;
     }
 
     /// <summary>The <c>errorMessage</c> of a Lambda error object; a timeout without one reads as Lambda's own message.</summary>

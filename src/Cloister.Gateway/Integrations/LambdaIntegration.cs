@@ -28,7 +28,7 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
 
         var buffer = new ArrayBufferWriter<byte>(2048);
         ProxyEventWriter.Write(buffer, request);
-        var (outcome, timedOut) = await InvokeWithDeadlineAsync(request, function, buffer.WrittenMemory, timeout).ConfigureAwait(false);
+        var (outcome, timedOut) = await InvokeWithDeadlineAsync(request, function, buffer.WrittenMemory, LambdaInvocationType.RequestResponse, timeout).ConfigureAwait(false);
         if (timedOut)
         {
             return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
@@ -40,7 +40,8 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
             return IntegrationResult.Failed(outcome.Status == LambdaInvocationStatus.ServiceError ? GatewayError.LambdaServiceFailure : GatewayError.LambdaFailure);
         }
 
-        if (!ProxyResponseParser.TryParse(outcome.Payload, out var result, out var reason))
+        var decodeBase64 = MediaTypes.AcceptsBinary(request.Stage.Snapshot.BinaryMediaTypes, request.Http.Request.Headers.Accept);
+        if (!ProxyResponseParser.TryParse(outcome.Payload, decodeBase64, out var result, out var reason))
         {
             Log.MalformedProxyResponse(logger, request.State.RequestId, reason);
             return IntegrationResult.Failed(GatewayError.LambdaFailure);
@@ -50,14 +51,15 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
     }
 
     /// <summary>Invokes <paramref name="function"/>, bounded by the integration timeout; <c>TimedOut</c> when the deadline passed first.</summary>
-    private async ValueTask<(LambdaInvocationResult Outcome, bool TimedOut)> InvokeWithDeadlineAsync(IntegrationRequest request, string function, ReadOnlyMemory<byte> payload, TimeSpan timeout)
+    private async ValueTask<(LambdaInvocationResult Outcome, bool TimedOut)> InvokeWithDeadlineAsync(
+        IntegrationRequest request, string function, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, request.Http.RequestAborted);
         try
         {
             // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
-            var outcome = await invoker.InvokeAsync(function, payload, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            var outcome = await invoker.InvokeAsync(function, payload, invocationType, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
 
             // The function may have answered only because the deadline cancelled it.
             return (outcome, deadline.IsCancellationRequested);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Primitives;
 
 namespace Cloister.Gateway.Integrations;
 
@@ -26,5 +27,20 @@ internal static class MediaTypes
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a response should go out as binary: API Gateway looks at the first media type of the client's
+    /// <c>Accept</c> header only (developer guide, "Binary media types for REST APIs").
+    /// </summary>
+    public static bool AcceptsBinary(ImmutableArray<string> binaryMediaTypes, StringValues accept)
+    {
+        if (binaryMediaTypes.IsDefaultOrEmpty || accept.Count == 0 || accept[0] is not { } first)
+        {
+            return false;
+        }
+
+        var comma = first.IndexOf(',', StringComparison.Ordinal);
+        return IsBinary(binaryMediaTypes, comma < 0 ? first : first[..comma]);
     }
 }

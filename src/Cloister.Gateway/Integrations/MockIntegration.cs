@@ -12,10 +12,11 @@ internal static class MockIntegration
     {
         var integration = request.Route.Method.Integration!;
         var status = 200;
-        if (SelectRequestTemplate(integration.RequestTemplates, request.Http.Request.ContentType) is { } source
+        if (RequestMapping.TryFind(integration.RequestTemplates, RequestMapping.MediaTypeOf(request.Http.Request.ContentType), out var source)
             && request.Catalog.Mapping(source) is { StaticText: { } fixedText })
         {
-            // A static template (the usual {"statusCode": 200}) is read once per catalog version.
+            // A static template (the usual {"statusCode": 200}) for the request's media type is read once per catalog
+            // version; any other request goes through RequestMapping, which applies the passthrough behavior (415).
             status = request.Catalog.MockStatus(fixedText, ReadStatus) ?? status;
         }
         else
@@ -30,18 +31,6 @@ internal static class MockIntegration
         }
 
         return IntegrationResponses.Build(request, integration.Responses, status.ToString(CultureInfo.InvariantCulture), status, null, ReadOnlyMemory<byte>.Empty, null, logger);
-    }
-
-    /// <summary>The template for the request's content type, else <c>application/json</c>'s, else none.</summary>
-    public static string? SelectRequestTemplate(IReadOnlyDictionary<string, string> templates, string? contentType)
-    {
-        if (templates.Count == 0)
-        {
-            return null;
-        }
-
-        var type = contentType?.Split(';')[0].Trim();
-        return type is not null && templates.TryGetValue(type, out var exact) ? exact : templates.GetValueOrDefault("application/json");
     }
 
     public static int? ReadStatus(string rendered) => ReadStatus(System.Text.Encoding.UTF8.GetBytes(rendered));

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Templates.Velocity;
+using Microsoft.AspNetCore.Http;
 
 namespace Cloister.Gateway.Integrations;
 
@@ -12,6 +14,24 @@ internal static class ParameterMapping
 {
     public static string? ResolveRequestSource(string source, IntegrationRequest request)
     {
+        if (source == "method.request.body" || source.StartsWith("method.request.body.", StringComparison.Ordinal))
+        {
+            return FromBody(source["method.request.body".Length..], request.Body);
+        }
+
+        return ResolveMethodRequestSource(source, request.Http.Request, request.State);
+    }
+
+    /// <summary>
+    /// The sources that need no body: <c>'literal'</c>, <c>method.request.path|querystring|multivaluequerystring|header|multivalueheader.X</c>,
+    /// <c>stageVariables.X</c> and <c>context.X</c>; what gateway response headers map from too. Null when the source has no value
+    /// (or is not a mapping expression).
+    /// </summary>
+    /// <param name="source">The mapping expression.</param>
+    /// <param name="http">The client's request; null reads no header or query string.</param>
+    /// <param name="state">The request's state: its route's path parameters, stage variables and context.</param>
+    public static string? ResolveMethodRequestSource(string source, HttpRequest? http, RequestState state)
+    {
         if (IsLiteral(source))
         {
             return source[1..^1];
@@ -19,30 +39,25 @@ internal static class ParameterMapping
 
         if (TryStrip(source, "method.request.path.", out var name))
         {
-            return request.Route.PathParameters.GetValueOrDefault(name);
+            return state.Route?.PathParameters.GetValueOrDefault(name);
         }
 
         if (TryStrip(source, "method.request.querystring.", out name))
         {
-            return request.Http.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[values.Count - 1] : null;
+            return http is not null && http.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[values.Count - 1] : null;
         }
 
         if (TryStrip(source, "method.request.multivaluequerystring.", out name))
         {
-            return request.Http.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(',', (IEnumerable<string?>)values) : null;
+            return http is not null && http.Query.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(',', (IEnumerable<string?>)values) : null;
         }
 
         if (TryStrip(source, "method.request.header.", out name) || TryStrip(source, "method.request.multivalueheader.", out name))
         {
-            return request.Http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
+            return http is not null && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
         }
 
-        if (source == "method.request.body" || source.StartsWith("method.request.body.", StringComparison.Ordinal))
-        {
-            return FromBody(source["method.request.body".Length..], request.Body);
-        }
-
-        return ResolveCommon(source, request);
+        return ResolveCommon(source, state);
     }
 
     public static string? ResolveResponseSource(string source, IntegrationRequest request, HttpResponseHeaders? backendHeaders, ReadOnlyMemory<byte> backendBody)
@@ -62,7 +77,7 @@ internal static class ParameterMapping
             return FromBody(source["integration.response.body".Length..], backendBody);
         }
 
-        return ResolveCommon(source, request);
+        return ResolveCommon(source, request.State);
     }
 
     /// <summary>Every mapping from <paramref name="mappings"/> whose target starts with <paramref name="targetPrefix"/>, resolved.</summary>
@@ -102,11 +117,11 @@ internal static class ParameterMapping
         }
     }
 
-    private static string? ResolveCommon(string source, IntegrationRequest request)
+    private static string? ResolveCommon(string source, RequestState state)
     {
         if (source.StartsWith("stageVariables.", StringComparison.Ordinal) || source.StartsWith("context.", StringComparison.Ordinal))
         {
-            return request.State.Resolve(source).Value;
+            return state.Resolve(source).Value;
         }
 
         return null;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -7,13 +8,20 @@ namespace Cloister.Gateway.Integrations;
 /// <summary>
 /// Reads a Lambda proxy response (spec §4): <c>statusCode</c>, <c>headers</c>, <c>multiValueHeaders</c>,
 /// <c>body</c> (a string), <c>isBase64Encoded</c>. Anything else is malformed and becomes a 502; the
-/// reason is for the log, never for the client.
+/// reason is for the log, never for the client. A base64 body is decoded only when the client asked for a
+/// binary type (<see cref="MediaTypes.AcceptsBinary"/>); otherwise the client receives the base64 text, as on AWS.
 /// </summary>
 internal static class ProxyResponseParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
 
-    public static bool TryParse(ReadOnlyMemory<byte> payload, out IntegrationResult? result, out string reason)
+    /// <summary>RFC 9110 token characters: what a header name may hold.</summary>
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>What Kestrel sends in a header value: tab and printable ASCII (no control characters, nothing beyond ASCII).</summary>
+    private static readonly SearchValues<char> FieldValueChars = SearchValues.Create("\t !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    public static bool TryParse(ReadOnlyMemory<byte> payload, bool decodeBase64, out IntegrationResult? result, out string reason)
     {
         result = null;
         JsonDocument document;
@@ -31,7 +39,7 @@ internal static class ProxyResponseParser
         {
             try
             {
-                return TryRead(document.RootElement, out result, out reason);
+                return TryRead(document.RootElement, decodeBase64, out result, out reason);
             }
             catch (InvalidOperationException)
             {
@@ -43,7 +51,7 @@ internal static class ProxyResponseParser
         }
     }
 
-    private static bool TryRead(JsonElement root, out IntegrationResult? result, out string reason)
+    private static bool TryRead(JsonElement root, bool decodeBase64, out IntegrationResult? result, out string reason)
     {
         result = null;
         if (root.ValueKind != JsonValueKind.Object)
@@ -121,7 +129,7 @@ internal static class ProxyResponseParser
         {
             bytes = [];
         }
-        else if (base64)
+        else if (base64 && decodeBase64)
         {
             try
             {
@@ -136,6 +144,13 @@ internal static class ProxyResponseParser
         else
         {
             bytes = Encoding.UTF8.GetBytes(body);
+        }
+
+        if (!AreSendable(single) || !AreSendable(multi))
+        {
+            // Kestrel would refuse them half-way through the response; API Gateway calls such a response malformed.
+            reason = "a header name is not a token, or a value has a control character or one beyond ASCII";
+            return false;
         }
 
         // Both maps merge; for a name in both, the multi-value header wins.
@@ -156,6 +171,19 @@ internal static class ProxyResponseParser
 
         result = IntegrationResult.Response(status.Value, headers, bytes);
         reason = string.Empty;
+        return true;
+    }
+
+    private static bool AreSendable(List<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars) || value.AsSpan().ContainsAnyExcept(FieldValueChars))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

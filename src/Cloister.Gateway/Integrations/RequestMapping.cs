@@ -24,7 +24,7 @@ internal static class RequestMapping
     public static (ReadOnlyMemory<byte> Body, string? ContentType, GatewayError? Error) Map(IntegrationRequest request, Integration integration, ContextOverrides overrides, ILogger logger)
     {
         var contentType = request.Http.Request.ContentType;
-        var mediaType = string.IsNullOrWhiteSpace(contentType) ? "application/json" : contentType.Split(';')[0].Trim();
+        var mediaType = MediaTypeOf(contentType);
         var templates = integration.RequestTemplates;
         if (!TryFind(templates, mediaType, out var source))
         {
@@ -56,7 +56,20 @@ internal static class RequestMapping
         return exception.IsBadRequestBody ? MappingErrors.BadRequestBody : GatewayError.ConfigurationError;
     }
 
-    private static bool TryFind(IReadOnlyDictionary<string, string> templates, string mediaType, out string source)
+    /// <summary>The media type request templates are chosen by: the <c>Content-Type</c> without parameters; none is <c>application/json</c>.</summary>
+    public static string MediaTypeOf(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return "application/json";
+        }
+
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
+    }
+
+    /// <summary>The request template for <paramref name="mediaType"/> (case-insensitive); no other falls in for it.</summary>
+    public static bool TryFind(IReadOnlyDictionary<string, string> templates, string mediaType, out string source)
     {
         foreach (var (type, template) in templates)
         {

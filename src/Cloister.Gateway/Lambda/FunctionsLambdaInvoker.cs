@@ -5,7 +5,7 @@ namespace Cloister.Gateway.Lambda;
 
 /// <summary>
 /// The gateway's Lambda port filled by <see cref="LambdaService"/>: AWS_PROXY and AWS integrations
-/// invoke real execution environments. A function's own failures, its own timeout included, are
+/// invoke real execution environments (an <c>Event</c> invocation is queued by the service's event queue). A function's own failures, its own timeout included, are
 /// function errors (API Gateway answers 502); Lambda's refusals (no such function, throttled) are
 /// service errors. The gateway's integration timeout stays the gateway's.
 /// </summary>
@@ -13,13 +13,15 @@ namespace Cloister.Gateway.Lambda;
 public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInvoker
 {
     /// <inheritdoc />
-    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, CancellationToken cancellationToken)
     {
-        var result = await functions.InvokeAsync(FunctionName(functionArn), payload, InvocationType.RequestResponse, cancellationToken).ConfigureAwait(false);
+        var type = invocationType == LambdaInvocationType.Event ? InvocationType.Event : InvocationType.RequestResponse;
+        var result = await functions.InvokeAsync(FunctionName(functionArn), payload, type, cancellationToken).ConfigureAwait(false);
         var status = result switch
         {
             { FunctionError: not null } => LambdaInvocationStatus.FunctionError,
             { StatusCode: 200 } => LambdaInvocationStatus.Success,
+            { StatusCode: 202 } when type == InvocationType.Event => LambdaInvocationStatus.Accepted,
             _ => LambdaInvocationStatus.ServiceError,
         };
         return new LambdaInvocationResult(status, result.Payload);

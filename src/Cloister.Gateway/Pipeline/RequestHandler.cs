@@ -89,8 +89,7 @@ internal sealed partial class RequestHandler
             VpcId = listener?.VpcId ?? string.Empty,
             UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
         };
-        context.Response.Headers["x-amzn-RequestId"] = state.RequestId;
-        context.Response.Headers["x-amz-apigw-id"] = state.ExtendedRequestId;
+        SetRequestIds(context.Response, state);
         try
         {
             await ProcessAsync(context, catalog, state).ConfigureAwait(false);
@@ -102,6 +101,10 @@ internal sealed partial class RequestHandler
         catch (Exception exception) when (!context.Response.HasStarted)
         {
             Log.Unexpected(_logger, state.RequestId, exception);
+
+            // Whatever the failed response had set (a backend's Set-Cookie...) must not go out with the error.
+            context.Response.Clear();
+            SetRequestIds(context.Response, state);
             await GatewayResponseWriter.WriteAsync(context, GatewayError.ConfigurationError, state).ConfigureAwait(false);
         }
         finally
@@ -112,6 +115,12 @@ internal sealed partial class RequestHandler
                 Interlocked.Decrement(ref _inFlight);
             }
         }
+    }
+
+    private static void SetRequestIds(HttpResponse response, RequestState state)
+    {
+        response.Headers["x-amzn-RequestId"] = state.RequestId;
+        response.Headers["x-amz-apigw-id"] = state.ExtendedRequestId;
     }
 
     private async Task ProcessAsync(HttpContext context, GatewayCatalog catalog, RequestState state)
@@ -308,7 +317,10 @@ internal sealed partial class RequestHandler
 
         state.ElapsedMilliseconds = _time.GetElapsedTime(state.StartTimestamp).TotalMilliseconds;
         var line = new StringBuilder(256);
-        log.Format.Render(line, state, static (s, name) => s.Resolve(name) is (true, var value) ? (true, value ?? "-") : (false, null));
+        // As on AWS, every $context variable writes its value or "-", even one the gateway does not know.
+        log.Format.Render(line, state, static (s, name) => s.Resolve(name) is (var known, var value) && (known || name.StartsWith("context.", StringComparison.Ordinal))
+            ? (true, value ?? "-")
+            : (false, null));
         _accessLogs.Enqueue(log.FilePath, line.ToString());
     }
 

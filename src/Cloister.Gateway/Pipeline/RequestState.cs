@@ -100,6 +100,7 @@ internal sealed partial class RequestState
             "accountId" => AccountId,
             "apiId" => ApiId,
             "stage" => Stage?.Name,
+            "deploymentId" => Stage?.DeploymentId,
             "domainName" => DomainName,
             "domainPrefix" => DomainPrefix,
             "httpMethod" => HttpMethod,
@@ -132,13 +133,20 @@ internal sealed partial class RequestState
 
     public double ElapsedMilliseconds { get; set; }
 
+    /// <summary>
+    /// The variables of "Variables for access logging for API Gateway"; those the gateway has no value for
+    /// (<c>xrayTraceId</c>, <c>waf.*</c>, <c>authorize.*</c>, <c>integration.error</c>...) are known and empty.
+    /// </summary>
     private static bool IsKnownContextVariable(string reference) => reference["context.".Length..] switch
     {
-        "requestId" or "awsEndpointRequestId" or "extendedRequestId" or "accountId" or "apiId" or "stage" or "domainName"
+        "requestId" or "awsEndpointRequestId" or "extendedRequestId" or "accountId" or "apiId" or "stage" or "deploymentId" or "domainName"
             or "domainPrefix" or "httpMethod" or "protocol" or "path" or "resourcePath" or "resourceId" or "requestTime"
             or "requestTimeEpoch" or "status" or "responseLength" or "responseLatency" or "integrationLatency"
-            or "integration.latency" or "integrationStatus" or "integration.status" or "error.message" or "error.messageString"
-            or "error.responseType" => true,
+            or "integration.latency" or "integrationStatus" or "integration.status" or "integration.integrationStatus"
+            or "integration.error" or "integration.requestId" or "integrationErrorMessage" or "error.message" or "error.messageString"
+            or "error.responseType" or "error.validationErrorString" or "authorize.error" or "authorize.latency" or "authorize.status"
+            or "authenticate.error" or "authenticate.latency" or "authenticate.status" or "waf.error" or "waf.latency" or "waf.status"
+            or "wafResponseCode" or "webaclArn" or "xrayTraceId" or "isCanaryRequest" => true,
         var name => name.StartsWith("identity.", StringComparison.Ordinal) || name.StartsWith("authorizer.", StringComparison.Ordinal)
             || name.StartsWith("customDomain.", StringComparison.Ordinal),
     };

@@ -1,6 +1,6 @@
 namespace Cloister.Gateway.Ports;
 
-/// <summary>How a synchronous Lambda invocation ended.</summary>
+/// <summary>How a Lambda invocation ended.</summary>
 public enum LambdaInvocationStatus
 {
     /// <summary>The function returned; the payload is its response.</summary>
@@ -14,4 +14,7 @@ public enum LambdaInvocationStatus
 
     /// <summary>The function does not exist, or could not be started.</summary>
     ServiceError,
+
+    /// <summary>An <c>Event</c> invocation was queued (Lambda's 202); there is no payload.</summary>
+    Accepted,
 }

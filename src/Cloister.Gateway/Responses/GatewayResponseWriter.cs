@@ -1,5 +1,6 @@
 using System.Text;
 using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Templates;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,8 @@ internal static class GatewayResponseWriter
 {
     private static readonly CompiledTemplate DefaultTemplate = CompiledTemplate.Parse("{\"message\":$context.error.messageString}");
 
-    public static (int Status, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers) Render(GatewayError error, RequestState state)
+    /// <summary>Status, body and headers of <paramref name="error"/>; header mappings read <paramref name="request"/> (none when null).</summary>
+    public static (int Status, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers) Render(GatewayError error, RequestState state, HttpRequest? request = null)
     {
         state.ErrorMessage = error.Message;
         state.ErrorResponseType = error.ResponseType;
@@ -37,7 +39,15 @@ internal static class GatewayResponseWriter
             return (error.StatusCode, DefaultBody(error), headers);
         }
 
-        headers.AddRange(custom.Headers);
+        foreach (var (name, source) in custom.Headers)
+        {
+            // Resolved per request: 'static', method.request.header|path|querystring.X, stageVariables.X, context.X.
+            if (ParameterMapping.ResolveMethodRequestSource(source, request, state) is { } value)
+            {
+                headers.Add(new(name, value));
+            }
+        }
+
         var body = new StringBuilder();
         (custom.Template ?? DefaultTemplate).Render(body, state, static (s, name) => s.Resolve(name));
         return (custom.StatusCode ?? error.StatusCode, Encoding.UTF8.GetBytes(body.ToString()), headers);
@@ -45,7 +55,7 @@ internal static class GatewayResponseWriter
 
     public static async ValueTask WriteAsync(HttpContext context, GatewayError error, RequestState state)
     {
-        var (status, body, headers) = Render(error, state);
+        var (status, body, headers) = Render(error, state, context.Request);
         var response = context.Response;
         response.StatusCode = status;
         foreach (var (name, value) in headers)

@@ -126,6 +126,25 @@ public sealed class ThrottlingTests
     }
 
     [Fact]
+    public async Task Invoke_RefusedByStageThrottle_DoesNotCountAgainstQuota()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var model = WithPlan(EchoApi(apiKeyRequired: true), Plan(quota: new QuotaSettings(2, QuotaPeriod.Day, 0)), new MethodSetting("/*", "*", 1, 1));
+        await using var harness = await StartAsync(model, time);
+        var client = harness.Client(GatewayHarness.EniA);
+
+        var burst = await BurstAsync(client, 3, KeyValue);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var second = await BurstAsync(client, 1, KeyValue);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var spent = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets") { Headers = { { "x-api-key", KeyValue } } });
+
+        Assert.Equal((1, 2), (burst.Count(s => s == 200), burst.Count(s => s == 429)));
+        Assert.Equal([200], second);
+        await Expect.ErrorAsync(spent, 429, """{"message":"Limit Exceeded"}""", "LimitExceededException");
+    }
+
+    [Fact]
     public async Task Invoke_ThrottledWithGatewayResponseOverride_UsesTheApisResponse()
     {
         var time = new ManualTime(DateTimeOffset.UnixEpoch);

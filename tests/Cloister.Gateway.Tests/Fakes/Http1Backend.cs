@@ -15,6 +15,9 @@ public enum Http1BackendMode
 
     /// <summary>HTTP/1.1 with the connection kept alive.</summary>
     Http11KeepAlive,
+
+    /// <summary>HTTP/1.1 with a <c>Set-Cookie</c>, then a header whose value has a byte beyond ASCII (obs-text), which Kestrel will not send on.</summary>
+    Http11ObsTextHeader,
 }
 
 /// <summary>A raw HTTP/1.x server on loopback answering every request 200 <c>ok</c>, counting connections and requests.</summary>
@@ -114,6 +117,12 @@ public sealed class Http1Backend : IAsyncDisposable
                     buffer.AsSpan(end, filled - end).CopyTo(buffer);
                     filled -= end;
                     Interlocked.Increment(ref _requests);
+                    if (_mode == Http1BackendMode.Http11ObsTextHeader)
+                    {
+                        await stream.WriteAsync(Encoding.Latin1.GetBytes("HTTP/1.1 200 OK\r\nSet-Cookie: session=s3cr3t\r\nX-Name: caf\u00e9\r\nContent-Length: 2\r\n\r\nok"), _stop.Token);
+                        continue;
+                    }
+
                     if (_mode == Http1BackendMode.Http11KeepAlive)
                     {
                         await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), _stop.Token);

@@ -7,13 +7,16 @@ namespace Cloister.Gateway.Tests.Fakes;
 
 /// <summary>
 /// Lambda functions as in-process handlers behind the invocation port: each receives the event JSON and
-/// returns a response, an error, or waits (honouring cancellation). Every event received is kept.
+/// returns a response, an error, or waits (honouring cancellation). Every event received is kept, with its
+/// invocation type; an <c>Event</c> invocation is accepted at once and its handler runs on its own.
 /// </summary>
 public sealed class InProcessLambda : ILambdaInvoker
 {
     private readonly ConcurrentDictionary<string, Func<JsonDocument, CancellationToken, Task<LambdaInvocationResult>>> _functions = new();
 
     public ConcurrentQueue<string> Events { get; } = new();
+
+    public ConcurrentQueue<LambdaInvocationType> InvocationTypes { get; } = new();
 
     public static string Arn(string name) => $"arn:aws:lambda:us-east-1:123456789012:function:{name}";
 
@@ -33,15 +36,28 @@ public sealed class InProcessLambda : ILambdaInvoker
             return Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(body)));
         });
 
-    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, CancellationToken cancellationToken)
     {
         var text = Encoding.UTF8.GetString(payload.Span);
         Events.Enqueue(text);
+        InvocationTypes.Enqueue(invocationType);
         if (!_functions.TryGetValue(functionArn, out var handler))
         {
             return new LambdaInvocationResult(LambdaInvocationStatus.ServiceError, Encoding.UTF8.GetBytes("{\"errorType\":\"ResourceNotFoundException\"}"));
         }
 
+        if (invocationType == LambdaInvocationType.Event)
+        {
+            // Queued: the function runs on its own, unbounded by the caller's deadline.
+            _ = RunAsync(handler, text, CancellationToken.None);
+            return new LambdaInvocationResult(LambdaInvocationStatus.Accepted, ReadOnlyMemory<byte>.Empty);
+        }
+
+        return await RunAsync(handler, text, cancellationToken);
+    }
+
+    private static async Task<LambdaInvocationResult> RunAsync(Func<JsonDocument, CancellationToken, Task<LambdaInvocationResult>> handler, string text, CancellationToken cancellationToken)
+    {
         using var document = JsonDocument.Parse(text);
         return await handler(document, cancellationToken);
     }

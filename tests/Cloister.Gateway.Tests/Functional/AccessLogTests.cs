@@ -88,6 +88,16 @@ public sealed partial class AccessLogTests
         Assert.Equal($"{ApiId} dev {VpceA} /dev/missing MISSING_AUTHENTICATION_TOKEN Missing Authentication Token - {PrivateHost()}", lines[1]);
     }
 
+    [Fact]
+    public async Task AccessLog_DocumentedAndUnknownContextVariables_ValueOrDash()
+    {
+        var (harness, lines, _) = await RunAsync(
+            "$context.deploymentId|$context.integrationErrorMessage|$context.integration.error|$context.authorize.error|$context.authorize.status|$context.xrayTraceId|$context.waf.error|$context.noSuchVariable");
+        await using var _ = harness;
+
+        Assert.Equal("dep0000000|-|-|-|-|-|-|-", lines[0]);
+    }
+
     [GeneratedRegex("""^(?<ip>\S+) (?<caller>\S+) (?<user>\S+) \[(?<time>[^\]]+)\] "(?<method>\S+) (?<resource>\S+) (?<protocol>\S+)" (?<status>\d{3}) (?<length>\d+) (?<id>[0-9a-f-]{36}) (?<extended>\S{16})$""")]
     private static partial Regex Clf();
 }

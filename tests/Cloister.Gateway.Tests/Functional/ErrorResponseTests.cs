@@ -70,6 +70,40 @@ public sealed class ErrorResponseTests
         await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
     }
 
+    [Theory]
+    [InlineData("X-Name", "caf\u00e9")]
+    [InlineData("X-Name", "line\nbreak")]
+    [InlineData("X-Name", "nul\u0000")]
+    [InlineData("Bad Name", "value")]
+    [InlineData("", "value")]
+    public async Task Invoke_ProxyResponseHeaderKestrelCannotSend_Returns502WithoutTheFunctionsHeaders(string name, string value)
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("bad")));
+        await using var _ = harness;
+        var headers = new Dictionary<string, string> { ["Set-Cookie"] = "session=s3cr3t", [name] = value };
+        harness.Lambda.AddFixed("bad", System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["statusCode"] = 200, ["headers"] = headers, ["body"] = "ok" }));
+
+        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Invoke_BodyToDecodeIsNotBase64_Returns502()
+    {
+        // Decoded only for a client whose first Accept type is binary; then a body that is not base64 is malformed.
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("bad")) with { BinaryMediaTypes = ["image/*"] });
+        await using var _ = harness;
+        harness.Lambda.AddFixed("bad", """{"statusCode":200,"isBase64Encoded":true,"body":"%%%"}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/claim") { Content = new StringContent("{}") };
+        request.Headers.Accept.ParseAdd("image/png");
+
+        var response = await client.SendAsync(request);
+
+        await Expect.ErrorAsync(response, 502, Expect.InternalServerError, "InternalServerErrorException");
+    }
+
     [Fact]
     public async Task Invoke_LambdaRefuses_Returns500()
     {
@@ -95,7 +129,6 @@ public sealed class ErrorResponseTests
     [InlineData("""{"statusCode":200,"headers":{"a":{"b":1}}}""")]
     [InlineData("""{"statusCode":200,"multiValueHeaders":{"a":"not an array"}}""")]
     [InlineData("""{"statusCode":200,"isBase64Encoded":"yes"}""")]
-    [InlineData("""{"statusCode":200,"isBase64Encoded":true,"body":"%%%"}""")]
     [InlineData("""{"statusCode":200,"unexpected":1}""")]
     public async Task Invoke_MalformedProxyResponse_Returns502(string proxyResponse)
     {
@@ -195,5 +228,37 @@ public sealed class ErrorResponseTests
         var requestId = Assert.Single(missing.Headers.GetValues("x-amzn-RequestId"));
         Assert.Equal($$"""{"error":"Missing Authentication Token","type":"MISSING_AUTHENTICATION_TOKEN","id":"{{requestId}}"}""", await missing.Content.ReadAsStringAsync());
         await Expect.ErrorAsync(failed, 502, """{"oops":"Internal server error"}""", "InternalServerErrorException");
+    }
+
+    [Fact]
+    public async Task Invoke_GatewayResponseHeadersMappedFromRequest_ResolvedPerRequest()
+    {
+        // The CORS pattern: Access-Control-Allow-Origin mapped from the request's Origin header.
+        var headers = ImmutableDictionary<string, string>.Empty
+            .Add("gatewayresponse.header.Access-Control-Allow-Origin", "method.request.header.Origin")
+            .Add("gatewayresponse.header.X-Claim", "method.request.path.id")
+            .Add("gatewayresponse.header.X-Query", "method.request.querystring.q")
+            .Add("gatewayresponse.header.X-Table", "stageVariables.table")
+            .Add("gatewayresponse.header.X-Request", "context.requestId")
+            .Add("gatewayresponse.header.X-Absent", "method.request.header.X-Not-Sent")
+            .Add("gatewayresponse.header.X-Static", "'fixed'");
+        var api = Api(AllowFrom(VpceB), Resource("res0000001", "/claim/{id}", Method("GET", LambdaProxy("f"))))
+            with
+        { GatewayResponses = [new GatewayResponse("DEFAULT_4XX", null, headers, ImmutableDictionary<string, string>.Empty)] };
+        await using var harness = await GatewayHarness.StartAsync(ModelOf([api], ImmutableDictionary<string, string>.Empty.Add("table", "claims-dev")));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/c-7?q=term");
+        request.Headers.Add("Origin", "https://portal.example.internal");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(403, (int)response.StatusCode);
+        Assert.Equal("AccessDeniedException", Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
+        Assert.Equal("https://portal.example.internal", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("c-7", Assert.Single(response.Headers.GetValues("X-Claim")));
+        Assert.Equal("term", Assert.Single(response.Headers.GetValues("X-Query")));
+        Assert.Equal("claims-dev", Assert.Single(response.Headers.GetValues("X-Table")));
+        Assert.Equal(Assert.Single(response.Headers.GetValues("x-amzn-RequestId")), Assert.Single(response.Headers.GetValues("X-Request")));
+        Assert.Equal("fixed", Assert.Single(response.Headers.GetValues("X-Static")));
+        Assert.False(response.Headers.Contains("X-Absent"));
     }
 }

@@ -127,6 +127,42 @@ public sealed class MockAndHttpIntegrationTests
         Assert.Equal((2, 2), (backend.Accepted, backend.Requests));
     }
 
+    [Fact]
+    public async Task HttpProxy_BackendHeaderKestrelCannotSend_ErrorCarriesNoneOfTheBackendsHeaders()
+    {
+        // The response fails part-way through its headers; the error sent instead must not keep those already set.
+        await using var backend = Fakes.Http1Backend.Start(Fakes.Http1BackendMode.Http11ObsTextHeader);
+        var integration = Http(IntegrationType.HttpProxy, "GET", $"http://127.0.0.1:{backend.Port}/ok", 29_000, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/ok", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/ok");
+
+        await Expect.ErrorAsync(response, 500, Expect.InternalServerError, "InternalServerErrorException");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("&chunked")]
+    public async Task HttpProxy_BackendBodyOverTenMegabytes_Returns500(string chunked)
+    {
+        // AWS: "Integration response of reported length ... is larger than allowed maximum of 10485760 bytes" (a 500).
+        await using var backend = await Backend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "GET", $"http://127.0.0.1:{backend.Port}/large", 29_000, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/large", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        var client = harness.Client(GatewayHarness.EniA);
+
+        var over = await client.GetAsync($"https://{PrivateHost()}/dev/large?size={10 * 1024 * 1024 + 1}{chunked}");
+        var limit = await client.GetAsync($"https://{PrivateHost()}/dev/large?size={10 * 1024 * 1024}{chunked}");
+
+        await Expect.ErrorAsync(over, 500, Expect.InternalServerError, "InternalServerErrorException");
+        Assert.Equal(200, (int)limit.StatusCode);
+        Assert.Equal(10 * 1024 * 1024, (await limit.Content.ReadAsByteArrayAsync()).Length);
+    }
+
     /// <summary>A plain HTTP backend on 127.0.0.1 that describes the request it got, or hangs on <c>/hang</c> until the client gives up.</summary>
     private sealed class Backend : IAsyncDisposable
     {
@@ -148,6 +184,25 @@ public sealed class MockAndHttpIntegrationTests
             var app = builder.Build();
             app.Run(async context =>
             {
+                if (context.Request.Path == "/large")
+                {
+                    // ?size=N bytes of 'a', with a Content-Length unless ?chunked is given.
+                    var size = int.Parse(context.Request.Query["size"]!, System.Globalization.CultureInfo.InvariantCulture);
+                    if (!context.Request.Query.ContainsKey("chunked"))
+                    {
+                        context.Response.ContentLength = size;
+                    }
+
+                    var block = new byte[64 * 1024];
+                    Array.Fill(block, (byte)'a');
+                    for (var left = size; left > 0; left -= block.Length)
+                    {
+                        await context.Response.Body.WriteAsync(block.AsMemory(0, Math.Min(left, block.Length)));
+                    }
+
+                    return;
+                }
+
                 if (context.Request.Path == "/hang")
                 {
                     await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -131,10 +131,76 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Theory]
-    [InlineData("WHEN_NO_MATCH", "text/plain", 200)]
-    [InlineData("WHEN_NO_TEMPLATES", "text/plain", 415)]
-    [InlineData("NEVER", "text/plain", 415)]
-    [InlineData("NEVER", "application/json", 200)]
+    [InlineData("integration.request.header.X-Amz-Invocation-Type", "'Event'")]
+    [InlineData("integration.request.header.X-Amz-Invocation-Type", "method.request.header.InvocationType")]
+    public async Task Aws_InvocationTypeEventMapped_InvokesAsynchronouslyWithoutTheResult(string target, string source)
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("batch"), "INTERNET", null, 29_000,
+            NoMappings.Add(target, source), ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", [Response("200", null)]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/batch", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        var release = new TaskCompletionSource();
+        harness.Lambda.Add("batch", async (_, _) =>
+        {
+            await release.Task;
+            return new LambdaInvocationResult(LambdaInvocationStatus.Success, """{"result":"computed"}"""u8.ToArray());
+        });
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/batch", """{"job": 1}""", ("InvocationType", "Event")));
+        release.SetResult();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.DoesNotContain("computed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal([LambdaInvocationType.Event], harness.Lambda.InvocationTypes);
+        Assert.Equal("""{"job": 1}""", Assert.Single(harness.Lambda.Events));
+    }
+
+    [Fact]
+    public async Task Aws_InvocationTypeEventFromTemplateOverride_InvokesAsynchronously()
+    {
+        const string Template = """
+            #set($context.requestOverride.header.X-Amz-Invocation-Type = 'Event')
+            {"job": $input.json('$.job')}
+            """;
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("batch"), "INTERNET", null, 29_000,
+            NoMappings, ImmutableDictionary<string, string>.Empty.Add("application/json", Template), "WHEN_NO_TEMPLATES", [Response("200", null, """{"queued": true}""")]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/batch", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddFixed("batch", """{"result":"computed"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/batch", """{"job": 2}"""));
+
+        Assert.Equal("""{"queued": true}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal([LambdaInvocationType.Event], harness.Lambda.InvocationTypes);
+    }
+
+    [Fact]
+    public async Task Aws_InvocationTypeRequestResponseMapped_InvokesSynchronously()
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("batch"), "INTERNET", null, 29_000,
+            NoMappings.Add("integration.request.header.X-Amz-Invocation-Type", "method.request.header.InvocationType"),
+            ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", [Response("200", null)]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/batch", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddFixed("batch", """{"result":"computed"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/batch", "{}", ("InvocationType", "RequestResponse")));
+
+        Assert.Equal("""{"result":"computed"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal([LambdaInvocationType.RequestResponse], harness.Lambda.InvocationTypes);
+    }
+
+    /// <summary>Passthrough behavior, request content type (only application/json has a template), expected status.</summary>
+    public static TheoryData<string, string, int> PassthroughCases => new()
+    {
+        { "WHEN_NO_MATCH", "text/plain", 200 },
+        { "WHEN_NO_TEMPLATES", "text/plain", 415 },
+        { "NEVER", "text/plain", 415 },
+        { "NEVER", "application/json", 200 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PassthroughCases))]
     public async Task Http_PassthroughBehavior_PassesOrRefusesUnmappedTypes(string behavior, string contentType, int expected)
     {
         await using var backend = await RecordingBackend.StartAsync();
@@ -182,6 +248,67 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Fact]
+    public async Task Http_ContentHeadersMappedByRequestParameters_BackendReceivesThem()
+    {
+        // Content-Type and Content-Language are content headers in .NET: mapping them must not fail the request.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/in", 29_000,
+            NoMappings
+                .Add("integration.request.header.Content-Type", "'application/xml'")
+                .Add("integration.request.header.Content-Language", "method.request.header.X-Lang"),
+            Response("200", null));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/in", "<claim/>", ("X-Lang", "de")));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = Assert.Single(backend.Requests);
+        Assert.Equal("application/xml", seen.GetProperty("contentType").GetString());
+        Assert.Equal("de", seen.GetProperty("headers").GetProperty("content-language").GetString());
+        Assert.Equal("<claim/>", seen.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Http_ContentTypeMappedWithoutBody_BackendReceivesIt()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/in", 29_000,
+            NoMappings.Add("integration.request.header.Content-Type", "'text/csv'"), Response("200", null));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/in");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("text/csv", Assert.Single(backend.Requests).GetProperty("contentType").GetString());
+    }
+
+    [Fact]
+    public async Task HttpProxy_ContentHeadersOtherThanContentType_PassedToBackend()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/in", 29_000, NoMappings);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = Post($"https://{PrivateHost()}/dev/in", "plain words", contentType: "text/plain");
+        request.Content!.Headers.ContentEncoding.Add("identity");
+        request.Content.Headers.ContentLanguage.Add("fr");
+        request.Content.Headers.TryAddWithoutValidation("Content-Disposition", "attachment; filename=\"claim.txt\"");
+        request.Content.Headers.TryAddWithoutValidation("Content-MD5", "Q2hlY2sgSW50ZWdyaXR5IQ==");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var headers = Assert.Single(backend.Requests).GetProperty("headers");
+        Assert.Equal("identity", headers.GetProperty("content-encoding").GetString());
+        Assert.Equal("fr", headers.GetProperty("content-language").GetString());
+        Assert.Equal("attachment; filename=\"claim.txt\"", headers.GetProperty("content-disposition").GetString());
+        Assert.Equal("Q2hlY2sgSW50ZWdyaXR5IQ==", headers.GetProperty("content-md5").GetString());
+        Assert.StartsWith("text/plain", headers.GetProperty("content-type").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Http_TemplateReadsBodyThatIsNotJson_Returns400WithoutCallingBackend()
     {
         await using var backend = await RecordingBackend.StartAsync();
@@ -220,6 +347,26 @@ public sealed class NonProxyIntegrationTests
         Assert.Equal("""{"hello": "ann", "stage": "dev"}""", await ok.Content.ReadAsStringAsync());
         Assert.Equal(503, (int)down.StatusCode);
         Assert.Equal("""{"message": "unavailable"}""", await down.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(PassthroughCases))]
+    public async Task Mock_StaticTemplateAndPassthroughBehavior_RefusesUnmappedTypes(string behavior, string contentType, int expected)
+    {
+        var mock = Mock("""{"statusCode": 200}""", Response("200", null, """{"ok": true}""")) with { PassthroughBehavior = behavior };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/mock", Method("POST", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/mock", contentType == "text/plain" ? "plain words" : "{}", contentType: contentType));
+
+        if (expected == 415)
+        {
+            await Expect.ErrorAsync(response, 415, """{"message":"Unsupported Media Type"}""", "UnsupportedMediaTypeException");
+        }
+        else
+        {
+            Assert.Equal((expected, """{"ok": true}"""), ((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+        }
     }
 
     [Fact]

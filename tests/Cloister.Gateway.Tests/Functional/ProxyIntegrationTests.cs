@@ -94,6 +94,19 @@ public sealed class ProxyIntegrationTests
     }
 
     [Fact]
+    public async Task Event_HeaderNameKestrelDoesNotKnow_KeepsTheCaseSent()
+    {
+        // Names Kestrel knows (Content-Type...) come in its casing, a difference from AWS (docs/gateway.md); others as sent.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/c-1");
+        request.Headers.Add("x-Claim-TRACE", "t-1");
+        var (harness, evt, _) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        Assert.Contains(evt.GetProperty("headers").EnumerateObject(), h => h.Name == "x-Claim-TRACE" && h.Value.GetString() == "t-1");
+        Assert.Contains(evt.GetProperty("multiValueHeaders").EnumerateObject(), h => h.Name == "x-Claim-TRACE");
+    }
+
+    [Fact]
     public async Task Event_GetWithoutQueryOrBody_NullsWhereAbsent()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/7f9c");
@@ -145,15 +158,41 @@ public sealed class ProxyIntegrationTests
         Expect.RequestIds(response);
     }
 
-    [Fact]
-    public async Task Response_Base64Encoded_SentAsBinary()
+    [Theory]
+    [InlineData("image/png")]
+    [InlineData("image/png, text/html;q=0.9")]
+    public async Task Response_Base64EncodedAndFirstAcceptTypeIsBinary_SentAsBinary(string accept)
     {
         await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi("image/png")));
         harness.Lambda.AddFixed("echo", $$"""{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"{{Convert.ToBase64String([137, 80, 78, 71, 0, 255])}}","isBase64Encoded":true}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/claim") { Content = new StringContent("{}") };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
 
-        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
 
         Assert.Equal(new byte[] { 137, 80, 78, 71, 0, 255 }, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json")]
+    [InlineData("text/html, image/png")]
+    public async Task Response_Base64EncodedAndFirstAcceptTypeIsNotBinary_SentAsBase64Text(string? accept)
+    {
+        // API Gateway decodes only when the client's first Accept type is one of the API's binary media types.
+        var encoded = Convert.ToBase64String([137, 80, 78, 71, 0, 255]);
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi("image/png")));
+        harness.Lambda.AddFixed("echo", $$"""{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"{{encoded}}","isBase64Encoded":true}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/claim") { Content = new StringContent("{}") };
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(encoded, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

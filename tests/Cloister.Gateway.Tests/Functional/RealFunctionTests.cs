@@ -33,6 +33,7 @@ public sealed class RealFunctionTests : IAsyncLifetime
     {
         await _functions.DeployNodeAsync("echo", EchoSource);
         await _functions.DeployNodeAsync("fails", "exports.handler = async () => { throw new Error('boom'); };");
+        await _functions.DeployNodeAsync("noop", "exports.handler = async () => 'done';");
         var api = Api(
             AllowFrom(VpceA),
             Resource("res0000001", "/claim/{id}", Method("GET", LambdaProxy("echo"))),
@@ -74,6 +75,15 @@ public sealed class RealFunctionTests : IAsyncLifetime
 
         Assert.Equal(502, (int)response.StatusCode);
         Assert.Equal("""{"message": "Internal server error"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_EventInvocation_AcceptedWithoutPayload()
+    {
+        var outcome = await _functions.Invoker.InvokeAsync(Fakes.InProcessLambda.Arn("noop"), "{}"u8.ToArray(), Ports.LambdaInvocationType.Event, CancellationToken.None);
+
+        Assert.Equal(Ports.LambdaInvocationStatus.Accepted, outcome.Status);
+        Assert.True(outcome.Payload.IsEmpty);
     }
 
     [Theory]

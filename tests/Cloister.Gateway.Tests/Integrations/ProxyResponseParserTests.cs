@@ -8,9 +8,23 @@ public sealed class ProxyResponseParserTests
     [Fact]
     public void TryParse_StatusAsString_Accepted()
     {
-        Assert.True(ProxyResponseParser.TryParse("""{"statusCode":"201","body":null}"""u8.ToArray(), out var result, out _));
+        Assert.True(ProxyResponseParser.TryParse("""{"statusCode":"201","body":null}"""u8.ToArray(), decodeBase64: false, out var result, out _));
         Assert.Equal(201, result!.StatusCode);
         Assert.True(result.Body.IsEmpty);
+    }
+
+    [Fact]
+    public void TryParse_Base64BodyNotToDecode_KeepsTheText()
+    {
+        Assert.True(ProxyResponseParser.TryParse("""{"statusCode":200,"body":"not base64!","isBase64Encoded":true}"""u8.ToArray(), decodeBase64: false, out var result, out _));
+        Assert.Equal("not base64!", Encoding.UTF8.GetString(result!.Body.Span));
+    }
+
+    [Fact]
+    public void TryParse_Base64BodyToDecode_Decoded()
+    {
+        Assert.True(ProxyResponseParser.TryParse("""{"statusCode":200,"body":"AAH/","isBase64Encoded":true}"""u8.ToArray(), decodeBase64: true, out var result, out _));
+        Assert.Equal(new byte[] { 0, 1, 255 }, result!.Body.ToArray());
     }
 
     [Fact]
@@ -26,7 +40,7 @@ public sealed class ProxyResponseParserTests
                 input[random.Next(input.Length)] = (byte)random.Next(256);
             }
 
-            var parsed = ProxyResponseParser.TryParse(input.AsMemory(0, random.Next(input.Length + 1)), out var result, out var reason);
+            var parsed = ProxyResponseParser.TryParse(input.AsMemory(0, random.Next(input.Length + 1)), decodeBase64: random.Next(2) == 0, out var result, out var reason);
             Assert.True(parsed ? result is not null : reason.Length > 0);
         }
     }

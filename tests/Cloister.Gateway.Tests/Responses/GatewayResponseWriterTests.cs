@@ -29,7 +29,7 @@ public sealed class GatewayResponseWriterTests
     [Fact]
     public void Render_Default4xxOverrideWithStatus_AppliesToTypesNotOverridden()
     {
-        var state = State(("DEFAULT_4XX", new CompiledGatewayResponse(400, [new("Access-Control-Allow-Origin", "*")], null)));
+        var state = State(("DEFAULT_4XX", new CompiledGatewayResponse(400, [new("Access-Control-Allow-Origin", "'*'")], null)));
 
         var rendered = GatewayResponseWriter.Render(GatewayError.MissingAuthenticationToken, state);
 

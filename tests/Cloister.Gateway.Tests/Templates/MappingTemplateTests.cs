@@ -60,6 +60,43 @@ public sealed class MappingTemplateTests
         Assert.Equal(expected, Render(template, Body));
 
     [Theory]
+    [InlineData("$util.urlDecode('a\U0001F600b')", "a\U0001F600b")]
+    [InlineData("$util.urlDecode('%F0%9F%98%80+\U0001F600 caf\u00e9')", "\U0001F600 \U0001F600 caf\u00e9")]
+    [InlineData("$util.urlEncode('\U0001F600 x')", "%F0%9F%98%80+x")]
+    [InlineData("$util.urlDecode($util.urlEncode('\U0001F600\U0001F680/\u00e9'))", "\U0001F600\U0001F680/\u00e9")]
+    public void Util_UrlEncodeAndDecode_KeepCharactersBeyondTheBmpWhole(string template, string expected) =>
+        Assert.Equal(expected, Render(template, Body));
+
+    [Fact]
+    public void UrlDecode_RandomTextAndEscapes_RoundTripsOrRefuses()
+    {
+        var random = new Random(11);
+        string[] pieces = ["a", " ", "+", "%", "%2", "%2B", "%zz", "\u00e9", "\U0001F600", "\U0001F680", "/", "~"];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(12)).Select(_ => pieces[random.Next(pieces.Length)]));
+
+            Assert.Equal(text, UtilVariable.UrlDecode(UtilVariable.UrlEncode(text)));
+            try
+            {
+                Assert.NotNull(UtilVariable.UrlDecode(text));
+            }
+            catch (VtlException)
+            {
+                // A broken escape: refused, as Java's URLDecoder refuses it.
+            }
+        }
+    }
+
+    [Fact]
+    public void UrlDecode_EscapeWithSpaceOrSign_IsRefusedAsJavaDoes()
+    {
+        Assert.Throws<VtlException>(() => UtilVariable.UrlDecode("% 1"));
+        Assert.Throws<VtlException>(() => UtilVariable.UrlDecode("%-1"));
+        Assert.Throws<VtlException>(() => UtilVariable.UrlDecode("%4"));
+    }
+
+    [Theory]
     [InlineData("$context.requestId", "req-1")]
     [InlineData("${context.stage}", "dev")]
     [InlineData("$context.identity.sourceIp", "10.0.1.5")]

@@ -2,6 +2,7 @@ using Cloister.Gateway.Authorizers;
 using Cloister.Gateway.Catalog;
 using Cloister.Gateway.Responses;
 using Cloister.Gateway.Signing;
+using Cloister.Gateway.Throttling;
 using Cloister.Policy;
 using Microsoft.AspNetCore.Http;
 
@@ -15,7 +16,8 @@ namespace Cloister.Gateway.Pipeline.AccessControl;
 /// <item>a private custom domain name's policy, evaluated against the domain's ARN;</item>
 /// <item>the resource, endpoint and authorizer policies combined by <see cref="ApiGatewayAccess"/>;</item>
 /// <item>the API key (header or authorizer) and its usage plan for this stage;</item>
-/// <item>throttles: the usage plan per key (or per key and method), the key's quota, the stage's method throttle, the account.</item>
+/// <item>throttles: the usage plan per key (or per key and method), the stage's method throttle, the account; then the key's quota,
+/// counted only for a request no throttle refused.</item>
 /// </list>
 /// </summary>
 internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvider time)
@@ -94,6 +96,7 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
         var route = state.Route!;
         var stageKey = (state.ApiId!, state.Stage!.Name);
         var methodKey = (route.Resource.Path, route.Method.HttpMethod);
+        QuotaCounter? quota = null;
         if (route.Method.ApiKeyRequired)
         {
             var value = state.Stage!.Snapshot.ApiKeySource == "AUTHORIZER"
@@ -114,10 +117,7 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
                 return AccessErrors.Throttled;
             }
 
-            if (plan.Quota is { } quota && !quota.TryCount(time.GetUtcNow()))
-            {
-                return AccessErrors.QuotaExceeded;
-            }
+            quota = plan.Quota;
         }
 
         if (access.MethodThrottles.TryGetValue(stageKey, out var methods))
@@ -128,7 +128,13 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
             }
         }
 
-        return access.Account.TryTake() ? null : AccessErrors.Throttled;
+        if (!access.Account.TryTake())
+        {
+            return AccessErrors.Throttled;
+        }
+
+        // Counted last: a request refused by any throttle does not count against the key's quota (docs/gateway.md).
+        return quota is null || quota.TryCount(time.GetUtcNow()) ? null : AccessErrors.QuotaExceeded;
     }
 
     private static GatewayError Denied(GatewayCatalog catalog, RequestState state, string methodArn, bool explicitDeny) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -119,34 +120,52 @@ internal sealed class UtilVariable : IVtlObject
         return output.ToString();
     }
 
-    /// <summary>Java's <c>URLDecoder.decode(s, "UTF-8")</c>: <c>+</c> is a space; a broken escape is an error.</summary>
+    /// <summary>
+    /// Java's <c>URLDecoder.decode(s, "UTF-8")</c>: <c>+</c> is a space; a broken escape is an error. Text between
+    /// escapes is encoded a run at a time, so a character beyond the BMP (a surrogate pair) stays whole.
+    /// </summary>
     public static string UrlDecode(string text)
     {
-        var bytes = new List<byte>(text.Length);
-        for (var i = 0; i < text.Length; i++)
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
         {
-            var c = text[i];
-            if (c == '+')
+            var length = 0;
+            var run = 0;
+            for (var i = 0; i < text.Length; i++)
             {
-                bytes.Add((byte)' ');
-            }
-            else if (c == '%')
-            {
-                if (i + 2 >= text.Length || !byte.TryParse(text.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
+                var c = text[i];
+                if (c is not ('+' or '%'))
                 {
-                    throw new VtlException("urlDecode: an incomplete % escape.");
+                    continue;
                 }
 
-                bytes.Add(b);
-                i += 2;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
-            }
-        }
+                length += Encoding.UTF8.GetBytes(text.AsSpan(run, i - run), buffer.AsSpan(length));
+                if (c == '+')
+                {
+                    buffer[length++] = (byte)' ';
+                }
+                else
+                {
+                    // Exactly two hex digits: no sign or white space, as Java's parseInt(s, 16) on a valid escape.
+                    if (i + 2 >= text.Length || !byte.TryParse(text.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
+                    {
+                        throw new VtlException("urlDecode: an incomplete % escape.");
+                    }
 
-        return Encoding.UTF8.GetString([.. bytes]);
+                    buffer[length++] = b;
+                    i += 2;
+                }
+
+                run = i + 1;
+            }
+
+            length += Encoding.UTF8.GetBytes(text.AsSpan(run), buffer.AsSpan(length));
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static string Base64Decode(string text)
