@@ -182,6 +182,12 @@ internal sealed partial class ModelBuilder
                 d.Problem("RestApiId", $"The REST API {api.LogicalId} has no methods; API Gateway refuses to deploy it.");
             }
 
+            if (api.EndpointType == EndpointType.Private && api.Policy is null)
+            {
+                // On AWS the deployment fails; a warning keeps the template usable here, and the gateway refuses every call.
+                d.WarningAt(d.Node("RestApiId")!, "RestApiId", $"The PRIVATE REST API {api.LogicalId} has no resource policy: API Gateway refuses to deploy it (\"Private REST API doesn't have a resource policy attached to it\"); Cloister deploys it and refuses every call.");
+            }
+
             _deployments.Add(new Deployment(d.Id, d.LogicalId, apiId, api, Now));
             if (d.String("StageName") is { } stageName)
             {

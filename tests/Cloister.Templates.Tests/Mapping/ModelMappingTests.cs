@@ -373,6 +373,20 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Deployment_PrivateApiWithoutResourcePolicy_WarnsAtTheDeployment()
+    {
+        var result = Load("""
+              Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: a, EndpointConfiguration: { Types: [PRIVATE] } } }
+              Get: { Type: AWS::ApiGateway::Method, Properties: { RestApiId: !Ref Api, ResourceId: !GetAtt Api.RootResourceId, HttpMethod: GET, AuthorizationType: NONE, Integration: { Type: MOCK } } }
+              Deployment: { Type: AWS::ApiGateway::Deployment, DependsOn: Get, Properties: { RestApiId: !Ref Api, StageName: dev } }
+            """);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("Deployment", "Properties.RestApiId"), (warning.Resource, warning.Property));
+        Assert.Contains("Private REST API doesn't have a resource policy attached to it", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NetworkAcl_EntriesAndAssociations()
     {
         var model = Load("""
