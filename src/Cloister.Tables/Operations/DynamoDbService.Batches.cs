@@ -62,6 +62,10 @@ internal sealed partial class DynamoDbService
                         bytes += stored.Size;
                         items.Add(Project(stored.ReadItem(), projection));
                     }
+                    else
+                    {
+                        maxLsn = Math.Max(maxLsn, table.AbsenceLsn(partitionKey, sortKey));
+                    }
                 }
 
                 found.Add((tableName, items, bytes, consistent));
@@ -149,7 +153,7 @@ internal sealed partial class DynamoDbService
                 units[writes[i].TableName] = units.GetValueOrDefault(writes[i].TableName) + WriteUnits(Math.Max(results[i].Size, results[i].Old?.Size ?? 0));
             }
 
-            lsn = operations.Count > 0 ? _store.Append(operations) : 0;
+            lsn = operations.Count > 0 ? _store.Append(operations) : results.Max(result => result.FoundLsn());
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);

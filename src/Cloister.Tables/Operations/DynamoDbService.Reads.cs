@@ -62,6 +62,7 @@ internal sealed partial class DynamoDbService
         // projection run after it, so a page of a large table holds up no writer while its items are read.
         var page = new List<StoredItem>();
         long bytes = 0;
+        long lsn;
         StoredItem? last = null;
         TableDefinition definition;
         IndexDefinition? index = null;
@@ -87,6 +88,9 @@ internal sealed partial class DynamoDbService
                 throw DynamoDbException.Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries");
             }
 
+            // What the page leaves out may be missing only because of a change not yet durable; what it holds, filtered out
+            // later or not, waits for its own write.
+            lsn = table.LastRemovalLsn;
             var entries = index is null ? table.Items : table.Index(index.Name);
             var range = keyCondition is null
                 ? new KeyRange(KeyEntry.Probe(null, null, -1), KeyEntry.Probe(null, null, 1), null)
@@ -118,6 +122,7 @@ internal sealed partial class DynamoDbService
 
                 page.Add(stored);
                 bytes += stored.Size;
+                lsn = Math.Max(lsn, stored.Lsn);
                 if (page.Count == limit || bytes >= MaxPageBytes)
                 {
                     last = stored;
@@ -128,14 +133,12 @@ internal sealed partial class DynamoDbService
 
         var whole = index is null || index.ProjectionType == "ALL" || (select == "ALL_ATTRIBUTES" && !index.IsGlobal);
         var items = new List<PageItem>();
-        long maxLsn = 0;
         foreach (var stored in page)
         {
             if (whole && filter is null && (select == "COUNT" || projection.Paths.IsDefault))
             {
                 // The whole item, unfiltered: its stored JSON is the answer, nothing to decode.
                 items.Add(new PageItem(stored, null));
-                maxLsn = Math.Max(maxLsn, stored.Lsn);
                 continue;
             }
 
@@ -143,12 +146,11 @@ internal sealed partial class DynamoDbService
             if (filter is null || filter.Evaluate(visible))
             {
                 items.Add(new PageItem(null, select == "COUNT" ? null : Project(visible, projection)));
-                maxLsn = Math.Max(maxLsn, stored.Lsn);
             }
         }
 
         var lastEvaluated = last is null ? null : StoredItemFactory.KeyAttributes(definition, last.ReadItem(), index);
-        await _store.WaitDurableAsync(maxLsn).ConfigureAwait(false);
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
         writer.WriteStartObject();
         if (select != "COUNT")
         {

@@ -11,7 +11,7 @@ namespace Cloister.Tables.Operations;
 /// projection, no consumed capacity. The look-up is the general path's (same lock, same hash of the
 /// encoded key) and the answer is the stored item's JSON with its response's CRC, the bytes the general path writes too.
 /// Whatever this path cannot answer exactly as the general path would (a name or key that does not
-/// match the schema, an N key, an item not yet durable, a missing table) it declines, and the general
+/// match the schema, an N key, an item or a delete not yet durable, a missing table) it declines, and the general
 /// path answers, or raises the error.
 /// </summary>
 internal sealed partial class DynamoDbService
@@ -32,6 +32,7 @@ internal sealed partial class DynamoDbService
         Encoding.ASCII.GetChars(request.TableName, tableName);
         Span<byte> decoded = stackalloc byte[2 * MaxStackKeyBytes];
         StoredItem? item;
+        long lsn;
         lock (_store.Gate)
         {
             if (_store.FindTable(tableName) is not { } table)
@@ -69,10 +70,13 @@ internal sealed partial class DynamoDbService
                 return false;
             }
 
-            item = table.Get(new ItemKeySpan(partitionKey, sortKey));
+            var key = new ItemKeySpan(partitionKey, sortKey);
+            item = table.Get(key);
+            lsn = item?.Lsn ?? table.AbsenceLsn(key);
         }
 
-        if (item is not null && !_store.IsDurable(item.Lsn))
+        // The item's write, or the delete that removed it, not yet on disk: the general path waits for it.
+        if (!_store.IsDurable(lsn))
         {
             return false;
         }

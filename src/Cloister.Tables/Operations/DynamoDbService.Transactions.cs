@@ -69,7 +69,7 @@ internal sealed partial class DynamoDbService
                     reasons = [.. results.Select((result, i) => result.ConditionHeld
                         ? new CancellationReason("None", null, null)
                         : new CancellationReason("ConditionalCheckFailed", "The conditional request failed", writes[i].ReturnOldOnConditionFailure ? result.OldItem : null))];
-                    lsn = results.Max(result => result.Old?.Lsn ?? 0);
+                    lsn = results.Max(result => result.FoundLsn());
                 }
                 else
                 {
@@ -147,7 +147,7 @@ internal sealed partial class DynamoDbService
                 }
 
                 var stored = table.Get(partitionKey, sortKey);
-                maxLsn = Math.Max(maxLsn, stored?.Lsn ?? 0);
+                maxLsn = Math.Max(maxLsn, stored?.Lsn ?? table.AbsenceLsn(partitionKey, sortKey));
                 found.Add(stored is null ? null : Project(stored.ReadItem(), projection));
             }
         }

@@ -73,7 +73,7 @@ internal static class WriteExecutor
                     return null;
                 }
 
-                result.Table.Put(result.PartitionKey, result.SortKey, null);
+                result.Table.Delete(result.PartitionKey, result.SortKey, store.NextLsn, store.DurableLsn);
                 return JournalOperation.DeleteItem(name, result.PartitionKey, result.SortKey);
             default:
                 var stored = result.Stored is { } evaluated
