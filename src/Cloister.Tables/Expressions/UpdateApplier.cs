@@ -61,6 +61,15 @@ internal static class UpdateApplier
             }
         }
 
+        // What SET and ADD wrote may nest deeper than any part of the request did.
+        foreach (var action in actions)
+        {
+            if (action.Kind is UpdateActionKind.Set or UpdateActionKind.Add && result.TryGetValue(action.Path.TopLevel, out var written))
+            {
+                AttributeValueReader.CheckNesting(written);
+            }
+        }
+
         return result;
     }
 

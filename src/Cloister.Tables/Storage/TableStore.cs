@@ -59,7 +59,19 @@ internal sealed class TableStore : IAsyncDisposable
                 continue;
             }
 
-            var stored = StoredItemFactory.FromJournal(data.Definition, bytes);
+            StoredItem stored;
+            try
+            {
+                stored = StoredItemFactory.FromJournal(data.Definition, bytes);
+            }
+            catch (Exception exception) when (exception is DynamoDbException or System.Text.Json.JsonException)
+            {
+                // A row written before its kind was refused (an item nested too deep, a key retyped by UpdateTable): the rest
+                // of the data is served rather than none of it, and the row stays in the file for whoever repairs it.
+                Log.ItemLeftOut(logger, table, exception);
+                continue;
+            }
+
             data.Put(stored.PartitionKey, stored.SortKey, stored);
         }
 
