@@ -50,17 +50,17 @@ internal sealed partial class DynamoDbService
             ReadOnlySpan<byte> partitionKey = decoded[..0], sortKey = decoded[..0];
             if (Ascii.Equals(request.FirstName, definition.HashKey))
             {
-                if (!TryEncodeKey(definition, definition.HashKey, request.FirstType, request.FirstValue, decoded[..MaxStackKeyBytes], out partitionKey) ||
+                if (!TryEncodeKey(definition, definition.HashKey, request.FirstType, request.FirstValue, decoded[..MaxStackKeyBytes], StoredItemFactory.MaxPartitionKeyBytes, out partitionKey) ||
                     (definition.RangeKey is { } range && (!Ascii.Equals(request.SecondName, range) ||
-                        !TryEncodeKey(definition, range, request.SecondType, request.SecondValue, decoded[MaxStackKeyBytes..], out sortKey))))
+                        !TryEncodeKey(definition, range, request.SecondType, request.SecondValue, decoded[MaxStackKeyBytes..], StoredItemFactory.MaxSortKeyBytes, out sortKey))))
                 {
                     return false;
                 }
             }
             else if (definition.RangeKey is { } range && Ascii.Equals(request.FirstName, range) && Ascii.Equals(request.SecondName, definition.HashKey))
             {
-                if (!TryEncodeKey(definition, definition.HashKey, request.SecondType, request.SecondValue, decoded[..MaxStackKeyBytes], out partitionKey) ||
-                    !TryEncodeKey(definition, range, request.FirstType, request.FirstValue, decoded[MaxStackKeyBytes..], out sortKey))
+                if (!TryEncodeKey(definition, definition.HashKey, request.SecondType, request.SecondValue, decoded[..MaxStackKeyBytes], StoredItemFactory.MaxPartitionKeyBytes, out partitionKey) ||
+                    !TryEncodeKey(definition, range, request.FirstType, request.FirstValue, decoded[MaxStackKeyBytes..], StoredItemFactory.MaxSortKeyBytes, out sortKey))
                 {
                     return false;
                 }
@@ -85,8 +85,8 @@ internal sealed partial class DynamoDbService
         return true;
     }
 
-    /// <summary>A key value in its stored encoding: S as its UTF-8 bytes, B decoded; N and anything unexpected are declined.</summary>
-    private static bool TryEncodeKey(TableDefinition definition, string name, ReadOnlySpan<byte> type, ReadOnlySpan<byte> value, Span<byte> scratch, out ReadOnlySpan<byte> encoded)
+    /// <summary>A key value in its stored encoding: S as its UTF-8 bytes, B decoded; N, a value over its key size limit and anything unexpected are declined.</summary>
+    private static bool TryEncodeKey(TableDefinition definition, string name, ReadOnlySpan<byte> type, ReadOnlySpan<byte> value, Span<byte> scratch, int maxBytes, out ReadOnlySpan<byte> encoded)
     {
         encoded = default;
         var expected = definition.AttributeTypes[name];
@@ -99,7 +99,7 @@ internal sealed partial class DynamoDbService
         {
             case (byte)'S':
                 encoded = value;
-                return Utf8.IsValid(value);
+                return value.Length <= maxBytes && Utf8.IsValid(value);
             case (byte)'B':
                 if (Base64.DecodeFromUtf8(value, scratch, out var consumed, out var written) != System.Buffers.OperationStatus.Done ||
                     consumed != value.Length || written == 0)

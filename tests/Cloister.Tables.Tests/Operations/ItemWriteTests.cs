@@ -41,4 +41,61 @@ public sealed class ItemWriteTests : IAsyncLifetime
         Assert.Equal(NestingMessage, deeper.Message);
         Assert.Equal("""{"a":{"M":{}}}""", item.GetProperty("Item").ToString());
     }
+
+    [Fact]
+    public async Task PutItem_PartitionKeyOver2048Bytes_ValidationException()
+    {
+        var table = await _api.CreateTableAsync();
+
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"{{{{{new string('p', 2048)}}}}}"}}}""");
+        var refused = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"{{{{{new string('p', 2049)}}}}}"}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes", refused.Message);
+    }
+
+    [Fact]
+    public async Task PutItem_SortKeyOver1024Bytes_ValidationException()
+    {
+        var table = await _api.CreateTableAsync("S", "B");
+
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"B":"{{{{{Convert.ToBase64String(new byte[1024])}}}}}"}}}""");
+        var refused = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"B":"{{{{{Convert.ToBase64String(new byte[1025])}}}}}"}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("GetItem", "")]
+    [InlineData("GetItem", ""","ProjectionExpression":"v" """)]
+    [InlineData("DeleteItem", "")]
+    public async Task KeyedRequest_PartitionKeyOver2048Bytes_ValidationException(string operation, string extra)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"{{{{{new string('p', 2049)}}}}}"}}{{{{{extra}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes", refused.Message);
+    }
+
+    [Fact]
+    public async Task PutItem_IndexKeysOverTheirLimits_ValidationExceptionNamingKeyAndIndex()
+    {
+        var table = TablesServerFixture.UniqueName("t");
+        await _api.OkAsync("CreateTable", $$$$$"""
+            {"TableName":"{{{{{table}}}}}","BillingMode":"PAY_PER_REQUEST",
+             "AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"},{"AttributeName":"r","AttributeType":"S"}],
+             "KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}],
+             "GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},{"AttributeName":"r","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}
+            """);
+
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"a"},"g":{"S":"{{{{{new string('g', 2048)}}}}}"},"r":{"S":"{{{{{new string('r', 1024)}}}}}"}}}""");
+        var hash = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"b"},"g":{"S":"{{{{{new string('g', 2049)}}}}}"}}}""");
+        var range = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"c"},"g":{"S":"g"},"r":{"S":"{{{{{new string('r', 1025)}}}}}"}}}""");
+
+        Assert.Equal("One or more parameter values were invalid: Size limit exceeded for Index Key g Actual Size: 2049 bytes Max Size: 2048 bytes IndexName: by-g", hash.Message);
+        Assert.Equal("One or more parameter values were invalid: Size limit exceeded for Index Key r Actual Size: 1025 bytes Max Size: 1024 bytes IndexName: by-g", range.Message);
+    }
 }
