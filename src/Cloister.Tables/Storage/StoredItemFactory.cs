@@ -148,6 +148,23 @@ internal static class StoredItemFactory
         return encoded;
     }
 
+    /// <summary>
+    /// The checks of key values DynamoDB makes on a request before it looks at any item (an empty string or binary, a value over
+    /// its size limit), for the key attributes <paramref name="item"/> carries as S or B; a transaction refuses these whole
+    /// rather than cancelling the action.
+    /// </summary>
+    public static void CheckKeyValues(TableDefinition table, Item item)
+    {
+        foreach (var name in table.KeyNames)
+        {
+            if (item.TryGetValue(name, out var value) && value.Kind is AttributeKind.S or AttributeKind.B)
+            {
+                CheckNotEmpty(name, value);
+                CheckKeySize(table, name, value.Size);
+            }
+        }
+    }
+
     private static void CheckKeySize(TableDefinition table, string name, int size)
     {
         if (string.Equals(name, table.HashKey, StringComparison.Ordinal))
