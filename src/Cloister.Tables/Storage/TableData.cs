@@ -160,10 +160,14 @@ internal sealed class TableData
         _deletionOrder.Enqueue((key, lsn));
     }
 
-    /// <summary>The entry an item has in an index, or null when it lacks the index's key (sparse index).</summary>
-    public static KeyEntry? IndexEntry(IndexDefinition index, StoredItem item)
+    /// <summary>
+    /// The entry an item has in an index, or null when it has none: it lacks the index's key (a sparse index), or holds a key value
+    /// a write to the index would refuse (another type than the definition's, empty, over the size limit), which only an index
+    /// created on a table already holding such items meets; DynamoDB leaves those out of the index.
+    /// </summary>
+    private KeyEntry? IndexEntry(IndexDefinition index, StoredItem item)
     {
-        if (item.ReadAttribute(index.HashKey) is not { Kind: AttributeKind.S or AttributeKind.N or AttributeKind.B } hash)
+        if (IndexKeyValue(index.HashKey, item, StoredItemFactory.MaxPartitionKeyBytes) is not { } hash)
         {
             return null;
         }
@@ -171,7 +175,7 @@ internal sealed class TableData
         byte[] range = [];
         if (index.RangeKey is not null)
         {
-            if (item.ReadAttribute(index.RangeKey) is not { Kind: AttributeKind.S or AttributeKind.N or AttributeKind.B } rangeValue)
+            if (IndexKeyValue(index.RangeKey, item, StoredItemFactory.MaxSortKeyBytes) is not { } rangeValue)
             {
                 return null;
             }
@@ -180,5 +184,14 @@ internal sealed class TableData
         }
 
         return new KeyEntry(KeyEncoder.Encode(hash), range, item.PartitionKey, item.SortKey, 0, item);
+    }
+
+    private AttributeValue? IndexKeyValue(string name, StoredItem item, int maxBytes)
+    {
+        var value = item.ReadAttribute(name);
+        return value is not null && string.Equals(value.TypeName, Definition.AttributeTypes[name], StringComparison.Ordinal) &&
+            value.Size > 0 && value.Size <= maxBytes
+            ? value
+            : null;
     }
 }

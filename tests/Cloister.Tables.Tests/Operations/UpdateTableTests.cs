@@ -41,4 +41,22 @@ public sealed class UpdateTableTests : IAsyncLifetime
 
         Assert.Equal("""[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}]""", await DefinitionsAsync(table));
     }
+
+    [Fact]
+    public async Task UpdateTable_GsiCreatedOnPopulatedTable_LeavesOutItemsWhoseIndexKeyHasTheWrongTypeOrSize()
+    {
+        var table = await _api.CreateTableAsync();
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"fits"},"g":{"S":"x"}}}""");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"number"},"g":{"N":"5"}}}""");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"oversize"},"g":{"S":"{{{{{new string('g', 2049)}}}}}"}}}""");
+
+        await _api.OkAsync("UpdateTable", $$$$$"""
+            {"TableName":"{{{{{table}}}}}","AttributeDefinitions":[{"AttributeName":"g","AttributeType":"S"}],
+             "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}}]}
+            """);
+        var scan = await _api.OkAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-g"}""");
+        await _api.OkAsync("DeleteItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"number"}}}""");
+
+        Assert.Equal("""[{"PK":{"S":"fits"},"g":{"S":"x"}}]""", scan.GetProperty("Items").ToString());
+    }
 }
