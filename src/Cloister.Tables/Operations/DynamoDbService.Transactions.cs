@@ -23,7 +23,8 @@ internal sealed partial class DynamoDbService
         var writes = new List<PreparedWrite>();
         foreach (var element in items.EnumerateArray())
         {
-            var actions = element.ValueKind == JsonValueKind.Object ? element.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).ToList() : [];
+            RequestReader.RequireObject(element);
+            var actions = element.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).ToList();
             if (actions.Count != 1)
             {
                 throw DynamoDbException.Validation("TransactItems can only contain one of Check, Put, Update or Delete");
