@@ -22,8 +22,11 @@ internal static class StoredItemFactory
         return Create(table, item, lsn, partitionKey, sortKey);
     }
 
-    /// <summary>As <see cref="Create(TableDefinition, Item, long)"/>, with the item's key already encoded (and checked) by the caller.</summary>
-    public static StoredItem Create(TableDefinition table, Item item, long lsn, byte[] partitionKey, byte[] sortKey)
+    /// <summary>
+    /// As <see cref="Create(TableDefinition, Item, long)"/>, with the item's key already encoded (and checked) by the caller;
+    /// <paramref name="updated"/> says the item is an update's result, which DynamoDB's size message names.
+    /// </summary>
+    public static StoredItem Create(TableDefinition table, Item item, long lsn, byte[] partitionKey, byte[] sortKey, bool updated = false)
     {
         foreach (var index in table.Indexes)
         {
@@ -37,7 +40,7 @@ internal static class StoredItemFactory
         var size = ItemSize(item);
         if (size > MaxItemSize)
         {
-            throw DynamoDbException.Validation("Item size has exceeded the maximum allowed size");
+            throw DynamoDbException.Validation(updated ? "Item size to update has exceeded the maximum allowed size" : "Item size has exceeded the maximum allowed size");
         }
 
         return StoredItem.FromJson(partitionKey, sortKey, Serialize(item), lsn, size);

@@ -43,6 +43,20 @@ public sealed class ItemWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateItem_ResultOver400KB_ItemSizeToUpdateMessage()
+    {
+        var table = await _api.CreateTableAsync();
+        var big = new string('x', 400 * 1024);
+
+        var put = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"big":{"S":"{{{{{big}}}}}"}}}""");
+        var update = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET big = :b","ExpressionAttributeValues":{":b":{"S":"{{{{{big}}}}}"}}}""");
+
+        Assert.Equal("Item size has exceeded the maximum allowed size", put.Message);
+        Assert.Equal("ValidationException", update.ErrorType);
+        Assert.Equal("Item size to update has exceeded the maximum allowed size", update.Message);
+    }
+
+    [Fact]
     public async Task PutItem_PartitionKeyOver2048Bytes_ValidationException()
     {
         var table = await _api.CreateTableAsync();
