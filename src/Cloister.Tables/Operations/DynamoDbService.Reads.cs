@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloister.Tables.Access;
 using Cloister.Tables.Expressions;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
@@ -34,9 +35,11 @@ internal sealed partial class DynamoDbService
         }
 
         var filter = ParseCondition(request, "FilterExpression", context);
+        var filterMember = "Filter Expression";
         if (filter is null && RequestReader.GetObject(request, isQuery ? "QueryFilter" : "ScanFilter") is { } legacyFilter)
         {
             filter = LegacyParameters.ToCondition(legacyFilter, RequestReader.GetString(request, "ConditionalOperator"));
+            filterMember = isQuery ? "QueryFilter" : "ScanFilter";
         }
 
         context.VerifyAllUsed(projectionExpression || filter is not null || RequestReader.GetString(request, "KeyConditionExpression") is not null);
@@ -50,6 +53,11 @@ internal sealed partial class DynamoDbService
         if (projectionExpression && select is not (null or "SPECIFIC_ATTRIBUTES"))
         {
             throw DynamoDbException.Validation("Cannot specify the ProjectionExpression when choosing to get " + select);
+        }
+
+        if (select == "SPECIFIC_ATTRIBUTES" && projection.Paths.IsDefault)
+        {
+            throw DynamoDbException.Validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
         }
 
         var forward = RequestReader.GetBool(request, "ScanIndexForward") ?? true;
@@ -86,6 +94,11 @@ internal sealed partial class DynamoDbService
             else if (select == "ALL_PROJECTED_ATTRIBUTES")
             {
                 throw DynamoDbException.Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries");
+            }
+
+            if (isQuery && filter is not null)
+            {
+                RefuseKeyFilter(filter, filterMember, index?.HashKey ?? definition.HashKey, index is null ? definition.RangeKey : index.RangeKey);
             }
 
             // What the page leaves out may be missing only because of a change not yet durable; what it holds, filtered out
@@ -195,10 +208,15 @@ internal sealed partial class DynamoDbService
 
         if (total is < 1 or > 1_000_000)
         {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{total}' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000");
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{total}' at 'totalSegments' failed to satisfy constraint: Member must have value {(total < 1 ? "greater than or equal to 1" : "less than or equal to 1000000")}");
         }
 
-        if (segment < 0 || segment >= total)
+        if (segment is < 0 or > 999_999)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{segment}' at 'segment' failed to satisfy constraint: Member must have value {(segment < 0 ? "greater than or equal to 0" : "less than or equal to 999999")}");
+        }
+
+        if (segment >= total)
         {
             throw DynamoDbException.Validation($"The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {segment} is not less than TotalSegments: {total}");
         }
@@ -216,6 +234,18 @@ internal sealed partial class DynamoDbService
         }
 
         return (int)(hash % (uint)total);
+    }
+
+    /// <summary>DynamoDB refuses a Query filter naming a key attribute of the table or index queried (the partition key named first).</summary>
+    private static void RefuseKeyFilter(Condition filter, string member, string hashKey, string? rangeKey)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ExpressionNames.Collect(filter, names);
+        var key = names.Contains(hashKey) ? hashKey : rangeKey is not null && names.Contains(rangeKey) ? rangeKey : null;
+        if (key is not null)
+        {
+            throw DynamoDbException.Validation($"{member} can only contain non-primary key attributes: Primary key attribute: {key}");
+        }
     }
 
     private static KeyRange ApplyStartKey(KeyRange range, KeyEntry start, bool forward)
