@@ -145,6 +145,10 @@ internal sealed partial class DynamoDbService
         }
 
         var whole = index is null || index.ProjectionType == "ALL" || (select == "ALL_ATTRIBUTES" && !index.IsGlobal);
+
+        // A local index reads what it does not project from the table, as DynamoDB does, so its filter and ProjectionExpression see
+        // the whole item; a global index has only what it projects.
+        var fetches = index is { IsGlobal: false };
         var items = new List<PageItem>();
         foreach (var stored in page)
         {
@@ -155,10 +159,12 @@ internal sealed partial class DynamoDbService
                 continue;
             }
 
-            var visible = whole ? stored.ReadItem() : IndexProjection(definition, index!, stored.ReadItem());
+            var item = stored.ReadItem();
+            var projected = whole ? item : IndexProjection(definition, index!, item);
+            var visible = fetches ? item : projected;
             if (filter is null || filter.Evaluate(visible))
             {
-                items.Add(new PageItem(null, select == "COUNT" ? null : Project(visible, projection)));
+                items.Add(new PageItem(null, select == "COUNT" ? null : projection.Paths.IsDefault ? projected : Project(visible, projection)));
             }
         }
 
@@ -186,7 +192,7 @@ internal sealed partial class DynamoDbService
         writer.WriteNumber("Count", items.Count);
         writer.WriteNumber("ScannedCount", page.Count);
         WriteItemProperty(writer, "LastEvaluatedKey", lastEvaluated);
-        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(bytes, consistent), write: false, indexName is null ? null : "gsi:" + indexName);
+        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(bytes, consistent), write: false, index is null ? null : (index.IsGlobal ? "gsi:" : "lsi:") + index.Name);
         writer.WriteEndObject();
     }
 

@@ -49,6 +49,18 @@ public sealed class QueryScanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_LocalIndexProjectionAndFilterNameAnUnprojectedAttribute_FetchedFromTheTable()
+    {
+        var table = await LocalIndexTableAsync();
+
+        var projected = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","ProjectionExpression":"spare, L","ExpressionAttributeValues":{":p":{"S":"p"}}}""");
+        var filtered = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","FilterExpression":"spare = :o","ExpressionAttributeValues":{":p":{"S":"p"},":o":{"S":"o"}}}""");
+
+        Assert.Equal("""[{"spare":{"S":"o"},"L":{"S":"l"}}]""", projected.GetProperty("Items").ToString());
+        Assert.Equal("""[{"PK":{"S":"p"},"SK":{"S":"s"},"L":{"S":"l"}}]""", filtered.GetProperty("Items").ToString());
+    }
+
+    [Fact]
     public async Task Query_SpecificAttributesWithoutAProjection_ValidationException()
     {
         var table = await _api.CreateTableAsync();
@@ -57,6 +69,18 @@ public sealed class QueryScanTests : IAsyncLifetime
 
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES", refused.Message);
+    }
+
+    [Fact]
+    public async Task Query_LocalIndexWithCapacityIndexes_ReportedUnderLocalSecondaryIndexes()
+    {
+        var table = await LocalIndexTableAsync();
+
+        var result = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","ReturnConsumedCapacity":"INDEXES","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"S":"p"}}}""");
+
+        var capacity = result.GetProperty("ConsumedCapacity");
+        Assert.False(capacity.TryGetProperty("GlobalSecondaryIndexes", out _), capacity.ToString());
+        Assert.Equal(0.5, capacity.GetProperty("LocalSecondaryIndexes").GetProperty("by-l").GetProperty("CapacityUnits").GetDouble());
     }
 
     [Theory]
