@@ -173,7 +173,9 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.Validation($"1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to {MaxTransactionItems}, Member must have length greater than or equal to 1");
         }
 
+        var capacity = CapacityMode(request);
         var found = new List<Item?>();
+        var units = new Dictionary<string, double>(StringComparer.Ordinal);
         long maxLsn = 0;
         lock (_store.Gate)
         {
@@ -190,6 +192,9 @@ internal sealed partial class DynamoDbService
                 var stored = table.Get(partitionKey, sortKey);
                 maxLsn = Math.Max(maxLsn, stored?.Lsn ?? table.AbsenceLsn(partitionKey, sortKey));
                 found.Add(stored is null ? null : Project(stored.ReadItem(), projection));
+
+                // A transactional read costs twice a strongly consistent one, and reads of missing items count too.
+                units[tableName] = units.GetValueOrDefault(tableName) + (2 * ReadUnits(stored?.Size ?? 0, consistent: true));
             }
         }
 
@@ -204,6 +209,7 @@ internal sealed partial class DynamoDbService
         }
 
         writer.WriteEndArray();
+        WriteCapacityList(writer, capacity, units, write: false);
         writer.WriteEndObject();
     }
 }

@@ -41,4 +41,22 @@ public sealed class TransactionTests : IAsyncLifetime
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", refused.Message);
     }
+
+    [Fact]
+    public async Task TransactGetItems_ReturnConsumedCapacityTotal_ReportsTransactionalReadUnitsPerTable()
+    {
+        var table = await _api.CreateTableAsync();
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"small"}}}""");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"big"},"v":{"S":"{{{{{new string('v', 5000)}}}}}"}}}""");
+
+        var got = await _api.OkAsync("TransactGetItems", $$$$$"""
+            {"ReturnConsumedCapacity":"TOTAL","TransactItems":[
+              {"Get":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"small"}}}},
+              {"Get":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"big"}}}},
+              {"Get":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"absent"}}}}]}
+            """);
+
+        // 2 units each (a transactional read of up to 4 KB), 4 for the 5 KB item.
+        Assert.Equal($$$$$"""[{"TableName":"{{{{{table}}}}}","CapacityUnits":8,"ReadCapacityUnits":8}]""", got.GetProperty("ConsumedCapacity").ToString());
+    }
 }
