@@ -57,6 +57,17 @@ public sealed class ItemWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateItem_RemoveListElementAndAPathThroughALaterOne_BothResolvedAgainstTheOriginalItem()
+    {
+        var table = await _api.CreateTableAsync();
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"l":{"L":[{"S":"zero"},{"S":"one"},{"M":{"x":{"S":"x2"},"y":{"S":"y2"}}},{"M":{"x":{"S":"x3"}}}]}}}""");
+
+        var updated = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"REMOVE l[0], l[2].x","ReturnValues":"ALL_NEW"}""");
+
+        Assert.Equal("""[{"S":"one"},{"M":{"y":{"S":"y2"}}},{"M":{"x":{"S":"x3"}}}]""", updated.GetProperty("Attributes").GetProperty("l").GetProperty("L").ToString());
+    }
+
+    [Fact]
     public async Task PutItem_PartitionKeyOver2048Bytes_ValidationException()
     {
         var table = await _api.CreateTableAsync();
