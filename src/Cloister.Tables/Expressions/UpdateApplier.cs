@@ -15,11 +15,10 @@ internal static class UpdateApplier
         var values = actions.Select(action => action.Kind == UpdateActionKind.Set ? UpdateOperand.Require(action.Value!, original) : action.Value?.Evaluate(original)).ToList();
         var result = new Dictionary<string, AttributeValue>(original, StringComparer.Ordinal);
 
-        // REMOVE of list elements uses the original indexes: apply the highest index first.
-        var order = Enumerable.Range(0, actions.Length)
-            .OrderBy(i => actions[i].Kind == UpdateActionKind.Remove ? 1 : 0)
-            .ThenByDescending(i => actions[i].Kind == UpdateActionKind.Remove && actions[i].Path.Elements[^1].IsIndex ? actions[i].Path.Elements[^1].Index : -1);
-        foreach (var i in order)
+        // Every REMOVE is applied last and all at once, each path resolved against the item as it was (SET, ADD and DELETE do not
+        // move list elements): REMOVE l[0], l[2].x removes x from the element that was third, not from the one that is third after l[0] went.
+        List<DocumentPath>? removes = null;
+        for (var i = 0; i < actions.Length; i++)
         {
             var action = actions[i];
             var value = values[i];
@@ -29,7 +28,7 @@ internal static class UpdateApplier
                     SetPath(result, action.Path, value!);
                     break;
                 case UpdateActionKind.Remove:
-                    RemovePath(result, action.Path);
+                    (removes ??= []).Add(action.Path);
                     break;
                 case UpdateActionKind.Add:
                     {
@@ -49,7 +48,7 @@ internal static class UpdateApplier
                         var remaining = Subtract(current, value!);
                         if (remaining is null)
                         {
-                            RemovePath(result, action.Path);
+                            RemovePaths(result, [action.Path]);
                         }
                         else
                         {
@@ -58,6 +57,20 @@ internal static class UpdateApplier
 
                         break;
                     }
+            }
+        }
+
+        if (removes is not null)
+        {
+            RemovePaths(result, removes);
+        }
+
+        // What SET and ADD wrote may nest deeper than any part of the request did.
+        foreach (var action in actions)
+        {
+            if (action.Kind is UpdateActionKind.Set or UpdateActionKind.Add && result.TryGetValue(action.Path.TopLevel, out var written))
+            {
+                AttributeValueReader.CheckNesting(written);
             }
         }
 
@@ -182,69 +195,80 @@ internal static class UpdateApplier
         return AttributeValue.FromMap(map);
     }
 
-    private static void RemovePath(Dictionary<string, AttributeValue> item, DocumentPath path)
+    /// <summary>Removes every path, each resolved against the item as it is before any of them goes; a path that resolves to nothing removes nothing.</summary>
+    private static void RemovePaths(Dictionary<string, AttributeValue> item, List<DocumentPath> paths)
     {
-        if (path.IsTopLevel)
+        foreach (var attribute in paths.GroupBy(path => path.TopLevel, StringComparer.Ordinal))
         {
-            item.Remove(path.TopLevel);
-            return;
-        }
-
-        if (item.TryGetValue(path.TopLevel, out var top) && RemoveIn(top, path.Elements, 1) is { } updated)
-        {
-            item[path.TopLevel] = updated;
+            if (attribute.Any(path => path.IsTopLevel))
+            {
+                item.Remove(attribute.Key);
+            }
+            else if (item.TryGetValue(attribute.Key, out var top))
+            {
+                item[attribute.Key] = RemoveIn(top, [.. attribute], 1);
+            }
         }
     }
 
-    private static AttributeValue? RemoveIn(AttributeValue container, ImmutableArray<PathElement> elements, int index)
+    /// <summary>A container without what <paramref name="paths"/> (each longer than <paramref name="depth"/>) name below it, built from it as it was.</summary>
+    private static AttributeValue RemoveIn(AttributeValue container, List<DocumentPath> paths, int depth)
     {
-        var element = elements[index];
-        var last = index == elements.Length - 1;
-        if (element.IsIndex)
+        var removed = new HashSet<PathElement>();
+        var below = new Dictionary<PathElement, List<DocumentPath>>();
+        foreach (var path in paths)
         {
-            if (container.Kind != AttributeKind.L || element.Index >= container.L.Count)
+            var element = path.Elements[depth];
+            if (element.IsIndex ? container.Kind != AttributeKind.L || element.Index >= container.L.Count : container.Kind != AttributeKind.M || !container.M.ContainsKey(element.Name!))
             {
-                return null;
+                continue;
             }
 
-            var list = container.L.ToList();
-            if (last)
+            if (path.Elements.Length == depth + 1)
             {
-                list.RemoveAt(element.Index);
+                removed.Add(element);
+            }
+            else if (below.TryGetValue(element, out var deeper))
+            {
+                deeper.Add(path);
             }
             else
             {
-                var child = RemoveIn(list[element.Index], elements, index + 1);
-                if (child is null)
-                {
-                    return null;
-                }
+                below[element] = [path];
+            }
+        }
 
-                list[element.Index] = child;
+        if (removed.Count == 0 && below.Count == 0)
+        {
+            return container;
+        }
+
+        AttributeValue Kept(PathElement element, AttributeValue child) =>
+            below.TryGetValue(element, out var deeper) ? RemoveIn(child, deeper, depth + 1) : child;
+
+        if (container.Kind == AttributeKind.L)
+        {
+            var list = new List<AttributeValue>(container.L.Count);
+            for (var i = 0; i < container.L.Count; i++)
+            {
+                var element = new PathElement(null, i);
+                if (!removed.Contains(element))
+                {
+                    list.Add(Kept(element, container.L[i]));
+                }
             }
 
             return AttributeValue.FromList(list);
         }
 
-        if (container.Kind != AttributeKind.M || !container.M.TryGetValue(element.Name!, out var existing))
+        var map = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        foreach (var (name, child) in container.M)
         {
-            return null;
-        }
-
-        var map = new Dictionary<string, AttributeValue>(container.M, StringComparer.Ordinal);
-        if (last)
-        {
-            map.Remove(element.Name!);
-        }
-        else
-        {
-            var child = RemoveIn(existing, elements, index + 1);
-            if (child is null)
+            var element = new PathElement(name, 0);
+            if (!removed.Contains(element))
             {
-                return null;
+                map[name] = Kept(element, child);
             }
-
-            map[element.Name!] = child;
         }
 
         return AttributeValue.FromMap(map);

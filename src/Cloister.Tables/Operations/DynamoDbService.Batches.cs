@@ -62,6 +62,10 @@ internal sealed partial class DynamoDbService
                         bytes += stored.Size;
                         items.Add(Project(stored.ReadItem(), projection));
                     }
+                    else
+                    {
+                        maxLsn = Math.Max(maxLsn, table.AbsenceLsn(partitionKey, sortKey));
+                    }
                 }
 
                 found.Add((tableName, items, bytes, consistent));
@@ -149,7 +153,7 @@ internal sealed partial class DynamoDbService
                 units[writes[i].TableName] = units.GetValueOrDefault(writes[i].TableName) + WriteUnits(Math.Max(results[i].Size, results[i].Old?.Size ?? 0));
             }
 
-            lsn = operations.Count > 0 ? _store.Append(operations) : 0;
+            lsn = operations.Count > 0 ? _store.Append(operations) : results.Max(result => result.FoundLsn());
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
@@ -168,15 +172,20 @@ internal sealed partial class DynamoDbService
         foreach (var write in writes)
         {
             var result = WriteExecutor.Evaluate(_store, write);
-            if (!keys.Add(write.TableName + "/" + Convert.ToBase64String(result.PartitionKey) + "/" + Convert.ToBase64String(result.SortKey)))
-            {
-                throw DynamoDbException.Validation(duplicateMessage);
-            }
-
+            ClaimItem(keys, write, result, duplicateMessage);
             results.Add(result);
         }
 
         return results;
+    }
+
+    /// <summary>Refuses a write of a batch or transaction to an item an earlier one (whose key is in <paramref name="keys"/>) writes.</summary>
+    private static void ClaimItem(HashSet<string> keys, PreparedWrite write, WriteResult result, string duplicateMessage)
+    {
+        if (!keys.Add(write.TableName + "/" + Convert.ToBase64String(result.PartitionKey) + "/" + Convert.ToBase64String(result.SortKey)))
+        {
+            throw DynamoDbException.Validation(duplicateMessage);
+        }
     }
 
     private static void WriteCapacityList(Utf8JsonWriter writer, string? capacity, Dictionary<string, double> units, bool write)

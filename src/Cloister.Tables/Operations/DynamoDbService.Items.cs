@@ -83,7 +83,7 @@ internal sealed partial class DynamoDbService
             }
             else
             {
-                lsn = result.Old?.Lsn ?? 0;
+                lsn = result.FoundLsn();
             }
         }
 
@@ -108,17 +108,16 @@ internal sealed partial class DynamoDbService
         var consistent = RequestReader.GetBool(request, "ConsistentRead") ?? false;
         var capacity = CapacityMode(request);
         StoredItem? found;
+        long lsn;
         lock (_store.Gate)
         {
             var table = _store.GetTable(tableName);
             var (partitionKey, sortKey) = StoredItemFactory.KeyFromRequest(table.Definition, key);
             found = table.Get(partitionKey, sortKey);
+            lsn = found?.Lsn ?? table.AbsenceLsn(partitionKey, sortKey);
         }
 
-        if (found is not null)
-        {
-            await _store.WaitDurableAsync(found.Lsn).ConfigureAwait(false);
-        }
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
 
         writer.WriteStartObject();
         if (found is not null && projection.Paths.IsDefault)

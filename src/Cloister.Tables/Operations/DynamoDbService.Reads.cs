@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloister.Tables.Access;
 using Cloister.Tables.Expressions;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
@@ -34,9 +35,11 @@ internal sealed partial class DynamoDbService
         }
 
         var filter = ParseCondition(request, "FilterExpression", context);
+        var filterMember = "Filter Expression";
         if (filter is null && RequestReader.GetObject(request, isQuery ? "QueryFilter" : "ScanFilter") is { } legacyFilter)
         {
             filter = LegacyParameters.ToCondition(legacyFilter, RequestReader.GetString(request, "ConditionalOperator"));
+            filterMember = isQuery ? "QueryFilter" : "ScanFilter";
         }
 
         context.VerifyAllUsed(projectionExpression || filter is not null || RequestReader.GetString(request, "KeyConditionExpression") is not null);
@@ -52,6 +55,11 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.Validation("Cannot specify the ProjectionExpression when choosing to get " + select);
         }
 
+        if (select == "SPECIFIC_ATTRIBUTES" && projection.Paths.IsDefault)
+        {
+            throw DynamoDbException.Validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+        }
+
         var forward = RequestReader.GetBool(request, "ScanIndexForward") ?? true;
         var consistent = RequestReader.GetBool(request, "ConsistentRead") ?? false;
         var startKey = RequestReader.GetItem(request, "ExclusiveStartKey");
@@ -62,6 +70,7 @@ internal sealed partial class DynamoDbService
         // projection run after it, so a page of a large table holds up no writer while its items are read.
         var page = new List<StoredItem>();
         long bytes = 0;
+        long lsn;
         StoredItem? last = null;
         TableDefinition definition;
         IndexDefinition? index = null;
@@ -87,6 +96,14 @@ internal sealed partial class DynamoDbService
                 throw DynamoDbException.Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries");
             }
 
+            if (isQuery && filter is not null)
+            {
+                RefuseKeyFilter(filter, filterMember, index?.HashKey ?? definition.HashKey, index is null ? definition.RangeKey : index.RangeKey);
+            }
+
+            // What the page leaves out may be missing only because of a change not yet durable; what it holds, filtered out
+            // later or not, waits for its own write.
+            lsn = table.LastRemovalLsn;
             var entries = index is null ? table.Items : table.Index(index.Name);
             var range = keyCondition is null
                 ? new KeyRange(KeyEntry.Probe(null, null, -1), KeyEntry.Probe(null, null, 1), null)
@@ -118,6 +135,7 @@ internal sealed partial class DynamoDbService
 
                 page.Add(stored);
                 bytes += stored.Size;
+                lsn = Math.Max(lsn, stored.Lsn);
                 if (page.Count == limit || bytes >= MaxPageBytes)
                 {
                     last = stored;
@@ -127,28 +145,31 @@ internal sealed partial class DynamoDbService
         }
 
         var whole = index is null || index.ProjectionType == "ALL" || (select == "ALL_ATTRIBUTES" && !index.IsGlobal);
+
+        // A local index reads what it does not project from the table, as DynamoDB does, so its filter and ProjectionExpression see
+        // the whole item; a global index has only what it projects.
+        var fetches = index is { IsGlobal: false };
         var items = new List<PageItem>();
-        long maxLsn = 0;
         foreach (var stored in page)
         {
             if (whole && filter is null && (select == "COUNT" || projection.Paths.IsDefault))
             {
                 // The whole item, unfiltered: its stored JSON is the answer, nothing to decode.
                 items.Add(new PageItem(stored, null));
-                maxLsn = Math.Max(maxLsn, stored.Lsn);
                 continue;
             }
 
-            var visible = whole ? stored.ReadItem() : IndexProjection(definition, index!, stored.ReadItem());
+            var item = stored.ReadItem();
+            var projected = whole ? item : IndexProjection(definition, index!, item);
+            var visible = fetches ? item : projected;
             if (filter is null || filter.Evaluate(visible))
             {
-                items.Add(new PageItem(null, select == "COUNT" ? null : Project(visible, projection)));
-                maxLsn = Math.Max(maxLsn, stored.Lsn);
+                items.Add(new PageItem(null, select == "COUNT" ? null : projection.Paths.IsDefault ? projected : Project(visible, projection)));
             }
         }
 
         var lastEvaluated = last is null ? null : StoredItemFactory.KeyAttributes(definition, last.ReadItem(), index);
-        await _store.WaitDurableAsync(maxLsn).ConfigureAwait(false);
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
         writer.WriteStartObject();
         if (select != "COUNT")
         {
@@ -171,7 +192,7 @@ internal sealed partial class DynamoDbService
         writer.WriteNumber("Count", items.Count);
         writer.WriteNumber("ScannedCount", page.Count);
         WriteItemProperty(writer, "LastEvaluatedKey", lastEvaluated);
-        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(bytes, consistent), write: false, indexName is null ? null : "gsi:" + indexName);
+        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(bytes, consistent), write: false, index is null ? null : (index.IsGlobal ? "gsi:" : "lsi:") + index.Name);
         writer.WriteEndObject();
     }
 
@@ -193,10 +214,15 @@ internal sealed partial class DynamoDbService
 
         if (total is < 1 or > 1_000_000)
         {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{total}' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000");
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{total}' at 'totalSegments' failed to satisfy constraint: Member must have value {(total < 1 ? "greater than or equal to 1" : "less than or equal to 1000000")}");
         }
 
-        if (segment < 0 || segment >= total)
+        if (segment is < 0 or > 999_999)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{segment}' at 'segment' failed to satisfy constraint: Member must have value {(segment < 0 ? "greater than or equal to 0" : "less than or equal to 999999")}");
+        }
+
+        if (segment >= total)
         {
             throw DynamoDbException.Validation($"The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {segment} is not less than TotalSegments: {total}");
         }
@@ -214,6 +240,18 @@ internal sealed partial class DynamoDbService
         }
 
         return (int)(hash % (uint)total);
+    }
+
+    /// <summary>DynamoDB refuses a Query filter naming a key attribute of the table or index queried (the partition key named first).</summary>
+    private static void RefuseKeyFilter(Condition filter, string member, string hashKey, string? rangeKey)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ExpressionNames.Collect(filter, names);
+        var key = names.Contains(hashKey) ? hashKey : rangeKey is not null && names.Contains(rangeKey) ? rangeKey : null;
+        if (key is not null)
+        {
+            throw DynamoDbException.Validation($"{member} can only contain non-primary key attributes: Primary key attribute: {key}");
+        }
     }
 
     private static KeyRange ApplyStartKey(KeyRange range, KeyEntry start, bool forward)

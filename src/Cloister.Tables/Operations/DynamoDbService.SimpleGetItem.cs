@@ -11,7 +11,7 @@ namespace Cloister.Tables.Operations;
 /// projection, no consumed capacity. The look-up is the general path's (same lock, same hash of the
 /// encoded key) and the answer is the stored item's JSON with its response's CRC, the bytes the general path writes too.
 /// Whatever this path cannot answer exactly as the general path would (a name or key that does not
-/// match the schema, an N key, an item not yet durable, a missing table) it declines, and the general
+/// match the schema, an N key, an item or a delete not yet durable, a missing table) it declines, and the general
 /// path answers, or raises the error.
 /// </summary>
 internal sealed partial class DynamoDbService
@@ -32,6 +32,7 @@ internal sealed partial class DynamoDbService
         Encoding.ASCII.GetChars(request.TableName, tableName);
         Span<byte> decoded = stackalloc byte[2 * MaxStackKeyBytes];
         StoredItem? item;
+        long lsn;
         lock (_store.Gate)
         {
             if (_store.FindTable(tableName) is not { } table)
@@ -49,17 +50,17 @@ internal sealed partial class DynamoDbService
             ReadOnlySpan<byte> partitionKey = decoded[..0], sortKey = decoded[..0];
             if (Ascii.Equals(request.FirstName, definition.HashKey))
             {
-                if (!TryEncodeKey(definition, definition.HashKey, request.FirstType, request.FirstValue, decoded[..MaxStackKeyBytes], out partitionKey) ||
+                if (!TryEncodeKey(definition, definition.HashKey, request.FirstType, request.FirstValue, decoded[..MaxStackKeyBytes], StoredItemFactory.MaxPartitionKeyBytes, out partitionKey) ||
                     (definition.RangeKey is { } range && (!Ascii.Equals(request.SecondName, range) ||
-                        !TryEncodeKey(definition, range, request.SecondType, request.SecondValue, decoded[MaxStackKeyBytes..], out sortKey))))
+                        !TryEncodeKey(definition, range, request.SecondType, request.SecondValue, decoded[MaxStackKeyBytes..], StoredItemFactory.MaxSortKeyBytes, out sortKey))))
                 {
                     return false;
                 }
             }
             else if (definition.RangeKey is { } range && Ascii.Equals(request.FirstName, range) && Ascii.Equals(request.SecondName, definition.HashKey))
             {
-                if (!TryEncodeKey(definition, definition.HashKey, request.SecondType, request.SecondValue, decoded[..MaxStackKeyBytes], out partitionKey) ||
-                    !TryEncodeKey(definition, range, request.FirstType, request.FirstValue, decoded[MaxStackKeyBytes..], out sortKey))
+                if (!TryEncodeKey(definition, definition.HashKey, request.SecondType, request.SecondValue, decoded[..MaxStackKeyBytes], StoredItemFactory.MaxPartitionKeyBytes, out partitionKey) ||
+                    !TryEncodeKey(definition, range, request.FirstType, request.FirstValue, decoded[MaxStackKeyBytes..], StoredItemFactory.MaxSortKeyBytes, out sortKey))
                 {
                     return false;
                 }
@@ -69,10 +70,13 @@ internal sealed partial class DynamoDbService
                 return false;
             }
 
-            item = table.Get(new ItemKeySpan(partitionKey, sortKey));
+            var key = new ItemKeySpan(partitionKey, sortKey);
+            item = table.Get(key);
+            lsn = item?.Lsn ?? table.AbsenceLsn(key);
         }
 
-        if (item is not null && !_store.IsDurable(item.Lsn))
+        // The item's write, or the delete that removed it, not yet on disk: the general path waits for it.
+        if (!_store.IsDurable(lsn))
         {
             return false;
         }
@@ -81,8 +85,8 @@ internal sealed partial class DynamoDbService
         return true;
     }
 
-    /// <summary>A key value in its stored encoding: S as its UTF-8 bytes, B decoded; N and anything unexpected are declined.</summary>
-    private static bool TryEncodeKey(TableDefinition definition, string name, ReadOnlySpan<byte> type, ReadOnlySpan<byte> value, Span<byte> scratch, out ReadOnlySpan<byte> encoded)
+    /// <summary>A key value in its stored encoding: S as its UTF-8 bytes, B decoded; N, a value over its key size limit and anything unexpected are declined.</summary>
+    private static bool TryEncodeKey(TableDefinition definition, string name, ReadOnlySpan<byte> type, ReadOnlySpan<byte> value, Span<byte> scratch, int maxBytes, out ReadOnlySpan<byte> encoded)
     {
         encoded = default;
         var expected = definition.AttributeTypes[name];
@@ -95,7 +99,7 @@ internal sealed partial class DynamoDbService
         {
             case (byte)'S':
                 encoded = value;
-                return Utf8.IsValid(value);
+                return value.Length <= maxBytes && Utf8.IsValid(value);
             case (byte)'B':
                 if (Base64.DecodeFromUtf8(value, scratch, out var consumed, out var written) != System.Buffers.OperationStatus.Done ||
                     consumed != value.Length || written == 0)

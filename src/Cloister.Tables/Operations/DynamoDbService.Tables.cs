@@ -93,16 +93,19 @@ internal sealed partial class DynamoDbService
     {
         var name = RequestReader.RequireTableName(request);
         var billing = RequestReader.GetEnum(request, "BillingMode", "billingMode", "PROVISIONED", "PAY_PER_REQUEST");
-        var newTypes = TableDefinitionReader.ReadAttributeDefinitions(request);
+        var requestedTypes = TableDefinitionReader.ReadAttributeDefinitions(request);
         long lsn;
         lock (_store.Gate)
         {
             var table = _store.GetTable(name);
             var definition = table.Definition;
+            // An attribute already defined keeps its type, as in DynamoDB, which ignores a conflicting definition (a key retyped
+            // would no longer match the items stored under it); a new one serves an index this request creates, and a
+            // definition no key uses is dropped below.
             var changed = definition with
             {
                 BillingMode = billing ?? definition.BillingMode,
-                AttributeTypes = definition.AttributeTypes.SetItems(newTypes),
+                AttributeTypes = definition.AttributeTypes.AddRange(requestedTypes.Where(pair => !definition.AttributeTypes.ContainsKey(pair.Key))),
                 DeletionProtectionEnabled = RequestReader.GetBool(request, "DeletionProtectionEnabled") ?? definition.DeletionProtectionEnabled,
             };
             if (RequestReader.GetObject(request, "ProvisionedThroughput") is not null || (billing == "PROVISIONED" && definition.BillingMode != "PROVISIONED"))
@@ -119,6 +122,11 @@ internal sealed partial class DynamoDbService
             {
                 changed = ApplyIndexUpdates(changed, updates);
             }
+
+            var used = changed.KeyAttributeNames().ToHashSet(StringComparer.Ordinal);
+            var types = changed.AttributeTypes.Where(pair => used.Contains(pair.Key)).ToImmutableDictionary(StringComparer.Ordinal);
+            TableDefinitionReader.CheckDefinitions(types, used);
+            changed = changed with { AttributeTypes = types };
 
             lsn = Redefine(table, changed);
             WriteTableDescription(writer, table, "ACTIVE");
@@ -184,10 +192,7 @@ internal sealed partial class DynamoDbService
             }
         }
 
-        var used = definition.KeyNames.Concat(indexes.SelectMany(index => index.RangeKey is null ? [index.HashKey] : new[] { index.HashKey, index.RangeKey })).ToHashSet(StringComparer.Ordinal);
-        var types = definition.AttributeTypes.Where(pair => used.Contains(pair.Key)).ToImmutableDictionary(StringComparer.Ordinal);
-        TableDefinitionReader.CheckDefinitions(types, used);
-        return definition with { Indexes = [.. indexes], AttributeTypes = types };
+        return definition with { Indexes = [.. indexes] };
     }
 
     private async ValueTask DeleteTableAsync(JsonElement request, Utf8JsonWriter writer)

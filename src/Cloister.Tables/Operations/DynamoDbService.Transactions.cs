@@ -23,7 +23,8 @@ internal sealed partial class DynamoDbService
         var writes = new List<PreparedWrite>();
         foreach (var element in items.EnumerateArray())
         {
-            var actions = element.ValueKind == JsonValueKind.Object ? element.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).ToList() : [];
+            RequestReader.RequireObject(element);
+            var actions = element.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).ToList();
             if (actions.Count != 1)
             {
                 throw DynamoDbException.Validation("TransactItems can only contain one of Check, Put, Update or Delete");
@@ -63,25 +64,27 @@ internal sealed partial class DynamoDbService
             }
             else
             {
-                var results = EvaluateAll(writes, "Transaction request cannot include multiple operations on one item");
-                if (results.Any(result => !result.ConditionHeld))
+                var (results, invalid) = EvaluateTransaction(writes);
+                if (invalid is not null || results.Any(result => result?.ConditionHeld == false))
                 {
-                    reasons = [.. results.Select((result, i) => result.ConditionHeld
-                        ? new CancellationReason("None", null, null)
-                        : new CancellationReason("ConditionalCheckFailed", "The conditional request failed", writes[i].ReturnOldOnConditionFailure ? result.OldItem : null))];
-                    lsn = results.Max(result => result.Old?.Lsn ?? 0);
+                    reasons = [.. results.Select((result, i) =>
+                        result is null ? new CancellationReason("ValidationError", invalid![i], null) :
+                        result.ConditionHeld ? new CancellationReason("None", null, null) :
+                        new CancellationReason("ConditionalCheckFailed", "The conditional request failed", writes[i].ReturnOldOnConditionFailure ? result.OldItem : null))];
+                    lsn = results.Max(result => result?.FoundLsn() ?? 0);
                 }
                 else
                 {
                     var operations = new List<JournalOperation>();
                     for (var i = 0; i < writes.Count; i++)
                     {
-                        if (WriteExecutor.Apply(_store, writes[i], results[i]) is { } operation)
+                        var result = results[i]!;
+                        if (WriteExecutor.Apply(_store, writes[i], result) is { } operation)
                         {
                             operations.Add(operation);
                         }
 
-                        units[writes[i].TableName] = units.GetValueOrDefault(writes[i].TableName) + (2 * WriteUnits(Math.Max(results[i].Size, results[i].Old?.Size ?? 0)));
+                        units[writes[i].TableName] = units.GetValueOrDefault(writes[i].TableName) + (2 * WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)));
                     }
 
                     lsn = operations.Count > 0 ? _store.Append(operations) : _store.NextLsn - 1;
@@ -114,6 +117,44 @@ internal sealed partial class DynamoDbService
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Evaluates a transaction's writes (under the lock). A validation error an action meets only when evaluated against the item
+    /// (an update's operand missing, a wrong key or index key type, the result too large) cancels the transaction with that
+    /// action's reason, as in DynamoDB: its result is null and its message in <c>Invalid</c>. Key values DynamoDB checks before
+    /// anything runs (empty, too long) and two actions on one item refuse the whole request instead.
+    /// </summary>
+    private (List<WriteResult?> Results, string?[]? Invalid) EvaluateTransaction(List<PreparedWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            StoredItemFactory.CheckKeyValues(_store.GetTable(write.TableName).Definition, write.Item ?? write.Key!);
+        }
+
+        var results = new List<WriteResult?>(writes.Count);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        string?[]? invalid = null;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            WriteResult result;
+            try
+            {
+                result = WriteExecutor.Evaluate(_store, writes[i]);
+            }
+            catch (DynamoDbException error) when (error.Type == ErrorCodes.Validation)
+            {
+                invalid ??= new string?[writes.Count];
+                invalid[i] = error.Message;
+                results.Add(null);
+                continue;
+            }
+
+            ClaimItem(keys, writes[i], result, "Transaction request cannot include multiple operations on one item");
+            results.Add(result);
+        }
+
+        return (results, invalid);
+    }
+
     private async ValueTask TransactGetItemsAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var items = RequestReader.GetArray(request, "TransactItems")
@@ -132,7 +173,9 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.Validation($"1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to {MaxTransactionItems}, Member must have length greater than or equal to 1");
         }
 
+        var capacity = CapacityMode(request);
         var found = new List<Item?>();
+        var units = new Dictionary<string, double>(StringComparer.Ordinal);
         long maxLsn = 0;
         lock (_store.Gate)
         {
@@ -147,8 +190,11 @@ internal sealed partial class DynamoDbService
                 }
 
                 var stored = table.Get(partitionKey, sortKey);
-                maxLsn = Math.Max(maxLsn, stored?.Lsn ?? 0);
+                maxLsn = Math.Max(maxLsn, stored?.Lsn ?? table.AbsenceLsn(partitionKey, sortKey));
                 found.Add(stored is null ? null : Project(stored.ReadItem(), projection));
+
+                // A transactional read costs twice a strongly consistent one, and reads of missing items count too.
+                units[tableName] = units.GetValueOrDefault(tableName) + (2 * ReadUnits(stored?.Size ?? 0, consistent: true));
             }
         }
 
@@ -163,6 +209,7 @@ internal sealed partial class DynamoDbService
         }
 
         writer.WriteEndArray();
+        WriteCapacityList(writer, capacity, units, write: false);
         writer.WriteEndObject();
     }
 }

@@ -43,7 +43,7 @@ internal static class WriteExecutor
         if (held && updated is not null && write.Kind is WriteKind.Put or WriteKind.Update)
         {
             // An update keeps the key attributes, so the key encoded above is the new item's too.
-            stored = StoredItemFactory.Create(definition, updated, 0, partitionKey, sortKey);
+            stored = StoredItemFactory.Create(definition, updated, 0, partitionKey, sortKey, write.Kind == WriteKind.Update);
             size = stored.Size;
         }
         else if (updated is not null)
@@ -73,7 +73,7 @@ internal static class WriteExecutor
                     return null;
                 }
 
-                result.Table.Put(result.PartitionKey, result.SortKey, null);
+                result.Table.Delete(result.PartitionKey, result.SortKey, store.NextLsn, store.DurableLsn);
                 return JournalOperation.DeleteItem(name, result.PartitionKey, result.SortKey);
             default:
                 var stored = result.Stored is { } evaluated

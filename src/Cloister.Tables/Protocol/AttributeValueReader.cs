@@ -30,7 +30,7 @@ internal static class AttributeValueReader
 
         if (depth > MaxNesting)
         {
-            throw DynamoDbException.Validation("Nesting Levels have exceeded supported limits: Maximum Nesting Level of 32 exceeded");
+            throw NestingExceeded();
         }
 
         AttributeValue? result = null;
@@ -72,6 +72,29 @@ internal static class AttributeValueReader
 
         return result;
     }
+
+    /// <summary>
+    /// Refuses a value nested deeper than <see cref="Read"/> accepts: an update can build one from parts that were each
+    /// accepted (a deep value set at a deep path), and an item that deep could not be read back from the journal.
+    /// </summary>
+    public static void CheckNesting(AttributeValue value)
+    {
+        if (Depth(value) > MaxNesting)
+        {
+            throw NestingExceeded();
+        }
+    }
+
+    /// <summary>How many levels below a value its deepest value lies (an empty map or list has none).</summary>
+    private static int Depth(AttributeValue value) => value.Kind switch
+    {
+        AttributeKind.M when value.M.Count > 0 => 1 + value.M.Values.Max(Depth),
+        AttributeKind.L when value.L.Count > 0 => 1 + value.L.Max(Depth),
+        _ => 0,
+    };
+
+    private static DynamoDbException NestingExceeded() =>
+        DynamoDbException.Validation("Nesting Levels have exceeded supported limits: Maximum Nesting Level of 32 exceeded");
 
     public static DynamoNumber ParseNumber(string text)
     {

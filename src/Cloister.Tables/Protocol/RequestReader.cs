@@ -15,9 +15,25 @@ internal static class RequestReader
     /// <summary>Whether UTF-8 <paramref name="table"/> is a valid table name (what <see cref="ValidateTableName"/> accepts).</summary>
     public static bool IsTableName(ReadOnlySpan<byte> table) => table.Length is >= 3 and <= 255 && !table.ContainsAnyExcept(TableNameBytes);
 
+    /// <summary>A part of a request that must be a structure (an object), as DynamoDB's SerializationException otherwise.</summary>
+    public static void RequireObject(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw DynamoDbException.Serialization(element.ValueKind == JsonValueKind.Array ? "Start of list found where not expected" : "Unexpected value type in payload");
+        }
+    }
+
+    /// <summary>A member's value, false when it is absent or null; the request part asked must be a structure.</summary>
+    private static bool TryGetMember(JsonElement request, string name, out JsonElement value)
+    {
+        RequireObject(request);
+        return request.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+    }
+
     public static string? GetString(JsonElement request, string name)
     {
-        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetMember(request, name, out var value))
         {
             return null;
         }
@@ -63,7 +79,7 @@ internal static class RequestReader
 
     public static bool? GetBool(JsonElement request, string name)
     {
-        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetMember(request, name, out var value))
         {
             return null;
         }
@@ -78,7 +94,7 @@ internal static class RequestReader
 
     public static long? GetLong(JsonElement request, string name)
     {
-        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetMember(request, name, out var value))
         {
             return null;
         }
@@ -93,7 +109,7 @@ internal static class RequestReader
 
     public static JsonElement? GetObject(JsonElement request, string name)
     {
-        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetMember(request, name, out var value))
         {
             return null;
         }
@@ -104,7 +120,7 @@ internal static class RequestReader
 
     public static JsonElement? GetArray(JsonElement request, string name)
     {
-        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetMember(request, name, out var value))
         {
             return null;
         }

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "A checkpoint of the table journal failed; the log keeps every commit and the next one tries again")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "An item of table {Table} in the journal cannot be read back as that table's item; it is left out of the table (its row stays in the file)")]
+    public static partial void ItemLeftOut(ILogger logger, string table, Exception exception);
 }

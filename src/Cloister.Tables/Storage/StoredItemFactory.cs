@@ -10,28 +10,37 @@ internal static class StoredItemFactory
     /// <summary>DynamoDB's item size limit.</summary>
     public const int MaxItemSize = 400 * 1024;
 
+    /// <summary>DynamoDB's limit on a partition key value, of a table or an index.</summary>
+    public const int MaxPartitionKeyBytes = 2048;
+
+    /// <summary>DynamoDB's limit on a sort key value, of a table or an index.</summary>
+    public const int MaxSortKeyBytes = 1024;
+
     public static StoredItem Create(TableDefinition table, Item item, long lsn)
     {
         var (partitionKey, sortKey) = KeyOf(table, item, "item");
         return Create(table, item, lsn, partitionKey, sortKey);
     }
 
-    /// <summary>As <see cref="Create(TableDefinition, Item, long)"/>, with the item's key already encoded (and checked) by the caller.</summary>
-    public static StoredItem Create(TableDefinition table, Item item, long lsn, byte[] partitionKey, byte[] sortKey)
+    /// <summary>
+    /// As <see cref="Create(TableDefinition, Item, long)"/>, with the item's key already encoded (and checked) by the caller;
+    /// <paramref name="updated"/> says the item is an update's result, which DynamoDB's size message names.
+    /// </summary>
+    public static StoredItem Create(TableDefinition table, Item item, long lsn, byte[] partitionKey, byte[] sortKey, bool updated = false)
     {
         foreach (var index in table.Indexes)
         {
-            CheckIndexKey(table, index, index.HashKey, item);
+            CheckIndexKey(table, index, index.HashKey, MaxPartitionKeyBytes, item);
             if (index.RangeKey is not null)
             {
-                CheckIndexKey(table, index, index.RangeKey, item);
+                CheckIndexKey(table, index, index.RangeKey, MaxSortKeyBytes, item);
             }
         }
 
         var size = ItemSize(item);
         if (size > MaxItemSize)
         {
-            throw DynamoDbException.Validation("Item size has exceeded the maximum allowed size");
+            throw DynamoDbException.Validation(updated ? "Item size to update has exceeded the maximum allowed size" : "Item size has exceeded the maximum allowed size");
         }
 
         return StoredItem.FromJson(partitionKey, sortKey, Serialize(item), lsn, size);
@@ -41,7 +50,10 @@ internal static class StoredItemFactory
     public static StoredItem FromJournal(TableDefinition table, byte[] json)
     {
         var item = StoredItem.Decode(json);
-        var (partitionKey, sortKey) = KeyOf(table, item, "item");
+
+        // Not held to the key size limits a request is: an item written before they were enforced stays readable.
+        var partitionKey = KeyPart(table, table.HashKey, item, "item", checkSize: false);
+        var sortKey = table.RangeKey is null ? [] : KeyPart(table, table.RangeKey, item, "item", checkSize: false);
         return StoredItem.FromJson(partitionKey, sortKey, json, 0, ItemSize(item));
     }
 
@@ -114,7 +126,7 @@ internal static class StoredItemFactory
         return result;
     }
 
-    private static byte[] KeyPart(TableDefinition table, string name, Item item, string what)
+    private static byte[] KeyPart(TableDefinition table, string name, Item item, string what, bool checkSize = true)
     {
         if (!item.TryGetValue(name, out var value))
         {
@@ -130,7 +142,46 @@ internal static class StoredItemFactory
         }
 
         CheckNotEmpty(name, value);
-        return KeyEncoder.Encode(value);
+        var encoded = KeyEncoder.Encode(value);
+        if (checkSize)
+        {
+            CheckKeySize(table, name, encoded.Length);
+        }
+
+        return encoded;
+    }
+
+    /// <summary>
+    /// The checks of key values DynamoDB makes on a request before it looks at any item (an empty string or binary, a value over
+    /// its size limit), for the key attributes <paramref name="item"/> carries as S or B; a transaction refuses these whole
+    /// rather than cancelling the action.
+    /// </summary>
+    public static void CheckKeyValues(TableDefinition table, Item item)
+    {
+        foreach (var name in table.KeyNames)
+        {
+            if (item.TryGetValue(name, out var value) && value.Kind is AttributeKind.S or AttributeKind.B)
+            {
+                CheckNotEmpty(name, value);
+                CheckKeySize(table, name, value.Size);
+            }
+        }
+    }
+
+    private static void CheckKeySize(TableDefinition table, string name, int size)
+    {
+        if (string.Equals(name, table.HashKey, StringComparison.Ordinal))
+        {
+            if (size > MaxPartitionKeyBytes)
+            {
+                // "of2048" without a space is DynamoDB's text.
+                throw DynamoDbException.Validation($"One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of{MaxPartitionKeyBytes} bytes");
+            }
+        }
+        else if (size > MaxSortKeyBytes)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of {MaxSortKeyBytes} bytes");
+        }
     }
 
     private static void CheckNotEmpty(string name, AttributeValue value)
@@ -142,7 +193,7 @@ internal static class StoredItemFactory
         }
     }
 
-    private static void CheckIndexKey(TableDefinition table, IndexDefinition index, string name, Item item)
+    private static void CheckIndexKey(TableDefinition table, IndexDefinition index, string name, int maxBytes, Item item)
     {
         if (!item.TryGetValue(name, out var value))
         {
@@ -158,6 +209,11 @@ internal static class StoredItemFactory
         if ((value.Kind == AttributeKind.S && value.S.Length == 0) || (value.Kind == AttributeKind.B && value.B.Length == 0))
         {
             throw DynamoDbException.Validation($"One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {index.Name}, IndexKey: {name}");
+        }
+
+        if (value.Size > maxBytes)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: Size limit exceeded for Index Key {name} Actual Size: {value.Size} bytes Max Size: {maxBytes} bytes IndexName: {index.Name}");
         }
     }
 }

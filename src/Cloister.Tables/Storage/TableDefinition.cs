@@ -25,5 +25,9 @@ internal sealed record TableDefinition(
 {
     public IEnumerable<string> KeyNames => RangeKey is null ? [HashKey] : [HashKey, RangeKey];
 
+    /// <summary>Every attribute a key schema names, the table's and its indexes' (the ones AttributeDefinitions must define).</summary>
+    public IEnumerable<string> KeyAttributeNames() =>
+        KeyNames.Concat(Indexes.SelectMany(index => index.RangeKey is null ? [index.HashKey] : new[] { index.HashKey, index.RangeKey }));
+
     public IndexDefinition? FindIndex(string name) => Indexes.FirstOrDefault(index => string.Equals(index.Name, name, StringComparison.Ordinal));
 }

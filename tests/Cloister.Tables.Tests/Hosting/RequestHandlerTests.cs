@@ -140,6 +140,22 @@ public sealed class RequestHandlerTests(TablesServerFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, after);
     }
 
+    [Theory]
+    [InlineData("BatchGetItem", """{"RequestItems":{"abc":5}}""")]
+    [InlineData("BatchWriteItem", """{"RequestItems":{"abc":[5]}}""")]
+    [InlineData("TransactGetItems", """{"TransactItems":[5]}""")]
+    [InlineData("TransactWriteItems", """{"TransactItems":[5]}""")]
+    [InlineData("CreateTable", """{"TableName":"abc","AttributeDefinitions":[5],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}]}""")]
+    [InlineData("Query", """{"TableName":"abc","KeyConditions":{"PK":5}}""")]
+    [InlineData("UpdateItem", """{"TableName":"abc","Key":{"PK":{"S":"a"}},"AttributeUpdates":{"v":"x"}}""")]
+    public async Task Post_ScalarWhereAStructureBelongs_SerializationException400(string operation, string body)
+    {
+        var (status, response, _) = await SendAsync(operation, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("com.amazon.coral.service#SerializationException", response.GetProperty("__type").GetString());
+    }
+
     [Fact]
     public async Task Https_SelfSignedCertificate_ServesRequests()
     {

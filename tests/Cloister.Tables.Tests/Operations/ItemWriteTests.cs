@@ -1,0 +1,126 @@
+using System.Net;
+
+namespace Cloister.Tables.Tests.Operations;
+
+/// <summary>PutItem, UpdateItem and GetItem limits over loopback HTTP: nesting of an updated item, item and key sizes, REMOVE paths.</summary>
+public sealed class ItemWriteTests : IAsyncLifetime
+{
+    private const string NestingMessage = "Nesting Levels have exceeded supported limits: Maximum Nesting Level of 32 exceeded";
+
+    private TablesApi _api = null!;
+
+    public async Task InitializeAsync() => _api = await TablesApi.StartAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    /// <summary>A string leaf wrapped in <paramref name="wraps"/> single-entry maps.</summary>
+    private static string Deep(int wraps)
+    {
+        var value = """{"S":"leaf"}""";
+        for (var i = 0; i < wraps; i++)
+        {
+            value = """{"M":{"n":""" + value + "}}";
+        }
+
+        return value;
+    }
+
+    [Fact]
+    public async Task UpdateItem_ResultNestedDeeperThan32_RefusedAndTheStoreStillOpens()
+    {
+        var table = await _api.CreateTableAsync();
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"a":{"M":{}}}}""");
+
+        await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET b = :v","ExpressionAttributeValues":{":v":{{{{{Deep(32)}}}}}}}""");
+        var deeper = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET a.x = :v","ExpressionAttributeValues":{":v":{{{{{Deep(32)}}}}}}}""");
+        await _api.RestartAsync();
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"ProjectionExpression":"a"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, deeper.Status);
+        Assert.Equal("ValidationException", deeper.ErrorType);
+        Assert.Equal(NestingMessage, deeper.Message);
+        Assert.Equal("""{"a":{"M":{}}}""", item.GetProperty("Item").ToString());
+    }
+
+    [Fact]
+    public async Task UpdateItem_ResultOver400KB_ItemSizeToUpdateMessage()
+    {
+        var table = await _api.CreateTableAsync();
+        var big = new string('x', 400 * 1024);
+
+        var put = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"big":{"S":"{{{{{big}}}}}"}}}""");
+        var update = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET big = :b","ExpressionAttributeValues":{":b":{"S":"{{{{{big}}}}}"}}}""");
+
+        Assert.Equal("Item size has exceeded the maximum allowed size", put.Message);
+        Assert.Equal("ValidationException", update.ErrorType);
+        Assert.Equal("Item size to update has exceeded the maximum allowed size", update.Message);
+    }
+
+    [Fact]
+    public async Task UpdateItem_RemoveListElementAndAPathThroughALaterOne_BothResolvedAgainstTheOriginalItem()
+    {
+        var table = await _api.CreateTableAsync();
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"l":{"L":[{"S":"zero"},{"S":"one"},{"M":{"x":{"S":"x2"},"y":{"S":"y2"}}},{"M":{"x":{"S":"x3"}}}]}}}""");
+
+        var updated = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"REMOVE l[0], l[2].x","ReturnValues":"ALL_NEW"}""");
+
+        Assert.Equal("""[{"S":"one"},{"M":{"y":{"S":"y2"}}},{"M":{"x":{"S":"x3"}}}]""", updated.GetProperty("Attributes").GetProperty("l").GetProperty("L").ToString());
+    }
+
+    [Fact]
+    public async Task PutItem_PartitionKeyOver2048Bytes_ValidationException()
+    {
+        var table = await _api.CreateTableAsync();
+
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"{{{{{new string('p', 2048)}}}}}"}}}""");
+        var refused = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"{{{{{new string('p', 2049)}}}}}"}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes", refused.Message);
+    }
+
+    [Fact]
+    public async Task PutItem_SortKeyOver1024Bytes_ValidationException()
+    {
+        var table = await _api.CreateTableAsync("S", "B");
+
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"B":"{{{{{Convert.ToBase64String(new byte[1024])}}}}}"}}}""");
+        var refused = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"B":"{{{{{Convert.ToBase64String(new byte[1025])}}}}}"}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("GetItem", "")]
+    [InlineData("GetItem", ""","ProjectionExpression":"v" """)]
+    [InlineData("DeleteItem", "")]
+    public async Task KeyedRequest_PartitionKeyOver2048Bytes_ValidationException(string operation, string extra)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"{{{{{new string('p', 2049)}}}}}"}}{{{{{extra}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes", refused.Message);
+    }
+
+    [Fact]
+    public async Task PutItem_IndexKeysOverTheirLimits_ValidationExceptionNamingKeyAndIndex()
+    {
+        var table = TablesServerFixture.UniqueName("t");
+        await _api.OkAsync("CreateTable", $$$$$"""
+            {"TableName":"{{{{{table}}}}}","BillingMode":"PAY_PER_REQUEST",
+             "AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"},{"AttributeName":"r","AttributeType":"S"}],
+             "KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}],
+             "GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},{"AttributeName":"r","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}
+            """);
+
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"a"},"g":{"S":"{{{{{new string('g', 2048)}}}}}"},"r":{"S":"{{{{{new string('r', 1024)}}}}}"}}}""");
+        var hash = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"b"},"g":{"S":"{{{{{new string('g', 2049)}}}}}"}}}""");
+        var range = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"c"},"g":{"S":"g"},"r":{"S":"{{{{{new string('r', 1025)}}}}}"}}}""");
+
+        Assert.Equal("One or more parameter values were invalid: Size limit exceeded for Index Key g Actual Size: 2049 bytes Max Size: 2048 bytes IndexName: by-g", hash.Message);
+        Assert.Equal("One or more parameter values were invalid: Size limit exceeded for Index Key r Actual Size: 1025 bytes Max Size: 1024 bytes IndexName: by-g", range.Message);
+    }
+}

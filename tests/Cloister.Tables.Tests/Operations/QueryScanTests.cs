@@ -1,0 +1,100 @@
+namespace Cloister.Tables.Tests.Operations;
+
+/// <summary>Query and Scan validation, local secondary indexes and consumed capacity, over loopback HTTP.</summary>
+public sealed class QueryScanTests : IAsyncLifetime
+{
+    private TablesApi _api = null!;
+
+    public async Task InitializeAsync() => _api = await TablesApi.StartAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    /// <summary>A table keyed PK, SK with a KEYS_ONLY local index on L, holding one item with an unprojected attribute.</summary>
+    private async Task<string> LocalIndexTableAsync()
+    {
+        var table = TablesServerFixture.UniqueName("t");
+        await _api.OkAsync("CreateTable", $$$$$"""
+            {"TableName":"{{{{{table}}}}}","BillingMode":"PAY_PER_REQUEST",
+             "AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"SK","AttributeType":"S"},{"AttributeName":"L","AttributeType":"S"}],
+             "KeySchema":[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"SK","KeyType":"RANGE"}],
+             "LocalSecondaryIndexes":[{"IndexName":"by-l","KeySchema":[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"L","KeyType":"RANGE"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}
+            """);
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"S":"s"},"L":{"S":"l"},"spare":{"S":"o"}}}""");
+        return table;
+    }
+
+    [Theory]
+    [InlineData("FilterExpression", "\"FilterExpression\":\"SK = :s\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p\"},\":s\":{\"S\":\"s\"}},\"KeyConditionExpression\":\"PK = :p\"")]
+    [InlineData("QueryFilter", "\"QueryFilter\":{\"SK\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"S\":\"s\"}]}},\"KeyConditions\":{\"PK\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"S\":\"p\"}]}}")]
+    public async Task Query_FilterOnASortKey_ValidationException(string member, string members)
+    {
+        var table = await _api.CreateTableAsync("S", "S");
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{members}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal((member == "QueryFilter" ? "QueryFilter" : "Filter Expression") + " can only contain non-primary key attributes: Primary key attribute: SK", refused.Message);
+    }
+
+    [Fact]
+    public async Task Query_IndexFilterOnTheIndexSortKey_ValidationExceptionAndOnTheTableSortKeyAccepted()
+    {
+        var table = await LocalIndexTableAsync();
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","FilterExpression":"L = :l","ExpressionAttributeValues":{":p":{"S":"p"},":l":{"S":"l"}}}""");
+        var accepted = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","FilterExpression":"SK = :s","ExpressionAttributeValues":{":p":{"S":"p"},":s":{"S":"s"}}}""");
+
+        Assert.Equal("Filter Expression can only contain non-primary key attributes: Primary key attribute: L", refused.Message);
+        Assert.Equal(1, accepted.GetProperty("Count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Query_LocalIndexProjectionAndFilterNameAnUnprojectedAttribute_FetchedFromTheTable()
+    {
+        var table = await LocalIndexTableAsync();
+
+        var projected = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","ProjectionExpression":"spare, L","ExpressionAttributeValues":{":p":{"S":"p"}}}""");
+        var filtered = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","FilterExpression":"spare = :o","ExpressionAttributeValues":{":p":{"S":"p"},":o":{"S":"o"}}}""");
+
+        Assert.Equal("""[{"spare":{"S":"o"},"L":{"S":"l"}}]""", projected.GetProperty("Items").ToString());
+        Assert.Equal("""[{"PK":{"S":"p"},"SK":{"S":"s"},"L":{"S":"l"}}]""", filtered.GetProperty("Items").ToString());
+    }
+
+    [Fact]
+    public async Task Query_SpecificAttributesWithoutAProjection_ValidationException()
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","Select":"SPECIFIC_ATTRIBUTES","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"S":"p"}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES", refused.Message);
+    }
+
+    [Fact]
+    public async Task Query_LocalIndexWithCapacityIndexes_ReportedUnderLocalSecondaryIndexes()
+    {
+        var table = await LocalIndexTableAsync();
+
+        var result = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","ReturnConsumedCapacity":"INDEXES","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"S":"p"}}}""");
+
+        var capacity = result.GetProperty("ConsumedCapacity");
+        Assert.False(capacity.TryGetProperty("GlobalSecondaryIndexes", out _), capacity.ToString());
+        Assert.Equal(0.5, capacity.GetProperty("LocalSecondaryIndexes").GetProperty("by-l").GetProperty("CapacityUnits").GetDouble());
+    }
+
+    [Theory]
+    [InlineData(0, 0, "1 validation error detected: Value '0' at 'totalSegments' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    [InlineData(0, 1000001, "1 validation error detected: Value '1000001' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000")]
+    [InlineData(-1, 4, "1 validation error detected: Value '-1' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0")]
+    [InlineData(4, 4, "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 4 is not less than TotalSegments: 4")]
+    public async Task Scan_SegmentsOutOfRange_ValidationExceptionNamingTheBound(int segment, int total, string message)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}","Segment":{{{{{segment}}}}},"TotalSegments":{{{{{total}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal(message, refused.Message);
+    }
+}

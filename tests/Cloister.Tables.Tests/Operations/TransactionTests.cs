@@ -1,0 +1,62 @@
+namespace Cloister.Tables.Tests.Operations;
+
+/// <summary>TransactWriteItems' cancellation reasons and TransactGetItems' consumed capacity, over loopback HTTP.</summary>
+public sealed class TransactionTests : IAsyncLifetime
+{
+    private TablesApi _api = null!;
+
+    public async Task InitializeAsync() => _api = await TablesApi.StartAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task TransactWriteItems_UpdateAddingToAMissingAttribute_CanceledWithValidationErrorReason()
+    {
+        var table = await _api.CreateTableAsync();
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"}}}""");
+
+        var canceled = await _api.SendAsync("TransactWriteItems", $$$$$"""
+            {"TransactItems":[
+              {"Put":{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"other"}}}},
+              {"Update":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET c = c + :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]}
+            """);
+        var other = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"other"}}}""");
+
+        Assert.Equal("TransactionCanceledException", canceled.ErrorType);
+        Assert.Equal("Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]", canceled.Message);
+        var reasons = canceled.Body.GetProperty("CancellationReasons");
+        Assert.Equal("None", reasons[0].GetProperty("Code").GetString());
+        Assert.Equal("ValidationError", reasons[1].GetProperty("Code").GetString());
+        Assert.Equal("The provided expression refers to an attribute that does not exist in the item", reasons[1].GetProperty("Message").GetString());
+        Assert.Equal("{}", other.ToString());
+    }
+
+    [Fact]
+    public async Task TransactWriteItems_EmptyKeyValue_TopLevelValidationException()
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("TransactWriteItems", $$$$$"""{"TransactItems":[{"Put":{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":""}}}}]}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", refused.Message);
+    }
+
+    [Fact]
+    public async Task TransactGetItems_ReturnConsumedCapacityTotal_ReportsTransactionalReadUnitsPerTable()
+    {
+        var table = await _api.CreateTableAsync();
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"small"}}}""");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"big"},"v":{"S":"{{{{{new string('v', 5000)}}}}}"}}}""");
+
+        var got = await _api.OkAsync("TransactGetItems", $$$$$"""
+            {"ReturnConsumedCapacity":"TOTAL","TransactItems":[
+              {"Get":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"small"}}}},
+              {"Get":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"big"}}}},
+              {"Get":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"absent"}}}}]}
+            """);
+
+        // 2 units each (a transactional read of up to 4 KB), 4 for the 5 KB item.
+        Assert.Equal($$$$$"""[{"TableName":"{{{{{table}}}}}","CapacityUnits":8,"ReadCapacityUnits":8}]""", got.GetProperty("ConsumedCapacity").ToString());
+    }
+}

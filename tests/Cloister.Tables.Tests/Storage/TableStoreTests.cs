@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using System.Text;
+using Cloister.Tables.Storage;
+using Cloister.Tables.Values;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Tables.Tests.Storage;
+
+public sealed class TableStoreTests : IDisposable
+{
+    private static readonly TableDefinition Table = new(
+        "replayed", Guid.NewGuid().ToString(), "PK", null, ImmutableDictionary<string, string>.Empty.Add("PK", "S"),
+        "PAY_PER_REQUEST", 0, 0, [], null, false, false, DateTimeOffset.UnixEpoch);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "cloister-store-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>Rows the journal could hold from before their writes were refused: a key of the wrong type, an item nested 40 levels.</summary>
+    public static TheoryData<string> UnservableRows => new()
+    {
+        """{"PK":{"N":"5"}}""",
+        """{"PK":{"S":"deep"},"m":""" + string.Concat(Enumerable.Repeat("""{"M":{"n":""", 40)) + """{"S":"x"}""" + string.Concat(Enumerable.Repeat("}}", 40)) + "}",
+    };
+
+    [Theory]
+    [MemberData(nameof(UnservableRows))]
+    public async Task Open_JournalRowItCannotServe_SkipsThatItemAndServesTheRest(string json)
+    {
+        var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        long lsn;
+        lock (store.Gate)
+        {
+            store.AddTable(new TableData(Table));
+            var good = StoredItemFactory.Create(Table, new Dictionary<string, AttributeValue> { ["PK"] = AttributeValue.FromString("good") }, store.NextLsn);
+            store.GetTable(Table.Name).Put(good.PartitionKey, good.SortKey, good);
+            lsn = store.Append([JournalOperation.PutTable(Table), JournalOperation.PutItem(Table.Name, good)]);
+        }
+
+        await store.WaitDurableAsync(lsn);
+        await store.DisposeAsync();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, TableStore.FileName)};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO items(tbl, pk, sk, item) VALUES($t, $p, x'', $i)";
+            command.Parameters.AddWithValue("$t", Table.Name);
+            command.Parameters.AddWithValue("$p", Encoding.UTF8.GetBytes("bad"));
+            command.Parameters.AddWithValue("$i", Encoding.UTF8.GetBytes(json));
+            command.ExecuteNonQuery();
+        }
+
+        var reopened = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        var keys = reopened.GetTable(Table.Name).Items.Select(entry => entry.Item!.ReadItem()["PK"].S).ToList();
+        await reopened.DisposeAsync();
+
+        Assert.Equal(["good"], keys);
+    }
+}
