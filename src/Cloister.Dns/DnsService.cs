@@ -57,9 +57,7 @@ public sealed class DnsService : IAsyncDisposable
             throw new ArgumentException($"'{cidrBlock}' is not an IPv4 CIDR block with room for a resolver.", nameof(cidrBlock));
         }
 
-        var bytes = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, cidr.Network + 2);
-        return new IPAddress(bytes);
+        return AddressNames.ToAddress(cidr.Network + 2);
     }
 
     /// <summary>Builds every VPC's view from <paramref name="model"/> and swaps them in; returns what had to be left out, one line each.</summary>

@@ -66,7 +66,7 @@ internal readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
         }
     }
 
-    private static uint ToNumber(IPAddress address)
+    internal static uint ToNumber(IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[4];
         address.TryWriteBytes(bytes, out _);

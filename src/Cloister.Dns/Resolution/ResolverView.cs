@@ -209,18 +209,8 @@ internal sealed class ResolverView
     private string HostName(IPAddress address) => "ip-" + address.ToString().Replace('.', '-') + "." + Ec2Domain;
 
     /// <summary>Whether <paramref name="address"/> lies in one of the VPC's CIDR blocks.</summary>
-    public bool InVpc(IPAddress address)
-    {
-        foreach (var cidr in _cidrs)
-        {
-            if (cidr.Contains(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool InVpc(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && InVpc(Ipv4Cidr.ToNumber(address));
 
     private bool InVpc(uint address)
     {
