@@ -74,6 +74,13 @@ public static class RegionalServices
             PrefixListIdOf(service)!, string.Empty, $"com.amazonaws.{region}.{service}", "IPv4", 1,
             [new PrefixListEntry(string.Create(CultureInfo.InvariantCulture, $"198.18.{NumberOf(service)}.0/24"))]))];
 
+    /// <summary>The ids of every prefix list a security group rule of <paramref name="model"/> may name: its own and the region's managed ones.</summary>
+    public static HashSet<string> KnownPrefixListIds(CloudModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.PrefixLists.Concat(ManagedPrefixLists(model.Account.Region)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// The names a client uses for the services and their addresses: <c>{service}.{region}.{urlSuffix}</c> for every
     /// service but <c>execute-api</c> (whose names belong to interface endpoints), plus the global names of STS, S3 and IAM.

@@ -20,7 +20,7 @@ public static partial class ModelValidator
         var vpcs = Index(model.Vpcs);
         var subnets = Index(model.Subnets);
         var groups = model.SecurityGroups.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
-        var prefixLists = model.PrefixLists.Concat(RegionalServices.ManagedPrefixLists(model.Account.Region)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var prefixLists = RegionalServices.KnownPrefixListIds(model);
 
         CheckUniqueIds(model, problems);
         foreach (var vpc in model.Vpcs)

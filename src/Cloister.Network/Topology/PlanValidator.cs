@@ -99,7 +99,7 @@ internal static class PlanValidator
         }
 
         // A rule naming a prefix list that does not exist would match nothing (AWS refuses it), so the fabric does too.
-        var prefixLists = model.PrefixLists.Concat(RegionalServices.ManagedPrefixLists(model.Account.Region)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var prefixLists = RegionalServices.KnownPrefixListIds(model);
         foreach (var group in model.SecurityGroups)
         {
             foreach (var (rules, property) in new[] { (group.Ingress, "SecurityGroupIngress"), (group.Egress, "SecurityGroupEgress") })
