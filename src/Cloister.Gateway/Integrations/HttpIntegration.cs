@@ -171,14 +171,9 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
     /// </summary>
     private static async ValueTask<byte[]?> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        var declared = content.Headers.ContentLength;
-        if (declared > RequestBody.MaxLength)
-        {
-            return null;
-        }
-
+        // RequestBody refuses a declared length over the limit before reading a byte.
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var body = await RequestBody.ReadAsync(stream, declared, cancellationToken).ConfigureAwait(false);
+        using var body = await RequestBody.ReadAsync(stream, content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
 
         // The result outlives the pooled buffer: one copy of exactly the body's size.
         return body.TooLarge ? null : body.Memory.ToArray();

@@ -121,7 +121,7 @@ internal static class SigV4Canonical
         var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(service));
-        return HMACSHA256.HashData(key, "aws4_request"u8);
+        return HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Terminator));
     }
 
     public static string Signature(byte[] signingKey, string stringToSign) =>
