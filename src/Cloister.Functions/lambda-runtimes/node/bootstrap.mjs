@@ -143,13 +143,13 @@ class UnhandledPromiseRejection extends Error {
 // (129 after an exception, 128 after a rejection).
 let escaping = false;
 function escaped(label, err, code) {
-  process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\tERROR\t${label} \t${JSON.stringify(toError(err))}\n`);
+  const error = toError(err);
+  process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\tERROR\t${label} \t${JSON.stringify(error)}\n`);
   if (escaping) return;
   escaping = true;
   const pathName = currentRequestId === undefined
     ? '/2018-06-01/runtime/init/error'
     : `/2018-06-01/runtime/invocation/${currentRequestId}/error`;
-  const error = toError(err);
   new RuntimeConnection(apiHost, apiPort)
     .request('POST', pathName, JSON.stringify(error), { 'Lambda-Runtime-Function-Error-Type': error.errorType })
     .catch(() => {})
