@@ -30,6 +30,7 @@ internal sealed class DnsViewBuilder
     private readonly Action<string, string> _skip;
     private readonly string _region;
     private readonly string _suffix;
+    private readonly ImmutableArray<SyntheticZone> _locallyServed;
 
     private DnsViewBuilder(CloudModel model, Action<string, string> skip)
     {
@@ -37,6 +38,7 @@ internal sealed class DnsViewBuilder
         _skip = skip;
         _region = model.Account.Region;
         _suffix = model.Account.UrlSuffix;
+        _locallyServed = AutodefinedZones.LocallyServed(_region, _suffix);
     }
 
     /// <summary>Builds the views of every VPC in <paramref name="model"/>.</summary>
@@ -182,8 +184,31 @@ internal sealed class DnsViewBuilder
 
         var cidrs = Ipv4Cidr.TryParse(vpc.CidrBlock, out var cidr) ? [cidr] : ImmutableArray<Ipv4Cidr>.Empty;
         var sinks = _model.QueryLogConfigs.Where(c => c.VpcIds.Contains(vpc.Id)).Select(sinkFor).OfType<QueryLogSink>().ToImmutableArray();
-        // Route 53 creates its autodefined rules (EC2 names, reverse zones) when enableDnsHostnames is set.
-        return new ResolverView(vpc.Id, _region, vpc.EnableDnsSupport, hostnames, RulesOf(vpc, rules), zones, publicNames, cidrs, instances, sinks);
+        var autodefined = PeerReverseZones(vpc).Concat(_locallyServed);
+        // Route 53 creates its autodefined rules (EC2 names, reverse zones, localhost...) when enableDnsHostnames is set.
+        return new ResolverView(vpc.Id, _region, vpc.EnableDnsSupport, hostnames, RulesOf(vpc, rules), zones, publicNames, cidrs, autodefined, instances, sinks);
+    }
+
+    /// <summary>
+    /// The reverse zones of the VPCs peered with <paramref name="vpc"/> by an accepted connection and with DNS support:
+    /// Route 53 adds an autodefined rule for "the reverse DNS lookup for the peer VPC's IP address ranges".
+    /// </summary>
+    private IEnumerable<SyntheticZone> PeerReverseZones(Vpc vpc)
+    {
+        foreach (var peering in _model.PeeringConnections.Where(p => p.Accepted))
+        {
+            var peerId = peering.RequesterVpcId == vpc.Id ? peering.AccepterVpcId
+                : peering.AccepterVpcId == vpc.Id ? peering.RequesterVpcId
+                : null;
+            var peer = _model.Vpcs.FirstOrDefault(v => v.Id == peerId);
+            if (peer is { EnableDnsSupport: true } && Ipv4Cidr.TryParse(peer.CidrBlock, out var block))
+            {
+                foreach (var apex in block.ReverseZoneNames())
+                {
+                    yield return new SyntheticZone(apex);
+                }
+            }
+        }
     }
 
     private IEnumerable<ForwardRule> RulesOf(Vpc vpc, Dictionary<string, ResolverRule> rules)

@@ -9,8 +9,9 @@ namespace Cloister.Dns.Resolution;
 /// <summary>
 /// What one VPC's Resolver knows, compiled from the model into lookup tables and never changed afterwards:
 /// its rules, the private zones associated with it (user zones and interface endpoint private DNS), its
-/// CIDR blocks for EC2 names, the sandbox's public names, who its hosts are (for query logs) and where its
-/// query logs go. A new model makes new views, swapped in whole.
+/// CIDR blocks for EC2 names, the zones of Route 53's autodefined rules (peered VPCs' reverse zones, <c>localhost</c>
+/// and the other locally served zones), the sandbox's public names, who its hosts are (for query logs) and where
+/// its query logs go. A new model makes new views, swapped in whole.
 /// </summary>
 internal sealed class ResolverView
 {
@@ -36,6 +37,7 @@ internal sealed class ResolverView
         IEnumerable<LocalZone> zones,
         PublicNames publicNames,
         ImmutableArray<Ipv4Cidr> cidrs,
+        IEnumerable<SyntheticZone> autodefined,
         IReadOnlyDictionary<IPAddress, string> instances,
         ImmutableArray<QueryLogSink> logSinks)
     {
@@ -43,7 +45,7 @@ internal sealed class ResolverView
         Region = region;
         DnsSupport = dnsSupport;
         _autodefinedRules = autodefinedRules;
-        Ec2Domain = region == "us-east-1" ? "ec2.internal" : $"{region}.compute.internal";
+        Ec2Domain = AutodefinedZones.Ec2Domain(region);
         _rules = rules.ToFrozenDictionary(r => r.Domain, DnsName.Comparer);
         _zones = zones.ToFrozenDictionary(z => z.Apex, DnsName.Comparer);
         _ec2Zone = new SyntheticZone(Ec2Domain);
@@ -51,6 +53,12 @@ internal sealed class ResolverView
         foreach (var reverse in cidrs.SelectMany(c => c.ReverseZoneNames()))
         {
             synthetic.TryAdd(reverse, new SyntheticZone(reverse));
+        }
+
+        // After the VPC's own zones, so that a VPC whose block is 10.0.0.0/8 answers 10.in-addr.arpa from it.
+        foreach (var zone in autodefined)
+        {
+            synthetic.TryAdd(zone.Apex, zone);
         }
 
         _synthetic = synthetic.ToFrozenDictionary(DnsName.Comparer);
@@ -84,10 +92,11 @@ internal sealed class ResolverView
 
     /// <summary>
     /// The rule in force for <paramref name="name"/>: the most specific matching rule, unless a private zone or (with
-    /// <c>enableDnsHostnames</c>) one of Route 53's autodefined system rules — the EC2 domain, the VPC's reverse zones —
-    /// is more specific still. A rule and a zone of the same name: the rule wins, as a rule overrides an autodefined rule
-    /// only for the same or a more specific domain. So a FORWARD rule for <c>.</c>, <c>internal</c> or
-    /// <c>in-addr.arpa</c> leaves the EC2 names and the VPC's reverse names local.
+    /// <c>enableDnsHostnames</c>) one of Route 53's autodefined system rules — the EC2 domains, the reverse zones of the
+    /// VPC and its peers, <c>localhost</c> and the other locally served zones — is more specific still. A rule and a
+    /// zone of the same name: the rule wins, as a rule overrides an autodefined rule only for the same or a more
+    /// specific domain. So a FORWARD rule for <c>.</c>, <c>internal</c> or <c>in-addr.arpa</c> leaves the EC2 names,
+    /// the VPC's reverse names and <c>10.in-addr.arpa</c> local.
     /// </summary>
     public ForwardRule? RuleFor(string name)
     {
@@ -115,9 +124,11 @@ internal sealed class ResolverView
     }
 
     /// <summary>
-    /// Answers from the view's own data: the most specific private zone or synthetic zone (EC2 names, the VPC's reverse
-    /// zones; a private zone wins at the same name), else public names, else NXDOMAIN. Names above any of these exist
-    /// without records (NODATA, RFC 8020). Every negative answer carries a SOA, so it can be cached (RFC 2308).
+    /// Answers from the view's own data: the most specific private zone or synthetic zone (EC2 names, the reverse zones
+    /// of the VPC and its peers, the locally served zones; a private zone wins at the same name), else public names, else
+    /// NXDOMAIN. Names above any of these exist without records (NODATA, RFC 8020), inside a locally served zone too
+    /// (<c>237.10.in-addr.arpa</c> above a VPC's <c>52.237.10.in-addr.arpa</c>). Every negative answer carries a SOA, so
+    /// it can be cached (RFC 2308).
     /// </summary>
     public LocalAnswer ResolveLocally(string name, DnsRecordType type)
     {
@@ -131,7 +142,9 @@ internal sealed class ResolverView
 
             if (_syntheticBySpan.TryGetValue(suffix, out var synthetic))
             {
-                return ReferenceEquals(synthetic, _ec2Zone) ? Ec2Answer(name, type) : ReverseAnswer(synthetic, name, type);
+                return synthetic.IsLocallyServed ? (at > 0 && _aboveLocal.Contains(name) ? synthetic.NoData : synthetic.Lookup(name, type))
+                    : ReferenceEquals(synthetic, _ec2Zone) ? Ec2Answer(name, type)
+                    : ReverseAnswer(synthetic, name, type);
             }
         }
 
@@ -181,8 +194,9 @@ internal sealed class ResolverView
     }
 
     /// <summary>
-    /// A name at or below one of the VPC's reverse zones: a PTR for a whole address (every address below the zone is
-    /// the VPC's), NODATA for a shorter prefix (an empty non-terminal), NXDOMAIN for any other form.
+    /// A name at or below a reverse zone of the VPC or of a peered VPC: a PTR for a whole address (the zones cover
+    /// their blocks exactly, so every address below one is in it), NODATA for a shorter prefix (an empty non-terminal),
+    /// NXDOMAIN for any other form. The PTR names the address's EC2 host name; a peer is in the same region.
     /// </summary>
     private LocalAnswer ReverseAnswer(SyntheticZone zone, string name, DnsRecordType type)
     {
@@ -191,7 +205,7 @@ internal sealed class ResolverView
             return zone.AtApex(type);
         }
 
-        if (!AddressNames.TryParseReverse(name, out var value, out var octets) || !InVpc(value))
+        if (!AddressNames.TryParseReverse(name, out var value, out var octets))
         {
             return zone.NxDomain;
         }

@@ -8,11 +8,16 @@ namespace Cloister.Dns.Resolution;
 /// Answers one question in one view, in Route 53 Resolver's order: the rule in force (FORWARD through the
 /// outbound endpoint; SYSTEM answers locally), else the view's own data. CNAME chains are followed through
 /// the whole view, so a private zone's CNAME to a forwarded name is resolved too. A chain that comes back to a
-/// name already in it is a loop: SERVFAIL, as RFC 1034 §3.6.2 asks loops to be signalled as an error.
+/// name already in it is a loop: SERVFAIL, as RFC 1034 §3.6.2 asks loops to be signalled as an error. A chain longer
+/// than <see cref="MaxChain"/> links is SERVFAIL too, never a partial answer a client would take for the whole.
 /// </summary>
 internal sealed class ViewResolver
 {
-    private const int MaxChain = 8;
+    /// <summary>
+    /// The most CNAME records one answer follows. Recursive resolvers stop after about ten (unbound raised its limit
+    /// from 8 when chains of 9 links appeared on the Internet); 16 lets real chains through and still bounds the work.
+    /// </summary>
+    internal const int MaxChain = 16;
     private readonly DnsForwarder _forwarder;
 
     public ViewResolver(DnsForwarder forwarder)
@@ -57,6 +62,11 @@ internal sealed class ViewResolver
                 ? await _forwarder.ForwardAsync(rule, view.VpcId, target, type, cancellationToken).ConfigureAwait(false)
                 : view.ResolveLocally(target, type);
             answers.AddRange(step.Answers);
+        }
+
+        if (step.CnameTarget is not null)
+        {
+            return LocalAnswer.ServerFailure;
         }
 
         return step with { Answers = answers.ToImmutable(), CnameTarget = null };

@@ -51,6 +51,32 @@ public sealed class CnameChaseTests
         Assert.Equal("b.corp.internal.", Assert.Single(response.Answers).Data.ToPresentation());
     }
 
+    /// <summary>A chain <c>c1 → c2 → … → c{links} → www.corp.internal</c>.</summary>
+    private static RecordSet[] Chain(int links) =>
+        [.. Enumerable.Range(1, links).Select(i => TestModels.Set($"c{i}.corp.internal", "CNAME", 60, i == links ? "www.corp.internal" : $"c{i + 1}.corp.internal"))];
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(16)]
+    public async Task ResolveAsync_ChainUpToSixteenLinks_EveryLinkThenAddresses(int links)
+    {
+        var response = await AskInZoneWith("c1.corp.internal", DnsRecordType.A, Chain(links));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(links, response.Answers.Count(r => r.Type == DnsRecordType.CNAME));
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], response.Answers.Where(r => r.Type == DnsRecordType.A).Select(r => r.Data.ToPresentation()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ChainOfSeventeenLinks_ServFailWithoutRecords()
+    {
+        var response = await AskInZoneWith("c1.corp.internal", DnsRecordType.A, Chain(17));
+
+        Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
+        Assert.Empty(response.Answers);
+        Assert.Empty(response.Authorities);
+    }
+
     [Fact]
     public async Task ResolveAsync_ChainOfTwoCnames_EveryLinkOnceThenAddresses()
     {

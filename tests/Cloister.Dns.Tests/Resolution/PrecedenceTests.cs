@@ -3,6 +3,7 @@ using Cloister.Dns.Tests.Support;
 using Cloister.Dns.Wire;
 using Cloister.Model;
 using Cloister.Model.Dns;
+using Cloister.Model.Network;
 
 namespace Cloister.Dns.Tests.Resolution;
 
@@ -74,22 +75,22 @@ public sealed class PrecedenceTests
     }
 
     [Theory]
-    [InlineData(".", "127.0.0.75")]
-    [InlineData("internal", "127.0.0.76")]
-    [InlineData("compute.internal", "127.0.0.77")]
-    [InlineData("arpa", "127.0.0.78")]
-    [InlineData("in-addr.arpa", "127.0.0.79")]
-    [InlineData("10.in-addr.arpa", "127.0.0.80")]
-    public async Task ResolveAsync_ForwardRuleBroaderThanAutodefinedRules_Ec2AndVpcReverseNamesStayLocal(string domain, string upstreamAddress)
+    [InlineData(".", "9.9.9.11.in-addr.arpa", "127.0.0.75")]
+    [InlineData("internal", "x.compute.internal", "127.0.0.76")]
+    [InlineData("compute.internal", "x.compute.internal", "127.0.0.77")]
+    [InlineData("arpa", "9.9.9.11.in-addr.arpa", "127.0.0.78")]
+    [InlineData("in-addr.arpa", "9.9.9.11.in-addr.arpa", "127.0.0.79")]
+    [InlineData("10.in-addr.arpa", "9.9.9.10.in-addr.arpa", "127.0.0.80")]
+    public async Task ResolveAsync_ForwardRuleBroaderThanAutodefinedRules_Ec2AndVpcReverseNamesStayLocal(string domain, string forwarded, string upstreamAddress)
     {
         await using var upstream = Upstream.Start(
             upstreamAddress,
             ("ip-10-0-1-5.eu-central-1.compute.internal", "192.0.2.5"),
             ("5.1.0.10.in-addr.arpa", "192.0.2.6"),
             ("9.9.9.10.in-addr.arpa", "192.0.2.9"),
+            ("9.9.9.11.in-addr.arpa", "192.0.2.11"),
             ("x.compute.internal", "192.0.2.4"));
         await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.85", (domain, ResolverRuleType.Forward, upstream.Target)));
-        var forwarded = domain.EndsWith("internal", StringComparison.Ordinal) ? "x.compute.internal" : "9.9.9.10.in-addr.arpa";
 
         Assert.Equal(["10.0.1.5"], Addresses(await Ask(service, "ip-10-0-1-5.eu-central-1.compute.internal")));
         var ptr = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
@@ -97,10 +98,37 @@ public sealed class PrecedenceTests
         Assert.NotEmpty(Addresses(await Ask(service, forwarded)));
     }
 
+    [Fact]
+    public async Task ResolveAsync_ForwardRuleForRoot_LocallyServedAndPeerReverseNamesStayLocal()
+    {
+        await using var upstream = Upstream.Start(
+            "127.0.0.101",
+            ("www.localhost", "192.0.2.1"),
+            ("9.9.9.10.in-addr.arpa", "192.0.2.2"),
+            ("9.0.128.172.in-addr.arpa", "192.0.2.3"),
+            ("ec2-3-120-0-1.eu-central-1.compute.amazonaws.com", "192.0.2.4"),
+            ("www.example.com", "192.0.2.5"));
+        var model = WithRules(TestModels.TwoVpcs(), "127.0.0.102", (".", ResolverRuleType.Forward, upstream.Target)) with
+        {
+            PeeringConnections = [new PeeringConnection("pcx-0123456789abcdef0", "Peering", TestModels.ApiVpc, TestModels.ClientVpc)],
+        };
+        await using var service = Serve(model);
+
+        Assert.Equal(["127.0.0.1"], Addresses(await Ask(service, "www.localhost")));
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "9.9.9.10.in-addr.arpa")).ResponseCode);
+        var peerPtr = await Ask(service, "9.0.128.172.in-addr.arpa", DnsRecordType.PTR);
+        Assert.Equal("ip-172-128-0-9.eu-central-1.compute.internal.", Assert.Single(peerPtr.Answers).Data.ToPresentation());
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "ec2-3-120-0-1.eu-central-1.compute.amazonaws.com")).ResponseCode);
+        Assert.Equal(["192.0.2.5"], Addresses(await Ask(service, "www.example.com")));
+    }
+
     [Theory]
     [InlineData("eu-central-1.compute.internal", "ip-10-0-1-5.eu-central-1.compute.internal", "192.0.2.5", "127.0.0.86")]
     [InlineData("0.10.in-addr.arpa", "5.1.0.10.in-addr.arpa", "192.0.2.6", "127.0.0.87")]
     [InlineData("1.0.10.in-addr.arpa", "5.1.0.10.in-addr.arpa", "192.0.2.6", "127.0.0.88")]
+    [InlineData("localhost", "www.localhost", "192.0.2.7", "127.0.0.103")]
+    [InlineData("16.172.in-addr.arpa", "9.9.16.172.in-addr.arpa", "192.0.2.8", "127.0.0.104")]
+    [InlineData("eu-central-1.compute.amazonaws.com", "ec2-3-120-0-1.eu-central-1.compute.amazonaws.com", "192.0.2.9", "127.0.0.105")]
     public async Task ResolveAsync_ForwardRuleForAutodefinedDomainOrBelow_Overrides(string domain, string name, string expected, string upstreamAddress)
     {
         await using var upstream = Upstream.Start(upstreamAddress, (name, expected));
