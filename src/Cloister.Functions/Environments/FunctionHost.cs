@@ -1,6 +1,7 @@
 using System.Text;
 using Cloister.Functions.Launching;
 using Cloister.Functions.Logging;
+using Cloister.Functions.Refusals;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Functions.Environments;
@@ -103,7 +104,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             {
                 if (_disposed)
                 {
-                    return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
+                    return Refusal.FunctionNotFound(Function.Arn, requestId);
                 }
 
                 var waitsForSlot = TakeIdle(out environment, out reinit);
@@ -111,7 +112,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
                 {
                     if (!waitsForSlot && _all.Count >= _limit)
                     {
-                        return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", _throttleReason);
+                        return Refusal.Throttled(_throttleReason, requestId);
                     }
 
                     if (!waitsForSlot && _starting < _initLimit)
@@ -371,13 +372,5 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var message = Encoding.UTF8.GetString(outcome.Payload.Span);
         var at = message.IndexOf(marker, StringComparison.Ordinal);
         return at < 0 ? "exit status 0" : message[(at + marker.Length)..message.IndexOf('"', at)];
-    }
-
-    private static InvocationResult Refused(string requestId, int status, string type, string message, string? reason = null)
-    {
-        var body = reason is null
-            ? $"{{\"Type\":\"User\",\"message\":\"{message}\"}}"
-            : $"{{\"Reason\":\"{reason}\",\"Type\":\"User\",\"message\":\"{message}\"}}";
-        return new InvocationResult(status, Encoding.UTF8.GetBytes(body), null, type, requestId);
     }
 }

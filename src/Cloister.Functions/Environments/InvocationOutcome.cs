@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Cloister.Functions.Refusals;
 
 namespace Cloister.Functions.Environments;
 
@@ -41,7 +42,7 @@ internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemo
 
     public static InvocationOutcome Undelivered() => new(
         OutcomeKind.Undelivered,
-        Encoding.UTF8.GetBytes("{\"Type\":\"Service\",\"message\":\"Lambda could not hand the invocation to the runtime.\"}"),
+        Refusal.ServiceExceptionBody("Lambda could not hand the invocation to the runtime."),
         null,
         true);
 
