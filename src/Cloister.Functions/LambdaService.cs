@@ -139,7 +139,8 @@ public sealed class LambdaService : IAsyncDisposable
         InvokeAsync(functionName, payload, invocationType, InvocationContext.None, cancellationToken);
 
     /// <summary>Invokes a function with a client context or Cognito identity, passed to the runtime in
-    /// <c>Lambda-Runtime-Client-Context</c> and <c>Lambda-Runtime-Cognito-Identity</c>.</summary>
+    /// <c>Lambda-Runtime-Client-Context</c> (a synchronous invocation only, as on Lambda) and
+    /// <c>Lambda-Runtime-Cognito-Identity</c>.</summary>
     public async ValueTask<InvocationResult> InvokeAsync(
         string functionName,
         ReadOnlyMemory<byte> payload,
@@ -164,7 +165,9 @@ public sealed class LambdaService : IAsyncDisposable
             case InvocationType.DryRun:
                 return new InvocationResult(204, ReadOnlyMemory<byte>.Empty, null, null, Guid.NewGuid().ToString());
             case InvocationType.Event:
-                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString(), context);
+                // Lambda passes the client context to synchronous invocations only (the Invoke API reference); the
+                // request id answered here is the one the function sees, on every attempt.
+                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString(), context with { ClientContext = null });
                 _events.Writer.TryWrite(queued);
                 return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId);
             default:
@@ -267,7 +270,7 @@ public sealed class LambdaService : IAsyncDisposable
             InvocationResult result;
             try
             {
-                result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
+                result = await host.InvokeAsync(queued.RequestId, queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

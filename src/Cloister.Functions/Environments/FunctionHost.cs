@@ -90,7 +90,11 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     public Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken) =>
         InvokeAsync(Guid.NewGuid().ToString(), payload, context, cancellationToken);
 
-    private async Task<InvocationResult> InvokeAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs an invocation under a request id given by the caller: an Event invocation's, answered with the 202 and
+    /// kept across its retries, as the function's context request id is on Lambda.
+    /// </summary>
+    public async Task<InvocationResult> InvokeAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
         // The token only stops an invocation that has not been accepted yet; see the init below.
         cancellationToken.ThrowIfCancellationRequested();
