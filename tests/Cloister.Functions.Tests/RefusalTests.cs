@@ -87,6 +87,14 @@ public sealed class RefusalTests : IsolatedServiceTests
         Assert.Equal("ConcurrentInvocationLimitExceeded", body.GetProperty("Reason").GetString());
     }
 
+    [Fact]
+    public void Undelivered_InvocationNotHandedToTheRuntime_Is500ServiceExceptionWithValidJsonBody()
+    {
+        var body = AssertRefused(Refusals.Refusal.Undelivered("b0c3e0d2-0000-4000-8000-000000000001"), 500, "ServiceException", "Service");
+
+        Assert.Equal("Lambda could not hand the invocation to the runtime.", body.GetProperty("message").GetString());
+    }
+
     private static JsonElement AssertRefused(InvocationResult result, int status, string errorType, string faultType)
     {
         var text = Encoding.UTF8.GetString(result.Payload.Span);

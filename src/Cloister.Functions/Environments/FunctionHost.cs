@@ -329,7 +329,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     private static InvocationResult Result(InvocationOutcome outcome, string requestId) => outcome.Kind switch
     {
         OutcomeKind.Response => new InvocationResult(200, outcome.Payload, null, null, requestId),
-        OutcomeKind.Undelivered => new InvocationResult(500, outcome.Payload, null, "ServiceException", requestId),
+        OutcomeKind.Undelivered => Refusal.Undelivered(requestId),
         _ => new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId),
     };
 

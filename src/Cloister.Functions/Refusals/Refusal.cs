@@ -40,8 +40,9 @@ internal static class Refusal
     public static InvocationResult ServiceException(string message, string requestId) =>
         Build(500, "ServiceException", Service, message, null, requestId);
 
-    /// <summary>The body of a <see cref="ServiceException"/>, for an outcome that becomes one later.</summary>
-    public static byte[] ServiceExceptionBody(string message) => Body(Service, message, null);
+    /// <summary>500 <c>ServiceException</c> for an invocation Cloister could not hand to the runtime (nothing ran).</summary>
+    public static InvocationResult Undelivered(string requestId) =>
+        ServiceException("Lambda could not hand the invocation to the runtime.", requestId);
 
     private static InvocationResult Build(int status, string errorType, string faultType, string message, string? reason, string requestId) =>
         new(status, Body(faultType, message, reason), null, errorType, requestId);
