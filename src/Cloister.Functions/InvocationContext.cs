@@ -1,7 +1,8 @@
 namespace Cloister.Functions;
 
 /// <summary>What a caller may pass along with an invocation, as Lambda's Invoke API allows.</summary>
-/// <param name="ClientContext">The mobile client context, JSON (Invoke's <c>X-Amz-Client-Context</c>, decoded).</param>
+/// <param name="ClientContext">The mobile client context, JSON (Invoke's <c>X-Amz-Client-Context</c>, decoded); passed to
+/// synchronous invocations only, as Lambda does: an Event invocation's is dropped.</param>
 /// <param name="CognitoIdentity">The Cognito identity, JSON (<c>{"cognitoIdentityId","cognitoIdentityPoolId"}</c>).</param>
 public sealed record InvocationContext(string? ClientContext = null, string? CognitoIdentity = null)
 {

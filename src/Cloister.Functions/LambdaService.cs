@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 using Cloister.Functions.Code;
 using Cloister.Functions.Environments;
 using Cloister.Functions.Launching;
 using Cloister.Functions.Logging;
+using Cloister.Functions.Refusals;
 using Cloister.Functions.Runtimes;
 using Cloister.Model.Compute;
 using Microsoft.Extensions.Logging;
@@ -110,8 +109,7 @@ public sealed class LambdaService : IAsyncDisposable
         }
 
         var command = _runtimes.CommandFor(function.Runtime, taskRoot);
-        var account = _options.Account;
-        var arn = $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{function.FunctionName}";
+        var arn = FunctionArn(function.FunctionName);
         var definition = new FunctionDefinition(function, arn, taskRoot, command, LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command), _options.State.FunctionTemporaryFolders);
         var log = _functions.TryGetValue(function.FunctionName, out var existing)
             ? existing.Log
@@ -141,7 +139,8 @@ public sealed class LambdaService : IAsyncDisposable
         InvokeAsync(functionName, payload, invocationType, InvocationContext.None, cancellationToken);
 
     /// <summary>Invokes a function with a client context or Cognito identity, passed to the runtime in
-    /// <c>Lambda-Runtime-Client-Context</c> and <c>Lambda-Runtime-Cognito-Identity</c>.</summary>
+    /// <c>Lambda-Runtime-Client-Context</c> (a synchronous invocation only, as on Lambda) and
+    /// <c>Lambda-Runtime-Cognito-Identity</c>.</summary>
     public async ValueTask<InvocationResult> InvokeAsync(
         string functionName,
         ReadOnlyMemory<byte> payload,
@@ -158,9 +157,7 @@ public sealed class LambdaService : IAsyncDisposable
 
         if (!_functions.TryGetValue(functionName, out var host))
         {
-            var account = _options.Account;
-            var body = $"{{\"Type\":\"User\",\"message\":\"Function not found: arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}\"}}";
-            return new InvocationResult(404, Encoding.UTF8.GetBytes(body), null, "ResourceNotFoundException", Guid.NewGuid().ToString());
+            return Refusal.FunctionNotFound(FunctionArn(functionName), Guid.NewGuid().ToString());
         }
 
         switch (invocationType)
@@ -168,7 +165,9 @@ public sealed class LambdaService : IAsyncDisposable
             case InvocationType.DryRun:
                 return new InvocationResult(204, ReadOnlyMemory<byte>.Empty, null, null, Guid.NewGuid().ToString());
             case InvocationType.Event:
-                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString(), context);
+                // Lambda passes the client context to synchronous invocations only (the Invoke API reference); the
+                // request id answered here is the one the function sees, on every attempt.
+                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString(), context with { ClientContext = null });
                 _events.Writer.TryWrite(queued);
                 return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId);
             default:
@@ -182,17 +181,16 @@ public sealed class LambdaService : IAsyncDisposable
     /// </summary>
     private static InvocationResult? PayloadTooLarge(int length, InvocationType invocationType)
     {
-        var limit = invocationType == InvocationType.Event ? MaxEventPayloadBytes : MaxSynchronousPayloadBytes;
-        if (length <= limit)
-        {
-            return null;
-        }
+        var asynchronous = invocationType == InvocationType.Event;
+        var limit = asynchronous ? MaxEventPayloadBytes : MaxSynchronousPayloadBytes;
+        return length <= limit ? null : Refusal.PayloadTooLarge(length, limit, asynchronous, Guid.NewGuid().ToString());
+    }
 
-        var message = invocationType == InvocationType.Event
-            ? string.Create(CultureInfo.InvariantCulture, $"{length} byte payload is too large for the Event invocation type (limit {limit} bytes)")
-            : string.Create(CultureInfo.InvariantCulture, $"Request must be smaller than {limit} bytes for the InvokeFunction operation");
-        var body = $"{{\"Type\":\"User\",\"message\":\"{message}\"}}";
-        return new InvocationResult(413, Encoding.UTF8.GetBytes(body), null, "RequestEntityTooLargeException", Guid.NewGuid().ToString());
+    /// <summary>The function's ARN in this service's account and region.</summary>
+    private string FunctionArn(string functionName)
+    {
+        var account = _options.Account;
+        return $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}";
     }
 
     /// <summary>The log file of a function (<c>StatePaths.FunctionLogs/{name}.log</c>).</summary>
@@ -272,7 +270,7 @@ public sealed class LambdaService : IAsyncDisposable
             InvocationResult result;
             try
             {
-                result = await host.InvokeAsync(queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
+                result = await host.InvokeAsync(queued.RequestId, queued.Payload, queued.Context, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -3,6 +3,6 @@ namespace Cloister.Functions;
 /// <summary>An Event invocation waiting for its turn.</summary>
 /// <param name="FunctionName">The function.</param>
 /// <param name="Payload">The event (copied: the caller's buffer is not kept).</param>
-/// <param name="RequestId">The id answered to the caller.</param>
-/// <param name="Context">The caller's client context and identity.</param>
+/// <param name="RequestId">The id answered to the caller, and the function's request id on every attempt.</param>
+/// <param name="Context">The caller's Cognito identity (the client context is for synchronous invocations only).</param>
 internal sealed record QueuedEvent(string FunctionName, byte[] Payload, string RequestId, InvocationContext Context);

@@ -42,6 +42,11 @@ public static class BootstrapHandler
             ms = root.TryGetProperty("ms", out var m) ? m.GetInt32() : 0;
         }
 
+        if (action == "record")
+        {
+            return ContextRecorder.Record(context.AwsRequestId, context.ClientContext, root.TryGetProperty("fail", out var fail) && fail.GetBoolean());
+        }
+
         return await TestActions.RunAsync(action, ms, context.AwsRequestId, payload);
     }
 }

@@ -26,4 +26,15 @@ public sealed class DotnetHandlers
         var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(input, TestEventContext.Default.TestEvent);
         return new MemoryStream(await TestActions.RunAsync(input.Action, input.Ms, context.AwsRequestId, payload));
     }
+
+    /// <summary>
+    /// <c>…DotnetHandlers::Record</c>: the "record" action with the host's own context type, which carries the client
+    /// context (the Amazon interface's stand-in here does not).
+    /// </summary>
+    public static Stream Record(TestEvent input, Cloister.Lambda.RuntimeClient.LambdaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        return new MemoryStream(ContextRecorder.Record(context.AwsRequestId, context.ClientContext, input.Fail));
+    }
 }

@@ -7,4 +7,6 @@ public sealed class TestEvent
     public int Ms { get; set; }
 
     public string? Value { get; set; }
+
+    public bool Fail { get; set; }
 }

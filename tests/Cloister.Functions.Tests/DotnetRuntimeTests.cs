@@ -10,6 +10,9 @@ public sealed class DotnetRuntimeTests(ServiceFixture fixture) : RuntimeTests(fi
 
     protected override string CodePath => ServiceFixture.TestFunctionDirectory;
 
+    protected override string RecordHandler =>
+        "Cloister.Functions.TestFunction::Cloister.Functions.TestFunction.DotnetHandlers::Record";
+
     protected override string ThrownErrorType => "InvalidOperationException";
 
     [Fact]

@@ -1,12 +1,13 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Cloister.Functions.Launching;
 using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
 
-/// <summary>Tests that need a <see cref="LambdaService"/> with options of their own, over a temporary folder.</summary>
-public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> options) : IAsyncLifetime
+/// <summary>Tests that need a <see cref="LambdaService"/> with options (and a launcher) of their own, over a temporary folder.</summary>
+public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> options, IProcessLauncher? launcher = null) : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "cloister-functions-isolated-" + Guid.NewGuid().ToString("N")[..8]);
 
@@ -14,7 +15,7 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
 
     public Task InitializeAsync()
     {
-        Service = new LambdaService(options(new StatePaths(_root)));
+        Service = new LambdaService(options(new StatePaths(_root)), launcher);
         return Task.CompletedTask;
     }
 

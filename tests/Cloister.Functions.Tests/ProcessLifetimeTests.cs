@@ -12,16 +12,46 @@ public sealed class ProcessLifetimeTests() : IsolatedServiceTests(state => new F
     [Fact]
     public async Task RemoveAsync_RuntimeLeftADoubleForkedChild_KillsItToo()
     {
-        await DeployInitRuntimeAsync("orphans", "quick", timeoutSeconds: 10);
-        var result = await Service.InvokeAsync("orphans", """{"action":"orphan"}"""u8.ToArray());
+        var orphan = await OrphanAsync("orphan");
+
+        await Service.RemoveAsync("orphan");
+
+        Assert.True(await ServiceFixture.ProcessGoneAsync(orphan), $"the double-forked {orphan} outlived its environment");
+    }
+
+    [Theory]
+    [InlineData("setsid")]
+    [InlineData("setpgid")]
+    public async Task RemoveAsync_RuntimeChildLeftTheGroup_KillsItToo(string action)
+    {
+        var orphan = await OrphanAsync(action);
+
+        await Service.RemoveAsync(action);
+
+        Assert.True(await ServiceFixture.ProcessGoneAsync(orphan), $"{orphan}, started with {action}, outlived its environment");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_PastTimeoutAfterASetsidChild_ResetKillsTheChild()
+    {
+        var orphan = await OrphanAsync("setsid", timeoutSeconds: 1);
+
+        var result = await Service.InvokeAsync("setsid", """{"action":"timeout"}"""u8.ToArray());
+
+        Assert.Equal("Unhandled", result.FunctionError);
+        Assert.True(await ServiceFixture.ProcessGoneAsync(orphan), $"{orphan}, started with setsid, outlived the reset");
+    }
+
+    /// <summary>Deploys the init runtime as <paramref name="action"/> and has it start a sleeper that way; its process id.</summary>
+    private async Task<int> OrphanAsync(string action, int timeoutSeconds = 10)
+    {
+        await DeployInitRuntimeAsync(action, "quick", timeoutSeconds);
+        var result = await Service.InvokeAsync(action, Encoding.UTF8.GetBytes($$"""{"action":"{{action}}"}"""));
         Assert.True(result.Succeeded, Encoding.UTF8.GetString(result.Payload.Span));
         var orphan = JsonDocument.Parse(result.Payload).RootElement.GetProperty("orphan").GetInt32();
         Assert.NotEqual(0, orphan);
-        Assert.False(await ServiceFixture.ProcessGoneAsync(orphan, TimeSpan.Zero), "the orphan is not running to begin with");
-
-        await Service.RemoveAsync("orphans");
-
-        Assert.True(await ServiceFixture.ProcessGoneAsync(orphan), $"the double-forked {orphan} outlived its environment");
+        Assert.False(await ServiceFixture.ProcessGoneAsync(orphan, TimeSpan.Zero), "the sleeper is not running to begin with");
+        return orphan;
     }
 
     [Theory]

@@ -20,6 +20,9 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
     /// <summary>What the runtime's error object says for the test function's thrown error.</summary>
     protected abstract string ThrownErrorType { get; }
 
+    /// <summary>The handler that runs the "record" action; the runtime's own handler unless it needs another.</summary>
+    protected virtual string RecordHandler => Handler;
+
     protected Task<string> DeployAsync(int timeoutSeconds = 10, int? reservedConcurrency = null, ImmutableDictionary<string, string>? environment = null) =>
         Fixture.DeployAsync(Runtime, Handler, CodePath, null, timeoutSeconds, reservedConcurrency, environment);
 
@@ -211,6 +214,69 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
                 (isCold ? @"Init Duration: \d+\.\d\d ms\t$" : "$"),
                 report);
         }
+    }
+
+    [Fact]
+    public async Task Invoke_EventWithClientContext_FunctionSeesNoClientContext()
+    {
+        // Lambda passes the client context to synchronous invocations only; the synchronous one shows the recording works.
+        var (function, record) = await DeployRecorderAsync();
+        var context = new InvocationContext("""{"custom":{"app":"claims"}}""");
+
+        var synchronous = await Fixture.Service.InvokeAsync(function, """{"action":"record"}"""u8.ToArray(), InvocationType.RequestResponse, context);
+        var queued = await Fixture.Service.InvokeAsync(function, """{"action":"record"}"""u8.ToArray(), InvocationType.Event, context);
+
+        Assert.True(synchronous.Succeeded, System.Text.Encoding.UTF8.GetString(synchronous.Payload.Span));
+        Assert.Equal(202, queued.StatusCode);
+        var seen = await RecordedAsync(record, 2);
+        var sync = Assert.Single(seen, r => r.GetProperty("id").GetString() == synchronous.RequestId);
+        Assert.Equal("claims", sync.GetProperty("client").GetProperty("custom").GetProperty("app").GetString());
+        var asynchronous = Assert.Single(seen, r => r.GetProperty("id").GetString() == queued.RequestId);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, asynchronous.GetProperty("client").ValueKind);
+    }
+
+    [Fact]
+    public async Task Invoke_EventRetried_FunctionSeesThe202RequestIdOnEveryAttempt()
+    {
+        var (function, record) = await DeployRecorderAsync();
+
+        var queued = await Fixture.InvokeAsync(function, """{"action":"record","fail":true}""", InvocationType.Event);
+
+        Assert.Equal(202, queued.StatusCode);
+        // The first attempt and the two retries of a function error.
+        var seen = await RecordedAsync(record, 3);
+        Assert.Equal(3, seen.Count);
+        Assert.All(seen, r => Assert.Equal(queued.RequestId, r.GetProperty("id").GetString()));
+        var log = await Fixture.LogMessagesAsync(function, m => m.Count(l => l.StartsWith("REPORT", StringComparison.Ordinal)) == 3);
+        Assert.Equal(3, log.Count(l => l == $"START RequestId: {queued.RequestId} Version: $LATEST"));
+        Assert.Equal(3, log.Count(l => l == $"END RequestId: {queued.RequestId}"));
+    }
+
+    private async Task<(string Function, string Record)> DeployRecorderAsync()
+    {
+        var record = Path.Combine(Fixture.Root, "record-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        var function = await Fixture.DeployAsync(
+            Runtime, RecordHandler, CodePath, null, 10, null, ImmutableDictionary<string, string>.Empty.Add("RECORD", record));
+        return (function, record);
+    }
+
+    /// <summary>The lines the "record" action wrote, once there are <paramref name="count"/> (polled, 10 s at most; a moment more for any extra).</summary>
+    private static async Task<IReadOnlyList<System.Text.Json.JsonElement>> RecordedAsync(string record, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string[] lines = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            lines = File.Exists(record) ? await File.ReadAllLinesAsync(record) : [];
+            if (lines.Length >= count)
+            {
+                break;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return [.. lines.Where(l => l.Length > 0).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone())];
     }
 
     private async Task<int> PidAsync(string function)

@@ -1,4 +1,5 @@
 using Cloister.Functions.Logging;
+using Cloister.Functions.Refusals;
 
 namespace Cloister.Functions.Environments;
 
@@ -42,7 +43,7 @@ internal sealed partial class FunctionHost
             environment.WriteLog(LambdaLogLines.InitReport(init.Duration, InitPhase, init.Status!, ErrorTypeOf(init)));
             if (await ResetAsync(environment).ConfigureAwait(false) is not { } successor)
             {
-                return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
+                return Refusal.FunctionNotFound(Function.Arn, requestId);
             }
 
             // The init slot goes with the init run again.
@@ -101,7 +102,7 @@ internal sealed partial class FunctionHost
         {
             FunctionsLog.EnvironmentFailed(_logger, Function.Name, exception);
             await RetireAsync(environment).ConfigureAwait(false);
-            return (default, Refused(requestId, 500, "ServiceException", "Lambda could not start an execution environment."));
+            return (default, Refusal.ServiceException("Lambda could not start an execution environment.", requestId));
         }
         catch
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Cloister.Functions.Launching;
 using Cloister.Functions.Logging;
+using Cloister.Functions.Refusals;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Functions.Environments;
@@ -89,7 +90,11 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     public Task<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken) =>
         InvokeAsync(Guid.NewGuid().ToString(), payload, context, cancellationToken);
 
-    private async Task<InvocationResult> InvokeAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs an invocation under a request id given by the caller: an Event invocation's, answered with the 202 and
+    /// kept across its retries, as the function's context request id is on Lambda.
+    /// </summary>
+    public async Task<InvocationResult> InvokeAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
         // The token only stops an invocation that has not been accepted yet; see the init below.
         cancellationToken.ThrowIfCancellationRequested();
@@ -103,7 +108,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             {
                 if (_disposed)
                 {
-                    return Refused(requestId, 404, "ResourceNotFoundException", $"Function not found: {Function.Arn}");
+                    return Refusal.FunctionNotFound(Function.Arn, requestId);
                 }
 
                 var waitsForSlot = TakeIdle(out environment, out reinit);
@@ -111,7 +116,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
                 {
                     if (!waitsForSlot && _all.Count >= _limit)
                     {
-                        return Refused(requestId, 429, "TooManyRequestsException", "Rate Exceeded.", _throttleReason);
+                        return Refusal.Throttled(_throttleReason, requestId);
                     }
 
                     if (!waitsForSlot && _starting < _initLimit)
@@ -324,7 +329,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     private static InvocationResult Result(InvocationOutcome outcome, string requestId) => outcome.Kind switch
     {
         OutcomeKind.Response => new InvocationResult(200, outcome.Payload, null, null, requestId),
-        OutcomeKind.Undelivered => new InvocationResult(500, outcome.Payload, null, "ServiceException", requestId),
+        OutcomeKind.Undelivered => Refusal.Undelivered(requestId),
         _ => new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId),
     };
 
@@ -371,13 +376,5 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var message = Encoding.UTF8.GetString(outcome.Payload.Span);
         var at = message.IndexOf(marker, StringComparison.Ordinal);
         return at < 0 ? "exit status 0" : message[(at + marker.Length)..message.IndexOf('"', at)];
-    }
-
-    private static InvocationResult Refused(string requestId, int status, string type, string message, string? reason = null)
-    {
-        var body = reason is null
-            ? $"{{\"Type\":\"User\",\"message\":\"{message}\"}}"
-            : $"{{\"Reason\":\"{reason}\",\"Type\":\"User\",\"message\":\"{message}\"}}";
-        return new InvocationResult(status, Encoding.UTF8.GetBytes(body), null, type, requestId);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Cloister.Functions.Refusals;
 
 namespace Cloister.Functions.Environments;
 
@@ -39,11 +40,8 @@ internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemo
 
     public static InvocationOutcome NotTaken() => new(OutcomeKind.NotTaken, default, null, true);
 
-    public static InvocationOutcome Undelivered() => new(
-        OutcomeKind.Undelivered,
-        Encoding.UTF8.GetBytes("{\"Type\":\"Service\",\"message\":\"Lambda could not hand the invocation to the runtime.\"}"),
-        null,
-        true);
+    /// <summary>The invocation never reached the runtime; the caller gets <see cref="Refusal.Undelivered"/>.</summary>
+    public static InvocationOutcome Undelivered() => new(OutcomeKind.Undelivered, default, null, true);
 
     public static string ExitErrorMessage(string requestId, string reason) =>
         reason == "exit status 0"

@@ -5,10 +5,11 @@ using Microsoft.Win32.SafeHandles;
 namespace Cloister.Functions.Launching;
 
 /// <summary>
-/// A process started by <see cref="ProcessSpawn"/>: the leader of a process group of its own, which holds everything it
-/// starts (a double-forked child too, unless it leaves with <c>setsid</c>), so that killing the environment kills the
-/// group. A thread of its own waits for the leader's end without reaping it, which keeps the group's id from being
-/// given to another process until the group is killed on dispose.
+/// A process started by <see cref="ProcessSpawn"/>: the leader of a session and process group of its own, which hold
+/// everything it starts (a double-forked child too); killing the environment kills the group, and what left it
+/// (<c>setsid</c>, <c>setpgid</c>) while still descending from the leader, found by <see cref="ProcessTree"/>. A thread
+/// of its own waits for the leader's end without reaping it, which keeps the group's id from being given to another
+/// process until the group is killed on dispose.
 /// </summary>
 internal sealed class HostLaunchedProcess : ILaunchedProcess
 {
@@ -52,15 +53,18 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
         return Start(info.FileName, info.ArgumentList, info.WorkingDirectory, environment);
     }
 
-    /// <summary>Kills the process and every process of its group at once.</summary>
+    /// <summary>
+    /// Kills the process, every process of its group, and every process that left the group or session while it
+    /// still descends from the process (<see cref="ProcessTree"/>).
+    /// </summary>
     public void Kill()
     {
         lock (_gate)
         {
-            // Until the leader is reaped its id is taken, so the group's id names this group and no other.
+            // Until the leader is reaped its id is taken, so the group's and session's ids name this environment only.
             if (!_reaped)
             {
-                ProcessSpawn.KillGroup(Id);
+                _ = ProcessTree.Kill(Id);
             }
         }
     }

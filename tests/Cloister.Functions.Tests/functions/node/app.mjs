@@ -1,4 +1,6 @@
 // The Node.js test function (ES module, async handler): the same actions in every runtime.
+import { appendFileSync } from 'node:fs';
+
 export const handler = async (event, context) => {
   switch (event?.action) {
     case 'throw':
@@ -18,6 +20,12 @@ export const handler = async (event, context) => {
       console.log(`hello from ${context.awsRequestId}`);
       return { pid: process.pid };
     case 'pid':
+      return { pid: process.pid };
+    case 'record':
+      appendFileSync(process.env.RECORD, JSON.stringify({ id: context.awsRequestId, client: context.clientContext ?? null }) + '\n');
+      if (event.fail) {
+        throw new Error('recorded, failing');
+      }
       return { pid: process.pid };
     default:
       return event;

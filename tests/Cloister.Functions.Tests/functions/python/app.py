@@ -1,4 +1,5 @@
 """The Python test function: the same actions in every runtime."""
+import json
 import os
 import sys
 import time
@@ -23,4 +24,11 @@ def handler(event, context):
         return {"pid": os.getpid()}
     if action == "pid":
         return {"pid": os.getpid(), "remaining": context.get_remaining_time_in_millis() > 0}
+    if action == "record":
+        client = context.client_context
+        with open(os.environ["RECORD"], "a") as record:
+            record.write(json.dumps({"id": context.aws_request_id, "client": None if client is None else {"custom": client.custom}}) + "\n")
+        if event.get("fail"):
+            raise RuntimeError("recorded, failing")
+        return {"pid": os.getpid()}
     return event
