@@ -44,10 +44,11 @@ internal sealed partial class PolicyParser
 
         if (_options.MaxCharacters > 0)
         {
-            var size = PolicySize.Count(json);
+            var size = _options.CountWhitespace ? json.Length : PolicySize.Count(json);
             if (size > _options.MaxCharacters)
             {
-                Problem(string.Empty, $"Policy document is {size} characters long; the limit is {_options.MaxCharacters} (whitespace outside strings not counted).");
+                var counted = _options.CountWhitespace ? "whitespace included" : "whitespace outside strings not counted";
+                Problem(string.Empty, $"Policy document is {size} characters long; the limit is {_options.MaxCharacters} ({counted}).");
             }
         }
 
