@@ -1,3 +1,5 @@
+using Cloister.Policy.Parsing;
+
 namespace Cloister.Policy;
 
 /// <summary>How a policy document is read.</summary>
@@ -27,6 +29,25 @@ public sealed record PolicyParseOptions(PolicyKind Kind = PolicyKind.Resource, E
     /// serves every API), 20,480 characters at most counting whitespace.
     /// </summary>
     public static PolicyParseOptions ForVpcEndpoint { get; } = new(PolicyKind.Resource, MaxCharacters: VpcEndpointPolicyLimit, CountWhitespace: true);
+
+    /// <summary>
+    /// Why <paramref name="json"/> is over <see cref="MaxCharacters"/>, counted as these options say; null when it is
+    /// within the limit or there is none. <see cref="Policy.Parse"/> reports the same problem; a caller that only needs
+    /// the size (a template translator that leaves the rest to the service) asks here.
+    /// </summary>
+    public string? SizeProblem(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (MaxCharacters <= 0)
+        {
+            return null;
+        }
+
+        var size = CountWhitespace ? json.Length : PolicySize.Count(json);
+        return size <= MaxCharacters
+            ? null
+            : $"Policy document is {size} characters long; the limit is {MaxCharacters} ({(CountWhitespace ? "whitespace included" : "whitespace outside strings not counted")}).";
+    }
 
     /// <summary>A Lambda authorizer's output policy (identity-based).</summary>
     public static PolicyParseOptions ForAuthorizer { get; } = new(PolicyKind.Identity);

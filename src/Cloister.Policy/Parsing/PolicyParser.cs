@@ -42,14 +42,9 @@ internal sealed partial class PolicyParser
             return null;
         }
 
-        if (_options.MaxCharacters > 0)
+        if (_options.SizeProblem(json) is { } tooLong)
         {
-            var size = _options.CountWhitespace ? json.Length : PolicySize.Count(json);
-            if (size > _options.MaxCharacters)
-            {
-                var counted = _options.CountWhitespace ? "whitespace included" : "whitespace outside strings not counted";
-                Problem(string.Empty, $"Policy document is {size} characters long; the limit is {_options.MaxCharacters} ({counted}).");
-            }
+            Problem(string.Empty, tooLong);
         }
 
         if (HasLoneSurrogate(json))
