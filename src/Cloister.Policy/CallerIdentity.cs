@@ -25,18 +25,6 @@ public sealed record CallerIdentity(
     /// <summary>The principal's ARN, as error messages name it (<c>User: {arn} is not authorized...</c>).</summary>
     public string Arn => Principal.Identifier ?? "anonymous";
 
-    /// <summary>
-    /// What the caller's identity allows for <paramref name="context"/>, as <see cref="IamAccess"/> decides it with no
-    /// resource or endpoint policy: an explicit deny in one of its policies or its permissions boundary, else an allow
-    /// in one of them that the boundary (when set) also allows, else an implicit deny. The root user is allowed
-    /// (identity-based policies do not apply to it).
-    /// </summary>
-    public PolicyDecision EvaluateIdentity(RequestContext context)
-    {
-        var decision = IamAccess.Evaluate(context, this, resourcePolicy: null, endpointPolicy: null);
-        return new PolicyDecision(decision.Decision, decision.StatementIndex);
-    }
-
     /// <summary>Never prints the secret.</summary>
     public override string ToString() => $"CallerIdentity {{ Arn = {Arn}, UserId = {UserId} }}";
 }

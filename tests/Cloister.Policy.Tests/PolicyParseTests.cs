@@ -43,6 +43,46 @@ public sealed class PolicyParseTests
         Assert.True(result.IsValid, result.ErrorMessage);
     }
 
+    /// <summary>A valid endpoint policy indented with spaces to exactly <paramref name="length"/> characters.</summary>
+    private static string EndpointPolicyOfLength(int length)
+    {
+        const string Head = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]""";
+        return Head + new string(' ', length - Head.Length - 1) + "}";
+    }
+
+    [Fact]
+    public void Parse_VpcEndpointPolicyOfExactlyTheLimit_IsValid()
+    {
+        var json = EndpointPolicyOfLength(PolicyParseOptions.VpcEndpointPolicyLimit);
+        Assert.Equal(20480, json.Length);
+
+        var result = Policy.Parse(json, PolicyParseOptions.ForVpcEndpoint);
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+    }
+
+    [Fact]
+    public void Parse_VpcEndpointPolicyOneOverTheLimitInWhitespace_IsMalformed()
+    {
+        var json = EndpointPolicyOfLength(20481);
+
+        var result = Policy.Parse(json, PolicyParseOptions.ForVpcEndpoint);
+
+        Assert.False(result.IsValid);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("Policy document is 20481 characters long; the limit is 20480 (whitespace included).", problem.Message);
+        Assert.True(Policy.Parse(json, PolicyParseOptions.Default).IsValid);
+    }
+
+    [Fact]
+    public void Parse_VpcEndpointPolicyWithoutPrincipal_IsMalformed()
+    {
+        var result = Policy.Parse("""{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""", PolicyParseOptions.ForVpcEndpoint);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Message.StartsWith("Missing required field Principal", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Parse_ShorthandWithoutApi_IsMalformed()
     {

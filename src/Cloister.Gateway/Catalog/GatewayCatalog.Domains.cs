@@ -54,7 +54,7 @@ internal sealed partial class GatewayCatalog
                 name,
                 true,
                 arn,
-                domain.Policy is null ? null : CompileOrDenyAll(domain.Policy, arn, name, logger),
+                domain.Policy is null ? null : CompileOrDenyAll(domain.Policy, ExecuteApiOptions(arn), name, logger),
                 associations[domain.Id].Select(a => a.Source).ToFrozenSet(StringComparer.Ordinal),
                 BasePaths(privateMappings[domain.Id].Select(m => (m.BasePath, m.RestApiId, m.Stage))),
                 CertificateOf(name, domain.CertificateArn));

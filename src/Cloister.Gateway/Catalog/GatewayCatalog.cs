@@ -81,8 +81,7 @@ internal sealed partial class GatewayCatalog
         var endpoints = new Dictionary<string, Cloister.Policy.Policy?>(StringComparer.Ordinal);
         foreach (var endpoint in model.VpcEndpoints.IsDefault ? [] : model.VpcEndpoints)
         {
-            var arn = $"arn:{account.Partition}:ec2:{account.Region}:{account.AccountId}:vpc-endpoint/{endpoint.Id}";
-            endpoints[endpoint.Id] = endpoint.PolicyDocument is null ? null : CompileOrDenyAll(endpoint.PolicyDocument, arn, endpoint.Id, logger);
+            endpoints[endpoint.Id] = endpoint.PolicyDocument is null ? null : CompileOrDenyAll(endpoint.PolicyDocument, PolicyParseOptions.ForVpcEndpoint, endpoint.Id, logger);
         }
 
         var catalog = new GatewayCatalog(
@@ -100,7 +99,7 @@ internal sealed partial class GatewayCatalog
         var snapshot = deployment.Snapshot;
         var apiArn = $"arn:{account.Partition}:execute-api:{account.Region}:{account.AccountId}:{snapshot.Id}";
         var methodArnPrefix = $"{apiArn}/{stage.StageName}/";
-        var policy = snapshot.Policy is null ? null : CompileOrDenyAll(snapshot.Policy, apiArn + "/*", snapshot.Id, logger);
+        var policy = snapshot.Policy is null ? null : CompileOrDenyAll(snapshot.Policy, ExecuteApiOptions(apiArn), snapshot.Id, logger);
         var responses = (snapshot.GatewayResponses.IsDefault ? [] : snapshot.GatewayResponses).ToFrozenDictionary(
             r => r.ResponseType,
             r => new CompiledGatewayResponse(
@@ -128,15 +127,20 @@ internal sealed partial class GatewayCatalog
     }
 
     /// <summary>
-    /// Compiles a policy once per catalog version. A resource policy comes with the API's ARN (<c>...:{api-id}/*</c>),
-    /// which the shorthand <c>execute-api:/{stage}/{METHOD}/{path}</c> expands against; an endpoint policy with the
-    /// endpoint's. A policy that does not compile denies everything.
+    /// How a policy on an execute-api resource is read: a resource policy comes with the API's ARN (<c>...:{api-id}</c>), a
+    /// private domain name's with the name's, which the shorthand <c>execute-api:/{stage}/{METHOD}/{path}</c> expands against.
     /// </summary>
-    private static Cloister.Policy.Policy CompileOrDenyAll(string document, string resourceArn, string owner, ILogger logger)
-    {
-        var options = Arn.TryParse(resourceArn, out var arn) && arn.Service == ExecuteApiArn.Service
+    private static PolicyParseOptions ExecuteApiOptions(string resourceArn) =>
+        Arn.TryParse(resourceArn, out var arn) && arn.Service == ExecuteApiArn.Service
             ? PolicyParseOptions.ForApi(new ExecuteApiScope(arn.Region, arn.Account, arn.Resource.Split('/')[0], arn.Partition))
             : PolicyParseOptions.Default;
+
+    /// <summary>
+    /// Compiles a policy once per catalog version. A policy that does not compile (malformed, or over its size limit)
+    /// denies everything, and why is logged.
+    /// </summary>
+    private static Cloister.Policy.Policy CompileOrDenyAll(string document, PolicyParseOptions options, string owner, ILogger logger)
+    {
         var parsed = Cloister.Policy.Policy.Parse(document, options);
         if (parsed.Policy is { } policy)
         {

@@ -42,13 +42,9 @@ internal sealed partial class PolicyParser
             return null;
         }
 
-        if (_options.MaxCharacters > 0)
+        if (_options.SizeProblem(json) is { } tooLong)
         {
-            var size = PolicySize.Count(json);
-            if (size > _options.MaxCharacters)
-            {
-                Problem(string.Empty, $"Policy document is {size} characters long; the limit is {_options.MaxCharacters} (whitespace outside strings not counted).");
-            }
+            Problem(string.Empty, tooLong);
         }
 
         if (HasLoneSurrogate(json))

@@ -64,7 +64,10 @@ internal sealed partial class ModelBuilder
                 r.Problem("Name", "is required when the API has no Body with an info.title.");
             }
 
-            var policy = r.Json("Policy") ?? imported?.Policy;
+            var written = r.Json("Policy");
+            var policy = written ?? imported?.Policy;
+            var expandedPolicy = policy is null ? null : ExpandPolicyShorthand(policy, r.Id);
+            CheckPolicySize(r, written is null ? "Body" : "Policy", expandedPolicy, ApiPolicySize);
             var gatewayResponses = (imported?.GatewayResponses ?? []).AddRange(responses.Where(g => g.String("RestApiId") == r.Id).Select(g =>
                 new GatewayResponse(g.Required("ResponseType"), g.String("StatusCode"), g.StringMap(g.Map("ResponseParameters"), "ResponseParameters"), g.StringMap(g.Map("ResponseTemplates"), "ResponseTemplates"))));
             _apis.Add(new RestApi(
@@ -73,7 +76,7 @@ internal sealed partial class ModelBuilder
                 name ?? r.LogicalId,
                 endpointType,
                 vpcEndpointIds,
-                policy is null ? null : ExpandPolicyShorthand(policy, r.Id),
+                expandedPolicy,
                 tree.Build(),
                 r.Strings("BinaryMediaTypes").AddRange(imported?.BinaryMediaTypes ?? []),
                 r.String("ApiKeySourceType") ?? imported?.ApiKeySource ?? "HEADER",

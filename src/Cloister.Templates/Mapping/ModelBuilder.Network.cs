@@ -215,6 +215,8 @@ internal sealed partial class ModelBuilder
             r.Problem("PrivateDnsEnabled", $"Private DNS needs the VPC {vpc.LogicalId} to have EnableDnsSupport and EnableDnsHostnames true.");
         }
 
+        var policyDocument = r.Json("PolicyDocument");
+        CheckPolicySize(r, "PolicyDocument", policyDocument, Cloister.Policy.PolicyParseOptions.ForVpcEndpoint);
         _endpoints.Add(new VpcEndpoint(
             endpointId,
             r.LogicalId,
@@ -225,7 +227,7 @@ internal sealed partial class ModelBuilder
             type == VpcEndpointType.Interface ? groups : [],
             r.Strings("RouteTableIds"),
             privateDns,
-            r.Json("PolicyDocument"),
+            policyDocument,
             [.. interfaces]));
     }
 

@@ -327,4 +327,63 @@ public sealed class SigV4Tests
             """{"message":"AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."}""",
             "IncompleteSignatureException");
     }
+
+    /// <summary>
+    /// The API with NONE methods, endpoint A with a custom policy, endpoint B with the default: through A API Gateway reads the
+    /// Authorization header to know whom the endpoint policy is for, so it must be SigV4 ("Use VPC endpoint policies for
+    /// private APIs in API Gateway", considerations).
+    /// </summary>
+    private static async Task<GatewayHarness> StartWithEndpointPolicyAsync(string endpointPolicyA)
+    {
+        var harness = await GatewayHarness.StartAsync(ModelOf([EchoApi()], ImmutableDictionary<string, string>.Empty, endpointPolicyA: endpointPolicyA), time: new ManualTime(Now));
+        harness.Lambda.AddEcho("echo");
+        return harness;
+    }
+
+    private static async Task<HttpResponseMessage> SendWithAuthorizationAsync(GatewayHarness harness, System.Net.IPAddress eni, string authorization)
+    {
+        var request = Request("pets");
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return await harness.Client(eni).SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Invoke_NoneMethodCustomEndpointPolicyBearerToken_ReturnsIncompleteSignature()
+    {
+        await using var harness = await StartWithEndpointPolicyAsync(Allow);
+
+        var response = await SendWithAuthorizationAsync(harness, GatewayHarness.EniA, "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x");
+
+        Assert.Equal(403, (int)response.StatusCode);
+        Assert.Equal("IncompleteSignatureException", Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Invoke_NoneMethodDefaultEndpointPolicyBearerToken_PassesTheHeaderOn()
+    {
+        await using var harness = await StartWithEndpointPolicyAsync(Allow);
+
+        var response = await SendWithAuthorizationAsync(harness, GatewayHarness.EniB, "Bearer app-token");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var evt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Bearer app-token", evt.RootElement.GetProperty("headers").GetProperty("Authorization").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_NoneMethodEndpointPolicyNamingARole_SignedCallerAllowedAnonymousDenied()
+    {
+        var onlyTheSandboxRole = $$"""
+            {"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::{{Account}}:assumed-role/cloister-sandbox/cloister"},"Action":"execute-api:Invoke","Resource":"*"}]}
+            """;
+        await using var harness = await StartWithEndpointPolicyAsync(onlyTheSandboxRole);
+        var client = harness.Client(GatewayHarness.EniA);
+
+        var allowed = await client.SendAsync(Signed(path: "pets"));
+        var anonymous = await client.SendAsync(Request("pets"));
+
+        Assert.Equal(200, (int)allowed.StatusCode);
+        await Expect.ErrorAsync(anonymous, 403, Expect.AccessDenied("GET", "pets", explicitDeny: false), "AccessDeniedException");
+    }
 }

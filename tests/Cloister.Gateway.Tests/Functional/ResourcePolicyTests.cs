@@ -96,6 +96,32 @@ public sealed class ResourcePolicyTests
         await Expect.ErrorAsync(response, 403, Expect.AccessDenied("GET", "claim", false), "AccessDeniedException");
     }
 
+    /// <summary>An endpoint policy allowing every API, indented with spaces to exactly <paramref name="length"/> characters.</summary>
+    private static string EndpointPolicyOfLength(int length)
+    {
+        const string Head = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]""";
+        return Head + new string(' ', length - Head.Length - 1) + "}";
+    }
+
+    [Fact]
+    public async Task Invoke_EndpointPolicyOfExactly20480Characters_Allowed()
+    {
+        await using var harness = await StartAsync(ClaimApi(AllowFrom(VpceA)), EndpointPolicyOfLength(20480));
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim");
+
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoke_EndpointPolicyOf20481Characters_DeniesEverything()
+    {
+        await using var harness = await StartAsync(ClaimApi(AllowFrom(VpceA)), EndpointPolicyOfLength(20481));
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim");
+
+        await Expect.ErrorAsync(response, 403, Expect.AccessDenied("GET", "claim", false), "AccessDeniedException");
+        Assert.Empty(harness.Lambda.Events);
+    }
+
     [Fact]
     public async Task Invoke_PolicyChangedWithoutRedeploy_OldPolicyStillApplies()
     {

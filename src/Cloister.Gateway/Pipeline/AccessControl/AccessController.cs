@@ -29,7 +29,7 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
         var method = state.Route!.Method;
         var access = catalog.Access;
         var endpointPolicy = catalog.EndpointPolicies.GetValueOrDefault(state.VpceId);
-        if (method.AuthorizationType == "AWS_IAM")
+        if (method.AuthorizationType == "AWS_IAM" || ReadsAuthorizationForEndpointPolicy(http, method.AuthorizationType, endpointPolicy))
         {
             var signed = SigV4Verifier.Verify(http, body.Span, time.GetUtcNow(), catalog.Account.Region, access.Credentials);
             if (signed.Error is not null)
@@ -77,7 +77,9 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
         }
         else
         {
-            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy, caller: state.Caller?.Identity);
+            // A NONE method's signer names the principal the policies see; its identity policies take part only for AWS_IAM.
+            var iamCaller = method.AuthorizationType == "AWS_IAM" ? state.Caller?.Identity : null;
+            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy, caller: iamCaller);
         }
 
         if (!decision.IsAllowed)
@@ -136,6 +138,15 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
         // Counted last: a request refused by any throttle does not count against the key's quota (docs/gateway.md).
         return quota is null || quota.TryCount(time.GetUtcNow()) ? null : AccessErrors.QuotaExceeded;
     }
+
+    /// <summary>
+    /// Whether a NONE method's Authorization header must be a SigV4 signature: through an endpoint with a custom policy
+    /// API Gateway evaluates that policy for the signer, so any other value is refused (IncompleteSignatureException,
+    /// InvalidSignatureException); without the header the caller is anonymous. With the default full-access policy (null
+    /// here) the header is not read and goes to the integration as sent.
+    /// </summary>
+    private static bool ReadsAuthorizationForEndpointPolicy(HttpContext http, string authorizationType, Cloister.Policy.Policy? endpointPolicy) =>
+        authorizationType == "NONE" && endpointPolicy is not null && http.Request.Headers.Authorization.ToString().Length > 0;
 
     private static GatewayError Denied(GatewayCatalog catalog, RequestState state, string methodArn, bool explicitDeny) =>
         GatewayError.AccessDenied(methodArn, catalog.Account.AccountId, explicitDeny, state.Caller?.UserArn ?? "anonymous");
