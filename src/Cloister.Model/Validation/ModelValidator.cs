@@ -53,6 +53,10 @@ public static partial class ModelValidator
                 {
                     problems.RequireCidr(route.Destination, Name(table), $"Routes[{i}].DestinationCidrBlock", ipv4Only: false);
                 }
+                else
+                {
+                    problems.Require(prefixLists.Contains(route.Destination), Name(table), $"Routes[{i}].DestinationPrefixListId", $"The prefix list ID '{route.Destination}' does not exist.");
+                }
             }
         }
 

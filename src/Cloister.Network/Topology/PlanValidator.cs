@@ -110,6 +110,13 @@ internal static class PlanValidator
             }
         }
 
+        // A route to a prefix list that does not exist would carry nothing (AWS refuses it), so the fabric refuses it too.
+        foreach (var table in model.RouteTables)
+        {
+            problems.AddRange(table.Routes.Where(r => r.IsPrefixListDestination && !prefixLists.Contains(r.Destination))
+                .Select(r => $"Route table {table.LogicalId}: a route names prefix list '{r.Destination}', which does not exist."));
+        }
+
         var explicitAddresses = model.Instances.Select(i => (i.LogicalId, i.PrivateIpAddress))
             .Concat(model.ResolverEndpoints.SelectMany(e => e.IpAddresses.Select(a => (e.LogicalId, (string?)a.Ip))))
             .Concat(model.OnPremisesNetworks.SelectMany(n => n.Hosts.Select(h => (h.LogicalId, (string?)h.IpAddress))))

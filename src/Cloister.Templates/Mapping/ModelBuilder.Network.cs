@@ -86,6 +86,14 @@ internal sealed partial class ModelBuilder
             route.Problem("RouteTableId", $"'{route.String("RouteTableId")}' is not a route table of these templates.");
         }
 
+        // AWS refuses a route to a prefix list that does not exist (InvalidPrefixListID.NotFound); ignoring it would drop traffic silently.
+        var prefixLists = OfType("AWS::EC2::PrefixList").Select(p => p.Id)
+            .Concat(RegionalServices.ManagedPrefixLists(account.Region).Select(p => p.Id)).ToHashSet(StringComparer.Ordinal);
+        foreach (var route in routes.Where(route => route.String("DestinationPrefixListId") is { } id && !prefixLists.Contains(id)))
+        {
+            route.Problem("DestinationPrefixListId", $"The prefix list ID '{route.String("DestinationPrefixListId")}' does not exist.");
+        }
+
         foreach (var association in associations.Where(a => !tableIds.Contains(a.Required("RouteTableId"))))
         {
             association.Problem("RouteTableId", $"'{association.String("RouteTableId")}' is not a route table of these templates.");

@@ -10,6 +10,15 @@ public sealed class ModelValidatorTests
     private static readonly Vpc ApiVpc = new("vpc-00000000000000001", "ApiVpc", "10.0.0.0/16");
     private static readonly Vpc ClientVpc = new("vpc-00000000000000002", "ClientVpc", "172.128.0.0/16");
     private static readonly Subnet ApiSubnet = new("subnet-00000000000000001", "ApiSubnet1", ApiVpc.Id, "10.0.1.0/24", "eu-central-1a");
+    private static readonly PrefixList CorpList = new("pl-0123456789abcdef0", "Corp", "corp", "IPv4", 5, [new PrefixListEntry("192.168.0.0/16")]);
+
+    /// <summary>A model in eu-central-1 with the API VPC and the customer-managed list <see cref="CorpList"/>.</summary>
+    private static readonly CloudModel CorpListModel = new()
+    {
+        Account = new AccountContext("123456789012", "eu-central-1"),
+        Vpcs = [ApiVpc],
+        PrefixLists = [CorpList],
+    };
 
     [Fact]
     public void Validate_ConsistentModel_IsValid()
@@ -85,16 +94,12 @@ public sealed class ModelValidatorTests
     [Fact]
     public void Validate_SecurityGroupRuleWithUnknownPrefixList_ReportsTheGroupAndRule()
     {
-        var own = new PrefixList("pl-0123456789abcdef0", "Corp", "corp", "IPv4", 5, [new PrefixListEntry("192.168.0.0/16")]);
-        var model = new CloudModel
+        var model = CorpListModel with
         {
-            Account = new AccountContext("123456789012", "eu-central-1"),
-            Vpcs = [ApiVpc],
-            PrefixLists = [own],
             SecurityGroups =
             [
                 new SecurityGroup("sg-00000000000000001", "Web", ApiVpc.Id, "web", "d",
-                    [new SecurityGroupRule("tcp", 443, 443, PrefixListId: own.Id), new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-00000000")],
+                    [new SecurityGroupRule("tcp", 443, 443, PrefixListId: CorpList.Id), new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-00000000")],
                     [new SecurityGroupRule("tcp", 443, 443, PrefixListId: RegionalServices.PrefixListIdOf("dynamodb")), new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-deadbeef")]),
             ],
         };
@@ -104,6 +109,27 @@ public sealed class ModelValidatorTests
         Assert.Equal(2, problems.Length);
         Assert.Contains(problems, p => p is { Resource: "Web", Property: "SecurityGroupIngress[1].SourcePrefixListId", Message: "The prefix list ID 'pl-00000000' does not exist." });
         Assert.Contains(problems, p => p is { Resource: "Web", Property: "SecurityGroupEgress[1].DestinationPrefixListId", Message: "The prefix list ID 'pl-deadbeef' does not exist." });
+    }
+
+    [Fact]
+    public void Validate_RouteToUnknownPrefixList_ReportsTheTableAndRoute()
+    {
+        var model = CorpListModel with
+        {
+            RouteTables =
+            [
+                new RouteTable("rtb-00000000000000001", "Table", ApiVpc.Id,
+                [
+                    new Route(CorpList.Id, RouteTargetKind.TransitGateway, "tgw-1"),
+                    new Route(RegionalServices.PrefixListIdOf("dynamodb")!, RouteTargetKind.GatewayEndpoint, "vpce-1"),
+                    new Route("pl-00000000", RouteTargetKind.TransitGateway, "tgw-1"),
+                ], []),
+            ],
+        };
+
+        var problem = Assert.Single(ModelValidator.Validate(model).Problems);
+
+        Assert.Equal(("Table", "Routes[2].DestinationPrefixListId", "The prefix list ID 'pl-00000000' does not exist."), (problem.Resource, problem.Property, problem.Message));
     }
 
     [Fact]

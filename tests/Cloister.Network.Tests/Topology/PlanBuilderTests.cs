@@ -146,6 +146,20 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void Build_RouteToUnknownPrefixList_ThrowsNamingTheRouteTable()
+    {
+        var model = MatrixTopology.Build();
+        model = model with
+        {
+            RouteTables = [.. model.RouteTables.Select(t => t.Id == "rtb-a2" ? t with { Routes = t.Routes.Add(new Route("pl-0badc0ffee0000000", RouteTargetKind.PeeringConnection, "pcx-ab")) } : t)],
+        };
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Route table RtA2: a route names prefix list 'pl-0badc0ffee0000000', which does not exist.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_RuleNamingTheDynamoDbPrefixList_MatchesTheServiceBlock()
     {
         var model = WithWebRules(egress: [new SecurityGroupRule("tcp", 443, 443, PrefixListId: RegionalServices.PrefixListIdOf("dynamodb"))]);

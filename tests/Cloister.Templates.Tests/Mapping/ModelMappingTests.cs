@@ -47,13 +47,29 @@ public class ModelMappingTests
               Table: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
               ToInternet: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
               ToVgw: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 192.168.0.0/16, GatewayId: vgw-0123456789abcdef0 } }
-              ToList: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-0123456789abcdef0, TransitGatewayId: tgw-1 } }
+              Corp: { Type: AWS::EC2::PrefixList, Properties: { PrefixListName: corp, AddressFamily: IPv4, MaxEntries: 5, Entries: [{ Cidr: 192.168.0.0/16 }] } }
+              ToList: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: !Ref Corp, TransitGatewayId: tgw-1 } }
             """).Model;
         var table = model.RouteTables.Single(t => t.LogicalId == "Table");
         Assert.Equal(
             [RouteTargetKind.InternetGateway, RouteTargetKind.VpnGateway, RouteTargetKind.TransitGateway],
             table.Routes.Select(r => r.Target));
         Assert.True(table.Routes[2].IsPrefixListDestination);
+    }
+
+    [Fact]
+    public void Route_UnknownPrefixList_IsProblemNamingResourceAndProperty()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Table: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              ToList: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-0123456789abcdef0, TransitGatewayId: tgw-1 } }
+              ToDynamo: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-19818001, TransitGatewayId: tgw-1 } }
+            """);
+
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "ToList");
+
+        Assert.Equal(("Properties.DestinationPrefixListId", "The prefix list ID 'pl-0123456789abcdef0' does not exist."), (problem.Property, problem.Message));
+        Assert.DoesNotContain(result.Validation.Problems, p => p.Resource == "ToDynamo");
     }
 
     [Fact]
