@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Cloister.Certificates;
 using Cloister.Dns;
+using Cloister.Dns.Resolution;
 using Cloister.Functions;
 using Cloister.Gateway;
 using Cloister.Gateway.Domains;
@@ -28,8 +29,9 @@ namespace Cloister.Host;
 
 /// <summary>
 /// Runs deployed stacks: loads the templates, builds the sandbox, then starts each module on its sandbox addresses —
-/// the table service on the region's DynamoDB address, a resolver on every VPC's <c>.2</c> and inbound endpoint, the
-/// functions as processes on their ENIs, the gateway on every execute-api endpoint ENI. Holds no domain logic: each
+/// the table service on the region's DynamoDB address and on every DynamoDB interface endpoint ENI, a resolver on every
+/// VPC's <c>.2</c> and inbound endpoint, the functions as processes on their ENIs, the gateway on every execute-api
+/// endpoint ENI. Holds no domain logic: each
 /// step hands the model to the module that owns it. Disposing tears everything down in reverse order.
 /// </summary>
 public sealed class StackHost : IAsyncDisposable
@@ -41,6 +43,7 @@ public sealed class StackHost : IAsyncDisposable
     private readonly StatePaths _state;
     private readonly Action<DeployEvent> _report;
     private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private TemplateLoadResult? _loaded;
     private CloudModel _model = new();
@@ -58,6 +61,7 @@ public sealed class StackHost : IAsyncDisposable
         _state = state;
         _report = report;
         _loggers = loggers;
+        _logger = loggers.CreateLogger("Cloister.Host");
     }
 
     /// <summary>The sandbox, once built.</summary>
@@ -119,6 +123,10 @@ public sealed class StackHost : IAsyncDisposable
         _sandbox = sandbox;
         _owned.Add(sandbox);
         Done("network", $"{sandbox.Hosts.Length} hosts in sandbox {sandbox.Prefix}");
+        foreach (var warning in InterfaceEndpoints.UnservedWarnings(_model))
+        {
+            Report("network", "warning", warning);
+        }
 
         BootInstances(sandbox);
         await StartTablesAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
@@ -180,12 +188,23 @@ public sealed class StackHost : IAsyncDisposable
         Started("tables", $"{name} at {address}");
         var https = Own(sandbox.OpenTcpListener(address, 443));
         var http = Own(sandbox.OpenTcpListener(address, 80));
+        var endpointListeners = new List<TablesEndpointListener>();
+        foreach (var endpoint in InterfaceEndpoints.Of(_model, "dynamodb"))
+        {
+            // Each interface of the endpoint: HTTPS on 443, opened inside its VPC's namespace, the endpoint's own names.
+            var certificate = authority.Issue(InterfaceEndpoints.CertificateNames(endpoint, _model));
+            var addresses = EndpointAddresses(sandbox, endpoint);
+            endpointListeners.AddRange(addresses.Select(a => new TablesEndpointListener(endpoint.Id, endpoint.VpcId, Own(sandbox.OpenTcpListener(IPAddress.Parse(a), 443)), certificate)));
+            _services.Add(new ServiceInfo($"dynamodb {endpoint.LogicalId} ({endpoint.Id})", [$"https://{VpcEndpointDnsNames.RegionalName(endpoint, region, _model.Account.UrlSuffix)}", .. addresses.Select(a => a + ":443")], "ok"));
+        }
+
         var server = await TablesServer.StartAsync(
             new TablesServerOptions
             {
                 DataDirectory = _state.Tables,
                 HttpsSocket = https,
                 HttpSocket = http,
+                EndpointListeners = endpointListeners,
                 // Loopback of the host's own namespace: how the host itself provisions the template's tables.
                 HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
                 Certificate = authority.Issue([name, "localhost"], [address]),
@@ -195,7 +214,7 @@ public sealed class StackHost : IAsyncDisposable
                 {
                     Callers = _callers!.Find,
                     Origins = sandbox.OriginOf,
-                    EndpointPolicies = GatewayEndpointPolicies("dynamodb"),
+                    EndpointPolicies = EndpointPolicies("dynamodb"),
                 },
             },
             cancellationToken).ConfigureAwait(false);
@@ -214,13 +233,17 @@ public sealed class StackHost : IAsyncDisposable
         Done("tables", $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");
     }
 
-    /// <summary>The policies of the model's gateway endpoints of <paramref name="service"/>; one that does not compile denies everything (and is reported).</summary>
-    private Dictionary<string, Cloister.Policy.Policy> GatewayEndpointPolicies(string service)
+    /// <summary>
+    /// The policies of the model's VPC endpoints of <paramref name="service"/>, gateway and interface alike (vpce id →
+    /// policy); one that does not compile denies everything (and is reported). An endpoint without a policy is absent:
+    /// AWS's default policy allows everything.
+    /// </summary>
+    private Dictionary<string, Cloister.Policy.Policy> EndpointPolicies(string service)
     {
         var policies = new Dictionary<string, Cloister.Policy.Policy>(StringComparer.Ordinal);
-        foreach (var endpoint in _model.VpcEndpoints.Where(e => e.Type == VpcEndpointType.Gateway && e.ServiceShortName == service && e.PolicyDocument is not null))
+        foreach (var endpoint in _model.VpcEndpoints.Where(e => e.ServiceShortName == service && e.PolicyDocument is not null))
         {
-            var parsed = Cloister.Policy.Policy.Parse(endpoint.PolicyDocument);
+            var parsed = Cloister.Policy.Policy.Parse(endpoint.PolicyDocument, Cloister.Policy.PolicyParseOptions.ForVpcEndpoint);
             if (!parsed.IsValid)
             {
                 Report("tables", "warning", $"the policy of {endpoint.LogicalId} ({endpoint.Id}) does not compile, so it denies everything: {parsed.ErrorMessage}");
@@ -355,7 +378,7 @@ public sealed class StackHost : IAsyncDisposable
         var listeners = new List<GatewayListener>();
         foreach (var endpoint in endpoints)
         {
-            var addresses = sandbox.Hosts.Where(h => h.Kind == HostKind.EndpointInterface && h.OwnerId == endpoint.Id).Select(h => h.Address).ToList();
+            var addresses = EndpointAddresses(sandbox, endpoint);
             foreach (var address in addresses)
             {
                 var socket = Own(sandbox.OpenTcpListener(IPAddress.Parse(address), 443));
@@ -490,6 +513,9 @@ public sealed class StackHost : IAsyncDisposable
                 Functions = [.. model.Functions.Select(f => f.CodePath is { } path && prepared.TryGetValue(path, out var runnable) ? f with { CodePath = runnable } : f)],
             };
 
+    private static List<string> EndpointAddresses(Sandbox sandbox, VpcEndpoint endpoint) =>
+        [.. sandbox.Hosts.Where(h => h.Kind == HostKind.EndpointInterface && h.OwnerId == endpoint.Id).Select(h => h.Address)];
+
     private Socket Own(Socket socket)
     {
         _sockets.Add(socket);
@@ -506,5 +532,14 @@ public sealed class StackHost : IAsyncDisposable
 
     private void Done(string phase, string message) => Report(phase, "done", message);
 
-    private void Report(string phase, string state, string message) => _report(new DeployEvent(phase, state, message, _clock.ElapsedMilliseconds));
+    private void Report(string phase, string state, string message)
+    {
+        if (state == "warning")
+        {
+            // Also in logs/host.log: the progress stream ends once the CLI detaches.
+            Log.Warning(_logger, phase, message);
+        }
+
+        _report(new DeployEvent(phase, state, message, _clock.ElapsedMilliseconds));
+    }
 }

@@ -71,7 +71,12 @@ internal sealed class DnsViewBuilder
             }
         }
 
-        return new DnsViewSet(views, inbound.ToFrozenDictionary(StringComparer.Ordinal), model.Account.AccountId);
+        // A second view, built quietly (its problems are the first one's), for VPCs whose inbound endpoints see more private DNS.
+        var quiet = new DnsViewBuilder(model, (_, _) => { });
+        var inboundViews = model.Vpcs
+            .Where(v => builder.InterfaceEndpoints().Any(e => e.VpcId == v.Id && e.PrivateDnsEnabled && e.DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint))
+            .ToFrozenDictionary(v => v.Id, v => quiet.BuildView(v, publicNames, rules, sinkFor, inbound: true), StringComparer.Ordinal);
+        return new DnsViewSet(views, inbound.ToFrozenDictionary(StringComparer.Ordinal), model.Account.AccountId) { InboundViews = inboundViews };
     }
 
     private PublicNames BuildPublicNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> additionalNames)
@@ -127,13 +132,16 @@ internal sealed class DnsViewBuilder
         }
     }
 
-    private ResolverView BuildView(Vpc vpc, PublicNames publicNames, Dictionary<string, ResolverRule> rules, Func<ResolverQueryLogConfig, QueryLogSink?> sinkFor)
+    // inbound: whether the view answers queries through the VPC's inbound endpoints; only then does it hold the private
+    // DNS of endpoints with PrivateDnsOnlyForInboundResolverEndpoint (the VPC's own resolver answers the regional address,
+    // reached through the gateway endpoint).
+    private ResolverView BuildView(Vpc vpc, PublicNames publicNames, Dictionary<string, ResolverRule> rules, Func<ResolverQueryLogConfig, QueryLogSink?> sinkFor, bool inbound = false)
     {
         var zones = new List<LocalZone>();
         var hostnames = vpc.EnableDnsSupport && vpc.EnableDnsHostnames;
         if (hostnames)
         {
-            foreach (var endpoint in InterfaceEndpoints().Where(e => e.VpcId == vpc.Id && e.PrivateDnsEnabled))
+            foreach (var endpoint in InterfaceEndpoints().Where(e => e.VpcId == vpc.Id && e.PrivateDnsEnabled && (inbound || !e.DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint)))
             {
                 var zone = EndpointZone(endpoint, publicNames);
                 if (zones.Exists(z => DnsName.Comparer.Equals(z.Apex, zone.Apex)))

@@ -8,5 +8,11 @@ namespace Cloister.Dns.Resolution;
 /// <param name="AccountId">The account.</param>
 internal sealed record DnsViewSet(FrozenDictionary<string, ResolverView> Views, FrozenDictionary<string, ListenerScope> InboundAddresses, string AccountId)
 {
+    /// <summary>
+    /// The views that answer queries through a VPC's inbound endpoints where they differ from its own resolver's: those of
+    /// VPCs with an interface endpoint whose private DNS is only for inbound Resolver endpoints.
+    /// </summary>
+    public FrozenDictionary<string, ResolverView> InboundViews { get; init; } = FrozenDictionary<string, ResolverView>.Empty;
+
     public static DnsViewSet Empty { get; } = new(FrozenDictionary<string, ResolverView>.Empty, FrozenDictionary<string, ListenerScope>.Empty, Model.AccountContext.DefaultAccountId);
 }

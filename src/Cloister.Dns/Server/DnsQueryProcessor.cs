@@ -111,7 +111,7 @@ internal sealed class DnsQueryProcessor
     {
         if (scope.LinkLocalVpcIds.IsEmpty)
         {
-            return views.Views.TryGetValue(scope.VpcId, out view);
+            return (scope.InboundEndpointId is not null && views.InboundViews.TryGetValue(scope.VpcId, out view)) || views.Views.TryGetValue(scope.VpcId, out view);
         }
 
         var source = remote().Address;

@@ -27,6 +27,9 @@ public sealed record VpcEndpoint(
     string? PolicyDocument,
     ImmutableArray<NetworkInterface> NetworkInterfaces) : IResource
 {
+    /// <summary>Interface endpoints: <c>DnsOptions</c> (record type, private DNS only for inbound Resolver endpoints).</summary>
+    public VpcEndpointDnsOptions DnsOptions { get; init; } = VpcEndpointDnsOptions.Default;
+
     /// <summary>The service's short name: <c>execute-api</c> for <c>com.amazonaws.eu-central-1.execute-api</c>.</summary>
     public string ServiceShortName => ServiceName[(ServiceName.LastIndexOf('.') + 1)..];
 }

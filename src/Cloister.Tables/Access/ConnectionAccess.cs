@@ -12,9 +12,10 @@ namespace Cloister.Tables.Access;
 /// </summary>
 internal sealed class ConnectionAccess
 {
-    public ConnectionAccess(ServiceOrigin? origin, bool secure, PolicyDocument? endpointPolicy, string region)
+    public ConnectionAccess(ServiceOrigin? origin, bool secure, PolicyDocument? endpointPolicy, string region, VpcEndpointType endpointType = VpcEndpointType.Gateway)
     {
         Origin = origin;
+        EndpointType = endpointType;
         EndpointPolicy = endpointPolicy;
         EndpointKeys = DynamoDbKeyNames.ReadBy(endpointPolicy);
         if (origin is null)
@@ -25,7 +26,7 @@ internal sealed class ConnectionAccess
         Context = new RequestContext { SecureTransport = secure, RequestedRegion = region };
         if (origin.VpceId is not null)
         {
-            // Through a gateway endpoint AWS sees the client's VPC address, and aws:SourceIp is absent.
+            // Through a VPC endpoint (gateway or interface) AWS sees the client's VPC address, and aws:SourceIp is absent.
             Context.SourceVpce = origin.VpceId;
             Context.SourceVpc = origin.VpcId;
             Context.VpcSourceIp = origin.SourceIp;
@@ -44,6 +45,9 @@ internal sealed class ConnectionAccess
 
     /// <summary>The policy of the endpoint the connection came through; null without one (or with the default full access).</summary>
     public PolicyDocument? EndpointPolicy { get; }
+
+    /// <summary>The kind of endpoint the connection came through (how its policy reads an account principal).</summary>
+    public VpcEndpointType EndpointType { get; }
 
     /// <summary>The DynamoDB condition keys the endpoint policy reads.</summary>
     public DynamoDbKeys EndpointKeys { get; }

@@ -5,6 +5,7 @@ using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Policy;
 using Cloister.Tables.Authentication;
+using Cloister.Tables.Hosting;
 using Cloister.Tables.Hosting.Http;
 using Cloister.Tables.Protocol;
 using Microsoft.AspNetCore.Connections;
@@ -50,16 +51,25 @@ internal sealed partial class RequestAuthorizer
     public ConnectionAccess Connect(ConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var secure = connection.Features.Get<ITlsHandshakeFeature>() is not null;
+        var client = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        if (connection.Features.Get<EndpointConnectionFeature>() is { } listener)
+        {
+            // An interface endpoint's listener: the endpoint is the listener's, the client address the connection's.
+            var through = new ServiceOrigin(listener.VpcId, listener.VpcEndpointId, ClientAddress(client));
+            return new ConnectionAccess(through, secure, _access.EndpointPolicies.GetValueOrDefault(listener.VpcEndpointId), _account.Region, VpcEndpointType.Interface);
+        }
+
         var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
 
         // Without the socket there is no way to tell the host's own connection: such a connection is an outsider, checked.
-        var origin = socket is not null
-            ? _access.Origins(socket)
-            : ServiceOrigin.Outside((connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? IPAddress.None.ToString());
+        var origin = socket is not null ? _access.Origins(socket) : ServiceOrigin.Outside(ClientAddress(client));
         var endpoint = origin?.VpceId is { } vpce ? _access.EndpointPolicies.GetValueOrDefault(vpce) : null;
-        var secure = connection.Features.Get<ITlsHandshakeFeature>() is not null;
-        return new ConnectionAccess(origin, secure, endpoint, _account.Region);
+        return new ConnectionAccess(origin, secure, endpoint, _account.Region, VpcEndpointType.Gateway);
     }
+
+    private static string ClientAddress(IPAddress? address) =>
+        (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address ?? IPAddress.None).ToString();
 
     /// <summary>
     /// The request's caller: MissingAuthenticationTokenException without an Authorization header, IncompleteSignature
@@ -146,8 +156,8 @@ internal sealed partial class RequestAuthorizer
 
         // DynamoDB lets the account's root manage a table's resource policy even when that policy denies it, so no one is locked out.
         var resourcePolicy = rootIgnoresResourcePolicy && caller.IsRoot ? null : table?.ResourcePolicy;
-        // Every endpoint policy here is a gateway endpoint's (TablesAccess.EndpointPolicies), where "AWS": "ACCOUNT" means the root only.
-        var decision = IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy, VpcEndpointType.Gateway);
+        // A gateway endpoint's policy reads "AWS": "ACCOUNT" as the root only; an interface endpoint's as the whole account.
+        var decision = IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy, connection.EndpointType);
         if (decision.IsAllowed)
         {
             return;

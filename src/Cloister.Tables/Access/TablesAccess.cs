@@ -25,13 +25,14 @@ public sealed record TablesAccess
 
     /// <summary>
     /// Where an accepted connection came from (VPC, gateway endpoint, client address), asked once per connection with
-    /// its socket. Null means the connection is the stack host's own (its loopback provisioning client): its requests
+    /// its socket; not asked for a connection on an interface endpoint's listener (<c>TablesServerOptions.EndpointListeners</c>),
+    /// whose origin is the listener's. Null means the connection is the stack host's own (its loopback provisioning client): its requests
     /// are not authorized at all.
     /// </summary>
     public required Func<Socket, ServiceOrigin?> Origins { get; init; }
 
     /// <summary>
-    /// The policy of each gateway endpoint (vpce id → compiled policy). A request through an endpoint absent from it
+    /// The policy of each VPC endpoint of DynamoDB, gateway or interface (vpce id → compiled policy). A request through an endpoint absent from it
     /// meets AWS's default endpoint policy, which allows everything.
     /// </summary>
     public IReadOnlyDictionary<string, PolicyDocument> EndpointPolicies { get; init; } = FrozenDictionary<string, PolicyDocument>.Empty;

@@ -101,6 +101,21 @@ public sealed class TablesServer : IAsyncDisposable
                 {
                     kestrel.ListenHandle((ulong)options.HttpsSocket.Handle, listen => Serve(listen, http, options.Certificate));
                 }
+
+                foreach (var endpoint in options.EndpointListeners)
+                {
+                    var feature = new EndpointConnectionFeature(endpoint.VpcEndpointId, endpoint.VpcId);
+                    kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
+                    {
+                        // Before TLS, so the origin is the listener's whatever the handshake says.
+                        listen.Use(next => connection =>
+                        {
+                            connection.Features.Set(feature);
+                            return next(connection);
+                        });
+                        Serve(listen, http, endpoint.Certificate);
+                    });
+                }
             });
             var application = builder.Build();
             await application.StartAsync(cancellationToken).ConfigureAwait(false);

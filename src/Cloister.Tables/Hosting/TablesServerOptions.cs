@@ -25,6 +25,12 @@ public sealed record TablesServerOptions
     /// <summary>An already bound, listening socket to serve HTTPS on; requires <see cref="Certificate"/>.</summary>
     public Socket? HttpsSocket { get; init; }
 
+    /// <summary>
+    /// Listeners on the network interfaces of DynamoDB interface VPC endpoints, each serving HTTPS with its own
+    /// certificate; their connections' origin is the listener's endpoint (see <see cref="TablesEndpointListener"/>).
+    /// </summary>
+    public IReadOnlyList<TablesEndpointListener> EndpointListeners { get; init; } = [];
+
     /// <summary>The server certificate, with its private key, for the HTTPS listeners.</summary>
     public X509Certificate2? Certificate { get; init; }
 

@@ -50,6 +50,8 @@ internal sealed partial class ModelBuilder
             BuildVpcEndpoint(r);
         }
 
+        CheckEndpointPrivateDns();
+
         foreach (var r in OfType("AWS::EC2::VPCPeeringConnection"))
         {
             if (r.String("PeerRegion") is { } region && region != account.Region)
@@ -236,7 +238,8 @@ internal sealed partial class ModelBuilder
             r.Strings("RouteTableIds"),
             privateDns,
             policyDocument,
-            [.. interfaces]));
+            [.. interfaces])
+        { DnsOptions = EndpointDnsOptions(r, type, privateDns, service) });
     }
 
     private void BuildInstance(PropertyReader r)

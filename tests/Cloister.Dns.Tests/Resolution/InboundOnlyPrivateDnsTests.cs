@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using Cloister.Dns.Resolution;
+using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
+using Cloister.Model;
+using Cloister.Model.Network;
+
+namespace Cloister.Dns.Tests.Resolution;
+
+/// <summary>
+/// A DynamoDB interface endpoint's DNS: its endpoint-specific name answers its interfaces everywhere; its private DNS
+/// (the regional name) per <c>DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint</c>: for every resolver of the VPC,
+/// or only for queries through the VPC's inbound Resolver endpoints while the VPC's own resolver answers the regional
+/// address (reached through the gateway endpoint).
+/// </summary>
+public sealed class InboundOnlyPrivateDnsTests
+{
+    private const string Vpce = "vpce-0dddddddddddddddd";
+    private const string Regional = "dynamodb.eu-central-1.amazonaws.com";
+
+    private static CloudModel Model(bool inboundOnly)
+    {
+        var model = TestModels.WithClient([], ["127.0.0.93", "127.0.0.94"], ["127.0.0.91", "127.0.0.92"]);
+        var endpoint = new VpcEndpoint(
+            Vpce,
+            "DynamoDbInterface",
+            TestModels.ApiVpc,
+            "com.amazonaws.eu-central-1.dynamodb",
+            VpcEndpointType.Interface,
+            ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+            [],
+            [],
+            PrivateDnsEnabled: true,
+            PolicyDocument: null,
+            [
+                new NetworkInterface("eni-0dddddddddddddd01", "subnet-0aaaaaaaaaaaaaaa1", "10.0.1.150", [], $"VPC Endpoint Interface {Vpce}"),
+                new NetworkInterface("eni-0dddddddddddddd02", "subnet-0aaaaaaaaaaaaaaa2", "10.0.2.150", [], $"VPC Endpoint Interface {Vpce}"),
+            ])
+        {
+            DnsOptions = new VpcEndpointDnsOptions(PrivateDnsOnlyForInboundResolverEndpoint: inboundOnly),
+        };
+        return model with { VpcEndpoints = model.VpcEndpoints.Add(endpoint) };
+    }
+
+    [Fact]
+    public async Task ResolveAsync_InboundOnly_VpcResolverRegionalAddressInboundEndpointTheInterfaces()
+    {
+        await using var service = new DnsService();
+        service.Apply(Model(inboundOnly: true));
+        using var inbound = Loopback.Udp("127.0.0.91");
+        await using var listener = service.StartInboundEndpoint("127.0.0.91", inbound, null);
+
+        var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, Regional, DnsRecordType.A));
+        var throughInbound = await AskAsync(listener.UdpEndPoint!, Regional);
+
+        Assert.Equal(RegionalServiceAddresses.HostNames("eu-central-1")[Regional].ToString(), Assert.Single(Addresses(fromVpc)));
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(throughInbound));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ForAllResolvers_VpcResolverAnswersTheInterfaces()
+    {
+        await using var service = new DnsService();
+        service.Apply(Model(inboundOnly: false));
+
+        var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, Regional, DnsRecordType.A));
+
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(fromVpc));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_EndpointSpecificName_TheInterfacesFromTheVpcAndThroughTheInboundEndpoint()
+    {
+        await using var service = new DnsService();
+        service.Apply(Model(inboundOnly: true));
+        using var inbound = Loopback.Udp("127.0.0.92");
+        await using var listener = service.StartInboundEndpoint("127.0.0.92", inbound, null);
+        var name = $"{Vpce}-{VpcEndpointDnsSuffix.Of(Vpce)}.dynamodb.eu-central-1.vpce.amazonaws.com";
+
+        var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A));
+        var throughInbound = await AskAsync(listener.UdpEndPoint!, name);
+
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(fromVpc));
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(throughInbound));
+    }
+
+    private static List<string> Addresses(DnsMessage response) =>
+        [.. response.Answers.Where(a => a.Type == DnsRecordType.A).Select(a => ((AddressRecordData)a.Data).Address.ToString()).Order(StringComparer.Ordinal)];
+
+    private static async Task<DnsMessage> AskAsync(IPEndPoint server, string name)
+    {
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        client.Connect(server);
+        var buffer = new byte[1232];
+        Assert.True(DnsMessage.CreateQuery(2, name, DnsRecordType.A).TryWrite(buffer, out var length));
+        await client.SendAsync(buffer.AsMemory(0, length));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var received = await client.ReceiveAsync(buffer, deadline.Token);
+        return DnsMessage.Parse(buffer.AsSpan(0, received));
+    }
+}
