@@ -67,7 +67,7 @@ internal sealed class TableStore : IAsyncDisposable
             }
             catch (Exception exception) when (exception is DynamoDbException or System.Text.Json.JsonException)
             {
-                // A row written before its kind was refused (an item nested too deep, a key retyped by UpdateTable): the rest
+                // A row written before its kind was refused (a key retyped by UpdateTable): the rest
                 // of the data is served rather than none of it, and the row stays in the file for whoever repairs it.
                 Log.ItemLeftOut(logger, table, exception);
                 continue;
