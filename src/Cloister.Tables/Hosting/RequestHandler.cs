@@ -135,6 +135,19 @@ internal sealed class RequestHandler : IHttpRequestHandler
                 status = WriteError(buffer, new DynamoDbException());
             }
 
+            if (!simple && !_service.TableChangesDurable)
+            {
+                // The answer (or error, or access denial) may rest on a table change a crash could still undo.
+                try
+                {
+                    await _service.WaitTableChangesDurableAsync().ConfigureAwait(false);
+                }
+                catch (DynamoDbException error)
+                {
+                    status = WriteError(buffer!, error);
+                }
+            }
+
             if (simple && item is not null)
             {
                 WriteResponse(output, request, status, new ResponseBody(StoredItem.ResponseStart, item.Json, StoredItem.ResponseEnd), item.ResponseCrc);

@@ -11,7 +11,7 @@ namespace Cloister.Tables.Operations;
 /// projection, no consumed capacity. The look-up is the general path's (same lock, same hash of the
 /// encoded key) and the answer is the stored item's JSON with its response's CRC, the bytes the general path writes too.
 /// Whatever this path cannot answer exactly as the general path would (a name or key that does not
-/// match the schema, an N key, an item or a delete not yet durable, a missing table) it declines, and the general
+/// match the schema, an N key, an item, a delete or a table change not yet durable, a missing table) it declines, and the general
 /// path answers, or raises the error.
 /// </summary>
 internal sealed partial class DynamoDbService
@@ -22,7 +22,7 @@ internal sealed partial class DynamoDbService
     public bool TryGetItem(ReadOnlySpan<byte> body, out StoredItem? found)
     {
         found = null;
-        if (!GetItemRequestReader.TryRead(body, out var request) ||
+        if (!_store.TableChangesDurable || !GetItemRequestReader.TryRead(body, out var request) ||
             !RequestReader.IsTableName(request.TableName))
         {
             return false;

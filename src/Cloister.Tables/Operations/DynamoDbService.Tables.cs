@@ -37,7 +37,7 @@ internal sealed partial class DynamoDbService
             table = new TableData(definition);
             _store.AddTable(table);
             _access.Publish(definition, policy);
-            lsn = _store.Append([JournalOperation.PutTable(definition)]);
+            lsn = _store.AppendTableChange(JournalOperation.PutTable(definition));
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
@@ -144,7 +144,7 @@ internal sealed partial class DynamoDbService
     {
         table.Redefine(changed);
         _access.Publish(changed, compiled);
-        return _store.Append([JournalOperation.PutTable(changed)]);
+        return _store.AppendTableChange(JournalOperation.PutTable(changed));
     }
 
     private void WriteTableDescription(Utf8JsonWriter writer, TableData table, string status)
@@ -209,7 +209,7 @@ internal sealed partial class DynamoDbService
 
             _store.RemoveTable(name);
             _access.Remove(name);
-            lsn = _store.Append([JournalOperation.Drop(name)]);
+            lsn = _store.AppendTableChange(JournalOperation.Drop(name));
             WriteTableDescription(writer, table, "DELETING");
         }
 

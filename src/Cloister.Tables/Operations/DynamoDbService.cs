@@ -84,6 +84,16 @@ internal sealed partial class DynamoDbService
         return false;
     }
 
+    /// <summary>Whether the last table change is durable (see <see cref="WaitTableChangesDurableAsync"/>).</summary>
+    public bool TableChangesDurable => _store.TableChangesDurable;
+
+    /// <summary>
+    /// Completes when the last table change is durable. Every answer waits for it — the operation's own, its errors (a table not
+    /// found, TimeToLive already enabled) and access denials under a resource policy — since each may tell of a table change
+    /// a crash could still undo. Table changes are rare, so one store-wide position costs one comparison per request.
+    /// </summary>
+    public ValueTask WaitTableChangesDurableAsync() => _store.WaitTableChangesDurableAsync();
+
     public ValueTask HandleAsync(string operation, JsonElement request, Utf8JsonWriter writer, RequestInfo info)
     {
         if (request.ValueKind != JsonValueKind.Object)

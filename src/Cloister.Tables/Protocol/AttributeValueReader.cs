@@ -6,29 +6,36 @@ namespace Cloister.Tables.Protocol;
 /// <summary>Reads DynamoDB's typed JSON (<c>{"S":"x"}</c>, <c>{"M":{...}}</c>...) with DynamoDB's validation.</summary>
 internal static class AttributeValueReader
 {
-    /// <summary>DynamoDB allows 32 levels of nesting in an item.</summary>
+    /// <summary>DynamoDB allows 32 levels of nesting, a top-level attribute's value being level 1 (at depth 0 here).</summary>
     public const int MaxNesting = 32;
 
-    public static Dictionary<string, AttributeValue> ReadItem(JsonElement element)
+    /// <summary>
+    /// No nesting limit, for items as stored: each was accepted when written (some before the limit was counted as DynamoDB
+    /// counts it), and the JSON reader's depth limit bounds them.
+    /// </summary>
+    public const int Unlimited = int.MaxValue;
+
+    public static Dictionary<string, AttributeValue> ReadItem(JsonElement element, int maxNesting = MaxNesting)
     {
         RequireKind(element, JsonValueKind.Object);
         var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            item[property.Name] = Read(property.Value, 0);
+            item[property.Name] = Read(property.Value, 0, maxNesting);
         }
 
         return item;
     }
 
-    public static AttributeValue Read(JsonElement element, int depth)
+    /// <summary>Reads a value at <paramref name="depth"/> (0 for a top-level attribute's), refused at <paramref name="maxNesting"/> levels and beyond.</summary>
+    public static AttributeValue Read(JsonElement element, int depth, int maxNesting = MaxNesting)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw DynamoDbException.Serialization("Unexpected value type in payload");
         }
 
-        if (depth > MaxNesting)
+        if (depth >= maxNesting)
         {
             throw NestingExceeded();
         }
@@ -49,8 +56,8 @@ internal static class AttributeValueReader
             result =
                 property.NameEquals("S"u8) ? AttributeValue.FromString(GetString(value)) :
                 property.NameEquals("N"u8) ? AttributeValue.FromNumber(ParseNumber(GetString(value))) :
-                property.NameEquals("M"u8) ? ReadMap(value, depth) :
-                property.NameEquals("L"u8) ? ReadList(value, depth) :
+                property.NameEquals("M"u8) ? ReadMap(value, depth, maxNesting) :
+                property.NameEquals("L"u8) ? ReadList(value, depth, maxNesting) :
                 property.NameEquals("B"u8) ? AttributeValue.FromBinary(GetBytes(value)) :
                 property.NameEquals("BOOL"u8) ? AttributeValue.FromBool(GetBool(value)) :
                 property.NameEquals("NULL"u8) ? ReadNull(value) :
@@ -79,7 +86,7 @@ internal static class AttributeValueReader
     /// </summary>
     public static void CheckNesting(AttributeValue value)
     {
-        if (Depth(value) > MaxNesting)
+        if (Depth(value) >= MaxNesting)
         {
             throw NestingExceeded();
         }
@@ -94,7 +101,7 @@ internal static class AttributeValueReader
     };
 
     private static DynamoDbException NestingExceeded() =>
-        DynamoDbException.Validation("Nesting Levels have exceeded supported limits: Maximum Nesting Level of 32 exceeded");
+        DynamoDbException.Validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
 
     public static DynamoNumber ParseNumber(string text)
     {
@@ -116,25 +123,25 @@ internal static class AttributeValueReader
         return AttributeValue.Null;
     }
 
-    private static AttributeValue ReadMap(JsonElement element, int depth)
+    private static AttributeValue ReadMap(JsonElement element, int depth, int maxNesting)
     {
         RequireKind(element, JsonValueKind.Object);
         var map = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            map[property.Name] = Read(property.Value, depth + 1);
+            map[property.Name] = Read(property.Value, depth + 1, maxNesting);
         }
 
         return AttributeValue.FromMap(map);
     }
 
-    private static AttributeValue ReadList(JsonElement element, int depth)
+    private static AttributeValue ReadList(JsonElement element, int depth, int maxNesting)
     {
         RequireKind(element, JsonValueKind.Array);
         var list = new List<AttributeValue>(element.GetArrayLength());
         foreach (var value in element.EnumerateArray())
         {
-            list.Add(Read(value, depth + 1));
+            list.Add(Read(value, depth + 1, maxNesting));
         }
 
         return AttributeValue.FromList(list);

@@ -40,7 +40,7 @@ internal sealed record StoredItem(byte[] PartitionKey, byte[] SortKey, byte[] Js
     public static Item Decode(byte[] json)
     {
         using var document = JsonDocument.Parse(json, ReadOptions);
-        return AttributeValueReader.ReadItem(document.RootElement);
+        return AttributeValueReader.ReadItem(document.RootElement, AttributeValueReader.Unlimited);
     }
 
     /// <summary>Decodes one top-level attribute, or null when the item has none of that name; the others are skipped, not decoded.</summary>
@@ -55,7 +55,7 @@ internal sealed record StoredItem(byte[] PartitionKey, byte[] SortKey, byte[] Js
             if (found)
             {
                 using var value = JsonDocument.ParseValue(ref reader);
-                return AttributeValueReader.Read(value.RootElement, 0);
+                return AttributeValueReader.Read(value.RootElement, 0, AttributeValueReader.Unlimited);
             }
 
             reader.Skip();

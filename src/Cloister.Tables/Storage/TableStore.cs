@@ -25,6 +25,7 @@ internal sealed class TableStore : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeper;
     private long _lsn;
+    private long _lastTableChangeLsn;
 
     private TableStore(Journal journal, ILogger logger, TimeProvider time, TimeSpan sweepInterval)
     {
@@ -66,7 +67,7 @@ internal sealed class TableStore : IAsyncDisposable
             }
             catch (Exception exception) when (exception is DynamoDbException or System.Text.Json.JsonException)
             {
-                // A row written before its kind was refused (an item nested too deep, a key retyped by UpdateTable): the rest
+                // A row written before its kind was refused (a key retyped by UpdateTable): the rest
                 // of the data is served rather than none of it, and the row stays in the file for whoever repairs it.
                 Log.ItemLeftOut(logger, table, exception);
                 continue;
@@ -103,6 +104,26 @@ internal sealed class TableStore : IAsyncDisposable
         _lsn = _journal.Append(operations);
         return _lsn;
     }
+
+    /// <summary>
+    /// As <see cref="Append"/>, for a change of the table catalog (a table created, redefined or dropped): every answer that
+    /// depends on table state waits for the last of these (<see cref="WaitTableChangesDurableAsync"/>). Call under <see cref="Gate"/>.
+    /// </summary>
+    public long AppendTableChange(JournalOperation operation)
+    {
+        var lsn = Append([operation]);
+        Volatile.Write(ref _lastTableChangeLsn, lsn);
+        return lsn;
+    }
+
+    /// <summary>Whether the last table change (<see cref="AppendTableChange"/>) is on disk; read without the lock.</summary>
+    public bool TableChangesDurable => IsDurable(Volatile.Read(ref _lastTableChangeLsn));
+
+    /// <summary>
+    /// Completes when the last table change made so far is durable. An answer is written only after it: whether a table exists,
+    /// its definition, time to live, resource policy (and what that policy allowed) are all table state a crash could undo.
+    /// </summary>
+    public ValueTask WaitTableChangesDurableAsync() => WaitDurableAsync(Volatile.Read(ref _lastTableChangeLsn));
 
     public ValueTask WaitDurableAsync(long lsn) => IsDurable(lsn) ? ValueTask.CompletedTask : _journal.WaitDurableAsync(lsn);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 
 namespace Cloister.Tables.Tests.Durability;
 
@@ -10,9 +9,6 @@ namespace Cloister.Tables.Tests.Durability;
 /// </summary>
 public sealed class UncommittedDeleteTests : IAsyncLifetime
 {
-    /// <summary>How long an answer is given to show up while the delete cannot commit: before the fix they came in milliseconds.</summary>
-    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(500);
-
     private TablesApi _api = null!;
 
     public async Task InitializeAsync() => _api = await TablesApi.StartAsync();
@@ -25,12 +21,10 @@ public sealed class UncommittedDeleteTests : IAsyncLifetime
         var table = await _api.CreateTableAsync();
         await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"v":{"S":"kept"}}}""");
         var key = $$$$$"""{"PK":{"S":"k"}}""";
-        using var blocker = new SqliteConnection($"Data Source={Path.Combine(_api.DataDirectory, "tables.db")};Pooling=false");
-        blocker.Open();
-        Execute(blocker, "BEGIN IMMEDIATE");
+        using var blocker = new JournalBlocker(_api.DataDirectory);
 
         var delete = _api.SendAsync("DeleteItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{{{{{key}}}}}}""");
-        await AppliedAsync(table);
+        await JournalBlocker.AppliedAsync(_api.Store, store => store.GetTable(table).Count == 0, "the delete");
         var reads = new Dictionary<string, Task<ApiResponse>>
         {
             ["GetItem (simple path)"] = _api.SendAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{{{{{key}}}}}}"""),
@@ -43,9 +37,8 @@ public sealed class UncommittedDeleteTests : IAsyncLifetime
             ["Query"] = _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"PK = :k","ExpressionAttributeValues":{":k":{"S":"k"}}}"""),
             ["Scan"] = _api.SendAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}"}"""),
         };
-        await Task.WhenAny(Task.WhenAll(reads.Values), Task.Delay(Window));
-        var early = reads.Where(read => read.Value.IsCompleted).Select(read => $"{read.Key}: {read.Value.Result}").ToList();
-        Execute(blocker, "ROLLBACK");
+        var early = await JournalBlocker.EarlyAnswersAsync(reads);
+        blocker.Release();
 
         Assert.Equal(HttpStatusCode.OK, (await delete).Status);
         Assert.True(early.Count == 0, "answered before the delete was durable: " + string.Join("; ", early));
@@ -54,31 +47,5 @@ public sealed class UncommittedDeleteTests : IAsyncLifetime
         Assert.Equal("ConditionalCheckFailedException", (await reads["PutItem attribute_exists"]).ErrorType);
         Assert.Equal(0, (await reads["Query"]).Body.GetProperty("Count").GetInt32());
         Assert.Equal("TransactionCanceledException", (await reads["TransactWriteItems ConditionCheck"]).ErrorType);
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>Waits until the delete has been applied in memory (its commit is then what the blocker holds back).</summary>
-    private async Task AppliedAsync(string table)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            lock (_api.Store.Gate)
-            {
-                if (_api.Store.GetTable(table).Count == 0)
-                {
-                    return;
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the delete was never applied");
-            await Task.Delay(5);
-        }
     }
 }

@@ -5,7 +5,7 @@ namespace Cloister.Tables.Tests.Operations;
 /// <summary>PutItem, UpdateItem and GetItem limits over loopback HTTP: nesting of an updated item, item and key sizes, REMOVE paths.</summary>
 public sealed class ItemWriteTests : IAsyncLifetime
 {
-    private const string NestingMessage = "Nesting Levels have exceeded supported limits: Maximum Nesting Level of 32 exceeded";
+    private const string NestingMessage = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
 
     private TablesApi _api = null!;
 
@@ -31,8 +31,8 @@ public sealed class ItemWriteTests : IAsyncLifetime
         var table = await _api.CreateTableAsync();
         await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"a":{"M":{}}}}""");
 
-        await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET b = :v","ExpressionAttributeValues":{":v":{{{{{Deep(32)}}}}}}}""");
-        var deeper = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET a.x = :v","ExpressionAttributeValues":{":v":{{{{{Deep(32)}}}}}}}""");
+        await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET b = :v","ExpressionAttributeValues":{":v":{{{{{Deep(31)}}}}}}}""");
+        var deeper = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET a.x = :v","ExpressionAttributeValues":{":v":{{{{{Deep(31)}}}}}}}""");
         await _api.RestartAsync();
         var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"ProjectionExpression":"a"}""");
 
@@ -40,6 +40,30 @@ public sealed class ItemWriteTests : IAsyncLifetime
         Assert.Equal("ValidationException", deeper.ErrorType);
         Assert.Equal(NestingMessage, deeper.Message);
         Assert.Equal("""{"a":{"M":{}}}""", item.GetProperty("Item").ToString());
+    }
+
+    [Fact]
+    public async Task Writes_LeafAtLevel32_AcceptedAndLevel33_RefusedAsDynamoDbDoes()
+    {
+        var table = await _api.CreateTableAsync();
+        string Put(string key, int wraps) => $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"{{{{{key}}}}}"},"d":{{{{{Deep(wraps)}}}}}}}""";
+
+        // The top-level attribute's value is level 1: 31 wrapping maps put the leaf at level 32, DynamoDB's deepest.
+        await _api.OkAsync("PutItem", Put("put", 31));
+        await _api.OkAsync("BatchWriteItem", $$$$$"""{"RequestItems":{"{{{{{table}}}}}":[{"PutRequest":{"Item":{"PK":{"S":"batch"},"d":{{{{{Deep(31)}}}}}}}}]}}""");
+        await _api.OkAsync("TransactWriteItems", $$$$$"""{"TransactItems":[{"Put":{{{{{Put("transact", 31)}}}}}}]}""");
+        var refused = new[]
+        {
+            await _api.SendAsync("PutItem", Put("put-deeper", 32)),
+            await _api.SendAsync("BatchWriteItem", $$$$$"""{"RequestItems":{"{{{{{table}}}}}":[{"PutRequest":{"Item":{"PK":{"S":"batch-deeper"},"d":{{{{{Deep(32)}}}}}}}}]}}"""),
+            await _api.SendAsync("TransactWriteItems", $$$$$"""{"TransactItems":[{"Put":{{{{{Put("transact-deeper", 32)}}}}}}]}"""),
+            await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"put"}},"UpdateExpression":"SET d.n = :v","ExpressionAttributeValues":{":v":{{{{{Deep(31)}}}}}}}"""),
+        };
+        var scan = await _api.OkAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}","ProjectionExpression":"PK"}""");
+
+        Assert.All(refused, response => Assert.Equal("ValidationException", response.ErrorType));
+        Assert.All(refused, response => Assert.Equal(NestingMessage, response.Message));
+        Assert.Equal(["batch", "put", "transact"], scan.GetProperty("Items").EnumerateArray().Select(item => item.GetProperty("PK").GetProperty("S").GetString()).Order());
     }
 
     [Fact]

@@ -17,11 +17,11 @@ public sealed class TableStoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    /// <summary>Rows the journal could hold from before their writes were refused: a key of the wrong type, an item nested 40 levels.</summary>
+    /// <summary>Rows the service cannot serve as items: a key of the wrong type (from before UpdateTable kept key types), no key at all. An item nested deeper than DynamoDB's limit is served: it was accepted when written.</summary>
     public static TheoryData<string> UnservableRows => new()
     {
         """{"PK":{"N":"5"}}""",
-        """{"PK":{"S":"deep"},"m":""" + string.Concat(Enumerable.Repeat("""{"M":{"n":""", 40)) + """{"S":"x"}""" + string.Concat(Enumerable.Repeat("}}", 40)) + "}",
+        """{"other":{"S":"x"}}""",
     };
 
     [Theory]
