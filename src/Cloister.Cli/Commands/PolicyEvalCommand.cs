@@ -7,7 +7,8 @@ namespace Cloister.Cli.Commands;
 
 /// <summary>
 /// <c>cloister policy eval</c>: evaluates a policy document against one request, as API Gateway
-/// would, and says which statements decided. Exit code 0 for Allow, 1 for an explicit or implicit
+/// would (or, with <c>--kind endpoint</c>, as the gateway and the tables service read a VPC endpoint's policy), and
+/// says which statements decided. Exit code 0 for Allow, 1 for an explicit or implicit
 /// deny, 2 when the policy (or the request described) is malformed.
 /// </summary>
 internal static class PolicyEvalCommand
@@ -26,10 +27,11 @@ internal static class PolicyEvalCommand
         var principalOption = new Option<string?>("--principal") { Description = "The caller: an IAM ARN or account id, service:NAME, federated:NAME; anonymous when omitted." };
         var kindOption = new Option<string>("--kind")
         {
-            Description = "api (API resource policy: 8,192-character limit, execute-api:/ shorthand expanded from --resource), resource, or authorizer (identity policy).",
+            Description = "api (API resource policy: 8,192-character limit, execute-api:/ shorthand expanded from --resource), resource, "
+                + "authorizer (identity policy), or endpoint (VPC endpoint policy: 20,480 characters whitespace included, Principal required, no shorthand).",
             DefaultValueFactory = _ => "api",
         };
-        kindOption.AcceptOnlyFromAmong("api", "resource", "authorizer");
+        kindOption.AcceptOnlyFromAmong("api", "resource", "authorizer", "endpoint");
         var jsonOption = new Option<bool>("--json") { Description = "Print the decision as JSON." };
 
         var eval = new Command("eval", "Evaluate a policy against one request and print the decision and the deciding statements.")
@@ -98,6 +100,12 @@ internal static class PolicyEvalCommand
 
     private static PolicyParseOptions Options(string kind, string resource)
     {
+        // Read as the gateway and the tables service read an endpoint's policy, so that what is refused or decided here is what they refuse or decide.
+        if (kind == "endpoint")
+        {
+            return PolicyParseOptions.ForVpcEndpoint;
+        }
+
         ExecuteApiScope? api = null;
         if (ExecuteApiArn.TryParse(resource, out var arn))
         {

@@ -134,6 +134,110 @@ public sealed class PolicyEvalCommandTests : IDisposable
         Assert.StartsWith("policy eval: ", error, StringComparison.Ordinal);
     }
 
+    private const string EndpointPolicy = """
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Sid": "AllowApi", "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+             "Resource": "arn:aws:execute-api:eu-central-1:111122223333:abc123/*"},
+            {"Sid": "DenyOtherAccounts", "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}, "Null": {"aws:PrincipalAccount": "false"}}}
+          ]
+        }
+        """;
+
+    [Theory]
+    [InlineData("111122223333", 0, "Allow", "Deciding statements: AllowApi (Allow)")]
+    [InlineData("444455556666", 1, "ExplicitDeny", "Deciding statements: DenyOtherAccounts (Deny)")]
+    public async Task PolicyEval_EndpointKindCallerAccount_DecidesAndExits(string account, int expectedExit, string decision, string deciding)
+    {
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--kind", "endpoint", "--policy", Write(EndpointPolicy),
+            "--resource", Resource, "--principal", $"arn:aws:sts::{account}:assumed-role/R/s");
+
+        Assert.Equal(expectedExit, exitCode);
+        Assert.StartsWith(decision, output, StringComparison.Ordinal);
+        Assert.Contains(deciding, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PolicyEval_EndpointKindOtherApi_PrintsImplicitDenyAndExitsOne()
+    {
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--kind", "endpoint", "--policy", Write(EndpointPolicy),
+            "--resource", "arn:aws:execute-api:eu-central-1:111122223333:other1/dev/GET/claim", "--json");
+
+        Assert.Equal(1, exitCode);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal("ImplicitDeny", document.RootElement.GetProperty("decision").GetString());
+        Assert.Equal(0, document.RootElement.GetProperty("decidingStatements").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task PolicyEval_EndpointKindWithoutPrincipal_ListsProblemWithPathAndExitsTwo()
+    {
+        var policy = Write("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
+
+        var text = await CliRunner.RunAsync("policy", "eval", "--kind", "endpoint", "--policy", policy, "--resource", Resource);
+        var json = await CliRunner.RunAsync("policy", "eval", "--kind", "endpoint", "--policy", policy, "--resource", Resource, "--json");
+
+        Assert.Equal(2, text.ExitCode);
+        Assert.Contains("Statement[0]: Missing required field Principal", text.Error, StringComparison.Ordinal);
+        Assert.Equal(2, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Output);
+        Assert.Contains(document.RootElement.GetProperty("problems").EnumerateArray(), p => p.GetProperty("path").GetString() == "Statement[0]"
+            && p.GetProperty("message").GetString()!.StartsWith("Missing required field Principal", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PolicyEval_EndpointKindOverLimitCountingWhitespace_RefusesWithSizeMessage()
+    {
+        // Indentation is free for an API's resource policy but counts towards an endpoint policy's 20,480 characters.
+        var padded = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}" + new string(' ', 20_480);
+        var policy = Write(padded);
+
+        var asEndpoint = await CliRunner.RunAsync("policy", "eval", "--kind", "endpoint", "--policy", policy, "--resource", Resource);
+        var asApi = await CliRunner.RunAsync("policy", "eval", "--kind", "api", "--policy", policy, "--resource", Resource);
+
+        Assert.Equal(2, asEndpoint.ExitCode);
+        Assert.Contains($"Policy document is {padded.Length} characters long; the limit is 20480 (whitespace included).", asEndpoint.Error, StringComparison.Ordinal);
+        Assert.Equal(0, asApi.ExitCode);
+    }
+
+    [Fact]
+    public async Task PolicyEval_EndpointKindOverApiLimit_IsEvaluated()
+    {
+        // 9,000 characters of Sid: over an API resource policy's 8,192, within an endpoint policy's 20,480.
+        var policy = Write($$"""{"Version":"2012-10-17","Statement":[{"Sid":"{{new string('A', 9_000)}}","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}""");
+
+        var asEndpoint = await CliRunner.RunAsync("policy", "eval", "--kind", "endpoint", "--policy", policy, "--resource", Resource);
+        var asApi = await CliRunner.RunAsync("policy", "eval", "--kind", "api", "--policy", policy, "--resource", Resource);
+
+        Assert.Equal(0, asEndpoint.ExitCode);
+        Assert.Equal(2, asApi.ExitCode);
+    }
+
+    [Fact]
+    public async Task PolicyEval_EndpointKindShorthand_RefusedWithPath()
+    {
+        // An endpoint serves every API, so there is no API to expand execute-api:/... against.
+        var policy = Write("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("policy", "eval", "--kind", "endpoint", "--policy", policy, "--resource", Resource);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Statement[0].Resource", error, StringComparison.Ordinal);
+        Assert.Contains("execute-api shorthand", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PolicyEvalHelp_KindOption_ListsEndpoint()
+    {
+        var (exitCode, output, _) = await CliRunner.RunAsync("policy", "eval", "--help");
+
+        Assert.Equal(0, exitCode);
+        var kindLine = output.Split('\n').Single(line => line.TrimStart().StartsWith("--kind", StringComparison.Ordinal));
+        Assert.Contains("endpoint", kindLine, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PolicyEval_MissingFile_ExitsTwo()
     {
