@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "{Action} on {Resource} by {Caller} denied: {Decision} in {Source}")]
     public static partial void Denied(ILogger logger, string action, string resource, string caller, Cloister.Policy.Decision decision, Cloister.Policy.PolicySource source);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "PutResourcePolicy on {Resource} by {Caller} refused: the new policy would leave it {Decision} in {Source}")]
+    public static partial void SelfLockout(ILogger logger, string resource, string caller, Cloister.Policy.Decision decision, Cloister.Policy.PolicySource source);
 }

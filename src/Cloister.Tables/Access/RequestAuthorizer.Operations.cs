@@ -119,18 +119,25 @@ internal sealed partial class RequestAuthorizer
         Decide(connection, table);
         if (RequestReader.GetString(request, "ResourcePolicy") is not null)
         {
-            Begin(connection, "dynamodb:PutResourcePolicy", arn, table);
+            Begin(connection, PutResourcePolicyAction, arn, table);
             Decide(connection, table);
         }
     }
 
-    /// <summary>Put/Get/DeleteResourcePolicy on the ARN given; the account's root is not held to the table's own policy here.</summary>
+    /// <summary>
+    /// Put/Get/DeleteResourcePolicy on the ARN given; the account's root is not held to the table's own policy here. A
+    /// PutResourcePolicy on a table is then held to DynamoDB's lock-out check.
+    /// </summary>
     private void ResourcePolicy(ConnectionAccess connection, JsonElement request, string action)
     {
         var arn = RequestReader.RequireString(request, "ResourceArn", "resourceArn");
         var table = TableOfArn(arn);
         Begin(connection, action, table?.Arn ?? arn, table);
         Decide(connection, table, rootIgnoresResourcePolicy: true);
+        if (table is not null && action == PutResourcePolicyAction)
+        {
+            CheckSelfLockout(connection, request, table);
+        }
     }
 
     private void Get(ConnectionAccess connection, JsonElement request, string? enclosing)

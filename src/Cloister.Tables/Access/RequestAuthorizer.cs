@@ -149,6 +149,21 @@ internal sealed partial class RequestAuthorizer
     /// <summary>Decides the check begun last; throws AccessDeniedException with IAM's message when it is not allowed.</summary>
     private void Decide(ConnectionAccess connection, TableAccessEntry? table, bool rootIgnoresResourcePolicy = false)
     {
+        var decision = Evaluate(connection, table, rootIgnoresResourcePolicy);
+        if (decision.IsAllowed)
+        {
+            return;
+        }
+
+        var context = connection.Context!;
+        var caller = connection.Caller!.Identity;
+        Log.Denied(_logger, context.Action, context.Resource, caller.Arn, decision.Decision, decision.Source);
+        throw new DynamoDbException(ErrorCodes.AccessDenied, DeniedMessage(caller.Arn, context.Action, context.Resource, decision));
+    }
+
+    /// <summary>The decision on the check begun last, with <paramref name="table"/>'s resource policy.</summary>
+    private IamDecision Evaluate(ConnectionAccess connection, TableAccessEntry? table, bool rootIgnoresResourcePolicy)
+    {
         var context = connection.Context!;
         var caller = connection.Caller!.Identity;
         connection.Facts.ApplyTo(context);
@@ -157,14 +172,7 @@ internal sealed partial class RequestAuthorizer
         // DynamoDB lets the account's root manage a table's resource policy even when that policy denies it, so no one is locked out.
         var resourcePolicy = rootIgnoresResourcePolicy && caller.IsRoot ? null : table?.ResourcePolicy;
         // A gateway endpoint's policy reads "AWS": "ACCOUNT" as the root only; an interface endpoint's as the whole account.
-        var decision = IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy, connection.EndpointType);
-        if (decision.IsAllowed)
-        {
-            return;
-        }
-
-        Log.Denied(_logger, context.Action, context.Resource, caller.Arn, decision.Decision, decision.Source);
-        throw new DynamoDbException(ErrorCodes.AccessDenied, DeniedMessage(caller.Arn, context.Action, context.Resource, decision));
+        return IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy, connection.EndpointType);
     }
 
     /// <summary>IAM's access denied message: <c>User: {arn} is not authorized to perform: {action} on resource: {arn} because ...</c>.</summary>
