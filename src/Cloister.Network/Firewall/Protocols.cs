@@ -21,7 +21,11 @@ internal static class Protocols
         var other => int.TryParse(other, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1,
     };
 
-    /// <summary>Whether a rule with <paramref name="protocol"/> and the port range matches the packet.</summary>
+    /// <summary>
+    /// Whether a rule with <paramref name="protocol"/> and the port range matches the IPv4 packet, as the rendered
+    /// tables decide: a rule that can match no IPv4 packet (<see cref="MatchesIpv4"/>: ICMPv6, an unknown name)
+    /// matches none, even one that says it carries protocol 58.
+    /// </summary>
     public static bool Matches(string protocol, int fromPort, int toPort, int packetProtocol, int port)
     {
         var number = Number(protocol);
@@ -30,7 +34,7 @@ internal static class Protocols
             return true;
         }
 
-        if (number != packetProtocol)
+        if (!MatchesIpv4(number) || number != packetProtocol)
         {
             return false;
         }

@@ -20,11 +20,21 @@ internal static class CodeLocator
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(folder, codePath)));
     }
 
-    /// <summary>The kind of code at <paramref name="fullPath"/>, or null with <paramref name="error"/> when there is none usable.</summary>
+    /// <summary>
+    /// The kind of code at <paramref name="fullPath"/>, or null with <paramref name="error"/> when there is none usable
+    /// (nothing there, or a named pipe, device or socket, which is refused without being opened).
+    /// </summary>
     public static CodeKind? Classify(string fullPath, out string error)
     {
+        var type = LocalFiles.TypeOf(fullPath);
+        if (LocalFiles.Refusal(fullPath, type, folderAllowed: true) is { } refusal)
+        {
+            error = refusal;
+            return null;
+        }
+
         error = string.Empty;
-        if (File.Exists(fullPath))
+        if (type == LocalFileType.File)
         {
             if (fullPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || fullPath.EndsWith(".jar", StringComparison.OrdinalIgnoreCase))
             {
@@ -32,12 +42,6 @@ internal static class CodeLocator
             }
 
             error = $"'{fullPath}' is a file but not a .zip archive; give a folder or a .zip.";
-            return null;
-        }
-
-        if (!Directory.Exists(fullPath))
-        {
-            error = $"'{fullPath}' does not exist.";
             return null;
         }
 

@@ -265,6 +265,13 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
                     return new MapNode([], at);
                 }
 
+                // Refused before opening: a named pipe would wait for a writer, a device would never end.
+                if (LocalFiles.Refusal(file, LocalFiles.TypeOf(file), folderAllowed: false) is { } refusal)
+                {
+                    context.Problem(id, "Properties.DefinitionUri", refusal, uri.Location);
+                    return new MapNode([], at);
+                }
+
                 try
                 {
                     var document = TemplateReader.Read(file, File.ReadAllText(file), context.Problems);

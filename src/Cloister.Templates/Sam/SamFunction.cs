@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Templates.Code;
 using Cloister.Templates.Iam;
 using Cloister.Templates.Nodes;
 
@@ -47,6 +48,7 @@ internal static class SamFunction
         }
         else if (props.GetEntry("CodeUri") is { } codeUri)
         {
+            CheckLocalCode(id, codeUri.Value, context);
             Node code = codeUri.Value is MapNode s3 && !s3.IsIntrinsic(out _, out _)
                 ? NodeFactory.Map(codeUri.KeyLocation, ("S3Bucket", s3.Get("Bucket")), ("S3Key", s3.Get("Key")))
                 : codeUri.Value;
@@ -82,6 +84,20 @@ internal static class SamFunction
         foreach (var e in (props.Get("Events") as MapNode)?.Entries ?? [])
         {
             Event(id, e, resource, resources, context, output, events);
+        }
+    }
+
+    /// <summary>
+    /// A CodeUri written as a path is checked here, where the problem can name CodeUri rather than the Code it
+    /// becomes; SAM CLI too resolves local paths when it packages, whatever the conditions. One given by an
+    /// intrinsic is checked when the function is mapped.
+    /// </summary>
+    private static void CheckLocalCode(string id, Node codeUri, SamContext context)
+    {
+        if (codeUri is ScalarNode { IsNull: false } local
+            && (CodeLocator.Resolve(context.File, local.Value, out var error) is not { } path || CodeLocator.Classify(path, out error) is null))
+        {
+            context.Problem(id, "Properties.CodeUri", error, local.Location);
         }
     }
 

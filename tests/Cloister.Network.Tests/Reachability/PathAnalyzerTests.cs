@@ -5,7 +5,7 @@ using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Reachability;
 
-public sealed class PathAnalyzerTests
+public sealed partial class PathAnalyzerTests
 {
     private static readonly CloudModel Model = MatrixTopology.Build();
     private static readonly NetworkPlanView Plan = new(Model);

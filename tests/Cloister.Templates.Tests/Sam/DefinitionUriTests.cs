@@ -38,7 +38,7 @@ public class DefinitionUriTests
             """,
             path: "t.json");
         var problem = Assert.Single(result.Validation.Problems);
-        Assert.Equal(("Fn", "Properties.Code", 2), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal(("Fn", "Properties.CodeUri", 2), (problem.Resource, problem.Property, problem.Location!.Line));
         Assert.Contains("NUL", problem.Message, StringComparison.Ordinal);
     }
 }
