@@ -32,6 +32,8 @@ public static class HostRunner
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var logger = loggers.CreateLogger("Cloister.Host");
         var request = JsonSerializer.Deserialize(await File.ReadAllTextAsync(RequestPath(state)).ConfigureAwait(false), HostJson.Default.DeployRequest)
             ?? throw new InvalidDataException("Empty deployment request.");
         var pidPath = PidPath(state);
@@ -49,6 +51,14 @@ public static class HostRunner
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         await using var reporter = new ProgressReporter(progress);
+
+        // A failure goes to host.log as well as to the progress stream: the CLI that reads the stream may be gone.
+        void Fail(string phase, string problem)
+        {
+            Log.Failed(logger, phase, problem);
+            reporter.Report(new DeployEvent(phase, "failed", problem, 0));
+        }
+
         StackHost? host = null;
         await using var control = ControlServer.Start(state.ControlSocket, async (command, cancellationToken) =>
         {
@@ -80,21 +90,21 @@ public static class HostRunner
             {
                 foreach (var problem in exception.Problems)
                 {
-                    reporter.Report(new DeployEvent(exception.Phase, "failed", problem, 0));
+                    Fail(exception.Phase, problem);
                 }
 
                 return 1;
             }
             catch (OperationCanceledException)
             {
-                reporter.Report(new DeployEvent("up", "failed", "cancelled", 0));
+                Fail("up", "cancelled");
                 return 1;
             }
 #pragma warning disable CA1031 // Whatever broke the bring-up is reported to the CLI; the host must still exit cleanly.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                reporter.Report(new DeployEvent("up", "failed", exception.ToString(), 0));
+                Fail("up", exception.ToString());
                 return 1;
             }
 

@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Xml.Linq;
 using Cloister.Templates;
 
 namespace Cloister.Host.Code;
@@ -11,7 +8,8 @@ namespace Cloister.Host.Code;
 /// Makes local function code runnable before the sandbox exists (it may need the package registries): a .NET project
 /// is published once per content hash (ReadyToRun, framework-dependent) into a folder whose <c>bootstrap</c> (or
 /// assembly) Lambda's runtime starts; a Node project without <c>node_modules</c> gets <c>npm ci</c> (with a lock
-/// file) or <c>npm install</c>. Everything else runs as it is.
+/// file) or <c>npm install</c>. Everything else runs as it is. A folder holding a named pipe, device or socket is
+/// refused before anything reads it, as AWS's packaging cannot zip one (see docs/host.md).
 /// </summary>
 public sealed class CodePreparer(string cacheRoot)
 {
@@ -26,34 +24,73 @@ public sealed class CodePreparer(string cacheRoot)
         }
     }
 
-    /// <summary>Prepares every distinct code path; returns source path to runnable path for those that needed work.</summary>
+    /// <summary>
+    /// Prepares every distinct code path; returns source path to runnable path for those that needed work. Every folder
+    /// a build or install will read is looked at first, without opening anything: a named pipe, device or socket in it
+    /// (or a link to one) refuses the deploy before any tool runs, with every such file of every function at once.
+    /// </summary>
     public async Task<ImmutableDictionary<string, string>> PrepareAsync(IEnumerable<FunctionCode> code, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(code);
-        var prepared = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var work = new List<(string Path, ProjectInputs? DotNet)>();
+        var problems = new List<string>();
         foreach (var group in code.Where(c => c.Path is not null).GroupBy(c => (c.Path!, c.Kind)))
         {
             var (path, kind) = group.Key;
+            var refused = new List<string>();
             switch (kind)
             {
                 case CodeKind.DotNetProject:
-                    prepared[path] = await PublishAsync(path, progress, cancellationToken).ConfigureAwait(false);
+                    work.Add((path, ProjectInputs.Of(FindProject(path), refused)));
                     break;
                 case CodeKind.NodeProject when !Directory.Exists(Path.Combine(path, "node_modules")):
-                    await InstallAsync(path, progress, cancellationToken).ConfigureAwait(false);
+                    foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+                    {
+                        CodeFiles.Check(file, refused);
+                    }
+
+                    work.Add((path, null));
                     break;
                 default:
+                    // Run where they are: the host reads nothing in them, the function's runtime opens what it imports.
                     break;
+            }
+
+            var owners = $"{Names(group.Select(c => c.LogicalId))} (stack {Names(group.Select(c => c.StackName))})";
+            problems.AddRange(refused.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => $"{owners}: code folder {path}: {r}"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CodePreparationException(string.Join('\n', problems));
+        }
+
+        var prepared = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (path, project) in work)
+        {
+            if (project is not null)
+            {
+                prepared[path] = await PublishAsync(project, progress, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await InstallAsync(path, progress, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return prepared.ToImmutable();
     }
 
-    private async Task<string> PublishAsync(string projectFolder, IProgress<string>? progress, CancellationToken cancellationToken)
+    private static string Names(IEnumerable<string> names) => string.Join(", ", names.Distinct(StringComparer.Ordinal));
+
+    private static string FindProject(string projectFolder) =>
+        Directory.EnumerateFiles(projectFolder, "*.csproj").Concat(Directory.EnumerateFiles(projectFolder, "*.fsproj")).Order(StringComparer.Ordinal).First();
+
+    private async Task<string> PublishAsync(ProjectInputs inputs, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var project = Directory.EnumerateFiles(projectFolder, "*.csproj").Concat(Directory.EnumerateFiles(projectFolder, "*.fsproj")).Order(StringComparer.Ordinal).First();
-        var target = Path.Combine(cacheRoot, Path.GetFileNameWithoutExtension(project) + "-" + ContentHash(project));
+        var project = inputs.ProjectFile;
+        var projectFolder = Path.GetDirectoryName(project)!;
+        var target = Path.Combine(cacheRoot, Path.GetFileNameWithoutExtension(project) + "-" + inputs.ContentHash());
         if (File.Exists(Path.Combine(target, ".complete")))
         {
             return target;
@@ -86,63 +123,6 @@ public sealed class CodePreparer(string cacheRoot)
         var hasLock = File.Exists(Path.Combine(folder, "package-lock.json"));
         progress?.Report($"npm {(hasLock ? "ci" : "install")} in {folder}");
         await RunAsync("npm", [hasLock ? "ci" : "install", "--omit=dev", "--no-audit", "--no-fund"], folder, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A hash of everything the build reads: the project's files and, recursively, those of the projects it references
-    /// (bin and obj left out), plus the central package versions and build props above it.
-    /// </summary>
-    internal static string ContentHash(string projectFile)
-    {
-        var files = new SortedSet<string>(StringComparer.Ordinal);
-        Collect(Path.GetFullPath(projectFile), files, new HashSet<string>(StringComparer.Ordinal));
-        foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json" })
-        {
-            for (var dir = Path.GetDirectoryName(Path.GetFullPath(projectFile)); dir is not null; dir = Path.GetDirectoryName(dir))
-            {
-                var candidate = Path.Combine(dir, name);
-                if (File.Exists(candidate))
-                {
-                    files.Add(candidate);
-                }
-            }
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in files)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(file));
-            hash.AppendData(File.ReadAllBytes(file));
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
-    }
-
-    private static void Collect(string projectFile, SortedSet<string> files, HashSet<string> seen)
-    {
-        if (!seen.Add(projectFile) || !File.Exists(projectFile))
-        {
-            return;
-        }
-
-        var folder = Path.GetDirectoryName(projectFile)!;
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-        {
-            var segments = Path.GetRelativePath(folder, file).Split(Path.DirectorySeparatorChar);
-            if (segments[0] != "node_modules" && !segments[..^1].Any(s => s is "bin" or "obj"))
-            {
-                files.Add(file);
-            }
-        }
-
-        var references = XDocument.Load(projectFile).Descendants()
-            .Where(e => e.Name.LocalName == "ProjectReference")
-            .Select(e => e.Attribute("Include")?.Value)
-            .OfType<string>();
-        foreach (var reference in references)
-        {
-            Collect(Path.GetFullPath(Path.Combine(folder, reference.Replace('\\', '/'))), files, seen);
-        }
     }
 
     private static async Task RunAsync(string program, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace Cloister.Templates.Code;
 
 /// <summary>What a local path names, as <c>stat</c> reports it after following symbolic links.</summary>
-internal enum LocalFileType
+public enum LocalFileType
 {
     /// <summary>Nothing: no such file, a dangling link, or a path through something that is not a folder.</summary>
     Missing,

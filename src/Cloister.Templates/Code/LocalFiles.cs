@@ -6,7 +6,7 @@ namespace Cloister.Templates.Code;
 /// Looks at a local path without opening it: opening a named pipe waits for a writer and reading a device may never
 /// end, so a template naming one must be refused before anything reads it.
 /// </summary>
-internal static partial class LocalFiles
+public static partial class LocalFiles
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;

@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text.Json;
+using Cloister.Host.Control;
+using Cloister.Model;
+using Cloister.Network;
+
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// The stack host process as <c>cloister up</c> starts it (<see cref="HostLauncher"/>'s command line with the cloister
+/// apphost built next to these tests, a fresh state folder): what it reports on the progress stream, which ends when the
+/// CLI detaches, is also in <c>logs/host.log</c>.
+/// </summary>
+public sealed class HostRunnerTests : IAsyncLifetime
+{
+    private readonly StatePaths _state = new(Directory.CreateTempSubdirectory("cloister-host-").FullName);
+    private Process? _host;
+
+    private string Prefix => SandboxOptions.ForState(_state).Prefix;
+
+    private string HostLogPath => Path.Combine(_state.Logs, "host.log");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_host is { HasExited: false } host)
+        {
+            await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(10));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await host.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                host.Kill(entireProcessTree: true);
+            }
+        }
+
+        _host?.Dispose();
+        await Sandbox.CleanupAsync(Prefix);
+        Directory.Delete(_state.Root, recursive: true);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_InterfaceEndpointOfUnservedService_WarningInHostLog()
+    {
+        var request = Request("""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties: { CidrBlock: 10.20.0.0/16 }
+              Subnet:
+                Type: AWS::EC2::Subnet
+                Properties: { VpcId: !Ref Vpc, CidrBlock: 10.20.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] }
+              QueueEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties:
+                  VpcId: !Ref Vpc
+                  VpcEndpointType: Interface
+                  ServiceName: !Sub com.amazonaws.${AWS::Region}.sqs
+                  SubnetIds: [!Ref Subnet]
+            """);
+        var events = await ProgressAsync(Start(request));
+
+        Assert.Equal("ready", events[^1].State);
+        var warning = Assert.Single(events, e => e.State == "warning");
+        Assert.Equal("network", warning.Phase);
+        Assert.Matches(@"^QueueEndpoint \(vpce-[0-9a-f]{17}\) is an interface endpoint of com\.amazonaws\.eu-central-1\.sqs, which Cloister does not serve", warning.Message);
+        await UntilAsync(() => HostLog().Contains($"network: {warning.Message}", StringComparison.Ordinal), "the warning in host.log");
+        var down = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(60));
+        Assert.True(down is { Ok: true }, down?.Error);
+        await _host!.WaitForExitAsync();
+        Assert.Equal(0, _host.ExitCode);
+        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task RunAsync_TemplateThatDoesNotLoad_EveryProblemInHostLog()
+    {
+        var request = Request("""
+            Resources:
+              Queue:
+                Type: AWS::Made::Up
+              Topic:
+                Type: AWS::Made::Down
+            """);
+        var problems = request.Load(DateTimeOffset.UtcNow).Validation.Problems.Select(p => p.ToString()).ToList();
+        Assert.Equal(2, problems.Count);
+
+        var events = await ProgressAsync(Start(request));
+        await _host!.WaitForExitAsync();
+
+        Assert.Equal(1, _host.ExitCode);
+        Assert.Equal(problems, events.Where(e => e.State == "failed").Select(e => e.Message));
+        var log = HostLog();
+        Assert.All(problems, problem => Assert.Contains($"templates: {problem}", log, StringComparison.Ordinal));
+        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+
+    /// <summary>A deployment of <paramref name="template"/> (one stack, <c>stack</c>, in eu-central-1), its file in the state folder.</summary>
+    private DeployRequest Request(string template)
+    {
+        var path = Path.Combine(_state.Root, "stack.yaml");
+        File.WriteAllText(path, template);
+        return new DeployRequest([new DeployTemplate(path, "stack", ImmutableDictionary<string, string>.Empty)], "eu-central-1", false, ImmutableDictionary<string, string>.Empty);
+    }
+
+    /// <summary>Writes the request where the host reads it and starts the host as <c>up</c> does.</summary>
+    private Process Start(DeployRequest request)
+    {
+        Directory.CreateDirectory(_state.Runtime);
+        File.WriteAllText(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest));
+        _host = Process.Start(HostLauncher.StartInfo(_state, HostLauncher.CloisterProgram(AppContext.BaseDirectory)))!;
+        _host.StandardInput.Close();
+        return _host;
+    }
+
+    /// <summary>The progress events until the stacks are ready or the host ends its output.</summary>
+    private static async Task<List<DeployEvent>> ProgressAsync(Process host)
+    {
+        var events = new List<DeployEvent>();
+        while (await host.StandardOutput.ReadLineAsync() is { } line)
+        {
+            var deployEvent = JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent)!;
+            events.Add(deployEvent);
+            if (deployEvent.State == "ready")
+            {
+                break;
+            }
+        }
+
+        return events;
+    }
+
+    private string HostLog() => File.Exists(HostLogPath) ? File.ReadAllText(HostLogPath) : string.Empty;
+
+    /// <summary>Waits for <paramref name="condition"/>: log lines are written by a background writer.</summary>
+    private async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"Not seen within 30 s: {what}. host.log:\n{HostLog()}");
+            await Task.Delay(100);
+        }
+    }
+}
