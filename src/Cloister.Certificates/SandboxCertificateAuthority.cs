@@ -89,26 +89,30 @@ public sealed class SandboxCertificateAuthority : IDisposable
 
     /// <summary>
     /// A leaf certificate with its private key for the given DNS names (wildcards allowed) and IP
-    /// addresses, signed by the root. The same set of names gives the same certificate while it lives.
+    /// addresses, signed by the root. Its subject is the first name given (or, without names, the first
+    /// address), as an ACM certificate's <c>DomainName</c> is its subject; every name and address is a
+    /// subject alternative name. The same subject and set of names gives the same certificate while it lives.
     /// </summary>
     public X509Certificate2 Issue(IEnumerable<string> dnsNames, IEnumerable<IPAddress>? ipAddresses = null)
     {
         ArgumentNullException.ThrowIfNull(dnsNames);
-        var names = dnsNames.Select(n => n.TrimEnd('.').ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var given = dnsNames.Select(n => n.TrimEnd('.').ToLowerInvariant()).ToArray();
+        var names = given.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var addresses = (ipAddresses ?? []).Distinct().OrderBy(a => a.ToString(), StringComparer.Ordinal).ToArray();
         if (names.Length == 0 && addresses.Length == 0)
         {
             throw new ArgumentException("A certificate needs at least one DNS name or IP address.", nameof(dnsNames));
         }
 
-        var cacheKey = string.Join(',', names) + "|" + string.Join(',', addresses.Select(a => a.ToString()));
+        var subject = given.Length > 0 ? given[0] : addresses[0].ToString();
+        var cacheKey = subject + "|" + string.Join(',', names) + "|" + string.Join(',', addresses.Select(a => a.ToString()));
         var now = _time.GetUtcNow();
         if (_issued.TryGetValue(cacheKey, out var cached) && cached.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1))
         {
             return cached;
         }
 
-        var issued = CreateLeaf(names, addresses, now);
+        var issued = CreateLeaf(subject, names, addresses, now);
         _issued[cacheKey] = issued;
         return issued;
     }
@@ -135,10 +139,9 @@ public sealed class SandboxCertificateAuthority : IDisposable
         return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
     }
 
-    private X509Certificate2 CreateLeaf(string[] names, IPAddress[] addresses, DateTimeOffset now)
+    private X509Certificate2 CreateLeaf(string subject, string[] names, IPAddress[] addresses, DateTimeOffset now)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var subject = names.Length > 0 ? names[0] : addresses[0].ToString();
         var request = new CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         foreach (var name in names)

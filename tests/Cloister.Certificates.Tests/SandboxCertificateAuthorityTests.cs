@@ -42,7 +42,23 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
         Assert.True(leaf.MatchesHostname("abc1234567.execute-api.eu-central-1.amazonaws.com"));
         Assert.True(leaf.MatchesHostname("vpce-0123456789abcdef0-abcdefgh.execute-api.eu-central-1.vpce.amazonaws.com"));
         Assert.False(leaf.MatchesHostname("dynamodb.eu-central-1.amazonaws.com"));
-        Assert.Same(leaf, ca.Issue(["*.execute-api.eu-central-1.vpce.amazonaws.com", "*.execute-api.eu-central-1.amazonaws.com"], [IPAddress.Parse("10.0.1.5")]));
+        Assert.Same(leaf, ca.Issue(["*.execute-api.eu-central-1.amazonaws.com", "*.execute-api.eu-central-1.vpce.amazonaws.com", "*.execute-api.eu-central-1.amazonaws.com"], [IPAddress.Parse("10.0.1.5")]));
+    }
+
+    [Fact]
+    public void Issue_FirstNameGiven_IsTheSubjectAndEveryNameASan()
+    {
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        string[] names = ["vpce-0aaaabbbbccccdddd-abcdefgh.dynamodb.eu-central-1.vpce.amazonaws.com", "*.vpce-0aaaabbbbccccdddd-abcdefgh-eu-central-1a.dynamodb.eu-central-1.vpce.amazonaws.com"];
+
+        var leaf = ca.Issue(names);
+        var reversed = ca.Issue(names.Reverse());
+
+        Assert.Equal("CN=" + names[0], leaf.Subject);
+        Assert.Equal("CN=" + names[1], reversed.Subject);
+        Assert.NotSame(leaf, reversed);
+        Assert.Equal(names.Order(StringComparer.Ordinal), SubjectAlternativeNames(leaf));
+        Assert.Equal(SubjectAlternativeNames(leaf), SubjectAlternativeNames(reversed));
     }
 
     [Fact]
@@ -104,4 +120,7 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
         Assert.Equal("ok"u8.ToArray(), buffer);
         Assert.True(clientTls.IsAuthenticated);
     }
+
+    private static List<string> SubjectAlternativeNames(X509Certificate2 certificate) =>
+        [.. certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames()];
 }

@@ -1,3 +1,4 @@
+using Cloister.Model;
 using Cloister.Model.Network;
 
 namespace Cloister.Dns.Resolution;
@@ -32,6 +33,42 @@ public static class VpcEndpointDnsNames
     /// <summary>The name of a private API through an endpoint associated with it: <c>{api-id}-{vpce-id}.execute-api.{region}.amazonaws.com</c>.</summary>
     public static string ApiAssociationName(string apiId, string vpcEndpointId, string region, string urlSuffix = "amazonaws.com") =>
         $"{apiId}-{vpcEndpointId}.execute-api.{region}.{urlSuffix}";
+
+    /// <summary>
+    /// The names a served interface endpoint's certificate carries, its subject first: the service's regional name
+    /// (<c>dynamodb.{region}.amazonaws.com</c>, which AWS's DynamoDB certificate has as its subject) when private DNS is
+    /// on, otherwise the endpoint's regional name; then the endpoint-specific regional and zonal names, each also with
+    /// <c>*.</c>, and the service's regional name when private DNS is on. The zones are those of the endpoint's
+    /// interfaces' subnets, in order.
+    /// </summary>
+    public static IReadOnlyList<string> CertificateNames(VpcEndpoint endpoint, CloudModel model)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(model);
+        var region = model.Account.Region;
+        var suffix = model.Account.UrlSuffix;
+        var privateName = PrivateDnsName(endpoint, region, suffix);
+        var regional = RegionalName(endpoint, region, suffix);
+        var names = new List<string> { endpoint.PrivateDnsEnabled ? privateName : regional };
+        void Add(string name)
+        {
+            names.Add(name);
+            names.Add("*." + name);
+        }
+
+        Add(regional);
+        var zones = endpoint.NetworkInterfaces
+            .Select(n => model.Subnets.FirstOrDefault(s => s.Id == n.SubnetId)?.AvailabilityZone)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        foreach (var zone in zones)
+        {
+            Add(ZonalName(endpoint, zone, region, suffix));
+        }
+
+        return [.. names.Distinct(StringComparer.Ordinal)];
+    }
 
     /// <summary>The eight lowercase letters and digits AWS puts after the endpoint id.</summary>
     public static string Suffix(string vpcEndpointId) => VpcEndpointDnsSuffix.Of(vpcEndpointId);

@@ -24,39 +24,10 @@ internal static class InterfaceEndpoints
             .Select(e => $"{e.LogicalId} ({e.Id}) is an interface endpoint of {e.ServiceName}, which Cloister does not serve: its network interfaces exist but nothing answers on them (served: {string.Join(", ", Served.Order(StringComparer.Ordinal))})");
 
     /// <summary>
-    /// The DNS names a DynamoDB interface endpoint answers for, as its certificate's subject alternative names: the
-    /// endpoint-specific regional and zonal names with their subdomains (<c>*.vpce-...dynamodb.{region}.vpce.amazonaws.com</c>),
-    /// and the regional <c>dynamodb.{region}.amazonaws.com</c> when private DNS is on.
+    /// The names of a DynamoDB interface endpoint's certificate, its subject first
+    /// (<see cref="VpcEndpointDnsNames.CertificateNames"/>): the endpoint-specific regional and zonal names with their
+    /// <c>*.</c> forms, and <c>dynamodb.{region}.amazonaws.com</c> (the subject) when private DNS is on.
     /// </summary>
-    public static IReadOnlyList<string> CertificateNames(VpcEndpoint endpoint, CloudModel model)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(model);
-        var region = model.Account.Region;
-        var suffix = model.Account.UrlSuffix;
-        var names = new List<string>();
-        void Add(string name)
-        {
-            names.Add(name);
-            names.Add("*." + name);
-        }
-
-        Add(VpcEndpointDnsNames.RegionalName(endpoint, region, suffix));
-        var zones = endpoint.NetworkInterfaces
-            .Select(n => model.Subnets.FirstOrDefault(s => s.Id == n.SubnetId)?.AvailabilityZone)
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
-        foreach (var zone in zones)
-        {
-            Add(VpcEndpointDnsNames.ZonalName(endpoint, zone, region, suffix));
-        }
-
-        if (endpoint.PrivateDnsEnabled)
-        {
-            names.Add(VpcEndpointDnsNames.PrivateDnsName(endpoint, region, suffix));
-        }
-
-        return names;
-    }
+    public static IReadOnlyList<string> CertificateNames(VpcEndpoint endpoint, CloudModel model) =>
+        VpcEndpointDnsNames.CertificateNames(endpoint, model);
 }

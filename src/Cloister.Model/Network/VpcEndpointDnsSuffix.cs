@@ -11,13 +11,21 @@ namespace Cloister.Model.Network;
 public static class VpcEndpointDnsSuffix
 {
     /// <summary>The eight lowercase letters and digits for <paramref name="vpcEndpointId"/>.</summary>
-    public static string Of(string vpcEndpointId)
+    public static string Of(string vpcEndpointId) => Hashed(vpcEndpointId, "abcdefghijklmnopqrstuvwxyz0123456789", 8);
+
+    /// <summary>
+    /// The id of the private hosted zone AWS creates for an interface endpoint with private DNS, which its
+    /// <c>DnsEntries</c> name for the private DNS entries: <c>Z</c> and twenty uppercase letters and digits, derived from
+    /// the endpoint id as <see cref="Of"/> is.
+    /// </summary>
+    public static string PrivateZoneId(string vpcEndpointId) => "Z" + Hashed(vpcEndpointId + "/private-dns", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 20);
+
+    private static string Hashed(string vpcEndpointId, string alphabet, int length)
     {
         ArgumentNullException.ThrowIfNull(vpcEndpointId);
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(vpcEndpointId), hash);
-        Span<char> chars = stackalloc char[8];
+        Span<char> chars = stackalloc char[length];
         for (var i = 0; i < chars.Length; i++)
         {
             chars[i] = alphabet[hash[i] % alphabet.Length];

@@ -121,6 +121,17 @@ internal static partial class ResourceCatalog
                 var ip = c.State.Addresses.Allocate(subnetId);
                 c.Set(HiddenAttributes.EniAddress(eni), ip ?? string.Empty).Set(HiddenAttributes.EniSubnet(eni), subnetId);
             }
+
+            // After the public names, as CloudFormation orders them: the private DNS name, then (execute-api) its wildcard.
+            if (string.Equals(c.Prop("PrivateDnsEnabled"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                var privateZone = Model.Network.VpcEndpointDnsSuffix.PrivateZoneId(id);
+                entries.Add($"{privateZone}:{shortName}.{c.Region}.{c.State.Account.UrlSuffix}");
+                if (shortName == "execute-api")
+                {
+                    entries.Add($"{privateZone}:*.{shortName}.{c.Region}.{c.State.Account.UrlSuffix}");
+                }
+            }
         }
 
         return c.Set("CreationTimestamp", "2024-01-01T00:00:00.000Z").Set("DnsEntries", entries).Set("Id", id)

@@ -22,24 +22,7 @@ public sealed class InboundOnlyPrivateDnsTests
     private static CloudModel Model(bool inboundOnly)
     {
         var model = TestModels.WithClient([], ["127.0.0.93", "127.0.0.94"], ["127.0.0.91", "127.0.0.92"]);
-        var endpoint = new VpcEndpoint(
-            Vpce,
-            "DynamoDbInterface",
-            TestModels.ApiVpc,
-            "com.amazonaws.eu-central-1.dynamodb",
-            VpcEndpointType.Interface,
-            ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
-            [],
-            [],
-            PrivateDnsEnabled: true,
-            PolicyDocument: null,
-            [
-                new NetworkInterface("eni-0dddddddddddddd01", "subnet-0aaaaaaaaaaaaaaa1", "10.0.1.150", [], $"VPC Endpoint Interface {Vpce}"),
-                new NetworkInterface("eni-0dddddddddddddd02", "subnet-0aaaaaaaaaaaaaaa2", "10.0.2.150", [], $"VPC Endpoint Interface {Vpce}"),
-            ])
-        {
-            DnsOptions = new VpcEndpointDnsOptions(PrivateDnsOnlyForInboundResolverEndpoint: inboundOnly),
-        };
+        var endpoint = TestModels.DynamoDbInterfaceEndpoint(Vpce, 150, privateDns: true, inboundOnly);
         return model with { VpcEndpoints = model.VpcEndpoints.Add(endpoint) };
     }
 

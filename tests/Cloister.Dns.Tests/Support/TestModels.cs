@@ -79,6 +79,30 @@ internal static class TestModels
 
     public static RecordSet Set(string name, string type, uint ttl, AliasTarget alias) => new(name, type, ttl, [], alias);
 
+    /// <summary>
+    /// A DynamoDB interface endpoint <paramref name="id"/> in the API VPC with one interface in each of its two subnets,
+    /// at <c>10.0.1.{hostOctet}</c> and <c>10.0.2.{hostOctet}</c>.
+    /// </summary>
+    public static VpcEndpoint DynamoDbInterfaceEndpoint(string id, int hostOctet, bool privateDns, bool inboundOnly = false) =>
+        new(
+            id,
+            "DynamoDbInterface",
+            ApiVpc,
+            $"com.amazonaws.{Region}.dynamodb",
+            VpcEndpointType.Interface,
+            ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+            [],
+            [],
+            PrivateDnsEnabled: privateDns,
+            PolicyDocument: null,
+            [
+                new NetworkInterface($"eni-{id[5..]}1", "subnet-0aaaaaaaaaaaaaaa1", $"10.0.1.{hostOctet}", [], $"VPC Endpoint Interface {id}"),
+                new NetworkInterface($"eni-{id[5..]}2", "subnet-0aaaaaaaaaaaaaaa2", $"10.0.2.{hostOctet}", [], $"VPC Endpoint Interface {id}"),
+            ])
+        {
+            DnsOptions = new VpcEndpointDnsOptions(PrivateDnsOnlyForInboundResolverEndpoint: inboundOnly),
+        };
+
     /// <summary>The API VPC and a client VPC with no rules.</summary>
     public static CloudModel TwoVpcs() => ApiOnly() with { Vpcs = [ApiVpcRecord, ClientVpcRecord] };
 
