@@ -61,6 +61,20 @@ internal static class PathCommand
         return verb;
     }
 
+    /// <summary>
+    /// What <c>cloister path --from HOST --to TARGET:PORT</c> would find, without printing it: the address TARGET
+    /// resolves to on the host and whether a path reaches it; null when the host or the name is unknown.
+    /// </summary>
+    public static PathProbe? Probe(SandboxDescription sandbox, CloudModel model, string host, string target, int port)
+    {
+        if (sandbox.FindHost(host) is not { } source || Resolve(sandbox, source, target) is not { } address)
+        {
+            return null;
+        }
+
+        return new PathProbe(address, new PathAnalyzer(model, sandbox.Hosts).Analyze(source, address, port, "tcp", target).NetworkPathFound);
+    }
+
     private static string? Resolve(SandboxDescription sandbox, HostPlan from, string name)
     {
         if (Ipv4Cidr.TryParseAddress(name, out _))

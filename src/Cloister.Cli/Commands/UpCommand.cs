@@ -5,6 +5,7 @@ using Cloister.Host;
 using Cloister.Host.Code;
 using Cloister.Host.Control;
 using Cloister.Model;
+using Cloister.Network.Runtime;
 using Spectre.Console;
 
 namespace Cloister.Cli.Commands;
@@ -124,7 +125,7 @@ internal static class UpCommand
         if (status is not null)
         {
             OutputsCommand.Render(console, status);
-            Hints(console, status, detach);
+            Hints(console, state, status, detach);
         }
 
         console.MarkupLineInterpolated($"[green]Up in {clock.Elapsed.TotalSeconds:0.0} s.[/]");
@@ -182,26 +183,26 @@ internal static class UpCommand
         }
     }
 
-    private static void Hints(IAnsiConsole console, Host.Status.StackStatus status, bool detached)
+    private static void Hints(IAnsiConsole console, StatePaths state, Host.Status.StackStatus status, bool detached)
     {
-        var client = status.Hosts.FirstOrDefault(h => h.Kind is "Instance" or "OnPremisesHost");
-        var url = status.Stacks.SelectMany(s => s.Outputs).FirstOrDefault(o => o.OutputValue.StartsWith("https://", StringComparison.Ordinal));
+        var sandbox = RuntimeState.ReadDescription(state.Runtime);
+        var model = RuntimeState.ReadModel(state.Runtime);
+        var hints = TryNextHints.For(status, model, (host, target, port) => sandbox is null || model is null ? null : PathCommand.Probe(sandbox, model, host.Id, target, port), detached);
         console.WriteLine();
         console.MarkupLine("[bold]Try next[/]");
-        if (client is not null && url is not null)
+        foreach (var hint in hints)
         {
-            var hostName = new Uri(url.OutputValue).Host;
-            console.MarkupLineInterpolated($"  ./cloister exec --from {client.Name} -- dig +short {hostName}");
-            console.MarkupLineInterpolated($"  ./cloister exec --from {client.Name} -- curl -s {url.OutputValue}");
+            var gap = hint.Command.Length == 0 ? string.Empty : "   ";
+            if (hint.Note is null)
+            {
+                console.MarkupLineInterpolated($"  {hint.Command}");
+            }
+            else
+            {
+                console.MarkupLineInterpolated($"  {hint.Command}{gap}[grey]({hint.Note})[/]");
+            }
         }
 
-        if (client is not null)
-        {
-            console.MarkupLineInterpolated($"  ./cloister path --from {client.Name} --to {(url is null ? client.Address : new Uri(url.OutputValue).Host)}:443");
-        }
-
-        console.MarkupLine("  ./cloister status   ./cloister outputs   ./cloister logs access|dns|function NAME");
-        console.MarkupLine(detached ? "  ./cloister down     [grey](tears everything down)[/]" : "  Ctrl-C             [grey](tears everything down)[/]");
         console.WriteLine();
     }
 }

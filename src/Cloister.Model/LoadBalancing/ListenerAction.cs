@@ -1,9 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace Cloister.Model.LoadBalancing;
 
 /// <summary>
 /// What a listener or rule does with a request: forward it to its target groups (<see cref="ForwardAction"/>), or, on
-/// an application load balancer, answer it itself with a fixed response or a redirect.
+/// an application load balancer, answer it itself with a fixed response or a redirect. Serialized with its kind
+/// (<c>"type"</c>, as <c>Actions[].Type</c> in ELB's API) so the model written at <c>up</c> reads back whole.
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ForwardAction), "forward")]
+[JsonDerivedType(typeof(FixedResponseAction), "fixed-response")]
+[JsonDerivedType(typeof(RedirectAction), "redirect")]
 public abstract record ListenerAction;
 
 /// <summary>A <c>fixed-response</c> action: the load balancer answers with this status, content type and body.</summary>

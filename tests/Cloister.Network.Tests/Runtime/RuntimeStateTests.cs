@@ -30,7 +30,43 @@ public sealed class RuntimeStateTests
         }
     }
 
+    [Fact]
+    public void ReadModel_ListenersWithForwardRedirectAndFixedResponseActions_RoundTrip()
+    {
+        // cloister path reads the model back after up: a listener's action is abstract, so it must carry its kind.
+        var model = LoadBalancing.BalancerTopology.Build();
+        var folder = Path.Combine(Path.GetTempPath(), "cloister-state-" + Guid.NewGuid().ToString("N")[..8]);
+        var options = new SandboxOptions("clt-unit-", folder);
+        var plan = PlanBuilder.Build(model, "clt-unit-");
+        var description = new SandboxDescription(1, "clt-unit-", false, 42, "eu-central-1", null, plan.SandboxNamespace, plan.RegionNamespace, plan.Hosts, [], Path.Combine(folder, "hosts"));
+        try
+        {
+            RuntimeState.Write(options, description, model);
+
+            var readModel = RuntimeState.ReadModel(folder)!;
+            Assert.Equal(model.Listeners.Select(l => l.DefaultAction), readModel.Listeners.Select(l => l.DefaultAction), ActionComparer.Instance);
+            Assert.Equal(model.ListenerRules.Select(r => r.Action), readModel.ListenerRules.Select(r => r.Action), ActionComparer.Instance);
+            Assert.Contains(readModel.ListenerRules, r => r.Action is Model.LoadBalancing.FixedResponseAction { StatusCode: 503 });
+            Assert.Contains(readModel.Listeners, l => l.DefaultAction is Model.LoadBalancing.RedirectAction { Protocol: "HTTPS" });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, RuntimeState.Json);
+
+    /// <summary>Actions compared by their JSON, since their arrays compare by reference.</summary>
+    private sealed class ActionComparer : IEqualityComparer<Model.LoadBalancing.ListenerAction>
+    {
+        public static readonly ActionComparer Instance = new();
+
+        public bool Equals(Model.LoadBalancing.ListenerAction? x, Model.LoadBalancing.ListenerAction? y) =>
+            x?.GetType() == y?.GetType() && Json(x) == Json(y);
+
+        public int GetHashCode(Model.LoadBalancing.ListenerAction obj) => obj.GetType().GetHashCode();
+    }
 
     [Theory]
     [InlineData("a1:8080", "a1", 8080)]
