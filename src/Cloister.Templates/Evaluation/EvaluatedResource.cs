@@ -29,5 +29,9 @@ internal sealed record EvaluatedResource(
         return props?.GetEntry(property)?.KeyLocation ?? Location;
     }
 
+    /// <summary>The name the template's author gave <paramref name="property"/> (another when a transform renamed it).</summary>
+    public string WrittenName(string property) =>
+        (Declaration.Get("Properties") as MapNode)?.GetEntry(property)?.WrittenAs ?? property;
+
     public string Attribute(string name) => Attributes.TryGetValue(name, out var node) && node is ScalarNode s ? s.Value : string.Empty;
 }

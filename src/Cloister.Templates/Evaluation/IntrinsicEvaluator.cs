@@ -39,7 +39,7 @@ internal sealed partial class IntrinsicEvaluator(StackState state)
                 var entries = ImmutableArray.CreateBuilder<MapEntry>(map.Entries.Length);
                 foreach (var entry in map.Entries)
                 {
-                    var value = Resolve(entry.Value, where.Key(entry.Key), depth + 1);
+                    var value = Resolve(entry.Value, where.Key(entry.WrittenAs ?? entry.Key), depth + 1);
                     if (value is not null)
                     {
                         entries.Add(entry with { Value = value });

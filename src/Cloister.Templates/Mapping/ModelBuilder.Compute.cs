@@ -84,7 +84,9 @@ internal sealed partial class ModelBuilder
                 kind = CodeKind.Inline;
                 break;
             case MapNode code when code.Get("S3Bucket") is not null:
-                r.Problem("Code", "Cloister reads no S3; give Code as a local folder or .zip path (as before 'aws cloudformation package'), or ZipFile.");
+                r.Problem("Code", r.WrittenName("Code") == "CodeUri"
+                    ? "Cloister reads no S3; give CodeUri as a local folder or .zip path (as before 'sam package'), or InlineCode."
+                    : "Cloister reads no S3; give Code as a local folder or .zip path (as before 'aws cloudformation package'), or ZipFile.");
                 break;
             default:
                 r.Problem("Code", "is required: a local folder or .zip path, or { ZipFile: source }.");

@@ -1,14 +1,27 @@
 using Cloister.Model.Network;
+using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Mapping;
 
 /// <summary>
-/// VPC endpoints' <c>DnsOptions</c>, refused as EC2 refuses them (see docs/network.md, "DynamoDB interface endpoints").
+/// VPC endpoints' <c>DnsOptions</c> as CloudFormation's <c>DnsOptionsSpecification</c> writes them (its string enums,
+/// not EC2's API forms), refused as CloudFormation and EC2 refuse them (see docs/network.md, "DynamoDB interface endpoints").
 /// </summary>
 internal sealed partial class ModelBuilder
 {
+    private const string InboundResolverProperty = "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint";
+
     /// <summary>The services that have both gateway and interface endpoints, the only ones where private DNS can be inbound-only.</summary>
     private static readonly HashSet<string> GatewayAndInterfaceServices = new(["dynamodb", "s3"], StringComparer.Ordinal);
+
+    /// <summary>CloudFormation's <c>DnsRecordIpType</c> values: EC2's, and <c>not-specified</c> (EC2 chooses: ipv4 for an IPv4 endpoint).</summary>
+    private static readonly string[] RecordIpTypes = ["ipv4", "ipv6", "dualstack", "service-defined", "not-specified"];
+
+    /// <summary>
+    /// CloudFormation's <c>PrivateDnsOnlyForInboundResolverEndpoint</c> values and the choice each makes (EC2's boolean);
+    /// NotSpecified is as if it were left out: EC2 chooses.
+    /// </summary>
+    private static readonly (string Value, bool? OnlyInbound)[] InboundResolverChoices = [("OnlyInboundResolver", true), ("AllResolvers", false), ("NotSpecified", null)];
 
     private readonly List<(PropertyReader Reader, bool? OnlyInbound, int Index)> _privateDnsEndpoints = [];
 
@@ -26,29 +39,17 @@ internal sealed partial class ModelBuilder
             return VpcEndpointDnsOptions.Default;
         }
 
-        var recordType = r.String(options, "DnsRecordIpType", "DnsOptions.DnsRecordIpType") ?? VpcEndpointDnsOptions.Ipv4;
-        if (!VpcEndpointDnsOptions.RecordIpTypes.Contains(recordType))
-        {
-            r.Problem("DnsOptions.DnsRecordIpType", $"'{recordType}' is not one of {string.Join(", ", VpcEndpointDnsOptions.RecordIpTypes)}.");
-        }
-        else if (recordType is "ipv6" or "dualstack")
-        {
-            // EC2 needs IpAddressType ipv6 or dualstack for these; Cloister's sandbox and endpoints are IPv4 only.
-            r.Problem("DnsOptions.DnsRecordIpType", $"'{recordType}' needs an endpoint with IPv6 addresses (IpAddressType ipv6 or dualstack); Cloister's endpoints have IPv4 addresses only, so use ipv4 or service-defined.");
-        }
-
-        bool? onlyInbound = options.Get("PrivateDnsOnlyForInboundResolverEndpoint") is null
-            ? null
-            : r.Bool(options, "PrivateDnsOnlyForInboundResolverEndpoint", "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint", false);
+        var recordType = RecordIpType(r, options);
+        var onlyInbound = OnlyInboundResolver(r, options);
         if (onlyInbound == true)
         {
             if (type != VpcEndpointType.Interface || !GatewayAndInterfaceServices.Contains(ShortName(service)))
             {
-                r.Problem("DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint", $"is available only for interface endpoints of services that support both gateway and interface endpoints (dynamodb, s3), not for this {type} endpoint of '{service}'.");
+                r.Problem(InboundResolverProperty, $"OnlyInboundResolver is available only for interface endpoints of services that support both gateway and interface endpoints (dynamodb, s3), not for this {type} endpoint of '{service}'.");
             }
             else if (!privateDns)
             {
-                r.Problem("DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint", "needs PrivateDnsEnabled true.");
+                r.Problem(InboundResolverProperty, "OnlyInboundResolver needs PrivateDnsEnabled true.");
             }
         }
 
@@ -58,6 +59,51 @@ internal sealed partial class ModelBuilder
         }
 
         return new VpcEndpointDnsOptions(recordType, onlyInbound == true);
+    }
+
+    /// <summary>The record type, <c>ipv4</c> where CloudFormation's value leaves EC2 to choose (or where it is refused).</summary>
+    private static string RecordIpType(PropertyReader r, MapNode options)
+    {
+        const string property = "DnsOptions.DnsRecordIpType";
+        var recordType = r.String(options, "DnsRecordIpType", property) ?? "not-specified";
+        if (!RecordIpTypes.Contains(recordType, StringComparer.Ordinal))
+        {
+            r.Problem(property, $"'{recordType}' is not one of {string.Join(", ", RecordIpTypes)}.");
+        }
+        else if (recordType is "ipv6" or "dualstack")
+        {
+            // EC2 needs IpAddressType ipv6 or dualstack for these; Cloister's sandbox and endpoints are IPv4 only.
+            r.Problem(property, $"'{recordType}' needs an endpoint with IPv6 addresses (IpAddressType ipv6 or dualstack); Cloister's endpoints have IPv4 addresses only, so use ipv4 or service-defined.");
+        }
+        else if (recordType != "not-specified")
+        {
+            return recordType;
+        }
+
+        return VpcEndpointDnsOptions.Ipv4;
+    }
+
+    /// <summary>EC2's boolean for CloudFormation's value; null when EC2 chooses (left out, NotSpecified, or refused).</summary>
+    private static bool? OnlyInboundResolver(PropertyReader r, MapNode options)
+    {
+        var text = r.String(options, "PrivateDnsOnlyForInboundResolverEndpoint", InboundResolverProperty);
+        if (text is null)
+        {
+            return null;
+        }
+
+        foreach (var (value, onlyInbound) in InboundResolverChoices)
+        {
+            if (string.Equals(text, value, StringComparison.Ordinal))
+            {
+                return onlyInbound;
+            }
+        }
+
+        // EC2's API and CLI take a boolean here; CloudFormation's schema takes only its enum, and so does Cloister.
+        var hint = text is "true" or "false" ? $" (EC2's API takes true/false; CloudFormation writes {(text == "true" ? "OnlyInboundResolver" : "AllResolvers")})" : string.Empty;
+        r.Problem(InboundResolverProperty, $"'{text}' is not one of {string.Join(", ", InboundResolverChoices.Select(c => c.Value))}{hint}.");
+        return null;
     }
 
     /// <summary>
@@ -75,14 +121,14 @@ internal sealed partial class ModelBuilder
             }
 
             var gateway = _endpoints.Exists(e => e.Type == VpcEndpointType.Gateway && e.VpcId == endpoint.VpcId && e.ServiceName == endpoint.ServiceName);
-            const string property = "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint";
             if (gateway && onlyInbound == false)
             {
-                r.Problem(property, $"must be true: the VPC {endpoint.VpcId} has a Gateway endpoint for {endpoint.ServiceName}, so private DNS can only be for inbound Resolver endpoints.");
+                r.Problem(InboundResolverProperty, $"must be OnlyInboundResolver (or left out): the VPC {endpoint.VpcId} has a Gateway endpoint for {endpoint.ServiceName}, so private DNS can only be for inbound Resolver endpoints.");
             }
             else if (!gateway && onlyInbound == true)
             {
-                r.Problem(property, $"To set PrivateDnsOnlyForInboundResolverEndpoint to true, the VPC {endpoint.VpcId} must have a Gateway endpoint for the service {endpoint.ServiceName}.");
+                // EC2's own words, which CloudFormation passes on.
+                r.Problem(InboundResolverProperty, $"OnlyInboundResolver needs a Gateway endpoint of the service in the VPC: To set PrivateDnsOnlyForInboundResolverEndpoint to true, the VPC {endpoint.VpcId} must have a Gateway endpoint for the service {endpoint.ServiceName}.");
             }
             else if (gateway && onlyInbound is null)
             {

@@ -20,14 +20,26 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
     public string Id => Resource.RefValue;
 
     public void Problem(string property, string message) =>
-        problems.Add(LogicalId, "Properties." + property, message, Resource.LocationOf(property.Split('.', '[')[0]));
+        problems.Add(LogicalId, AsWritten(property), message, Resource.LocationOf(TopLevel(property)));
 
     /// <summary>A problem at a node's own location (inside a nested document such as an OpenAPI body).</summary>
-    public void ProblemAt(Node at, string property, string message) => problems.Add(LogicalId, "Properties." + property, message, at.Location);
+    public void ProblemAt(Node at, string property, string message) => problems.Add(LogicalId, AsWritten(property), message, at.Location);
 
     /// <summary>A warning at a node's own location: the template deploys, but not everything it says takes effect.</summary>
     public void WarningAt(Node at, string property, string message) =>
-        warnings.Add(new ValidationProblem(LogicalId, "Properties." + property, message, at.Location));
+        warnings.Add(new ValidationProblem(LogicalId, AsWritten(property), message, at.Location));
+
+    /// <summary>The name the template's author gave <paramref name="property"/> (SAM's <c>CodeUri</c> for the <c>Code</c> it became).</summary>
+    public string WrittenName(string property) => Resource.WrittenName(property);
+
+    private static string TopLevel(string path) => path.Split('.', '[')[0];
+
+    /// <summary><c>Properties.</c> and the path, its first property named as the template's author wrote it.</summary>
+    private string AsWritten(string path)
+    {
+        var top = TopLevel(path);
+        return "Properties." + Resource.WrittenName(top) + path[top.Length..];
+    }
 
     public Node? Node(string property) => Resource.Properties.Get(property);
 

@@ -285,6 +285,10 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
                     context.Problem(id, "Properties.DefinitionUri", $"Cannot read '{file}': {e.Message}", uri.Location);
                 }
             }
+            else if (uri is MapNode call && call.IsIntrinsic(out var function, out _))
+            {
+                context.Problem(id, "Properties.DefinitionUri", $"SAM reads DefinitionUri before intrinsic functions are resolved, so it cannot be given by {function} ('DefinitionUri' requires Bucket and Key properties to be specified); write the local file path out.", uri.Location);
+            }
             else
             {
                 context.Problem(id, "Properties.DefinitionUri", "Cloister reads no S3; give DefinitionUri as a local file path.", uri.Location);

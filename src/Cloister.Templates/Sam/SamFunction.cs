@@ -52,7 +52,7 @@ internal static class SamFunction
             Node code = codeUri.Value is MapNode s3 && !s3.IsIntrinsic(out _, out _)
                 ? NodeFactory.Map(codeUri.KeyLocation, ("S3Bucket", s3.Get("Bucket")), ("S3Key", s3.Get("Key")))
                 : codeUri.Value;
-            function.Add(new MapEntry("Code", codeUri.KeyLocation, code));
+            function.Add(new MapEntry("Code", codeUri.KeyLocation, code) { WrittenAs = "CodeUri" });
         }
         else if (props.GetString("PackageType") != "Image")
         {
@@ -88,9 +88,9 @@ internal static class SamFunction
     }
 
     /// <summary>
-    /// A CodeUri written as a path is checked here, where the problem can name CodeUri rather than the Code it
-    /// becomes; SAM CLI too resolves local paths when it packages, whatever the conditions. One given by an
-    /// intrinsic is checked when the function is mapped.
+    /// A CodeUri written as a path is checked here; SAM CLI too resolves local paths when it packages, whatever the
+    /// conditions. One given by an intrinsic is checked when the function is mapped, where the Code it became still
+    /// names CodeUri (<see cref="MapEntry.WrittenAs"/>).
     /// </summary>
     private static void CheckLocalCode(string id, Node codeUri, SamContext context)
     {

@@ -41,4 +41,18 @@ public class DefinitionUriTests
         Assert.Equal(("Fn", "Properties.CodeUri", 2), (problem.Resource, problem.Property, problem.Location!.Line));
         Assert.Contains("NUL", problem.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("!Sub \"${AWS::StackName}/openapi.yaml\"")]
+    [InlineData("!Join [\"\", [./, openapi.yaml]]")]
+    public void DefinitionUri_GivenByIntrinsic_RefusedAtTheProperty(string uri)
+    {
+        // SAM refuses it ("'DefinitionUri' requires Bucket and Key properties to be specified"): the transform reads the
+        // path before CloudFormation resolves anything, and 'sam package' resolves no intrinsics in local paths either.
+        var problem = TestTemplates.SingleProblem(
+            $"Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: dev\n      DefinitionUri: {uri}\n");
+
+        Assert.Equal(("Api", "Properties.DefinitionUri", 7), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.StartsWith("SAM reads DefinitionUri before intrinsic functions are resolved", problem.Message, StringComparison.Ordinal);
+    }
 }
