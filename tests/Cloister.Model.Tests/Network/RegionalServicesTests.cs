@@ -28,6 +28,6 @@ public sealed class RegionalServicesTests
     [Fact]
     public void DynamoDbNames_Region_RegionalNameFirstThenTheAccountEndpointsWildcard()
     {
-        Assert.Equal(["dynamodb.eu-west-1.amazonaws.com", "*.ddb.eu-west-1.amazonaws.com"], RegionalServices.DynamoDbNames("eu-west-1"));
+        Assert.Equal(["dynamodb.eu-west-1.amazonaws.com", "*.ddb.eu-west-1.amazonaws.com"], RegionalServices.DynamoDbNames("eu-west-1").ToArray());
     }
 }
