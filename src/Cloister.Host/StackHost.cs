@@ -207,7 +207,7 @@ public sealed class StackHost : IAsyncDisposable
                 EndpointListeners = endpointListeners,
                 // Loopback of the host's own namespace: how the host itself provisions the template's tables.
                 HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Certificate = authority.Issue([name, "localhost"], [address]),
+                Certificate = authority.Issue(TablesServiceNames.CertificateNames(_model.Account), [address]),
                 Account = _model.Account,
                 LoggerFactory = _loggers,
                 Access = new TablesAccess

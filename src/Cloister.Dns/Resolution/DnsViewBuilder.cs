@@ -108,7 +108,9 @@ internal sealed class DnsViewBuilder
             records.AddRange(addresses.Select(a => Address(DnsName.Normalize(name), a)));
         }
 
-        return new PublicNames(records);
+        // DynamoDB's account-based endpoints, {account-id}.ddb.{region}.amazonaws.com, at DynamoDB's address.
+        var children = RegionalServiceAddresses.HostDomains(_region, _suffix).Select(p => Address(p.Key, p.Value));
+        return new PublicNames(records, children);
     }
 
     private IEnumerable<DnsResourceRecord> ApiAssociationRecords()

@@ -21,4 +21,11 @@ public static class RegionalServiceAddresses
     /// <summary>The regional host names and their addresses, such as <c>dynamodb.eu-central-1.amazonaws.com</c>; STS, S3, IAM and Route 53 also have their global names.</summary>
     public static FrozenDictionary<string, IPAddress> HostNames(string region, string urlSuffix = "amazonaws.com") =>
         RegionalServices.HostNames(region, urlSuffix).ToFrozenDictionary(p => p.Key, p => IPAddress.Parse(p.Value), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The domains whose every one-label child resolves to a service's address: <c>ddb.{region}.amazonaws.com</c>, whose
+    /// children are DynamoDB's account-based endpoints (<c>{account-id}.ddb.{region}.amazonaws.com</c>).
+    /// </summary>
+    public static FrozenDictionary<string, IPAddress> HostDomains(string region, string urlSuffix = "amazonaws.com") =>
+        RegionalServices.HostDomains(region, urlSuffix).ToFrozenDictionary(p => p.Key, p => IPAddress.Parse(p.Value), StringComparer.OrdinalIgnoreCase);
 }

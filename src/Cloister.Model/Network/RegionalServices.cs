@@ -82,6 +82,35 @@ public static class RegionalServices
     }
 
     /// <summary>
+    /// The domain of DynamoDB's account-based endpoints, <c>ddb.{region}.{urlSuffix}</c>: current SDKs send requests to
+    /// <c>{account-id}.ddb.{region}.{urlSuffix}</c> when their credentials carry an account id (AWS's "account-based
+    /// endpoints"). Every one-label name under it is DynamoDB's and answers at DynamoDB's address.
+    /// </summary>
+    public static string DynamoDbAccountDomain(string region, string urlSuffix = "amazonaws.com")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(region);
+        return $"ddb.{region}.{urlSuffix}";
+    }
+
+    /// <summary>
+    /// The domains whose every one-label child is a service's name, with that service's address: DynamoDB's
+    /// account-based endpoints (<see cref="DynamoDbAccountDomain"/>).
+    /// </summary>
+    public static FrozenDictionary<string, string> HostDomains(string region, string urlSuffix = "amazonaws.com") =>
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [DynamoDbAccountDomain(region, urlSuffix)] = AddressOf("dynamodb")!,
+        }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The names DynamoDB's public endpoint answers to, for its certificate: the regional name
+    /// <c>dynamodb.{region}.{urlSuffix}</c> (the subject, as on AWS) and the account-based endpoints,
+    /// <c>*.ddb.{region}.{urlSuffix}</c>.
+    /// </summary>
+    public static ImmutableArray<string> DynamoDbNames(string region, string urlSuffix = "amazonaws.com") =>
+        [$"dynamodb.{region}.{urlSuffix}", "*." + DynamoDbAccountDomain(region, urlSuffix)];
+
+    /// <summary>
     /// The names a client uses for the services and their addresses: <c>{service}.{region}.{urlSuffix}</c> for every
     /// service but <c>execute-api</c> (whose names belong to interface endpoints), plus the global names of STS, S3 and IAM.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using Cloister.Model;
 using Cloister.Tables.Access;
 using Cloister.Tables.Authentication;
 using Cloister.Tables.Hosting.Http;
@@ -39,10 +40,14 @@ internal sealed class RequestHandler : IHttpRequestHandler
     private readonly RequestAuthorizer? _authorizer;
     private readonly RequestIds _requestIds = new();
     private readonly string _getItem;
+    private readonly byte[] _health;
 
-    public RequestHandler(DynamoDbService service, ILogger logger, IReadOnlySet<string>? accessKeyIds, SignatureVerifier? verifier, RequestAuthorizer? authorizer = null)
+    public RequestHandler(DynamoDbService service, AccountContext account, ILogger logger, IReadOnlySet<string>? accessKeyIds, SignatureVerifier? verifier, RequestAuthorizer? authorizer = null)
     {
         _service = service;
+        // DynamoDB's health line names its regional endpoint whatever name the request came by (an account-based
+        // endpoint, an interface endpoint's own name, or an address): "healthy: dynamodb.us-east-1.amazonaws.com ".
+        _health = Encoding.UTF8.GetBytes($"healthy: dynamodb.{account.Region}.{account.UrlSuffix} ");
         _logger = logger;
         _accessKeyIds = accessKeyIds;
         _verifier = verifier;
@@ -63,8 +68,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
         if (!request.IsPost)
         {
             // DynamoDB answers a plain GET with a health line; anything else is not an API call.
-            var health = Encoding.UTF8.GetBytes("healthy: dynamodb." + HostName(request.Text("host"u8)) + " ");
-            HttpResponseWriter.Write(output, request, 200, "text/plain"u8, default, health);
+            HttpResponseWriter.Write(output, request, 200, "text/plain"u8, default, _health);
             return;
         }
 
@@ -187,18 +191,6 @@ internal sealed class RequestHandler : IHttpRequestHandler
     }
 
     /// <summary>The Host header without its port, as ASP.NET Core's <c>HostString.Host</c> gives it.</summary>
-    private static string HostName(string host)
-    {
-        if (host.StartsWith('['))
-        {
-            var close = host.IndexOf(']', StringComparison.Ordinal);
-            return close < 0 ? host : host[..(close + 1)];
-        }
-
-        var colon = host.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? host : host[..colon];
-    }
-
     private static JsonDocument Parse(RequestBody body)
     {
         try

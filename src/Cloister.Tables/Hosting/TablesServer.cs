@@ -68,7 +68,7 @@ public sealed class TablesServer : IAsyncDisposable
             var authorizer = options.Access is { } access
                 ? new RequestAuthorizer(access, service.Access, options.Account, options.TimeProvider, loggerFactory.CreateLogger("Cloister.Tables.Access"))
                 : null;
-            var handler = new RequestHandler(service, loggerFactory.CreateLogger("Cloister.Tables"), options.AccessKeyIds, verifier, authorizer);
+            var handler = new RequestHandler(service, options.Account, loggerFactory.CreateLogger("Cloister.Tables"), options.AccessKeyIds, verifier, authorizer);
             var http = new Http1ConnectionHandler(handler, RequestHandler.MaxRequestBytes + 1, deadlines);
 
             // The empty builder: Kestrel's transport and TLS, and each listener's connections go to the HTTP/1.1 handler.

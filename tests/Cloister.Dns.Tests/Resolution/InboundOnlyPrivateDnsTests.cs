@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Cloister.Dns.Resolution;
 using Cloister.Dns.Tests.Support;
 using Cloister.Dns.Wire;
@@ -35,10 +33,10 @@ public sealed class InboundOnlyPrivateDnsTests
         await using var listener = service.StartInboundEndpoint("127.0.0.91", inbound, null);
 
         var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, Regional, DnsRecordType.A));
-        var throughInbound = await AskAsync(listener.UdpEndPoint!, Regional);
+        var throughInbound = await UdpQuery.AskAsync(listener.UdpEndPoint!, Regional);
 
-        Assert.Equal(RegionalServiceAddresses.HostNames("eu-central-1")[Regional].ToString(), Assert.Single(Addresses(fromVpc)));
-        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(throughInbound));
+        Assert.Equal(RegionalServiceAddresses.HostNames("eu-central-1")[Regional].ToString(), Assert.Single(UdpQuery.Addresses(fromVpc)));
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], UdpQuery.Addresses(throughInbound));
     }
 
     [Fact]
@@ -49,7 +47,7 @@ public sealed class InboundOnlyPrivateDnsTests
 
         var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, Regional, DnsRecordType.A));
 
-        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(fromVpc));
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], UdpQuery.Addresses(fromVpc));
     }
 
     [Fact]
@@ -62,24 +60,9 @@ public sealed class InboundOnlyPrivateDnsTests
         var name = $"{Vpce}-{VpcEndpointDnsSuffix.Of(Vpce)}.dynamodb.eu-central-1.vpce.amazonaws.com";
 
         var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A));
-        var throughInbound = await AskAsync(listener.UdpEndPoint!, name);
+        var throughInbound = await UdpQuery.AskAsync(listener.UdpEndPoint!, name);
 
-        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(fromVpc));
-        Assert.Equal(["10.0.1.150", "10.0.2.150"], Addresses(throughInbound));
-    }
-
-    private static List<string> Addresses(DnsMessage response) =>
-        [.. response.Answers.Where(a => a.Type == DnsRecordType.A).Select(a => ((AddressRecordData)a.Data).Address.ToString()).Order(StringComparer.Ordinal)];
-
-    private static async Task<DnsMessage> AskAsync(IPEndPoint server, string name)
-    {
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        client.Connect(server);
-        var buffer = new byte[1232];
-        Assert.True(DnsMessage.CreateQuery(2, name, DnsRecordType.A).TryWrite(buffer, out var length));
-        await client.SendAsync(buffer.AsMemory(0, length));
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var received = await client.ReceiveAsync(buffer, deadline.Token);
-        return DnsMessage.Parse(buffer.AsSpan(0, received));
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], UdpQuery.Addresses(fromVpc));
+        Assert.Equal(["10.0.1.150", "10.0.2.150"], UdpQuery.Addresses(throughInbound));
     }
 }

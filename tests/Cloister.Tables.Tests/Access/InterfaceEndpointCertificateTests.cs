@@ -87,6 +87,35 @@ public sealed class InterfaceEndpointCertificateTests : IAsyncLifetime
     [Fact]
     public async Task Handshake_EndpointsRegionalName_SubjectTheServiceRegionalNameSansTheEndpointsNames()
     {
+        var (certificate, response) = await GetRootAsync();
+        using var served = certificate;
+        Assert.Equal("CN=dynamodb.eu-central-1.amazonaws.com", served.Subject);
+        Assert.Equal(
+            new[]
+            {
+                "dynamodb.eu-central-1.amazonaws.com",
+                EndpointName(), "*." + EndpointName(),
+                EndpointName("eu-central-1a"), "*." + EndpointName("eu-central-1a"),
+                EndpointName("eu-central-1b"), "*." + EndpointName("eu-central-1b"),
+            }.Order(StringComparer.Ordinal),
+            served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
+        Assert.True(served.MatchesHostname(EndpointName("eu-central-1b")));
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ThroughTheEndpointByItsOwnName_HealthLineNamesTheRegionalEndpointAsAwsDoes()
+    {
+        var (served, response) = await GetRootAsync();
+        served.Dispose();
+
+        var body = response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        Assert.Equal("healthy: dynamodb.eu-central-1.amazonaws.com ", body);
+    }
+
+    /// <summary><c>GET /</c> over TLS to the endpoint's listener by the endpoint's regional name: the certificate served and the whole response.</summary>
+    private async Task<(X509Certificate2 Served, string Response)> GetRootAsync()
+    {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync((IPEndPoint)_endpointSocket.LocalEndPoint!);
         await using var tls = new SslStream(tcp.GetStream());
@@ -100,19 +129,6 @@ public sealed class InterfaceEndpointCertificateTests : IAsyncLifetime
         await tls.WriteAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {EndpointName()}\r\nConnection: close\r\n\r\n"));
         using var reader = new StreamReader(tls, Encoding.ASCII);
         var response = await reader.ReadToEndAsync();
-
-        using var served = new X509Certificate2(tls.RemoteCertificate!);
-        Assert.Equal("CN=dynamodb.eu-central-1.amazonaws.com", served.Subject);
-        Assert.Equal(
-            new[]
-            {
-                "dynamodb.eu-central-1.amazonaws.com",
-                EndpointName(), "*." + EndpointName(),
-                EndpointName("eu-central-1a"), "*." + EndpointName("eu-central-1a"),
-                EndpointName("eu-central-1b"), "*." + EndpointName("eu-central-1b"),
-            }.Order(StringComparer.Ordinal),
-            served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
-        Assert.True(served.MatchesHostname(EndpointName("eu-central-1b")));
-        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+        return (new X509Certificate2(tls.RemoteCertificate!), response);
     }
 }
