@@ -96,7 +96,7 @@ public static class PieceTimings
         // The whole DynamoDB boundary of a GetItem (RequestHandler: target, body, answer, headers, CRC, write)
         // on a parsed request head and an in-memory pipe: Cloister's own per-request cost without sockets.
         // Parsing the head is timed too, as the connection does it for every request.
-        var handler = new RequestHandler(service, NullLogger.Instance, accessKeyIds: null, verifier: null);
+        var handler = new RequestHandler(service, AccountContext.Default, NullLogger.Instance, accessKeyIds: null, verifier: null);
         using var head = new HttpRequestHead();
         var headBytes = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(
             "POST / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\nContent-Type: application/x-amz-json-1.0\r\n" +
@@ -116,7 +116,7 @@ public static class PieceTimings
         authorizer.Authenticate(head, access);
         rows.Add(Time("access: caller of a request (cached per connection)", iterations, _ => authorizer.Authenticate(head, access)));
         rows.Add(Time("access: authorize a PutItem (identity + endpoint policy)", iterations, i => authorizer.Authorize("PutItem", putDocuments[i % Keys].RootElement, access)));
-        var accessHandler = new RequestHandler(service, NullLogger.Instance, accessKeyIds: null, verifier: null, authorizer);
+        var accessHandler = new RequestHandler(service, AccountContext.Default, NullLogger.Instance, accessKeyIds: null, verifier: null, authorizer);
         rows.Add(Time("GetItem: the whole request handler WITH access (checked from its bytes)", iterations, i =>
         {
             using var body = RequestBody.Copy(new ReadOnlySequence<byte>(getBodies[i % Keys]));
