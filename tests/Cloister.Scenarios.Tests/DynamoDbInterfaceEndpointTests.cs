@@ -10,7 +10,7 @@ namespace Cloister.Scenarios.Tests;
 /// </summary>
 [Collection("scenarios")]
 [TestCaseOrderer(DownLastOrderer.TypeName, DownLastOrderer.AssemblyName)]
-public sealed class DynamoDbInterfaceEndpointTests(DynamoDbInterfaceEndpointFixture stack) : IClassFixture<DynamoDbInterfaceEndpointFixture>
+public sealed partial class DynamoDbInterfaceEndpointTests(DynamoDbInterfaceEndpointFixture stack) : IClassFixture<DynamoDbInterfaceEndpointFixture>
 {
     private const string App = "AppInstance";
     private const string Outsider = "OutsiderInstance";
@@ -118,18 +118,6 @@ public sealed class DynamoDbInterfaceEndpointTests(DynamoDbInterfaceEndpointFixt
         Assert.Equal(1, path.ExitCode);
         Assert.Contains("ENI_SG_RULES_MISMATCH", path.Output, StringComparison.Ordinal);
         Assert.Contains("PeeringConnection", path.Output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Down_Stack_LeavesNoNamespace()
-    {
-        var prefix = stack.Status.GetProperty("Prefix").GetString()!;
-        Assert.NotEmpty(await Network.Sandbox.ListNamespacesAsync(prefix));
-
-        var down = await stack.Cli.RunAsync("down");
-
-        Assert.True(down.ExitCode == 0, down.Error);
-        Assert.Empty(await Network.Sandbox.ListNamespacesAsync(prefix));
     }
 
     private static string Key(string id) => $$$"""{"id":{"S":"{{{id}}}"}}""";

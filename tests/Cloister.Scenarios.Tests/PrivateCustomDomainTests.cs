@@ -9,7 +9,7 @@ public sealed class PrivateCustomDomainFixture() : StackFixture(Cloister.Sample(
 /// call the API itself by its execute-api name.
 /// </summary>
 [Collection("scenarios")]
-public sealed class PrivateCustomDomainTests(PrivateCustomDomainFixture stack) : IClassFixture<PrivateCustomDomainFixture>
+public sealed partial class PrivateCustomDomainTests(PrivateCustomDomainFixture stack) : IClassFixture<PrivateCustomDomainFixture>
 {
     private string HelloUrl => stack.Outputs["HelloUrl"];
 

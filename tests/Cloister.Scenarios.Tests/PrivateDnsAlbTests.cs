@@ -9,7 +9,7 @@ public sealed class PrivateDnsAlbFixture() : StackFixture(Cloister.Sample("priva
 /// routes the request by its Host header through the custom domain name's base path mapping.
 /// </summary>
 [Collection("scenarios")]
-public sealed class PrivateDnsAlbTests(PrivateDnsAlbFixture stack) : IClassFixture<PrivateDnsAlbFixture>
+public sealed partial class PrivateDnsAlbTests(PrivateDnsAlbFixture stack) : IClassFixture<PrivateDnsAlbFixture>
 {
     private const string Host = "ClientInstance";
 

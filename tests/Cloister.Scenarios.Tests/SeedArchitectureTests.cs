@@ -16,7 +16,7 @@ public sealed class SeedArchitectureFixture() : StackFixture(
 /// peering, through the Resolver endpoints) and the on-premises laptop, with curl and dig through <c>cloister exec</c>.
 /// </summary>
 [Collection("scenarios")]
-public sealed class SeedArchitectureTests(SeedArchitectureFixture stack) : IClassFixture<SeedArchitectureFixture>
+public sealed partial class SeedArchitectureTests(SeedArchitectureFixture stack) : IClassFixture<SeedArchitectureFixture>
 {
     private const string CreateBody = """{"amount":120.5,"description":"broken window"}""";
 

@@ -44,6 +44,13 @@ public abstract class StackFixture : IAsyncLifetime
             .Select(h => h.GetProperty("Address").GetString()!)
             .Order(StringComparer.Ordinal)];
 
+    /// <summary>Where the services whose names start with <paramref name="prefix"/> (such as <c>load balancer </c>) listen, as <c>cloister status</c> lists them.</summary>
+    internal IReadOnlyList<string> ServiceEndpoints(string prefix) =>
+        [.. Status.GetProperty("Services").EnumerateArray()
+            .Where(s => s.GetProperty("Name").GetString()!.StartsWith(prefix, StringComparison.Ordinal))
+            .SelectMany(s => s.GetProperty("Endpoints").EnumerateArray().Select(e => e.GetString()!))
+            .Order(StringComparer.Ordinal)];
+
     public async Task DisposeAsync()
     {
         await Cli.RunAsync("down");

@@ -39,6 +39,13 @@ public sealed class StackLifecycleTests : IDisposable
             Assert.Equal(1, again.ExitCode);
             Assert.Contains("already running", again.Error, StringComparison.Ordinal);
 
+            var endpoints = (await _cli.StatusAsync()).GetProperty("Hosts").EnumerateArray()
+                .Where(h => h.GetProperty("Kind").GetString() == "EndpointInterface").Select(h => h.GetProperty("Address").GetString()!).ToList();
+            await PathAssertions.AssertPathFoundAsync(_cli, "Client", $"{new Uri(url).Host}:443", endpoints, "VpcEndpointSecurityGroup", "Cloister::OnPremises::Host", "AWS::EC2::VPNConnection");
+
+            // Every command up suggested, as printed; its last, ./cloister down, takes the stack down, so the down
+            // below finds nothing running and the checks after it hold for the suggested one.
+            await new TryNextRunner(_cli).AssertEveryLineWorksAsync(up.Output, "\"resultStatus\": \"SUCCESS\"");
             var down = await _cli.RunAsync("down");
             Assert.True(down.ExitCode == 0, down.Error);
             Assert.Empty(await NamespacesAsync(prefix));
