@@ -2,6 +2,14 @@ using Cloister.Functions.Bench;
 
 // Warm invocation round trip and cold start per runtime, against a bare HTTP round trip on loopback measured in
 // the same run. Usage: dotnet run -c Release --project bench/Cloister.Functions.Bench [-- --iterations N --cold N]
+// With --lifecycle N, only the cost of starting and stopping an environment's process, N times.
+var lifecycle = Arguments.Int(args, "--lifecycle", 0);
+if (lifecycle > 0)
+{
+    await LifecycleBench.RunAsync(lifecycle, Console.Out);
+    return;
+}
+
 var iterations = Arguments.Int(args, "--iterations", 3000);
 var coldStarts = Arguments.Int(args, "--cold", 15);
 var repository = Arguments.RepositoryRoot();

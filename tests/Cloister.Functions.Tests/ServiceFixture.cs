@@ -118,6 +118,26 @@ public sealed class ServiceFixture : IAsyncLifetime
         return !Runs(pid);
     }
 
+    /// <summary>Kills what a failed test left running: the daemons are <c>sleep</c>s, so a reused process id is spared.</summary>
+    public static void KillSleepers(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
+        {
+            try
+            {
+                if (File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep")
+                {
+                    using var process = System.Diagnostics.Process.GetProcessById(pid);
+                    process.Kill();
+                }
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
+            {
+                // Gone already.
+            }
+        }
+    }
+
     private static bool Runs(int pid)
     {
         try

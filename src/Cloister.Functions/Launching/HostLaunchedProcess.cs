@@ -5,11 +5,12 @@ using Microsoft.Win32.SafeHandles;
 namespace Cloister.Functions.Launching;
 
 /// <summary>
-/// A process started by <see cref="ProcessSpawn"/>: the leader of a session and process group of its own, which hold
-/// everything it starts (a double-forked child too); killing the environment kills the group, and what left it
-/// (<c>setsid</c>, <c>setpgid</c>) while still descending from the leader, found by <see cref="ProcessTree"/>. A thread
-/// of its own waits for the leader's end without reaping it, which keeps the group's id from being given to another
-/// process until the group is killed on dispose.
+/// A process started by <see cref="ProcessSpawn"/>: the leader of a session and process group of its own, in a cgroup of
+/// its own where the machine allows (<see cref="EnvironmentCgroup"/>), which holds everything it starts, daemons that
+/// left the session and lost their parent too; killing the environment kills the cgroup. Without one, the kill takes
+/// the group and what left it (<c>setsid</c>, <c>setpgid</c>) while still descending from the leader, found by
+/// <see cref="ProcessTree"/>. A thread of its own waits for the leader's end without reaping it, which keeps the
+/// group's id from being given to another process until the group is killed on dispose.
 /// </summary>
 internal sealed class HostLaunchedProcess : ILaunchedProcess
 {
@@ -17,12 +18,14 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
     private readonly Lock _gate = new();
     private readonly AnonymousPipeClientStream _output;
     private readonly AnonymousPipeClientStream _error;
+    private readonly EnvironmentCgroup? _cgroup;
     private bool _reaped;
     private bool _disposed;
 
-    private HostLaunchedProcess(int id, int output, int error)
+    private HostLaunchedProcess(int id, int output, int error, EnvironmentCgroup? cgroup)
     {
         Id = id;
+        _cgroup = cgroup;
         _output = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(output, ownsHandle: true));
         _error = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true));
         new Thread(WaitForExit, maxStackSize: 256 * 1024) { IsBackground = true, Name = "function exit" }.Start();
@@ -54,16 +57,20 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
     }
 
     /// <summary>
-    /// Kills the process, every process of its group, and every process that left the group or session while it
-    /// still descends from the process (<see cref="ProcessTree"/>).
+    /// Kills the process and every process in its cgroup; without a cgroup, every process of its group, and every
+    /// process that left the group or session while it still descends from the process (<see cref="ProcessTree"/>).
     /// </summary>
     public void Kill()
     {
         lock (_gate)
         {
-            // Until the leader is reaped its id is taken, so the group's and session's ids name this environment only.
-            if (!_reaped)
+            if (_cgroup is { } cgroup)
             {
+                cgroup.Kill();
+            }
+            else if (!_reaped)
+            {
+                // Until the leader is reaped its id is taken, so the group's and session's ids name this environment only.
                 _ = ProcessTree.Kill(Id);
             }
         }
@@ -87,10 +94,15 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
             if (_exited.Task.IsCompleted && !_reaped)
             {
                 // What the group started after the first kill goes too, before the group's id is freed.
-                ProcessSpawn.KillGroup(Id);
+                KillRest();
                 ProcessSpawn.Reap(Id);
                 _reaped = true;
             }
+        }
+
+        if (_cgroup is { } cgroup)
+        {
+            await cgroup.RemoveAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
 
         await _output.DisposeAsync().ConfigureAwait(false);
@@ -100,8 +112,33 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
     private static HostLaunchedProcess Start(
         string fileName, IEnumerable<string> arguments, string workingDirectory, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var (id, output, error) = ProcessSpawn.Start(fileName, arguments, workingDirectory, environment);
-        return new HostLaunchedProcess(id, output, error);
+        var cgroup = EnvironmentCgroup.TryCreate();
+        int id, output, error;
+        bool placed;
+        try
+        {
+            (id, output, error, placed) = ProcessSpawn.Start(fileName, arguments, workingDirectory, environment, cgroup);
+        }
+        catch
+        {
+            cgroup?.Remove();
+            throw;
+        }
+
+        if (cgroup is not null && !placed)
+        {
+            // Refused (a cgroup tree that is not ours to write after all): the process tree's kill instead.
+            cgroup.Remove();
+            cgroup = null;
+        }
+
+        return new HostLaunchedProcess(id, output, error, cgroup);
+    }
+
+    private void KillRest()
+    {
+        ProcessSpawn.KillGroup(Id);
+        _cgroup?.Kill();
     }
 
     private void WaitForExit()
@@ -115,7 +152,7 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
             }
             else if (_disposed && !_reaped)
             {
-                ProcessSpawn.KillGroup(Id);
+                KillRest();
                 ProcessSpawn.Reap(Id);
                 _reaped = true;
             }

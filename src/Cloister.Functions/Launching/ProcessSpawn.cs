@@ -37,11 +37,17 @@ internal static unsafe partial class ProcessSpawn
     /// <summary>
     /// Starts <paramref name="fileName"/> (found on Cloister's own PATH when it has no slash, as .NET does) with exactly
     /// <paramref name="environment"/>, in <paramref name="workingDirectory"/> unless it is empty, with every signal at
-    /// its default and none blocked. Returns its process id and the read ends of its standard output and error.
+    /// its default and none blocked, and in <paramref name="cgroup"/> before it runs anything when one is given (see
+    /// <c>ProcessSpawn.Gate.cs</c>). Returns its process id, the read ends of its standard output and error, and whether
+    /// it was placed in the cgroup.
     /// </summary>
     /// <exception cref="Win32Exception">The program could not be started (its errno, as exec reported it).</exception>
-    public static (int ProcessId, int StandardOutput, int StandardError) Start(
-        string fileName, IEnumerable<string> arguments, string workingDirectory, IEnumerable<KeyValuePair<string, string>> environment)
+    public static (int ProcessId, int StandardOutput, int StandardError, bool Placed) Start(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IEnumerable<KeyValuePair<string, string>> environment,
+        EnvironmentCgroup? cgroup)
     {
         var path = fileName.Contains('/', StringComparison.Ordinal)
             ? Path.GetFullPath(fileName)
@@ -55,6 +61,7 @@ internal static unsafe partial class ProcessSpawn
         var defaults = NativeMemory.AllocZeroed(OpaqueBytes);
         var output = stackalloc int[2] { -1, -1 };
         var error = stackalloc int[2] { -1, -1 };
+        var gate = cgroup is null ? null : MakeGate();
         try
         {
             // Close-on-exec, so no other process started meanwhile inherits them; the child gets its copies by dup2.
@@ -62,6 +69,20 @@ internal static unsafe partial class ProcessSpawn
             Check(Pipe2(error, OCloexec) == 0 ? 0 : Marshal.GetLastPInvokeError(), "pipe2");
             Check(FileActionsInit(actions), "posix_spawn_file_actions_init");
             Check(AttributesInit(attributes), "posix_spawnattr_init");
+            if (gate is not null)
+            {
+                // First: the child waits at the gate (on its standard input, replaced next) until it is in its cgroup.
+                var gatePath = Utf8(gate);
+                try
+                {
+                    Check(FileActionsAddOpen(actions, 0, gatePath, ORdonly | OCloexec, 0), "posix_spawn_file_actions_addopen");
+                }
+                finally
+                {
+                    NativeMemory.Free(gatePath);
+                }
+            }
+
             fixed (byte* devNull = "/dev/null"u8)
             {
                 Check(FileActionsAddOpen(actions, 0, devNull, ORdonly, 0), "posix_spawn_file_actions_addopen");
@@ -91,9 +112,17 @@ internal static unsafe partial class ProcessSpawn
             var file = Utf8(path);
             int pid;
             int result;
+            var placed = false;
             try
             {
-                result = Spawn(&pid, file, actions, attributes, argv, envp);
+                if (gate is null)
+                {
+                    result = Spawn(&pid, file, actions, attributes, argv, envp);
+                }
+                else
+                {
+                    (result, pid, placed) = SpawnThroughGate(file, actions, attributes, argv, envp, gate, cgroup!);
+                }
             }
             finally
             {
@@ -105,7 +134,7 @@ internal static unsafe partial class ProcessSpawn
                 throw new Win32Exception(result);
             }
 
-            var streams = (pid, output[0], error[0]);
+            var streams = (pid, output[0], error[0], placed);
             output[0] = -1;
             error[0] = -1;
             return streams;
@@ -120,6 +149,11 @@ internal static unsafe partial class ProcessSpawn
                 {
                     _ = Close(fd);
                 }
+            }
+
+            if (gate is not null)
+            {
+                File.Delete(gate);
             }
 
             NativeMemory.Free(actions);

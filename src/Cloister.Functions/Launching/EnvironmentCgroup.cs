@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+
+namespace Cloister.Functions.Launching;
+
+/// <summary>
+/// A cgroup v2 of its own for one execution environment process, under <c>cloister-{pid}</c> in Cloister's own
+/// cgroup: everything the process starts is born in it, a daemon that double-forks and leaves the session too, and no
+/// process can leave it without writing to cgroupfs. Stopping the environment writes <c>cgroup.kill</c>, which kills
+/// every process in it at once, forks under way included (Linux 5.14), as a Lambda execution environment's processes
+/// all end with its microVM. Nothing is limited (no controller is enabled), so how the function sees itself (process
+/// ids, <c>/proc</c>, the number of processors) does not change. Where cgroupfs is not writable (rootless mode, most
+/// containers) or <c>cgroup.kill</c> is missing, <see cref="TryCreate"/> answers null and <see cref="ProcessTree"/>
+/// does what it can.
+/// </summary>
+internal sealed class EnvironmentCgroup
+{
+    private static readonly Lazy<string?> Parent = new(FindParent);
+    private static long _next;
+
+    private readonly string _path;
+
+    private EnvironmentCgroup(string path) => _path = path;
+
+    /// <summary>Whether environments get cgroups on this machine (a writable cgroup v2 hierarchy with <c>cgroup.kill</c>).</summary>
+    public static bool IsSupported => Parent.Value is not null;
+
+    /// <summary>The file a process id is written to to move that process into the cgroup.</summary>
+    public string Procs => _path + "/cgroup.procs";
+
+    /// <summary>A new, empty cgroup; null when cgroups are not available here.</summary>
+    public static EnvironmentCgroup? TryCreate()
+    {
+        if (Parent.Value is not { } parent)
+        {
+            return null;
+        }
+
+        var path = string.Create(CultureInfo.InvariantCulture, $"{parent}/{Interlocked.Increment(ref _next)}");
+        try
+        {
+            Directory.CreateDirectory(path);
+            return new EnvironmentCgroup(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Moves process <paramref name="pid"/> into the cgroup; false when the kernel refused.</summary>
+    public bool TryPlace(int pid) => TryWrite(Procs, pid.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Sends SIGKILL to every process in the cgroup, and to every process forked into it meanwhile.</summary>
+    public void Kill() => _ = TryWrite(_path + "/cgroup.kill", "1");
+
+    /// <summary>
+    /// Removes the cgroup once no process is left in it (a killed process leaves it when it exits, before it is reaped),
+    /// waiting up to <paramref name="limit"/>; a process stuck in the kernel past that leaves the cgroup behind, empty
+    /// once it ends.
+    /// </summary>
+    public async ValueTask RemoveAsync(TimeSpan limit)
+    {
+        var deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (IsPopulated() && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(2).ConfigureAwait(false);
+        }
+
+        Remove();
+    }
+
+    /// <summary>Removes the cgroup if no process is in it; else leaves it as it is.</summary>
+    public void Remove() => RemoveEmpty(_path);
+
+    private bool IsPopulated()
+    {
+        try
+        {
+            // "populated 0|1\nfrozen 0|1\n"
+            return File.ReadAllText(_path + "/cgroup.events").Contains("populated 1", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryWrite(string path, string value)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
+            RandomAccess.Write(handle, Encoding.ASCII.GetBytes(value), 0);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>{cgroup2 mount}{Cloister's cgroup}/cloister-{pid}</c>, made now; null when there is no cgroup v2 hierarchy,
+    /// Cloister's cgroup is outside the mount, it cannot be written, it has no <c>cgroup.kill</c> (before Linux 5.14), or
+    /// <c>/proc</c> does not list a thread's children (a kernel without <c>CONFIG_PROC_CHILDREN</c>).
+    /// </summary>
+    private static string? FindParent()
+    {
+        try
+        {
+            var own = File.ReadLines("/proc/self/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..];
+            // "36 25 0:30 / /sys/fs/cgroup rw,... - cgroup2 cgroup2 rw,...": the mount's root and mount point.
+            var mount = File.ReadLines("/proc/self/mountinfo")
+                .Select(l => l.Split(' '))
+                .FirstOrDefault(f => Array.IndexOf(f, "-") is var dash && dash > 4 && dash + 1 < f.Length && f[dash + 1] == "cgroup2");
+            if (own is null || mount is null || !own.StartsWith(mount[3], StringComparison.Ordinal) || mount[4].Contains('\\', StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var relative = own[mount[3].Length..].TrimStart('/');
+            var parent = Path.Combine(mount[4], relative, string.Create(CultureInfo.InvariantCulture, $"cloister-{Environment.ProcessId}"));
+            Directory.CreateDirectory(parent);
+            // The spawn finds the new process among its thread's children (ProcessSpawn.Gate.cs).
+            if (!File.Exists(Path.Combine(parent, "cgroup.kill")) || !File.Exists("/proc/thread-self/children"))
+            {
+                Directory.Delete(parent);
+                return null;
+            }
+
+            // Each environment's cgroup is removed when it stops; this one goes when Cloister exits (if it can).
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveEmpty(parent);
+            return parent;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static void RemoveEmpty(string path)
+    {
+        try
+        {
+            Directory.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still populated (EBUSY): a process stuck in the kernel, or, for the parent, an environment's cgroup.
+        }
+    }
+}
