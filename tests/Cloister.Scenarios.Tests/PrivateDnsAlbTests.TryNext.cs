@@ -5,9 +5,10 @@ namespace Cloister.Scenarios.Tests;
 public sealed partial class PrivateDnsAlbTests
 {
     [Fact]
-    public async Task Path_ClientToTheCustomName_ExplainsEachHopToTheLoadBalancer()
+    public async Task Path_ClientToTheCustomName_ExplainsEachHopToTheLoadBalancerAndOnToTheEndpoint()
     {
-        await PathAssertions.AssertPathFoundAsync(stack.Cli, Host, $"{new Uri(HelloUrl).Host}:443", LoadBalancerAddresses.Split(' '), "LoadBalancerSecurityGroup", "AWS::EC2::RouteTable rtb-");
+        await PathAssertions.AssertPathThroughLoadBalancerAsync(
+            stack.Cli, Host, $"{new Uri(HelloUrl).Host}:443", LoadBalancerAddresses.Split(' '), "LoadBalancerSecurityGroup", "EndpointSecurityGroup", "AWS::EC2::RouteTable rtb-");
     }
 
     [Fact]

@@ -13,10 +13,11 @@ public sealed partial class VpcLinkNlbTests
     }
 
     [Fact]
-    public async Task Path_ClientToTheLoadBalancer_ExplainsEachHopToIt()
+    public async Task Path_ClientToTheLoadBalancer_ExplainsEachHopToItAndOnToAWebServer()
     {
-        // The NLB has no security group: the hop before its interface says it admits everything.
-        await PathAssertions.AssertPathFoundAsync(stack.Cli, Client, $"{stack.Outputs["NlbDnsName"]}:80", stack.ServiceEndpoints("load balancer "), "sg-elb-unfiltered", "AWS::EC2::RouteTable rtb-");
+        // The NLB has no security group: no group is named before it, and the web servers' group admits its node.
+        await PathAssertions.AssertPathThroughLoadBalancerAsync(
+            stack.Cli, Client, $"{stack.Outputs["NlbDnsName"]}:80", stack.ServiceEndpoints("load balancer "), null, "WebServerSecurityGroup", "AWS::EC2::RouteTable rtb-");
     }
 
     [Fact]

@@ -57,10 +57,9 @@ internal sealed class LoadBalancerCatalog
                 continue;
             }
 
-            var allowed = balancer.Type == LoadBalancerType.Network ? ["TCP", "TLS"] : new[] { "HTTP", "HTTPS" };
-            if (!allowed.Contains(listener.Protocol))
+            if (!Runs(balancer.Type, listener.Protocol))
             {
-                problems.Add($"Listener {listener.LogicalId}: a {balancer.Type} load balancer has no {listener.Protocol} listeners (Cloister runs {string.Join(", ", allowed)}).");
+                problems.Add($"Listener {listener.LogicalId}: a {balancer.Type} load balancer has no {listener.Protocol} listeners (Cloister runs {string.Join(", ", ListenerProtocols(balancer.Type))}).");
                 continue;
             }
 
@@ -146,7 +145,16 @@ internal sealed class LoadBalancerCatalog
         return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), nodeZones, [.. problems]);
     }
 
-    private static IPEndPoint? Resolve(TargetGroup group, string target, Dictionary<string, string> instances)
+    /// <summary>Whether a load balancer of <paramref name="type"/> opens a listener of <paramref name="protocol"/> (the others are reported, not run).</summary>
+    internal static bool Runs(LoadBalancerType type, string protocol) => ListenerProtocols(type).Contains(protocol, StringComparer.Ordinal);
+
+    private static string[] ListenerProtocols(LoadBalancerType type) => type == LoadBalancerType.Network ? ["TCP", "TLS"] : ["HTTP", "HTTPS"];
+
+    /// <summary>
+    /// A target's address and port: an instance's private address (<paramref name="instances"/> by id) or the IP target,
+    /// with its own port or the group's; null when it is neither.
+    /// </summary>
+    internal static IPEndPoint? Resolve(TargetGroup group, string target, IReadOnlyDictionary<string, string> instances)
     {
         var id = target;
         var port = group.Port;

@@ -17,4 +17,10 @@ public static class ExplanationCodes
 
     /// <summary>Nothing listens at the destination for this protocol or port (the VPC resolver answers DNS only).</summary>
     public const string DestinationPortMismatch = "DESTINATION_PORT_MISMATCH";
+
+    /// <summary>The load balancer has no listener that accepts the traffic (none on the port, or not for the protocol).</summary>
+    public const string Elbv2ListenersMismatch = "ELBV2_LISTENERS_MISMATCH";
+
+    /// <summary>The listener's target groups have no targets.</summary>
+    public const string Elbv2ListenerHasNoTargetGroup = "ELBV2_LISTENER_HAS_NO_TG";
 }

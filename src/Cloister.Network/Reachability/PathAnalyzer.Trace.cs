@@ -8,20 +8,29 @@ namespace Cloister.Network.Reachability;
 /// <summary>One analysis: walks forward, then back, recording hops until a component blocks.</summary>
 public sealed partial class PathAnalyzer
 {
-    private sealed class Trace(PathAnalyzer analyzer, HostPlan source, uint destination, int protocol, int port)
+    /// <remarks>
+    /// A trace with an <paramref name="outer"/> one is the leg from a load balancer node to a target: it writes into the
+    /// outer trace's hops, names no source (the load balancer is named already) and does not pass through another load
+    /// balancer.
+    /// </remarks>
+    private sealed partial class Trace(PathAnalyzer analyzer, HostPlan source, uint destination, int protocol, int port, Trace? outer = null)
     {
         private readonly TopologyView _view = analyzer._view;
         private readonly uint _sourceAddress = Ipv4Cidr.ParseAddress(source.Address);
 
-        public List<PathComponent> Forward { get; } = [];
+        public List<PathComponent> Forward { get; } = outer?.Forward ?? [];
 
-        public List<PathComponent> Return { get; } = [];
+        public List<PathComponent> Return { get; } = outer?.Return ?? [];
 
         private string DestinationText => Ipv4Cidr.FormatAddress(destination);
 
         public PathExplanation? Run()
         {
-            Hop(Forward, source.Kind is HostKind.OnPremisesHost or HostKind.OnPremisesDnsServer ? "Cloister::OnPremises::Host" : EniType, source.Id, $"source {source.Address}");
+            if (outer is null)
+            {
+                EndHops(Forward, source, $"source {source.Address}", leaving: true);
+            }
+
             var target = _view.HostAt(destination);
             if (source.Kind == HostKind.PublicFunction)
             {
@@ -95,7 +104,7 @@ public sealed partial class PathAnalyzer
             if (Ipv4Cidr.Parse(network.CidrBlock).Contains(destination))
             {
                 return target is not null
-                    ? Hop(Forward, "Cloister::OnPremises::Host", target.Id, $"destination {target.Address}")
+                    ? EndHops(Forward, target, $"destination {target.Address}", leaving: false)
                     : Block(ExplanationCodes.CannotRoute, OnPremType, network.Id, "forward", $"no host has address {DestinationText}");
             }
 
@@ -153,7 +162,7 @@ public sealed partial class PathAnalyzer
                 return Block(ExplanationCodes.CannotRoute, OnPremType, network.Id, "forward", $"no host has address {DestinationText}");
             }
 
-            Hop(Forward, "Cloister::OnPremises::Host", target.Id, $"destination {target.Address}");
+            EndHops(Forward, target, $"destination {target.Address}", leaving: false);
             return ReturnIntoSource(target.Id);
         }
 
@@ -171,10 +180,20 @@ public sealed partial class PathAnalyzer
                 return ingress;
             }
 
-            Hop(Forward, EniType, target.Id, $"destination {target.Address}");
+            var balancer = outer is null && target.Kind == HostKind.LoadBalancerNode ? _view.Model.LoadBalancers.FirstOrDefault(b => b.Id == target.OwnerId) : null;
+            if (balancer is null)
+            {
+                EndHops(Forward, target, $"destination {target.Address}", leaving: false);
+            }
+            else if (ThroughLoadBalancer(target, balancer) is { } blocked)
+            {
+                return blocked;
+            }
+
+            var from = balancer?.Name ?? target.Id;
             if (sameSubnet)
             {
-                return null;
+                return ReturnIntoSource(from, crossesAcl: false);
             }
 
             // Return traffic leaves the target's subnet by its own route table and ACL, to the client's ephemeral port.
@@ -201,18 +220,23 @@ public sealed partial class PathAnalyzer
                 Hop(Return, RouteTableType, back!.RouteTableId, $"{back.DestinationText} -> {back.Kind} {back.TargetId}");
             }
 
-            return ReturnIntoSource(target.Id);
+            return ReturnIntoSource(from);
         }
 
-        /// <summary>The return traffic enters the source's subnet through its ACL (on-premises has none).</summary>
-        private PathExplanation? ReturnIntoSource(string from)
+        /// <summary>The return traffic enters the source's subnet through its ACL (none within a subnet; on-premises has none).</summary>
+        private PathExplanation? ReturnIntoSource(string from, bool crossesAcl = true)
         {
-            if (source.SubnetId is { } subnetId && AclEphemeral(Return, _view.Subnet(subnetId)!, egress: false, destination) is { } aclIn)
+            if (crossesAcl && source.SubnetId is { } subnetId && AclEphemeral(Return, _view.Subnet(subnetId)!, egress: false, destination) is { } aclIn)
             {
                 return aclIn;
             }
 
-            Hop(Return, EniType, source.Id, $"back from {from}");
+            if (outer is not null)
+            {
+                return Hop(Return, ElbType, source.OwnerId ?? source.Id, $"back from {from} to node {source.Address}");
+            }
+
+            EndHops(Return, source, $"back from {from}", leaving: false);
             return null;
         }
 
@@ -229,6 +253,12 @@ public sealed partial class PathAnalyzer
 
         private PathExplanation? SecurityGroup(List<PathComponent> hops, HostPlan host, bool ingress, uint peer)
         {
+            if (host.SecurityGroupIds is [TopologyView.UnfilteredGroupId])
+            {
+                // A network load balancer created without security groups filters nothing, and has no group to name.
+                return null;
+            }
+
             var direction = ingress ? "inbound" : "outbound";
             if (analyzer.AllowingRule(host, ingress, peer, protocol, port) is { } allowed)
             {

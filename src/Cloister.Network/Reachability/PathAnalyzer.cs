@@ -41,7 +41,12 @@ public sealed partial class PathAnalyzer
             explanation is null ? [] : [explanation]);
     }
 
+    private const string InstanceType = "AWS::EC2::Instance";
     private const string EniType = "AWS::EC2::NetworkInterface";
+    private const string OnPremHostType = "Cloister::OnPremises::Host";
+    private const string ElbType = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+    private const string ElbListenerType = "AWS::ElasticLoadBalancingV2::Listener";
+    private const string ElbTargetGroupType = "AWS::ElasticLoadBalancingV2::TargetGroup";
     private const string GroupType = "AWS::EC2::SecurityGroup";
     private const string AclType = "AWS::EC2::NetworkAcl";
     private const string RouteTableType = "AWS::EC2::RouteTable";

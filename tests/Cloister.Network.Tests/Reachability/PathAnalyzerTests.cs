@@ -34,6 +34,23 @@ public sealed partial class PathAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_InstanceToInstance_NamesEachInstanceAndItsInterfaceAsReachabilityAnalyzerDoes()
+    {
+        var (a1, b1) = (Plan.Host("a1"), Plan.Host("b1"));
+
+        var result = Analyze("a1", "b1", 8081);
+
+        var forward = result.ForwardPathComponents;
+        Assert.Equal(("AWS::EC2::Instance", "i-a1", $"source {a1.Address}"), (forward[0].ComponentType, forward[0].ComponentId, forward[0].Detail));
+        Assert.Equal(("AWS::EC2::NetworkInterface", a1.InterfaceId), (forward[1].ComponentType, forward[1].ComponentId));
+        Assert.Equal(("AWS::EC2::NetworkInterface", b1.InterfaceId), (forward[^2].ComponentType, forward[^2].ComponentId));
+        Assert.Equal(("AWS::EC2::Instance", "i-b1", $"destination {b1.Address}"), (forward[^1].ComponentType, forward[^1].ComponentId, forward[^1].Detail));
+        Assert.Equal(("AWS::EC2::NetworkInterface", a1.InterfaceId), (result.ReturnPathComponents[^2].ComponentType, result.ReturnPathComponents[^2].ComponentId));
+        Assert.Equal(("AWS::EC2::Instance", "i-a1"), (result.ReturnPathComponents[^1].ComponentType, result.ReturnPathComponents[^1].ComponentId));
+        Assert.DoesNotContain(forward.Concat(result.ReturnPathComponents), c => c.ComponentType == "AWS::EC2::NetworkInterface" && c.ComponentId.StartsWith("i-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Analyze_SecurityGroupAllowsOnlyItsVpc_ReportsEniSecurityGroupRulesMismatch()
     {
         var result = Analyze("b1", "a1", 8081);

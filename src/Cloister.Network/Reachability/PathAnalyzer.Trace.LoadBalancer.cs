@@ -1,0 +1,149 @@
+using System.Globalization;
+using Cloister.Model.LoadBalancing;
+using Cloister.Network.Addressing;
+using Cloister.Network.Firewall;
+using Cloister.Network.LoadBalancing;
+using Cloister.Network.Topology;
+
+namespace Cloister.Network.Reachability;
+
+/// <summary>The ends of a path named as Reachability Analyzer names them, and the way through a load balancer.</summary>
+public sealed partial class PathAnalyzer
+{
+    private sealed partial class Trace
+    {
+        /// <summary>
+        /// An end of the path: an on-premises host, an instance and its network interface (the interface on the
+        /// network's side), or an ENI that stands alone. Null, as <see cref="Hop"/>: nothing blocks there.
+        /// </summary>
+        private static PathExplanation? EndHops(List<PathComponent> hops, HostPlan host, string detail, bool leaving)
+        {
+            switch (host.Kind)
+            {
+                case HostKind.OnPremisesHost or HostKind.OnPremisesDnsServer:
+                    Hop(hops, OnPremHostType, host.Id, detail);
+                    break;
+                case HostKind.Instance when leaving:
+                    Hop(hops, InstanceType, host.Id, detail);
+                    Hop(hops, EniType, host.InterfaceId, $"network interface of {host.Id}");
+                    break;
+                case HostKind.Instance:
+                    Hop(hops, EniType, host.InterfaceId, $"network interface of {host.Id}");
+                    Hop(hops, InstanceType, host.Id, detail);
+                    break;
+                default:
+                    Hop(hops, EniType, host.Id, detail);
+                    break;
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Past a load balancer's node: the load balancer, its listener for the port, then a target of the listener's
+        /// target groups and the leg from the node to it, checked like any flow from the node's address (the address
+        /// the fabric's connections to targets leave from, so the target's groups and ACLs decide as the tables do).
+        /// The first target whose leg passes is the one reported, in the order the node prefers them (its own zone
+        /// first on a network load balancer, whose cross-zone load balancing is off); when none passes, the first
+        /// target's block. A listener that forwards nowhere (a redirect, a fixed response) answers itself: the path
+        /// ends there.
+        /// </summary>
+        private PathExplanation? ThroughLoadBalancer(HostPlan node, LoadBalancer balancer)
+        {
+            var model = _view.Model;
+            var unfiltered = node.SecurityGroupIds is [TopologyView.UnfilteredGroupId] ? ", no security groups: it admits all traffic" : string.Empty;
+            var kind = balancer.Type == LoadBalancerType.Network ? "network" : "application";
+            Hop(Forward, ElbType, balancer.Id, $"{kind} load balancer {balancer.Name}, node {node.Address} ({node.InterfaceId}) in {node.SubnetId}{unfiltered}");
+            var listener = protocol != Protocols.Tcp ? null
+                : model.Listeners.FirstOrDefault(l => l.LoadBalancerId == balancer.Id && l.Port == port && LoadBalancerCatalog.Runs(balancer.Type, l.Protocol));
+            if (listener is null)
+            {
+                var listeners = string.Join(", ", model.Listeners.Where(l => l.LoadBalancerId == balancer.Id).OrderBy(l => l.Port)
+                    .Select(l => $"{l.Protocol} {l.Port.ToString(CultureInfo.InvariantCulture)}"));
+                return Block(ExplanationCodes.Elbv2ListenersMismatch, ElbType, balancer.Id, "forward",
+                    $"{balancer.Name} has no listener for {Protocols.Name(protocol)} {port.ToString(CultureInfo.InvariantCulture)} (its listeners: {(listeners.Length > 0 ? listeners : "none")})");
+            }
+
+            var what = $"{listener.Protocol} {listener.Port.ToString(CultureInfo.InvariantCulture)}";
+            var groups = ForwardedGroups(balancer, listener);
+            if (groups.Count == 0)
+            {
+                return Hop(Forward, ElbListenerType, listener.Id, $"{what}: {Answer(listener.DefaultAction)}, answered by the load balancer");
+            }
+
+            var names = string.Join(", ", groups.Select(g => g.Name));
+            Hop(Forward, ElbListenerType, listener.Id, $"{what} forwards to {names}");
+            var targets = Targets(node, balancer, groups);
+            if (targets.Count == 0)
+            {
+                return Block(ExplanationCodes.Elbv2ListenerHasNoTargetGroup, ElbListenerType, listener.Id, "forward", $"the target groups of listener {what} ({names}) have no registered targets");
+            }
+
+            var (forwardCount, returnCount) = (Forward.Count, Return.Count);
+            (PathExplanation Explanation, List<PathComponent> Forward, List<PathComponent> Return)? first = null;
+            foreach (var (index, (group, id, address, targetPort)) in targets.Index())
+            {
+                Hop(Forward, ElbTargetGroupType, group.Id,
+                    $"{group.Name}: target {id} port {targetPort.ToString(CultureInfo.InvariantCulture)} ({(index + 1).ToString(CultureInfo.InvariantCulture)} of {targets.Count.ToString(CultureInfo.InvariantCulture)} registered targets)");
+                if (new Trace(analyzer, node, address, protocol, targetPort, this).Run() is not { } blocked)
+                {
+                    return null;
+                }
+
+                first ??= (blocked, Forward.GetRange(forwardCount, Forward.Count - forwardCount), Return.GetRange(returnCount, Return.Count - returnCount));
+                Forward.RemoveRange(forwardCount, Forward.Count - forwardCount);
+                Return.RemoveRange(returnCount, Return.Count - returnCount);
+            }
+
+            Forward.AddRange(first!.Value.Forward);
+            Return.AddRange(first.Value.Return);
+            return first.Value.Explanation;
+        }
+
+        /// <summary>
+        /// The groups the listener may send to: its default action's, then (application load balancers) its rules' by
+        /// priority; a group of weight 0 gets nothing. Reachability Analyzer cannot know a request's path or headers.
+        /// </summary>
+        private List<TargetGroup> ForwardedGroups(LoadBalancer balancer, Listener listener)
+        {
+            var model = _view.Model;
+            var rules = balancer.Type == LoadBalancerType.Application
+                ? model.ListenerRules.Where(r => r.ListenerId == listener.Id).OrderBy(r => r.Priority).Select(r => r.Action)
+                : [];
+            return [.. rules.Prepend(listener.DefaultAction).OfType<ForwardAction>()
+                .SelectMany(f => f.TargetGroups).Where(g => g.Weight > 0).Select(g => g.TargetGroupId).Distinct(StringComparer.Ordinal)
+                .Select(id => model.TargetGroups.FirstOrDefault(g => g.Id == id)).OfType<TargetGroup>()];
+        }
+
+        /// <summary>The registered targets of <paramref name="groups"/> in the order <paramref name="node"/> would try them.</summary>
+        private List<(TargetGroup Group, string Id, uint Address, int Port)> Targets(HostPlan node, LoadBalancer balancer, List<TargetGroup> groups)
+        {
+            var instances = _view.Hosts.Where(h => h.Kind == HostKind.Instance).ToDictionary(h => h.Id, h => h.Address, StringComparer.Ordinal);
+            var zone = _view.Subnet(node.SubnetId)?.AvailabilityZone;
+            var targets = new List<(TargetGroup, string, uint, int)>();
+            foreach (var group in groups)
+            {
+                foreach (var target in group.Targets)
+                {
+                    if (LoadBalancerCatalog.Resolve(group, target, instances) is { } endpoint)
+                    {
+                        var colon = target.LastIndexOf(':');
+                        targets.Add((group, colon > 0 ? target[..colon] : target, Ipv4Cidr.ParseAddress(endpoint.Address.ToString()), endpoint.Port));
+                    }
+                }
+            }
+
+            return balancer.Type == LoadBalancerType.Network ? [.. targets.OrderBy(t => ZoneOf(t.Item3) == zone ? 0 : 1)] : targets;
+        }
+
+        private string? ZoneOf(uint address) =>
+            _view.Model.Subnets.FirstOrDefault(s => Ipv4Cidr.ParseOrNull(s.CidrBlock) is { } block && block.Contains(address))?.AvailabilityZone;
+
+        private static string Answer(ListenerAction action) => action switch
+        {
+            FixedResponseAction fixedResponse => $"fixed-response {fixedResponse.StatusCode.ToString(CultureInfo.InvariantCulture)}",
+            RedirectAction redirect => $"redirect {redirect.StatusCode.ToString(CultureInfo.InvariantCulture)} to {redirect.Protocol}:{redirect.Port}",
+            _ => "forward with no weight (503)",
+        };
+    }
+}
