@@ -34,4 +34,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(10, LogLevel.Warning, "Function {Function}: Event invocation {RequestId} dropped after {Attempts} attempts ({Reason})")]
     public static partial void EventDropped(ILogger logger, string function, string requestId, int attempts, string? reason);
+
+    [LoggerMessage(11, LogLevel.Warning, "Removed {Removed} cgroups of killed Cloisters and the {Processes} processes still running in them; {Left} could not be removed")]
+    public static partial void StaleCgroupsRemoved(ILogger logger, int removed, int processes, int left);
 }

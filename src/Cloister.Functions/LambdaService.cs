@@ -58,6 +58,12 @@ public sealed class LambdaService : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Cloister.Functions");
         _time = timeProvider ?? TimeProvider.System;
+        // Makes Cloister's environment cgroup now, so what a killed Cloister left running goes at the start.
+        if (EnvironmentCgroup.TakeStale() is { } stale)
+        {
+            FunctionsLog.StaleCgroupsRemoved(_logger, stale.Removed, stale.Processes, stale.Left);
+        }
+
         _runtimes = new RuntimeCatalog(options);
         _eventLoop = Task.Run(EventLoopAsync);
         var period = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));

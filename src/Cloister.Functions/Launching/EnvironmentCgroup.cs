@@ -13,10 +13,13 @@ namespace Cloister.Functions.Launching;
 /// containers) or <c>cgroup.kill</c> is missing, <see cref="TryCreate"/> answers null and <see cref="ProcessTree"/>
 /// does what it can.
 /// </summary>
-internal sealed class EnvironmentCgroup
+internal sealed partial class EnvironmentCgroup
 {
     private static readonly Lazy<string?> Parent = new(FindParent);
     private static long _next;
+
+    /// <summary>How long a start waits, in all, for the processes of killed Cloisters' cgroups to die.</summary>
+    private static readonly TimeSpan StaleLimit = TimeSpan.FromSeconds(2);
 
     private readonly string _path;
 
@@ -62,7 +65,7 @@ internal sealed class EnvironmentCgroup
     public async ValueTask RemoveAsync(TimeSpan limit)
     {
         var deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
-        while (IsPopulated() && Environment.TickCount64 < deadline)
+        while (IsPopulated(_path) && Environment.TickCount64 < deadline)
         {
             await Task.Delay(2).ConfigureAwait(false);
         }
@@ -73,12 +76,12 @@ internal sealed class EnvironmentCgroup
     /// <summary>Removes the cgroup if no process is in it; else leaves it as it is.</summary>
     public void Remove() => RemoveEmpty(_path);
 
-    private bool IsPopulated()
+    private static bool IsPopulated(string path)
     {
         try
         {
-            // "populated 0|1\nfrozen 0|1\n"
-            return File.ReadAllText(_path + "/cgroup.events").Contains("populated 1", StringComparison.Ordinal);
+            // "populated 0|1\nfrozen 0|1\n": populated counts the cgroup's children's processes too.
+            return File.ReadAllText(path + "/cgroup.events").Contains("populated 1", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -101,9 +104,11 @@ internal sealed class EnvironmentCgroup
     }
 
     /// <summary>
-    /// <c>{cgroup2 mount}{Cloister's cgroup}/cloister-{pid}</c>, made now; null when there is no cgroup v2 hierarchy,
-    /// Cloister's cgroup is outside the mount, it cannot be written, it has no <c>cgroup.kill</c> (before Linux 5.14), or
-    /// <c>/proc</c> does not list a thread's children (a kernel without <c>CONFIG_PROC_CHILDREN</c>).
+    /// <c>{cgroup2 mount}{Cloister's cgroup}/cloister-{pid}</c>, made now, after removing what killed Cloisters left
+    /// there (<see cref="RemoveStale"/>, and a <c>cloister-{pid}</c> of our own process id that was there before); null
+    /// when there is no cgroup v2 hierarchy, Cloister's cgroup is outside the mount, it cannot be written, it has no
+    /// <c>cgroup.kill</c> (before Linux 5.14), or <c>/proc</c> does not list a thread's children (a kernel without
+    /// <c>CONFIG_PROC_CHILDREN</c>).
     /// </summary>
     private static string? FindParent()
     {
@@ -119,14 +124,24 @@ internal sealed class EnvironmentCgroup
                 return null;
             }
 
-            var relative = own[mount[3].Length..].TrimStart('/');
-            var parent = Path.Combine(mount[4], relative, string.Create(CultureInfo.InvariantCulture, $"cloister-{Environment.ProcessId}"));
+            var container = Path.Combine(mount[4], own[mount[3].Length..].TrimStart('/'));
+            var parent = Path.Combine(container, string.Create(CultureInfo.InvariantCulture, $"cloister-{Environment.ProcessId}"));
+            // Ours by name before we made it: left by a killed Cloister that had this process id.
+            var leftover = Directory.Exists(parent);
             Directory.CreateDirectory(parent);
             // The spawn finds the new process among its thread's children (ProcessSpawn.Gate.cs).
             if (!File.Exists(Path.Combine(parent, "cgroup.kill")) || !File.Exists("/proc/thread-self/children"))
             {
                 Directory.Delete(parent);
                 return null;
+            }
+
+            var deadline = Environment.TickCount64 + (long)StaleLimit.TotalMilliseconds;
+            _stale = RemoveStale(container, StaleLimit);
+            if (leftover)
+            {
+                _stale = Add(_stale, Clear(parent, deadline));
+                Directory.CreateDirectory(parent);
             }
 
             // Each environment's cgroup is removed when it stops; this one goes when Cloister exits (if it can).
