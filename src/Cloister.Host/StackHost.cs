@@ -192,7 +192,7 @@ public sealed class StackHost : IAsyncDisposable
         foreach (var endpoint in InterfaceEndpoints.Of(_model, "dynamodb"))
         {
             // Each interface of the endpoint: HTTPS on 443, opened inside its VPC's namespace, the endpoint's own names.
-            var certificate = authority.Issue(InterfaceEndpoints.CertificateNames(endpoint, _model));
+            var certificate = authority.Issue(VpcEndpointDnsNames.CertificateNames(endpoint, _model));
             var addresses = EndpointAddresses(sandbox, endpoint);
             endpointListeners.AddRange(addresses.Select(a => new TablesEndpointListener(endpoint.Id, endpoint.VpcId, Own(sandbox.OpenTcpListener(IPAddress.Parse(a), 443)), certificate)));
             _services.Add(new ServiceInfo($"dynamodb {endpoint.LogicalId} ({endpoint.Id})", [$"https://{VpcEndpointDnsNames.RegionalName(endpoint, region, _model.Account.UrlSuffix)}", .. addresses.Select(a => a + ":443")], "ok"));

@@ -1,4 +1,3 @@
-using Cloister.Dns.Resolution;
 using Cloister.Model;
 using Cloister.Model.Network;
 
@@ -22,12 +21,4 @@ internal static class InterfaceEndpoints
         model.VpcEndpoints
             .Where(e => e.Type == VpcEndpointType.Interface && !Served.Contains(e.ServiceShortName))
             .Select(e => $"{e.LogicalId} ({e.Id}) is an interface endpoint of {e.ServiceName}, which Cloister does not serve: its network interfaces exist but nothing answers on them (served: {string.Join(", ", Served.Order(StringComparer.Ordinal))})");
-
-    /// <summary>
-    /// The names of a DynamoDB interface endpoint's certificate, its subject first
-    /// (<see cref="VpcEndpointDnsNames.CertificateNames"/>): the endpoint-specific regional and zonal names with their
-    /// <c>*.</c> forms, and <c>dynamodb.{region}.amazonaws.com</c> (the subject) when private DNS is on.
-    /// </summary>
-    public static IReadOnlyList<string> CertificateNames(VpcEndpoint endpoint, CloudModel model) =>
-        VpcEndpointDnsNames.CertificateNames(endpoint, model);
 }

@@ -190,7 +190,6 @@ internal sealed class RequestHandler : IHttpRequestHandler
         HttpResponseWriter.Write(output, request, status, JsonContentType, headers[..at], body);
     }
 
-    /// <summary>The Host header without its port, as ASP.NET Core's <c>HostString.Host</c> gives it.</summary>
     private static JsonDocument Parse(RequestBody body)
     {
         try
