@@ -184,7 +184,7 @@ public sealed class StackHost : IAsyncDisposable
     {
         var region = _model.Account.Region;
         var address = IPAddress.Parse(RegionalServices.AddressOf("dynamodb")!);
-        var name = $"dynamodb.{region}.{_model.Account.UrlSuffix}";
+        var name = RegionalServices.RegionalName("dynamodb", region, _model.Account.UrlSuffix);
         Started("tables", $"{name} at {address}");
         var https = Own(sandbox.OpenTcpListener(address, 443));
         var http = Own(sandbox.OpenTcpListener(address, 80));

@@ -81,6 +81,10 @@ public static class RegionalServices
         return model.PrefixLists.Concat(ManagedPrefixLists(model.Account.Region)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>A regional service's own name, <c>{service}.{region}.{urlSuffix}</c> (e.g. <c>dynamodb.eu-central-1.amazonaws.com</c>).</summary>
+    public static string RegionalName(string service, string region, string urlSuffix = "amazonaws.com") =>
+        $"{service}.{region}.{urlSuffix}";
+
     /// <summary>
     /// The domain of DynamoDB's account-based endpoints, <c>ddb.{region}.{urlSuffix}</c>: current SDKs send requests to
     /// <c>{account-id}.ddb.{region}.{urlSuffix}</c> when their credentials carry an account id (AWS's "account-based
@@ -108,7 +112,7 @@ public static class RegionalServices
     /// <c>*.ddb.{region}.{urlSuffix}</c>.
     /// </summary>
     public static ImmutableArray<string> DynamoDbNames(string region, string urlSuffix = "amazonaws.com") =>
-        [$"dynamodb.{region}.{urlSuffix}", "*." + DynamoDbAccountDomain(region, urlSuffix)];
+        [RegionalName("dynamodb", region, urlSuffix), "*." + DynamoDbAccountDomain(region, urlSuffix)];
 
     /// <summary>
     /// The names a client uses for the services and their addresses: <c>{service}.{region}.{urlSuffix}</c> for every
@@ -120,7 +124,7 @@ public static class RegionalServices
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var service in Numbers.Keys.Where(s => s != "execute-api" && s != "iam" && s != "route53"))
         {
-            names[$"{service}.{region}.{urlSuffix}"] = AddressOf(service)!;
+            names[RegionalName(service, region, urlSuffix)] = AddressOf(service)!;
         }
 
         names[$"sts.{urlSuffix}"] = AddressOf("sts")!;

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Tables.Access;
 using Cloister.Tables.Authentication;
 using Cloister.Tables.Hosting.Http;
@@ -47,7 +48,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
         _service = service;
         // DynamoDB's health line names its regional endpoint whatever name the request came by (an account-based
         // endpoint, an interface endpoint's own name, or an address): "healthy: dynamodb.us-east-1.amazonaws.com ".
-        _health = Encoding.UTF8.GetBytes($"healthy: dynamodb.{account.Region}.{account.UrlSuffix} ");
+        _health = Encoding.UTF8.GetBytes($"healthy: {RegionalServices.RegionalName("dynamodb", account.Region, account.UrlSuffix)} ");
         _logger = logger;
         _accessKeyIds = accessKeyIds;
         _verifier = verifier;

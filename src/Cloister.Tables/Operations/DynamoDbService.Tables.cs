@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Cloister.Model.Network;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
 
@@ -278,7 +279,7 @@ internal sealed partial class DynamoDbService
         writer.WriteStartObject();
         writer.WriteStartArray("Endpoints");
         writer.WriteStartObject();
-        writer.WriteString("Address", string.IsNullOrEmpty(info.Host) ? $"dynamodb.{_account.Region}.{_account.UrlSuffix}" : info.Host);
+        writer.WriteString("Address", string.IsNullOrEmpty(info.Host) ? RegionalServices.RegionalName("dynamodb", _account.Region, _account.UrlSuffix) : info.Host);
         writer.WriteNumber("CachePeriodInMinutes", 1440);
         writer.WriteEndObject();
         writer.WriteEndArray();
