@@ -128,6 +128,50 @@ public sealed class TryNextHintsTests
     }
 
     [Fact]
+    public void For_ListMethodDeclaresRequiredParameters_CurlFillsEachWithAnExampleValue()
+    {
+        // Without memberId the claims API's list answers 400 "Missing required query parameter: memberId".
+        var status = Status([Output("ClaimUrl", $"https://{ApiHost}/dev/claim")], [Instance("ClientInstance", "10.0.1.252", "vpc-api")]);
+        var list = Get(apiKey: false, "listClaims") with
+        {
+            RequestParameters = ImmutableDictionary<string, bool>.Empty
+                .Add("method.request.querystring.memberId", true)
+                .Add("method.request.querystring.nextToken", false)
+                .Add("method.request.header.x-tenant", true),
+        };
+        var model = new CloudModel { Subnets = [SubnetA], RestApis = [Api(Resource("r-claim", "/claim", list))], Functions = [Function("listClaims")] };
+
+        var commands = Commands(TryNextHints.For(status, model, Reaching("10.0.1.253"), detached: true));
+
+        Assert.Contains($"./cloister exec --from ClientInstance -- curl -s -H 'x-tenant: example' 'https://{ApiHost}/dev/claim?memberId=m-1'", commands);
+    }
+
+    [Fact]
+    public void For_CollectionWithOnlyAPost_PostsAJsonObjectWithTheRequiredQueryParameters()
+    {
+        var status = Status([Output("ClaimUrl", $"https://{ApiHost}/dev/claim?source=docs")], [Instance("ClientInstance", "10.0.1.252", "vpc-api")]);
+        var create = Get(apiKey: false, "createClaim") with
+        {
+            HttpMethod = "POST",
+            RequestParameters = ImmutableDictionary<string, bool>.Empty
+                .Add("method.request.querystring.policyId", true)
+                .Add("method.request.querystring.memberId", true)
+                .Add("method.request.querystring.memberName", true)
+                .Add("method.request.querystring.source", true),
+        };
+        var model = new CloudModel { Subnets = [SubnetA], RestApis = [Api(Resource("r-claim", "/claim", create))], Functions = [Function("createClaim")] };
+
+        var hints = TryNextHints.For(status, model, Reaching("10.0.1.253"), detached: true);
+
+        var curl = Assert.Single(hints, h => h.Command.Contains("curl", StringComparison.Ordinal));
+        Assert.Equal(
+            $"./cloister exec --from ClientInstance -- curl -s -X POST -H 'content-type: application/json' -d '{{}}' 'https://{ApiHost}/dev/claim?source=docs&memberId=m-1&memberName=example&policyId=p-1'",
+            curl.Command);
+        Assert.Contains("POST", curl.Note, StringComparison.Ordinal);
+        Assert.Contains(hints, h => h.Command == "./cloister logs function createClaim");
+    }
+
+    [Fact]
     public void For_ModelUnreadable_PathToTheEndpointsInterfaceFromStatus()
     {
         var status = Status([], [Instance("AppInstance", "10.0.1.253", "vpc-api"), Endpoint(EndpointAddressA)]);
