@@ -172,6 +172,22 @@ public sealed class TryNextHintsTests
     }
 
     [Fact]
+    public void For_SeedArchitecture_ListsTheClaimsOfAnExampleMember()
+    {
+        // The default stack, loaded as `up` loads it.
+        var (_, loaded) = StackTemplates.Build(StackTemplates.DefaultTemplates(), [], StackTemplates.DefaultStackRegion, ignoreUnsupported: false, out var problems);
+        Assert.Empty(problems);
+        var outputs = loaded.Stacks.SelectMany(s => s.Outputs).Select(o => Output(o.OutputKey, o.OutputValue)).ToImmutableArray();
+        var status = Status(outputs, [Instance("ClientVpcInstance", "172.128.1.254", Assert.Single(loaded.Model.Vpcs, v => v.LogicalId == "ClientVpc").Id)]);
+        var api = Assert.Single(loaded.Model.RestApis);
+
+        var commands = Commands(TryNextHints.For(status, loaded.Model, Reaching("10.0.1.254"), detached: true));
+
+        Assert.Contains($"./cloister exec --from ClientVpcInstance -- curl -s 'https://{api.Id}.execute-api.eu-central-1.amazonaws.com/dev/claim?memberId=m-1'", commands);
+        Assert.Contains("./cloister logs function listClaims", commands);
+    }
+
+    [Fact]
     public void For_ModelUnreadable_PathToTheEndpointsInterfaceFromStatus()
     {
         var status = Status([], [Instance("AppInstance", "10.0.1.253", "vpc-api"), Endpoint(EndpointAddressA)]);
