@@ -24,7 +24,7 @@ public sealed partial class SeedArchitectureTests
     [Fact]
     public async Task Down_EveryTryNextCommand_WorksAsPrinted()
     {
-        // The first https Output is the claims collection without ?memberId=: the list function answers 400.
-        await new TryNextRunner(stack.Cli).AssertEveryLineWorksAsync(stack.UpOutput, """{"message":"Missing required query parameter: memberId"}""");
+        // The first https Output is the claims collection; its GET declares memberId required, so the block lists m-1's claims.
+        await new TryNextRunner(stack.Cli).AssertEveryLineWorksAsync(stack.UpOutput, """{"claims":[""");
     }
 }

@@ -8,8 +8,8 @@ namespace Cloister.Scenarios.Tests;
 /// <summary>
 /// Runs every command of <c>up</c>'s "Try next" block exactly as printed (the words after <c>./cloister</c>, with the
 /// built apphost and the stack's state folder) in the printed order, and checks that each does what it is there for:
-/// <c>dig</c> answers addresses, <c>curl</c> gets the API's body, <c>path</c> finds a path hop by hop, <c>logs</c>
-/// prints what the commands before it caused, <c>down</c> leaves nothing behind.
+/// <c>dig</c> answers addresses, <c>curl</c> gets a 2xx status with the API's body, <c>path</c> finds a path hop by hop,
+/// <c>logs</c> prints what the commands before it caused, <c>down</c> leaves nothing behind.
 /// </summary>
 internal sealed class TryNextRunner(Cloister cli)
 {
@@ -34,7 +34,7 @@ internal sealed class TryNextRunner(Cloister cli)
         var failures = new List<string>();
         foreach (var line in lines)
         {
-            var result = await cli.RunAsync(TimeSpan.FromSeconds(90), [.. line.Arguments]);
+            var result = await cli.RunAsync(TimeSpan.FromSeconds(90), [.. line.ExecProgram == "curl" ? WithStatusLine(line.Arguments) : line.Arguments]);
             var problem = result.ExitCode != 0
                 ? $"exit code {result.ExitCode}"
                 : await ProblemAsync(line, result, curlAnswer, prefix);
@@ -57,7 +57,11 @@ internal sealed class TryNextRunner(Cloister cli)
                 _asked.Add(line.Arguments[^1].TrimEnd('.'));
                 return lines.Length > 0 && lines.All(IsIpv4) ? null : "dig answered no IPv4 address";
             case ("exec", "curl"):
-                return result.Output.Contains(curlAnswer!, StringComparison.Ordinal) ? null : $"curl's body lacks {curlAnswer}";
+                var end = result.Output.LastIndexOf('\n');
+                var code = result.Output[(end + 1)..].Trim();
+                return code.Length != 3 || code[0] != '2' ? $"curl got HTTP {code}, not 2xx"
+                    : result.Output[..Math.Max(end, 0)].Contains(curlAnswer!, StringComparison.Ordinal) ? null
+                    : $"curl's body lacks {curlAnswer}";
             case ("path", _):
                 return result.Output.StartsWith("Path found: ", StringComparison.Ordinal) && lines.Any(IsHop)
                     ? null
@@ -79,6 +83,14 @@ internal sealed class TryNextRunner(Cloister cli)
             default:
                 return lines.Length > 0 ? null : "printed nothing";
         }
+    }
+
+    /// <summary>The printed curl command with <c>-w</c> added, so its output ends with a line holding the HTTP status.</summary>
+    private static List<string> WithStatusLine(IReadOnlyList<string> arguments)
+    {
+        var words = arguments.ToList();
+        words.InsertRange(words.IndexOf("--") + 2, ["-w", "\\n%{http_code}"]);
+        return words;
     }
 
     private static bool IsIpv4(string text) => IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetwork;

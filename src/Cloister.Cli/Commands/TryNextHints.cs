@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloister.Dns.Resolution;
 using Cloister.Host.Status;
 using Cloister.Model;
+using Cloister.Model.Api;
 using Cloister.Model.Network;
 using Cloister.Network.Addressing;
 
@@ -11,7 +12,8 @@ namespace Cloister.Cli.Commands;
 /// The "Try next" block <c>cloister up</c> prints: commands that work as printed against the stacks just deployed.
 /// The target is the first https Output (an API's URL), else an interface endpoint's DNS name; the client is an
 /// instance or on-premises host (never a load balancer's target, which is a server) that has a path to it, preferring
-/// one in another VPC or subnet than the address it reaches, so <c>dig</c>, <c>curl</c> and <c>path</c> show the
+/// one in another VPC or subnet than the address it reaches, so <c>dig</c>, <c>curl</c> (with the parameters the
+/// method declares required, <see cref="ApiCurl"/>) and <c>path</c> show the
 /// resolvers, routes and security groups in between. When no host reaches the target, the path analysis is offered
 /// to show what blocks it; when there is no host at all, the function itself.
 /// </summary>
@@ -127,30 +129,43 @@ internal static class TryNextHints
             }
 
             var route = model is null ? null : ApiRoute.Find(model, url);
-            var curl = $"curl -s {output.OutputValue}";
             if (route?.Resource is { } resource && route.Method is null)
             {
-                // A URL that names a resource without a GET method gets API Gateway's 403 "Missing Authentication Token".
-                var below = route.Api.Resources.FirstOrDefault(r => r.ParentId == resource.Id && r.PathPart.EndsWith("+}", StringComparison.Ordinal) && ApiRoute.Gettable(r) is not null);
-                var method = below is null ? null : ApiRoute.Gettable(below)!;
-                var key = method is { ApiKeyRequired: true } ? ApiRoute.KeyFor(model!, route.Api.Id, route.Stage) : null;
-                var note = below is null
-                    ? $"{resource.Path} has no GET method on {route.Api.Id}"
-                    : $"{resource.Path} has no GET method; {method!.HttpMethod} {below.Path} answers the paths below {output.OutputValue}{(key is null ? string.Empty : $", with the header 'x-api-key: {key}'")}";
-                return new Target(url.Host, url.Port, null, note, null);
+                return ResourceWithoutGet(model!, route, resource, url, output.OutputValue);
             }
 
-            if (route?.Method is { ApiKeyRequired: true })
-            {
-                var key = ApiRoute.KeyFor(model!, route.Api.Id, route.Stage);
-                curl = key is null ? curl : $"curl -s -H 'x-api-key: {key}' {output.OutputValue}";
-                return new Target(url.Host, url.Port, curl, key is null ? "the method needs an API key and no usage plan of this stage has one" : null, route.Function(model!));
-            }
-
-            return new Target(url.Host, url.Port, curl, null, route is null ? null : route.Function(model!));
+            return Call(model, route, route?.Method, url, output.OutputValue, null);
         }
 
         return null;
+    }
+
+    /// <summary>A request to <paramref name="method"/> (null: a plain GET), with the stage's API key when it needs one.</summary>
+    private static Target Call(CloudModel? model, ApiRoute? route, ApiMethod? method, Uri url, string urlText, string? note)
+    {
+        var key = method is { ApiKeyRequired: true } ? ApiRoute.KeyFor(model!, route!.Api.Id, route.Stage) : null;
+        var why = method is { ApiKeyRequired: true } && key is null ? "the method needs an API key and no usage plan of this stage has one" : note;
+        return new Target(url.Host, url.Port, ApiCurl.For(urlText, method, key), why, route is null ? null : (route with { Method = method }).Function(model!));
+    }
+
+    /// <summary>
+    /// A URL that names a resource without a GET method gets API Gateway's 403 "Missing Authentication Token": its POST
+    /// is called instead (a collection that only creates), else the route below it that answers GET is named.
+    /// </summary>
+    private static Target ResourceWithoutGet(CloudModel model, ApiRoute route, ApiResource resource, Uri url, string urlText)
+    {
+        if (resource.Methods.FirstOrDefault(m => m.HttpMethod == "POST") is { } post)
+        {
+            return Call(model, route, post, url, urlText, $"{resource.Path} has no GET method; this POSTs an empty JSON object to it");
+        }
+
+        var below = route.Api.Resources.FirstOrDefault(r => r.ParentId == resource.Id && r.PathPart.EndsWith("+}", StringComparison.Ordinal) && ApiRoute.Gettable(r) is not null);
+        var method = below is null ? null : ApiRoute.Gettable(below)!;
+        var belowKey = method is { ApiKeyRequired: true } ? ApiRoute.KeyFor(model, route.Api.Id, route.Stage) : null;
+        var why = below is null
+            ? $"{resource.Path} has no GET method on {route.Api.Id}"
+            : $"{resource.Path} has no GET method; {method!.HttpMethod} {below.Path} answers the paths below {urlText}{(belowKey is null ? string.Empty : $", with the header 'x-api-key: {belowKey}'")}";
+        return new Target(url.Host, url.Port, null, why, null);
     }
 
     private static Target? EndpointTarget(StackStatus status, CloudModel? model)

@@ -128,6 +128,66 @@ public sealed class TryNextHintsTests
     }
 
     [Fact]
+    public void For_ListMethodDeclaresRequiredParameters_CurlFillsEachWithAnExampleValue()
+    {
+        // Without memberId the claims API's list answers 400 "Missing required query parameter: memberId".
+        var status = Status([Output("ClaimUrl", $"https://{ApiHost}/dev/claim")], [Instance("ClientInstance", "10.0.1.252", "vpc-api")]);
+        var list = Get(apiKey: false, "listClaims") with
+        {
+            RequestParameters = ImmutableDictionary<string, bool>.Empty
+                .Add("method.request.querystring.memberId", true)
+                .Add("method.request.querystring.nextToken", false)
+                .Add("method.request.header.x-tenant", true),
+        };
+        var model = new CloudModel { Subnets = [SubnetA], RestApis = [Api(Resource("r-claim", "/claim", list))], Functions = [Function("listClaims")] };
+
+        var commands = Commands(TryNextHints.For(status, model, Reaching("10.0.1.253"), detached: true));
+
+        Assert.Contains($"./cloister exec --from ClientInstance -- curl -s -H 'x-tenant: example' 'https://{ApiHost}/dev/claim?memberId=m-1'", commands);
+    }
+
+    [Fact]
+    public void For_CollectionWithOnlyAPost_PostsAJsonObjectWithTheRequiredQueryParameters()
+    {
+        var status = Status([Output("ClaimUrl", $"https://{ApiHost}/dev/claim?source=docs")], [Instance("ClientInstance", "10.0.1.252", "vpc-api")]);
+        var create = Get(apiKey: false, "createClaim") with
+        {
+            HttpMethod = "POST",
+            RequestParameters = ImmutableDictionary<string, bool>.Empty
+                .Add("method.request.querystring.policyId", true)
+                .Add("method.request.querystring.memberId", true)
+                .Add("method.request.querystring.memberName", true)
+                .Add("method.request.querystring.source", true),
+        };
+        var model = new CloudModel { Subnets = [SubnetA], RestApis = [Api(Resource("r-claim", "/claim", create))], Functions = [Function("createClaim")] };
+
+        var hints = TryNextHints.For(status, model, Reaching("10.0.1.253"), detached: true);
+
+        var curl = Assert.Single(hints, h => h.Command.Contains("curl", StringComparison.Ordinal));
+        Assert.Equal(
+            $"./cloister exec --from ClientInstance -- curl -s -X POST -H 'content-type: application/json' -d '{{}}' 'https://{ApiHost}/dev/claim?source=docs&memberId=m-1&memberName=example&policyId=p-1'",
+            curl.Command);
+        Assert.Contains("POST", curl.Note, StringComparison.Ordinal);
+        Assert.Contains(hints, h => h.Command == "./cloister logs function createClaim");
+    }
+
+    [Fact]
+    public void For_SeedArchitecture_ListsTheClaimsOfAnExampleMember()
+    {
+        // The default stack, loaded as `up` loads it.
+        var (_, loaded) = StackTemplates.Build(StackTemplates.DefaultTemplates(), [], StackTemplates.DefaultStackRegion, ignoreUnsupported: false, out var problems);
+        Assert.Empty(problems);
+        var outputs = loaded.Stacks.SelectMany(s => s.Outputs).Select(o => Output(o.OutputKey, o.OutputValue)).ToImmutableArray();
+        var status = Status(outputs, [Instance("ClientVpcInstance", "172.128.1.254", Assert.Single(loaded.Model.Vpcs, v => v.LogicalId == "ClientVpc").Id)]);
+        var api = Assert.Single(loaded.Model.RestApis);
+
+        var commands = Commands(TryNextHints.For(status, loaded.Model, Reaching("10.0.1.254"), detached: true));
+
+        Assert.Contains($"./cloister exec --from ClientVpcInstance -- curl -s 'https://{api.Id}.execute-api.eu-central-1.amazonaws.com/dev/claim?memberId=m-1'", commands);
+        Assert.Contains("./cloister logs function listClaims", commands);
+    }
+
+    [Fact]
     public void For_ModelUnreadable_PathToTheEndpointsInterfaceFromStatus()
     {
         var status = Status([], [Instance("AppInstance", "10.0.1.253", "vpc-api"), Endpoint(EndpointAddressA)]);
