@@ -13,6 +13,10 @@ internal class LambdaContextProxy : DispatchProxy
 
     internal object? Logger { get; set; }
 
+    internal Lazy<object?>? ClientContext { get; set; }
+
+    internal Lazy<object?>? Identity { get; set; }
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         var context = Context!;
@@ -28,9 +32,9 @@ internal class LambdaContextProxy : DispatchProxy
             "get_RemainingTime" => context.RemainingTime,
             "get_TraceId" => context.TraceId,
             "get_Logger" => Logger,
-            _ => targetMethod is { ReturnType.IsValueType: true } method && method.ReturnType != typeof(void)
-                ? Activator.CreateInstance(method.ReturnType)
-                : null,
+            "get_ClientContext" => ClientContext?.Value,
+            "get_Identity" => Identity?.Value,
+            _ => LambdaValueProxy.DefaultOf(targetMethod),
         };
     }
 
@@ -47,6 +51,11 @@ internal class LambdaContextProxy : DispatchProxy
             proxy.Logger = logger;
         }
 
+        // Built on first use, as Lambda's runtime does: most handlers never look.
+        var clientContext = contextInterface.GetProperty("ClientContext")?.PropertyType;
+        proxy.ClientContext = new Lazy<object?>(() => CallerContext.ClientContext(clientContext, context.ClientContext));
+        var identity = contextInterface.GetProperty("Identity")?.PropertyType;
+        proxy.Identity = new Lazy<object?>(() => CallerContext.Identity(identity, context.CognitoIdentity));
         return proxy;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Cloister.Functions.Launching;
@@ -15,6 +16,12 @@ namespace Cloister.Functions.Launching;
 /// </summary>
 internal sealed partial class EnvironmentCgroup
 {
+    private const int Enoent = 2;
+    private const int Eexist = 17;
+
+    // Past this many names taken by others in a row, the process runs without a cgroup.
+    private const int MaxCreateAttempts = 1000;
+
     private static readonly Lazy<string?> Parent = new(FindParent);
     private static long _next;
 
@@ -39,16 +46,31 @@ internal sealed partial class EnvironmentCgroup
             return null;
         }
 
-        var path = string.Create(CultureInfo.InvariantCulture, $"{parent}/{Interlocked.Increment(ref _next)}");
-        try
+        // One that exists is not ours to take: cloister-{pid} is shared where two Cloisters have the same process id in
+        // pid namespaces of their own (rootless ones are both pid 1), and a shared cgroup would die with either's kill.
+        for (var attempt = 0; attempt < MaxCreateAttempts; attempt++)
         {
-            Directory.CreateDirectory(path);
-            return new EnvironmentCgroup(path);
+            var path = string.Create(CultureInfo.InvariantCulture, $"{parent}/{Interlocked.Increment(ref _next)}");
+            switch (MakeDirectory(path))
+            {
+                case 0:
+                    return new EnvironmentCgroup(path);
+                case Eexist:
+                    continue;
+                case Enoent:
+                    // Removed by another namespace's Cloister, which took it for a dead one's while it was empty.
+                    if (!TryCreateParent(parent))
+                    {
+                        return null;
+                    }
+
+                    continue;
+                default:
+                    return null;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+
+        return null;
     }
 
     /// <summary>Moves process <paramref name="pid"/> into the cgroup; false when the kernel refused.</summary>
@@ -82,6 +104,22 @@ internal sealed partial class EnvironmentCgroup
         {
             // "populated 0|1\nfrozen 0|1\n": populated counts the cgroup's children's processes too.
             return File.ReadAllText(path + "/cgroup.events").Contains("populated 1", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary><c>mkdir</c>, failing when the directory exists; 0 or the errno.</summary>
+    private static int MakeDirectory(string path) => Mkdir(path, 0x1ed) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    private static bool TryCreateParent(string parent)
+    {
+        try
+        {
+            Directory.CreateDirectory(parent);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -165,4 +203,7 @@ internal sealed partial class EnvironmentCgroup
             // Still populated (EBUSY): a process stuck in the kernel, or, for the parent, an environment's cgroup.
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Mkdir(string path, uint mode);
 }

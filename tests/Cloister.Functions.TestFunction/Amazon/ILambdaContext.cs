@@ -5,6 +5,10 @@ public interface ILambdaContext
 {
     string AwsRequestId { get; }
 
+    IClientContext ClientContext { get; }
+
+    ICognitoIdentity Identity { get; }
+
     string FunctionName { get; }
 
     int MemoryLimitInMB { get; }

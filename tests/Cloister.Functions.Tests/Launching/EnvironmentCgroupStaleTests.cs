@@ -40,6 +40,39 @@ public sealed class EnvironmentCgroupStaleTests
     }
 
     [CgroupFact]
+    public async Task RemoveStale_OwnerKilledButNotYetReaped_KillsItsProcessesAndRemovesIt()
+    {
+        // A Cloister killed with SIGKILL stays a zombie, /proc/N and all, until its parent reaps it; an orphan's parent
+        // is init, which on some machines (this one's) takes seconds. That is no running Cloister.
+        var container = EnvironmentCgroup.Container!;
+        using var parent = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 0.2 & echo $!; exec sleep 1000"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+        })!;
+        var zombie = int.Parse(await parent.StandardOutput.ReadLineAsync() ?? "", CultureInfo.InvariantCulture);
+        using var sleep = StartSleep();
+        var stale = Path.Combine(container, $"cloister-{zombie}");
+        try
+        {
+            Assert.True(await IsZombieAsync(zombie), $"process {zombie} did not become a zombie");
+            Directory.CreateDirectory(Path.Combine(stale, "1"));
+            Write(Path.Combine(stale, "1", "cgroup.procs"), sleep.Id);
+
+            var result = EnvironmentCgroup.RemoveStale(container, Limit);
+
+            Assert.True(await ServiceFixture.ProcessGoneAsync(sleep.Id), "a process of a zombie owner's cgroup outlived the sweep");
+            Assert.False(Directory.Exists(stale), "a zombie owner's cgroup was not removed");
+            Assert.True(result.Removed >= 1, $"removed {result.Removed}");
+        }
+        finally
+        {
+            ServiceFixture.KillSleepers([parent.Id, sleep.Id]);
+            RemoveAfterKill(stale);
+        }
+    }
+
+    [CgroupFact]
     public async Task RemoveStale_OwnerProcessExists_LeavesItsCgroupAndProcesses()
     {
         var container = EnvironmentCgroup.Container!;
@@ -94,6 +127,23 @@ public sealed class EnvironmentCgroupStaleTests
                 return process.Id;
             }
         }
+    }
+
+    private static async Task<bool> IsZombieAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
+            if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
+            {
+                return true;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return false;
     }
 
     private static Process StartSleep() => Process.Start(new ProcessStartInfo("sleep", "1000") { UseShellExecute = false })!;

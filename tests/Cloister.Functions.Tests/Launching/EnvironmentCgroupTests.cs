@@ -62,6 +62,45 @@ public sealed class EnvironmentCgroupTests : IDisposable
         }
     }
 
+    [CgroupFact]
+    public async Task StartAsync_NextCgroupsExistAlready_TakesNoneOfThem()
+    {
+        // cloister-{pid} may be shared: two rootless Cloisters are both pid 1 in their own pid namespaces. A cgroup
+        // that exists is another's environment, which must not be killed with this one.
+        var first = await StartAsync("exec sleep 1000", "unused");
+        var parent = Path.GetDirectoryName(CgroupOf(first.Id))!;
+        var next = int.Parse(Path.GetFileName(CgroupOf(first.Id)), System.Globalization.CultureInfo.InvariantCulture) + 1;
+        var mount = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).First(f => f.Contains("cgroup2"))[4];
+        var taken = Enumerable.Range(next, 64).Select(n => $"{parent}/{n}").ToList();
+        foreach (var cgroup in taken)
+        {
+            Directory.CreateDirectory(mount + cgroup);
+        }
+
+        ILaunchedProcess? second = null;
+        try
+        {
+            second = await StartAsync("exec sleep 1000", "unused");
+
+            Assert.DoesNotContain(CgroupOf(second.Id), taken);
+            Assert.All(taken, cgroup => Assert.Empty(File.ReadAllText(mount + cgroup + "/cgroup.procs")));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+
+            // The one a process was wrongly put in went with it.
+            foreach (var cgroup in taken.Where(c => Directory.Exists(mount + c)))
+            {
+                Directory.Delete(mount + cgroup);
+            }
+        }
+    }
+
     private static ValueTask<ILaunchedProcess> StartAsync(string script, string argument) =>
         HostProcessLauncher.Instance.StartAsync(
             new ProcessLaunchSpec(
