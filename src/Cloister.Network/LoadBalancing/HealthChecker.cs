@@ -69,8 +69,10 @@ internal sealed class HealthChecker : IAsyncDisposable
                 wake.Dispose();
             }
 
-            await Task.WhenAll(plan.Targets.Select(async (target, index) =>
+            // A target the load balancer does not use (a zone not enabled for it) is not checked, as ELB leaves it unused.
+            await Task.WhenAll(plan.Targets.Select((target, index) => (target, index)).Where(t => plan.InUse[t.index]).Select(async t =>
             {
+                var (target, index) = t;
                 var result = await HealthProbe.CheckAsync(_sockets, plan, target, timeout, cancellationToken).ConfigureAwait(false);
                 if (_health.Record(index, result) is { } state)
                 {

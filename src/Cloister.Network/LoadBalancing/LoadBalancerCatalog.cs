@@ -6,7 +6,6 @@ using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Security;
-using Cloister.Network.Addressing;
 using Cloister.Network.Topology;
 
 namespace Cloister.Network.LoadBalancing;
@@ -48,7 +47,7 @@ internal sealed class LoadBalancerCatalog
         var balancers = model.LoadBalancers.ToDictionary(b => b.Id, StringComparer.Ordinal);
 
         var listeners = ImmutableArray.CreateBuilder<ListenerPlan>();
-        var sourceOf = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
+        var sourceOf = new Dictionary<string, (IPAddress Node, LoadBalancer Balancer)>(StringComparer.Ordinal);
         foreach (var listener in model.Listeners)
         {
             if (!balancers.TryGetValue(listener.LoadBalancerId, out var balancer))
@@ -93,7 +92,7 @@ internal sealed class LoadBalancerCatalog
             {
                 if (!nodeAddresses.IsDefaultOrEmpty)
                 {
-                    sourceOf.TryAdd(groupId, nodeAddresses[0]);
+                    sourceOf.TryAdd(groupId, (nodeAddresses[0], balancer));
                 }
             }
         }
@@ -107,14 +106,18 @@ internal sealed class LoadBalancerCatalog
                 continue;
             }
 
+            var enabled = TargetZones.Enabled(model, source.Balancer);
             var targets = ImmutableArray.CreateBuilder<IPEndPoint>();
             var zones = ImmutableArray.CreateBuilder<string?>();
+            var inUse = ImmutableArray.CreateBuilder<bool>();
             foreach (var target in group.Targets)
             {
                 if (Resolve(group, target, instances) is { } endpoint)
                 {
+                    var zone = TargetZones.Of(model, group, source.Balancer, endpoint.Address.ToString());
                     targets.Add(endpoint);
-                    zones.Add(model.Subnets.FirstOrDefault(s => Ipv4Cidr.ParseOrNull(s.CidrBlock) is { } block && block.Contains(endpoint.Address.ToString()))?.AvailabilityZone);
+                    zones.Add(zone);
+                    inUse.Add(TargetZones.InUse(zone, enabled));
                 }
                 else
                 {
@@ -127,7 +130,7 @@ internal sealed class LoadBalancerCatalog
             var groupProblems = new List<string>();
             var matcher = HealthMatcher.Parse(group.HealthCheck.Matcher, groupProblems);
             problems.AddRange(groupProblems.Select(p => $"Target group {group.LogicalId}: {p}."));
-            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source, checkPort, matcher, zones.ToImmutable());
+            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source.Node, checkPort, matcher, zones.ToImmutable(), inUse.ToImmutable());
         }
 
         foreach (var listener in listeners)

@@ -10,5 +10,16 @@ namespace Cloister.Network.LoadBalancing;
 /// <param name="CheckSource">The load balancer node address the health checks are sent from.</param>
 /// <param name="CheckPort">The port the health checks go to, or null for each target's traffic port.</param>
 /// <param name="Matcher">The codes an HTTP or HTTPS check accepts.</param>
-/// <param name="Zones">Each target's Availability Zone (its subnet's), or null for an address outside every subnet.</param>
-internal sealed record TargetGroupPlan(TargetGroup Group, ImmutableArray<IPEndPoint> Targets, IPAddress CheckSource, int? CheckPort, HealthMatcher Matcher, ImmutableArray<string?> Zones);
+/// <param name="Zones">Each target's Availability Zone (<see cref="TargetZones.Of"/>), or null (every zone) for an address outside the VPC.</param>
+/// <param name="InUse">
+/// Whether the load balancer sends to each target: false for a target in a zone not enabled for it (ELB's <c>unused</c>,
+/// <c>Target.NotInUse</c>), which is neither checked nor sent to.
+/// </param>
+internal sealed record TargetGroupPlan(
+    TargetGroup Group,
+    ImmutableArray<IPEndPoint> Targets,
+    IPAddress CheckSource,
+    int? CheckPort,
+    HealthMatcher Matcher,
+    ImmutableArray<string?> Zones,
+    ImmutableArray<bool> InUse);

@@ -55,6 +55,7 @@ public sealed class BalancerFixture : IAsyncLifetime
             Sandbox = await Sandbox.StartAsync(BalancerTopology.Build(), new SandboxOptions(SandboxFixture.NewPrefix(), Path.Combine(_folder, "runtime"), Authority.BundlePath));
             StartWebServer("web1");
             StartWebServer("web2");
+            StartWebServer("web3");
             await StartApiServerAsync("api1");
             await StartApiServerAsync("api2");
             Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]));

@@ -71,6 +71,20 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Nlb_TargetInAZoneTheLoadBalancerDoesNotUse_IsUnusedAndGetsNoTraffic()
+    {
+        // web3 is in eu-central-1c, where the NLB has no subnet: ELB sends it nothing. The node in eu-central-1b has
+        // no target of its own zone, so it falls to the group's others: web1 alone.
+        Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.StateOf("zonal", $"10.50.1.11:{BalancerTopology.WebPort}") == TargetHealthState.Healthy, Settle));
+
+        var served = await NlbRequestsAsync(16, NlbNodes[1], BalancerTopology.ZonalPort);
+
+        Assert.All(served, name => Assert.Equal("web1", name));
+        var web3 = fixture.Balancers.TargetHealth.Single(t => t.TargetGroupArn.Contains("/zonal/", StringComparison.Ordinal) && t.Target == $"10.50.3.11:{BalancerTopology.WebPort}");
+        Assert.Equal((TargetHealthState.Unused, "Target.NotInUse"), (web3.State, web3.Reason));
+    }
+
+    [Fact]
     public async Task ConnectVpcLinkAsync_NetworkLoadBalancer_ReachesItsHealthyTargets()
     {
         Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
@@ -339,7 +353,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     /// <summary>New connections from the client instance to the NLB's nodes, each a plain HTTP/1.0 GET.</summary>
-    private async Task<List<string>> NlbRequestsAsync(int count, IPAddress? node = null)
+    private async Task<List<string>> NlbRequestsAsync(int count, IPAddress? node = null, int port = 80)
     {
         var client = IPAddress.Parse(fixture.Host("client").Address);
         var served = new List<string>();
@@ -347,7 +361,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         {
             using var socket = fixture.Sandbox.OpenTcpClient(client);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.ConnectAsync(new IPEndPoint(node ?? NlbNodes[i % NlbNodes.Length], 80), timeout.Token);
+            await socket.ConnectAsync(new IPEndPoint(node ?? NlbNodes[i % NlbNodes.Length], port), timeout.Token);
             var (_, body) = await GetAsync(new NetworkStream(socket), timeout.Token);
             served.Add(body);
         }

@@ -271,6 +271,36 @@ public sealed class RuleAndHealthTests
     }
 
     [Fact]
+    public void TargetHealth_TargetInAZoneNotEnabled_IsUnusedNeverCheckedNorRoutableEvenFailingOpen()
+    {
+        var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1, secondInUse: false), previous: null);
+        var a = health.Plan.Targets[0];
+
+        Assert.Equal(
+            [(TargetHealthState.Initial, "Elb.InitialHealthChecking"), (TargetHealthState.Unused, "Target.NotInUse")],
+            health.Describe().Select(d => (d.State, d.Reason)));
+        Assert.Equal(new[] { a }, health.Routable.ToArray());
+        Assert.Null(health.Record(1, HealthCheckResult.Passed));
+        Assert.Equal(TargetHealthState.Unhealthy, health.Record(0, HealthCheckResult.FailedHealthChecks));
+        Assert.Equal(new[] { a }, health.Routable.ToArray());
+        Assert.Equal(new[] { a }, health.RoutableIn("eu-central-1b").ToArray());
+        Assert.Equal(TargetHealthState.Unused, health.Describe().Last().State);
+    }
+
+    [Fact]
+    public void RoutableIn_TargetOfNoZone_ServesEveryZonesNode()
+    {
+        // An IP target outside the VPC is registered for every zone ("all"): each node sends to it as to its own.
+        var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1, secondZone: null), previous: null);
+        var (a, x) = (health.Plan.Targets[0], health.Plan.Targets[1]);
+        health.Record(0, HealthCheckResult.Passed);
+        health.Record(1, HealthCheckResult.Passed);
+
+        Assert.Equal(new[] { a, x }, health.RoutableIn("eu-central-1a").ToArray());
+        Assert.Equal(new[] { x }, health.RoutableIn("eu-central-1b").ToArray());
+    }
+
+    [Fact]
     public void RouteFor_Rules_FirstMatchByPriorityElseDefault()
     {
         var listener = new ListenerPlan(
@@ -368,11 +398,12 @@ public sealed class RuleAndHealthTests
         [.. rules],
         []);
 
-    private static TargetGroupPlan Plan(int healthy, int unhealthy) => new(
+    private static TargetGroupPlan Plan(int healthy, int unhealthy, string? secondZone = "eu-central-1b", bool secondInUse = true) => new(
         new TargetGroup("tg", "Tg", "tg", "TCP", 80, "vpc", "ip", ["10.0.1.1", "10.0.1.2"], new HealthCheck("TCP", null, "traffic-port", "200-399", 5, healthy, unhealthy)),
         ImmutableArray.Create(new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)),
         IPAddress.Parse("10.0.1.5"),
         null,
         HealthMatcher.Parse("200-399", []),
-        ["eu-central-1a", "eu-central-1b"]);
+        ["eu-central-1a", secondZone],
+        [true, secondInUse]);
 }
