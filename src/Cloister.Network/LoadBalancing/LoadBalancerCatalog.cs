@@ -154,6 +154,13 @@ internal sealed class LoadBalancerCatalog
     private static string[] ListenerProtocols(LoadBalancerType type) => type == LoadBalancerType.Network ? ["TCP", "TLS"] : ["HTTP", "HTTPS"];
 
     /// <summary>
+    /// The target group a network load balancer listener sends to: its forward's one group, whatever its weight (the
+    /// model validator refuses more than one; a network load balancer never answers a connection itself).
+    /// </summary>
+    internal static string? NetworkTargetGroup(Listener listener) =>
+        listener.DefaultAction is ForwardAction { TargetGroups: [var group, ..] } ? group.TargetGroupId : null;
+
+    /// <summary>
     /// A target's address and port: an instance's private address (<paramref name="instances"/> by id) or the IP target,
     /// with its own port or the group's; null when it is neither.
     /// </summary>

@@ -69,7 +69,10 @@ public sealed partial class PathAnalyzer
             var groups = ForwardedGroups(balancer, listener);
             if (groups.Count == 0)
             {
-                return Hop(Forward, ElbListenerType, listener.Id, $"{what}: {Answer(listener.DefaultAction)}, answered by the load balancer");
+                return Actions(balancer, listener).Select(Answer).FirstOrDefault(a => a is not null) is { } answer
+                    ? Hop(Forward, ElbListenerType, listener.Id, $"{what}: {answer}, answered by the load balancer")
+                    : Block(ExplanationCodes.Elbv2ListenerRequiresTargetGroupAccept, ElbListenerType, listener.Id, "forward",
+                        $"listener {what} forwards only to target groups of weight 0 or not in the model: the load balancer answers every request 503");
             }
 
             var names = string.Join(", ", groups.Select(g => g.Name));
@@ -107,19 +110,24 @@ public sealed partial class PathAnalyzer
         }
 
         /// <summary>
-        /// The groups the listener may send to: its default action's, then (application load balancers) its rules' by
-        /// priority; a group of weight 0 gets nothing. Reachability Analyzer cannot know a request's path or headers.
+        /// The groups the listener may send to, as the data plane chooses them: a network load balancer's one group
+        /// (<see cref="LoadBalancerCatalog.NetworkTargetGroup"/>, whatever its weight); an application load balancer's
+        /// default action's, then its rules' by priority, where a group of weight 0 gets nothing. Reachability Analyzer
+        /// cannot know a request's path or headers.
         /// </summary>
         private List<TargetGroup> ForwardedGroups(LoadBalancer balancer, Listener listener)
         {
-            var model = _view.Model;
-            var rules = balancer.Type == LoadBalancerType.Application
-                ? model.ListenerRules.Where(r => r.ListenerId == listener.Id).OrderBy(r => r.Priority).Select(r => r.Action)
-                : [];
-            return [.. rules.Prepend(listener.DefaultAction).OfType<ForwardAction>()
-                .SelectMany(f => f.TargetGroups).Where(g => g.Weight > 0).Select(g => g.TargetGroupId).Distinct(StringComparer.Ordinal)
-                .Select(id => model.TargetGroups.FirstOrDefault(g => g.Id == id)).OfType<TargetGroup>()];
+            var ids = balancer.Type == LoadBalancerType.Network
+                ? [LoadBalancerCatalog.NetworkTargetGroup(listener) ?? string.Empty]
+                : Actions(balancer, listener).OfType<ForwardAction>().SelectMany(f => f.TargetGroups).Where(g => g.Weight > 0).Select(g => g.TargetGroupId);
+            return [.. ids.Distinct(StringComparer.Ordinal).Select(id => _view.Model.TargetGroups.FirstOrDefault(g => g.Id == id)).OfType<TargetGroup>()];
         }
+
+        /// <summary>The listener's default action, then (application load balancers) its rules' actions by priority.</summary>
+        private IEnumerable<ListenerAction> Actions(LoadBalancer balancer, Listener listener) =>
+            balancer.Type == LoadBalancerType.Application
+                ? _view.Model.ListenerRules.Where(r => r.ListenerId == listener.Id).OrderBy(r => r.Priority).Select(r => r.Action).Prepend(listener.DefaultAction)
+                : [listener.DefaultAction];
 
         /// <summary>
         /// The registered targets of <paramref name="groups"/> with their zones (<see cref="TargetZones.Of"/>, null for
@@ -146,11 +154,12 @@ public sealed partial class PathAnalyzer
             return balancer.Type == LoadBalancerType.Network ? [.. targets.OrderBy(t => t.Item5 is null || t.Item5 == zone ? 0 : 1)] : targets;
         }
 
-        private static string Answer(ListenerAction action) => action switch
+        /// <summary>How the load balancer answers by itself (a fixed response, a redirect); null for a forward.</summary>
+        private static string? Answer(ListenerAction action) => action switch
         {
             FixedResponseAction fixedResponse => $"fixed-response {fixedResponse.StatusCode.ToString(CultureInfo.InvariantCulture)}",
             RedirectAction redirect => $"redirect {redirect.StatusCode.ToString(CultureInfo.InvariantCulture)} to {redirect.Protocol}:{redirect.Port}",
-            _ => "forward with no weight (503)",
+            _ => null,
         };
     }
 }

@@ -44,6 +44,11 @@ public sealed class PathAnalyzerLoadBalancerTests
         TargetGroups = [.. Model.TargetGroups.Select(g => g.Id == groupId ? g with { Targets = [.. targets] } : g)],
     };
 
+    private static CloudModel WithDefaultAction(string listener, ListenerAction action) => Model with
+    {
+        Listeners = [.. Model.Listeners.Select(l => l.LogicalId == listener ? l with { DefaultAction = action } : l)],
+    };
+
     private static int IndexOf(PathResult result, string type, string id) =>
         result.ForwardPathComponents.ToList().FindIndex(c => c.ComponentType == type && c.ComponentId == id);
 
@@ -267,6 +272,50 @@ public sealed class PathAnalyzerLoadBalancerTests
         Assert.True(result.NetworkPathFound, string.Join("; ", result.Explanations.Select(e => e.Message)));
         Assert.Equal("i-peer", result.ForwardPathComponents[^1].ComponentId);
         Assert.Contains(result.ForwardPathComponents, c => c.ComponentId == "pcx-peer");
+    }
+
+    [Fact]
+    public void Analyze_NlbForwardOfWeightZero_GoesToItsGroupAsTheListenerDoes()
+    {
+        // A network load balancer listener has one target group and sends to it whatever its weight; it never answers itself.
+        var model = WithDefaultAction("WebListener", new ForwardAction([new(TargetGroups + "web/1", 0)]));
+
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb1"), 80, model: model);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.Equal("i-web1", result.ForwardPathComponents[^1].ComponentId);
+    }
+
+    [Fact]
+    public void Analyze_AlbForwardWithOnlyWeightZeroGroups_ReportsElbv2ListenerRequiresTgAcceptAtTheListener()
+    {
+        // Every request gets the load balancer's 503, as for a group without targets: no path.
+        var model = WithDefaultAction("RedirectListener", new ForwardAction([new(TargetGroups + "api/2", 0), new(TargetGroups + "v2/3", 0)]));
+        var listener = model.Listeners.Single(l => l.LogicalId == "RedirectListener");
+
+        var result = Analyze("client", Node(BalancerTopology.AlbArn, "subnet-lb1"), 80, model: model);
+
+        Assert.False(result.NetworkPathFound);
+        var explanation = Assert.Single(result.Explanations);
+        Assert.Equal((ExplanationCodes.Elbv2ListenerRequiresTargetGroupAccept, ListenerType, listener.Id), (explanation.Code, explanation.ComponentType, explanation.ComponentId));
+        Assert.Contains("weight 0", explanation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_AlbWeightZeroDefaultAndAFixedResponseRule_EndsAtTheListenerWithTheRulesAnswer()
+    {
+        var model = WithDefaultAction("RedirectListener", new ForwardAction([new(TargetGroups + "api/2", 0)]));
+        var listener = model.Listeners.Single(l => l.LogicalId == "RedirectListener");
+        model = model with
+        {
+            ListenerRules = [.. model.ListenerRules, new ListenerRule("rule-gone", "GoneRule", listener.Id, 5, [new RuleCondition("path-pattern", ["/gone"])], new FixedResponseAction(410, "text/plain", "gone"))],
+        };
+
+        var result = Analyze("client", Node(BalancerTopology.AlbArn, "subnet-lb1"), 80, model: model);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.Equal((ListenerType, listener.Id), (result.ForwardPathComponents[^1].ComponentType, result.ForwardPathComponents[^1].ComponentId));
+        Assert.Contains("fixed-response 410", result.ForwardPathComponents[^1].Detail, StringComparison.Ordinal);
     }
 
     [Fact]
