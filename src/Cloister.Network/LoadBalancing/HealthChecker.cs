@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cloister.Network.LoadBalancing;
 
-/// <summary>Checks every target of one target group at the group's interval, the first round at once, and another at once when asked (<see cref="CheckNow"/>).</summary>
+/// <summary>Checks every target of one target group from one node at the group's interval, the first round at once, and another at once when asked (<see cref="CheckNow"/>).</summary>
 internal sealed class HealthChecker : IAsyncDisposable
 {
     private readonly TargetHealth _health;
@@ -76,7 +76,7 @@ internal sealed class HealthChecker : IAsyncDisposable
                 var result = await HealthProbe.CheckAsync(_sockets, plan, target, timeout, cancellationToken).ConfigureAwait(false);
                 if (_health.Record(index, result) is { } state)
                 {
-                    LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state);
+                    LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state, plan.CheckSource);
                 }
             })).ConfigureAwait(false);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Volatile.Read(ref _wake).Token);

@@ -47,7 +47,7 @@ internal sealed class LoadBalancerCatalog
         var balancers = model.LoadBalancers.ToDictionary(b => b.Id, StringComparer.Ordinal);
 
         var listeners = ImmutableArray.CreateBuilder<ListenerPlan>();
-        var sourceOf = new Dictionary<string, (IPAddress Node, LoadBalancer Balancer)>(StringComparer.Ordinal);
+        var sourceOf = new Dictionary<string, (ImmutableArray<IPAddress> Nodes, LoadBalancer Balancer)>(StringComparer.Ordinal);
         foreach (var listener in model.Listeners)
         {
             if (!balancers.TryGetValue(listener.LoadBalancerId, out var balancer))
@@ -92,7 +92,7 @@ internal sealed class LoadBalancerCatalog
             {
                 if (!nodeAddresses.IsDefaultOrEmpty)
                 {
-                    sourceOf.TryAdd(groupId, (nodeAddresses[0], balancer));
+                    sourceOf.TryAdd(groupId, (nodeAddresses, balancer));
                 }
             }
         }
@@ -130,7 +130,7 @@ internal sealed class LoadBalancerCatalog
             var groupProblems = new List<string>();
             var matcher = HealthMatcher.Parse(group.HealthCheck.Matcher, groupProblems);
             problems.AddRange(groupProblems.Select(p => $"Target group {group.LogicalId}: {p}."));
-            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source.Node, checkPort, matcher, zones.ToImmutable(), inUse.ToImmutable());
+            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source.Nodes[0], source.Nodes, checkPort, matcher, zones.ToImmutable(), inUse.ToImmutable());
         }
 
         foreach (var listener in listeners)

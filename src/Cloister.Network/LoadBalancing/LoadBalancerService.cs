@@ -69,7 +69,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(certificates);
         var empty = new BalancerState(
             LoadBalancerCatalog.Build(new CloudModel(), [], certificates),
-            FrozenDictionary<string, TargetHealth>.Empty,
+            FrozenDictionary<string, GroupHealth>.Empty,
             FrozenDictionary<string, ListenerPlan>.Empty);
         var service = new LoadBalancerService(sockets, certificates, loggers ?? NullLoggerFactory.Instance, time ?? TimeProvider.System, empty);
         try
@@ -104,7 +104,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             var previous = Volatile.Read(ref _state);
             var health = catalog.TargetGroups.Values.ToFrozenDictionary(
                 g => g.Group.Id,
-                g => new TargetHealth(g, previous.Health.GetValueOrDefault(g.Group.Id)),
+                g => new GroupHealth(g, previous.Health.GetValueOrDefault(g.Group.Id)),
                 StringComparer.Ordinal);
             var next = new BalancerState(catalog, health, catalog.Listeners.ToFrozenDictionary(l => l.Listener.Id, StringComparer.Ordinal));
 
@@ -114,7 +114,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             }
 
             Volatile.Write(ref _state, next);
-            Volatile.Write(ref _checkers, [.. health.Values.Select(h => new HealthChecker(h, _sockets, _time, _logger))]);
+            Volatile.Write(ref _checkers, [.. health.Values.SelectMany(g => g.ByNode.Values).Select(h => new HealthChecker(h, _sockets, _time, _logger))]);
             foreach (var checker in _checkers)
             {
                 checker.Start();

@@ -75,7 +75,7 @@ internal sealed class NetworkListener : IAsyncDisposable
         var remote = (IPEndPoint)client.RemoteEndPoint!;
         var local = (IPEndPoint)client.LocalEndPoint!;
         var groupId = LoadBalancerCatalog.NetworkTargetGroup(listener.Listener) ?? string.Empty;
-        if (!state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
+        if (!state.Health.TryGetValue(groupId, out var group) || group.For(_node) is not { Routable.IsEmpty: false } health)
         {
             LoadBalancerLog.ConnectionEnded(_logger, name, remote, "no registered targets");
             Reset(client);

@@ -56,6 +56,7 @@ public sealed class BalancerFixture : IAsyncLifetime
             StartWebServer("web1");
             StartWebServer("web2");
             StartWebServer("web3");
+            StartWebServer("web4");
             await StartApiServerAsync("api1");
             await StartApiServerAsync("api2");
             Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]));

@@ -85,6 +85,25 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Nlb_TargetThatRefusesOneNode_ThatNodeChecksItUnhealthyAndSendsElsewhereAsPathAnalysisSays()
+    {
+        // web4 (eu-central-1b) admits only 10.50.1.0/24: the first node's checks and connections pass, the second's do
+        // not. Every node checks every target, as ELB's do, so the second node sends to web1 instead — the target
+        // cloister path finds from it.
+        var web4 = $"10.50.2.12:{BalancerTopology.WebPort}";
+        Assert.True(await BalancerFixture.EventuallyAsync(
+            () => fixture.StateOf("picky", web4) == TargetHealthState.Unhealthy && fixture.StateOf("picky", $"10.50.1.11:{BalancerTopology.WebPort}") == TargetHealthState.Healthy,
+            Settle));
+        var path = new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts).Analyze(fixture.Host("client"), NlbNodes[1].ToString(), BalancerTopology.PickyPort);
+
+        var served = await NlbRequestsAsync(8, NlbNodes[1], BalancerTopology.PickyPort);
+
+        Assert.All(served, name => Assert.Equal("web1", name));
+        Assert.Equal("i-web1", path.ForwardPathComponents[^1].ComponentId);
+        Assert.Equal("Target.FailedHealthChecks", fixture.Balancers.TargetHealth.Single(t => t.TargetGroupArn.Contains("/picky/", StringComparison.Ordinal) && t.Target == web4).Reason);
+    }
+
+    [Fact]
     public async Task ConnectVpcLinkAsync_NetworkLoadBalancer_ReachesItsHealthyTargets()
     {
         Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));

@@ -402,6 +402,7 @@ public sealed class RuleAndHealthTests
         new TargetGroup("tg", "Tg", "tg", "TCP", 80, "vpc", "ip", ["10.0.1.1", "10.0.1.2"], new HealthCheck("TCP", null, "traffic-port", "200-399", 5, healthy, unhealthy)),
         ImmutableArray.Create(new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)),
         IPAddress.Parse("10.0.1.5"),
+        [IPAddress.Parse("10.0.1.5")],
         null,
         HealthMatcher.Parse("200-399", []),
         ["eu-central-1a", secondZone],
