@@ -275,6 +275,23 @@ public sealed class PathAnalyzerLoadBalancerTests
     }
 
     [Fact]
+    public void Analyze_IpTargetOnPremises_ReachedOverTheVpnAndBack()
+    {
+        var model = WithTargets(TargetGroups + "zonal/8", "192.168.70.10") with
+        {
+            OnPremisesNetworks = [new OnPremisesNetwork("onprem-lb", "Corp", "192.168.70.0/24", ["vpc-lb"], [new OnPremisesHost("onp-web", "CorpWeb", "192.168.70.10")], null, [])],
+        };
+        model = model with { TargetGroups = [.. model.TargetGroups.Select(g => g.Id == TargetGroups + "zonal/8" ? g with { TargetType = "ip" } : g)] };
+
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb2"), BalancerTopology.ZonalPort, model: model);
+
+        Assert.True(result.NetworkPathFound, string.Join("; ", result.Explanations.Select(e => e.Message)));
+        Assert.Equal("onp-web", result.ForwardPathComponents[^1].ComponentId);
+        Assert.Contains(result.ForwardPathComponents, c => c.ComponentType == "AWS::EC2::VPNConnection");
+        Assert.Contains(result.ReturnPathComponents, c => c.ComponentType == LoadBalancerType);
+    }
+
+    [Fact]
     public void Analyze_NlbForwardOfWeightZero_GoesToItsGroupAsTheListenerDoes()
     {
         // A network load balancer listener has one target group and sends to it whatever its weight; it never answers itself.
