@@ -52,6 +52,10 @@ public sealed class LoadBalancerService : IAsyncDisposable
     /// <summary>Every target's health, as <c>DescribeTargetHealth</c> would list it.</summary>
     public IReadOnlyList<TargetHealthDescription> TargetHealth => [.. Volatile.Read(ref _state).Health.Values.SelectMany(h => h.Describe())];
 
+    /// <summary>Each node's own view of every target's health (a node sends only to the targets it finds healthy).</summary>
+    internal IEnumerable<(IPAddress Node, TargetHealthDescription Target)> TargetHealthByNode =>
+        Volatile.Read(ref _state).Health.Values.SelectMany(g => g.ByNode).SelectMany(n => n.Value.Describe().Select(t => (n.Key, t)));
+
     /// <summary>
     /// Starts every listener of the model's load balancers on their node addresses and the health checks of their
     /// target groups. <paramref name="certificates"/> gives the sandbox CA's certificate (with its key) for an ACM certificate.

@@ -112,6 +112,13 @@ public sealed class BalancerFixture : IAsyncLifetime
     public TargetHealthState? StateOf(string targetGroupName, string target) =>
         Balancers.TargetHealth.FirstOrDefault(t => t.TargetGroupArn.Contains("/" + targetGroupName + "/", StringComparison.Ordinal) && t.Target == target)?.State;
 
+    /// <summary>Whether every node of the group's load balancer finds <paramref name="target"/> in <paramref name="state"/>.</summary>
+    public bool EveryNodeSees(string targetGroupName, string target, TargetHealthState state)
+    {
+        var views = Balancers.TargetHealthByNode.Where(t => t.Target.TargetGroupArn.Contains("/" + targetGroupName + "/", StringComparison.Ordinal) && t.Target.Target == target).ToList();
+        return views.Count > 0 && views.All(v => v.Target.State == state);
+    }
+
     public async Task DisposeAsync()
     {
         if (Balancers is not null)
