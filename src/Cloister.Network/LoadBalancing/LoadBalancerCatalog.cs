@@ -20,9 +20,11 @@ internal sealed class LoadBalancerCatalog
         ImmutableArray<ListenerPlan> listeners,
         FrozenDictionary<string, TargetGroupPlan> targetGroups,
         FrozenDictionary<IPAddress, string> nodeZones,
+        ImmutableArray<TargetHealthDescription> unused,
         ImmutableArray<string> problems)
     {
         Listeners = listeners;
+        Unused = unused;
         NodeZones = nodeZones;
         TargetGroups = targetGroups;
         Problems = problems;
@@ -34,6 +36,9 @@ internal sealed class LoadBalancerCatalog
 
     /// <summary>The Availability Zone of each load balancer node (its subnet's).</summary>
     public FrozenDictionary<IPAddress, string> NodeZones { get; }
+
+    /// <summary>The targets of the groups no listener uses: <c>unused</c>, <c>Target.NotInUse</c>, as ELB lists them (nothing checks them).</summary>
+    public ImmutableArray<TargetHealthDescription> Unused { get; }
 
     /// <summary>What could not be compiled (unknown references, unreadable targets): reported, the rest still runs.</summary>
     public ImmutableArray<string> Problems { get; }
@@ -98,11 +103,14 @@ internal sealed class LoadBalancerCatalog
         }
 
         var groups = new Dictionary<string, TargetGroupPlan>(StringComparer.Ordinal);
+        var unused = ImmutableArray.CreateBuilder<TargetHealthDescription>();
         foreach (var group in model.TargetGroups)
         {
-            // A target group no listener uses is not health-checked by anyone (AWS reports its targets "unused").
+            // A target group no listener uses is not health-checked by anyone: ELB lists its targets unused.
             if (!sourceOf.TryGetValue(group.Id, out var source))
             {
+                unused.AddRange(group.Targets.Select(t => Resolve(group, t, instances)).OfType<IPEndPoint>()
+                    .Select(t => new TargetHealthDescription(group.Id, t.ToString(), TargetHealthState.Unused, "Target.NotInUse")));
                 continue;
             }
 
@@ -145,7 +153,7 @@ internal sealed class LoadBalancerCatalog
         var nodeZones = hosts
             .Where(h => h.Kind == HostKind.LoadBalancerNode && h.SubnetId is not null && subnetZones.ContainsKey(h.SubnetId))
             .ToFrozenDictionary(h => IPAddress.Parse(h.Address), h => subnetZones[h.SubnetId!]);
-        return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), nodeZones, [.. problems]);
+        return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), nodeZones, unused.ToImmutable(), [.. problems]);
     }
 
     /// <summary>Whether a load balancer of <paramref name="type"/> opens a listener of <paramref name="protocol"/> (the others are reported, not run).</summary>

@@ -49,8 +49,15 @@ public sealed class LoadBalancerService : IAsyncDisposable
     /// <summary>What the model asks for that the load balancers cannot run (reported, not fatal).</summary>
     public ImmutableArray<string> Problems => Volatile.Read(ref _state).Catalog.Problems;
 
-    /// <summary>Every target's health, as <c>DescribeTargetHealth</c> would list it.</summary>
-    public IReadOnlyList<TargetHealthDescription> TargetHealth => [.. Volatile.Read(ref _state).Health.Values.SelectMany(h => h.Describe())];
+    /// <summary>Every target's health, as <c>DescribeTargetHealth</c> would list it (the targets of groups no listener uses too: unused).</summary>
+    public IReadOnlyList<TargetHealthDescription> TargetHealth
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            return [.. state.Health.Values.SelectMany(h => h.Describe()), .. state.Catalog.Unused];
+        }
+    }
 
     /// <summary>Each node's own view of every target's health (a node sends only to the targets it finds healthy).</summary>
     internal IEnumerable<(IPAddress Node, TargetHealthDescription Target)> TargetHealthByNode =>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.LoadBalancing;
+using Cloister.Network.Topology;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -298,6 +299,22 @@ public sealed class RuleAndHealthTests
 
         Assert.Equal(new[] { a, x }, health.RoutableIn("eu-central-1a").ToArray());
         Assert.Equal(new[] { x }, health.RoutableIn("eu-central-1b").ToArray());
+    }
+
+    [Fact]
+    public void Build_TargetGroupNoListenerUses_ListsItsTargetsUnusedWithTargetNotInUse()
+    {
+        // Only the NLB's plain TCP listener is kept: no certificate is needed, and every group but "web" is used by none.
+        var model = BalancerTopology.Build();
+        model = model with { Listeners = [.. model.Listeners.Where(l => l.LogicalId == "WebListener")], ListenerRules = [] };
+
+        var catalog = LoadBalancerCatalog.Build(model, PlanBuilder.Hosts(model), _ => throw new InvalidOperationException("no certificate is needed"));
+
+        Assert.Contains(catalog.Unused, t => t.TargetGroupArn.EndsWith("/api/2", StringComparison.Ordinal) && t.Target == "10.50.1.40:443"
+            && t.State == TargetHealthState.Unused && t.Reason == "Target.NotInUse");
+        Assert.Contains(catalog.Unused, t => t.TargetGroupArn.EndsWith("/zonal/8", StringComparison.Ordinal) && t.Target == $"10.50.3.11:{BalancerTopology.WebPort}");
+        Assert.DoesNotContain(catalog.Unused, t => t.TargetGroupArn.EndsWith("/web/1", StringComparison.Ordinal));
+        Assert.Equal(["web"], catalog.TargetGroups.Values.Select(g => g.Group.Name));
     }
 
     [Fact]
