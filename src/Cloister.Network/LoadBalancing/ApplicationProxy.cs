@@ -74,7 +74,7 @@ internal sealed class ApplicationProxy : IDisposable
         }
 
         var (groupId, setCookies) = _chooser.Choose(forward, request.Cookies[TargetGroupChooser.CookieName]);
-        if (groupId is null || !state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
+        if (groupId is null || !state.Health.TryGetValue(groupId, out var group) || group.For(connection.Node) is not { Routable.IsEmpty: false } health)
         {
             await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);
             return;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cloister.Network.LoadBalancing;
 
-/// <summary>Checks every target of one target group at the group's interval, the first round at once, and another at once when asked (<see cref="CheckNow"/>).</summary>
+/// <summary>Checks every target of one target group from one node at the group's interval, the first round at once, and another at once when asked (<see cref="CheckNow"/>).</summary>
 internal sealed class HealthChecker : IAsyncDisposable
 {
     private readonly TargetHealth _health;
@@ -69,12 +69,14 @@ internal sealed class HealthChecker : IAsyncDisposable
                 wake.Dispose();
             }
 
-            await Task.WhenAll(plan.Targets.Select(async (target, index) =>
+            // A target the load balancer does not use (a zone not enabled for it) is not checked, as ELB leaves it unused.
+            await Task.WhenAll(plan.Targets.Select((target, index) => (target, index)).Where(t => plan.InUse[t.index]).Select(async t =>
             {
+                var (target, index) = t;
                 var result = await HealthProbe.CheckAsync(_sockets, plan, target, timeout, cancellationToken).ConfigureAwait(false);
                 if (_health.Record(index, result) is { } state)
                 {
-                    LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state);
+                    LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state, plan.CheckSource);
                 }
             })).ConfigureAwait(false);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Volatile.Read(ref _wake).Token);

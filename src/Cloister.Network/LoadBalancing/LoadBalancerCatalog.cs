@@ -6,7 +6,6 @@ using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Security;
-using Cloister.Network.Addressing;
 using Cloister.Network.Topology;
 
 namespace Cloister.Network.LoadBalancing;
@@ -21,9 +20,11 @@ internal sealed class LoadBalancerCatalog
         ImmutableArray<ListenerPlan> listeners,
         FrozenDictionary<string, TargetGroupPlan> targetGroups,
         FrozenDictionary<IPAddress, string> nodeZones,
+        ImmutableArray<TargetHealthDescription> unused,
         ImmutableArray<string> problems)
     {
         Listeners = listeners;
+        Unused = unused;
         NodeZones = nodeZones;
         TargetGroups = targetGroups;
         Problems = problems;
@@ -35,6 +36,9 @@ internal sealed class LoadBalancerCatalog
 
     /// <summary>The Availability Zone of each load balancer node (its subnet's).</summary>
     public FrozenDictionary<IPAddress, string> NodeZones { get; }
+
+    /// <summary>The targets of the groups no listener uses: <c>unused</c>, <c>Target.NotInUse</c>, as ELB lists them (nothing checks them).</summary>
+    public ImmutableArray<TargetHealthDescription> Unused { get; }
 
     /// <summary>What could not be compiled (unknown references, unreadable targets): reported, the rest still runs.</summary>
     public ImmutableArray<string> Problems { get; }
@@ -48,7 +52,7 @@ internal sealed class LoadBalancerCatalog
         var balancers = model.LoadBalancers.ToDictionary(b => b.Id, StringComparer.Ordinal);
 
         var listeners = ImmutableArray.CreateBuilder<ListenerPlan>();
-        var sourceOf = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
+        var sourceOf = new Dictionary<string, (ImmutableArray<IPAddress> Nodes, LoadBalancer Balancer)>(StringComparer.Ordinal);
         foreach (var listener in model.Listeners)
         {
             if (!balancers.TryGetValue(listener.LoadBalancerId, out var balancer))
@@ -93,28 +97,35 @@ internal sealed class LoadBalancerCatalog
             {
                 if (!nodeAddresses.IsDefaultOrEmpty)
                 {
-                    sourceOf.TryAdd(groupId, nodeAddresses[0]);
+                    sourceOf.TryAdd(groupId, (nodeAddresses, balancer));
                 }
             }
         }
 
         var groups = new Dictionary<string, TargetGroupPlan>(StringComparer.Ordinal);
+        var unused = ImmutableArray.CreateBuilder<TargetHealthDescription>();
         foreach (var group in model.TargetGroups)
         {
-            // A target group no listener uses is not health-checked by anyone (AWS reports its targets "unused").
+            // A target group no listener uses is not health-checked by anyone: ELB lists its targets unused.
             if (!sourceOf.TryGetValue(group.Id, out var source))
             {
+                unused.AddRange(group.Targets.Select(t => Resolve(group, t, instances)).OfType<IPEndPoint>()
+                    .Select(t => new TargetHealthDescription(group.Id, t.ToString(), TargetHealthState.Unused, "Target.NotInUse")));
                 continue;
             }
 
+            var enabled = TargetZones.Enabled(model, source.Balancer);
             var targets = ImmutableArray.CreateBuilder<IPEndPoint>();
             var zones = ImmutableArray.CreateBuilder<string?>();
+            var inUse = ImmutableArray.CreateBuilder<bool>();
             foreach (var target in group.Targets)
             {
                 if (Resolve(group, target, instances) is { } endpoint)
                 {
+                    var zone = TargetZones.Of(model, group, source.Balancer, endpoint.Address.ToString());
                     targets.Add(endpoint);
-                    zones.Add(model.Subnets.FirstOrDefault(s => Ipv4Cidr.ParseOrNull(s.CidrBlock) is { } block && block.Contains(endpoint.Address.ToString()))?.AvailabilityZone);
+                    zones.Add(zone);
+                    inUse.Add(TargetZones.InUse(zone, enabled));
                 }
                 else
                 {
@@ -127,7 +138,7 @@ internal sealed class LoadBalancerCatalog
             var groupProblems = new List<string>();
             var matcher = HealthMatcher.Parse(group.HealthCheck.Matcher, groupProblems);
             problems.AddRange(groupProblems.Select(p => $"Target group {group.LogicalId}: {p}."));
-            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source, checkPort, matcher, zones.ToImmutable());
+            groups[group.Id] = new TargetGroupPlan(group, targets.ToImmutable(), source.Nodes[0], source.Nodes, checkPort, matcher, zones.ToImmutable(), inUse.ToImmutable());
         }
 
         foreach (var listener in listeners)
@@ -142,13 +153,20 @@ internal sealed class LoadBalancerCatalog
         var nodeZones = hosts
             .Where(h => h.Kind == HostKind.LoadBalancerNode && h.SubnetId is not null && subnetZones.ContainsKey(h.SubnetId))
             .ToFrozenDictionary(h => IPAddress.Parse(h.Address), h => subnetZones[h.SubnetId!]);
-        return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), nodeZones, [.. problems]);
+        return new LoadBalancerCatalog(listeners.ToImmutable(), groups.ToFrozenDictionary(StringComparer.Ordinal), nodeZones, unused.ToImmutable(), [.. problems]);
     }
 
     /// <summary>Whether a load balancer of <paramref name="type"/> opens a listener of <paramref name="protocol"/> (the others are reported, not run).</summary>
     internal static bool Runs(LoadBalancerType type, string protocol) => ListenerProtocols(type).Contains(protocol, StringComparer.Ordinal);
 
     private static string[] ListenerProtocols(LoadBalancerType type) => type == LoadBalancerType.Network ? ["TCP", "TLS"] : ["HTTP", "HTTPS"];
+
+    /// <summary>
+    /// The target group a network load balancer listener sends to: its forward's one group, whatever its weight (the
+    /// model validator refuses more than one; a network load balancer never answers a connection itself).
+    /// </summary>
+    internal static string? NetworkTargetGroup(Listener listener) =>
+        listener.DefaultAction is ForwardAction { TargetGroups: [var group, ..] } ? group.TargetGroupId : null;
 
     /// <summary>
     /// A target's address and port: an instance's private address (<paramref name="instances"/> by id) or the IP target,

@@ -6,8 +6,8 @@ namespace Cloister.Network.LoadBalancing;
 /// <summary>The load balancers' log messages.</summary>
 internal static partial class LoadBalancerLog
 {
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Target group {TargetGroup}: target {Target} is now {State}")]
-    public static partial void TargetHealthChanged(ILogger logger, string targetGroup, IPEndPoint target, TargetHealthState state);
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Target group {TargetGroup}: target {Target} is now {State} from node {Node}")]
+    public static partial void TargetHealthChanged(ILogger logger, string targetGroup, IPEndPoint target, TargetHealthState state, IPAddress node);
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Load balancers: {Problem}")]
     public static partial void Problem(ILogger logger, string problem);

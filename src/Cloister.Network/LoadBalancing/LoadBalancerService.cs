@@ -49,8 +49,19 @@ public sealed class LoadBalancerService : IAsyncDisposable
     /// <summary>What the model asks for that the load balancers cannot run (reported, not fatal).</summary>
     public ImmutableArray<string> Problems => Volatile.Read(ref _state).Catalog.Problems;
 
-    /// <summary>Every target's health, as <c>DescribeTargetHealth</c> would list it.</summary>
-    public IReadOnlyList<TargetHealthDescription> TargetHealth => [.. Volatile.Read(ref _state).Health.Values.SelectMany(h => h.Describe())];
+    /// <summary>Every target's health, as <c>DescribeTargetHealth</c> would list it (the targets of groups no listener uses too: unused).</summary>
+    public IReadOnlyList<TargetHealthDescription> TargetHealth
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            return [.. state.Health.Values.SelectMany(h => h.Describe()), .. state.Catalog.Unused];
+        }
+    }
+
+    /// <summary>Each node's own view of every target's health (a node sends only to the targets it finds healthy).</summary>
+    internal IEnumerable<(IPAddress Node, TargetHealthDescription Target)> TargetHealthByNode =>
+        Volatile.Read(ref _state).Health.Values.SelectMany(g => g.ByNode).SelectMany(n => n.Value.Describe().Select(t => (n.Key, t)));
 
     /// <summary>
     /// Starts every listener of the model's load balancers on their node addresses and the health checks of their
@@ -69,7 +80,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(certificates);
         var empty = new BalancerState(
             LoadBalancerCatalog.Build(new CloudModel(), [], certificates),
-            FrozenDictionary<string, TargetHealth>.Empty,
+            FrozenDictionary<string, GroupHealth>.Empty,
             FrozenDictionary<string, ListenerPlan>.Empty);
         var service = new LoadBalancerService(sockets, certificates, loggers ?? NullLoggerFactory.Instance, time ?? TimeProvider.System, empty);
         try
@@ -104,7 +115,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             var previous = Volatile.Read(ref _state);
             var health = catalog.TargetGroups.Values.ToFrozenDictionary(
                 g => g.Group.Id,
-                g => new TargetHealth(g, previous.Health.GetValueOrDefault(g.Group.Id)),
+                g => new GroupHealth(g, previous.Health.GetValueOrDefault(g.Group.Id)),
                 StringComparer.Ordinal);
             var next = new BalancerState(catalog, health, catalog.Listeners.ToFrozenDictionary(l => l.Listener.Id, StringComparer.Ordinal));
 
@@ -114,7 +125,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             }
 
             Volatile.Write(ref _state, next);
-            Volatile.Write(ref _checkers, [.. health.Values.Select(h => new HealthChecker(h, _sockets, _time, _logger))]);
+            Volatile.Write(ref _checkers, [.. health.Values.SelectMany(g => g.ByNode.Values).Select(h => new HealthChecker(h, _sockets, _time, _logger))]);
             foreach (var checker in _checkers)
             {
                 checker.Start();

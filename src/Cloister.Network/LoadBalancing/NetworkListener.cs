@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Microsoft.Extensions.Logging;
 
@@ -75,9 +74,8 @@ internal sealed class NetworkListener : IAsyncDisposable
         var name = listener.Balancer.Name;
         var remote = (IPEndPoint)client.RemoteEndPoint!;
         var local = (IPEndPoint)client.LocalEndPoint!;
-        // A network load balancer listener forwards to one target group (the model validator refuses more).
-        var groupId = listener.Listener.DefaultAction is ForwardAction { TargetGroups: [var group, ..] } ? group.TargetGroupId : string.Empty;
-        if (!state.Health.TryGetValue(groupId, out var health) || health.Routable.IsEmpty)
+        var groupId = LoadBalancerCatalog.NetworkTargetGroup(listener.Listener) ?? string.Empty;
+        if (!state.Health.TryGetValue(groupId, out var group) || group.For(_node) is not { Routable.IsEmpty: false } health)
         {
             LoadBalancerLog.ConnectionEnded(_logger, name, remote, "no registered targets");
             Reset(client);

@@ -6,8 +6,9 @@ namespace Cloister.Network.LoadBalancing;
 
 /// <summary>
 /// The health of one target group's targets and the set that receives traffic: the healthy targets, or every target
-/// when none is healthy (ELB fails open rather than dropping all traffic). The set is swapped whole, so the request
-/// path reads it without a lock.
+/// when none is healthy (ELB fails open rather than dropping all traffic). A target in an Availability Zone not enabled
+/// for the load balancer is <c>unused</c> from the start: never checked, never sent to, not even when failing open. The
+/// set is swapped whole, so the request path reads it without a lock.
 /// </summary>
 internal sealed class TargetHealth
 {
@@ -27,11 +28,15 @@ internal sealed class TargetHealth
         _failures = new int[plan.Targets.Length];
         _lastFailures = new HealthCheckResult[plan.Targets.Length];
 
-        // A target kept across an update keeps its health.
-        for (var i = 0; i < plan.Targets.Length && previous is not null; i++)
+        // A target kept across an update keeps its health; one in a zone the load balancer left (or never had) is unused.
+        for (var i = 0; i < plan.Targets.Length; i++)
         {
-            var old = previous._plan.Targets.IndexOf(plan.Targets[i]);
-            if (old >= 0)
+            var old = previous?._plan.Targets.IndexOf(plan.Targets[i]) ?? -1;
+            if (!plan.InUse[i])
+            {
+                _states[i] = TargetHealthState.Unused;
+            }
+            else if (old >= 0 && previous!._states[old] != TargetHealthState.Unused)
             {
                 _states[i] = previous._states[old];
                 _lastFailures[i] = previous._lastFailures[old];
@@ -48,13 +53,19 @@ internal sealed class TargetHealth
 
     /// <summary>
     /// The targets a network load balancer node in <paramref name="zone"/> sends to with cross-zone load balancing off
-    /// (ELB's default for NLBs): the healthy targets of its own zone, else the group's routable targets (with no
-    /// healthy target in a zone, ELB takes that zone's node out of DNS and clients land on the others).
+    /// (ELB's default for NLBs): the healthy targets of its own zone and those of every zone (outside the VPC), else the
+    /// group's routable targets (with no healthy target in a zone, ELB takes that zone's node out of DNS and clients
+    /// land on the others).
     /// </summary>
     public ImmutableArray<IPEndPoint> RoutableIn(string? zone)
     {
         var snapshot = Volatile.Read(ref _routable);
-        return zone is not null && snapshot.HealthyByZone.TryGetValue(zone, out var local) ? local : snapshot.All;
+        if (zone is null)
+        {
+            return snapshot.All;
+        }
+
+        return snapshot.HealthyByZone.TryGetValue(zone, out var local) ? local : snapshot.HealthyInEveryZone.IsEmpty ? snapshot.All : snapshot.HealthyInEveryZone;
     }
 
     /// <summary>Records one health check; returns the new state when it changed.</summary>
@@ -63,6 +74,11 @@ internal sealed class TargetHealth
         lock (_gate)
         {
             var before = _states[index];
+            if (before == TargetHealthState.Unused)
+            {
+                return null;
+            }
+
             if (result == HealthCheckResult.Passed)
             {
                 _failures[index] = 0;
@@ -105,6 +121,7 @@ internal sealed class TargetHealth
                 {
                     TargetHealthState.Initial => "Elb.InitialHealthChecking",
                     TargetHealthState.Unhealthy => ReasonCode(_lastFailures[i]),
+                    TargetHealthState.Unused => "Target.NotInUse",
                     _ => null,
                 }))];
         }
@@ -119,14 +136,22 @@ internal sealed class TargetHealth
 
     private RoutableTargets Compute()
     {
-        var healthy = Enumerable.Range(0, _plan.Targets.Length).Where(i => _states[i] == TargetHealthState.Healthy).ToList();
+        var inUse = Enumerable.Range(0, _plan.Targets.Length).Where(i => _states[i] != TargetHealthState.Unused).ToList();
+        var healthy = inUse.Where(i => _states[i] == TargetHealthState.Healthy).ToList();
+        ImmutableArray<IPEndPoint> Of(IEnumerable<int> indexes) => [.. indexes.Select(i => _plan.Targets[i])];
+
+        // A target of no zone (outside the VPC) is registered for every zone: it serves each zone's node.
         var byZone = healthy
             .Where(i => _plan.Zones[i] is not null)
-            .GroupBy(i => _plan.Zones[i]!, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(i => _plan.Targets[i]).ToImmutableArray(), StringComparer.Ordinal);
-        return new RoutableTargets(healthy.Count == 0 ? _plan.Targets : [.. healthy.Select(i => _plan.Targets[i])], byZone);
+            .Select(i => _plan.Zones[i]!)
+            .Distinct(StringComparer.Ordinal)
+            .ToFrozenDictionary(z => z, z => Of(healthy.Where(i => _plan.Zones[i] is null || _plan.Zones[i] == z)), StringComparer.Ordinal);
+        return new RoutableTargets(Of(healthy.Count == 0 ? inUse : healthy), byZone, Of(healthy.Where(i => _plan.Zones[i] is null)));
     }
 
     /// <summary>One consistent snapshot of where traffic goes, swapped whole.</summary>
-    private sealed record RoutableTargets(ImmutableArray<IPEndPoint> All, FrozenDictionary<string, ImmutableArray<IPEndPoint>> HealthyByZone);
+    private sealed record RoutableTargets(
+        ImmutableArray<IPEndPoint> All,
+        FrozenDictionary<string, ImmutableArray<IPEndPoint>> HealthyByZone,
+        ImmutableArray<IPEndPoint> HealthyInEveryZone);
 }

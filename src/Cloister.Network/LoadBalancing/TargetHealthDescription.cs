@@ -7,6 +7,7 @@ namespace Cloister.Network.LoadBalancing;
 /// <param name="Reason">
 /// Why it is not healthy, as ELB names it: <c>Elb.InitialHealthChecking</c>; for an unhealthy target the last failed
 /// check's <c>Target.ResponseCodeMismatch</c>, <c>Target.Timeout</c> (both application load balancers only) or
-/// <c>Target.FailedHealthChecks</c>; null when healthy.
+/// <c>Target.FailedHealthChecks</c>; <c>Target.NotInUse</c> for an unused target (in an Availability Zone not enabled for
+/// the load balancer); null when healthy.
 /// </param>
 public sealed record TargetHealthDescription(string TargetGroupArn, string Target, TargetHealthState State, string? Reason);

@@ -11,4 +11,10 @@ public enum TargetHealthState
 
     /// <summary>Failed as many consecutive checks as the unhealthy threshold: it receives no traffic while others are healthy.</summary>
     Unhealthy,
+
+    /// <summary>
+    /// Not sent to and not checked: the target is in an Availability Zone not enabled for the load balancer
+    /// (<c>Target.NotInUse</c>).
+    /// </summary>
+    Unused,
 }

@@ -23,4 +23,10 @@ public static class ExplanationCodes
 
     /// <summary>The listener's target groups have no targets.</summary>
     public const string Elbv2ListenerHasNoTargetGroup = "ELBV2_LISTENER_HAS_NO_TG";
+
+    /// <summary>The target is in an Availability Zone the load balancer has not enabled (it has no subnet there): the load balancer never sends to it.</summary>
+    public const string ElbInstalledAzRestriction = "ELB_INSTALLED_AZ_RESTRICTION";
+
+    /// <summary>The listener has no target group that accepts the traffic (its forwards give every group weight 0).</summary>
+    public const string Elbv2ListenerRequiresTargetGroupAccept = "ELBV2_LISTENER_REQUIRES_TG_ACCEPT";
 }

@@ -45,7 +45,8 @@ public sealed partial class PathAnalyzer
         /// the fabric's connections to targets leave from, so the target's groups and ACLs decide as the tables do).
         /// The first target whose leg passes is the one reported, in the order the node prefers them (its own zone
         /// first on a network load balancer, whose cross-zone load balancing is off); when none passes, the first
-        /// target's block. A listener that forwards nowhere (a redirect, a fixed response) answers itself: the path
+        /// target's block. A target in a zone not enabled for the load balancer is never sent to (the data plane leaves
+        /// it unused): <c>ELB_INSTALLED_AZ_RESTRICTION</c>. A listener that forwards nowhere (a redirect, a fixed response) answers itself: the path
         /// ends there.
         /// </summary>
         private PathExplanation? ThroughLoadBalancer(HostPlan node, LoadBalancer balancer)
@@ -68,7 +69,10 @@ public sealed partial class PathAnalyzer
             var groups = ForwardedGroups(balancer, listener);
             if (groups.Count == 0)
             {
-                return Hop(Forward, ElbListenerType, listener.Id, $"{what}: {Answer(listener.DefaultAction)}, answered by the load balancer");
+                return Actions(balancer, listener).Select(Answer).FirstOrDefault(a => a is not null) is { } answer
+                    ? Hop(Forward, ElbListenerType, listener.Id, $"{what}: {answer}, answered by the load balancer")
+                    : Block(ExplanationCodes.Elbv2ListenerRequiresTargetGroupAccept, ElbListenerType, listener.Id, "forward",
+                        $"listener {what} forwards only to target groups of weight 0 or not in the model: the load balancer answers every request 503");
             }
 
             var names = string.Join(", ", groups.Select(g => g.Name));
@@ -79,13 +83,18 @@ public sealed partial class PathAnalyzer
                 return Block(ExplanationCodes.Elbv2ListenerHasNoTargetGroup, ElbListenerType, listener.Id, "forward", $"the target groups of listener {what} ({names}) have no registered targets");
             }
 
+            var enabled = TargetZones.Enabled(model, balancer);
             var (forwardCount, returnCount) = (Forward.Count, Return.Count);
             (PathExplanation Explanation, List<PathComponent> Forward, List<PathComponent> Return)? first = null;
-            foreach (var (index, (group, id, address, targetPort)) in targets.Index())
+            foreach (var (index, (group, id, address, targetPort, zone)) in targets.Index())
             {
                 Hop(Forward, ElbTargetGroupType, group.Id,
                     $"{group.Name}: target {id} port {targetPort.ToString(CultureInfo.InvariantCulture)} ({(index + 1).ToString(CultureInfo.InvariantCulture)} of {targets.Count.ToString(CultureInfo.InvariantCulture)} registered targets)");
-                if (new Trace(analyzer, node, address, protocol, targetPort, this).Run() is not { } blocked)
+                var blocked = TargetZones.InUse(zone, enabled)
+                    ? new Trace(analyzer, node, address, protocol, targetPort, this).Run()
+                    : Block(ExplanationCodes.ElbInstalledAzRestriction, ElbType, balancer.Id, "forward",
+                        $"{balancer.Name} sends only to targets in its zones ({string.Join(", ", enabled.Order(StringComparer.Ordinal))}); target {id} of {group.Name} is in {zone}");
+                if (blocked is null)
                 {
                     return null;
                 }
@@ -101,26 +110,34 @@ public sealed partial class PathAnalyzer
         }
 
         /// <summary>
-        /// The groups the listener may send to: its default action's, then (application load balancers) its rules' by
-        /// priority; a group of weight 0 gets nothing. Reachability Analyzer cannot know a request's path or headers.
+        /// The groups the listener may send to, as the data plane chooses them: a network load balancer's one group
+        /// (<see cref="LoadBalancerCatalog.NetworkTargetGroup"/>, whatever its weight); an application load balancer's
+        /// default action's, then its rules' by priority, where a group of weight 0 gets nothing. Reachability Analyzer
+        /// cannot know a request's path or headers.
         /// </summary>
         private List<TargetGroup> ForwardedGroups(LoadBalancer balancer, Listener listener)
         {
-            var model = _view.Model;
-            var rules = balancer.Type == LoadBalancerType.Application
-                ? model.ListenerRules.Where(r => r.ListenerId == listener.Id).OrderBy(r => r.Priority).Select(r => r.Action)
-                : [];
-            return [.. rules.Prepend(listener.DefaultAction).OfType<ForwardAction>()
-                .SelectMany(f => f.TargetGroups).Where(g => g.Weight > 0).Select(g => g.TargetGroupId).Distinct(StringComparer.Ordinal)
-                .Select(id => model.TargetGroups.FirstOrDefault(g => g.Id == id)).OfType<TargetGroup>()];
+            var ids = balancer.Type == LoadBalancerType.Network
+                ? [LoadBalancerCatalog.NetworkTargetGroup(listener) ?? string.Empty]
+                : Actions(balancer, listener).OfType<ForwardAction>().SelectMany(f => f.TargetGroups).Where(g => g.Weight > 0).Select(g => g.TargetGroupId);
+            return [.. ids.Distinct(StringComparer.Ordinal).Select(id => _view.Model.TargetGroups.FirstOrDefault(g => g.Id == id)).OfType<TargetGroup>()];
         }
 
-        /// <summary>The registered targets of <paramref name="groups"/> in the order <paramref name="node"/> would try them.</summary>
-        private List<(TargetGroup Group, string Id, uint Address, int Port)> Targets(HostPlan node, LoadBalancer balancer, List<TargetGroup> groups)
+        /// <summary>The listener's default action, then (application load balancers) its rules' actions by priority.</summary>
+        private IEnumerable<ListenerAction> Actions(LoadBalancer balancer, Listener listener) =>
+            balancer.Type == LoadBalancerType.Application
+                ? _view.Model.ListenerRules.Where(r => r.ListenerId == listener.Id).OrderBy(r => r.Priority).Select(r => r.Action).Prepend(listener.DefaultAction)
+                : [listener.DefaultAction];
+
+        /// <summary>
+        /// The registered targets of <paramref name="groups"/> with their zones (<see cref="TargetZones.Of"/>, null for
+        /// every zone), in the order <paramref name="node"/> would try them.
+        /// </summary>
+        private List<(TargetGroup Group, string Id, uint Address, int Port, string? Zone)> Targets(HostPlan node, LoadBalancer balancer, List<TargetGroup> groups)
         {
             var instances = _view.Hosts.Where(h => h.Kind == HostKind.Instance).ToDictionary(h => h.Id, h => h.Address, StringComparer.Ordinal);
             var zone = _view.Subnet(node.SubnetId)?.AvailabilityZone;
-            var targets = new List<(TargetGroup, string, uint, int)>();
+            var targets = new List<(TargetGroup, string, uint, int, string?)>();
             foreach (var group in groups)
             {
                 foreach (var target in group.Targets)
@@ -128,22 +145,21 @@ public sealed partial class PathAnalyzer
                     if (LoadBalancerCatalog.Resolve(group, target, instances) is { } endpoint)
                     {
                         var colon = target.LastIndexOf(':');
-                        targets.Add((group, colon > 0 ? target[..colon] : target, Ipv4Cidr.ParseAddress(endpoint.Address.ToString()), endpoint.Port));
+                        var address = endpoint.Address.ToString();
+                        targets.Add((group, colon > 0 ? target[..colon] : target, Ipv4Cidr.ParseAddress(address), endpoint.Port, TargetZones.Of(_view.Model, group, balancer, address)));
                     }
                 }
             }
 
-            return balancer.Type == LoadBalancerType.Network ? [.. targets.OrderBy(t => ZoneOf(t.Item3) == zone ? 0 : 1)] : targets;
+            return balancer.Type == LoadBalancerType.Network ? [.. targets.OrderBy(t => t.Item5 is null || t.Item5 == zone ? 0 : 1)] : targets;
         }
 
-        private string? ZoneOf(uint address) =>
-            _view.Model.Subnets.FirstOrDefault(s => Ipv4Cidr.ParseOrNull(s.CidrBlock) is { } block && block.Contains(address))?.AvailabilityZone;
-
-        private static string Answer(ListenerAction action) => action switch
+        /// <summary>How the load balancer answers by itself (a fixed response, a redirect); null for a forward.</summary>
+        private static string? Answer(ListenerAction action) => action switch
         {
             FixedResponseAction fixedResponse => $"fixed-response {fixedResponse.StatusCode.ToString(CultureInfo.InvariantCulture)}",
             RedirectAction redirect => $"redirect {redirect.StatusCode.ToString(CultureInfo.InvariantCulture)} to {redirect.Protocol}:{redirect.Port}",
-            _ => "forward with no weight (503)",
+            _ => null,
         };
     }
 }

@@ -55,6 +55,8 @@ public sealed class BalancerFixture : IAsyncLifetime
             Sandbox = await Sandbox.StartAsync(BalancerTopology.Build(), new SandboxOptions(SandboxFixture.NewPrefix(), Path.Combine(_folder, "runtime"), Authority.BundlePath));
             StartWebServer("web1");
             StartWebServer("web2");
+            StartWebServer("web3");
+            StartWebServer("web4");
             await StartApiServerAsync("api1");
             await StartApiServerAsync("api2");
             Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]));
@@ -109,6 +111,13 @@ public sealed class BalancerFixture : IAsyncLifetime
 
     public TargetHealthState? StateOf(string targetGroupName, string target) =>
         Balancers.TargetHealth.FirstOrDefault(t => t.TargetGroupArn.Contains("/" + targetGroupName + "/", StringComparison.Ordinal) && t.Target == target)?.State;
+
+    /// <summary>Whether every node of the group's load balancer finds <paramref name="target"/> in <paramref name="state"/>.</summary>
+    public bool EveryNodeSees(string targetGroupName, string target, TargetHealthState state)
+    {
+        var views = Balancers.TargetHealthByNode.Where(t => t.Target.TargetGroupArn.Contains("/" + targetGroupName + "/", StringComparison.Ordinal) && t.Target.Target == target).ToList();
+        return views.Count > 0 && views.All(v => v.Target.State == state);
+    }
 
     public async Task DisposeAsync()
     {

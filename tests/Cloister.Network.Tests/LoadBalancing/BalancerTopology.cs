@@ -14,7 +14,10 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// target with an <c>X-Channel: beta*</c> header, to the first with a <c>target=one</c> query parameter;
 /// <c>/weighted</c> spreads over a group of each IP target by equal weights, and never to the refusing group of weight 0;
 /// <c>/sticky</c> does the same with target group stickiness. The ALB's security group admits
-/// only members of the client group.
+/// only members of the client group. A third web instance stands in a third zone, where neither load balancer has a
+/// subnet: the NLB's <see cref="ZonalPort"/> listener forwards to a group of it and the first web instance. A fourth,
+/// beside the second, admits only the first subnet (where the NLB's first node is): the <see cref="PickyPort"/> listener
+/// forwards to it and the first web instance.
 /// </summary>
 public static class BalancerTopology
 {
@@ -25,6 +28,8 @@ public static class BalancerTopology
     public const string CustomName = "api.example.internal";
     public const string CertificateArn = "arn:aws:acm:eu-central-1:123456789012:certificate/0193a0a0-0000-7000-8000-000000000001";
     public const int WebPort = 8080;
+    public const int ZonalPort = 82;
+    public const int PickyPort = 83;
 
     public static CloudModel Build()
     {
@@ -38,8 +43,9 @@ public static class BalancerTopology
             [
                 new Subnet("subnet-lb1", "Lb1", "vpc-lb", "10.50.1.0/24", "eu-central-1a"),
                 new Subnet("subnet-lb2", "Lb2", "vpc-lb", "10.50.2.0/24", "eu-central-1b"),
+                new Subnet("subnet-lb3", "Lb3", "vpc-lb", "10.50.3.0/24", "eu-central-1c"),
             ],
-            RouteTables = [new RouteTable("rtb-lb", "LbRoutes", "vpc-lb", [], ["subnet-lb1", "subnet-lb2"])],
+            RouteTables = [new RouteTable("rtb-lb", "LbRoutes", "vpc-lb", [], ["subnet-lb1", "subnet-lb2", "subnet-lb3"])],
             SecurityGroups =
             [
                 new SecurityGroup("sg-web", "WebSg", "vpc-lb", "web", "web servers", [new SecurityGroupRule("tcp", WebPort, WebPort + 1, "10.50.0.0/16")], allOut),
@@ -47,11 +53,14 @@ public static class BalancerTopology
                 new SecurityGroup("sg-alb", "AlbSg", "vpc-lb", "alb", "the ALB", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-client"), new SecurityGroupRule("tcp", 80, 80, ReferencedGroupId: "sg-client")], allOut),
                 new SecurityGroup("sg-client", "ClientSg", "vpc-lb", "client", "clients", [], allOut),
                 new SecurityGroup("sg-other", "OtherSg", "vpc-lb", "other", "not a client", [], allOut),
+                new SecurityGroup("sg-picky", "PickySg", "vpc-lb", "picky", "admits the first subnet only", [new SecurityGroupRule("tcp", WebPort, WebPort, "10.50.1.0/24")], allOut),
             ],
             Instances =
             [
                 new Instance("i-web1", "Web1", "subnet-lb1", "10.50.1.11", ["sg-web"], "web1"),
                 new Instance("i-web2", "Web2", "subnet-lb2", "10.50.2.11", ["sg-web"], "web2"),
+                new Instance("i-web3", "Web3", "subnet-lb3", "10.50.3.11", ["sg-web"], "web3"),
+                new Instance("i-web4", "Web4", "subnet-lb2", "10.50.2.12", ["sg-picky"], "web4"),
                 new Instance("i-api1", "Api1", "subnet-lb1", "10.50.1.40", ["sg-api"], "api1"),
                 new Instance("i-api2", "Api2", "subnet-lb2", "10.50.2.40", ["sg-api"], "api2"),
                 new Instance("i-client", "Client", "subnet-lb1", "10.50.1.20", ["sg-client"], "client"),
@@ -78,11 +87,17 @@ public static class BalancerTopology
                     new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
                 new TargetGroup(tg + "one/7", "OneTargets", "one", "HTTPS", 443, "vpc-lb", "ip", ["10.50.1.40"],
                     new HealthCheck("HTTPS", "/test/hello", "traffic-port", "200,403", 1, 2, 2)),
+                new TargetGroup(tg + "zonal/8", "ZonalTargets", "zonal", "TCP", WebPort, "vpc-lb", "instance", ["i-web3", "i-web1"],
+                    new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "picky/9", "PickyTargets", "picky", "TCP", WebPort, "vpc-lb", "instance", ["i-web4", "i-web1"],
+                    new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
             ],
             Listeners =
             [
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/1", "WebListener", NlbArn, "TCP", 80, [], ForwardAction.To(tg + "web/1")),
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/3", "WebTlsListener", NlbArn, "TLS", 443, [CertificateArn], ForwardAction.To(tg + "web/1")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/5", "ZonalListener", NlbArn, "TCP", ZonalPort, [], ForwardAction.To(tg + "zonal/8")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/6", "PickyListener", NlbArn, "TCP", PickyPort, [], ForwardAction.To(tg + "picky/9")),
                 new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", "ApiListener", AlbArn, "HTTPS", 443, [CertificateArn], ForwardAction.To(tg + "api/2")),
                 new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/4", "RedirectListener", AlbArn, "HTTP", 80, [],
                     RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" }),

@@ -16,7 +16,7 @@ public sealed class HealthCheckerTests
         var port = FreePort();
         var group = new TargetGroup("arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/late/1", "Late", "late", "TCP", port, "vpc-x", "ip", ["127.0.0.1"],
             new HealthCheck("TCP", null, "traffic-port", "200-399", 300, 3, 2));
-        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, null, HealthMatcher.Parse("200-399", []), [null]);
+        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, [IPAddress.Loopback], null, HealthMatcher.Parse("200-399", []), [null], [true]);
         var health = new TargetHealth(plan, null);
         var sockets = new LoopbackSockets();
         await using var checker = new HealthChecker(health, sockets, TimeProvider.System, NullLogger.Instance);
@@ -47,7 +47,7 @@ public sealed class HealthCheckerTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var group = new TargetGroup("arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/why/1", "Why", "why", groupProtocol, port, "vpc-x", "ip", ["127.0.0.1"],
             new HealthCheck("HTTP", "/health", "traffic-port", "200", 30, 2, 1));
-        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, null, HealthMatcher.Parse("200", []), [null]);
+        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, [IPAddress.Loopback], null, HealthMatcher.Parse("200", []), [null], [true]);
         var answer = AnswerOnceAsync(listener, statusLine);
 
         // Silence waits out the timeout; an answer gets time enough to arrive on a loaded machine (else it reads as a timeout).
@@ -68,7 +68,7 @@ public sealed class HealthCheckerTests
         var port = FreePort();
         var group = new TargetGroup("arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/off/1", "Off", "off", "HTTP", port, "vpc-x", "ip", ["127.0.0.1"],
             new HealthCheck("HTTP", "/", "traffic-port", "200", 30, 2, 1));
-        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, null, HealthMatcher.Parse("200", []), [null]);
+        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, [IPAddress.Loopback], null, HealthMatcher.Parse("200", []), [null], [true]);
 
         Assert.Equal(HealthCheckResult.FailedHealthChecks, await HealthProbe.CheckAsync(new LoopbackSockets(), plan, plan.Targets[0], TimeSpan.FromSeconds(2), CancellationToken.None));
     }

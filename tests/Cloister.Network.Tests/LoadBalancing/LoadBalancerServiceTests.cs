@@ -58,7 +58,9 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         try
         {
             fixture.StopWebServer("web2");
-            Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Unhealthy));
+
+            // Each node finds it out at its own check: traffic leaves it once every node has.
+            Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.EveryNodeSees("web", $"10.50.2.11:{BalancerTopology.WebPort}", TargetHealthState.Unhealthy), Settle));
             Assert.All(await NlbRequestsAsync(12), name => Assert.Equal("web1", name));
         }
         finally
@@ -68,6 +70,39 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
 
         Assert.True(await WebTargetsAsync(TargetHealthState.Healthy, TargetHealthState.Healthy));
         Assert.Contains("web2", await NlbRequestsAsync(24));
+    }
+
+    [Fact]
+    public async Task Nlb_TargetInAZoneTheLoadBalancerDoesNotUse_IsUnusedAndGetsNoTraffic()
+    {
+        // web3 is in eu-central-1c, where the NLB has no subnet: ELB sends it nothing. The node in eu-central-1b has
+        // no target of its own zone, so it falls to the group's others: web1 alone.
+        Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.StateOf("zonal", $"10.50.1.11:{BalancerTopology.WebPort}") == TargetHealthState.Healthy, Settle));
+
+        var served = await NlbRequestsAsync(16, NlbNodes[1], BalancerTopology.ZonalPort);
+
+        Assert.All(served, name => Assert.Equal("web1", name));
+        var web3 = fixture.Balancers.TargetHealth.Single(t => t.TargetGroupArn.Contains("/zonal/", StringComparison.Ordinal) && t.Target == $"10.50.3.11:{BalancerTopology.WebPort}");
+        Assert.Equal((TargetHealthState.Unused, "Target.NotInUse"), (web3.State, web3.Reason));
+    }
+
+    [Fact]
+    public async Task Nlb_TargetThatRefusesOneNode_ThatNodeChecksItUnhealthyAndSendsElsewhereAsPathAnalysisSays()
+    {
+        // web4 (eu-central-1b) admits only 10.50.1.0/24: the first node's checks and connections pass, the second's do
+        // not. Every node checks every target, as ELB's do, so the second node sends to web1 instead — the target
+        // cloister path finds from it.
+        var web4 = $"10.50.2.12:{BalancerTopology.WebPort}";
+        Assert.True(await BalancerFixture.EventuallyAsync(
+            () => fixture.StateOf("picky", web4) == TargetHealthState.Unhealthy && fixture.StateOf("picky", $"10.50.1.11:{BalancerTopology.WebPort}") == TargetHealthState.Healthy,
+            Settle));
+        var path = new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts).Analyze(fixture.Host("client"), NlbNodes[1].ToString(), BalancerTopology.PickyPort);
+
+        var served = await NlbRequestsAsync(8, NlbNodes[1], BalancerTopology.PickyPort);
+
+        Assert.All(served, name => Assert.Equal("web1", name));
+        Assert.Equal("i-web1", path.ForwardPathComponents[^1].ComponentId);
+        Assert.Equal("Target.FailedHealthChecks", fixture.Balancers.TargetHealth.Single(t => t.TargetGroupArn.Contains("/picky/", StringComparison.Ordinal) && t.Target == web4).Reason);
     }
 
     [Fact]
@@ -339,7 +374,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     /// <summary>New connections from the client instance to the NLB's nodes, each a plain HTTP/1.0 GET.</summary>
-    private async Task<List<string>> NlbRequestsAsync(int count, IPAddress? node = null)
+    private async Task<List<string>> NlbRequestsAsync(int count, IPAddress? node = null, int port = 80)
     {
         var client = IPAddress.Parse(fixture.Host("client").Address);
         var served = new List<string>();
@@ -347,7 +382,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         {
             using var socket = fixture.Sandbox.OpenTcpClient(client);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.ConnectAsync(new IPEndPoint(node ?? NlbNodes[i % NlbNodes.Length], 80), timeout.Token);
+            await socket.ConnectAsync(new IPEndPoint(node ?? NlbNodes[i % NlbNodes.Length], port), timeout.Token);
             var (_, body) = await GetAsync(new NetworkStream(socket), timeout.Token);
             served.Add(body);
         }

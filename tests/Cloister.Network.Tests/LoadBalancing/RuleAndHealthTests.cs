@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.LoadBalancing;
+using Cloister.Network.Topology;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -271,6 +272,52 @@ public sealed class RuleAndHealthTests
     }
 
     [Fact]
+    public void TargetHealth_TargetInAZoneNotEnabled_IsUnusedNeverCheckedNorRoutableEvenFailingOpen()
+    {
+        var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1, secondInUse: false), previous: null);
+        var a = health.Plan.Targets[0];
+
+        Assert.Equal(
+            [(TargetHealthState.Initial, "Elb.InitialHealthChecking"), (TargetHealthState.Unused, "Target.NotInUse")],
+            health.Describe().Select(d => (d.State, d.Reason)));
+        Assert.Equal(new[] { a }, health.Routable.ToArray());
+        Assert.Null(health.Record(1, HealthCheckResult.Passed));
+        Assert.Equal(TargetHealthState.Unhealthy, health.Record(0, HealthCheckResult.FailedHealthChecks));
+        Assert.Equal(new[] { a }, health.Routable.ToArray());
+        Assert.Equal(new[] { a }, health.RoutableIn("eu-central-1b").ToArray());
+        Assert.Equal(TargetHealthState.Unused, health.Describe().Last().State);
+    }
+
+    [Fact]
+    public void RoutableIn_TargetOfNoZone_ServesEveryZonesNode()
+    {
+        // An IP target outside the VPC is registered for every zone ("all"): each node sends to it as to its own.
+        var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1, secondZone: null), previous: null);
+        var (a, x) = (health.Plan.Targets[0], health.Plan.Targets[1]);
+        health.Record(0, HealthCheckResult.Passed);
+        health.Record(1, HealthCheckResult.Passed);
+
+        Assert.Equal(new[] { a, x }, health.RoutableIn("eu-central-1a").ToArray());
+        Assert.Equal(new[] { x }, health.RoutableIn("eu-central-1b").ToArray());
+    }
+
+    [Fact]
+    public void Build_TargetGroupNoListenerUses_ListsItsTargetsUnusedWithTargetNotInUse()
+    {
+        // Only the NLB's plain TCP listener is kept: no certificate is needed, and every group but "web" is used by none.
+        var model = BalancerTopology.Build();
+        model = model with { Listeners = [.. model.Listeners.Where(l => l.LogicalId == "WebListener")], ListenerRules = [] };
+
+        var catalog = LoadBalancerCatalog.Build(model, PlanBuilder.Hosts(model), _ => throw new InvalidOperationException("no certificate is needed"));
+
+        Assert.Contains(catalog.Unused, t => t.TargetGroupArn.EndsWith("/api/2", StringComparison.Ordinal) && t.Target == "10.50.1.40:443"
+            && t.State == TargetHealthState.Unused && t.Reason == "Target.NotInUse");
+        Assert.Contains(catalog.Unused, t => t.TargetGroupArn.EndsWith("/zonal/8", StringComparison.Ordinal) && t.Target == $"10.50.3.11:{BalancerTopology.WebPort}");
+        Assert.DoesNotContain(catalog.Unused, t => t.TargetGroupArn.EndsWith("/web/1", StringComparison.Ordinal));
+        Assert.Equal(["web"], catalog.TargetGroups.Values.Select(g => g.Group.Name));
+    }
+
+    [Fact]
     public void RouteFor_Rules_FirstMatchByPriorityElseDefault()
     {
         var listener = new ListenerPlan(
@@ -368,11 +415,13 @@ public sealed class RuleAndHealthTests
         [.. rules],
         []);
 
-    private static TargetGroupPlan Plan(int healthy, int unhealthy) => new(
+    private static TargetGroupPlan Plan(int healthy, int unhealthy, string? secondZone = "eu-central-1b", bool secondInUse = true) => new(
         new TargetGroup("tg", "Tg", "tg", "TCP", 80, "vpc", "ip", ["10.0.1.1", "10.0.1.2"], new HealthCheck("TCP", null, "traffic-port", "200-399", 5, healthy, unhealthy)),
         ImmutableArray.Create(new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)),
         IPAddress.Parse("10.0.1.5"),
+        [IPAddress.Parse("10.0.1.5")],
         null,
         HealthMatcher.Parse("200-399", []),
-        ["eu-central-1a", "eu-central-1b"]);
+        ["eu-central-1a", secondZone],
+        [true, secondInUse]);
 }

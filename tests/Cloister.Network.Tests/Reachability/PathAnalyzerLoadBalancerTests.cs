@@ -39,6 +39,16 @@ public sealed class PathAnalyzerLoadBalancerTests
         Instances = [.. Model.Instances.Select(i => i.Id == instanceId ? i with { SecurityGroupIds = [.. groups] } : i)],
     };
 
+    private static CloudModel WithTargets(string groupId, params string[] targets) => Model with
+    {
+        TargetGroups = [.. Model.TargetGroups.Select(g => g.Id == groupId ? g with { Targets = [.. targets] } : g)],
+    };
+
+    private static CloudModel WithDefaultAction(string listener, ListenerAction action) => Model with
+    {
+        Listeners = [.. Model.Listeners.Select(l => l.LogicalId == listener ? l with { DefaultAction = action } : l)],
+    };
+
     private static int IndexOf(PathResult result, string type, string id) =>
         result.ForwardPathComponents.ToList().FindIndex(c => c.ComponentType == type && c.ComponentId == id);
 
@@ -196,6 +206,133 @@ public sealed class PathAnalyzerLoadBalancerTests
 
         var explanation = Assert.Single(result.Explanations);
         Assert.Equal((ExplanationCodes.SubnetAclRestriction, "acl-lb1", "forward"), (explanation.Code, explanation.ComponentId, explanation.Direction));
+    }
+
+    [Fact]
+    public void Analyze_NlbTargetInAZoneTheLoadBalancerDoesNotUse_ReportsElbInstalledAzRestriction()
+    {
+        // i-web3 is in eu-central-1c; the NLB has subnets in 1a and 1b only.
+        var model = WithTargets(TargetGroups + "zonal/8", "i-web3");
+
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb1"), BalancerTopology.ZonalPort, model: model);
+
+        Assert.False(result.NetworkPathFound);
+        var explanation = Assert.Single(result.Explanations);
+        Assert.Equal((ExplanationCodes.ElbInstalledAzRestriction, LoadBalancerType, BalancerTopology.NlbArn, "forward"),
+            (explanation.Code, explanation.ComponentType, explanation.ComponentId, explanation.Direction));
+        Assert.Contains("i-web3", explanation.Message, StringComparison.Ordinal);
+        Assert.Contains("eu-central-1c", explanation.Message, StringComparison.Ordinal);
+        Assert.Equal(TargetGroupType, result.ForwardPathComponents[^1].ComponentType);
+    }
+
+    [Fact]
+    public void Analyze_AlbTargetInAZoneTheLoadBalancerDoesNotUse_ReportsElbInstalledAzRestriction()
+    {
+        // The listener's rules left out: their groups have targets in enabled zones.
+        var model = WithTargets(TargetGroups + "api/2", "10.50.3.11:8080") with { ListenerRules = [] };
+
+        var result = Analyze("client", Node(BalancerTopology.AlbArn, "subnet-lb1"), 443, model: model);
+
+        Assert.Equal((ExplanationCodes.ElbInstalledAzRestriction, BalancerTopology.AlbArn), (Assert.Single(result.Explanations).Code, result.Explanations[0].ComponentId));
+    }
+
+    [Fact]
+    public void Analyze_GroupWithATargetInAZoneNotEnabled_ReachesTheTargetOfAnEnabledZone()
+    {
+        // The zonal group lists i-web3 first; the load balancer never sends to it, so the path is the one to i-web1.
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb2"), BalancerTopology.ZonalPort);
+
+        Assert.True(result.NetworkPathFound, string.Join("; ", result.Explanations.Select(e => e.Message)));
+        Assert.Equal("i-web1", result.ForwardPathComponents[^1].ComponentId);
+        Assert.DoesNotContain(result.ForwardPathComponents, c => c.Detail.Contains("i-web3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Analyze_IpTargetInAPeeredVpc_IsInNoZoneOfTheTargetGroupsVpcAndIsReached()
+    {
+        // AWS asks for the zone of an IP target outside the target group's VPC (the model has none: Cloister takes
+        // "all"); the subnet's eu-central-1c in the peered VPC does not restrict it.
+        var model = WithTargets(TargetGroups + "zonal/8", "10.60.1.11") with
+        {
+            Vpcs = [.. Model.Vpcs, new Vpc("vpc-peer", "PeerVpc", "10.60.0.0/16")],
+            Subnets = [.. Model.Subnets, new Subnet("subnet-peer", "Peer", "vpc-peer", "10.60.1.0/24", "eu-central-1c")],
+            RouteTables =
+            [
+                .. Model.RouteTables.Select(t => t with { Routes = [.. t.Routes, new Route("10.60.0.0/16", RouteTargetKind.PeeringConnection, "pcx-peer")] }),
+                new RouteTable("rtb-peer", "PeerRoutes", "vpc-peer", [new Route("10.50.0.0/16", RouteTargetKind.PeeringConnection, "pcx-peer")], ["subnet-peer"]),
+            ],
+            PeeringConnections = [new PeeringConnection("pcx-peer", "Peer", "vpc-lb", "vpc-peer")],
+            SecurityGroups = [.. Model.SecurityGroups, new SecurityGroup("sg-peer", "PeerSg", "vpc-peer", "peer", "peer", [new SecurityGroupRule("tcp", 8080, 8080, "10.50.0.0/16")], [SecurityGroupRule.AllowAllEgress])],
+            Instances = [.. Model.Instances, new Instance("i-peer", "PeerHost", "subnet-peer", "10.60.1.11", ["sg-peer"], "peer")],
+        };
+        model = model with { TargetGroups = [.. model.TargetGroups.Select(g => g.Id == TargetGroups + "zonal/8" ? g with { TargetType = "ip" } : g)] };
+
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb1"), BalancerTopology.ZonalPort, model: model);
+
+        Assert.True(result.NetworkPathFound, string.Join("; ", result.Explanations.Select(e => e.Message)));
+        Assert.Equal("i-peer", result.ForwardPathComponents[^1].ComponentId);
+        Assert.Contains(result.ForwardPathComponents, c => c.ComponentId == "pcx-peer");
+    }
+
+    [Fact]
+    public void Analyze_IpTargetOnPremises_ReachedOverTheVpnAndBack()
+    {
+        var model = WithTargets(TargetGroups + "zonal/8", "192.168.70.10") with
+        {
+            OnPremisesNetworks = [new OnPremisesNetwork("onprem-lb", "Corp", "192.168.70.0/24", ["vpc-lb"], [new OnPremisesHost("onp-web", "CorpWeb", "192.168.70.10")], null, [])],
+        };
+        model = model with { TargetGroups = [.. model.TargetGroups.Select(g => g.Id == TargetGroups + "zonal/8" ? g with { TargetType = "ip" } : g)] };
+
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb2"), BalancerTopology.ZonalPort, model: model);
+
+        Assert.True(result.NetworkPathFound, string.Join("; ", result.Explanations.Select(e => e.Message)));
+        Assert.Equal("onp-web", result.ForwardPathComponents[^1].ComponentId);
+        Assert.Contains(result.ForwardPathComponents, c => c.ComponentType == "AWS::EC2::VPNConnection");
+        Assert.Contains(result.ReturnPathComponents, c => c.ComponentType == LoadBalancerType);
+    }
+
+    [Fact]
+    public void Analyze_NlbForwardOfWeightZero_GoesToItsGroupAsTheListenerDoes()
+    {
+        // A network load balancer listener has one target group and sends to it whatever its weight; it never answers itself.
+        var model = WithDefaultAction("WebListener", new ForwardAction([new(TargetGroups + "web/1", 0)]));
+
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb1"), 80, model: model);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.Equal("i-web1", result.ForwardPathComponents[^1].ComponentId);
+    }
+
+    [Fact]
+    public void Analyze_AlbForwardWithOnlyWeightZeroGroups_ReportsElbv2ListenerRequiresTgAcceptAtTheListener()
+    {
+        // Every request gets the load balancer's 503, as for a group without targets: no path.
+        var model = WithDefaultAction("RedirectListener", new ForwardAction([new(TargetGroups + "api/2", 0), new(TargetGroups + "v2/3", 0)]));
+        var listener = model.Listeners.Single(l => l.LogicalId == "RedirectListener");
+
+        var result = Analyze("client", Node(BalancerTopology.AlbArn, "subnet-lb1"), 80, model: model);
+
+        Assert.False(result.NetworkPathFound);
+        var explanation = Assert.Single(result.Explanations);
+        Assert.Equal((ExplanationCodes.Elbv2ListenerRequiresTargetGroupAccept, ListenerType, listener.Id), (explanation.Code, explanation.ComponentType, explanation.ComponentId));
+        Assert.Contains("weight 0", explanation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_AlbWeightZeroDefaultAndAFixedResponseRule_EndsAtTheListenerWithTheRulesAnswer()
+    {
+        var model = WithDefaultAction("RedirectListener", new ForwardAction([new(TargetGroups + "api/2", 0)]));
+        var listener = model.Listeners.Single(l => l.LogicalId == "RedirectListener");
+        model = model with
+        {
+            ListenerRules = [.. model.ListenerRules, new ListenerRule("rule-gone", "GoneRule", listener.Id, 5, [new RuleCondition("path-pattern", ["/gone"])], new FixedResponseAction(410, "text/plain", "gone"))],
+        };
+
+        var result = Analyze("client", Node(BalancerTopology.AlbArn, "subnet-lb1"), 80, model: model);
+
+        Assert.True(result.NetworkPathFound);
+        Assert.Equal((ListenerType, listener.Id), (result.ForwardPathComponents[^1].ComponentType, result.ForwardPathComponents[^1].ComponentId));
+        Assert.Contains("fixed-response 410", result.ForwardPathComponents[^1].Detail, StringComparison.Ordinal);
     }
 
     [Fact]
