@@ -28,7 +28,9 @@ internal sealed partial class ModelBuilder
             var name = FunctionNameOf(functionName);
             if (!_functions.Exists(f => f.FunctionName == name))
             {
-                r.Problem("FunctionName", $"'{functionName}' is not a function of these templates.");
+                // A function made elsewhere (a literal ARN, as a SAM authorizer's FunctionArn may be) cannot run in the
+                // sandbox, so its permission has nothing to apply to: said, as for a role outside the templates.
+                r.WarningAt(r.Node("FunctionName")!, "FunctionName", $"'{functionName}' is not a function of these templates; Cloister cannot run it, so this permission applies to nothing.");
                 continue;
             }
 

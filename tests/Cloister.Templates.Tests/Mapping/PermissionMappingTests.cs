@@ -46,14 +46,48 @@ public class PermissionMappingTests
     }
 
     [Fact]
-    public void Permission_FunctionNotInTemplates_IsAnErrorNamingIt()
+    public void Permission_FunctionNotInTemplates_IsAWarningNamingIt()
     {
-        var problem = TestTemplates.SingleProblem(Resources("""
+        var result = TestTemplates.LoadValid(Resources("""
               Allow: { Type: AWS::Lambda::Permission, Properties: { FunctionName: elsewhere, Action: lambda:InvokeFunction, Principal: apigateway.amazonaws.com } }
             """));
 
-        Assert.Equal(("Allow", "Properties.FunctionName"), (problem.Resource, problem.Property));
-        Assert.Contains("'elsewhere' is not a function of these templates", problem.Message, StringComparison.Ordinal);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("Allow", "Properties.FunctionName"), (warning.Resource, warning.Property));
+        Assert.Contains("'elsewhere' is not a function of these templates", warning.Message, StringComparison.Ordinal);
+        Assert.Empty(Assert.Single(result.Model.Functions).Permissions);
+    }
+
+    [Fact]
+    public void SamApi_LambdaAuthorizer_GetsSamsAuthorizerPermission()
+    {
+        var result = TestTemplates.LoadValid("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: dev
+                  EndpointConfiguration: { Type: PRIVATE }
+                  Auth:
+                    DefaultAuthorizer: TokenAuth
+                    Authorizers:
+                      TokenAuth: { FunctionArn: !GetAtt AuthFn.Arn }
+              AuthFn: { Type: AWS::Serverless::Function, Properties: { Runtime: provided.al2023, Handler: bootstrap, InlineCode: x } }
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: provided.al2023
+                  Handler: bootstrap
+                  InlineCode: x
+                  Events: { Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /pets, Method: get } } }
+            """);
+
+        var api = Assert.Single(result.Model.RestApis);
+        var permission = Assert.Single(result.Model.Functions.Single(f => f.LogicalId == "AuthFn").Permissions);
+        Assert.Equal("ApiTokenAuthAuthorizerPermission", permission.LogicalId);
+        Assert.Equal(("lambda:InvokeFunction", "apigateway.amazonaws.com"), (permission.Action, permission.Principal));
+        Assert.Equal($"arn:aws:execute-api:eu-central-1:123456789012:{api.Id}/authorizers/*", permission.SourceArn);
     }
 
     [Theory]
@@ -113,6 +147,31 @@ public class PermissionMappingTests
             """)).Model;
 
         var method = Assert.Single(Assert.Single(model.RestApis).Resources.Single(r => r.Path == "/").Methods);
+        Assert.Equal("arn:aws:iam::123456789012:role/invoker", method.Integration!.Credentials);
+    }
+
+    [Fact]
+    public void OpenApi_IntegrationCredentials_AreKeptOnTheIntegration()
+    {
+        var model = TestTemplates.LoadValid(Resources("""
+              Api:
+                Type: AWS::ApiGateway::RestApi
+                Properties:
+                  EndpointConfiguration: { Types: [PRIVATE] }
+                  Body:
+                    openapi: 3.0.1
+                    info: { title: a, version: "1" }
+                    paths:
+                      /claim:
+                        get:
+                          x-amazon-apigateway-integration:
+                            type: aws_proxy
+                            httpMethod: POST
+                            credentials: arn:aws:iam::123456789012:role/invoker
+                            uri: arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:claims/invocations
+            """)).Model;
+
+        var method = Assert.Single(Assert.Single(model.RestApis).Resources.Single(r => r.Path == "/claim").Methods);
         Assert.Equal("arn:aws:iam::123456789012:role/invoker", method.Integration!.Credentials);
     }
 }
