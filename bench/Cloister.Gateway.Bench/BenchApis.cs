@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
 using Cloister.Model.Api;
+using Cloister.Model.Compute;
 using Cloister.Model.Network;
 
 namespace Cloister.Gateway.Bench;
@@ -55,6 +56,18 @@ internal static class BenchApis
             UsagePlanKeys = [new UsagePlanKey("benchkey01", "PlanKey", "benchkey01", "plan01")],
             Authorizers = [new Authorizer("auth01", "Auth", ApiId, "bench", AuthorizerType.Token, "method.request.header.Authorization", null, 3600,
                 $"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{AuthorizerArn}/invocations", null, [])],
+            Functions = [Function(FunctionArn, $"arn:aws:execute-api:us-east-1:123456789012:{ApiId}/*/GET/fn"), Function(AuthorizerArn, $"arn:aws:execute-api:us-east-1:123456789012:{ApiId}/authorizers/auth01")],
+        };
+    }
+
+    /// <summary>The function of <paramref name="arn"/>, letting API Gateway invoke it for <paramref name="sourceArn"/> (as SAM's permissions do).</summary>
+    private static LambdaFunction Function(string arn, string sourceArn)
+    {
+        var name = arn[(arn.LastIndexOf(':') + 1)..];
+        return new LambdaFunction(name, name, "provided.al2023", null, null, null, LambdaFunction.DefaultMemorySize, LambdaFunction.DefaultTimeoutSeconds,
+            ImmutableDictionary<string, string>.Empty, null, null)
+        {
+            Permissions = [new PermissionStatement("Invoke", "lambda:InvokeFunction", "apigateway.amazonaws.com", sourceArn, null)],
         };
     }
 

@@ -52,6 +52,16 @@ public sealed record GatewayModel(
     /// <summary>Which VPC endpoints may reach which private custom domain names.</summary>
     public ImmutableArray<DomainNameAccessAssociation> DomainNameAccessAssociations { get; init; } = [];
 
+    /// <summary>
+    /// Lambda functions with their resource-based policies: API Gateway may invoke a function (AWS and AWS_PROXY
+    /// integrations, Lambda authorizers) only when its policy allows <c>apigateway.amazonaws.com</c>, or the
+    /// integration's <c>Credentials</c> role may invoke it.
+    /// </summary>
+    public ImmutableArray<Cloister.Model.Compute.LambdaFunction> Functions { get; init; } = [];
+
+    /// <summary>IAM roles, for integrations and authorizers that name one in their credentials.</summary>
+    public ImmutableArray<Cloister.Model.Iam.IamRole> Roles { get; init; } = [];
+
     /// <summary>ACM certificates, for the names custom domain names present over TLS.</summary>
     public ImmutableArray<Certificate> Certificates { get; init; } = [];
 }

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Information, "Gateway listening on {Addresses}.")]
     public static partial void Listening(ILogger logger, string addresses);
 
+    [LoggerMessage(9, LogLevel.Warning, "Request {RequestId}: Execution failed due to configuration error: Invalid permissions on Lambda function {FunctionArn} (source {SourceArn}).")]
+    public static partial void InvalidLambdaPermissions(ILogger logger, string requestId, string functionArn, string sourceArn);
+
     [LoggerMessage(101, LogLevel.Warning, "Request {RequestId}: authorizer {AuthorizerId} failed: {Reason}.")]
     public static partial void AuthorizerFailed(ILogger logger, string requestId, string authorizerId, string reason);
     [LoggerMessage(20, LogLevel.Warning, "Request {RequestId}: a mapping template failed: {Reason}.")]

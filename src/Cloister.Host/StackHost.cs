@@ -419,6 +419,8 @@ public sealed class StackHost : IAsyncDisposable
                 PrivateBasePathMappings = _model.PrivateBasePathMappings,
                 DomainNameAccessAssociations = _model.DomainNameAccessAssociations,
                 Certificates = _model.Certificates,
+                Functions = _model.Functions,
+                Roles = _model.Roles,
             },
             cancellationToken).ConfigureAwait(false);
         _owned.Add(gateway);

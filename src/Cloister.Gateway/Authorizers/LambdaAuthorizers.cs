@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Cloister.Gateway.Catalog;
 using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Ports;
 using Cloister.Gateway.Responses;
@@ -22,7 +23,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
 
     private readonly AuthorizerCache _cache = new(time);
 
-    public async ValueTask<AuthorizerOutcome> AuthorizeAsync(CompiledAuthorizer authorizer, HttpContext http, RequestState state, string methodArn)
+    public async ValueTask<AuthorizerOutcome> AuthorizeAsync(CompiledAuthorizer authorizer, HttpContext http, RequestState state, string methodArn, LambdaInvokeAccess access)
     {
         var definition = authorizer.Definition;
         if (definition.Type == AuthorizerType.CognitoUserPools)
@@ -66,6 +67,14 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         if (authorizer.FunctionArn is not { } function)
         {
             Log.AuthorizerFailed(logger, state.RequestId, definition.Id, "its URI names no Lambda function");
+            return AuthorizerOutcome.Failed(AccessErrors.AuthorizerConfiguration);
+        }
+
+        // Lambda lets API Gateway call an authorizer's function for the authorizer's ARN, {api ARN}/authorizers/{id}.
+        var sourceArn = string.Concat(methodArn.AsSpan(0, methodArn.IndexOf('/', StringComparison.Ordinal)), "/authorizers/", definition.Id);
+        if (!access.Allows(function, sourceArn, definition.AuthorizerCredentials, state.Caller?.Identity))
+        {
+            Log.InvalidLambdaPermissions(logger, state.RequestId, function, sourceArn);
             return AuthorizerOutcome.Failed(AccessErrors.AuthorizerConfiguration);
         }
 

@@ -22,9 +22,10 @@ internal sealed partial class GatewayCatalog
 {
     private readonly ConcurrentDictionary<string, int?> _mockStatuses = new(StringComparer.Ordinal);
 
-    private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, Cloister.Policy.Policy?> endpointPolicies, AccessCatalog access)
+    private GatewayCatalog(AccountContext account, FrozenDictionary<string, CompiledApi> apis, FrozenDictionary<string, Cloister.Policy.Policy?> endpointPolicies, AccessCatalog access, LambdaInvokeAccess lambdaAccess)
     {
         Access = access;
+        LambdaAccess = lambdaAccess;
         Account = account;
         Apis = apis;
         ApisById = apis.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -39,6 +40,9 @@ internal sealed partial class GatewayCatalog
     public AccessCatalog Access { get; }
 
     public FrozenDictionary<string, CompiledApi> Apis { get; }
+
+    /// <summary>Whether API Gateway may invoke a Lambda function: the functions' resource-based policies, the credentials' roles.</summary>
+    public LambdaInvokeAccess LambdaAccess { get; }
 
     /// <summary><see cref="Apis"/> looked up by a span of the Host (no string per request).</summary>
     public FrozenDictionary<string, CompiledApi>.AlternateLookup<ReadOnlySpan<char>> ApisById { get; }
@@ -88,7 +92,8 @@ internal sealed partial class GatewayCatalog
             account,
             apis.ToFrozenDictionary(StringComparer.Ordinal),
             endpoints.ToFrozenDictionary(StringComparer.Ordinal),
-            AccessCatalog.Build(model, accessOptions.Throttles, accessOptions.AccountThrottle, accessOptions.Credentials, accessOptions.Callers));
+            AccessCatalog.Build(model, accessOptions.Throttles, accessOptions.AccountThrottle, accessOptions.Credentials, accessOptions.Callers),
+            LambdaInvokeAccess.Build(model, logger));
         catalog.CompileMappings(model, logger);
         catalog.CompileDomains(model, certificates, logger);
         return catalog;

@@ -24,6 +24,11 @@ internal sealed partial class LambdaIntegration
             return IntegrationResult.Failed(GatewayError.ConfigurationError);
         }
 
+        if (!MayInvoke(request, function, integration.Credentials))
+        {
+            return IntegrationResult.Failed(GatewayError.ConfigurationError);
+        }
+
         var overrides = new ContextOverrides();
         var (body, _, mappingError) = RequestMapping.Map(request, integration, overrides, logger);
         if (mappingError is not null)

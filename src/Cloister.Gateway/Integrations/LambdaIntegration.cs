@@ -26,6 +26,11 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
             return IntegrationResult.Failed(GatewayError.ConfigurationError);
         }
 
+        if (!MayInvoke(request, function, request.Route.Method.Integration?.Credentials))
+        {
+            return IntegrationResult.Failed(GatewayError.ConfigurationError);
+        }
+
         var buffer = new ArrayBufferWriter<byte>(2048);
         ProxyEventWriter.Write(buffer, request);
         var (outcome, timedOut) = await InvokeWithDeadlineAsync(request, function, buffer.WrittenMemory, LambdaInvocationType.RequestResponse, timeout).ConfigureAwait(false);
@@ -48,6 +53,23 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         }
 
         return result!;
+    }
+
+    /// <summary>
+    /// Whether Lambda lets API Gateway invoke <paramref name="function"/> for this method: the function's resource-based
+    /// policy for the method's ARN (its resource path, not the request's), or the role in <paramref name="credentials"/>.
+    /// </summary>
+    private bool MayInvoke(IntegrationRequest request, string function, string? credentials)
+    {
+        var resourcePath = request.Route.Resource.Path;
+        var sourceArn = string.Concat(request.Stage.MethodArnPrefix, request.State.HttpMethod, "/", resourcePath.AsSpan(resourcePath.StartsWith('/') ? 1 : 0));
+        if (request.Catalog.LambdaAccess.Allows(function, sourceArn, credentials, request.State.Caller?.Identity))
+        {
+            return true;
+        }
+
+        Log.InvalidLambdaPermissions(logger, request.State.RequestId, function, sourceArn);
+        return false;
     }
 
     /// <summary>Invokes <paramref name="function"/>, bounded by the integration timeout; <c>TimedOut</c> when the deadline passed first.</summary>

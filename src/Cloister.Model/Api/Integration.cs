@@ -25,6 +25,12 @@ public sealed record Integration(
     string PassthroughBehavior,
     ImmutableArray<IntegrationResponse> Responses)
 {
+    /// <summary>
+    /// The IAM role API Gateway assumes to call the backend (<c>Credentials</c>), or <c>arn:aws:iam::*:user/*</c> for the
+    /// caller's own credentials; null when API Gateway calls as itself (a Lambda function's resource policy must then allow it).
+    /// </summary>
+    public string? Credentials { get; init; }
+
     /// <summary>API Gateway's default and largest integration timeout.</summary>
     public const int DefaultTimeoutInMillis = 29_000;
 }

@@ -35,6 +35,9 @@ public sealed record LambdaFunction(
     /// <summary>Lambda's default timeout.</summary>
     public const int DefaultTimeoutSeconds = 3;
 
+    /// <summary>Its resource-based policy: the permissions granted on it (<c>AWS::Lambda::Permission</c>), in template order.</summary>
+    public ImmutableArray<PermissionStatement> Permissions { get; init; } = [];
+
     /// <summary>A function is identified by its name.</summary>
     public string Id => FunctionName;
 }

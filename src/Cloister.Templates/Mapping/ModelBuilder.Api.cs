@@ -156,7 +156,8 @@ internal sealed partial class ModelBuilder
                 m.StringMap(i.Get("RequestParameters") as MapNode, "Integration.RequestParameters"),
                 m.StringMap(i.Get("RequestTemplates") as MapNode, "Integration.RequestTemplates"),
                 i.GetString("PassthroughBehavior") ?? "WHEN_NO_MATCH",
-                [.. integrationResponses]);
+                [.. integrationResponses])
+            { Credentials = i.GetString("Credentials") };
         }
 
         return new ApiMethod(

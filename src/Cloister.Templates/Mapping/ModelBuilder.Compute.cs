@@ -33,6 +33,8 @@ internal sealed partial class ModelBuilder
             BuildFunction(r);
         }
 
+        BuildPermissions();
+
         foreach (var r in OfType("AWS::DynamoDB::Table"))
         {
             BuildTable(r);

@@ -241,7 +241,8 @@ internal sealed class OpenApiImporter
             StringMap(node.Get("requestParameters")),
             StringMap(node.Get("requestTemplates")),
             node.GetString("passthroughBehavior")?.ToUpperInvariant() ?? "WHEN_NO_MATCH",
-            responses.ToImmutable());
+            responses.ToImmutable())
+        { Credentials = node.GetString("credentials") };
     }
 
     private static ImmutableDictionary<string, bool> Parameters(Node? node)

@@ -189,6 +189,11 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
             context.References.Add(id, "ApiKey", id + "ApiKey");
         }
 
+        if (props.Get("Auth") is MapNode authorizersAuth)
+        {
+            SamApiAuth.AddAuthorizerPermissions(id, authorizersAuth, resource, output);
+        }
+
         if (SamDomain.Expand(context, id, props.Get("Domain"), stageId, resource, output) is { } domainId)
         {
             context.References.Add(id, "DomainName", domainId);

@@ -78,6 +78,35 @@ internal static class SamApiAuth
     /// For <c>UsagePlan.CreateUsagePlan: PER_API</c>: <c>{id}UsagePlan</c>, <c>{id}ApiKey</c> and <c>{id}UsagePlanKey</c>,
     /// as SAM names them; whether it made them.
     /// </summary>
+    /// <summary>
+    /// SAM's <c>{Api}{Authorizer}AuthorizerPermission</c> for each Lambda authorizer (one with <c>FunctionArn</c>): lets
+    /// API Gateway invoke the function for any authorizer of the API (<c>.../{api-id}/authorizers/*</c>), as SAM's
+    /// <c>ApiGenerator._get_permission</c> writes it, with the API's <c>Condition</c>.
+    /// </summary>
+    public static void AddAuthorizerPermissions(string id, MapNode auth, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
+    {
+        foreach (var authorizer in (auth.Get("Authorizers") as MapNode)?.Entries ?? [])
+        {
+            if (authorizer.Value is not MapNode a || a.Get("FunctionArn") is not { } function)
+            {
+                continue;
+            }
+
+            var at = authorizer.KeyLocation;
+            var sourceArn = NodeFactory.Sub(
+                "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*",
+                NodeFactory.Map(at, ("__ApiId__", NodeFactory.Ref(id, at))),
+                at);
+            var permission = NodeFactory.Map(
+                at,
+                ("Action", NodeFactory.Str("lambda:InvokeFunction", at)),
+                ("FunctionName", function),
+                ("Principal", NodeFactory.Str("apigateway.amazonaws.com", at)),
+                ("SourceArn", sourceArn));
+            output.Add(SamResources.Resource(id + authorizer.Key + "AuthorizerPermission", "AWS::Lambda::Permission", permission, at, resource));
+        }
+    }
+
     public static bool AddUsagePlan(SamContext context, string id, MapNode auth, string stageId, SourceLocation at, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
     {
         if (auth.Get("UsagePlan") is not MapNode plan)

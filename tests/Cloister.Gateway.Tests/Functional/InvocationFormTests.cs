@@ -127,7 +127,7 @@ public sealed class InvocationFormTests
         var client = harness.Client(GatewayHarness.EniA);
         Assert.Equal(403, (int)(await client.GetAsync($"https://{PrivateHost()}/prod/claim")).StatusCode);
 
-        var model = ModelOf(api);
+        var model = PermittingApiGateway(ModelOf(api));
         harness.Server.Update(model with { Stages = [.. model.Stages, model.Stages[0] with { StageName = "prod" }] });
 
         var evt = await EventOf(await client.GetAsync($"https://{PrivateHost()}/prod/claim"));

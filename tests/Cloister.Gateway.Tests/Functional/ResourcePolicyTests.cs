@@ -136,7 +136,7 @@ public sealed class ResourcePolicyTests
         Assert.Equal(403, (int)(await fromB.GetAsync($"https://{PrivateHost()}/dev/claim")).StatusCode);
 
         // A new deployment of the changed API takes effect on the next request.
-        harness.Server.Update(ModelOf(changed));
+        harness.Server.Update(PermittingApiGateway(ModelOf(changed)));
         Assert.Equal(200, (int)(await fromB.GetAsync($"https://{PrivateHost()}/dev/claim")).StatusCode);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cloister.Gateway.Tests.Fakes;
+using Cloister.Model.Compute;
 
 namespace Cloister.Gateway.Tests.Infrastructure;
 
@@ -66,6 +67,25 @@ public static class Apis
             stages,
             [Endpoint(VpceA, VpcA, endpointPolicyA), Endpoint(VpceB, VpcB, null)]);
     }
+
+    /// <summary>
+    /// <paramref name="model"/> with every Lambda function its integrations and authorizers name, each letting API Gateway
+    /// invoke it from any API (a permission without SourceArn): what tests that are not about Lambda permissions need.
+    /// </summary>
+    public static GatewayModel PermittingApiGateway(GatewayModel model)
+    {
+        var uris = model.Apis.SelectMany(a => a.Resources).SelectMany(r => r.Methods).Select(m => m.Integration?.Uri)
+            .Concat(model.Authorizers.Select(a => a.AuthorizerUri));
+        var names = uris.OfType<string>().Select(Cloister.Gateway.Integrations.LambdaIntegration.FunctionArn).OfType<string>()
+            .Select(Cloister.Gateway.Lambda.FunctionsLambdaInvoker.FunctionName).Distinct(StringComparer.Ordinal);
+        return model with { Functions = [.. names.Select(n => Function(n, new PermissionStatement("Any", "lambda:InvokeFunction", "apigateway.amazonaws.com", null, null)))] };
+    }
+
+    /// <summary>A function of that name holding <paramref name="permissions"/> (the gateway reads only its name and permissions).</summary>
+    public static LambdaFunction Function(string name, params PermissionStatement[] permissions) =>
+        new(name, name, "provided.al2023", null, null, null, LambdaFunction.DefaultMemorySize, LambdaFunction.DefaultTimeoutSeconds,
+            ImmutableDictionary<string, string>.Empty, null, null)
+        { Permissions = [.. permissions] };
 
     private static Cloister.Model.Network.VpcEndpoint Endpoint(string id, string vpc, string? policy) =>
         new(id, "Endpoint", vpc, $"com.amazonaws.{Region}.execute-api", Cloister.Model.Network.VpcEndpointType.Interface, [], [], [], true, policy, []);

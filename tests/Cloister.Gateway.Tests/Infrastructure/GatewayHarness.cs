@@ -54,7 +54,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             State = new StatePaths(root),
             Time = time ?? TimeProvider.System,
         };
-        var server = await GatewayServer.StartAsync(configure is null ? options : configure(options), model);
+        var server = await GatewayServer.StartAsync(configure is null ? options : configure(options), model.Functions.IsEmpty ? Apis.PermittingApiGateway(model) : model);
         return new GatewayHarness(server, lambda, root);
     }
 

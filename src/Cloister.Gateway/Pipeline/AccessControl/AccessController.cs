@@ -65,7 +65,7 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
                 return AccessErrors.AuthorizerConfiguration;
             }
 
-            var outcome = await authorizers.AuthorizeAsync(authorizer, http, state, methodArn).ConfigureAwait(false);
+            var outcome = await authorizers.AuthorizeAsync(authorizer, http, state, methodArn, catalog.LambdaAccess).ConfigureAwait(false);
             if (outcome.Error is not null)
             {
                 return outcome.Error;

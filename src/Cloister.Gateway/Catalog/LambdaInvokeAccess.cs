@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Model.Compute;
+using Cloister.Model.Iam;
+using Cloister.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace Cloister.Gateway.Catalog;
+
+/// <summary>
+/// Whether API Gateway may invoke a Lambda function, as Lambda decides it. Without credentials API Gateway calls as the
+/// service <c>apigateway.amazonaws.com</c>, with <c>aws:SourceArn</c> the calling method's ARN
+/// (<c>arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{resource path}</c>, or
+/// <c>.../authorizers/{id}</c> for an authorizer) and <c>aws:SourceAccount</c> the API's account: the function's
+/// resource-based policy (its <c>AWS::Lambda::Permission</c>s, compiled into the statements Lambda's <c>GetPolicy</c>
+/// shows) must allow it. With a role in credentials, API Gateway calls as a session of that role: the role's identity
+/// policies (within its boundary) or the function's policy must allow <c>lambda:InvokeFunction</c>.
+/// </summary>
+internal sealed class LambdaInvokeAccess
+{
+    private const string ApiGatewayService = "apigateway.amazonaws.com";
+    private const string InvokeAction = "lambda:InvokeFunction";
+
+    /// <summary>The credentials that mean "the caller's own"; Cloister has no caller to pass them from but a signed one.</summary>
+    public const string CallerCredentials = "arn:aws:iam::*:user/*";
+
+    private static readonly RequestPrincipal ApiGateway = RequestPrincipal.Service(ApiGatewayService);
+
+    private readonly AccountContext _account;
+    private readonly FrozenDictionary<string, Cloister.Policy.Policy?> _functions;
+    private readonly FrozenDictionary<string, CompiledRole> _roles;
+
+    // Decisions without a caller's own credentials depend on the function, the source ARN and the role only; the source
+    // ARNs are the methods' and authorizers' (resource paths, not request paths), so the cache is bounded by the model.
+    private readonly ConcurrentDictionary<(string Function, string SourceArn, string? Credentials), bool> _decisions = new();
+
+    private LambdaInvokeAccess(AccountContext account, FrozenDictionary<string, Cloister.Policy.Policy?> functions, FrozenDictionary<string, CompiledRole> roles)
+    {
+        _account = account;
+        _functions = functions;
+        _roles = roles;
+    }
+
+    public static LambdaInvokeAccess Build(GatewayModel model, ILogger logger)
+    {
+        var account = model.Account;
+        var functions = (model.Functions.IsDefault ? [] : model.Functions).ToFrozenDictionary(
+            f => f.FunctionName,
+            f => f.Permissions.IsDefaultOrEmpty ? null : Compile(account, f, logger),
+            StringComparer.Ordinal);
+        var roles = (model.Roles.IsDefault ? [] : model.Roles).DistinctBy(r => r.Arn, StringComparer.Ordinal)
+            .ToFrozenDictionary(r => r.Arn, r => Compile(account, r, logger), StringComparer.Ordinal);
+        return new LambdaInvokeAccess(account, functions, roles);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="functionArn"/> (as the integration or authorizer URI names it) may be invoked for
+    /// <paramref name="sourceArn"/>, by API Gateway itself or, when <paramref name="credentials"/> names a role, by that role.
+    /// </summary>
+    /// <param name="functionArn">The function ARN from the URI (a qualifier is ignored: permissions are kept per function).</param>
+    /// <param name="sourceArn">The calling method's (or authorizer's) execute-api ARN.</param>
+    /// <param name="credentials">The integration's or authorizer's credentials, or null.</param>
+    /// <param name="caller">The request's SigV4-signed caller, for <see cref="CallerCredentials"/>.</param>
+    public bool Allows(string functionArn, string sourceArn, string? credentials, CallerIdentity? caller)
+    {
+        var name = Lambda.FunctionsLambdaInvoker.FunctionName(functionArn);
+        if (credentials == CallerCredentials)
+        {
+            return caller is not null && Decide(name, sourceArn, credentials, caller);
+        }
+
+        return _decisions.GetOrAdd((name, sourceArn, string.IsNullOrEmpty(credentials) ? null : credentials), key => Decide(key.Function, key.SourceArn, key.Credentials, null));
+    }
+
+    private bool Decide(string name, string sourceArn, string? credentials, CallerIdentity? caller)
+    {
+        if (!_functions.TryGetValue(name, out var policy))
+        {
+            // No such function: Lambda refuses before anything else (API Gateway logs it as invalid permissions too).
+            return false;
+        }
+
+        var context = new RequestContext { Action = InvokeAction, Resource = FunctionArnOf(name) };
+        context.Set("aws:SourceAccount", _account.AccountId);
+        if (credentials is null)
+        {
+            context.Principal = ApiGateway;
+            context.SourceArn = sourceArn;
+            return policy is not null && policy.Evaluate(context).IsAllowed;
+        }
+
+        if (caller is not null)
+        {
+            context.Principal = caller.Principal;
+            return IamAccess.Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, policy, null, caller.IsRoot).IsAllowed;
+        }
+
+        if (!_roles.TryGetValue(credentials, out var role))
+        {
+            // A role the model does not hold has policies Cloister cannot know: full access, as for every such role (docs/iam.md).
+            return true;
+        }
+
+        context.Principal = role.Session;
+        return IamAccess.Evaluate(context, role.Policies, role.Boundary, policy, null, isRoot: false).IsAllowed;
+    }
+
+    private string FunctionArnOf(string name) => $"arn:{_account.Partition}:lambda:{_account.Region}:{_account.AccountId}:function:{name}";
+
+    /// <summary>The function's resource-based policy as Lambda writes it from its permissions (one statement each).</summary>
+    private static Cloister.Policy.Policy? Compile(AccountContext account, LambdaFunction function, ILogger logger)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("Version", "2012-10-17");
+            json.WriteStartArray("Statement");
+            foreach (var permission in function.Permissions)
+            {
+                json.WriteStartObject();
+                json.WriteString("Sid", permission.LogicalId);
+                json.WriteString("Effect", "Allow");
+                WritePrincipal(json, account, permission.Principal);
+                json.WriteString("Action", permission.Action);
+                json.WriteString("Resource", $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{function.FunctionName}");
+                if (permission.SourceArn is not null || permission.SourceAccount is not null)
+                {
+                    json.WriteStartObject("Condition");
+                    if (permission.SourceArn is { } sourceArn)
+                    {
+                        json.WriteStartObject("ArnLike");
+                        json.WriteString("AWS:SourceArn", sourceArn);
+                        json.WriteEndObject();
+                    }
+
+                    if (permission.SourceAccount is { } sourceAccount)
+                    {
+                        json.WriteStartObject("StringEquals");
+                        json.WriteString("AWS:SourceAccount", sourceAccount);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        var parsed = Cloister.Policy.Policy.Parse(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), PolicyParseOptions.Default);
+        if (parsed.Policy is null)
+        {
+            Log.PolicyDidNotCompile(logger, "function " + function.FunctionName, parsed.ErrorMessage);
+        }
+
+        return parsed.Policy;
+    }
+
+    /// <summary>Lambda's principal forms: <c>*</c>, an account id, an ARN, or a service.</summary>
+    private static void WritePrincipal(Utf8JsonWriter json, AccountContext account, string principal)
+    {
+        if (principal == "*")
+        {
+            json.WriteString("Principal", "*");
+            return;
+        }
+
+        json.WriteStartObject("Principal");
+        if (principal.Length == 12 && principal.All(char.IsAsciiDigit))
+        {
+            json.WriteString("AWS", $"arn:{account.Partition}:iam::{principal}:root");
+        }
+        else if (principal.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            json.WriteString("AWS", principal);
+        }
+        else
+        {
+            json.WriteString("Service", principal);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>A role's session as API Gateway assumes it, its identity policies and boundary; a policy that does not compile grants nothing.</summary>
+    private static CompiledRole Compile(AccountContext account, IamRole role, ILogger logger)
+    {
+        var policies = ImmutableArray.CreateBuilder<Cloister.Policy.Policy>(role.Policies.Length);
+        foreach (var policy in role.Policies)
+        {
+            if (Parse(policy.Document, $"{policy.Name} of role {role.RoleName}", logger) is { } parsed)
+            {
+                policies.Add(parsed);
+            }
+        }
+
+        var boundary = role.PermissionsBoundary is { } document ? Parse(document, $"the permissions boundary of role {role.RoleName}", logger) ?? DenyAllPolicy.Instance : null;
+        var session = RequestPrincipal.Aws($"arn:{account.Partition}:sts::{account.AccountId}:assumed-role/{role.RoleName}/{ApiGatewayService}", role.Arn);
+        return new CompiledRole(session, policies.ToImmutable(), boundary);
+    }
+
+    private sealed record CompiledRole(RequestPrincipal Session, ImmutableArray<Cloister.Policy.Policy> Policies, Cloister.Policy.Policy? Boundary);
+
+    private static Cloister.Policy.Policy? Parse(string document, string owner, ILogger logger)
+    {
+        var parsed = Cloister.Policy.Policy.Parse(document, PolicyParseOptions.ForAuthorizer);
+        if (parsed.Policy is null)
+        {
+            Log.PolicyDidNotCompile(logger, owner, parsed.ErrorMessage);
+        }
+
+        return parsed.Policy;
+    }
+}

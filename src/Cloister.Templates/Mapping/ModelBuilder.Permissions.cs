@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using Cloister.Model.Compute;
+
+namespace Cloister.Templates.Mapping;
+
+/// <summary>Lambda permissions (<c>AWS::Lambda::Permission</c>): each becomes a statement of its function's resource-based policy.</summary>
+internal sealed partial class ModelBuilder
+{
+    private void BuildPermissions()
+    {
+        var byFunction = new Dictionary<string, ImmutableArray<PermissionStatement>.Builder>(StringComparer.Ordinal);
+        foreach (var r in OfType("AWS::Lambda::Permission"))
+        {
+            var functionName = r.Required("FunctionName");
+            var action = r.Required("Action");
+            var principal = r.Required("Principal");
+            if (action.Length > 0 && !IsLambdaAction(action))
+            {
+                r.Problem("Action", $"'{action}' is not a Lambda action (lambda:InvokeFunction, lambda:* or another lambda:Name).");
+            }
+
+            if (functionName.Length == 0)
+            {
+                continue;
+            }
+
+            var name = FunctionNameOf(functionName);
+            if (!_functions.Exists(f => f.FunctionName == name))
+            {
+                // A function made elsewhere (a literal ARN, as a SAM authorizer's FunctionArn may be) cannot run in the
+                // sandbox, so its permission has nothing to apply to: said, as for a role outside the templates.
+                r.WarningAt(r.Node("FunctionName")!, "FunctionName", $"'{functionName}' is not a function of these templates; Cloister cannot run it, so this permission applies to nothing.");
+                continue;
+            }
+
+            if (!byFunction.TryGetValue(name, out var permissions))
+            {
+                byFunction[name] = permissions = ImmutableArray.CreateBuilder<PermissionStatement>();
+            }
+
+            permissions.Add(new PermissionStatement(r.LogicalId, action, principal, r.String("SourceArn"), r.String("SourceAccount")));
+        }
+
+        for (var i = 0; i < _functions.Count; i++)
+        {
+            if (byFunction.TryGetValue(_functions[i].FunctionName, out var permissions))
+            {
+                _functions[i] = _functions[i] with { Permissions = permissions.ToImmutable() };
+            }
+        }
+    }
+
+    private static readonly SearchValues<char> Letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    /// <summary>Lambda's action pattern: <c>*</c>, <c>lambda:*</c>, or <c>lambda:</c> and letters.</summary>
+    private static bool IsLambdaAction(string action) =>
+        action is "*" or "lambda:*"
+        || (action.StartsWith("lambda:", StringComparison.Ordinal) && action.Length > "lambda:".Length && !action.AsSpan("lambda:".Length).ContainsAnyExcept(Letters));
+
+    /// <summary>
+    /// The function a permission's <c>FunctionName</c> names, in any of Lambda's forms: a name (<c>my-function</c>), a
+    /// name with a qualifier (<c>my-function:v1</c>), an ARN (<c>arn:aws:lambda:{region}:{account}:function:my-function</c>)
+    /// or a partial ARN (<c>{account}:function:my-function</c>). A qualifier is dropped: the permission is kept on the function.
+    /// </summary>
+    internal static string FunctionNameOf(string functionName)
+    {
+        const string marker = "function:";
+        var at = functionName.IndexOf(":" + marker, StringComparison.Ordinal);
+        var name = at >= 0 ? functionName[(at + 1 + marker.Length)..]
+            : functionName.StartsWith(marker, StringComparison.Ordinal) ? functionName[marker.Length..]
+            : functionName;
+        var qualifier = name.IndexOf(':', StringComparison.Ordinal);
+        return qualifier < 0 ? name : name[..qualifier];
+    }
+}

@@ -1,0 +1,182 @@
+using System.Collections.Immutable;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cloister.Gateway.Ports;
+using Cloister.Gateway.Tests.Infrastructure;
+using Cloister.Model.Compute;
+using Cloister.Model.Iam;
+using static Cloister.Gateway.Tests.Infrastructure.AccessApis;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>
+/// Lambda's resource-based policy on API Gateway's calls: without a permission for the calling method (or a role in the
+/// integration's credentials that may invoke the function) API Gateway answers 500 and logs invalid permissions.
+/// </summary>
+public sealed class LambdaPermissionTests
+{
+    private const string Service = "apigateway.amazonaws.com";
+    private const string ApiArn = $"arn:aws:execute-api:{Region}:{Account}:{ApiId}";
+    private const string RoleArn = $"arn:aws:iam::{Account}:role/ApiGatewayInvoke";
+    private const string InternalError = """{"message": "Internal server error"}""";
+
+    private static RestApi ClaimApi(Integration? integration = null) =>
+        Api(AllowFrom(VpceA),
+            Resource("res0000001", "/claim", Method("POST", integration ?? LambdaProxy("echo"))),
+            Resource("res0000002", "/claim/{id}", Method("GET", integration ?? LambdaProxy("echo"))));
+
+    private static PermissionStatement Permission(string? sourceArn, string principal = Service, string action = "lambda:InvokeFunction", string? sourceAccount = null) =>
+        new("EchoPermission", action, principal, sourceArn, sourceAccount);
+
+    private static async Task<GatewayHarness> StartAsync(GatewayModel model, RecordingLoggerFactory? logs = null)
+    {
+        var harness = await GatewayHarness.StartAsync(model, configure: logs is null ? null : o => o with { LoggerFactory = logs });
+        harness.Lambda.AddEcho("echo");
+        return harness;
+    }
+
+    private static Task<HttpResponseMessage> GetClaimAsync(GatewayHarness harness) =>
+        harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim/c-17");
+
+    [Fact]
+    public async Task Invoke_FunctionWithoutPermission_Answers500AndLogsInvalidPermissions()
+    {
+        var logs = new RecordingLoggerFactory();
+        await using var harness = await StartAsync(ModelOf(ClaimApi()) with { Functions = [Function("echo")] }, logs);
+
+        var response = await GetClaimAsync(harness);
+
+        await Expect.ErrorAsync(response, 500, InternalError, "InternalServerErrorException");
+        Assert.Empty(harness.Lambda.Events);
+        Assert.Contains(logs.Messages, m => m.Contains("Execution failed due to configuration error: Invalid permissions on Lambda function", StringComparison.Ordinal)
+            && m.Contains($"{ApiArn}/dev/GET/claim/{{id}}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionNotInModel_Answers500()
+    {
+        await using var harness = await StartAsync(ModelOf(ClaimApi()) with { Functions = [Function("other", Permission(null))] });
+
+        var response = await GetClaimAsync(harness);
+
+        await Expect.ErrorAsync(response, 500, InternalError, "InternalServerErrorException");
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Theory]
+    [InlineData($"{ApiArn}/prod/GET/claim/*")]
+    [InlineData($"{ApiArn}/*/POST/claim/*")]
+    [InlineData($"{ApiArn}/*/GET/claim")]
+    [InlineData($"arn:aws:execute-api:{Region}:{Account}:z9y8x7w6v5/*/GET/claim/*")]
+    [InlineData($"arn:aws:execute-api:eu-west-1:{Account}:{ApiId}/*/*")]
+    public async Task Invoke_SourceArnOfAnotherStageMethodPathOrApi_Answers500(string sourceArn)
+    {
+        await using var harness = await StartAsync(ModelOf(ClaimApi()) with { Functions = [Function("echo", Permission(sourceArn))] });
+
+        var response = await GetClaimAsync(harness);
+
+        await Expect.ErrorAsync(response, 500, InternalError, "InternalServerErrorException");
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Theory]
+    [InlineData($"{ApiArn}/*/GET/claim/*")]
+    [InlineData($"{ApiArn}/dev/GET/claim/{{id}}")]
+    [InlineData($"{ApiArn}/*/*")]
+    [InlineData($"{ApiArn}/*")]
+    [InlineData(null)]
+    public async Task Invoke_PermissionMatchingTheMethod_Answers200(string? sourceArn)
+    {
+        await using var harness = await StartAsync(ModelOf(ClaimApi()) with { Functions = [Function("echo", Permission(sourceArn))] });
+
+        var response = await GetClaimAsync(harness);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Single(harness.Lambda.Events);
+    }
+
+    [Theory]
+    [InlineData("lambda:*", Service, Account, 200)]
+    [InlineData("lambda:InvokeFunction", "s3.amazonaws.com", null, 500)]
+    [InlineData("lambda:GetFunction", Service, null, 500)]
+    [InlineData("lambda:InvokeFunction", Service, "999999999999", 500)]
+    public async Task Invoke_PermissionActionPrincipalOrSourceAccount_DecidesAsLambda(string action, string principal, string? sourceAccount, int status)
+    {
+        var permission = Permission($"{ApiArn}/*/GET/claim/*", principal, action, sourceAccount);
+        await using var harness = await StartAsync(ModelOf(ClaimApi()) with { Functions = [Function("echo", permission)] });
+
+        var response = await GetClaimAsync(harness);
+
+        Assert.Equal(status, (int)response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:echo"}]}""", 200)]
+    [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:other"}]}""", 500)]
+    [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}""", 500)]
+    public async Task Invoke_CredentialsRole_InvokesAsTheRoleWithoutPermission(string rolePolicy, int status)
+    {
+        var integration = LambdaProxy("echo") with { Credentials = RoleArn };
+        var model = ModelOf(ClaimApi(integration)) with
+        {
+            Functions = [Function("echo")],
+            Roles = [new IamRole("Role", "ApiGatewayInvoke", RoleArn, "AROAEXAMPLE000000001", [new RolePolicy("Invoke", rolePolicy)])],
+        };
+        await using var harness = await StartAsync(model);
+
+        var response = await GetClaimAsync(harness);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(status == 200 ? 1 : 0, harness.Lambda.Events.Count);
+    }
+
+    [Fact]
+    public async Task Invoke_NonProxyIntegrationWithoutPermission_Answers500()
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("echo"), "INTERNET", null, 29_000,
+            ImmutableDictionary<string, string>.Empty, ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", [Response("200", null)]);
+        await using var harness = await StartAsync(ModelOf(ClaimApi(integration)) with { Functions = [Function("echo", Permission($"{ApiArn}/*/POST/*"))] });
+
+        var refused = await GetClaimAsync(harness);
+        var allowed = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        await Expect.ErrorAsync(refused, 500, InternalError, "InternalServerErrorException");
+        Assert.Equal(200, (int)allowed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, 500)]
+    [InlineData($"{ApiArn}/*/GET/pets", 500)]
+    [InlineData($"{ApiArn}/authorizers/{AuthorizerId}", 200)]
+    [InlineData($"{ApiArn}/authorizers/*", 200)]
+    public async Task Authorize_TokenAuthorizerFunctionPermission_DecidesBeforeTheFunctionRuns(string? authorizerSourceArn, int status)
+    {
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        var authorizerPermissions = authorizerSourceArn is null ? [] : new[] { Permission(authorizerSourceArn) };
+        await using var harness = await GatewayHarness.StartAsync(model with
+        {
+            Functions = [Function("echo", Permission($"{ApiArn}/*/GET/pets")), Function(AuthorizerFunction, authorizerPermissions)],
+        });
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (evt, _) => Task.FromResult(new LambdaInvocationResult(
+            LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", evt.RootElement.GetProperty("methodArn").GetString()!)))));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "good");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        if (status == 500)
+        {
+            await Expect.ErrorAsync(response, 500, """{"message": null}""", "AuthorizerConfigurationException");
+            Assert.Empty(harness.Lambda.Events);
+        }
+        else
+        {
+            Assert.Equal(200, (int)response.StatusCode);
+            using var evt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("user-42", evt.RootElement.GetProperty("requestContext").GetProperty("authorizer").GetProperty("principalId").GetString());
+        }
+    }
+}
