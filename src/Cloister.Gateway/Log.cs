@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Information, "Gateway listening on {Addresses}.")]
     public static partial void Listening(ILogger logger, string addresses);
 
+    [LoggerMessage(30, LogLevel.Debug, "Request {RequestId}: request validation failed: {Detail}.")]
+    public static partial void ValidationFailed(ILogger logger, string requestId, string? detail);
+
     [LoggerMessage(101, LogLevel.Warning, "Request {RequestId}: authorizer {AuthorizerId} failed: {Reason}.")]
     public static partial void AuthorizerFailed(ILogger logger, string requestId, string authorizerId, string reason);
     [LoggerMessage(20, LogLevel.Warning, "Request {RequestId}: a mapping template failed: {Reason}.")]
