@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Request {RequestId}: Execution failed due to configuration error: Invalid permissions on Lambda function {FunctionArn} (source {SourceArn}).")]
     public static partial void InvalidLambdaPermissions(ILogger logger, string requestId, string functionArn, string sourceArn);
 
+    [LoggerMessage(30, LogLevel.Debug, "Request {RequestId}: request validation failed: {Detail}.")]
+    public static partial void ValidationFailed(ILogger logger, string requestId, string? detail);
+
     [LoggerMessage(101, LogLevel.Warning, "Request {RequestId}: authorizer {AuthorizerId} failed: {Reason}.")]
     public static partial void AuthorizerFailed(ILogger logger, string requestId, string authorizerId, string reason);
     [LoggerMessage(20, LogLevel.Warning, "Request {RequestId}: a mapping template failed: {Reason}.")]

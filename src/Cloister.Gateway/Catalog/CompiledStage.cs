@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Routing;
+using Cloister.Gateway.Validation;
 using Cloister.Model.Api;
 
 namespace Cloister.Gateway.Catalog;
@@ -25,4 +26,11 @@ internal sealed record CompiledStage(
     ImmutableDictionary<string, string> Variables,
     FrozenDictionary<string, CompiledGatewayResponse> GatewayResponses,
     AccessLogTarget? AccessLog,
-    string MethodArnPrefix);
+    string MethodArnPrefix)
+{
+    /// <summary>The snapshot's request validators by id.</summary>
+    public FrozenDictionary<string, RequestValidator> Validators { get; init; } = FrozenDictionary<string, RequestValidator>.Empty;
+
+    /// <summary>The snapshot's models, parsed for body validation.</summary>
+    public SchemaSet Schemas { get; init; } = SchemaSet.Empty;
+}

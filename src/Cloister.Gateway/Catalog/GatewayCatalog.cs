@@ -6,6 +6,7 @@ using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Ports;
 using Cloister.Gateway.Routing;
 using Cloister.Gateway.Templates;
+using Cloister.Gateway.Validation;
 using Cloister.Model;
 using Cloister.Model.Api;
 using Cloister.Model.Arns;
@@ -128,7 +129,11 @@ internal sealed partial class GatewayCatalog
             stage.Variables,
             responses,
             accessLog,
-            methodArnPrefix);
+            methodArnPrefix)
+        {
+            Validators = (snapshot.RequestValidators.IsDefault ? [] : snapshot.RequestValidators).ToFrozenDictionary(v => v.Id, StringComparer.Ordinal),
+            Schemas = snapshot.Models.IsDefault || snapshot.Models.IsEmpty ? SchemaSet.Empty : SchemaSet.Build(snapshot),
+        };
     }
 
     /// <summary>

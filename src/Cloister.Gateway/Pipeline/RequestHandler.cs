@@ -8,6 +8,7 @@ using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Responses;
 using Cloister.Gateway.Routing;
+using Cloister.Gateway.Validation;
 using Cloister.Model.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -165,6 +166,14 @@ internal sealed partial class RequestHandler
         if (denied is not null)
         {
             await RejectAsync(context, denied, state).ConfigureAwait(false);
+            return;
+        }
+
+        // As on AWS, after authorization, API keys and throttling, and before the integration.
+        if (RequestValidation.Validate(stage, route, request, body.Memory, state) is { } invalid)
+        {
+            Log.ValidationFailed(_logger, state.RequestId, state.ValidationErrorString);
+            await RejectAsync(context, invalid, state).ConfigureAwait(false);
             return;
         }
 

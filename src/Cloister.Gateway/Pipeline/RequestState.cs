@@ -67,6 +67,9 @@ internal sealed partial class RequestState
 
     public string? ErrorResponseType { get; set; }
 
+    /// <summary>What request validation found wrong (<c>$context.error.validationErrorString</c>); null when it passed or did not run.</summary>
+    public string? ValidationErrorString { get; set; }
+
     public ImmutableDictionary<string, string> StageVariables => Stage?.Variables ?? ImmutableDictionary<string, string>.Empty;
 
     /// <summary><c>dd/MMM/yyyy:HH:mm:ss +0000</c>, as API Gateway writes it.</summary>
@@ -125,6 +128,7 @@ internal sealed partial class RequestState
             "error.message" => ErrorMessage,
             "error.messageString" => ErrorMessage is null ? null : JsonText.Quote(ErrorMessage),
             "error.responseType" => ErrorResponseType,
+            "error.validationErrorString" => ValidationErrorString,
             _ => null,
         };
 

@@ -23,4 +23,11 @@ public sealed record RestApi(
     ImmutableArray<ApiResource> Resources,
     ImmutableArray<string> BinaryMediaTypes,
     string ApiKeySource,
-    ImmutableArray<GatewayResponse> GatewayResponses) : IResource;
+    ImmutableArray<GatewayResponse> GatewayResponses) : IResource
+{
+    /// <summary>Its models (JSON schemas for request validation).</summary>
+    public ImmutableArray<ApiModel> Models { get; init; } = [];
+
+    /// <summary>Its request validators.</summary>
+    public ImmutableArray<RequestValidator> RequestValidators { get; init; } = [];
+}

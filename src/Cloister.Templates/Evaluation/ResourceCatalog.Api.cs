@@ -50,6 +50,9 @@ internal static partial class ResourceCatalog
         yield return Simple("AWS::ApiGateway::Authorizer", IdKind.Authorizer, "AuthorizerId");
         yield return Simple("AWS::ApiGateway::GatewayResponse", IdKind.Authorizer, "Id");
         yield return Simple("AWS::ApiGateway::RequestValidator", IdKind.Authorizer, "RequestValidatorId");
+
+        // Ref gives the model's name; without one, CloudFormation makes one up (here: the logical id).
+        yield return T("AWS::ApiGateway::Model", string.Empty, c => c.Done(c.Prop("Name") ?? c.LogicalId));
         yield return T("AWS::ApiGateway::Account", "Id", c => c.Set("Id", c.Account).Done(c.Account));
     }
 }

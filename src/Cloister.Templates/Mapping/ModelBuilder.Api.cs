@@ -17,13 +17,14 @@ internal sealed partial class ModelBuilder
         var resources = OfType("AWS::ApiGateway::Resource").ToList();
         var methods = OfType("AWS::ApiGateway::Method").ToList();
         var responses = OfType("AWS::ApiGateway::GatewayResponse").ToList();
+        var validation = new RequestValidation([.. OfType("AWS::ApiGateway::RequestValidator")], [.. OfType("AWS::ApiGateway::Model")]);
         foreach (var r in OfType("AWS::ApiGateway::RestApi"))
         {
             var tree = new ApiTree(ids, r.Resource.Attribute("RootResourceId"));
             ImportedApi? imported = null;
             if (r.Map("Body") is { } body)
             {
-                imported = new OpenApiImporter((node, path, message) => r.ProblemAt(node, path, message), "Body", ids).Import(body, tree);
+                imported = new OpenApiImporter((node, path, message) => r.ProblemAt(node, path, message), "Body", ids).Import(body, tree, r.Id);
                 AddImportedAuthorizers(r.Id, imported);
             }
 
@@ -33,10 +34,12 @@ internal sealed partial class ModelBuilder
             }
 
             AddResources(r.Id, tree, resources);
+            var models = validation.Models(r, imported);
+            var validators = validation.Validators(r.Id, imported);
             foreach (var m in methods.Where(m => m.String("RestApiId") == r.Id))
             {
                 var resourceId = m.Required("ResourceId");
-                if (!tree.AddMethod(resourceId, ToMethod(m)))
+                if (!tree.AddMethod(resourceId, validation.Check(m, ToMethod(m), r.LogicalId, validators, models)))
                 {
                     m.Problem("ResourceId", $"'{resourceId}' is not a resource of the API {r.LogicalId}.");
                 }
@@ -80,7 +83,11 @@ internal sealed partial class ModelBuilder
                 tree.Build(),
                 r.Strings("BinaryMediaTypes").AddRange(imported?.BinaryMediaTypes ?? []),
                 r.String("ApiKeySourceType") ?? imported?.ApiKeySource ?? "HEADER",
-                gatewayResponses));
+                gatewayResponses)
+            {
+                Models = models,
+                RequestValidators = validators,
+            });
         }
 
         foreach (var m in methods.Where(m => _apis.All(a => a.Id != m.String("RestApiId"))))
@@ -88,6 +95,7 @@ internal sealed partial class ModelBuilder
             m.Problem("RestApiId", $"'{m.String("RestApiId")}' is not a REST API of these templates.");
         }
 
+        validation.ReportOrphans(_apis);
         BuildDeployments();
     }
 
@@ -166,7 +174,11 @@ internal sealed partial class ModelBuilder
             m.String("AuthorizerId"),
             m.Bool("ApiKeyRequired", false),
             parameters,
-            integration);
+            integration)
+        {
+            RequestValidatorId = m.String("RequestValidatorId"),
+            RequestModels = m.StringMap(m.Map("RequestModels"), "RequestModels"),
+        };
     }
 
     private void BuildDeployments()

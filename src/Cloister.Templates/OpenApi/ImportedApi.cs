@@ -13,4 +13,5 @@ internal sealed record ImportedApi(
     ImmutableArray<string> BinaryMediaTypes,
     string? ApiKeySource,
     ImmutableArray<Authorizer> Authorizers,
-    ImmutableArray<string> RequestValidators);
+    ImmutableArray<RequestValidator> RequestValidators,
+    ImmutableArray<ApiModel> Models);

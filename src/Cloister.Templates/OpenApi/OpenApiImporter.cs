@@ -11,7 +11,7 @@ namespace Cloister.Templates.OpenApi;
 /// as API Gateway imports it: paths become resources, operations methods, the integration extension
 /// the method's integration. Problems are reported at the node they concern.
 /// </summary>
-internal sealed class OpenApiImporter
+internal sealed partial class OpenApiImporter
 {
     public const string IntegrationKey = "x-amazon-apigateway-integration";
     public const string AnyMethod = "x-amazon-apigateway-any-method";
@@ -33,7 +33,8 @@ internal sealed class OpenApiImporter
     private readonly List<Authorizer> _authorizerRecords = [];
     private readonly HashSet<string> _apiKeySchemes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _iamSchemes = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _validators = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RequestValidator> _validators = new(StringComparer.Ordinal);
+    private string? _defaultValidator;
 
     /// <param name="problem">Records a problem: the node, the property path, the message.</param>
     /// <param name="prefix">The property path of the body, such as <c>Body</c> or <c>DefinitionBody</c>.</param>
@@ -45,8 +46,12 @@ internal sealed class OpenApiImporter
         _ids = ids;
     }
 
-    public ImportedApi Import(MapNode body, ApiTree tree)
+    /// <param name="body">The OpenAPI document.</param>
+    /// <param name="tree">Receives the resources and methods.</param>
+    /// <param name="apiId">The API's id, which references between its models name.</param>
+    public ImportedApi Import(MapNode body, ApiTree tree, string apiId)
     {
+        _apiId = apiId;
         var version = body.GetString("openapi") ?? body.GetString("swagger");
         var isV3 = body.GetString("openapi") is not null;
         if (version is null || !(version.StartsWith("2.", StringComparison.Ordinal) || version.StartsWith("3.", StringComparison.Ordinal)))
@@ -56,6 +61,7 @@ internal sealed class OpenApiImporter
 
         ReadSecuritySchemes(body, isV3);
         ReadValidators(body);
+        ReadModels(body, isV3);
         if (body.Get("paths") is MapNode paths)
         {
             foreach (var path in paths.Entries)
@@ -84,7 +90,8 @@ internal sealed class OpenApiImporter
             Strings(body.Get("x-amazon-apigateway-binary-media-types")),
             ReadApiKeySource(body),
             [.. _authorizerRecords],
-            [.. _validators]);
+            [.. _validators.Values],
+            [.. _models]);
     }
 
     private void Problem(Node at, string path, string message) =>
@@ -160,9 +167,14 @@ internal sealed class OpenApiImporter
             }
         }
 
-        if (method.GetString("x-amazon-apigateway-request-validator") is { } validator && !_validators.Contains(validator))
+        var validatorName = _defaultValidator;
+        if (method.GetString("x-amazon-apigateway-request-validator") is { } validator)
         {
-            Problem(method.Get("x-amazon-apigateway-request-validator")!, $"{where}.x-amazon-apigateway-request-validator", $"'{validator}' is not in x-amazon-apigateway-request-validators.");
+            validatorName = validator;
+            if (!_validators.ContainsKey(validator))
+            {
+                Problem(method.Get("x-amazon-apigateway-request-validator")!, $"{where}.x-amazon-apigateway-request-validator", $"'{validator}' is not in x-amazon-apigateway-request-validators.");
+            }
         }
 
         var parameters = shared.SetItems(Parameters(method.Get("parameters")));
@@ -176,7 +188,11 @@ internal sealed class OpenApiImporter
             Problem(method, where, $"The method has no {IntegrationKey}; API Gateway refuses to deploy a method without an integration.");
         }
 
-        return new ApiMethod(httpMethod, authorizationType, authorizerId, apiKeyRequired, parameters, integration);
+        return new ApiMethod(httpMethod, authorizationType, authorizerId, apiKeyRequired, parameters, integration)
+        {
+            RequestValidatorId = validatorName is not null && _validators.TryGetValue(validatorName, out var v) ? v.Id : null,
+            RequestModels = RequestModels(method, body, where),
+        };
     }
 
     private Integration ReadIntegration(MapNode node, string where)
@@ -335,19 +351,6 @@ internal sealed class OpenApiImporter
             authorizer.GetString("authorizerUri"),
             authorizer.GetString("authorizerCredentials"),
             Strings(authorizer.Get("providerARNs")));
-    }
-
-    private void ReadValidators(MapNode body)
-    {
-        foreach (var validator in (body.Get("x-amazon-apigateway-request-validators") as MapNode)?.Entries ?? [])
-        {
-            _validators.Add(validator.Key);
-        }
-
-        if (body.GetString("x-amazon-apigateway-request-validator") is { } defaultValidator && !_validators.Contains(defaultValidator))
-        {
-            Problem(body.Get("x-amazon-apigateway-request-validator")!, "x-amazon-apigateway-request-validator", $"'{defaultValidator}' is not in x-amazon-apigateway-request-validators.");
-        }
     }
 
     private ImmutableArray<GatewayResponse> ReadGatewayResponses(MapNode body)

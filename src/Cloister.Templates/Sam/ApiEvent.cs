@@ -10,4 +10,11 @@ namespace Cloister.Templates.Sam;
 /// <param name="ApiId">The explicit API's logical id; null for the implicit <c>ServerlessRestApi</c>.</param>
 /// <param name="Location">Where the event was written.</param>
 /// <param name="Condition">The function's condition, which SAM puts on the method it adds for the event; null when it has none.</param>
-internal sealed record ApiEvent(string FunctionId, string EventId, string Path, string Method, string? ApiId, SourceLocation Location, string? Condition);
+internal sealed record ApiEvent(string FunctionId, string EventId, string Path, string Method, string? ApiId, SourceLocation Location, string? Condition)
+{
+    /// <summary>The event's <c>RequestModel</c> (Model, Required, ValidateBody, ValidateParameters), if any.</summary>
+    public Nodes.Node? RequestModel { get; init; }
+
+    /// <summary>The event's <c>RequestParameters</c> list, if any.</summary>
+    public Nodes.Node? RequestParameters { get; init; }
+}

@@ -26,7 +26,7 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
         "CacheClusterEnabled", "CacheClusterSize", "MinimumCompressionSize", "ApiKeySourceType", "Mode", "DisableExecuteApiEndpoint",
         "FailOnWarnings", "Tags", "Cors", "Domain", "Models", "CanarySetting", "PropagateTags", "MergeDefinitions", "AlwaysDeploy");
 
-    private static readonly string[] Unsupported = ["Cors", "Models", "CanarySetting", "MergeDefinitions"];
+    private static readonly string[] Unsupported = ["Cors", "CanarySetting", "MergeDefinitions"];
 
     private readonly HashSet<string> _explicit = new(StringComparer.Ordinal);
 
@@ -128,10 +128,15 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
             var routed = events.Where(e => (e.ApiId ?? ImplicitId) == id).ToList();
             foreach (var e in routed)
             {
-                body = AddIntegration(body, e);
+                body = AddIntegration(body, e, props.Get("Models"));
             }
 
             body = WithPathConditions(id, body, routed);
+        }
+
+        if (props.Get("Models") is { } models)
+        {
+            body = AddModels(id, body, models);
         }
 
         if (props.Get("BinaryMediaTypes") is ListNode binary)
@@ -313,7 +318,7 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
         return new MapNode([], at);
     }
 
-    private MapNode AddIntegration(MapNode body, ApiEvent e)
+    private MapNode AddIntegration(MapNode body, ApiEvent e, Node? models)
     {
         var at = e.Location;
         var paths = body.Get("paths") as MapNode ?? new MapNode([], at);
@@ -338,7 +343,9 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
             ("type", NodeFactory.Str("aws_proxy", at)),
             ("httpMethod", NodeFactory.Str("POST", at)),
             ("uri", uri));
-        Node method = NodeFactory.Map(at, ("x-amazon-apigateway-integration", integration), ("responses", new MapNode([], at)));
+        var methodMap = NodeFactory.Map(at, ("x-amazon-apigateway-integration", integration), ("responses", new MapNode([], at)));
+        (methodMap, body) = AddRequestValidation(e, methodMap, body, models);
+        Node method = methodMap;
         if (e.Condition is not null)
         {
             method = SamConditions.If(e.Condition, method, at);

@@ -202,9 +202,9 @@ internal static class SamFunction
             return;
         }
 
-        if (props!.Get("Auth") is not null || props.Get("RequestModel") is not null)
+        if (props!.Get("Auth") is not null)
         {
-            context.Problem(id, where + ".Properties", "Cloister does not support Auth or RequestModel on Api events yet; declare them in the API's DefinitionBody.", props.Location);
+            context.Problem(id, where + ".Properties", "Cloister does not support Auth on Api events yet; declare it in the API's DefinitionBody.", props.Location);
         }
 
         string? apiId = null;
@@ -224,7 +224,11 @@ internal static class SamFunction
         }
 
         var at = e.KeyLocation;
-        events.Add(new ApiEvent(id, e.Key, path, method, apiId, at, SamResources.Condition(resource)));
+        events.Add(new ApiEvent(id, e.Key, path, method, apiId, at, SamResources.Condition(resource))
+        {
+            RequestModel = props.Get("RequestModel"),
+            RequestParameters = props.Get("RequestParameters"),
+        });
         var methodInArn = method is "any" ? "*" : method.ToUpperInvariant();
 
         // API Gateway calls a function with the path's trailing slash removed, so SAM removes one from the permission's path too.
