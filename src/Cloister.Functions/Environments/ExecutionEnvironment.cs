@@ -102,7 +102,11 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         _started = _time.GetTimestamp();
         try
         {
-            _process = await launcher.StartAsync(spec, cancellationToken).ConfigureAwait(false);
+            // A full fence between storing the process and reading _disposed below: DisposeAsync sets _disposed (with
+            // Interlocked.Exchange) and then reads _process, so one of the two sides always sees the other's write.
+            // A plain store could be reordered after the read and both could miss each other, leaving the runtime running.
+            var process = await launcher.StartAsync(spec, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _process, process);
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
