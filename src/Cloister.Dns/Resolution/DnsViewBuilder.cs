@@ -105,13 +105,25 @@ internal sealed class DnsViewBuilder
         records.AddRange(ApiAssociationRecords());
         foreach (var (name, addresses) in additionalNames)
         {
-            records.AddRange(addresses.Select(a => Address(DnsName.Normalize(name), a)));
+            var normalized = DnsName.Normalize(name);
+            records.AddRange(addresses.Select(a => Address(normalized, a)));
+            if (IsLoadBalancerName(normalized))
+            {
+                // ELB answers every load balancer's name behind "dualstack." too: the console offers that form as an
+                // alias target and the CDK's LoadBalancerTarget always writes it.
+                records.AddRange(addresses.Select(a => Address("dualstack." + normalized, a)));
+            }
         }
 
         // DynamoDB's account-based endpoints, {account-id}.ddb.{region}.amazonaws.com, at DynamoDB's address.
         var children = RegionalServiceAddresses.HostDomains(_region, _suffix).Select(p => Address(p.Key, p.Value));
         return new PublicNames(records, children);
     }
+
+    /// <summary>An Application (<c>{name}.{region}.elb.{suffix}</c>) or Network (<c>{name}.elb.{region}.{suffix}</c>) Load Balancer's name.</summary>
+    private bool IsLoadBalancerName(string name) =>
+        !name.StartsWith("dualstack.", StringComparison.OrdinalIgnoreCase)
+        && (name.EndsWith($".{_region}.elb.{_suffix}", StringComparison.OrdinalIgnoreCase) || name.EndsWith($".elb.{_region}.{_suffix}", StringComparison.OrdinalIgnoreCase));
 
     private IEnumerable<DnsResourceRecord> ApiAssociationRecords()
     {
@@ -365,23 +377,53 @@ internal sealed class DnsViewBuilder
         }
 
         records.AddRange(plain);
+        var aliasTargets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, type, alias) in aliases)
         {
-            var target = DnsName.Normalize(alias.DnsName);
-            // Route 53 answers an alias to a record of the same zone with that record's TTL, and one to an AWS resource with 60 s.
-            var targetRecords = plain
-                .Where(r => r.Type == type && DnsName.Comparer.Equals(r.Name, target))
-                .Concat(publicNames.RecordsAt(target).Where(r => r.Type == type).Select(r => r.WithTtl(ManagedTtl)))
-                .ToList();
+            aliasTargets.TryAdd(AliasKey(name, type), DnsName.Normalize(alias.DnsName));
+        }
+
+        foreach (var (name, type, alias) in aliases)
+        {
+            var targetRecords = AliasTargetRecords(name, type, plain, aliasTargets, publicNames);
             if (targetRecords.Count == 0)
             {
-                _skip($"{zone.LogicalId} alias {name}", $"alias target {alias.DnsName} has no {type} records in the sandbox");
+                _skip($"{zone.LogicalId} alias {name}", $"alias target {alias.DnsName} has no {type} records in the sandbox; {name} {type} answers NODATA");
             }
 
             records.AddRange(targetRecords.Select(r => r.WithName(name)));
         }
 
-        return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records);
+        // An alias is a record set of the zone even when its target has no records of its type: its name exists (NODATA).
+        return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records, aliases.Select(a => a.Name));
+    }
+
+    private static string AliasKey(string name, DnsRecordType type) => name.ToLowerInvariant() + "|" + ((ushort)type).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The records an alias <paramref name="name"/> of <paramref name="type"/> answers with: those of its target in the same
+    /// zone with their TTL, following the target when it is an alias itself (Route 53 accepts any record set of the zone
+    /// as a target), else the AWS resource's with 60 s. A chain that comes back on itself answers nothing.
+    /// </summary>
+    private static List<DnsResourceRecord> AliasTargetRecords(string name, DnsRecordType type, List<DnsResourceRecord> plain, Dictionary<string, string> aliasTargets, PublicNames publicNames)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { AliasKey(name, type) };
+        var target = aliasTargets[AliasKey(name, type)];
+        while (true)
+        {
+            var sameZone = plain.Where(r => r.Type == type && DnsName.Comparer.Equals(r.Name, target)).ToList();
+            if (sameZone.Count > 0 || !aliasTargets.TryGetValue(AliasKey(target, type), out var next))
+            {
+                return [.. sameZone, .. publicNames.RecordsAt(target).Where(r => r.Type == type).Select(r => r.WithTtl(ManagedTtl))];
+            }
+
+            if (!seen.Add(AliasKey(target, type)))
+            {
+                return [];
+            }
+
+            target = next;
+        }
     }
 
     private static IEnumerable<DnsResourceRecord> ApexRecords(string apex)

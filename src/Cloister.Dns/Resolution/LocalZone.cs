@@ -14,7 +14,13 @@ internal sealed class LocalZone
     private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _names;
     private readonly FrozenSet<string> _nonTerminals;
 
-    public LocalZone(string id, string apex, DnsResourceRecord soa, IEnumerable<DnsResourceRecord> records)
+    /// <param name="id">The hosted zone id.</param>
+    /// <param name="apex">The zone's name.</param>
+    /// <param name="soa">The zone's SOA.</param>
+    /// <param name="records">Every record of the zone.</param>
+    /// <param name="existingNames">Names that exist even without records (record sets that answer nothing, such as an alias
+    /// whose target has no records of its type): NODATA there, never NXDOMAIN or a wildcard's records.</param>
+    public LocalZone(string id, string apex, DnsResourceRecord soa, IEnumerable<DnsResourceRecord> records, IEnumerable<string>? existingNames = null)
     {
         Id = id;
         Apex = apex;
@@ -29,9 +35,14 @@ internal sealed class LocalZone
             }
 
             list.Add(record);
-            for (var parent = DnsName.Parent(record.Name); parent is not null && DnsName.IsAtOrBelow(parent, apex); parent = DnsName.Parent(parent))
+            AddWithAncestors(nonTerminals, DnsName.Parent(record.Name), apex);
+        }
+
+        foreach (var name in existingNames ?? [])
+        {
+            if (!byName.ContainsKey(name))
             {
-                nonTerminals.Add(parent);
+                AddWithAncestors(nonTerminals, name, apex);
             }
         }
 
@@ -51,6 +62,14 @@ internal sealed class LocalZone
 
     /// <summary>The records held for exactly <paramref name="name"/> (no wildcard), or empty.</summary>
     public ImmutableArray<DnsResourceRecord> RecordsAt(string name) => _names.TryGetValue(name, out var records) ? records : [];
+
+    private static void AddWithAncestors(HashSet<string> names, string? name, string apex)
+    {
+        for (; name is not null && DnsName.IsAtOrBelow(name, apex); name = DnsName.Parent(name))
+        {
+            names.Add(name);
+        }
+    }
 
     public LocalAnswer Lookup(string name, DnsRecordType type)
     {

@@ -1,0 +1,106 @@
+using System.Net;
+using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
+using Cloister.Model;
+using Cloister.Model.Dns;
+
+namespace Cloister.Dns.Tests.Resolution;
+
+/// <summary>
+/// Alias records of private hosted zones as Route 53 answers them: to load balancers by either of their names, to
+/// another record of the same zone (an alias itself included), and to a target without records of the alias's type.
+/// </summary>
+public sealed class AliasTests
+{
+    private const string Alb = "internal-app-1234567890.eu-central-1.elb.amazonaws.com";
+    private const string Nlb = "net-0123456789.elb.eu-central-1.amazonaws.com";
+    private const string ElbZoneId = "Z215JYRZR1TBD5";
+
+    private static Task<DnsMessage> Ask(DnsService service, string name, DnsRecordType type = DnsRecordType.A) =>
+        service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(7, name, type)).AsTask();
+
+    private static string[] Addresses(DnsMessage response) =>
+        [.. response.Answers.Where(r => r.Type is DnsRecordType.A or DnsRecordType.AAAA).Select(r => r.Data.ToPresentation()).Order(StringComparer.Ordinal)];
+
+    private static CloudModel WithZoneRecords(params RecordSet[] records)
+    {
+        var model = TestModels.ApiOnly();
+        return model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.AddRange(records) }] };
+    }
+
+    private static DnsService WithBalancers() => new(new DnsServiceOptions
+    {
+        AdditionalNames = new Dictionary<string, IReadOnlyList<IPAddress>>
+        {
+            [Alb] = [IPAddress.Parse("10.0.1.50")],
+            [Nlb] = [IPAddress.Parse("10.0.2.60")],
+        },
+    });
+
+    [Fact]
+    public async Task ResolveAsync_AliasToDualstackLoadBalancerName_AnswersTheBalancersAddresses()
+    {
+        // The console offers the name that begins with "dualstack." and the CDK's LoadBalancerTarget always writes it.
+        await using var service = WithBalancers();
+        var skipped = service.Apply(WithZoneRecords(
+            TestModels.Set("app.corp.internal", "A", 0, new AliasTarget($"dualstack.{Alb}.", ElbZoneId)),
+            TestModels.Set("net.corp.internal", "A", 0, new AliasTarget($"DUALSTACK.{Nlb}", ElbZoneId))));
+
+        Assert.DoesNotContain(skipped, s => s.Contains("alias", StringComparison.Ordinal));
+        Assert.Equal(["10.0.1.50"], Addresses(await Ask(service, "app.corp.internal")));
+        Assert.Equal(["10.0.2.60"], Addresses(await Ask(service, "net.corp.internal")));
+        Assert.Equal(["10.0.1.50"], Addresses(await Ask(service, $"dualstack.{Alb}")));
+        Assert.Equal(["10.0.2.60"], Addresses(await Ask(service, $"dualstack.{Nlb}")));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_AliasToAliasOfSameZone_AnswersTheLastTargetsRecords()
+    {
+        await using var service = WithBalancers();
+        var skipped = service.Apply(WithZoneRecords(
+            TestModels.Set("corp.internal", "A", 0, new AliasTarget("web.corp.internal", TestModels.ZoneId)),
+            TestModels.Set("web.corp.internal", "A", 0, new AliasTarget(Alb, ElbZoneId)),
+            TestModels.Set("front.corp.internal", "A", 0, new AliasTarget("api.corp.internal.", TestModels.ZoneId)),
+            TestModels.Set("back.corp.internal", "A", 0, new AliasTarget("front.corp.internal", TestModels.ZoneId))));
+
+        Assert.DoesNotContain(skipped, s => s.Contains("alias", StringComparison.Ordinal));
+        var apex = await Ask(service, "corp.internal");
+        Assert.Equal(["10.0.1.50"], Addresses(apex));
+        Assert.All(apex.Answers, r => Assert.Equal(60u, r.Ttl));
+        var back = await Ask(service, "back.corp.internal");
+        Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(back));
+        Assert.All(back.Answers, r => Assert.Equal("back.corp.internal", r.Name));
+    }
+
+    [Fact]
+    public async Task Apply_AliasLoop_ReportedAndNamesAnswerNoData()
+    {
+        await using var service = new DnsService();
+
+        var skipped = service.Apply(WithZoneRecords(
+            TestModels.Set("one.corp.internal", "A", 0, new AliasTarget("two.corp.internal", TestModels.ZoneId)),
+            TestModels.Set("two.corp.internal", "A", 0, new AliasTarget("one.corp.internal", TestModels.ZoneId))));
+
+        Assert.Contains(skipped, s => s.Contains("one.corp.internal", StringComparison.Ordinal));
+        var response = await Ask(service, "one.corp.internal");
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Empty(response.Answers);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_AliasWhoseTargetHasNoRecordsOfItsType_NoDataWithSoaNotNxDomain()
+    {
+        // An AAAA alias to an IPv4 load balancer is a record set of the zone all the same: its name exists.
+        await using var service = WithBalancers();
+        service.Apply(WithZoneRecords(TestModels.Set("v6.corp.internal", "AAAA", 0, new AliasTarget(Alb, ElbZoneId))));
+
+        var aaaa = await Ask(service, "v6.corp.internal", DnsRecordType.AAAA);
+        var a = await Ask(service, "v6.corp.internal");
+
+        Assert.Equal(DnsResponseCode.NoError, aaaa.ResponseCode);
+        Assert.Empty(aaaa.Answers);
+        Assert.Equal(DnsRecordType.SOA, Assert.Single(aaaa.Authorities).Type);
+        Assert.Equal(DnsResponseCode.NoError, a.ResponseCode);
+        Assert.Empty(a.Answers);
+    }
+}
