@@ -228,6 +228,7 @@ public sealed class RequestContext
         KnownKey.PrincipalArn => Principal.Kind == PrincipalKind.Aws ? Principal.RoleArn ?? Principal.Identifier : null,
         KnownKey.PrincipalAccount => Principal.Account,
         KnownKey.PrincipalType => Principal.PrincipalType,
+        KnownKey.Username => Principal.UserName,
         _ => null,
     };
 }

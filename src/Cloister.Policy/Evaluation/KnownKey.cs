@@ -17,6 +17,7 @@ internal enum KnownKey
     PrincipalArn,
     PrincipalAccount,
     PrincipalType,
+    Username,
     UserId,
     RequestedRegion,
 }
