@@ -229,6 +229,7 @@ public sealed class RequestContext
         KnownKey.PrincipalAccount => Principal.Account,
         KnownKey.PrincipalType => Principal.PrincipalType,
         KnownKey.Username => Principal.UserName,
+        KnownKey.UserId => Principal.UserId ?? (Principal.IsAccountRoot ? Principal.Account : null),
         _ => null,
     };
 }

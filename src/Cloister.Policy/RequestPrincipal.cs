@@ -44,6 +44,12 @@ public sealed record RequestPrincipal
     /// <summary>The value of <c>aws:username</c>: an IAM user's friendly name, null for every other caller.</summary>
     public string? UserName { get; }
 
+    /// <summary>
+    /// The value of <c>aws:userid</c> when the caller's credentials say it (<see cref="CallerIdentity"/> sets it:
+    /// <c>{role id}:{session}</c> for a role session); the account's root has its account id without it.
+    /// </summary>
+    public string? UserId { get; internal init; }
+
     /// <summary>Whether the caller is an account's root user (<c>aws:PrincipalType</c> is Account).</summary>
     internal bool IsAccountRoot => PrincipalType == AccountType;
 
