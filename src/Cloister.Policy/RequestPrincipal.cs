@@ -102,7 +102,10 @@ public sealed record RequestPrincipal
         }
         else if (arn.Service == "sts" && arn.Resource.StartsWith("federated-user/", StringComparison.Ordinal))
         {
-            type = "FederatedUser";
+            // aws:userid of a GetFederationToken session is ACCOUNT:caller-specified-name.
+            return roleArn is null
+                ? new(PrincipalKind.Aws, arnOrAccount, arn.Account, null, "FederatedUser") { UserId = $"{arn.Account}:{arn.Resource["federated-user/".Length..]}" }
+                : throw NotASession(arnOrAccount, roleArn);
         }
         else if (arn.Service == "iam" && arn.Resource.StartsWith("user/", StringComparison.Ordinal))
         {

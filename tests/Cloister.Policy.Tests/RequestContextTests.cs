@@ -190,4 +190,15 @@ public sealed class RequestContextTests
 
         Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
     }
+
+    [Fact]
+    public void Evaluate_UserIdOfFederatedUser_IsAccountColonName()
+    {
+        // GetFederationToken's sessions: IAM documents aws:userid as ACCOUNT:caller-specified-name (and no aws:username).
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:userid":"111122223333:Bob"},"Null":{"aws:username":"true"}}}]}""").Policy!;
+
+        var context = new RequestContext { Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:federated-user/Bob") };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
 }
