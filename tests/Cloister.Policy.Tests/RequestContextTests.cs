@@ -201,4 +201,15 @@ public sealed class RequestContextTests
 
         Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
     }
+
+    [Fact]
+    public void Evaluate_ServicePrincipal_IsAwsServiceWithItsName()
+    {
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:PrincipalIsAWSService":"true"},"StringEquals":{"aws:PrincipalServiceName":"apigateway.amazonaws.com"}}}]}""").Policy!;
+        var context = new RequestContext { Principal = RequestPrincipal.Service("apigateway.amazonaws.com") };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+        context.Principal = RequestPrincipal.Anonymous;
+        Assert.Equal(Decision.ImplicitDeny, policy.Evaluate(context).Decision);
+    }
 }

@@ -18,6 +18,8 @@ internal enum KnownKey
     PrincipalAccount,
     PrincipalType,
     Username,
+    PrincipalIsAwsService,
+    PrincipalServiceName,
     UserId,
     RequestedRegion,
 }
