@@ -22,6 +22,12 @@ public sealed record CallerIdentity(
     bool IsRoot,
     string? SessionToken = null)
 {
+    /// <summary>
+    /// The caller as a request's principal, carrying <see cref="UserId"/>: a service that puts it in
+    /// <see cref="RequestContext.Principal"/> has <c>aws:userid</c> filled, as IAM fills it for every signed request.
+    /// </summary>
+    public RequestPrincipal Principal { get; init; } = (Principal ?? throw new ArgumentNullException(nameof(Principal))) with { UserId = UserId };
+
     /// <summary>The principal's ARN, as error messages name it (<c>User: {arn} is not authorized...</c>).</summary>
     public string Arn => Principal.Identifier ?? "anonymous";
 

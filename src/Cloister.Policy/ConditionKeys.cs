@@ -42,6 +42,15 @@ public static class ConditionKeys
     /// <summary>The type of the calling principal: Anonymous, Account, User, AssumedRole, FederatedUser, Service.</summary>
     public const string PrincipalType = "aws:PrincipalType";
 
+    /// <summary>Whether an AWS service principal made the call: <c>true</c> for a service, <c>false</c> for an IAM principal, absent for anonymous callers.</summary>
+    public const string PrincipalIsAwsService = "aws:PrincipalIsAWSService";
+
+    /// <summary>The service principal's name (<c>apigateway.amazonaws.com</c>) when a service made the call.</summary>
+    public const string PrincipalServiceName = "aws:PrincipalServiceName";
+
+    /// <summary>An IAM user's friendly name (its ARN's last part); absent for role sessions, the root and anonymous callers.</summary>
+    public const string Username = "aws:username";
+
     /// <summary>The caller's unique id: <c>{role id}:{session name}</c> for a role session, the account id for the root.</summary>
     public const string UserId = "aws:userid";
 

@@ -228,6 +228,17 @@ public sealed class RequestContext
         KnownKey.PrincipalArn => Principal.Kind == PrincipalKind.Aws ? Principal.RoleArn ?? Principal.Identifier : null,
         KnownKey.PrincipalAccount => Principal.Account,
         KnownKey.PrincipalType => Principal.PrincipalType,
+        KnownKey.Username => Principal.UserName,
+
+        // IAM sets aws:PrincipalIsAWSService on every signed request: a data-perimeter Deny with Bool false must see it.
+        KnownKey.PrincipalIsAwsService => Principal.Kind switch
+        {
+            PrincipalKind.Service => "true",
+            PrincipalKind.Aws or PrincipalKind.CanonicalUser => "false",
+            _ => null,
+        },
+        KnownKey.PrincipalServiceName => Principal.Kind == PrincipalKind.Service ? Principal.Identifier : null,
+        KnownKey.UserId => Principal.UserId ?? (Principal.IsAccountRoot ? Principal.Account : null),
         _ => null,
     };
 }

@@ -9,8 +9,9 @@ public sealed record RequestPrincipal
 {
     private const string AccountType = "Account";
 
-    private RequestPrincipal(PrincipalKind kind, string? identifier, string? account, string? roleArn, string type)
+    private RequestPrincipal(PrincipalKind kind, string? identifier, string? account, string? roleArn, string type, string? userName = null)
     {
+        UserName = userName;
         Kind = kind;
         Identifier = identifier;
         Account = account;
@@ -39,6 +40,15 @@ public sealed record RequestPrincipal
 
     /// <summary>The value of <c>aws:PrincipalType</c>: Anonymous, Account, User, AssumedRole, FederatedUser, Service, Federated.</summary>
     public string PrincipalType { get; }
+
+    /// <summary>The value of <c>aws:username</c>: an IAM user's friendly name, null for every other caller.</summary>
+    public string? UserName { get; }
+
+    /// <summary>
+    /// The value of <c>aws:userid</c> when the caller's credentials say it (<see cref="CallerIdentity"/> sets it:
+    /// <c>{role id}:{session}</c> for a role session); the account's root has its account id without it.
+    /// </summary>
+    public string? UserId { get; internal init; }
 
     /// <summary>Whether the caller is an account's root user (<c>aws:PrincipalType</c> is Account).</summary>
     internal bool IsAccountRoot => PrincipalType == AccountType;
@@ -92,7 +102,17 @@ public sealed record RequestPrincipal
         }
         else if (arn.Service == "sts" && arn.Resource.StartsWith("federated-user/", StringComparison.Ordinal))
         {
-            type = "FederatedUser";
+            // aws:userid of a GetFederationToken session is ACCOUNT:caller-specified-name.
+            return roleArn is null
+                ? new(PrincipalKind.Aws, arnOrAccount, arn.Account, null, "FederatedUser") { UserId = $"{arn.Account}:{arn.Resource["federated-user/".Length..]}" }
+                : throw NotASession(arnOrAccount, roleArn);
+        }
+        else if (arn.Service == "iam" && arn.Resource.StartsWith("user/", StringComparison.Ordinal))
+        {
+            // aws:username is the user's friendly name: the ARN's last part, its path left out.
+            return roleArn is null
+                ? new(PrincipalKind.Aws, arnOrAccount, arn.Account, null, type, arn.Resource[(arn.Resource.LastIndexOf('/') + 1)..])
+                : throw NotASession(arnOrAccount, roleArn);
         }
         else if (arn.Resource.StartsWith("role/", StringComparison.Ordinal))
         {

@@ -235,6 +235,47 @@ public sealed class IamAccessTests
     }
 
     [Fact]
+    public void Evaluate_ContextWithTheCallersPrincipal_SeesItsUserId()
+    {
+        // The gateway puts only caller.Principal in the context; aws:userid must come with it, as IAM fills it for every signed request.
+        var caller = new CallerIdentity(RequestPrincipal.Aws(Session), "AROAEXAMPLE:fn", null, [], null, IsRoot: false);
+        var resource = Resource("\"*\"", "Allow", """{"StringLike":{"aws:userid":"AROAEXAMPLE:*"}}""");
+        var context = Context("dynamodb:GetItem");
+        context.Principal = caller.Principal;
+
+        var decision = IamAccess.Evaluate(context, caller, resource, null);
+
+        Assert.Equal(new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, 0), decision);
+    }
+
+    [Fact]
+    public void Evaluate_RootWithoutUserIdSet_UserIdIsTheAccount()
+    {
+        var context = Context("dynamodb:GetItem");
+        context.Principal = RequestPrincipal.Aws("111122223333");
+        var resource = Resource("\"*\"", "Deny", """{"StringEquals":{"aws:userid":"111122223333"}}""");
+
+        Assert.Equal(Decision.ExplicitDeny, IamAccess.Evaluate(context, [], null, resource, null, isRoot: true).Decision);
+    }
+
+    [Fact]
+    public void Evaluate_DataPerimeterDenyOutsideEndpoint_DeniesRoleSession()
+    {
+        // AWS's data-perimeter statement: aws:PrincipalIsAWSService is false for every signed request by an IAM principal.
+        var resource = Policy.Parse("""
+            {"Version":"2012-10-17","Statement":[
+              {"Sid":"Tables","Effect":"Allow","Principal":"*","Action":"dynamodb:*","Resource":"TABLE"},
+              {"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":"TABLE",
+               "Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"},"Bool":{"aws:PrincipalIsAWSService":"false"}}}]}
+            """.Replace("TABLE", Table, StringComparison.Ordinal)).Policy!;
+        var context = Context("dynamodb:GetItem");
+
+        Assert.Equal(new IamDecision(Decision.ExplicitDeny, PolicySource.ResourcePolicy, -1, 1), IamAccess.Evaluate(context, [], null, resource, null, isRoot: false));
+        context.SourceVpce = "vpce-1";
+        Assert.Equal(Decision.Allow, IamAccess.Evaluate(context, [], null, resource, null, isRoot: false).Decision);
+    }
+
+    [Fact]
     public void Evaluate_EveryPolicyPresent_AllocatesNothing()
     {
         var identity = ImmutableArray.Create(Identity("dynamodb:GetItem", Table), Identity("dynamodb:PutItem", Table));

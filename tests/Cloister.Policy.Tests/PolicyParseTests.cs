@@ -177,4 +177,17 @@ public sealed class PolicyParseTests
         Assert.Empty(explanation.DecidingStatements);
         Assert.All(explanation.Statements, s => Assert.StartsWith("Resource does not cover", s.Reason, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("arn:aws:dynamodb:eu-central-1:111122223333:table/claims")]
+    [InlineData("dynamodb:Get:Item")]
+    public void Parse_ActionWithSecondColon_IsMalformedAsIamSays(string action)
+    {
+        // A table's ARN put in Action by mistake: IAM refuses it ("Actions/Condition can contain only one colon.").
+        var result = Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"*"}]}""", PolicyParseOptions.ForAuthorizer);
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("Statement[0].Action", problem.Path);
+        Assert.Equal("Actions/Condition can contain only one colon.", problem.Message);
+    }
 }

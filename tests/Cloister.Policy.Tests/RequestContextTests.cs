@@ -157,4 +157,59 @@ public sealed class RequestContextTests
         Assert.True(policy.ReadsKey("aws:PrincipalAccount"));
         Assert.False(policy.ReadsKey("dynamodb:Attributes"));
     }
+
+    private const string OwnStagePolicy = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke",
+          "Resource":"arn:aws:execute-api:eu-central-1:111122223333:abc123/${aws:username}/*"}]}
+        """;
+
+    [Fact]
+    public void Evaluate_UsernameVariableForIamUser_IsTheUsersFriendlyName()
+    {
+        // IAM puts the user's friendly name (its ARN's last part, without the path) in aws:username.
+        var policy = Policy.Parse(OwnStagePolicy).Policy!;
+        var context = new RequestContext
+        {
+            Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/alice/GET/claim",
+            Principal = RequestPrincipal.Aws("arn:aws:iam::111122223333:user/division/alice"),
+        };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+        context.Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/bob/GET/claim";
+        Assert.Equal(Decision.ImplicitDeny, policy.Evaluate(context).Decision);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/alice")]
+    [InlineData("111122223333")]
+    public void Evaluate_UsernameKeyForRoleSessionOrRoot_IsAbsent(string caller)
+    {
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:username":"true"}}}]}""").Policy!;
+
+        var context = new RequestContext { Principal = RequestPrincipal.Aws(caller) };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    [Fact]
+    public void Evaluate_UserIdOfFederatedUser_IsAccountColonName()
+    {
+        // GetFederationToken's sessions: IAM documents aws:userid as ACCOUNT:caller-specified-name (and no aws:username).
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:userid":"111122223333:Bob"},"Null":{"aws:username":"true"}}}]}""").Policy!;
+
+        var context = new RequestContext { Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:federated-user/Bob") };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    [Fact]
+    public void Evaluate_ServicePrincipal_IsAwsServiceWithItsName()
+    {
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:PrincipalIsAWSService":"true"},"StringEquals":{"aws:PrincipalServiceName":"apigateway.amazonaws.com"}}}]}""").Policy!;
+        var context = new RequestContext { Principal = RequestPrincipal.Service("apigateway.amazonaws.com") };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+        context.Principal = RequestPrincipal.Anonymous;
+        Assert.Equal(Decision.ImplicitDeny, policy.Evaluate(context).Decision);
+    }
 }

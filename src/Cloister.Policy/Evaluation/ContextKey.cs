@@ -28,6 +28,9 @@ internal readonly record struct ContextKey(string Name, KnownKey Known)
         [ConditionKeys.PrincipalArn] = KnownKey.PrincipalArn,
         [ConditionKeys.PrincipalAccount] = KnownKey.PrincipalAccount,
         [ConditionKeys.PrincipalType] = KnownKey.PrincipalType,
+        [ConditionKeys.Username] = KnownKey.Username,
+        [ConditionKeys.PrincipalIsAwsService] = KnownKey.PrincipalIsAwsService,
+        [ConditionKeys.PrincipalServiceName] = KnownKey.PrincipalServiceName,
         [ConditionKeys.UserId] = KnownKey.UserId,
         [ConditionKeys.RequestedRegion] = KnownKey.RequestedRegion,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);

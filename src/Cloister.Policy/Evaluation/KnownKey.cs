@@ -17,6 +17,9 @@ internal enum KnownKey
     PrincipalArn,
     PrincipalAccount,
     PrincipalType,
+    Username,
+    PrincipalIsAwsService,
+    PrincipalServiceName,
     UserId,
     RequestedRegion,
 }

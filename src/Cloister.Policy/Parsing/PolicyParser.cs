@@ -318,6 +318,11 @@ internal sealed partial class PolicyParser
             {
                 Problem(where, $"Actions/Conditions must be prefaced by a vendor, e.g., execute-api, iam, s3; '{value}' is not.");
             }
+            else if (value.IndexOf(':', colon + 1) >= 0)
+            {
+                // IAM's own wording; the usual cause is an ARN written in Action.
+                Problem(where, "Actions/Condition can contain only one colon.");
+            }
             else if (value.AsSpan(0, colon).IndexOfAny('*', '?') >= 0)
             {
                 Problem(where, $"Action vendors must not contain wildcards: '{value}'.");
