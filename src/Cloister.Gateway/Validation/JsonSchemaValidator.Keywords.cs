@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cloister.Gateway.Templates;
@@ -138,21 +140,70 @@ internal sealed partial class JsonSchemaValidator
         }
     }
 
+    /// <summary>
+    /// Whether two items are equal as JSON, by a canonical text of each in a set: comparing every pair took hours for
+    /// the array a 10 MB body can hold (the validator AWS uses hashes them too).
+    /// </summary>
     private static bool HasDuplicates(JsonElement array)
     {
-        var items = array.EnumerateArray().ToList();
-        for (var i = 0; i < items.Count; i++)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var text = new StringBuilder();
+        foreach (var item in array.EnumerateArray())
         {
-            for (var j = i + 1; j < items.Count; j++)
+            text.Clear();
+            AppendCanonical(text, item);
+            if (!seen.Add(text.ToString()))
             {
-                if (JsonEquals(items[i], items[j]))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A text equal for values <see cref="JsonEquals"/> finds equal: members sorted by name, numbers by value
+    /// (<c>1</c>, <c>1.0</c> and <c>10e-1</c> alike), strings quoted.
+    /// </summary>
+    private static void AppendCanonical(StringBuilder text, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                text.Append('{');
+                foreach (var member in value.EnumerateObject().OrderBy(m => m.Name, StringComparer.Ordinal))
+                {
+                    text.Append(JsonText.Quote(member.Name)).Append(':');
+                    AppendCanonical(text, member.Value);
+                    text.Append(',');
+                }
+
+                text.Append('}');
+                break;
+            case JsonValueKind.Array:
+                text.Append('[');
+                foreach (var item in value.EnumerateArray())
+                {
+                    AppendCanonical(text, item);
+                    text.Append(',');
+                }
+
+                text.Append(']');
+                break;
+            case JsonValueKind.String:
+                text.Append(JsonText.Quote(value.GetString()!));
+                break;
+            case JsonValueKind.Number when value.TryGetDecimal(out var exact):
+                // Dividing by 1 with 28 zeros drops the trailing zeros of the scale, so 1.0 and 1 print alike.
+                text.Append('d').Append((exact / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture));
+                break;
+            case JsonValueKind.Number:
+                text.Append('r').Append(value.GetDouble().ToString("R", CultureInfo.InvariantCulture));
+                break;
+            default:
+                text.Append(value.GetRawText());
+                break;
+        }
     }
 
     private void CheckObject(JsonElement schema, JsonElement document, JsonElement instance, List<string> errors, int depth)

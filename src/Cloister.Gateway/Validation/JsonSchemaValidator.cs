@@ -19,10 +19,14 @@ internal sealed partial class JsonSchemaValidator
     private const int MaxDepth = 128;
 
     /// <summary>
-    /// Schemas checked for one body before giving up: combinators that refer back to the schema multiply the work at
-    /// every level, so depth alone does not bound it.
+    /// Schemas checked for one body before giving up, plus <see cref="ChecksPerValue"/> for each of its values:
+    /// combinators that refer back to the schema multiply the work at every level, so depth alone does not bound it,
+    /// but a valid body of many items must not run out (a fixed 100,000 refused a valid array of 100,000 items).
     /// </summary>
-    private const int MaxChecks = 100_000;
+    private const int BaseChecks = 100_000;
+
+    /// <summary>Schemas an ordinary model applies to one value (its own, a property's, combinators' branches), with room to spare.</summary>
+    private const int ChecksPerValue = 32;
 
     /// <summary>Messages kept for <c>validationErrorString</c>; a body can break a schema in many places.</summary>
     private const int MaxErrors = 50;
@@ -30,9 +34,14 @@ internal sealed partial class JsonSchemaValidator
     private static readonly JsonWriterOptions CompactWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly SchemaSet _schemas;
-    private int _checks;
+    private readonly long _maxChecks;
+    private long _checks;
 
-    private JsonSchemaValidator(SchemaSet schemas) => _schemas = schemas;
+    private JsonSchemaValidator(SchemaSet schemas, long maxChecks)
+    {
+        _schemas = schemas;
+        _maxChecks = maxChecks;
+    }
 
     /// <summary>Validates <paramref name="instance"/> against model <paramref name="modelName"/>; the messages of every failure go to <paramref name="errors"/>.</summary>
     /// <returns>Whether it is valid (a model that is missing or not JSON validates everything).</returns>
@@ -44,7 +53,7 @@ internal sealed partial class JsonSchemaValidator
         }
 
         var before = errors.Count;
-        new JsonSchemaValidator(schemas).Check(schema, schema, instance, errors, 0);
+        new JsonSchemaValidator(schemas, BaseChecks + (ChecksPerValue * CountValues(instance))).Check(schema, schema, instance, errors, 0);
         if (errors.Count > before + MaxErrors)
         {
             errors.RemoveRange(before + MaxErrors, errors.Count - before - MaxErrors);
@@ -67,7 +76,7 @@ internal sealed partial class JsonSchemaValidator
             return false;
         }
 
-        if (++_checks > MaxChecks)
+        if (++_checks > _maxChecks)
         {
             errors.Add("schema too complex to validate against");
             return false;
@@ -108,6 +117,28 @@ internal sealed partial class JsonSchemaValidator
 
         CheckCombinators(schema, document, instance, errors, depth);
         return errors.Count == before;
+    }
+
+    /// <summary>The values in <paramref name="instance"/>, itself included (its depth is the parser's, at most 64).</summary>
+    private static long CountValues(JsonElement instance)
+    {
+        long count = 1;
+        if (instance.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in instance.EnumerateArray())
+            {
+                count += CountValues(item);
+            }
+        }
+        else if (instance.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var member in instance.EnumerateObject())
+            {
+                count += CountValues(member.Value);
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Whether <paramref name="instance"/> matches <paramref name="schema"/>, its messages discarded.</summary>

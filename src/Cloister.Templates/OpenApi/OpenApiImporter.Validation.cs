@@ -17,6 +17,8 @@ internal sealed partial class OpenApiImporter
     private readonly List<ApiModel> _models = [];
     private string _apiId = string.Empty;
     private string _schemasPrefix = "#/definitions/";
+    private string _parametersPrefix = "#/parameters/";
+    private MapNode? _sharedParameters;
 
     private void ReadValidators(MapNode body)
     {
@@ -56,6 +58,33 @@ internal sealed partial class OpenApiImporter
         }
     }
 
+    /// <summary>The document's shared parameters (<c>parameters</c>, or OpenAPI 3's <c>components.parameters</c>), for <c>$ref</c>s to them.</summary>
+    private void ReadSharedParameters(MapNode body, bool isV3)
+    {
+        _parametersPrefix = isV3 ? "#/components/parameters/" : "#/parameters/";
+        _sharedParameters = (isV3 ? (body.Get("components") as MapNode)?.Get("parameters") : body.Get("parameters")) as MapNode;
+    }
+
+    /// <summary>A parameter as written, or the shared one its <c>$ref</c> names (null, and a problem at <paramref name="where"/>, when there is none).</summary>
+    private MapNode? ResolveParameter(MapNode parameter, string where)
+    {
+        if (parameter.GetString("$ref") is not { } reference)
+        {
+            return parameter;
+        }
+
+        if (SharedParameter(reference) is { } shared)
+        {
+            return shared;
+        }
+
+        Problem(parameter, where, $"'{reference}' is not a parameter of this document ({_parametersPrefix}...).");
+        return null;
+    }
+
+    private MapNode? SharedParameter(string reference) =>
+        reference.StartsWith(_parametersPrefix, StringComparison.Ordinal) ? _sharedParameters?.Get(reference[_parametersPrefix.Length..]) as MapNode : null;
+
     /// <summary>
     /// The operation's body models by content type: OpenAPI 2's <c>in: body</c> parameter for each of its
     /// <c>consumes</c> (<c>application/json</c> when none), or OpenAPI 3's <c>requestBody.content</c>.
@@ -81,7 +110,9 @@ internal sealed partial class OpenApiImporter
             return models.ToImmutable();
         }
 
-        var bodyParameter = NodeFactory.Items(method.Get("parameters")).OfType<MapNode>().FirstOrDefault(p => p.GetString("in") == "body");
+        // An unresolvable reference is reported with the other parameters.
+        var bodyParameter = NodeFactory.Items(method.Get("parameters")).OfType<MapNode>()
+            .Select(p => p.GetString("$ref") is { } reference ? SharedParameter(reference) : p).FirstOrDefault(p => p?.GetString("in") == "body");
         if (bodyParameter?.Get("schema") is { } bodySchema && ModelOf(bodySchema, $"{where}.parameters.body.schema") is { } model)
         {
             var consumes = NodeFactory.Items(method.Get("consumes") ?? body.Get("consumes")).OfType<ScalarNode>().Select(c => c.Value).ToList();

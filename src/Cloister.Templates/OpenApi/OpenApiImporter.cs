@@ -62,6 +62,7 @@ internal sealed partial class OpenApiImporter
         ReadSecuritySchemes(body, isV3);
         ReadValidators(body);
         ReadModels(body, isV3);
+        ReadSharedParameters(body, isV3);
         if (body.Get("paths") is MapNode paths)
         {
             foreach (var path in paths.Entries)
@@ -112,7 +113,7 @@ internal sealed partial class OpenApiImporter
         }
 
         var resourceId = tree.Ensure(path.Key);
-        var shared = Parameters(operations.Get("parameters"));
+        var shared = Parameters(operations.Get("parameters"), $"paths.{path.Key}.parameters");
         foreach (var operation in operations.Entries)
         {
             if (operation.Key is "parameters" or "summary" or "description" or "servers" || operation.Key.StartsWith("x-", StringComparison.Ordinal) && operation.Key != AnyMethod)
@@ -177,7 +178,7 @@ internal sealed partial class OpenApiImporter
             }
         }
 
-        var parameters = shared.SetItems(Parameters(method.Get("parameters")));
+        var parameters = shared.SetItems(Parameters(method.Get("parameters"), $"{where}.parameters"));
         Integration? integration = null;
         if (method.Get(IntegrationKey) is MapNode integrationNode)
         {
@@ -261,10 +262,10 @@ internal sealed partial class OpenApiImporter
         { Credentials = node.GetString("credentials") };
     }
 
-    private static ImmutableDictionary<string, bool> Parameters(Node? node)
+    private ImmutableDictionary<string, bool> Parameters(Node? node, string where)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, bool>(StringComparer.Ordinal);
-        foreach (var parameter in NodeFactory.Items(node).OfType<MapNode>())
+        foreach (var parameter in NodeFactory.Items(node).OfType<MapNode>().Select(p => ResolveParameter(p, where)).OfType<MapNode>())
         {
             var location = parameter.GetString("in") switch
             {

@@ -75,10 +75,6 @@ internal static class SamApiAuth
     }
 
     /// <summary>
-    /// For <c>UsagePlan.CreateUsagePlan: PER_API</c>: <c>{id}UsagePlan</c>, <c>{id}ApiKey</c> and <c>{id}UsagePlanKey</c>,
-    /// as SAM names them; whether it made them.
-    /// </summary>
-    /// <summary>
     /// SAM's <c>{Api}{Authorizer}AuthorizerPermission</c> for each Lambda authorizer (one with <c>FunctionArn</c>): lets
     /// API Gateway invoke the function for any authorizer of the API (<c>.../{api-id}/authorizers/*</c>), as SAM's
     /// <c>ApiGenerator._get_permission</c> writes it, with the API's <c>Condition</c>.
@@ -107,6 +103,10 @@ internal static class SamApiAuth
         }
     }
 
+    /// <summary>
+    /// For <c>UsagePlan.CreateUsagePlan: PER_API</c>: <c>{id}UsagePlan</c>, <c>{id}ApiKey</c> and <c>{id}UsagePlanKey</c>,
+    /// as SAM names them; whether it made them.
+    /// </summary>
     public static bool AddUsagePlan(SamContext context, string id, MapNode auth, string stageId, SourceLocation at, MapNode? resource, ImmutableArray<MapEntry>.Builder output)
     {
         if (auth.Get("UsagePlan") is not MapNode plan)

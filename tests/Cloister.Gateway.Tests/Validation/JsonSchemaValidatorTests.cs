@@ -102,6 +102,27 @@ public sealed class JsonSchemaValidatorTests
             errors);
     }
 
+    /// <summary>A body of 10 MB can hold a million items: uniqueness must not compare every pair (fge hashes them).</summary>
+    [Fact]
+    public void Validate_UniqueItemsOverLargeArray_StaysFast()
+    {
+        var items = string.Join(',', Enumerable.Range(0, 200_000).Select(i => i % 2 == 0 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{{\"k\":[{i},\"v\"]}}"));
+        var stopwatch = Stopwatch.StartNew();
+
+        Assert.Empty(Errors("""{"uniqueItems":true}""", "[" + items + "]"));
+        Assert.Equal(["array must not contain duplicate elements"], Errors("""{"uniqueItems":true}""", "[" + items + ",{\"k\":[199999,\"v\"]}]"));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), stopwatch.Elapsed.ToString());
+    }
+
+    /// <summary>A valid body is valid however many items it has: the budget against runaway combinators grows with the body.</summary>
+    [Fact]
+    public void Validate_LargeValidArray_IsValid()
+    {
+        var items = string.Join(',', Enumerable.Range(0, 150_000).Select(i => $"{{\"id\":{i}}}"));
+
+        Assert.Empty(Errors("""{"type":"array","items":{"type":"object","required":["id"],"properties":{"id":{"type":"integer"}}}}""", "[" + items + "]"));
+    }
+
     /// <summary>Random schemas from the keywords above against random instances: no exception, bounded time.</summary>
     [Fact]
     public void Validate_RandomSchemasAndInstances_NeverThrowsAndStaysFast()

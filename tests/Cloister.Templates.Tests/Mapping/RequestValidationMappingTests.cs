@@ -166,6 +166,49 @@ public sealed class RequestValidationMappingTests
         Assert.Equal(ApiModel.Reference(api.Id, "Tag"), pet.RootElement.GetProperty("properties").GetProperty("tag").GetProperty("$ref").GetString());
     }
 
+    /// <summary>Shared parameters written once and referred to (<c>#/parameters/X</c>, <c>#/components/parameters/X</c>), as API Gateway's importer resolves them.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Load_OpenApiParameterReferences_AreResolved(bool v3)
+    {
+        var shared = v3 ? "components: { parameters: { Limit: { name: limit, in: query, required: true }, Tenant: { name: x-tenant, in: header, required: true } } }"
+            : "parameters: { Limit: { name: limit, in: query, required: true }, Tenant: { name: x-tenant, in: header, required: true } }";
+        var prefix = v3 ? "#/components/parameters/" : "#/parameters/";
+        var result = TestTemplates.LoadValid($$"""
+            Resources:
+              Api:
+                Type: AWS::ApiGateway::RestApi
+                Properties:
+                  EndpointConfiguration: { Types: [PRIVATE] }
+                  Body:
+                    {{(v3 ? "openapi: 3.0.1" : "swagger: \"2.0\"")}}
+                    info: { title: pets }
+                    {{shared}}
+                    x-amazon-apigateway-request-validators: { all: { validateRequestBody: true, validateRequestParameters: true } }
+                    x-amazon-apigateway-request-validator: all
+                    paths:
+                      /pets:
+                        parameters: [{ $ref: "{{prefix}}Tenant" }]
+                        get:
+                          parameters: [{ $ref: "{{prefix}}Limit" }]
+                          x-amazon-apigateway-integration: { type: mock }
+            """);
+
+        var method = Assert.Single(Assert.Single(result.Model.RestApis).Resources.Single(r => r.Path == "/pets").Methods);
+        Assert.True(method.RequestParameters["method.request.querystring.limit"]);
+        Assert.True(method.RequestParameters["method.request.header.x-tenant"]);
+    }
+
+    [Fact]
+    public void Load_OpenApiParameterReferenceToNothing_ReportsIt()
+    {
+        var problem = TestTemplates.SingleProblem(Swagger.Replace("[{ name: limit, in: query, required: true }, { name: page, in: query }]", "[{ $ref: \"#/parameters/Nope\" }]", StringComparison.Ordinal));
+
+        Assert.Equal(("Api", "Properties.Body.paths./pets.get.parameters"), (problem.Resource, problem.Property));
+        Assert.Contains("'#/parameters/Nope' is not a parameter of this document", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_SamEventRequestModelAndParameters_TranslatedAsSamDoes()
     {
