@@ -127,6 +127,10 @@ public sealed partial class VpcLinkNlbTests(VpcLinkNlbFixture stack) : IClassFix
             await UntilAsync(TimeSpan.FromSeconds(40), "Instance1 to be marked unhealthy", async () =>
                 await stack.TargetStateAsync("Instance1") == "unhealthy");
 
+            // Each node checks for itself and the state reads unhealthy once one of them has found it so: the node
+            // that sent to Instance1 stops at its own next check, so traffic leaves within one more interval.
+            await UntilAsync(TimeSpan.FromSeconds(30), "every node to stop sending to Instance1", async () =>
+                (await RequestsAsync(20)).All(r => r == (200, healthy)));
             var responses = await RequestsAsync(20);
 
             Assert.All(responses, r => Assert.Equal((200, healthy), (r.Status, r.Name)));
