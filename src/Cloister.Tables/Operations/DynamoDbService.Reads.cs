@@ -110,7 +110,15 @@ internal sealed partial class DynamoDbService
                 : KeyConditionAnalyzer.Analyze(keyCondition, definition, index?.HashKey ?? definition.HashKey, index is null ? definition.RangeKey : index.RangeKey);
             if (startKey is not null)
             {
-                range = ApplyStartKey(range, StartEntry(definition, index, startKey), forward);
+                var start = StartEntry(definition, index, startKey);
+
+                // A Query reads one partition: a start key in another would silently restart the partition asked from its first item.
+                if (isQuery && !start.K1.AsSpan().SequenceEqual(range.Lower.K1))
+                {
+                    throw DynamoDbException.Validation("The provided starting key is outside query boundaries based on provided conditions");
+                }
+
+                range = ApplyStartKey(range, start, forward);
             }
 
             var view = KeyEntryComparer.Instance.Compare(range.Lower, range.Upper) > 0 ? [] : entries.GetViewBetween(range.Lower, range.Upper);

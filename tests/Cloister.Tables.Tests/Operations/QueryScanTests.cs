@@ -97,4 +97,32 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal(message, refused.Message);
     }
+
+    [Fact]
+    public async Task Query_ExclusiveStartKeyInAnotherPartition_OutsideQueryBoundaries()
+    {
+        var table = await _api.CreateTableAsync("S", "N");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"N":"1"}}}""");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"q"},"SK":{"N":"1"}}}""");
+        string Query(string startPartition) =>
+            $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"S":"p"}},"ExclusiveStartKey":{"PK":{"S":"{{{{{startPartition}}}}}"},"SK":{"N":"0"}}}""";
+
+        var refused = await _api.SendAsync("Query", Query("q"));
+        var page = await _api.OkAsync("Query", Query("p"));
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The provided starting key is outside query boundaries based on provided conditions", refused.Message);
+        Assert.Equal(1, page.GetProperty("Count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Query_IndexExclusiveStartKeyInAnotherIndexPartition_OutsideQueryBoundaries()
+    {
+        var table = await LocalIndexTableAsync();
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"S":"p"}},"ExclusiveStartKey":{"PK":{"S":"other"},"SK":{"S":"s"},"L":{"S":"l"}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The provided starting key is outside query boundaries based on provided conditions", refused.Message);
+    }
 }
