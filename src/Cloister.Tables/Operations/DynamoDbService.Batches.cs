@@ -22,6 +22,7 @@ internal sealed partial class DynamoDbService
             RequestReader.ValidateTableName(property.Name, "requestItems.key");
             var keys = (RequestReader.GetArray(property.Value, "Keys")?.EnumerateArray() ?? default)
                 .Select(element => (Item)AttributeValueReader.ReadItem(element)).ToList();
+            LegacyParameters.RefuseMixed(property.Value, ["ProjectionExpression"], ["AttributesToGet"]);
             var projection = ParseProjection(property.Value, out var context);
             context.VerifyAllUsed(RequestReader.GetString(property.Value, "ProjectionExpression") is not null);
             total += keys.Count;

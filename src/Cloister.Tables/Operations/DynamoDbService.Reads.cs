@@ -17,6 +17,15 @@ internal sealed partial class DynamoDbService
     {
         var tableName = RequestReader.RequireTableName(request);
         var indexName = RequestReader.GetString(request, "IndexName");
+        if (isQuery)
+        {
+            LegacyParameters.RefuseMixed(request, ["ProjectionExpression", "FilterExpression", "KeyConditionExpression"], ["AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"]);
+        }
+        else
+        {
+            LegacyParameters.RefuseMixed(request, ["ProjectionExpression", "FilterExpression"], ["AttributesToGet", "ScanFilter", "ConditionalOperator"]);
+        }
+
         var projection = ParseProjection(request, out var context);
         var projectionExpression = RequestReader.GetString(request, "ProjectionExpression") is not null;
         Condition? keyCondition = null;

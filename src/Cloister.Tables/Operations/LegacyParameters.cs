@@ -12,6 +12,47 @@ namespace Cloister.Tables.Operations;
 /// </summary>
 internal static class LegacyParameters
 {
+    /// <summary>
+    /// DynamoDB refuses a request that mixes expression parameters with the pre-expression ones, naming both kinds in the
+    /// order given; Cloister would otherwise act on one and silently ignore the other.
+    /// </summary>
+    public static void RefuseMixed(JsonElement request, ReadOnlySpan<string> expressions, ReadOnlySpan<string> legacy)
+    {
+        var usedExpressions = Present(request, expressions);
+        if (usedExpressions.Count == 0)
+        {
+            return;
+        }
+
+        var usedLegacy = Present(request, legacy);
+
+        // KeyConditions goes with a FilterExpression or ProjectionExpression; only beside a KeyConditionExpression is it mixing.
+        if (!RequestReader.Has(request, "KeyConditionExpression"))
+        {
+            usedLegacy.Remove("KeyConditions");
+        }
+
+        if (usedLegacy.Count > 0)
+        {
+            throw DynamoDbException.Validation(
+                $"Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{string.Join(", ", usedLegacy)}}} Expression parameters: {{{string.Join(", ", usedExpressions)}}}");
+        }
+    }
+
+    private static List<string> Present(JsonElement request, ReadOnlySpan<string> members)
+    {
+        var present = new List<string>();
+        foreach (var member in members)
+        {
+            if (RequestReader.Has(request, member))
+            {
+                present.Add(member);
+            }
+        }
+
+        return present;
+    }
+
     public static Condition ToCondition(JsonElement conditions, string? conditionalOperator)
     {
         var parts = new List<Condition>();

@@ -32,6 +32,9 @@ internal static class RequestReader
         return request.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
     }
 
+    /// <summary>Whether a member is present (and not null).</summary>
+    public static bool Has(JsonElement request, string name) => TryGetMember(request, name, out _);
+
     public static string? GetString(JsonElement request, string name)
     {
         if (!TryGetMember(request, name, out var value))
