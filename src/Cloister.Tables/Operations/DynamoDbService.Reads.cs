@@ -127,6 +127,12 @@ internal sealed partial class DynamoDbService
                     throw DynamoDbException.Validation("The provided starting key is outside query boundaries based on provided conditions");
                 }
 
+                // A parallel Scan's segment holds whole partitions: a start key from another segment is another worker's cursor.
+                if (totalSegments > 1 && Segment((index is null ? start.K1 : start.K3)!, totalSegments) != segment)
+                {
+                    throw DynamoDbException.Validation($"The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: {totalSegments} Segment: {segment}");
+                }
+
                 range = ApplyStartKey(range, start, forward);
             }
 

@@ -125,4 +125,26 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal("The provided starting key is outside query boundaries based on provided conditions", refused.Message);
     }
+
+    [Fact]
+    public async Task Scan_ExclusiveStartKeyOfAnotherSegment_RefusedAndOwnSegmentPages()
+    {
+        var table = await _api.CreateTableAsync();
+        for (var i = 0; i < 8; i++)
+        {
+            await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k{{{{{i}}}}}"}}}""");
+        }
+
+        string Scan(int segment, string? start = null) =>
+            $$$$$"""{"TableName":"{{{{{table}}}}}","Segment":{{{{{segment}}}}},"TotalSegments":2{{{{{(start is null ? "" : ",\"ExclusiveStartKey\":" + start)}}}}}}""";
+        var segmentOne = (await _api.OkAsync("Scan", Scan(1))).GetProperty("Items");
+        var segmentZero = (await _api.OkAsync("Scan", Scan(0))).GetProperty("Items");
+
+        var refused = await _api.SendAsync("Scan", Scan(0, segmentOne[0].ToString()));
+        var rest = await _api.OkAsync("Scan", Scan(0, segmentZero[0].ToString()));
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 0", refused.Message);
+        Assert.Equal(segmentZero.GetArrayLength() - 1, rest.GetProperty("Count").GetInt32());
+    }
 }
