@@ -147,4 +147,17 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 0", refused.Message);
         Assert.Equal(segmentZero.GetArrayLength() - 1, rest.GetProperty("Count").GetInt32());
     }
+
+    [Theory]
+    [InlineData("S", """{"S":""}""")]
+    [InlineData("B", """{"B":""}""")]
+    public async Task Query_EmptyPartitionKeyValue_ValidationExceptionNotAnEmptyPage(string type, string value)
+    {
+        var table = await _api.CreateTableAsync(type);
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{{{{{value}}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", refused.Message);
+    }
 }
