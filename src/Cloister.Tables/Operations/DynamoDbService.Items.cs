@@ -54,7 +54,7 @@ internal sealed partial class DynamoDbService
 
         if (condition is null && RequestReader.GetObject(request, "Expected") is { } expected)
         {
-            condition = LegacyParameters.ToCondition(expected, RequestReader.GetString(request, "ConditionalOperator"));
+            condition = LegacyParameters.ToCondition(expected, RequestReader.GetString(request, "ConditionalOperator"), expected: true);
         }
 
         if (kind == WriteKind.ConditionCheck && condition is null)

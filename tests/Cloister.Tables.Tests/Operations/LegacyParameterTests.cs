@@ -55,4 +55,33 @@ public sealed class LegacyParameterTests : IAsyncLifetime
 
         Assert.Equal(1, page.GetProperty("Count").GetInt32());
     }
+
+    [Theory]
+    [InlineData("""{"a":{"Exists":true}}""", "Value must be provided when Exists is true for Attribute: a")]
+    [InlineData("""{"a":{}}""", "Value must be provided when Exists is null for Attribute: a")]
+    [InlineData("""{"a":{"Exists":false,"Value":{"S":"old"}}}""", "Value cannot be used when Exists is false for Attribute: a")]
+    [InlineData("""{"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"old"}],"Value":{"S":"old"}}}""", "Value and AttributeValueList cannot be used together for Attribute: a")]
+    [InlineData("""{"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"old"}],"Exists":true}}""", "Exists and ComparisonOperator cannot be used together for Attribute: a")]
+    [InlineData("""{"a":{"ComparisonOperator":"EQ"}}""", "Value or AttributeValueList must be used with ComparisonOperator: EQ for Attribute: a")]
+    [InlineData("""{"a":{"AttributeValueList":[{"S":"old"}]}}""", "AttributeValueList can only be used with a ComparisonOperator for Attribute: a")]
+    [InlineData("""{"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"old"},{"S":"new"}]}}""", "Invalid number of argument(s) for the EQ ComparisonOperator")]
+    [InlineData("""{"a":{"ComparisonOperator":"NOT_NULL","AttributeValueList":[{"S":"old"}]}}""", "Invalid number of argument(s) for the NOT_NULL ComparisonOperator")]
+    public async Task PutItem_ExpectedEntryDynamoDbRefuses_RefusedAndNothingChanged(string expected, string problem)
+    {
+        var response = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"k"},"a":{"S":"new"}},"Expected":{{{{{expected}}}}}}""");
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}}}""");
+
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: " + problem, response.Message);
+        Assert.Equal("""{"PK":{"S":"k"},"a":{"S":"old"}}""", item.GetProperty("Item").ToString());
+    }
+
+    [Fact]
+    public async Task PutItem_ExpectedExistsFalse_HoldsOnlyForAMissingAttribute()
+    {
+        var refused = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"k"}},"Expected":{"a":{"Exists":false}}}""");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"k"},"a":{"S":"new"}},"Expected":{"a":{"Value":{"S":"old"}},"b":{"Exists":false}}}""");
+
+        Assert.Equal("ConditionalCheckFailedException", refused.ErrorType);
+    }
 }
