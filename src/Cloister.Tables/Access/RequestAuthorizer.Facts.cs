@@ -120,7 +120,7 @@ internal sealed partial class RequestAuthorizer
         }
         else if (RequestReader.GetObject(request, legacyMember) is { } legacy)
         {
-            ExpressionNames.Collect(LegacyParameters.ToCondition(legacy, RequestReader.GetString(request, "ConditionalOperator")), facts.Attributes());
+            ExpressionNames.Collect(LegacyParameters.ToCondition(legacy, RequestReader.GetString(request, "ConditionalOperator"), expected: legacyMember == "Expected"), facts.Attributes());
         }
     }
 

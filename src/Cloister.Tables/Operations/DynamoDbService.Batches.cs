@@ -22,6 +22,7 @@ internal sealed partial class DynamoDbService
             RequestReader.ValidateTableName(property.Name, "requestItems.key");
             var keys = (RequestReader.GetArray(property.Value, "Keys")?.EnumerateArray() ?? default)
                 .Select(element => (Item)AttributeValueReader.ReadItem(element)).ToList();
+            LegacyParameters.RefuseMixed(property.Value, ["ProjectionExpression"], ["AttributesToGet"]);
             var projection = ParseProjection(property.Value, out var context);
             context.VerifyAllUsed(RequestReader.GetString(property.Value, "ProjectionExpression") is not null);
             total += keys.Count;
@@ -115,26 +116,38 @@ internal sealed partial class DynamoDbService
         {
             RequestReader.ValidateTableName(property.Name, "requestItems.key");
             AttributeValueReader.RequireKind(property.Value, JsonValueKind.Array);
+            var tableWrites = property.Value.GetArrayLength();
+            if (tableWrites is 0 or > MaxBatchWriteItems)
+            {
+                throw DynamoDbException.Validation($"1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to {MaxBatchWriteItems}, Member must have length greater than or equal to 1]");
+            }
+
             foreach (var element in property.Value.EnumerateArray())
             {
-                if (RequestReader.GetObject(element, "PutRequest") is { } put)
-                {
-                    writes.Add(new PreparedWrite(WriteKind.Put, property.Name, RequestReader.RequireItem(put, "Item", "item"), null, null, [], "NONE", false));
-                }
-                else if (RequestReader.GetObject(element, "DeleteRequest") is { } delete)
-                {
-                    writes.Add(new PreparedWrite(WriteKind.Delete, property.Name, null, RequestReader.RequireItem(delete, "Key", "key"), null, [], "NONE", false));
-                }
-                else
+                var put = RequestReader.GetObject(element, "PutRequest");
+                var delete = RequestReader.GetObject(element, "DeleteRequest");
+
+                // A WriteRequest is a union: exactly one of the two, or DynamoDB refuses it (it would otherwise do one and drop the other).
+                if ((put is null) == (delete is null))
                 {
                     throw DynamoDbException.Validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
                 }
+
+                writes.Add(put is { } putRequest
+                    ? new PreparedWrite(WriteKind.Put, property.Name, RequestReader.RequireItem(putRequest, "Item", "item"), null, null, [], "NONE", false)
+                    : new PreparedWrite(WriteKind.Delete, property.Name, null, RequestReader.RequireItem(delete!.Value, "Key", "key"), null, [], "NONE", false));
             }
         }
 
-        if (writes.Count is 0 or > MaxBatchWriteItems)
+        if (writes.Count == 0)
         {
             throw DynamoDbException.Validation($"1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to {MaxBatchWriteItems}, Member must have length greater than or equal to 1]");
+        }
+
+        // Each table's list is within 25, yet the whole request may not be: DynamoDB's limit is 25 writes in all.
+        if (writes.Count > MaxBatchWriteItems)
+        {
+            throw DynamoDbException.Validation("Too many items requested for the BatchWriteItem call");
         }
 
         var units = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -13,6 +13,15 @@ internal sealed partial class DynamoDbService
     internal static PreparedWrite PrepareWrite(JsonElement request, WriteKind kind, bool inTransaction)
     {
         var table = RequestReader.RequireTableName(request);
+        if (!inTransaction)
+        {
+            // A transaction's actions have no pre-expression members to mix.
+            LegacyParameters.RefuseMixed(
+                request,
+                kind == WriteKind.Update ? ["UpdateExpression", "ConditionExpression"] : ["ConditionExpression"],
+                kind == WriteKind.Update ? ["AttributeUpdates", "Expected"] : ["Expected"]);
+        }
+
         var context = ExpressionContextOf(request);
         var condition = ParseCondition(request, "ConditionExpression", context);
         var update = ImmutableArray<UpdateAction>.Empty;
@@ -45,7 +54,7 @@ internal sealed partial class DynamoDbService
 
         if (condition is null && RequestReader.GetObject(request, "Expected") is { } expected)
         {
-            condition = LegacyParameters.ToCondition(expected, RequestReader.GetString(request, "ConditionalOperator"));
+            condition = LegacyParameters.ToCondition(expected, RequestReader.GetString(request, "ConditionalOperator"), expected: true);
         }
 
         if (kind == WriteKind.ConditionCheck && condition is null)
@@ -103,6 +112,7 @@ internal sealed partial class DynamoDbService
     {
         var tableName = RequestReader.RequireTableName(request);
         var key = RequestReader.RequireItem(request, "Key", "key");
+        LegacyParameters.RefuseMixed(request, ["ProjectionExpression"], ["AttributesToGet"]);
         var projection = ParseProjection(request, out var context);
         context.VerifyAllUsed(!projection.Paths.IsDefault && RequestReader.GetString(request, "ProjectionExpression") is not null);
         var consistent = RequestReader.GetBool(request, "ConsistentRead") ?? false;

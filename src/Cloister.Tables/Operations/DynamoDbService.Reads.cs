@@ -17,6 +17,15 @@ internal sealed partial class DynamoDbService
     {
         var tableName = RequestReader.RequireTableName(request);
         var indexName = RequestReader.GetString(request, "IndexName");
+        if (isQuery)
+        {
+            LegacyParameters.RefuseMixed(request, ["ProjectionExpression", "FilterExpression", "KeyConditionExpression"], ["AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"]);
+        }
+        else
+        {
+            LegacyParameters.RefuseMixed(request, ["ProjectionExpression", "FilterExpression"], ["AttributesToGet", "ScanFilter", "ConditionalOperator"]);
+        }
+
         var projection = ParseProjection(request, out var context);
         var projectionExpression = RequestReader.GetString(request, "ProjectionExpression") is not null;
         Condition? keyCondition = null;
@@ -110,7 +119,21 @@ internal sealed partial class DynamoDbService
                 : KeyConditionAnalyzer.Analyze(keyCondition, definition, index?.HashKey ?? definition.HashKey, index is null ? definition.RangeKey : index.RangeKey);
             if (startKey is not null)
             {
-                range = ApplyStartKey(range, StartEntry(definition, index, startKey), forward);
+                var start = StartEntry(definition, index, startKey);
+
+                // A Query reads one partition: a start key in another would silently restart the partition asked from its first item.
+                if (isQuery && !start.K1.AsSpan().SequenceEqual(range.Lower.K1))
+                {
+                    throw DynamoDbException.Validation("The provided starting key is outside query boundaries based on provided conditions");
+                }
+
+                // A parallel Scan's segment holds whole partitions: a start key from another segment is another worker's cursor.
+                if (totalSegments > 1 && Segment((index is null ? start.K1 : start.K3)!, totalSegments) != segment)
+                {
+                    throw DynamoDbException.Validation($"The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: {totalSegments} Segment: {segment}");
+                }
+
+                range = ApplyStartKey(range, start, forward);
             }
 
             var view = KeyEntryComparer.Instance.Compare(range.Lower, range.Upper) > 0 ? [] : entries.GetViewBetween(range.Lower, range.Upper);

@@ -10,6 +10,9 @@ namespace Cloister.Tables.Operations;
 internal sealed partial class DynamoDbService
 {
     private const int MaxTransactionItems = 100;
+
+    /// <summary>ClientRequestToken's length limit (the API reference: 1 to 36), so a token AWS would refuse is refused here too.</summary>
+    private const int MaxTokenLength = 36;
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(10);
 
     private readonly Dictionary<string, (byte[] Hash, DateTimeOffset Seen)> _tokens = new(StringComparer.Ordinal);
@@ -19,6 +22,11 @@ internal sealed partial class DynamoDbService
         var items = RequestReader.GetArray(request, "TransactItems")
             ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
         var token = RequestReader.GetString(request, "ClientRequestToken");
+        if (token is { Length: < 1 or > MaxTokenLength })
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length {(token.Length < 1 ? "greater than or equal to 1" : $"less than or equal to {MaxTokenLength}")}");
+        }
+
         var capacity = CapacityMode(request);
         var writes = new List<PreparedWrite>();
         foreach (var element in items.EnumerateArray())

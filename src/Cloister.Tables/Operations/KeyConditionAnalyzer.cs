@@ -27,7 +27,14 @@ internal static class KeyConditionAnalyzer
             var name = AttributeOf(part);
             if (string.Equals(name, hashKey, StringComparison.Ordinal) && part is ComparisonCondition { Operator: TokenKind.Equal } equal && partition is null)
             {
-                partition = Encode(table, hashKey, ValueOf(equal.Right) ?? ValueOf(equal.Left));
+                var value = ValueOf(equal.Right) ?? ValueOf(equal.Left);
+                partition = Encode(table, hashKey, value);
+
+                // No item can have an empty partition key, and DynamoDB says so rather than answering an empty page.
+                if (value is { Kind: AttributeKind.S, S.Length: 0 } or { Kind: AttributeKind.B, B.Length: 0 })
+                {
+                    throw DynamoDbException.Validation($"One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: {hashKey}");
+                }
             }
             else if (rangeKey is not null && string.Equals(name, rangeKey, StringComparison.Ordinal) && rangeCondition is null)
             {

@@ -12,11 +12,64 @@ namespace Cloister.Tables.Operations;
 /// </summary>
 internal static class LegacyParameters
 {
-    public static Condition ToCondition(JsonElement conditions, string? conditionalOperator)
+    /// <summary>ComparisonOperator's values, in the order DynamoDB lists them when refusing another.</summary>
+    private static readonly string[] Operators = ["EQ", "NE", "IN", "LE", "LT", "GE", "GT", "BETWEEN", "NOT_NULL", "NULL", "CONTAINS", "NOT_CONTAINS", "BEGINS_WITH"];
+
+    /// <summary>
+    /// DynamoDB refuses a request that mixes expression parameters with the pre-expression ones, naming both kinds in the
+    /// order given; Cloister would otherwise act on one and silently ignore the other.
+    /// </summary>
+    public static void RefuseMixed(JsonElement request, ReadOnlySpan<string> expressions, ReadOnlySpan<string> legacy)
+    {
+        var usedExpressions = Present(request, expressions);
+        if (usedExpressions.Count == 0)
+        {
+            return;
+        }
+
+        var usedLegacy = Present(request, legacy);
+
+        // KeyConditions goes with a FilterExpression or ProjectionExpression; only beside a KeyConditionExpression is it mixing.
+        if (!RequestReader.Has(request, "KeyConditionExpression"))
+        {
+            usedLegacy.Remove("KeyConditions");
+        }
+
+        if (usedLegacy.Count > 0)
+        {
+            throw DynamoDbException.Validation(
+                $"Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{string.Join(", ", usedLegacy)}}} Expression parameters: {{{string.Join(", ", usedExpressions)}}}");
+        }
+    }
+
+    private static List<string> Present(JsonElement request, ReadOnlySpan<string> members)
+    {
+        var present = new List<string>();
+        foreach (var member in members)
+        {
+            if (RequestReader.Has(request, member))
+            {
+                present.Add(member);
+            }
+        }
+
+        return present;
+    }
+
+    /// <summary>
+    /// Expected, KeyConditions, QueryFilter or ScanFilter as one condition; <paramref name="expected"/> for Expected, whose
+    /// entries also take <c>Exists</c> and <c>Value</c>.
+    /// </summary>
+    public static Condition ToCondition(JsonElement conditions, string? conditionalOperator, bool expected = false)
     {
         var parts = new List<Condition>();
         foreach (var property in conditions.EnumerateObject())
         {
+            if (expected)
+            {
+                CheckExpected(property.Name, property.Value);
+            }
+
             parts.Add(ToCondition(property.Name, property.Value));
         }
 
@@ -57,6 +110,28 @@ internal static class LegacyParameters
         return actions.ToImmutable();
     }
 
+    /// <summary>An Expected entry's members in the combinations DynamoDB accepts, with its messages for the others.</summary>
+    private static void CheckExpected(string name, JsonElement spec)
+    {
+        var hasList = RequestReader.Has(spec, "AttributeValueList");
+        var hasValue = RequestReader.Has(spec, "Value");
+        var exists = RequestReader.GetBool(spec, "Exists");
+        var op = RequestReader.GetString(spec, "ComparisonOperator");
+        var problem =
+            hasList && hasValue ? "Value and AttributeValueList cannot be used together" :
+            op is not null && exists is not null ? "Exists and ComparisonOperator cannot be used together" :
+            op is not null and not ("NULL" or "NOT_NULL") && !hasList && !hasValue ? $"Value or AttributeValueList must be used with ComparisonOperator: {op}" :
+            op is not null ? null :
+            hasList ? "AttributeValueList can only be used with a ComparisonOperator" :
+            exists != false && !hasValue ? $"Value must be provided when Exists is {(exists is null ? "null" : "true")}" :
+            exists == false && hasValue ? "Value cannot be used when Exists is false" :
+            null;
+        if (problem is not null)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: {problem} for Attribute: {name}");
+        }
+    }
+
     private static Condition ToCondition(string name, JsonElement spec)
     {
         var path = new PathOperand(DocumentPath.Of(name));
@@ -86,7 +161,25 @@ internal static class LegacyParameters
             op = "EQ";
         }
 
-        Operand Arg(int index) => index < values.Count ? values[index] : throw DynamoDbException.Validation($"One or more parameter values were invalid: Invalid number of argument(s) for the {op} ComparisonOperator");
+        if (!Operators.Contains(op))
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{op}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", Operators)}]");
+        }
+
+        // Each operator takes exactly its number of values (IN one or more), as DynamoDB checks.
+        var expectedCount = op switch
+        {
+            "NULL" or "NOT_NULL" => 0,
+            "BETWEEN" => 2,
+            "IN" => Math.Max(1, values.Count),
+            _ => 1,
+        };
+        if (values.Count != expectedCount)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: Invalid number of argument(s) for the {op} ComparisonOperator");
+        }
+
+        Operand Arg(int index) => values[index];
         return op switch
         {
             "EQ" => new ComparisonCondition(TokenKind.Equal, path, Arg(0)),
@@ -101,8 +194,7 @@ internal static class LegacyParameters
             "NOT_CONTAINS" => new LogicalCondition("NOT", new FunctionCondition("contains", [path, Arg(0)]), null),
             "BEGINS_WITH" => new FunctionCondition("begins_with", [path, Arg(0)]),
             "IN" => new InCondition(path, [.. values]),
-            "BETWEEN" => new BetweenCondition(path, Arg(0), Arg(1)),
-            _ => throw DynamoDbException.Validation($"1 validation error detected: Value '{op}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [EQ, NE, IN, LE, LT, GE, GT, BETWEEN, NOT_NULL, NULL, CONTAINS, NOT_CONTAINS, BEGINS_WITH]"),
+            _ => new BetweenCondition(path, Arg(0), Arg(1)),
         };
     }
 }

@@ -100,8 +100,10 @@ internal static class AttributeValueReader
         _ => 0,
     };
 
-    private static DynamoDbException NestingExceeded() =>
-        DynamoDbException.Validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+    /// <summary>DynamoDB's message for a value nested deeper than <see cref="MaxNesting"/>, wherever in the request it is.</summary>
+    public const string NestingMessage = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+
+    private static DynamoDbException NestingExceeded() => DynamoDbException.Validation(NestingMessage);
 
     public static DynamoNumber ParseNumber(string text)
     {

@@ -11,6 +11,7 @@ internal static class RequestReader
     private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
     private static readonly SearchValues<char> TableNameCharacters = SearchValues.Create(TableNameAlphabet);
     private static readonly SearchValues<byte> TableNameBytes = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(TableNameAlphabet));
+    private static readonly SearchValues<char> ReferenceCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
     /// <summary>Whether UTF-8 <paramref name="table"/> is a valid table name (what <see cref="ValidateTableName"/> accepts).</summary>
     public static bool IsTableName(ReadOnlySpan<byte> table) => table.Length is >= 3 and <= 255 && !table.ContainsAnyExcept(TableNameBytes);
@@ -30,6 +31,9 @@ internal static class RequestReader
         RequireObject(request);
         return request.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
     }
+
+    /// <summary>Whether a member is present (and not null).</summary>
+    public static bool Has(JsonElement request, string name) => TryGetMember(request, name, out _);
 
     public static string? GetString(JsonElement request, string name)
     {
@@ -145,13 +149,53 @@ internal static class RequestReader
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in names.EnumerateObject())
         {
+            RequireReferenceSyntax(property.Name, '#', "ExpressionAttributeNames");
             result[property.Name] = AttributeValueReader.GetString(property.Value);
         }
 
         return result;
     }
 
-    public static Dictionary<string, AttributeValue>? GetValues(JsonElement request) => GetItem(request, "ExpressionAttributeValues");
+    /// <summary>
+    /// ExpressionAttributeValues, each key held to the syntax an expression can name it by and each value's validation error
+    /// told with the key it concerns, as DynamoDB words them (the nesting limit keeps the message it has everywhere).
+    /// </summary>
+    public static Dictionary<string, AttributeValue>? GetValues(JsonElement request)
+    {
+        if (GetObject(request, "ExpressionAttributeValues") is not { } values)
+        {
+            return null;
+        }
+
+        foreach (var property in values.EnumerateObject())
+        {
+            RequireReferenceSyntax(property.Name, ':', "ExpressionAttributeValues");
+        }
+
+        var result = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        foreach (var property in values.EnumerateObject())
+        {
+            try
+            {
+                result[property.Name] = AttributeValueReader.Read(property.Value, 0);
+            }
+            catch (DynamoDbException error) when (error.Type == ErrorCodes.Validation && error.Message != AttributeValueReader.NestingMessage)
+            {
+                throw DynamoDbException.Validation($"ExpressionAttributeValues contains invalid value: {error.Message} for key {property.Name}");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A key of ExpressionAttributeNames or ExpressionAttributeValues: its marker and at least one letter, digit or underscore.</summary>
+    private static void RequireReferenceSyntax(string key, char marker, string member)
+    {
+        if (key.Length < 2 || key[0] != marker || key.AsSpan(1).ContainsAnyExcept(ReferenceCharacters))
+        {
+            throw DynamoDbException.Validation($"{member} contains invalid key: Syntax error; key: \"{key}\"");
+        }
+    }
 
     /// <summary>Reads an enumeration member, checking it against DynamoDB's allowed values.</summary>
     public static string? GetEnum(JsonElement request, string name, string member, params ReadOnlySpan<string> allowed)

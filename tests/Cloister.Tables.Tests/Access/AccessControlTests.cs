@@ -258,6 +258,28 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutItem_AttributesConditionWithAnExpectedEntryDynamoDbRefuses_TheExpectedMessage()
+    {
+        var table = await _server.CreateTableAsync();
+        _server.AddRole("AKIDWRITER", "Writer", "s", [AccessServer.Identity("""
+            {"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Condition":{"ForAllValues:StringEquals":{"dynamodb:Attributes":["PK","status"]}}}
+            """)]);
+        using var client = _server.Client("AKIDWRITER", "s");
+
+        // The authorizer reads Expected's attribute names first; it must read the entry as the operation does.
+        var refused = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.PutItemAsync(new PutItemRequest
+        {
+            TableName = table,
+            Item = new() { ["PK"] = new AttributeValue { S = "a" }, ["status"] = new AttributeValue { S = "OPEN" } },
+            Expected = new() { ["status"] = new ExpectedAttributeValue { Exists = true } },
+        }));
+
+        Assert.Equal("ValidationException", refused.ErrorCode);
+        Assert.Equal("One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: status", refused.Message);
+        Assert.Null(await _server.ReadAsync(table, "a"));
+    }
+
+    [Fact]
     public async Task GetItem_SelectAndAttributesConditions_OnlyProjectedReadsOfListedAttributes()
     {
         var table = await _server.CreateTableAsync();

@@ -97,4 +97,67 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal(message, refused.Message);
     }
+
+    [Fact]
+    public async Task Query_ExclusiveStartKeyInAnotherPartition_OutsideQueryBoundaries()
+    {
+        var table = await _api.CreateTableAsync("S", "N");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"N":"1"}}}""");
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"q"},"SK":{"N":"1"}}}""");
+        string Query(string startPartition) =>
+            $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"S":"p"}},"ExclusiveStartKey":{"PK":{"S":"{{{{{startPartition}}}}}"},"SK":{"N":"0"}}}""";
+
+        var refused = await _api.SendAsync("Query", Query("q"));
+        var page = await _api.OkAsync("Query", Query("p"));
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The provided starting key is outside query boundaries based on provided conditions", refused.Message);
+        Assert.Equal(1, page.GetProperty("Count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Query_IndexExclusiveStartKeyInAnotherIndexPartition_OutsideQueryBoundaries()
+    {
+        var table = await LocalIndexTableAsync();
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-l","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"S":"p"}},"ExclusiveStartKey":{"PK":{"S":"other"},"SK":{"S":"s"},"L":{"S":"l"}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The provided starting key is outside query boundaries based on provided conditions", refused.Message);
+    }
+
+    [Fact]
+    public async Task Scan_ExclusiveStartKeyOfAnotherSegment_RefusedAndOwnSegmentPages()
+    {
+        var table = await _api.CreateTableAsync();
+        for (var i = 0; i < 8; i++)
+        {
+            await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k{{{{{i}}}}}"}}}""");
+        }
+
+        string Scan(int segment, string? start = null) =>
+            $$$$$"""{"TableName":"{{{{{table}}}}}","Segment":{{{{{segment}}}}},"TotalSegments":2{{{{{(start is null ? "" : ",\"ExclusiveStartKey\":" + start)}}}}}}""";
+        var segmentOne = (await _api.OkAsync("Scan", Scan(1))).GetProperty("Items");
+        var segmentZero = (await _api.OkAsync("Scan", Scan(0))).GetProperty("Items");
+
+        var refused = await _api.SendAsync("Scan", Scan(0, segmentOne[0].ToString()));
+        var rest = await _api.OkAsync("Scan", Scan(0, segmentZero[0].ToString()));
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 0", refused.Message);
+        Assert.Equal(segmentZero.GetArrayLength() - 1, rest.GetProperty("Count").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("S", """{"S":""}""")]
+    [InlineData("B", """{"B":""}""")]
+    public async Task Query_EmptyPartitionKeyValue_ValidationExceptionNotAnEmptyPage(string type, string value)
+    {
+        var table = await _api.CreateTableAsync(type);
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{{{{{value}}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", refused.Message);
+    }
 }

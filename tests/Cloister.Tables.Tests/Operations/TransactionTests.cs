@@ -59,4 +59,21 @@ public sealed class TransactionTests : IAsyncLifetime
         // 2 units each (a transactional read of up to 4 KB), 4 for the 5 KB item.
         Assert.Equal($$$$$"""[{"TableName":"{{{{{table}}}}}","CapacityUnits":8,"ReadCapacityUnits":8}]""", got.GetProperty("ConsumedCapacity").ToString());
     }
+
+    [Theory]
+    [InlineData(37, "less than or equal to 36")]
+    [InlineData(0, "greater than or equal to 1")]
+    public async Task TransactWriteItems_ClientRequestTokenOutsideLengthLimits_RefusedAndNothingWritten(int length, string constraint)
+    {
+        var table = await _api.CreateTableAsync();
+        var token = new string('t', length);
+
+        var refused = await _api.SendAsync("TransactWriteItems", $$$$$"""{"ClientRequestToken":"{{{{{token}}}}}","TransactItems":[{"Put":{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"}}}}]}""");
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}}}""");
+        await _api.OkAsync("TransactWriteItems", $$$$$"""{"ClientRequestToken":"{{{{{new string('t', 36)}}}}}","TransactItems":[{"Put":{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"}}}}]}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal($"1 validation error detected: Value '{token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length {constraint}", refused.Message);
+        Assert.Equal("{}", item.ToString());
+    }
 }

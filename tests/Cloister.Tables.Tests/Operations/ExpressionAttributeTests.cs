@@ -1,0 +1,69 @@
+using System.Net;
+
+namespace Cloister.Tables.Tests.Operations;
+
+/// <summary>ExpressionAttributeNames and ExpressionAttributeValues over loopback HTTP: the keys' syntax and invalid values, with DynamoDB's messages.</summary>
+public sealed class ExpressionAttributeTests : IAsyncLifetime
+{
+    private TablesApi _api = null!;
+    private string _table = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await TablesApi.StartAsync();
+        _table = await _api.CreateTableAsync();
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private Task<ApiResponse> UpdateAsync(string expression, string values, string? names = null) =>
+        _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"{{{{{expression}}}}}","ExpressionAttributeValues":{{{{{values}}}}}{{{{{(names is null ? "" : ",\"ExpressionAttributeNames\":" + names)}}}}}}""");
+
+    [Theory]
+    [InlineData("""{":s":{"SS":[]}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :s")]
+    [InlineData("""{":s":{"N":"12x"}}""", "ExpressionAttributeValues contains invalid value: A value provided cannot be converted into a number for key :s")]
+    [InlineData("""{":s":{"SS":["a","a"]}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Input collection [a, a] contains duplicates. for key :s")]
+    [InlineData("""{":s":{}}""", "ExpressionAttributeValues contains invalid value: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :s")]
+    [InlineData("""{":s":{"M":{"inner":{"NS":[]}}}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An number set  may not be empty for key :s")]
+    public async Task UpdateItem_InvalidExpressionAttributeValue_MessageNamesTheKey(string values, string message)
+    {
+        var response = await UpdateAsync("SET a = :s", values);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal(message, response.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"v":{"S":"x"},":v":{"S":"x"}}""", null, "ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\"")]
+    [InlineData("""{":v-1":{"S":"x"},":v":{"S":"x"}}""", null, "ExpressionAttributeValues contains invalid key: Syntax error; key: \":v-1\"")]
+    [InlineData("""{":":{"S":"x"},":v":{"S":"x"}}""", null, "ExpressionAttributeValues contains invalid key: Syntax error; key: \":\"")]
+    [InlineData("""{":v":{"S":"x"}}""", """{"#a":"a","a-b":"b"}""", "ExpressionAttributeNames contains invalid key: Syntax error; key: \"a-b\"")]
+    [InlineData("""{":v":{"S":"x"}}""", """{"#a":"a","#a.b":"b"}""", "ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a.b\"")]
+    public async Task UpdateItem_ExpressionAttributeKeyNotAReference_InvalidKeyMessage(string values, string? names, string message)
+    {
+        var response = await UpdateAsync(names is null ? "SET a = :v" : "SET #a = :v", values, names);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal(message, response.Message);
+    }
+
+    [Fact]
+    public async Task Query_InvalidKeyConditionValue_MessageNamesTheKey()
+    {
+        var response = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{_table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"NULL":false}}}""");
+
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal("ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Null attribute value types must have the value of true for key :p", response.Message);
+    }
+
+    [Fact]
+    public async Task UpdateItem_ValidReferenceKeys_Applied()
+    {
+        await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET #a_1 = :v_1","ExpressionAttributeNames":{"#a_1":"a.b"},"ExpressionAttributeValues":{":v_1":{"SS":["x"]}}}""");
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}}}""");
+
+        Assert.Equal("""{"PK":{"S":"k"},"a.b":{"SS":["x"]}}""", item.GetProperty("Item").ToString());
+    }
+}
