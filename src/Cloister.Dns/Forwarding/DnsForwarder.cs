@@ -65,7 +65,7 @@ internal sealed class DnsForwarder : IDisposable
     /// question already on its way, or asked upstream. <paramref name="cancellationToken"/> stops this caller's wait only; the
     /// question itself runs on for the others waiting on it, within the budget.
     /// </summary>
-    public ValueTask<LocalAnswer> ForwardAsync(ForwardRule rule, string vpcId, string name, DnsRecordType type, CancellationToken cancellationToken)
+    public ValueTask<LocalAnswer> ForwardAsync(ForwardRule rule, string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         var key = DnsResponseCache.Key(rule.RuleId, name, type);
         if (_cache.TryGet(key, out var cached))
@@ -104,7 +104,7 @@ internal sealed class DnsForwarder : IDisposable
             var shared = new TaskCompletionSource<LocalAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_inFlight.TryAdd(key, shared.Task))
             {
-                _ = RunAsync(shared, key, rule, vpcId, name, type);
+                _ = RunAsync(shared, key, rule, name, type);
                 return WaitAsync(shared.Task, cancellationToken);
             }
 
@@ -162,9 +162,9 @@ internal sealed class DnsForwarder : IDisposable
         }
     }
 
-    private async Task RunAsync(TaskCompletionSource<LocalAnswer> shared, string key, ForwardRule rule, string vpcId, string name, DnsRecordType type)
+    private async Task RunAsync(TaskCompletionSource<LocalAnswer> shared, string key, ForwardRule rule, string name, DnsRecordType type)
     {
-        var work = AskTargetsAsync(key, rule, vpcId, name, type).AsTask();
+        var work = AskTargetsAsync(key, rule, name, type).AsTask();
         try
         {
             await ((Task)work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -178,7 +178,7 @@ internal sealed class DnsForwarder : IDisposable
         }
     }
 
-    private async ValueTask<LocalAnswer> AskTargetsAsync(string key, ForwardRule rule, string vpcId, string name, DnsRecordType type)
+    private async ValueTask<LocalAnswer> AskTargetsAsync(string key, ForwardRule rule, string name, DnsRecordType type)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(_stoppingToken);
         budget.CancelAfter(_limits.Budget);
@@ -189,7 +189,7 @@ internal sealed class DnsForwarder : IDisposable
         {
             var target = rule.Targets[k % targets];
             var source = rule.SourceAddresses[(k + (k / targets)) % sources];
-            var answer = await AttemptAsync(vpcId, source, target, name, type, budget.Token).ConfigureAwait(false);
+            var answer = await AttemptAsync(rule.EndpointVpcId!, source, target, name, type, budget.Token).ConfigureAwait(false);
             if (answer is not null)
             {
                 _cache.Store(key, answer);

@@ -268,7 +268,7 @@ internal sealed class DnsViewBuilder
 
             if (rule.RuleType != ResolverRuleType.Forward)
             {
-                yield return new ForwardRule(rule.Id, domain, false, null, [], []);
+                yield return new ForwardRule(rule.Id, domain, false, null, null, [], []);
                 continue;
             }
 
@@ -297,7 +297,7 @@ internal sealed class DnsViewBuilder
                 .Select(t => IPAddress.TryParse(t.Ip, out var ip) && t.Port is > 0 and <= 65535 ? new IPEndPoint(ip, t.Port) : null)
                 .OfType<IPEndPoint>()
                 .ToImmutableArray();
-            yield return new ForwardRule(rule.Id, domain, true, endpoint?.Id, sources, targets);
+            yield return new ForwardRule(rule.Id, domain, true, endpoint?.Id, endpoint?.VpcId, sources, targets);
         }
     }
 

@@ -8,6 +8,8 @@ namespace Cloister.Dns.Resolution;
 /// <param name="Domain">The domain it matches, without the final dot.</param>
 /// <param name="Forward">Whether it forwards (FORWARD) or answers from the VPC's own view (SYSTEM, RECURSIVE).</param>
 /// <param name="EndpointId">FORWARD: the outbound endpoint.</param>
+/// <param name="EndpointVpcId">FORWARD: the outbound endpoint's VPC, whose network the queries leave from (a rule shared
+/// with another VPC still sends from its endpoint's addresses).</param>
 /// <param name="SourceAddresses">FORWARD: the outbound endpoint's addresses, where queries leave from.</param>
 /// <param name="Targets">FORWARD: the servers queries go to.</param>
-internal sealed record ForwardRule(string RuleId, string Domain, bool Forward, string? EndpointId, ImmutableArray<IPAddress> SourceAddresses, ImmutableArray<IPEndPoint> Targets);
+internal sealed record ForwardRule(string RuleId, string Domain, bool Forward, string? EndpointId, string? EndpointVpcId, ImmutableArray<IPAddress> SourceAddresses, ImmutableArray<IPEndPoint> Targets);

@@ -30,7 +30,7 @@ internal sealed class ViewResolver
         var rule = view.RuleFor(name);
         if (rule is { Forward: true })
         {
-            return Chase(view, name, _forwarder.ForwardAsync(rule, view.VpcId, name, type, cancellationToken), type, cancellationToken);
+            return Chase(view, name, _forwarder.ForwardAsync(rule, name, type, cancellationToken), type, cancellationToken);
         }
 
         var local = view.ResolveLocally(name, type);
@@ -59,7 +59,7 @@ internal sealed class ViewResolver
 
             var rule = view.RuleFor(target);
             step = rule is { Forward: true }
-                ? await _forwarder.ForwardAsync(rule, view.VpcId, target, type, cancellationToken).ConfigureAwait(false)
+                ? await _forwarder.ForwardAsync(rule, target, type, cancellationToken).ConfigureAwait(false)
                 : view.ResolveLocally(target, type);
             answers.AddRange(step.Answers);
         }

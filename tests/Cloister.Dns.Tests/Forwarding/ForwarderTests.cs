@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Dns.Forwarding;
 using Cloister.Dns.Tests.Support;
 using Cloister.Dns.Wire;
 using Cloister.Model;
@@ -118,5 +119,38 @@ public sealed class ForwarderTests
 
         Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
         Assert.Contains(skipped, s => s.Contains("outbound endpoint", StringComparison.Ordinal));
+    }
+    [Fact]
+    public async Task ForwardAsync_RuleSharedWithAnotherVpc_SocketOpenedInTheOutboundEndpointsVpc()
+    {
+        // The rule's endpoint is in the API VPC; the rule is associated with the client VPC too, which has no endpoint:
+        // the query leaves from the endpoint's addresses, so its socket must be made in the endpoint's VPC.
+        var upstream = Upstream.Start("127.0.0.61", ("www.corp.example", "192.0.2.9"));
+        await using var _ = upstream;
+        var model = Forwarding("corp.example", upstream.Target, "127.0.0.62") with { Vpcs = [TestModels.ApiVpcRecord, TestModels.ClientVpcRecord] };
+        model = model with { ResolverRuleAssociations = [.. model.ResolverRuleAssociations, new ResolverRuleAssociation("rslvr-rrassoc-000000000000000c", "Shared", "rslvr-rr-0000000000000000b", TestModels.ClientVpc)] };
+        var sockets = new RecordingSocketFactory();
+        await using var service = new DnsService(new DnsServiceOptions { SocketFactory = sockets });
+        service.Apply(model);
+
+        var response = await service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(1, "www.corp.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.All(sockets.Vpcs, vpc => Assert.Equal(TestModels.ApiVpc, vpc));
+        Assert.NotEmpty(sockets.Vpcs);
+    }
+
+    /// <summary>Loopback sockets, recording the VPC each was asked for.</summary>
+    private sealed class RecordingSocketFactory : IDnsSocketFactory
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _vpcs = new();
+
+        public IReadOnlyCollection<string> Vpcs => _vpcs;
+
+        public System.Net.Sockets.Socket Create(string vpcId, System.Net.IPAddress localAddress, System.Net.Sockets.ProtocolType protocol)
+        {
+            _vpcs.Enqueue(vpcId);
+            return LoopbackDnsSocketFactory.Instance.Create(vpcId, localAddress, protocol);
+        }
     }
 }
