@@ -6,6 +6,7 @@ using Cloister.Model;
 using Cloister.Model.Compute;
 using Cloister.Model.Iam;
 using Cloister.Policy;
+using Cloister.Policy.Callers;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Gateway.Catalog;
@@ -192,30 +193,11 @@ internal sealed class LambdaInvokeAccess
     /// <summary>A role's session as API Gateway assumes it, its identity policies and boundary; a policy that does not compile grants nothing.</summary>
     private static CompiledRole Compile(AccountContext account, IamRole role, ILogger logger)
     {
-        var policies = ImmutableArray.CreateBuilder<Cloister.Policy.Policy>(role.Policies.Length);
-        foreach (var policy in role.Policies)
-        {
-            if (Parse(policy.Document, $"{policy.Name} of role {role.RoleName}", logger) is { } parsed)
-            {
-                policies.Add(parsed);
-            }
-        }
-
-        var boundary = role.PermissionsBoundary is { } document ? Parse(document, $"the permissions boundary of role {role.RoleName}", logger) ?? DenyAllPolicy.Instance : null;
+        var compiled = RolePolicies.Compile(role, line => Log.PolicyDidNotCompile(logger, "role " + role.RoleName, line));
+        var boundary = compiled.BoundaryInvalid ? DenyAllPolicy.Instance : compiled.Boundary;
         var session = RequestPrincipal.Aws($"arn:{account.Partition}:sts::{account.AccountId}:assumed-role/{role.RoleName}/{ApiGatewayService}", role.Arn);
-        return new CompiledRole(session, policies.ToImmutable(), boundary);
+        return new CompiledRole(session, compiled.Identity, boundary);
     }
 
     private sealed record CompiledRole(RequestPrincipal Session, ImmutableArray<Cloister.Policy.Policy> Policies, Cloister.Policy.Policy? Boundary);
-
-    private static Cloister.Policy.Policy? Parse(string document, string owner, ILogger logger)
-    {
-        var parsed = Cloister.Policy.Policy.Parse(document, PolicyParseOptions.ForAuthorizer);
-        if (parsed.Policy is null)
-        {
-            Log.PolicyDidNotCompile(logger, owner, parsed.ErrorMessage);
-        }
-
-        return parsed.Policy;
-    }
 }

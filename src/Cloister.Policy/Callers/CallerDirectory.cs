@@ -135,30 +135,10 @@ public sealed class CallerDirectory
         : accessKeyId == SandboxCredentials.Default.AccessKeyId ? _developer
         : _root;
 
-    private static (ImmutableArray<Policy>, Policy?) Compile(IamRole role, List<string> warnings)
+    private static (ImmutableArray<Policy> Policies, Policy? Boundary) Compile(IamRole role, List<string> warnings)
     {
-        var policies = ImmutableArray.CreateBuilder<Policy>(role.Policies.Length);
-        foreach (var policy in role.Policies)
-        {
-            if (Parse(role, policy.Name, policy.Document, warnings) is { } parsed)
-            {
-                policies.Add(parsed);
-            }
-        }
-
-        var boundary = role.PermissionsBoundary is { } document ? Parse(role, "permissions boundary", document, warnings) : null;
-        return (policies.ToImmutable(), boundary);
-    }
-
-    private static Policy? Parse(IamRole role, string name, string document, List<string> warnings)
-    {
-        var parsed = Policy.Parse(document, PolicyParseOptions.ForAuthorizer);
-        if (!parsed.IsValid)
-        {
-            warnings.Add($"Policy {name} of role {role.RoleName} is left out: {parsed.ErrorMessage}");
-        }
-
-        return parsed.Policy;
+        var compiled = RolePolicies.Compile(role, warnings.Add);
+        return (compiled.Identity, compiled.Boundary);
     }
 
     /// <summary>A function's execution role; a model built without one gets a role of its own, named after the function.</summary>
