@@ -6,6 +6,7 @@ using Cloister.Functions.Launching;
 using Cloister.Functions.Logging;
 using Cloister.Functions.Refusals;
 using Cloister.Functions.Runtimes;
+using Cloister.Model;
 using Cloister.Model.Compute;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -193,9 +194,12 @@ public sealed class LambdaService : IAsyncDisposable
     }
 
     /// <summary>The function's ARN in this service's account and region.</summary>
-    private string FunctionArn(string functionName)
+    private string FunctionArn(string functionName) => FunctionArn(_options.Account, functionName);
+
+    /// <summary>The unqualified ARN of the function <paramref name="functionName"/> in <paramref name="account"/>'s account and region.</summary>
+    public static string FunctionArn(AccountContext account, string functionName)
     {
-        var account = _options.Account;
+        ArgumentNullException.ThrowIfNull(account);
         return $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}";
     }
 

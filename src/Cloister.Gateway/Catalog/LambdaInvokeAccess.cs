@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
+using Cloister.Functions;
 using Cloister.Model;
 using Cloister.Model.Compute;
 using Cloister.Model.Iam;
@@ -109,7 +110,7 @@ internal sealed class LambdaInvokeAccess
         return IamAccess.Evaluate(context, role.Policies, role.Boundary, policy, null, isRoot: false).IsAllowed;
     }
 
-    private string FunctionArnOf(string name) => $"arn:{_account.Partition}:lambda:{_account.Region}:{_account.AccountId}:function:{name}";
+    private string FunctionArnOf(string name) => LambdaService.FunctionArn(_account, name);
 
     /// <summary>The function's resource-based policy as Lambda writes it from its permissions (one statement each).</summary>
     private static Cloister.Policy.Policy? Compile(AccountContext account, LambdaFunction function, ILogger logger)
@@ -127,7 +128,7 @@ internal sealed class LambdaInvokeAccess
                 json.WriteString("Effect", "Allow");
                 WritePrincipal(json, account, permission.Principal);
                 json.WriteString("Action", permission.Action);
-                json.WriteString("Resource", $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{function.FunctionName}");
+                json.WriteString("Resource", LambdaService.FunctionArn(account, function.FunctionName));
                 if (permission.SourceArn is not null || permission.SourceAccount is not null)
                 {
                     json.WriteStartObject("Condition");
