@@ -121,6 +121,45 @@ public sealed class ForwarderTests
         Assert.Contains(skipped, s => s.Contains("outbound endpoint", StringComparison.Ordinal));
     }
     [Fact]
+    public async Task ForwardAsync_UpstreamAnswersBareCnameToPrivateZoneName_ResolverChasesTheTargetItself()
+    {
+        // An authoritative-only corporate server answers with the CNAME alone (no RA, no SOA): the VPC's resolver, a
+        // recursive resolver, follows the target itself, here into the VPC's private zone.
+        await using var upstream = ScriptedUpstream.Answering("127.0.0.63", new DnsResourceRecord("app.corp.example", DnsRecordType.CNAME, 300, new NameRecordData("www.corp.internal")));
+        await using var service = new DnsService();
+        service.Apply(Forwarding("corp.example", upstream.Target, "127.0.0.64"));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "app.corp.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(
+            ["app.corp.example CNAME www.corp.internal.", "www.corp.internal A 10.0.1.20", "www.corp.internal A 10.0.1.21"],
+            response.Answers.Select(r => $"{r.Name} {r.Type} {r.Data.ToPresentation()}"));
+    }
+
+    [Fact]
+    public async Task ForwardAsync_UpstreamAnswersCnameWithNoDataSoa_NotChased()
+    {
+        // The upstream resolved the target and found nothing of the type: its SOA says so, and the answer stands.
+        var soa = new DnsResourceRecord("corp.example", DnsRecordType.SOA, 60, new SoaRecordData("ns.corp.example", "hostmaster.corp.example", 1, 3600, 600, 86400, 60));
+        await using var upstream = ScriptedUpstream.Start("127.0.0.65", query => Task.FromResult<DnsMessage?>(query with
+        {
+            IsResponse = true,
+            Answers = [new DnsResourceRecord("app.corp.example", DnsRecordType.CNAME, 300, new NameRecordData("www.corp.internal"))],
+            Authorities = [soa],
+            Edns = null,
+        }));
+        await using var service = new DnsService();
+        service.Apply(Forwarding("corp.example", upstream.Target, "127.0.0.66"));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "app.corp.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(DnsRecordType.CNAME, Assert.Single(response.Answers).Type);
+        Assert.Equal(DnsRecordType.SOA, Assert.Single(response.Authorities).Type);
+    }
+
+    [Fact]
     public async Task ForwardAsync_RuleSharedWithAnotherVpc_SocketOpenedInTheOutboundEndpointsVpc()
     {
         // The rule's endpoint is in the API VPC; the rule is associated with the client VPC too, which has no endpoint:
