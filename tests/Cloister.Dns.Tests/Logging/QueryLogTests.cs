@@ -53,6 +53,23 @@ public sealed class QueryLogTests
             """ + "\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Write_ForwardedQueryFromInstance_InstanceThenOutboundEndpoint()
+    {
+        // As in a real log of a query sent on by a FORWARD rule: the instance it came from, the endpoint it passed through.
+        var entry = new QueryLogEntry("1", "r", "vpc-1", DateTimeOffset.UnixEpoch, "x.corp.example", DnsRecordType.A, DnsClass.IN, DnsResponseCode.ServFail, [], new IPEndPoint(IPAddress.Parse("10.0.1.5"), 38214), "UDP", "i-1", null, null)
+        {
+            OutboundEndpointId = "rslvr-out-1",
+        };
+        var buffer = new ArrayBufferWriter<byte>();
+
+        QueryLogFormat.Write(entry, buffer);
+
+        Assert.EndsWith("""
+            "transport":"UDP","srcids":{"instance":"i-1","resolver_endpoint":"rslvr-out-1"}}
+            """ + "\n", Encoding.UTF8.GetString(buffer.WrittenSpan), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(DnsResponseCode.FormErr, "FORMERR")]
     [InlineData(DnsResponseCode.ServFail, "SERVFAIL")]
