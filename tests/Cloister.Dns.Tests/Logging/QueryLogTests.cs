@@ -116,6 +116,34 @@ public sealed class QueryLogTests
     }
 
     [Fact]
+    public async Task QueryAsync_VpcNotAssociatedWithAnyQueryLogConfig_NotLogged()
+    {
+        // Route 53 logs the queries of the VPCs associated with a query logging configuration, and only those.
+        var model = TestModels.TwoVpcs() with
+        {
+            QueryLogConfigs = [new Model.Dns.ResolverQueryLogConfig("rslvr-qlc-0123456789abcdef0", "QueryLog", "api", "arn:aws:logs:eu-central-1:123456789012:log-group:dns", [TestModels.ApiVpc])],
+        };
+        var folder = Path.Combine(Path.GetTempPath(), "cloister-dns-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var service = new DnsService(new DnsServiceOptions { State = new Model.StatePaths(folder) }))
+            {
+                service.Apply(model);
+                await service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(1, "unlogged.example", DnsRecordType.A));
+                await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, "logged.example", DnsRecordType.A));
+                await QueryLogs.WaitForAsync(folder, e => e.GetProperty("query_name").GetString() == "logged.example.");
+            }
+
+            var lines = QueryLogs.Read(folder);
+            Assert.Equal([TestModels.ApiVpc], lines.Select(e => e.GetProperty("vpc_id").GetString()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Dig_NxDomainOverTcpFromUnknownHost_LoggedWithEmptySrcids()
     {
         await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc, logs: true);
