@@ -75,7 +75,8 @@ internal sealed class ViewResolver
             answers.AddRange(step.Answers);
         }
 
-        if (step.CnameTarget is not null)
+        // A link that could not be resolved (no target answered, a bound was full) fails the whole answer, as a loop does.
+        if (step.CnameTarget is not null || step.ResponseCode == DnsResponseCode.ServFail)
         {
             return Through(LocalAnswer.ServerFailure, through);
         }

@@ -138,6 +138,23 @@ public sealed class ForwarderTests
     }
 
     [Fact]
+    public async Task ResolveAsync_PrivateZoneCnameToForwardedNameNoTargetAnswers_ServFailWithoutTheCname()
+    {
+        // A chain that cannot be finished is an error, answered as a recursive resolver answers one: SERVFAIL and no records
+        // (as for a loop), not the first links beside SERVFAIL.
+        await using var silent = ScriptedUpstream.Start("127.0.0.75", _ => Task.FromResult<DnsMessage?>(null));
+        var model = Forwarding("corp.example", silent.Target, "127.0.0.76");
+        model = model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.Add(TestModels.Set("onprem.corp.internal", "CNAME", 60, "host.corp.example")) }] };
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromMilliseconds(200), ForwardBudget = TimeSpan.FromMilliseconds(400) });
+        service.Apply(model);
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "onprem.corp.internal", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
+        Assert.Empty(response.Answers);
+    }
+
+    [Fact]
     public async Task ForwardAsync_UpstreamAnswersCnameWithNoDataSoa_NotChased()
     {
         // The upstream resolved the target and found nothing of the type: its SOA says so, and the answer stands.
