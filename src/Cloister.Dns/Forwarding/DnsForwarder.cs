@@ -236,7 +236,7 @@ internal sealed class DnsForwarder : IDisposable
                 return null;
             }
 
-            return new LocalAnswer(response.ResponseCode, response.Answers, response.Authorities);
+            return new LocalAnswer(response.ResponseCode, response.Answers, response.Authorities, UnresolvedCnameTarget(name, type, response));
         }
         catch (OperationCanceledException) when (!budget.IsCancellationRequested)
         {
@@ -342,6 +342,33 @@ internal sealed class DnsForwarder : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Where an upstream answer's CNAME chain ends when the upstream did not follow it: an authoritative-only server
+    /// answers the CNAME alone (no records of the type at its end, no SOA saying there are none, NOERROR). The resolver
+    /// follows that target itself, through its own rules and zones, as a recursive resolver does; null otherwise.
+    /// </summary>
+    internal static string? UnresolvedCnameTarget(string name, DnsRecordType type, DnsMessage response)
+    {
+        if (type is DnsRecordType.CNAME or DnsRecordType.ANY || response.ResponseCode != DnsResponseCode.NoError || response.Authorities.Any(r => r.Type == DnsRecordType.SOA))
+        {
+            return null;
+        }
+
+        var current = name;
+        for (var links = 0; links < response.Answers.Length; links++)
+        {
+            var next = response.Answers.FirstOrDefault(r => r.Type == DnsRecordType.CNAME && DnsName.Comparer.Equals(r.Name, current));
+            if (next?.Data is not NameRecordData link)
+            {
+                break;
+            }
+
+            current = link.Target;
+        }
+
+        return ReferenceEquals(current, name) || response.Answers.Any(r => r.Type == type && DnsName.Comparer.Equals(r.Name, current)) ? null : current;
     }
 
     private static bool Matches(DnsMessage query, DnsMessage response) =>

@@ -33,4 +33,11 @@ public sealed record QueryLogEntry(
     string Transport,
     string? InstanceId,
     string? ResolverEndpointId,
-    string? NetworkInterfaceId);
+    string? NetworkInterfaceId)
+{
+    /// <summary>
+    /// The outbound endpoint a query from the VPC passed through because a FORWARD rule sent it on, if any; Route 53 lists it
+    /// in <c>srcids</c> as <c>resolver_endpoint</c> beside the instance.
+    /// </summary>
+    public string? OutboundEndpointId { get; init; }
+}

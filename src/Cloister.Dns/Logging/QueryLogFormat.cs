@@ -53,9 +53,18 @@ public static class QueryLogFormat
                     json.WriteString("resolver_network_interface"u8, entry.NetworkInterfaceId);
                 }
             }
-            else if (entry.InstanceId is not null)
+            else
             {
-                json.WriteString("instance"u8, entry.InstanceId);
+                if (entry.InstanceId is not null)
+                {
+                    json.WriteString("instance"u8, entry.InstanceId);
+                }
+
+                // "The ID of the resolver endpoint that passes the DNS query to on-premises DNS servers."
+                if (entry.OutboundEndpointId is not null)
+                {
+                    json.WriteString("resolver_endpoint"u8, entry.OutboundEndpointId);
+                }
             }
 
             json.WriteEndObject();

@@ -10,6 +10,9 @@ namespace Cloister.Dns.Resolution;
 /// <param name="CnameTarget">When the answer ends in a CNAME whose target is still to be resolved: that target.</param>
 internal sealed record LocalAnswer(DnsResponseCode ResponseCode, ImmutableArray<DnsResourceRecord> Answers, ImmutableArray<DnsResourceRecord> Authorities, string? CnameTarget = null)
 {
+    /// <summary>The outbound endpoint a FORWARD rule sent the question (or a link of its CNAME chain) through, for the query log's <c>srcids</c>.</summary>
+    public string? ForwardedThrough { get; init; }
+
     public static LocalAnswer ServerFailure { get; } = new(DnsResponseCode.ServFail, [], []);
 
     public static LocalAnswer Refused { get; } = new(DnsResponseCode.Refused, [], []);

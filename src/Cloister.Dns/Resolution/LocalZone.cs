@@ -98,7 +98,8 @@ internal sealed class LocalZone
         DnsResourceRecord? cname = null;
         foreach (var record in records)
         {
-            if (record.Type == type || (type == DnsRecordType.ANY && record.Type != DnsRecordType.CNAME))
+            // ANY matches a CNAME too, so the chain is not followed (RFC 1034 §4.3.2 step 3a).
+            if (record.Type == type || type == DnsRecordType.ANY)
             {
                 matching.Add(record.WithName(name));
             }

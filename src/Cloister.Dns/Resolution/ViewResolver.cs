@@ -30,21 +30,25 @@ internal sealed class ViewResolver
         var rule = view.RuleFor(name);
         if (rule is { Forward: true })
         {
-            return Chase(view, name, _forwarder.ForwardAsync(rule, name, type, cancellationToken), type, cancellationToken);
+            return Chase(view, name, _forwarder.ForwardAsync(rule, name, type, cancellationToken), type, rule.EndpointId, cancellationToken);
         }
 
         var local = view.ResolveLocally(name, type);
         return local.CnameTarget is null || type == DnsRecordType.CNAME
             ? ValueTask.FromResult(local)
-            : Chase(view, name, ValueTask.FromResult(local), type, cancellationToken);
+            : Chase(view, name, ValueTask.FromResult(local), type, null, cancellationToken);
     }
 
-    private async ValueTask<LocalAnswer> Chase(ResolverView view, string name, ValueTask<LocalAnswer> first, DnsRecordType type, CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows the CNAME chain <paramref name="first"/> ends in, if any. <paramref name="through"/>: the outbound endpoint the first
+    /// step was forwarded through; the answer names it, or else the endpoint of the first link forwarded.
+    /// </summary>
+    private async ValueTask<LocalAnswer> Chase(ResolverView view, string name, ValueTask<LocalAnswer> first, DnsRecordType type, string? through, CancellationToken cancellationToken)
     {
         var step = await first.ConfigureAwait(false);
         if (step.CnameTarget is null || type == DnsRecordType.CNAME)
         {
-            return step;
+            return Through(step, through);
         }
 
         var answers = ImmutableArray.CreateBuilder<DnsResourceRecord>();
@@ -54,21 +58,32 @@ internal sealed class ViewResolver
         {
             if (!seen.Add(target))
             {
-                return LocalAnswer.ServerFailure;
+                return Through(LocalAnswer.ServerFailure, through);
             }
 
             var rule = view.RuleFor(target);
-            step = rule is { Forward: true }
-                ? await _forwarder.ForwardAsync(rule, target, type, cancellationToken).ConfigureAwait(false)
-                : view.ResolveLocally(target, type);
+            if (rule is { Forward: true })
+            {
+                through ??= rule.EndpointId;
+                step = await _forwarder.ForwardAsync(rule, target, type, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                step = view.ResolveLocally(target, type);
+            }
+
             answers.AddRange(step.Answers);
         }
 
-        if (step.CnameTarget is not null)
+        // A link that could not be resolved (no target answered, a bound was full) fails the whole answer, as a loop does.
+        if (step.CnameTarget is not null || step.ResponseCode == DnsResponseCode.ServFail)
         {
-            return LocalAnswer.ServerFailure;
+            return Through(LocalAnswer.ServerFailure, through);
         }
 
-        return step with { Answers = answers.ToImmutable(), CnameTarget = null };
+        return step with { Answers = answers.ToImmutable(), CnameTarget = null, ForwardedThrough = through };
     }
+
+    private static LocalAnswer Through(LocalAnswer answer, string? through) =>
+        through is null || answer.ForwardedThrough == through ? answer : answer with { ForwardedThrough = through };
 }

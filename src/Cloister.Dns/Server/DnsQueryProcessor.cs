@@ -97,7 +97,8 @@ internal sealed class DnsQueryProcessor
         var pending = _resolver.ResolveAsync(view, DnsName.Normalize(question.Name), question.Type, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
-            return ValueTask.FromResult(Finish(WithAnswer(reply, pending.Result), response.Span, limit, view, views, scope, transport, remote, arrived));
+            var answer = pending.Result;
+            return ValueTask.FromResult(Finish(WithAnswer(reply, answer), response.Span, limit, view, views, scope, transport, remote, arrived, answer.ForwardedThrough));
         }
 
         return Slow(pending, reply, response, limit, view, views, scope, transport, remote, arrived);
@@ -130,7 +131,7 @@ internal sealed class DnsQueryProcessor
     private static async ValueTask<int> Slow(ValueTask<LocalAnswer> pending, DnsMessage reply, Memory<byte> response, int limit, ResolverView view, DnsViewSet views, ListenerScope scope, QueryTransport transport, Func<IPEndPoint> remote, DateTimeOffset arrived)
     {
         var answer = await pending.ConfigureAwait(false);
-        return Finish(WithAnswer(reply, answer), response.Span, limit, view, views, scope, transport, remote, arrived);
+        return Finish(WithAnswer(reply, answer), response.Span, limit, view, views, scope, transport, remote, arrived, answer.ForwardedThrough);
     }
 
     private static DnsMessage WithAnswer(DnsMessage reply, LocalAnswer answer) => reply with
@@ -140,7 +141,7 @@ internal sealed class DnsQueryProcessor
         Authorities = answer.Authorities,
     };
 
-    private static int Finish(DnsMessage reply, Span<byte> response, int limit, ResolverView view, DnsViewSet views, ListenerScope scope, QueryTransport transport, Func<IPEndPoint> remote, DateTimeOffset arrived)
+    private static int Finish(DnsMessage reply, Span<byte> response, int limit, ResolverView view, DnsViewSet views, ListenerScope scope, QueryTransport transport, Func<IPEndPoint> remote, DateTimeOffset arrived, string? forwardedThrough = null)
     {
         var written = Write(reply, response, limit);
         if (!view.LogSinks.IsEmpty)
@@ -161,7 +162,10 @@ internal sealed class DnsQueryProcessor
                 transport == QueryTransport.Udp ? "UDP" : "TCP",
                 scope.InboundEndpointId is null ? view.InstanceAt(source.Address) : null,
                 scope.InboundEndpointId,
-                scope.NetworkInterfaceId);
+                scope.NetworkInterfaceId)
+            {
+                OutboundEndpointId = forwardedThrough,
+            };
             foreach (var sink in view.LogSinks)
             {
                 sink.Add(entry);

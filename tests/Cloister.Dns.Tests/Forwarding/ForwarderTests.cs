@@ -121,6 +121,62 @@ public sealed class ForwarderTests
         Assert.Contains(skipped, s => s.Contains("outbound endpoint", StringComparison.Ordinal));
     }
     [Fact]
+    public async Task ForwardAsync_UpstreamAnswersBareCnameToPrivateZoneName_ResolverChasesTheTargetItself()
+    {
+        // An authoritative-only corporate server answers with the CNAME alone (no RA, no SOA): the VPC's resolver, a
+        // recursive resolver, follows the target itself, here into the VPC's private zone.
+        await using var upstream = ScriptedUpstream.Answering("127.0.0.63", new DnsResourceRecord("app.corp.example", DnsRecordType.CNAME, 300, new NameRecordData("www.corp.internal")));
+        await using var service = new DnsService();
+        service.Apply(Forwarding("corp.example", upstream.Target, "127.0.0.64"));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "app.corp.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(
+            ["app.corp.example CNAME www.corp.internal.", "www.corp.internal A 10.0.1.20", "www.corp.internal A 10.0.1.21"],
+            response.Answers.Select(r => $"{r.Name} {r.Type} {r.Data.ToPresentation()}"));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_PrivateZoneCnameToForwardedNameNoTargetAnswers_ServFailWithoutTheCname()
+    {
+        // A chain that cannot be finished is an error, answered as a recursive resolver answers one: SERVFAIL and no records
+        // (as for a loop), not the first links beside SERVFAIL.
+        await using var silent = ScriptedUpstream.Start("127.0.0.75", _ => Task.FromResult<DnsMessage?>(null));
+        var model = Forwarding("corp.example", silent.Target, "127.0.0.76");
+        model = model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.Add(TestModels.Set("onprem.corp.internal", "CNAME", 60, "host.corp.example")) }] };
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromMilliseconds(200), ForwardBudget = TimeSpan.FromMilliseconds(400) });
+        service.Apply(model);
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "onprem.corp.internal", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.ServFail, response.ResponseCode);
+        Assert.Empty(response.Answers);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_UpstreamAnswersCnameWithNoDataSoa_NotChased()
+    {
+        // The upstream resolved the target and found nothing of the type: its SOA says so, and the answer stands.
+        var soa = new DnsResourceRecord("corp.example", DnsRecordType.SOA, 60, new SoaRecordData("ns.corp.example", "hostmaster.corp.example", 1, 3600, 600, 86400, 60));
+        await using var upstream = ScriptedUpstream.Start("127.0.0.65", query => Task.FromResult<DnsMessage?>(query with
+        {
+            IsResponse = true,
+            Answers = [new DnsResourceRecord("app.corp.example", DnsRecordType.CNAME, 300, new NameRecordData("www.corp.internal"))],
+            Authorities = [soa],
+            Edns = null,
+        }));
+        await using var service = new DnsService();
+        service.Apply(Forwarding("corp.example", upstream.Target, "127.0.0.66"));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "app.corp.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(DnsRecordType.CNAME, Assert.Single(response.Answers).Type);
+        Assert.Equal(DnsRecordType.SOA, Assert.Single(response.Authorities).Type);
+    }
+
+    [Fact]
     public async Task ForwardAsync_RuleSharedWithAnotherVpc_SocketOpenedInTheOutboundEndpointsVpc()
     {
         // The rule's endpoint is in the API VPC; the rule is associated with the client VPC too, which has no endpoint:

@@ -87,6 +87,26 @@ public sealed class ForwardingChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryLogs_ForwardedQueryFromInstance_SrcidsNameTheInstanceAndTheOutboundEndpoint()
+    {
+        // Route 53's srcids lists "the sources the DNS query originated from or passed through": a query that a FORWARD rule
+        // sends on carries the outbound endpoint as resolver_endpoint beside the instance; a query answered locally does not.
+        var port = _client.UdpEndPoint!.Port.ToString(CultureInfo.InvariantCulture);
+        await Tool.RunAsync("dig", "@127.0.0.1", "-p", port, "-b", "127.0.0.41", "+time=5", "+tries=1", ApiName, "A");
+        await Tool.RunAsync("dig", "@127.0.0.1", "-p", port, "-b", "127.0.0.41", "+time=5", "+tries=1", $"dynamodb.{TestModels.Region}.amazonaws.com", "A");
+
+        var forwarded = await QueryLogs.WaitForAsync(_state, e => e.GetProperty("vpc_id").GetString() == TestModels.ClientVpc && e.GetProperty("query_name").GetString() == ApiName + ".");
+        var local = await QueryLogs.WaitForAsync(_state, e => e.GetProperty("vpc_id").GetString() == TestModels.ClientVpc && e.GetProperty("query_name").GetString() == $"dynamodb.{TestModels.Region}.amazonaws.com.");
+
+        Assert.Equal(
+            ["instance=i-0c0c0c0c0c0c0c0c0", $"resolver_endpoint={TestModels.OutboundId}"],
+            forwarded.GetProperty("srcids").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}"));
+        Assert.Equal(
+            ["instance=i-0c0c0c0c0c0c0c0c0"],
+            local.GetProperty("srcids").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}"));
+    }
+
+    [Fact]
     public async Task QueryAsync_SecondQuery_ServedFromCacheWithoutWaitingOnDeadTarget()
     {
         await _service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(1, ApiName, DnsRecordType.A));

@@ -53,6 +53,23 @@ public sealed class QueryLogTests
             """ + "\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Write_ForwardedQueryFromInstance_InstanceThenOutboundEndpoint()
+    {
+        // As in a real log of a query sent on by a FORWARD rule: the instance it came from, the endpoint it passed through.
+        var entry = new QueryLogEntry("1", "r", "vpc-1", DateTimeOffset.UnixEpoch, "x.corp.example", DnsRecordType.A, DnsClass.IN, DnsResponseCode.ServFail, [], new IPEndPoint(IPAddress.Parse("10.0.1.5"), 38214), "UDP", "i-1", null, null)
+        {
+            OutboundEndpointId = "rslvr-out-1",
+        };
+        var buffer = new ArrayBufferWriter<byte>();
+
+        QueryLogFormat.Write(entry, buffer);
+
+        Assert.EndsWith("""
+            "transport":"UDP","srcids":{"instance":"i-1","resolver_endpoint":"rslvr-out-1"}}
+            """ + "\n", Encoding.UTF8.GetString(buffer.WrittenSpan), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(DnsResponseCode.FormErr, "FORMERR")]
     [InlineData(DnsResponseCode.ServFail, "SERVFAIL")]
@@ -96,6 +113,34 @@ public sealed class QueryLogTests
         Assert.Matches("^[0-9]+$", line.GetProperty("srcport").GetString()!);
         Assert.Equal("UDP", line.GetProperty("transport").GetString());
         Assert.Equal("i-0fedcba9876543210", line.GetProperty("srcids").GetProperty("instance").GetString());
+    }
+
+    [Fact]
+    public async Task QueryAsync_VpcNotAssociatedWithAnyQueryLogConfig_NotLogged()
+    {
+        // Route 53 logs the queries of the VPCs associated with a query logging configuration, and only those.
+        var model = TestModels.TwoVpcs() with
+        {
+            QueryLogConfigs = [new Model.Dns.ResolverQueryLogConfig("rslvr-qlc-0123456789abcdef0", "QueryLog", "api", "arn:aws:logs:eu-central-1:123456789012:log-group:dns", [TestModels.ApiVpc])],
+        };
+        var folder = Path.Combine(Path.GetTempPath(), "cloister-dns-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var service = new DnsService(new DnsServiceOptions { State = new Model.StatePaths(folder) }))
+            {
+                service.Apply(model);
+                await service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(1, "unlogged.example", DnsRecordType.A));
+                await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, "logged.example", DnsRecordType.A));
+                await QueryLogs.WaitForAsync(folder, e => e.GetProperty("query_name").GetString() == "logged.example.");
+            }
+
+            var lines = QueryLogs.Read(folder);
+            Assert.Equal([TestModels.ApiVpc], lines.Select(e => e.GetProperty("vpc_id").GetString()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

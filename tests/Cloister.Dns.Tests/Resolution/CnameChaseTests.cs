@@ -51,6 +51,18 @@ public sealed class CnameChaseTests
         Assert.Equal("b.corp.internal.", Assert.Single(response.Answers).Data.ToPresentation());
     }
 
+    [Fact]
+    public async Task ResolveAsync_AnyAtCnameName_TheCnameAloneNotChased()
+    {
+        // RFC 1034 §4.3.2: the chain is followed only when QTYPE does not match CNAME, and ANY matches every type.
+        var response = await AskInZoneWith("alias.corp.internal", DnsRecordType.ANY);
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        var record = Assert.Single(response.Answers);
+        Assert.Equal(DnsRecordType.CNAME, record.Type);
+        Assert.Equal("www.corp.internal.", record.Data.ToPresentation());
+    }
+
     /// <summary>A chain <c>c1 → c2 → … → c{links} → www.corp.internal</c>.</summary>
     private static RecordSet[] Chain(int links) =>
         [.. Enumerable.Range(1, links).Select(i => TestModels.Set($"c{i}.corp.internal", "CNAME", 60, i == links ? "www.corp.internal" : $"c{i + 1}.corp.internal"))];

@@ -50,6 +50,69 @@ public sealed class TcpServerTests
     }
 
     [Fact]
+    public async Task Tcp_SlowForwardedQueryThenLocalQuery_LocalAnsweredFirstWithoutWaiting()
+    {
+        // RFC 7766 §6.2.1.1: pipelined queries are processed concurrently and may be answered out of order, so one
+        // forwarded query waiting on a silent target does not hold up the connection's other queries.
+        await using var silent = ScriptedUpstream.Start("127.0.0.67", _ => Task.FromResult<DnsMessage?>(null));
+        var model = TestModels.ApiOnly() with
+        {
+            ResolverEndpoints = [new Model.Dns.ResolverEndpoint("rslvr-out-0000000000000000d", "Out", "out", Model.Dns.ResolverDirection.Outbound, TestModels.ApiVpc, [], [new Model.Dns.ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", "127.0.0.68", "rni-0000000000000000d")])],
+            ResolverRules = [new Model.Dns.ResolverRule("rslvr-rr-0000000000000000d", "Rule", "r", "corp.example", Model.Dns.ResolverRuleType.Forward, "rslvr-out-0000000000000000d", [silent.Target])],
+            ResolverRuleAssociations = [new Model.Dns.ResolverRuleAssociation("rslvr-rrassoc-000000000000000d", "Assoc", "rslvr-rr-0000000000000000d", TestModels.ApiVpc)],
+        };
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromSeconds(2), ForwardBudget = TimeSpan.FromSeconds(2) });
+        service.Apply(model);
+        await using var listener = service.StartVpcResolver(TestModels.ApiVpc, null, Loopback.Tcp());
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(listener.TcpEndPoint!);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await WriteAsync(socket, DnsMessage.CreateQuery(1, "slow.corp.example", DnsRecordType.A));
+        await Poll.UntilAsync(() => silent.Queries > 0 ? "asked" : null, TimeSpan.FromSeconds(5), "the forwarded query upstream");
+        await WriteAsync(socket, DnsMessage.CreateQuery(2, "www.corp.internal", DnsRecordType.A));
+        var first = await ReadAsync(socket);
+        var firstAfter = clock.Elapsed;
+        var second = await ReadAsync(socket);
+
+        Assert.Equal(2, first.Id);
+        Assert.Equal(2, first.Answers.Length);
+        Assert.True(firstAfter < TimeSpan.FromSeconds(1.5), $"the local answer took {firstAfter}");
+        Assert.Equal(1, second.Id);
+        Assert.Equal(DnsResponseCode.ServFail, second.ResponseCode);
+    }
+
+    [Fact]
+    public async Task Tcp_ClientHalfClosesWithForwardPending_AnswerStillSent()
+    {
+        // A client may send its queries and shut down its sending side (RFC 7766 §6.2.4 lets it close only when it has
+        // no outstanding queries, but a half-close is not a close): the pending answer still arrives.
+        await using var slow = ScriptedUpstream.Start("127.0.0.69", async query =>
+        {
+            await Task.Delay(300);
+            return query with { IsResponse = true, Answers = [new DnsResourceRecord(query.Questions[0].Name, DnsRecordType.A, 60, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.1")))], Edns = null };
+        });
+        var model = TestModels.ApiOnly() with
+        {
+            ResolverEndpoints = [new Model.Dns.ResolverEndpoint("rslvr-out-0000000000000000e", "Out", "out", Model.Dns.ResolverDirection.Outbound, TestModels.ApiVpc, [], [new Model.Dns.ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", "127.0.0.70", "rni-0000000000000000e")])],
+            ResolverRules = [new Model.Dns.ResolverRule("rslvr-rr-0000000000000000e", "Rule", "r", "corp.example", Model.Dns.ResolverRuleType.Forward, "rslvr-out-0000000000000000e", [slow.Target])],
+            ResolverRuleAssociations = [new Model.Dns.ResolverRuleAssociation("rslvr-rrassoc-000000000000000e", "Assoc", "rslvr-rr-0000000000000000e", TestModels.ApiVpc)],
+        };
+        await using var service = new DnsService();
+        service.Apply(model);
+        await using var listener = service.StartVpcResolver(TestModels.ApiVpc, null, Loopback.Tcp());
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(listener.TcpEndPoint!);
+
+        await WriteAsync(socket, DnsMessage.CreateQuery(5, "host.corp.example", DnsRecordType.A));
+        socket.Shutdown(SocketShutdown.Send);
+        var answer = await ReadAsync(socket);
+
+        Assert.Equal(5, answer.Id);
+        Assert.Equal("192.0.2.1", Assert.Single(answer.Answers).Data.ToPresentation());
+    }
+
+    [Fact]
     public async Task Tcp_IdleConnection_ClosedAfterTimeout()
     {
         await using var service = new DnsService(new DnsServiceOptions { TcpIdleTimeout = TimeSpan.FromMilliseconds(200) });
