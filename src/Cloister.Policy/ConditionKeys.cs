@@ -56,4 +56,10 @@ public static class ConditionKeys
 
     /// <summary>The region the request was made to.</summary>
     public const string RequestedRegion = "aws:RequestedRegion";
+
+    /// <summary>
+    /// Whether a service made the request with the caller's credentials (a forward access session): always present, and
+    /// <c>false</c> for every request Cloister evaluates, since its services never call another with a caller's credentials.
+    /// </summary>
+    public const string ViaAwsService = "aws:ViaAWSService";
 }

@@ -239,6 +239,10 @@ public sealed class RequestContext
         },
         KnownKey.PrincipalServiceName => Principal.Kind == PrincipalKind.Service ? Principal.Identifier : null,
         KnownKey.UserId => Principal.UserId ?? (Principal.IsAccountRoot ? Principal.Account : null),
+
+        // IAM includes aws:ViaAWSService in every request context, false for a direct call: AWS's "deny outside these
+        // addresses" example (NotIpAddress + Bool false) must apply. No Cloister service forwards a caller's credentials.
+        KnownKey.ViaAwsService => "false",
         _ => null,
     };
 }

@@ -212,4 +212,50 @@ public sealed class RequestContextTests
         context.Principal = RequestPrincipal.Anonymous;
         Assert.Equal(Decision.ImplicitDeny, policy.Evaluate(context).Decision);
     }
+
+    /// <summary>IAM's example "Denies access to AWS based on the source IP", as a role's identity policy beside an Allow.</summary>
+    private const string DenyOutsideIpRanges = """
+        {"Version":"2012-10-17","Statement":[
+          {"Effect":"Allow","Action":"dynamodb:*","Resource":"*"},
+          {"Effect":"Deny","Action":"*","Resource":"*","Condition":{
+            "NotIpAddress":{"aws:SourceIp":["192.0.2.0/24","203.0.113.0/24"]},"Bool":{"aws:ViaAWSService":"false"}}}]}
+        """;
+
+    [Theory]
+    [InlineData("198.51.100.7", Decision.ExplicitDeny)]
+    [InlineData("203.0.113.9", Decision.Allow)]
+    public void Evaluate_AwsDenyByIpExampleForADirectCall_DeniesOutsideTheRanges(string sourceIp, Decision expected)
+    {
+        // aws:ViaAWSService is false when the principal makes the call itself ("always included in the request context").
+        var policy = Policy.Parse(DenyOutsideIpRanges, PolicyParseOptions.ForAuthorizer).Policy!;
+        var context = new RequestContext
+        {
+            Action = "dynamodb:GetItem",
+            Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/Reader/fn"),
+            SourceIp = sourceIp,
+        };
+
+        Assert.Equal(expected, policy.Evaluate(context).Decision);
+    }
+
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("service:apigateway.amazonaws.com")]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/fn")]
+    [InlineData("111122223333")]
+    public void Evaluate_ViaAwsServiceForAnyCaller_IsPresentAndFalse(string caller)
+    {
+        // Cloister's services never call another service with a caller's credentials (forward access sessions).
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:ViaAWSService":"false"},"Bool":{"aws:viaawsservice":"false"}}}]}""").Policy!;
+        var context = new RequestContext { Principal = Caller(caller) };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    private static RequestPrincipal Caller(string caller) => caller switch
+    {
+        "anonymous" => RequestPrincipal.Anonymous,
+        _ when caller.StartsWith("service:", StringComparison.Ordinal) => RequestPrincipal.Service(caller["service:".Length..]),
+        _ => RequestPrincipal.Aws(caller),
+    };
 }

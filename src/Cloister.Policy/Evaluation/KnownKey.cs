@@ -22,4 +22,5 @@ internal enum KnownKey
     PrincipalServiceName,
     UserId,
     RequestedRegion,
+    ViaAwsService,
 }
