@@ -62,4 +62,11 @@ public static class ConditionKeys
     /// <c>false</c> for every request Cloister evaluates, since its services never call another with a caller's credentials.
     /// </summary>
     public const string ViaAwsService = "aws:ViaAWSService";
+
+    /// <summary>
+    /// Whether MFA validated the temporary credentials that signed the request: present only for temporary credentials
+    /// (role sessions, federated users), <c>false</c> for the sandbox's, which its STS issues without MFA; absent for
+    /// long-term keys (an IAM user, the root) and anonymous callers.
+    /// </summary>
+    public const string MultiFactorAuthPresent = "aws:MultiFactorAuthPresent";
 }

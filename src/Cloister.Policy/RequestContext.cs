@@ -243,6 +243,9 @@ public sealed class RequestContext
         // IAM includes aws:ViaAWSService in every request context, false for a direct call: AWS's "deny outside these
         // addresses" example (NotIpAddress + Bool false) must apply. No Cloister service forwards a caller's credentials.
         KnownKey.ViaAwsService => "false",
+
+        // IAM puts aws:MultiFactorAuthPresent in the context only for temporary credentials; the sandbox's STS issues them without MFA.
+        KnownKey.MultiFactorAuthPresent => Principal.HasTemporaryCredentials ? "false" : null,
         _ => null,
     };
 }

@@ -252,6 +252,21 @@ public sealed class RequestContextTests
         Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
     }
 
+    [Theory]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/fn", Decision.ExplicitDeny)]
+    [InlineData("arn:aws:sts::111122223333:federated-user/Bob", Decision.ExplicitDeny)]
+    [InlineData("arn:aws:iam::111122223333:user/alice", Decision.Allow)]
+    [InlineData("111122223333", Decision.Allow)]
+    public void Evaluate_DenyWithoutMfaByBool_DeniesOnlyTemporaryCredentials(string caller, Decision expected)
+    {
+        // IAM: aws:MultiFactorAuthPresent is in the context only for temporary credentials (false without MFA, and the
+        // sandbox's STS issues none with MFA), so Deny + Bool false denies role sessions but not long-term keys.
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}""").Policy!;
+        var context = new RequestContext { Principal = Caller(caller) };
+
+        Assert.Equal(expected, policy.Evaluate(context).Decision);
+    }
+
     private static RequestPrincipal Caller(string caller) => caller switch
     {
         "anonymous" => RequestPrincipal.Anonymous,

@@ -23,4 +23,5 @@ internal enum KnownKey
     UserId,
     RequestedRegion,
     ViaAwsService,
+    MultiFactorAuthPresent,
 }
