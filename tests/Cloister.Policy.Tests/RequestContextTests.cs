@@ -41,6 +41,21 @@ public sealed class RequestContextTests
         Assert.Throws<ArgumentException>(() => context.Add("aws:SourceVpce", "vpce-2"));
     }
 
+    [Theory]
+    [InlineData("aws:ViaAWSService")]
+    [InlineData("aws:MultiFactorAuthPresent")]
+    public void Add_KeyFilledFromThePrincipal_OverridesWhatItWouldBe(string key)
+    {
+        // These keys have a value without being set (false for a role session); a first Add still sets them.
+        var context = new RequestContext { Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/R/s") };
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"KEY":"true"}}}]}""".Replace("KEY", key, StringComparison.Ordinal)).Policy!;
+
+        context.Add(key, "true");
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+        Assert.Throws<ArgumentException>(() => context.Add(key, "false"));
+    }
+
     [Fact]
     public void Reset_AfterUse_ForgetsEverything()
     {
