@@ -226,6 +226,34 @@ public sealed class PolicyParseTests
         Assert.True(Policy.Parse(json, new PolicyParseOptions(PolicyKind.Identity)).IsValid);
     }
 
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:group/Developers")]
+    [InlineData("arn:aws:iam::111122223333:policy/ReadOnly")]
+    [InlineData("arn:aws:iam::111122223333:instance-profile/web")]
+    [InlineData("arn:aws:iam::111122223333:saml-provider/corp")]
+    [InlineData("arn:aws:sts::111122223333:role/Admin")]
+    public void Parse_AwsPrincipalThatIsNoAuthenticatedIdentity_IsMalformed(string arn)
+    {
+        // IAM: "You cannot identify a user group as a principal in a policy ... principals are authenticated IAM entities":
+        // the root, users, roles, role sessions and federated user sessions (a SAML provider goes under "Federated").
+        var json = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{arn}}"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""";
+
+        AssertOneProblem(Policy.Parse(json, PolicyParseOptions.ForApi(Api)), "Statement[0].Principal.AWS", $"Invalid principal in policy: '{arn}' is not an account, user, role, role session or federated user.");
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:root")]
+    [InlineData("arn:aws:iam::111122223333:user/division/alice")]
+    [InlineData("arn:aws:iam::111122223333:role/service-role/Reader")]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/fn")]
+    [InlineData("arn:aws:sts::111122223333:federated-user/Bob")]
+    public void Parse_AwsPrincipalThatIsAnIdentity_IsValid(string arn)
+    {
+        var json = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{arn}}"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""";
+
+        Assert.True(Policy.Parse(json, PolicyParseOptions.ForApi(Api)).IsValid);
+    }
+
     private static void AssertOneProblem(PolicyParseResult result, string path, string message)
     {
         var problem = Assert.Single(result.Problems);
