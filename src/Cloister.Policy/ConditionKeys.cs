@@ -56,4 +56,17 @@ public static class ConditionKeys
 
     /// <summary>The region the request was made to.</summary>
     public const string RequestedRegion = "aws:RequestedRegion";
+
+    /// <summary>
+    /// Whether a service made the request with the caller's credentials (a forward access session): always present, and
+    /// <c>false</c> for every request Cloister evaluates, since its services never call another with a caller's credentials.
+    /// </summary>
+    public const string ViaAwsService = "aws:ViaAWSService";
+
+    /// <summary>
+    /// Whether MFA validated the temporary credentials that signed the request: present only for temporary credentials
+    /// (role sessions, federated users), <c>false</c> for the sandbox's, which its STS issues without MFA; absent for
+    /// long-term keys (an IAM user, the root) and anonymous callers.
+    /// </summary>
+    public const string MultiFactorAuthPresent = "aws:MultiFactorAuthPresent";
 }

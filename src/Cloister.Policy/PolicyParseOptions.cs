@@ -18,6 +18,14 @@ public sealed record PolicyParseOptions(PolicyKind Kind = PolicyKind.Resource, E
     /// <summary>The size limit of a VPC endpoint policy, whitespace included.</summary>
     public const int VpcEndpointPolicyLimit = 20480;
 
+    /// <summary>
+    /// Whether every <c>Sid</c> must be alphanumeric (<c>[0-9A-Za-z]*</c>), IAM's rule for the policies it stores: on by
+    /// default for <see cref="PolicyKind.Identity"/> (a role's inline and managed policies, a permissions boundary), off for
+    /// resource-based policies, which other services validate with rules of their own (spaces and hyphens are common),
+    /// and for <see cref="ForAuthorizer"/>, which API Gateway reads, not IAM.
+    /// </summary>
+    public bool AlphanumericSids { get; init; } = Kind == PolicyKind.Identity;
+
     /// <summary>A resource policy with no API scope and no size limit.</summary>
     public static PolicyParseOptions Default { get; } = new();
 
@@ -49,6 +57,6 @@ public sealed record PolicyParseOptions(PolicyKind Kind = PolicyKind.Resource, E
             : $"Policy document is {size} characters long; the limit is {MaxCharacters} ({(CountWhitespace ? "whitespace included" : "whitespace outside strings not counted")}).";
     }
 
-    /// <summary>A Lambda authorizer's output policy (identity-based).</summary>
-    public static PolicyParseOptions ForAuthorizer { get; } = new(PolicyKind.Identity);
+    /// <summary>A Lambda authorizer's output policy (identity-based; API Gateway, not IAM, reads it, so any <c>Sid</c> is taken).</summary>
+    public static PolicyParseOptions ForAuthorizer { get; } = new(PolicyKind.Identity) { AlphanumericSids = false };
 }

@@ -99,9 +99,9 @@ public sealed class RequestContext
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
-        if (ContextKey.Of(key).Known != KnownKey.None)
+        if (ContextKey.Of(key).Known is var known and not KnownKey.None)
         {
-            if (TryGetValues(ContextKey.Of(key), out _))
+            if (IsSet(known))
             {
                 throw new ArgumentException($"{key} is single-valued and already set.", nameof(key));
             }
@@ -118,6 +118,14 @@ public sealed class RequestContext
 
         values.Add(value);
     }
+
+    /// <summary>Whether a single-valued key was given a value (one worked out from the principal, such as <c>aws:ViaAWSService</c>, does not count).</summary>
+    private bool IsSet(KnownKey key) => key switch
+    {
+        KnownKey.CurrentTime or KnownKey.EpochTime => RequestTime is not null,
+        KnownKey.SecureTransport => SecureTransport is not null,
+        _ => _known[(int)key] is not null,
+    };
 
     /// <summary>The key's list, emptied (reused when the key was set before, so a reused context allocates no list per request).</summary>
     private List<string> CustomValues(string key)
@@ -239,6 +247,13 @@ public sealed class RequestContext
         },
         KnownKey.PrincipalServiceName => Principal.Kind == PrincipalKind.Service ? Principal.Identifier : null,
         KnownKey.UserId => Principal.UserId ?? (Principal.IsAccountRoot ? Principal.Account : null),
+
+        // IAM includes aws:ViaAWSService in every request context, false for a direct call: AWS's "deny outside these
+        // addresses" example (NotIpAddress + Bool false) must apply. No Cloister service forwards a caller's credentials.
+        KnownKey.ViaAwsService => "false",
+
+        // IAM puts aws:MultiFactorAuthPresent in the context only for temporary credentials; the sandbox's STS issues them without MFA.
+        KnownKey.MultiFactorAuthPresent => Principal.HasTemporaryCredentials ? "false" : null,
         _ => null,
     };
 }

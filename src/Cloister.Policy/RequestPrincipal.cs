@@ -50,6 +50,9 @@ public sealed record RequestPrincipal
     /// </summary>
     public string? UserId { get; internal init; }
 
+    /// <summary>Whether the caller signs with temporary credentials: a role session (<c>sts::...:assumed-role/...</c>) or a federated user.</summary>
+    internal bool HasTemporaryCredentials => PrincipalType == "FederatedUser" || (PrincipalType == "AssumedRole" && RoleArn is not null);
+
     /// <summary>Whether the caller is an account's root user (<c>aws:PrincipalType</c> is Account).</summary>
     internal bool IsAccountRoot => PrincipalType == AccountType;
 

@@ -186,8 +186,78 @@ public sealed class PolicyParseTests
         // A table's ARN put in Action by mistake: IAM refuses it ("Actions/Condition can contain only one colon.").
         var result = Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"*"}]}""", PolicyParseOptions.ForAuthorizer);
 
+        AssertOneProblem(result, "Statement[0].Action", "Actions/Condition can contain only one colon.");
+    }
+
+    [Theory]
+    [InlineData("allow-read")]
+    [InlineData("Allow read")]
+    [InlineData("allow_read")]
+    public void Parse_IamIdentityPolicySidNotAlphanumeric_IsMalformedAsIamSays(string sid)
+    {
+        // IAM: "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)."
+        var json = $$"""{"Version":"2012-10-17","Statement":[{"Sid":"Ok1","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"{{sid}}","Effect":"Allow","Action":"s3:*","Resource":"*"}]}""";
+
+        var result = Policy.Parse(json, new PolicyParseOptions(PolicyKind.Identity, MaxCharacters: 6144));
+
+        AssertOneProblem(result, "Statement[1].Sid", "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*");
+    }
+
+    [Theory]
+    [InlineData("allow-read")]
+    [InlineData("Allow read from the VPC")]
+    public void Parse_ResourceOrAuthorizerPolicySidWithOtherCharacters_IsValid(string sid)
+    {
+        // Resource-based policies of other services accept more than IAM does (spaces, hyphens); an authorizer's
+        // policy is read by API Gateway, not IAM's validator.
+        var resource = $$"""{"Version":"2012-10-17","Statement":[{"Sid":"{{sid}}","Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""";
+        var authorizer = $$"""{"Version":"2012-10-17","Statement":[{"Sid":"{{sid}}","Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}]}""";
+
+        Assert.True(Policy.Parse(resource, PolicyParseOptions.ForApi(Api)).IsValid);
+        Assert.True(Policy.Parse(resource.Replace("execute-api:/*", "*", StringComparison.Ordinal), PolicyParseOptions.ForVpcEndpoint).IsValid);
+        Assert.True(Policy.Parse(authorizer, PolicyParseOptions.ForAuthorizer).IsValid);
+    }
+
+    [Fact]
+    public void Parse_IamIdentityPolicyEmptyOrAlphanumericSid_IsValid()
+    {
+        var json = """{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"AllowAll2","Effect":"Allow","Action":"s3:*","Resource":"*"}]}""";
+
+        Assert.True(Policy.Parse(json, new PolicyParseOptions(PolicyKind.Identity)).IsValid);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:group/Developers")]
+    [InlineData("arn:aws:iam::111122223333:policy/ReadOnly")]
+    [InlineData("arn:aws:iam::111122223333:instance-profile/web")]
+    [InlineData("arn:aws:iam::111122223333:saml-provider/corp")]
+    [InlineData("arn:aws:sts::111122223333:role/Admin")]
+    public void Parse_AwsPrincipalThatIsNoAuthenticatedIdentity_IsMalformed(string arn)
+    {
+        // IAM: "You cannot identify a user group as a principal in a policy ... principals are authenticated IAM entities":
+        // the root, users, roles, role sessions and federated user sessions (a SAML provider goes under "Federated").
+        var json = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{arn}}"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""";
+
+        AssertOneProblem(Policy.Parse(json, PolicyParseOptions.ForApi(Api)), "Statement[0].Principal.AWS", $"Invalid principal in policy: '{arn}' is not an account, user, role, role session or federated user.");
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:root")]
+    [InlineData("arn:aws:iam::111122223333:user/division/alice")]
+    [InlineData("arn:aws:iam::111122223333:role/service-role/Reader")]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/fn")]
+    [InlineData("arn:aws:sts::111122223333:federated-user/Bob")]
+    public void Parse_AwsPrincipalThatIsAnIdentity_IsValid(string arn)
+    {
+        var json = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{arn}}"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""";
+
+        Assert.True(Policy.Parse(json, PolicyParseOptions.ForApi(Api)).IsValid);
+    }
+
+    private static void AssertOneProblem(PolicyParseResult result, string path, string message)
+    {
         var problem = Assert.Single(result.Problems);
-        Assert.Equal("Statement[0].Action", problem.Path);
-        Assert.Equal("Actions/Condition can contain only one colon.", problem.Message);
+        Assert.Equal(path, problem.Path);
+        Assert.Equal(message, problem.Message);
     }
 }

@@ -41,6 +41,21 @@ public sealed class RequestContextTests
         Assert.Throws<ArgumentException>(() => context.Add("aws:SourceVpce", "vpce-2"));
     }
 
+    [Theory]
+    [InlineData("aws:ViaAWSService")]
+    [InlineData("aws:MultiFactorAuthPresent")]
+    public void Add_KeyFilledFromThePrincipal_OverridesWhatItWouldBe(string key)
+    {
+        // These keys have a value without being set (false for a role session); a first Add still sets them.
+        var context = new RequestContext { Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/R/s") };
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"KEY":"true"}}}]}""".Replace("KEY", key, StringComparison.Ordinal)).Policy!;
+
+        context.Add(key, "true");
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+        Assert.Throws<ArgumentException>(() => context.Add(key, "false"));
+    }
+
     [Fact]
     public void Reset_AfterUse_ForgetsEverything()
     {
@@ -212,4 +227,65 @@ public sealed class RequestContextTests
         context.Principal = RequestPrincipal.Anonymous;
         Assert.Equal(Decision.ImplicitDeny, policy.Evaluate(context).Decision);
     }
+
+    /// <summary>IAM's example "Denies access to AWS based on the source IP", as a role's identity policy beside an Allow.</summary>
+    private const string DenyOutsideIpRanges = """
+        {"Version":"2012-10-17","Statement":[
+          {"Effect":"Allow","Action":"dynamodb:*","Resource":"*"},
+          {"Effect":"Deny","Action":"*","Resource":"*","Condition":{
+            "NotIpAddress":{"aws:SourceIp":["192.0.2.0/24","203.0.113.0/24"]},"Bool":{"aws:ViaAWSService":"false"}}}]}
+        """;
+
+    [Theory]
+    [InlineData("198.51.100.7", Decision.ExplicitDeny)]
+    [InlineData("203.0.113.9", Decision.Allow)]
+    public void Evaluate_AwsDenyByIpExampleForADirectCall_DeniesOutsideTheRanges(string sourceIp, Decision expected)
+    {
+        // aws:ViaAWSService is false when the principal makes the call itself ("always included in the request context").
+        var policy = Policy.Parse(DenyOutsideIpRanges, PolicyParseOptions.ForAuthorizer).Policy!;
+        var context = new RequestContext
+        {
+            Action = "dynamodb:GetItem",
+            Principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/Reader/fn"),
+            SourceIp = sourceIp,
+        };
+
+        Assert.Equal(expected, policy.Evaluate(context).Decision);
+    }
+
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("service:apigateway.amazonaws.com")]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/fn")]
+    [InlineData("111122223333")]
+    public void Evaluate_ViaAwsServiceForAnyCaller_IsPresentAndFalse(string caller)
+    {
+        // Cloister's services never call another service with a caller's credentials (forward access sessions).
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:ViaAWSService":"false"},"Bool":{"aws:viaawsservice":"false"}}}]}""").Policy!;
+        var context = new RequestContext { Principal = Caller(caller) };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/fn", Decision.ExplicitDeny)]
+    [InlineData("arn:aws:sts::111122223333:federated-user/Bob", Decision.ExplicitDeny)]
+    [InlineData("arn:aws:iam::111122223333:user/alice", Decision.Allow)]
+    [InlineData("111122223333", Decision.Allow)]
+    public void Evaluate_DenyWithoutMfaByBool_DeniesOnlyTemporaryCredentials(string caller, Decision expected)
+    {
+        // IAM: aws:MultiFactorAuthPresent is in the context only for temporary credentials (false without MFA, and the
+        // sandbox's STS issues none with MFA), so Deny + Bool false denies role sessions but not long-term keys.
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}""").Policy!;
+        var context = new RequestContext { Principal = Caller(caller) };
+
+        Assert.Equal(expected, policy.Evaluate(context).Decision);
+    }
+
+    private static RequestPrincipal Caller(string caller) => caller switch
+    {
+        "anonymous" => RequestPrincipal.Anonymous,
+        _ when caller.StartsWith("service:", StringComparison.Ordinal) => RequestPrincipal.Service(caller["service:".Length..]),
+        _ => RequestPrincipal.Aws(caller),
+    };
 }

@@ -22,4 +22,6 @@ internal enum KnownKey
     PrincipalServiceName,
     UserId,
     RequestedRegion,
+    ViaAwsService,
+    MultiFactorAuthPresent,
 }

@@ -3,11 +3,24 @@ using System.Globalization;
 namespace Cloister.Policy.Evaluation;
 
 /// <summary>
-/// Dates as IAM's Date operators read them: ISO 8601 (with or without a time and zone; UTC when no
-/// zone is given) or whole seconds since the Unix epoch.
+/// Dates as IAM's Date operators read them: the W3C profile of ISO 8601 (with or without a time and zone; UTC
+/// when no zone is given) or whole seconds since the Unix epoch.
 /// </summary>
 internal static class PolicyDates
 {
+    /// <summary>
+    /// The W3C profile of ISO 8601 IAM documents (year and month, date, date with hours and minutes, seconds, fractions;
+    /// <c>Z</c> or <c>±hh:mm</c>), each also without a zone. Anything else ("1/2/2030", read by culture; "12:00", whose date
+    /// would be the day the policy was read) is refused.
+    /// </summary>
+    private static readonly string[] W3cFormats =
+    [
+        "yyyy-MM", "yyyy-MM-dd", "yyyy-MM-ddK",
+        "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+    ];
+
     public static bool TryParse(ReadOnlySpan<char> text, out long utcTicks)
     {
         utcTicks = 0;
@@ -28,8 +41,7 @@ internal static class PolicyDates
             return true;
         }
 
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            || !char.IsAsciiDigit(text[0]))
+        if (!DateTimeOffset.TryParseExact(text, W3cFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
             return false;
         }

@@ -106,8 +106,20 @@ internal sealed partial class PolicyParser
             return null;
         }
 
+        if (!NamesIdentity(arn.Service, arn.Resource))
+        {
+            // IAM: "You cannot identify a user group as a principal in a policy"; principals are authenticated identities.
+            Problem(path, $"Invalid principal in policy: '{text}' is not an account, user, role, role session or federated user.");
+            return null;
+        }
+
         return arn.Service == "iam" && arn.Resource == "root"
             ? new PrincipalEntry(PrincipalKind.Aws, arn.Account, IsAccount: true)
             : new PrincipalEntry(PrincipalKind.Aws, text, IsAccount: false);
     }
+
+    /// <summary>Whether an IAM or STS ARN's resource names something that authenticates: the root, a user, a role, a role session or a federated user.</summary>
+    private static bool NamesIdentity(string service, string resource) => service == "iam"
+        ? resource == "root" || resource.StartsWith("user/", StringComparison.Ordinal) || resource.StartsWith("role/", StringComparison.Ordinal)
+        : resource.StartsWith("assumed-role/", StringComparison.Ordinal) || resource.StartsWith("federated-user/", StringComparison.Ordinal);
 }

@@ -174,6 +174,11 @@ internal sealed partial class PolicyParser
             {
                 Problem($"{path}.Sid", "must be a string.");
             }
+            else if (_options.AlphanumericSids && (sid = sidElement.GetString()!).AsSpan().ContainsAnyExcept(SidChars))
+            {
+                // IAM's own wording (MalformedPolicyDocument).
+                Problem($"{path}.Sid", "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*");
+            }
             else if ((sid = sidElement.GetString()!).Length > 0 && !sids.Add(sid))
             {
                 Problem($"{path}.Sid", $"Statement IDs (SID) in a single policy must be unique; '{sid}' is repeated.");
@@ -395,6 +400,9 @@ internal sealed partial class PolicyParser
         value.StartsWith("arn:", StringComparison.Ordinal) && value.AsSpan().Count(':') >= 5;
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    private static readonly System.Buffers.SearchValues<char> SidChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 
     private static readonly System.Buffers.SearchValues<char> ActionVendorChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
