@@ -114,7 +114,7 @@ internal static class PolicyEvalCommand
 
         return kind switch
         {
-            "authorizer" => new PolicyParseOptions(PolicyKind.Identity, api),
+            "authorizer" => PolicyParseOptions.ForAuthorizer with { Api = api },
             "resource" => new PolicyParseOptions(PolicyKind.Resource, api),
             _ => new PolicyParseOptions(PolicyKind.Resource, api, PolicyParseOptions.ApiResourcePolicyLimit),
         };

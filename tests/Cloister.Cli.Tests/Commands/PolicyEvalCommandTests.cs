@@ -216,6 +216,18 @@ public sealed class PolicyEvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task PolicyEval_AuthorizerKindSidWithHyphen_IsEvaluatedAsTheGatewayReadsIt()
+    {
+        // An authorizer's policy is read by API Gateway, not IAM: IAM's alphanumeric Sid rule does not apply to it.
+        var policy = Write("""{"Version":"2012-10-17","Statement":[{"Sid":"allow-invoke","Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}]}""");
+
+        var (exitCode, output, error) = await CliRunner.RunAsync("policy", "eval", "--kind", "authorizer", "--policy", policy, "--resource", Resource);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("allow-invoke (Allow)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PolicyEval_EndpointKindShorthand_RefusedWithPath()
     {
         // An endpoint serves every API, so there is no API to expand execute-api:/... against.
