@@ -197,11 +197,7 @@ public sealed class LambdaService : IAsyncDisposable
     private string FunctionArn(string functionName) => FunctionArn(_options.Account, functionName);
 
     /// <summary>The unqualified ARN of the function <paramref name="functionName"/> in <paramref name="account"/>'s account and region.</summary>
-    public static string FunctionArn(AccountContext account, string functionName)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        return $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}";
-    }
+    public static string FunctionArn(AccountContext account, string functionName) => LambdaFunction.ArnOf(account, functionName);
 
     /// <summary>The log file of a function (<c>StatePaths.FunctionLogs/{name}.log</c>).</summary>
     public string LogPathOf(string functionName) => Path.Combine(_options.State.FunctionLogs, functionName + ".log");

@@ -35,9 +35,30 @@ public sealed record LambdaFunction(
     /// <summary>Lambda's default timeout.</summary>
     public const int DefaultTimeoutSeconds = 3;
 
-    /// <summary>Its resource-based policy: the permissions granted on it (<c>AWS::Lambda::Permission</c>), in template order.</summary>
+    /// <summary>
+    /// Its resource-based policies: the permissions granted on it (<c>AWS::Lambda::Permission</c>), in template order.
+    /// Lambda keeps one policy per qualifier: a statement applies to the function itself (and <c>$LATEST</c>) when its
+    /// <see cref="PermissionStatement.Qualifier"/> is null, else only to that alias or version.
+    /// </summary>
     public ImmutableArray<PermissionStatement> Permissions { get; init; } = [];
+
+    /// <summary>Its published versions, numbered 1, 2… in the order they were published.</summary>
+    public ImmutableArray<FunctionVersion> Versions { get; init; } = [];
+
+    /// <summary>Its aliases, each pointing at one of <see cref="Versions"/> or at <c>$LATEST</c>.</summary>
+    public ImmutableArray<FunctionAlias> Aliases { get; init; } = [];
 
     /// <summary>A function is identified by its name.</summary>
     public string Id => FunctionName;
+
+    /// <summary>
+    /// The ARN of the function <paramref name="functionName"/> in <paramref name="account"/>'s account and region:
+    /// unqualified, or with its alias or version <paramref name="qualifier"/> (<c>…:function:NAME:live</c>).
+    /// </summary>
+    public static string ArnOf(AccountContext account, string functionName, string? qualifier = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var arn = $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}";
+        return qualifier is null ? arn : arn + ":" + qualifier;
+    }
 }
