@@ -61,4 +61,22 @@ public sealed record LambdaFunction(
         var arn = $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}";
         return qualifier is null ? arn : arn + ":" + qualifier;
     }
+
+    /// <summary>
+    /// The function a reference names, in any of Lambda's forms: a name (<c>my-function</c>), a name with a qualifier
+    /// (<c>my-function:v1</c>), an ARN (<c>arn:aws:lambda:{region}:{account}:function:my-function[:v1]</c>) or a partial
+    /// ARN (<c>{account}:function:my-function[:v1]</c>); <paramref name="qualifier"/> is its alias or version, null without one.
+    /// </summary>
+    public static string NameOf(string reference, out string? qualifier)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        const string marker = "function:";
+        var at = reference.IndexOf(":" + marker, StringComparison.Ordinal);
+        var name = at >= 0 ? reference[(at + 1 + marker.Length)..]
+            : reference.StartsWith(marker, StringComparison.Ordinal) ? reference[marker.Length..]
+            : reference;
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        qualifier = colon < 0 ? null : name[(colon + 1)..];
+        return colon < 0 ? name : name[..colon];
+    }
 }

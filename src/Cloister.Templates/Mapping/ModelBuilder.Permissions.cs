@@ -75,15 +75,5 @@ internal sealed partial class ModelBuilder
     internal static string FunctionNameOf(string functionName) => FunctionNameOf(functionName, out _);
 
     /// <summary>The function <paramref name="functionName"/> names, and its alias or version qualifier (null without one).</summary>
-    internal static string FunctionNameOf(string functionName, out string? qualifier)
-    {
-        const string marker = "function:";
-        var at = functionName.IndexOf(":" + marker, StringComparison.Ordinal);
-        var name = at >= 0 ? functionName[(at + 1 + marker.Length)..]
-            : functionName.StartsWith(marker, StringComparison.Ordinal) ? functionName[marker.Length..]
-            : functionName;
-        var colon = name.IndexOf(':', StringComparison.Ordinal);
-        qualifier = colon < 0 ? null : name[(colon + 1)..];
-        return colon < 0 ? name : name[..colon];
-    }
+    internal static string FunctionNameOf(string functionName, out string? qualifier) => LambdaFunction.NameOf(functionName, out qualifier);
 }
