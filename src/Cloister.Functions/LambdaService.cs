@@ -1,5 +1,5 @@
-using System.Collections.Frozen;
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Threading.Channels;
 using Cloister.Functions.Code;
 using Cloister.Functions.Environments;

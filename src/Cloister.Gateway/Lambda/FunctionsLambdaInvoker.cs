@@ -1,6 +1,6 @@
 using Cloister.Functions;
-using Cloister.Model.Compute;
 using Cloister.Gateway.Ports;
+using Cloister.Model.Compute;
 
 namespace Cloister.Gateway.Lambda;
 
