@@ -8,4 +8,10 @@ public sealed record InvocationContext(string? ClientContext = null, string? Cog
 {
     /// <summary>Neither.</summary>
     public static InvocationContext None { get; } = new();
+
+    /// <summary>
+    /// The ARN as the caller invoked the function, qualified with the alias or version it named (the runtime's
+    /// <c>Lambda-Runtime-Invoked-Function-Arn</c>); set by the service, null for the unqualified ARN.
+    /// </summary>
+    internal string? InvokedFunctionArn { get; init; }
 }

@@ -1,3 +1,5 @@
+using Cloister.Functions.Environments;
+
 namespace Cloister.Functions;
 
 /// <summary>
@@ -18,8 +20,8 @@ public sealed record InvocationResult(
     string? ServiceErrorType,
     string RequestId)
 {
-    /// <summary>The version that ran; Cloister runs <c>$LATEST</c>.</summary>
-    public static string ExecutedVersion => "$LATEST";
+    /// <summary>The version that ran (Invoke's <c>X-Amz-Executed-Version</c>): <c>$LATEST</c>, or the number of the version an alias or version invocation ran.</summary>
+    public string ExecutedVersion { get; init; } = FunctionDefinition.Latest;
 
     /// <summary>True when the function ran and returned a response.</summary>
     public bool Succeeded => StatusCode is >= 200 and < 300 && FunctionError is null;

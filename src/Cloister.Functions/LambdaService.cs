@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Threading.Channels;
 using Cloister.Functions.Code;
 using Cloister.Functions.Environments;
@@ -32,7 +33,7 @@ public sealed class LambdaService : IAsyncDisposable
     /// <summary>The longest delay between two tries of a throttled Event invocation.</summary>
     private static readonly TimeSpan MaxThrottleDelay = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<string, FunctionHost> _functions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DeployedFunction> _functions = new(StringComparer.Ordinal);
     private readonly FunctionsOptions _options;
     private readonly IProcessLauncher _launcher;
     private readonly ILoggerFactory? _loggerFactory;
@@ -74,11 +75,59 @@ public sealed class LambdaService : IAsyncDisposable
     /// <summary>The deployed functions' names.</summary>
     public IReadOnlyCollection<string> FunctionNames => [.. _functions.Keys];
 
-    /// <summary>Deploys (or redeploys) a function. A redeployed function's old environments are stopped.</summary>
+    /// <summary>
+    /// Deploys (or redeploys) a function with its published versions and aliases. A redeployed function's old
+    /// environments are stopped.
+    /// </summary>
     public async Task<DeployResult> DeployAsync(LambdaFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
         var problems = new List<string>();
+        var log = _functions.TryGetValue(function.FunctionName, out var existing)
+            ? existing.Log
+            : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"));
+        var latest = Host(function, FunctionDefinition.Latest, log, problems);
+        var versions = new Dictionary<string, FunctionHost>(StringComparer.Ordinal);
+        // A version whose configuration is $LATEST's would only repeat $LATEST's problems.
+        foreach (var version in problems.Count == 0 ? function.Versions : [])
+        {
+            if (Host(version.Configuration, version.Version, log, problems) is { } host)
+            {
+                versions[version.Version] = host;
+            }
+        }
+
+        var aliases = function.Aliases.ToFrozenDictionary(a => a.Name, a => a.FunctionVersion, StringComparer.Ordinal);
+        foreach (var alias in function.Aliases.Where(a => a.FunctionVersion != FunctionDefinition.Latest && !function.Versions.Any(v => v.Version == a.FunctionVersion)))
+        {
+            problems.Add($"Function {function.FunctionName}: alias {alias.Name} names version {alias.FunctionVersion}, which the function does not have.");
+        }
+
+        if (problems.Count > 0 || latest is null)
+        {
+            await Task.WhenAll(versions.Values.Select(h => h.DisposeAsync().AsTask()).Append(latest?.DisposeAsync().AsTask() ?? Task.CompletedTask)).ConfigureAwait(false);
+            if (existing is null)
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return new DeployResult(function.FunctionName, problems);
+        }
+
+        _functions[function.FunctionName] = new DeployedFunction(latest, versions.ToFrozenDictionary(StringComparer.Ordinal), aliases);
+        if (existing is not null)
+        {
+            await existing.DisposeAsync().ConfigureAwait(false);
+        }
+
+        FunctionsLog.Deployed(_logger, function.FunctionName, function.Runtime, latest.Function.TaskRoot);
+        return new DeployResult(function.FunctionName, []);
+    }
+
+    /// <summary>The environments of one version of a function (<paramref name="version"/> <c>$LATEST</c> or a number), or null with its problems.</summary>
+    private FunctionHost? Host(LambdaFunction function, string version, FunctionLogWriter log, List<string> problems)
+    {
+        var before = problems.Count;
         var kind = RuntimeCatalog.KindOf(function.Runtime);
         if (kind is null)
         {
@@ -110,26 +159,16 @@ public sealed class LambdaService : IAsyncDisposable
             }
         }
 
-        if (problems.Count > 0 || taskRoot is null)
+        if (problems.Count > before || taskRoot is null)
         {
-            return new DeployResult(function.FunctionName, problems);
+            return null;
         }
 
         var command = _runtimes.CommandFor(function.Runtime, taskRoot);
         var arn = FunctionArn(function.FunctionName);
-        var definition = new FunctionDefinition(function, arn, taskRoot, command, LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command), _options.State.FunctionTemporaryFolders);
-        var log = _functions.TryGetValue(function.FunctionName, out var existing)
-            ? existing.Log
-            : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"));
-        var host = new FunctionHost(definition, log, _launcher, _options, _time, _loggerFactory, _logger);
-        _functions[function.FunctionName] = host;
-        if (existing is not null)
-        {
-            await existing.DisposeAsync().ConfigureAwait(false);
-        }
-
-        FunctionsLog.Deployed(_logger, function.FunctionName, function.Runtime, taskRoot);
-        return new DeployResult(function.FunctionName, []);
+        var environment = LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command, version);
+        var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version);
+        return new FunctionHost(definition, log, _launcher, _options, _time, _loggerFactory, _logger);
     }
 
     /// <summary>
@@ -138,18 +177,39 @@ public sealed class LambdaService : IAsyncDisposable
     /// exists (204). Lambda's own refusals (payload over
     /// its quota 413, unknown function 404, concurrency exhausted 429) come back as results, not exceptions.
     /// </summary>
+    /// <param name="functionName">The function as Invoke's <c>FunctionName</c> takes it: a name, a name with an alias or
+    /// version (<c>my-function:live</c>, <c>my-function:3</c>, <c>my-function:$LATEST</c>), a full or partial ARN with or
+    /// without one.</param>
+    /// <param name="payload">The event.</param>
+    /// <param name="invocationType">RequestResponse, Event or DryRun.</param>
+    /// <param name="cancellationToken">Stops an invocation that has not been accepted yet.</param>
     public ValueTask<InvocationResult> InvokeAsync(
         string functionName,
         ReadOnlyMemory<byte> payload,
         InvocationType invocationType = InvocationType.RequestResponse,
         CancellationToken cancellationToken = default) =>
-        InvokeAsync(functionName, payload, invocationType, InvocationContext.None, cancellationToken);
+        InvokeAsync(functionName, null, payload, invocationType, InvocationContext.None, cancellationToken);
 
     /// <summary>Invokes a function with a client context or Cognito identity, passed to the runtime in
     /// <c>Lambda-Runtime-Client-Context</c> (a synchronous invocation only, as on Lambda) and
     /// <c>Lambda-Runtime-Cognito-Identity</c>.</summary>
+    public ValueTask<InvocationResult> InvokeAsync(
+        string functionName,
+        ReadOnlyMemory<byte> payload,
+        InvocationType invocationType,
+        InvocationContext context,
+        CancellationToken cancellationToken = default) =>
+        InvokeAsync(functionName, null, payload, invocationType, context, cancellationToken);
+
+    /// <summary>
+    /// Invokes a function's alias or version, named in <paramref name="functionName"/> (<c>my-function:live</c>, a
+    /// qualified ARN) or given apart in <paramref name="qualifier"/> (Invoke's <c>Qualifier</c>), as Lambda takes
+    /// either; the two must agree. An alias runs its version's environments; the runtime is told the ARN as invoked.
+    /// An unknown alias or version is Lambda's 404 <c>Function not found: {qualified ARN}</c>.
+    /// </summary>
     public async ValueTask<InvocationResult> InvokeAsync(
         string functionName,
+        string? qualifier,
         ReadOnlyMemory<byte> payload,
         InvocationType invocationType,
         InvocationContext context,
@@ -162,21 +222,33 @@ public sealed class LambdaService : IAsyncDisposable
             return tooLarge;
         }
 
-        if (!_functions.TryGetValue(functionName, out var host))
+        var name = LambdaFunction.NameOf(functionName, out var derived);
+        if (derived is not null && qualifier is not null && derived != qualifier)
         {
-            return Refusal.FunctionNotFound(FunctionArn(functionName), Guid.NewGuid().ToString());
+            return Refusal.InvalidParameterValue("The derived qualifier from the function name does not match the specified qualifier.", Guid.NewGuid().ToString());
+        }
+
+        qualifier ??= derived;
+        if (!_functions.TryGetValue(name, out var function) || function.Resolve(qualifier) is not { } host)
+        {
+            return Refusal.FunctionNotFound(LambdaFunction.ArnOf(_options.Account, name, qualifier), Guid.NewGuid().ToString());
+        }
+
+        if (qualifier is not null)
+        {
+            context = context with { InvokedFunctionArn = LambdaFunction.ArnOf(_options.Account, name, qualifier) };
         }
 
         switch (invocationType)
         {
             case InvocationType.DryRun:
-                return new InvocationResult(204, ReadOnlyMemory<byte>.Empty, null, null, Guid.NewGuid().ToString());
+                return new InvocationResult(204, ReadOnlyMemory<byte>.Empty, null, null, Guid.NewGuid().ToString()) { ExecutedVersion = host.Function.Version };
             case InvocationType.Event:
                 // Lambda passes the client context to synchronous invocations only (the Invoke API reference); the
                 // request id answered here is the one the function sees, on every attempt.
-                var queued = new QueuedEvent(functionName, payload.ToArray(), Guid.NewGuid().ToString(), context with { ClientContext = null });
+                var queued = new QueuedEvent(name, qualifier, payload.ToArray(), Guid.NewGuid().ToString(), context with { ClientContext = null });
                 _events.Writer.TryWrite(queued);
-                return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId);
+                return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId) { ExecutedVersion = host.Function.Version };
             default:
                 return await host.InvokeAsync(payload, context, cancellationToken).ConfigureAwait(false);
         }
@@ -197,18 +269,14 @@ public sealed class LambdaService : IAsyncDisposable
     private string FunctionArn(string functionName) => FunctionArn(_options.Account, functionName);
 
     /// <summary>The unqualified ARN of the function <paramref name="functionName"/> in <paramref name="account"/>'s account and region.</summary>
-    public static string FunctionArn(AccountContext account, string functionName)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        return $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}";
-    }
+    public static string FunctionArn(AccountContext account, string functionName) => LambdaFunction.ArnOf(account, functionName);
 
     /// <summary>The log file of a function (<c>StatePaths.FunctionLogs/{name}.log</c>).</summary>
     public string LogPathOf(string functionName) => Path.Combine(_options.State.FunctionLogs, functionName + ".log");
 
     /// <summary>Process ids of a function's live execution environments (empty when it has none).</summary>
     public IReadOnlyList<int> ProcessIdsOf(string functionName) =>
-        _functions.TryGetValue(functionName, out var host) ? host.ProcessIds : [];
+        _functions.TryGetValue(functionName, out var function) ? function.ProcessIds : [];
 
     /// <summary>Stops a function's environments and forgets it.</summary>
     public async Task RemoveAsync(string functionName)
@@ -272,7 +340,7 @@ public sealed class LambdaService : IAsyncDisposable
         var backoff = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
         {
-            if (_stopping.IsCancellationRequested || !_functions.TryGetValue(queued.FunctionName, out var host))
+            if (_stopping.IsCancellationRequested || !_functions.TryGetValue(queued.FunctionName, out var function) || function.Resolve(queued.Qualifier) is not { } host)
             {
                 return;
             }
@@ -329,7 +397,7 @@ public sealed class LambdaService : IAsyncDisposable
 
     private async Task ReapAsync()
     {
-        foreach (var host in _functions.Values)
+        foreach (var host in _functions.Values.SelectMany(f => f.Hosts))
         {
             await host.ReapIdleAsync().ConfigureAwait(false);
         }

@@ -470,10 +470,11 @@ public sealed class StackHost : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(functionName);
         var functions = _functions ?? throw new InvalidOperationException("No function is deployed.");
-        var name = FunctionsLambdaInvoker.FunctionName(functionName);
+        // The name goes as given: a qualified one (NAME:ALIAS, NAME:3, an ARN) invokes that alias or version.
+        var name = functionName;
         var type = string.Equals(invocationType, "Event", StringComparison.OrdinalIgnoreCase) ? InvocationType.Event : InvocationType.RequestResponse;
         var result = await functions.InvokeAsync(name, System.Text.Encoding.UTF8.GetBytes(payload), type, cancellationToken).ConfigureAwait(false);
-        return new InvocationReply(result.StatusCode, System.Text.Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError ?? result.ServiceErrorType, InvocationResult.ExecutedVersion, result.RequestId);
+        return new InvocationReply(result.StatusCode, System.Text.Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError ?? result.ServiceErrorType, result.ExecutedVersion, result.RequestId);
     }
 
     /// <summary>Stops every module, then removes the sandbox: nothing is left behind.</summary>

@@ -92,7 +92,10 @@ public sealed class SamplesTests
         Assert.Equal(Cloister.Model.Api.EndpointType.Private, api.EndpointType);
         Assert.Contains("StringNotEquals", api.Policy, StringComparison.Ordinal);
         Assert.Contains(endpoint.Id, api.Policy, StringComparison.Ordinal);
-        Assert.Equal("python3.12", Assert.Single(model.Functions).Runtime);
+        var function = Assert.Single(model.Functions);
+        Assert.Equal("python3.12", function.Runtime);
+        Assert.Equal(("live", "1"), (Assert.Single(function.Aliases).Name, Assert.Single(function.Versions).Version));
+        Assert.Equal("live", Assert.Single(function.Permissions).Qualifier);
 
         var group = Assert.Single(model.SecurityGroups, g => g.Id == Assert.Single(endpoint.SecurityGroupIds));
         var prefixList = Assert.Single(model.PrefixLists, p => p.LogicalId == "OnPremisesPrefixList");

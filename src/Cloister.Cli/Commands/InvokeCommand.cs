@@ -10,7 +10,7 @@ internal static class InvokeCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var function = new Argument<string>("function") { Description = "The function: name, logical id's generated name or ARN." };
+        var function = new Argument<string>("function") { Description = "The function: name, logical id's generated name or ARN, with :ALIAS or :VERSION to invoke one." };
         var payload = new Option<string?>("--payload") { Description = "The event, as JSON (default {})." };
         var type = new Option<string?>("--invocation-type") { Description = "RequestResponse (default) or Event." };
         var verb = new Command("invoke", "Invoke a deployed function and print its response.") { function, payload, type };

@@ -37,7 +37,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private string? _temporary;
 
     public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger)
-        : this(function, log, time, logger, string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyy'/'MM'/'dd}/[$LATEST]{Guid.NewGuid():N}"))
+        : this(function, log, time, logger, string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyy'/'MM'/'dd}/[{function.Version}]{Guid.NewGuid():N}"))
     {
     }
 
@@ -164,7 +164,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
                 // A runtime stuck before it took the invocation still timed it out: its START comes first.
                 if (invocation.TryStart())
                 {
-                    WriteLog(LambdaLogLines.Start(invocation.RequestId));
+                    WriteLog(LambdaLogLines.Start(invocation.RequestId, _function.Version));
                 }
 
                 WriteLog(LambdaLogLines.TimedOut(_time.GetUtcNow(), invocation.RequestId, _function.Function.TimeoutSeconds));
@@ -270,7 +270,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         }
 
         // START when the runtime takes it, as Lambda writes it: an invocation its runtime never took can run elsewhere.
-        WriteLog(LambdaLogLines.Start(invocation.RequestId));
+        WriteLog(LambdaLogLines.Start(invocation.RequestId, _function.Version));
 
         try
         {

@@ -11,14 +11,19 @@ namespace Cloister.Functions.Environments;
 /// <param name="Command">How its runtime starts.</param>
 /// <param name="Environment">Everything but <c>AWS_LAMBDA_RUNTIME_API</c>, the log stream and <c>TMPDIR</c>.</param>
 /// <param name="TemporaryRoot">Where each environment gets its own temporary folder (Lambda's per-environment <c>/tmp</c>).</param>
+/// <param name="Version">The version these environments run: <c>$LATEST</c>, or a published version's number.</param>
 internal sealed record FunctionDefinition(
     LambdaFunction Function,
     string Arn,
     string TaskRoot,
     LaunchCommand Command,
     ImmutableDictionary<string, string> Environment,
-    string TemporaryRoot)
+    string TemporaryRoot,
+    string Version = FunctionDefinition.Latest)
 {
+    /// <summary>The unpublished version, which an unqualified invocation runs.</summary>
+    public const string Latest = "$LATEST";
+
     public string Name => Function.FunctionName;
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(Function.TimeoutSeconds);

@@ -146,7 +146,7 @@ internal sealed partial class FunctionHost
         var timedOut = init.Status == "timeout";
         var errorType = ErrorTypeOf(init);
         environment.WriteLog(LambdaLogLines.InitReport(init.Duration, InvokePhase, init.Status!, errorType));
-        environment.WriteLog(LambdaLogLines.Start(requestId));
+        environment.WriteLog(LambdaLogLines.Start(requestId, Function.Version));
         ReadOnlyMemory<byte> payload;
         if (timedOut)
         {
@@ -168,7 +168,7 @@ internal sealed partial class FunctionHost
         environment.WriteLog(LambdaLogLines.Report(
             requestId, _time.GetElapsedTime(started), Function.Function.MemorySize, environment.MaxMemoryUsedMb(), null, init.Status, errorType));
         await RetireAsync(environment).ConfigureAwait(false);
-        return new InvocationResult(200, payload, "Unhandled", null, requestId);
+        return new InvocationResult(200, payload, "Unhandled", null, requestId) { ExecutedVersion = Function.Version };
     }
 
     /// <summary>Gives the init slot back once; waiting invocations look again.</summary>

@@ -267,7 +267,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var now = _time.GetUtcNow();
         var deadline = now.Add(budget).ToUnixTimeMilliseconds();
         var traceId = TraceIds.New(now);
-        var invocation = new PendingInvocation(requestId, payload, deadline, Function.Arn, traceId, context);
+        var invocation = new PendingInvocation(requestId, payload, deadline, context.InvokedFunctionArn ?? Function.Arn, traceId, context);
         var outcome = await environment.InvokeAsync(invocation, budget).ConfigureAwait(false);
         if (outcome.Kind == OutcomeKind.NotTaken)
         {
@@ -326,11 +326,11 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         return Result(outcome, requestId);
     }
 
-    private static InvocationResult Result(InvocationOutcome outcome, string requestId) => outcome.Kind switch
+    private InvocationResult Result(InvocationOutcome outcome, string requestId) => outcome.Kind switch
     {
-        OutcomeKind.Response => new InvocationResult(200, outcome.Payload, null, null, requestId),
+        OutcomeKind.Response => new InvocationResult(200, outcome.Payload, null, null, requestId) { ExecutedVersion = Function.Version },
         OutcomeKind.Undelivered => Refusal.Undelivered(requestId),
-        _ => new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId),
+        _ => new InvocationResult(200, outcome.Payload, "Unhandled", null, requestId) { ExecutedVersion = Function.Version },
     };
 
     /// <summary>Lets every waiting invocation look again: an environment went idle, or an init slot or a place under the limit came free.</summary>

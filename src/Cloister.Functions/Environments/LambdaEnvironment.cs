@@ -26,7 +26,8 @@ internal static class LambdaEnvironment
         FunctionsOptions options,
         RuntimeCatalog runtimes,
         string taskRoot,
-        LaunchCommand command)
+        LaunchCommand command,
+        string version)
     {
         var region = options.Account.Region;
         var env = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
@@ -47,7 +48,7 @@ internal static class LambdaEnvironment
         env["AWS_REGION"] = region;
         env["AWS_DEFAULT_REGION"] = region;
         env["AWS_LAMBDA_FUNCTION_NAME"] = function.FunctionName;
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+        env["AWS_LAMBDA_FUNCTION_VERSION"] = version;
         env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = function.MemorySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + function.FunctionName;
         env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";

@@ -28,7 +28,8 @@ internal static class LambdaLogLines
             CultureInfo.InvariantCulture,
             $"INIT_REPORT Init Duration: {duration.TotalMilliseconds:0.00} ms\tPhase: {phase}\tStatus: {status}\t{(errorType is null ? string.Empty : $"Error Type: {errorType}\t")}");
 
-    public static string Start(string requestId) => $"START RequestId: {requestId} Version: $LATEST";
+    /// <summary><c>START RequestId: … Version: $LATEST</c>, or the number of the version that runs (an alias's version).</summary>
+    public static string Start(string requestId, string version) => $"START RequestId: {requestId} Version: {version}";
 
     public static string End(string requestId) => $"END RequestId: {requestId}";
 

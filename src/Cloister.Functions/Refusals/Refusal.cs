@@ -20,6 +20,10 @@ internal static class Refusal
     public static InvocationResult FunctionNotFound(string functionArn, string requestId) =>
         Build(404, "ResourceNotFoundException", User, $"Function not found: {functionArn}", null, requestId);
 
+    /// <summary>400 <c>InvalidParameterValueException</c> with Lambda's message.</summary>
+    public static InvocationResult InvalidParameterValue(string message, string requestId) =>
+        Build(400, "InvalidParameterValueException", User, message, null, requestId);
+
     /// <summary>429 <c>TooManyRequestsException</c>, <c>Rate Exceeded.</c>, with the limit that was hit as <c>Reason</c>.</summary>
     public static InvocationResult Throttled(string reason, string requestId) =>
         Build(429, "TooManyRequestsException", User, "Rate Exceeded.", reason, requestId);

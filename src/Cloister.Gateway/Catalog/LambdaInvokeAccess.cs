@@ -19,7 +19,10 @@ namespace Cloister.Gateway.Catalog;
 /// <c>.../authorizers/{id}</c> for an authorizer) and <c>aws:SourceAccount</c> the API's account: the function's
 /// resource-based policy (its <c>AWS::Lambda::Permission</c>s, compiled into the statements Lambda's <c>GetPolicy</c>
 /// shows) must allow it. With a role in credentials, API Gateway calls as a session of that role: the role's identity
-/// policies (within its boundary) or the function's policy must allow <c>lambda:InvokeFunction</c>.
+/// policies (within its boundary) or the function's policy must allow <c>lambda:InvokeFunction</c>. Lambda keeps one
+/// policy per qualifier: a URI naming an alias or version (<c>…:function:NAME:live</c>) is decided by the permissions
+/// added on that alias or version only, and an unqualified (or <c>$LATEST</c>) one by the function's own
+/// (using-aliases, "Resource policies").
 /// </summary>
 internal sealed class LambdaInvokeAccess
 {
@@ -32,6 +35,7 @@ internal sealed class LambdaInvokeAccess
     private static readonly RequestPrincipal ApiGateway = RequestPrincipal.Service(ApiGatewayService);
 
     private readonly AccountContext _account;
+    // By function name, or NAME:QUALIFIER for each alias and version: its compiled policy, null when nothing is granted on it.
     private readonly FrozenDictionary<string, Cloister.Policy.Policy?> _functions;
     private readonly FrozenDictionary<string, CompiledRole> _roles;
 
@@ -49,10 +53,9 @@ internal sealed class LambdaInvokeAccess
     public static LambdaInvokeAccess Build(GatewayModel model, ILogger logger)
     {
         var account = model.Account;
-        var functions = (model.Functions.IsDefault ? [] : model.Functions).ToFrozenDictionary(
-            f => f.FunctionName,
-            f => f.Permissions.IsDefaultOrEmpty ? null : Compile(account, f, logger),
-            StringComparer.Ordinal);
+        var functions = (model.Functions.IsDefault ? [] : model.Functions)
+            .SelectMany(f => Qualifiers(f).Select(q => (Key: Key(f.FunctionName, q), Policy: Compile(account, f, q, logger))))
+            .ToFrozenDictionary(p => p.Key, p => p.Policy, StringComparer.Ordinal);
         var roles = (model.Roles.IsDefault ? [] : model.Roles).DistinctBy(r => r.Arn, StringComparer.Ordinal)
             .ToFrozenDictionary(r => r.Arn, r => Compile(account, r, logger), StringComparer.Ordinal);
         return new LambdaInvokeAccess(account, functions, roles);
@@ -62,13 +65,14 @@ internal sealed class LambdaInvokeAccess
     /// Whether <paramref name="functionArn"/> (as the integration or authorizer URI names it) may be invoked for
     /// <paramref name="sourceArn"/>, by API Gateway itself or, when <paramref name="credentials"/> names a role, by that role.
     /// </summary>
-    /// <param name="functionArn">The function ARN from the URI (a qualifier is ignored: permissions are kept per function).</param>
+    /// <param name="functionArn">The function ARN from the URI, with the alias or version it invokes if it names one.</param>
     /// <param name="sourceArn">The calling method's (or authorizer's) execute-api ARN.</param>
     /// <param name="credentials">The integration's or authorizer's credentials, or null.</param>
     /// <param name="caller">The request's SigV4-signed caller, for <see cref="CallerCredentials"/>.</param>
     public bool Allows(string functionArn, string sourceArn, string? credentials, CallerIdentity? caller)
     {
-        var name = Lambda.FunctionsLambdaInvoker.FunctionName(functionArn);
+        var name = LambdaFunction.NameOf(functionArn, out var qualifier);
+        name = Key(name, qualifier == Latest ? null : qualifier);
         if (credentials == CallerCredentials)
         {
             return caller is not null && Decide(name, sourceArn, credentials, caller);
@@ -77,15 +81,16 @@ internal sealed class LambdaInvokeAccess
         return _decisions.GetOrAdd((name, sourceArn, string.IsNullOrEmpty(credentials) ? null : credentials), key => Decide(key.Function, key.SourceArn, key.Credentials, null));
     }
 
-    private bool Decide(string name, string sourceArn, string? credentials, CallerIdentity? caller)
+    /// <summary>The decision for <paramref name="key"/>: the function's name, or NAME:QUALIFIER for an alias or version.</summary>
+    private bool Decide(string key, string sourceArn, string? credentials, CallerIdentity? caller)
     {
-        if (!_functions.TryGetValue(name, out var policy))
+        if (!_functions.TryGetValue(key, out var policy))
         {
-            // No such function: Lambda refuses before anything else (API Gateway logs it as invalid permissions too).
+            // No such function, alias or version: Lambda refuses before anything else (API Gateway logs it as invalid permissions too).
             return false;
         }
 
-        var context = new RequestContext { Action = InvokeAction, Resource = FunctionArnOf(name) };
+        var context = new RequestContext { Action = InvokeAction, Resource = ArnOf(key) };
         context.Set("aws:SourceAccount", _account.AccountId);
         if (credentials is null)
         {
@@ -110,25 +115,43 @@ internal sealed class LambdaInvokeAccess
         return IamAccess.Evaluate(context, role.Policies, role.Boundary, policy, null, isRoot: false).IsAllowed;
     }
 
-    private string FunctionArnOf(string name) => LambdaService.FunctionArn(_account, name);
+    private const string Latest = "$LATEST";
 
-    /// <summary>The function's resource-based policy as Lambda writes it from its permissions (one statement each).</summary>
-    private static Cloister.Policy.Policy? Compile(AccountContext account, LambdaFunction function, ILogger logger)
+    /// <summary>The ARN a key names: the function's, or its alias's or version's (NAME:QUALIFIER, as in the ARN).</summary>
+    private string ArnOf(string key) => LambdaService.FunctionArn(_account, key);
+
+    private static string Key(string name, string? qualifier) => qualifier is null ? name : name + ":" + qualifier;
+
+    /// <summary>Null for the function itself, then each of its aliases and versions: each has a policy of its own.</summary>
+    private static IEnumerable<string?> Qualifiers(LambdaFunction function) =>
+        new string?[] { null }.Concat(function.Aliases.Select(a => a.Name)).Concat(function.Versions.Select(v => v.Version));
+
+    /// <summary>
+    /// The resource-based policy of the function (<paramref name="qualifier"/> null) or of one alias or version, as
+    /// Lambda writes it from the permissions added on it (one statement each); null when none is.
+    /// </summary>
+    private static Cloister.Policy.Policy? Compile(AccountContext account, LambdaFunction function, string? qualifier, ILogger logger)
     {
+        var permissions = function.Permissions.IsDefault ? [] : function.Permissions.Where(p => p.Qualifier == qualifier).ToList();
+        if (permissions.Count == 0)
+        {
+            return null;
+        }
+
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteString("Version", "2012-10-17");
             json.WriteStartArray("Statement");
-            foreach (var permission in function.Permissions)
+            foreach (var permission in permissions)
             {
                 json.WriteStartObject();
                 json.WriteString("Sid", permission.LogicalId);
                 json.WriteString("Effect", "Allow");
                 WritePrincipal(json, account, permission.Principal);
                 json.WriteString("Action", permission.Action);
-                json.WriteString("Resource", LambdaService.FunctionArn(account, function.FunctionName));
+                json.WriteString("Resource", LambdaFunction.ArnOf(account, function.FunctionName, qualifier));
                 if (permission.SourceArn is not null || permission.SourceAccount is not null)
                 {
                     json.WriteStartObject("Condition");
@@ -159,7 +182,7 @@ internal sealed class LambdaInvokeAccess
         var parsed = Cloister.Policy.Policy.Parse(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), PolicyParseOptions.Default);
         if (parsed.Policy is null)
         {
-            Log.PolicyDidNotCompile(logger, "function " + function.FunctionName, parsed.ErrorMessage);
+            Log.PolicyDidNotCompile(logger, "function " + Key(function.FunctionName, qualifier), parsed.ErrorMessage);
         }
 
         return parsed.Policy;

@@ -1,5 +1,6 @@
 using Cloister.Functions;
 using Cloister.Gateway.Ports;
+using Cloister.Model.Compute;
 
 namespace Cloister.Gateway.Lambda;
 
@@ -16,7 +17,8 @@ public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInv
     public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, CancellationToken cancellationToken)
     {
         var type = invocationType == LambdaInvocationType.Event ? InvocationType.Event : InvocationType.RequestResponse;
-        var result = await functions.InvokeAsync(FunctionName(functionArn), payload, type, cancellationToken).ConfigureAwait(false);
+        // The ARN goes as the URI names it: a qualified one invokes that alias or version.
+        var result = await functions.InvokeAsync(functionArn, payload, type, cancellationToken).ConfigureAwait(false);
         var status = result switch
         {
             { FunctionError: not null } => LambdaInvocationStatus.FunctionError,
@@ -31,18 +33,5 @@ public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInv
     /// The function's name from <c>arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}]</c>;
     /// anything that is not such an ARN is taken as the name itself.
     /// </summary>
-    public static string FunctionName(string functionArn)
-    {
-        ArgumentNullException.ThrowIfNull(functionArn);
-        const string marker = ":function:";
-        var start = functionArn.IndexOf(marker, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return functionArn;
-        }
-
-        var name = functionArn.AsSpan(start + marker.Length);
-        var qualifier = name.IndexOf(':');
-        return (qualifier < 0 ? name : name[..qualifier]).ToString();
-    }
+    public static string FunctionName(string functionArn) => LambdaFunction.NameOf(functionArn, out _);
 }

@@ -21,7 +21,7 @@ public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus?
 /// <param name="StatusCode">200 (RequestResponse) or 202 (Event), or the service error's status.</param>
 /// <param name="Payload">The function's response (or error object).</param>
 /// <param name="FunctionError"><c>Unhandled</c> when the function failed.</param>
-/// <param name="ExecutedVersion"><c>$LATEST</c>.</param>
+/// <param name="ExecutedVersion"><c>$LATEST</c>, or the version an alias or version invocation ran.</param>
 /// <param name="RequestId">The invocation's request id.</param>
 public sealed record InvocationReply(int StatusCode, string Payload, string? FunctionError, string ExecutedVersion, string RequestId);
 

@@ -35,9 +35,48 @@ public sealed record LambdaFunction(
     /// <summary>Lambda's default timeout.</summary>
     public const int DefaultTimeoutSeconds = 3;
 
-    /// <summary>Its resource-based policy: the permissions granted on it (<c>AWS::Lambda::Permission</c>), in template order.</summary>
+    /// <summary>
+    /// Its resource-based policies: the permissions granted on it (<c>AWS::Lambda::Permission</c>), in template order.
+    /// Lambda keeps one policy per qualifier: a statement applies to the function itself (and <c>$LATEST</c>) when its
+    /// <see cref="PermissionStatement.Qualifier"/> is null, else only to that alias or version.
+    /// </summary>
     public ImmutableArray<PermissionStatement> Permissions { get; init; } = [];
+
+    /// <summary>Its published versions, numbered 1, 2… in the order they were published.</summary>
+    public ImmutableArray<FunctionVersion> Versions { get; init; } = [];
+
+    /// <summary>Its aliases, each pointing at one of <see cref="Versions"/> or at <c>$LATEST</c>.</summary>
+    public ImmutableArray<FunctionAlias> Aliases { get; init; } = [];
 
     /// <summary>A function is identified by its name.</summary>
     public string Id => FunctionName;
+
+    /// <summary>
+    /// The ARN of the function <paramref name="functionName"/> in <paramref name="account"/>'s account and region:
+    /// unqualified, or with its alias or version <paramref name="qualifier"/> (<c>…:function:NAME:live</c>).
+    /// </summary>
+    public static string ArnOf(AccountContext account, string functionName, string? qualifier = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var arn = $"arn:{account.Partition}:lambda:{account.Region}:{account.AccountId}:function:{functionName}";
+        return qualifier is null ? arn : arn + ":" + qualifier;
+    }
+
+    /// <summary>
+    /// The function a reference names, in any of Lambda's forms: a name (<c>my-function</c>), a name with a qualifier
+    /// (<c>my-function:v1</c>), an ARN (<c>arn:aws:lambda:{region}:{account}:function:my-function[:v1]</c>) or a partial
+    /// ARN (<c>{account}:function:my-function[:v1]</c>); <paramref name="qualifier"/> is its alias or version, null without one.
+    /// </summary>
+    public static string NameOf(string reference, out string? qualifier)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        const string marker = "function:";
+        var at = reference.IndexOf(":" + marker, StringComparison.Ordinal);
+        var name = at >= 0 ? reference[(at + 1 + marker.Length)..]
+            : reference.StartsWith(marker, StringComparison.Ordinal) ? reference[marker.Length..]
+            : reference;
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        qualifier = colon < 0 ? null : name[(colon + 1)..];
+        return colon < 0 ? name : name[..colon];
+    }
 }

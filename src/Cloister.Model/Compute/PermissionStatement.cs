@@ -9,4 +9,6 @@ namespace Cloister.Model.Compute;
 /// <param name="Principal">A service (<c>apigateway.amazonaws.com</c>), an account id, an ARN, or <c>*</c>.</param>
 /// <param name="SourceArn">The source's ARN, matched with <c>ArnLike</c> (wildcards allowed); null for any source.</param>
 /// <param name="SourceAccount">The source's account, matched exactly; null for any.</param>
-public sealed record PermissionStatement(string LogicalId, string Action, string Principal, string? SourceArn, string? SourceAccount);
+/// <param name="Qualifier">The alias or version the permission was added on (its <c>FunctionName</c>'s qualifier);
+/// null for the function itself, whose policy also covers <c>$LATEST</c>.</param>
+public sealed record PermissionStatement(string LogicalId, string Action, string Principal, string? SourceArn, string? SourceAccount, string? Qualifier = null);

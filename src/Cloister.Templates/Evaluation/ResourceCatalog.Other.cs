@@ -5,6 +5,9 @@ namespace Cloister.Templates.Evaluation;
 /// <summary>Lambda, DynamoDB, load balancing, certificates, IAM and logs.</summary>
 internal static partial class ResourceCatalog
 {
+    /// <summary>The number Lambda gives a function's first published version.</summary>
+    public const string FirstVersion = "1";
+
     private static IEnumerable<ResourceType> OtherTypes()
     {
         yield return T("AWS::Lambda::Function", "Arn SnapStartResponse.ApplyOn SnapStartResponse.OptimizationStatus", c =>
@@ -12,6 +15,18 @@ internal static partial class ResourceCatalog
             var name = c.Prop("FunctionName") ?? c.GeneratedName();
             return c.Set("Arn", c.Arn("lambda", "function:" + name)).Set("SnapStartResponse.ApplyOn", "None")
                 .Set("SnapStartResponse.OptimizationStatus", "Off").Done(name);
+        });
+        // A template deployment publishes each function once: a second version of an unchanged function is refused (by
+        // the mapping, as Lambda refuses it), so a version is always the function's first, 1.
+        yield return T("AWS::Lambda::Version", "FunctionArn Version", c =>
+        {
+            var arn = c.Arn("lambda", $"function:{Mapping.ModelBuilder.FunctionNameOf(c.Prop("FunctionName") ?? string.Empty)}:{FirstVersion}");
+            return c.Set("FunctionArn", arn).Set("Version", FirstVersion).Done(arn);
+        });
+        yield return T("AWS::Lambda::Alias", "AliasArn", c =>
+        {
+            var arn = c.Arn("lambda", $"function:{Mapping.ModelBuilder.FunctionNameOf(c.Prop("FunctionName") ?? string.Empty)}:{c.Prop("Name")}");
+            return c.Set("AliasArn", arn).Done(arn);
         });
         yield return T("AWS::Lambda::Permission", string.Empty, c => c.Done($"{c.State.StackName}-{c.LogicalId}-{c.NewId(IdKind.ApiKey)}"));
         yield return T("AWS::DynamoDB::Table", "Arn StreamArn", c =>

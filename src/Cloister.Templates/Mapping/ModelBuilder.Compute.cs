@@ -33,6 +33,7 @@ internal sealed partial class ModelBuilder
             BuildFunction(r);
         }
 
+        BuildVersions();
         BuildPermissions();
 
         foreach (var r in OfType("AWS::DynamoDB::Table"))

@@ -25,12 +25,21 @@ internal sealed partial class ModelBuilder
                 continue;
             }
 
-            var name = FunctionNameOf(functionName);
-            if (!_functions.Exists(f => f.FunctionName == name))
+            var name = FunctionNameOf(functionName, out var qualifier);
+            var function = _functions.Find(f => f.FunctionName == name);
+            if (function is null)
             {
                 // A function made elsewhere (a literal ARN, as a SAM authorizer's FunctionArn may be) cannot run in the
                 // sandbox, so its permission has nothing to apply to: said, as for a role outside the templates.
                 r.WarningAt(r.Node("FunctionName")!, "FunctionName", $"'{functionName}' is not a function of these templates; Cloister cannot run it, so this permission applies to nothing.");
+                continue;
+            }
+
+            // $LATEST's policy is the function's own; any other qualifier must be one of its aliases or versions.
+            qualifier = qualifier == LatestVersion ? null : qualifier;
+            if (qualifier is not null && !function.Aliases.Any(a => a.Name == qualifier) && !function.Versions.Any(v => v.Version == qualifier))
+            {
+                r.Problem("FunctionName", $"Function not found: {LambdaFunction.ArnOf(account, name, qualifier)}");
                 continue;
             }
 
@@ -39,7 +48,7 @@ internal sealed partial class ModelBuilder
                 byFunction[name] = permissions = ImmutableArray.CreateBuilder<PermissionStatement>();
             }
 
-            permissions.Add(new PermissionStatement(r.LogicalId, action, principal, r.String("SourceArn"), r.String("SourceAccount")));
+            permissions.Add(new PermissionStatement(r.LogicalId, action, principal, r.String("SourceArn"), r.String("SourceAccount"), qualifier));
         }
 
         for (var i = 0; i < _functions.Count; i++)
@@ -61,16 +70,10 @@ internal sealed partial class ModelBuilder
     /// <summary>
     /// The function a permission's <c>FunctionName</c> names, in any of Lambda's forms: a name (<c>my-function</c>), a
     /// name with a qualifier (<c>my-function:v1</c>), an ARN (<c>arn:aws:lambda:{region}:{account}:function:my-function</c>)
-    /// or a partial ARN (<c>{account}:function:my-function</c>). A qualifier is dropped: the permission is kept on the function.
+    /// or a partial ARN (<c>{account}:function:my-function</c>), without its qualifier.
     /// </summary>
-    internal static string FunctionNameOf(string functionName)
-    {
-        const string marker = "function:";
-        var at = functionName.IndexOf(":" + marker, StringComparison.Ordinal);
-        var name = at >= 0 ? functionName[(at + 1 + marker.Length)..]
-            : functionName.StartsWith(marker, StringComparison.Ordinal) ? functionName[marker.Length..]
-            : functionName;
-        var qualifier = name.IndexOf(':', StringComparison.Ordinal);
-        return qualifier < 0 ? name : name[..qualifier];
-    }
+    internal static string FunctionNameOf(string functionName) => FunctionNameOf(functionName, out _);
+
+    /// <summary>The function <paramref name="functionName"/> names, and its alias or version qualifier (null without one).</summary>
+    internal static string FunctionNameOf(string functionName, out string? qualifier) => LambdaFunction.NameOf(functionName, out qualifier);
 }

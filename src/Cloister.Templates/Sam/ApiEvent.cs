@@ -12,6 +12,9 @@ namespace Cloister.Templates.Sam;
 /// <param name="Condition">The function's condition, which SAM puts on the method it adds for the event; null when it has none.</param>
 internal sealed record ApiEvent(string FunctionId, string EventId, string Path, string Method, string? ApiId, SourceLocation Location, string? Condition)
 {
+    /// <summary>The logical id of the function's <c>AutoPublishAlias</c> alias, which the integration invokes; null to invoke the function.</summary>
+    public string? AliasId { get; init; }
+
     /// <summary>The event's <c>RequestModel</c> (Model, Required, ValidateBody, ValidateParameters), if any.</summary>
     public Nodes.Node? RequestModel { get; init; }
 

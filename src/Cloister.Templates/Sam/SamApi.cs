@@ -332,7 +332,9 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
 
         // A conditional function's method (and its integration's uri) is conditional too, as SAM writes it, so that
         // the body does not refer to a function that is not created.
-        Node uri = NodeFactory.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{e.FunctionId}.Arn}}/invocations", at);
+        // With AutoPublishAlias the integration invokes the alias (its Ref is the alias ARN), as SAM writes it.
+        var function = e.AliasId ?? e.FunctionId + ".Arn";
+        Node uri = NodeFactory.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{function}}}/invocations", at);
         if (e.Condition is not null)
         {
             uri = SamConditions.If(e.Condition, uri, at);

@@ -7,7 +7,8 @@ namespace Cloister.Templates.Sam;
 
 /// <summary>
 /// <c>AWS::Serverless::Function</c>: an <c>AWS::Lambda::Function</c>, its execution role (unless Role is
-/// given) and, per Api event, a Lambda permission for API Gateway and a method on the API.
+/// given), its version and alias with <c>AutoPublishAlias</c>, and, per Api event, a Lambda permission for API Gateway
+/// and a method on the API (both on the alias when there is one).
 /// </summary>
 internal static class SamFunction
 {
@@ -20,9 +21,9 @@ internal static class SamFunction
         "KmsKeyArn", "PermissionsBoundary", "EphemeralStorage", "LoggingConfig", "PackageType", "ImageUri", "RolePath",
         "AutoPublishAlias", "DeploymentPreference", "FunctionUrlConfig", "ProvisionedConcurrencyConfig", "DeadLetterQueue",
         "EventInvokeConfig", "SnapStart", "RuntimeManagementConfig", "CodeSigningConfigArn", "FileSystemConfigs", "ImageConfig",
-        "AssumeRolePolicyDocument", "ManagedPolicyArns");
+        "AssumeRolePolicyDocument", "ManagedPolicyArns", "AutoPublishCodeSha256", "AutoPublishAliasAllProperties", "VersionDescription");
 
-    private static readonly string[] Unsupported = ["AutoPublishAlias", "DeploymentPreference", "FunctionUrlConfig", "ProvisionedConcurrencyConfig", "DeadLetterQueue", "EventInvokeConfig", "FileSystemConfigs"];
+    private static readonly string[] Unsupported = ["DeploymentPreference", "FunctionUrlConfig", "ProvisionedConcurrencyConfig", "DeadLetterQueue", "EventInvokeConfig", "FileSystemConfigs"];
 
     public static void Expand(MapEntry entry, MapNode resource, MapNode resources, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
     {
@@ -79,11 +80,14 @@ internal static class SamFunction
         }
 
         function.Add(new MapEntry("Tags", at, SamResources.Tags(props.Get("Tags") as MapNode, at, createdBySam: true)));
-        output.Add(SamResources.Resource(id, "AWS::Lambda::Function", new MapNode(function.ToImmutable(), at), at, resource));
+        var functionProperties = new MapNode(function.ToImmutable(), at);
+        output.Add(SamResources.Resource(id, "AWS::Lambda::Function", functionProperties, at, resource));
 
+        // With AutoPublishAlias, SAM connects every event to the alias rather than the function.
+        var alias = SamAutoPublish.Expand(id, props, functionProperties, resource, context, output);
         foreach (var e in (props.Get("Events") as MapNode)?.Entries ?? [])
         {
-            Event(id, e, resource, resources, context, output, events);
+            Event(id, alias, e, resource, resources, context, output, events);
         }
     }
 
@@ -178,7 +182,7 @@ internal static class SamFunction
     private static MapNode ManagedPolicy(string path, Cloister.Model.Validation.SourceLocation at) =>
         NodeFactory.Sub("arn:${AWS::Partition}:iam::aws:policy/" + path, at);
 
-    private static void Event(string id, MapEntry e, MapNode resource, MapNode resources, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
+    private static void Event(string id, string? alias, MapEntry e, MapNode resource, MapNode resources, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
     {
         var where = $"Properties.Events.{e.Key}";
         if (e.Value is not MapNode ev || ev.GetString("Type") is not { } type)
@@ -226,6 +230,7 @@ internal static class SamFunction
         var at = e.KeyLocation;
         events.Add(new ApiEvent(id, e.Key, path, method, apiId, at, SamResources.Condition(resource))
         {
+            AliasId = alias,
             RequestModel = props.Get("RequestModel"),
             RequestParameters = props.Get("RequestParameters"),
         });
@@ -240,7 +245,7 @@ internal static class SamFunction
         var permission = NodeFactory.Map(
             at,
             ("Action", NodeFactory.Str("lambda:InvokeFunction", at)),
-            ("FunctionName", NodeFactory.Ref(id, at)),
+            ("FunctionName", NodeFactory.Ref(alias ?? id, at)),
             ("Principal", NodeFactory.Str("apigateway.amazonaws.com", at)),
             ("SourceArn", sourceArn));
         output.Add(SamResources.Resource(SamLogicalIds.Permission(id + e.Key, PermissionSuffix(apiId, resources)), "AWS::Lambda::Permission", permission, at, resource));

@@ -24,6 +24,22 @@ internal static class SamLogicalIds
     public static string Permission(string prefix, string suffix) =>
         LogicalNames.IsAlphanumeric(suffix) ? $"{prefix}Permission{suffix}" : Generate($"{prefix}Permission", suffix);
 
+    /// <summary>
+    /// <c>{function}Version{hash}</c>: the first 10 characters of <paramref name="codeSha256"/> when the template gives
+    /// <c>AutoPublishCodeSha256</c>, else the hash of <paramref name="data"/> written as SAM writes it (Python's
+    /// <c>json.dumps(data, separators=(",", ":"), sort_keys=True)</c>); the prefix alone when the data is empty.
+    /// </summary>
+    public static string Version(string functionId, MapNode data, string? codeSha256)
+    {
+        var prefix = functionId + "Version";
+        if (!string.IsNullOrEmpty(codeSha256))
+        {
+            return prefix + codeSha256[..Math.Min(10, codeSha256.Length)];
+        }
+
+        return data.Entries.IsEmpty ? prefix : Generate(prefix, SortedJson.Write(data));
+    }
+
     /// <summary>SAM's <c>LogicalIdGenerator(prefix, data).gen()</c> for string data: the prefix alone when there is no data.</summary>
     public static string Generate(string prefix, string data) => data.Length == 0 ? prefix : prefix + Hash(data);
 

@@ -82,6 +82,6 @@ public sealed class LambdaEnvironmentTests
     {
         var function = new LambdaFunction("Fn", "fn", runtime, "app.handler", "/var/task", null, 128, 3, own, null, null);
         var runtimes = new RuntimeCatalog(Options);
-        return LambdaEnvironment.Build(function, Options, runtimes, "/var/task", runtimes.CommandFor(runtime, "/var/task"));
+        return LambdaEnvironment.Build(function, Options, runtimes, "/var/task", runtimes.CommandFor(runtime, "/var/task"), "$LATEST");
     }
 }

@@ -29,6 +29,13 @@ internal sealed class RealLambda : IAsyncDisposable
         Assert.True(result.Succeeded, string.Join("; ", result.Problems));
     }
 
+    /// <summary>Deploys <paramref name="function"/> as the model gives it, with its versions and aliases.</summary>
+    public async Task DeployAsync(LambdaFunction function)
+    {
+        var result = await _functions.DeployAsync(function);
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _functions.DisposeAsync();

@@ -13,7 +13,6 @@ public class PermissionMappingTests
     [InlineData("!Ref Fn")]
     [InlineData("!GetAtt Fn.Arn")]
     [InlineData("claims")]
-    [InlineData("claims:live")]
     [InlineData("123456789012:function:claims")]
     [InlineData("arn:aws:lambda:eu-central-1:123456789012:function:claims")]
     public void Permission_FunctionNameInAnyForm_IsKeptOnTheFunction(string functionName)

@@ -1,0 +1,127 @@
+using Cloister.Model.Validation;
+using Cloister.Templates.Nodes;
+using Cloister.Templates.Parsing;
+using Cloister.Templates.Sam;
+
+namespace Cloister.Templates.Tests.Sam;
+
+/// <summary>SAM's <c>AutoPublishAlias</c>: a version, an alias on it, and the function's events connected to the alias.</summary>
+public class SamAutoPublishAliasTests
+{
+    private static MapNode Expand(string text)
+    {
+        var problems = new ProblemCollector();
+        var root = (MapNode)TemplateReader.Read("t.yaml", text, problems)!;
+        var expanded = SamTransform.ApplyIfDeclared(root, "t.yaml", problems);
+        Assert.True(problems.ToResult().IsValid, problems.ToResult().ToString());
+        return (MapNode)expanded.Get("Resources")!;
+    }
+
+    private static MapNode ResourceOf(MapNode resources, string id) => Assert.IsType<MapNode>(resources.Get(id));
+
+    private static MapNode PropsOf(MapNode resources, string id) => (MapNode)ResourceOf(resources, id).Get("Properties")!;
+
+    [Fact]
+    public void AutoPublishAlias_SamsOwnFixture_WritesVersionAndAliasAndConnectsTheApiEventToTheAlias()
+    {
+        // SAM's tests/translator/input/function_with_alias_and_event_sources.yaml, its Api event: SAM names the
+        // version MyAwesomeFunctionVersion640128d35d (the SHA-1 of the sorted code dictionary).
+        var resources = Expand("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              MyAwesomeFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: { Bucket: sam-demo-bucket, Key: hello.zip }
+                  Handler: hello.handler
+                  Runtime: python3.12
+                  AutoPublishAlias: Live
+                  Events:
+                    ImplicitApi: { Type: Api, Properties: { Path: /add, Method: post } }
+            """);
+
+        var version = ResourceOf(resources, "MyAwesomeFunctionVersion640128d35d");
+        Assert.Equal(("AWS::Lambda::Version", "Retain"), (version.GetString("Type"), version.GetString("DeletionPolicy")));
+        Assert.Equal("""{"FunctionName":{"Ref":"MyAwesomeFunction"}}""", NodeJson.Write(version.Get("Properties")!));
+        var alias = ResourceOf(resources, "MyAwesomeFunctionAliasLive");
+        Assert.Equal("AWS::Lambda::Alias", alias.GetString("Type"));
+        Assert.Equal(
+            """{"Name":"Live","FunctionName":{"Ref":"MyAwesomeFunction"},"FunctionVersion":{"Fn::GetAtt":["MyAwesomeFunctionVersion640128d35d","Version"]}}""",
+            NodeJson.Write(alias.Get("Properties")!));
+        Assert.Equal("""{"Ref":"MyAwesomeFunctionAliasLive"}""", NodeJson.Write(PropsOf(resources, "MyAwesomeFunctionImplicitApiPermissionProd").Get("FunctionName")!));
+        var body = NodeJson.Write(PropsOf(resources, "ServerlessRestApi").Get("Body")!);
+        Assert.Contains("""functions/${MyAwesomeFunctionAliasLive}/invocations""", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AutoPublishAlias_InGlobalsWithVersionDescriptionAndReferences_ResolvesFnAliasAndFnVersion()
+    {
+        var resources = Expand("""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function: { AutoPublishAlias: live }
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x, VersionDescription: first, MemorySize: 256 }
+              Uses:
+                Type: AWS::Lambda::Permission
+                Properties:
+                  FunctionName: !Ref Fn.Alias
+                  Action: lambda:InvokeFunction
+                  Principal: !GetAtt Fn.Version.Version
+                  SourceArn: !Sub "${Fn.Alias}/x"
+            """);
+
+        // SAM's hash input {"MemorySize":256,"ZipFile":"x"}, its SHA-1 as Python's hashlib gives it.
+        const string versionId = "FnVersion381127f6d4";
+        Assert.Equal("first", PropsOf(resources, versionId).GetString("Description"));
+        var uses = NodeJson.Write(PropsOf(resources, "Uses"));
+        Assert.Equal(
+            $$$"""{"FunctionName":{"Ref":"FnAliaslive"},"Action":"lambda:InvokeFunction","Principal":{"Fn::GetAtt":["{{{versionId}}}","Version"]},"SourceArn":{"Fn::Sub":"${FnAliaslive}/x"}}""",
+            uses);
+    }
+
+    [Fact]
+    public void AutoPublishAlias_Intrinsic_IsAnErrorAtTheProperty()
+    {
+        var problems = new ProblemCollector();
+        var root = (MapNode)TemplateReader.Read("t.yaml", """
+            Transform: AWS::Serverless-2016-10-31
+            Parameters: { Alias: { Type: String } }
+            Resources:
+              Fn: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: a.b, Runtime: nodejs20.x, AutoPublishAlias: !Ref Alias } }
+            """, problems)!;
+        SamTransform.ApplyIfDeclared(root, "t.yaml", problems);
+
+        var problem = Assert.Single(problems.ToResult().Problems);
+        Assert.Equal(("Fn", "Properties.AutoPublishAlias"), (problem.Resource, problem.Property));
+    }
+
+    [Fact]
+    public void AutoPublishAlias_Deployed_ModelsVersionAliasAndThePermissionOnTheAlias()
+    {
+        var model = TestTemplates.LoadValid("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  FunctionName: claims
+                  InlineCode: x
+                  Handler: index.handler
+                  Runtime: nodejs20.x
+                  AutoPublishAlias: live
+                  Events: { Get: { Type: Api, Properties: { Path: /items, Method: get } } }
+            """).Model;
+
+        var function = Assert.Single(model.Functions);
+        var version = Assert.Single(function.Versions);
+        Assert.Equal(("1", "index.handler", "nodejs20.x"), (version.Version, version.Configuration.Handler, version.Configuration.Runtime));
+        var alias = Assert.Single(function.Aliases);
+        Assert.Equal(("FnAliaslive", "live", "1"), (alias.LogicalId, alias.Name, alias.FunctionVersion));
+        Assert.Equal("live", Assert.Single(function.Permissions).Qualifier);
+        var uri = model.RestApis.Single().Resources.SelectMany(r => r.Methods).Single().Integration!.Uri;
+        Assert.EndsWith("/functions/arn:aws:lambda:eu-central-1:123456789012:function:claims:live/invocations", uri, StringComparison.Ordinal);
+    }
+}
