@@ -114,6 +114,12 @@ internal static class NftRenderer
             .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {{ {TopologyView.ResolverAddress(v.Vpc)}, {TopologyView.LinkLocalResolverAddress} }} meta l4proto {{ tcp, udp }} th dport 53 accept"),
             .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {TopologyView.InstanceMetadataAddress} tcp dport 80 accept"),
         ]);
+
+        // A VPC router answers nothing it cannot deliver: a packet no route covers (the subnet table's unreachable
+        // default, an address of the block no ENI holds) is dropped without the ICMP unreachable the kernel would send,
+        // so a client times out as on AWS instead of failing at once with "No route to host". Fragmentation-needed
+        // messages still go (path MTU discovery).
+        Chain(text, "output", "output", "accept", ["icmp type destination-unreachable icmp code != frag-needed drop"]);
         return End(text);
     }
 
