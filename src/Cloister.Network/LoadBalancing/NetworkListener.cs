@@ -83,7 +83,8 @@ internal sealed class NetworkListener : IAsyncDisposable
         }
 
         // Cross-zone load balancing is off: a node whose zone has no target sends nowhere else.
-        var targets = health.RoutableIn(state.Catalog.NodeZones.GetValueOrDefault(_node));
+        var zone = state.Catalog.NodeZones.GetValueOrDefault(_node);
+        var targets = health.RoutableIn(zone);
         if (targets.IsEmpty)
         {
             LoadBalancerLog.ConnectionEnded(_logger, name, remote, "no targets in the node's Availability Zone");
@@ -92,6 +93,14 @@ internal sealed class NetworkListener : IAsyncDisposable
         }
 
         var target = targets[(int)(FlowHash.Of(remote, local) % (uint)targets.Length)];
+
+        // A target that turns unhealthy has its client connections reset, unless the node fails open to it (ELB's
+        // connection termination for unhealthy targets, on by default).
+        using var tracked = health.Track(target, zone, () =>
+        {
+            LoadBalancerLog.ConnectionEnded(_logger, name, remote, "the target became unhealthy");
+            Reset(client);
+        });
         Socket? upstream = null;
         Stream? front = null;
         Stream? back = null;

@@ -18,6 +18,7 @@ internal sealed class TargetHealth
     private readonly int[] _passes;
     private readonly int[] _failures;
     private readonly HealthCheckResult[] _lastFailures;
+    private readonly List<Relay> _relays = [];
     private RoutableTargets _routable;
 
     public TargetHealth(TargetGroupPlan plan, TargetHealth? previous)
@@ -79,8 +80,45 @@ internal sealed class TargetHealth
         return zone is null ? snapshot.AnyHealthy : snapshot.HealthyZones.Contains(zone) || snapshot.HealthyInEveryZone;
     }
 
+    /// <summary>
+    /// Watches a network load balancer's connection to <paramref name="target"/> from a node in <paramref name="zone"/>:
+    /// when the target turns unhealthy and the node no longer sends to it (it does not fail open to it),
+    /// <paramref name="terminate"/> runs, as ELB resets the client connections of a target that becomes unhealthy
+    /// (<c>target_health_state.unhealthy.connection_termination.enabled</c>, on by default). Dispose when the connection ends.
+    /// </summary>
+    public IDisposable Track(IPEndPoint target, string? zone, Action terminate)
+    {
+        var relay = new Relay(this, target, zone, terminate);
+        lock (_gate)
+        {
+            _relays.Add(relay);
+        }
+
+        return relay;
+    }
+
     /// <summary>Records one health check; returns the new state when it changed.</summary>
     public TargetHealthState? Record(int index, HealthCheckResult result)
+    {
+        var state = RecordState(index, result);
+        if (state is not null)
+        {
+            List<Relay> ended;
+            lock (_gate)
+            {
+                ended = [.. _relays.Where(r => _states[_plan.Targets.IndexOf(r.Target)] == TargetHealthState.Unhealthy && !RoutableIn(r.Zone).Contains(r.Target))];
+            }
+
+            foreach (var relay in ended)
+            {
+                relay.Terminate();
+            }
+        }
+
+        return state;
+    }
+
+    private TargetHealthState? RecordState(int index, HealthCheckResult result)
     {
         lock (_gate)
         {
@@ -173,6 +211,24 @@ internal sealed class TargetHealth
             healthy.Where(i => _plan.Zones[i] is not null).Select(i => _plan.Zones[i]!).ToFrozenSet(StringComparer.Ordinal),
             healthy.Any(everyZone.Invoke),
             healthy.Count > 0);
+    }
+
+    /// <summary>A connection <see cref="Track"/> watches.</summary>
+    private sealed class Relay(TargetHealth owner, IPEndPoint target, string? zone, Action terminate) : IDisposable
+    {
+        public IPEndPoint Target => target;
+
+        public string? Zone => zone;
+
+        public void Terminate() => terminate();
+
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._relays.Remove(this);
+            }
+        }
     }
 
     /// <summary>One consistent snapshot of where traffic goes, swapped whole.</summary>

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Cloister.Model.Network;
 using Cloister.Network.LoadBalancing;
 using Cloister.Network.Reachability;
 using Cloister.Network.Topology;
@@ -101,6 +102,66 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         Assert.True(path.NetworkPathFound, "the node's own zone's target is reachable: only its health fails");
         Assert.Equal("i-web2", path.ForwardPathComponents[^1].ComponentId);
         Assert.Equal(new[] { NlbNodes[0] }, fixture.Balancers.NodeAddressesInService[BalancerTopology.NlbDns].ToArray());
+    }
+
+    [Fact]
+    public async Task Nlb_TargetTurnsUnhealthy_ItsEstablishedClientConnectionsAreReset()
+    {
+        // Two targets in the first zone: web1's own server and a second one on another port ("web1-drain"). Connections
+        // are opened and left waiting mid-request; then the second server's port is closed by its security group, so its
+        // checks fail while its established flows would go on (connection tracking). ELB resets the client connections of
+        // a target that becomes unhealthy (connection termination, on by default) when the node does not fail open to it.
+        var drain = BalancerTopology.WebPort + 2;
+        var model = fixture.Sandbox.Model;
+        var sockets = new List<Socket>();
+        fixture.StartWebServer("web1", drain, "web1-drain");
+        try
+        {
+            Assert.True(await BalancerFixture.EventuallyAsync(
+                () => fixture.EveryNodeSees("drain", $"10.50.1.11:{drain}", TargetHealthState.Healthy) && fixture.EveryNodeSees("drain", $"10.50.1.11:{BalancerTopology.WebPort}", TargetHealthState.Healthy),
+                Settle));
+            var client = IPAddress.Parse(fixture.Host("client").Address);
+            for (var i = 0; i < 12; i++)
+            {
+                var socket = fixture.Sandbox.OpenTcpClient(client);
+                sockets.Add(socket);
+                await socket.ConnectAsync(new IPEndPoint(NlbNodes[0], BalancerTopology.DrainPort));
+                await socket.SendAsync("GET / HTTP/1.0\r\n"u8.ToArray());
+            }
+
+            await fixture.Sandbox.ApplyAsync(model with
+            {
+                SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = [new SecurityGroupRule("tcp", BalancerTopology.WebPort, BalancerTopology.WebPort + 1, "10.50.0.0/16")] } : g)],
+            });
+            Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.EveryNodeSees("drain", $"10.50.1.11:{drain}", TargetHealthState.Unhealthy), Settle));
+
+            var answers = new List<string>();
+            foreach (var socket in sockets)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await socket.SendAsync("\r\n"u8.ToArray(), timeout.Token);
+                    using var reader = new StreamReader(new NetworkStream(socket), Encoding.ASCII);
+                    var response = await reader.ReadToEndAsync(timeout.Token);
+                    answers.Add(response.Length == 0 ? "closed" : response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+                }
+                catch (Exception e) when (e is SocketException or IOException)
+                {
+                    answers.Add("reset");
+                }
+            }
+
+            Assert.DoesNotContain("web1-drain", answers);
+            Assert.Contains("web1", answers);
+            Assert.Contains(answers, a => a is "reset" or "closed");
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+            await fixture.Sandbox.ApplyAsync(model);
+            fixture.StopWebServer("web1-drain");
+        }
     }
 
     [Fact]

@@ -280,6 +280,26 @@ public sealed class RuleAndHealthTests
     }
 
     [Fact]
+    public void Track_TargetTurnsUnhealthy_TerminatesItsConnectionsUnlessTheNodeFailsOpenToIt()
+    {
+        // Both targets in the first zone: a's connection ends when a turns unhealthy while b is healthy.
+        var health = new TargetHealth(Plan(healthy: 1, unhealthy: 1, secondZone: "eu-central-1a"), previous: null);
+        var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
+        health.Record(0, HealthCheckResult.Passed);
+        health.Record(1, HealthCheckResult.Passed);
+        var ended = new List<string>();
+        using var toA = health.Track(a, "eu-central-1a", () => ended.Add("a"));
+        using var toB = health.Track(b, "eu-central-1a", () => ended.Add("b"));
+
+        health.Record(0, HealthCheckResult.FailedHealthChecks);
+        Assert.Equal(["a"], ended);
+
+        // b turns unhealthy too: the node fails open to both, so b's connection stays.
+        health.Record(1, HealthCheckResult.FailedHealthChecks);
+        Assert.Equal(["a"], ended);
+    }
+
+    [Fact]
     public void TargetHealth_TargetInAZoneNotEnabled_IsUnusedNeverCheckedNorRoutableEvenFailingOpen()
     {
         var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1, secondInUse: false), previous: null);
