@@ -201,7 +201,22 @@ internal static class NftRenderer
             return null;
         }
 
-        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{verdict}";
+        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{IcmpTypeAndCode(rule)}{verdict}";
+    }
+
+    /// <summary>
+    /// An ICMP rule's type (<c>FromPort</c>) and code (<c>ToPort</c>), -1 for all, as EC2 reads them: a rule for echo
+    /// requests (8) admits no other ICMP message. Replies need no rule (connection tracking).
+    /// </summary>
+    private static string IcmpTypeAndCode(SecurityGroupRule rule)
+    {
+        if (Protocols.Number(rule.Protocol) != Protocols.Icmp || rule.FromPort is < 0 or > 255)
+        {
+            return string.Empty;
+        }
+
+        var text = $"icmp type {rule.FromPort.ToString(CultureInfo.InvariantCulture)} ";
+        return rule.ToPort is >= 0 and <= 255 ? text + $"icmp code {rule.ToPort.ToString(CultureInfo.InvariantCulture)} " : text;
     }
 
     private static List<string> AclRules(NetworkAcl acl, bool egress)
