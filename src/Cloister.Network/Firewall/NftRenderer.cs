@@ -114,6 +114,12 @@ internal static class NftRenderer
             .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {{ {TopologyView.ResolverAddress(v.Vpc)}, {TopologyView.LinkLocalResolverAddress} }} meta l4proto {{ tcp, udp }} th dport 53 accept"),
             .. vpcs.Select(v => $"ip saddr {v.Vpc.CidrBlock} ip daddr {TopologyView.InstanceMetadataAddress} tcp dport 80 accept"),
         ]);
+
+        // A VPC router answers nothing it cannot deliver: a packet no route covers (the subnet table's unreachable
+        // default, an address of the block no ENI holds) is dropped without the ICMP unreachable the kernel would send,
+        // so a client times out as on AWS instead of failing at once with "No route to host". Fragmentation-needed
+        // messages still go (path MTU discovery).
+        Chain(text, "output", "output", "accept", ["icmp type destination-unreachable icmp code != frag-needed drop"]);
         return End(text);
     }
 
@@ -195,7 +201,22 @@ internal static class NftRenderer
             return null;
         }
 
-        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{verdict}";
+        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{IcmpTypeAndCode(rule)}{verdict}";
+    }
+
+    /// <summary>
+    /// An ICMP rule's type (<c>FromPort</c>) and code (<c>ToPort</c>), -1 for all, as EC2 reads them: a rule for echo
+    /// requests (8) admits no other ICMP message. Replies need no rule (connection tracking).
+    /// </summary>
+    private static string IcmpTypeAndCode(SecurityGroupRule rule)
+    {
+        if (Protocols.Number(rule.Protocol) != Protocols.Icmp || rule.FromPort is < 0 or > 255)
+        {
+            return string.Empty;
+        }
+
+        var text = $"icmp type {rule.FromPort.ToString(CultureInfo.InvariantCulture)} ";
+        return rule.ToPort is >= 0 and <= 255 ? text + $"icmp code {rule.ToPort.ToString(CultureInfo.InvariantCulture)} " : text;
     }
 
     private static List<string> AclRules(NetworkAcl acl, bool egress)

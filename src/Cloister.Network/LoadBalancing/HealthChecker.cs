@@ -53,13 +53,23 @@ internal sealed class HealthChecker : IAsyncDisposable
         _wake.Dispose();
     }
 
+    /// <summary>
+    /// How long one check may take: ELB's default <c>HealthCheckTimeoutSeconds</c> (the model has no such field) — 5 s
+    /// for an application load balancer's groups (HTTP, HTTPS); for a network load balancer's, 6 s for HTTP checks and
+    /// 10 s for TCP and HTTPS checks — and never longer than the interval.
+    /// </summary>
+    internal static TimeSpan TimeoutFor(TargetGroupPlan plan)
+    {
+        var check = plan.Group.HealthCheck;
+        var seconds = plan.Group.Protocol is "HTTP" or "HTTPS" ? 5 : check.Protocol == "HTTP" ? 6 : 10;
+        return TimeSpan.FromSeconds(Math.Min(seconds, Math.Max(1, check.IntervalSeconds)));
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var plan = _health.Plan;
         var interval = TimeSpan.FromSeconds(Math.Max(1, plan.Group.HealthCheck.IntervalSeconds));
-
-        // ELB's default timeouts are 5 to 10 seconds; a check never outlasts its interval here.
-        var timeout = TimeSpan.FromSeconds(Math.Min(5, interval.TotalSeconds));
+        var timeout = TimeoutFor(plan);
         while (!cancellationToken.IsCancellationRequested)
         {
             var wake = Volatile.Read(ref _wake);

@@ -46,6 +46,24 @@ public sealed class LoadBalancerService : IAsyncDisposable
     /// <summary>Each load balancer's DNS name with its node addresses (what its name resolves to).</summary>
     public IReadOnlyDictionary<string, ImmutableArray<IPAddress>> NodeAddresses { get; private set; } = ImmutableDictionary<string, ImmutableArray<IPAddress>>.Empty;
 
+    /// <summary>
+    /// Each load balancer's DNS name with the node addresses ELB's DNS failover would answer now: a node stays while
+    /// every target group its listeners forward to has a healthy target available to it (its own zone's on a network
+    /// load balancer, whose cross-zone load balancing is off; any zone's on an application load balancer); when no
+    /// node qualifies, all of them (ELB fails open). <see cref="NodeAddresses"/> is the static answer.
+    /// </summary>
+    public IReadOnlyDictionary<string, ImmutableArray<IPAddress>> NodeAddressesInService
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            return NodeAddresses.ToImmutableDictionary(
+                p => p.Key,
+                p => InService(state, p.Value, state.Catalog.Listeners),
+                StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>What the model asks for that the load balancers cannot run (reported, not fatal).</summary>
     public ImmutableArray<string> Problems => Volatile.Read(ref _state).Catalog.Problems;
 
@@ -174,7 +192,9 @@ public sealed class LoadBalancerService : IAsyncDisposable
         var listener = Volatile.Read(ref _state).Catalog.Listeners.FirstOrDefault(l =>
             l.Balancer.Id == loadBalancerArn && l.Balancer.Type == LoadBalancerType.Network && l.Listener.Port == port && !l.Nodes.IsDefaultOrEmpty)
             ?? throw new ArgumentException($"No network load balancer {loadBalancerArn} listens on port {port}.", nameof(loadBalancerArn));
-        var node = listener.Nodes[Random.Shared.Next(listener.Nodes.Length)];
+        // The way a client would land: on a node DNS failover keeps (one whose zone has a healthy target).
+        var nodes = InService(Volatile.Read(ref _state), listener.Nodes, [listener]);
+        var node = nodes[Random.Shared.Next(nodes.Length)];
         var socket = _sockets.OpenTcpClient(node);
         try
         {
@@ -207,6 +227,23 @@ public sealed class LoadBalancerService : IAsyncDisposable
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// The nodes among <paramref name="nodes"/> that DNS failover keeps, judged by the target groups of
+    /// <paramref name="listeners"/> (see <see cref="NodeAddressesInService"/>); all of them when none qualifies.
+    /// </summary>
+    private static ImmutableArray<IPAddress> InService(BalancerState state, ImmutableArray<IPAddress> nodes, IEnumerable<ListenerPlan> listeners)
+    {
+        bool Healthy(IPAddress node) => listeners.Where(l => l.Nodes.Contains(node)).All(l =>
+            ForwardedGroupIds(l).All(g => state.Health.TryGetValue(g, out var group)
+                && group.For(node).HasHealthyIn(l.Balancer.Type == LoadBalancerType.Network ? state.Catalog.NodeZones.GetValueOrDefault(node) : null)));
+        var healthy = nodes.Where(Healthy).ToImmutableArray();
+        return healthy.IsEmpty ? nodes : healthy;
+    }
+
+    private static IEnumerable<string> ForwardedGroupIds(ListenerPlan listener) =>
+        listener.Balancer.Type == LoadBalancerType.Network ? [LoadBalancerCatalog.NetworkTargetGroup(listener.Listener) ?? string.Empty] : listener.Rules.Select(r => r.Action).Append(listener.Listener.DefaultAction).OfType<ForwardAction>()
+            .SelectMany(f => f.TargetGroups).Where(g => g.Weight > 0).Select(g => g.TargetGroupId);
 
     private async Task OpenListenersAsync(LoadBalancerCatalog catalog, CancellationToken cancellationToken)
     {

@@ -10,8 +10,8 @@ namespace Cloister.Network.LoadBalancing;
 /// <summary>
 /// A network load balancer listener on one node: accepts TCP connections (terminating TLS for TLS listeners), picks a
 /// routable target by flow hash, connects to it from the node's address (TLS again for TLS target groups) and relays
-/// bytes both ways. Cross-zone load balancing is off, as ELB's default for network load balancers: a node sends to
-/// healthy targets of its own Availability Zone while there are any. Targets see the node's address as the source:
+/// bytes both ways. Cross-zone load balancing is off, as ELB's default for network load balancers: a node sends only to
+/// the targets of its own Availability Zone (<see cref="TargetHealth.RoutableIn"/>). Targets see the node's address as the source:
 /// client IP preservation is not done.
 /// </summary>
 internal sealed class NetworkListener : IAsyncDisposable
@@ -82,8 +82,25 @@ internal sealed class NetworkListener : IAsyncDisposable
             return;
         }
 
-        var targets = health.RoutableIn(state.Catalog.NodeZones.GetValueOrDefault(_node));
+        // Cross-zone load balancing is off: a node whose zone has no target sends nowhere else.
+        var zone = state.Catalog.NodeZones.GetValueOrDefault(_node);
+        var targets = health.RoutableIn(zone);
+        if (targets.IsEmpty)
+        {
+            LoadBalancerLog.ConnectionEnded(_logger, name, remote, "no targets in the node's Availability Zone");
+            Reset(client);
+            return;
+        }
+
         var target = targets[(int)(FlowHash.Of(remote, local) % (uint)targets.Length)];
+
+        // A target that turns unhealthy has its client connections reset, unless the node fails open to it (ELB's
+        // connection termination for unhealthy targets, on by default).
+        using var tracked = health.Track(target, zone, () =>
+        {
+            LoadBalancerLog.ConnectionEnded(_logger, name, remote, "the target became unhealthy");
+            Reset(client);
+        });
         Socket? upstream = null;
         Stream? front = null;
         Stream? back = null;

@@ -18,6 +18,7 @@ internal sealed class TargetHealth
     private readonly int[] _passes;
     private readonly int[] _failures;
     private readonly HealthCheckResult[] _lastFailures;
+    private readonly List<Relay> _relays = [];
     private RoutableTargets _routable;
 
     public TargetHealth(TargetGroupPlan plan, TargetHealth? previous)
@@ -53,9 +54,13 @@ internal sealed class TargetHealth
 
     /// <summary>
     /// The targets a network load balancer node in <paramref name="zone"/> sends to with cross-zone load balancing off
-    /// (ELB's default for NLBs): the healthy targets of its own zone and those of every zone (outside the VPC), else the
-    /// group's routable targets (with no healthy target in a zone, ELB takes that zone's node out of DNS and clients
-    /// land on the others).
+    /// (ELB's default for NLBs): only those available to it — the targets of its own zone and those registered for every
+    /// zone (outside the VPC) —, the healthy ones while there are any, else all of them (ELB's routing failover: "the
+    /// load balancer sends traffic to all targets that are available to the load balancer node, including unhealthy
+    /// targets"). Never another zone's: ELB takes a zone without a healthy target out of DNS instead, which Cloister's
+    /// static answers do not do, so a client that still reaches that node meets its own zone's targets, as on AWS. Empty
+    /// when no target is available to the node (the connection is reset). A null zone (a node of no known zone) gets
+    /// the group's routable targets.
     /// </summary>
     public ImmutableArray<IPEndPoint> RoutableIn(string? zone)
     {
@@ -65,11 +70,55 @@ internal sealed class TargetHealth
             return snapshot.All;
         }
 
-        return snapshot.HealthyByZone.TryGetValue(zone, out var local) ? local : snapshot.HealthyInEveryZone.IsEmpty ? snapshot.All : snapshot.HealthyInEveryZone;
+        return snapshot.ByZone.TryGetValue(zone, out var local) ? local : snapshot.InEveryZone;
+    }
+
+    /// <summary>Whether a node in <paramref name="zone"/> has a healthy target available to it (ELB's DNS failover keeps such a node's address in DNS).</summary>
+    public bool HasHealthyIn(string? zone)
+    {
+        var snapshot = Volatile.Read(ref _routable);
+        return zone is null ? snapshot.AnyHealthy : snapshot.HealthyZones.Contains(zone) || snapshot.HealthyInEveryZone;
+    }
+
+    /// <summary>
+    /// Watches a network load balancer's connection to <paramref name="target"/> from a node in <paramref name="zone"/>:
+    /// when the target turns unhealthy and the node no longer sends to it (it does not fail open to it),
+    /// <paramref name="terminate"/> runs, as ELB resets the client connections of a target that becomes unhealthy
+    /// (<c>target_health_state.unhealthy.connection_termination.enabled</c>, on by default). Dispose when the connection ends.
+    /// </summary>
+    public IDisposable Track(IPEndPoint target, string? zone, Action terminate)
+    {
+        var relay = new Relay(this, target, zone, terminate);
+        lock (_gate)
+        {
+            _relays.Add(relay);
+        }
+
+        return relay;
     }
 
     /// <summary>Records one health check; returns the new state when it changed.</summary>
     public TargetHealthState? Record(int index, HealthCheckResult result)
+    {
+        var state = RecordState(index, result);
+        if (state is not null)
+        {
+            List<Relay> ended;
+            lock (_gate)
+            {
+                ended = [.. _relays.Where(r => _states[_plan.Targets.IndexOf(r.Target)] == TargetHealthState.Unhealthy && !RoutableIn(r.Zone).Contains(r.Target))];
+            }
+
+            foreach (var relay in ended)
+            {
+                relay.Terminate();
+            }
+        }
+
+        return state;
+    }
+
+    private TargetHealthState? RecordState(int index, HealthCheckResult result)
     {
         lock (_gate)
         {
@@ -137,21 +186,57 @@ internal sealed class TargetHealth
     private RoutableTargets Compute()
     {
         var inUse = Enumerable.Range(0, _plan.Targets.Length).Where(i => _states[i] != TargetHealthState.Unused).ToList();
-        var healthy = inUse.Where(i => _states[i] == TargetHealthState.Healthy).ToList();
+        bool Healthy(int i) => _states[i] == TargetHealthState.Healthy;
         ImmutableArray<IPEndPoint> Of(IEnumerable<int> indexes) => [.. indexes.Select(i => _plan.Targets[i])];
 
-        // A target of no zone (outside the VPC) is registered for every zone: it serves each zone's node.
-        var byZone = healthy
+        // The targets available to a zone's node: its zone's and those of no zone (outside the VPC, registered for every
+        // zone); healthy ones while there are any, else all of them (routing failover within the node's targets).
+        ImmutableArray<IPEndPoint> Available(Func<int, bool> available)
+        {
+            var mine = inUse.Where(available).ToList();
+            return Of(mine.Any(Healthy) ? mine.Where(Healthy) : mine);
+        }
+
+        var healthy = inUse.Where(Healthy).ToList();
+        var everyZone = (Func<int, bool>)(i => _plan.Zones[i] is null);
+        var byZone = inUse
             .Where(i => _plan.Zones[i] is not null)
             .Select(i => _plan.Zones[i]!)
             .Distinct(StringComparer.Ordinal)
-            .ToFrozenDictionary(z => z, z => Of(healthy.Where(i => _plan.Zones[i] is null || _plan.Zones[i] == z)), StringComparer.Ordinal);
-        return new RoutableTargets(Of(healthy.Count == 0 ? inUse : healthy), byZone, Of(healthy.Where(i => _plan.Zones[i] is null)));
+            .ToFrozenDictionary(z => z, z => Available(i => _plan.Zones[i] is null || _plan.Zones[i] == z), StringComparer.Ordinal);
+        return new RoutableTargets(
+            Of(healthy.Count == 0 ? inUse : healthy),
+            byZone,
+            Available(everyZone),
+            healthy.Where(i => _plan.Zones[i] is not null).Select(i => _plan.Zones[i]!).ToFrozenSet(StringComparer.Ordinal),
+            healthy.Any(everyZone.Invoke),
+            healthy.Count > 0);
+    }
+
+    /// <summary>A connection <see cref="Track"/> watches.</summary>
+    private sealed class Relay(TargetHealth owner, IPEndPoint target, string? zone, Action terminate) : IDisposable
+    {
+        public IPEndPoint Target => target;
+
+        public string? Zone => zone;
+
+        public void Terminate() => terminate();
+
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._relays.Remove(this);
+            }
+        }
     }
 
     /// <summary>One consistent snapshot of where traffic goes, swapped whole.</summary>
     private sealed record RoutableTargets(
         ImmutableArray<IPEndPoint> All,
-        FrozenDictionary<string, ImmutableArray<IPEndPoint>> HealthyByZone,
-        ImmutableArray<IPEndPoint> HealthyInEveryZone);
+        FrozenDictionary<string, ImmutableArray<IPEndPoint>> ByZone,
+        ImmutableArray<IPEndPoint> InEveryZone,
+        FrozenSet<string> HealthyZones,
+        bool HealthyInEveryZone,
+        bool AnyHealthy);
 }

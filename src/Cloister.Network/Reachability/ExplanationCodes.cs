@@ -27,6 +27,9 @@ public static class ExplanationCodes
     /// <summary>The target is in an Availability Zone the load balancer has not enabled (it has no subnet there): the load balancer never sends to it.</summary>
     public const string ElbInstalledAzRestriction = "ELB_INSTALLED_AZ_RESTRICTION";
 
+    /// <summary>The target is in another Availability Zone than the network load balancer's node, whose cross-zone load balancing is off: that node never sends to it.</summary>
+    public const string ElbNotCrossZone = "ELB_NOT_CROSSZONE";
+
     /// <summary>The listener has no target group that accepts the traffic (its forwards give every group weight 0).</summary>
     public const string Elbv2ListenerRequiresTargetGroupAccept = "ELBV2_LISTENER_REQUIRES_TG_ACCEPT";
 }

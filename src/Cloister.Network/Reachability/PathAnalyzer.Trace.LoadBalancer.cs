@@ -44,8 +44,9 @@ public sealed partial class PathAnalyzer
         /// target groups and the leg from the node to it, checked like any flow from the node's address (the address
         /// the fabric's connections to targets leave from, so the target's groups and ACLs decide as the tables do).
         /// The first target whose leg passes is the one reported, in the order the node prefers them (its own zone
-        /// first on a network load balancer, whose cross-zone load balancing is off); when none passes, the first
-        /// target's block. A target in a zone not enabled for the load balancer is never sent to (the data plane leaves
+        /// first on a network load balancer); when none passes, the first target's block. A network load balancer's
+        /// cross-zone load balancing is off, so a target of another zone is never sent to from this node:
+        /// <c>ELB_NOT_CROSSZONE</c>. A target in a zone not enabled for the load balancer is never sent to (the data plane leaves
         /// it unused): <c>ELB_INSTALLED_AZ_RESTRICTION</c>. A listener that forwards nowhere (a redirect, a fixed response) answers itself: the path
         /// ends there.
         /// </summary>
@@ -84,16 +85,20 @@ public sealed partial class PathAnalyzer
             }
 
             var enabled = TargetZones.Enabled(model, balancer);
+            var nodeZone = _view.Subnet(node.SubnetId)?.AvailabilityZone;
             var (forwardCount, returnCount) = (Forward.Count, Return.Count);
             (PathExplanation Explanation, List<PathComponent> Forward, List<PathComponent> Return)? first = null;
             foreach (var (index, (group, id, address, targetPort, zone)) in targets.Index())
             {
                 Hop(Forward, ElbTargetGroupType, group.Id,
                     $"{group.Name}: target {id} port {targetPort.ToString(CultureInfo.InvariantCulture)} ({(index + 1).ToString(CultureInfo.InvariantCulture)} of {targets.Count.ToString(CultureInfo.InvariantCulture)} registered targets)");
-                var blocked = TargetZones.InUse(zone, enabled)
-                    ? new Trace(analyzer, node, address, protocol, targetPort, this).Run()
-                    : Block(ExplanationCodes.ElbInstalledAzRestriction, ElbType, balancer.Id, "forward",
-                        $"{balancer.Name} sends only to targets in its zones ({string.Join(", ", enabled.Order(StringComparer.Ordinal))}); target {id} of {group.Name} is in {zone}");
+                var blocked = !TargetZones.InUse(zone, enabled)
+                    ? Block(ExplanationCodes.ElbInstalledAzRestriction, ElbType, balancer.Id, "forward",
+                        $"{balancer.Name} sends only to targets in its zones ({string.Join(", ", enabled.Order(StringComparer.Ordinal))}); target {id} of {group.Name} is in {zone}")
+                    : balancer.Type == LoadBalancerType.Network && zone is not null && zone != nodeZone
+                    ? Block(ExplanationCodes.ElbNotCrossZone, ElbType, balancer.Id, "forward",
+                        $"cross-zone load balancing is off: the node in {nodeZone} sends only to targets in its zone; target {id} of {group.Name} is in {zone}")
+                    : new Trace(analyzer, node, address, protocol, targetPort, this).Run();
                 if (blocked is null)
                 {
                     return null;
@@ -151,7 +156,12 @@ public sealed partial class PathAnalyzer
                 }
             }
 
-            return balancer.Type == LoadBalancerType.Network ? [.. targets.OrderBy(t => t.Item5 is null || t.Item5 == zone ? 0 : 1)] : targets;
+            // The node's own zone first (all a network load balancer's node sends to), then the other enabled zones, then
+            // the zones not enabled: a blocked path names the nearest reason.
+            var enabled = TargetZones.Enabled(_view.Model, balancer);
+            return balancer.Type == LoadBalancerType.Network
+                ? [.. targets.OrderBy(t => t.Item5 is null || t.Item5 == zone ? 0 : enabled.Contains(t.Item5) ? 1 : 2)]
+                : targets;
         }
 
         /// <summary>How the load balancer answers by itself (a fixed response, a redirect); null for a forward.</summary>

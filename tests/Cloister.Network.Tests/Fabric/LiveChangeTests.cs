@@ -19,15 +19,34 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         await using var probe = TrafficProbe.Listen(sandbox, [a1], [7100], null);
         Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7100, Timeout));
 
-        var opened = original with
-        {
-            SecurityGroups = [.. original.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = g.Ingress.Add(new SecurityGroupRule("tcp", 7100, 7100, "10.20.0.0/16")) } : g)],
-        };
-        await sandbox.ApplyAsync(opened);
+        await sandbox.ApplyAsync(WithWebIngress(original, new SecurityGroupRule("tcp", 7100, 7100, "10.20.0.0/16")));
         Assert.True(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7100, Timeout));
 
         await sandbox.ApplyAsync(original);
         Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7100, Timeout));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_IcmpRuleWithTypeAndCode_AdmitsOnlyThatTypeAndCode()
+    {
+        // A security group rule for ICMP names the type in FromPort and the code in ToPort (-1: all): a rule for
+        // timestamp requests (13) admits no ping (echo request, 8), one for echo requests does, and so does -1/-1.
+        var original = fixture.Sandbox.Model;
+        async Task<bool> PingWithRuleAsync(int type, int code)
+        {
+            await fixture.Sandbox.ApplyAsync(WithWebIngress(original, new SecurityGroupRule("icmp", type, code, "10.10.0.0/16")));
+            return await PingAsync(fixture.Sandbox, fixture.Sandbox.FindHost("a1")!, fixture.Sandbox.FindHost("a2")!);
+        }
+
+        try
+        {
+            bool[] answered = [await PingWithRuleAsync(13, -1), await PingWithRuleAsync(8, 5), await PingWithRuleAsync(8, 0), await PingWithRuleAsync(-1, -1)];
+            Assert.Equal([false, false, true, true], answered);
+        }
+        finally
+        {
+            await fixture.Sandbox.ApplyAsync(original);
+        }
     }
 
     [Fact]
@@ -195,4 +214,49 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
     /// <summary>The Cloister table as the namespace's kernel holds it.</summary>
     private static Task<string> KernelTableAsync(string ns) =>
         CommandRunner.RunCheckedAsync("nsenter", ["--net=" + LinuxNamespaces.PathOf(ns), "--", "nft", "list", "table", "inet", "cloister"]);
+
+    /// <summary>The model with one more ingress rule in <c>sg-web</c>.</summary>
+    private static CloudModel WithWebIngress(CloudModel model, SecurityGroupRule rule) => model with
+    {
+        SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = g.Ingress.Add(rule) } : g)],
+    };
+
+    /// <summary>One ICMP echo request from <paramref name="from"/> to <paramref name="to"/> over a raw socket in the source's namespace: whether the reply came.</summary>
+    private static async Task<bool> PingAsync(Sandbox sandbox, Cloister.Network.Topology.HostPlan from, Cloister.Network.Topology.HostPlan to)
+    {
+        using var socket = sandbox.CreateInNamespace(from.Namespace, () => new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Raw, System.Net.Sockets.ProtocolType.Icmp));
+        var id = (ushort)Random.Shared.Next(1, 0xffff);
+        var request = new byte[16];
+        request[0] = 8;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(4), id);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(6), 1);
+        var sum = 0u;
+        for (var i = 0; i < request.Length; i += 2)
+        {
+            sum += (uint)((request[i] << 8) | request[i + 1]);
+        }
+
+        sum = (sum & 0xffff) + (sum >> 16);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(2), (ushort)~(sum + (sum >> 16)));
+        var target = new System.Net.IPEndPoint(System.Net.IPAddress.Parse(to.Address), 0);
+        await socket.SendToAsync(request, target);
+        using var cancel = new CancellationTokenSource(Timeout);
+        var buffer = new byte[1500];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveFromAsync(buffer, new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0), cancel.Token);
+                var header = (buffer[0] & 0x0f) * 4;
+                if (received.RemoteEndPoint.Equals(target) && buffer[header] == 0 && System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(header + 4)) == id)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 }

@@ -48,6 +48,26 @@ public sealed class SandboxMatrixTests(SandboxFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Connect_AddressNoRouteCovers_DroppedSilentlyLikeAVpcNotRefused()
+    {
+        // AWS's VPC router drops a packet no route of the subnet's table covers, and answers nothing: a client's
+        // connect times out (curl: "Connection timed out"). A router that answered ICMP unreachable would end it at
+        // once ("No route to host"), which a client on AWS never sees.
+        // The same for an address of the VPC's block that no network interface holds.
+        var a2 = fixture.Sandbox.FindHost("a2")!;
+
+        foreach (var address in new[] { "192.0.2.10", "10.10.1.99" })
+        {
+            using var socket = fixture.Sandbox.OpenTcpClient(IPAddress.Parse(a2.Address));
+            using var cancel = new CancellationTokenSource(Timeout);
+            var outcome = await Record.ExceptionAsync(async () => await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(address), 80), cancel.Token));
+            Assert.True(outcome is OperationCanceledException, $"{address}: {outcome?.Message ?? "connected"}");
+        }
+
+        Assert.Equal(ExplanationCodes.CannotRoute, Assert.Single(new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts).Analyze(a2, "192.0.2.10", 80).Explanations).Code);
+    }
+
+    [Fact]
     public async Task OpenTcpListener_OnEniAddress_ShowsClientAddressOfTheOtherEni()
     {
         var a1 = fixture.Sandbox.FindHost("a1")!;

@@ -71,15 +71,18 @@ public sealed class BalancerFixture : IAsyncLifetime
     public HostPlan Host(string name) => Sandbox.FindHost(name)!;
 
     /// <summary>Starts (or restarts) the web server process on an instance.</summary>
-    public void StartWebServer(string host)
+    public void StartWebServer(string host) => StartWebServer(host, BalancerTopology.WebPort, host);
+
+    /// <summary>Starts (or restarts) a web server answering <paramref name="name"/> on <paramref name="port"/> of an instance; <see cref="StopWebServer"/> takes the name.</summary>
+    public void StartWebServer(string host, int port, string name)
     {
-        StopWebServer(host);
+        StopWebServer(name);
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(WebServer);
-        start.ArgumentList.Add(BalancerTopology.WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(host);
-        _webServers[host] = Sandbox.StartOn(Host(host), start);
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(name);
+        _webServers[name] = Sandbox.StartOn(Host(host), start);
     }
 
     public void StopWebServer(string host)

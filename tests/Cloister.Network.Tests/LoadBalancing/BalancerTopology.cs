@@ -17,7 +17,10 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// only members of the client group. A third web instance stands in a third zone, where neither load balancer has a
 /// subnet: the NLB's <see cref="ZonalPort"/> listener forwards to a group of it and the first web instance. A fourth,
 /// beside the second, admits only the first subnet (where the NLB's first node is): the <see cref="PickyPort"/> listener
-/// forwards to it and the first web instance.
+/// forwards to it and the first web instance. The <see cref="FailOpenPort"/> listener forwards to the first web instance
+/// and, in the second zone, to a port of the second where nothing listens: that zone's node has no healthy target. The
+/// <see cref="DrainPort"/> listener forwards to two ports of the first web instance (<see cref="WebPort"/> and the one
+/// two above, where a test starts a second server).
 /// </summary>
 public static class BalancerTopology
 {
@@ -30,6 +33,8 @@ public static class BalancerTopology
     public const int WebPort = 8080;
     public const int ZonalPort = 82;
     public const int PickyPort = 83;
+    public const int FailOpenPort = 84;
+    public const int DrainPort = 85;
 
     public static CloudModel Build()
     {
@@ -48,7 +53,7 @@ public static class BalancerTopology
             RouteTables = [new RouteTable("rtb-lb", "LbRoutes", "vpc-lb", [], ["subnet-lb1", "subnet-lb2", "subnet-lb3"])],
             SecurityGroups =
             [
-                new SecurityGroup("sg-web", "WebSg", "vpc-lb", "web", "web servers", [new SecurityGroupRule("tcp", WebPort, WebPort + 1, "10.50.0.0/16")], allOut),
+                new SecurityGroup("sg-web", "WebSg", "vpc-lb", "web", "web servers", [new SecurityGroupRule("tcp", WebPort, WebPort + 2, "10.50.0.0/16")], allOut),
                 new SecurityGroup("sg-api", "ApiSg", "vpc-lb", "api", "IP targets", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-alb")], allOut),
                 new SecurityGroup("sg-alb", "AlbSg", "vpc-lb", "alb", "the ALB", [new SecurityGroupRule("tcp", 443, 443, ReferencedGroupId: "sg-client"), new SecurityGroupRule("tcp", 80, 80, ReferencedGroupId: "sg-client")], allOut),
                 new SecurityGroup("sg-client", "ClientSg", "vpc-lb", "client", "clients", [], allOut),
@@ -91,6 +96,10 @@ public static class BalancerTopology
                     new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
                 new TargetGroup(tg + "picky/9", "PickyTargets", "picky", "TCP", WebPort, "vpc-lb", "instance", ["i-web4", "i-web1"],
                     new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "failopen/10", "FailOpenTargets", "failopen", "TCP", WebPort, "vpc-lb", "ip", ["10.50.1.11", $"10.50.2.11:{WebPort + 1}"],
+                    new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "drain/11", "DrainTargets", "drain", "TCP", WebPort, "vpc-lb", "ip", [$"10.50.1.11:{WebPort + 2}", "10.50.1.11"],
+                    new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)),
             ],
             Listeners =
             [
@@ -98,6 +107,8 @@ public static class BalancerTopology
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/3", "WebTlsListener", NlbArn, "TLS", 443, [CertificateArn], ForwardAction.To(tg + "web/1")),
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/5", "ZonalListener", NlbArn, "TCP", ZonalPort, [], ForwardAction.To(tg + "zonal/8")),
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/6", "PickyListener", NlbArn, "TCP", PickyPort, [], ForwardAction.To(tg + "picky/9")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/7", "FailOpenListener", NlbArn, "TCP", FailOpenPort, [], ForwardAction.To(tg + "failopen/10")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/8", "DrainListener", NlbArn, "TCP", DrainPort, [], ForwardAction.To(tg + "drain/11")),
                 new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", "ApiListener", AlbArn, "HTTPS", 443, [CertificateArn], ForwardAction.To(tg + "api/2")),
                 new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/4", "RedirectListener", AlbArn, "HTTP", 80, [],
                     RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" }),

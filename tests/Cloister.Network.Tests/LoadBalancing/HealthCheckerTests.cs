@@ -62,6 +62,24 @@ public sealed class HealthCheckerTests
         await answer;
     }
 
+    [Theory]
+    [InlineData("TCP", "TCP", 30, 10)]
+    [InlineData("TLS", "HTTPS", 30, 10)]
+    [InlineData("TCP", "HTTP", 30, 6)]
+    [InlineData("HTTP", "HTTP", 30, 5)]
+    [InlineData("HTTPS", "HTTPS", 30, 5)]
+    [InlineData("TCP", "TCP", 5, 5)]
+    [InlineData("TCP", "HTTP", 1, 1)]
+    public void TimeoutFor_NoTimeoutInTheModel_ElbsDefaultForTheLoadBalancerAndCheckWithinTheInterval(string groupProtocol, string checkProtocol, int interval, int seconds)
+    {
+        // ELB's HealthCheckTimeoutSeconds defaults: an NLB's HTTP checks 6 s, TCP and HTTPS checks 10 s; an ALB's 5 s.
+        var group = new TargetGroup("arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/t/1", "T", "t", groupProtocol, 80, "vpc-x", "ip", ["127.0.0.1"],
+            new HealthCheck(checkProtocol, checkProtocol == "TCP" ? null : "/", "traffic-port", "200-399", interval, 5, 2));
+        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, 80)], IPAddress.Loopback, [IPAddress.Loopback], null, HealthMatcher.Parse("200-399", []), [null], [true]);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), HealthChecker.TimeoutFor(plan));
+    }
+
     [Fact]
     public async Task CheckAsync_Refused_FailedHealthChecks()
     {

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Cloister.Model.Network;
 using Cloister.Network.LoadBalancing;
 using Cloister.Network.Reachability;
 using Cloister.Network.Topology;
@@ -59,9 +60,17 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         {
             fixture.StopWebServer("web2");
 
-            // Each node finds it out at its own check: traffic leaves it once every node has.
+            // Each node finds it out at its own check. The second node (cross-zone off) fails open to web2, the only
+            // target of its zone; the first sends to web1.
             Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.EveryNodeSees("web", $"10.50.2.11:{BalancerTopology.WebPort}", TargetHealthState.Unhealthy), Settle));
-            Assert.All(await NlbRequestsAsync(12), name => Assert.Equal("web1", name));
+            Assert.All(await NlbRequestsAsync(12, NlbNodes[0]), name => Assert.Equal("web1", name));
+
+            // A VPC link lands on a node DNS failover keeps: never on the second, whose zone has no healthy target.
+            for (var i = 0; i < 12; i++)
+            {
+                using var socket = await fixture.Balancers.ConnectVpcLinkAsync(BalancerTopology.NlbArn, 80);
+                Assert.Equal("web1", (await GetAsync(new NetworkStream(socket), CancellationToken.None)).Body);
+            }
         }
         finally
         {
@@ -73,35 +82,125 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Nlb_NodeWhoseZoneHasNoHealthyTarget_FailsOpenToItsOwnZoneNotAcross()
+    {
+        // The second zone's only target refuses (nothing listens on its port). ELB's routing failover sends that zone's
+        // node to all the targets available to it — its own zone's, unhealthy too —, never to the first zone's
+        // (cross-zone off): its connections fail, and DNS failover answers the first node only.
+        var dead = $"10.50.2.11:{BalancerTopology.WebPort + 1}";
+        Assert.True(await BalancerFixture.EventuallyAsync(
+            () => fixture.EveryNodeSees("failopen", dead, TargetHealthState.Unhealthy) && fixture.EveryNodeSees("failopen", $"10.50.1.11:{BalancerTopology.WebPort}", TargetHealthState.Healthy),
+            Settle));
+
+        Assert.All(await NlbRequestsAsync(4, NlbNodes[0], BalancerTopology.FailOpenPort), name => Assert.Equal("web1", name));
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => NlbRequestsAsync(1, NlbNodes[1], BalancerTopology.FailOpenPort));
+        }
+
+        var path = new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts).Analyze(fixture.Host("client"), NlbNodes[1].ToString(), BalancerTopology.FailOpenPort);
+        Assert.True(path.NetworkPathFound, "the node's own zone's target is reachable: only its health fails");
+        Assert.Equal("i-web2", path.ForwardPathComponents[^1].ComponentId);
+        Assert.Equal(new[] { NlbNodes[0] }, fixture.Balancers.NodeAddressesInService[BalancerTopology.NlbDns].ToArray());
+    }
+
+    [Fact]
+    public async Task Nlb_TargetTurnsUnhealthy_ItsEstablishedClientConnectionsAreReset()
+    {
+        // Two targets in the first zone: web1's own server and a second one on another port ("web1-drain"). Connections
+        // are opened and left waiting mid-request; then the second server's port is closed by its security group, so its
+        // checks fail while its established flows would go on (connection tracking). ELB resets the client connections of
+        // a target that becomes unhealthy (connection termination, on by default) when the node does not fail open to it.
+        var drain = BalancerTopology.WebPort + 2;
+        var model = fixture.Sandbox.Model;
+        var sockets = new List<Socket>();
+        fixture.StartWebServer("web1", drain, "web1-drain");
+        try
+        {
+            Assert.True(await BalancerFixture.EventuallyAsync(
+                () => fixture.EveryNodeSees("drain", $"10.50.1.11:{drain}", TargetHealthState.Healthy) && fixture.EveryNodeSees("drain", $"10.50.1.11:{BalancerTopology.WebPort}", TargetHealthState.Healthy),
+                Settle));
+            var client = IPAddress.Parse(fixture.Host("client").Address);
+            for (var i = 0; i < 12; i++)
+            {
+                var socket = fixture.Sandbox.OpenTcpClient(client);
+                sockets.Add(socket);
+                await socket.ConnectAsync(new IPEndPoint(NlbNodes[0], BalancerTopology.DrainPort));
+                await socket.SendAsync("GET / HTTP/1.0\r\n"u8.ToArray());
+            }
+
+            await fixture.Sandbox.ApplyAsync(model with
+            {
+                SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = [new SecurityGroupRule("tcp", BalancerTopology.WebPort, BalancerTopology.WebPort + 1, "10.50.0.0/16")] } : g)],
+            });
+            Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.EveryNodeSees("drain", $"10.50.1.11:{drain}", TargetHealthState.Unhealthy), Settle));
+
+            var answers = new List<string>();
+            foreach (var socket in sockets)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await socket.SendAsync("\r\n"u8.ToArray(), timeout.Token);
+                    using var reader = new StreamReader(new NetworkStream(socket), Encoding.ASCII);
+                    var response = await reader.ReadToEndAsync(timeout.Token);
+                    answers.Add(response.Length == 0 ? "closed" : response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+                }
+                catch (Exception e) when (e is SocketException or IOException)
+                {
+                    answers.Add("reset");
+                }
+            }
+
+            Assert.DoesNotContain("web1-drain", answers);
+            Assert.Contains("web1", answers);
+            Assert.Contains(answers, a => a is "reset" or "closed");
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+            await fixture.Sandbox.ApplyAsync(model);
+            fixture.StopWebServer("web1-drain");
+        }
+    }
+
+    [Fact]
     public async Task Nlb_TargetInAZoneTheLoadBalancerDoesNotUse_IsUnusedAndGetsNoTraffic()
     {
         // web3 is in eu-central-1c, where the NLB has no subnet: ELB sends it nothing. The node in eu-central-1b has
-        // no target of its own zone, so it falls to the group's others: web1 alone.
+        // no target of its own zone and cross-zone load balancing is off: it resets the connection. The first node
+        // sends to web1.
         Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.StateOf("zonal", $"10.50.1.11:{BalancerTopology.WebPort}") == TargetHealthState.Healthy, Settle));
 
-        var served = await NlbRequestsAsync(16, NlbNodes[1], BalancerTopology.ZonalPort);
+        var served = await NlbRequestsAsync(16, NlbNodes[0], BalancerTopology.ZonalPort);
 
         Assert.All(served, name => Assert.Equal("web1", name));
+        await Assert.ThrowsAnyAsync<Exception>(() => NlbRequestsAsync(1, NlbNodes[1], BalancerTopology.ZonalPort));
         var web3 = fixture.Balancers.TargetHealth.Single(t => t.TargetGroupArn.Contains("/zonal/", StringComparison.Ordinal) && t.Target == $"10.50.3.11:{BalancerTopology.WebPort}");
         Assert.Equal((TargetHealthState.Unused, "Target.NotInUse"), (web3.State, web3.Reason));
     }
 
     [Fact]
-    public async Task Nlb_TargetThatRefusesOneNode_ThatNodeChecksItUnhealthyAndSendsElsewhereAsPathAnalysisSays()
+    public async Task Nlb_TargetThatRefusesOneNode_ThatNodeChecksItUnhealthyAndPathAnalysisSaysWhy()
     {
-        // web4 (eu-central-1b) admits only 10.50.1.0/24: the first node's checks and connections pass, the second's do
-        // not. Every node checks every target, as ELB's do, so the second node sends to web1 instead — the target
-        // cloister path finds from it.
+        // web4 (eu-central-1b) admits only 10.50.1.0/24: the first node's checks pass, the second's do not. Every node
+        // checks every target, as ELB's do: web4 is unhealthy for the second node, which (cross-zone off) has no other
+        // target of its zone; cloister path names web4's group from that node, and the other zone's web1 is
+        // ELB_NOT_CROSSZONE. From the first node the path reaches web1, its own zone's.
         var web4 = $"10.50.2.12:{BalancerTopology.WebPort}";
         Assert.True(await BalancerFixture.EventuallyAsync(
             () => fixture.StateOf("picky", web4) == TargetHealthState.Unhealthy && fixture.StateOf("picky", $"10.50.1.11:{BalancerTopology.WebPort}") == TargetHealthState.Healthy,
             Settle));
-        var path = new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts).Analyze(fixture.Host("client"), NlbNodes[1].ToString(), BalancerTopology.PickyPort);
+        var analyzer = new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts);
+        var second = analyzer.Analyze(fixture.Host("client"), NlbNodes[1].ToString(), BalancerTopology.PickyPort);
+        var first = analyzer.Analyze(fixture.Host("client"), NlbNodes[0].ToString(), BalancerTopology.PickyPort);
 
-        var served = await NlbRequestsAsync(8, NlbNodes[1], BalancerTopology.PickyPort);
+        var served = await NlbRequestsAsync(8, NlbNodes[0], BalancerTopology.PickyPort);
 
         Assert.All(served, name => Assert.Equal("web1", name));
-        Assert.Equal("i-web1", path.ForwardPathComponents[^1].ComponentId);
+        Assert.False(second.NetworkPathFound);
+        Assert.Equal(ExplanationCodes.EniSecurityGroupRulesMismatch, second.Explanations[0].Code);
+        Assert.Equal("i-web1", first.ForwardPathComponents[^1].ComponentId);
         Assert.Equal("Target.FailedHealthChecks", fixture.Balancers.TargetHealth.Single(t => t.TargetGroupArn.Contains("/picky/", StringComparison.Ordinal) && t.Target == web4).Reason);
     }
 

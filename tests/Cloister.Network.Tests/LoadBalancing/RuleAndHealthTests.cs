@@ -256,7 +256,7 @@ public sealed class RuleAndHealthTests
     }
 
     [Fact]
-    public void RoutableIn_CrossZoneOff_OwnZoneWhileHealthyThenTheRest()
+    public void RoutableIn_CrossZoneOffOwnZoneAllUnhealthy_FailsOpenToItsOwnZoneNeverAcross()
     {
         var health = new TargetHealth(Plan(healthy: 2, unhealthy: 1), previous: null);
         var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
@@ -267,8 +267,36 @@ public sealed class RuleAndHealthTests
         Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1b").ToArray());
         Assert.Equal(new[] { a, b }, health.RoutableIn(null).ToArray());
 
+        // ELB's routing failover: a node without a healthy target sends to all the targets available to it — its own
+        // zone's, unhealthy too — and never to another zone's (cross-zone off); DNS failover would take it out of DNS.
         health.Record(0, HealthCheckResult.FailedHealthChecks);
-        Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1a").ToArray());
+        Assert.Equal(new[] { a }, health.RoutableIn("eu-central-1a").ToArray());
+        Assert.Equal(new[] { b }, health.RoutableIn("eu-central-1b").ToArray());
+        Assert.False(health.HasHealthyIn("eu-central-1a"));
+        Assert.True(health.HasHealthyIn("eu-central-1b"));
+
+        // A zone with no target of its own has nothing to send to.
+        Assert.Empty(health.RoutableIn("eu-central-1c"));
+    }
+
+    [Fact]
+    public void Track_TargetTurnsUnhealthy_TerminatesItsConnectionsUnlessTheNodeFailsOpenToIt()
+    {
+        // Both targets in the first zone: a's connection ends when a turns unhealthy while b is healthy.
+        var health = new TargetHealth(Plan(healthy: 1, unhealthy: 1, secondZone: "eu-central-1a"), previous: null);
+        var (a, b) = (health.Plan.Targets[0], health.Plan.Targets[1]);
+        health.Record(0, HealthCheckResult.Passed);
+        health.Record(1, HealthCheckResult.Passed);
+        var ended = new List<string>();
+        using var toA = health.Track(a, "eu-central-1a", () => ended.Add("a"));
+        using var toB = health.Track(b, "eu-central-1a", () => ended.Add("b"));
+
+        health.Record(0, HealthCheckResult.FailedHealthChecks);
+        Assert.Equal(["a"], ended);
+
+        // b turns unhealthy too: the node fails open to both, so b's connection stays.
+        health.Record(1, HealthCheckResult.FailedHealthChecks);
+        Assert.Equal(["a"], ended);
     }
 
     [Fact]
@@ -284,7 +312,7 @@ public sealed class RuleAndHealthTests
         Assert.Null(health.Record(1, HealthCheckResult.Passed));
         Assert.Equal(TargetHealthState.Unhealthy, health.Record(0, HealthCheckResult.FailedHealthChecks));
         Assert.Equal(new[] { a }, health.Routable.ToArray());
-        Assert.Equal(new[] { a }, health.RoutableIn("eu-central-1b").ToArray());
+        Assert.Empty(health.RoutableIn("eu-central-1b"));
         Assert.Equal(TargetHealthState.Unused, health.Describe().Last().State);
     }
 

@@ -127,14 +127,16 @@ public sealed class PathAnalyzerLoadBalancerTests
     }
 
     [Fact]
-    public void Analyze_InZoneTargetRefuses_ReachesTheOtherZonesTarget()
+    public void Analyze_InZoneTargetRefuses_BlockedThereNeverSentToTheOtherZone()
     {
-        // Its health checks fail too, so the node sends to the group's other targets, as the listener does.
+        // Cross-zone load balancing is off: the node in subnet-lb1's zone sends only to i-web1, whose group refuses it
+        // (its health checks fail too, and the node fails open to it); i-web2, in the other zone, is ELB_NOT_CROSSZONE.
         var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb1"), 80, model: WithInstanceGroups("i-web1", "sg-other"));
 
-        Assert.True(result.NetworkPathFound);
-        Assert.Equal("i-web2", result.ForwardPathComponents[^1].ComponentId);
-        Assert.Single(result.ForwardPathComponents, c => c.ComponentType == TargetGroupType);
+        Assert.False(result.NetworkPathFound);
+        Assert.Equal((ExplanationCodes.EniSecurityGroupRulesMismatch, "sg-other"), (result.Explanations[0].Code, result.Explanations[0].ComponentId));
+        var fromTheOtherZone = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb1"), 80, model: WithTargets(TargetGroups + "web/1", "i-web2"));
+        Assert.Equal(ExplanationCodes.ElbNotCrossZone, Assert.Single(fromTheOtherZone.Explanations).Code);
     }
 
     [Fact]
@@ -188,24 +190,27 @@ public sealed class PathAnalyzerLoadBalancerTests
     [Fact]
     public void Analyze_AclOfTheTargetsSubnetDeniesTheNode_ReportsSubnetAclRestrictionOnTheLeg()
     {
-        // The group holds i-web1 alone: subnet-lb2's node reaches it through subnet-lb1's ACL, which denies it port 8080.
-        var acl = new NetworkAcl("acl-lb1", "Lb1Acl", "vpc-lb",
+        // The group holds i-web5 alone, in a second subnet of subnet-lb2's zone: that node reaches it through
+        // subnet-lb4's ACL, which denies it port 8080.
+        var acl = new NetworkAcl("acl-lb4", "Lb4Acl", "vpc-lb",
         [
-            new NetworkAclEntry(10, "6", true, false, "10.50.1.0/24"),
             new NetworkAclEntry(20, "6", false, false, "10.50.2.0/24", 8080, 8080),
             new NetworkAclEntry(100, "-1", true, false, "0.0.0.0/0"),
             new NetworkAclEntry(100, "-1", true, true, "0.0.0.0/0"),
-        ], ["subnet-lb1"]);
+        ], ["subnet-lb4"]);
         var model = Model with
         {
+            Subnets = [.. Model.Subnets, new Subnet("subnet-lb4", "Lb4", "vpc-lb", "10.50.4.0/24", "eu-central-1b")],
+            RouteTables = [.. Model.RouteTables.Select(t => t with { SubnetIds = [.. t.SubnetIds, "subnet-lb4"] })],
+            Instances = [.. Model.Instances, new Instance("i-web5", "Web5", "subnet-lb4", "10.50.4.11", ["sg-web"], "web5")],
             NetworkAcls = [acl],
-            TargetGroups = [.. Model.TargetGroups.Select(g => g.Id == TargetGroups + "web/1" ? g with { Targets = ["i-web1"] } : g)],
+            TargetGroups = [.. Model.TargetGroups.Select(g => g.Id == TargetGroups + "web/1" ? g with { Targets = ["i-web5"] } : g)],
         };
 
         var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb2"), 80, model: model);
 
         var explanation = Assert.Single(result.Explanations);
-        Assert.Equal((ExplanationCodes.SubnetAclRestriction, "acl-lb1", "forward"), (explanation.Code, explanation.ComponentId, explanation.Direction));
+        Assert.Equal((ExplanationCodes.SubnetAclRestriction, "acl-lb4", "forward"), (explanation.Code, explanation.ComponentId, explanation.Direction));
     }
 
     [Fact]
@@ -240,11 +245,17 @@ public sealed class PathAnalyzerLoadBalancerTests
     public void Analyze_GroupWithATargetInAZoneNotEnabled_ReachesTheTargetOfAnEnabledZone()
     {
         // The zonal group lists i-web3 first; the load balancer never sends to it, so the path is the one to i-web1.
-        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb2"), BalancerTopology.ZonalPort);
+        var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb1"), BalancerTopology.ZonalPort);
 
         Assert.True(result.NetworkPathFound, string.Join("; ", result.Explanations.Select(e => e.Message)));
         Assert.Equal("i-web1", result.ForwardPathComponents[^1].ComponentId);
         Assert.DoesNotContain(result.ForwardPathComponents, c => c.Detail.Contains("i-web3", StringComparison.Ordinal));
+
+        // From the other zone's node nothing is reachable: i-web1 is in another zone (cross-zone off), reported
+        // before i-web3's zone, which is not enabled at all.
+        var other = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb2"), BalancerTopology.ZonalPort);
+        Assert.False(other.NetworkPathFound);
+        Assert.Equal(ExplanationCodes.ElbNotCrossZone, Assert.Single(other.Explanations).Code);
     }
 
     [Fact]
