@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace Cloister.Tables.Tests.Operations;
 
@@ -89,6 +90,26 @@ public sealed class ItemWriteTests : IAsyncLifetime
         var updated = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"REMOVE l[0], l[2].x","ReturnValues":"ALL_NEW"}""");
 
         Assert.Equal("""[{"S":"one"},{"M":{"y":{"S":"y2"}}},{"M":{"x":{"S":"x3"}}}]""", updated.GetProperty("Attributes").GetProperty("l").GetProperty("L").ToString());
+    }
+
+    [Theory]
+    [InlineData(""","UpdateExpression":"REMOVE a" """)]
+    [InlineData(""","UpdateExpression":"REMOVE a, b.c DELETE s :s","ExpressionAttributeValues":{":s":{"SS":["x"]}}""")]
+    [InlineData(""","AttributeUpdates":{"a":{"Action":"DELETE"}}""")]
+    [InlineData(""","AttributeUpdates":{"s":{"Action":"DELETE","Value":{"SS":["x"]}}}""")]
+    public async Task UpdateItem_OnlyRemovingFromAMissingItem_CreatesNothingAsDynamoDbDoes(string update)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var updated = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}}{{{{{update}}}}},"ReturnValues":"ALL_NEW"}""");
+        var transacted = await _api.OkAsync("TransactWriteItems", $$$$$"""{"TransactItems":[{"Update":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"t"}},"UpdateExpression":"REMOVE a"}}]}""");
+        var scan = await _api.OkAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}"}""");
+        var emptyUpdate = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"e"}},"AttributeUpdates":{},"ReturnValues":"ALL_NEW"}""");
+
+        Assert.False(updated.TryGetProperty("Attributes", out _), updated.ToString());
+        Assert.Equal(JsonValueKind.Object, transacted.ValueKind);
+        Assert.Equal(0, scan.GetProperty("Count").GetInt32());
+        Assert.Equal("""{"PK":{"S":"e"}}""", emptyUpdate.GetProperty("Attributes").ToString());
     }
 
     [Fact]
