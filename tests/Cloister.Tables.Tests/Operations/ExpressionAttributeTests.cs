@@ -21,7 +21,7 @@ public sealed class ExpressionAttributeTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{":s":{"SS":[]}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :s")]
-    [InlineData("""{":s":{"N":"12x"}}""", "ExpressionAttributeValues contains invalid value: A value provided cannot be converted into a number for key :s")]
+    [InlineData("""{":s":{"N":"12x"}}""", "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: 12x for key :s")]
     [InlineData("""{":s":{"SS":["a","a"]}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Input collection [a, a] contains duplicates. for key :s")]
     [InlineData("""{":s":{}}""", "ExpressionAttributeValues contains invalid value: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :s")]
     [InlineData("""{":s":{"M":{"inner":{"NS":[]}}}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An number set  may not be empty for key :s")]
