@@ -366,12 +366,25 @@ internal sealed class ExpressionParser
 
                 _position += 2;
                 var arguments = ParseArguments();
-                if (arguments.Length != 1 || arguments[0] is not PathOperand path)
+                if (arguments.Length != 1)
                 {
                     throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: size, number of operands: {arguments.Length}");
                 }
 
-                return new SizeOperand(path.Path);
+                // A placeholder (or another size) is known from the request: one that has no size is the request's error, as in
+                // DynamoDB, where a path's value without one only makes the comparison false.
+                var unmeasurable = arguments[0] switch
+                {
+                    ValueOperand value when SizeOperand.Measure(value.Value) is null => value.Value.Kind.ToString(),
+                    SizeOperand => nameof(AttributeKind.N),
+                    _ => null,
+                };
+                if (unmeasurable is not null)
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: size, operand type: {unmeasurable}");
+                }
+
+                return new SizeOperand(arguments[0]);
             }
 
             if (UpdateFunctions.Contains(name, StringComparer.Ordinal))

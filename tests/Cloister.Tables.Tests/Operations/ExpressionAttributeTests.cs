@@ -58,6 +58,28 @@ public sealed class ExpressionAttributeTests : IAsyncLifetime
         Assert.Equal("ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Null attribute value types must have the value of true for key :p", response.Message);
     }
 
+    [Theory]
+    [InlineData("size(:v) = :three", true)]
+    [InlineData("size(:v) > :three", false)]
+    public async Task PutItem_SizeOfAValueReference_EvaluatedAsDynamoDbDoes(string condition, bool holds)
+    {
+        var response = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"size"}},"ConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{":v":{"S":"abc"},":three":{"N":"3"}}}""");
+
+        Assert.Equal(holds ? null : "ConditionalCheckFailedException", response.ErrorType);
+    }
+
+    [Theory]
+    [InlineData("size(:v) > :three", """{":v":{"N":"12"},":three":{"N":"3"}}""", "N")]
+    [InlineData("size(:v) > :three", """{":v":{"BOOL":true},":three":{"N":"3"}}""", "BOOL")]
+    [InlineData("size(size(a)) > :three", """{":three":{"N":"3"}}""", "N")]
+    public async Task PutItem_SizeOfAnOperandItCannotMeasure_IncorrectOperandTypeMessage(string condition, string values, string type)
+    {
+        var response = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"size"}},"ConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{values}}}}}}""");
+
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal($"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: {type}", response.Message);
+    }
+
     [Fact]
     public async Task UpdateItem_ValidReferenceKeys_Applied()
     {
