@@ -235,6 +235,11 @@ internal sealed class ExpressionParser
             case TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual:
                 _position++;
                 var right = ParseOperand(allowUpdateFunctions: false);
+                if (op.Kind is not (TokenKind.Equal or TokenKind.NotEqual))
+                {
+                    RequireOrderable(op.Text, left, right);
+                }
+
                 return new ComparisonCondition(op.Kind, left, right);
             default:
                 if (op.IsKeyword("BETWEEN"))
@@ -248,6 +253,7 @@ internal sealed class ExpressionParser
 
                     _position++;
                     var upper = ParseOperand(allowUpdateFunctions: false);
+                    RequireOrderable("BETWEEN", left, lower, upper);
                     if (lower is ValueOperand { Value: var lo } && upper is ValueOperand { Value: var hi })
                     {
                         if (lo.Kind != hi.Kind)
@@ -284,6 +290,21 @@ internal sealed class ExpressionParser
                 }
 
                 throw SyntaxError();
+        }
+    }
+
+    /// <summary>
+    /// Refuses an ordering of a placeholder whose type has no order (only S, N and B have one), as DynamoDB does; a path's value of
+    /// such a type only makes the comparison false.
+    /// </summary>
+    private void RequireOrderable(string op, params ReadOnlySpan<Operand> operands)
+    {
+        foreach (var operand in operands)
+        {
+            if (operand is ValueOperand { Value.Kind: not (AttributeKind.S or AttributeKind.N or AttributeKind.B) and var kind })
+            {
+                throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: {op}, operand type: {kind}");
+            }
         }
     }
 

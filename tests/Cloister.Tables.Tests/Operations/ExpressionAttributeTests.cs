@@ -80,6 +80,32 @@ public sealed class ExpressionAttributeTests : IAsyncLifetime
         Assert.Equal($"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: {type}", response.Message);
     }
 
+    [Theory]
+    [InlineData("a < :v", """{":v":{"BOOL":true}}""", "<", "BOOL")]
+    [InlineData(":v >= a", """{":v":{"NULL":true}}""", ">=", "NULL")]
+    [InlineData("a > :v", """{":v":{"L":[]}}""", ">", "L")]
+    [InlineData("a <= :v", """{":v":{"SS":["x"]}}""", "<=", "SS")]
+    [InlineData("a BETWEEN :v AND :w", """{":v":{"M":{}},":w":{"M":{}}}""", "BETWEEN", "M")]
+    public async Task PutItem_OrderingAValueThatHasNoOrder_IncorrectOperandTypeMessage(string condition, string values, string op, string type)
+    {
+        var put = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"order"}},"ConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{values}}}}}}""");
+        var scan = await _api.SendAsync("Scan", $$$$$"""{"TableName":"{{{{{_table}}}}}","FilterExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{values}}}}}}""");
+
+        Assert.Equal("ValidationException", put.ErrorType);
+        Assert.Equal($"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: {op}, operand type: {type}", put.Message);
+        Assert.Equal($"Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: {op}, operand type: {type}", scan.Message);
+    }
+
+    [Fact]
+    public async Task PutItem_OrderingAPathWhoseValueHasNoOrder_ConditionFalse()
+    {
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"path"},"a":{"BOOL":true}}}""");
+
+        var put = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"path"}},"ConditionExpression":"a < :v","ExpressionAttributeValues":{":v":{"N":"1"}}}""");
+
+        Assert.Equal("ConditionalCheckFailedException", put.ErrorType);
+    }
+
     [Fact]
     public async Task UpdateItem_ValidReferenceKeys_Applied()
     {
