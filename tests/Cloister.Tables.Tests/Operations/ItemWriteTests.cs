@@ -113,6 +113,30 @@ public sealed class ItemWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writes_AttributeNameOf65536Bytes_RefusedWithDynamoDbsMessage()
+    {
+        var table = await _api.CreateTableAsync();
+        var longest = new string('n', 65535);
+        var tooLong = new string('n', 65536);
+        static string Map(string name) => "{\"M\":{\"" + name + "\":{\"N\":\"1\"}}}";
+        string Put(string name, string value) => $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"{{{{{name}}}}}":{{{{{value}}}}}}}""";
+        await _api.OkAsync("PutItem", Put(longest, Map(longest)));
+
+        var refused = new[]
+        {
+            await _api.SendAsync("PutItem", Put(tooLong, """{"N":"1"}""")),
+            await _api.SendAsync("PutItem", Put("doc", Map(tooLong))),
+            await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET doc = :v","ExpressionAttributeValues":{":v":{{{{{Map(tooLong)}}}}}}}"""),
+            await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET #n = :v","ExpressionAttributeNames":{"#n":"{{{{{tooLong}}}}}"},"ExpressionAttributeValues":{":v":{"N":"1"}}}"""),
+        };
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"ProjectionExpression":"PK, doc"}""");
+
+        Assert.All(refused, response => Assert.Equal("ValidationException", response.ErrorType));
+        Assert.All(refused, response => Assert.Equal("1 validation error detected: Attribute name is too large, must be less than 65536 bytes", response.Message));
+        Assert.Equal("""{"PK":{"S":"k"}}""", item.GetProperty("Item").ToString());
+    }
+
+    [Fact]
     public async Task PutItem_PartitionKeyOver2048Bytes_ValidationException()
     {
         var table = await _api.CreateTableAsync();
