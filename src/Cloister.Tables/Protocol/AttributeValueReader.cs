@@ -261,10 +261,13 @@ internal static class AttributeValueReader
     {
         if (element.ValueKind != kind)
         {
-            throw DynamoDbException.Serialization(kind switch
+            throw DynamoDbException.Serialization((kind, element.ValueKind) switch
             {
-                JsonValueKind.Object => "Start of structure or map found where not expected",
-                JsonValueKind.Array => "Start of list found where not expected",
+                (JsonValueKind.Object, _) => "Start of structure or map found where not expected",
+                (JsonValueKind.Array, _) => "Start of list found where not expected",
+
+                // DynamoDB's words for the common mistake of a JSON number as an N value ({"N":5}).
+                (JsonValueKind.String, JsonValueKind.Number) => "NUMBER_VALUE cannot be converted to String",
                 _ => "Unexpected value type in payload",
             });
         }

@@ -33,6 +33,18 @@ public sealed class AttributeValueReaderTests
         Assert.Equal(ErrorCodes.Serialization, Refuse(json).Type);
     }
 
+    [Theory]
+    [InlineData("""{"N":5}""")]
+    [InlineData("""{"S":1}""")]
+    [InlineData("""{"NS":[1]}""")]
+    public void Read_JsonNumberWhereAStringBelongs_DynamoDbsSerializationMessage(string json)
+    {
+        var error = Refuse(json);
+
+        Assert.Equal(ErrorCodes.Serialization, error.Type);
+        Assert.Equal("NUMBER_VALUE cannot be converted to String", error.Message);
+    }
+
     [Fact]
     public void Read_NestingBeyond32_Refused()
     {
