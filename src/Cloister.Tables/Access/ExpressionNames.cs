@@ -72,7 +72,7 @@ internal static class ExpressionNames
                 names.Add(path.Path.TopLevel);
                 break;
             case SizeOperand size:
-                names.Add(size.Path.TopLevel);
+                Collect(size.Argument, names);
                 break;
             case UpdateOperand update:
                 Collect(update.Left, names);

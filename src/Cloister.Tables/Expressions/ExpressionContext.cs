@@ -27,6 +27,11 @@ internal sealed class ExpressionContext
         {
             throw DynamoDbException.Validation("ExpressionAttributeNames must not be empty");
         }
+
+        foreach (var name in names?.Values ?? [])
+        {
+            AttributeValueReader.CheckName(name);
+        }
     }
 
     /// <summary>For requests without names or values; shared, as nothing can be resolved (and so recorded) in it.</summary>

@@ -235,6 +235,11 @@ internal sealed class ExpressionParser
             case TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual:
                 _position++;
                 var right = ParseOperand(allowUpdateFunctions: false);
+                if (op.Kind is not (TokenKind.Equal or TokenKind.NotEqual))
+                {
+                    RequireOrderable(op.Text, left, right);
+                }
+
                 return new ComparisonCondition(op.Kind, left, right);
             default:
                 if (op.IsKeyword("BETWEEN"))
@@ -248,6 +253,7 @@ internal sealed class ExpressionParser
 
                     _position++;
                     var upper = ParseOperand(allowUpdateFunctions: false);
+                    RequireOrderable("BETWEEN", left, lower, upper);
                     if (lower is ValueOperand { Value: var lo } && upper is ValueOperand { Value: var hi })
                     {
                         if (lo.Kind != hi.Kind)
@@ -284,6 +290,21 @@ internal sealed class ExpressionParser
                 }
 
                 throw SyntaxError();
+        }
+    }
+
+    /// <summary>
+    /// Refuses an ordering of a placeholder whose type has no order (only S, N and B have one), as DynamoDB does; a path's value of
+    /// such a type only makes the comparison false.
+    /// </summary>
+    private void RequireOrderable(string op, params ReadOnlySpan<Operand> operands)
+    {
+        foreach (var operand in operands)
+        {
+            if (operand is ValueOperand { Value.Kind: not (AttributeKind.S or AttributeKind.N or AttributeKind.B) and var kind })
+            {
+                throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: {op}, operand type: {kind}");
+            }
         }
     }
 
@@ -366,12 +387,25 @@ internal sealed class ExpressionParser
 
                 _position += 2;
                 var arguments = ParseArguments();
-                if (arguments.Length != 1 || arguments[0] is not PathOperand path)
+                if (arguments.Length != 1)
                 {
                     throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: size, number of operands: {arguments.Length}");
                 }
 
-                return new SizeOperand(path.Path);
+                // A placeholder (or another size) is known from the request: one that has no size is the request's error, as in
+                // DynamoDB, where a path's value without one only makes the comparison false.
+                var unmeasurable = arguments[0] switch
+                {
+                    ValueOperand value when SizeOperand.Measure(value.Value) is null => value.Value.Kind.ToString(),
+                    SizeOperand => nameof(AttributeKind.N),
+                    _ => null,
+                };
+                if (unmeasurable is not null)
+                {
+                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: size, operand type: {unmeasurable}");
+                }
+
+                return new SizeOperand(arguments[0]);
             }
 
             if (UpdateFunctions.Contains(name, StringComparer.Ordinal))

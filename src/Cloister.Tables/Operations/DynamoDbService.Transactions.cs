@@ -58,6 +58,7 @@ internal sealed partial class DynamoDbService
         var units = new Dictionary<string, double>(StringComparer.Ordinal);
         long lsn = 0;
         IReadOnlyList<CancellationReason>? reasons = null;
+        var replayed = false;
         lock (_store.Gate)
         {
             var now = _store.Time.GetUtcNow();
@@ -69,6 +70,8 @@ internal sealed partial class DynamoDbService
                 }
 
                 lsn = _store.NextLsn - 1;
+                replayed = true;
+                ReplayUnits(writes, units);
             }
             else
             {
@@ -121,8 +124,24 @@ internal sealed partial class DynamoDbService
         }
 
         writer.WriteStartObject();
-        WriteCapacityList(writer, capacity, units, write: true);
+        WriteCapacityList(writer, capacity, units, write: !replayed);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// What a replayed ClientRequestToken costs, as DynamoDB reports it: nothing is written again, and each action's item is read
+    /// back transactionally (twice a strongly consistent read, a missing item counted too). Under the store's lock.
+    /// </summary>
+    private void ReplayUnits(List<PreparedWrite> writes, Dictionary<string, double> units)
+    {
+        foreach (var write in writes)
+        {
+            var table = _store.GetTable(write.TableName);
+            var (partitionKey, sortKey) = write.Kind == WriteKind.Put
+                ? StoredItemFactory.KeyOf(table.Definition, write.Item!, "item")
+                : StoredItemFactory.KeyFromRequest(table.Definition, write.Key!);
+            units[write.TableName] = units.GetValueOrDefault(write.TableName) + (2 * ReadUnits(table.Get(partitionKey, sortKey)?.Size ?? 0, consistent: true));
+        }
     }
 
     /// <summary>

@@ -38,6 +38,15 @@ internal static class WriteExecutor
             WriteKind.ConditionCheck => oldItem,
             _ => held ? ApplyUpdate(definition, oldItem ?? write.Key!, write) : oldItem,
         };
+
+        // An update that only takes attributes away (REMOVE, DELETE, AttributeUpdates' DELETE) leaves a missing item missing, as in
+        // DynamoDB; any other update, even an empty one, creates the item from its key.
+        if (write.Kind == WriteKind.Update && old is null && !write.Update.IsEmpty &&
+            write.Update.All(action => action.Kind is UpdateActionKind.Remove or UpdateActionKind.Delete))
+        {
+            updated = null;
+        }
+
         StoredItem? stored = null;
         var size = 0;
         if (held && updated is not null && write.Kind is WriteKind.Put or WriteKind.Update)
@@ -66,6 +75,7 @@ internal static class WriteExecutor
         switch (write.Kind)
         {
             case WriteKind.ConditionCheck:
+            case WriteKind.Update when result.New is null:
                 return null;
             case WriteKind.Delete:
                 if (result.Old is null)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Cloister.Tables.Values;
 
@@ -15,17 +16,32 @@ internal static class AttributeValueReader
     /// </summary>
     public const int Unlimited = int.MaxValue;
 
+    /// <summary>DynamoDB's refusal of a longer name, which it words alike in an item, a key or an expression value.</summary>
+    public const string NameTooLargeMessage = "1 validation error detected: Attribute name is too large, must be less than 65536 bytes";
+
+    /// <summary>The longest attribute name DynamoDB takes, in UTF-8 bytes (its guide says "less than 64 KB").</summary>
+    public const int MaxNameBytes = 65535;
+
     public static Dictionary<string, AttributeValue> ReadItem(JsonElement element, int maxNesting = MaxNesting)
     {
         RequireKind(element, JsonValueKind.Object);
         var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            item[property.Name] = Read(property.Value, 0, maxNesting);
+            item[CheckName(property.Name)] = Read(property.Value, 0, maxNesting);
         }
 
         return item;
     }
+
+    /// <summary>
+    /// Holds an attribute name (a top-level one or a map's key) to DynamoDB's limit: under 64 KB of UTF-8, with DynamoDB's message.
+    /// Counted only for a name long enough to need it.
+    /// </summary>
+    public static string CheckName(string name) =>
+        name.Length > MaxNameBytes / 3 && Encoding.UTF8.GetByteCount(name) > MaxNameBytes
+            ? throw DynamoDbException.Validation(NameTooLargeMessage)
+            : name;
 
     /// <summary>Reads a value at <paramref name="depth"/> (0 for a top-level attribute's), refused at <paramref name="maxNesting"/> levels and beyond.</summary>
     public static AttributeValue Read(JsonElement element, int depth, int maxNesting = MaxNesting)
@@ -131,7 +147,7 @@ internal static class AttributeValueReader
         var map = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            map[property.Name] = Read(property.Value, depth + 1, maxNesting);
+            map[CheckName(property.Name)] = Read(property.Value, depth + 1, maxNesting);
         }
 
         return AttributeValue.FromMap(map);
@@ -245,10 +261,13 @@ internal static class AttributeValueReader
     {
         if (element.ValueKind != kind)
         {
-            throw DynamoDbException.Serialization(kind switch
+            throw DynamoDbException.Serialization((kind, element.ValueKind) switch
             {
-                JsonValueKind.Object => "Start of structure or map found where not expected",
-                JsonValueKind.Array => "Start of list found where not expected",
+                (JsonValueKind.Object, _) => "Start of structure or map found where not expected",
+                (JsonValueKind.Array, _) => "Start of list found where not expected",
+
+                // DynamoDB's words for the common mistake of a JSON number as an N value ({"N":5}).
+                (JsonValueKind.String, JsonValueKind.Number) => "NUMBER_VALUE cannot be converted to String",
                 _ => "Unexpected value type in payload",
             });
         }

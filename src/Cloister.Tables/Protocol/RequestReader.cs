@@ -179,7 +179,7 @@ internal static class RequestReader
             {
                 result[property.Name] = AttributeValueReader.Read(property.Value, 0);
             }
-            catch (DynamoDbException error) when (error.Type == ErrorCodes.Validation && error.Message != AttributeValueReader.NestingMessage)
+            catch (DynamoDbException error) when (error.Type == ErrorCodes.Validation && error.Message is not (AttributeValueReader.NestingMessage or AttributeValueReader.NameTooLargeMessage))
             {
                 throw DynamoDbException.Validation($"ExpressionAttributeValues contains invalid value: {error.Message} for key {property.Name}");
             }

@@ -40,15 +40,25 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
     /// <summary>The exponent of the leading digit (scientific notation).</summary>
     public int AdjustedExponent => Exponent + Digits - 1;
 
+    private static string NotANumber(ReadOnlySpan<char> text) => "The parameter cannot be converted to a numeric value: " + text.ToString();
+
     /// <summary>Parses DynamoDB's number text; returns the error message DynamoDB would send on failure.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out DynamoNumber value, out string? error)
     {
         value = default;
         error = null;
-        text = text.Trim();
-        if (text.IsEmpty || text.Length > 512)
+
+        // DynamoDB's wording (DynamoDB Local says "A value provided cannot be converted into a number"); surrounding spaces are
+        // not trimmed, as DynamoDB refuses " 1" and "1 ".
+        if (text.IsEmpty)
         {
-            error = "A value provided cannot be converted into a number";
+            error = "The parameter cannot be converted to a numeric value";
+            return false;
+        }
+
+        if (text.Length > 512)
+        {
+            error = NotANumber(text);
             return false;
         }
 
@@ -89,7 +99,7 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
 
         if (!sawDigit)
         {
-            error = "A value provided cannot be converted into a number";
+            error = NotANumber(text);
             return false;
         }
 
@@ -100,7 +110,7 @@ internal readonly struct DynamoNumber : IEquatable<DynamoNumber>, IComparable<Dy
                 !int.TryParse(text[(position + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent) ||
                 exponent is > 100_000 or < -100_000)
             {
-                error = "A value provided cannot be converted into a number";
+                error = NotANumber(text);
                 return false;
             }
         }

@@ -21,7 +21,7 @@ public sealed class ExpressionAttributeTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{":s":{"SS":[]}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :s")]
-    [InlineData("""{":s":{"N":"12x"}}""", "ExpressionAttributeValues contains invalid value: A value provided cannot be converted into a number for key :s")]
+    [InlineData("""{":s":{"N":"12x"}}""", "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: 12x for key :s")]
     [InlineData("""{":s":{"SS":["a","a"]}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Input collection [a, a] contains duplicates. for key :s")]
     [InlineData("""{":s":{}}""", "ExpressionAttributeValues contains invalid value: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :s")]
     [InlineData("""{":s":{"M":{"inner":{"NS":[]}}}}""", "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An number set  may not be empty for key :s")]
@@ -56,6 +56,54 @@ public sealed class ExpressionAttributeTests : IAsyncLifetime
 
         Assert.Equal("ValidationException", response.ErrorType);
         Assert.Equal("ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Null attribute value types must have the value of true for key :p", response.Message);
+    }
+
+    [Theory]
+    [InlineData("size(:v) = :three", true)]
+    [InlineData("size(:v) > :three", false)]
+    public async Task PutItem_SizeOfAValueReference_EvaluatedAsDynamoDbDoes(string condition, bool holds)
+    {
+        var response = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"size"}},"ConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{":v":{"S":"abc"},":three":{"N":"3"}}}""");
+
+        Assert.Equal(holds ? null : "ConditionalCheckFailedException", response.ErrorType);
+    }
+
+    [Theory]
+    [InlineData("size(:v) > :three", """{":v":{"N":"12"},":three":{"N":"3"}}""", "N")]
+    [InlineData("size(:v) > :three", """{":v":{"BOOL":true},":three":{"N":"3"}}""", "BOOL")]
+    [InlineData("size(size(a)) > :three", """{":three":{"N":"3"}}""", "N")]
+    public async Task PutItem_SizeOfAnOperandItCannotMeasure_IncorrectOperandTypeMessage(string condition, string values, string type)
+    {
+        var response = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"size"}},"ConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{values}}}}}}""");
+
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal($"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: {type}", response.Message);
+    }
+
+    [Theory]
+    [InlineData("a < :v", """{":v":{"BOOL":true}}""", "<", "BOOL")]
+    [InlineData(":v >= a", """{":v":{"NULL":true}}""", ">=", "NULL")]
+    [InlineData("a > :v", """{":v":{"L":[]}}""", ">", "L")]
+    [InlineData("a <= :v", """{":v":{"SS":["x"]}}""", "<=", "SS")]
+    [InlineData("a BETWEEN :v AND :w", """{":v":{"M":{}},":w":{"M":{}}}""", "BETWEEN", "M")]
+    public async Task PutItem_OrderingAValueThatHasNoOrder_IncorrectOperandTypeMessage(string condition, string values, string op, string type)
+    {
+        var put = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"order"}},"ConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{values}}}}}}""");
+        var scan = await _api.SendAsync("Scan", $$$$$"""{"TableName":"{{{{{_table}}}}}","FilterExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{values}}}}}}""");
+
+        Assert.Equal("ValidationException", put.ErrorType);
+        Assert.Equal($"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: {op}, operand type: {type}", put.Message);
+        Assert.Equal($"Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: {op}, operand type: {type}", scan.Message);
+    }
+
+    [Fact]
+    public async Task PutItem_OrderingAPathWhoseValueHasNoOrder_ConditionFalse()
+    {
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"path"},"a":{"BOOL":true}}}""");
+
+        var put = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"path"}},"ConditionExpression":"a < :v","ExpressionAttributeValues":{":v":{"N":"1"}}}""");
+
+        Assert.Equal("ConditionalCheckFailedException", put.ErrorType);
     }
 
     [Fact]

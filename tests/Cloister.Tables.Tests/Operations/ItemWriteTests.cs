@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace Cloister.Tables.Tests.Operations;
 
@@ -89,6 +90,50 @@ public sealed class ItemWriteTests : IAsyncLifetime
         var updated = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"REMOVE l[0], l[2].x","ReturnValues":"ALL_NEW"}""");
 
         Assert.Equal("""[{"S":"one"},{"M":{"y":{"S":"y2"}}},{"M":{"x":{"S":"x3"}}}]""", updated.GetProperty("Attributes").GetProperty("l").GetProperty("L").ToString());
+    }
+
+    [Theory]
+    [InlineData(""","UpdateExpression":"REMOVE a" """)]
+    [InlineData(""","UpdateExpression":"REMOVE a, b.c DELETE s :s","ExpressionAttributeValues":{":s":{"SS":["x"]}}""")]
+    [InlineData(""","AttributeUpdates":{"a":{"Action":"DELETE"}}""")]
+    [InlineData(""","AttributeUpdates":{"s":{"Action":"DELETE","Value":{"SS":["x"]}}}""")]
+    public async Task UpdateItem_OnlyRemovingFromAMissingItem_CreatesNothingAsDynamoDbDoes(string update)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var updated = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}}{{{{{update}}}}},"ReturnValues":"ALL_NEW"}""");
+        var transacted = await _api.OkAsync("TransactWriteItems", $$$$$"""{"TransactItems":[{"Update":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"t"}},"UpdateExpression":"REMOVE a"}}]}""");
+        var scan = await _api.OkAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}"}""");
+        var emptyUpdate = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"e"}},"AttributeUpdates":{},"ReturnValues":"ALL_NEW"}""");
+
+        Assert.False(updated.TryGetProperty("Attributes", out _), updated.ToString());
+        Assert.Equal(JsonValueKind.Object, transacted.ValueKind);
+        Assert.Equal(0, scan.GetProperty("Count").GetInt32());
+        Assert.Equal("""{"PK":{"S":"e"}}""", emptyUpdate.GetProperty("Attributes").ToString());
+    }
+
+    [Fact]
+    public async Task Writes_AttributeNameOf65536Bytes_RefusedWithDynamoDbsMessage()
+    {
+        var table = await _api.CreateTableAsync();
+        var longest = new string('n', 65535);
+        var tooLong = new string('n', 65536);
+        static string Map(string name) => "{\"M\":{\"" + name + "\":{\"N\":\"1\"}}}";
+        string Put(string name, string value) => $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"{{{{{name}}}}}":{{{{{value}}}}}}}""";
+        await _api.OkAsync("PutItem", Put(longest, Map(longest)));
+
+        var refused = new[]
+        {
+            await _api.SendAsync("PutItem", Put(tooLong, """{"N":"1"}""")),
+            await _api.SendAsync("PutItem", Put("doc", Map(tooLong))),
+            await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET doc = :v","ExpressionAttributeValues":{":v":{{{{{Map(tooLong)}}}}}}}"""),
+            await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"SET #n = :v","ExpressionAttributeNames":{"#n":"{{{{{tooLong}}}}}"},"ExpressionAttributeValues":{":v":{"N":"1"}}}"""),
+        };
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"ProjectionExpression":"PK, doc"}""");
+
+        Assert.All(refused, response => Assert.Equal("ValidationException", response.ErrorType));
+        Assert.All(refused, response => Assert.Equal("1 validation error detected: Attribute name is too large, must be less than 65536 bytes", response.Message));
+        Assert.Equal("""{"PK":{"S":"k"}}""", item.GetProperty("Item").ToString());
     }
 
     [Fact]

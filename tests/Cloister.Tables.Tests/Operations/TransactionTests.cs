@@ -76,4 +76,25 @@ public sealed class TransactionTests : IAsyncLifetime
         Assert.Equal($"1 validation error detected: Value '{token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length {constraint}", refused.Message);
         Assert.Equal("{}", item.ToString());
     }
+
+    [Fact]
+    public async Task TransactWriteItems_ReplayedClientRequestToken_ReportsTransactionalReadUnitsAndWritesNothing()
+    {
+        var table = await _api.CreateTableAsync();
+        string Request(string capacity) => $$$$$"""
+            {"ClientRequestToken":"replay","ReturnConsumedCapacity":"{{{{{capacity}}}}}","TransactItems":[
+              {"Put":{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"v":{"S":"{{{{{new string('v', 1500)}}}}}"}}}},
+              {"Update":{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"n"}},"UpdateExpression":"ADD c :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]}
+            """;
+
+        var first = await _api.OkAsync("TransactWriteItems", Request("TOTAL"));
+        var replay = await _api.OkAsync("TransactWriteItems", Request("INDEXES"));
+        var counter = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"n"}}}""");
+
+        // The first call writes: 2 x 2 units for the 1.5 KB item, 2 x 1 for the counter. The replay reads what the call wrote, as a
+        // transactional read (4 KB units, doubled), in its own ReturnConsumedCapacity mode.
+        Assert.Equal($$$$$"""[{"TableName":"{{{{{table}}}}}","CapacityUnits":6,"WriteCapacityUnits":6}]""", first.GetProperty("ConsumedCapacity").ToString());
+        Assert.Equal($$$$$"""[{"TableName":"{{{{{table}}}}}","CapacityUnits":4,"ReadCapacityUnits":4,"Table":{"CapacityUnits":4}}]""", replay.GetProperty("ConsumedCapacity").ToString());
+        Assert.Equal("1", counter.GetProperty("Item").GetProperty("c").GetProperty("N").GetString());
+    }
 }

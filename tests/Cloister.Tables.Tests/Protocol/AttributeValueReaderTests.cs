@@ -15,7 +15,7 @@ public sealed class AttributeValueReaderTests
     [InlineData("""{"S":"a","N":"1"}""", "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")]
     [InlineData("""{}""", "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")]
     [InlineData("""{"NULL":false}""", "One or more parameter values were invalid: Null attribute value types must have the value of true")]
-    [InlineData("""{"N":"x1"}""", "A value provided cannot be converted into a number")]
+    [InlineData("""{"N":"x1"}""", "The parameter cannot be converted to a numeric value: x1")]
     public void Read_InvalidValue_ValidationWithDynamoMessage(string json, string message)
     {
         var error = Refuse(json);
@@ -31,6 +31,18 @@ public sealed class AttributeValueReaderTests
     public void Read_WrongJsonShape_SerializationException(string json)
     {
         Assert.Equal(ErrorCodes.Serialization, Refuse(json).Type);
+    }
+
+    [Theory]
+    [InlineData("""{"N":5}""")]
+    [InlineData("""{"S":1}""")]
+    [InlineData("""{"NS":[1]}""")]
+    public void Read_JsonNumberWhereAStringBelongs_DynamoDbsSerializationMessage(string json)
+    {
+        var error = Refuse(json);
+
+        Assert.Equal(ErrorCodes.Serialization, error.Type);
+        Assert.Equal("NUMBER_VALUE cannot be converted to String", error.Message);
     }
 
     [Fact]

@@ -9,6 +9,9 @@ public sealed class DynamoNumberTests
     [InlineData("1e2", "100")]
     [InlineData("-0.000", "0")]
     [InlineData("+5", "5")]
+    [InlineData(".123", "0.123")]
+    [InlineData("1e+5", "100000")]
+    [InlineData("0e1000", "0")]
     [InlineData("1.5E-3", "0.0015")]
     [InlineData("-123456789012345678901234567890.12345678", "-123456789012345678901234567890.12345678")]
     public void TryParse_ValidText_CanonicalForm(string text, string expected)
@@ -18,9 +21,12 @@ public sealed class DynamoNumberTests
     }
 
     [Theory]
-    [InlineData("abc", "A value provided cannot be converted into a number")]
-    [InlineData("1.2.3", "A value provided cannot be converted into a number")]
-    [InlineData("", "A value provided cannot be converted into a number")]
+    [InlineData("abc", "The parameter cannot be converted to a numeric value: abc")]
+    [InlineData("1.2.3", "The parameter cannot be converted to a numeric value: 1.2.3")]
+    [InlineData("NaN", "The parameter cannot be converted to a numeric value: NaN")]
+    [InlineData(" 1", "The parameter cannot be converted to a numeric value:  1")]
+    [InlineData("1 ", "The parameter cannot be converted to a numeric value: 1 ")]
+    [InlineData("", "The parameter cannot be converted to a numeric value")]
     [InlineData("123456789012345678901234567890123456789", "Attempting to store more than 38 significant digits in a Number")]
     [InlineData("1E126", "Number overflow. Attempting to store a number with magnitude larger than supported range")]
     [InlineData("1E-131", "Number underflow. Attempting to store a number with magnitude smaller than supported range")]
