@@ -13,7 +13,7 @@ namespace Cloister.Functions.Environments;
 /// shared with its other versions, or the unreserved pool shared with every such function), else it is throttled;
 /// environments idle for longer than the idle timeout are reaped. An environment whose invocation
 /// timed out or whose runtime exited is reset, as Lambda does: its runtime is stopped at once and it goes back idle
-/// (counted against the concurrency as before), and the invocation that takes it next initializes the runtime again
+/// (holding no concurrency, as any idle one), and the invocation that takes it next initializes the runtime again
 /// (a suppressed init, holding an init slot). At most
 /// <see cref="FunctionsOptions.ConcurrentInits"/> environments initialize at once: an invocation beyond that waits
 /// for whichever comes first, an environment going idle or an init slot (Lambda starts them all in parallel on
