@@ -25,7 +25,7 @@ public sealed record FunctionsOptions
     public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How many execution environments of one function may initialize at once (the machine's cores by default);
+    /// How many execution environments of one function version may initialize at once (the machine's cores by default);
     /// invocations beyond it wait for an idle environment or a free slot. The init timeout runs from the slot.
     /// </summary>
     public int ConcurrentInits { get; init; } = Environment.ProcessorCount;
@@ -33,8 +33,9 @@ public sealed record FunctionsOptions
     /// <summary>How long an idle execution environment stays warm before it is reaped.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many environments a function without reserved concurrency may have at once. Lambda's account
-    /// limit (1000) would swamp one machine, so Cloister caps it lower.</summary>
+    /// <summary>How many invocations the functions without reserved concurrency may have in flight at once, all their
+    /// versions together (Lambda's unreserved account concurrency). Lambda's account limit (1000) would swamp one
+    /// machine, so Cloister caps it lower; reserved concurrency does not draw from it.</summary>
     public int UnreservedConcurrencyLimit { get; init; } = 32;
 
     /// <summary>

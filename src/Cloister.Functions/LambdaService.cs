@@ -40,6 +40,7 @@ public sealed class LambdaService : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RuntimeCatalog _runtimes;
+    private readonly ConcurrencyPool _unreserved;
     private readonly Channel<QueuedEvent> _events = Channel.CreateUnbounded<QueuedEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _eventLoop;
@@ -67,6 +68,7 @@ public sealed class LambdaService : IAsyncDisposable
         }
 
         _runtimes = new RuntimeCatalog(options);
+        _unreserved = ConcurrencyPool.Unreserved(options.UnreservedConcurrencyLimit);
         _eventLoop = Task.Run(EventLoopAsync);
         var period = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _reaper = _time.CreateTimer(_ => _ = ReapAsync(), null, period, period);
@@ -86,12 +88,14 @@ public sealed class LambdaService : IAsyncDisposable
         var log = _functions.TryGetValue(function.FunctionName, out var existing)
             ? existing.Log
             : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"));
-        var latest = Host(function, FunctionDefinition.Latest, log, problems);
+        // Reserved concurrency is the function's, counted across $LATEST and its versions together, as Lambda counts it.
+        var concurrency = function.ReservedConcurrency is { } reserved ? ConcurrencyPool.Reserved(reserved) : _unreserved;
+        var latest = Host(function, FunctionDefinition.Latest, log, concurrency, problems);
         var versions = new Dictionary<string, FunctionHost>(StringComparer.Ordinal);
         // A version whose configuration is $LATEST's would only repeat $LATEST's problems.
         foreach (var version in problems.Count == 0 ? function.Versions : [])
         {
-            if (Host(version.Configuration, version.Version, log, problems) is { } host)
+            if (Host(version.Configuration, version.Version, log, concurrency, problems) is { } host)
             {
                 versions[version.Version] = host;
             }
@@ -125,7 +129,7 @@ public sealed class LambdaService : IAsyncDisposable
     }
 
     /// <summary>The environments of one version of a function (<paramref name="version"/> <c>$LATEST</c> or a number), or null with its problems.</summary>
-    private FunctionHost? Host(LambdaFunction function, string version, FunctionLogWriter log, List<string> problems)
+    private FunctionHost? Host(LambdaFunction function, string version, FunctionLogWriter log, ConcurrencyPool concurrency, List<string> problems)
     {
         var before = problems.Count;
         var kind = RuntimeCatalog.KindOf(function.Runtime);
@@ -168,7 +172,7 @@ public sealed class LambdaService : IAsyncDisposable
         var arn = FunctionArn(function.FunctionName);
         var environment = LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command, version);
         var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version);
-        return new FunctionHost(definition, log, _launcher, _options, _time, _loggerFactory, _logger);
+        return new FunctionHost(definition, log, concurrency, _launcher, _options, _time, _loggerFactory, _logger);
     }
 
     /// <summary>

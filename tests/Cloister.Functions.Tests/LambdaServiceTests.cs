@@ -30,6 +30,30 @@ public sealed class LambdaServiceTests() : IsolatedServiceTests(state => new Fun
     }
 
     [Fact]
+    public async Task ReapIdle_VersionEnvironmentsIdlePastTimeout_AreStopped()
+    {
+        var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.True((await Service.DeployAsync(ServiceFixture.WithVersionOne(Function(name)))).Succeeded);
+        var latest = await Service.InvokeAsync(name, """{"action":"pid"}"""u8.ToArray());
+        var version = await Service.InvokeAsync(name + ":live", """{"action":"pid"}"""u8.ToArray());
+        var pids = new[] { latest, version }.Select(r => System.Text.Json.JsonDocument.Parse(r.Payload).RootElement.GetProperty("pid").GetInt32()).ToArray();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Service.ProcessIdsOf(name).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("1", version.ExecutedVersion);
+        Assert.Equal(2, pids.Distinct().Count());
+        Assert.Empty(Service.ProcessIdsOf(name));
+        foreach (var pid in pids)
+        {
+            Assert.True(await ServiceFixture.ProcessGoneAsync(pid), $"process {pid} still runs");
+        }
+    }
+
+    [Fact]
     public async Task ReapIdle_ResetEnvironmentIdlePastTimeout_TemporaryFolderIsRemoved()
     {
         var function = await DeployNodeAsync();

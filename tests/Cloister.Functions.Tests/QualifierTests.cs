@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Json;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
@@ -16,6 +17,7 @@ public sealed class QualifierTests(ServiceFixture fixture) : IClassFixture<Servi
           version: process.env.AWS_LAMBDA_FUNCTION_VERSION,
           stream: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
           greeting: process.env.GREETING,
+          pid: process.pid,
         });
         """;
 
@@ -23,17 +25,31 @@ public sealed class QualifierTests(ServiceFixture fixture) : IClassFixture<Servi
     private async Task<string> DeployAsync()
     {
         var name = "qualified-" + Guid.NewGuid().ToString("N")[..12];
+        var result = await fixture.Service.DeployAsync(Function(name));
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+        return name;
+    }
+
+    private static LambdaFunction Function(string name)
+    {
         var latest = new LambdaFunction(
             name, name, "nodejs20.x", "index.handler", null, Code, 256, 10,
             ImmutableDictionary<string, string>.Empty.Add("GREETING", "latest"), null, null);
         var published = latest with { Environment = ImmutableDictionary<string, string>.Empty.Add("GREETING", "published") };
-        var result = await fixture.Service.DeployAsync(latest with
+        return latest with
         {
             Versions = [new FunctionVersion("V1", "1", null, published)],
             Aliases = [new FunctionAlias("Live", "live", "1", null), new FunctionAlias("Head", "head", "$LATEST", null)],
-        });
-        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
-        return name;
+        };
+    }
+
+    /// <summary>Invokes <c>$LATEST</c> and alias live; each runs in its version's environment.</summary>
+    private async Task<(JsonElement Latest, JsonElement Version)> InvokeBothAsync(string name)
+    {
+        var latest = await fixture.InvokeAsync(name, "{}");
+        var version = await fixture.InvokeAsync(name + ":live", "{}");
+        Assert.True(latest.Succeeded && version.Succeeded);
+        return (ServiceFixture.Json(latest), ServiceFixture.Json(version));
     }
 
     private static string Arn(string name) => $"arn:aws:lambda:eu-central-1:123456789012:function:{name}";
@@ -71,6 +87,55 @@ public sealed class QualifierTests(ServiceFixture fixture) : IClassFixture<Servi
         var body = ServiceFixture.Json(result);
         Assert.Equal((version, greeting, Arn(name) + arnSuffix), (body.GetProperty("version").GetString(), body.GetProperty("greeting").GetString(), body.GetProperty("arn").GetString()));
         Assert.Equal(version, result.ExecutedVersion);
+    }
+
+    /// <summary>Asserts the function has no environment left and the processes that answered <paramref name="bodies"/> are gone.</summary>
+    private async Task AssertStoppedAsync(string name, params JsonElement[] bodies)
+    {
+        Assert.Empty(fixture.Service.ProcessIdsOf(name));
+        foreach (var pid in bodies.Select(b => b.GetProperty("pid").GetInt32()))
+        {
+            Assert.True(await ServiceFixture.ProcessGoneAsync(pid), $"process {pid} outlived its environment");
+        }
+    }
+
+    [Fact]
+    public async Task RemoveAsync_VersionsRunning_StopsEveryVersionsEnvironments()
+    {
+        var name = await DeployAsync();
+        var (latest, version) = await InvokeBothAsync(name);
+
+        await fixture.Service.RemoveAsync(name);
+
+        await AssertStoppedAsync(name, latest, version);
+    }
+
+    [Fact]
+    public async Task DeployAsync_Redeployed_StopsEveryVersionsEnvironments()
+    {
+        var name = await DeployAsync();
+        var (latest, version) = await InvokeBothAsync(name);
+
+        var redeployed = await fixture.Service.DeployAsync(Function(name));
+
+        Assert.True(redeployed.Succeeded, string.Join("; ", redeployed.Problems));
+        await AssertStoppedAsync(name, latest, version);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_LatestAndVersion_BothStreamsInTheFunctionsLog()
+    {
+        // One log file per function, as one log group: `cloister logs function NAME` prints every version's stream.
+        var name = await DeployAsync();
+        var (latest, version) = await InvokeBothAsync(name);
+        var streams = new[] { latest, version }.Select(b => b.GetProperty("stream").GetString()!).ToArray();
+
+        var events = await fixture.LogEventsAsync(name, m => m.Count(l => l.StartsWith("REPORT", StringComparison.Ordinal)) == 2);
+
+        Assert.Matches(@"/\[\$LATEST\][0-9a-f]{32}$", streams[0]);
+        Assert.Matches(@"/\[1\][0-9a-f]{32}$", streams[1]);
+        Assert.Contains(events, e => e.Stream == streams[0] && e.Message.EndsWith("Version: $LATEST", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Stream == streams[1] && e.Message.EndsWith("Version: 1", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -56,6 +56,13 @@ public sealed class ServiceFixture : IAsyncLifetime
         return name;
     }
 
+    /// <summary><paramref name="function"/> with version 1 published from it and alias <c>live</c> on that version.</summary>
+    public static LambdaFunction WithVersionOne(LambdaFunction function) => function with
+    {
+        Versions = [new FunctionVersion("V1", "1", null, function)],
+        Aliases = [new FunctionAlias("Live", "live", "1", null)],
+    };
+
     public async Task<InvocationResult> InvokeAsync(string function, string json, InvocationType type = InvocationType.RequestResponse) =>
         await Service.InvokeAsync(function, Encoding.UTF8.GetBytes(json), type);
 

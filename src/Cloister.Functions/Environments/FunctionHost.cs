@@ -8,10 +8,12 @@ namespace Cloister.Functions.Environments;
 
 /// <summary>
 /// A deployed function's execution environments: the most recently used idle one takes the next invocation (so
-/// sequential invocations stay on one warm process); when none is idle a new one starts, up to the function's
-/// reserved concurrency; environments idle for longer than the idle timeout are reaped. An environment whose invocation
+/// sequential invocations stay on one warm process); when none is idle a new one starts. Each invocation counts
+/// against its <see cref="ConcurrencyPool"/> from its acceptance to its result (the function's reserved concurrency,
+/// shared with its other versions, or the unreserved pool shared with every such function), else it is throttled;
+/// environments idle for longer than the idle timeout are reaped. An environment whose invocation
 /// timed out or whose runtime exited is reset, as Lambda does: its runtime is stopped at once and it goes back idle
-/// (counted against the concurrency as before), and the invocation that takes it next initializes the runtime again
+/// (holding no concurrency, as any idle one), and the invocation that takes it next initializes the runtime again
 /// (a suppressed init, holding an init slot). At most
 /// <see cref="FunctionsOptions.ConcurrentInits"/> environments initialize at once: an invocation beyond that waits
 /// for whichever comes first, an environment going idle or an init slot (Lambda starts them all in parallel on
@@ -28,9 +30,8 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
-    private readonly int _limit;
+    private readonly ConcurrencyPool _concurrency;
     private readonly int _initLimit;
-    private readonly string _throttleReason;
     private List<TaskCompletionSource> _waiters = [];
     private int _starting;
     private bool _disposed;
@@ -38,6 +39,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     public FunctionHost(
         FunctionDefinition function,
         FunctionLogWriter log,
+        ConcurrencyPool concurrency,
         IProcessLauncher launcher,
         FunctionsOptions options,
         TimeProvider time,
@@ -51,11 +53,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = logger;
-        _limit = function.Function.ReservedConcurrency ?? options.UnreservedConcurrencyLimit;
-        // Lambda names the limit that was hit: the function's reserved concurrency, or the concurrency it shares.
-        _throttleReason = function.Function.ReservedConcurrency is null
-            ? "ConcurrentInvocationLimitExceeded"
-            : "ReservedFunctionConcurrentInvocationLimitExceeded";
+        _concurrency = concurrency;
         _initLimit = Math.Max(1, options.ConcurrentInits);
     }
 
@@ -98,6 +96,24 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     {
         // The token only stops an invocation that has not been accepted yet; see the init below.
         cancellationToken.ThrowIfCancellationRequested();
+        if (!_concurrency.TryEnter())
+        {
+            return Refusal.Throttled(_concurrency.ThrottleReason, requestId);
+        }
+
+        try
+        {
+            return await AcceptAsync(requestId, payload, context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _concurrency.Exit();
+        }
+    }
+
+    /// <summary>Runs a counted invocation in an idle environment, a reset one after its init, or a new one.</summary>
+    private async Task<InvocationResult> AcceptAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    {
         ExecutionEnvironment? environment = null;
         var starting = false;
         var reinit = false;
@@ -114,11 +130,8 @@ internal sealed partial class FunctionHost : IAsyncDisposable
                 var waitsForSlot = TakeIdle(out environment, out reinit);
                 if (environment is null)
                 {
-                    if (!waitsForSlot && _all.Count >= _limit)
-                    {
-                        return Refusal.Throttled(_throttleReason, requestId);
-                    }
-
+                    // No idle environment: every one runs an invocation counted in the pool, so starting one more
+                    // keeps this version's environments within the pool's limit.
                     if (!waitsForSlot && _starting < _initLimit)
                     {
                         environment = new ExecutionEnvironment(Function, Log, _time, _logger);
@@ -274,7 +287,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             // The runtime had exited while idle (after posting its last result): the environment is discarded, as one
             // found dead before it is given an invocation, and this invocation, which nothing ran, starts over.
             await RetireAsync(environment).ConfigureAwait(false);
-            return await InvokeAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
+            return await AcceptAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
         }
 
         var duration = _time.GetElapsedTime(started);
