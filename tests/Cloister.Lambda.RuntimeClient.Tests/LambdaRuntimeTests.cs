@@ -76,6 +76,82 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task RunAsync_CancelledWhileWaitingForNext_ReturnsWithoutThrowing()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var called = false;
+
+        var loop = LambdaRuntime.RunAsync(client, (_, _) =>
+        {
+            called = true;
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>("1"u8.ToArray());
+        }, stop.Token);
+        Assert.True(await api.NextRequested.WaitAsync(TimeSpan.FromSeconds(10)));
+        await stop.CancelAsync();
+
+        // As Amazon.Lambda.RuntimeSupport's loop does: a stop asked for (SIGTERM wired to the token) is a clean exit.
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(loop.IsCompletedSuccessfully);
+        Assert.False(called);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileHandlerRuns_PostsItsResponseThenReturns()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        api.Enqueue("slow", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, async (_, _) =>
+        {
+            started.SetResult();
+            await release.Task;
+            return "\"done\""u8.ToArray();
+        }, stop.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        release.SetResult();
+        var posted = await NextPostedAsync(api);
+
+        Assert.Equal(("slow", "response", "\"done\""), (posted.RequestId, posted.Kind, posted.Body));
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(loop.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task RunAsync_NextAnswers500_ThrowsInsteadOfRetrying()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        api.NextStatus = 500;
+        using var client = new RuntimeApiClient(api.Address);
+
+        var loop = LambdaRuntime.RunAsync(client, (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>("1"u8.ToArray()));
+
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => loop.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(500, exception.StatusCode);
+        Assert.Equal(1, api.NextRequested.CurrentCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_RuntimeApiUnreachable_Throws()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var address = closed.LocalEndpoint.ToString()!;
+        closed.Stop();
+        using var client = new RuntimeApiClient(address);
+
+        var loop = LambdaRuntime.RunAsync(client, (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>("1"u8.ToArray()));
+
+        await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => loop.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task RunAsync_ResponseRefusedAsTooLarge_KeepsServing()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
