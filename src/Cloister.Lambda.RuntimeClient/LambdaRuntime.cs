@@ -24,6 +24,40 @@ public static class LambdaRuntime
     }
 
     /// <summary>
+    /// Runs <paramref name="initialize"/> once, as the function's init phase, then the handler it returns for every
+    /// invocation. An exception from <paramref name="initialize"/> is posted to <c>/runtime/init/error</c> (Lambda
+    /// then fails the invocation with it) and rethrown, so the runtime exits as the Runtime API asks; an exception
+    /// thrown before <c>RunAsync</c> would only end the process (<c>Runtime.ExitError</c>), its message lost.
+    /// </summary>
+    public static async Task RunAsync(Func<ValueTask<LambdaHandler>> initialize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(initialize);
+        using var client = RuntimeApiClient.FromEnvironment();
+        await RunAsync(client, initialize, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="initialize"/> then its handler against the given client; see the overload without a client.</summary>
+    public static async Task RunAsync(RuntimeApiClient client, Func<ValueTask<LambdaHandler>> initialize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(initialize);
+        LambdaHandler handler;
+        try
+        {
+            handler = await initialize().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // As Amazon.Lambda.RuntimeSupport does: the exception to the log, then to the Runtime API, then out.
+            await Console.Error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
+            client.ReportInitError(LambdaError.FromException(exception), CancellationToken.None);
+            throw;
+        }
+
+        await RunAsync(client, handler, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Runs a typed handler: the event is read with <paramref name="eventType"/> and the result written with
     /// <paramref name="resultType"/> (System.Text.Json source generation, so no reflection at run time).
     /// </summary>

@@ -152,6 +152,50 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task RunAsync_InitializerThrows_PostsInitErrorAndRethrows()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        api.Enqueue("never", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, () => throw new InvalidOperationException("DYNAMODB_TABLE_NAME is not set."));
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => loop.WaitAsync(TimeSpan.FromSeconds(10)));
+        var posted = await NextPostedAsync(api);
+
+        Assert.Equal("DYNAMODB_TABLE_NAME is not set.", thrown.Message);
+        Assert.Equal(("init", "error", "InvalidOperationException"), (posted.RequestId, posted.Kind, posted.ErrorType));
+        var body = JsonDocument.Parse(posted.Body).RootElement;
+        Assert.Equal("InvalidOperationException", body.GetProperty("errorType").GetString());
+        Assert.Equal("DYNAMODB_TABLE_NAME is not set.", body.GetProperty("errorMessage").GetString());
+        Assert.Equal(0, api.NextRequested.CurrentCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_Initializer_RunsOnceThenServesWithItsHandler()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var initialized = 0;
+        api.Enqueue("a", "{}");
+        api.Enqueue("b", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, () =>
+        {
+            var count = Interlocked.Increment(ref initialized);
+            return ValueTask.FromResult<LambdaHandler>((_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes(count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }, stop.Token);
+        var first = await NextPostedAsync(api);
+        var second = await NextPostedAsync(api);
+        await stop.CancelAsync();
+
+        Assert.Equal(("a", "response", "1"), (first.RequestId, first.Kind, first.Body));
+        Assert.Equal(("b", "response", "1"), (second.RequestId, second.Kind, second.Body));
+        Assert.Equal(1, initialized);
+        await StoppedAsync(loop);
+    }
+
+    [Fact]
     public async Task RunAsync_ResponseRefusedAsTooLarge_KeepsServing()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
