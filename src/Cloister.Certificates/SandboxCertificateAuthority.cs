@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -66,18 +67,11 @@ public sealed class SandboxCertificateAuthority : IDisposable
         var certificatePath = Path.Combine(folder, CertificateFileName);
         var keyPath = Path.Combine(folder, KeyFileName);
 
-        X509Certificate2 root;
-        ECDsa key;
-        if (File.Exists(certificatePath) && File.Exists(keyPath))
-        {
-            root = X509CertificateLoader.LoadCertificateFromFile(certificatePath);
-            key = ECDsa.Create();
-            key.ImportFromPem(File.ReadAllText(keyPath));
-        }
-        else
+        var now = time.GetUtcNow();
+        if (!TryLoadRoot(certificatePath, keyPath, now, out var root, out var key))
         {
             key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            root = CreateRoot(key, time.GetUtcNow());
+            root = CreateRoot(key, now);
             WriteAtomically(keyPath, key.ExportPkcs8PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
             WriteAtomically(certificatePath, root.ExportCertificatePem(), null);
         }
@@ -128,6 +122,33 @@ public sealed class SandboxCertificateAuthority : IDisposable
         _issued.Clear();
         _rootKey.Dispose();
         _root.Dispose();
+    }
+
+    /// <summary>
+    /// The root kept in the folder, when there is one that can sign a leaf valid now for its whole lifetime. A root that
+    /// has expired, would expire within a new leaf's lifetime, or is not valid yet (made while the clock was ahead)
+    /// would give leaves no client accepts, or cut short: it is replaced, and the new one is written over it.
+    /// </summary>
+    private static bool TryLoadRoot(string certificatePath, string keyPath, DateTimeOffset now, [NotNullWhen(true)] out X509Certificate2? root, [NotNullWhen(true)] out ECDsa? key)
+    {
+        root = null;
+        key = null;
+        if (!File.Exists(certificatePath) || !File.Exists(keyPath))
+        {
+            return false;
+        }
+
+        var loaded = X509CertificateLoader.LoadCertificateFromFile(certificatePath);
+        if (loaded.NotBefore.ToUniversalTime() > now.UtcDateTime || loaded.NotAfter.ToUniversalTime() < (now + LeafLifetime).UtcDateTime)
+        {
+            loaded.Dispose();
+            return false;
+        }
+
+        root = loaded;
+        key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(keyPath));
+        return true;
     }
 
     private static X509Certificate2 CreateRoot(ECDsa key, DateTimeOffset now)

@@ -27,6 +27,36 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, SandboxCertificateAuthority.KeyFileName)));
     }
 
+    [Theory]
+    [InlineData(3654)] // the ten-year root has expired
+    [InlineData(3400)] // it would expire before a leaf issued now
+    [InlineData(-30)] // the clock was ahead when the root was made: not valid yet
+    public void LoadOrCreate_RootNotValidForANewLeaf_ReplacesItAndIssuesLeavesThatChain(int daysLater)
+    {
+        var created = DateTimeOffset.UtcNow;
+        string oldThumbprint;
+        using (var first = SandboxCertificateAuthority.LoadOrCreate(_folder, new FixedTime(created)))
+        {
+            oldThumbprint = first.Root.Thumbprint;
+        }
+
+        var now = created.AddDays(daysLater);
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder, new FixedTime(now));
+        var leaf = ca.Issue(["dynamodb.eu-central-1.amazonaws.com"]);
+
+        Assert.NotEqual(oldThumbprint, ca.Root.Thumbprint);
+        using var onDisk = X509CertificateLoader.LoadCertificateFromFile(ca.CertificatePath);
+        Assert.Equal(ca.Root.Thumbprint, onDisk.Thumbprint);
+        Assert.InRange(now.UtcDateTime, leaf.NotBefore.ToUniversalTime(), leaf.NotAfter.ToUniversalTime());
+        Assert.Equal(now.UtcDateTime.AddDays(397), leaf.NotAfter.ToUniversalTime(), TimeSpan.FromSeconds(1));
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(onDisk);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        Assert.True(chain.Build(leaf), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+    }
+
     [Fact]
     public void Issue_Names_ChainsToRootWithSans()
     {
@@ -123,4 +153,9 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
 
     private static List<string> SubjectAlternativeNames(X509Certificate2 certificate) =>
         [.. certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames()];
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }
