@@ -127,7 +127,8 @@ public sealed class SandboxCertificateAuthority : IDisposable
     /// <summary>
     /// The root kept in the folder, when there is one that can sign a leaf valid now for its whole lifetime. A root that
     /// has expired, would expire within a new leaf's lifetime, or is not valid yet (made while the clock was ahead)
-    /// would give leaves no client accepts, or cut short: it is replaced, and the new one is written over it.
+    /// would give leaves no client accepts, or cut short: it is replaced, and the new one is written over it. So is a
+    /// key that is not the root's (two hosts creating the CA in one folder at once), whose leaves no client verifies.
     /// </summary>
     private static bool TryLoadRoot(string certificatePath, string keyPath, DateTimeOffset now, [NotNullWhen(true)] out X509Certificate2? root, [NotNullWhen(true)] out ECDsa? key)
     {
@@ -145,9 +146,18 @@ public sealed class SandboxCertificateAuthority : IDisposable
             return false;
         }
 
-        root = loaded;
         key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(keyPath));
+        using var rootPublicKey = loaded.GetECDsaPublicKey();
+        if (rootPublicKey is null || !rootPublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+        {
+            loaded.Dispose();
+            key.Dispose();
+            key = null;
+            return false;
+        }
+
+        root = loaded;
         return true;
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Cloister.Certificates.Tests;
@@ -58,6 +59,25 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadOrCreate_KeyIsNotTheRootsKey_ReplacesThePairSoLeavesVerify()
+    {
+        // Two hosts creating the CA in the same fresh folder at once can leave one's key beside the other's root.
+        SandboxCertificateAuthority.LoadOrCreate(_folder).Dispose();
+        using (var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(Path.Combine(_folder, SandboxCertificateAuthority.KeyFileName), stranger.ExportPkcs8PrivateKeyPem());
+        }
+
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        var leaf = ca.Issue(["dynamodb.eu-central-1.amazonaws.com"]);
+        var leafPath = Path.Combine(_folder, "leaf.pem");
+        await File.WriteAllTextAsync(leafPath, leaf.ExportCertificatePem());
+
+        var (exitCode, output) = await OpensslAsync("verify", "-CAfile", ca.CertificatePath, leafPath);
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
     public void Issue_Names_ChainsToRootWithSans()
     {
         using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
@@ -106,12 +126,9 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
         var leafPath = Path.Combine(_folder, "leaf.pem");
         await File.WriteAllTextAsync(leafPath, leaf.ExportCertificatePem());
 
-        var start = new ProcessStartInfo("openssl", ["verify", "-CAfile", ca.BundlePath, leafPath]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, output) = await OpensslAsync("verify", "-CAfile", ca.BundlePath, leafPath);
 
-        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(0, exitCode);
         Assert.Contains("OK", output, StringComparison.Ordinal);
         Assert.StartsWith("-----BEGIN CERTIFICATE-----", await File.ReadAllTextAsync(ca.BundlePath), StringComparison.Ordinal);
     }
@@ -149,6 +166,16 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
 
         Assert.Equal("ok"u8.ToArray(), buffer);
         Assert.True(clientTls.IsAuthenticated);
+    }
+
+    private static async Task<(int ExitCode, string Output)> OpensslAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("openssl", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
     }
 
     private static List<string> SubjectAlternativeNames(X509Certificate2 certificate) =>
