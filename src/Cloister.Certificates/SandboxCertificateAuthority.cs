@@ -24,7 +24,19 @@ public sealed class SandboxCertificateAuthority : IDisposable
     /// <summary>File name of the trust bundle: the sandbox root followed by the machine's roots.</summary>
     public const string BundleFileName = "bundle.pem";
 
-    private const string SystemBundle = "/etc/ssl/certs/ca-certificates.crt";
+    /// <summary>
+    /// Where Linux distributions keep the machine's roots as one PEM file; the first found goes into the bundle:
+    /// Debian, Ubuntu, Alpine and Arch; Fedora and RHEL; openSUSE; RHEL's extracted store; others.
+    /// </summary>
+    private static readonly string[] SystemBundles =
+    [
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/ca-bundle.pem",
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+        "/etc/ssl/cert.pem",
+    ];
+
     private static readonly TimeSpan LeafLifetime = TimeSpan.FromDays(397);
 
     private readonly X509Certificate2 _root;
@@ -59,7 +71,11 @@ public sealed class SandboxCertificateAuthority : IDisposable
     /// Loads the CA kept in <paramref name="folder"/>, or creates one there when there is none.
     /// The key file is readable by its owner only.
     /// </summary>
-    public static SandboxCertificateAuthority LoadOrCreate(string folder, TimeProvider? time = null)
+    public static SandboxCertificateAuthority LoadOrCreate(string folder, TimeProvider? time = null) =>
+        LoadOrCreate(folder, time, SystemBundles);
+
+    /// <summary>As <see cref="LoadOrCreate(string, TimeProvider?)"/>, with the machine's roots looked for in <paramref name="systemBundles"/>.</summary>
+    internal static SandboxCertificateAuthority LoadOrCreate(string folder, TimeProvider? time, IReadOnlyList<string> systemBundles)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         time ??= TimeProvider.System;
@@ -77,7 +93,7 @@ public sealed class SandboxCertificateAuthority : IDisposable
         }
 
         var authority = new SandboxCertificateAuthority(root, key, folder, time);
-        authority.WriteBundle();
+        authority.WriteBundle(systemBundles);
         return authority;
     }
 
@@ -208,13 +224,13 @@ public sealed class SandboxCertificateAuthority : IDisposable
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null, X509KeyStorageFlags.Exportable);
     }
 
-    private void WriteBundle()
+    private void WriteBundle(IReadOnlyList<string> systemBundles)
     {
         var bundle = new StringBuilder();
         bundle.Append(_root.ExportCertificatePem()).Append('\n');
-        if (File.Exists(SystemBundle))
+        if (systemBundles.FirstOrDefault(File.Exists) is { } systemBundle)
         {
-            bundle.Append(File.ReadAllText(SystemBundle));
+            bundle.Append(File.ReadAllText(systemBundle));
         }
 
         WriteAtomically(BundlePath, bundle.ToString(), null);

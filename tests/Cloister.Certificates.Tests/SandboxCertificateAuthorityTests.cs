@@ -78,6 +78,25 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadOrCreate_NoDebianBundle_AppendsTheFirstSystemBundleFound()
+    {
+        // Fedora and RHEL keep their roots in /etc/pki/tls/certs/ca-bundle.crt, openSUSE in /etc/ssl/ca-bundle.pem.
+        var machine = Path.Combine(_folder, "machine");
+        Directory.CreateDirectory(machine);
+        using var otherRootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var otherRoot = new CertificateRequest("CN=Some Public Root", otherRootKey, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var fedora = Path.Combine(machine, "ca-bundle.crt");
+        await File.WriteAllTextAsync(fedora, otherRoot.ExportCertificatePem() + "\n");
+
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder, null, [Path.Combine(machine, "ca-certificates.crt"), fedora]);
+
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPemFile(ca.BundlePath);
+        Assert.Equal([ca.Root.Thumbprint, otherRoot.Thumbprint], bundle.Select(c => c.Thumbprint));
+    }
+
+    [Fact]
     public void Issue_Names_ChainsToRootWithSans()
     {
         using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
