@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Security.Cryptography;
@@ -23,6 +24,9 @@ public sealed class SandboxCertificateAuthority : IDisposable
 
     /// <summary>File name of the trust bundle: the sandbox root followed by the machine's roots.</summary>
     public const string BundleFileName = "bundle.pem";
+
+    /// <summary>File name of the lock held while the CA's files are read or written.</summary>
+    private const string LockFileName = "ca.lock";
 
     /// <summary>
     /// Where Linux distributions keep the machine's roots as one PEM file; the first found goes into the bundle:
@@ -83,6 +87,9 @@ public sealed class SandboxCertificateAuthority : IDisposable
         var certificatePath = Path.Combine(folder, CertificateFileName);
         var keyPath = Path.Combine(folder, KeyFileName);
 
+        // One host at a time reads, makes or replaces the files: hosts started together on one state folder would
+        // otherwise each make a root, and one's key could end up beside another's certificate.
+        using var folderLock = LockFolder(folder);
         var now = time.GetUtcNow();
         if (!TryLoadRoot(certificatePath, keyPath, now, out var root, out var key))
         {
@@ -138,6 +145,27 @@ public sealed class SandboxCertificateAuthority : IDisposable
         _issued.Clear();
         _rootKey.Dispose();
         _root.Dispose();
+    }
+
+    /// <summary>
+    /// Holds <see cref="LockFileName"/> open with no sharing, which .NET makes an exclusive <c>flock</c> on Unix: other
+    /// threads and processes wait for it (polling, since a blocking lock is not offered), for at most 30 seconds.
+    /// </summary>
+    private static FileStream LockFolder(string folder)
+    {
+        var path = Path.Combine(folder, LockFileName);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (File.Exists(path) && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(10);
+            }
+        }
     }
 
     /// <summary>

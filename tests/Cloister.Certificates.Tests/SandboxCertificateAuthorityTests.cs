@@ -97,6 +97,36 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadOrCreate_SeveralAtOnceInAFreshFolder_AllUseTheRootOnDisk()
+    {
+        // Hosts started together on one state folder (a script, a test run) each create the CA at the same moment.
+        using var start = new Barrier(8);
+        var authorities = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait();
+                return SandboxCertificateAuthority.LoadOrCreate(_folder);
+            },
+            TaskCreationOptions.LongRunning)));
+        try
+        {
+            using var onDisk = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_folder, SandboxCertificateAuthority.CertificateFileName));
+            Assert.All(authorities, a => Assert.Equal(onDisk.Thumbprint, a.Root.Thumbprint));
+            var leafPath = Path.Combine(_folder, "leaf.pem");
+            await File.WriteAllTextAsync(leafPath, authorities[^1].Issue(["dynamodb.eu-central-1.amazonaws.com"]).ExportCertificatePem());
+            var (exitCode, output) = await OpensslAsync("verify", "-CAfile", Path.Combine(_folder, SandboxCertificateAuthority.BundleFileName), leafPath);
+            Assert.True(exitCode == 0, output);
+        }
+        finally
+        {
+            foreach (var authority in authorities)
+            {
+                authority.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public void Issue_Names_ChainsToRootWithSans()
     {
         using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
