@@ -266,8 +266,11 @@ public sealed class SandboxCertificateAuthority : IDisposable
 
     private static void WriteAtomically(string path, string contents, UnixFileMode? mode)
     {
+        // A new file every time: a temporary file left by a host killed mid-write would keep its own mode (perhaps
+        // readable by all), which the key would then take over with the rename.
         var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (mode is { } m)
         {
             options.UnixCreateMode = m;

@@ -127,6 +127,20 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
     }
 
     [Fact]
+    public void LoadOrCreate_LeftoverTemporaryKeyFileReadableByAll_KeyIsStillOwnerOnly()
+    {
+        // A host killed while writing the key leaves ca.key.tmp behind; its mode must not become the key's.
+        Directory.CreateDirectory(_folder);
+        var leftover = Path.Combine(_folder, SandboxCertificateAuthority.KeyFileName + ".tmp");
+        File.WriteAllText(leftover, "partial");
+        File.SetUnixFileMode(leftover, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, SandboxCertificateAuthority.KeyFileName)));
+    }
+
+    [Fact]
     public void Issue_Names_ChainsToRootWithSans()
     {
         using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
