@@ -201,6 +201,13 @@ public sealed class SandboxCertificateAuthority : IDisposable
             return false;
         }
 
+        // The key stays the owner's alone, whatever mode it was copied in with.
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if ((File.GetUnixFileMode(keyPath) & ~ownerOnly) != 0)
+        {
+            File.SetUnixFileMode(keyPath, File.GetUnixFileMode(keyPath) & ownerOnly);
+        }
+
         root = loaded;
         return true;
     }

@@ -141,6 +141,25 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
     }
 
     [Fact]
+    public void LoadOrCreate_KeptKeyReadableByOthers_MadeOwnerOnlyAgain()
+    {
+        // Copied in without its mode (cp, an archive, a checkout), the kept key would be readable by every local user.
+        string thumbprint;
+        using (var first = SandboxCertificateAuthority.LoadOrCreate(_folder))
+        {
+            thumbprint = first.Root.Thumbprint;
+        }
+
+        var keyPath = Path.Combine(_folder, SandboxCertificateAuthority.KeyFileName);
+        File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+
+        Assert.Equal(thumbprint, ca.Root.Thumbprint);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyPath));
+    }
+
+    [Fact]
     public void Issue_Names_ChainsToRootWithSans()
     {
         using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
