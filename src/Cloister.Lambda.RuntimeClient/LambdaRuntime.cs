@@ -48,8 +48,8 @@ public static class LambdaRuntime
         }
         catch (Exception exception)
         {
-            // As Amazon.Lambda.RuntimeSupport does: the exception to the log, then to the Runtime API, then out.
-            await Console.Error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
+            // As Amazon.Lambda.RuntimeSupport does: the exception to the log (one event), then to the Runtime API, then out.
+            await Console.Error.WriteLineAsync(exception.ToString().ReplaceLineEndings("\r")).ConfigureAwait(false);
             client.ReportInitError(LambdaError.FromException(exception), CancellationToken.None);
             throw;
         }
@@ -133,9 +133,12 @@ public static class LambdaRuntime
 #pragma warning restore CA1031
             {
                 var error = LambdaError.FromException(exception);
+
+                // The whole exception (stack, inner exceptions), as Amazon.Lambda.RuntimeSupport logs it: for an Event
+                // invocation the log is the only place it is seen. Line breaks become \r, so that it stays one event.
                 await Console.Error.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tfail\t{exception.GetType().FullName}: {exception.Message.ReplaceLineEndings("\r")}")).ConfigureAwait(false);
+                    $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tfail\t{exception.ToString().ReplaceLineEndings("\r")}")).ConfigureAwait(false);
 
                 // The invocation is over whatever the token says: the Runtime API waits for its outcome.
                 client.ReportError(requestId, error, CancellationToken.None);

@@ -196,6 +196,36 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task RunAsync_HandlerThrows_LogsTheWholeExceptionAsOneLine()
+    {
+        // For an Event invocation nobody reads the error body: the log line is all there is, so it carries the stack
+        // and the inner exception, as Amazon.Lambda.RuntimeSupport logs them, kept as one CloudWatch event with \r.
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var log = new StringWriter();
+        var standardError = Console.Error;
+        Console.SetError(TextWriter.Synchronized(log));
+        try
+        {
+            api.Enqueue("logged-failure", "{}");
+            var loop = LambdaRuntime.RunAsync(client, (_, _) => throw new InvalidOperationException("claim not saved", new IOException("disk full")), stop.Token);
+            await NextPostedAsync(api);
+            await stop.CancelAsync();
+            await StoppedAsync(loop);
+        }
+        finally
+        {
+            Console.SetError(standardError);
+        }
+
+        var line = Assert.Single(log.ToString().Split('\n'), l => l.Contains("\tlogged-failure\t", StringComparison.Ordinal));
+        Assert.Contains("\tfail\tSystem.InvalidOperationException: claim not saved", line, StringComparison.Ordinal);
+        Assert.Contains("System.IO.IOException: disk full", line, StringComparison.Ordinal);
+        Assert.Contains(nameof(RunAsync_HandlerThrows_LogsTheWholeExceptionAsOneLine), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ResponseRefusedAsTooLarge_KeepsServing()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
