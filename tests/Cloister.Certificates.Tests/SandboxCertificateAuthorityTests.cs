@@ -250,15 +250,70 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
         Assert.True(clientTls.IsAuthenticated);
     }
 
-    private static async Task<(int ExitCode, string Output)> OpensslAsync(params string[] arguments)
+    [Theory]
+    [InlineData("abc1234567.execute-api.eu-central-1.amazonaws.com")]
+    [InlineData("abc1234567-vpce-0123456789abcdef0.execute-api.eu-central-1.amazonaws.com")]
+    [InlineData("vpce-0123456789abcdef0-abcdefgh-eu-central-1a.execute-api.eu-central-1.vpce.amazonaws.com")]
+    public async Task Issue_PrivateApiNames_CurlAndStrictOpensslAcceptTheHandshake(string host)
     {
-        var start = new ProcessStartInfo("openssl", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder);
+        var leaf = ca.Issue(["*.execute-api.eu-central-1.amazonaws.com", "*.execute-api.eu-central-1.vpce.amazonaws.com"]);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var server = ServeAsync(listener, leaf, stop.Token);
+
+        var curl = await RunAsync("curl", "-sS", "--cacert", ca.BundlePath, "--resolve", $"{host}:{port}:127.0.0.1", $"https://{host}:{port}/");
+        var openssl = await RunAsync(
+            "openssl", "s_client", "-connect", $"127.0.0.1:{port}", "-servername", host, "-CAfile", ca.BundlePath,
+            "-verify_return_error", "-x509_strict", "-verify_hostname", host, "-purpose", "sslserver");
+        await stop.CancelAsync();
+        await server;
+
+        Assert.True(curl.ExitCode == 0, curl.Output);
+        Assert.Equal("ok", curl.Output);
+        Assert.True(openssl.ExitCode == 0, openssl.Output);
+        Assert.Contains("Verify return code: 0 (ok)", openssl.Output, StringComparison.Ordinal);
+    }
+
+    // Answers every TLS connection with one small HTTP response until cancelled.
+    private static async Task ServeAsync(TcpListener listener, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                using var accepted = await listener.AcceptTcpClientAsync(cancellationToken);
+                await using var tls = new SslStream(accepted.GetStream());
+                try
+                {
+                    await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
+                    await tls.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray(), cancellationToken);
+                }
+                catch (Exception exception) when (exception is IOException or AuthenticationException)
+                {
+                    // A client that hangs up after the handshake (openssl s_client with no input) is not a failure here.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return (process.ExitCode, await output + await error);
     }
+
+    private static Task<(int ExitCode, string Output)> OpensslAsync(params string[] arguments) => RunAsync("openssl", arguments);
 
     private static List<string> SubjectAlternativeNames(X509Certificate2 certificate) =>
         [.. certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames()];
