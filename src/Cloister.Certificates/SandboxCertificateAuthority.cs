@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -23,7 +25,22 @@ public sealed class SandboxCertificateAuthority : IDisposable
     /// <summary>File name of the trust bundle: the sandbox root followed by the machine's roots.</summary>
     public const string BundleFileName = "bundle.pem";
 
-    private const string SystemBundle = "/etc/ssl/certs/ca-certificates.crt";
+    /// <summary>File name of the lock held while the CA's files are read or written.</summary>
+    private const string LockFileName = "ca.lock";
+
+    /// <summary>
+    /// Where Linux distributions keep the machine's roots as one PEM file; the first found goes into the bundle:
+    /// Debian, Ubuntu, Alpine and Arch; Fedora and RHEL; openSUSE; RHEL's extracted store; others.
+    /// </summary>
+    private static readonly string[] SystemBundles =
+    [
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/ca-bundle.pem",
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+        "/etc/ssl/cert.pem",
+    ];
+
     private static readonly TimeSpan LeafLifetime = TimeSpan.FromDays(397);
 
     private readonly X509Certificate2 _root;
@@ -58,7 +75,11 @@ public sealed class SandboxCertificateAuthority : IDisposable
     /// Loads the CA kept in <paramref name="folder"/>, or creates one there when there is none.
     /// The key file is readable by its owner only.
     /// </summary>
-    public static SandboxCertificateAuthority LoadOrCreate(string folder, TimeProvider? time = null)
+    public static SandboxCertificateAuthority LoadOrCreate(string folder, TimeProvider? time = null) =>
+        LoadOrCreate(folder, time, SystemBundles);
+
+    /// <summary>As <see cref="LoadOrCreate(string, TimeProvider?)"/>, with the machine's roots looked for in <paramref name="systemBundles"/>.</summary>
+    internal static SandboxCertificateAuthority LoadOrCreate(string folder, TimeProvider? time, IReadOnlyList<string> systemBundles)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         time ??= TimeProvider.System;
@@ -66,24 +87,20 @@ public sealed class SandboxCertificateAuthority : IDisposable
         var certificatePath = Path.Combine(folder, CertificateFileName);
         var keyPath = Path.Combine(folder, KeyFileName);
 
-        X509Certificate2 root;
-        ECDsa key;
-        if (File.Exists(certificatePath) && File.Exists(keyPath))
-        {
-            root = X509CertificateLoader.LoadCertificateFromFile(certificatePath);
-            key = ECDsa.Create();
-            key.ImportFromPem(File.ReadAllText(keyPath));
-        }
-        else
+        // One host at a time reads, makes or replaces the files: hosts started together on one state folder would
+        // otherwise each make a root, and one's key could end up beside another's certificate.
+        using var folderLock = LockFolder(folder);
+        var now = time.GetUtcNow();
+        if (!TryLoadRoot(certificatePath, keyPath, now, out var root, out var key))
         {
             key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            root = CreateRoot(key, time.GetUtcNow());
+            root = CreateRoot(key, now);
             WriteAtomically(keyPath, key.ExportPkcs8PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
             WriteAtomically(certificatePath, root.ExportCertificatePem(), null);
         }
 
         var authority = new SandboxCertificateAuthority(root, key, folder, time);
-        authority.WriteBundle();
+        authority.WriteBundle(systemBundles);
         return authority;
     }
 
@@ -128,6 +145,71 @@ public sealed class SandboxCertificateAuthority : IDisposable
         _issued.Clear();
         _rootKey.Dispose();
         _root.Dispose();
+    }
+
+    /// <summary>
+    /// Holds <see cref="LockFileName"/> open with no sharing, which .NET makes an exclusive <c>flock</c> on Unix: other
+    /// threads and processes wait for it (polling, since a blocking lock is not offered), for at most 30 seconds.
+    /// </summary>
+    private static FileStream LockFolder(string folder)
+    {
+        var path = Path.Combine(folder, LockFileName);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (File.Exists(path) && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(10);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The root kept in the folder, when there is one that can sign a leaf valid now for its whole lifetime. A root that
+    /// has expired, would expire within a new leaf's lifetime, or is not valid yet (made while the clock was ahead)
+    /// would give leaves no client accepts, or cut short: it is replaced, and the new one is written over it. So is a
+    /// key that is not the root's (two hosts creating the CA in one folder at once), whose leaves no client verifies.
+    /// </summary>
+    private static bool TryLoadRoot(string certificatePath, string keyPath, DateTimeOffset now, [NotNullWhen(true)] out X509Certificate2? root, [NotNullWhen(true)] out ECDsa? key)
+    {
+        root = null;
+        key = null;
+        if (!File.Exists(certificatePath) || !File.Exists(keyPath))
+        {
+            return false;
+        }
+
+        var loaded = X509CertificateLoader.LoadCertificateFromFile(certificatePath);
+        if (loaded.NotBefore.ToUniversalTime() > now.UtcDateTime || loaded.NotAfter.ToUniversalTime() < (now + LeafLifetime).UtcDateTime)
+        {
+            loaded.Dispose();
+            return false;
+        }
+
+        key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(keyPath));
+        using var rootPublicKey = loaded.GetECDsaPublicKey();
+        if (rootPublicKey is null || !rootPublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+        {
+            loaded.Dispose();
+            key.Dispose();
+            key = null;
+            return false;
+        }
+
+        // The key stays the owner's alone, whatever mode it was copied in with.
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if ((File.GetUnixFileMode(keyPath) & ~ownerOnly) != 0)
+        {
+            File.SetUnixFileMode(keyPath, File.GetUnixFileMode(keyPath) & ownerOnly);
+        }
+
+        root = loaded;
+        return true;
     }
 
     private static X509Certificate2 CreateRoot(ECDsa key, DateTimeOffset now)
@@ -177,13 +259,13 @@ public sealed class SandboxCertificateAuthority : IDisposable
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null, X509KeyStorageFlags.Exportable);
     }
 
-    private void WriteBundle()
+    private void WriteBundle(IReadOnlyList<string> systemBundles)
     {
         var bundle = new StringBuilder();
         bundle.Append(_root.ExportCertificatePem()).Append('\n');
-        if (File.Exists(SystemBundle))
+        if (systemBundles.FirstOrDefault(File.Exists) is { } systemBundle)
         {
-            bundle.Append(File.ReadAllText(SystemBundle));
+            bundle.Append(File.ReadAllText(systemBundle));
         }
 
         WriteAtomically(BundlePath, bundle.ToString(), null);
@@ -191,8 +273,11 @@ public sealed class SandboxCertificateAuthority : IDisposable
 
     private static void WriteAtomically(string path, string contents, UnixFileMode? mode)
     {
+        // A new file every time: a temporary file left by a host killed mid-write would keep its own mode (perhaps
+        // readable by all), which the key would then take over with the rename.
         var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (mode is { } m)
         {
             options.UnixCreateMode = m;

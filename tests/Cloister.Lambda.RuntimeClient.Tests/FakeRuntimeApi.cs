@@ -25,6 +25,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
     public int ResponseLimit { get; set; } = int.MaxValue;
 
+    /// <summary>When set, what <c>/next</c> answers instead of an invocation (500: "runtime should exit").</summary>
+    public int? NextStatus { get; set; }
+
+    /// <summary>Released once for every <c>GET /runtime/invocation/next</c> that arrives.</summary>
+    public SemaphoreSlim NextRequested { get; } = new(0);
+
     public string Address => new Uri(_app.Urls.First()).Authority;
 
     public static async Task<FakeRuntimeApi> StartAsync()
@@ -45,6 +51,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        NextRequested.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -52,6 +59,14 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         var path = context.Request.Path.Value!;
         if (path == "/2018-06-01/runtime/invocation/next")
         {
+            NextRequested.Release();
+            if (NextStatus is { } status)
+            {
+                context.Response.StatusCode = status;
+                await context.Response.WriteAsync("""{"errorMessage":"container error","errorType":"ServiceException"}""");
+                return;
+            }
+
             var (id, body) = await _invocations.Reader.ReadAsync(context.RequestAborted);
             context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
             context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(3).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -76,6 +76,156 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task RunAsync_CancelledWhileWaitingForNext_ReturnsWithoutThrowing()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var called = false;
+
+        var loop = LambdaRuntime.RunAsync(client, (_, _) =>
+        {
+            called = true;
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>("1"u8.ToArray());
+        }, stop.Token);
+        Assert.True(await api.NextRequested.WaitAsync(TimeSpan.FromSeconds(10)));
+        await stop.CancelAsync();
+
+        // As Amazon.Lambda.RuntimeSupport's loop does: a stop asked for (SIGTERM wired to the token) is a clean exit.
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(loop.IsCompletedSuccessfully);
+        Assert.False(called);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileHandlerRuns_PostsItsResponseThenReturns()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        api.Enqueue("slow", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, async (_, _) =>
+        {
+            started.SetResult();
+            await release.Task;
+            return "\"done\""u8.ToArray();
+        }, stop.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        release.SetResult();
+        var posted = await NextPostedAsync(api);
+
+        Assert.Equal(("slow", "response", "\"done\""), (posted.RequestId, posted.Kind, posted.Body));
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(loop.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task RunAsync_NextAnswers500_ThrowsInsteadOfRetrying()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        api.NextStatus = 500;
+        using var client = new RuntimeApiClient(api.Address);
+
+        var loop = LambdaRuntime.RunAsync(client, (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>("1"u8.ToArray()));
+
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => loop.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(500, exception.StatusCode);
+        Assert.Equal(1, api.NextRequested.CurrentCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_RuntimeApiUnreachable_Throws()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var address = closed.LocalEndpoint.ToString()!;
+        closed.Stop();
+        using var client = new RuntimeApiClient(address);
+
+        var loop = LambdaRuntime.RunAsync(client, (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>("1"u8.ToArray()));
+
+        await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => loop.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task RunAsync_InitializerThrows_PostsInitErrorAndRethrows()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        api.Enqueue("never", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, () => throw new InvalidOperationException("DYNAMODB_TABLE_NAME is not set."));
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => loop.WaitAsync(TimeSpan.FromSeconds(10)));
+        var posted = await NextPostedAsync(api);
+
+        Assert.Equal("DYNAMODB_TABLE_NAME is not set.", thrown.Message);
+        Assert.Equal(("init", "error", "InvalidOperationException"), (posted.RequestId, posted.Kind, posted.ErrorType));
+        var body = JsonDocument.Parse(posted.Body).RootElement;
+        Assert.Equal("InvalidOperationException", body.GetProperty("errorType").GetString());
+        Assert.Equal("DYNAMODB_TABLE_NAME is not set.", body.GetProperty("errorMessage").GetString());
+        Assert.Equal(0, api.NextRequested.CurrentCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_Initializer_RunsOnceThenServesWithItsHandler()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var initialized = 0;
+        api.Enqueue("a", "{}");
+        api.Enqueue("b", "{}");
+
+        var loop = LambdaRuntime.RunAsync(client, () =>
+        {
+            var count = Interlocked.Increment(ref initialized);
+            return ValueTask.FromResult<LambdaHandler>((_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes(count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }, stop.Token);
+        var first = await NextPostedAsync(api);
+        var second = await NextPostedAsync(api);
+        await stop.CancelAsync();
+
+        Assert.Equal(("a", "response", "1"), (first.RequestId, first.Kind, first.Body));
+        Assert.Equal(("b", "response", "1"), (second.RequestId, second.Kind, second.Body));
+        Assert.Equal(1, initialized);
+        await StoppedAsync(loop);
+    }
+
+    [Fact]
+    public async Task RunAsync_HandlerThrows_LogsTheWholeExceptionAsOneLine()
+    {
+        // For an Event invocation nobody reads the error body: the log line is all there is, so it carries the stack
+        // and the inner exception, as Amazon.Lambda.RuntimeSupport logs them, kept as one CloudWatch event with \r.
+        await using var api = await FakeRuntimeApi.StartAsync();
+        using var client = new RuntimeApiClient(api.Address);
+        using var stop = new CancellationTokenSource();
+        var log = new StringWriter();
+        var standardError = Console.Error;
+        Console.SetError(TextWriter.Synchronized(log));
+        try
+        {
+            api.Enqueue("logged-failure", "{}");
+            var loop = LambdaRuntime.RunAsync(client, (_, _) => throw new InvalidOperationException("claim not saved", new IOException("disk full")), stop.Token);
+            await NextPostedAsync(api);
+            await stop.CancelAsync();
+            await StoppedAsync(loop);
+        }
+        finally
+        {
+            Console.SetError(standardError);
+        }
+
+        var line = Assert.Single(log.ToString().Split('\n'), l => l.Contains("\tlogged-failure\t", StringComparison.Ordinal));
+        Assert.Contains("\tfail\tSystem.InvalidOperationException: claim not saved", line, StringComparison.Ordinal);
+        Assert.Contains("System.IO.IOException: disk full", line, StringComparison.Ordinal);
+        Assert.Contains(nameof(RunAsync_HandlerThrows_LogsTheWholeExceptionAsOneLine), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ResponseRefusedAsTooLarge_KeepsServing()
     {
         await using var api = await FakeRuntimeApi.StartAsync();

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 namespace Cloister.Lambda.RuntimeClient.Tests;
@@ -26,6 +29,58 @@ public sealed class RuntimeApiClientTests
         Assert.Equal(("first", "response", """{"ok":1}"""), (posted.RequestId, posted.Kind, posted.Body));
         Assert.Equal("second", second.Context.AwsRequestId);
         Assert.Equal("""{"n":2}""", System.Text.Encoding.UTF8.GetString(second.Payload.Span));
+    }
+
+    [Fact]
+    public async Task RespondThenNext_ServerAnswers413BeforeReadingTheWholeBody_ReturnsTheNextInvocation()
+    {
+        // A Runtime API that, like a Go net/http server over its limit, stops reading the body, answers 413 and closes
+        // while the runtime is still sending; the next long poll comes on a new connection.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            using (var first = await listener.AcceptSocketAsync())
+            {
+                await ReadHeadAsync(first);
+                var some = new byte[64 * 1024];
+                await first.ReceiveAsync(some);
+                await first.SendAsync(Encoding.ASCII.GetBytes(
+                    "HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"));
+                first.Shutdown(SocketShutdown.Send);
+            }
+
+            var second = await listener.AcceptSocketAsync();
+            var head = await ReadHeadAsync(second);
+            Assert.StartsWith("GET /2018-06-01/runtime/invocation/next ", head, StringComparison.Ordinal);
+            await second.SendAsync(Encoding.ASCII.GetBytes(
+                "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: second\r\nLambda-Runtime-Deadline-Ms: 1\r\nContent-Length: 2\r\n\r\n{}"));
+            return second;
+        });
+        using var client = new RuntimeApiClient(listener.LocalEndpoint.ToString()!);
+        var oversized = new byte[16 * 1024 * 1024];
+
+        var next = await Task.Run(() => client.RespondThenNext("first", oversized)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("second", next.Context.AwsRequestId);
+        (await server).Dispose();
+    }
+
+    private static async Task<string> ReadHeadAsync(Socket socket)
+    {
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (head.Count < 4 || head[^4] != '\r' || head[^3] != '\n' || head[^2] != '\r' || head[^1] != '\n')
+        {
+            if (await socket.ReceiveAsync(one) == 0)
+            {
+                throw new EndOfStreamException("The client closed before its request head ended.");
+            }
+
+            head.Add(one[0]);
+        }
+
+        return Encoding.ASCII.GetString([.. head]);
     }
 
     [Fact]

@@ -70,9 +70,14 @@ internal sealed class RuntimeApiConnection : IDisposable
             using var registration = CloseOnCancel(socket, cancellationToken);
             try
             {
-                SendAll(socket, head, body, then);
-                HasPending = !then.IsEmpty;
-                return ReceiveAndKeep();
+                if (!SendAllOrReadAnswer(socket, head, body, then, out var answered))
+                {
+                    HasPending = !then.IsEmpty;
+                    return ReceiveAndKeep();
+                }
+
+                Reset();
+                return answered;
             }
             catch (Exception exception) when (cancellationToken.IsCancellationRequested && IsConnectionFailure(exception))
             {
@@ -157,6 +162,43 @@ internal sealed class RuntimeApiConnection : IDisposable
         }
 
         return response;
+    }
+
+    // A server may answer before it has read the whole request and then close, such as a Go net/http server that
+    // stops reading a response over its limit and answers 413: the send then fails, but the answer is there to read.
+    // Without this, the 413 would be lost and the request sent again (or the runtime ended) for a refusal that only
+    // fails the invocation.
+    private bool SendAllOrReadAnswer(Socket socket, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, ReadOnlySpan<byte> then, out (ResponseHead Head, byte[] Body) answered)
+    {
+        try
+        {
+            SendAll(socket, head, body, then);
+            answered = default;
+            return false;
+        }
+        catch (SocketException)
+        {
+            if (TryReceive(out answered))
+            {
+                return true;
+            }
+
+            throw;
+        }
+    }
+
+    private bool TryReceive(out (ResponseHead Head, byte[] Body) response)
+    {
+        try
+        {
+            response = Receive();
+            return true;
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException)
+        {
+            response = default;
+            return false;
+        }
     }
 
     // One write for the whole request (and a pipelined one) where it is small: with no Nagle delay, separate writes
