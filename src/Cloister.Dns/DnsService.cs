@@ -27,11 +27,14 @@ public sealed class DnsService : IAsyncDisposable
     private readonly List<DnsListener> _listeners = [];
     private readonly Lock _lock = new();
     private DnsViewSet _views = DnsViewSet.Empty;
+    private IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> _additionalNames;
+    private CloudModel? _model;
 
     /// <summary>Creates the service with no views: every query is REFUSED until <see cref="Apply"/>.</summary>
     public DnsService(DnsServiceOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new DnsServiceOptions();
+        _additionalNames = _options.AdditionalNames;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Cloister.Dns");
         var cache = new DnsResponseCache(_options.Time, _options.CacheCapacity);
         var limits = new ForwardLimits(_options.ForwardAttemptTimeout, _options.ForwardBudget, _options.MaxForwardsInFlight, _options.MaxForwardsInFlightPerRule, _options.MaxQueriesAwaitingForwards);
@@ -68,37 +71,48 @@ public sealed class DnsService : IAsyncDisposable
         List<QueryLogSink> retired;
         lock (_lock)
         {
-            var used = new HashSet<string>(StringComparer.Ordinal);
-            var views = DnsViewBuilder.Build(
-                model,
-                _options.AdditionalNames,
-                config =>
-                {
-                    used.Add(config.Id);
-                    return SinkFor(config);
-                },
-                (resource, reason) =>
-                {
-                    skipped.Add($"{resource}: {reason}");
-                    DnsLog.Skipped(_logger, resource, reason);
-                });
-            Volatile.Write(ref _views, views);
-            _forwarder.Cache.Clear();
-            retired = [.. _sinks.Values.Where(s => !used.Contains(s.ConfigId))];
-            foreach (var sink in retired)
+            retired = Swap(model, _additionalNames, (resource, reason) =>
             {
-                _sinks.Remove(sink.ConfigId);
+                skipped.Add($"{resource}: {reason}");
+                DnsLog.Skipped(_logger, resource, reason);
+            });
+            _model = model;
+            _forwarder.Cache.Clear();
+        }
+
+        Retire(retired);
+        return skipped;
+    }
+
+    /// <summary>
+    /// Replaces the names <see cref="DnsServiceOptions.AdditionalNames"/> gave and swaps in views of the applied model
+    /// rebuilt with them, for names whose answer changes while the sandbox runs: a load balancer's name answers the nodes
+    /// ELB's DNS failover keeps. Returns false, rebuilding nothing, when the names and their addresses (in order) are
+    /// those in force. What the model's resources lack was reported by <see cref="Apply"/> and is not reported again.
+    /// </summary>
+    public bool SetAdditionalNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        List<QueryLogSink> retired;
+        lock (_lock)
+        {
+            if (SameNames(_additionalNames, names))
+            {
+                return false;
             }
 
-            DnsLog.ViewsBuilt(_logger, views.Views.Count);
+            _additionalNames = names;
+            if (_model is null)
+            {
+                return true;
+            }
+
+            // Forwarded answers do not depend on these names: the cache stays.
+            retired = Swap(_model, names, (_, _) => { });
         }
 
-        foreach (var sink in retired)
-        {
-            _ = sink.DisposeAsync().AsTask();
-        }
-
-        return skipped;
+        Retire(retired);
+        return true;
     }
 
     /// <summary>
@@ -227,6 +241,41 @@ public sealed class DnsService : IAsyncDisposable
 
         return listener;
     }
+
+    /// <summary>Builds and swaps in the views of <paramref name="model"/> with <paramref name="names"/>; returns the query log sinks no view uses now.</summary>
+    private List<QueryLogSink> Swap(CloudModel model, IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> names, Action<string, string> skip)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var views = DnsViewBuilder.Build(
+            model,
+            names,
+            config =>
+            {
+                used.Add(config.Id);
+                return SinkFor(config);
+            },
+            skip);
+        Volatile.Write(ref _views, views);
+        List<QueryLogSink> retired = [.. _sinks.Values.Where(s => !used.Contains(s.ConfigId))];
+        foreach (var sink in retired)
+        {
+            _sinks.Remove(sink.ConfigId);
+        }
+
+        DnsLog.ViewsBuilt(_logger, views.Views.Count);
+        return retired;
+    }
+
+    private static void Retire(List<QueryLogSink> sinks)
+    {
+        foreach (var sink in sinks)
+        {
+            _ = sink.DisposeAsync().AsTask();
+        }
+    }
+
+    private static bool SameNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> current, IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> next) =>
+        current.Count == next.Count && next.All(p => current.TryGetValue(p.Key, out var addresses) && addresses.SequenceEqual(p.Value));
 
     private QueryLogSink? SinkFor(ResolverQueryLogConfig config)
     {

@@ -48,7 +48,8 @@ public sealed record DnsServiceOptions
 
     /// <summary>
     /// Public names the fabric knows and the model does not say, such as load balancer DNS names and their node
-    /// addresses; they resolve in every VPC and are valid alias targets.
+    /// addresses; they resolve in every VPC and are valid alias targets. <see cref="DnsService.SetAdditionalNames"/>
+    /// replaces them while the service runs (a load balancer's nodes in service).
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> AdditionalNames { get; init; } = new Dictionary<string, IReadOnlyList<IPAddress>>();
 }

@@ -282,7 +282,7 @@ public sealed class StackHost : IAsyncDisposable
         }
 
         Done("balancers", string.Join(", ", _model.LoadBalancers.Select(b => b.Name)));
-        return balancers.NodeAddresses.ToDictionary(p => p.Key, p => (IReadOnlyList<IPAddress>)p.Value, StringComparer.OrdinalIgnoreCase);
+        return LoadBalancerDnsFailover.Names(balancers.NodeAddressesInService);
     }
 
     private void StartDns(Sandbox sandbox, Dictionary<string, IReadOnlyList<IPAddress>> balancerNames)
@@ -324,6 +324,12 @@ public sealed class StackHost : IAsyncDisposable
 
         var publicResolver = IPAddress.Parse(sandbox.Hosts.First(h => h.Kind == HostKind.PublicFunction).DnsServer);
         dns.StartPublicResolver(sandbox.OpenUdpSocket(publicResolver, 53), sandbox.OpenTcpListener(publicResolver, 53));
+        if (_balancers is not null)
+        {
+            // A load balancer's name answers the nodes ELB's DNS failover keeps, as their targets' health changes.
+            _owned.Add(LoadBalancerDnsFailover.Start(_balancers, dns, _logger));
+        }
+
         Done("dns", $"{_model.Vpcs.Length} VPC resolver(s), {dns.InboundEndpointAddresses.Count} inbound endpoint address(es)");
     }
 

@@ -145,6 +145,43 @@ public sealed partial class VpcLinkNlbTests(VpcLinkNlbFixture stack) : IClassFix
         Assert.Equal(2, (await ServedByAsync(2)).Count);
     }
 
+    [Fact]
+    public async Task Dns_Instance1Unhealthy_NlbNameLeavesOutItsZoneNodeUntilItRecovers()
+    {
+        var name = stack.Outputs["NlbDnsName"];
+        var both = await NodesAsync(name);
+        Assert.Equal(2, both.Count);
+        var zone2 = both.Single(a => a.StartsWith("10.0.2.", StringComparison.Ordinal));
+        await SetHealthFileAsync(present: false);
+        try
+        {
+            await UntilAsync(TimeSpan.FromSeconds(40), "Instance1 to be marked unhealthy", async () =>
+                await stack.TargetStateAsync("Instance1") == "unhealthy");
+
+            // The first zone's only target is Instance1: ELB's DNS failover leaves that zone's node out of the answer.
+            await UntilAsync(TimeSpan.FromSeconds(30), "the first zone's node to leave the NLB's name", async () =>
+                (await NodesAsync(name)).Count == 1);
+
+            Assert.Equal([zone2], await NodesAsync(name));
+        }
+        finally
+        {
+            await SetHealthFileAsync(present: true);
+        }
+
+        await UntilAsync(TimeSpan.FromSeconds(40), "the first zone's node to be back in the NLB's name", async () =>
+            (await NodesAsync(name)).Count == 2);
+        Assert.Equal(both, await NodesAsync(name));
+    }
+
+    /// <summary>The addresses the client's resolver answers for <paramref name="name"/>, sorted.</summary>
+    private async Task<List<string>> NodesAsync(string name)
+    {
+        var dig = await stack.Cli.ExecAsync(Client, "dig", "+short", "+time=5", name);
+        Assert.True(dig.ExitCode == 0, dig.Error);
+        return [.. dig.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal)];
+    }
+
     private async Task SetHealthFileAsync(bool present)
     {
         var result = await stack.Cli.ExecAsync("Instance1", "sh", "-c", present ? "echo ok > /tmp/vpclink-www-$(uname -n)/health" : "rm /tmp/vpclink-www-$(uname -n)/health");

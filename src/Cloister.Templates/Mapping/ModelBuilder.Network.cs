@@ -176,8 +176,17 @@ internal sealed partial class ModelBuilder
             var p => p,
         };
         var all = protocol == "-1";
-        var from = r.Int(m, "FromPort", P("FromPort"), all ? -1 : 0);
-        var to = r.Int(m, "ToPort", P("ToPort"), all ? -1 : from);
+        // EC2 needs an ICMP rule's type and code (FromPort, ToPort; -1 for all) and refuses one without both; an
+        // ICMPv6 rule without them admits every type and code.
+        var icmp = protocol is "icmp" or "icmpv6";
+        var from = r.Int(m, "FromPort", P("FromPort"), all || icmp ? -1 : 0);
+        var to = r.Int(m, "ToPort", P("ToPort"), all || icmp ? -1 : from);
+        bool Missing(string key) => m.Get(key) is null or ScalarNode { IsNull: true };
+        if (protocol == "icmp" && (Missing("FromPort") || Missing("ToPort")))
+        {
+            r.Problem(P(Missing("FromPort") ? "FromPort" : "ToPort"), "Invalid value for portRange. Must specify both from and to ports with ICMP.");
+        }
+
         var cidr = r.String(m, "CidrIp", P("CidrIp")) ?? r.String(m, "CidrIpv6", P("CidrIpv6"));
         var prefixList = r.String(m, egress ? "DestinationPrefixListId" : "SourcePrefixListId", P(egress ? "DestinationPrefixListId" : "SourcePrefixListId"));
         var group = r.String(m, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId", P(egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId"));

@@ -16,6 +16,9 @@ public sealed class AliasTests
     private const string Nlb = "net-0123456789.elb.eu-central-1.amazonaws.com";
     private const string ElbZoneId = "Z215JYRZR1TBD5";
 
+    /// <summary>The TTL of ELB names and of alias answers to them.</summary>
+    private const uint ElbTtl = 60;
+
     private static Task<DnsMessage> Ask(DnsService service, string name, DnsRecordType type = DnsRecordType.A) =>
         service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(7, name, type)).AsTask();
 
@@ -102,5 +105,44 @@ public sealed class AliasTests
         Assert.Equal(DnsRecordType.SOA, Assert.Single(aaaa.Authorities).Type);
         Assert.Equal(DnsResponseCode.NoError, a.ResponseCode);
         Assert.Empty(a.Answers);
+    }
+
+    [Fact]
+    public async Task SetAdditionalNames_BalancerNodeLeavesThenReturns_NameAndAliasesFollowAtOnce()
+    {
+        // ELB's DNS failover: a node whose zone has no healthy target leaves the name's answer, and comes back.
+        await using var service = new DnsService(new DnsServiceOptions
+        {
+            AdditionalNames = new Dictionary<string, IReadOnlyList<IPAddress>> { [Nlb] = [IPAddress.Parse("10.0.1.60"), IPAddress.Parse("10.0.2.60")] },
+        });
+        service.Apply(WithZoneRecords(TestModels.Set("net.corp.internal", "A", 0, new AliasTarget($"dualstack.{Nlb}", ElbZoneId))));
+        string[][] Answers(params DnsMessage[] responses) => [.. responses.Select(Addresses)];
+
+        var left = service.SetAdditionalNames(new Dictionary<string, IReadOnlyList<IPAddress>> { [Nlb] = [IPAddress.Parse("10.0.2.60")] });
+        var whileOut = Answers(await Ask(service, Nlb), await Ask(service, $"dualstack.{Nlb}"), await Ask(service, "net.corp.internal"));
+        var returned = service.SetAdditionalNames(new Dictionary<string, IReadOnlyList<IPAddress>> { [Nlb] = [IPAddress.Parse("10.0.1.60"), IPAddress.Parse("10.0.2.60")] });
+        var afterwards = await Ask(service, "net.corp.internal");
+
+        Assert.True(left);
+        Assert.Equal([["10.0.2.60"], ["10.0.2.60"], ["10.0.2.60"]], whileOut);
+        Assert.True(returned);
+        Assert.Equal(["10.0.1.60", "10.0.2.60"], Addresses(afterwards));
+        Assert.All(afterwards.Answers, r => Assert.Equal(ElbTtl, r.Ttl));
+    }
+
+    [Fact]
+    public async Task SetAdditionalNames_SameNamesAndAddresses_ReturnsFalse()
+    {
+        await using var service = WithBalancers();
+        service.Apply(TestModels.ApiOnly());
+
+        var changed = service.SetAdditionalNames(new Dictionary<string, IReadOnlyList<IPAddress>>
+        {
+            [Nlb] = [IPAddress.Parse("10.0.2.60")],
+            [Alb] = [IPAddress.Parse("10.0.1.50")],
+        });
+
+        Assert.False(changed);
+        Assert.Equal(["10.0.1.50"], Addresses(await Ask(service, Alb)));
     }
 }
