@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using Cloister.Model.Identifiers;
 using Cloister.Model.Network;
@@ -181,16 +182,53 @@ internal sealed partial class ModelBuilder
         var icmp = protocol is "icmp" or "icmpv6";
         var from = r.Int(m, "FromPort", P("FromPort"), all || icmp ? -1 : 0);
         var to = r.Int(m, "ToPort", P("ToPort"), all || icmp ? -1 : from);
-        bool Missing(string key) => m.Get(key) is null or ScalarNode { IsNull: true };
-        if (protocol == "icmp" && (Missing("FromPort") || Missing("ToPort")))
-        {
-            r.Problem(P(Missing("FromPort") ? "FromPort" : "ToPort"), "Invalid value for portRange. Must specify both from and to ports with ICMP.");
-        }
-
+        CheckPortRange(r, m, P, protocol, from, to);
         var cidr = r.String(m, "CidrIp", P("CidrIp")) ?? r.String(m, "CidrIpv6", P("CidrIpv6"));
         var prefixList = r.String(m, egress ? "DestinationPrefixListId" : "SourcePrefixListId", P(egress ? "DestinationPrefixListId" : "SourcePrefixListId"));
         var group = r.String(m, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId", P(egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId"));
         return new SecurityGroupRule(protocol, from, to, cidr, prefixList, group, m.GetString("Description"));
+    }
+
+    /// <summary>
+    /// What EC2 refuses of a rule's ports, at the property of the resource that wrote the rule (a standalone
+    /// <c>AWS::EC2::SecurityGroupIngress/Egress</c>, not its group), worded as EC2's errors: tcp, udp and icmp need
+    /// both FromPort and ToPort (filling them in would admit port 0, or ICMP echo replies, only), and a tcp or udp
+    /// range runs from 0 to 65535 upwards. -1 and other protocol numbers admit every port whatever the range says.
+    /// </summary>
+    private static void CheckPortRange(PropertyReader r, MapNode m, Func<string, string> path, string protocol, int from, int to)
+    {
+        var tcpOrUdp = protocol is "tcp" or "udp";
+        if (!tcpOrUdp && protocol != "icmp")
+        {
+            return;
+        }
+
+        bool Missing(string key) => m.Get(key) is null or ScalarNode { IsNull: true };
+        if (Missing("FromPort") || Missing("ToPort"))
+        {
+            r.Problem(path(Missing("FromPort") ? "FromPort" : "ToPort"), $"Invalid value for portRange. Must specify both from and to ports with {(tcpOrUdp ? "TCP/UDP" : "ICMP")}.");
+            return;
+        }
+
+        if (!tcpOrUdp)
+        {
+            return;
+        }
+
+        var outOfRange = false;
+        foreach (var (key, end, port) in (ReadOnlySpan<(string, string, int)>)[("FromPort", "from", from), ("ToPort", "to", to)])
+        {
+            if (port is < 0 or > 65535)
+            {
+                r.Problem(path(key), $"TCP/UDP ({end}) port ({port.ToString(CultureInfo.InvariantCulture)}) out of range");
+                outOfRange = true;
+            }
+        }
+
+        if (!outOfRange && from > to)
+        {
+            r.Problem(path("FromPort"), $"Invalid TCP/UDP port range: FromPort {from.ToString(CultureInfo.InvariantCulture)} is greater than ToPort {to.ToString(CultureInfo.InvariantCulture)}.");
+        }
     }
 
     private void BuildVpcEndpoint(PropertyReader r)
