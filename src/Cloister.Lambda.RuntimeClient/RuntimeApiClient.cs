@@ -43,10 +43,13 @@ public sealed class RuntimeApiClient : IDisposable
         return new RuntimeApiClient(api, timeProvider);
     }
 
-    /// <summary>Waits for the next invocation (<c>GET /runtime/invocation/next</c>).</summary>
+    /// <summary>
+    /// Waits for the next invocation (<c>GET /runtime/invocation/next</c>). After a <see cref="RespondThenNext"/> whose
+    /// response was refused, the long poll it already sent is the one answered here, not sent again.
+    /// </summary>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled while waiting.</exception>
     public LambdaInvocation Next(CancellationToken cancellationToken = default) =>
-        ToInvocation(_connection.Exchange(_nextRequest, [], cancellationToken));
+        ToInvocation(_connection.HasPending ? _connection.ReceivePending(cancellationToken) : _connection.Exchange(_nextRequest, [], cancellationToken));
 
     /// <summary>
     /// Posts the invocation's response and waits for the next invocation, the two requests pipelined in one write
@@ -54,7 +57,10 @@ public sealed class RuntimeApiClient : IDisposable
     /// invocation than <see cref="Respond"/> then <see cref="Next"/>. A response the Runtime API refuses as too
     /// large (413) has failed that invocation there; the next invocation is returned all the same.
     /// </summary>
-    /// <exception cref="RuntimeApiException">When the Runtime API refuses the response otherwise.</exception>
+    /// <exception cref="RuntimeApiException">
+    /// When the Runtime API refuses the response otherwise. The long poll stays sent: <see cref="Next"/> reads its
+    /// answer; any other call first drops it with the connection, so as not to wait behind it.
+    /// </exception>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled while waiting.</exception>
     public LambdaInvocation RespondThenNext(string requestId, ReadOnlySpan<byte> response, CancellationToken cancellationToken = default)
     {
@@ -65,7 +71,7 @@ public sealed class RuntimeApiClient : IDisposable
             EnsureSuccess(head, body, path);
         }
 
-        return ToInvocation(_connection.HasPending ? _connection.ReceivePending(cancellationToken) : _connection.Exchange(_nextRequest, [], cancellationToken));
+        return Next(cancellationToken);
     }
 
     /// <summary>Posts the invocation's response (<c>POST /runtime/invocation/{id}/response</c>).</summary>

@@ -66,6 +66,91 @@ public sealed class RuntimeApiClientTests
         (await server).Dispose();
     }
 
+    [Fact]
+    public async Task RespondThenNext_ResponseRefusedWith400_NextReturnsThePipelinedInvocation()
+    {
+        // The Runtime API refuses the response (say, a request id it does not know) and then answers the long poll
+        // that was pipelined behind it; a loop that catches the refusal and calls Next gets that invocation, and the
+        // connection stays in step for the calls after it.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            var socket = await listener.AcceptSocketAsync();
+            Assert.StartsWith("POST /2018-06-01/runtime/invocation/first/response ", await ReadRequestAsync(socket), StringComparison.Ordinal);
+            Assert.StartsWith("GET /2018-06-01/runtime/invocation/next ", await ReadRequestAsync(socket), StringComparison.Ordinal);
+            const string Invalid = """{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}""";
+            await socket.SendAsync(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {Invalid.Length}\r\n\r\n{Invalid}"));
+            await socket.SendAsync(Encoding.ASCII.GetBytes(
+                "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: second\r\nLambda-Runtime-Deadline-Ms: 1\r\nContent-Length: 7\r\n\r\n{\"n\":2}"));
+            Assert.StartsWith("POST /2018-06-01/runtime/invocation/second/response ", await ReadRequestAsync(socket), StringComparison.Ordinal);
+            await socket.SendAsync("HTTP/1.1 202 Accepted\r\nContent-Length: 15\r\n\r\n{\"status\":\"OK\"}"u8.ToArray());
+            return socket;
+        });
+        using var client = new RuntimeApiClient(listener.LocalEndpoint.ToString()!);
+
+        var refused = await Assert.ThrowsAsync<RuntimeApiException>(() => Task.Run(() => client.RespondThenNext("first", "{}"u8)).WaitAsync(TimeSpan.FromSeconds(10)));
+        var next = await Task.Run(() => client.Next()).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Run(() => client.Respond("second", "{}"u8)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(400, refused.StatusCode);
+        Assert.Equal(("second", """{"n":2}"""), (next.Context.AwsRequestId, Encoding.UTF8.GetString(next.Payload.Span)));
+        (await server.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
+    public async Task ReportError_AfterRespondThenNextRefused_DropsTheUnansweredLongPollAndPostsOnANewConnection()
+    {
+        // The long poll pipelined behind a refused response has no answer yet (no invocation is waiting); a call other
+        // than Next must not wait behind it, so the connection holding it is closed and the call goes on a new one.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            using var first = await listener.AcceptSocketAsync();
+            await ReadRequestAsync(first);
+            await ReadRequestAsync(first);
+            await first.SendAsync("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+            var second = await listener.AcceptSocketAsync();
+            var posted = await ReadRequestAsync(second);
+            await second.SendAsync("HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+            var closed = await first.ReceiveAsync(new byte[1]) == 0;
+            return (posted, closed, second);
+        });
+        using var client = new RuntimeApiClient(listener.LocalEndpoint.ToString()!);
+
+        var refused = await Assert.ThrowsAsync<RuntimeApiException>(() => Task.Run(() => client.RespondThenNext("first", "{}"u8)).WaitAsync(TimeSpan.FromSeconds(10)));
+        await Task.Run(() => client.ReportError("first", new LambdaError("Runtime.Failed", "no", []))).WaitAsync(TimeSpan.FromSeconds(10));
+        var (posted, closed, second) = await server.WaitAsync(TimeSpan.FromSeconds(10));
+        second.Dispose();
+
+        Assert.Equal(500, refused.StatusCode);
+        Assert.StartsWith("POST /2018-06-01/runtime/invocation/first/error ", posted, StringComparison.Ordinal);
+        Assert.True(closed, "the connection holding the unanswered long poll is closed");
+    }
+
+    /// <summary>Reads one request, its body by Content-Length; returns the head.</summary>
+    private static async Task<string> ReadRequestAsync(Socket socket)
+    {
+        var head = await ReadHeadAsync(socket);
+        var length = head.Split("\r\n").Where(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            .Select(line => int.Parse(line["Content-Length:".Length..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        var body = new byte[length];
+        for (var read = 0; read < length;)
+        {
+            var got = await socket.ReceiveAsync(body.AsMemory(read));
+            if (got == 0)
+            {
+                throw new EndOfStreamException("The client closed before its request body ended.");
+            }
+
+            read += got;
+        }
+
+        return head;
+    }
+
     private static async Task<string> ReadHeadAsync(Socket socket)
     {
         var head = new List<byte>();

@@ -52,7 +52,8 @@ internal sealed class RuntimeApiConnection : IDisposable
     /// Sends a request (head, then body) and, pipelined behind it in the same write, the complete request
     /// <paramref name="then"/> (HTTP/1.1 pipelining; the server answers in order); reads the first response. The
     /// second is read by <see cref="ReceivePending"/>, unless the server closed the connection after the first
-    /// (<see cref="HasPending"/> is then false and <paramref name="then"/> must be sent again).
+    /// (<see cref="HasPending"/> is then false and <paramref name="then"/> must be sent again). A pipelined response
+    /// still unread when an exchange begins is discarded with the connection, which is opened anew.
     /// </summary>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled meanwhile.</exception>
     public (ResponseHead Head, byte[] Body) Exchange(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, ReadOnlySpan<byte> then, CancellationToken cancellationToken)
@@ -60,7 +61,10 @@ internal sealed class RuntimeApiConnection : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (HasPending)
         {
-            throw new InvalidOperationException("A pipelined response has not been read yet.");
+            // A pipelined long poll left unread (its caller failed on the response before it): this request's answer
+            // would come only after the next invocation's, so the connection holding it is dropped. Cloister's Runtime
+            // API ends a long poll whose connection is gone without handing it an invocation.
+            Reset();
         }
 
         for (var attempt = 0; ; attempt++)
