@@ -7,7 +7,6 @@ using Cloister.Functions.Launching;
 using Cloister.Functions.Logging;
 using Cloister.Functions.Refusals;
 using Cloister.Functions.Runtimes;
-using Cloister.Model;
 using Cloister.Model.Compute;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -169,7 +168,7 @@ public sealed class LambdaService : IAsyncDisposable
         }
 
         var command = _runtimes.CommandFor(function.Runtime, taskRoot);
-        var arn = FunctionArn(function.FunctionName);
+        var arn = LambdaFunction.ArnOf(_options.Account, function.FunctionName);
         var environment = LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command, version);
         var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version);
         return new FunctionHost(definition, log, concurrency, _launcher, _options, _time, _loggerFactory, _logger);
@@ -268,12 +267,6 @@ public sealed class LambdaService : IAsyncDisposable
         var limit = asynchronous ? MaxEventPayloadBytes : MaxSynchronousPayloadBytes;
         return length <= limit ? null : Refusal.PayloadTooLarge(length, limit, asynchronous, Guid.NewGuid().ToString());
     }
-
-    /// <summary>The function's ARN in this service's account and region.</summary>
-    private string FunctionArn(string functionName) => FunctionArn(_options.Account, functionName);
-
-    /// <summary>The unqualified ARN of the function <paramref name="functionName"/> in <paramref name="account"/>'s account and region.</summary>
-    public static string FunctionArn(AccountContext account, string functionName) => LambdaFunction.ArnOf(account, functionName);
 
     /// <summary>The log file of a function (<c>StatePaths.FunctionLogs/{name}.log</c>).</summary>
     public string LogPathOf(string functionName) => Path.Combine(_options.State.FunctionLogs, functionName + ".log");

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
-using Cloister.Functions;
 using Cloister.Model;
 using Cloister.Model.Compute;
 using Cloister.Model.Iam;
@@ -118,7 +117,7 @@ internal sealed class LambdaInvokeAccess
     private const string Latest = "$LATEST";
 
     /// <summary>The ARN a key names: the function's, or its alias's or version's (NAME:QUALIFIER, as in the ARN).</summary>
-    private string ArnOf(string key) => LambdaService.FunctionArn(_account, key);
+    private string ArnOf(string key) => LambdaFunction.ArnOf(_account, key);
 
     private static string Key(string name, string? qualifier) => qualifier is null ? name : name + ":" + qualifier;
 
