@@ -30,6 +30,18 @@ public sealed record FunctionsOptions
     /// </summary>
     public int ConcurrentInits { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The least time the init of a provisioned-concurrency environment may take: Lambda gives it this or the function's
+    /// timeout, whichever is longer (130 s), instead of the on-demand init's 10 s.
+    /// </summary>
+    public TimeSpan ProvisionedInitTimeout { get; init; } = TimeSpan.FromSeconds(130);
+
+    /// <summary>
+    /// Draws the uniform number in [0, 1) that picks the version of an invocation through a weighted alias: the
+    /// additional version when it is below that version's weight. Shared; called from any thread.
+    /// </summary>
+    public Func<double> AliasRoutingSample { get; init; } = Random.Shared.NextDouble;
+
     /// <summary>How long an idle execution environment stays warm before it is reaped.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

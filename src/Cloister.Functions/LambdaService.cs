@@ -18,7 +18,7 @@ namespace Cloister.Functions;
 /// dispose. This is the surface the host, the gateway's AWS_PROXY integration and <c>cloister invoke</c> use.
 /// Thread-safe.
 /// </summary>
-public sealed class LambdaService : IAsyncDisposable
+public sealed partial class LambdaService : IAsyncDisposable
 {
     /// <summary>Lambda's limit on a synchronous (RequestResponse, DryRun) invocation's payload: 6 MB.</summary>
     internal const int MaxSynchronousPayloadBytes = 6 * 1024 * 1024;
@@ -87,27 +87,54 @@ public sealed class LambdaService : IAsyncDisposable
         var log = _functions.TryGetValue(function.FunctionName, out var existing)
             ? existing.Log
             : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"));
-        // Reserved concurrency is the function's, counted across $LATEST and its versions together, as Lambda counts it.
-        var concurrency = function.ReservedConcurrency is { } reserved ? ConcurrencyPool.Reserved(reserved) : _unreserved;
-        var latest = Host(function, FunctionDefinition.Latest, log, concurrency, problems);
+        var provisioned = ProvisionedByVersion(function, problems);
+        var totalProvisioned = provisioned.Values.Sum();
+        // Reserved concurrency is the function's, counted across $LATEST and its versions together, as Lambda counts it;
+        // provisioned concurrency is carved out of it, or out of the unreserved pool.
+        var unreservedProvisioned = function.ReservedConcurrency is null ? totalProvisioned : 0;
+        var returned = existing?.UnreservedProvisioned ?? 0;
+        var resized = problems.Count == 0 && _unreserved.TryResize(returned - unreservedProvisioned, MinimumUnreserved);
+        if (problems.Count == 0 && !resized)
+        {
+            problems.Add($"Function {function.FunctionName}: Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{MinimumUnreserved}].");
+        }
+
+        var concurrency = function.ReservedConcurrency is { } reserved ? ConcurrencyPool.Reserved(Math.Max(0, reserved - totalProvisioned)) : _unreserved;
+        var latest = problems.Count == 0 ? Host(function, FunctionDefinition.Latest, log, concurrency, 0, problems) : null;
         var versions = new Dictionary<string, FunctionHost>(StringComparer.Ordinal);
         // A version whose configuration is $LATEST's would only repeat $LATEST's problems.
         foreach (var version in problems.Count == 0 ? function.Versions : [])
         {
-            if (Host(version.Configuration, version.Version, log, concurrency, problems) is { } host)
+            if (Host(version.Configuration, version.Version, log, concurrency, provisioned.GetValueOrDefault(version.Version), problems) is { } host)
             {
                 versions[version.Version] = host;
             }
         }
 
-        var aliases = function.Aliases.ToFrozenDictionary(a => a.Name, a => a.FunctionVersion, StringComparer.Ordinal);
         foreach (var alias in function.Aliases.Where(a => a.FunctionVersion != FunctionDefinition.Latest && !function.Versions.Any(v => v.Version == a.FunctionVersion)))
         {
             problems.Add($"Function {function.FunctionName}: alias {alias.Name} names version {alias.FunctionVersion}, which the function does not have.");
         }
 
+        if (problems.Count == 0)
+        {
+            // Lambda allocates provisioned concurrency before CloudFormation goes on; a failed allocation fails the deploy.
+            foreach (var (version, failure) in await Task.WhenAll(versions.Values.Select(async h => (h.Function.Version, await h.ProvisionAsync().ConfigureAwait(false)))).ConfigureAwait(false))
+            {
+                if (failure is not null)
+                {
+                    problems.Add($"Function {function.FunctionName}: the provisioned concurrency of version {version} could not be allocated: {failure}.");
+                }
+            }
+        }
+
         if (problems.Count > 0 || latest is null)
         {
+            if (resized)
+            {
+                _unreserved.TryResize(unreservedProvisioned - returned, int.MinValue);
+            }
+
             await Task.WhenAll(versions.Values.Select(h => h.DisposeAsync().AsTask()).Append(latest?.DisposeAsync().AsTask() ?? Task.CompletedTask)).ConfigureAwait(false);
             if (existing is null)
             {
@@ -117,7 +144,8 @@ public sealed class LambdaService : IAsyncDisposable
             return new DeployResult(function.FunctionName, problems);
         }
 
-        _functions[function.FunctionName] = new DeployedFunction(latest, versions.ToFrozenDictionary(StringComparer.Ordinal), aliases);
+        var aliases = function.Aliases.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
+        _functions[function.FunctionName] = new DeployedFunction(latest, versions.ToFrozenDictionary(StringComparer.Ordinal), aliases, _options.AliasRoutingSample, unreservedProvisioned);
         if (existing is not null)
         {
             await existing.DisposeAsync().ConfigureAwait(false);
@@ -128,7 +156,7 @@ public sealed class LambdaService : IAsyncDisposable
     }
 
     /// <summary>The environments of one version of a function (<paramref name="version"/> <c>$LATEST</c> or a number), or null with its problems.</summary>
-    private FunctionHost? Host(LambdaFunction function, string version, FunctionLogWriter log, ConcurrencyPool concurrency, List<string> problems)
+    private FunctionHost? Host(LambdaFunction function, string version, FunctionLogWriter log, ConcurrencyPool concurrency, int provisioned, List<string> problems)
     {
         var before = problems.Count;
         var kind = RuntimeCatalog.KindOf(function.Runtime);
@@ -171,7 +199,7 @@ public sealed class LambdaService : IAsyncDisposable
         var arn = LambdaFunction.ArnOf(_options.Account, function.FunctionName);
         var environment = LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command, version);
         var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version);
-        return new FunctionHost(definition, log, concurrency, _launcher, _options, _time, _loggerFactory, _logger);
+        return new FunctionHost(definition, log, concurrency, provisioned, _launcher, _options, _time, _loggerFactory, _logger);
     }
 
     /// <summary>
@@ -280,6 +308,7 @@ public sealed class LambdaService : IAsyncDisposable
     {
         if (_functions.TryRemove(functionName, out var host))
         {
+            _unreserved.TryResize(host.UnreservedProvisioned, int.MinValue);
             await host.DisposeAsync().ConfigureAwait(false);
             await host.Log.DisposeAsync().ConfigureAwait(false);
         }

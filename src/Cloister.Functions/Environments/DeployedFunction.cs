@@ -1,18 +1,33 @@
 using System.Collections.Frozen;
 using Cloister.Functions.Logging;
+using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Environments;
 
 /// <summary>
 /// A deployed function: the execution environments of <c>$LATEST</c> and of each published version (Lambda runs every
-/// version in environments of its own, with that version's configuration), and its aliases, each naming a version.
-/// All of them write to the function's one log (its log group); the log stream names tell the versions apart.
+/// version in environments of its own, with that version's configuration), and its aliases, each naming a version, a
+/// weighted alias two. All of them write to the function's one log (its log group); the log stream names tell the
+/// versions apart.
 /// </summary>
-internal sealed class DeployedFunction(FunctionHost latest, FrozenDictionary<string, FunctionHost> versions, FrozenDictionary<string, string> aliases) : IAsyncDisposable
+/// <param name="latest">The environments of <c>$LATEST</c>.</param>
+/// <param name="versions">The environments of each published version, by number.</param>
+/// <param name="aliases">The aliases by name.</param>
+/// <param name="sample">A uniform number in [0, 1) per invocation through a weighted alias.</param>
+/// <param name="unreservedProvisioned">The provisioned concurrency the function took out of the unreserved pool (none
+/// with reserved concurrency, whose pool it is carved out of), given back when the function goes.</param>
+internal sealed class DeployedFunction(
+    FunctionHost latest,
+    FrozenDictionary<string, FunctionHost> versions,
+    FrozenDictionary<string, FunctionAlias> aliases,
+    Func<double> sample,
+    int unreservedProvisioned) : IAsyncDisposable
 {
     public FunctionHost Latest { get; } = latest;
 
     public FunctionLogWriter Log => Latest.Log;
+
+    public int UnreservedProvisioned { get; } = unreservedProvisioned;
 
     /// <summary><c>$LATEST</c>'s environments and every version's.</summary>
     public IEnumerable<FunctionHost> Hosts => versions.Values.Prepend(Latest);
@@ -23,6 +38,8 @@ internal sealed class DeployedFunction(FunctionHost latest, FrozenDictionary<str
     /// <summary>
     /// The environments an invocation with <paramref name="qualifier"/> runs in: <c>$LATEST</c>'s without one, a
     /// version's by its number, an alias's version's by its name; null when the function has no such alias or version.
+    /// A weighted alias picks for each invocation: its additional version with that version's weight, else its own, as
+    /// Lambda's "simple probabilistic model" does.
     /// </summary>
     public FunctionHost? Resolve(string? qualifier)
     {
@@ -36,7 +53,15 @@ internal sealed class DeployedFunction(FunctionHost latest, FrozenDictionary<str
             return version;
         }
 
-        return aliases.TryGetValue(qualifier, out var target) ? Resolve(target) : null;
+        if (!aliases.TryGetValue(qualifier, out var alias))
+        {
+            return null;
+        }
+
+        var target = alias.AdditionalVersion is { } additional && sample() < additional.FunctionWeight
+            ? additional.FunctionVersion
+            : alias.FunctionVersion;
+        return target == FunctionDefinition.Latest ? Latest : versions.GetValueOrDefault(target);
     }
 
     public async ValueTask DisposeAsync() => await Task.WhenAll(Hosts.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);

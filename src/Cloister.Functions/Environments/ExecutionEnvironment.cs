@@ -36,22 +36,29 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
     private string? _temporary;
 
-    public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger)
-        : this(function, log, time, logger, string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyy'/'MM'/'dd}/[{function.Version}]{Guid.NewGuid():N}"))
+    public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger, bool provisioned = false)
+        : this(function, log, time, logger, string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyy'/'MM'/'dd}/[{function.Version}]{Guid.NewGuid():N}"), provisioned)
     {
     }
 
-    private ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger, string logStreamName)
+    private ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger, string logStreamName, bool provisioned)
     {
         _function = function;
         _log = log;
         _time = time;
         _logger = logger;
         LogStreamName = logStreamName;
+        Provisioned = provisioned;
         LastUsed = time.GetTimestamp();
     }
 
     public string LogStreamName { get; }
+
+    /// <summary>
+    /// One of its version's provisioned concurrency: initialized at deploy (<c>AWS_LAMBDA_INITIALIZATION_TYPE</c>
+    /// <c>provisioned-concurrency</c>), never reaped, its invocations not counted in the on-demand pool.
+    /// </summary>
+    public bool Provisioned { get; }
 
     public int ProcessId => _process?.Id ?? 0;
 
@@ -75,7 +82,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     /// </summary>
     public ExecutionEnvironment Reset()
     {
-        var successor = new ExecutionEnvironment(_function, _log, _time, _logger, LogStreamName) { _temporary = _temporary };
+        var successor = new ExecutionEnvironment(_function, _log, _time, _logger, LogStreamName, Provisioned) { _temporary = _temporary };
         _temporary = null;
         return successor;
     }
@@ -89,7 +96,8 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         _server = await RuntimeApiServer.StartAsync(api.Socket, this, loggerFactory, cancellationToken).ConfigureAwait(false);
         var environment = _function.Environment
             .SetItem("AWS_LAMBDA_RUNTIME_API", api.Address)
-            .SetItem("AWS_LAMBDA_LOG_STREAM_NAME", LogStreamName);
+            .SetItem("AWS_LAMBDA_LOG_STREAM_NAME", LogStreamName)
+            .SetItem("AWS_LAMBDA_INITIALIZATION_TYPE", Provisioned ? "provisioned-concurrency" : "on-demand");
         if (!environment.ContainsKey("TMPDIR"))
         {
             // Each Lambda environment has a /tmp of its own that goes with it; here a folder of its own, named by

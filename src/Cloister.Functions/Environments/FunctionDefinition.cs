@@ -9,7 +9,7 @@ namespace Cloister.Functions.Environments;
 /// <param name="Arn">Its ARN.</param>
 /// <param name="TaskRoot">Its code folder (<c>LAMBDA_TASK_ROOT</c>).</param>
 /// <param name="Command">How its runtime starts.</param>
-/// <param name="Environment">Everything but <c>AWS_LAMBDA_RUNTIME_API</c>, the log stream and <c>TMPDIR</c>.</param>
+/// <param name="Environment">Everything but <c>AWS_LAMBDA_RUNTIME_API</c>, the log stream, <c>AWS_LAMBDA_INITIALIZATION_TYPE</c> and <c>TMPDIR</c>, which are the environment's own.</param>
 /// <param name="TemporaryRoot">Where each environment gets its own temporary folder (Lambda's per-environment <c>/tmp</c>).</param>
 /// <param name="Version">The version these environments run: <c>$LATEST</c>, or a published version's number.</param>
 internal sealed record FunctionDefinition(

@@ -18,12 +18,15 @@ namespace Cloister.Functions.Environments;
 /// <see cref="FunctionsOptions.ConcurrentInits"/> environments initialize at once: an invocation beyond that waits
 /// for whichever comes first, an environment going idle or an init slot (Lambda starts them all in parallel on
 /// hosts of their own; here they share the machine's cores, and 32 parallel cold starts of a .NET function on two
-/// cores would all pass the 10 s init timeout and fail together).
+/// cores would all pass the 10 s init timeout and fail together). A version with provisioned concurrency keeps that
+/// many environments of its own initialized from deploy on (<c>FunctionHost.Provisioned</c>), which take its
+/// invocations first, outside the on-demand pool; the rest spill to on-demand environments.
 /// </summary>
 internal sealed partial class FunctionHost : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Stack<ExecutionEnvironment> _idle = new();
+    private readonly Stack<ExecutionEnvironment> _provisionedIdle = new();
     private readonly HashSet<ExecutionEnvironment> _all = [];
     private readonly IProcessLauncher _launcher;
     private readonly FunctionsOptions _options;
@@ -40,6 +43,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         FunctionDefinition function,
         FunctionLogWriter log,
         ConcurrencyPool concurrency,
+        int provisioned,
         IProcessLauncher launcher,
         FunctionsOptions options,
         TimeProvider time,
@@ -54,6 +58,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = logger;
         _concurrency = concurrency;
+        ProvisionedConcurrency = provisioned;
         _initLimit = Math.Max(1, options.ConcurrentInits);
     }
 
@@ -96,6 +101,13 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     {
         // The token only stops an invocation that has not been accepted yet; see the init below.
         cancellationToken.ThrowIfCancellationRequested();
+        if (TakeProvisioned(out var reinit) is { } provisioned)
+        {
+            return reinit
+                ? await SuppressedInitAsync(provisioned, requestId, payload, context).ConfigureAwait(false)
+                : await RunAsync(provisioned, requestId, payload, context, _time.GetTimestamp(), null).ConfigureAwait(false);
+        }
+
         if (!_concurrency.TryEnter())
         {
             return Refusal.Throttled(_concurrency.ThrottleReason, requestId);
@@ -258,6 +270,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             all = [.. _all];
             _all.Clear();
             _idle.Clear();
+            _provisionedIdle.Clear();
         }
 
         await Task.WhenAll(all.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
@@ -286,8 +299,11 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         {
             // The runtime had exited while idle (after posting its last result): the environment is discarded, as one
             // found dead before it is given an invocation, and this invocation, which nothing ran, starts over.
+            // A provisioned environment's invocation was not counted in the pool: it starts over as a new one would.
             await RetireAsync(environment).ConfigureAwait(false);
-            return await AcceptAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
+            return environment.Provisioned
+                ? await InvokeAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false)
+                : await AcceptAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
         }
 
         var duration = _time.GetElapsedTime(started);
@@ -331,7 +347,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             }
             else
             {
-                _idle.Push(environment);
+                (environment.Provisioned ? _provisionedIdle : _idle).Push(environment);
             }
         }
 
@@ -377,6 +393,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         WakeWaiters();
 
         await environment.DisposeAsync().ConfigureAwait(false);
+        ReplaceIfProvisioned(environment);
     }
 
     /// <summary>The log lines of a runtime that exited during an invocation (or its init re-run), as Lambda writes them.</summary>

@@ -51,7 +51,6 @@ internal static class LambdaEnvironment
         env["AWS_LAMBDA_FUNCTION_VERSION"] = version;
         env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = function.MemorySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + function.FunctionName;
-        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
         env["LAMBDA_TASK_ROOT"] = taskRoot;
         env["LAMBDA_RUNTIME_DIR"] = runtimes.RuntimeDirectory;
         env["_HANDLER"] = function.Handler ?? string.Empty;

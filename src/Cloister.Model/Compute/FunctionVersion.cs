@@ -10,4 +10,11 @@ namespace Cloister.Model.Compute;
 /// <param name="Version">Its number, <c>1</c>, <c>2</c>…, as Lambda numbers a function's versions.</param>
 /// <param name="Description">Its description, if the template gives one.</param>
 /// <param name="Configuration">The function as published: code, handler, runtime, environment, memory, timeout, role.</param>
-public sealed record FunctionVersion(string LogicalId, string Version, string? Description, LambdaFunction Configuration);
+public sealed record FunctionVersion(string LogicalId, string Version, string? Description, LambdaFunction Configuration)
+{
+    /// <summary>
+    /// Its provisioned concurrency (<c>ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions</c>): environments of
+    /// this version initialized at deploy and kept warm. Null for none.
+    /// </summary>
+    public int? ProvisionedConcurrency { get; init; }
+}

@@ -39,7 +39,8 @@ internal sealed partial class ModelBuilder
             }
 
             var snapshot = function with { Permissions = [], Versions = [], Aliases = [] };
-            _functions[index] = function with { Versions = function.Versions.Add(new FunctionVersion(r.LogicalId, ResourceCatalog.FirstVersion, description, snapshot)) };
+            var published = new FunctionVersion(r.LogicalId, ResourceCatalog.FirstVersion, description, snapshot) { ProvisionedConcurrency = ProvisionedConcurrency(r, function, 0) };
+            _functions[index] = function with { Versions = function.Versions.Add(published) };
         }
 
         foreach (var r in OfType("AWS::Lambda::Alias"))
@@ -62,11 +63,6 @@ internal sealed partial class ModelBuilder
         if (version.Length > 0 && !versionValid)
         {
             r.Problem("FunctionVersion", $"1 validation error detected: Value '{version}' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)");
-        }
-
-        if (r.Map("RoutingConfig") is { } routing && routing.Get("AdditionalVersionWeights") is not null)
-        {
-            r.Problem("RoutingConfig.AdditionalVersionWeights", "Cloister does not run weighted aliases: an alias invokes the one version in FunctionVersion.");
         }
 
         if (FunctionOf(r) is not { } index || name.Length == 0 || !versionValid)
@@ -95,7 +91,14 @@ internal sealed partial class ModelBuilder
             return;
         }
 
-        _functions[index] = function with { Aliases = function.Aliases.Add(new FunctionAlias(r.LogicalId, name, version, r.String("Description"))) };
+        var additional = AdditionalVersion(r, function, version);
+        var alias = new FunctionAlias(r.LogicalId, name, version, r.String("Description")) { AdditionalVersion = additional };
+        if (r.Map("ProvisionedConcurrencyConfig") is not null)
+        {
+            alias = alias with { ProvisionedConcurrency = AliasProvisionedConcurrency(r, function, alias) };
+        }
+
+        _functions[index] = function with { Aliases = function.Aliases.Add(alias) };
     }
 
     /// <summary>The index in <see cref="_functions"/> of the function <c>FunctionName</c> names, or null (reported).</summary>

@@ -8,12 +8,20 @@ namespace Cloister.Templates.Sam;
 /// <c>_construct_alias</c>): an <c>AWS::Lambda::Version</c> <c>{Id}Version{hash}</c> (DeletionPolicy Retain, so an
 /// update keeps the versions it replaces) and an <c>AWS::Lambda::Alias</c> <c>{Id}Alias{name}</c> on that version. The
 /// function's events are then connected to the alias, not the function: SAM passes the alias as the event's function.
+/// The function's <c>ProvisionedConcurrencyConfig</c> goes on the alias (<c>_construct_alias</c>), and needs one.
 /// </summary>
 internal static class SamAutoPublish
 {
     /// <summary>Adds the version and alias; returns the alias's logical id, or null when the function publishes none.</summary>
     public static string? Expand(string id, MapNode props, MapNode function, MapNode resource, SamContext context, ImmutableArray<MapEntry>.Builder output)
     {
+        var provisioned = props.GetEntry("ProvisionedConcurrencyConfig") is { Value: not (MapNode { Entries.Length: 0 } or ScalarNode { IsNull: true }) } config ? config : null;
+        if (provisioned is not null && props.Get("AutoPublishAlias") is null or ScalarNode { Value.Length: 0 })
+        {
+            // SAM's words, its typo included (sam_resources.py, to_cloudformation).
+            context.Problem(id, "Properties.ProvisionedConcurrencyConfig", "To set ProvisionedConcurrencyConfig AutoPublishALias must be defined on the function", provisioned.KeyLocation);
+        }
+
         if (props.GetEntry("AutoPublishAlias") is not { } entry)
         {
             return null;
@@ -47,7 +55,8 @@ internal static class SamAutoPublish
             at,
             ("Name", NodeFactory.Str(name.Value, name.Location)),
             ("FunctionName", NodeFactory.Ref(id, at)),
-            ("FunctionVersion", NodeFactory.GetAtt(versionId, "Version", at)));
+            ("FunctionVersion", NodeFactory.GetAtt(versionId, "Version", at)),
+            ("ProvisionedConcurrencyConfig", provisioned?.Value));
         output.Add(versionEntry);
         output.Add(SamResources.Resource(aliasId, "AWS::Lambda::Alias", alias, at, resource));
         context.References.Add(id, "Version", versionId);

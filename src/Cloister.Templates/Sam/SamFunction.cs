@@ -23,7 +23,7 @@ internal static class SamFunction
         "EventInvokeConfig", "SnapStart", "RuntimeManagementConfig", "CodeSigningConfigArn", "FileSystemConfigs", "ImageConfig",
         "AssumeRolePolicyDocument", "ManagedPolicyArns", "AutoPublishCodeSha256", "AutoPublishAliasAllProperties", "VersionDescription");
 
-    private static readonly string[] Unsupported = ["DeploymentPreference", "FunctionUrlConfig", "ProvisionedConcurrencyConfig", "DeadLetterQueue", "EventInvokeConfig", "FileSystemConfigs"];
+    private static readonly string[] Unsupported = ["DeploymentPreference", "FunctionUrlConfig", "DeadLetterQueue", "EventInvokeConfig", "FileSystemConfigs"];
 
     public static void Expand(MapEntry entry, MapNode resource, MapNode resources, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
     {

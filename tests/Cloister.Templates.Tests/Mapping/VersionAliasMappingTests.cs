@@ -87,20 +87,68 @@ public class VersionAliasMappingTests
         Assert.Contains("'OtherV1' is a version of other, not of claims", problem.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Alias_WeightedRouting_IsRefused()
+    /// <summary>
+    /// A weighted alias is checked as Lambda's CreateAlias checks it. A deployment publishes one version of a function,
+    /// so each of these is refused (the last two on whichever rule a second version would still break).
+    /// </summary>
+    [Theory]
+    [InlineData("1", "[{ FunctionVersion: '1', FunctionWeight: 0.1 }]", "Properties.RoutingConfig.AdditionalVersionWeights[0].FunctionVersion", "Invalid function version 1. Function version 1 is already included in routing configuration.")]
+    [InlineData("$LATEST", "[{ FunctionVersion: '1', FunctionWeight: 0.1 }]", "Properties.RoutingConfig.AdditionalVersionWeights[0].FunctionVersion", "$LATEST is not supported for an alias pointing to more than 1 version")]
+    [InlineData("1", "[{ FunctionVersion: '2', FunctionWeight: 0.1 }]", "Properties.RoutingConfig.AdditionalVersionWeights[0].FunctionVersion", "Function not found: arn:aws:lambda:eu-central-1:123456789012:function:claims:2")]
+    [InlineData("1", "[{ FunctionVersion: '2', FunctionWeight: 1.5 }]", "Properties.RoutingConfig.AdditionalVersionWeights[0].FunctionWeight", "1 validation error detected: Value '{2=1.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]")]
+    [InlineData("1", "[{ FunctionVersion: '2', FunctionWeight: 0.1 }, { FunctionVersion: '3', FunctionWeight: 0.1 }]", "Properties.RoutingConfig.AdditionalVersionWeights", "Number of items in AdditionalVersionWeights cannot be greater than 1")]
+    public void Alias_WeightedRoutingLambdaRefuses_IsAnErrorAtTheWeight(string primary, string weights, string property, string message)
     {
-        var problem = TestTemplates.SingleProblem(Resources(VersionAndAlias + "\n" + """
+        var problem = TestTemplates.SingleProblem(Resources(VersionAndAlias + "\n" + $$"""
               Weighted:
                 Type: AWS::Lambda::Alias
                 Properties:
                   FunctionName: !Ref Fn
-                  FunctionVersion: !GetAtt V1.Version
+                  FunctionVersion: "{{primary}}"
                   Name: canary
-                  RoutingConfig: { AdditionalVersionWeights: [{ FunctionVersion: "1", FunctionWeight: 0.1 }] }
+                  RoutingConfig: { AdditionalVersionWeights: {{weights}} }
             """));
 
-        Assert.Equal(("Weighted", "Properties.RoutingConfig.AdditionalVersionWeights"), (problem.Resource, problem.Property));
+        Assert.Equal(("Weighted", property, message), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void ProvisionedConcurrency_OnAVersionAndAnAlias_IsInTheModel()
+    {
+        var model = TestTemplates.LoadValid(Resources("""
+              V1: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Fn, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } } }
+              Live: { Type: AWS::Lambda::Alias, Properties: { FunctionName: !Ref Fn, FunctionVersion: !GetAtt V1.Version, Name: live } }
+              OtherV1: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Other } }
+              OtherLive: { Type: AWS::Lambda::Alias, Properties: { FunctionName: !Ref Other, FunctionVersion: !GetAtt OtherV1.Version, Name: live, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 3 } } }
+            """)).Model;
+
+        var claims = model.Functions.Single(f => f.FunctionName == "claims");
+        var other = model.Functions.Single(f => f.FunctionName == "other");
+        Assert.Equal((2, (int?)null), (claims.Versions.Single().ProvisionedConcurrency, claims.Aliases.Single().ProvisionedConcurrency));
+        Assert.Equal(((int?)null, 3), (other.Versions.Single().ProvisionedConcurrency, other.Aliases.Single().ProvisionedConcurrency));
+    }
+
+    /// <summary>What Lambda's PutProvisionedConcurrencyConfig refuses, in its words, at the alias's or version's property.</summary>
+    [Theory]
+    [InlineData("A: { Type: AWS::Lambda::Alias, Properties: { FunctionName: !Ref Fn, FunctionVersion: $LATEST, Name: head, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 1 } } }", "A", "Properties.ProvisionedConcurrencyConfig", "Provisioned Concurrency Configs cannot be applied to unpublished function versions.")]
+    [InlineData("OtherV1: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Other, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 0 } } }", "OtherV1", "Properties.ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions", "1 validation error detected: Value '0' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    [InlineData("R: { Type: AWS::Lambda::Function, Properties: { FunctionName: r, Runtime: nodejs20.x, Handler: index.handler, Code: { ZipFile: z }, ReservedConcurrentExecutions: 2 } }\n  RV1: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref R, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 3 } } }", "RV1", "Properties.ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions", "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function")]
+    public void ProvisionedConcurrency_LambdaRefuses_IsAnErrorAtThatProperty(string resource, string logicalId, string property, string message)
+    {
+        var problem = TestTemplates.SingleProblem(Resources(VersionAndAlias + "\n  " + resource + "\n"));
+
+        Assert.Equal((logicalId, property, message), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void ProvisionedConcurrency_OnAnAliasOfAProvisionedVersion_IsAConflict()
+    {
+        var problem = TestTemplates.SingleProblem(Resources("""
+              V1: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Fn, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 1 } } }
+              Live: { Type: AWS::Lambda::Alias, Properties: { FunctionName: !Ref Fn, FunctionVersion: !GetAtt V1.Version, Name: live, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 1 } } }
+            """));
+
+        Assert.Equal(("Live", "Properties.ProvisionedConcurrencyConfig", "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"), (problem.Resource, problem.Property, problem.Message));
     }
 
     [Fact]

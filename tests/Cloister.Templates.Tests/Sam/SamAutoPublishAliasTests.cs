@@ -17,6 +17,12 @@ public class SamAutoPublishAliasTests
         return (MapNode)expanded.Get("Resources")!;
     }
 
+    /// <summary>A template of one SAM function <c>Fn</c> named claims, inline Node.js code, with <paramref name="properties"/> (one per line).</summary>
+    private static string InlineFunction(string properties) =>
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        + "      FunctionName: claims\n      InlineCode: x\n      Handler: index.handler\n      Runtime: nodejs20.x\n"
+        + string.Join('\n', properties.Split('\n').Select(line => "      " + line)) + "\n";
+
     private static MapNode ResourceOf(MapNode resources, string id) => Assert.IsType<MapNode>(resources.Get(id));
 
     private static MapNode PropsOf(MapNode resources, string id) => (MapNode)ResourceOf(resources, id).Get("Properties")!;
@@ -101,19 +107,10 @@ public class SamAutoPublishAliasTests
     [Fact]
     public void AutoPublishAlias_Deployed_ModelsVersionAliasAndThePermissionOnTheAlias()
     {
-        var model = TestTemplates.LoadValid("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  FunctionName: claims
-                  InlineCode: x
-                  Handler: index.handler
-                  Runtime: nodejs20.x
-                  AutoPublishAlias: live
-                  Events: { Get: { Type: Api, Properties: { Path: /items, Method: get } } }
-            """).Model;
+        var model = TestTemplates.LoadValid(InlineFunction("""
+            AutoPublishAlias: live
+            Events: { Get: { Type: Api, Properties: { Path: /items, Method: get } } }
+            """)).Model;
 
         var function = Assert.Single(model.Functions);
         var version = Assert.Single(function.Versions);
@@ -123,5 +120,29 @@ public class SamAutoPublishAliasTests
         Assert.Equal("live", Assert.Single(function.Permissions).Qualifier);
         var uri = model.RestApis.Single().Resources.SelectMany(r => r.Methods).Single().Integration!.Uri;
         Assert.EndsWith("/functions/arn:aws:lambda:eu-central-1:123456789012:function:claims:live/invocations", uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProvisionedConcurrencyConfig_WithAutoPublishAlias_LandsOnTheGeneratedAlias()
+    {
+        var model = TestTemplates.LoadValid(InlineFunction("""
+            AutoPublishAlias: live
+            ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 }
+            """)).Model;
+
+        var function = Assert.Single(model.Functions);
+        Assert.Null(Assert.Single(function.Versions).ProvisionedConcurrency);
+        var alias = Assert.Single(function.Aliases);
+        Assert.Equal(("FnAliaslive", 2), (alias.LogicalId, alias.ProvisionedConcurrency));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("AutoPublishAlias: ''")]
+    public void ProvisionedConcurrencyConfig_WithoutAutoPublishAlias_IsSamsError(string alias)
+    {
+        var problem = TestTemplates.SingleProblem(InlineFunction("ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 }\n" + alias));
+
+        Assert.Equal(("Fn", "Properties.ProvisionedConcurrencyConfig", "To set ProvisionedConcurrencyConfig AutoPublishALias must be defined on the function"), (problem.Resource, problem.Property, problem.Message));
     }
 }
