@@ -3,6 +3,7 @@ using System.Text.Json;
 
 namespace Cloister.Lambda.RuntimeClient.Tests;
 
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class LambdaRuntimeTests
 {
     private static async Task<PostedResult> NextPostedAsync(FakeRuntimeApi api)

@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace Cloister.Lambda.RuntimeClient.Tests;
 
 /// <summary>The client's calls on their own, over real HTTP against <see cref="FakeRuntimeApi"/>.</summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class RuntimeApiClientTests
 {
     private static async Task<PostedResult> NextPostedAsync(FakeRuntimeApi api)

@@ -34,6 +34,13 @@ internal sealed class Checkpointer : IDisposable
     /// <summary>Log size (pages) from which the writer catches up, so SQLite can start the log over (8 MiB at 4 KiB pages).</summary>
     public const int RestartFrames = 2000;
 
+    /// <summary>
+    /// Commits since the last pass began after which the writer catches up without being asked: the pass's thread
+    /// has not run (a machine with every core busy), and nothing else bounds the log. Twice <see cref="PassCommits"/>,
+    /// which a running pass thread always begins before.
+    /// </summary>
+    public const int StarvedCommits = 2 * PassCommits;
+
     private readonly SqliteConnection _connection;
     private readonly SafeFileHandle _databaseFile;
     private readonly ILogger _logger;
@@ -51,7 +58,8 @@ internal sealed class Checkpointer : IDisposable
     /// <param name="databaseFile">A descriptor of the same file, which the journal closes after its SQLite connections
     /// (closing any descriptor of a file drops the POSIX locks the process holds on it, SQLite's included).</param>
     /// <param name="logger">Where a failed pass is reported.</param>
-    public Checkpointer(string path, SafeFileHandle databaseFile, ILogger logger)
+    /// <param name="passes">Whether the background passes run; off only in tests of the writer's own bound.</param>
+    public Checkpointer(string path, SafeFileHandle databaseFile, ILogger logger, bool passes = true)
     {
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
@@ -66,7 +74,10 @@ internal sealed class Checkpointer : IDisposable
         _databaseFile = databaseFile;
         _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = "Cloister.Tables checkpoint" };
-        _thread.Start();
+        if (passes)
+        {
+            _thread.Start();
+        }
     }
 
     /// <summary>Passes run so far.</summary>
@@ -78,12 +89,19 @@ internal sealed class Checkpointer : IDisposable
     /// <summary>Called by the writer after each commit: there is something to copy; after <see cref="PassCommits"/> of them, now.</summary>
     public void Committed()
     {
-        if (Interlocked.Increment(ref _commits) - Volatile.Read(ref _copied) == PassCommits)
+        var waiting = Interlocked.Increment(ref _commits) - Volatile.Read(ref _copied);
+        if (waiting == PassCommits)
         {
             lock (_gate)
             {
                 Monitor.Pulse(_gate);
             }
+        }
+        else if (waiting % StarvedCommits == 0)
+        {
+            // No pass has begun since the pulse: the writer copies the log itself at its next catch-up, and again
+            // every StarvedCommits commits while the passes stay starved.
+            Volatile.Write(ref _catchUp, 1);
         }
     }
 
@@ -108,7 +126,11 @@ internal sealed class Checkpointer : IDisposable
             Monitor.Pulse(_gate);
         }
 
-        _thread.Join();
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+
         _connection.Dispose();
     }
 
