@@ -268,6 +268,34 @@ public sealed class IamMappingTests
     }
 
     [Fact]
+    public void Roles_Tags_KeptForAwsPrincipalTag()
+    {
+        var role = SingleRole(TestTemplates.LoadValid(Role("""
+                  Tags:
+                    - { Key: team, Value: claims }
+                    - { Key: cost-center, Value: !Sub "${AWS::Region}-42" }
+            """)));
+
+        Assert.Equal([("cost-center", "eu-central-1-42"), ("team", "claims")], role.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value)));
+    }
+
+    [Fact]
+    public void SamFunction_Tags_TheGeneratedRoleCarriesThemAndCreatedBySam()
+    {
+        var result = TestTemplates.LoadValid("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties: { Runtime: nodejs20.x, Handler: index.handler, InlineCode: "exports.handler = async () => ({});", Tags: { team: claims } }
+            """);
+
+        var role = Assert.Single(result.Model.Roles);
+        Assert.Equal("SAM", role.Tags["lambda:createdBy"]);
+        Assert.Equal("claims", role.Tags["team"]);
+    }
+
+    [Fact]
     public void Function_RoleOutsideTheTemplates_KeepsTheArnAndWarns()
     {
         var result = TestTemplates.LoadValid(TestTemplates.OneResource("AWS::Lambda::Function", """
