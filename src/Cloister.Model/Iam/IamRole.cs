@@ -27,7 +27,7 @@ public sealed record IamRole(
 
     /// <summary>
     /// The role's tags (<c>Tags</c>; SAM's generated role carries the function's and <c>lambda:createdBy</c>): its sessions'
-    /// <c>aws:PrincipalTag/KEY</c> keys.
+    /// <c>aws:PrincipalTag/KEY</c> keys. Keys ignore case, as a role's tag keys do in IAM.
     /// </summary>
     public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
 }

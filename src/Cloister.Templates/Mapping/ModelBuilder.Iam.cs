@@ -83,10 +83,14 @@ internal sealed partial class ModelBuilder
         }
     }
 
-    /// <summary>A role's <c>Tags</c>, which its sessions carry as <c>aws:PrincipalTag/KEY</c>; a key given twice keeps its last value.</summary>
+    /// <summary>
+    /// A role's <c>Tags</c>, which its sessions carry as <c>aws:PrincipalTag/KEY</c>. A role's tag keys ignore case (IAM user
+    /// guide, "Tagging IAM resources": a role cannot have both Department and department), so a key given twice, in any
+    /// case, keeps its last value.
+    /// </summary>
     private static ImmutableDictionary<string, string> RoleTags(PropertyReader r)
     {
-        var tags = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var tags = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var tag in NodeFactory.Items(r.Node("Tags")).OfType<MapNode>())
         {
             if (tag.GetString("Key") is { } key && tag.GetString("Value") is { } value)

@@ -272,11 +272,14 @@ public sealed class IamMappingTests
     {
         var role = SingleRole(TestTemplates.LoadValid(Role("""
                   Tags:
-                    - { Key: team, Value: claims }
+                    - { Key: Team, Value: payments }
                     - { Key: cost-center, Value: !Sub "${AWS::Region}-42" }
+                    - { Key: team, Value: claims }
             """)));
 
-        Assert.Equal([("cost-center", "eu-central-1-42"), ("team", "claims")], role.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value)));
+        // A role's tag keys ignore case, as IAM's do: the second "team" replaces "Team".
+        Assert.Equal(2, role.Tags.Count);
+        Assert.Equal(("eu-central-1-42", "claims"), (role.Tags["cost-center"], role.Tags["TEAM"]));
     }
 
     [Fact]
