@@ -69,4 +69,22 @@ public static class ConditionKeys
     /// long-term keys (an IAM user, the root) and anonymous callers.
     /// </summary>
     public const string MultiFactorAuthPresent = "aws:MultiFactorAuthPresent";
+
+    /// <summary>
+    /// When the temporary credentials that signed the request were issued: present only for temporary credentials (role
+    /// sessions: when the sandbox's STS issued them, at <c>up</c>); absent for long-term keys and anonymous callers.
+    /// </summary>
+    public const string TokenIssueTime = "aws:TokenIssueTime";
+
+    /// <summary>
+    /// Seconds since the caller last authenticated with MFA: present only when MFA was used, so always absent in the
+    /// sandbox, whose STS issues no credentials with MFA (<c>Null</c> <c>true</c> holds, <c>...IfExists</c> is true).
+    /// </summary>
+    public const string MultiFactorAuthAge = "aws:MultiFactorAuthAge";
+
+    /// <summary>
+    /// The prefix of <c>aws:PrincipalTag/KEY</c>: the value of the caller's tag KEY (a role session's are its role's
+    /// tags); absent when the caller has no such tag. The tag key is matched ignoring case, as condition key names are.
+    /// </summary>
+    public const string PrincipalTagPrefix = "aws:PrincipalTag/";
 }

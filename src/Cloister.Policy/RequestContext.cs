@@ -79,6 +79,11 @@ public sealed class RequestContext
 
                 RequestTime = new DateTimeOffset(ticks, TimeSpan.Zero);
                 return;
+            case KnownKey.TokenIssueTime:
+                _known[(int)KnownKey.TokenIssueTime] = PolicyDates.TryParse(value, out _)
+                    ? value
+                    : throw new ArgumentException($"{key}: '{value}' is not an ISO 8601 date or epoch seconds.", nameof(value));
+                return;
             case KnownKey.SecureTransport:
                 SecureTransport = bool.TryParse(value, out var secure)
                     ? secure
@@ -201,11 +206,25 @@ public sealed class RequestContext
                     return true;
                 }
 
+                if (Principal.TryGetTag(key.Name, out var tag))
+                {
+                    values = ContextValues.Of(tag);
+                    return true;
+                }
+
                 return false;
             case KnownKey.CurrentTime or KnownKey.EpochTime:
                 if (RequestTime is { } time)
                 {
                     values = ContextValues.OfTime(time, key.Known == KnownKey.EpochTime);
+                    return true;
+                }
+
+                return false;
+            case KnownKey.TokenIssueTime when _known[(int)KnownKey.TokenIssueTime] is null:
+                if (Principal.TokenIssueTime is { } issued)
+                {
+                    values = ContextValues.OfTime(issued, epoch: false);
                     return true;
                 }
 

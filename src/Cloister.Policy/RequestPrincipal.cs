@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Cloister.Policy;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace Cloister.Policy;
 public sealed record RequestPrincipal
 {
     private const string AccountType = "Account";
+
+    private readonly FrozenDictionary<string, string> _tags = FrozenDictionary<string, string>.Empty;
 
     private RequestPrincipal(PrincipalKind kind, string? identifier, string? account, string? roleArn, string type, string? userName = null)
     {
@@ -50,8 +54,34 @@ public sealed record RequestPrincipal
     /// </summary>
     public string? UserId { get; internal init; }
 
+    /// <summary>
+    /// The value of <c>aws:TokenIssueTime</c>: when the caller's temporary credentials were issued (the sandbox's STS sets it
+    /// for the role sessions it issues); null for long-term keys, the root and anonymous callers.
+    /// </summary>
+    public DateTimeOffset? TokenIssueTime { get; internal init; }
+
+    /// <summary>
+    /// The caller's tags, the <c>aws:PrincipalTag/KEY</c> keys: a role session's are its role's tags (the sandbox's STS passes
+    /// no session tags). Keys are looked up ignoring case, as condition key names are; empty for other callers.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Tags
+    {
+        get => _tags;
+        internal init => _tags = value.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>Whether the caller signs with temporary credentials: a role session (<c>sts::...:assumed-role/...</c>) or a federated user.</summary>
     internal bool HasTemporaryCredentials => PrincipalType == "FederatedUser" || (PrincipalType == "AssumedRole" && RoleArn is not null);
+
+    /// <summary>The value of the condition key <paramref name="key"/> when it is <c>aws:PrincipalTag/KEY</c> and the caller has the tag KEY.</summary>
+    internal bool TryGetTag(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+    {
+        value = null;
+        return _tags.Count > 0
+            && key.Length > ConditionKeys.PrincipalTagPrefix.Length
+            && key.StartsWith(ConditionKeys.PrincipalTagPrefix, StringComparison.OrdinalIgnoreCase)
+            && _tags.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key.AsSpan(ConditionKeys.PrincipalTagPrefix.Length), out value);
+    }
 
     /// <summary>Whether the caller is an account's root user (<c>aws:PrincipalType</c> is Account).</summary>
     internal bool IsAccountRoot => PrincipalType == AccountType;

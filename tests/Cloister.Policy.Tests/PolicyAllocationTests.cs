@@ -93,6 +93,24 @@ public sealed class PolicyAllocationTests
         Assert.True(ApiGatewayAccess.Evaluate(context, policy, isPrivateApi: true, caller: caller).IsAllowed);
     }
 
+    [Fact]
+    public void Evaluate_PrincipalTagAndTokenIssueTime_AllocatesNothing()
+    {
+        var parsed = Policy.Parse("""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:dynamodb:*:*:table/${aws:PrincipalTag/team}",
+             "Condition":{"StringEquals":{"aws:PrincipalTag/Team":"claims"},"DateGreaterThan":{"aws:TokenIssueTime":"2020-01-01T00:00:00Z"},"StringLike":{"aws:TokenIssueTime":"2030-*"},"Null":{"aws:PrincipalTag/other":"true"}}}]}
+            """).Policy!;
+        var principal = RequestPrincipal.Aws("arn:aws:sts::111122223333:assumed-role/R/s") with
+        {
+            Tags = new Dictionary<string, string> { ["team"] = "claims" },
+            TokenIssueTime = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        };
+        var context = new RequestContext { Resource = "arn:aws:dynamodb:eu-central-1:111122223333:table/claims", Principal = principal };
+
+        Assert.Equal(0, AllocatedBy(() => parsed.Evaluate(context)));
+        Assert.Equal(Decision.Allow, parsed.Evaluate(context).Decision);
+    }
+
     private static long AllocatedBy<T>(Func<T> evaluate)
     {
         for (var i = 0; i < 1000; i++)

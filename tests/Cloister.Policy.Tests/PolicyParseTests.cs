@@ -11,6 +11,20 @@ public sealed class PolicyParseTests
         return $$"""{"Version":"2012-10-17","Statement":[{{string.Join(",", statements)}}]}""";
     }
 
+    [Theory]
+    [InlineData("arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim", Decision.Allow)]
+    [InlineData("arn:aws:execute-api:us-east-1:444455556666:other/prod/POST/x", Decision.Allow)]
+    [InlineData("arn:aws:lambda:eu-central-1:111122223333:function:f", Decision.ImplicitDeny)]
+    public void Parse_AuthorizerPolicyForEveryApi_IsValidAndCoversEveryMethod(string method, Decision expected)
+    {
+        // Lambda authorizers and role policies commonly return "arn:aws:execute-api:*": IAM accepts it, and its trailing *
+        // expands beyond the colons (IAM policy reference, Resource element).
+        var result = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*"}]}""", PolicyParseOptions.ForAuthorizer);
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal(expected, result.Policy.Evaluate(new RequestContext { Resource = method }).Decision);
+    }
+
     [Fact]
     public void Parse_ApiPolicyOverLimit_IsMalformed()
     {

@@ -27,6 +27,7 @@ public sealed class RequestContextTests
     [Theory]
     [InlineData("aws:CurrentTime", "yesterday")]
     [InlineData("aws:SecureTransport", "maybe")]
+    [InlineData("aws:TokenIssueTime", "1/2/2030")]
     public void Set_BadTypedValue_Throws(string key, string value)
     {
         Assert.Throws<ArgumentException>(() => new RequestContext().Set(key, value));
@@ -280,6 +281,41 @@ public sealed class RequestContextTests
         var context = new RequestContext { Principal = Caller(caller) };
 
         Assert.Equal(expected, policy.Evaluate(context).Decision);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:sts::111122223333:assumed-role/Reader/fn")]
+    [InlineData("arn:aws:iam::111122223333:user/alice")]
+    [InlineData("111122223333")]
+    public void Evaluate_MultiFactorAuthAgeWithoutMfa_IsAbsent(string caller)
+    {
+        // IAM: aws:MultiFactorAuthAge is present only when MFA was used; the sandbox's STS never uses it.
+        var policy = Policy.Parse("""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":"*","Action":"a:One","Resource":"*","Condition":{"Null":{"aws:MultiFactorAuthAge":"true"}}},
+              {"Effect":"Allow","Principal":"*","Action":"a:Two","Resource":"*","Condition":{"NumericLessThanIfExists":{"aws:MultiFactorAuthAge":"3600"}}},
+              {"Effect":"Allow","Principal":"*","Action":"a:Three","Resource":"*","Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}}
+            ]}
+            """).Policy!;
+        var context = new RequestContext { Principal = Caller(caller) };
+
+        Assert.Equal(
+            [Decision.Allow, Decision.Allow, Decision.ImplicitDeny],
+            new[] { "a:One", "a:Two", "a:Three" }.Select(action => { context.Action = action; return policy.Evaluate(context).Decision; }));
+    }
+
+    [Fact]
+    public void Set_TokenIssueTime_IsADateOperatorsCompare()
+    {
+        // policy eval --context aws:TokenIssueTime=...: the AWSRevokeOlderSessions pattern denies sessions issued before a time.
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"2030-01-01T00:00:00.000Z"}}}]}""").Policy!;
+        var context = new RequestContext { Principal = Caller("111122223333") };
+
+        context.Set("aws:tokenissuetime", "2029-12-31T23:59:59Z");
+        var before = policy.Evaluate(context).Decision;
+        context.Set("aws:TokenIssueTime", "1893456000");
+
+        Assert.Equal((Decision.ExplicitDeny, Decision.ImplicitDeny), (before, policy.Evaluate(context).Decision));
     }
 
     private static RequestPrincipal Caller(string caller) => caller switch

@@ -24,4 +24,10 @@ public sealed record IamRole(
 {
     /// <summary>The role's ARN.</summary>
     public string Id => Arn;
+
+    /// <summary>
+    /// The role's tags (<c>Tags</c>; SAM's generated role carries the function's and <c>lambda:createdBy</c>): its sessions'
+    /// <c>aws:PrincipalTag/KEY</c> keys. Keys ignore case, as a role's tag keys do in IAM.
+    /// </summary>
+    public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
 }

@@ -39,7 +39,7 @@ public sealed class CallerDirectory
     private readonly CallerIdentity _root;
     private readonly CallerIdentity _developer;
 
-    private CallerDirectory(CloudModel model, byte[] key)
+    private CallerDirectory(CloudModel model, byte[] key, DateTimeOffset issuedAt)
     {
         var warnings = new List<string>();
         var outside = new List<string>();
@@ -90,7 +90,11 @@ public sealed class CallerDirectory
             }
 
             var name = NameOf(roleArn);
-            var principal = RequestPrincipal.Aws($"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}", roleArn);
+            var principal = RequestPrincipal.Aws($"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}", roleArn) with
+            {
+                TokenIssueTime = issuedAt,
+                Tags = role?.Tags ?? ImmutableDictionary<string, string>.Empty,
+            };
             var roleId = role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17);
             issued[credentials.AccessKeyId] = new CallerIdentity(principal, roleId + ":" + session, credentials.SecretAccessKey, policies.Policies, policies.Boundary, IsRoot: false, credentials.SessionToken);
         }
@@ -108,11 +112,15 @@ public sealed class CallerDirectory
     /// <summary>A directory for <paramref name="model"/> with a fresh random secret.</summary>
     public static CallerDirectory Build(CloudModel model) => Build(model, RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>A directory for <paramref name="model"/> whose credentials derive from <paramref name="secret"/>.</summary>
-    public static CallerDirectory Build(CloudModel model, ReadOnlySpan<byte> secret)
+    /// <summary>
+    /// A directory for <paramref name="model"/> whose credentials derive from <paramref name="secret"/>, issued now by
+    /// <paramref name="time"/> (the system clock when null): their sessions' <c>aws:TokenIssueTime</c>, to the second.
+    /// </summary>
+    public static CallerDirectory Build(CloudModel model, ReadOnlySpan<byte> secret, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new CallerDirectory(model, secret.ToArray());
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        return new CallerDirectory(model, secret.ToArray(), new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
     }
 
     /// <summary>The credentials of <paramref name="function"/>'s execution role session.</summary>

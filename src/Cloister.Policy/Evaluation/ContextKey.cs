@@ -11,7 +11,7 @@ namespace Cloister.Policy.Evaluation;
 internal readonly record struct ContextKey(string Name, KnownKey Known)
 {
     /// <summary>The number of fixed slots.</summary>
-    public const int KnownCount = (int)KnownKey.MultiFactorAuthPresent + 1;
+    public const int KnownCount = (int)KnownKey.TokenIssueTime + 1;
 
     private static readonly FrozenDictionary<string, KnownKey> KnownKeys = new Dictionary<string, KnownKey>(StringComparer.OrdinalIgnoreCase)
     {
@@ -35,6 +35,7 @@ internal readonly record struct ContextKey(string Name, KnownKey Known)
         [ConditionKeys.RequestedRegion] = KnownKey.RequestedRegion,
         [ConditionKeys.ViaAwsService] = KnownKey.ViaAwsService,
         [ConditionKeys.MultiFactorAuthPresent] = KnownKey.MultiFactorAuthPresent,
+        [ConditionKeys.TokenIssueTime] = KnownKey.TokenIssueTime,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Resolves a key name.</summary>

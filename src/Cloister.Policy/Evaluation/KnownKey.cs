@@ -24,4 +24,5 @@ internal enum KnownKey
     RequestedRegion,
     ViaAwsService,
     MultiFactorAuthPresent,
+    TokenIssueTime,
 }

@@ -1,12 +1,13 @@
 namespace Cloister.Policy.Matching;
 
 /// <summary>
-/// A Resource (or Arn-operator value) compiled for the common shapes, so the per-request check is
+/// A Resource compiled for the common shapes, so the per-request check is
 /// one ordinal comparison where it can be: <c>*</c>; an exact ARN; an ARN whose only wildcard is a
 /// trailing <c>*</c> in the resource part (<c>arn:aws:execute-api:r:a:api/*</c>, what the
 /// <c>execute-api:/*</c> shorthand becomes). When the first five parts hold no wildcard, they are
 /// compared as one prefix (a literal part contains no colon, so prefix equality is part-by-part
-/// equality). Anything else, and anything with variables, goes through <see cref="ArnMatcher"/>.
+/// equality). Anything else (a wildcard in the first five parts, fewer than six parts), and anything with variables, goes
+/// through <see cref="ResourceMatcher"/>.
 /// </summary>
 internal sealed class ArnPattern
 {
@@ -39,7 +40,7 @@ internal sealed class ArnPattern
         Shape.StartsWith => arn.StartsWith(_literal.AsSpan(0, _prefixLength), StringComparison.Ordinal),
         Shape.PrefixThenGlob => arn.AsSpan().StartsWith(_literal.AsSpan(0, _prefixLength), StringComparison.Ordinal)
             && Glob.IsMatch(_literal.AsSpan(_prefixLength), arn.AsSpan(_prefixLength), ignoreCase: false),
-        _ => TemplateMatcher.IsMatch(Template, TextMode.Arn, arn, context),
+        _ => TemplateMatcher.IsMatch(Template, TextMode.Resource, arn, context),
     };
 
     private static Shape Classify(TemplateText template, out int prefixLength)

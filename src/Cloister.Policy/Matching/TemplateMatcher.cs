@@ -20,6 +20,7 @@ internal static class TemplateMatcher
         TextMode.Equals => pattern.SequenceEqual(text),
         TextMode.EqualsIgnoreCase => pattern.Equals(text, StringComparison.OrdinalIgnoreCase),
         TextMode.Like => Glob.IsMatch(pattern, literal, text, ignoreCase: false),
+        TextMode.Resource => ResourceMatcher.IsMatch(pattern, literal, text),
         _ => ArnMatcher.IsMatch(pattern, literal, text),
     };
 

@@ -12,6 +12,9 @@ internal enum TextMode
     /// <summary><c>*</c>/<c>?</c> wildcards, case-sensitive (StringLike).</summary>
     Like,
 
-    /// <summary>ARN matching part by part with wildcards (Resource, ArnEquals, ArnLike).</summary>
+    /// <summary>ARN matching part by part with wildcards (ArnEquals, ArnLike).</summary>
     Arn,
+
+    /// <summary>The Resource element's ARN matching: a <c>*</c> ending one of the first five segments expands beyond the colon.</summary>
+    Resource,
 }

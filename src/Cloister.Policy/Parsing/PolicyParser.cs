@@ -396,8 +396,12 @@ internal sealed partial class PolicyParser
         return false;
     }
 
+    /// <summary>
+    /// <c>arn:PARTITION:SERVICE:...</c>: IAM takes ARNs with fewer than six parts, such as <c>arn:aws:execute-api:*</c>, whose
+    /// trailing <c>*</c> expands beyond the colons (<see cref="ResourceMatcher"/>).
+    /// </summary>
     private static bool LooksLikeArn(string value) =>
-        value.StartsWith("arn:", StringComparison.Ordinal) && value.AsSpan().Count(':') >= 5;
+        value.StartsWith("arn:", StringComparison.Ordinal) && value.AsSpan().Count(':') >= 3;
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 

@@ -70,7 +70,7 @@ internal sealed partial class ModelBuilder
             var boundary = r.String("PermissionsBoundary") is { } boundaryArn
                 ? ManagedPolicy(r, boundaryArn, r.Node("PermissionsBoundary")!, "PermissionsBoundary", customerManaged, "the role's permissions are not bounded by it")
                 : null;
-            _roles.Add(new IamRole(r.LogicalId, r.Id, r.Resource.Attribute("Arn"), r.Resource.Attribute("RoleId"), [.. policies], boundary?.Document));
+            _roles.Add(new IamRole(r.LogicalId, r.Id, r.Resource.Attribute("Arn"), r.Resource.Attribute("RoleId"), [.. policies], boundary?.Document) { Tags = RoleTags(r) });
         }
 
         // A function's Role is checked where the function is built; an instance's profile is resolved before the roles are.
@@ -81,6 +81,25 @@ internal sealed partial class ModelBuilder
                 r.WarningAt(r.Node("IamInstanceProfile")!, "IamInstanceProfile", $"The profile's role '{roleName}' is not a role of these templates; Cloister cannot know its policies, so the instance's calls are not limited by identity-based policies.");
             }
         }
+    }
+
+    /// <summary>
+    /// A role's <c>Tags</c>, which its sessions carry as <c>aws:PrincipalTag/KEY</c>. A role's tag keys ignore case (IAM user
+    /// guide, "Tagging IAM resources": a role cannot have both Department and department), so a key given twice, in any
+    /// case, keeps its last value.
+    /// </summary>
+    private static ImmutableDictionary<string, string> RoleTags(PropertyReader r)
+    {
+        var tags = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tag in NodeFactory.Items(r.Node("Tags")).OfType<MapNode>())
+        {
+            if (tag.GetString("Key") is { } key && tag.GetString("Value") is { } value)
+            {
+                tags[key] = value;
+            }
+        }
+
+        return tags.ToImmutable();
     }
 
     /// <summary>

@@ -20,7 +20,10 @@ public sealed class CallerDirectoryTests
         "AROAWRITERROLE0000001",
         [new RolePolicy("put", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:GetItem"],"Resource":"*"}]}"""),
          new RolePolicy("no-delete", """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"dynamodb:DeleteItem","Resource":"*"}]}""")],
-        PermissionsBoundary: """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:DeleteItem"],"Resource":"*"}]}""");
+        PermissionsBoundary: """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:DeleteItem"],"Resource":"*"}]}""")
+    {
+        Tags = ImmutableDictionary<string, string>.Empty.Add("team", "claims").Add("lambda:createdBy", "SAM"),
+    };
 
     private static readonly IamRole Reader = new(
         "ReaderRole",
@@ -143,6 +146,56 @@ public sealed class CallerDirectoryTests
         Assert.Equal(Decision.Allow, Identity(root, "dynamodb:DeleteTable"));
     }
 
+    [Fact]
+    public void Find_RoleSession_TokenIssueTimeIsWhenTheDirectoryIssuedItsCredentials()
+    {
+        // IAM: aws:TokenIssueTime is present only for temporary credentials; the sandbox's STS issues them when it is built (at up).
+        var issued = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var directory = CallerDirectory.Build(Model, Secret, new FixedTime(issued.AddMilliseconds(250)));
+        var session = directory.Find(directory.ForFunction(Model.Functions[0]).AccessKeyId);
+        var root = directory.Find(SandboxCredentials.Default.AccessKeyId);
+        var policy = Policy.Parse("""
+            {"Version":"2012-10-17","Statement":[
+              {"Sid":"temporary","Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:TokenIssueTime":"false"},"DateEquals":{"aws:tokenissuetime":"2030-05-06T07:08:09Z"},"StringEquals":{"aws:TokenIssueTime":"2030-05-06T07:08:09Z"}}},
+              {"Sid":"longterm","Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:TokenIssueTime":"true"},"DateLessThan":{"aws:TokenIssueTime":"2000-01-01T00:00:00Z"}}},
+              {"Sid":"ifexists","Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"DateLessThanIfExists":{"aws:TokenIssueTime":"2000-01-01T00:00:00Z"}}}
+            ]}
+            """).Policy!;
+
+        Assert.Equal(issued, session.Principal.TokenIssueTime);
+        Assert.Null(root.Principal.TokenIssueTime);
+        Assert.Equal(0, Evaluate(policy, session).StatementIndex);
+        Assert.Equal(2, Evaluate(policy, root).StatementIndex);
+    }
+
+    [Fact]
+    public void Find_RoleSession_PrincipalTagsAreTheRolesTags()
+    {
+        // IAM: an assumed role's aws:PrincipalTag/KEY keys are its role's tags (and session tags, which the sandbox's STS never passes).
+        var directory = CallerDirectory.Build(Model, Secret);
+        var session = directory.Find(directory.ForFunction(Model.Functions[0]).AccessKeyId);
+        var untagged = directory.Find(directory.ForInstance(Model.Instances[0])!.AccessKeyId);
+        var root = directory.Find(SandboxCredentials.Default.AccessKeyId);
+        var policy = Policy.Parse("""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:*:*:table/${aws:PrincipalTag/team}Table",
+               "Condition":{"StringEquals":{"aws:principaltag/Team":"claims","aws:PrincipalTag/lambda:createdBy":"SAM"},"Null":{"aws:PrincipalTag/cost-center":"true"}}}
+            ]}
+            """).Policy!;
+
+        Assert.Equal("claims", session.Principal.Tags["team"]);
+        Assert.Equal(Decision.Allow, Evaluate(policy, session).Decision);
+        Assert.Equal(Decision.ImplicitDeny, Evaluate(policy, untagged).Decision);
+        Assert.Equal(Decision.ImplicitDeny, Evaluate(policy, root).Decision);
+    }
+
+    private static PolicyDecision Evaluate(Policy policy, CallerIdentity caller)
+    {
+        var request = Request("dynamodb:GetItem");
+        request.Principal = caller.Principal;
+        return policy.Evaluate(request);
+    }
+
     /// <summary>What the caller's identity alone allows, through the path the services use (no resource or endpoint policy).</summary>
     private static Decision Identity(CallerIdentity caller, string action) =>
         IamAccess.Evaluate(Request(action), caller, resourcePolicy: null, endpointPolicy: null).Decision;
@@ -152,4 +205,9 @@ public sealed class CallerDirectoryTests
 
     private static LambdaFunction Function(string name, string role) =>
         new(name, name, "provided.al2023", "bootstrap", null, null, 128, 3, ImmutableDictionary<string, string>.Empty, null, null, role);
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }

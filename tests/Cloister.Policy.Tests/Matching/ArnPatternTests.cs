@@ -16,7 +16,7 @@ public sealed class ArnPatternTests
     ];
 
     [Fact]
-    public void IsMatch_FastShapes_AgreeWithPartByPartMatching()
+    public void IsMatch_FastShapes_AgreeWithTheGeneralResourceMatcher()
     {
         var random = new Random(11);
         var context = new RequestContext();
@@ -29,7 +29,7 @@ public sealed class ArnPatternTests
 
             var compiled = new ArnPattern(TemplateText.Parse(pattern, variables: false));
 
-            Assert.Equal(ArnMatcher.IsMatch(pattern, default, arn), compiled.IsMatch(arn, context));
+            Assert.Equal(ResourceMatcher.IsMatch(pattern, default, arn), compiled.IsMatch(arn, context));
         }
     }
 

@@ -268,6 +268,37 @@ public sealed class IamMappingTests
     }
 
     [Fact]
+    public void Roles_Tags_KeptForAwsPrincipalTag()
+    {
+        var role = SingleRole(TestTemplates.LoadValid(Role("""
+                  Tags:
+                    - { Key: Team, Value: payments }
+                    - { Key: cost-center, Value: !Sub "${AWS::Region}-42" }
+                    - { Key: team, Value: claims }
+            """)));
+
+        // A role's tag keys ignore case, as IAM's do: the second "team" replaces "Team".
+        Assert.Equal(2, role.Tags.Count);
+        Assert.Equal(("eu-central-1-42", "claims"), (role.Tags["cost-center"], role.Tags["TEAM"]));
+    }
+
+    [Fact]
+    public void SamFunction_Tags_TheGeneratedRoleCarriesThemAndCreatedBySam()
+    {
+        var result = TestTemplates.LoadValid("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties: { Runtime: nodejs20.x, Handler: index.handler, InlineCode: "exports.handler = async () => ({});", Tags: { team: claims } }
+            """);
+
+        var role = Assert.Single(result.Model.Roles);
+        Assert.Equal("SAM", role.Tags["lambda:createdBy"]);
+        Assert.Equal("claims", role.Tags["team"]);
+    }
+
+    [Fact]
     public void Function_RoleOutsideTheTemplates_KeepsTheArnAndWarns()
     {
         var result = TestTemplates.LoadValid(TestTemplates.OneResource("AWS::Lambda::Function", """
