@@ -33,7 +33,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         }
 
         var caching = authorizer.Ttl > TimeSpan.Zero;
-        var key = new StringBuilder(64).Append(state.ApiId).Append('/').Append(definition.Id);
+        var key = new StringBuilder(64).Append(state.ApiId).Append('/').Append(state.Stage?.Name).Append('/').Append(definition.Id);
         string? token = null;
         foreach (var source in authorizer.Sources)
         {
@@ -59,7 +59,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         }
 
         var cacheKey = key.ToString();
-        if (caching && _cache.TryGet(cacheKey, out var cached))
+        if (caching && _cache.TryGet(cacheKey, definition, out var cached))
         {
             return new AuthorizerOutcome(cached! with { LatencyMs = 0 }, null, true);
         }
@@ -125,7 +125,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
 
         if (caching)
         {
-            _cache.Add(cacheKey, result!, authorizer.Ttl);
+            _cache.Add(cacheKey, definition, result!, authorizer.Ttl);
         }
 
         return new AuthorizerOutcome(result, null, false);
