@@ -70,6 +70,12 @@ internal sealed partial class RequestState
     /// <summary>What request validation found wrong (<c>$context.error.validationErrorString</c>); null when it passed or did not run.</summary>
     public string? ValidationErrorString { get; set; }
 
+    /// <summary>
+    /// The <c>X-Amzn-Trace-Id</c> API Gateway adds to a request sent without one, <c>Root=1-{epoch seconds, 8 hex}-{24
+    /// hex}</c> as X-Ray's trace id format says; made when first asked for (only proxy and authorizer events show it).
+    /// </summary>
+    public string TraceId => _traceId ??= NewTraceId(RequestTime);
+
     public ImmutableDictionary<string, string> StageVariables => Stage?.Variables ?? ImmutableDictionary<string, string>.Empty;
 
     /// <summary><c>dd/MMM/yyyy:HH:mm:ss +0000</c>, as API Gateway writes it.</summary>
@@ -136,6 +142,15 @@ internal sealed partial class RequestState
     }
 
     public double ElapsedMilliseconds { get; set; }
+
+    private string? _traceId;
+
+    private static string NewTraceId(DateTimeOffset time)
+    {
+        Span<byte> unique = stackalloc byte[12];
+        Random.Shared.NextBytes(unique);
+        return string.Create(CultureInfo.InvariantCulture, $"Root=1-{(uint)time.ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(unique)}");
+    }
 
     /// <summary>
     /// The variables of "Variables for access logging for API Gateway"; those the gateway has no value for
