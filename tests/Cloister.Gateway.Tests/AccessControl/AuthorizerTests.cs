@@ -171,6 +171,28 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
+    public async Task Invoke_AuthorizerUriNamesFunctionByStageVariable_InvokesTheStagesFunction()
+    {
+        // As serverless-aws-alias deploys them (function:${stageVariables.SERVERLESS_ALIAS}) and API Gateway runs them:
+        // the authorizer's URI takes the stage's variables like an integration's.
+        var permission = new Cloister.Model.Compute.PermissionStatement("Any", "lambda:InvokeFunction", "apigateway.amazonaws.com", null, null);
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with
+        {
+            Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization") with { AuthorizerUri = Fakes.InProcessLambda.IntegrationUri("${stageVariables.authFn}") }],
+            Functions = [Apis.Function(AuthorizerFunction, permission), Apis.Function("echo", permission)],
+        };
+        model = model with { Stages = [.. model.Stages.Select(s => s with { Variables = s.Variables.Add("authFn", AuthorizerFunction) })] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", MethodArn("*"))))));
+
+        var response = await GetAsync(harness, token: "Bearer good");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(1, AuthorizerCalls(harness));
+    }
+
+    [Fact]
     public async Task Invoke_FunctionRaisesUnauthorized_Returns401()
     {
         var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
