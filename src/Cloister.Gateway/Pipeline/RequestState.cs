@@ -61,7 +61,14 @@ internal sealed partial class RequestState
 
     public long? IntegrationLatencyMs { get; set; }
 
+    /// <summary>The backend's status (<c>$context.integration.status</c>): for a Lambda proxy integration, the function's <c>statusCode</c>.</summary>
     public int? IntegrationStatus { get; set; }
+
+    /// <summary>
+    /// <c>$context.integrationStatus</c>: for a Lambda integration, the status of Lambda's own answer (200 for an invocation
+    /// that ran, whatever the function returned), not the function's; for other integrations the backend's status.
+    /// </summary>
+    public int? IntegrationServiceStatus { get; set; }
 
     public string? ErrorMessage { get; set; }
 
@@ -123,7 +130,8 @@ internal sealed partial class RequestState
             "responseLength" => ResponseLength.ToString(CultureInfo.InvariantCulture),
             "responseLatency" => ((long)ElapsedMilliseconds).ToString(CultureInfo.InvariantCulture),
             "integrationLatency" or "integration.latency" => IntegrationLatencyMs?.ToString(CultureInfo.InvariantCulture),
-            "integrationStatus" or "integration.status" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture),
+            "integration.status" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture),
+            "integrationStatus" or "integration.integrationStatus" => IntegrationServiceStatus?.ToString(CultureInfo.InvariantCulture),
             "identity.sourceIp" => SourceIp,
             "identity.userAgent" => UserAgent,
             "identity.vpceId" => VpceId,
