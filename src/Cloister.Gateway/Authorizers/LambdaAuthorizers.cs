@@ -32,8 +32,11 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
             return AuthorizerOutcome.Failed(AccessErrors.Unauthorized);
         }
 
+        // The function (or its alias) may be a stage variable, as in an integration URI: function:${stageVariables.fn}.
+        // It is part of the cache key, so that a stage pointed at another function does not reuse the old one's results.
+        var function = authorizer.FunctionArn is { } named ? StageVariables.Substitute(named, state.StageVariables) : null;
         var caching = authorizer.Ttl > TimeSpan.Zero;
-        var key = new StringBuilder(64).Append(state.ApiId).Append('/').Append(definition.Id);
+        var key = new StringBuilder(64).Append(state.ApiId).Append('/').Append(state.Stage?.Name).Append('/').Append(definition.Id).Append('\0').Append(function);
         string? token = null;
         foreach (var source in authorizer.Sources)
         {
@@ -59,12 +62,12 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         }
 
         var cacheKey = key.ToString();
-        if (caching && _cache.TryGet(cacheKey, out var cached))
+        if (caching && _cache.TryGet(cacheKey, definition, out var cached))
         {
             return new AuthorizerOutcome(cached! with { LatencyMs = 0 }, null, true);
         }
 
-        if (authorizer.FunctionArn is not { } function)
+        if (function is null)
         {
             Log.AuthorizerFailed(logger, state.RequestId, definition.Id, "its URI names no Lambda function");
             return AuthorizerOutcome.Failed(AccessErrors.AuthorizerConfiguration);
@@ -125,7 +128,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
 
         if (caching)
         {
-            _cache.Add(cacheKey, result!, authorizer.Ttl);
+            _cache.Add(cacheKey, definition, result!, authorizer.Ttl);
         }
 
         return new AuthorizerOutcome(result, null, false);

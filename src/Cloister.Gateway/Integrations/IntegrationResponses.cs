@@ -40,7 +40,9 @@ internal static class IntegrationResponses
 
     /// <summary>
     /// A selection pattern matched against the whole selector (Java's <c>matches</c>), compiled once per pattern and
-    /// bounded in time; a pattern that is not a regular expression, or runs out of time, matches nothing.
+    /// bounded in time; a pattern that is not a regular expression, or runs out of time, matches nothing. As in Java
+    /// without DOTALL, <c>.</c> does not cross a newline (API Gateway's reference warns that <c>.+</c> misses an error
+    /// message holding one), and the end is the end of the selector, not before a final newline.
     /// </summary>
     private static bool Matches(string pattern, string selector)
     {
@@ -48,7 +50,7 @@ internal static class IntegrationResponses
         {
             if (!Patterns.TryGetValue(pattern, out var regex))
             {
-                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100));
+                regex = new Regex("^(?:" + pattern + ")\\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
                 if (Patterns.Count < 1024)
                 {
                     Patterns.TryAdd(pattern, regex);

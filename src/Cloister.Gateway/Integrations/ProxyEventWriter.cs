@@ -11,6 +11,8 @@ namespace Cloister.Gateway.Integrations;
 /// <summary>Writes the Lambda proxy integration event, payload format 1.0 (spec §4), with every field AWS sends.</summary>
 internal static class ProxyEventWriter
 {
+    private const string TraceHeader = "X-Amzn-Trace-Id";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(IBufferWriter<byte> output, IntegrationRequest request)
@@ -84,15 +86,19 @@ internal static class ProxyEventWriter
 
     internal static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, Pipeline.RequestState state)
     {
-        // API Gateway adds these before the event is built (observed in private API events).
-        Span<KeyValuePair<string, string>> added =
+        // API Gateway adds these before the event is built (observed in private API events), and the X-Ray trace
+        // header to a request that has none ("adds a tracing header to incoming HTTP requests that don't already have one").
+        var traced = headers.ContainsKey(TraceHeader);
+        Span<KeyValuePair<string, string>> all =
         [
             new("X-Forwarded-For", state.SourceIp),
             new("X-Forwarded-Port", "443"),
             new("X-Forwarded-Proto", "https"),
             new("x-amzn-vpce-id", state.VpceId),
             new("x-amzn-vpce-config", "1"),
+            new(TraceHeader, traced ? string.Empty : state.TraceId),
         ];
+        var added = traced ? all[..^1] : all;
         json.WriteStartObject("headers");
         foreach (var (name, values) in headers)
         {

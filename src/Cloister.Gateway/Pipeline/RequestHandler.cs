@@ -181,6 +181,9 @@ internal sealed partial class RequestHandler
         var result = await IntegrateAsync(new IntegrationRequest(context, state, route, body.Memory, catalog)).ConfigureAwait(false);
         state.IntegrationLatencyMs = (long)_time.GetElapsedTime(integrationStart).TotalMilliseconds;
         state.IntegrationStatus = result.BackendStatus;
+        state.IntegrationServiceStatus = route.Method.Integration?.Type is IntegrationType.Aws or IntegrationType.AwsProxy
+            ? (result.Error is null || result.Error == GatewayError.LambdaFailure || result.BackendStatus is not null ? StatusCodes.Status200OK : null)
+            : result.BackendStatus;
         if (result.Error is not null)
         {
             await RejectAsync(context, result.Error, state).ConfigureAwait(false);

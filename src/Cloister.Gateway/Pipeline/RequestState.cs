@@ -61,7 +61,14 @@ internal sealed partial class RequestState
 
     public long? IntegrationLatencyMs { get; set; }
 
+    /// <summary>The backend's status (<c>$context.integration.status</c>): for a Lambda proxy integration, the function's <c>statusCode</c>.</summary>
     public int? IntegrationStatus { get; set; }
+
+    /// <summary>
+    /// <c>$context.integrationStatus</c>: for a Lambda integration, the status of Lambda's own answer (200 for an invocation
+    /// that ran, whatever the function returned), not the function's; for other integrations the backend's status.
+    /// </summary>
+    public int? IntegrationServiceStatus { get; set; }
 
     public string? ErrorMessage { get; set; }
 
@@ -69,6 +76,12 @@ internal sealed partial class RequestState
 
     /// <summary>What request validation found wrong (<c>$context.error.validationErrorString</c>); null when it passed or did not run.</summary>
     public string? ValidationErrorString { get; set; }
+
+    /// <summary>
+    /// The <c>X-Amzn-Trace-Id</c> API Gateway adds to a request sent without one, <c>Root=1-{epoch seconds, 8 hex}-{24
+    /// hex}</c> as X-Ray's trace id format says; made when first asked for (only proxy and authorizer events show it).
+    /// </summary>
+    public string TraceId => _traceId ??= NewTraceId(RequestTime);
 
     public ImmutableDictionary<string, string> StageVariables => Stage?.Variables ?? ImmutableDictionary<string, string>.Empty;
 
@@ -117,7 +130,8 @@ internal sealed partial class RequestState
             "responseLength" => ResponseLength.ToString(CultureInfo.InvariantCulture),
             "responseLatency" => ((long)ElapsedMilliseconds).ToString(CultureInfo.InvariantCulture),
             "integrationLatency" or "integration.latency" => IntegrationLatencyMs?.ToString(CultureInfo.InvariantCulture),
-            "integrationStatus" or "integration.status" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture),
+            "integration.status" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture),
+            "integrationStatus" or "integration.integrationStatus" => IntegrationServiceStatus?.ToString(CultureInfo.InvariantCulture),
             "identity.sourceIp" => SourceIp,
             "identity.userAgent" => UserAgent,
             "identity.vpceId" => VpceId,
@@ -136,6 +150,15 @@ internal sealed partial class RequestState
     }
 
     public double ElapsedMilliseconds { get; set; }
+
+    private string? _traceId;
+
+    private static string NewTraceId(DateTimeOffset time)
+    {
+        Span<byte> unique = stackalloc byte[12];
+        Random.Shared.NextBytes(unique);
+        return string.Create(CultureInfo.InvariantCulture, $"Root=1-{(uint)time.ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(unique)}");
+    }
 
     /// <summary>
     /// The variables of "Variables for access logging for API Gateway"; those the gateway has no value for

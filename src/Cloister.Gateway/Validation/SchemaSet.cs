@@ -49,12 +49,12 @@ internal sealed class SchemaSet
         return new SchemaSet(api.Id, models.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
-    /// <summary>The compiled <c>pattern</c>; null when it is not a regular expression .NET can read.</summary>
+    /// <summary>The compiled <c>pattern</c>, with ECMA 262's meaning (<see cref="EcmaPattern"/>); null when it cannot be read.</summary>
     public Regex? Pattern(string pattern) => _patterns.GetOrAdd(pattern, static p =>
     {
         try
         {
-            return new Regex(p, RegexOptions.CultureInvariant, PatternTimeout);
+            return EcmaPattern.Compile(p, PatternTimeout);
         }
         catch (ArgumentException)
         {

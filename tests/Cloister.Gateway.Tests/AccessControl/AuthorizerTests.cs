@@ -117,6 +117,82 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
+    public async Task Invoke_SameTokenOnAnotherStage_InvokesAuthorizerForThatStage()
+    {
+        // API Gateway keeps authorizer results per stage (FlushStageAuthorizersCache flushes one stage's); a policy
+        // an authorizer wrote for dev's method ARN says nothing about prod, whose own call may allow it.
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        model = model with { Stages = [.. model.Stages, model.Stages[0] with { StageName = "prod" }] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (e, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", e.RootElement.GetProperty("methodArn").GetString()!)))));
+        var client = harness.Client(GatewayHarness.EniA);
+
+        var dev = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets") { Headers = { { "Authorization", "Bearer good" } } });
+        var prod = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/prod/pets") { Headers = { { "Authorization", "Bearer good" } } });
+
+        Assert.Equal(200, (int)dev.StatusCode);
+        Assert.Equal(200, (int)prod.StatusCode);
+        Assert.Equal(2, AuthorizerCalls(harness));
+    }
+
+    [Fact]
+    public async Task Invoke_AuthorizerChangedByUpdate_DoesNotAnswerFromOldResult()
+    {
+        // A redeployment that points the authorizer at another function must not keep serving the old one's policy.
+        var allowing = Authorizer(AuthorizerType.Token, "method.request.header.Authorization");
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [allowing] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", MethodArn("*"))))));
+        harness.Lambda.Add("denier", (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Deny", MethodArn("*"))))));
+
+        var before = await GetAsync(harness, token: "Bearer good");
+        harness.Server.Update(Apis.PermittingApiGateway(model with { Authorizers = [allowing with { AuthorizerUri = Fakes.InProcessLambda.IntegrationUri("denier") }] }));
+        var after = await GetAsync(harness, token: "Bearer good");
+
+        Assert.Equal(200, (int)before.StatusCode);
+        await Expect.ErrorAsync(after, 403, """{"Message":"User is not authorized to access this resource with an explicit deny"}""", "AccessDeniedException");
+    }
+
+    [Fact]
+    public async Task Invoke_UnchangedAuthorizerAfterUpdate_StillAnswersFromCache()
+    {
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization"), _ => AuthorizerOutput("Allow", MethodArn("*")));
+
+        var before = await GetAsync(harness, token: "Bearer good");
+        harness.Server.Update(Apis.PermittingApiGateway(model with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] }));
+        var after = await GetAsync(harness, token: "Bearer good");
+
+        Assert.Equal(200, (int)before.StatusCode);
+        Assert.Equal(200, (int)after.StatusCode);
+        Assert.Equal(1, AuthorizerCalls(harness));
+    }
+
+    [Fact]
+    public async Task Invoke_AuthorizerUriNamesFunctionByStageVariable_InvokesTheStagesFunction()
+    {
+        // As serverless-aws-alias deploys them (function:${stageVariables.SERVERLESS_ALIAS}) and API Gateway runs them:
+        // the authorizer's URI takes the stage's variables like an integration's.
+        var permission = new Cloister.Model.Compute.PermissionStatement("Any", "lambda:InvokeFunction", "apigateway.amazonaws.com", null, null);
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with
+        {
+            Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization") with { AuthorizerUri = Fakes.InProcessLambda.IntegrationUri("${stageVariables.authFn}") }],
+            Functions = [Apis.Function(AuthorizerFunction, permission), Apis.Function("echo", permission)],
+        };
+        model = model with { Stages = [.. model.Stages.Select(s => s with { Variables = s.Variables.Add("authFn", AuthorizerFunction) })] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", MethodArn("*"))))));
+
+        var response = await GetAsync(harness, token: "Bearer good");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(1, AuthorizerCalls(harness));
+    }
+
+    [Fact]
     public async Task Invoke_FunctionRaisesUnauthorized_Returns401()
     {
         var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };

@@ -88,6 +88,26 @@ public sealed partial class AccessLogTests
         Assert.Equal($"{ApiId} dev {VpceA} /dev/missing MISSING_AUTHENTICATION_TOKEN Missing Authentication Token - {PrivateHost()}", lines[1]);
     }
 
+    /// <summary>
+    /// "Variables for access logging": <c>integrationStatus</c> and <c>integration.integrationStatus</c> are, for a Lambda
+    /// proxy integration, "the status code returned from AWS Lambda, not from the backend Lambda function";
+    /// <c>integration.status</c> is the one the function's code returns.
+    /// </summary>
+    [Fact]
+    public async Task AccessLog_LambdaProxyIntegrationStatuses_LambdaServiceAndFunctionApart()
+    {
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/claim", Method("GET", LambdaProxy("claims"))));
+        var format = "$context.status $context.integrationStatus $context.integration.integrationStatus $context.integration.status";
+        await using var harness = await GatewayHarness.StartAsync(ModelOf([api], ImmutableDictionary<string, string>.Empty, new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:access", format)));
+        harness.Lambda.AddFixed("claims", """{"statusCode":404,"body":"no such claim"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim");
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(404, (int)response.StatusCode);
+        Assert.Equal(["404 200 200 404"], await File.ReadAllLinesAsync(harness.AccessLogPath()));
+    }
+
     [Fact]
     public async Task AccessLog_DocumentedAndUnknownContextVariables_ValueOrDash()
     {

@@ -28,6 +28,32 @@ public sealed class ProxyIntegrationTests
         return (harness, document.RootElement.Clone(), response);
     }
 
+    /// <summary>
+    /// X-Ray's API Gateway page: "For all incoming requests, API Gateway adds a tracing header to incoming HTTP requests
+    /// that don't already have one" (<c>X-Amzn-Trace-Id: Root=1-{epoch hex}-{24 hex}</c>), as every sample proxy event
+    /// shows; a client's own header passes as sent.
+    /// </summary>
+    [Fact]
+    public async Task Event_TraceHeader_AddedWhenAbsentAndKeptWhenSent()
+    {
+        using var plain = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/c-1");
+        using var traced = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/c-2");
+        traced.Headers.Add("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var (first, added, _) = await CallAsync(ClaimApi(), plain);
+        await using var __ = first;
+        var (second, kept, _) = await CallAsync(ClaimApi(), traced);
+        await using var ___ = second;
+
+        var trace = added.GetProperty("headers").GetProperty("X-Amzn-Trace-Id").GetString()!;
+        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$", trace);
+        Assert.InRange(long.Parse(trace.AsSpan(7, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture), before, before + 60);
+        Assert.Equal([trace], added.GetProperty("multiValueHeaders").GetProperty("X-Amzn-Trace-Id").EnumerateArray().Select(v => v.GetString()!).ToArray());
+        Assert.Equal("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1", kept.GetProperty("headers").GetProperty("X-Amzn-Trace-Id").GetString());
+        Assert.Single(kept.GetProperty("multiValueHeaders").GetProperty("X-Amzn-Trace-Id").EnumerateArray());
+    }
+
     [Fact]
     public async Task Event_PostWithQueryAndBody_HasEveryFieldOfPayload10()
     {

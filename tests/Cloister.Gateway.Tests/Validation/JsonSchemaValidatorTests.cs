@@ -71,6 +71,45 @@ public sealed class JsonSchemaValidatorTests
     public void Validate_FailingInstance_ReportsAwsMessage(string schema, string instance, string message) =>
         Assert.Equal([message], Errors(schema, instance));
 
+    /// <summary>
+    /// API Gateway's validator runs <c>pattern</c> as an ECMA 262 regular expression (its message says so): <c>\d</c> and
+    /// <c>\w</c> are ASCII, <c>$</c> is the end of the input only, <c>.</c> stops at every line terminator. .NET's own
+    /// reading accepted each of these.
+    /// </summary>
+    [Theory]
+    [InlineData(@"^[a-z]+$", @"abc\n")]
+    [InlineData(@"^\\w+$", "caf\u00e9")]
+    [InlineData(@"^\\d{3}$", "\u0661\u0662\u0663")]
+    [InlineData(@"^a.c$", @"a\rc")]
+    [InlineData(@"^a.c$", "a\u2028c")]
+    [InlineData(@"^x[]$", "x")]
+    public void Validate_PatternOnlyDotNetWouldMatch_Fails(string pattern, string instance)
+    {
+        var errors = Errors($$"""{"pattern":"{{pattern}}"}""", $"\"{instance}\"");
+
+        Assert.StartsWith("ECMA 262 regex ", Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    /// <summary>The same patterns' ECMA 262 matches, written as JSON (backslashes doubled).</summary>
+    [Theory]
+    [InlineData(@"^\\w+$", "abc_19")]
+    [InlineData(@"^[$]+$", "$$")]
+    [InlineData(@"^a\\$$", "a$")]
+    [InlineData(@"^a.c$", "a-c")]
+    [InlineData(@"^[^]+$", @"a\nb")]
+    [InlineData(@"^[\\d.]+$", "1.5")]
+    [InlineData(@"(?:ab)+$", "xabab")]
+    public void Validate_PatternEcmaMatches_Passes(string pattern, string instance) =>
+        Assert.Empty(Errors($$"""{"pattern":"{{pattern}}"}""", $"\"{instance}\""));
+
+    [Fact]
+    public void Validate_PatternPropertiesWithTrailingNewlineName_AreNotMatched()
+    {
+        Assert.Equal(
+            ["""object instance has properties which are not allowed by the schema: ["x-a\n"]"""],
+            Errors("""{"patternProperties":{"^x-[a-z]$":{}},"additionalProperties":false}""", """{"x-a\n":1}"""));
+    }
+
     [Fact]
     public void Validate_RefToOtherModelOfApi_ValidatesAgainstIt()
     {
