@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Cloister.Network.LoadBalancing;
+using Cloister.Network.Reachability;
 
 namespace Cloister.Network.Tests.LoadBalancing;
 
@@ -57,6 +58,24 @@ public sealed class ClientIpPreservationTests(BalancerFixture fixture) : IClassF
         }
 
         Assert.All(bodies, body => Assert.Equal($"web5b {fixture.Host("client").Address}", body));
+    }
+
+    [Fact]
+    public void Analyze_PreservingGroup_JudgesTheClientAddressAtTheTarget()
+    {
+        // The leg from the node to the target is checked from the client's address, as the node sends it: the client
+        // (in the admitted group) reaches the instance, another host is refused by the target's group.
+        var analyzer = new PathAnalyzer(fixture.Sandbox.Model, fixture.Sandbox.Hosts);
+
+        var client = analyzer.Analyze(fixture.Host("client"), FirstNode.ToString(), BalancerTopology.KeepIpPort);
+        var other = analyzer.Analyze(fixture.Host("other"), FirstNode.ToString(), BalancerTopology.KeepIpPort);
+        var nodeIp = analyzer.Analyze(fixture.Host("other"), FirstNode.ToString(), BalancerTopology.NodeIpPort);
+
+        Assert.True(client.NetworkPathFound);
+        Assert.Equal("i-web5", client.ForwardPathComponents[^1].ComponentId);
+        Assert.False(other.NetworkPathFound);
+        Assert.Equal(ExplanationCodes.EniSecurityGroupRulesMismatch, other.Explanations[0].Code);
+        Assert.True(nodeIp.NetworkPathFound, "without preservation the target judges the node, which its group admits on that port");
     }
 
     private Task<bool> HealthyAsync(string group, string target) =>
