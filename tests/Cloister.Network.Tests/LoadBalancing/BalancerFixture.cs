@@ -57,8 +57,8 @@ public sealed class BalancerFixture : IAsyncLifetime
             StartWebServer("web2");
             StartWebServer("web3");
             StartWebServer("web4");
-            StartWebServer("web5", BalancerTopology.WebPort, "web5 {peer}");
-            StartWebServer("web5", BalancerTopology.WebPort + 1, "web5b {peer}");
+            StartWebServer("echo", BalancerTopology.WebPort, "echo {peer}");
+            StartWebServer("echo", BalancerTopology.WebPort + 1, "echo-vpc {peer}");
             await StartApiServerAsync("api1");
             await StartApiServerAsync("api2");
             Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]));

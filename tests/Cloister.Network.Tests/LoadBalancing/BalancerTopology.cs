@@ -20,7 +20,7 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// forwards to it and the first web instance. The <see cref="FailOpenPort"/> listener forwards to the first web instance
 /// and, in the second zone, to a port of the second where nothing listens: that zone's node has no healthy target. The
 /// <see cref="DrainPort"/> listener forwards to two ports of the first web instance (<see cref="WebPort"/> and the one
-/// two above, where a test starts a second server). A fifth web instance, beside the first, admits only the clients'
+/// two above, where a test starts a second server). An echo instance, beside the first web instance, admits only the clients'
 /// group on <see cref="WebPort"/> and the VPC on the port above, and its servers answer with the address they see:
 /// <see cref="KeepIpPort"/> forwards to it as an instance target (client IP preserved by default), <see cref="NodeIpPort"/>
 /// as an IP target (not preserved by default) and <see cref="IpKeepIpPort"/> as an IP target with
@@ -67,7 +67,7 @@ public static class BalancerTopology
                 new SecurityGroup("sg-client", "ClientSg", "vpc-lb", "client", "clients", [], allOut),
                 new SecurityGroup("sg-other", "OtherSg", "vpc-lb", "other", "not a client", [], allOut),
                 new SecurityGroup("sg-picky", "PickySg", "vpc-lb", "picky", "admits the first subnet only", [new SecurityGroupRule("tcp", WebPort, WebPort, "10.50.1.0/24")], allOut),
-                new SecurityGroup("sg-peer", "PeerSg", "vpc-lb", "peer", "admits the clients' group on the web port, the VPC on the next",
+                new SecurityGroup("sg-echo", "EchoSg", "vpc-lb", "echo", "admits the clients' group on the web port, the VPC on the next",
                     [new SecurityGroupRule("tcp", WebPort, WebPort, ReferencedGroupId: "sg-client"), new SecurityGroupRule("tcp", WebPort + 1, WebPort + 1, "10.50.0.0/16")], allOut),
             ],
             Instances =
@@ -78,7 +78,7 @@ public static class BalancerTopology
                 new Instance("i-web4", "Web4", "subnet-lb2", "10.50.2.12", ["sg-picky"], "web4"),
                 new Instance("i-api1", "Api1", "subnet-lb1", "10.50.1.40", ["sg-api"], "api1"),
                 new Instance("i-api2", "Api2", "subnet-lb2", "10.50.2.40", ["sg-api"], "api2"),
-                new Instance("i-web5", "Web5", "subnet-lb1", "10.50.1.13", ["sg-peer"], "web5"),
+                new Instance("i-echo", "Echo", "subnet-lb1", "10.50.1.13", ["sg-echo"], "echo"),
                 new Instance("i-client", "Client", "subnet-lb1", "10.50.1.20", ["sg-client"], "client"),
                 new Instance("i-other", "Other", "subnet-lb2", "10.50.2.30", ["sg-other"], "other"),
             ],
@@ -109,7 +109,7 @@ public static class BalancerTopology
                     new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)) { Attributes = new TargetGroupAttributes(PreserveClientIp: false) },
                 new TargetGroup(tg + "failopen/10", "FailOpenTargets", "failopen", "TCP", WebPort, "vpc-lb", "ip", ["10.50.1.11", $"10.50.2.11:{WebPort + 1}"],
                     new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)),
-                new TargetGroup(tg + "keepip/12", "KeepIpTargets", "keepip", "TCP", WebPort, "vpc-lb", "instance", ["i-web5"],
+                new TargetGroup(tg + "keepip/12", "KeepIpTargets", "keepip", "TCP", WebPort, "vpc-lb", "instance", ["i-echo"],
                     new HealthCheck("TCP", null, (WebPort + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "200-399", 1, 2, 2)),
                 new TargetGroup(tg + "nodeip/13", "NodeIpTargets", "nodeip", "TCP", WebPort + 1, "vpc-lb", "ip", ["10.50.1.13"],
                     new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)),

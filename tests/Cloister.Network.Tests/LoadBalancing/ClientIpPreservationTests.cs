@@ -23,7 +23,7 @@ public sealed class ClientIpPreservationTests(BalancerFixture fixture) : IClassF
 
         var body = await RequestAsync("client", BalancerTopology.KeepIpPort);
 
-        Assert.Equal($"web5 {fixture.Host("client").Address}", body);
+        Assert.Equal($"echo {fixture.Host("client").Address}", body);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class ClientIpPreservationTests(BalancerFixture fixture) : IClassF
 
         var body = await RequestAsync("client", BalancerTopology.NodeIpPort);
 
-        Assert.Equal($"web5b {FirstNode}", body);
+        Assert.Equal($"echo-vpc {FirstNode}", body);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class ClientIpPreservationTests(BalancerFixture fixture) : IClassF
             bodies.Add(await RequestAsync("client", BalancerTopology.IpKeepIpPort));
         }
 
-        Assert.All(bodies, body => Assert.Equal($"web5b {fixture.Host("client").Address}", body));
+        Assert.All(bodies, body => Assert.Equal($"echo-vpc {fixture.Host("client").Address}", body));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class ClientIpPreservationTests(BalancerFixture fixture) : IClassF
         var nodeIp = analyzer.Analyze(fixture.Host("other"), FirstNode.ToString(), BalancerTopology.NodeIpPort);
 
         Assert.True(client.NetworkPathFound);
-        Assert.Equal("i-web5", client.ForwardPathComponents[^1].ComponentId);
+        Assert.Equal("i-echo", client.ForwardPathComponents[^1].ComponentId);
         Assert.False(other.NetworkPathFound);
         Assert.Equal(ExplanationCodes.EniSecurityGroupRulesMismatch, other.Explanations[0].Code);
         Assert.True(nodeIp.NetworkPathFound, "without preservation the target judges the node, which its group admits on that port");
