@@ -42,7 +42,6 @@ public static class BalancerTopology
     public const int KeepIpPort = 86;
     public const int NodeIpPort = 87;
     public const int IpKeepIpPort = 88;
-    public const int DeregisterPort = 89;
 
     public static CloudModel Build()
     {
