@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Cloister.Model.Network;
 using Cloister.Network.Realization;
 using Cloister.Network.Sockets;
@@ -9,6 +10,9 @@ namespace Cloister.Network;
 /// <summary>ENI sockets: created on a thread switched into the namespace that holds the address.</summary>
 public sealed partial class Sandbox : IEniSockets
 {
+    private const int IpLevel = 0;
+    private const int IpTransparent = 19;
+
     /// <inheritdoc />
     public Socket OpenTcpListener(IPAddress address, int port, int backlog = 512)
     {
@@ -77,6 +81,38 @@ public sealed partial class Sandbox : IEniSockets
             try
             {
                 socket.Bind(new IPEndPoint(source, 0));
+                return socket;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public Socket OpenTransparentTcpClient(IPAddress eni, IPEndPoint source)
+    {
+        ArgumentNullException.ThrowIfNull(eni);
+        ArgumentNullException.ThrowIfNull(source);
+        return CreateInNamespace(NamespaceOf(eni), () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                var enabled = 1;
+                socket.SetRawSocketOption(IpLevel, IpTransparent, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(ref enabled)));
+                try
+                {
+                    socket.Bind(source);
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && source.Port != 0)
+                {
+                    // The client's port is taken by another of its connections through this node: any port will do.
+                    socket.Bind(new IPEndPoint(source.Address, 0));
+                }
+
                 return socket;
             }
             catch

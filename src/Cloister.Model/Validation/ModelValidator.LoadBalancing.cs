@@ -45,6 +45,7 @@ public static partial class ModelValidator
             }
 
             problems.Require(group.TargetType is "instance" or "ip", Name(group), "TargetType", $"'{group.TargetType}' is not a target type Cloister runs (instance, ip).");
+            CheckAttributes(problems, group);
             if (group.TargetType == "instance")
             {
                 foreach (var target in group.Targets)
@@ -121,6 +122,33 @@ public static partial class ModelValidator
     }
 
     /// <summary>A listener's or rule's forward: every target group exists, and ELB's limits on the groups and weights.</summary>
+    /// <summary>What ModifyTargetGroupAttributes refuses of the attributes Cloister runs.</summary>
+    private static void CheckAttributes(ProblemCollector problems, TargetGroup group)
+    {
+        var attributes = group.Attributes;
+        var network = NetworkProtocols.Contains(group.Protocol, StringComparer.Ordinal);
+        problems.Require(
+            attributes.DeregistrationDelaySeconds is >= 0 and <= TargetGroupAttributes.MaxDeregistrationDelaySeconds,
+            Name(group),
+            "TargetGroupAttributes." + TargetGroupAttributes.DeregistrationDelayKey,
+            $"Target group attribute '{TargetGroupAttributes.DeregistrationDelayKey}' must be between 0 and {TargetGroupAttributes.MaxDeregistrationDelaySeconds} seconds, not {attributes.DeregistrationDelaySeconds}.");
+        problems.Require(
+            attributes.PreserveClientIp is null || network,
+            Name(group),
+            "TargetGroupAttributes." + TargetGroupAttributes.PreserveClientIpKey,
+            $"Target group attribute '{TargetGroupAttributes.PreserveClientIpKey}' is only supported by network load balancer target groups (TCP, TLS, UDP, TCP_UDP), not {group.Protocol}.");
+        problems.Require(
+            attributes.PreserveClientIp is not false || group.Protocol is not ("UDP" or "TCP_UDP"),
+            Name(group),
+            "TargetGroupAttributes." + TargetGroupAttributes.PreserveClientIpKey,
+            $"Client IP preservation cannot be disabled for {group.Protocol} target groups.");
+        problems.Require(
+            !attributes.TerminateOnDeregistration || network,
+            Name(group),
+            "TargetGroupAttributes." + TargetGroupAttributes.TerminateOnDeregistrationKey,
+            $"Target group attribute '{TargetGroupAttributes.TerminateOnDeregistrationKey}' is only supported by network load balancer target groups (TCP, TLS, UDP, TCP_UDP), not {group.Protocol}.");
+    }
+
     private static void CheckForward(ProblemCollector problems, IResource owner, string property, ForwardAction forward, Dictionary<string, TargetGroup> targetGroups)
     {
         foreach (var group in forward.TargetGroups)

@@ -104,6 +104,13 @@ internal static class NftRenderer
             forward.Add("oifname vmap { " + string.Join(", ", ingress) + " }");
         }
 
+        // A load balancer node's connections from its clients' addresses (client IP preservation) are marked, and their
+        // replies routed back to the node by the mark.
+        if (PreservedSourceRouting.PreroutingRules(hosts) is { Count: > 0 } prerouting)
+        {
+            Chain(text, "prerouting", "prerouting", "accept", prerouting);
+        }
+
         Chain(text, "forward", "forward", "accept", forward);
 
         // Only the VPC's own block may use its resolver (its .2 and the link-local address) and the instance metadata

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Microsoft.Extensions.Logging;
 
@@ -11,8 +12,8 @@ namespace Cloister.Network.LoadBalancing;
 /// A network load balancer listener on one node: accepts TCP connections (terminating TLS for TLS listeners), picks a
 /// routable target by flow hash, connects to it from the node's address (TLS again for TLS target groups) and relays
 /// bytes both ways. Cross-zone load balancing is off, as ELB's default for network load balancers: a node sends only to
-/// the targets of its own Availability Zone (<see cref="TargetHealth.RoutableIn"/>). Targets see the node's address as the source:
-/// client IP preservation is not done.
+/// the targets of its own Availability Zone (<see cref="TargetHealth.RoutableIn"/>). Targets see the client's address as the
+/// source when their group preserves client IPs (<see cref="TargetGroup.PreservesClientIp"/>), else the node's.
 /// </summary>
 internal sealed class NetworkListener : IAsyncDisposable
 {
@@ -121,7 +122,7 @@ internal sealed class NetworkListener : IAsyncDisposable
                     _stop.Token).ConfigureAwait(false);
             }
 
-            upstream = _sockets.OpenTcpClient(_node);
+            upstream = OpenUpstream(health.Plan.Group.PreservesClientIp, remote);
             using (var connect = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {
                 connect.CancelAfter(ConnectTimeout);
@@ -159,6 +160,16 @@ internal sealed class NetworkListener : IAsyncDisposable
             client.Dispose();
         }
     }
+
+    /// <summary>
+    /// The socket to the target: from the client's address and port when the group preserves client IPs (ELB's
+    /// <c>preserve_client_ip.enabled</c>), so the target sees the client and its security groups judge the client; else,
+    /// and for a client that is the node itself (a VPC link), from the node's address.
+    /// </summary>
+    private Socket OpenUpstream(bool preserveClientIp, IPEndPoint client) =>
+        preserveClientIp && !client.Address.Equals(_node) && !IPAddress.IsLoopback(client.Address)
+            ? _sockets.OpenTransparentTcpClient(_node, new IPEndPoint(client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address, client.Port))
+            : _sockets.OpenTcpClient(_node);
 
     /// <summary>A network load balancer resets a connection it cannot forward.</summary>
     private static void Reset(Socket client)

@@ -41,8 +41,9 @@ public sealed partial class PathAnalyzer
 
         /// <summary>
         /// Past a load balancer's node: the load balancer, its listener for the port, then a target of the listener's
-        /// target groups and the leg from the node to it, checked like any flow from the node's address (the address
-        /// the fabric's connections to targets leave from, so the target's groups and ACLs decide as the tables do).
+        /// target groups and the leg from the node to it, checked like any flow from the node's address — the client's
+        /// address where the group preserves client IPs — (the address the fabric's connections to targets leave from, so
+        /// the target's groups and ACLs decide as the tables do).
         /// The first target whose leg passes is the one reported, in the order the node prefers them (its own zone
         /// first on a network load balancer); when none passes, the first target's block. A network load balancer's
         /// cross-zone load balancing is off, so a target of another zone is never sent to from this node:
@@ -98,7 +99,7 @@ public sealed partial class PathAnalyzer
                     : balancer.Type == LoadBalancerType.Network && zone is not null && zone != nodeZone
                     ? Block(ExplanationCodes.ElbNotCrossZone, ElbType, balancer.Id, "forward",
                         $"cross-zone load balancing is off: the node in {nodeZone} sends only to targets in its zone; target {id} of {group.Name} is in {zone}")
-                    : new Trace(analyzer, node, address, protocol, targetPort, this).Run();
+                    : new Trace(analyzer, node, address, protocol, targetPort, this, PresentedSource(balancer, group)).Run();
                 if (blocked is null)
                 {
                     return null;
@@ -163,6 +164,13 @@ public sealed partial class PathAnalyzer
                 ? [.. targets.OrderBy(t => t.Item5 is null || t.Item5 == zone ? 0 : enabled.Contains(t.Item5) ? 1 : 2)]
                 : targets;
         }
+
+        /// <summary>
+        /// The source the target sees: the client's address when a network load balancer's group preserves client IPs
+        /// (<see cref="TargetGroup.PreservesClientIp"/>), else the node's (null).
+        /// </summary>
+        private uint? PresentedSource(LoadBalancer balancer, TargetGroup group) =>
+            balancer.Type == LoadBalancerType.Network && group.PreservesClientIp ? _sourceAddress : null;
 
         /// <summary>How the load balancer answers by itself (a fixed response, a redirect); null for a forward.</summary>
         private static string? Answer(ListenerAction action) => action switch

@@ -11,12 +11,15 @@ public sealed partial class PathAnalyzer
     /// <remarks>
     /// A trace with an <paramref name="outer"/> one is the leg from a load balancer node to a target: it writes into the
     /// outer trace's hops, names no source (the load balancer is named already) and does not pass through another load
-    /// balancer.
+    /// balancer. Its <paramref name="presentedSource"/> is the client's address when the target group preserves client
+    /// IPs: the target's ACL and security groups judge that address, as the fabric's tables do (the node connects from
+    /// it), while routes stay the node's (the router sends the answers back to the node).
     /// </remarks>
-    private sealed partial class Trace(PathAnalyzer analyzer, HostPlan source, uint destination, int protocol, int port, Trace? outer = null)
+    private sealed partial class Trace(PathAnalyzer analyzer, HostPlan source, uint destination, int protocol, int port, Trace? outer = null, uint? presentedSource = null)
     {
         private readonly TopologyView _view = analyzer._view;
         private readonly uint _sourceAddress = Ipv4Cidr.ParseAddress(source.Address);
+        private readonly uint _presentedSource = presentedSource ?? Ipv4Cidr.ParseAddress(source.Address);
 
         public List<PathComponent> Forward { get; } = outer?.Forward ?? [];
 
@@ -170,12 +173,12 @@ public sealed partial class PathAnalyzer
         private PathExplanation? Arrive(HostPlan target, bool sameSubnet)
         {
             var subnet = _view.Subnet(target.SubnetId)!;
-            if (!sameSubnet && Acl(Forward, subnet, egress: false, _sourceAddress, port, "forward") is { } aclIn)
+            if (!sameSubnet && Acl(Forward, subnet, egress: false, _presentedSource, port, "forward") is { } aclIn)
             {
                 return aclIn;
             }
 
-            if (SecurityGroup(Forward, target, ingress: true, _sourceAddress) is { } ingress)
+            if (SecurityGroup(Forward, target, ingress: true, _presentedSource) is { } ingress)
             {
                 return ingress;
             }
@@ -197,7 +200,7 @@ public sealed partial class PathAnalyzer
             }
 
             // Return traffic leaves the target's subnet by its own route table and ACL, to the client's ephemeral port.
-            if (AclEphemeral(Return, subnet, egress: true, _sourceAddress) is { } aclBack)
+            if (AclEphemeral(Return, subnet, egress: true, _presentedSource) is { } aclBack)
             {
                 return aclBack;
             }

@@ -19,6 +19,14 @@ public interface IEniSockets
     /// <summary>An unconnected TCP socket bound to <paramref name="source"/> (port 0), to connect from that ENI.</summary>
     Socket OpenTcpClient(IPAddress source);
 
+    /// <summary>
+    /// An unconnected TCP socket in the namespace of the ENI <paramref name="eni"/>, bound with <c>IP_TRANSPARENT</c> to
+    /// <paramref name="source"/>, an address the ENI does not hold (its port when free, else any): a load balancer node
+    /// connecting to a target from its client's address. The sandbox routes the answers back to the ENI only for load
+    /// balancer nodes.
+    /// </summary>
+    Socket OpenTransparentTcpClient(IPAddress eni, IPEndPoint source);
+
     /// <summary>Runs <paramref name="create"/> inside the namespace of a host (for example to bind loopback there).</summary>
     Socket CreateInNamespace(string namespaceName, Func<Socket> create);
 }

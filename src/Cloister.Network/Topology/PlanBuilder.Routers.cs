@@ -97,6 +97,8 @@ internal static partial class PlanBuilder
         // not before them: a forwarded packet no longer walks the local table first. Packets to those addresses still
         // reach it, through the fall-through of the VPC's block (the local route) or, from the region and VPN links,
         // which match no interface rule, directly.
+        // A load balancer node's connections from its clients' addresses get their answers back through the node.
+        commands.AddRange(PreservedSourceRouting.RouterCommands(routerHosts));
         commands.Add("rule add pref 32765 lookup local");
         commands.Add("rule del pref 0");
 

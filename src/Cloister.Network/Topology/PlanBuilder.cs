@@ -183,6 +183,7 @@ internal static partial class PlanBuilder
             "link set eth0 up",
             $"addr add {host.Address}/{Num(host.PrefixLength)} dev eth0",
             $"route add default via {host.Gateway} dev eth0",
+            .. host.Kind == HostKind.LoadBalancerNode ? PreservedSourceRouting.NodeCommands() : [],
         ];
         // A host's security groups are enforced in its VPC router, which every packet to or from it passes.
         return new NamespacePlan(host.Namespace, NamespaceRole.Host, [], [.. commands], null);

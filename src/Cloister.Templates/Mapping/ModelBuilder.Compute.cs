@@ -255,7 +255,10 @@ internal sealed partial class ModelBuilder
                 var id = r.String(t, "Id", $"Targets[{i}].Id", required: true) ?? string.Empty;
                 return t.GetString("Port") is { } port ? $"{id}:{port}" : id;
             });
-            _targetGroups.Add(new TargetGroup(r.Id, r.LogicalId, r.Resource.Attribute("TargetGroupName"), protocol, r.Int("Port", 80), r.String("VpcId") ?? string.Empty, r.String("TargetType") ?? "instance", [.. targets], health));
+            _targetGroups.Add(new TargetGroup(r.Id, r.LogicalId, r.Resource.Attribute("TargetGroupName"), protocol, r.Int("Port", 80), r.String("VpcId") ?? string.Empty, r.String("TargetType") ?? "instance", [.. targets], health)
+            {
+                Attributes = TargetGroupAttributesOf(r),
+            });
         }
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::Listener"))

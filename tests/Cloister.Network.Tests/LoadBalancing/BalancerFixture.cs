@@ -14,7 +14,7 @@ namespace Cloister.Network.Tests.LoadBalancing;
 
 /// <summary>
 /// The balancer topology running: a sandbox whose hosts trust a test CA, a small Python HTTP server started as each
-/// web instance (answering with its name), an HTTPS server on each IP target's ENI that answers like a private API
+/// web instance (answering with its name; <c>{peer}</c> in it stands for the address the server sees), an HTTPS server on each IP target's ENI that answers like a private API
 /// endpoint (403 at <c>/test/hello</c> without the custom name), and the load balancers. Everything is torn down even
 /// when a test or the start fails.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class BalancerFixture : IAsyncLifetime
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.0"
             def do_GET(self):
-                body = name.encode()
+                body = name.replace("{peer}", self.client_address[0]).encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -57,6 +57,8 @@ public sealed class BalancerFixture : IAsyncLifetime
             StartWebServer("web2");
             StartWebServer("web3");
             StartWebServer("web4");
+            StartWebServer("echo", BalancerTopology.WebPort, "echo {peer}");
+            StartWebServer("echo", BalancerTopology.WebPort + 1, "echo-vpc {peer}");
             await StartApiServerAsync("api1");
             await StartApiServerAsync("api2");
             Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]));

@@ -20,7 +20,11 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// forwards to it and the first web instance. The <see cref="FailOpenPort"/> listener forwards to the first web instance
 /// and, in the second zone, to a port of the second where nothing listens: that zone's node has no healthy target. The
 /// <see cref="DrainPort"/> listener forwards to two ports of the first web instance (<see cref="WebPort"/> and the one
-/// two above, where a test starts a second server).
+/// two above, where a test starts a second server). An echo instance, beside the first web instance, admits only the clients'
+/// group on <see cref="WebPort"/> and the VPC on the port above, and its servers answer with the address they see:
+/// <see cref="KeepIpPort"/> forwards to it as an instance target (client IP preserved by default), <see cref="NodeIpPort"/>
+/// as an IP target (not preserved by default) and <see cref="IpKeepIpPort"/> as an IP target with
+/// <c>preserve_client_ip.enabled</c> true. The picky group turns preservation off, so its fourth instance sees the nodes.
 /// </summary>
 public static class BalancerTopology
 {
@@ -35,6 +39,9 @@ public static class BalancerTopology
     public const int PickyPort = 83;
     public const int FailOpenPort = 84;
     public const int DrainPort = 85;
+    public const int KeepIpPort = 86;
+    public const int NodeIpPort = 87;
+    public const int IpKeepIpPort = 88;
 
     public static CloudModel Build()
     {
@@ -59,6 +66,8 @@ public static class BalancerTopology
                 new SecurityGroup("sg-client", "ClientSg", "vpc-lb", "client", "clients", [], allOut),
                 new SecurityGroup("sg-other", "OtherSg", "vpc-lb", "other", "not a client", [], allOut),
                 new SecurityGroup("sg-picky", "PickySg", "vpc-lb", "picky", "admits the first subnet only", [new SecurityGroupRule("tcp", WebPort, WebPort, "10.50.1.0/24")], allOut),
+                new SecurityGroup("sg-echo", "EchoSg", "vpc-lb", "echo", "admits the clients' group on the web port, the VPC on the next",
+                    [new SecurityGroupRule("tcp", WebPort, WebPort, ReferencedGroupId: "sg-client"), new SecurityGroupRule("tcp", WebPort + 1, WebPort + 1, "10.50.0.0/16")], allOut),
             ],
             Instances =
             [
@@ -68,6 +77,7 @@ public static class BalancerTopology
                 new Instance("i-web4", "Web4", "subnet-lb2", "10.50.2.12", ["sg-picky"], "web4"),
                 new Instance("i-api1", "Api1", "subnet-lb1", "10.50.1.40", ["sg-api"], "api1"),
                 new Instance("i-api2", "Api2", "subnet-lb2", "10.50.2.40", ["sg-api"], "api2"),
+                new Instance("i-echo", "Echo", "subnet-lb1", "10.50.1.13", ["sg-echo"], "echo"),
                 new Instance("i-client", "Client", "subnet-lb1", "10.50.1.20", ["sg-client"], "client"),
                 new Instance("i-other", "Other", "subnet-lb2", "10.50.2.30", ["sg-other"], "other"),
             ],
@@ -95,9 +105,15 @@ public static class BalancerTopology
                 new TargetGroup(tg + "zonal/8", "ZonalTargets", "zonal", "TCP", WebPort, "vpc-lb", "instance", ["i-web3", "i-web1"],
                     new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
                 new TargetGroup(tg + "picky/9", "PickyTargets", "picky", "TCP", WebPort, "vpc-lb", "instance", ["i-web4", "i-web1"],
-                    new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)),
+                    new HealthCheck("HTTP", "/health", "traffic-port", "200-399", 1, 2, 2)) { Attributes = new TargetGroupAttributes(PreserveClientIp: false) },
                 new TargetGroup(tg + "failopen/10", "FailOpenTargets", "failopen", "TCP", WebPort, "vpc-lb", "ip", ["10.50.1.11", $"10.50.2.11:{WebPort + 1}"],
                     new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "keepip/12", "KeepIpTargets", "keepip", "TCP", WebPort, "vpc-lb", "instance", ["i-echo"],
+                    new HealthCheck("TCP", null, (WebPort + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "nodeip/13", "NodeIpTargets", "nodeip", "TCP", WebPort + 1, "vpc-lb", "ip", ["10.50.1.13"],
+                    new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)),
+                new TargetGroup(tg + "ipkeep/14", "IpKeepTargets", "ipkeep", "TCP", WebPort + 1, "vpc-lb", "ip", ["10.50.1.13"],
+                    new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)) { Attributes = new TargetGroupAttributes(PreserveClientIp: true) },
                 new TargetGroup(tg + "drain/11", "DrainTargets", "drain", "TCP", WebPort, "vpc-lb", "ip", [$"10.50.1.11:{WebPort + 2}", "10.50.1.11"],
                     new HealthCheck("TCP", null, "traffic-port", "200-399", 1, 2, 2)),
             ],
@@ -109,6 +125,9 @@ public static class BalancerTopology
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/6", "PickyListener", NlbArn, "TCP", PickyPort, [], ForwardAction.To(tg + "picky/9")),
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/7", "FailOpenListener", NlbArn, "TCP", FailOpenPort, [], ForwardAction.To(tg + "failopen/10")),
                 new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/8", "DrainListener", NlbArn, "TCP", DrainPort, [], ForwardAction.To(tg + "drain/11")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/9", "KeepIpListener", NlbArn, "TCP", KeepIpPort, [], ForwardAction.To(tg + "keepip/12")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/10", "NodeIpListener", NlbArn, "TCP", NodeIpPort, [], ForwardAction.To(tg + "nodeip/13")),
+                new Listener(NlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/11", "IpKeepIpListener", NlbArn, "TCP", IpKeepIpPort, [], ForwardAction.To(tg + "ipkeep/14")),
                 new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", "ApiListener", AlbArn, "HTTPS", 443, [CertificateArn], ForwardAction.To(tg + "api/2")),
                 new Listener(AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/4", "RedirectListener", AlbArn, "HTTP", 80, [],
                     RedirectAction.Defaults(301) with { Protocol = "HTTPS", Port = "443" }),

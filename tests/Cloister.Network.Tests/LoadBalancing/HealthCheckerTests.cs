@@ -139,6 +139,8 @@ public sealed class HealthCheckerTests
 
         public Socket OpenUdpSocket(IPAddress address, int port) => throw new NotSupportedException();
 
+        public Socket OpenTransparentTcpClient(IPAddress eni, IPEndPoint source) => throw new NotSupportedException();
+
         public Socket CreateInNamespace(string namespaceName, Func<Socket> create) => throw new NotSupportedException();
     }
 }

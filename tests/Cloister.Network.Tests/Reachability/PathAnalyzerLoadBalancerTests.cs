@@ -110,10 +110,13 @@ public sealed class PathAnalyzerLoadBalancerTests
     [Fact]
     public void Analyze_TargetsGroupRefusesTheLoadBalancer_ReportsEniSgRulesMismatchAtTheTargetsGroup()
     {
-        // Both web instances admit only the client group: the node's connection, from the node's address, is refused.
+        // Both web instances admit only the client group, and their target group turns client IP preservation off: the
+        // node's connection, from the node's address, is refused (with preservation, the default for instance targets,
+        // the client's address would be judged and admitted).
         var model = Model with
         {
             SecurityGroups = [.. Model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = [new SecurityGroupRule("tcp", 8080, 8080, ReferencedGroupId: "sg-client")] } : g)],
+            TargetGroups = [.. Model.TargetGroups.Select(g => g.Name == "web" ? g with { Attributes = new TargetGroupAttributes(PreserveClientIp: false) } : g)],
         };
         var node = Node(BalancerTopology.NlbArn, "subnet-lb1");
 
@@ -191,7 +194,8 @@ public sealed class PathAnalyzerLoadBalancerTests
     public void Analyze_AclOfTheTargetsSubnetDeniesTheNode_ReportsSubnetAclRestrictionOnTheLeg()
     {
         // The group holds i-web5 alone, in a second subnet of subnet-lb2's zone: that node reaches it through
-        // subnet-lb4's ACL, which denies it port 8080.
+        // subnet-lb4's ACL, which denies it port 8080. The group does not preserve client IPs, so the leg comes from the
+        // node's address.
         var acl = new NetworkAcl("acl-lb4", "Lb4Acl", "vpc-lb",
         [
             new NetworkAclEntry(20, "6", false, false, "10.50.2.0/24", 8080, 8080),
@@ -204,7 +208,7 @@ public sealed class PathAnalyzerLoadBalancerTests
             RouteTables = [.. Model.RouteTables.Select(t => t with { SubnetIds = [.. t.SubnetIds, "subnet-lb4"] })],
             Instances = [.. Model.Instances, new Instance("i-web5", "Web5", "subnet-lb4", "10.50.4.11", ["sg-web"], "web5")],
             NetworkAcls = [acl],
-            TargetGroups = [.. Model.TargetGroups.Select(g => g.Id == TargetGroups + "web/1" ? g with { Targets = ["i-web5"] } : g)],
+            TargetGroups = [.. Model.TargetGroups.Select(g => g.Id == TargetGroups + "web/1" ? g with { Targets = ["i-web5"], Attributes = new TargetGroupAttributes(PreserveClientIp: false) } : g)],
         };
 
         var result = Analyze("client", Node(BalancerTopology.NlbArn, "subnet-lb2"), 80, model: model);
