@@ -139,6 +139,7 @@ internal static class RequestReader
     public static Dictionary<string, AttributeValue> RequireItem(JsonElement request, string name, string member) =>
         GetItem(request, name) ?? throw DynamoDbException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
 
+    /// <summary>ExpressionAttributeNames, each key held to reference syntax and each name to at least one character, as DynamoDB words them.</summary>
     public static Dictionary<string, string>? GetNames(JsonElement request)
     {
         if (GetObject(request, "ExpressionAttributeNames") is not { } names)
@@ -150,7 +151,13 @@ internal static class RequestReader
         foreach (var property in names.EnumerateObject())
         {
             RequireReferenceSyntax(property.Name, '#', "ExpressionAttributeNames");
-            result[property.Name] = AttributeValueReader.GetString(property.Value);
+            var name = AttributeValueReader.GetString(property.Value);
+            if (name.Length == 0)
+            {
+                throw DynamoDbException.Validation($"ExpressionAttributeNames contains invalid value: Empty attribute name for key {property.Name}");
+            }
+
+            result[property.Name] = name;
         }
 
         return result;
