@@ -65,21 +65,18 @@ internal static class RequestReader
 
     public static void ValidateTableName(string table, string member)
     {
-        if (table.Length < 3)
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 3");
-        }
-
-        if (table.Length > 255)
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to 255");
-        }
-
+        RequireLength(table, member, 3, 255);
         if (table.AsSpan().ContainsAnyExcept(TableNameCharacters))
         {
             throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
     }
+
+    /// <summary>Holds a string member to the API's length bounds, in the validation framework's words.</summary>
+    public static string RequireLength(string value, string member, int min, int max) =>
+        value.Length < min ? throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to {min}") :
+        value.Length > max ? throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}") :
+        value;
 
     public static bool? GetBool(JsonElement request, string name)
     {
