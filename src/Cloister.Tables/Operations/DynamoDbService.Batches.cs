@@ -141,6 +141,7 @@ internal sealed partial class DynamoDbService
         var requestItems = RequestReader.GetObject(request, "RequestItems")
             ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
         var capacity = CapacityMode(request);
+        CheckItemCollectionMetrics(request);
         var writes = new List<PreparedWrite>();
         foreach (var property in requestItems.EnumerateObject())
         {
