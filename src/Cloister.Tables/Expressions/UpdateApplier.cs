@@ -99,6 +99,9 @@ internal static class UpdateApplier
                 return AttributeValue.FromNumberSet(current.NS.Union(value.NS).ToList());
             case AttributeKind.BS:
                 return AttributeValue.FromBinarySet(current.BS.Concat(value.BS.Where(candidate => !current.BS.Any(existing => existing.AsSpan().SequenceEqual(candidate)))).ToList());
+            case AttributeKind.L:
+                // Only AttributeUpdates' ADD gets here (an UpdateExpression's ADD refuses a list when parsed): it appends.
+                return AttributeValue.FromList([.. current.L, .. value.L]);
             default:
                 throw DynamoDbException.Validation("An operand in the update expression has an incorrect data type");
         }

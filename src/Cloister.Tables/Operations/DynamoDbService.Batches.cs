@@ -4,29 +4,35 @@ using Cloister.Tables.Storage;
 
 namespace Cloister.Tables.Operations;
 
-/// <summary>BatchGetItem and BatchWriteItem. Every request is processed whole, so Unprocessed* are always empty.</summary>
+/// <summary>BatchGetItem and BatchWriteItem. A BatchGetItem over 16 MB leaves keys in UnprocessedKeys; BatchWriteItem is processed whole, so UnprocessedItems is always empty.</summary>
 internal sealed partial class DynamoDbService
 {
     private const int MaxBatchGetKeys = 100;
     private const int MaxBatchWriteItems = 25;
+
+    /// <summary>
+    /// BatchGetItem's response limit, counted on the items' sizes: "16 MB", which the API reference's example (100 items of
+    /// 300 KB, of which 52 are returned) shows to be 16,000,000 bytes, not 16 MiB (54 would fit in that).
+    /// </summary>
+    private const long MaxBatchGetBytes = 16_000_000;
 
     private async ValueTask BatchGetItemAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var requestItems = RequestReader.GetObject(request, "RequestItems")
             ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
         var capacity = CapacityMode(request);
-        var reads = new List<(string Table, List<Item> Keys, ProjectionSpec Projection, bool Consistent)>();
+        var reads = new List<BatchGetRead>();
         var total = 0;
         foreach (var property in requestItems.EnumerateObject())
         {
             RequestReader.ValidateTableName(property.Name, "requestItems.key");
-            var keys = (RequestReader.GetArray(property.Value, "Keys")?.EnumerateArray() ?? default)
-                .Select(element => (Item)AttributeValueReader.ReadItem(element)).ToList();
+            var keys = (RequestReader.GetArray(property.Value, "Keys")?.EnumerateArray() ?? default).ToList();
+            var items = keys.Select(element => (Item)AttributeValueReader.ReadItem(element)).ToList();
             LegacyParameters.RefuseMixed(property.Value, ["ProjectionExpression"], ["AttributesToGet"]);
             var projection = ParseProjection(property.Value, out var context);
             context.VerifyAllUsed(RequestReader.GetString(property.Value, "ProjectionExpression") is not null);
             total += keys.Count;
-            reads.Add((property.Name, keys, projection, RequestReader.GetBool(property.Value, "ConsistentRead") ?? false));
+            reads.Add(new BatchGetRead(property.Name, property.Value, keys, items, projection, RequestReader.GetBool(property.Value, "ConsistentRead") ?? false));
         }
 
         if (total > MaxBatchGetKeys)
@@ -39,47 +45,56 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.Validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]");
         }
 
-        var found = new List<(string Table, List<Item> Items, long Bytes, bool Consistent)>();
         long maxLsn = 0;
+        long responseBytes = 0;
+        var full = false;
         lock (_store.Gate)
         {
-            foreach (var (tableName, keys, projection, consistent) in reads)
+            foreach (var read in reads)
             {
-                var table = _store.GetTable(tableName);
+                var table = _store.GetTable(read.Table);
                 var seen = new HashSet<string>(StringComparer.Ordinal);
-                var items = new List<Item>();
-                long bytes = 0;
-                foreach (var key in keys)
+                for (var i = 0; i < read.Keys.Count; i++)
                 {
-                    var (partitionKey, sortKey) = StoredItemFactory.KeyFromRequest(table.Definition, key);
+                    var (partitionKey, sortKey) = StoredItemFactory.KeyFromRequest(table.Definition, read.KeyItems[i]);
                     if (!seen.Add(Convert.ToBase64String(partitionKey) + "/" + Convert.ToBase64String(sortKey)))
                     {
                         throw DynamoDbException.Validation("Provided list of item keys contains duplicates");
                     }
 
-                    if (table.Get(partitionKey, sortKey) is { } stored)
+                    // DynamoDB answers at most 16 MB of items and hands the keys it did not read back in UnprocessedKeys: once one does
+                    // not fit, it and every key after it, in every table, are left for the caller's next call.
+                    var stored = full ? null : table.Get(partitionKey, sortKey);
+                    full = full || (stored is not null && responseBytes + stored.Size > MaxBatchGetBytes);
+                    if (full)
+                    {
+                        read.Unprocessed.Add(read.Keys[i]);
+                        continue;
+                    }
+
+                    // Each key is read, and consumes capacity, as a GetItem of its own: its item rounded up alone, a missing one too.
+                    read.Units += ReadUnits(stored?.Size ?? 0, read.Consistent);
+                    if (stored is not null)
                     {
                         maxLsn = Math.Max(maxLsn, stored.Lsn);
-                        bytes += stored.Size;
-                        items.Add(Project(stored.ReadItem(), projection));
+                        responseBytes += stored.Size;
+                        read.Found.Add(Project(stored.ReadItem(), read.Projection));
                     }
                     else
                     {
                         maxLsn = Math.Max(maxLsn, table.AbsenceLsn(partitionKey, sortKey));
                     }
                 }
-
-                found.Add((tableName, items, bytes, consistent));
             }
         }
 
         await _store.WaitDurableAsync(maxLsn).ConfigureAwait(false);
         writer.WriteStartObject();
         writer.WriteStartObject("Responses");
-        foreach (var (table, items, _, _) in found)
+        foreach (var read in reads)
         {
-            writer.WriteStartArray(table);
-            foreach (var item in items)
+            writer.WriteStartArray(read.Table);
+            foreach (var item in read.Found)
             {
                 AttributeValueWriter.WriteItem(writer, item);
             }
@@ -89,14 +104,29 @@ internal sealed partial class DynamoDbService
 
         writer.WriteEndObject();
         writer.WriteStartObject("UnprocessedKeys");
+        foreach (var read in reads.Where(read => read.Unprocessed.Count > 0))
+        {
+            // In RequestItems' form, so the caller can send it back as it is: the table's own members with the keys not read.
+            writer.WriteStartObject(read.Table);
+            writer.WriteStartArray("Keys");
+            read.Unprocessed.ForEach(key => key.WriteTo(writer));
+            writer.WriteEndArray();
+            foreach (var member in read.Request.EnumerateObject().Where(member => member.Name != "Keys"))
+            {
+                member.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
         if (capacity is "TOTAL" or "INDEXES")
         {
             writer.WriteStartArray("ConsumedCapacity");
-            foreach (var (table, items, bytes, consistent) in found)
+            foreach (var read in reads)
             {
                 writer.WriteStartObject();
-                WriteCapacityFields(writer, table, items.Count * ReadUnits(bytes / Math.Max(1, items.Count), consistent), write: false, capacity, null);
+                WriteCapacityFields(writer, read.Table, read.Units, write: false, capacity, null);
                 writer.WriteEndObject();
             }
 
@@ -111,6 +141,7 @@ internal sealed partial class DynamoDbService
         var requestItems = RequestReader.GetObject(request, "RequestItems")
             ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
         var capacity = CapacityMode(request);
+        CheckItemCollectionMetrics(request);
         var writes = new List<PreparedWrite>();
         foreach (var property in requestItems.EnumerateObject())
         {

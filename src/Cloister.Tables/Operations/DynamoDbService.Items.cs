@@ -81,6 +81,7 @@ internal sealed partial class DynamoDbService
     {
         var write = PrepareWrite(request, kind, inTransaction: false);
         var capacity = CapacityMode(request);
+        CheckItemCollectionMetrics(request);
         WriteResult result;
         long lsn;
         lock (_store.Gate)

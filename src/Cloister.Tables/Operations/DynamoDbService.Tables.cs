@@ -224,7 +224,8 @@ internal sealed partial class DynamoDbService
             ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
         var enabled = RequestReader.GetBool(specification, "Enabled")
             ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null");
-        var attribute = RequestReader.RequireString(specification, "AttributeName", "timeToLiveSpecification.attributeName");
+        var attribute = RequestReader.RequireLength(
+            RequestReader.RequireString(specification, "AttributeName", "timeToLiveSpecification.attributeName"), "timeToLiveSpecification.attributeName", 1, 255);
         long lsn;
         lock (_store.Gate)
         {

@@ -28,6 +28,7 @@ internal sealed partial class DynamoDbService
         }
 
         var capacity = CapacityMode(request);
+        CheckItemCollectionMetrics(request);
         var writes = new List<PreparedWrite>();
         foreach (var element in items.EnumerateArray())
         {

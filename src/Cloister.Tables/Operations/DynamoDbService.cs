@@ -170,6 +170,10 @@ internal sealed partial class DynamoDbService
 
     private static double ReadUnits(long size, bool consistent) => Math.Max(1, Math.Ceiling(size / 4096.0)) * (consistent ? 1 : 0.5);
 
+    /// <summary>A write's ReturnItemCollectionMetrics, held to its enum as DynamoDB holds it; ItemCollectionMetrics is never returned.</summary>
+    private static void CheckItemCollectionMetrics(JsonElement request) =>
+        RequestReader.GetEnum(request, "ReturnItemCollectionMetrics", "returnItemCollectionMetrics", "SIZE", "NONE");
+
     private static string? CapacityMode(JsonElement request) =>
         RequestReader.GetEnum(request, "ReturnConsumedCapacity", "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE");
 

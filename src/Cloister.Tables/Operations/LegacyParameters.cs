@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Cloister.Tables.Expressions;
 using Cloister.Tables.Protocol;
+using Cloister.Tables.Values;
 
 namespace Cloister.Tables.Operations;
 
@@ -97,6 +98,16 @@ internal static class LegacyParameters
             var value = property.Value.TryGetProperty("Value", out var element) && element.ValueKind == JsonValueKind.Object
                 ? new ValueOperand(":" + property.Name, AttributeValueReader.Read(element, 0))
                 : null;
+
+            // DynamoDB holds each action to the types it takes before it reads the item: ADD to numbers, sets and (appending) lists,
+            // DELETE with a value to sets.
+            if (value is not null && (action, value.Value.Kind) is
+                ("ADD", not (AttributeKind.N or AttributeKind.SS or AttributeKind.NS or AttributeKind.BS or AttributeKind.L)) or
+                ("DELETE", not (AttributeKind.SS or AttributeKind.NS or AttributeKind.BS)))
+            {
+                throw DynamoDbException.Validation($"One or more parameter values were invalid: {(action == "ADD" ? "ADD action" : "DELETE action with value")} is not supported for the type {value.Value.TypeName}");
+            }
+
             actions.Add(action switch
             {
                 "PUT" when value is not null => new UpdateAction(UpdateActionKind.Set, path, value),

@@ -65,21 +65,18 @@ internal static class RequestReader
 
     public static void ValidateTableName(string table, string member)
     {
-        if (table.Length < 3)
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 3");
-        }
-
-        if (table.Length > 255)
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to 255");
-        }
-
+        RequireLength(table, member, 3, 255);
         if (table.AsSpan().ContainsAnyExcept(TableNameCharacters))
         {
             throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
     }
+
+    /// <summary>Holds a string member to the API's length bounds, in the validation framework's words.</summary>
+    public static string RequireLength(string value, string member, int min, int max) =>
+        value.Length < min ? throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to {min}") :
+        value.Length > max ? throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}") :
+        value;
 
     public static bool? GetBool(JsonElement request, string name)
     {
@@ -139,6 +136,7 @@ internal static class RequestReader
     public static Dictionary<string, AttributeValue> RequireItem(JsonElement request, string name, string member) =>
         GetItem(request, name) ?? throw DynamoDbException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
 
+    /// <summary>ExpressionAttributeNames, each key held to reference syntax and each name to at least one character, as DynamoDB words them.</summary>
     public static Dictionary<string, string>? GetNames(JsonElement request)
     {
         if (GetObject(request, "ExpressionAttributeNames") is not { } names)
@@ -150,7 +148,13 @@ internal static class RequestReader
         foreach (var property in names.EnumerateObject())
         {
             RequireReferenceSyntax(property.Name, '#', "ExpressionAttributeNames");
-            result[property.Name] = AttributeValueReader.GetString(property.Value);
+            var name = AttributeValueReader.GetString(property.Value);
+            if (name.Length == 0)
+            {
+                throw DynamoDbException.Validation($"ExpressionAttributeNames contains invalid value: Empty attribute name for key {property.Name}");
+            }
+
+            result[property.Name] = name;
         }
 
         return result;

@@ -50,6 +50,18 @@ public sealed class ExpressionAttributeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateItem_EmptyExpressionAttributeName_RefusedAsDynamoDbRefusesIt()
+    {
+        var response = await UpdateAsync("SET #a = :v, #e = :v", """{":v":{"S":"x"}}""", """{"#a":"a","#e":""}""");
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal("ExpressionAttributeNames contains invalid value: Empty attribute name for key #e", response.Message);
+        Assert.False(item.TryGetProperty("Item", out _));
+    }
+
+    [Fact]
     public async Task Query_InvalidKeyConditionValue_MessageNamesTheKey()
     {
         var response = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{_table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"NULL":false}}}""");

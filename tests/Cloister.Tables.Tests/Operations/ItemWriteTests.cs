@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -191,5 +192,24 @@ public sealed class ItemWriteTests : IAsyncLifetime
 
         Assert.Equal("One or more parameter values were invalid: Size limit exceeded for Index Key g Actual Size: 2049 bytes Max Size: 2048 bytes IndexName: by-g", hash.Message);
         Assert.Equal("One or more parameter values were invalid: Size limit exceeded for Index Key r Actual Size: 1025 bytes Max Size: 1024 bytes IndexName: by-g", range.Message);
+    }
+
+    [Theory]
+    [InlineData("PutItem", """ "TableName":"{0}","Item":{{"PK":{{"S":"k"}}}} """)]
+    [InlineData("UpdateItem", """ "TableName":"{0}","Key":{{"PK":{{"S":"k"}}}},"UpdateExpression":"SET a = :v","ExpressionAttributeValues":{{":v":{{"S":"x"}}}} """)]
+    [InlineData("DeleteItem", """ "TableName":"{0}","Key":{{"PK":{{"S":"k"}}}} """)]
+    [InlineData("BatchWriteItem", """ "RequestItems":{{"{0}":[{{"PutRequest":{{"Item":{{"PK":{{"S":"k"}}}}}}}}]}} """)]
+    [InlineData("TransactWriteItems", """ "TransactItems":[{{"Put":{{"TableName":"{0}","Item":{{"PK":{{"S":"k"}}}}}}}}] """)]
+    public async Task Write_ReturnItemCollectionMetricsNotAnEnumValue_RefusedAndNothingWritten(string operation, string members)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var response = await _api.SendAsync(operation, "{" + string.Format(CultureInfo.InvariantCulture, members, table) + ",\"ReturnItemCollectionMetrics\":\"FULL\"}");
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal("1 validation error detected: Value 'FULL' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]", response.Message);
+        Assert.False(item.TryGetProperty("Item", out _));
     }
 }

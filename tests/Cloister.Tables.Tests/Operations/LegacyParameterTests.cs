@@ -84,4 +84,30 @@ public sealed class LegacyParameterTests : IAsyncLifetime
 
         Assert.Equal("ConditionalCheckFailedException", refused.ErrorType);
     }
+
+    [Theory]
+    [InlineData("ADD", """{"S":"x"}""", "ADD action is not supported for the type S")]
+    [InlineData("ADD", """{"M":{"x":{"N":"1"}}}""", "ADD action is not supported for the type M")]
+    [InlineData("ADD", """{"BOOL":true}""", "ADD action is not supported for the type BOOL")]
+    [InlineData("DELETE", """{"N":"1"}""", "DELETE action with value is not supported for the type N")]
+    [InlineData("DELETE", """{"L":[{"S":"old"}]}""", "DELETE action with value is not supported for the type L")]
+    public async Task UpdateItem_AttributeUpdatesActionOnATypeItDoesNotTake_RefusedAndNothingChanged(string action, string value, string message)
+    {
+        var response = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"AttributeUpdates":{"b":{"Action":"{{{{{action}}}}}","Value":{{{{{value}}}}}}}}""");
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: " + message, response.Message);
+        Assert.Equal("""{"PK":{"S":"k"},"a":{"S":"old"}}""", item.GetProperty("Item").ToString());
+    }
+
+    [Fact]
+    public async Task UpdateItem_AttributeUpdatesAddList_AppendsToTheListOrCreatesIt()
+    {
+        await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"AttributeUpdates":{"l":{"Action":"ADD","Value":{"L":[{"S":"x"}]}}}}""");
+        var response = await _api.OkAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"AttributeUpdates":{"l":{"Action":"ADD","Value":{"L":[{"S":"y"},{"N":"1"}]}}},"ReturnValues":"UPDATED_NEW"}""");
+
+        Assert.Equal("""{"l":{"L":[{"S":"x"},{"S":"y"},{"N":"1"}]}}""", response.GetProperty("Attributes").ToString());
+    }
 }
