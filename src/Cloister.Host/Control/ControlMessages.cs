@@ -20,10 +20,13 @@ public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus?
 /// <summary>The result of <c>invoke</c>, with the Lambda Invoke API's fields.</summary>
 /// <param name="StatusCode">200 (RequestResponse) or 202 (Event), or the service error's status.</param>
 /// <param name="Payload">The function's response (or error object).</param>
-/// <param name="FunctionError"><c>Unhandled</c> when the function failed.</param>
+/// <param name="FunctionError"><c>Unhandled</c> (or the function's own value) when the function ran and failed.</param>
 /// <param name="ExecutedVersion"><c>$LATEST</c>, or the version an alias or version invocation ran.</param>
 /// <param name="RequestId">The invocation's request id.</param>
-public sealed record InvocationReply(int StatusCode, string Payload, string? FunctionError, string ExecutedVersion, string RequestId);
+/// <param name="ErrorType">When Lambda itself refused the call and nothing ran (its <c>x-amzn-ErrorType</c>):
+/// <c>ResourceNotFoundException</c>, <c>ValidationException</c>, <c>InvalidRequestContentException</c>...; the
+/// <paramref name="Payload"/> is then Lambda's error body with its <c>message</c>.</param>
+public sealed record InvocationReply(int StatusCode, string Payload, string? FunctionError, string ExecutedVersion, string RequestId, string? ErrorType = null);
 
 /// <summary>A progress event the host writes on its standard output while it brings the stacks up (JSON lines).</summary>
 /// <param name="Phase">Such as <c>network</c>, <c>tables</c>, <c>functions</c>.</param>
