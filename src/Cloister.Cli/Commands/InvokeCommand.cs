@@ -29,7 +29,7 @@ internal static class InvokeCommand
 
             if (!response.Ok || response.Invocation is not { } reply)
             {
-                await error.WriteLineAsync("cloister invoke: " + response.Error).ConfigureAwait(false);
+                await error.WriteLineAsync("cloister invoke: " + StackChannel.Problem(state, response)).ConfigureAwait(false);
                 return 1;
             }
 

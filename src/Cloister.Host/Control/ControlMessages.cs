@@ -15,7 +15,11 @@ public sealed record ControlRequest(string Command, string? FunctionName = null,
 /// <param name="Error">What went wrong, when not.</param>
 /// <param name="Status">For <c>status</c>.</param>
 /// <param name="Invocation">For <c>invoke</c>.</param>
-public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus? Status = null, InvocationReply? Invocation = null);
+public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus? Status = null, InvocationReply? Invocation = null)
+{
+    /// <summary>The <see cref="Error"/> of <c>status</c> and <c>invoke</c> while the host is still bringing the stacks up.</summary>
+    public const string ComingUp = "The stacks are still coming up.";
+}
 
 /// <summary>The result of <c>invoke</c>, with the Lambda Invoke API's fields.</summary>
 /// <param name="StatusCode">200 (RequestResponse) or 202 (Event), or the service error's status.</param>

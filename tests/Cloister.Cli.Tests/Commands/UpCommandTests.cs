@@ -1,3 +1,5 @@
+using Cloister.Cli.Commands;
+
 namespace Cloister.Cli.Tests.Commands;
 
 /// <summary><c>cloister up</c> as its own process: interrupted while the stacks come up, and run twice at once.</summary>
@@ -42,6 +44,38 @@ public sealed class UpCommandTests : IAsyncLifetime
         var status = await _cli.RunAsync("status");
         Assert.Equal(1, status.ExitCode);
         Assert.Contains("no stacks are running", status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Status_WhileComingUp_SaysTheStacksAreComingUp()
+    {
+        // Before, status (and outputs, through the same StackChannel.ReadyStatusAsync) said no stacks were running and
+        // to start them with cloister up, which then refused because they were coming up. Six VPCs keep the host in its
+        // network phase long after it reports the templates phase.
+        var vpcs = string.Concat(Enumerable.Range(1, 6).Select(i => $$"""
+              Vpc{{i}}:
+                Type: AWS::EC2::VPC
+                Properties: { CidrBlock: 10.{{40 + i}}.0.0/16 }
+              Subnet{{i}}:
+                Type: AWS::EC2::Subnet
+                Properties: { VpcId: !Ref Vpc{{i}}, CidrBlock: 10.{{40 + i}}.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] }
+
+            """));
+        var template = _cli.WriteFile("stack.yaml", "Resources:\n" + vpcs);
+        using var up = _cli.Start("up", "--detach", "--region", "eu-central-1", template);
+        while (await up.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line && !line.Contains("… templates", StringComparison.Ordinal))
+        {
+        }
+
+        // In process: a second cloister process takes long enough to start that the host may be ready by then.
+        var (status, problem) = await StackChannel.ReadyStatusAsync(_cli.State, CancellationToken.None);
+        var upResult = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
+
+        Assert.True(upResult.ExitCode == 0, upResult.Error);
+        Assert.Null(status);
+        Assert.Equal($"the stacks in {_cli.State.Root} are still coming up; wait for cloister up to say ready.", problem);
+        var ready = await _cli.RunAsync("status");
+        Assert.True(ready.ExitCode == 0, ready.Error);
     }
 
     [Fact(Timeout = 300_000)]
