@@ -78,6 +78,21 @@ public sealed class UpCommandTests : IAsyncLifetime
         Assert.True(ready.ExitCode == 0, ready.Error);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Up_FolderForTemplate_SaysItIsAFolderAndCreatesNothing()
+    {
+        // Before: "no such template file", about a path that exists.
+        var folder = Directory.CreateDirectory(Path.Combine(_cli.State.Root, "stack")).FullName;
+        _cli.WriteFile("stack/template.yaml", Template);
+
+        var (exitCode, _, error) = await _cli.RunAsync("up", "--detach", folder);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{folder}: a folder, not a template file; give the template files in it (cloister up {Path.Combine(folder, "template.yaml")}).", error, StringComparison.Ordinal);
+        Assert.Contains("nothing was created", error, StringComparison.Ordinal);
+        Assert.Empty(await _cli.LeftoversAsync());
+    }
+
     [Fact(Timeout = 300_000)]
     public async Task Up_TwoAtOnce_OneComesUpAndTheOtherIsRefused()
     {
