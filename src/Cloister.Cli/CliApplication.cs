@@ -30,7 +30,14 @@ internal static class CliApplication
     /// <summary>Parses <paramref name="args"/> and runs the chosen verb, writing to the given streams.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        var parse = Build().Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await Build().Parse(args).InvokeAsync(configuration).ConfigureAwait(false);
+        if (parse.CommandResult.Command.Name == "up")
+        {
+            // Ctrl-C makes up tear down what it started; System.CommandLine would end the process after 2 s.
+            configuration.ProcessTerminationTimeout = UpCommand.TeardownTimeout;
+        }
+
+        return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
 }

@@ -64,9 +64,11 @@ public static class HostRunner
         {
             switch (command.Command)
             {
+                case "status" or "invoke" when host is null:
+                    return new ControlResponse(false, ControlResponse.ComingUp);
                 case "status":
-                    return host is { } running ? new ControlResponse(true, Status: running.Status()) : new ControlResponse(false, "The stacks are still coming up.");
-                case "invoke" when host is not null:
+                    return new ControlResponse(true, Status: host.Status());
+                case "invoke":
                     var reply = await host.InvokeAsync(command.FunctionName ?? string.Empty, command.Payload ?? "{}", command.InvocationType, cancellationToken).ConfigureAwait(false);
                     return new ControlResponse(true, Invocation: reply);
                 case "down":

@@ -478,9 +478,19 @@ public sealed class StackHost : IAsyncDisposable
         var functions = _functions ?? throw new InvalidOperationException("No function is deployed.");
         // The name goes as given: a qualified one (NAME:ALIAS, NAME:3, an ARN) invokes that alias or version.
         var name = functionName;
-        var type = string.Equals(invocationType, "Event", StringComparison.OrdinalIgnoreCase) ? InvocationType.Event : InvocationType.RequestResponse;
-        var result = await functions.InvokeAsync(name, System.Text.Encoding.UTF8.GetBytes(payload), type, cancellationToken).ConfigureAwait(false);
-        return new InvocationReply(result.StatusCode, System.Text.Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError ?? result.ServiceErrorType, result.ExecutedVersion, result.RequestId);
+        if (!InvokeRequestCheck.TryParseType(invocationType, out var type, out var refusal))
+        {
+            return refusal!;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        if (InvokeRequestCheck.CheckPayload(bytes) is { } notJson)
+        {
+            return notJson;
+        }
+
+        var result = await functions.InvokeAsync(name, bytes, type, cancellationToken).ConfigureAwait(false);
+        return new InvocationReply(result.StatusCode, System.Text.Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError, result.ExecutedVersion, result.RequestId, result.ServiceErrorType);
     }
 
     /// <summary>Stops every module, then removes the sandbox: nothing is left behind.</summary>

@@ -15,13 +15,23 @@ public sealed class LogsAccessCommandTests
         return (exitCode, output.ToString() + error.ToString());
     }
 
-    [Fact]
-    public async Task Invoke_ApiAndStage_PrintsThatStagesLines()
+    /// <summary>A fresh state folder with access log files ({apiId}_{stage}.log) holding the given text.</summary>
+    private static async Task<StatePaths> WithLogsAsync(params (string Name, string Text)[] logs)
     {
         var state = new StatePaths(Path.Combine(Path.GetTempPath(), "cloister-cli-tests", Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(state.AccessLogs);
-        await File.WriteAllTextAsync(Path.Combine(state.AccessLogs, "a1b2c3d4e5_dev.log"), "line one\nline two\npartial");
-        await File.WriteAllTextAsync(Path.Combine(state.AccessLogs, "zzzzzzzzzz_dev.log"), "other\n");
+        foreach (var (name, text) in logs)
+        {
+            await File.WriteAllTextAsync(Path.Combine(state.AccessLogs, name + ".log"), text);
+        }
+
+        return state;
+    }
+
+    [Fact]
+    public async Task Invoke_ApiAndStage_PrintsThatStagesLines()
+    {
+        var state = await WithLogsAsync(("a1b2c3d4e5_dev", "line one\nline two\npartial"), ("zzzzzzzzzz_dev", "other\n"));
         try
         {
             var (exitCode, output) = await RunAsync(state, "a1b2c3d4e5/dev");
@@ -32,6 +42,24 @@ public sealed class LogsAccessCommandTests
             Assert.Equal(0, allExit);
             Assert.Contains("zzzzzzzzzz_dev other", all, StringComparison.Ordinal);
             Assert.Contains("a1b2c3d4e5_dev line one", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(state.Root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_UnknownApi_NamesItAndTheApisThatHaveLogs()
+    {
+        // Before: "No access logs under FOLDER", as if there were none at all.
+        var state = await WithLogsAsync(("a1b2c3d4e5_dev", "line\n"), ("zzzzzzzzzz_prod", "line\n"));
+        try
+        {
+            var (exitCode, output) = await RunAsync(state, "nosuchapi");
+
+            Assert.Equal(1, exitCode);
+            Assert.Equal($"No access logs of nosuchapi under {state.AccessLogs}; there are logs of a1b2c3d4e5/dev, zzzzzzzzzz/prod.", output.Trim());
         }
         finally
         {

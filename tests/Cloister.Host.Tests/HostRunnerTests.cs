@@ -101,6 +101,28 @@ public sealed class HostRunnerTests : IAsyncLifetime
         Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_InvokeWhileComingUp_AnswersComingUp()
+    {
+        // Before, invoke before the stacks were ready was answered "Unknown or not yet possible command 'invoke'".
+        // Asked in process the moment the network phase starts, long before the sandbox is built.
+        var host = Start(Request("""
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties: { CidrBlock: 10.21.0.0/16 }
+            """));
+        while (await host.StandardOutput.ReadLineAsync() is { } line && JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent)!.Phase != "network")
+        {
+        }
+
+        var invoke = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "fn", "{}"), TimeSpan.FromSeconds(10));
+        var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), invoke);
+        Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), status);
+    }
+
     /// <summary>A deployment of <paramref name="template"/> (one stack, <c>stack</c>, in eu-central-1), its file in the state folder.</summary>
     private DeployRequest Request(string template)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Cloister.Host.Control;
 using Cloister.Model;
 
@@ -12,7 +13,7 @@ internal static class InvokeCommand
     {
         var function = new Argument<string>("function") { Description = "The function: name, logical id's generated name or ARN, with :ALIAS or :VERSION to invoke one." };
         var payload = new Option<string?>("--payload") { Description = "The event, as JSON (default {})." };
-        var type = new Option<string?>("--invocation-type") { Description = "RequestResponse (default) or Event." };
+        var type = new Option<string?>("--invocation-type") { Description = "RequestResponse (default), Event or DryRun." };
         var verb = new Command("invoke", "Invoke a deployed function and print its response.") { function, payload, type };
         verb.SetAction(async (parse, cancellationToken) =>
         {
@@ -28,7 +29,14 @@ internal static class InvokeCommand
 
             if (!response.Ok || response.Invocation is not { } reply)
             {
-                await error.WriteLineAsync("cloister invoke: " + response.Error).ConfigureAwait(false);
+                await error.WriteLineAsync("cloister invoke: " + StackChannel.Problem(state, response)).ConfigureAwait(false);
+                return 1;
+            }
+
+            if (reply.ErrorType is { } refused)
+            {
+                // Lambda refused the call and nothing ran: as the AWS CLI reports a service error, on standard error only.
+                await error.WriteLineAsync($"cloister invoke: An error occurred ({refused}) when calling the Invoke operation: {ErrorMessage(reply.Payload)}").ConfigureAwait(false);
                 return 1;
             }
 
@@ -38,5 +46,21 @@ internal static class InvokeCommand
             return reply.FunctionError is null && reply.StatusCode is >= 200 and < 300 ? 0 : 1;
         });
         return verb;
+    }
+
+    /// <summary>The <c>message</c> of Lambda's error body, else the body itself.</summary>
+    private static string ErrorMessage(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+                ? message.GetString()!
+                : body;
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
     }
 }

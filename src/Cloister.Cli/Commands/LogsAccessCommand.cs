@@ -24,7 +24,7 @@ internal static class LogsAccessCommand
             var files = Select(folder, parse.GetValue(name));
             if (files.Count == 0 && !parse.GetValue(follow))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"No access logs under {folder}.").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(NoLogs(folder, parse.GetValue(name))).ConfigureAwait(false);
                 return 1;
             }
 
@@ -56,6 +56,16 @@ internal static class LogsAccessCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Why nothing is printed: no access logs at all, or none of <paramref name="name"/>, with the APIs and stages that have some.</summary>
+    private static string NoLogs(string folder, string? name)
+    {
+        // File names are {apiId}_{stage}: API ids have no '_', stage names may.
+        var others = Select(folder, null).Select(f => Path.GetFileNameWithoutExtension(f)).Select(n => n.IndexOf('_', StringComparison.Ordinal) is var i and > 0 ? $"{n[..i]}/{n[(i + 1)..]}" : n).ToList();
+        return name is null || others.Count == 0
+            ? $"No access logs under {folder}."
+            : $"No access logs of {name} under {folder}; there are logs of {string.Join(", ", others)}.";
     }
 
     private static List<string> Select(string folder, string? name)

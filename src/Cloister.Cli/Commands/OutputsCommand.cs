@@ -17,10 +17,10 @@ internal static class OutputsCommand
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var state = StatePaths.FromEnvironment();
-            var status = await StackChannel.StatusAsync(state, cancellationToken).ConfigureAwait(false);
+            var (status, problem) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
             if (status is null)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("cloister outputs: " + StackChannel.NotRunning(state)).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync("cloister outputs: " + problem).ConfigureAwait(false);
                 return 1;
             }
 

@@ -11,12 +11,25 @@ internal static class StackChannel
 {
     private static readonly TimeSpan QuickTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The running stacks' status; null when no host answers.</summary>
-    public static async Task<StackStatus?> StatusAsync(StatePaths state, CancellationToken cancellationToken)
+    /// <summary>The running stacks' status; null when no host answers or it is still coming up.</summary>
+    public static async Task<StackStatus?> StatusAsync(StatePaths state, CancellationToken cancellationToken) =>
+        (await ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false)).Status;
+
+    /// <summary>The running stacks' status, else why there is none (<see cref="NotRunning"/> or <see cref="ComingUp"/>).</summary>
+    public static async Task<(StackStatus? Status, string Problem)> ReadyStatusAsync(StatePaths state, CancellationToken cancellationToken)
     {
         var response = await SendAsync(state, new ControlRequest("status"), QuickTimeout, cancellationToken).ConfigureAwait(false);
-        return response is { Ok: true, Status: { } status } ? status : null;
+        return response switch
+        {
+            { Ok: true, Status: { } status } => (status, string.Empty),
+            null => (null, NotRunning(state)),
+            _ => (null, Problem(state, response)),
+        };
     }
+
+    /// <summary>What a refusal of the host means to a person: the stacks are still coming up, or the host's own words.</summary>
+    public static string Problem(StatePaths state, ControlResponse response) =>
+        response.Error == ControlResponse.ComingUp ? ComingUp(state) : response.Error ?? "the stack host refused the request.";
 
     /// <summary>Sends a request; null when no host answers.</summary>
     public static async Task<ControlResponse?> SendAsync(StatePaths state, ControlRequest request, TimeSpan timeout, CancellationToken cancellationToken)
@@ -53,4 +66,7 @@ internal static class StackChannel
 
     /// <summary>The message for verbs that need running stacks.</summary>
     public static string NotRunning(StatePaths state) => $"no stacks are running in {state.Root}; start them with cloister up.";
+
+    /// <summary>The message for verbs that need ready stacks while the host is still bringing them up.</summary>
+    public static string ComingUp(StatePaths state) => $"the stacks in {state.Root} are still coming up; wait for cloister up to say ready.";
 }

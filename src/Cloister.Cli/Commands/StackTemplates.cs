@@ -70,7 +70,7 @@ internal static class StackTemplates
 
         foreach (var path in templates.Where(p => !File.Exists(p)))
         {
-            problems.Add($"{path}: no such template file.");
+            problems.Add(Directory.Exists(path) ? FolderProblem(path) : $"{path}: no such template file.");
         }
 
         var request = Request(templates, given, region, ignoreUnsupported, excluded: []);
@@ -121,4 +121,16 @@ internal static class StackTemplates
             ImmutableDictionary<string, string>.Empty);
 
     private static string StackName(string path) => Path.GetFileNameWithoutExtension(path);
+
+    /// <summary>A folder given as a template (as <c>sam deploy</c> takes a project folder): the files in it to give instead.</summary>
+    private static string FolderProblem(string folder)
+    {
+        var candidates = Directory.EnumerateFiles(folder)
+            .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return candidates.Count == 0
+            ? $"{folder}: a folder, not a template file; it holds no .yaml, .yml or .json file."
+            : $"{folder}: a folder, not a template file; give the template files in it (cloister up {string.Join(' ', candidates)}).";
+    }
 }

@@ -17,10 +17,10 @@ internal static class StatusCommand
         {
             var state = StatePaths.FromEnvironment();
             var output = parse.InvocationConfiguration.Output;
-            var status = await StackChannel.StatusAsync(state, cancellationToken).ConfigureAwait(false);
+            var (status, problem) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
             if (status is null)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("cloister status: " + StackChannel.NotRunning(state)).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync("cloister status: " + problem).ConfigureAwait(false);
                 return 1;
             }
 

@@ -17,6 +17,13 @@ namespace Cloister.Cli.Commands;
 /// </summary>
 internal static class UpCommand
 {
+    /// <summary>How long Ctrl-C may take to tear down (System.CommandLine ends the process after its own timeout).</summary>
+    public static readonly TimeSpan TeardownTimeout = TimeSpan.FromSeconds(90);
+
+    private const int InterruptedExitCode = 130;
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
@@ -50,9 +57,28 @@ internal static class UpCommand
             ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"))
             ?? AccountContext.DefaultRegion;
 
-        if (await StackChannel.StatusAsync(state, cancellationToken).ConfigureAwait(false) is { } running)
+        // Held until the host is ready: a second up at the same time would tear down the first one's sandbox as leftovers.
+        var bringingUp = UpLock.TryTake(state);
+        if (bringingUp is null)
         {
-            await error.WriteLineAsync($"cloister up: stacks are already running in {state.Root} (host pid {running.HostProcessId}); run cloister down first.").ConfigureAwait(false);
+            await error.WriteLineAsync($"cloister up: another cloister up is already bringing stacks up in {state.Root}; wait for it, or stop it with cloister down.").ConfigureAwait(false);
+            return 1;
+        }
+
+        using (bringingUp)
+        {
+            return await BringUpAsync(console, error, state, paths, parameters, region, detach, ignoreUnsupported, bringingUp, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> BringUpAsync(
+        IAnsiConsole console, TextWriter error, StatePaths state, IReadOnlyList<string> paths, string[] parameters, string region, bool detach, bool ignoreUnsupported, UpLock bringingUp, CancellationToken cancellationToken)
+    {
+        // Any answer counts: a host still coming up (its up killed) owns the sandbox as much as a ready one.
+        if (await StackChannel.SendAsync(state, new ControlRequest("status"), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false) is { } running)
+        {
+            var what = running.Status is { } up ? $"stacks are already running in {state.Root} (host pid {up.HostProcessId})" : $"stacks are already coming up in {state.Root}";
+            await error.WriteLineAsync($"cloister up: {what}; run cloister down first.").ConfigureAwait(false);
             return 1;
         }
 
@@ -94,25 +120,17 @@ internal static class UpCommand
         using var host = Process.Start(start) ?? throw new InvalidOperationException("Could not start the stack host.");
         host.StandardInput.Close();
 
-        var failed = false;
-        var ready = false;
-        while (await host.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        var progress = ProgressAsync(console, host);
+        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancellationToken.Register(() => interrupted.TrySetResult()))
         {
-            var deployEvent = JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent);
-            if (deployEvent is null)
+            if (await Task.WhenAny(progress, interrupted.Task).ConfigureAwait(false) != progress)
             {
-                continue;
-            }
-
-            Render(console, deployEvent);
-            failed |= deployEvent.State == "failed";
-            if (deployEvent.State == "ready")
-            {
-                ready = true;
-                break;
+                return await InterruptAsync(console, error, state, host, progress).ConfigureAwait(false);
             }
         }
 
+        var (ready, failed) = await progress.ConfigureAwait(false);
         if (!ready)
         {
             await host.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -134,17 +152,13 @@ internal static class UpCommand
             return 0;
         }
 
-        // Foreground: Ctrl-C (or the host ending on its own) tears everything down.
-        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            interrupted.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // The ready host answers status now, which refuses any other up.
+        bringingUp.Dispose();
+
+        // Foreground: Ctrl-C or SIGTERM (the token, System.CommandLine's handler) or the host ending on its own tears everything down.
         try
         {
-            await host.WaitForExitAsync(interrupted.Token).ConfigureAwait(false);
+            await host.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
         catch (OperationCanceledException)
@@ -152,10 +166,68 @@ internal static class UpCommand
             console.MarkupLine("[grey]Tearing down…[/]");
             return await DownCommand.StopAsync(state, console, error, CancellationToken.None).ConfigureAwait(false);
         }
-        finally
+    }
+
+    /// <summary>
+    /// Renders the host's progress events until it is ready (true) or its progress ends; whether any phase failed.
+    /// </summary>
+    private static async Task<(bool Ready, bool Failed)> ProgressAsync(IAnsiConsole console, Process host)
+    {
+        var failed = false;
+        while (await host.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            Console.CancelKeyPress -= onCancel;
+            var deployEvent = JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent);
+            if (deployEvent is null)
+            {
+                continue;
+            }
+
+            Render(console, deployEvent);
+            failed |= deployEvent.State == "failed";
+            if (deployEvent.State == "ready")
+            {
+                return (true, failed);
+            }
         }
+
+        return (false, failed);
+    }
+
+    /// <summary>
+    /// Ctrl-C while the stacks come up: asks the host to stop (it cancels the bring-up and removes what it made), shows
+    /// its progress to the end and waits for it, then removes whatever is left. Exit 130, as for any interrupted command.
+    /// </summary>
+    private static async Task<int> InterruptAsync(IAnsiConsole console, TextWriter error, StatePaths state, Process host, Task<(bool Ready, bool Failed)> progress)
+    {
+        console.MarkupLine("[grey]Interrupted: tearing down what was started…[/]");
+        var clock = Stopwatch.StartNew();
+
+        // The control socket appears once the host runs; until then (and in case a request is lost) keep asking.
+        while (!host.HasExited && clock.Elapsed < StopTimeout)
+        {
+            if (await StackChannel.SendAsync(state, new ControlRequest("down"), TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false) is { Ok: true })
+            {
+                break;
+            }
+
+            await Task.WhenAny(host.WaitForExitAsync(), Task.Delay(100)).ConfigureAwait(false);
+        }
+
+        using var deadline = new CancellationTokenSource(StopTimeout - clock.Elapsed);
+        try
+        {
+            await host.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            await progress.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync($"cloister up: the stack host did not stop within {StopTimeout.TotalSeconds} s; removing what it left.").ConfigureAwait(false);
+            host.Kill();
+        }
+
+        await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
+        await error.WriteLineAsync("cloister up: interrupted; nothing was left running.").ConfigureAwait(false);
+        return InterruptedExitCode;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -15,15 +15,22 @@ public sealed record ControlRequest(string Command, string? FunctionName = null,
 /// <param name="Error">What went wrong, when not.</param>
 /// <param name="Status">For <c>status</c>.</param>
 /// <param name="Invocation">For <c>invoke</c>.</param>
-public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus? Status = null, InvocationReply? Invocation = null);
+public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus? Status = null, InvocationReply? Invocation = null)
+{
+    /// <summary>The <see cref="Error"/> of <c>status</c> and <c>invoke</c> while the host is still bringing the stacks up.</summary>
+    public const string ComingUp = "The stacks are still coming up.";
+}
 
 /// <summary>The result of <c>invoke</c>, with the Lambda Invoke API's fields.</summary>
 /// <param name="StatusCode">200 (RequestResponse) or 202 (Event), or the service error's status.</param>
 /// <param name="Payload">The function's response (or error object).</param>
-/// <param name="FunctionError"><c>Unhandled</c> when the function failed.</param>
+/// <param name="FunctionError"><c>Unhandled</c> (or the function's own value) when the function ran and failed.</param>
 /// <param name="ExecutedVersion"><c>$LATEST</c>, or the version an alias or version invocation ran.</param>
 /// <param name="RequestId">The invocation's request id.</param>
-public sealed record InvocationReply(int StatusCode, string Payload, string? FunctionError, string ExecutedVersion, string RequestId);
+/// <param name="ErrorType">When Lambda itself refused the call and nothing ran (its <c>x-amzn-ErrorType</c>):
+/// <c>ResourceNotFoundException</c>, <c>ValidationException</c>, <c>InvalidRequestContentException</c>...; the
+/// <paramref name="Payload"/> is then Lambda's error body with its <c>message</c>.</param>
+public sealed record InvocationReply(int StatusCode, string Payload, string? FunctionError, string ExecutedVersion, string RequestId, string? ErrorType = null);
 
 /// <summary>A progress event the host writes on its standard output while it brings the stacks up (JSON lines).</summary>
 /// <param name="Phase">Such as <c>network</c>, <c>tables</c>, <c>functions</c>.</param>
