@@ -86,6 +86,7 @@ public static class HostRunner
             {
                 // A stop during bring-up cancels it through the token; the host then is never assigned.
                 host = await StackHost.StartAsync(request, state, reporter.Report, loggers, deploying.Token).ConfigureAwait(false);
+                host.ReportReady();
                 reporter.Detach();
             }
             catch (StackDeployException exception)

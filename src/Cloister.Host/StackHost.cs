@@ -142,8 +142,13 @@ public sealed class StackHost : IAsyncDisposable
         _balancers?.CheckTargetsNow();
         _readyAfter = _clock.ElapsedMilliseconds;
         _stateName = "ready";
-        Report("ready", "ready", $"up in {_readyAfter} ms");
     }
+
+    /// <summary>
+    /// Reports that the stacks are ready, which the caller of <see cref="StartAsync"/> does once whatever answers for
+    /// this host (the control socket) can reach it: <c>cloister up</c> asks for the status the moment it reads this.
+    /// </summary>
+    public void ReportReady() => Report("ready", "ready", $"up in {_readyAfter} ms");
 
     private void BootInstances(Sandbox sandbox)
     {

@@ -123,6 +123,25 @@ public sealed class HostRunnerTests : IAsyncLifetime
         Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), status);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_StatusAskedTheMomentReadyIsReported_AnswersTheStatus()
+    {
+        // cloister up asks for the status (its Outputs and Try next block) as soon as it reads "ready". The host
+        // reported ready from inside the bring-up, before the control server could see the stacks, so a status asked
+        // then was answered "still coming up" and up printed neither (seen once under a load average of 35).
+        var events = await ProgressAsync(Start(Request("""
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties: { CidrBlock: 10.22.0.0/16 }
+            """)));
+
+        var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
+
+        Assert.Equal("ready", events[^1].State);
+        Assert.True(status is { Ok: true, Status: not null }, status?.Error);
+    }
+
     /// <summary>A deployment of <paramref name="template"/> (one stack, <c>stack</c>, in eu-central-1), its file in the state folder.</summary>
     private DeployRequest Request(string template)
     {

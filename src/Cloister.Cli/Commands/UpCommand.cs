@@ -139,11 +139,15 @@ internal static class UpCommand
             return 1;
         }
 
-        var status = await StackChannel.StatusAsync(state, cancellationToken).ConfigureAwait(false);
+        var (status, statusProblem) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
         if (status is not null)
         {
             OutputsCommand.Render(console, status);
             Hints(console, state, status, detach);
+        }
+        else
+        {
+            await error.WriteLineAsync($"cloister up: the stacks are ready but their status did not come ({statusProblem}); cloister status shows their outputs.").ConfigureAwait(false);
         }
 
         console.MarkupLineInterpolated($"[green]Up in {clock.Elapsed.TotalSeconds:0.0} s.[/]");
