@@ -148,19 +148,7 @@ internal sealed partial class FunctionHost
                 return $"FUNCTION_ERROR_INIT_FAILURE (Status: {init.Status}{(ErrorTypeOf(init) is { } type ? ", Error Type: " + type : string.Empty)})";
             }
 
-            environment.LastUsed = _time.GetTimestamp();
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    _all.Remove(environment);
-                    _ = environment.DisposeAsync().AsTask();
-                }
-                else
-                {
-                    _provisionedIdle.Push(environment);
-                }
-            }
+            ReturnToIdle(environment);
 
             return null;
         }

@@ -337,19 +337,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             environment = successor;
         }
 
-        environment.LastUsed = _time.GetTimestamp();
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                _all.Remove(environment);
-                _ = environment.DisposeAsync().AsTask();
-            }
-            else
-            {
-                (environment.Provisioned ? _provisionedIdle : _idle).Push(environment);
-            }
-        }
+        ReturnToIdle(environment);
 
         WakeWaiters();
         return Result(outcome, requestId);
@@ -406,5 +394,23 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var message = Encoding.UTF8.GetString(outcome.Payload.Span);
         var at = message.IndexOf(marker, StringComparison.Ordinal);
         return at < 0 ? "exit status 0" : message[(at + marker.Length)..message.IndexOf('"', at)];
+    }
+
+    /// <summary>An environment done with its work waits on its idle stack (provisioned ones on their own), or ends with the host.</summary>
+    private void ReturnToIdle(ExecutionEnvironment environment)
+    {
+        environment.LastUsed = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                _all.Remove(environment);
+                _ = environment.DisposeAsync().AsTask();
+            }
+            else
+            {
+                (environment.Provisioned ? _provisionedIdle : _idle).Push(environment);
+            }
+        }
     }
 }
