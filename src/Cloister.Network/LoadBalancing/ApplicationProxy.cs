@@ -97,10 +97,20 @@ internal sealed class ApplicationProxy : IDisposable
             }
         }
 
+        // A request in flight to a target an update deregisters goes on until its deregistration delay ends; then it is
+        // cut: a 502 before the response began, the client's connection aborted during it.
+        using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var tracked = health.Track(target, state.Catalog.NodeZones.GetValueOrDefault(connection.Node), endsWhenUnhealthy: false, () => CancelQuietly(inFlight));
         HttpResponseMessage response;
         try
         {
-            response = await _clients[connection.Node].SendAsync(message, context.RequestAborted).ConfigureAwait(false);
+            response = await _clients[connection.Node].SendAsync(message, inFlight.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException && inFlight.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
+            await ApplicationErrors.WriteAsync(context, 502).ConfigureAwait(false);
+            return;
         }
         catch (HttpRequestException e) when (e.InnerException is TimeoutException || e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is OperationCanceledException)
         {
@@ -144,14 +154,27 @@ internal sealed class ApplicationProxy : IDisposable
 
             try
             {
-                await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+                await response.Content.CopyToAsync(context.Response.Body, inFlight.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException)
+            catch (Exception e) when (e is HttpRequestException or IOException || e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
             {
-                // The target broke off mid-body: the client sees the connection end, as with ELB.
+                // The target broke off mid-body, or its deregistration delay ended: the client sees the connection end, as with ELB.
                 LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
                 context.Abort();
             }
+        }
+    }
+
+    /// <summary>Cuts a request in flight; it may have ended (and its source been disposed) in the meantime.</summary>
+    private static void CancelQuietly(CancellationTokenSource inFlight)
+    {
+        try
+        {
+            inFlight.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request ended first.
         }
     }
 

@@ -20,4 +20,10 @@ internal static partial class LoadBalancerLog
 
     [LoggerMessage(EventId = 7105, Level = LogLevel.Debug, Message = "Load balancer {Name}: target {Target} failed")]
     public static partial void TargetFailed(ILogger logger, string name, IPEndPoint target, Exception exception);
+
+    [LoggerMessage(EventId = 7106, Level = LogLevel.Information, Message = "Target group {TargetGroup}: target {Target} deregistered, draining for {Seconds} s")]
+    public static partial void TargetDraining(ILogger logger, string targetGroup, IPEndPoint target, double seconds);
+
+    [LoggerMessage(EventId = 7107, Level = LogLevel.Information, Message = "Target group {TargetGroup}: target {Target} is gone; {Closed} connections closed, {Left} left open")]
+    public static partial void TargetDeregistered(ILogger logger, string targetGroup, IPEndPoint target, int closed, int left);
 }

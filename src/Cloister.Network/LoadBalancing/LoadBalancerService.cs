@@ -115,7 +115,8 @@ public sealed class LoadBalancerService : IAsyncDisposable
 
     /// <summary>
     /// Applies a changed model: rules, target groups, targets and certificates change in place (targets that stay keep
-    /// their health); when listeners or nodes change, the listeners are reopened.
+    /// their health and their connections stay watched; removed targets drain for their group's deregistration delay,
+    /// <see cref="DrainingTarget"/>); when listeners or nodes change, the listeners are reopened.
     /// </summary>
     public async Task UpdateAsync(CloudModel model, CancellationToken cancellationToken = default)
     {
@@ -133,7 +134,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             var previous = Volatile.Read(ref _state);
             var health = catalog.TargetGroups.Values.ToFrozenDictionary(
                 g => g.Group.Id,
-                g => new GroupHealth(g, previous.Health.GetValueOrDefault(g.Group.Id)),
+                g => new GroupHealth(g, previous.Health.GetValueOrDefault(g.Group.Id), _time, _logger),
                 StringComparer.Ordinal);
             var next = new BalancerState(catalog, health, catalog.Listeners.ToFrozenDictionary(l => l.Listener.Id, StringComparer.Ordinal));
 
@@ -220,6 +221,11 @@ public sealed class LoadBalancerService : IAsyncDisposable
             }
 
             Volatile.Write(ref _checkers, []);
+            foreach (var draining in Volatile.Read(ref _state).Health.Values.SelectMany(g => g.Draining))
+            {
+                draining.Dispose();
+            }
+
             await StopListenersAsync().ConfigureAwait(false);
         }
         finally

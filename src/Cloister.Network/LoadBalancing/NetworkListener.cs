@@ -96,10 +96,11 @@ internal sealed class NetworkListener : IAsyncDisposable
         var target = targets[(int)(FlowHash.Of(remote, local) % (uint)targets.Length)];
 
         // A target that turns unhealthy has its client connections reset, unless the node fails open to it (ELB's
-        // connection termination for unhealthy targets, on by default).
-        using var tracked = health.Track(target, zone, () =>
+        // connection termination for unhealthy targets, on by default); one an update deregisters drains, and at the
+        // end of its delay the connection is reset if the group terminates connections on deregistration.
+        using var tracked = health.Track(target, zone, endsWhenUnhealthy: true, () =>
         {
-            LoadBalancerLog.ConnectionEnded(_logger, name, remote, "the target became unhealthy");
+            LoadBalancerLog.ConnectionEnded(_logger, name, remote, "its target turned unhealthy or its deregistration delay ended");
             Reset(client);
         });
         Socket? upstream = null;

@@ -18,9 +18,15 @@ internal sealed class TargetHealth
     private readonly int[] _passes;
     private readonly int[] _failures;
     private readonly HealthCheckResult[] _lastFailures;
-    private readonly List<Relay> _relays = [];
+    private readonly TrackedConnections _connections = new();
+    private Action<TrackedConnection>? _successor;
     private RoutableTargets _routable;
 
+    /// <summary>
+    /// The health of <paramref name="plan"/>'s targets from its node. From <paramref name="previous"/> (the same node's
+    /// view before an update) the targets that stay keep their health; its connections are handed on by
+    /// <see cref="GroupHealth"/> (<see cref="Retire"/>).
+    /// </summary>
     public TargetHealth(TargetGroupPlan plan, TargetHealth? previous)
     {
         _plan = plan;
@@ -81,20 +87,52 @@ internal sealed class TargetHealth
     }
 
     /// <summary>
-    /// Watches a network load balancer's connection to <paramref name="target"/> from a node in <paramref name="zone"/>:
-    /// when the target turns unhealthy and the node no longer sends to it (it does not fail open to it),
-    /// <paramref name="terminate"/> runs, as ELB resets the client connections of a target that becomes unhealthy
-    /// (<c>target_health_state.unhealthy.connection_termination.enabled</c>, on by default). Dispose when the connection ends.
+    /// Watches a connection (or an application load balancer's request) to <paramref name="target"/> from this view's node
+    /// in <paramref name="zone"/>: with <paramref name="endsWhenUnhealthy"/>, when the target turns unhealthy and the node
+    /// no longer sends to it (it does not fail open to it), <paramref name="terminate"/> runs, as ELB resets the client
+    /// connections of a target that becomes unhealthy (<c>target_health_state.unhealthy.connection_termination.enabled</c>,
+    /// on by default); and when an update deregisters the target, its deregistration delay applies
+    /// (<see cref="DrainingTarget"/>). Dispose when the connection or request ends.
     /// </summary>
-    public IDisposable Track(IPEndPoint target, string? zone, Action terminate)
+    public IDisposable Track(IPEndPoint target, string? zone, bool endsWhenUnhealthy, Action terminate)
     {
-        var relay = new Relay(this, target, zone, terminate);
+        var connection = new TrackedConnection(target, _plan.CheckSource, zone, endsWhenUnhealthy, terminate);
+        Adopt(connection);
+        return connection;
+    }
+
+    /// <summary>
+    /// Watches <paramref name="connection"/> here, or, once an update replaced this view, hands it to what replaced it: a
+    /// connection may pick its target from the state read just before the update and be tracked just after.
+    /// </summary>
+    internal void Adopt(TrackedConnection connection)
+    {
+        Action<TrackedConnection>? successor;
         lock (_gate)
         {
-            _relays.Add(relay);
+            successor = _successor;
+            if (successor is null)
+            {
+                _connections.Add(connection);
+                return;
+            }
         }
 
-        return relay;
+        successor(connection);
+    }
+
+    /// <summary>
+    /// Marks this view replaced by an update: connections tracked from now on go to <paramref name="successor"/>; returns
+    /// those it watched, for the caller to hand on the same way.
+    /// </summary>
+    internal List<TrackedConnection> Retire(Action<TrackedConnection> successor)
+    {
+        lock (_gate)
+        {
+            _successor = successor;
+        }
+
+        return _connections.TakeAll();
     }
 
     /// <summary>Records one health check; returns the new state when it changed.</summary>
@@ -103,15 +141,15 @@ internal sealed class TargetHealth
         var state = RecordState(index, result);
         if (state is not null)
         {
-            List<Relay> ended;
+            List<TrackedConnection> ended;
             lock (_gate)
             {
-                ended = [.. _relays.Where(r => _states[_plan.Targets.IndexOf(r.Target)] == TargetHealthState.Unhealthy && !RoutableIn(r.Zone).Contains(r.Target))];
+                ended = _connections.Where(c => c.EndsWhenUnhealthy && _states[_plan.Targets.IndexOf(c.Target)] == TargetHealthState.Unhealthy && !RoutableIn(c.Zone).Contains(c.Target));
             }
 
-            foreach (var relay in ended)
+            foreach (var connection in ended)
             {
-                relay.Terminate();
+                connection.Terminate();
             }
         }
 
@@ -211,24 +249,6 @@ internal sealed class TargetHealth
             healthy.Where(i => _plan.Zones[i] is not null).Select(i => _plan.Zones[i]!).ToFrozenSet(StringComparer.Ordinal),
             healthy.Any(everyZone.Invoke),
             healthy.Count > 0);
-    }
-
-    /// <summary>A connection <see cref="Track"/> watches.</summary>
-    private sealed class Relay(TargetHealth owner, IPEndPoint target, string? zone, Action terminate) : IDisposable
-    {
-        public IPEndPoint Target => target;
-
-        public string? Zone => zone;
-
-        public void Terminate() => terminate();
-
-        public void Dispose()
-        {
-            lock (owner._gate)
-            {
-                owner._relays.Remove(this);
-            }
-        }
     }
 
     /// <summary>One consistent snapshot of where traffic goes, swapped whole.</summary>

@@ -8,6 +8,6 @@ namespace Cloister.Network.LoadBalancing;
 /// Why it is not healthy, as ELB names it: <c>Elb.InitialHealthChecking</c>; for an unhealthy target the last failed
 /// check's <c>Target.ResponseCodeMismatch</c>, <c>Target.Timeout</c> (both application load balancers only) or
 /// <c>Target.FailedHealthChecks</c>; <c>Target.NotInUse</c> for an unused target (in an Availability Zone not enabled for
-/// the load balancer); null when healthy.
+/// the load balancer); <c>Target.DeregistrationInProgress</c> for a draining one; null when healthy.
 /// </param>
 public sealed record TargetHealthDescription(string TargetGroupArn, string Target, TargetHealthState State, string? Reason);

@@ -17,4 +17,10 @@ public enum TargetHealthState
     /// (<c>Target.NotInUse</c>).
     /// </summary>
     Unused,
+
+    /// <summary>
+    /// Deregistered by an update: no new connections or requests while its deregistration delay runs
+    /// (<c>Target.DeregistrationInProgress</c>); listed no more once it ends.
+    /// </summary>
+    Draining,
 }

@@ -15,7 +15,7 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// <summary>
 /// The balancer topology running: a sandbox whose hosts trust a test CA, a small Python HTTP server started as each
 /// web instance (answering with its name; <c>{peer}</c> in it stands for the address the server sees), an HTTPS server on each IP target's ENI that answers like a private API
-/// endpoint (403 at <c>/test/hello</c> without the custom name), and the load balancers. Everything is torn down even
+/// endpoint (403 at <c>/test/hello</c> without the custom name; <c>/slow/{milliseconds}</c> answers that much later), and the load balancers. Everything is torn down even
 /// when a test or the start fails.
 /// </summary>
 public sealed class BalancerFixture : IAsyncLifetime
@@ -39,12 +39,22 @@ public sealed class BalancerFixture : IAsyncLifetime
     private readonly Dictionary<string, Process> _webServers = [];
     private readonly List<WebApplication> _apiServers = [];
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloister-lb-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly Dictionary<int, int> _slowInFlight = [];
 
     public Sandbox Sandbox { get; private set; } = null!;
 
     public SandboxCertificateAuthority Authority { get; private set; } = null!;
 
     public LoadBalancerService Balancers { get; private set; } = null!;
+
+    /// <summary>How many <c>/slow/{milliseconds}</c> requests the IP targets' servers hold now.</summary>
+    public int SlowRequestsInFlight(int milliseconds)
+    {
+        lock (_slowInFlight)
+        {
+            return _slowInFlight.GetValueOrDefault(milliseconds);
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -154,6 +164,14 @@ public sealed class BalancerFixture : IAsyncLifetime
         }
     }
 
+    private void CountSlow(int milliseconds, int change)
+    {
+        lock (_slowInFlight)
+        {
+            _slowInFlight[milliseconds] = _slowInFlight.GetValueOrDefault(milliseconds) + change;
+        }
+    }
+
     private async Task StartApiServerAsync(string host)
     {
         var socket = Sandbox.OpenTcpListener(IPAddress.Parse(Host(host).Address), 443);
@@ -169,6 +187,24 @@ public sealed class BalancerFixture : IAsyncLifetime
             {
                 context.Response.StatusCode = 403;
                 return;
+            }
+
+            // /slow/{milliseconds} answers after that long: a request in flight the load balancer may cut.
+            if (request.Path.StartsWithSegments("/slow", out var rest) && int.TryParse(rest.Value?.TrimStart('/'), System.Globalization.CultureInfo.InvariantCulture, out var milliseconds))
+            {
+                CountSlow(milliseconds, +1);
+                try
+                {
+                    await Task.Delay(milliseconds, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                finally
+                {
+                    CountSlow(milliseconds, -1);
+                }
             }
 
             using var content = new MemoryStream();

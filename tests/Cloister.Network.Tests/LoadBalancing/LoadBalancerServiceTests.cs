@@ -11,7 +11,7 @@ using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.LoadBalancing;
 
-public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFixture<BalancerFixture>
+public sealed partial class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFixture<BalancerFixture>
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
 
@@ -120,14 +120,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
             Assert.True(await BalancerFixture.EventuallyAsync(
                 () => fixture.EveryNodeSees("drain", $"10.50.1.11:{drain}", TargetHealthState.Healthy) && fixture.EveryNodeSees("drain", $"10.50.1.11:{BalancerTopology.WebPort}", TargetHealthState.Healthy),
                 Settle));
-            var client = IPAddress.Parse(fixture.Host("client").Address);
-            for (var i = 0; i < 12; i++)
-            {
-                var socket = fixture.Sandbox.OpenTcpClient(client);
-                sockets.Add(socket);
-                await socket.ConnectAsync(new IPEndPoint(NlbNodes[0], BalancerTopology.DrainPort));
-                await socket.SendAsync("GET / HTTP/1.0\r\n"u8.ToArray());
-            }
+            await OpenWaitingConnectionsAsync(sockets, 12);
 
             await fixture.Sandbox.ApplyAsync(model with
             {
@@ -138,18 +131,7 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
             var answers = new List<string>();
             foreach (var socket in sockets)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                try
-                {
-                    await socket.SendAsync("\r\n"u8.ToArray(), timeout.Token);
-                    using var reader = new StreamReader(new NetworkStream(socket), Encoding.ASCII);
-                    var response = await reader.ReadToEndAsync(timeout.Token);
-                    answers.Add(response.Length == 0 ? "closed" : response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
-                }
-                catch (Exception e) when (e is SocketException or IOException)
-                {
-                    answers.Add("reset");
-                }
+                answers.Add(await FinishRequestAsync(socket));
             }
 
             Assert.DoesNotContain("web1-drain", answers);
@@ -470,6 +452,22 @@ public sealed class LoadBalancerServiceTests(BalancerFixture fixture) : IClassFi
         var (status, body) = await CurlAsync("client", AlbNodes[0], path, extra);
         Assert.Equal(200, status);
         return body;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> connections from the client instance to the first NLB node's drain listener, each left
+    /// waiting mid-request (the request line sent, not the blank line that ends it), added to <paramref name="sockets"/>.
+    /// </summary>
+    private async Task OpenWaitingConnectionsAsync(List<Socket> sockets, int count)
+    {
+        var client = IPAddress.Parse(fixture.Host("client").Address);
+        for (var i = 0; i < count; i++)
+        {
+            var socket = fixture.Sandbox.OpenTcpClient(client);
+            sockets.Add(socket);
+            await socket.ConnectAsync(new IPEndPoint(NlbNodes[0], BalancerTopology.DrainPort));
+            await socket.SendAsync("GET / HTTP/1.0\r\n"u8.ToArray());
+        }
     }
 
     /// <summary>New connections from the client instance to the NLB's nodes, each a plain HTTP/1.0 GET.</summary>

@@ -288,8 +288,8 @@ public sealed class RuleAndHealthTests
         health.Record(0, HealthCheckResult.Passed);
         health.Record(1, HealthCheckResult.Passed);
         var ended = new List<string>();
-        using var toA = health.Track(a, "eu-central-1a", () => ended.Add("a"));
-        using var toB = health.Track(b, "eu-central-1a", () => ended.Add("b"));
+        using var toA = health.Track(a, "eu-central-1a", endsWhenUnhealthy: true, () => ended.Add("a"));
+        using var toB = health.Track(b, "eu-central-1a", endsWhenUnhealthy: true, () => ended.Add("b"));
 
         health.Record(0, HealthCheckResult.FailedHealthChecks);
         Assert.Equal(["a"], ended);
