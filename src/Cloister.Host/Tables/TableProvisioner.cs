@@ -8,9 +8,10 @@ namespace Cloister.Host.Tables;
 
 /// <summary>
 /// Creates the template's tables the way CloudFormation does, through the table service's own DynamoDB API
-/// (<c>CreateTable</c>, then <c>UpdateTimeToLive</c>, then <c>PutResourcePolicy</c> or <c>DeleteResourcePolicy</c>). A table
-/// that already exists keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>) and takes the
-/// template's resource policy, or loses the one it had when the template has none.
+/// (<c>CreateTable</c> with its tags, table class and encryption, then <c>UpdateTimeToLive</c>, then
+/// <c>UpdateContinuousBackups</c>, then <c>PutResourcePolicy</c> or <c>DeleteResourcePolicy</c>). A table that already exists
+/// keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>), takes the template's tags
+/// (<c>TagResource</c>), point-in-time recovery setting and resource policy, or loses the policy it had when the template has none.
 /// </summary>
 internal sealed class TableProvisioner(HttpClient client, AccountContext account)
 {
@@ -20,10 +21,25 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
         foreach (var table in tables)
         {
             var (status, body) = await SendAsync("CreateTable", CreateTableJson(table), cancellationToken).ConfigureAwait(false);
-            if (status != 200 && !body.Contains("ResourceInUseException", StringComparison.Ordinal))
+            var existed = status != 200 && body.Contains("ResourceInUseException", StringComparison.Ordinal);
+            if (status != 200 && !existed)
             {
                 problems.Add($"{table.LogicalId} ({table.TableName}): CreateTable failed: {body}");
                 continue;
+            }
+
+            var arn = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table.TableName}";
+            if (existed && table.Tags.Length > 0)
+            {
+                (status, body) = await SendAsync("TagResource", Json(writer =>
+                {
+                    writer.WriteString("ResourceArn", arn);
+                    WriteTags(writer, table.Tags);
+                }), cancellationToken).ConfigureAwait(false);
+                if (status != 200)
+                {
+                    problems.Add($"{table.LogicalId} ({table.TableName}): TagResource failed: {body}");
+                }
             }
 
             if (table.TimeToLiveAttribute is { } attribute)
@@ -40,7 +56,23 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
                 }
             }
 
-            var arn = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table.TableName}";
+            (status, body) = await SendAsync("UpdateContinuousBackups", Json(writer =>
+            {
+                writer.WriteString("TableName", table.TableName);
+                writer.WriteStartObject("PointInTimeRecoverySpecification");
+                writer.WriteBoolean("PointInTimeRecoveryEnabled", table.PointInTimeRecovery);
+                if (table.RecoveryPeriodInDays is { } days)
+                {
+                    writer.WriteNumber("RecoveryPeriodInDays", days);
+                }
+
+                writer.WriteEndObject();
+            }), cancellationToken).ConfigureAwait(false);
+            if (status != 200)
+            {
+                problems.Add($"{table.LogicalId} ({table.TableName}): UpdateContinuousBackups failed: {body}");
+            }
+
             var policyRequest = new Dictionary<string, string> { ["ResourceArn"] = arn };
             if (table.ResourcePolicy is { } policy)
             {
@@ -58,37 +90,79 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
         return problems;
     }
 
-    internal static string CreateTableJson(Table table)
+    internal static string CreateTableJson(Table table) => Json(json =>
+    {
+        json.WriteString("TableName", table.TableName);
+        json.WriteString("BillingMode", table.BillingMode);
+        WriteKeySchema(json, table.KeySchema);
+        json.WriteStartArray("AttributeDefinitions");
+        foreach (var (name, type) in table.AttributeDefinitions.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            json.WriteStartObject();
+            json.WriteString("AttributeName", name);
+            json.WriteString("AttributeType", type);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        var provisioned = table.BillingMode == "PROVISIONED";
+        if (provisioned)
+        {
+            WriteThroughput(json);
+        }
+
+        WriteIndexes(json, "GlobalSecondaryIndexes", table.GlobalSecondaryIndexes, provisioned);
+        WriteIndexes(json, "LocalSecondaryIndexes", table.LocalSecondaryIndexes, throughput: false);
+        if (table.Tags.Length > 0)
+        {
+            WriteTags(json, table.Tags);
+        }
+
+        if (table.TableClass is { } tableClass)
+        {
+            json.WriteString("TableClass", tableClass);
+        }
+
+        if (table.SseEnabled)
+        {
+            json.WriteStartObject("SSESpecification");
+            json.WriteBoolean("Enabled", true);
+            if (table.SseKmsKeyId is { } key)
+            {
+                json.WriteString("SSEType", "KMS");
+                json.WriteString("KMSMasterKeyId", key);
+            }
+
+            json.WriteEndObject();
+        }
+    });
+
+    /// <summary>One request body: an object whose members <paramref name="members"/> writes.</summary>
+    private static string Json(Action<Utf8JsonWriter> members)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
-            json.WriteString("TableName", table.TableName);
-            json.WriteString("BillingMode", table.BillingMode);
-            WriteKeySchema(json, table.KeySchema);
-            json.WriteStartArray("AttributeDefinitions");
-            foreach (var (name, type) in table.AttributeDefinitions.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                json.WriteStartObject();
-                json.WriteString("AttributeName", name);
-                json.WriteString("AttributeType", type);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            var provisioned = table.BillingMode == "PROVISIONED";
-            if (provisioned)
-            {
-                WriteThroughput(json);
-            }
-
-            WriteIndexes(json, "GlobalSecondaryIndexes", table.GlobalSecondaryIndexes, provisioned);
-            WriteIndexes(json, "LocalSecondaryIndexes", table.LocalSecondaryIndexes, throughput: false);
+            members(json);
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteTags(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, string>> tags)
+    {
+        json.WriteStartArray("Tags");
+        foreach (var (key, value) in tags)
+        {
+            json.WriteStartObject();
+            json.WriteString("Key", key);
+            json.WriteString("Value", value);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteIndexes(Utf8JsonWriter json, string name, IReadOnlyList<SecondaryIndex> indexes, bool throughput)

@@ -25,4 +25,22 @@ public sealed record Table(
 {
     /// <summary>A table is identified by its name.</summary>
     public string Id => TableName;
+
+    /// <summary>The template's <c>Tags</c>, in their order (the table service holds them to DynamoDB's tagging rules).</summary>
+    public ImmutableArray<KeyValuePair<string, string>> Tags { get; init; } = [];
+
+    /// <summary><c>TableClass</c> (<c>STANDARD</c> or <c>STANDARD_INFREQUENT_ACCESS</c>); null when the template gives none.</summary>
+    public string? TableClass { get; init; }
+
+    /// <summary><c>SSESpecification.SSEEnabled</c>: encrypted with a KMS key rather than the AWS owned key.</summary>
+    public bool SseEnabled { get; init; }
+
+    /// <summary><c>SSESpecification.KMSMasterKeyId</c>; null for the AWS managed key.</summary>
+    public string? SseKmsKeyId { get; init; }
+
+    /// <summary><c>PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled</c>.</summary>
+    public bool PointInTimeRecovery { get; init; }
+
+    /// <summary><c>PointInTimeRecoverySpecification.RecoveryPeriodInDays</c>; null for DynamoDB's default (35).</summary>
+    public int? RecoveryPeriodInDays { get; init; }
 }

@@ -28,6 +28,8 @@ internal sealed partial class RequestAuthorizer
         ["DeleteTable"] = "dynamodb:DeleteTable",
         ["UpdateTimeToLive"] = "dynamodb:UpdateTimeToLive",
         ["DescribeTimeToLive"] = "dynamodb:DescribeTimeToLive",
+        ["DescribeContinuousBackups"] = "dynamodb:DescribeContinuousBackups",
+        ["UpdateContinuousBackups"] = "dynamodb:UpdateContinuousBackups",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Every operation a rule below covers; the service must offer no other (a test holds them together).</summary>
@@ -35,6 +37,7 @@ internal sealed partial class RequestAuthorizer
     [
         "CreateTable", "ListTables", "DescribeLimits", "DescribeEndpoints", "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
         "BatchGetItem", "BatchWriteItem", TransactWriteItems, TransactGetItems, "PutResourcePolicy", "GetResourcePolicy", "DeleteResourcePolicy",
+        "TagResource", "UntagResource", "ListTagsOfResource",
     ]).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Checks every action <paramref name="operation"/> needs; throws AccessDeniedException at the first one denied, before anything is done.</summary>
@@ -92,6 +95,9 @@ internal sealed partial class RequestAuthorizer
             case "PutResourcePolicy" or "GetResourcePolicy" or "DeleteResourcePolicy":
                 ResourcePolicy(connection, request, "dynamodb:" + operation);
                 return;
+            case "TagResource" or "UntagResource" or "ListTagsOfResource":
+                Tagging(connection, request, "dynamodb:" + operation);
+                return;
         }
 
         if (!TableOperations.TryGetValue(operation, out var action))
@@ -138,6 +144,15 @@ internal sealed partial class RequestAuthorizer
         {
             CheckSelfLockout(connection, request, table);
         }
+    }
+
+    /// <summary>TagResource, UntagResource and ListTagsOfResource: their action on the table the ARN names (on the ARN itself when it names none here).</summary>
+    private void Tagging(ConnectionAccess connection, JsonElement request, string action)
+    {
+        var arn = RequestReader.RequireString(request, "ResourceArn", "resourceArn");
+        var table = TableOfArn(arn);
+        Begin(connection, action, table?.Arn ?? arn, table);
+        Decide(connection, table);
     }
 
     private void Get(ConnectionAccess connection, JsonElement request, string? enclosing)

@@ -11,9 +11,27 @@ internal sealed partial class DynamoDbService
 {
     private const int MaxTables = 2500;
 
+    /// <summary>The UpdateTable members that each change the table (AttributeDefinitions only accompany an index created).</summary>
+    private static readonly string[] TableChanges =
+        ["BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "DeletionProtectionEnabled", "StreamSpecification", "SSESpecification", "TableClass"];
+
     private async ValueTask CreateTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var definition = TableDefinitionReader.Read(request, _store.Time.GetUtcNow());
+        TableSettingsReader.CheckStreamOnCreate(request);
+        TableSettingsReader.TryReadSse(request, _account, out var keyArn);
+        var tags = RequestReader.GetArray(request, "Tags") is { } given ? TableTags.Read(given) : [];
+        if (tags.Length > TableTags.MaxTags)
+        {
+            throw DynamoDbException.Validation(TableTags.TooMany);
+        }
+
+        definition = definition with
+        {
+            Tags = tags.IsEmpty ? null : tags,
+            TableClass = TableSettingsReader.ReadTableClass(request),
+            SseKmsKeyArn = keyArn,
+        };
         var policyJson = RequestReader.GetString(request, "ResourcePolicy");
         var policy = policyJson is null ? null : ResourcePolicyDocument.Parse(policyJson);
         long lsn;
@@ -95,11 +113,25 @@ internal sealed partial class DynamoDbService
         var name = RequestReader.RequireTableName(request);
         var billing = RequestReader.GetEnum(request, "BillingMode", "billingMode", "PROVISIONED", "PAY_PER_REQUEST");
         var requestedTypes = TableDefinitionReader.ReadAttributeDefinitions(request);
+        var tableClass = TableSettingsReader.ReadTableClass(request);
+        var sse = TableSettingsReader.TryReadSse(request, _account, out var keyArn);
+        CheckSoleChange(request, sse, tableClass is not null);
         long lsn;
         lock (_store.Gate)
         {
             var table = _store.GetTable(name);
+            TableSettingsReader.CheckStreamOnUpdate(request, name);
             var definition = table.Definition;
+            if (sse)
+            {
+                definition = Encrypt(definition, keyArn);
+            }
+
+            if (tableClass is not null && tableClass != (definition.TableClass ?? TableSettingsReader.Standard))
+            {
+                definition = definition with { TableClass = tableClass, TableClassUpdated = _store.Time.GetUtcNow() };
+            }
+
             // An attribute already defined keeps its type, as in DynamoDB, which ignores a conflicting definition (a key retyped
             // would no longer match the items stored under it); a new one serves an index this request creates, and a
             // definition no key uses is dropped below.
@@ -134,6 +166,40 @@ internal sealed partial class DynamoDbService
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// DynamoDB takes a change of encryption or of table class only alone: with either, any other change (billing, throughput,
+    /// indexes, deletion protection, stream, the other one) is refused.
+    /// </summary>
+    private static void CheckSoleChange(JsonElement request, bool sse, bool tableClass)
+    {
+        if (!sse && !tableClass)
+        {
+            return;
+        }
+
+        var changes = TableChanges.Count(member => RequestReader.Has(request, member));
+        if (changes > 1)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: {(sse ? "Server-Side Encryption" : "TableClass")} modification must be the only operation in the request");
+        }
+    }
+
+    /// <summary>UpdateTable's SSESpecification: a new key, or back to the AWS owned key; asking for what the table has is refused, as DynamoDB does.</summary>
+    private static TableDefinition Encrypt(TableDefinition definition, string? keyArn)
+    {
+        if (keyArn is null && definition.SseKmsKeyArn is null)
+        {
+            throw DynamoDbException.Validation("One or more parameter values were invalid: Table is already encrypted by default");
+        }
+
+        if (keyArn is not null && string.Equals(keyArn, definition.SseKmsKeyArn, StringComparison.Ordinal))
+        {
+            throw DynamoDbException.Validation("One or more parameter values were invalid: Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key");
+        }
+
+        return definition with { SseKmsKeyArn = keyArn };
     }
 
     /// <summary>

@@ -59,6 +59,11 @@ internal sealed partial class DynamoDbService
             ["PutResourcePolicy"] = (request, writer, _) => PutResourcePolicyAsync(request, writer),
             ["GetResourcePolicy"] = (request, writer, _) => Sync(() => GetResourcePolicy(request, writer)),
             ["DeleteResourcePolicy"] = (request, writer, _) => DeleteResourcePolicyAsync(request, writer),
+            ["TagResource"] = (request, _, _) => TagResourceAsync(request),
+            ["UntagResource"] = (request, _, _) => UntagResourceAsync(request),
+            ["ListTagsOfResource"] = (request, writer, _) => Sync(() => ListTagsOfResource(request, writer)),
+            ["DescribeContinuousBackups"] = (request, writer, _) => Sync(() => DescribeContinuousBackups(request, writer)),
+            ["UpdateContinuousBackups"] = (request, writer, _) => UpdateContinuousBackupsAsync(request, writer),
         }.ToFrozenDictionary(StringComparer.Ordinal);
         _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }

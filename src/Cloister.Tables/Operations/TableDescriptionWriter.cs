@@ -85,8 +85,37 @@ internal static class TableDescriptionWriter
             writer.WriteEndArray();
         }
 
+        WriteSettings(writer, definition);
         writer.WriteBoolean("DeletionProtectionEnabled", definition.DeletionProtectionEnabled);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// TableClassSummary once a class was given (DynamoDB leaves it out for a table never given one), and SSEDescription for a
+    /// table encrypted with a KMS key (none for the AWS owned key, as DynamoDB describes it).
+    /// </summary>
+    private static void WriteSettings(Utf8JsonWriter writer, TableDefinition definition)
+    {
+        if (definition.TableClass is { } tableClass)
+        {
+            writer.WriteStartObject("TableClassSummary");
+            writer.WriteString("TableClass", tableClass);
+            if (definition.TableClassUpdated is { } updated)
+            {
+                writer.WriteNumber("LastUpdateDateTime", updated.ToUnixTimeMilliseconds() / 1000.0);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (definition.SseKmsKeyArn is { } key)
+        {
+            writer.WriteStartObject("SSEDescription");
+            writer.WriteString("Status", "ENABLED");
+            writer.WriteString("SSEType", "KMS");
+            writer.WriteString("KMSMasterKeyArn", key);
+            writer.WriteEndObject();
+        }
     }
 
     private static void WriteKeySchema(Utf8JsonWriter writer, string hash, string? range)

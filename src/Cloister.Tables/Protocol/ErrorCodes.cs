@@ -16,6 +16,7 @@ internal static class ErrorCodes
     public const string LimitExceeded = Dynamo + "LimitExceededException";
     public const string InternalServerError = Dynamo + "InternalServerError";
     public const string PolicyNotFound = Dynamo + "PolicyNotFoundException";
+    public const string TableNotFound = Dynamo + "TableNotFoundException";
     public const string Serialization = Coral + "SerializationException";
     public const string UnknownOperation = Coral + "UnknownOperationException";
     public const string UnrecognizedClient = Coral + "UnrecognizedClientException";

@@ -1,10 +1,16 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Cloister.Tables.Storage;
 
 /// <summary>
 /// Everything DescribeTable reports about a table except its live counts, and its resource-based policy (the JSON
-/// as given, and its revision id); replaced whole on change, and stored whole in the journal's catalog.
+/// as given, and its revision id), tags, table class, encryption key and point-in-time recovery setting; replaced whole on
+/// change, and stored whole in the journal's catalog. Members added after the first release default when an older
+/// catalog row lacks them. <c>TableClass</c> is null when never given (STANDARD, and DescribeTable then shows no
+/// TableClassSummary); <c>TableClassUpdated</c> is when UpdateTable last changed it; <c>SseKmsKeyArn</c> is the KMS key of
+/// SSESpecification Enabled, null for the AWS owned key; <c>PointInTimeRecoverySince</c> is when UpdateContinuousBackups
+/// enabled point-in-time recovery, null while it is disabled.
 /// </summary>
 internal sealed record TableDefinition(
     string Name,
@@ -21,8 +27,18 @@ internal sealed record TableDefinition(
     bool DeletionProtectionEnabled,
     DateTimeOffset CreationDateTime,
     string? ResourcePolicy = null,
-    string? ResourcePolicyRevisionId = null)
+    string? ResourcePolicyRevisionId = null,
+    ImmutableArray<TableTag>? Tags = null,
+    string? TableClass = null,
+    DateTimeOffset? TableClassUpdated = null,
+    string? SseKmsKeyArn = null,
+    DateTimeOffset? PointInTimeRecoverySince = null,
+    int RecoveryPeriodInDays = 0)
 {
+    /// <summary>The table's tags, in the order they were first given.</summary>
+    [JsonIgnore]
+    public ImmutableArray<TableTag> TagList => Tags ?? [];
+
     public IEnumerable<string> KeyNames => RangeKey is null ? [HashKey] : [HashKey, RangeKey];
 
     /// <summary>Every attribute a key schema names, the table's and its indexes' (the ones AttributeDefinitions must define).</summary>

@@ -178,7 +178,36 @@ internal sealed partial class ModelBuilder
         var resourcePolicy = r.Map("ResourcePolicy") is { } policy
             ? PolicyDocument(r, policy, "PolicyDocument", "ResourcePolicy.PolicyDocument", new PolicyParseOptions(PolicyKind.Resource))
             : null;
-        _tables.Add(new Table(r.LogicalId, r.Id, keySchema, definitions.ToImmutable(), billing, gsis, lsis, ttl, resourcePolicy));
+        _tables.Add(TableSettings(r, new Table(r.LogicalId, r.Id, keySchema, definitions.ToImmutable(), billing, gsis, lsis, ttl, resourcePolicy)));
+    }
+
+    /// <summary>
+    /// A table's <c>Tags</c>, <c>TableClass</c>, <c>SSESpecification</c> and <c>PointInTimeRecoverySpecification</c>, which the
+    /// stack host gives the table service as CreateTable's and UpdateContinuousBackups' members (DynamoDB's own rules and
+    /// messages then apply to them, as CloudFormation's handler passes them on).
+    /// </summary>
+    private static Table TableSettings(PropertyReader r, Table table)
+    {
+        var tableClass = r.String("TableClass");
+        if (tableClass is not (null or "STANDARD" or "STANDARD_INFREQUENT_ACCESS"))
+        {
+            r.Problem("TableClass", $"'{tableClass}' is not STANDARD or STANDARD_INFREQUENT_ACCESS.");
+        }
+
+        var sse = r.Map("SSESpecification");
+        var pitr = r.Map("PointInTimeRecoverySpecification");
+        var pitrEnabled = pitr is not null && r.Bool(pitr, "PointInTimeRecoveryEnabled", "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", false);
+        var days = pitr?.Get("RecoveryPeriodInDays") is null ? (int?)null
+            : r.Int(pitr, "RecoveryPeriodInDays", "PointInTimeRecoverySpecification.RecoveryPeriodInDays", 35);
+        return table with
+        {
+            Tags = [.. NodeFactory.Items(r.Node("Tags")).OfType<MapNode>().Select(tag => KeyValuePair.Create(tag.GetString("Key") ?? string.Empty, tag.GetString("Value") ?? string.Empty))],
+            TableClass = tableClass,
+            SseEnabled = sse is not null && r.Bool(sse, "SSEEnabled", "SSESpecification.SSEEnabled", false),
+            SseKmsKeyId = sse is null ? null : r.String(sse, "KMSMasterKeyId", "SSESpecification.KMSMasterKeyId"),
+            PointInTimeRecovery = pitrEnabled,
+            RecoveryPeriodInDays = pitrEnabled ? days : null,
+        };
     }
 
     private static ImmutableArray<KeyElement> Keys(PropertyReader r, MapNode owner, string path)

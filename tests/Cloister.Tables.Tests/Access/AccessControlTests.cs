@@ -41,6 +41,22 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TagResource_RoleAllowedOnlyListTags_DeniedAndNoTagAdded()
+    {
+        var table = await _server.CreateTableAsync();
+        var arn = AccessServer.TableArnPrefix + table;
+        _server.AddRole("AKIDTAGS", "TagReader", "tags-secret", [AccessServer.Allow("\"dynamodb:ListTagsOfResource\"", arn)]);
+        using var client = _server.Client("AKIDTAGS", "tags-secret");
+
+        var error = await Assert.ThrowsAsync<AmazonDynamoDBException>(() =>
+            client.TagResourceAsync(new TagResourceRequest { ResourceArn = arn, Tags = [new Tag { Key = "k", Value = "v" }] }));
+        var listed = await client.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = arn });
+
+        Assert.Equal(Denied("TagReader", "dynamodb:TagResource", arn, "because no identity-based policy allows the dynamodb:TagResource action"), error.Message);
+        Assert.Empty(listed.Tags ?? []);
+    }
+
+    [Fact]
     public async Task PutItem_RoleAllowedOnlyGetItem_AccessDeniedAndNothingWritten()
     {
         var table = await _server.CreateTableAsync();

@@ -42,4 +42,27 @@ public sealed class AwsCliTests(TablesServerFixture fixture) : IClassFixture<Tab
         Assert.NotEqual(0, code);
         Assert.Contains("ConditionalCheckFailedException", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cli_TagsClassAndBackups_AsTerraformReadsThem()
+    {
+        var table = TablesServerFixture.UniqueName("cli");
+        var created = await RunAsync("create-table", "--table-name", table, "--attribute-definitions", "AttributeName=PK,AttributeType=S",
+            "--key-schema", "AttributeName=PK,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST", "--tags", "Key=env,Value=test",
+            "--table-class", "STANDARD_INFREQUENT_ACCESS", "--sse-specification", "Enabled=true,SSEType=KMS");
+        var arn = created.GetProperty("TableDescription").GetProperty("TableArn").GetString()!;
+        await RunAsync("tag-resource", "--resource-arn", arn, "--tags", "Key=team,Value=data");
+        await RunAsync("untag-resource", "--resource-arn", arn, "--tag-keys", "env");
+        var tags = await RunAsync("list-tags-of-resource", "--resource-arn", arn);
+        await RunAsync("update-continuous-backups", "--table-name", table, "--point-in-time-recovery-specification", "PointInTimeRecoveryEnabled=true");
+        var backups = await RunAsync("describe-continuous-backups", "--table-name", table);
+        var ttl = await RunAsync("describe-time-to-live", "--table-name", table);
+
+        var description = created.GetProperty("TableDescription");
+        Assert.Equal("STANDARD_INFREQUENT_ACCESS", description.GetProperty("TableClassSummary").GetProperty("TableClass").GetString());
+        Assert.Equal("ENABLED", description.GetProperty("SSEDescription").GetProperty("Status").GetString());
+        Assert.Equal("team=data", string.Join(',', tags.GetProperty("Tags").EnumerateArray().Select(tag => $"{tag.GetProperty("Key")}={tag.GetProperty("Value")}")));
+        Assert.Equal("ENABLED", backups.GetProperty("ContinuousBackupsDescription").GetProperty("PointInTimeRecoveryDescription").GetProperty("PointInTimeRecoveryStatus").GetString());
+        Assert.Equal("DISABLED", ttl.GetProperty("TimeToLiveDescription").GetProperty("TimeToLiveStatus").GetString());
+    }
 }
