@@ -40,11 +40,12 @@ internal sealed class OutputPump
     }
 
     /// <summary>Waits, at most <paramref name="limit"/>, until every byte written to the pipe before the call is logged.</summary>
-    public void Drain(TimeSpan limit)
+    /// <returns>False when the limit ran out first (the tests tell a drain that waited for its limit by it, not by a clock).</returns>
+    public bool Drain(TimeSpan limit)
     {
         if (_pipe is null || !TryAddRef(_pipe))
         {
-            return;
+            return true;
         }
 
         try
@@ -60,11 +61,13 @@ internal sealed class OutputPump
             {
                 if (Environment.TickCount64 >= deadline)
                 {
-                    return;
+                    return false;
                 }
 
                 spin.SpinOnce(sleep1Threshold: 30);
             }
+
+            return true;
         }
         finally
         {

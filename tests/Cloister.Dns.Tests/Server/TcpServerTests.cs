@@ -53,7 +53,9 @@ public sealed class TcpServerTests
     public async Task Tcp_SlowForwardedQueryThenLocalQuery_LocalAnsweredFirstWithoutWaiting()
     {
         // RFC 7766 §6.2.1.1: pipelined queries are processed concurrently and may be answered out of order, so one
-        // forwarded query waiting on a silent target does not hold up the connection's other queries.
+        // forwarded query waiting on a silent target does not hold up the connection's other queries. The order of the
+        // answers shows it, not a clock (a bound on the local answer failed under load): the forward's SERVFAIL comes only
+        // when its 5 s run out, far above what a local answer needs even on a loaded machine.
         await using var silent = ScriptedUpstream.Start("127.0.0.67", _ => Task.FromResult<DnsMessage?>(null));
         var model = TestModels.ApiOnly() with
         {
@@ -61,23 +63,20 @@ public sealed class TcpServerTests
             ResolverRules = [new Model.Dns.ResolverRule("rslvr-rr-0000000000000000d", "Rule", "r", "corp.example", Model.Dns.ResolverRuleType.Forward, "rslvr-out-0000000000000000d", [silent.Target])],
             ResolverRuleAssociations = [new Model.Dns.ResolverRuleAssociation("rslvr-rrassoc-000000000000000d", "Assoc", "rslvr-rr-0000000000000000d", TestModels.ApiVpc)],
         };
-        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromSeconds(2), ForwardBudget = TimeSpan.FromSeconds(2) });
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromSeconds(5), ForwardBudget = TimeSpan.FromSeconds(5) });
         service.Apply(model);
         await using var listener = service.StartVpcResolver(TestModels.ApiVpc, null, Loopback.Tcp());
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(listener.TcpEndPoint!);
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         await WriteAsync(socket, DnsMessage.CreateQuery(1, "slow.corp.example", DnsRecordType.A));
         await Poll.UntilAsync(() => silent.Queries > 0 ? "asked" : null, TimeSpan.FromSeconds(5), "the forwarded query upstream");
         await WriteAsync(socket, DnsMessage.CreateQuery(2, "www.corp.internal", DnsRecordType.A));
         var first = await ReadAsync(socket);
-        var firstAfter = clock.Elapsed;
         var second = await ReadAsync(socket);
 
         Assert.Equal(2, first.Id);
         Assert.Equal(2, first.Answers.Length);
-        Assert.True(firstAfter < TimeSpan.FromSeconds(1.5), $"the local answer took {firstAfter}");
         Assert.Equal(1, second.Id);
         Assert.Equal(DnsResponseCode.ServFail, second.ResponseCode);
     }

@@ -188,6 +188,21 @@ public sealed class MappingTemplateTests
     public void Render_ForeachOverLargeList_StopsAtAThousand() =>
         Assert.Equal(1000, Render("#set($l = [])#foreach($i in [1..1000])#set($ok = $l.add($i))#end#foreach($i in $l)x#end", string.Empty).Length);
 
+    /// <summary>
+    /// Nested loops multiply: two of a thousand iterations each are a million steps, which the renderer's work budget
+    /// refuses, whatever the machine's speed (a clock bound on rendering failed under load).
+    /// </summary>
+    [Fact]
+    public void Render_NestedLoopsPastTheWorkBudget_RefusedAsTooMuchWork()
+    {
+        var template = MappingTemplate.Compile("#foreach($i in [1..1000])#foreach($j in [1..1000])x#end#end");
+        Assert.Null(template.Error);
+
+        var refused = Assert.Throws<VtlException>(() => template.Render(Input(string.Empty, new ContextOverrides())));
+
+        Assert.Equal("The template does too much work.", refused.Message);
+    }
+
     [Fact]
     public void Compile_StaticTemplate_RendersItsTextOnce()
     {
@@ -198,7 +213,7 @@ public sealed class MappingTemplateTests
     }
 
     [Fact]
-    public void Compile_RandomAndMutatedInput_NeverCrashesAndStaysBounded()
+    public void Compile_RandomAndMutatedInput_NeverCrashesAndRefusesDeepNesting()
     {
         var random = new Random(9);
         string[] seeds =
@@ -208,7 +223,6 @@ public sealed class MappingTemplateTests
             "#[[raw]]## c\n#* b *#$x.y(1, 'a', \"s $z\", [1..3], {\"m\": true}) #break #stop",
         ];
         const string Alphabet = "#$!{}()[].,'\"=<>&|+-*/%01abinsetfdorqu \n\\";
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var round = 0; round < 3000; round++)
         {
             var text = new StringBuilder(seeds[round % seeds.Length]);
@@ -236,7 +250,6 @@ public sealed class MappingTemplateTests
             }
         }
 
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 20);
         Assert.NotNull(MappingTemplate.Compile(new string('(', 10_000) + "#if(").Error);
         Assert.NotNull(MappingTemplate.Compile("#if(" + string.Concat(Enumerable.Repeat("!(", 5_000))).Error);
 

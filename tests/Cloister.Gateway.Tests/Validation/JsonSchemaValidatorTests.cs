@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Cloister.Gateway.Tests.Infrastructure;
 using Cloister.Gateway.Validation;
@@ -141,16 +140,18 @@ public sealed class JsonSchemaValidatorTests
             errors);
     }
 
-    /// <summary>A body of 10 MB can hold a million items: uniqueness must not compare every pair (fge hashes them).</summary>
+    /// <summary>
+    /// A body of 10 MB can hold a million items: uniqueness must not compare every pair (fge hashes them). Over these
+    /// 200,000 items comparing every pair is 2·10^10 comparisons, tens of minutes at least: a regression shows as a hung
+    /// test, not as a clock bound that fails under load (as one did).
+    /// </summary>
     [Fact]
-    public void Validate_UniqueItemsOverLargeArray_StaysFast()
+    public void Validate_UniqueItemsOverTwoHundredThousandItems_FindsOnlyTheAddedDuplicate()
     {
         var items = string.Join(',', Enumerable.Range(0, 200_000).Select(i => i % 2 == 0 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{{\"k\":[{i},\"v\"]}}"));
-        var stopwatch = Stopwatch.StartNew();
 
         Assert.Empty(Errors("""{"uniqueItems":true}""", "[" + items + "]"));
         Assert.Equal(["array must not contain duplicate elements"], Errors("""{"uniqueItems":true}""", "[" + items + ",{\"k\":[199999,\"v\"]}]"));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), stopwatch.Elapsed.ToString());
     }
 
     /// <summary>A valid body is valid however many items it has: the budget against runaway combinators grows with the body.</summary>

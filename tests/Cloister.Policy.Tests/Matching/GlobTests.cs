@@ -37,14 +37,18 @@ public sealed class GlobTests
         Assert.False(Glob.IsMatch("a*c", literal, "abc", ignoreCase: false));
     }
 
+    /// <summary>
+    /// A matcher that backtracks into every star would try about C(4000, 2000) ways of splitting the text before giving
+    /// up, and never answer: a regression shows as a hung test. The single backtrack point answers in at most pattern
+    /// times text steps. How fast it answers is for benchmarks, not for a clock here (one failed under load).
+    /// </summary>
     [Fact]
-    public void IsMatch_HostilePattern_StaysFast()
+    public void IsMatch_HostilePatternABacktrackerCouldNotFinish_IsFalse()
     {
         var pattern = string.Concat(Enumerable.Repeat("*a", 2000)) + "b";
         var text = new string('a', 4000);
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
 
         Assert.False(Glob.IsMatch(pattern, text, ignoreCase: false));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"took {stopwatch.Elapsed}");
+        Assert.True(Glob.IsMatch(pattern.AsSpan(0, pattern.Length - 1), text, ignoreCase: false));
     }
 }

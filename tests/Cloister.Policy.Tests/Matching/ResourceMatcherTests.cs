@@ -39,14 +39,18 @@ public sealed class ResourceMatcherTests
         Assert.False(ArnMatcher.IsMatch(pattern, default, value));
     }
 
+    /// <summary>
+    /// A matcher that backtracks into every star would try about C(4000, 200) ways of splitting the resource before
+    /// giving up, and never answer: a regression shows as a hung test. The table answers in pattern times ARN steps.
+    /// How fast is for benchmarks, not for a clock here (one failed under load).
+    /// </summary>
     [Fact]
-    public void IsMatch_HostilePatternAndLongArn_StaysLinearInEachAndAnswers()
+    public void IsMatch_HostilePatternABacktrackerCouldNotFinish_Answers()
     {
         var pattern = "arn:*:*:*:*:" + string.Concat(Enumerable.Repeat("*a", 200)) + "b";
         var arn = "arn:aws:s3:::" + new string('a', 4000);
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
         Assert.False(ResourceMatcher.IsMatch(pattern, default, arn));
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), started.Elapsed.ToString());
+        Assert.True(ResourceMatcher.IsMatch(pattern.AsSpan(0, pattern.Length - 1), default, arn));
     }
 }
