@@ -217,6 +217,19 @@ internal sealed class DnsForwarder : IDisposable
             }
 
             var response = await UdpExchangeAsync(vpcId, source, target, buffer, length, query, attempt.Token).ConfigureAwait(false);
+            if (response is { ResponseCode: DnsResponseCode.FormErr or DnsResponseCode.NotImp, Edns: null })
+            {
+                // RFC 6891 §7: a server that does not implement EDNS rejects the OPT record (FORMERR, some NOTIMP) and
+                // sends none back; asked again without it, it answers (unbound falls back the same way).
+                query = query with { Edns = null };
+                if (!query.TryWrite(buffer.AsSpan(2, MaxQuery), out length))
+                {
+                    return null;
+                }
+
+                response = await UdpExchangeAsync(vpcId, source, target, buffer, length, query, attempt.Token).ConfigureAwait(false);
+            }
+
             if (response is { Truncated: true })
             {
                 response = await TcpExchangeAsync(vpcId, source, target, buffer, length, query, attempt.Token).ConfigureAwait(false);
@@ -371,11 +384,16 @@ internal sealed class DnsForwarder : IDisposable
         return ReferenceEquals(current, name) || response.Answers.Any(r => r.Type == type && DnsName.Comparer.Equals(r.Name, current)) ? null : current;
     }
 
+    /// <summary>
+    /// Whether <paramref name="response"/> answers <paramref name="query"/>: same id and question, or a FORMERR or NOTIMP with
+    /// the id alone (a server that cannot read a query, an OPT record included, may send the header back without the question).
+    /// </summary>
     private static bool Matches(DnsMessage query, DnsMessage response) =>
         response.IsResponse
         && response.Id == query.Id
-        && response.Questions.Length == 1
-        && response.Questions[0].Type == query.Questions[0].Type
-        && response.Questions[0].Class == query.Questions[0].Class
-        && DnsName.Comparer.Equals(response.Questions[0].Name, query.Questions[0].Name);
+        && (response.Questions.Length == 1
+            ? response.Questions[0].Type == query.Questions[0].Type
+                && response.Questions[0].Class == query.Questions[0].Class
+                && DnsName.Comparer.Equals(response.Questions[0].Name, query.Questions[0].Name)
+            : response.Questions.IsEmpty && response.ResponseCode is DnsResponseCode.FormErr or DnsResponseCode.NotImp);
 }
