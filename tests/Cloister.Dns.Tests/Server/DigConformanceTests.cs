@@ -165,4 +165,19 @@ public sealed class DigConformanceTests : IAsyncLifetime
 
         Assert.Contains("status: NOTIMP", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("update")]
+    [InlineData("status")]
+    public async Task Dig_OpcodeNotImplemented_NotImpWithOptAndQuestion(string opcode)
+    {
+        // RFC 6891 §6.1.1: a response to a query with an OPT record carries one. Without it dig concluded that the server
+        // does not speak EDNS ("retry with '+noedns'"), and a resolver forwarding here would ask again without EDNS.
+        var output = await Dig($"+opcode={opcode}", "www.corp.internal", "A");
+
+        Assert.Contains("status: NOTIMP", output, StringComparison.Ordinal);
+        Assert.Contains("; EDNS: version: 0, flags:; udp: 1232", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("+noedns", output, StringComparison.Ordinal);
+    }
 }
