@@ -205,6 +205,31 @@ public sealed class ForwarderTests
         Assert.Equal(1, withEdns);
     }
 
+    [Theory]
+    [InlineData("", "SERVFAIL", "127.0.0.146", "127.0.0.147")]
+    [InlineData("example", "SERVFAIL", "127.0.0.148", "127.0.0.149")]
+    [InlineData("corp.example", "NOERROR", "127.0.0.150", "127.0.0.151")]
+    [InlineData("sub.corp.example", "NOERROR", "127.0.0.152", "127.0.0.153")]
+    public async Task ForwardAsync_UpstreamAnswersReferral_UpwardIsServFailDownwardPassesThrough(string zoneCut, string expected, string upstreamAddress, string sourceAddress)
+    {
+        // A server that neither recurses nor holds the name (Windows DNS with recursion off) answers a referral to the root
+        // or a parent of the rule's domain: a lame answer, which unbound, checked side by side, turns into SERVFAIL. A
+        // referral at or below the rule's domain (a delegation the upstream does not follow) unbound passes through.
+        await using var upstream = ScriptedUpstream.Start(upstreamAddress, query => Task.FromResult<DnsMessage?>(query with
+        {
+            IsResponse = true,
+            Authorities = [new DnsResourceRecord(zoneCut, DnsRecordType.NS, 300, new NameRecordData("ns1.example.net"))],
+            Edns = null,
+        }));
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromSeconds(1), ForwardBudget = TimeSpan.FromSeconds(2) });
+        service.Apply(Forwarding("corp.example", upstream.Target, sourceAddress));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "host.sub.corp.example", DnsRecordType.A));
+
+        Assert.Equal(expected, response.ResponseCode.ToString().ToUpperInvariant());
+        Assert.Empty(response.Answers);
+    }
+
     [Fact]
     public async Task ForwardAsync_RuleSharedWithAnotherVpc_SocketOpenedInTheOutboundEndpointsVpc()
     {
