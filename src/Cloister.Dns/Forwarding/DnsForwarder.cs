@@ -189,7 +189,7 @@ internal sealed class DnsForwarder : IDisposable
         {
             var target = rule.Targets[k % targets];
             var source = rule.SourceAddresses[(k + (k / targets)) % sources];
-            var answer = await AttemptAsync(rule.EndpointVpcId!, source, target, name, type, budget.Token).ConfigureAwait(false);
+            var answer = await AttemptAsync(rule.EndpointVpcId!, source, target, rule.Domain, name, type, budget.Token).ConfigureAwait(false);
             if (answer is not null)
             {
                 _cache.Store(key, answer);
@@ -202,7 +202,7 @@ internal sealed class DnsForwarder : IDisposable
         return LocalAnswer.ServerFailure;
     }
 
-    private async ValueTask<LocalAnswer?> AttemptAsync(string vpcId, IPAddress source, IPEndPoint target, string name, DnsRecordType type, CancellationToken budget)
+    private async ValueTask<LocalAnswer?> AttemptAsync(string vpcId, IPAddress source, IPEndPoint target, string domain, string name, DnsRecordType type, CancellationToken budget)
     {
         var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
         var query = DnsMessage.CreateQuery(id, name, type);
@@ -217,6 +217,19 @@ internal sealed class DnsForwarder : IDisposable
             }
 
             var response = await UdpExchangeAsync(vpcId, source, target, buffer, length, query, attempt.Token).ConfigureAwait(false);
+            if (response is { ResponseCode: DnsResponseCode.FormErr or DnsResponseCode.NotImp, Edns: null })
+            {
+                // RFC 6891 §7: a server that does not implement EDNS rejects the OPT record (FORMERR, some NOTIMP) and
+                // sends none back; asked again without it, it answers (unbound falls back the same way).
+                query = query with { Edns = null };
+                if (!query.TryWrite(buffer.AsSpan(2, MaxQuery), out length))
+                {
+                    return null;
+                }
+
+                response = await UdpExchangeAsync(vpcId, source, target, buffer, length, query, attempt.Token).ConfigureAwait(false);
+            }
+
             if (response is { Truncated: true })
             {
                 response = await TcpExchangeAsync(vpcId, source, target, buffer, length, query, attempt.Token).ConfigureAwait(false);
@@ -233,6 +246,12 @@ internal sealed class DnsForwarder : IDisposable
                     DnsLog.ForwardAttemptRejected(_logger, name, target, source, response.ResponseCode);
                 }
 
+                return null;
+            }
+
+            if (IsUpwardReferral(domain, response))
+            {
+                DnsLog.ForwardAttemptFailed(_logger, name, target, source, "referral above the rule's domain");
                 return null;
             }
 
@@ -371,11 +390,28 @@ internal sealed class DnsForwarder : IDisposable
         return ReferenceEquals(current, name) || response.Answers.Any(r => r.Type == type && DnsName.Comparer.Equals(r.Name, current)) ? null : current;
     }
 
+    /// <summary>
+    /// A lame answer: no records, no SOA, only a referral to the root or to a domain above the rule's <paramref name="domain"/>, as
+    /// a server that neither recurses nor holds the name sends (Windows DNS with recursion off refers to the root). unbound
+    /// treats a forwarder's upward referral as lame and tries elsewhere; a referral at or below the domain is a delegation the
+    /// upstream did not follow, passed through as unbound does.
+    /// </summary>
+    internal static bool IsUpwardReferral(string domain, DnsMessage response) =>
+        response.ResponseCode == DnsResponseCode.NoError
+        && response.Answers.IsEmpty
+        && !response.Authorities.Any(r => r.Type == DnsRecordType.SOA)
+        && response.Authorities.Any(r => r.Type == DnsRecordType.NS && !DnsName.IsAtOrBelow(r.Name, domain));
+
+    /// <summary>
+    /// Whether <paramref name="response"/> answers <paramref name="query"/>: same id and question, or a FORMERR or NOTIMP with
+    /// the id alone (a server that cannot read a query, an OPT record included, may send the header back without the question).
+    /// </summary>
     private static bool Matches(DnsMessage query, DnsMessage response) =>
         response.IsResponse
         && response.Id == query.Id
-        && response.Questions.Length == 1
-        && response.Questions[0].Type == query.Questions[0].Type
-        && response.Questions[0].Class == query.Questions[0].Class
-        && DnsName.Comparer.Equals(response.Questions[0].Name, query.Questions[0].Name);
+        && (response.Questions.Length == 1
+            ? response.Questions[0].Type == query.Questions[0].Type
+                && response.Questions[0].Class == query.Questions[0].Class
+                && DnsName.Comparer.Equals(response.Questions[0].Name, query.Questions[0].Name)
+            : response.Questions.IsEmpty && response.ResponseCode is DnsResponseCode.FormErr or DnsResponseCode.NotImp);
 }

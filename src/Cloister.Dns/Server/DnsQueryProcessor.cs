@@ -47,20 +47,24 @@ internal sealed class DnsQueryProcessor
             return ValueTask.FromResult(0);
         }
 
-        if (header.OpCode != DnsOpCode.Query)
-        {
-            return ValueTask.FromResult(HeaderOnly(response.Span, header, DnsResponseCode.NotImp));
-        }
-
         if (!DnsMessage.TryParse(span, out var query, out var error, out var offset))
         {
-            DnsLog.MalformedQuery(_logger, scope, error, offset);
-            return ValueTask.FromResult(HeaderOnly(response.Span, header, DnsResponseCode.FormErr));
+            if (header.OpCode == DnsOpCode.Query)
+            {
+                DnsLog.MalformedQuery(_logger, scope, error, offset);
+            }
+
+            return ValueTask.FromResult(HeaderOnly(response.Span, header, header.OpCode == DnsOpCode.Query ? DnsResponseCode.FormErr : DnsResponseCode.NotImp));
+        }
+
+        if (header.OpCode != DnsOpCode.Query)
+        {
+            return ValueTask.FromResult(Rejection(query, DnsResponseCode.NotImp, response.Span));
         }
 
         if (query.Questions.Length != 1 || !query.Answers.IsEmpty || !query.Authorities.IsEmpty)
         {
-            return ValueTask.FromResult(HeaderOnly(response.Span, header, DnsResponseCode.FormErr));
+            return ValueTask.FromResult(Rejection(query, DnsResponseCode.FormErr, response.Span));
         }
 
         var question = query.Questions[0];
@@ -74,7 +78,7 @@ internal sealed class DnsQueryProcessor
             RecursionAvailable = true,
             CheckingDisabled = query.CheckingDisabled,
             Questions = query.Questions,
-            Edns = query.Edns is null ? null : query.Edns.DnssecOk ? ResponseOptDnssecOk : ResponseOpt,
+            Edns = ResponseOptFor(query),
         };
         if (query.Edns is { Version: > 0 })
         {
@@ -176,6 +180,28 @@ internal sealed class DnsQueryProcessor
     }
 
     private static int Write(DnsMessage reply, Span<byte> response, int limit) => reply.WriteTruncating(response, limit);
+
+    /// <summary>The OPT record of the response: one exactly when the query had one (RFC 6891 §6.1.1), with its DO bit.</summary>
+    private static DnsEdns? ResponseOptFor(DnsMessage query) => query.Edns is null ? null : query.Edns.DnssecOk ? ResponseOptDnssecOk : ResponseOpt;
+
+    /// <summary>
+    /// A refusal of a message that reads but cannot be answered: its id, opcode, RD and CD, its question when it has one, and
+    /// an OPT record when it had one, as unbound answers; without the OPT a client takes the server for one without EDNS.
+    /// </summary>
+    private static int Rejection(DnsMessage query, DnsResponseCode code, Span<byte> response) => Write(
+        new DnsMessage
+        {
+            Id = query.Id,
+            IsResponse = true,
+            OpCode = query.OpCode,
+            RecursionDesired = query.RecursionDesired,
+            CheckingDisabled = query.CheckingDisabled,
+            ResponseCode = code,
+            Questions = query.Questions.Length == 1 ? query.Questions : [],
+            Edns = ResponseOptFor(query),
+        },
+        response,
+        Math.Min(response.Length, DnsEdns.ClassicUdpSize));
 
     private static int HeaderOnly(Span<byte> response, DnsHeader query, DnsResponseCode code)
     {

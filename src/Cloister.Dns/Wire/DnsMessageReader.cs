@@ -262,6 +262,7 @@ internal static class DnsMessageReader
                 }
 
             case DnsRecordType.TXT:
+            case DnsRecordType.SPF:
                 {
                     if (length == 0)
                     {
@@ -296,6 +297,50 @@ internal static class DnsMessageReader
                     var value = Encoding.Latin1.GetString(data[(offset + 2 + tagLength)..end]);
                     recordData = new CaaRecordData(flags, tag, value);
                     offset = end;
+                    return true;
+                }
+
+            case DnsRecordType.DS:
+            case DnsRecordType.SSHFP:
+            case DnsRecordType.TLSA:
+                {
+                    var widths = DigestRecordData.WidthsOf(type);
+                    var fields = new ushort[widths.Length];
+                    for (var i = 0; i < widths.Length; i++)
+                    {
+                        if (offset + widths[i] >= end)
+                        {
+                            return false;
+                        }
+
+                        fields[i] = widths[i] == 1 ? data[offset] : BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
+                        offset += widths[i];
+                    }
+
+                    recordData = new DigestRecordData([.. fields], widths, [.. data[offset..end]]);
+                    offset = end;
+                    return true;
+                }
+
+            case DnsRecordType.NAPTR:
+                {
+                    if (length < 7)
+                    {
+                        return false;
+                    }
+
+                    var order = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
+                    var preference = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 2)..]);
+                    offset += 4;
+                    if (!CharacterString.TryRead(bounded, ref offset, out var flags)
+                        || !CharacterString.TryRead(bounded, ref offset, out var services)
+                        || !CharacterString.TryRead(bounded, ref offset, out var regexp)
+                        || !DnsName.TryRead(bounded, ref offset, out var replacement, out _))
+                    {
+                        return false;
+                    }
+
+                    recordData = new NaptrRecordData(order, preference, flags, services, regexp, replacement);
                     return true;
                 }
 

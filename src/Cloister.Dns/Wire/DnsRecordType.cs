@@ -24,8 +24,18 @@ public enum DnsRecordType : ushort
     AAAA = 28,
     /// <summary>A service location.</summary>
     SRV = 33,
+    /// <summary>A naming authority pointer (RFC 3403).</summary>
+    NAPTR = 35,
     /// <summary>The EDNS(0) pseudo-record.</summary>
     OPT = 41,
+    /// <summary>A delegation signer (RFC 4034).</summary>
+    DS = 43,
+    /// <summary>An SSH key fingerprint (RFC 4255).</summary>
+    SSHFP = 44,
+    /// <summary>A TLS certificate association (RFC 6698).</summary>
+    TLSA = 52,
+    /// <summary>Sender policy, laid out as TXT (RFC 4408; Route 53 still takes it).</summary>
+    SPF = 99,
     /// <summary>Incremental zone transfer (never served).</summary>
     IXFR = 251,
     /// <summary>Zone transfer (never served).</summary>

@@ -93,7 +93,25 @@ public static class PresentationParser
                 }
 
             case DnsRecordType.TXT:
+            case DnsRecordType.SPF:
                 return TryStrings(text, out var strings) && strings.Length > 0 && Set(new TxtRecordData(strings), out data);
+            case DnsRecordType.DS:
+            case DnsRecordType.SSHFP:
+            case DnsRecordType.TLSA:
+                return TryDigest(type, text, out data);
+            case DnsRecordType.NAPTR:
+                {
+                    // order preference "flags" "services" "regexp" replacement: the strings may hold spaces, the replacement is a name.
+                    var parts = text.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var last = parts.Length == 3 ? parts[2].LastIndexOf(' ') : -1;
+                    return last > 0
+                        && ushort.TryParse(parts[0], CultureInfo.InvariantCulture, out var order)
+                        && ushort.TryParse(parts[1], CultureInfo.InvariantCulture, out var preference)
+                        && TryStrings(parts[2][..last], out var fields) && fields.Length == 3
+                        && TryName(parts[2][(last + 1)..], out var replacement)
+                        && Set(new NaptrRecordData(order, preference, fields[0], fields[1], fields[2], replacement), out data);
+                }
+
             case DnsRecordType.CAA:
                 {
                     var space1 = text.IndexOf(' ', StringComparison.Ordinal);
@@ -132,24 +150,55 @@ public static class PresentationParser
     {
         data = null!;
         var parts = Split(text);
-        if (parts.Length < 2 || parts[0] != @"\#" || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var length))
+        if (parts.Length < 2 || parts[0] != @"\#" || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var length)
+            || !TryHex(parts.AsSpan(2), out var bytes) || bytes.Length != length)
         {
             return false;
         }
 
-        try
+        data = new OpaqueRecordData([.. bytes]);
+        return true;
+    }
+
+    /// <summary>DS, SSHFP or TLSA: the type's numbers, each within its width, then a digest in hex (which may be split by spaces).</summary>
+    private static bool TryDigest(DnsRecordType type, string text, out DnsRecordData data)
+    {
+        data = null!;
+        var widths = DigestRecordData.WidthsOf(type);
+        var parts = Split(text);
+        if (parts.Length <= widths.Length)
         {
-            var bytes = Convert.FromHexString(string.Concat(parts.Skip(2)));
-            if (bytes.Length != length)
+            return false;
+        }
+
+        var fields = new ushort[widths.Length];
+        for (var i = 0; i < widths.Length; i++)
+        {
+            if (!ushort.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out fields[i]) || (widths[i] == 1 && fields[i] > byte.MaxValue))
             {
                 return false;
             }
+        }
 
-            data = new OpaqueRecordData([.. bytes]);
+        if (!TryHex(parts.AsSpan(widths.Length), out var digest) || digest.Length == 0)
+        {
+            return false;
+        }
+
+        data = new DigestRecordData([.. fields], widths, [.. digest]);
+        return true;
+    }
+
+    private static bool TryHex(ReadOnlySpan<string> parts, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Convert.FromHexString(string.Concat(parts));
             return true;
         }
         catch (FormatException)
         {
+            bytes = [];
             return false;
         }
     }

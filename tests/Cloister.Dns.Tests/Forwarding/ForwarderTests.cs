@@ -176,6 +176,60 @@ public sealed class ForwarderTests
         Assert.Equal(DnsRecordType.SOA, Assert.Single(response.Authorities).Type);
     }
 
+    [Theory]
+    [InlineData(DnsResponseCode.FormErr, true, "127.0.0.140", "127.0.0.141")]
+    [InlineData(DnsResponseCode.FormErr, false, "127.0.0.142", "127.0.0.143")]
+    [InlineData(DnsResponseCode.NotImp, true, "127.0.0.144", "127.0.0.145")]
+    public async Task ForwardAsync_UpstreamWithoutEdnsRejectsOptRecord_AskedAgainWithoutEdns(DnsResponseCode code, bool echoesQuestion, string upstreamAddress, string sourceAddress)
+    {
+        // RFC 6891 §7: a server that does not implement EDNS answers a query with an OPT record FORMERR (some NOTIMP),
+        // without an OPT, often header only; the requestor asks again without EDNS, as unbound does.
+        var withEdns = 0;
+        await using var upstream = ScriptedUpstream.Start(upstreamAddress, query =>
+        {
+            if (query.Edns is not null)
+            {
+                Interlocked.Increment(ref withEdns);
+                return Task.FromResult<DnsMessage?>(query with { IsResponse = true, ResponseCode = code, Questions = echoesQuestion ? query.Questions : [], Edns = null });
+            }
+
+            return Task.FromResult<DnsMessage?>(query with { IsResponse = true, Answers = [new DnsResourceRecord(query.Questions[0].Name, DnsRecordType.A, 300, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.7")))] });
+        });
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromSeconds(2), ForwardBudget = TimeSpan.FromSeconds(3) });
+        service.Apply(Forwarding("corp.example", upstream.Target, sourceAddress));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "old.corp.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal("192.0.2.7", Assert.Single(response.Answers).Data.ToPresentation());
+        Assert.Equal(1, withEdns);
+    }
+
+    [Theory]
+    [InlineData("", "SERVFAIL", "127.0.0.146", "127.0.0.147")]
+    [InlineData("example", "SERVFAIL", "127.0.0.148", "127.0.0.149")]
+    [InlineData("corp.example", "NOERROR", "127.0.0.150", "127.0.0.151")]
+    [InlineData("sub.corp.example", "NOERROR", "127.0.0.152", "127.0.0.153")]
+    public async Task ForwardAsync_UpstreamAnswersReferral_UpwardIsServFailDownwardPassesThrough(string zoneCut, string expected, string upstreamAddress, string sourceAddress)
+    {
+        // A server that neither recurses nor holds the name (Windows DNS with recursion off) answers a referral to the root
+        // or a parent of the rule's domain: a lame answer, which unbound, checked side by side, turns into SERVFAIL. A
+        // referral at or below the rule's domain (a delegation the upstream does not follow) unbound passes through.
+        await using var upstream = ScriptedUpstream.Start(upstreamAddress, query => Task.FromResult<DnsMessage?>(query with
+        {
+            IsResponse = true,
+            Authorities = [new DnsResourceRecord(zoneCut, DnsRecordType.NS, 300, new NameRecordData("ns1.example.net"))],
+            Edns = null,
+        }));
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromSeconds(1), ForwardBudget = TimeSpan.FromSeconds(2) });
+        service.Apply(Forwarding("corp.example", upstream.Target, sourceAddress));
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "host.sub.corp.example", DnsRecordType.A));
+
+        Assert.Equal(expected, response.ResponseCode.ToString().ToUpperInvariant());
+        Assert.Empty(response.Answers);
+    }
+
     [Fact]
     public async Task ForwardAsync_RuleSharedWithAnotherVpc_SocketOpenedInTheOutboundEndpointsVpc()
     {

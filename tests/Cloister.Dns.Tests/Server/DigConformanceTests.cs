@@ -158,11 +158,45 @@ public sealed class DigConformanceTests : IAsyncLifetime
         Assert.Contains("status: REFUSED", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SPF", "\"v=spf1 ip4:10.0.0.0/16 -all\"")]
+    [InlineData("SSHFP", "1 1 09F6A01D2175742B257C6B98B7C72C44C4040683")]
+    [InlineData("TLSA", "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6")]
+    [InlineData("DS", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118")]
+    [InlineData("NAPTR", "100 50 \"U\" \"E2U+sip\" \"!^.*$!sip:info@corp.internal!\" .")]
+    public async Task Dig_PrivateZoneRecordOfOtherRoute53Type_AnsweredAsDigPrintsIt(string type, string value)
+    {
+        // Route 53 record sets may be of these types too (its RRType list); Cloister dropped them as "unknown record type".
+        var model = TestModels.ApiOnly();
+        model = model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.Add(TestModels.Set("other.corp.internal", type, 300, value)) }] };
+        await using var resolver = RunningResolver.Start(model, TestModels.ApiVpc);
+
+        var output = await Tool.RunAsync("dig", "@127.0.0.1", "-p", resolver.PortText, "+time=2", "+tries=1", "+nosplit", "other.corp.internal", type);
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Matches($@"other\.corp\.internal\.\s+300\s+IN\s+{type}\s+{System.Text.RegularExpressions.Regex.Escape(value)}\n", output);
+    }
+
     [Fact]
     public async Task Dig_NotifyOpcode_NotImp()
     {
         var output = await Dig("+opcode=notify", "www.corp.internal", "SOA");
 
         Assert.Contains("status: NOTIMP", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("update")]
+    [InlineData("status")]
+    public async Task Dig_OpcodeNotImplemented_NotImpWithOptAndQuestion(string opcode)
+    {
+        // RFC 6891 §6.1.1: a response to a query with an OPT record carries one. Without it dig concluded that the server
+        // does not speak EDNS ("retry with '+noedns'"), and a resolver forwarding here would ask again without EDNS.
+        var output = await Dig($"+opcode={opcode}", "www.corp.internal", "A");
+
+        Assert.Contains("status: NOTIMP", output, StringComparison.Ordinal);
+        Assert.Contains("; EDNS: version: 0, flags:; udp: 1232", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("+noedns", output, StringComparison.Ordinal);
     }
 }

@@ -130,26 +130,47 @@ public sealed class TcpServerTests
     public async Task Udp_TwoQuestions_FormErrEchoingId()
     {
         await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
-        var query = new DnsMessage
-        {
-            Id = 0x4242,
-            RecursionDesired = true,
-            Questions = [new DnsQuestion("www.corp.internal", DnsRecordType.A), new DnsQuestion("www.corp.internal", DnsRecordType.AAAA)],
-        };
-        var buffer = new byte[512];
-        query.TryWrite(buffer, out var written);
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        await socket.ConnectAsync(resolver.Listener.UdpEndPoint!);
 
-        await socket.SendAsync(buffer.AsMemory(0, written), SocketFlags.None);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
-        var response = DnsMessage.Parse(buffer.AsSpan(0, length));
+        var response = await ExchangeUdpAsync(resolver, TwoQuestions(0x4242, edns: null));
 
         Assert.Equal(0x4242, response.Id);
         Assert.Equal(DnsResponseCode.FormErr, response.ResponseCode);
         Assert.True(response.IsResponse);
         Assert.True(response.RecursionDesired);
+    }
+
+    private static DnsMessage TwoQuestions(ushort id, DnsEdns? edns) => new()
+    {
+        Id = id,
+        RecursionDesired = true,
+        Questions = [new DnsQuestion("www.corp.internal", DnsRecordType.A), new DnsQuestion("www.corp.internal", DnsRecordType.AAAA)],
+        Edns = edns,
+    };
+
+    private static async Task<DnsMessage> ExchangeUdpAsync(RunningResolver resolver, DnsMessage query)
+    {
+        var buffer = new byte[512];
+        query.TryWrite(buffer, out var written);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await socket.ConnectAsync(resolver.Listener.UdpEndPoint!);
+        await socket.SendAsync(buffer.AsMemory(0, written), SocketFlags.None);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        return DnsMessage.Parse(buffer.AsSpan(0, length));
+    }
+
+    [Fact]
+    public async Task Udp_TwoQuestionsWithEdns_FormErrCarriesOpt()
+    {
+        // RFC 6891 §6.1.1: the answer to a query with an OPT record has one, FORMERR included, or the client takes the
+        // server for one without EDNS.
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+
+        var response = await ExchangeUdpAsync(resolver, TwoQuestions(0x4243, new DnsEdns(4096, DnssecOk: true)));
+
+        Assert.Equal(0x4243, response.Id);
+        Assert.Equal(DnsResponseCode.FormErr, response.ResponseCode);
+        Assert.Equal(new DnsEdns(DnsEdns.DefaultPayloadSize, DnssecOk: true), response.Edns);
     }
 
     [Fact]

@@ -21,6 +21,12 @@ public sealed class RecordDataTests
         { "CAA", "0 issue \"amazon.com\"", "0 issue \"amazon.com\"" },
         { "CAA", "128 iodef \"mailto:security@example.com\"", "128 iodef \"mailto:security@example.com\"" },
         { "TYPE65", "\\# 3 010203", "\\# 3 010203" },
+        { "SPF", "\"v=spf1 ip4:10.0.0.0/16 -all\"", "\"v=spf1 ip4:10.0.0.0/16 -all\"" },
+        { "SSHFP", "1 1 09f6a01d2175742b257c6b98b7c72c44c4040683", "1 1 09F6A01D2175742B257C6B98B7C72C44C4040683" },
+        { "TLSA", "3 1 1 0C72AC70B745AC19998811B131D662C9 AC69DBDBE7CB23E5B514B56664C5D3D6", "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6" },
+        { "DS", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118" },
+        { "NAPTR", "100 50 \"S\" \"SIP+D2U\" \"\" _sip._udp.corp.internal", "100 50 \"S\" \"SIP+D2U\" \"\" _sip._udp.corp.internal." },
+        { "NAPTR", "100 10 \"U\" \"E2U+sip\" \"!^.*$!sip:a b@corp.internal!\" .", "100 10 \"U\" \"E2U+sip\" \"!^.*$!sip:a b@corp.internal!\" ." },
     };
 
     [Theory]
@@ -60,6 +66,11 @@ public sealed class RecordDataTests
     [InlineData("TXT", "\"unterminated")]
     [InlineData("CAA", "0 issue")]
     [InlineData("TYPE65", "\\# 4 0102")]
+    [InlineData("SSHFP", "1 1")]
+    [InlineData("SSHFP", "256 1 09F6")]
+    [InlineData("TLSA", "3 1 1 0C7")]
+    [InlineData("DS", "70000 5 1 2BB1")]
+    [InlineData("NAPTR", "100 50 \"S\" \"SIP+D2U\" _sip._udp.corp.internal")]
     public void TryParse_InvalidValue_False(string typeName, string value)
     {
         Assert.True(PresentationParser.TryParseType(typeName, out var type));
