@@ -72,7 +72,9 @@ public sealed class JournalTests : IDisposable
         // 16 writers put 16,384 items of 3 KB: 48 MiB of items, several times that in log frames (SQLite writes whole
         // pages, and B-tree pages again in every commit). SQLite's own checkpoint is off; the background passes and
         // the writer's catch-up must copy the log and let SQLite start it over, or it grows to hold everything written
-        // (254 MiB when the passes did nothing).
+        // (254 MiB when the passes did nothing). The bound is a quarter of that, not the 8-14 MiB a quiet machine sees:
+        // while a pass is preempted mid-copy no checkpoint can start the log over, and under a load average of 35 the
+        // log reached 24 MiB that way; what this test tells apart is bounded from unbounded.
         var (store, path) = await PutConcurrentlyAsync("t3", 1024, new() { ["payload"] = AttributeValue.FromString(new string('x', 3000)) });
         var passes = store.Journal.CheckpointPasses;
         var log = new FileInfo(path + "-wal").Length;
@@ -80,7 +82,7 @@ public sealed class JournalTests : IDisposable
         var logAfterStop = File.Exists(path + "-wal");
 
         Assert.True(passes > 0, "no background checkpoint pass ran");
-        Assert.True(log < 24L << 20, $"the log grew to {log >> 20} MiB: it was not started over often enough");
+        Assert.True(log < 64L << 20, $"the log grew to {log >> 20} MiB: it was not started over often enough");
         Assert.False(logAfterStop, "a clean stop left the log behind (the writer's connection must close last)");
         Assert.Equal(16 * 1024, await CountAfterReopenAsync("t3"));
     }
