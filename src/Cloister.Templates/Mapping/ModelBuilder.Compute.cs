@@ -131,6 +131,11 @@ internal sealed partial class ModelBuilder
 
     private void BuildTable(PropertyReader r)
     {
+        if (r.Node("StreamSpecification") is { } stream)
+        {
+            r.WarningAt(stream, "StreamSpecification", "Cloister does not run DynamoDB Streams: the table has no stream, nothing reads one, and its StreamArn names none.");
+        }
+
         var definitions = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var attributes = r.Maps("AttributeDefinitions");
         for (var i = 0; i < attributes.Length; i++)

@@ -30,6 +30,21 @@ public sealed class TableMappingTests
     }
 
     [Fact]
+    public void Table_StreamSpecification_DeploysWithAWarningThatNoStreamRuns()
+    {
+        // The table service refuses StreamEnabled (Cloister does not run DynamoDB Streams); a template's
+        // StreamSpecification deployed silently, its GetAtt StreamArn naming a stream nothing serves.
+        var result = TestTemplates.LoadValid(TestTemplates.OneResource("AWS::DynamoDB::Table", Table + """
+
+                  StreamSpecification: { StreamViewType: NEW_AND_OLD_IMAGES }
+            """));
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("Properties.StreamSpecification", warning.Property);
+        Assert.Contains("does not run DynamoDB Streams", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Table_NoSettings_DefaultsAsDynamoDb()
     {
         var table = Assert.Single(TestTemplates.LoadValid(TestTemplates.OneResource("AWS::DynamoDB::Table", Table)).Model.Tables);
