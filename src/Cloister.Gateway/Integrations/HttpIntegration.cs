@@ -16,6 +16,8 @@ namespace Cloister.Gateway.Integrations;
 /// </summary>
 internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkClients vpcLinks, TimeProvider time, ILogger logger)
 {
+    private const string TraceHeader = "X-Amzn-Trace-Id";
+
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Content-Length",
@@ -92,6 +94,12 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
         {
             SetHeader(message, name, value);
+        }
+
+        if (!message.Headers.Contains(TraceHeader))
+        {
+            // X-Ray: API Gateway adds a tracing header to requests that come without one, and passes it to HTTP backends.
+            message.Headers.TryAddWithoutValidation(TraceHeader, request.Http.Request.Headers[TraceHeader] is [{ Length: > 0 } sent] ? sent : request.State.TraceId);
         }
 
         using var deadline = new CancellationTokenSource(timeout, time);

@@ -14,7 +14,8 @@ namespace Cloister.Gateway.Integrations;
 /// Non-proxy integrations' responses (AWS, HTTP, MOCK): the integration response whose <c>selectionPattern</c>
 /// matches the selector (the backend's status for HTTP and MOCK, the <c>errorMessage</c> for a Lambda error),
 /// else the default one (without a pattern), decides the method's status, headers and body template;
-/// <c>$context.responseOverride</c> set by the template has the last word.
+/// <c>$context.responseOverride</c> set by the template has the last word. The body is converted between text and
+/// binary as the selected response's <c>contentHandling</c> and the client's <c>Accept</c> ask (<see cref="ContentConversion"/>).
 /// </summary>
 internal static class IntegrationResponses
 {
@@ -90,9 +91,17 @@ internal static class IntegrationResponses
             return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
         }
 
-        var chosen = SelectTemplate(selected.ResponseTemplates, request.Http.Request.Headers.Accept.ToString());
+        var accept = request.Http.Request.Headers.Accept;
+        var plan = ContentConversion.ForResponse(selected.ContentHandling, request.Stage.Snapshot.BinaryMediaTypes, payloadContentType, accept);
+        if (plan.Encode)
+        {
+            // Binary for a client that wants text: templates and body mappings see the base64 text.
+            payload = ContentConversion.Encode(payload);
+        }
+
+        var chosen = SelectTemplate(selected.ResponseTemplates, accept.ToString());
         var template = chosen is var (_, templateSource) ? request.Catalog.Mapping(templateSource) : null;
-        if (selected.ResponseParameters.Count == 0 && template?.StaticUtf8 is { } staticBody)
+        if (selected.ResponseParameters.Count == 0 && template?.StaticUtf8 is { } staticBody && !plan.Decode)
         {
             // Nothing of this response depends on the request (no header mappings, a template without references): one result per catalog version.
             return request.Catalog.StaticResult(selected, chosen!.Value.Type, status, backendStatus, staticBody);
@@ -133,6 +142,17 @@ internal static class IntegrationResponses
                     headers.Add(new(name, value));
                 }
             }
+        }
+
+        if (plan.Decode)
+        {
+            if (!ContentConversion.TryDecode(body, out var decoded))
+            {
+                Log.IntegrationFailed(logger, request.State.RequestId, "Unable to transform response: the body to convert to binary is not base64");
+                return IntegrationResult.Failed(GatewayError.ConfigurationError, backendStatus);
+            }
+
+            body = decoded;
         }
 
         if (!headers.Exists(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)))

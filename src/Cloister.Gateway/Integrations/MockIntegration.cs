@@ -21,7 +21,7 @@ internal static class MockIntegration
         }
         else
         {
-            var (body, _, error) = RequestMapping.Map(request, integration, new ContextOverrides(), logger);
+            var (body, _, error) = RequestMapping.Map(request, integration, new ContextOverrides(), logger, convert: false);
             if (error is not null)
             {
                 return IntegrationResult.Failed(error);

@@ -31,6 +31,9 @@ public sealed record Integration(
     /// </summary>
     public string? Credentials { get; init; }
 
+    /// <summary><c>ContentHandling</c>: how the request payload is converted before it reaches the backend.</summary>
+    public ContentHandling ContentHandling { get; init; }
+
     /// <summary>API Gateway's default and largest integration timeout.</summary>
     public const int DefaultTimeoutInMillis = 29_000;
 }

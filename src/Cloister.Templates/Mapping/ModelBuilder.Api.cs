@@ -148,7 +148,8 @@ internal sealed partial class ModelBuilder
                 m.String(r, "StatusCode", $"Integration.IntegrationResponses[{n}].StatusCode", required: true) ?? "200",
                 r.GetString("SelectionPattern"),
                 m.StringMap(r.Get("ResponseParameters") as MapNode, $"Integration.IntegrationResponses[{n}].ResponseParameters"),
-                m.StringMap(r.Get("ResponseTemplates") as MapNode, $"Integration.IntegrationResponses[{n}].ResponseTemplates")));
+                m.StringMap(r.Get("ResponseTemplates") as MapNode, $"Integration.IntegrationResponses[{n}].ResponseTemplates"))
+            { ContentHandling = ContentHandlingOf(m, r, $"Integration.IntegrationResponses[{n}].ContentHandling") });
             if (type is not IntegrationType.Mock && i.Get("Uri") is null)
             {
                 m.Problem("Integration.Uri", "is required for this integration type.");
@@ -165,7 +166,7 @@ internal sealed partial class ModelBuilder
                 m.StringMap(i.Get("RequestTemplates") as MapNode, "Integration.RequestTemplates"),
                 i.GetString("PassthroughBehavior") ?? "WHEN_NO_MATCH",
                 [.. integrationResponses])
-            { Credentials = i.GetString("Credentials") };
+            { Credentials = i.GetString("Credentials"), ContentHandling = ContentHandlingOf(m, i, "Integration.ContentHandling") };
         }
 
         return new ApiMethod(
@@ -268,6 +269,12 @@ internal sealed partial class ModelBuilder
     /// <summary>API Gateway expands <c>execute-api:/stage/METHOD/path</c> to a full ARN when it saves a policy.</summary>
     private string ExpandPolicyShorthand(string policy, string apiId) =>
         policy.Replace("\"execute-api:/", $"\"arn:{account.Partition}:execute-api:{account.Region}:{account.AccountId}:{apiId}/", StringComparison.Ordinal);
+
+    private static ContentHandling ContentHandlingOf(PropertyReader m, MapNode node, string property)
+    {
+        var text = m.String(node, "ContentHandling", property);
+        return ContentHandlingValues.Parse(text) ?? Invalid(m, property, $"'{text}' {ContentHandlingValues.Invalid}", ContentHandling.Passthrough);
+    }
 
     private static T Invalid<T>(PropertyReader r, string property, string message, T fallback)
     {

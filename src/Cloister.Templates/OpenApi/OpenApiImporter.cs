@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Cloister.Model.Api;
 using Cloister.Model.Identifiers;
+using Cloister.Templates.Mapping;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.OpenApi;
@@ -245,7 +246,8 @@ internal sealed partial class OpenApiImporter
                 r.GetString("statusCode") ?? "200",
                 response.Key == "default" ? null : response.Key,
                 StringMap(r.Get("responseParameters")),
-                StringMap(r.Get("responseTemplates"))));
+                StringMap(r.Get("responseTemplates")))
+            { ContentHandling = ContentHandlingOf(r, $"{where}.responses.{response.Key}.contentHandling") });
         }
 
         return new Integration(
@@ -259,7 +261,19 @@ internal sealed partial class OpenApiImporter
             StringMap(node.Get("requestTemplates")),
             node.GetString("passthroughBehavior")?.ToUpperInvariant() ?? "WHEN_NO_MATCH",
             responses.ToImmutable())
-        { Credentials = node.GetString("credentials") };
+        { Credentials = node.GetString("credentials"), ContentHandling = ContentHandlingOf(node, $"{where}.contentHandling") };
+    }
+
+    private ContentHandling ContentHandlingOf(MapNode node, string path)
+    {
+        var text = node.GetString("contentHandling");
+        if (ContentHandlingValues.Parse(text) is { } handling)
+        {
+            return handling;
+        }
+
+        Problem(node.Get("contentHandling")!, path, $"'{text}' {ContentHandlingValues.Invalid}");
+        return ContentHandling.Passthrough;
     }
 
     private ImmutableDictionary<string, bool> Parameters(Node? node, string where)

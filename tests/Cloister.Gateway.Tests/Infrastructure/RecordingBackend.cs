@@ -11,7 +11,8 @@ namespace Cloister.Gateway.Tests.Infrastructure;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 standing in for a backend (or for the instances behind a network load
 /// balancer): it answers with a JSON description of the request it got, with the status a <c>status</c>
-/// query parameter asks for, and an <c>X-Backend</c> header naming itself. Every request is kept.
+/// query parameter asks for, and an <c>X-Backend</c> header naming itself; or, when asked with <c>reply</c> (base64) and
+/// <c>replyType</c>, with those bytes of that type. Every request is kept, its body also as base64.
 /// </summary>
 public sealed class RecordingBackend : IAsyncDisposable
 {
@@ -39,8 +40,9 @@ public sealed class RecordingBackend : IAsyncDisposable
         RecordingBackend? self = null;
         app.Run(async context =>
         {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync();
+            using var raw = new MemoryStream();
+            await context.Request.Body.CopyToAsync(raw);
+            var body = System.Text.Encoding.UTF8.GetString(raw.ToArray());
             var description = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
             {
                 ["backend"] = name,
@@ -51,10 +53,18 @@ public sealed class RecordingBackend : IAsyncDisposable
                 ["contentType"] = context.Request.ContentType,
                 ["headers"] = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
                 ["body"] = body,
+                ["bodyBase64"] = Convert.ToBase64String(raw.ToArray()),
             });
             self!.Requests.Enqueue(description);
             context.Response.StatusCode = int.TryParse(context.Request.Query["status"], out var status) ? status : 200;
             context.Response.Headers["X-Backend"] = name;
+            if (context.Request.Query["reply"] is [{ } reply])
+            {
+                context.Response.ContentType = context.Request.Query["replyType"].ToString();
+                await context.Response.Body.WriteAsync(Convert.FromBase64String(reply));
+                return;
+            }
+
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(description.GetRawText());
         });
