@@ -105,22 +105,42 @@ public sealed class HostRunnerTests : IAsyncLifetime
     public async Task RunAsync_InvokeWhileComingUp_AnswersComingUp()
     {
         // Before, invoke before the stacks were ready was answered "Unknown or not yet possible command 'invoke'".
-        // Asked in process the moment the network phase starts, long before the sandbox is built.
-        var host = Start(Request("""
+        // The bring-up is held in its functions phase: a provisioned environment's init waits for a file this test
+        // writes only after asking (asked at the network phase instead, a one-VPC stack could be ready first).
+        var release = Path.Combine(_state.Root, "release");
+        var host = Start(Request($$"""
             Resources:
               Vpc:
                 Type: AWS::EC2::VPC
                 Properties: { CidrBlock: 10.21.0.0/16 }
+              Held:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: python3.11
+                  Handler: index.handler
+                  Code:
+                    ZipFile: |
+                      import os, time
+                      while not os.path.exists("{{release}}"):
+                          time.sleep(0.05)
+                      def handler(event, context):
+                          return {}
+              HeldVersion:
+                Type: AWS::Lambda::Version
+                Properties: { FunctionName: !Ref Held, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 1 } }
             """));
-        while (await host.StandardOutput.ReadLineAsync() is { } line && JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent)!.Phase != "network")
+        while (await host.StandardOutput.ReadLineAsync() is { } line && JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent)!.Phase != "functions")
         {
         }
 
         var invoke = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "fn", "{}"), TimeSpan.FromSeconds(10));
         var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
+        await File.WriteAllTextAsync(release, string.Empty);
+        var events = await ProgressAsync(host);
 
         Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), invoke);
         Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), status);
+        Assert.Equal("ready", events[^1].State);
     }
 
     [Fact(Timeout = 300_000)]
