@@ -55,8 +55,11 @@ internal sealed class LambdaInvokeAccess
         var functions = (model.Functions.IsDefault ? [] : model.Functions)
             .SelectMany(f => Qualifiers(f).Select(q => (Key: Key(f.FunctionName, q), Policy: Compile(account, f, q, logger))))
             .ToFrozenDictionary(p => p.Key, p => p.Policy, StringComparer.Ordinal);
+        // API Gateway assumes the role when the catalog is built: its sessions' aws:TokenIssueTime, to the second.
+        var now = DateTimeOffset.UtcNow;
+        var issuedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         var roles = (model.Roles.IsDefault ? [] : model.Roles).DistinctBy(r => r.Arn, StringComparer.Ordinal)
-            .ToFrozenDictionary(r => r.Arn, r => Compile(account, r, logger), StringComparer.Ordinal);
+            .ToFrozenDictionary(r => r.Arn, r => Compile(account, r, issuedAt, logger), StringComparer.Ordinal);
         return new LambdaInvokeAccess(account, functions, roles);
     }
 
@@ -213,12 +216,15 @@ internal sealed class LambdaInvokeAccess
         json.WriteEndObject();
     }
 
-    /// <summary>A role's session as API Gateway assumes it, its identity policies and boundary; a policy that does not compile grants nothing.</summary>
-    private static CompiledRole Compile(AccountContext account, IamRole role, ILogger logger)
+    /// <summary>
+    /// A role's session as API Gateway assumes it (the role's tags as its principal tags, as every session of the role
+    /// carries them), its identity policies and boundary; a policy that does not compile grants nothing.
+    /// </summary>
+    private static CompiledRole Compile(AccountContext account, IamRole role, DateTimeOffset issuedAt, ILogger logger)
     {
         var compiled = RolePolicies.Compile(role, line => Log.PolicyDidNotCompile(logger, "role " + role.RoleName, line));
         var boundary = compiled.BoundaryInvalid ? DenyAllPolicy.Instance : compiled.Boundary;
-        var session = RequestPrincipal.Aws($"arn:{account.Partition}:sts::{account.AccountId}:assumed-role/{role.RoleName}/{ApiGatewayService}", role.Arn);
+        var session = RequestPrincipal.RoleSession($"arn:{account.Partition}:sts::{account.AccountId}:assumed-role/{role.RoleName}/{ApiGatewayService}", role.Arn, issuedAt, role.Tags);
         return new CompiledRole(session, compiled.Identity, boundary);
     }
 

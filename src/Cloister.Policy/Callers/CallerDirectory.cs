@@ -90,11 +90,8 @@ public sealed class CallerDirectory
             }
 
             var name = NameOf(roleArn);
-            var principal = RequestPrincipal.Aws($"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}", roleArn) with
-            {
-                TokenIssueTime = issuedAt,
-                Tags = role?.Tags ?? ImmutableDictionary<string, string>.Empty,
-            };
+            var principal = RequestPrincipal.RoleSession(
+                $"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}", roleArn, issuedAt, role?.Tags ?? ImmutableDictionary<string, string>.Empty);
             var roleId = role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17);
             issued[credentials.AccessKeyId] = new CallerIdentity(principal, roleId + ":" + session, credentials.SecretAccessKey, policies.Policies, policies.Boundary, IsRoot: false, credentials.SessionToken);
         }

@@ -132,6 +132,26 @@ public sealed class LambdaPermissionTests
         Assert.Equal(status == 200 ? 1 : 0, harness.Lambda.Events.Count);
     }
 
+    [Theory]
+    [InlineData("payments", 200)]
+    [InlineData("claims", 500)]
+    public async Task Invoke_CredentialsRolePolicyOnPrincipalTag_DecidesByTheRolesTags(string team, int status)
+    {
+        // API Gateway's session of the Credentials role carried no tags, so an ABAC condition on aws:PrincipalTag
+        // never matched there, though the same role's sessions elsewhere (functions, instances) carry the role's tags.
+        var rolePolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"TEAM"},"Null":{"aws:TokenIssueTime":"false"}}}]}""".Replace("TEAM", team, StringComparison.Ordinal);
+        var integration = LambdaProxy("echo") with { Credentials = RoleArn };
+        var role = new IamRole("Role", "ApiGatewayInvoke", RoleArn, "AROAEXAMPLE000000001", [new RolePolicy("Invoke", rolePolicy)])
+        {
+            Tags = ImmutableDictionary<string, string>.Empty.Add("team", "payments"),
+        };
+        await using var harness = await StartAsync(ModelOf(ClaimApi(integration)) with { Functions = [Function("echo")], Roles = [role] });
+
+        var response = await GetClaimAsync(harness);
+
+        Assert.Equal(status, (int)response.StatusCode);
+    }
+
     [Fact]
     public async Task Invoke_NonProxyIntegrationWithoutPermission_Answers500()
     {
