@@ -29,9 +29,9 @@ internal sealed partial class DynamoDbService
     {
         var name = RequestReader.RequireTableName(request);
         var specification = RequestReader.GetObject(request, "PointInTimeRecoverySpecification")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("pointInTimeRecoverySpecification");
         var enabled = RequestReader.GetBool(specification, "PointInTimeRecoveryEnabled")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled");
         var days = RequestReader.GetLong(specification, "RecoveryPeriodInDays");
         if (days is < 1 or > MaxRecoveryPeriodInDays)
         {

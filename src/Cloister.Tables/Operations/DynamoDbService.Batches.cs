@@ -19,7 +19,7 @@ internal sealed partial class DynamoDbService
     private async ValueTask BatchGetItemAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var requestItems = RequestReader.GetObject(request, "RequestItems")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("requestItems");
         var capacity = CapacityMode(request);
         var reads = new List<BatchGetRead>();
         var total = 0;
@@ -139,7 +139,7 @@ internal sealed partial class DynamoDbService
     private async ValueTask BatchWriteItemAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var requestItems = RequestReader.GetObject(request, "RequestItems")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("requestItems");
         var capacity = CapacityMode(request);
         CheckItemCollectionMetrics(request);
         var writes = new List<PreparedWrite>();

@@ -48,7 +48,7 @@ internal sealed partial class DynamoDbService
             }
             else if (inTransaction)
             {
-                throw DynamoDbException.Validation("1 validation error detected: Value null at 'transactItems.1.member.update.updateExpression' failed to satisfy constraint: Member must not be null");
+                throw DynamoDbException.MemberNull("transactItems.1.member.update.updateExpression");
             }
         }
 
@@ -59,7 +59,7 @@ internal sealed partial class DynamoDbService
 
         if (kind == WriteKind.ConditionCheck && condition is null)
         {
-            throw DynamoDbException.Validation("1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: Member must not be null");
+            throw DynamoDbException.MemberNull("conditionExpression");
         }
 
         context.VerifyAllUsed(condition is not null || !update.IsEmpty);

@@ -287,9 +287,9 @@ internal sealed partial class DynamoDbService
     {
         var name = RequestReader.RequireTableName(request);
         var specification = RequestReader.GetObject(request, "TimeToLiveSpecification")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("timeToLiveSpecification");
         var enabled = RequestReader.GetBool(specification, "Enabled")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("timeToLiveSpecification.enabled");
         var attribute = RequestReader.RequireLength(
             RequestReader.RequireString(specification, "AttributeName", "timeToLiveSpecification.attributeName"), "timeToLiveSpecification.attributeName", 1, 255);
         long lsn;

@@ -17,7 +17,7 @@ internal sealed partial class DynamoDbService
         var arn = RequestReader.RequireString(request, "ResourceArn", "resourceArn");
         var name = TaggedTableOf(arn);
         var given = RequestReader.GetArray(request, "Tags")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("tags");
         if (given.GetArrayLength() == 0)
         {
             throw DynamoDbException.Validation("Atleast one Tag needs to be provided as Input.");
@@ -33,7 +33,7 @@ internal sealed partial class DynamoDbService
         var arn = RequestReader.RequireString(request, "ResourceArn", "resourceArn");
         var name = TaggedTableOf(arn);
         var given = RequestReader.GetArray(request, "TagKeys")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("tagKeys");
         if (given.GetArrayLength() == 0)
         {
             throw DynamoDbException.Validation("Atleast one Tag Key needs to be provided as Input.");

@@ -20,7 +20,7 @@ internal sealed partial class DynamoDbService
     private async ValueTask TransactWriteItemsAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var items = RequestReader.GetArray(request, "TransactItems")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("transactItems");
         var token = RequestReader.GetString(request, "ClientRequestToken");
         if (token is { Length: < 1 or > MaxTokenLength })
         {
@@ -186,11 +186,11 @@ internal sealed partial class DynamoDbService
     private async ValueTask TransactGetItemsAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var items = RequestReader.GetArray(request, "TransactItems")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("transactItems");
         var gets = new List<(string Table, Item Key, ProjectionSpec Projection)>();
         foreach (var element in items.EnumerateArray())
         {
-            var get = RequestReader.GetObject(element, "Get") ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'transactItems.member.get' failed to satisfy constraint: Member must not be null");
+            var get = RequestReader.GetObject(element, "Get") ?? throw DynamoDbException.MemberNull("transactItems.member.get");
             var projection = ParseProjection(get, out var context);
             context.VerifyAllUsed(RequestReader.GetString(get, "ProjectionExpression") is not null);
             gets.Add((RequestReader.RequireTableName(get), RequestReader.RequireItem(get, "Key", "key"), projection));

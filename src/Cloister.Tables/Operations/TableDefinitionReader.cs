@@ -79,7 +79,7 @@ internal static class TableDefinitionReader
             {
                 var attribute = RequestReader.RequireString(element, "AttributeName", "attributeDefinitions.member.attributeName");
                 var type = RequestReader.GetEnum(element, "AttributeType", "attributeDefinitions.member.attributeType", "B", "N", "S")
-                    ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'attributeDefinitions.member.attributeType' failed to satisfy constraint: Member must not be null");
+                    ?? throw DynamoDbException.MemberNull("attributeDefinitions.member.attributeType");
                 builder[attribute] = type;
             }
         }
@@ -107,7 +107,7 @@ internal static class TableDefinitionReader
         RequestReader.ValidateTableName(name, "indexName");
         var (hash, range) = ReadKeySchema(RequestReader.GetArray(element, "KeySchema"), "keySchema");
         var projection = RequestReader.GetObject(element, "Projection")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'projection' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("projection");
         var type = RequestReader.GetEnum(projection, "ProjectionType", "projectionType", "ALL", "KEYS_ONLY", "INCLUDE") ?? "ALL";
         var nonKey = RequestReader.GetArray(projection, "NonKeyAttributes") is { } names
             ? [.. names.EnumerateArray().Select(AttributeValueReader.GetString)]

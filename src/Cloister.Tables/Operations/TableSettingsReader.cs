@@ -101,7 +101,7 @@ internal static class TableSettingsReader
         }
 
         var enabled = RequestReader.GetBool(specification, "StreamEnabled")
-            ?? throw DynamoDbException.Validation("1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null");
+            ?? throw DynamoDbException.MemberNull("streamSpecification.streamEnabled");
         var viewType = RequestReader.GetEnum(specification, "StreamViewType", "streamSpecification.streamViewType", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY");
         return (enabled, viewType);
     }

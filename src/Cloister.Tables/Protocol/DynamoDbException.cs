@@ -44,6 +44,10 @@ internal sealed class DynamoDbException : Exception
 
     public static DynamoDbException Validation(string message) => new(ErrorCodes.Validation, message);
 
+    /// <summary>DynamoDB's refusal of a required member left out, named as its API model spells it (<c>tags</c>, <c>transactItems.member.get</c>).</summary>
+    public static DynamoDbException MemberNull(string member) =>
+        Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+
     public static DynamoDbException Serialization(string message) => new(ErrorCodes.Serialization, message);
 
     public static DynamoDbException TableNotFound() => new(ErrorCodes.ResourceNotFound, "Requested resource not found");

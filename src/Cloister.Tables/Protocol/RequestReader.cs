@@ -50,7 +50,7 @@ internal static class RequestReader
         var value = GetString(request, name);
         if (value is null)
         {
-            throw DynamoDbException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+            throw DynamoDbException.MemberNull(member);
         }
 
         return value;
@@ -134,7 +134,7 @@ internal static class RequestReader
         GetObject(request, name) is { } item ? AttributeValueReader.ReadItem(item) : null;
 
     public static Dictionary<string, AttributeValue> RequireItem(JsonElement request, string name, string member) =>
-        GetItem(request, name) ?? throw DynamoDbException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+        GetItem(request, name) ?? throw DynamoDbException.MemberNull(member);
 
     /// <summary>ExpressionAttributeNames, each key held to reference syntax and each name to at least one character, as DynamoDB words them.</summary>
     public static Dictionary<string, string>? GetNames(JsonElement request)
