@@ -72,11 +72,15 @@ public sealed record RequestPrincipal
 
     /// <summary>
     /// A session of the role <paramref name="roleArn"/> (<see cref="Aws(string, string?)"/>) whose credentials were issued
-    /// at <paramref name="issuedAt"/> (<c>aws:TokenIssueTime</c>), carrying the role's <paramref name="tags"/>
+    /// at <paramref name="issuedAt"/> (<c>aws:TokenIssueTime</c>, kept to the second as STS reports it), carrying the role's <paramref name="tags"/>
     /// (<c>aws:PrincipalTag/KEY</c>): how the sandbox's STS and API Gateway's assumption of a <c>Credentials</c> role make one.
     /// </summary>
     public static RequestPrincipal RoleSession(string sessionArn, string roleArn, DateTimeOffset issuedAt, IReadOnlyDictionary<string, string> tags) =>
-        Aws(sessionArn, roleArn) with { TokenIssueTime = issuedAt, Tags = tags };
+        Aws(sessionArn, roleArn) with
+        {
+            TokenIssueTime = new DateTimeOffset(issuedAt.UtcTicks - (issuedAt.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero),
+            Tags = tags,
+        };
 
     /// <summary>Whether the caller signs with temporary credentials: a role session (<c>sts::...:assumed-role/...</c>) or a federated user.</summary>
     internal bool HasTemporaryCredentials => PrincipalType == "FederatedUser" || (PrincipalType == "AssumedRole" && RoleArn is not null);

@@ -55,9 +55,8 @@ internal sealed class LambdaInvokeAccess
         var functions = (model.Functions.IsDefault ? [] : model.Functions)
             .SelectMany(f => Qualifiers(f).Select(q => (Key: Key(f.FunctionName, q), Policy: Compile(account, f, q, logger))))
             .ToFrozenDictionary(p => p.Key, p => p.Policy, StringComparer.Ordinal);
-        // API Gateway assumes the role when the catalog is built: its sessions' aws:TokenIssueTime, to the second.
-        var now = DateTimeOffset.UtcNow;
-        var issuedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        // API Gateway assumes the role when the catalog is built: its sessions' aws:TokenIssueTime.
+        var issuedAt = DateTimeOffset.UtcNow;
         var roles = (model.Roles.IsDefault ? [] : model.Roles).DistinctBy(r => r.Arn, StringComparer.Ordinal)
             .ToFrozenDictionary(r => r.Arn, r => Compile(account, r, issuedAt, logger), StringComparer.Ordinal);
         return new LambdaInvokeAccess(account, functions, roles);

@@ -116,8 +116,7 @@ public sealed class CallerDirectory
     public static CallerDirectory Build(CloudModel model, ReadOnlySpan<byte> secret, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var now = (time ?? TimeProvider.System).GetUtcNow();
-        return new CallerDirectory(model, secret.ToArray(), new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
+        return new CallerDirectory(model, secret.ToArray(), (time ?? TimeProvider.System).GetUtcNow());
     }
 
     /// <summary>The credentials of <paramref name="function"/>'s execution role session.</summary>
