@@ -3,6 +3,7 @@ using System.Globalization;
 using Cloister.Host;
 using Cloister.Model;
 using Cloister.Network;
+using Cloister.Tests.Shared;
 
 namespace Cloister.Cli.Tests;
 
@@ -50,23 +51,8 @@ internal sealed class CliProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for a started command to end; its exit code and everything it wrote.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> FinishAsync(Process process, TimeSpan timeout, params string[] args)
-    {
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"cloister {string.Join(' ', args)} did not end within {timeout}.\n{await output}\n{await error}");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
+    public static Task<(int ExitCode, string Output, string Error)> FinishAsync(Process process, TimeSpan timeout, params string[] args) =>
+        ProcessCompletion.FinishAsync(process, timeout, $"cloister {string.Join(' ', args)}");
 
     /// <summary>Sends <paramref name="signal"/> (INT, TERM) to <paramref name="process"/>, as Ctrl-C or kill would.</summary>
     public static async Task SignalAsync(Process process, string signal)

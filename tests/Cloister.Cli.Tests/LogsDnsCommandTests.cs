@@ -48,13 +48,35 @@ public sealed class LogsDnsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Invoke_NoLogsYet_PrintsNothing()
+    public async Task Invoke_NoLogFiles_SaysSoOnErrorAndFails()
     {
         var state = new StatePaths(_root);
         var root = new RootCommand { LogsDnsCommand.Create(() => state) };
         using var output = new StringWriter();
+        using var error = new StringWriter();
 
-        Assert.Equal(0, await root.Parse(["dns"]).InvokeAsync(new InvocationConfiguration { Output = output }));
+        var exitCode = await root.Parse(["dns"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Equal(1, exitCode);
         Assert.Empty(output.ToString());
+        Assert.Contains($"No Route 53 Resolver query logs under {state.DnsLogs}", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_LogFileWithNoQueriesYet_PrintsNothingAndSucceeds()
+    {
+        var state = new StatePaths(_root);
+        Directory.CreateDirectory(state.DnsLogs);
+        await File.WriteAllTextAsync(Path.Combine(state.DnsLogs, "rslvr-qlc-1.log"), string.Empty);
+        var root = new RootCommand { LogsDnsCommand.Create(() => state) };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await root.Parse(["dns"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(output.ToString());
+        Assert.Empty(error.ToString());
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Cloister.Tests.Shared;
 
 namespace Cloister.Scenarios.Tests;
 
@@ -31,20 +32,8 @@ internal sealed class Cloister(string home)
         start.Environment["CLOISTER_HOME"] = Home;
         start.Environment["CLOISTER_ROOT"] = RepositoryRoot;
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"cloister {string.Join(' ', args)} did not finish in {timeout}.\n{await output}\n{await error}");
-        }
-
-        return new Result(process.ExitCode, await output, await error);
+        var (exitCode, output, error) = await ProcessCompletion.FinishAsync(process, timeout, $"cloister {string.Join(' ', args)}");
+        return new Result(exitCode, output, error);
     }
 
     public Task<Result> RunAsync(params string[] args) => RunAsync(TimeSpan.FromSeconds(60), args);

@@ -20,6 +20,12 @@ internal static class LogsDnsCommand
         {
             var folder = (state ?? (() => StatePaths.FromEnvironment()))().DnsLogs;
             var output = parse.InvocationConfiguration.Output;
+            if (!parse.GetValue(follow) && !HasLogFiles(folder))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(NoLogs(folder)).ConfigureAwait(false);
+                return 1;
+            }
+
             var positions = new Dictionary<string, long>(StringComparer.Ordinal);
             await PrintNewLinesAsync(folder, positions, output, cancellationToken).ConfigureAwait(false);
             if (!parse.GetValue(follow))
@@ -43,6 +49,16 @@ internal static class LogsDnsCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// Why there is nothing to print: a stack writes a log file only for a query logging configuration associated
+    /// with a VPC, so a template without one (or no stack up yet in this home) has none.
+    /// </summary>
+    private static string NoLogs(string folder) =>
+        $"No Route 53 Resolver query logs under {folder}: the stack has no AWS::Route53Resolver::ResolverQueryLoggingConfig " +
+        "with an AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation to a VPC, or no stack has been up in this home.";
+
+    private static bool HasLogFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.log").Any();
 
     /// <summary>Prints the complete lines appended to each log file since <paramref name="positions"/> was last updated.</summary>
     internal static async Task PrintNewLinesAsync(string folder, Dictionary<string, long> positions, TextWriter output, CancellationToken cancellationToken)
