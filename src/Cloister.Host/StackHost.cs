@@ -365,7 +365,9 @@ public sealed class StackHost : IAsyncDisposable
         var problems = new List<string>();
         foreach (var function in _model.Functions)
         {
-            var result = await functions.DeployAsync(function).ConfigureAwait(false);
+            // A stop during bring-up must not wait for provisioned environments' init (up to the provisioned init limit):
+            // the host is disposed when this throws, and disposing the service stops the environments still in init.
+            var result = await functions.DeployAsync(function).WaitAsync(cancellationToken).ConfigureAwait(false);
             problems.AddRange(result.Problems.Select(p => $"{function.LogicalId}: {p}"));
         }
 

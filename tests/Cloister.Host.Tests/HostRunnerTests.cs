@@ -108,30 +108,14 @@ public sealed class HostRunnerTests : IAsyncLifetime
         // The bring-up is held in its functions phase: a provisioned environment's init waits for a file this test
         // writes only after asking (asked at the network phase instead, a one-VPC stack could be ready first).
         var release = Path.Combine(_state.Root, "release");
-        var host = Start(Request($$"""
-            Resources:
-              Vpc:
-                Type: AWS::EC2::VPC
-                Properties: { CidrBlock: 10.21.0.0/16 }
-              Held:
-                Type: AWS::Lambda::Function
-                Properties:
-                  Runtime: python3.11
-                  Handler: index.handler
-                  Code:
-                    ZipFile: |
-                      import os, time
-                      while not os.path.exists("{{release}}"):
-                          time.sleep(0.05)
-                      def handler(event, context):
-                          return {}
-              HeldVersion:
-                Type: AWS::Lambda::Version
-                Properties: { FunctionName: !Ref Held, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 1 } }
+        var host = Start(HeldInFunctions("10.21.0.0/16", $$"""
+            import os, time
+            while not os.path.exists("{{release}}"):
+                time.sleep(0.05)
+            def handler(event, context):
+                return {}
             """));
-        while (await host.StandardOutput.ReadLineAsync() is { } line && JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent)!.Phase != "functions")
-        {
-        }
+        await UntilPhaseAsync(host, "functions");
 
         var invoke = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "fn", "{}"), TimeSpan.FromSeconds(10));
         var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
@@ -160,6 +144,56 @@ public sealed class HostRunnerTests : IAsyncLifetime
 
         Assert.Equal("ready", events[^1].State);
         Assert.True(status is { Ok: true, Status: not null }, status?.Error);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task StopAsync_HostComingUpWithNoOneWatching_TearsDownWhatItBroughtUp()
+    {
+        // What cloister up and down do with a host whose up was killed: found by HostProcesses, told to stop with
+        // SIGTERM mid bring-up (held in its functions phase, after the network), it removes its own namespaces.
+        var host = Start(HeldInFunctions("10.23.0.0/16", """
+            import time
+            time.sleep(3600)
+            """));
+        await UntilPhaseAsync(host, "functions");
+
+        Assert.NotEmpty(await Sandbox.ListNamespacesAsync(Prefix));
+
+        var stopped = await HostProcesses.StopAsync(_state, TimeSpan.FromSeconds(60));
+
+        Assert.Equal([host.Id], stopped);
+        await host.WaitForExitAsync();
+        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+
+    /// <summary>
+    /// A one-VPC deployment whose bring-up is held in its functions phase for as long as <paramref name="init"/> (a
+    /// Python module) runs: the init of a version's one provisioned environment, which the deploy waits for.
+    /// </summary>
+    private DeployRequest HeldInFunctions(string cidr, string init) => Request($$"""
+        Resources:
+          Vpc:
+            Type: AWS::EC2::VPC
+            Properties: { CidrBlock: {{cidr}} }
+          Held:
+            Type: AWS::Lambda::Function
+            Properties:
+              Runtime: python3.11
+              Handler: index.handler
+              Code:
+                ZipFile: |
+        {{string.Concat(init.Split('\n').Select(line => "              " + line + "\n"))}}
+          HeldVersion:
+            Type: AWS::Lambda::Version
+            Properties: { FunctionName: !Ref Held, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 1 } }
+        """);
+
+    /// <summary>Reads the progress stream until an event of <paramref name="phase"/> arrives.</summary>
+    private static async Task UntilPhaseAsync(Process host, string phase)
+    {
+        while (await host.StandardOutput.ReadLineAsync() is { } line && JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent)!.Phase != phase)
+        {
+        }
     }
 
     /// <summary>A deployment of <paramref name="template"/> (one stack, <c>stack</c>, in eu-central-1), its file in the state folder.</summary>

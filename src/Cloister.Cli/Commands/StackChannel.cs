@@ -11,6 +11,9 @@ internal static class StackChannel
 {
     private static readonly TimeSpan QuickTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a host told to stop gets to tear down before it is killed (as long as <c>down</c> waits for one).</summary>
+    private static readonly TimeSpan HostStopGrace = TimeSpan.FromSeconds(60);
+
     /// <summary>The running stacks' status; null when no host answers or it is still coming up.</summary>
     public static async Task<StackStatus?> StatusAsync(StatePaths state, CancellationToken cancellationToken) =>
         (await ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false)).Status;
@@ -44,12 +47,18 @@ internal static class StackChannel
         }
     }
 
-    /// <summary>Removes what a crashed host left: its namespaces (and the processes in them), its socket and files.</summary>
+    /// <summary>
+    /// Removes what a crashed or orphaned host left: the host itself if it still runs without answering
+    /// (<see cref="HostProcesses"/>), its namespaces (and the processes in them), its socket and files. Whether there was any.
+    /// </summary>
     public static async Task<bool> RemoveLeftoversAsync(StatePaths state)
     {
+        // A host that never answered (its up killed before the control socket existed, or one that did not stop) is
+        // ended first: SIGTERM makes it tear down what it brought up; else it would go on building the sandbox removed here.
+        var hosts = await HostProcesses.StopAsync(state, HostStopGrace).ConfigureAwait(false);
         var prefix = SandboxOptions.ForState(state).Prefix;
         var namespaces = await Sandbox.ListNamespacesAsync(prefix).ConfigureAwait(false);
-        var found = namespaces.Count > 0 || File.Exists(state.ControlSocket) || File.Exists(HostRunner.PidPath(state));
+        var found = hosts.Count > 0 || namespaces.Count > 0 || File.Exists(state.ControlSocket) || File.Exists(HostRunner.PidPath(state));
         if (namespaces.Count > 0)
         {
             await Sandbox.CleanupAsync(prefix).ConfigureAwait(false);

@@ -1,0 +1,110 @@
+using System.Globalization;
+using Cloister.Model;
+
+namespace Cloister.Host;
+
+/// <summary>
+/// The stack host processes of one state folder that are still alive, found by what <c>/proc</c> says of them: an
+/// argument <c>__host</c> and <c>CLOISTER_HOME</c> naming the folder in the environment it was started with, as
+/// <see cref="HostLauncher"/> starts it. Unlike the pid file and the control socket, that is true from the moment
+/// <c>up</c> starts the host, so a host whose <c>up</c> was killed before either existed is found too.
+/// </summary>
+public static class HostProcesses
+{
+    private const string HostVerb = "__host";
+
+    /// <summary>
+    /// The hosts of <paramref name="state"/>, outermost only: a process forked by a host (or by the commands that start
+    /// it) has the same arguments and environment until it runs its own program, and goes when the host goes.
+    /// </summary>
+    public static IReadOnlyList<int> Find(StatePaths state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var home = "CLOISTER_HOME=" + state.Root;
+        var hosts = new Dictionary<int, int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            if (ReadNulSeparated(Path.Combine(folder, "cmdline")).Contains(HostVerb)
+                && ReadNulSeparated(Path.Combine(folder, "environ")).Contains(home)
+                && ParentOf(folder) is { } parent)
+            {
+                hosts[pid] = parent;
+            }
+        }
+
+        return [.. hosts.Where(h => !hosts.ContainsKey(h.Value)).Select(h => h.Key).Order()];
+    }
+
+    /// <summary>
+    /// Ends the hosts of <paramref name="state"/>: SIGTERM first, which makes a host tear down what it brought up, then
+    /// SIGKILL to any still alive after <paramref name="grace"/>. The hosts that were found.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> StopAsync(StatePaths state, TimeSpan grace)
+    {
+        var hosts = Find(state);
+        foreach (var pid in hosts)
+        {
+            Native.Signal(pid, Native.SigTerm);
+        }
+
+        var deadline = DateTime.UtcNow + grace;
+        while (hosts.Any(Running) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        foreach (var pid in hosts.Where(Running))
+        {
+            Native.Signal(pid, Native.SigKill);
+        }
+
+        while (hosts.Any(Running))
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        return hosts;
+    }
+
+    /// <summary>Alive and not a zombie: a host that has exited but whose parent has not reaped it yet is gone.</summary>
+    private static bool Running(int pid) => Native.Alive(pid) && StateOf($"/proc/{pid}") is not ('Z' or 'X' or null);
+
+    private static HashSet<string> ReadNulSeparated(string path)
+    {
+        try
+        {
+            return [.. File.ReadAllText(path).Split('\0', StringSplitOptions.RemoveEmptyEntries)];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The parent pid from <c>/proc/PID/stat</c> (the field after the state, past the parenthesized name).</summary>
+    private static int? ParentOf(string folder) =>
+        StatFields(folder) is { Length: > 1 } fields && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+
+    /// <summary>The process state letter from <c>/proc/PID/stat</c>; null when the process is gone.</summary>
+    private static char? StateOf(string folder) => StatFields(folder) is { Length: > 0 } fields && fields[0].Length == 1 ? fields[0][0] : null;
+
+    /// <summary>The fields of <c>/proc/PID/stat</c> after the parenthesized command name (which may hold spaces).</summary>
+    private static string[]? StatFields(string folder)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+            var end = stat.LastIndexOf(')');
+            return end < 0 || end + 2 > stat.Length ? null : stat[(end + 2)..].Split(' ');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
