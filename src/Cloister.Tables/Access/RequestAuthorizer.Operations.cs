@@ -12,7 +12,8 @@ namespace Cloister.Tables.Access;
 /// <c>table/{name}/index/{index}</c>; BatchGetItem and BatchWriteItem their action once per table named;
 /// TransactWriteItems and TransactGetItems the action of each item (<c>dynamodb:PutItem</c>, <c>UpdateItem</c>,
 /// <c>DeleteItem</c>, <c>ConditionCheckItem</c>, <c>GetItem</c>) with <c>dynamodb:EnclosingOperation</c>; ListTables
-/// on <c>table/*</c>; DescribeLimits on the account; the control plane on the table. Request members are read with the
+/// on <c>table/*</c>; DescribeLimits on the account; the control plane on the table (CreateBackup too); DescribeBackup,
+/// DeleteBackup and RestoreTableFromBackup on the backup's ARN; ListBackups on <c>*</c>. Request members are read with the
 /// operations' own readers, so a member the check cannot read is a member the operation refuses too.
 /// </summary>
 internal sealed partial class RequestAuthorizer
@@ -30,6 +31,7 @@ internal sealed partial class RequestAuthorizer
         ["DescribeTimeToLive"] = "dynamodb:DescribeTimeToLive",
         ["DescribeContinuousBackups"] = "dynamodb:DescribeContinuousBackups",
         ["UpdateContinuousBackups"] = "dynamodb:UpdateContinuousBackups",
+        ["CreateBackup"] = "dynamodb:CreateBackup",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Every operation a rule below covers; the service must offer no other (a test holds them together).</summary>
@@ -37,7 +39,8 @@ internal sealed partial class RequestAuthorizer
     [
         "CreateTable", "ListTables", "DescribeLimits", "DescribeEndpoints", "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
         "BatchGetItem", "BatchWriteItem", TransactWriteItems, TransactGetItems, "PutResourcePolicy", "GetResourcePolicy", "DeleteResourcePolicy",
-        "TagResource", "UntagResource", "ListTagsOfResource",
+        "TagResource", "UntagResource", "ListTagsOfResource", "DescribeBackup", "DeleteBackup", "RestoreTableFromBackup", "ListBackups",
+        "RestoreTableToPointInTime",
     ]).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Checks every action <paramref name="operation"/> needs; throws AccessDeniedException at the first one denied, before anything is done.</summary>
@@ -98,6 +101,16 @@ internal sealed partial class RequestAuthorizer
             case "TagResource" or "UntagResource" or "ListTagsOfResource":
                 Tagging(connection, request, "dynamodb:" + operation);
                 return;
+            case "DescribeBackup" or "DeleteBackup" or "RestoreTableFromBackup":
+                // On the backup, which has no resource policy: DynamoDB's resource policies are for tables and streams.
+                Whole(connection, "dynamodb:" + operation, RequestReader.RequireString(request, "BackupArn", "backupArn"));
+                return;
+            case "ListBackups":
+                Whole(connection, "dynamodb:ListBackups", "*");
+                return;
+            case "RestoreTableToPointInTime":
+                PointInTimeRestore(connection, request);
+                return;
         }
 
         if (!TableOperations.TryGetValue(operation, out var action))
@@ -144,6 +157,25 @@ internal sealed partial class RequestAuthorizer
         {
             CheckSelfLockout(connection, request, table);
         }
+    }
+
+    /// <summary>RestoreTableToPointInTime on its source table, named or given by ARN.</summary>
+    private void PointInTimeRestore(ConnectionAccess connection, JsonElement request)
+    {
+        TableAccessEntry? table;
+        string arn;
+        if (RequestReader.GetString(request, "SourceTableArn") is { } given)
+        {
+            table = TableOfArn(given);
+            arn = table?.Arn ?? given;
+        }
+        else
+        {
+            table = Table(RequestReader.RequireTableName(request, "SourceTableName"), out arn);
+        }
+
+        Begin(connection, "dynamodb:RestoreTableToPointInTime", arn, table);
+        Decide(connection, table);
     }
 
     /// <summary>TagResource, UntagResource and ListTagsOfResource: their action on the table the ARN names (on the ARN itself when it names none here).</summary>

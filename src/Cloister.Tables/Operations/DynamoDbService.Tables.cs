@@ -330,14 +330,7 @@ internal sealed partial class DynamoDbService
         }
 
         writer.WriteStartObject();
-        writer.WriteStartObject("TimeToLiveDescription");
-        writer.WriteString("TimeToLiveStatus", definition.TimeToLiveEnabled ? "ENABLED" : "DISABLED");
-        if (definition.TimeToLiveEnabled)
-        {
-            writer.WriteString("AttributeName", definition.TimeToLiveAttribute);
-        }
-
-        writer.WriteEndObject();
+        TableDescriptionWriter.WriteTimeToLive(writer, definition);
         writer.WriteEndObject();
     }
 

@@ -64,6 +64,12 @@ internal sealed partial class DynamoDbService
             ["ListTagsOfResource"] = (request, writer, _) => Sync(() => ListTagsOfResource(request, writer)),
             ["DescribeContinuousBackups"] = (request, writer, _) => Sync(() => DescribeContinuousBackups(request, writer)),
             ["UpdateContinuousBackups"] = (request, writer, _) => UpdateContinuousBackupsAsync(request, writer),
+            ["CreateBackup"] = (request, writer, _) => CreateBackupAsync(request, writer),
+            ["DescribeBackup"] = (request, writer, _) => Sync(() => DescribeBackup(request, writer)),
+            ["ListBackups"] = (request, writer, _) => Sync(() => ListBackups(request, writer)),
+            ["DeleteBackup"] = (request, writer, _) => DeleteBackupAsync(request, writer),
+            ["RestoreTableFromBackup"] = (request, writer, _) => RestoreTableFromBackupAsync(request, writer),
+            ["RestoreTableToPointInTime"] = (request, _, _) => Sync(() => RestoreTableToPointInTime(request)),
         }.ToFrozenDictionary(StringComparer.Ordinal);
         _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }

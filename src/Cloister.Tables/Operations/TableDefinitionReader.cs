@@ -150,9 +150,9 @@ internal static class TableDefinitionReader
         return (names[0], elements.Count == 2 ? names[1] : null);
     }
 
-    public static (long Read, long Write) ReadThroughput(JsonElement element, string billing)
+    public static (long Read, long Write) ReadThroughput(JsonElement element, string billing, string member = "ProvisionedThroughput")
     {
-        var throughput = RequestReader.GetObject(element, "ProvisionedThroughput");
+        var throughput = RequestReader.GetObject(element, member);
         if (billing == "PAY_PER_REQUEST")
         {
             if (throughput is not null)

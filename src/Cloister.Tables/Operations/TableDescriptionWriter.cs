@@ -42,50 +42,31 @@ internal static class TableDescriptionWriter
             writer.WriteEndObject();
         }
 
-        foreach (var global in new[] { false, true })
+        WriteIndexes(writer, definition, (index, global) =>
         {
-            var indexes = definition.Indexes.Where(index => index.IsGlobal == global).ToList();
-            if (indexes.Count == 0)
+            if (global)
             {
-                continue;
+                writer.WriteString("IndexStatus", "ACTIVE");
+                WriteThroughput(writer, index.ReadCapacityUnits, index.WriteCapacityUnits);
             }
 
-            writer.WriteStartArray(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
-            foreach (var index in indexes)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("IndexName", index.Name);
-                WriteKeySchema(writer, index.HashKey, index.RangeKey);
-                writer.WriteStartObject("Projection");
-                writer.WriteString("ProjectionType", index.ProjectionType);
-                if (!index.NonKeyAttributes.IsDefaultOrEmpty)
-                {
-                    writer.WriteStartArray("NonKeyAttributes");
-                    foreach (var name in index.NonKeyAttributes)
-                    {
-                        writer.WriteStringValue(name);
-                    }
-
-                    writer.WriteEndArray();
-                }
-
-                writer.WriteEndObject();
-                if (global)
-                {
-                    writer.WriteString("IndexStatus", "ACTIVE");
-                    WriteThroughput(writer, index.ReadCapacityUnits, index.WriteCapacityUnits);
-                }
-
-                writer.WriteNumber("IndexSizeBytes", table.IndexSize(index.Name));
-                writer.WriteNumber("ItemCount", table.IndexCount(index.Name));
-                writer.WriteString("IndexArn", arn + "/index/" + index.Name);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
+            writer.WriteNumber("IndexSizeBytes", table.IndexSize(index.Name));
+            writer.WriteNumber("ItemCount", table.IndexCount(index.Name));
+            writer.WriteString("IndexArn", arn + "/index/" + index.Name);
+        });
 
         WriteSettings(writer, definition);
+        if (definition.RestoredFrom is { } restore)
+        {
+            // The restore is done when it is answered, so it is never in progress here (DynamoDB's is for minutes).
+            writer.WriteStartObject("RestoreSummary");
+            writer.WriteString("SourceBackupArn", restore.SourceBackupArn);
+            writer.WriteString("SourceTableArn", restore.SourceTableArn);
+            writer.WriteNumber("RestoreDateTime", restore.RestoreDateTime.ToUnixTimeMilliseconds() / 1000.0);
+            writer.WriteBoolean("RestoreInProgress", false);
+            writer.WriteEndObject();
+        }
+
         writer.WriteBoolean("DeletionProtectionEnabled", definition.DeletionProtectionEnabled);
         writer.WriteEndObject();
     }
@@ -108,6 +89,12 @@ internal static class TableDescriptionWriter
             writer.WriteEndObject();
         }
 
+        WriteSse(writer, definition);
+    }
+
+    /// <summary>SSEDescription for a table encrypted with a KMS key; nothing for the AWS owned key, as DynamoDB describes it.</summary>
+    public static void WriteSse(Utf8JsonWriter writer, TableDefinition definition)
+    {
         if (definition.SseKmsKeyArn is { } key)
         {
             writer.WriteStartObject("SSEDescription");
@@ -118,7 +105,67 @@ internal static class TableDescriptionWriter
         }
     }
 
-    private static void WriteKeySchema(Utf8JsonWriter writer, string hash, string? range)
+    /// <summary>
+    /// LocalSecondaryIndexes then GlobalSecondaryIndexes (each left out when there are none): every index's name, key schema
+    /// and projection, then what <paramref name="details"/> adds (told whether the index is global).
+    /// </summary>
+    public static void WriteIndexes(Utf8JsonWriter writer, TableDefinition definition, Action<IndexDefinition, bool> details)
+    {
+        foreach (var global in new[] { false, true })
+        {
+            var indexes = definition.Indexes.Where(index => index.IsGlobal == global).ToList();
+            if (indexes.Count == 0)
+            {
+                continue;
+            }
+
+            writer.WriteStartArray(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+            foreach (var index in indexes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("IndexName", index.Name);
+                WriteKeySchema(writer, index.HashKey, index.RangeKey);
+                WriteProjection(writer, index);
+                details(index, global);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+    }
+
+    /// <summary>A TimeToLiveDescription, as DescribeTimeToLive answers it and a backup's SourceTableFeatureDetails holds it.</summary>
+    public static void WriteTimeToLive(Utf8JsonWriter writer, TableDefinition definition)
+    {
+        writer.WriteStartObject("TimeToLiveDescription");
+        writer.WriteString("TimeToLiveStatus", definition.TimeToLiveEnabled ? "ENABLED" : "DISABLED");
+        if (definition.TimeToLiveEnabled)
+        {
+            writer.WriteString("AttributeName", definition.TimeToLiveAttribute);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteProjection(Utf8JsonWriter writer, IndexDefinition index)
+    {
+        writer.WriteStartObject("Projection");
+        writer.WriteString("ProjectionType", index.ProjectionType);
+        if (!index.NonKeyAttributes.IsDefaultOrEmpty)
+        {
+            writer.WriteStartArray("NonKeyAttributes");
+            foreach (var name in index.NonKeyAttributes)
+            {
+                writer.WriteStringValue(name);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static void WriteKeySchema(Utf8JsonWriter writer, string hash, string? range)
     {
         writer.WriteStartArray("KeySchema");
         writer.WriteStartObject();
@@ -136,7 +183,7 @@ internal static class TableDescriptionWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteThroughput(Utf8JsonWriter writer, long read, long write)
+    public static void WriteThroughput(Utf8JsonWriter writer, long read, long write)
     {
         writer.WriteStartObject("ProvisionedThroughput");
         writer.WriteNumber("NumberOfDecreasesToday", 0);

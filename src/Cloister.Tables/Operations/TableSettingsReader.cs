@@ -31,16 +31,16 @@ internal static class TableSettingsReader
     /// SSESpecification, when given: the KMS key ARN of <c>Enabled: true</c> (the key named by KMSMasterKeyId, else the account's
     /// AWS managed key for DynamoDB), or null for <c>Enabled</c> false or absent (the AWS owned key).
     /// </summary>
-    public static bool TryReadSse(JsonElement request, AccountContext account, out string? keyArn)
+    public static bool TryReadSse(JsonElement request, AccountContext account, out string? keyArn, string member = "SSESpecification")
     {
         keyArn = null;
-        if (RequestReader.GetObject(request, "SSESpecification") is not { } specification)
+        if (RequestReader.GetObject(request, member) is not { } specification)
         {
             return false;
         }
 
         var enabled = RequestReader.GetBool(specification, "Enabled") ?? false;
-        var type = RequestReader.GetEnum(specification, "SSEType", "sSESpecification.sSEType", "AES256", "KMS");
+        var type = RequestReader.GetEnum(specification, "SSEType", "s" + member[1..] + ".sSEType", "AES256", "KMS");
         var key = RequestReader.GetString(specification, "KMSMasterKeyId");
         if (!enabled)
         {

@@ -17,6 +17,9 @@ internal static class ErrorCodes
     public const string InternalServerError = Dynamo + "InternalServerError";
     public const string PolicyNotFound = Dynamo + "PolicyNotFoundException";
     public const string TableNotFound = Dynamo + "TableNotFoundException";
+    public const string TableAlreadyExists = Dynamo + "TableAlreadyExistsException";
+    public const string BackupNotFound = Dynamo + "BackupNotFoundException";
+    public const string PointInTimeRecoveryUnavailable = Dynamo + "PointInTimeRecoveryUnavailableException";
     public const string Serialization = Coral + "SerializationException";
     public const string UnknownOperation = Coral + "UnknownOperationException";
     public const string UnrecognizedClient = Coral + "UnrecognizedClientException";

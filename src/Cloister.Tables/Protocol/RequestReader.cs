@@ -108,6 +108,22 @@ internal static class RequestReader
         return number;
     }
 
+    /// <summary>A timestamp member, in the JSON protocol's epoch seconds (a fraction allowed).</summary>
+    public static DateTimeOffset? GetTimestamp(JsonElement request, string name)
+    {
+        if (!TryGetMember(request, name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds) || Math.Abs(seconds) > 253402300799)
+        {
+            throw DynamoDbException.Serialization("NUMBER_VALUE cannot be converted to Date");
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+    }
+
     public static JsonElement? GetObject(JsonElement request, string name)
     {
         if (!TryGetMember(request, name, out var value))

@@ -67,7 +67,8 @@ internal sealed class Journal : IAsyncDisposable
 
     public string Path { get; }
 
-    public static Journal Open(string path, ILogger logger, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items)
+    public static Journal Open(
+        string path, ILogger logger, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
@@ -84,6 +85,8 @@ internal sealed class Journal : IAsyncDisposable
         Execute(connection, """
             CREATE TABLE IF NOT EXISTS catalog(name TEXT PRIMARY KEY, definition BLOB NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS items(tbl TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY(tbl, pk, sk)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS backups(arn TEXT PRIMARY KEY, backup BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS backup_items(arn TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY(arn, pk, sk)) WITHOUT ROWID;
             """);
 
         tables = [];
@@ -108,7 +111,39 @@ internal sealed class Journal : IAsyncDisposable
             }
         }
 
+        backups = [];
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT backup FROM backups";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                backups.Add(JsonSerializer.Deserialize((byte[])reader[0], CatalogJsonContext.Default.BackupRecord)!);
+            }
+        }
+
         return new Journal(connection, path, 0, logger);
+    }
+
+    /// <summary>
+    /// The items a backup holds, as their stored JSON, read on a connection of the caller's own (the writer's is its thread's
+    /// alone). Call once the backup's CreateBackup is durable (<see cref="BackupRecord.Lsn"/>); its rows never change after.
+    /// </summary>
+    public List<byte[]> ReadBackupItems(string arn)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT item FROM backup_items WHERE arn = $a";
+        command.Parameters.AddWithValue("$a", arn);
+        using var reader = command.ExecuteReader();
+        var items = new List<byte[]>();
+        while (reader.Read())
+        {
+            items.Add((byte[])reader[0]);
+        }
+
+        return items;
     }
 
     /// <summary>Queues a batch; call in the order the changes were applied (under the store's lock).</summary>
@@ -222,6 +257,12 @@ internal sealed class Journal : IAsyncDisposable
         using var putTable = Prepare("INSERT OR REPLACE INTO catalog(name, definition) VALUES($t, $d)", "$t", "$d");
         using var dropTable = Prepare("DELETE FROM catalog WHERE name = $t; DELETE FROM items WHERE tbl = $t", "$t");
 
+        // A backup copies the table's rows as this transaction has them when it reaches the backup: every change applied
+        // before the CreateBackup and none after, since the journal writes changes in the order the store applied them.
+        using var putBackup = Prepare("INSERT INTO backups(arn, backup) VALUES($a, $b)", "$a", "$b");
+        using var copyItems = Prepare("INSERT INTO backup_items(arn, pk, sk, item) SELECT $a, pk, sk, item FROM items WHERE tbl = $t", "$a", "$t");
+        using var dropBackup = Prepare("DELETE FROM backup_items WHERE arn = $a; DELETE FROM backups WHERE arn = $a", "$a");
+
         // The transaction is driven by prepared statements rather than BeginTransaction/Commit, which parse
         // "BEGIN" and "COMMIT" anew (and allocate a command) for every group commit on this critical path.
         using var begin = Prepare("BEGIN");
@@ -307,7 +348,19 @@ internal sealed class Journal : IAsyncDisposable
 
         void Write(JournalOperation operation)
         {
-            if (operation.DropTable)
+            if (operation.Backup is { } backup)
+            {
+                if (operation.DropBackup)
+                {
+                    Run(dropBackup, backup.Arn);
+                }
+                else
+                {
+                    Run(putBackup, backup.Arn, JsonSerializer.SerializeToUtf8Bytes(backup, CatalogJsonContext.Default.BackupRecord));
+                    Run(copyItems, backup.Arn, backup.Table.Name);
+                }
+            }
+            else if (operation.DropTable)
             {
                 Run(dropTable, operation.Table);
             }

@@ -10,7 +10,8 @@ namespace Cloister.Tables.Storage;
 /// catalog row lacks them. <c>TableClass</c> is null when never given (STANDARD, and DescribeTable then shows no
 /// TableClassSummary); <c>TableClassUpdated</c> is when UpdateTable last changed it; <c>SseKmsKeyArn</c> is the KMS key of
 /// SSESpecification Enabled, null for the AWS owned key; <c>PointInTimeRecoverySince</c> is when UpdateContinuousBackups
-/// enabled point-in-time recovery, null while it is disabled.
+/// enabled point-in-time recovery, null while it is disabled. <c>RestoredFrom</c> is the backup a table was restored from
+/// (DescribeTable's RestoreSummary), null for a table created.
 /// </summary>
 internal sealed record TableDefinition(
     string Name,
@@ -33,7 +34,8 @@ internal sealed record TableDefinition(
     DateTimeOffset? TableClassUpdated = null,
     string? SseKmsKeyArn = null,
     DateTimeOffset? PointInTimeRecoverySince = null,
-    int RecoveryPeriodInDays = 0)
+    int RecoveryPeriodInDays = 0,
+    RestoreSummary? RestoredFrom = null)
 {
     /// <summary>The table's tags, in the order they were first given.</summary>
     [JsonIgnore]

@@ -19,6 +19,7 @@ internal sealed class TableStore : IAsyncDisposable
     private const long IgnoredAfterSeconds = 5L * 365 * 24 * 3600;
 
     private readonly Dictionary<string, TableData> _tables = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<(long Millis, string Arn), BackupRecord> _backups = new(Comparer<(long Millis, string Arn)>.Create(Compare));
     private readonly Journal _journal;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -46,8 +47,13 @@ internal sealed class TableStore : IAsyncDisposable
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
-        var journal = Journal.Open(path, logger, out var definitions, out var rows);
+        var journal = Journal.Open(path, logger, out var definitions, out var rows, out var backups);
         var store = new TableStore(journal, logger, time, sweepInterval);
+        foreach (var backup in backups)
+        {
+            store._backups[BackupRecord.Position(backup.Arn)] = backup;
+        }
+
         foreach (var definition in definitions)
         {
             store._tables[definition.Name] = new TableData(definition);
@@ -98,6 +104,37 @@ internal sealed class TableStore : IAsyncDisposable
 
     public void RemoveTable(string name) => _tables.Remove(name);
 
+    /// <summary>Every backup, in ListBackups' order (<see cref="BackupRecord.Position(string)"/>); call under <see cref="Gate"/>.</summary>
+    public IEnumerable<BackupRecord> Backups => _backups.Values;
+
+    /// <summary>The backups from <paramref name="position"/> on, exclusive, in ListBackups' order; call under <see cref="Gate"/>.</summary>
+    public IEnumerable<BackupRecord> BackupsAfter((long Millis, string Arn) position) =>
+        _backups.Where(pair => Compare(pair.Key, position) > 0).Select(pair => pair.Value);
+
+    public BackupRecord? FindBackup(string arn) => _backups.GetValueOrDefault(BackupRecord.Position(arn));
+
+    /// <summary>Records a backup of a table as it is now and journals its copy; call under <see cref="Gate"/>, then await its <see cref="BackupRecord.Lsn"/>.</summary>
+    public BackupRecord AddBackup(BackupRecord backup)
+    {
+        backup = backup with { Lsn = AppendTableChange([JournalOperation.CreateBackup(backup)]) };
+        _backups.Add(BackupRecord.Position(backup.Arn), backup);
+        return backup;
+    }
+
+    /// <summary>Forgets a backup and journals the removal of its copy; returns the position to await. Call under <see cref="Gate"/>.</summary>
+    public long RemoveBackup(BackupRecord backup)
+    {
+        _backups.Remove(BackupRecord.Position(backup.Arn));
+        return AppendTableChange([JournalOperation.DeleteBackup(backup)]);
+    }
+
+    /// <summary>The items of a backup as stored, read from the journal's database once its CreateBackup is durable.</summary>
+    public async Task<List<byte[]>> ReadBackupItemsAsync(BackupRecord backup)
+    {
+        await WaitDurableAsync(backup.Lsn).ConfigureAwait(false);
+        return _journal.ReadBackupItems(backup.Arn);
+    }
+
     /// <summary>Records changes already applied in memory; call under <see cref="Gate"/>, then await <see cref="WaitDurableAsync"/>.</summary>
     public long Append(IReadOnlyList<JournalOperation> operations)
     {
@@ -109,14 +146,17 @@ internal sealed class TableStore : IAsyncDisposable
     /// As <see cref="Append"/>, for a change of the table catalog (a table created, redefined or dropped): every answer that
     /// depends on table state waits for the last of these (<see cref="WaitTableChangesDurableAsync"/>). Call under <see cref="Gate"/>.
     /// </summary>
-    public long AppendTableChange(JournalOperation operation)
+    public long AppendTableChange(JournalOperation operation) => AppendTableChange([operation]);
+
+    /// <summary>As <see cref="AppendTableChange(JournalOperation)"/>, for a table change made of several operations (a restored table and its items).</summary>
+    public long AppendTableChange(IReadOnlyList<JournalOperation> operations)
     {
-        var lsn = Append([operation]);
+        var lsn = Append(operations);
         Volatile.Write(ref _lastTableChangeLsn, lsn);
         return lsn;
     }
 
-    /// <summary>Whether the last table change (<see cref="AppendTableChange"/>) is on disk; read without the lock.</summary>
+    /// <summary>Whether the last table change (<see cref="AppendTableChange(JournalOperation)"/>) is on disk; read without the lock.</summary>
     public bool TableChangesDurable => IsDurable(Volatile.Read(ref _lastTableChangeLsn));
 
     /// <summary>
@@ -187,6 +227,12 @@ internal sealed class TableStore : IAsyncDisposable
 
         await _journal.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+    }
+
+    private static int Compare((long Millis, string Arn) left, (long Millis, string Arn) right)
+    {
+        var byTime = left.Millis.CompareTo(right.Millis);
+        return byTime != 0 ? byTime : string.CompareOrdinal(left.Arn, right.Arn);
     }
 
     private async Task SweepLoopAsync(TimeSpan interval)

@@ -57,6 +57,30 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestoreTableFromBackup_RoleAllowedOnlyBackupsOfItsTable_DeniedOnTheBackupAndNoTableMade()
+    {
+        var table = await _server.CreateTableAsync();
+        var arn = AccessServer.TableArnPrefix + table;
+        _server.AddRole("AKIDBACKUP", "Backup", "backup-secret",
+            [AccessServer.Allow("""["dynamodb:CreateBackup","dynamodb:DescribeBackup"]""", arn + "*"), AccessServer.Allow("\"dynamodb:ListBackups\"")]);
+        using var client = _server.Client("AKIDBACKUP", "backup-secret");
+
+        var backup = (await client.CreateBackupAsync(new CreateBackupRequest { TableName = table, BackupName = "allowed" })).BackupDetails.BackupArn;
+        var described = await client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = backup });
+        var listed = await client.ListBackupsAsync(new ListBackupsRequest { TableName = table });
+        var restore = await Assert.ThrowsAsync<AmazonDynamoDBException>(() =>
+            client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = table + "-copy" }));
+        var delete = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.DeleteBackupAsync(new DeleteBackupRequest { BackupArn = backup }));
+        using var host = _server.HostClient();
+
+        Assert.Equal("allowed", described.BackupDescription.BackupDetails.BackupName);
+        Assert.Equal([backup], listed.BackupSummaries.Select(summary => summary.BackupArn));
+        Assert.Equal(Denied("Backup", "dynamodb:RestoreTableFromBackup", backup, "because no identity-based policy allows the dynamodb:RestoreTableFromBackup action"), restore.Message);
+        Assert.Equal(Denied("Backup", "dynamodb:DeleteBackup", backup, "because no identity-based policy allows the dynamodb:DeleteBackup action"), delete.Message);
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => host.DescribeTableAsync(table + "-copy"));
+    }
+
+    [Fact]
     public async Task PutItem_RoleAllowedOnlyGetItem_AccessDeniedAndNothingWritten()
     {
         var table = await _server.CreateTableAsync();

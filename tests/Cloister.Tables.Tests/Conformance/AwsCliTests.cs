@@ -65,4 +65,26 @@ public sealed class AwsCliTests(TablesServerFixture fixture) : IClassFixture<Tab
         Assert.Equal("ENABLED", backups.GetProperty("ContinuousBackupsDescription").GetProperty("PointInTimeRecoveryDescription").GetProperty("PointInTimeRecoveryStatus").GetString());
         Assert.Equal("DISABLED", ttl.GetProperty("TimeToLiveDescription").GetProperty("TimeToLiveStatus").GetString());
     }
+
+    [Fact]
+    public async Task Cli_BackupAndRestore_RestoredTableHasTheItems()
+    {
+        var table = TablesServerFixture.UniqueName("cli");
+        await RunAsync("create-table", "--table-name", table, "--attribute-definitions", "AttributeName=PK,AttributeType=S",
+            "--key-schema", "AttributeName=PK,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
+        await RunAsync("put-item", "--table-name", table, "--item", """{"PK":{"S":"a"},"v":{"S":"kept"}}""");
+        var created = await RunAsync("create-backup", "--table-name", table, "--backup-name", "cli-backup");
+        var arn = created.GetProperty("BackupDetails").GetProperty("BackupArn").GetString()!;
+        await RunAsync("put-item", "--table-name", table, "--item", """{"PK":{"S":"b"},"v":{"S":"after"}}""");
+        var listed = await RunAsync("list-backups", "--table-name", table);
+        var restored = await RunAsync("restore-table-from-backup", "--target-table-name", table + "-copy", "--backup-arn", arn);
+        var scan = await RunAsync("scan", "--table-name", table + "-copy");
+        var deleted = await RunAsync("delete-backup", "--backup-arn", arn);
+
+        Assert.Equal("AVAILABLE", created.GetProperty("BackupDetails").GetProperty("BackupStatus").GetString());
+        Assert.Equal([arn], listed.GetProperty("BackupSummaries").EnumerateArray().Select(summary => summary.GetProperty("BackupArn").GetString()));
+        Assert.Equal(arn, restored.GetProperty("TableDescription").GetProperty("RestoreSummary").GetProperty("SourceBackupArn").GetString());
+        Assert.Equal(["a"], scan.GetProperty("Items").EnumerateArray().Select(item => item.GetProperty("PK").GetProperty("S").GetString()));
+        Assert.Equal("DELETED", deleted.GetProperty("BackupDescription").GetProperty("BackupDetails").GetProperty("BackupStatus").GetString());
+    }
 }

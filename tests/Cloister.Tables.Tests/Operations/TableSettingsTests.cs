@@ -1,7 +1,5 @@
-using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Cloister.Tables.Hosting;
 
 namespace Cloister.Tables.Tests.Operations;
 
@@ -13,19 +11,13 @@ public sealed class TableSettingsTests : IAsyncLifetime
 {
     private const string Arn = "arn:aws:dynamodb:us-east-1:000000000000:table/";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "cloister-tags-" + Guid.NewGuid().ToString("N"));
-    private TablesServer? _server;
-    private AmazonDynamoDBClient? _client;
+    private readonly RestartableServer _server = new("cloister-tags");
 
-    private AmazonDynamoDBClient Client => _client!;
+    private AmazonDynamoDBClient Client => _server.Client;
 
-    public async Task InitializeAsync() => await StartAsync();
+    public Task InitializeAsync() => _server.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await StopAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task CreateTable_TagsClassEncryptionAndRecovery_KeptAcrossRestart()
@@ -42,8 +34,7 @@ public sealed class TableSettingsTests : IAsyncLifetime
             PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 7 },
         });
 
-        await StopAsync();
-        await StartAsync();
+        await _server.RestartAsync();
         var tags = await ListTagsAsync(table);
         var described = (await Client.DescribeTableAsync(table)).Table;
         var backups = (await Client.DescribeContinuousBackupsAsync(new DescribeContinuousBackupsRequest { TableName = table })).ContinuousBackupsDescription;
@@ -293,21 +284,5 @@ public sealed class TableSettingsTests : IAsyncLifetime
         configure?.Invoke(request);
         await Client.CreateTableAsync(request);
         return request.TableName;
-    }
-
-    private async Task StartAsync()
-    {
-        _server = await TablesServer.StartAsync(new TablesServerOptions { DataDirectory = _directory, HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
-        _client = TablesServerFixture.CreateClient(_server.Urls[0]);
-    }
-
-    private async Task StopAsync()
-    {
-        _client?.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-            _server = null;
-        }
     }
 }

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>
+/// CreateBackup, DescribeBackup, ListBackups and DeleteBackup. A backup is a copy of the table's items in the journal's
+/// database, taken in the journal's order (exactly the changes applied before it), with the table's definition; it is
+/// durable before CreateBackup answers, outlives its table, and is removed only by DeleteBackup.
+/// </summary>
+internal sealed partial class DynamoDbService
+{
+    /// <summary>The API reference's bounds of a backup ARN.</summary>
+    private const int MinBackupArnLength = 37;
+    private const int MaxBackupArnLength = 1024;
+
+    private async ValueTask CreateBackupAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var name = RequestReader.RequireTableName(request);
+        var backupName = RequestReader.RequireString(request, "BackupName", "backupName");
+        RequestReader.ValidateTableName(backupName, "backupName");
+        BackupRecord backup;
+        lock (_store.Gate)
+        {
+            var table = _store.FindTable(name) ?? throw BackupTableNotFound(name);
+            var now = _store.Time.GetUtcNow();
+            var arn = string.Create(CultureInfo.InvariantCulture,
+                $"{TableDescriptionWriter.Arn(_account, name)}/backup/{now.ToUnixTimeMilliseconds():D13}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
+            backup = _store.AddBackup(new BackupRecord(arn, backupName, table.Definition, now, table.SizeBytes, table.Count));
+        }
+
+        await _store.WaitDurableAsync(backup.Lsn).ConfigureAwait(false);
+        writer.WriteStartObject();
+        writer.WriteStartObject("BackupDetails");
+        BackupDescriptionWriter.WriteDetails(writer, backup);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private void DescribeBackup(JsonElement request, Utf8JsonWriter writer)
+    {
+        var arn = RequireBackupArn(request);
+        BackupRecord backup;
+        lock (_store.Gate)
+        {
+            backup = _store.FindBackup(arn) ?? throw BackupNotFound(arn);
+        }
+
+        BackupDescriptionWriter.WriteDescription(writer, backup, _account);
+    }
+
+    private async ValueTask DeleteBackupAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var arn = RequireBackupArn(request);
+        BackupRecord backup;
+        long lsn;
+        lock (_store.Gate)
+        {
+            backup = _store.FindBackup(arn) ?? throw BackupNotFound(arn);
+            lsn = _store.RemoveBackup(backup);
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+        BackupDescriptionWriter.WriteDescription(writer, backup, _account, "DELETED");
+    }
+
+    /// <summary>
+    /// ListBackups: USER backups (the default BackupType, and within ALL); SYSTEM and AWS_BACKUP list none, since none are made
+    /// here. Ordered by creation time; the lower time bound is inclusive, the upper exclusive, as the API reference says.
+    /// </summary>
+    private void ListBackups(JsonElement request, Utf8JsonWriter writer)
+    {
+        var table = RequestReader.GetString(request, "TableName");
+        if (table is not null)
+        {
+            RequestReader.ValidateTableName(table, "tableName");
+        }
+
+        var limit = RequestReader.GetLong(request, "Limit");
+        if (limit is < 1 or > 100)
+        {
+            var bound = limit < 1 ? "greater than or equal to 1" : "less than or equal to 100";
+            throw DynamoDbException.Validation($"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value {bound}");
+        }
+
+        var lower = RequestReader.GetTimestamp(request, "TimeRangeLowerBound");
+        var upper = RequestReader.GetTimestamp(request, "TimeRangeUpperBound");
+        var type = RequestReader.GetEnum(request, "BackupType", "backupType", "USER", "SYSTEM", "AWS_BACKUP", "ALL") ?? "USER";
+        var start = RequestReader.GetString(request, "ExclusiveStartBackupArn");
+        List<BackupRecord> page;
+        lock (_store.Gate)
+        {
+            var backups = start is null ? _store.Backups : _store.BackupsAfter(BackupRecord.Position(RequireLength(start, "exclusiveStartBackupArn")));
+            page = type is "USER" or "ALL"
+                ? [.. backups.Where(backup =>
+                    (table is null || string.Equals(backup.Table.Name, table, StringComparison.Ordinal)) &&
+                    (lower is null || backup.CreationDateTime >= lower) &&
+                    (upper is null || backup.CreationDateTime < upper)).Take(limit is null ? int.MaxValue : (int)limit + 1)]
+                : [];
+        }
+
+        writer.WriteStartObject();
+        writer.WriteStartArray("BackupSummaries");
+        foreach (var backup in page.Take(limit is null ? int.MaxValue : (int)limit))
+        {
+            BackupDescriptionWriter.WriteSummary(writer, backup, _account);
+        }
+
+        writer.WriteEndArray();
+        if (page.Count > limit)
+        {
+            writer.WriteString("LastEvaluatedBackupArn", page[(int)limit - 1].Arn);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static string RequireBackupArn(JsonElement request) =>
+        RequireLength(RequestReader.RequireString(request, "BackupArn", "backupArn"), "backupArn");
+
+    private static string RequireLength(string arn, string member) => RequestReader.RequireLength(arn, member, MinBackupArnLength, MaxBackupArnLength);
+
+    private static DynamoDbException BackupNotFound(string arn) => new(ErrorCodes.BackupNotFound, "Backup not found: " + arn);
+}

@@ -1,0 +1,175 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>
+/// RestoreTableFromBackup: a new table with the backup's keys, indexes (or the overrides' subset of them), throughput and
+/// encryption, and its items; tags, time to live, resource policy, deletion protection and point-in-time recovery are not
+/// restored, as in DynamoDB. RestoreTableToPointInTime is refused: the journal keeps each item's latest version only.
+/// </summary>
+internal sealed partial class DynamoDbService
+{
+    private async ValueTask RestoreTableFromBackupAsync(JsonElement request, Utf8JsonWriter writer)
+    {
+        var target = RequestReader.RequireString(request, "TargetTableName", "targetTableName");
+        RequestReader.ValidateTableName(target, "targetTableName");
+        var arn = RequireBackupArn(request);
+        BackupRecord backup;
+        lock (_store.Gate)
+        {
+            backup = _store.FindBackup(arn) ?? throw BackupNotFound(arn);
+            CheckRestoreTarget(target);
+        }
+
+        var definition = RestoredDefinition(request, backup, target);
+
+        // Read off the lock: the backup's rows never change, and a DeleteBackup meanwhile is caught below.
+        var rows = await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false);
+        var table = new TableData(definition);
+        var operations = new List<JournalOperation>(rows.Count + 1) { JournalOperation.PutTable(definition) };
+        foreach (var row in rows)
+        {
+            var item = StoredItemFactory.FromJournal(definition, row);
+            table.Put(item.PartitionKey, item.SortKey, item);
+            operations.Add(JournalOperation.PutItem(target, item));
+        }
+
+        long lsn;
+        lock (_store.Gate)
+        {
+            _ = _store.FindBackup(arn) ?? throw BackupNotFound(arn);
+            CheckRestoreTarget(target);
+            _store.AddTable(table);
+            _access.Publish(definition);
+
+            // One table change: every later answer waits for it, so no item of the new table is seen before it is durable.
+            lsn = _store.AppendTableChange(operations);
+            WriteTableDescription(writer, table, "ACTIVE");
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Refused here, clearly: a restore to a point in time needs every item's past versions, and the journal keeps only the
+    /// latest. The source and target are checked first, as DynamoDB checks them.
+    /// </summary>
+    private void RestoreTableToPointInTime(JsonElement request)
+    {
+        var source = PointInTimeSource(request);
+        var target = RequestReader.RequireString(request, "TargetTableName", "targetTableName");
+        RequestReader.ValidateTableName(target, "targetTableName");
+        lock (_store.Gate)
+        {
+            var table = _store.FindTable(source) ?? throw BackupTableNotFound(source);
+            CheckRestoreTarget(target);
+            if (table.Definition.PointInTimeRecoverySince is null)
+            {
+                throw new DynamoDbException(ErrorCodes.PointInTimeRecoveryUnavailable, $"Point in time recovery is not enabled for table '{source}'");
+            }
+        }
+
+        throw DynamoDbException.Validation(
+            $"Cloister cannot restore table {source} to a point in time: it keeps only the latest version of each item, not their history. Use CreateBackup and RestoreTableFromBackup.");
+    }
+
+    /// <summary>The source of RestoreTableToPointInTime: SourceTableName, or the table a SourceTableArn of this account and region names.</summary>
+    private string PointInTimeSource(JsonElement request)
+    {
+        if (RequestReader.GetString(request, "SourceTableArn") is { } arn)
+        {
+            var prefix = TableDescriptionWriter.Arn(_account, "");
+            return arn.StartsWith(prefix, StringComparison.Ordinal) ? arn[prefix.Length..]
+                : throw BackupTableNotFound(arn);
+        }
+
+        var name = RequestReader.RequireString(request, "SourceTableName", "sourceTableName");
+        RequestReader.ValidateTableName(name, "sourceTableName");
+        return name;
+    }
+
+    /// <summary>A restore's target must not exist; call under the store's lock.</summary>
+    private void CheckRestoreTarget(string target)
+    {
+        if (_store.FindTable(target) is not null)
+        {
+            throw new DynamoDbException(ErrorCodes.TableAlreadyExists, "Table already exists: " + target);
+        }
+
+        if (_store.Tables.Count() >= MaxTables)
+        {
+            throw new DynamoDbException(ErrorCodes.LimitExceeded, "Subscriber limit exceeded: Table count exceeds the account limit");
+        }
+    }
+
+    /// <summary>The restored table's definition: the backup's, with RestoreTableFromBackup's overrides applied and checked.</summary>
+    private TableDefinition RestoredDefinition(JsonElement request, BackupRecord backup, string target)
+    {
+        var source = backup.Table;
+        var billing = RequestReader.GetEnum(request, "BillingModeOverride", "billingModeOverride", "PROVISIONED", "PAY_PER_REQUEST") ?? source.BillingMode;
+        var (read, write) = (source.ReadCapacityUnits, source.WriteCapacityUnits);
+        if (RequestReader.Has(request, "ProvisionedThroughputOverride") || billing == "PAY_PER_REQUEST" || source.BillingMode != "PROVISIONED")
+        {
+            (read, write) = TableDefinitionReader.ReadThroughput(request, billing, "ProvisionedThroughputOverride");
+        }
+
+        var indexes = RestoredIndexes(request, source, "LocalSecondaryIndexOverride", isGlobal: false, billing)
+            .Concat(RestoredIndexes(request, source, "GlobalSecondaryIndexOverride", isGlobal: true, billing)
+                .Select(index => billing == "PAY_PER_REQUEST" ? index with { ReadCapacityUnits = 0, WriteCapacityUnits = 0 }
+                    : index.ReadCapacityUnits == 0 ? index with { ReadCapacityUnits = read, WriteCapacityUnits = write }
+                    : index))
+            .ToImmutableArray();
+        var now = _store.Time.GetUtcNow();
+        var restored = new TableDefinition(
+            target, Guid.NewGuid().ToString(), source.HashKey, source.RangeKey, source.AttributeTypes, billing, read, write, indexes, null, false, false, now)
+        {
+            TableClass = source.TableClass,
+            SseKmsKeyArn = TableSettingsReader.TryReadSse(request, _account, out var keyArn, "SSESpecificationOverride") ? keyArn : source.SseKmsKeyArn,
+            RestoredFrom = new RestoreSummary(backup.Arn, TableDescriptionWriter.Arn(_account, source.Name), now),
+        };
+
+        // An index left out takes its key attributes' definitions with it, as a table never has a definition no key uses.
+        var used = restored.KeyAttributeNames().ToHashSet(StringComparer.Ordinal);
+        return restored with { AttributeTypes = source.AttributeTypes.Where(pair => used.Contains(pair.Key)).ToImmutableDictionary(StringComparer.Ordinal) };
+    }
+
+    /// <summary>
+    /// The indexes of one kind a restored table has: the backup's, or those an override lists, each of which must be one of the
+    /// backup's (its name, key and projection); an override can leave indexes out, not add or change them.
+    /// </summary>
+    private static List<IndexDefinition> RestoredIndexes(JsonElement request, TableDefinition source, string member, bool isGlobal, string billing)
+    {
+        var backed = source.Indexes.Where(index => index.IsGlobal == isGlobal).ToList();
+        if (RequestReader.GetArray(request, member) is not { } overrides)
+        {
+            return backed;
+        }
+
+        var chosen = new List<IndexDefinition>();
+        foreach (var element in overrides.EnumerateArray())
+        {
+            var index = TableDefinitionReader.ReadIndex(element, isGlobal, billing);
+            var original = backed.FirstOrDefault(candidate => string.Equals(candidate.Name, index.Name, StringComparison.Ordinal));
+            if (original is null || original.HashKey != index.HashKey || original.RangeKey != index.RangeKey ||
+                original.ProjectionType != index.ProjectionType || !NonKey(original).SequenceEqual(NonKey(index)))
+            {
+                throw DynamoDbException.Validation(
+                    $"One or more parameter values were invalid: {member} must name indexes of the backup as they are: {index.Name} is not one");
+            }
+
+            if (chosen.Any(existing => string.Equals(existing.Name, index.Name, StringComparison.Ordinal)))
+            {
+                throw DynamoDbException.Validation($"One or more parameter values were invalid: Duplicate index name: {index.Name}");
+            }
+
+            chosen.Add(isGlobal ? index : original);
+        }
+
+        return chosen;
+    }
+
+    private static ImmutableArray<string> NonKey(IndexDefinition index) => index.NonKeyAttributes.IsDefault ? [] : index.NonKeyAttributes;
+}
