@@ -145,7 +145,7 @@ public sealed class EnvironmentCgroupStaleTests
     }
 
     /// <summary>A process id no process has now: a short process's, once it is reaped.</summary>
-    private static int DeadPid()
+    internal static int DeadPid()
     {
         while (true)
         {
