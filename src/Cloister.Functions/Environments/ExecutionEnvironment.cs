@@ -348,7 +348,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
 
         if (isError)
         {
-            var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+            var errorType = context.Request.Headers[RuntimeApiHeaders.FunctionErrorType].ToString();
             invocation.Outcome.TrySetResult(InvocationOutcome.FunctionError(
                 body.Length > 0 ? body : InvocationOutcome.ErrorBody(errorType.Length > 0 ? errorType : "Unhandled", string.Empty),
                 errorType.Length > 0 ? errorType : "Unhandled"));
@@ -370,8 +370,8 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         }
 
         var body = await ReadBodyAsync(context.Request).ConfigureAwait(false) ?? [];
-        var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
-        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), errorType.Length > 0 ? errorType : "Runtime.Unknown", body, null));
+        var errorType = RuntimeApiHeaders.ErrorType(context.Request.Headers[RuntimeApiHeaders.FunctionErrorType].ToString());
+        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), errorType, body, null));
         await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status202Accepted, RuntimeApiResponses.Accepted).ConfigureAwait(false);
     }
 
