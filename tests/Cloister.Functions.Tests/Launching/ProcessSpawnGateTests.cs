@@ -80,7 +80,7 @@ public sealed class ProcessSpawnGateTests : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            if (File.ReadAllText($"/proc/{pid}/wchan") is "wait_for_partner" or "fifo_open")
+            if (File.ReadAllText($"/proc/{pid}/wchan") is "wait_for_partner" or "fifo_open" or "pipe_wait")
             {
                 return true;
             }
