@@ -38,6 +38,9 @@ internal static partial class FunctionsLog
     [LoggerMessage(11, LogLevel.Warning, "Removed {Removed} cgroups of killed Cloisters and the {Processes} processes still running in them; {Left} could not be removed")]
     public static partial void StaleCgroupsRemoved(ILogger logger, int removed, int processes, int left);
 
+    [LoggerMessage(13, LogLevel.Warning, "Let go {Released} processes that killed Cloisters had left waiting to be placed in a cgroup; they end without running")]
+    public static partial void StaleGatesReleased(ILogger logger, int released);
+
     [LoggerMessage(12, LogLevel.Warning, "Function {Function}: a provisioned environment of version {Version} was lost and its replacement failed its init ({Status})")]
     public static partial void ProvisionedReplacementFailed(ILogger logger, string function, string version, string status);
 }

@@ -66,6 +66,11 @@ public sealed partial class LambdaService : IAsyncDisposable
             FunctionsLog.StaleCgroupsRemoved(_logger, stale.Removed, stale.Processes, stale.Left);
         }
 
+        if (EnvironmentCgroup.IsSupported && ProcessSpawn.ReleaseStaleGates(Path.GetTempPath()) is > 0 and var released)
+        {
+            FunctionsLog.StaleGatesReleased(_logger, released);
+        }
+
         _runtimes = new RuntimeCatalog(options);
         _unreserved = ConcurrencyPool.Unreserved(options.UnreservedConcurrencyLimit);
         _eventLoop = Task.Run(EventLoopAsync);

@@ -38,4 +38,29 @@ public sealed class InitErrorTests() : IsolatedServiceTests(state => new Functio
         Assert.DoesNotContain(lines, l => l.Contains("Status: timeout", StringComparison.Ordinal));
         Assert.Empty(Service.ProcessIdsOf("broken"));
     }
+
+    /// <summary>
+    /// Lambda's runtime manager keeps the runtime's <c>Lambda-Runtime-Function-Error-Type</c> only when it is
+    /// <c>Runtime.</c> or <c>Function.</c> and a capitalized word; any other is <c>Runtime.Unknown</c> (or
+    /// <c>Function.Unknown</c> under <c>Function.</c>) in what it reports. The caller still gets the body as posted.
+    /// </summary>
+    [Theory]
+    [InlineData("ConfigurationException", "Runtime.Unknown")]
+    [InlineData("System.InvalidOperationException", "Runtime.Unknown")]
+    [InlineData("Function.bad-type", "Function.Unknown")]
+    [InlineData("Function.MissingTable", "Function.MissingTable")]
+    public async Task InvokeAsync_InitErrorTypeNotLambdas_ReportedAsLambdaNamesIt(string posted, string reported)
+    {
+        await DeployInitRuntimeAsync("typed", "error", timeoutSeconds: 10, initErrorType: posted);
+
+        var result = await Service.InvokeAsync("typed", "{}"u8.ToArray());
+
+        Assert.Equal("Runtime.ConfigError", JsonDocument.Parse(result.Payload).RootElement.GetProperty("errorType").GetString());
+        var lines = (await LogEventsAsync("typed", "REPORT RequestId")).Select(e => e.Message).ToList();
+        AssertInOrder(
+            lines,
+            l => IsFailedInitReport(l, "init", reported),
+            l => IsFailedInitReport(l, "invoke", reported),
+            l => IsFailedReport(l, result.RequestId, reported));
+    }
 }

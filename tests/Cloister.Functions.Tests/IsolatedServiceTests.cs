@@ -58,11 +58,12 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
     }
 
     /// <summary>Deploys <c>functions/init/bootstrap</c> (provided.al2, 128 MB) with its <c>INIT_MODE</c>.</summary>
-    protected async Task DeployInitRuntimeAsync(string name, string mode, int timeoutSeconds, int? reservedConcurrency = null)
+    protected async Task DeployInitRuntimeAsync(string name, string mode, int timeoutSeconds, int? reservedConcurrency = null, string? initErrorType = null)
     {
+        var variables = ImmutableDictionary<string, string>.Empty.Add("INIT_MODE", mode);
         var deployed = await Service.DeployAsync(new LambdaFunction(
             name, name, "provided.al2", "unused", Path.Combine(ServiceFixture.FunctionsDirectory, "init"), null, 128, timeoutSeconds,
-            ImmutableDictionary<string, string>.Empty.Add("INIT_MODE", mode), null, reservedConcurrency));
+            initErrorType is null ? variables : variables.Add("INIT_ERROR_TYPE", initErrorType), null, reservedConcurrency));
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
     }
 

@@ -124,6 +124,45 @@ public sealed class ProvisionedConcurrencyTests() : IsolatedServiceTests(state =
     }
 
     [Fact]
+    public async Task InvokeAsync_ProvisionedEnvironmentLost_ServedByAnotherAndReplaced()
+    {
+        await DeployAsync(Function("lost", onVersion: 2, onAlias: null));
+        var provisioned = Service.ProcessIdsOf("lost");
+        Assert.Equal(2, provisioned.Count);
+
+        // Lambda keeps the provisioned count: an environment whose runtime dies is replaced, and invocations meanwhile
+        // go to the provisioned environment still standing.
+        var killed = provisioned[0];
+        using (var process = System.Diagnostics.Process.GetProcessById(killed))
+        {
+            process.Kill();
+        }
+
+        // Once Cloister has seen the runtime's end (an invocation racing the kill itself would find it running).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Service.ProcessIdsOf("lost").Contains(killed) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var (_, pid, type) = await InvokeAsync("lost:1");
+        Assert.Equal((provisioned[1], "provisioned-concurrency"), (pid, type));
+        while (Service.ProcessIdsOf("lost").Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var replaced = Service.ProcessIdsOf("lost");
+        Assert.Equal(2, replaced.Count);
+        Assert.DoesNotContain(killed, replaced);
+        var inits = await LogEventsAsync("lost", "INIT_START");
+        Assert.Equal(3, inits.Count(e => e.Message.StartsWith("INIT_START", StringComparison.Ordinal) && e.Stream.Contains("/[1]", StringComparison.Ordinal)));
+        var replacement = Assert.Single(replaced, p => p != provisioned[1]);
+        var environment = await File.ReadAllTextAsync($"/proc/{replacement}/environ");
+        Assert.Contains("\0AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency\0", "\0" + environment, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeployAsync_ProvisionedInitFails_IsAProblemAndStartsNothing()
     {
         var latest = new LambdaFunction(

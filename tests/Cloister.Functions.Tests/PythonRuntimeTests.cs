@@ -24,6 +24,27 @@ public sealed class PythonRuntimeTests(ServiceFixture fixture) : RuntimeTests(fi
         Assert.Equal("Handler 'nothing' missing on module 'app'", error.GetProperty("errorMessage").GetString());
     }
 
+    /// <summary>
+    /// Lambda's Python runtime (awslambdaric) raises <c>RuntimeError: Failed to post invocation response</c> when the
+    /// Runtime API refuses the response (413 over 6 MB) and does not catch it, so the runtime exits: the caller has
+    /// <c>Function.ResponseSizeTooLarge</c>, and the next invocation finds a runtime started again.
+    /// </summary>
+    [Fact]
+    public async Task Invoke_ResponseOver6MB_RuntimeExitsAsLambdasDoes()
+    {
+        var function = await DeployAsync();
+        var pid = ServiceFixture.Json(await Fixture.InvokeAsync(function, """{"action":"pid"}""")).GetProperty("pid").GetInt32();
+
+        var result = await Fixture.InvokeAsync(function, """{"action":"big"}""");
+
+        ServiceFixture.AssertFunctionError(result, "Function.ResponseSizeTooLarge");
+        Assert.True(await ServiceFixture.ProcessGoneAsync(pid), "the Python runtime went on after its response was refused");
+        var log = await Fixture.LogMessagesAsync(function, l => l.Any(m => m.Contains("Failed to post invocation response", StringComparison.Ordinal)));
+        Assert.Contains(log, m => m.Contains("RuntimeError: Failed to post invocation response", StringComparison.Ordinal));
+        var next = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
+        Assert.NotEqual(pid, ServiceFixture.Json(next).GetProperty("pid").GetInt32());
+    }
+
     [Fact]
     public async Task Invoke_InlineCode_RunsIndexPy()
     {

@@ -35,10 +35,20 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private bool _initStarted;
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
     private string? _temporary;
+    private Action<ExecutionEnvironment>? _exited;
 
-    public ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger, bool provisioned = false)
+    /// <param name="function">The version it runs.</param>
+    /// <param name="log">The function's log.</param>
+    /// <param name="time">The service's clock.</param>
+    /// <param name="logger">Cloister's own log.</param>
+    /// <param name="provisioned">One of the version's provisioned concurrency.</param>
+    /// <param name="exited">Told when its runtime process ends, whatever the cause (after the invocation under way, if
+    /// any, was ended); its successors after a reset tell it too.</param>
+    public ExecutionEnvironment(
+        FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger, bool provisioned = false, Action<ExecutionEnvironment>? exited = null)
         : this(function, log, time, logger, string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyy'/'MM'/'dd}/[{function.Version}]{Guid.NewGuid():N}"), provisioned)
     {
+        _exited = exited;
     }
 
     private ExecutionEnvironment(FunctionDefinition function, FunctionLogWriter log, TimeProvider time, ILogger logger, string logStreamName, bool provisioned)
@@ -82,7 +92,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     /// </summary>
     public ExecutionEnvironment Reset()
     {
-        var successor = new ExecutionEnvironment(_function, _log, _time, _logger, LogStreamName, Provisioned) { _temporary = _temporary };
+        var successor = new ExecutionEnvironment(_function, _log, _time, _logger, LogStreamName, Provisioned) { _temporary = _temporary, _exited = _exited };
         _temporary = null;
         return successor;
     }
@@ -338,7 +348,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
 
         if (isError)
         {
-            var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+            var errorType = context.Request.Headers[RuntimeApiHeaders.FunctionErrorType].ToString();
             invocation.Outcome.TrySetResult(InvocationOutcome.FunctionError(
                 body.Length > 0 ? body : InvocationOutcome.ErrorBody(errorType.Length > 0 ? errorType : "Unhandled", string.Empty),
                 errorType.Length > 0 ? errorType : "Unhandled"));
@@ -360,8 +370,8 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         }
 
         var body = await ReadBodyAsync(context.Request).ConfigureAwait(false) ?? [];
-        var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
-        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), errorType.Length > 0 ? errorType : "Runtime.Unknown", body, null));
+        var errorType = RuntimeApiHeaders.ErrorType(context.Request.Headers[RuntimeApiHeaders.FunctionErrorType].ToString());
+        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), errorType, body, null));
         await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status202Accepted, RuntimeApiResponses.Accepted).ConfigureAwait(false);
     }
 
@@ -426,5 +436,6 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         }
 
         FunctionsLog.ProcessExited(_logger, _function.Name, ProcessId, status);
+        _exited?.Invoke(this);
     }
 }

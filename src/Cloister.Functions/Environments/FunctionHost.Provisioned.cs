@@ -63,11 +63,42 @@ internal sealed partial class FunctionHost
 
         foreach (var environment in lost)
         {
-            _ = environment.DisposeAsync().AsTask().ContinueWith(_ => ReplaceIfProvisioned(environment), TaskScheduler.Default);
+            DisposeAndReplace(environment);
         }
 
         return taken;
     }
+
+    /// <summary>
+    /// A provisioned environment whose runtime ended while it was idle (killed, crashed on its own) is lost: it is
+    /// dropped and replaced now, as Lambda keeps the provisioned count, rather than when an invocation comes upon it
+    /// (which may be never while a live one stands above it in the idle stack). One that is busy is left to its
+    /// invocation, which resets it.
+    /// </summary>
+    private void DropIfIdle(ExecutionEnvironment environment)
+    {
+        lock (_gate)
+        {
+            if (_disposed || !_provisionedIdle.Contains(environment))
+            {
+                return;
+            }
+
+            var rest = _provisionedIdle.Where(e => e != environment).Reverse().ToList();
+            _provisionedIdle.Clear();
+            foreach (var kept in rest)
+            {
+                _provisionedIdle.Push(kept);
+            }
+
+            _all.Remove(environment);
+        }
+
+        DisposeAndReplace(environment);
+    }
+
+    private void DisposeAndReplace(ExecutionEnvironment lost) =>
+        _ = lost.DisposeAsync().AsTask().ContinueWith(_ => ReplaceIfProvisioned(lost), TaskScheduler.Default);
 
     /// <summary>Starts a provisioned environment in the place of <paramref name="lost"/>, if it was one and the version is still deployed.</summary>
     private void ReplaceIfProvisioned(ExecutionEnvironment lost)
@@ -107,7 +138,7 @@ internal sealed partial class FunctionHost
                 if (_starting < _initLimit)
                 {
                     _starting++;
-                    environment = new ExecutionEnvironment(Function, Log, _time, _logger, provisioned: true);
+                    environment = new ExecutionEnvironment(Function, Log, _time, _logger, provisioned: true, exited: DropIfIdle);
                     _all.Add(environment);
                 }
                 else

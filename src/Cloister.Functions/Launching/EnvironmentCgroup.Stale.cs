@@ -25,8 +25,9 @@ internal sealed partial class EnvironmentCgroup
 
     /// <summary>
     /// Kills the processes in, and removes, every <c>cloister-{N}</c> cgroup in <paramref name="container"/> whose owner
-    /// process N does not run (none, or a zombie: <see cref="IsRunning"/>). One whose N runs (another Cloister, or a reused process id: it cannot be told) is
-    /// left as it is, as is anything not named <c>cloister-</c> and digits, and one holding a process this Cloister's
+    /// process N does not run (none, or a zombie), or runs but started after the cgroup was made (a reused process id):
+    /// <see cref="OwnerProcess.IsGone"/>. One whose N runs and may have made it (another Cloister,
+    /// or a reused id whose process started before the killed Cloister made its cgroup) is left as it is, as is anything not named <c>cloister-</c> and digits, and one holding a process this Cloister's
     /// process namespace does not see (another namespace's Cloister). Waits up to <paramref name="limit"/> in all for the
     /// killed processes to leave.
     /// </summary>
@@ -46,50 +47,13 @@ internal sealed partial class EnvironmentCgroup
         var result = default(StaleCgroups);
         foreach (var path in candidates)
         {
-            if (OwnerOf(Path.GetFileName(path)) is { } owner && !IsRunning(owner))
+            if (OwnerOf(Path.GetFileName(path)) is { } owner && OwnerProcess.IsGone(owner, path))
             {
                 result = Add(result, Clear(path, deadline));
             }
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// Whether process <paramref name="pid"/> runs. <c>/proc/N</c> alone does not say: a Cloister killed with SIGKILL
-    /// stays a zombie, <c>/proc/N</c> and all, until its parent reaps it (an orphan's is init, which may take seconds),
-    /// and <c>/proc/N</c> answers for a thread id N too, which is no process. Unreadable: taken as running.
-    /// </summary>
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            // "Name:\t…\nUmask:\t…\nState:\tZ (zombie)\nTgid:\tN\n…": the name may hold anything but a newline.
-            string? state = null, group = null;
-            foreach (var line in File.ReadLines(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/status")))
-            {
-                if (line.StartsWith("State:", StringComparison.Ordinal))
-                {
-                    state = line[6..].Trim();
-                }
-                else if (line.StartsWith("Tgid:", StringComparison.Ordinal))
-                {
-                    group = line[5..].Trim();
-                    break;
-                }
-            }
-
-            return state is not null && state[0] is not ('Z' or 'X')
-                && group == pid.ToString(CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
-        {
-            return false;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return true;
-        }
     }
 
     /// <summary>The N of <c>cloister-N</c>; null for any other name.</summary>

@@ -14,8 +14,10 @@ namespace Cloister.Functions.Launching;
 /// </summary>
 internal static unsafe partial class ProcessSpawn
 {
+    private const int OWronly = 1;
     private const int ORdwr = 2;
     private const int ONonblock = 0x800;
+    private const string GatePrefix = "cloister-spawn-";
 
     // How long the child may take to appear among the spawning thread's children (it is created at once, so only a
     // machine starved of CPU comes near it); past it the process runs unplaced.
@@ -24,7 +26,7 @@ internal static unsafe partial class ProcessSpawn
     /// <summary>A FIFO for one spawn, or null when none could be made (the process is then started unplaced).</summary>
     private static string? MakeGate()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"cloister-spawn-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var path = Path.Combine(Path.GetTempPath(), $"{GatePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         var bytes = Utf8(path);
         try
         {
@@ -34,6 +36,65 @@ internal static unsafe partial class ProcessSpawn
         {
             NativeMemory.Free(bytes);
         }
+    }
+
+    /// <summary>
+    /// Lets go the children that killed Cloisters left waiting at their gates in <paramref name="folder"/>
+    /// (<c>cloister-spawn-{pid}-{guid}</c> FIFOs whose owner is gone: <see cref="OwnerProcess.IsGone"/>), so that they
+    /// end: a Cloister killed between a child's creation and its move into its cgroup leaves that child waiting for ever,
+    /// outside any cgroup, holding the dead Cloister's memory (<c>posix_spawn</c>'s child shares it until its
+    /// <c>exec</c>). The FIFO is renamed first and then opened for writing, which lets a waiting child's open return; the
+    /// child then opens the gate again by its old name (its next file action), finds it gone and ends without running
+    /// anything. Returns how many children were waiting.
+    /// </summary>
+    internal static int ReleaseStaleGates(string folder)
+    {
+        string[] gates;
+        try
+        {
+            gates = Directory.GetFiles(folder, GatePrefix + "*");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+
+        var released = 0;
+        foreach (var gate in gates)
+        {
+            var name = Path.GetFileName(gate).AsSpan(GatePrefix.Length);
+            var dash = name.IndexOf('-');
+            if (dash <= 0
+                || !int.TryParse(name[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var owner)
+                || owner == Environment.ProcessId
+                || !OwnerProcess.IsGone(owner, gate))
+            {
+                continue;
+            }
+
+            var renamed = gate + ".released";
+            try
+            {
+                File.Move(gate, renamed);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Taken by another Cloister starting at the same time.
+                continue;
+            }
+
+            // Fails (ENXIO) when nobody waits: the gate was left after its child went through.
+            var writer = OpenGate(renamed, OWronly | ONonblock | OCloexec);
+            if (writer >= 0)
+            {
+                released++;
+                _ = Close(writer);
+            }
+
+            File.Delete(renamed);
+        }
+
+        return released;
     }
 
     /// <summary>
@@ -64,7 +125,7 @@ internal static unsafe partial class ProcessSpawn
         var found = FindChild(spawner, thread);
         var placed = found > 0 && cgroup.TryPlace(found);
         // Held open until the exec: the child may not have reached its open yet, which then finds a writer and goes on.
-        var writer = OpenGate(gate);
+        var writer = OpenGate(gate, ORdwr | ONonblock | OCloexec);
         if (writer < 0 && found > 0)
         {
             // Cannot happen short of running out of descriptors; the child must not be left waiting forever.
@@ -112,13 +173,16 @@ internal static unsafe partial class ProcessSpawn
         return 0;
     }
 
-    /// <summary>Opens the FIFO read-write, which never blocks and lets a reader's open return; -1 on failure.</summary>
-    private static int OpenGate(string gate)
+    /// <summary>
+    /// Opens the FIFO to let a waiting reader's open return: read-write (never blocks), or write-only without blocking
+    /// (fails when nobody waits); -1 on failure.
+    /// </summary>
+    private static int OpenGate(string gate, int flags)
     {
         var bytes = Utf8(gate);
         try
         {
-            return Open(bytes, ORdwr | ONonblock | OCloexec, 0);
+            return Open(bytes, flags, 0);
         }
         finally
         {

@@ -76,6 +76,9 @@ internal static unsafe partial class ProcessSpawn
                 try
                 {
                     Check(FileActionsAddOpen(actions, 0, gatePath, ORdonly | OCloexec, 0), "posix_spawn_file_actions_addopen");
+                    // Then the gate again, by its name, without waiting: a child let through by a later Cloister (this
+                    // one killed before it could place it) finds the name gone and ends here, before it runs anything.
+                    Check(FileActionsAddOpen(actions, 0, gatePath, ORdonly | ONonblock | OCloexec, 0), "posix_spawn_file_actions_addopen");
                 }
                 finally
                 {

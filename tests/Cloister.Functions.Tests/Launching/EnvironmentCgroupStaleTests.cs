@@ -97,6 +97,35 @@ public sealed class EnvironmentCgroupStaleTests
     }
 
     [CgroupFact]
+    public async Task RemoveStale_OwnerPidReusedByALaterProcess_KillsItsProcessesAndRemovesIt()
+    {
+        // A Cloister killed an hour ago whose process id a later process has taken: the cgroup is older than the
+        // process that now has its owner's id, so that process cannot have made it.
+        var container = EnvironmentCgroup.Container!;
+        using var reused = StartSleep();
+        using var inside = StartSleep();
+        var stale = Path.Combine(container, $"cloister-{reused.Id}");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(stale, "1"));
+            Write(Path.Combine(stale, "1", "cgroup.procs"), inside.Id);
+            Directory.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-1));
+
+            var result = EnvironmentCgroup.RemoveStale(container, Limit);
+
+            Assert.True(await ServiceFixture.ProcessGoneAsync(inside.Id), "a process of a stale cgroup whose owner id was reused outlived the sweep");
+            Assert.False(Directory.Exists(stale), "a stale cgroup whose owner id was reused was not removed");
+            Assert.True(result.Removed >= 1, $"removed {result.Removed}");
+            Assert.False(await ServiceFixture.ProcessGoneAsync(reused.Id, TimeSpan.Zero), "the process that reused the id was killed");
+        }
+        finally
+        {
+            ServiceFixture.KillSleepers([reused.Id, inside.Id]);
+            RemoveAfterKill(stale);
+        }
+    }
+
+    [CgroupFact]
     public void RemoveStale_NotCloistersName_LeavesIt()
     {
         var container = EnvironmentCgroup.Container!;
@@ -116,7 +145,7 @@ public sealed class EnvironmentCgroupStaleTests
     }
 
     /// <summary>A process id no process has now: a short process's, once it is reaped.</summary>
-    private static int DeadPid()
+    internal static int DeadPid()
     {
         while (true)
         {

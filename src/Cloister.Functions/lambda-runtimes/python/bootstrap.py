@@ -258,7 +258,11 @@ def main():
             _call("POST", "/invocation/%s/error" % _request_id, json.dumps(error).encode("utf-8"),
                   {"Lambda-Runtime-Function-Error-Type": "Unhandled"})
             continue
-        _call("POST", "/invocation/%s/response" % _request_id, payload, {"Content-Type": content_type})
+        status, _, _ = _call("POST", "/invocation/%s/response" % _request_id, payload, {"Content-Type": content_type})
+        if status != 202:
+            # As Lambda's runtime client raises it, and its loop does not catch it: a response the Runtime API refuses
+            # (413 over 6 MB) ends the runtime, and the environment is reset.
+            raise RuntimeError("Failed to post invocation response")
 
 
 if __name__ == "__main__":
