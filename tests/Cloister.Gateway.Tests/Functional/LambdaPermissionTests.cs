@@ -133,6 +133,59 @@ public sealed class LambdaPermissionTests
     }
 
     [Theory]
+    [InlineData("arn:aws:lambda:us-east-1:123456789012:function:echo", 200)]
+    [InlineData("arn:aws:lambda:us-east-1:123456789012:function:other", 500)]
+    public async Task Invoke_CredentialsRoleFromStageVariable_InvokesAsTheNamedRole(string allowedFunction, int status)
+    {
+        // The stage variables reference ("AWS integration credentials"): arn:aws:iam::<account_id>:${stageVariables.<name>}.
+        // The ARN was taken as written, a role no template declares, which Cloister lets do anything.
+        var rolePolicy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"{{allowedFunction}}"}]}""";
+        var integration = LambdaProxy("echo") with { Credentials = $"arn:aws:iam::{Account}:role/${{stageVariables.invokeRole}}" };
+        var variables = ImmutableDictionary<string, string>.Empty.Add("invokeRole", "ApiGatewayInvoke");
+        var model = ModelOf([ClaimApi(integration)], variables) with
+        {
+            Functions = [Function("echo")],
+            Roles = [new IamRole("Role", "ApiGatewayInvoke", RoleArn, "AROAEXAMPLE000000001", [new RolePolicy("Invoke", rolePolicy)])],
+        };
+        await using var harness = await StartAsync(model);
+
+        var response = await GetClaimAsync(harness);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(status == 200 ? 1 : 0, harness.Lambda.Events.Count);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:lambda:us-east-1:123456789012:function:authorizer", 200)]
+    [InlineData("arn:aws:lambda:us-east-1:123456789012:function:other", 500)]
+    public async Task Authorize_AuthorizerCredentialsFromStageVariable_InvokesAsTheNamedRole(string allowedFunction, int status)
+    {
+        var rolePolicy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"{{allowedFunction}}"}]}""";
+        var authorizer = Authorizer(AuthorizerType.Token, "method.request.header.Authorization") with
+        {
+            AuthorizerCredentials = $"arn:aws:iam::{Account}:role/${{stageVariables.authRole}}",
+        };
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan());
+        model = model with
+        {
+            Stages = [.. model.Stages.Select(s => s with { Variables = s.Variables.SetItem("authRole", "ApiGatewayInvoke") })],
+            Authorizers = [authorizer],
+            Functions = [Function("echo", Permission($"{ApiArn}/*/GET/pets")), Function(AuthorizerFunction)],
+            Roles = [new IamRole("Role", "ApiGatewayInvoke", RoleArn, "AROAEXAMPLE000000001", [new RolePolicy("Invoke", rolePolicy)])],
+        };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (evt, _) => Task.FromResult(new LambdaInvocationResult(
+            LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", evt.RootElement.GetProperty("methodArn").GetString()!)))));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "good");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("payments", 200)]
     [InlineData("claims", 500)]
     public async Task Invoke_CredentialsRolePolicyOnPrincipalTag_DecidesByTheRolesTags(string team, int status)
