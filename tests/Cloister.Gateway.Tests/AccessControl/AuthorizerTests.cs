@@ -84,6 +84,21 @@ public sealed class AuthorizerTests
         Assert.Empty(harness.Lambda.Events);
     }
 
+    [Theory]
+    [InlineData("Bearer abc123", 200)]
+    [InlineData("Bearer a-b", 401)]
+    public async Task Invoke_ValidationExpressionInJavasSyntax_IsApplied(string token, int status)
+    {
+        // identityValidationExpression is a Java regular expression: POSIX classes (\p{Alnum}) and possessive
+        // quantifiers (++) are Java's; .NET refused the pattern and the token went unchecked.
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization", validation: "Bearer \\p{Alnum}++"), e => AuthorizerOutput("Allow", "*"));
+
+        var response = await GetAsync(harness, token: token);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(status == 200 ? 1 : 0, AuthorizerCalls(harness));
+    }
+
     [Fact]
     public async Task Invoke_SameTokenTwice_SecondIsCacheHitUntilTtlPasses()
     {

@@ -132,6 +132,35 @@ public sealed class MappingTemplateTests
     public void Directives_And_Methods_RenderAsVelocity(string template, string expected) =>
         Assert.Equal(expected, Render(template, Body));
 
+    [Theory]
+    [InlineData("#set($s = \"abc\n\")$s.matches('abc')", "false")]
+    [InlineData("#set($s = 'abc')$s.matches('abc')", "true")]
+    [InlineData("#set($s = 'aaab')$s.matches('a*+b')", "true")]
+    [InlineData("#set($s = 'aaa')$s.matches('a*+a')", "false")]
+    [InlineData("#set($s = 'ab12')$s.matches('(?:ab)++\\d{2}+')", "true")]
+    [InlineData("#set($s = 'Ab9')$s.matches('\\p{Upper}\\p{Lower}\\p{Digit}')", "true")]
+    [InlineData("#set($s = 'x_y')$s.replaceAll('[\\p{Alpha}]', '*')", "*_*")]
+    [InlineData("#set($s = 'a.b;c')$s.replaceAll('\\p{Punct}', '')", "abc")]
+    [InlineData("#set($s = 'Ü1')$s.replaceAll('\\P{Alnum}', '?')", "?1")]
+    [InlineData("#set($s = 'a+b')$s.replaceAll('\\Q+b\\E', '!')", "a!")]
+    [InlineData("#set($s = 'key=value')$s.replaceAll('(\\w+)=(\\w+)', '$2=$1')", "value=key")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('(b)', '$12')", "ab2c")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', '\\$0')", "a$0c")]
+    [InlineData("#set($s = 'a b')$s.replaceAll('\\h', '_')", "a_b")]
+    public void Render_RegexMethods_FollowJavasPattern(string template, string expected) =>
+        Assert.Equal(expected, Render(template, Body));
+
+    [Theory]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', '$&')")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', '$2')")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', 'x$')")]
+    public void Render_ReplacementJavaRefuses_FailsTheTemplate(string template)
+    {
+        var compiled = MappingTemplate.Compile(template);
+
+        Assert.Throws<VtlException>(() => compiled.Render(Input(Body, new ContextOverrides())));
+    }
+
     [Fact]
     public void Render_DirectiveAloneOnItsLine_TakesItsLine()
     {
