@@ -37,6 +37,20 @@ public sealed class LambdaPermissionTests
         return harness;
     }
 
+    /// <summary>GET /claim/c-17 through an AWS_PROXY integration whose credentials are <paramref name="credentials"/>, the role ApiGatewayInvoke having <paramref name="rolePolicy"/>.</summary>
+    private static async Task<(int Status, int Invocations)> InvokeAsRoleAsync(string credentials, string rolePolicy, ImmutableDictionary<string, string> variables)
+    {
+        var integration = LambdaProxy("echo") with { Credentials = credentials };
+        var model = ModelOf([ClaimApi(integration)], variables) with
+        {
+            Functions = [Function("echo")],
+            Roles = [new IamRole("Role", "ApiGatewayInvoke", RoleArn, "AROAEXAMPLE000000001", [new RolePolicy("Invoke", rolePolicy)])],
+        };
+        await using var harness = await StartAsync(model);
+        var response = await GetClaimAsync(harness);
+        return ((int)response.StatusCode, harness.Lambda.Events.Count);
+    }
+
     private static Task<HttpResponseMessage> GetClaimAsync(GatewayHarness harness) =>
         harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim/c-17");
 
@@ -118,18 +132,10 @@ public sealed class LambdaPermissionTests
     [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}""", 500)]
     public async Task Invoke_CredentialsRole_InvokesAsTheRoleWithoutPermission(string rolePolicy, int status)
     {
-        var integration = LambdaProxy("echo") with { Credentials = RoleArn };
-        var model = ModelOf(ClaimApi(integration)) with
-        {
-            Functions = [Function("echo")],
-            Roles = [new IamRole("Role", "ApiGatewayInvoke", RoleArn, "AROAEXAMPLE000000001", [new RolePolicy("Invoke", rolePolicy)])],
-        };
-        await using var harness = await StartAsync(model);
+        var (actual, invocations) = await InvokeAsRoleAsync(RoleArn, rolePolicy, ImmutableDictionary<string, string>.Empty);
 
-        var response = await GetClaimAsync(harness);
-
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal(status == 200 ? 1 : 0, harness.Lambda.Events.Count);
+        Assert.Equal(status, actual);
+        Assert.Equal(status == 200 ? 1 : 0, invocations);
     }
 
     [Theory]
@@ -140,19 +146,12 @@ public sealed class LambdaPermissionTests
         // The stage variables reference ("AWS integration credentials"): arn:aws:iam::<account_id>:${stageVariables.<name>}.
         // The ARN was taken as written, a role no template declares, which Cloister lets do anything.
         var rolePolicy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"{{allowedFunction}}"}]}""";
-        var integration = LambdaProxy("echo") with { Credentials = $"arn:aws:iam::{Account}:role/${{stageVariables.invokeRole}}" };
         var variables = ImmutableDictionary<string, string>.Empty.Add("invokeRole", "ApiGatewayInvoke");
-        var model = ModelOf([ClaimApi(integration)], variables) with
-        {
-            Functions = [Function("echo")],
-            Roles = [new IamRole("Role", "ApiGatewayInvoke", RoleArn, "AROAEXAMPLE000000001", [new RolePolicy("Invoke", rolePolicy)])],
-        };
-        await using var harness = await StartAsync(model);
 
-        var response = await GetClaimAsync(harness);
+        var (actual, invocations) = await InvokeAsRoleAsync($"arn:aws:iam::{Account}:role/${{stageVariables.invokeRole}}", rolePolicy, variables);
 
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal(status == 200 ? 1 : 0, harness.Lambda.Events.Count);
+        Assert.Equal(status, actual);
+        Assert.Equal(status == 200 ? 1 : 0, invocations);
     }
 
     [Theory]
