@@ -172,6 +172,40 @@ internal static class JavaPattern
         return output.ToString();
     }
 
+    /// <summary>
+    /// Java's <c>String.split(regex)</c>: the text between matches, groups not included (.NET's <c>Split</c> adds what
+    /// they captured); a zero-width match at the start makes no leading empty string; trailing empty strings are dropped,
+    /// all of them (<c>",".split(",")</c> is empty); no match at all gives the text itself.
+    /// </summary>
+    public static List<object?> Split(Regex regex, string text)
+    {
+        var parts = new List<object?>();
+        var index = 0;
+        for (var match = regex.Match(text); match.Success; match = match.NextMatch())
+        {
+            if (index == 0 && match.Index == 0 && match.Length == 0)
+            {
+                continue;
+            }
+
+            parts.Add(text[index..match.Index]);
+            index = match.Index + match.Length;
+        }
+
+        if (index == 0)
+        {
+            return [text];
+        }
+
+        parts.Add(text[index..]);
+        while (parts.Count > 0 && parts[^1] is string { Length: 0 })
+        {
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        return parts;
+    }
+
     /// <summary>The end (exclusive) of a quantifier starting at <paramref name="at"/>, or -1 when <c>{</c> starts none.</summary>
     private static int Quantifier(string pattern, int at)
     {

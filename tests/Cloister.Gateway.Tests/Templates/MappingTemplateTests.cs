@@ -147,6 +147,11 @@ public sealed class MappingTemplateTests
     [InlineData("#set($s = 'abc')$s.replaceAll('(b)', '$12')", "ab2c")]
     [InlineData("#set($s = 'abc')$s.replaceAll('b', '\\$0')", "a$0c")]
     [InlineData("#set($s = 'a b')$s.replaceAll('\\h', '_')", "a_b")]
+    [InlineData("#set($s = 'a1b2c')$s.split('(\\d)').size() $s.split('(\\d)').get(1)", "3 b")]
+    [InlineData("#set($s = ',')$s.split(',').size()", "0")]
+    [InlineData("#set($s = '')$s.split(',').size()", "1")]
+    [InlineData("#set($s = 'abc')$s.split('').size() $s.split('').get(0)", "3 a")]
+    [InlineData("#set($s = ',a,,b,,')$s.split(',').size() $s.split(',').get(0).isEmpty()", "4 true")]
     public void Render_RegexMethods_FollowJavasPattern(string template, string expected) =>
         Assert.Equal(expected, Render(template, Body));
 

@@ -125,16 +125,7 @@ internal sealed partial class VtlRenderer
                 // Java's matches: the whole string, so the end is the end (\z), not before a final newline as $ allows.
                 return Pattern("^(?:" + pattern + ")\\z").IsMatch(text);
             case ("split", 1) when a[0] is string pattern:
-                {
-                    var parts = Pattern(pattern).Split(text).ToList();
-                    // Java drops trailing empty strings.
-                    while (parts.Count > 1 && parts[^1].Length == 0)
-                    {
-                        parts.RemoveAt(parts.Count - 1);
-                    }
-
-                    return parts.Cast<object?>().ToList();
-                }
+                return JavaPattern.Split(Pattern(pattern), text);
 
             default:
                 return null;
