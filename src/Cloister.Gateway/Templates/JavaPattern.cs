@@ -35,7 +35,7 @@ internal static class JavaPattern
     /// <summary>The .NET form of the Java pattern <paramref name="pattern"/>.</summary>
     public static string Translate(string pattern)
     {
-        if (!pattern.Contains('\\', StringComparison.Ordinal) && !pattern.Contains('+', StringComparison.Ordinal))
+        if (pattern.AsSpan().IndexOfAny('\\', '+', '[') < 0)
         {
             return pattern;
         }
@@ -249,11 +249,11 @@ internal static class JavaPattern
             {
                 i = Escape(pattern, i, output, inClass: true);
             }
-            else if (pattern[i] == '[')
+            else if (pattern[i] == '[' || (pattern[i] == '&' && i + 1 < pattern.Length && pattern[i + 1] == '&'))
             {
-                // Java's union of nested classes ([a[b]]) has no .NET form; left as written, for .NET to refuse.
-                output.Append('[');
-                i++;
+                // Java's unions and intersections of classes ([a[b]], [a-z&&[^e]]) have no .NET form, and .NET would
+                // read them as something else without complaint.
+                throw new ArgumentException("a nested character class or && has no .NET form");
             }
             else
             {
@@ -295,6 +295,29 @@ internal static class JavaPattern
             case 'h':
                 output.Append(inClass ? HorizontalSpace : "[" + HorizontalSpace + "]");
                 return at + 2;
+            case 'x' when at + 2 < pattern.Length && pattern[at + 2] == '{':
+                {
+                    // \x{h...h}, a code point, which .NET does not read: the character itself, escaped.
+                    var close = pattern.IndexOf('}', at + 3);
+                    if (close < 0 || !int.TryParse(pattern.AsSpan(at + 3, close - at - 3), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var codePoint)
+                        || codePoint > 0x10FFFF || codePoint is >= 0xD800 and <= 0xDFFF)
+                    {
+                        throw new ArgumentException("\\x{...} is not a code point");
+                    }
+
+                    var escaped = Regex.Escape(char.ConvertFromUtf32(codePoint));
+                    output.Append(inClass || codePoint <= 0xFFFF ? escaped : "(?:" + escaped + ")");
+                    return close + 1;
+                }
+
+            case 'u' or 'x' or 'c':
+                {
+                    // One atom however long (\u0041, \x41, \cA), so that a quantifier after it takes it whole.
+                    var end = Math.Min(pattern.Length, at + (next == 'u' ? 6 : next == 'x' ? 4 : 3));
+                    output.Append(pattern, at, end - at);
+                    return end;
+                }
+
             case 'p' or 'P' when at + 2 < pattern.Length && pattern[at + 2] == '{':
                 {
                     var close = pattern.IndexOf('}', at + 3);

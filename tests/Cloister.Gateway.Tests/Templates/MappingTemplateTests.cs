@@ -147,6 +147,7 @@ public sealed class MappingTemplateTests
     [InlineData("#set($s = 'abc')$s.replaceAll('(b)', '$12')", "ab2c")]
     [InlineData("#set($s = 'abc')$s.replaceAll('b', '\\$0')", "a$0c")]
     [InlineData("#set($s = 'a b')$s.replaceAll('\\h', '_')", "a_b")]
+    [InlineData("#set($s = 'AAB')$s.matches('\\u0041*+B') $s.matches('\\x41++B') $s.matches('\\x{41}{2}+B')", "true true true")]
     [InlineData("#set($s = 'a1b2c')$s.split('(\\d)').size() $s.split('(\\d)').get(1)", "3 b")]
     [InlineData("#set($s = ',')$s.split(',').size()", "0")]
     [InlineData("#set($s = '')$s.split(',').size()", "1")]
@@ -161,6 +162,17 @@ public sealed class MappingTemplateTests
     [InlineData("#set($s = 'abc')$s.replaceAll('b', 'x$')")]
     public void Render_ReplacementJavaRefuses_FailsTheTemplate(string template)
     {
+        var compiled = MappingTemplate.Compile(template);
+
+        Assert.Throws<VtlException>(() => compiled.Render(Input(Body, new ContextOverrides())));
+    }
+
+    [Theory]
+    [InlineData("#set($s = 'abc')$s.replaceAll('[a-z&&[^b]]', 'x')")]
+    [InlineData("#set($s = 'abc')$s.matches('[a[b]]+')")]
+    public void Render_JavaClassUnionOrIntersection_FailsRatherThanMisread(string template)
+    {
+        // .NET reads [a-z&&[^b]] as the class [a-z&&[^b] and a literal ']': a different pattern, without complaint.
         var compiled = MappingTemplate.Compile(template);
 
         Assert.Throws<VtlException>(() => compiled.Render(Input(Body, new ContextOverrides())));
