@@ -25,8 +25,8 @@ internal sealed record CompiledAuthorizer(Authorizer Definition, string? Functio
         {
             try
             {
-                // The whole token must match, as in API Gateway (a Java Pattern.matches).
-                validation = new Regex("^(?:" + authorizer.IdentityValidationExpression + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                // The whole token must match, as in API Gateway (a Java Pattern.matches, in Java's syntax).
+                validation = new Regex(Templates.JavaPattern.Translate("^(?:" + authorizer.IdentityValidationExpression + ")\\z"), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
             }
             catch (ArgumentException)
             {

@@ -35,8 +35,11 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         // The function (or its alias) may be a stage variable, as in an integration URI: function:${stageVariables.fn}.
         // It is part of the cache key, so that a stage pointed at another function does not reuse the old one's results.
         var function = authorizer.FunctionArn is { } named ? StageVariables.Substitute(named, state.StageVariables) : null;
+
+        // So may the role in its credentials, as in an integration's (arn:aws:iam::<account>:${stageVariables.name}); part of the key too.
+        var credentials = definition.AuthorizerCredentials is { } role ? StageVariables.Substitute(role, state.StageVariables) : null;
         var caching = authorizer.Ttl > TimeSpan.Zero;
-        var key = new StringBuilder(64).Append(state.ApiId).Append('/').Append(state.Stage?.Name).Append('/').Append(definition.Id).Append('\0').Append(function);
+        var key = new StringBuilder(64).Append(state.ApiId).Append('/').Append(state.Stage?.Name).Append('/').Append(definition.Id).Append('\0').Append(function).Append('\0').Append(credentials);
         string? token = null;
         foreach (var source in authorizer.Sources)
         {
@@ -75,7 +78,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
 
         // Lambda lets API Gateway call an authorizer's function for the authorizer's ARN, {api ARN}/authorizers/{id}.
         var sourceArn = string.Concat(methodArn.AsSpan(0, methodArn.IndexOf('/', StringComparison.Ordinal)), "/authorizers/", definition.Id);
-        if (!access.Allows(function, sourceArn, definition.AuthorizerCredentials, state.Caller?.Identity))
+        if (!access.Allows(function, sourceArn, credentials, state.Caller?.Identity))
         {
             Log.InvalidLambdaPermissions(logger, state.RequestId, function, sourceArn);
             return AuthorizerOutcome.Failed(AccessErrors.AuthorizerConfiguration);

@@ -59,7 +59,8 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             client = viaLink;
         }
 
-        using var message = new HttpRequestMessage(new HttpMethod(proxy || integration.HttpMethod is null or "ANY" ? request.State.HttpMethod : integration.HttpMethod), target);
+        // The integration's httpMethod is the backend's, for HTTP_PROXY too; ANY (or none) passes the client's on.
+        using var message = new HttpRequestMessage(new HttpMethod(integration.HttpMethod is null or "ANY" ? request.State.HttpMethod : integration.HttpMethod), target);
         if (!body.IsEmpty)
         {
             message.Content = new ReadOnlyMemoryContent(body);

@@ -51,7 +51,7 @@ internal static class IntegrationResponses
         {
             if (!Patterns.TryGetValue(pattern, out var regex))
             {
-                regex = new Regex("^(?:" + pattern + ")\\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                regex = new Regex(Templates.JavaPattern.Translate("^(?:" + pattern + ")\\z"), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
                 if (Patterns.Count < 1024)
                 {
                     Patterns.TryAdd(pattern, regex);

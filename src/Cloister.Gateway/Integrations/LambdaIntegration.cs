@@ -57,10 +57,16 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
 
     /// <summary>
     /// Whether Lambda lets API Gateway invoke <paramref name="function"/> for this method: the function's resource-based
-    /// policy for the method's ARN (its resource path, not the request's), or the role in <paramref name="credentials"/>.
+    /// policy for the method's ARN (its resource path, not the request's), or the role in <paramref name="credentials"/>, whose
+    /// ARN may hold stage variables (the stage variables reference, "AWS integration credentials").
     /// </summary>
     private bool MayInvoke(IntegrationRequest request, string function, string? credentials)
     {
+        if (credentials is not null)
+        {
+            credentials = Pipeline.StageVariables.Substitute(credentials, request.Stage.Variables);
+        }
+
         var resourcePath = request.Route.Resource.Path;
         var sourceArn = string.Concat(request.Stage.MethodArnPrefix, request.State.HttpMethod, "/", resourcePath.AsSpan(resourcePath.StartsWith('/') ? 1 : 0));
         if (request.Catalog.LambdaAccess.Allows(function, sourceArn, credentials, request.State.Caller?.Identity))

@@ -26,6 +26,10 @@ internal sealed partial class RequestState
         "identity.apiKey" => ApiKey?.Value,
         "identity.apiKeyId" => ApiKey?.Id,
         "authorizer.principalId" => Authorizer?.PrincipalId,
+
+        // A Lambda authorizer's own figures ("Variables for access logging"); 200 is the status of a function that answered.
+        "authorizer.integrationLatency" or "authorizer.latency" => Authorizer?.LatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "authorizer.integrationStatus" => Authorizer is null ? null : "200",
         _ when name.StartsWith("authorizer.", StringComparison.Ordinal) && Authorizer is { } authorizer => ContextValue(authorizer, name["authorizer.".Length..]),
         _ => null,
     };

@@ -84,6 +84,48 @@ public sealed class AuthorizerTests
         Assert.Empty(harness.Lambda.Events);
     }
 
+    [Theory]
+    [InlineData("Bearer abc123", 200)]
+    [InlineData("Bearer a-b", 401)]
+    public async Task Invoke_ValidationExpressionInJavasSyntax_IsApplied(string token, int status)
+    {
+        // identityValidationExpression is a Java regular expression: POSIX classes (\p{Alnum}) and possessive
+        // quantifiers (++) are Java's; .NET refused the pattern and the token went unchecked.
+        await using var harness = await StartAsync(Authorizer(AuthorizerType.Token, "method.request.header.Authorization", validation: "Bearer \\p{Alnum}++"), e => AuthorizerOutput("Allow", "*"));
+
+        var response = await GetAsync(harness, token: token);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(status == 200 ? 1 : 0, AuthorizerCalls(harness));
+    }
+
+    [Fact]
+    public async Task AccessLog_AuthorizerVariables_HaveTheAuthorizersLatencyAndStatus()
+    {
+        // "Variables for access logging": $context.authorizer.integrationLatency, .latency and .integrationStatus (the
+        // status the Lambda authorizer returned). They were looked up in the authorizer's context map and wrote '-'.
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan());
+        var format = "$context.authorizer.integrationLatency|$context.authorizer.latency|$context.authorizer.integrationStatus|$context.authorizer.tenant";
+        model = model with
+        {
+            Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")],
+            Stages = [.. model.Stages.Select(s => s with { AccessLog = new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:access", format) })],
+        };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (evt, _) => Task.FromResult(new LambdaInvocationResult(
+            LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", evt.RootElement.GetProperty("methodArn").GetString()!)))));
+
+        var response = await GetAsync(harness, token: "Bearer good");
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var fields = Assert.Single(await File.ReadAllLinesAsync(harness.AccessLogPath())).Split('|');
+        Assert.True(long.TryParse(fields[0], out var integrationLatency) && integrationLatency >= 0, fields[0]);
+        Assert.True(long.TryParse(fields[1], out var latency) && latency >= integrationLatency, fields[1]);
+        Assert.Equal(["200", "acme"], fields[2..]);
+    }
+
     [Fact]
     public async Task Invoke_SameTokenTwice_SecondIsCacheHitUntilTtlPasses()
     {

@@ -97,6 +97,23 @@ public sealed class MockAndHttpIntegrationTests
         Assert.Equal("GET /claims/42?member=m7 client= source= body=", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("POST", "GET", "POST")]
+    [InlineData("ANY", "GET", "GET")]
+    public async Task HttpProxy_IntegrationHttpMethod_IsTheMethodTheBackendReceives(string integrationMethod, string clientMethod, string backendMethod)
+    {
+        // The integration's httpMethod is the integration request's method (PutIntegration's integrationHttpMethod);
+        // only ANY passes the client's on. The client's was always sent.
+        await using var backend = await Backend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, integrationMethod, $"http://127.0.0.1:{backend.Port}/items", 29_000, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/items", Method(clientMethod, integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(new HttpRequestMessage(new HttpMethod(clientMethod), $"https://{PrivateHost()}/dev/items"));
+
+        Assert.StartsWith($"{backendMethod} /items ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task HttpProxy_BackendSlowerThanTimeout_Returns504()
     {

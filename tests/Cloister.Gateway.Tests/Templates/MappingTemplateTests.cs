@@ -132,6 +132,43 @@ public sealed class MappingTemplateTests
     public void Directives_And_Methods_RenderAsVelocity(string template, string expected) =>
         Assert.Equal(expected, Render(template, Body));
 
+    [Theory]
+    [InlineData("#set($s = \"abc\n\")$s.matches('abc')", "false")]
+    [InlineData("#set($s = 'abc')$s.matches('abc')", "true")]
+    [InlineData("#set($s = 'aaab')$s.matches('a*+b')", "true")]
+    [InlineData("#set($s = 'aaa')$s.matches('a*+a')", "false")]
+    [InlineData("#set($s = 'ab12')$s.matches('(?:ab)++\\d{2}+')", "true")]
+    [InlineData("#set($s = 'Ab9')$s.matches('\\p{Upper}\\p{Lower}\\p{Digit}')", "true")]
+    [InlineData("#set($s = 'x_y')$s.replaceAll('[\\p{Alpha}]', '*')", "*_*")]
+    [InlineData("#set($s = 'a.b;c')$s.replaceAll('\\p{Punct}', '')", "abc")]
+    [InlineData("#set($s = 'Ü1')$s.replaceAll('\\P{Alnum}', '?')", "?1")]
+    [InlineData("#set($s = 'a+b')$s.replaceAll('\\Q+b\\E', '!')", "a!")]
+    [InlineData("#set($s = 'key=value')$s.replaceAll('(\\w+)=(\\w+)', '$2=$1')", "value=key")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('(b)', '$12')", "ab2c")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', '\\$0')", "a$0c")]
+    [InlineData("#set($s = 'a b')$s.replaceAll('\\h', '_')", "a_b")]
+    [InlineData("#set($s = 'AAB')$s.matches('\\u0041*+B') $s.matches('\\x41++B') $s.matches('\\x{41}{2}+B')", "true true true")]
+    [InlineData("#set($s = 'a1b2c')$s.split('(\\d)').size() $s.split('(\\d)').get(1)", "3 b")]
+    [InlineData("#set($s = ',')$s.split(',').size()", "0")]
+    [InlineData("#set($s = '')$s.split(',').size()", "1")]
+    [InlineData("#set($s = 'abc')$s.split('').size() $s.split('').get(0)", "3 a")]
+    [InlineData("#set($s = ',a,,b,,')$s.split(',').size() $s.split(',').get(0).isEmpty()", "4 true")]
+    public void Render_RegexMethods_FollowJavasPattern(string template, string expected) =>
+        Assert.Equal(expected, Render(template, Body));
+
+    [Theory]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', '$&')")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', '$2')")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('b', 'x$')")]
+    [InlineData("#set($s = 'abc')$s.replaceAll('[a-z&&[^b]]', 'x')")]
+    [InlineData("#set($s = 'abc')$s.matches('[a[b]]+')")]
+    public void Render_RegexJavaRefusesOrDotNetWouldMisread_FailsTheTemplate(string template)
+    {
+        var compiled = MappingTemplate.Compile(template);
+
+        Assert.Throws<VtlException>(() => compiled.Render(Input(Body, new ContextOverrides())));
+    }
+
     [Fact]
     public void Render_DirectiveAloneOnItsLine_TakesItsLine()
     {

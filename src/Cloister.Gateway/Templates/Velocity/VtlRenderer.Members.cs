@@ -110,22 +110,22 @@ internal sealed partial class VtlRenderer
                 var oldValue = VtlValues.ToText(a[0]);
                 return oldValue.Length == 0 ? text : text.Replace(oldValue, VtlValues.ToText(a[1]), StringComparison.Ordinal);
             case ("replaceAll", 2) when a[0] is string pattern && a[1] is not null:
-                return Pattern(pattern).Replace(text, JavaReplacement(VtlValues.ToText(a[1])));
-            case ("replaceFirst", 2) when a[0] is string pattern && a[1] is not null:
-                return Pattern(pattern).Replace(text, JavaReplacement(VtlValues.ToText(a[1])), 1);
-            case ("matches", 1) when a[0] is string pattern:
-                return Pattern("^(?:" + pattern + ")$").IsMatch(text);
-            case ("split", 1) when a[0] is string pattern:
                 {
-                    var parts = Pattern(pattern).Split(text).ToList();
-                    // Java drops trailing empty strings.
-                    while (parts.Count > 1 && parts[^1].Length == 0)
-                    {
-                        parts.RemoveAt(parts.Count - 1);
-                    }
-
-                    return parts.Cast<object?>().ToList();
+                    var regex = Pattern(pattern);
+                    return regex.Replace(text, JavaReplacement(VtlValues.ToText(a[1]), regex));
                 }
+
+            case ("replaceFirst", 2) when a[0] is string pattern && a[1] is not null:
+                {
+                    var regex = Pattern(pattern);
+                    return regex.Replace(text, JavaReplacement(VtlValues.ToText(a[1]), regex), 1);
+                }
+
+            case ("matches", 1) when a[0] is string pattern:
+                // Java's matches: the whole string, so the end is the end (\z), not before a final newline as $ allows.
+                return Pattern("^(?:" + pattern + ")\\z").IsMatch(text);
+            case ("split", 1) when a[0] is string pattern:
+                return JavaPattern.Split(Pattern(pattern), text);
 
             default:
                 return null;
@@ -251,7 +251,7 @@ internal sealed partial class VtlRenderer
         Regex regex;
         try
         {
-            regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            regex = new Regex(JavaPattern.Translate(pattern), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
         }
         catch (ArgumentException exception)
         {
@@ -266,9 +266,18 @@ internal sealed partial class VtlRenderer
         return regex;
     }
 
-    /// <summary>Java replacements write groups as <c>$1</c> like .NET, and escape with a backslash where .NET doubles the dollar.</summary>
-    private static string JavaReplacement(string replacement) =>
-        replacement.Contains('\\', StringComparison.Ordinal) ? replacement.Replace("\\$", "$$", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal) : replacement;
+    /// <summary>A Java replacement (<c>$1</c>, <c>${name}</c>, <c>\$</c>) in .NET's terms; one Java refuses fails the template.</summary>
+    private static string JavaReplacement(string replacement, Regex regex)
+    {
+        try
+        {
+            return JavaPattern.Replacement(replacement, regex);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new VtlException($"'{replacement}' is not a replacement for this pattern.", exception);
+        }
+    }
 
     private static int JavaHash(string text)
     {
