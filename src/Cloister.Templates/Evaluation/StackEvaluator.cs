@@ -201,6 +201,14 @@ internal sealed class StackEvaluator
             }
         }
 
+        // DependsOn is ordered before this resource, so a target its condition left out is known by now.
+        var excluded = declaration.DependsOn.Where(_state.Excluded.Contains).ToArray();
+        if (excluded.Length > 0)
+        {
+            var why = string.Join("; ", excluded.Select(e => $"'{e}' is not created: its condition '{_state.Declarations[e].Condition}' is false"));
+            _state.Problem(id, "DependsOn", $"Template format error: Unresolved resource dependencies [{string.Join(", ", excluded)}] in the Resources block of the template ({why}).", declaration.Node.Get("DependsOn")!.Location);
+        }
+
         var type = ResourceCatalog.Find(declaration.Type);
         if (type is null)
         {
