@@ -276,7 +276,11 @@ internal sealed class StackEvaluator
             if (output.Get("Export") is MapNode export && export.Get("Name") is { } nameNode)
             {
                 exportName = _evaluator.ResolveString(nameNode, entry.Key, "Export.Name");
-                if (exportName is not null && !_state.Exports.TryAdd(exportName, _state.StackName, ScalarNode.String(text, entry.KeyLocation), out var owner))
+                if (exportName is null || exportName.Length == 0 || !exportName.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '-'))
+                {
+                    _state.Problem(entry.Key, "Export.Name", "The Name field of every Export member must be specified and consist only of alphanumeric characters, colons, or hyphens.", nameNode.Location);
+                }
+                else if (!_state.Exports.TryAdd(exportName, _state.StackName, ScalarNode.String(text, entry.KeyLocation), out var owner))
                 {
                     _state.Problem(entry.Key, "Export.Name", $"The export '{exportName}' is already exported by stack '{owner}'.", nameNode.Location);
                 }
