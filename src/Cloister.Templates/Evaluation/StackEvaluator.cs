@@ -41,6 +41,13 @@ internal sealed class StackEvaluator
             _state.Problem(TemplateProblems.Template, section.Key, $"'{section.Key}' is not a template section.", section.KeyLocation);
         }
 
+        // CloudFormation knows one format version, written out (a parameter or function cannot give it).
+        if (root.Get("AWSTemplateFormatVersion") is { } version and not ScalarNode { Value: "2010-09-09" })
+        {
+            var written = version is ScalarNode s ? $"'{s.Value}'" : version.KindName;
+            _state.Problem(TemplateProblems.Template, "AWSTemplateFormatVersion", $"AWSTemplateFormatVersion must be the string 2010-09-09, the only version CloudFormation knows, not {written}.", version.Location);
+        }
+
         ParameterResolver.Resolve(Section(root, "Parameters"), parameters, _state, fileStart);
         _state.Mappings = Section(root, "Mappings");
         foreach (var condition in Section(root, "Conditions")?.Entries ?? [])

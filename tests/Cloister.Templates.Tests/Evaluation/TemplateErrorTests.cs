@@ -183,6 +183,29 @@ public class TemplateErrorTests
         Assert.All(result.Validation.Problems, p => Assert.Contains("only letters and digits", p.Message, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("\"2011-01-01\"")]
+    [InlineData("2010-09-10")]
+    [InlineData("{ Ref: AWS::Region }")]
+    public void FormatVersion_OtherThan20100909_IsProblemAtTheVersion(string version)
+    {
+        // 2010-09-09 is the only version CloudFormation knows, and it must be written out, not given by a function.
+        var problem = TestTemplates.SingleProblem($$"""
+            AWSTemplateFormatVersion: {{version}}
+            Resources:
+              Log: { Type: AWS::Logs::LogGroup }
+            """);
+
+        Assert.Equal(("Template", "AWSTemplateFormatVersion", 1), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.StartsWith("AWSTemplateFormatVersion must be the string 2010-09-09", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2010-09-09")]
+    [InlineData("\"2010-09-09\"")]
+    public void FormatVersion_20100909_QuotedOrNot_IsAccepted(string version) =>
+        TestTemplates.LoadValid($"AWSTemplateFormatVersion: {version}\nResources:\n  Log: {{ Type: AWS::Logs::LogGroup }}\n");
+
     [Fact]
     public void MissingResources_IsProblem()
     {
