@@ -77,6 +77,19 @@ public class IntrinsicFunctionTests
     public void Select_Index_PicksElement() => Assert.Equal("b", Output("!Select [1, !Ref Names]"));
 
     [Fact]
+    public void Select_IndexOutsideTheList_IsCloudFormationsTemplateError()
+    {
+        // The error users meet most with Fn::Select: !Select [3, !GetAZs ""] in a region of three zones.
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Log: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: !Select [3, !GetAZs ""] } }
+            """);
+
+        Assert.Equal(("Log", "Properties.LogGroupName"), (problem.Resource, problem.Property));
+        Assert.Equal("Template error: Fn::Select cannot select nonexistent value at index 3", problem.Message);
+    }
+
+    [Fact]
     public void Split_Delimiter_MakesList() => Assert.Equal("q", Output("!Select [2, !Split [\"/\", \"o/p/q\"]]"));
 
     [Fact]
