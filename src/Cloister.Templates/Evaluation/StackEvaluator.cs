@@ -138,12 +138,23 @@ internal sealed class StackEvaluator
                 _state.Problem(id, "Condition", TemplateProblems.ConditionMustBeString, conditionNode.Location);
             }
 
-            var dependsOn = node.Get("DependsOn") switch
+            var dependsOnNode = node.Get("DependsOn");
+            var dependsOn = dependsOnNode switch
             {
                 ScalarNode s => [s.Value],
                 ListNode l => l.Items.OfType<ScalarNode>().Select(s => s.Value).ToImmutableArray(),
                 _ => ImmutableArray<string>.Empty,
             };
+
+            // DependsOn names resources; a function (a Ref is the usual slip) is refused by CloudFormation, in these words.
+            if (dependsOnNode is MapNode)
+            {
+                _state.Problem(id, "DependsOn", "Template format error: DependsOn must be a string or list of strings.", dependsOnNode.Location);
+            }
+            else if (dependsOnNode is ListNode list && list.Items.Any(i => i is not ScalarNode { IsNull: false }))
+            {
+                _state.Problem(id, "DependsOn", "Template format error: Every DependsOn value must be a string.", dependsOnNode.Location);
+            }
             _state.Declarations[id] = new ResourceDeclaration(id, type, properties, dependsOn, node.Get("Condition") is ScalarNode { Kind: ScalarKind.String } named ? named.Value : null, node, entry.KeyLocation);
         }
     }
