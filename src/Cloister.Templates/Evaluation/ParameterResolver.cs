@@ -120,7 +120,9 @@ internal static class ParameterResolver
 
         string[] values = isList ? ListValues(text) : [text];
 
-        foreach (var value in values)
+        // The messages name the parameter, not the value: the first element in error says all there is to say.
+        var before = state.Problems.Count;
+        foreach (var value in values.TakeWhile(_ => state.Problems.Count == before))
         {
             Check(name, value, elementType, definition, state, valueAt);
         }

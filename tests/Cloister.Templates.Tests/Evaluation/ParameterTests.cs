@@ -114,6 +114,13 @@ public class ParameterTests
     }
 
     [Fact]
+    public void CommaDelimitedList_SeveralValuesOutsideAllowedValues_IsOneProblem()
+    {
+        // The message names the parameter, not the value, so a second failing element would only repeat it.
+        Assert.Equal("Parameter 'P' must be one of AllowedValues: a, b", Rejected("{ Type: CommaDelimitedList, AllowedValues: [a, b] }", "a,c,d", "AllowedValues"));
+    }
+
+    [Fact]
     public void Ec2IdTypes_CheckIdShape()
     {
         Accepted("{ Type: \"AWS::EC2::VPC::Id\" }", "vpc-0123456789abcdef0");
