@@ -108,9 +108,15 @@ internal sealed partial class IntrinsicEvaluator
 
         var indexText = ResolveText(list.Items[0], where, depth, "an index");
         var values = ResolveList(list.Items[1], where, depth, "Fn::Select");
-        if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= values.Length)
+        if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
         {
-            Fail(list.Items[0], where, $"Fn::Select: index '{indexText}' is not within the list of {values.Length}.");
+            Fail(list.Items[0], where, $"Fn::Select: index '{indexText}' is not a whole number from 0.");
+            return Placeholder(argument);
+        }
+
+        if (index >= values.Length)
+        {
+            Fail(list.Items[0], where, $"Template error: Fn::Select cannot select nonexistent value at index {index}");
             return Placeholder(argument);
         }
 

@@ -115,14 +115,67 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node ImportValue(Node argument, Where where, int depth)
     {
+        // CloudFormation resolves import names before it creates anything, so a name it could only know later is refused.
+        if (KnownOnlyAtRuntime(argument))
+        {
+            Fail(argument, where, "Template error: the attribute in Fn::ImportValue must not depend on any resources, imported values, or Fn::GetAZs");
+            return Placeholder(argument);
+        }
+
         var name = ResolveText(argument, where, depth, "an export name");
         if (state.Exports.TryGet(name, out var value))
         {
             return Relocate(value, argument.Location);
         }
 
-        Fail(argument, where, $"No stack deployed before this one exports '{name}'. Give the exporting template first.");
+        Fail(argument, where, $"No export named {name} found. Cloister imports the exports of the stacks loaded before this one: give the exporting template first.");
         return Placeholder(argument);
+    }
+
+    /// <summary>Whether <paramref name="node"/> refers to a resource (Ref, Fn::GetAtt, a Fn::Sub variable), an import or Fn::GetAZs.</summary>
+    private bool KnownOnlyAtRuntime(Node node)
+    {
+        switch (node)
+        {
+            case MapNode call when call.IsIntrinsic(out var function, out var argument):
+                return function switch
+                {
+                    "Fn::GetAtt" or "Fn::ImportValue" or "Fn::GetAZs" => true,
+                    "Ref" => argument is ScalarNode { IsNull: false } target && state.Declarations.ContainsKey(target.Value),
+                    "Fn::Sub" => SubNamesResource(argument) || KnownOnlyAtRuntime(argument),
+                    _ => KnownOnlyAtRuntime(argument),
+                };
+            case MapNode map:
+                return map.Entries.Any(e => KnownOnlyAtRuntime(e.Value));
+            case ListNode list:
+                return list.Items.Any(KnownOnlyAtRuntime);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Whether a Fn::Sub's text names a resource or its attribute in a <c>${}</c> its variables do not give.</summary>
+    private bool SubNamesResource(Node argument)
+    {
+        var (text, variables) = argument switch
+        {
+            ScalarNode s => (s.Value, null),
+            ListNode { Items: [ScalarNode s, MapNode map] } => (s.Value, map),
+            _ => (string.Empty, (MapNode?)null),
+        };
+        var open = text.IndexOf("${", StringComparison.Ordinal);
+        while (open >= 0 && text.IndexOf('}', open) is var close and > 0)
+        {
+            var name = text[(open + 2)..close].Trim();
+            if (!name.StartsWith('!') && variables?.Get(name) is null && state.Declarations.ContainsKey(name.Split('.')[0]))
+            {
+                return true;
+            }
+
+            open = text.IndexOf("${", close, StringComparison.Ordinal);
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -120,7 +120,9 @@ internal static class ParameterResolver
 
         string[] values = isList ? ListValues(text) : [text];
 
-        foreach (var value in values)
+        // The messages name the parameter, not the value: the first element in error says all there is to say.
+        var before = state.Problems.Count;
+        foreach (var value in values.TakeWhile(_ => state.Problems.Count == before))
         {
             Check(name, value, elementType, definition, state, valueAt);
         }
@@ -165,7 +167,7 @@ internal static class ParameterResolver
     {
         if (type == "Number" && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
-            state.Problem(name, "Type", $"'{value}' is not a number.", at);
+            state.Problem(name, "Type", $"Parameter '{name}' must be a number", at);
         }
 
         if (AwsTypes.TryGetValue(type, out var prefix) && prefix is not null && !value.StartsWith(prefix, StringComparison.Ordinal))
@@ -176,7 +178,7 @@ internal static class ParameterResolver
         if (definition.Get("AllowedValues") is ListNode allowed && !allowed.Items.OfType<ScalarNode>().Any(a => a.Value == value))
         {
             var list = string.Join(", ", allowed.Items.OfType<ScalarNode>().Select(a => a.Value));
-            state.Problem(name, "AllowedValues", Constraint(definition, $"'{value}' is not one of the allowed values: {list}."), at);
+            state.Problem(name, "AllowedValues", Constraint(name, definition, $"Parameter '{name}' must be one of AllowedValues: {list}"), at);
         }
 
         if (definition.GetString("AllowedPattern") is { } pattern)
@@ -185,7 +187,7 @@ internal static class ParameterResolver
             {
                 if (!Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
                 {
-                    state.Problem(name, "AllowedPattern", Constraint(definition, $"'{value}' does not match the pattern {pattern}."), at);
+                    state.Problem(name, "AllowedPattern", Constraint(name, definition, $"Parameter '{name}' must match pattern {pattern}"), at);
                 }
             }
             catch (ArgumentException)
@@ -198,15 +200,16 @@ internal static class ParameterResolver
             }
         }
 
-        CheckBound(name, "MinLength", definition, value.Length, (bound, actual) => actual >= bound, $"is shorter than", state, at);
-        CheckBound(name, "MaxLength", definition, value.Length, (bound, actual) => actual <= bound, $"is longer than", state, at);
+        CheckBound(name, "MinLength", definition, value.Length, (bound, actual) => actual >= bound, "must contain at least {0} characters", state, at);
+        CheckBound(name, "MaxLength", definition, value.Length, (bound, actual) => actual <= bound, "must contain at most {0} characters", state, at);
         if (type == "Number" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
-            CheckBound(name, "MinValue", definition, number, (bound, actual) => actual >= bound, "is less than", state, at);
-            CheckBound(name, "MaxValue", definition, number, (bound, actual) => actual <= bound, "is greater than", state, at);
+            CheckBound(name, "MinValue", definition, number, (bound, actual) => actual >= bound, "must be a number not less than {0}", state, at);
+            CheckBound(name, "MaxValue", definition, number, (bound, actual) => actual <= bound, "must be a number not greater than {0}", state, at);
         }
     }
 
+    /// <summary>A MinLength, MaxLength, MinValue or MaxValue constraint; <paramref name="failing"/> says what it needs, {0} being the bound.</summary>
     private static void CheckBound(string name, string attribute, MapNode definition, double actual, Func<double, double, bool> ok, string failing, StackState state, SourceLocation at)
     {
         if (definition.GetString(attribute) is not { } text)
@@ -220,11 +223,14 @@ internal static class ParameterResolver
         }
         else if (!ok(bound, actual))
         {
-            var what = attribute.EndsWith("Length", StringComparison.Ordinal) ? $"Its length {actual.ToString(CultureInfo.InvariantCulture)}" : $"The value {actual.ToString(CultureInfo.InvariantCulture)}";
-            state.Problem(name, attribute, Constraint(definition, $"{what} {failing} {attribute} {text}."), at);
+            state.Problem(name, attribute, Constraint(name, definition, $"Parameter '{name}' " + string.Format(CultureInfo.InvariantCulture, failing, text)), at);
         }
     }
 
-    private static string Constraint(MapNode definition, string message) =>
-        definition.GetString("ConstraintDescription") is { } description ? $"{message} {description}" : message;
+    /// <summary>
+    /// CloudFormation's words for a broken constraint: its own, or with a ConstraintDescription that instead. Neither
+    /// holds the value, which for a NoEcho parameter is a secret.
+    /// </summary>
+    private static string Constraint(string name, MapNode definition, string message) =>
+        definition.GetString("ConstraintDescription") is { } description ? $"Parameter {name} failed to satisfy constraint: {description}" : message;
 }

@@ -41,6 +41,13 @@ internal sealed class StackEvaluator
             _state.Problem(TemplateProblems.Template, section.Key, $"'{section.Key}' is not a template section.", section.KeyLocation);
         }
 
+        // CloudFormation knows one format version, written out (a parameter or function cannot give it).
+        if (root.Get("AWSTemplateFormatVersion") is { } version and not ScalarNode { Value: "2010-09-09" })
+        {
+            var written = version is ScalarNode s ? $"'{s.Value}'" : version.KindName;
+            _state.Problem(TemplateProblems.Template, "AWSTemplateFormatVersion", $"AWSTemplateFormatVersion must be the string 2010-09-09, the only version CloudFormation knows, not {written}.", version.Location);
+        }
+
         ParameterResolver.Resolve(Section(root, "Parameters"), parameters, _state, fileStart);
         _state.Mappings = Section(root, "Mappings");
         foreach (var condition in Section(root, "Conditions")?.Entries ?? [])
@@ -131,12 +138,23 @@ internal sealed class StackEvaluator
                 _state.Problem(id, "Condition", TemplateProblems.ConditionMustBeString, conditionNode.Location);
             }
 
-            var dependsOn = node.Get("DependsOn") switch
+            var dependsOnNode = node.Get("DependsOn");
+            var dependsOn = dependsOnNode switch
             {
                 ScalarNode s => [s.Value],
                 ListNode l => l.Items.OfType<ScalarNode>().Select(s => s.Value).ToImmutableArray(),
                 _ => ImmutableArray<string>.Empty,
             };
+
+            // DependsOn names resources; a function (a Ref is the usual slip) is refused by CloudFormation, in these words.
+            if (dependsOnNode is MapNode)
+            {
+                _state.Problem(id, "DependsOn", "Template format error: DependsOn must be a string or list of strings.", dependsOnNode.Location);
+            }
+            else if (dependsOnNode is ListNode list && list.Items.Any(i => i is not ScalarNode { IsNull: false }))
+            {
+                _state.Problem(id, "DependsOn", "Template format error: Every DependsOn value must be a string.", dependsOnNode.Location);
+            }
             _state.Declarations[id] = new ResourceDeclaration(id, type, properties, dependsOn, node.Get("Condition") is ScalarNode { Kind: ScalarKind.String } named ? named.Value : null, node, entry.KeyLocation);
         }
     }
@@ -199,6 +217,14 @@ internal sealed class StackEvaluator
                 _state.Excluded.Add(id);
                 return null;
             }
+        }
+
+        // DependsOn is ordered before this resource, so a target its condition left out is known by now.
+        var excluded = declaration.DependsOn.Where(_state.Excluded.Contains).ToArray();
+        if (excluded.Length > 0)
+        {
+            var why = string.Join("; ", excluded.Select(e => $"'{e}' is not created: its condition '{_state.Declarations[e].Condition}' is false"));
+            _state.Problem(id, "DependsOn", $"Template format error: Unresolved resource dependencies [{string.Join(", ", excluded)}] in the Resources block of the template ({why}).", declaration.Node.Get("DependsOn")!.Location);
         }
 
         var type = ResourceCatalog.Find(declaration.Type);
@@ -268,7 +294,11 @@ internal sealed class StackEvaluator
             if (output.Get("Export") is MapNode export && export.Get("Name") is { } nameNode)
             {
                 exportName = _evaluator.ResolveString(nameNode, entry.Key, "Export.Name");
-                if (exportName is not null && !_state.Exports.TryAdd(exportName, _state.StackName, ScalarNode.String(text, entry.KeyLocation), out var owner))
+                if (exportName is null || exportName.Length == 0 || !exportName.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '-'))
+                {
+                    _state.Problem(entry.Key, "Export.Name", "The Name field of every Export member must be specified and consist only of alphanumeric characters, colons, or hyphens.", nameNode.Location);
+                }
+                else if (!_state.Exports.TryAdd(exportName, _state.StackName, ScalarNode.String(text, entry.KeyLocation), out var owner))
                 {
                     _state.Problem(entry.Key, "Export.Name", $"The export '{exportName}' is already exported by stack '{owner}'.", nameNode.Location);
                 }

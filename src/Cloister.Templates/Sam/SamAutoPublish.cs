@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Templates.Code;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
@@ -27,21 +28,20 @@ internal static class SamAutoPublish
             return null;
         }
 
-        if (entry.Value is not ScalarNode { IsNull: false } name)
-        {
-            // SAM resolves a Ref to a template parameter here; Cloister's transform runs before parameters are known.
-            context.Problem(id, "Properties.AutoPublishAlias", "Cloister takes AutoPublishAlias as a literal alias name, not an intrinsic function.", entry.KeyLocation);
-            return null;
-        }
-
-        // SAM publishes nothing for an empty name (its check is Python's truthiness).
-        if (name.Value.Length == 0)
+        if (AliasName(id, entry, context) is not { } name)
         {
             return null;
         }
 
         var at = entry.KeyLocation;
-        var versionId = SamLogicalIds.Version(id, HashData(props, function), props.GetString("AutoPublishCodeSha256"));
+        var sha = props.GetEntry("AutoPublishCodeSha256");
+        var codeSha256 = sha is null ? null : Resolved(sha.Value, context);
+        if (sha is not null && codeSha256 is null)
+        {
+            context.Problem(id, "Properties.AutoPublishCodeSha256", "AutoPublishCodeSha256 must be a string", sha.KeyLocation);
+        }
+
+        var versionId = SamLogicalIds.Version(id, HashData(props, function, context), codeSha256);
         var version = NodeFactory.Map(at, ("FunctionName", NodeFactory.Ref(id, at)), ("Description", props.Get("VersionDescription")));
         var versionEntry = SamResources.Resource(versionId, "AWS::Lambda::Version", version, at, resource);
         if (resource.Get("DeletionPolicy") is null)
@@ -65,19 +65,67 @@ internal static class SamAutoPublish
     }
 
     /// <summary>
+    /// The alias's name as SAM's <c>_get_resolved_alias_name</c> finds it: a string, or a <c>Ref</c> to a template
+    /// parameter (its value); anything else, a <c>Fn::Sub</c> included, is SAM's error. Null when nothing is published:
+    /// an empty literal (SAM's truthiness), or a Ref to a parameter without a value, which is reported at the parameter.
+    /// </summary>
+    private static ScalarNode? AliasName(string id, MapEntry entry, SamContext context)
+    {
+        if (entry.Value is ScalarNode { IsNull: false } literal)
+        {
+            return literal.Value.Length == 0 ? null : literal;
+        }
+
+        if (Resolved(entry.Value, context) is not { } value)
+        {
+            if (entry.Value is not MapNode reference || !reference.IsIntrinsic(out var function, out var argument) || function != "Ref"
+                || argument is not ScalarNode parameter || !context.IsParameter(parameter.Value))
+            {
+                context.Problem(id, "Properties.AutoPublishAlias", "'AutoPublishAlias' must be a string or a Ref to a template parameter", entry.KeyLocation);
+            }
+
+            return null;
+        }
+
+        if (value.Length == 0)
+        {
+            // SAM's _construct_alias: a Ref is a name until it resolves, so an empty value reaches the alias and is refused there.
+            context.Problem(id, "Properties.AutoPublishAlias", "Alias name is required to create an alias", entry.KeyLocation);
+            return null;
+        }
+
+        return ScalarNode.String(value, entry.Value.Location);
+    }
+
+    /// <summary>A string property as SAM's <c>resolve_parameter_refs</c> leaves it: a literal, or a <c>Ref</c> to a parameter with a value.</summary>
+    private static string? Resolved(Node value, SamContext context) => value switch
+    {
+        ScalarNode { IsNull: false } literal => literal.Value,
+        MapNode reference when reference.IsIntrinsic(out var function, out var argument) && function == "Ref" && argument is ScalarNode parameter
+            => context.ParameterValue(parameter.Value),
+        _ => null,
+    };
+
+    /// <summary>
     /// What SAM hashes into the version's logical id: every property of the function with
     /// <c>AutoPublishAliasAllProperties</c>; otherwise its Code (when it is a map: inline or S3 code; a local path,
     /// which SAM CLI would have replaced by its S3 location, does not enter), Environment's entries, MemorySize, and
-    /// SnapStart when it applies to published versions.
+    /// SnapStart when it applies to published versions. A local path enters as the digest of its content (<see
+    /// cref="LocalCodeDigest"/>), as SAM CLI's upload key made from the content enters SAM's hash.
     /// </summary>
-    private static MapNode HashData(MapNode props, MapNode function)
+    private static MapNode HashData(MapNode props, MapNode function, SamContext context)
     {
+        var at = function.Location;
+        if (function.Get("Code") is ScalarNode { IsNull: false } path && LocalCodeDigest.Of(context.File, path.Value) is { } digest)
+        {
+            function = function.With("Code", NodeFactory.Map(path.Location, ("LocalCodeSha256", NodeFactory.Str(digest, path.Location))));
+        }
+
         if (props.Get("AutoPublishAliasAllProperties") is ScalarNode { Kind: ScalarKind.Boolean, Value: "true" })
         {
             return function;
         }
 
-        var at = function.Location;
         var data = function.Get("Code") is MapNode code && !code.IsIntrinsic(out _, out _) ? code : new MapNode([], at);
         foreach (var environment in (function.Get("Environment") as MapNode)?.Entries ?? [])
         {

@@ -1,13 +1,15 @@
 using Cloister.Model.Validation;
+using Cloister.Templates.Evaluation;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
 
 /// <summary>
 /// What the SAM transform works with: the template's file, the problems and the Globals (only the properties
-/// SAM supports, see <see cref="SamGlobals"/>), and what it adds to the whole template as it goes.
+/// SAM supports, see <see cref="SamGlobals"/>), the template's parameters with the values given for them, and what it
+/// adds to the whole template as it goes.
 /// </summary>
-internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals)
+internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals, MapNode? parameters, IReadOnlyDictionary<string, string> given)
 {
     public string File { get; } = file;
 
@@ -18,6 +20,16 @@ internal sealed class SamContext(string file, ProblemCollector problems, MapNode
 
     /// <summary>Conditions SAM adds to the template's Conditions section (combined conditions of conditional functions).</summary>
     public List<MapEntry> AddedConditions { get; } = [];
+
+    /// <summary>
+    /// The value of the template's parameter <paramref name="name"/> as SAM knows it when it transforms: the value given,
+    /// else its Default. Null when the template declares no such parameter or it has neither (reported with the parameters).
+    /// </summary>
+    public string? ParameterValue(string name) =>
+        parameters?.Get(name) is MapNode definition && ParameterResolver.GivenOrDefault(name, definition, given) is var (text, _) ? text : null;
+
+    /// <summary>Whether the template declares the parameter <paramref name="name"/>.</summary>
+    public bool IsParameter(string name) => parameters?.Get(name) is not null;
 
     public void Problem(string resource, string property, string message, SourceLocation at) => Problems.Add(resource, property, message, at);
 

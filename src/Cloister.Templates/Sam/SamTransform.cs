@@ -19,7 +19,11 @@ internal static class SamTransform
     /// <summary>The transform whose functions (<c>Fn::Length</c>, <c>Fn::ToJsonString</c>, <c>FindInMap</c> defaults) the evaluator runs itself.</summary>
     public const string LanguageExtensions = "AWS::LanguageExtensions";
 
-    public static MapNode ApplyIfDeclared(MapNode root, string file, ProblemCollector problems)
+    /// <summary>
+    /// The template transformed when it declares the transform; <paramref name="parameters"/> are the values given for its
+    /// parameters, which SAM resolves where it must know a value (<c>AutoPublishAlias</c>).
+    /// </summary>
+    public static MapNode ApplyIfDeclared(MapNode root, string file, ProblemCollector problems, IReadOnlyDictionary<string, string>? parameters = null)
     {
         var transform = root.GetEntry("Transform");
         var serverless = false;
@@ -46,7 +50,12 @@ internal static class SamTransform
             return root;
         }
 
-        var context = new SamContext(file, problems, SamGlobals.Check(root.GetEntry("Globals"), problems));
+        var context = new SamContext(
+            file,
+            problems,
+            SamGlobals.Check(root.GetEntry("Globals"), problems),
+            root.Get("Parameters") as MapNode,
+            parameters ?? new Dictionary<string, string>(StringComparer.Ordinal));
         var resources = root.Get("Resources") as MapNode;
         if (resources is null)
         {

@@ -55,6 +55,27 @@ public class ConditionTests
         Assert.Contains("condition 'Never' is false", problem.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("DependsOn: Vpc")]
+    [InlineData("DependsOn: [Other, Vpc]")]
+    public void DependsOn_ResourceWithFalseCondition_IsCloudFormationsUnresolvedDependency(string dependsOn)
+    {
+        // CloudFormation refuses the template ("Template format error: Unresolved resource dependencies [Vpc] in the
+        // Resources block of the template") rather than creating the resource without what it waits for.
+        var result = TestTemplates.Load($$"""
+            Conditions:
+              Never: !Equals [a, b]
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Condition: Never, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Other: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.2.0.0/16 } }
+              Group: { Type: AWS::Logs::LogGroup, {{dependsOn}} }
+            """);
+
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Group", "DependsOn", 6), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal("Template format error: Unresolved resource dependencies [Vpc] in the Resources block of the template ('Vpc' is not created: its condition 'Never' is false).", problem.Message);
+    }
+
     [Fact]
     public void Condition_RefOrGetAttToResource_IsProblemSayingConditionsCannot()
     {

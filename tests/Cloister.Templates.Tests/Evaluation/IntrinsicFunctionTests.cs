@@ -77,6 +77,19 @@ public class IntrinsicFunctionTests
     public void Select_Index_PicksElement() => Assert.Equal("b", Output("!Select [1, !Ref Names]"));
 
     [Fact]
+    public void Select_IndexOutsideTheList_IsCloudFormationsTemplateError()
+    {
+        // The error users meet most with Fn::Select: !Select [3, !GetAZs ""] in a region of three zones.
+        var problem = TestTemplates.SingleProblem("""
+            Resources:
+              Log: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: !Select [3, !GetAZs ""] } }
+            """);
+
+        Assert.Equal(("Log", "Properties.LogGroupName"), (problem.Resource, problem.Property));
+        Assert.Equal("Template error: Fn::Select cannot select nonexistent value at index 3", problem.Message);
+    }
+
+    [Fact]
     public void Split_Delimiter_MakesList() => Assert.Equal("q", Output("!Select [2, !Split [\"/\", \"o/p/q\"]]"));
 
     [Fact]
@@ -170,9 +183,65 @@ public class IntrinsicFunctionTests
             """);
         Assert.Equal("Subnet", problem.Resource);
         Assert.Equal("Properties.VpcId", problem.Property);
-        Assert.Contains("missing-export", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("No export named missing-export found.", problem.Message, StringComparison.Ordinal);
         Assert.Equal(4, problem.Location!.Line);
     }
+
+    [Theory]
+    [InlineData("!Ref Vpc")]
+    [InlineData("!Sub \"${Vpc}-id\"")]
+    [InlineData("!Sub [\"${Id}-id\", { Id: !GetAtt Vpc.CidrBlock }]")]
+    [InlineData("!Join [\"-\", [!Select [0, !GetAZs \"\"], id]]")]
+    [InlineData("!ImportValue shared-name")]
+    public void ImportValue_NameDependsOnResourceImportOrGetAzs_IsCloudFormationsRefusal(string name)
+    {
+        // CloudFormation resolves import names before it creates anything, so it refuses one it could not know then,
+        // even where an export of that name exists (here: every name the import could resolve to is exported).
+        var exports = """
+            Resources:
+              Log: { Type: AWS::Logs::LogGroup }
+            Outputs:
+              A: { Value: x, Export: { Name: shared-name } }
+              B: { Value: x, Export: { Name: eu-central-1a-id } }
+            """;
+        var app = $$"""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.5.0.0/16 } }
+              Group: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: { "Fn::ImportValue": {{name}} } } }
+            """;
+        var result = TemplateLoader.Load([new TemplateFile("exports.yaml") { Text = exports }, new TemplateFile("app.yaml") { Text = app }], TestTemplates.Options());
+
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Group", "Properties.LogGroupName"), (problem.Resource, problem.Property));
+        Assert.Equal("Template error: the attribute in Fn::ImportValue must not depend on any resources, imported values, or Fn::GetAZs", problem.Message);
+    }
+
+    [Theory]
+    [InlineData("stack_vpc")]
+    [InlineData("stack vpc")]
+    [InlineData("stack/vpc")]
+    [InlineData("''")]
+    public void Export_NameOutsideLettersDigitsColonsHyphens_IsCloudFormationsError(string name)
+    {
+        var problem = TestTemplates.SingleProblem($$"""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.5.0.0/16 } }
+            Outputs:
+              VpcId: { Value: !Ref Vpc, Export: { Name: {{name}} } }
+            """);
+
+        Assert.Equal(("VpcId", "Export.Name", 4), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal("The Name field of every Export member must be specified and consist only of alphanumeric characters, colons, or hyphens.", problem.Message);
+    }
+
+    [Fact]
+    public void Export_NameWithColonsAndHyphens_IsExported() =>
+        Assert.Equal("app:Vpc-Id", Assert.Single(TestTemplates.LoadValid("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.5.0.0/16 } }
+            Outputs:
+              VpcId: { Value: !Ref Vpc, Export: { Name: "app:Vpc-Id" } }
+            """).Stacks.Single().Outputs).ExportName);
 
     [Fact]
     public void Export_SameNameTwice_IsProblem()

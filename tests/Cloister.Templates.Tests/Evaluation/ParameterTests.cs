@@ -114,6 +114,13 @@ public class ParameterTests
     }
 
     [Fact]
+    public void CommaDelimitedList_SeveralValuesOutsideAllowedValues_IsOneProblem()
+    {
+        // The message names the parameter, not the value, so a second failing element would only repeat it.
+        Assert.Equal("Parameter 'P' must be one of AllowedValues: a, b", Rejected("{ Type: CommaDelimitedList, AllowedValues: [a, b] }", "a,c,d", "AllowedValues"));
+    }
+
+    [Fact]
     public void Ec2IdTypes_CheckIdShape()
     {
         Accepted("{ Type: \"AWS::EC2::VPC::Id\" }", "vpc-0123456789abcdef0");
@@ -124,6 +131,21 @@ public class ParameterTests
 
     [Fact]
     public void UnknownType_IsProblem() => Assert.Contains("not a parameter type", Rejected("{ Type: Strang }", "x", "Type"), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("{ Type: String, AllowedPattern: \"[a-z]+\" }", "AllowedPattern", "Parameter 'P' must match pattern [a-z]+")]
+    [InlineData("{ Type: String, AllowedValues: [dev, prod] }", "AllowedValues", "Parameter 'P' must be one of AllowedValues: dev, prod")]
+    [InlineData("{ Type: String, MinLength: 12 }", "MinLength", "Parameter 'P' must contain at least 12 characters")]
+    [InlineData("{ Type: String, MaxLength: 4 }", "MaxLength", "Parameter 'P' must contain at most 4 characters")]
+    [InlineData("{ Type: String, MinLength: 12, ConstraintDescription: twelve or more }", "MinLength", "Parameter P failed to satisfy constraint: twelve or more")]
+    public void Constraint_NoEchoValueBreaksIt_CloudFormationsWordsWithoutTheValue(string declaration, string property, string message)
+    {
+        // CloudFormation names the parameter and the constraint, never the value: a NoEcho value is a secret.
+        var secret = Rejected(declaration.Replace("Type: String", "Type: String, NoEcho: true", StringComparison.Ordinal), "Hunter2!", property);
+
+        Assert.Equal(message, secret);
+        Assert.DoesNotContain("Hunter2", secret, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void NoEcho_ParameterStillResolves()

@@ -183,6 +183,48 @@ public class TemplateErrorTests
         Assert.All(result.Validation.Problems, p => Assert.Contains("only letters and digits", p.Message, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("\"2011-01-01\"")]
+    [InlineData("2010-09-10")]
+    [InlineData("{ Ref: AWS::Region }")]
+    public void FormatVersion_OtherThan20100909_IsProblemAtTheVersion(string version)
+    {
+        // 2010-09-09 is the only version CloudFormation knows, and it must be written out, not given by a function.
+        var problem = TestTemplates.SingleProblem($$"""
+            AWSTemplateFormatVersion: {{version}}
+            Resources:
+              Log: { Type: AWS::Logs::LogGroup }
+            """);
+
+        Assert.Equal(("Template", "AWSTemplateFormatVersion", 1), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.StartsWith("AWSTemplateFormatVersion must be the string 2010-09-09", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2010-09-09")]
+    [InlineData("\"2010-09-09\"")]
+    public void FormatVersion_20100909_QuotedOrNot_IsAccepted(string version) =>
+        TestTemplates.LoadValid($"AWSTemplateFormatVersion: {version}\nResources:\n  Log: {{ Type: AWS::Logs::LogGroup }}\n");
+
+    [Theory]
+    [InlineData("!Ref Vpc", "Template format error: DependsOn must be a string or list of strings.")]
+    [InlineData("{ Fn::GetAtt: [Vpc, CidrBlock] }", "Template format error: DependsOn must be a string or list of strings.")]
+    [InlineData("[Vpc, !Ref Vpc]", "Template format error: Every DependsOn value must be a string.")]
+    public void DependsOn_NotAResourceName_IsCloudFormationsFormatError(string dependsOn, string message)
+    {
+        // DependsOn names resources; a Ref (a common slip) gives a resource's physical id, which CloudFormation refuses.
+        var problem = TestTemplates.SingleProblem($$"""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Log:
+                Type: AWS::Logs::LogGroup
+                DependsOn: {{dependsOn}}
+            """);
+
+        Assert.Equal(("Log", "DependsOn", 5), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal(message, problem.Message);
+    }
+
     [Fact]
     public void MissingResources_IsProblem()
     {

@@ -88,20 +88,50 @@ public class SamAutoPublishAliasTests
             uses);
     }
 
-    [Fact]
-    public void AutoPublishAlias_Intrinsic_IsAnErrorAtTheProperty()
-    {
-        var problems = new ProblemCollector();
-        var root = (MapNode)TemplateReader.Read("t.yaml", """
-            Transform: AWS::Serverless-2016-10-31
-            Parameters: { Alias: { Type: String } }
-            Resources:
-              Fn: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: a.b, Runtime: nodejs20.x, AutoPublishAlias: !Ref Alias } }
-            """, problems)!;
-        SamTransform.ApplyIfDeclared(root, "t.yaml", problems);
+    /// <summary>A template whose function <c>Fn</c> publishes the alias <c>!Ref Alias</c>, a String parameter with <paramref name="parameter"/>'s attributes.</summary>
+    private static string AliasFromParameter(string parameter, string alias = "!Ref Alias") => $$"""
+        Transform: AWS::Serverless-2016-10-31
+        Parameters: { Alias: { Type: String{{parameter}} } }
+        Resources:
+          Fn: { Type: AWS::Serverless::Function, Properties: { FunctionName: claims, InlineCode: x, Handler: a.b, Runtime: nodejs20.x, AutoPublishAlias: {{alias}} } }
+        """;
 
-        var problem = Assert.Single(problems.ToResult().Problems);
-        Assert.Equal(("Fn", "Properties.AutoPublishAlias"), (problem.Resource, problem.Property));
+    [Fact]
+    public void AutoPublishAlias_RefToParameter_PublishesTheAliasTheValueNames()
+    {
+        // SAM resolves a Ref to a template parameter (its Default, or the value given) before it names the alias.
+        var byDefault = Assert.Single(TestTemplates.LoadValid(AliasFromParameter(", Default: live")).Model.Functions);
+        var given = Assert.Single(TestTemplates.LoadValid(AliasFromParameter(", Default: live"), new Dictionary<string, string> { ["Alias"] = "blue" }).Model.Functions);
+
+        Assert.Equal(("FnAliaslive", "live", "1"), (Assert.Single(byDefault.Aliases).LogicalId, byDefault.Aliases[0].Name, byDefault.Aliases[0].FunctionVersion));
+        Assert.Equal(("FnAliasblue", "blue"), (Assert.Single(given.Aliases).LogicalId, given.Aliases[0].Name));
+        Assert.Single(given.Versions);
+    }
+
+    [Fact]
+    public void AutoPublishAlias_Sub_IsSamsErrorAtTheProperty()
+    {
+        // SAM resolves parameter references inside Fn::Sub but the value stays a Fn::Sub, which it refuses.
+        var problem = TestTemplates.SingleProblem(AliasFromParameter(", Default: live", "!Sub '${Alias}'"));
+
+        Assert.Equal(("Fn", "Properties.AutoPublishAlias", "'AutoPublishAlias' must be a string or a Ref to a template parameter"), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void AutoPublishAlias_RefToEmptyParameter_IsSamsError()
+    {
+        // A literal '' publishes nothing; a Ref is a name to SAM until it resolves, and then an empty one is refused.
+        var problem = TestTemplates.SingleProblem(AliasFromParameter(", Default: ''"));
+
+        Assert.Equal(("Fn", "Properties.AutoPublishAlias", "Alias name is required to create an alias"), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void AutoPublishAlias_RefToParameterWithoutValue_IsReportedOnceAtTheParameter()
+    {
+        var problem = TestTemplates.SingleProblem(AliasFromParameter(string.Empty));
+
+        Assert.Equal("Alias", problem.Resource);
     }
 
     [Fact]

@@ -1,0 +1,54 @@
+namespace Cloister.Templates.Tests.Sam;
+
+/// <summary>
+/// The version <c>AutoPublishAlias</c> publishes for a local <c>CodeUri</c>: SAM CLI uploads the code under a key made
+/// from its content before SAM hashes the S3 location into the version's logical id, so changed code is a new version
+/// and unchanged code the same one.
+/// </summary>
+public sealed class SamAutoPublishCodeTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("cloister-autopublish-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    /// <summary>The logical id of the version published for function <c>Fn</c> whose CodeUri is <paramref name="codeUri"/>.</summary>
+    private string VersionId(string codeUri)
+    {
+        var text = $"""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn: {"{"} Type: AWS::Serverless::Function, Properties: {"{"} CodeUri: {codeUri}, Handler: index.handler, Runtime: nodejs20.x, AutoPublishAlias: live {"}"} {"}"}
+            """;
+        var result = TemplateLoader.Load([new TemplateFile(Path.Combine(_folder.FullName, "template.yaml")) { Text = text, StackName = "app" }], TestTemplates.Options());
+        Assert.True(result.IsValid, result.Validation.ToString());
+        return Assert.Single(result.Stacks.Single().Resources, r => r.ResourceType == "AWS::Lambda::Version").LogicalResourceId;
+    }
+
+    [Fact]
+    public void AutoPublishAlias_LocalFolderCodeChanges_PublishesANewVersion()
+    {
+        var src = Directory.CreateDirectory(Path.Combine(_folder.FullName, "src"));
+        File.WriteAllText(Path.Combine(src.FullName, "index.js"), "exports.handler = async () => 1;");
+        var first = VersionId("src");
+        var again = VersionId("src");
+
+        File.WriteAllText(Path.Combine(src.FullName, "index.js"), "exports.handler = async () => 2;");
+        var changed = VersionId("src");
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, changed);
+        Assert.Matches("^FnVersion[0-9a-f]{10}$", changed);
+    }
+
+    [Fact]
+    public void AutoPublishAlias_LocalZipCodeChanges_PublishesANewVersion()
+    {
+        var zip = Path.Combine(_folder.FullName, "fn.zip");
+        File.WriteAllBytes(zip, [0x50, 0x4B, 0x05, 0x06, .. new byte[18]]);
+        var first = VersionId("fn.zip");
+
+        File.WriteAllBytes(zip, [0x50, 0x4B, 0x05, 0x06, .. new byte[17], 1]);
+
+        Assert.NotEqual(first, VersionId("fn.zip"));
+    }
+}
