@@ -351,6 +351,7 @@ internal sealed partial class ModelBuilder
             {
                 var protocol = e.Required("Protocol");
                 var range = e.Map("PortRange");
+                var (icmpType, icmpCode) = IcmpOf(e, protocol);
                 var action = e.Required("RuleAction");
                 if (action is not ("allow" or "deny"))
                 {
@@ -364,10 +365,52 @@ internal sealed partial class ModelBuilder
                     e.Bool("Egress", false),
                     e.String("CidrBlock") ?? e.String("Ipv6CidrBlock") ?? string.Empty,
                     range is null ? -1 : e.Int(range, "From", "PortRange.From", -1),
-                    range is null ? -1 : e.Int(range, "To", "PortRange.To", -1));
+                    range is null ? -1 : e.Int(range, "To", "PortRange.To", -1),
+                    icmpType,
+                    icmpCode);
             });
             var subnets = associations.Where(a => a.String("NetworkAclId") == r.Id).Select(a => a.Required("SubnetId"));
             _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.OrderBy(e => e.RuleNumber)], [.. subnets]));
         }
+    }
+
+    /// <summary>
+    /// A network ACL entry's ICMP type and code (<c>Icmp</c>; -1 for all types, or all codes of the type). EC2 requires
+    /// them for protocol 1 (ICMP) and for 58 (ICMPv6) with an IPv6 block, refusing the entry without a type ("The request
+    /// must contain the parameter icmpTypeCode.type"); CloudFormation documents the code as required too. Every other
+    /// protocol ignores them.
+    /// </summary>
+    private static (int Type, int Code) IcmpOf(PropertyReader e, string protocol)
+    {
+        if (!(protocol == "1" || (protocol == "58" && e.String("Ipv6CidrBlock") is not null)))
+        {
+            return (-1, -1);
+        }
+
+        if (e.Map("Icmp") is not { } icmp)
+        {
+            e.Problem("Icmp", "The request must contain the parameter icmpTypeCode.type");
+            return (-1, -1);
+        }
+
+        int Read(string key, string name, string all)
+        {
+            if (icmp.Get(key) is null or ScalarNode { IsNull: true })
+            {
+                e.Problem($"Icmp.{key}", $"The request must contain the parameter icmpTypeCode.{name}");
+                return -1;
+            }
+
+            var value = e.Int(icmp, key, $"Icmp.{key}", -1);
+            if (value is < -1 or > 255)
+            {
+                e.Problem($"Icmp.{key}", $"ICMP {name} ({value.ToString(CultureInfo.InvariantCulture)}) out of range: -1 ({all}) or 0 to 255");
+                return -1;
+            }
+
+            return value;
+        }
+
+        return (Read("Type", "type", "all types"), Read("Code", "code", "all codes"));
     }
 }
