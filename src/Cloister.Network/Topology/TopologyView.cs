@@ -125,7 +125,17 @@ internal sealed class TopologyView
 
             foreach (var block in Expand(route))
             {
-                routes.Add(new ResolvedRoute(block, route.Target, route.TargetId, table!.Id, route.Destination));
+                // Of routes with one destination, VPC uses a static route before a prefix list route ("How route
+                // priority works"): one route per block, so the kernel (where the last written wins) and Lookup agree.
+                var same = routes.FindIndex(r => r.Destination == block);
+                if (same < 0)
+                {
+                    routes.Add(new ResolvedRoute(block, route.Target, route.TargetId, table!.Id, route.Destination));
+                }
+                else if (routes[same].IsPrefixListRoute && !route.IsPrefixListDestination)
+                {
+                    routes[same] = new ResolvedRoute(block, route.Target, route.TargetId, table!.Id, route.Destination);
+                }
             }
         }
 
