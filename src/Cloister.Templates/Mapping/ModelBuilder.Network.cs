@@ -97,6 +97,22 @@ internal sealed partial class ModelBuilder
             route.Problem("DestinationPrefixListId", $"The prefix list ID '{route.String("DestinationPrefixListId")}' does not exist.");
         }
 
+        // A table holds one route per destination: EC2 refuses another (RouteAlreadyExists), which would otherwise leave
+        // the kernel and `cloister path` to choose between the two.
+        foreach (var table in routes.GroupBy(route => route.String("RouteTableId") ?? string.Empty))
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var route in table)
+            {
+                var property = route.String("DestinationCidrBlock") is not null ? "DestinationCidrBlock"
+                    : route.String("DestinationIpv6CidrBlock") is not null ? "DestinationIpv6CidrBlock" : "DestinationPrefixListId";
+                if (route.String(property) is { } destination && !seen.Add(destination))
+                {
+                    route.Problem(property, $"The route identified by {destination} already exists.");
+                }
+            }
+        }
+
         foreach (var association in associations.Where(a => !tableIds.Contains(a.Required("RouteTableId"))))
         {
             association.Problem("RouteTableId", $"'{association.String("RouteTableId")}' is not a route table of these templates.");

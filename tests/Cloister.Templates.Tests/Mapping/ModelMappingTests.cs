@@ -58,6 +58,27 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Route_SameDestinationTwiceInOneTable_IsProblemAtTheSecondAsEc2RefusesIt()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Table: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              Other: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              First: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.9.0.0/16, TransitGatewayId: tgw-1 } }
+              Second: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.9.0.0/16, GatewayId: vgw-1 } }
+              ToList: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-19818001, TransitGatewayId: tgw-1 } }
+              ToListAgain: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-19818001, GatewayId: vgw-1 } }
+              InOther: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Other, DestinationCidrBlock: 10.9.0.0/16, GatewayId: vgw-1 } }
+            """);
+
+        Assert.Equal(
+            [
+                ("Second", "Properties.DestinationCidrBlock", "The route identified by 10.9.0.0/16 already exists."),
+                ("ToListAgain", "Properties.DestinationPrefixListId", "The route identified by pl-19818001 already exists."),
+            ],
+            result.Validation.Problems.Select(p => (p.Resource, p.Property, p.Message)).Order());
+    }
+
+    [Fact]
     public void Route_UnknownPrefixList_IsProblemNamingResourceAndProperty()
     {
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
