@@ -74,6 +74,12 @@ public sealed partial class PathAnalyzer
                 return aclOut;
             }
 
+            if (_view.LocalRouteOverride(sourceSubnet, destination) is { } overriding)
+            {
+                Hop(Forward, RouteTableType, overriding.RouteTableId, $"{overriding.DestinationText} -> {overriding.Kind} {overriding.TargetId}");
+                return Block(ExplanationCodes.CannotRoute, RouteTableType, overriding.RouteTableId, "forward", CarriesNothing(overriding));
+            }
+
             if (_view.VpcCidr(sourceVpc.Id).Contains(destination))
             {
                 Hop(Forward, RouteTableType, _view.RouteTableOf(sourceSubnet)?.Id ?? sourceVpc.Id, $"local {sourceVpc.CidrBlock}");
@@ -97,7 +103,7 @@ public sealed partial class PathAnalyzer
                 RouteTargetKind.GatewayEndpoint or RouteTargetKind.NatGateway or RouteTargetKind.InternetGateway when RegionServices.Block.Contains(destination) =>
                     Hop(Forward, route.Kind == RouteTargetKind.GatewayEndpoint ? EndpointType : "AWS::EC2::" + route.Kind, route.TargetId, "to the region") ??
                     RegionService(Forward, null) ?? ReturnIntoSource(RegionServices.ServiceAt(destination) ?? "region"),
-                _ => Block(ExplanationCodes.CannotRoute, RouteTableType, route.RouteTableId, "forward", $"route {route.DestinationText} -> {route.Kind} {route.TargetId} carries no traffic in the sandbox"),
+                _ => Block(ExplanationCodes.CannotRoute, RouteTableType, route.RouteTableId, "forward", CarriesNothing(route)),
             };
         }
 
@@ -194,6 +200,12 @@ public sealed partial class PathAnalyzer
             }
 
             var from = balancer?.Name ?? target.Id;
+            if (target.VpcId == source.VpcId && _view.LocalRouteOverride(subnet, _sourceAddress) is { } overriding)
+            {
+                return Block(ExplanationCodes.CannotRoute, RouteTableType, overriding.RouteTableId, "return",
+                    $"the route table of {subnet.Id} sends {source.Address} by {overriding.DestinationText}, not the local route: {CarriesNothing(overriding)}");
+            }
+
             if (sameSubnet)
             {
                 return ReturnIntoSource(from, crossesAcl: false);
@@ -325,6 +337,8 @@ public sealed partial class PathAnalyzer
                 ? Block(ExplanationCodes.SubnetAclRestriction, AclType, acl.Id, "return", $"{way} rules of {subnet.Id} block return traffic to {string.Join(", ", denied)} of {first}-{last}")
                 : Hop(hops, AclType, acl.Id, $"{way} return traffic to ports {first}-{last}");
         }
+
+        private static string CarriesNothing(ResolvedRoute route) => $"route {route.DestinationText} -> {route.Kind} {route.TargetId} carries no traffic in the sandbox";
 
         /// <summary>What the analysis sends, in messages: a port, or for ICMP the echo request.</summary>
         private string What(int toPort) => protocol == Protocols.Icmp ? "icmp echo request" : $"{Protocols.Name(protocol)} {toPort}";

@@ -173,6 +173,19 @@ internal sealed class TopologyView
     public ResolvedRoute? Lookup(Subnet subnet, uint destination) =>
         RoutesOf(subnet).Where(r => r.Destination.Contains(destination)).OrderByDescending(r => r.Destination.PrefixLength).FirstOrDefault();
 
+    /// <summary>
+    /// The route of <paramref name="subnet"/>'s table, more specific than the local route, that takes
+    /// <paramref name="address"/> of the VPC's own block away from it (a local-route override, to an appliance's
+    /// network interface on AWS); null when the local route carries it. The sandbox carries nothing by such a route.
+    /// </summary>
+    public ResolvedRoute? LocalRouteOverride(Subnet subnet, uint address)
+    {
+        var block = VpcCidr(subnet.VpcId);
+        return block.Contains(address) && Lookup(subnet, address) is { } route && block.Contains(route.Destination) && route.Destination.PrefixLength > block.PrefixLength
+            ? route
+            : null;
+    }
+
     /// <summary>The blocks a route destination or a prefix list id stands for.</summary>
     public IEnumerable<Ipv4Cidr> Expand(Route route)
     {
