@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Cloister.Model.Identifiers;
 using Cloister.Model.Network;
@@ -97,6 +98,23 @@ internal sealed partial class ModelBuilder
             route.Problem("DestinationPrefixListId", $"The prefix list ID '{route.String("DestinationPrefixListId")}' does not exist.");
         }
 
+        // A route at or inside the VPC's own block must go to a network interface (an appliance, a local-route override)
+        // or an endpoint; EC2 refuses any other target.
+        var blocks = _routeTables.Where(t => tableIds.Contains(t.Id))
+            .Select(t => (t.Id, Block: _vpcs.FirstOrDefault(v => v.Id == t.VpcId)?.CidrBlock))
+            .Where(t => t.Block is not null && IPNetwork.TryParse(t.Block, out _))
+            .ToDictionary(t => t.Id, t => IPNetwork.Parse(t.Block!), StringComparer.Ordinal);
+        foreach (var route in routes)
+        {
+            if (blocks.TryGetValue(route.String("RouteTableId") ?? string.Empty, out var vpcBlock) &&
+                IPNetwork.TryParse(route.String("DestinationCidrBlock") ?? string.Empty, out var destination) &&
+                vpcBlock.Contains(destination.BaseAddress) && destination.PrefixLength >= vpcBlock.PrefixLength &&
+                OtherTargets.FirstOrDefault(p => route.String(p) is not null) is { } target)
+            {
+                route.Problem(target, "Route target is not supported. This route only supports interface and instance targets.");
+            }
+        }
+
         // A table holds one route per destination: EC2 refuses another (RouteAlreadyExists), which would otherwise leave
         // the kernel and `cloister path` to choose between the two.
         foreach (var table in routes.GroupBy(route => route.String("RouteTableId") ?? string.Empty))
@@ -118,6 +136,9 @@ internal sealed partial class ModelBuilder
             association.Problem("RouteTableId", $"'{association.String("RouteTableId")}' is not a route table of these templates.");
         }
     }
+
+    /// <summary>The route targets other than a network interface, an instance or an endpoint.</summary>
+    private static readonly string[] OtherTargets = ["VpcPeeringConnectionId", "NatGatewayId", "TransitGatewayId", "GatewayId", "CarrierGatewayId", "EgressOnlyInternetGatewayId", "LocalGatewayId", "CoreNetworkArn"];
 
     private static Route? ToRoute(PropertyReader r)
     {

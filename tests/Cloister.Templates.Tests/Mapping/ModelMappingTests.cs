@@ -79,6 +79,24 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Route_AtOrInsideItsVpcBlockToOtherThanAnInterface_IsProblemAtTheTargetAsEc2RefusesIt()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Table: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              OwnBlock: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.1.0.0/16, VpcPeeringConnectionId: pcx-1 } }
+              OwnSubnet: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.1.2.0/24, GatewayId: vgw-1 } }
+              Appliance: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.1.1.0/24, NetworkInterfaceId: eni-1 } }
+              Peer: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.2.0.0/16, VpcPeeringConnectionId: pcx-1 } }
+              Wider: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.0.0.0/8, VpcPeeringConnectionId: pcx-1 } }
+            """);
+
+        const string Message = "Route target is not supported. This route only supports interface and instance targets.";
+        Assert.Equal(
+            [("OwnBlock", "Properties.VpcPeeringConnectionId", Message), ("OwnSubnet", "Properties.GatewayId", Message)],
+            result.Validation.Problems.Select(p => (p.Resource, p.Property, p.Message)).Order());
+    }
+
+    [Fact]
     public void Route_UnknownPrefixList_IsProblemNamingResourceAndProperty()
     {
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
