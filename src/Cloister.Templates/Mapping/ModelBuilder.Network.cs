@@ -395,8 +395,8 @@ internal sealed partial class ModelBuilder
                     e.Problem("RuleAction", $"'{action}' is not allow or deny.");
                 }
 
-                return new NetworkAclEntry(
-                    e.Int("RuleNumber", 0),
+                return (Reader: e, Entry: new NetworkAclEntry(
+                    RuleNumberOf(e),
                     protocol,
                     action == "allow",
                     e.Bool("Egress", false),
@@ -404,11 +404,35 @@ internal sealed partial class ModelBuilder
                     range is null ? -1 : e.Int(range, "From", "PortRange.From", -1),
                     range is null ? -1 : e.Int(range, "To", "PortRange.To", -1),
                     icmpType,
-                    icmpCode);
-            });
+                    icmpCode));
+            }).ToList();
+
+            // Each direction has one entry per rule number: EC2 refuses another (NetworkAclEntryAlreadyExists).
+            foreach (var (reader, entry) in aclEntries.Where((e, i) => e.Entry.RuleNumber > 0 && aclEntries.Take(i).Any(o => o.Entry.Egress == e.Entry.Egress && o.Entry.RuleNumber == e.Entry.RuleNumber)))
+            {
+                reader.Problem("RuleNumber", $"The network acl entry identified by {entry.RuleNumber.ToString(CultureInfo.InvariantCulture)} already exists.");
+            }
+
             var subnets = associations.Where(a => a.String("NetworkAclId") == r.Id).Select(a => a.Required("SubnetId"));
-            _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.OrderBy(e => e.RuleNumber)], [.. subnets]));
+            _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.Select(e => e.Entry).OrderBy(e => e.RuleNumber)], [.. subnets]));
         }
+    }
+
+    /// <summary>An entry's rule number: required, 1 to 32766 (CloudFormation's and EC2's constraint).</summary>
+    private static int RuleNumberOf(PropertyReader e)
+    {
+        if (e.String("RuleNumber", required: true) is null)
+        {
+            return 0;
+        }
+
+        var number = e.Int("RuleNumber", 0);
+        if (number is < 1 or > 32766)
+        {
+            e.Problem("RuleNumber", $"'{number.ToString(CultureInfo.InvariantCulture)}' is not a network ACL rule number (1 to 32766).");
+        }
+
+        return number;
     }
 
     /// <summary>

@@ -61,4 +61,37 @@ public class NetworkAclEntryMappingTests
 
         Assert.Equal((-1, -1), (entry.IcmpType, entry.IcmpCode));
     }
+
+    [Fact]
+    public void NetworkAclEntry_RuleNumberTakenInTheSameDirection_IsProblemAtTheSecondAsEc2RefusesIt()
+    {
+        var problems = TestTemplates.Load("""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Acl: { Type: AWS::EC2::NetworkAcl, Properties: { VpcId: !Ref Vpc } }
+              Other: { Type: AWS::EC2::NetworkAcl, Properties: { VpcId: !Ref Vpc } }
+              In: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: -1, RuleAction: allow, CidrBlock: 0.0.0.0/0 } }
+              InAgain: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: -1, RuleAction: deny, CidrBlock: 10.0.0.0/8 } }
+              Out: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: -1, RuleAction: allow, Egress: true, CidrBlock: 0.0.0.0/0 } }
+              OtherIn: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: !Ref Other, RuleNumber: 100, Protocol: -1, RuleAction: allow, CidrBlock: 0.0.0.0/0 } }
+            """).Validation.Problems.Select(p => (p.Resource, p.Property, p.Message));
+
+        Assert.Equal([("InAgain", "Properties.RuleNumber", "The network acl entry identified by 100 already exists.")], problems);
+    }
+
+    [Theory]
+    [InlineData("RuleNumber: 0", "'0' is not a network ACL rule number (1 to 32766).")]
+    [InlineData("RuleNumber: 32767", "'32767' is not a network ACL rule number (1 to 32766).")]
+    [InlineData("", "is required.")]
+    public void NetworkAclEntry_RuleNumberMissingOrOutOfRange_IsProblemAtRuleNumber(string ruleNumber, string message)
+    {
+        var problems = TestTemplates.Load($$"""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Acl: { Type: AWS::EC2::NetworkAcl, Properties: { VpcId: !Ref Vpc } }
+              Entry: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: !Ref Acl, {{ruleNumber}}{{(ruleNumber.Length > 0 ? ", " : string.Empty)}}Protocol: -1, RuleAction: allow, CidrBlock: 0.0.0.0/0 } }
+            """).Validation.Problems.Select(p => (p.Resource, p.Property, p.Message));
+
+        Assert.Equal([("Entry", "Properties.RuleNumber", message)], problems);
+    }
 }
