@@ -387,7 +387,7 @@ internal sealed partial class ModelBuilder
             var aclEntries = entries.Where(e => e.String("NetworkAclId") == r.Id).Select(e =>
             {
                 var protocol = e.Required("Protocol");
-                var range = e.Map("PortRange");
+                var (from, to) = PortRangeOf(e, protocol);
                 var (icmpType, icmpCode) = IcmpOf(e, protocol);
                 var action = e.Required("RuleAction");
                 if (action is not ("allow" or "deny"))
@@ -401,8 +401,8 @@ internal sealed partial class ModelBuilder
                     action == "allow",
                     e.Bool("Egress", false),
                     e.String("CidrBlock") ?? e.String("Ipv6CidrBlock") ?? string.Empty,
-                    range is null ? -1 : e.Int(range, "From", "PortRange.From", -1),
-                    range is null ? -1 : e.Int(range, "To", "PortRange.To", -1),
+                    from,
+                    to,
                     icmpType,
                     icmpCode));
             }).ToList();
@@ -416,6 +416,50 @@ internal sealed partial class ModelBuilder
             var subnets = associations.Where(a => a.String("NetworkAclId") == r.Id).Select(a => a.Required("SubnetId"));
             _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.Select(e => e.Entry).OrderBy(e => e.RuleNumber)], [.. subnets]));
         }
+    }
+
+    /// <summary>
+    /// An entry's port range (<c>PortRange</c>): CloudFormation requires it for protocol 6 (TCP) and 17 (UDP) — without
+    /// it Cloister took every port — each end 0 to 65535 and <c>From</c> not above <c>To</c>. Other protocols ignore it.
+    /// </summary>
+    private static (int From, int To) PortRangeOf(PropertyReader e, string protocol)
+    {
+        var range = e.Map("PortRange");
+        if (protocol is not ("6" or "17"))
+        {
+            return range is null ? (-1, -1) : (e.Int(range, "From", "PortRange.From", -1), e.Int(range, "To", "PortRange.To", -1));
+        }
+
+        const string Required = "PortRange is required for protocol 6 (TCP) and 17 (UDP).";
+        if (range is null)
+        {
+            e.Problem("PortRange", Required);
+            return (-1, -1);
+        }
+
+        var ports = new int[2];
+        foreach (var (i, key, end) in (ReadOnlySpan<(int, string, string)>)[(0, "From", "from"), (1, "To", "to")])
+        {
+            if (range.Get(key) is null or ScalarNode { IsNull: true })
+            {
+                e.Problem($"PortRange.{key}", Required);
+                return (-1, -1);
+            }
+
+            ports[i] = e.Int(range, key, $"PortRange.{key}", -1);
+            if (ports[i] is < 0 or > 65535)
+            {
+                e.Problem($"PortRange.{key}", $"TCP/UDP ({end}) port ({ports[i].ToString(CultureInfo.InvariantCulture)}) out of range");
+                return (-1, -1);
+            }
+        }
+
+        if (ports[0] > ports[1])
+        {
+            e.Problem("PortRange.From", $"Invalid TCP/UDP port range: From {ports[0].ToString(CultureInfo.InvariantCulture)} is greater than To {ports[1].ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return (ports[0], ports[1]);
     }
 
     /// <summary>An entry's rule number: required, 1 to 32766 (CloudFormation's and EC2's constraint).</summary>

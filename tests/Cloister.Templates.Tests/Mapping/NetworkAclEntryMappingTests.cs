@@ -94,4 +94,14 @@ public class NetworkAclEntryMappingTests
 
         Assert.Equal([("Entry", "Properties.RuleNumber", message)], problems);
     }
+
+    [Theory]
+    [InlineData("Protocol: 6", "Properties.PortRange", "PortRange is required for protocol 6 (TCP) and 17 (UDP).")]
+    [InlineData("Protocol: 17, PortRange: { From: 53 }", "Properties.PortRange.To", "PortRange is required for protocol 6 (TCP) and 17 (UDP).")]
+    [InlineData("Protocol: 6, PortRange: { From: 443, To: 80 }", "Properties.PortRange.From", "Invalid TCP/UDP port range: From 443 is greater than To 80.")]
+    [InlineData("Protocol: 6, PortRange: { From: 0, To: 65536 }", "Properties.PortRange.To", "TCP/UDP (to) port (65536) out of range")]
+    public void NetworkAclEntry_TcpOrUdpWithoutAValidPortRange_IsProblemNamingResourceAndProperty(string properties, string property, string message)
+    {
+        Assert.Equal([("Entry", property, message)], Problems($"{properties}, CidrBlock: 0.0.0.0/0"));
+    }
 }
