@@ -208,22 +208,23 @@ internal static class NftRenderer
             return null;
         }
 
-        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{IcmpTypeAndCode(rule)}{verdict}";
+        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{IcmpTypeAndCode(rule.Protocol, rule.FromPort, rule.ToPort)}{verdict}";
     }
 
     /// <summary>
-    /// An ICMP rule's type (<c>FromPort</c>) and code (<c>ToPort</c>), -1 for all, as EC2 reads them: a rule for echo
-    /// requests (8) admits no other ICMP message. Replies need no rule (connection tracking).
+    /// An ICMP rule's type and code, -1 for all, as EC2 reads them — a security group rule's <c>FromPort</c> and
+    /// <c>ToPort</c>, a network ACL entry's <c>Icmp</c>: a rule for echo requests (8) admits no other ICMP message.
+    /// Replies need no security group rule (connection tracking); an ACL, stateless, must pass them itself.
     /// </summary>
-    private static string IcmpTypeAndCode(SecurityGroupRule rule)
+    private static string IcmpTypeAndCode(string protocol, int type, int code)
     {
-        if (Protocols.Number(rule.Protocol) != Protocols.Icmp || rule.FromPort is < 0 or > 255)
+        if (Protocols.Number(protocol) != Protocols.Icmp || !Protocols.IsIcmpValue(type))
         {
             return string.Empty;
         }
 
-        var text = $"icmp type {rule.FromPort.ToString(CultureInfo.InvariantCulture)} ";
-        return rule.ToPort is >= 0 and <= 255 ? text + $"icmp code {rule.ToPort.ToString(CultureInfo.InvariantCulture)} " : text;
+        var text = $"icmp type {type.ToString(CultureInfo.InvariantCulture)} ";
+        return Protocols.IsIcmpValue(code) ? text + $"icmp code {code.ToString(CultureInfo.InvariantCulture)} " : text;
     }
 
     private static List<string> AclRules(NetworkAcl acl, bool egress)
@@ -237,7 +238,7 @@ internal static class NftRenderer
             }
 
             var direction = egress ? "daddr" : "saddr";
-            rules.Add($"ip {direction} {block} {Match(entry.Protocol, entry.FromPort, entry.ToPort)}{(entry.Allow ? "return" : "drop")}");
+            rules.Add($"ip {direction} {block} {Match(entry.Protocol, entry.FromPort, entry.ToPort)}{IcmpTypeAndCode(entry.Protocol, entry.IcmpType, entry.IcmpCode)}{(entry.Allow ? "return" : "drop")}");
         }
 
         // Every network ACL ends with the "*" rule: deny.

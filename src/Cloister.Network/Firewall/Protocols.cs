@@ -48,6 +48,21 @@ internal static class Protocols
     /// </summary>
     public static bool MatchesIpv4(int? number) => number is null or (>= 0 and <= 255 and not IcmpV6);
 
+    /// <summary>The message a ping sends (echo request) and the one it gets back (echo reply), as (type, code).</summary>
+    public static readonly (int Type, int Code) EchoRequest = (8, 0), EchoReply = (0, 0);
+
+    /// <summary>
+    /// Whether a rule's ICMP type and code (-1, or anything outside 0–255, for all) admit the ICMP
+    /// <paramref name="message"/>, as the rendered tables match them (<c>icmp type T icmp code C</c>): a code counts only
+    /// with a type. A rule or packet of another protocol is not restricted by them.
+    /// </summary>
+    public static bool IcmpAdmits(string protocol, int ruleType, int ruleCode, int packetProtocol, (int Type, int Code) message) =>
+        Number(protocol) != Icmp || packetProtocol != Icmp || !IsIcmpValue(ruleType) ||
+        (ruleType == message.Type && (!IsIcmpValue(ruleCode) || ruleCode == message.Code));
+
+    /// <summary>Whether <paramref name="value"/> names one ICMP type or code (not -1, "all").</summary>
+    public static bool IsIcmpValue(int value) => value is >= 0 and <= 255;
+
     /// <summary>Whether a rule for <paramref name="number"/> restricts ports.</summary>
     public static bool HasPorts(int number, int fromPort, int toPort) =>
         number is Tcp or Udp && fromPort >= 0 && !(fromPort <= 0 && toPort >= 65535);

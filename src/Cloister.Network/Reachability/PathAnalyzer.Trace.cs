@@ -74,6 +74,12 @@ public sealed partial class PathAnalyzer
                 return aclOut;
             }
 
+            if (_view.LocalRouteOverride(sourceSubnet, destination) is { } overriding)
+            {
+                Hop(Forward, RouteTableType, overriding.RouteTableId, $"{overriding.DestinationText} -> {overriding.Kind} {overriding.TargetId}");
+                return Block(ExplanationCodes.CannotRoute, RouteTableType, overriding.RouteTableId, "forward", CarriesNothing(overriding));
+            }
+
             if (_view.VpcCidr(sourceVpc.Id).Contains(destination))
             {
                 Hop(Forward, RouteTableType, _view.RouteTableOf(sourceSubnet)?.Id ?? sourceVpc.Id, $"local {sourceVpc.CidrBlock}");
@@ -97,7 +103,7 @@ public sealed partial class PathAnalyzer
                 RouteTargetKind.GatewayEndpoint or RouteTargetKind.NatGateway or RouteTargetKind.InternetGateway when RegionServices.Block.Contains(destination) =>
                     Hop(Forward, route.Kind == RouteTargetKind.GatewayEndpoint ? EndpointType : "AWS::EC2::" + route.Kind, route.TargetId, "to the region") ??
                     RegionService(Forward, null) ?? ReturnIntoSource(RegionServices.ServiceAt(destination) ?? "region"),
-                _ => Block(ExplanationCodes.CannotRoute, RouteTableType, route.RouteTableId, "forward", $"route {route.DestinationText} -> {route.Kind} {route.TargetId} carries no traffic in the sandbox"),
+                _ => Block(ExplanationCodes.CannotRoute, RouteTableType, route.RouteTableId, "forward", CarriesNothing(route)),
             };
         }
 
@@ -194,6 +200,12 @@ public sealed partial class PathAnalyzer
             }
 
             var from = balancer?.Name ?? target.Id;
+            if (target.VpcId == source.VpcId && _view.LocalRouteOverride(subnet, _sourceAddress) is { } overriding)
+            {
+                return Block(ExplanationCodes.CannotRoute, RouteTableType, overriding.RouteTableId, "return",
+                    $"the route table of {subnet.Id} sends {source.Address} by {overriding.DestinationText}, not the local route: {CarriesNothing(overriding)}");
+            }
+
             if (sameSubnet)
             {
                 return ReturnIntoSource(from, crossesAcl: false);
@@ -270,7 +282,7 @@ public sealed partial class PathAnalyzer
 
             var groups = string.Join(", ", host.SecurityGroupIds);
             return Block(ExplanationCodes.EniSecurityGroupRulesMismatch, GroupType, groups, "forward",
-                $"no {direction} rule of {groups} on {host.Id} allows {Protocols.Name(protocol)} {port} {(ingress ? "from" : "to")} {Ipv4Cidr.FormatAddress(peer)}");
+                $"no {direction} rule of {groups} on {host.Id} allows {What(port)} {(ingress ? "from" : "to")} {Ipv4Cidr.FormatAddress(peer)}");
         }
 
         private PathExplanation? Acl(List<PathComponent> hops, Subnet subnet, bool egress, uint peer, int aclPort, string direction)
@@ -281,11 +293,11 @@ public sealed partial class PathAnalyzer
                 return Hop(hops, AclType, "default", $"{subnet.Id} default network ACL allows all");
             }
 
-            var entry = AclDecision(acl, egress, peer, protocol, aclPort);
+            var entry = AclDecision(acl, egress, peer, protocol, aclPort, Protocols.EchoRequest);
             return entry is { Allow: true }
                 ? Hop(hops, AclType, acl.Id, $"{(egress ? "outbound" : "inbound")} {Describe(entry)}")
                 : Block(ExplanationCodes.SubnetAclRestriction, AclType, acl.Id, direction,
-                    $"{(egress ? "outbound" : "inbound")} {(entry is null ? "rule * deny" : Describe(entry))} of {subnet.Id} blocks {Protocols.Name(protocol)} {aclPort} {(egress ? "to" : "from")} {Ipv4Cidr.FormatAddress(peer)}");
+                    $"{(egress ? "outbound" : "inbound")} {(entry is null ? "rule * deny" : Describe(entry))} of {subnet.Id} blocks {What(aclPort)} {(egress ? "to" : "from")} {Ipv4Cidr.FormatAddress(peer)}");
         }
 
         private PathExplanation? AclEphemeral(List<PathComponent> hops, Subnet subnet, bool egress, uint peer)
@@ -296,13 +308,24 @@ public sealed partial class PathAnalyzer
                 return Hop(hops, AclType, "default", $"{subnet.Id} default network ACL allows all");
             }
 
+            var way = egress ? "outbound" : "inbound";
+            if (protocol == Protocols.Icmp)
+            {
+                // Stateless: the echo reply must pass too.
+                var reply = AclDecision(acl, egress, peer, protocol, -1, Protocols.EchoReply);
+                return reply is { Allow: true }
+                    ? Hop(hops, AclType, acl.Id, $"{way} {Describe(reply)}: icmp echo reply")
+                    : Block(ExplanationCodes.SubnetAclRestriction, AclType, acl.Id, "return",
+                        $"{way} {(reply is null ? "rule * deny" : Describe(reply))} of {subnet.Id} blocks the icmp echo reply {(egress ? "to" : "from")} {Ipv4Cidr.FormatAddress(peer)}");
+            }
+
             // Stateless: every port the client may have picked must be allowed back. Within one of these ranges no entry
             // starts or ends, so its first port decides for all of it.
             var (first, last) = EphemeralPorts;
             var denied = new List<string>();
             foreach (var (from, to) in AclPortRanges(acl, egress, first, last))
             {
-                var entry = AclDecision(acl, egress, peer, protocol, from);
+                var entry = AclDecision(acl, egress, peer, protocol, from, Protocols.EchoReply);
                 if (entry is not { Allow: true })
                 {
                     var ports = from == to ? $"port {from}" : $"ports {from}-{to}";
@@ -310,11 +333,15 @@ public sealed partial class PathAnalyzer
                 }
             }
 
-            var way = egress ? "outbound" : "inbound";
             return denied.Count > 0
                 ? Block(ExplanationCodes.SubnetAclRestriction, AclType, acl.Id, "return", $"{way} rules of {subnet.Id} block return traffic to {string.Join(", ", denied)} of {first}-{last}")
                 : Hop(hops, AclType, acl.Id, $"{way} return traffic to ports {first}-{last}");
         }
+
+        private static string CarriesNothing(ResolvedRoute route) => $"route {route.DestinationText} -> {route.Kind} {route.TargetId} carries no traffic in the sandbox";
+
+        /// <summary>What the analysis sends, in messages: a port, or for ICMP the echo request.</summary>
+        private string What(int toPort) => protocol == Protocols.Icmp ? "icmp echo request" : $"{Protocols.Name(protocol)} {toPort}";
 
         private static PathExplanation? Hop(List<PathComponent> hops, string type, string id, string detail)
         {

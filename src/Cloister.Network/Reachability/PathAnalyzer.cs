@@ -64,7 +64,9 @@ public sealed partial class PathAnalyzer
         {
             foreach (var rule in ingress ? group.Ingress : group.Egress)
             {
-                if (Protocols.Matches(rule.Protocol, rule.FromPort, rule.ToPort, protocol, port) && PeerMatches(rule, peer))
+                // Security groups judge a flow's first packet only: for an ICMP analysis, the echo request.
+                if (Protocols.Matches(rule.Protocol, rule.FromPort, rule.ToPort, protocol, port) &&
+                    Protocols.IcmpAdmits(rule.Protocol, rule.FromPort, rule.ToPort, protocol, Protocols.EchoRequest) && PeerMatches(rule, peer))
                 {
                     return (group, rule);
                 }
@@ -111,12 +113,16 @@ public sealed partial class PathAnalyzer
         return ordered.Select((start, i) => (start, i + 1 < ordered.Count ? ordered[i + 1] - 1 : last));
     }
 
-    /// <summary>The first ACL entry (by rule number) that matches; null means the implicit deny.</summary>
-    private static NetworkAclEntry? AclDecision(NetworkAcl acl, bool egress, uint peer, int protocol, int port) =>
+    /// <summary>
+    /// The first ACL entry (by rule number) that matches a packet to or from <paramref name="port"/>, or for ICMP, the
+    /// message <paramref name="icmp"/>; null means the implicit deny.
+    /// </summary>
+    private static NetworkAclEntry? AclDecision(NetworkAcl acl, bool egress, uint peer, int protocol, int port, (int Type, int Code) icmp) =>
         acl.Entries
             .Where(e => e.Egress == egress)
             .OrderBy(e => e.RuleNumber)
-            .FirstOrDefault(e => Ipv4Cidr.ParseOrNull(e.Cidr) is { } block && block.Contains(peer) && Protocols.Matches(e.Protocol, e.FromPort, e.ToPort, protocol, port));
+            .FirstOrDefault(e => Ipv4Cidr.ParseOrNull(e.Cidr) is { } block && block.Contains(peer) && Protocols.Matches(e.Protocol, e.FromPort, e.ToPort, protocol, port) &&
+                Protocols.IcmpAdmits(e.Protocol, e.IcmpType, e.IcmpCode, protocol, icmp));
 
     private static string Describe(SecurityGroupRule rule)
     {
@@ -127,6 +133,11 @@ public sealed partial class PathAnalyzer
         return $"{(rule.AllProtocols ? "all traffic" : rule.Protocol)} {ports} {peer}";
     }
 
-    private static string Describe(NetworkAclEntry entry) =>
-        $"rule {entry.RuleNumber.ToString(CultureInfo.InvariantCulture)} {(entry.Allow ? "allow" : "deny")} {entry.Protocol} {entry.Cidr}";
+    private static string Describe(NetworkAclEntry entry)
+    {
+        var icmp = Protocols.Number(entry.Protocol) == Protocols.Icmp && Protocols.IsIcmpValue(entry.IcmpType)
+            ? $" type {entry.IcmpType.ToString(CultureInfo.InvariantCulture)}{(Protocols.IsIcmpValue(entry.IcmpCode) ? " code " + entry.IcmpCode.ToString(CultureInfo.InvariantCulture) : string.Empty)}"
+            : string.Empty;
+        return $"rule {entry.RuleNumber.ToString(CultureInfo.InvariantCulture)} {(entry.Allow ? "allow" : "deny")} {entry.Protocol}{icmp} {entry.Cidr}";
+    }
 }

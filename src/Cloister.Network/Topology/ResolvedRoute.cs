@@ -9,4 +9,8 @@ namespace Cloister.Network.Topology;
 /// <param name="TargetId">The target (pcx-, vpce-, vgw-, nat-... id).</param>
 /// <param name="RouteTableId">The route table the route belongs to.</param>
 /// <param name="DestinationText">The destination as written (a CIDR block or a prefix list id).</param>
-internal sealed record ResolvedRoute(Ipv4Cidr Destination, RouteTargetKind Kind, string TargetId, string RouteTableId, string DestinationText);
+internal sealed record ResolvedRoute(Ipv4Cidr Destination, RouteTargetKind Kind, string TargetId, string RouteTableId, string DestinationText)
+{
+    /// <summary>Whether the route came from a prefix list destination rather than a CIDR block.</summary>
+    public bool IsPrefixListRoute => DestinationText.StartsWith("pl-", StringComparison.Ordinal);
+}

@@ -125,7 +125,17 @@ internal sealed class TopologyView
 
             foreach (var block in Expand(route))
             {
-                routes.Add(new ResolvedRoute(block, route.Target, route.TargetId, table!.Id, route.Destination));
+                // Of routes with one destination, VPC uses a static route before a prefix list route ("How route
+                // priority works"): one route per block, so the kernel (where the last written wins) and Lookup agree.
+                var same = routes.FindIndex(r => r.Destination == block);
+                if (same < 0)
+                {
+                    routes.Add(new ResolvedRoute(block, route.Target, route.TargetId, table!.Id, route.Destination));
+                }
+                else if (routes[same].IsPrefixListRoute && !route.IsPrefixListDestination)
+                {
+                    routes[same] = new ResolvedRoute(block, route.Target, route.TargetId, table!.Id, route.Destination);
+                }
             }
         }
 
@@ -162,6 +172,19 @@ internal sealed class TopologyView
     /// <summary>The most specific route for <paramref name="destination"/> from <paramref name="subnet"/>.</summary>
     public ResolvedRoute? Lookup(Subnet subnet, uint destination) =>
         RoutesOf(subnet).Where(r => r.Destination.Contains(destination)).OrderByDescending(r => r.Destination.PrefixLength).FirstOrDefault();
+
+    /// <summary>
+    /// The route of <paramref name="subnet"/>'s table, more specific than the local route, that takes
+    /// <paramref name="address"/> of the VPC's own block away from it (a local-route override, to an appliance's
+    /// network interface on AWS); null when the local route carries it. The sandbox carries nothing by such a route.
+    /// </summary>
+    public ResolvedRoute? LocalRouteOverride(Subnet subnet, uint address)
+    {
+        var block = VpcCidr(subnet.VpcId);
+        return block.Contains(address) && Lookup(subnet, address) is { } route && block.Contains(route.Destination) && route.Destination.PrefixLength > block.PrefixLength
+            ? route
+            : null;
+    }
 
     /// <summary>The blocks a route destination or a prefix list id stands for.</summary>
     public IEnumerable<Ipv4Cidr> Expand(Route route)

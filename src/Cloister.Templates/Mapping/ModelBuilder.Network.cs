@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Cloister.Model.Identifiers;
 using Cloister.Model.Network;
@@ -97,11 +98,47 @@ internal sealed partial class ModelBuilder
             route.Problem("DestinationPrefixListId", $"The prefix list ID '{route.String("DestinationPrefixListId")}' does not exist.");
         }
 
+        // A route at or inside the VPC's own block must go to a network interface (an appliance, a local-route override)
+        // or an endpoint; EC2 refuses any other target.
+        var blocks = _routeTables.Where(t => tableIds.Contains(t.Id))
+            .Select(t => (t.Id, Block: _vpcs.FirstOrDefault(v => v.Id == t.VpcId)?.CidrBlock))
+            .Where(t => t.Block is not null && IPNetwork.TryParse(t.Block, out _))
+            .ToDictionary(t => t.Id, t => IPNetwork.Parse(t.Block!), StringComparer.Ordinal);
+        foreach (var route in routes)
+        {
+            if (blocks.TryGetValue(route.String("RouteTableId") ?? string.Empty, out var vpcBlock) &&
+                IPNetwork.TryParse(route.String("DestinationCidrBlock") ?? string.Empty, out var destination) &&
+                vpcBlock.Contains(destination.BaseAddress) && destination.PrefixLength >= vpcBlock.PrefixLength &&
+                OtherTargets.FirstOrDefault(p => route.String(p) is not null) is { } target)
+            {
+                route.Problem(target, "Route target is not supported. This route only supports interface and instance targets.");
+            }
+        }
+
+        // A table holds one route per destination: EC2 refuses another (RouteAlreadyExists), which would otherwise leave
+        // the kernel and `cloister path` to choose between the two.
+        foreach (var table in routes.GroupBy(route => route.String("RouteTableId") ?? string.Empty))
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var route in table)
+            {
+                var property = route.String("DestinationCidrBlock") is not null ? "DestinationCidrBlock"
+                    : route.String("DestinationIpv6CidrBlock") is not null ? "DestinationIpv6CidrBlock" : "DestinationPrefixListId";
+                if (route.String(property) is { } destination && !seen.Add(destination))
+                {
+                    route.Problem(property, $"The route identified by {destination} already exists.");
+                }
+            }
+        }
+
         foreach (var association in associations.Where(a => !tableIds.Contains(a.Required("RouteTableId"))))
         {
             association.Problem("RouteTableId", $"'{association.String("RouteTableId")}' is not a route table of these templates.");
         }
     }
+
+    /// <summary>The route targets other than a network interface, an instance or an endpoint.</summary>
+    private static readonly string[] OtherTargets = ["VpcPeeringConnectionId", "NatGatewayId", "TransitGatewayId", "GatewayId", "CarrierGatewayId", "EgressOnlyInternetGatewayId", "LocalGatewayId", "CoreNetworkArn"];
 
     private static Route? ToRoute(PropertyReader r)
     {
@@ -350,24 +387,135 @@ internal sealed partial class ModelBuilder
             var aclEntries = entries.Where(e => e.String("NetworkAclId") == r.Id).Select(e =>
             {
                 var protocol = e.Required("Protocol");
-                var range = e.Map("PortRange");
+                var (from, to) = PortRangeOf(e, protocol);
+                var (icmpType, icmpCode) = IcmpOf(e, protocol);
                 var action = e.Required("RuleAction");
                 if (action is not ("allow" or "deny"))
                 {
                     e.Problem("RuleAction", $"'{action}' is not allow or deny.");
                 }
 
-                return new NetworkAclEntry(
-                    e.Int("RuleNumber", 0),
+                return (Reader: e, Entry: new NetworkAclEntry(
+                    RuleNumberOf(e),
                     protocol,
                     action == "allow",
                     e.Bool("Egress", false),
                     e.String("CidrBlock") ?? e.String("Ipv6CidrBlock") ?? string.Empty,
-                    range is null ? -1 : e.Int(range, "From", "PortRange.From", -1),
-                    range is null ? -1 : e.Int(range, "To", "PortRange.To", -1));
-            });
+                    from,
+                    to,
+                    icmpType,
+                    icmpCode));
+            }).ToList();
+
+            // Each direction has one entry per rule number: EC2 refuses another (NetworkAclEntryAlreadyExists).
+            foreach (var (reader, entry) in aclEntries.Where((e, i) => e.Entry.RuleNumber > 0 && aclEntries.Take(i).Any(o => o.Entry.Egress == e.Entry.Egress && o.Entry.RuleNumber == e.Entry.RuleNumber)))
+            {
+                reader.Problem("RuleNumber", $"The network acl entry identified by {entry.RuleNumber.ToString(CultureInfo.InvariantCulture)} already exists.");
+            }
+
             var subnets = associations.Where(a => a.String("NetworkAclId") == r.Id).Select(a => a.Required("SubnetId"));
-            _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.OrderBy(e => e.RuleNumber)], [.. subnets]));
+            _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.Select(e => e.Entry).OrderBy(e => e.RuleNumber)], [.. subnets]));
         }
+    }
+
+    /// <summary>
+    /// An entry's port range (<c>PortRange</c>): CloudFormation requires it for protocol 6 (TCP) and 17 (UDP) — without
+    /// it Cloister took every port — each end 0 to 65535 and <c>From</c> not above <c>To</c>. Other protocols ignore it.
+    /// </summary>
+    private static (int From, int To) PortRangeOf(PropertyReader e, string protocol)
+    {
+        var range = e.Map("PortRange");
+        if (protocol is not ("6" or "17"))
+        {
+            return range is null ? (-1, -1) : (e.Int(range, "From", "PortRange.From", -1), e.Int(range, "To", "PortRange.To", -1));
+        }
+
+        const string Required = "PortRange is required for protocol 6 (TCP) and 17 (UDP).";
+        if (range is null)
+        {
+            e.Problem("PortRange", Required);
+            return (-1, -1);
+        }
+
+        var ports = new int[2];
+        foreach (var (i, key, end) in (ReadOnlySpan<(int, string, string)>)[(0, "From", "from"), (1, "To", "to")])
+        {
+            if (range.Get(key) is null or ScalarNode { IsNull: true })
+            {
+                e.Problem($"PortRange.{key}", Required);
+                return (-1, -1);
+            }
+
+            ports[i] = e.Int(range, key, $"PortRange.{key}", -1);
+            if (ports[i] is < 0 or > 65535)
+            {
+                e.Problem($"PortRange.{key}", $"TCP/UDP ({end}) port ({ports[i].ToString(CultureInfo.InvariantCulture)}) out of range");
+                return (-1, -1);
+            }
+        }
+
+        if (ports[0] > ports[1])
+        {
+            e.Problem("PortRange.From", $"Invalid TCP/UDP port range: From {ports[0].ToString(CultureInfo.InvariantCulture)} is greater than To {ports[1].ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return (ports[0], ports[1]);
+    }
+
+    /// <summary>An entry's rule number: required, 1 to 32766 (CloudFormation's and EC2's constraint).</summary>
+    private static int RuleNumberOf(PropertyReader e)
+    {
+        if (e.String("RuleNumber", required: true) is null)
+        {
+            return 0;
+        }
+
+        var number = e.Int("RuleNumber", 0);
+        if (number is < 1 or > 32766)
+        {
+            e.Problem("RuleNumber", $"'{number.ToString(CultureInfo.InvariantCulture)}' is not a network ACL rule number (1 to 32766).");
+        }
+
+        return number;
+    }
+
+    /// <summary>
+    /// A network ACL entry's ICMP type and code (<c>Icmp</c>; -1 for all types, or all codes of the type). EC2 requires
+    /// them for protocol 1 (ICMP) and for 58 (ICMPv6) with an IPv6 block, refusing the entry without a type ("The request
+    /// must contain the parameter icmpTypeCode.type"); CloudFormation documents the code as required too. Every other
+    /// protocol ignores them.
+    /// </summary>
+    private static (int Type, int Code) IcmpOf(PropertyReader e, string protocol)
+    {
+        if (!(protocol == "1" || (protocol == "58" && e.String("Ipv6CidrBlock") is not null)))
+        {
+            return (-1, -1);
+        }
+
+        if (e.Map("Icmp") is not { } icmp)
+        {
+            e.Problem("Icmp", "The request must contain the parameter icmpTypeCode.type");
+            return (-1, -1);
+        }
+
+        int Read(string key, string name, string all)
+        {
+            if (icmp.Get(key) is null or ScalarNode { IsNull: true })
+            {
+                e.Problem($"Icmp.{key}", $"The request must contain the parameter icmpTypeCode.{name}");
+                return -1;
+            }
+
+            var value = e.Int(icmp, key, $"Icmp.{key}", -1);
+            if (value is < -1 or > 255)
+            {
+                e.Problem($"Icmp.{key}", $"ICMP {name} ({value.ToString(CultureInfo.InvariantCulture)}) out of range: -1 ({all}) or 0 to 255");
+                return -1;
+            }
+
+            return value;
+        }
+
+        return (Read("Type", "type", "all types"), Read("Code", "code", "all codes"));
     }
 }

@@ -50,6 +50,34 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task ApplyAsync_AclIcmpEntriesWithTypes_PassOnlyThoseTypesAsPathAnalysisSays()
+    {
+        // A2's ACL (stateless) sees the echo request come in and the echo reply (type 0) go out: an entry for echo
+        // requests in lets a ping through, one for timestamp requests (13) does not, and an outbound entry for echo
+        // requests only stops the reply. sg-web admits all ICMP from A, so the ACL alone decides.
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var icmpFromA = WithWebIngress(original, new SecurityGroupRule("icmp", -1, -1, "10.10.0.0/16"));
+        NetworkAclEntry Icmp(bool egress, int type) => new(10, "1", true, egress, "0.0.0.0/0", IcmpType: type, IcmpCode: -1);
+        NetworkAclEntry All(bool egress) => new(100, "-1", true, egress, "0.0.0.0/0");
+        NetworkAclEntry[][] cases = [[Icmp(false, 8), All(true)], [Icmp(false, 13), All(true)], [Icmp(false, 8), Icmp(true, 8)], [Icmp(false, 8), Icmp(true, 0)]];
+        var pinged = new List<bool>();
+        var analyzed = new List<bool>();
+        foreach (var entries in cases)
+        {
+            var model = icmpFromA with { NetworkAcls = [.. icmpFromA.NetworkAcls.Select(a => a.Id == "acl-a2" ? a with { Entries = [.. entries] } : a)] };
+            await WhileAppliedAsync(model, async () =>
+            {
+                pinged.Add(await PingAsync(sandbox, sandbox.FindHost("a1")!, sandbox.FindHost("a2")!));
+                analyzed.Add(new Cloister.Network.Reachability.PathAnalyzer(sandbox.Model, sandbox.Hosts).Analyze(sandbox.FindHost("a1")!, sandbox.FindHost("a2")!.Address, -1, "icmp").NetworkPathFound);
+            });
+        }
+
+        Assert.Equal([true, false, false, true], pinged);
+        Assert.Equal(pinged, analyzed);
+    }
+
+    [Fact]
     public async Task ApplyAsync_NetworkAclDenyAdded_BlocksNewConnections()
     {
         var sandbox = fixture.Sandbox;

@@ -58,6 +58,45 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Route_SameDestinationTwiceInOneTable_IsProblemAtTheSecondAsEc2RefusesIt()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Table: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              Other: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              First: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.9.0.0/16, TransitGatewayId: tgw-1 } }
+              Second: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.9.0.0/16, GatewayId: vgw-1 } }
+              ToList: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-19818001, TransitGatewayId: tgw-1 } }
+              ToListAgain: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationPrefixListId: pl-19818001, GatewayId: vgw-1 } }
+              InOther: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Other, DestinationCidrBlock: 10.9.0.0/16, GatewayId: vgw-1 } }
+            """);
+
+        Assert.Equal(
+            [
+                ("Second", "Properties.DestinationCidrBlock", "The route identified by 10.9.0.0/16 already exists."),
+                ("ToListAgain", "Properties.DestinationPrefixListId", "The route identified by pl-19818001 already exists."),
+            ],
+            result.Validation.Problems.Select(p => (p.Resource, p.Property, p.Message)).Order());
+    }
+
+    [Fact]
+    public void Route_AtOrInsideItsVpcBlockToOtherThanAnInterface_IsProblemAtTheTargetAsEc2RefusesIt()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
+              Table: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              OwnBlock: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.1.0.0/16, VpcPeeringConnectionId: pcx-1 } }
+              OwnSubnet: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.1.2.0/24, GatewayId: vgw-1 } }
+              Appliance: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.1.1.0/24, NetworkInterfaceId: eni-1 } }
+              Peer: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.2.0.0/16, VpcPeeringConnectionId: pcx-1 } }
+              Wider: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref Table, DestinationCidrBlock: 10.0.0.0/8, VpcPeeringConnectionId: pcx-1 } }
+            """);
+
+        const string Message = "Route target is not supported. This route only supports interface and instance targets.";
+        Assert.Equal(
+            [("OwnBlock", "Properties.VpcPeeringConnectionId", Message), ("OwnSubnet", "Properties.GatewayId", Message)],
+            result.Validation.Problems.Select(p => (p.Resource, p.Property, p.Message)).Order());
+    }
+
+    [Fact]
     public void Route_UnknownPrefixList_IsProblemNamingResourceAndProperty()
     {
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + """
