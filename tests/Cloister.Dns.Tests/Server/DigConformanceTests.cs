@@ -177,6 +177,59 @@ public sealed class DigConformanceTests : IAsyncLifetime
         Assert.Matches($@"other\.corp\.internal\.\s+300\s+IN\s+{type}\s+{System.Text.RegularExpressions.Regex.Escape(value)}\n", output);
     }
 
+    [Theory]
+    [InlineData("TKEY", "")]
+    [InlineData("TSIG", "+tcp")]
+    [InlineData("TYPE128", "")]
+    [InlineData("TYPE248", "+tcp")]
+    public async Task Dig_MetaTypeAsQuestion_FormErrWithQuestionAndOpt(string type, string transport)
+    {
+        // RFC 6895 §3.1: a Meta-TYPE designates data of one message, so no zone or cache holds one, and 128–248 are kept for
+        // Q and Meta-TYPEs (RFC 3597 §2 keeps them out of unknown-type handling). unbound answers FORMERR to all of these,
+        // BIND to TSIG and TKEY. Cloister answered NODATA, as if they were data types.
+        string[] arguments = transport.Length == 0 ? ["www.corp.internal", type] : [transport, "www.corp.internal", type];
+        var output = await Dig(arguments);
+
+        Assert.Contains("status: FORMERR", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+        Assert.Contains("; EDNS: version: 0, flags:; udp: 1232", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MAILA")]
+    [InlineData("MAILB")]
+    public async Task Dig_ObsoleteMailQueryType_NotImp(string type)
+    {
+        // QTYPEs for the experimental mailbox records of RFC 1035 (MB, MG, MR; MD and MF, obsolete), which no Route 53
+        // zone can hold: "does not support the requested kind of query", as BIND answers (unbound: FORMERR).
+        var output = await Dig("www.corp.internal", type);
+
+        Assert.Contains("status: NOTIMP", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("+tcp")]
+    [InlineData("+notcp")]
+    public async Task Kdig_ZoneTransfer_Refused(string transport)
+    {
+        // RFC 1035 §4.1.1 names a zone transfer as the example of REFUSED; the VPC resolver transfers no zone (unbound: the same).
+        var axfr = await Kdig(transport, "corp.internal", "AXFR");
+        var ixfr = await Kdig(transport, "corp.internal", "IXFR=1");
+
+        Assert.Contains("server replied with error 'REFUSED'", axfr, StringComparison.Ordinal);
+        Assert.Contains("server replied with error 'REFUSED'", ixfr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_ClassAny_RefusedNotDropped()
+    {
+        var output = await Dig("www.corp.internal", "A", "-c", "ANY");
+
+        Assert.Contains("status: REFUSED", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Dig_NotifyOpcode_NotImp()
     {
