@@ -164,6 +164,8 @@ public sealed class DigConformanceTests : IAsyncLifetime
     [InlineData("TLSA", "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6")]
     [InlineData("DS", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118")]
     [InlineData("NAPTR", "100 50 \"U\" \"E2U+sip\" \"!^.*$!sip:info@corp.internal!\" .")]
+    [InlineData("SVCB", "0 svc.corp.internal.")]
+    [InlineData("HTTPS", "1 . mandatory=alpn,port alpn=\"h3,h2\" no-default-alpn port=8443 ipv4hint=10.0.1.20,10.0.1.21 ech=AEn+DQ== ipv6hint=fd00::20,fd00::21 key65000=\"opaque\"")]
     public async Task Dig_PrivateZoneRecordOfOtherRoute53Type_AnsweredAsDigPrintsIt(string type, string value)
     {
         // Route 53 record sets may be of these types too (its RRType list); Cloister dropped them as "unknown record type".
@@ -228,6 +230,22 @@ public sealed class DigConformanceTests : IAsyncLifetime
 
         Assert.Contains("status: REFUSED", output, StringComparison.Ordinal);
         Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kdig_HttpsRecordWrittenInAnyKeyOrder_WireAsKnotReadsIt()
+    {
+        // RFC 9460 §2.2: SvcParams go on the wire in increasing key order, whatever order the record set wrote them in, and
+        // TargetName is never compressed. Knot reads the wire and prints every parameter it understands.
+        var model = TestModels.ApiOnly();
+        var value = "2 svc.corp.internal ipv6hint=fd00::20 port=443 alpn=h2,http/1.1 ipv4hint=10.0.1.20";
+        model = model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.Add(TestModels.Set("web.corp.internal", "HTTPS", 300, value)) }] };
+        await using var resolver = RunningResolver.Start(model, TestModels.ApiVpc);
+
+        var output = await Tool.RunAsync("kdig", "@127.0.0.1", "-p", resolver.PortText, "+time=2", "+retry=0", "web.corp.internal", "HTTPS");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Matches(@"web\.corp\.internal\.\s+300\s+IN\s+HTTPS\s+2 svc\.corp\.internal\. alpn=h2,http/1\.1 port=443 ipv4hint=10\.0\.1\.20 ipv6hint=fd00::20\n", output);
     }
 
     [Fact]
