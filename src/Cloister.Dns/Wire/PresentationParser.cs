@@ -9,7 +9,7 @@ namespace Cloister.Dns.Wire;
 /// <summary>Reads record values in presentation format, as Route 53 record sets hold them.</summary>
 public static class PresentationParser
 {
-    /// <summary>The record type named <paramref name="name"/> (<c>A</c>, <c>CNAME</c>, <c>TYPE65</c>...), or false.</summary>
+    /// <summary>The record type named <paramref name="name"/> (<c>A</c>, <c>CNAME</c>, <c>TYPE300</c>...), or false.</summary>
     public static bool TryParseType(string name, out DnsRecordType type)
     {
         ArgumentNullException.ThrowIfNull(name);
