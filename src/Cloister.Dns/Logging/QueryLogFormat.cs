@@ -74,7 +74,7 @@ public static class QueryLogFormat
         output.Write("\n"u8);
     }
 
-    /// <summary>The mnemonic of a type (<c>A</c>, <c>TYPE65</c>).</summary>
+    /// <summary>The mnemonic of a type (<c>A</c>, <c>TYPE300</c>).</summary>
     public static string TypeName(DnsRecordType type) =>
         Enum.IsDefined(type) ? type.ToString() : "TYPE" + ((ushort)type).ToString(CultureInfo.InvariantCulture);
 

@@ -359,13 +359,13 @@ internal sealed class DnsViewBuilder
             var parsed = plain.Count;
             foreach (var value in set.Values)
             {
-                if (PresentationParser.TryParse(type, value, out var data))
+                if (PresentationParser.TryParse(type, value, out var data, out var problem))
                 {
                     plain.Add(new DnsResourceRecord(name, type, set.Ttl, data));
                 }
                 else
                 {
-                    _skip(where, $"'{value}' is not a valid {type} value");
+                    _skip(where, $"'{value}' is not a valid {type} value{(problem is null ? string.Empty : ": " + problem)}");
                 }
             }
 

@@ -21,6 +21,11 @@ internal sealed class DnsQueryProcessor
     private static readonly DnsEdns ResponseOpt = new(DnsEdns.DefaultPayloadSize);
     private static readonly DnsEdns ResponseOptDnssecOk = new(DnsEdns.DefaultPayloadSize, DnssecOk: true);
 
+    // TKEY is 249 and TSIG 250, the last Meta-TYPEs below the QTYPEs; MAILB and MAILA follow AXFR.
+    private const ushort TkeyOrTsigLast = 250;
+    private const ushort MailB = 253;
+    private const ushort MailA = 254;
+
     private readonly Func<DnsViewSet> _views;
     private readonly ViewResolver _resolver;
     private readonly TimeProvider _time;
@@ -62,7 +67,8 @@ internal sealed class DnsQueryProcessor
             return ValueTask.FromResult(Rejection(query, DnsResponseCode.NotImp, response.Span));
         }
 
-        if (query.Questions.Length != 1 || !query.Answers.IsEmpty || !query.Authorities.IsEmpty)
+        // An IXFR query carries the client's SOA in its authority section (RFC 1995 §3); it is refused below, not malformed.
+        if (query.Questions.Length != 1 || !query.Answers.IsEmpty || (!query.Authorities.IsEmpty && query.Questions[0].Type != DnsRecordType.IXFR))
         {
             return ValueTask.FromResult(Rejection(query, DnsResponseCode.FormErr, response.Span));
         }
@@ -92,9 +98,8 @@ internal sealed class DnsQueryProcessor
         }
 
         var arrived = _time.GetUtcNow();
-        if (question.Class != DnsClass.IN || question.Type is DnsRecordType.AXFR or DnsRecordType.IXFR or DnsRecordType.OPT)
+        if (Unanswerable(question) is { } code)
         {
-            var code = question.Type == DnsRecordType.OPT ? DnsResponseCode.FormErr : question.Class != DnsClass.IN ? DnsResponseCode.Refused : DnsResponseCode.NotImp;
             return ValueTask.FromResult(Finish(reply with { ResponseCode = code }, response.Span, limit, view, views, scope, transport, remote, arrived));
         }
 
@@ -178,6 +183,22 @@ internal sealed class DnsQueryProcessor
 
         return written;
     }
+
+    /// <summary>
+    /// The response code of a question the resolver never looks up, or null. A Meta-TYPE (OPT, TSIG, TKEY) or an unassigned
+    /// type of the range kept for Q and Meta-TYPEs (128–248): FORMERR, since no zone or cache can hold one (RFC 6895 §3.1),
+    /// as unbound and BIND answer. MAILA and MAILB, QTYPEs of RFC 1035's experimental mailbox records, which no Route 53
+    /// zone can hold: NOTIMP, as BIND answers. AXFR and IXFR: REFUSED, RFC 1035 §4.1.1's own example of a refusal, since
+    /// the resolver transfers no zone, as unbound answers. A class other than IN, QCLASS ANY included: REFUSED (the VPC
+    /// resolver holds class IN only; unbound drops QCLASS ANY, which leaves the client to time out).
+    /// </summary>
+    private static DnsResponseCode? Unanswerable(DnsQuestion question) => (ushort)question.Type switch
+    {
+        (ushort)DnsRecordType.OPT or (>= 128 and <= TkeyOrTsigLast) => DnsResponseCode.FormErr,
+        MailB or MailA => DnsResponseCode.NotImp,
+        (ushort)DnsRecordType.AXFR or (ushort)DnsRecordType.IXFR => DnsResponseCode.Refused,
+        _ => question.Class != DnsClass.IN ? DnsResponseCode.Refused : null,
+    };
 
     private static int Write(DnsMessage reply, Span<byte> response, int limit) => reply.WriteTruncating(response, limit);
 

@@ -344,6 +344,12 @@ internal static class DnsMessageReader
                     return true;
                 }
 
+            case DnsRecordType.SVCB or DnsRecordType.HTTPS when SvcbRecordData.TryRead(data, offset, end, out var svcb):
+                recordData = svcb;
+                offset = end;
+                return true;
+
+            // An SVCB or HTTPS record that is not well formed passes through as it came, as any unknown type's data does.
             default:
                 recordData = new OpaqueRecordData([.. data[offset..end]]);
                 offset = end;

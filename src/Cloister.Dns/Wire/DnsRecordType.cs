@@ -34,6 +34,10 @@ public enum DnsRecordType : ushort
     SSHFP = 44,
     /// <summary>A TLS certificate association (RFC 6698).</summary>
     TLSA = 52,
+    /// <summary>A service binding (RFC 9460).</summary>
+    SVCB = 64,
+    /// <summary>A service binding for HTTPS (RFC 9460).</summary>
+    HTTPS = 65,
     /// <summary>Sender policy, laid out as TXT (RFC 4408; Route 53 still takes it).</summary>
     SPF = 99,
     /// <summary>Incremental zone transfer (never served).</summary>

@@ -9,7 +9,7 @@ namespace Cloister.Dns.Wire;
 /// <summary>Reads record values in presentation format, as Route 53 record sets hold them.</summary>
 public static class PresentationParser
 {
-    /// <summary>The record type named <paramref name="name"/> (<c>A</c>, <c>CNAME</c>, <c>TYPE65</c>...), or false.</summary>
+    /// <summary>The record type named <paramref name="name"/> (<c>A</c>, <c>CNAME</c>, <c>TYPE300</c>...), or false.</summary>
     public static bool TryParseType(string name, out DnsRecordType type)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -29,12 +29,52 @@ public static class PresentationParser
 
     /// <summary>Parses one value for <paramref name="type"/>; throws <see cref="DnsFormatException"/> when it cannot.</summary>
     public static DnsRecordData Parse(DnsRecordType type, string value) =>
-        TryParse(type, value, out var data) ? data : throw new DnsFormatException($"'{value}' is not a valid {type} value.");
+        TryParse(type, value, out var data, out var problem) ? data : throw new DnsFormatException($"'{value}' is not a valid {type} value{(problem is null ? string.Empty : ": " + problem)}.");
 
     /// <summary>Parses one value for <paramref name="type"/>.</summary>
-    public static bool TryParse(DnsRecordType type, string value, out DnsRecordData data)
+    public static bool TryParse(DnsRecordType type, string value, out DnsRecordData data) => TryParse(type, value, out data, out _);
+
+    /// <summary>Parses one value for <paramref name="type"/>; on failure <paramref name="problem"/> says why, where the type's reader can.</summary>
+    public static bool TryParse(DnsRecordType type, string value, out DnsRecordData data, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(value);
+        problem = null;
+        if (type is DnsRecordType.SVCB or DnsRecordType.HTTPS)
+        {
+            return TrySvcb(value.Trim(), out data, out problem);
+        }
+
+        return TryParseOther(type, value, out data);
+    }
+
+    /// <summary>
+    /// SVCB or HTTPS: RFC 9460's form, or RFC 3597's <c>\# len hex</c> (the form Cloister took <c>TYPE64</c> and <c>TYPE65</c> record sets in) holding
+    /// well-formed SVCB data.
+    /// </summary>
+    private static bool TrySvcb(string text, out DnsRecordData data, out string? problem)
+    {
+        data = null!;
+        problem = null;
+        if (!text.StartsWith(@"\#", StringComparison.Ordinal))
+        {
+            var parsed = SvcbPresentation.TryParse(text, out var svcb, out var reason);
+            problem = parsed ? null : reason;
+            data = svcb;
+            return parsed;
+        }
+
+        if (!TryOpaque(text, out var opaque) || !SvcbRecordData.TryRead(((OpaqueRecordData)opaque).Data.AsSpan(), 0, ((OpaqueRecordData)opaque).Data.Length, out var read))
+        {
+            problem = "its RFC 3597 form does not hold well-formed SVCB data";
+            return false;
+        }
+
+        data = read;
+        return true;
+    }
+
+    private static bool TryParseOther(DnsRecordType type, string value, out DnsRecordData data)
+    {
         data = null!;
         var text = value.Trim();
         switch (type)

@@ -68,6 +68,15 @@ internal sealed partial class ModelBuilder
         foreach (var r in OfType("AWS::Route53Resolver::ResolverRule"))
         {
             var typeText = r.Required("RuleType");
+            if (typeText == "DELEGATE")
+            {
+                // Route 53 Resolver's delegation rules (2025) make the resolver follow NS delegations — a private zone's or
+                // a forwarded server's referral — to the delegated name servers through the outbound endpoint: iterative
+                // resolution, which Cloister's resolver (forwarding and local answers only) does not do. See docs/dns.md.
+                r.Problem("RuleType", "DELEGATE rules (outbound delegation) are not served by Cloister: its VPC resolver forwards and answers locally but does not follow NS delegations; use a FORWARD rule for the delegated domain.");
+                continue;
+            }
+
             ResolverRuleType? type = typeText switch
             {
                 "FORWARD" => ResolverRuleType.Forward,
@@ -77,7 +86,7 @@ internal sealed partial class ModelBuilder
             };
             if (type is null)
             {
-                r.Problem("RuleType", $"'{typeText}' is not FORWARD, SYSTEM or RECURSIVE.");
+                r.Problem("RuleType", $"'{typeText}' is not FORWARD, SYSTEM, RECURSIVE or DELEGATE.");
             }
 
             var targets = r.Maps("TargetIps").Select((t, i) => new TargetAddress(

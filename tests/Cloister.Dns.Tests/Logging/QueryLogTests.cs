@@ -78,7 +78,8 @@ public sealed class QueryLogTests
     public void ResponseCodeName_Mnemonics(DnsResponseCode code, string expected)
     {
         Assert.Equal(expected, QueryLogFormat.ResponseCodeName(code));
-        Assert.Equal("TYPE65", QueryLogFormat.TypeName((DnsRecordType)65));
+        Assert.Equal("TYPE300", QueryLogFormat.TypeName((DnsRecordType)300));
+        Assert.Equal("HTTPS", QueryLogFormat.TypeName((DnsRecordType)65));
     }
 
     [Fact]

@@ -87,6 +87,23 @@ public sealed class ViewBuilderTests
     }
 
     [Fact]
+    public async Task Apply_HttpsRecordInRfc9460Form_ServedAndABadOneReportedWithItsReason()
+    {
+        await using var service = new DnsService();
+
+        var skipped = service.Apply(WithZoneRecords(
+            TestModels.Set("web.corp.internal", "HTTPS", 300, "1 . alpn=\"h3,h2\" ipv4hint=10.0.1.20"),
+            TestModels.Set("bad.corp.internal", "SVCB", 300, "1 svc.corp.internal. mandatory=port alpn=h2")));
+
+        var problem = Assert.Single(skipped);
+        Assert.Contains("record bad.corp.internal SVCB", problem, StringComparison.Ordinal);
+        Assert.Contains("mandatory lists port, which the record does not have", problem, StringComparison.Ordinal);
+        var https = Assert.Single((await Ask(service, "web.corp.internal", DnsRecordType.HTTPS)).Answers);
+        Assert.Equal(new SvcbRecordData(1, string.Empty, [new SvcParam(SvcParam.Alpn, [2, .. "h3"u8, 2, .. "h2"u8]), new SvcParam(SvcParam.Ipv4Hint, [10, 0, 1, 20])]), https.Data);
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "bad.corp.internal", DnsRecordType.SVCB)).ResponseCode);
+    }
+
+    [Fact]
     public async Task Apply_ApexSoaValueParses_ReplacesDefaultSoa()
     {
         await using var service = new DnsService();

@@ -164,6 +164,8 @@ public sealed class DigConformanceTests : IAsyncLifetime
     [InlineData("TLSA", "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6")]
     [InlineData("DS", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118")]
     [InlineData("NAPTR", "100 50 \"U\" \"E2U+sip\" \"!^.*$!sip:info@corp.internal!\" .")]
+    [InlineData("SVCB", "0 svc.corp.internal.")]
+    [InlineData("HTTPS", "1 . mandatory=alpn,port alpn=\"h3,h2\" no-default-alpn port=8443 ipv4hint=10.0.1.20,10.0.1.21 ech=AEn+DQ== ipv6hint=fd00::20,fd00::21 key65000=\"opaque\"")]
     public async Task Dig_PrivateZoneRecordOfOtherRoute53Type_AnsweredAsDigPrintsIt(string type, string value)
     {
         // Route 53 record sets may be of these types too (its RRType list); Cloister dropped them as "unknown record type".
@@ -175,6 +177,75 @@ public sealed class DigConformanceTests : IAsyncLifetime
 
         Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
         Assert.Matches($@"other\.corp\.internal\.\s+300\s+IN\s+{type}\s+{System.Text.RegularExpressions.Regex.Escape(value)}\n", output);
+    }
+
+    [Theory]
+    [InlineData("TKEY", "")]
+    [InlineData("TSIG", "+tcp")]
+    [InlineData("TYPE128", "")]
+    [InlineData("TYPE248", "+tcp")]
+    public async Task Dig_MetaTypeAsQuestion_FormErrWithQuestionAndOpt(string type, string transport)
+    {
+        // RFC 6895 §3.1: a Meta-TYPE designates data of one message, so no zone or cache holds one, and 128–248 are kept for
+        // Q and Meta-TYPEs (RFC 3597 §2 keeps them out of unknown-type handling). unbound answers FORMERR to all of these,
+        // BIND to TSIG and TKEY. Cloister answered NODATA, as if they were data types.
+        string[] arguments = transport.Length == 0 ? ["www.corp.internal", type] : [transport, "www.corp.internal", type];
+        var output = await Dig(arguments);
+
+        Assert.Contains("status: FORMERR", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+        Assert.Contains("; EDNS: version: 0, flags:; udp: 1232", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MAILA")]
+    [InlineData("MAILB")]
+    public async Task Dig_ObsoleteMailQueryType_NotImp(string type)
+    {
+        // QTYPEs for the experimental mailbox records of RFC 1035 (MB, MG, MR; MD and MF, obsolete), which no Route 53
+        // zone can hold: "does not support the requested kind of query", as BIND answers (unbound: FORMERR).
+        var output = await Dig("www.corp.internal", type);
+
+        Assert.Contains("status: NOTIMP", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("+tcp")]
+    [InlineData("+notcp")]
+    public async Task Kdig_ZoneTransfer_Refused(string transport)
+    {
+        // RFC 1035 §4.1.1 names a zone transfer as the example of REFUSED; the VPC resolver transfers no zone (unbound: the same).
+        var axfr = await Kdig(transport, "corp.internal", "AXFR");
+        var ixfr = await Kdig(transport, "corp.internal", "IXFR=1");
+
+        Assert.Contains("server replied with error 'REFUSED'", axfr, StringComparison.Ordinal);
+        Assert.Contains("server replied with error 'REFUSED'", ixfr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_ClassAny_RefusedNotDropped()
+    {
+        var output = await Dig("www.corp.internal", "A", "-c", "ANY");
+
+        Assert.Contains("status: REFUSED", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kdig_HttpsRecordWrittenInAnyKeyOrder_WireAsKnotReadsIt()
+    {
+        // RFC 9460 §2.2: SvcParams go on the wire in increasing key order, whatever order the record set wrote them in, and
+        // TargetName is never compressed. Knot reads the wire and prints every parameter it understands.
+        var model = TestModels.ApiOnly();
+        var value = "2 svc.corp.internal ipv6hint=fd00::20 port=443 alpn=h2,http/1.1 ipv4hint=10.0.1.20";
+        model = model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.Add(TestModels.Set("web.corp.internal", "HTTPS", 300, value)) }] };
+        await using var resolver = RunningResolver.Start(model, TestModels.ApiVpc);
+
+        var output = await Tool.RunAsync("kdig", "@127.0.0.1", "-p", resolver.PortText, "+time=2", "+retry=0", "web.corp.internal", "HTTPS");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Matches(@"web\.corp\.internal\.\s+300\s+IN\s+HTTPS\s+2 svc\.corp\.internal\. alpn=h2,http/1\.1 port=443 ipv4hint=10\.0\.1\.20 ipv6hint=fd00::20\n", output);
     }
 
     [Fact]

@@ -20,7 +20,12 @@ public sealed class RecordDataTests
         { "SRV", "1 10 5060 sip.corp.internal.", "1 10 5060 sip.corp.internal." },
         { "CAA", "0 issue \"amazon.com\"", "0 issue \"amazon.com\"" },
         { "CAA", "128 iodef \"mailto:security@example.com\"", "128 iodef \"mailto:security@example.com\"" },
-        { "TYPE65", "\\# 3 010203", "\\# 3 010203" },
+        { "TYPE300", "\\# 3 010203", "\\# 3 010203" },
+        { "SVCB", "0 svc.corp.internal", "0 svc.corp.internal." },
+        { "HTTPS", "1 . alpn=h3,h2 port=8443", "1 . alpn=\"h3,h2\" port=8443" },
+        { "HTTPS", "16 svc.corp.internal. ipv6hint=fd00::20 ipv4hint=10.0.1.20,10.0.1.21 mandatory=ipv4hint,alpn alpn=\"h2\" no-default-alpn key65000=\"x y\" ech=AEn+DQ==", "16 svc.corp.internal. mandatory=alpn,ipv4hint alpn=\"h2\" no-default-alpn ipv4hint=10.0.1.20,10.0.1.21 ech=AEn+DQ== ipv6hint=fd00::20 key65000=\"x y\"" },
+        { "SVCB", "2 . alpn=\"a\\\\,b,c\\\\\\\\d\" key7", "2 . alpn=\"a\\\\,b,c\\\\\\\\d\" key7=\"\"" },
+        { "TYPE65", "\\# 16 0001 00 0001 0003 02 6832 0003 0002 01BB", "1 . alpn=\"h2\" port=443" },
         { "SPF", "\"v=spf1 ip4:10.0.0.0/16 -all\"", "\"v=spf1 ip4:10.0.0.0/16 -all\"" },
         { "SSHFP", "1 1 09f6a01d2175742b257c6b98b7c72c44c4040683", "1 1 09F6A01D2175742B257C6B98B7C72C44C4040683" },
         { "TLSA", "3 1 1 0C72AC70B745AC19998811B131D662C9 AC69DBDBE7CB23E5B514B56664C5D3D6", "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6" },
@@ -71,6 +76,26 @@ public sealed class RecordDataTests
     [InlineData("TLSA", "3 1 1 0C7")]
     [InlineData("DS", "70000 5 1 2BB1")]
     [InlineData("NAPTR", "100 50 \"S\" \"SIP+D2U\" _sip._udp.corp.internal")]
+    [InlineData("HTTPS", "0 . alpn=h2")]
+    [InlineData("HTTPS", "1 . alpn=h2 alpn=h3")]
+    [InlineData("HTTPS", "1 . port=70000")]
+    [InlineData("HTTPS", "1 . ipv4hint=fd00::1")]
+    [InlineData("HTTPS", "1 . ipv6hint=10.0.0.1")]
+    [InlineData("HTTPS", "1 . mandatory=port")]
+    [InlineData("HTTPS", "1 . mandatory=mandatory")]
+    [InlineData("HTTPS", "1 . no-default-alpn")]
+    [InlineData("HTTPS", "1 . alpn=h2 no-default-alpn=x")]
+    [InlineData("HTTPS", "1 . alpn=h2,,h3")]
+    [InlineData("HTTPS", "1 . alpn=\"h2")]
+    [InlineData("SVCB", "1 . ech=***")]
+    [InlineData("SVCB", "1 . key65535=x")]
+    [InlineData("SVCB", "1 . key1=h2")]
+    [InlineData("SVCB", "1 . key07=x")]
+    [InlineData("SVCB", "1 . unknown=x")]
+    [InlineData("SVCB", "1 . port")]
+    [InlineData("SVCB", "1")]
+    [InlineData("SVCB", "x .")]
+    [InlineData("TYPE65", "\\# 3 010203")]
     public void TryParse_InvalidValue_False(string typeName, string value)
     {
         Assert.True(PresentationParser.TryParseType(typeName, out var type));
