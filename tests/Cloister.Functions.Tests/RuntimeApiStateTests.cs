@@ -56,6 +56,10 @@ public sealed class RuntimeApiStateTests() : IsolatedServiceTests(state => new F
         Assert.Equal(
             """{"errorMessage":"State transition from RuntimeResponseSentState to InvocationErrorResponse failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}""",
             seen.GetProperty("error").GetProperty("body").GetString());
+        var log = (await LogEventsAsync("twice", "Http response code: 403.")).Select(e => e.Message);
+        Assert.Contains(log, m => m.EndsWith(
+            "LAMBDA_RUNTIME Failed to post handler success response. Http response code: 403. " + seen.GetProperty("response").GetProperty("body").GetString(),
+            StringComparison.Ordinal));
     }
 
     [Fact]
