@@ -12,6 +12,6 @@ internal sealed class FixedFunction : ILambdaInvoker
 
     public static ReadOnlyMemory<byte> Body => """{"ok":true}"""u8.ToArray();
 
-    public ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, CancellationToken cancellationToken) =>
+    public ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, string? traceHeader, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, functionArn == BenchApis.AuthorizerArn ? Allow : Response));
 }

@@ -186,7 +186,7 @@ static async Task<WebApplication> StartDirectAsync(System.Security.Cryptography.
     var payload = """{"httpMethod":"GET","path":"/fn"}"""u8.ToArray();
     app.Run(async context =>
     {
-        var result = await function.InvokeAsync(BenchApis.FunctionArn, payload, Cloister.Gateway.Ports.LambdaInvocationType.RequestResponse, context.RequestAborted);
+        var result = await function.InvokeAsync(BenchApis.FunctionArn, payload, Cloister.Gateway.Ports.LambdaInvocationType.RequestResponse, null, context.RequestAborted);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = FixedFunction.Body.Length;

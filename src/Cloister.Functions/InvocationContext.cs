@@ -10,6 +10,13 @@ public sealed record InvocationContext(string? ClientContext = null, string? Cog
     public static InvocationContext None { get; } = new();
 
     /// <summary>
+    /// The caller's X-Ray trace header (Invoke's <c>X-Amzn-Trace-Id</c>, which API Gateway sends), <c>Root=…;Parent=…;Sampled=…</c>:
+    /// the function runs in that trace (its <c>Lambda-Runtime-Trace-Id</c> keeps the <c>Root</c>); null or one without a
+    /// valid <c>Root</c> starts a new trace.
+    /// </summary>
+    public string? TraceHeader { get; init; }
+
+    /// <summary>
     /// The ARN as the caller invoked the function, qualified with the alias or version it named (the runtime's
     /// <c>Lambda-Runtime-Invoked-Function-Arn</c>); set by the service, null for the unqualified ARN.
     /// </summary>

@@ -38,6 +38,37 @@ public sealed class InvocationEdgeTests() : IsolatedServiceTests(state => new Fu
     }
 
     [Fact]
+    public async Task InvokeAsync_CallerTraceHeader_RuntimeContinuesThatTrace()
+    {
+        // Invoke's X-Amzn-Trace-Id (what API Gateway sends): the function sees the caller's trace, as Lambda passes it on.
+        await DeployAsync("traced", "nodejs20.x", "exports.handler = async () => process.env._X_AMZN_TRACE_ID;");
+
+        var full = await Service.InvokeAsync("traced", "{}"u8.ToArray(), InvocationType.RequestResponse,
+            new InvocationContext { TraceHeader = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1" });
+        var rootOnly = await Service.InvokeAsync("traced", "{}"u8.ToArray(), InvocationType.RequestResponse,
+            new InvocationContext { TraceHeader = "Root=1-67891233-abcdef012345678912345678" });
+        var none = await Service.InvokeAsync("traced", "{}"u8.ToArray());
+
+        Assert.Equal("\"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1\"", Encoding.UTF8.GetString(full.Payload.Span));
+        Assert.Matches("^\"Root=1-67891233-abcdef012345678912345678;Parent=[0-9a-f]{16};Sampled=0\"$", Encoding.UTF8.GetString(rootOnly.Payload.Span));
+        Assert.Matches("^\"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0\"$", Encoding.UTF8.GetString(none.Payload.Span));
+        Assert.DoesNotContain("67891233-abcdef012345678912345678", Encoding.UTF8.GetString(none.Payload.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_EventWithTraceHeader_RunsInTheCallersTrace()
+    {
+        await DeployAsync("queued", "nodejs20.x", "exports.handler = async () => { console.log(`trace ${process.env._X_AMZN_TRACE_ID}`); };");
+
+        var accepted = await Service.InvokeAsync("queued", "{}"u8.ToArray(), InvocationType.Event,
+            new InvocationContext { TraceHeader = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1" });
+
+        Assert.Equal(202, accepted.StatusCode);
+        var log = await LogContainingAsync("queued", "REPORT RequestId");
+        Assert.Matches("trace Root=1-5759e988-bd862e3fe1be46a994272793;Parent=[0-9a-f]{16};Sampled=1", log);
+    }
+
+    [Fact]
     public async Task InvokeAsync_CallerGivesUpDuringInit_EnvironmentServesTheNextInvocation()
     {
         // The init sleeps half a second; the caller gives up after 50 ms.

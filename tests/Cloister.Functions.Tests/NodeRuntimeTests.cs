@@ -63,6 +63,26 @@ public sealed class NodeRuntimeTests(ServiceFixture fixture) : RuntimeTests(fixt
         Assert.Equal("zipped", ServiceFixture.Json(result).GetProperty("value").GetString());
     }
 
+    /// <summary>
+    /// Lambda's Node.js runtime posts the response through aws-lambda-cpp, which logs a refusal (413 over 6 MB) as
+    /// <c>[ERROR] [{epoch ms}] LAMBDA_RUNTIME Failed to post handler success response. Http response code: 413. {body}</c>
+    /// on stdout; the runtime client ignores the outcome and asks for the next invocation in the same process.
+    /// </summary>
+    [Fact]
+    public async Task Invoke_ResponseOver6MB_LogsTheRefusalAndGoesOn()
+    {
+        var function = await DeployAsync();
+        var pid = await PidAsync(function);
+
+        await InvokeOver6MBAsync(function);
+
+        const string Refusal = " LAMBDA_RUNTIME Failed to post handler success response. Http response code: 413. "
+            + """{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"}""";
+        var log = await Fixture.LogMessagesAsync(function, l => l.Any(m => m.EndsWith(Refusal, StringComparison.Ordinal)));
+        Assert.Contains(log, m => System.Text.RegularExpressions.Regex.IsMatch(m, @"^\[ERROR\] \[[0-9]{13}\] LAMBDA_RUNTIME ") && m.EndsWith(Refusal, StringComparison.Ordinal));
+        Assert.Equal(pid, await PidAsync(function));
+    }
+
     [Fact]
     public async Task Invoke_ReservedConcurrencyExhausted_Returns429()
     {

@@ -91,9 +91,8 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
     {
         var function = await DeployAsync();
 
-        var result = await Fixture.InvokeAsync(function, """{"action":"big"}""");
+        var message = await InvokeOver6MBAsync(function);
 
-        var message = ServiceFixture.AssertFunctionError(result, "Function.ResponseSizeTooLarge");
         Assert.Equal("Response payload size exceeded maximum allowed payload size (6291556 bytes).", message);
         Assert.True((await Fixture.InvokeAsync(function, """{"action":"pid"}""")).Succeeded);
     }
@@ -279,7 +278,12 @@ public abstract class RuntimeTests(ServiceFixture fixture) : IClassFixture<Servi
         return [.. lines.Where(l => l.Length > 0).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone())];
     }
 
-    private async Task<int> PidAsync(string function)
+    /// <summary>Runs the action whose response is over 6 MB: the caller gets <c>Function.ResponseSizeTooLarge</c>, whose message is returned.</summary>
+    protected async Task<string> InvokeOver6MBAsync(string function) =>
+        ServiceFixture.AssertFunctionError(await Fixture.InvokeAsync(function, """{"action":"big"}"""), "Function.ResponseSizeTooLarge");
+
+    /// <summary>The process id of the runtime that serves the next invocation.</summary>
+    protected async Task<int> PidAsync(string function)
     {
         var result = await Fixture.InvokeAsync(function, """{"action":"pid"}""");
         Assert.True(result.Succeeded, System.Text.Encoding.UTF8.GetString(result.Payload.Span));

@@ -25,6 +25,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
 
     private readonly TaskCompletionSource<InitResult> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RuntimeState _state = new();
     private PendingInvocation? _current;
     private RuntimeApiServer? _server;
     private ILaunchedProcess? _process;
@@ -287,6 +288,8 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
             return;
         }
 
+        _state.InvocationTaken();
+
         // START when the runtime takes it, as Lambda writes it: an invocation its runtime never took can run elsewhere.
         WriteLog(LambdaLogLines.Start(invocation.RequestId, _function.Version));
 
@@ -331,6 +334,12 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
 
     async Task IRuntimeApiHandler.CompleteAsync(HttpContext context, string requestId, bool isError)
     {
+        if (_state.TryBeginResponse(isError) is { } refused)
+        {
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, refused).ConfigureAwait(false);
+            return;
+        }
+
         var invocation = Volatile.Read(ref _current);
         if (invocation is null || invocation.RequestId != requestId || invocation.Outcome.Task.IsCompleted)
         {
@@ -339,6 +348,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         }
 
         var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
+        _state.ResponseAccepted();
         if (body is null)
         {
             invocation.Outcome.TrySetResult(InvocationOutcome.ResponseTooLarge());

@@ -292,7 +292,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
 
         var now = _time.GetUtcNow();
         var deadline = now.Add(budget).ToUnixTimeMilliseconds();
-        var traceId = TraceIds.New(now);
+        var traceId = TraceIds.For(context.TraceHeader, now);
         var invocation = new PendingInvocation(requestId, payload, deadline, context.InvokedFunctionArn ?? Function.Arn, traceId, context);
         var outcome = await environment.InvokeAsync(invocation, budget).ConfigureAwait(false);
         if (outcome.Kind == OutcomeKind.NotTaken)

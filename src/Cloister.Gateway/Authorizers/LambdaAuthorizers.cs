@@ -100,7 +100,8 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         LambdaInvocationResult outcome;
         try
         {
-            outcome = await invoker.InvokeAsync(function, buffer.WrittenMemory, LambdaInvocationType.RequestResponse, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            var trace = state.TraceHeaderFor(http.Request.Headers);
+            outcome = await invoker.InvokeAsync(function, buffer.WrittenMemory, LambdaInvocationType.RequestResponse, trace, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

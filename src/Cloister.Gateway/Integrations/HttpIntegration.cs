@@ -100,7 +100,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         if (!message.Headers.Contains(TraceHeader))
         {
             // X-Ray: API Gateway adds a tracing header to requests that come without one, and passes it to HTTP backends.
-            message.Headers.TryAddWithoutValidation(TraceHeader, request.Http.Request.Headers[TraceHeader] is [{ Length: > 0 } sent] ? sent : request.State.TraceId);
+            message.Headers.TryAddWithoutValidation(TraceHeader, request.State.TraceHeaderFor(request.Http.Request.Headers));
         }
 
         using var deadline = new CancellationTokenSource(timeout, time);

@@ -87,7 +87,8 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         try
         {
             // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
-            var outcome = await invoker.InvokeAsync(function, payload, invocationType, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            var trace = request.State.TraceHeaderFor(request.Http.Request.Headers);
+            var outcome = await invoker.InvokeAsync(function, payload, invocationType, trace, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
 
             // The function may have answered only because the deadline cancelled it.
             return (outcome, deadline.IsCancellationRequested);

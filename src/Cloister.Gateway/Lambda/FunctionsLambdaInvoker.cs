@@ -14,11 +14,12 @@ namespace Cloister.Gateway.Lambda;
 public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInvoker
 {
     /// <inheritdoc />
-    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, CancellationToken cancellationToken)
+    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, string? traceHeader, CancellationToken cancellationToken)
     {
         var type = invocationType == LambdaInvocationType.Event ? InvocationType.Event : InvocationType.RequestResponse;
         // The ARN goes as the URI names it: a qualified one invokes that alias or version.
-        var result = await functions.InvokeAsync(functionArn, payload, type, cancellationToken).ConfigureAwait(false);
+        var context = traceHeader is null ? InvocationContext.None : new InvocationContext { TraceHeader = traceHeader };
+        var result = await functions.InvokeAsync(functionArn, payload, type, context, cancellationToken).ConfigureAwait(false);
         var status = result switch
         {
             { FunctionError: not null } => LambdaInvocationStatus.FunctionError,

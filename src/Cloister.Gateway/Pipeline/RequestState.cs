@@ -83,6 +83,13 @@ internal sealed partial class RequestState
     /// </summary>
     public string TraceId => _traceId ??= NewTraceId(RequestTime);
 
+    /// <summary>
+    /// The X-Ray trace header the gateway passes on, to an HTTP backend and to Lambda (Invoke's <c>X-Amzn-Trace-Id</c>, so
+    /// the function runs in the trace its event's headers show): the client's when it sent one, else <see cref="TraceId"/>.
+    /// </summary>
+    public string TraceHeaderFor(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>
+        headers["X-Amzn-Trace-Id"] is [{ Length: > 0 } sent] ? sent : TraceId;
+
     public ImmutableDictionary<string, string> StageVariables => Stage?.Variables ?? ImmutableDictionary<string, string>.Empty;
 
     /// <summary><c>dd/MMM/yyyy:HH:mm:ss +0000</c>, as API Gateway writes it.</summary>

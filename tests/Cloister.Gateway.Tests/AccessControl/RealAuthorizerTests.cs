@@ -14,13 +14,16 @@ public sealed class RealAuthorizerTests : IAsyncLifetime
           return {
             principalId: "user-" + event.authorizationToken.slice(7),
             policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: event.authorizationToken === "Bearer mallory" ? "Deny" : "Allow", Resource: event.methodArn }] },
-            context: { plan: "gold", calls: 1 },
+            context: { plan: "gold", calls: 1, trace: process.env._X_AMZN_TRACE_ID },
           };
         };
         """;
 
     private const string EchoSource = """
-        exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer) });
+        exports.handler = async (event) => ({
+          statusCode: 200,
+          body: JSON.stringify({ ...event.requestContext.authorizer, header: event.headers['X-Amzn-Trace-Id'], runtime: process.env._X_AMZN_TRACE_ID }),
+        });
         """;
 
     private readonly RealLambda _functions = new();
@@ -58,5 +61,21 @@ public sealed class RealAuthorizerTests : IAsyncLifetime
         Assert.Equal("1", authorizer.RootElement.GetProperty("calls").GetString());
         await Expect.ErrorAsync(mallory, 403, """{"Message":"User is not authorized to access this resource with an explicit deny"}""", "AccessDeniedException");
         await Expect.ErrorAsync(nobody, 401, """{"message":"Unauthorized"}""", "UnauthorizedException");
+    }
+
+    [Fact]
+    public async Task Invoke_RealAuthorizerAndFunction_RunInTheTraceOfTheRequest()
+    {
+        // API Gateway passes the request's trace header (here the one it made) to the authorizer and to the integration.
+        var client = _harness.Client(GatewayHarness.EniA);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets") { Headers = { { "Authorization", "Bearer tracer" } } });
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var seen = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var header = seen.RootElement.GetProperty("header").GetString()!;
+        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$", header);
+        Assert.StartsWith(header + ";", seen.RootElement.GetProperty("trace").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(header + ";", seen.RootElement.GetProperty("runtime").GetString(), StringComparison.Ordinal);
     }
 }

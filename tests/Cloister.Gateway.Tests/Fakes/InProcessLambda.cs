@@ -36,7 +36,7 @@ public sealed class InProcessLambda : ILambdaInvoker
             return Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(body)));
         });
 
-    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, CancellationToken cancellationToken)
+    public async ValueTask<LambdaInvocationResult> InvokeAsync(string functionArn, ReadOnlyMemory<byte> payload, LambdaInvocationType invocationType, string? traceHeader, CancellationToken cancellationToken)
     {
         var text = Encoding.UTF8.GetString(payload.Span);
         Events.Enqueue(text);

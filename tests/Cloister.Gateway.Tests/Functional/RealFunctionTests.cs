@@ -26,6 +26,14 @@ public sealed class RealFunctionTests : IAsyncLifetime
         });
         """;
 
+    // The trace the function runs in (its _X_AMZN_TRACE_ID) and the X-Amzn-Trace-Id header of its event.
+    private const string TracedSource = """
+        exports.handler = async (event) => ({
+          statusCode: 200,
+          body: JSON.stringify({ runtime: process.env._X_AMZN_TRACE_ID, header: event.headers['X-Amzn-Trace-Id'] }),
+        });
+        """;
+
     private readonly RealLambda _functions = new();
     private GatewayHarness _harness = null!;
 
@@ -34,10 +42,12 @@ public sealed class RealFunctionTests : IAsyncLifetime
         await _functions.DeployNodeAsync("echo", EchoSource);
         await _functions.DeployNodeAsync("fails", "exports.handler = async () => { throw new Error('boom'); };");
         await _functions.DeployNodeAsync("noop", "exports.handler = async () => 'done';");
+        await _functions.DeployNodeAsync("traced", TracedSource);
         var api = Api(
             AllowFrom(VpceA),
             Resource("res0000001", "/claim/{id}", Method("GET", LambdaProxy("echo"))),
-            Resource("res0000002", "/broken", Method("GET", LambdaProxy("fails"))));
+            Resource("res0000002", "/broken", Method("GET", LambdaProxy("fails"))),
+            Resource("res0000003", "/traced", Method("GET", LambdaProxy("traced"))));
         _harness = await GatewayHarness.StartAsync(ModelOf(api), invoker: _functions.Invoker);
     }
 
@@ -78,9 +88,38 @@ public sealed class RealFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_RequestWithoutTraceHeader_FunctionRunsInTheTraceOfItsEvent()
+    {
+        var client = _harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne);
+
+        using var response = await client.GetAsync($"https://{PrivateHost()}/dev/traced");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var seen = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var header = seen.RootElement.GetProperty("header").GetString()!;
+        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$", header);
+        Assert.Matches($"^{header};Parent=[0-9a-f]{{16}};Sampled=0$", seen.RootElement.GetProperty("runtime").GetString()!);
+    }
+
+    [Fact]
+    public async Task Invoke_ClientTraceHeader_FunctionRunsInTheClientsTrace()
+    {
+        var client = _harness.Client(GatewayHarness.EniA, GatewayHarness.ClientOne);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/traced");
+        request.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var seen = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", seen.RootElement.GetProperty("header").GetString());
+        Assert.StartsWith("Root=1-5759e988-bd862e3fe1be46a994272793;", seen.RootElement.GetProperty("runtime").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvokeAsync_EventInvocation_AcceptedWithoutPayload()
     {
-        var outcome = await _functions.Invoker.InvokeAsync(Fakes.InProcessLambda.Arn("noop"), "{}"u8.ToArray(), Ports.LambdaInvocationType.Event, CancellationToken.None);
+        var outcome = await _functions.Invoker.InvokeAsync(Fakes.InProcessLambda.Arn("noop"), "{}"u8.ToArray(), Ports.LambdaInvocationType.Event, null, CancellationToken.None);
 
         Assert.Equal(Ports.LambdaInvocationStatus.Accepted, outcome.Status);
         Assert.True(outcome.Payload.IsEmpty);

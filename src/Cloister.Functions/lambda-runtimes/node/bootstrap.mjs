@@ -156,6 +156,14 @@ function escaped(label, err, code) {
     .finally(() => process.exit(code));
 }
 
+// Lambda's Node.js runtime posts results through aws-lambda-cpp, which logs a refused post (413 over 6 MB, 403 for an
+// invocation already answered) in its own format on stdout, the same words for a response and an error, and goes on:
+// the runtime client does not look at the outcome, and the loop asks for the next invocation.
+function refused(answer) {
+  if (answer.status >= 200 && answer.status <= 299) return;
+  process.stdout.write(`[ERROR] [${Date.now()}] LAMBDA_RUNTIME Failed to post handler success response. Http response code: ${answer.status}. ${answer.body.toString('utf8')}\n`);
+}
+
 function isEsm(file) {
   if (file.endsWith('.mjs')) return true;
   if (file.endsWith('.cjs')) return false;
@@ -264,12 +272,12 @@ async function main() {
     try {
       const result = await run(handler, event, contextFor(headers));
       const body = JSON.stringify(result === undefined ? null : result);
-      await request('POST', `/2018-06-01/runtime/invocation/${requestId}/response`, body);
+      refused(await request('POST', `/2018-06-01/runtime/invocation/${requestId}/response`, body));
     } catch (err) {
       const error = toError(err);
       process.stdout.write(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}\n`);
-      await request('POST', `/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(error),
-        { 'Lambda-Runtime-Function-Error-Type': error.errorType });
+      refused(await request('POST', `/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(error),
+        { 'Lambda-Runtime-Function-Error-Type': error.errorType }));
     }
   }
 }

@@ -1,0 +1,66 @@
+using System.Text;
+
+namespace Cloister.Functions.RuntimeApi;
+
+/// <summary>
+/// Where one runtime stands in Lambda's Runtime API state machine (<c>lambda/core/states.go</c> in
+/// aws-lambda-runtime-interface-emulator, the states by Lambda's names): it may post a response or an error only for an
+/// invocation it took and has not answered. A post from any other state is refused with 403 <c>InvalidStateTransition</c>,
+/// naming the state, as Lambda refuses it. The move happens before the request id is looked at and an unknown id does not
+/// undo it, as in Lambda's runtime manager; an invocation whose runtime posted to an unknown id cannot be answered any more.
+/// </summary>
+internal sealed class RuntimeState
+{
+    public const string Started = "Started";
+    public const string Ready = "Ready";
+    public const string InvocationResponse = "InvocationResponse";
+    public const string InvocationErrorResponse = "InvocationErrorResponse";
+    public const string ResponseSent = "RuntimeResponseSentState";
+
+    private readonly Lock _lock = new();
+    private string _state = Started;
+
+    /// <summary>The runtime took an invocation (its <c>/next</c> is being answered with one).</summary>
+    public void InvocationTaken()
+    {
+        lock (_lock)
+        {
+            _state = Ready;
+        }
+    }
+
+    /// <summary>
+    /// Moves to <see cref="InvocationResponse"/> or <see cref="InvocationErrorResponse"/>, allowed from <see cref="Ready"/>
+    /// only; otherwise nothing moves and the 403 body that refuses the post is returned.
+    /// </summary>
+    public byte[]? TryBeginResponse(bool isError)
+    {
+        var to = isError ? InvocationErrorResponse : InvocationResponse;
+        string from;
+        lock (_lock)
+        {
+            if (_state == Ready)
+            {
+                _state = to;
+                return null;
+            }
+
+            from = _state;
+        }
+
+        return Encoding.UTF8.GetBytes(
+            $$"""{"errorMessage":"State transition from {{from}} to {{to}} failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}""");
+    }
+
+    /// <summary>The response or error was taken (or refused as too large, which answers the invocation too).</summary>
+    public void ResponseAccepted()
+    {
+        lock (_lock)
+        {
+            if (_state is InvocationResponse or InvocationErrorResponse)
+            {
+                _state = ResponseSent;
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Cloister.Model.Compute;
+
+namespace Cloister.Functions.Tests;
+
+/// <summary>
+/// The Runtime API's state machine, as Lambda's (<c>lambda/core/states.go</c> in aws-lambda-runtime-interface-emulator):
+/// a runtime may answer an invocation once, and only after it took one. Runtimes here post to the API themselves.
+/// </summary>
+public sealed class RuntimeApiStateTests() : IsolatedServiceTests(state => new FunctionsOptions { State = state })
+{
+    // Posts to the Runtime API from inside a handler and keeps what it answered.
+    private const string Poster = """
+        const http = require('node:http');
+        const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+        const post = (id, kind, body) => new Promise((resolve, reject) => {
+          const req = http.request({ host, port, method: 'POST', path: `/2018-06-01/runtime/invocation/${id}/${kind}`,
+            headers: { 'Content-Type': 'application/json' } }, (res) => {
+            let text = '';
+            res.on('data', (c) => { text += c; });
+            res.on('end', () => resolve({ status: res.statusCode, body: text }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+        """;
+
+    [Fact]
+    public async Task PostResponse_InvocationAlreadyAnswered_Returns403InvalidStateTransition()
+    {
+        await DeployNodeAsync("twice", Poster + """
+            let seen = null;
+            exports.handler = async (event, context) => {
+              if (event.report) return seen;
+              const first = await post(context.awsRequestId, 'response', '"first"');
+              const response = await post(context.awsRequestId, 'response', '"second"');
+              const error = await post(context.awsRequestId, 'error', '{}');
+              seen = { first, response, error };
+              return 'third';
+            };
+            """);
+
+        var answered = await Service.InvokeAsync("twice", "{}"u8.ToArray());
+        var report = await Service.InvokeAsync("twice", """{"report":true}"""u8.ToArray());
+
+        Assert.Equal("\"first\"", Encoding.UTF8.GetString(answered.Payload.Span));
+        var seen = JsonDocument.Parse(report.Payload).RootElement;
+        Assert.Equal(202, seen.GetProperty("first").GetProperty("status").GetInt32());
+        Assert.Equal(403, seen.GetProperty("response").GetProperty("status").GetInt32());
+        Assert.Equal(
+            """{"errorMessage":"State transition from RuntimeResponseSentState to InvocationResponse failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}""",
+            seen.GetProperty("response").GetProperty("body").GetString());
+        Assert.Equal(403, seen.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal(
+            """{"errorMessage":"State transition from RuntimeResponseSentState to InvocationErrorResponse failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}""",
+            seen.GetProperty("error").GetProperty("body").GetString());
+        var log = (await LogEventsAsync("twice", "Http response code: 403.")).Select(e => e.Message);
+        Assert.Contains(log, m => m.EndsWith(
+            "LAMBDA_RUNTIME Failed to post handler success response. Http response code: 403. " + seen.GetProperty("response").GetProperty("body").GetString(),
+            StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostResponse_UnknownRequestId_Returns400AndLeavesTheInvocationUnanswerable()
+    {
+        // Lambda moves the runtime's state before it looks at the id, and a refused id does not move it back: the
+        // invocation's own id is then refused too, and the invocation times out.
+        await DeployNodeAsync("stray", Poster + """
+            exports.handler = async (event, context) => {
+              const stray = await post('not-an-invocation', 'response', '"stray"');
+              const own = await post(context.awsRequestId, 'response', '"own"');
+              console.log(`stray ${stray.status} ${stray.body}`);
+              console.log(`own ${own.status} ${own.body}`);
+              return 'late';
+            };
+            """, timeoutSeconds: 1);
+
+        var result = await Service.InvokeAsync("stray", "{}"u8.ToArray());
+
+        Assert.Equal("Unhandled", result.FunctionError);
+        Assert.Equal("Sandbox.Timedout", JsonDocument.Parse(result.Payload).RootElement.GetProperty("errorType").GetString());
+        var log = (await LogEventsAsync("stray", "Status: timeout")).Select(e => e.Message).ToList();
+        Assert.Contains(log, m => m.EndsWith("\tstray 400 {\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}", StringComparison.Ordinal));
+        Assert.Contains(log, m => m.EndsWith(
+            "\town 403 {\"errorMessage\":\"State transition from InvocationResponse to InvocationResponse failed for runtime. Error: State transition is not allowed\",\"errorType\":\"InvalidStateTransition\"}",
+            StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostResponse_BeforeTheFirstInvocation_Returns403FromStarted()
+    {
+        // A custom runtime that answers before it ever asked for an invocation, then passes on what it was told.
+        var code = Directory.CreateTempSubdirectory("cloister-early-").FullName;
+        try
+        {
+            var bootstrap = Path.Combine(code, "bootstrap");
+            await File.WriteAllTextAsync(bootstrap, """
+                #!/bin/sh
+                set -eu
+                api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+                early="$(mktemp)"
+                status="$(curl -sS -o "$early" -w '%{http_code}' -X POST "$api/invocation/none/response" -d '"early"')"
+                headers="$(mktemp)"
+                while true; do
+                  curl -sS -o /dev/null -D "$headers" "$api/invocation/next"
+                  id="$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | tr -d '\r' | cut -d' ' -f2)"
+                  curl -sS -o /dev/null -X POST "$api/invocation/$id/response" -d "{\"status\":$status,\"body\":$(cat "$early")}"
+                done
+                """.Replace("\r", string.Empty, StringComparison.Ordinal));
+            File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var deployed = await Service.DeployAsync(new LambdaFunction(
+                "early", "early", "provided.al2", "unused", code, null, 128, 3, ImmutableDictionary<string, string>.Empty, null, null));
+            Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+
+            var result = await Service.InvokeAsync("early", "{}"u8.ToArray());
+
+            var told = JsonDocument.Parse(result.Payload).RootElement;
+            Assert.Equal(403, told.GetProperty("status").GetInt32());
+            Assert.Equal("InvalidStateTransition", told.GetProperty("body").GetProperty("errorType").GetString());
+            Assert.Equal(
+                "State transition from Started to InvocationResponse failed for runtime. Error: State transition is not allowed",
+                told.GetProperty("body").GetProperty("errorMessage").GetString());
+        }
+        finally
+        {
+            await Service.RemoveAsync("early");
+            Directory.Delete(code, recursive: true);
+        }
+    }
+
+    private async Task DeployNodeAsync(string name, string inline, int timeoutSeconds = 3)
+    {
+        var deployed = await Service.DeployAsync(new LambdaFunction(
+            name, name, "nodejs20.x", "index.handler", null, inline, 128, timeoutSeconds, ImmutableDictionary<string, string>.Empty, null, null));
+        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+    }
+}
