@@ -71,7 +71,8 @@ public sealed class EnvironmentCgroupTests : IDisposable
         var parent = Path.GetDirectoryName(CgroupOf(first.Id))!;
         var next = int.Parse(Path.GetFileName(CgroupOf(first.Id)), System.Globalization.CultureInfo.InvariantCulture) + 1;
         var mount = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).First(f => f.Contains("cgroup2"))[4];
-        var taken = Enumerable.Range(next, 64).Select(n => $"{parent}/{n}").ToList();
+        // Only the ones this test makes: environments of tests running alongside may hold some of the next numbers already.
+        var taken = Enumerable.Range(next, 64).Select(n => $"{parent}/{n}").Where(c => !Directory.Exists(mount + c)).ToList();
         foreach (var cgroup in taken)
         {
             Directory.CreateDirectory(mount + cgroup);
