@@ -436,6 +436,27 @@ public sealed class RuleAndHealthTests
         Assert.Equal(FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination), FlowHash.Of(new IPEndPoint(IPAddress.Loopback, 1), destination));
     }
 
+    [Theory]
+    [InlineData(32768)]
+    [InlineData(40000)]
+    [InlineData(51200)]
+    [InlineData(60998)]
+    public void Of_SixteenNeighbouringEvenSourcePorts_UseBothTargets(int firstPort)
+    {
+        // Linux gives connect() neighbouring even ephemeral ports by preference (odd ones go to bind()), so one client's
+        // connections differ only in a port's low byte, by steps of 2. FNV-1a's low bit is the parity of the input
+        // bytes' low bits: with two targets, every such connection went to the same one (seen as an NLB test whose 12
+        // waiting connections all reached one target).
+        var destination = new IPEndPoint(IPAddress.Parse("10.50.1.100"), 8082);
+        var counts = new int[2];
+        for (var port = firstPort; port < firstPort + 32; port += 2)
+        {
+            counts[FlowHash.Of(new IPEndPoint(IPAddress.Parse("10.50.3.10"), port), destination) % 2]++;
+        }
+
+        Assert.All(counts, c => Assert.InRange(c, 3, 13));
+    }
+
     /// <summary>The target group of a forward to one group.</summary>
     private static string GroupOf(ListenerAction action) => Assert.Single(Assert.IsType<ForwardAction>(action).TargetGroups).TargetGroupId;
 
