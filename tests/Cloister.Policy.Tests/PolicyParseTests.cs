@@ -268,6 +268,35 @@ public sealed class PolicyParseTests
         Assert.True(Policy.Parse(json, PolicyParseOptions.ForApi(Api)).IsValid);
     }
 
+    [Theory]
+    [InlineData("Cost Center", "A-123", Decision.Allow)]
+    [InlineData("Cost Center", "B-456", Decision.ImplicitDeny)]
+    public void Evaluate_ConditionOnTagKeyWithSpace_ReadsTheCallersTag(string tagKey, string tagValue, Decision expected)
+    {
+        // IAM's Tag reference names "Cost Center" as a common tag key (its pattern allows spaces), so a policy reads it as
+        // aws:PrincipalTag/Cost Center; the key is the caller's tag, not a malformed condition key.
+        var json = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/Cost Center":"A-123"}}}]}""";
+        var caller = RequestPrincipal.RoleSession(
+            "arn:aws:sts::111122223333:assumed-role/Reader/fn", "arn:aws:iam::111122223333:role/Reader", DateTimeOffset.UnixEpoch,
+            new Dictionary<string, string> { [tagKey] = tagValue });
+
+        var result = Policy.Parse(json, PolicyParseOptions.ForAuthorizer);
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal(expected, result.Policy.Evaluate(new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/x", Principal = caller }).Decision);
+    }
+
+    [Theory]
+    [InlineData("aws:Source Vpce")]
+    [InlineData("aws:PrincipalTag/a\\tb")]
+    [InlineData(" aws:SourceVpce")]
+    public void Parse_ConditionKeyWithSpaceOutsideTagKeyOrControlCharacter_IsMalformed(string key)
+    {
+        var json = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEquals":{"KEY":"x"}}}]}""".Replace("KEY", key, StringComparison.Ordinal);
+
+        Assert.Contains(Policy.Parse(json, PolicyParseOptions.ForAuthorizer).Problems, p => p.Message == "invalid condition key.");
+    }
+
     private static void AssertOneProblem(PolicyParseResult result, string path, string message)
     {
         var problem = Assert.Single(result.Problems);

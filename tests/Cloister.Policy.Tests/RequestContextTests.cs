@@ -318,6 +318,23 @@ public sealed class RequestContextTests
         Assert.Equal((Decision.ExplicitDeny, Decision.ImplicitDeny), (before, policy.Evaluate(context).Decision));
     }
 
+    [Theory]
+    [InlineData("StringEquals", "aws:CurrentTime", "2030-01-01T00:00:00Z")]
+    [InlineData("DateEquals", "aws:CurrentTime", "2030-01-01T00:00:00Z")]
+    [InlineData("DateLessThanEquals", "aws:CurrentTime", "2030-01-01T00:00:00Z")]
+    [InlineData("NumericEquals", "aws:EpochTime", "1893456000")]
+    [InlineData("DateEquals", "aws:EpochTime", "1893456000")]
+    public void Evaluate_RequestTimeWithFractionOfASecond_EveryOperatorSeesTheSameSecond(string op, string key, string value)
+    {
+        // The request context holds the time to the second (aws:CurrentTime reads 2030-01-01T00:00:00Z, aws:EpochTime
+        // 1893456000): a Date operator must compare that second, not the clock's fraction the string forms leave out.
+        var condition = "{\"" + op + "\":{\"" + key + "\":\"" + value + "\"}}";
+        var policy = Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":CONDITION}]}""".Replace("CONDITION", condition, StringComparison.Ordinal)).Policy!;
+        var context = new RequestContext { RequestTime = new DateTimeOffset(2030, 1, 1, 0, 0, 0, 500, TimeSpan.Zero) };
+
+        Assert.Equal(Decision.Allow, policy.Evaluate(context).Decision);
+    }
+
     private static RequestPrincipal Caller(string caller) => caller switch
     {
         "anonymous" => RequestPrincipal.Anonymous,

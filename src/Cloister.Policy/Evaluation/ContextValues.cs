@@ -60,12 +60,13 @@ internal readonly struct ContextValues
         }
     }
 
-    /// <summary>Value <paramref name="index"/> as UTC ticks, for the Date operators.</summary>
+    /// <summary>Value <paramref name="index"/> as UTC ticks, for the Date operators (a time key's to the whole second).</summary>
     public bool TryGetUtcTicks(int index, out long ticks)
     {
         if (_shape is Shape.IsoTime or Shape.EpochTime)
         {
-            ticks = _time.UtcTicks;
+            // To the second, as the string forms read (yyyy-MM-ddTHH:mm:ssZ, epoch seconds): every operator sees one instant.
+            ticks = _time.UtcTicks - (_time.UtcTicks % TimeSpan.TicksPerSecond);
             return true;
         }
 

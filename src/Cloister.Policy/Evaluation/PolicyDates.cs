@@ -41,13 +41,40 @@ internal static class PolicyDates
             return true;
         }
 
-        if (!DateTimeOffset.TryParseExact(text, W3cFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        // The W3C fraction is "one or more digits"; a tick holds seven, so further ones (nanoseconds) are dropped.
+        Span<char> trimmed = stackalloc char[text.Length];
+        scoped var readable = DropDigitsBeyondATick(text, trimmed);
+        if (!DateTimeOffset.TryParseExact(readable, W3cFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
             return false;
         }
 
         utcTicks = parsed.UtcTicks;
         return true;
+    }
+
+    /// <summary><paramref name="text"/> with the digits of a seconds fraction past the seventh left out, written to <paramref name="buffer"/> when any are.</summary>
+    private static ReadOnlySpan<char> DropDigitsBeyondATick(ReadOnlySpan<char> text, Span<char> buffer)
+    {
+        var dot = text.IndexOf('.');
+        if (dot < 0)
+        {
+            return text;
+        }
+
+        var digits = text[(dot + 1)..];
+        var end = digits.IndexOfAnyExceptInRange('0', '9');
+        var count = end < 0 ? digits.Length : end;
+        if (count <= 7)
+        {
+            return text;
+        }
+
+        var keep = dot + 1 + 7;
+        text[..keep].CopyTo(buffer);
+        var rest = digits[count..];
+        rest.CopyTo(buffer[keep..]);
+        return buffer[..(keep + rest.Length)];
     }
 
     private static bool IsEpoch(ReadOnlySpan<char> text)

@@ -38,7 +38,7 @@ internal sealed partial class PolicyParser
             foreach (var keyProperty in operatorProperty.Value.EnumerateObject())
             {
                 var keyPath = $"{where}.{keyProperty.Name}";
-                if (keyProperty.Name.Length == 0 || keyProperty.Name.AsSpan().ContainsAny(" \t\r\n"))
+                if (!IsConditionKey(keyProperty.Name))
                 {
                     Problem(keyPath, "invalid condition key.");
                     continue;
@@ -61,6 +61,17 @@ internal sealed partial class PolicyParser
         }
 
         return [.. conditions];
+    }
+
+    /// <summary>
+    /// <c>service:Name</c>, optionally <c>/tag-key</c>: no control characters, and a space only in the part after the
+    /// first <c>/</c>, since tag keys may hold spaces (IAM's Tag reference names <c>Cost Center</c> as a common key).
+    /// </summary>
+    private static bool IsConditionKey(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? key : key[..slash];
+        return name.Length > 0 && !name.AsSpan().ContainsAny(" \t\r\n") && !key.AsSpan().ContainsAnyInRange('\0', '\x1f');
     }
 
     /// <summary>A condition value is a string, number or boolean, or a non-empty array of them.</summary>

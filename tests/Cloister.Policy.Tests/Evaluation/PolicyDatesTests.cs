@@ -22,6 +22,18 @@ public sealed class PolicyDatesTests
     }
 
     [Theory]
+    [InlineData("2030-01-01T00:00:00.123456789Z", "2030-01-01T00:00:00.1234567Z")]
+    [InlineData("2030-01-01T01:00:00.000000000+01:00", "2030-01-01T00:00:00Z")]
+    [InlineData("2030-01-01T00:00:00.12345678", "2030-01-01T00:00:00.1234567Z")]
+    public void TryParse_FractionOfMoreThanSevenDigits_IsReadToTheTick(string text, string expected)
+    {
+        // The W3C profile's fraction is "one or more digits"; nanosecond timestamps (nine digits) are common in
+        // machine-written values. Digits beyond a tick (100 ns) cannot change a comparison made to the tick.
+        Assert.True(PolicyDates.TryParse(text, out var ticks));
+        Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture).UtcTicks, ticks);
+    }
+
+    [Theory]
     [InlineData("1/2/2020")]
     [InlineData("12:00")]
     [InlineData("2030-01-01 10:00:00")]

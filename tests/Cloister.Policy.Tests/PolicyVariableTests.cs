@@ -1,0 +1,99 @@
+namespace Cloister.Policy.Tests;
+
+/// <summary>
+/// Policy variables with no value, as the IAM user guide's "Variables and tags" page documents them: positive operators do
+/// not match, inverted ones (StringNotEquals, StringNotLike...) do, and a Resource or NotResource entry holding one
+/// matches no resource.
+/// </summary>
+public sealed class PolicyVariableTests
+{
+    private const string Object = "arn:aws:s3:::example-bucket/report.csv";
+
+    private static readonly RequestPrincipal Untagged = RequestPrincipal.RoleSession(
+        "arn:aws:sts::111122223333:assumed-role/Reader/fn", "arn:aws:iam::111122223333:role/Reader", DateTimeOffset.UnixEpoch,
+        new Dictionary<string, string>());
+
+    private static RequestPrincipal Team(string team) => RequestPrincipal.RoleSession(
+        "arn:aws:sts::111122223333:assumed-role/Reader/fn", "arn:aws:iam::111122223333:role/Reader", DateTimeOffset.UnixEpoch,
+        new Dictionary<string, string> { ["Team"] = team });
+
+    private static Decision Decide(string statements, RequestPrincipal caller, string resource = Object)
+    {
+        var parsed = Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{{statements}}]}""", PolicyParseOptions.ForAuthorizer);
+        Assert.True(parsed.IsValid, parsed.ErrorMessage);
+        var context = new RequestContext { Action = "s3:GetObject", Resource = resource, Principal = caller };
+        context.Set("s3:ExistingObjectTag/Team", "blue");
+        return parsed.Policy.Evaluate(context).Decision;
+    }
+
+    private const string AllowAll = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}""";
+
+    [Theory]
+    [InlineData(null, Decision.ExplicitDeny)]
+    [InlineData("red", Decision.ExplicitDeny)]
+    [InlineData("blue", Decision.Allow)]
+    public void Evaluate_InvertedOperatorWithVariableOfNoValue_MatchesSoTheDenyApplies(string? team, Decision expected)
+    {
+        // The user guide's own example: "Access is explicitly denied when aws:principaltag/Team is not set", since inverted
+        // operators "do match against a null value".
+        const string Deny = """{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/*","Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}""";
+
+        Assert.Equal(expected, Decide(AllowAll + "," + Deny, team is null ? Untagged : Team(team)));
+    }
+
+    [Theory]
+    [InlineData("StringNotLike", "${aws:PrincipalTag/Team}*")]
+    [InlineData("StringNotEqualsIgnoreCase", "${aws:PrincipalTag/Team}")]
+    [InlineData("StringNotEqualsIfExists", "${aws:PrincipalTag/Team}")]
+    [InlineData("ForAllValues:StringNotEquals", "${aws:PrincipalTag/Team}")]
+    public void Evaluate_OtherInvertedOperatorsWithVariableOfNoValue_MatchSoTheDenyApplies(string op, string value)
+    {
+        var deny = """{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"OP":{"s3:ExistingObjectTag/Team":"VALUE"}}}"""
+            .Replace("OP", op, StringComparison.Ordinal).Replace("VALUE", value, StringComparison.Ordinal);
+
+        Assert.Equal(Decision.ExplicitDeny, Decide(AllowAll + "," + deny, Untagged));
+    }
+
+    [Theory]
+    [InlineData("StringEquals")]
+    [InlineData("StringLike")]
+    [InlineData("StringEqualsIfExists")]
+    [InlineData("ForAnyValue:StringEquals")]
+    public void Evaluate_PositiveOperatorWithVariableOfNoValue_DoesNotMatch(string op)
+    {
+        var allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"OP":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}"""
+            .Replace("OP", op, StringComparison.Ordinal);
+
+        Assert.Equal(Decision.ImplicitDeny, Decide(allow, Untagged));
+        Assert.Equal(Decision.Allow, Decide(allow, Team("blue")));
+    }
+
+    [Fact]
+    public void Evaluate_ResourceWithVariableOfNoValue_MatchesNoResource()
+    {
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Team}/*"}""";
+
+        Assert.Equal(Decision.ImplicitDeny, Decide(Allow, Untagged, "arn:aws:s3:::example-bucket/blue/report.csv"));
+        Assert.Equal(Decision.Allow, Decide(Allow, Team("blue"), "arn:aws:s3:::example-bucket/blue/report.csv"));
+    }
+
+    [Fact]
+    public void Evaluate_NotResourceWithVariableOfNoValue_ExcludesNothing()
+    {
+        // The entry matches no resource, so NotResource leaves every resource to the statement: the Deny applies even to the
+        // team's own prefix, which it would exclude for a caller with the tag.
+        const string Deny = """{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Team}/*"}""";
+
+        Assert.Equal(Decision.ExplicitDeny, Decide(AllowAll + "," + Deny, Untagged, "arn:aws:s3:::example-bucket/blue/report.csv"));
+        Assert.Equal(Decision.Allow, Decide(AllowAll + "," + Deny, Team("blue"), "arn:aws:s3:::example-bucket/blue/report.csv"));
+    }
+
+    [Fact]
+    public void Evaluate_VariableWithDefault_UsesTheDefaultWhenTheKeyHasNoValue()
+    {
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Team, 'company-wide'}/*"}""";
+
+        Assert.Equal(Decision.Allow, Decide(Allow, Untagged, "arn:aws:s3:::example-bucket/company-wide/report.csv"));
+        Assert.Equal(Decision.ImplicitDeny, Decide(Allow, Team("blue"), "arn:aws:s3:::example-bucket/company-wide/report.csv"));
+    }
+}
