@@ -19,7 +19,8 @@ namespace Cloister.Network.LoadBalancing;
 /// (round robin over the routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
 /// as the target sent it. 503 when every weight is 0 or the group has no targets, 502 when the target refuses or
-/// breaks the connection, 504 when it cannot be reached in 10 seconds.
+/// breaks the connection, 504 when it cannot be reached in 10 seconds or sends no response within the load balancer's
+/// idle timeout.
 /// </summary>
 internal sealed class ApplicationProxy : IDisposable
 {
@@ -101,10 +102,13 @@ internal sealed class ApplicationProxy : IDisposable
         // cut: a 502 before the response began, the client's connection aborted during it.
         using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var tracked = health.Track(target, state.Catalog.NodeZones.GetValueOrDefault(connection.Node), endsWhenUnhealthy: false, () => CancelQuietly(inFlight));
+        // A target that sends no response within the load balancer's idle timeout gets a 504, as on ELB.
+        using var idleTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(listener.Balancer.IdleTimeoutSeconds), _time);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(inFlight.Token, idleTimeout.Token);
         HttpResponseMessage response;
         try
         {
-            response = await _clients[connection.Node].SendAsync(message, inFlight.Token).ConfigureAwait(false);
+            response = await _clients[connection.Node].SendAsync(message, idle.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException && inFlight.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
@@ -201,9 +205,7 @@ internal sealed class ApplicationProxy : IDisposable
         message.Headers.TryAddWithoutValidation("X-Forwarded-For", forwarded.Length == 0 ? client.ToString() : forwarded + ", " + client);
         message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", listener.Secure ? "https" : "http");
         message.Headers.TryAddWithoutValidation("X-Forwarded-Port", listener.Listener.Port.ToString(CultureInfo.InvariantCulture));
-        var trace = request.Headers["X-Amzn-Trace-Id"].ToString();
-        var root = string.Create(CultureInfo.InvariantCulture, $"Root=1-{_time.GetUtcNow().ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 12))}");
-        message.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", trace.StartsWith("Root=", StringComparison.Ordinal) ? trace : root);
+        message.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", TraceHeader.For(request.Headers["X-Amzn-Trace-Id"].ToString(), _time.GetUtcNow()));
         message.Version = HttpVersion.Version11;
         message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
     }
