@@ -291,6 +291,7 @@ internal sealed partial class ModelBuilder
             {
                 TimeoutSeconds = HealthCheckTimeoutOf(r, interval),
             };
+            CheckHealthLimits(r, protocol, health);
             var targets = r.Maps("Targets").Select((t, i) =>
             {
                 var id = r.String(t, "Id", $"Targets[{i}].Id", required: true) ?? string.Empty;

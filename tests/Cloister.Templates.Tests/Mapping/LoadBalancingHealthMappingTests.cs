@@ -55,6 +55,30 @@ public sealed class LoadBalancingHealthMappingTests
         Assert.Contains(message, problem.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("HTTP", ", HealthCheckIntervalSeconds: 4", "HealthCheckIntervalSeconds", "'4' is not a health check interval (from 5 to 300 seconds)")]
+    [InlineData("TCP", ", HealthCheckIntervalSeconds: 301", "HealthCheckIntervalSeconds", "'301' is not a health check interval (from 5 to 300 seconds)")]
+    [InlineData("HTTP", ", HealthyThresholdCount: 1", "HealthyThresholdCount", "'1' is not a threshold count (from 2 to 10)")]
+    [InlineData("TCP", ", UnhealthyThresholdCount: 11", "UnhealthyThresholdCount", "'11' is not a threshold count (from 2 to 10)")]
+    [InlineData("HTTP", ", Matcher: { HttpCode: '200-599' }", "Matcher.HttpCode", "from 200 to 499")]
+    [InlineData("TCP", ", HealthCheckProtocol: HTTP, Matcher: { HttpCode: '100' }", "Matcher.HttpCode", "from 200 to 599")]
+    [InlineData("HTTP", ", Matcher: { HttpCode: 'ok' }", "Matcher.HttpCode", "from 200 to 499")]
+    [InlineData("HTTPS", ", HealthCheckProtocol: TCP", "HealthCheckProtocol", "The TCP protocol is not supported for health checks if the protocol of the target group is HTTP or HTTPS.")]
+    public void TargetGroup_HealthCheckSettingElbRefuses_IsReported(string protocol, string properties, string property, string message)
+    {
+        var result = TestTemplates.Load(Group(protocol, properties));
+
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Targets");
+        Assert.Equal("Properties." + property, problem.Property);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("HTTP", ", HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2, UnhealthyThresholdCount: 10, Matcher: { HttpCode: '200-299,302,499' }")]
+    [InlineData("TCP", ", HealthCheckProtocol: HTTP, HealthCheckIntervalSeconds: 300, Matcher: { HttpCode: '200-599' }")]
+    public void TargetGroup_HealthCheckSettingsAtElbsLimits_AreAccepted(string protocol, string properties) =>
+        Assert.Empty(TestTemplates.Load(Group(protocol, properties)).Validation.Problems);
+
     private static string Balancer(string? attributes) =>
         "Resources:\n" + Network + "\n" + $$"""
               Alb:
