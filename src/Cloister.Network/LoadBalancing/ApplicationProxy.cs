@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
@@ -25,6 +26,7 @@ namespace Cloister.Network.LoadBalancing;
 internal sealed class ApplicationProxy : IDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private const int BodyBufferSize = 81920;
 
     private static readonly FrozenSet<string> HopByHop = new[]
     {
@@ -103,7 +105,8 @@ internal sealed class ApplicationProxy : IDisposable
         using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var tracked = health.Track(target, state.Catalog.NodeZones.GetValueOrDefault(connection.Node), endsWhenUnhealthy: false, () => CancelQuietly(inFlight));
         // A target that sends no response within the load balancer's idle timeout gets a 504, as on ELB.
-        using var idleTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(listener.Balancer.IdleTimeoutSeconds), _time);
+        var idleSpan = TimeSpan.FromSeconds(listener.Balancer.IdleTimeoutSeconds);
+        using var idleTimeout = new CancellationTokenSource(idleSpan, _time);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(inFlight.Token, idleTimeout.Token);
         HttpResponseMessage response;
         try
@@ -158,13 +161,45 @@ internal sealed class ApplicationProxy : IDisposable
 
             try
             {
-                await response.Content.CopyToAsync(context.Response.Body, inFlight.Token).ConfigureAwait(false);
+                await CopyBodyAsync(response.Content, context.Response.Body, idleTimeout, idleSpan, idle.Token, inFlight.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException || e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
             {
                 // The target broke off mid-body, or its deregistration delay ended: the client sees the connection end, as with ELB.
                 LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
                 context.Abort();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The target's body on to the client; the idle timeout starts again before every read, so a target that sends
+    /// nothing for that long mid-body has the copy cancelled (and the client's connection closed), as ELB closes an idle
+    /// connection.
+    /// </summary>
+    private static async Task CopyBodyAsync(HttpContent content, Stream client, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationToken idle, CancellationToken inFlight)
+    {
+        var source = await content.ReadAsStreamAsync(inFlight).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(BodyBufferSize);
+            try
+            {
+                while (true)
+                {
+                    idleTimeout.CancelAfter(idleSpan);
+                    var read = await source.ReadAsync(buffer, idle).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    await client.WriteAsync(buffer.AsMemory(0, read), inFlight).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
