@@ -8,4 +8,11 @@ namespace Cloister.Model.LoadBalancing;
 /// <param name="IntervalSeconds">Seconds between checks.</param>
 /// <param name="HealthyThreshold">Successes to become healthy.</param>
 /// <param name="UnhealthyThreshold">Failures to become unhealthy.</param>
-public sealed record HealthCheck(string Protocol, string? Path, string Port, string Matcher, int IntervalSeconds, int HealthyThreshold, int UnhealthyThreshold);
+public sealed record HealthCheck(string Protocol, string? Path, string Port, string Matcher, int IntervalSeconds, int HealthyThreshold, int UnhealthyThreshold)
+{
+    /// <summary>
+    /// <c>HealthCheckTimeoutSeconds</c> (2 to 120, less than the interval): how long a check may take before it fails;
+    /// null for ELB's default, which depends on the load balancer and the check's protocol.
+    /// </summary>
+    public int? TimeoutSeconds { get; init; }
+}

@@ -54,6 +54,24 @@ public static class ListenerChecks
         }
     }
 
+    /// <summary>The most condition values one rule may hold (ELB's quota <c>condition-values-per-alb-rule</c>, not adjustable).</summary>
+    public const int MaxConditionValuesPerRule = 5;
+
+    /// <summary>
+    /// The problems of a rule's conditions taken together: at most five condition values in all, each of a condition's
+    /// <c>Values</c> and each query-string key/value pair counting one. ELB does not say whether <c>RegexValues</c>
+    /// count, so they do not here.
+    /// </summary>
+    public static IEnumerable<(string Property, string Message)> Rule(IReadOnlyCollection<RuleCondition> conditions)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        var values = conditions.Sum(c => (c.Values.IsDefault ? 0 : c.Values.Length) + (c.QueryStrings.IsDefault ? 0 : c.QueryStrings.Length));
+        if (values > MaxConditionValuesPerRule)
+        {
+            yield return ("Conditions", $"A rule can only have '{MaxConditionValuesPerRule}' condition values");
+        }
+    }
+
     /// <summary>The problems of one condition; none for the fields without checks of their own here.</summary>
     public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition)
     {

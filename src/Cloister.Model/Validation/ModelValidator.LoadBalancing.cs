@@ -103,6 +103,11 @@ public static partial class ModelValidator
                 CheckForward(problems, rule, "Actions", forward, targetGroups);
             }
 
+            foreach (var (property, message) in ListenerChecks.Rule(rule.Conditions))
+            {
+                problems.Add(Name(rule), property, message);
+            }
+
             for (var i = 0; i < rule.Conditions.Length; i++)
             {
                 foreach (var (property, message) in ListenerChecks.Condition(rule.Conditions[i]))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
@@ -19,11 +20,13 @@ namespace Cloister.Network.LoadBalancing;
 /// (round robin over the routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
 /// as the target sent it. 503 when every weight is 0 or the group has no targets, 502 when the target refuses or
-/// breaks the connection, 504 when it cannot be reached in 10 seconds.
+/// breaks the connection, 504 when it cannot be reached in 10 seconds or sends no response within the load balancer's
+/// idle timeout.
 /// </summary>
 internal sealed class ApplicationProxy : IDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private const int BodyBufferSize = 81920;
 
     private static readonly FrozenSet<string> HopByHop = new[]
     {
@@ -101,10 +104,14 @@ internal sealed class ApplicationProxy : IDisposable
         // cut: a 502 before the response began, the client's connection aborted during it.
         using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var tracked = health.Track(target, state.Catalog.NodeZones.GetValueOrDefault(connection.Node), endsWhenUnhealthy: false, () => CancelQuietly(inFlight));
+        // A target that sends no response within the load balancer's idle timeout gets a 504, as on ELB.
+        var idleSpan = TimeSpan.FromSeconds(listener.Balancer.IdleTimeoutSeconds);
+        using var idleTimeout = new CancellationTokenSource(idleSpan, _time);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(inFlight.Token, idleTimeout.Token);
         HttpResponseMessage response;
         try
         {
-            response = await _clients[connection.Node].SendAsync(message, inFlight.Token).ConfigureAwait(false);
+            response = await _clients[connection.Node].SendAsync(message, idle.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException && inFlight.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
@@ -154,13 +161,45 @@ internal sealed class ApplicationProxy : IDisposable
 
             try
             {
-                await response.Content.CopyToAsync(context.Response.Body, inFlight.Token).ConfigureAwait(false);
+                await CopyBodyAsync(response.Content, context.Response.Body, idleTimeout, idleSpan, idle.Token, inFlight.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException || e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
             {
                 // The target broke off mid-body, or its deregistration delay ended: the client sees the connection end, as with ELB.
                 LoadBalancerLog.TargetFailed(_logger, listener.Balancer.Name, target, e);
                 context.Abort();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The target's body on to the client; the idle timeout starts again before every read, so a target that sends
+    /// nothing for that long mid-body has the copy cancelled (and the client's connection closed), as ELB closes an idle
+    /// connection.
+    /// </summary>
+    private static async Task CopyBodyAsync(HttpContent content, Stream client, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationToken idle, CancellationToken inFlight)
+    {
+        var source = await content.ReadAsStreamAsync(inFlight).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(BodyBufferSize);
+            try
+            {
+                while (true)
+                {
+                    idleTimeout.CancelAfter(idleSpan);
+                    var read = await source.ReadAsync(buffer, idle).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    await client.WriteAsync(buffer.AsMemory(0, read), inFlight).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
@@ -201,9 +240,7 @@ internal sealed class ApplicationProxy : IDisposable
         message.Headers.TryAddWithoutValidation("X-Forwarded-For", forwarded.Length == 0 ? client.ToString() : forwarded + ", " + client);
         message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", listener.Secure ? "https" : "http");
         message.Headers.TryAddWithoutValidation("X-Forwarded-Port", listener.Listener.Port.ToString(CultureInfo.InvariantCulture));
-        var trace = request.Headers["X-Amzn-Trace-Id"].ToString();
-        var root = string.Create(CultureInfo.InvariantCulture, $"Root=1-{_time.GetUtcNow().ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 12))}");
-        message.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", trace.StartsWith("Root=", StringComparison.Ordinal) ? trace : root);
+        message.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", TraceHeader.For(request.Headers["X-Amzn-Trace-Id"].ToString(), _time.GetUtcNow()));
         message.Version = HttpVersion.Version11;
         message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
     }

@@ -54,14 +54,14 @@ internal sealed class HealthChecker : IAsyncDisposable
     }
 
     /// <summary>
-    /// How long one check may take: ELB's default <c>HealthCheckTimeoutSeconds</c> (the model has no such field) — 5 s
-    /// for an application load balancer's groups (HTTP, HTTPS); for a network load balancer's, 6 s for HTTP checks and
-    /// 10 s for TCP and HTTPS checks — and never longer than the interval.
+    /// How long one check may take: the group's <c>HealthCheckTimeoutSeconds</c>, else ELB's default — 5 s for an
+    /// application load balancer's groups (HTTP, HTTPS); for a network load balancer's, 6 s for HTTP checks and 10 s
+    /// for TCP and HTTPS checks — and never longer than the interval.
     /// </summary>
     internal static TimeSpan TimeoutFor(TargetGroupPlan plan)
     {
         var check = plan.Group.HealthCheck;
-        var seconds = plan.Group.Protocol is "HTTP" or "HTTPS" ? 5 : check.Protocol == "HTTP" ? 6 : 10;
+        var seconds = check.TimeoutSeconds ?? (plan.Group.Protocol is "HTTP" or "HTTPS" ? 5 : check.Protocol == "HTTP" ? 6 : 10);
         return TimeSpan.FromSeconds(Math.Min(seconds, Math.Max(1, check.IntervalSeconds)));
     }
 

@@ -267,7 +267,10 @@ internal sealed partial class ModelBuilder
                 string.Equals(r.String("Scheme"), "internal", StringComparison.Ordinal),
                 subnets,
                 r.Strings("SecurityGroups"),
-                r.Resource.Attribute("DNSName")));
+                r.Resource.Attribute("DNSName"))
+            {
+                IdleTimeoutSeconds = IdleTimeoutOf(r),
+            });
         }
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::TargetGroup"))
@@ -276,14 +279,19 @@ internal sealed partial class ModelBuilder
             var http = protocol is "HTTP" or "HTTPS";
             var healthProtocol = r.String("HealthCheckProtocol") ?? (http ? protocol : "TCP");
             var matcher = r.Map("Matcher")?.GetString("HttpCode") ?? (http ? "200" : "200-399");
+            var interval = r.Int("HealthCheckIntervalSeconds", 30);
             var health = new HealthCheck(
                 healthProtocol,
                 healthProtocol is "HTTP" or "HTTPS" ? r.String("HealthCheckPath") ?? "/" : null,
                 r.String("HealthCheckPort") ?? "traffic-port",
                 matcher,
-                r.Int("HealthCheckIntervalSeconds", 30),
+                interval,
                 r.Int("HealthyThresholdCount", 5),
-                r.Int("UnhealthyThresholdCount", 2));
+                r.Int("UnhealthyThresholdCount", 2))
+            {
+                TimeoutSeconds = HealthCheckTimeoutOf(r, interval),
+            };
+            CheckHealthLimits(r, protocol, health);
             var targets = r.Maps("Targets").Select((t, i) =>
             {
                 var id = r.String(t, "Id", $"Targets[{i}].Id", required: true) ?? string.Empty;

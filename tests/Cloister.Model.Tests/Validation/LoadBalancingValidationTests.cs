@@ -106,6 +106,24 @@ public sealed class LoadBalancingValidationTests
             problems);
     }
 
+    [Fact]
+    public void Validate_RuleWithMoreThanFiveConditionValues_IsRefusedWithElbsMessage()
+    {
+        var six = Model() with
+        {
+            ListenerRules = [new ListenerRule("r1", "Rule", "l-http", 10, [new RuleCondition("path-pattern", ["/a", "/b", "/c", "/d"]), new RuleCondition("host-header", ["a.example", "b.example"])], ForwardAction.To("tg-web"))],
+        };
+
+        var problem = Assert.Single(ModelValidator.Validate(six).Problems);
+        var five = RuleProblems(
+            new RuleCondition("path-pattern", ["/a", "/b", "/c"]),
+            new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("k", "v"), new QueryStringPair(null, "w")] });
+
+        Assert.Equal(("Rule", "Conditions"), (problem.Resource, problem.Property));
+        Assert.Equal("A rule can only have '5' condition values", problem.Message);
+        Assert.Empty(five);
+    }
+
     /// <summary>The problems, as resource.property, of one rule with these conditions on the model's HTTP listener.</summary>
     private static List<string> RuleProblems(params RuleCondition[] conditions)
     {

@@ -15,7 +15,7 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// <summary>
 /// The balancer topology running: a sandbox whose hosts trust a test CA, a small Python HTTP server started as each
 /// web instance (answering with its name; <c>{peer}</c> in it stands for the address the server sees), an HTTPS server on each IP target's ENI that answers like a private API
-/// endpoint (403 at <c>/test/hello</c> without the custom name; <c>/slow/{milliseconds}</c> answers that much later), and the load balancers. Everything is torn down even
+/// endpoint (403 at <c>/test/hello</c> without the custom name; <c>/slow/{milliseconds}</c> answers that much later, <c>/trickle/{milliseconds}</c> pauses that long mid-body), and the load balancers. Everything is torn down even
 /// when a test or the start fails.
 /// </summary>
 public sealed class BalancerFixture : IAsyncLifetime
@@ -205,6 +205,24 @@ public sealed class BalancerFixture : IAsyncLifetime
                 {
                     CountSlow(milliseconds, -1);
                 }
+            }
+
+            // /trickle/{milliseconds} sends its headers and a first part at once, the rest that much later.
+            if (request.Path.StartsWithSegments("/trickle", out var pause) && int.TryParse(pause.Value?.TrimStart('/'), System.Globalization.CultureInfo.InvariantCulture, out var pauseMilliseconds))
+            {
+                await context.Response.WriteAsync("first part;");
+                await context.Response.Body.FlushAsync();
+                try
+                {
+                    await Task.Delay(pauseMilliseconds, context.RequestAborted);
+                    await context.Response.WriteAsync("second part");
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException)
+                {
+                    // The load balancer gave up on it.
+                }
+
+                return;
             }
 
             using var content = new MemoryStream();

@@ -81,6 +81,26 @@ public sealed class HealthCheckerTests
     }
 
     [Fact]
+    public async Task CheckAsync_TargetSlowerThanTheGroupsTimeoutSeconds_TimesOutThoughElbsDefaultWouldWait()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var group = new TargetGroup("arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/slow/1", "Slow", "slow", "HTTP", port, "vpc-x", "ip", ["127.0.0.1"],
+            new HealthCheck("HTTP", "/health", "traffic-port", "200", 30, 2, 2) { TimeoutSeconds = 2 });
+        var plan = new TargetGroupPlan(group, [new IPEndPoint(IPAddress.Loopback, port)], IPAddress.Loopback, [IPAddress.Loopback], null, HealthMatcher.Parse("200", []), [null], [true]);
+        var answer = AnswerOnceAsync(listener, "HTTP/1.1 200 OK", TimeSpan.FromSeconds(3.5));
+
+        var timeout = HealthChecker.TimeoutFor(plan);
+        var result = await HealthProbe.CheckAsync(new LoopbackSockets(), plan, plan.Targets[0], timeout, CancellationToken.None);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), timeout);
+        Assert.Equal(HealthCheckResult.Timeout, result);
+        listener.Stop();
+        await answer;
+    }
+
+    [Fact]
     public async Task CheckAsync_Refused_FailedHealthChecks()
     {
         var port = FreePort();
@@ -91,8 +111,8 @@ public sealed class HealthCheckerTests
         Assert.Equal(HealthCheckResult.FailedHealthChecks, await HealthProbe.CheckAsync(new LoopbackSockets(), plan, plan.Targets[0], TimeSpan.FromSeconds(2), CancellationToken.None));
     }
 
-    /// <summary>Accepts one connection, reads the request and answers <paramref name="statusLine"/>, or nothing (until the listener stops).</summary>
-    private static async Task AnswerOnceAsync(TcpListener listener, string? statusLine)
+    /// <summary>Accepts one connection, reads the request and answers <paramref name="statusLine"/> after <paramref name="delay"/>, or nothing (until the listener stops).</summary>
+    private static async Task AnswerOnceAsync(TcpListener listener, string? statusLine, TimeSpan delay = default)
     {
         try
         {
@@ -107,6 +127,7 @@ public sealed class HealthCheckerTests
                 return;
             }
 
+            await Task.Delay(delay);
             await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(statusLine + "\r\nContent-Length: 0\r\n\r\n"));
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)

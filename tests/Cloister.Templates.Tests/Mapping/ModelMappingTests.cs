@@ -346,6 +346,16 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void ListenerRule_SixPathPatterns_IsRefusedAsElbDoes()
+    {
+        var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith(
+            "        - { Field: path-pattern, PathPatternConfig: { Values: [/a, /b, /c, /d, /e, /f] } }",
+            "[{ Type: forward, TargetGroupArn: !Ref Default }]"));
+
+        AssertOneProblem(result, "Rule", "Conditions", "A rule can only have '5' condition values");
+    }
+
+    [Fact]
     public void ListenerRule_TargetGroupArnWithAnotherForwardConfigGroup_IsReported()
     {
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith(
