@@ -97,7 +97,9 @@ public sealed class TcpServerTests
             ResolverRules = [new Model.Dns.ResolverRule("rslvr-rr-0000000000000000e", "Rule", "r", "corp.example", Model.Dns.ResolverRuleType.Forward, "rslvr-out-0000000000000000e", [slow.Target])],
             ResolverRuleAssociations = [new Model.Dns.ResolverRuleAssociation("rslvr-rrassoc-000000000000000e", "Assoc", "rslvr-rr-0000000000000000e", TestModels.ApiVpc)],
         };
-        await using var service = new DnsService();
+        // The forward's own deadlines far above the upstream's 300 ms: with the default one-second attempt, a loaded
+        // machine (the scripted answer is a thread-pool task) turned the answer into SERVFAIL, failing the test in 1 s.
+        await using var service = new DnsService(new DnsServiceOptions { ForwardAttemptTimeout = TimeSpan.FromSeconds(30), ForwardBudget = TimeSpan.FromSeconds(30) });
         service.Apply(model);
         await using var listener = service.StartVpcResolver(TestModels.ApiVpc, null, Loopback.Tcp());
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
