@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cloister.Model;
+using Cloister.Shared.Processes;
 
 namespace Cloister.Host;
 
@@ -31,9 +32,9 @@ public static class HostProcesses
 
             if (ReadNulSeparated(Path.Combine(folder, "cmdline")).Contains(HostVerb)
                 && ReadNulSeparated(Path.Combine(folder, "environ")).Contains(home)
-                && ParentOf(folder) is { } parent)
+                && ProcStat.Read(pid) is { } stat)
             {
-                hosts[pid] = parent;
+                hosts[pid] = stat.Parent;
             }
         }
 
@@ -72,7 +73,7 @@ public static class HostProcesses
     }
 
     /// <summary>Alive and not a zombie: a host that has exited but whose parent has not reaped it yet is gone.</summary>
-    private static bool Running(int pid) => Native.Alive(pid) && StateOf($"/proc/{pid}") is not ('Z' or 'X' or null);
+    private static bool Running(int pid) => Native.Alive(pid) && ProcStat.Read(pid) is { IsGone: false };
 
     private static HashSet<string> ReadNulSeparated(string path)
     {
@@ -83,28 +84,6 @@ public static class HostProcesses
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return [];
-        }
-    }
-
-    /// <summary>The parent pid from <c>/proc/PID/stat</c> (the field after the state, past the parenthesized name).</summary>
-    private static int? ParentOf(string folder) =>
-        StatFields(folder) is { Length: > 1 } fields && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
-
-    /// <summary>The process state letter from <c>/proc/PID/stat</c>; null when the process is gone.</summary>
-    private static char? StateOf(string folder) => StatFields(folder) is { Length: > 0 } fields && fields[0].Length == 1 ? fields[0][0] : null;
-
-    /// <summary>The fields of <c>/proc/PID/stat</c> after the parenthesized command name (which may hold spaces).</summary>
-    private static string[]? StatFields(string folder)
-    {
-        try
-        {
-            var stat = File.ReadAllText(Path.Combine(folder, "stat"));
-            var end = stat.LastIndexOf(')');
-            return end < 0 || end + 2 > stat.Length ? null : stat[(end + 2)..].Split(' ');
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return null;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cloister.Shared.Processes;
 
 namespace Cloister.Functions.Launching;
 
@@ -70,13 +71,8 @@ internal static class OwnerProcess
                 return false;
             }
 
-            var stat = File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat"));
-            // "pid (comm) state ppid …": the name may hold spaces and parentheses, so fields are counted after the last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var uptime = File.ReadAllText("/proc/uptime").Split(' ')[0];
-            if (fields.Length < 20
-                || !long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || !double.TryParse(uptime, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+            if (ProcStat.Read(pid) is not { StartTime: var ticks }
+                || !double.TryParse(File.ReadAllText("/proc/uptime").Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
             {
                 return false;
             }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cloister.Shared.Processes;
 using Microsoft.Win32.SafeHandles;
 
 namespace Cloister.Functions.Launching;
@@ -90,7 +91,7 @@ internal static unsafe partial class ProcessTree
 
             var pidfd = Open(p.Pid);
             // The id may have been given to another process between the read and the open: the start time tells.
-            if (Read(p.Pid) is not { } now || now.StartTime != p.StartTime)
+            if (ProcStat.Read(p.Pid) is not { } now || now.StartTime != p.StartTime)
             {
                 pidfd?.Dispose();
                 continue;
@@ -109,62 +110,13 @@ internal static unsafe partial class ProcessTree
         var processes = new List<ProcStat>(256);
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(entry.AsSpan()), out var pid) && Read(pid) is { } stat)
+            if (int.TryParse(Path.GetFileName(entry.AsSpan()), out var pid) && ProcStat.Read(pid) is { } stat)
             {
                 processes.Add(stat);
             }
         }
 
         return processes;
-    }
-
-    /// <summary><c>/proc/{pid}/stat</c>'s parent, group, session and start time; null when the process is gone.</summary>
-    private static ProcStat? Read(int pid)
-    {
-        Span<byte> buffer = stackalloc byte[1024];
-        int length;
-        try
-        {
-            using var handle = File.OpenHandle($"/proc/{pid}/stat");
-            length = RandomAccess.Read(handle, buffer, 0);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        // "pid (comm) S ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
-        // priority nice threads itrealvalue starttime ...": comm may hold anything, so fields count from the last ')'.
-        var line = buffer[..length];
-        var close = line.LastIndexOf((byte)')');
-        if (close < 0)
-        {
-            return null;
-        }
-
-        var rest = line[(close + 2)..];
-        Span<long> fields = stackalloc long[20];
-        for (var i = 0; i < fields.Length; i++)
-        {
-            var space = rest.IndexOf((byte)' ');
-            var token = space < 0 ? rest : rest[..space];
-            fields[i] = i == 0 ? 0 : ParseLong(token);
-            rest = space < 0 ? [] : rest[(space + 1)..];
-        }
-
-        return new ProcStat(pid, (int)fields[1], (int)fields[2], (int)fields[3], fields[19]);
-    }
-
-    private static long ParseLong(ReadOnlySpan<byte> digits)
-    {
-        long value = 0;
-        var negative = digits.Length > 0 && digits[0] == '-';
-        foreach (var b in negative ? digits[1..] : digits)
-        {
-            value = (value * 10) + (b - '0');
-        }
-
-        return negative ? -value : value;
     }
 
     private static SafeFileHandle? Open(int pid)
@@ -210,5 +162,4 @@ internal static unsafe partial class ProcessTree
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillPid(int pid, int signal);
 
-    private readonly record struct ProcStat(int Pid, int Parent, int Group, int Session, long StartTime);
 }
