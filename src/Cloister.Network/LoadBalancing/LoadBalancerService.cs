@@ -114,6 +114,13 @@ public sealed class LoadBalancerService : IAsyncDisposable
     }
 
     /// <summary>
+    /// How many connections (or requests) the nodes relay to the registered targets of group <paramref name="targetGroupId"/>:
+    /// a connection counts once its node has chosen its target, which happens after the kernel accepted it.
+    /// </summary>
+    internal int ConnectionCount(string targetGroupId) =>
+        Volatile.Read(ref _state).Health.TryGetValue(targetGroupId, out var group) ? group.ByNode.Values.Sum(v => v.ConnectionCount) : 0;
+
+    /// <summary>
     /// Applies a changed model: rules, target groups, targets and certificates change in place (targets that stay keep
     /// their health and their connections stay watched; removed targets drain for their group's deregistration delay,
     /// <see cref="DrainingTarget"/>); when listeners or nodes change, the listeners are reopened.

@@ -55,6 +55,9 @@ internal sealed class TargetHealth
 
     public TargetGroupPlan Plan => _plan;
 
+    /// <summary>How many connections (or requests) this node relays to the group's registered targets now.</summary>
+    internal int ConnectionCount => _connections.Count;
+
     /// <summary>The targets that receive new connections or requests.</summary>
     public ImmutableArray<IPEndPoint> Routable => Volatile.Read(ref _routable).All;
 

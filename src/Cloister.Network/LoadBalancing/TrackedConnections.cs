@@ -26,6 +26,18 @@ internal sealed class TrackedConnections
         }
     }
 
+    /// <summary>How many live connections it watches.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connections.Count(c => !c.Ended);
+            }
+        }
+    }
+
     /// <summary>Removes and returns every live connection.</summary>
     public List<TrackedConnection> TakeAll()
     {
