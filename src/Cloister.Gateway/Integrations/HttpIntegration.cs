@@ -17,6 +17,7 @@ namespace Cloister.Gateway.Integrations;
 internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkClients vpcLinks, TimeProvider time, ILogger logger)
 {
     private const string TraceHeader = "X-Amzn-Trace-Id";
+    private const string QueryTarget = "integration.request.querystring.";
 
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -74,7 +75,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         {
             foreach (var (name, values) in request.Http.Request.Headers)
             {
-                if (HopByHop.Contains(name))
+                if (ProxyHeaders.DroppedFromHttpProxy(name))
                 {
                     continue;
                 }
@@ -147,19 +148,16 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
                 var headers = new List<KeyValuePair<string, string>>();
                 foreach (var (name, values) in BackendHeaders(response))
                 {
-                    if (!HopByHop.Contains(name))
-                    {
-                        headers.AddRange(values.Select(v => KeyValuePair.Create(name, v)));
-                    }
+                    headers.AddRange(values.Select(v => KeyValuePair.Create(name, v)));
                 }
 
-                return IntegrationResult.Response(status, headers, responseBody);
+                return IntegrationResult.Response(status, ProxyHeaders.RemapResponse(headers), responseBody);
             }
 
             var backendHeaders = new HttpResponseHeaders();
             foreach (var (name, values) in BackendHeaders(response))
             {
-                backendHeaders[name] = string.Join(',', values);
+                backendHeaders[name] = backendHeaders.TryGetValue(name, out var earlier) ? [.. earlier, .. values] : [.. values];
             }
 
             return IntegrationResponses.Build(
@@ -255,8 +253,18 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             }
         }
 
-        var queryMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.querystring.", s => ParameterMapping.ResolveRequestSource(s, request));
-        foreach (var (name, value) in queryMappings.Concat(overrides.RequestQuery))
+        // A mapped parameter is added beside the client's of the same name (HTTP_PROXY), as AWS does; a multi-value source
+        // sends each of its values.
+        foreach (var (target, source) in integration.RequestParameters)
+        {
+            if (target.StartsWith(QueryTarget, StringComparison.Ordinal))
+            {
+                var name = Uri.EscapeDataString(target[QueryTarget.Length..]);
+                query.AddRange(ParameterMapping.ResolveQueryValues(source, request).Select(v => name + "=" + Uri.EscapeDataString(v)));
+            }
+        }
+
+        foreach (var (name, value) in overrides.RequestQuery)
         {
             query.Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
         }

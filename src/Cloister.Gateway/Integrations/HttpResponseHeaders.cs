@@ -1,7 +1,10 @@
 namespace Cloister.Gateway.Integrations;
 
-/// <summary>A backend's response headers by name (case-insensitive), values comma-joined, for <c>integration.response.header.X</c>.</summary>
-internal sealed class HttpResponseHeaders : Dictionary<string, string>
+/// <summary>
+/// A backend's response headers by name (case-insensitive), each with its values in the order received, for
+/// <c>integration.response.header.X</c> (the last) and <c>integration.response.multivalueheader.X</c> (all, comma-joined).
+/// </summary>
+internal sealed class HttpResponseHeaders : Dictionary<string, string[]>
 {
     public HttpResponseHeaders()
         : base(StringComparer.OrdinalIgnoreCase)

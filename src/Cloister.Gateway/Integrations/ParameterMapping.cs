@@ -6,12 +6,27 @@ using Microsoft.AspNetCore.Http;
 namespace Cloister.Gateway.Integrations;
 
 /// <summary>
-/// The sources of request and response parameter mappings: <c>'literal'</c>, <c>method.request.path|querystring|header.X</c>,
+/// The sources of request and response parameter mappings: <c>'literal'</c>, <c>method.request.path|querystring|header.X</c>
+/// (a repeated header or parameter gives its last value; the <c>multivalue</c> forms all of them, comma-joined),
 /// <c>method.request.body</c> and <c>method.request.body.JSONPath</c>, <c>stageVariables.X</c>, <c>context.X</c>, and on
 /// responses <c>integration.response.header.X</c>, <c>integration.response.body</c> and <c>integration.response.body.JSONPath</c>.
 /// </summary>
 internal static class ParameterMapping
 {
+    /// <summary>
+    /// The values a request mapping sends as query string parameters: every value of a <c>method.request.multivaluequerystring.X</c>
+    /// source, each its own parameter (<c>?q=1&amp;q=2</c>), else the source's one value; none when it has no value.
+    /// </summary>
+    public static IEnumerable<string> ResolveQueryValues(string source, IntegrationRequest request)
+    {
+        if (TryStrip(source, "method.request.multivaluequerystring.", out var name))
+        {
+            return request.Http.Request.Query.TryGetValue(name, out var values) ? values.Select(v => v ?? string.Empty) : [];
+        }
+
+        return ResolveRequestSource(source, request) is { } value ? [value] : [];
+    }
+
     public static string? ResolveRequestSource(string source, IntegrationRequest request)
     {
         if (source == "method.request.body" || source.StartsWith("method.request.body.", StringComparison.Ordinal))
@@ -52,9 +67,15 @@ internal static class ParameterMapping
             return http is not null && http.Query.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(',', (IEnumerable<string?>)values) : null;
         }
 
-        if (TryStrip(source, "method.request.header.", out name) || TryStrip(source, "method.request.multivalueheader.", out name))
+        // As for the query string: one value is the last sent, the multi-value source all of them joined by commas.
+        if (TryStrip(source, "method.request.header.", out name))
         {
-            return http is not null && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
+            return http is not null && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[values.Count - 1] : null;
+        }
+
+        if (TryStrip(source, "method.request.multivalueheader.", out name))
+        {
+            return http is not null && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(',', (IEnumerable<string?>)values) : null;
         }
 
         return ResolveCommon(source, state);
@@ -67,9 +88,14 @@ internal static class ParameterMapping
             return source[1..^1];
         }
 
-        if (TryStrip(source, "integration.response.header.", out var name) || TryStrip(source, "integration.response.multivalueheader.", out name))
+        if (TryStrip(source, "integration.response.header.", out var name))
         {
-            return backendHeaders is not null && backendHeaders.TryGetValue(name, out var value) ? value : null;
+            return backendHeaders is not null && backendHeaders.TryGetValue(name, out var values) ? values[^1] : null;
+        }
+
+        if (TryStrip(source, "integration.response.multivalueheader.", out name))
+        {
+            return backendHeaders is not null && backendHeaders.TryGetValue(name, out var values) ? string.Join(',', values) : null;
         }
 
         if (source == "integration.response.body" || source.StartsWith("integration.response.body.", StringComparison.Ordinal))

@@ -102,7 +102,7 @@ internal static class ProxyEventWriter
         json.WriteStartObject("headers");
         foreach (var (name, values) in headers)
         {
-            if (!IsAdded(added, name))
+            if (!IsAdded(added, name) && !ProxyHeaders.DroppedFromEvent(name))
             {
                 json.WriteString(name, values.Count == 0 ? string.Empty : values[values.Count - 1]);
             }
@@ -117,7 +117,7 @@ internal static class ProxyEventWriter
         json.WriteStartObject("multiValueHeaders");
         foreach (var (name, values) in headers)
         {
-            if (!IsAdded(added, name))
+            if (!IsAdded(added, name) && !ProxyHeaders.DroppedFromEvent(name))
             {
                 WriteArray(json, name, values);
             }

@@ -169,7 +169,7 @@ internal static class ProxyResponseParser
             headers.Add(new("Content-Type", "application/json"));
         }
 
-        result = IntegrationResult.Response(status.Value, headers, bytes);
+        result = IntegrationResult.Response(status.Value, ProxyHeaders.RemapResponse(headers), bytes);
         reason = string.Empty;
         return true;
     }

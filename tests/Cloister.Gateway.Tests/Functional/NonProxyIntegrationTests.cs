@@ -285,7 +285,7 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Fact]
-    public async Task HttpProxy_ContentHeadersOtherThanContentType_PassedToBackend()
+    public async Task HttpProxy_ContentHeaders_PassedToBackendExceptThoseApiGatewayDrops()
     {
         await using var backend = await RecordingBackend.StartAsync();
         var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/in", 29_000, NoMappings);
@@ -301,10 +301,12 @@ public sealed class NonProxyIntegrationTests
 
         Assert.Equal(200, (int)response.StatusCode);
         var headers = Assert.Single(backend.Requests).GetProperty("headers");
-        Assert.Equal("identity", headers.GetProperty("content-encoding").GetString());
         Assert.Equal("fr", headers.GetProperty("content-language").GetString());
         Assert.Equal("attachment; filename=\"claim.txt\"", headers.GetProperty("content-disposition").GetString());
-        Assert.Equal("Q2hlY2sgSW50ZWdyaXR5IQ==", headers.GetProperty("content-md5").GetString());
+
+        // API Gateway's header table (REST APIs): HTTP_PROXY drops the client's Content-Encoding and Content-MD5.
+        Assert.False(headers.TryGetProperty("content-encoding", out _));
+        Assert.False(headers.TryGetProperty("content-md5", out _));
         Assert.StartsWith("text/plain", headers.GetProperty("content-type").GetString(), StringComparison.Ordinal);
     }
 

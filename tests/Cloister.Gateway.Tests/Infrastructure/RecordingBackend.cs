@@ -11,8 +11,9 @@ namespace Cloister.Gateway.Tests.Infrastructure;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 standing in for a backend (or for the instances behind a network load
 /// balancer): it answers with a JSON description of the request it got, with the status a <c>status</c>
-/// query parameter asks for, and an <c>X-Backend</c> header naming itself; or, when asked with <c>reply</c> (base64) and
-/// <c>replyType</c>, with those bytes of that type. Every request is kept, its body also as base64.
+/// query parameter asks for, and an <c>X-Backend</c> header naming itself, plus one header line for each
+/// <c>replyHeader=Name:value</c>; or, when asked with <c>reply</c> (base64) and <c>replyType</c>, with those bytes of that
+/// type. Every request is kept, its body also as base64.
 /// </summary>
 public sealed class RecordingBackend : IAsyncDisposable
 {
@@ -58,6 +59,12 @@ public sealed class RecordingBackend : IAsyncDisposable
             self!.Requests.Enqueue(description);
             context.Response.StatusCode = int.TryParse(context.Request.Query["status"], out var status) ? status : 200;
             context.Response.Headers["X-Backend"] = name;
+            foreach (var line in context.Request.Query["replyHeader"])
+            {
+                var colon = line!.IndexOf(':', StringComparison.Ordinal);
+                context.Response.Headers.Append(line[..colon], line[(colon + 1)..]);
+            }
+
             if (context.Request.Query["reply"] is [{ } reply])
             {
                 context.Response.ContentType = context.Request.Query["replyType"].ToString();

@@ -8,7 +8,11 @@ namespace Cloister.Gateway.Templates.Velocity;
 /// <param name="Headers">The request headers.</param>
 internal sealed record MethodRequestParameters(IReadOnlyDictionary<string, string> Path, IQueryCollection Query, IHeaderDictionary Headers)
 {
-    /// <summary><c>$input.params(name)</c>: the path, then the query string, then the headers (case-insensitive); empty when absent.</summary>
+    /// <summary>
+    /// <c>$input.params(name)</c>: the path, then the query string, then the headers (case-insensitive); empty when absent. A
+    /// repeated parameter or header gives its last value, as <c>method.request.querystring|header.X</c> and the proxy event's
+    /// <c>headers</c> do.
+    /// </summary>
     public string Find(string name)
     {
         if (Path.TryGetValue(name, out var path))
@@ -21,7 +25,7 @@ internal sealed record MethodRequestParameters(IReadOnlyDictionary<string, strin
             return query[query.Count - 1] ?? string.Empty;
         }
 
-        return Headers.TryGetValue(name, out var header) ? header.ToString() : string.Empty;
+        return Headers.TryGetValue(name, out var header) && header.Count > 0 ? header[header.Count - 1] ?? string.Empty : string.Empty;
     }
 
     /// <summary><c>$input.params()</c>: <c>{path={...}, querystring={...}, header={...}}</c>.</summary>
@@ -42,7 +46,7 @@ internal sealed record MethodRequestParameters(IReadOnlyDictionary<string, strin
         var headers = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (name, values) in Headers)
         {
-            headers[name] = values.ToString();
+            headers[name] = values.Count == 0 ? string.Empty : values[values.Count - 1];
         }
 
         return new OrderedDictionary<string, object?>(StringComparer.Ordinal)

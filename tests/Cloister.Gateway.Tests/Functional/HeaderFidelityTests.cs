@@ -1,0 +1,243 @@
+using System.Collections.Immutable;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Cloister.Gateway.Tests.Infrastructure;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>
+/// What REST APIs do to headers and repeated parameters between clients and integrations: the header table of
+/// "Amazon API Gateway important notes" (REST APIs), the <c>x-amzn-Remapped-</c> names seen on AWS, and which value of a
+/// repeated header or query parameter each mapping source takes (LocalStack's AWS-validated parameter mapper).
+/// </summary>
+public sealed class HeaderFidelityTests
+{
+    private static readonly ImmutableDictionary<string, string> NoMappings = ImmutableDictionary<string, string>.Empty;
+
+    [Fact]
+    public async Task HttpProxy_BackendHeadersApiGatewayRemaps_ArriveAsXAmznRemapped()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        var replies = new[]
+        {
+            "WWW-Authenticate:Basic realm=\"claims\"", "Server:backend-server", "Date:Mon, 01 Jan 2024 00:00:00 GMT",
+            "x-amzn-RequestId:backend-request", "Authorization:Bearer back", "User-Agent:backend-agent", "Content-MD5:bWQ1",
+            "Max-Forwards:3", "Via:1.1 cache", "X-Kept:yes",
+        };
+        var query = string.Join('&', replies.Select(r => "replyHeader=" + Uri.EscapeDataString(r)));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/echo?{query}");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var headers = response.Headers.NonValidated;
+        Assert.Equal("Basic realm=\"claims\"", Single(response, "x-amzn-Remapped-WWW-Authenticate"));
+        Assert.Equal("backend-server", Single(response, "x-amzn-Remapped-Server"));
+        Assert.Equal("Mon, 01 Jan 2024 00:00:00 GMT", Single(response, "x-amzn-Remapped-Date"));
+        Assert.Equal("backend-request", Single(response, "x-amzn-Remapped-x-amzn-RequestId"));
+        Assert.Equal("Bearer back", Single(response, "x-amzn-Remapped-Authorization"));
+        Assert.Equal("backend-agent", Single(response, "x-amzn-Remapped-User-Agent"));
+        Assert.Equal("bWQ1", Single(response, "x-amzn-Remapped-Content-MD5"));
+        Assert.Equal("3", Single(response, "x-amzn-Remapped-Max-Forwards"));
+        Assert.Equal("yes", Single(response, "X-Kept"));
+        Assert.False(headers.Contains("WWW-Authenticate"));
+        Assert.False(headers.Contains("Server"));
+        Assert.False(headers.Contains("Authorization"));
+        Assert.False(headers.Contains("Via"));
+        Assert.NotEqual("Mon, 01 Jan 2024 00:00:00 GMT", Single(response, "Date"));
+        Assert.NotEqual("backend-request", Single(response, "x-amzn-RequestId"));
+    }
+
+    [Fact]
+    public async Task LambdaProxy_FunctionHeadersApiGatewayRemaps_ArriveAsXAmznRemapped()
+    {
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/login", Method("POST", LambdaProxy("login"))));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddFixed("login", """
+            {"statusCode":401,
+             "headers":{"WWW-Authenticate":"Basic realm=\"claims\"","Authorization":"Bearer t-1","Server":"fn","Date":"Mon, 01 Jan 2024 00:00:00 GMT","Via":"1.1 fn","X-Ok":"1"},
+             "multiValueHeaders":{"Connection":["keep-alive"]},
+             "body":"{}"}
+            """);
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/login", new StringContent("{}"));
+
+        Assert.Equal(401, (int)response.StatusCode);
+        Assert.Equal("Basic realm=\"claims\"", Single(response, "x-amzn-Remapped-WWW-Authenticate"));
+        Assert.Equal("Bearer t-1", Single(response, "x-amzn-Remapped-Authorization"));
+        Assert.Equal("fn", Single(response, "x-amzn-Remapped-Server"));
+        Assert.Equal("Mon, 01 Jan 2024 00:00:00 GMT", Single(response, "x-amzn-Remapped-Date"));
+        Assert.Equal("keep-alive", Single(response, "x-amzn-Remapped-Connection"));
+        Assert.Equal("1", Single(response, "X-Ok"));
+        var headers = response.Headers.NonValidated;
+        Assert.False(headers.Contains("WWW-Authenticate"));
+        Assert.False(headers.Contains("Authorization"));
+        Assert.False(headers.Contains("Server"));
+        Assert.False(headers.Contains("Via"));
+        Assert.NotEqual("Mon, 01 Jan 2024 00:00:00 GMT", Single(response, "Date"));
+    }
+
+    [Fact]
+    public async Task HttpProxy_ClientHeadersApiGatewayDrops_DoNotReachBackend()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/echo", 29_000,
+            NoMappings.Add("integration.request.header.X-Encoding", "method.request.header.Content-Encoding"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/echo") { Content = new StringContent("payload") };
+        request.Content.Headers.ContentEncoding.Add("identity");
+        AddHeadersApiGatewayDrops(request);
+        request.Headers.TryAddWithoutValidation("X-Client", "kept");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = backend.Requests.Single().GetProperty("headers");
+        Assert.Equal("kept", seen.GetProperty("x-client").GetString());
+        Assert.Equal("identity", seen.GetProperty("x-encoding").GetString());
+        foreach (var dropped in new[] { "content-encoding", "content-md5", "via", "max-forwards", "www-authenticate", "server" })
+        {
+            Assert.False(seen.TryGetProperty(dropped, out _), dropped);
+        }
+    }
+
+    [Fact]
+    public async Task LambdaProxy_ClientHeadersApiGatewayDrops_AreNotInTheEvent()
+    {
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", LambdaProxy("echo"))));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddEcho("echo");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/echo") { Content = new StringContent("{}") };
+        AddHeadersApiGatewayDrops(request);
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var evt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var headers = evt.RootElement.GetProperty("headers").EnumerateObject().Select(p => p.Name.ToLowerInvariant()).ToList();
+        var multi = evt.RootElement.GetProperty("multiValueHeaders").EnumerateObject().Select(p => p.Name.ToLowerInvariant()).ToList();
+        Assert.Contains("via", headers);
+        foreach (var dropped in new[] { "content-md5", "max-forwards", "www-authenticate", "server" })
+        {
+            Assert.DoesNotContain(dropped, headers);
+            Assert.DoesNotContain(dropped, multi);
+        }
+    }
+
+    [Fact]
+    public async Task Http_RepeatedHeaderAndQueryParameter_SingleSourcesTakeLastMultiValueSourcesTakeAll()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/echo", 29_000,
+            NoMappings
+                .Add("integration.request.header.X-Last", "method.request.header.X-Multi")
+                .Add("integration.request.header.X-All", "method.request.multivalueheader.X-Multi")
+                .Add("integration.request.querystring.last", "method.request.querystring.q")
+                .Add("integration.request.querystring.all", "method.request.multivaluequerystring.q"),
+            Response("200", null, "{}"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var (status, _) = await RawAsync(harness, "GET /dev/echo?q=1&q=2 HTTP/1.1", "X-Multi: a", "X-Multi: b");
+
+        Assert.Equal(200, status);
+        var seen = backend.Requests.Single();
+        Assert.Equal("b", seen.GetProperty("headers").GetProperty("x-last").GetString());
+        Assert.Equal("a,b", seen.GetProperty("headers").GetProperty("x-all").GetString());
+        Assert.Equal(["all=1", "all=2", "last=2"], seen.GetProperty("query").GetString()!.TrimStart('?').Split('&').Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Http_RepeatedBackendHeader_HeaderTakesLastMultiValueHeaderJoins()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/echo?replyHeader=X-Two:1&replyHeader=X-Two:2", 29_000, NoMappings,
+            Response("200", null, "{}", ("X-Last", "integration.response.header.X-Two"), ("X-All", "integration.response.multivalueheader.X-Two")));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/echo");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("2", Single(response, "X-Last"));
+        Assert.Equal("1,2", Single(response, "X-All"));
+    }
+
+    [Fact]
+    public async Task Http_InputParamsOfRepeatedHeader_IsTheLastValue()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings, Response("200", null, "{}"))
+            with
+        {
+            RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json",
+                """{"one": "$input.params('X-Multi')", "all": "$input.params().header.get('X-Multi')", "q": "$input.params('q')"}"""),
+        };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var (status, _) = await RawAsync(harness, "POST /dev/echo?q=1&q=2 HTTP/1.1", "X-Multi: a", "X-Multi: b", "Content-Type: application/json", "Content-Length: 2", string.Empty, "{}");
+
+        Assert.Equal(200, status);
+        using var body = JsonDocument.Parse(backend.Requests.Single().GetProperty("body").GetString()!);
+        Assert.Equal("b", body.RootElement.GetProperty("one").GetString());
+        Assert.Equal("b", body.RootElement.GetProperty("all").GetString());
+        Assert.Equal("2", body.RootElement.GetProperty("q").GetString());
+    }
+
+    /// <summary>Headers the table drops toward every integration (Content-MD5, Max-Forwards, WWW-Authenticate, Server), and Via, which only HTTP_PROXY drops.</summary>
+    private static void AddHeadersApiGatewayDrops(HttpRequestMessage request)
+    {
+        request.Content!.Headers.TryAddWithoutValidation("Content-MD5", "bWQ1");
+        foreach (var (name, value) in new[] { ("Max-Forwards", "5"), ("WWW-Authenticate", "Basic"), ("Server", "client"), ("Via", "1.1 client-proxy") })
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static string Single(HttpResponseMessage response, string name) =>
+        Assert.Single(response.Headers.NonValidated.TryGetValues(name, out var values) ? values : default);
+
+    /// <summary>
+    /// One request written by hand, so that a header can be sent on two lines (HttpClient joins repeated values into one);
+    /// <paramref name="lines"/> follow the request line, and an empty one ends the headers (a body may follow).
+    /// </summary>
+    private static async Task<(int Status, string Text)> RawAsync(GatewayHarness harness, string requestLine, params string[] lines)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(GatewayHarness.EniA, harness.Server.PortOf(GatewayHarness.EniA));
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, certificate, _, errors) => TestCertificates.Validate(certificate, errors));
+        await tls.AuthenticateAsClientAsync(PrivateHost());
+        var head = new StringBuilder().Append(requestLine).Append("\r\nHost: ").Append(PrivateHost()).Append("\r\nConnection: close\r\n");
+        var ended = false;
+        foreach (var line in lines)
+        {
+            head.Append(line);
+            if (line.Length == 0)
+            {
+                ended = true;
+            }
+
+            if (!ended || line.Length == 0)
+            {
+                head.Append("\r\n");
+            }
+        }
+
+        if (!ended)
+        {
+            head.Append("\r\n");
+        }
+
+        await tls.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
+        using var reader = new StreamReader(tls, Encoding.ASCII);
+        var text = await reader.ReadToEndAsync();
+        return (int.Parse(text.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture), text);
+    }
+}
