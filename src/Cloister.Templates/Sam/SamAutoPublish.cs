@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cloister.Templates.Code;
+using Cloister.Templates.Evaluation;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
@@ -30,6 +31,13 @@ internal static class SamAutoPublish
 
         if (AliasName(id, entry, context) is not { } name)
         {
+            return null;
+        }
+
+        if (!LogicalNames.IsAlphanumeric(id + "Alias" + name.Value))
+        {
+            // SAM names the alias {Id}Alias{name}, and its Resource refuses a logical id that is not alphanumeric.
+            context.Problem(id, "Properties.AutoPublishAlias", $"Resource with id [{id}Alias{name.Value}] is invalid. Logical ids must be alphanumeric.", entry.KeyLocation);
             return null;
         }
 
@@ -97,12 +105,20 @@ internal static class SamAutoPublish
         return ScalarNode.String(value, entry.Value.Location);
     }
 
-    /// <summary>A string property as SAM's <c>resolve_parameter_refs</c> leaves it: a literal, or a <c>Ref</c> to a parameter with a value.</summary>
+    /// <summary>
+    /// A string property as SAM's <c>resolve_parameter_refs</c> leaves it: a literal, or a <c>Ref</c> to a parameter with
+    /// a value or to <c>AWS::Region</c> or <c>AWS::Partition</c>, the pseudo parameters SAM adds to the parameter values.
+    /// </summary>
     private static string? Resolved(Node value, SamContext context) => value switch
     {
         ScalarNode { IsNull: false } literal => literal.Value,
         MapNode reference when reference.IsIntrinsic(out var function, out var argument) && function == "Ref" && argument is ScalarNode parameter
-            => context.ParameterValue(parameter.Value),
+            => parameter.Value switch
+            {
+                "AWS::Region" => context.Account.Region,
+                "AWS::Partition" => context.Account.Partition,
+                _ => context.ParameterValue(parameter.Value),
+            },
         _ => null,
     };
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cloister.Model;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
 using Cloister.Templates.Parsing;
@@ -21,9 +22,10 @@ internal static class SamTransform
 
     /// <summary>
     /// The template transformed when it declares the transform; <paramref name="parameters"/> are the values given for its
-    /// parameters, which SAM resolves where it must know a value (<c>AutoPublishAlias</c>).
+    /// parameters, which SAM resolves where it must know a value (<c>AutoPublishAlias</c>), with the region and partition
+    /// of <paramref name="account"/> (<see cref="AccountContext.Default"/> when not given).
     /// </summary>
-    public static MapNode ApplyIfDeclared(MapNode root, string file, ProblemCollector problems, IReadOnlyDictionary<string, string>? parameters = null)
+    public static MapNode ApplyIfDeclared(MapNode root, string file, ProblemCollector problems, IReadOnlyDictionary<string, string>? parameters = null, AccountContext? account = null)
     {
         var transform = root.GetEntry("Transform");
         var serverless = false;
@@ -55,7 +57,8 @@ internal static class SamTransform
             problems,
             SamGlobals.Check(root.GetEntry("Globals"), problems),
             root.Get("Parameters") as MapNode,
-            parameters ?? new Dictionary<string, string>(StringComparer.Ordinal));
+            parameters ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            account ?? AccountContext.Default);
         var resources = root.Get("Resources") as MapNode;
         if (resources is null)
         {
