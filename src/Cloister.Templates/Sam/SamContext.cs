@@ -10,7 +10,7 @@ namespace Cloister.Templates.Sam;
 /// SAM supports, see <see cref="SamGlobals"/>), the template's parameters with the values given for them, the account
 /// and region, and what it adds to the whole template as it goes.
 /// </summary>
-internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals, MapNode? parameters, IReadOnlyDictionary<string, string> given, AccountContext account)
+internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals, MapNode? parameters, IReadOnlyDictionary<string, string> given, AccountContext account, StaticValues? values)
 {
     public string File { get; } = file;
 
@@ -18,6 +18,12 @@ internal sealed class SamContext(string file, ProblemCollector problems, MapNode
     public AccountContext Account { get; } = account;
 
     public ProblemCollector Problems { get; } = problems;
+
+    /// <summary>
+    /// The text a node resolves to from the parameters, pseudo parameters, mappings and conditions alone, as the stack's
+    /// evaluation will resolve it; null when it needs more, or when the template is transformed on its own.
+    /// </summary>
+    public string? StaticText(Node node) => values?.Text(node);
 
     /// <summary>The referenceable properties of the SAM resources expanded so far (<c>MyApi.Stage</c>...).</summary>
     public SamReferences References { get; } = new();
