@@ -14,6 +14,9 @@ public sealed class RequestContext
     private readonly string?[] _known = new string?[ContextKey.KnownCount];
     private Dictionary<string, List<string>>? _custom;
 
+    /// <summary>The custom keys given as lists (<see cref="Add"/>, <see cref="SetEmpty"/>): multivalued even with one value.</summary>
+    private HashSet<string>? _listed;
+
     /// <summary>The action requested, such as <c>execute-api:Invoke</c> (matched case-insensitively).</summary>
     public string Action { get; set; } = "execute-api:Invoke";
 
@@ -70,6 +73,7 @@ public sealed class RequestContext
         {
             case KnownKey.None:
                 CustomValues(key).Add(value);
+                _listed?.Remove(key);
                 return;
             case KnownKey.CurrentTime or KnownKey.EpochTime:
                 if (!PolicyDates.TryParse(value, out var ticks))
@@ -122,7 +126,11 @@ public sealed class RequestContext
         }
 
         values.Add(value);
+        Listed(key);
     }
+
+    /// <summary>Marks a custom key as given as a list, which IAM does not substitute for a policy variable.</summary>
+    private void Listed(string key) => (_listed ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(key);
 
     /// <summary>Whether a single-valued key was given a value (one worked out from the principal, such as <c>aws:ViaAWSService</c>, does not count).</summary>
     private bool IsSet(KnownKey key) => key switch
@@ -157,6 +165,7 @@ public sealed class RequestContext
         }
 
         CustomValues(key);
+        Listed(key);
     }
 
     /// <summary>Removes a condition key.</summary>
@@ -168,6 +177,7 @@ public sealed class RequestContext
         {
             case KnownKey.None:
                 _custom?.Remove(key);
+                _listed?.Remove(key);
                 break;
             case KnownKey.CurrentTime or KnownKey.EpochTime:
                 RequestTime = null;
@@ -186,6 +196,7 @@ public sealed class RequestContext
     {
         Array.Clear(_known);
         _custom?.Clear();
+        _listed?.Clear();
         RequestTime = null;
         SecureTransport = null;
         Principal = RequestPrincipal.Anonymous;
@@ -202,7 +213,8 @@ public sealed class RequestContext
             case KnownKey.None:
                 if (_custom is not null && _custom.TryGetValue(key.Name, out var many))
                 {
-                    values = ContextValues.Of(many);
+                    // A key Set to one value is single-valued; one given as a list stays multivalued with one value in it.
+                    values = many.Count == 1 && _listed?.Contains(key.Name) != true ? ContextValues.Of(many[0]) : ContextValues.Of(many);
                     return true;
                 }
 

@@ -77,7 +77,7 @@ public static class TemplateLoader
             state.LanguageExtensions = NodeFactory.Items(map.Get("Transform")).Any(t => t is ScalarNode { Value: SamTransform.LanguageExtensions });
             map = ForEachExpander.Expand(map, state.LanguageExtensions, template.Parameters, state.Problems);
 
-            map = SamTransform.ApplyIfDeclared(map, template.Path, state.Problems, template.Parameters);
+            map = SamTransform.ApplyIfDeclared(map, template.Path, state.Problems, template.Parameters, options.Account, new StaticValues(state, map, template.Parameters));
             var stack = new StackEvaluator(state, options.IgnoreUnsupported, warnings).Evaluate(map, template.Parameters);
             problems.AddRange(state.Problems.ToResult());
             stacks.Add(stack);

@@ -96,4 +96,35 @@ public sealed class PolicyVariableTests
         Assert.Equal(Decision.Allow, Decide(Allow, Untagged, "arn:aws:s3:::example-bucket/company-wide/report.csv"));
         Assert.Equal(Decision.ImplicitDeny, Decide(Allow, Team("blue"), "arn:aws:s3:::example-bucket/company-wide/report.csv"));
     }
+
+    [Fact]
+    public void Evaluate_VariableOfMultiValuedKeyWithOneValue_HasNoValue()
+    {
+        // IAM: a multivalued key cannot be a policy variable. A key given as a list (Add) stays multivalued with one value in it.
+        var parsed = Policy.Parse(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:TagKeys}/*"}]}""",
+            PolicyParseOptions.ForAuthorizer);
+        var listed = new RequestContext { Action = "s3:GetObject", Resource = "arn:aws:s3:::example-bucket/blue/report.csv", Principal = Team("blue") };
+        listed.Add("aws:TagKeys", "blue");
+        var single = new RequestContext { Action = "s3:GetObject", Resource = "arn:aws:s3:::example-bucket/blue/report.csv", Principal = Team("blue") };
+        single.Set("aws:TagKeys", "blue");
+
+        Assert.True(parsed.IsValid, parsed.ErrorMessage);
+        Assert.Equal(Decision.ImplicitDeny, parsed.Policy.Evaluate(listed).Decision);
+        Assert.Equal(Decision.Allow, parsed.Policy.Evaluate(single).Decision);
+    }
+
+    [Fact]
+    public void Evaluate_VariableOfMultiValuedKeyInInvertedOperator_MatchesAsAVariableOfNoValue()
+    {
+        var parsed = Policy.Parse(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${custom:Teams}"}}}]}""",
+            PolicyParseOptions.ForAuthorizer);
+        var context = new RequestContext { Action = "s3:GetObject", Resource = Object, Principal = Team("blue") };
+        context.Set("s3:ExistingObjectTag/Team", "blue");
+        context.Add("custom:Teams", "blue");
+
+        Assert.True(parsed.IsValid, parsed.ErrorMessage);
+        Assert.Equal(Decision.ExplicitDeny, parsed.Policy.Evaluate(context).Decision);
+    }
 }

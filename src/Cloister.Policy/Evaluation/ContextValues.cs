@@ -33,6 +33,9 @@ internal readonly struct ContextValues
         EpochTime,
     }
 
+    /// <summary>Whether the key is single-valued; a multivalued one (a list, even of one value) is never a policy variable's value.</summary>
+    public bool IsSingleValued => _shape != Shape.Many;
+
     /// <summary>How many values the key has (0 for an empty multi-valued key).</summary>
     public int Count => _shape == Shape.Many ? _many!.Count : 1;
 

@@ -126,7 +126,7 @@ internal sealed class TemplateText
                     value = part.Text;
                     break;
                 default:
-                    if (context.TryGetValues(part.Key, out var values) && values.Count == 1)
+                    if (context.TryGetValues(part.Key, out var values) && values.IsSingleValued)
                     {
                         value = values.GetText(0, scratch);
                     }
@@ -172,7 +172,7 @@ internal sealed class TemplateText
             {
                 length += part.Text.Length;
             }
-            else if (context.TryGetValues(part.Key, out var values) && values.Count == 1)
+            else if (context.TryGetValues(part.Key, out var values) && values.IsSingleValued)
             {
                 length += values.GetText(0, scratch).Length;
             }

@@ -1,9 +1,26 @@
+using System.Collections.Frozen;
+
 namespace Cloister.Templates.Evaluation;
 
-/// <summary>The availability zones Cloister gives a region: a, b and c, as in most regions.</summary>
+/// <summary>
+/// The availability zones Cloister gives a region, in alphabetical order as <c>Fn::GetAZs</c> lists them: the zones an
+/// account created today sees (EC2's <c>DescribeAvailabilityZones</c>). Most regions have a, b and c; the regions below
+/// differ, and a region not listed gets a, b and c ("each Region has at least three Availability Zones").
+/// </summary>
 internal static class AvailabilityZones
 {
-    public static string[] Of(string region) => [region + "a", region + "b", region + "c"];
+    private static readonly FrozenDictionary<string, string> Letters = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["us-east-1"] = "abcdef",
+        ["us-west-1"] = "bc",
+        ["us-west-2"] = "abcd",
+        ["ap-northeast-1"] = "acd",
+        ["ap-northeast-2"] = "abcd",
+        ["ca-central-1"] = "abd",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static string[] Of(string region) =>
+        [.. Letters.GetValueOrDefault(region, "abc").Select(letter => region + letter)];
 
     /// <summary>The zone id (<c>euc1-az1</c>-style) for a zone name; the short region code is made from its parts.</summary>
     public static string IdOf(string zone)

@@ -167,7 +167,7 @@ internal static class ParameterResolver
     {
         if (type == "Number" && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
-            state.Problem(name, "Type", $"Parameter '{name}' must be a number", at);
+            state.Problem(name, "Type", $"Parameter '{name}' must be a number.", at);
         }
 
         if (AwsTypes.TryGetValue(type, out var prefix) && prefix is not null && !value.StartsWith(prefix, StringComparison.Ordinal))

@@ -36,6 +36,13 @@ internal sealed partial class ModelBuilder
 
         foreach (var r in OfType("AWS::EC2::Subnet"))
         {
+            var zones = AvailabilityZones.Of(account.Region);
+            if (r.String("AvailabilityZone") is { } zone && !zones.Contains(zone, StringComparer.Ordinal))
+            {
+                // EC2's CreateSubnet refusal, as CloudFormation reports it.
+                r.Problem("AvailabilityZone", $"Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {string.Join(", ", zones)}.");
+            }
+
             _subnets.Add(new Subnet(r.Id, r.LogicalId, r.Required("VpcId"), r.Required("CidrBlock"), r.Resource.Attribute("AvailabilityZone"), r.Tag("Name")));
         }
 

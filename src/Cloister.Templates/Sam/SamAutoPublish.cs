@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cloister.Templates.Code;
+using Cloister.Templates.Evaluation;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
@@ -30,6 +31,13 @@ internal static class SamAutoPublish
 
         if (AliasName(id, entry, context) is not { } name)
         {
+            return null;
+        }
+
+        if (!LogicalNames.IsAlphanumeric(id + "Alias" + name.Value))
+        {
+            // SAM names the alias {Id}Alias{name}, and its Resource refuses a logical id that is not alphanumeric.
+            context.Problem(id, "Properties.AutoPublishAlias", $"Resource with id [{id}Alias{name.Value}] is invalid. Logical ids must be alphanumeric.", entry.KeyLocation);
             return null;
         }
 
@@ -97,12 +105,20 @@ internal static class SamAutoPublish
         return ScalarNode.String(value, entry.Value.Location);
     }
 
-    /// <summary>A string property as SAM's <c>resolve_parameter_refs</c> leaves it: a literal, or a <c>Ref</c> to a parameter with a value.</summary>
+    /// <summary>
+    /// A string property as SAM's <c>resolve_parameter_refs</c> leaves it: a literal, or a <c>Ref</c> to a parameter with
+    /// a value or to <c>AWS::Region</c> or <c>AWS::Partition</c>, the pseudo parameters SAM adds to the parameter values.
+    /// </summary>
     private static string? Resolved(Node value, SamContext context) => value switch
     {
         ScalarNode { IsNull: false } literal => literal.Value,
         MapNode reference when reference.IsIntrinsic(out var function, out var argument) && function == "Ref" && argument is ScalarNode parameter
-            => context.ParameterValue(parameter.Value),
+            => parameter.Value switch
+            {
+                "AWS::Region" => context.Account.Region,
+                "AWS::Partition" => context.Account.Partition,
+                _ => context.ParameterValue(parameter.Value),
+            },
         _ => null,
     };
 
@@ -111,12 +127,21 @@ internal static class SamAutoPublish
     /// <c>AutoPublishAliasAllProperties</c>; otherwise its Code (when it is a map: inline or S3 code; a local path,
     /// which SAM CLI would have replaced by its S3 location, does not enter), Environment's entries, MemorySize, and
     /// SnapStart when it applies to published versions. A local path enters as the digest of its content (<see
-    /// cref="LocalCodeDigest"/>), as SAM CLI's upload key made from the content enters SAM's hash.
+    /// cref="LocalCodeDigest"/>), as SAM CLI's upload key made from the content enters SAM's hash; so does one given by an
+    /// intrinsic that resolves from parameters, pseudo parameters, mappings and conditions. An intrinsic that does not
+    /// (it names a resource) enters as written, as SAM's code dictionary with the intrinsic in it would.
     /// </summary>
     private static MapNode HashData(MapNode props, MapNode function, SamContext context)
     {
         var at = function.Location;
-        if (function.Get("Code") is ScalarNode { IsNull: false } path && LocalCodeDigest.Of(context.File, path.Value) is { } digest)
+        var code = function.Get("Code");
+        if (code is MapNode written && written.IsIntrinsic(out _, out _))
+        {
+            code = context.StaticText(written) is { } resolved ? ScalarNode.String(resolved, written.Location) : NodeFactory.Map(written.Location, ("CodeUri", written));
+            function = function.With("Code", code);
+        }
+
+        if (code is ScalarNode { IsNull: false } path && LocalCodeDigest.Of(context.File, path.Value) is { } digest)
         {
             function = function.With("Code", NodeFactory.Map(path.Location, ("LocalCodeSha256", NodeFactory.Str(digest, path.Location))));
         }
@@ -126,7 +151,7 @@ internal static class SamAutoPublish
             return function;
         }
 
-        var data = function.Get("Code") is MapNode code && !code.IsIntrinsic(out _, out _) ? code : new MapNode([], at);
+        var data = function.Get("Code") as MapNode ?? new MapNode([], at);
         foreach (var environment in (function.Get("Environment") as MapNode)?.Entries ?? [])
         {
             data = data.With(environment.Key, environment.Value);

@@ -1,3 +1,4 @@
+using Cloister.Model;
 using Cloister.Model.Validation;
 using Cloister.Templates.Evaluation;
 using Cloister.Templates.Nodes;
@@ -6,14 +7,23 @@ namespace Cloister.Templates.Sam;
 
 /// <summary>
 /// What the SAM transform works with: the template's file, the problems and the Globals (only the properties
-/// SAM supports, see <see cref="SamGlobals"/>), the template's parameters with the values given for them, and what it
-/// adds to the whole template as it goes.
+/// SAM supports, see <see cref="SamGlobals"/>), the template's parameters with the values given for them, the account
+/// and region, and what it adds to the whole template as it goes.
 /// </summary>
-internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals, MapNode? parameters, IReadOnlyDictionary<string, string> given)
+internal sealed class SamContext(string file, ProblemCollector problems, MapNode? globals, MapNode? parameters, IReadOnlyDictionary<string, string> given, AccountContext account, StaticValues? values)
 {
     public string File { get; } = file;
 
+    /// <summary>The account, region and partition the stack is made in (SAM knows the region and the partition).</summary>
+    public AccountContext Account { get; } = account;
+
     public ProblemCollector Problems { get; } = problems;
+
+    /// <summary>
+    /// The text a node resolves to from the parameters, pseudo parameters, mappings and conditions alone, as the stack's
+    /// evaluation will resolve it; null when it needs more, or when the template is transformed on its own.
+    /// </summary>
+    public string? StaticText(Node node) => values?.Text(node);
 
     /// <summary>The referenceable properties of the SAM resources expanded so far (<c>MyApi.Stage</c>...).</summary>
     public SamReferences References { get; } = new();

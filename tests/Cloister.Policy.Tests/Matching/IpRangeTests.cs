@@ -20,6 +20,10 @@ public sealed class IpRangeTests
     [InlineData("1:2:3:4:5:6:7:8/128", "1:2:3:4:5:6:7:8", true)]
     [InlineData("64:ff9b::/96", "64:ff9b::10.0.0.1", true)]
     [InlineData("10.0.0.0/8", "2001:db8::a00:1", false)]
+    [InlineData("192.0.2.1", "192.0.2.2", false)]
+    [InlineData("2001:db8::1", "2001:db8::1", true)]
+    [InlineData("2001:db8::1", "2001:db8::2", false)]
+    [InlineData("2001:db8::1", "2001:db8::1:0", false)]
     public void Contains_Addresses_AsCidrArithmeticSays(string cidr, string address, bool expected)
     {
         Assert.True(IpRange.TryParse(cidr, out var range));

@@ -102,8 +102,24 @@ public class IntrinsicFunctionTests
     public void FindInMap_ListValue_GivesList() => Assert.Equal("y", Output("!Select [1, !FindInMap [Sizes, prod, Zones]]"));
 
     [Fact]
-    public void GetAZs_EmptyRegion_GivesThreeZonesOfStackRegion() =>
+    public void GetAZs_EmptyRegion_GivesTheZonesOfTheStackRegion() =>
         Assert.Equal("eu-central-1a,eu-central-1b,eu-central-1c", Output("!GetAZs \"\""));
+
+    [Theory]
+    [InlineData("us-east-1", "us-east-1a,us-east-1b,us-east-1c,us-east-1d,us-east-1e,us-east-1f")]
+    [InlineData("us-west-2", "us-west-2a,us-west-2b,us-west-2c,us-west-2d")]
+    [InlineData("us-west-1", "us-west-1b,us-west-1c")]
+    [InlineData("ap-northeast-1", "ap-northeast-1a,ap-northeast-1c,ap-northeast-1d")]
+    [InlineData("ca-central-1", "ca-central-1a,ca-central-1b,ca-central-1d")]
+    [InlineData("ap-northeast-2", "ap-northeast-2a,ap-northeast-2b,ap-northeast-2c,ap-northeast-2d")]
+    [InlineData("eu-west-1", "eu-west-1a,eu-west-1b,eu-west-1c")]
+    [InlineData("xx-nowhere-9", "xx-nowhere-9a,xx-nowhere-9b,xx-nowhere-9c")]
+    public void GetAZs_RegionGiven_GivesThatRegionsZones(string region, string zones) =>
+        Assert.Equal(zones, Output($"!GetAZs {region}"));
+
+    [Fact]
+    public void GetAZs_InUsEast1_SelectsTheSixthZone() =>
+        Assert.Equal("us-east-1f", Output("!Select [5, !GetAZs us-east-1]"));
 
     [Fact]
     public void Base64_Text_EncodesUtf8() => Assert.Equal("aGVsbG8=", Output("!Base64 hello"));

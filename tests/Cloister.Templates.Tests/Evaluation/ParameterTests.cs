@@ -138,14 +138,24 @@ public class ParameterTests
     [InlineData("{ Type: String, MinLength: 12 }", "MinLength", "Parameter 'P' must contain at least 12 characters")]
     [InlineData("{ Type: String, MaxLength: 4 }", "MaxLength", "Parameter 'P' must contain at most 4 characters")]
     [InlineData("{ Type: String, MinLength: 12, ConstraintDescription: twelve or more }", "MinLength", "Parameter P failed to satisfy constraint: twelve or more")]
+    [InlineData("{ Type: Number }", "Type", "Parameter 'P' must be a number.")]
+    [InlineData("{ Type: \"List<Number>\" }", "Type", "Parameter 'P' must be a number.")]
     public void Constraint_NoEchoValueBreaksIt_CloudFormationsWordsWithoutTheValue(string declaration, string property, string message)
     {
         // CloudFormation names the parameter and the constraint, never the value: a NoEcho value is a secret.
-        var secret = Rejected(declaration.Replace("Type: String", "Type: String, NoEcho: true", StringComparison.Ordinal), "Hunter2!", property);
+        var secret = Rejected(declaration.Replace("}", ", NoEcho: true }", StringComparison.Ordinal), "Hunter2!", property);
 
         Assert.Equal(message, secret);
         Assert.DoesNotContain("Hunter2", secret, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{ Type: Number, MinValue: 1 }", "0", "MinValue", "Parameter 'P' must be a number not less than 1")]
+    [InlineData("{ Type: Number, MaxValue: 43200 }", "50000", "MaxValue", "Parameter 'P' must be a number not greater than 43200")]
+    [InlineData("{ Type: Number, MinValue: 0.5 }", "0.25", "MinValue", "Parameter 'P' must be a number not less than 0.5")]
+    [InlineData("{ Type: \"List<Number>\", MaxValue: 10 }", "1,20", "MaxValue", "Parameter 'P' must be a number not greater than 10")]
+    public void Number_OutsideItsBounds_IsCloudFormationsWords(string declaration, string value, string property, string message) =>
+        Assert.Equal(message, Rejected(declaration, value, property));
 
     [Fact]
     public void NoEcho_ParameterStillResolves()

@@ -38,6 +38,23 @@ public class ModelMappingTests
         Assert.Equal(group.Id, Assert.Single(group.Ingress).ReferencedGroupId);
     }
 
+    [Theory]
+    [InlineData("eu-central-1d")]
+    [InlineData("us-east-1a")]
+    public void Subnet_ZoneTheRegionDoesNotHave_IsEc2sRefusal(string zone)
+    {
+        var problem = TestTemplates.SingleProblem($$"""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24, AvailabilityZone: {{zone}} } }
+            """);
+
+        Assert.Equal(("Subnet", "Properties.AvailabilityZone", 3), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal(
+            $"Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: eu-central-1a, eu-central-1b, eu-central-1c.",
+            problem.Message);
+    }
+
     [Fact]
     public void Routes_TargetsByProperty()
     {

@@ -118,6 +118,45 @@ public class SamAutoPublishAliasTests
     }
 
     [Fact]
+    public void AutoPublishAlias_RefToPartition_PublishesTheAliasThePartitionNames()
+    {
+        // SAM adds AWS::Region and AWS::Partition to the parameter values it resolves (SamParameterValues.add_pseudo_parameter_values).
+        var function = Assert.Single(TestTemplates.LoadValid(AliasFromParameter(", Default: live", "!Ref AWS::Partition")).Model.Functions);
+
+        Assert.Equal(("FnAliasaws", "aws"), (Assert.Single(function.Aliases).LogicalId, function.Aliases[0].Name));
+    }
+
+    [Fact]
+    public void AutoPublishAlias_RefToRegion_ResolvesButItsHyphensMakeSamsLogicalIdError()
+    {
+        // The region resolves, but the alias's logical id FnAliaseu-central-1 is not alphanumeric: SAM's Resource refuses it.
+        var problem = TestTemplates.SingleProblem(AliasFromParameter(", Default: live", "!Ref AWS::Region"));
+
+        Assert.Equal(("Fn", "Properties.AutoPublishAlias"), (problem.Resource, problem.Property));
+        Assert.Equal("Resource with id [FnAliaseu-central-1] is invalid. Logical ids must be alphanumeric.", problem.Message);
+    }
+
+    [Theory]
+    [InlineData("!Ref AWS::AccountId")]
+    [InlineData("!Ref AWS::StackName")]
+    [InlineData("!Ref AWS::URLSuffix")]
+    public void AutoPublishAlias_RefToPseudoParameterSamDoesNotKnow_IsSamsError(string alias)
+    {
+        var problem = TestTemplates.SingleProblem(AliasFromParameter(", Default: live", alias));
+
+        Assert.Equal(("Fn", "Properties.AutoPublishAlias", "'AutoPublishAlias' must be a string or a Ref to a template parameter"), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void AutoPublishAlias_NameWithHyphen_IsSamsLogicalIdError()
+    {
+        var problem = TestTemplates.SingleProblem(AliasFromParameter(", Default: live", "my-alias"));
+
+        Assert.Equal(("Fn", "Properties.AutoPublishAlias"), (problem.Resource, problem.Property));
+        Assert.Equal("Resource with id [FnAliasmy-alias] is invalid. Logical ids must be alphanumeric.", problem.Message);
+    }
+
+    [Fact]
     public void AutoPublishAlias_RefToEmptyParameter_IsSamsError()
     {
         // A literal '' publishes nothing; a Ref is a name to SAM until it resolves, and then an empty one is refused.
