@@ -158,4 +158,20 @@ public sealed class RecordRoutingMappingTests
 
         Assert.Equal(["blue", "green"], Assert.Single(model.HostedZones).Records.Select(r => r.Routing!.SetIdentifier).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Load_FailoverRecordWithHealthCheckOfTheTemplate_LoadsWithTheCheckId()
+    {
+        var result = TestTemplates.LoadValid(VpcAndZone + """
+              Check: { Type: AWS::Route53::HealthCheck, Properties: { HealthCheckConfig: { Type: CLOUDWATCH_METRIC, AlarmIdentifier: { Name: app, Region: eu-central-1 }, InsufficientDataHealthStatus: Healthy } } }
+              Primary: { Type: AWS::Route53::RecordSet, Properties: { HostedZoneId: !Ref Zone, Name: f.corp.internal, Type: A, TTL: '60', ResourceRecords: [10.1.1.1], SetIdentifier: one, Failover: PRIMARY, HealthCheckId: !GetAtt Check.HealthCheckId } }
+
+            """);
+
+        var check = Assert.Single(result.Stacks).Resources.Single(r => r.LogicalResourceId == "Check");
+        Assert.False(check.Modelled);
+        var record = Assert.Single(Assert.Single(result.Model.HostedZones).Records);
+        Assert.Equal(check.PhysicalResourceId, record.Routing!.HealthCheckId);
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-", record.Routing.HealthCheckId);
+    }
 }
