@@ -28,6 +28,7 @@ public sealed class DnsService : IAsyncDisposable
     private readonly Lock _lock = new();
     private DnsViewSet _views = DnsViewSet.Empty;
     private IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> _additionalNames;
+    private IReadOnlySet<string> _unhealthyNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     private CloudModel? _model;
 
     /// <summary>Creates the service with no views: every query is REFUSED until <see cref="Apply"/>.</summary>
@@ -90,18 +91,26 @@ public sealed class DnsService : IAsyncDisposable
     /// ELB's DNS failover keeps. Returns false, rebuilding nothing, when the names and their addresses (in order) are
     /// those in force. What the model's resources lack was reported by <see cref="Apply"/> and is not reported again.
     /// </summary>
-    public bool SetAdditionalNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> names)
+    /// <param name="names">Each name with its addresses.</param>
+    /// <param name="unhealthyNames">
+    /// The names among them whose resource Route 53 would find unhealthy now: a load balancer with a target group that has
+    /// no healthy target. An alias to one with <c>EvaluateTargetHealth</c> is then unhealthy, so a weighted, failover,
+    /// latency, geolocation or multivalue answer passes over it. Null: all healthy.
+    /// </param>
+    public bool SetAdditionalNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> names, IReadOnlySet<string>? unhealthyNames = null)
     {
         ArgumentNullException.ThrowIfNull(names);
+        var unhealthy = new HashSet<string>(unhealthyNames?.Select(DnsName.Normalize) ?? [], DnsName.Comparer);
         List<QueryLogSink> retired;
         lock (_lock)
         {
-            if (SameNames(_additionalNames, names))
+            if (SameNames(_additionalNames, names) && unhealthy.SetEquals(_unhealthyNames))
             {
                 return false;
             }
 
             _additionalNames = names;
+            _unhealthyNames = unhealthy;
             if (_model is null)
             {
                 return true;
@@ -254,7 +263,8 @@ public sealed class DnsService : IAsyncDisposable
                 used.Add(config.Id);
                 return SinkFor(config);
             },
-            skip);
+            skip,
+            _unhealthyNames);
         Volatile.Write(ref _views, views);
         List<QueryLogSink> retired = [.. _sinks.Values.Where(s => !used.Contains(s.ConfigId))];
         foreach (var sink in retired)

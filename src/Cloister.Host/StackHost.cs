@@ -332,7 +332,7 @@ public sealed class StackHost : IAsyncDisposable
         if (_balancers is not null)
         {
             // A load balancer's name answers the nodes ELB's DNS failover keeps, as their targets' health changes.
-            _owned.Add(LoadBalancerDnsFailover.Start(_balancers, dns, _logger));
+            _owned.Add(LoadBalancerDnsFailover.Start(_balancers, dns, _model, _logger));
         }
 
         Done("dns", $"{_model.Vpcs.Length} VPC resolver(s), {dns.InboundEndpointAddresses.Count} inbound endpoint address(es)");

@@ -15,7 +15,7 @@ namespace Cloister.Dns.Resolution;
 /// served (an unparsable value, a rule without endpoint addresses) are reported through the callback and
 /// left out; everything else still resolves.
 /// </summary>
-internal sealed class DnsViewBuilder
+internal sealed partial class DnsViewBuilder
 {
     /// <summary>The view of the region's public resolver (for functions outside VPCs): public names only.</summary>
     internal const string PublicViewId = "public";
@@ -31,11 +31,13 @@ internal sealed class DnsViewBuilder
     private readonly string _region;
     private readonly string _suffix;
     private readonly ImmutableArray<SyntheticZone> _locallyServed;
+    private readonly IReadOnlySet<string> _unhealthyNames;
 
-    private DnsViewBuilder(CloudModel model, Action<string, string> skip)
+    private DnsViewBuilder(CloudModel model, Action<string, string> skip, IReadOnlySet<string> unhealthyNames)
     {
         _model = model;
         _skip = skip;
+        _unhealthyNames = unhealthyNames;
         _region = model.Account.Region;
         _suffix = model.Account.UrlSuffix;
         _locallyServed = AutodefinedZones.LocallyServed(_region, _suffix);
@@ -46,9 +48,11 @@ internal sealed class DnsViewBuilder
         CloudModel model,
         IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> additionalNames,
         Func<ResolverQueryLogConfig, QueryLogSink?> sinkFor,
-        Action<string, string> skip)
+        Action<string, string> skip,
+        IReadOnlySet<string>? unhealthyNames = null)
     {
-        var builder = new DnsViewBuilder(model, skip);
+        unhealthyNames ??= new HashSet<string>(DnsName.Comparer);
+        var builder = new DnsViewBuilder(model, skip, unhealthyNames);
         var publicNames = builder.BuildPublicNames(additionalNames);
         // Functions outside VPCs resolve through the region's public resolver: public names only.
         var publicView = new Vpc(PublicViewId, PublicViewId, "198.18.0.0/15", EnableDnsSupport: true, EnableDnsHostnames: false);
@@ -72,7 +76,7 @@ internal sealed class DnsViewBuilder
         }
 
         // A second view, built quietly (its problems are the first one's), for VPCs whose inbound endpoints see more private DNS.
-        var quiet = new DnsViewBuilder(model, (_, _) => { });
+        var quiet = new DnsViewBuilder(model, (_, _) => { }, unhealthyNames);
         var inboundViews = model.Vpcs
             .Where(v => builder.InterfaceEndpoints().Any(e => e.VpcId == v.Id && e.PrivateDnsEnabled && e.DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint))
             .ToFrozenDictionary(v => v.Id, v => quiet.BuildView(v, publicNames, rules, sinkFor, inbound: true), StringComparer.Ordinal);
@@ -334,6 +338,7 @@ internal sealed class DnsViewBuilder
         var records = new List<DnsResourceRecord>(ApexRecords(apex));
         var plain = new List<DnsResourceRecord>();
         var aliases = new List<(string Name, DnsRecordType Type, AliasTarget Alias)>();
+        var routed = new List<RoutedSet>();
         foreach (var set in zone.Records)
         {
             var name = DnsName.Normalize(set.Name);
@@ -350,6 +355,12 @@ internal sealed class DnsViewBuilder
                 continue;
             }
 
+            if (set.Routing is not null)
+            {
+                routed.Add(new RoutedSet(set, name, type, $"{where} ({set.Routing.SetIdentifier})"));
+                continue;
+            }
+
             if (set.Alias is not null)
             {
                 aliases.Add((name, type, set.Alias));
@@ -357,17 +368,7 @@ internal sealed class DnsViewBuilder
             }
 
             var parsed = plain.Count;
-            foreach (var value in set.Values)
-            {
-                if (PresentationParser.TryParse(type, value, out var data, out var problem))
-                {
-                    plain.Add(new DnsResourceRecord(name, type, set.Ttl, data));
-                }
-                else
-                {
-                    _skip(where, $"'{value}' is not a valid {type} value{(problem is null ? string.Empty : ": " + problem)}");
-                }
-            }
+            plain.AddRange(Values(set, name, type, where));
 
             // The apex's own SOA or NS replace the defaults only once one of their values parsed: a zone always has its SOA.
             if (type is DnsRecordType.SOA or DnsRecordType.NS && DnsName.Comparer.Equals(name, apex) && plain.Count > parsed)
@@ -376,15 +377,24 @@ internal sealed class DnsViewBuilder
             }
         }
 
-        records.AddRange(plain);
         var aliasTargets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, type, alias) in aliases)
         {
             aliasTargets.TryAdd(AliasKey(name, type), DnsName.Normalize(alias.DnsName));
         }
 
+        var dynamic = CompileRouting(routed, plain, aliasTargets, publicNames);
+        records.AddRange(plain);
+        var routedByName = dynamic.Select(p => (Name: p.Key.Name, Group: p.Value)).ToList();
         foreach (var (name, type, alias) in aliases)
         {
+            // An alias to weighted or multivalue record sets of the zone answers as they do, drawn per query.
+            if (dynamic.TryGetValue((DnsName.Normalize(alias.DnsName).ToLowerInvariant(), type), out var group))
+            {
+                routedByName.Add((name, group));
+                continue;
+            }
+
             var targetRecords = AliasTargetRecords(name, type, plain, aliasTargets, publicNames);
             if (targetRecords.Count == 0)
             {
@@ -394,8 +404,25 @@ internal sealed class DnsViewBuilder
             records.AddRange(targetRecords.Select(r => r.WithName(name)));
         }
 
-        // An alias is a record set of the zone even when its target has no records of its type: its name exists (NODATA).
-        return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records, aliases.Select(a => a.Name));
+        // An alias is a record set of the zone even when its target has no records of its type: its name exists (NODATA);
+        // so is a routed record set that answers nothing in this Region.
+        return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records, aliases.Select(a => a.Name).Concat(routed.Select(r => r.Name)), routedByName);
+    }
+
+    /// <summary>The records of a record set's values; a value that does not parse is reported and left out.</summary>
+    private IEnumerable<DnsResourceRecord> Values(RecordSet set, string name, DnsRecordType type, string where)
+    {
+        foreach (var value in set.Values)
+        {
+            if (PresentationParser.TryParse(type, value, out var data, out var problem))
+            {
+                yield return new DnsResourceRecord(name, type, set.Ttl, data);
+            }
+            else
+            {
+                _skip(where, $"'{value}' is not a valid {type} value{(problem is null ? string.Empty : ": " + problem)}");
+            }
+        }
     }
 
     private static string AliasKey(string name, DnsRecordType type) => name.ToLowerInvariant() + "|" + ((ushort)type).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -405,10 +432,13 @@ internal sealed class DnsViewBuilder
     /// zone with their TTL, following the target when it is an alias itself (Route 53 accepts any record set of the zone
     /// as a target), else the AWS resource's with 60 s. A chain that comes back on itself answers nothing.
     /// </summary>
-    private static List<DnsResourceRecord> AliasTargetRecords(string name, DnsRecordType type, List<DnsResourceRecord> plain, Dictionary<string, string> aliasTargets, PublicNames publicNames)
+    private static List<DnsResourceRecord> AliasTargetRecords(string name, DnsRecordType type, List<DnsResourceRecord> plain, Dictionary<string, string> aliasTargets, PublicNames publicNames) =>
+        AliasTargetRecords(name, aliasTargets[AliasKey(name, type)], type, plain, aliasTargets, publicNames);
+
+    /// <summary>The records an alias <paramref name="name"/> to <paramref name="target"/> answers with (see the overload above).</summary>
+    private static List<DnsResourceRecord> AliasTargetRecords(string name, string target, DnsRecordType type, List<DnsResourceRecord> plain, Dictionary<string, string> aliasTargets, PublicNames publicNames)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal) { AliasKey(name, type) };
-        var target = aliasTargets[AliasKey(name, type)];
         while (true)
         {
             var sameZone = plain.Where(r => r.Type == type && DnsName.Comparer.Equals(r.Name, target)).ToList();

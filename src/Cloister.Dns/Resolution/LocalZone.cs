@@ -13,6 +13,7 @@ internal sealed class LocalZone
 {
     private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _names;
     private readonly FrozenSet<string> _nonTerminals;
+    private readonly FrozenDictionary<string, ImmutableArray<RoutedRecordSets>> _routed;
 
     /// <param name="id">The hosted zone id.</param>
     /// <param name="apex">The zone's name.</param>
@@ -20,7 +21,14 @@ internal sealed class LocalZone
     /// <param name="records">Every record of the zone.</param>
     /// <param name="existingNames">Names that exist even without records (record sets that answer nothing, such as an alias
     /// whose target has no records of its type): NODATA there, never NXDOMAIN or a wildcard's records.</param>
-    public LocalZone(string id, string apex, DnsResourceRecord soa, IEnumerable<DnsResourceRecord> records, IEnumerable<string>? existingNames = null)
+    /// <param name="routed">Weighted and multivalue answer record sets by owner name, drawn per query.</param>
+    public LocalZone(
+        string id,
+        string apex,
+        DnsResourceRecord soa,
+        IEnumerable<DnsResourceRecord> records,
+        IEnumerable<string>? existingNames = null,
+        IEnumerable<(string Name, RoutedRecordSets Group)>? routed = null)
     {
         Id = id;
         Apex = apex;
@@ -38,6 +46,23 @@ internal sealed class LocalZone
             AddWithAncestors(nonTerminals, DnsName.Parent(record.Name), apex);
         }
 
+        var routedByName = new Dictionary<string, List<RoutedRecordSets>>(DnsName.Comparer);
+        foreach (var (name, group) in routed ?? [])
+        {
+            if (!routedByName.TryGetValue(name, out var groups))
+            {
+                routedByName[name] = groups = [];
+            }
+
+            groups.Add(group);
+            if (!byName.ContainsKey(name))
+            {
+                // The name holds records (drawn per query) even with no fixed ones: a wildcard's owner too.
+                byName[name] = [];
+                AddWithAncestors(nonTerminals, DnsName.Parent(name), apex);
+            }
+        }
+
         foreach (var name in existingNames ?? [])
         {
             if (!byName.ContainsKey(name))
@@ -49,6 +74,7 @@ internal sealed class LocalZone
         nonTerminals.Add(apex);
         _names = byName.ToFrozenDictionary(p => p.Key, p => p.Value.ToImmutableArray(), DnsName.Comparer);
         _nonTerminals = nonTerminals.ToFrozenSet(DnsName.Comparer);
+        _routed = routedByName.ToFrozenDictionary(p => p.Key, p => p.Value.ToImmutableArray(), DnsName.Comparer);
     }
 
     /// <summary>The hosted zone id (or a synthetic id for endpoint zones).</summary>
@@ -73,6 +99,7 @@ internal sealed class LocalZone
 
     public LocalAnswer Lookup(string name, DnsRecordType type)
     {
+        var owner = name;
         if (!_names.TryGetValue(name, out var records))
         {
             if (_nonTerminals.Contains(name))
@@ -80,16 +107,37 @@ internal sealed class LocalZone
                 return Negative(DnsResponseCode.NoError);
             }
 
-            var wildcard = FindWildcard(name);
-            if (wildcard.IsDefault)
+            owner = FindWildcard(name);
+            if (owner is null)
             {
                 return Negative(DnsResponseCode.NXDomain);
             }
 
-            records = [.. wildcard.Select(r => r.WithName(name))];
+            records = _names[owner];
+        }
+
+        if (_routed.TryGetValue(owner, out var groups))
+        {
+            records = WithDrawn(records, groups, type);
         }
 
         return Select(name, records, type);
+    }
+
+    /// <summary>The fixed records of a name and this query's draw from its weighted or multivalue record sets of a type that can answer.</summary>
+    private static ImmutableArray<DnsResourceRecord> WithDrawn(ImmutableArray<DnsResourceRecord> records, ImmutableArray<RoutedRecordSets> groups, DnsRecordType type)
+    {
+        var all = ImmutableArray.CreateBuilder<DnsResourceRecord>();
+        all.AddRange(records);
+        foreach (var group in groups)
+        {
+            if (group.Type == type || type == DnsRecordType.ANY || group.Type == DnsRecordType.CNAME)
+            {
+                all.AddRange(group.Choose());
+            }
+        }
+
+        return all.DrainToImmutable();
     }
 
     private LocalAnswer Select(string name, ImmutableArray<DnsResourceRecord> records, DnsRecordType type)
@@ -122,22 +170,24 @@ internal sealed class LocalZone
         return Negative(DnsResponseCode.NoError);
     }
 
-    private ImmutableArray<DnsResourceRecord> FindWildcard(string name)
+    /// <summary>The owner of the wildcard that answers <paramref name="name"/> (RFC 4592's closest encloser), or null.</summary>
+    private string? FindWildcard(string name)
     {
         for (var ancestor = DnsName.Parent(name); ancestor is not null && DnsName.IsAtOrBelow(ancestor, Apex); ancestor = DnsName.Parent(ancestor))
         {
-            if (_names.TryGetValue(ancestor.Length == 0 ? "*" : "*." + ancestor, out var wildcard))
+            var wildcard = ancestor.Length == 0 ? "*" : "*." + ancestor;
+            if (_names.ContainsKey(wildcard))
             {
                 return wildcard;
             }
 
             if (_names.ContainsKey(ancestor) || _nonTerminals.Contains(ancestor))
             {
-                return default;
+                return null;
             }
         }
 
-        return default;
+        return null;
     }
 
     private LocalAnswer Negative(DnsResponseCode code) => new(code, [], [Soa.WithTtl(Math.Min(Soa.Ttl, ((SoaRecordData)Soa.Data).Minimum))]);

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
 using Cloister.Dns;
+using Cloister.Model;
+using Cloister.Model.LoadBalancing;
 using Cloister.Network.LoadBalancing;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +12,8 @@ namespace Cloister.Host.Fabric;
 /// ELB's DNS failover on the sandbox's resolvers: every <see cref="Period"/> the load balancers' names (and the aliases
 /// to them) are set to the nodes <see cref="LoadBalancerService.NodeAddressesInService"/> keeps, so a zone that loses
 /// its last healthy target leaves the answer, and comes back, while the stack runs. The resolver keeps no answer of its
-/// own; a client may hold one for the names' 60 s TTL, as it may on AWS.
+/// own; a client may hold one for the names' 60 s TTL, as it may on AWS. The load balancers with a target group that has
+/// no healthy target are handed over too, for Route 53 aliases with <c>EvaluateTargetHealth</c> (weighted, failover...).
 /// </summary>
 internal sealed class LoadBalancerDnsFailover : IAsyncDisposable
 {
@@ -19,24 +22,43 @@ internal sealed class LoadBalancerDnsFailover : IAsyncDisposable
 
     private readonly LoadBalancerService _balancers;
     private readonly DnsService _dns;
+    private readonly CloudModel _model;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private LoadBalancerDnsFailover(LoadBalancerService balancers, DnsService dns, ILogger logger)
+    private LoadBalancerDnsFailover(LoadBalancerService balancers, DnsService dns, CloudModel model, ILogger logger)
     {
         _balancers = balancers;
         _dns = dns;
+        _model = model;
         _logger = logger;
         _loop = RunAsync();
     }
 
-    /// <summary>Starts following <paramref name="balancers"/>' health into <paramref name="dns"/>.</summary>
-    public static LoadBalancerDnsFailover Start(LoadBalancerService balancers, DnsService dns, ILogger logger) => new(balancers, dns, logger);
+    /// <summary>Starts following <paramref name="balancers"/>' health (of <paramref name="model"/>'s load balancers) into <paramref name="dns"/>.</summary>
+    public static LoadBalancerDnsFailover Start(LoadBalancerService balancers, DnsService dns, CloudModel model, ILogger logger) => new(balancers, dns, model, logger);
 
     /// <summary>Each load balancer's DNS name with <paramref name="addresses"/>, as the resolver takes its additional names.</summary>
     public static Dictionary<string, IReadOnlyList<IPAddress>> Names(IReadOnlyDictionary<string, ImmutableArray<IPAddress>> addresses) =>
         addresses.ToDictionary(p => p.Key, p => (IReadOnlyList<IPAddress>)p.Value, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The DNS names of the load balancers Route 53 would find unhealthy for an alias with <c>EvaluateTargetHealth</c>: "every
+    /// target group that contains targets must contain at least one healthy target", and a target group without registered
+    /// targets counts unhealthy too. Only the target groups the listeners forward to (weight above 0) count.
+    /// </summary>
+    public static HashSet<string> WithoutHealthyTarget(CloudModel model, IEnumerable<TargetHealthDescription> health)
+    {
+        var healthyGroups = health.Where(t => t.State == TargetHealthState.Healthy).Select(t => t.TargetGroupArn).ToHashSet(StringComparer.Ordinal);
+        var listeners = model.Listeners.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var actions = model.Listeners.Select(l => (l.LoadBalancerId, l.DefaultAction))
+            .Concat(model.ListenerRules.Where(r => listeners.ContainsKey(r.ListenerId)).Select(r => (listeners[r.ListenerId].LoadBalancerId, DefaultAction: r.Action)));
+        var unhealthy = actions.Where(a => a.DefaultAction is ForwardAction forward && forward.TargetGroups.Any(g => g.Weight > 0 && !healthyGroups.Contains(g.TargetGroupId)))
+            .Select(a => a.LoadBalancerId)
+            .ToHashSet(StringComparer.Ordinal);
+        return model.LoadBalancers.Where(b => unhealthy.Contains(b.Id)).Select(b => b.DnsName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -55,7 +77,7 @@ internal sealed class LoadBalancerDnsFailover : IAsyncDisposable
             {
                 try
                 {
-                    _dns.SetAdditionalNames(Names(_balancers.NodeAddressesInService));
+                    _dns.SetAdditionalNames(Names(_balancers.NodeAddressesInService), WithoutHealthyTarget(_model, _balancers.TargetHealth));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

@@ -8,4 +8,5 @@ namespace Cloister.Model.Dns;
 /// <param name="Ttl">The TTL in seconds (aliases take the target's).</param>
 /// <param name="Values">The record values in presentation format.</param>
 /// <param name="Alias">The alias target, when it is an alias record.</param>
-public sealed record RecordSet(string Name, string Type, uint Ttl, ImmutableArray<string> Values, AliasTarget? Alias = null);
+/// <param name="Routing">The routing policy, when the record set is one of several of its name and type (weighted, failover...); null for a simple record set.</param>
+public sealed record RecordSet(string Name, string Type, uint Ttl, ImmutableArray<string> Values, AliasTarget? Alias = null, RecordRouting? Routing = null);

@@ -16,6 +16,12 @@ internal static partial class ResourceCatalog
                 : ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"];
             return c.Set("Id", id).Set("NameServers", servers).Done(id);
         });
+        // Kept, not run: Route 53 health checkers cannot reach the sandbox's private addresses (docs/dns.md, "Routing policies").
+        yield return T("AWS::Route53::HealthCheck", "HealthCheckId", c =>
+        {
+            var id = Guid.CreateVersion7().ToString();
+            return c.Set("HealthCheckId", id).Done(id);
+        });
         yield return T("AWS::Route53::RecordSet", string.Empty, c => c.Done(c.Prop("Name") ?? c.LogicalId));
         yield return T("AWS::Route53::RecordSetGroup", string.Empty, c => c.Done(c.LogicalId + "-" + c.NewId(IdKind.ApiKey)));
         yield return T(

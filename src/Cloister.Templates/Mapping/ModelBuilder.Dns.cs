@@ -11,7 +11,7 @@ internal sealed partial class ModelBuilder
     private void BuildDns()
     {
         var zones = OfType("AWS::Route53::HostedZone").ToList();
-        var records = new Dictionary<string, List<RecordSet>>(StringComparer.Ordinal);
+        var records = new Dictionary<string, List<WrittenRecordSet>>(StringComparer.Ordinal);
         foreach (var r in OfType("AWS::Route53::RecordSet"))
         {
             AddRecord(r, r.Resource.Properties, string.Empty, r.String("HostedZoneId"), r.String("HostedZoneName"), zones, records);
@@ -38,7 +38,9 @@ internal sealed partial class ModelBuilder
             }
 
             var name = NormalizeName(r.Required("Name"));
-            _zones.Add(new HostedZone(r.Id, r.LogicalId, name, !r.Maps("VPCs").IsEmpty, [.. vpcs], [.. records.GetValueOrDefault(r.Id) ?? []]));
+            var sets = records.GetValueOrDefault(r.Id) ?? [];
+            CheckRouting(sets);
+            _zones.Add(new HostedZone(r.Id, r.LogicalId, name, !r.Maps("VPCs").IsEmpty, [.. vpcs], [.. sets.Select(s => s.Set)]));
         }
 
         foreach (var r in OfType("AWS::Route53Resolver::ResolverEndpoint"))
@@ -114,7 +116,7 @@ internal sealed partial class ModelBuilder
         }
     }
 
-    private static void AddRecord(PropertyReader r, MapNode set, string path, string? zoneId, string? zoneName, List<PropertyReader> zones, Dictionary<string, List<RecordSet>> records)
+    private static void AddRecord(PropertyReader r, MapNode set, string path, string? zoneId, string? zoneName, List<PropertyReader> zones, Dictionary<string, List<WrittenRecordSet>> records)
     {
         var zone = zoneId is not null
             ? zones.FirstOrDefault(z => z.Id == zoneId)
@@ -153,6 +155,7 @@ internal sealed partial class ModelBuilder
             r.Problem(path + "TTL", "is required for a record that is not an alias.");
         }
 
+        var routing = ReadRouting(r, set, path, name, type, alias);
         var values = r.Strings(set, "ResourceRecords", path + "ResourceRecords");
         if (alias is null && values.IsEmpty)
         {
@@ -164,7 +167,7 @@ internal sealed partial class ModelBuilder
             records[zone.Id] = list = [];
         }
 
-        list.Add(new RecordSet(name, type, alias is null ? ttl : 0, values, alias));
+        list.Add(new WrittenRecordSet(r, path, new RecordSet(name, type, alias is null ? ttl : 0, values, alias, routing)));
     }
 
     /// <summary>Names are kept lower-case and without the final dot.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using Cloister.Dns.Tests.Support;
 using Cloister.Dns.Wire;
-using Cloister.Model;
 using Cloister.Model.Dns;
 
 namespace Cloister.Dns.Tests.Resolution;
@@ -12,9 +11,9 @@ namespace Cloister.Dns.Tests.Resolution;
 /// </summary>
 public sealed class AliasTests
 {
-    private const string Alb = "internal-app-1234567890.eu-central-1.elb.amazonaws.com";
-    private const string Nlb = "net-0123456789.elb.eu-central-1.amazonaws.com";
-    private const string ElbZoneId = "Z215JYRZR1TBD5";
+    private const string Alb = TestModels.Alb;
+    private const string Nlb = TestModels.Nlb;
+    private const string ElbZoneId = TestModels.ElbZoneId;
 
     /// <summary>The TTL of ELB names and of alias answers to them.</summary>
     private const uint ElbTtl = 60;
@@ -24,12 +23,6 @@ public sealed class AliasTests
 
     private static string[] Addresses(DnsMessage response) =>
         [.. response.Answers.Where(r => r.Type is DnsRecordType.A or DnsRecordType.AAAA).Select(r => r.Data.ToPresentation()).Order(StringComparer.Ordinal)];
-
-    private static CloudModel WithZoneRecords(params RecordSet[] records)
-    {
-        var model = TestModels.ApiOnly();
-        return model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.AddRange(records) }] };
-    }
 
     private static DnsService WithBalancers() => new(new DnsServiceOptions
     {
@@ -45,7 +38,7 @@ public sealed class AliasTests
     {
         // The console offers the name that begins with "dualstack." and the CDK's LoadBalancerTarget always writes it.
         await using var service = WithBalancers();
-        var skipped = service.Apply(WithZoneRecords(
+        var skipped = service.Apply(TestModels.WithZoneRecords(
             TestModels.Set("app.corp.internal", "A", 0, new AliasTarget($"dualstack.{Alb}.", ElbZoneId)),
             TestModels.Set("net.corp.internal", "A", 0, new AliasTarget($"DUALSTACK.{Nlb}", ElbZoneId))));
 
@@ -60,7 +53,7 @@ public sealed class AliasTests
     public async Task ResolveAsync_AliasToAliasOfSameZone_AnswersTheLastTargetsRecords()
     {
         await using var service = WithBalancers();
-        var skipped = service.Apply(WithZoneRecords(
+        var skipped = service.Apply(TestModels.WithZoneRecords(
             TestModels.Set("corp.internal", "A", 0, new AliasTarget("web.corp.internal", TestModels.ZoneId)),
             TestModels.Set("web.corp.internal", "A", 0, new AliasTarget(Alb, ElbZoneId)),
             TestModels.Set("front.corp.internal", "A", 0, new AliasTarget("api.corp.internal.", TestModels.ZoneId)),
@@ -80,7 +73,7 @@ public sealed class AliasTests
     {
         await using var service = new DnsService();
 
-        var skipped = service.Apply(WithZoneRecords(
+        var skipped = service.Apply(TestModels.WithZoneRecords(
             TestModels.Set("one.corp.internal", "A", 0, new AliasTarget("two.corp.internal", TestModels.ZoneId)),
             TestModels.Set("two.corp.internal", "A", 0, new AliasTarget("one.corp.internal", TestModels.ZoneId))));
 
@@ -95,7 +88,7 @@ public sealed class AliasTests
     {
         // An AAAA alias to an IPv4 load balancer is a record set of the zone all the same: its name exists.
         await using var service = WithBalancers();
-        service.Apply(WithZoneRecords(TestModels.Set("v6.corp.internal", "AAAA", 0, new AliasTarget(Alb, ElbZoneId))));
+        service.Apply(TestModels.WithZoneRecords(TestModels.Set("v6.corp.internal", "AAAA", 0, new AliasTarget(Alb, ElbZoneId))));
 
         var aaaa = await Ask(service, "v6.corp.internal", DnsRecordType.AAAA);
         var a = await Ask(service, "v6.corp.internal");
@@ -115,7 +108,7 @@ public sealed class AliasTests
         {
             AdditionalNames = new Dictionary<string, IReadOnlyList<IPAddress>> { [Nlb] = [IPAddress.Parse("10.0.1.60"), IPAddress.Parse("10.0.2.60")] },
         });
-        service.Apply(WithZoneRecords(TestModels.Set("net.corp.internal", "A", 0, new AliasTarget($"dualstack.{Nlb}", ElbZoneId))));
+        service.Apply(TestModels.WithZoneRecords(TestModels.Set("net.corp.internal", "A", 0, new AliasTarget($"dualstack.{Nlb}", ElbZoneId))));
         string[][] Answers(params DnsMessage[] responses) => [.. responses.Select(Addresses)];
 
         var left = service.SetAdditionalNames(new Dictionary<string, IReadOnlyList<IPAddress>> { [Nlb] = [IPAddress.Parse("10.0.2.60")] });

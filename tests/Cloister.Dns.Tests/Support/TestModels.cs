@@ -19,6 +19,11 @@ internal static class TestModels
     public const string InboundId = "rslvr-in-0123456789abcdef0";
     public const string OutboundId = "rslvr-out-0123456789abcdef0";
     public const string ZoneId = "Z0123456789ABCDEFGHIJ";
+    public const string Alb = "internal-app-1234567890.eu-central-1.elb.amazonaws.com";
+    public const string Nlb = "net-0123456789.elb.eu-central-1.amazonaws.com";
+
+    /// <summary>The hosted zone id of the Region's load balancer names, as alias targets name it.</summary>
+    public const string ElbZoneId = "Z215JYRZR1TBD5";
 
     public static Vpc ApiVpcRecord { get; } = new(ApiVpc, "ApiVpc", "10.0.0.0/16", EnableDnsSupport: true, EnableDnsHostnames: true);
 
@@ -71,6 +76,13 @@ internal static class TestModels
         ],
         QueryLogConfigs = [new ResolverQueryLogConfig("rslvr-qlc-0123456789abcdef0", "QueryLog", "all", "arn:aws:logs:eu-central-1:123456789012:log-group:dns", [ApiVpc, ClientVpc])],
     };
+
+    /// <summary><see cref="ApiOnly"/> with <paramref name="records"/> added to its private zone.</summary>
+    public static CloudModel WithZoneRecords(params RecordSet[] records)
+    {
+        var model = ApiOnly();
+        return model with { HostedZones = [model.HostedZones[0] with { Records = model.HostedZones[0].Records.AddRange(records) }] };
+    }
 
     public static string VpcEndpointDnsNamesFor(string vpceId) =>
         $"{vpceId}-{Cloister.Dns.Resolution.VpcEndpointDnsNames.Suffix(vpceId)}.execute-api.{Region}.vpce.amazonaws.com";
