@@ -59,8 +59,8 @@ public static class ListenerChecks
 
     /// <summary>
     /// The problems of a rule's conditions taken together: at most five condition values in all, each of a condition's
-    /// <c>Values</c> and each query-string key/value pair counting one. ELB does not say whether <c>RegexValues</c>
-    /// count, so they do not here.
+    /// <c>Values</c> and each query-string key/value pair counting one, and at most five wildcards. ELB does not say
+    /// whether <c>RegexValues</c> count, so they do not here.
     /// </summary>
     public static IEnumerable<(string Property, string Message)> Rule(IReadOnlyCollection<RuleCondition> conditions)
     {
@@ -70,6 +70,47 @@ public static class ListenerChecks
         {
             yield return ("Conditions", $"A rule can only have '{MaxConditionValuesPerRule}' condition values");
         }
+
+        var wildcards = conditions.Sum(Wildcards);
+        if (wildcards > MaxWildcardsPerRule)
+        {
+            yield return ("Conditions", $"has {wildcards} wildcards; a rule can have at most {MaxWildcardsPerRule} (* and ? in its host-header, path-pattern, http-header and query-string values).");
+        }
+    }
+
+    /// <summary>
+    /// The most wildcard characters one rule may hold across its <c>http-header</c>, <c>host-header</c>,
+    /// <c>path-pattern</c> and <c>query-string</c> values ("There is a maximum of five wildcard characters per rule").
+    /// </summary>
+    public const int MaxWildcardsPerRule = 5;
+
+    /// <summary>The <c>*</c> and <c>?</c> in a condition's values; a query-string pattern's <c>\*</c> and <c>\?</c> are literals.</summary>
+    private static int Wildcards(RuleCondition condition)
+    {
+        static int In(string? pattern, bool escapes)
+        {
+            var count = 0;
+            for (var i = 0; pattern is not null && i < pattern.Length; i++)
+            {
+                if (escapes && pattern[i] == '\\')
+                {
+                    i++;
+                }
+                else if (pattern[i] is '*' or '?')
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
+        return condition.Field switch
+        {
+            "host-header" or "path-pattern" or "http-header" => condition.Values.IsDefault ? 0 : condition.Values.Sum(v => In(v, escapes: false)),
+            "query-string" => condition.QueryStrings.IsDefault ? 0 : condition.QueryStrings.Sum(p => In(p.Key, escapes: true) + In(p.Value, escapes: true)),
+            _ => 0,
+        };
     }
 
     /// <summary>The problems of one condition; none for the fields without checks of their own here.</summary>

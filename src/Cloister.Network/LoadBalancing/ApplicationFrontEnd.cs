@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Cloister.Model.LoadBalancing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -12,10 +15,16 @@ namespace Cloister.Network.LoadBalancing;
 
 /// <summary>
 /// Kestrel serving every application load balancer listener on the sockets the fabric opened on the nodes' ENIs:
-/// HTTP/1.1 on HTTP listeners; HTTP/1.1 and HTTP/2 (ALPN) on HTTPS listeners with the certificate chosen by SNI.
+/// HTTP/1.1 on HTTP listeners; HTTP/1.1 and HTTP/2 (ALPN) on HTTPS listeners with the certificate chosen by SNI. A
+/// client connection with no request in flight for its load balancer's idle timeout is closed (gracefully: HTTP/1.1
+/// ends it, HTTP/2 sends GOAWAY), as ELB closes idle client connections; Kestrel's own keep-alive timeout is set past
+/// the longest idle timeout ELB takes, so the load balancer's decides.
 /// </summary>
 internal sealed class ApplicationFrontEnd : IAsyncDisposable
 {
+    /// <summary>How often each client connection is checked for the idle timeout.</summary>
+    private static readonly TimeSpan IdleCheckPeriod = TimeSpan.FromMilliseconds(250);
+
     private readonly WebApplication _app;
     private readonly ApplicationProxy _proxy;
     private readonly List<Socket> _sockets;
@@ -31,6 +40,7 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
         IReadOnlyList<(string ListenerId, IPAddress Node, bool Secure, Socket Socket)> listeners,
         ApplicationProxy proxy,
         Func<BalancerState> state,
+        TimeProvider time,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -43,18 +53,18 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
 
-            // An ALB closes client connections idle for 60 seconds (its default idle timeout).
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(LoadBalancer.MaxIdleTimeoutSeconds + 60);
             foreach (var (listenerId, node, secure, socket) in listeners)
             {
-                var feature = new ApplicationConnection(listenerId, node);
                 kestrel.ListenHandle((ulong)socket.Handle, listen =>
                 {
                     listen.Protocols = secure ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
-                    listen.Use(next => connection =>
+                    listen.Use(next => async connection =>
                     {
-                        connection.Features.Set(feature);
-                        return next(connection);
+                        var client = new ApplicationConnection(listenerId, node, time.GetUtcNow());
+                        connection.Features.Set(client);
+                        using var watch = time.CreateTimer(_ => CloseIfIdle(connection, client, state(), time), null, IdleCheckPeriod, IdleCheckPeriod);
+                        await next(connection).ConfigureAwait(false);
                     });
                     if (secure)
                     {
@@ -73,6 +83,23 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
         app.Run(proxy.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new ApplicationFrontEnd(app, proxy, [.. listeners.Select(l => l.Socket)]);
+    }
+
+    /// <summary>Closes a client connection that has had no request in flight for its load balancer's idle timeout.</summary>
+    private static void CloseIfIdle(ConnectionContext connection, ApplicationConnection client, BalancerState state, TimeProvider time)
+    {
+        if (state.ListenersById.TryGetValue(client.ListenerId, out var listener) &&
+            client.IdleAt(time.GetUtcNow(), TimeSpan.FromSeconds(listener.Balancer.IdleTimeoutSeconds)))
+        {
+            if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+            {
+                lifetime.RequestClose();
+            }
+            else
+            {
+                connection.Abort();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

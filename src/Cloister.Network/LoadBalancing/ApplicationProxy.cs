@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Cloister.Shared.Http;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -57,9 +58,52 @@ internal sealed class ApplicationProxy : IDisposable
         }
     }
 
+    /// <summary>
+    /// One request: the connection counts it in flight (not idle) until it ends; a connection older than its load
+    /// balancer's HTTP client keepalive duration has this request answered and then closes (<see cref="CloseAfterResponse"/>).
+    /// </summary>
     public async Task HandleAsync(HttpContext context)
     {
         var connection = context.Features.Get<ApplicationConnection>()!;
+        connection.RequestStarted();
+        try
+        {
+            if (_state().ListenersById.TryGetValue(connection.ListenerId, out var listener) &&
+                connection.OutlivedAt(_time.GetUtcNow(), TimeSpan.FromSeconds(listener.Balancer.ClientKeepAliveSeconds)))
+            {
+                CloseAfterResponse(context);
+            }
+
+            await RouteAsync(context, connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.RequestEnded(_time.GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// Ends the connection gracefully with this response, as ELB does once the client keepalive duration is over:
+    /// <c>Connection: close</c> on HTTP/1.1 (set as the response starts, after the load balancer's own answers clear the
+    /// headers), <c>GOAWAY</c> on HTTP/2.
+    /// </summary>
+    private static void CloseAfterResponse(HttpContext context)
+    {
+        if (HttpProtocol.IsHttp2(context.Request.Protocol))
+        {
+            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            return;
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers.Connection = "close";
+            return Task.CompletedTask;
+        });
+    }
+
+    private async Task RouteAsync(HttpContext context, ApplicationConnection connection)
+    {
         var state = _state();
         if (!state.ListenersById.TryGetValue(connection.ListenerId, out var listener))
         {

@@ -271,7 +271,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
                     LoadBalancerLog.Listening(_logger, listener.Balancer.Name, listener.Listener.Protocol, node, listener.Listener.Port);
                     if (listener.Balancer.Type == LoadBalancerType.Network)
                     {
-                        _networkListeners.Add(new NetworkListener(listener.Listener.Id, node, socket, () => Volatile.Read(ref _state), _sockets, _logger));
+                        _networkListeners.Add(new NetworkListener(listener.Listener.Id, node, socket, () => Volatile.Read(ref _state), _sockets, _time, _logger));
                     }
                     else
                     {
@@ -283,7 +283,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             if (application.Count > 0)
             {
                 var proxy = new ApplicationProxy(application.Select(a => a.Item2), () => Volatile.Read(ref _state), _sockets, _time, _logger);
-                _frontEnd = await ApplicationFrontEnd.StartAsync(application, proxy, () => Volatile.Read(ref _state), _loggers, cancellationToken).ConfigureAwait(false);
+                _frontEnd = await ApplicationFrontEnd.StartAsync(application, proxy, () => Volatile.Read(ref _state), _time, _loggers, cancellationToken).ConfigureAwait(false);
             }
         }
         catch

@@ -24,12 +24,14 @@ internal sealed class NetworkListener : IAsyncDisposable
     private readonly Socket _socket;
     private readonly Func<BalancerState> _state;
     private readonly IEniSockets _sockets;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public NetworkListener(string listenerId, IPAddress node, Socket socket, Func<BalancerState> state, IEniSockets sockets, ILogger logger)
+    public NetworkListener(string listenerId, IPAddress node, Socket socket, Func<BalancerState> state, IEniSockets sockets, TimeProvider time, ILogger logger)
     {
+        _time = time;
         _listenerId = listenerId;
         _node = node;
         _socket = socket;
@@ -95,6 +97,10 @@ internal sealed class NetworkListener : IAsyncDisposable
 
         var target = targets[(int)(FlowHash.Of(remote, local) % (uint)targets.Length)];
 
+        // The flow's idle time counts from when the node takes it up. TLS listeners keep ELB's fixed 350 seconds; a TCP
+        // listener's tcp.idle_timeout.seconds may change it.
+        var idle = new FlowIdleTimeout(_time, TimeSpan.FromSeconds(listener.Secure ? Listener.DefaultTcpIdleTimeoutSeconds : listener.Listener.TcpIdleTimeoutSeconds));
+
         // A target that turns unhealthy has its client connections reset, unless the node fails open to it (ELB's
         // connection termination for unhealthy targets, on by default); one an update deregisters drains, and at the
         // end of its delay the connection is reset if the group terminates connections on deregistration.
@@ -138,7 +144,7 @@ internal sealed class NetworkListener : IAsyncDisposable
                 await tls.AuthenticateAsClientAsync(TargetTls.Options(string.Empty), _stop.Token).ConfigureAwait(false);
             }
 
-            await StreamPump.RunAsync(front, client, back, upstream, _stop.Token).ConfigureAwait(false);
+            await StreamPump.RunAsync(front, client, back, upstream, idle, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException)
         {
@@ -173,17 +179,5 @@ internal sealed class NetworkListener : IAsyncDisposable
             : _sockets.OpenTcpClient(_node);
 
     /// <summary>A network load balancer resets a connection it cannot forward.</summary>
-    private static void Reset(Socket client)
-    {
-        try
-        {
-            client.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Already gone.
-        }
-
-        client.Dispose();
-    }
+    private static void Reset(Socket client) => StreamPump.Reset(client);
 }

@@ -7,17 +7,48 @@ namespace Cloister.Network.LoadBalancing;
 /// <summary>
 /// Copies bytes both ways between a client and a target with pooled buffers. When one side finishes sending, the
 /// other side's write half is shut down (a TCP FIN, after a TLS close_notify), so half-closed protocols still work.
+/// With an idle timeout, data or a FIN arriving on a flow idle past it is not passed on: both sides are reset.
 /// </summary>
 internal static class StreamPump
 {
     private const int BufferSize = 16 * 1024;
 
-    public static Task RunAsync(Stream client, Socket clientSocket, Stream target, Socket targetSocket, CancellationToken cancellationToken) =>
-        Task.WhenAll(
-            CopyAsync(client, target, targetSocket, cancellationToken),
-            CopyAsync(target, client, clientSocket, cancellationToken));
+    public static Task RunAsync(Stream client, Socket clientSocket, Stream target, Socket targetSocket, FlowIdleTimeout? idle, CancellationToken cancellationToken)
+    {
+        return Task.WhenAll(
+            CopyAsync(client, target, targetSocket, Forget, cancellationToken),
+            CopyAsync(target, client, clientSocket, Forget, cancellationToken));
 
-    private static async Task CopyAsync(Stream from, Stream to, Socket toSocket, CancellationToken cancellationToken)
+        // ELB resets the side whose packet met the forgotten flow; Cloister resets the other side too, at once, rather
+        // than holding its socket until that side sends (ELB would reset it then).
+        bool Forget()
+        {
+            if (idle is null || idle.Touch())
+            {
+                return false;
+            }
+
+            Reset(clientSocket);
+            Reset(targetSocket);
+            return true;
+        }
+    }
+
+    /// <summary>Closes a socket with a TCP reset (a zero linger).</summary>
+    public static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static async Task CopyAsync(Stream from, Stream to, Socket toSocket, Func<bool> forgotten, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -25,7 +56,17 @@ internal static class StreamPump
             int read;
             while ((read = await from.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
+                if (forgotten())
+                {
+                    return;
+                }
+
                 await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (forgotten())
+            {
+                return;
             }
 
             if (to is SslStream tls)

@@ -270,6 +270,7 @@ internal sealed partial class ModelBuilder
                 r.Resource.Attribute("DNSName"))
             {
                 IdleTimeoutSeconds = IdleTimeoutOf(r),
+                ClientKeepAliveSeconds = ClientKeepAliveOf(r),
             });
         }
 
@@ -313,7 +314,10 @@ internal sealed partial class ModelBuilder
             }
 
             var action = TerminalAction(r, "DefaultActions", protocol);
-            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, action));
+            _listeners.Add(new Listener(r.Id, r.LogicalId, r.Required("LoadBalancerArn"), protocol, r.Int("Port", 80), certificates, action)
+            {
+                TcpIdleTimeoutSeconds = TcpIdleTimeoutOf(r, protocol),
+            });
         }
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::ListenerRule"))

@@ -124,6 +124,22 @@ public sealed class LoadBalancingValidationTests
         Assert.Empty(five);
     }
 
+    [Fact]
+    public void Validate_RuleWithMoreThanFiveWildcards_IsRefused()
+    {
+        var six = RuleProblems(
+            new RuleCondition("path-pattern", ["/a/*/b/*"]),
+            new RuleCondition("host-header", ["*.example.?om"]),
+            new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("k*", "v?")] });
+        var five = RuleProblems(
+            new RuleCondition("path-pattern", ["/a/*/b/*"]),
+            new RuleCondition("host-header", ["*.example.co?"]),
+            new RuleCondition("query-string", []) { QueryStrings = [new QueryStringPair("k*", "literal\\*")] });
+
+        Assert.Equal(["Rule.Conditions"], six);
+        Assert.Empty(five);
+    }
+
     /// <summary>The problems, as resource.property, of one rule with these conditions on the model's HTTP listener.</summary>
     private static List<string> RuleProblems(params RuleCondition[] conditions)
     {

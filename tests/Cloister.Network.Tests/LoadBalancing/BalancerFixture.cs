@@ -47,6 +47,9 @@ public sealed class BalancerFixture : IAsyncLifetime
 
     public LoadBalancerService Balancers { get; private set; } = null!;
 
+    /// <summary>The load balancers' clock: a test moves it ahead to cross a timeout of minutes at once (and back after).</summary>
+    internal ShiftedTime Clock { get; } = new();
+
     /// <summary>How many <c>/slow/{milliseconds}</c> requests the IP targets' servers hold now.</summary>
     public int SlowRequestsInFlight(int milliseconds)
     {
@@ -71,7 +74,7 @@ public sealed class BalancerFixture : IAsyncLifetime
             StartWebServer("echo", BalancerTopology.WebPort + 1, "echo-vpc {peer}");
             await StartApiServerAsync("api1");
             await StartApiServerAsync("api2");
-            Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]));
+            Balancers = await LoadBalancerService.StartAsync(Sandbox.Model, Sandbox, c => Authority.Issue([c.DomainName, .. c.SubjectAlternativeNames]), time: Clock);
         }
         catch
         {

@@ -110,12 +110,12 @@ public sealed partial class LoadBalancerServiceTests
 
             await fixture.Balancers.UpdateAsync(WithGroup(model, delayed with { Targets = ["10.50.1.11"] }));
             Assert.All(await NlbRequestsAsync(8, NlbNodes[0], BalancerTopology.DrainPort), name => Assert.Equal("web1", name));
-            var during = await Task.WhenAll(sockets[..12].Select(FinishRequestAsync));
+            var during = await Task.WhenAll(sockets[..12].Select(s => FinishRequestAsync(s)));
             Assert.Equal(TargetHealthState.Draining, fixture.StateOf("drain", removed));
             Assert.Contains("web1-drain", during);
 
             Assert.True(await BalancerFixture.EventuallyAsync(() => fixture.StateOf("drain", removed) is null, Settle));
-            return [.. await Task.WhenAll(sockets[12..].Select(FinishRequestAsync))];
+            return [.. await Task.WhenAll(sockets[12..].Select(s => FinishRequestAsync(s)))];
         }
         finally
         {
@@ -126,13 +126,16 @@ public sealed partial class LoadBalancerServiceTests
         }
     }
 
-    /// <summary>Ends the request a connection left open: the body that comes back, or how the connection ended.</summary>
-    private static async Task<string> FinishRequestAsync(Socket socket)
+    /// <summary>
+    /// Ends the request a connection left open (or sends <paramref name="rest"/>, a whole request on a connection that
+    /// sent nothing yet): the body that comes back, or how the connection ended.
+    /// </summary>
+    private static async Task<string> FinishRequestAsync(Socket socket, string rest = "\r\n")
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await socket.SendAsync("\r\n"u8.ToArray(), timeout.Token);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(rest), timeout.Token);
             using var reader = new StreamReader(new NetworkStream(socket), Encoding.ASCII);
             var response = await reader.ReadToEndAsync(timeout.Token);
             return response.Length == 0 ? "closed" : response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];

@@ -210,21 +210,7 @@ public sealed partial class LoadBalancerServiceTests(BalancerFixture fixture) : 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await socket.ConnectAsync(new IPEndPoint(NlbNodes[0], 443), timeout.Token);
         await using var tls = new SslStream(new NetworkStream(socket));
-        var root = fixture.Authority.Root;
-        await tls.AuthenticateAsClientAsync(
-            new SslClientAuthenticationOptions
-            {
-                TargetHost = BalancerTopology.CustomName,
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(root);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return certificate is X509Certificate2 leaf && chain.Build(leaf) && leaf.MatchesHostname(BalancerTopology.CustomName);
-                },
-            },
-            timeout.Token);
+        await tls.AuthenticateAsClientAsync(TrustingTheSandboxCa(), timeout.Token);
         var (status, body) = await GetAsync(tls, timeout.Token);
 
         Assert.StartsWith("HTTP/1.0 200", status, StringComparison.Ordinal);
@@ -445,6 +431,24 @@ public sealed partial class LoadBalancerServiceTests(BalancerFixture fixture) : 
             () => fixture.StateOf("api", "10.50.1.40:443") == TargetHealthState.Healthy && fixture.StateOf("api", "10.50.2.40:443") == TargetHealthState.Healthy &&
                 fixture.StateOf("v2", "10.50.2.40:443") == TargetHealthState.Healthy && fixture.StateOf("one", "10.50.1.40:443") == TargetHealthState.Healthy,
             Settle);
+
+    /// <summary>TLS client options for the custom name that accept only a certificate the sandbox CA issued for it.</summary>
+    private SslClientAuthenticationOptions TrustingTheSandboxCa()
+    {
+        var root = fixture.Authority.Root;
+        return new SslClientAuthenticationOptions
+        {
+            TargetHost = BalancerTopology.CustomName,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(root);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is X509Certificate2 leaf && chain.Build(leaf) && leaf.MatchesHostname(BalancerTopology.CustomName);
+            },
+        };
+    }
 
     /// <summary>A request through the ALB's first node that must succeed: the target's body.</summary>
     private async Task<string> RoutedBodyAsync(string path, params string[] extra)

@@ -1,6 +1,9 @@
 namespace Cloister.Templates.Tests.Mapping;
 
-/// <summary>A load balancer's idle timeout and a target group's health check timeout, read into the model or refused as ELB refuses them.</summary>
+/// <summary>
+/// A load balancer's idle timeout and client keepalive duration, a network load balancer listener's TCP idle timeout and
+/// a target group's health check timeout, read into the model or refused as ELB refuses them.
+/// </summary>
 public sealed class LoadBalancingHealthMappingTests
 {
     private const string Network = """
@@ -30,6 +33,52 @@ public sealed class LoadBalancingHealthMappingTests
         var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Alb");
         Assert.Equal("Properties.LoadBalancerAttributes[0].Value", problem.Property);
         Assert.Contains($"from 1 to 4000 seconds, not '{value}'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadBalancer_ClientKeepAliveAttribute_IsReadElseElbsDefault()
+    {
+        var set = TestTemplates.LoadValid(Balancer("[{ Key: client_keep_alive.seconds, Value: '600' }]")).Model;
+        var unset = TestTemplates.LoadValid(Balancer(null)).Model;
+
+        Assert.Equal(600, Assert.Single(set.LoadBalancers).ClientKeepAliveSeconds);
+        Assert.Equal(3600, Assert.Single(unset.LoadBalancers).ClientKeepAliveSeconds);
+    }
+
+    [Theory]
+    [InlineData("59")]
+    [InlineData("604801")]
+    [InlineData("an-hour")]
+    public void LoadBalancer_ClientKeepAliveOutOfRange_IsReportedAtThePair(string value)
+    {
+        var result = TestTemplates.Load(Balancer($"[{{ Key: client_keep_alive.seconds, Value: '{value}' }}]"));
+
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Alb");
+        Assert.Equal("Properties.LoadBalancerAttributes[0].Value", problem.Property);
+        Assert.Contains($"from 60 to 604800 seconds, not '{value}'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Listener_TcpIdleTimeoutAttribute_IsReadElseElbsDefault()
+    {
+        var set = TestTemplates.LoadValid(NetworkListener("TCP", "[{ Key: tcp.idle_timeout.seconds, Value: '500' }]")).Model;
+        var unset = TestTemplates.LoadValid(NetworkListener("TCP", null)).Model;
+
+        Assert.Equal(500, Assert.Single(set.Listeners).TcpIdleTimeoutSeconds);
+        Assert.Equal(350, Assert.Single(unset.Listeners).TcpIdleTimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("TCP", "59", "from 60 to 6000 seconds, not '59'")]
+    [InlineData("TCP", "6001", "from 60 to 6000 seconds, not '6001'")]
+    [InlineData("TLS", "500", "only TCP listeners")]
+    public void Listener_TcpIdleTimeoutOutOfRangeOrNotTcp_IsReportedAtThePair(string protocol, string value, string message)
+    {
+        var result = TestTemplates.Load(NetworkListener(protocol, $"[{{ Key: tcp.idle_timeout.seconds, Value: '{value}' }}]"));
+
+        var problem = Assert.Single(result.Validation.Problems, p => p.Resource == "Listener");
+        Assert.Equal("Properties.ListenerAttributes[0].Value", problem.Property);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -84,6 +133,26 @@ public sealed class LoadBalancingHealthMappingTests
               Alb:
                 Type: AWS::ElasticLoadBalancingV2::LoadBalancer
                 Properties: { Subnets: [!Ref SubnetA, !Ref SubnetB]{{(attributes is null ? string.Empty : ", LoadBalancerAttributes: " + attributes)}} }
+            """;
+
+    private static string NetworkListener(string protocol, string? attributes) =>
+        "Resources:\n" + Network + "\n" + $$"""
+              Nlb:
+                Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+                Properties: { Type: network, Subnets: [!Ref SubnetA, !Ref SubnetB] }
+              Targets:
+                Type: AWS::ElasticLoadBalancingV2::TargetGroup
+                Properties: { Protocol: TCP, Port: 80, VpcId: !Ref Vpc, TargetType: ip }
+              Certificate:
+                Type: AWS::CertificateManager::Certificate
+                Properties: { DomainName: api.example.com }
+              Listener:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties:
+                  LoadBalancerArn: !Ref Nlb
+                  Protocol: {{protocol}}
+                  Port: 443
+                  DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Targets }]{{(protocol == "TLS" ? "\n      Certificates: [{ CertificateArn: !Ref Certificate }]" : string.Empty)}}{{(attributes is null ? string.Empty : "\n      ListenerAttributes: " + attributes)}}
             """;
 
     private static string Group(string protocol, string properties) =>
