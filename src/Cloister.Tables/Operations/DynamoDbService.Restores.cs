@@ -29,15 +29,7 @@ internal sealed partial class DynamoDbService
             request, backup.Table, target, new RestoreSummary(backup.Arn, TableDescriptionWriter.Arn(_account, backup.Table.Name), _store.Time.GetUtcNow()), "the backup");
 
         // Read off the lock: the backup's rows never change, and a DeleteBackup meanwhile is caught below.
-        var rows = await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false);
-        var table = new TableData(definition);
-        var operations = new List<JournalOperation>(rows.Count + 1) { JournalOperation.PutTable(definition) };
-        foreach (var row in rows)
-        {
-            var item = StoredItemFactory.FromJournal(definition, row);
-            table.Put(item.PartitionKey, item.SortKey, item);
-            operations.Add(JournalOperation.PutItem(target, item));
-        }
+        var (table, operations) = RestoredTable(definition, await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false));
 
         long lsn;
         lock (_store.Gate)
@@ -95,15 +87,7 @@ internal sealed partial class DynamoDbService
 
         var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at);
         var definition = RestoredDefinition(request, current, target, summary, "the source table");
-        var rows = await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false);
-        var table = new TableData(definition);
-        var operations = new List<JournalOperation>(rows.Count + 1) { JournalOperation.PutTable(definition) };
-        foreach (var row in rows)
-        {
-            var item = StoredItemFactory.FromJournal(definition, row);
-            table.Put(item.PartitionKey, item.SortKey, item);
-            operations.Add(JournalOperation.PutItem(target, item));
-        }
+        var (table, operations) = RestoredTable(definition, await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false));
 
         long lsn;
         lock (_store.Gate)
@@ -123,6 +107,21 @@ internal sealed partial class DynamoDbService
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    /// <summary>A restored table holding <paramref name="rows"/> (items as stored), and the journal operations that record it.</summary>
+    private static (TableData Table, List<JournalOperation> Operations) RestoredTable(TableDefinition definition, List<byte[]> rows)
+    {
+        var table = new TableData(definition);
+        var operations = new List<JournalOperation>(rows.Count + 1) { JournalOperation.PutTable(definition) };
+        foreach (var row in rows)
+        {
+            var item = StoredItemFactory.FromJournal(definition, row);
+            table.Put(item.PartitionKey, item.SortKey, item);
+            operations.Add(JournalOperation.PutItem(definition.Name, item));
+        }
+
+        return (table, operations);
     }
 
     private static DynamoDbException RecoveryUnavailable(string table) =>
