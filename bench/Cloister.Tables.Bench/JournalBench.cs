@@ -12,7 +12,7 @@ namespace Cloister.Tables.Bench;
 /// B-tree leaf) prefilled with <c>prefill</c> claim-sized items, then <c>writers</c> tasks each putting one item and
 /// waiting for it to be durable, in a loop. Reports puts per second, puts per SQLite transaction, and the CPU of
 /// the journal's threads (writer and checkpointer) and of the whole process per put, read from <c>/proc</c>.
-/// No HTTP, no SDK: what one durable put costs the store.
+/// No HTTP, no SDK: what one durable put costs the store, without and with point-in-time recovery's history.
 /// </summary>
 public static class JournalBench
 {
@@ -22,41 +22,52 @@ public static class JournalBench
 
     public static async Task<IReadOnlyList<string>> RunAsync(string directory, int prefill, int writers, TimeSpan duration, int rounds)
     {
-        var store = TableStore.Open(directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        // Two stores in the same run: the same table without and with point-in-time recovery (whose history the writer adds to
+        // every put's commit), measured in alternating rounds so both meet the same machine.
+        var plain = await OpenAsync(Path.Combine(directory, "plain"), Claims, prefill);
+        var recovered = await OpenAsync(Path.Combine(directory, "pitr"), Claims with { PointInTimeRecoverySince = DateTimeOffset.UtcNow, RecoveryPeriodInDays = 35 }, prefill);
         try
         {
-            lock (store.Gate)
-            {
-                store.AddTable(new TableData(Claims));
-                store.Append([JournalOperation.PutTable(Claims)]);
-            }
-
-            long lsn = 0;
-            for (var n = 0; n < prefill; n++)
-            {
-                lsn = Put(store);
-                if (n % 512 == 511)
-                {
-                    await store.WaitDurableAsync(lsn);
-                }
-            }
-
-            await store.WaitDurableAsync(lsn);
             var rows = new List<string>();
             for (var round = 0; round < rounds; round++)
             {
-                rows.Add(await MeasureAsync(store, prefill, writers, duration));
+                rows.Add(await MeasureAsync(plain, "PITR off", prefill, writers, duration));
+                rows.Add(await MeasureAsync(recovered, "PITR on", prefill, writers, duration));
             }
 
             return rows;
         }
         finally
         {
-            await store.DisposeAsync();
+            await plain.DisposeAsync();
+            await recovered.DisposeAsync();
         }
     }
 
-    private static async Task<string> MeasureAsync(TableStore store, int prefill, int writers, TimeSpan duration)
+    private static async Task<TableStore> OpenAsync(string directory, TableDefinition definition, int prefill)
+    {
+        var store = TableStore.Open(directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        lock (store.Gate)
+        {
+            store.AddTable(new TableData(definition));
+            store.Append([JournalOperation.PutTable(definition)]);
+        }
+
+        long lsn = 0;
+        for (var n = 0; n < prefill; n++)
+        {
+            lsn = Put(store);
+            if (n % 512 == 511)
+            {
+                await store.WaitDurableAsync(lsn);
+            }
+        }
+
+        await store.WaitDurableAsync(lsn);
+        return store;
+    }
+
+    private static async Task<string> MeasureAsync(TableStore store, string mode, int prefill, int writers, TimeSpan duration)
     {
         var commits = store.Journal.Commits;
         var journalCpu = JournalThreadsCpu();
@@ -77,7 +88,7 @@ public static class JournalBench
         var journalUs = (JournalThreadsCpu() - journalCpu).TotalMicroseconds / Math.Max(1, puts);
         var processUs = (Process.GetCurrentProcess().TotalProcessorTime - processCpu).TotalMicroseconds / Math.Max(1, puts);
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {prefill:N0} random keys, {writers} writers | {puts / elapsed.TotalSeconds:N0} | {perCommit:F2} | {journalUs:F1} | {processUs:F1} |");
+            $"| {prefill:N0} random keys, {writers} writers, {mode} | {puts / elapsed.TotalSeconds:N0} | {perCommit:F2} | {journalUs:F1} | {processUs:F1} |");
     }
 
     private static long Put(TableStore store)

@@ -16,6 +16,9 @@ internal sealed class RestartableServer(string prefix, TimeProvider? time = null
 
     public AmazonDynamoDBClient Client => _client!;
 
+    /// <summary>The data folder, to look at the journal's database itself.</summary>
+    public string DataDirectory => _directory;
+
     public async Task StartAsync()
     {
         _server = await TablesServer.StartAsync(new TablesServerOptions

@@ -6,8 +6,8 @@ namespace Cloister.Tables.Operations;
 
 /// <summary>
 /// DescribeContinuousBackups and UpdateContinuousBackups: continuous backups are ENABLED on every table, as DynamoDB reports
-/// them, and the point-in-time recovery setting is kept with the table's definition (journalled, so a restart keeps it).
-/// Nothing is restored: RestoreTableToPointInTime is not offered (docs/tables.md).
+/// them, and the point-in-time recovery setting is kept with the table's definition (journalled, so a restart keeps it). While it
+/// is enabled the journal keeps the table's history (<see cref="PointInTimeHistory"/>) for RestoreTableToPointInTime.
 /// </summary>
 internal sealed partial class DynamoDbService
 {
@@ -50,12 +50,14 @@ internal sealed partial class DynamoDbService
         {
             var table = _store.FindTable(name) ?? throw BackupTableNotFound(name);
             var definition = table.Definition;
-            changed = definition with
-            {
-                // Enabling again keeps the time it was first enabled: the restorable window does not start over.
-                PointInTimeRecoverySince = enabled ? definition.PointInTimeRecoverySince ?? _store.Time.GetUtcNow() : null,
-                RecoveryPeriodInDays = enabled ? (int)(days ?? (definition.RecoveryPeriodInDays > 0 ? definition.RecoveryPeriodInDays : MaxRecoveryPeriodInDays)) : 0,
-            };
+            var period = enabled ? (int)(days ?? (definition.RecoveryPeriodInDays > 0 ? definition.RecoveryPeriodInDays : MaxRecoveryPeriodInDays)) : 0;
+
+            // Enabling again keeps the window's start: it does not start over. A new period starts it no earlier than the old
+            // period reached, since the history older than that may have been pruned.
+            var since = !enabled ? (DateTimeOffset?)null
+                : RestorableWindow(definition) is { } window ? (period != definition.RecoveryPeriodInDays ? window.Earliest : definition.PointInTimeRecoverySince)
+                : _store.Time.GetUtcNow();
+            changed = definition with { PointInTimeRecoverySince = since, RecoveryPeriodInDays = period };
             lsn = Redefine(table, changed);
         }
 
@@ -69,14 +71,12 @@ internal sealed partial class DynamoDbService
         writer.WriteStartObject("ContinuousBackupsDescription");
         writer.WriteString("ContinuousBackupsStatus", "ENABLED");
         writer.WriteStartObject("PointInTimeRecoveryDescription");
-        if (definition.PointInTimeRecoverySince is { } since)
+        if (RestorableWindow(definition) is var (earliest, latest))
         {
-            // LatestRestorableDateTime is "typically 5 minutes before the current time" (DynamoDB's API reference).
-            var latest = _store.Time.GetUtcNow().AddMinutes(-5);
             writer.WriteString("PointInTimeRecoveryStatus", "ENABLED");
             writer.WriteNumber("RecoveryPeriodInDays", definition.RecoveryPeriodInDays);
-            writer.WriteNumber("EarliestRestorableDateTime", since.ToUnixTimeMilliseconds() / 1000.0);
-            writer.WriteNumber("LatestRestorableDateTime", (latest > since ? latest : since).ToUnixTimeMilliseconds() / 1000.0);
+            writer.WriteNumber("EarliestRestorableDateTime", earliest.ToUnixTimeMilliseconds() / 1000.0);
+            writer.WriteNumber("LatestRestorableDateTime", latest.ToUnixTimeMilliseconds() / 1000.0);
         }
         else
         {
@@ -86,6 +86,24 @@ internal sealed partial class DynamoDbService
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The times a table can be restored to, null while point-in-time recovery is disabled: from when it was enabled, or the
+    /// recovery period ago if later, to now. DynamoDB's latest is "typically 5 minutes before the current time"; here every
+    /// acknowledged change is in the history when it is answered, so the latest is the present.
+    /// </summary>
+    private (DateTimeOffset Earliest, DateTimeOffset Latest)? RestorableWindow(TableDefinition definition)
+    {
+        if (definition.PointInTimeRecoverySince is not { } since)
+        {
+            return null;
+        }
+
+        var now = _store.Time.GetUtcNow();
+        var periodStart = now.AddDays(-definition.RecoveryPeriodInDays);
+        var earliest = periodStart > since ? periodStart : since;
+        return (earliest, now > earliest ? now : earliest);
     }
 
     private static DynamoDbException BackupTableNotFound(string name) => new(ErrorCodes.TableNotFound, "Table not found: " + name);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
@@ -6,9 +7,9 @@ using Cloister.Tables.Storage;
 namespace Cloister.Tables.Operations;
 
 /// <summary>
-/// RestoreTableFromBackup: a new table with the backup's keys, indexes (or the overrides' subset of them), throughput and
-/// encryption, and its items; tags, time to live, resource policy, deletion protection and point-in-time recovery are not
-/// restored, as in DynamoDB. RestoreTableToPointInTime is refused: the journal keeps each item's latest version only.
+/// RestoreTableFromBackup and RestoreTableToPointInTime: a new table with the backup's (or the source table's) keys, indexes (or
+/// the overrides' subset of them), throughput and encryption, and its items; tags, time to live, resource policy, deletion
+/// protection and point-in-time recovery are not restored, as in DynamoDB.
 /// </summary>
 internal sealed partial class DynamoDbService
 {
@@ -24,18 +25,11 @@ internal sealed partial class DynamoDbService
             CheckRestoreTarget(target);
         }
 
-        var definition = RestoredDefinition(request, backup, target);
+        var definition = RestoredDefinition(
+            request, backup.Table, target, new RestoreSummary(backup.Arn, TableDescriptionWriter.Arn(_account, backup.Table.Name), _store.Time.GetUtcNow()), "the backup");
 
         // Read off the lock: the backup's rows never change, and a DeleteBackup meanwhile is caught below.
-        var rows = await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false);
-        var table = new TableData(definition);
-        var operations = new List<JournalOperation>(rows.Count + 1) { JournalOperation.PutTable(definition) };
-        foreach (var row in rows)
-        {
-            var item = StoredItemFactory.FromJournal(definition, row);
-            table.Put(item.PartitionKey, item.SortKey, item);
-            operations.Add(JournalOperation.PutItem(target, item));
-        }
+        var (table, operations) = RestoredTable(definition, await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false));
 
         long lsn;
         lock (_store.Gate)
@@ -54,32 +48,95 @@ internal sealed partial class DynamoDbService
     }
 
     /// <summary>
-    /// Refused here, clearly: a restore to a point in time needs every item's past versions, and the journal keeps only the
-    /// latest. The source and target are checked first, as DynamoDB checks them.
+    /// RestoreTableToPointInTime: a new table with the source table's current keys, indexes, throughput and encryption (or the
+    /// overrides'), holding the items the source held at the time asked for, rebuilt from its point-in-time history
+    /// (<see cref="PointInTimeHistory"/>). The source is checked as DynamoDB checks it, then the time against
+    /// [EarliestRestorableDateTime, LatestRestorableDateTime].
     /// </summary>
-    private void RestoreTableToPointInTime(JsonElement request)
+    private async ValueTask RestoreTableToPointInTimeAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var source = PointInTimeSource(request);
         var target = RequestReader.RequireString(request, "TargetTableName", "targetTableName");
         RequestReader.ValidateTableName(target, "targetTableName");
+        var latest = RequestReader.GetBool(request, "UseLatestRestorableTime") ?? false;
+        var asked = RequestReader.GetTimestamp(request, "RestoreDateTime");
+        if (latest && asked is not null)
+        {
+            throw DynamoDbException.Validation("Only one of UseLatestRestorableTime or RestoreDateTime can be specified");
+        }
+
+        if (!latest && asked is null)
+        {
+            throw DynamoDbException.Validation("Either RestoreDateTime or UseLatestRestorableTime must be specified");
+        }
+
+        TableDefinition current;
+        DateTimeOffset at;
         lock (_store.Gate)
         {
-            var table = _store.FindTable(source) ?? throw BackupTableNotFound(source);
+            current = (_store.FindTable(source) ?? throw BackupTableNotFound(source)).Definition;
             CheckRestoreTarget(target);
-            if (table.Definition.PointInTimeRecoverySince is null)
+            var (earliest, latestTime) = RestorableWindow(current) ?? throw RecoveryUnavailable(source);
+            at = asked ?? latestTime;
+            if (at < earliest || at > latestTime)
             {
-                throw new DynamoDbException(ErrorCodes.PointInTimeRecoveryUnavailable, $"Point in time recovery is not enabled for table '{source}'");
+                throw new DynamoDbException(ErrorCodes.InvalidRestoreTime, string.Create(CultureInfo.InvariantCulture,
+                    $"RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime: {earliest:yyyy-MM-ddTHH:mm:ss.fffZ} and {latestTime:yyyy-MM-ddTHH:mm:ss.fffZ}, not {at:yyyy-MM-ddTHH:mm:ss.fffZ}"));
             }
         }
 
-        throw DynamoDbException.Validation(
-            $"Cloister cannot restore table {source} to a point in time: it keeps only the latest version of each item, not their history. Use CreateBackup and RestoreTableFromBackup.");
+        var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at);
+        var definition = RestoredDefinition(request, current, target, summary, "the source table");
+        var (table, operations) = RestoredTable(definition, await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false));
+
+        long lsn;
+        lock (_store.Gate)
+        {
+            // The history read is the source's only if recovery stayed enabled on that same table meanwhile (disabling drops it).
+            var now = _store.FindTable(source)?.Definition ?? throw BackupTableNotFound(source);
+            if (now.TableId != current.TableId || now.PointInTimeRecoverySince is null || now.PointInTimeRecoverySince > current.PointInTimeRecoverySince)
+            {
+                throw RecoveryUnavailable(source);
+            }
+
+            CheckRestoreTarget(target);
+            _store.AddTable(table);
+            _access.Publish(definition);
+            lsn = _store.AppendTableChange(operations);
+            WriteTableDescription(writer, table, "ACTIVE");
+        }
+
+        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
     }
+
+    /// <summary>A restored table holding <paramref name="rows"/> (items as stored), and the journal operations that record it.</summary>
+    private static (TableData Table, List<JournalOperation> Operations) RestoredTable(TableDefinition definition, List<byte[]> rows)
+    {
+        var table = new TableData(definition);
+        var operations = new List<JournalOperation>(rows.Count + 1) { JournalOperation.PutTable(definition) };
+        foreach (var row in rows)
+        {
+            var item = StoredItemFactory.FromJournal(definition, row);
+            table.Put(item.PartitionKey, item.SortKey, item);
+            operations.Add(JournalOperation.PutItem(definition.Name, item));
+        }
+
+        return (table, operations);
+    }
+
+    private static DynamoDbException RecoveryUnavailable(string table) =>
+        new(ErrorCodes.PointInTimeRecoveryUnavailable, $"Point in time recovery is not enabled for table '{table}'");
 
     /// <summary>The source of RestoreTableToPointInTime: SourceTableName, or the table a SourceTableArn of this account and region names.</summary>
     private string PointInTimeSource(JsonElement request)
     {
-        if (RequestReader.GetString(request, "SourceTableArn") is { } arn)
+        var byArn = RequestReader.GetString(request, "SourceTableArn");
+        if (byArn is not null && RequestReader.Has(request, "SourceTableName"))
+        {
+            throw DynamoDbException.Validation("One or more parameter values were invalid: Only one of SourceTableName or SourceTableArn can be specified");
+        }
+
+        if (byArn is { } arn)
         {
             var prefix = TableDescriptionWriter.Arn(_account, "");
             return arn.StartsWith(prefix, StringComparison.Ordinal) ? arn[prefix.Length..]
@@ -105,10 +162,12 @@ internal sealed partial class DynamoDbService
         }
     }
 
-    /// <summary>The restored table's definition: the backup's, with RestoreTableFromBackup's overrides applied and checked.</summary>
-    private TableDefinition RestoredDefinition(JsonElement request, BackupRecord backup, string target)
+    /// <summary>
+    /// The restored table's definition: the backup's, or the source table's for a point-in-time restore, with the restore's
+    /// overrides applied and checked; <paramref name="origin"/> names the source in messages ("the backup").
+    /// </summary>
+    private TableDefinition RestoredDefinition(JsonElement request, TableDefinition source, string target, RestoreSummary summary, string origin)
     {
-        var source = backup.Table;
         var billing = RequestReader.GetEnum(request, "BillingModeOverride", "billingModeOverride", "PROVISIONED", "PAY_PER_REQUEST") ?? source.BillingMode;
         var (read, write) = (source.ReadCapacityUnits, source.WriteCapacityUnits);
         if (RequestReader.Has(request, "ProvisionedThroughputOverride") || billing == "PAY_PER_REQUEST" || source.BillingMode != "PROVISIONED")
@@ -116,19 +175,18 @@ internal sealed partial class DynamoDbService
             (read, write) = TableDefinitionReader.ReadThroughput(request, billing, "ProvisionedThroughputOverride");
         }
 
-        var indexes = RestoredIndexes(request, source, "LocalSecondaryIndexOverride", isGlobal: false, billing)
-            .Concat(RestoredIndexes(request, source, "GlobalSecondaryIndexOverride", isGlobal: true, billing)
+        var indexes = RestoredIndexes(request, source, "LocalSecondaryIndexOverride", isGlobal: false, billing, origin)
+            .Concat(RestoredIndexes(request, source, "GlobalSecondaryIndexOverride", isGlobal: true, billing, origin)
                 .Select(index => billing == "PAY_PER_REQUEST" ? index with { ReadCapacityUnits = 0, WriteCapacityUnits = 0 }
                     : index.ReadCapacityUnits == 0 ? index with { ReadCapacityUnits = read, WriteCapacityUnits = write }
                     : index))
             .ToImmutableArray();
-        var now = _store.Time.GetUtcNow();
         var restored = new TableDefinition(
-            target, Guid.NewGuid().ToString(), source.HashKey, source.RangeKey, source.AttributeTypes, billing, read, write, indexes, null, false, false, now)
+            target, Guid.NewGuid().ToString(), source.HashKey, source.RangeKey, source.AttributeTypes, billing, read, write, indexes, null, false, false, _store.Time.GetUtcNow())
         {
             TableClass = source.TableClass,
             SseKmsKeyArn = TableSettingsReader.TryReadSse(request, _account, out var keyArn, "SSESpecificationOverride") ? keyArn : source.SseKmsKeyArn,
-            RestoredFrom = new RestoreSummary(backup.Arn, TableDescriptionWriter.Arn(_account, source.Name), now),
+            RestoredFrom = summary,
         };
 
         // An index left out takes its key attributes' definitions with it, as a table never has a definition no key uses.
@@ -137,10 +195,10 @@ internal sealed partial class DynamoDbService
     }
 
     /// <summary>
-    /// The indexes of one kind a restored table has: the backup's, or those an override lists, each of which must be one of the
-    /// backup's (its name, key and projection); an override can leave indexes out, not add or change them.
+    /// The indexes of one kind a restored table has: the source's, or those an override lists, each of which must be one of the
+    /// source's (its name, key and projection); an override can leave indexes out, not add or change them.
     /// </summary>
-    private static List<IndexDefinition> RestoredIndexes(JsonElement request, TableDefinition source, string member, bool isGlobal, string billing)
+    private static List<IndexDefinition> RestoredIndexes(JsonElement request, TableDefinition source, string member, bool isGlobal, string billing, string origin)
     {
         var backed = source.Indexes.Where(index => index.IsGlobal == isGlobal).ToList();
         if (RequestReader.GetArray(request, member) is not { } overrides)
@@ -157,7 +215,7 @@ internal sealed partial class DynamoDbService
                 original.ProjectionType != index.ProjectionType || !NonKey(original).SequenceEqual(NonKey(index)))
             {
                 throw DynamoDbException.Validation(
-                    $"One or more parameter values were invalid: {member} must name indexes of the backup as they are: {index.Name} is not one");
+                    $"One or more parameter values were invalid: {member} must name indexes of {origin} as they are: {index.Name} is not one");
             }
 
             if (chosen.Any(existing => string.Equals(existing.Name, index.Name, StringComparison.Ordinal)))

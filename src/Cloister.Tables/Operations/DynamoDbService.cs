@@ -69,7 +69,7 @@ internal sealed partial class DynamoDbService
             ["ListBackups"] = (request, writer, _) => Sync(() => ListBackups(request, writer)),
             ["DeleteBackup"] = (request, writer, _) => DeleteBackupAsync(request, writer),
             ["RestoreTableFromBackup"] = (request, writer, _) => RestoreTableFromBackupAsync(request, writer),
-            ["RestoreTableToPointInTime"] = (request, _, _) => Sync(() => RestoreTableToPointInTime(request)),
+            ["RestoreTableToPointInTime"] = (request, writer, _) => RestoreTableToPointInTimeAsync(request, writer),
         }.ToFrozenDictionary(StringComparer.Ordinal);
         _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }

@@ -60,7 +60,11 @@ internal static class TableDescriptionWriter
         {
             // The restore is done when it is answered, so it is never in progress here (DynamoDB's is for minutes).
             writer.WriteStartObject("RestoreSummary");
-            writer.WriteString("SourceBackupArn", restore.SourceBackupArn);
+            if (restore.SourceBackupArn is not null)
+            {
+                writer.WriteString("SourceBackupArn", restore.SourceBackupArn);
+            }
+
             writer.WriteString("SourceTableArn", restore.SourceTableArn);
             writer.WriteNumber("RestoreDateTime", restore.RestoreDateTime.ToUnixTimeMilliseconds() / 1000.0);
             writer.WriteBoolean("RestoreInProgress", false);

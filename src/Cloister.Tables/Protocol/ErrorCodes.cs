@@ -20,6 +20,7 @@ internal static class ErrorCodes
     public const string TableAlreadyExists = Dynamo + "TableAlreadyExistsException";
     public const string BackupNotFound = Dynamo + "BackupNotFoundException";
     public const string PointInTimeRecoveryUnavailable = Dynamo + "PointInTimeRecoveryUnavailableException";
+    public const string InvalidRestoreTime = Dynamo + "InvalidRestoreTimeException";
     public const string Serialization = Coral + "SerializationException";
     public const string UnknownOperation = Coral + "UnknownOperationException";
     public const string UnrecognizedClient = Coral + "UnrecognizedClientException";

@@ -24,6 +24,8 @@ internal sealed class Journal : IAsyncDisposable
     private readonly Checkpointer _checkpointer;
     private readonly SafeFileHandle _databaseFile;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _time;
+    private readonly List<TableDefinition> _tablesAtOpen;
     private List<JournalBatch> _queue = [];
     private bool _closed;
     private int _queued;
@@ -35,9 +37,11 @@ internal sealed class Journal : IAsyncDisposable
     private long _batchesCommitted;
     private long _commitTicks;
 
-    private Journal(SqliteConnection connection, string path, long lastLsn, ILogger logger)
+    private Journal(SqliteConnection connection, string path, long lastLsn, TimeProvider time, List<TableDefinition> tables, ILogger logger)
     {
         _connection = connection;
+        _time = time;
+        _tablesAtOpen = tables;
         Path = path;
         _databaseFile = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         _checkpointer = new Checkpointer(path, _databaseFile, logger);
@@ -68,7 +72,7 @@ internal sealed class Journal : IAsyncDisposable
     public string Path { get; }
 
     public static Journal Open(
-        string path, ILogger logger, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
+        string path, ILogger logger, TimeProvider time, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
@@ -88,6 +92,7 @@ internal sealed class Journal : IAsyncDisposable
             CREATE TABLE IF NOT EXISTS backups(arn TEXT PRIMARY KEY, backup BLOB NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS backup_items(arn TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY(arn, pk, sk)) WITHOUT ROWID;
             """);
+        Execute(connection, PointInTimeHistory.Schema);
 
         tables = [];
         using (var command = connection.CreateCommand())
@@ -122,7 +127,7 @@ internal sealed class Journal : IAsyncDisposable
             }
         }
 
-        return new Journal(connection, path, 0, logger);
+        return new Journal(connection, path, 0, time, tables, logger);
     }
 
     /// <summary>
@@ -131,8 +136,7 @@ internal sealed class Journal : IAsyncDisposable
     /// </summary>
     public List<byte[]> ReadBackupItems(string arn)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = OpenReadOnly();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT item FROM backup_items WHERE arn = $a";
         command.Parameters.AddWithValue("$a", arn);
@@ -144,6 +148,16 @@ internal sealed class Journal : IAsyncDisposable
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The items a table with point-in-time recovery held at <paramref name="at"/>, from its history (<see cref="PointInTimeHistory"/>),
+    /// read on a connection of the caller's own. Call once every change made before the restore was asked for is durable.
+    /// </summary>
+    public List<byte[]> ReadItemsAt(string table, DateTimeOffset at)
+    {
+        using var connection = OpenReadOnly();
+        return PointInTimeHistory.ReadAt(connection, table, at);
     }
 
     /// <summary>Queues a batch; call in the order the changes were applied (under the store's lock).</summary>
@@ -210,6 +224,13 @@ internal sealed class Journal : IAsyncDisposable
         }
     }
 
+    private SqliteConnection OpenReadOnly()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -263,6 +284,9 @@ internal sealed class Journal : IAsyncDisposable
         using var copyItems = Prepare("INSERT INTO backup_items(arn, pk, sk, item) SELECT $a, pk, sk, item FROM items WHERE tbl = $t", "$a", "$t");
         using var dropBackup = Prepare("DELETE FROM backup_items WHERE arn = $a; DELETE FROM backups WHERE arn = $a", "$a");
 
+        // Point-in-time recovery's history is written in the same transaction as the changes it records.
+        using var history = new PointInTimeHistory(_connection, _time, _tablesAtOpen);
+
         // The transaction is driven by prepared statements rather than BeginTransaction/Commit, which parse
         // "BEGIN" and "COMMIT" anew (and allocate a command) for every group commit on this critical path.
         using var begin = Prepare("BEGIN");
@@ -302,6 +326,7 @@ internal sealed class Journal : IAsyncDisposable
                 var operations = 0;
                 var started = Stopwatch.GetTimestamp();
                 begin.ExecuteNonQuery();
+                history.BeginCommit();
                 try
                 {
                     foreach (var batch in batches)
@@ -313,6 +338,7 @@ internal sealed class Journal : IAsyncDisposable
                         }
                     }
 
+                    history.PruneIfDue();
                     commit.ExecuteNonQuery();
                 }
                 catch
@@ -363,41 +389,27 @@ internal sealed class Journal : IAsyncDisposable
             else if (operation.DropTable)
             {
                 Run(dropTable, operation.Table);
+                history.Dropped(operation.Table);
             }
             else if (operation.Definition is not null)
             {
                 Run(putTable, operation.Table, JsonSerializer.SerializeToUtf8Bytes(operation.Definition, CatalogJsonContext.Default.TableDefinition));
+                history.Defined(operation.Definition);
             }
             else if (operation.Item is null)
             {
                 Run(deleteItem, operation.Table, operation.PartitionKey!, operation.SortKey!);
+                history.Record(operation.Table, operation.PartitionKey!, operation.SortKey!, null);
             }
             else
             {
                 Run(putItem, operation.Table, operation.PartitionKey!, operation.SortKey!, operation.Item);
+                history.Record(operation.Table, operation.PartitionKey!, operation.SortKey!, operation.Item);
             }
         }
     }
 
-    private SqliteCommand Prepare(string sql, params string[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
+    private SqliteCommand Prepare(string sql, params string[] parameters) => SqliteStatements.Prepare(_connection, sql, parameters);
 
-        return command;
-    }
-
-    private static void Run(SqliteCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-
-        command.ExecuteNonQuery();
-    }
+    private static void Run(SqliteCommand command, params object[] values) => SqliteStatements.Run(command, values);
 }

@@ -10,7 +10,8 @@ namespace Cloister.Tables.Storage;
 /// catalog row lacks them. <c>TableClass</c> is null when never given (STANDARD, and DescribeTable then shows no
 /// TableClassSummary); <c>TableClassUpdated</c> is when UpdateTable last changed it; <c>SseKmsKeyArn</c> is the KMS key of
 /// SSESpecification Enabled, null for the AWS owned key; <c>PointInTimeRecoverySince</c> is when UpdateContinuousBackups
-/// enabled point-in-time recovery, null while it is disabled. <c>RestoredFrom</c> is the backup a table was restored from
+/// enabled point-in-time recovery (moved on to the old period's reach when RecoveryPeriodInDays changes), null while it is
+/// disabled: the journal keeps the table's history from then (<see cref="PointInTimeHistory"/>). <c>RestoredFrom</c> is the backup a table was restored from
 /// (DescribeTable's RestoreSummary), null for a table created.
 /// </summary>
 internal sealed record TableDefinition(

@@ -47,7 +47,7 @@ internal sealed class TableStore : IAsyncDisposable
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
-        var journal = Journal.Open(path, logger, out var definitions, out var rows, out var backups);
+        var journal = Journal.Open(path, logger, time, out var definitions, out var rows, out var backups);
         var store = new TableStore(journal, logger, time, sweepInterval);
         foreach (var backup in backups)
         {
@@ -133,6 +133,22 @@ internal sealed class TableStore : IAsyncDisposable
     {
         await WaitDurableAsync(backup.Lsn).ConfigureAwait(false);
         return _journal.ReadBackupItems(backup.Arn);
+    }
+
+    /// <summary>
+    /// The items a table with point-in-time recovery held at <paramref name="at"/>, read from its history once every change
+    /// appended so far is durable (so none stamped at or before that time is missed).
+    /// </summary>
+    public async Task<List<byte[]>> ReadItemsAtAsync(string table, DateTimeOffset at)
+    {
+        long last;
+        lock (Gate)
+        {
+            last = _lsn;
+        }
+
+        await WaitDurableAsync(last).ConfigureAwait(false);
+        return _journal.ReadItemsAt(table, at);
     }
 
     /// <summary>Records changes already applied in memory; call under <see cref="Gate"/>, then await <see cref="WaitDurableAsync"/>.</summary>

@@ -81,6 +81,36 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestoreTableToPointInTime_RoleAllowedOnlyOnAnotherTable_DeniedOnTheSourceAndAllowedWhereGranted()
+    {
+        var table = await _server.CreateTableAsync();
+        var other = await _server.CreateTableAsync();
+        using var host = _server.HostClient();
+        foreach (var name in new[] { table, other })
+        {
+            await host.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+            {
+                TableName = name,
+                PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+            });
+        }
+
+        await host.PutItemAsync(other, Item("a"));
+        _server.AddRole("AKIDPITR", "Recovery", "pitr-secret", [AccessServer.Allow("\"dynamodb:RestoreTableToPointInTime\"", AccessServer.TableArnPrefix + other)]);
+        using var client = _server.Client("AKIDPITR", "pitr-secret");
+
+        var denied = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableArn = AccessServer.TableArnPrefix + table, TargetTableName = table + "-copy", UseLatestRestorableTime = true }));
+        var restored = await client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = other, TargetTableName = other + "-copy", UseLatestRestorableTime = true });
+
+        Assert.Equal(Denied("Recovery", "dynamodb:RestoreTableToPointInTime", AccessServer.TableArnPrefix + table,
+            "because no identity-based policy allows the dynamodb:RestoreTableToPointInTime action"), denied.Message);
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => host.DescribeTableAsync(table + "-copy"));
+        Assert.Equal(1, restored.TableDescription.ItemCount);
+    }
+
+    [Fact]
     public async Task PutItem_RoleAllowedOnlyGetItem_AccessDeniedAndNothingWritten()
     {
         var table = await _server.CreateTableAsync();

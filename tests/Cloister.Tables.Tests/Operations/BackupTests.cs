@@ -4,8 +4,8 @@ using Amazon.DynamoDBv2.Model;
 namespace Cloister.Tables.Tests.Operations;
 
 /// <summary>
-/// On-demand backups (CreateBackup, DescribeBackup, ListBackups, DeleteBackup) and restores (RestoreTableFromBackup,
-/// RestoreTableToPointInTime refused) through the AWS SDK for .NET, across restarts.
+/// On-demand backups (CreateBackup, DescribeBackup, ListBackups, DeleteBackup) and restores from them (RestoreTableFromBackup)
+/// through the AWS SDK for .NET, across restarts. Point-in-time restores: <see cref="PointInTimeRecoveryTests"/>.
 /// </summary>
 public sealed class BackupTests : IAsyncLifetime
 {
@@ -225,30 +225,6 @@ public sealed class BackupTests : IAsyncLifetime
         Assert.Equal(1, restored.ItemCount);
         Assert.Equal("One or more parameter values were invalid: LocalSecondaryIndexOverride must name indexes of the backup as they are: byL is not one", changed.Message);
         Assert.Equal("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED", noThroughput.Message);
-    }
-
-    [Fact]
-    public async Task RestoreTableToPointInTime_RecoveryEnabled_RefusedSayingWhy()
-    {
-        var table = await CreateTableAsync();
-        var disabled = await Assert.ThrowsAsync<PointInTimeRecoveryUnavailableException>(() =>
-            Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
-        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
-        {
-            TableName = table,
-            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
-        });
-
-        var refused = await Assert.ThrowsAsync<AmazonDynamoDBException>(() =>
-            Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
-        var missing = await Assert.ThrowsAsync<TableNotFoundException>(() =>
-            Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = "no-such-table", TargetTableName = "pitr-target" }));
-
-        Assert.Equal($"Point in time recovery is not enabled for table '{table}'", disabled.Message);
-        Assert.Equal("ValidationException", refused.ErrorCode);
-        Assert.Contains("keeps only the latest version of each item", refused.Message, StringComparison.Ordinal);
-        Assert.Equal("Table not found: no-such-table", missing.Message);
-        await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTableAsync("pitr-target"));
     }
 
     private static Dictionary<string, AttributeValue> Key(string pk, string sk) => new()

@@ -1,0 +1,312 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Cloister.Tables.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Cloister.Tables.Tests.Operations;
+
+/// <summary>
+/// Point-in-time recovery (UpdateContinuousBackups, DescribeContinuousBackups, RestoreTableToPointInTime) through the AWS SDK
+/// for .NET: writes at known times on a manual clock, restores to instants between them, across restarts.
+/// </summary>
+public sealed class PointInTimeRecoveryTests : IAsyncLifetime
+{
+    private const string Arn = "arn:aws:dynamodb:us-east-1:000000000000:table/";
+
+    private readonly ManualTime _time = new();
+    private readonly RestartableServer _server;
+
+    public PointInTimeRecoveryTests() => _server = new RestartableServer("cloister-pitr", _time);
+
+    private AmazonDynamoDBClient Client => _server.Client;
+
+    public Task InitializeAsync() => _server.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_InstantsBetweenWrites_TableAsItWasThen()
+    {
+        var table = await CreateTableAsync();
+        await PutAsync(table, "before", "x");
+        var enabled = _time.Now;
+        await EnableAsync(table);
+        var t1 = Tick();
+        await PutAsync(table, "a", "x");
+        var t2 = Tick();
+        await PutAsync(table, "a", "y");
+        await PutAsync(table, "b", "x");
+        var t3 = Tick();
+        await Client.DeleteItemAsync(table, Key("before"));
+        await Client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = table,
+            Key = Key("b"),
+            UpdateExpression = "SET G = :g",
+            ExpressionAttributeValues = new() { [":g"] = new AttributeValue { S = "z" } },
+        });
+        var t4 = Tick();
+        await Client.DeleteItemAsync(table, Key("a"));
+        Tick();
+
+        var atEnable = await RestoreAsync(table, enabled);
+        var atT1 = await RestoreAsync(table, t1);
+        var betweenT1AndT2 = await RestoreAsync(table, t1.AddMilliseconds(500));
+        var atT2 = await RestoreAsync(table, t2);
+        var atT3 = await RestoreAsync(table, t3);
+        var atT4 = await RestoreAsync(table, t4);
+        var latest = TablesServerFixture.UniqueName("latest");
+        var restored = (await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest
+        {
+            SourceTableArn = Arn + table,
+            TargetTableName = latest,
+            UseLatestRestorableTime = true,
+        })).TableDescription;
+        var byGlobal = await Client.QueryAsync(new QueryRequest
+        {
+            TableName = atT2,
+            IndexName = "byG",
+            KeyConditionExpression = "G = :g",
+            ExpressionAttributeValues = new() { [":g"] = new AttributeValue { S = "x" } },
+        });
+
+        Assert.Equal(["before/x"], await ScanAsync(atEnable));
+        Assert.Equal(["a/x", "before/x"], await ScanAsync(atT1));
+        Assert.Equal(["a/x", "before/x"], await ScanAsync(betweenT1AndT2));
+        Assert.Equal(["a/y", "b/x", "before/x"], await ScanAsync(atT2));
+        Assert.Equal(["a/y", "b/z"], await ScanAsync(atT3));
+        Assert.Equal(["b/z"], await ScanAsync(atT4));
+        Assert.Equal(["b/z"], await ScanAsync(latest));
+        Assert.Equal(["b/z"], await ScanAsync(table));
+        Assert.Equal(["b", "before"], byGlobal.Items.Select(item => item["PK"].S).Order(StringComparer.Ordinal));
+        Assert.Equal(TableStatus.ACTIVE, restored.TableStatus);
+        Assert.Equal(1, restored.ItemCount);
+        Assert.Null(restored.RestoreSummary.SourceBackupArn);
+        Assert.Equal(Arn + table, restored.RestoreSummary.SourceTableArn);
+        Assert.Equal(_time.Now.UtcDateTime, restored.RestoreSummary.RestoreDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["byG"], restored.GlobalSecondaryIndexes.Select(index => index.IndexName));
+        Assert.NotEqual((await Client.DescribeTableAsync(table)).Table.TableId, restored.TableId);
+        Assert.Equal(PointInTimeRecoveryStatus.DISABLED, (await DescribeAsync(latest)).PointInTimeRecoveryStatus);
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_AfterRestart_HistoryKept()
+    {
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        var t1 = Tick();
+        await PutAsync(table, "a", "x");
+        var t2 = Tick();
+        await PutAsync(table, "a", "y");
+        await _server.RestartAsync();
+        Tick();
+        await Client.DeleteItemAsync(table, Key("a"));
+        await PutAsync(table, "b", "x");
+        await _server.RestartAsync();
+        Tick();
+
+        Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, t1)));
+        Assert.Equal(["a/y"], await ScanAsync(await RestoreAsync(table, t2)));
+        Assert.Equal(["b/x"], await ScanAsync(await RestoreAsync(table, _time.Now)));
+    }
+
+    [Fact]
+    public async Task UpdateContinuousBackups_Disabled_HistoryDroppedAndEarliestStartsAgain()
+    {
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        var t1 = Tick();
+        await PutAsync(table, "a", "x");
+        Tick();
+        await PutAsync(table, "b", "x");
+        var rowsEnabled = HistoryRows(table);
+
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = false },
+        });
+        var rowsDisabled = HistoryRows(table);
+        var unavailable = await Assert.ThrowsAsync<PointInTimeRecoveryUnavailableException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = TablesServerFixture.UniqueName("r"), UseLatestRestorableTime = true }));
+        var again = Tick();
+        var described = await EnableAsync(table);
+        var rowsAgain = HistoryRows(table);
+        Tick();
+        var tooEarly = await Assert.ThrowsAsync<InvalidRestoreTimeException>(() => RestoreAsync(table, t1));
+
+        Assert.Equal(2, rowsEnabled);
+        Assert.Equal(0, rowsDisabled);
+        Assert.Equal($"Point in time recovery is not enabled for table '{table}'", unavailable.Message);
+        Assert.Equal(again.UtcDateTime, described.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, rowsAgain);
+        Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, again)));
+        Assert.StartsWith("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", tooEarly.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DescribeContinuousBackups_RecoveryPeriodPassed_EarliestFollowsAndOldHistoryPruned()
+    {
+        var table = await CreateTableAsync();
+        var since = _time.Now;
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 1 },
+        });
+        var fresh = await DescribeAsync(table);
+        for (var i = 0; i < 5; i++)
+        {
+            Tick();
+            await PutAsync(table, "a", "v" + i);
+        }
+
+        var rowsBefore = HistoryRows(table);
+        _time.Now = _time.Now.AddDays(2);
+        var cutoff = _time.Now.AddDays(-1);
+        await PutAsync(table, "b", "x");
+        var rowsAfter = HistoryRows(table);
+        var later = await DescribeAsync(table);
+        var expired = await Assert.ThrowsAsync<InvalidRestoreTimeException>(() => RestoreAsync(table, cutoff.AddSeconds(-1)));
+
+        Assert.Equal(since.UtcDateTime, fresh.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(since.UtcDateTime, fresh.LatestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, fresh.RecoveryPeriodInDays);
+        Assert.Equal(cutoff.UtcDateTime, later.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(_time.Now.UtcDateTime, later.LatestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(5, rowsBefore);
+        Assert.Equal(2, rowsAfter);
+        Assert.Equal(["a/v4"], await ScanAsync(await RestoreAsync(table, cutoff)));
+        Assert.Contains("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", expired.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_Errors_AsDynamoDbNamesThem()
+    {
+        var table = await CreateTableAsync();
+        var other = await CreateTableAsync();
+        var off = await Assert.ThrowsAsync<PointInTimeRecoveryUnavailableException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
+        await EnableAsync(table);
+        Tick();
+
+        var missing = await Assert.ThrowsAsync<TableNotFoundException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = "no-such-table", TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
+        var exists = await Assert.ThrowsAsync<TableAlreadyExistsException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = other, UseLatestRestorableTime = true }));
+        var future = await Assert.ThrowsAsync<InvalidRestoreTimeException>(() => RestoreAsync(table, _time.Now.AddMinutes(1)));
+        var both = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest
+        {
+            SourceTableName = table,
+            TargetTableName = "pitr-target",
+            UseLatestRestorableTime = true,
+            RestoreDateTime = _time.Now.UtcDateTime,
+        }));
+        var neither = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = "pitr-target" }));
+        var twoSources = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, SourceTableArn = Arn + table, TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
+        var noSource = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
+
+        Assert.Equal($"Point in time recovery is not enabled for table '{table}'", off.Message);
+        Assert.Equal("Table not found: no-such-table", missing.Message);
+        Assert.Equal("Table already exists: " + other, exists.Message);
+        Assert.StartsWith("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", future.Message, StringComparison.Ordinal);
+        Assert.Equal(("ValidationException", "Only one of UseLatestRestorableTime or RestoreDateTime can be specified"), (both.ErrorCode, both.Message));
+        Assert.Equal(("ValidationException", "Either RestoreDateTime or UseLatestRestorableTime must be specified"), (neither.ErrorCode, neither.Message));
+        Assert.Equal("ValidationException", twoSources.ErrorCode);
+        Assert.Equal("ValidationException", noSource.ErrorCode);
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTableAsync("pitr-target"));
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_Overrides_IndexesLeftOutAndBillingChanged()
+    {
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        await PutAsync(table, "a", "x");
+        Tick();
+
+        var restored = (await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest
+        {
+            SourceTableName = table,
+            TargetTableName = TablesServerFixture.UniqueName("over"),
+            UseLatestRestorableTime = true,
+            GlobalSecondaryIndexOverride = [],
+            BillingModeOverride = BillingMode.PROVISIONED,
+            ProvisionedThroughputOverride = new ProvisionedThroughput(5, 7),
+        })).TableDescription;
+
+        Assert.Empty(restored.GlobalSecondaryIndexes ?? []);
+        Assert.Equal(["PK"], restored.AttributeDefinitions.Select(definition => definition.AttributeName));
+        Assert.Equal((5L, 7L), (restored.ProvisionedThroughput.ReadCapacityUnits!.Value, restored.ProvisionedThroughput.WriteCapacityUnits!.Value));
+        Assert.Equal(["a/x"], await ScanAsync(restored.TableName));
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
+
+    /// <summary>Moves the clock one second on and returns the new time.</summary>
+    private DateTimeOffset Tick()
+    {
+        _time.Now = _time.Now.AddSeconds(1);
+        return _time.Now;
+    }
+
+    /// <summary>The rows of the table's change history in the journal's database, read as any SQLite reader would.</summary>
+    private int HistoryRows(string table)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_server.DataDirectory, TableStore.FileName),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pitr_history WHERE tbl = $t";
+        command.Parameters.AddWithValue("$t", table);
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<PointInTimeRecoveryDescription> EnableAsync(string table)
+    {
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+        });
+        return await DescribeAsync(table);
+    }
+
+    private async Task<PointInTimeRecoveryDescription> DescribeAsync(string table) =>
+        (await Client.DescribeContinuousBackupsAsync(new DescribeContinuousBackupsRequest { TableName = table })).ContinuousBackupsDescription.PointInTimeRecoveryDescription;
+
+    private async Task<string> RestoreAsync(string table, DateTimeOffset at)
+    {
+        var target = TablesServerFixture.UniqueName("at");
+        await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = target, RestoreDateTime = at.UtcDateTime });
+        return target;
+    }
+
+    private async Task PutAsync(string table, string pk, string g) =>
+        await Client.PutItemAsync(table, new Dictionary<string, AttributeValue> { ["PK"] = new AttributeValue { S = pk }, ["G"] = new AttributeValue { S = g } });
+
+    private async Task<List<string>> ScanAsync(string table) =>
+        [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
+
+    /// <summary>A PAY_PER_REQUEST table keyed PK with a global index on G.</summary>
+    private async Task<string> CreateTableAsync()
+    {
+        var request = new CreateTableRequest
+        {
+            TableName = TablesServerFixture.UniqueName("t"),
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new("PK", ScalarAttributeType.S), new("G", ScalarAttributeType.S)],
+            KeySchema = [new("PK", KeyType.HASH)],
+            GlobalSecondaryIndexes = [new GlobalSecondaryIndex { IndexName = "byG", KeySchema = [new("G", KeyType.HASH)], Projection = new Projection { ProjectionType = ProjectionType.ALL } }],
+        };
+        await Client.CreateTableAsync(request);
+        return request.TableName;
+    }
+}
