@@ -38,6 +38,18 @@ public sealed partial class PrivateCustomDomainTests(PrivateCustomDomainFixture 
     }
 
     [Fact]
+    public async Task Curl_StagePathThroughTheCustomName_IsNoResourceOfTheEmptyBasePathMapping()
+    {
+        // The mapping has no base path and names stage test: the name's root is the stage's root, so /test/hello, the
+        // execute-api name's path, asks for a resource /test/hello the API does not have.
+        var response = await stack.Cli.CurlAsync("ConsumerInstance", "GET", $"https://{Name}/test/hello");
+
+        Assert.Equal(403, response.Status);
+        Assert.Equal("MissingAuthenticationTokenException", response.Header("x-amzn-ErrorType"));
+        Assert.Equal("""{"message":"Missing Authentication Token"}""", response.Body);
+    }
+
+    [Fact]
     public async Task Curl_CustomNameThroughANonAssociatedEndpoint_GetsForbidden()
     {
         var response = await stack.Cli.CurlAsync("OtherInstance", "GET", HelloUrl);

@@ -167,6 +167,19 @@ public sealed partial class SeedArchitectureTests(SeedArchitectureFixture stack)
     [InlineData("POST", "", "policyId=p&memberName=Ann", """{"a":1}""", 400)] // memberId missing
     [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"PK":"x"}""", 400)]
     [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"version":5}""", 400)]
+    [InlineData("POST", "", "memberId=m-x&memberName=Ann", """{"a":1}""", 400)] // policyId missing
+    [InlineData("POST", "", "memberId=m-x&policyId=p", """{"a":1}""", 400)] // memberName missing
+    [InlineData("POST", "", "memberId=&policyId=p&memberName=Ann", """{"a":1}""", 400)] // memberId empty
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"SK":"x"}""", 400)]
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"claimId":"x"}""", 400)]
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"memberId":"m-y"}""", 400)]
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"createdAt":"x"}""", 400)]
+    [InlineData("POST", "", "memberId=m-x&policyId=p&memberName=Ann", """{"updatedAt":"x"}""", 400)]
+    [InlineData("PUT", "/00000000-0000-4000-8000-000000000000", "memberId=m-x", "not json", 400)]
+    [InlineData("PUT", "/00000000-0000-4000-8000-000000000000", "memberId=m-x", """{"version":7}""", 400)]
+    [InlineData("PUT", "/not-a-uuid", "memberId=m-x", """{"a":1}""", 400)]
+    [InlineData("DELETE", "/not-a-uuid", "memberId=m-x", null, 400)]
+    [InlineData("GET", "/00000000-0000-4000-8000-000000000000", "", null, 400)] // memberId missing
     [InlineData("GET", "/not-a-uuid", "memberId=m-x", null, 400)]
     [InlineData("GET", "", "memberId=m-x&limit=0", null, 400)]
     [InlineData("GET", "", "memberId=m-x&limit=101", null, 400)]
@@ -191,6 +204,8 @@ public sealed partial class SeedArchitectureTests(SeedArchitectureFixture stack)
         var response = await stack.Cli.CurlAsync("ClientVpcInstance", "POST", $"{ClaimUrl}?memberId=m-big&policyId=p&memberName=Ann", body);
 
         Assert.Equal(413, response.Status);
+        Assert.Contains("application/json", response.Header("Content-Type"), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(response.Json.GetProperty("message").GetString()));
     }
 
     [Fact]

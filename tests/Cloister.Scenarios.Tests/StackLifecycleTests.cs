@@ -35,12 +35,14 @@ public sealed class StackLifecycleTests : IDisposable
             Assert.Equal(200, hello.Status);
             Assert.Equal("SUCCESS", hello.Json.GetProperty("response").GetProperty("resultStatus").GetString());
 
+            var endpoints = (await _cli.StatusAsync()).GetProperty("Hosts").EnumerateArray()
+                .Where(h => h.GetProperty("Kind").GetString() == "EndpointInterface").Select(h => h.GetProperty("Address").GetString()!).Order(StringComparer.Ordinal).ToList();
+            await AssertBlogsTroubleshootingStepsAsync(url, endpoints);
+
             var again = await _cli.RunAsync("up", "--detach", Cloister.Sample("onprem-hello/template.yaml"));
             Assert.Equal(1, again.ExitCode);
             Assert.Contains("already running", again.Error, StringComparison.Ordinal);
 
-            var endpoints = (await _cli.StatusAsync()).GetProperty("Hosts").EnumerateArray()
-                .Where(h => h.GetProperty("Kind").GetString() == "EndpointInterface").Select(h => h.GetProperty("Address").GetString()!).ToList();
             await PathAssertions.AssertPathFoundAsync(_cli, "Client", $"{new Uri(url).Host}:443", endpoints, "VpcEndpointSecurityGroup", "Cloister::OnPremises::Host", "AWS::EC2::VPNConnection");
 
             // Every command up suggested, as printed; its last, ./cloister down, takes the stack down, so the down
@@ -115,6 +117,38 @@ public sealed class StackLifecycleTests : IDisposable
         {
             Directory.Delete(_cli.Home, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The blog's note and its monitoring section, from the on-premises client: calling the endpoint's address instead of
+    /// the API's name fails the certificate check (and, unchecked, API Gateway cannot tell the API: 403); a lookup sent
+    /// to the inbound endpoint is logged as the blog's sample line, with the client as its source.
+    /// </summary>
+    private async Task AssertBlogsTroubleshootingStepsAsync(string url, List<string> endpoints)
+    {
+        var byAddress = $"https://{endpoints[0]}{new Uri(url).AbsolutePath}";
+        var verified = await _cli.ExecAsync("Client", "curl", "-sS", "-m", "10", byAddress);
+        var unverified = await _cli.ExecAsync("Client", "curl", "-sSk", "-m", "10", "-w", " %{http_code}", byAddress);
+        Assert.Equal(60, verified.ExitCode);
+        Assert.Contains("no alternative certificate subject name matches target host name", verified.Error, StringComparison.Ordinal);
+        Assert.Equal("""{"message":"Forbidden"} 403""", unverified.Output);
+
+        var host = new Uri(url).Host;
+        var inbound = (await _cli.StatusAsync()).GetProperty("Hosts").EnumerateArray()
+            .First(h => h.GetProperty("Kind").GetString() == "ResolverEndpoint").GetProperty("Address").GetString()!;
+        var dig = await _cli.ExecAsync("Client", "dig", "+short", "+time=5", "-t", "A", $"@{inbound}", host);
+        Assert.Equal(endpoints, dig.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        var logs = await _cli.RunAsync("logs", "dns");
+        var line = logs.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .Last(l => l.GetProperty("query_name").GetString() == host + "." && l.GetProperty("query_type").GetString() == "A"
+                && l.GetProperty("srcaddr").GetString() == "172.31.6.137");
+        Assert.Equal("us-east-1", line.GetProperty("region").GetString());
+        Assert.Equal("NOERROR", line.GetProperty("rcode").GetString());
+        Assert.Equal("UDP", line.GetProperty("transport").GetString());
+        Assert.Equal(endpoints, line.GetProperty("answers").EnumerateArray().Select(a => a.GetProperty("Rdata").GetString()!).Order(StringComparer.Ordinal));
+        Assert.StartsWith("rslvr-in-", line.GetProperty("srcids").GetProperty("resolver_endpoint").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("rni-", line.GetProperty("srcids").GetProperty("resolver_network_interface").GetString(), StringComparison.Ordinal);
     }
 
     private static Task<IReadOnlyList<string>> NamespacesAsync(string prefix) => Network.Sandbox.ListNamespacesAsync(prefix);

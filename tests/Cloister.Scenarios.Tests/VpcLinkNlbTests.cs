@@ -41,6 +41,21 @@ public sealed partial class VpcLinkNlbTests(VpcLinkNlbFixture stack) : IClassFix
         Assert.Equal("ForbiddenException", response.Header("x-amzn-ErrorType"));
     }
 
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task Proxy_TheArticlesOtherMethods_ReachTheWebServerAsSent(string method)
+    {
+        // The article's step 3 sets up GET, POST, PATCH and DELETE on {proxy+}; the sample's ANY method with an ANY
+        // integration passes each through. python3 -m http.server serves GET and HEAD only: its 501 page names the method it was sent.
+        var response = await stack.Cli.CurlAsync(Client, method, $"{ApiUrl}/index.html", null, KeyHeader);
+
+        Assert.Equal(501, response.Status);
+        Assert.Contains($"Message: Unsupported method ('{method}').", response.Body, StringComparison.Ordinal);
+        Assert.Contains("SimpleHTTP", response.Header("x-amzn-Remapped-Server"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Proxy_PathOfTheProxyResource_ReachesTheWebServerAsIs()
     {
