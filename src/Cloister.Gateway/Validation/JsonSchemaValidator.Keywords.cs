@@ -271,6 +271,8 @@ internal sealed partial class JsonSchemaValidator
 
         if (notAllowed.Count > 0)
         {
+            // Sorted, as java-json-tools lists them (Ordering.natural: ordinal, upper case first).
+            notAllowed.Sort(StringComparer.Ordinal);
             errors.Add($"object instance has properties which are not allowed by the schema: {JsonArray(notAllowed)}");
         }
     }

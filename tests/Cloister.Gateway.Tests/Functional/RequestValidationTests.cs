@@ -218,6 +218,26 @@ public sealed class RequestValidationTests
     }
 
     [Fact]
+    public async Task Invoke_PropertiesNotAllowed_ValidationErrorStringListsThemSorted()
+    {
+        // java-json-tools' additionalProperties validator sorts the unwanted names (Ordering.natural), whatever the body's order.
+        var api = PetApi(body: true, parameters: false) with
+        {
+            GatewayResponses =
+            [
+                new GatewayResponse("BAD_REQUEST_BODY", null, ImmutableDictionary<string, string>.Empty,
+                    ImmutableDictionary<string, string>.Empty.Add("application/json", "$context.error.validationErrorString")),
+            ],
+        };
+        await using var harness = await StartAsync(api);
+
+        var response = await PostAsync(harness, """{"name":"Rex","age":3,"zeta":1,"Beta":2,"alpha":3}""");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("""[object instance has properties which are not allowed by the schema: ["Beta","alpha","zeta"]]""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Invoke_GatewayResponseOverride_RendersValidationErrorString()
     {
         var api = PetApi(body: true, parameters: true) with
