@@ -129,14 +129,32 @@ public sealed class JsonSchemaValidatorTests
     }
 
     [Fact]
-    public void Validate_SeveralProblems_ReportsEach()
+    public void Validate_SeveralProblems_ReportsEachOfTheFirstLevelThatFails()
     {
-        var errors = Errors(
-            """{"type":"object","required":["id"],"properties":{"name":{"type":"string","maxLength":2},"tags":{"type":"array","uniqueItems":true}}}""",
-            """{"name":"long","tags":[1,1]}""");
+        const string Schema = """{"type":"object","required":["id"],"properties":{"name":{"type":"string","maxLength":2},"tags":{"type":"array","uniqueItems":true}}}""";
+
+        // The object itself fails: java-json-tools does not go down into its members.
+        Assert.Equal(["""object has missing required properties (["id"])"""], Errors(Schema, """{"tags":[1,1],"name":"long"}"""));
+
+        // It passes: every member is checked, in sorted order, and each reports what is wrong with it.
+        Assert.Equal(
+            ["string \"long\" is too long (length: 4, maximum allowed: 2)", "array must not contain duplicate elements"],
+            Errors(Schema, """{"tags":[1,1],"id":1,"name":"long"}"""));
+    }
+
+    [Fact]
+    public void Validate_KeywordsOfOneSchema_ReportInAlphabeticalOrder()
+    {
+        // java-json-tools keeps a schema's validators in a map sorted by keyword, whatever the order they are written in.
+        var errors = Errors("""{"type":"integer","pattern":"^x","maxLength":2,"enum":[1]}""", "\"abcd\"");
 
         Assert.Equal(
-            ["""object has missing required properties (["id"])""", "string \"long\" is too long (length: 4, maximum allowed: 2)", "array must not contain duplicate elements"],
+            [
+                "instance value (\"abcd\") not found in enum (possible values: [1])",
+                "string \"abcd\" is too long (length: 4, maximum allowed: 2)",
+                "ECMA 262 regex \"^x\" does not match input string \"abcd\"",
+                """instance type (string) does not match any allowed primitive type (allowed: ["integer"])""",
+            ],
             errors);
     }
 
