@@ -147,7 +147,9 @@ internal sealed partial class RequestState
                 => ResolveAccess(name),
             "customDomain.basePathMatched" => BasePathMatched,
             "error.message" => ErrorMessage,
-            "error.messageString" => ErrorMessage is null ? null : JsonText.Quote(ErrorMessage),
+            // A JSON value: AWS's own body for a message-less error (an authorizer failure) is {"message": null}.
+            // Without an error at all it has no value (an access log writes "-").
+            "error.messageString" => ErrorMessage is not null ? JsonText.Quote(ErrorMessage) : ErrorResponseType is null ? null : "null",
             "error.responseType" => ErrorResponseType,
             "error.validationErrorString" => ValidationErrorString,
             _ => null,

@@ -52,14 +52,11 @@ internal sealed partial class JsonSchemaValidator
             return true;
         }
 
-        var before = errors.Count;
-        new JsonSchemaValidator(schemas, BaseChecks + (ChecksPerValue * CountValues(instance))).Check(schema, schema, instance, errors, 0);
-        if (errors.Count > before + MaxErrors)
-        {
-            errors.RemoveRange(before + MaxErrors, errors.Count - before - MaxErrors);
-        }
-
-        return errors.Count == before;
+        // A report of its own: whether to go down into members depends on it alone.
+        var report = new List<string>();
+        new JsonSchemaValidator(schemas, BaseChecks + (ChecksPerValue * CountValues(instance))).Check(schema, schema, instance, report, 0);
+        errors.AddRange(report.Take(MaxErrors));
+        return report.Count == 0;
     }
 
     /// <summary>Checks one schema; every keyword independently, as draft 4 has it. True when nothing was added to <paramref name="errors"/>.</summary>
@@ -97,25 +94,28 @@ internal sealed partial class JsonSchemaValidator
         }
 
         var type = TypeOf(instance);
-        CheckType(schema, type, errors);
-        CheckEnum(schema, instance, errors);
-        switch (type)
+        foreach (var keyword in KeywordOrder)
         {
-            case "integer" or "number":
-                CheckNumber(schema, instance, errors);
-                break;
-            case "string":
-                CheckString(schema, instance.GetString()!, errors);
-                break;
-            case "array":
-                CheckArray(schema, document, instance, errors, depth);
-                break;
-            case "object":
-                CheckObject(schema, document, instance, errors, depth);
-                break;
+            if (schema.TryGetProperty(keyword, out var value))
+            {
+                CheckKeyword(keyword, value, schema, document, instance, type, errors, depth);
+            }
         }
 
-        CheckCombinators(schema, document, instance, errors, depth);
+        // As java-json-tools validates without deep checking: the members or items of a value are looked at only
+        // while the whole report is still clean, so a body wrong at the top reports only what is wrong there.
+        if (errors.Count == 0)
+        {
+            if (type == "array")
+            {
+                CheckItems(schema, document, instance, errors, depth);
+            }
+            else if (type == "object")
+            {
+                CheckMembers(schema, document, instance, errors, depth);
+            }
+        }
+
         return errors.Count == before;
     }
 
@@ -156,13 +156,8 @@ internal sealed partial class JsonSchemaValidator
         _ => "null",
     };
 
-    private static void CheckType(JsonElement schema, string type, List<string> errors)
+    private static void CheckType(JsonElement declared, string type, List<string> errors)
     {
-        if (!schema.TryGetProperty("type", out var declared))
-        {
-            return;
-        }
-
         var allowed = new SortedSet<string>(StringComparer.Ordinal);
         if (declared.ValueKind == JsonValueKind.String)
         {
@@ -193,18 +188,18 @@ internal sealed partial class JsonSchemaValidator
         }
     }
 
-    private static void CheckEnum(JsonElement schema, JsonElement instance, List<string> errors)
+    private static void CheckEnum(JsonElement values, JsonElement instance, List<string> errors)
     {
-        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array
+        if (values.ValueKind == JsonValueKind.Array
             && !values.EnumerateArray().Any(v => JsonEquals(v, instance)))
         {
             errors.Add($"instance value ({Compact(instance)}) not found in enum (possible values: {Compact(values)})");
         }
     }
 
-    private void CheckCombinators(JsonElement schema, JsonElement document, JsonElement instance, List<string> errors, int depth)
+    private void CheckAllOf(JsonElement value, JsonElement document, JsonElement instance, List<string> errors, int depth)
     {
-        if (Schemas(schema, "allOf") is { } allOf)
+        if (Schemas(value) is { } allOf)
         {
             var matched = allOf.Count(s => Matches(s, document, instance, depth));
             if (matched < allOf.Count)
@@ -212,13 +207,19 @@ internal sealed partial class JsonSchemaValidator
                 errors.Add($"instance failed to match all required schemas (matched only {matched} out of {allOf.Count})");
             }
         }
+    }
 
-        if (Schemas(schema, "anyOf") is { } anyOf && !anyOf.Exists(s => Matches(s, document, instance, depth)))
+    private void CheckAnyOf(JsonElement value, JsonElement document, JsonElement instance, List<string> errors, int depth)
+    {
+        if (Schemas(value) is { } anyOf && !anyOf.Exists(s => Matches(s, document, instance, depth)))
         {
             errors.Add($"instance failed to match at least one required schema among {anyOf.Count}");
         }
+    }
 
-        if (Schemas(schema, "oneOf") is { } oneOf)
+    private void CheckOneOf(JsonElement value, JsonElement document, JsonElement instance, List<string> errors, int depth)
+    {
+        if (Schemas(value) is { } oneOf)
         {
             var matched = oneOf.Count(s => Matches(s, document, instance, depth));
             if (matched != 1)
@@ -226,15 +227,18 @@ internal sealed partial class JsonSchemaValidator
                 errors.Add($"instance failed to match exactly one schema (matched {matched} out of {oneOf.Count})");
             }
         }
+    }
 
-        if (schema.TryGetProperty("not", out var not) && not.ValueKind == JsonValueKind.Object && Matches(not, document, instance, depth))
+    private void CheckNot(JsonElement value, JsonElement document, JsonElement instance, List<string> errors, int depth)
+    {
+        if (value.ValueKind == JsonValueKind.Object && Matches(value, document, instance, depth))
         {
             errors.Add("instance matched a schema which it should not have");
         }
     }
 
-    private static List<JsonElement>? Schemas(JsonElement schema, string keyword) =>
-        schema.TryGetProperty(keyword, out var list) && list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()] : null;
+    private static List<JsonElement>? Schemas(JsonElement list) =>
+        list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()] : null;
 
     /// <summary>JSON equality: objects whatever their member order, numbers by value (<c>1</c> equals <c>1.0</c>).</summary>
     private static bool JsonEquals(JsonElement a, JsonElement b)
@@ -288,8 +292,8 @@ internal sealed partial class JsonSchemaValidator
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static int? IntOf(JsonElement schema, string keyword) =>
-        schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && d >= 0
+    private static int? IntOf(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && d >= 0
             ? (int)Math.Min(d, int.MaxValue)
             : null;
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Cloister.Gateway.Ports;
@@ -244,6 +245,22 @@ public sealed class AuthorizerTests
         var response = await GetAsync(harness, token: "Bearer x");
 
         await Expect.ErrorAsync(response, 401, """{"message":"Unauthorized"}""", "UnauthorizedException");
+    }
+
+    [Fact]
+    public async Task Invoke_AuthorizerFailsBehindDefault5xxOverrideWithoutTemplate_RendersNullMessageAsJson()
+    {
+        // The CORS pattern: DEFAULT_5XX given headers only. Its body comes from {"message":$context.error.messageString},
+        // and an authorizer failure has no message: AWS's own body for it is {"message": null}, so messageString is null.
+        var cors = new GatewayResponse("DEFAULT_5XX", null, ImmutableDictionary<string, string>.Empty.Add("gatewayresponse.header.Access-Control-Allow-Origin", "'*'"), ImmutableDictionary<string, string>.Empty);
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId) with { GatewayResponses = [cors] }, Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, Encoding.UTF8.GetBytes("""{"errorMessage":"boom","errorType":"Error"}"""))));
+
+        var response = await GetAsync(harness, token: "Bearer x");
+
+        await Expect.ErrorAsync(response, 500, """{"message":null}""", "AuthorizerConfigurationException");
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
     }
 
     [Theory]

@@ -311,6 +311,24 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Fact]
+    public async Task Http_TemplateCopiesJsonNull_SendsNullNotNothing()
+    {
+        // $input.json writes the match as JSON: a member whose value is null is null (as Jayway's JsonPath reads it),
+        // so the usual {"a": $input.json('$.a')} stays JSON. Only a path that matches nothing writes nothing.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/in", 29_000, NoMappings, Response("200", null))
+            with
+        { RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json", """{"a": $input.json('$.a'), "b": $input.json('$.list[1]')}""") };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/in", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/in", """{"a": null, "list": [1, null]}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("""{"a": null, "b": null}""", Assert.Single(backend.Requests).GetProperty("body").GetString());
+    }
+
+    [Fact]
     public async Task Http_TemplateReadsBodyThatIsNotJson_Returns400WithoutCallingBackend()
     {
         await using var backend = await RecordingBackend.StartAsync();

@@ -126,7 +126,7 @@ public sealed class RequestValidationTests
     [Theory]
     [InlineData("""{"name":"Rex","age":"three"}""", """[instance type (string) does not match any allowed primitive type (allowed: ["integer"])]""")]
     [InlineData("""{"name":"Rex"}""", """[object has missing required properties (["age"])]""")]
-    [InlineData("""{"name":"Rex","age":-1,"color":"red"}""", """[numeric instance is lower than the required minimum (minimum: 0, found: -1), object instance has properties which are not allowed by the schema: ["color"]]""")]
+    [InlineData("""{"name":"Rex","age":-1,"color":"red"}""", """[object instance has properties which are not allowed by the schema: ["color"]]""")]
     [InlineData("", """[object has missing required properties (["name","age"])]""")]
     [InlineData("{not json", "[the body is not valid JSON (line 1, byte 2)]")]
     public async Task Invoke_BodyNotMatchingModel_Returns400InvalidBodyWithDetailInAccessLog(string body, string detail)
@@ -215,6 +215,51 @@ public sealed class RequestValidationTests
         var response = await PostAsync(harness, "[]", query: string.Empty, tenant: null);
 
         await Expect.ErrorAsync(response, 403, Expect.Forbidden, "ForbiddenException");
+    }
+
+    /// <summary>
+    /// AWS's validator (java-json-tools) checks a schema's keywords in alphabetical order, then the members of an
+    /// object in sorted order, and goes down into members only while nothing has failed yet.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"age":"x","zeta":1}""", """[object instance has properties which are not allowed by the schema: ["zeta"], object has missing required properties (["name"])]""")]
+    [InlineData("""{"name":1,"age":-1}""", """[numeric instance is lower than the required minimum (minimum: 0, found: -1), instance type (integer) does not match any allowed primitive type (allowed: ["string"])]""")]
+    public async Task Invoke_SeveralProblems_ValidationErrorStringInAwsOrder(string body, string expected)
+    {
+        var api = PetApi(body: true, parameters: false) with
+        {
+            GatewayResponses =
+            [
+                new GatewayResponse("BAD_REQUEST_BODY", null, ImmutableDictionary<string, string>.Empty,
+                    ImmutableDictionary<string, string>.Empty.Add("application/json", "$context.error.validationErrorString")),
+            ],
+        };
+        await using var harness = await StartAsync(api);
+
+        var response = await PostAsync(harness, body);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Invoke_PropertiesNotAllowed_ValidationErrorStringListsThemSorted()
+    {
+        // java-json-tools' additionalProperties validator sorts the unwanted names (Ordering.natural), whatever the body's order.
+        var api = PetApi(body: true, parameters: false) with
+        {
+            GatewayResponses =
+            [
+                new GatewayResponse("BAD_REQUEST_BODY", null, ImmutableDictionary<string, string>.Empty,
+                    ImmutableDictionary<string, string>.Empty.Add("application/json", "$context.error.validationErrorString")),
+            ],
+        };
+        await using var harness = await StartAsync(api);
+
+        var response = await PostAsync(harness, """{"name":"Rex","age":3,"zeta":1,"Beta":2,"alpha":3}""");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("""[object instance has properties which are not allowed by the schema: ["Beta","alpha","zeta"]]""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

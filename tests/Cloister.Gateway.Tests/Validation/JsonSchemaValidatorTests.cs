@@ -58,7 +58,7 @@ public sealed class JsonSchemaValidatorTests
     [InlineData("""{"items":[{}],"additionalItems":false}""", "[1,2]", "schema only allows 1 elements in array but instance has 2 elements")]
     [InlineData("""{"items":{"type":"string"}}""", "[\"a\",2]", """instance type (integer) does not match any allowed primitive type (allowed: ["string"])""")]
     [InlineData("""{"required":["a","b","c"]}""", """{"b":1}""", """object has missing required properties (["a","c"])""")]
-    [InlineData("""{"properties":{"a":{}},"additionalProperties":false}""", """{"a":1,"z":2,"y":3}""", """object instance has properties which are not allowed by the schema: ["z","y"]""")]
+    [InlineData("""{"properties":{"a":{}},"additionalProperties":false}""", """{"a":1,"z":2,"y":3}""", """object instance has properties which are not allowed by the schema: ["y","z"]""")]
     [InlineData("""{"minProperties":2}""", """{"a":1}""", "object has too few properties (found 1 but schema requires at least 2)")]
     [InlineData("""{"maxProperties":0}""", """{"a":1}""", "object has too many properties (found 1 but schema requires at most 0)")]
     [InlineData("""{"dependencies":{"a":["b","c"]}}""", """{"a":1,"c":1}""", """property "a" of object has missing property dependencies (schema requires ["b","c"]; missing: ["b"])""")]
@@ -129,14 +129,32 @@ public sealed class JsonSchemaValidatorTests
     }
 
     [Fact]
-    public void Validate_SeveralProblems_ReportsEach()
+    public void Validate_SeveralProblems_ReportsEachOfTheFirstLevelThatFails()
     {
-        var errors = Errors(
-            """{"type":"object","required":["id"],"properties":{"name":{"type":"string","maxLength":2},"tags":{"type":"array","uniqueItems":true}}}""",
-            """{"name":"long","tags":[1,1]}""");
+        const string Schema = """{"type":"object","required":["id"],"properties":{"name":{"type":"string","maxLength":2},"tags":{"type":"array","uniqueItems":true}}}""";
+
+        // The object itself fails: java-json-tools does not go down into its members.
+        Assert.Equal(["""object has missing required properties (["id"])"""], Errors(Schema, """{"tags":[1,1],"name":"long"}"""));
+
+        // It passes: every member is checked, in sorted order, and each reports what is wrong with it.
+        Assert.Equal(
+            ["string \"long\" is too long (length: 4, maximum allowed: 2)", "array must not contain duplicate elements"],
+            Errors(Schema, """{"tags":[1,1],"id":1,"name":"long"}"""));
+    }
+
+    [Fact]
+    public void Validate_KeywordsOfOneSchema_ReportInAlphabeticalOrder()
+    {
+        // java-json-tools keeps a schema's validators in a map sorted by keyword, whatever the order they are written in.
+        var errors = Errors("""{"type":"integer","pattern":"^x","maxLength":2,"enum":[1]}""", "\"abcd\"");
 
         Assert.Equal(
-            ["""object has missing required properties (["id"])""", "string \"long\" is too long (length: 4, maximum allowed: 2)", "array must not contain duplicate elements"],
+            [
+                "instance value (\"abcd\") not found in enum (possible values: [1])",
+                "string \"abcd\" is too long (length: 4, maximum allowed: 2)",
+                "ECMA 262 regex \"^x\" does not match input string \"abcd\"",
+                """instance type (string) does not match any allowed primitive type (allowed: ["integer"])""",
+            ],
             errors);
     }
 

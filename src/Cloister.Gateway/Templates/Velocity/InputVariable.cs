@@ -47,11 +47,11 @@ internal sealed class InputVariable(ReadOnlyMemory<byte> payload, MethodRequestP
         }
     }
 
-    /// <summary><c>$input.json(path)</c>: the match written as JSON; nothing when the path matches nothing.</summary>
+    /// <summary><c>$input.json(path)</c>: the match written as JSON (a JSON null as <c>null</c>); nothing when the path matches nothing.</summary>
     private string JsonPathText(string path)
     {
-        var match = JsonPath.Parse(path).Evaluate(Json());
-        return match is null ? string.Empty : VtlValues.ToJson(match);
+        var match = JsonPath.Parse(path).Evaluate(Json(), out var found);
+        return found || match is not null ? VtlValues.ToJson(match) : string.Empty;
     }
 
     private object? Json()

@@ -52,7 +52,10 @@ internal sealed class JsonPath
         return parsed;
     }
 
-    public object? Evaluate(object? root)
+    public object? Evaluate(object? root) => Evaluate(root, out _);
+
+    /// <summary>The match; <paramref name="found"/> tells a JSON <c>null</c> that matched from a path that matched nothing.</summary>
+    public object? Evaluate(object? root, out bool found)
     {
         var current = new List<object?> { root };
         foreach (var step in _steps)
@@ -66,6 +69,7 @@ internal sealed class JsonPath
             current = next;
         }
 
+        found = !_definite || current.Count > 0;
         object? result = _definite ? (current.Count == 0 ? null : current[0]) : current;
         if (_length)
         {
