@@ -3,12 +3,13 @@ using Cloister.Model.LoadBalancing;
 namespace Cloister.Model.Validation;
 
 /// <summary>
-/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c> or <c>query-string</c> condition, in the
-/// <c>RegexValues</c> of a host-header, path-pattern or http-header condition, or in a forward action, each problem as the property path below the condition or the <c>ForwardConfig</c> and a message.
+/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c>, <c>path-pattern</c> or <c>query-string</c>
+/// condition, in the <c>RegexValues</c> of a host-header, path-pattern or http-header condition, or in a forward or
+/// redirect action, each problem as the property path below the condition or the action and a message.
 /// The model validator and the template mapping (which knows the template's full path, and runs before the
 /// validator) report the same checks from here.
 /// </summary>
-public static class ListenerChecks
+public static partial class ListenerChecks
 {
     /// <summary>The longest header name, header value or query key or value a condition may hold.</summary>
     public const int MaxValueLength = 128;
@@ -120,7 +121,7 @@ public static class ListenerChecks
         return condition.Field switch
         {
             "host-header" => Regexes(condition, "HostHeaderConfig"),
-            "path-pattern" => Regexes(condition, "PathPatternConfig"),
+            "path-pattern" => PathPatterns(condition).Concat(Regexes(condition, "PathPatternConfig")),
             "http-header" => HttpHeader(condition).Concat(Regexes(condition, "HttpHeaderConfig")),
             "query-string" => QueryString(condition),
             _ => [],
@@ -148,6 +149,25 @@ public static class ListenerChecks
             }
         }
     }
+
+    /// <summary>
+    /// A path pattern is "case-sensitive, can be up to 128 characters in length, and can contain any of the following
+    /// characters": letters, digits, <c>_ - . $ / ~ " ' @ : + &amp;</c> and the wildcards; ELB refuses any other (a
+    /// <c>%</c> too: rules see the normalized path, in which no pattern could name an escape) with its own words.
+    /// </summary>
+    private static IEnumerable<(string Property, string Message)> PathPatterns(RuleCondition condition)
+    {
+        for (var i = 0; !condition.Values.IsDefault && i < condition.Values.Length; i++)
+        {
+            var pattern = condition.Values[i];
+            if ((Value(pattern) ?? (pattern.All(IsPathPatternCharacter) ? null : $"Condition value '{pattern}' contains a character that is not valid")) is { } problem)
+            {
+                yield return ($"PathPatternConfig.Values[{i}]", problem);
+            }
+        }
+    }
+
+    private static bool IsPathPatternCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "_-.$/~\"'@:+&*?".Contains(c, StringComparison.Ordinal);
 
     private static IEnumerable<(string Property, string Message)> HttpHeader(RuleCondition condition)
     {

@@ -72,6 +72,11 @@ public static partial class ModelValidator
                     $"Listener protocol '{listener.Protocol}' must be one of '{string.Join(", ", allowed)}' for a {balancer.Type.ToString().ToLowerInvariant()} load balancer.");
             }
 
+            if (listener.DefaultAction is RedirectAction redirect)
+            {
+                CheckRedirect(problems, listener, "DefaultActions", redirect, listener.Protocol);
+            }
+
             if (listener.DefaultAction is ForwardAction forward)
             {
                 CheckForward(problems, listener, "DefaultActions", forward, targetGroups);
@@ -101,6 +106,10 @@ public static partial class ModelValidator
             if (rule.Action is ForwardAction forward)
             {
                 CheckForward(problems, rule, "Actions", forward, targetGroups);
+            }
+            else if (rule.Action is RedirectAction redirect)
+            {
+                CheckRedirect(problems, rule, "Actions", redirect, listener?.Protocol ?? "HTTP");
             }
 
             foreach (var (property, message) in ListenerChecks.Rule(rule.Conditions))
@@ -152,6 +161,15 @@ public static partial class ModelValidator
             Name(group),
             "TargetGroupAttributes." + TargetGroupAttributes.TerminateOnDeregistrationKey,
             $"Target group attribute '{TargetGroupAttributes.TerminateOnDeregistrationKey}' is only supported by network load balancer target groups (TCP, TLS, UDP, TCP_UDP), not {group.Protocol}.");
+    }
+
+    /// <summary>A listener's or rule's redirect: the keywords each component may reuse, the lengths, the path, loops (<see cref="ListenerChecks.Redirect"/>).</summary>
+    private static void CheckRedirect(ProblemCollector problems, IResource owner, string property, RedirectAction redirect, string listenerProtocol)
+    {
+        foreach (var (path, message) in ListenerChecks.Redirect(redirect, listenerProtocol))
+        {
+            problems.Add(Name(owner), path.Length == 0 ? $"{property}.RedirectConfig" : $"{property}.RedirectConfig.{path}", message);
+        }
     }
 
     private static void CheckForward(ProblemCollector problems, IResource owner, string property, ForwardAction forward, Dictionary<string, TargetGroup> targetGroups)

@@ -113,7 +113,7 @@ internal sealed class ApplicationProxy : IDisposable
 
         var request = context.Request;
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.Method, client, request.Headers, request.QueryString.Value));
+        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, NormalizedPath.Of(RequestTarget.PathOf(context)), request.Method, client, request.Headers, request.QueryString.Value));
         if (action is not ForwardAction forward)
         {
             await ApplicationAnswers.WriteAsync(context, listener, action).ConfigureAwait(false);

@@ -18,6 +18,7 @@ internal sealed class RuleRequest(string host, string path, string method, IPAdd
     /// <summary>The Host header as sent, port and all, which a host-header condition's <c>RegexValues</c> match against.</summary>
     public string HostHeader { get; } = host;
 
+    /// <summary>The path as the client sent it, normalized (<see cref="NormalizedPath"/>): escapes of reserved characters stay escaped.</summary>
     public string Path { get; } = path;
 
     public string Method { get; } = method;

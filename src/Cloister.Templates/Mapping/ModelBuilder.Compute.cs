@@ -488,29 +488,9 @@ internal sealed partial class ModelBuilder
             r.String(config, "Path", path + ".Path") ?? defaults.Path,
             r.String(config, "Query", path + ".Query") ?? defaults.Query,
             code);
-        if (redirect.Protocol is not ("HTTP" or "HTTPS" or "#{protocol}"))
+        foreach (var (property, message) in ListenerChecks.Redirect(redirect, listenerProtocol))
         {
-            r.Problem(path + ".Protocol", $"'{redirect.Protocol}' is not HTTP, HTTPS or #{{protocol}}.");
-        }
-        else if (redirect.Protocol == "HTTP" && listenerProtocol == "HTTPS")
-        {
-            r.Problem(path + ".Protocol", "An HTTPS listener cannot redirect to HTTP.");
-        }
-
-        if (redirect.Port != "#{port}" && !(int.TryParse(redirect.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535))
-        {
-            r.Problem(path + ".Port", $"'{redirect.Port}' is not a port (1 to 65535) or #{{port}}.");
-        }
-
-        if (!redirect.Path.StartsWith('/'))
-        {
-            r.Problem(path + ".Path", $"'{redirect.Path}' is not an absolute path (it starts with \"/\").");
-        }
-
-        var sameProtocol = redirect.Protocol == defaults.Protocol || redirect.Protocol == listenerProtocol;
-        if (sameProtocol && redirect.Host == defaults.Host && redirect.Port == defaults.Port && redirect.Path == defaults.Path)
-        {
-            r.Problem(path, "redirects to the same URL: change at least one of Protocol, Host, Port or Path (a redirect loop).");
+            r.Problem(property.Length == 0 ? path : $"{path}.{property}", message);
         }
 
         return redirect;

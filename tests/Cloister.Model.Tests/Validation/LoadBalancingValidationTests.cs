@@ -140,6 +140,64 @@ public sealed class LoadBalancingValidationTests
         Assert.Empty(five);
     }
 
+    [Fact]
+    public void Validate_PathPatternValues_RefusesCharactersOutsideElbsListWithElbsMessage()
+    {
+        var model = Model() with
+        {
+            ListenerRules = [new ListenerRule("r1", "Rule", "l-http", 10, [new RuleCondition("path-pattern", ["/a%20b", "/A-z_0.9$/~\"'@:+&*?", new string('a', 129)])], ForwardAction.To("tg-web"))],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}: {p.Message}").ToList();
+
+        Assert.Equal(
+            [
+                "Rule.Conditions[0].PathPatternConfig.Values[0]: Condition value '/a%20b' contains a character that is not valid",
+                "Rule.Conditions[0].PathPatternConfig.Values[2]: is longer than 128 characters.",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Validate_RedirectKeywordsAndLengths_RefusedWhereElbRefusesThemInListenersAndRules()
+    {
+        var long129 = new string('a', 129);
+        var toHttps = RedirectAction.Defaults(301) with { Protocol = "HTTPS" };
+        var model = Model() with
+        {
+            Listeners =
+            [
+                .. Model().Listeners,
+                new Listener("l-r1", "HostKeywords", "alb", "HTTP", 8081, [], toHttps with { Host = "#{path}.#{host}", Query = "#{protocol}&#{host}&#{port}&#{path}&#{query}" }),
+                new Listener("l-r2", "PathTwice", "alb", "HTTP", 8082, [], toHttps with { Path = "/#{path}/#{path}" }),
+                new Listener("l-r3", "Lengths", "alb", "HTTP", 8083, [], toHttps with { Host = long129, Path = "/" + long129[1..], Query = long129 }),
+                new Listener("l-r4", "Fits", "alb", "HTTP", 8084, [], toHttps with { Host = long129[1..], Path = "/#{host}/#{port}/" + long129[..100], Query = long129[1..] }),
+            ],
+            ListenerRules =
+            [
+                new ListenerRule("r1", "PathQuery", "l-http", 10, [], toHttps with { Path = "/x?#{query}" }),
+                new ListenerRule("r2", "PortHost", "l-http", 20, [], toHttps with { Port = "#{host}", Protocol = "#{port}" }),
+                new ListenerRule("r3", "NoSlash", "l-http", 30, [], toHttps with { Path = "#{path}" }),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(
+            [
+                "HostKeywords.DefaultActions.RedirectConfig.Host",
+                "PathTwice.DefaultActions.RedirectConfig.Path",
+                "Lengths.DefaultActions.RedirectConfig.Host",
+                "Lengths.DefaultActions.RedirectConfig.Path",
+                "Lengths.DefaultActions.RedirectConfig.Query",
+                "PathQuery.Actions.RedirectConfig.Path",
+                "PortHost.Actions.RedirectConfig.Protocol",
+                "PortHost.Actions.RedirectConfig.Port",
+                "NoSlash.Actions.RedirectConfig.Path",
+            ],
+            problems);
+    }
+
     /// <summary>The problems, as resource.property, of one rule with these conditions on the model's HTTP listener.</summary>
     private static List<string> RuleProblems(params RuleCondition[] conditions)
     {

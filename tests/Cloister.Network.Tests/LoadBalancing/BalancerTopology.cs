@@ -13,7 +13,7 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// (the private-DNS article), and <c>/web/*</c> to the web instances' HTTP/1.0 servers; <c>/routed</c> goes to the second IP
 /// target with an <c>X-Channel: beta*</c> header, to the first with a <c>target=one</c> query parameter;
 /// <c>/weighted</c> spreads over a group of each IP target by equal weights, and never to the refusing group of weight 0;
-/// <c>/sticky</c> does the same with target group stickiness. The ALB's security group admits
+/// <c>/sticky</c> does the same with target group stickiness; <c>/maintenance</c> and <c>/any?char</c> get fixed responses. The ALB's security group admits
 /// only members of the client group. A third web instance stands in a third zone, where neither load balancer has a
 /// subnet: the NLB's <see cref="ZonalPort"/> listener forwards to a group of it and the first web instance. A fourth,
 /// beside the second, admits only the first subnet (where the NLB's first node is): the <see cref="PickyPort"/> listener
@@ -144,6 +144,8 @@ public static class BalancerTopology
                     [new RuleCondition("path-pattern", ["/web/*"])], ForwardAction.To(tg + "webhttp/6")),
                 new ListenerRule("rule-maintenance", "MaintenanceRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 50,
                     [new RuleCondition("path-pattern", ["/maintenance"])], new FixedResponseAction(503, "text/plain", "down for maintenance")),
+                new ListenerRule("rule-one-character", "OneCharacterRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 55,
+                    [new RuleCondition("path-pattern", ["/any?char"])], new FixedResponseAction(200, "text/plain", "one character")),
                 new ListenerRule("rule-header", "HeaderRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 60,
                     [new RuleCondition("path-pattern", ["/routed"]), new RuleCondition("http-header", ["beta*"]) { HttpHeaderName = "X-Channel" }], ForwardAction.To(tg + "v2/3")),
                 new ListenerRule("rule-query", "QueryRule", AlbArn.Replace("loadbalancer", "listener", StringComparison.Ordinal) + "/2", 70,

@@ -98,6 +98,26 @@ public sealed class GroupHealthTests
         Assert.Equal(["b"], ended);
     }
 
+    [Fact]
+    public void GroupHealth_AlbTargetRegisteredByAnUpdate_HealthyAfterOnePassingCheckNotTheHealthyThreshold()
+    {
+        // ELB: "After your target is registered, it must pass one health check to be considered healthy"; the healthy
+        // threshold (5 here) is for a target that was unhealthy.
+        static TargetGroupPlan Thresholds(TargetGroupPlan plan) =>
+            plan with { Group = plan.Group with { HealthCheck = plan.Group.HealthCheck with { HealthyThreshold = 5, UnhealthyThreshold = 2 } } };
+        var before = Healthy(Thresholds(Group("HTTP", new TargetGroupAttributes(), A)), previous: null);
+
+        var after = new GroupHealth(Thresholds(Group("HTTP", new TargetGroupAttributes(), A, B)), before, TimeProvider.System, NullLogger.Instance);
+
+        Assert.Contains(new TargetHealthDescription("tg", B.ToString(), TargetHealthState.Initial, "Elb.InitialHealthChecking"), after.Describe());
+        Assert.Equal(new[] { A }, after.ByNode[Node].Routable.ToArray());
+        Assert.Equal(TargetHealthState.Healthy, after.ByNode[Node].Record(1, HealthCheckResult.Passed));
+        Assert.Equal(new[] { A, B }, after.ByNode[Node].Routable.ToArray());
+        Assert.Null(after.ByNode[Node].Record(1, HealthCheckResult.FailedHealthChecks));
+        Assert.Equal(TargetHealthState.Unhealthy, after.ByNode[Node].Record(1, HealthCheckResult.FailedHealthChecks));
+        Assert.Null(after.ByNode[Node].Record(1, HealthCheckResult.Passed));
+    }
+
     /// <summary>The group's health with every target passing its first check (from <paramref name="previous"/>, if any).</summary>
     private static GroupHealth Healthy(TargetGroupPlan plan, GroupHealth? previous)
     {

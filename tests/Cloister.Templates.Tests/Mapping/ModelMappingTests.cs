@@ -279,6 +279,7 @@ public class ModelMappingTests
     [InlineData("{ Field: path-pattern, RegexValues: ['/x'], PathPatternConfig: { Values: [/x] } }", "Conditions[0].PathPatternConfig.RegexValues", "both Values and RegexValues")]
     [InlineData("{ Field: source-ip, RegexValues: ['10\\..*'], SourceIpConfig: { Values: [10.0.0.0/8] } }", "Conditions[0].RegexValues", "not source-ip")]
     [InlineData("{ Field: host-header, HostHeaderConfig: { RegexValues: [] } }", "Conditions[0]", "no values")]
+    [InlineData("{ Field: path-pattern, PathPatternConfig: { Values: [/ok, /a%20b] } }", "Conditions[0].PathPatternConfig.Values[1]", "Condition value '/a%20b' contains a character that is not valid")]
     public void ListenerRule_BadHeaderQueryOrRegexCondition_IsReportedAtItsProperty(string condition, string property, string message)
     {
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - " + condition));
@@ -413,7 +414,11 @@ public class ModelMappingTests
     [InlineData("{ Type: fixed-response, FixedResponseConfig: { StatusCode: \"200\", ContentType: text/xml } }", "DefaultActions[0].FixedResponseConfig.ContentType", "is not one of")]
     [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_301 } }", "DefaultActions[0].RedirectConfig", "redirect loop")]
     [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_307, Protocol: HTTPS } }", "DefaultActions[0].RedirectConfig.StatusCode", "HTTP_301 or HTTP_302")]
-    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_302, Path: new } }", "DefaultActions[0].RedirectConfig.Path", "absolute path")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_302, Path: new } }", "DefaultActions[0].RedirectConfig.Path", "should start with a '/'")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_302, Path: \"/x/#{query}\" } }", "DefaultActions[0].RedirectConfig.Path", "The Path parameter must be a valid path, should start with a '/', and may contain up to one of each of these placeholders: '#{path}', '#{host}', '#{port}'.")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_302, Host: \"#{path}.example\" } }", "DefaultActions[0].RedirectConfig.Host", "'#{path}'")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_302, Protocol: HTTPS, Query: \"q=#{query}&#{protocol}&#{host}&#{port}&#{path}&" + Long129 + "\" } }", "DefaultActions[0].RedirectConfig.Query", "longer than 128")]
+    [InlineData("{ Type: redirect, RedirectConfig: { StatusCode: HTTP_302, Port: \"#{host}\" } }", "DefaultActions[0].RedirectConfig.Port", "is not a port")]
     [InlineData("{ Type: authenticate-oidc, AuthenticateOidcConfig: {} }", "DefaultActions", "forward, fixed-response or redirect")]
     [InlineData("{ Type: redirect, RedirectConfig: { Protocol: HTTP, Port: \"80\", StatusCode: HTTP_302 } }", "DefaultActions[0].RedirectConfig.Protocol", "cannot redirect to HTTP", "HTTPS")]
     public void Listener_BadAction_IsReportedAtItsProperty(string action, string property, string message, string protocol = "HTTP")
@@ -570,6 +575,9 @@ public class ModelMappingTests
         Assert.Equal(["10.1.1.254", "10.1.2.254"], endpoint.NetworkInterfaces.Select(n => n.PrivateIpAddress));
         Assert.All(endpoint.NetworkInterfaces, n => Assert.StartsWith("eni-", n.Id, StringComparison.Ordinal));
     }
+
+    /// <summary>A redirect query one character longer than ELB takes.</summary>
+    private const string Long129 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
     /// <summary>The resource has exactly one problem, at <c>Properties.</c><paramref name="property"/>, saying <paramref name="message"/>.</summary>
     private static void AssertOneProblem(TemplateLoadResult result, string resource, string property, string message)
