@@ -61,6 +61,20 @@ public sealed partial class SeedArchitectureTests
     }
 
     [Fact]
+    public async Task Path_CreateClaimFunctionToDynamoDb_LeavesByItsLambdaEniThroughTheGatewayEndpoint()
+    {
+        // Part 1 puts the functions in the private subnets and reaches the table through the DynamoDB gateway endpoint:
+        // from the function (named as `cloister invoke` names it) the path starts at its Lambda ENI and takes the
+        // prefix-list route to the endpoint.
+        var path = await stack.Cli.RunAsync("path", "--from", "createClaim", "--to", "dynamodb.eu-central-1.amazonaws.com:443");
+
+        Assert.True(path.ExitCode == 0, path.Output + path.Error);
+        Assert.Matches(@"^Path found: eni-[0-9a-f]{17} \(10\.0\.[12]\.\d+\) -> dynamodb\.eu-central-1\.amazonaws\.com ", path.Output);
+        Assert.Matches(@"AWS::EC2::RouteTable rtb-[0-9a-f]+: pl-[0-9a-f]+ -> GatewayEndpoint vpce-", path.Output);
+        Assert.Contains("AWS::EC2::VPCEndpoint vpce-", path.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task QueryLog_ClientVpcLookup_LeavesByTheOutboundEndpointAndArrivesByTheInbound()
     {
         // Part 2's "DNS Resolution Flow": the client asks 172.128.0.2, the FORWARD rule sends the query out of the

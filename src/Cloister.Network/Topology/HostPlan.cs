@@ -65,9 +65,14 @@ public sealed record HostPlan(
     /// <summary>A hash of <see cref="Id"/> for one purpose (<paramref name="purpose"/> first), so derived ids differ from each other.</summary>
     private byte[] HashOfId(string purpose) => SHA256.HashData(Encoding.UTF8.GetBytes(purpose + Id));
 
-    /// <summary>Whether <paramref name="text"/> names this host: logical id, id, Name tag, namespace or address.</summary>
+    /// <summary>
+    /// Whether <paramref name="text"/> names this host: logical id, id, Name tag, namespace or address; for a Lambda ENI
+    /// also the name of a function that uses it (<c>cloister path --from createClaim</c> starts where the function's
+    /// packets do: the first such host is the ENI of one of its subnets).
+    /// </summary>
     public bool IsNamedBy(string text) =>
         string.Equals(text, LogicalId, StringComparison.Ordinal) || string.Equals(text, Id, StringComparison.Ordinal) ||
         string.Equals(text, Name, StringComparison.Ordinal) || string.Equals(text, Namespace, StringComparison.Ordinal) ||
-        string.Equals(text, Address, StringComparison.Ordinal) || string.Equals(text, Hostname, StringComparison.OrdinalIgnoreCase);
+        string.Equals(text, Address, StringComparison.Ordinal) || string.Equals(text, Hostname, StringComparison.OrdinalIgnoreCase) ||
+        (Kind == HostKind.FunctionInterface && OwnerId is not null && OwnerId.Split(',').Contains(text, StringComparer.Ordinal));
 }

@@ -20,6 +20,16 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void IsNamedBy_NameOfAFunctionInTheVpc_NamesItsLambdaEni()
+    {
+        var eni = Plan.Hosts.First(h => h.IsNamedBy("in-vpc"));
+
+        Assert.Equal(HostKind.FunctionInterface, eni.Kind);
+        Assert.Equal("subnet-a2", eni.SubnetId);
+        Assert.DoesNotContain(Plan.Hosts, h => h.IsNamedBy("in"));
+    }
+
+    [Fact]
     public void Build_InstanceWithoutGroups_GetsTheVpcDefaultGroup()
     {
         Assert.Equal(["sg-default-vpc-d"], Plan.Hosts.First(h => h.Id == "i-d1").SecurityGroupIds.ToArray());
