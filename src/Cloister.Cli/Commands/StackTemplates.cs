@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Net;
 using System.Text.RegularExpressions;
 using Cloister.Host;
+using Cloister.Model.Network;
 using Cloister.Templates;
 
 namespace Cloister.Cli.Commands;
@@ -116,7 +118,39 @@ internal static partial class StackTemplates
         }
 
         problems.AddRange(loaded.Validation.Problems.Select(p => p.ToString()));
+        if (problems.Count == 0)
+        {
+            problems.AddRange(OverlappingVpcs(loaded));
+        }
+
         return (request, loaded);
+    }
+
+    /// <summary>
+    /// Each VPC whose block overlaps an earlier one's. Legal on AWS unless they are peered, but the fabric routes every
+    /// VPC through the region's one router namespace, where the second route fails with RTNETLINK's "File exists".
+    /// </summary>
+    private static IEnumerable<string> OverlappingVpcs(TemplateLoadResult loaded)
+    {
+        var earlier = new List<(IPNetwork Block, Vpc Vpc, string Stack)>();
+        foreach (var stack in loaded.Stacks)
+        {
+            foreach (var resource in stack.Resources.Where(r => r.ResourceType == "AWS::EC2::VPC"))
+            {
+                if (loaded.Model.Vpcs.FirstOrDefault(v => v.Id == resource.PhysicalResourceId) is not { } vpc || !IPNetwork.TryParse(vpc.CidrBlock, out var block))
+                {
+                    continue;
+                }
+
+                foreach (var (other, otherVpc, otherStack) in earlier.Where(e => e.Block.Contains(block.BaseAddress) || block.Contains(e.Block.BaseAddress)))
+                {
+                    yield return $"{stack.TemplatePath}: {vpc.LogicalId}.Properties.CidrBlock: {vpc.CidrBlock} overlaps VPC {otherVpc.LogicalId} of stack {otherStack} " +
+                        $"({otherVpc.CidrBlock}); AWS allows that for VPCs that are not peered, but Cloister's sandbox routes every VPC through one router, so their blocks may not overlap.";
+                }
+
+                earlier.Add((block, vpc, stack.StackName));
+            }
+        }
     }
 
     private static DeployRequest Request(

@@ -60,6 +60,23 @@ public sealed class StackTemplatesTests : IDisposable
         Assert.Equal($"{name}={path}: the stack name '{name}' must start with a letter and hold only letters, digits and hyphens (at most 128 characters).", problem);
     }
 
+    [Fact]
+    public void Build_VpcsWithOverlappingBlocks_RefusedNamingBoth()
+    {
+        // Before: accepted, and up failed in its network phase with "nsenter ... failed (1): RTNETLINK answers: File
+        // exists" — every sample's VPC is 10.0.0.0/16, so any two samples deployed together did this.
+        var first = Write("hello", "template.yaml");
+        var second = Write("nlb", "template.yaml");
+
+        StackTemplates.Build([first, $"nlb={second}"], ["nlb.Cidr=10.50.128.0/17"], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(
+            $"{second}: Vpc.Properties.CidrBlock: 10.50.128.0/17 overlaps VPC Vpc of stack template (10.50.0.0/16); AWS allows that for VPCs "
+            + "that are not peered, but Cloister's sandbox routes every VPC through one router, so their blocks may not overlap.",
+            problem);
+    }
+
     private string Write(string folder, string name)
     {
         var path = Path.Combine(Directory.CreateDirectory(Path.Combine(_directory, folder)).FullName, name);
