@@ -27,10 +27,34 @@ internal static class CliApplication
         return root;
     }
 
+    /// <summary>The exit code of <c>path</c>, <c>exec</c> and <c>policy eval</c> when their arguments are wrong.</summary>
+    public const int BadArgumentsExitCode = 2;
+
+    /// <summary>The usage line of a verb that exits with <see cref="BadArgumentsExitCode"/> on bad arguments; null for the others.</summary>
+    private static string? UsageOf(Command command) => command.Name switch
+    {
+        "path" => PathCommand.Usage,
+        "exec" => ExecCommand.Usage,
+        "eval" => PolicyEvalCommand.Usage,
+        _ => null,
+    };
+
     /// <summary>Parses <paramref name="args"/> and runs the chosen verb, writing to the given streams.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0 && UsageOf(parse.CommandResult.Command) is { } usage)
+        {
+            // These verbs give exit 1 a meaning (no path, Deny): a mistyped argument must not read as one.
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync(problem.Message).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync(usage).ConfigureAwait(false);
+            return BadArgumentsExitCode;
+        }
+
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         if (parse.CommandResult.Command.Name == "up")
         {

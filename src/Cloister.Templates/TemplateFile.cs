@@ -10,6 +10,9 @@ public sealed record TemplateFile(string Path)
     /// <summary>The stack name; by default the file's name without its extension.</summary>
     public string? StackName { get; init; }
 
+    /// <summary>The stack's name: <see cref="StackName"/>, else the file's name without extension kept to what a stack name may hold.</summary>
+    public string ResolvedStackName => StackName ?? TemplateLoader.DefaultStackName(Path);
+
     /// <summary>The template's text when it is not to be read from <see cref="Path"/> (tests, stdin).</summary>
     public string? Text { get; init; }
 }

@@ -33,7 +33,7 @@ public static class TemplateLoader
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var template in templates)
         {
-            var stackName = template.StackName ?? DefaultStackName(template.Path);
+            var stackName = template.ResolvedStackName;
             if (!names.Add(stackName))
             {
                 problems.Add(TemplateProblems.Template, string.Empty, $"Two templates would both be stack '{stackName}'; give one a StackName.", new SourceLocation(template.Path, 1, 1));

@@ -8,6 +8,9 @@ namespace Cloister.Cli.Commands;
 /// <summary><c>cloister exec --from HOST -- CMD...</c>: runs CMD as if on HOST; exit code and output are CMD's.</summary>
 internal static class ExecCommand
 {
+    /// <summary>What <c>exec</c> takes, printed when its arguments are wrong.</summary>
+    public const string Usage = "usage: cloister exec --from HOST -- CMD [ARG...]";
+
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
@@ -20,8 +23,8 @@ internal static class ExecCommand
             var argv = parse.GetValue(command) ?? [];
             if (parse.GetValue(from) is not { Length: > 0 } name || argv.Length == 0)
             {
-                error.WriteLine("usage: cloister exec --from HOST -- CMD [ARG...]");
-                return 2;
+                error.WriteLine(Usage);
+                return CliApplication.BadArgumentsExitCode;
             }
 
             if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name, error, out var sandbox, out var host))

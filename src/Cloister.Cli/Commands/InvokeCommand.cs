@@ -19,6 +19,13 @@ internal static class InvokeCommand
         {
             var state = StatePaths.FromEnvironment();
             var error = parse.InvocationConfiguration.Error;
+            if (string.IsNullOrEmpty(parse.GetValue(function)))
+            {
+                // The AWS CLI refuses it before any request (botocore's parameter validation; FunctionName's minimum length is 1).
+                await error.WriteLineAsync("cloister invoke: Parameter validation failed:\nInvalid length for parameter FunctionName, value: 0, valid min length: 1").ConfigureAwait(false);
+                return 1;
+            }
+
             var request = new ControlRequest("invoke", parse.GetValue(function), parse.GetValue(payload) ?? "{}", parse.GetValue(type));
             var response = await StackChannel.SendAsync(state, request, TimeSpan.FromMinutes(16), cancellationToken).ConfigureAwait(false);
             if (response is null)

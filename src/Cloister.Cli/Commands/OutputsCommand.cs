@@ -27,7 +27,7 @@ internal static class OutputsCommand
             if (parse.GetValue(json))
             {
                 var stacks = new DescribeStacks([.. status.Stacks.Select(s => new DescribedStack(s.StackName, s.StackId, s.StackStatus, s.Outputs))]);
-                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(stacks, CliJson.Default.DescribeStacks)).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(stacks, CliJson.Printed.DescribeStacks)).ConfigureAwait(false);
                 return 0;
             }
 

@@ -15,6 +15,9 @@ namespace Cloister.Cli.Commands;
 /// </summary>
 internal static class PathCommand
 {
+    /// <summary>What <c>path</c> takes, printed when its arguments are wrong.</summary>
+    public const string Usage = "usage: cloister path --from HOST --to TARGET[:PORT] [--protocol tcp|udp] [--json]";
+
     private const int DefaultPort = 443;
 
     /// <summary>Creates the verb.</summary>
@@ -28,17 +31,16 @@ internal static class PathCommand
         {
             from, to, protocol, json,
         };
-        verb.TreatUnmatchedTokensAsErrors = false;
         verb.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var proto = parse.GetValue(protocol) ?? "tcp";
-            if (parse.UnmatchedTokens.Count > 0 || parse.GetValue(from) is not { Length: > 0 } source || parse.GetValue(to) is not { Length: > 0 } target ||
+            if (parse.GetValue(from) is not { Length: > 0 } source || parse.GetValue(to) is not { Length: > 0 } target ||
                 proto is not ("tcp" or "udp") || !PathReport.TryParseTarget(target, out var name, out var port))
             {
-                error.WriteLine("usage: cloister path --from HOST --to TARGET[:PORT] [--protocol tcp|udp] [--json]");
-                return 2;
+                error.WriteLine(Usage);
+                return CliApplication.BadArgumentsExitCode;
             }
 
             if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), source, error, out var sandbox, out var host))

@@ -13,6 +13,9 @@ namespace Cloister.Cli.Commands;
 /// </summary>
 internal static class PolicyEvalCommand
 {
+    /// <summary>What <c>policy eval</c> takes, printed when the parser refuses its arguments.</summary>
+    public const string Usage = "usage: cloister policy eval --policy FILE --resource ARN [--action A] [--context K=V]... [--principal P] [--kind api|resource|authorizer|endpoint] [--json]";
+
     private const int ExitAllow = 0;
     private const int ExitDeny = 1;
     private const int ExitMalformed = 2;

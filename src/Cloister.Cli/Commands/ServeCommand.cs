@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Cloister.Model;
 using Cloister.Tables.Hosting;
@@ -17,6 +18,13 @@ internal static class ServeCommand
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 8000 };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is var value and (< IPEndPoint.MinPort or > IPEndPoint.MaxPort))
+            {
+                result.AddError($"--port {value}: a TCP port is 0 to 65535.");
+            }
+        });
         var data = new Option<string?>("--data") { Description = "Folder for the table data (default: the state folder's tables/)." };
         var credentials = new Option<string[]>("--credentials")
         {
@@ -45,8 +53,13 @@ internal static class ServeCommand
                 Account = AccountContext.FromEnvironment(),
                 SigningCredentials = SigningCredentials(parse.GetValue(credentials) ?? []),
             };
-            await using var server = await TablesServer.StartAsync(options, cancellation).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
+            if (await StartAsync(options, parse.InvocationConfiguration.Error, cancellation).ConfigureAwait(false) is not { } started)
+            {
+                return 1;
+            }
+
+            await using var server = started;
             var signing = options.SigningCredentials is { } keys ? $"SigV4 required for {string.Join(", ", keys.Keys.Order(StringComparer.Ordinal))}" : "any credentials accepted";
             await output.WriteLineAsync($"cloister: DynamoDB-compatible service on {string.Join(", ", server.Urls)} (data: {options.DataDirectory}; {signing})").ConfigureAwait(false);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
@@ -74,6 +87,46 @@ internal static class ServeCommand
         var serve = new Command("serve", "Run one Cloister service on its own.");
         serve.Subcommands.Add(dynamodb);
         return serve;
+    }
+
+    /// <summary>
+    /// Starts the service; null, with one line on <paramref name="error"/> saying why, when the port is taken or the
+    /// data folder cannot hold the tables (both common, neither a crash to show as a stack trace).
+    /// </summary>
+    private static async Task<TablesServer?> StartAsync(TablesServerOptions options, TextWriter error, CancellationToken cancellation)
+    {
+        string problem;
+        try
+        {
+            return await TablesServer.StartAsync(options, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (FindSocketException(exception) is { } socket)
+        {
+            problem = socket.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? $"{options.HttpEndPoint} is already in use; pick another --port (0 picks a free one)."
+                : $"cannot listen on {options.HttpEndPoint}: {socket.Message}";
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problem = $"the data folder {options.DataDirectory} cannot be used: {exception.Message}";
+        }
+
+        await error.WriteLineAsync($"cloister serve dynamodb: {problem}").ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>The socket error under Kestrel's wrapping (an IOException around an AddressInUseException around it).</summary>
+    private static SocketException? FindSocketException(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is SocketException socket)
+            {
+                return socket;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Key id to secret from the <c>KEY:SECRET</c> values; null (accept any credentials) when there are none. A repeated key id keeps its last secret.</summary>

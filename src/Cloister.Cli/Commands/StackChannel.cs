@@ -73,8 +73,37 @@ internal static class StackChannel
         return found;
     }
 
-    /// <summary>The message for verbs that need running stacks.</summary>
-    public static string NotRunning(StatePaths state) => $"no stacks are running in {state.Root}; start them with cloister up.";
+    /// <summary>
+    /// The message for verbs that need running stacks when no host answers: none runs, or one died (killed, crashed)
+    /// and left its control socket, pid file and sandbox, which only <c>down</c> (or the next <c>up</c>) removes.
+    /// </summary>
+    public static string NotRunning(StatePaths state) => HostLeft(state) switch
+    {
+        null => $"no stacks are running in {state.Root}; start them with cloister up.",
+        true => $"the stack host of {state.Root} is no longer running (it crashed or was killed) and left its sandbox behind; cloister down removes it.",
+
+        // Alive and not answering: between writing its pid and opening its control socket.
+        false => ComingUp(state),
+    };
+
+    /// <summary>Null when no host left its files; else whether the host that wrote them is gone.</summary>
+    private static bool? HostLeft(StatePaths state)
+    {
+        var pidPath = HostRunner.PidPath(state);
+        if (!File.Exists(state.ControlSocket) && !File.Exists(pidPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            return !(int.TryParse(File.ReadAllText(pidPath), System.Globalization.CultureInfo.InvariantCulture, out var pid) && Directory.Exists($"/proc/{pid}"));
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>The message for verbs that need ready stacks while the host is still bringing them up.</summary>
     public static string ComingUp(StatePaths state) => $"the stacks in {state.Root} are still coming up; wait for cloister up to say ready.";

@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
+using System.Net;
+using System.Text.RegularExpressions;
 using Cloister.Host;
+using Cloister.Model.Network;
 using Cloister.Templates;
 
 namespace Cloister.Cli.Commands;
@@ -8,7 +11,7 @@ namespace Cloister.Cli.Commands;
 /// Turns <c>up</c>'s arguments into a deployment: the template paths (the seed architecture when none is given),
 /// and each <c>--param KEY=VALUE</c> given to the templates that declare KEY (<c>STACK.KEY=VALUE</c> for one stack).
 /// </summary>
-internal static class StackTemplates
+internal static partial class StackTemplates
 {
     /// <summary>The region of the built-in default stack, as in the tutorial.</summary>
     public const string DefaultStackRegion = "eu-central-1";
@@ -46,13 +49,22 @@ internal static class StackTemplates
 
     /// <summary>
     /// Builds the request and loads it once as the host will; <paramref name="problems"/> lists every error (bad
-    /// parameters and every template problem, each with file:line:column, logical id and property).
+    /// parameters and every template problem, each with file:line:column, logical id and property). A template is
+    /// <c>PATH</c> (stack named after the file) or <c>NAME=PATH</c>, so two <c>template.yaml</c> can be deployed together.
     /// </summary>
     public static (DeployRequest Request, TemplateLoadResult Loaded) Build(
         IReadOnlyList<string> paths, IReadOnlyList<string> parameters, string region, bool ignoreUnsupported, out List<string> problems)
     {
         problems = [];
-        var templates = paths.Select(p => Path.GetFullPath(p)).ToList();
+        var templates = new List<TemplateFile>();
+        foreach (var argument in paths)
+        {
+            if (Named(argument, problems) is { } template)
+            {
+                templates.Add(template);
+            }
+        }
+
         var given = new List<(string? Stack, string Key, string Value)>();
         foreach (var parameter in parameters)
         {
@@ -68,11 +80,12 @@ internal static class StackTemplates
             given.Add(dot > 0 ? (key[..dot], key[(dot + 1)..], parameter[(equals + 1)..]) : (null, key, parameter[(equals + 1)..]));
         }
 
-        foreach (var path in templates.Where(p => !File.Exists(p)))
+        foreach (var path in templates.Select(t => t.Path).Where(p => !File.Exists(p)))
         {
             problems.Add(Directory.Exists(path) ? FolderProblem(path) : $"{path}: no such template file.");
         }
 
+        problems.AddRange(SameStackName(templates));
         var request = Request(templates, given, region, ignoreUnsupported, excluded: []);
         if (problems.Count > 0)
         {
@@ -89,12 +102,12 @@ internal static class StackTemplates
         {
             foreach (var (stack, key, _) in given)
             {
-                var targets = templates.Where(t => stack is null || StackName(t) == stack).ToList();
+                var targets = templates.Where(t => stack is null || t.ResolvedStackName == stack).ToList();
                 if (targets.Count == 0)
                 {
                     problems.Add($"--param {stack}.{key}: no stack is named {stack}.");
                 }
-                else if (targets.All(t => excluded.Contains((t, key))))
+                else if (targets.All(t => excluded.Contains((t.Path, key))))
                 {
                     problems.Add($"--param {key}: no template declares a parameter {key}.");
                 }
@@ -105,22 +118,92 @@ internal static class StackTemplates
         }
 
         problems.AddRange(loaded.Validation.Problems.Select(p => p.ToString()));
+        if (problems.Count == 0)
+        {
+            problems.AddRange(OverlappingVpcs(loaded));
+        }
+
         return (request, loaded);
     }
 
+    /// <summary>
+    /// Each VPC whose block overlaps an earlier one's. Legal on AWS unless they are peered, but the fabric routes every
+    /// VPC through the region's one router namespace, where the second route fails with RTNETLINK's "File exists".
+    /// </summary>
+    private static IEnumerable<string> OverlappingVpcs(TemplateLoadResult loaded)
+    {
+        var earlier = new List<(IPNetwork Block, Vpc Vpc, string Stack)>();
+        foreach (var stack in loaded.Stacks)
+        {
+            foreach (var resource in stack.Resources.Where(r => r.ResourceType == "AWS::EC2::VPC"))
+            {
+                if (loaded.Model.Vpcs.FirstOrDefault(v => v.Id == resource.PhysicalResourceId) is not { } vpc || !IPNetwork.TryParse(vpc.CidrBlock, out var block))
+                {
+                    continue;
+                }
+
+                foreach (var (other, otherVpc, otherStack) in earlier.Where(e => e.Block.Contains(block.BaseAddress) || block.Contains(e.Block.BaseAddress)))
+                {
+                    yield return $"{stack.TemplatePath}: {vpc.LogicalId}.Properties.CidrBlock: {vpc.CidrBlock} overlaps VPC {otherVpc.LogicalId} of stack {otherStack} " +
+                        $"({otherVpc.CidrBlock}); AWS allows that for VPCs that are not peered, but Cloister's sandbox routes every VPC through one router, so their blocks may not overlap.";
+                }
+
+                earlier.Add((block, vpc, stack.StackName));
+            }
+        }
+    }
+
     private static DeployRequest Request(
-        List<string> templates, List<(string? Stack, string Key, string Value)> given, string region, bool ignoreUnsupported, HashSet<(string, string)> excluded) =>
+        List<TemplateFile> templates, List<(string? Stack, string Key, string Value)> given, string region, bool ignoreUnsupported, HashSet<(string, string)> excluded) =>
         new(
             [.. templates.Select(t => new DeployTemplate(
-                t,
-                null,
-                given.Where(g => (g.Stack is null || g.Stack == StackName(t)) && !excluded.Contains((t, g.Key)))
+                t.Path,
+                t.StackName,
+                given.Where(g => (g.Stack is null || g.Stack == t.ResolvedStackName) && !excluded.Contains((t.Path, g.Key)))
                     .ToImmutableDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal)))],
             region,
             ignoreUnsupported,
             ImmutableDictionary<string, string>.Empty);
 
-    private static string StackName(string path) => Path.GetFileNameWithoutExtension(path);
+    /// <summary>
+    /// <c>PATH</c>, or <c>NAME=PATH</c> naming the stack (a CloudFormation stack name: a letter, then letters, digits
+    /// and hyphens, at most 128); an existing file whose name holds '=' is a path. Null, with the problem, for a bad name.
+    /// </summary>
+    private static TemplateFile? Named(string argument, List<string> problems)
+    {
+        var equals = argument.IndexOf('=', StringComparison.Ordinal);
+        if (equals < 0 || File.Exists(argument))
+        {
+            return new TemplateFile(Path.GetFullPath(argument));
+        }
+
+        var name = argument[..equals];
+        if (!StackNamePattern().IsMatch(name))
+        {
+            problems.Add($"{argument}: the stack name '{name}' must start with a letter and hold only letters, digits and hyphens (at most 128 characters).");
+            return null;
+        }
+
+        return new TemplateFile(Path.GetFullPath(argument[(equals + 1)..])) { StackName = name };
+    }
+
+    /// <summary>Each template whose stack name an earlier one already has, with the way to name it.</summary>
+    private static IEnumerable<string> SameStackName(List<TemplateFile> templates)
+    {
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var template in templates)
+        {
+            if (!first.TryAdd(template.ResolvedStackName, template.Path))
+            {
+                var suggestion = new TemplateFile(Path.GetDirectoryName(template.Path) ?? "stack").ResolvedStackName;
+                yield return $"{template.Path}: stack '{template.ResolvedStackName}' is already {first[template.ResolvedStackName]}; " +
+                    $"give this one a stack name of its own as NAME=PATH (cloister up ... {suggestion}={template.Path}).";
+            }
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z][-A-Za-z0-9]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex StackNamePattern();
 
     /// <summary>A folder given as a template (as <c>sam deploy</c> takes a project folder): the files in it to give instead.</summary>
     private static string FolderProblem(string folder)

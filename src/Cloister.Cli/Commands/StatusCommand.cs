@@ -26,7 +26,7 @@ internal static class StatusCommand
 
             if (parse.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(status, CliJson.Default.StackStatus)).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(status, CliJson.Printed.StackStatus)).ConfigureAwait(false);
                 return 0;
             }
 

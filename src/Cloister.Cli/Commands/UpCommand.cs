@@ -27,7 +27,7 @@ internal static class UpCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var templates = new Argument<string[]>("template") { Description = "Template files, one stack each (default: samples/seed-architecture).", Arity = ArgumentArity.ZeroOrMore };
+        var templates = new Argument<string[]>("template") { Description = "Template files, one stack each, named after the file or written NAME=PATH (default: samples/seed-architecture).", Arity = ArgumentArity.ZeroOrMore };
         var parameters = new Option<string[]>("--param") { Description = "A parameter value, KEY=VALUE (to every template declaring KEY) or STACK.KEY=VALUE.", AllowMultipleArgumentsPerToken = false };
         var region = new Option<string?>("--region") { Description = "The region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1; eu-central-1 for the default stack)." };
         var detach = new Option<bool>("--detach") { Description = "Leave the stacks running and return once they are up." };

@@ -59,17 +59,18 @@ public sealed class InvokeCommandTests(InvokeCommandTests.Stack stack) : IClassF
         await AssertUntouchedNeverRanAsync();
     }
 
-    [Fact(Timeout = 120_000)]
-    public async Task Invoke_UnknownFunction_ResourceNotFoundOnStandardErrorOnly()
+    [Theory(Timeout = 120_000)]
+    [InlineData("nosuchfunction", "cloister invoke: An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:eu-central-1:000000000000:function:nosuchfunction")]
+    [InlineData("", "cloister invoke: Parameter validation failed:\nInvalid length for parameter FunctionName, value: 0, valid min length: 1")]
+    public async Task Invoke_FunctionRefused_ErrorOnStandardErrorOnly(string function, string expected)
     {
-        // Before, Lambda's error body went to standard output and its type was shown as the function's error.
-        var (exitCode, output, error) = await stack.Cli.RunAsync("invoke", "nosuchfunction");
+        // Before, Lambda's error body went to standard output and its type was shown as the function's error; an empty
+        // name got an ArgumentException's text from inside the host ("The value cannot be an empty string.").
+        var (exitCode, output, error) = await stack.Cli.RunAsync("invoke", function);
 
         Assert.Equal(1, exitCode);
         Assert.Empty(output);
-        Assert.Equal(
-            "cloister invoke: An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:eu-central-1:000000000000:function:nosuchfunction",
-            error.Trim());
+        Assert.Equal(expected, error.Trim().ReplaceLineEndings("\n"));
         Assert.DoesNotContain("FunctionError", error, StringComparison.Ordinal);
     }
 

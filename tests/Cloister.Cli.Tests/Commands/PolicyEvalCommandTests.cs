@@ -87,6 +87,21 @@ public sealed class PolicyEvalCommandTests : IDisposable
         Assert.Contains("Statement[1].Condition.StringEqual: unknown condition operator", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--kind", "nope")]
+    [InlineData("--contex", "aws:SourceVpce=vpce-0ac4147ba9386c9z7")]
+    [InlineData("--principal")]
+    public async Task PolicyEval_ArgumentTheParserRefuses_ExitsTwoNotDeny(params string[] bad)
+    {
+        // Before: System.CommandLine's exit code 1, which is this verb's "Deny": a typo read as a policy's decision.
+        var policy = Write(SeedPolicy);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["policy", "eval", "--policy", policy, "--resource", Resource, .. bad]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("usage: cloister policy eval --policy FILE --resource ARN", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PolicyEval_MalformedPolicyAsJson_ListsProblemsWithPaths()
     {

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
@@ -55,6 +58,44 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.NotEqual(0, exitCode);
         Assert.Contains("--credentials takes KEY:SECRET", error, StringComparison.Ordinal);
         Assert.DoesNotContain(value, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServeDynamodb_PortInUse_SaysSoInOneLine()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "dynamodb", "--port", port, "--data", _directory);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"cloister serve dynamodb: 127.0.0.1:{port} is already in use; pick another --port (0 picks a free one).", error.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("65536")]
+    [InlineData("-1")]
+    public async Task ServeDynamodb_PortOutOfRange_RefusedAsBadArgument(string port)
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "dynamodb", "--port", port, "--data", _directory);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"--port {port}: a TCP port is 0 to 65535.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServeDynamodb_DataIsAFile_SaysSoInOneLine()
+    {
+        var file = Path.Combine(_directory, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "dynamodb", "--port", "0", "--data", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"cloister serve dynamodb: the data folder {file} cannot be used: ", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
     }
 
     [Fact]

@@ -5,17 +5,7 @@ namespace Cloister.Cli.Tests.Commands;
 /// <summary><c>cloister up</c> as its own process: interrupted while the stacks come up, and run twice at once.</summary>
 public sealed class UpCommandTests : IAsyncLifetime
 {
-    private static readonly string Template = """
-        AWSTemplateFormatVersion: "2010-09-09"
-        Resources:
-          Vpc:
-            Type: AWS::EC2::VPC
-            Properties: { CidrBlock: 10.41.0.0/16 }
-          Subnet:
-            Type: AWS::EC2::Subnet
-            Properties: { VpcId: !Ref Vpc, CidrBlock: 10.41.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] }
-
-        """ + EchoFunction.Resource("Echo", "echo");
+    private static readonly string Template = SmallStack.Template;
 
     private readonly CliProcess _cli = new();
 

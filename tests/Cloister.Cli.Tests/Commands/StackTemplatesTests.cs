@@ -1,0 +1,86 @@
+using Cloister.Cli.Commands;
+
+namespace Cloister.Cli.Tests.Commands;
+
+/// <summary>How <c>cloister up</c>'s template arguments become stacks, on real template files.</summary>
+public sealed class StackTemplatesTests : IDisposable
+{
+    private const string Template = """
+        Parameters:
+          Cidr: { Type: String, Default: 10.50.0.0/16 }
+        Resources:
+          Vpc:
+            Type: AWS::EC2::VPC
+            Properties: { CidrBlock: !Ref Cidr }
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("cloister-templates-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Build_TwoTemplatesWithTheSameFileName_SaysHowToNameOne()
+    {
+        // Before: "Two templates would both be stack 'template'; give one a StackName." — and up had no way to give one.
+        var first = Write("hello", "template.yaml");
+        var second = Write("nlb", "template.yaml");
+
+        StackTemplates.Build([first, second], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal($"{second}: stack 'template' is already {first}; give this one a stack name of its own as NAME=PATH (cloister up ... nlb={second}).", problem);
+    }
+
+    [Fact]
+    public void Build_NameEqualsPath_DeploysTheTemplateAsThatStack()
+    {
+        var first = Write("hello", "template.yaml");
+        var second = Write("nlb", "template.yaml");
+
+        var (request, loaded) = StackTemplates.Build([first, $"nlb={second}"], ["nlb.Cidr=10.51.0.0/16"], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(["template", "nlb"], loaded.Stacks.Select(s => s.StackName));
+        Assert.Equal(second, request.Templates[1].Path);
+        Assert.Equal("nlb", request.Templates[1].StackName);
+        Assert.Equal("10.51.0.0/16", request.Templates[1].Parameters["Cidr"]);
+        Assert.Empty(request.Templates[0].Parameters);
+    }
+
+    [Theory]
+    [InlineData("1st")]
+    [InlineData("my_stack")]
+    public void Build_NameNotAStackName_RefusedWithCloudFormationsRule(string name)
+    {
+        var path = Write("x", "template.yaml");
+
+        StackTemplates.Build([$"{name}={path}"], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal($"{name}={path}: the stack name '{name}' must start with a letter and hold only letters, digits and hyphens (at most 128 characters).", problem);
+    }
+
+    [Fact]
+    public void Build_VpcsWithOverlappingBlocks_RefusedNamingBoth()
+    {
+        // Before: accepted, and up failed in its network phase with "nsenter ... failed (1): RTNETLINK answers: File
+        // exists" — every sample's VPC is 10.0.0.0/16, so any two samples deployed together did this.
+        var first = Write("hello", "template.yaml");
+        var second = Write("nlb", "template.yaml");
+
+        StackTemplates.Build([first, $"nlb={second}"], ["nlb.Cidr=10.50.128.0/17"], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(
+            $"{second}: Vpc.Properties.CidrBlock: 10.50.128.0/17 overlaps VPC Vpc of stack template (10.50.0.0/16); AWS allows that for VPCs "
+            + "that are not peered, but Cloister's sandbox routes every VPC through one router, so their blocks may not overlap.",
+            problem);
+    }
+
+    private string Write(string folder, string name)
+    {
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(_directory, folder)).FullName, name);
+        File.WriteAllText(path, Template);
+        return path;
+    }
+}
