@@ -244,7 +244,33 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["a/x"], await ScanAsync(restored.TableName));
     }
 
+    [Fact]
+    public async Task RestoreTableToPointInTime_EarliestRestorableDateTimeAsDescribed_Restores()
+    {
+        // A clock with ticks below the millisecond, as the system's has: the times reported are in milliseconds.
+        _time.Now = _time.Now.AddTicks(1234);
+        var table = await CreateTableAsync();
+        await PutAsync(table, "a", "x");
+        var described = await EnableAsync(table);
+        Tick();
+        await PutAsync(table, "a", "y");
+        Tick();
+
+        var target = TablesServerFixture.UniqueName("earliest");
+        await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest
+        {
+            SourceTableName = table,
+            TargetTableName = target,
+            RestoreDateTime = described.EarliestRestorableDateTime!.Value,
+        });
+
+        Assert.Equal(["a/x"], await ScanAsync(target));
+        Assert.Equal(["a/y"], await ScanAsync(await RestoreAsync(table, (await DescribeAsync(table)).LatestRestorableDateTime!.Value)));
+    }
+
     private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
+
+    private static Dictionary<string, AttributeValue> Item(string pk, string g) => new() { ["PK"] = new AttributeValue { S = pk }, ["G"] = new AttributeValue { S = g } };
 
     /// <summary>Moves the clock one second on and returns the new time.</summary>
     private DateTimeOffset Tick()
@@ -289,8 +315,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         return target;
     }
 
-    private async Task PutAsync(string table, string pk, string g) =>
-        await Client.PutItemAsync(table, new Dictionary<string, AttributeValue> { ["PK"] = new AttributeValue { S = pk }, ["G"] = new AttributeValue { S = g } });
+    private async Task PutAsync(string table, string pk, string g) => await Client.PutItemAsync(table, Item(pk, g));
 
     private async Task<List<string>> ScanAsync(string table) =>
         [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
