@@ -268,6 +268,42 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["a/y"], await ScanAsync(await RestoreAsync(table, (await DescribeAsync(table)).LatestRestorableDateTime!.Value)));
     }
 
+    [Fact]
+    public async Task RestoreTableToPointInTime_JournalFromBeforeHistory_WindowStartsAtRestartWithTheItems()
+    {
+        var table = await CreateTableAsync();
+        var enabled = _time.Now;
+        await EnableAsync(table);
+        await PutAsync(table, "a", "x");
+        await _server.StopAsync();
+
+        // A journal written by a Cloister that kept the setting but no history: its database has no pitr_history.
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_server.DataDirectory, TableStore.FileName),
+            Pooling = false,
+        }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE pitr_history";
+            command.ExecuteNonQuery();
+        }
+
+        var restarted = Tick();
+        await _server.StartAsync();
+        var described = await DescribeAsync(table);
+        Tick();
+        await PutAsync(table, "b", "x");
+        await _server.RestartAsync();
+        var beforeHistory = await Assert.ThrowsAsync<InvalidRestoreTimeException>(() => RestoreAsync(table, enabled));
+
+        Assert.Equal(restarted.UtcDateTime, described.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, restarted)));
+        Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, _time.Now)));
+        Assert.StartsWith("RestoreDateTime must be between", beforeHistory.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
 
     private static Dictionary<string, AttributeValue> Item(string pk, string g) => new() { ["PK"] = new AttributeValue { S = pk }, ["G"] = new AttributeValue { S = g } };
