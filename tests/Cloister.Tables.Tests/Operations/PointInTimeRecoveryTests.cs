@@ -269,6 +269,22 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestoreTableToPointInTime_FractionOfASecond_InstantBetweenWritesOfOneSecond()
+    {
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        var second = Tick();
+        _time.Now = second.AddMilliseconds(100);
+        await PutAsync(table, "a", "x");
+        _time.Now = second.AddMilliseconds(900);
+        await PutAsync(table, "a", "y");
+        Tick();
+
+        Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, second.AddMilliseconds(500))));
+        Assert.Equal(["a/y"], await ScanAsync(await RestoreAsync(table, second.AddMilliseconds(900))));
+    }
+
+    [Fact]
     public async Task RestoreTableToPointInTime_JournalFromBeforeHistory_WindowStartsAtRestartWithTheItems()
     {
         var table = await CreateTableAsync();
@@ -302,6 +318,130 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, restarted)));
         Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, _time.Now)));
         Assert.StartsWith("RestoreDateTime must be between", beforeHistory.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_WritesOfEveryKind_InHistoryAndConditionFailuresNot()
+    {
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        var rowsEnabled = HistoryRows(table);
+        await Client.BatchWriteItemAsync(new Dictionary<string, List<WriteRequest>>
+        {
+            [table] = [new WriteRequest(new PutRequest(Item("b1", "x"))), new WriteRequest(new PutRequest(Item("b2", "x")))],
+        });
+        var rowsBatch = HistoryRows(table);
+        await Assert.ThrowsAsync<ConditionalCheckFailedException>(() => Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = table,
+            Item = Item("b1", "q"),
+            ConditionExpression = "attribute_not_exists(PK)",
+        }));
+        await Assert.ThrowsAsync<TransactionCanceledException>(() => Client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem { Put = new Put { TableName = table, Item = Item("t1", "x") } },
+                new TransactWriteItem { ConditionCheck = new ConditionCheck { TableName = table, Key = Key("zz"), ConditionExpression = "attribute_exists(PK)" } },
+            ],
+        }));
+        var rowsFailed = HistoryRows(table);
+        await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem { Put = new Put { TableName = table, Item = Item("t1", "x") } },
+                new TransactWriteItem { Delete = new Delete { TableName = table, Key = Key("b2") } },
+            ],
+        });
+        var rowsTransaction = HistoryRows(table);
+        await Client.UpdateTableAsync(new UpdateTableRequest
+        {
+            TableName = table,
+            AttributeDefinitions = [new("H", ScalarAttributeType.S)],
+            GlobalSecondaryIndexUpdates =
+            [
+                new GlobalSecondaryIndexUpdate
+                {
+                    Create = new CreateGlobalSecondaryIndexAction { IndexName = "byH", KeySchema = [new("H", KeyType.HASH)], Projection = new Projection { ProjectionType = ProjectionType.ALL } },
+                },
+            ],
+        });
+        await PutAsync(table, "c", "x");
+        var rowsIndexAdded = HistoryRows(table);
+        Tick();
+        var restored = await RestoreAsync(table, _time.Now);
+        await Client.DeleteTableAsync(table);
+        var rowsDeleted = HistoryRows(table);
+        await CreateTableAsync(table);
+
+        Assert.Equal((0, 2, 2, 4, 5, 0), (rowsEnabled, rowsBatch, rowsFailed, rowsTransaction, rowsIndexAdded, rowsDeleted));
+        Assert.Equal(["b1/x", "c/x", "t1/x"], await ScanAsync(restored));
+        Assert.Equal(["byG", "byH"], (await Client.DescribeTableAsync(restored)).Table.GlobalSecondaryIndexes.Select(index => index.IndexName).Order(StringComparer.Ordinal));
+        Assert.Equal(PointInTimeRecoveryStatus.DISABLED, (await DescribeAsync(table)).PointInTimeRecoveryStatus);
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_TimeToLiveDeletion_InHistory()
+    {
+        var table = await CreateTableAsync();
+        await Client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        {
+            TableName = table,
+            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "E", Enabled = true },
+        });
+        await EnableAsync(table);
+        var item = Item("e", "x");
+        // Expired from the next second on, so the sweep cannot delete it at the time it was written.
+        item["E"] = new AttributeValue { N = (_time.Now.ToUnixTimeSeconds() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await Client.PutItemAsync(table, item);
+        var written = _time.Now;
+        Tick();
+
+        // The sweep runs every few seconds on its own: wait for its delete to be in the history.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (HistoryRows(table) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Tick();
+
+        Assert.Equal(2, HistoryRows(table));
+        Assert.Empty(await ScanAsync(await RestoreAsync(table, _time.Now)));
+        Assert.Equal(["e/x"], await ScanAsync(await RestoreAsync(table, written)));
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_PrunedHistory_KeysNotWrittenForLongerThanThePeriodKept()
+    {
+        var table = await CreateTableAsync();
+        await PutAsync(table, "old", "x");
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 1 },
+        });
+        Tick();
+        await PutAsync(table, "k", "1");
+        Tick();
+        await Client.DeleteItemAsync(table, Key("k"));
+        Tick();
+        await PutAsync(table, "m", "1");
+        Tick();
+        await Client.DeleteItemAsync(table, Key("m"));
+        _time.Now = _time.Now.AddDays(1);
+        await PutAsync(table, "k", "2");
+        _time.Now = _time.Now.AddHours(2);
+        await PutAsync(table, "z", "1");
+        var deletesPassed = await RestoreAsync(table, (await DescribeAsync(table)).EarliestRestorableDateTime!.Value);
+        _time.Now = _time.Now.AddDays(40);
+        await PutAsync(table, "z", "2");
+        var rows = HistoryRows(table);
+
+        Assert.Equal(["old/x"], await ScanAsync(deletesPassed));
+        Assert.Equal(["k/2", "old/x", "z/1"], await ScanAsync(await RestoreAsync(table, (await DescribeAsync(table)).EarliestRestorableDateTime!.Value)));
+        Assert.Equal(4, rows);
     }
 
     private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
@@ -357,11 +497,11 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
 
     /// <summary>A PAY_PER_REQUEST table keyed PK with a global index on G.</summary>
-    private async Task<string> CreateTableAsync()
+    private async Task<string> CreateTableAsync(string? name = null)
     {
         var request = new CreateTableRequest
         {
-            TableName = TablesServerFixture.UniqueName("t"),
+            TableName = name ?? TablesServerFixture.UniqueName("t"),
             BillingMode = BillingMode.PAY_PER_REQUEST,
             AttributeDefinitions = [new("PK", ScalarAttributeType.S), new("G", ScalarAttributeType.S)],
             KeySchema = [new("PK", KeyType.HASH)],
