@@ -100,8 +100,11 @@ internal sealed partial class DynamoDbService
             return null;
         }
 
-        var now = _store.Time.GetUtcNow();
+        // To the millisecond, the precision of the history's stamps and of the times reported: a time read back from
+        // DescribeContinuousBackups (EarliestRestorableDateTime) must itself be restorable.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(_store.Time.GetUtcNow().ToUnixTimeMilliseconds());
         var periodStart = now.AddDays(-definition.RecoveryPeriodInDays);
+        since = DateTimeOffset.FromUnixTimeMilliseconds(since.ToUnixTimeMilliseconds());
         var earliest = periodStart > since ? periodStart : since;
         return (earliest, now > earliest ? now : earliest);
     }

@@ -17,6 +17,9 @@ namespace Cloister.Tables.Storage;
 /// </summary>
 internal sealed class Journal : IAsyncDisposable
 {
+    /// <summary>Stores a table's definition in the catalog ($t its name, $d its JSON).</summary>
+    public const string PutTableSql = "INSERT OR REPLACE INTO catalog(name, definition) VALUES($t, $d)";
+
     private readonly SqliteConnection _connection;
     private readonly object _queueLock = new();
     private readonly ILogger _logger;
@@ -92,6 +95,7 @@ internal sealed class Journal : IAsyncDisposable
             CREATE TABLE IF NOT EXISTS backups(arn TEXT PRIMARY KEY, backup BLOB NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS backup_items(arn TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY(arn, pk, sk)) WITHOUT ROWID;
             """);
+        var historyExisted = PointInTimeHistory.Exists(connection);
         Execute(connection, PointInTimeHistory.Schema);
 
         tables = [];
@@ -103,6 +107,11 @@ internal sealed class Journal : IAsyncDisposable
             {
                 tables.Add(JsonSerializer.Deserialize((byte[])reader[0], CatalogJsonContext.Default.TableDefinition)!);
             }
+        }
+
+        if (!historyExisted)
+        {
+            PointInTimeHistory.StartAnew(connection, time, tables);
         }
 
         items = [];
@@ -275,7 +284,7 @@ internal sealed class Journal : IAsyncDisposable
     {
         using var putItem = Prepare("INSERT OR REPLACE INTO items(tbl, pk, sk, item) VALUES($t, $p, $s, $i)", "$t", "$p", "$s", "$i");
         using var deleteItem = Prepare("DELETE FROM items WHERE tbl = $t AND pk = $p AND sk = $s", "$t", "$p", "$s");
-        using var putTable = Prepare("INSERT OR REPLACE INTO catalog(name, definition) VALUES($t, $d)", "$t", "$d");
+        using var putTable = Prepare(PutTableSql, "$t", "$d");
         using var dropTable = Prepare("DELETE FROM catalog WHERE name = $t; DELETE FROM items WHERE tbl = $t", "$t");
 
         // A backup copies the table's rows as this transaction has them when it reaches the backup: every change applied

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using static Cloister.Tables.Storage.SqliteStatements;
 
@@ -18,6 +20,9 @@ internal sealed class PointInTimeHistory : IDisposable
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS pitr_history(tbl TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB, PRIMARY KEY(tbl, seq, pk, sk)) WITHOUT ROWID;
         """;
+
+    /// <summary>A table's rows as they stand, copied into its history at one sequence and time.</summary>
+    private const string SnapshotSql = "INSERT INTO pitr_history(tbl, seq, at, pk, sk, item) SELECT $t, $q, $a, pk, sk, item FROM items WHERE tbl = $t";
 
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
@@ -50,7 +55,7 @@ internal sealed class PointInTimeHistory : IDisposable
         }
 
         _record = Prepare(connection, "INSERT INTO pitr_history(tbl, seq, at, pk, sk, item) VALUES($t, $q, $a, $p, $s, $i)", "$t", "$q", "$a", "$p", "$s", "$i");
-        _snapshot = Prepare(connection, "INSERT INTO pitr_history(tbl, seq, at, pk, sk, item) SELECT $t, $q, $a, pk, sk, item FROM items WHERE tbl = $t", "$t", "$q", "$a");
+        _snapshot = Prepare(connection, SnapshotSql, "$t", "$q", "$a");
         _drop = Prepare(connection, "DELETE FROM pitr_history WHERE tbl = $t", "$t");
 
         // A row stamped before the cutoff goes when a later row of its key also precedes the cutoff, or when it is the last one
@@ -62,6 +67,44 @@ internal sealed class PointInTimeHistory : IDisposable
                     FROM pitr_history WHERE tbl = $t AND at < $c)
                 WHERE n > 1 OR gone)
             """, "$t", "$c");
+    }
+
+    /// <summary>Whether the journal's database has the history's table (a journal written before it was kept has not).</summary>
+    public static bool Exists(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pitr_history'";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>
+    /// For a journal written before the history was kept: each table with point-in-time recovery enabled has no history to
+    /// restore from, so its history starts now (a snapshot of its rows) and its window with it, stored in the catalog, rather
+    /// than the window claiming times whose items the history cannot give back (a restore would come back empty).
+    /// Call once the schema is made, before the writer starts; <paramref name="tables"/> is updated in place.
+    /// </summary>
+    public static void StartAnew(SqliteConnection connection, TimeProvider time, List<TableDefinition> tables)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        using var transaction = connection.BeginTransaction();
+        using var putTable = Prepare(connection, Journal.PutTableSql, "$t", "$d");
+        using var snapshot = Prepare(connection, SnapshotSql, "$t", "$q", "$a");
+        putTable.Transaction = transaction;
+        snapshot.Transaction = transaction;
+        var sequence = 0L;
+        for (var i = 0; i < tables.Count; i++)
+        {
+            if (tables[i].PointInTimeRecoverySince is null)
+            {
+                continue;
+            }
+
+            tables[i] = tables[i] with { PointInTimeRecoverySince = now };
+            Run(putTable, tables[i].Name, JsonSerializer.SerializeToUtf8Bytes(tables[i], CatalogJsonContext.Default.TableDefinition));
+            Run(snapshot, tables[i].Name, ++sequence, now.ToUnixTimeMilliseconds());
+        }
+
+        transaction.Commit();
     }
 
     /// <summary>The rows of a table's state at <paramref name="at"/> (its items' stored JSON), read on <paramref name="connection"/>.</summary>

@@ -244,7 +244,209 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["a/x"], await ScanAsync(restored.TableName));
     }
 
+    [Fact]
+    public async Task RestoreTableToPointInTime_EarliestRestorableDateTimeAsDescribed_Restores()
+    {
+        // A clock with ticks below the millisecond, as the system's has: the times reported are in milliseconds.
+        _time.Now = _time.Now.AddTicks(1234);
+        var table = await CreateTableAsync();
+        await PutAsync(table, "a", "x");
+        var described = await EnableAsync(table);
+        Tick();
+        await PutAsync(table, "a", "y");
+        Tick();
+
+        var target = TablesServerFixture.UniqueName("earliest");
+        await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest
+        {
+            SourceTableName = table,
+            TargetTableName = target,
+            RestoreDateTime = described.EarliestRestorableDateTime!.Value,
+        });
+
+        Assert.Equal(["a/x"], await ScanAsync(target));
+        Assert.Equal(["a/y"], await ScanAsync(await RestoreAsync(table, (await DescribeAsync(table)).LatestRestorableDateTime!.Value)));
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_FractionOfASecond_InstantBetweenWritesOfOneSecond()
+    {
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        var second = Tick();
+        _time.Now = second.AddMilliseconds(100);
+        await PutAsync(table, "a", "x");
+        _time.Now = second.AddMilliseconds(900);
+        await PutAsync(table, "a", "y");
+        Tick();
+
+        Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, second.AddMilliseconds(500))));
+        Assert.Equal(["a/y"], await ScanAsync(await RestoreAsync(table, second.AddMilliseconds(900))));
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_JournalFromBeforeHistory_WindowStartsAtRestartWithTheItems()
+    {
+        var table = await CreateTableAsync();
+        var enabled = _time.Now;
+        await EnableAsync(table);
+        await PutAsync(table, "a", "x");
+        await _server.StopAsync();
+
+        // A journal written by a Cloister that kept the setting but no history: its database has no pitr_history.
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_server.DataDirectory, TableStore.FileName),
+            Pooling = false,
+        }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE pitr_history";
+            command.ExecuteNonQuery();
+        }
+
+        var restarted = Tick();
+        await _server.StartAsync();
+        var described = await DescribeAsync(table);
+        Tick();
+        await PutAsync(table, "b", "x");
+        await _server.RestartAsync();
+        var beforeHistory = await Assert.ThrowsAsync<InvalidRestoreTimeException>(() => RestoreAsync(table, enabled));
+
+        Assert.Equal(restarted.UtcDateTime, described.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, restarted)));
+        Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, _time.Now)));
+        Assert.StartsWith("RestoreDateTime must be between", beforeHistory.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_WritesOfEveryKind_InHistoryAndConditionFailuresNot()
+    {
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        var rowsEnabled = HistoryRows(table);
+        await Client.BatchWriteItemAsync(new Dictionary<string, List<WriteRequest>>
+        {
+            [table] = [new WriteRequest(new PutRequest(Item("b1", "x"))), new WriteRequest(new PutRequest(Item("b2", "x")))],
+        });
+        var rowsBatch = HistoryRows(table);
+        await Assert.ThrowsAsync<ConditionalCheckFailedException>(() => Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = table,
+            Item = Item("b1", "q"),
+            ConditionExpression = "attribute_not_exists(PK)",
+        }));
+        await Assert.ThrowsAsync<TransactionCanceledException>(() => Client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem { Put = new Put { TableName = table, Item = Item("t1", "x") } },
+                new TransactWriteItem { ConditionCheck = new ConditionCheck { TableName = table, Key = Key("zz"), ConditionExpression = "attribute_exists(PK)" } },
+            ],
+        }));
+        var rowsFailed = HistoryRows(table);
+        await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem { Put = new Put { TableName = table, Item = Item("t1", "x") } },
+                new TransactWriteItem { Delete = new Delete { TableName = table, Key = Key("b2") } },
+            ],
+        });
+        var rowsTransaction = HistoryRows(table);
+        await Client.UpdateTableAsync(new UpdateTableRequest
+        {
+            TableName = table,
+            AttributeDefinitions = [new("H", ScalarAttributeType.S)],
+            GlobalSecondaryIndexUpdates =
+            [
+                new GlobalSecondaryIndexUpdate
+                {
+                    Create = new CreateGlobalSecondaryIndexAction { IndexName = "byH", KeySchema = [new("H", KeyType.HASH)], Projection = new Projection { ProjectionType = ProjectionType.ALL } },
+                },
+            ],
+        });
+        await PutAsync(table, "c", "x");
+        var rowsIndexAdded = HistoryRows(table);
+        Tick();
+        var restored = await RestoreAsync(table, _time.Now);
+        await Client.DeleteTableAsync(table);
+        var rowsDeleted = HistoryRows(table);
+        await CreateTableAsync(table);
+
+        Assert.Equal((0, 2, 2, 4, 5, 0), (rowsEnabled, rowsBatch, rowsFailed, rowsTransaction, rowsIndexAdded, rowsDeleted));
+        Assert.Equal(["b1/x", "c/x", "t1/x"], await ScanAsync(restored));
+        Assert.Equal(["byG", "byH"], (await Client.DescribeTableAsync(restored)).Table.GlobalSecondaryIndexes.Select(index => index.IndexName).Order(StringComparer.Ordinal));
+        Assert.Equal(PointInTimeRecoveryStatus.DISABLED, (await DescribeAsync(table)).PointInTimeRecoveryStatus);
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_TimeToLiveDeletion_InHistory()
+    {
+        var table = await CreateTableAsync();
+        await Client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        {
+            TableName = table,
+            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "E", Enabled = true },
+        });
+        await EnableAsync(table);
+        var item = Item("e", "x");
+        // Expired from the next second on, so the sweep cannot delete it at the time it was written.
+        item["E"] = new AttributeValue { N = (_time.Now.ToUnixTimeSeconds() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await Client.PutItemAsync(table, item);
+        var written = _time.Now;
+        Tick();
+
+        // The sweep runs every few seconds on its own: wait for its delete to be in the history.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (HistoryRows(table) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Tick();
+
+        Assert.Equal(2, HistoryRows(table));
+        Assert.Empty(await ScanAsync(await RestoreAsync(table, _time.Now)));
+        Assert.Equal(["e/x"], await ScanAsync(await RestoreAsync(table, written)));
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_PrunedHistory_KeysNotWrittenForLongerThanThePeriodKept()
+    {
+        var table = await CreateTableAsync();
+        await PutAsync(table, "old", "x");
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 1 },
+        });
+        Tick();
+        await PutAsync(table, "k", "1");
+        Tick();
+        await Client.DeleteItemAsync(table, Key("k"));
+        Tick();
+        await PutAsync(table, "m", "1");
+        Tick();
+        await Client.DeleteItemAsync(table, Key("m"));
+        _time.Now = _time.Now.AddDays(1);
+        await PutAsync(table, "k", "2");
+        _time.Now = _time.Now.AddHours(2);
+        await PutAsync(table, "z", "1");
+        var deletesPassed = await RestoreAsync(table, (await DescribeAsync(table)).EarliestRestorableDateTime!.Value);
+        _time.Now = _time.Now.AddDays(40);
+        await PutAsync(table, "z", "2");
+        var rows = HistoryRows(table);
+
+        Assert.Equal(["old/x"], await ScanAsync(deletesPassed));
+        Assert.Equal(["k/2", "old/x", "z/1"], await ScanAsync(await RestoreAsync(table, (await DescribeAsync(table)).EarliestRestorableDateTime!.Value)));
+        Assert.Equal(4, rows);
+    }
+
     private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
+
+    private static Dictionary<string, AttributeValue> Item(string pk, string g) => new() { ["PK"] = new AttributeValue { S = pk }, ["G"] = new AttributeValue { S = g } };
 
     /// <summary>Moves the clock one second on and returns the new time.</summary>
     private DateTimeOffset Tick()
@@ -289,18 +491,17 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         return target;
     }
 
-    private async Task PutAsync(string table, string pk, string g) =>
-        await Client.PutItemAsync(table, new Dictionary<string, AttributeValue> { ["PK"] = new AttributeValue { S = pk }, ["G"] = new AttributeValue { S = g } });
+    private async Task PutAsync(string table, string pk, string g) => await Client.PutItemAsync(table, Item(pk, g));
 
     private async Task<List<string>> ScanAsync(string table) =>
         [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
 
     /// <summary>A PAY_PER_REQUEST table keyed PK with a global index on G.</summary>
-    private async Task<string> CreateTableAsync()
+    private async Task<string> CreateTableAsync(string? name = null)
     {
         var request = new CreateTableRequest
         {
-            TableName = TablesServerFixture.UniqueName("t"),
+            TableName = name ?? TablesServerFixture.UniqueName("t"),
             BillingMode = BillingMode.PAY_PER_REQUEST,
             AttributeDefinitions = [new("PK", ScalarAttributeType.S), new("G", ScalarAttributeType.S)],
             KeySchema = [new("PK", KeyType.HASH)],
