@@ -31,20 +31,7 @@ internal sealed partial class DynamoDbService
         // Read off the lock: the backup's rows never change, and a DeleteBackup meanwhile is caught below.
         var (table, operations) = RestoredTable(definition, await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false));
 
-        long lsn;
-        lock (_store.Gate)
-        {
-            _ = _store.FindBackup(arn) ?? throw BackupNotFound(arn);
-            CheckRestoreTarget(target);
-            _store.AddTable(table);
-            _access.Publish(definition);
-
-            // One table change: every later answer waits for it, so no item of the new table is seen before it is durable.
-            lsn = _store.AppendTableChange(operations);
-            WriteTableDescription(writer, table, "ACTIVE");
-        }
-
-        await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+        await CommitRestoredAsync(target, definition, table, operations, writer, () => _ = _store.FindBackup(arn) ?? throw BackupNotFound(arn)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -89,8 +76,7 @@ internal sealed partial class DynamoDbService
         var definition = RestoredDefinition(request, current, target, summary, "the source table");
         var (table, operations) = RestoredTable(definition, await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false));
 
-        long lsn;
-        lock (_store.Gate)
+        await CommitRestoredAsync(target, definition, table, operations, writer, () =>
         {
             // The history read is the source's only if recovery stayed enabled on that same table meanwhile (disabling drops it).
             var now = _store.FindTable(source)?.Definition ?? throw BackupTableNotFound(source);
@@ -98,7 +84,20 @@ internal sealed partial class DynamoDbService
             {
                 throw RecoveryUnavailable(source);
             }
+        }).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Adds a restored table once <paramref name="stillValid"/> (run under the store's lock) and the target's absence
+    /// hold, as one table change: every later answer waits for it, so no item of the new table is seen before it is durable.
+    /// </summary>
+    private async ValueTask CommitRestoredAsync(
+        string target, TableDefinition definition, TableData table, List<JournalOperation> operations, Utf8JsonWriter writer, Action stillValid)
+    {
+        long lsn;
+        lock (_store.Gate)
+        {
+            stillValid();
             CheckRestoreTarget(target);
             _store.AddTable(table);
             _access.Publish(definition);
