@@ -16,14 +16,21 @@ internal static class LogsFunctionCommand
     /// <summary>Creates <c>function</c>, to be added under <c>logs</c>.</summary>
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "The function's name." };
+        var name = new Argument<string>("name") { Description = "The function's name, ARN or log group (/aws/lambda/NAME)." };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events as they are written." };
         var command = new Command("function", "Print a Lambda function's logs (START/END/REPORT lines and the function's output).");
         command.Arguments.Add(name);
         command.Options.Add(follow);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = Path.Combine(StatePaths.FromEnvironment().FunctionLogs, parse.GetValue(name)! + ".log");
+            if (FunctionName(parse.GetValue(name)!) is not { } function)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"'{parse.GetValue(name)}' is not a function: give its name, its ARN or its log group (/aws/lambda/NAME).").ConfigureAwait(false);
+                return 2;
+            }
+
+            var path = Path.Combine(StatePaths.FromEnvironment().FunctionLogs, function + ".log");
             var output = parse.InvocationConfiguration.Output;
             if (!File.Exists(path) && !parse.GetValue(follow))
             {
@@ -35,6 +42,22 @@ internal static class LogsFunctionCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The function a user names as <c>aws logs tail</c> and <c>aws lambda</c> do — its name, its log group
+    /// (<c>/aws/lambda/NAME</c>) or its ARN (with or without a qualifier: one log group serves every version) —; null when
+    /// that is no function name (Lambda's <c>[a-zA-Z0-9-_]{1,64}</c>), so no other file under the logs is read.
+    /// </summary>
+    public static string? FunctionName(string given)
+    {
+        var name = given.StartsWith("/aws/lambda/", StringComparison.Ordinal) ? given["/aws/lambda/".Length..] : given;
+        if (name.StartsWith("arn:", StringComparison.Ordinal) && name.Split(':') is { Length: 7 or 8 } parts && parts[5] == "function")
+        {
+            name = parts[6];
+        }
+
+        return name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? name : null;
     }
 
     /// <summary>Prints the events in <paramref name="path"/>; with <paramref name="follow"/>, waits for more until cancelled.</summary>

@@ -14,6 +14,20 @@ public sealed class LogsFunctionCommandTests
         Assert.Equal("2023-11-14T22:13:20.123000+00:00 2023/11/14/[$LATEST]abc START RequestId: 1 Version: $LATEST", formatted);
     }
 
+    [Theory]
+    [InlineData("createClaim", "createClaim")]
+    [InlineData("/aws/lambda/createClaim", "createClaim")]
+    [InlineData("arn:aws:lambda:eu-central-1:123456789012:function:createClaim", "createClaim")]
+    [InlineData("arn:aws:lambda:eu-central-1:123456789012:function:createClaim:live", "createClaim")]
+    [InlineData("../host", null)]
+    [InlineData("a/b", null)]
+    [InlineData("", null)]
+    [InlineData("/aws/lambda/", null)]
+    public void FunctionName_WhatTheUserGave_TheFunctionsNameOrNull(string given, string? expected)
+    {
+        Assert.Equal(expected, LogsFunctionCommand.FunctionName(given));
+    }
+
     [Fact]
     public async Task PrintAsync_FileWithEvents_PrintsEachInOrder()
     {
