@@ -19,11 +19,6 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
     private const string TraceHeader = "X-Amzn-Trace-Id";
     private const string QueryTarget = "integration.request.querystring.";
 
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Content-Length",
-    };
-
     public async ValueTask<IntegrationResult> InvokeAsync(IntegrationRequest request, Integration integration, string uri, TimeSpan timeout)
     {
         var proxy = integration.Type == IntegrationType.HttpProxy;
@@ -200,7 +195,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             return;
         }
 
-        if (HopByHop.Contains(name))
+        if (ProxyHeaders.IsHopByHop(name))
         {
             return;
         }
@@ -255,13 +250,9 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
 
         // A mapped parameter is added beside the client's of the same name (HTTP_PROXY), as AWS does; a multi-value source
         // sends each of its values.
-        foreach (var (target, source) in integration.RequestParameters)
+        foreach (var (name, values) in ParameterMapping.Targets(integration.RequestParameters, QueryTarget, s => ParameterMapping.ResolveQueryValues(s, request)))
         {
-            if (target.StartsWith(QueryTarget, StringComparison.Ordinal))
-            {
-                var name = Uri.EscapeDataString(target[QueryTarget.Length..]);
-                query.AddRange(ParameterMapping.ResolveQueryValues(source, request).Select(v => name + "=" + Uri.EscapeDataString(v)));
-            }
+            query.AddRange(values.Select(v => Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(v)));
         }
 
         foreach (var (name, value) in overrides.RequestQuery)

@@ -107,7 +107,8 @@ internal static class ParameterMapping
     }
 
     /// <summary>Every mapping from <paramref name="mappings"/> whose target starts with <paramref name="targetPrefix"/>, resolved.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> Targets(IEnumerable<KeyValuePair<string, string>> mappings, string targetPrefix, Func<string, string?> resolve)
+    public static IEnumerable<KeyValuePair<string, T>> Targets<T>(IEnumerable<KeyValuePair<string, string>> mappings, string targetPrefix, Func<string, T?> resolve)
+        where T : class
     {
         foreach (var (target, source) in mappings)
         {

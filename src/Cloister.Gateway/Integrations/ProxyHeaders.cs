@@ -26,6 +26,10 @@ internal static class ProxyHeaders
     private static readonly FrozenSet<string> DroppedResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Expect", "Host", "Proxy-Authenticate", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Via", "Keep-Alive", "Proxy-Connection");
 
+    /// <summary>Hop-by-hop headers and the message's own framing (<c>Host</c>, <c>Content-Length</c>): never copied onto a backend request.</summary>
+    private static readonly FrozenSet<string> HopByHop = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Content-Length");
+
     /// <summary>Client headers the table drops for every integration (the Lambda column's; HTTP_PROXY drops more).</summary>
     private static readonly FrozenSet<string> DroppedRequest = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Connection", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate", "Server", "TE", "Trailer", "Upgrade", "WWW-Authenticate");
@@ -36,7 +40,10 @@ internal static class ProxyHeaders
     /// headers; <c>Content-Length</c> is the body's own.
     /// </summary>
     private static readonly FrozenSet<string> DroppedHttpProxyRequest = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        [.. DroppedRequest, "Content-Encoding", "Via", "Transfer-Encoding", "Host", "Keep-Alive", "Proxy-Connection", "Content-Length"]);
+        [.. DroppedRequest, .. HopByHop, "Content-Encoding", "Via"]);
+
+    /// <summary>Whether <paramref name="name"/> is a hop-by-hop or framing header (see <see cref="HopByHop"/>).</summary>
+    public static bool IsHopByHop(string name) => HopByHop.Contains(name);
 
     /// <summary>Whether the client's header <paramref name="name"/> is left out of the Lambda proxy event (and a REQUEST authorizer's).</summary>
     public static bool DroppedFromEvent(string name) => DroppedRequest.Contains(name);
