@@ -68,13 +68,15 @@ internal sealed class ApplicationProxy : IDisposable
         connection.RequestStarted();
         try
         {
-            if (_state().ListenersById.TryGetValue(connection.ListenerId, out var listener) &&
+            // One state for the whole request: the keepalive check and the routing see the same listener.
+            var state = _state();
+            if (state.ListenersById.TryGetValue(connection.ListenerId, out var listener) &&
                 connection.OutlivedAt(_time.GetUtcNow(), TimeSpan.FromSeconds(listener.Balancer.ClientKeepAliveSeconds)))
             {
                 CloseAfterResponse(context);
             }
 
-            await RouteAsync(context, connection).ConfigureAwait(false);
+            await RouteAsync(context, connection, state).ConfigureAwait(false);
         }
         finally
         {
@@ -102,9 +104,8 @@ internal sealed class ApplicationProxy : IDisposable
         });
     }
 
-    private async Task RouteAsync(HttpContext context, ApplicationConnection connection)
+    private async Task RouteAsync(HttpContext context, ApplicationConnection connection, BalancerState state)
     {
-        var state = _state();
         if (!state.ListenersById.TryGetValue(connection.ListenerId, out var listener))
         {
             await ApplicationErrors.WriteAsync(context, 503).ConfigureAwait(false);
