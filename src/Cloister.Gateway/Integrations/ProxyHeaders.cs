@@ -1,12 +1,14 @@
 using System.Collections.Frozen;
+using Cloister.Model.Api;
 
 namespace Cloister.Gateway.Integrations;
 
 /// <summary>
-/// What REST APIs do to headers between the client and a proxy integration (HTTP_PROXY, AWS_PROXY): the table of headers
-/// "dropped, remapped, or otherwise modified" in "Amazon API Gateway important notes" (REST APIs), and what AWS is seen
-/// to send (HTTP_PROXY responses carry <c>x-amzn-Remapped-Content-Length</c>, <c>-Date</c>, <c>-Connection</c> and the
-/// backend's <c>x-amzn-Remapped-x-amzn-RequestId</c>). See docs/gateway.md, "Header remapping".
+/// What REST APIs do to headers between the client and an integration: the table of headers "dropped, remapped, or
+/// otherwise modified" in "Amazon API Gateway important notes" (REST APIs), and what AWS is seen to send (HTTP_PROXY
+/// responses carry <c>x-amzn-Remapped-Content-Length</c>, <c>-Date</c>, <c>-Connection</c> and the backend's
+/// <c>x-amzn-Remapped-x-amzn-RequestId</c>; the method response headers a non-proxy integration maps are renamed too).
+/// See docs/gateway.md, "Header remapping".
 /// </summary>
 internal static class ProxyHeaders
 {
@@ -21,6 +23,22 @@ internal static class ProxyHeaders
     private static readonly FrozenSet<string> RemappedResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Max-Forwards", "Server", "User-Agent", "WWW-Authenticate",
         "x-amzn-RequestId");
+
+    /// <summary>
+    /// Method response headers of AWS and HTTP integrations (mapped from <c>method.response.header.X</c> or set through
+    /// <c>$context.responseOverride.header</c>) sent under <see cref="RemappedPrefix"/>, as LocalStack's AWS-validated
+    /// snapshots <c>test_apigateway_header_remapping_http[HTTP]</c> and <c>_aws[AWS]</c> show.
+    /// </summary>
+    private static readonly FrozenSet<string> RemappedNonProxyResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host", "Max-Forwards", "Proxy-Authenticate", "Server",
+        "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate");
+
+    /// <summary>MOCK's method response headers sent under <see cref="RemappedPrefix"/>: those the gateway writes itself (LocalStack's AWS-validated handler).</summary>
+    private static readonly FrozenSet<string> RemappedMockResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "Connection", "Content-Length", "Date", "Server");
+
+    /// <summary>Method response headers of non-proxy integrations that are not sent at all.</summary>
+    private static readonly FrozenSet<string> DroppedNonProxyResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "Transfer-Encoding");
 
     /// <summary>Response headers the table drops for both proxy columns, with the other hop-by-hop headers.</summary>
     private static readonly FrozenSet<string> DroppedResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
@@ -55,10 +73,26 @@ internal static class ProxyHeaders
     /// The integration's response headers as the client receives them: dropped ones left out, remapped ones renamed. Returns
     /// <paramref name="headers"/> itself when none needs either (a Lambda response of custom headers allocates nothing).
     /// </summary>
-    public static List<KeyValuePair<string, string>> RemapResponse(List<KeyValuePair<string, string>> headers)
+    public static List<KeyValuePair<string, string>> RemapResponse(List<KeyValuePair<string, string>> headers) =>
+        Remap(headers, RemappedResponse, DroppedResponse);
+
+    /// <summary>
+    /// A non-proxy integration's method response headers as the client receives them (see <see cref="RemappedNonProxyResponse"/>,
+    /// <see cref="RemappedMockResponse"/>); returns <paramref name="headers"/> itself when none needs renaming or dropping.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> RemapMethodResponse(List<KeyValuePair<string, string>> headers, IntegrationType? type) =>
+        Remap(headers, type == IntegrationType.Mock ? RemappedMockResponse : RemappedNonProxyResponse, DroppedNonProxyResponse);
+
+    private static List<KeyValuePair<string, string>> Remap(List<KeyValuePair<string, string>> headers, FrozenSet<string> remapped, FrozenSet<string> dropped)
     {
-        var index = headers.FindIndex(static h => RemappedResponse.Contains(h.Key) || DroppedResponse.Contains(h.Key));
-        if (index < 0)
+        // A loop rather than FindIndex: a lambda capturing the sets would allocate on every response.
+        var index = 0;
+        while (index < headers.Count && !remapped.Contains(headers[index].Key) && !dropped.Contains(headers[index].Key))
+        {
+            index++;
+        }
+
+        if (index == headers.Count)
         {
             return headers;
         }
@@ -68,11 +102,11 @@ internal static class ProxyHeaders
         for (var i = index; i < headers.Count; i++)
         {
             var (name, value) = headers[i];
-            if (RemappedResponse.Contains(name))
+            if (remapped.Contains(name))
             {
                 sent.Add(new(RemappedPrefix + name, value));
             }
-            else if (!DroppedResponse.Contains(name))
+            else if (!dropped.Contains(name))
             {
                 sent.Add(headers[i]);
             }

@@ -191,6 +191,57 @@ public sealed class HeaderFidelityTests
         Assert.Equal("2", body.RootElement.GetProperty("q").GetString());
     }
 
+    [Fact]
+    public async Task Http_MappedResponseHeadersApiGatewayRemaps_ArriveAsXAmznRemapped()
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP] (and [AWS]): method response
+        // headers mapped to these names reach the client as x-amzn-Remapped-*, Transfer-Encoding not at all.
+        await using var backend = await RecordingBackend.StartAsync();
+        var remapped = new[] { "Authorization", "WWW-Authenticate", "Server", "User-Agent", "Host", "Expect", "Content-MD5", "Max-Forwards", "Proxy-Authenticate", "Upgrade", "Trailer", "Date", "Connection", "Content-Length" };
+        var mappings = remapped.Select(name => (name, $"'mapped-{name}'")).Append(("Transfer-Encoding", "'gzip'")).Append(("X-Plain", "'kept'")).ToArray();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings,
+            Response("200", null, "#set($context.responseOverride.header.WWW-Authenticate = 'Basic realm=\"o\"'){\"ok\":true}", mappings));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/echo");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("""{"ok":true}""", await response.Content.ReadAsStringAsync());
+        foreach (var name in remapped.Where(n => n != "WWW-Authenticate"))
+        {
+            Assert.Equal($"mapped-{name}", Single(response, "x-amzn-Remapped-" + name));
+        }
+
+        Assert.Equal("Basic realm=\"o\"", Single(response, "x-amzn-Remapped-WWW-Authenticate"));
+        Assert.Equal("kept", Single(response, "X-Plain"));
+        var headers = response.Headers.NonValidated;
+        foreach (var name in new[] { "Authorization", "WWW-Authenticate", "Server", "User-Agent", "Upgrade", "Trailer", "Transfer-Encoding" })
+        {
+            Assert.False(headers.Contains(name), name);
+        }
+
+        Assert.NotEqual("mapped-Date", Single(response, "Date"));
+    }
+
+    [Fact]
+    public async Task Mock_MappedResponseHeadersTheGatewayWrites_ArriveAsXAmznRemapped()
+    {
+        // LocalStack's AWS-validated handler remaps Connection, Content-Length, Date and Server for every integration type.
+        var mock = Mock("""{"statusCode": 200}""", Response("200", null, """{"ok":true}""", ("Server", "'mock-server'"), ("Date", "'mock-date'"), ("X-Plain", "'kept'")));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/mock", Method("GET", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/mock");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("mock-server", Single(response, "x-amzn-Remapped-Server"));
+        Assert.Equal("mock-date", Single(response, "x-amzn-Remapped-Date"));
+        Assert.Equal("kept", Single(response, "X-Plain"));
+        Assert.False(response.Headers.NonValidated.Contains("Server"));
+        Assert.NotEqual("mock-date", Single(response, "Date"));
+    }
+
     /// <summary>Headers the table drops toward every integration (Content-MD5, Max-Forwards, WWW-Authenticate, Server), and Via, which only HTTP_PROXY drops.</summary>
     private static void AddHeadersApiGatewayDrops(HttpRequestMessage request)
     {
