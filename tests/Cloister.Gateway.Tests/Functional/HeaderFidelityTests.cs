@@ -192,6 +192,51 @@ public sealed class HeaderFidelityTests
     }
 
     [Fact]
+    public async Task Http_RequestWithoutMappings_BackendGetsApiGatewaysDefaultHeaders()
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP], "no-param-integration": the
+        // backend of an HTTP integration gets Accept: application/json, User-Agent: AmazonAPIGateway_{api} and
+        // X-Amzn-Apigateway-Api-Id, none of the client's own.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings, Response("200", null, "{}"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/echo");
+        request.Headers.TryAddWithoutValidation("User-Agent", "client/1.0");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = backend.Requests.Single().GetProperty("headers");
+        Assert.Equal("AmazonAPIGateway_" + ApiId, seen.GetProperty("user-agent").GetString());
+        Assert.Equal("application/json", seen.GetProperty("accept").GetString());
+        Assert.Equal(ApiId, seen.GetProperty("x-amzn-apigateway-api-id").GetString());
+    }
+
+    [Fact]
+    public async Task HttpProxy_Request_BackendGetsTheApiIdBesideTheClientsHeaders()
+    {
+        // The same snapshot's [HTTP_PROXY] case: the client's User-Agent and Accept pass, X-Amzn-Apigateway-Api-Id is added.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/echo");
+        request.Headers.TryAddWithoutValidation("User-Agent", "client/1.0");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        request.Headers.TryAddWithoutValidation("X-Amzn-Apigateway-Api-Id", "forged");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = backend.Requests.Single().GetProperty("headers");
+        Assert.Equal("client/1.0", seen.GetProperty("user-agent").GetString());
+        Assert.Equal("text/html", seen.GetProperty("accept").GetString());
+        Assert.Equal(ApiId, seen.GetProperty("x-amzn-apigateway-api-id").GetString());
+    }
+
+    [Fact]
     public async Task Http_MappedResponseHeadersApiGatewayRemaps_ArriveAsXAmznRemapped()
     {
         // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP] (and [AWS]): method response
