@@ -60,6 +60,32 @@ internal static class ProxyHeaders
     private static readonly FrozenSet<string> DroppedHttpProxyRequest = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         [.. DroppedRequest, .. HopByHop, "Content-Encoding", "Via"]);
 
+    /// <summary>
+    /// Request headers API Gateway refuses to map (<c>integration.request.header.X</c>): a configuration error (500) rather
+    /// than a request sent, as LocalStack's AWS-validated snapshots <c>test_apigateway_header_remapping_http</c> and
+    /// <c>_aws</c> show; Lambda integrations refuse more.
+    /// </summary>
+    private static readonly FrozenSet<string> RefusedRequestMapping = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "Content-Length", "Transfer-Encoding");
+
+    private static readonly FrozenSet<string> RefusedLambdaRequestMapping = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        [.. RefusedRequestMapping, "Authorization", "Connection", "Expect", "Proxy-Authenticate", "TE"]);
+
+    /// <summary>The first header <paramref name="integration"/> maps that API Gateway refuses to map, or null.</summary>
+    public static string? RefusedMapping(Integration integration)
+    {
+        const string Prefix = "integration.request.header.";
+        var refused = integration.Type is IntegrationType.Aws or IntegrationType.AwsProxy ? RefusedLambdaRequestMapping : RefusedRequestMapping;
+        foreach (var (target, _) in integration.RequestParameters)
+        {
+            if (target.StartsWith(Prefix, StringComparison.Ordinal) && refused.Contains(target[Prefix.Length..]))
+            {
+                return target[Prefix.Length..];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether <paramref name="name"/> is a hop-by-hop or framing header (see <see cref="HopByHop"/>).</summary>
     public static bool IsHopByHop(string name) => HopByHop.Contains(name);
 

@@ -236,6 +236,42 @@ public sealed class HeaderFidelityTests
         Assert.Equal(ApiId, seen.GetProperty("x-amzn-apigateway-api-id").GetString());
     }
 
+    [Theory]
+    [InlineData(IntegrationType.Http, "Content-Length")]
+    [InlineData(IntegrationType.HttpProxy, "Transfer-Encoding")]
+    public async Task Http_RequestHeaderMappingApiGatewayRefuses_Returns500WithoutCallingBackend(IntegrationType type, string header)
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http: mapping these is a configuration error.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(type, "GET", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings.Add("integration.request.header." + header, "'5'"), Response("200", null, "{}"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/echo");
+
+        await Expect.ErrorAsync(response, 500, """{"message": "Internal server error"}""", "InternalServerErrorException");
+        Assert.Empty(backend.Requests);
+    }
+
+    [Theory]
+    [InlineData(IntegrationType.Aws, "Authorization")]
+    [InlineData(IntegrationType.Aws, "Connection")]
+    [InlineData(IntegrationType.AwsProxy, "Expect")]
+    [InlineData(IntegrationType.AwsProxy, "Content-Length")]
+    public async Task Lambda_RequestHeaderMappingApiGatewayRefuses_Returns500WithoutInvoking(IntegrationType type, string header)
+    {
+        // The same snapshots' _aws[AWS] and [AWS_PROXY] cases: Authorization, Connection, Expect, Proxy-Authenticate, TE too.
+        var integration = LambdaProxy("f") with { Type = type, RequestParameters = NoMappings.Add("integration.request.header." + header, "'x'"), Responses = [Response("200", null)] };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/f", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddFixed("f", """{"statusCode": 200, "body": "ok"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/f", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 500, """{"message": "Internal server error"}""", "InternalServerErrorException");
+        Assert.Empty(harness.Lambda.Events);
+    }
+
     [Fact]
     public async Task Http_MappedResponseHeadersApiGatewayRemaps_ArriveAsXAmznRemapped()
     {
