@@ -48,9 +48,15 @@ internal static class ProxyHeaders
     private static readonly FrozenSet<string> HopByHop = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Content-Length");
 
-    /// <summary>Client headers the table drops for every integration (the Lambda column's; HTTP_PROXY drops more).</summary>
+    /// <summary>
+    /// Client headers the table drops for every integration (the Lambda column's; HTTP_PROXY drops more), with the body's
+    /// framing (<c>Content-Length</c>, <c>Transfer-Encoding</c>): REST APIs' proxy events carry no <c>Content-Length</c>
+    /// (aws/aws-lambda-dotnet#559, #1929), and none of these is seen by templates (<c>$input.params</c>) or
+    /// <c>method.request.header.X</c> (LocalStack's AWS-validated snapshot <c>test_apigateway_header_remapping_http</c>).
+    /// </summary>
     private static readonly FrozenSet<string> DroppedRequest = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Connection", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate", "Server", "TE", "Trailer", "Upgrade", "WWW-Authenticate");
+        "Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate", "Server", "TE", "Trailer", "Transfer-Encoding",
+        "Upgrade", "WWW-Authenticate");
 
     /// <summary>
     /// Client headers an HTTP_PROXY backend does not receive: the table's HTTP_PROXY column (<c>Content-Encoding</c>,
@@ -89,7 +95,10 @@ internal static class ProxyHeaders
     /// <summary>Whether <paramref name="name"/> is a hop-by-hop or framing header (see <see cref="HopByHop"/>).</summary>
     public static bool IsHopByHop(string name) => HopByHop.Contains(name);
 
-    /// <summary>Whether the client's header <paramref name="name"/> is left out of the Lambda proxy event (and a REQUEST authorizer's).</summary>
+    /// <summary>
+    /// Whether the client's header <paramref name="name"/> is left out of the Lambda proxy event (and a REQUEST authorizer's),
+    /// and out of what templates and parameter mappings see of the method request.
+    /// </summary>
     public static bool DroppedFromEvent(string name) => DroppedRequest.Contains(name);
 
     /// <summary>Whether the client's header <paramref name="name"/> is not sent to an HTTP_PROXY backend.</summary>

@@ -192,6 +192,62 @@ public sealed class HeaderFidelityTests
     }
 
     [Fact]
+    public async Task LambdaProxy_PostWithBody_EventHasNoContentLength()
+    {
+        // REST APIs' payload 1.0 events carry no Content-Length (aws/aws-lambda-dotnet#559 and #1929, serverless-http#1).
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", LambdaProxy("echo"))));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddEcho("echo");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/echo", new StringContent("""{"a":1}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var evt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"a":1}""", evt.RootElement.GetProperty("body").GetString());
+        Assert.DoesNotContain("content-length", evt.RootElement.GetProperty("headers").EnumerateObject().Select(p => p.Name.ToLowerInvariant()));
+        Assert.DoesNotContain("content-length", evt.RootElement.GetProperty("multiValueHeaders").EnumerateObject().Select(p => p.Name.ToLowerInvariant()));
+    }
+
+    [Fact]
+    public async Task Http_TemplateReadsHeadersApiGatewayDrops_SeesNone()
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP], "full-integration": a template's
+        // $input.params('Content-Length'), ('Server'), ('WWW-Authenticate')... are empty.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/echo", 29_000,
+            NoMappings.Add("integration.request.header.X-Length", "method.request.header.Content-Length").Add("integration.request.header.X-Kept", "method.request.header.X-Client"),
+            Response("200", null, "{}"))
+            with
+        {
+            RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json",
+                """{"length": "$input.params('Content-Length')", "server": "$input.params('Server')", "kept": "$input.params('X-Client')", "names": "#foreach($h in $input.params().header.keySet())$h.toLowerCase(),#end"}"""),
+        };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/echo") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        AddHeadersApiGatewayDrops(request);
+        request.Headers.TryAddWithoutValidation("X-Client", "kept");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = backend.Requests.Single();
+        Assert.Equal("kept", seen.GetProperty("headers").GetProperty("x-kept").GetString());
+        Assert.False(seen.GetProperty("headers").TryGetProperty("x-length", out _));
+        using var body = JsonDocument.Parse(seen.GetProperty("body").GetString()!);
+        Assert.Equal(string.Empty, body.RootElement.GetProperty("length").GetString());
+        Assert.Equal(string.Empty, body.RootElement.GetProperty("server").GetString());
+        Assert.Equal("kept", body.RootElement.GetProperty("kept").GetString());
+        var names = body.RootElement.GetProperty("names").GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("x-client", names);
+        Assert.Contains("via", names);
+        foreach (var dropped in new[] { "content-length", "content-md5", "max-forwards", "www-authenticate", "server" })
+        {
+            Assert.DoesNotContain(dropped, names);
+        }
+    }
+
+    [Fact]
     public async Task Http_RequestWithoutMappings_BackendGetsApiGatewaysDefaultHeaders()
     {
         // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP], "no-param-integration": the
