@@ -108,14 +108,20 @@ internal sealed partial class GatewayCatalog
         var policy = snapshot.Policy is null ? null : CompileOrDenyAll(snapshot.Policy, ExecuteApiOptions(apiArn), snapshot.Id, logger);
         var responses = (snapshot.GatewayResponses.IsDefault ? [] : snapshot.GatewayResponses).ToFrozenDictionary(
             r => r.ResponseType,
-            r => new CompiledGatewayResponse(
-                int.TryParse(r.StatusCode, NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : null,
-                [.. r.ResponseParameters
-                    .Where(p => p.Key.StartsWith("gatewayresponse.header.", StringComparison.Ordinal))
-                    .Select(p => KeyValuePair.Create(p.Key["gatewayresponse.header.".Length..], p.Value))],
-                r.ResponseTemplates.TryGetValue("application/json", out var template) || (r.ResponseTemplates.Count > 0 && (template = r.ResponseTemplates.Values.First()) is not null)
-                    ? CompiledTemplate.Parse(template)
-                    : null),
+            r =>
+            {
+                // The application/json template, else the first by name; its key is the content type sent.
+                var template = r.ResponseTemplates.TryGetValue("application/json", out var json)
+                    ? KeyValuePair.Create("application/json", json)
+                    : r.ResponseTemplates.OrderBy(t => t.Key, StringComparer.Ordinal).FirstOrDefault();
+                return new CompiledGatewayResponse(
+                    int.TryParse(r.StatusCode, NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : null,
+                    [.. r.ResponseParameters
+                        .Where(p => p.Key.StartsWith("gatewayresponse.header.", StringComparison.Ordinal))
+                        .Select(p => KeyValuePair.Create(p.Key["gatewayresponse.header.".Length..], p.Value))],
+                    template.Value is null ? null : CompiledTemplate.Parse(template.Value),
+                    template.Value is null ? "application/json" : template.Key);
+            },
             StringComparer.Ordinal);
         var accessLog = stage.AccessLog is null
             ? null

@@ -17,6 +17,7 @@ namespace Cloister.Gateway.Integrations;
 internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkClients vpcLinks, TimeProvider time, ILogger logger)
 {
     private const string TraceHeader = "X-Amzn-Trace-Id";
+    private const string ApiIdHeader = "X-Amzn-Apigateway-Api-Id";
     private const string QueryTarget = "integration.request.querystring.";
 
     public async ValueTask<IntegrationResult> InvokeAsync(IntegrationRequest request, Integration integration, string uri, TimeSpan timeout)
@@ -87,11 +88,26 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             }
         }
 
+        // API Gateway's own request headers (LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http):
+        // Accept and User-Agent when the request has none (a mapping replaces them), and the API's id, always.
+        if (!message.Headers.Contains("Accept"))
+        {
+            message.Headers.TryAddWithoutValidation("Accept", "application/json");
+        }
+
+        if (!message.Headers.Contains("User-Agent"))
+        {
+            message.Headers.TryAddWithoutValidation("User-Agent", "AmazonAPIGateway_" + request.State.ApiId);
+        }
+
         var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
         foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
         {
             SetHeader(message, name, value);
         }
+
+        message.Headers.Remove(ApiIdHeader);
+        message.Headers.TryAddWithoutValidation(ApiIdHeader, request.State.ApiId);
 
         if (!message.Headers.Contains(TraceHeader))
         {

@@ -160,7 +160,7 @@ internal static class IntegrationResponses
             headers.Add(new("Content-Type", contentType ?? "application/json"));
         }
 
-        return IntegrationResult.Response(status, headers, body, backendStatus);
+        return IntegrationResult.Response(status, ProxyHeaders.RemapMethodResponse(headers, request.Route.Method.Integration?.Type), body, backendStatus);
     }
 
     /// <summary>The response's header mappings (a method of its own: its closure is allocated only when there are mappings).</summary>

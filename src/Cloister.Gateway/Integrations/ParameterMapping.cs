@@ -68,14 +68,15 @@ internal static class ParameterMapping
         }
 
         // As for the query string: one value is the last sent, the multi-value source all of them joined by commas.
+        // Headers API Gateway drops when it reads the request (Content-Length, Server...) are no source.
         if (TryStrip(source, "method.request.header.", out name))
         {
-            return http is not null && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[values.Count - 1] : null;
+            return http is not null && !ProxyHeaders.DroppedFromEvent(name) && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[values.Count - 1] : null;
         }
 
         if (TryStrip(source, "method.request.multivalueheader.", out name))
         {
-            return http is not null && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(',', (IEnumerable<string?>)values) : null;
+            return http is not null && !ProxyHeaders.DroppedFromEvent(name) && http.Headers.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(',', (IEnumerable<string?>)values) : null;
         }
 
         return ResolveCommon(source, state);

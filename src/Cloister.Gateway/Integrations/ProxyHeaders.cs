@@ -1,12 +1,14 @@
 using System.Collections.Frozen;
+using Cloister.Model.Api;
 
 namespace Cloister.Gateway.Integrations;
 
 /// <summary>
-/// What REST APIs do to headers between the client and a proxy integration (HTTP_PROXY, AWS_PROXY): the table of headers
-/// "dropped, remapped, or otherwise modified" in "Amazon API Gateway important notes" (REST APIs), and what AWS is seen
-/// to send (HTTP_PROXY responses carry <c>x-amzn-Remapped-Content-Length</c>, <c>-Date</c>, <c>-Connection</c> and the
-/// backend's <c>x-amzn-Remapped-x-amzn-RequestId</c>). See docs/gateway.md, "Header remapping".
+/// What REST APIs do to headers between the client and an integration: the table of headers "dropped, remapped, or
+/// otherwise modified" in "Amazon API Gateway important notes" (REST APIs), and what AWS is seen to send (HTTP_PROXY
+/// responses carry <c>x-amzn-Remapped-Content-Length</c>, <c>-Date</c>, <c>-Connection</c> and the backend's
+/// <c>x-amzn-Remapped-x-amzn-RequestId</c>; the method response headers a non-proxy integration maps are renamed too).
+/// See docs/gateway.md, "Header remapping".
 /// </summary>
 internal static class ProxyHeaders
 {
@@ -22,6 +24,22 @@ internal static class ProxyHeaders
         "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Max-Forwards", "Server", "User-Agent", "WWW-Authenticate",
         "x-amzn-RequestId");
 
+    /// <summary>
+    /// Method response headers of AWS and HTTP integrations (mapped from <c>method.response.header.X</c> or set through
+    /// <c>$context.responseOverride.header</c>) sent under <see cref="RemappedPrefix"/>, as LocalStack's AWS-validated
+    /// snapshots <c>test_apigateway_header_remapping_http[HTTP]</c> and <c>_aws[AWS]</c> show.
+    /// </summary>
+    private static readonly FrozenSet<string> RemappedNonProxyResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host", "Max-Forwards", "Proxy-Authenticate", "Server",
+        "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate");
+
+    /// <summary>MOCK's method response headers sent under <see cref="RemappedPrefix"/>: those the gateway writes itself (LocalStack's AWS-validated handler).</summary>
+    private static readonly FrozenSet<string> RemappedMockResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "Connection", "Content-Length", "Date", "Server");
+
+    /// <summary>Method response headers of non-proxy integrations that are not sent at all.</summary>
+    private static readonly FrozenSet<string> DroppedNonProxyResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "Transfer-Encoding");
+
     /// <summary>Response headers the table drops for both proxy columns, with the other hop-by-hop headers.</summary>
     private static readonly FrozenSet<string> DroppedResponse = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Expect", "Host", "Proxy-Authenticate", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Via", "Keep-Alive", "Proxy-Connection");
@@ -30,9 +48,15 @@ internal static class ProxyHeaders
     private static readonly FrozenSet<string> HopByHop = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Content-Length");
 
-    /// <summary>Client headers the table drops for every integration (the Lambda column's; HTTP_PROXY drops more).</summary>
+    /// <summary>
+    /// Client headers the table drops for every integration (the Lambda column's; HTTP_PROXY drops more), with the body's
+    /// framing (<c>Content-Length</c>, <c>Transfer-Encoding</c>): REST APIs' proxy events carry no <c>Content-Length</c>
+    /// (aws/aws-lambda-dotnet#559, #1929), and none of these is seen by templates (<c>$input.params</c>) or
+    /// <c>method.request.header.X</c> (LocalStack's AWS-validated snapshot <c>test_apigateway_header_remapping_http</c>).
+    /// </summary>
     private static readonly FrozenSet<string> DroppedRequest = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Connection", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate", "Server", "TE", "Trailer", "Upgrade", "WWW-Authenticate");
+        "Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate", "Server", "TE", "Trailer", "Transfer-Encoding",
+        "Upgrade", "WWW-Authenticate");
 
     /// <summary>
     /// Client headers an HTTP_PROXY backend does not receive: the table's HTTP_PROXY column (<c>Content-Encoding</c>,
@@ -42,10 +66,39 @@ internal static class ProxyHeaders
     private static readonly FrozenSet<string> DroppedHttpProxyRequest = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         [.. DroppedRequest, .. HopByHop, "Content-Encoding", "Via"]);
 
+    /// <summary>
+    /// Request headers API Gateway refuses to map (<c>integration.request.header.X</c>): a configuration error (500) rather
+    /// than a request sent, as LocalStack's AWS-validated snapshots <c>test_apigateway_header_remapping_http</c> and
+    /// <c>_aws</c> show; Lambda integrations refuse more.
+    /// </summary>
+    private static readonly FrozenSet<string> RefusedRequestMapping = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "Content-Length", "Transfer-Encoding");
+
+    private static readonly FrozenSet<string> RefusedLambdaRequestMapping = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        [.. RefusedRequestMapping, "Authorization", "Connection", "Expect", "Proxy-Authenticate", "TE"]);
+
+    /// <summary>The first header <paramref name="integration"/> maps that API Gateway refuses to map, or null.</summary>
+    public static string? RefusedMapping(Integration integration)
+    {
+        const string Prefix = "integration.request.header.";
+        var refused = integration.Type is IntegrationType.Aws or IntegrationType.AwsProxy ? RefusedLambdaRequestMapping : RefusedRequestMapping;
+        foreach (var (target, _) in integration.RequestParameters)
+        {
+            if (target.StartsWith(Prefix, StringComparison.Ordinal) && refused.Contains(target[Prefix.Length..]))
+            {
+                return target[Prefix.Length..];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether <paramref name="name"/> is a hop-by-hop or framing header (see <see cref="HopByHop"/>).</summary>
     public static bool IsHopByHop(string name) => HopByHop.Contains(name);
 
-    /// <summary>Whether the client's header <paramref name="name"/> is left out of the Lambda proxy event (and a REQUEST authorizer's).</summary>
+    /// <summary>
+    /// Whether the client's header <paramref name="name"/> is left out of the Lambda proxy event (and a REQUEST authorizer's),
+    /// and out of what templates and parameter mappings see of the method request.
+    /// </summary>
     public static bool DroppedFromEvent(string name) => DroppedRequest.Contains(name);
 
     /// <summary>Whether the client's header <paramref name="name"/> is not sent to an HTTP_PROXY backend.</summary>
@@ -55,10 +108,26 @@ internal static class ProxyHeaders
     /// The integration's response headers as the client receives them: dropped ones left out, remapped ones renamed. Returns
     /// <paramref name="headers"/> itself when none needs either (a Lambda response of custom headers allocates nothing).
     /// </summary>
-    public static List<KeyValuePair<string, string>> RemapResponse(List<KeyValuePair<string, string>> headers)
+    public static List<KeyValuePair<string, string>> RemapResponse(List<KeyValuePair<string, string>> headers) =>
+        Remap(headers, RemappedResponse, DroppedResponse);
+
+    /// <summary>
+    /// A non-proxy integration's method response headers as the client receives them (see <see cref="RemappedNonProxyResponse"/>,
+    /// <see cref="RemappedMockResponse"/>); returns <paramref name="headers"/> itself when none needs renaming or dropping.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> RemapMethodResponse(List<KeyValuePair<string, string>> headers, IntegrationType? type) =>
+        Remap(headers, type == IntegrationType.Mock ? RemappedMockResponse : RemappedNonProxyResponse, DroppedNonProxyResponse);
+
+    private static List<KeyValuePair<string, string>> Remap(List<KeyValuePair<string, string>> headers, FrozenSet<string> remapped, FrozenSet<string> dropped)
     {
-        var index = headers.FindIndex(static h => RemappedResponse.Contains(h.Key) || DroppedResponse.Contains(h.Key));
-        if (index < 0)
+        // A loop rather than FindIndex: a lambda capturing the sets would allocate on every response.
+        var index = 0;
+        while (index < headers.Count && !remapped.Contains(headers[index].Key) && !dropped.Contains(headers[index].Key))
+        {
+            index++;
+        }
+
+        if (index == headers.Count)
         {
             return headers;
         }
@@ -68,11 +137,11 @@ internal static class ProxyHeaders
         for (var i = index; i < headers.Count; i++)
         {
             var (name, value) = headers[i];
-            if (RemappedResponse.Contains(name))
+            if (remapped.Contains(name))
             {
                 sent.Add(new(RemappedPrefix + name, value));
             }
-            else if (!DroppedResponse.Contains(name))
+            else if (!dropped.Contains(name))
             {
                 sent.Add(headers[i]);
             }

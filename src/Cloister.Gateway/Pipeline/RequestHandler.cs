@@ -246,6 +246,12 @@ internal sealed partial class RequestHandler
             return ValueTask.FromResult(IntegrationResult.Failed(GatewayError.ConfigurationError));
         }
 
+        if (integration.RequestParameters.Count > 0 && ProxyHeaders.RefusedMapping(integration) is { } refused)
+        {
+            Log.IntegrationFailed(_logger, request.State.RequestId, $"Execution failed due to configuration error: {refused} header already present");
+            return ValueTask.FromResult(IntegrationResult.Failed(GatewayError.ConfigurationError));
+        }
+
         var timeout = TimeSpan.FromMilliseconds(integration.TimeoutInMillis is >= 50 and <= Integration.DefaultTimeoutInMillis
             ? integration.TimeoutInMillis
             : Integration.DefaultTimeoutInMillis);

@@ -28,7 +28,7 @@ internal static class GatewayResponseWriter
             overrides.TryGetValue(error.IsServerError ? "DEFAULT_5XX" : "DEFAULT_4XX", out custom);
         }
 
-        var headers = new List<KeyValuePair<string, string>>(4) { new("Content-Type", "application/json") };
+        var headers = new List<KeyValuePair<string, string>>(4) { new("Content-Type", custom?.ContentType ?? "application/json") };
         if (error.ErrorType is not null)
         {
             headers.Add(new("x-amzn-ErrorType", error.ErrorType));

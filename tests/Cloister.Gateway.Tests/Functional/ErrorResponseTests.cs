@@ -233,6 +233,22 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task Invoke_GatewayResponseTemplateOfAnotherContentType_IsSentWithThatContentType()
+    {
+        // responseTemplates' keys are the content type (x-amazon-apigateway-gateway-responses.responseTemplates).
+        var overrides = ImmutableArray.Create(new GatewayResponse("MISSING_AUTHENTICATION_TOKEN", "404", ImmutableDictionary<string, string>.Empty,
+            ImmutableDictionary<string, string>.Empty.Add("text/html", "<h1>$context.error.message</h1>")));
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("f")) with { GatewayResponses = overrides });
+        await using var _ = harness;
+
+        var missing = await client.GetAsync($"https://{PrivateHost()}/dev/nothing");
+
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Equal("text/html", missing.Content.Headers.ContentType?.ToString());
+        Assert.Equal("<h1>Missing Authentication Token</h1>", await missing.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Invoke_GatewayResponseHeadersMappedFromRequest_ResolvedPerRequest()
     {
         // The CORS pattern: Access-Control-Allow-Origin mapped from the request's Origin header.

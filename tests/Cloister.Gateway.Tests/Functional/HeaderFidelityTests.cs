@@ -191,6 +191,194 @@ public sealed class HeaderFidelityTests
         Assert.Equal("2", body.RootElement.GetProperty("q").GetString());
     }
 
+    [Fact]
+    public async Task LambdaProxy_PostWithBody_EventHasNoContentLength()
+    {
+        // REST APIs' payload 1.0 events carry no Content-Length (aws/aws-lambda-dotnet#559 and #1929, serverless-http#1).
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", LambdaProxy("echo"))));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddEcho("echo");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/echo", new StringContent("""{"a":1}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var evt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"a":1}""", evt.RootElement.GetProperty("body").GetString());
+        Assert.DoesNotContain("content-length", evt.RootElement.GetProperty("headers").EnumerateObject().Select(p => p.Name.ToLowerInvariant()));
+        Assert.DoesNotContain("content-length", evt.RootElement.GetProperty("multiValueHeaders").EnumerateObject().Select(p => p.Name.ToLowerInvariant()));
+    }
+
+    [Fact]
+    public async Task Http_TemplateReadsHeadersApiGatewayDrops_SeesNone()
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP], "full-integration": a template's
+        // $input.params('Content-Length'), ('Server'), ('WWW-Authenticate')... are empty.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "POST", $"http://127.0.0.1:{backend.Port}/echo", 29_000,
+            NoMappings.Add("integration.request.header.X-Length", "method.request.header.Content-Length").Add("integration.request.header.X-Kept", "method.request.header.X-Client"),
+            Response("200", null, "{}"))
+            with
+        {
+            RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json",
+                """{"length": "$input.params('Content-Length')", "server": "$input.params('Server')", "kept": "$input.params('X-Client')", "names": "#foreach($h in $input.params().header.keySet())$h.toLowerCase(),#end"}"""),
+        };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/echo") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        AddHeadersApiGatewayDrops(request);
+        request.Headers.TryAddWithoutValidation("X-Client", "kept");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = backend.Requests.Single();
+        Assert.Equal("kept", seen.GetProperty("headers").GetProperty("x-kept").GetString());
+        Assert.False(seen.GetProperty("headers").TryGetProperty("x-length", out _));
+        using var body = JsonDocument.Parse(seen.GetProperty("body").GetString()!);
+        Assert.Equal(string.Empty, body.RootElement.GetProperty("length").GetString());
+        Assert.Equal(string.Empty, body.RootElement.GetProperty("server").GetString());
+        Assert.Equal("kept", body.RootElement.GetProperty("kept").GetString());
+        var names = body.RootElement.GetProperty("names").GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("x-client", names);
+        Assert.Contains("via", names);
+        foreach (var dropped in new[] { "content-length", "content-md5", "max-forwards", "www-authenticate", "server" })
+        {
+            Assert.DoesNotContain(dropped, names);
+        }
+    }
+
+    [Fact]
+    public async Task Http_RequestWithoutMappings_BackendGetsApiGatewaysDefaultHeaders()
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP], "no-param-integration": the
+        // backend of an HTTP integration gets Accept: application/json, User-Agent: AmazonAPIGateway_{api} and
+        // X-Amzn-Apigateway-Api-Id, none of the client's own.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings, Response("200", null, "{}"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/echo");
+        request.Headers.TryAddWithoutValidation("User-Agent", "client/1.0");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = backend.Requests.Single().GetProperty("headers");
+        Assert.Equal("AmazonAPIGateway_" + ApiId, seen.GetProperty("user-agent").GetString());
+        Assert.Equal("application/json", seen.GetProperty("accept").GetString());
+        Assert.Equal(ApiId, seen.GetProperty("x-amzn-apigateway-api-id").GetString());
+    }
+
+    [Fact]
+    public async Task HttpProxy_Request_BackendGetsTheApiIdBesideTheClientsHeaders()
+    {
+        // The same snapshot's [HTTP_PROXY] case: the client's User-Agent and Accept pass, X-Amzn-Apigateway-Api-Id is added.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/echo");
+        request.Headers.TryAddWithoutValidation("User-Agent", "client/1.0");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        request.Headers.TryAddWithoutValidation("X-Amzn-Apigateway-Api-Id", "forged");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = backend.Requests.Single().GetProperty("headers");
+        Assert.Equal("client/1.0", seen.GetProperty("user-agent").GetString());
+        Assert.Equal("text/html", seen.GetProperty("accept").GetString());
+        Assert.Equal(ApiId, seen.GetProperty("x-amzn-apigateway-api-id").GetString());
+    }
+
+    [Theory]
+    [InlineData(IntegrationType.Http, "Content-Length")]
+    [InlineData(IntegrationType.HttpProxy, "Transfer-Encoding")]
+    public async Task Http_RequestHeaderMappingApiGatewayRefuses_Returns500WithoutCallingBackend(IntegrationType type, string header)
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http: mapping these is a configuration error.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(type, "GET", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings.Add("integration.request.header." + header, "'5'"), Response("200", null, "{}"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/echo");
+
+        await Expect.ErrorAsync(response, 500, """{"message": "Internal server error"}""", "InternalServerErrorException");
+        Assert.Empty(backend.Requests);
+    }
+
+    [Theory]
+    [InlineData(IntegrationType.Aws, "Authorization")]
+    [InlineData(IntegrationType.Aws, "Connection")]
+    [InlineData(IntegrationType.AwsProxy, "Expect")]
+    [InlineData(IntegrationType.AwsProxy, "Content-Length")]
+    public async Task Lambda_RequestHeaderMappingApiGatewayRefuses_Returns500WithoutInvoking(IntegrationType type, string header)
+    {
+        // The same snapshots' _aws[AWS] and [AWS_PROXY] cases: Authorization, Connection, Expect, Proxy-Authenticate, TE too.
+        var integration = LambdaProxy("f") with { Type = type, RequestParameters = NoMappings.Add("integration.request.header." + header, "'x'"), Responses = [Response("200", null)] };
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/f", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddFixed("f", """{"statusCode": 200, "body": "ok"}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/f", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 500, """{"message": "Internal server error"}""", "InternalServerErrorException");
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    [Fact]
+    public async Task Http_MappedResponseHeadersApiGatewayRemaps_ArriveAsXAmznRemapped()
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http[HTTP] (and [AWS]): method response
+        // headers mapped to these names reach the client as x-amzn-Remapped-*, Transfer-Encoding not at all.
+        await using var backend = await RecordingBackend.StartAsync();
+        var remapped = new[] { "Authorization", "WWW-Authenticate", "Server", "User-Agent", "Host", "Expect", "Content-MD5", "Max-Forwards", "Proxy-Authenticate", "Upgrade", "Trailer", "Date", "Connection", "Content-Length" };
+        var mappings = remapped.Select(name => (name, $"'mapped-{name}'")).Append(("Transfer-Encoding", "'gzip'")).Append(("X-Plain", "'kept'")).ToArray();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/echo", 29_000, NoMappings,
+            Response("200", null, "#set($context.responseOverride.header.WWW-Authenticate = 'Basic realm=\"o\"'){\"ok\":true}", mappings));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/echo");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("""{"ok":true}""", await response.Content.ReadAsStringAsync());
+        foreach (var name in remapped.Where(n => n != "WWW-Authenticate"))
+        {
+            Assert.Equal($"mapped-{name}", Single(response, "x-amzn-Remapped-" + name));
+        }
+
+        Assert.Equal("Basic realm=\"o\"", Single(response, "x-amzn-Remapped-WWW-Authenticate"));
+        Assert.Equal("kept", Single(response, "X-Plain"));
+        var headers = response.Headers.NonValidated;
+        foreach (var name in new[] { "Authorization", "WWW-Authenticate", "Server", "User-Agent", "Upgrade", "Trailer", "Transfer-Encoding" })
+        {
+            Assert.False(headers.Contains(name), name);
+        }
+
+        Assert.NotEqual("mapped-Date", Single(response, "Date"));
+    }
+
+    [Fact]
+    public async Task Mock_MappedResponseHeadersTheGatewayWrites_ArriveAsXAmznRemapped()
+    {
+        // LocalStack's AWS-validated handler remaps Connection, Content-Length, Date and Server for every integration type.
+        var mock = Mock("""{"statusCode": 200}""", Response("200", null, """{"ok":true}""", ("Server", "'mock-server'"), ("Date", "'mock-date'"), ("X-Plain", "'kept'")));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/mock", Method("GET", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/mock");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("mock-server", Single(response, "x-amzn-Remapped-Server"));
+        Assert.Equal("mock-date", Single(response, "x-amzn-Remapped-Date"));
+        Assert.Equal("kept", Single(response, "X-Plain"));
+        Assert.False(response.Headers.NonValidated.Contains("Server"));
+        Assert.NotEqual("mock-date", Single(response, "Date"));
+    }
+
     /// <summary>Headers the table drops toward every integration (Content-MD5, Max-Forwards, WWW-Authenticate, Server), and Via, which only HTTP_PROXY drops.</summary>
     private static void AddHeadersApiGatewayDrops(HttpRequestMessage request)
     {

@@ -369,6 +369,20 @@ public sealed class NonProxyIntegrationTests
         Assert.Equal("""{"message": "unavailable"}""", await down.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Mock_EscapeJavaScriptOfDeleteAndControlCharacters_EscapesAsCommonsLang()
+    {
+        // Commons Lang's escapeJavaStyleString escapes below 0x20 and above 0x7F; DEL (0x7F) itself is written as it is.
+        var mock = Mock("""{"statusCode": 200}""", Response("200", null, """{"v": "$util.escapeJavaScript($input.params('q'))"}"""));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/escape", Method("GET", mock)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/escape?q=a%7Fb%01c%C2%80d");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("{\"v\": \"a\u007Fb\\u0001c\\u0080d\"}", Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()));
+    }
+
     [Theory]
     [MemberData(nameof(PassthroughCases))]
     public async Task Mock_StaticTemplateAndPassthroughBehavior_RefusesUnmappedTypes(string behavior, string contentType, int expected)

@@ -1,3 +1,4 @@
+using Cloister.Gateway.Integrations;
 using Microsoft.AspNetCore.Http;
 
 namespace Cloister.Gateway.Templates.Velocity;
@@ -5,7 +6,7 @@ namespace Cloister.Gateway.Templates.Velocity;
 /// <summary>The method request's parameters as <c>$input.params()</c> shows them.</summary>
 /// <param name="Path">Path parameters, decoded.</param>
 /// <param name="Query">The query string.</param>
-/// <param name="Headers">The request headers.</param>
+/// <param name="Headers">The request headers; those API Gateway drops (<see cref="ProxyHeaders.DroppedFromEvent"/>) are not shown.</param>
 internal sealed record MethodRequestParameters(IReadOnlyDictionary<string, string> Path, IQueryCollection Query, IHeaderDictionary Headers)
 {
     /// <summary>
@@ -25,7 +26,7 @@ internal sealed record MethodRequestParameters(IReadOnlyDictionary<string, strin
             return query[query.Count - 1] ?? string.Empty;
         }
 
-        return Headers.TryGetValue(name, out var header) && header.Count > 0 ? header[header.Count - 1] ?? string.Empty : string.Empty;
+        return !ProxyHeaders.DroppedFromEvent(name) && Headers.TryGetValue(name, out var header) && header.Count > 0 ? header[header.Count - 1] ?? string.Empty : string.Empty;
     }
 
     /// <summary><c>$input.params()</c>: <c>{path={...}, querystring={...}, header={...}}</c>.</summary>
@@ -46,7 +47,10 @@ internal sealed record MethodRequestParameters(IReadOnlyDictionary<string, strin
         var headers = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (name, values) in Headers)
         {
-            headers[name] = values.Count == 0 ? string.Empty : values[values.Count - 1];
+            if (!ProxyHeaders.DroppedFromEvent(name))
+            {
+                headers[name] = values.Count == 0 ? string.Empty : values[values.Count - 1];
+            }
         }
 
         return new OrderedDictionary<string, object?>(StringComparer.Ordinal)

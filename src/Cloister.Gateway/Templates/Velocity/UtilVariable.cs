@@ -43,7 +43,8 @@ internal sealed class UtilVariable : IVtlObject
 
     /// <summary>
     /// Commons Lang's <c>StringEscapeUtils.escapeJavaScript</c>: quotes (both kinds), backslash and slash escaped,
-    /// control characters as <c>\n</c>-style or <c>\u00XX</c>, and everything beyond ASCII as <c>\uXXXX</c>.
+    /// control characters below 0x20 as <c>\n</c>-style or <c>\u00XX</c>, and everything beyond ASCII as <c>\uXXXX</c>
+    /// (upper-case hex); DEL (0x7F) is not escaped.
     /// </summary>
     public static string EscapeJavaScript(string text)
     {
@@ -80,7 +81,8 @@ internal sealed class UtilVariable : IVtlObject
                     output.Append("\\t");
                     break;
                 default:
-                    if (c < 0x20 || c > 0x7e)
+                    // Commons Lang escapes above 0x7F (ch > 0x7f): DEL itself is written as it is.
+                    if (c < 0x20 || c > 0x7f)
                     {
                         output.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
                     }
