@@ -291,6 +291,30 @@ public sealed partial class LambdaService : IAsyncDisposable
     }
 
     /// <summary>
+    /// Invokes as Lambda's Invoke API takes a request from a client: the invocation type as sent
+    /// (<c>X-Amz-Invocation-Type</c>; null is RequestResponse, anything but Lambda's three values is its 400
+    /// <c>ValidationException</c>) and the payload checked to be JSON (400 <c>InvalidRequestContentException</c>), both
+    /// before the function is looked for; then as <see cref="InvokeAsync(string, string?, ReadOnlyMemory{byte}, InvocationType, InvocationContext, CancellationToken)"/>.
+    /// </summary>
+    public ValueTask<InvocationResult> InvokeRequestAsync(
+        string functionName,
+        string? qualifier,
+        ReadOnlyMemory<byte> payload,
+        string? invocationType,
+        InvocationContext context,
+        CancellationToken cancellationToken = default)
+    {
+        if (!InvokeRequestCheck.TryParseType(invocationType, out var type, out var refusal))
+        {
+            return ValueTask.FromResult(refusal!);
+        }
+
+        return InvokeRequestCheck.CheckPayload(payload.Span) is { } notJson
+            ? ValueTask.FromResult(notJson)
+            : InvokeAsync(functionName, qualifier, payload, type, context, cancellationToken);
+    }
+
+    /// <summary>
     /// Lambda's Invoke payload quotas, 6 MB for a synchronous invocation and 1 MB for an Event one (Invoke API
     /// reference), refused with 413 and the words Lambda answers them with (observed).
     /// </summary>

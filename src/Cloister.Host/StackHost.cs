@@ -484,19 +484,8 @@ public sealed class StackHost : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(functionName);
         var functions = _functions ?? throw new InvalidOperationException("No function is deployed.");
         // The name goes as given: a qualified one (NAME:ALIAS, NAME:3, an ARN) invokes that alias or version.
-        var name = functionName;
-        if (!InvokeRequestCheck.TryParseType(invocationType, out var type, out var refusal))
-        {
-            return refusal!;
-        }
-
         var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
-        if (InvokeRequestCheck.CheckPayload(bytes) is { } notJson)
-        {
-            return notJson;
-        }
-
-        var result = await functions.InvokeAsync(name, bytes, type, cancellationToken).ConfigureAwait(false);
+        var result = await functions.InvokeRequestAsync(functionName, null, bytes, invocationType, InvocationContext.None, cancellationToken).ConfigureAwait(false);
         return new InvocationReply(result.StatusCode, System.Text.Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError, result.ExecutedVersion, result.RequestId, result.ServiceErrorType);
     }
 
