@@ -286,7 +286,14 @@ public sealed partial class LambdaService : IAsyncDisposable
                 _events.Writer.TryWrite(queued);
                 return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId) { ExecutedVersion = host.Function.Version };
             default:
-                return await host.InvokeAsync(payload, context, cancellationToken).ConfigureAwait(false);
+                if (!context.TailLog)
+                {
+                    return await host.InvokeAsync(payload, context, cancellationToken).ConfigureAwait(false);
+                }
+
+                var tail = new InvocationLogTail();
+                var result = await host.InvokeAsync(payload, context with { Tail = tail }, cancellationToken).ConfigureAwait(false);
+                return result with { LogTail = tail.LastBytes() };
         }
     }
 

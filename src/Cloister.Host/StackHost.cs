@@ -193,13 +193,13 @@ public sealed class StackHost : IAsyncDisposable
         Started("tables", $"{name} at {address}");
         var https = Own(sandbox.OpenTcpListener(address, 443));
         var http = Own(sandbox.OpenTcpListener(address, 80));
-        var endpointListeners = new List<TablesEndpointListener>();
+        var endpointListeners = new List<InterfaceEndpointListener>();
         foreach (var endpoint in InterfaceEndpoints.Of(_model, "dynamodb"))
         {
             // Each interface of the endpoint: HTTPS on 443, opened inside its VPC's namespace, the endpoint's own names.
             var certificate = authority.Issue(VpcEndpointDnsNames.CertificateNames(endpoint, _model));
             var addresses = EndpointAddresses(sandbox, endpoint);
-            endpointListeners.AddRange(addresses.Select(a => new TablesEndpointListener(endpoint.Id, endpoint.VpcId, Own(sandbox.OpenTcpListener(IPAddress.Parse(a), 443)), certificate)));
+            endpointListeners.AddRange(addresses.Select(a => new InterfaceEndpointListener(endpoint.Id, endpoint.VpcId, Own(sandbox.OpenTcpListener(IPAddress.Parse(a), 443)), certificate)));
             _services.Add(new ServiceInfo($"dynamodb {endpoint.LogicalId} ({endpoint.Id})", [$"https://{VpcEndpointDnsNames.RegionalName(endpoint, region, _model.Account.UrlSuffix)}", .. addresses.Select(a => a + ":443")], "ok"));
         }
 
