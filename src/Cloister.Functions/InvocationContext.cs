@@ -17,6 +17,15 @@ public sealed record InvocationContext(string? ClientContext = null, string? Cog
     public string? TraceHeader { get; init; }
 
     /// <summary>
+    /// Whether the caller asked for the invocation's log (Invoke's <c>X-Amz-Log-Type: Tail</c>): a synchronous
+    /// invocation's result then carries its last 4 KB (<see cref="InvocationResult.LogTail"/>).
+    /// </summary>
+    public bool TailLog { get; init; }
+
+    /// <summary>Where the invocation's lines are kept when <see cref="TailLog"/>; set by the service.</summary>
+    internal Logging.InvocationLogTail? Tail { get; init; }
+
+    /// <summary>
     /// The ARN as the caller invoked the function, qualified with the alias or version it named (the runtime's
     /// <c>Lambda-Runtime-Invoked-Function-Arn</c>); set by the service, null for the unqualified ARN.
     /// </summary>

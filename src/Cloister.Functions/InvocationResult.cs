@@ -23,6 +23,12 @@ public sealed record InvocationResult(
     /// <summary>The version that ran (Invoke's <c>X-Amz-Executed-Version</c>): <c>$LATEST</c>, or the number of the version an alias or version invocation ran.</summary>
     public string ExecutedVersion { get; init; } = FunctionDefinition.Latest;
 
+    /// <summary>
+    /// The last 4 KB of the invocation's log, from its START line to its REPORT line (Invoke's <c>X-Amz-Log-Result</c>,
+    /// before base64), when the caller asked for it (<see cref="InvocationContext.TailLog"/>) and the function ran; else null.
+    /// </summary>
+    public ReadOnlyMemory<byte>? LogTail { get; init; }
+
     /// <summary>True when the function ran and returned a response.</summary>
     public bool Succeeded => StatusCode is >= 200 and < 300 && FunctionError is null;
 }

@@ -286,8 +286,39 @@ public sealed partial class LambdaService : IAsyncDisposable
                 _events.Writer.TryWrite(queued);
                 return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId) { ExecutedVersion = host.Function.Version };
             default:
-                return await host.InvokeAsync(payload, context, cancellationToken).ConfigureAwait(false);
+                if (!context.TailLog)
+                {
+                    return await host.InvokeAsync(payload, context, cancellationToken).ConfigureAwait(false);
+                }
+
+                var tail = new InvocationLogTail();
+                var result = await host.InvokeAsync(payload, context with { Tail = tail }, cancellationToken).ConfigureAwait(false);
+                return result with { LogTail = tail.LastBytes() };
         }
+    }
+
+    /// <summary>
+    /// Invokes as Lambda's Invoke API takes a request from a client: the invocation type as sent
+    /// (<c>X-Amz-Invocation-Type</c>; null is RequestResponse, anything but Lambda's three values is its 400
+    /// <c>ValidationException</c>) and the payload checked to be JSON (400 <c>InvalidRequestContentException</c>), both
+    /// before the function is looked for; then as <see cref="InvokeAsync(string, string?, ReadOnlyMemory{byte}, InvocationType, InvocationContext, CancellationToken)"/>.
+    /// </summary>
+    public ValueTask<InvocationResult> InvokeRequestAsync(
+        string functionName,
+        string? qualifier,
+        ReadOnlyMemory<byte> payload,
+        string? invocationType,
+        InvocationContext context,
+        CancellationToken cancellationToken = default)
+    {
+        if (!InvokeRequestCheck.TryParseType(invocationType, out var type, out var refusal))
+        {
+            return ValueTask.FromResult(refusal!);
+        }
+
+        return InvokeRequestCheck.CheckPayload(payload.Span) is { } notJson
+            ? ValueTask.FromResult(notJson)
+            : InvokeAsync(functionName, qualifier, payload, type, context, cancellationToken);
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ using Cloister.Gateway;
 using Cloister.Gateway.Domains;
 using Cloister.Gateway.Lambda;
 using Cloister.Host.Control;
+using Cloister.Host.Endpoints;
 using Cloister.Host.Fabric;
 using Cloister.Host.Status;
 using Cloister.Host.Tables;
@@ -30,11 +31,12 @@ namespace Cloister.Host;
 /// <summary>
 /// Runs deployed stacks: loads the templates, builds the sandbox, then starts each module on its sandbox addresses —
 /// the table service on the region's DynamoDB address and on every DynamoDB interface endpoint ENI, a resolver on every
-/// VPC's <c>.2</c> and inbound endpoint, the functions as processes on their ENIs, the gateway on every execute-api
-/// endpoint ENI. Holds no domain logic: each
+/// VPC's <c>.2</c> and inbound endpoint, the functions as processes on their ENIs and Lambda's Invoke API on the region's
+/// Lambda address and every Lambda interface endpoint ENI, the gateway on every execute-api endpoint ENI. Holds no
+/// domain logic: each
 /// step hands the model to the module that owns it. Disposing tears everything down in reverse order.
 /// </summary>
-public sealed class StackHost : IAsyncDisposable
+public sealed partial class StackHost : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<Socket> _sockets = [];
@@ -134,6 +136,7 @@ public sealed class StackHost : IAsyncDisposable
         StartDns(sandbox, balancerNames);
         await StartInstanceMetadataAsync(sandbox, cancellationToken).ConfigureAwait(false);
         await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        await StartInvokeApiAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
         ReportFailedBoots();
@@ -193,16 +196,7 @@ public sealed class StackHost : IAsyncDisposable
         Started("tables", $"{name} at {address}");
         var https = Own(sandbox.OpenTcpListener(address, 443));
         var http = Own(sandbox.OpenTcpListener(address, 80));
-        var endpointListeners = new List<TablesEndpointListener>();
-        foreach (var endpoint in InterfaceEndpoints.Of(_model, "dynamodb"))
-        {
-            // Each interface of the endpoint: HTTPS on 443, opened inside its VPC's namespace, the endpoint's own names.
-            var certificate = authority.Issue(VpcEndpointDnsNames.CertificateNames(endpoint, _model));
-            var addresses = EndpointAddresses(sandbox, endpoint);
-            endpointListeners.AddRange(addresses.Select(a => new TablesEndpointListener(endpoint.Id, endpoint.VpcId, Own(sandbox.OpenTcpListener(IPAddress.Parse(a), 443)), certificate)));
-            _services.Add(new ServiceInfo($"dynamodb {endpoint.LogicalId} ({endpoint.Id})", [$"https://{VpcEndpointDnsNames.RegionalName(endpoint, region, _model.Account.UrlSuffix)}", .. addresses.Select(a => a + ":443")], "ok"));
-        }
-
+        var endpointListeners = ListenOnInterfaceEndpoints(sandbox, authority, "dynamodb");
         var server = await TablesServer.StartAsync(
             new TablesServerOptions
             {
@@ -219,7 +213,7 @@ public sealed class StackHost : IAsyncDisposable
                 {
                     Callers = _callers!.Find,
                     Origins = sandbox.OriginOf,
-                    EndpointPolicies = EndpointPolicies("dynamodb"),
+                    EndpointPolicies = EndpointPolicies("dynamodb", "tables"),
                 },
             },
             cancellationToken).ConfigureAwait(false);
@@ -239,11 +233,30 @@ public sealed class StackHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// The policies of the model's VPC endpoints of <paramref name="service"/>, gateway and interface alike (vpce id →
-    /// policy); one that does not compile denies everything (and is reported). An endpoint without a policy is absent:
-    /// AWS's default policy allows everything.
+    /// HTTPS listeners on 443 on every network interface of the model's interface endpoints of <paramref name="service"/>,
+    /// each opened inside its VPC's namespace with its endpoint's own certificate (the endpoint's names); each endpoint
+    /// is listed among the services.
     /// </summary>
-    private Dictionary<string, Cloister.Policy.Policy> EndpointPolicies(string service)
+    private List<InterfaceEndpointListener> ListenOnInterfaceEndpoints(Sandbox sandbox, SandboxCertificateAuthority authority, string service)
+    {
+        var listeners = new List<InterfaceEndpointListener>();
+        foreach (var endpoint in InterfaceEndpoints.Of(_model, service))
+        {
+            var certificate = authority.Issue(VpcEndpointDnsNames.CertificateNames(endpoint, _model));
+            var addresses = InterfaceEndpoints.Addresses(sandbox, endpoint);
+            listeners.AddRange(addresses.Select(a => new InterfaceEndpointListener(endpoint.Id, endpoint.VpcId, Own(sandbox.OpenTcpListener(IPAddress.Parse(a), 443)), certificate)));
+            _services.Add(new ServiceInfo($"{service} {endpoint.LogicalId} ({endpoint.Id})", [$"https://{VpcEndpointDnsNames.RegionalName(endpoint, _model.Account.Region, _model.Account.UrlSuffix)}", .. addresses.Select(a => a + ":443")], "ok"));
+        }
+
+        return listeners;
+    }
+
+    /// <summary>
+    /// The policies of the model's VPC endpoints of <paramref name="service"/>, gateway and interface alike (vpce id →
+    /// policy); one that does not compile denies everything (and is reported in <paramref name="phase"/>). An endpoint
+    /// without a policy is absent: AWS's default policy allows everything.
+    /// </summary>
+    private Dictionary<string, Cloister.Policy.Policy> EndpointPolicies(string service, string phase)
     {
         var policies = new Dictionary<string, Cloister.Policy.Policy>(StringComparer.Ordinal);
         foreach (var endpoint in _model.VpcEndpoints.Where(e => e.ServiceShortName == service && e.PolicyDocument is not null))
@@ -251,7 +264,7 @@ public sealed class StackHost : IAsyncDisposable
             var parsed = Cloister.Policy.Policy.Parse(endpoint.PolicyDocument, Cloister.Policy.PolicyParseOptions.ForVpcEndpoint);
             if (!parsed.IsValid)
             {
-                Report("tables", "warning", $"the policy of {endpoint.LogicalId} ({endpoint.Id}) does not compile, so it denies everything: {parsed.ErrorMessage}");
+                Report(phase, "warning", $"the policy of {endpoint.LogicalId} ({endpoint.Id}) does not compile, so it denies everything: {parsed.ErrorMessage}");
             }
 
             policies[endpoint.Id] = parsed.Policy ?? Cloister.Policy.Policy.DenyAll;
@@ -391,7 +404,7 @@ public sealed class StackHost : IAsyncDisposable
         var listeners = new List<GatewayListener>();
         foreach (var endpoint in endpoints)
         {
-            var addresses = EndpointAddresses(sandbox, endpoint);
+            var addresses = InterfaceEndpoints.Addresses(sandbox, endpoint);
             foreach (var address in addresses)
             {
                 var socket = Own(sandbox.OpenTcpListener(IPAddress.Parse(address), 443));
@@ -484,19 +497,8 @@ public sealed class StackHost : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(functionName);
         var functions = _functions ?? throw new InvalidOperationException("No function is deployed.");
         // The name goes as given: a qualified one (NAME:ALIAS, NAME:3, an ARN) invokes that alias or version.
-        var name = functionName;
-        if (!InvokeRequestCheck.TryParseType(invocationType, out var type, out var refusal))
-        {
-            return refusal!;
-        }
-
         var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
-        if (InvokeRequestCheck.CheckPayload(bytes) is { } notJson)
-        {
-            return notJson;
-        }
-
-        var result = await functions.InvokeAsync(name, bytes, type, cancellationToken).ConfigureAwait(false);
+        var result = await functions.InvokeRequestAsync(functionName, null, bytes, invocationType, InvocationContext.None, cancellationToken).ConfigureAwait(false);
         return new InvocationReply(result.StatusCode, System.Text.Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError, result.ExecutedVersion, result.RequestId, result.ServiceErrorType);
     }
 
@@ -538,9 +540,6 @@ public sealed class StackHost : IAsyncDisposable
             {
                 Functions = [.. model.Functions.Select(f => f.CodePath is { } path && prepared.TryGetValue(path, out var runnable) ? f with { CodePath = runnable } : f)],
             };
-
-    private static List<string> EndpointAddresses(Sandbox sandbox, VpcEndpoint endpoint) =>
-        [.. sandbox.Hosts.Where(h => h.Kind == HostKind.EndpointInterface && h.OwnerId == endpoint.Id).Select(h => h.Address)];
 
     private Socket Own(Socket socket)
     {

@@ -15,4 +15,24 @@ public readonly record struct IamDecision(Decision Decision, PolicySource Source
 {
     /// <summary>Whether the request may proceed.</summary>
     public bool IsAllowed => Decision == Decision.Allow;
+
+    /// <summary>
+    /// IAM's access denied message for this decision, as every service words it:
+    /// <c>User: {caller} is not authorized to perform: {action} on resource: {resource} because no {policy type} allows
+    /// the {action} action</c>, or <c>... with an explicit deny in a {policy type}</c>.
+    /// </summary>
+    public string DeniedMessage(string caller, string action, string resource)
+    {
+        var type = Source switch
+        {
+            PolicySource.ResourcePolicy => "resource-based policy",
+            PolicySource.EndpointPolicy => "VPC endpoint policy",
+            PolicySource.PermissionsBoundary => "permissions boundary",
+            _ => "identity-based policy",
+        };
+        var reason = Decision == Decision.ExplicitDeny
+            ? $"with an explicit deny in {(type[0] == 'i' ? "an" : "a")} {type}"
+            : $"because no {type} allows the {action} action";
+        return $"User: {caller} is not authorized to perform: {action} on resource: {resource} {reason}";
+    }
 }

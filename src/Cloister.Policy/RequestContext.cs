@@ -60,6 +60,26 @@ public sealed class RequestContext
     public string? RequestedRegion { get => _known[(int)KnownKey.RequestedRegion]; set => _known[(int)KnownKey.RequestedRegion] = value; }
 
     /// <summary>
+    /// Sets where the request came from, as a regional service sees it: through a VPC endpoint (gateway or
+    /// interface) AWS sees the client's VPC address (<c>aws:SourceVpce</c>, <c>aws:SourceVpc</c>,
+    /// <c>aws:VpcSourceIp</c>) and <c>aws:SourceIp</c> is absent; from outside any VPC only <c>aws:SourceIp</c>.
+    /// </summary>
+    public void SetOrigin(Cloister.Model.Network.ServiceOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        if (origin.VpceId is not null)
+        {
+            SourceVpce = origin.VpceId;
+            SourceVpc = origin.VpcId;
+            VpcSourceIp = origin.SourceIp;
+        }
+        else
+        {
+            SourceIp = origin.SourceIp;
+        }
+    }
+
+    /// <summary>
     /// Sets a condition key to one value, replacing what it had. The time keys take ISO 8601 or epoch
     /// seconds, <c>aws:SecureTransport</c> takes <c>true</c>/<c>false</c>; anything else is kept as text.
     /// </summary>

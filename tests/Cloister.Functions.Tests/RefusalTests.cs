@@ -58,6 +58,26 @@ public sealed class RefusalTests : IsolatedServiceTests
         Assert.Equal(message, body.GetProperty("message").GetString());
     }
 
+    [Theory]
+    [InlineData("event")]
+    [InlineData("Bogus")]
+    public async Task InvokeRequestAsync_InvocationTypeNotLambdas_Returns400ValidationException(string type)
+    {
+        var result = await Service.InvokeRequestAsync("missing", null, "{}"u8.ToArray(), type, InvocationContext.None);
+
+        var body = AssertRefused(result, 400, "ValidationException", "User");
+        Assert.Equal($"1 validation error detected: Value '{type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeRequestAsync_PayloadNotJson_Returns400InvalidRequestContentBeforeLookingForTheFunction()
+    {
+        var result = await Service.InvokeRequestAsync("missing", null, "{not json"u8.ToArray(), null, InvocationContext.None);
+
+        var body = AssertRefused(result, 400, "InvalidRequestContentException", "User");
+        Assert.StartsWith("Could not parse request body into json: Could not parse payload into json: ", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task InvokeAsync_EnvironmentCannotStart_Returns500ServiceExceptionWithValidJsonBody()
     {

@@ -12,7 +12,7 @@ namespace Cloister.Host.Tests;
 /// apphost built next to these tests, a fresh state folder): what it reports on the progress stream, which ends when the
 /// CLI detaches, is also in <c>logs/host.log</c>.
 /// </summary>
-public sealed class HostRunnerTests : IAsyncLifetime
+public sealed partial class HostRunnerTests : IAsyncLifetime
 {
     private readonly StatePaths _state = new(Directory.CreateTempSubdirectory("cloister-host-").FullName);
     private Process? _host;

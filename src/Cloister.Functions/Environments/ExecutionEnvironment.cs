@@ -37,6 +37,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
     private string? _temporary;
     private Action<ExecutionEnvironment>? _exited;
+    private InvocationLogTail? _tail;
 
     /// <param name="function">The version it runs.</param>
     /// <param name="log">The function's log.</param>
@@ -212,8 +213,18 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
     /// <summary>The process's peak resident memory in MB (Max Memory Used), from <c>/proc/PID/status</c>.</summary>
     public int MaxMemoryUsedMb() => ProcessStatus.PeakResidentMb(ref _status, ProcessId);
 
-    public void WriteLog(string message) =>
+    /// <summary>Where the lines of the invocation under way also go, when its caller asked for its log (Invoke's <c>Tail</c>).</summary>
+    public InvocationLogTail? Tail
+    {
+        get => Volatile.Read(ref _tail);
+        set => Volatile.Write(ref _tail, value);
+    }
+
+    public void WriteLog(string message)
+    {
         _log.Write(new FunctionLogEvent(_time.GetUtcNow().ToUnixTimeMilliseconds(), LogStreamName, message));
+        Tail?.Append(message);
+    }
 
     public async ValueTask DisposeAsync()
     {

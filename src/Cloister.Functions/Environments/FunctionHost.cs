@@ -294,9 +294,11 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         var deadline = now.Add(budget).ToUnixTimeMilliseconds();
         var traceId = TraceIds.For(context.TraceHeader, now);
         var invocation = new PendingInvocation(requestId, payload, deadline, context.InvokedFunctionArn ?? Function.Arn, traceId, context);
+        environment.Tail = context.Tail;
         var outcome = await environment.InvokeAsync(invocation, budget).ConfigureAwait(false);
         if (outcome.Kind == OutcomeKind.NotTaken)
         {
+            environment.Tail = null;
             // The runtime had exited while idle (after posting its last result): the environment is discarded, as one
             // found dead before it is given an invocation, and this invocation, which nothing ran, starts over.
             // A provisioned environment's invocation was not counted in the pool: it starts over as a new one would.
@@ -324,6 +326,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         };
         environment.WriteLog(LambdaLogLines.Report(
             requestId, duration, Function.Function.MemorySize, environment.MaxMemoryUsedMb(), initDuration, status, errorType));
+        environment.Tail = null;
 
         if (outcome.ResetsEnvironment || !environment.IsAlive)
         {

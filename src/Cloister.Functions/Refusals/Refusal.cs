@@ -24,6 +24,22 @@ internal static class Refusal
     public static InvocationResult InvalidParameterValue(string message, string requestId) =>
         Build(400, "InvalidParameterValueException", User, message, null, requestId);
 
+    /// <summary>400 <c>ValidationException</c>: a request parameter outside its constraints (the invocation type's enum).</summary>
+    public static InvocationResult Validation(string message, string requestId) =>
+        Build(400, "ValidationException", User, message, null, requestId);
+
+    /// <summary>400 <c>InvalidRequestContentException</c>: a payload that is not JSON.</summary>
+    public static InvocationResult InvalidRequestContent(string message, string requestId) =>
+        Build(400, "InvalidRequestContentException", User, message, null, requestId);
+
+    /// <summary>403 with <paramref name="errorType"/>: the caller is not known, not signed as it should be, or not allowed (<c>AccessDeniedException</c>).</summary>
+    public static InvocationResult Forbidden(string errorType, string message, string requestId) =>
+        Build(403, errorType, User, message, null, requestId);
+
+    /// <summary>404 <c>UnknownOperationException</c>: a path or method that is none of the API's operations.</summary>
+    public static InvocationResult UnknownOperation(string requestId) =>
+        Build(404, "UnknownOperationException", User, "Unknown operation.", null, requestId);
+
     /// <summary>429 <c>TooManyRequestsException</c>, <c>Rate Exceeded.</c>, with the limit that was hit as <c>Reason</c>.</summary>
     public static InvocationResult Throttled(string reason, string requestId) =>
         Build(429, "TooManyRequestsException", User, "Rate Exceeded.", reason, requestId);

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Text.Json;
 using Cloister.Model;
 using Cloister.Model.Compute;
 using Cloister.Model.Iam;
 using Cloister.Policy;
 using Cloister.Policy.Callers;
+using Cloister.Policy.Resources;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Gateway.Catalog;
@@ -52,9 +52,7 @@ internal sealed class LambdaInvokeAccess
     public static LambdaInvokeAccess Build(GatewayModel model, ILogger logger)
     {
         var account = model.Account;
-        var functions = (model.Functions.IsDefault ? [] : model.Functions)
-            .SelectMany(f => Qualifiers(f).Select(q => (Key: Key(f.FunctionName, q), Policy: Compile(account, f, q, logger))))
-            .ToFrozenDictionary(p => p.Key, p => p.Policy, StringComparer.Ordinal);
+        var functions = FunctionPolicies.Compile(account, model.Functions.IsDefault ? [] : model.Functions, (owner, reason) => Log.PolicyDidNotCompile(logger, owner, reason));
         // API Gateway assumes the role when the catalog is built: its sessions' aws:TokenIssueTime.
         var issuedAt = DateTimeOffset.UtcNow;
         var roles = (model.Roles.IsDefault ? [] : model.Roles).DistinctBy(r => r.Arn, StringComparer.Ordinal)
@@ -121,99 +119,7 @@ internal sealed class LambdaInvokeAccess
     /// <summary>The ARN a key names: the function's, or its alias's or version's (NAME:QUALIFIER, as in the ARN).</summary>
     private string ArnOf(string key) => LambdaFunction.ArnOf(_account, key);
 
-    private static string Key(string name, string? qualifier) => qualifier is null ? name : name + ":" + qualifier;
-
-    /// <summary>Null for the function itself, then each of its aliases and versions: each has a policy of its own.</summary>
-    private static IEnumerable<string?> Qualifiers(LambdaFunction function) =>
-        new string?[] { null }.Concat(function.Aliases.Select(a => a.Name)).Concat(function.Versions.Select(v => v.Version));
-
-    /// <summary>
-    /// The resource-based policy of the function (<paramref name="qualifier"/> null) or of one alias or version, as
-    /// Lambda writes it from the permissions added on it (one statement each); null when none is.
-    /// </summary>
-    private static Cloister.Policy.Policy? Compile(AccountContext account, LambdaFunction function, string? qualifier, ILogger logger)
-    {
-        var permissions = function.Permissions.IsDefault ? [] : function.Permissions.Where(p => p.Qualifier == qualifier).ToList();
-        if (permissions.Count == 0)
-        {
-            return null;
-        }
-
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("Version", "2012-10-17");
-            json.WriteStartArray("Statement");
-            foreach (var permission in permissions)
-            {
-                json.WriteStartObject();
-                json.WriteString("Sid", permission.LogicalId);
-                json.WriteString("Effect", "Allow");
-                WritePrincipal(json, account, permission.Principal);
-                json.WriteString("Action", permission.Action);
-                json.WriteString("Resource", LambdaFunction.ArnOf(account, function.FunctionName, qualifier));
-                if (permission.SourceArn is not null || permission.SourceAccount is not null)
-                {
-                    json.WriteStartObject("Condition");
-                    if (permission.SourceArn is { } sourceArn)
-                    {
-                        json.WriteStartObject("ArnLike");
-                        json.WriteString("AWS:SourceArn", sourceArn);
-                        json.WriteEndObject();
-                    }
-
-                    if (permission.SourceAccount is { } sourceAccount)
-                    {
-                        json.WriteStartObject("StringEquals");
-                        json.WriteString("AWS:SourceAccount", sourceAccount);
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        var parsed = Cloister.Policy.Policy.Parse(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), PolicyParseOptions.Default);
-        if (parsed.Policy is null)
-        {
-            Log.PolicyDidNotCompile(logger, "function " + Key(function.FunctionName, qualifier), parsed.ErrorMessage);
-        }
-
-        return parsed.Policy;
-    }
-
-    /// <summary>Lambda's principal forms: <c>*</c>, an account id, an ARN, or a service.</summary>
-    private static void WritePrincipal(Utf8JsonWriter json, AccountContext account, string principal)
-    {
-        if (principal == "*")
-        {
-            json.WriteString("Principal", "*");
-            return;
-        }
-
-        json.WriteStartObject("Principal");
-        if (principal.Length == 12 && principal.All(char.IsAsciiDigit))
-        {
-            json.WriteString("AWS", $"arn:{account.Partition}:iam::{principal}:root");
-        }
-        else if (principal.StartsWith("arn:", StringComparison.Ordinal))
-        {
-            json.WriteString("AWS", principal);
-        }
-        else
-        {
-            json.WriteString("Service", principal);
-        }
-
-        json.WriteEndObject();
-    }
+    private static string Key(string name, string? qualifier) => FunctionPolicies.Key(name, qualifier);
 
     /// <summary>
     /// A role's session as API Gateway assumes it (the role's tags as its principal tags, as every session of the role

@@ -24,17 +24,7 @@ internal sealed class ConnectionAccess
         }
 
         Context = new RequestContext { SecureTransport = secure, RequestedRegion = region };
-        if (origin.VpceId is not null)
-        {
-            // Through a VPC endpoint (gateway or interface) AWS sees the client's VPC address, and aws:SourceIp is absent.
-            Context.SourceVpce = origin.VpceId;
-            Context.SourceVpc = origin.VpcId;
-            Context.VpcSourceIp = origin.SourceIp;
-        }
-        else
-        {
-            Context.SourceIp = origin.SourceIp;
-        }
+        Context.SetOrigin(origin);
     }
 
     /// <summary>Null for the stack host's own connection, whose requests are not authorized.</summary>

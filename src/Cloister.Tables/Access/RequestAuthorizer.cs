@@ -4,6 +4,7 @@ using System.Text;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Policy;
+using Cloister.Shared.Signing;
 using Cloister.Tables.Authentication;
 using Cloister.Tables.Hosting;
 using Cloister.Tables.Hosting.Http;
@@ -176,18 +177,6 @@ internal sealed partial class RequestAuthorizer
     }
 
     /// <summary>IAM's access denied message: <c>User: {arn} is not authorized to perform: {action} on resource: {arn} because ...</c>.</summary>
-    internal static string DeniedMessage(string caller, string action, string resource, IamDecision decision)
-    {
-        var type = decision.Source switch
-        {
-            PolicySource.ResourcePolicy => "resource-based policy",
-            PolicySource.EndpointPolicy => "VPC endpoint policy",
-            PolicySource.PermissionsBoundary => "permissions boundary",
-            _ => "identity-based policy",
-        };
-        var reason = decision.Decision == Decision.ExplicitDeny
-            ? $"with an explicit deny in {(type[0] == 'i' ? "an" : "a")} {type}"
-            : $"because no {type} allows the {action} action";
-        return $"User: {caller} is not authorized to perform: {action} on resource: {resource} {reason}";
-    }
+    internal static string DeniedMessage(string caller, string action, string resource, IamDecision decision) =>
+        decision.DeniedMessage(caller, action, resource);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Tables.Access;
 using Microsoft.Extensions.Logging;
 
@@ -27,9 +28,9 @@ public sealed record TablesServerOptions
 
     /// <summary>
     /// Listeners on the network interfaces of DynamoDB interface VPC endpoints, each serving HTTPS with its own
-    /// certificate; their connections' origin is the listener's endpoint (see <see cref="TablesEndpointListener"/>).
+    /// certificate; their connections' origin is the listener's endpoint (see <see cref="InterfaceEndpointListener"/>).
     /// </summary>
-    public IReadOnlyList<TablesEndpointListener> EndpointListeners { get; init; } = [];
+    public IReadOnlyList<InterfaceEndpointListener> EndpointListeners { get; init; } = [];
 
     /// <summary>The server certificate, with its private key, for the HTTPS listeners.</summary>
     public X509Certificate2? Certificate { get; init; }

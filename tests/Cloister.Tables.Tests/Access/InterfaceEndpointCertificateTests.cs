@@ -67,7 +67,7 @@ public sealed class InterfaceEndpointCertificateTests : IAsyncLifetime
         {
             DataDirectory = Path.Combine(_directory, "tables"),
             HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            EndpointListeners = [new TablesEndpointListener(Vpce, Vpc, _endpointSocket, certificate)],
+            EndpointListeners = [new InterfaceEndpointListener(Vpce, Vpc, _endpointSocket, certificate)],
             Account = Model.Account,
         });
     }

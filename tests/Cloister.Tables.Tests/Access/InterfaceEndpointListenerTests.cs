@@ -11,7 +11,7 @@ using Cloister.Tables.Hosting;
 namespace Cloister.Tables.Tests.Access;
 
 /// <summary>
-/// A listener of a DynamoDB interface endpoint (<see cref="TablesEndpointListener"/>): its connections' origin is the
+/// A listener of a DynamoDB interface endpoint (<see cref="InterfaceEndpointListener"/>): its connections' origin is the
 /// listener's endpoint and VPC with the client's address, never the socket lookup, and the endpoint's policy applies.
 /// </summary>
 public sealed class InterfaceEndpointListenerTests : IAsyncLifetime
@@ -39,7 +39,7 @@ public sealed class InterfaceEndpointListenerTests : IAsyncLifetime
             DataDirectory = _directory,
             HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             HttpSocket = _hostSocket,
-            EndpointListeners = [new TablesEndpointListener(Vpce, Vpc, _endpointSocket, _certificate)],
+            EndpointListeners = [new InterfaceEndpointListener(Vpce, Vpc, _endpointSocket, _certificate)],
             Access = new TablesAccess
             {
                 Callers = key => _callers.GetValueOrDefault(key),

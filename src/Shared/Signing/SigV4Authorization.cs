@@ -1,6 +1,4 @@
-using Cloister.Shared.Signing;
-
-namespace Cloister.Tables.Authentication;
+namespace Cloister.Shared.Signing;
 
 /// <summary>
 /// The parts of an <c>Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...</c>

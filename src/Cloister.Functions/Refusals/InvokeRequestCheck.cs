@@ -1,25 +1,20 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
-using Cloister.Functions;
 
-namespace Cloister.Host.Control;
+namespace Cloister.Functions.Refusals;
 
 /// <summary>
 /// What Lambda's Invoke checks before it looks for the function: the invocation type is one of its enum's values
 /// (<c>ValidationException</c>) and the payload is JSON (<c>InvalidRequestContentException</c>); either refusal runs
-/// nothing. <c>cloister invoke</c> is the only caller that hands Lambda a payload a person typed.
+/// nothing. Callers that hand Lambda what a person or a client sent (<c>cloister invoke</c>, the Invoke API) go
+/// through <see cref="LambdaService.InvokeRequestAsync"/>, which applies it.
 /// </summary>
 internal static class InvokeRequestCheck
 {
     // Jackson's default nesting limit (StreamReadConstraints), which Lambda's parser applies.
     private const int MaxDepth = 1000;
 
-    // Nothing ran; Lambda's refusals carry the version the call named, $LATEST for an unqualified one.
-    private const string UnpublishedVersion = "$LATEST";
-
     /// <summary>The invocation type, or the refusal when <paramref name="invocationType"/> is not one of Lambda's.</summary>
-    public static bool TryParseType(string? invocationType, out InvocationType type, out InvocationReply? refusal)
+    public static bool TryParseType(string? invocationType, out InvocationType type, out InvocationResult? refusal)
     {
         refusal = null;
         switch (invocationType)
@@ -36,13 +31,13 @@ internal static class InvokeRequestCheck
             default:
                 // The enum is case-sensitive: 'event' is refused as 'Bogus' is.
                 type = default;
-                refusal = Refuse(400, "ValidationException", $"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]");
+                refusal = Refusal.Validation($"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]", Guid.NewGuid().ToString());
                 return false;
         }
     }
 
     /// <summary>Null when <paramref name="payload"/> is one JSON value (or empty), else Lambda's refusal.</summary>
-    public static InvocationReply? CheckPayload(ReadOnlySpan<byte> payload)
+    public static InvocationResult? CheckPayload(ReadOnlySpan<byte> payload)
     {
         if (payload.IsEmpty)
         {
@@ -60,21 +55,7 @@ internal static class InvokeRequestCheck
         }
         catch (JsonException exception)
         {
-            return Refuse(400, "InvalidRequestContentException", $"Could not parse request body into json: Could not parse payload into json: {exception.Message}");
+            return Refusal.InvalidRequestContent($"Could not parse request body into json: Could not parse payload into json: {exception.Message}", Guid.NewGuid().ToString());
         }
-    }
-
-    private static InvocationReply Refuse(int status, string errorType, string message)
-    {
-        var body = new ArrayBufferWriter<byte>(128 + message.Length);
-        using (var writer = new Utf8JsonWriter(body))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("Type", "User");
-            writer.WriteString("message", message);
-            writer.WriteEndObject();
-        }
-
-        return new InvocationReply(status, Encoding.UTF8.GetString(body.WrittenSpan), null, UnpublishedVersion, Guid.NewGuid().ToString(), errorType);
     }
 }

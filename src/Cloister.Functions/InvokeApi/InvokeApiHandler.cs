@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Text;
+using Cloister.Functions.Refusals;
+using Cloister.Model.Compute;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Cloister.Functions.InvokeApi;
+
+/// <summary>
+/// Lambda's <c>Invoke</c> over HTTP (<c>POST /2015-03-31/functions/{FunctionName}/invocations</c>): the function
+/// named as Invoke takes it (name, partial or full ARN, with a qualifier or the <c>Qualifier</c> query parameter), the
+/// <c>X-Amz-Invocation-Type</c>, <c>X-Amz-Log-Type</c> and <c>X-Amz-Client-Context</c> headers; authorized by
+/// <see cref="InvokeAuthorizer"/>, run by <see cref="LambdaService.InvokeRequestAsync"/>, answered with Lambda's status
+/// and headers. Every refusal is Lambda's JSON body with its <c>x-amzn-ErrorType</c>.
+/// </summary>
+internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer? authorizer)
+{
+    private const string Prefix = "/2015-03-31/functions/";
+    private const string Suffix = "/invocations";
+
+    // Over the synchronous quota is refused by the service with its words; more than this is not read at all.
+    private const int MaxBodyBytes = LambdaService.MaxSynchronousPayloadBytes + 1;
+
+    // Lambda's limit on X-Amz-Client-Context: 3583 bytes of base64.
+    private const int MaxClientContextLength = 3583;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? string.Empty;
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            path = path[..query];
+        }
+
+        if (!HttpMethods.IsPost(request.Method) || !path.StartsWith(Prefix, StringComparison.Ordinal) || !path.EndsWith(Suffix, StringComparison.Ordinal) || path.Length <= Prefix.Length + Suffix.Length)
+        {
+            await WriteAsync(context.Response, Refusal.UnknownOperation(Guid.NewGuid().ToString())).ConfigureAwait(false);
+            return;
+        }
+
+        var reference = Uri.UnescapeDataString(path[Prefix.Length..^Suffix.Length]);
+        var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
+        var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var result = Refuse(request, body, reference, qualifier, out var invocation)
+            ?? await functions.InvokeRequestAsync(reference, qualifier, body, request.Headers["X-Amz-Invocation-Type"].FirstOrDefault(), invocation, context.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(context.Response, result).ConfigureAwait(false);
+    }
+
+    /// <summary>Lambda's refusals of what this layer checks (the headers, the caller); null when the call goes to the service.</summary>
+    private InvocationResult? Refuse(HttpRequest request, ReadOnlySpan<byte> body, string reference, string? qualifier, out InvocationContext invocation)
+    {
+        invocation = InvocationContext.None;
+        var logType = request.Headers["X-Amz-Log-Type"].ToString();
+        if (logType.Length > 0 && logType is not ("None" or "Tail"))
+        {
+            return Refusal.Validation($"1 validation error detected: Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", Guid.NewGuid().ToString());
+        }
+
+        if (request.Headers["X-Amz-Client-Context"].ToString() is { Length: > 0 } encoded)
+        {
+            if (encoded.Length > MaxClientContextLength || DecodeClientContext(encoded) is not { } clientContext)
+            {
+                return Refusal.InvalidRequestContent("Client context must be a valid Base64-encoded JSON object.", Guid.NewGuid().ToString());
+            }
+
+            invocation = new InvocationContext(clientContext);
+        }
+
+        if (request.Headers.TryGetValue("X-Amzn-Trace-Id", out var trace) && trace.Count > 0)
+        {
+            invocation = invocation with { TraceHeader = trace.ToString() };
+        }
+
+        if (logType == "Tail")
+        {
+            invocation = invocation with { TailLog = true };
+        }
+
+        var name = LambdaFunction.NameOf(reference, out var derived);
+        return authorizer?.Check(request.HttpContext, body, name, qualifier ?? derived);
+    }
+
+    private static string? DecodeClientContext(string encoded)
+    {
+        var bytes = new byte[(encoded.Length * 3 / 4) + 3];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var written) || InvokeRequestCheck.CheckPayload(bytes.AsSpan(0, written)) is not null)
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes, 0, written).TrimStart();
+        return text.StartsWith('{') ? text : null;
+    }
+
+    private static async Task WriteAsync(HttpResponse response, InvocationResult result)
+    {
+        response.StatusCode = result.StatusCode;
+        response.Headers["x-amzn-RequestId"] = result.RequestId;
+        response.ContentType = "application/json";
+        if (result.ServiceErrorType is { } errorType)
+        {
+            response.Headers["x-amzn-ErrorType"] = errorType;
+        }
+        else
+        {
+            response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
+            if (result.FunctionError is { } functionError)
+            {
+                response.Headers["X-Amz-Function-Error"] = functionError;
+            }
+
+            if (result.LogTail is { } tail)
+            {
+                // The last 4 KB of the invocation's log, base64 (what the CLI's --log-type Tail decodes).
+                response.Headers["X-Amz-Log-Result"] = Convert.ToBase64String(tail.Span);
+            }
+        }
+
+        response.ContentLength = result.Payload.Length;
+        if (result.StatusCode != StatusCodes.Status204NoContent && !result.Payload.IsEmpty)
+        {
+            await response.Body.WriteAsync(result.Payload).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The body, cut at <see cref="MaxBodyBytes"/> (the service refuses anything that long); read through a pooled buffer.</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } length and < MaxBodyBytes ? (int)Math.Max(length, 1) : 64 * 1024);
+        var filled = 0;
+        try
+        {
+            while (filled < MaxBodyBytes)
+            {
+                if (filled == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBodyBytes));
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(filled, Math.Min(buffer.Length, MaxBodyBytes) - filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            // A copy of its own: an Event invocation's payload outlives the call.
+            return buffer.AsSpan(0, filled).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Security.Cryptography;
+using Cloister.Functions.Refusals;
+using Cloister.Model;
+using Cloister.Model.Compute;
+using Cloister.Model.Network;
+using Cloister.Policy;
+using Cloister.Policy.Resources;
+using Cloister.Shared.Signing;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Cloister.Functions.InvokeApi;
+
+/// <summary>
+/// Decides whether a call may invoke a function, as Lambda does (<see cref="LambdaAccess"/>): where the connection came
+/// from (the listener's endpoint, or the socket's origin, never a header), who signed the call and whether the signature
+/// is the caller's, then <c>lambda:InvokeFunction</c> on the function's ARN with the caller's policies, the function's
+/// (or its alias's or version's) resource-based policy and the endpoint's policy, combined by <see cref="IamAccess"/>.
+/// </summary>
+internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext account, TimeProvider time)
+{
+    public const string Action = "lambda:InvokeFunction";
+    private const string Latest = "$LATEST";
+
+    /// <summary>Null when the call may go on, else Lambda's refusal (403, nothing runs).</summary>
+    /// <param name="context">The call.</param>
+    /// <param name="body">Its body, as signed.</param>
+    /// <param name="name">The function's name (from any of the forms Invoke takes).</param>
+    /// <param name="qualifier">Its alias or version when the call names one.</param>
+    public InvocationResult? Check(HttpContext context, ReadOnlySpan<byte> body, string name, string? qualifier)
+    {
+        if (OriginOf(context, out var endpointPolicy) is not { } origin)
+        {
+            // The stack host's own connection.
+            return null;
+        }
+
+        var requestId = Guid.NewGuid().ToString();
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return Refusal.Forbidden("MissingAuthenticationTokenException", "Missing Authentication Token", requestId);
+        }
+
+        if (SigV4Authorization.TryParse(header, out var problem) is not { } authorization)
+        {
+            return Refusal.Forbidden("IncompleteSignatureException", problem!, requestId);
+        }
+
+        if (authorization.Service != "lambda")
+        {
+            return Refusal.Forbidden("InvalidSignatureException", "Credential should be scoped to correct service: 'lambda'. ", requestId);
+        }
+
+        if (access.Callers(authorization.AccessKeyId) is not { } caller)
+        {
+            return Refusal.Forbidden("UnrecognizedClientException", "The security token included in the request is invalid.", requestId);
+        }
+
+        if (caller.SecretAccessKey is { } secret && Verify(context.Request, body, authorization, secret) is { } failure)
+        {
+            return Refusal.Forbidden(failure.Incomplete ? "IncompleteSignatureException" : "InvalidSignatureException", failure.Message, requestId);
+        }
+
+        var resource = LambdaFunction.ArnOf(account, name, qualifier);
+        var request = new RequestContext
+        {
+            Action = Action,
+            Resource = resource,
+            Principal = caller.Principal,
+            UserId = caller.UserId,
+            RequestTime = time.GetUtcNow(),
+            SecureTransport = context.Request.IsHttps,
+            RequestedRegion = account.Region,
+        };
+        request.SetOrigin(origin);
+
+        // Lambda keeps one policy per qualifier; $LATEST is the function's own.
+        var functionPolicy = access.FunctionPolicies.GetValueOrDefault(FunctionPolicies.Key(name, qualifier is null or Latest ? null : qualifier));
+        var decision = IamAccess.Evaluate(request, caller, functionPolicy, endpointPolicy, VpcEndpointType.Interface);
+        return decision.IsAllowed ? null : Refusal.Forbidden("AccessDeniedException", decision.DeniedMessage(caller.Arn, Action, resource), requestId);
+    }
+
+    private ServiceOrigin? OriginOf(HttpContext context, out Cloister.Policy.Policy? endpointPolicy)
+    {
+        endpointPolicy = null;
+        var client = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (context.Features.Get<InterfaceEndpointListener>() is { } listener)
+        {
+            endpointPolicy = access.EndpointPolicies.GetValueOrDefault(listener.VpcEndpointId);
+            return new ServiceOrigin(listener.VpcId, listener.VpcEndpointId, client.ToString());
+        }
+
+        // Without the socket there is no way to tell the host's own connection: such a connection is an outsider, checked.
+        var origin = context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket ? access.Origins(socket) : ServiceOrigin.Outside(client.ToString());
+        if (origin?.VpceId is { } vpce)
+        {
+            endpointPolicy = access.EndpointPolicies.GetValueOrDefault(vpce);
+        }
+
+        return origin;
+    }
+
+    private SigV4Failure? Verify(HttpRequest request, ReadOnlySpan<byte> body, SigV4Authorization authorization, string secret)
+    {
+        var target = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
+        var canonical = SigV4Canonical.CanonicalRequest(request.Method, target, request.Headers, authorization.SignedHeaders, SigV4Canonical.Hex(SHA256.HashData(body)));
+        var key = SigV4Canonical.SigningKey(secret, authorization.Date, authorization.Region, authorization.Service);
+        return SigV4Check.Verify(authorization, request.Headers["X-Amz-Date"].ToString(), time.GetUtcNow(), canonical, key);
+    }
+}

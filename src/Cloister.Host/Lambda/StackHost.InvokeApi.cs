@@ -1,0 +1,53 @@
+using System.Net;
+using Cloister.Certificates;
+using Cloister.Functions.InvokeApi;
+using Cloister.Host.Status;
+using Cloister.Model.Network;
+using Cloister.Network;
+using Cloister.Policy.Resources;
+
+namespace Cloister.Host;
+
+/// <summary>Lambda's Invoke API, as the stack's callers reach Lambda: its regional address and its interface endpoints.</summary>
+public sealed partial class StackHost
+{
+    /// <summary>
+    /// Serves Invoke over HTTPS on <c>lambda.{region}.amazonaws.com</c> = 198.18.4.10 (a certificate from the sandbox
+    /// CA for that name and address) and on 443 of every ENI of every Lambda interface endpoint (each endpoint's own
+    /// certificate; its private DNS, when enabled, points the regional name at those ENIs), authorized as Lambda does:
+    /// the callers of the sandbox's credentials, their identity policies, the functions' resource-based policies
+    /// (<c>AWS::Lambda::Permission</c>) and the endpoints' policies. Runs after the functions are deployed.
+    /// </summary>
+    private async Task StartInvokeApiAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        var address = IPAddress.Parse(RegionalServices.AddressOf("lambda")!);
+        var name = RegionalServices.RegionalName("lambda", _model.Account.Region, _model.Account.UrlSuffix);
+        Started("lambda", $"Invoke API on {name} at {address}");
+        var https = Own(sandbox.OpenTcpListener(address, 443));
+        var endpointListeners = ListenOnInterfaceEndpoints(sandbox, authority, "lambda");
+        var server = await InvokeApiServer.StartAsync(
+            new InvokeApiOptions
+            {
+                HttpsSocket = https,
+                EndpointListeners = endpointListeners,
+                Certificate = authority.Issue([name], [address]),
+                Account = _model.Account,
+                LoggerFactory = _loggers,
+                Access = new LambdaAccess
+                {
+                    Callers = _callers!.Find,
+                    Origins = sandbox.OriginOf,
+                    EndpointPolicies = EndpointPolicies("lambda", "lambda"),
+                    FunctionPolicies = FunctionPolicies.Compile(
+                        _model.Account,
+                        _model.Functions,
+                        (owner, reason) => Report("lambda", "warning", $"the resource-based policy of {owner} does not compile, so it grants nothing: {reason}")),
+                },
+            },
+            _functions!,
+            cancellationToken).ConfigureAwait(false);
+        _owned.Add(server);
+        _services.Add(new ServiceInfo("lambda", [$"https://{name}", $"{address}:443"], "ok"));
+        Done("lambda", $"Invoke API on {name} and {endpointListeners.Count} interface endpoint address(es)");
+    }
+}

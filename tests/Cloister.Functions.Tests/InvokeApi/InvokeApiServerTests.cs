@@ -1,0 +1,278 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cloister.Functions.InvokeApi;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Policy;
+using Cloister.Tests.Shared;
+
+namespace Cloister.Functions.Tests.InvokeApi;
+
+/// <summary>
+/// Lambda's Invoke API on a real loopback socket over real function processes: the AWS CLI v2 signs and calls it as it
+/// calls Lambda (its exit code, out file and errors are what a user sees), and raw HTTP checks the headers and statuses
+/// Lambda answers with.
+/// </summary>
+public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>, IAsyncLifetime
+{
+    private const string Account = "123456789012";
+    private const string Region = "eu-central-1";
+    private const string AllowedKey = "ASIAALLOWED000000001";
+    private const string DeniedKey = "ASIADENIED0000000001";
+    private const string FunctionPolicyKey = "ASIAGRANTED000000001";
+    private const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+    /// <summary>The AWS CLI v2 (a v1 may come first on PATH).</summary>
+    private const string AwsCli = "/usr/bin/aws";
+
+    private readonly string _home = Directory.CreateTempSubdirectory("cloister-invoke-api-").FullName;
+    private string _function = string.Empty;
+    private InvokeApiServer? _signed;
+    private InvokeApiServer? _open;
+
+    private Uri SignedUrl => _signed!.Urls[0];
+
+    private Uri OpenUrl => _open!.Urls[0];
+
+    public async Task InitializeAsync()
+    {
+        _function = await fixture.DeployAsync("python3.12", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "python"));
+        var account = new AccountContext(Account, Region);
+        _signed = await InvokeApiServer.StartAsync(
+            new InvokeApiOptions
+            {
+                HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+                Account = account,
+                Access = new LambdaAccess
+                {
+                    Callers = Caller,
+                    Origins = socket => ServiceOrigin.Outside(((IPEndPoint)socket.RemoteEndPoint!).Address.ToString()),
+                    FunctionPolicies = new Dictionary<string, Cloister.Policy.Policy?>
+                    {
+                        [_function] = Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:role/Granted"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:{{Region}}:{{Account}}:function:{{_function}}"}]}""", PolicyKind.Resource),
+                    },
+                },
+            },
+            fixture.Service);
+        _open = await InvokeApiServer.StartAsync(new InvokeApiOptions { HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0), Account = account }, fixture.Service);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_signed is not null)
+        {
+            await _signed.DisposeAsync();
+        }
+
+        if (_open is not null)
+        {
+            await _open.DisposeAsync();
+        }
+
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliCallerAllowedByIdentityPolicy_PayloadInOutFile()
+    {
+        var aws = await AwsAsync(AllowedKey, Secret, "--function-name", _function, "--payload", """{"hello":"world"}""");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        Assert.Equal("""{"hello": "world"}""", await File.ReadAllTextAsync(OutFile));
+        using var answer = JsonDocument.Parse(aws.Output);
+        Assert.Equal(200, answer.RootElement.GetProperty("StatusCode").GetInt32());
+        Assert.Equal("$LATEST", answer.RootElement.GetProperty("ExecutedVersion").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliCallerWithoutAnAllowingPolicy_AccessDeniedWithLambdasMessageAndNothingRuns()
+    {
+        var aws = await AwsAsync(DeniedKey, Secret, "--function-name", _function, "--payload", "{}");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains(
+            $"An error occurred (AccessDeniedException) when calling the Invoke operation: User: arn:aws:sts::{Account}:assumed-role/Denied/session is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:{Region}:{Account}:function:{_function} because no identity-based policy allows the lambda:InvokeFunction action",
+            aws.Error,
+            StringComparison.Ordinal);
+        Assert.False(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliCallerAllowedByTheFunctionsResourcePolicyOnly_Runs()
+    {
+        var aws = await AwsAsync(FunctionPolicyKey, Secret, "--function-name", $"arn:aws:lambda:{Region}:{Account}:function:{_function}", "--payload", """{"n":1}""");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        Assert.Equal("""{"n": 1}""", await File.ReadAllTextAsync(OutFile));
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliWrongSecret_InvalidSignatureException()
+    {
+        var aws = await AwsAsync(AllowedKey, "not-the-secret", "--function-name", _function, "--payload", "{}");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (InvalidSignatureException) when calling the Invoke operation: The request signature we calculated does not match the signature you provided.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliPartialArnWithQualifierAndLogTypeTail_LogResultHoldsTheInvocationsLines()
+    {
+        var aws = await AwsAsync(AllowedKey, Secret, "--function-name", $"{Account}:function:{_function}:$LATEST", "--log-type", "Tail", "--payload", """{"action":"log"}""");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        var log = Encoding.UTF8.GetString(Convert.FromBase64String(answer.RootElement.GetProperty("LogResult").GetString()!));
+        var start = log.IndexOf("START RequestId: ", StringComparison.Ordinal);
+        Assert.True(start >= 0, log);
+        var requestId = log[(start + "START RequestId: ".Length)..].Split(' ')[0];
+        Assert.Contains($"hello from {requestId}\n", log, StringComparison.Ordinal);
+        Assert.Contains($"END RequestId: {requestId}\n", log, StringComparison.Ordinal);
+        Assert.Contains($"REPORT RequestId: {requestId}\t", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_UnsignedCallOnAnAuthorizedListener_403MissingAuthenticationToken()
+    {
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(Invocations(SignedUrl, _function), Json("{}"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("MissingAuthenticationTokenException", Header(response, "x-amzn-ErrorType"));
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionThrows_200WithFunctionErrorUnhandledAndTheErrorPayload()
+    {
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(Invocations(OpenUrl, _function), Json("""{"action":"throw"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Unhandled", Header(response, "X-Amz-Function-Error"));
+        Assert.Equal("$LATEST", Header(response, "X-Amz-Executed-Version"));
+        Assert.NotNull(Header(response, "x-amzn-RequestId"));
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ValueError", error.RootElement.GetProperty("errorType").GetString());
+        Assert.Equal("boom from python", error.RootElement.GetProperty("errorMessage").GetString());
+    }
+
+    [Theory]
+    [InlineData("Event", HttpStatusCode.Accepted)]
+    [InlineData("DryRun", HttpStatusCode.NoContent)]
+    public async Task Invoke_InvocationTypeHeader_LambdasStatusAndNoBody(string type, HttpStatusCode status)
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Invocations(OpenUrl, _function)) { Content = Json("{}") };
+        request.Headers.Add("X-Amz-Invocation-Type", type);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.Null(Header(response, "x-amzn-ErrorType"));
+    }
+
+    [Theory]
+    [InlineData("missing-function", "", HttpStatusCode.NotFound, "ResourceNotFoundException", "Function not found: arn:aws:lambda:eu-central-1:123456789012:function:missing-function")]
+    [InlineData(null, "{not json", HttpStatusCode.BadRequest, "InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: ")]
+    [InlineData(null, "{}?Qualifier=nope", HttpStatusCode.NotFound, "ResourceNotFoundException", "Function not found: arn:aws:lambda:eu-central-1:123456789012:function:")]
+    public async Task Invoke_RefusedCall_LambdasStatusErrorTypeAndUserBody(string? function, string body, HttpStatusCode status, string errorType, string messageStart)
+    {
+        var query = body.IndexOf('?', StringComparison.Ordinal);
+        var url = Invocations(OpenUrl, function ?? _function) + (query < 0 ? string.Empty : body[query..]);
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(url, Json(query < 0 ? body : body[..query]));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(errorType, Header(response, "x-amzn-ErrorType"));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("User", json.RootElement.GetProperty("Type").GetString());
+        Assert.StartsWith(messageStart, json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_ClientContextNotBase64Json_400InvalidRequestContent()
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Invocations(OpenUrl, _function)) { Content = Json("{}") };
+        request.Headers.Add("X-Amz-Client-Context", Convert.ToBase64String("not json"u8));
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidRequestContentException", Header(response, "x-amzn-ErrorType"));
+    }
+
+    [Fact]
+    public async Task Invoke_PathOfNoOperation_404UnknownOperation()
+    {
+        using var client = new HttpClient();
+
+        using var response = await client.GetAsync(new Uri(OpenUrl, "/2015-03-31/functions/"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("UnknownOperationException", Header(response, "x-amzn-ErrorType"));
+    }
+
+    private string OutFile => Path.Combine(_home, "out.json");
+
+    /// <summary>The callers the signed listener knows: three sessions of roles, one allowed by its identity policy, one by the function's policy.</summary>
+    private static CallerIdentity? Caller(string keyId)
+    {
+        var role = keyId switch
+        {
+            AllowedKey => "Allowed",
+            DeniedKey => "Denied",
+            FunctionPolicyKey => "Granted",
+            _ => null,
+        };
+        if (role is null)
+        {
+            return null;
+        }
+
+        var policies = role == "Allowed"
+            ? ImmutableArray.Create(Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}""", PolicyKind.Identity))
+            : [Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}""", PolicyKind.Identity)];
+        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/{role}/session", $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
+        return new CallerIdentity(principal, $"AROA{role.ToUpperInvariant()}:session", Secret, policies, null, false);
+    }
+
+    private static Cloister.Policy.Policy Parse(string json, PolicyKind kind) => Cloister.Policy.Policy.Parse(json, new PolicyParseOptions(kind)).Policy!;
+
+    private static Uri Invocations(Uri server, string function) => new(server, $"/2015-03-31/functions/{Uri.EscapeDataString(function)}/invocations");
+
+    private static StringContent Json(string body) => new(body, new MediaTypeHeaderValue("application/json"));
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(",", values) : null;
+
+    /// <summary><c>aws lambda invoke ... out.json</c> against the signed listener with the given key.</summary>
+    private async Task<(int ExitCode, string Output, string Error)> AwsAsync(string keyId, string secret, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(AwsCli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["lambda", "invoke", "--endpoint-url", SignedUrl.ToString().TrimEnd('/'), "--cli-binary-format", "raw-in-base64-out", .. arguments, OutFile])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = _home;
+        start.Environment["AWS_ACCESS_KEY_ID"] = keyId;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = secret;
+        start.Environment["AWS_SESSION_TOKEN"] = "session-token";
+        start.Environment["AWS_DEFAULT_REGION"] = Region;
+        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["AWS_PAGER"] = string.Empty;
+        using var process = Process.Start(start)!;
+        return await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(60), "aws lambda invoke");
+    }
+}
