@@ -21,13 +21,21 @@ internal static class ExecCommand
         {
             var error = parse.InvocationConfiguration.Error;
             var argv = parse.GetValue(command) ?? [];
-            if (parse.GetValue(from) is not { Length: > 0 } name || argv.Length == 0)
+            var name = parse.GetValue(from);
+            var problem = (string.IsNullOrEmpty(name), argv.Length) switch
             {
+                (true, _) => "--from is required: the host (logical id, instance id or Name tag).",
+                (_, 0) => $"no command: give it after --, as in cloister exec --from {name} -- curl -s URL.",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                error.WriteLine($"cloister exec: {problem}");
                 error.WriteLine(Usage);
                 return CliApplication.BadArgumentsExitCode;
             }
 
-            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name, error, out var sandbox, out var host))
+            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name!, error, out var sandbox, out var host))
             {
                 return 2;
             }
