@@ -14,7 +14,7 @@ internal static class ExecCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = "The host: logical id, instance id or Name tag (an instance or an on-premises host)." };
+        var from = new Option<string?>("--from") { Description = SandboxLookup.HostDescription };
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
         var verb = new Command("exec", "Run a command as if on a host of the sandbox: its network, DNS, host name and CA bundle.") { from, command };
         verb.SetAction(parse =>
@@ -24,7 +24,7 @@ internal static class ExecCommand
             var name = parse.GetValue(from);
             var problem = (string.IsNullOrEmpty(name), argv.Length) switch
             {
-                (true, _) => "--from is required: the host (logical id, instance id or Name tag).",
+                (true, _) => SandboxLookup.FromRequired,
                 (_, 0) => $"no command: give it after --, as in cloister exec --from {name} -- curl -s URL.",
                 _ => null,
             };

@@ -23,7 +23,7 @@ internal static class PathCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = "The source host: logical id, instance id or Name tag." };
+        var from = new Option<string?>("--from") { Description = SandboxLookup.HostDescription };
         var to = new Option<string?>("--to") { Description = "TARGET[:PORT]: a host, an IP address or a DNS name (resolved as the source host would). Port 443 when omitted." };
         var protocol = new Option<string>("--protocol") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
         var json = new Option<bool>("--json") { Description = "Print the analysis as JSON." };
@@ -71,7 +71,7 @@ internal static class PathCommand
         port = null;
         if (string.IsNullOrEmpty(source))
         {
-            return "--from is required: the source host (logical id, instance id or Name tag).";
+            return SandboxLookup.FromRequired;
         }
 
         if (string.IsNullOrEmpty(target))
