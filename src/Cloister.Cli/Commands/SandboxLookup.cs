@@ -26,13 +26,19 @@ internal static class SandboxLookup
             return false;
         }
 
-        host = sandbox.FindHost(name);
+        // A function outside a VPC has no ENI of its own: it sends from the one place all such functions share.
+        var outsideVpc = RuntimeState.ReadModel(state.Runtime)?.Functions.Where(f => f.Vpc is null).Select(f => f.FunctionName).ToList() ?? [];
+        host = sandbox.FindHost(name) ?? (outsideVpc.Contains(name, StringComparer.Ordinal) ? sandbox.Hosts.FirstOrDefault(h => h.Kind == HostKind.PublicFunction) : null);
         if (host is null)
         {
             error.WriteLine($"No host '{name}' in the sandbox. Give one of these (or a host's id, address or host name):");
             foreach (var kind in sandbox.Hosts.GroupBy(h => h.Kind).OrderBy(g => g.Key))
             {
-                error.WriteLine($"  {Label(kind.Key)}: {string.Join(", ", kind.SelectMany(Names).Distinct(StringComparer.Ordinal))}");
+                var names = kind.Key == HostKind.PublicFunction ? outsideVpc : kind.SelectMany(Names).Distinct(StringComparer.Ordinal).ToList();
+                if (names.Count > 0)
+                {
+                    error.WriteLine($"  {Label(kind.Key)}: {string.Join(", ", names)}");
+                }
             }
 
             return false;
@@ -56,13 +62,11 @@ internal static class SandboxLookup
 
     /// <summary>
     /// The names that find <paramref name="host"/> (<see cref="HostPlan.IsNamedBy"/>) a person would type: its logical id
-    /// with the Name tag where it differs; a function ENI's functions (all such ENIs share the logical id "lambda"); the
-    /// id of the place of functions outside a VPC (whose logical id is "lambda" too).
+    /// with the Name tag where it differs; a function ENI's functions (all such ENIs share the logical id "lambda").
     /// </summary>
     private static IEnumerable<string> Names(HostPlan host) => host.Kind switch
     {
         HostKind.FunctionInterface => host.OwnerId?.Split(',') ?? [],
-        HostKind.PublicFunction => [host.Id],
         _ => [host.Name is { } tag && tag != host.LogicalId ? $"{host.LogicalId} ({tag})" : host.LogicalId],
     };
 }

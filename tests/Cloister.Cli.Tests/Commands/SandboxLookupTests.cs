@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Cloister.Cli.Commands;
 using Cloister.Model;
+using Cloister.Model.Compute;
 using Cloister.Network.Runtime;
 using Cloister.Network.Topology;
 
@@ -25,8 +27,10 @@ public sealed class SandboxLookupTests : IDisposable
                 Host(HostKind.PublicFunction, "lambda", null, "198.18.0.2", "lambda-public"),
             ],
             [], "/nonexistent");
+        var model = new CloudModel { Functions = [new LambdaFunction("Hello", "hello", "python3.12", "index.handler", null, "x", 128, 3, ImmutableDictionary<string, string>.Empty, null, null)] };
         Directory.CreateDirectory(_state.Runtime);
         File.WriteAllText(Path.Combine(_state.Runtime, "sandbox.json"), JsonSerializer.Serialize(description, RuntimeState.Json));
+        File.WriteAllText(Path.Combine(_state.Runtime, "model.json"), JsonSerializer.Serialize(model, RuntimeState.Json));
     }
 
     [Fact]
@@ -48,6 +52,15 @@ public sealed class SandboxLookupTests : IDisposable
     }
 
     [Fact]
+    public void TryFindHost_NameOfAFunctionOutsideAVpc_FindsWhereSuchFunctionsRun()
+    {
+        // Before, "No host": only functions in a VPC were found by name (their ENIs), though Try next offers the name.
+        Assert.True(SandboxLookup.TryFindHost(_state, "hello", TextWriter.Null, out _, out var host));
+
+        Assert.Equal(HostKind.PublicFunction, host.Kind);
+    }
+
+    [Fact]
     public void TryFindHost_UnknownHost_ListsEveryNameItTakesByKind()
     {
         // Before, only instances and on-premises hosts, though functions (by name), endpoints and every other host are found too.
@@ -62,7 +75,7 @@ public sealed class SandboxLookupTests : IDisposable
               on-premises hosts: Laptop
               VPC endpoints' network interfaces: ApiEndpoint
               functions' VPC network interfaces, by function: createClaim, getClaim, listClaims
-              functions outside a VPC: lambda-public
+              functions outside a VPC: hello
             """,
             error.ToString().ReplaceLineEndings("\n").TrimEnd());
     }
