@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace Cloister.Cli.Tests.Commands;
 
 /// <summary><c>cloister up</c> as its own process: interrupted while the stacks come up, and run twice at once.</summary>
@@ -36,6 +38,44 @@ public sealed class UpCommandTests : IAsyncLifetime
         var status = await _cli.RunAsync("status");
         Assert.Equal(1, status.ExitCode);
         Assert.Contains("no stacks are running", status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Up_InterruptedWhileAskingTheReadyStatus_TearsDown()
+    {
+        // Before, Ctrl-C after the host said ready but before its status came back (up asks for it to print the Outputs)
+        // cancelled that request: up ended with an exception and left the stacks running. The test stands between up and
+        // the host's control socket and holds the status request until up has had the signal (or has ended).
+        var template = _cli.WriteFile("stack.yaml", Template);
+        var hostSocket = _cli.State.ControlSocket + ".host";
+        using var caLock = HoldCertificateAuthorityLock();
+        using var up = _cli.Start("up", "--region", "eu-central-1", template);
+        await ReadUntilAsync(up, "… certificates");
+        File.Move(_cli.State.ControlSocket, hostSocket);
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(_cli.State.ControlSocket));
+        listener.Listen(4);
+        caLock.Dispose();
+
+        var relay = RelayAsync(listener, hostSocket, async () =>
+        {
+            await CliProcess.SignalAsync(up, "INT");
+            try
+            {
+                await up.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3));
+            }
+            catch (TimeoutException)
+            {
+                // Up still waits for the answer, as it should.
+            }
+        });
+        var (exitCode, output, error) = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
+        File.Delete(hostSocket);
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {output}{error}");
+        Assert.Contains("Tearing down", output, StringComparison.Ordinal);
+        Assert.Empty(await _cli.LeftoversAsync());
+        Assert.False(relay.IsFaulted, relay.Exception?.ToString());
     }
 
     [Fact(Timeout = 300_000)]
@@ -107,6 +147,42 @@ public sealed class UpCommandTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_cli.State.CertificateAuthority);
         return new FileStream(Path.Combine(_cli.State.CertificateAuthority, "ca.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    /// <summary>
+    /// Relays each connection to <paramref name="listener"/> to <paramref name="target"/>, one request line and its answer;
+    /// before the first <c>status</c> request is passed on, runs <paramref name="beforeStatus"/>.
+    /// </summary>
+    private static async Task RelayAsync(Socket listener, string target, Func<Task> beforeStatus)
+    {
+        var held = false;
+        while (true)
+        {
+            using var client = await listener.AcceptAsync();
+            using var clientStream = new NetworkStream(client, ownsSocket: false);
+            using var reader = new StreamReader(clientStream);
+            var request = await reader.ReadLineAsync() ?? string.Empty;
+            if (!held && request.Contains("\"status\"", StringComparison.Ordinal))
+            {
+                held = true;
+                await beforeStatus();
+            }
+
+            using var host = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await host.ConnectAsync(new UnixDomainSocketEndPoint(target));
+            using var hostStream = new NetworkStream(host, ownsSocket: false);
+            await hostStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request + "\n"));
+            using var hostReader = new StreamReader(hostStream);
+            var answer = await hostReader.ReadLineAsync();
+            try
+            {
+                await clientStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(answer + "\n"));
+            }
+            catch (IOException)
+            {
+                // Up went away without waiting for the answer.
+            }
+        }
     }
 
     /// <summary>Reads <paramref name="process"/>'s output up to a line containing <paramref name="text"/>; false when it ends first.</summary>
