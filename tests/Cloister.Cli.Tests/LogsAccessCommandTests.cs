@@ -75,4 +75,17 @@ public sealed class LogsAccessCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains("No access logs", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Invoke_FollowBeforeAnyLog_SaysOnErrorWhatItWaitsFor()
+    {
+        // Before, --follow with no log of the API yet waited without a word.
+        var state = new StatePaths("/nonexistent-cloister");
+
+        var (exitCode, output, error) = await FollowRun.UntilErrorAsync(LogsAccessCommand.Create(() => state), "access", "a1b2c3d4e5/dev", "--follow");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(output);
+        Assert.Equal($"No access logs of a1b2c3d4e5/dev under {state.AccessLogs}. Waiting for them to be written (Ctrl-C stops).", error.Trim());
+    }
 }

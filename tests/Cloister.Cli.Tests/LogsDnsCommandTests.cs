@@ -79,4 +79,18 @@ public sealed class LogsDnsCommandTests : IDisposable
         Assert.Empty(output.ToString());
         Assert.Empty(error.ToString());
     }
+
+    [Fact]
+    public async Task Invoke_FollowBeforeAnyLog_SaysOnErrorWhatItWaitsFor()
+    {
+        // Before, --follow with no log file yet waited without a word: a stack without query logging never writes one.
+        var state = new StatePaths(_root);
+
+        var (exitCode, output, error) = await FollowRun.UntilErrorAsync(LogsDnsCommand.Create(() => state), "dns", "--follow");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(output);
+        Assert.Contains($"No Route 53 Resolver query logs under {state.DnsLogs}", error, StringComparison.Ordinal);
+        Assert.Contains("Waiting for them to be written (Ctrl-C stops).", error, StringComparison.Ordinal);
+    }
 }

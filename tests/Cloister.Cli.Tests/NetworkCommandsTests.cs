@@ -22,6 +22,30 @@ public sealed class NetworkCommandsTests
         Assert.Contains("usage: cloister", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("path", "--from is required: a host's logical id, Name tag, id or address, or a function's name.")]
+    [InlineData("path --to b1", "--from is required: a host's logical id, Name tag, id or address, or a function's name.")]
+    [InlineData("path --from a1", "--to is required: TARGET[:PORT], a host, an IP address or a DNS name.")]
+    [InlineData("path --from a1 --to b1:99999", "--to 'b1:99999': the port must be a number from 1 to 65535.")]
+    [InlineData("path --from a1 --to b1:http", "--to 'b1:http': the port must be a number from 1 to 65535.")]
+    [InlineData("path --from a1 --to :80", "--to ':80': no target before the port.")]
+    [InlineData("path --from a1 --to b1:80 --protocol icmp", "--protocol 'icmp': must be tcp or udp.")]
+    [InlineData("exec --from a1", "no command: give it after --, as in cloister exec --from a1 -- curl -s URL.")]
+    [InlineData("exec -- true", "--from is required: a host's logical id, Name tag, id or address, or a function's name.")]
+    public async Task RunAsync_NetworkVerbWithBadArguments_SaysWhichAndWhyBeforeTheUsage(string args, string problem)
+    {
+        // Before, only the usage line: which argument was wrong, and why, was left to guess.
+        var verb = args.Split(' ')[0];
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(args.Split(' '));
+
+        Assert.Equal(2, exitCode);
+        var lines = error.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal($"cloister {verb}: {problem}", lines[0]);
+        Assert.StartsWith($"usage: cloister {verb} ", lines[1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_PathHelp_ListsNoArgumentsItRefuses()
     {

@@ -14,20 +14,28 @@ internal static class ExecCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = "The host: logical id, instance id or Name tag (an instance or an on-premises host)." };
+        var from = new Option<string?>("--from") { Description = SandboxLookup.HostDescription };
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
         var verb = new Command("exec", "Run a command as if on a host of the sandbox: its network, DNS, host name and CA bundle.") { from, command };
         verb.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
             var argv = parse.GetValue(command) ?? [];
-            if (parse.GetValue(from) is not { Length: > 0 } name || argv.Length == 0)
+            var name = parse.GetValue(from);
+            var problem = (string.IsNullOrEmpty(name), argv.Length) switch
             {
+                (true, _) => SandboxLookup.FromRequired,
+                (_, 0) => $"no command: give it after --, as in cloister exec --from {name} -- curl -s URL.",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                error.WriteLine($"cloister exec: {problem}");
                 error.WriteLine(Usage);
                 return CliApplication.BadArgumentsExitCode;
             }
 
-            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name, error, out var sandbox, out var host))
+            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name!, error, out var sandbox, out var host))
             {
                 return 2;
             }

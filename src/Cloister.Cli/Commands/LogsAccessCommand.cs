@@ -22,10 +22,15 @@ internal static class LogsAccessCommand
             var output = parse.InvocationConfiguration.Output;
             var folder = state().AccessLogs;
             var files = Select(folder, parse.GetValue(name));
-            if (files.Count == 0 && !parse.GetValue(follow))
+            if (files.Count == 0)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(NoLogs(folder, parse.GetValue(name))).ConfigureAwait(false);
-                return 1;
+                if (!parse.GetValue(follow))
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(NoLogs(folder, parse.GetValue(name))).ConfigureAwait(false);
+                    return 1;
+                }
+
+                await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, NoLogs(folder, parse.GetValue(name))).ConfigureAwait(false);
             }
 
             var prefix = parse.GetValue(name) is null;
@@ -63,9 +68,12 @@ internal static class LogsAccessCommand
     {
         // File names are {apiId}_{stage}: API ids have no '_', stage names may.
         var others = Select(folder, null).Select(f => Path.GetFileNameWithoutExtension(f)).Select(n => n.IndexOf('_', StringComparison.Ordinal) is var i and > 0 ? $"{n[..i]}/{n[(i + 1)..]}" : n).ToList();
-        return name is null || others.Count == 0
-            ? $"No access logs under {folder}."
-            : $"No access logs of {name} under {folder}; there are logs of {string.Join(", ", others)}.";
+        return (name, others.Count) switch
+        {
+            (null, _) => $"No access logs under {folder}.",
+            (_, 0) => $"No access logs of {name} under {folder}.",
+            _ => $"No access logs of {name} under {folder}; there are logs of {string.Join(", ", others)}.",
+        };
     }
 
     private static List<string> Select(string folder, string? name)

@@ -12,4 +12,11 @@ internal static class LogsCommand
         LogsDnsCommand.Create(),
         LogsFunctionCommand.Create(),
     };
+
+    /// <summary>
+    /// What <c>--follow</c> says on standard error when nothing is written yet, as <c>tail -F</c> does: why there is
+    /// nothing (<paramref name="noLogs"/>, the message that ends the verb without <c>--follow</c>) and that it waits.
+    /// </summary>
+    public static Task WaitingAsync(TextWriter error, string noLogs) =>
+        error.WriteLineAsync($"{noLogs} Waiting for them to be written (Ctrl-C stops).");
 }

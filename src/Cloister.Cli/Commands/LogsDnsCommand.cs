@@ -20,10 +20,15 @@ internal static class LogsDnsCommand
         {
             var folder = (state ?? (() => StatePaths.FromEnvironment()))().DnsLogs;
             var output = parse.InvocationConfiguration.Output;
-            if (!parse.GetValue(follow) && !HasLogFiles(folder))
+            if (!HasLogFiles(folder))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(NoLogs(folder)).ConfigureAwait(false);
-                return 1;
+                if (!parse.GetValue(follow))
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(NoLogs(folder)).ConfigureAwait(false);
+                    return 1;
+                }
+
+                await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, NoLogs(folder)).ConfigureAwait(false);
             }
 
             var positions = new Dictionary<string, long>(StringComparer.Ordinal);

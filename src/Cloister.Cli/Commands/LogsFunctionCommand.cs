@@ -13,9 +13,10 @@ internal static class LogsFunctionCommand
 {
     private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Creates <c>function</c>, to be added under <c>logs</c>.</summary>
-    public static Command Create()
+    /// <summary>Creates <c>function</c>, to be added under <c>logs</c>; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>
+    public static Command Create(Func<StatePaths>? state = null)
     {
+        state ??= () => StatePaths.FromEnvironment();
         var name = new Argument<string>("name") { Description = "The function's name, ARN or log group (/aws/lambda/NAME)." };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events as they are written." };
         var command = new Command("function", "Print a Lambda function's logs (START/END/REPORT lines and the function's output).");
@@ -30,12 +31,18 @@ internal static class LogsFunctionCommand
                 return 2;
             }
 
-            var path = Path.Combine(StatePaths.FromEnvironment().FunctionLogs, function + ".log");
+            var path = Path.Combine(state().FunctionLogs, function + ".log");
             var output = parse.InvocationConfiguration.Output;
-            if (!File.Exists(path) && !parse.GetValue(follow))
+            if (!File.Exists(path))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"No logs for function {parse.GetValue(name)} ({path}).").ConfigureAwait(false);
-                return 1;
+                var noLogs = $"No logs for function {parse.GetValue(name)} ({path}).";
+                if (!parse.GetValue(follow))
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(noLogs).ConfigureAwait(false);
+                    return 1;
+                }
+
+                await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, noLogs).ConfigureAwait(false);
             }
 
             await PrintAsync(path, parse.GetValue(follow), output, cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,7 @@ internal static class PathCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = "The source host: logical id, instance id or Name tag." };
+        var from = new Option<string?>("--from") { Description = SandboxLookup.HostDescription };
         var to = new Option<string?>("--to") { Description = "TARGET[:PORT]: a host, an IP address or a DNS name (resolved as the source host would). Port 443 when omitted." };
         var protocol = new Option<string>("--protocol") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
         var json = new Option<bool>("--json") { Description = "Print the analysis as JSON." };
@@ -36,14 +36,15 @@ internal static class PathCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var proto = parse.GetValue(protocol) ?? "tcp";
-            if (parse.GetValue(from) is not { Length: > 0 } source || parse.GetValue(to) is not { Length: > 0 } target ||
-                proto is not ("tcp" or "udp") || !PathReport.TryParseTarget(target, out var name, out var port))
+            var source = parse.GetValue(from);
+            if (Problem(source, parse.GetValue(to), proto, out var name, out var port) is { } problem)
             {
+                error.WriteLine($"cloister path: {problem}");
                 error.WriteLine(Usage);
                 return CliApplication.BadArgumentsExitCode;
             }
 
-            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), source, error, out var sandbox, out var host))
+            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), source!, error, out var sandbox, out var host))
             {
                 return 2;
             }
@@ -61,6 +62,34 @@ internal static class PathCommand
             return result.NetworkPathFound ? 0 : 1;
         });
         return verb;
+    }
+
+    /// <summary>Which argument is wrong and why (the first found); null when they can be used, with TARGET split from its port.</summary>
+    private static string? Problem(string? source, string? target, string protocol, out string name, out int? port)
+    {
+        name = string.Empty;
+        port = null;
+        if (string.IsNullOrEmpty(source))
+        {
+            return SandboxLookup.FromRequired;
+        }
+
+        if (string.IsNullOrEmpty(target))
+        {
+            return "--to is required: TARGET[:PORT], a host, an IP address or a DNS name.";
+        }
+
+        if (protocol is not ("tcp" or "udp"))
+        {
+            return $"--protocol '{protocol}': must be tcp or udp.";
+        }
+
+        if (!PathReport.TryParseTarget(target, out name, out port))
+        {
+            return name.Length == 0 ? $"--to '{target}': no target before the port." : $"--to '{target}': the port must be a number from 1 to 65535.";
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -8,6 +8,13 @@ namespace Cloister.Cli.Commands;
 /// <summary>Finds the running sandbox and a host in it for <c>exec</c> and <c>path</c>, explaining what is missing.</summary>
 internal static class SandboxLookup
 {
+    /// <summary>What <c>--from</c> of <c>exec</c> and <c>path</c> takes (<see cref="HostPlan.IsNamedBy"/>).</summary>
+    public const string HostDescription =
+        "The host: logical id, Name tag, id, address or host name of an instance, an on-premises host or any other host of the sandbox; or a function's name (its VPC network interface).";
+
+    /// <summary>What <c>exec</c> and <c>path</c> say when <c>--from</c> is missing.</summary>
+    public const string FromRequired = "--from is required: a host's logical id, Name tag, id or address, or a function's name.";
+
     /// <summary>Reads the sandbox description and finds <paramref name="name"/>; writes why not to <paramref name="error"/>.</summary>
     public static bool TryFindHost(StatePaths state, string name, TextWriter error, [NotNullWhen(true)] out SandboxDescription? sandbox, [NotNullWhen(true)] out HostPlan? host)
     {
@@ -19,16 +26,47 @@ internal static class SandboxLookup
             return false;
         }
 
-        host = sandbox.FindHost(name);
+        // A function outside a VPC has no ENI of its own: it sends from the one place all such functions share.
+        var outsideVpc = RuntimeState.ReadModel(state.Runtime)?.Functions.Where(f => f.Vpc is null).Select(f => f.FunctionName).ToList() ?? [];
+        host = sandbox.FindHost(name) ?? (outsideVpc.Contains(name, StringComparer.Ordinal) ? sandbox.Hosts.FirstOrDefault(h => h.Kind == HostKind.PublicFunction) : null);
         if (host is null)
         {
-            // By logical id, as the templates and the README name them, with the Name tag where it differs.
-            var known = sandbox.Hosts.Where(h => h.Kind is HostKind.Instance or HostKind.OnPremisesHost)
-                .Select(h => h.Name is { } tag && tag != h.LogicalId ? $"{h.LogicalId} ({tag})" : h.LogicalId);
-            error.WriteLine($"No host '{name}' in the sandbox. Hosts: {string.Join(", ", known)}");
+            error.WriteLine($"No host '{name}' in the sandbox. Give one of these (or a host's id, address or host name):");
+            foreach (var kind in sandbox.Hosts.GroupBy(h => h.Kind).OrderBy(g => g.Key))
+            {
+                var names = kind.Key == HostKind.PublicFunction ? outsideVpc : kind.SelectMany(Names).Distinct(StringComparer.Ordinal).ToList();
+                if (names.Count > 0)
+                {
+                    error.WriteLine($"  {Label(kind.Key)}: {string.Join(", ", names)}");
+                }
+            }
+
             return false;
         }
 
         return true;
     }
+
+    private static string Label(HostKind kind) => kind switch
+    {
+        HostKind.Instance => "instances",
+        HostKind.OnPremisesHost => "on-premises hosts",
+        HostKind.OnPremisesDnsServer => "on-premises DNS servers",
+        HostKind.EndpointInterface => "VPC endpoints' network interfaces",
+        HostKind.ResolverEndpoint => "Resolver endpoints' addresses",
+        HostKind.FunctionInterface => "functions' VPC network interfaces, by function",
+        HostKind.PublicFunction => "functions outside a VPC",
+        HostKind.LoadBalancerNode => "load balancer nodes",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>
+    /// The names that find <paramref name="host"/> (<see cref="HostPlan.IsNamedBy"/>) a person would type: its logical id
+    /// with the Name tag where it differs; a function ENI's functions (all such ENIs share the logical id "lambda").
+    /// </summary>
+    private static IEnumerable<string> Names(HostPlan host) => host.Kind switch
+    {
+        HostKind.FunctionInterface => host.OwnerId?.Split(',') ?? [],
+        _ => [host.Name is { } tag && tag != host.LogicalId ? $"{host.LogicalId} ({tag})" : host.LogicalId],
+    };
 }

@@ -1,4 +1,5 @@
 using Cloister.Cli.Commands;
+using Cloister.Model;
 
 namespace Cloister.Cli.Tests.Commands;
 
@@ -75,5 +76,18 @@ public sealed class LogsFunctionCommandTests
             await printing;
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task Invoke_FollowBeforeAnyLog_SaysOnErrorWhatItWaitsFor()
+    {
+        // Before, --follow on a function not yet invoked waited without a word.
+        var state = new StatePaths("/nonexistent-cloister");
+
+        var (exitCode, output, error) = await FollowRun.UntilErrorAsync(LogsFunctionCommand.Create(() => state), "function", "echo", "--follow");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(output);
+        Assert.Equal($"No logs for function echo ({Path.Combine(state.FunctionLogs, "echo.log")}). Waiting for them to be written (Ctrl-C stops).", error.Trim());
     }
 }

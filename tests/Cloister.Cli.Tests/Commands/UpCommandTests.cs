@@ -1,4 +1,4 @@
-using Cloister.Cli.Commands;
+using System.Net.Sockets;
 
 namespace Cloister.Cli.Tests.Commands;
 
@@ -18,17 +18,21 @@ public sealed class UpCommandTests : IAsyncLifetime
     {
         // Before, Ctrl-C while the host was still bringing the stacks up ended the CLI only: the host, in a session of
         // its own, went on and left the stacks running after the prompt came back.
+        // The host waits for the CA folder's lock in its certificates phase: holding it keeps the stacks coming up until
+        // up has taken the interrupt. (Interrupting at "… network" raced: the host is ready some 0.4 s later, and on a
+        // busy machine the signal could come after that, when up takes the foreground path and exits 0.)
         var template = _cli.WriteFile("stack.yaml", Template);
+        using var caLock = HoldCertificateAuthorityLock();
         using var up = _cli.Start("up", "--region", "eu-central-1", template);
-        while (await up.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line && !line.Contains("… network", StringComparison.Ordinal))
-        {
-        }
+        await ReadUntilAsync(up, "… certificates");
 
         await CliProcess.SignalAsync(up, "INT");
-        var (exitCode, output, error) = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
+        var interrupted = await ReadUntilAsync(up, "Interrupted: tearing down");
+        caLock.Dispose();
+        var (exitCode, _, error) = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
 
+        Assert.True(interrupted, "up did not say it was interrupted.");
         Assert.Equal(130, exitCode);
-        Assert.Contains("Interrupted: tearing down", output, StringComparison.Ordinal);
         Assert.Contains("cloister up: interrupted; nothing was left running.", error, StringComparison.Ordinal);
         Assert.Empty(await _cli.LeftoversAsync());
         var status = await _cli.RunAsync("status");
@@ -37,33 +41,61 @@ public sealed class UpCommandTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task Up_InterruptedWhileAskingTheReadyStatus_TearsDown()
+    {
+        // Before, Ctrl-C after the host said ready but before its status came back (up asks for it to print the Outputs)
+        // cancelled that request: up ended with an exception and left the stacks running. The test stands between up and
+        // the host's control socket and holds the status request until up has had the signal (or has ended).
+        var template = _cli.WriteFile("stack.yaml", Template);
+        var hostSocket = _cli.State.ControlSocket + ".host";
+        using var caLock = HoldCertificateAuthorityLock();
+        using var up = _cli.Start("up", "--region", "eu-central-1", template);
+        await ReadUntilAsync(up, "… certificates");
+        File.Move(_cli.State.ControlSocket, hostSocket);
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(_cli.State.ControlSocket));
+        listener.Listen(4);
+        caLock.Dispose();
+
+        var relay = RelayAsync(listener, hostSocket, async () =>
+        {
+            await CliProcess.SignalAsync(up, "INT");
+            try
+            {
+                await up.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3));
+            }
+            catch (TimeoutException)
+            {
+                // Up still waits for the answer, as it should.
+            }
+        });
+        var (exitCode, output, error) = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
+        File.Delete(hostSocket);
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {output}{error}");
+        Assert.Contains("Tearing down", output, StringComparison.Ordinal);
+        Assert.Empty(await _cli.LeftoversAsync());
+        Assert.False(relay.IsFaulted, relay.Exception?.ToString());
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task Status_WhileComingUp_SaysTheStacksAreComingUp()
     {
         // Before, status (and outputs, through the same StackChannel.ReadyStatusAsync) said no stacks were running and
-        // to start them with cloister up, which then refused because they were coming up. Six VPCs keep the host in its
-        // network phase long after it reports the templates phase.
-        var vpcs = string.Concat(Enumerable.Range(1, 6).Select(i => $$"""
-              Vpc{{i}}:
-                Type: AWS::EC2::VPC
-                Properties: { CidrBlock: 10.{{40 + i}}.0.0/16 }
-              Subnet{{i}}:
-                Type: AWS::EC2::Subnet
-                Properties: { VpcId: !Ref Vpc{{i}}, CidrBlock: 10.{{40 + i}}.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] }
-
-            """));
-        var template = _cli.WriteFile("stack.yaml", "Resources:\n" + vpcs);
+        // to start them with cloister up, which then refused because they were coming up. The held CA lock keeps the
+        // host coming up for as long as the test needs (six VPCs did before, for a second or so, which raced).
+        var template = _cli.WriteFile("stack.yaml", Template);
+        using var caLock = HoldCertificateAuthorityLock();
         using var up = _cli.Start("up", "--detach", "--region", "eu-central-1", template);
-        while (await up.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line && !line.Contains("… templates", StringComparison.Ordinal))
-        {
-        }
+        await ReadUntilAsync(up, "… certificates");
 
-        // In process: a second cloister process takes long enough to start that the host may be ready by then.
-        var (status, problem) = await StackChannel.ReadyStatusAsync(_cli.State, CancellationToken.None);
+        var status = await _cli.RunAsync("status");
+        caLock.Dispose();
         var upResult = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
 
         Assert.True(upResult.ExitCode == 0, upResult.Error);
-        Assert.Null(status);
-        Assert.Equal($"the stacks in {_cli.State.Root} are still coming up; wait for cloister up to say ready.", problem);
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains($"the stacks in {_cli.State.Root} are still coming up; wait for cloister up to say ready.", status.Error, StringComparison.Ordinal);
         var ready = await _cli.RunAsync("status");
         Assert.True(ready.ExitCode == 0, ready.Error);
     }
@@ -105,5 +137,65 @@ public sealed class UpCommandTests : IAsyncLifetime
         var down = await _cli.RunAsync("down");
         Assert.True(down.ExitCode == 0, down.Error);
         Assert.Empty(await _cli.LeftoversAsync());
+    }
+
+    /// <summary>
+    /// Takes the lock of the state's CA folder (ca/ca.lock, an exclusive flock every process using the folder takes):
+    /// a host bringing stacks up waits for it in its certificates phase, so they stay coming up until it is disposed.
+    /// </summary>
+    private FileStream HoldCertificateAuthorityLock()
+    {
+        Directory.CreateDirectory(_cli.State.CertificateAuthority);
+        return new FileStream(Path.Combine(_cli.State.CertificateAuthority, "ca.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    /// <summary>
+    /// Relays each connection to <paramref name="listener"/> to <paramref name="target"/>, one request line and its answer;
+    /// before the first <c>status</c> request is passed on, runs <paramref name="beforeStatus"/>.
+    /// </summary>
+    private static async Task RelayAsync(Socket listener, string target, Func<Task> beforeStatus)
+    {
+        var held = false;
+        while (true)
+        {
+            using var client = await listener.AcceptAsync();
+            using var clientStream = new NetworkStream(client, ownsSocket: false);
+            using var reader = new StreamReader(clientStream);
+            var request = await reader.ReadLineAsync() ?? string.Empty;
+            if (!held && request.Contains("\"status\"", StringComparison.Ordinal))
+            {
+                held = true;
+                await beforeStatus();
+            }
+
+            using var host = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await host.ConnectAsync(new UnixDomainSocketEndPoint(target));
+            using var hostStream = new NetworkStream(host, ownsSocket: false);
+            await hostStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request + "\n"));
+            using var hostReader = new StreamReader(hostStream);
+            var answer = await hostReader.ReadLineAsync();
+            try
+            {
+                await clientStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(answer + "\n"));
+            }
+            catch (IOException)
+            {
+                // Up went away without waiting for the answer.
+            }
+        }
+    }
+
+    /// <summary>Reads <paramref name="process"/>'s output up to a line containing <paramref name="text"/>; false when it ends first.</summary>
+    private static async Task<bool> ReadUntilAsync(System.Diagnostics.Process process, string text)
+    {
+        while (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
