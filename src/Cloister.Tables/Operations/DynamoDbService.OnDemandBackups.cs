@@ -26,6 +26,7 @@ internal sealed partial class DynamoDbService
         lock (_store.Gate)
         {
             var table = _store.FindTable(name) ?? throw BackupTableNotFound(name);
+            CheckNotRestoring(table);
             var now = _store.Time.GetUtcNow();
             var arn = string.Create(CultureInfo.InvariantCulture,
                 $"{TableDescriptionWriter.Arn(_account, name)}/backup/{now.ToUnixTimeMilliseconds():D13}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");

@@ -119,7 +119,7 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            var table = _store.GetTable(name);
+            var table = _store.FindTable(name) ?? throw DynamoDbException.TableNotFound();
             TableSettingsReader.CheckStreamOnUpdate(request, name);
             var definition = table.Definition;
             if (sse)
@@ -209,9 +209,19 @@ internal sealed partial class DynamoDbService
     /// </summary>
     private long Redefine(TableData table, TableDefinition changed, Cloister.Policy.Policy? compiled = null)
     {
+        CheckNotRestoring(table);
         table.Redefine(changed);
         _access.Publish(changed, compiled);
         return _store.AppendTableChange(JournalOperation.PutTable(changed));
+    }
+
+    /// <summary>Refuses a change to a restore's table still CREATING, as DynamoDB refuses one to a table being created.</summary>
+    private static void CheckNotRestoring(TableData table)
+    {
+        if (table.IsRestoring)
+        {
+            throw new DynamoDbException(ErrorCodes.ResourceInUse, "Attempt to change a resource which is still in use: Table is being created: " + table.Definition.Name);
+        }
     }
 
     private void WriteTableDescription(Utf8JsonWriter writer, TableData table, string status)
@@ -274,6 +284,8 @@ internal sealed partial class DynamoDbService
                 throw DynamoDbException.Validation($"Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
             }
 
+            CheckNotRestoring(table);
+
             _store.RemoveTable(name);
             _access.Remove(name);
             lsn = _store.AppendTableChange(JournalOperation.Drop(name));
@@ -295,7 +307,8 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            var table = _store.GetTable(name);
+            var table = _store.FindTable(name) ?? throw DynamoDbException.TableNotFound();
+            CheckNotRestoring(table);
             var definition = table.Definition;
             if (definition.TimeToLiveEnabled == enabled)
             {
@@ -326,7 +339,7 @@ internal sealed partial class DynamoDbService
         TableDefinition definition;
         lock (_store.Gate)
         {
-            definition = _store.GetTable(name).Definition;
+            definition = (_store.FindTable(name) ?? throw DynamoDbException.TableNotFound()).Definition;
         }
 
         writer.WriteStartObject();

@@ -79,7 +79,8 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["b/z"], await ScanAsync(latest));
         Assert.Equal(["b/z"], await ScanAsync(table));
         Assert.Equal(["b", "before"], byGlobal.Items.Select(item => item["PK"].S).Order(StringComparer.Ordinal));
-        Assert.Equal(TableStatus.ACTIVE, restored.TableStatus);
+        Assert.Equal(TableStatus.CREATING, restored.TableStatus);
+        Assert.True(restored.RestoreSummary.RestoreInProgress);
         Assert.Equal(1, restored.ItemCount);
         Assert.Null(restored.RestoreSummary.SourceBackupArn);
         Assert.Equal(Arn + table, restored.RestoreSummary.SourceTableArn);
@@ -488,13 +489,18 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     {
         var target = TablesServerFixture.UniqueName("at");
         await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = target, RestoreDateTime = at.UtcDateTime });
+        await _server.WaitActiveAsync(target);
         return target;
     }
 
     private async Task PutAsync(string table, string pk, string g) => await Client.PutItemAsync(table, Item(pk, g));
 
-    private async Task<List<string>> ScanAsync(string table) =>
-        [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
+    /// <summary>The table's items, once it is ACTIVE (a restored table is CREATING until its items are in).</summary>
+    private async Task<List<string>> ScanAsync(string table)
+    {
+        await _server.WaitActiveAsync(table);
+        return [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>A PAY_PER_REQUEST table keyed PK with a global index on G.</summary>
     private async Task<string> CreateTableAsync(string? name = null)
