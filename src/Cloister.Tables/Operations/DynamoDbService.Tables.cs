@@ -286,9 +286,9 @@ internal sealed partial class DynamoDbService
 
             CheckNotRestoring(table);
 
-            _store.RemoveTable(name);
+            // With point-in-time recovery enabled, DynamoDB keeps a SYSTEM backup of the table as it was when deleted.
+            lsn = _store.DropTable(name, DeletedTableBackup(table));
             _access.Remove(name);
-            lsn = _store.AppendTableChange(JournalOperation.Drop(name));
             WriteTableDescription(writer, table, "DELETING");
         }
 

@@ -118,13 +118,15 @@ internal sealed class TableStore : IAsyncDisposable
     public void RemoveTable(string name) => _tables.Remove(name);
 
     /// <summary>Every backup, in ListBackups' order (<see cref="BackupRecord.Position(string)"/>); call under <see cref="Gate"/>.</summary>
-    public IEnumerable<BackupRecord> Backups => _backups.Values;
+    public IEnumerable<BackupRecord> Backups => Live(_backups.Values);
 
     /// <summary>The backups from <paramref name="position"/> on, exclusive, in ListBackups' order; call under <see cref="Gate"/>.</summary>
     public IEnumerable<BackupRecord> BackupsAfter((long Millis, string Arn) position) =>
-        _backups.Where(pair => Compare(pair.Key, position) > 0).Select(pair => pair.Value);
+        Live(_backups.Where(pair => Compare(pair.Key, position) > 0).Select(pair => pair.Value));
 
-    public BackupRecord? FindBackup(string arn) => _backups.GetValueOrDefault(BackupRecord.Position(arn));
+    /// <summary>A backup by its ARN, null when there is none or it has expired; call under <see cref="Gate"/>.</summary>
+    public BackupRecord? FindBackup(string arn) =>
+        _backups.GetValueOrDefault(BackupRecord.Position(arn)) is { } backup && !backup.ExpiredAt(_time.GetUtcNow()) ? backup : null;
 
     /// <summary>Records a backup of a table as it is now and journals its copy; call under <see cref="Gate"/>, then await its <see cref="BackupRecord.Lsn"/>.</summary>
     public BackupRecord AddBackup(BackupRecord backup)
@@ -132,6 +134,24 @@ internal sealed class TableStore : IAsyncDisposable
         backup = backup with { Lsn = AppendTableChange([JournalOperation.CreateBackup(backup)]) };
         _backups.Add(BackupRecord.Position(backup.Arn), backup);
         return backup;
+    }
+
+    /// <summary>
+    /// Drops a table as DeleteTable does, first keeping a backup of it when <paramref name="systemBackup"/> is given (the SYSTEM
+    /// backup of a table with point-in-time recovery): both in one journal batch, so the copy holds the table's last items.
+    /// Returns the position to await; call under <see cref="Gate"/>.
+    /// </summary>
+    public long DropTable(string name, BackupRecord? systemBackup)
+    {
+        RemoveTable(name);
+        if (systemBackup is null)
+        {
+            return AppendTableChange(JournalOperation.Drop(name));
+        }
+
+        var lsn = AppendTableChange([JournalOperation.CreateBackup(systemBackup), JournalOperation.Drop(name)]);
+        _backups.Add(BackupRecord.Position(systemBackup.Arn), systemBackup with { Lsn = lsn });
+        return lsn;
     }
 
     /// <summary>Forgets a backup and journals the removal of its copy; returns the position to await. Call under <see cref="Gate"/>.</summary>
@@ -296,6 +316,31 @@ internal sealed class TableStore : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>Removes the backups that expired (SYSTEM backups 35 days on) and their copies; returns how many went.</summary>
+    public async Task<int> DropExpiredBackupsAsync()
+    {
+        var now = _time.GetUtcNow();
+        long lsn = 0;
+        List<BackupRecord> expired;
+        lock (Gate)
+        {
+            expired = [.. _backups.Values.Where(backup => backup.ExpiredAt(now))];
+            foreach (var backup in expired)
+            {
+                lsn = RemoveBackup(backup);
+            }
+        }
+
+        await WaitDurableAsync(lsn).ConfigureAwait(false);
+        return expired.Count;
+    }
+
+    private IEnumerable<BackupRecord> Live(IEnumerable<BackupRecord> backups)
+    {
+        var now = _time.GetUtcNow();
+        return backups.Where(backup => !backup.ExpiredAt(now));
+    }
+
     private static int Compare((long Millis, string Arn) left, (long Millis, string Arn) right)
     {
         var byTime = left.Millis.CompareTo(right.Millis);
@@ -308,6 +353,7 @@ internal sealed class TableStore : IAsyncDisposable
         while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
         {
             await SweepExpiredAsync().ConfigureAwait(false);
+            await DropExpiredBackupsAsync().ConfigureAwait(false);
         }
     }
 }

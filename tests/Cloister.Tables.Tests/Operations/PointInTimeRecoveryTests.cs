@@ -112,6 +112,68 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateContinuousBackups_EnabledAgainWithoutPeriodAfterDisabled_PeriodDefaultsTo35()
+    {
+        var table = await CreateTableAsync();
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 7 },
+        });
+        var seven = (await DescribeAsync(table)).RecoveryPeriodInDays;
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = false },
+        });
+
+        var again = await EnableAsync(table);
+
+        Assert.Equal(7, seven);
+        Assert.Equal(35, again.RecoveryPeriodInDays);
+    }
+
+    [Fact]
+    public async Task DeleteTable_PointInTimeRecoveryEnabled_SystemBackupListedRestorableAndExpiresAfter35Days()
+    {
+        var table = await CreateTableAsync();
+        var plain = await CreateTableAsync();
+        await EnableAsync(table);
+        await PutAsync(table, "a", "x");
+        await PutAsync(table, "b", "y");
+        await PutAsync(plain, "a", "x");
+        var deletedAt = Tick();
+        await Client.DeleteTableAsync(table);
+        await Client.DeleteTableAsync(plain);
+
+        var system = Assert.Single((await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.SYSTEM })).BackupSummaries);
+        var user = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table })).BackupSummaries;
+        var all = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
+        var ofPlain = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = plain, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
+        await _server.RestartAsync();
+        var described = (await Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn })).BackupDescription;
+        var target = TablesServerFixture.UniqueName("undeleted");
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = system.BackupArn, TargetTableName = target });
+        var restored = await ScanAsync(target);
+        _time.Now = deletedAt.AddDays(35).AddSeconds(1);
+        var expired = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
+        var gone = await Assert.ThrowsAsync<BackupNotFoundException>(() => Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn }));
+
+        Assert.Equal(table + "$DeletedTableBackup", system.BackupName);
+        Assert.Equal(BackupType.SYSTEM, system.BackupType);
+        Assert.Equal(deletedAt.UtcDateTime, system.BackupCreationDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(deletedAt.AddDays(35).UtcDateTime, system.BackupExpiryDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Empty(user ?? []);
+        Assert.Equal([system.BackupArn], all.Select(summary => summary.BackupArn));
+        Assert.Empty(ofPlain ?? []);
+        Assert.Equal(BackupType.SYSTEM, described.BackupDetails.BackupType);
+        Assert.Equal(2, described.SourceTableDetails.ItemCount);
+        Assert.Equal(["a/x", "b/y"], restored);
+        Assert.Empty(expired ?? []);
+        Assert.Equal("Backup not found: " + system.BackupArn, gone.Message);
+    }
+
+    [Fact]
     public async Task UpdateContinuousBackups_Disabled_HistoryDroppedAndEarliestStartsAgain()
     {
         var table = await CreateTableAsync();
