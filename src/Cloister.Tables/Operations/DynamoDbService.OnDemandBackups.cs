@@ -19,7 +19,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask CreateBackupAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         var backupName = RequestReader.RequireString(request, "BackupName", "backupName");
         RequestReader.ValidateTableName(backupName, "backupName");
         BackupRecord backup;

@@ -65,7 +65,7 @@ internal sealed partial class DynamoDbService
 
     private void DescribeTable(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         lock (_store.Gate)
         {
             var table = _store.FindTable(name) ?? throw new DynamoDbException(ErrorCodes.ResourceNotFound, $"Requested resource not found: Table: {name} not found");
@@ -110,7 +110,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask UpdateTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         var billing = RequestReader.GetEnum(request, "BillingMode", "billingMode", "PROVISIONED", "PAY_PER_REQUEST");
         var requestedTypes = TableDefinitionReader.ReadAttributeDefinitions(request);
         var tableClass = TableSettingsReader.ReadTableClass(request);
@@ -274,7 +274,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask DeleteTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         long lsn;
         lock (_store.Gate)
         {
@@ -297,7 +297,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask UpdateTimeToLiveAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         var specification = RequestReader.GetObject(request, "TimeToLiveSpecification")
             ?? throw DynamoDbException.MemberNull("timeToLiveSpecification");
         var enabled = RequestReader.GetBool(specification, "Enabled")
@@ -335,7 +335,7 @@ internal sealed partial class DynamoDbService
 
     private void DescribeTimeToLive(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         TableDefinition definition;
         lock (_store.Gate)
         {
