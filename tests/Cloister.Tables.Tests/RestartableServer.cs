@@ -16,6 +16,9 @@ internal sealed class RestartableServer(string prefix, TimeProvider? time = null
 
     public AmazonDynamoDBClient Client => _client!;
 
+    /// <summary>The running server's store, to hold a restore part-way (<see cref="Cloister.Tables.Storage.TableStore.RestoreCommitted"/>).</summary>
+    public Cloister.Tables.Storage.TableStore Store => _server!.Store;
+
     /// <summary>The data folder, to look at the journal's database itself.</summary>
     public string DataDirectory => _directory;
 
@@ -38,6 +41,17 @@ internal sealed class RestartableServer(string prefix, TimeProvider? time = null
         {
             await _server.DisposeAsync();
             _server = null;
+        }
+    }
+
+    /// <summary>Polls DescribeTable until the table is ACTIVE (a restored table is CREATING until its items are in), as the SDKs' waiters do.</summary>
+    public async Task WaitActiveAsync(string table)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await Client.DescribeTableAsync(table)).Table.TableStatus != Amazon.DynamoDBv2.TableStatus.ACTIVE)
+        {
+            Assert.True(DateTime.UtcNow < deadline, table + " never became ACTIVE");
+            await Task.Delay(10);
         }
     }
 

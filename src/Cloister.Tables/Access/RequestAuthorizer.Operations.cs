@@ -119,7 +119,7 @@ internal sealed partial class RequestAuthorizer
             throw new InvalidOperationException($"No authorization rule for {operation}.");
         }
 
-        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var table = Table(RequestReader.RequireTableName(request, _account), out var arn);
         Begin(connection, action, arn, table);
         Decide(connection, table);
     }
@@ -133,7 +133,7 @@ internal sealed partial class RequestAuthorizer
     /// <summary>CreateTable, and PutResourcePolicy too when the table is created with a policy (DynamoDB asks for both).</summary>
     private void CreateTable(ConnectionAccess connection, JsonElement request)
     {
-        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var table = Table(RequestReader.RequireTableName(request, _account), out var arn);
         Begin(connection, "dynamodb:CreateTable", arn, table);
         Decide(connection, table);
         if (RequestReader.GetString(request, "ResourcePolicy") is not null)
@@ -189,7 +189,7 @@ internal sealed partial class RequestAuthorizer
 
     private void Get(ConnectionAccess connection, JsonElement request, string? enclosing)
     {
-        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var table = Table(RequestReader.RequireTableName(request, _account), out var arn);
         var facts = Begin(connection, "dynamodb:GetItem", arn, table);
         facts.EnclosingOperation = enclosing;
         var key = RequestReader.GetObject(request, "Key");
@@ -261,7 +261,7 @@ internal sealed partial class RequestAuthorizer
 
     private void Write(ConnectionAccess connection, JsonElement request, string action, WriteKind kind, string? enclosing)
     {
-        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var table = Table(RequestReader.RequireTableName(request, _account), out var arn);
         var facts = Begin(connection, action, arn, table);
         facts.EnclosingOperation = enclosing;
         var target = RequestReader.GetObject(request, kind == WriteKind.Put ? "Item" : "Key");
@@ -296,7 +296,7 @@ internal sealed partial class RequestAuthorizer
 
     private void ReadMany(ConnectionAccess connection, JsonElement request, string action, bool isQuery)
     {
-        var table = Table(RequestReader.RequireTableName(request), out var arn);
+        var table = Table(RequestReader.RequireTableName(request, _account), out var arn);
         var indexName = RequestReader.GetString(request, "IndexName");
         var facts = Begin(connection, action, indexName is null ? arn : table?.IndexArn(indexName) ?? TableAccessEntry.IndexArnOf(arn, indexName), table);
         var wantsKeys = isQuery && facts.Wants(DynamoDbKeys.LeadingKeys);

@@ -17,8 +17,12 @@ internal static class BackupDescriptionWriter
         writer.WriteString("BackupName", backup.Name);
         writer.WriteNumber("BackupSizeBytes", backup.SizeBytes);
         writer.WriteString("BackupStatus", status);
-        writer.WriteString("BackupType", "USER");
+        writer.WriteString("BackupType", backup.Type);
         writer.WriteNumber("BackupCreationDateTime", Seconds(backup.CreationDateTime));
+        if (backup.ExpiryDateTime is { } expiry)
+        {
+            writer.WriteNumber("BackupExpiryDateTime", Seconds(expiry));
+        }
     }
 
     public static void WriteDescription(Utf8JsonWriter writer, BackupRecord backup, AccountContext account, string status = "AVAILABLE")

@@ -15,7 +15,7 @@ internal sealed partial class DynamoDbService
 
     private void DescribeContinuousBackups(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         TableDefinition definition;
         lock (_store.Gate)
         {
@@ -27,7 +27,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask UpdateContinuousBackupsAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         var specification = RequestReader.GetObject(request, "PointInTimeRecoverySpecification")
             ?? throw DynamoDbException.MemberNull("pointInTimeRecoverySpecification");
         var enabled = RequestReader.GetBool(specification, "PointInTimeRecoveryEnabled")

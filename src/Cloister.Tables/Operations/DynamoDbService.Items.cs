@@ -9,10 +9,13 @@ namespace Cloister.Tables.Operations;
 /// <summary>PutItem, UpdateItem, DeleteItem and GetItem.</summary>
 internal sealed partial class DynamoDbService
 {
-    /// <summary>Parses and validates one write (a request, or an action of a transaction).</summary>
-    internal static PreparedWrite PrepareWrite(JsonElement request, WriteKind kind, bool inTransaction)
+    /// <summary>
+    /// Parses and validates one write (a request, or an action of a transaction). A request's TableName may be the table's ARN;
+    /// a transaction action's is a name (its access checks read names).
+    /// </summary>
+    internal PreparedWrite PrepareWrite(JsonElement request, WriteKind kind, bool inTransaction)
     {
-        var table = RequestReader.RequireTableName(request);
+        var table = inTransaction ? RequestReader.RequireTableName(request) : RequestReader.RequireTableName(request, _account);
         if (!inTransaction)
         {
             // A transaction's actions have no pre-expression members to mix.
@@ -111,7 +114,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask GetItemAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var tableName = RequestReader.RequireTableName(request);
+        var tableName = RequestReader.RequireTableName(request, _account);
         var key = RequestReader.RequireItem(request, "Key", "key");
         LegacyParameters.RefuseMixed(request, ["ProjectionExpression"], ["AttributesToGet"]);
         var projection = ParseProjection(request, out var context);

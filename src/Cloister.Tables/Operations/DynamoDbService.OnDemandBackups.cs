@@ -9,7 +9,7 @@ namespace Cloister.Tables.Operations;
 /// <summary>
 /// CreateBackup, DescribeBackup, ListBackups and DeleteBackup. A backup is a copy of the table's items in the journal's
 /// database, taken in the journal's order (exactly the changes applied before it), with the table's definition; it is
-/// durable before CreateBackup answers, outlives its table, and is removed only by DeleteBackup.
+/// durable before CreateBackup answers, outlives its table, and is removed only by DeleteBackup (a SYSTEM backup also when it expires).
 /// </summary>
 internal sealed partial class DynamoDbService
 {
@@ -19,17 +19,16 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask CreateBackupAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         var backupName = RequestReader.RequireString(request, "BackupName", "backupName");
         RequestReader.ValidateTableName(backupName, "backupName");
         BackupRecord backup;
         lock (_store.Gate)
         {
             var table = _store.FindTable(name) ?? throw BackupTableNotFound(name);
+            CheckNotRestoring(table);
             var now = _store.Time.GetUtcNow();
-            var arn = string.Create(CultureInfo.InvariantCulture,
-                $"{TableDescriptionWriter.Arn(_account, name)}/backup/{now.ToUnixTimeMilliseconds():D13}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
-            backup = _store.AddBackup(new BackupRecord(arn, backupName, table.Definition, now, table.SizeBytes, table.Count));
+            backup = _store.AddBackup(new BackupRecord(BackupArn(name, now), backupName, table.Definition, now, table.SizeBytes, table.Count));
         }
 
         await _store.WaitDurableAsync(backup.Lsn).ConfigureAwait(false);
@@ -68,8 +67,8 @@ internal sealed partial class DynamoDbService
     }
 
     /// <summary>
-    /// ListBackups: USER backups (the default BackupType, and within ALL); SYSTEM and AWS_BACKUP list none, since none are made
-    /// here. Ordered by creation time; the lower time bound is inclusive, the upper exclusive, as the API reference says.
+    /// ListBackups: USER backups (the default BackupType), SYSTEM backups (of tables deleted with point-in-time recovery), or both
+    /// for ALL; AWS_BACKUP lists none, since AWS Backup is not run here. Ordered by creation time; the lower time bound is inclusive, the upper exclusive, as the API reference says.
     /// </summary>
     private void ListBackups(JsonElement request, Utf8JsonWriter writer)
     {
@@ -94,12 +93,11 @@ internal sealed partial class DynamoDbService
         lock (_store.Gate)
         {
             var backups = start is null ? _store.Backups : _store.BackupsAfter(BackupRecord.Position(RequireLength(start, "exclusiveStartBackupArn")));
-            page = type is "USER" or "ALL"
-                ? [.. backups.Where(backup =>
+            page = [.. backups.Where(backup =>
+                    (type == "ALL" || string.Equals(backup.Type, type, StringComparison.Ordinal)) &&
                     (table is null || string.Equals(backup.Table.Name, table, StringComparison.Ordinal)) &&
                     (lower is null || backup.CreationDateTime >= lower) &&
-                    (upper is null || backup.CreationDateTime < upper)).Take(limit is null ? int.MaxValue : (int)limit + 1)]
-                : [];
+                    (upper is null || backup.CreationDateTime < upper)).Take(limit is null ? int.MaxValue : (int)limit + 1)];
         }
 
         writer.WriteStartObject();
@@ -116,6 +114,27 @@ internal sealed partial class DynamoDbService
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>A new backup's ARN: the table's, then the creation time in milliseconds (ListBackups' order) and a random suffix.</summary>
+    private string BackupArn(string table, DateTimeOffset now) => string.Create(CultureInfo.InvariantCulture,
+        $"{TableDescriptionWriter.Arn(_account, table)}/backup/{now.ToUnixTimeMilliseconds():D13}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
+
+    /// <summary>
+    /// The SYSTEM backup DynamoDB keeps of a table deleted with point-in-time recovery enabled ("&lt;table&gt;$DeletedTableBackup",
+    /// kept 35 days), null for a table without it. Call under the store's lock.
+    /// </summary>
+    private BackupRecord? DeletedTableBackup(TableData table)
+    {
+        if (table.Definition.PointInTimeRecoverySince is null)
+        {
+            return null;
+        }
+
+        var name = table.Definition.Name;
+        var now = _store.Time.GetUtcNow();
+        return new BackupRecord(
+            BackupArn(name, now), name + "$DeletedTableBackup", table.Definition, now, table.SizeBytes, table.Count, BackupRecord.SystemType, now + BackupRecord.SystemRetention);
     }
 
     private static string RequireBackupArn(JsonElement request) =>

@@ -15,7 +15,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask ReadManyAsync(JsonElement request, Utf8JsonWriter writer, bool isQuery)
     {
-        var tableName = RequestReader.RequireTableName(request);
+        var tableName = RequestReader.RequireTableName(request, _account);
         var indexName = RequestReader.GetString(request, "IndexName");
         if (isQuery)
         {

@@ -26,12 +26,12 @@ internal sealed partial class DynamoDbService
         }
 
         var definition = RestoredDefinition(
-            request, backup.Table, target, new RestoreSummary(backup.Arn, TableDescriptionWriter.Arn(_account, backup.Table.Name), _store.Time.GetUtcNow()), "the backup");
+            request, backup.Table, target, new RestoreSummary(backup.Arn, TableDescriptionWriter.Arn(_account, backup.Table.Name), _store.Time.GetUtcNow(), InProgress: true), "the backup");
 
         // Read off the lock: the backup's rows never change, and a DeleteBackup meanwhile is caught below.
-        var (table, operations) = RestoredTable(definition, await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false));
+        var (table, items) = RestoredTable(definition, await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false));
 
-        await CommitRestoredAsync(target, definition, table, operations, writer, () => _ = _store.FindBackup(arn) ?? throw BackupNotFound(arn)).ConfigureAwait(false);
+        await CommitRestoredAsync(target, table, items, writer, () => _ = _store.FindBackup(arn) ?? throw BackupNotFound(arn)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -72,11 +72,11 @@ internal sealed partial class DynamoDbService
             }
         }
 
-        var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at);
+        var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at, InProgress: true);
         var definition = RestoredDefinition(request, current, target, summary, "the source table");
-        var (table, operations) = RestoredTable(definition, await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false));
+        var (table, items) = RestoredTable(definition, await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false));
 
-        await CommitRestoredAsync(target, definition, table, operations, writer, () =>
+        await CommitRestoredAsync(target, table, items, writer, () =>
         {
             // The history read is the source's only if recovery stayed enabled on that same table meanwhile (disabling drops it).
             var now = _store.FindTable(source)?.Definition ?? throw BackupTableNotFound(source);
@@ -88,11 +88,13 @@ internal sealed partial class DynamoDbService
     }
 
     /// <summary>
-    /// Adds a restored table once <paramref name="stillValid"/> (run under the store's lock) and the target's absence
-    /// hold, as one table change: every later answer waits for it, so no item of the new table is seen before it is durable.
+    /// Adds a restored table once <paramref name="stillValid"/> (run under the store's lock) and the target's absence hold, and
+    /// answers with it CREATING, as DynamoDB does, once that table change is durable. Its items are then journalled in bounded
+    /// commits (<see cref="TableStore.WriteRestoredItemsAsync"/>), other tables' writes going on between them, and the table
+    /// becomes ACTIVE with a last table change; until then no item operation can use it, and a table still CREATING when the
+    /// journal is read back at start is dropped (<see cref="Journal"/>), so a crash never leaves a half-restored table.
     /// </summary>
-    private async ValueTask CommitRestoredAsync(
-        string target, TableDefinition definition, TableData table, List<JournalOperation> operations, Utf8JsonWriter writer, Action stillValid)
+    private async ValueTask CommitRestoredAsync(string target, TableData table, List<StoredItem> items, Utf8JsonWriter writer, Action stillValid)
     {
         long lsn;
         lock (_store.Gate)
@@ -100,27 +102,79 @@ internal sealed partial class DynamoDbService
             stillValid();
             CheckRestoreTarget(target);
             _store.AddTable(table);
-            _access.Publish(definition);
-            lsn = _store.AppendTableChange(operations);
-            WriteTableDescription(writer, table, "ACTIVE");
+            _access.Publish(table.Definition);
+            lsn = _store.AppendTableChange(JournalOperation.PutTable(table.Definition));
+            WriteTableDescription(writer, table, "CREATING");
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+        _ = Task.Run(() => FinishRestoreAsync(table, items));
     }
 
-    /// <summary>A restored table holding <paramref name="rows"/> (items as stored), and the journal operations that record it.</summary>
-    private static (TableData Table, List<JournalOperation> Operations) RestoredTable(TableDefinition definition, List<byte[]> rows)
+    /// <summary>Writes a restored table's items, then makes it ACTIVE; on a failure it drops the table rather than leave part of it.</summary>
+    private async Task FinishRestoreAsync(TableData table, List<StoredItem> items)
+    {
+        var name = table.Definition.Name;
+        try
+        {
+            await _store.WriteRestoredItemsAsync(name, items).ConfigureAwait(false);
+            long lsn;
+            lock (_store.Gate)
+            {
+                var active = table.Definition with { RestoredFrom = table.Definition.RestoredFrom! with { InProgress = false } };
+                table.Redefine(active);
+                _access.Publish(active);
+                lsn = _store.AppendTableChange(JournalOperation.PutTable(active));
+            }
+
+            await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Nobody awaits a restore's background half: any failure must drop the table, not escape.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Storage.Log.RestoreFailed(_logger, name, exception);
+            DropFailedRestore(table);
+        }
+    }
+
+    /// <summary>Drops a restored table whose items could not all be written; when the journal itself failed, a restart drops it.</summary>
+    private void DropFailedRestore(TableData table)
+    {
+        var name = table.Definition.Name;
+        lock (_store.Gate)
+        {
+            if (!ReferenceEquals(_store.FindTable(name), table))
+            {
+                return;
+            }
+
+            _store.RemoveTable(name);
+            _access.Remove(name);
+            try
+            {
+                _store.AppendTableChange(JournalOperation.Drop(name));
+            }
+            catch (DynamoDbException)
+            {
+                // The journal is closed or failed: the table's CREATING definition is what a restart reads back, and drops.
+            }
+        }
+    }
+
+    /// <summary>A restored table holding <paramref name="rows"/> (items as stored), and those items in the order read.</summary>
+    private static (TableData Table, List<StoredItem> Items) RestoredTable(TableDefinition definition, List<byte[]> rows)
     {
         var table = new TableData(definition);
-        var operations = new List<JournalOperation>(rows.Count + 1) { JournalOperation.PutTable(definition) };
+        var items = new List<StoredItem>(rows.Count);
         foreach (var row in rows)
         {
             var item = StoredItemFactory.FromJournal(definition, row);
             table.Put(item.PartitionKey, item.SortKey, item);
-            operations.Add(JournalOperation.PutItem(definition.Name, item));
+            items.Add(item);
         }
 
-        return (table, operations);
+        return (table, items);
     }
 
     private static DynamoDbException RecoveryUnavailable(string table) =>

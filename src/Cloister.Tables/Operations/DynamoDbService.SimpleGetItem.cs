@@ -35,7 +35,7 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            if (_store.FindTable(tableName) is not { } table)
+            if (_store.FindTable(tableName) is not { IsRestoring: false } table)
             {
                 return false;
             }

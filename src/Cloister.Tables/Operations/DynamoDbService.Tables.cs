@@ -65,7 +65,7 @@ internal sealed partial class DynamoDbService
 
     private void DescribeTable(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         lock (_store.Gate)
         {
             var table = _store.FindTable(name) ?? throw new DynamoDbException(ErrorCodes.ResourceNotFound, $"Requested resource not found: Table: {name} not found");
@@ -110,7 +110,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask UpdateTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         var billing = RequestReader.GetEnum(request, "BillingMode", "billingMode", "PROVISIONED", "PAY_PER_REQUEST");
         var requestedTypes = TableDefinitionReader.ReadAttributeDefinitions(request);
         var tableClass = TableSettingsReader.ReadTableClass(request);
@@ -119,7 +119,7 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            var table = _store.GetTable(name);
+            var table = _store.FindTable(name) ?? throw DynamoDbException.TableNotFound();
             TableSettingsReader.CheckStreamOnUpdate(request, name);
             var definition = table.Definition;
             if (sse)
@@ -209,9 +209,19 @@ internal sealed partial class DynamoDbService
     /// </summary>
     private long Redefine(TableData table, TableDefinition changed, Cloister.Policy.Policy? compiled = null)
     {
+        CheckNotRestoring(table);
         table.Redefine(changed);
         _access.Publish(changed, compiled);
         return _store.AppendTableChange(JournalOperation.PutTable(changed));
+    }
+
+    /// <summary>Refuses a change to a restore's table still CREATING, as DynamoDB refuses one to a table being created.</summary>
+    private static void CheckNotRestoring(TableData table)
+    {
+        if (table.IsRestoring)
+        {
+            throw new DynamoDbException(ErrorCodes.ResourceInUse, "Attempt to change a resource which is still in use: Table is being created: " + table.Definition.Name);
+        }
     }
 
     private void WriteTableDescription(Utf8JsonWriter writer, TableData table, string status)
@@ -264,7 +274,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask DeleteTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         long lsn;
         lock (_store.Gate)
         {
@@ -274,9 +284,11 @@ internal sealed partial class DynamoDbService
                 throw DynamoDbException.Validation($"Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
             }
 
-            _store.RemoveTable(name);
+            CheckNotRestoring(table);
+
+            // With point-in-time recovery enabled, DynamoDB keeps a SYSTEM backup of the table as it was when deleted.
+            lsn = _store.DropTable(name, DeletedTableBackup(table));
             _access.Remove(name);
-            lsn = _store.AppendTableChange(JournalOperation.Drop(name));
             WriteTableDescription(writer, table, "DELETING");
         }
 
@@ -285,7 +297,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask UpdateTimeToLiveAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         var specification = RequestReader.GetObject(request, "TimeToLiveSpecification")
             ?? throw DynamoDbException.MemberNull("timeToLiveSpecification");
         var enabled = RequestReader.GetBool(specification, "Enabled")
@@ -295,7 +307,8 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            var table = _store.GetTable(name);
+            var table = _store.FindTable(name) ?? throw DynamoDbException.TableNotFound();
+            CheckNotRestoring(table);
             var definition = table.Definition;
             if (definition.TimeToLiveEnabled == enabled)
             {
@@ -322,11 +335,11 @@ internal sealed partial class DynamoDbService
 
     private void DescribeTimeToLive(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, _account);
         TableDefinition definition;
         lock (_store.Gate)
         {
-            definition = _store.GetTable(name).Definition;
+            definition = (_store.FindTable(name) ?? throw DynamoDbException.TableNotFound()).Definition;
         }
 
         writer.WriteStartObject();

@@ -21,11 +21,13 @@ internal sealed partial class DynamoDbService
     private readonly FrozenDictionary<string, Func<JsonElement, Utf8JsonWriter, RequestInfo, ValueTask>> _operations;
     private readonly FrozenSet<string> _names;
     private readonly TableAccessCatalog _access;
+    private readonly ILogger _logger;
 
     public DynamoDbService(TableStore store, AccountContext account, ILogger? logger = null)
     {
         _store = store;
         _account = account;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _access = new TableAccessCatalog(account, logger);
         lock (store.Gate)
         {

@@ -27,7 +27,7 @@ internal static class TableDescriptionWriter
         writer.WriteEndArray();
         writer.WriteString("TableName", definition.Name);
         WriteKeySchema(writer, definition.HashKey, definition.RangeKey);
-        writer.WriteString("TableStatus", status);
+        writer.WriteString("TableStatus", table.IsRestoring ? "CREATING" : status);
         writer.WriteNumber("CreationDateTime", definition.CreationDateTime.ToUnixTimeMilliseconds() / 1000.0);
         WriteThroughput(writer, definition.ReadCapacityUnits, definition.WriteCapacityUnits);
         writer.WriteNumber("TableSizeBytes", table.SizeBytes);
@@ -58,7 +58,6 @@ internal static class TableDescriptionWriter
         WriteSettings(writer, definition);
         if (definition.RestoredFrom is { } restore)
         {
-            // The restore is done when it is answered, so it is never in progress here (DynamoDB's is for minutes).
             writer.WriteStartObject("RestoreSummary");
             if (restore.SourceBackupArn is not null)
             {
@@ -67,7 +66,7 @@ internal static class TableDescriptionWriter
 
             writer.WriteString("SourceTableArn", restore.SourceTableArn);
             writer.WriteNumber("RestoreDateTime", restore.RestoreDateTime.ToUnixTimeMilliseconds() / 1000.0);
-            writer.WriteBoolean("RestoreInProgress", false);
+            writer.WriteBoolean("RestoreInProgress", restore.InProgress);
             writer.WriteEndObject();
         }
 

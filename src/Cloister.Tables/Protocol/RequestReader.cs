@@ -63,6 +63,28 @@ internal static class RequestReader
         return table;
     }
 
+    /// <summary>
+    /// As <see cref="RequireTableName(JsonElement, string)"/>, also taking the table's ARN where the API reference says "You can
+    /// also provide the Amazon Resource Name (ARN) of the table in this parameter" (1–1024 characters): an ARN of a table of
+    /// <paramref name="account"/>'s account and region names that table; any other ARN names no table here (ResourceNotFoundException).
+    /// </summary>
+    public static string RequireTableName(JsonElement request, Cloister.Model.AccountContext account, string name = "TableName")
+    {
+        var table = RequireString(request, name, "tableName");
+        if (!table.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            ValidateTableName(table, "tableName");
+            return table;
+        }
+
+        RequireLength(table, "tableName", 1, 1024);
+        var prefix = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/";
+        var named = table.StartsWith(prefix, StringComparison.Ordinal) ? table[prefix.Length..] : "";
+        return IsTableName(named) ? named : throw DynamoDbException.TableNotFound();
+    }
+
+    private static bool IsTableName(string table) => table.Length is >= 3 and <= 255 && !table.AsSpan().ContainsAnyExcept(TableNameCharacters);
+
     public static void ValidateTableName(string table, string member)
     {
         RequireLength(table, member, 3, 255);

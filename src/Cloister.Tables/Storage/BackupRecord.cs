@@ -5,13 +5,26 @@ namespace Cloister.Tables.Storage;
 /// <summary>
 /// An on-demand backup: its ARN and name, the source table's definition as it was (keys, indexes, throughput, billing,
 /// encryption), and the size and item count the table had. The items themselves are a copy in the journal's database
-/// (<c>backup_items</c>), read only by a restore. Stored whole as JSON in the journal's <c>backups</c> table.
+/// (<c>backup_items</c>), read only by a restore. Stored whole as JSON in the journal's <c>backups</c> table. <c>Type</c> is
+/// USER for CreateBackup's, SYSTEM for the one DeleteTable keeps of a table with point-in-time recovery, which expires at
+/// <c>ExpiryDateTime</c> (35 days on).
 /// </summary>
-internal sealed record BackupRecord(string Arn, string Name, TableDefinition Table, DateTimeOffset CreationDateTime, long SizeBytes, long ItemCount)
+internal sealed record BackupRecord(
+    string Arn, string Name, TableDefinition Table, DateTimeOffset CreationDateTime, long SizeBytes, long ItemCount, string Type = BackupRecord.UserType, DateTimeOffset? ExpiryDateTime = null)
 {
+    public const string UserType = "USER";
+
+    public const string SystemType = "SYSTEM";
+
+    /// <summary>How long DynamoDB keeps the SYSTEM backup of a table deleted with point-in-time recovery enabled.</summary>
+    public static readonly TimeSpan SystemRetention = TimeSpan.FromDays(35);
+
     /// <summary>The journal position of the CreateBackup (0 when read back at start): its rows are readable once it is durable.</summary>
     [JsonIgnore]
     public long Lsn { get; init; }
+
+    /// <summary>Whether the backup has expired at <paramref name="now"/> (a SYSTEM backup 35 days on); an expired backup is gone.</summary>
+    public bool ExpiredAt(DateTimeOffset now) => ExpiryDateTime <= now;
 
     /// <summary>
     /// The order ListBackups walks in: the creation time in milliseconds the ARN carries, then the ARN. Taken from the ARN

@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "An item of table {Table} in the journal cannot be read back as that table's item; it is left out of the table (its row stays in the file)")]
     public static partial void ItemLeftOut(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "Restoring table {Table} failed part-way; the table is dropped")]
+    public static partial void RestoreFailed(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Table {Table} was still being restored when the journal was last written; it is dropped, as its restore never finished")]
+    public static partial void UnfinishedRestoreDropped(ILogger logger, string table);
 }

@@ -26,6 +26,9 @@ internal sealed class TableData
 
     public TableDefinition Definition { get; private set; }
 
+    /// <summary>Whether the table is a restore's still being written: CREATING, and no item operation may use it.</summary>
+    public bool IsRestoring => Definition.RestoredFrom is { InProgress: true };
+
     public int Count => _items.Count;
 
     public long SizeBytes { get; private set; }

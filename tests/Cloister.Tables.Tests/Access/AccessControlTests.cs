@@ -126,6 +126,20 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutItem_TableNameAnArn_AuthorizedOnThatTable()
+    {
+        var table = await _server.CreateTableAsync();
+        _server.AddRole("AKIDARN", "Writer", "arn-secret", [AccessServer.Allow("\"dynamodb:PutItem\"", AccessServer.TableArnPrefix + table)]);
+        using var client = _server.Client("AKIDARN", "arn-secret");
+
+        await client.PutItemAsync(AccessServer.TableArnPrefix + table, Item("a"));
+        var error = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.DeleteItemAsync(AccessServer.TableArnPrefix + table, Item("a")));
+
+        Assert.NotNull(await _server.ReadAsync(table, "a"));
+        Assert.Equal(Denied("Writer", "dynamodb:DeleteItem", AccessServer.TableArnPrefix + table, "because no identity-based policy allows the dynamodb:DeleteItem action"), error.Message);
+    }
+
+    [Fact]
     public async Task PutItem_Denied_BodyIsDynamoDbs()
     {
         var table = await _server.CreateTableAsync();

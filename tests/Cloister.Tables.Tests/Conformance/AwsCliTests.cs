@@ -78,6 +78,7 @@ public sealed class AwsCliTests(TablesServerFixture fixture) : IClassFixture<Tab
         await RunAsync("put-item", "--table-name", table, "--item", """{"PK":{"S":"b"},"v":{"S":"after"}}""");
         var listed = await RunAsync("list-backups", "--table-name", table);
         var restored = await RunAsync("restore-table-from-backup", "--target-table-name", table + "-copy", "--backup-arn", arn);
+        await RunAsync("wait", "table-exists", "--table-name", table + "-copy");
         var scan = await RunAsync("scan", "--table-name", table + "-copy");
         var deleted = await RunAsync("delete-backup", "--backup-arn", arn);
 

@@ -62,8 +62,8 @@ public sealed class BackupTests : IAsyncLifetime
 
         var target = TablesServerFixture.UniqueName("restored");
         var restored = (await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup.BackupArn, TargetTableName = target })).TableDescription;
-        var described = (await Client.DescribeTableAsync(target)).Table;
         var items = await ScanAsync(target);
+        var described = (await Client.DescribeTableAsync(target)).Table;
         var byGlobal = await Client.QueryAsync(new QueryRequest
         {
             TableName = target,
@@ -74,11 +74,13 @@ public sealed class BackupTests : IAsyncLifetime
 
         Assert.Equal(["a/one/x", "b/two/y"], items);
         Assert.Equal(["a"], byGlobal.Items.Select(item => item["PK"].S));
-        Assert.Equal(TableStatus.ACTIVE, restored.TableStatus);
+        Assert.Equal(TableStatus.CREATING, restored.TableStatus);
+        Assert.Equal(TableStatus.ACTIVE, described.TableStatus);
         Assert.Equal(2, restored.ItemCount);
         Assert.Equal(backup.BackupArn, restored.RestoreSummary.SourceBackupArn);
         Assert.Equal(Arn + table, restored.RestoreSummary.SourceTableArn);
-        Assert.False(restored.RestoreSummary.RestoreInProgress);
+        Assert.True(restored.RestoreSummary.RestoreInProgress);
+        Assert.False(described.RestoreSummary.RestoreInProgress);
         Assert.Equal(backup.BackupArn, described.RestoreSummary.SourceBackupArn);
         Assert.Equal(["byG"], described.GlobalSecondaryIndexes.Select(index => index.IndexName));
         Assert.Equal(["byL"], described.LocalSecondaryIndexes.Select(index => index.IndexName));
@@ -96,6 +98,7 @@ public sealed class BackupTests : IAsyncLifetime
         await _server.RestartAsync();
         var described = (await Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = backup.BackupArn })).BackupDescription;
         await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup.BackupArn, TargetTableName = table });
+        await _server.WaitActiveAsync(table);
         await _server.RestartAsync();
         var items = await ScanAsync(table);
 
@@ -241,8 +244,12 @@ public sealed class BackupTests : IAsyncLifetime
         await Client.PutItemAsync(table, item);
     }
 
-    private async Task<List<string>> ScanAsync(string table) =>
-        [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["SK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
+    /// <summary>The table's items, once it is ACTIVE (a restored table is CREATING until its items are in).</summary>
+    private async Task<List<string>> ScanAsync(string table)
+    {
+        await _server.WaitActiveAsync(table);
+        return [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["SK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
+    }
 
     private async Task<List<string>> ListAsync(ListBackupsRequest request) =>
         [.. (await Client.ListBackupsAsync(request)).BackupSummaries.Select(summary => summary.BackupName)];

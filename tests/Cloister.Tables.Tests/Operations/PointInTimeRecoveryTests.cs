@@ -79,7 +79,8 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["b/z"], await ScanAsync(latest));
         Assert.Equal(["b/z"], await ScanAsync(table));
         Assert.Equal(["b", "before"], byGlobal.Items.Select(item => item["PK"].S).Order(StringComparer.Ordinal));
-        Assert.Equal(TableStatus.ACTIVE, restored.TableStatus);
+        Assert.Equal(TableStatus.CREATING, restored.TableStatus);
+        Assert.True(restored.RestoreSummary.RestoreInProgress);
         Assert.Equal(1, restored.ItemCount);
         Assert.Null(restored.RestoreSummary.SourceBackupArn);
         Assert.Equal(Arn + table, restored.RestoreSummary.SourceTableArn);
@@ -108,6 +109,68 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, t1)));
         Assert.Equal(["a/y"], await ScanAsync(await RestoreAsync(table, t2)));
         Assert.Equal(["b/x"], await ScanAsync(await RestoreAsync(table, _time.Now)));
+    }
+
+    [Fact]
+    public async Task UpdateContinuousBackups_EnabledAgainWithoutPeriodAfterDisabled_PeriodDefaultsTo35()
+    {
+        var table = await CreateTableAsync();
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 7 },
+        });
+        var seven = (await DescribeAsync(table)).RecoveryPeriodInDays;
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = false },
+        });
+
+        var again = await EnableAsync(table);
+
+        Assert.Equal(7, seven);
+        Assert.Equal(35, again.RecoveryPeriodInDays);
+    }
+
+    [Fact]
+    public async Task DeleteTable_PointInTimeRecoveryEnabled_SystemBackupListedRestorableAndExpiresAfter35Days()
+    {
+        var table = await CreateTableAsync();
+        var plain = await CreateTableAsync();
+        await EnableAsync(table);
+        await PutAsync(table, "a", "x");
+        await PutAsync(table, "b", "y");
+        await PutAsync(plain, "a", "x");
+        var deletedAt = Tick();
+        await Client.DeleteTableAsync(table);
+        await Client.DeleteTableAsync(plain);
+
+        var system = Assert.Single((await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.SYSTEM })).BackupSummaries);
+        var user = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table })).BackupSummaries;
+        var all = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
+        var ofPlain = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = plain, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
+        await _server.RestartAsync();
+        var described = (await Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn })).BackupDescription;
+        var target = TablesServerFixture.UniqueName("undeleted");
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = system.BackupArn, TargetTableName = target });
+        var restored = await ScanAsync(target);
+        _time.Now = deletedAt.AddDays(35).AddSeconds(1);
+        var expired = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
+        var gone = await Assert.ThrowsAsync<BackupNotFoundException>(() => Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn }));
+
+        Assert.Equal(table + "$DeletedTableBackup", system.BackupName);
+        Assert.Equal(BackupType.SYSTEM, system.BackupType);
+        Assert.Equal(deletedAt.UtcDateTime, system.BackupCreationDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(deletedAt.AddDays(35).UtcDateTime, system.BackupExpiryDateTime!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Empty(user ?? []);
+        Assert.Equal([system.BackupArn], all.Select(summary => summary.BackupArn));
+        Assert.Empty(ofPlain ?? []);
+        Assert.Equal(BackupType.SYSTEM, described.BackupDetails.BackupType);
+        Assert.Equal(2, described.SourceTableDetails.ItemCount);
+        Assert.Equal(["a/x", "b/y"], restored);
+        Assert.Empty(expired ?? []);
+        Assert.Equal("Backup not found: " + system.BackupArn, gone.Message);
     }
 
     [Fact]
@@ -488,13 +551,18 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     {
         var target = TablesServerFixture.UniqueName("at");
         await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = target, RestoreDateTime = at.UtcDateTime });
+        await _server.WaitActiveAsync(target);
         return target;
     }
 
     private async Task PutAsync(string table, string pk, string g) => await Client.PutItemAsync(table, Item(pk, g));
 
-    private async Task<List<string>> ScanAsync(string table) =>
-        [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
+    /// <summary>The table's items, once it is ACTIVE (a restored table is CREATING until its items are in).</summary>
+    private async Task<List<string>> ScanAsync(string table)
+    {
+        await _server.WaitActiveAsync(table);
+        return [.. (await Client.ScanAsync(new ScanRequest { TableName = table })).Items.Select(item => $"{item["PK"].S}/{item["G"].S}").Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>A PAY_PER_REQUEST table keyed PK with a global index on G.</summary>
     private async Task<string> CreateTableAsync(string? name = null)

@@ -1,0 +1,156 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Cloister.Tables.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Cloister.Tables.Tests.Operations;
+
+/// <summary>
+/// A restore's table is CREATING until its items are in, written in bounded commits after the restore is answered, as DynamoDB's
+/// restore creates its table: other tables' writes are committed between those commits, and a stop or crash part-way leaves no
+/// half-restored table. The restore is held part-way through its commits (<see cref="TableStore.RestoreCommitted"/>), so the
+/// tests assert an order, not a time.
+/// </summary>
+public sealed class RestoreProgressTests : IAsyncLifetime
+{
+    private const int Items = 2_500;
+
+    private readonly RestartableServer _server = new("cloister-restore-progress");
+    private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AmazonDynamoDBClient Client => _server.Client;
+
+    public Task InitializeAsync() => _server.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _resume.TrySetResult();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RestoreTableFromBackup_LargeTable_CreatingWhileOtherTablesWritesAreAcknowledged()
+    {
+        var (source, backup) = await LargeTableBackupAsync();
+        var other = await CreateTableAsync();
+        var target = TablesServerFixture.UniqueName("restored");
+        HoldAfterFirstCommit();
+
+        var answered = (await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target })).TableDescription;
+        await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var written = await Client.PutItemAsync(other, Item("written-meanwhile"));
+        var during = (await Client.DescribeTableAsync(target)).Table;
+        var get = await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.GetItemAsync(target, Key("k0")));
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.ScanAsync(new ScanRequest { TableName = target }));
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.PutItemAsync(target, Item("early")));
+        var delete = await Assert.ThrowsAsync<ResourceInUseException>(() => Client.DeleteTableAsync(target));
+        _resume.SetResult();
+        await _server.WaitActiveAsync(target);
+        var after = (await Client.DescribeTableAsync(target)).Table;
+
+        Assert.Equal(TableStatus.CREATING, answered.TableStatus);
+        Assert.True(answered.RestoreSummary.RestoreInProgress);
+        Assert.Equal(System.Net.HttpStatusCode.OK, written.HttpStatusCode);
+        Assert.Equal(TableStatus.CREATING, during.TableStatus);
+        Assert.True(during.RestoreSummary.RestoreInProgress);
+        Assert.Equal("Requested resource not found", get.Message);
+        Assert.Equal("Attempt to change a resource which is still in use: Table is being created: " + target, delete.Message);
+        Assert.False(after.RestoreSummary.RestoreInProgress);
+        Assert.Equal(Items, await CountAsync(target));
+        Assert.Equal(Items, await CountAsync(source));
+        Assert.Equal("k7", (await Client.GetItemAsync(target, Key("k7"))).Item["PK"].S);
+    }
+
+    [Fact]
+    public async Task RestoreTableFromBackup_StoppedPartWay_TableGoneAfterRestart()
+    {
+        var (source, backup) = await LargeTableBackupAsync();
+        var target = TablesServerFixture.UniqueName("restored");
+        HoldAfterFirstCommit();
+
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target });
+        await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var rowsWritten = CountRows(target);
+        await _server.StopAsync();
+        _resume.SetResult();
+        await _server.StartAsync();
+
+        Assert.InRange(rowsWritten, 1, Items - 1);
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTableAsync(target));
+        Assert.DoesNotContain(target, (await Client.ListTablesAsync()).TableNames);
+        Assert.Equal(0, CountRows(target));
+        Assert.Equal(Items, await CountAsync(source));
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target });
+        await _server.WaitActiveAsync(target);
+        Assert.Equal(Items, await CountAsync(target));
+    }
+
+    /// <summary>Makes the next restore wait after its first commit of items until the test resumes it.</summary>
+    private void HoldAfterFirstCommit() => _server.Store.RestoreCommitted = async _ =>
+    {
+        _paused.TrySetResult();
+        await _resume.Task;
+    };
+
+    private async Task<(string Table, string Backup)> LargeTableBackupAsync()
+    {
+        var table = await CreateTableAsync();
+        for (var batch = 0; batch < Items / 25; batch++)
+        {
+            await Client.BatchWriteItemAsync(new Dictionary<string, List<WriteRequest>>
+            {
+                [table] = [.. Enumerable.Range(batch * 25, 25).Select(i => new WriteRequest(new PutRequest(Item("k" + i))))],
+            });
+        }
+
+        var backup = await Client.CreateBackupAsync(new CreateBackupRequest { TableName = table, BackupName = "large" });
+        return (table, backup.BackupDetails.BackupArn);
+    }
+
+    private async Task<int> CountAsync(string table)
+    {
+        var count = 0;
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await Client.ScanAsync(new ScanRequest { TableName = table, Select = Select.COUNT, ExclusiveStartKey = start });
+            count += page.Count ?? 0;
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        return count;
+    }
+
+    /// <summary>The table's rows in the journal's database itself.</summary>
+    private long CountRows(string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, TableStore.FileName)};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM items WHERE tbl = $t";
+        command.Parameters.AddWithValue("$t", table);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
+
+    private static Dictionary<string, AttributeValue> Item(string pk) => new()
+    {
+        ["PK"] = new AttributeValue { S = pk },
+        ["v"] = new AttributeValue { S = new string('x', 200) },
+    };
+
+    private async Task<string> CreateTableAsync()
+    {
+        var request = new CreateTableRequest
+        {
+            TableName = TablesServerFixture.UniqueName("t"),
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new("PK", ScalarAttributeType.S)],
+            KeySchema = [new("PK", KeyType.HASH)],
+        };
+        await Client.CreateTableAsync(request);
+        return request.TableName;
+    }
+}
