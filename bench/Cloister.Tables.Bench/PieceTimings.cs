@@ -60,8 +60,8 @@ public static class PieceTimings
             body.ParseDocument(options);
         }));
         rows.Add(Time("PutItem: read and validate the request (PrepareWrite)", iterations, i =>
-            DynamoDbService.PrepareWrite(putDocuments[i % Keys].RootElement, WriteKind.Put, inTransaction: false)));
-        var prepared = putDocuments.Select(document => DynamoDbService.PrepareWrite(document.RootElement, WriteKind.Put, inTransaction: false)).ToArray();
+            service.PrepareWrite(putDocuments[i % Keys].RootElement, WriteKind.Put, inTransaction: false)));
+        var prepared = putDocuments.Select(document => service.PrepareWrite(document.RootElement, WriteKind.Put, inTransaction: false)).ToArray();
         rows.Add(Time("PutItem: evaluate and apply in memory (under the lock)", iterations, i =>
         {
             lock (store.Gate)
