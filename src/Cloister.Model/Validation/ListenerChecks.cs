@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cloister.Model.LoadBalancing;
 
 namespace Cloister.Model.Validation;
@@ -114,14 +115,18 @@ public static partial class ListenerChecks
         };
     }
 
-    /// <summary>The problems of one condition; none for the fields without checks of their own here.</summary>
-    public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition)
+    /// <summary>
+    /// The problems of one condition; none for the fields without checks of their own here. A host-header or
+    /// path-pattern condition's values are reported at <paramref name="valuesProperty"/> (its config block's
+    /// <c>Values</c> unless given: a template may write them as <c>Values</c> beside <c>Field</c>).
+    /// </summary>
+    public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition, string? valuesProperty = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
         return condition.Field switch
         {
-            "host-header" => Regexes(condition, "HostHeaderConfig"),
-            "path-pattern" => PathPatterns(condition).Concat(Regexes(condition, "PathPatternConfig")),
+            "host-header" => HostHeaders(condition, valuesProperty ?? "HostHeaderConfig.Values").Concat(Regexes(condition, "HostHeaderConfig")),
+            "path-pattern" => PathPatterns(condition, valuesProperty ?? "PathPatternConfig.Values").Concat(Regexes(condition, "PathPatternConfig")),
             "http-header" => HttpHeader(condition).Concat(Regexes(condition, "HttpHeaderConfig")),
             "query-string" => QueryString(condition),
             _ => [],
@@ -155,19 +160,48 @@ public static partial class ListenerChecks
     /// characters": letters, digits, <c>_ - . $ / ~ " ' @ : + &amp;</c> and the wildcards; ELB refuses any other (a
     /// <c>%</c> too: rules see the normalized path, in which no pattern could name an escape) with its own words.
     /// </summary>
-    private static IEnumerable<(string Property, string Message)> PathPatterns(RuleCondition condition)
+    private static IEnumerable<(string Property, string Message)> PathPatterns(RuleCondition condition, string valuesProperty)
     {
         for (var i = 0; !condition.Values.IsDefault && i < condition.Values.Length; i++)
         {
             var pattern = condition.Values[i];
             if ((Value(pattern) ?? (pattern.All(IsPathPatternCharacter) ? null : $"Condition value '{pattern}' contains a character that is not valid")) is { } problem)
             {
-                yield return ($"PathPatternConfig.Values[{i}]", problem);
+                yield return ($"{valuesProperty}[{i}]", problem);
             }
         }
     }
 
     private static bool IsPathPatternCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "_-.$/~\"'@:+&*?".Contains(c, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A host name "can contain any of the following characters": letters, digits, <c>-</c>, <c>.</c> and the wildcards,
+    /// at most 128 of them; "You must include at least one '.' character. You can include only alphabetical characters
+    /// after the final '.' character" (the wildcards too, which may stand for them). ELB refuses any other (a port, an
+    /// underscore) with its own words; a <c>RegexValues</c> expression matches a host with its port.
+    /// </summary>
+    private static IEnumerable<(string Property, string Message)> HostHeaders(RuleCondition condition, string valuesProperty)
+    {
+        for (var i = 0; !condition.Values.IsDefault && i < condition.Values.Length; i++)
+        {
+            var host = condition.Values[i];
+            if ((Value(host) ?? (IsHostNamePattern(host) ? null : "Condition value for field 'host-header' must be a valid hostname")) is { } problem)
+            {
+                yield return ($"{valuesProperty}[{i}]", problem);
+            }
+        }
+    }
+
+    private static bool IsHostNamePattern(string host)
+    {
+        var lastDot = host.LastIndexOf('.');
+        return lastDot >= 0 &&
+            host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '*' or '?') &&
+            host.AsSpan(lastDot + 1).IndexOfAnyExcept(HostTopLevelCharacters) < 0;
+    }
+
+    private static readonly SearchValues<char> HostTopLevelCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz*?");
 
     private static IEnumerable<(string Property, string Message)> HttpHeader(RuleCondition condition)
     {

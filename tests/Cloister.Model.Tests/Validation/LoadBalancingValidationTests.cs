@@ -159,6 +159,31 @@ public sealed class LoadBalancingValidationTests
     }
 
     [Fact]
+    public void Validate_HostHeaderValues_RefusesWhatElbDoesNotTakeAsAHostNameWithElbsMessage()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Rule", "l-http", 10, [new RuleCondition("host-header", ["a_b.example", "api.example.com:8443", "*.Ex-am9le.c?M", "localhost", "a.example.c0m"])], ForwardAction.To("tg-web")),
+                new ListenerRule("r2", "Long", "l-http", 11, [new RuleCondition("host-header", [new string('a', 125) + ".com"])], ForwardAction.To("tg-web")),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}: {p.Message}").ToList();
+
+        Assert.Equal(
+            [
+                "Rule.Conditions[0].HostHeaderConfig.Values[0]: Condition value for field 'host-header' must be a valid hostname",
+                "Rule.Conditions[0].HostHeaderConfig.Values[1]: Condition value for field 'host-header' must be a valid hostname",
+                "Rule.Conditions[0].HostHeaderConfig.Values[3]: Condition value for field 'host-header' must be a valid hostname",
+                "Rule.Conditions[0].HostHeaderConfig.Values[4]: Condition value for field 'host-header' must be a valid hostname",
+                "Long.Conditions[0].HostHeaderConfig.Values[0]: is longer than 128 characters.",
+            ],
+            problems);
+    }
+
+    [Fact]
     public void Validate_RedirectKeywordsAndLengths_RefusedWhereElbRefusesThemInListenersAndRules()
     {
         var long129 = new string('a', 129);
