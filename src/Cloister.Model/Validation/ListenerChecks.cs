@@ -1,11 +1,14 @@
 using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Cloister.Model.LoadBalancing;
 
 namespace Cloister.Model.Validation;
 
 /// <summary>
-/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c>, <c>path-pattern</c> or <c>query-string</c>
-/// condition, in the <c>RegexValues</c> of a host-header, path-pattern or http-header condition, or in a forward or
+/// What ELB's CreateListener and CreateRule refuse in a <c>host-header</c>, <c>path-pattern</c>, <c>http-header</c>,
+/// <c>http-request-method</c>, <c>source-ip</c> or <c>query-string</c> condition, in the <c>RegexValues</c> of a host-header, path-pattern or http-header condition, or in a forward or
 /// redirect action, each problem as the property path below the condition or the action and a message.
 /// The model validator and the template mapping (which knows the template's full path, and runs before the
 /// validator) report the same checks from here.
@@ -127,6 +130,8 @@ public static partial class ListenerChecks
         {
             "host-header" => HostHeaders(condition, valuesProperty ?? "HostHeaderConfig.Values").Concat(Regexes(condition, "HostHeaderConfig")),
             "path-pattern" => PathPatterns(condition, valuesProperty ?? "PathPatternConfig.Values").Concat(Regexes(condition, "PathPatternConfig")),
+            "http-request-method" => EachValue(condition, valuesProperty ?? "HttpRequestMethodConfig.Values", MethodProblem),
+            "source-ip" => EachValue(condition, valuesProperty ?? "SourceIpConfig.Values", SourceIpProblem),
             "http-header" => HttpHeader(condition).Concat(Regexes(condition, "HttpHeaderConfig")),
             "query-string" => QueryString(condition),
             _ => [],
@@ -202,6 +207,45 @@ public static partial class ListenerChecks
 
     private static readonly SearchValues<char> HostTopLevelCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz*?");
+
+    private static IEnumerable<(string Property, string Message)> EachValue(RuleCondition condition, string valuesProperty, Func<string, string?> problemOf)
+    {
+        for (var i = 0; !condition.Values.IsDefault && i < condition.Values.Length; i++)
+        {
+            if (problemOf(condition.Values[i]) is { } problem)
+            {
+                yield return ($"{valuesProperty}[{i}]", problem);
+            }
+        }
+    }
+
+    /// <summary>The longest request method an <c>http-request-method</c> condition may name.</summary>
+    public const int MaxMethodLength = 40;
+
+    /// <summary>
+    /// A method is "up to 40 characters. The allowed characters are A-Z, hyphen (-), and underscore (_). The comparison is
+    /// case sensitive": <c>get</c> is refused rather than taken as a value no request could match.
+    /// </summary>
+    private static string? MethodProblem(string method) =>
+        method.Length is 0 or > MaxMethodLength || !method.All(c => c is (>= 'A' and <= 'Z') or '-' or '_')
+            ? $"'{method}' is not a request method (1 to {MaxMethodLength} characters: A-Z, '-' and '_'; the comparison is case sensitive)."
+            : null;
+
+    /// <summary>
+    /// A source is "in CIDR format. You can use both IPv4 and IPv6 addresses. Wildcards are not supported": an address
+    /// without its prefix length, a prefix longer than the family's or a wildcard is refused, not taken as a value that
+    /// matches no client.
+    /// </summary>
+    private static string? SourceIpProblem(string block)
+    {
+        var slash = block.IndexOf('/', StringComparison.Ordinal);
+        var fits = slash > 0 &&
+            IPAddress.TryParse(block.AsSpan(0, slash), out var address) &&
+            (block.AsSpan(0, slash).Contains(':') || block.AsSpan(0, slash).Count('.') == 3) &&
+            int.TryParse(block.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) &&
+            prefix <= (address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32);
+        return fits ? null : $"'{block}' is not a CIDR block (an IPv4 or IPv6 address and its prefix length, such as 10.0.0.0/16).";
+    }
 
     private static IEnumerable<(string Property, string Message)> HttpHeader(RuleCondition condition)
     {

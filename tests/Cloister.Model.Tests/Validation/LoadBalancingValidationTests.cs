@@ -184,6 +184,31 @@ public sealed class LoadBalancingValidationTests
     }
 
     [Fact]
+    public void Validate_MethodAndSourceIpValues_RefusedWhereElbRefusesThem()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Methods", "l-http", 10, [new RuleCondition("http-request-method", ["GET", "get", "CUSTOM_VERB-X", new string('A', 41)])], ForwardAction.To("tg-web")),
+                new ListenerRule("r2", "Sources", "l-http", 11, [new RuleCondition("source-ip", ["10.0.0.0/8", "10.0.0.1", "2001:db8::/32", "10.0.0.0/33", "*"])], ForwardAction.To("tg-web")),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(
+            [
+                "Methods.Conditions[0].HttpRequestMethodConfig.Values[1]",
+                "Methods.Conditions[0].HttpRequestMethodConfig.Values[3]",
+                "Sources.Conditions[0].SourceIpConfig.Values[1]",
+                "Sources.Conditions[0].SourceIpConfig.Values[3]",
+                "Sources.Conditions[0].SourceIpConfig.Values[4]",
+            ],
+            problems);
+    }
+
+    [Fact]
     public void Validate_RedirectKeywordsAndLengths_RefusedWhereElbRefusesThemInListenersAndRules()
     {
         var long129 = new string('a', 129);
