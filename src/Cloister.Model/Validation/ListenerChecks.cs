@@ -76,6 +76,14 @@ public static partial class ListenerChecks
             yield return ("Conditions", $"A rule can only have '{MaxConditionValuesPerRule}' condition values");
         }
 
+        // "Each rule can optionally include up to one of each of the following conditions: http-request-method,
+        // host-header, path-pattern, and source-ip"; http-header and query-string may repeat.
+        foreach (var field in conditions.Select(c => c.Field).Where(f => f is "host-header" or "path-pattern" or "http-request-method" or "source-ip")
+            .GroupBy(f => f, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            yield return ("Conditions", $"A rule can have only one '{field}' condition (one each of host-header, path-pattern, http-request-method and source-ip; http-header and query-string may repeat).");
+        }
+
         var wildcards = conditions.Sum(Wildcards);
         if (wildcards > MaxWildcardsPerRule)
         {
@@ -126,6 +134,35 @@ public static partial class ListenerChecks
     public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition, string? valuesProperty = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        return OwnChecks(condition, valuesProperty).Concat(Repeats(condition, valuesProperty));
+    }
+
+    /// <summary>A value given twice in one condition is ELB's "Condition values must be unique" (ValidationError).</summary>
+    private static IEnumerable<(string Property, string Message)> Repeats(RuleCondition condition, string? valuesProperty)
+    {
+        var config = condition.Field switch
+        {
+            "host-header" => "HostHeaderConfig",
+            "path-pattern" => "PathPatternConfig",
+            "http-request-method" => "HttpRequestMethodConfig",
+            "source-ip" => "SourceIpConfig",
+            "http-header" => "HttpHeaderConfig",
+            _ => null,
+        };
+        // An http-header condition's values are only ever read from its block.
+        var property = valuesProperty is null || condition.Field == "http-header" ? config + ".Values" : valuesProperty;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; config is not null && !condition.Values.IsDefault && i < condition.Values.Length; i++)
+        {
+            if (!seen.Add(condition.Values[i]))
+            {
+                yield return ($"{property}[{i}]", "Condition values must be unique");
+            }
+        }
+    }
+
+    private static IEnumerable<(string Property, string Message)> OwnChecks(RuleCondition condition, string? valuesProperty)
+    {
         return condition.Field switch
         {
             "host-header" => HostHeaders(condition, valuesProperty ?? "HostHeaderConfig.Values").Concat(Regexes(condition, "HostHeaderConfig")),

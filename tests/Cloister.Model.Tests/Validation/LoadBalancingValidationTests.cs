@@ -209,6 +209,29 @@ public sealed class LoadBalancingValidationTests
     }
 
     [Fact]
+    public void Validate_RepeatedConditionValueOrField_RefusedAsElbRefusesThem()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Values", "l-http", 10, [new RuleCondition("path-pattern", ["/*", "/a", "/*"])], ForwardAction.To("tg-web")),
+                new ListenerRule("r2", "Fields", "l-http", 11, [new RuleCondition("host-header", ["a.example"]), new RuleCondition("host-header", ["b.example"])], ForwardAction.To("tg-web")),
+                new ListenerRule("r3", "Headers", "l-http", 12, [new RuleCondition("http-header", ["x"]) { HttpHeaderName = "X-A" }, new RuleCondition("http-header", ["y"]) { HttpHeaderName = "X-B" }], ForwardAction.To("tg-web")),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}: {p.Message}").ToList();
+
+        Assert.Equal(
+            [
+                "Values.Conditions[0].PathPatternConfig.Values[2]: Condition values must be unique",
+                "Fields.Conditions: A rule can have only one 'host-header' condition (one each of host-header, path-pattern, http-request-method and source-ip; http-header and query-string may repeat).",
+            ],
+            problems);
+    }
+
+    [Fact]
     public void Validate_RedirectKeywordsAndLengths_RefusedWhereElbRefusesThemInListenersAndRules()
     {
         var long129 = new string('a', 129);
