@@ -232,6 +232,25 @@ public sealed class LoadBalancingValidationTests
     }
 
     [Fact]
+    public void Validate_TargetGroupPortsOutOfRange_AreRefused()
+    {
+        var model = Model() with
+        {
+            TargetGroups =
+            [
+                .. Model().TargetGroups,
+                new TargetGroup("tg-p1", "BadCheckPort", "p1", "HTTP", 80, Vpc.Id, "ip", ["10.0.1.9"], Check with { Port = "70000" }),
+                new TargetGroup("tg-p2", "WordCheckPort", "p2", "HTTP", 80, Vpc.Id, "ip", ["10.0.1.9"], Check with { Port = "http" }),
+                new TargetGroup("tg-p3", "BadPorts", "p3", "HTTP", 0, Vpc.Id, "ip", ["10.0.1.9:65536"], Check with { Port = "8080" }),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(["BadCheckPort.HealthCheckPort", "WordCheckPort.HealthCheckPort", "BadPorts.Port", "BadPorts.Targets"], problems);
+    }
+
+    [Fact]
     public void Validate_RedirectKeywordsAndLengths_RefusedWhereElbRefusesThemInListenersAndRules()
     {
         var long129 = new string('a', 129);
