@@ -60,6 +60,12 @@ public static partial class ModelValidator
 
         foreach (var listener in model.Listeners)
         {
+            // The API's own constraint (Port: 1 to 65535), in its standard words; port 0 would have bound any free port.
+            problems.Require(
+                listener.Port is >= 1 and <= 65535,
+                Name(listener),
+                "Port",
+                $"1 validation error detected: Value '{listener.Port}' at 'port' failed to satisfy constraint: Member must have value {(listener.Port < 1 ? "greater than or equal to 1" : "less than or equal to 65535")}");
             if (!balancers.TryGetValue(listener.LoadBalancerId, out var balancer))
             {
                 RequireReference(problems, false, listener, "LoadBalancerArn", listener.LoadBalancerId);

@@ -251,6 +251,19 @@ public sealed class LoadBalancingValidationTests
     }
 
     [Fact]
+    public void Validate_ListenerPortOutOfRange_IsRefused()
+    {
+        var model = Model() with
+        {
+            Listeners = [.. Model().Listeners, new Listener("l-0", "Zero", "alb", "HTTP", 0, [], ForwardAction.To("tg-web")), new Listener("l-big", "Big", "nlb", "TCP", 65536, [], ForwardAction.To("tg-web"))],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(["Zero.Port", "Big.Port"], problems);
+    }
+
+    [Fact]
     public void Validate_RedirectKeywordsAndLengths_RefusedWhereElbRefusesThemInListenersAndRules()
     {
         var long129 = new string('a', 129);
