@@ -1,10 +1,14 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Cloister.Model.LoadBalancing;
 
 namespace Cloister.Model.Validation;
 
 /// <summary>
-/// What ELB's CreateListener and CreateRule refuse in an <c>http-header</c>, <c>path-pattern</c> or <c>query-string</c>
-/// condition, in the <c>RegexValues</c> of a host-header, path-pattern or http-header condition, or in a forward or
+/// What ELB's CreateListener and CreateRule refuse in a <c>host-header</c>, <c>path-pattern</c>, <c>http-header</c>,
+/// <c>http-request-method</c>, <c>source-ip</c> or <c>query-string</c> condition, in the <c>RegexValues</c> of a host-header, path-pattern or http-header condition, or in a forward or
 /// redirect action, each problem as the property path below the condition or the action and a message.
 /// The model validator and the template mapping (which knows the template's full path, and runs before the
 /// validator) report the same checks from here.
@@ -72,6 +76,14 @@ public static partial class ListenerChecks
             yield return ("Conditions", $"A rule can only have '{MaxConditionValuesPerRule}' condition values");
         }
 
+        // "Each rule can optionally include up to one of each of the following conditions: http-request-method,
+        // host-header, path-pattern, and source-ip"; http-header and query-string may repeat.
+        foreach (var field in conditions.Select(c => c.Field).Where(f => f is "host-header" or "path-pattern" or "http-request-method" or "source-ip")
+            .GroupBy(f => f, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            yield return ("Conditions", $"A rule can have only one '{field}' condition (one each of host-header, path-pattern, http-request-method and source-ip; http-header and query-string may repeat).");
+        }
+
         var wildcards = conditions.Sum(Wildcards);
         if (wildcards > MaxWildcardsPerRule)
         {
@@ -114,14 +126,49 @@ public static partial class ListenerChecks
         };
     }
 
-    /// <summary>The problems of one condition; none for the fields without checks of their own here.</summary>
-    public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition)
+    /// <summary>
+    /// The problems of one condition; none for the fields without checks of their own here. A host-header or
+    /// path-pattern condition's values are reported at <paramref name="valuesProperty"/> (its config block's
+    /// <c>Values</c> unless given: a template may write them as <c>Values</c> beside <c>Field</c>).
+    /// </summary>
+    public static IEnumerable<(string Property, string Message)> Condition(RuleCondition condition, string? valuesProperty = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        return OwnChecks(condition, valuesProperty).Concat(Repeats(condition, valuesProperty));
+    }
+
+    /// <summary>A value given twice in one condition is ELB's "Condition values must be unique" (ValidationError).</summary>
+    private static IEnumerable<(string Property, string Message)> Repeats(RuleCondition condition, string? valuesProperty)
+    {
+        var config = condition.Field switch
+        {
+            "host-header" => "HostHeaderConfig",
+            "path-pattern" => "PathPatternConfig",
+            "http-request-method" => "HttpRequestMethodConfig",
+            "source-ip" => "SourceIpConfig",
+            "http-header" => "HttpHeaderConfig",
+            _ => null,
+        };
+        // An http-header condition's values are only ever read from its block.
+        var property = valuesProperty is null || condition.Field == "http-header" ? config + ".Values" : valuesProperty;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; config is not null && !condition.Values.IsDefault && i < condition.Values.Length; i++)
+        {
+            if (!seen.Add(condition.Values[i]))
+            {
+                yield return ($"{property}[{i}]", "Condition values must be unique");
+            }
+        }
+    }
+
+    private static IEnumerable<(string Property, string Message)> OwnChecks(RuleCondition condition, string? valuesProperty)
+    {
         return condition.Field switch
         {
-            "host-header" => Regexes(condition, "HostHeaderConfig"),
-            "path-pattern" => PathPatterns(condition).Concat(Regexes(condition, "PathPatternConfig")),
+            "host-header" => HostHeaders(condition, valuesProperty ?? "HostHeaderConfig.Values").Concat(Regexes(condition, "HostHeaderConfig")),
+            "path-pattern" => PathPatterns(condition, valuesProperty ?? "PathPatternConfig.Values").Concat(Regexes(condition, "PathPatternConfig")),
+            "http-request-method" => EachValue(condition, valuesProperty ?? "HttpRequestMethodConfig.Values", MethodProblem),
+            "source-ip" => EachValue(condition, valuesProperty ?? "SourceIpConfig.Values", SourceIpProblem),
             "http-header" => HttpHeader(condition).Concat(Regexes(condition, "HttpHeaderConfig")),
             "query-string" => QueryString(condition),
             _ => [],
@@ -155,19 +202,87 @@ public static partial class ListenerChecks
     /// characters": letters, digits, <c>_ - . $ / ~ " ' @ : + &amp;</c> and the wildcards; ELB refuses any other (a
     /// <c>%</c> too: rules see the normalized path, in which no pattern could name an escape) with its own words.
     /// </summary>
-    private static IEnumerable<(string Property, string Message)> PathPatterns(RuleCondition condition)
+    private static IEnumerable<(string Property, string Message)> PathPatterns(RuleCondition condition, string valuesProperty)
     {
         for (var i = 0; !condition.Values.IsDefault && i < condition.Values.Length; i++)
         {
             var pattern = condition.Values[i];
             if ((Value(pattern) ?? (pattern.All(IsPathPatternCharacter) ? null : $"Condition value '{pattern}' contains a character that is not valid")) is { } problem)
             {
-                yield return ($"PathPatternConfig.Values[{i}]", problem);
+                yield return ($"{valuesProperty}[{i}]", problem);
             }
         }
     }
 
     private static bool IsPathPatternCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "_-.$/~\"'@:+&*?".Contains(c, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A host name "can contain any of the following characters": letters, digits, <c>-</c>, <c>.</c> and the wildcards,
+    /// at most 128 of them; "You must include at least one '.' character. You can include only alphabetical characters
+    /// after the final '.' character" (the wildcards too, which may stand for them). ELB refuses any other (a port, an
+    /// underscore) with its own words; a <c>RegexValues</c> expression matches a host with its port.
+    /// </summary>
+    private static IEnumerable<(string Property, string Message)> HostHeaders(RuleCondition condition, string valuesProperty)
+    {
+        for (var i = 0; !condition.Values.IsDefault && i < condition.Values.Length; i++)
+        {
+            var host = condition.Values[i];
+            if ((Value(host) ?? (IsHostNamePattern(host) ? null : "Condition value for field 'host-header' must be a valid hostname")) is { } problem)
+            {
+                yield return ($"{valuesProperty}[{i}]", problem);
+            }
+        }
+    }
+
+    private static bool IsHostNamePattern(string host)
+    {
+        var lastDot = host.LastIndexOf('.');
+        return lastDot >= 0 &&
+            host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '*' or '?') &&
+            host.AsSpan(lastDot + 1).IndexOfAnyExcept(HostTopLevelCharacters) < 0;
+    }
+
+    private static readonly SearchValues<char> HostTopLevelCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz*?");
+
+    private static IEnumerable<(string Property, string Message)> EachValue(RuleCondition condition, string valuesProperty, Func<string, string?> problemOf)
+    {
+        for (var i = 0; !condition.Values.IsDefault && i < condition.Values.Length; i++)
+        {
+            if (problemOf(condition.Values[i]) is { } problem)
+            {
+                yield return ($"{valuesProperty}[{i}]", problem);
+            }
+        }
+    }
+
+    /// <summary>The longest request method an <c>http-request-method</c> condition may name.</summary>
+    public const int MaxMethodLength = 40;
+
+    /// <summary>
+    /// A method is "up to 40 characters. The allowed characters are A-Z, hyphen (-), and underscore (_). The comparison is
+    /// case sensitive": <c>get</c> is refused rather than taken as a value no request could match.
+    /// </summary>
+    private static string? MethodProblem(string method) =>
+        method.Length is 0 or > MaxMethodLength || !method.All(c => c is (>= 'A' and <= 'Z') or '-' or '_')
+            ? $"'{method}' is not a request method (1 to {MaxMethodLength} characters: A-Z, '-' and '_'; the comparison is case sensitive)."
+            : null;
+
+    /// <summary>
+    /// A source is "in CIDR format. You can use both IPv4 and IPv6 addresses. Wildcards are not supported": an address
+    /// without its prefix length, a prefix longer than the family's or a wildcard is refused, not taken as a value that
+    /// matches no client.
+    /// </summary>
+    private static string? SourceIpProblem(string block)
+    {
+        var slash = block.IndexOf('/', StringComparison.Ordinal);
+        var fits = slash > 0 &&
+            IPAddress.TryParse(block.AsSpan(0, slash), out var address) &&
+            (block.AsSpan(0, slash).Contains(':') || block.AsSpan(0, slash).Count('.') == 3) &&
+            int.TryParse(block.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) &&
+            prefix <= (address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32);
+        return fits ? null : $"'{block}' is not a CIDR block (an IPv4 or IPv6 address and its prefix length, such as 10.0.0.0/16).";
+    }
 
     private static IEnumerable<(string Property, string Message)> HttpHeader(RuleCondition condition)
     {

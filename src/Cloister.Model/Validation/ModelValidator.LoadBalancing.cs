@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cloister.Model.LoadBalancing;
 using Cloister.Model.Network;
 
@@ -46,6 +47,7 @@ public static partial class ModelValidator
 
             problems.Require(group.TargetType is "instance" or "ip", Name(group), "TargetType", $"'{group.TargetType}' is not a target type Cloister runs (instance, ip).");
             CheckAttributes(problems, group);
+            CheckPorts(problems, group);
             if (group.TargetType == "instance")
             {
                 foreach (var target in group.Targets)
@@ -58,6 +60,12 @@ public static partial class ModelValidator
 
         foreach (var listener in model.Listeners)
         {
+            // The API's own constraint (Port: 1 to 65535), in its standard words; port 0 would have bound any free port.
+            problems.Require(
+                listener.Port is >= 1 and <= 65535,
+                Name(listener),
+                "Port",
+                $"1 validation error detected: Value '{listener.Port}' at 'port' failed to satisfy constraint: Member must have value {(listener.Port < 1 ? "greater than or equal to 1" : "less than or equal to 65535")}");
             if (!balancers.TryGetValue(listener.LoadBalancerId, out var balancer))
             {
                 RequireReference(problems, false, listener, "LoadBalancerArn", listener.LoadBalancerId);
@@ -135,7 +143,29 @@ public static partial class ModelValidator
         }
     }
 
-    /// <summary>A listener's or rule's forward: every target group exists, and ELB's limits on the groups and weights.</summary>
+    /// <summary>
+    /// The ports a target group sends to and checks on: its <c>Port</c>, a target's own port and <c>HealthCheckPort</c>
+    /// (<c>traffic-port</c> or a number) are each 1 to 65535, as ELB's API reference bounds them (a port out of range
+    /// could not be connected to; a word in the health check port was taken as the traffic port).
+    /// </summary>
+    private static void CheckPorts(ProblemCollector problems, TargetGroup group)
+    {
+        static bool IsPort(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535;
+
+        problems.Require(group.Port is >= 1 and <= 65535, Name(group), "Port", $"'{group.Port}' is not a port (1 to 65535).");
+        foreach (var target in group.Targets.Where(t => t.Contains(':', StringComparison.Ordinal)))
+        {
+            var port = target[(target.LastIndexOf(':') + 1)..];
+            problems.Require(IsPort(port), Name(group), "Targets", $"Target '{target}': '{port}' is not a port (1 to 65535).");
+        }
+
+        problems.Require(
+            group.HealthCheck.Port == "traffic-port" || IsPort(group.HealthCheck.Port),
+            Name(group),
+            "HealthCheckPort",
+            $"'{group.HealthCheck.Port}' is not a health check port (traffic-port, or 1 to 65535).");
+    }
+
     /// <summary>What ModifyTargetGroupAttributes refuses of the attributes Cloister runs.</summary>
     private static void CheckAttributes(ProblemCollector problems, TargetGroup group)
     {
@@ -172,6 +202,7 @@ public static partial class ModelValidator
         }
     }
 
+    /// <summary>A listener's or rule's forward: every target group exists, and ELB's limits on the groups and weights.</summary>
     private static void CheckForward(ProblemCollector problems, IResource owner, string property, ForwardAction forward, Dictionary<string, TargetGroup> targetGroups)
     {
         foreach (var group in forward.TargetGroups)

@@ -19,7 +19,8 @@ internal static class ApplicationAnswers
     /// <summary>
     /// The redirect's <c>Location</c>, <c>protocol://host:port/path?query</c> as ELB writes it (the port always
     /// present), with each component's <c>#{...}</c> keywords replaced by the request's values: the listener's
-    /// protocol and port, the Host header without its port, the path without its leading "/", the query without "?".
+    /// protocol and port, the Host header without its port, the path as sent (escapes and dot segments as written) less
+    /// its one leading "/" (ELB: "the leading '/' is removed"; a path of "//x" keeps "/x"), the query without "?".
     /// </summary>
     public static string Location(RedirectAction redirect, string listenerProtocol, int listenerPort, string host, string rawTarget)
     {
@@ -32,7 +33,7 @@ internal static class ApplicationAnswers
             .Replace("#{protocol}", protocol, StringComparison.Ordinal)
             .Replace("#{host}", host, StringComparison.Ordinal)
             .Replace("#{port}", port, StringComparison.Ordinal)
-            .Replace("#{path}", path.TrimStart('/'), StringComparison.Ordinal)
+            .Replace("#{path}", path.StartsWith('/') ? path[1..] : path, StringComparison.Ordinal)
             .Replace("#{query}", query, StringComparison.Ordinal);
         var location = new StringBuilder()
             .Append(Fill(redirect.Protocol).ToLowerInvariant()).Append("://")

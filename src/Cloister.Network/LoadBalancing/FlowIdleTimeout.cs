@@ -5,8 +5,9 @@ namespace Cloister.Network.LoadBalancing;
 /// which neither side sent anything for that long is forgotten, and ELB answers the next packet on it with a reset.
 /// Nothing happens at the moment the timeout passes (the flow is silent; ELB sends nothing either): the relay asks
 /// <see cref="Touch"/> whenever data or a FIN arrives from either side, and a forgotten flow stays forgotten.
+/// <paramref name="forgotten"/> runs once, when the first packet finds the flow forgotten.
 /// </summary>
-internal sealed class FlowIdleTimeout(TimeProvider time, TimeSpan timeout)
+internal sealed class FlowIdleTimeout(TimeProvider time, TimeSpan timeout, Action? forgotten = null)
 {
     private long _lastTicks = time.GetUtcNow().UtcTicks;
     private int _forgotten;
@@ -26,7 +27,11 @@ internal sealed class FlowIdleTimeout(TimeProvider time, TimeSpan timeout)
         var last = Interlocked.Exchange(ref _lastTicks, now);
         if (now - last >= timeout.Ticks)
         {
-            Volatile.Write(ref _forgotten, 1);
+            if (Interlocked.Exchange(ref _forgotten, 1) == 0)
+            {
+                forgotten?.Invoke();
+            }
+
             return false;
         }
 

@@ -97,10 +97,6 @@ internal sealed class NetworkListener : IAsyncDisposable
 
         var target = targets[(int)(FlowHash.Of(remote, local) % (uint)targets.Length)];
 
-        // The flow's idle time counts from when the node takes it up. TLS listeners keep ELB's fixed 350 seconds; a TCP
-        // listener's tcp.idle_timeout.seconds may change it.
-        var idle = new FlowIdleTimeout(_time, TimeSpan.FromSeconds(listener.Secure ? Listener.DefaultTcpIdleTimeoutSeconds : listener.Listener.TcpIdleTimeoutSeconds));
-
         // A target that turns unhealthy has its client connections reset, unless the node fails open to it (ELB's
         // connection termination for unhealthy targets, on by default); one an update deregisters drains, and at the
         // end of its delay the connection is reset if the group terminates connections on deregistration.
@@ -109,6 +105,12 @@ internal sealed class NetworkListener : IAsyncDisposable
             LoadBalancerLog.ConnectionEnded(_logger, name, remote, "its target turned unhealthy or its deregistration delay ended");
             Reset(client);
         });
+
+        // The flow's idle time counts from when the node takes it up. TLS listeners keep ELB's fixed 350 seconds; a TCP
+        // listener's tcp.idle_timeout.seconds may change it. A forgotten flow is no longer the node's: neither an
+        // unhealthy target nor a deregistration ends it (or waits for it) any more, though its sides stay open until
+        // each sends again and is reset.
+        var idle = new FlowIdleTimeout(_time, TimeSpan.FromSeconds(listener.Secure ? Listener.DefaultTcpIdleTimeoutSeconds : listener.Listener.TcpIdleTimeoutSeconds), tracked.Dispose);
         Socket? upstream = null;
         Stream? front = null;
         Stream? back = null;

@@ -7,32 +7,18 @@ namespace Cloister.Network.LoadBalancing;
 /// <summary>
 /// Copies bytes both ways between a client and a target with pooled buffers. When one side finishes sending, the
 /// other side's write half is shut down (a TCP FIN, after a TLS close_notify), so half-closed protocols still work.
-/// With an idle timeout, data or a FIN arriving on a flow idle past it is not passed on: both sides are reset.
+/// With an idle timeout, data or a FIN arriving on a flow idle past it is not passed on: the side that sent it is reset,
+/// and the other side only when it next sends (ELB keeps no state for a forgotten flow, so it cannot tell that side
+/// earlier; until then that side's half of the relay stays open, as its connection stays open at the target or client).
 /// </summary>
 internal static class StreamPump
 {
     private const int BufferSize = 16 * 1024;
 
-    public static Task RunAsync(Stream client, Socket clientSocket, Stream target, Socket targetSocket, FlowIdleTimeout? idle, CancellationToken cancellationToken)
-    {
-        return Task.WhenAll(
-            CopyAsync(client, target, targetSocket, Forget, cancellationToken),
-            CopyAsync(target, client, clientSocket, Forget, cancellationToken));
-
-        // ELB resets the side whose packet met the forgotten flow; Cloister resets the other side too, at once, rather
-        // than holding its socket until that side sends (ELB would reset it then).
-        bool Forget()
-        {
-            if (idle is null || idle.Touch())
-            {
-                return false;
-            }
-
-            Reset(clientSocket);
-            Reset(targetSocket);
-            return true;
-        }
-    }
+    public static Task RunAsync(Stream client, Socket clientSocket, Stream target, Socket targetSocket, FlowIdleTimeout? idle, CancellationToken cancellationToken) =>
+        Task.WhenAll(
+            CopyAsync(client, clientSocket, target, targetSocket, idle, cancellationToken),
+            CopyAsync(target, targetSocket, client, clientSocket, idle, cancellationToken));
 
     /// <summary>Closes a socket with a TCP reset (a zero linger).</summary>
     public static void Reset(Socket socket)
@@ -48,15 +34,27 @@ internal static class StreamPump
         }
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, Socket toSocket, Func<bool> forgotten, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Stream from, Socket fromSocket, Stream to, Socket toSocket, FlowIdleTimeout? idle, CancellationToken cancellationToken)
     {
+        // The sender's packet met a flow the node no longer knows: that sender is answered with a reset.
+        bool Forgotten()
+        {
+            if (idle is null || idle.Touch())
+            {
+                return false;
+            }
+
+            Reset(fromSocket);
+            return true;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             int read;
             while ((read = await from.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                if (forgotten())
+                if (Forgotten())
                 {
                     return;
                 }
@@ -64,7 +62,7 @@ internal static class StreamPump
                 await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
 
-            if (forgotten())
+            if (Forgotten())
             {
                 return;
             }

@@ -81,7 +81,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         var current = model();
         var instance = current.Instances.FirstOrDefault(i => i.Id == host.Id);
         var subnet = current.Subnets.FirstOrDefault(s => s.Id == host.SubnetId);
-        var zone = subnet?.AvailabilityZone ?? current.Account.Region + "a";
+        var zone = subnet?.AvailabilityZone ?? AvailabilityZones.Of(current.Account.Region)[0];
         var role = instance?.InstanceProfileRole;
         var groups = host.SecurityGroupIds.Select(id => current.SecurityGroups.FirstOrDefault(g => g.Id == id)?.Name ?? id);
         string? text = path switch

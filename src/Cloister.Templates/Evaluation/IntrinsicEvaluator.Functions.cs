@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Cloister.Model.Network;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Evaluation;

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Model.Identifiers;
+using Cloister.Model.Network;
 
 namespace Cloister.Templates.Evaluation;
 

@@ -542,6 +542,14 @@ internal sealed partial class ModelBuilder
             _ => new RuleCondition(field!, r.Strings(condition, "Values", path + ".Values").AddRange(block is null ? [] : r.Strings(block, "Values", $"{path}.{config}.Values"))),
         };
         built = built with { RegexValues = regexes };
+        var besideField = condition.Get("Values") is not null;
+        if (besideField && block?.Get("Values") is not null && field is not ("http-header" or "query-string"))
+        {
+            // ELB's CreateRule refuses the values in both places (ValidationError) before looking at any of them.
+            r.Problem(path, $"You cannot provide both Values and '{config}' for a condition of type '{field}'");
+            return built;
+        }
+
         if (condition.Get("RegexValues") is not null && !takesRegexes)
         {
             r.Problem(path + ".RegexValues", $"is for host-header, path-pattern and http-header conditions, not {field}.");
@@ -559,7 +567,7 @@ internal sealed partial class ModelBuilder
             r.Problem(path, $"The {field} condition has no values.");
         }
 
-        foreach (var (property, message) in ListenerChecks.Condition(built))
+        foreach (var (property, message) in ListenerChecks.Condition(built, besideField ? "Values" : null))
         {
             r.Problem($"{path}.{property}", message);
         }

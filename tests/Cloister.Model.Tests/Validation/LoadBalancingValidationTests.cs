@@ -159,6 +159,111 @@ public sealed class LoadBalancingValidationTests
     }
 
     [Fact]
+    public void Validate_HostHeaderValues_RefusesWhatElbDoesNotTakeAsAHostNameWithElbsMessage()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Rule", "l-http", 10, [new RuleCondition("host-header", ["a_b.example", "api.example.com:8443", "*.Ex-am9le.c?M", "localhost", "a.example.c0m"])], ForwardAction.To("tg-web")),
+                new ListenerRule("r2", "Long", "l-http", 11, [new RuleCondition("host-header", [new string('a', 125) + ".com"])], ForwardAction.To("tg-web")),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}: {p.Message}").ToList();
+
+        Assert.Equal(
+            [
+                "Rule.Conditions[0].HostHeaderConfig.Values[0]: Condition value for field 'host-header' must be a valid hostname",
+                "Rule.Conditions[0].HostHeaderConfig.Values[1]: Condition value for field 'host-header' must be a valid hostname",
+                "Rule.Conditions[0].HostHeaderConfig.Values[3]: Condition value for field 'host-header' must be a valid hostname",
+                "Rule.Conditions[0].HostHeaderConfig.Values[4]: Condition value for field 'host-header' must be a valid hostname",
+                "Long.Conditions[0].HostHeaderConfig.Values[0]: is longer than 128 characters.",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Validate_MethodAndSourceIpValues_RefusedWhereElbRefusesThem()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Methods", "l-http", 10, [new RuleCondition("http-request-method", ["GET", "get", "CUSTOM_VERB-X", new string('A', 41)])], ForwardAction.To("tg-web")),
+                new ListenerRule("r2", "Sources", "l-http", 11, [new RuleCondition("source-ip", ["10.0.0.0/8", "10.0.0.1", "2001:db8::/32", "10.0.0.0/33", "*"])], ForwardAction.To("tg-web")),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(
+            [
+                "Methods.Conditions[0].HttpRequestMethodConfig.Values[1]",
+                "Methods.Conditions[0].HttpRequestMethodConfig.Values[3]",
+                "Sources.Conditions[0].SourceIpConfig.Values[1]",
+                "Sources.Conditions[0].SourceIpConfig.Values[3]",
+                "Sources.Conditions[0].SourceIpConfig.Values[4]",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Validate_RepeatedConditionValueOrField_RefusedAsElbRefusesThem()
+    {
+        var model = Model() with
+        {
+            ListenerRules =
+            [
+                new ListenerRule("r1", "Values", "l-http", 10, [new RuleCondition("path-pattern", ["/*", "/a", "/*"])], ForwardAction.To("tg-web")),
+                new ListenerRule("r2", "Fields", "l-http", 11, [new RuleCondition("host-header", ["a.example"]), new RuleCondition("host-header", ["b.example"])], ForwardAction.To("tg-web")),
+                new ListenerRule("r3", "Headers", "l-http", 12, [new RuleCondition("http-header", ["x"]) { HttpHeaderName = "X-A" }, new RuleCondition("http-header", ["y"]) { HttpHeaderName = "X-B" }], ForwardAction.To("tg-web")),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}: {p.Message}").ToList();
+
+        Assert.Equal(
+            [
+                "Values.Conditions[0].PathPatternConfig.Values[2]: Condition values must be unique",
+                "Fields.Conditions: A rule can have only one 'host-header' condition (one each of host-header, path-pattern, http-request-method and source-ip; http-header and query-string may repeat).",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Validate_TargetGroupPortsOutOfRange_AreRefused()
+    {
+        var model = Model() with
+        {
+            TargetGroups =
+            [
+                .. Model().TargetGroups,
+                new TargetGroup("tg-p1", "BadCheckPort", "p1", "HTTP", 80, Vpc.Id, "ip", ["10.0.1.9"], Check with { Port = "70000" }),
+                new TargetGroup("tg-p2", "WordCheckPort", "p2", "HTTP", 80, Vpc.Id, "ip", ["10.0.1.9"], Check with { Port = "http" }),
+                new TargetGroup("tg-p3", "BadPorts", "p3", "HTTP", 0, Vpc.Id, "ip", ["10.0.1.9:65536"], Check with { Port = "8080" }),
+            ],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(["BadCheckPort.HealthCheckPort", "WordCheckPort.HealthCheckPort", "BadPorts.Port", "BadPorts.Targets"], problems);
+    }
+
+    [Fact]
+    public void Validate_ListenerPortOutOfRange_IsRefused()
+    {
+        var model = Model() with
+        {
+            Listeners = [.. Model().Listeners, new Listener("l-0", "Zero", "alb", "HTTP", 0, [], ForwardAction.To("tg-web")), new Listener("l-big", "Big", "nlb", "TCP", 65536, [], ForwardAction.To("tg-web"))],
+        };
+
+        var problems = ModelValidator.Validate(model).Problems.Select(p => $"{p.Resource}.{p.Property}").ToList();
+
+        Assert.Equal(["Zero.Port", "Big.Port"], problems);
+    }
+
+    [Fact]
     public void Validate_RedirectKeywordsAndLengths_RefusedWhereElbRefusesThemInListenersAndRules()
     {
         var long129 = new string('a', 129);

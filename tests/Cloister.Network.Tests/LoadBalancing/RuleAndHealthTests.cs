@@ -405,6 +405,22 @@ public sealed class RuleAndHealthTests
         Assert.Equal(expected, ApplicationAnswers.Location(redirect, "HTTP", 80, "a.example", "/x/y?q=1"));
     }
 
+    /// <summary>
+    /// <c>#{path}</c> is the path as the client sent it with "the leading '/' removed" (one), escapes and dot segments
+    /// as written: ELB's pages say the path component "is not percent-encoded" and name no decoding or normalization of
+    /// the reused path (rules alone see the normalized one).
+    /// </summary>
+    [Theory]
+    [InlineData("/a%20b/%2e%2e/c%3F?x=%41", "http://new.example:80/a%20b/%2e%2e/c%3F?x=%41")]
+    [InlineData("//x//y", "http://new.example:80//x//y")]
+    [InlineData("/", "http://new.example:80/")]
+    public void Location_PathKeyword_IsThePathAsSentLessOneLeadingSlash(string rawTarget, string expected)
+    {
+        var redirect = RedirectAction.Defaults(301) with { Host = "new.example" };
+
+        Assert.Equal(expected, ApplicationAnswers.Location(redirect, "HTTP", 80, "a.example", rawTarget));
+    }
+
     [Fact]
     public void RouteFor_FixedResponseRuleAndRedirectDefault_ReturnTheirActions()
     {

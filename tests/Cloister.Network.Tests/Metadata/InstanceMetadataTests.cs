@@ -172,6 +172,27 @@ public sealed class InstanceMetadataTests
         Assert.Equal(status, answer.Status);
     }
 
+    /// <summary>
+    /// A host outside any subnet the model knows is placed in its Region's first zone as Fn::GetAZs lists them: us-west-1
+    /// has no zone a (its zones are b and c).
+    /// </summary>
+    [Fact]
+    public void Handle_HostWithoutASubnetInUsWest1_IsPlacedInTheRegionsFirstRealZone()
+    {
+        var model = new CloudModel
+        {
+            Account = new AccountContext("123456789012", "us-west-1"),
+            Instances = [new Instance("i-loose", "Loose", "subnet-gone", "10.0.1.8", [])],
+        };
+        ImmutableArray<HostPlan> hosts = [Host(HostKind.Instance, "i-loose", "10.0.1.8") with { SubnetId = "subnet-gone", SecurityGroupIds = [] }];
+        var metadata = new InstanceMetadata(() => model, () => hosts, _ => Credentials, _time);
+        var token = metadata.Handle("PUT", "/latest/api/token", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+
+        var zone = metadata.Handle("GET", "/latest/meta-data/placement/availability-zone", "10.0.1.8", name => name == InstanceMetadata.TokenHeader ? token : null);
+
+        Assert.Equal((200, "us-west-1b"), (zone.Status, zone.Body));
+    }
+
     [Fact]
     public void Handle_NotAnInstance_Is404()
     {

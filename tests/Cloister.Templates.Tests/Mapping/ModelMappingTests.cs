@@ -280,6 +280,14 @@ public class ModelMappingTests
     [InlineData("{ Field: source-ip, RegexValues: ['10\\..*'], SourceIpConfig: { Values: [10.0.0.0/8] } }", "Conditions[0].RegexValues", "not source-ip")]
     [InlineData("{ Field: host-header, HostHeaderConfig: { RegexValues: [] } }", "Conditions[0]", "no values")]
     [InlineData("{ Field: path-pattern, PathPatternConfig: { Values: [/ok, /a%20b] } }", "Conditions[0].PathPatternConfig.Values[1]", "Condition value '/a%20b' contains a character that is not valid")]
+    [InlineData("{ Field: path-pattern, Values: [/a%20b] }", "Conditions[0].Values[0]", "Condition value '/a%20b' contains a character that is not valid")]
+    [InlineData("{ Field: path-pattern, Values: [/ok], PathPatternConfig: { Values: [/a%20b] } }", "Conditions[0]", "You cannot provide both Values and 'PathPatternConfig' for a condition of type 'path-pattern'")]
+    [InlineData("{ Field: host-header, Values: [a.example], HostHeaderConfig: { Values: [b.example] } }", "Conditions[0]", "You cannot provide both Values and 'HostHeaderConfig' for a condition of type 'host-header'")]
+    [InlineData("{ Field: host-header, Values: [a_b.example] }", "Conditions[0].Values[0]", "Condition value for field 'host-header' must be a valid hostname")]
+    [InlineData("{ Field: path-pattern, PathPatternConfig: { Values: [/a, /b, /a] } }", "Conditions[0].PathPatternConfig.Values[2]", "Condition values must be unique")]
+    [InlineData("{ Field: http-request-method, HttpRequestMethodConfig: { Values: [GET, post] } }", "Conditions[0].HttpRequestMethodConfig.Values[1]", "'post' is not a request method")]
+    [InlineData("{ Field: source-ip, SourceIpConfig: { Values: [10.0.0.0/8, 192.168.1.7] } }", "Conditions[0].SourceIpConfig.Values[1]", "'192.168.1.7' is not a CIDR block")]
+    [InlineData("{ Field: host-header, HostHeaderConfig: { Values: [a.example, 'api.example.com:8443'] } }", "Conditions[0].HostHeaderConfig.Values[1]", "Condition value for field 'host-header' must be a valid hostname")]
     public void ListenerRule_BadHeaderQueryOrRegexCondition_IsReportedAtItsProperty(string condition, string property, string message)
     {
         var result = TestTemplates.Load("Resources:\n" + Network + "\n" + RuleWith("        - " + condition));

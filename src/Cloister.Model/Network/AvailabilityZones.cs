@@ -1,13 +1,14 @@
 using System.Collections.Frozen;
 
-namespace Cloister.Templates.Evaluation;
+namespace Cloister.Model.Network;
 
 /// <summary>
 /// The availability zones Cloister gives a region, in alphabetical order as <c>Fn::GetAZs</c> lists them: the zones an
 /// account created today sees (EC2's <c>DescribeAvailabilityZones</c>). Most regions have a, b and c; the regions below
-/// differ, and a region not listed gets a, b and c ("each Region has at least three Availability Zones").
+/// differ, and a region not listed gets a, b and c ("each Region has at least three Availability Zones"). One list for
+/// templates (<c>Fn::GetAZs</c>, subnets) and the network (where a host outside any subnet is placed).
 /// </summary>
-internal static class AvailabilityZones
+public static class AvailabilityZones
 {
     private static readonly FrozenDictionary<string, string> Letters = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -19,6 +20,7 @@ internal static class AvailabilityZones
         ["ca-central-1"] = "abd",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>The Region's zone names, in alphabetical order.</summary>
     public static string[] Of(string region) =>
         [.. Letters.GetValueOrDefault(region, "abc").Select(letter => region + letter)];
 
