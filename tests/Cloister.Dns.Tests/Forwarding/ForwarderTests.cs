@@ -75,6 +75,32 @@ public sealed class ForwarderTests
         Assert.Equal(DnsResponseCode.ServFail, expired.ResponseCode);
     }
 
+    /// <summary>
+    /// RFC 2308 §3: a negative answer may be cached for the smaller of the SOA's TTL and its MINIMUM, and that is the TTL the
+    /// SOA carries. An upstream whose SOA has TTL 3600 and MINIMUM 60 (dnsmasq passes on what it gets) is cached for 60 s;
+    /// the SOA dig shows counts down from 60 as the cache's own copy does, not from 3600 to 3541 and back to 3600 when the
+    /// cached answer expires.
+    /// </summary>
+    [Fact]
+    public async Task ForwardAsync_NegativeAnswerWithSoaTtlAboveMinimum_SoaTtlCountsDownFromTheNegativeTtl()
+    {
+        var time = new ManualTime();
+        var soa = new DnsResourceRecord("example.net", DnsRecordType.SOA, 3600, new SoaRecordData("ns.example.net", "hostmaster.example.net", 1, 7200, 900, 1209600, 60));
+        var upstream = ScriptedUpstream.Start("127.0.0.160", query => Task.FromResult<DnsMessage?>(query with { IsResponse = true, ResponseCode = DnsResponseCode.NXDomain, Authorities = [soa], Edns = null }));
+        await using var service = new DnsService(new DnsServiceOptions { Time = time, ForwardAttemptTimeout = TimeSpan.FromSeconds(1), ForwardBudget = TimeSpan.FromSeconds(3) });
+        service.Apply(Forwarding("example.net", upstream.Target, "127.0.0.161"));
+
+        var fresh = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "absent.example.net", DnsRecordType.A));
+        await upstream.DisposeAsync();
+        time.Advance(TimeSpan.FromSeconds(59));
+        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, "absent.example.net", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NXDomain, fresh.ResponseCode);
+        Assert.Equal(60u, Assert.Single(fresh.Authorities).Ttl);
+        Assert.Equal(DnsResponseCode.NXDomain, cached.ResponseCode);
+        Assert.Equal(1u, Assert.Single(cached.Authorities).Ttl);
+    }
+
     [Fact]
     public async Task ForwardAsync_UpstreamNxDomainForEc2Name_CachedForTheSyntheticSoasSixtySeconds()
     {

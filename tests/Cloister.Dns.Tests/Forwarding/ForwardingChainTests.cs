@@ -137,9 +137,9 @@ public sealed class ForwardingChainTests : IAsyncLifetime
     [Fact]
     public async Task QueryLogs_DnsmasqWithBothInboundAddresses_OneLinePerAddressItSentTheQueryTo()
     {
-        var port = FreeUdpPort("127.0.0.51");
+        var port = FreeUdpPort("127.0.0.170");
         var start = new System.Diagnostics.ProcessStartInfo("dnsmasq") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=127.0.0.51", $"--port={port}", "--user=root", "--pid-file=", $"--server=/execute-api.{TestModels.Region}.amazonaws.com/127.0.0.11#{_inboundPorts[0]}", $"--server=/execute-api.{TestModels.Region}.amazonaws.com/127.0.0.12#{_inboundPorts[1]}" })
+        foreach (var argument in new[] { "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=127.0.0.170", $"--port={port}", "--user=root", "--pid-file=", $"--server=/execute-api.{TestModels.Region}.amazonaws.com/127.0.0.11#{_inboundPorts[0]}", $"--server=/execute-api.{TestModels.Region}.amazonaws.com/127.0.0.12#{_inboundPorts[1]}" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -152,7 +152,7 @@ public sealed class ForwardingChainTests : IAsyncLifetime
             do
             {
                 // dnsmasq may still be binding its address: ask until it answers.
-                output = await Tool.RunAsync("dig", "@127.0.0.51", "-p", port.ToString(CultureInfo.InvariantCulture), "+time=1", "+tries=1", ApiName, "A");
+                output = await Tool.RunAsync("dig", "@127.0.0.170", "-p", port.ToString(CultureInfo.InvariantCulture), "+time=1", "+tries=1", ApiName, "A");
             }
             while (!output.Contains("status: NOERROR", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
