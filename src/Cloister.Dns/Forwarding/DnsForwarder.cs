@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -255,7 +256,7 @@ internal sealed class DnsForwarder : IDisposable
                 return null;
             }
 
-            return new LocalAnswer(response.ResponseCode, response.Answers, response.Authorities, UnresolvedCnameTarget(name, type, response));
+            return new LocalAnswer(response.ResponseCode, response.Answers, WithNegativeTtls(response.Authorities), UnresolvedCnameTarget(name, type, response));
         }
         catch (OperationCanceledException) when (!budget.IsCancellationRequested)
         {
@@ -361,6 +362,24 @@ internal sealed class DnsForwarder : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The authority section with each SOA's TTL lowered to its MINIMUM when that is smaller: RFC 2308 §3's negative TTL, for
+    /// which the answer is cached (<see cref="DnsResponseCache.TtlOf"/>), so the SOA a client sees counts down with the cache
+    /// as unbound's does, rather than from an upstream's larger TTL that no cache here keeps.
+    /// </summary>
+    internal static ImmutableArray<DnsResourceRecord> WithNegativeTtls(ImmutableArray<DnsResourceRecord> authorities)
+    {
+        foreach (var record in authorities)
+        {
+            if (record.Data is SoaRecordData soa && soa.Minimum < record.Ttl)
+            {
+                return [.. authorities.Select(r => r.Data is SoaRecordData s && s.Minimum < r.Ttl ? r.WithTtl(s.Minimum) : r)];
+            }
+        }
+
+        return authorities;
     }
 
     /// <summary>

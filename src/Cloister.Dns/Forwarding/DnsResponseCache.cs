@@ -70,7 +70,11 @@ internal sealed class DnsResponseCache
 
     public void Clear() => _entries.Clear();
 
-    /// <summary>How long an answer may be kept, or null when it must not be.</summary>
+    /// <summary>
+    /// How long an answer may be kept, or null when it must not be: the smallest TTL of its records, and where it holds a
+    /// negative part (NXDOMAIN, NODATA, or a CNAME chain ending in either, with the SOA in authority) no longer than the
+    /// SOA's negative TTL (RFC 2308 §5). A negative answer without a SOA is not kept.
+    /// </summary>
     internal static uint? TtlOf(LocalAnswer answer)
     {
         if (answer.ResponseCode is not (DnsResponseCode.NoError or DnsResponseCode.NXDomain))
@@ -78,20 +82,23 @@ internal sealed class DnsResponseCache
             return null;
         }
 
-        if (answer.ResponseCode == DnsResponseCode.NoError && !answer.Answers.IsEmpty)
-        {
-            return answer.Answers.Min(r => r.Ttl);
-        }
-
+        uint? negative = null;
         foreach (var record in answer.Authorities)
         {
             if (record.Data is SoaRecordData soa)
             {
-                return Math.Min(record.Ttl, soa.Minimum);
+                negative = Math.Min(record.Ttl, soa.Minimum);
+                break;
             }
         }
 
-        return null;
+        if (answer.ResponseCode == DnsResponseCode.NoError && !answer.Answers.IsEmpty)
+        {
+            var positive = answer.Answers.Min(r => r.Ttl);
+            return negative is { } bound ? Math.Min(positive, bound) : positive;
+        }
+
+        return negative;
     }
 
     private static ImmutableArray<DnsResourceRecord> Age(ImmutableArray<DnsResourceRecord> records, uint elapsed) =>

@@ -94,17 +94,28 @@ internal sealed partial class DnsViewBuilder
 
     /// <summary>
     /// The healthy record set of the VPC's Region; without one, the nearest: Route 53 answers "with an endpoint that is in
-    /// the same AWS Region, or is closest in distance". Cloister has no distances between Regions; it takes one of the same
-    /// area (<c>eu-</c>, <c>us-</c>...) before others, in the order the template gives them.
+    /// the same AWS Region, or is closest in distance". Cloister measures the distance between the Regions' cities
+    /// (<see cref="RegionLocations.Distance"/>); a Region either side does not know ranks after every measured one, those of
+    /// the same prefix (<c>eu-</c>, <c>us-</c>...) first; ties keep the template's order.
     /// </summary>
     private RoutedMember? Latency(List<RoutedSet> sets, List<RoutedMember> members)
     {
-        var area = _region.Split('-')[0] + "-";
-        var ranked = members.Select((m, i) => (Member: m, Rank: sets[i].Routing.Region == _region ? 0 : sets[i].Routing.Region?.StartsWith(area, StringComparison.Ordinal) == true ? 1 : 2))
+        var prefix = RegionLocations.Prefix(_region);
+        var ranked = members.Select((m, i) => (Member: m, Rank: LatencyRank(sets[i].Routing.Region, prefix)))
             .OrderBy(p => p.Rank)
             .Select(p => p.Member)
             .ToList();
         return ranked.FirstOrDefault(m => m.Healthy) ?? ranked.FirstOrDefault();
+    }
+
+    /// <summary>How far a latency record set of <paramref name="region"/> is from the VPC's Region: 0 for the same, else km.</summary>
+    private double LatencyRank(string? region, string prefix)
+    {
+        const double Unmeasured = 1e6;
+        return region is null ? 2 * Unmeasured
+            : region == _region ? 0
+            : RegionLocations.Distance(_region, region) is { } km ? 1 + km
+            : RegionLocations.Prefix(region) == prefix ? Unmeasured : 2 * Unmeasured;
     }
 
     /// <summary>

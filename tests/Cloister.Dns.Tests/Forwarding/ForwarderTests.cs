@@ -75,6 +75,63 @@ public sealed class ForwarderTests
         Assert.Equal(DnsResponseCode.ServFail, expired.ResponseCode);
     }
 
+    private static readonly DnsResourceRecord ExampleSoa =
+        new("example.net", DnsRecordType.SOA, 60, new SoaRecordData("ns.example.net", "hostmaster.example.net", 1, 7200, 900, 1209600, 60));
+
+    /// <summary>
+    /// Asks <paramref name="name"/> of an upstream that answers <paramref name="code"/> with <paramref name="answers"/> and
+    /// <paramref name="authorities"/>: fresh; upstream gone and 59 s later; 2 s later again.
+    /// </summary>
+    private static async Task<(DnsMessage Fresh, DnsMessage Cached, DnsMessage Expired)> AskScriptedAcrossTimeAsync(
+        string upstreamAddress, string sourceAddress, DnsResponseCode code, DnsResourceRecord[] answers, DnsResourceRecord[] authorities, string name, DnsRecordType type)
+    {
+        var time = new ManualTime();
+        var upstream = ScriptedUpstream.Start(upstreamAddress, query => Task.FromResult<DnsMessage?>(query with { IsResponse = true, ResponseCode = code, Answers = [.. answers], Authorities = [.. authorities], Edns = null }));
+        await using var service = new DnsService(new DnsServiceOptions { Time = time, ForwardAttemptTimeout = TimeSpan.FromSeconds(1), ForwardBudget = TimeSpan.FromSeconds(3) });
+        service.Apply(Forwarding("example.net", upstream.Target, sourceAddress));
+
+        var fresh = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, type));
+        await upstream.DisposeAsync();
+        time.Advance(TimeSpan.FromSeconds(59));
+        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, name, type));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var expired = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(3, name, type));
+        return (fresh, cached, expired);
+    }
+
+    /// <summary>
+    /// RFC 2308 §3: a negative answer may be cached for the smaller of the SOA's TTL and its MINIMUM, and that is the TTL the
+    /// SOA carries. An upstream whose SOA has TTL 3600 and MINIMUM 60 (dnsmasq passes on what it gets) is cached for 60 s;
+    /// the SOA dig shows counts down from 60 as the cache's own copy does, not from 3600 to 3541 and back to 3600 when the
+    /// cached answer expires.
+    /// </summary>
+    [Fact]
+    public async Task ForwardAsync_NegativeAnswerWithSoaTtlAboveMinimum_SoaTtlCountsDownFromTheNegativeTtl()
+    {
+        var (fresh, cached, _) = await AskScriptedAcrossTimeAsync("127.0.0.160", "127.0.0.161", DnsResponseCode.NXDomain, [], [ExampleSoa.WithTtl(3600)], "absent.example.net", DnsRecordType.A);
+
+        Assert.Equal(DnsResponseCode.NXDomain, fresh.ResponseCode);
+        Assert.Equal(60u, Assert.Single(fresh.Authorities).Ttl);
+        Assert.Equal(DnsResponseCode.NXDomain, cached.ResponseCode);
+        Assert.Equal(1u, Assert.Single(cached.Authorities).Ttl);
+    }
+
+    /// <summary>
+    /// A CNAME whose target has no record of the type (an AAAA query for a name whose CDN target has IPv4 only): NOERROR,
+    /// the CNAME, and the target zone's SOA. The "no AAAA" part is a negative answer and may be cached only for the SOA's
+    /// negative TTL (RFC 2308 §5), not for the CNAME's hour; else an address the target gains stays hidden for the hour.
+    /// </summary>
+    [Fact]
+    public async Task ForwardAsync_CnameToNameWithoutTheType_CachedNoLongerThanTheSoasNegativeTtl()
+    {
+        var cname = new DnsResourceRecord("a.example.net", DnsRecordType.CNAME, 3600, new NameRecordData("b.example.net"));
+        var (fresh, cached, expired) = await AskScriptedAcrossTimeAsync("127.0.0.162", "127.0.0.163", DnsResponseCode.NoError, [cname], [ExampleSoa], "a.example.net", DnsRecordType.AAAA);
+
+        Assert.Equal(DnsRecordType.CNAME, Assert.Single(fresh.Answers).Type);
+        Assert.Equal(DnsRecordType.CNAME, Assert.Single(cached.Answers).Type);
+        Assert.Equal(DnsResponseCode.ServFail, expired.ResponseCode);
+    }
+
     [Fact]
     public async Task ForwardAsync_UpstreamNxDomainForEc2Name_CachedForTheSyntheticSoasSixtySeconds()
     {

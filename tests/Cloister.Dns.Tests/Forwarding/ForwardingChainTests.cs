@@ -20,6 +20,7 @@ public sealed class ForwardingChainTests : IAsyncLifetime
     private Socket _dead = null!;
     private DnsService _service = null!;
     private DnsListener _client = null!;
+    private int[] _inboundPorts = [];
 
     public Task InitializeAsync()
     {
@@ -27,6 +28,7 @@ public sealed class ForwardingChainTests : IAsyncLifetime
         var inbound1 = Loopback.Pair("127.0.0.11");
         var inbound2 = Loopback.Pair("127.0.0.12");
         var client = Loopback.Pair("127.0.0.1");
+        _inboundPorts = [Loopback.Port(inbound1.Udp), Loopback.Port(inbound2.Udp)];
         var model = TestModels.WithClient(
             [new TargetAddress("127.0.0.13", Loopback.Port(_dead)), new TargetAddress("127.0.0.11", Loopback.Port(inbound1.Udp)), new TargetAddress("127.0.0.12", Loopback.Port(inbound2.Udp))],
             ["127.0.0.21", "127.0.0.22"],
@@ -124,6 +126,66 @@ public sealed class ForwardingChainTests : IAsyncLifetime
         Assert.Equal(
             ["instance=i-0c0c0c0c0c0c0c0c0"],
             local.GetProperty("srcids").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}"));
+    }
+
+    /// <summary>
+    /// An on-premises dnsmasq given both inbound endpoint addresses for a domain (as the sandbox's on-premises DNS server is)
+    /// sends its first query, and again every 20 s or 50 queries, to every server at once to find the fastest. Each
+    /// address then receives the query and logs it, with its own <c>rni-</c>: on AWS too each query that reaches an inbound
+    /// endpoint ENI is a query Resolver answers. Cloister adds no copy of its own: a query sent to one address is one line.
+    /// </summary>
+    [Fact]
+    public async Task QueryLogs_DnsmasqWithBothInboundAddresses_OneLinePerAddressItSentTheQueryTo()
+    {
+        var port = FreeUdpPort("127.0.0.170");
+        var start = new System.Diagnostics.ProcessStartInfo("dnsmasq") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=127.0.0.170", $"--port={port}", "--user=root", "--pid-file=", $"--server=/execute-api.{TestModels.Region}.amazonaws.com/127.0.0.11#{_inboundPorts[0]}", $"--server=/execute-api.{TestModels.Region}.amazonaws.com/127.0.0.12#{_inboundPorts[1]}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var dnsmasq = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            string output;
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            do
+            {
+                // dnsmasq may still be binding its address: ask until it answers.
+                output = await Tool.RunAsync("dig", "@127.0.0.170", "-p", port.ToString(CultureInfo.InvariantCulture), "+time=1", "+tries=1", ApiName, "A");
+            }
+            while (!output.Contains("status: NOERROR", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+            Assert.Contains("10.0.1.100", output, StringComparison.Ordinal);
+            // A dig retried under load may add lines at the address dnsmasq then prefers; both addresses are what matters.
+            var interfaces = await Poll.UntilAsync(
+                () => InboundLines(ApiName).Distinct().ToList() is { Count: 2 } lines ? lines : null,
+                TimeSpan.FromSeconds(10),
+                "a line from each inbound address");
+            Assert.Equal(["rni-00000000000000000", "rni-00000000000000001"], interfaces.Order(StringComparer.Ordinal));
+
+            var direct = $"direct.execute-api.{TestModels.Region}.amazonaws.com";
+            await Tool.RunAsync("dig", "@127.0.0.11", "-p", _inboundPorts[0].ToString(CultureInfo.InvariantCulture), "+time=2", "+tries=1", direct, "A");
+            await QueryLogs.WaitForAsync(_state, e => e.GetProperty("query_name").GetString() == direct + ".");
+            await Task.Delay(200);
+            Assert.Single(InboundLines(direct));
+        }
+        finally
+        {
+            dnsmasq.Kill();
+            await dnsmasq.WaitForExitAsync();
+        }
+    }
+
+    private List<string> InboundLines(string name) =>
+        [.. QueryLogs.Read(_state)
+            .Where(e => e.GetProperty("vpc_id").GetString() == TestModels.ApiVpc && e.GetProperty("query_name").GetString() == name + ".")
+            .Select(e => e.GetProperty("srcids").GetProperty("resolver_network_interface").GetString()!)];
+
+    private static int FreeUdpPort(string address)
+    {
+        using var socket = Loopback.Udp(address);
+        return Loopback.Port(socket);
     }
 
     /// <summary>

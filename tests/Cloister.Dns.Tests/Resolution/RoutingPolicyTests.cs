@@ -1,6 +1,7 @@
 using System.Net;
 using Cloister.Dns.Tests.Support;
 using Cloister.Dns.Wire;
+using Cloister.Model;
 using Cloister.Model.Dns;
 
 namespace Cloister.Dns.Tests.Resolution;
@@ -177,6 +178,43 @@ public sealed class RoutingPolicyTests
         Assert.Equal(["10.0.4.2"], await Addresses(service, "l.corp.internal"));
         Assert.Equal(["10.0.5.3"], await Addresses(service, "n.corp.internal"));
         Assert.Equal(["10.0.6.3"], await Addresses(service, "u.corp.internal"));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_LatencyRecordSetsWithoutTheVpcsRegion_TheNearestRegionWhateverItsPrefixOrOrder()
+    {
+        // Route 53 answers "with an endpoint that is in the same AWS Region, or is closest in distance": from Ohio that is
+        // Virginia, not Oregon listed first; from Montreal Virginia too, though no record shares the ca- prefix.
+        RecordSet[] records =
+        [
+            Routed("l.corp.internal", "10.0.4.1", new RecordRouting(RoutingPolicy.Latency, "ireland", Region: "eu-west-1")),
+            Routed("l.corp.internal", "10.0.4.2", new RecordRouting(RoutingPolicy.Latency, "oregon", Region: "us-west-2")),
+            Routed("l.corp.internal", "10.0.4.3", new RecordRouting(RoutingPolicy.Latency, "virginia", Region: "us-east-1")),
+        ];
+        foreach (var region in new[] { "us-east-2", "ca-central-1" })
+        {
+            await using var service = new DnsService();
+            service.Apply(TestModels.WithZoneRecords(records) with { Account = new AccountContext(TestModels.Account, region) });
+
+            Assert.Equal(["10.0.4.3"], await Addresses(service, "l.corp.internal"));
+        }
+    }
+
+    [Theory]
+    [InlineData("ap-east-2", "10.0.7.2")]      // Taipei: its country
+    [InlineData("ap-southeast-6", "10.0.7.3")] // Auckland: Oceania
+    [InlineData("eu-west-9", "10.0.7.1")]      // a Region the table does not know yet: its continent, from its prefix
+    public async Task ResolveAsync_GeolocationInRegionsNewOrUnknown_TheirLocationNotOnlyTheDefault(string region, string expected)
+    {
+        await using var service = new DnsService();
+        service.Apply(TestModels.WithZoneRecords(
+            Routed("g.corp.internal", "10.0.7.1", new RecordRouting(RoutingPolicy.Geolocation, "europe", Location: new GeoLocation("EU", null, null))),
+            Routed("g.corp.internal", "10.0.7.2", new RecordRouting(RoutingPolicy.Geolocation, "taiwan", Location: new GeoLocation(null, "TW", null))),
+            Routed("g.corp.internal", "10.0.7.3", new RecordRouting(RoutingPolicy.Geolocation, "oceania", Location: new GeoLocation("OC", null, null))),
+            Routed("g.corp.internal", "10.0.7.4", new RecordRouting(RoutingPolicy.Geolocation, "rest", Location: new GeoLocation(null, "*", null))))
+            with { Account = new AccountContext(TestModels.Account, region) });
+
+        Assert.Equal([expected], await Addresses(service, "g.corp.internal"));
     }
 
     [Fact]
