@@ -30,17 +30,16 @@ internal sealed record RouteMatch(ApiResource Resource, ApiMethod Method, Immuta
 
     private static ImmutableDictionary<string, string> Decode(ImmutableDictionary<string, string> parameters)
     {
-        if (!parameters.Values.Any(v => v.Contains('%', StringComparison.Ordinal)))
-        {
-            return parameters;
-        }
-
-        var decoded = parameters.ToBuilder();
+        ImmutableDictionary<string, string>.Builder? decoded = null;
         foreach (var (name, value) in parameters)
         {
-            decoded[name] = Uri.UnescapeDataString(value);
+            if (value.Contains('%', StringComparison.Ordinal))
+            {
+                decoded ??= parameters.ToBuilder();
+                decoded[name] = Uri.UnescapeDataString(value);
+            }
         }
 
-        return decoded.ToImmutable();
+        return decoded?.ToImmutable() ?? parameters;
     }
 }
