@@ -250,7 +250,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
 
             var name = uri[(i + 1)..close].TrimEnd('+');
             // A placeholder with no mapping takes the method's path parameter of the same name (see docs/gateway.md).
-            var value = pathMappings.GetValueOrDefault(name) ?? request.Route.PathParameters.GetValueOrDefault(name) ?? string.Empty;
+            var value = pathMappings.GetValueOrDefault(name) ?? request.Route.DecodedPathParameters.GetValueOrDefault(name) ?? string.Empty;
             filled.Append(string.Join('/', value.Split('/').Select(Uri.EscapeDataString)));
             i = close + 1;
         }

@@ -54,7 +54,7 @@ internal static class ParameterMapping
 
         if (TryStrip(source, "method.request.path.", out var name))
         {
-            return state.Route?.PathParameters.GetValueOrDefault(name);
+            return state.Route?.DecodedPathParameters.GetValueOrDefault(name);
         }
 
         if (TryStrip(source, "method.request.querystring.", out name))

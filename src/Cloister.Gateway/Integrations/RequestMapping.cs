@@ -18,7 +18,7 @@ internal static class RequestMapping
         new(request.State, Parameters(request), payload, overrides);
 
     public static MethodRequestParameters Parameters(IntegrationRequest request) =>
-        new(request.Route.PathParameters, request.Http.Request.Query, request.Http.Request.Headers);
+        new(request.Route.DecodedPathParameters, request.Http.Request.Query, request.Http.Request.Headers);
 
     /// <summary>
     /// Maps the body, converted as the integration's <c>contentHandling</c> asks (<see cref="ContentConversion"/>); the

@@ -148,7 +148,7 @@ internal sealed partial class RequestHandler
 
         var stage = state.Stage!;
         var route = state.Route!;
-        var methodArn = route.MethodArns?.GetValueOrDefault(state.HttpMethod) ?? stage.MethodArnPrefix + state.HttpMethod + "/" + state.Path[1..];
+        var methodArn = route.MethodArns?.GetValueOrDefault(state.HttpMethod) ?? string.Concat(stage.MethodArnPrefix, state.HttpMethod, "/", state.Path.AsSpan().Trim('/'));
         if (Encoding.UTF8.GetByteCount(methodArn) > MaxMethodArnBytes)
         {
             await RejectAsync(context, GatewayError.UriTooLong, state).ConfigureAwait(false);
@@ -198,9 +198,9 @@ internal sealed partial class RequestHandler
     {
         var request = context.Request;
         var apiIdHeader = request.Headers["x-apigw-api-id"].ToString();
-        var path = request.Path.Value ?? string.Empty;
+        var (path, pathLength) = RequestTarget.Path(context);
         if (apiIdHeader.Length == 0 && catalog.Domains.Count > 0
-            && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, SegmentList(path), out var domainError))
+            && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, SegmentList(path[..pathLength]), out var domainError))
         {
             return domainError;
         }
@@ -219,9 +219,9 @@ internal sealed partial class RequestHandler
 
         state.ApiId = api.Id;
         state.DomainName = target.DomainName;
-        var maxSegments = PathSegments.MaxCount(path);
+        var maxSegments = PathSegments.MaxCount(path.AsSpan(0, pathLength));
         var segments = maxSegments <= 32 ? stackalloc Range[maxSegments] : new Range[maxSegments];
-        segments = segments[..PathSegments.Split(path, segments)];
+        segments = segments[..PathSegments.Split(path.AsSpan(0, pathLength), segments)];
         if (segments.IsEmpty)
         {
             return GatewayError.MissingAuthenticationToken;
@@ -234,7 +234,18 @@ internal sealed partial class RequestHandler
 
         state.Stage = stage;
         state.Route = stage.Tree.Match(path, segments[1..], state.HttpMethod);
-        state.Path = state.Route?.LiteralPath ?? PathSegments.Rooted(path, segments[1..]);
+        if (segments.Length == 1)
+        {
+            state.Path = "/";
+            return state.Route is null ? GatewayError.MissingAuthenticationToken : null;
+        }
+
+        // As sent from the slash before the first segment after the stage: slashes doubled after the stage collapse,
+        // doubled ones further on and a trailing one stay, escapes stay (LocalStack's AWS-validated proxy snapshot).
+        var start = segments[1].Start.Value - 1;
+        var sent = path.AsSpan(start, pathLength - start);
+        state.Path = state.Route?.LiteralPath is { } literal && sent.SequenceEqual(literal) ? literal : sent.ToString();
+        state.SetStagePathAsSent(path, segments[0].Start.Value - 1, pathLength);
         return state.Route is null ? GatewayError.MissingAuthenticationToken : null;
     }
 

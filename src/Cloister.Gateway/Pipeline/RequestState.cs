@@ -13,6 +13,11 @@ namespace Cloister.Gateway.Pipeline;
 /// </summary>
 internal sealed partial class RequestState
 {
+    private string? _sentPath;
+    private int _stagePathStart;
+    private int _stagePathEnd;
+    private string? _stagePath;
+
     public required string RequestId { get; init; }
 
     public required string ExtendedRequestId { get; init; }
@@ -52,7 +57,7 @@ internal sealed partial class RequestState
 
     public RouteMatch? Route { get; set; }
 
-    /// <summary>The request path after the stage, as the client sent it (decoded), starting with <c>/</c>.</summary>
+    /// <summary>The request path after the stage as the client sent it (escapes kept), starting with <c>/</c>.</summary>
     public string Path { get; set; } = "/";
 
     public int Status { get; set; }
@@ -100,8 +105,21 @@ internal sealed partial class RequestState
     /// <summary>The path as the client sent it to a custom domain name (base path included); null for execute-api names.</summary>
     public string? CustomDomainPath { get; set; }
 
-    /// <summary>The path with the stage (or, for a custom domain name, as sent), as <c>$context.path</c> and <c>requestContext.path</c> show it.</summary>
-    public string StagePath => CustomDomainPath ?? (Stage is null ? Path : "/" + Stage.Name + (Path == "/" ? "/" : Path));
+    /// <summary>
+    /// The path with the stage (or, for a custom domain name, as sent), as <c>$context.path</c> and <c>requestContext.path</c>
+    /// show it: from the stage on as sent (escapes and doubled slashes after the stage kept) when a path follows the stage.
+    /// </summary>
+    public string StagePath => CustomDomainPath
+        ?? (_sentPath is not null ? _stagePath ??= _sentPath[_stagePathStart.._stagePathEnd] : Stage is null ? Path : "/" + Stage.Name + (Path == "/" ? "/" : Path));
+
+    /// <summary>Marks where in the request target (<paramref name="text"/>) the path from the stage's slash on lies; the string is cut when first read.</summary>
+    public void SetStagePathAsSent(string text, int start, int end)
+    {
+        _sentPath = text;
+        _stagePathStart = start;
+        _stagePathEnd = end;
+        _stagePath = null;
+    }
 
     /// <summary>Looks up a <c>$context.*</c> (or <c>$stageVariables.*</c>) reference; unknown names are not known.</summary>
     public (bool Known, string? Value) Resolve(string reference)

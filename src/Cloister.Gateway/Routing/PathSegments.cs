@@ -7,10 +7,10 @@ namespace Cloister.Gateway.Routing;
 internal static class PathSegments
 {
     /// <summary>At most how many segments <paramref name="path"/> has (its slashes plus one).</summary>
-    public static int MaxCount(string path) => path.AsSpan().Count('/') + 1;
+    public static int MaxCount(ReadOnlySpan<char> path) => path.Count('/') + 1;
 
     /// <summary>Writes the non-empty segments of <paramref name="path"/> into <paramref name="into"/> (at least <see cref="MaxCount"/> long); returns how many.</summary>
-    public static int Split(string path, Span<Range> into)
+    public static int Split(ReadOnlySpan<char> path, Span<Range> into)
     {
         var count = 0;
         var start = 0;
@@ -30,17 +30,19 @@ internal static class PathSegments
         return count;
     }
 
-    /// <summary>The segments joined by <c>/</c>: a substring of <paramref name="path"/> when they are contiguous in it.</summary>
-    public static string Join(string path, ReadOnlySpan<Range> segments) => Join(path, segments, rooted: false);
+    /// <summary>
+    /// The text from the first segment to the end of the last, as sent: slashes doubled between them are kept, a trailing
+    /// slash is not (what API Gateway binds to a <c>{proxy+}</c>). Always a substring of <paramref name="path"/>.
+    /// </summary>
+    public static string Span(string path, ReadOnlySpan<Range> segments) =>
+        segments.IsEmpty ? string.Empty : path[segments[0].Start..segments[^1].End];
 
-    /// <summary><c>/</c> followed by the segments joined by <c>/</c> (<c>/</c> alone for none).</summary>
-    public static string Rooted(string path, ReadOnlySpan<Range> segments) => Join(path, segments, rooted: true);
-
-    private static string Join(string path, ReadOnlySpan<Range> segments, bool rooted)
+    /// <summary><c>/</c> followed by the segments joined by <c>/</c> (<c>/</c> alone for none): a substring of <paramref name="path"/> when they are contiguous in it.</summary>
+    public static string Rooted(string path, ReadOnlySpan<Range> segments)
     {
         if (segments.IsEmpty)
         {
-            return rooted ? "/" : string.Empty;
+            return "/";
         }
 
         var contiguous = true;
@@ -48,28 +50,23 @@ internal static class PathSegments
         for (var i = 0; i < segments.Length; i++)
         {
             var (offset, count) = segments[i].GetOffsetAndLength(path.Length);
-            length += count + (i > 0 || rooted ? 1 : 0);
+            length += count + 1;
             contiguous &= i == 0 || offset == segments[i - 1].End.GetOffset(path.Length) + 1;
         }
 
         var first = segments[0].Start.GetOffset(path.Length);
-        var end = segments[^1].End.GetOffset(path.Length);
-        if (contiguous && (!rooted || (first > 0 && path[first - 1] == '/')))
+        if (contiguous && first > 0 && path[first - 1] == '/')
         {
-            // Rooted: the slash before the first segment onwards.
-            return path[(rooted ? first - 1 : first)..end];
+            // The slash before the first segment onwards.
+            return path[(first - 1)..segments[^1].End.GetOffset(path.Length)];
         }
 
-        return string.Create(length, (path, segments.ToArray(), rooted), static (text, state) =>
+        return string.Create(length, (path, segments.ToArray()), static (text, state) =>
         {
             var written = 0;
             foreach (var segment in state.Item2)
             {
-                if (written > 0 || state.rooted)
-                {
-                    text[written++] = '/';
-                }
-
+                text[written++] = '/';
                 var part = state.path.AsSpan()[segment];
                 part.CopyTo(text[written..]);
                 written += part.Length;

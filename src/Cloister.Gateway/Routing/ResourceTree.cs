@@ -12,6 +12,9 @@ namespace Cloister.Gateway.Routing;
 /// </summary>
 internal sealed class ResourceTree
 {
+    /// <summary>The longest escaped segment decoded for a literal lookup.</summary>
+    private const int MaxDecodedSegment = 256;
+
     private readonly ResourceNode _root;
 
     private ResourceTree(ResourceNode root) => _root = root;
@@ -39,7 +42,7 @@ internal sealed class ResourceTree
         return new ResourceTree(root);
     }
 
-    /// <summary>Matches decoded path <paramref name="segments"/> (no empty ones) and a verb; null when no method fits.</summary>
+    /// <summary>Matches path <paramref name="segments"/> as sent (no empty ones) and a verb; null when no method fits.</summary>
     public RouteMatch? Match(IReadOnlyList<string> segments, string httpMethod)
     {
         var path = "/" + string.Join('/', segments);
@@ -54,7 +57,10 @@ internal sealed class ResourceTree
         return Match(path, ranges, httpMethod);
     }
 
-    /// <summary>Matches the decoded <paramref name="segments"/> of <paramref name="path"/> (non-empty ranges) and a verb; null when no method fits.</summary>
+    /// <summary>
+    /// Matches the <paramref name="segments"/> of <paramref name="path"/> as sent (non-empty ranges) and a verb; null when no
+    /// method fits. Parameters are bound as sent, escapes kept, as API Gateway passes them in a proxy event.
+    /// </summary>
     public RouteMatch? Match(string path, ReadOnlySpan<Range> segments, string httpMethod)
     {
         List<KeyValuePair<string, string>>? bindings = null;
@@ -69,6 +75,28 @@ internal sealed class ResourceTree
             : new RouteMatch(route.Resource, route.Method, ImmutableDictionary.CreateRange(StringComparer.Ordinal, bindings));
     }
 
+    /// <summary>
+    /// The literal child a segment names, compared decoded (<c>/dev/%63laim</c> reaches <c>/claim</c>); a segment without
+    /// an escape is looked up as it is, one with escapes is decoded on the stack.
+    /// </summary>
+    private static bool TryGetLiteral(ResourceNode node, ReadOnlySpan<char> segment, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ResourceNode? literal)
+    {
+        if (!segment.Contains('%'))
+        {
+            return node.TryGetLiteral(segment, out literal);
+        }
+
+        // Unescaping never lengthens text; a segment too long for the stack cannot name a resource anyway.
+        Span<char> decoded = stackalloc char[Math.Min(segment.Length, MaxDecodedSegment)];
+        if (segment.Length > MaxDecodedSegment || !Uri.TryUnescapeDataString(segment, decoded, out var written))
+        {
+            literal = null;
+            return false;
+        }
+
+        return node.TryGetLiteral(decoded[..written], out literal);
+    }
+
     private static ResourceNode? Walk(ResourceNode node, string path, ReadOnlySpan<Range> segments, int index, ref List<KeyValuePair<string, string>>? bindings)
     {
         if (index == segments.Length)
@@ -77,7 +105,7 @@ internal sealed class ResourceTree
         }
 
         var segment = path.AsSpan()[segments[index]];
-        if (node.TryGetLiteral(segment, out var literal) && Walk(literal, path, segments, index + 1, ref bindings) is { } found)
+        if (TryGetLiteral(node, segment, out var literal) && Walk(literal, path, segments, index + 1, ref bindings) is { } found)
         {
             return found;
         }
@@ -97,7 +125,7 @@ internal sealed class ResourceTree
         if (node.Greedy is { Resource: not null } greedy)
         {
             bindings ??= new List<KeyValuePair<string, string>>(1);
-            bindings.Add(new(greedy.ParameterName, PathSegments.Join(path, segments[index..])));
+            bindings.Add(new(greedy.ParameterName, PathSegments.Span(path, segments[index..])));
             return greedy;
         }
 

@@ -76,7 +76,7 @@ internal static class RequestValidation
                 // ASP.NET Core's query collection ignores case; API Gateway's names do not.
                 "querystring" => request.Query.Any(q => q.Key == name && q.Value.Any(v => !string.IsNullOrWhiteSpace(v))),
                 "header" => request.Headers.TryGetValue(name, out var values) && values.Any(v => !string.IsNullOrWhiteSpace(v)),
-                "path" => route.PathParameters.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value),
+                "path" => route.DecodedPathParameters.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value),
                 _ => true,
             };
             if (!present)

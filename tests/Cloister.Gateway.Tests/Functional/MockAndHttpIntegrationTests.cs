@@ -78,6 +78,26 @@ public sealed class MockAndHttpIntegrationTests
         Assert.Equal($"POST /v1/items/a%20b/c?q=1&stage=dev client=kept source={GatewayHarness.ClientOne} body=payload", await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// An HTTP_PROXY <c>{proxy}</c> is filled with the parameter decoded, so an escaped slash reaches the backend as a slash
+    /// (seen on AWS: ustayready/fireprox#44, "API Gateway is automatically turning the %2f to a /"); other characters are
+    /// escaped again segment by segment.
+    /// </summary>
+    [Fact]
+    public async Task HttpProxy_EscapedSlashInProxyPath_BackendGetsSlash()
+    {
+        await using var backend = await Backend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/v1/{{proxy}}", 29_000,
+            ImmutableDictionary<string, string>.Empty.Add("integration.request.path.proxy", "method.request.path.proxy"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/{proxy+}", Method("ANY", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/items/a%2Fb/c%20d");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.StartsWith("GET /v1/items/a/b/c%20d client=", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Http_MappedParametersAndIntegrationResponse_ShapeRequestAndResponse()
     {
@@ -233,7 +253,7 @@ public sealed class MockAndHttpIntegrationTests
                 context.Response.StatusCode = context.Request.Method == "POST" ? 207 : 200;
                 context.Response.Headers["X-Backend"] = "backend";
                 context.Response.Headers.Server = "SimpleHTTP/0.6 Python/3.11.2";
-                await context.Response.WriteAsync($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} client={context.Request.Headers["X-Client"]} source={context.Request.Headers["x-source"]} body={body}");
+                await context.Response.WriteAsync($"{context.Request.Method} {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget} client={context.Request.Headers["X-Client"]} source={context.Request.Headers["x-source"]} body={body}");
             });
             await app.StartAsync();
             var address = new Uri(app.Urls.First());

@@ -85,6 +85,32 @@ public sealed class NonProxyIntegrationTests
         Assert.Equal("""{"message":"backend failed"}""", await failed.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// A template reads path parameters decoded (the developer guide's important notes: REST APIs decode URL-encoded
+    /// request parameters before passing them to backend integrations), <c>%2F</c> included; <c>$context.path</c> is the
+    /// path as sent, as <c>requestContext.path</c> is in a proxy event.
+    /// </summary>
+    [Fact]
+    public async Task Aws_PercentEncodedPathParameter_TemplateReadsItDecoded()
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("echo"), "INTERNET", null, 29_000,
+            NoMappings,
+            ImmutableDictionary<string, string>.Empty.Add("application/json", """{"one": "$input.params('id')", "path": "$input.params().path.get('id')", "context": "$context.path"}"""),
+            "WHEN_NO_TEMPLATES",
+            [Response("200", null)]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/claim/{id}", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddEcho("echo");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Post($"https://{PrivateHost()}/dev/claim/a%2Fb%20c+d%3A", "{}"));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var evt = JsonDocument.Parse(harness.Lambda.Events.First()).RootElement;
+        Assert.Equal("a/b c+d:", evt.GetProperty("one").GetString());
+        Assert.Equal("a/b c+d:", evt.GetProperty("path").GetString());
+        Assert.Equal("/dev/claim/a%2Fb%20c+d%3A", evt.GetProperty("context").GetString());
+    }
+
     [Fact]
     public async Task Aws_LambdaWithTemplates_MapsEventResultAndErrors()
     {

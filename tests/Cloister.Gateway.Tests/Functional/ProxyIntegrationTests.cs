@@ -167,6 +167,59 @@ public sealed class ProxyIntegrationTests
         Assert.Equal(Convert.ToBase64String([0, 1, 2, 255]), evt.GetProperty("body").GetString());
     }
 
+    /// <summary>
+    /// LocalStack's AWS-validated snapshot <c>test_lambda_aws_proxy_integration</c> ("invocation-payload-with-path-encoded-email"):
+    /// REST APIs pass the path as sent, so <c>%2B</c> stays <c>%2B</c> (and a literal <c>+</c> stays <c>+</c>) in
+    /// <c>path</c>, <c>requestContext.path</c> and <c>pathParameters.proxy</c>.
+    /// </summary>
+    [Fact]
+    public async Task Event_PercentEncodedGreedyPath_PathAndProxyAsSent()
+    {
+        const string Tail = "user/test%2Balias@example.com/plus/test+alias@example.com/a%20b/c%3Ad/e%2Ff";
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/files/{Tail}");
+        var (harness, evt, _) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        Assert.Equal("/files/{proxy+}", evt.GetProperty("resource").GetString());
+        Assert.Equal("/files/" + Tail, evt.GetProperty("path").GetString());
+        Assert.Equal(Tail, evt.GetProperty("pathParameters").GetProperty("proxy").GetString());
+        Assert.Equal("/dev/files/" + Tail, evt.GetProperty("requestContext").GetProperty("path").GetString());
+        Assert.Equal("/files/{proxy+}", evt.GetProperty("requestContext").GetProperty("resourcePath").GetString());
+    }
+
+    /// <summary>A <c>{name}</c> parameter is bound from the same raw path: one segment, its escapes kept (<c>%2F</c> too).</summary>
+    [Fact]
+    public async Task Event_PercentEncodedParameter_ValueAsSent()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/a%2Fb%20c+d%3A");
+        var (harness, evt, _) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        Assert.Equal("/claim/{id}", evt.GetProperty("resource").GetString());
+        Assert.Equal("a%2Fb%20c+d%3A", evt.GetProperty("pathParameters").GetProperty("id").GetString());
+        Assert.Equal("/claim/a%2Fb%20c+d%3A", evt.GetProperty("path").GetString());
+    }
+
+    /// <summary>
+    /// The same snapshot, recorded again in August 2024: a trailing slash stays in <c>path</c> but not in the proxy
+    /// parameter, a double slash inside the path stays in both, and slashes doubled right after the stage are
+    /// collapsed in <c>path</c> but kept in <c>requestContext.path</c>.
+    /// </summary>
+    [Theory]
+    [InlineData("/dev/files/proxy-value/", "/files/proxy-value/", "proxy-value", "/dev/files/proxy-value/")]
+    [InlineData("/dev/files/proxy-value//double-slash", "/files/proxy-value//double-slash", "proxy-value//double-slash", "/dev/files/proxy-value//double-slash")]
+    [InlineData("/dev//files/proxy-value", "/files/proxy-value", "proxy-value", "/dev//files/proxy-value")]
+    public async Task Event_DoubleAndTrailingSlashes_KeptWhereAwsKeepsThem(string sent, string path, string proxy, string contextPath)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}{sent}");
+        var (harness, evt, _) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        Assert.Equal(path, evt.GetProperty("path").GetString());
+        Assert.Equal(proxy, evt.GetProperty("pathParameters").GetProperty("proxy").GetString());
+        Assert.Equal(contextPath, evt.GetProperty("requestContext").GetProperty("path").GetString());
+    }
+
     [Fact]
     public async Task Response_HeadersAndMultiValueHeaders_MergeWithMultiValueWinning()
     {

@@ -32,12 +32,14 @@ public sealed class PathSegmentsTests
         Assert.Equal(expected, PathSegments.Rooted(text, segments.AsSpan()[1..]));
     }
 
+    /// <summary>As LocalStack's AWS-validated proxy snapshot shows a <c>{proxy+}</c>: doubled slashes kept, the trailing one not.</summary>
     [Theory]
     [InlineData("/dev/a/b/c", "a/b/c")]
-    [InlineData("/dev/a//b/c/", "a/b/c")]
-    public void Join_GreedyTail_JoinsThemWithSlashes(string path, string expected)
+    [InlineData("/dev/a//b/c/", "a//b/c")]
+    [InlineData("/dev/a%2Fb/c%20d", "a%2Fb/c%20d")]
+    public void Span_GreedyTail_AsSentWithoutTrailingSlash(string path, string expected)
     {
         var (text, segments) = Split(path);
-        Assert.Equal(expected, PathSegments.Join(text, segments.AsSpan()[1..]));
+        Assert.Equal(expected, PathSegments.Span(text, segments.AsSpan()[1..]));
     }
 }

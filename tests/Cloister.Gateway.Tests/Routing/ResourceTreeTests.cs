@@ -72,6 +72,25 @@ public sealed class ResourceTreeTests
     }
 
     [Fact]
+    public void Match_EscapedSegments_LiteralComparedDecodedParameterBoundAsSent()
+    {
+        var literal = Tree.Match("/claim/%73ummary", [1..6, 7..16], "GET")!;
+        var parameter = Tree.Match("/claim/a%2Fb%20c", [1..6, 7..16], "GET")!;
+
+        Assert.Equal("claimsum00", literal.Resource.Id);
+        Assert.Equal("claimid000", parameter.Resource.Id);
+        Assert.Equal("a%2Fb%20c", parameter.PathParameters["id"]);
+        Assert.Equal("a/b c", parameter.DecodedPathParameters["id"]);
+    }
+
+    [Fact]
+    public void DecodedPathParameters_NoEscapes_SameDictionary()
+    {
+        var match = Tree.Match("/claim/42", [1..6, 7..9], "GET")!;
+        Assert.Same(match.PathParameters, match.DecodedPathParameters);
+    }
+
+    [Fact]
     public void Match_LiteralAnyMethod_HasMethodArnForEachVerb()
     {
         var tree = ResourceTree.Build([Resource("root000000", "/", Method("ANY", null))], "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/");
