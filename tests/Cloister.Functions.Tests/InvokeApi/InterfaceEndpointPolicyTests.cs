@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -18,12 +17,11 @@ namespace Cloister.Functions.Tests.InvokeApi;
 /// </summary>
 public sealed class InterfaceEndpointPolicyTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>, IAsyncLifetime
 {
-    private const string Account = "123456789012";
-    private const string Region = "eu-central-1";
+    private const string Account = TestCallers.Account;
+    private const string Region = TestCallers.Region;
     private const string Vpce = "vpce-0aaaabbbbccccdddd";
     private const string Vpc = "vpc-0123456789abcdef0";
     private const string Key = "ASIAENDPOINT00000001";
-    private const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-endpoint-policy-").FullName;
     private readonly Socket _endpointSocket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -53,9 +51,9 @@ public sealed class InterfaceEndpointPolicyTests(ServiceFixture fixture) : IClas
                 Account = new AccountContext(Account, Region),
                 Access = new LambdaAccess
                 {
-                    Callers = key => key == Key ? Caller() : null,
+                    Callers = key => key == Key ? TestCallers.RoleSession("Caller", "\"lambda:*\"") : null,
                     Origins = _ => throw new InvalidOperationException("An endpoint listener's connection has the listener's origin."),
-                    EndpointPolicies = new Dictionary<string, Cloister.Policy.Policy> { [Vpce] = Parse(policy, PolicyKind.Resource) },
+                    EndpointPolicies = new Dictionary<string, Cloister.Policy.Policy> { [Vpce] = TestCallers.Parse(policy, PolicyKind.Resource) },
                 },
             },
             fixture.Service);
@@ -98,18 +96,8 @@ public sealed class InterfaceEndpointPolicyTests(ServiceFixture fixture) : IClas
     private Task<(int ExitCode, string Output, string Error)> InvokeAsync(string function) =>
         new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(
             Key,
-            Secret,
+            TestCallers.Secret,
             "lambda", "invoke", "--endpoint-url", $"https://127.0.0.1:{((IPEndPoint)_endpointSocket.LocalEndPoint!).Port}", "--cli-binary-format", "raw-in-base64-out", "--function-name", function, "--payload", """{"n":1}""", OutFile);
-
-    /// <summary>A role session whose identity policy allows every Lambda action on everything.</summary>
-    private static CallerIdentity Caller()
-    {
-        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/Caller/session", $"arn:aws:iam::{Account}:role/Caller", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
-        return new CallerIdentity(principal, "AROACALLER:session", Secret, [Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:*","Resource":"*"}]}""", PolicyKind.Identity)], null, false);
-    }
-
-    private static Cloister.Policy.Policy Parse(string json, PolicyKind kind) =>
-        Cloister.Policy.Policy.Parse(json, new PolicyParseOptions(kind)).Policy ?? throw new InvalidOperationException(json);
 
     private static X509Certificate2 SelfSigned()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -18,12 +17,12 @@ namespace Cloister.Functions.Tests.InvokeApi;
 /// </summary>
 public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>, IAsyncLifetime
 {
-    private const string Account = "123456789012";
-    private const string Region = "eu-central-1";
+    private const string Account = TestCallers.Account;
+    private const string Region = TestCallers.Region;
     private const string AllowedKey = "ASIAALLOWED000000001";
     private const string DeniedKey = "ASIADENIED0000000001";
     private const string FunctionPolicyKey = "ASIAGRANTED000000001";
-    private const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    private const string Secret = TestCallers.Secret;
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-invoke-api-").FullName;
     private string _function = string.Empty;
@@ -211,7 +210,7 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
     {
         using var client = new HttpClient();
 
-        using var response = await client.GetAsync(new Uri(OpenUrl, "/2015-03-31/functions/"));
+        using var response = await client.GetAsync(new Uri(OpenUrl, "/2015-03-31/nothing-here"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("UnknownOperationException", Header(response, "x-amzn-ErrorType"));
@@ -234,14 +233,10 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
             return null;
         }
 
-        var policies = role == "Allowed"
-            ? ImmutableArray.Create(Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}""", PolicyKind.Identity))
-            : [Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}""", PolicyKind.Identity)];
-        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/{role}/session", $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
-        return new CallerIdentity(principal, $"AROA{role.ToUpperInvariant()}:session", Secret, policies, null, false);
+        return TestCallers.RoleSession(role, role == "Allowed" ? "\"lambda:InvokeFunction\"" : "\"dynamodb:GetItem\"");
     }
 
-    private static Cloister.Policy.Policy Parse(string json, PolicyKind kind) => Cloister.Policy.Policy.Parse(json, new PolicyParseOptions(kind)).Policy!;
+    private static Cloister.Policy.Policy Parse(string json, PolicyKind kind) => TestCallers.Parse(json, kind);
 
     private static Uri Invocations(Uri server, string function) => new(server, $"/2015-03-31/functions/{Uri.EscapeDataString(function)}/invocations");
 
