@@ -25,7 +25,7 @@ public abstract record ServiceAccess
     /// Where an accepted connection came from (VPC, gateway endpoint, client address), asked with its socket; not asked
     /// for a connection on an interface endpoint's listener (<see cref="InterfaceEndpointListener"/>), whose origin is
     /// the listener's. Null means the connection is the stack host's own: its calls are not authorized at all. Unset:
-    /// every connection is an outsider's, so every call is authorized.
+    /// every connection is an outsider's, so every call is checked.
     /// </summary>
     public Func<Socket, ServiceOrigin?> Origins { get; init; } = static socket => ServiceOrigin.Outside((socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? string.Empty);
 
