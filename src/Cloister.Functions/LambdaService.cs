@@ -150,7 +150,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         }
 
         var aliases = function.Aliases.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
-        _functions[function.FunctionName] = new DeployedFunction(latest, versions.ToFrozenDictionary(StringComparer.Ordinal), aliases, _options.AliasRoutingSample, unreservedProvisioned);
+        _functions[function.FunctionName] = new DeployedFunction(latest, versions.ToFrozenDictionary(StringComparer.Ordinal), aliases, _options.AliasRoutingSample, unreservedProvisioned, function, _time.GetUtcNow());
         if (existing is not null)
         {
             await existing.DisposeAsync().ConfigureAwait(false);

@@ -209,12 +209,7 @@ public sealed partial class StackHost : IAsyncDisposable
                 Certificate = authority.Issue(TablesServiceNames.CertificateNames(_model.Account), [address]),
                 Account = _model.Account,
                 LoggerFactory = _loggers,
-                Access = new TablesAccess
-                {
-                    Callers = _callers!.Find,
-                    Origins = sandbox.OriginOf,
-                    EndpointPolicies = EndpointPolicies("dynamodb", "tables"),
-                },
+                Access = StackAccess<TablesAccess>(sandbox, "dynamodb", "tables"),
             },
             cancellationToken).ConfigureAwait(false);
         _owned.Add(server);
@@ -250,6 +245,14 @@ public sealed partial class StackHost : IAsyncDisposable
 
         return listeners;
     }
+
+    /// <summary>
+    /// How a regional service Cloister serves authorizes its callers in this stack: the callers of the stack's
+    /// credentials, where the sandbox says a connection came from, and the policies of the service's VPC endpoints.
+    /// </summary>
+    private TAccess StackAccess<TAccess>(Sandbox sandbox, string service, string phase)
+        where TAccess : Cloister.Policy.ServiceAccess, new() =>
+        new() { Callers = _callers!.Find, Origins = sandbox.OriginOf, EndpointPolicies = EndpointPolicies(service, phase) };
 
     /// <summary>
     /// The policies of the model's VPC endpoints of <paramref name="service"/>, gateway and interface alike (vpce id →

@@ -13,10 +13,16 @@ public sealed partial class HostRunnerTests
     /// <summary>The AWS CLI v2 (a v1 may come first on PATH).</summary>
     private const string AwsCli = "/usr/bin/aws";
 
+    /// <summary>The function both templates call, <c>echo</c>, answering <c>{"echo": EVENT}</c> (YAML flow style).</summary>
+    private const string EchoFunction = """{ Type: AWS::Lambda::Function, Properties: { FunctionName: echo, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return {\"echo\": event}\n" } } }""";
+
+    /// <summary>An instance role's trust policy.</summary>
+    private const string AssumedByEc2 = "{ Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }";
+
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsLambdaInvokeFromAnInstanceThroughTheInterfaceEndpoint_PayloadInOutFileAndAnInstanceWithoutLeaveDenied()
     {
-        var events = await ProgressAsync(Start(Request("""
+        var events = await ProgressAsync(Start(Request($$"""
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
               Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.24.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
@@ -30,25 +36,16 @@ public sealed partial class HostRunnerTests
               LambdaEndpoint:
                 Type: AWS::EC2::VPCEndpoint
                 Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.lambda", PrivateDnsEnabled: true, SubnetIds: [!Ref Subnet], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
-              Echo:
-                Type: AWS::Lambda::Function
-                Properties:
-                  FunctionName: echo
-                  Runtime: python3.12
-                  Handler: index.handler
-                  Code:
-                    ZipFile: |
-                      def handler(event, context):
-                          return {"echo": event}
+              Echo: {{EchoFunction}}
               # The two instances' roles: the caller's may invoke the function, the other's has no policy at all.
               CallerRole:
                 Type: AWS::IAM::Role
                 Properties:
-                  AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
                   Policies: [{ PolicyName: invoke-echo, PolicyDocument: { Statement: [{ Effect: Allow, Action: lambda:InvokeFunction, Resource: !GetAtt Echo.Arn }] } }]
               OtherRole:
                 Type: AWS::IAM::Role
-                Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] } }
+                Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} }
               CallerProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref CallerRole] } }
               OtherProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref OtherRole] } }
               Caller: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref CallerProfile } }
@@ -72,6 +69,54 @@ public sealed partial class HostRunnerTests
             @"An error occurred \(AccessDeniedException\) when calling the Invoke operation: User: arn:aws:sts::\d{12}:assumed-role/[^/]+-OtherRole-[A-Z0-9]+/i-[0-9a-f]{17} is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:eu-central-1:\d{12}:function:echo because no identity-based policy allows the lambda:InvokeFunction action",
             denied.Error);
         Assert.False(File.Exists(deniedOut));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_AwsLambdaFromInstancesWithoutAnInterfaceEndpoint_PrivateSubnetTimesOutPublicSubnetReachesTheRegionalAddress()
+    {
+        // No Lambda interface endpoint: lambda.{region}.amazonaws.com is the public 198.18.4.10, which a subnet reaches
+        // only by a NAT or internet gateway route, as on AWS.
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.25.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Private: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.25.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.25.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
+              Igw: { Type: AWS::EC2::InternetGateway }
+              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
+              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
+              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              Echo: {{EchoFunction}}
+              CallerRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: use-echo, PolicyDocument: { Statement: [{ Effect: Allow, Action: [lambda:InvokeFunction, lambda:GetFunctionConfiguration], Resource: !GetAtt Echo.Arn }] } }]
+              CallerProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref CallerRole] } }
+              Inside: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref CallerProfile } }
+              Outside: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref CallerProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+        var privateOut = Path.Combine(_state.Root, "private.json");
+        var publicOut = Path.Combine(_state.Root, "public.json");
+
+        var resolved = await CloisterAsync("exec", "--from", "Inside", "--", "getent", "hosts", "lambda.eu-central-1.amazonaws.com");
+        var fromPrivate = await CloisterAsync("exec", "--from", "Inside", "--", "env", "AWS_MAX_ATTEMPTS=1", AwsCli, "lambda", "invoke", "--cli-connect-timeout", "5", "--function-name", "echo", privateOut);
+        var fromPublic = await CloisterAsync("exec", "--from", "Outside", "--", AwsCli, "lambda", "invoke", "--function-name", "echo", "--cli-binary-format", "raw-in-base64-out", "--payload", """{"hello":"igw"}""", publicOut);
+        var configuration = await CloisterAsync("exec", "--from", "Outside", "--", AwsCli, "lambda", "get-function-configuration", "--function-name", "echo");
+
+        Assert.True(resolved.ExitCode == 0, resolved.Error);
+        Assert.StartsWith("198.18.4.10 ", resolved.Output, StringComparison.Ordinal);
+        Assert.Equal(255, fromPrivate.ExitCode);
+        // The packets go nowhere (no route, and no ICMP error back), so the CLI waits out its connect timeout, as on AWS.
+        Assert.Contains("Connect timeout on endpoint URL: \"https://lambda.eu-central-1.amazonaws.com/2015-03-31/functions/echo/invocations\"", fromPrivate.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(privateOut));
+        Assert.True(fromPublic.ExitCode == 0, fromPublic.Error);
+        Assert.Equal("""{"echo": {"hello": "igw"}}""", await File.ReadAllTextAsync(publicOut));
+        Assert.True(configuration.ExitCode == 0, configuration.Error);
+        Assert.Contains("\"FunctionName\": \"echo\"", configuration.Output, StringComparison.Ordinal);
+        Assert.Contains("\"Runtime\": \"python3.12\"", configuration.Output, StringComparison.Ordinal);
     }
 
     /// <summary>The <c>cloister</c> built next to these tests, on this test's state folder.</summary>

@@ -16,14 +16,22 @@ namespace Cloister.Functions.Environments;
 /// <param name="sample">A uniform number in [0, 1) per invocation through a weighted alias.</param>
 /// <param name="unreservedProvisioned">The provisioned concurrency the function took out of the unreserved pool (none
 /// with reserved concurrency, whose pool it is carved out of), given back when the function goes.</param>
+/// <param name="model">The function as deployed, with its versions and aliases (what GetFunction and ListFunctions describe).</param>
+/// <param name="lastModified">When it was deployed (its configuration's <c>LastModified</c>).</param>
 internal sealed class DeployedFunction(
     FunctionHost latest,
     FrozenDictionary<string, FunctionHost> versions,
     FrozenDictionary<string, FunctionAlias> aliases,
     Func<double> sample,
-    int unreservedProvisioned) : IAsyncDisposable
+    int unreservedProvisioned,
+    LambdaFunction model,
+    DateTimeOffset lastModified) : IAsyncDisposable
 {
     public FunctionHost Latest { get; } = latest;
+
+    public LambdaFunction Model { get; } = model;
+
+    public DateTimeOffset LastModified { get; } = lastModified;
 
     public FunctionLogWriter Log => Latest.Log;
 
@@ -62,6 +70,18 @@ internal sealed class DeployedFunction(
             ? additional.FunctionVersion
             : alias.FunctionVersion;
         return target == FunctionDefinition.Latest ? Latest : versions.GetValueOrDefault(target);
+    }
+
+    /// <summary>
+    /// The version <paramref name="qualifier"/> names, as GetFunction describes it: <c>$LATEST</c> without one, a version
+    /// by its number, an alias's own version (a weighted alias's main one); null when the function has no such alias or version.
+    /// </summary>
+    public FunctionVersion? Describe(string? qualifier)
+    {
+        var version = qualifier is not null && aliases.TryGetValue(qualifier, out var alias) ? alias.FunctionVersion : qualifier ?? FunctionDefinition.Latest;
+        return version == FunctionDefinition.Latest
+            ? new FunctionVersion(Model.LogicalId, FunctionDefinition.Latest, null, Model)
+            : Model.Versions.FirstOrDefault(v => v.Version == version);
     }
 
     public async ValueTask DisposeAsync() => await Task.WhenAll(Hosts.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);

@@ -8,22 +8,24 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Cloister.Functions.InvokeApi;
 
 /// <summary>
-/// Lambda's <c>Invoke</c> over HTTP (<c>POST /2015-03-31/functions/{FunctionName}/invocations</c>): the function
-/// named as Invoke takes it (name, partial or full ARN, with a qualifier or the <c>Qualifier</c> query parameter), the
-/// <c>X-Amz-Invocation-Type</c>, <c>X-Amz-Log-Type</c> and <c>X-Amz-Client-Context</c> headers; authorized by
-/// <see cref="InvokeAuthorizer"/>, run by <see cref="LambdaService.InvokeRequestAsync"/>, answered with Lambda's status
-/// and headers. Every refusal is Lambda's JSON body with its <c>x-amzn-ErrorType</c>.
+/// Lambda's REST API over HTTP, as far as Cloister serves it (<see cref="LambdaOperation"/>): <c>Invoke</c>
+/// (<c>POST /2015-03-31/functions/{FunctionName}/invocations</c>) with the function named as Invoke takes it (name,
+/// partial or full ARN, with a qualifier or the <c>Qualifier</c> query parameter), the <c>X-Amz-Invocation-Type</c>,
+/// <c>X-Amz-Log-Type</c> and <c>X-Amz-Client-Context</c> headers, run by <see cref="LambdaService.InvokeRequestAsync"/>
+/// and answered with Lambda's status and headers; GetFunction, GetFunctionConfiguration and ListFunctions from the
+/// deployed functions (<see cref="FunctionDescriptions"/>). Every call is authorized by <see cref="InvokeAuthorizer"/>;
+/// Lambda's other operations are refused as operations the caller may not use, anything else is no operation. Every
+/// refusal is Lambda's JSON body with its <c>x-amzn-ErrorType</c>.
 /// </summary>
 internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer? authorizer)
 {
-    private const string Prefix = "/2015-03-31/functions/";
-    private const string Suffix = "/invocations";
-
     // Over the synchronous quota is refused by the service with its words; more than this is not read at all.
     private const int MaxBodyBytes = LambdaService.MaxSynchronousPayloadBytes + 1;
 
     // Lambda's limit on X-Amz-Client-Context: 3583 bytes of base64.
     private const int MaxClientContextLength = 3583;
+
+    private readonly FunctionDescriptions _descriptions = new(functions);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -35,22 +37,52 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
             path = path[..query];
         }
 
-        if (!HttpMethods.IsPost(request.Method) || !path.StartsWith(Prefix, StringComparison.Ordinal) || !path.EndsWith(Suffix, StringComparison.Ordinal) || path.Length <= Prefix.Length + Suffix.Length)
+        if (LambdaOperation.Match(request.Method, path) is not { } operation)
         {
-            await WriteAsync(context.Response, Refusal.UnknownOperation(Guid.NewGuid().ToString())).ConfigureAwait(false);
+            await WriteAsync(context.Response, Refusal.UnknownOperation(Guid.NewGuid().ToString()), invocation: false).ConfigureAwait(false);
             return;
         }
 
-        var reference = Uri.UnescapeDataString(path[Prefix.Length..^Suffix.Length]);
+        var reference = operation.Function;
         var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
-        var result = Refuse(request, body, reference, qualifier, out var invocation)
-            ?? await functions.InvokeRequestAsync(reference, qualifier, body, request.Headers["X-Amz-Invocation-Type"].FirstOrDefault(), invocation, context.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(context.Response, result).ConfigureAwait(false);
+        if (operation.Name == LambdaOperation.Invoke)
+        {
+            var result = Refuse(request, body, operation, reference!, qualifier, out var invocation)
+                ?? await functions.InvokeRequestAsync(reference!, qualifier, body, request.Headers["X-Amz-Invocation-Type"].FirstOrDefault(), invocation, context.RequestAborted).ConfigureAwait(false);
+            await WriteAsync(context.Response, result, invocation: true).ConfigureAwait(false);
+            return;
+        }
+
+        string? name = null;
+        string? derived = null;
+        if (reference is not null)
+        {
+            name = LambdaFunction.NameOf(reference, out derived);
+        }
+
+        var answer = Authorize(context, body, operation, name, qualifier ?? derived)
+            ?? operation.Name switch
+            {
+                LambdaOperation.ListFunctions => _descriptions.List(Query(request, "FunctionVersion"), Query(request, "MaxItems"), Query(request, "Marker")),
+                _ => _descriptions.Get(reference!, qualifier, configurationOnly: operation.Name == LambdaOperation.GetFunctionConfiguration),
+            };
+        await WriteAsync(context.Response, answer, invocation: false).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The authorizer's refusal, or without one (anyone may call) only the refusal of an operation Cloister does not
+    /// serve; null when the call goes on.
+    /// </summary>
+    private InvocationResult? Authorize(HttpContext context, ReadOnlySpan<byte> body, LambdaOperation operation, string? name, string? qualifier) =>
+        authorizer is not null ? authorizer.Check(context, body, operation, name, qualifier)
+        : operation.Served ? null
+        : InvokeAuthorizer.NotServed("anonymous", operation.Action, InvokeAuthorizer.ResourceOf(functions.Account, name, qualifier));
+
+    private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+
     /// <summary>Lambda's refusals of what this layer checks (the headers, the caller); null when the call goes to the service.</summary>
-    private InvocationResult? Refuse(HttpRequest request, ReadOnlySpan<byte> body, string reference, string? qualifier, out InvocationContext invocation)
+    private InvocationResult? Refuse(HttpRequest request, ReadOnlySpan<byte> body, LambdaOperation operation, string reference, string? qualifier, out InvocationContext invocation)
     {
         invocation = InvocationContext.None;
         var logType = request.Headers["X-Amz-Log-Type"].ToString();
@@ -80,7 +112,7 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         }
 
         var name = LambdaFunction.NameOf(reference, out var derived);
-        return authorizer?.Check(request.HttpContext, body, name, qualifier ?? derived);
+        return Authorize(request.HttpContext, body, operation, name, qualifier ?? derived);
     }
 
     private static string? DecodeClientContext(string encoded)
@@ -95,7 +127,8 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         return text.StartsWith('{') ? text : null;
     }
 
-    private static async Task WriteAsync(HttpResponse response, InvocationResult result)
+    /// <summary>The answer; <paramref name="invocation"/>: an Invoke's, with its version and function error headers.</summary>
+    private static async Task WriteAsync(HttpResponse response, InvocationResult result, bool invocation)
     {
         response.StatusCode = result.StatusCode;
         response.Headers["x-amzn-RequestId"] = result.RequestId;
@@ -104,7 +137,7 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         {
             response.Headers["x-amzn-ErrorType"] = errorType;
         }
-        else
+        else if (invocation)
         {
             response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
             if (result.FunctionError is { } functionError)

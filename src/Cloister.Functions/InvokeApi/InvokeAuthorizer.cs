@@ -14,22 +14,24 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Cloister.Functions.InvokeApi;
 
 /// <summary>
-/// Decides whether a call may invoke a function, as Lambda does (<see cref="LambdaAccess"/>): where the connection came
+/// Decides whether a call may do what it asks, as Lambda does (<see cref="LambdaAccess"/>): where the connection came
 /// from (the listener's endpoint, or the socket's origin, never a header), who signed the call and whether the signature
-/// is the caller's, then <c>lambda:InvokeFunction</c> on the function's ARN with the caller's policies, the function's
-/// (or its alias's or version's) resource-based policy and the endpoint's policy, combined by <see cref="IamAccess"/>.
+/// is the caller's, then the operation's action (<c>lambda:InvokeFunction</c>, <c>lambda:GetFunction</c>...) on the
+/// function's ARN (<c>*</c> for an operation on no function) with the caller's policies, the function's (or its alias's
+/// or version's) resource-based policy and the endpoint's policy, combined by <see cref="IamAccess"/>. An operation
+/// Cloister does not serve is refused even when IAM allows it, as an operation the caller may not use.
 /// </summary>
 internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext account, TimeProvider time)
 {
-    public const string Action = "lambda:InvokeFunction";
     private const string Latest = "$LATEST";
 
     /// <summary>Null when the call may go on, else Lambda's refusal (403, nothing runs).</summary>
     /// <param name="context">The call.</param>
     /// <param name="body">Its body, as signed.</param>
-    /// <param name="name">The function's name (from any of the forms Invoke takes).</param>
+    /// <param name="operation">What it asks for.</param>
+    /// <param name="name">The function's name (from any of the forms Lambda takes), or null for an operation on no function.</param>
     /// <param name="qualifier">Its alias or version when the call names one.</param>
-    public InvocationResult? Check(HttpContext context, ReadOnlySpan<byte> body, string name, string? qualifier)
+    public InvocationResult? Check(HttpContext context, ReadOnlySpan<byte> body, LambdaOperation operation, string? name, string? qualifier)
     {
         if (OriginOf(context, out var endpointPolicy) is not { } origin)
         {
@@ -64,10 +66,10 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
             return Refusal.Forbidden(failure.Incomplete ? "IncompleteSignatureException" : "InvalidSignatureException", failure.Message, requestId);
         }
 
-        var resource = LambdaFunction.ArnOf(account, name, qualifier);
+        var resource = ResourceOf(account, name, qualifier);
         var request = new RequestContext
         {
-            Action = Action,
+            Action = operation.Action,
             Resource = resource,
             Principal = caller.Principal,
             UserId = caller.UserId,
@@ -78,10 +80,27 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
         request.SetOrigin(origin);
 
         // Lambda keeps one policy per qualifier; $LATEST is the function's own.
-        var functionPolicy = access.FunctionPolicies.GetValueOrDefault(FunctionPolicies.Key(name, qualifier is null or Latest ? null : qualifier));
+        var functionPolicy = name is null ? null : access.FunctionPolicies.GetValueOrDefault(FunctionPolicies.Key(name, qualifier is null or Latest ? null : qualifier));
         var decision = IamAccess.Evaluate(request, caller, functionPolicy, endpointPolicy, VpcEndpointType.Interface);
-        return decision.IsAllowed ? null : Refusal.Forbidden("AccessDeniedException", decision.DeniedMessage(caller.Arn, Action, resource), requestId);
+        if (!decision.IsAllowed)
+        {
+            return Refusal.Forbidden("AccessDeniedException", decision.DeniedMessage(caller.Arn, operation.Action, resource), requestId);
+        }
+
+        return operation.Served ? null : NotServed(caller.Arn, operation.Action, resource);
     }
+
+    /// <summary>The resource an operation is on: the function's ARN, qualified when the call names a qualifier; <c>*</c> for none.</summary>
+    public static string ResourceOf(AccountContext account, string? name, string? qualifier) =>
+        name is null ? "*" : LambdaFunction.ArnOf(account, name, qualifier);
+
+    /// <summary>
+    /// The refusal of an operation Cloister does not serve, once IAM has had its say: 403 <c>AccessDeniedException</c>
+    /// in IAM's words without a policy type (no policy of the caller's refused it: the stack's Lambda only changes with
+    /// its template).
+    /// </summary>
+    public static InvocationResult NotServed(string caller, string action, string resource) =>
+        Refusal.Forbidden("AccessDeniedException", $"User: {caller} is not authorized to perform: {action} on resource: {resource}", Guid.NewGuid().ToString());
 
     private ServiceOrigin? OriginOf(HttpContext context, out Cloister.Policy.Policy? endpointPolicy)
     {

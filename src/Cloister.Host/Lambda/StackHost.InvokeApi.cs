@@ -33,11 +33,8 @@ public sealed partial class StackHost
                 Certificate = authority.Issue([name], [address]),
                 Account = _model.Account,
                 LoggerFactory = _loggers,
-                Access = new LambdaAccess
+                Access = StackAccess<LambdaAccess>(sandbox, "lambda", "lambda") with
                 {
-                    Callers = _callers!.Find,
-                    Origins = sandbox.OriginOf,
-                    EndpointPolicies = EndpointPolicies("lambda", "lambda"),
                     FunctionPolicies = FunctionPolicies.Compile(
                         _model.Account,
                         _model.Functions,

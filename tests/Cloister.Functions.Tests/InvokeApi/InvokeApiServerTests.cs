@@ -1,14 +1,12 @@
-using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Cloister.Functions.InvokeApi;
+using Cloister.Functions.Tests.Support;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Policy;
-using Cloister.Tests.Shared;
 
 namespace Cloister.Functions.Tests.InvokeApi;
 
@@ -19,15 +17,12 @@ namespace Cloister.Functions.Tests.InvokeApi;
 /// </summary>
 public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>, IAsyncLifetime
 {
-    private const string Account = "123456789012";
-    private const string Region = "eu-central-1";
+    private const string Account = TestCallers.Account;
+    private const string Region = TestCallers.Region;
     private const string AllowedKey = "ASIAALLOWED000000001";
     private const string DeniedKey = "ASIADENIED0000000001";
     private const string FunctionPolicyKey = "ASIAGRANTED000000001";
-    private const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-    /// <summary>The AWS CLI v2 (a v1 may come first on PATH).</summary>
-    private const string AwsCli = "/usr/bin/aws";
+    private const string Secret = TestCallers.Secret;
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-invoke-api-").FullName;
     private string _function = string.Empty;
@@ -215,7 +210,7 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
     {
         using var client = new HttpClient();
 
-        using var response = await client.GetAsync(new Uri(OpenUrl, "/2015-03-31/functions/"));
+        using var response = await client.GetAsync(new Uri(OpenUrl, "/2015-03-31/nothing-here"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("UnknownOperationException", Header(response, "x-amzn-ErrorType"));
@@ -238,14 +233,10 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
             return null;
         }
 
-        var policies = role == "Allowed"
-            ? ImmutableArray.Create(Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}""", PolicyKind.Identity))
-            : [Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}""", PolicyKind.Identity)];
-        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/{role}/session", $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
-        return new CallerIdentity(principal, $"AROA{role.ToUpperInvariant()}:session", Secret, policies, null, false);
+        return TestCallers.RoleSession(role, role == "Allowed" ? "\"lambda:InvokeFunction\"" : "\"dynamodb:GetItem\"");
     }
 
-    private static Cloister.Policy.Policy Parse(string json, PolicyKind kind) => Cloister.Policy.Policy.Parse(json, new PolicyParseOptions(kind)).Policy!;
+    private static Cloister.Policy.Policy Parse(string json, PolicyKind kind) => TestCallers.Parse(json, kind);
 
     private static Uri Invocations(Uri server, string function) => new(server, $"/2015-03-31/functions/{Uri.EscapeDataString(function)}/invocations");
 
@@ -255,24 +246,6 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(",", values) : null;
 
     /// <summary><c>aws lambda invoke ... out.json</c> against the signed listener with the given key.</summary>
-    private async Task<(int ExitCode, string Output, string Error)> AwsAsync(string keyId, string secret, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(AwsCli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["lambda", "invoke", "--endpoint-url", SignedUrl.ToString().TrimEnd('/'), "--cli-binary-format", "raw-in-base64-out", .. arguments, OutFile])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HOME"] = _home;
-        start.Environment["AWS_ACCESS_KEY_ID"] = keyId;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = secret;
-        start.Environment["AWS_SESSION_TOKEN"] = "session-token";
-        start.Environment["AWS_DEFAULT_REGION"] = Region;
-        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["AWS_PAGER"] = string.Empty;
-        using var process = Process.Start(start)!;
-        return await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(60), "aws lambda invoke");
-    }
+    private Task<(int ExitCode, string Output, string Error)> AwsAsync(string keyId, string secret, params string[] arguments) =>
+        new AwsCli(_home, Region).RunAsync(keyId, secret, ["lambda", "invoke", "--endpoint-url", SignedUrl.ToString().TrimEnd('/'), "--cli-binary-format", "raw-in-base64-out", .. arguments, OutFile]);
 }
