@@ -96,11 +96,12 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
 
     /// <summary>
     /// The refusal of an operation Cloister does not serve, once IAM has had its say: 403 <c>AccessDeniedException</c>
-    /// in IAM's words without a policy type (no policy of the caller's refused it: the stack's Lambda only changes with
-    /// its template).
+    /// in IAM's words, its reason saying why instead of naming a policy type (no policy of the caller's refused it: the
+    /// stack's Lambda only changes with its template), so a caller whose policies allow the action is not sent looking
+    /// for one that refuses it.
     /// </summary>
     public static InvocationResult NotServed(string caller, string action, string resource) =>
-        Refusal.Forbidden("AccessDeniedException", $"User: {caller} is not authorized to perform: {action} on resource: {resource}", Guid.NewGuid().ToString());
+        Refusal.Forbidden("AccessDeniedException", $"User: {caller} is not authorized to perform: {action} on resource: {resource} because Cloister does not serve {action}: the stack's functions change only with its template (served: lambda:InvokeFunction, lambda:GetFunction, lambda:GetFunctionConfiguration, lambda:ListFunctions)", Guid.NewGuid().ToString());
 
     private ServiceOrigin? OriginOf(HttpContext context, out Cloister.Policy.Policy? endpointPolicy)
     {
