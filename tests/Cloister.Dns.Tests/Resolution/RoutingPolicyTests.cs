@@ -212,7 +212,8 @@ public sealed class RoutingPolicyTests
             Routed("g.corp.internal", "10.0.7.2", new RecordRouting(RoutingPolicy.Geolocation, "taiwan", Location: new GeoLocation(null, "TW", null))),
             Routed("g.corp.internal", "10.0.7.3", new RecordRouting(RoutingPolicy.Geolocation, "oceania", Location: new GeoLocation("OC", null, null))),
             Routed("g.corp.internal", "10.0.7.4", new RecordRouting(RoutingPolicy.Geolocation, "rest", Location: new GeoLocation(null, "*", null))))
-            with { Account = new AccountContext(TestModels.Account, region) });
+            with
+        { Account = new AccountContext(TestModels.Account, region) });
 
         Assert.Equal([expected], await Addresses(service, "g.corp.internal"));
     }
