@@ -72,11 +72,7 @@ internal sealed partial class DynamoDbService
     /// </summary>
     private void ListBackups(JsonElement request, Utf8JsonWriter writer)
     {
-        var table = RequestReader.GetString(request, "TableName");
-        if (table is not null)
-        {
-            RequestReader.ValidateTableName(table, "tableName");
-        }
+        var table = RequestReader.GetString(request, "TableName") is { } given ? RequestReader.ResolveTableName(given, _account, "tableName") : null;
 
         var limit = RequestReader.GetLong(request, "Limit");
         if (limit is < 1 or > 100)

@@ -17,7 +17,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask CreateTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var definition = TableDefinitionReader.Read(request, _store.Time.GetUtcNow());
+        var definition = TableDefinitionReader.Read(request, _account, _store.Time.GetUtcNow());
         TableSettingsReader.CheckStreamOnCreate(request);
         TableSettingsReader.TryReadSse(request, _account, out var keyArn);
         var tags = RequestReader.GetArray(request, "Tags") is { } given ? TableTags.Read(given) : [];

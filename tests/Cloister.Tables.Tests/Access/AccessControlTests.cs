@@ -405,6 +405,25 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BatchWriteItem_TableArnKeys_AuthorizedOnThoseTables()
+    {
+        var allowed = await _server.CreateTableAsync();
+        var denied = await _server.CreateTableAsync();
+        _server.AddRole("AKIDBATCHARN", "BatchArn", "s", [AccessServer.Allow("\"dynamodb:BatchWriteItem\"", AccessServer.TableArnPrefix + allowed)]);
+        using var client = _server.Client("AKIDBATCHARN", "s");
+
+        await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [AccessServer.TableArnPrefix + allowed] = [new WriteRequest(new PutRequest(Item("a")))] } });
+        var error = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.BatchWriteItemAsync(new BatchWriteItemRequest
+        {
+            RequestItems = new() { [AccessServer.TableArnPrefix + denied] = [new WriteRequest(new PutRequest(Item("b")))] },
+        }));
+
+        Assert.NotNull(await _server.ReadAsync(allowed, "a"));
+        Assert.Equal(Denied("BatchArn", "dynamodb:BatchWriteItem", AccessServer.TableArnPrefix + denied, "because no identity-based policy allows the dynamodb:BatchWriteItem action"), error.Message);
+        Assert.Null(await _server.ReadAsync(denied, "b"));
+    }
+
+    [Fact]
     public async Task TransactWriteItems_EachItemsOwnAction_DeleteDeniedWritesNothing()
     {
         var table = await _server.CreateTableAsync();
