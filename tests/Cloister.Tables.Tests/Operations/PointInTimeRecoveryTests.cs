@@ -134,6 +134,25 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateContinuousBackups_EnabledAgainWithoutPeriodWhileEnabled_PeriodDefaultsTo35AndWindowKept()
+    {
+        var table = await CreateTableAsync();
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 7 },
+        });
+        var seven = await DescribeAsync(table);
+        Tick();
+
+        var again = await EnableAsync(table);
+
+        Assert.Equal(7, seven.RecoveryPeriodInDays);
+        Assert.Equal(35, again.RecoveryPeriodInDays);
+        Assert.Equal(seven.EarliestRestorableDateTime, again.EarliestRestorableDateTime);
+    }
+
+    [Fact]
     public async Task DeleteTable_PointInTimeRecoveryEnabled_SystemBackupListedRestorableAndExpiresAfter35Days()
     {
         var table = await CreateTableAsync();
