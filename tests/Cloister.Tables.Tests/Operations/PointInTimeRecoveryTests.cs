@@ -81,7 +81,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["b", "before"], byGlobal.Items.Select(item => item["PK"].S).Order(StringComparer.Ordinal));
         Assert.Equal(TableStatus.CREATING, restored.TableStatus);
         Assert.True(restored.RestoreSummary.RestoreInProgress);
-        Assert.Equal(1, restored.ItemCount);
+        Assert.Equal(0, restored.ItemCount);
         Assert.Null(restored.RestoreSummary.SourceBackupArn);
         Assert.Equal(Arn + table, restored.RestoreSummary.SourceTableArn);
         Assert.Equal(_time.Now.UtcDateTime, restored.RestoreSummary.RestoreDateTime!.Value, TimeSpan.FromMilliseconds(1));
