@@ -42,7 +42,7 @@ internal static class TableDescriptionWriter
         {
             writer.WriteStartObject("BillingModeSummary");
             writer.WriteString("BillingMode", "PAY_PER_REQUEST");
-            writer.WriteNumber("LastUpdateToPayPerRequestDateTime", definition.CreationDateTime.ToUnixTimeMilliseconds() / 1000.0);
+            writer.WriteNumber("LastUpdateToPayPerRequestDateTime", (definition.PayPerRequestSince ?? definition.CreationDateTime).ToUnixTimeMilliseconds() / 1000.0);
             writer.WriteEndObject();
         }
 
