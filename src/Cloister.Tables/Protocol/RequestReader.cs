@@ -84,7 +84,11 @@ internal static class RequestReader
     /// region names that table, any other ARN none here (ResourceNotFoundException). The service and the access checks both
     /// resolve names here, so a request is authorized on the table it acts on.
     /// </summary>
-    public static string ResolveTableName(string given, Cloister.Model.AccountContext account, string member)
+    public static string ResolveTableName(string given, Cloister.Model.AccountContext account, string member) =>
+        ResolveTableNameOrNone(given, account, member) ?? throw DynamoDbException.TableNotFound();
+
+    /// <summary>As <see cref="ResolveTableName"/>, with null for an ARN that names no table here (for an operation that then finds nothing rather than fails).</summary>
+    public static string? ResolveTableNameOrNone(string given, Cloister.Model.AccountContext account, string member)
     {
         if (!given.StartsWith("arn:", StringComparison.Ordinal))
         {
@@ -95,7 +99,7 @@ internal static class RequestReader
         RequireLength(given, member, 1, 1024);
         var prefix = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/";
         var named = given.StartsWith(prefix, StringComparison.Ordinal) ? given[prefix.Length..] : "";
-        return IsTableName(named) ? named : throw DynamoDbException.TableNotFound();
+        return IsTableName(named) ? named : null;
     }
 
     private static bool IsTableName(string table) => table.Length is >= 3 and <= 255 && !table.AsSpan().ContainsAnyExcept(TableNameCharacters);

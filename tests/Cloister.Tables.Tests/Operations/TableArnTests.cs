@@ -183,6 +183,17 @@ public sealed class TableArnTests(TablesServerFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task ListBackups_TableArnOfAnotherAccount_ListsNone()
+    {
+        var table = await CreateTableAsync();
+        await _client.CreateBackupAsync(new CreateBackupRequest { TableName = table, BackupName = "mine" });
+
+        var listed = await _client.ListBackupsAsync(new ListBackupsRequest { TableName = "arn:aws:dynamodb:us-east-1:111122223333:table/" + table });
+
+        Assert.Empty(listed.BackupSummaries ?? []);
+    }
+
+    [Fact]
     public async Task CreateTable_TableArn_CreatesTheNamedTable()
     {
         var table = TablesServerFixture.UniqueName("t");
