@@ -375,8 +375,7 @@ internal sealed partial class RequestAuthorizer
 
         foreach (var property in tables.EnumerateObject())
         {
-            RequestReader.ValidateTableName(property.Name, "requestItems.key");
-            var table = Table(property.Name, out var arn);
+            var table = Table(RequestReader.ResolveTableName(property.Name, _account, "requestItems.key"), out var arn);
             var facts = Begin(connection, action, arn, table);
             fill(facts, table?.Definition.HashKey, property.Value);
             AddCapacity(facts, request);

@@ -50,7 +50,9 @@ internal sealed partial class DynamoDbService
         {
             var table = _store.FindTable(name) ?? throw BackupTableNotFound(name);
             var definition = table.Definition;
-            var period = enabled ? (int)(days ?? (definition.RecoveryPeriodInDays > 0 ? definition.RecoveryPeriodInDays : MaxRecoveryPeriodInDays)) : 0;
+            // "If no value is provided, the value will default to 35" (the API reference): a request without a period sets 35, even
+            // on a table whose recovery is already enabled with another.
+            var period = enabled ? (int)(days ?? MaxRecoveryPeriodInDays) : 0;
 
             // Enabling again keeps the window's start: it does not start over. A new period starts it no earlier than the old
             // period reached, since the history older than that may have been pruned.

@@ -25,14 +25,14 @@ internal sealed partial class DynamoDbService
         var total = 0;
         foreach (var property in requestItems.EnumerateObject())
         {
-            RequestReader.ValidateTableName(property.Name, "requestItems.key");
+            var tableName = RequestReader.ResolveTableName(property.Name, _account, "requestItems.key");
             var keys = (RequestReader.GetArray(property.Value, "Keys")?.EnumerateArray() ?? default).ToList();
             var items = keys.Select(element => (Item)AttributeValueReader.ReadItem(element)).ToList();
             LegacyParameters.RefuseMixed(property.Value, ["ProjectionExpression"], ["AttributesToGet"]);
             var projection = ParseProjection(property.Value, out var context);
             context.VerifyAllUsed(RequestReader.GetString(property.Value, "ProjectionExpression") is not null);
             total += keys.Count;
-            reads.Add(new BatchGetRead(property.Name, property.Value, keys, items, projection, RequestReader.GetBool(property.Value, "ConsistentRead") ?? false));
+            reads.Add(new BatchGetRead(property.Name, tableName, property.Value, keys, items, projection, RequestReader.GetBool(property.Value, "ConsistentRead") ?? false));
         }
 
         if (total > MaxBatchGetKeys)
@@ -50,14 +50,15 @@ internal sealed partial class DynamoDbService
         var full = false;
         lock (_store.Gate)
         {
+            // One set for every table: a table named once by name and once by ARN is one table.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var read in reads)
             {
-                var table = _store.GetTable(read.Table);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var table = _store.GetTable(read.TableName);
                 for (var i = 0; i < read.Keys.Count; i++)
                 {
                     var (partitionKey, sortKey) = StoredItemFactory.KeyFromRequest(table.Definition, read.KeyItems[i]);
-                    if (!seen.Add(Convert.ToBase64String(partitionKey) + "/" + Convert.ToBase64String(sortKey)))
+                    if (!seen.Add(read.TableName + "/" + Convert.ToBase64String(partitionKey) + "/" + Convert.ToBase64String(sortKey)))
                     {
                         throw DynamoDbException.Validation("Provided list of item keys contains duplicates");
                     }
@@ -145,7 +146,7 @@ internal sealed partial class DynamoDbService
         var writes = new List<PreparedWrite>();
         foreach (var property in requestItems.EnumerateObject())
         {
-            RequestReader.ValidateTableName(property.Name, "requestItems.key");
+            var tableName = RequestReader.ResolveTableName(property.Name, _account, "requestItems.key");
             AttributeValueReader.RequireKind(property.Value, JsonValueKind.Array);
             var tableWrites = property.Value.GetArrayLength();
             if (tableWrites is 0 or > MaxBatchWriteItems)
@@ -165,8 +166,8 @@ internal sealed partial class DynamoDbService
                 }
 
                 writes.Add(put is { } putRequest
-                    ? new PreparedWrite(WriteKind.Put, property.Name, RequestReader.RequireItem(putRequest, "Item", "item"), null, null, [], "NONE", false)
-                    : new PreparedWrite(WriteKind.Delete, property.Name, null, RequestReader.RequireItem(delete!.Value, "Key", "key"), null, [], "NONE", false));
+                    ? new PreparedWrite(WriteKind.Put, tableName, RequestReader.RequireItem(putRequest, "Item", "item"), null, null, [], "NONE", false) { GivenTableName = property.Name }
+                    : new PreparedWrite(WriteKind.Delete, tableName, null, RequestReader.RequireItem(delete!.Value, "Key", "key"), null, [], "NONE", false) { GivenTableName = property.Name });
             }
         }
 
@@ -194,7 +195,7 @@ internal sealed partial class DynamoDbService
                     operations.Add(operation);
                 }
 
-                units[writes[i].TableName] = units.GetValueOrDefault(writes[i].TableName) + WriteUnits(Math.Max(results[i].Size, results[i].Old?.Size ?? 0));
+                units[writes[i].GivenTableName] = units.GetValueOrDefault(writes[i].GivenTableName) + WriteUnits(Math.Max(results[i].Size, results[i].Old?.Size ?? 0));
             }
 
             lsn = operations.Count > 0 ? _store.Append(operations) : results.Max(result => result.FoundLsn());

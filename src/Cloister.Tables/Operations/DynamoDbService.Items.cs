@@ -9,13 +9,10 @@ namespace Cloister.Tables.Operations;
 /// <summary>PutItem, UpdateItem, DeleteItem and GetItem.</summary>
 internal sealed partial class DynamoDbService
 {
-    /// <summary>
-    /// Parses and validates one write (a request, or an action of a transaction). A request's TableName may be the table's ARN;
-    /// a transaction action's is a name (its access checks read names).
-    /// </summary>
+    /// <summary>Parses and validates one write (a request, or an action of a transaction); its TableName may be the table's ARN.</summary>
     internal PreparedWrite PrepareWrite(JsonElement request, WriteKind kind, bool inTransaction)
     {
-        var table = inTransaction ? RequestReader.RequireTableName(request) : RequestReader.RequireTableName(request, _account);
+        var table = RequestReader.RequireTableName(request, _account, out var given);
         if (!inTransaction)
         {
             // A transaction's actions have no pre-expression members to mix.
@@ -77,7 +74,7 @@ internal sealed partial class DynamoDbService
         }
 
         var onFailure = RequestReader.GetEnum(request, "ReturnValuesOnConditionCheckFailure", "returnValuesOnConditionCheckFailure", "ALL_OLD", "NONE");
-        return new PreparedWrite(kind, table, item, key, condition, update, returnValues, onFailure == "ALL_OLD");
+        return new PreparedWrite(kind, table, item, key, condition, update, returnValues, onFailure == "ALL_OLD") { GivenTableName = given };
     }
 
     private async ValueTask WriteItemAsync(JsonElement request, Utf8JsonWriter writer, WriteKind kind)
@@ -108,13 +105,13 @@ internal sealed partial class DynamoDbService
 
         writer.WriteStartObject();
         WriteItemProperty(writer, "Attributes", WriteExecutor.ReturnedAttributes(write, result) is { Count: > 0 } attributes ? attributes : null);
-        WriteConsumedCapacity(writer, capacity, write.TableName, WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)), write: true);
+        WriteConsumedCapacity(writer, capacity, write.GivenTableName, WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)), write: true);
         writer.WriteEndObject();
     }
 
     private async ValueTask GetItemAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var tableName = RequestReader.RequireTableName(request, _account);
+        var tableName = RequestReader.RequireTableName(request, _account, out var given);
         var key = RequestReader.RequireItem(request, "Key", "key");
         LegacyParameters.RefuseMixed(request, ["ProjectionExpression"], ["AttributesToGet"]);
         var projection = ParseProjection(request, out var context);
@@ -145,7 +142,7 @@ internal sealed partial class DynamoDbService
             WriteItemProperty(writer, "Item", Project(found.ReadItem(), projection));
         }
 
-        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(found?.Size ?? 0, consistent), write: false);
+        WriteConsumedCapacity(writer, capacity, given, ReadUnits(found?.Size ?? 0, consistent), write: false);
         writer.WriteEndObject();
     }
 

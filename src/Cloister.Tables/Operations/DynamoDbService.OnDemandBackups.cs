@@ -72,11 +72,9 @@ internal sealed partial class DynamoDbService
     /// </summary>
     private void ListBackups(JsonElement request, Utf8JsonWriter writer)
     {
-        var table = RequestReader.GetString(request, "TableName");
-        if (table is not null)
-        {
-            RequestReader.ValidateTableName(table, "tableName");
-        }
+        // ListBackups answers no ResourceNotFoundException (the API reference lists none): an ARN naming no table here has no backups here.
+        var given = RequestReader.GetString(request, "TableName");
+        var table = given is null ? null : RequestReader.ResolveTableNameOrNone(given, _account, "tableName");
 
         var limit = RequestReader.GetLong(request, "Limit");
         if (limit is < 1 or > 100)
@@ -95,7 +93,7 @@ internal sealed partial class DynamoDbService
             var backups = start is null ? _store.Backups : _store.BackupsAfter(BackupRecord.Position(RequireLength(start, "exclusiveStartBackupArn")));
             page = [.. backups.Where(backup =>
                     (type == "ALL" || string.Equals(backup.Type, type, StringComparison.Ordinal)) &&
-                    (table is null || string.Equals(backup.Table.Name, table, StringComparison.Ordinal)) &&
+                    (given is null || string.Equals(backup.Table.Name, table, StringComparison.Ordinal)) &&
                     (lower is null || backup.CreationDateTime >= lower) &&
                     (upper is null || backup.CreationDateTime < upper)).Take(limit is null ? int.MaxValue : (int)limit + 1)];
         }

@@ -15,7 +15,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask ReadManyAsync(JsonElement request, Utf8JsonWriter writer, bool isQuery)
     {
-        var tableName = RequestReader.RequireTableName(request, _account);
+        var tableName = RequestReader.RequireTableName(request, _account, out var given);
         var indexName = RequestReader.GetString(request, "IndexName");
         if (isQuery)
         {
@@ -215,7 +215,7 @@ internal sealed partial class DynamoDbService
         writer.WriteNumber("Count", items.Count);
         writer.WriteNumber("ScannedCount", page.Count);
         WriteItemProperty(writer, "LastEvaluatedKey", lastEvaluated);
-        WriteConsumedCapacity(writer, capacity, tableName, ReadUnits(bytes, consistent), write: false, index is null ? null : (index.IsGlobal ? "gsi:" : "lsi:") + index.Name);
+        WriteConsumedCapacity(writer, capacity, given, ReadUnits(bytes, consistent), write: false, index is null ? null : (index.IsGlobal ? "gsi:" : "lsi:") + index.Name);
         writer.WriteEndObject();
     }
 

@@ -17,7 +17,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask CreateTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var definition = TableDefinitionReader.Read(request, _store.Time.GetUtcNow());
+        var definition = TableDefinitionReader.Read(request, _account, _store.Time.GetUtcNow());
         TableSettingsReader.CheckStreamOnCreate(request);
         TableSettingsReader.TryReadSse(request, _account, out var keyArn);
         var tags = RequestReader.GetArray(request, "Tags") is { } given ? TableTags.Read(given) : [];
@@ -144,11 +144,17 @@ internal sealed partial class DynamoDbService
             if (RequestReader.GetObject(request, "ProvisionedThroughput") is not null || (billing == "PROVISIONED" && definition.BillingMode != "PROVISIONED"))
             {
                 var (read, write) = TableDefinitionReader.ReadThroughput(request, changed.BillingMode);
+                CheckThroughputChanges(request, definition, read, write);
                 changed = changed with { ReadCapacityUnits = read, WriteCapacityUnits = write };
             }
             else if (changed.BillingMode == "PAY_PER_REQUEST")
             {
                 changed = changed with { ReadCapacityUnits = 0, WriteCapacityUnits = 0 };
+            }
+
+            if (changed.BillingMode == "PAY_PER_REQUEST" && definition.BillingMode != "PAY_PER_REQUEST")
+            {
+                changed = changed with { PayPerRequestSince = _store.Time.GetUtcNow() };
             }
 
             if (RequestReader.GetArray(request, "GlobalSecondaryIndexUpdates") is { } updates)
@@ -166,6 +172,23 @@ internal sealed partial class DynamoDbService
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// DynamoDB refuses an UpdateTable of a provisioned table that asks for the throughput it has and nothing else (UpdateTable
+    /// is not idempotent there), in these words.
+    /// </summary>
+    private static void CheckThroughputChanges(JsonElement request, TableDefinition definition, long read, long write)
+    {
+        var alone = TableChanges.All(member => member is "ProvisionedThroughput" or "BillingMode" || !RequestReader.Has(request, member));
+        if (alone && definition.BillingMode == "PROVISIONED" && read == definition.ReadCapacityUnits && write == definition.WriteCapacityUnits)
+        {
+            throw DynamoDbException.Validation(
+                "The provisioned throughput for the table will not change. The requested value equals the current value. " +
+                $"Current ReadCapacityUnits provisioned for the table: {definition.ReadCapacityUnits}. Requested ReadCapacityUnits: {read}. " +
+                $"Current WriteCapacityUnits provisioned for the table: {definition.WriteCapacityUnits}. Requested WriteCapacityUnits: {write}. " +
+                "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+        }
     }
 
     /// <summary>

@@ -96,7 +96,7 @@ internal sealed partial class DynamoDbService
                             operations.Add(operation);
                         }
 
-                        units[writes[i].TableName] = units.GetValueOrDefault(writes[i].TableName) + (2 * WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)));
+                        units[writes[i].GivenTableName] = units.GetValueOrDefault(writes[i].GivenTableName) + (2 * WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)));
                     }
 
                     lsn = operations.Count > 0 ? _store.Append(operations) : _store.NextLsn - 1;
@@ -141,7 +141,7 @@ internal sealed partial class DynamoDbService
             var (partitionKey, sortKey) = write.Kind == WriteKind.Put
                 ? StoredItemFactory.KeyOf(table.Definition, write.Item!, "item")
                 : StoredItemFactory.KeyFromRequest(table.Definition, write.Key!);
-            units[write.TableName] = units.GetValueOrDefault(write.TableName) + (2 * ReadUnits(table.Get(partitionKey, sortKey)?.Size ?? 0, consistent: true));
+            units[write.GivenTableName] = units.GetValueOrDefault(write.GivenTableName) + (2 * ReadUnits(table.Get(partitionKey, sortKey)?.Size ?? 0, consistent: true));
         }
     }
 
@@ -187,13 +187,14 @@ internal sealed partial class DynamoDbService
     {
         var items = RequestReader.GetArray(request, "TransactItems")
             ?? throw DynamoDbException.MemberNull("transactItems");
-        var gets = new List<(string Table, Item Key, ProjectionSpec Projection)>();
+        var gets = new List<(string Table, string Given, Item Key, ProjectionSpec Projection)>();
         foreach (var element in items.EnumerateArray())
         {
             var get = RequestReader.GetObject(element, "Get") ?? throw DynamoDbException.MemberNull("transactItems.member.get");
             var projection = ParseProjection(get, out var context);
             context.VerifyAllUsed(RequestReader.GetString(get, "ProjectionExpression") is not null);
-            gets.Add((RequestReader.RequireTableName(get), RequestReader.RequireItem(get, "Key", "key"), projection));
+            var tableName = RequestReader.RequireTableName(get, _account, out var given);
+            gets.Add((tableName, given, RequestReader.RequireItem(get, "Key", "key"), projection));
         }
 
         if (gets.Count is 0 or > MaxTransactionItems)
@@ -208,7 +209,7 @@ internal sealed partial class DynamoDbService
         lock (_store.Gate)
         {
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (tableName, key, projection) in gets)
+            foreach (var (tableName, given, key, projection) in gets)
             {
                 var table = _store.GetTable(tableName);
                 var (partitionKey, sortKey) = StoredItemFactory.KeyFromRequest(table.Definition, key);
@@ -222,7 +223,7 @@ internal sealed partial class DynamoDbService
                 found.Add(stored is null ? null : Project(stored.ReadItem(), projection));
 
                 // A transactional read costs twice a strongly consistent one, and reads of missing items count too.
-                units[tableName] = units.GetValueOrDefault(tableName) + (2 * ReadUnits(stored?.Size ?? 0, consistent: true));
+                units[given] = units.GetValueOrDefault(given) + (2 * ReadUnits(stored?.Size ?? 0, consistent: true));
             }
         }
 

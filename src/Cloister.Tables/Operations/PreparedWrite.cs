@@ -16,4 +16,11 @@ internal sealed record PreparedWrite(
     Condition? Condition,
     ImmutableArray<UpdateAction> Update,
     string ReturnValues,
-    bool ReturnOldOnConditionFailure);
+    bool ReturnOldOnConditionFailure)
+{
+    /// <summary>
+    /// The table as the request named it, a name or an ARN: ConsumedCapacity and a batch's answer name it so, as DynamoDB does
+    /// ("If you had specified the Amazon Resource Name (ARN) of a table in the input, you'll see the table ARN in the response").
+    /// </summary>
+    public string GivenTableName { get; init; } = TableName;
+}

@@ -8,9 +8,10 @@ namespace Cloister.Tables.Operations;
 /// <summary>Reads and validates CreateTable's key schema, attribute definitions, throughput and indexes.</summary>
 internal static class TableDefinitionReader
 {
-    public static TableDefinition Read(JsonElement request, DateTimeOffset now)
+    /// <summary>CreateTable's definition; its TableName may be the new table's ARN in <paramref name="account"/>'s account and region.</summary>
+    public static TableDefinition Read(JsonElement request, Cloister.Model.AccountContext account, DateTimeOffset now)
     {
-        var name = RequestReader.RequireTableName(request);
+        var name = RequestReader.RequireTableName(request, account);
         var attributeTypes = ReadAttributeDefinitions(request);
         var (hash, range) = ReadKeySchema(RequestReader.GetArray(request, "KeySchema"), "keySchema");
         var billing = RequestReader.GetEnum(request, "BillingMode", "billingMode", "PROVISIONED", "PAY_PER_REQUEST") ?? "PROVISIONED";

@@ -14,6 +14,10 @@ internal static class TableDescriptionWriter
     {
         var definition = table.Definition;
         var arn = Arn(account, definition.Name);
+
+        // A restore's table reports no items or bytes until it is ACTIVE, as DynamoDB's does (its restore answers ItemCount 0 and
+        // TableSizeBytes 0 while CREATING), though its items are already held here.
+        var restoring = table.IsRestoring;
         writer.WriteStartObject();
         writer.WriteStartArray("AttributeDefinitions");
         foreach (var (name, type) in definition.AttributeTypes.OrderBy(pair => pair.Key, StringComparer.Ordinal))
@@ -27,18 +31,18 @@ internal static class TableDescriptionWriter
         writer.WriteEndArray();
         writer.WriteString("TableName", definition.Name);
         WriteKeySchema(writer, definition.HashKey, definition.RangeKey);
-        writer.WriteString("TableStatus", table.IsRestoring ? "CREATING" : status);
+        writer.WriteString("TableStatus", restoring ? "CREATING" : status);
         writer.WriteNumber("CreationDateTime", definition.CreationDateTime.ToUnixTimeMilliseconds() / 1000.0);
         WriteThroughput(writer, definition.ReadCapacityUnits, definition.WriteCapacityUnits);
-        writer.WriteNumber("TableSizeBytes", table.SizeBytes);
-        writer.WriteNumber("ItemCount", table.Count);
+        writer.WriteNumber("TableSizeBytes", restoring ? 0 : table.SizeBytes);
+        writer.WriteNumber("ItemCount", restoring ? 0 : table.Count);
         writer.WriteString("TableArn", arn);
         writer.WriteString("TableId", definition.TableId);
         if (definition.BillingMode == "PAY_PER_REQUEST")
         {
             writer.WriteStartObject("BillingModeSummary");
             writer.WriteString("BillingMode", "PAY_PER_REQUEST");
-            writer.WriteNumber("LastUpdateToPayPerRequestDateTime", definition.CreationDateTime.ToUnixTimeMilliseconds() / 1000.0);
+            writer.WriteNumber("LastUpdateToPayPerRequestDateTime", (definition.PayPerRequestSince ?? definition.CreationDateTime).ToUnixTimeMilliseconds() / 1000.0);
             writer.WriteEndObject();
         }
 
@@ -50,8 +54,8 @@ internal static class TableDescriptionWriter
                 WriteThroughput(writer, index.ReadCapacityUnits, index.WriteCapacityUnits);
             }
 
-            writer.WriteNumber("IndexSizeBytes", table.IndexSize(index.Name));
-            writer.WriteNumber("ItemCount", table.IndexCount(index.Name));
+            writer.WriteNumber("IndexSizeBytes", restoring ? 0 : table.IndexSize(index.Name));
+            writer.WriteNumber("ItemCount", restoring ? 0 : table.IndexCount(index.Name));
             writer.WriteString("IndexArn", arn + "/index/" + index.Name);
         });
 

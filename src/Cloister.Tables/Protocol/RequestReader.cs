@@ -68,19 +68,38 @@ internal static class RequestReader
     /// also provide the Amazon Resource Name (ARN) of the table in this parameter" (1–1024 characters): an ARN of a table of
     /// <paramref name="account"/>'s account and region names that table; any other ARN names no table here (ResourceNotFoundException).
     /// </summary>
-    public static string RequireTableName(JsonElement request, Cloister.Model.AccountContext account, string name = "TableName")
+    public static string RequireTableName(JsonElement request, Cloister.Model.AccountContext account, string name = "TableName") =>
+        ResolveTableName(RequireString(request, name, "tableName"), account, "tableName");
+
+    /// <summary>As <see cref="RequireTableName(JsonElement, Cloister.Model.AccountContext, string)"/>, with TableName as given (a name or an ARN), which a ConsumedCapacity answers with.</summary>
+    public static string RequireTableName(JsonElement request, Cloister.Model.AccountContext account, out string given)
     {
-        var table = RequireString(request, name, "tableName");
-        if (!table.StartsWith("arn:", StringComparison.Ordinal))
+        given = RequireString(request, "TableName", "tableName");
+        return ResolveTableName(given, account, "tableName");
+    }
+
+    /// <summary>
+    /// The table a table name or ARN names (a TableName, or a key of BatchGetItem's or BatchWriteItem's RequestItems): a name
+    /// is held to the table-name pattern; an ARN (1–1024 characters) of a table of <paramref name="account"/>'s account and
+    /// region names that table, any other ARN none here (ResourceNotFoundException). The service and the access checks both
+    /// resolve names here, so a request is authorized on the table it acts on.
+    /// </summary>
+    public static string ResolveTableName(string given, Cloister.Model.AccountContext account, string member) =>
+        ResolveTableNameOrNone(given, account, member) ?? throw DynamoDbException.TableNotFound();
+
+    /// <summary>As <see cref="ResolveTableName"/>, with null for an ARN that names no table here (for an operation that then finds nothing rather than fails).</summary>
+    public static string? ResolveTableNameOrNone(string given, Cloister.Model.AccountContext account, string member)
+    {
+        if (!given.StartsWith("arn:", StringComparison.Ordinal))
         {
-            ValidateTableName(table, "tableName");
-            return table;
+            ValidateTableName(given, member);
+            return given;
         }
 
-        RequireLength(table, "tableName", 1, 1024);
+        RequireLength(given, member, 1, 1024);
         var prefix = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/";
-        var named = table.StartsWith(prefix, StringComparison.Ordinal) ? table[prefix.Length..] : "";
-        return IsTableName(named) ? named : throw DynamoDbException.TableNotFound();
+        var named = given.StartsWith(prefix, StringComparison.Ordinal) ? given[prefix.Length..] : "";
+        return IsTableName(named) ? named : null;
     }
 
     private static bool IsTableName(string table) => table.Length is >= 3 and <= 255 && !table.AsSpan().ContainsAnyExcept(TableNameCharacters);

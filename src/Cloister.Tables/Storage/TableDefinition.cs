@@ -12,7 +12,8 @@ namespace Cloister.Tables.Storage;
 /// SSESpecification Enabled, null for the AWS owned key; <c>PointInTimeRecoverySince</c> is when UpdateContinuousBackups
 /// enabled point-in-time recovery (moved on to the old period's reach when RecoveryPeriodInDays changes), null while it is
 /// disabled: the journal keeps the table's history from then (<see cref="PointInTimeHistory"/>). <c>RestoredFrom</c> is the backup a table was restored from
-/// (DescribeTable's RestoreSummary), null for a table created.
+/// (DescribeTable's RestoreSummary), null for a table created. <c>PayPerRequestSince</c> is when UpdateTable last made the table
+/// PAY_PER_REQUEST (BillingModeSummary's LastUpdateToPayPerRequestDateTime), null when it has been since its creation.
 /// </summary>
 internal sealed record TableDefinition(
     string Name,
@@ -36,7 +37,8 @@ internal sealed record TableDefinition(
     string? SseKmsKeyArn = null,
     DateTimeOffset? PointInTimeRecoverySince = null,
     int RecoveryPeriodInDays = 0,
-    RestoreSummary? RestoredFrom = null)
+    RestoreSummary? RestoredFrom = null,
+    DateTimeOffset? PayPerRequestSince = null)
 {
     /// <summary>The table's tags, in the order they were first given.</summary>
     [JsonIgnore]

@@ -107,7 +107,7 @@ public sealed class AccessControlTests : IAsyncLifetime
         Assert.Equal(Denied("Recovery", "dynamodb:RestoreTableToPointInTime", AccessServer.TableArnPrefix + table,
             "because no identity-based policy allows the dynamodb:RestoreTableToPointInTime action"), denied.Message);
         await Assert.ThrowsAsync<ResourceNotFoundException>(() => host.DescribeTableAsync(table + "-copy"));
-        Assert.Equal(1, restored.TableDescription.ItemCount);
+        Assert.Equal(AccessServer.TableArnPrefix + other, restored.TableDescription.RestoreSummary.SourceTableArn);
     }
 
     [Fact]
@@ -401,6 +401,25 @@ public sealed class AccessControlTests : IAsyncLifetime
 
         Assert.Equal(Denied("Batch", "dynamodb:BatchWriteItem", AccessServer.TableArnPrefix + denied, "because no identity-based policy allows the dynamodb:BatchWriteItem action"), error.Message);
         Assert.Null(await _server.ReadAsync(allowed, "a"));
+        Assert.Null(await _server.ReadAsync(denied, "b"));
+    }
+
+    [Fact]
+    public async Task BatchWriteItem_TableArnKeys_AuthorizedOnThoseTables()
+    {
+        var allowed = await _server.CreateTableAsync();
+        var denied = await _server.CreateTableAsync();
+        _server.AddRole("AKIDBATCHARN", "BatchArn", "s", [AccessServer.Allow("\"dynamodb:BatchWriteItem\"", AccessServer.TableArnPrefix + allowed)]);
+        using var client = _server.Client("AKIDBATCHARN", "s");
+
+        await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [AccessServer.TableArnPrefix + allowed] = [new WriteRequest(new PutRequest(Item("a")))] } });
+        var error = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.BatchWriteItemAsync(new BatchWriteItemRequest
+        {
+            RequestItems = new() { [AccessServer.TableArnPrefix + denied] = [new WriteRequest(new PutRequest(Item("b")))] },
+        }));
+
+        Assert.NotNull(await _server.ReadAsync(allowed, "a"));
+        Assert.Equal(Denied("BatchArn", "dynamodb:BatchWriteItem", AccessServer.TableArnPrefix + denied, "because no identity-based policy allows the dynamodb:BatchWriteItem action"), error.Message);
         Assert.Null(await _server.ReadAsync(denied, "b"));
     }
 

@@ -81,7 +81,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(["b", "before"], byGlobal.Items.Select(item => item["PK"].S).Order(StringComparer.Ordinal));
         Assert.Equal(TableStatus.CREATING, restored.TableStatus);
         Assert.True(restored.RestoreSummary.RestoreInProgress);
-        Assert.Equal(1, restored.ItemCount);
+        Assert.Equal(0, restored.ItemCount);
         Assert.Null(restored.RestoreSummary.SourceBackupArn);
         Assert.Equal(Arn + table, restored.RestoreSummary.SourceTableArn);
         Assert.Equal(_time.Now.UtcDateTime, restored.RestoreSummary.RestoreDateTime!.Value, TimeSpan.FromMilliseconds(1));
@@ -131,6 +131,25 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
 
         Assert.Equal(7, seven);
         Assert.Equal(35, again.RecoveryPeriodInDays);
+    }
+
+    [Fact]
+    public async Task UpdateContinuousBackups_EnabledAgainWithoutPeriodWhileEnabled_PeriodDefaultsTo35AndWindowKept()
+    {
+        var table = await CreateTableAsync();
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true, RecoveryPeriodInDays = 7 },
+        });
+        var seven = await DescribeAsync(table);
+        Tick();
+
+        var again = await EnableAsync(table);
+
+        Assert.Equal(7, seven.RecoveryPeriodInDays);
+        Assert.Equal(35, again.RecoveryPeriodInDays);
+        Assert.Equal(seven.EarliestRestorableDateTime, again.EarliestRestorableDateTime);
     }
 
     [Fact]

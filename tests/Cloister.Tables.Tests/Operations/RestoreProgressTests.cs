@@ -54,6 +54,9 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, written.HttpStatusCode);
         Assert.Equal(TableStatus.CREATING, during.TableStatus);
         Assert.True(during.RestoreSummary.RestoreInProgress);
+        Assert.Equal((0, 0), (answered.ItemCount, answered.TableSizeBytes));
+        Assert.Equal((0, 0), (during.ItemCount, during.TableSizeBytes));
+        Assert.Equal(Items, after.ItemCount);
         Assert.Equal("Requested resource not found", get.Message);
         Assert.Equal("Attempt to change a resource which is still in use: Table is being created: " + target, delete.Message);
         Assert.False(after.RestoreSummary.RestoreInProgress);
