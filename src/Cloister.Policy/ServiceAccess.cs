@@ -34,4 +34,35 @@ public abstract record ServiceAccess
     /// an endpoint absent from it meets AWS's default endpoint policy, which allows everything.
     /// </summary>
     public IReadOnlyDictionary<string, Policy> EndpointPolicies { get; init; } = FrozenDictionary<string, Policy>.Empty;
+
+    /// <summary>
+    /// Where an accepted connection came from and the endpoint policy its calls meet. On an interface endpoint's
+    /// listener: that endpoint and its VPC, the client's address, the endpoint's policy. Otherwise
+    /// <see cref="Origins"/> asked with the socket (a gateway endpoint's route, or outside), and without the socket an
+    /// outsider: there is no way to tell the host's own connection then, so it is checked.
+    /// </summary>
+    /// <param name="listener">The interface endpoint listener the connection was accepted on, if any.</param>
+    /// <param name="socket">The accepted socket, when the server exposes it.</param>
+    /// <param name="client">The client's address.</param>
+    public ServiceConnection Locate(InterfaceEndpointListener? listener, Socket? socket, IPAddress? client)
+    {
+        var address = (client is { IsIPv4MappedToIPv6: true } ? client.MapToIPv4() : client ?? IPAddress.None).ToString();
+        if (listener is not null)
+        {
+            return new ServiceConnection(
+                new ServiceOrigin(listener.VpcId, listener.VpcEndpointId, address),
+                EndpointPolicies.GetValueOrDefault(listener.VpcEndpointId),
+                VpcEndpointType.Interface);
+        }
+
+        var origin = socket is not null ? Origins(socket) : ServiceOrigin.Outside(address);
+        var policy = origin?.VpceId is { } vpce ? EndpointPolicies.GetValueOrDefault(vpce) : null;
+        return new ServiceConnection(origin, policy, VpcEndpointType.Gateway);
+    }
 }
+
+/// <summary>Where a connection to a regional service came from (<see cref="ServiceAccess.Locate"/>).</summary>
+/// <param name="Origin">Its VPC, endpoint and client address; null for the stack host's own connection, whose calls are not authorized.</param>
+/// <param name="EndpointPolicy">The policy of the endpoint it came through; null without one (or with AWS's default full access).</param>
+/// <param name="EndpointType">The kind of that endpoint: an interface endpoint's listener, else a gateway endpoint's route.</param>
+public readonly record struct ServiceConnection(ServiceOrigin? Origin, Policy? EndpointPolicy, VpcEndpointType EndpointType);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using Cloister.Functions.Refusals;
 using Cloister.Model;
@@ -33,7 +32,11 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
     /// <param name="qualifier">Its alias or version when the call names one.</param>
     public InvocationResult? Check(HttpContext context, ReadOnlySpan<byte> body, LambdaOperation operation, string? name, string? qualifier)
     {
-        if (OriginOf(context, out var endpointPolicy) is not { } origin)
+        var located = access.Locate(
+            context.Features.Get<InterfaceEndpointListener>(),
+            context.Features.Get<IConnectionSocketFeature>()?.Socket,
+            context.Connection.RemoteIpAddress);
+        if (located.Origin is not { } origin)
         {
             // The stack host's own connection.
             return null;
@@ -81,7 +84,7 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
 
         // Lambda keeps one policy per qualifier; $LATEST is the function's own.
         var functionPolicy = name is null ? null : access.FunctionPolicies.GetValueOrDefault(FunctionPolicies.Key(name, qualifier is null or Latest ? null : qualifier));
-        var decision = IamAccess.Evaluate(request, caller, functionPolicy, endpointPolicy, VpcEndpointType.Interface);
+        var decision = IamAccess.Evaluate(request, caller, functionPolicy, located.EndpointPolicy, located.EndpointType);
         if (!decision.IsAllowed)
         {
             return Refusal.Forbidden("AccessDeniedException", decision.DeniedMessage(caller.Arn, operation.Action, resource), requestId);
@@ -102,26 +105,6 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
     /// </summary>
     public static InvocationResult NotServed(string caller, string action, string resource) =>
         Refusal.Forbidden("AccessDeniedException", $"User: {caller} is not authorized to perform: {action} on resource: {resource} because Cloister does not serve {action}: the stack's functions change only with its template (served: lambda:InvokeFunction, lambda:GetFunction, lambda:GetFunctionConfiguration, lambda:ListFunctions)", Guid.NewGuid().ToString());
-
-    private ServiceOrigin? OriginOf(HttpContext context, out Cloister.Policy.Policy? endpointPolicy)
-    {
-        endpointPolicy = null;
-        var client = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress ?? IPAddress.None;
-        if (context.Features.Get<InterfaceEndpointListener>() is { } listener)
-        {
-            endpointPolicy = access.EndpointPolicies.GetValueOrDefault(listener.VpcEndpointId);
-            return new ServiceOrigin(listener.VpcId, listener.VpcEndpointId, client.ToString());
-        }
-
-        // Without the socket there is no way to tell the host's own connection: such a connection is an outsider, checked.
-        var origin = context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket ? access.Origins(socket) : ServiceOrigin.Outside(client.ToString());
-        if (origin?.VpceId is { } vpce)
-        {
-            endpointPolicy = access.EndpointPolicies.GetValueOrDefault(vpce);
-        }
-
-        return origin;
-    }
 
     private SigV4Failure? Verify(HttpRequest request, ReadOnlySpan<byte> body, SigV4Authorization authorization, string secret)
     {

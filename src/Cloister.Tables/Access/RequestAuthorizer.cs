@@ -6,7 +6,6 @@ using Cloister.Model.Network;
 using Cloister.Policy;
 using Cloister.Shared.Signing;
 using Cloister.Tables.Authentication;
-using Cloister.Tables.Hosting;
 using Cloister.Tables.Hosting.Http;
 using Cloister.Tables.Protocol;
 using Microsoft.AspNetCore.Connections;
@@ -53,24 +52,12 @@ internal sealed partial class RequestAuthorizer
     {
         ArgumentNullException.ThrowIfNull(connection);
         var secure = connection.Features.Get<ITlsHandshakeFeature>() is not null;
-        var client = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        if (connection.Features.Get<EndpointConnectionFeature>() is { } listener)
-        {
-            // An interface endpoint's listener: the endpoint is the listener's, the client address the connection's.
-            var through = new ServiceOrigin(listener.VpcId, listener.VpcEndpointId, ClientAddress(client));
-            return new ConnectionAccess(through, secure, _access.EndpointPolicies.GetValueOrDefault(listener.VpcEndpointId), _account.Region, VpcEndpointType.Interface);
-        }
-
-        var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
-
-        // Without the socket there is no way to tell the host's own connection: such a connection is an outsider, checked.
-        var origin = socket is not null ? _access.Origins(socket) : ServiceOrigin.Outside(ClientAddress(client));
-        var endpoint = origin?.VpceId is { } vpce ? _access.EndpointPolicies.GetValueOrDefault(vpce) : null;
-        return new ConnectionAccess(origin, secure, endpoint, _account.Region, VpcEndpointType.Gateway);
+        var located = _access.Locate(
+            connection.Features.Get<InterfaceEndpointListener>(),
+            connection.Features.Get<IConnectionSocketFeature>()?.Socket,
+            (connection.RemoteEndPoint as IPEndPoint)?.Address);
+        return new ConnectionAccess(located.Origin, secure, located.EndpointPolicy, _account.Region, located.EndpointType);
     }
-
-    private static string ClientAddress(IPAddress? address) =>
-        (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address ?? IPAddress.None).ToString();
 
     /// <summary>
     /// The request's caller: MissingAuthenticationTokenException without an Authorization header, IncompleteSignature

@@ -104,13 +104,12 @@ public sealed class TablesServer : IAsyncDisposable
 
                 foreach (var endpoint in options.EndpointListeners)
                 {
-                    var feature = new EndpointConnectionFeature(endpoint.VpcEndpointId, endpoint.VpcId);
                     kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
                     {
                         // Before TLS, so the origin is the listener's whatever the handshake says.
                         listen.Use(next => connection =>
                         {
-                            connection.Features.Set(feature);
+                            connection.Features.Set(endpoint);
                             return next(connection);
                         });
                         Serve(listen, http, endpoint.Certificate);
