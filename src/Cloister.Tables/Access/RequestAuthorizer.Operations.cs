@@ -447,7 +447,6 @@ internal sealed partial class RequestAuthorizer
     /// <summary>The entry of the table a ResourceArn names, when it is a table ARN of this account and region.</summary>
     private TableAccessEntry? TableOfArn(string arn)
     {
-        var prefix = _allTablesArn.AsSpan(0, _allTablesArn.Length - 1);
-        return arn.AsSpan().StartsWith(prefix, StringComparison.Ordinal) ? _catalog.Find(arn.AsSpan(prefix.Length)) : null;
+        return TableDescriptionWriter.NameInArn(_account, arn) is { } name ? _catalog.Find(name) : null;
     }
 }

@@ -191,9 +191,7 @@ internal sealed partial class DynamoDbService
 
         if (byArn is { } arn)
         {
-            var prefix = TableDescriptionWriter.Arn(_account, "");
-            return arn.StartsWith(prefix, StringComparison.Ordinal) ? arn[prefix.Length..]
-                : throw BackupTableNotFound(arn);
+            return TableDescriptionWriter.NameInArn(_account, arn) ?? throw BackupTableNotFound(arn);
         }
 
         var name = RequestReader.RequireString(request, "SourceTableName", "sourceTableName");

@@ -10,6 +10,16 @@ internal static class TableDescriptionWriter
     public static string Arn(AccountContext account, string table) =>
         $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table}";
 
+    /// <summary>
+    /// What follows <c>table/</c> in an ARN of a table of <paramref name="account"/>'s account and region; null for any
+    /// other text. Whether it is a table name (or a table here) is the caller's to check.
+    /// </summary>
+    public static string? NameInArn(AccountContext account, string arn)
+    {
+        var prefix = Arn(account, string.Empty);
+        return arn.StartsWith(prefix, StringComparison.Ordinal) ? arn[prefix.Length..] : null;
+    }
+
     public static void Write(Utf8JsonWriter writer, TableData table, AccountContext account, string status)
     {
         var definition = table.Definition;

@@ -97,9 +97,7 @@ internal static class RequestReader
         }
 
         RequireLength(given, member, 1, 1024);
-        var prefix = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/";
-        var named = given.StartsWith(prefix, StringComparison.Ordinal) ? given[prefix.Length..] : "";
-        return IsTableName(named) ? named : null;
+        return Operations.TableDescriptionWriter.NameInArn(account, given) is { } named && IsTableName(named) ? named : null;
     }
 
     private static bool IsTableName(string table) => table.Length is >= 3 and <= 255 && !table.AsSpan().ContainsAnyExcept(TableNameCharacters);
