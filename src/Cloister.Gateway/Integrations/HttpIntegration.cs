@@ -251,7 +251,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             var name = uri[(i + 1)..close].TrimEnd('+');
             // A placeholder with no mapping takes the method's path parameter of the same name (see docs/gateway.md).
             var value = pathMappings.GetValueOrDefault(name) ?? request.Route.DecodedPathParameters.GetValueOrDefault(name) ?? string.Empty;
-            filled.Append(string.Join('/', value.Split('/').Select(Uri.EscapeDataString)));
+            BackendPathEncoding.Append(filled, value);
             i = close + 1;
         }
 
