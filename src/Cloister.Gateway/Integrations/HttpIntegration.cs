@@ -103,7 +103,10 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
         foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
         {
-            SetHeader(message, name, value);
+            if (!ProxyHeaders.DroppedFromHttpMapping(name))
+            {
+                SetHeader(message, name, value);
+            }
         }
 
         message.Headers.Remove(ApiIdHeader);

@@ -67,6 +67,14 @@ internal static class ProxyHeaders
         [.. DroppedRequest, .. HopByHop, "Content-Encoding", "Via"]);
 
     /// <summary>
+    /// Headers an HTTP or HTTP_PROXY backend never receives, even when a mapping (<c>integration.request.header.X</c>) or a
+    /// template's <c>$context.requestOverride.header.X</c> sets them (<c>Expect</c>, <c>Proxy-Authenticate</c>, <c>TE</c>, and
+    /// <c>Via</c>, which Lambda events keep): the mapping is accepted, and dropped after the mappings are applied, as
+    /// LocalStack's execute-api handler does (its header-remapping tests are validated against AWS).
+    /// </summary>
+    private static readonly FrozenSet<string> DroppedFromHttpBackend = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "Expect", "Proxy-Authenticate", "TE", "Via");
+
+    /// <summary>
     /// Request headers API Gateway refuses to map (<c>integration.request.header.X</c>): a configuration error (500) rather
     /// than a request sent, as LocalStack's AWS-validated snapshots <c>test_apigateway_header_remapping_http</c> and
     /// <c>_aws</c> show; Lambda integrations refuse more.
@@ -100,6 +108,9 @@ internal static class ProxyHeaders
     /// and out of what templates and parameter mappings see of the method request.
     /// </summary>
     public static bool DroppedFromEvent(string name) => DroppedRequest.Contains(name);
+
+    /// <summary>Whether a header <paramref name="name"/> set by a mapping or request override is left off an HTTP or HTTP_PROXY backend request.</summary>
+    public static bool DroppedFromHttpMapping(string name) => DroppedFromHttpBackend.Contains(name);
 
     /// <summary>Whether the client's header <paramref name="name"/> is not sent to an HTTP_PROXY backend.</summary>
     public static bool DroppedFromHttpProxy(string name) => DroppedHttpProxyRequest.Contains(name);
