@@ -103,7 +103,10 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
         var headerMappings = ParameterMapping.Targets(integration.RequestParameters, "integration.request.header.", s => ParameterMapping.ResolveRequestSource(s, request));
         foreach (var (name, value) in headerMappings.Concat(overrides.RequestHeaders))
         {
-            SetHeader(message, name, value);
+            if (!ProxyHeaders.DroppedFromHttpMapping(name))
+            {
+                SetHeader(message, name, value);
+            }
         }
 
         message.Headers.Remove(ApiIdHeader);
@@ -251,7 +254,7 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             var name = uri[(i + 1)..close].TrimEnd('+');
             // A placeholder with no mapping takes the method's path parameter of the same name (see docs/gateway.md).
             var value = pathMappings.GetValueOrDefault(name) ?? request.Route.DecodedPathParameters.GetValueOrDefault(name) ?? string.Empty;
-            filled.Append(string.Join('/', value.Split('/').Select(Uri.EscapeDataString)));
+            BackendPathEncoding.Append(filled, value);
             i = close + 1;
         }
 

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 using Cloister.Model.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace Cloister.Gateway.Integrations;
 
@@ -14,6 +16,9 @@ internal static class ProxyHeaders
 {
     /// <summary>The prefix a remapped response header is sent under: <c>WWW-Authenticate</c> becomes <c>x-amzn-Remapped-WWW-Authenticate</c>.</summary>
     public const string RemappedPrefix = "x-amzn-Remapped-";
+
+    /// <summary>How a Signature Version 4 <c>Authorization</c> header begins: the algorithm and the space before <c>Credential=</c>.</summary>
+    private const string SigV4Prefix = "AWS4-HMAC-SHA256 ";
 
     /// <summary>
     /// Response headers sent under <see cref="RemappedPrefix"/>: the table's "Remapped" rows, and the headers the gateway
@@ -67,6 +72,14 @@ internal static class ProxyHeaders
         [.. DroppedRequest, .. HopByHop, "Content-Encoding", "Via"]);
 
     /// <summary>
+    /// Headers an HTTP or HTTP_PROXY backend never receives, even when a mapping (<c>integration.request.header.X</c>) or a
+    /// template's <c>$context.requestOverride.header.X</c> sets them (<c>Expect</c>, <c>Proxy-Authenticate</c>, <c>TE</c>, and
+    /// <c>Via</c>, which Lambda events keep): the mapping is accepted, and dropped after the mappings are applied, as
+    /// LocalStack's execute-api handler does (its header-remapping tests are validated against AWS).
+    /// </summary>
+    private static readonly FrozenSet<string> DroppedFromHttpBackend = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "Expect", "Proxy-Authenticate", "TE", "Via");
+
+    /// <summary>
     /// Request headers API Gateway refuses to map (<c>integration.request.header.X</c>): a configuration error (500) rather
     /// than a request sent, as LocalStack's AWS-validated snapshots <c>test_apigateway_header_remapping_http</c> and
     /// <c>_aws</c> show; Lambda integrations refuse more.
@@ -92,6 +105,35 @@ internal static class ProxyHeaders
         return null;
     }
 
+    /// <summary>
+    /// Takes the client's <c>Authorization</c> header off the request before the integration when it carries a Signature
+    /// Version 4 signature (<c>AWS4-HMAC-SHA256 …</c>) or the method is AWS_IAM: the important notes' header table drops it
+    /// toward every integration then (an API Gateway engineer's answer to "How do you pass Authorization header through
+    /// API Gateway to HTTP endpoint?": "the Authorization header can only be forwarded for methods that do not require AWS
+    /// authentication", the signature is not exposed). The Lambda proxy event, an HTTP_PROXY backend, templates and
+    /// <c>method.request.header.Authorization</c> mappings then see none; authorizers, which ran before, saw it as sent.
+    /// Any other value (<c>Bearer …</c>) stays. Allocates nothing when there is no such header.
+    /// </summary>
+    public static void DropSignature(IHeaderDictionary headers, string authorizationType)
+    {
+        var authorization = headers.Authorization;
+        if (authorization.Count == 0)
+        {
+            return;
+        }
+
+        var signed = authorizationType == "AWS_IAM";
+        foreach (var value in authorization)
+        {
+            signed |= value is not null && value.StartsWith(SigV4Prefix, StringComparison.Ordinal);
+        }
+
+        if (signed)
+        {
+            headers.Remove(HeaderNames.Authorization);
+        }
+    }
+
     /// <summary>Whether <paramref name="name"/> is a hop-by-hop or framing header (see <see cref="HopByHop"/>).</summary>
     public static bool IsHopByHop(string name) => HopByHop.Contains(name);
 
@@ -100,6 +142,9 @@ internal static class ProxyHeaders
     /// and out of what templates and parameter mappings see of the method request.
     /// </summary>
     public static bool DroppedFromEvent(string name) => DroppedRequest.Contains(name);
+
+    /// <summary>Whether a header <paramref name="name"/> set by a mapping or request override is left off an HTTP or HTTP_PROXY backend request.</summary>
+    public static bool DroppedFromHttpMapping(string name) => DroppedFromHttpBackend.Contains(name);
 
     /// <summary>Whether the client's header <paramref name="name"/> is not sent to an HTTP_PROXY backend.</summary>
     public static bool DroppedFromHttpProxy(string name) => DroppedHttpProxyRequest.Contains(name);

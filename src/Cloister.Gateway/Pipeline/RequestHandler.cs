@@ -177,6 +177,8 @@ internal sealed partial class RequestHandler
             return;
         }
 
+        // A SigV4 Authorization (or any, for AWS_IAM) is not passed to integrations; authorizers have seen it.
+        ProxyHeaders.DropSignature(request.Headers, route.Method.AuthorizationType);
         var integrationStart = _time.GetTimestamp();
         var result = await IntegrateAsync(new IntegrationRequest(context, state, route, body.Memory, catalog)).ConfigureAwait(false);
         state.IntegrationLatencyMs = (long)_time.GetElapsedTime(integrationStart).TotalMilliseconds;

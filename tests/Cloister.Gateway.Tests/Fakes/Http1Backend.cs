@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -40,6 +41,9 @@ public sealed class Http1Backend : IAsyncDisposable
 
     /// <summary>Requests read so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Each request's head (request line and header lines) as it came off the socket.</summary>
+    public ConcurrentQueue<string> Heads { get; } = new();
 
     public static Http1Backend Start(Http1BackendMode mode)
     {
@@ -101,6 +105,7 @@ public sealed class Http1Backend : IAsyncDisposable
                     }
 
                     var head = Encoding.ASCII.GetString(buffer, 0, headEnd);
+                    Heads.Enqueue(head);
                     var length = head.Split("\r\n").Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Select(l => int.Parse(l[15..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
                     var end = headEnd + 4 + length;
                     while (filled < end)

@@ -328,6 +328,52 @@ public sealed class HeaderFidelityTests
         Assert.Empty(harness.Lambda.Events);
     }
 
+    [Theory]
+    [InlineData(IntegrationType.Http)]
+    [InlineData(IntegrationType.HttpProxy)]
+    public async Task Http_MappedHeadersApiGatewayDropsTowardBackends_NeverReachTheSocket(IntegrationType type)
+    {
+        // LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http: mappings to Expect, Proxy-Authenticate,
+        // TE and Via are accepted, and the backend receives none of them (Via only for HTTP integrations; Lambda ones refuse
+        // the others). A template's requestOverride is dropped the same way. Read from the backend's raw request head.
+        await using var backend = Fakes.Http1Backend.Start(Fakes.Http1BackendMode.Http11KeepAlive);
+        var mappings = NoMappings
+            .Add("integration.request.header.Expect", "'100-continue'")
+            .Add("integration.request.header.Proxy-Authenticate", "'Basic realm=\"p\"'")
+            .Add("integration.request.header.TE", "'trailers'")
+            .Add("integration.request.header.Via", "method.request.header.X-Via")
+            .Add("integration.request.header.X-Kept", "method.request.header.X-Via");
+        var integration = Http(type, "POST", $"http://127.0.0.1:{backend.Port}/echo", 29_000, mappings, Response("200", null, "{}"));
+        if (type == IntegrationType.Http)
+        {
+            integration = integration with
+            {
+                RequestTemplates = ImmutableDictionary<string, string>.Empty.Add("application/json",
+                    "#set($context.requestOverride.header.TE = 'gzip')#set($context.requestOverride.header.X-Override = 'yes'){}"),
+            };
+        }
+
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/echo", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/echo") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("X-Via", "1.1 client-proxy");
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var lines = Assert.Single(backend.Heads).Split("\r\n");
+        Assert.Contains("X-Kept: 1.1 client-proxy", lines);
+        foreach (var dropped in new[] { "expect:", "proxy-authenticate:", "te:", "via:" })
+        {
+            Assert.DoesNotContain(lines, l => l.StartsWith(dropped, StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (type == IntegrationType.Http)
+        {
+            Assert.Contains("X-Override: yes", lines);
+        }
+    }
+
     [Fact]
     public async Task Http_MappedResponseHeadersApiGatewayRemaps_ArriveAsXAmznRemapped()
     {

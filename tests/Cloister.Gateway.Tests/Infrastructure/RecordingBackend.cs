@@ -49,6 +49,7 @@ public sealed class RecordingBackend : IAsyncDisposable
                 ["backend"] = name,
                 ["method"] = context.Request.Method,
                 ["path"] = context.Request.Path.Value,
+                ["rawTarget"] = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget,
                 ["query"] = context.Request.QueryString.Value,
                 ["host"] = context.Request.Host.Value,
                 ["contentType"] = context.Request.ContentType,
