@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Cloister.Model.Network;
 
 namespace Cloister.Model.Tests.Network;
@@ -32,5 +34,20 @@ public sealed class Ec2HostNamesTests
     {
         Assert.Equal(parsed, PrivateDnsNameOptions.TryParseHostnameType(value, out var actual));
         Assert.Equal(type, actual);
+    }
+
+    [Fact]
+    public void PrivateDnsNameOptions_JsonRoundTrip_KeptOnInstanceAndSubnet()
+    {
+        // The network keeps the model as JSON (web defaults, enums as strings) between runs.
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+        var options = new PrivateDnsNameOptions(HostnameType.ResourceName, EnableResourceNameDnsARecord: true);
+        var subnet = new Subnet("subnet-0aaaaaaaaaaaaaaa1", "Private1", "vpc-0000000000000000a", "10.0.1.0/24", "eu-central-1a") { PrivateDnsNameOptionsOnLaunch = options };
+
+        var instance = JsonSerializer.Deserialize<Instance>(JsonSerializer.Serialize(Host(options), json), json);
+        var subnetBack = JsonSerializer.Deserialize<Subnet>(JsonSerializer.Serialize(subnet, json), json);
+
+        Assert.Equal(options, instance!.PrivateDnsNameOptions);
+        Assert.Equal(options, subnetBack!.PrivateDnsNameOptionsOnLaunch);
     }
 }
