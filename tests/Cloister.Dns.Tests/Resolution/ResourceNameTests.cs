@@ -142,4 +142,16 @@ public sealed class ResourceNameTests
 
         Assert.Equal("10.0.1.5", Assert.Single(answer.Answers).Data.ToPresentation());
     }
+
+    [Fact]
+    public async Task VpcResolver_ResourceNameOverUdp_AnsweredOnTheWire()
+    {
+        await using var resolver = RunningResolver.Start(WithOptions(new PrivateDnsNameOptions(HostnameType.ResourceName, EnableResourceNameDnsARecord: true)), TestModels.ApiVpc);
+
+        var answer = await UdpQuery.AskAsync(resolver.Listener.UdpEndPoint!, ResourceName + ".");
+
+        Assert.Equal(DnsResponseCode.NoError, answer.ResponseCode);
+        Assert.Equal(["10.0.1.5"], UdpQuery.Addresses(answer));
+        Assert.Equal(60u, Assert.Single(answer.Answers).Ttl);
+    }
 }
