@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using Cloister.Dns.Wire;
+using Cloister.Model.Network;
 
 namespace Cloister.Dns.Resolution;
 
@@ -20,7 +21,7 @@ internal static class AutodefinedZones
     private static readonly string ZeroNibbles = string.Join('.', Enumerable.Repeat('0', 31));
 
     /// <summary>The domain of EC2 private host names: <c>{region}.compute.internal</c>, <c>ec2.internal</c> in us-east-1.</summary>
-    public static string Ec2Domain(string region) => region == "us-east-1" ? "ec2.internal" : $"{region}.compute.internal";
+    public static string Ec2Domain(string region) => Ec2HostNames.Domain(region);
 
     /// <summary>The locally served zones of every view in <paramref name="region"/>, whose domain suffix is <paramref name="urlSuffix"/>.</summary>
     public static ImmutableArray<SyntheticZone> LocallyServed(string region, string urlSuffix)

@@ -199,12 +199,12 @@ internal sealed partial class DnsViewBuilder
         }
 
         var subnets = _model.Subnets.Where(s => s.VpcId == vpc.Id).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        var instances = new Dictionary<IPAddress, string>();
+        var instances = new List<(Instance, IPAddress)>();
         foreach (var instance in _model.Instances.Where(i => subnets.Contains(i.SubnetId)))
         {
             if (IPAddress.TryParse(instance.PrivateIpAddress, out var address))
             {
-                instances[address] = instance.Id;
+                instances.Add((instance, address));
             }
         }
 

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Net;
 using Cloister.Dns.Logging;
 using Cloister.Dns.Wire;
+using Cloister.Model.Network;
 
 namespace Cloister.Dns.Resolution;
 
@@ -27,6 +28,7 @@ internal sealed class ResolverView
     private readonly PublicNames _publicNames;
     private readonly ImmutableArray<Ipv4Cidr> _cidrs;
     private readonly FrozenDictionary<IPAddress, string> _instances;
+    private readonly FrozenDictionary<string, ResourceNamedInstance>.AlternateLookup<ReadOnlySpan<char>> _resourceNames;
 
     public ResolverView(
         string vpcId,
@@ -38,7 +40,7 @@ internal sealed class ResolverView
         PublicNames publicNames,
         ImmutableArray<Ipv4Cidr> cidrs,
         IEnumerable<SyntheticZone> autodefined,
-        IReadOnlyDictionary<IPAddress, string> instances,
+        IEnumerable<(Instance Instance, IPAddress Address)> instances,
         ImmutableArray<QueryLogSink> logSinks)
     {
         VpcId = vpcId;
@@ -68,7 +70,13 @@ internal sealed class ResolverView
         _syntheticBySpan = _synthetic.GetAlternateLookup<ReadOnlySpan<char>>();
         _publicNames = publicNames;
         _cidrs = cidrs;
-        _instances = instances.ToFrozenDictionary();
+        var addressed = instances.ToList();
+        _instances = addressed.DistinctBy(i => i.Address).ToFrozenDictionary(i => i.Address, i => i.Instance.Id);
+        _resourceNames = addressed
+            .Where(i => i.Instance.PrivateDnsNameOptions.EnableResourceNameDnsARecord || i.Instance.PrivateDnsNameOptions.EnableResourceNameDnsAAAARecord)
+            .DistinctBy(i => i.Instance.Id, StringComparer.OrdinalIgnoreCase)
+            .ToFrozenDictionary(i => i.Instance.Id, i => new ResourceNamedInstance(i.Address, i.Instance.PrivateDnsNameOptions.EnableResourceNameDnsARecord), StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
         LogSinks = logSinks;
     }
 
@@ -175,7 +183,12 @@ internal sealed class ResolverView
         return name.Length;
     }
 
-    /// <summary>A name at or below the EC2 domain: <c>ip-a-b-c-d</c> for an address of the VPC, else nothing.</summary>
+    /// <summary>
+    /// A name at or below the EC2 domain: the IP name <c>ip-a-b-c-d</c> of any address of the VPC (always answered, as
+    /// EC2 answers IP names whatever the host name options), the resource name <c>i-...</c> of an instance of the VPC
+    /// that enables a record for it (A with EnableResourceNameDnsARecord; with only AAAA enabled the name exists
+    /// without an address Cloister could give, NODATA), else nothing.
+    /// </summary>
     private LocalAnswer Ec2Answer(string name, DnsRecordType type)
     {
         if (name.Length == Ec2Domain.Length)
@@ -183,7 +196,18 @@ internal sealed class ResolverView
             return _ec2Zone.AtApex(type);
         }
 
-        if (!AddressNames.TryParseHostLabel(name.AsSpan(0, name.Length - Ec2Domain.Length - 1), out var number) || !InVpc(number))
+        var label = name.AsSpan(0, name.Length - Ec2Domain.Length - 1);
+        uint number;
+        if (_resourceNames.TryGetValue(label, out var instance))
+        {
+            if (!instance.ARecord)
+            {
+                return _ec2Zone.NoData;
+            }
+
+            number = Ipv4Cidr.ToNumber(instance.Address);
+        }
+        else if (!AddressNames.TryParseHostLabel(label, out number) || !InVpc(number))
         {
             return _ec2Zone.NxDomain;
         }
@@ -220,7 +244,7 @@ internal sealed class ResolverView
             : zone.NoData;
     }
 
-    private string HostName(IPAddress address) => "ip-" + address.ToString().Replace('.', '-') + "." + Ec2Domain;
+    private string HostName(IPAddress address) => Ec2HostNames.IpName(address.ToString(), Region);
 
     /// <summary>Whether <paramref name="address"/> lies in one of the VPC's CIDR blocks.</summary>
     public bool InVpc(IPAddress address) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Cloister.Dns.Wire;
@@ -18,14 +19,32 @@ public static class DnsName
     /// <summary>The most compression pointers followed in one name before it is taken for a loop.</summary>
     internal const int MaxPointers = 64;
 
+    /// <summary>
+    /// What a name in canonical form never holds: a backslash may start an escape that is written otherwise, and the
+    /// others are written escaped (see <see cref="AppendEscaped"/>).
+    /// </summary>
+    private static readonly SearchValues<char> NotCanonical = SearchValues.Create(CanonicalExceptions());
+
     /// <summary>The comparer for names: ordinal, ignoring ASCII case.</summary>
     public static StringComparer Comparer => StringComparer.OrdinalIgnoreCase;
 
-    /// <summary>The name without a final dot; <c>.</c> becomes the root, the empty string.</summary>
+    /// <summary>
+    /// The name in the one presentation form <see cref="TryRead"/> gives a wire name: without a final dot (<c>.</c> becomes
+    /// the root, the empty string) and with every escape rewritten as the reader writes it — <c>\.</c> and <c>\046</c> both
+    /// become <c>\046</c>, <c>\\</c> <c>\092</c>, <c>\a</c> and <c>\097</c> <c>a</c>, a bare <c>(</c> <c>\040</c> — so that names
+    /// written either way compare equal. A dot after an escaped backslash (<c>a\\.</c>) is a final dot. A name that
+    /// is not valid (a bad escape, a character beyond one byte) only loses its final dot, and stays invalid.
+    /// </summary>
     public static string Normalize(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.Length > 0 && name[^1] == '.' && !(name.Length > 1 && name[^2] == '\\') ? name[..^1] : name;
+        var body = HasFinalDot(name) ? name.AsSpan(0, name.Length - 1) : name.AsSpan();
+        if (!body.ContainsAny(NotCanonical))
+        {
+            return body.Length == name.Length ? name : new string(body);
+        }
+
+        return TryCanonicalize(body, out var canonical) ? canonical : new string(body);
     }
 
     /// <summary>The name with a final dot, as Route 53's logs and dig print it.</summary>
@@ -111,7 +130,7 @@ public static class DnsName
     public static bool TryEncode(ReadOnlySpan<char> name, Span<byte> destination, out int written)
     {
         written = 0;
-        if (name.Length > 0 && name[^1] == '.' && !(name.Length > 1 && name[^2] == '\\'))
+        if (HasFinalDot(name))
         {
             name = name[..^1];
         }
@@ -129,46 +148,7 @@ public static class DnsName
             var labelLength = 0;
             while (i < name.Length && name[i] != '.')
             {
-                int value = name[i];
-                if (value == '\\')
-                {
-                    if (i + 1 >= name.Length)
-                    {
-                        return false;
-                    }
-
-                    if (char.IsAsciiDigit(name[i + 1]))
-                    {
-                        if (i + 3 >= name.Length)
-                        {
-                            return false;
-                        }
-
-                        if (!char.IsAsciiDigit(name[i + 2]) || !char.IsAsciiDigit(name[i + 3]))
-                        {
-                            return false;
-                        }
-
-                        value = ((name[i + 1] - '0') * 100) + ((name[i + 2] - '0') * 10) + (name[i + 3] - '0');
-                        if (value > 255)
-                        {
-                            return false;
-                        }
-
-                        i += 4;
-                    }
-                    else
-                    {
-                        value = name[i + 1];
-                        i += 2;
-                    }
-                }
-                else
-                {
-                    i++;
-                }
-
-                if (value > 255 || position >= destination.Length || position >= MaxWireLength - 1)
+                if (!TryReadLabelByte(name, ref i, out var value) || position >= destination.Length || position >= MaxWireLength - 1)
                 {
                     return false;
                 }
@@ -295,10 +275,123 @@ public static class DnsName
         }
     }
 
+    private static string CanonicalExceptions()
+    {
+        var characters = new List<char> { '\\', '"', '(', ')', ';', '@', '$' };
+        for (var c = (char)0; c <= ' '; c++)
+        {
+            characters.Add(c);
+        }
+
+        for (var c = (char)0x7F; c <= 0xFF; c++)
+        {
+            characters.Add(c);
+        }
+
+        return new string([.. characters]);
+    }
+
     private static bool Fail(ref int offset, int position)
     {
         offset = position;
         return false;
+    }
+
+    /// <summary>
+    /// Whether the name ends in a dot that separates labels: one after an even run of backslashes (<c>a.</c>,
+    /// <c>a\\.</c>), not one escaped by an odd run (<c>a\.</c>, <c>a\\\.</c>).
+    /// </summary>
+    private static bool HasFinalDot(ReadOnlySpan<char> name)
+    {
+        if (name.Length == 0 || name[^1] != '.')
+        {
+            return false;
+        }
+
+        var backslashes = 0;
+        for (var i = name.Length - 2; i >= 0 && name[i] == '\\'; i--)
+        {
+            backslashes++;
+        }
+
+        return backslashes % 2 == 0;
+    }
+
+    /// <summary>
+    /// Rewrites every label byte of a name without its final dot as <see cref="AppendEscaped"/> writes it; false for an
+    /// escape that is cut short or above 255, or a character beyond one byte.
+    /// </summary>
+    private static bool TryCanonicalize(ReadOnlySpan<char> name, out string canonical)
+    {
+        canonical = string.Empty;
+        var buffer = ArrayPool<char>.Shared.Rent((name.Length * 4) + 4);
+        try
+        {
+            var length = 0;
+            for (var i = 0; i < name.Length;)
+            {
+                if (name[i] == '.')
+                {
+                    buffer[length++] = '.';
+                    i++;
+                }
+                else if (TryReadLabelByte(name, ref i, out var value))
+                {
+                    length += AppendEscaped(value, buffer.AsSpan(length));
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            canonical = new string(buffer, 0, length);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads one label byte at <paramref name="i"/>, advancing past it: a character, <c>\X</c> or <c>\DDD</c>. False for an
+    /// escape cut short or above 255, or a character beyond one byte.
+    /// </summary>
+    private static bool TryReadLabelByte(ReadOnlySpan<char> name, ref int i, out byte value)
+    {
+        value = 0;
+        int read = name[i];
+        if (read != '\\')
+        {
+            i++;
+        }
+        else if (i + 1 >= name.Length)
+        {
+            return false;
+        }
+        else if (!char.IsAsciiDigit(name[i + 1]))
+        {
+            read = name[i + 1];
+            i += 2;
+        }
+        else if (i + 3 < name.Length && char.IsAsciiDigit(name[i + 2]) && char.IsAsciiDigit(name[i + 3]))
+        {
+            read = ((name[i + 1] - '0') * 100) + ((name[i + 2] - '0') * 10) + (name[i + 3] - '0');
+            i += 4;
+        }
+        else
+        {
+            return false;
+        }
+
+        if (read > 255)
+        {
+            return false;
+        }
+
+        value = (byte)read;
+        return true;
     }
 
     private static int AppendEscaped(byte b, Span<char> destination)

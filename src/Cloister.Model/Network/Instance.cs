@@ -13,4 +13,8 @@ namespace Cloister.Model.Network;
 /// <param name="InstanceProfileRole">The role of its instance profile, whose credentials the instance metadata service hands out; null without one.</param>
 /// <param name="ImageId">The template's <c>ImageId</c> (the host runs this machine's OS; the metadata service reports it); null when not given.</param>
 /// <param name="InstanceType">The template's <c>InstanceType</c>, <c>m1.small</c> when not given, as EC2 defaults.</param>
-public sealed record Instance(string Id, string LogicalId, string SubnetId, string? PrivateIpAddress, ImmutableArray<string> SecurityGroupIds, string? Name = null, string? UserData = null, string? InstanceProfileRole = null, string? ImageId = null, string InstanceType = "m1.small") : IResource;
+public sealed record Instance(string Id, string LogicalId, string SubnetId, string? PrivateIpAddress, ImmutableArray<string> SecurityGroupIds, string? Name = null, string? UserData = null, string? InstanceProfileRole = null, string? ImageId = null, string InstanceType = "m1.small") : IResource
+{
+    /// <summary>Its <c>PrivateDnsNameOptions</c>: its own when launched with them, else its subnet's <c>PrivateDnsNameOptionsOnLaunch</c>.</summary>
+    public PrivateDnsNameOptions PrivateDnsNameOptions { get; init; } = PrivateDnsNameOptions.Default;
+}

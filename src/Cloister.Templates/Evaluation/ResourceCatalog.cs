@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Model.Identifiers;
 using Cloister.Model.Network;
+using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Evaluation;
 
@@ -155,10 +156,22 @@ internal static partial class ResourceCatalog
 
         var subnet = c.Lookup(subnetId);
         var zone = subnet?.Attribute("AvailabilityZone") ?? c.Prop("AvailabilityZone") ?? AvailabilityZones.Of(c.Region)[0];
-        var dnsSuffix = c.Region == "us-east-1" ? "ec2.internal" : $"{c.Region}.compute.internal";
-        return c.Set("AvailabilityZone", zone).Set("Ipv6Addresses", []).Set("PrivateDnsName", $"ip-{ip.Replace('.', '-')}.{dnsSuffix}")
+        var privateDnsName = HostnameTypeAtLaunch(c, subnet) == HostnameType.ResourceName ? Ec2HostNames.ResourceName(id, c.Region) : Ec2HostNames.IpName(ip, c.Region);
+        return c.Set("AvailabilityZone", zone).Set("Ipv6Addresses", []).Set("PrivateDnsName", privateDnsName)
             .Set("PrivateIp", ip).Set("PublicDnsName", string.Empty).Set("PublicIp", string.Empty)
             .Set("VpcId", subnet?.Attribute("VpcId") ?? string.Empty).Set("InstanceId", id)
             .Done(id);
+    }
+
+    /// <summary>
+    /// The instance's <c>HostnameType</c> as EC2 settles it at launch: its own <c>PrivateDnsNameOptions</c>, else its
+    /// subnet's <c>PrivateDnsNameOptionsOnLaunch</c>, else ip-name. A value EC2 would refuse counts as ip-name here; the
+    /// model builder reports it.
+    /// </summary>
+    private static HostnameType HostnameTypeAtLaunch(ResourceIdentityContext c, EvaluatedResource? subnet)
+    {
+        var own = (c.Properties.Get("PrivateDnsNameOptions") as MapNode)?.GetString("HostnameType");
+        var inherited = (subnet?.PropNode("PrivateDnsNameOptionsOnLaunch") as MapNode)?.GetString("HostnameType");
+        return PrivateDnsNameOptions.TryParseHostnameType(own ?? inherited, out var type) ? type : HostnameType.IpName;
     }
 }

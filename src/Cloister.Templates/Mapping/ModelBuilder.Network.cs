@@ -43,7 +43,10 @@ internal sealed partial class ModelBuilder
                 r.Problem("AvailabilityZone", $"Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {string.Join(", ", zones)}.");
             }
 
-            _subnets.Add(new Subnet(r.Id, r.LogicalId, r.Required("VpcId"), r.Required("CidrBlock"), r.Resource.Attribute("AvailabilityZone"), r.Tag("Name")));
+            _subnets.Add(new Subnet(r.Id, r.LogicalId, r.Required("VpcId"), r.Required("CidrBlock"), r.Resource.Attribute("AvailabilityZone"), r.Tag("Name"))
+            {
+                PrivateDnsNameOptionsOnLaunch = HostNameOptions(r, "PrivateDnsNameOptionsOnLaunch", PrivateDnsNameOptions.Default),
+            });
         }
 
         BuildRouteTables();
@@ -354,8 +357,12 @@ internal sealed partial class ModelBuilder
             groups = [defaultGroup];
         }
 
+        var onLaunch = _subnets.Find(s => s.Id == subnetId)?.PrivateDnsNameOptionsOnLaunch ?? PrivateDnsNameOptions.Default;
         _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData")), InstanceProfileRole(r),
-            r.String("ImageId"), r.String("InstanceType") ?? "m1.small"));
+            r.String("ImageId"), r.String("InstanceType") ?? "m1.small")
+        {
+            PrivateDnsNameOptions = HostNameOptions(r, "PrivateDnsNameOptions", onLaunch),
+        });
     }
 
     /// <summary>

@@ -310,6 +310,25 @@ public sealed class PrecedenceTests
     }
 
     [Fact]
+    public async Task ResolveAsync_RecordNameWithEscapes_AnsweredForEveryWayOfWritingIt()
+    {
+        // A record named with \. (a dot inside a label) and \\ (a backslash) is one wire name, however a query spells it.
+        var model = TestModels.ApiOnly();
+        model = model with
+        {
+            HostedZones = model.HostedZones.Add(new HostedZone("ZODD", "Odd", "odd.example.", true, [Vpc], [TestModels.Set("a\\.b\\\\c.odd.example.", "A", 60, "192.0.2.7")])),
+        };
+        await using var service = Serve(model);
+
+        foreach (var spelling in new[] { "a\\.b\\\\c.odd.example", "a\\046b\\092c.odd.example.", "\\097\\.\\b\\\\\\c.ODD.example" })
+        {
+            Assert.Equal(["192.0.2.7"], Addresses(await Ask(service, spelling)));
+        }
+
+        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, "a.b\\\\c.odd.example")).ResponseCode);
+    }
+
+    [Fact]
     public async Task ResolveAsync_UsEast1_Ec2InternalDomain()
     {
         var model = TestModels.ApiOnly() with { Account = new AccountContext(TestModels.Account, "us-east-1") };

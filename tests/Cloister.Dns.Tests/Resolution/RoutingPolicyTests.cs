@@ -239,6 +239,44 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
+    public async Task ResolveAsync_GeolocationRecordSetUnhealthy_NextLargerLocationThenDefaultThenBackOnRecovery()
+    {
+        // Route 53: an unhealthy record set for the query's location passes the query to the next larger location that
+        // covers it (country, continent, then the default); Asia never covers eu-central-1, healthy or not.
+        await using var service = new DnsService(new DnsServiceOptions { AdditionalNames = Balancers });
+        service.Apply(TestModels.WithZoneRecords(
+            RoutedAlias("g.corp.internal", Alb, new RecordRouting(RoutingPolicy.Geolocation, "germany", Location: new GeoLocation(null, "DE", null))),
+            RoutedAlias("g.corp.internal", Nlb, new RecordRouting(RoutingPolicy.Geolocation, "europe", Location: new GeoLocation("EU", null, null))),
+            Routed("g.corp.internal", "10.0.7.3", new RecordRouting(RoutingPolicy.Geolocation, "rest", Location: new GeoLocation(null, "*", null))),
+            Routed("g.corp.internal", "10.0.7.4", new RecordRouting(RoutingPolicy.Geolocation, "asia", Location: new GeoLocation("AS", null, null)))));
+        Assert.Equal(["10.0.1.50"], await Addresses(service, "g.corp.internal"));
+
+        service.SetAdditionalNames(Balancers, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Alb });
+        Assert.Equal(["10.0.2.60"], await Addresses(service, "g.corp.internal"));
+
+        service.SetAdditionalNames(Balancers, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Alb, Nlb });
+        Assert.Equal(["10.0.7.3"], await Addresses(service, "g.corp.internal"));
+
+        service.SetAdditionalNames(Balancers);
+        Assert.Equal(["10.0.1.50"], await Addresses(service, "g.corp.internal"));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_EveryCoveringGeolocationRecordSetUnhealthy_TheMostSpecific()
+    {
+        // With no healthy record set for the location, Route 53 counts them all healthy and answers the smallest region's.
+        await using var service = new DnsService(new DnsServiceOptions { AdditionalNames = Balancers });
+        service.Apply(TestModels.WithZoneRecords(
+            RoutedAlias("g.corp.internal", Nlb, new RecordRouting(RoutingPolicy.Geolocation, "europe", Location: new GeoLocation("EU", null, null))),
+            RoutedAlias("g.corp.internal", Alb, new RecordRouting(RoutingPolicy.Geolocation, "germany", Location: new GeoLocation(null, "DE", null))),
+            Routed("g.corp.internal", "10.0.7.4", new RecordRouting(RoutingPolicy.Geolocation, "asia", Location: new GeoLocation("AS", null, null)))));
+
+        service.SetAdditionalNames(Balancers, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Alb, Nlb });
+
+        Assert.Equal(["10.0.1.50"], await Addresses(service, "g.corp.internal"));
+    }
+
+    [Fact]
     public async Task ResolveAsync_SimpleAliasToWeightedRecordSets_DrawnPerQueryUnderTheAliasName()
     {
         await using var service = new DnsService();

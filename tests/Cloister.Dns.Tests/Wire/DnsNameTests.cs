@@ -13,6 +13,8 @@ public sealed class DnsNameTests
     [InlineData("", 1)]
     [InlineData("a\\.b.c", 7)]
     [InlineData("\\065bc.d", 7)]
+    [InlineData("a\\\\.", 4)]
+    [InlineData("a\\\\\\..", 5)]
     public void TryEncode_ValidName_WritesLabels(string name, int length)
     {
         var buffer = new byte[255];
@@ -161,4 +163,66 @@ public sealed class DnsNameTests
         Assert.Equal(3, DnsName.LabelCount("a\\.x.b.c"));
         Assert.Equal(0, DnsName.LabelCount(string.Empty));
     }
+
+    [Theory]
+    [InlineData("www.corp.internal.", "www.corp.internal")]
+    [InlineData(".", "")]
+    [InlineData("", "")]
+    [InlineData("Www.Corp.Internal", "Www.Corp.Internal")]
+    [InlineData("a\\.", "a\\046")]
+    [InlineData("a\\.b.c.", "a\\046b.c")]
+    [InlineData("a\\046b.c", "a\\046b.c")]
+    [InlineData("a\\\\.", "a\\092")]
+    [InlineData("a\\\\b.c", "a\\092b.c")]
+    [InlineData("a\\\\\\..", "a\\092\\046")]
+    [InlineData("\\065bc.d", "Abc.d")]
+    [InlineData("\\a\\-b.c", "a-b.c")]
+    [InlineData("a(b);c.d", "a\\040b\\041\\059c.d")]
+    [InlineData("a b.c", "a\\032b.c")]
+    [InlineData("\\000x.y", "\\000x.y")]
+    [InlineData("\u00e9t\u00e9.fr", "\\233t\\233.fr")]
+    public void Normalize_EscapesWrittenAnyWay_TheFormTheReaderGives(string name, string expected)
+    {
+        Assert.Equal(expected, DnsName.Normalize(name));
+    }
+
+    [Theory]
+    [InlineData("a\\256.", "a\\256")]
+    [InlineData("a\\12.", "a\\12")]
+    [InlineData("a\\", "a\\")]
+    [InlineData("\u4e2d.cn.", "\u4e2d.cn")]
+    public void Normalize_InvalidName_LosesOnlyItsFinalDotAndStaysInvalid(string name, string expected)
+    {
+        var normalized = DnsName.Normalize(name);
+
+        Assert.Equal(expected, normalized);
+        Assert.False(DnsName.IsValid(normalized));
+    }
+
+    [Fact]
+    public void Normalize_RandomBytesEscapedRandomly_SameAsTheReadersForm()
+    {
+        var random = new Random(27);
+        for (var round = 0; round < 2000; round++)
+        {
+            var labels = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Enumerable.Range(0, random.Next(1, 12)).Select(_ => (byte)random.Next(256)).ToArray()).ToArray();
+            var wire = Message([.. labels.SelectMany(l => new[] { (byte)l.Length }.Concat(l)), 0]);
+            var offset = 12;
+            Assert.True(DnsName.TryRead(wire, ref offset, out var read, out _));
+
+            var written = string.Join('.', labels.Select(l => string.Concat(l.Select(b => WrittenAnyWay(b, random))))) + (random.Next(2) == 0 ? "." : string.Empty);
+
+            Assert.Equal(read, DnsName.Normalize(written));
+            Assert.Equal(read, DnsName.Normalize(read));
+        }
+    }
+
+    /// <summary>A byte as someone might write it: <c>\DDD</c>, a backslash and the character, or bare where that reads back.</summary>
+    private static string WrittenAnyWay(byte b, Random random) => random.Next(3) switch
+    {
+        0 => $"\\{b:D3}",
+        1 when b is > 0x20 and < 0x7F and not (>= (byte)'0' and <= (byte)'9') => $"\\{(char)b}",
+        _ when b is > 0x20 and < 0x7F and not (byte)'.' and not (byte)'\\' => ((char)b).ToString(),
+        _ => $"\\{b:D3}",
+    };
 }
