@@ -22,6 +22,8 @@ internal static class UpCommand
 
     private const int InterruptedExitCode = 130;
 
+    private const string InterruptedMessage = "cloister up: interrupted; nothing was left running.";
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Creates the verb.</summary>
@@ -112,6 +114,13 @@ internal static class UpCommand
         {
             await error.WriteLineAsync($"cloister up: {exception.Message}").ConfigureAwait(false);
             return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C while dotnet publish or npm runs: the preparer has killed them with every process they started,
+            // and nothing of the sandbox exists yet.
+            await error.WriteLineAsync(InterruptedMessage).ConfigureAwait(false);
+            return InterruptedExitCode;
         }
 
         Directory.CreateDirectory(state.Runtime);
@@ -232,7 +241,7 @@ internal static class UpCommand
         }
 
         await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
-        await error.WriteLineAsync("cloister up: interrupted; nothing was left running.").ConfigureAwait(false);
+        await error.WriteLineAsync(InterruptedMessage).ConfigureAwait(false);
         return InterruptedExitCode;
     }
 
