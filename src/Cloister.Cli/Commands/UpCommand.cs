@@ -50,6 +50,13 @@ internal static class UpCommand
     private static async Task<int> RunAsync(
         TextWriter output, TextWriter error, string[] templates, string[] parameters, string? regionOption, bool detach, bool ignoreUnsupported, CancellationToken cancellationToken)
     {
+        if (regionOption is not null && string.IsNullOrWhiteSpace(regionOption))
+        {
+            // Left to the templates, an empty region made ARNs and service names such as "dynamodb..amazonaws.com".
+            await error.WriteLineAsync($"cloister up: --region '{regionOption}' is no region; give one such as eu-central-1, or leave --region out (then AWS_REGION, AWS_DEFAULT_REGION, else {AccountContext.DefaultRegion}). Nothing was created.").ConfigureAwait(false);
+            return 1;
+        }
+
         var console = CliConsole.For(output);
         var state = StatePaths.FromEnvironment();
         var paths = templates.Length > 0 ? [.. templates] : StackTemplates.DefaultTemplates();

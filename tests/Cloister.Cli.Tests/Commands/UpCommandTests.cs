@@ -169,6 +169,26 @@ public sealed class UpCommandTests : IAsyncLifetime
         Assert.Empty(await _cli.LeftoversAsync());
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task Up_EmptyRegion_RefusedBeforeAnythingIsCreated(string region)
+    {
+        // Before, an empty --region was taken as the region: ARNs with an empty region and service names such as
+        // "dynamodb..amazonaws.com".
+        var template = _cli.WriteFile("stack.yaml", Template);
+
+        var (exitCode, output, error) = await _cli.RunAsync("up", "--detach", "--region", region, template);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Equal(
+            $"cloister up: --region '{region}' is no region; give one such as eu-central-1, or leave --region out (then AWS_REGION, AWS_DEFAULT_REGION, else us-east-1). Nothing was created.",
+            error.TrimEnd('\n'));
+        Assert.Empty(await _cli.LeftoversAsync());
+        Assert.False(Directory.Exists(_cli.State.Runtime), "up created the runtime folder");
+    }
+
     /// <summary>
     /// Takes the lock of the state's CA folder (ca/ca.lock, an exclusive flock every process using the folder takes):
     /// a host bringing stacks up waits for it in its certificates phase, so they stay coming up until it is disposed.
