@@ -21,10 +21,11 @@ internal sealed class CliProcess : IAsyncDisposable
     /// <summary>The sandbox prefix of <see cref="State"/>'s stacks.</summary>
     public string Prefix => SandboxOptions.ForState(State).Prefix;
 
-    /// <summary>Writes <paramref name="text"/> to a file of the state folder; its path.</summary>
+    /// <summary>Writes <paramref name="text"/> to a file of the state folder (<paramref name="name"/> may name a subfolder); its path.</summary>
     public string WriteFile(string name, string text)
     {
         var path = Path.Combine(State.Root, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         return path;
     }

@@ -31,11 +31,12 @@ internal static class LogsFunctionCommand
                 return 2;
             }
 
-            var path = Path.Combine(state().FunctionLogs, function + ".log");
+            var folder = state().FunctionLogs;
+            var path = Path.Combine(folder, function + ".log");
             var output = parse.InvocationConfiguration.Output;
             if (!File.Exists(path))
             {
-                var noLogs = $"No logs for function {parse.GetValue(name)} ({path}).";
+                var noLogs = NoLogs(folder, parse.GetValue(name)!, path);
                 if (!parse.GetValue(follow))
                 {
                     await parse.InvocationConfiguration.Error.WriteLineAsync(noLogs).ConfigureAwait(false);
@@ -49,6 +50,20 @@ internal static class LogsFunctionCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why nothing is printed, with the functions that do have logs (a mistyped name is then seen at once), as
+    /// <c>logs access</c> names the APIs and stages that have some.
+    /// </summary>
+    private static string NoLogs(string folder, string given, string path)
+    {
+        var others = Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "*.log").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+        return others.Count == 0
+            ? $"No logs for function {given} ({path}); no function has written logs yet."
+            : $"No logs for function {given} ({path}); there are logs of {string.Join(", ", others)}.";
     }
 
     /// <summary>

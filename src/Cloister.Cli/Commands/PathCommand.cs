@@ -20,9 +20,10 @@ internal static class PathCommand
 
     private const int DefaultPort = 443;
 
-    /// <summary>Creates the verb.</summary>
-    public static Command Create()
+    /// <summary>Creates the verb; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>
+    public static Command Create(Func<StatePaths>? state = null)
     {
+        state ??= () => StatePaths.FromEnvironment();
         var from = new Option<string?>("--from") { Description = SandboxLookup.HostDescription };
         var to = new Option<string?>("--to") { Description = "TARGET[:PORT]: a host, an IP address or a DNS name (resolved as the source host would). Port 443 when omitted." };
         var protocol = new Option<string>("--protocol") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
@@ -37,23 +38,28 @@ internal static class PathCommand
             var error = parse.InvocationConfiguration.Error;
             var proto = parse.GetValue(protocol) ?? "tcp";
             var source = parse.GetValue(from);
-            if (Problem(source, parse.GetValue(to), proto, out var name, out var port) is { } problem)
+            var target = parse.GetValue(to);
+            if (Problem(source, target, proto, out var name, out var port) is { } problem)
             {
                 error.WriteLine($"cloister path: {problem}");
                 error.WriteLine(Usage);
                 return CliApplication.BadArgumentsExitCode;
             }
 
-            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), source!, error, out var sandbox, out var host))
+            var paths = state();
+            if (!SandboxLookup.TryFindHost(paths, source!, error, out var sandbox, out var host))
             {
                 return 2;
             }
 
-            var model = RuntimeState.ReadModel(StatePaths.FromEnvironment().Runtime);
+            var model = RuntimeState.ReadModel(paths.Runtime);
             var address = Resolve(sandbox, host, name);
             if (model is null || address is null)
             {
-                error.WriteLine(model is null ? "The sandbox's model file is missing." : $"'{name}' is no host, address or name {host.Name ?? host.LogicalId} can resolve.");
+                // Both as the user typed them: the host's own names (a function's ENI is "lambda") would not be theirs.
+                error.WriteLine(model is null
+                    ? "cloister path: the sandbox's model file is missing."
+                    : $"cloister path: --to '{target}': '{name}' is no host, address or name that --from '{source}' can resolve.");
                 return 2;
             }
 

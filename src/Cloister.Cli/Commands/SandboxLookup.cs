@@ -10,7 +10,7 @@ internal static class SandboxLookup
 {
     /// <summary>What <c>--from</c> of <c>exec</c> and <c>path</c> takes (<see cref="HostPlan.IsNamedBy"/>).</summary>
     public const string HostDescription =
-        "The host: logical id, Name tag, id, address or host name of an instance, an on-premises host or any other host of the sandbox; or a function's name (its VPC network interface).";
+        "The host: logical id, Name tag, id, address or host name of an instance, an on-premises host or any other host of the sandbox; or a function's name (its VPC network interface, or for a function outside a VPC the place all such functions send from).";
 
     /// <summary>What <c>exec</c> and <c>path</c> say when <c>--from</c> is missing.</summary>
     public const string FromRequired = "--from is required: a host's logical id, Name tag, id or address, or a function's name.";
@@ -26,15 +26,13 @@ internal static class SandboxLookup
             return false;
         }
 
-        // A function outside a VPC has no ENI of its own: it sends from the one place all such functions share.
-        var outsideVpc = RuntimeState.ReadModel(state.Runtime)?.Functions.Where(f => f.Vpc is null).Select(f => f.FunctionName).ToList() ?? [];
-        host = sandbox.FindHost(name) ?? (outsideVpc.Contains(name, StringComparer.Ordinal) ? sandbox.Hosts.FirstOrDefault(h => h.Kind == HostKind.PublicFunction) : null);
+        host = sandbox.FindHost(name);
         if (host is null)
         {
             error.WriteLine($"No host '{name}' in the sandbox. Give one of these (or a host's id, address or host name):");
             foreach (var kind in sandbox.Hosts.GroupBy(h => h.Kind).OrderBy(g => g.Key))
             {
-                var names = kind.Key == HostKind.PublicFunction ? outsideVpc : kind.SelectMany(Names).Distinct(StringComparer.Ordinal).ToList();
+                var names = kind.SelectMany(Names).Distinct(StringComparer.Ordinal).ToList();
                 if (names.Count > 0)
                 {
                     error.WriteLine($"  {Label(kind.Key)}: {string.Join(", ", names)}");
@@ -62,11 +60,12 @@ internal static class SandboxLookup
 
     /// <summary>
     /// The names that find <paramref name="host"/> (<see cref="HostPlan.IsNamedBy"/>) a person would type: its logical id
-    /// with the Name tag where it differs; a function ENI's functions (all such ENIs share the logical id "lambda").
+    /// with the Name tag where it differs; the functions that send from a function ENI or from the place of functions
+    /// outside a VPC (all of those share the logical id "lambda").
     /// </summary>
     private static IEnumerable<string> Names(HostPlan host) => host.Kind switch
     {
-        HostKind.FunctionInterface => host.OwnerId?.Split(',') ?? [],
+        HostKind.FunctionInterface or HostKind.PublicFunction => host.FunctionNames,
         _ => [host.Name is { } tag && tag != host.LogicalId ? $"{host.LogicalId} ({tag})" : host.LogicalId],
     };
 }

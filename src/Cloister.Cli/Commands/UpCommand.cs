@@ -22,6 +22,8 @@ internal static class UpCommand
 
     private const int InterruptedExitCode = 130;
 
+    private const string InterruptedMessage = "cloister up: interrupted; nothing was left running.";
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Creates the verb.</summary>
@@ -48,6 +50,13 @@ internal static class UpCommand
     private static async Task<int> RunAsync(
         TextWriter output, TextWriter error, string[] templates, string[] parameters, string? regionOption, bool detach, bool ignoreUnsupported, CancellationToken cancellationToken)
     {
+        if (regionOption is not null && string.IsNullOrWhiteSpace(regionOption))
+        {
+            // Left to the templates, an empty region made ARNs and service names such as "dynamodb..amazonaws.com".
+            await error.WriteLineAsync($"cloister up: --region '{regionOption}' is no region; give one such as eu-central-1, or leave --region out (then AWS_REGION, AWS_DEFAULT_REGION, else {AccountContext.DefaultRegion}). Nothing was created.").ConfigureAwait(false);
+            return 1;
+        }
+
         var console = CliConsole.For(output);
         var state = StatePaths.FromEnvironment();
         var paths = templates.Length > 0 ? [.. templates] : StackTemplates.DefaultTemplates();
@@ -112,6 +121,13 @@ internal static class UpCommand
         {
             await error.WriteLineAsync($"cloister up: {exception.Message}").ConfigureAwait(false);
             return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C while dotnet publish or npm runs: the preparer has killed them with every process they started,
+            // and nothing of the sandbox exists yet.
+            await error.WriteLineAsync(InterruptedMessage).ConfigureAwait(false);
+            return InterruptedExitCode;
         }
 
         Directory.CreateDirectory(state.Runtime);
@@ -232,7 +248,7 @@ internal static class UpCommand
         }
 
         await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
-        await error.WriteLineAsync("cloister up: interrupted; nothing was left running.").ConfigureAwait(false);
+        await error.WriteLineAsync(InterruptedMessage).ConfigureAwait(false);
         return InterruptedExitCode;
     }
 

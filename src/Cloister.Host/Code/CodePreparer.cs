@@ -103,11 +103,21 @@ public sealed class CodePreparer(string cacheRoot)
             Directory.Delete(staging, recursive: true);
         }
 
-        await RunAsync(
-            "dotnet",
-            ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", staging, "-nologo", "-v", "quiet"],
-            projectFolder,
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RunAsync(
+                "dotnet",
+                ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", staging, "-nologo", "-v", "quiet"],
+                projectFolder,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Directory.Exists(staging))
+        {
+            // Interrupted: the tools are gone (RunAsync killed them), so is what they half wrote.
+            Directory.Delete(staging, recursive: true);
+            throw;
+        }
+
         await File.WriteAllTextAsync(Path.Combine(staging, ".complete"), project, cancellationToken).ConfigureAwait(false);
         if (Directory.Exists(target))
         {
@@ -125,6 +135,10 @@ public sealed class CodePreparer(string cacheRoot)
         await RunAsync("npm", [hasLock ? "ci" : "install", "--omit=dev", "--no-audit", "--no-fund"], folder, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs a tool to its end; a failure throws <see cref="CodePreparationException"/> with its output. Cancelled, it
+    /// kills the tool with every process it started and throws <see cref="OperationCanceledException"/> once they are gone.
+    /// </summary>
     private static async Task RunAsync(string program, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(program)
@@ -140,9 +154,21 @@ public sealed class CodePreparer(string cacheRoot)
         }
 
         using var process = Process.Start(start) ?? throw new CodePreparationException($"Could not start {program}.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C during up: the tool's children (MSBuild nodes, the compiler server, npm's scripts) would go on
+            // without it, writing into the cache after up has said nothing is left running.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         if (process.ExitCode != 0)
         {
             throw new CodePreparationException(

@@ -12,7 +12,8 @@ namespace Cloister.Network.Topology;
 /// <param name="Id">The resource id (instance id, ENI id, on-premises host id...).</param>
 /// <param name="LogicalId">The template's logical id.</param>
 /// <param name="Name">The Name tag, when there is one.</param>
-/// <param name="OwnerId">The owning resource (VPC endpoint id, resolver endpoint id, function names), when any.</param>
+/// <param name="OwnerId">The owning resource (VPC endpoint id, resolver endpoint id, load balancer id), when any; for a Lambda ENI
+/// and for the place of functions outside a VPC, the functions' names, comma-separated (<see cref="FunctionNames"/>).</param>
 /// <param name="Namespace">The network namespace name.</param>
 /// <param name="RouterNamespace">The namespace of the router the host hangs off.</param>
 /// <param name="RouterInterface">The router's side of the host's veth pair.</param>
@@ -68,11 +69,15 @@ public sealed record HostPlan(
     /// <summary>
     /// Whether <paramref name="text"/> names this host: logical id, id, Name tag, namespace or address; for a Lambda ENI
     /// also the name of a function that uses it (<c>cloister path --from createClaim</c> starts where the function's
-    /// packets do: the first such host is the ENI of one of its subnets).
+    /// packets do: the first such host is the ENI of one of its subnets), and for the place of functions outside a VPC
+    /// the name of any such function.
     /// </summary>
     public bool IsNamedBy(string text) =>
         string.Equals(text, LogicalId, StringComparison.Ordinal) || string.Equals(text, Id, StringComparison.Ordinal) ||
         string.Equals(text, Name, StringComparison.Ordinal) || string.Equals(text, Namespace, StringComparison.Ordinal) ||
         string.Equals(text, Address, StringComparison.Ordinal) || string.Equals(text, Hostname, StringComparison.OrdinalIgnoreCase) ||
-        (Kind == HostKind.FunctionInterface && OwnerId is not null && OwnerId.Split(',').Contains(text, StringComparer.Ordinal));
+        (Kind is HostKind.FunctionInterface or HostKind.PublicFunction && FunctionNames.Contains(text, StringComparer.Ordinal));
+
+    /// <summary>The functions that send from this host: those of a Lambda ENI, or all those outside a VPC; empty for other hosts.</summary>
+    public IReadOnlyList<string> FunctionNames => Kind is HostKind.FunctionInterface or HostKind.PublicFunction && OwnerId is not null ? OwnerId.Split(',') : [];
 }

@@ -24,8 +24,10 @@ internal static partial class PlanBuilder
     {
         var (vpcRouters, onPremRouters, hosts) = Allocate(model, prefix);
         var region = prefix + "rg";
+        // Functions outside a VPC have no ENI of their own: they all send from this one host, which their names find.
+        var outsideVpc = string.Join(',', model.Functions.Where(f => f.Vpc is null).Select(f => f.FunctionName).Distinct(StringComparer.Ordinal));
         var publicFunction = new HostPlan(
-            HostKind.PublicFunction, "lambda-public", "lambda", null, null, prefix + "fn", region, "fn",
+            HostKind.PublicFunction, "lambda-public", "lambda", null, outsideVpc.Length == 0 ? null : outsideVpc, prefix + "fn", region, "fn",
             PublicFunctionAddress, 24, PublicFunctionGateway, null, null, null, [], "localhost", PublicResolverAddress);
         hosts = hosts.Add(publicFunction);
         var view = new TopologyView(model, hosts);

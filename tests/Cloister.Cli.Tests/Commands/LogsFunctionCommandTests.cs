@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Cloister.Cli.Commands;
 using Cloister.Model;
 
@@ -88,6 +89,47 @@ public sealed class LogsFunctionCommandTests
 
         Assert.Equal(0, exitCode);
         Assert.Empty(output);
-        Assert.Equal($"No logs for function echo ({Path.Combine(state.FunctionLogs, "echo.log")}). Waiting for them to be written (Ctrl-C stops).", error.Trim());
+        Assert.Equal($"No logs for function echo ({Path.Combine(state.FunctionLogs, "echo.log")}); no function has written logs yet. Waiting for them to be written (Ctrl-C stops).", error.Trim());
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionWithoutLogs_SaysSoAndListsTheFunctionsThatHaveLogs()
+    {
+        // Before, only "No logs for function X": a mistyped name or a function not yet invoked looked alike.
+        var state = new StatePaths(Path.Combine(Path.GetTempPath(), "cloister-cli-fnlogs-" + Guid.NewGuid().ToString("N")));
+        Directory.CreateDirectory(state.FunctionLogs);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(state.FunctionLogs, "listClaims.log"), string.Empty);
+            await File.WriteAllTextAsync(Path.Combine(state.FunctionLogs, "createClaim.log"), string.Empty);
+            var root = new RootCommand { LogsFunctionCommand.Create(() => state) };
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var exitCode = await root.Parse(["function", "createclaim"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+
+            Assert.Equal(1, exitCode);
+            Assert.Empty(output.ToString());
+            Assert.Equal(
+                $"No logs for function createclaim ({Path.Combine(state.FunctionLogs, "createclaim.log")}); there are logs of createClaim, listClaims.",
+                error.ToString().Trim());
+        }
+        finally
+        {
+            Directory.Delete(state.Root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_NoFunctionHasLogs_SaysNoneHas()
+    {
+        var state = new StatePaths("/nonexistent-cloister");
+        var root = new RootCommand { LogsFunctionCommand.Create(() => state) };
+        using var error = new StringWriter();
+
+        var exitCode = await root.Parse(["function", "echo"]).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = error });
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"No logs for function echo ({Path.Combine(state.FunctionLogs, "echo.log")}); no function has written logs yet.", error.ToString().Trim());
     }
 }

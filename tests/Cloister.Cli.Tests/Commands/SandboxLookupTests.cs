@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
-using System.Text.Json;
 using Cloister.Cli.Commands;
 using Cloister.Model;
-using Cloister.Model.Compute;
-using Cloister.Network.Runtime;
 using Cloister.Network.Topology;
 
 namespace Cloister.Cli.Tests.Commands;
@@ -12,26 +8,16 @@ public sealed class SandboxLookupTests : IDisposable
 {
     private readonly StatePaths _state = new(Path.Combine(Path.GetTempPath(), "cloister-lookup-" + Guid.NewGuid().ToString("N")));
 
-    public SandboxLookupTests()
-    {
-        HostPlan Host(HostKind kind, string logicalId, string? name, string address, string? id = null, string? owner = null) =>
-            new(kind, id ?? "i-" + logicalId.ToLowerInvariant(), logicalId, name, owner, "cl1-" + address, "cl1-r", "eth1", address, 24, "10.0.1.1", null, null, null, [], "ip", "10.0.0.2");
-        var description = new SandboxDescription(1, "cl1-", false, 1, "eu-central-1", null, "cl1-s", "cl1-region",
-            [
-                Host(HostKind.Instance, "ApiVpcInstance", "api-vpc-instance", "10.0.1.253"),
-                Host(HostKind.EndpointInterface, "ApiEndpoint", null, "10.0.1.10", "eni-1"),
-                Host(HostKind.EndpointInterface, "ApiEndpoint", null, "10.0.2.10", "eni-2"),
-                Host(HostKind.FunctionInterface, "lambda", null, "10.0.1.20", "eni-3", "createClaim,getClaim"),
-                Host(HostKind.FunctionInterface, "lambda", null, "10.0.2.20", "eni-4", "createClaim,listClaims"),
-                Host(HostKind.OnPremisesHost, "Laptop", null, "172.31.6.137"),
-                Host(HostKind.PublicFunction, "lambda", null, "198.18.0.2", "lambda-public"),
-            ],
-            [], "/nonexistent");
-        var model = new CloudModel { Functions = [new LambdaFunction("Hello", "hello", "python3.12", "index.handler", null, "x", 128, 3, ImmutableDictionary<string, string>.Empty, null, null)] };
-        Directory.CreateDirectory(_state.Runtime);
-        File.WriteAllText(Path.Combine(_state.Runtime, "sandbox.json"), JsonSerializer.Serialize(description, RuntimeState.Json));
-        File.WriteAllText(Path.Combine(_state.Runtime, "model.json"), JsonSerializer.Serialize(model, RuntimeState.Json));
-    }
+    public SandboxLookupTests() => SandboxFiles.Write(
+        _state,
+        model: null,
+        SandboxFiles.Host(HostKind.Instance, "ApiVpcInstance", "api-vpc-instance", "10.0.1.253"),
+        SandboxFiles.Host(HostKind.EndpointInterface, "ApiEndpoint", null, "10.0.1.10", "eni-1"),
+        SandboxFiles.Host(HostKind.EndpointInterface, "ApiEndpoint", null, "10.0.2.10", "eni-2"),
+        SandboxFiles.Host(HostKind.FunctionInterface, "lambda", null, "10.0.1.20", "eni-3", "createClaim,getClaim"),
+        SandboxFiles.Host(HostKind.FunctionInterface, "lambda", null, "10.0.2.20", "eni-4", "createClaim,listClaims"),
+        SandboxFiles.Host(HostKind.OnPremisesHost, "Laptop", null, "172.31.6.137"),
+        SandboxFiles.Host(HostKind.PublicFunction, "lambda", null, "198.19.254.10", "lambda-public", "hello,bye"));
 
     [Fact]
     public void TryFindHost_ByLogicalIdOrNameTag_FindsTheHost()
@@ -55,9 +41,12 @@ public sealed class SandboxLookupTests : IDisposable
     public void TryFindHost_NameOfAFunctionOutsideAVpc_FindsWhereSuchFunctionsRun()
     {
         // Before, "No host": only functions in a VPC were found by name (their ENIs), though Try next offers the name.
+        // The sandbox's own description names them now (no model.json here): path's probes for Try next find them too.
         Assert.True(SandboxLookup.TryFindHost(_state, "hello", TextWriter.Null, out _, out var host));
+        Assert.True(SandboxLookup.TryFindHost(_state, "bye", TextWriter.Null, out _, out var other));
 
         Assert.Equal(HostKind.PublicFunction, host.Kind);
+        Assert.Equal(host, other);
     }
 
     [Fact]
@@ -75,7 +64,7 @@ public sealed class SandboxLookupTests : IDisposable
               on-premises hosts: Laptop
               VPC endpoints' network interfaces: ApiEndpoint
               functions' VPC network interfaces, by function: createClaim, getClaim, listClaims
-              functions outside a VPC: hello
+              functions outside a VPC: hello, bye
             """,
             error.ToString().ReplaceLineEndings("\n").TrimEnd());
     }

@@ -139,6 +139,56 @@ public sealed class UpCommandTests : IAsyncLifetime
         Assert.Empty(await _cli.LeftoversAsync());
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Up_InterruptedWhilePreparingCode_KillsTheToolsAndExits130()
+    {
+        // Before, Ctrl-C while dotnet publish or npm ran ended with an unhandled cancellation, and the tool with the
+        // processes it had started went on without up. The install script stands for those: a shell that starts a
+        // long-lived process and waits, writing the pids of npm, itself and its child.
+        _cli.WriteFile("web/package.json", """
+            { "name": "web", "version": "1.0.0", "scripts": { "install": "echo $PPID $$ > tree.pids; sleep 300 & echo $! >> tree.pids; wait" } }
+            """);
+        var template = _cli.WriteFile("stack.yaml", """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Web:
+                Type: AWS::Serverless::Function
+                Properties: { FunctionName: web, Runtime: nodejs20.x, Handler: index.handler, CodeUri: web/ }
+            """);
+        using var up = _cli.Start("up", "--region", "eu-central-1", template);
+        var tree = await ProcessTree.WrittenAsync(Path.Combine(_cli.State.Root, "web", "tree.pids"), up);
+
+        await CliProcess.SignalAsync(up, "INT");
+        var (exitCode, output, error) = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(1), "up");
+
+        Assert.True(exitCode == 130, $"exit {exitCode}: {output}{error}");
+        Assert.Equal("cloister up: interrupted; nothing was left running.", error.Trim());
+        Assert.Equal(3, tree.Count);
+        Assert.Empty(await ProcessTree.StillRunningAsync(tree));
+        Assert.Empty(await _cli.LeftoversAsync());
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task Up_EmptyRegion_RefusedBeforeAnythingIsCreated(string region)
+    {
+        // Before, an empty --region was taken as the region: ARNs with an empty region and service names such as
+        // "dynamodb..amazonaws.com".
+        var template = _cli.WriteFile("stack.yaml", Template);
+
+        var (exitCode, output, error) = await _cli.RunAsync("up", "--detach", "--region", region, template);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Equal(
+            $"cloister up: --region '{region}' is no region; give one such as eu-central-1, or leave --region out (then AWS_REGION, AWS_DEFAULT_REGION, else us-east-1). Nothing was created.",
+            error.TrimEnd('\n'));
+        Assert.Empty(await _cli.LeftoversAsync());
+        Assert.False(Directory.Exists(_cli.State.Runtime), "up created the runtime folder");
+    }
+
     /// <summary>
     /// Takes the lock of the state's CA folder (ca/ca.lock, an exclusive flock every process using the folder takes):
     /// a host bringing stacks up waits for it in its certificates phase, so they stay coming up until it is disposed.

@@ -105,4 +105,62 @@ public sealed class CodePreparerTests : IDisposable
         Assert.Empty(prepared);
         Assert.True(File.Exists(In("linked", "package-lock.json")), "npm install ran");
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task PrepareAsync_CancelledWhileNpmRuns_KillsNpmAndEveryProcessItStarted()
+    {
+        // Before, cancelling (Ctrl-C during up) only stopped waiting: npm and the script it ran went on without up.
+        // The install script stands for a build tool's children: a shell that starts a long-lived process and waits.
+        var project = Folder("tree", ("package.json", """
+            { "name": "tree", "version": "1.0.0", "scripts": { "install": "echo $PPID $$ > tree.pids; sleep 300 & echo $! >> tree.pids; wait" } }
+            """));
+        using var cancel = new CancellationTokenSource();
+        var preparing = Task.Run(() => new CodePreparer(Cache).PrepareAsync([Code("TreeFunction", CodeKind.NodeProject, project)], null, cancel.Token));
+        var tree = await TreeAsync(In("tree", "tree.pids"), preparing);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => preparing);
+        Assert.Equal(3, tree.Count);
+        foreach (var pid in tree)
+        {
+            Assert.True(await GoneAsync(pid), $"process {pid} of the tree still runs");
+        }
+    }
+
+    /// <summary>The pids the install script wrote (npm, its shell, the shell's child), once it has written all three.</summary>
+    private static async Task<List<int>> TreeAsync(string file, Task preparing)
+    {
+        while (!preparing.IsCompleted)
+        {
+            var pids = File.Exists(file) ? File.ReadAllText(file).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries) : [];
+            if (pids.Length == 3)
+            {
+                return [.. pids.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+            }
+
+            await Task.Delay(50);
+        }
+
+        await preparing;
+        throw new InvalidOperationException("The preparation ended before the install script ran.");
+    }
+
+    /// <summary>Whether <paramref name="pid"/> has ended (gone, or a zombie nobody reaped yet), polled for up to 10 s.</summary>
+    private static async Task<bool> GoneAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var stat = $"/proc/{pid}/stat";
+            if (!File.Exists(stat) || File.ReadAllText(stat) is var text && text[(text.LastIndexOf(')') + 2)..].StartsWith('Z'))
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
 }

@@ -30,6 +30,34 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void IsNamedBy_NameOfAFunctionOutsideAVpc_NamesThePlaceSuchFunctionsSendFrom()
+    {
+        // Before, only the CLI found these (by reading the model beside the plan); the plan's own look-up did not.
+        var model = MatrixTopology.Build();
+        var outside = new Cloister.Model.Compute.LambdaFunction("Hello", "hello", "python3.12", "index.handler", null, "x", 128, 3,
+            System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, null, null);
+        var plan = PlanBuilder.Build(model with { Functions = [.. model.Functions, outside, outside with { LogicalId = "Bye", FunctionName = "bye" }] }, "clt-unit-");
+
+        var host = Assert.Single(plan.Hosts, h => h.IsNamedBy("hello"));
+
+        Assert.Equal(HostKind.PublicFunction, host.Kind);
+        Assert.Equal(PlanBuilder.PublicFunctionAddress, host.Address);
+        Assert.Equal(["hello", "bye"], host.FunctionNames);
+        Assert.Same(host, plan.Hosts.First(h => h.IsNamedBy("bye")));
+        Assert.DoesNotContain(plan.Hosts, h => h.IsNamedBy("hell"));
+        Assert.Equal(HostKind.FunctionInterface, plan.Hosts.First(h => h.IsNamedBy("in-vpc")).Kind);
+    }
+
+    [Fact]
+    public void Build_NoFunctionOutsideAVpc_ThePlaceOfSuchFunctionsIsNamedByNone()
+    {
+        var host = Plan.Hosts.Single(h => h.Kind == HostKind.PublicFunction);
+
+        Assert.Null(host.OwnerId);
+        Assert.Empty(host.FunctionNames);
+    }
+
+    [Fact]
     public void Build_InstanceWithoutGroups_GetsTheVpcDefaultGroup()
     {
         Assert.Equal(["sg-default-vpc-d"], Plan.Hosts.First(h => h.Id == "i-d1").SecurityGroupIds.ToArray());
