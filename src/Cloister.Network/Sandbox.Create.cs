@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Cloister.Model.Network;
 using Cloister.Network.Realization;
 using Cloister.Network.Topology;
 
@@ -80,7 +81,7 @@ public sealed partial class Sandbox
         {
             var folder = Path.Combine(HostFilesDirectory, host.Namespace);
             Directory.CreateDirectory(folder);
-            var search = host.VpcId is not null ? Hostnames.SearchDomain(_model.Account.Region) : "corp.internal";
+            var search = host.VpcId is not null ? Ec2HostNames.Domain(_model.Account.Region) : "corp.internal";
             File.WriteAllText(Path.Combine(folder, "resolv.conf"), $"nameserver {host.DnsServer}\nsearch {search}\noptions timeout:2 attempts:2\n");
             var shortName = host.Hostname.Split('.')[0];
             File.WriteAllText(Path.Combine(folder, "hosts"), $"127.0.0.1 localhost\n{host.Address} {host.Hostname} {shortName}\n");

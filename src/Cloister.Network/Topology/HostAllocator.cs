@@ -133,8 +133,21 @@ internal sealed class HostAllocator
             Ipv4Cidr.FormatAddress(chosen), block.PrefixLength, block.AddressAt(1),
             vpc.Id, subnet.Id, null,
             _defaults.GroupsOrDefault(vpc.Id, groups),
-            Hostnames.ForInstance(chosen, _model.Account.Region),
+            HostName(kind, id, chosen),
             TopologyView.ResolverAddress(vpc)));
+    }
+
+    /// <summary>
+    /// The host's own name as EC2 gives it: an instance launched with resource names is called by its id, everything else
+    /// in a VPC by its address.
+    /// </summary>
+    private string HostName(HostKind kind, string id, uint address)
+    {
+        var region = _model.Account.Region;
+        var instance = kind == HostKind.Instance ? _model.Instances.First(i => i.Id == id) : null;
+        return instance?.PrivateDnsNameOptions.HostnameType == HostnameType.ResourceName
+            ? Ec2HostNames.ResourceName(id, region)
+            : Ec2HostNames.IpName(Ipv4Cidr.FormatAddress(address), region);
     }
 
     private void AddOnPremises(OnPremisesNetwork network)

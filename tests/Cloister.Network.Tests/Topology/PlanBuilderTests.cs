@@ -20,6 +20,20 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void Build_InstanceLaunchedWithResourceNames_IsCalledByItsId()
+    {
+        // EC2 names such an instance i-….region.compute.internal (its /etc/hostname and metadata local-hostname); the
+        // allocator gave every instance its IP name.
+        var model = MatrixTopology.Build();
+        var named = model.Instances.Select(i => i.Id == "i-a1b" ? i with { PrivateDnsNameOptions = new PrivateDnsNameOptions(HostnameType.ResourceName) } : i);
+        var plan = PlanBuilder.Build(model with { Instances = [.. named] }, "clt-unit-");
+
+        Assert.Equal("i-a1b.eu-central-1.compute.internal", plan.Hosts.First(h => h.Id == "i-a1b").Hostname);
+        Assert.Equal("10.10.1.4", plan.Hosts.First(h => h.Id == "i-a1b").Address);
+        Assert.All(plan.Hosts.Where(h => h.Kind == HostKind.Instance && h.Id != "i-a1b"), h => Assert.StartsWith("ip-", h.Hostname, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void IsNamedBy_NameOfAFunctionInTheVpc_NamesItsLambdaEni()
     {
         var eni = Plan.Hosts.First(h => h.IsNamedBy("in-vpc"));
