@@ -19,7 +19,7 @@ namespace Cloister.Functions.InvokeApi;
 /// Lambda's other operations are refused as operations the caller may not use, anything else is no operation. Every
 /// refusal is Lambda's JSON body with its <c>x-amzn-ErrorType</c>.
 /// </summary>
-internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer? authorizer)
+internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer? authorizer, IReadOnlyDictionary<string, string> vpcOfSubnet)
 {
     // Over the synchronous quota is refused by the service with its words; more than this is not read at all.
     private const int MaxBodyBytes = LambdaService.MaxSynchronousPayloadBytes + 1;
@@ -27,7 +27,7 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
     // Lambda's limit on X-Amz-Client-Context: 3583 bytes of base64.
     private const int MaxClientContextLength = 3583;
 
-    private readonly FunctionDescriptions _descriptions = new(functions);
+    private readonly FunctionDescriptions _descriptions = new(functions, vpcOfSubnet);
 
     public async Task HandleAsync(HttpContext context)
     {
