@@ -29,7 +29,7 @@ public sealed class CannedEndpoint : IAsyncDisposable
     public static async Task<CannedEndpoint> StartAsync(string payload)
     {
         var body = Encoding.UTF8.GetBytes($"{{\"Item\":{{\"PK\":{{\"S\":\"k-0-0\"}},\"payload\":{{\"S\":\"{payload}\"}},\"n\":{{\"N\":\"42\"}}}}}}");
-        var crc = Cloister.Tables.Protocol.Crc32.Compute(body).ToString(CultureInfo.InvariantCulture);
+        var crc = Cloister.Shared.Hashing.Crc32.Compute(body).ToString(CultureInfo.InvariantCulture);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -20,7 +20,7 @@ public sealed class CannedHttp
     public CannedHttp(string payload)
     {
         _body = Encoding.UTF8.GetBytes($"{{\"Item\":{{\"PK\":{{\"S\":\"k-0-0\"}},\"payload\":{{\"S\":\"{payload}\"}},\"n\":{{\"N\":\"42\"}}}}}}");
-        _crc = Cloister.Tables.Protocol.Crc32.Compute(_body).ToString(CultureInfo.InvariantCulture);
+        _crc = Cloister.Shared.Hashing.Crc32.Compute(_body).ToString(CultureInfo.InvariantCulture);
         _response = Build(DateTimeOffset.UtcNow);
     }
 

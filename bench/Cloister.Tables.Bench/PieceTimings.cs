@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Cloister.Model;
+using Cloister.Shared.Hashing;
 using Cloister.Tables.Expressions;
 using Cloister.Tables.Hosting;
 using Cloister.Tables.Hosting.Http;

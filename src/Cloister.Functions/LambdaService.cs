@@ -26,6 +26,9 @@ public sealed partial class LambdaService : IAsyncDisposable
     /// <summary>Lambda's limit on an asynchronous (Event) invocation's payload: 1 MB.</summary>
     internal const int MaxEventPayloadBytes = 1024 * 1024;
 
+    /// <summary>The event a function gets when the caller sent no payload.</summary>
+    private static readonly ReadOnlyMemory<byte> EmptyEvent = "{}"u8.ToArray();
+
     /// <summary>The delay before a throttled Event invocation is tried again the first time; it doubles each time after.</summary>
     private static readonly TimeSpan FirstThrottleDelay = TimeSpan.FromSeconds(1);
 
@@ -301,7 +304,7 @@ public sealed partial class LambdaService : IAsyncDisposable
     /// Invokes as Lambda's Invoke API takes a request from a client: the invocation type as sent
     /// (<c>X-Amz-Invocation-Type</c>; null is RequestResponse, anything but Lambda's three values is its 400
     /// <c>ValidationException</c>) and the payload checked to be JSON (400 <c>InvalidRequestContentException</c>), both
-    /// before the function is looked for; then as <see cref="InvokeAsync(string, string?, ReadOnlyMemory{byte}, InvocationType, InvocationContext, CancellationToken)"/>.
+    /// before the function is looked for; no payload is <c>{}</c> to the function; then as <see cref="InvokeAsync(string, string?, ReadOnlyMemory{byte}, InvocationType, InvocationContext, CancellationToken)"/>.
     /// </summary>
     public ValueTask<InvocationResult> InvokeRequestAsync(
         string functionName,
@@ -316,9 +319,13 @@ public sealed partial class LambdaService : IAsyncDisposable
             return ValueTask.FromResult(refusal!);
         }
 
-        return InvokeRequestCheck.CheckPayload(payload.Span) is { } notJson
-            ? ValueTask.FromResult(notJson)
-            : InvokeAsync(functionName, qualifier, payload, type, context, cancellationToken);
+        if (InvokeRequestCheck.CheckPayload(payload.Span) is { } notJson)
+        {
+            return ValueTask.FromResult(notJson);
+        }
+
+        // A call without a payload is an empty JSON object to the function, as Lambda hands it on.
+        return InvokeAsync(functionName, qualifier, payload.IsEmpty ? EmptyEvent : payload, type, context, cancellationToken);
     }
 
     /// <summary>

@@ -17,13 +17,7 @@ internal static class FunctionCode
         problem = null;
         if (function.InlineCode is { } inline)
         {
-            var file = kind switch
-            {
-                RuntimeKind.Node => "index.js",
-                RuntimeKind.Python => "index.py",
-                _ => null,
-            };
-            if (file is null)
+            if (InlineFileName(kind) is not { } file)
             {
                 problem = $"Function {function.FunctionName}: Code.ZipFile (inline source) is only for Node.js and Python runtimes, not {function.Runtime}.";
                 return null;
@@ -77,6 +71,14 @@ internal static class FunctionCode
             return null;
         }
     }
+
+    /// <summary>The file CloudFormation's <c>ZipFile</c> puts inline source in for the runtime; null where it takes none.</summary>
+    public static string? InlineFileName(RuntimeKind kind) => kind switch
+    {
+        RuntimeKind.Node => "index.js",
+        RuntimeKind.Python => "index.py",
+        _ => null,
+    };
 
     private static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
 

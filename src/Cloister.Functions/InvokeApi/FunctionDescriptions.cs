@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Cloister.Functions.Code;
 using Cloister.Functions.Environments;
 using Cloister.Functions.Refusals;
 using Cloister.Model.Compute;
@@ -13,8 +15,13 @@ namespace Cloister.Functions.InvokeApi;
 /// (50 at most per page, <c>FunctionVersion=ALL</c> for the published versions too). Each answer is a 200 with its JSON,
 /// or Lambda's refusal.
 /// </summary>
-internal sealed class FunctionDescriptions(LambdaService functions)
+/// <param name="functions">The deployed functions.</param>
+/// <param name="vpcOfSubnet">The VPC of each subnet a function may name (<see cref="InvokeApiOptions.VpcOfSubnet"/>).</param>
+internal sealed class FunctionDescriptions(LambdaService functions, IReadOnlyDictionary<string, string> vpcOfSubnet)
 {
+    // Each deployed configuration's package, made once on first description: a redeploy is a new configuration.
+    private readonly ConditionalWeakTable<LambdaFunction, Lazy<CodePackage?>> _packages = [];
+
     /// <summary>What ListFunctions returns at most per call, whatever <c>MaxItems</c> asks.</summary>
     private const int PageLimit = 50;
 
@@ -38,13 +45,13 @@ internal sealed class FunctionDescriptions(LambdaService functions)
         {
             if (configurationOnly)
             {
-                FunctionConfigurationJson.Write(writer, version, arn, function.LastModified, states: true);
+                FunctionConfigurationJson.Write(writer, version, arn, function.LastModified, PackageOf(version), VpcOf(version), states: true);
                 return;
             }
 
             writer.WriteStartObject();
             writer.WritePropertyName("Configuration"u8);
-            FunctionConfigurationJson.Write(writer, version, arn, function.LastModified, states: true);
+            FunctionConfigurationJson.Write(writer, version, arn, function.LastModified, PackageOf(version), VpcOf(version), states: true);
 
             // Lambda's Code.Location is a presigned S3 URL of the package; Cloister serves no S3, so there is none.
             writer.WriteStartObject("Code"u8);
@@ -107,7 +114,7 @@ internal sealed class FunctionDescriptions(LambdaService functions)
             writer.WriteStartArray("Functions"u8);
             foreach (var (function, version, arn) in page)
             {
-                FunctionConfigurationJson.Write(writer, version, arn, function.LastModified, states: false);
+                FunctionConfigurationJson.Write(writer, version, arn, function.LastModified, PackageOf(version), VpcOf(version), states: false);
             }
 
             writer.WriteEndArray();
@@ -131,6 +138,13 @@ internal sealed class FunctionDescriptions(LambdaService functions)
             yield return (function, version, LambdaFunction.ArnOf(functions.Account, name, version.Version));
         }
     }
+
+    private CodePackage? PackageOf(FunctionVersion version) =>
+        _packages.GetValue(version.Configuration, configuration => new Lazy<CodePackage?>(() => CodePackage.Of(configuration))).Value;
+
+    /// <summary>The VPC of the first of the version's subnets Cloister knows; null outside a VPC or when it knows none.</summary>
+    private string? VpcOf(FunctionVersion version) =>
+        version.Configuration.Vpc?.SubnetIds.Select(subnet => vpcOfSubnet.GetValueOrDefault(subnet)).FirstOrDefault(vpc => vpc is not null);
 
     private static InvocationResult Json(Action<Utf8JsonWriter> write)
     {

@@ -12,12 +12,14 @@ namespace Cloister.Functions.InvokeApi;
 /// (<c>POST /2015-03-31/functions/{FunctionName}/invocations</c>) with the function named as Invoke takes it (name,
 /// partial or full ARN, with a qualifier or the <c>Qualifier</c> query parameter), the <c>X-Amz-Invocation-Type</c>,
 /// <c>X-Amz-Log-Type</c> and <c>X-Amz-Client-Context</c> headers, run by <see cref="LambdaService.InvokeRequestAsync"/>
-/// and answered with Lambda's status and headers; GetFunction, GetFunctionConfiguration and ListFunctions from the
+/// and answered with Lambda's status and headers; InvokeWithResponseStream
+/// (<c>POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations</c>) the same way, RequestResponse or
+/// DryRun only, its response as an event stream (<see cref="ResponseStreamAnswer"/>); GetFunction, GetFunctionConfiguration and ListFunctions from the
 /// deployed functions (<see cref="FunctionDescriptions"/>). Every call is authorized by <see cref="InvokeAuthorizer"/>;
 /// Lambda's other operations are refused as operations the caller may not use, anything else is no operation. Every
 /// refusal is Lambda's JSON body with its <c>x-amzn-ErrorType</c>.
 /// </summary>
-internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer? authorizer)
+internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer? authorizer, IReadOnlyDictionary<string, string> vpcOfSubnet)
 {
     // Over the synchronous quota is refused by the service with its words; more than this is not read at all.
     private const int MaxBodyBytes = LambdaService.MaxSynchronousPayloadBytes + 1;
@@ -25,7 +27,7 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
     // Lambda's limit on X-Amz-Client-Context: 3583 bytes of base64.
     private const int MaxClientContextLength = 3583;
 
-    private readonly FunctionDescriptions _descriptions = new(functions);
+    private readonly FunctionDescriptions _descriptions = new(functions, vpcOfSubnet);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -54,6 +56,24 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
             return;
         }
 
+        if (operation.Name == LambdaOperation.InvokeWithResponseStream)
+        {
+            var type = request.Headers["X-Amz-Invocation-Type"].FirstOrDefault();
+            var result = Refuse(request, body, operation, reference!, qualifier, out var invocation)
+                ?? StreamingTypeRefusal(type)
+                ?? await functions.InvokeRequestAsync(reference!, qualifier, body, type, invocation, context.RequestAborted).ConfigureAwait(false);
+            if (result.ServiceErrorType is null && result.StatusCode == StatusCodes.Status200OK)
+            {
+                await ResponseStreamAnswer.WriteAsync(context.Response, result, context.RequestAborted).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteAsync(context.Response, result, invocation: true).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         string? name = null;
         string? derived = null;
         if (reference is not null)
@@ -78,6 +98,15 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         authorizer is not null ? authorizer.Check(context, body, operation, name, qualifier)
         : operation.Served ? null
         : InvokeAuthorizer.NotServed("anonymous", operation.Action, InvokeAuthorizer.ResourceOf(functions.Account, name, qualifier));
+
+    /// <summary>
+    /// InvokeWithResponseStream's invocation types are RequestResponse and DryRun (the API reference's
+    /// <c>ResponseStreamingInvocationType</c>): Event, or anything else, is Lambda's 400 <c>ValidationException</c>.
+    /// </summary>
+    private static InvocationResult? StreamingTypeRefusal(string? invocationType) =>
+        invocationType is null or nameof(InvocationType.RequestResponse) or nameof(InvocationType.DryRun)
+            ? null
+            : Refusal.Validation($"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]", Guid.NewGuid().ToString());
 
     private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
 

@@ -28,6 +28,12 @@ public sealed record InvokeApiOptions
     /// <summary>The account and region function ARNs name.</summary>
     public AccountContext Account { get; init; } = AccountContext.Default;
 
+    /// <summary>
+    /// The VPC of each subnet (subnet id to VPC id), so GetFunction and ListFunctions give a function in a VPC its
+    /// <c>VpcConfig.VpcId</c>; a subnet not in it leaves <c>VpcId</c> out.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> VpcOfSubnet { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Who may invoke (see <see cref="LambdaAccess"/>); null: anyone may, as a local Lambda does.</summary>
     public LambdaAccess? Access { get; init; }
 

@@ -40,7 +40,7 @@ public sealed class InvokeApiServer : IAsyncDisposable
         }
 
         var authorizer = options.Access is { } access ? new InvokeAuthorizer(access, options.Account, options.TimeProvider) : null;
-        var handler = new InvokeApiHandler(functions, authorizer);
+        var handler = new InvokeApiHandler(functions, authorizer, options.VpcOfSubnet);
 
         // The empty builder reads no configuration: the listeners are exactly the options' ones.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

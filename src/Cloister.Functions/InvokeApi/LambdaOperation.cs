@@ -17,6 +17,7 @@ internal sealed record LambdaOperation(string Name, string Action, string? Funct
     public const string GetFunction = "GetFunction";
     public const string GetFunctionConfiguration = "GetFunctionConfiguration";
     public const string ListFunctions = "ListFunctions";
+    public const string InvokeWithResponseStream = "InvokeWithResponseStream";
 
     // Method, path pattern ({F} a function's name or ARN, {*} any one segment), operation, IAM action; the API reference's
     // operations a user of the CLI or an SDK is likely to try. Order matters only where two patterns could both match.
@@ -44,7 +45,7 @@ internal sealed record LambdaOperation(string Name, string Action, string? Funct
         ("DELETE", ["2015-03-31", "functions", "{F}", "aliases", "{*}"], "DeleteAlias", "lambda:DeleteAlias"),
         ("POST", ["2014-11-13", "functions", "{F}", "invoke-async", ""], "InvokeAsync", "lambda:InvokeFunction"),
         ("POST", ["2014-11-13", "functions", "{F}", "invoke-async"], "InvokeAsync", "lambda:InvokeFunction"),
-        ("POST", ["2021-11-15", "functions", "{F}", "response-streaming-invocations"], "InvokeWithResponseStream", "lambda:InvokeFunction"),
+        ("POST", ["2021-11-15", "functions", "{F}", "response-streaming-invocations"], InvokeWithResponseStream, "lambda:InvokeFunction"),
         ("GET", ["2016-08-19", "account-settings", ""], "GetAccountSettings", "lambda:GetAccountSettings"),
         ("GET", ["2016-08-19", "account-settings"], "GetAccountSettings", "lambda:GetAccountSettings"),
         ("GET", ["2019-09-30", "functions", "{F}", "concurrency"], "GetFunctionConcurrency", "lambda:GetFunctionConcurrency"),
@@ -58,7 +59,7 @@ internal sealed record LambdaOperation(string Name, string Action, string? Funct
     ];
 
     /// <summary>Whether Cloister answers it (else it is refused, see the type's summary).</summary>
-    public bool Served => Name is Invoke or GetFunction or GetFunctionConfiguration or ListFunctions;
+    public bool Served => Name is Invoke or InvokeWithResponseStream or GetFunction or GetFunctionConfiguration or ListFunctions;
 
     /// <summary>The operation <paramref name="method"/> on <paramref name="path"/> (no query) is, or null when it is none of Lambda's.</summary>
     public static LambdaOperation? Match(string method, string path)

@@ -32,6 +32,7 @@ public sealed partial class StackHost
                 EndpointListeners = endpointListeners,
                 Certificate = authority.Issue([name], [address]),
                 Account = _model.Account,
+                VpcOfSubnet = _model.Subnets.ToDictionary(subnet => subnet.Id, subnet => subnet.VpcId, StringComparer.Ordinal),
                 LoggerFactory = _loggers,
                 Access = StackAccess<LambdaAccess>(sandbox, "lambda", "lambda") with
                 {

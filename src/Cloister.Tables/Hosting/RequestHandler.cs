@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Cloister.Model;
 using Cloister.Model.Network;
+using Cloister.Shared.Hashing;
 using Cloister.Shared.Signing;
 using Cloister.Tables.Access;
 using Cloister.Tables.Authentication;

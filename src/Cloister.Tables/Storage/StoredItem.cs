@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloister.Shared.Hashing;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Values;
 

@@ -12,7 +12,7 @@ public sealed class LambdaOperationTests
     [InlineData("GET", "/2015-03-31/functions/f/configuration", "GetFunctionConfiguration", "lambda:GetFunctionConfiguration", "f", true)]
     [InlineData("GET", "/2015-03-31/functions/", "ListFunctions", "lambda:ListFunctions", null, true)]
     [InlineData("DELETE", "/2015-03-31/functions/f", "DeleteFunction", "lambda:DeleteFunction", "f", false)]
-    [InlineData("POST", "/2021-11-15/functions/f/response-streaming-invocations", "InvokeWithResponseStream", "lambda:InvokeFunction", "f", false)]
+    [InlineData("POST", "/2021-11-15/functions/f/response-streaming-invocations", "InvokeWithResponseStream", "lambda:InvokeFunction", "f", true)]
     [InlineData("GET", "/2015-03-31/functions/f/aliases/live", "GetAlias", "lambda:GetAlias", "f", false)]
     public void Match_AnOperationsMethodAndPath_ItsNameActionAndFunction(string method, string path, string name, string action, string? function, bool served)
     {

@@ -78,6 +78,9 @@ public sealed class ReadOperationsTests(ServiceFixture fixture) : IClassFixture<
         Assert.Equal("Active", configuration.GetProperty("State").GetString());
         Assert.Equal("test", configuration.GetProperty("Environment").GetProperty("Variables").GetProperty("STAGE").GetString());
         Assert.Equal("Zip", configuration.GetProperty("PackageType").GetString());
+        Assert.True(configuration.GetProperty("CodeSize").GetInt64() > 0);
+        Assert.Equal(32, Convert.FromBase64String(configuration.GetProperty("CodeSha256").GetString()!).Length);
+        Assert.True(Guid.TryParse(configuration.GetProperty("RevisionId").GetString(), out _));
         Assert.Equal("S3", answer.GetProperty("Code").GetProperty("RepositoryType").GetString());
         Assert.False(answer.TryGetProperty("Concurrency", out _));
     }

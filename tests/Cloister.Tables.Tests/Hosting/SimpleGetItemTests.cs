@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Cloister.Tables.Protocol;
+using Cloister.Shared.Hashing;
 
 namespace Cloister.Tables.Tests.Hosting;
 

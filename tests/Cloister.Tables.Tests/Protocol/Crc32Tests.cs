@@ -1,5 +1,5 @@
 using System.Text;
-using Cloister.Tables.Protocol;
+using Cloister.Shared.Hashing;
 
 namespace Cloister.Tables.Tests.Protocol;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Cloister.Shared.Hashing;
 using Cloister.Tables.Protocol;
 using Cloister.Tables.Storage;
 using Cloister.Tables.Values;

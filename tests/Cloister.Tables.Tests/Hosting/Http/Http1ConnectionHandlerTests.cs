@@ -29,7 +29,7 @@ public sealed class Http1ConnectionHandlerTests(TablesServerFixture fixture) : I
         Assert.Equal(200, response.Status);
         Assert.Equal("application/x-amz-json-1.0", response.Headers["content-type"]);
         Assert.Equal(52, response.Headers["x-amzn-requestid"].Length);
-        Assert.Equal(Cloister.Tables.Protocol.Crc32.Compute(Encoding.UTF8.GetBytes(response.Body)).ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers["x-amz-crc32"]);
+        Assert.Equal(Cloister.Shared.Hashing.Crc32.Compute(Encoding.UTF8.GetBytes(response.Body)).ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers["x-amz-crc32"]);
         Assert.True(DateTimeOffset.TryParse(response.Headers["date"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date));
         Assert.InRange(date, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Contains("TableNames", response.Body, StringComparison.Ordinal);

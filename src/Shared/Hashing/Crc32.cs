@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 
-namespace Cloister.Tables.Protocol;
+namespace Cloister.Shared.Hashing;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3), which DynamoDB sends over every response body in <c>x-amz-crc32</c> and SDKs
-/// verify. Slicing-by-8 (eight bytes per step through eight tables): System.IO.Hashing is not on the
-/// package mirror, and one table lookup per byte was a visible share of a GetItem.
+/// verify, and which checks the prelude and each message of <c>application/vnd.amazon.eventstream</c> (Lambda's
+/// InvokeWithResponseStream). Slicing-by-8 (eight bytes per step through eight tables): System.IO.Hashing is not on
+/// the package mirror, and one table lookup per byte was a visible share of a GetItem.
 /// </summary>
 internal static class Crc32
 {
