@@ -102,7 +102,8 @@ internal sealed partial class DynamoDbService
     /// answers with it CREATING, as DynamoDB does, once that table change is durable. Its items are then journalled in bounded
     /// commits (<see cref="TableStore.WriteRestoredItemsAsync"/>), other tables' writes going on between them, and the table
     /// becomes ACTIVE with a last table change; until then no item operation can use it, and a table still CREATING when the
-    /// journal is read back at start is dropped (<see cref="Journal"/>), so a crash never leaves a half-restored table.
+    /// journal is read back at start is written again from its source (<see cref="ResumeRestores"/>), so a crash never leaves a
+    /// half-restored table nor loses an acknowledged restore.
     /// </summary>
     private async ValueTask CommitRestoredAsync(string target, TableData table, List<StoredItem> items, Utf8JsonWriter writer, Action stillValid)
     {
