@@ -247,9 +247,12 @@ internal sealed partial class DynamoDbService
     /// <summary>A restore's target must not exist; call under the store's lock.</summary>
     private void CheckRestoreTarget(string target)
     {
-        if (_store.FindTable(target) is not null)
+        if (_store.FindTable(target) is { } existing)
         {
-            throw new DynamoDbException(ErrorCodes.TableAlreadyExists, "Table already exists: " + target);
+            // DynamoDB tells a target whose own restore is still CREATING from a table that exists.
+            throw existing.Definition.RestoredFrom is { InProgress: true } restore
+                ? new DynamoDbException(ErrorCodes.TableInUse, $"Table: {target} is already being restored from backup: {restore.SourceBackupArn ?? restore.SourceTableArn}")
+                : new DynamoDbException(ErrorCodes.TableAlreadyExists, "Table already exists: " + target);
         }
 
         if (_store.Tables.Count() >= MaxTables)

@@ -18,6 +18,7 @@ internal static class ErrorCodes
     public const string PolicyNotFound = Dynamo + "PolicyNotFoundException";
     public const string TableNotFound = Dynamo + "TableNotFoundException";
     public const string TableAlreadyExists = Dynamo + "TableAlreadyExistsException";
+    public const string TableInUse = Dynamo + "TableInUseException";
     public const string BackupNotFound = Dynamo + "BackupNotFoundException";
     public const string BackupInUse = Dynamo + "BackupInUseException";
     public const string PointInTimeRecoveryUnavailable = Dynamo + "PointInTimeRecoveryUnavailableException";

@@ -48,6 +48,8 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         var deleteBackup = await Assert.ThrowsAsync<BackupInUseException>(() => Client.DeleteBackupAsync(new DeleteBackupRequest { BackupArn = backup }));
         var secondRestore = await Assert.ThrowsAsync<BackupInUseException>(() =>
             Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = TablesServerFixture.UniqueName("second") }));
+        var sameTarget = await Assert.ThrowsAsync<TableInUseException>(() =>
+            Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = source, TargetTableName = target, UseLatestRestorableTime = true }));
         _resume.SetResult();
         await _server.WaitActiveAsync(target);
         var after = (await Client.DescribeTableAsync(target)).Table;
@@ -64,6 +66,7 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         Assert.Equal("Attempt to change a resource which is still in use: Table is being created: " + target, delete.Message);
         Assert.Equal("Backup is being used to restore table: " + backup, deleteBackup.Message);
         Assert.Equal("Backup is being used to restore another table: " + backup, secondRestore.Message);
+        Assert.Equal($"Table: {target} is already being restored from backup: {backup}", sameTarget.Message);
         Assert.Null(Assert.Single(answered.GlobalSecondaryIndexes).IndexStatus);
         Assert.Null(Assert.Single(during.GlobalSecondaryIndexes).IndexStatus);
         Assert.Equal(IndexStatus.ACTIVE, Assert.Single(after.GlobalSecondaryIndexes).IndexStatus);
