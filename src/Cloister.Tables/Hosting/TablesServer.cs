@@ -64,6 +64,7 @@ public sealed class TablesServer : IAsyncDisposable
         try
         {
             var service = new DynamoDbService(store, options.Account, loggerFactory.CreateLogger("Cloister.Tables.Access"));
+            service.ResumeRestores();
             var verifier = options.SigningCredentials is { } credentials ? new SignatureVerifier(credentials, options.TimeProvider) : null;
             var authorizer = options.Access is { } access
                 ? new RequestAuthorizer(access, service.Access, options.Account, options.TimeProvider, loggerFactory.CreateLogger("Cloister.Tables.Access"))

@@ -19,7 +19,8 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask CreateBackupAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var name = RequestReader.RequireTableName(request, _account);
+        var given = RequestReader.RequireString(request, "TableName", "tableName");
+        var name = BackupArnReader.ReadTableName(given, _account, "tableName") ?? throw BackupTableNotFound(given);
         var backupName = RequestReader.RequireString(request, "BackupName", "backupName");
         RequestReader.ValidateTableName(backupName, "backupName");
         BackupRecord backup;
@@ -42,28 +43,36 @@ internal sealed partial class DynamoDbService
     private void DescribeBackup(JsonElement request, Utf8JsonWriter writer)
     {
         var arn = RequireBackupArn(request);
+        var (local, _) = BackupArnReader.ReadBackupArn(arn, _account);
         BackupRecord backup;
         lock (_store.Gate)
         {
-            backup = _store.FindBackup(arn) ?? throw BackupNotFound(arn);
+            backup = _store.FindBackup(local) ?? throw BackupNotFound(arn);
         }
 
-        BackupDescriptionWriter.WriteDescription(writer, backup, _account);
+        // Another region's spelling of the ARN is answered as given, as DynamoDB echoes it.
+        BackupDescriptionWriter.WriteDescription(writer, backup with { Arn = arn }, _account);
     }
 
     private async ValueTask DeleteBackupAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var arn = RequireBackupArn(request);
+        var (local, _) = BackupArnReader.ReadBackupArn(arn, _account);
         BackupRecord backup;
         long lsn;
         lock (_store.Gate)
         {
-            backup = _store.FindBackup(arn) ?? throw BackupNotFound(arn);
+            backup = _store.FindBackup(local) ?? throw BackupNotFound(arn);
+            if (RestoringFrom(backup) is not null)
+            {
+                throw new DynamoDbException(ErrorCodes.BackupInUse, "Backup is being used to restore table: " + arn);
+            }
+
             lsn = _store.RemoveBackup(backup);
         }
 
         await _store.WaitDurableAsync(lsn).ConfigureAwait(false);
-        BackupDescriptionWriter.WriteDescription(writer, backup, _account, "DELETED");
+        BackupDescriptionWriter.WriteDescription(writer, backup with { Arn = arn }, _account, "DELETED");
     }
 
     /// <summary>
@@ -72,9 +81,10 @@ internal sealed partial class DynamoDbService
     /// </summary>
     private void ListBackups(JsonElement request, Utf8JsonWriter writer)
     {
-        // ListBackups answers no ResourceNotFoundException (the API reference lists none): an ARN naming no table here has no backups here.
+        // ListBackups answers no ResourceNotFoundException (the API reference lists none): an ARN naming no table here (another
+        // region's) has no backups here; another account's is refused, as DynamoDB refuses it for its other backup operations.
         var given = RequestReader.GetString(request, "TableName");
-        var table = given is null ? null : RequestReader.ResolveTableNameOrNone(given, _account, "tableName");
+        var table = given is null ? null : BackupArnReader.ReadTableName(given, _account, "tableName");
 
         var limit = RequestReader.GetLong(request, "Limit");
         if (limit is < 1 or > 100)
@@ -134,6 +144,10 @@ internal sealed partial class DynamoDbService
         return new BackupRecord(
             BackupArn(name, now), name + "$DeletedTableBackup", table.Definition, now, table.SizeBytes, table.Count, BackupRecord.SystemType, now + BackupRecord.SystemRetention);
     }
+
+    /// <summary>The table a restore from <paramref name="backup"/> is still writing, if any; call under the store's lock.</summary>
+    private TableData? RestoringFrom(BackupRecord backup) =>
+        _store.Tables.FirstOrDefault(table => table.IsRestoring && string.Equals(table.Definition.RestoredFrom!.SourceBackupArn, backup.Arn, StringComparison.Ordinal));
 
     private static string RequireBackupArn(JsonElement request) =>
         RequireLength(RequestReader.RequireString(request, "BackupArn", "backupArn"), "backupArn");

@@ -17,7 +17,16 @@ internal sealed partial class DynamoDbService
     {
         var target = RequestReader.RequireString(request, "TargetTableName", "targetTableName");
         RequestReader.ValidateTableName(target, "targetTableName");
-        var arn = RequireBackupArn(request);
+        var given = RequireBackupArn(request);
+        var (arn, otherRegion) = BackupArnReader.ReadBackupArn(given, _account);
+        if (otherRegion)
+        {
+            // A restore from another region's backup is a cross-region restore on DynamoDB (unlike DescribeBackup, it does not
+            // read the ARN's region as its own); no other region's backups are held here.
+            CheckCrossRegionEncryption(request);
+            throw BackupNotFound(given);
+        }
+
         BackupRecord backup;
         lock (_store.Gate)
         {
@@ -28,10 +37,11 @@ internal sealed partial class DynamoDbService
         var definition = RestoredDefinition(
             request, backup.Table, target, new RestoreSummary(backup.Arn, TableDescriptionWriter.Arn(_account, backup.Table.Name), _store.Time.GetUtcNow(), InProgress: true), "the backup");
 
-        // Read off the lock: the backup's rows never change, and a DeleteBackup meanwhile is caught below.
+        // Read off the lock: the backup's rows never change, and a DeleteBackup meanwhile is caught below, as is another restore
+        // from it (checked last, as DynamoDB answers the request's own faults first).
         var (table, items) = RestoredTable(definition, await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false));
 
-        await CommitRestoredAsync(target, table, items, writer, () => _ = _store.FindBackup(arn) ?? throw BackupNotFound(arn)).ConfigureAwait(false);
+        await CommitRestoredAsync(target, table, items, writer, () => CheckNotRestoringFrom(_store.FindBackup(arn) ?? throw BackupNotFound(arn))).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -92,7 +102,8 @@ internal sealed partial class DynamoDbService
     /// answers with it CREATING, as DynamoDB does, once that table change is durable. Its items are then journalled in bounded
     /// commits (<see cref="TableStore.WriteRestoredItemsAsync"/>), other tables' writes going on between them, and the table
     /// becomes ACTIVE with a last table change; until then no item operation can use it, and a table still CREATING when the
-    /// journal is read back at start is dropped (<see cref="Journal"/>), so a crash never leaves a half-restored table.
+    /// journal is read back at start is written again from its source (<see cref="ResumeRestores"/>), so a crash never leaves a
+    /// half-restored table nor loses an acknowledged restore.
     /// </summary>
     private async ValueTask CommitRestoredAsync(string target, TableData table, List<StoredItem> items, Utf8JsonWriter writer, Action stillValid)
     {
@@ -191,7 +202,23 @@ internal sealed partial class DynamoDbService
 
         if (byArn is { } arn)
         {
-            return TableDescriptionWriter.NameInArn(_account, arn) ?? throw BackupTableNotFound(arn);
+            if (!arn.StartsWith("arn:", StringComparison.Ordinal))
+            {
+                throw DynamoDbException.Validation("sourceTableArn is not a valid ARN");
+            }
+
+            if (BackupArnReader.ReadTableName(arn, _account, "sourceTableArn") is { } named)
+            {
+                return named;
+            }
+
+            // Another region's table is a cross-region restore on DynamoDB; none is held here. DynamoDB's message names no table.
+            if (arn.Split(':', 6) is [_, _, "dynamodb", var region, _, _] && region != _account.Region)
+            {
+                CheckCrossRegionEncryption(request);
+            }
+
+            throw new DynamoDbException(ErrorCodes.TableNotFound, "Table not found");
         }
 
         var name = RequestReader.RequireString(request, "SourceTableName", "sourceTableName");
@@ -199,12 +226,33 @@ internal sealed partial class DynamoDbService
         return name;
     }
 
+    /// <summary>DynamoDB asks a cross-region restore for the encryption the new table is to have.</summary>
+    private static void CheckCrossRegionEncryption(JsonElement request)
+    {
+        if (!RequestReader.Has(request, "SSESpecificationOverride"))
+        {
+            throw DynamoDbException.Validation("Invalid Request: sseSpecificationOverride must be provided for cross-region restores");
+        }
+    }
+
+    /// <summary>A backup feeds one restore at a time, as in DynamoDB; call under the store's lock.</summary>
+    private void CheckNotRestoringFrom(BackupRecord backup)
+    {
+        if (RestoringFrom(backup) is not null)
+        {
+            throw new DynamoDbException(ErrorCodes.BackupInUse, "Backup is being used to restore another table: " + backup.Arn);
+        }
+    }
+
     /// <summary>A restore's target must not exist; call under the store's lock.</summary>
     private void CheckRestoreTarget(string target)
     {
-        if (_store.FindTable(target) is not null)
+        if (_store.FindTable(target) is { } existing)
         {
-            throw new DynamoDbException(ErrorCodes.TableAlreadyExists, "Table already exists: " + target);
+            // DynamoDB tells a target whose own restore is still CREATING from a table that exists.
+            throw existing.Definition.RestoredFrom is { InProgress: true } restore
+                ? new DynamoDbException(ErrorCodes.TableInUse, $"Table: {target} is already being restored from backup: {restore.SourceBackupArn ?? restore.SourceTableArn}")
+                : new DynamoDbException(ErrorCodes.TableAlreadyExists, "Table already exists: " + target);
         }
 
         if (_store.Tables.Count() >= MaxTables)

@@ -15,6 +15,9 @@ internal sealed partial class DynamoDbService
     private static readonly string[] TableChanges =
         ["BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "DeletionProtectionEnabled", "StreamSpecification", "SSESpecification", "TableClass"];
 
+    /// <summary>How long after a change of a table's time to live another is refused (the API reference's hour).</summary>
+    private static readonly TimeSpan TimeToLiveChangeInterval = TimeSpan.FromHours(1);
+
     private async ValueTask CreateTableAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var definition = TableDefinitionReader.Read(request, _account, _store.Time.GetUtcNow());
@@ -115,6 +118,7 @@ internal sealed partial class DynamoDbService
         var requestedTypes = TableDefinitionReader.ReadAttributeDefinitions(request);
         var tableClass = TableSettingsReader.ReadTableClass(request);
         var sse = TableSettingsReader.TryReadSse(request, _account, out var keyArn);
+        CheckSomethingToChange(request);
         CheckSoleChange(request, sse, tableClass is not null);
         long lsn;
         lock (_store.Gate)
@@ -188,6 +192,23 @@ internal sealed partial class DynamoDbService
                 $"Current ReadCapacityUnits provisioned for the table: {definition.ReadCapacityUnits}. Requested ReadCapacityUnits: {read}. " +
                 $"Current WriteCapacityUnits provisioned for the table: {definition.WriteCapacityUnits}. Requested WriteCapacityUnits: {write}. " +
                 "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+        }
+    }
+
+    /// <summary>
+    /// DynamoDB refuses an UpdateTable that names no change, in these words (the members it lists include some of its own that
+    /// Cloister does not take): AttributeDefinitions alone is no change, nor is an empty GlobalSecondaryIndexUpdates.
+    /// </summary>
+    private static void CheckSomethingToChange(JsonElement request)
+    {
+        var changes = TableChanges.Any(member => member == "GlobalSecondaryIndexUpdates"
+            ? RequestReader.GetArray(request, member) is { } updates && updates.GetArrayLength() > 0
+            : RequestReader.Has(request, member));
+        if (!changes)
+        {
+            throw DynamoDbException.Validation(
+                "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, " +
+                "MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required");
         }
     }
 
@@ -343,7 +364,16 @@ internal sealed partial class DynamoDbService
                 throw DynamoDbException.Validation("Attribute name does not match the attribute name configured for TimeToLive");
             }
 
-            var changed = definition with { TimeToLiveEnabled = enabled, TimeToLiveAttribute = attribute };
+            // DynamoDB takes one change of a table's time to live per interval ("Any additional UpdateTimeToLive calls for the same
+            // table during this one hour duration result in a ValidationException"), checked after the content checks above, as it
+            // does; the time of the last change is kept with the definition, so a restart does not reset it.
+            var now = _store.Time.GetUtcNow();
+            if (definition.TimeToLiveUpdated is { } last && now < last + TimeToLiveChangeInterval)
+            {
+                throw DynamoDbException.Validation("Time to live has been modified multiple times within a fixed interval");
+            }
+
+            var changed = definition with { TimeToLiveEnabled = enabled, TimeToLiveAttribute = attribute, TimeToLiveUpdated = now };
             lsn = Redefine(table, changed);
         }
 

@@ -60,7 +60,12 @@ internal static class TableDescriptionWriter
         {
             if (global)
             {
-                writer.WriteString("IndexStatus", "ACTIVE");
+                // A restore's GSIs have no IndexStatus while its table is CREATING, as DynamoDB describes them.
+                if (!restoring)
+                {
+                    writer.WriteString("IndexStatus", "ACTIVE");
+                }
+
                 WriteThroughput(writer, index.ReadCapacityUnits, index.WriteCapacityUnits);
             }
 

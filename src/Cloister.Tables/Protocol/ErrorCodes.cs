@@ -18,7 +18,9 @@ internal static class ErrorCodes
     public const string PolicyNotFound = Dynamo + "PolicyNotFoundException";
     public const string TableNotFound = Dynamo + "TableNotFoundException";
     public const string TableAlreadyExists = Dynamo + "TableAlreadyExistsException";
+    public const string TableInUse = Dynamo + "TableInUseException";
     public const string BackupNotFound = Dynamo + "BackupNotFoundException";
+    public const string BackupInUse = Dynamo + "BackupInUseException";
     public const string PointInTimeRecoveryUnavailable = Dynamo + "PointInTimeRecoveryUnavailableException";
     public const string InvalidRestoreTime = Dynamo + "InvalidRestoreTimeException";
     public const string Serialization = Coral + "SerializationException";

@@ -110,15 +110,15 @@ internal sealed class Journal : IAsyncDisposable
         }
 
         // A restore's table is written in several commits after it is answered CREATING; one still CREATING here was stopped
-        // part-way, by a crash or a stop. It is dropped, items and all, rather than served half-restored.
-        foreach (var unfinished in tables.Where(table => table.RestoredFrom is { InProgress: true }).ToList())
+        // part-way, by a crash or a stop. Its items so far are dropped and the table is kept CREATING: the service writes it again
+        // from its source (DynamoDbService.ResumeRestores), since the restore was acknowledged.
+        foreach (var unfinished in tables.Where(table => table.RestoredFrom is { InProgress: true }))
         {
             using var drop = connection.CreateCommand();
-            drop.CommandText = "DELETE FROM catalog WHERE name = $t; DELETE FROM items WHERE tbl = $t";
+            drop.CommandText = "DELETE FROM items WHERE tbl = $t";
             drop.Parameters.AddWithValue("$t", unfinished.Name);
             drop.ExecuteNonQuery();
-            tables.Remove(unfinished);
-            Log.UnfinishedRestoreDropped(logger, unfinished.Name);
+            Log.UnfinishedRestoreResumed(logger, unfinished.Name);
         }
 
         if (!historyExisted)

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "Restoring table {Table} failed part-way; the table is dropped")]
     public static partial void RestoreFailed(ILogger logger, string table, Exception exception);
 
-    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Table {Table} was still being restored when the journal was last written; it is dropped, as its restore never finished")]
-    public static partial void UnfinishedRestoreDropped(ILogger logger, string table);
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Table {Table} was still being restored when the journal was last written; its restore is started again from its source")]
+    public static partial void UnfinishedRestoreResumed(ILogger logger, string table);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Error, Message = "Table {Table} was still being restored when the journal was last written, and its source is gone ({Source}); the table is dropped")]
+    public static partial void UnfinishedRestoreDropped(ILogger logger, string table, string source);
 }

@@ -14,6 +14,7 @@ namespace Cloister.Tables.Storage;
 /// disabled: the journal keeps the table's history from then (<see cref="PointInTimeHistory"/>). <c>RestoredFrom</c> is the backup a table was restored from
 /// (DescribeTable's RestoreSummary), null for a table created. <c>PayPerRequestSince</c> is when UpdateTable last made the table
 /// PAY_PER_REQUEST (BillingModeSummary's LastUpdateToPayPerRequestDateTime), null when it has been since its creation.
+/// <c>TimeToLiveUpdated</c> is when UpdateTimeToLive last changed the table's time to live (another change is refused for an hour), null if never.
 /// </summary>
 internal sealed record TableDefinition(
     string Name,
@@ -38,7 +39,8 @@ internal sealed record TableDefinition(
     DateTimeOffset? PointInTimeRecoverySince = null,
     int RecoveryPeriodInDays = 0,
     RestoreSummary? RestoredFrom = null,
-    DateTimeOffset? PayPerRequestSince = null)
+    DateTimeOffset? PayPerRequestSince = null,
+    DateTimeOffset? TimeToLiveUpdated = null)
 {
     /// <summary>The table's tags, in the order they were first given.</summary>
     [JsonIgnore]

@@ -62,6 +62,12 @@ public sealed class KillAfterTableChangesTests : IDisposable
         var ttl = (await reader.DescribeTimeToLiveAsync("kept")).TimeToLiveDescription;
         Assert.Equal(TimeToLiveStatus.ENABLED, ttl.TimeToLiveStatus);
         Assert.Equal("expires", ttl.AttributeName);
+        var again = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => reader.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        {
+            TableName = "kept",
+            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "expires", Enabled = false },
+        }));
+        Assert.Equal("Time to live has been modified multiple times within a fixed interval", again.Message);
         var policy = await reader.GetResourcePolicyAsync(new GetResourcePolicyRequest { ResourceArn = "arn:aws:dynamodb:us-east-1:000000000000:table/kept" });
         Assert.Equal(Policy, policy.Policy);
         Assert.Equal(revision, policy.RevisionId);

@@ -7,8 +7,8 @@ namespace Cloister.Tables.Tests.Operations;
 
 /// <summary>
 /// A restore's table is CREATING until its items are in, written in bounded commits after the restore is answered, as DynamoDB's
-/// restore creates its table: other tables' writes are committed between those commits, and a stop or crash part-way leaves no
-/// half-restored table. The restore is held part-way through its commits (<see cref="TableStore.RestoreCommitted"/>), so the
+/// restore creates its table: other tables' writes are committed between those commits, its backup feeds no other restore and
+/// cannot be deleted meanwhile, and a stop part-way is finished at the next start (real restarts on the SQLite journal). The restore is held part-way through its commits (<see cref="TableStore.RestoreCommitted"/>), so the
 /// tests assert an order, not a time.
 /// </summary>
 public sealed class RestoreProgressTests : IAsyncLifetime
@@ -45,6 +45,11 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.ScanAsync(new ScanRequest { TableName = target }));
         await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.PutItemAsync(target, Item("early")));
         var delete = await Assert.ThrowsAsync<ResourceInUseException>(() => Client.DeleteTableAsync(target));
+        var deleteBackup = await Assert.ThrowsAsync<BackupInUseException>(() => Client.DeleteBackupAsync(new DeleteBackupRequest { BackupArn = backup }));
+        var secondRestore = await Assert.ThrowsAsync<BackupInUseException>(() =>
+            Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = TablesServerFixture.UniqueName("second") }));
+        var sameTarget = await Assert.ThrowsAsync<TableInUseException>(() =>
+            Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = source, TargetTableName = target, UseLatestRestorableTime = true }));
         _resume.SetResult();
         await _server.WaitActiveAsync(target);
         var after = (await Client.DescribeTableAsync(target)).Table;
@@ -59,6 +64,13 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         Assert.Equal(Items, after.ItemCount);
         Assert.Equal("Requested resource not found", get.Message);
         Assert.Equal("Attempt to change a resource which is still in use: Table is being created: " + target, delete.Message);
+        Assert.Equal("Backup is being used to restore table: " + backup, deleteBackup.Message);
+        Assert.Equal("Backup is being used to restore another table: " + backup, secondRestore.Message);
+        Assert.Equal($"Table: {target} is already being restored from backup: {backup}", sameTarget.Message);
+        Assert.Null(Assert.Single(answered.GlobalSecondaryIndexes).IndexStatus);
+        Assert.Null(Assert.Single(during.GlobalSecondaryIndexes).IndexStatus);
+        Assert.Equal(IndexStatus.ACTIVE, Assert.Single(after.GlobalSecondaryIndexes).IndexStatus);
+        await Client.DeleteBackupAsync(new DeleteBackupRequest { BackupArn = backup });
         Assert.False(after.RestoreSummary.RestoreInProgress);
         Assert.Equal(Items, await CountAsync(target));
         Assert.Equal(Items, await CountAsync(source));
@@ -66,7 +78,7 @@ public sealed class RestoreProgressTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RestoreTableFromBackup_StoppedPartWay_TableGoneAfterRestart()
+    public async Task RestoreTableFromBackup_StoppedPartWay_FinishedAfterRestart()
     {
         var (source, backup) = await LargeTableBackupAsync();
         var target = TablesServerFixture.UniqueName("restored");
@@ -78,15 +90,37 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         await _server.StopAsync();
         _resume.SetResult();
         await _server.StartAsync();
+        await _server.WaitActiveAsync(target);
+        await _server.RestartAsync();
+        var described = (await Client.DescribeTableAsync(target)).Table;
 
         Assert.InRange(rowsWritten, 1, Items - 1);
-        await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTableAsync(target));
-        Assert.DoesNotContain(target, (await Client.ListTablesAsync()).TableNames);
-        Assert.Equal(0, CountRows(target));
-        Assert.Equal(Items, await CountAsync(source));
-        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target });
-        await _server.WaitActiveAsync(target);
+        Assert.Equal((TableStatus.ACTIVE, Items), (described.TableStatus, described.ItemCount!.Value));
+        Assert.False(described.RestoreSummary.RestoreInProgress);
+        Assert.Equal(backup, described.RestoreSummary.SourceBackupArn);
+        Assert.Equal(Items, CountRows(target));
         Assert.Equal(Items, await CountAsync(target));
+        Assert.Equal(Items, await CountAsync(source));
+    }
+
+    [Fact]
+    public async Task RestoreTableToPointInTime_StoppedPartWay_FinishedAfterRestartAsTheSourceWasThen()
+    {
+        var (source, _) = await LargeTableBackupAsync(pointInTime: true);
+        var target = TablesServerFixture.UniqueName("restored");
+        HoldAfterFirstCommit();
+
+        await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = source, TargetTableName = target, UseLatestRestorableTime = true });
+        await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Client.PutItemAsync(source, Item("after-the-restore-time"));
+        await _server.StopAsync();
+        _resume.SetResult();
+        await _server.StartAsync();
+        await _server.WaitActiveAsync(target);
+
+        Assert.Equal(Items, await CountAsync(target));
+        Assert.Equal(Items + 1, await CountAsync(source));
+        Assert.Empty((await Client.GetItemAsync(target, Key("after-the-restore-time"))).Item ?? []);
     }
 
     /// <summary>Makes the next restore wait after its first commit of items until the test resumes it.</summary>
@@ -96,9 +130,18 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         await _resume.Task;
     };
 
-    private async Task<(string Table, string Backup)> LargeTableBackupAsync()
+    private async Task<(string Table, string Backup)> LargeTableBackupAsync(bool pointInTime = false)
     {
         var table = await CreateTableAsync();
+        if (pointInTime)
+        {
+            await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+            {
+                TableName = table,
+                PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+            });
+        }
+
         for (var batch = 0; batch < Items / 25; batch++)
         {
             await Client.BatchWriteItemAsync(new Dictionary<string, List<WriteRequest>>
@@ -150,8 +193,9 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         {
             TableName = TablesServerFixture.UniqueName("t"),
             BillingMode = BillingMode.PAY_PER_REQUEST,
-            AttributeDefinitions = [new("PK", ScalarAttributeType.S)],
+            AttributeDefinitions = [new("PK", ScalarAttributeType.S), new("v", ScalarAttributeType.S)],
             KeySchema = [new("PK", KeyType.HASH)],
+            GlobalSecondaryIndexes = [new GlobalSecondaryIndex { IndexName = "byV", KeySchema = [new("v", KeyType.HASH)], Projection = new Projection { ProjectionType = ProjectionType.KEYS_ONLY } }],
         };
         await Client.CreateTableAsync(request);
         return request.TableName;

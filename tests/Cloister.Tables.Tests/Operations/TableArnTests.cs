@@ -183,14 +183,17 @@ public sealed class TableArnTests(TablesServerFixture fixture) : IClassFixture<T
     }
 
     [Fact]
-    public async Task ListBackups_TableArnOfAnotherAccount_ListsNone()
+    public async Task ListBackups_TableArnOfAnotherAccountOrRegion_RefusedOrListsNone()
     {
         var table = await CreateTableAsync();
         await _client.CreateBackupAsync(new CreateBackupRequest { TableName = table, BackupName = "mine" });
 
-        var listed = await _client.ListBackupsAsync(new ListBackupsRequest { TableName = "arn:aws:dynamodb:us-east-1:111122223333:table/" + table });
+        var otherAccount = await Assert.ThrowsAsync<AmazonDynamoDBException>(() =>
+            _client.ListBackupsAsync(new ListBackupsRequest { TableName = "arn:aws:dynamodb:us-east-1:111122223333:table/" + table }));
+        var otherRegion = await _client.ListBackupsAsync(new ListBackupsRequest { TableName = "arn:aws:dynamodb:eu-west-1:000000000000:table/" + table });
 
-        Assert.Empty(listed.BackupSummaries ?? []);
+        Assert.Equal(("ValidationException", "This action is only supported by accounts that match the resource owner's account"), (otherAccount.ErrorCode, otherAccount.Message));
+        Assert.Empty(otherRegion.BackupSummaries ?? []);
     }
 
     [Fact]

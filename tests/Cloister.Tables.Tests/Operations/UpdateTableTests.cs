@@ -1,6 +1,6 @@
 namespace Cloister.Tables.Tests.Operations;
 
-/// <summary>UpdateTable's AttributeDefinitions and a GSI created on a populated table, over loopback HTTP.</summary>
+/// <summary>UpdateTable's AttributeDefinitions, a GSI created on a populated table and a request with nothing to change, over loopback HTTP.</summary>
 public sealed class UpdateTableTests : IAsyncLifetime
 {
     private TablesApi _api = null!;
@@ -18,7 +18,7 @@ public sealed class UpdateTableTests : IAsyncLifetime
         var table = await _api.CreateTableAsync();
         await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"v":{"S":"kept"}}}""");
 
-        await _api.OkAsync("UpdateTable", $$$$$"""{"TableName":"{{{{{table}}}}}","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"N"}]}""");
+        await _api.OkAsync("UpdateTable", $$$$$"""{"TableName":"{{{{{table}}}}}","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"N"}],"DeletionProtectionEnabled":false}""");
         var definitions = await DefinitionsAsync(table);
         await _api.RestartAsync();
         var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}}}""");
@@ -37,7 +37,7 @@ public sealed class UpdateTableTests : IAsyncLifetime
              "AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"B"},{"AttributeName":"g","AttributeType":"S"},{"AttributeName":"unused","AttributeType":"S"}],
              "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]}
             """);
-        await _api.OkAsync("UpdateTable", $$$$$"""{"TableName":"{{{{{table}}}}}","AttributeDefinitions":[{"AttributeName":"alone","AttributeType":"S"}]}""");
+        await _api.OkAsync("UpdateTable", $$$$$"""{"TableName":"{{{{{table}}}}}","AttributeDefinitions":[{"AttributeName":"alone","AttributeType":"S"}],"DeletionProtectionEnabled":false}""");
 
         Assert.Equal("""[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}]""", await DefinitionsAsync(table));
     }
@@ -58,5 +58,22 @@ public sealed class UpdateTableTests : IAsyncLifetime
         await _api.OkAsync("DeleteItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"number"}}}""");
 
         Assert.Equal("""[{"PK":{"S":"fits"},"g":{"S":"x"}}]""", scan.GetProperty("Items").ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(""","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"}]""")]
+    [InlineData(""","GlobalSecondaryIndexUpdates":[]""")]
+    public async Task UpdateTable_NothingToChange_RefusedWithDynamoDbsMessage(string members)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var response = await _api.SendAsync("UpdateTable", $$$$$"""{"TableName":"{{{{{table}}}}}"{{{{{members}}}}}}""");
+        var missing = await _api.SendAsync("UpdateTable", $$$$$"""{"TableName":"missing"{{{{{members}}}}}}""");
+
+        const string message = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, " +
+            "MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required";
+        Assert.Equal(("ValidationException", message), (response.ErrorType, response.Message));
+        Assert.Equal(("ValidationException", message), (missing.ErrorType, missing.Message));
     }
 }
