@@ -302,6 +302,48 @@ public sealed class AuthorizerTests
         Assert.Equal(MethodArn("pets"), requestEvent.GetProperty("methodArn").GetString());
     }
 
+    /// <summary>
+    /// The method ARN of a request whose path has escapes is built from the path as sent, like the events' <c>path</c>
+    /// (docs/gateway.md, "Path as sent"): a TOKEN authorizer gets the escapes, and the resource policy is matched on them.
+    /// </summary>
+    [Theory]
+    [InlineData("test%2Balias%40x.com", "users/test%2Balias%40x.com")]
+    [InlineData("a%20b", "users/a%20b")]
+    [InlineData("caf%C3%A9", "users/caf%C3%A9")]
+    [InlineData("a:b@c", "users/a:b@c")]
+    public async Task Invoke_PathWithEscapes_MethodArnKeepsThemAsSent(string sent, string arnPath)
+    {
+        var api = Api(Allow, Resource("res0000003", "/users/{id}", Method("GET", LambdaProxy("echo")) with { AuthorizationType = "CUSTOM", AuthorizerId = AuthorizerId }));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] });
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (e, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", e.RootElement.GetProperty("methodArn").GetString()!)))));
+
+        var response = await GetAsync(harness, "users/" + sent, "Bearer good");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var tokenEvent = JsonDocument.Parse(harness.Lambda.Events.First(e => e.Contains("\"TOKEN\"", StringComparison.Ordinal)));
+        Assert.Equal(MethodArn(arnPath), tokenEvent.RootElement.GetProperty("methodArn").GetString());
+    }
+
+    [Theory]
+    [InlineData("a%20b", 403)]
+    [InlineData("a b", 200)]
+    public async Task Invoke_ResourcePolicyDeniesEscapedPath_MatchesTheArnAsSent(string deniedPath, int status)
+    {
+        var deny = $$"""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
+              {"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/dev/GET/users/{{deniedPath}}"}]}
+            """;
+        var api = Api(deny, Resource("res0000003", "/users/{id}", Method("GET", LambdaProxy("echo"))));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddEcho("echo");
+
+        var response = await GetAsync(harness, "users/a%20b");
+
+        Assert.Equal(status, (int)response.StatusCode);
+    }
+
     [Fact]
     public async Task Invoke_ResourcePolicyExplicitDeny_RefusesBeforeAuthorizerRuns()
     {
