@@ -235,6 +235,52 @@ public sealed class AuthorizerTests
         Assert.Equal(1, AuthorizerCalls(harness));
     }
 
+    /// <summary>
+    /// <c>$context.authorizer.error</c> ("the error message returned from an authorizer"): the function's errorMessage when
+    /// it failed, <c>-</c> in an access log when it answered or was never called.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"errorMessage":"Unauthorized","errorType":"Error"}""", "Bearer x", 401, "Unauthorized|401")]
+    [InlineData("""{"errorMessage":"token expired","errorType":"Error"}""", "Bearer x", 500, "token expired|500")]
+    [InlineData("""{"errorType":"Error"}""", "Bearer x", 500, "-|500")]
+    [InlineData(null, "Bearer x", 200, "-|200")]
+    [InlineData(null, null, 401, "-|401")]
+    public async Task AccessLog_AuthorizerError_IsTheFunctionsErrorMessage(string? functionError, string? token, int status, string logged)
+    {
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan());
+        model = model with
+        {
+            Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")],
+            Stages = [.. model.Stages.Select(s => s with { AccessLog = new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:access", "$context.authorizer.error|$context.status") })],
+        };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (evt, _) => Task.FromResult(functionError is null
+            ? new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", evt.RootElement.GetProperty("methodArn").GetString()!, context: """{"tenant":"acme"}""")))
+            : new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, Encoding.UTF8.GetBytes(functionError))));
+
+        var response = await GetAsync(harness, token: token);
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(logged, Assert.Single(await File.ReadAllLinesAsync(harness.AccessLogPath())));
+    }
+
+    [Fact]
+    public async Task GatewayResponse_UnauthorizedTemplate_RendersAuthorizerError()
+    {
+        var unauthorized = new GatewayResponse("UNAUTHORIZED", "401", ImmutableDictionary<string, string>.Empty,
+            ImmutableDictionary<string, string>.Empty.Add("application/json", """{"why":"$context.authorizer.error"}"""));
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId) with { GatewayResponses = [unauthorized] }, Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, Encoding.UTF8.GetBytes("""{"errorMessage":"Unauthorized","errorType":"Error"}"""))));
+
+        var response = await GetAsync(harness, token: "Bearer x");
+
+        Assert.Equal(401, (int)response.StatusCode);
+        Assert.Equal("""{"why":"Unauthorized"}""", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Invoke_FunctionRaisesUnauthorized_Returns401()
     {
