@@ -94,7 +94,10 @@ internal static class AuthorizerResponseParser
     }
 
     /// <summary>Whether a function error is the <c>Unauthorized</c> an authorizer raises to make API Gateway answer 401.</summary>
-    public static bool IsUnauthorized(ReadOnlyMemory<byte> errorPayload)
+    public static bool IsUnauthorized(ReadOnlyMemory<byte> errorPayload) => ErrorMessage(errorPayload) == "Unauthorized";
+
+    /// <summary>The <c>errorMessage</c> of a function error's payload; null when it has none (or is not JSON).</summary>
+    public static string? ErrorMessage(ReadOnlyMemory<byte> errorPayload)
     {
         try
         {
@@ -102,11 +105,12 @@ internal static class AuthorizerResponseParser
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("errorMessage", out var message)
                 && message.ValueKind == JsonValueKind.String
-                && message.ValueEquals("Unauthorized");
+                    ? message.GetString()
+                    : null;
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -110,11 +110,17 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
         }
 
         var latency = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        if (outcome.Status == LambdaInvocationStatus.FunctionError)
+        {
+            // $context.authorizer.error: "the error message returned from an authorizer", its function's errorMessage.
+            state.AuthorizerError = AuthorizerResponseParser.ErrorMessage(outcome.Payload);
+        }
+
         switch (outcome.Status)
         {
             case LambdaInvocationStatus.Success:
                 break;
-            case LambdaInvocationStatus.FunctionError when AuthorizerResponseParser.IsUnauthorized(outcome.Payload):
+            case LambdaInvocationStatus.FunctionError when state.AuthorizerError == "Unauthorized":
                 return AuthorizerOutcome.Failed(AccessErrors.Unauthorized);
             case LambdaInvocationStatus.ServiceError:
                 Log.AuthorizerFailed(logger, state.RequestId, definition.Id, "the function could not be invoked");

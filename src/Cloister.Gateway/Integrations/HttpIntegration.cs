@@ -284,9 +284,20 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             filled.Append(filled.ToString().Contains('?', StringComparison.Ordinal) ? '&' : '?').AppendJoin('&', query);
         }
 
-        return Uri.TryCreate(filled.ToString(), UriKind.Absolute, out var result) && (result.Scheme == Uri.UriSchemeHttp || result.Scheme == Uri.UriSchemeHttps)
-            ? result
-            : null;
+        var text = filled.ToString();
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var result) || (result.Scheme != Uri.UriSchemeHttp && result.Scheme != Uri.UriSchemeHttps))
+        {
+            return null;
+        }
+
+        // A path value of . or .. (a {proxy} sent as ..%2Fadmin) is written into the path as it is, and .NET's Uri
+        // would remove it as a dot segment. The backend gets the path as substituted (see docs/gateway.md): the target
+        // goes uncanonicalised when it is already all printable ASCII without \ or #, as a value escaped by
+        // BackendPathEncoding is (a configured URI holding others is still canonicalised as before).
+        return !text.AsSpan().ContainsAnyExceptInRange('\u0021', '\u007e') && text.AsSpan().IndexOfAny('\\', '#') < 0
+            && Uri.TryCreate(text, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }, out var asIs)
+                ? asIs
+                : result;
     }
 
     /// <summary>

@@ -139,6 +139,8 @@ internal sealed partial class RequestHandler
             return;
         }
 
+        QuerySeparators.SplitAtSemicolons(request);
+
         var error = Route(context, catalog, state);
         if (error is not null)
         {

@@ -13,6 +13,9 @@ internal sealed partial class RequestState
     /// <summary>The Lambda authorizer's answer; null when the method has none.</summary>
     public AuthorizerResult? Authorizer { get; set; }
 
+    /// <summary>The <c>errorMessage</c> of the Lambda authorizer's function when it failed (<c>Unauthorized</c>...); null otherwise.</summary>
+    public string? AuthorizerError { get; set; }
+
     /// <summary>The API key the call was made with, when the method required one.</summary>
     public ApiKey? ApiKey { get; set; }
 
@@ -30,6 +33,7 @@ internal sealed partial class RequestState
         // A Lambda authorizer's own figures ("Variables for access logging"); 200 is the status of a function that answered.
         "authorizer.integrationLatency" or "authorizer.latency" => Authorizer?.LatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "authorizer.integrationStatus" => Authorizer is null ? null : "200",
+        "authorizer.error" when AuthorizerError is not null => AuthorizerError,
         _ when name.StartsWith("authorizer.", StringComparison.Ordinal) && Authorizer is { } authorizer => ContextValue(authorizer, name["authorizer.".Length..]),
         _ => null,
     };

@@ -235,6 +235,52 @@ public sealed class AuthorizerTests
         Assert.Equal(1, AuthorizerCalls(harness));
     }
 
+    /// <summary>
+    /// <c>$context.authorizer.error</c> ("the error message returned from an authorizer"): the function's errorMessage when
+    /// it failed, <c>-</c> in an access log when it answered or was never called.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"errorMessage":"Unauthorized","errorType":"Error"}""", "Bearer x", 401, "Unauthorized|401")]
+    [InlineData("""{"errorMessage":"token expired","errorType":"Error"}""", "Bearer x", 500, "token expired|500")]
+    [InlineData("""{"errorType":"Error"}""", "Bearer x", 500, "-|500")]
+    [InlineData(null, "Bearer x", 200, "-|200")]
+    [InlineData(null, null, 401, "-|401")]
+    public async Task AccessLog_AuthorizerError_IsTheFunctionsErrorMessage(string? functionError, string? token, int status, string logged)
+    {
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan());
+        model = model with
+        {
+            Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")],
+            Stages = [.. model.Stages.Select(s => s with { AccessLog = new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:access", "$context.authorizer.error|$context.status") })],
+        };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (evt, _) => Task.FromResult(functionError is null
+            ? new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", evt.RootElement.GetProperty("methodArn").GetString()!, context: """{"tenant":"acme"}""")))
+            : new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, Encoding.UTF8.GetBytes(functionError))));
+
+        var response = await GetAsync(harness, token: token);
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(logged, Assert.Single(await File.ReadAllLinesAsync(harness.AccessLogPath())));
+    }
+
+    [Fact]
+    public async Task GatewayResponse_UnauthorizedTemplate_RendersAuthorizerError()
+    {
+        var unauthorized = new GatewayResponse("UNAUTHORIZED", "401", ImmutableDictionary<string, string>.Empty,
+            ImmutableDictionary<string, string>.Empty.Add("application/json", """{"why":"$context.authorizer.error"}"""));
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId) with { GatewayResponses = [unauthorized] }, Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        await using var harness = await GatewayHarness.StartAsync(model);
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.FunctionError, Encoding.UTF8.GetBytes("""{"errorMessage":"Unauthorized","errorType":"Error"}"""))));
+
+        var response = await GetAsync(harness, token: "Bearer x");
+
+        Assert.Equal(401, (int)response.StatusCode);
+        Assert.Equal("""{"why":"Unauthorized"}""", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Invoke_FunctionRaisesUnauthorized_Returns401()
     {
@@ -300,6 +346,48 @@ public sealed class AuthorizerTests
         Assert.Equal("/dev/pets", requestEvent.GetProperty("requestContext").GetProperty("path").GetString());
         Assert.False(requestEvent.GetProperty("requestContext").TryGetProperty("authorizer", out _));
         Assert.Equal(MethodArn("pets"), requestEvent.GetProperty("methodArn").GetString());
+    }
+
+    /// <summary>
+    /// The method ARN of a request whose path has escapes is built from the path as sent, like the events' <c>path</c>
+    /// (docs/gateway.md, "Path as sent"): a TOKEN authorizer gets the escapes, and the resource policy is matched on them.
+    /// </summary>
+    [Theory]
+    [InlineData("test%2Balias%40x.com", "users/test%2Balias%40x.com")]
+    [InlineData("a%20b", "users/a%20b")]
+    [InlineData("caf%C3%A9", "users/caf%C3%A9")]
+    [InlineData("a:b@c", "users/a:b@c")]
+    public async Task Invoke_PathWithEscapes_MethodArnKeepsThemAsSent(string sent, string arnPath)
+    {
+        var api = Api(Allow, Resource("res0000003", "/users/{id}", Method("GET", LambdaProxy("echo")) with { AuthorizationType = "CUSTOM", AuthorizerId = AuthorizerId }));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] });
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AuthorizerFunction, (e, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(AuthorizerOutput("Allow", e.RootElement.GetProperty("methodArn").GetString()!)))));
+
+        var response = await GetAsync(harness, "users/" + sent, "Bearer good");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var tokenEvent = JsonDocument.Parse(harness.Lambda.Events.First(e => e.Contains("\"TOKEN\"", StringComparison.Ordinal)));
+        Assert.Equal(MethodArn(arnPath), tokenEvent.RootElement.GetProperty("methodArn").GetString());
+    }
+
+    [Theory]
+    [InlineData("a%20b", 403)]
+    [InlineData("a b", 200)]
+    public async Task Invoke_ResourcePolicyDeniesEscapedPath_MatchesTheArnAsSent(string deniedPath, int status)
+    {
+        var deny = $$"""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
+              {"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/dev/GET/users/{{deniedPath}}"}]}
+            """;
+        var api = Api(deny, Resource("res0000003", "/users/{id}", Method("GET", LambdaProxy("echo"))));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.AddEcho("echo");
+
+        var response = await GetAsync(harness, "users/a%20b");
+
+        Assert.Equal(status, (int)response.StatusCode);
     }
 
     [Fact]

@@ -60,6 +60,20 @@ public sealed class SigV4Tests
         Assert.Equal("AROACLOISTERSANDBOX00:cloister", identity.GetProperty("caller").GetString());
     }
 
+    /// <summary>The query is split at <c>;</c> for the integration, but the signature is checked on the target as sent.</summary>
+    [Fact]
+    public async Task Invoke_SignedQueryWithSemicolons_VerifiesAndSplitsForTheIntegration()
+    {
+        await using var harness = await StartAsync();
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(Signed(path: "pets?a=1;b=2"));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var evt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var query = evt.RootElement.GetProperty("queryStringParameters");
+        Assert.Equal(("1", "2"), (query.GetProperty("a").GetString(), query.GetProperty("b").GetString()));
+    }
+
     [Fact]
     public async Task Invoke_SignedPostWithBody_VerifiesPayloadHash()
     {

@@ -83,6 +83,21 @@ public sealed class MockAndHttpIntegrationTests
     /// (seen on AWS: ustayready/fireprox#44, "API Gateway is automatically turning the %2f to a /"); other characters are
     /// escaped again segment by segment.
     /// </summary>
+    /// <summary>A plain <c>;</c> splits the client's query (docs/gateway.md, "Query separators"): the backend gets the pieces joined by <c>&amp;</c>.</summary>
+    [Fact]
+    public async Task HttpProxy_QueryWithSemicolons_BackendGetsThePiecesJoinedByAmpersands()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/v1", 29_000, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/items", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/items?a=1;b=2%3B3&a=4");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("/v1?a=1&a=4&b=2%3B3", Assert.Single(backend.Requests).GetProperty("rawTarget").GetString());
+    }
+
     [Fact]
     public async Task HttpProxy_EscapedSlashInProxyPath_BackendGetsSlash()
     {

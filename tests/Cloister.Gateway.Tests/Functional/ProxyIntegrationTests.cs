@@ -132,6 +132,25 @@ public sealed class ProxyIntegrationTests
         Assert.Contains(evt.GetProperty("multiValueHeaders").EnumerateObject(), h => h.Name == "x-Claim-TRACE");
     }
 
+    /// <summary>
+    /// A plain <c>;</c> splits the query as <c>&amp;</c> does (the important notes: it "results in the data being split");
+    /// an escaped <c>%3B</c> stays in its value.
+    /// </summary>
+    [Fact]
+    public async Task Event_QueryWithSemicolons_SplitsThereAsAtAmpersands()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/7f9c?tag=X;Y&tag=W;kind=k%3Bv;tag=Z");
+        var (harness, evt, _) = await CallAsync(ClaimApi(), request);
+        await using var _ = harness;
+
+        var single = evt.GetProperty("queryStringParameters");
+        Assert.Equal(["tag", "Y", "kind"], single.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal("Z", single.GetProperty("tag").GetString());
+        Assert.Equal("", single.GetProperty("Y").GetString());
+        Assert.Equal("k;v", single.GetProperty("kind").GetString());
+        Assert.Equal(["X", "W", "Z"], evt.GetProperty("multiValueQueryStringParameters").GetProperty("tag").EnumerateArray().Select(v => v.GetString()!).ToArray());
+    }
+
     [Fact]
     public async Task Event_GetWithoutQueryOrBody_NullsWhereAbsent()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Net;
 using System.Text;
 using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Tests.Infrastructure;
@@ -83,6 +84,50 @@ public sealed class BackendPathEncodingTests
         Assert.True(missing.Count == 0, $"{missing.Count} values arrived otherwise, e.g. {string.Join(" | ", missing.Take(3).Select(BackendPathEncoding.Escape))}");
         var targets = backend.Requests.Select(r => r.GetProperty("rawTarget").GetString()).ToHashSet(StringComparer.Ordinal);
         Assert.All(values, v => Assert.Contains("/v1/items/" + BackendPathEncoding.Escape(v), targets));
+    }
+
+    /// <summary>
+    /// A <c>{proxy+}</c> whose decoded value holds <c>.</c> or <c>..</c> segments (sent as <c>..%2F</c>): the backend's raw
+    /// request target has them where they were substituted, not removed by URI handling on the way.
+    /// </summary>
+    [Theory]
+    [InlineData("..%2Fadmin", "/v1/items/../admin")]
+    [InlineData("a%2F..%2F..%2Fetc%2Fpasswd", "/v1/items/a/../../etc/passwd")]
+    [InlineData(".%2Fx", "/v1/items/./x")]
+    [InlineData("x%2F..", "/v1/items/x/..")]
+    [InlineData("x/..%2F", "/v1/items/x/../")]
+    public async Task HttpProxy_DotSegmentsInProxyValue_ReachBackendAsSubstituted(string sent, string target)
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/v1/{{proxy}}", 29_000,
+            ImmutableDictionary<string, string>.Empty.Add("integration.request.path.proxy", "method.request.path.proxy"));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/{proxy+}", Method("ANY", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        using var response = await harness.Client(GatewayHarness.EniA).GetAsync(new Uri($"https://{PrivateHost()}/dev/items/{sent}?q=1"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(target + "?q=1", Assert.Single(backend.Requests).GetProperty("rawTarget").GetString());
+    }
+
+    /// <summary>A path parameter mapped from a query string whose value is <c>.</c> or <c>..</c> stays a segment of its own.</summary>
+    [Theory]
+    [InlineData("..", "/v1/../end")]
+    [InlineData(".", "/v1/./end")]
+    [InlineData("...", "/v1/.../end")]
+    public async Task Http_DotValueMappedIntoPath_ReachesBackendAsSubstituted(string value, string target)
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.Http, "GET", $"http://127.0.0.1:{backend.Port}/v1/{{id}}/end", 29_000,
+            ImmutableDictionary<string, string>.Empty.Add("integration.request.path.id", "method.request.querystring.id"),
+            Response("200", null));
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/thing", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        using var response = await harness.Client(GatewayHarness.EniA).GetAsync(new Uri($"https://{PrivateHost()}/dev/thing?id={value}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(target, Assert.Single(backend.Requests).GetProperty("rawTarget").GetString());
     }
 
     /// <summary>
