@@ -82,8 +82,22 @@ internal static class LogsFunctionCommand
         return name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? name : null;
     }
 
-    /// <summary>Prints the events in <paramref name="path"/>; with <paramref name="follow"/>, waits for more until cancelled.</summary>
+    /// <summary>
+    /// Prints the events in <paramref name="path"/>; with <paramref name="follow"/>, waits for more until cancelled. A
+    /// cancellation ends it quietly wherever it lands (the wait, a read or the flush), as Ctrl-C ends <c>aws logs tail --follow</c>.
+    /// </summary>
     public static async Task PrintAsync(string path, bool follow, TextWriter output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrintUntilCancelledAsync(path, follow, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static async Task PrintUntilCancelledAsync(string path, bool follow, TextWriter output, CancellationToken cancellationToken)
     {
         long position = 0;
         var pending = string.Empty;
@@ -119,14 +133,7 @@ internal static class LogsFunctionCommand
                 break;
             }
 
-            try
-            {
-                await Task.Delay(FollowPollInterval, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            await Task.Delay(FollowPollInterval, cancellationToken).ConfigureAwait(false);
         }
         while (!cancellationToken.IsCancellationRequested);
     }
