@@ -112,7 +112,7 @@ internal sealed partial class EnvironmentCgroup
     }
 
     /// <summary><c>mkdir</c>, failing when the directory exists; 0 or the errno.</summary>
-    private static int MakeDirectory(string path) => Mkdir(path, 0x1ed) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    internal static int MakeDirectory(string path) => Mkdir(path, 0x1ed) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     private static bool TryCreateParent(string parent)
     {

@@ -71,12 +71,10 @@ public sealed class EnvironmentCgroupTests : IDisposable
         var parent = Path.GetDirectoryName(CgroupOf(first.Id))!;
         var next = int.Parse(Path.GetFileName(CgroupOf(first.Id)), System.Globalization.CultureInfo.InvariantCulture) + 1;
         var mount = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).First(f => f.Contains("cgroup2"))[4];
-        // Only the ones this test makes: environments of tests running alongside may hold some of the next numbers already.
-        var taken = Enumerable.Range(next, 64).Select(n => $"{parent}/{n}").Where(c => !Directory.Exists(mount + c)).ToList();
-        foreach (var cgroup in taken)
-        {
-            Directory.CreateDirectory(mount + cgroup);
-        }
+        // Only the ones this test makes, each claimed by an exclusive mkdir: environments of tests running alongside may
+        // hold some of the next numbers already or take one between a check and a create (its process then sat in a
+        // cgroup this test counted as its own and could not remove).
+        var taken = Enumerable.Range(next, 64).Select(n => $"{parent}/{n}").Where(c => EnvironmentCgroup.MakeDirectory(mount + c) == 0).ToList();
 
         ILaunchedProcess? second = null;
         try
