@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using Cloister.Functions.Logging;
 using Cloister.Model.Compute;
 
@@ -18,6 +19,10 @@ namespace Cloister.Functions.Environments;
 /// with reserved concurrency, whose pool it is carved out of), given back when the function goes.</param>
 /// <param name="model">The function as deployed, with its versions and aliases (what GetFunction and ListFunctions describe).</param>
 /// <param name="lastModified">When it was deployed (its configuration's <c>LastModified</c>).</param>
+/// <remarks>
+/// Its tags start as the model's and change with TagResource and UntagResource, each change swapping the whole set
+/// (<see cref="TryChangeTags"/>); a redeploy is a new deployed function, with the template's tags again.
+/// </remarks>
 internal sealed class DeployedFunction(
     FunctionHost latest,
     FrozenDictionary<string, FunctionHost> versions,
@@ -32,6 +37,18 @@ internal sealed class DeployedFunction(
     public LambdaFunction Model { get; } = model;
 
     public DateTimeOffset LastModified { get; } = lastModified;
+
+    private ImmutableDictionary<string, string> _tags = model.Tags;
+
+    /// <summary>Its tags now (what ListTags and GetFunction show).</summary>
+    public ImmutableDictionary<string, string> Tags => Volatile.Read(ref _tags);
+
+    /// <summary>
+    /// Makes <paramref name="changed"/> its tags if they are still <paramref name="read"/>; false when another change came
+    /// first (read them again and redo the change).
+    /// </summary>
+    public bool TryChangeTags(ImmutableDictionary<string, string> read, ImmutableDictionary<string, string> changed) =>
+        ReferenceEquals(Interlocked.CompareExchange(ref _tags, changed, read), read);
 
     public FunctionLogWriter Log => Latest.Log;
 

@@ -11,7 +11,8 @@ namespace Cloister.Functions.InvokeApi;
 /// <summary>
 /// Lambda's <c>FunctionConfiguration</c> (the API reference's shape) of one version of a deployed function, from the
 /// template's model: what GetFunction, GetFunctionConfiguration and ListFunctions answer with. What Cloister does not
-/// have is left out rather than made up (<c>Tags</c>, <c>VpcConfig.VpcId</c> of a subnet it does not know); see
+/// have is left out rather than made up (<c>VpcConfig.VpcId</c> of a subnet it does not know); the tags are not part
+/// of it (GetFunction gives them beside it, as Lambda does); see
 /// docs/functions.md, "Read-only operations".
 /// </summary>
 internal static class FunctionConfigurationJson

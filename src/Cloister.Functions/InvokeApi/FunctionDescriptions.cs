@@ -11,7 +11,7 @@ namespace Cloister.Functions.InvokeApi;
 
 /// <summary>
 /// Lambda's read-only operations on the stack's functions, answered from what <see cref="LambdaService"/> deployed:
-/// GetFunction (<c>Configuration</c>, <c>Code</c>, <c>Concurrency</c>), GetFunctionConfiguration and ListFunctions
+/// GetFunction (<c>Configuration</c>, <c>Code</c>, <c>Tags</c> or <c>TagsError</c>, <c>Concurrency</c>), GetFunctionConfiguration and ListFunctions
 /// (50 at most per page, <c>FunctionVersion=ALL</c> for the published versions too). Each answer is a 200 with its JSON,
 /// or Lambda's refusal.
 /// </summary>
@@ -26,7 +26,11 @@ internal sealed class FunctionDescriptions(LambdaService functions, IReadOnlyDic
     private const int PageLimit = 50;
 
     /// <summary>GetFunction (<paramref name="configurationOnly"/> false) or GetFunctionConfiguration of the function <paramref name="reference"/> names.</summary>
-    public InvocationResult Get(string reference, string? qualifier, bool configurationOnly)
+    /// <param name="reference">The function as the path names it.</param>
+    /// <param name="qualifier">The <c>Qualifier</c> query parameter.</param>
+    /// <param name="configurationOnly">GetFunctionConfiguration's answer.</param>
+    /// <param name="tagsRefusal">For GetFunction, why the caller may not see the function's tags (its <c>TagsError</c>); null shows them.</param>
+    public InvocationResult Get(string reference, string? qualifier, bool configurationOnly, (string Code, string Message)? tagsRefusal)
     {
         var name = LambdaFunction.NameOf(reference, out var derived);
         if (derived is not null && qualifier is not null && derived != qualifier)
@@ -57,6 +61,18 @@ internal sealed class FunctionDescriptions(LambdaService functions, IReadOnlyDic
             writer.WriteStartObject("Code"u8);
             writer.WriteString("RepositoryType"u8, "S3");
             writer.WriteEndObject();
+            if (tagsRefusal is { } refused)
+            {
+                writer.WriteStartObject("TagsError"u8);
+                writer.WriteString("ErrorCode"u8, refused.Code);
+                writer.WriteString("Message"u8, refused.Message);
+                writer.WriteEndObject();
+            }
+            else if (!function.Tags.IsEmpty)
+            {
+                FunctionTags.Write(writer, function.Tags);
+            }
+
             if (function.Model.ReservedConcurrency is { } reserved)
             {
                 writer.WriteStartObject("Concurrency"u8);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using Cloister.Functions.Refusals;
 using Cloister.Model.Compute;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,8 @@ namespace Cloister.Functions.InvokeApi;
 /// and answered with Lambda's status and headers; InvokeWithResponseStream
 /// (<c>POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations</c>) the same way, RequestResponse or
 /// DryRun only, its response as an event stream (<see cref="ResponseStreamAnswer"/>); GetFunction, GetFunctionConfiguration and ListFunctions from the
-/// deployed functions (<see cref="FunctionDescriptions"/>). Every call is authorized by <see cref="InvokeAuthorizer"/>;
+/// deployed functions (<see cref="FunctionDescriptions"/>); ListTags, TagResource and UntagResource on their tags
+/// (<see cref="FunctionTags"/>). Every call is authorized by <see cref="InvokeAuthorizer"/>;
 /// Lambda's other operations are refused as operations the caller may not use, anything else is no operation. Every
 /// refusal is Lambda's JSON body with its <c>x-amzn-ErrorType</c>.
 /// </summary>
@@ -28,6 +30,10 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
     private const int MaxClientContextLength = 3583;
 
     private readonly FunctionDescriptions _descriptions = new(functions, vpcOfSubnet);
+    private readonly FunctionTags _tags = new(functions);
+
+    // GetFunction shows a function's tags only to a caller allowed lambda:ListTags on it.
+    private static readonly LambdaOperation ListTagsOnly = new(LambdaOperation.ListTags, "lambda:ListTags", null);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -85,7 +91,11 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
             ?? operation.Name switch
             {
                 LambdaOperation.ListFunctions => _descriptions.List(Query(request, "FunctionVersion"), Query(request, "MaxItems"), Query(request, "Marker")),
-                _ => _descriptions.Get(reference!, qualifier, configurationOnly: operation.Name == LambdaOperation.GetFunctionConfiguration),
+                LambdaOperation.ListTags => _tags.List(reference!),
+                LambdaOperation.TagResource => _tags.Tag(reference!, body),
+                LambdaOperation.UntagResource => _tags.Untag(reference!, request.Query.TryGetValue("tagKeys", out var keys) ? [.. keys.OfType<string>()] : null),
+                LambdaOperation.GetFunction => _descriptions.Get(reference!, qualifier, configurationOnly: false, TagsRefusal(context, body, name!)),
+                _ => _descriptions.Get(reference!, qualifier, configurationOnly: true, tagsRefusal: null),
             };
         await WriteAsync(context.Response, answer, invocation: false).ConfigureAwait(false);
     }
@@ -98,6 +108,22 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         authorizer is not null ? authorizer.Check(context, body, operation, name, qualifier)
         : operation.Served ? null
         : InvokeAuthorizer.NotServed("anonymous", operation.Action, InvokeAuthorizer.ResourceOf(functions.Account, name, qualifier));
+
+    /// <summary>
+    /// Why GetFunction leaves the function's tags out (its <c>TagsError</c>: the error type and message ListTags would
+    /// answer this caller with), or null when the caller may list them: Lambda returns them only to a caller explicitly
+    /// allowed <c>lambda:ListTags</c> on the function.
+    /// </summary>
+    private (string Code, string Message)? TagsRefusal(HttpContext context, ReadOnlySpan<byte> body, string name)
+    {
+        if (Authorize(context, body, ListTagsOnly, name, null) is not { } refusal)
+        {
+            return null;
+        }
+
+        using var error = JsonDocument.Parse(refusal.Payload);
+        return (refusal.ServiceErrorType ?? "AccessDeniedException", error.RootElement.GetProperty("message").GetString() ?? string.Empty);
+    }
 
     /// <summary>
     /// InvokeWithResponseStream's invocation types are RequestResponse and DryRun (the API reference's

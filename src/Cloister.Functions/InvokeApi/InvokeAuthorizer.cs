@@ -104,7 +104,7 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
     /// for one that refuses it.
     /// </summary>
     public static InvocationResult NotServed(string caller, string action, string resource) =>
-        Refusal.Forbidden("AccessDeniedException", $"User: {caller} is not authorized to perform: {action} on resource: {resource} because Cloister does not serve {action}: the stack's functions change only with its template (served: lambda:InvokeFunction, lambda:GetFunction, lambda:GetFunctionConfiguration, lambda:ListFunctions)", Guid.NewGuid().ToString());
+        Refusal.Forbidden("AccessDeniedException", $"User: {caller} is not authorized to perform: {action} on resource: {resource} because Cloister does not serve {action}: the stack's functions change only with its template (served: {LambdaOperation.ServedActions})", Guid.NewGuid().ToString());
 
     private SigV4Failure? Verify(HttpRequest request, ReadOnlySpan<byte> body, SigV4Authorization authorization, string secret)
     {

@@ -10,7 +10,7 @@ namespace Cloister.Functions.InvokeApi;
 /// </summary>
 /// <param name="Name">The operation (<c>Invoke</c>, <c>GetFunction</c>...).</param>
 /// <param name="Action">Its IAM action (<c>lambda:InvokeFunction</c>, <c>lambda:GetFunction</c>...).</param>
-/// <param name="Function">The function the path names, or null for an operation on no function (<c>ListFunctions</c>).</param>
+/// <param name="Function">The function the path names (for the tagging operations, the resource ARN as given), or null for an operation on no function (<c>ListFunctions</c>).</param>
 internal sealed record LambdaOperation(string Name, string Action, string? Function)
 {
     public const string Invoke = "Invoke";
@@ -18,6 +18,12 @@ internal sealed record LambdaOperation(string Name, string Action, string? Funct
     public const string GetFunctionConfiguration = "GetFunctionConfiguration";
     public const string ListFunctions = "ListFunctions";
     public const string InvokeWithResponseStream = "InvokeWithResponseStream";
+    public const string ListTags = "ListTags";
+    public const string TagResource = "TagResource";
+    public const string UntagResource = "UntagResource";
+
+    /// <summary>The IAM actions of the operations Cloister serves, as its refusal of the others lists them.</summary>
+    public const string ServedActions = "lambda:InvokeFunction, lambda:GetFunction, lambda:GetFunctionConfiguration, lambda:ListFunctions, lambda:ListTags, lambda:TagResource, lambda:UntagResource";
 
     // Method, path pattern ({F} a function's name or ARN, {*} any one segment), operation, IAM action; the API reference's
     // operations a user of the CLI or an SDK is likely to try. Order matters only where two patterns could both match.
@@ -54,12 +60,17 @@ internal sealed record LambdaOperation(string Name, string Action, string? Funct
         ("GET", ["2021-10-31", "functions", "{F}", "url"], "GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig"),
         ("GET", ["2015-03-31", "event-source-mappings", ""], "ListEventSourceMappings", "lambda:ListEventSourceMappings"),
         ("GET", ["2015-03-31", "event-source-mappings"], "ListEventSourceMappings", "lambda:ListEventSourceMappings"),
-        ("GET", ["2017-03-31", "tags", "{*}"], "ListTags", "lambda:ListTags"),
+        ("GET", ["2017-03-31", "tags", "{F}"], ListTags, "lambda:ListTags"),
+        ("POST", ["2017-03-31", "tags", "{F}"], TagResource, "lambda:TagResource"),
+        ("DELETE", ["2017-03-31", "tags", "{F}"], UntagResource, "lambda:UntagResource"),
         ("GET", ["2018-10-31", "layers"], "ListLayers", "lambda:ListLayers"),
     ];
 
     /// <summary>Whether Cloister answers it (else it is refused, see the type's summary).</summary>
-    public bool Served => Name is Invoke or InvokeWithResponseStream or GetFunction or GetFunctionConfiguration or ListFunctions;
+    public bool Served => Name is Invoke or InvokeWithResponseStream or GetFunction or GetFunctionConfiguration or ListFunctions or ListTags or TagResource or UntagResource;
+
+    /// <summary>Whether it is one of the tagging operations, whose path names the function by its ARN alone.</summary>
+    public bool Tagging => Name is ListTags or TagResource or UntagResource;
 
     /// <summary>The operation <paramref name="method"/> on <paramref name="path"/> (no query) is, or null when it is none of Lambda's.</summary>
     public static LambdaOperation? Match(string method, string path)

@@ -20,6 +20,10 @@ internal static class Refusal
     public static InvocationResult FunctionNotFound(string functionArn, string requestId) =>
         Build(404, "ResourceNotFoundException", User, $"Function not found: {functionArn}", null, requestId);
 
+    /// <summary>404 <c>ResourceNotFoundException</c> for a resource that is not a function.</summary>
+    public static InvocationResult ResourceNotFound(string message, string requestId) =>
+        Build(404, "ResourceNotFoundException", User, message, null, requestId);
+
     /// <summary>400 <c>InvalidParameterValueException</c> with Lambda's message.</summary>
     public static InvocationResult InvalidParameterValue(string message, string requestId) =>
         Build(400, "InvalidParameterValueException", User, message, null, requestId);

@@ -35,6 +35,22 @@ public sealed record LambdaFunction(
     /// <summary>Lambda's default timeout.</summary>
     public const int DefaultTimeoutSeconds = 3;
 
+    /// <summary>The most tags a user may give a function (AWS's tagging limit; tags AWS adds, <c>aws:</c>..., are not counted).</summary>
+    public const int MaxUserTags = 50;
+
+    /// <summary>The longest tag key, in characters.</summary>
+    public const int MaxTagKeyLength = 128;
+
+    /// <summary>The longest tag value, in characters.</summary>
+    public const int MaxTagValueLength = 256;
+
+    /// <summary>
+    /// Its tags as ListTags shows them: the template's (SAM's <c>lambda:createdBy</c> among them) and the ones
+    /// CloudFormation adds to what it creates (<c>aws:cloudformation:stack-name</c>, <c>logical-id</c>, <c>stack-id</c>).
+    /// Keys are case-sensitive.
+    /// </summary>
+    public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
+
     /// <summary>
     /// Its resource-based policies: the permissions granted on it (<c>AWS::Lambda::Permission</c>), in template order.
     /// Lambda keeps one policy per qualifier: a statement applies to the function itself (and <c>$LATEST</c>) when its
@@ -47,6 +63,19 @@ public sealed record LambdaFunction(
 
     /// <summary>Its aliases, each pointing at one of <see cref="Versions"/> or at <c>$LATEST</c>.</summary>
     public ImmutableArray<FunctionAlias> Aliases { get; init; } = [];
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is one AWS keeps for itself (<c>aws:</c> in any case): a user may not set or remove
+    /// it, and it does not count against <see cref="MaxUserTags"/>.
+    /// </summary>
+    public static bool IsReservedTagKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>How many of <paramref name="keys"/> count against <see cref="MaxUserTags"/>.</summary>
+    public static int UserTagCount(IEnumerable<string> keys) => keys.Count(key => !IsReservedTagKey(key));
 
     /// <summary>A function is identified by its name.</summary>
     public string Id => FunctionName;

@@ -122,7 +122,7 @@ internal sealed partial class ModelBuilder
             r.WarningAt(r.Node("Role")!, "Role", $"{role} is not a role of these templates; Cloister cannot know its policies, so the function's calls are not limited by identity-based policies.");
         }
 
-        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role));
+        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role) { Tags = FunctionTags(r) });
         if (kind is { } found)
         {
             _code.Add(new FunctionCode(r.Resource.StackName, r.LogicalId, r.Id, found, codePath, runtime, handler));

@@ -22,6 +22,7 @@ namespace Cloister.Templates.Mapping;
 internal sealed partial class ModelBuilder(AccountContext account, IdGenerator ids, ProblemCollector problems)
 {
     private readonly List<EvaluatedResource> _all = [];
+    private readonly Dictionary<string, string> _stackIds = new(StringComparer.Ordinal);
     private readonly List<Vpc> _vpcs = [];
     private readonly List<Subnet> _subnets = [];
     private readonly List<RouteTable> _routeTables = [];
@@ -66,7 +67,11 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::Authorizer",
         RoleType, OnPremisesTypes.Network, OnPremisesTypes.Host).Union(DomainTypes).Union(RolePolicyTypes);
 
-    public void Add(EvaluatedStack stack) => _all.AddRange(stack.Resources);
+    public void Add(EvaluatedStack stack)
+    {
+        _all.AddRange(stack.Resources);
+        _stackIds[stack.StackName] = stack.StackId;
+    }
 
     public CloudModel Build()
     {

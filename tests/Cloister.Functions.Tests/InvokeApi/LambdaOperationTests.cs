@@ -14,6 +14,9 @@ public sealed class LambdaOperationTests
     [InlineData("DELETE", "/2015-03-31/functions/f", "DeleteFunction", "lambda:DeleteFunction", "f", false)]
     [InlineData("POST", "/2021-11-15/functions/f/response-streaming-invocations", "InvokeWithResponseStream", "lambda:InvokeFunction", "f", true)]
     [InlineData("GET", "/2015-03-31/functions/f/aliases/live", "GetAlias", "lambda:GetAlias", "f", false)]
+    [InlineData("GET", "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aeu-central-1%3A123456789012%3Afunction%3Af", "ListTags", "lambda:ListTags", "arn:aws:lambda:eu-central-1:123456789012:function:f", true)]
+    [InlineData("POST", "/2017-03-31/tags/arn:aws:lambda:eu-central-1:123456789012:function:f", "TagResource", "lambda:TagResource", "arn:aws:lambda:eu-central-1:123456789012:function:f", true)]
+    [InlineData("DELETE", "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aeu-central-1%3A123456789012%3Afunction%3Af", "UntagResource", "lambda:UntagResource", "arn:aws:lambda:eu-central-1:123456789012:function:f", true)]
     public void Match_AnOperationsMethodAndPath_ItsNameActionAndFunction(string method, string path, string name, string action, string? function, bool served)
     {
         var operation = LambdaOperation.Match(method, path);
