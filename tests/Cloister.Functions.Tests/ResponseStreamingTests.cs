@@ -36,6 +36,18 @@ public sealed class ResponseStreamingTests(ServiceFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Invoke_StreamifiedHandlerDestroysItsStreamWithAnError_FunctionErrorFromTheTrailers()
+    {
+        var function = await fixture.DeployAsync("nodejs20.x", "app.handler", NodeStream);
+
+        var result = await fixture.InvokeAsync(function, """{"action":"destroy"}""");
+        var after = await fixture.InvokeAsync(function, "{}");
+
+        Assert.Equal("destroyed midway", ServiceFixture.AssertFunctionError(result, "SyntaxError"));
+        Assert.Equal("abc", Encoding.UTF8.GetString(after.Payload.Span));
+    }
+
+    [Fact]
     public async Task Invoke_StreamifiedHandlerFailsBeforeWriting_ErrorPostedAsAnyHandlers()
     {
         var function = await fixture.DeployAsync("nodejs20.x", "app.handler", NodeStream);
@@ -68,6 +80,22 @@ public sealed class ResponseStreamingTests(ServiceFixture fixture) : IClassFixtu
         Assert.Equal(
             "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
             ServiceFixture.AssertFunctionError(result, "Function.ResponseSizeTooLarge"));
+        Assert.Equal("abc", Encoding.UTF8.GetString(after.Payload.Span));
+    }
+
+    [Fact]
+    public async Task InvokeStreaming_TimeoutMidStream_CallerKeepsWhatCameAndGetsTheTimeout()
+    {
+        var function = await fixture.DeployAsync("nodejs20.x", "app.handler", NodeStream, timeoutSeconds: 1);
+        var sink = new RecordingResponseStream();
+        var never = Path.Combine(fixture.Root, Guid.NewGuid().ToString("N"));
+
+        var result = await fixture.Service.InvokeAsync(
+            function, null, Encoding.UTF8.GetBytes($$"""{"action":"wait","file":"{{never}}"}"""), InvocationType.RequestResponse, new InvocationContext { ResponseStream = sink });
+        var after = await fixture.InvokeAsync(function, "{}");
+
+        Assert.Equal("first;", sink.Text);
+        Assert.Contains("Task timed out after 1.00 seconds", ServiceFixture.AssertFunctionError(result, "Sandbox.Timedout"), StringComparison.Ordinal);
         Assert.Equal("abc", Encoding.UTF8.GetString(after.Payload.Span));
     }
 

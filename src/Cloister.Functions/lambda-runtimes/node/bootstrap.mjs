@@ -221,10 +221,16 @@ function responseStream(requestId) {
     post.flushHeaders();
     return post;
   };
+  // Each piece goes to the connection at once; the next waits only while the connection's buffer is full.
   const writable = new Writable({
-    write(chunk, encoding, callback) { open().write(chunk, callback); },
+    write(chunk, encoding, callback) {
+      if (open().write(chunk)) callback();
+      else post.once('drain', () => callback());
+    },
     final(callback) { open().end(callback); },
   });
+  // A handler's destroy(err) is its failure, seen by finish() below, not an uncaught exception ending the runtime.
+  writable.on('error', () => {});
   writable.setContentType = (type) => { contentType = String(type); };
   return {
     writable,
@@ -237,6 +243,8 @@ function responseStream(requestId) {
     },
     // The handler failed after the stream began: its error goes in the trailers, then the body ends.
     async fail(error) {
+      // What the handler wrote and the stream still holds is dropped: the body ends with the error now.
+      writable.destroy();
       if (!post.writableEnded) {
         post.addTrailers({
           'Lambda-Runtime-Function-Error-Type': error.errorType,

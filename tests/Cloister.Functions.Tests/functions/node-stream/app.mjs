@@ -17,6 +17,11 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
       responseStream.write('partial;');
       await pause(10);
       throw new RangeError('broke midway');
+    case 'destroy':
+      responseStream.write('partial;');
+      await pause(10);
+      responseStream.destroy(new SyntaxError('destroyed midway'));
+      return;
     case 'throw-first':
       throw new TypeError('broke before writing');
     case 'big': {
