@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using Cloister.Functions.Tests.Support;
+using Cloister.Lambda.RuntimeClient;
 
 namespace Cloister.Functions.Tests;
 
@@ -102,7 +103,7 @@ public sealed class ResponseStreamingTests(ServiceFixture fixture) : IClassFixtu
     [Fact]
     public async Task PostResponse_ChunkedWithErrorTrailers_PiecesReachTheCallerBeforeTheEndAndTheTrailersFailIt()
     {
-        var (invocation, sink, runtime, requestId) = await StartRawInvocationAsync(new RecordingResponseStream());
+        var (invocation, sink, runtime, requestId, _) = await StartRawInvocationAsync(new RecordingResponseStream());
         await using var _ = runtime;
 
         await runtime.WriteAsync(
@@ -127,7 +128,7 @@ public sealed class ResponseStreamingTests(ServiceFixture fixture) : IClassFixtu
     [Fact]
     public async Task PostResponse_ChunkedWithoutStreamingCaller_GatheredWhole()
     {
-        var (invocation, _, runtime, requestId) = await StartRawInvocationAsync(null);
+        var (invocation, _, runtime, requestId, _) = await StartRawInvocationAsync(null);
         await using var _ = runtime;
 
         await runtime.WriteAsync(
@@ -142,11 +143,59 @@ public sealed class ResponseStreamingTests(ServiceFixture fixture) : IClassFixtu
         Assert.Equal("one two", Encoding.UTF8.GetString(result.Payload.Span));
     }
 
+    [Fact]
+    public async Task RuntimeClientResponseStream_Complete_PiecesReachTheCallerAsWritten()
+    {
+        var (invocation, sink, raw, requestId, address) = await StartRawInvocationAsync(new RecordingResponseStream());
+        await using var _ = raw;
+        using var client = new RuntimeApiClient(address);
+        using var stream = client.StartResponseStream(requestId, "text/plain");
+
+        await Task.Run(() => stream.Write("one "u8));
+        await UntilAsync(() => sink!.Text == "one ");
+        Assert.False(invocation.IsCompleted);
+        await Task.Run(() =>
+        {
+            stream.Write("two"u8);
+            stream.Complete();
+        });
+        var result = await invocation;
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("one two", sink!.Text);
+        Assert.False(stream.CanWrite);
+    }
+
+    [Fact]
+    public async Task RuntimeClientResponseStream_Fail_InvocationFailsWithTheErrorAfterWhatWasWritten()
+    {
+        var (invocation, sink, raw, requestId, address) = await StartRawInvocationAsync(new RecordingResponseStream());
+        await using var _ = raw;
+        using var client = new RuntimeApiClient(address);
+        using var stream = client.StartResponseStream(requestId);
+
+        await Task.Run(() =>
+        {
+            stream.Write("half"u8);
+            stream.Fail(new LambdaError("Function.GaveUp", "gave up halfway", []));
+        });
+        var result = await invocation;
+        var late = Assert.Throws<RuntimeApiException>(() =>
+        {
+            using var again = client.StartResponseStream(requestId);
+            again.Complete();
+        });
+
+        Assert.Equal("half", sink!.Text);
+        Assert.Equal("gave up halfway", ServiceFixture.AssertFunctionError(result, "Function.GaveUp"));
+        Assert.Equal(403, late.StatusCode);
+    }
+
     /// <summary>
     /// Invokes a <c>functions/relay</c> function, whose runtime is this test: it connects to the Runtime API its bootstrap
     /// names, takes the invocation with <c>/next</c> and returns the invocation under way and the request id.
     /// </summary>
-    private async Task<(Task<InvocationResult> Invocation, RecordingResponseStream? Sink, RawHttpConnection Runtime, string RequestId)> StartRawInvocationAsync(RecordingResponseStream? sink)
+    private async Task<(Task<InvocationResult> Invocation, RecordingResponseStream? Sink, RawHttpConnection Runtime, string RequestId, string Address)> StartRawInvocationAsync(RecordingResponseStream? sink)
     {
         var addressFile = Path.Combine(fixture.Root, Guid.NewGuid().ToString("N") + ".address");
         var function = await fixture.DeployAsync(
@@ -155,11 +204,12 @@ public sealed class ResponseStreamingTests(ServiceFixture fixture) : IClassFixtu
         var invocation = fixture.Service.InvokeAsync(
             function, null, "{}"u8.ToArray(), InvocationType.RequestResponse, new InvocationContext { ResponseStream = sink }).AsTask();
         await UntilAsync(() => File.Exists(addressFile));
-        var runtime = await RawHttpConnection.ConnectAsync((await File.ReadAllTextAsync(addressFile)).Trim());
+        var address = (await File.ReadAllTextAsync(addressFile)).Trim();
+        var runtime = await RawHttpConnection.ConnectAsync(address);
         await runtime.WriteAsync("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: runtime\r\n\r\n");
         var next = await runtime.ReadAnswerAsync();
         Assert.Equal(200, next.Status);
-        return (invocation, sink, runtime, next.Headers["lambda-runtime-aws-request-id"]);
+        return (invocation, sink, runtime, next.Headers["lambda-runtime-aws-request-id"], address);
     }
 
     private static async Task UntilAsync(Func<bool> condition)
