@@ -30,4 +30,10 @@ public sealed record InvocationContext(string? ClientContext = null, string? Cog
     /// <c>Lambda-Runtime-Invoked-Function-Arn</c>); set by the service, null for the unqualified ARN.
     /// </summary>
     internal string? InvokedFunctionArn { get; init; }
+
+    /// <summary>
+    /// Where a response the runtime streams goes as it arrives (InvokeWithResponseStream's caller); set by the Invoke API.
+    /// Null: a streamed response is gathered whole, as Invoke answers it.
+    /// </summary>
+    internal IResponseStreamSink? ResponseStream { get; init; }
 }

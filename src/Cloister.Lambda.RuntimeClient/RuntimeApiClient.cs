@@ -79,6 +79,28 @@ public sealed class RuntimeApiClient : IDisposable
     public void Respond(string requestId, ReadOnlySpan<byte> response, CancellationToken cancellationToken = default) =>
         Post($"invocation/{requestId}/response", response, null, cancellationToken);
 
+    /// <summary>
+    /// Begins streaming the invocation's response (<see cref="LambdaResponseStream"/>, on a connection of its own): write
+    /// to it, then <see cref="LambdaResponseStream.Complete"/> or <see cref="LambdaResponseStream.Fail"/>. An error before
+    /// anything is streamed is better posted with <see cref="ReportError"/>, which the Runtime API no longer takes once a
+    /// stream began.
+    /// </summary>
+    public LambdaResponseStream StartResponseStream(string requestId, string contentType = "application/octet-stream")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        ArgumentNullException.ThrowIfNull(contentType);
+        var socket = _connection.Connect();
+        try
+        {
+            return new LambdaResponseStream(socket, _host, requestId, contentType);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Posts the invocation's error (<c>POST /runtime/invocation/{id}/error</c>).</summary>
     public void ReportError(string requestId, LambdaError error, CancellationToken cancellationToken = default)
     {

@@ -14,7 +14,7 @@ namespace Cloister.Functions.Environments;
 /// invocation at a time; <see cref="FunctionHost"/> decides which environment gets which invocation. Its Runtime API
 /// is the only way invocations reach the process, so the environment is the Runtime API's handler.
 /// </summary>
-internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposable
+internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposable
 {
     private readonly FunctionDefinition _function;
     private readonly FunctionLogWriter _log;
@@ -355,6 +355,12 @@ internal sealed class ExecutionEnvironment : IRuntimeApiHandler, IAsyncDisposabl
         if (invocation is null || invocation.RequestId != requestId || invocation.Outcome.Task.IsCompleted)
         {
             await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiResponses.InvalidRequestId).ConfigureAwait(false);
+            return;
+        }
+
+        if (!isError && IsStreamed(context.Request))
+        {
+            await StreamResponseAsync(context, invocation).ConfigureAwait(false);
             return;
         }
 

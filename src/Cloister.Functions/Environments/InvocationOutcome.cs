@@ -29,9 +29,9 @@ internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemo
         "Runtime.ExitError",
         true);
 
-    public static InvocationOutcome ResponseTooLarge() => new(
+    public static InvocationOutcome ResponseTooLarge(int limit = RuntimeApi.RuntimeApiServer.MaxResponseBytes) => new(
         OutcomeKind.ResponseTooLarge,
-        ErrorBody("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes)."),
+        ErrorBody("Function.ResponseSizeTooLarge", string.Create(CultureInfo.InvariantCulture, $"Response payload size exceeded maximum allowed payload size ({limit} bytes).")),
         "Function.ResponseSizeTooLarge",
         false);
 

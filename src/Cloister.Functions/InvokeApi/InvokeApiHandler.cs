@@ -65,14 +65,11 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         if (operation.Name == LambdaOperation.InvokeWithResponseStream)
         {
             var type = request.Headers["X-Amz-Invocation-Type"].FirstOrDefault();
-            var result = Refuse(request, body, operation, reference!, qualifier, out var invocation)
-                ?? StreamingTypeRefusal(type)
-                ?? await functions.InvokeRequestAsync(reference!, qualifier, body, type, invocation, context.RequestAborted).ConfigureAwait(false);
-            if (result.ServiceErrorType is null && result.StatusCode == StatusCodes.Status200OK)
-            {
-                await ResponseStreamAnswer.WriteAsync(context.Response, result, context.RequestAborted).ConfigureAwait(false);
-            }
-            else
+            var stream = new ResponseStreamAnswer(context.Response, context.RequestAborted);
+            var (streamed, result) = (Refuse(request, body, operation, reference!, qualifier, out var invocation) ?? StreamingTypeRefusal(type)) is { } refusal
+                ? (false, refusal)
+                : await stream.RelayAsync(functions.InvokeRequestAsync(reference!, qualifier, body, type, invocation with { ResponseStream = stream }, context.RequestAborted).AsTask()).ConfigureAwait(false);
+            if (!streamed)
             {
                 await WriteAsync(context.Response, result, invocation: true).ConfigureAwait(false);
             }

@@ -21,8 +21,14 @@ internal static class RuntimeApiHeaders
         "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000a\u000b\u000c\u000d\u000e\u000f" +
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
 
-    /// <summary>The header a runtime names its error's type with.</summary>
+    /// <summary>The header a runtime names its error's type with (on <c>/error</c>, or as a trailer of a streamed response).</summary>
     public const string FunctionErrorType = "Lambda-Runtime-Function-Error-Type";
+
+    /// <summary>The trailer of a streamed response that failed mid-stream: the error, base64.</summary>
+    public const string FunctionErrorBody = "Lambda-Runtime-Function-Error-Body";
+
+    /// <summary>The header of a response the runtime streams: <c>streaming</c>.</summary>
+    public const string FunctionResponseMode = "Lambda-Runtime-Function-Response-Mode";
 
     /// <summary>
     /// The error type Lambda reports (<c>INIT_REPORT</c>, <c>REPORT</c>) for a runtime's

@@ -19,6 +19,9 @@ internal static class RuntimeApiResponses
     public static ReadOnlyMemory<byte> TooLarge { get; } =
         "{\"errorMessage\":\"Exceeded maximum allowed payload size (6291556 bytes).\",\"errorType\":\"RequestEntityTooLarge\"}"u8.ToArray();
 
+    public static ReadOnlyMemory<byte> StreamTooLarge { get; } =
+        "{\"errorMessage\":\"Exceeded maximum allowed payload size (209715200 bytes).\",\"errorType\":\"RequestEntityTooLarge\"}"u8.ToArray();
+
     public static Task WriteAsync(HttpContext context, int statusCode, ReadOnlyMemory<byte> body)
     {
         var response = context.Response;

@@ -17,6 +17,9 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
     /// <summary>Lambda's limit on a synchronous response: 6 MB, as its error message states it.</summary>
     public const int MaxResponseBytes = 6_291_556;
 
+    /// <summary>Lambda's limit on a streamed response: 200 MB (response streaming's default maximum since July 2025; it was 20 MB).</summary>
+    public const int MaxStreamedResponseBytes = 200 * 1024 * 1024;
+
     private static readonly IServiceProvider Services = new ServiceCollection().AddLogging().BuildServiceProvider();
 
     private readonly KestrelServer _server;

@@ -128,7 +128,8 @@ internal sealed class RuntimeApiConnection : IDisposable
 
     public void Dispose() => Reset();
 
-    private Socket Connect()
+    /// <summary>A new connection to the Runtime API, the caller's to close.</summary>
+    public Socket Connect()
     {
         var addresses = IPAddress.TryParse(_host, out var address) ? [address] : Dns.GetHostAddresses(_host);
         var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -40,16 +40,7 @@ public sealed class ResponseStreamTests(ServiceFixture fixture) : IClassFixture<
     [Fact]
     public async Task InvokeWithResponseStream_NodeSdk_ChunksCompleteErrorsAndRefusals()
     {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "conformance", "node-lambda");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@aws-sdk", "client-lambda")), "run ./test (or npm ci in tests/conformance/node-lambda) first");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["lambda-response-stream.mjs", Url.ToString().TrimEnd('/'), _function])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var (code, output, error) = await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(60), "node lambda-response-stream.mjs");
+        var (code, output, error) = await RunNodeAsync("lambda-response-stream.mjs", Url.ToString().TrimEnd('/'), _function);
 
         Assert.True(code == 0, error);
         var result = JsonDocument.Parse(output).RootElement;
@@ -72,6 +63,34 @@ public sealed class ResponseStreamTests(ServiceFixture fixture) : IClassFixture<
         Assert.Equal(400, result.GetProperty("event").GetProperty("status").GetInt32());
         Assert.Equal("ResourceNotFoundException", result.GetProperty("missing").GetProperty("name").GetString());
         Assert.Equal(404, result.GetProperty("missing").GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task InvokeWithResponseStream_NodeSdkOverStreamingFunction_FirstChunkBeforeTheFunctionEndsAndMidwayErrorInInvokeComplete()
+    {
+        var function = await fixture.DeployAsync("nodejs22.x", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "node-stream"), timeoutSeconds: 20);
+        var seen = Path.Combine(fixture.Root, Guid.NewGuid().ToString("N") + ".seen");
+
+        var (code, output, error) = await RunNodeAsync("lambda-response-stream-live.mjs", Url.ToString().TrimEnd('/'), function, seen);
+
+        Assert.True(code == 0, error);
+        var result = JsonDocument.Parse(output).RootElement;
+        // The function writes "second;" only once the client, having the first chunk, created the file: a response
+        // held back until the function ended would have timed it out instead.
+        var live = result.GetProperty("live");
+        Assert.Equal(200, live.GetProperty("status").GetInt32());
+        Assert.Equal("$LATEST", live.GetProperty("executedVersion").GetString());
+        var events = live.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("first;", events[0].GetProperty("chunk").GetString());
+        Assert.Equal("first;second;", string.Concat(events.Where(e => e.TryGetProperty("chunk", out _)).Select(e => e.GetProperty("chunk").GetString())));
+        Assert.False(events[^1].GetProperty("complete").TryGetProperty("ErrorCode", out _), events[^1].ToString());
+        var midway = result.GetProperty("midway").GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("partial;", midway[0].GetProperty("chunk").GetString());
+        Assert.Equal("RangeError", midway[^1].GetProperty("complete").GetProperty("ErrorCode").GetString());
+        Assert.Equal("broke midway", midway[^1].GetProperty("complete").GetProperty("ErrorDetails").GetString());
+        var plain = result.GetProperty("plain").GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("abc", string.Concat(plain.Where(e => e.TryGetProperty("chunk", out _)).Select(e => e.GetProperty("chunk").GetString())));
+        Assert.True(plain[^1].TryGetProperty("complete", out _));
     }
 
     [Fact]
@@ -121,6 +140,22 @@ public sealed class ResponseStreamTests(ServiceFixture fixture) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>Runs a script of tests/conformance/node-lambda with <paramref name="arguments"/>; its exit code and output.</summary>
+    private static async Task<(int Code, string Output, string Error)> RunNodeAsync(string script, params string[] arguments)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "tests", "conformance", "node-lambda");
+        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@aws-sdk", "client-lambda")), "run ./test (or npm ci in tests/conformance/node-lambda) first");
+        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        return await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(60), "node " + script);
     }
 
     private Uri StreamUri(string function) => new(Url, $"/2021-11-15/functions/{function}/response-streaming-invocations");

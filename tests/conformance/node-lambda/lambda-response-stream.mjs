@@ -3,15 +3,11 @@
 // that throws, as DryRun and as Event; then prints what it observed as one JSON line for the .NET test to check.
 // The SDK decodes the event stream itself and checks both CRCs of every message.
 // Usage: node lambda-response-stream.mjs ENDPOINT FUNCTION
-import { LambdaClient, InvokeWithResponseStreamCommand } from "@aws-sdk/client-lambda";
+import { InvokeWithResponseStreamCommand } from "@aws-sdk/client-lambda";
+import { lambdaClient } from "./client.mjs";
 
 const [endpoint, functionName] = process.argv.slice(2);
-const client = new LambdaClient({
-  endpoint,
-  region: "eu-central-1",
-  credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-  maxAttempts: 1,
-});
+const client = lambdaClient(endpoint);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

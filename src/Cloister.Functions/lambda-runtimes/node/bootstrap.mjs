@@ -1,6 +1,9 @@
 // Cloister's Node.js runtime: loads LAMBDA_TASK_ROOT/<file>.<handler> (CommonJS or ES module) and serves it over
 // the Lambda Runtime API (2018-06-01), as Lambda's nodejs runtime does. Written for Cloister; no AWS code.
 import net from 'node:net';
+import http from 'node:http';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
@@ -164,6 +167,111 @@ function refused(answer) {
   process.stdout.write(`[ERROR] [${Date.now()}] LAMBDA_RUNTIME Failed to post handler success response. Http response code: ${answer.status}. ${answer.body.toString('utf8')}\n`);
 }
 
+// Response streaming, as Lambda's Node.js runtime offers it: awslambda.streamifyResponse(handler) marks a handler
+// (event, responseStream, context) whose response is streamed to the Runtime API as it writes it, and
+// awslambda.HttpResponseStream.from(stream, metadata) starts a function URL's answer (its JSON prelude, then 8 zero bytes).
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+globalThis.awslambda = {
+  streamifyResponse(handler) {
+    handler[STREAMING] = 'response';
+    return handler;
+  },
+  HttpResponseStream: {
+    from(stream, metadata) {
+      stream.setContentType('application/vnd.awslambda.http-integration-response');
+      stream.write(JSON.stringify(metadata ?? {}));
+      stream.write(Buffer.alloc(8));
+      return stream;
+    },
+  },
+};
+
+// One streamed response: a POST of .../response with Lambda-Runtime-Function-Response-Mode: streaming and a chunked body,
+// on a connection of its own that goes with it (Lambda asks a runtime to close it after the response). It is opened at the
+// first write (or the end), so a handler that fails before writing anything posts its error to /error as any handler
+// does; one that fails after names its error in the body's trailers, the only way left once the body has begun.
+function responseStream(requestId) {
+  let post = null;
+  let contentType = 'application/octet-stream';
+  let answer = null;
+  const open = () => {
+    if (post) return post;
+    post = http.request({
+      host: apiHost,
+      port: Number(apiPort),
+      method: 'POST',
+      path: `/2018-06-01/runtime/invocation/${requestId}/response`,
+      agent: false,
+      headers: {
+        'Content-Type': contentType,
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Transfer-Encoding': 'chunked',
+        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      },
+    });
+    answer = new Promise((resolve) => {
+      post.on('response', (res) => {
+        const parts = [];
+        res.on('data', (part) => parts.push(part));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(parts) }));
+      });
+      post.on('error', (err) => resolve({ status: 0, body: Buffer.from(err.message) }));
+    });
+    post.setNoDelay(true);
+    post.flushHeaders();
+    return post;
+  };
+  // Each piece goes to the connection at once; the next waits only while the connection's buffer is full.
+  const writable = new Writable({
+    write(chunk, encoding, callback) {
+      if (open().write(chunk)) callback();
+      else post.once('drain', () => callback());
+    },
+    final(callback) { open().end(callback); },
+  });
+  // A handler's destroy(err) is its failure, seen by finish() below, not an uncaught exception ending the runtime.
+  writable.on('error', () => {});
+  writable.setContentType = (type) => { contentType = String(type); };
+  return {
+    writable,
+    get started() { return post !== null; },
+    // The handler is done: the stream ends (ended for it if it did not end it) and the Runtime API's answer is awaited.
+    async finish() {
+      if (!writable.writableEnded) writable.end();
+      await finished(writable);
+      return answer;
+    },
+    // The handler failed after the stream began: its error goes in the trailers, then the body ends.
+    async fail(error) {
+      // What the handler wrote and the stream still holds is dropped: the body ends with the error now.
+      writable.destroy();
+      if (!post.writableEnded) {
+        post.addTrailers({
+          'Lambda-Runtime-Function-Error-Type': error.errorType,
+          'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(error)).toString('base64'),
+        });
+        post.end();
+      }
+      return answer;
+    },
+  };
+}
+
+async function runStreaming(handler, event, context, requestId) {
+  const stream = responseStream(requestId);
+  try {
+    await handler(event, stream.writable, context);
+    refused(await stream.finish());
+  } catch (err) {
+    const error = toError(err);
+    process.stdout.write(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}\n`);
+    refused(stream.started
+      ? await stream.fail(error)
+      : await request('POST', `/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(error),
+        { 'Lambda-Runtime-Function-Error-Type': error.errorType }));
+  }
+}
+
 function isEsm(file) {
   if (file.endsWith('.mjs')) return true;
   if (file.endsWith('.cjs')) return false;
@@ -269,6 +377,10 @@ async function main() {
     const text = next.body.toString('utf8');
     let event;
     try { event = text.length ? JSON.parse(text) : null; } catch { event = text; }
+    if (handler[STREAMING] === 'response') {
+      await runStreaming(handler, event, contextFor(headers), requestId);
+      continue;
+    }
     try {
       const result = await run(handler, event, contextFor(headers));
       const body = JSON.stringify(result === undefined ? null : result);
