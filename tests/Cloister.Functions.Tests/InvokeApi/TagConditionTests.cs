@@ -35,6 +35,10 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
     /// <summary>May tag a team=claims function with env=test and no other key, and untag env or scratch only.</summary>
     private const string EnvTaggerKey = "ASIAENVTAGGER0000001";
 
+    /// <summary>A role tagged team=claims allowed what AWS's ABAC example allows: functions whose team is the caller's.</summary>
+    private const string PrincipalTagKey = "ASIAPRINCIPALTAG0001";
+
+    private readonly string _home = Directory.CreateTempSubdirectory("cloister-lambda-abac-").FullName;
     private InvokeApiServer? _server;
 
     private Uri Url => _server!.Urls[0];
@@ -55,7 +59,11 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
             fixture.Service);
     }
 
-    public async Task DisposeAsync() => await _server!.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server!.DisposeAsync();
+        Directory.Delete(_home, recursive: true);
+    }
 
     [Fact]
     public async Task Invoke_ResourceTagMatchesTheAllowsCondition_200AndTheFunctionRuns()
@@ -85,9 +93,9 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
     {
         var name = await DeployAsync(team: null);
 
-        using var response = await SendAsync(ClaimsTeamKey, HttpMethod.Post, Invocations(name), "{}", dryRun: true);
+        var status = await DryRunAsync(ClaimsTeamKey, name);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
     [Fact]
@@ -96,11 +104,11 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
         var claims = await DeployAsync("claims");
         var payments = await DeployAsync("payments");
 
-        using var allowed = await SendAsync(ClaimsTeamKey, HttpMethod.Post, Invocations(claims + ":$LATEST"), "{}", dryRun: true);
-        using var refused = await SendAsync(ClaimsTeamKey, HttpMethod.Post, Invocations(payments + ":$LATEST"), "{}", dryRun: true);
+        var allowed = await DryRunAsync(ClaimsTeamKey, claims + ":$LATEST");
+        var refused = await DryRunAsync(ClaimsTeamKey, payments + ":$LATEST");
 
-        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, allowed);
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
     }
 
     [Fact]
@@ -110,11 +118,11 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
         var claims = await DeployAsync("claims");
 
         using var refused = await SendAsync(NotPaymentsKey, HttpMethod.Post, Invocations(payments), "{}", dryRun: true);
-        using var allowed = await SendAsync(NotPaymentsKey, HttpMethod.Post, Invocations(claims), "{}", dryRun: true);
+        var allowed = await DryRunAsync(NotPaymentsKey, claims);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal($"User: arn:aws:sts::{Account}:assumed-role/NotPayments/session is not authorized to perform: lambda:InvokeFunction on resource: {Arn(payments)} with an explicit deny in an identity-based policy", await MessageOf(refused));
-        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, allowed);
     }
 
     [Fact]
@@ -122,17 +130,46 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
     {
         var name = await DeployAsync("payments");
 
-        using var before = await SendAsync(ClaimsTeamKey, HttpMethod.Post, Invocations(name), "{}", dryRun: true);
+        var before = await DryRunAsync(ClaimsTeamKey, name);
         using var retagged = await SendAsync(AdminKey, HttpMethod.Post, Tags(name), """{"Tags":{"team":"claims"}}""");
-        using var after = await SendAsync(ClaimsTeamKey, HttpMethod.Post, Invocations(name), "{}", dryRun: true);
+        var after = await DryRunAsync(ClaimsTeamKey, name);
         using var untagged = await SendAsync(AdminKey, HttpMethod.Delete, Tags(name) + "?tagKeys=team", null);
-        using var afterUntag = await SendAsync(ClaimsTeamKey, HttpMethod.Post, Invocations(name), "{}", dryRun: true);
+        var afterUntag = await DryRunAsync(ClaimsTeamKey, name);
 
-        Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, before);
         Assert.Equal(HttpStatusCode.NoContent, retagged.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, after.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, after);
         Assert.Equal(HttpStatusCode.NoContent, untagged.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, afterUntag.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, afterUntag);
+    }
+
+    [Fact]
+    public async Task Invoke_ResourceTagEqualsThePrincipalsTag_OnlyTheCallersTeamsFunctions()
+    {
+        var claims = await DeployAsync("claims");
+        var payments = await DeployAsync("payments");
+
+        var allowed = await DryRunAsync(PrincipalTagKey, claims);
+        var refused = await DryRunAsync(PrincipalTagKey, payments);
+
+        Assert.Equal(HttpStatusCode.NoContent, allowed);
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliCallerOfAnotherTeam_AccessDeniedAsTheUserSeesIt()
+    {
+        var payments = await DeployAsync("payments");
+        var claims = await DeployAsync("claims");
+        var output = Path.Combine(_home, "out.json");
+        var endpoint = Url.ToString().TrimEnd('/');
+
+        var refused = await new AwsCli(_home, Region).RunAsync(ClaimsTeamKey, TestCallers.Secret, "lambda", "invoke", "--function-name", payments, "--endpoint-url", endpoint, output);
+        var (exitCode, _, error) = await new AwsCli(_home, Region).RunAsync(ClaimsTeamKey, TestCallers.Secret, "lambda", "invoke", "--function-name", claims, "--endpoint-url", endpoint, output);
+
+        Assert.Equal(254, refused.ExitCode);
+        Assert.Contains($"An error occurred (AccessDeniedException) when calling the Invoke operation: User: arn:aws:sts::{Account}:assumed-role/ClaimsTeam/session is not authorized to perform: lambda:InvokeFunction on resource: {Arn(payments)} because no identity-based policy allows the lambda:InvokeFunction action", refused.Error, StringComparison.Ordinal);
+        Assert.True(exitCode == 0, error);
     }
 
     [Fact]
@@ -213,6 +250,13 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
                  {"Effect":"Allow","Action":"lambda:UntagResource","Resource":"arn:aws:lambda:*:*:function:*",
                   "Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["env","scratch"]}}}]
                 """),
+            PrincipalTagKey => TestCallers.RoleSessionWith(
+                "PrincipalTagged",
+                """
+                [{"Effect":"Allow","Action":["lambda:InvokeFunction","lambda:GetFunction"],"Resource":"arn:aws:lambda:*:*:function:*",
+                  "Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}}]
+                """,
+                ImmutableDictionary<string, string>.Empty.Add("team", "claims")),
             _ => null,
         };
 
@@ -236,6 +280,13 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         using var answer = JsonDocument.Parse(await listed.Content.ReadAsStringAsync());
         return answer.RootElement.GetProperty("Tags").EnumerateObject().ToDictionary(t => t.Name, t => t.Value.GetString()!);
+    }
+
+    /// <summary>The status of a signed DryRun Invoke of <paramref name="function"/>: 204 when the caller may invoke it, else 403.</summary>
+    private async Task<HttpStatusCode> DryRunAsync(string keyId, string function)
+    {
+        using var response = await SendAsync(keyId, HttpMethod.Post, Invocations(function), "{}", dryRun: true);
+        return response.StatusCode;
     }
 
     /// <summary>A call signed for <c>lambda</c> with <paramref name="keyId"/>'s secret, as an SDK sends it.</summary>

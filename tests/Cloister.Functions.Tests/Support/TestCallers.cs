@@ -19,12 +19,13 @@ internal static class TestCallers
 
     /// <summary>
     /// The session <c>arn:aws:sts::ACCOUNT:assumed-role/{role}/session</c> signing with <see cref="Secret"/>, whose one
-    /// identity policy has <paramref name="statements"/> (a JSON array of statements).
+    /// identity policy has <paramref name="statements"/> (a JSON array of statements), its role tagged with
+    /// <paramref name="roleTags"/> (its <c>aws:PrincipalTag/KEY</c>s).
     /// </summary>
-    public static CallerIdentity RoleSessionWith(string role, string statements)
+    public static CallerIdentity RoleSessionWith(string role, string statements, ImmutableDictionary<string, string>? roleTags = null)
     {
         var policy = Parse($$"""{"Version":"2012-10-17","Statement":{{statements}}}""", PolicyKind.Identity);
-        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/{role}/session", $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
+        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/{role}/session", $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, roleTags ?? ImmutableDictionary<string, string>.Empty);
         return new CallerIdentity(principal, $"AROA{role.ToUpperInvariant()}:session", Secret, [policy], null, false);
     }
 
