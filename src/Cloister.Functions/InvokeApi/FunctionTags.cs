@@ -166,7 +166,7 @@ internal sealed partial class FunctionTags(LambdaService functions)
     }
 
     /// <summary>TagResource's <c>Tags</c>: a JSON object of strings, else Lambda's refusal.</summary>
-    private static InvocationResult? ReadTags(ReadOnlySpan<byte> body, string requestId, out Dictionary<string, string> tags)
+    internal static InvocationResult? ReadTags(ReadOnlySpan<byte> body, string requestId, out Dictionary<string, string> tags)
     {
         tags = new Dictionary<string, string>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });

@@ -39,7 +39,7 @@ public sealed class InvokeApiServer : IAsyncDisposable
             throw new ArgumentException("HTTPS listeners need a certificate.", nameof(options));
         }
 
-        var authorizer = options.Access is { } access ? new InvokeAuthorizer(access, options.Account, options.TimeProvider) : null;
+        var authorizer = options.Access is { } access ? new InvokeAuthorizer(access, options.Account, options.TimeProvider, functions) : null;
         var handler = new InvokeApiHandler(functions, authorizer, options.VpcOfSubnet);
 
         // The empty builder reads no configuration: the listeners are exactly the options' ones.

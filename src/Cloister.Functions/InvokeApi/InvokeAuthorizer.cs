@@ -18,11 +18,15 @@ namespace Cloister.Functions.InvokeApi;
 /// is the caller's, then the operation's action (<c>lambda:InvokeFunction</c>, <c>lambda:GetFunction</c>...) on the
 /// function's ARN (<c>*</c> for an operation on no function) with the caller's policies, the function's (or its alias's
 /// or version's) resource-based policy and the endpoint's policy, combined by <see cref="IamAccess"/>. An operation
-/// Cloister does not serve is refused even when IAM allows it, as an operation the caller may not use.
+/// Cloister does not serve is refused even when IAM allows it, as an operation the caller may not use. The request
+/// context carries the tag keys Lambda sets (<see cref="AddTagKeys"/>).
 /// </summary>
-internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext account, TimeProvider time)
+internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext account, TimeProvider time, LambdaService functions)
 {
     private const string Latest = "$LATEST";
+    private const string ResourceTagPrefix = "aws:ResourceTag/";
+    private const string RequestTagPrefix = "aws:RequestTag/";
+    private const string TagKeys = "aws:TagKeys";
 
     /// <summary>Null when the call may go on, else Lambda's refusal (403, nothing runs).</summary>
     /// <param name="context">The call.</param>
@@ -81,6 +85,7 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
             RequestedRegion = account.Region,
         };
         request.SetOrigin(origin);
+        AddTagKeys(request, context.Request, body, operation, name);
 
         // Lambda keeps one policy per qualifier; $LATEST is the function's own.
         var functionPolicy = name is null ? null : access.FunctionPolicies.GetValueOrDefault(FunctionPolicies.Key(name, qualifier is null or Latest ? null : qualifier));
@@ -91,6 +96,42 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
         }
 
         return operation.Served ? null : NotServed(caller.Arn, operation.Action, resource);
+    }
+
+    /// <summary>
+    /// The tag keys of the call, as Lambda's service authorization reference lists them: <c>aws:ResourceTag/KEY</c> for
+    /// each tag the named function has at this moment (the function resource type's key, so every operation on a
+    /// function, an alias's or version's ARN included: Lambda keeps tags on the function only); for TagResource
+    /// <c>aws:RequestTag/KEY</c> for each tag of the body and <c>aws:TagKeys</c> their keys; for UntagResource
+    /// <c>aws:TagKeys</c> the <c>tagKeys</c> of the query. A TagResource body the operation will refuse gives neither.
+    /// </summary>
+    private void AddTagKeys(RequestContext request, HttpRequest http, ReadOnlySpan<byte> body, LambdaOperation operation, string? name)
+    {
+        if (name is not null && functions.Deployed(name) is { } function)
+        {
+            foreach (var (key, value) in function.Tags)
+            {
+                request.Set(ResourceTagPrefix + key, value);
+            }
+        }
+
+        if (operation.Name == LambdaOperation.TagResource && FunctionTags.ReadTags(body, string.Empty, out var given) is null)
+        {
+            request.SetEmpty(TagKeys);
+            foreach (var (key, value) in given)
+            {
+                request.Set(RequestTagPrefix + key, value);
+                request.Add(TagKeys, key);
+            }
+        }
+        else if (operation.Name == LambdaOperation.UntagResource && http.Query.TryGetValue("tagKeys", out var keys))
+        {
+            request.SetEmpty(TagKeys);
+            foreach (var key in keys.OfType<string>())
+            {
+                request.Add(TagKeys, key);
+            }
+        }
     }
 
     /// <summary>The resource an operation is on: the function's ARN, qualified when the call names a qualifier; <c>*</c> for none.</summary>

@@ -14,10 +14,18 @@ internal static class TestCallers
     /// The session <c>arn:aws:sts::ACCOUNT:assumed-role/{role}/session</c> signing with <see cref="Secret"/>, whose one
     /// identity policy allows <paramref name="actions"/> (a JSON string or array) on every resource.
     /// </summary>
-    public static CallerIdentity RoleSession(string role, string actions)
+    public static CallerIdentity RoleSession(string role, string actions) =>
+        RoleSessionWith(role, $$"""[{"Effect":"Allow","Action":{{actions}},"Resource":"*"}]""");
+
+    /// <summary>
+    /// The session <c>arn:aws:sts::ACCOUNT:assumed-role/{role}/session</c> signing with <see cref="Secret"/>, whose one
+    /// identity policy has <paramref name="statements"/> (a JSON array of statements), its role tagged with
+    /// <paramref name="roleTags"/> (its <c>aws:PrincipalTag/KEY</c>s).
+    /// </summary>
+    public static CallerIdentity RoleSessionWith(string role, string statements, ImmutableDictionary<string, string>? roleTags = null)
     {
-        var policy = Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":{{actions}},"Resource":"*"}]}""", PolicyKind.Identity);
-        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/{role}/session", $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
+        var policy = Parse($$"""{"Version":"2012-10-17","Statement":{{statements}}}""", PolicyKind.Identity);
+        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/{role}/session", $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, roleTags ?? ImmutableDictionary<string, string>.Empty);
         return new CallerIdentity(principal, $"AROA{role.ToUpperInvariant()}:session", Secret, [policy], null, false);
     }
 
