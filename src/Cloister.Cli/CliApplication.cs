@@ -30,6 +30,14 @@ internal static class CliApplication
     /// <summary>The exit code of <c>path</c>, <c>exec</c> and <c>policy eval</c> when their arguments are wrong.</summary>
     public const int BadArgumentsExitCode = 2;
 
+    /// <summary>
+    /// The exit code of every verb that needs ready stacks (<c>status</c>, <c>outputs</c>, <c>invoke</c>, <c>exec</c>,
+    /// <c>path</c>, and the <c>logs</c> verbs when there are no logs) when none is: none runs, they are still coming up, or
+    /// their host died. LSB's "program is not running" status; 1 and 2 already mean something to <c>path</c> (no path, bad
+    /// arguments) and <c>exec</c> (its command's own exit code).
+    /// </summary>
+    public const int NotRunningExitCode = 3;
+
     /// <summary>The usage line of a verb that exits with <see cref="BadArgumentsExitCode"/> on bad arguments; null for the others.</summary>
     private static string? UsageOf(Command command) => command.Name switch
     {

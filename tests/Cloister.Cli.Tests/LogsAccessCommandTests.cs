@@ -40,8 +40,31 @@ public sealed class LogsAccessCommandTests
             Assert.Equal(0, exitCode);
             Assert.Equal("line one\nline two\n", output.Replace("\r\n", "\n", StringComparison.Ordinal));
             Assert.Equal(0, allExit);
-            Assert.Contains("zzzzzzzzzz_dev other", all, StringComparison.Ordinal);
-            Assert.Contains("a1b2c3d4e5_dev line one", all, StringComparison.Ordinal);
+            Assert.Equal("a1b2c3d4e5/dev line one\na1b2c3d4e5/dev line two\nzzzzzzzzzz/dev other\n", all.Replace("\r\n", "\n", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(state.Root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("a1b2c3d4e5/*")]
+    [InlineData("a1b2?3d4e5")]
+    [InlineData("../a1b2c3d4e5_dev")]
+    public async Task Invoke_NameThatIsNoApiOrStage_RefusedPointingToNoName(string name)
+    {
+        // Before, the name went into the file pattern: '*' printed every stage's lines without saying whose they were.
+        var state = await WithLogsAsync(("a1b2c3d4e5_dev", "line\n"));
+        try
+        {
+            var (exitCode, output) = await RunAsync(state, name);
+
+            Assert.Equal(2, exitCode);
+            Assert.Equal(
+                $"cloister logs access: '{name}' is no API id or {{apiId}}/{{stage}}; leave NAME out to print every API's and stage's access log, each line after its {{apiId}}/{{stage}}.",
+                output.Trim());
         }
         finally
         {
@@ -72,7 +95,7 @@ public sealed class LogsAccessCommandTests
     {
         var (exitCode, output) = await RunAsync(new StatePaths("/nonexistent-cloister"), "a1b2c3d4e5");
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(CliApplication.NotRunningExitCode, exitCode);
         Assert.Contains("No access logs", output, StringComparison.Ordinal);
     }
 

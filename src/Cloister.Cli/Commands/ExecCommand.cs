@@ -35,9 +35,9 @@ internal static class ExecCommand
                 return CliApplication.BadArgumentsExitCode;
             }
 
-            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name!, error, out var sandbox, out var host))
+            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), "exec", name!, error, out var exitCode, out var sandbox, out var host))
             {
-                return 2;
+                return exitCode;
             }
 
             var start = HostCommand.StartInfo(sandbox, host, argv);

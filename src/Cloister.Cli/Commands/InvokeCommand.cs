@@ -31,13 +31,13 @@ internal static class InvokeCommand
             if (response is null)
             {
                 await error.WriteLineAsync("cloister invoke: " + StackChannel.NotRunning(state)).ConfigureAwait(false);
-                return 1;
+                return StackChannel.ExitCodeOf(response);
             }
 
             if (!response.Ok || response.Invocation is not { } reply)
             {
                 await error.WriteLineAsync("cloister invoke: " + StackChannel.Problem(state, response)).ConfigureAwait(false);
-                return 1;
+                return StackChannel.ExitCodeOf(response);
             }
 
             if (reply.ErrorType is { } refused)

@@ -17,11 +17,11 @@ internal static class OutputsCommand
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var state = StatePaths.FromEnvironment();
-            var (status, problem) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
+            var (status, problem, exitCode) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
             if (status is null)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("cloister outputs: " + problem).ConfigureAwait(false);
-                return 1;
+                return exitCode;
             }
 
             if (parse.GetValue(json))

@@ -47,9 +47,9 @@ internal static class PathCommand
             }
 
             var paths = state();
-            if (!SandboxLookup.TryFindHost(paths, source!, error, out var sandbox, out var host))
+            if (!SandboxLookup.TryFindHost(paths, "path", source!, error, out var exitCode, out var sandbox, out var host))
             {
-                return 2;
+                return exitCode;
             }
 
             var model = RuntimeState.ReadModel(paths.Runtime);

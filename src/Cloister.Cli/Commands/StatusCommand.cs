@@ -17,11 +17,11 @@ internal static class StatusCommand
         {
             var state = StatePaths.FromEnvironment();
             var output = parse.InvocationConfiguration.Output;
-            var (status, problem) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
+            var (status, problem, exitCode) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
             if (status is null)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("cloister status: " + problem).ConfigureAwait(false);
-                return 1;
+                return exitCode;
             }
 
             if (parse.GetValue(json))

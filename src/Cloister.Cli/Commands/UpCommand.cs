@@ -157,7 +157,7 @@ internal static class UpCommand
 
         // Not cancelled by Ctrl-C: the stacks are up, and the wait below takes the interrupt and tears them down (a
         // cancelled request here ended up with an exception and left them running). The request has its own timeout.
-        var (status, statusProblem) = await StackChannel.ReadyStatusAsync(state, CancellationToken.None).ConfigureAwait(false);
+        var (status, statusProblem, _) = await StackChannel.ReadyStatusAsync(state, CancellationToken.None).ConfigureAwait(false);
         if (status is not null)
         {
             OutputsCommand.Render(console, status);
