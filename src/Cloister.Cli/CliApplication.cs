@@ -11,7 +11,9 @@ internal static class CliApplication
     {
         var root = new RootCommand(
             "Cloister runs the AWS private serverless API architecture on one Linux machine: VPCs, security groups, " +
-            "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox.");
+            "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox. " +
+            "State lives in $CLOISTER_HOME (default ./" + Model.StatePaths.DefaultFolderName + "). A verb that needs running stacks exits " +
+            $"{NotRunningExitCode} when there are none, naming what to run (./cloister up).");
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());

@@ -14,7 +14,7 @@ internal static class DownCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var verb = new Command("down", "Tear the running stacks and their sandbox down; nothing is left behind.");
+        var verb = new Command("down", "Tear the running stacks and their sandbox down, or remove what a stack host that died left; nothing is left behind.");
         verb.SetAction((parse, cancellationToken) => StopAsync(
             StatePaths.FromEnvironment(),
             CliConsole.For(parse.InvocationConfiguration.Output),

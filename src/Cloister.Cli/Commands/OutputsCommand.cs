@@ -12,7 +12,7 @@ internal static class OutputsCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print {\"Stacks\":[{\"StackName\",\"Outputs\":[...]}]} as describe-stacks does." };
+        var json = new Option<bool>("--json") { Description = "Print {\"Stacks\":[{\"StackName\",\"StackId\",\"StackStatus\",\"Outputs\":[...]}]} as aws cloudformation describe-stacks does." };
         var verb = new Command("outputs", "Show the running stacks' Outputs.") { json };
         verb.SetAction(async (parse, cancellationToken) =>
         {

@@ -12,7 +12,7 @@ internal static class StatusCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
-        var verb = new Command("status", "Show the running stacks: resources, addresses, health.") { json };
+        var verb = new Command("status", "Show the running stacks: resources, hosts and services with their addresses and health, functions, load balancer targets.") { json };
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var state = StatePaths.FromEnvironment();
