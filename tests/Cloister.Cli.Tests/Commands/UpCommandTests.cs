@@ -36,7 +36,7 @@ public sealed class UpCommandTests : IAsyncLifetime
         Assert.Contains("cloister up: interrupted; nothing was left running.", error, StringComparison.Ordinal);
         Assert.Empty(await _cli.LeftoversAsync());
         var status = await _cli.RunAsync("status");
-        Assert.Equal(1, status.ExitCode);
+        Assert.Equal(CliApplication.NotRunningExitCode, status.ExitCode);
         Assert.Contains("no stacks are running", status.Error, StringComparison.Ordinal);
     }
 
