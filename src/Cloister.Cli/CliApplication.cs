@@ -11,7 +11,9 @@ internal static class CliApplication
     {
         var root = new RootCommand(
             "Cloister runs the AWS private serverless API architecture on one Linux machine: VPCs, security groups, " +
-            "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox.");
+            "Route 53 Resolver, a private API Gateway, Lambda functions and DynamoDB tables, for real, in a sandbox. " +
+            "State lives in $CLOISTER_HOME (default ./" + Model.StatePaths.DefaultFolderName + "). A verb that needs running stacks exits " +
+            $"{NotRunningExitCode} when there are none, naming what to run (./cloister up).");
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
@@ -29,6 +31,14 @@ internal static class CliApplication
 
     /// <summary>The exit code of <c>path</c>, <c>exec</c> and <c>policy eval</c> when their arguments are wrong.</summary>
     public const int BadArgumentsExitCode = 2;
+
+    /// <summary>
+    /// The exit code of every verb that needs ready stacks (<c>status</c>, <c>outputs</c>, <c>invoke</c>, <c>exec</c>,
+    /// <c>path</c>, and the <c>logs</c> verbs when there are no logs) when none is: none runs, they are still coming up, or
+    /// their host died. LSB's "program is not running" status; 1 and 2 already mean something to <c>path</c> (no path, bad
+    /// arguments) and <c>exec</c> (its command's own exit code).
+    /// </summary>
+    public const int NotRunningExitCode = 3;
 
     /// <summary>The usage line of a verb that exits with <see cref="BadArgumentsExitCode"/> on bad arguments; null for the others.</summary>
     private static string? UsageOf(Command command) => command.Name switch

@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace Cloister.Cli.Tests;
 
 public sealed class CliApplicationTests
@@ -22,6 +24,76 @@ public sealed class CliApplicationTests
             Assert.Contains(verb, output, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>Every verb and sub-verb a user can ask <c>--help</c> of, as the words typed (<c>logs access</c>).</summary>
+    public static TheoryData<string> Verbs()
+    {
+        var verbs = new TheoryData<string>();
+        void Add(Command command, string path)
+        {
+            foreach (var verb in command.Subcommands.Where(c => !c.Hidden))
+            {
+                verbs.Add((path + " " + verb.Name).Trim());
+                Add(verb, path + " " + verb.Name);
+            }
+        }
+
+        Add(CliApplication.Build(), string.Empty);
+        return verbs;
+    }
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
+    public async Task RunAsync_VerbHelp_DescribesTheVerbAndNamesEveryOptionAndArgument(string verb)
+    {
+        var command = verb.Split(' ').Aggregate((Command)CliApplication.Build(), (parent, name) => parent.Subcommands.Single(c => c.Name == name));
+
+        var (exitCode, output, _) = await CliRunner.RunAsync([.. verb.Split(' '), "--help"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(command.Description!, Unwrapped(output), StringComparison.Ordinal);
+        foreach (var option in command.Options.Where(o => !o.Hidden))
+        {
+            Assert.Contains(option.Name, output, StringComparison.Ordinal);
+            Assert.All(option.Aliases, alias => Assert.Contains(alias, output, StringComparison.Ordinal));
+            Assert.False(string.IsNullOrWhiteSpace(option.Description), $"{verb} {option.Name} has no description");
+        }
+
+        foreach (var argument in command.Arguments.Where(a => !a.Hidden))
+        {
+            Assert.Contains($"<{argument.Name}>", output, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(argument.Description), $"{verb} <{argument.Name}> has no description");
+        }
+    }
+
+    [Theory]
+    [InlineData("exec", "cloister exec --from HOST -- CMD [ARG...]", "Required.")]
+    [InlineData("path", "Exit 0 path found, 1 none, 2 bad arguments.", "Required. TARGET[:PORT]")]
+    [InlineData("policy eval", "Exit 0 Allow, 1 deny, 2 malformed", "Required. The policy document")]
+    [InlineData("up", "without --detach stay until Ctrl-C, then take everything down", "repeat for several")]
+    [InlineData("outputs", "Outputs", "\"StackId\",\"StackStatus\"")]
+    [InlineData("logs access", "access log lines", "Leave it out for every API and stage")]
+    public async Task RunAsync_VerbHelp_SaysWhatTheVerbReallyTakesAndExitsWith(string verb, string description, string option)
+    {
+        // Before: exec's and path's help made --from (and path's --to) look optional, never named exit codes, and
+        // outputs --json left out StackId and StackStatus, which it prints.
+        var (_, output, _) = await CliRunner.RunAsync([.. verb.Split(' '), "--help"]);
+
+        Assert.Contains(description, Unwrapped(output), StringComparison.Ordinal);
+        Assert.Contains(option, Unwrapped(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_RootHelp_NamesTheStateFolderAndTheNotRunningExitCode()
+    {
+        var (_, output, _) = await CliRunner.RunAsync("--help");
+
+        Assert.Contains("$CLOISTER_HOME (default ./.cloister)", Unwrapped(output), StringComparison.Ordinal);
+        Assert.Contains($"exits {CliApplication.NotRunningExitCode} when there are none, naming what to run (./cloister up)", Unwrapped(output), StringComparison.Ordinal);
+    }
+
+    /// <summary>The help with the line breaks and indentation its layout adds between words undone.</summary>
+    private static string Unwrapped(string help) => System.Text.RegularExpressions.Regex.Replace(help, @"\s*\n\s*", " ");
 
     [Fact]
     public async Task RunAsync_UnknownVerb_FailsWithError()

@@ -40,8 +40,85 @@ public sealed class LogsAccessCommandTests
             Assert.Equal(0, exitCode);
             Assert.Equal("line one\nline two\n", output.Replace("\r\n", "\n", StringComparison.Ordinal));
             Assert.Equal(0, allExit);
-            Assert.Contains("zzzzzzzzzz_dev other", all, StringComparison.Ordinal);
-            Assert.Contains("a1b2c3d4e5_dev line one", all, StringComparison.Ordinal);
+            Assert.Equal("a1b2c3d4e5/dev line one\na1b2c3d4e5/dev line two\nzzzzzzzzzz/dev other\n", all.Replace("\r\n", "\n", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(state.Root, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Invoke_FollowEveryStage_InterleavesLinesAsTheyArriveAfterTheirApiAndStage()
+    {
+        // Every API's log as one stream, as aws logs tail --follow shows a group's streams: in the order lines come.
+        var state = await WithLogsAsync(("a1b2c3d4e5_dev", "old\n"), ("zzzzzzzzzz_prod", string.Empty));
+        using var output = new StringWriter();
+        var synchronized = TextWriter.Synchronized(output);
+        using var interrupt = new CancellationTokenSource();
+        var root = new RootCommand { LogsAccessCommand.Create(() => state) };
+        var running = root.Parse(["access", "--follow"]).InvokeAsync(new InvocationConfiguration { Output = synchronized, Error = TextWriter.Null }, interrupt.Token);
+        try
+        {
+            await WrittenAsync(synchronized, output, "a1b2c3d4e5/dev old\n");
+            foreach (var (file, line, expected) in new[] { ("zzzzzzzzzz_prod", "first", "zzzzzzzzzz/prod first\n"), ("a1b2c3d4e5_dev", "second", "a1b2c3d4e5/dev second\n"), ("zzzzzzzzzz_prod", "third", "zzzzzzzzzz/prod third\n") })
+            {
+                await File.AppendAllTextAsync(Path.Combine(state.AccessLogs, file + ".log"), line + "\n");
+                await WrittenAsync(synchronized, output, expected);
+            }
+
+            await interrupt.CancelAsync();
+
+            Assert.Equal(0, await running);
+            Assert.Equal("a1b2c3d4e5/dev old\nzzzzzzzzzz/prod first\na1b2c3d4e5/dev second\nzzzzzzzzzz/prod third\n", output.ToString().ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            await interrupt.CancelAsync();
+            await running;
+            Directory.Delete(state.Root, recursive: true);
+        }
+    }
+
+    /// <summary>Waits (up to 10 s) until what was written ends with <paramref name="expected"/>.</summary>
+    private static async Task WrittenAsync(TextWriter synchronized, StringWriter output, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            string text;
+            lock (synchronized)
+            {
+                text = output.ToString().ReplaceLineEndings("\n");
+            }
+
+            if (text.EndsWith(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"never wrote '{expected.Trim()}'; wrote: {text}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("a1b2c3d4e5/*")]
+    [InlineData("a1b2?3d4e5")]
+    [InlineData("../a1b2c3d4e5_dev")]
+    public async Task Invoke_NameThatIsNoApiOrStage_RefusedPointingToNoName(string name)
+    {
+        // Before, the name went into the file pattern: '*' printed every stage's lines without saying whose they were.
+        var state = await WithLogsAsync(("a1b2c3d4e5_dev", "line\n"));
+        try
+        {
+            var (exitCode, output) = await RunAsync(state, name);
+
+            Assert.Equal(2, exitCode);
+            Assert.Equal(
+                $"cloister logs access: '{name}' is no API id or {{apiId}}/{{stage}}; leave NAME out to print every API's and stage's access log, each line after its {{apiId}}/{{stage}}.",
+                output.Trim());
         }
         finally
         {
@@ -72,7 +149,7 @@ public sealed class LogsAccessCommandTests
     {
         var (exitCode, output) = await RunAsync(new StatePaths("/nonexistent-cloister"), "a1b2c3d4e5");
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(CliApplication.NotRunningExitCode, exitCode);
         Assert.Contains("No access logs", output, StringComparison.Ordinal);
     }
 

@@ -57,7 +57,7 @@ public sealed class LogsDnsCommandTests : IDisposable
 
         var exitCode = await root.Parse(["dns"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(CliApplication.NotRunningExitCode, exitCode);
         Assert.Empty(output.ToString());
         Assert.Contains($"No Route 53 Resolver query logs under {state.DnsLogs}", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation", error.ToString(), StringComparison.Ordinal);

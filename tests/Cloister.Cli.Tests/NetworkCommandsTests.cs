@@ -58,12 +58,13 @@ public sealed class NetworkCommandsTests
     }
 
     [Fact]
-    public async Task RunAsync_PathWithoutRunningSandbox_ExitsWithTwoAndSaysSo()
+    public async Task RunAsync_PathWithoutRunningSandbox_ExitsWithNotRunningAndSaysSo()
     {
-        // The tests' working directory has no .cloister/runtime/sandbox.json.
+        // The tests' working directory has no .cloister/runtime/sandbox.json. Before: exit 2, path's bad-arguments code.
         var (exitCode, _, error) = await CliRunner.RunAsync("path", "--from", "a1", "--to", "b1:80");
 
-        Assert.Equal(2, exitCode);
-        Assert.Contains("No sandbox is running", error, StringComparison.Ordinal);
+        Assert.Equal(CliApplication.NotRunningExitCode, exitCode);
+        Assert.StartsWith("cloister path: ", error, StringComparison.Ordinal);
+        Assert.Contains("./cloister up", error, StringComparison.Ordinal);
     }
 }

@@ -14,7 +14,7 @@ internal static class DownCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var verb = new Command("down", "Tear the running stacks and their sandbox down; nothing is left behind.");
+        var verb = new Command("down", "Tear the running stacks and their sandbox down, or remove what a stack host that died left; nothing is left behind.");
         verb.SetAction((parse, cancellationToken) => StopAsync(
             StatePaths.FromEnvironment(),
             CliConsole.For(parse.InvocationConfiguration.Output),
@@ -47,7 +47,17 @@ internal static class DownCommand
         }
 
         var removed = await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
-        console.MarkupLine(removed ? "Removed the leftovers of a stack host that is no longer running." : "Nothing is running.");
+
+        // Exit 0 either way: down is done when nothing runs, as delete-stack of a stack that is gone succeeds.
+        if (removed)
+        {
+            console.MarkupLine("Removed the leftovers of a stack host that is no longer running.");
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"Nothing is running in {state.Root}; nothing to take down.");
+        }
+
         return 0;
     }
 }

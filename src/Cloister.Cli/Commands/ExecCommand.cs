@@ -14,9 +14,9 @@ internal static class ExecCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = SandboxLookup.HostDescription };
+        var from = new Option<string?>("--from") { Description = "Required. " + SandboxLookup.HostDescription };
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
-        var verb = new Command("exec", "Run a command as if on a host of the sandbox: its network, DNS, host name and CA bundle.") { from, command };
+        var verb = new Command("exec", "Run a command as if on a host of the sandbox (its network, DNS, host name and CA bundle): cloister exec --from HOST -- CMD [ARG...]. The exit code is CMD's; 2 when the arguments or HOST are wrong.") { from, command };
         verb.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -35,9 +35,9 @@ internal static class ExecCommand
                 return CliApplication.BadArgumentsExitCode;
             }
 
-            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), name!, error, out var sandbox, out var host))
+            if (!SandboxLookup.TryFindHost(StatePaths.FromEnvironment(), "exec", name!, error, out var exitCode, out var sandbox, out var host))
             {
-                return 2;
+                return exitCode;
             }
 
             var start = HostCommand.StartInfo(sandbox, host, argv);

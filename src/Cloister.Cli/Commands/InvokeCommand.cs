@@ -14,7 +14,7 @@ internal static class InvokeCommand
         var function = new Argument<string>("function") { Description = "The function: name, logical id's generated name or ARN, with :ALIAS or :VERSION to invoke one." };
         var payload = new Option<string?>("--payload") { Description = "The event, as JSON (default {})." };
         var type = new Option<string?>("--invocation-type") { Description = "RequestResponse (default), Event or DryRun." };
-        var verb = new Command("invoke", "Invoke a deployed function and print its response.") { function, payload, type };
+        var verb = new Command("invoke", "Invoke a deployed function as aws lambda invoke does: its response on standard output, StatusCode, ExecutedVersion and RequestId on standard error; exit 1 on a function error or when Lambda refuses the call.") { function, payload, type };
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var state = StatePaths.FromEnvironment();
@@ -31,13 +31,13 @@ internal static class InvokeCommand
             if (response is null)
             {
                 await error.WriteLineAsync("cloister invoke: " + StackChannel.NotRunning(state)).ConfigureAwait(false);
-                return 1;
+                return StackChannel.ExitCodeOf(response);
             }
 
             if (!response.Ok || response.Invocation is not { } reply)
             {
                 await error.WriteLineAsync("cloister invoke: " + StackChannel.Problem(state, response)).ConfigureAwait(false);
-                return 1;
+                return StackChannel.ExitCodeOf(response);
             }
 
             if (reply.ErrorType is { } refused)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cloister.Model;
 
 namespace Cloister.Cli.Commands;
 
@@ -19,4 +20,29 @@ internal static class LogsCommand
     /// </summary>
     public static Task WaitingAsync(TextWriter error, string noLogs) =>
         error.WriteLineAsync($"{noLogs} Waiting for them to be written (Ctrl-C stops).");
+
+    /// <summary>
+    /// Ends a verb that has nothing to print (without <c>--follow</c>): <paramref name="noLogs"/> and exit 1; but when
+    /// there are no logs of any kind (<paramref name="noneAtAll"/>) and no stacks are ready, so nothing could have written
+    /// any, also the line of every verb that needs running stacks (<c>cloister logs VERB: no stacks are running in DIR;
+    /// start them with ./cloister up.</c>) and <see cref="CliApplication.NotRunningExitCode"/>. Logs of stacks taken down
+    /// stay readable, as CloudWatch keeps a deleted stack's log groups.
+    /// </summary>
+    public static async Task<int> NothingToPrintAsync(string verb, StatePaths state, string noLogs, bool noneAtAll, TextWriter error, CancellationToken cancellationToken)
+    {
+        await error.WriteLineAsync(noLogs).ConfigureAwait(false);
+        if (!noneAtAll)
+        {
+            return 1;
+        }
+
+        var (_, problem, exitCode) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
+        if (exitCode != CliApplication.NotRunningExitCode)
+        {
+            return 1;
+        }
+
+        await error.WriteLineAsync($"cloister logs {verb}: {problem}").ConfigureAwait(false);
+        return exitCode;
+    }
 }

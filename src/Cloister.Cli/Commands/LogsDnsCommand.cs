@@ -18,14 +18,14 @@ internal static class LogsDnsCommand
         var command = new Command("dns", "Print Route 53 Resolver query logs (JSON lines, Route 53's format).") { follow };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var folder = (state ?? (() => StatePaths.FromEnvironment()))().DnsLogs;
+            var paths = (state ?? (() => StatePaths.FromEnvironment()))();
+            var folder = paths.DnsLogs;
             var output = parse.InvocationConfiguration.Output;
             if (!HasLogFiles(folder))
             {
                 if (!parse.GetValue(follow))
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync(NoLogs(folder)).ConfigureAwait(false);
-                    return 1;
+                    return await LogsCommand.NothingToPrintAsync("dns", paths, NoLogs(folder), noneAtAll: true, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
                 }
 
                 await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, NoLogs(folder)).ConfigureAwait(false);

@@ -31,16 +31,17 @@ internal static class LogsFunctionCommand
                 return 2;
             }
 
-            var folder = state().FunctionLogs;
+            var paths = state();
+            var folder = paths.FunctionLogs;
             var path = Path.Combine(folder, function + ".log");
             var output = parse.InvocationConfiguration.Output;
             if (!File.Exists(path))
             {
-                var noLogs = NoLogs(folder, parse.GetValue(name)!, path);
+                var others = LoggedFunctions(folder);
+                var noLogs = NoLogs(parse.GetValue(name)!, path, others);
                 if (!parse.GetValue(follow))
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync(noLogs).ConfigureAwait(false);
-                    return 1;
+                    return await LogsCommand.NothingToPrintAsync("function", paths, noLogs, others.Count == 0, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
                 }
 
                 await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, noLogs).ConfigureAwait(false);
@@ -56,15 +57,15 @@ internal static class LogsFunctionCommand
     /// Why nothing is printed, with the functions that do have logs (a mistyped name is then seen at once), as
     /// <c>logs access</c> names the APIs and stages that have some.
     /// </summary>
-    private static string NoLogs(string folder, string given, string path)
-    {
-        var others = Directory.Exists(folder)
-            ? Directory.GetFiles(folder, "*.log").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
-            : [];
-        return others.Count == 0
+    private static string NoLogs(string given, string path, List<string> others) =>
+        others.Count == 0
             ? $"No logs for function {given} ({path}); no function has written logs yet."
             : $"No logs for function {given} ({path}); there are logs of {string.Join(", ", others)}.";
-    }
+
+    /// <summary>The functions that have written logs under <paramref name="folder"/>, by name.</summary>
+    private static List<string> LoggedFunctions(string folder) => Directory.Exists(folder)
+        ? Directory.GetFiles(folder, "*.log").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
+        : [];
 
     /// <summary>
     /// The function a user names as <c>aws logs tail</c> and <c>aws lambda</c> do — its name, its log group

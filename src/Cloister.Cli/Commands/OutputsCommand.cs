@@ -12,16 +12,16 @@ internal static class OutputsCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print {\"Stacks\":[{\"StackName\",\"Outputs\":[...]}]} as describe-stacks does." };
+        var json = new Option<bool>("--json") { Description = "Print {\"Stacks\":[{\"StackName\",\"StackId\",\"StackStatus\",\"Outputs\":[...]}]} as aws cloudformation describe-stacks does." };
         var verb = new Command("outputs", "Show the running stacks' Outputs.") { json };
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var state = StatePaths.FromEnvironment();
-            var (status, problem) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
+            var (status, problem, exitCode) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
             if (status is null)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("cloister outputs: " + problem).ConfigureAwait(false);
-                return 1;
+                return exitCode;
             }
 
             if (parse.GetValue(json))

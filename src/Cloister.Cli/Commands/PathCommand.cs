@@ -24,11 +24,11 @@ internal static class PathCommand
     public static Command Create(Func<StatePaths>? state = null)
     {
         state ??= () => StatePaths.FromEnvironment();
-        var from = new Option<string?>("--from") { Description = SandboxLookup.HostDescription };
-        var to = new Option<string?>("--to") { Description = "TARGET[:PORT]: a host, an IP address or a DNS name (resolved as the source host would). Port 443 when omitted." };
+        var from = new Option<string?>("--from") { Description = "Required. " + SandboxLookup.HostDescription };
+        var to = new Option<string?>("--to") { Description = "Required. TARGET[:PORT]: a host, an IP address or a DNS name (resolved as the source host would). Port 443 when omitted." };
         var protocol = new Option<string>("--protocol") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
         var json = new Option<bool>("--json") { Description = "Print the analysis as JSON." };
-        var verb = new Command("path", "Is there a network path from a host to a target? The hops, or the component that blocks it.")
+        var verb = new Command("path", "Is there a network path from a host to a target? The hops, or the component that blocks it. Exit 0 path found, 1 none, 2 bad arguments.")
         {
             from, to, protocol, json,
         };
@@ -47,9 +47,9 @@ internal static class PathCommand
             }
 
             var paths = state();
-            if (!SandboxLookup.TryFindHost(paths, source!, error, out var sandbox, out var host))
+            if (!SandboxLookup.TryFindHost(paths, "path", source!, error, out var exitCode, out var sandbox, out var host))
             {
-                return 2;
+                return exitCode;
             }
 
             var model = RuntimeState.ReadModel(paths.Runtime);

@@ -23,9 +23,9 @@ internal static class PolicyEvalCommand
     /// <summary>Creates <c>policy</c> with its <c>eval</c> verb.</summary>
     public static Command Create()
     {
-        var policyOption = new Option<FileInfo>("--policy") { Description = "The policy document (JSON file)." };
+        var policyOption = new Option<FileInfo>("--policy") { Description = "Required. The policy document (JSON file)." };
         var actionOption = new Option<string>("--action") { Description = "The action, e.g. execute-api:Invoke.", DefaultValueFactory = _ => "execute-api:Invoke" };
-        var resourceOption = new Option<string>("--resource") { Description = "The resource ARN, e.g. arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim." };
+        var resourceOption = new Option<string>("--resource") { Description = "Required. The resource ARN, e.g. arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/claim." };
         var contextOption = new Option<string[]>("--context") { Description = "A condition key, KEY=VALUE; repeat a key for a multi-valued key." };
         var principalOption = new Option<string?>("--principal") { Description = "The caller: an IAM ARN or account id, service:NAME, federated:NAME; anonymous when omitted." };
         var kindOption = new Option<string>("--kind")
@@ -37,7 +37,7 @@ internal static class PolicyEvalCommand
         kindOption.AcceptOnlyFromAmong("api", "resource", "authorizer", "endpoint");
         var jsonOption = new Option<bool>("--json") { Description = "Print the decision as JSON." };
 
-        var eval = new Command("eval", "Evaluate a policy against one request and print the decision and the deciding statements.")
+        var eval = new Command("eval", "Evaluate a policy against one request and print the decision and the deciding statements. Exit 0 Allow, 1 deny, 2 malformed policy or request.")
         {
             policyOption, actionOption, resourceOption, contextOption, principalOption, kindOption, jsonOption,
         };

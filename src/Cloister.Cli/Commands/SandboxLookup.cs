@@ -15,17 +15,30 @@ internal static class SandboxLookup
     /// <summary>What <c>exec</c> and <c>path</c> say when <c>--from</c> is missing.</summary>
     public const string FromRequired = "--from is required: a host's logical id, Name tag, id or address, or a function's name.";
 
-    /// <summary>Reads the sandbox description and finds <paramref name="name"/>; writes why not to <paramref name="error"/>.</summary>
-    public static bool TryFindHost(StatePaths state, string name, TextWriter error, [NotNullWhen(true)] out SandboxDescription? sandbox, [NotNullWhen(true)] out HostPlan? host)
+    /// <summary>
+    /// Reads the sandbox description and finds <paramref name="name"/> in it; else writes why on <paramref name="error"/>
+    /// with the verb's <paramref name="exitCode"/>: <see cref="CliApplication.NotRunningExitCode"/> when no sandbox runs
+    /// (the message of every verb that needs running stacks), <see cref="CliApplication.BadArgumentsExitCode"/> for an
+    /// unknown host.
+    /// </summary>
+    public static bool TryFindHost(StatePaths state, string verb, string name, TextWriter error, out int exitCode, [NotNullWhen(true)] out SandboxDescription? sandbox, [NotNullWhen(true)] out HostPlan? host)
     {
         host = null;
         sandbox = RuntimeState.ReadDescription(state.Runtime);
         if (sandbox is null)
         {
-            error.WriteLine($"No sandbox is running (no {Path.Combine(state.Runtime, "sandbox.json")}); start one with 'cloister up'.");
+            error.WriteLine($"cloister {verb}: {StackChannel.NotRunning(state)}");
+            exitCode = CliApplication.NotRunningExitCode;
             return false;
         }
 
+        exitCode = TryFindHost(sandbox, name, error, out host) ? 0 : CliApplication.BadArgumentsExitCode;
+        return host is not null;
+    }
+
+    /// <summary>Finds <paramref name="name"/> in <paramref name="sandbox"/>; when it is no host, lists on <paramref name="error"/> every name that is one.</summary>
+    public static bool TryFindHost(SandboxDescription sandbox, string name, TextWriter error, [NotNullWhen(true)] out HostPlan? host)
+    {
         host = sandbox.FindHost(name);
         if (host is null)
         {

@@ -25,7 +25,7 @@ internal static class ServeCommand
                 result.AddError($"--port {value}: a TCP port is 0 to 65535.");
             }
         });
-        var data = new Option<string?>("--data") { Description = "Folder for the table data (default: the state folder's tables/)." };
+        var data = new Option<string?>("--data") { Description = "Folder for the table data (default: tables/ in $CLOISTER_HOME, else ./.cloister)." };
         var credentials = new Option<string[]>("--credentials")
         {
             Description = "Require SigV4 signatures made with this access key id and secret access key, written KEY:SECRET (repeat for several pairs). Default: any credentials are accepted.",

@@ -18,17 +18,27 @@ internal static class StackChannel
     public static async Task<StackStatus?> StatusAsync(StatePaths state, CancellationToken cancellationToken) =>
         (await ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false)).Status;
 
-    /// <summary>The running stacks' status, else why there is none (<see cref="NotRunning"/> or <see cref="ComingUp"/>).</summary>
-    public static async Task<(StackStatus? Status, string Problem)> ReadyStatusAsync(StatePaths state, CancellationToken cancellationToken)
+    /// <summary>
+    /// The running stacks' status, else why there is none (<see cref="NotRunning"/> or <see cref="ComingUp"/>) with the
+    /// verb's exit code for it (<see cref="ExitCodeOf"/>).
+    /// </summary>
+    public static async Task<(StackStatus? Status, string Problem, int ExitCode)> ReadyStatusAsync(StatePaths state, CancellationToken cancellationToken)
     {
         var response = await SendAsync(state, new ControlRequest("status"), QuickTimeout, cancellationToken).ConfigureAwait(false);
         return response switch
         {
-            { Ok: true, Status: { } status } => (status, string.Empty),
-            null => (null, NotRunning(state)),
-            _ => (null, Problem(state, response)),
+            { Ok: true, Status: { } status } => (status, string.Empty, 0),
+            null => (null, NotRunning(state), ExitCodeOf(response)),
+            _ => (null, Problem(state, response), ExitCodeOf(response)),
         };
     }
+
+    /// <summary>
+    /// The exit code of a verb the host did not serve: <see cref="CliApplication.NotRunningExitCode"/> when there are no
+    /// ready stacks (no host answers, or it is still coming up), else 1 (the host's own refusal).
+    /// </summary>
+    public static int ExitCodeOf(ControlResponse? response) =>
+        response is null || response.Error == ControlResponse.ComingUp ? CliApplication.NotRunningExitCode : 1;
 
     /// <summary>What a refusal of the host means to a person: the stacks are still coming up, or the host's own words.</summary>
     public static string Problem(StatePaths state, ControlResponse response) =>
@@ -75,12 +85,14 @@ internal static class StackChannel
 
     /// <summary>
     /// The message for verbs that need running stacks when no host answers: none runs, or one died (killed, crashed)
-    /// and left its control socket, pid file and sandbox, which only <c>down</c> (or the next <c>up</c>) removes.
+    /// and left its control socket, pid file and sandbox, which only <c>down</c> (or the next <c>up</c>) removes. Each
+    /// names the command to run next; the verbs print it after <c>cloister VERB: </c> and exit with
+    /// <see cref="CliApplication.NotRunningExitCode"/>.
     /// </summary>
     public static string NotRunning(StatePaths state) => HostLeft(state) switch
     {
-        null => $"no stacks are running in {state.Root}; start them with cloister up.",
-        true => $"the stack host of {state.Root} is no longer running (it crashed or was killed) and left its sandbox behind; cloister down removes it.",
+        null => $"no stacks are running in {state.Root}; start them with ./cloister up.",
+        true => $"the stack host of {state.Root} is no longer running (it crashed or was killed) and left its sandbox behind; ./cloister down removes it.",
 
         // Alive and not answering: between writing its pid and opening its control socket.
         false => ComingUp(state),
@@ -106,5 +118,5 @@ internal static class StackChannel
     }
 
     /// <summary>The message for verbs that need ready stacks while the host is still bringing them up.</summary>
-    public static string ComingUp(StatePaths state) => $"the stacks in {state.Root} are still coming up; wait for cloister up to say ready.";
+    public static string ComingUp(StatePaths state) => $"the stacks in {state.Root} are still coming up; wait for ./cloister up to say ready.";
 }

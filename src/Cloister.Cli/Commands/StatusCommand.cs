@@ -12,16 +12,16 @@ internal static class StatusCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
-        var verb = new Command("status", "Show the running stacks: resources, addresses, health.") { json };
+        var verb = new Command("status", "Show the running stacks: resources, hosts and services with their addresses and health, functions, load balancer targets.") { json };
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var state = StatePaths.FromEnvironment();
             var output = parse.InvocationConfiguration.Output;
-            var (status, problem) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
+            var (status, problem, exitCode) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
             if (status is null)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("cloister status: " + problem).ConfigureAwait(false);
-                return 1;
+                return exitCode;
             }
 
             if (parse.GetValue(json))

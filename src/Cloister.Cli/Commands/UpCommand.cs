@@ -30,11 +30,11 @@ internal static class UpCommand
     public static Command Create()
     {
         var templates = new Argument<string[]>("template") { Description = "Template files, one stack each, named after the file or written NAME=PATH (default: samples/seed-architecture).", Arity = ArgumentArity.ZeroOrMore };
-        var parameters = new Option<string[]>("--param") { Description = "A parameter value, KEY=VALUE (to every template declaring KEY) or STACK.KEY=VALUE.", AllowMultipleArgumentsPerToken = false };
+        var parameters = new Option<string[]>("--param") { Description = "A parameter value, KEY=VALUE (to every template declaring KEY) or STACK.KEY=VALUE; repeat for several.", AllowMultipleArgumentsPerToken = false };
         var region = new Option<string?>("--region") { Description = "The region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1; eu-central-1 for the default stack)." };
         var detach = new Option<bool>("--detach") { Description = "Leave the stacks running and return once they are up." };
         var ignore = new Option<bool>("--ignore-unsupported") { Description = "Skip resource types Cloister does not know, with a warning, instead of failing." };
-        var verb = new Command("up", "Deploy templates into the sandbox and run them.") { templates, parameters, region, detach, ignore };
+        var verb = new Command("up", "Deploy templates, one stack each, into one sandbox and run them; without --detach stay until Ctrl-C, then take everything down.") { templates, parameters, region, detach, ignore };
         verb.SetAction((parse, cancellationToken) => RunAsync(
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -157,7 +157,7 @@ internal static class UpCommand
 
         // Not cancelled by Ctrl-C: the stacks are up, and the wait below takes the interrupt and tears them down (a
         // cancelled request here ended up with an exception and left them running). The request has its own timeout.
-        var (status, statusProblem) = await StackChannel.ReadyStatusAsync(state, CancellationToken.None).ConfigureAwait(false);
+        var (status, statusProblem, _) = await StackChannel.ReadyStatusAsync(state, CancellationToken.None).ConfigureAwait(false);
         if (status is not null)
         {
             OutputsCommand.Render(console, status);

@@ -48,9 +48,9 @@ public sealed class DownCommandTests
         var status = await cli.RunAsync("status");
         var outputs = await cli.RunAsync("outputs");
 
-        var expected = $"the stack host of {cli.State.Root} is no longer running (it crashed or was killed) and left its sandbox behind; cloister down removes it.";
-        Assert.Equal((1, $"cloister status: {expected}"), (status.ExitCode, status.Error.Trim()));
-        Assert.Equal((1, $"cloister outputs: {expected}"), (outputs.ExitCode, outputs.Error.Trim()));
+        var expected = $"the stack host of {cli.State.Root} is no longer running (it crashed or was killed) and left its sandbox behind; ./cloister down removes it.";
+        Assert.Equal((3, $"cloister status: {expected}"), (status.ExitCode, status.Error.Trim()));
+        Assert.Equal((3, $"cloister outputs: {expected}"), (outputs.ExitCode, outputs.Error.Trim()));
         Assert.NotEmpty(await cli.LeftoversAsync());
         var down = await cli.RunAsync("down");
         Assert.Contains("Removed the leftovers of a stack host that is no longer running.", down.Output, StringComparison.Ordinal);

@@ -129,7 +129,10 @@ public sealed class LogsFunctionCommandTests
 
         var exitCode = await root.Parse(["function", "echo"]).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = error });
 
-        Assert.Equal(1, exitCode);
-        Assert.Equal($"No logs for function echo ({Path.Combine(state.FunctionLogs, "echo.log")}); no function has written logs yet.", error.ToString().Trim());
+        Assert.Equal(CliApplication.NotRunningExitCode, exitCode);
+        Assert.Equal(
+            $"No logs for function echo ({Path.Combine(state.FunctionLogs, "echo.log")}); no function has written logs yet.\n" +
+            $"cloister logs function: no stacks are running in {state.Root}; start them with ./cloister up.",
+            error.ToString().Trim().ReplaceLineEndings("\n"));
     }
 }

@@ -22,8 +22,8 @@ public sealed class SandboxLookupTests : IDisposable
     [Fact]
     public void TryFindHost_ByLogicalIdOrNameTag_FindsTheHost()
     {
-        Assert.True(SandboxLookup.TryFindHost(_state, "ApiVpcInstance", TextWriter.Null, out _, out var byId));
-        Assert.True(SandboxLookup.TryFindHost(_state, "api-vpc-instance", TextWriter.Null, out _, out var byTag));
+        Assert.True(SandboxLookup.TryFindHost(_state, "exec", "ApiVpcInstance", TextWriter.Null, out _, out _, out var byId));
+        Assert.True(SandboxLookup.TryFindHost(_state, "exec", "api-vpc-instance", TextWriter.Null, out _, out _, out var byTag));
 
         Assert.Equal("10.0.1.253", byId.Address);
         Assert.Equal(byId, byTag);
@@ -32,7 +32,7 @@ public sealed class SandboxLookupTests : IDisposable
     [Fact]
     public void TryFindHost_FunctionName_FindsAnEniOfTheFunction()
     {
-        Assert.True(SandboxLookup.TryFindHost(_state, "listClaims", TextWriter.Null, out _, out var host));
+        Assert.True(SandboxLookup.TryFindHost(_state, "exec", "listClaims", TextWriter.Null, out _, out _, out var host));
 
         Assert.Equal("eni-4", host.Id);
     }
@@ -42,8 +42,8 @@ public sealed class SandboxLookupTests : IDisposable
     {
         // Before, "No host": only functions in a VPC were found by name (their ENIs), though Try next offers the name.
         // The sandbox's own description names them now (no model.json here): path's probes for Try next find them too.
-        Assert.True(SandboxLookup.TryFindHost(_state, "hello", TextWriter.Null, out _, out var host));
-        Assert.True(SandboxLookup.TryFindHost(_state, "bye", TextWriter.Null, out _, out var other));
+        Assert.True(SandboxLookup.TryFindHost(_state, "exec", "hello", TextWriter.Null, out _, out _, out var host));
+        Assert.True(SandboxLookup.TryFindHost(_state, "exec", "bye", TextWriter.Null, out _, out _, out var other));
 
         Assert.Equal(HostKind.PublicFunction, host.Kind);
         Assert.Equal(host, other);
@@ -55,7 +55,8 @@ public sealed class SandboxLookupTests : IDisposable
         // Before, only instances and on-premises hosts, though functions (by name), endpoints and every other host are found too.
         var error = new StringWriter();
 
-        Assert.False(SandboxLookup.TryFindHost(_state, "NoSuchHost", error, out _, out _));
+        Assert.False(SandboxLookup.TryFindHost(_state, "exec", "NoSuchHost", error, out var exitCode, out _, out _));
+        Assert.Equal(CliApplication.BadArgumentsExitCode, exitCode);
 
         Assert.Equal(
             """
@@ -73,12 +74,12 @@ public sealed class SandboxLookupTests : IDisposable
     public void TryFindHost_EveryNameListed_FindsAHost()
     {
         var error = new StringWriter();
-        SandboxLookup.TryFindHost(_state, "NoSuchHost", error, out _, out _);
+        SandboxLookup.TryFindHost(_state, "exec", "NoSuchHost", error, out _, out _, out _);
         var names = error.ToString().ReplaceLineEndings("\n").Split('\n').Skip(1).Where(l => l.Length > 0)
             .SelectMany(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..].Split(", "))
             .Select(n => n.Split(' ')[0]);
 
-        Assert.All(names, n => Assert.True(SandboxLookup.TryFindHost(_state, n, TextWriter.Null, out _, out _), n));
+        Assert.All(names, n => Assert.True(SandboxLookup.TryFindHost(_state, "exec", n, TextWriter.Null, out _, out _, out _), n));
     }
 
     public void Dispose() => Directory.Delete(_state.Root, recursive: true);

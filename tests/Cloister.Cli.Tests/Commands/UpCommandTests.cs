@@ -36,7 +36,7 @@ public sealed class UpCommandTests : IAsyncLifetime
         Assert.Contains("cloister up: interrupted; nothing was left running.", error, StringComparison.Ordinal);
         Assert.Empty(await _cli.LeftoversAsync());
         var status = await _cli.RunAsync("status");
-        Assert.Equal(1, status.ExitCode);
+        Assert.Equal(CliApplication.NotRunningExitCode, status.ExitCode);
         Assert.Contains("no stacks are running", status.Error, StringComparison.Ordinal);
     }
 
@@ -94,8 +94,8 @@ public sealed class UpCommandTests : IAsyncLifetime
         var upResult = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
 
         Assert.True(upResult.ExitCode == 0, upResult.Error);
-        Assert.Equal(1, status.ExitCode);
-        Assert.Contains($"the stacks in {_cli.State.Root} are still coming up; wait for cloister up to say ready.", status.Error, StringComparison.Ordinal);
+        Assert.Equal(CliApplication.NotRunningExitCode, status.ExitCode);
+        Assert.Contains($"the stacks in {_cli.State.Root} are still coming up; wait for ./cloister up to say ready.", status.Error, StringComparison.Ordinal);
         var ready = await _cli.RunAsync("status");
         Assert.True(ready.ExitCode == 0, ready.Error);
     }
