@@ -53,7 +53,7 @@ public sealed class StackLifecycleTests : IDisposable
             Assert.Empty(await NamespacesAsync(prefix));
             Assert.False(File.Exists(Path.Combine(_cli.Home, "control.sock")));
             var after = await _cli.RunAsync("status");
-            Assert.Equal(1, after.ExitCode);
+            Assert.Equal(3, after.ExitCode);
             Assert.Contains("no stacks are running", after.Error, StringComparison.Ordinal);
         }
         finally

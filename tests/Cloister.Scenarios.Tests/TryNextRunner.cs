@@ -77,7 +77,7 @@ internal sealed class TryNextRunner(Cloister cli)
             case ("down", _):
                 var left = await Network.Sandbox.ListNamespacesAsync(prefix);
                 var status = await cli.RunAsync("status");
-                return left.Count == 0 && status.ExitCode == 1 && result.Output.StartsWith("Down in ", StringComparison.Ordinal)
+                return left.Count == 0 && status.ExitCode == 3 && result.Output.StartsWith("Down in ", StringComparison.Ordinal)
                     ? null
                     : $"down left {left.Count} namespace(s) or a running stack (status exit {status.ExitCode})";
             default:
