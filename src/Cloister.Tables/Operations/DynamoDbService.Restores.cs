@@ -82,7 +82,8 @@ internal sealed partial class DynamoDbService
             }
         }
 
-        var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at, InProgress: true);
+        // The journal holds a copy of the items until the restore is done, so a restart finishes it whatever becomes of the source.
+        var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at, InProgress: true, ItemsHeld: true);
         var definition = RestoredDefinition(request, current, target, summary, "the source table");
         var (table, items) = RestoredTable(definition, await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false));
 
@@ -103,7 +104,8 @@ internal sealed partial class DynamoDbService
     /// commits (<see cref="TableStore.WriteRestoredItemsAsync"/>), other tables' writes going on between them, and the table
     /// becomes ACTIVE with a last table change; until then no item operation can use it, and a table still CREATING when the
     /// journal is read back at start is written again from its source (<see cref="ResumeRestores"/>), so a crash never leaves a
-    /// half-restored table nor loses an acknowledged restore.
+    /// half-restored table nor loses an acknowledged restore (a point-in-time restore's items are held by the journal until it is
+    /// done: <see cref="RestoreSummary.ItemsHeld"/>).
     /// </summary>
     private async ValueTask CommitRestoredAsync(string target, TableData table, List<StoredItem> items, Utf8JsonWriter writer, Action stillValid)
     {

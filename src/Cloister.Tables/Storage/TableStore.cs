@@ -168,6 +168,9 @@ internal sealed class TableStore : IAsyncDisposable
         return _journal.ReadBackupItems(backup.Arn);
     }
 
+    /// <summary>The items held for an unfinished point-in-time restore (<see cref="RestoreSummary.ItemsHeld"/>); call for a table read back at start.</summary>
+    public List<byte[]> ReadHeldRestoreItems(string restored) => _journal.ReadHeldRestoreItems(restored);
+
     /// <summary>
     /// The items a table with point-in-time recovery held at <paramref name="at"/>, read from its history once every change
     /// appended so far is durable (so none stamped at or before that time is missed).

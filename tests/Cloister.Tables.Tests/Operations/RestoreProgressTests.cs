@@ -123,6 +123,44 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         Assert.Empty((await Client.GetItemAsync(target, Key("after-the-restore-time"))).Item ?? []);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RestoreTableToPointInTime_SourceGoneBeforeRestart_FinishedFromTheItemsHeld(bool deleteSource)
+    {
+        var (source, _) = await LargeTableBackupAsync(pointInTime: true);
+        var target = TablesServerFixture.UniqueName("restored");
+        HoldAfterFirstCommit();
+
+        await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = source, TargetTableName = target, UseLatestRestorableTime = true });
+        await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var held = CountRows(target, "restore_items");
+        if (deleteSource)
+        {
+            await Client.DeleteTableAsync(source);
+        }
+        else
+        {
+            await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+            {
+                TableName = source,
+                PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = false },
+            });
+        }
+
+        await _server.StopAsync();
+        _resume.SetResult();
+        await _server.StartAsync();
+        await _server.WaitActiveAsync(target);
+        var described = (await Client.DescribeTableAsync(target)).Table;
+
+        Assert.Equal(Items, held);
+        Assert.Equal((TableStatus.ACTIVE, Items), (described.TableStatus, described.ItemCount!.Value));
+        Assert.False(described.RestoreSummary.RestoreInProgress);
+        Assert.Equal(Items, await CountAsync(target));
+        Assert.Equal(0, CountRows(target, "restore_items"));
+    }
+
     /// <summary>Makes the next restore wait after its first commit of items until the test resumes it.</summary>
     private void HoldAfterFirstCommit() => _server.Store.RestoreCommitted = async _ =>
     {
@@ -168,13 +206,13 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         return count;
     }
 
-    /// <summary>The table's rows in the journal's database itself.</summary>
-    private long CountRows(string table)
+    /// <summary>The table's rows in the journal's database itself (<c>items</c>, or another of its tables keyed by <c>tbl</c>).</summary>
+    private long CountRows(string table, string rows = "items")
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, TableStore.FileName)};Mode=ReadOnly;Pooling=false");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM items WHERE tbl = $t";
+        command.CommandText = $"SELECT count(*) FROM {rows} WHERE tbl = $t";
         command.Parameters.AddWithValue("$t", table);
         return (long)command.ExecuteScalar()!;
     }
