@@ -153,7 +153,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeleteTable_PointInTimeRecoveryEnabled_SystemBackupListedRestorableAndExpiresAfter35Days()
+    public async Task DeleteTable_PointInTimeRecoveryEnabled_SystemBackupListedRestorableUndeletableAndExpiresAfter35Days()
     {
         var table = await CreateTableAsync();
         var plain = await CreateTableAsync();
@@ -161,6 +161,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         await PutAsync(table, "a", "x");
         await PutAsync(table, "b", "y");
         await PutAsync(plain, "a", "x");
+        _time.Now = _time.Now.AddMilliseconds(123 - _time.Now.Millisecond); // the expiry the refusal names then has milliseconds
         var deletedAt = Tick();
         await Client.DeleteTableAsync(table);
         await Client.DeleteTableAsync(plain);
@@ -171,6 +172,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         var ofPlain = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = plain, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
         await _server.RestartAsync();
         var described = (await Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn })).BackupDescription;
+        var undeletable = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.DeleteBackupAsync(new DeleteBackupRequest { BackupArn = system.BackupArn }));
         var target = TablesServerFixture.UniqueName("undeleted");
         await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = system.BackupArn, TargetTableName = target });
         var restored = await ScanAsync(target);
@@ -187,6 +189,10 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Empty(ofPlain ?? []);
         Assert.Equal(BackupType.SYSTEM, described.BackupDetails.BackupType);
         Assert.Equal(2, described.SourceTableDetails.ItemCount);
+        Assert.Equal("ValidationException", undeletable.ErrorCode);
+        Assert.Equal(
+            $"Invalid Request: User is not allowed to delete the system backup with arn {system.BackupArn}. It will automatically expire on {deletedAt.AddDays(35).UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}",
+            undeletable.Message);
         Assert.Equal(["a/x", "b/y"], restored);
         Assert.Empty(expired ?? []);
         Assert.Equal("Backup not found: " + system.BackupArn, gone.Message);
