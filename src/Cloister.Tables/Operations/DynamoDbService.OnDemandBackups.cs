@@ -27,7 +27,7 @@ internal sealed partial class DynamoDbService
         lock (_store.Gate)
         {
             var table = _store.FindTable(name) ?? throw BackupTableNotFound(name);
-            CheckNotRestoring(table);
+            CheckBackupsAvailable(table);
             var now = _store.Time.GetUtcNow();
             backup = _store.AddBackup(new BackupRecord(BackupArn(name, now), backupName, table.Definition, now, table.SizeBytes, table.Count));
         }

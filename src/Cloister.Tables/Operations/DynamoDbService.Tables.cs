@@ -352,7 +352,12 @@ internal sealed partial class DynamoDbService
         lock (_store.Gate)
         {
             var table = _store.FindTable(name) ?? throw DynamoDbException.TableNotFound();
-            CheckNotRestoring(table);
+            if (table.IsRestoring)
+            {
+                // DynamoDB's wording for UpdateTimeToLive differs from UpdateTable's (ack-api-quirks lab, DDB-TABLE-115).
+                throw new DynamoDbException(ErrorCodes.ResourceInUse, $"Attempt to change a resource which is still in use: Table {name} is being created");
+            }
+
             var definition = table.Definition;
             if (definition.TimeToLiveEnabled == enabled)
             {
@@ -392,7 +397,14 @@ internal sealed partial class DynamoDbService
         TableDefinition definition;
         lock (_store.Gate)
         {
-            definition = (_store.FindTable(name) ?? throw DynamoDbException.TableNotFound()).Definition;
+            var table = _store.FindTable(name) ?? throw DynamoDbException.TableNotFound();
+            if (table.IsRestoring)
+            {
+                // As DynamoDB answers for a table being created (ack-api-quirks lab, DDB-TABLE-115).
+                throw DynamoDbException.Validation("Cannot describe time to live while table is in CREATING state: Current table state is CREATING");
+            }
+
+            definition = table.Definition;
         }
 
         writer.WriteStartObject();

@@ -78,6 +78,44 @@ public sealed class RestoreProgressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestoreTableFromBackup_Creating_TimeToLiveAndBackupsAnsweredAsForATableBeingCreated()
+    {
+        var (_, backup) = await LargeTableBackupAsync();
+        var target = TablesServerFixture.UniqueName("restored");
+        HoldAfterFirstCommit();
+
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target });
+        await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var updateTimeToLive = await Assert.ThrowsAsync<ResourceInUseException>(() => Client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        {
+            TableName = target,
+            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "ttl", Enabled = true },
+        }));
+        var describeTimeToLive = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.DescribeTimeToLiveAsync(target));
+        var updateContinuousBackups = await Assert.ThrowsAsync<ContinuousBackupsUnavailableException>(() => Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = target,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+        }));
+        var createBackup = await Assert.ThrowsAsync<ContinuousBackupsUnavailableException>(() =>
+            Client.CreateBackupAsync(new CreateBackupRequest { TableName = target, BackupName = "too-early" }));
+        var continuousBackups = (await Client.DescribeContinuousBackupsAsync(new DescribeContinuousBackupsRequest { TableName = target })).ContinuousBackupsDescription;
+        _resume.SetResult();
+        await _server.WaitActiveAsync(target);
+        var timeToLive = (await Client.DescribeTimeToLiveAsync(target)).TimeToLiveDescription;
+        var backedUp = (await Client.CreateBackupAsync(new CreateBackupRequest { TableName = target, BackupName = "once-active" })).BackupDetails;
+
+        Assert.Equal($"Attempt to change a resource which is still in use: Table {target} is being created", updateTimeToLive.Message);
+        Assert.Equal("ValidationException", describeTimeToLive.ErrorCode);
+        Assert.Equal("Cannot describe time to live while table is in CREATING state: Current table state is CREATING", describeTimeToLive.Message);
+        Assert.Equal($"Backups are being enabled for the table: {target}. Please retry later", updateContinuousBackups.Message);
+        Assert.Equal($"Backups are being enabled for the table: {target}. Please retry later", createBackup.Message);
+        Assert.Equal(PointInTimeRecoveryStatus.DISABLED, continuousBackups.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus);
+        Assert.Equal(TimeToLiveStatus.DISABLED, timeToLive.TimeToLiveStatus);
+        Assert.Equal(BackupStatus.AVAILABLE, backedUp.BackupStatus);
+    }
+
+    [Fact]
     public async Task RestoreTableFromBackup_StoppedPartWay_FinishedAfterRestart()
     {
         var (source, backup) = await LargeTableBackupAsync();
