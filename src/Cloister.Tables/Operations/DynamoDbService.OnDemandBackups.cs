@@ -35,7 +35,7 @@ internal sealed partial class DynamoDbService
         await _store.WaitDurableAsync(backup.Lsn).ConfigureAwait(false);
         writer.WriteStartObject();
         writer.WriteStartObject("BackupDetails");
-        BackupDescriptionWriter.WriteDetails(writer, backup);
+        BackupDescriptionWriter.WriteDetails(writer, backup, "CREATING");
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

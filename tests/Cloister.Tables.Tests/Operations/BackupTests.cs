@@ -34,7 +34,8 @@ public sealed class BackupTests : IAsyncLifetime
 
         Assert.Matches($"^{Arn}{table}/backup/[0-9]{{13}}-[0-9a-f]{{8}}$", details.BackupArn);
         Assert.Equal("nightly_1.0-a", details.BackupName);
-        Assert.Equal(BackupStatus.AVAILABLE, details.BackupStatus);
+        Assert.Equal(BackupStatus.CREATING, details.BackupStatus);
+        Assert.Equal(BackupStatus.AVAILABLE, description.BackupDetails.BackupStatus);
         Assert.Equal(BackupType.USER, details.BackupType);
         Assert.True(details.BackupSizeBytes > 0);
         Assert.Equal(_time.Now.UtcDateTime, details.BackupCreationDateTime!.Value, TimeSpan.FromMilliseconds(1));

@@ -112,7 +112,7 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         Assert.Equal($"Backups are being enabled for the table: {target}. Please retry later", createBackup.Message);
         Assert.Equal(PointInTimeRecoveryStatus.DISABLED, continuousBackups.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus);
         Assert.Equal(TimeToLiveStatus.DISABLED, timeToLive.TimeToLiveStatus);
-        Assert.Equal(BackupStatus.AVAILABLE, backedUp.BackupStatus);
+        Assert.Equal(BackupStatus.CREATING, backedUp.BackupStatus);
     }
 
     [Fact]
