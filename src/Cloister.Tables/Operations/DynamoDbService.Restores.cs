@@ -9,7 +9,7 @@ namespace Cloister.Tables.Operations;
 /// <summary>
 /// RestoreTableFromBackup and RestoreTableToPointInTime: a new table with the backup's (or the source table's) keys, indexes (or
 /// the overrides' subset of them), throughput and encryption, and its items; tags, time to live, resource policy, deletion
-/// protection and point-in-time recovery are not restored, as in DynamoDB.
+/// protection, point-in-time recovery and the table class (the new table is STANDARD) are not restored, as in DynamoDB.
 /// </summary>
 internal sealed partial class DynamoDbService
 {
@@ -285,7 +285,8 @@ internal sealed partial class DynamoDbService
         var restored = new TableDefinition(
             target, Guid.NewGuid().ToString(), source.HashKey, source.RangeKey, source.AttributeTypes, billing, read, write, indexes, null, false, false, _store.Time.GetUtcNow())
         {
-            TableClass = source.TableClass,
+            // "Tables restored from backups are always created using the DynamoDB Standard table class" (DynamoDB's guide); a
+            // point-in-time restore alike (Cloister's choice: the guide is silent). No TableClass: described as a table never given one.
             SseKmsKeyArn = TableSettingsReader.TryReadSse(request, _account, out var keyArn, "SSESpecificationOverride") ? keyArn : source.SseKmsKeyArn,
             RestoredFrom = summary,
         };
