@@ -26,8 +26,7 @@ internal sealed partial class DynamoDbService
         BackupRecord backup;
         lock (_store.Gate)
         {
-            var table = _store.FindTable(name) ?? throw BackupTableNotFound(name);
-            CheckBackupsAvailable(table);
+            var table = NotRestoringForBackups(_store.FindTable(name) ?? throw BackupTableNotFound(name));
             var now = _store.Time.GetUtcNow();
             backup = _store.AddBackup(new BackupRecord(BackupArn(name, now), backupName, table.Definition, now, table.SizeBytes, table.Count));
         }

@@ -52,7 +52,10 @@ internal sealed partial class DynamoDbService
     /// </summary>
     private async ValueTask RestoreTableToPointInTimeAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var source = PointInTimeSource(request);
+        var (source, byArn) = PointInTimeSource(request);
+
+        // DynamoDB names the missing source when it was named, not when it was given by ARN (ack-api-quirks lab, DDB-TABLE-447).
+        DynamoDbException SourceNotFound() => byArn ? new(ErrorCodes.TableNotFound, "Table not found") : BackupTableNotFound(source);
         var target = RequestReader.RequireString(request, "TargetTableName", "targetTableName");
         RequestReader.ValidateTableName(target, "targetTableName");
         var latest = RequestReader.GetBool(request, "UseLatestRestorableTime") ?? false;
@@ -71,7 +74,7 @@ internal sealed partial class DynamoDbService
         DateTimeOffset at;
         lock (_store.Gate)
         {
-            current = (_store.FindTable(source) ?? throw BackupTableNotFound(source)).Definition;
+            current = NotRestoringForBackups(_store.FindTable(source) ?? throw SourceNotFound()).Definition;
             CheckRestoreTarget(target);
             var (earliest, latestTime) = RestorableWindow(current) ?? throw RecoveryUnavailable(source);
             at = asked ?? latestTime;
@@ -90,7 +93,7 @@ internal sealed partial class DynamoDbService
         await CommitRestoredAsync(target, table, items, writer, () =>
         {
             // The history read is the source's only if recovery stayed enabled on that same table meanwhile (disabling drops it).
-            var now = _store.FindTable(source)?.Definition ?? throw BackupTableNotFound(source);
+            var now = _store.FindTable(source)?.Definition ?? throw SourceNotFound();
             if (now.TableId != current.TableId || now.PointInTimeRecoverySince is null || now.PointInTimeRecoverySince > current.PointInTimeRecoverySince)
             {
                 throw RecoveryUnavailable(source);
@@ -193,8 +196,11 @@ internal sealed partial class DynamoDbService
     private static DynamoDbException RecoveryUnavailable(string table) =>
         new(ErrorCodes.PointInTimeRecoveryUnavailable, $"Point in time recovery is not enabled for table '{table}'");
 
-    /// <summary>The source of RestoreTableToPointInTime: SourceTableName, or the table a SourceTableArn of this account and region names.</summary>
-    private string PointInTimeSource(JsonElement request)
+    /// <summary>
+    /// The source of RestoreTableToPointInTime: SourceTableName, or the table a SourceTableArn of this account and region names
+    /// (<c>ByArn</c> true).
+    /// </summary>
+    private (string Name, bool ByArn) PointInTimeSource(JsonElement request)
     {
         var byArn = RequestReader.GetString(request, "SourceTableArn");
         if (byArn is not null && RequestReader.Has(request, "SourceTableName"))
@@ -211,7 +217,7 @@ internal sealed partial class DynamoDbService
 
             if (BackupArnReader.ReadTableName(arn, _account, "sourceTableArn") is { } named)
             {
-                return named;
+                return (named, true);
             }
 
             // Another region's table is a cross-region restore on DynamoDB; none is held here. DynamoDB's message names no table.
@@ -225,7 +231,7 @@ internal sealed partial class DynamoDbService
 
         var name = RequestReader.RequireString(request, "SourceTableName", "sourceTableName");
         RequestReader.ValidateTableName(name, "sourceTableName");
-        return name;
+        return (name, false);
     }
 
     /// <summary>DynamoDB asks a cross-region restore for the encryption the new table is to have.</summary>

@@ -23,7 +23,6 @@ internal static class ErrorCodes
     public const string BackupInUse = Dynamo + "BackupInUseException";
     public const string PointInTimeRecoveryUnavailable = Dynamo + "PointInTimeRecoveryUnavailableException";
     public const string InvalidRestoreTime = Dynamo + "InvalidRestoreTimeException";
-    public const string ContinuousBackupsUnavailable = Dynamo + "ContinuousBackupsUnavailableException";
     public const string Serialization = Coral + "SerializationException";
     public const string UnknownOperation = Coral + "UnknownOperationException";
     public const string UnrecognizedClient = Coral + "UnrecognizedClientException";

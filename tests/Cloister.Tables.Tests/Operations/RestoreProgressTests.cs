@@ -78,40 +78,50 @@ public sealed class RestoreProgressTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RestoreTableFromBackup_Creating_TimeToLiveAndBackupsAnsweredAsForATableBeingCreated()
+    public async Task RestoreTableFromBackup_Creating_TableSettingsAnsweredAsForATableThatDoesNotExist()
     {
-        var (_, backup) = await LargeTableBackupAsync();
+        var (source, backup) = await LargeTableBackupAsync();
         var target = TablesServerFixture.UniqueName("restored");
+        var arn = (await Client.DescribeTableAsync(source)).Table.TableArn.Replace(source, target, StringComparison.Ordinal);
         HoldAfterFirstCommit();
 
         await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target });
         await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var updateTimeToLive = await Assert.ThrowsAsync<ResourceInUseException>(() => Client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        var notFound = new List<Exception>
         {
-            TableName = target,
-            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "ttl", Enabled = true },
-        }));
-        var describeTimeToLive = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.DescribeTimeToLiveAsync(target));
-        var updateContinuousBackups = await Assert.ThrowsAsync<ContinuousBackupsUnavailableException>(() => Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+            {
+                TableName = target,
+                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "ttl", Enabled = true },
+            })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTimeToLiveAsync(target)),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.UpdateTableAsync(new UpdateTableRequest { TableName = target, DeletionProtectionEnabled = true })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.TagResourceAsync(new TagResourceRequest { ResourceArn = arn, Tags = [new Tag { Key = "k", Value = "v" }] })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = arn })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.GetResourcePolicyAsync(new GetResourcePolicyRequest { ResourceArn = arn })),
+        };
+        var tableNotFound = new List<Exception>
         {
-            TableName = target,
-            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
-        }));
-        var createBackup = await Assert.ThrowsAsync<ContinuousBackupsUnavailableException>(() =>
-            Client.CreateBackupAsync(new CreateBackupRequest { TableName = target, BackupName = "too-early" }));
-        var continuousBackups = (await Client.DescribeContinuousBackupsAsync(new DescribeContinuousBackupsRequest { TableName = target })).ContinuousBackupsDescription;
+            await Assert.ThrowsAsync<TableNotFoundException>(() => Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+            {
+                TableName = target,
+                PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+            })),
+            await Assert.ThrowsAsync<TableNotFoundException>(() => Client.DescribeContinuousBackupsAsync(new DescribeContinuousBackupsRequest { TableName = target })),
+            await Assert.ThrowsAsync<TableNotFoundException>(() => Client.CreateBackupAsync(new CreateBackupRequest { TableName = target, BackupName = "too-early" })),
+        };
+        var described = (await Client.DescribeTableAsync(target)).Table;
         _resume.SetResult();
         await _server.WaitActiveAsync(target);
         var timeToLive = (await Client.DescribeTimeToLiveAsync(target)).TimeToLiveDescription;
+        await Client.TagResourceAsync(new TagResourceRequest { ResourceArn = arn, Tags = [new Tag { Key = "k", Value = "v" }] });
         var backedUp = (await Client.CreateBackupAsync(new CreateBackupRequest { TableName = target, BackupName = "once-active" })).BackupDetails;
 
-        Assert.Equal($"Attempt to change a resource which is still in use: Table {target} is being created", updateTimeToLive.Message);
-        Assert.Equal("ValidationException", describeTimeToLive.ErrorCode);
-        Assert.Equal("Cannot describe time to live while table is in CREATING state: Current table state is CREATING", describeTimeToLive.Message);
-        Assert.Equal($"Backups are being enabled for the table: {target}. Please retry later", updateContinuousBackups.Message);
-        Assert.Equal($"Backups are being enabled for the table: {target}. Please retry later", createBackup.Message);
-        Assert.Equal(PointInTimeRecoveryStatus.DISABLED, continuousBackups.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus);
+        Assert.All(notFound, refusal => Assert.Equal($"Requested resource not found: Table: {target} not found", refusal.Message));
+        Assert.All(tableNotFound, refusal => Assert.Equal("Table not found: " + target, refusal.Message));
+        Assert.Equal((TableStatus.CREATING, arn), (described.TableStatus, described.TableArn));
         Assert.Equal(TimeToLiveStatus.DISABLED, timeToLive.TimeToLiveStatus);
+        Assert.Equal("v", Assert.Single((await Client.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = arn })).Tags).Value);
         Assert.Equal(BackupStatus.CREATING, backedUp.BackupStatus);
     }
 
