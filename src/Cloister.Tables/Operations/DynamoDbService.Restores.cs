@@ -67,22 +67,24 @@ internal sealed partial class DynamoDbService
 
         if (!latest && asked is null)
         {
-            throw DynamoDbException.Validation("Either RestoreDateTime or UseLatestRestorableTime must be specified");
+            throw DynamoDbException.Validation("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
         }
 
         TableDefinition current;
         DateTimeOffset at;
         lock (_store.Gate)
         {
+            // DynamoDB's order (ack-api-quirks lab, DDB-TABLE-100): the source, its recovery, the time, and only then the target.
             current = NotRestoringForBackups(_store.FindTable(source) ?? throw SourceNotFound()).Definition;
-            CheckRestoreTarget(target);
             var (earliest, latestTime) = RestorableWindow(current) ?? throw RecoveryUnavailable(source);
             at = asked ?? latestTime;
             if (at < earliest || at > latestTime)
             {
                 throw new DynamoDbException(ErrorCodes.InvalidRestoreTime, string.Create(CultureInfo.InvariantCulture,
-                    $"RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime: {earliest:yyyy-MM-ddTHH:mm:ss.fffZ} and {latestTime:yyyy-MM-ddTHH:mm:ss.fffZ}, not {at:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+                    $"RestoreDateTime '{at:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}' must be within EarliestRestorableDateTime '{earliest:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}' and LatestRestorableDateTime '{latestTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}'"));
             }
+
+            CheckRestoreTarget(target);
         }
 
         // The journal holds a copy of the items until the restore is done, so a restart finishes it whatever becomes of the source.

@@ -229,7 +229,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(again.UtcDateTime, described.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
         Assert.Equal(2, rowsAgain);
         Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, again)));
-        Assert.StartsWith("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", tooEarly.Message, StringComparison.Ordinal);
+        Assert.Matches("^RestoreDateTime '[^']+' must be within EarliestRestorableDateTime '[^']+' and LatestRestorableDateTime '[^']+'$", tooEarly.Message);
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(5, rowsBefore);
         Assert.Equal(2, rowsAfter);
         Assert.Equal(["a/v4"], await ScanAsync(await RestoreAsync(table, cutoff)));
-        Assert.Contains("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", expired.Message, StringComparison.Ordinal);
+        Assert.Contains("must be within EarliestRestorableDateTime", expired.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -275,8 +275,12 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         var other = await CreateTableAsync();
         var off = await Assert.ThrowsAsync<PointInTimeRecoveryUnavailableException>(() => Client.RestoreTableToPointInTimeAsync(
             new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
+        var offBeforeTarget = await Assert.ThrowsAsync<PointInTimeRecoveryUnavailableException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = other, UseLatestRestorableTime = true }));
         await EnableAsync(table);
         Tick();
+        var timeBeforeTarget = await Assert.ThrowsAsync<InvalidRestoreTimeException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = other, RestoreDateTime = _time.Now.AddMinutes(1).UtcDateTime }));
 
         var missing = await Assert.ThrowsAsync<TableNotFoundException>(() => Client.RestoreTableToPointInTimeAsync(
             new RestoreTableToPointInTimeRequest { SourceTableName = "no-such-table", TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
@@ -298,11 +302,13 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
             new RestoreTableToPointInTimeRequest { TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
 
         Assert.Equal($"Point in time recovery is not enabled for table '{table}'", off.Message);
+        Assert.Equal(off.Message, offBeforeTarget.Message);
+        Assert.Contains("must be within EarliestRestorableDateTime", timeBeforeTarget.Message, StringComparison.Ordinal);
         Assert.Equal("Table not found: no-such-table", missing.Message);
         Assert.Equal("Table already exists: " + other, exists.Message);
-        Assert.StartsWith("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", future.Message, StringComparison.Ordinal);
+        Assert.Contains("must be within EarliestRestorableDateTime", future.Message, StringComparison.Ordinal);
         Assert.Equal(("ValidationException", "Only one of UseLatestRestorableTime or RestoreDateTime can be specified"), (both.ErrorCode, both.Message));
-        Assert.Equal(("ValidationException", "Either RestoreDateTime or UseLatestRestorableTime must be specified"), (neither.ErrorCode, neither.Message));
+        Assert.Equal(("ValidationException", "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both"), (neither.ErrorCode, neither.Message));
         Assert.Equal("ValidationException", twoSources.ErrorCode);
         Assert.Equal("ValidationException", noSource.ErrorCode);
         await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTableAsync("pitr-target"));
@@ -405,7 +411,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(restarted.UtcDateTime, described.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
         Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, restarted)));
         Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, _time.Now)));
-        Assert.StartsWith("RestoreDateTime must be between", beforeHistory.Message, StringComparison.Ordinal);
+        Assert.Contains("must be within EarliestRestorableDateTime", beforeHistory.Message, StringComparison.Ordinal);
     }
 
     [Fact]
