@@ -77,7 +77,7 @@ internal sealed partial class DynamoDbService
             BackupRecord? backup;
             lock (_store.Gate)
             {
-                backup = _store.FindBackup(arn);
+                backup = _store.FindBackupOfRestore(arn);
             }
 
             return backup is null ? null : await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false);

@@ -199,6 +199,50 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestoreTableFromBackup_SystemBackupExpiresBeforeRestart_RestoreFinishedThenBackupGone()
+    {
+        const int Items = 1_200; // more than one of a restore's commits (1,000 items), so it can be held after its first
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        for (var batch = 0; batch < Items / 25; batch++)
+        {
+            await Client.BatchWriteItemAsync(new Dictionary<string, List<WriteRequest>>
+            {
+                [table] = [.. Enumerable.Range(batch * 25, 25).Select(i => new WriteRequest(new PutRequest(Item("k" + i, "g"))))],
+            });
+        }
+
+        var deletedAt = Tick();
+        await Client.DeleteTableAsync(table);
+        var system = Assert.Single((await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.SYSTEM })).BackupSummaries);
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Store.RestoreCommitted = async _ =>
+        {
+            paused.TrySetResult();
+            await resume.Task;
+        };
+        var target = TablesServerFixture.UniqueName("restored");
+
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = system.BackupArn, TargetTableName = target });
+        await paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Now = deletedAt.AddDays(35).AddSeconds(1);
+        var droppedWhileRestoring = await _server.Store.DropExpiredBackupsAsync();
+        var rowsWhileRestoring = BackupRows(system.BackupArn);
+        await _server.StopAsync();
+        resume.SetResult();
+        await _server.StartAsync();
+        await _server.WaitActiveAsync(target);
+        var restored = (await Client.DescribeTableAsync(target)).Table;
+        await _server.Store.DropExpiredBackupsAsync(); // or the service's own sweep did, once the restore was done
+
+        Assert.Equal((0, Items), (droppedWhileRestoring, rowsWhileRestoring));
+        Assert.Equal(Items, restored.ItemCount);
+        Assert.Equal(0, BackupRows(system.BackupArn));
+        await Assert.ThrowsAsync<BackupNotFoundException>(() => Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn }));
+    }
+
+    [Fact]
     public async Task UpdateContinuousBackups_Disabled_HistoryDroppedAndEarliestStartsAgain()
     {
         var table = await CreateTableAsync();
@@ -550,7 +594,12 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     /// <summary>The rows of the table's change history in the journal's database, read as any SQLite reader would.</summary>
-    private int HistoryRows(string table)
+    private int HistoryRows(string table) => Rows("SELECT COUNT(*) FROM pitr_history WHERE tbl = $t", table);
+
+    /// <summary>The rows of a backup's copy of its items in the journal's database.</summary>
+    private int BackupRows(string arn) => Rows("SELECT COUNT(*) FROM backup_items WHERE arn = $t", arn);
+
+    private int Rows(string countSql, string key)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -560,8 +609,8 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pitr_history WHERE tbl = $t";
-        command.Parameters.AddWithValue("$t", table);
+        command.CommandText = countSql;
+        command.Parameters.AddWithValue("$t", key);
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
