@@ -49,7 +49,7 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         var secondRestore = await Assert.ThrowsAsync<BackupInUseException>(() =>
             Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = TablesServerFixture.UniqueName("second") }));
         var sameTarget = await Assert.ThrowsAsync<TableInUseException>(() =>
-            Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = source, TargetTableName = target, UseLatestRestorableTime = true }));
+            Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target }));
         _resume.SetResult();
         await _server.WaitActiveAsync(target);
         var after = (await Client.DescribeTableAsync(target)).Table;
