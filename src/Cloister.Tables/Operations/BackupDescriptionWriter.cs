@@ -8,8 +8,8 @@ namespace Cloister.Tables.Operations;
 internal static class BackupDescriptionWriter
 {
     /// <summary>
-    /// Every backup here is AVAILABLE: its copy is durable before CreateBackup answers (DynamoDB answers CREATING first);
-    /// DeleteBackup answers DELETED.
+    /// Every backup here is AVAILABLE once made: its copy is durable before CreateBackup answers, which says CREATING as DynamoDB's
+    /// does (so a client that waits for AVAILABLE sees it at its first DescribeBackup); DeleteBackup answers DELETED.
     /// </summary>
     public static void WriteDetails(Utf8JsonWriter writer, BackupRecord backup, string status = "AVAILABLE")
     {

@@ -30,7 +30,7 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            var table = _store.FindTable(name) ?? throw TableNotFound(name);
+            var table = NotRestoring(_store.FindTable(name) ?? throw TableNotFound(name));
             var definition = table.Definition;
             CheckRevision(definition, expected, arn);
             if (string.Equals(definition.ResourcePolicy, json, StringComparison.Ordinal))
@@ -60,7 +60,7 @@ internal sealed partial class DynamoDbService
         TableDefinition definition;
         lock (_store.Gate)
         {
-            definition = (_store.FindTable(name) ?? throw TableNotFound(name)).Definition;
+            definition = NotRestoring(_store.FindTable(name) ?? throw TableNotFound(name)).Definition;
         }
 
         if (definition.ResourcePolicy is null)
@@ -83,7 +83,7 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            var table = _store.FindTable(name) ?? throw TableNotFound(name);
+            var table = NotRestoring(_store.FindTable(name) ?? throw TableNotFound(name));
             var definition = table.Definition;
             revision = definition.ResourcePolicyRevisionId;
             if (definition.ResourcePolicy is null)

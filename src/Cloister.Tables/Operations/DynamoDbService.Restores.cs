@@ -9,7 +9,7 @@ namespace Cloister.Tables.Operations;
 /// <summary>
 /// RestoreTableFromBackup and RestoreTableToPointInTime: a new table with the backup's (or the source table's) keys, indexes (or
 /// the overrides' subset of them), throughput and encryption, and its items; tags, time to live, resource policy, deletion
-/// protection and point-in-time recovery are not restored, as in DynamoDB.
+/// protection, point-in-time recovery and the table class (the new table is STANDARD) are not restored, as in DynamoDB.
 /// </summary>
 internal sealed partial class DynamoDbService
 {
@@ -52,7 +52,10 @@ internal sealed partial class DynamoDbService
     /// </summary>
     private async ValueTask RestoreTableToPointInTimeAsync(JsonElement request, Utf8JsonWriter writer)
     {
-        var source = PointInTimeSource(request);
+        var (source, byArn) = PointInTimeSource(request);
+
+        // DynamoDB names the missing source when it was named, not when it was given by ARN (ack-api-quirks lab, DDB-TABLE-447).
+        DynamoDbException SourceNotFound() => byArn ? new(ErrorCodes.TableNotFound, "Table not found") : BackupTableNotFound(source);
         var target = RequestReader.RequireString(request, "TargetTableName", "targetTableName");
         RequestReader.ValidateTableName(target, "targetTableName");
         var latest = RequestReader.GetBool(request, "UseLatestRestorableTime") ?? false;
@@ -64,32 +67,35 @@ internal sealed partial class DynamoDbService
 
         if (!latest && asked is null)
         {
-            throw DynamoDbException.Validation("Either RestoreDateTime or UseLatestRestorableTime must be specified");
+            throw DynamoDbException.Validation("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
         }
 
         TableDefinition current;
         DateTimeOffset at;
         lock (_store.Gate)
         {
-            current = (_store.FindTable(source) ?? throw BackupTableNotFound(source)).Definition;
-            CheckRestoreTarget(target);
+            // DynamoDB's order (ack-api-quirks lab, DDB-TABLE-100): the source, its recovery, the time, and only then the target.
+            current = NotRestoringForBackups(_store.FindTable(source) ?? throw SourceNotFound()).Definition;
             var (earliest, latestTime) = RestorableWindow(current) ?? throw RecoveryUnavailable(source);
             at = asked ?? latestTime;
             if (at < earliest || at > latestTime)
             {
                 throw new DynamoDbException(ErrorCodes.InvalidRestoreTime, string.Create(CultureInfo.InvariantCulture,
-                    $"RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime: {earliest:yyyy-MM-ddTHH:mm:ss.fffZ} and {latestTime:yyyy-MM-ddTHH:mm:ss.fffZ}, not {at:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+                    $"RestoreDateTime '{at:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}' must be within EarliestRestorableDateTime '{earliest:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}' and LatestRestorableDateTime '{latestTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}'"));
             }
+
+            CheckRestoreTarget(target);
         }
 
-        var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at, InProgress: true);
+        // The journal holds a copy of the items until the restore is done, so a restart finishes it whatever becomes of the source.
+        var summary = new RestoreSummary(null, TableDescriptionWriter.Arn(_account, source), at, InProgress: true, ItemsHeld: true);
         var definition = RestoredDefinition(request, current, target, summary, "the source table");
         var (table, items) = RestoredTable(definition, await _store.ReadItemsAtAsync(source, at).ConfigureAwait(false));
 
         await CommitRestoredAsync(target, table, items, writer, () =>
         {
             // The history read is the source's only if recovery stayed enabled on that same table meanwhile (disabling drops it).
-            var now = _store.FindTable(source)?.Definition ?? throw BackupTableNotFound(source);
+            var now = _store.FindTable(source)?.Definition ?? throw SourceNotFound();
             if (now.TableId != current.TableId || now.PointInTimeRecoverySince is null || now.PointInTimeRecoverySince > current.PointInTimeRecoverySince)
             {
                 throw RecoveryUnavailable(source);
@@ -103,7 +109,8 @@ internal sealed partial class DynamoDbService
     /// commits (<see cref="TableStore.WriteRestoredItemsAsync"/>), other tables' writes going on between them, and the table
     /// becomes ACTIVE with a last table change; until then no item operation can use it, and a table still CREATING when the
     /// journal is read back at start is written again from its source (<see cref="ResumeRestores"/>), so a crash never leaves a
-    /// half-restored table nor loses an acknowledged restore.
+    /// half-restored table nor loses an acknowledged restore (a point-in-time restore's items are held by the journal until it is
+    /// done: <see cref="RestoreSummary.ItemsHeld"/>).
     /// </summary>
     private async ValueTask CommitRestoredAsync(string target, TableData table, List<StoredItem> items, Utf8JsonWriter writer, Action stillValid)
     {
@@ -191,8 +198,11 @@ internal sealed partial class DynamoDbService
     private static DynamoDbException RecoveryUnavailable(string table) =>
         new(ErrorCodes.PointInTimeRecoveryUnavailable, $"Point in time recovery is not enabled for table '{table}'");
 
-    /// <summary>The source of RestoreTableToPointInTime: SourceTableName, or the table a SourceTableArn of this account and region names.</summary>
-    private string PointInTimeSource(JsonElement request)
+    /// <summary>
+    /// The source of RestoreTableToPointInTime: SourceTableName, or the table a SourceTableArn of this account and region names
+    /// (<c>ByArn</c> true).
+    /// </summary>
+    private (string Name, bool ByArn) PointInTimeSource(JsonElement request)
     {
         var byArn = RequestReader.GetString(request, "SourceTableArn");
         if (byArn is not null && RequestReader.Has(request, "SourceTableName"))
@@ -209,7 +219,7 @@ internal sealed partial class DynamoDbService
 
             if (BackupArnReader.ReadTableName(arn, _account, "sourceTableArn") is { } named)
             {
-                return named;
+                return (named, true);
             }
 
             // Another region's table is a cross-region restore on DynamoDB; none is held here. DynamoDB's message names no table.
@@ -223,7 +233,7 @@ internal sealed partial class DynamoDbService
 
         var name = RequestReader.RequireString(request, "SourceTableName", "sourceTableName");
         RequestReader.ValidateTableName(name, "sourceTableName");
-        return name;
+        return (name, false);
     }
 
     /// <summary>DynamoDB asks a cross-region restore for the encryption the new table is to have.</summary>
@@ -283,7 +293,8 @@ internal sealed partial class DynamoDbService
         var restored = new TableDefinition(
             target, Guid.NewGuid().ToString(), source.HashKey, source.RangeKey, source.AttributeTypes, billing, read, write, indexes, null, false, false, _store.Time.GetUtcNow())
         {
-            TableClass = source.TableClass,
+            // "Tables restored from backups are always created using the DynamoDB Standard table class" (DynamoDB's guide); a
+            // point-in-time restore alike (Cloister's choice: the guide is silent). No TableClass: described as a table never given one.
             SseKmsKeyArn = TableSettingsReader.TryReadSse(request, _account, out var keyArn, "SSESpecificationOverride") ? keyArn : source.SseKmsKeyArn,
             RestoredFrom = summary,
         };

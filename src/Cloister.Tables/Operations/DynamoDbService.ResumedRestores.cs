@@ -11,7 +11,8 @@ internal sealed partial class DynamoDbService
 {
     /// <summary>
     /// Starts again every restore the journal read back CREATING (its items so far were dropped at open): from its backup, which
-    /// DeleteBackup cannot remove meanwhile (BackupInUseException), or from the source table's history at the time restored to.
+    /// DeleteBackup cannot remove meanwhile (BackupInUseException), or from the copy of the source table's state at the time
+    /// restored to that the journal holds until the restore is done, whatever became of the source table since.
     /// Call once, when the service starts.
     /// </summary>
     public void ResumeRestores()
@@ -33,7 +34,7 @@ internal sealed partial class DynamoDbService
         var definition = unfinished.Definition;
         try
         {
-            if (await ReadRestoreSourceAsync(definition.RestoredFrom!).ConfigureAwait(false) is not { } rows)
+            if (await ReadRestoreSourceAsync(definition).ConfigureAwait(false) is not { } rows)
             {
                 Storage.Log.UnfinishedRestoreDropped(_logger, definition.Name, definition.RestoredFrom!.SourceBackupArn ?? definition.RestoredFrom.SourceTableArn);
                 DropFailedRestore(unfinished);
@@ -64,22 +65,30 @@ internal sealed partial class DynamoDbService
     }
 
     /// <summary>
-    /// The items a restore reads, as stored: its backup's copy, or its source table's state at the time restored to while that
-    /// table keeps the history reaching it; null when the source is gone (a table deleted, or its recovery disabled since).
+    /// The items a restore reads, as stored: its backup's copy, or the copy of its source table's state at the time restored to
+    /// that the journal holds for it; null when the source is gone (a backup expired, or for a restore journalled before copies were
+    /// held, a source table deleted or its recovery disabled since).
     /// </summary>
-    private async Task<List<byte[]>?> ReadRestoreSourceAsync(RestoreSummary restore)
+    private async Task<List<byte[]>?> ReadRestoreSourceAsync(TableDefinition definition)
     {
+        var restore = definition.RestoredFrom!;
         if (restore.SourceBackupArn is { } arn)
         {
             BackupRecord? backup;
             lock (_store.Gate)
             {
-                backup = _store.FindBackup(arn);
+                backup = _store.FindBackupOfRestore(arn);
             }
 
             return backup is null ? null : await _store.ReadBackupItemsAsync(backup).ConfigureAwait(false);
         }
 
+        if (restore.ItemsHeld)
+        {
+            return _store.ReadHeldRestoreItems(definition.Name);
+        }
+
+        // A restore journalled before its items were held (an older Cloister's) reads its source's history, if that still reaches.
         var source = TableDescriptionWriter.NameInArn(_account, restore.SourceTableArn);
         lock (_store.Gate)
         {

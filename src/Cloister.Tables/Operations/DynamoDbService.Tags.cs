@@ -53,7 +53,7 @@ internal sealed partial class DynamoDbService
         ImmutableArray<TableTag> tags;
         lock (_store.Gate)
         {
-            tags = (_store.FindTable(name) ?? throw TaggedTableNotFound(arn)).Definition.TagList;
+            tags = NotRestoring(_store.FindTable(name) ?? throw TaggedTableNotFound(arn)).Definition.TagList;
         }
 
         writer.WriteStartObject();
@@ -76,7 +76,7 @@ internal sealed partial class DynamoDbService
         long lsn;
         lock (_store.Gate)
         {
-            var table = _store.FindTable(name) ?? throw TaggedTableNotFound(arn);
+            var table = NotRestoring(_store.FindTable(name) ?? throw TaggedTableNotFound(arn));
             var tags = change(table.Definition);
             lsn = Redefine(table, table.Definition with { Tags = tags.IsEmpty ? null : tags });
         }

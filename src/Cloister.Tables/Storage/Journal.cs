@@ -181,6 +181,13 @@ internal sealed class Journal : IAsyncDisposable
         return PointInTimeHistory.ReadAt(connection, table, at);
     }
 
+    /// <summary>The items held for an unfinished point-in-time restore of <paramref name="restored"/> (<see cref="RestoreSummary.ItemsHeld"/>), read on a connection of the caller's own.</summary>
+    public List<byte[]> ReadHeldRestoreItems(string restored)
+    {
+        using var connection = OpenReadOnly();
+        return PointInTimeHistory.ReadHeld(connection, restored);
+    }
+
     /// <summary>Queues a batch; call in the order the changes were applied (under the store's lock).</summary>
     public long Append(IReadOnlyList<JournalOperation> operations)
     {
@@ -410,7 +417,7 @@ internal sealed class Journal : IAsyncDisposable
             else if (operation.DropTable)
             {
                 Run(dropTable, operation.Table);
-                history.Dropped(operation.Table);
+                history.TableDropped(operation.Table);
             }
             else if (operation.Definition is not null)
             {

@@ -13,12 +13,24 @@ namespace Cloister.Tables.Storage;
 /// history. Each row takes the next sequence number (the journal's order, across restarts) and the time of the commit that
 /// carried it. The table's state at a time T is, for each key, the row with the highest sequence stamped at or before T.
 /// Disabling point-in-time recovery or dropping the table deletes its history; rows older than the recovery period that a later
-/// one supersedes (and deletes older than it) are pruned once an hour. Used by the writer's thread alone.
+/// one supersedes (and deletes older than it) are pruned once an hour. A point-in-time restore's items are copied out of the
+/// history (<c>restore_items</c>) in the commit that records its table CREATING, and dropped with the commit that makes it ACTIVE
+/// or drops it: a restore stopped part-way is finished from that copy at the next start, even if its source table was deleted or
+/// its recovery disabled meanwhile (which deletes the history). Used by the writer's thread alone.
 /// </summary>
 internal sealed class PointInTimeHistory : IDisposable
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS pitr_history(tbl TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB, PRIMARY KEY(tbl, seq, pk, sk)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS restore_items(tbl TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY(tbl, pk, sk)) WITHOUT ROWID;
+        """;
+
+    /// <summary>The newest row of each key of table $t stamped at or before $a: the table's state at that time, deletes included.</summary>
+    private const string StateAtSql = """
+        SELECT pk, sk, item FROM (
+            SELECT pk, sk, item, ROW_NUMBER() OVER (PARTITION BY pk, sk ORDER BY seq DESC) AS n
+            FROM pitr_history WHERE tbl = $t AND at <= $a)
+        WHERE n = 1 AND item IS NOT NULL
         """;
 
     /// <summary>A table's rows as they stand, copied into its history at one sequence and time.</summary>
@@ -32,6 +44,8 @@ internal sealed class PointInTimeHistory : IDisposable
     private readonly SqliteCommand _snapshot;
     private readonly SqliteCommand _drop;
     private readonly SqliteCommand _prune;
+    private readonly SqliteCommand _hold;
+    private readonly SqliteCommand _release;
     private long _sequence;
     private long _lastStamp;
     private long _commitStamp;
@@ -57,6 +71,10 @@ internal sealed class PointInTimeHistory : IDisposable
         _record = Prepare(connection, "INSERT INTO pitr_history(tbl, seq, at, pk, sk, item) VALUES($t, $q, $a, $p, $s, $i)", "$t", "$q", "$a", "$p", "$s", "$i");
         _snapshot = Prepare(connection, SnapshotSql, "$t", "$q", "$a");
         _drop = Prepare(connection, "DELETE FROM pitr_history WHERE tbl = $t", "$t");
+
+        // OR IGNORE: holding again (the definition stored again) keeps the copy, even once the source's history is gone.
+        _hold = Prepare(connection, "INSERT OR IGNORE INTO restore_items(tbl, pk, sk, item) SELECT $r, pk, sk, item FROM (" + StateAtSql + ")", "$r", "$t", "$a");
+        _release = Prepare(connection, "DELETE FROM restore_items WHERE tbl = $r", "$r");
 
         // A row stamped before the cutoff goes when a later row of its key also precedes the cutoff, or when it is the last one
         // there and a delete: the state at any time from the cutoff on is the same without it.
@@ -111,22 +129,19 @@ internal sealed class PointInTimeHistory : IDisposable
     public static List<byte[]> ReadAt(SqliteConnection connection, string table, DateTimeOffset at)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT item FROM (
-                SELECT item, ROW_NUMBER() OVER (PARTITION BY pk, sk ORDER BY seq DESC) AS n
-                FROM pitr_history WHERE tbl = $t AND at <= $a)
-            WHERE n = 1 AND item IS NOT NULL
-            """;
+        command.CommandText = StateAtSql;
         command.Parameters.AddWithValue("$t", table);
         command.Parameters.AddWithValue("$a", at.ToUnixTimeMilliseconds());
-        using var reader = command.ExecuteReader();
-        var items = new List<byte[]>();
-        while (reader.Read())
-        {
-            items.Add((byte[])reader[0]);
-        }
+        return ReadItems(command, column: 2);
+    }
 
-        return items;
+    /// <summary>The items held for the point-in-time restore of table <paramref name="restored"/> (its stored JSON), read on <paramref name="connection"/>.</summary>
+    public static List<byte[]> ReadHeld(SqliteConnection connection, string restored)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT item FROM restore_items WHERE tbl = $r";
+        command.Parameters.AddWithValue("$r", restored);
+        return ReadItems(command, column: 0);
     }
 
     /// <summary>Starts a commit: its rows take one time, read when the first needs it.</summary>
@@ -143,9 +158,24 @@ internal sealed class PointInTimeHistory : IDisposable
         Run(_record, table, ++_sequence, Stamp(), partitionKey, sortKey, item ?? (object)DBNull.Value);
     }
 
-    /// <summary>A table's definition was stored: point-in-time recovery enabled starts its history, disabled drops it.</summary>
+    /// <summary>
+    /// A table's definition was stored: point-in-time recovery enabled starts its history, disabled drops it; a point-in-time
+    /// restore's table stored CREATING has its items copied out of its source's history, and stored ACTIVE has that copy dropped.
+    /// </summary>
     public void Defined(TableDefinition definition)
     {
+        if (definition.RestoredFrom is { ItemsHeld: true } restore)
+        {
+            if (!restore.InProgress)
+            {
+                Run(_release, definition.Name);
+            }
+            else if (SourceName(restore.SourceTableArn) is { } source)
+            {
+                Run(_hold, definition.Name, source, restore.RestoreDateTime.ToUnixTimeMilliseconds());
+            }
+        }
+
         var keeping = _tables.ContainsKey(definition.Name);
         if (definition.PointInTimeRecoverySince is not { } since)
         {
@@ -165,6 +195,13 @@ internal sealed class PointInTimeHistory : IDisposable
             _lastStamp = Math.Max(_lastStamp, at);
             Run(_snapshot, definition.Name, ++_sequence, at);
         }
+    }
+
+    /// <summary>A table was dropped: its history goes, and the copy held for it if it was a restore still in progress.</summary>
+    public void TableDropped(string table)
+    {
+        Dropped(table);
+        Run(_release, table);
     }
 
     /// <summary>A table was dropped, or its recovery disabled: its history goes.</summary>
@@ -203,6 +240,27 @@ internal sealed class PointInTimeHistory : IDisposable
         _snapshot.Dispose();
         _drop.Dispose();
         _prune.Dispose();
+        _hold.Dispose();
+        _release.Dispose();
+    }
+
+    /// <summary>The table a table ARN names (<c>...:table/{name}</c>; a table name holds no slash).</summary>
+    private static string? SourceName(string tableArn)
+    {
+        var at = tableArn.IndexOf(":table/", StringComparison.Ordinal);
+        return at < 0 ? null : tableArn[(at + ":table/".Length)..];
+    }
+
+    private static List<byte[]> ReadItems(SqliteCommand command, int column)
+    {
+        using var reader = command.ExecuteReader();
+        var items = new List<byte[]>();
+        while (reader.Read())
+        {
+            items.Add((byte[])reader[column]);
+        }
+
+        return items;
     }
 
     /// <summary>The commit's time in milliseconds, never before an earlier commit's (so a table's rows are in time order too).</summary>

@@ -128,6 +128,12 @@ internal sealed class TableStore : IAsyncDisposable
     public BackupRecord? FindBackup(string arn) =>
         _backups.GetValueOrDefault(BackupRecord.Position(arn)) is { } backup && !backup.ExpiredAt(_time.GetUtcNow()) ? backup : null;
 
+    /// <summary>
+    /// The backup a restore still CREATING reads from, expired or not (<see cref="DropExpiredBackupsAsync"/> keeps it for that
+    /// restore); call under <see cref="Gate"/>.
+    /// </summary>
+    public BackupRecord? FindBackupOfRestore(string arn) => _backups.GetValueOrDefault(BackupRecord.Position(arn));
+
     /// <summary>Records a backup of a table as it is now and journals its copy; call under <see cref="Gate"/>, then await its <see cref="BackupRecord.Lsn"/>.</summary>
     public BackupRecord AddBackup(BackupRecord backup)
     {
@@ -167,6 +173,9 @@ internal sealed class TableStore : IAsyncDisposable
         await WaitDurableAsync(backup.Lsn).ConfigureAwait(false);
         return _journal.ReadBackupItems(backup.Arn);
     }
+
+    /// <summary>The items held for an unfinished point-in-time restore (<see cref="RestoreSummary.ItemsHeld"/>); call for a table read back at start.</summary>
+    public List<byte[]> ReadHeldRestoreItems(string restored) => _journal.ReadHeldRestoreItems(restored);
 
     /// <summary>
     /// The items a table with point-in-time recovery held at <paramref name="at"/>, read from its history once every change
@@ -316,7 +325,11 @@ internal sealed class TableStore : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Removes the backups that expired (SYSTEM backups 35 days on) and their copies; returns how many went.</summary>
+    /// <summary>
+    /// Removes the backups that expired (SYSTEM backups 35 days on) and their copies; returns how many went. A backup a restore
+    /// still CREATING reads from is kept until that restore is done (an acknowledged restore is finished, even across a restart),
+    /// though no request sees it once expired.
+    /// </summary>
     public async Task<int> DropExpiredBackupsAsync()
     {
         var now = _time.GetUtcNow();
@@ -324,7 +337,8 @@ internal sealed class TableStore : IAsyncDisposable
         List<BackupRecord> expired;
         lock (Gate)
         {
-            expired = [.. _backups.Values.Where(backup => backup.ExpiredAt(now))];
+            var reading = _tables.Values.Where(table => table.IsRestoring).Select(table => table.Definition.RestoredFrom!.SourceBackupArn).ToHashSet(StringComparer.Ordinal);
+            expired = [.. _backups.Values.Where(backup => backup.ExpiredAt(now) && !reading.Contains(backup.Arn))];
             foreach (var backup in expired)
             {
                 lsn = RemoveBackup(backup);

@@ -117,11 +117,13 @@ public sealed class BackupArnTests : IAsyncLifetime
         var otherRegion = await RestoreAsync($"arn:aws:dynamodb:eu-west-1:000000000000:table/{table}");
         var otherRegionEncrypted = await RestoreAsync($"arn:aws:dynamodb:eu-west-1:000000000000:table/{table}", ""","SSESpecificationOverride":{"Enabled":true}""");
         var notAnArn = await RestoreAsync(table);
+        var missing = await RestoreAsync("arn:aws:dynamodb:us-east-1:000000000000:table/no-such-table");
 
         Assert.Equal(("ValidationException", OtherAccount), (otherAccount.ErrorType, otherAccount.Message));
         Assert.Equal(("ValidationException", "Invalid Request: sseSpecificationOverride must be provided for cross-region restores"), (otherRegion.ErrorType, otherRegion.Message));
         Assert.Equal(("TableNotFoundException", "Table not found"), (otherRegionEncrypted.ErrorType, otherRegionEncrypted.Message));
         Assert.Equal(("ValidationException", "sourceTableArn is not a valid ARN"), (notAnArn.ErrorType, notAnArn.Message));
+        Assert.Equal(("TableNotFoundException", "Table not found"), (missing.ErrorType, missing.Message));
     }
 
     private static string Body(string arn) => $$$$$"""{"BackupArn":"{{{{{arn}}}}}","TargetTableName":"restored"}""";

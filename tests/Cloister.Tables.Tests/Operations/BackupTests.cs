@@ -34,7 +34,8 @@ public sealed class BackupTests : IAsyncLifetime
 
         Assert.Matches($"^{Arn}{table}/backup/[0-9]{{13}}-[0-9a-f]{{8}}$", details.BackupArn);
         Assert.Equal("nightly_1.0-a", details.BackupName);
-        Assert.Equal(BackupStatus.AVAILABLE, details.BackupStatus);
+        Assert.Equal(BackupStatus.CREATING, details.BackupStatus);
+        Assert.Equal(BackupStatus.AVAILABLE, description.BackupDetails.BackupStatus);
         Assert.Equal(BackupType.USER, details.BackupType);
         Assert.True(details.BackupSizeBytes > 0);
         Assert.Equal(_time.Now.UtcDateTime, details.BackupCreationDateTime!.Value, TimeSpan.FromMilliseconds(1));
@@ -236,6 +237,30 @@ public sealed class BackupTests : IAsyncLifetime
         ["PK"] = new AttributeValue { S = pk },
         ["SK"] = new AttributeValue { S = sk },
     };
+
+    [Fact]
+    public async Task Restores_SourceOfInfrequentAccessClass_RestoredWithTheStandardClass()
+    {
+        var table = await CreateTableAsync();
+        await Client.UpdateTableAsync(new UpdateTableRequest { TableName = table, TableClass = TableClass.STANDARD_INFREQUENT_ACCESS });
+        await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+        {
+            TableName = table,
+            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+        });
+        var backup = (await Client.CreateBackupAsync(new CreateBackupRequest { TableName = table, BackupName = "infrequent" })).BackupDetails.BackupArn;
+        var fromBackup = TablesServerFixture.UniqueName("from-backup");
+        var toPointInTime = TablesServerFixture.UniqueName("to-point-in-time");
+
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = fromBackup });
+        await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = toPointInTime, UseLatestRestorableTime = true });
+        await _server.WaitActiveAsync(fromBackup);
+        await _server.WaitActiveAsync(toPointInTime);
+
+        Assert.Equal(TableClass.STANDARD_INFREQUENT_ACCESS, (await Client.DescribeTableAsync(table)).Table.TableClassSummary.TableClass);
+        Assert.Null((await Client.DescribeTableAsync(fromBackup)).Table.TableClassSummary);
+        Assert.Null((await Client.DescribeTableAsync(toPointInTime)).Table.TableClassSummary);
+    }
 
     private async Task PutAsync(string table, string pk, string sk, string g)
     {

@@ -153,7 +153,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeleteTable_PointInTimeRecoveryEnabled_SystemBackupListedRestorableAndExpiresAfter35Days()
+    public async Task DeleteTable_PointInTimeRecoveryEnabled_SystemBackupListedRestorableUndeletableAndExpiresAfter35Days()
     {
         var table = await CreateTableAsync();
         var plain = await CreateTableAsync();
@@ -161,6 +161,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         await PutAsync(table, "a", "x");
         await PutAsync(table, "b", "y");
         await PutAsync(plain, "a", "x");
+        _time.Now = _time.Now.AddMilliseconds(123 - _time.Now.Millisecond); // the expiry the refusal names then has milliseconds
         var deletedAt = Tick();
         await Client.DeleteTableAsync(table);
         await Client.DeleteTableAsync(plain);
@@ -171,6 +172,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         var ofPlain = (await Client.ListBackupsAsync(new ListBackupsRequest { TableName = plain, BackupType = BackupTypeFilter.ALL })).BackupSummaries;
         await _server.RestartAsync();
         var described = (await Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn })).BackupDescription;
+        var undeletable = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Client.DeleteBackupAsync(new DeleteBackupRequest { BackupArn = system.BackupArn }));
         var target = TablesServerFixture.UniqueName("undeleted");
         await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = system.BackupArn, TargetTableName = target });
         var restored = await ScanAsync(target);
@@ -187,9 +189,57 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Empty(ofPlain ?? []);
         Assert.Equal(BackupType.SYSTEM, described.BackupDetails.BackupType);
         Assert.Equal(2, described.SourceTableDetails.ItemCount);
+        Assert.Equal("ValidationException", undeletable.ErrorCode);
+        Assert.Equal(
+            $"Invalid Request: User is not allowed to delete the system backup with arn {system.BackupArn}. It will automatically expire on {deletedAt.AddDays(35).UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}",
+            undeletable.Message);
         Assert.Equal(["a/x", "b/y"], restored);
         Assert.Empty(expired ?? []);
         Assert.Equal("Backup not found: " + system.BackupArn, gone.Message);
+    }
+
+    [Fact]
+    public async Task RestoreTableFromBackup_SystemBackupExpiresBeforeRestart_RestoreFinishedThenBackupGone()
+    {
+        const int Items = 1_200; // more than one of a restore's commits (1,000 items), so it can be held after its first
+        var table = await CreateTableAsync();
+        await EnableAsync(table);
+        for (var batch = 0; batch < Items / 25; batch++)
+        {
+            await Client.BatchWriteItemAsync(new Dictionary<string, List<WriteRequest>>
+            {
+                [table] = [.. Enumerable.Range(batch * 25, 25).Select(i => new WriteRequest(new PutRequest(Item("k" + i, "g"))))],
+            });
+        }
+
+        var deletedAt = Tick();
+        await Client.DeleteTableAsync(table);
+        var system = Assert.Single((await Client.ListBackupsAsync(new ListBackupsRequest { TableName = table, BackupType = BackupTypeFilter.SYSTEM })).BackupSummaries);
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Store.RestoreCommitted = async _ =>
+        {
+            paused.TrySetResult();
+            await resume.Task;
+        };
+        var target = TablesServerFixture.UniqueName("restored");
+
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = system.BackupArn, TargetTableName = target });
+        await paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Now = deletedAt.AddDays(35).AddSeconds(1);
+        var droppedWhileRestoring = await _server.Store.DropExpiredBackupsAsync();
+        var rowsWhileRestoring = BackupRows(system.BackupArn);
+        await _server.StopAsync();
+        resume.SetResult();
+        await _server.StartAsync();
+        await _server.WaitActiveAsync(target);
+        var restored = (await Client.DescribeTableAsync(target)).Table;
+        await _server.Store.DropExpiredBackupsAsync(); // or the service's own sweep did, once the restore was done
+
+        Assert.Equal((0, Items), (droppedWhileRestoring, rowsWhileRestoring));
+        Assert.Equal(Items, restored.ItemCount);
+        Assert.Equal(0, BackupRows(system.BackupArn));
+        await Assert.ThrowsAsync<BackupNotFoundException>(() => Client.DescribeBackupAsync(new DescribeBackupRequest { BackupArn = system.BackupArn }));
     }
 
     [Fact]
@@ -223,7 +273,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(again.UtcDateTime, described.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
         Assert.Equal(2, rowsAgain);
         Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, again)));
-        Assert.StartsWith("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", tooEarly.Message, StringComparison.Ordinal);
+        Assert.Matches("^RestoreDateTime '[^']+' must be within EarliestRestorableDateTime '[^']+' and LatestRestorableDateTime '[^']+'$", tooEarly.Message);
     }
 
     [Fact]
@@ -259,7 +309,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(5, rowsBefore);
         Assert.Equal(2, rowsAfter);
         Assert.Equal(["a/v4"], await ScanAsync(await RestoreAsync(table, cutoff)));
-        Assert.Contains("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", expired.Message, StringComparison.Ordinal);
+        Assert.Contains("must be within EarliestRestorableDateTime", expired.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -269,8 +319,12 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         var other = await CreateTableAsync();
         var off = await Assert.ThrowsAsync<PointInTimeRecoveryUnavailableException>(() => Client.RestoreTableToPointInTimeAsync(
             new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
+        var offBeforeTarget = await Assert.ThrowsAsync<PointInTimeRecoveryUnavailableException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = other, UseLatestRestorableTime = true }));
         await EnableAsync(table);
         Tick();
+        var timeBeforeTarget = await Assert.ThrowsAsync<InvalidRestoreTimeException>(() => Client.RestoreTableToPointInTimeAsync(
+            new RestoreTableToPointInTimeRequest { SourceTableName = table, TargetTableName = other, RestoreDateTime = _time.Now.AddMinutes(1).UtcDateTime }));
 
         var missing = await Assert.ThrowsAsync<TableNotFoundException>(() => Client.RestoreTableToPointInTimeAsync(
             new RestoreTableToPointInTimeRequest { SourceTableName = "no-such-table", TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
@@ -292,11 +346,13 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
             new RestoreTableToPointInTimeRequest { TargetTableName = "pitr-target", UseLatestRestorableTime = true }));
 
         Assert.Equal($"Point in time recovery is not enabled for table '{table}'", off.Message);
+        Assert.Equal(off.Message, offBeforeTarget.Message);
+        Assert.Contains("must be within EarliestRestorableDateTime", timeBeforeTarget.Message, StringComparison.Ordinal);
         Assert.Equal("Table not found: no-such-table", missing.Message);
         Assert.Equal("Table already exists: " + other, exists.Message);
-        Assert.StartsWith("RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime", future.Message, StringComparison.Ordinal);
+        Assert.Contains("must be within EarliestRestorableDateTime", future.Message, StringComparison.Ordinal);
         Assert.Equal(("ValidationException", "Only one of UseLatestRestorableTime or RestoreDateTime can be specified"), (both.ErrorCode, both.Message));
-        Assert.Equal(("ValidationException", "Either RestoreDateTime or UseLatestRestorableTime must be specified"), (neither.ErrorCode, neither.Message));
+        Assert.Equal(("ValidationException", "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both"), (neither.ErrorCode, neither.Message));
         Assert.Equal("ValidationException", twoSources.ErrorCode);
         Assert.Equal("ValidationException", noSource.ErrorCode);
         await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTableAsync("pitr-target"));
@@ -399,7 +455,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         Assert.Equal(restarted.UtcDateTime, described.EarliestRestorableDateTime!.Value, TimeSpan.FromMilliseconds(1));
         Assert.Equal(["a/x"], await ScanAsync(await RestoreAsync(table, restarted)));
         Assert.Equal(["a/x", "b/x"], await ScanAsync(await RestoreAsync(table, _time.Now)));
-        Assert.StartsWith("RestoreDateTime must be between", beforeHistory.Message, StringComparison.Ordinal);
+        Assert.Contains("must be within EarliestRestorableDateTime", beforeHistory.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -538,7 +594,12 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
     }
 
     /// <summary>The rows of the table's change history in the journal's database, read as any SQLite reader would.</summary>
-    private int HistoryRows(string table)
+    private int HistoryRows(string table) => Rows("SELECT COUNT(*) FROM pitr_history WHERE tbl = $t", table);
+
+    /// <summary>The rows of a backup's copy of its items in the journal's database.</summary>
+    private int BackupRows(string arn) => Rows("SELECT COUNT(*) FROM backup_items WHERE arn = $t", arn);
+
+    private int Rows(string countSql, string key)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -548,8 +609,8 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime
         }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pitr_history WHERE tbl = $t";
-        command.Parameters.AddWithValue("$t", table);
+        command.CommandText = countSql;
+        command.Parameters.AddWithValue("$t", key);
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 

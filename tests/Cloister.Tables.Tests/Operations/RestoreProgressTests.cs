@@ -49,7 +49,7 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         var secondRestore = await Assert.ThrowsAsync<BackupInUseException>(() =>
             Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = TablesServerFixture.UniqueName("second") }));
         var sameTarget = await Assert.ThrowsAsync<TableInUseException>(() =>
-            Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = source, TargetTableName = target, UseLatestRestorableTime = true }));
+            Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target }));
         _resume.SetResult();
         await _server.WaitActiveAsync(target);
         var after = (await Client.DescribeTableAsync(target)).Table;
@@ -75,6 +75,54 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         Assert.Equal(Items, await CountAsync(target));
         Assert.Equal(Items, await CountAsync(source));
         Assert.Equal("k7", (await Client.GetItemAsync(target, Key("k7"))).Item["PK"].S);
+    }
+
+    [Fact]
+    public async Task RestoreTableFromBackup_Creating_TableSettingsAnsweredAsForATableThatDoesNotExist()
+    {
+        var (source, backup) = await LargeTableBackupAsync();
+        var target = TablesServerFixture.UniqueName("restored");
+        var arn = (await Client.DescribeTableAsync(source)).Table.TableArn.Replace(source, target, StringComparison.Ordinal);
+        HoldAfterFirstCommit();
+
+        await Client.RestoreTableFromBackupAsync(new RestoreTableFromBackupRequest { BackupArn = backup, TargetTableName = target });
+        await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var notFound = new List<Exception>
+        {
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+            {
+                TableName = target,
+                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "ttl", Enabled = true },
+            })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.DescribeTimeToLiveAsync(target)),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.UpdateTableAsync(new UpdateTableRequest { TableName = target, DeletionProtectionEnabled = true })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.TagResourceAsync(new TagResourceRequest { ResourceArn = arn, Tags = [new Tag { Key = "k", Value = "v" }] })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = arn })),
+            await Assert.ThrowsAsync<ResourceNotFoundException>(() => Client.GetResourcePolicyAsync(new GetResourcePolicyRequest { ResourceArn = arn })),
+        };
+        var tableNotFound = new List<Exception>
+        {
+            await Assert.ThrowsAsync<TableNotFoundException>(() => Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+            {
+                TableName = target,
+                PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+            })),
+            await Assert.ThrowsAsync<TableNotFoundException>(() => Client.DescribeContinuousBackupsAsync(new DescribeContinuousBackupsRequest { TableName = target })),
+            await Assert.ThrowsAsync<TableNotFoundException>(() => Client.CreateBackupAsync(new CreateBackupRequest { TableName = target, BackupName = "too-early" })),
+        };
+        var described = (await Client.DescribeTableAsync(target)).Table;
+        _resume.SetResult();
+        await _server.WaitActiveAsync(target);
+        var timeToLive = (await Client.DescribeTimeToLiveAsync(target)).TimeToLiveDescription;
+        await Client.TagResourceAsync(new TagResourceRequest { ResourceArn = arn, Tags = [new Tag { Key = "k", Value = "v" }] });
+        var backedUp = (await Client.CreateBackupAsync(new CreateBackupRequest { TableName = target, BackupName = "once-active" })).BackupDetails;
+
+        Assert.All(notFound, refusal => Assert.Equal($"Requested resource not found: Table: {target} not found", refusal.Message));
+        Assert.All(tableNotFound, refusal => Assert.Equal("Table not found: " + target, refusal.Message));
+        Assert.Equal((TableStatus.CREATING, arn), (described.TableStatus, described.TableArn));
+        Assert.Equal(TimeToLiveStatus.DISABLED, timeToLive.TimeToLiveStatus);
+        Assert.Equal("v", Assert.Single((await Client.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = arn })).Tags).Value);
+        Assert.Equal(BackupStatus.CREATING, backedUp.BackupStatus);
     }
 
     [Fact]
@@ -123,6 +171,44 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         Assert.Empty((await Client.GetItemAsync(target, Key("after-the-restore-time"))).Item ?? []);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RestoreTableToPointInTime_SourceGoneBeforeRestart_FinishedFromTheItemsHeld(bool deleteSource)
+    {
+        var (source, _) = await LargeTableBackupAsync(pointInTime: true);
+        var target = TablesServerFixture.UniqueName("restored");
+        HoldAfterFirstCommit();
+
+        await Client.RestoreTableToPointInTimeAsync(new RestoreTableToPointInTimeRequest { SourceTableName = source, TargetTableName = target, UseLatestRestorableTime = true });
+        await _paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var held = CountRows(target, "restore_items");
+        if (deleteSource)
+        {
+            await Client.DeleteTableAsync(source);
+        }
+        else
+        {
+            await Client.UpdateContinuousBackupsAsync(new UpdateContinuousBackupsRequest
+            {
+                TableName = source,
+                PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = false },
+            });
+        }
+
+        await _server.StopAsync();
+        _resume.SetResult();
+        await _server.StartAsync();
+        await _server.WaitActiveAsync(target);
+        var described = (await Client.DescribeTableAsync(target)).Table;
+
+        Assert.Equal(Items, held);
+        Assert.Equal((TableStatus.ACTIVE, Items), (described.TableStatus, described.ItemCount!.Value));
+        Assert.False(described.RestoreSummary.RestoreInProgress);
+        Assert.Equal(Items, await CountAsync(target));
+        Assert.Equal(0, CountRows(target, "restore_items"));
+    }
+
     /// <summary>Makes the next restore wait after its first commit of items until the test resumes it.</summary>
     private void HoldAfterFirstCommit() => _server.Store.RestoreCommitted = async _ =>
     {
@@ -168,13 +254,13 @@ public sealed class RestoreProgressTests : IAsyncLifetime
         return count;
     }
 
-    /// <summary>The table's rows in the journal's database itself.</summary>
-    private long CountRows(string table)
+    /// <summary>The table's rows in the journal's database itself (<c>items</c>, or another of its tables keyed by <c>tbl</c>).</summary>
+    private long CountRows(string table, string rows = "items")
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, TableStore.FileName)};Mode=ReadOnly;Pooling=false");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM items WHERE tbl = $t";
+        command.CommandText = $"SELECT count(*) FROM {rows} WHERE tbl = $t";
         command.Parameters.AddWithValue("$t", table);
         return (long)command.ExecuteScalar()!;
     }
