@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Globalization;
 using Cloister.Templates;
 
 namespace Cloister.Host.Code;
@@ -13,6 +14,8 @@ namespace Cloister.Host.Code;
 /// </summary>
 public sealed class CodePreparer(string cacheRoot)
 {
+    private const string StagingMark = ".tmp-";
+
     /// <summary>The default cache: <c>$XDG_CACHE_HOME/cloister/functions</c> (or <c>~/.cache/...</c>), shared by every state folder.</summary>
     public static string DefaultCacheRoot
     {
@@ -97,7 +100,8 @@ public sealed class CodePreparer(string cacheRoot)
         }
 
         progress?.Report($"publishing {Path.GetFileName(project)} (ReadyToRun)");
-        var staging = target + ".tmp-" + Environment.ProcessId;
+        RemoveAbandonedStaging();
+        var staging = target + StagingMark + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (Directory.Exists(staging))
         {
             Directory.Delete(staging, recursive: true);
@@ -110,22 +114,51 @@ public sealed class CodePreparer(string cacheRoot)
                 ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", staging, "-nologo", "-v", "quiet"],
                 projectFolder,
                 cancellationToken).ConfigureAwait(false);
+
+            // Published whole: from here on, finish (a cancellation now would only throw away a good build).
+            await File.WriteAllTextAsync(Path.Combine(staging, ".complete"), project, CancellationToken.None).ConfigureAwait(false);
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+
+            Directory.Move(staging, target);
+            return target;
         }
-        catch (OperationCanceledException) when (Directory.Exists(staging))
+        catch when (Directory.Exists(staging))
         {
-            // Interrupted: the tools are gone (RunAsync killed them), so is what they half wrote.
+            // Interrupted or failed: the tools are gone (RunAsync killed them on a cancellation), so is what they half wrote.
             Directory.Delete(staging, recursive: true);
             throw;
         }
+    }
 
-        await File.WriteAllTextAsync(Path.Combine(staging, ".complete"), project, cancellationToken).ConfigureAwait(false);
-        if (Directory.Exists(target))
+    /// <summary>
+    /// Removes staging folders (<c>{target}.tmp-{pid}</c>) of preparations whose process is gone: an <c>up</c> killed or
+    /// crashed while publishing left its half-written output in the cache for ever.
+    /// </summary>
+    private void RemoveAbandonedStaging()
+    {
+        if (!Directory.Exists(cacheRoot))
         {
-            Directory.Delete(target, recursive: true);
+            return;
         }
 
-        Directory.Move(staging, target);
-        return target;
+        foreach (var folder in Directory.EnumerateDirectories(cacheRoot, "*" + StagingMark + "*"))
+        {
+            var owner = folder[(folder.LastIndexOf(StagingMark, StringComparison.Ordinal) + StagingMark.Length)..];
+            if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out _) && !Directory.Exists("/proc/" + owner))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another preparation removing it at the same moment, or not ours to remove: leave it.
+                }
+            }
+        }
     }
 
     private static async Task InstallAsync(string folder, IProgress<string>? progress, CancellationToken cancellationToken)

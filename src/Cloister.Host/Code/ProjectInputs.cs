@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Xml;
 using System.Xml.Linq;
 using Cloister.Templates.Code;
 
@@ -86,7 +87,19 @@ internal sealed class ProjectInputs
             return;
         }
 
-        var references = XDocument.Load(projectFile).Descendants()
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(projectFile);
+        }
+        catch (XmlException e)
+        {
+            // As MSBuild would refuse it, but before anything is built, with the function that names it.
+            refused.Add($"'{projectFile}' is not a project file MSBuild can read: {e.Message}");
+            return;
+        }
+
+        var references = document.Descendants()
             .Where(e => e.Name.LocalName == "ProjectReference")
             .Select(e => e.Attribute("Include")?.Value)
             .OfType<string>();

@@ -37,6 +37,37 @@ public sealed class CodePreparerTests : IDisposable
         Task.Run(async () => (IReadOnlyDictionary<string, string>)await new CodePreparer(Cache).PrepareAsync(code));
 
     [Fact(Timeout = 60_000)]
+    public async Task PrepareAsync_ProjectFileNotXml_RefusedNamingFunctionAndFile()
+    {
+        // It escaped as an XmlException from the content hash's look for project references.
+        var project = Folder("api", ("Api.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\">"), ("Function.cs", "class F;"));
+
+        var refused = await Assert.ThrowsAsync<CodePreparationException>(() => PrepareAsync(Code("ApiFunction", CodeKind.DotNetProject, project)));
+
+        Assert.StartsWith($"ApiFunction (stack stack): code folder {project}: '{In("api", "Api.csproj")}' is not a project file MSBuild can read: ", refused.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Cache), "nothing was published");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task PrepareAsync_PublishFailsWithStagingLeftByDeadUp_LeavesNoStagingFolder()
+    {
+        // A failed publish left its {target}.tmp-{pid} in the cache (only a cancellation removed it), and so did every
+        // up killed while publishing: nothing ever removed those.
+        var project = Folder("broken", ("Broken.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><Target Name=\"Fail\" BeforeTargets=\"Restore;Build\"><Error Text=\"broken on purpose\" /></Target></Project>"));
+        var abandoned = Path.Combine(Cache, "Api-0123abcd.tmp-2147483646");
+        Directory.CreateDirectory(abandoned);
+        File.WriteAllText(Path.Combine(abandoned, "half-written.dll"), "x");
+        var alive = Path.Combine(Cache, "Api-0123abcd.tmp-" + Environment.ProcessId);
+        Directory.CreateDirectory(alive);
+
+        await Assert.ThrowsAsync<CodePreparationException>(() => PrepareAsync(Code("BrokenFunction", CodeKind.DotNetProject, project)));
+
+        Assert.False(Directory.Exists(abandoned), "the staging folder of a process that is gone stayed");
+        Assert.True(Directory.Exists(alive), "a live process's staging folder was taken");
+        Assert.Equal([alive], Directory.GetDirectories(Cache));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task PrepareAsync_DotNetProjectHoldsNamedPipe_RefusesPromptlyNamingFunctionAndPipe()
     {
         var project = Folder("api", ("Api.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />"), ("Function.cs", "class F;"));
