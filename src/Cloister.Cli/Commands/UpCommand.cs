@@ -282,18 +282,28 @@ internal static class UpCommand
         var sandbox = RuntimeState.ReadDescription(state.Runtime);
         var model = RuntimeState.ReadModel(state.Runtime);
         var hints = TryNextHints.For(status, model, (host, target, port) => sandbox is null || model is null ? null : PathCommand.Probe(sandbox, model, host.Id, target, port), detached);
+        WriteHints(console, hints);
+    }
+
+    /// <summary>
+    /// The "Try next" block: each command as it is (the console folds text at the terminal's width, and a command
+    /// broken across lines, as an 80-column terminal showed them, no longer works when copied), its note in grey.
+    /// </summary>
+    internal static void WriteHints(IAnsiConsole console, IEnumerable<TryNextHint> hints)
+    {
         console.WriteLine();
         console.MarkupLine("[bold]Try next[/]");
         foreach (var hint in hints)
         {
-            var gap = hint.Command.Length == 0 ? string.Empty : "   ";
+            console.Profile.Out.Writer.Write("  " + hint.Command);
             if (hint.Note is null)
             {
-                console.MarkupLineInterpolated($"  {hint.Command}");
+                console.WriteLine();
             }
             else
             {
-                console.MarkupLineInterpolated($"  {hint.Command}{gap}[grey]({hint.Note})[/]");
+                var gap = hint.Command.Length == 0 ? string.Empty : "   ";
+                console.MarkupLineInterpolated($"{gap}[grey]({hint.Note})[/]");
             }
         }
 
