@@ -93,6 +93,12 @@ internal sealed class AccessServer : IAsyncDisposable
     public void AddRole(string keyId, string role, string? secret, PolicyDocument[] policies, PolicyDocument? boundary = null) =>
         _callers[keyId] = new CallerIdentity(RequestPrincipal.Aws(SessionArn(role)), "AROA" + role.ToUpperInvariant() + ":session", secret, [.. policies], boundary, IsRoot: false);
 
+    /// <summary>Registers a session of a role tagged <paramref name="tags"/> (its <c>aws:PrincipalTag/KEY</c>), signing with <paramref name="secret"/>.</summary>
+    public void AddTaggedRole(string keyId, string role, string secret, IReadOnlyDictionary<string, string> tags, PolicyDocument[] policies) =>
+        _callers[keyId] = new CallerIdentity(
+            RequestPrincipal.RoleSession(SessionArn(role), $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, tags),
+            "AROA" + role.ToUpperInvariant() + ":session", secret, [.. policies], null, IsRoot: false);
+
     public void AddRoot(string keyId, string secret) =>
         _callers[keyId] = new CallerIdentity(RequestPrincipal.Aws($"arn:aws:iam::{Account}:root"), Account, secret, [], null, IsRoot: true);
 

@@ -71,6 +71,29 @@ public sealed class TagConditionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutItem_ResourceTagEqualToPrincipalTag_EachTeamOnlyItsOwnTable()
+    {
+        var claims = await TaggedTableAsync("team", "claims");
+        var billing = await TaggedTableAsync("team", "billing");
+        var policy = AccessServer.Identity("""
+            {"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}}
+            """);
+        _server.AddTaggedRole("AKIDTEAMCLAIMS", "ClaimsTeam", "s", new Dictionary<string, string> { ["team"] = "claims" }, [policy]);
+        _server.AddTaggedRole("AKIDTEAMBILLING", "BillingTeam", "s", new Dictionary<string, string> { ["team"] = "billing" }, [policy]);
+        using var claimsTeam = _server.Client("AKIDTEAMCLAIMS", "s");
+        using var billingTeam = _server.Client("AKIDTEAMBILLING", "s");
+
+        await claimsTeam.PutItemAsync(claims, Item("a"));
+        await billingTeam.PutItemAsync(billing, Item("a"));
+        var crossed = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => claimsTeam.PutItemAsync(billing, Item("b")));
+
+        Assert.NotNull(await _server.ReadAsync(claims, "a"));
+        Assert.NotNull(await _server.ReadAsync(billing, "a"));
+        Assert.Equal(Denied("ClaimsTeam", "dynamodb:PutItem", Arn(billing), NoAllow("dynamodb:PutItem")), crossed.Message);
+        Assert.Null(await _server.ReadAsync(billing, "b"));
+    }
+
+    [Fact]
     public async Task GetItem_TableRetaggedAndUntagged_NextDecisionFollowsTheTags()
     {
         var table = await TaggedTableAsync("team", "billing");
