@@ -19,6 +19,10 @@ internal sealed class CheckFacts
     /// <summary>The tag keys the last <see cref="ApplyTo"/> put in the context, taken out by the next (tables differ in tags).</summary>
     private readonly List<string> _appliedTagKeys = [];
     private ImmutableArray<KeyValuePair<string, string>> _resourceTags = [];
+
+    /// <summary>The resource tags the last <see cref="ApplyTo"/> put in, and whether it put in a request's tag keys too.</summary>
+    private ImmutableArray<KeyValuePair<string, string>> _appliedResourceTags = [];
+    private bool _appliedRequestTags;
     private bool _hasLeadingKeys;
     private bool _hasAttributes;
     private bool _hasTagKeys;
@@ -104,10 +108,18 @@ internal sealed class CheckFacts
 
     /// <summary>
     /// The tag keys, always: a policy reads each tag under its own key, and a table has at most 50 of them. Those of the
-    /// last check are removed first, so one table's tags never answer for another's.
+    /// last check are removed first, so one table's tags never answer for another's; a check on the same table entry as
+    /// the last (its tags unchanged), with no request tags either time, leaves them in place.
     /// </summary>
     private void ApplyTagsTo(RequestContext context)
     {
+        if (_resourceTags == _appliedResourceTags && !_hasTagKeys && !_appliedRequestTags)
+        {
+            return;
+        }
+
+        _appliedResourceTags = _resourceTags;
+        _appliedRequestTags = _hasTagKeys;
         foreach (var key in _appliedTagKeys)
         {
             context.Remove(key);
