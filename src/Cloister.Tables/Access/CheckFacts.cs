@@ -1,18 +1,31 @@
+using System.Collections.Immutable;
 using Cloister.Policy;
 
 namespace Cloister.Tables.Access;
 
 /// <summary>
 /// The DynamoDB condition key values of one check (one action on one resource), gathered from the request only
-/// for the keys some policy of the check reads. One per connection, cleared for each check, so its collections are
-/// reused rather than allocated per request.
+/// for the keys some policy of the check reads, and the tag keys of the check (<see cref="TagKeyNames"/>): the resource's
+/// tags, the tags a request sets or the keys it removes. One per connection, cleared for each check, so its collections
+/// are reused rather than allocated per request.
 /// </summary>
 internal sealed class CheckFacts
 {
     private readonly List<string> _leadingKeys = [];
     private readonly HashSet<string> _attributes = new(StringComparer.Ordinal);
+    private readonly List<KeyValuePair<string, string>> _requestTags = [];
+    private readonly List<string> _tagKeys = [];
+
+    /// <summary>The tag keys the last <see cref="ApplyTo"/> put in the context, taken out by the next (tables differ in tags).</summary>
+    private readonly List<string> _appliedTagKeys = [];
+    private ImmutableArray<KeyValuePair<string, string>> _resourceTags = [];
+
+    /// <summary>The resource tags the last <see cref="ApplyTo"/> put in, and whether it put in a request's tag keys too.</summary>
+    private ImmutableArray<KeyValuePair<string, string>> _appliedResourceTags = [];
+    private bool _appliedRequestTags;
     private bool _hasLeadingKeys;
     private bool _hasAttributes;
+    private bool _hasTagKeys;
 
     /// <summary>The keys the current check's policies read: only these are worked out.</summary>
     public DynamoDbKeys Wanted { get; private set; }
@@ -25,14 +38,18 @@ internal sealed class CheckFacts
 
     public string? EnclosingOperation { get; set; }
 
-    /// <summary>Starts a check: forgets the last one's values.</summary>
-    public void Begin(DynamoDbKeys wanted)
+    /// <summary>Starts a check on a resource with <paramref name="resourceTags"/> (<c>aws:ResourceTag/KEY</c> and value): forgets the last one's values.</summary>
+    public void Begin(DynamoDbKeys wanted, ImmutableArray<KeyValuePair<string, string>> resourceTags)
     {
         Wanted = wanted;
+        _resourceTags = resourceTags;
         _leadingKeys.Clear();
         _attributes.Clear();
+        _requestTags.Clear();
+        _tagKeys.Clear();
         _hasLeadingKeys = false;
         _hasAttributes = false;
+        _hasTagKeys = false;
         Select = null;
         ReturnValues = null;
         ReturnConsumedCapacity = null;
@@ -55,9 +72,24 @@ internal sealed class CheckFacts
         return _attributes;
     }
 
-    /// <summary>Writes the wanted keys into <paramref name="context"/>: set when the request has them, removed when it has not.</summary>
+    /// <summary>A tag the request sets: <c>aws:RequestTag/KEY</c> and one of <c>aws:TagKeys</c>.</summary>
+    public void AddRequestTag(string key, string value)
+    {
+        _requestTags.Add(KeyValuePair.Create(TagKeyNames.RequestTag + key, value));
+        TagKeys().Add(key);
+    }
+
+    /// <summary>Declares the request sets or removes tags (so <c>aws:TagKeys</c> is present, possibly with no keys).</summary>
+    public List<string> TagKeys()
+    {
+        _hasTagKeys = true;
+        return _tagKeys;
+    }
+
+    /// <summary>Writes the wanted keys and the tag keys into <paramref name="context"/>: set when the request has them, removed when it has not.</summary>
     public void ApplyTo(RequestContext context)
     {
+        ApplyTagsTo(context);
         if (Wants(DynamoDbKeys.LeadingKeys))
         {
             SetMany(context, DynamoDbKeyNames.LeadingKeys, _hasLeadingKeys, _leadingKeys);
@@ -72,6 +104,45 @@ internal sealed class CheckFacts
         SetOne(context, DynamoDbKeys.ReturnValues, DynamoDbKeyNames.ReturnValues, ReturnValues);
         SetOne(context, DynamoDbKeys.ReturnConsumedCapacity, DynamoDbKeyNames.ReturnConsumedCapacity, ReturnConsumedCapacity);
         SetOne(context, DynamoDbKeys.EnclosingOperation, DynamoDbKeyNames.EnclosingOperation, EnclosingOperation);
+    }
+
+    /// <summary>
+    /// The tag keys, always: a policy reads each tag under its own key, and a table has at most 50 of them. Those of the
+    /// last check are removed first, so one table's tags never answer for another's; a check on the same table entry as
+    /// the last (its tags unchanged), with no request tags either time, leaves them in place.
+    /// </summary>
+    private void ApplyTagsTo(RequestContext context)
+    {
+        if (_resourceTags == _appliedResourceTags && !_hasTagKeys && !_appliedRequestTags)
+        {
+            return;
+        }
+
+        _appliedResourceTags = _resourceTags;
+        _appliedRequestTags = _hasTagKeys;
+        foreach (var key in _appliedTagKeys)
+        {
+            context.Remove(key);
+        }
+
+        _appliedTagKeys.Clear();
+        foreach (var (key, value) in _resourceTags)
+        {
+            context.Set(key, value);
+            _appliedTagKeys.Add(key);
+        }
+
+        foreach (var (key, value) in _requestTags)
+        {
+            context.Set(key, value);
+            _appliedTagKeys.Add(key);
+        }
+
+        if (_hasTagKeys)
+        {
+            SetMany(context, TagKeyNames.TagKeys, present: true, _tagKeys);
+            _appliedTagKeys.Add(TagKeyNames.TagKeys);
+        }
     }
 
     private static void SetMany(RequestContext context, string key, bool present, List<string> values)

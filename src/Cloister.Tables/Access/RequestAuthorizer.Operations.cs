@@ -132,12 +132,23 @@ internal sealed partial class RequestAuthorizer
         Decide(connection, null);
     }
 
-    /// <summary>CreateTable, and PutResourcePolicy too when the table is created with a policy (DynamoDB asks for both).</summary>
+    /// <summary>
+    /// CreateTable; with <c>Tags</c> (an empty list too) <c>dynamodb:TagResource</c> on the table as well, as DynamoDB asks,
+    /// both with the tags as <c>aws:RequestTag/KEY</c> and <c>aws:TagKeys</c>; and PutResourcePolicy when the table is created
+    /// with a policy (DynamoDB asks for both).
+    /// </summary>
     private void CreateTable(ConnectionAccess connection, JsonElement request)
     {
         var table = Table(RequestReader.RequireTableName(request, _account), out var arn);
-        Begin(connection, "dynamodb:CreateTable", arn, table);
+        var tags = RequestReader.GetArray(request, "Tags");
+        AddRequestTags(Begin(connection, "dynamodb:CreateTable", arn, table), tags);
         Decide(connection, table);
+        if (tags is not null)
+        {
+            AddRequestTags(Begin(connection, "dynamodb:TagResource", arn, table), tags);
+            Decide(connection, table);
+        }
+
         if (RequestReader.GetString(request, "ResourcePolicy") is not null)
         {
             Begin(connection, PutResourcePolicyAction, arn, table);
@@ -198,13 +209,52 @@ internal sealed partial class RequestAuthorizer
         Decide(connection, table);
     }
 
-    /// <summary>TagResource, UntagResource and ListTagsOfResource: their action on the table the ARN names (on the ARN itself when it names none here).</summary>
+    /// <summary>
+    /// TagResource, UntagResource and ListTagsOfResource: their action on the table the ARN names (on the ARN itself when it
+    /// names none here), TagResource with its tags as <c>aws:RequestTag/KEY</c> and <c>aws:TagKeys</c>, UntagResource with
+    /// its keys as <c>aws:TagKeys</c>.
+    /// </summary>
     private void Tagging(ConnectionAccess connection, JsonElement request, string action)
     {
         var arn = RequestReader.RequireString(request, "ResourceArn", "resourceArn");
         var table = TableOfArn(arn);
-        Begin(connection, action, table?.Arn ?? arn, table);
+        var facts = Begin(connection, action, table?.Arn ?? arn, table);
+        if (action == "dynamodb:TagResource")
+        {
+            AddRequestTags(facts, RequestReader.GetArray(request, "Tags"));
+        }
+        else if (action == "dynamodb:UntagResource" && RequestReader.GetArray(request, "TagKeys") is { } keys)
+        {
+            var removed = facts.TagKeys();
+            foreach (var key in keys.EnumerateArray())
+            {
+                removed.Add(AttributeValueReader.GetString(key));
+            }
+        }
+
         Decide(connection, table);
+    }
+
+    /// <summary>
+    /// The tags a request sets, read with the operation's readers (a list it cannot read is refused here as it would be
+    /// there) but not held to its rules: a tag the operation refuses is refused after the check, with the operation's error.
+    /// </summary>
+    private static void AddRequestTags(CheckFacts facts, JsonElement? tags)
+    {
+        if (tags is not { } list)
+        {
+            return;
+        }
+
+        facts.TagKeys();
+        foreach (var element in list.EnumerateArray())
+        {
+            RequestReader.RequireObject(element);
+            if (RequestReader.GetString(element, "Key") is { } key && RequestReader.GetString(element, "Value") is { } value)
+            {
+                facts.AddRequestTag(key, value);
+            }
+        }
     }
 
     private void Get(ConnectionAccess connection, JsonElement request, string? enclosing)

@@ -123,14 +123,17 @@ internal sealed partial class RequestAuthorizer
         _verifier.Verify(authorization, secret, request.MethodText, request.TargetText, request.ToDictionary(), body);
     }
 
-    /// <summary>Starts a check of <paramref name="action"/> on <paramref name="resource"/>: says which DynamoDB keys its policies read.</summary>
+    /// <summary>
+    /// Starts a check of <paramref name="action"/> on <paramref name="resource"/>: says which DynamoDB keys its policies
+    /// read, and gives it <paramref name="table"/>'s tags as they are now (the table's, or an index's of it).
+    /// </summary>
     private static CheckFacts Begin(ConnectionAccess connection, string action, string resource, TableAccessEntry? table)
     {
         var context = connection.Context!;
         context.Action = action;
         context.Resource = resource;
         var facts = connection.Facts;
-        facts.Begin(connection.Caller!.Keys | connection.EndpointKeys | (table?.ResourceKeys ?? DynamoDbKeys.None));
+        facts.Begin(connection.Caller!.Keys | connection.EndpointKeys | (table?.ResourceKeys ?? DynamoDbKeys.None), table?.ResourceTags ?? []);
         return facts;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using Cloister.Tables.Storage;
 using PolicyDocument = Cloister.Policy.Policy;
 
@@ -6,8 +7,8 @@ namespace Cloister.Tables.Access;
 
 /// <summary>
 /// What authorizing a request on one table needs, built once per change of the table: its definition (for the key
-/// schemas behind <c>dynamodb:LeadingKeys</c>), its ARN and its indexes' ARNs (so no request formats one), and its
-/// resource-based policy compiled.
+/// schemas behind <c>dynamodb:LeadingKeys</c>), its ARN and its indexes' ARNs (so no request formats one), its
+/// resource-based policy compiled, and its tags named as the <c>aws:ResourceTag/KEY</c> keys they fill.
 /// </summary>
 internal sealed class TableAccessEntry
 {
@@ -19,6 +20,7 @@ internal sealed class TableAccessEntry
         Arn = arn;
         ResourcePolicy = resourcePolicy;
         ResourceKeys = DynamoDbKeyNames.ReadBy(resourcePolicy);
+        ResourceTags = [.. definition.TagList.Select(tag => KeyValuePair.Create(TagKeyNames.ResourceTag + tag.Key, tag.Value))];
         _indexArns = definition.Indexes.ToFrozenDictionary(index => index.Name, index => IndexArnOf(arn, index.Name), StringComparer.Ordinal);
     }
 
@@ -32,6 +34,12 @@ internal sealed class TableAccessEntry
 
     /// <summary>The DynamoDB condition keys the resource policy reads.</summary>
     public DynamoDbKeys ResourceKeys { get; }
+
+    /// <summary>
+    /// The table's tags as they are now, as <c>aws:ResourceTag/KEY</c> and value: every check on the table or one of its
+    /// indexes carries them (a tag change publishes a new entry, so it changes the next decision).
+    /// </summary>
+    public ImmutableArray<KeyValuePair<string, string>> ResourceTags { get; }
 
     /// <summary><c>{table ARN}/index/{index}</c>; formatted only for an index the table does not have.</summary>
     public string IndexArn(string index) => _indexArns.TryGetValue(index, out var arn) ? arn : IndexArnOf(Arn, index);

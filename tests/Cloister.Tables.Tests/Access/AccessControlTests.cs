@@ -4,6 +4,7 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Cloister.Model.Network;
+using static Cloister.Tables.Tests.Access.AccessServer;
 
 namespace Cloister.Tables.Tests.Access;
 
@@ -15,17 +16,6 @@ public sealed class AccessControlTests : IAsyncLifetime
     public async Task InitializeAsync() => _server = await AccessServer.StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private static Dictionary<string, AttributeValue> Item(string pk, string value = "v") => new()
-    {
-        ["PK"] = new AttributeValue { S = pk },
-        ["v"] = new AttributeValue { S = value },
-    };
-
-    private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
-
-    private static string Denied(string role, string action, string resource, string reason) =>
-        $"User: {AccessServer.SessionArn(role)} is not authorized to perform: {action} on resource: {resource} {reason}";
 
     [Fact]
     public async Task PutItem_RoleAllowedPutItem_Writes()

@@ -76,9 +76,28 @@ internal sealed class AccessServer : IAsyncDisposable
 
     public static string SessionArn(string role) => $"arn:aws:sts::{Account}:assumed-role/{role}/session";
 
+    /// <summary>An item of a table made by <see cref="CreateTableAsync"/>: its key and one attribute <c>v</c>.</summary>
+    public static Dictionary<string, AttributeValue> Item(string pk, string value = "v") => new()
+    {
+        ["PK"] = new AttributeValue { S = pk },
+        ["v"] = new AttributeValue { S = value },
+    };
+
+    public static Dictionary<string, AttributeValue> Key(string pk) => new() { ["PK"] = new AttributeValue { S = pk } };
+
+    /// <summary>IAM's refusal of <paramref name="action"/> to the session of <paramref name="role"/>.</summary>
+    public static string Denied(string role, string action, string resource, string reason) =>
+        $"User: {SessionArn(role)} is not authorized to perform: {action} on resource: {resource} {reason}";
+
     /// <summary>Registers a role session under <paramref name="keyId"/>, signing with <paramref name="secret"/> (null: not checked).</summary>
     public void AddRole(string keyId, string role, string? secret, PolicyDocument[] policies, PolicyDocument? boundary = null) =>
         _callers[keyId] = new CallerIdentity(RequestPrincipal.Aws(SessionArn(role)), "AROA" + role.ToUpperInvariant() + ":session", secret, [.. policies], boundary, IsRoot: false);
+
+    /// <summary>Registers a session of a role tagged <paramref name="tags"/> (its <c>aws:PrincipalTag/KEY</c>), signing with <paramref name="secret"/>.</summary>
+    public void AddTaggedRole(string keyId, string role, string secret, IReadOnlyDictionary<string, string> tags, PolicyDocument[] policies) =>
+        _callers[keyId] = new CallerIdentity(
+            RequestPrincipal.RoleSession(SessionArn(role), $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, tags),
+            "AROA" + role.ToUpperInvariant() + ":session", secret, [.. policies], null, IsRoot: false);
 
     public void AddRoot(string keyId, string secret) =>
         _callers[keyId] = new CallerIdentity(RequestPrincipal.Aws($"arn:aws:iam::{Account}:root"), Account, secret, [], null, IsRoot: true);
