@@ -79,35 +79,39 @@ internal sealed partial class ModelBuilder
     private static (string Json, List<string> Prohibited) WithRoleAsResource(string json)
     {
         var prohibited = new List<string>();
-        JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            var root = JsonNode.Parse(json);
+            IEnumerable<(JsonObject? Statement, string Path)> statements = (root as JsonObject)?["Statement"] switch
+            {
+                JsonObject single => [(single, "Statement")],
+                JsonArray many => many.Select((s, i) => (s as JsonObject, $"Statement[{i}]")),
+                _ => [],
+            };
+            foreach (var (statement, path) in statements)
+            {
+                if (statement is null)
+                {
+                    continue;
+                }
+
+                if (statement.ContainsKey("Resource") || statement.ContainsKey("NotResource"))
+                {
+                    prohibited.Add(path);
+                }
+                else
+                {
+                    statement["Resource"] = "*";
+                }
+            }
+
+            return (root?.ToJsonString() ?? json, prohibited);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            return (json, prohibited);
+            // Not JSON, or an object with a name twice (JsonObject refuses it when first read): the parser reports it.
+            return (json, []);
         }
-
-        IEnumerable<(JsonObject Statement, string Path)> statements = (root as JsonObject)?["Statement"] switch
-        {
-            JsonObject single => [(single, "Statement")],
-            JsonArray many => many.Select((s, i) => (s as JsonObject, $"Statement[{i}]")).Where(s => s.Item1 is not null).Select(s => (s.Item1!, s.Item2)),
-            _ => [],
-        };
-        foreach (var (statement, path) in statements)
-        {
-            if (statement.ContainsKey("Resource") || statement.ContainsKey("NotResource"))
-            {
-                prohibited.Add(path);
-            }
-            else
-            {
-                statement["Resource"] = "*";
-            }
-        }
-
-        return (root?.ToJsonString() ?? json, prohibited);
     }
 
     /// <summary>A role's <c>MaxSessionDuration</c>, which IAM holds to one to twelve hours.</summary>

@@ -101,6 +101,30 @@ public sealed class TrustPolicyMappingTests
     }
 
     [Fact]
+    public void Role_TrustPolicyStringWithOneStatementObject_IsReadAndTrusted()
+    {
+        var result = TestTemplates.LoadValid(RoleAndFunction("""
+                  AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}}'
+            """));
+
+        Assert.Equal("""{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}}""", Assert.Single(result.Model.Roles).AssumeRolePolicy);
+    }
+
+    [Theory]
+    [InlineData("'{\"Statement\": ['")]
+    [InlineData("'[1, 2]'")]
+    [InlineData("'{\"Statement\": [1, \"two\", null]}'")]
+    [InlineData("'{\"Statement\": {\"Effect\": \"Allow\", \"Effect\": \"Deny\"}}'")]
+    public void Role_TrustPolicyNotAPolicy_IsMalformedAndNoFunctionCheckFollows(string document)
+    {
+        var result = TestTemplates.Load(RoleAndFunction($"      AssumeRolePolicyDocument: {document}"));
+
+        Assert.False(result.IsValid);
+        Assert.All(result.Validation.Problems, p => Assert.Equal(("Role", "Properties.AssumeRolePolicyDocument"), (p.Resource, p.Property)));
+        Assert.All(result.Validation.Problems, p => Assert.StartsWith("MalformedPolicyDocument: ", p.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Role_TrustPolicyWithoutPrincipal_IsMalformedWithItsPath()
     {
         var problem = TestTemplates.SingleProblem(RoleAndFunction("""
@@ -231,5 +255,28 @@ public sealed class TrustPolicyMappingTests
         var warning = Assert.Single(result.Warnings);
         Assert.Equal(("Box", "Properties.IamInstanceProfile"), (warning.Resource, warning.Property));
         Assert.Contains("does not let ec2.amazonaws.com assume it", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Role_MutatedTrustPolicies_NeverThrow()
+    {
+        const string seed = """{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Principal":{"Service":["lambda.amazonaws.com"]},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}""";
+        string[] fragments = ["{", "}", "[", "]", ",", ":", "\"", "\\", "null", "1", "\"Resource\":\"*\",", "\"Statement\":", "\"Effect\":\"Deny\",", "\"Principal\":\"*\",", "\"NotResource\":[],", "\"Statement\":{}"];
+        var random = new Random(27);
+        for (var i = 0; i < 400; i++)
+        {
+            var document = seed;
+            for (var edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                var at = random.Next(document.Length + 1);
+                document = random.Next(2) == 0 && at < document.Length
+                    ? document.Remove(at, Math.Min(random.Next(1, 8), document.Length - at))
+                    : document.Insert(at, fragments[random.Next(fragments.Length)]);
+            }
+
+            var result = TestTemplates.Load(RoleAndFunction($"      AssumeRolePolicyDocument: |\n        {document}"));
+
+            Assert.All(result.Validation.Problems, p => Assert.NotNull(p.Location));
+        }
     }
 }
