@@ -162,4 +162,15 @@ public sealed class SamplesTests
         Assert.True(result.IsValid, result.Validation.ToString());
         Assert.Single(result.Model.RestApis);
     }
+
+    [Fact]
+    public void Load_DdbInterfaceEndpoint_ValidAndEveryRoleTrustsItsInstances()
+    {
+        var result = TemplateLoader.Load([new TemplateFile(Sample("ddb-interface-endpoint", "template.yaml"))], TestTemplates.Options());
+        Assert.True(result.IsValid, result.Validation.ToString());
+
+        Assert.NotEmpty(result.Model.Instances);
+        Assert.All(result.Model.Roles, r => Assert.Contains("ec2.amazonaws.com", r.AssumeRolePolicy, StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Warnings, w => w.Message.Contains("does not let", StringComparison.Ordinal));
+    }
 }

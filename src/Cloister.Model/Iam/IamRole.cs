@@ -22,6 +22,9 @@ public sealed record IamRole(
     ImmutableArray<RolePolicy> Policies,
     string? PermissionsBoundary = null) : IResource
 {
+    /// <summary>IAM's default <see cref="MaxSessionDuration"/>: one hour.</summary>
+    public const int DefaultMaxSessionDuration = 3600;
+
     /// <summary>The role's ARN.</summary>
     public string Id => Arn;
 
@@ -30,4 +33,14 @@ public sealed record IamRole(
     /// <c>aws:PrincipalTag/KEY</c> keys. Keys ignore case, as a role's tag keys do in IAM.
     /// </summary>
     public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// The role's trust policy (<c>AssumeRolePolicyDocument</c>) as compact JSON: who may assume the role, such as
+    /// <c>lambda.amazonaws.com</c> for a function's execution role or <c>ec2.amazonaws.com</c> for an instance profile's.
+    /// Null for a role built in code without one, which Cloister treats as trusting whoever uses it.
+    /// </summary>
+    public string? AssumeRolePolicy { get; init; }
+
+    /// <summary>The longest session of the role, in seconds (<c>MaxSessionDuration</c>): 3,600 to 43,200, one hour by default.</summary>
+    public int MaxSessionDuration { get; init; } = DefaultMaxSessionDuration;
 }

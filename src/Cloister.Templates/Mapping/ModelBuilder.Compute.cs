@@ -121,6 +121,10 @@ internal sealed partial class ModelBuilder
         {
             r.WarningAt(r.Node("Role")!, "Role", $"{role} is not a role of these templates; Cloister cannot know its policies, so the function's calls are not limited by identity-based policies.");
         }
+        else if (role is not null)
+        {
+            CheckFunctionRole(r, role);
+        }
 
         _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role) { Tags = FunctionTags(r) });
         if (kind is { } found)

@@ -70,13 +70,28 @@ internal sealed partial class ModelBuilder
             var boundary = r.String("PermissionsBoundary") is { } boundaryArn
                 ? ManagedPolicy(r, boundaryArn, r.Node("PermissionsBoundary")!, "PermissionsBoundary", customerManaged, "the role's permissions are not bounded by it")
                 : null;
-            _roles.Add(new IamRole(r.LogicalId, r.Id, r.Resource.Attribute("Arn"), r.Resource.Attribute("RoleId"), [.. policies], boundary?.Document) { Tags = RoleTags(r) });
+            var roleArn = r.Resource.Attribute("Arn");
+            _roles.Add(new IamRole(r.LogicalId, r.Id, roleArn, r.Resource.Attribute("RoleId"), [.. policies], boundary?.Document)
+            {
+                Tags = RoleTags(r),
+                AssumeRolePolicy = AssumeRolePolicy(r, roleArn),
+                MaxSessionDuration = SessionDuration(r),
+            });
         }
 
         // A function's Role is checked where the function is built; an instance's profile is resolved before the roles are.
         foreach (var r in OfType("AWS::EC2::Instance"))
         {
-            if (_instances.Find(i => i.Id == r.Id)?.InstanceProfileRole is { } roleName && !roleNames.Contains(roleName))
+            if (_instances.Find(i => i.Id == r.Id)?.InstanceProfileRole is not { } roleName)
+            {
+                continue;
+            }
+
+            if (_roles.Find(x => x.RoleName == roleName) is { } role)
+            {
+                CheckInstanceRole(r, role);
+            }
+            else
             {
                 r.WarningAt(r.Node("IamInstanceProfile")!, "IamInstanceProfile", $"The profile's role '{roleName}' is not a role of these templates; Cloister cannot know its policies, so the instance's calls are not limited by identity-based policies.");
             }
