@@ -26,13 +26,13 @@ public class SandboxFixture : IAsyncLifetime
     public static string NewPrefix() =>
         string.Create(CultureInfo.InvariantCulture, $"clt-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}-");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await RemoveOrphansAsync();
         Sandbox = await Sandbox.StartAsync(_model(), new SandboxOptions(NewPrefix(), Runtime));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Sandbox is not null)
         {

@@ -17,4 +17,13 @@ public sealed record Instance(string Id, string LogicalId, string SubnetId, stri
 {
     /// <summary>Its <c>PrivateDnsNameOptions</c>: its own when launched with them, else its subnet's <c>PrivateDnsNameOptionsOnLaunch</c>.</summary>
     public PrivateDnsNameOptions PrivateDnsNameOptions { get; init; } = PrivateDnsNameOptions.Default;
+
+    /// <summary>Its <c>MetadataOptions</c>: how the instance metadata service answers it.</summary>
+    public InstanceMetadataOptions MetadataOptions { get; init; } = InstanceMetadataOptions.Default;
+
+    /// <summary>
+    /// Its tags in the template's order, then CloudFormation's own (<c>aws:cloudformation:stack-name</c>,
+    /// <c>logical-id</c>, <c>stack-id</c>); the metadata service serves them when <see cref="InstanceMetadataOptions.InstanceMetadataTags"/> is on.
+    /// </summary>
+    public ImmutableArray<KeyValuePair<string, string>> Tags { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -8,12 +9,15 @@ using Cloister.Network.Topology;
 namespace Cloister.Network.Metadata;
 
 /// <summary>
-/// What EC2's instance metadata service answers, IMDSv2 only (as Amazon Linux 2023 instances are launched): a
+/// What EC2's instance metadata service answers, as the instance's <c>MetadataOptions</c> say: a
 /// <c>PUT /latest/api/token</c> with <c>X-aws-ec2-metadata-token-ttl-seconds</c> (1 to 21,600) gives a token bound to
-/// the instance that asked; every <c>GET</c> must carry it in <c>X-aws-ec2-metadata-token</c> (401 otherwise).
-/// Answers come from the model and the fabric's host plan: the instance's id, addresses and names, zone and region,
-/// security group names, user data, the identity document, its ENI by MAC (<c>network/interfaces/macs/</c>), and
-/// (with an instance profile) its role's credentials.
+/// the instance that asked, its response sent with the instance's hop limit as IP TTL; a <c>GET</c> carrying
+/// <c>X-aws-ec2-metadata-token</c> must carry a valid one (401 otherwise), and one without is answered only when
+/// <c>HttpTokens</c> is <c>optional</c> (IMDSv1; 401 when <c>required</c>, the default); with <c>HttpEndpoint</c>
+/// <c>disabled</c> every request is 403. Answers come from the model and the fabric's host plan: the instance's id,
+/// addresses and names, zone and region, security group names, user data, the identity document, its ENI by MAC
+/// (<c>network/interfaces/macs/</c>), its tags when <c>InstanceMetadataTags</c> is enabled, and (with an instance
+/// profile) its role's credentials.
 /// Knows nothing of sockets.
 /// </summary>
 internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, Func<Instance, SandboxCredentials?> credentials, TimeProvider time)
@@ -22,6 +26,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
     public const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
 
     private const string InterfacePrefix = "/latest/meta-data/network/interfaces/macs/";
+    private const string TagsPrefix = "/latest/meta-data/tags/instance/";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -29,8 +34,13 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
     // asked for, and a restart of the service ends every token (clients ask for a new one on a 401, as on EC2).
     private readonly SealedValues _tokens = new();
 
-    /// <summary>One answer: status, body (text/plain, or JSON for documents) and extra headers.</summary>
-    public sealed record Answer(int Status, string Body, string ContentType = "text/plain", IReadOnlyDictionary<string, string>? Headers = null);
+    /// <summary>One answer.</summary>
+    /// <param name="Status">The HTTP status.</param>
+    /// <param name="Body">The body: text, or JSON for documents.</param>
+    /// <param name="ContentType">Its content type (text/plain, as EC2 sends even JSON).</param>
+    /// <param name="Headers">Extra headers.</param>
+    /// <param name="HopLimit">The IP TTL to send the answer with (the token's <c>HttpPutResponseHopLimit</c>); null keeps the system's.</param>
+    public sealed record Answer(int Status, string Body, string ContentType = "text/plain", IReadOnlyDictionary<string, string>? Headers = null, int? HopLimit = null);
 
     public Answer Handle(string method, string path, string clientAddress, Func<string, string?> header)
     {
@@ -40,9 +50,17 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(404, NotFound);
         }
 
+        var current = model();
+        var instance = current.Instances.FirstOrDefault(i => i.Id == host.Id);
+        var options = instance?.MetadataOptions ?? InstanceMetadataOptions.Default;
+        if (!options.HttpEndpointEnabled)
+        {
+            return new Answer(403, string.Empty);
+        }
+
         if (path == "/latest/api/token")
         {
-            return method == "PUT" ? IssueToken(host, header) : new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, PUT" });
+            return method == "PUT" ? IssueToken(host, header, options) : new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, PUT" });
         }
 
         if (method is not ("GET" or "HEAD"))
@@ -50,17 +68,19 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, GET, HEAD" });
         }
 
-        if (_tokens.Open(header(TokenHeader), time.GetUtcNow()) != host.Address)
+        // IMDSv1 is a request without the header: one that carries a token must carry a valid one, whatever HttpTokens says.
+        var token = header(TokenHeader);
+        if (token is null ? options.HttpTokensRequired : _tokens.Open(token, time.GetUtcNow()) != host.Address)
         {
             return new Answer(401, string.Empty);
         }
 
-        return Lookup(host, path) is { } answer ? answer : new Answer(404, NotFound);
+        return Lookup(current, instance, host, path) is { } answer ? answer : new Answer(404, NotFound);
     }
 
     private const string NotFound = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n\t\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>404 - Not Found</title>\n </head>\n <body>\n  <h1>404 - Not Found</h1>\n </body>\n</html>\n";
 
-    private Answer IssueToken(HostPlan host, Func<string, string?> header)
+    private Answer IssueToken(HostPlan host, Func<string, string?> header, InstanceMetadataOptions options)
     {
         if (header("X-Forwarded-For") is not null)
         {
@@ -73,23 +93,23 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         }
 
         var token = _tokens.Seal(host.Address, time.GetUtcNow().AddSeconds(ttl));
-        return new Answer(200, token, Headers: new Dictionary<string, string> { [TtlHeader] = ttl.ToString(CultureInfo.InvariantCulture) });
+        return new Answer(200, token, Headers: new Dictionary<string, string> { [TtlHeader] = ttl.ToString(CultureInfo.InvariantCulture) }, HopLimit: options.HttpPutResponseHopLimit);
     }
 
-    private Answer? Lookup(HostPlan host, string path)
+    private Answer? Lookup(CloudModel current, Instance? instance, HostPlan host, string path)
     {
-        var current = model();
-        var instance = current.Instances.FirstOrDefault(i => i.Id == host.Id);
         var subnet = current.Subnets.FirstOrDefault(s => s.Id == host.SubnetId);
         var zone = subnet?.AvailabilityZone ?? AvailabilityZones.Of(current.Account.Region)[0];
         var role = instance?.InstanceProfileRole;
+        var tagsServed = instance is { MetadataOptions.InstanceMetadataTags: true };
+        var tags = instance?.Tags ?? [];
         var groups = host.SecurityGroupIds.Select(id => current.SecurityGroups.FirstOrDefault(g => g.Id == id)?.Name ?? id);
         string? text = path switch
         {
             "/latest/meta-data/" or "/latest/meta-data" => string.Join('\n', new[]
             {
                 instance?.ImageId is null ? null : "ami-id", "hostname", role is null ? null : "iam/", "instance-id", instance is null ? null : "instance-type",
-                "local-hostname", "local-ipv4", "mac", "network/", "placement/", "security-groups", "services/",
+                "local-hostname", "local-ipv4", "mac", "network/", "placement/", "security-groups", "services/", tagsServed ? "tags/" : null,
             }.OfType<string>()),
             "/latest/meta-data/mac" => host.Mac,
             "/latest/meta-data/network/" => "interfaces/",
@@ -110,6 +130,9 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             "/latest/meta-data/iam/" when role is not null => "info\nsecurity-credentials/",
             "/latest/meta-data/iam/security-credentials/" when role is not null => role,
             "/latest/user-data" => instance?.UserData,
+            "/latest/meta-data/tags/" or "/latest/meta-data/tags" when tagsServed => "instance",
+            "/latest/meta-data/tags/instance" or TagsPrefix when tagsServed => string.Join('\n', tags.Select(t => t.Key)),
+            _ when tagsServed && path.StartsWith(TagsPrefix, StringComparison.Ordinal) => TagValue(tags, path[TagsPrefix.Length..]),
             _ when path.StartsWith(InterfacePrefix + host.Mac + "/", StringComparison.Ordinal) =>
                 Interface(current, host, groups, path[(InterfacePrefix.Length + host.Mac.Length + 1)..]),
             _ => null,
@@ -190,6 +213,19 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             "vpc-ipv4-cidr-block" or "vpc-ipv4-cidr-blocks" => vpc?.CidrBlock,
             _ => null,
         };
+    }
+
+    private static string? TagValue(ImmutableArray<KeyValuePair<string, string>> tags, string key)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == key)
+            {
+                return tag.Value;
+            }
+        }
+
+        return null;
     }
 
     private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

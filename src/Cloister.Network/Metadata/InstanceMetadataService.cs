@@ -3,6 +3,7 @@ using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network.Topology;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -74,6 +75,13 @@ public sealed class InstanceMetadataService : IAsyncDisposable
         var response = context.Response;
         response.StatusCode = answer.Status;
         response.Headers.Server = "EC2ws";
+        if (answer.HopLimit is { } hops && context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            // The token's hop limit, as EC2 sends it: the connection's later packets keep it, which matters only to a
+            // client too many hops away, and that one has no token to send.
+            socket.Ttl = (short)hops;
+        }
+
         response.ContentType = answer.ContentType;
         foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
         {

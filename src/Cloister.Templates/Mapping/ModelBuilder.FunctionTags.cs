@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Cloister.Model.Compute;
-using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Mapping;
 
@@ -17,53 +16,29 @@ internal sealed partial class ModelBuilder
     private ImmutableDictionary<string, string> FunctionTags(PropertyReader r)
     {
         var tags = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        switch (r.Node("Tags"))
+        foreach (var (key, value, path) in r.TagList())
         {
-            case null or ScalarNode { IsNull: true }:
-                break;
-            case ListNode list:
-                for (var i = 0; i < list.Items.Length; i++)
-                {
-                    var path = $"Tags[{i}]";
-                    if (list.Items[i] is not MapNode tag)
-                    {
-                        r.Problem(path, $"must be a map of Key and Value, not {list.Items[i].KindName}.");
-                        continue;
-                    }
+            if (key.Length is 0 or > LambdaFunction.MaxTagKeyLength)
+            {
+                r.Problem(path + ".Key", $"'{Shortened(key)}' is not 1 to {LambdaFunction.MaxTagKeyLength} characters long.");
+            }
+            else if (LambdaFunction.IsReservedTagKey(key))
+            {
+                r.Problem(path + ".Key", $"'{key}': the prefix 'aws:' is reserved for AWS's own tags.");
+            }
+            else if (tags.ContainsKey(key))
+            {
+                r.Problem(path + ".Key", key == "lambda:createdBy"
+                    ? "lambda:createdBy is a reserved Tag key name and cannot be set on your function. Please change the tag key in the input."
+                    : $"The tag key '{key}' is given more than once.");
+            }
 
-                    if (r.String(tag, "Key", path + ".Key", required: true) is not { } key)
-                    {
-                        continue;
-                    }
+            if (value.Length > LambdaFunction.MaxTagValueLength)
+            {
+                r.Problem(path + ".Value", $"is {value.Length} characters long; a tag value is at most {LambdaFunction.MaxTagValueLength}.");
+            }
 
-                    var value = r.String(tag, "Value", path + ".Value") ?? string.Empty;
-                    if (key.Length is 0 or > LambdaFunction.MaxTagKeyLength)
-                    {
-                        r.Problem(path + ".Key", $"'{Shortened(key)}' is not 1 to {LambdaFunction.MaxTagKeyLength} characters long.");
-                    }
-                    else if (LambdaFunction.IsReservedTagKey(key))
-                    {
-                        r.Problem(path + ".Key", $"'{key}': the prefix 'aws:' is reserved for AWS's own tags.");
-                    }
-                    else if (tags.ContainsKey(key))
-                    {
-                        r.Problem(path + ".Key", key == "lambda:createdBy"
-                            ? "lambda:createdBy is a reserved Tag key name and cannot be set on your function. Please change the tag key in the input."
-                            : $"The tag key '{key}' is given more than once.");
-                    }
-
-                    if (value.Length > LambdaFunction.MaxTagValueLength)
-                    {
-                        r.Problem(path + ".Value", $"is {value.Length} characters long; a tag value is at most {LambdaFunction.MaxTagValueLength}.");
-                    }
-
-                    tags.TryAdd(key, value);
-                }
-
-                break;
-            case var other:
-                r.Problem("Tags", $"must be a list of Key and Value, not {other.KindName}.");
-                break;
+            tags.TryAdd(key, value);
         }
 
         if (tags.Count > LambdaFunction.MaxUserTags)
@@ -71,10 +46,11 @@ internal sealed partial class ModelBuilder
             r.Problem("Tags", $"{tags.Count} tags: a function takes at most {LambdaFunction.MaxUserTags}.");
         }
 
-        var stackName = r.Resource.StackName;
-        tags["aws:cloudformation:stack-name"] = stackName;
-        tags["aws:cloudformation:logical-id"] = r.LogicalId;
-        tags["aws:cloudformation:stack-id"] = _stackIds.GetValueOrDefault(stackName, stackName);
+        foreach (var (key, value) in CloudFormationTags(r))
+        {
+            tags[key] = value;
+        }
+
         return tags.ToImmutable();
     }
 

@@ -358,10 +358,13 @@ internal sealed partial class ModelBuilder
         }
 
         var onLaunch = _subnets.Find(s => s.Id == subnetId)?.PrivateDnsNameOptionsOnLaunch ?? PrivateDnsNameOptions.Default;
+        var metadataOptions = MetadataOptions(r);
         _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData")), InstanceProfileRole(r),
             r.String("ImageId"), r.String("InstanceType") ?? "m1.small")
         {
             PrivateDnsNameOptions = HostNameOptions(r, "PrivateDnsNameOptions", onLaunch),
+            MetadataOptions = metadataOptions,
+            Tags = InstanceTags(r, metadataOptions),
         });
     }
 

@@ -191,6 +191,37 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
         var node => NodeJson.Write(node),
     };
 
+    /// <summary>
+    /// The <c>Tags</c> list as written, each with its path (<c>Tags[i]</c>): an entry that is not a map, or has no
+    /// <c>Key</c>, is a problem and left out; a missing <c>Value</c> is empty.
+    /// </summary>
+    public IEnumerable<(string Key, string Value, string Path)> TagList()
+    {
+        switch (Node("Tags"))
+        {
+            case null or ScalarNode { IsNull: true }:
+                yield break;
+            case ListNode list:
+                for (var i = 0; i < list.Items.Length; i++)
+                {
+                    var path = $"Tags[{i}]";
+                    if (list.Items[i] is not MapNode tag)
+                    {
+                        Problem(path, $"must be a map of Key and Value, not {list.Items[i].KindName}.");
+                    }
+                    else if (String(tag, "Key", path + ".Key", required: true) is { } key)
+                    {
+                        yield return (key, String(tag, "Value", path + ".Value") ?? string.Empty, path);
+                    }
+                }
+
+                yield break;
+            case var other:
+                Problem("Tags", $"must be a list of Key and Value, not {other.KindName}.");
+                yield break;
+        }
+    }
+
     /// <summary>The value of the tag <paramref name="key"/> (the Name tag, mostly).</summary>
     public string? Tag(string key) =>
         NodeFactory.Items(Node("Tags")).OfType<MapNode>().FirstOrDefault(t => t.GetString("Key") == key)?.GetString("Value");

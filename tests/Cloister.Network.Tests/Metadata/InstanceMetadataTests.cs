@@ -26,6 +26,12 @@ public sealed class InstanceMetadataTests
             [
                 new Instance("i-withrole", "WithRole", "subnet-1", "10.0.1.5", ["sg-1"], UserData: "#!/bin/sh\necho hi\n", InstanceProfileRole: "app-role", ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro"),
                 new Instance("i-norole", "NoRole", "subnet-1", "10.0.1.6", ["sg-1"]),
+                new Instance("i-v1", "V1", "subnet-1", "10.0.1.8", ["sg-1"])
+                {
+                    MetadataOptions = new InstanceMetadataOptions(HttpTokensRequired: false, HttpPutResponseHopLimit: 3, InstanceMetadataTags: true),
+                    Tags = [new("Name", "web"), new("team:owner", "a@b.example"), new("aws:cloudformation:logical-id", "V1")],
+                },
+                new Instance("i-off", "Off", "subnet-1", "10.0.1.9", ["sg-1"]) { MetadataOptions = new InstanceMetadataOptions(HttpEndpointEnabled: false, HttpTokensRequired: false) },
             ],
         };
         ImmutableArray<HostPlan> hosts =
@@ -33,6 +39,8 @@ public sealed class InstanceMetadataTests
             Host(HostKind.Instance, "i-withrole", "10.0.1.5"),
             Host(HostKind.Instance, "i-norole", "10.0.1.6"),
             Host(HostKind.FunctionInterface, "eni-fn", "10.0.1.7"),
+            Host(HostKind.Instance, "i-v1", "10.0.1.8"),
+            Host(HostKind.Instance, "i-off", "10.0.1.9"),
         ];
         _metadata = new InstanceMetadata(() => model, () => hosts, _ => Credentials, _time);
     }
@@ -191,6 +199,81 @@ public sealed class InstanceMetadataTests
         var zone = metadata.Handle("GET", "/latest/meta-data/placement/availability-zone", "10.0.1.8", name => name == InstanceMetadata.TokenHeader ? token : null);
 
         Assert.Equal((200, "us-west-1b"), (zone.Status, zone.Body));
+    }
+
+    [Fact]
+    public void Handle_HttpTokensOptional_AnswersATokenlessGetAsImdsV1()
+    {
+        Assert.Equal((200, "i-v1"), Get("/latest/meta-data/instance-id", "10.0.1.8", null));
+        Assert.Equal((200, "i-v1"), Get("/latest/meta-data/instance-id", "10.0.1.8", Token("10.0.1.8")));
+    }
+
+    [Fact]
+    public void Handle_HttpTokensOptionalWithABadToken_Is401()
+    {
+        Assert.Equal((401, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.8", "not-a-token"));
+        Assert.Equal((401, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.8", Token("10.0.1.5")));
+    }
+
+    [Fact]
+    public void Handle_HttpTokensRequiredByDefault_TokenlessGetIs401WithAnEmptyBody()
+    {
+        Assert.Equal((401, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.6", null));
+    }
+
+    [Fact]
+    public void Handle_HttpEndpointDisabled_RefusesTokenAndGetWith403()
+    {
+        var put = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.9", name => name == InstanceMetadata.TtlHeader ? "60" : null);
+
+        Assert.Equal((403, string.Empty), (put.Status, put.Body));
+        Assert.Equal((403, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.9", null));
+    }
+
+    [Fact]
+    public void Handle_TokenRequest_CarriesTheInstancesHopLimit()
+    {
+        var withOptions = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null);
+        var byDefault = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.6", name => name == InstanceMetadata.TtlHeader ? "60" : null);
+
+        Assert.Equal((3, 2), (withOptions.HopLimit, byDefault.HopLimit));
+        Assert.Null(_metadata.Handle("GET", "/latest/meta-data/instance-id", "10.0.1.8", _ => null).HopLimit);
+    }
+
+    [Fact]
+    public void Handle_InstanceMetadataTagsEnabled_ListsKeysAndServesValues()
+    {
+        Assert.Contains("tags/", Get("/latest/meta-data/", "10.0.1.8", null).Body.Split('\n'));
+        Assert.Equal((200, "instance"), Get("/latest/meta-data/tags/", "10.0.1.8", null));
+        Assert.Equal((200, "Name\nteam:owner\naws:cloudformation:logical-id"), Get("/latest/meta-data/tags/instance", "10.0.1.8", null));
+        Assert.Equal((200, "web"), Get("/latest/meta-data/tags/instance/Name", "10.0.1.8", null));
+        Assert.Equal((200, "a@b.example"), Get("/latest/meta-data/tags/instance/team:owner", "10.0.1.8", null));
+        Assert.Equal(404, Get("/latest/meta-data/tags/instance/name", "10.0.1.8", null).Status);
+    }
+
+    [Fact]
+    public void Handle_InstanceMetadataTagsDisabled_Is404()
+    {
+        var token = Token("10.0.1.5");
+
+        Assert.DoesNotContain("tags/", Get("/latest/meta-data/", "10.0.1.5", token).Body.Split('\n'));
+        Assert.Equal(404, Get("/latest/meta-data/tags/instance", "10.0.1.5", token).Status);
+        Assert.Equal(404, Get("/latest/meta-data/tags/instance/Name", "10.0.1.5", token).Status);
+    }
+
+    [Theory]
+    [InlineData("Name", true)]
+    [InlineData("team:owner@x+y=z,1.2_3-4", true)]
+    [InlineData("has space", false)]
+    [InlineData("a/b", false)]
+    [InlineData(".", false)]
+    [InlineData("..", false)]
+    [InlineData("_index", false)]
+    [InlineData("", false)]
+    [InlineData("café", false)]
+    public void IsServableTagKey_Key_AnswersAsEc2Restricts(string key, bool servable)
+    {
+        Assert.Equal(servable, InstanceMetadataOptions.IsServableTagKey(key));
     }
 
     [Fact]

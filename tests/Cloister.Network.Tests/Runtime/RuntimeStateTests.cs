@@ -55,6 +55,29 @@ public sealed class RuntimeStateTests
         }
     }
 
+    [Fact]
+    public void ReadModel_InstanceMetadataOptionsAndTags_RoundTrip()
+    {
+        var built = MatrixTopology.Build();
+        var options = new Model.Network.InstanceMetadataOptions(HttpEndpointEnabled: false, HttpTokensRequired: false, HttpPutResponseHopLimit: 9, InstanceMetadataTags: true);
+        var model = built with { Instances = [built.Instances[0] with { MetadataOptions = options, Tags = [new("Name", "a1"), new("team", "web")] }] };
+        var folder = Path.Combine(Path.GetTempPath(), "cloister-state-" + Guid.NewGuid().ToString("N")[..8]);
+        var plan = PlanBuilder.Build(model, "clt-unit-");
+        var description = new SandboxDescription(1, "clt-unit-", false, 42, "eu-central-1", null, plan.SandboxNamespace, plan.RegionNamespace, plan.Hosts, [], Path.Combine(folder, "hosts"));
+        try
+        {
+            RuntimeState.Write(new SandboxOptions("clt-unit-", folder), description, model);
+
+            var instance = Assert.Single(RuntimeState.ReadModel(folder)!.Instances);
+            Assert.Equal(options, instance.MetadataOptions);
+            Assert.Equal(["Name=a1", "team=web"], instance.Tags.Select(t => t.Key + "=" + t.Value));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, RuntimeState.Json);
 
     /// <summary>Actions compared by their JSON, since their arrays compare by reference.</summary>

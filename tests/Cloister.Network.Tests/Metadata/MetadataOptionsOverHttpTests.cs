@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Cloister.Network.Tests.Metadata;
+
+/// <summary>
+/// The metadata service's <c>MetadataOptions</c> as an instance sees them: curl from the instance's own namespace to
+/// 169.254.169.254, and the token response's IP TTL read off the wire by a raw socket in that namespace.
+/// </summary>
+public sealed class MetadataOptionsOverHttpTests(MetadataOptionsSandboxFixture fixture) : IClassFixture<MetadataOptionsSandboxFixture>
+{
+    private const string Base = "http://169.254.169.254/latest/";
+
+    // Captures TCP segments from the metadata address while curl asks for a token, and prints the TTL of the one that
+    // carries the HTTP response (the handshake's SYN-ACK leaves before the answer sets the hop limit).
+    private const string TtlProbe = """
+        import socket, subprocess, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+        s.settimeout(10)
+        subprocess.Popen(["curl", "-s", "-o", "/dev/null", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60", sys.argv[1]])
+        while True:
+            d = s.recv(65535)
+            ihl = (d[0] & 15) * 4
+            payload = d[ihl + (d[ihl + 12] >> 4) * 4:]
+            if socket.inet_ntoa(d[12:16]) == "169.254.169.254" and payload.startswith(b"HTTP/1.1 200"):
+                print(d[8])
+                break
+        """;
+
+    private async Task<string> RunAsync(string host, params string[] command)
+    {
+        var start = new ProcessStartInfo(command[0], command[1..]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = fixture.Sandbox.StartOn(fixture.Sandbox.FindHost(host)!, start);
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+
+    /// <summary>The body, then the status on its own last line.</summary>
+    private Task<string> CurlAsync(string host, string path, params string[] options) =>
+        RunAsync(host, ["curl", "-s", "--max-time", "10", "-w", "\n%{http_code}", .. options, Base + path]);
+
+    [Fact]
+    public async Task Get_WithoutTokenWhereTokensAreOptional_IsAnsweredAsImdsV1()
+    {
+        Assert.Equal("i-a1\n200", await CurlAsync("a1", "meta-data/instance-id"));
+    }
+
+    [Fact]
+    public async Task Get_WithoutTokenWhereTokensAreRequired_Is401WithAnEmptyBody()
+    {
+        Assert.Equal("\n401", await CurlAsync("b1", "meta-data/instance-id"));
+    }
+
+    [Fact]
+    public async Task Get_WithATokenWhereTokensAreRequired_IsAnswered()
+    {
+        var token = (await CurlAsync("b1", "api/token", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60")).Split('\n')[0];
+
+        Assert.Equal("i-b1\n200", await CurlAsync("b1", "meta-data/instance-id", "-H", "X-aws-ec2-metadata-token: " + token));
+    }
+
+    [Fact]
+    public async Task AnyRequest_EndpointDisabled_Is403()
+    {
+        Assert.Equal("\n403", await CurlAsync("a2", "meta-data/instance-id"));
+        Assert.Equal("\n403", await CurlAsync("a2", "api/token", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60"));
+    }
+
+    [Fact]
+    public async Task Get_TagsWhereEnabled_ListsKeysAndServesValues()
+    {
+        Assert.Equal("Name\nteam\n200", await CurlAsync("a1", "meta-data/tags/instance"));
+        Assert.Equal("web\n200", await CurlAsync("a1", "meta-data/tags/instance/team"));
+    }
+
+    [Theory]
+    [InlineData("a1", "7")]
+    [InlineData("b1", "2")]
+    public async Task PutToken_Response_LeavesWithTheInstancesHopLimitAsTtl(string host, string ttl)
+    {
+        Assert.Equal(ttl, (await RunAsync(host, "/usr/bin/python3", "-c", TtlProbe, Base + "api/token")).Trim());
+    }
+}

@@ -1,0 +1,49 @@
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Network.Metadata;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloister.Network.Tests.Metadata;
+
+/// <summary>
+/// The matrix topology with the metadata service running: a1 launched with <c>HttpTokens: optional</c>, a hop limit of 7
+/// and its tags served; a2 with the endpoint disabled; b1 with EC2's defaults for Amazon Linux 2023.
+/// </summary>
+public sealed class MetadataOptionsSandboxFixture() : SandboxFixture(Model)
+{
+    private InstanceMetadataService? _service;
+
+    private static CloudModel Model()
+    {
+        var model = MatrixTopology.Build();
+        return model with
+        {
+            Instances = [.. model.Instances.Select(i => i.Id switch
+            {
+                "i-a1" => i with
+                {
+                    MetadataOptions = new InstanceMetadataOptions(HttpTokensRequired: false, HttpPutResponseHopLimit: 7, InstanceMetadataTags: true),
+                    Tags = [new("Name", "a1"), new("team", "web")],
+                },
+                "i-a2" => i with { MetadataOptions = new InstanceMetadataOptions(HttpEndpointEnabled: false) },
+                _ => i,
+            })],
+        };
+    }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _service = await InstanceMetadataService.StartAsync(Sandbox, _ => null, NullLoggerFactory.Instance);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}
