@@ -1,0 +1,41 @@
+using System.Net;
+using Cloister.Certificates;
+using Cloister.Functions.Sts;
+using Cloister.Host.Status;
+using Cloister.Model.Network;
+using Cloister.Network;
+
+namespace Cloister.Host;
+
+/// <summary>The sandbox's STS, as the stack's callers reach it: its regional address.</summary>
+public sealed partial class StackHost
+{
+    /// <summary>
+    /// Serves STS's Query API over HTTPS on <c>sts.{region}.amazonaws.com</c> = 198.18.3.10, which the sandbox's
+    /// resolvers also answer for the global <c>sts.amazonaws.com</c> (a certificate from the sandbox CA for both names and
+    /// the address): <c>GetCallerIdentity</c> for the callers of the stack's credentials (each function's and instance
+    /// profile's role session, the account's root). A VPC reaches it as it reaches any regional address: by a NAT or
+    /// internet gateway route.
+    /// </summary>
+    private async Task StartStsAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        var address = IPAddress.Parse(RegionalServices.AddressOf("sts")!);
+        var name = RegionalServices.RegionalName("sts", _model.Account.Region, _model.Account.UrlSuffix);
+        var global = $"sts.{_model.Account.UrlSuffix}";
+        Started("sts", $"STS on {name} at {address}");
+        var https = Own(sandbox.OpenTcpListener(address, 443));
+        var server = await StsServer.StartAsync(
+            new StsOptions
+            {
+                HttpsSocket = https,
+                Certificate = authority.Issue([name, global], [address]),
+                Account = _model.Account,
+                Callers = _callers!.Find,
+                LoggerFactory = _loggers,
+            },
+            cancellationToken).ConfigureAwait(false);
+        _owned.Add(server);
+        _services.Add(new ServiceInfo("sts", [$"https://{name}", $"https://{global}", $"{address}:443"], "ok"));
+        Done("sts", $"GetCallerIdentity on {name} and {global}");
+    }
+}

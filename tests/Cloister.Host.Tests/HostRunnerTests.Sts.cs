@@ -1,0 +1,45 @@
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// The sandbox's STS as an instance reaches it: the AWS CLI v2 run on the instance (<c>cloister exec</c>) with its
+/// instance profile's role session from IMDS, to <c>sts.{region}.amazonaws.com</c> (the CLI v2's default, regional)
+/// and to the global <c>sts.amazonaws.com</c>, over an internet gateway route.
+/// </summary>
+public sealed partial class HostRunnerTests
+{
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_AwsStsGetCallerIdentityFromAnInstance_TheInstanceRoleSessionsArnOnTheRegionalAndGlobalNames()
+    {
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.26.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.26.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
+              Igw: { Type: AWS::EC2::InternetGateway }
+              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
+              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
+              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              # No policy at all: GetCallerIdentity needs no permission.
+              WebRole:
+                Type: AWS::IAM::Role
+                Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} }
+              WebProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref WebRole] } }
+              Web: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref WebProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+
+        var resolved = await CloisterAsync("exec", "--from", "Web", "--", "getent", "hosts", "sts.eu-central-1.amazonaws.com");
+        var regional = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "get-caller-identity");
+        var global = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "get-caller-identity", "--endpoint-url", "https://sts.amazonaws.com");
+
+        Assert.True(resolved.ExitCode == 0, resolved.Error);
+        Assert.StartsWith("198.18.3.10 ", resolved.Output, StringComparison.Ordinal);
+        Assert.True(regional.ExitCode == 0, regional.Error);
+        Assert.Matches(@"""Arn"": ""arn:aws:sts::\d{12}:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17}""", regional.Output);
+        Assert.Matches(@"""UserId"": ""AROA[A-Z0-9]+:i-[0-9a-f]{17}""", regional.Output);
+        Assert.Matches(@"""Account"": ""\d{12}""", regional.Output);
+        Assert.True(global.ExitCode == 0, global.Error);
+        Assert.Equal(regional.Output, global.Output);
+    }
+}
