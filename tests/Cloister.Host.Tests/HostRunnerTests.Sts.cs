@@ -42,4 +42,39 @@ public sealed partial class HostRunnerTests
         Assert.True(global.ExitCode == 0, global.Error);
         Assert.Equal(regional.Output, global.Output);
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_AwsStsGetCallerIdentityFromAPrivateSubnetThroughTheInterfaceEndpoint_TheInstanceRoleSessionsArn()
+    {
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.27.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Private: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.27.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              EndpointSecurityGroup:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: HTTPS to STS from the VPC
+                  VpcId: !Ref Vpc
+                  SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.27.0.0/16 }]
+              StsEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.sts", PrivateDnsEnabled: true, SubnetIds: [!Ref Private], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
+              AppRole:
+                Type: AWS::IAM::Role
+                Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} }
+              AppProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref AppRole] } }
+              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref AppProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+        Assert.DoesNotContain(events, e => e.State == "warning" && e.Message.Contains("StsEndpoint", StringComparison.Ordinal));
+
+        var resolved = await CloisterAsync("exec", "--from", "App", "--", "getent", "hosts", "sts.eu-central-1.amazonaws.com");
+        var identity = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "sts", "get-caller-identity");
+
+        Assert.True(resolved.ExitCode == 0, resolved.Error);
+        Assert.StartsWith("10.27.1.", resolved.Output, StringComparison.Ordinal);
+        Assert.True(identity.ExitCode == 0, identity.Error);
+        Assert.Matches(@"""Arn"": ""arn:aws:sts::\d{12}:assumed-role/[^/]+-AppRole-[A-Z0-9]+/i-[0-9a-f]{17}""", identity.Output);
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Policy;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,9 @@ public sealed record StsOptions
 
     /// <summary>The certificate of the HTTPS socket and end point, with its private key.</summary>
     public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Listeners on the network interfaces of STS interface VPC endpoints, each with its own certificate.</summary>
+    public IReadOnlyList<InterfaceEndpointListener> EndpointListeners { get; init; } = [];
 
     /// <summary>The account and partition the root user's ARN names.</summary>
     public AccountContext Account { get; init; } = AccountContext.Default;

@@ -5,7 +5,8 @@ namespace Cloister.Functions.Sts;
 
 /// <summary>
 /// The sandbox's STS Query API (<see cref="StsHandler"/>) over HTTPS/1.1 on Kestrel: on the region's STS address,
-/// which the sandbox's resolvers answer for <c>sts.{region}.amazonaws.com</c> and <c>sts.amazonaws.com</c>. Dispose to stop.
+/// which the sandbox's resolvers answer for <c>sts.{region}.amazonaws.com</c> and <c>sts.amazonaws.com</c>, and on
+/// every STS interface endpoint's network interfaces. Dispose to stop.
 /// </summary>
 public sealed class StsServer : IAsyncDisposable
 {
@@ -42,6 +43,11 @@ public sealed class StsServer : IAsyncDisposable
                 if (options.HttpsSocket is { } socket)
                 {
                     kestrel.ListenHandle((ulong)socket.Handle, listen => HttpsApplication.Serve(listen, certificate));
+                }
+
+                foreach (var endpoint in options.EndpointListeners)
+                {
+                    kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen => HttpsApplication.Serve(listen, endpoint.Certificate));
                 }
             },
             handler.HandleAsync,
