@@ -25,6 +25,10 @@ public sealed partial class HostRunnerTests
                 Type: AWS::IAM::Role
                 Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} }
               WebProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref WebRole] } }
+              # A role the instance's role may not assume: its identity policy does not allow sts:AssumeRole.
+              AdminRole:
+                Type: AWS::IAM::Role
+                Properties: { RoleName: admin, AssumeRolePolicyDocument: {{AssumedByEc2}} }
               Web: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref WebProfile } }
             """)));
         Assert.Equal("ready", events[^1].State);
@@ -41,6 +45,10 @@ public sealed partial class HostRunnerTests
         Assert.Matches(@"""Account"": ""\d{12}""", regional.Output);
         Assert.True(global.ExitCode == 0, global.Error);
         Assert.Equal(regional.Output, global.Output);
+
+        var assume = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/admin", "--role-session-name", "escalate");
+        Assert.Equal(254, assume.ExitCode);
+        Assert.Matches(@"An error occurred \(AccessDenied\) when calling the AssumeRole operation: User: arn:aws:sts::\d{12}:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/admin", assume.Error);
     }
 
     [Fact(Timeout = 300_000)]

@@ -1,6 +1,7 @@
 using System.Security;
 using System.Text;
 using Cloister.Functions.Hosting;
+using Cloister.Model;
 using Cloister.Policy;
 using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,10 @@ namespace Cloister.Functions.Sts;
 /// <c>SignatureDoesNotMatch</c>). STS's other operations are refused as operations the caller may not use
 /// (<c>AccessDenied</c>, saying Cloister does not serve them); any other action is <c>InvalidAction</c>.
 /// </summary>
-internal sealed class StsHandler(Func<string, CallerIdentity?> callers, TimeProvider time)
+internal sealed partial class StsHandler(
+    Func<string, CallerIdentity?> callers,
+    Func<string, string, DateTimeOffset, (SandboxCredentials Credentials, CallerIdentity Session)?>? assumeRole,
+    TimeProvider time)
 {
     /// <summary>The namespace of every STS answer, for API version 2011-06-15.</summary>
     public const string Namespace = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -83,6 +87,11 @@ internal sealed class StsHandler(Func<string, CallerIdentity?> callers, TimeProv
         if (action == "GetCallerIdentity")
         {
             return (200, CallerIdentityXml(caller, requestId));
+        }
+
+        if (action == "AssumeRole" && assumeRole is not null)
+        {
+            return AssumeRole(request, caller, parameters, requestId);
         }
 
         if (Unserved.Contains(action))

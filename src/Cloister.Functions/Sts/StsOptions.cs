@@ -32,6 +32,12 @@ public sealed record StsOptions
     /// </summary>
     public Func<string, CallerIdentity?> Callers { get; init; } = static _ => null;
 
+    /// <summary>
+    /// Issues a new session of a role (role ARN, session name, issue time; the sandbox's <c>CallerDirectory.AssumeRole</c>)
+    /// once STS has decided the caller may assume it; null for a role it does not know. Unset: AssumeRole is not served.
+    /// </summary>
+    public Func<string, string, DateTimeOffset, (SandboxCredentials Credentials, CallerIdentity Session)?>? AssumeRole { get; init; }
+
     /// <summary>Where the API logs; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

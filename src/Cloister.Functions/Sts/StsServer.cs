@@ -30,7 +30,7 @@ public sealed class StsServer : IAsyncDisposable
             throw new ArgumentException("STS is served over HTTPS only: it needs a certificate.", nameof(options));
         }
 
-        var handler = new StsHandler(options.Callers, options.TimeProvider);
+        var handler = new StsHandler(options.Callers, options.AssumeRole, options.TimeProvider);
         var (application, urls) = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel =>

@@ -181,7 +181,7 @@ public sealed class StsServerTests : IAsyncLifetime
         _ => null,
     };
 
-    private static X509Certificate2 SelfSigned()
+    internal static X509Certificate2 SelfSigned()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN=sts.{Region}.amazonaws.com", key, HashAlgorithmName.SHA256);
