@@ -22,6 +22,7 @@ namespace Cloister.Policy.Callers;
 /// <item><see cref="SandboxCredentials.Default"/> and any other key are the developer's own credentials: the account's
 /// root user, whom identity policies do not restrict (resource and endpoint policies still do). Only the default key's
 /// signature can be checked.</item>
+/// <item>A session STS's AssumeRole issued (<see cref="AssumeRole"/>) is known from then on, until the directory is gone.</item>
 /// </list>
 /// </summary>
 public sealed class CallerDirectory
