@@ -137,6 +137,7 @@ public sealed partial class StackHost : IAsyncDisposable
         await StartInstanceMetadataAsync(sandbox, cancellationToken).ConfigureAwait(false);
         await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartInvokeApiAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        await StartStsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
         ReportFailedBoots();

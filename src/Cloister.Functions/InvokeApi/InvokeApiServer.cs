@@ -1,13 +1,5 @@
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
+using Cloister.Functions.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloister.Functions.InvokeApi;
 
@@ -42,49 +34,43 @@ public sealed class InvokeApiServer : IAsyncDisposable
         var authorizer = options.Access is { } access ? new InvokeAuthorizer(access, options.Account, options.TimeProvider, functions) : null;
         var handler = new InvokeApiHandler(functions, authorizer, options.VpcOfSubnet);
 
-        // The empty builder reads no configuration: the listeners are exactly the options' ones.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddLogging();
-        builder.Services.AddSingleton(options.LoggerFactory ?? NullLoggerFactory.Instance);
-        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null;
-            if (options.HttpEndPoint is { } http)
+        var (application, urls) = await HttpsApplication.StartAsync(
+            options.LoggerFactory,
+            kestrel =>
             {
-                kestrel.Listen(http, listen => Serve(listen, null));
-            }
-
-            if (options.HttpsEndPoint is { } https)
-            {
-                kestrel.Listen(https, listen => Serve(listen, options.Certificate));
-            }
-
-            if (options.HttpsSocket is { } socket)
-            {
-                kestrel.ListenHandle((ulong)socket.Handle, listen => Serve(listen, options.Certificate));
-            }
-
-            foreach (var endpoint in options.EndpointListeners)
-            {
-                kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
+                kestrel.Limits.MaxRequestBodySize = null;
+                if (options.HttpEndPoint is { } http)
                 {
-                    // Before TLS, so the origin is the listener's whatever the handshake says.
-                    listen.Use(next => connection =>
+                    kestrel.Listen(http, listen => HttpsApplication.Serve(listen, null));
+                }
+
+                if (options.HttpsEndPoint is { } https)
+                {
+                    kestrel.Listen(https, listen => HttpsApplication.Serve(listen, options.Certificate));
+                }
+
+                if (options.HttpsSocket is { } socket)
+                {
+                    kestrel.ListenHandle((ulong)socket.Handle, listen => HttpsApplication.Serve(listen, options.Certificate));
+                }
+
+                foreach (var endpoint in options.EndpointListeners)
+                {
+                    kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
                     {
-                        connection.Features.Set(endpoint);
-                        return next(connection);
+                        // Before TLS, so the origin is the listener's whatever the handshake says.
+                        listen.Use(next => connection =>
+                        {
+                            connection.Features.Set(endpoint);
+                            return next(connection);
+                        });
+                        HttpsApplication.Serve(listen, endpoint.Certificate);
                     });
-                    Serve(listen, endpoint.Certificate);
-                });
-            }
-        });
-        var application = builder.Build();
-        application.Run(handler.HandleAsync);
-        await application.StartAsync(cancellationToken).ConfigureAwait(false);
-        var addresses = application.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        return new InvokeApiServer(application, [.. addresses.Select(a => new Uri(a))]);
+                }
+            },
+            handler.HandleAsync,
+            cancellationToken).ConfigureAwait(false);
+        return new InvokeApiServer(application, urls);
     }
 
     /// <summary>Stops listening; calls under way finish first.</summary>
@@ -92,14 +78,5 @@ public sealed class InvokeApiServer : IAsyncDisposable
     {
         await _application.StopAsync().ConfigureAwait(false);
         await _application.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static void Serve(ListenOptions listen, X509Certificate2? certificate)
-    {
-        listen.Protocols = HttpProtocols.Http1;
-        if (certificate is not null)
-        {
-            listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 });
-        }
     }
 }

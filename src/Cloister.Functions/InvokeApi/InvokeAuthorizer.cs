@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Cloister.Functions.Hosting;
 using Cloister.Functions.Refusals;
 using Cloister.Model;
 using Cloister.Model.Compute;
@@ -8,7 +8,6 @@ using Cloister.Policy.Resources;
 using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Cloister.Functions.InvokeApi;
 
@@ -68,7 +67,7 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
             return Refusal.Forbidden("UnrecognizedClientException", "The security token included in the request is invalid.", requestId);
         }
 
-        if (caller.SecretAccessKey is { } secret && Verify(context.Request, body, authorization, secret) is { } failure)
+        if (caller.SecretAccessKey is { } secret && HttpsApplication.Verify(context.Request, body, authorization, secret, time.GetUtcNow()) is { } failure)
         {
             return Refusal.Forbidden(failure.Incomplete ? "IncompleteSignatureException" : "InvalidSignatureException", failure.Message, requestId);
         }
@@ -146,12 +145,4 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
     /// </summary>
     public static InvocationResult NotServed(string caller, string action, string resource) =>
         Refusal.Forbidden("AccessDeniedException", $"User: {caller} is not authorized to perform: {action} on resource: {resource} because Cloister does not serve {action}: the stack's functions change only with its template (served: {LambdaOperation.ServedActions})", Guid.NewGuid().ToString());
-
-    private SigV4Failure? Verify(HttpRequest request, ReadOnlySpan<byte> body, SigV4Authorization authorization, string secret)
-    {
-        var target = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
-        var canonical = SigV4Canonical.CanonicalRequest(request.Method, target, request.Headers, authorization.SignedHeaders, SigV4Canonical.Hex(SHA256.HashData(body)));
-        var key = SigV4Canonical.SigningKey(secret, authorization.Date, authorization.Region, authorization.Service);
-        return SigV4Check.Verify(authorization, request.Headers["X-Amz-Date"].ToString(), time.GetUtcNow(), canonical, key);
-    }
 }

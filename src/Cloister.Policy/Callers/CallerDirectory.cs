@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
@@ -21,6 +22,7 @@ namespace Cloister.Policy.Callers;
 /// <item><see cref="SandboxCredentials.Default"/> and any other key are the developer's own credentials: the account's
 /// root user, whom identity policies do not restrict (resource and endpoint policies still do). Only the default key's
 /// signature can be checked.</item>
+/// <item>A session STS's AssumeRole issued (<see cref="AssumeRole"/>) is known from then on, until the directory is gone.</item>
 /// </list>
 /// </summary>
 public sealed class CallerDirectory
@@ -38,6 +40,8 @@ public sealed class CallerDirectory
     private readonly FrozenDictionary<string, IamRole> _rolesByName;
     private readonly CallerIdentity _root;
     private readonly CallerIdentity _developer;
+    private readonly ConcurrentDictionary<string, CallerIdentity> _assumed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ImmutableArray<Policy> Policies, Policy? Boundary)> _assumedPolicies = new(StringComparer.Ordinal);
 
     private CallerDirectory(CloudModel model, byte[] key, DateTimeOffset issuedAt)
     {
@@ -89,11 +93,7 @@ public sealed class CallerDirectory
                 }
             }
 
-            var name = NameOf(roleArn);
-            var principal = RequestPrincipal.RoleSession(
-                $"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{name}/{session}", roleArn, issuedAt, role?.Tags ?? ImmutableDictionary<string, string>.Empty);
-            var roleId = role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17);
-            issued[credentials.AccessKeyId] = new CallerIdentity(principal, roleId + ":" + session, credentials.SecretAccessKey, policies.Policies, policies.Boundary, IsRoot: false, credentials.SessionToken);
+            issued[credentials.AccessKeyId] = Session(roleArn, session, role, policies, issuedAt, credentials);
         }
     }
 
@@ -133,9 +133,32 @@ public sealed class CallerDirectory
         return RoleOf(instance) is { } role ? Derive(role, instance.Id) : null;
     }
 
-    /// <summary>Who signs with <paramref name="accessKeyId"/>: an issued role session, else the account's root (see the class summary).</summary>
+    /// <summary>
+    /// A new session of <paramref name="roleArn"/> named <paramref name="session"/>, as STS's AssumeRole issues it: new
+    /// credentials (unique to this call) that <see cref="Find"/> knows from now on, with the role's policies, issued at
+    /// <paramref name="issuedAt"/>. Null when the templates do not declare the role (its policies are unknown).
+    /// Whether the caller may assume it is the caller's to decide first.
+    /// </summary>
+    public (SandboxCredentials Credentials, CallerIdentity Session)? AssumeRole(string roleArn, string session, DateTimeOffset issuedAt)
+    {
+        ArgumentNullException.ThrowIfNull(roleArn);
+        ArgumentNullException.ThrowIfNull(session);
+        if (!_rolesByArn.TryGetValue(roleArn, out var role))
+        {
+            return null;
+        }
+
+        var policies = _assumedPolicies.GetOrAdd(roleArn, _ => Compile(role, []));
+        var credentials = Derive(roleArn, session + "\n" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        var identity = Session(roleArn, session, role, policies, issuedAt, credentials);
+        _assumed[credentials.AccessKeyId] = identity;
+        return (credentials, identity);
+    }
+
+    /// <summary>Who signs with <paramref name="accessKeyId"/>: an issued or assumed role session, else the account's root (see the class summary).</summary>
     public CallerIdentity Find(string accessKeyId) =>
         _issued.TryGetValue(accessKeyId, out var caller) ? caller
+        : _assumed.TryGetValue(accessKeyId, out var assumed) ? assumed
         : accessKeyId == SandboxCredentials.Default.AccessKeyId ? _developer
         : _root;
 
@@ -143,6 +166,15 @@ public sealed class CallerDirectory
     {
         var compiled = RolePolicies.Compile(role, warnings.Add);
         return (compiled.Identity, compiled.Boundary);
+    }
+
+    /// <summary>The caller of a role session: <c>assumed-role/{role name}/{session}</c>, <c>{role id}:{session}</c>, the role's policies and tags.</summary>
+    private CallerIdentity Session(string roleArn, string session, IamRole? role, (ImmutableArray<Policy> Policies, Policy? Boundary) policies, DateTimeOffset issuedAt, SandboxCredentials credentials)
+    {
+        var principal = RequestPrincipal.RoleSession(
+            $"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{NameOf(roleArn)}/{session}", roleArn, issuedAt, role?.Tags ?? ImmutableDictionary<string, string>.Empty);
+        var roleId = role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17);
+        return new CallerIdentity(principal, roleId + ":" + session, credentials.SecretAccessKey, policies.Policies, policies.Boundary, IsRoot: false, credentials.SessionToken);
     }
 
     /// <summary>A function's execution role; a model built without one gets a role of its own, named after the function.</summary>

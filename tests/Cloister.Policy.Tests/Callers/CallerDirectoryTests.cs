@@ -210,4 +210,33 @@ public sealed class CallerDirectoryTests
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
+
+    [Fact]
+    public void AssumeRole_DeclaredRole_NewCredentialsFindKnowsAsTheRoleSessionWithItsPolicies()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var issuedAt = new DateTimeOffset(2026, 11, 24, 21, 0, 0, TimeSpan.Zero);
+
+        var (credentials, session) = directory.AssumeRole(WriterArn, "tutorial", issuedAt)!.Value;
+        var again = directory.AssumeRole(WriterArn, "tutorial", issuedAt)!.Value.Credentials;
+
+        Assert.StartsWith("ASIA", credentials.AccessKeyId, StringComparison.Ordinal);
+        Assert.NotEqual(credentials.AccessKeyId, again.AccessKeyId);
+        var found = directory.Find(credentials.AccessKeyId);
+        Assert.Same(session, found);
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/ClaimsWriter/tutorial", found.Arn);
+        Assert.Equal("AROAWRITERROLE0000001:tutorial", found.UserId);
+        Assert.Equal(credentials.SecretAccessKey, found.SecretAccessKey);
+        Assert.Equal(2, found.IdentityPolicies.Length);
+        Assert.NotNull(found.PermissionsBoundary);
+        Assert.False(found.IsRoot);
+    }
+
+    [Fact]
+    public void AssumeRole_RoleNotInTheModel_Null()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+
+        Assert.Null(directory.AssumeRole($"arn:aws:iam::{Account}:role/MadeElsewhere", "tutorial", DateTimeOffset.UtcNow));
+    }
 }

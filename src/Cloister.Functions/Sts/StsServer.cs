@@ -1,0 +1,64 @@
+using Cloister.Functions.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Cloister.Functions.Sts;
+
+/// <summary>
+/// The sandbox's STS Query API (<see cref="StsHandler"/>) over HTTPS/1.1 on Kestrel: on the region's STS address,
+/// which the sandbox's resolvers answer for <c>sts.{region}.amazonaws.com</c> and <c>sts.amazonaws.com</c>, and on
+/// every STS interface endpoint's network interfaces. Dispose to stop.
+/// </summary>
+public sealed class StsServer : IAsyncDisposable
+{
+    private readonly WebApplication _application;
+
+    private StsServer(WebApplication application, IReadOnlyList<Uri> urls)
+    {
+        _application = application;
+        Urls = urls;
+    }
+
+    /// <summary>The addresses it listens on (ports resolved when 0 was asked for).</summary>
+    public IReadOnlyList<Uri> Urls { get; }
+
+    /// <summary>Starts serving as <paramref name="options"/> say.</summary>
+    public static async Task<StsServer> StartAsync(StsOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Certificate is not { } certificate)
+        {
+            throw new ArgumentException("STS is served over HTTPS only: it needs a certificate.", nameof(options));
+        }
+
+        var handler = new StsHandler(options.Callers, options.AssumeRole, options.TimeProvider);
+        var (application, urls) = await HttpsApplication.StartAsync(
+            options.LoggerFactory,
+            kestrel =>
+            {
+                if (options.HttpsEndPoint is { } https)
+                {
+                    kestrel.Listen(https, listen => HttpsApplication.Serve(listen, certificate));
+                }
+
+                if (options.HttpsSocket is { } socket)
+                {
+                    kestrel.ListenHandle((ulong)socket.Handle, listen => HttpsApplication.Serve(listen, certificate));
+                }
+
+                foreach (var endpoint in options.EndpointListeners)
+                {
+                    kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen => HttpsApplication.Serve(listen, endpoint.Certificate));
+                }
+            },
+            handler.HandleAsync,
+            cancellationToken).ConfigureAwait(false);
+        return new StsServer(application, urls);
+    }
+
+    /// <summary>Stops listening; calls under way finish first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _application.StopAsync().ConfigureAwait(false);
+        await _application.DisposeAsync().ConfigureAwait(false);
+    }
+}

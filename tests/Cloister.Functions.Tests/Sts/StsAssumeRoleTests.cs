@@ -1,0 +1,114 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Cloister.Functions.Sts;
+using Cloister.Functions.Tests.Support;
+using Cloister.Model;
+using Cloister.Model.Iam;
+using Cloister.Policy.Callers;
+
+namespace Cloister.Functions.Tests.Sts;
+
+/// <summary>
+/// STS's AssumeRole over HTTPS with the sandbox's real <see cref="CallerDirectory"/>: the AWS CLI v2 assumes a role of
+/// the model and signs its next call with the session it got, as a user chains roles.
+/// </summary>
+public sealed class StsAssumeRoleTests : IAsyncLifetime
+{
+    private const string Account = TestCallers.Account;
+    private const string Region = TestCallers.Region;
+    private const string AllowedKey = "ASIAMAYASSUME0000001";
+    private const string DeniedKey = "ASIAMAYNOTASSUME0001";
+    private const string TargetArn = $"arn:aws:iam::{Account}:role/Target";
+
+    private static readonly CloudModel Model = new()
+    {
+        Account = new AccountContext(Account, Region),
+        Roles = [new IamRole("TargetRole", "Target", TargetArn, "AROATARGETROLE000001", [new RolePolicy("read", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}""")])],
+    };
+
+    private readonly string _home = Directory.CreateTempSubdirectory("cloister-sts-assume-").FullName;
+    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly CallerDirectory _directory = CallerDirectory.Build(Model);
+    private StsServer? _server;
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
+        _server = await StsServer.StartAsync(new StsOptions
+        {
+            HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Certificate = _certificate,
+            Callers = key => key switch
+            {
+                AllowedKey => TestCallers.RoleSession("Chooser", $"\"sts:AssumeRole\""),
+                DeniedKey => TestCallers.RoleSession("Reader", "\"s3:GetObject\""),
+                _ => _directory.Find(key),
+            },
+            AssumeRole = _directory.AssumeRole,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _certificate.Dispose();
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Fact]
+    public async Task AssumeRole_AllowedCaller_NewSessionWhoseCredentialsSignAsTheAssumedRole()
+    {
+        var assumed = await AwsAsync(AllowedKey, TestCallers.Secret, "sts", "assume-role", "--role-arn", TargetArn, "--role-session-name", "tutorial", "--duration-seconds", "900");
+
+        Assert.True(assumed.ExitCode == 0, assumed.Error);
+        using var answer = JsonDocument.Parse(assumed.Output);
+        var credentials = answer.RootElement.GetProperty("Credentials");
+        var user = answer.RootElement.GetProperty("AssumedRoleUser");
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/Target/tutorial", user.GetProperty("Arn").GetString());
+        Assert.Equal("AROATARGETROLE000001:tutorial", user.GetProperty("AssumedRoleId").GetString());
+        var expiration = DateTimeOffset.Parse(credentials.GetProperty("Expiration").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expiration - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(16));
+        var keyId = credentials.GetProperty("AccessKeyId").GetString()!;
+        Assert.StartsWith("ASIA", keyId, StringComparison.Ordinal);
+
+        var identity = await AwsAsync(keyId, credentials.GetProperty("SecretAccessKey").GetString()!, "sts", "get-caller-identity");
+        Assert.True(identity.ExitCode == 0, identity.Error);
+        Assert.Contains($"\"Arn\": \"arn:aws:sts::{Account}:assumed-role/Target/tutorial\"", identity.Output, StringComparison.Ordinal);
+        Assert.Single(_directory.Find(keyId).IdentityPolicies);
+    }
+
+    [Fact]
+    public async Task AssumeRole_CallerWithoutAnAllowingPolicy_AccessDenied()
+    {
+        var aws = await AwsAsync(DeniedKey, TestCallers.Secret, "sts", "assume-role", "--role-arn", TargetArn, "--role-session-name", "tutorial");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::{Account}:assumed-role/Reader/session is not authorized to perform: sts:AssumeRole on resource: {TargetArn}", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_RoleNotInTheModel_AccessDenied()
+    {
+        var aws = await AwsAsync(AllowedKey, TestCallers.Secret, "sts", "assume-role", "--role-arn", $"arn:aws:iam::{Account}:role/Nowhere", "--role-session-name", "tutorial");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::{Account}:assumed-role/Chooser/session is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{Account}:role/Nowhere", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_DurationOverTwelveHours_ValidationError()
+    {
+        var aws = await AwsAsync(AllowedKey, TestCallers.Secret, "sts", "assume-role", "--role-arn", TargetArn, "--role-session-name", "tutorial", "--duration-seconds", "50000");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (ValidationError) when calling the AssumeRole operation: 1 validation error detected: Value '50000' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200", aws.Error, StringComparison.Ordinal);
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, string secret, params string[] arguments) =>
+        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, secret, [.. arguments, "--endpoint-url", _server!.Urls[0].ToString()]);
+}

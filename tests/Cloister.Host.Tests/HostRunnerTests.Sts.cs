@@ -1,0 +1,88 @@
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// The sandbox's STS as an instance reaches it: the AWS CLI v2 run on the instance (<c>cloister exec</c>) with its
+/// instance profile's role session from IMDS, to <c>sts.{region}.amazonaws.com</c> (the CLI v2's default, regional)
+/// and to the global <c>sts.amazonaws.com</c>, over an internet gateway route.
+/// </summary>
+public sealed partial class HostRunnerTests
+{
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_AwsStsGetCallerIdentityFromAnInstance_TheInstanceRoleSessionsArnOnTheRegionalAndGlobalNames()
+    {
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.26.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.26.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
+              Igw: { Type: AWS::EC2::InternetGateway }
+              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
+              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
+              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              # No policy at all: GetCallerIdentity needs no permission.
+              WebRole:
+                Type: AWS::IAM::Role
+                Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} }
+              WebProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref WebRole] } }
+              # A role the instance's role may not assume: its identity policy does not allow sts:AssumeRole.
+              AdminRole:
+                Type: AWS::IAM::Role
+                Properties: { RoleName: admin, AssumeRolePolicyDocument: {{AssumedByEc2}} }
+              Web: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref WebProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+
+        var resolved = await CloisterAsync("exec", "--from", "Web", "--", "getent", "hosts", "sts.eu-central-1.amazonaws.com");
+        var regional = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "get-caller-identity");
+        var global = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "get-caller-identity", "--endpoint-url", "https://sts.amazonaws.com");
+
+        Assert.True(resolved.ExitCode == 0, resolved.Error);
+        Assert.StartsWith("198.18.3.10 ", resolved.Output, StringComparison.Ordinal);
+        Assert.True(regional.ExitCode == 0, regional.Error);
+        Assert.Matches(@"""Arn"": ""arn:aws:sts::\d{12}:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17}""", regional.Output);
+        Assert.Matches(@"""UserId"": ""AROA[A-Z0-9]+:i-[0-9a-f]{17}""", regional.Output);
+        Assert.Matches(@"""Account"": ""\d{12}""", regional.Output);
+        Assert.True(global.ExitCode == 0, global.Error);
+        Assert.Equal(regional.Output, global.Output);
+
+        var assume = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/admin", "--role-session-name", "escalate");
+        Assert.Equal(254, assume.ExitCode);
+        Assert.Matches(@"An error occurred \(AccessDenied\) when calling the AssumeRole operation: User: arn:aws:sts::\d{12}:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/admin", assume.Error);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_AwsStsGetCallerIdentityFromAPrivateSubnetThroughTheInterfaceEndpoint_TheInstanceRoleSessionsArn()
+    {
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.27.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Private: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.27.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              EndpointSecurityGroup:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: HTTPS to STS from the VPC
+                  VpcId: !Ref Vpc
+                  SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.27.0.0/16 }]
+              StsEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.sts", PrivateDnsEnabled: true, SubnetIds: [!Ref Private], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
+              AppRole:
+                Type: AWS::IAM::Role
+                Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} }
+              AppProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref AppRole] } }
+              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref AppProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+        Assert.DoesNotContain(events, e => e.State == "warning" && e.Message.Contains("StsEndpoint", StringComparison.Ordinal));
+
+        var resolved = await CloisterAsync("exec", "--from", "App", "--", "getent", "hosts", "sts.eu-central-1.amazonaws.com");
+        var identity = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "sts", "get-caller-identity");
+
+        Assert.True(resolved.ExitCode == 0, resolved.Error);
+        Assert.StartsWith("10.27.1.", resolved.Output, StringComparison.Ordinal);
+        Assert.True(identity.ExitCode == 0, identity.Error);
+        Assert.Matches(@"""Arn"": ""arn:aws:sts::\d{12}:assumed-role/[^/]+-AppRole-[A-Z0-9]+/i-[0-9a-f]{17}""", identity.Output);
+    }
+}
