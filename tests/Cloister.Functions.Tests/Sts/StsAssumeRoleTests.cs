@@ -194,6 +194,15 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssumeRole_SourceIdentityTheTrustPolicyDoesNotAllowSetting_AccessDeniedForSetSourceIdentity()
+    {
+        var aws = await AssumeAsync(DeniedKey, "TrustsEveryone", "--source-identity", "alice");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::{Account}:assumed-role/Reader/session is not authorized to perform: sts:SetSourceIdentity on resource: {RoleArn("TrustsEveryone")}", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AssumeRole_DurationOverTheRolesMaxSessionDuration_ValidationError()
     {
         var aws = await AssumeAsync(AllowedKey, "TrustsEveryone", "--duration-seconds", "7200");
