@@ -106,6 +106,31 @@ public static class IamAccess
         return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot, endpointType);
     }
 
+    /// <summary>
+    /// Whether <paramref name="caller"/> may assume a role of its own account whose trust policy is
+    /// <paramref name="trustPolicy"/> (<see cref="TrustPolicy"/>), the request being <paramref name="context"/>
+    /// (<c>sts:AssumeRole</c> on the role's ARN, or <c>sts:SetSourceIdentity</c>...). A role's trust policy is one of the two
+    /// resource-based policies (with KMS key policies) that must allow the caller themselves: an identity policy alone
+    /// grants nothing. Then, as for any resource policy of the caller's account (<see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?, VpcEndpointType)"/>):
+    /// a trust policy naming the caller's role, its session or everyone (<c>"AWS": "*"</c>) is enough by itself, while
+    /// one that trusts only the account (<c>arn:aws:iam::ACCOUNT:root</c>, <c>ACCOUNT</c>) delegates to the account's IAM
+    /// policies, so the caller's identity policies must allow the action too; an explicit deny anywhere, or a permissions
+    /// boundary that does not allow the action (unless the trust policy names the session itself), refuses.
+    /// </summary>
+    public static IamDecision EvaluateRoleTrust(RequestContext context, CallerIdentity caller, Policy trustPolicy)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(trustPolicy);
+        var combined = Evaluate(context, caller, trustPolicy, endpointPolicy: null);
+        if (!combined.IsAllowed)
+        {
+            return combined;
+        }
+
+        var trust = trustPolicy.Evaluate(context);
+        return trust.IsAllowed ? combined : new IamDecision(Decision.ImplicitDeny, PolicySource.ResourcePolicy, -1, -1);
+    }
+
     /// <summary>As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?, VpcEndpointType)"/>, with the caller's policies given one by one.</summary>
     public static IamDecision Evaluate(
         RequestContext context,

@@ -2,17 +2,21 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Cloister.Model;
 using Cloister.Policy;
+using Cloister.Policy.Callers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace Cloister.Functions.Sts;
 
 /// <summary>
-/// AssumeRole: a new session of a role the templates declare, for a caller whose identity-based policies allow
-/// <c>sts:AssumeRole</c> on the role's ARN (the role's trust policy, in the model since templates read it, is not judged here yet); the root
+/// AssumeRole: a new session of a role the templates declare, when the role's trust policy and the caller's policies
+/// let the caller assume it as IAM judges it (<see cref="CallerDirectory.AssumeRole(AssumeRoleRequest)"/>); the root
 /// cannot assume roles, as on AWS. <c>RoleSessionName</c> (2 to 64 of <c>[\w+=,.@-]</c>) and <c>RoleArn</c> are
-/// required, <c>DurationSeconds</c> 900 to 43200 (3600 by default) only sets the answer's <c>Expiration</c>: the
-/// sandbox's services do not expire credentials.
+/// required; <c>ExternalId</c> (2 to 1,224 of <c>[\w+=,.@:/-]</c>) and <c>SourceIdentity</c> (2 to 64 of
+/// <c>[\w+=,.@-]</c>) are the trust policy's <c>sts:ExternalId</c> and <c>sts:SourceIdentity</c>;
+/// <c>DurationSeconds</c> is 900 to 43,200 (3,600 by default), at most the role's <c>MaxSessionDuration</c> and an hour
+/// for a role session (role chaining). It sets the answer's <c>Expiration</c> only: the sandbox's services do not expire
+/// credentials. Every refusal is STS's own words.
 /// </summary>
 internal sealed partial class StsHandler
 {
@@ -23,14 +27,19 @@ internal sealed partial class StsHandler
         var roleArn = parameters.TryGetValue("RoleArn", out var arn) ? arn.ToString() : string.Empty;
         var session = parameters.TryGetValue("RoleSessionName", out var name) ? name.ToString() : string.Empty;
         var durationText = parameters.TryGetValue("DurationSeconds", out var given) ? given.ToString() : null;
+        var externalId = parameters.TryGetValue("ExternalId", out var external) ? external.ToString() : null;
+        var sourceIdentity = parameters.TryGetValue("SourceIdentity", out var source) ? source.ToString() : null;
         if (roleArn.Length == 0 || session.Length == 0)
         {
             return Error(400, "Sender", "MissingParameter", $"The request must contain the parameter {(roleArn.Length == 0 ? "RoleArn" : "RoleSessionName")}", requestId);
         }
 
-        if (session.Length is < 2 or > 64 || !SessionNamePattern().IsMatch(session))
+        var invalid = Constraint(session, "roleSessionName", 2, 64, SessionNamePattern(), @"[\w+=,.@-]*")
+            ?? Constraint(externalId, "externalId", 2, 1224, ExternalIdPattern(), @"[\w+=,.@:\/-]*")
+            ?? Constraint(sourceIdentity, "sourceIdentity", 2, 64, SessionNamePattern(), @"[\w+=,.@-]*");
+        if (invalid is not null)
         {
-            return Error(400, "Sender", "ValidationError", $"1 validation error detected: Value '{session}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", requestId);
+            return Error(400, "Sender", "ValidationError", "1 validation error detected: " + invalid, requestId);
         }
 
         var duration = DefaultDurationSeconds;
@@ -54,19 +63,38 @@ internal sealed partial class StsHandler
             RequestTime = now,
             SecureTransport = request.IsHttps,
         };
-        var decision = IamAccess.Evaluate(context, caller, resourcePolicy: null, endpointPolicy: null);
-        if (!decision.IsAllowed)
+        context.Set("sts:RoleSessionName", session);
+        if (externalId is not null)
         {
-            return Error(403, "Sender", "AccessDenied", decision.DeniedMessage(caller.Arn, "sts:AssumeRole", roleArn), requestId);
+            context.Set("sts:ExternalId", externalId);
         }
 
-        if (assumeRole!(roleArn, session, now) is not { } issued)
+        if (sourceIdentity is not null)
         {
-            return Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn} because Cloister knows no such role in the templates", requestId);
+            context.Set("sts:SourceIdentity", sourceIdentity);
         }
 
-        return (200, AssumeRoleXml(issued.Credentials, issued.Session, now.AddSeconds(duration), requestId));
+        var result = assumeRole!(new AssumeRoleRequest(caller, context, session, duration, SetsSourceIdentity: sourceIdentity is not null));
+        return result.Refusal switch
+        {
+            AssumeRoleRefusal.None => (200, AssumeRoleXml(result.Credentials!, result.Session!, now.AddSeconds(duration), requestId)),
+            AssumeRoleRefusal.UnknownRole => Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn} because Cloister knows no such role in the templates", requestId),
+            AssumeRoleRefusal.SourceIdentityNotAuthorized => Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:SetSourceIdentity on resource: {roleArn}", requestId),
+            AssumeRoleRefusal.ExceedsMaxSessionDuration => Error(400, "Sender", "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", requestId),
+            AssumeRoleRefusal.ExceedsRoleChainingLimit => Error(400, "Sender", "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.", requestId),
+
+            // STS does not say which policy refused: the trust policy's refusals and the caller's read alike.
+            _ => Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}", requestId),
+        };
     }
+
+    /// <summary>STS's validation message for a string parameter outside its length or pattern; null when it is absent or fits.</summary>
+    private static string? Constraint(string? value, string member, int min, int max, Regex pattern, string patternText) =>
+        value is null ? null
+        : value.Length < min ? $"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
+        : value.Length > max ? $"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+        : !pattern.IsMatch(value) ? $"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {patternText}"
+        : null;
 
     private static string AssumeRoleXml(SandboxCredentials credentials, CallerIdentity session, DateTimeOffset expiration, string requestId) => $"""
         <AssumeRoleResponse xmlns="{Namespace}">
@@ -91,4 +119,7 @@ internal sealed partial class StsHandler
 
     [GeneratedRegex(@"^[\w+=,.@-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex SessionNamePattern();
+
+    [GeneratedRegex(@"^[\w+=,.@:/-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ExternalIdPattern();
 }

@@ -1,8 +1,8 @@
 using System.Security;
 using System.Text;
 using Cloister.Functions.Hosting;
-using Cloister.Model;
 using Cloister.Policy;
+using Cloister.Policy.Callers;
 using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -20,7 +20,7 @@ namespace Cloister.Functions.Sts;
 /// </summary>
 internal sealed partial class StsHandler(
     Func<string, CallerIdentity?> callers,
-    Func<string, string, DateTimeOffset, (SandboxCredentials Credentials, CallerIdentity Session)?>? assumeRole,
+    Func<AssumeRoleRequest, AssumeRoleResult>? assumeRole,
     TimeProvider time)
 {
     /// <summary>The namespace of every STS answer, for API version 2011-06-15.</summary>

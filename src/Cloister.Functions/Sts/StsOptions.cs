@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Policy;
+using Cloister.Policy.Callers;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Functions.Sts;
@@ -33,10 +34,11 @@ public sealed record StsOptions
     public Func<string, CallerIdentity?> Callers { get; init; } = static _ => null;
 
     /// <summary>
-    /// Issues a new session of a role (role ARN, session name, issue time; the sandbox's <c>CallerDirectory.AssumeRole</c>)
-    /// once STS has decided the caller may assume it; null for a role it does not know. Unset: AssumeRole is not served.
+    /// Judges an AssumeRole call whose parameters are valid and issues the session (the sandbox's
+    /// <c>CallerDirectory.AssumeRole</c>: the role's trust policy, the caller's policies, the session's length). Unset:
+    /// AssumeRole is not served.
     /// </summary>
-    public Func<string, string, DateTimeOffset, (SandboxCredentials Credentials, CallerIdentity Session)?>? AssumeRole { get; init; }
+    public Func<AssumeRoleRequest, AssumeRoleResult>? AssumeRole { get; init; }
 
     /// <summary>Where the API logs; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

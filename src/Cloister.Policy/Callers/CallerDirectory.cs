@@ -22,12 +22,16 @@ namespace Cloister.Policy.Callers;
 /// <item><see cref="SandboxCredentials.Default"/> and any other key are the developer's own credentials: the account's
 /// root user, whom identity policies do not restrict (resource and endpoint policies still do). Only the default key's
 /// signature can be checked.</item>
-/// <item>A session STS's AssumeRole issued (<see cref="AssumeRole"/>) is known from then on, until the directory is gone.</item>
+/// <item>A session STS's AssumeRole issued (<see cref="AssumeRole(AssumeRoleRequest)"/>, judged by the role's trust policy and
+/// the caller's policies) is known from then on, until the directory is gone.</item>
 /// </list>
 /// </summary>
 public sealed class CallerDirectory
 {
     private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    /// <summary>The longest session a role session may get by assuming a role (role chaining): one hour, whatever the role's <c>MaxSessionDuration</c>.</summary>
+    public const int RoleChainingLimitSeconds = 3600;
 
     private static readonly Policy AllowAll = Policy.Parse(
         """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""",
@@ -38,6 +42,7 @@ public sealed class CallerDirectory
     private readonly FrozenDictionary<string, CallerIdentity> _issued;
     private readonly FrozenDictionary<string, IamRole> _rolesByArn;
     private readonly FrozenDictionary<string, IamRole> _rolesByName;
+    private readonly FrozenDictionary<string, Policy> _trustPolicies;
     private readonly CallerIdentity _root;
     private readonly CallerIdentity _developer;
     private readonly ConcurrentDictionary<string, CallerIdentity> _assumed = new(StringComparer.Ordinal);
@@ -51,6 +56,8 @@ public sealed class CallerDirectory
         _account = model.Account;
         _rolesByArn = model.Roles.ToFrozenDictionary(r => r.Arn, StringComparer.Ordinal);
         _rolesByName = model.Roles.DistinctBy(r => r.RoleName, StringComparer.Ordinal).ToFrozenDictionary(r => r.RoleName, StringComparer.Ordinal);
+        _trustPolicies = model.Roles.Where(r => r.AssumeRolePolicy is not null).DistinctBy(r => r.Arn, StringComparer.Ordinal)
+            .ToFrozenDictionary(r => r.Arn, r => CompileTrust(r, warnings), StringComparer.Ordinal);
         var rootPrincipal = RequestPrincipal.Aws($"arn:{_account.Partition}:iam::{_account.AccountId}:root");
         _root = new CallerIdentity(rootPrincipal, _account.AccountId, null, [], null, IsRoot: true);
         _developer = _root with { SecretAccessKey = SandboxCredentials.Default.SecretAccessKey, SessionToken = SandboxCredentials.Default.SessionToken };
@@ -97,7 +104,7 @@ public sealed class CallerDirectory
         }
     }
 
-    /// <summary>The role policies left out because they do not compile.</summary>
+    /// <summary>The role policies left out because they do not compile (a trust policy that does not compile trusts no one).</summary>
     public ImmutableArray<string> Warnings { get; }
 
     /// <summary>
@@ -137,7 +144,7 @@ public sealed class CallerDirectory
     /// A new session of <paramref name="roleArn"/> named <paramref name="session"/>, as STS's AssumeRole issues it: new
     /// credentials (unique to this call) that <see cref="Find"/> knows from now on, with the role's policies, issued at
     /// <paramref name="issuedAt"/>. Null when the templates do not declare the role (its policies are unknown).
-    /// Whether the caller may assume it is the caller's to decide first.
+    /// Issues without judging: <see cref="AssumeRole(AssumeRoleRequest)"/> decides first whether the caller may assume it.
     /// </summary>
     public (SandboxCredentials Credentials, CallerIdentity Session)? AssumeRole(string roleArn, string session, DateTimeOffset issuedAt)
     {
@@ -155,12 +162,79 @@ public sealed class CallerDirectory
         return (credentials, identity);
     }
 
+    /// <summary>
+    /// STS's AssumeRole: whether <see cref="AssumeRoleRequest.Caller"/> may assume the role the request's context names,
+    /// and if so a new session (<see cref="AssumeRole(string, string, DateTimeOffset)"/>) issued at the context's time. The
+    /// role's trust policy is judged with the caller's policies as IAM does (<see cref="IamAccess.EvaluateRoleTrust"/>; a
+    /// role built without one trusts whoever its caller's policies let assume it); a <c>SourceIdentity</c> needs
+    /// <c>sts:SetSourceIdentity</c> too. Then the session's length: no more than the role's <c>MaxSessionDuration</c>,
+    /// and no more than an hour for a caller that is itself a role session (role chaining), checked in that order.
+    /// </summary>
+    public AssumeRoleResult AssumeRole(AssumeRoleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var context = request.Context;
+        var roleArn = context.Resource;
+        if (!_rolesByArn.TryGetValue(roleArn, out var role))
+        {
+            return new AssumeRoleResult(AssumeRoleRefusal.UnknownRole);
+        }
+
+        var trust = _trustPolicies.GetValueOrDefault(roleArn);
+        var decision = Judge(request.Caller, context, trust);
+        if (!decision.IsAllowed)
+        {
+            return new AssumeRoleResult(AssumeRoleRefusal.NotAuthorized, Decision: decision);
+        }
+
+        if (request.SetsSourceIdentity)
+        {
+            var action = context.Action;
+            context.Action = "sts:SetSourceIdentity";
+            decision = Judge(request.Caller, context, trust);
+            context.Action = action;
+            if (!decision.IsAllowed)
+            {
+                return new AssumeRoleResult(AssumeRoleRefusal.SourceIdentityNotAuthorized, Decision: decision);
+            }
+        }
+
+        if (request.DurationSeconds > role.MaxSessionDuration)
+        {
+            return new AssumeRoleResult(AssumeRoleRefusal.ExceedsMaxSessionDuration);
+        }
+
+        if (request.DurationSeconds > RoleChainingLimitSeconds && request.Caller.Principal.RoleArn is not null)
+        {
+            return new AssumeRoleResult(AssumeRoleRefusal.ExceedsRoleChainingLimit);
+        }
+
+        var (credentials, session) = AssumeRole(roleArn, request.SessionName, context.RequestTime ?? DateTimeOffset.UtcNow)!.Value;
+        return new AssumeRoleResult(AssumeRoleRefusal.None, credentials, session);
+
+        static IamDecision Judge(CallerIdentity caller, RequestContext context, Policy? trust) => trust is null
+            ? IamAccess.Evaluate(context, caller, resourcePolicy: null, endpointPolicy: null)
+            : IamAccess.EvaluateRoleTrust(context, caller, trust);
+    }
+
     /// <summary>Who signs with <paramref name="accessKeyId"/>: an issued or assumed role session, else the account's root (see the class summary).</summary>
     public CallerIdentity Find(string accessKeyId) =>
         _issued.TryGetValue(accessKeyId, out var caller) ? caller
         : _assumed.TryGetValue(accessKeyId, out var assumed) ? assumed
         : accessKeyId == SandboxCredentials.Default.AccessKeyId ? _developer
         : _root;
+
+    /// <summary>A role's trust policy compiled; one that does not compile trusts no one, with a warning.</summary>
+    private static Policy CompileTrust(IamRole role, List<string> warnings)
+    {
+        var parsed = TrustPolicy.Parse(role.AssumeRolePolicy!);
+        if (!parsed.IsValid)
+        {
+            warnings.Add($"The trust policy of role {role.RoleName} does not compile, so no one may assume the role: {parsed.ErrorMessage}");
+        }
+
+        return parsed.Policy ?? Policy.DenyAll;
+    }
 
     private static (ImmutableArray<Policy> Policies, Policy? Boundary) Compile(IamRole role, List<string> warnings)
     {

@@ -96,6 +96,8 @@ internal sealed partial class ModelBuilder
                 r.WarningAt(r.Node("IamInstanceProfile")!, "IamInstanceProfile", $"The profile's role '{roleName}' is not a role of these templates; Cloister cannot know its policies, so the instance's calls are not limited by identity-based policies.");
             }
         }
+
+        CheckIntegrationRoles();
     }
 
     /// <summary>

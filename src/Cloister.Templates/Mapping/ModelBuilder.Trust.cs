@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cloister.Policy;
 using IamPolicy = Cloister.Policy.Policy;
 
@@ -9,7 +7,8 @@ namespace Cloister.Templates.Mapping;
 /// Roles' trust policies (<c>AssumeRolePolicyDocument</c>) and session limits (<c>MaxSessionDuration</c>), and whether
 /// the service that uses a role may assume it: Lambda refuses a function whose role does not trust
 /// <c>lambda.amazonaws.com</c>; EC2 launches an instance whose profile's role does not trust <c>ec2.amazonaws.com</c>,
-/// with no credentials in its metadata.
+/// with no credentials in its metadata; API Gateway accepts a method whose integration's <c>Credentials</c> role does not
+/// trust <c>apigateway.amazonaws.com</c>, and its calls then fail.
 /// </summary>
 internal sealed partial class ModelBuilder
 {
@@ -19,6 +18,7 @@ internal sealed partial class ModelBuilder
     private const int MaxSessionDuration = 43200;
     private const string LambdaService = "lambda.amazonaws.com";
     private const string Ec2Service = "ec2.amazonaws.com";
+    private const string ApiGatewayService = "apigateway.amazonaws.com";
 
     /// <summary>IAM's default quota for a role's trust policy ("Role trust policy length"), whitespace outside strings not counted.</summary>
     private static readonly PolicyParseOptions TrustPolicySize = new(PolicyKind.Resource, MaxCharacters: 2048);
@@ -48,16 +48,8 @@ internal sealed partial class ModelBuilder
             valid = false;
         }
 
-        // Cloister.Policy requires a Resource in every statement, and IAM forbids one in a trust policy: the statements are
-        // compiled with the role itself as their resource, which is what a trust policy is about.
-        var (compilable, prohibited) = WithRoleAsResource(json);
-        foreach (var path in prohibited)
-        {
-            r.ProblemAt(NodeAt(at, path), AssumeRolePolicyKey, $"MalformedPolicyDocument: {path}: Has prohibited field Resource.");
-            valid = false;
-        }
-
-        var parsed = IamPolicy.Parse(compilable, PolicyParseOptions.Default);
+        // IAM forbids a Resource in a trust policy; Cloister.Policy compiles it with the role as its resource.
+        var parsed = TrustPolicy.Parse(json);
         foreach (var problem in parsed.Problems)
         {
             r.ProblemAt(NodeAt(at, problem.Path), AssumeRolePolicyKey, "MalformedPolicyDocument: " + problem);
@@ -70,48 +62,6 @@ internal sealed partial class ModelBuilder
 
         _trustPolicies[roleArn] = policy;
         return json;
-    }
-
-    /// <summary>
-    /// The trust policy with <c>"Resource": "*"</c> added to each statement that has no Resource or NotResource, and the
-    /// JSON paths of the statements that have one. A document that is not JSON is returned as it is, for the parser to report.
-    /// </summary>
-    private static (string Json, List<string> Prohibited) WithRoleAsResource(string json)
-    {
-        var prohibited = new List<string>();
-        try
-        {
-            var root = JsonNode.Parse(json);
-            IEnumerable<(JsonObject? Statement, string Path)> statements = (root as JsonObject)?["Statement"] switch
-            {
-                JsonObject single => [(single, "Statement")],
-                JsonArray many => many.Select((s, i) => (s as JsonObject, $"Statement[{i}]")),
-                _ => [],
-            };
-            foreach (var (statement, path) in statements)
-            {
-                if (statement is null)
-                {
-                    continue;
-                }
-
-                if (statement.ContainsKey("Resource") || statement.ContainsKey("NotResource"))
-                {
-                    prohibited.Add(path);
-                }
-                else
-                {
-                    statement["Resource"] = "*";
-                }
-            }
-
-            return (root?.ToJsonString() ?? json, prohibited);
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
-        {
-            // Not JSON, or an object with a name twice (JsonObject refuses it when first read): the parser reports it.
-            return (json, []);
-        }
     }
 
     /// <summary>A role's <c>MaxSessionDuration</c>, which IAM holds to one to twelve hours.</summary>
@@ -175,6 +125,30 @@ internal sealed partial class ModelBuilder
         if (!Trusts(role.Arn, Ec2Service, instanceArn))
         {
             r.WarningAt(r.Node("IamInstanceProfile")!, "IamInstanceProfile", $"The trust policy of the profile's role '{role.RoleName}' does not let {Ec2Service} assume it: on AWS the instance launches, but its metadata service has no credentials for the role.");
+        }
+    }
+
+    /// <summary>
+    /// A method whose integration's <c>Credentials</c> role (of these templates) does not trust <c>apigateway.amazonaws.com</c>:
+    /// API Gateway accepts the method, but cannot assume the role when it is called, and answers 500 (its execution log:
+    /// "API Gateway does not have permission to assume the provided role"); a warning, since the template deploys on AWS.
+    /// <c>aws:SourceArn</c> is the API's ARN with every stage and method (<c>.../{api}/*</c>).
+    /// </summary>
+    private void CheckIntegrationRoles()
+    {
+        foreach (var m in OfType("AWS::ApiGateway::Method"))
+        {
+            if (m.Map("Integration") is not { } integration || integration.GetString("Credentials") is not { } roleArn
+                || _roles.Find(role => role.Arn == roleArn) is not { } role)
+            {
+                continue;
+            }
+
+            var sourceArn = $"arn:{account.Partition}:execute-api:{account.Region}:{account.AccountId}:{m.String("RestApiId")}/*";
+            if (!Trusts(roleArn, ApiGatewayService, sourceArn))
+            {
+                m.WarningAt(integration.Get("Credentials")!, "Integration.Credentials", $"The trust policy of the integration's role '{role.RoleName}' does not let {ApiGatewayService} assume it: on AWS the method deploys, but its calls fail with 500 Internal server error (API Gateway does not have permission to assume the provided role).");
+            }
         }
     }
 }

@@ -11,7 +11,10 @@ namespace Cloister.Functions.Tests.Sts;
 
 /// <summary>
 /// STS's AssumeRole over HTTPS with the sandbox's real <see cref="CallerDirectory"/>: the AWS CLI v2 assumes a role of
-/// the model and signs its next call with the session it got, as a user chains roles.
+/// the model and signs its next call with the session it got, as a user chains roles. The roles' trust policies are
+/// judged as IAM judges them: one naming the caller's role or everyone is enough by itself, one naming the account needs
+/// the caller's identity policy too; the session's length is held to the role's and role chaining's limits. (Target has
+/// no trust policy: a role built in code trusts whoever its caller's policies let assume it.)
 /// </summary>
 public sealed class StsAssumeRoleTests : IAsyncLifetime
 {
@@ -24,7 +27,16 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
     private static readonly CloudModel Model = new()
     {
         Account = new AccountContext(Account, Region),
-        Roles = [new IamRole("TargetRole", "Target", TargetArn, "AROATARGETROLE000001", [new RolePolicy("read", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}""")])],
+        Roles =
+        [
+            new IamRole("TargetRole", "Target", TargetArn, "AROATARGETROLE000001", [new RolePolicy("read", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}""")]),
+            Role("TrustsReader", $$"""{"AWS":"arn:aws:iam::{{Account}}:role/Reader"}"""),
+            Role("TrustsAccount", $$"""{"AWS":"arn:aws:iam::{{Account}}:root"}"""),
+            Role("TrustsEveryone", """{"AWS":"*"}"""),
+            Role("TrustsOther", $$"""{"AWS":"arn:aws:iam::{{Account}}:role/Other"}"""),
+            Role("NeedsExternalId", $$"""{"AWS":"{{Account}}"}""", ""","Condition":{"StringEquals":{"sts:ExternalId":"secret-42"}}"""),
+            Role("LongSessions", """{"AWS":"*"}""") with { MaxSessionDuration = 43200 },
+        ],
     };
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-sts-assume-").FullName;
@@ -108,6 +120,137 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
         Assert.Equal(254, aws.ExitCode);
         Assert.Contains("An error occurred (ValidationError) when calling the AssumeRole operation: 1 validation error detected: Value '50000' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200", aws.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AssumeRole_TrustPolicyNamesTheCallersRole_IssuedWithoutAnIdentityPolicy()
+    {
+        var aws = await AssumeAsync(DeniedKey, "TrustsReader");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/TrustsReader/tutorial", answer.RootElement.GetProperty("AssumedRoleUser").GetProperty("Arn").GetString());
+    }
+
+    [Fact]
+    public async Task AssumeRole_TrustPolicyNamesEveryone_IssuedWithoutAnIdentityPolicy()
+    {
+        var aws = await AssumeAsync(DeniedKey, "TrustsEveryone");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        Assert.Contains("assumed-role/TrustsEveryone/tutorial", aws.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_TrustPolicyNamesTheAccountAndIdentityPolicyAllows_Issued()
+    {
+        var aws = await AssumeAsync(AllowedKey, "TrustsAccount");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        Assert.Contains("assumed-role/TrustsAccount/tutorial", aws.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_TrustPolicyNamesTheAccountButNoIdentityPolicyAllows_AccessDenied()
+    {
+        var aws = await AssumeAsync(DeniedKey, "TrustsAccount");
+
+        AssertDenied(aws, "Reader", "TrustsAccount");
+    }
+
+    [Fact]
+    public async Task AssumeRole_TrustPolicyNamesAnotherRole_AccessDeniedThoughIdentityPolicyAllows()
+    {
+        var aws = await AssumeAsync(AllowedKey, "TrustsOther");
+
+        AssertDenied(aws, "Chooser", "TrustsOther");
+    }
+
+    [Fact]
+    public async Task AssumeRole_ExternalIdTheTrustPolicyAsksFor_Issued()
+    {
+        var aws = await AssumeAsync(AllowedKey, "NeedsExternalId", "--external-id", "secret-42");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        Assert.Contains("assumed-role/NeedsExternalId/tutorial", aws.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_ExternalIdMissingOrWrong_AccessDenied()
+    {
+        var missing = await AssumeAsync(AllowedKey, "NeedsExternalId");
+        var wrong = await AssumeAsync(AllowedKey, "NeedsExternalId", "--external-id", "secret-43");
+
+        AssertDenied(missing, "Chooser", "NeedsExternalId");
+        AssertDenied(wrong, "Chooser", "NeedsExternalId");
+    }
+
+    [Fact]
+    public async Task AssumeRole_ExternalIdWithASpace_ValidationError()
+    {
+        var aws = await AssumeAsync(AllowedKey, "NeedsExternalId", "--external-id", "secret 42");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains(@"An error occurred (ValidationError) when calling the AssumeRole operation: 1 validation error detected: Value 'secret 42' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@:\/-]*", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_SourceIdentityTheTrustPolicyDoesNotAllowSetting_AccessDeniedForSetSourceIdentity()
+    {
+        var aws = await AssumeAsync(DeniedKey, "TrustsEveryone", "--source-identity", "alice");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::{Account}:assumed-role/Reader/session is not authorized to perform: sts:SetSourceIdentity on resource: {RoleArn("TrustsEveryone")}", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_DurationOverTheRolesMaxSessionDuration_ValidationError()
+    {
+        var aws = await AssumeAsync(AllowedKey, "TrustsEveryone", "--duration-seconds", "7200");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_RoleChainingOverAnHour_ValidationError()
+    {
+        var aws = await AssumeAsync(AllowedKey, "LongSessions", "--duration-seconds", "7200");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_RoleChainingForAnHour_IssuedAndItsSessionMayChainAgain()
+    {
+        var first = await AssumeAsync(AllowedKey, "LongSessions", "--duration-seconds", "3600");
+        Assert.True(first.ExitCode == 0, first.Error);
+        using var answer = JsonDocument.Parse(first.Output);
+        var credentials = answer.RootElement.GetProperty("Credentials");
+
+        // The new session's identity policies (none) do not allow sts:AssumeRole, but the trust policy names everyone.
+        var second = await AwsAsync(credentials.GetProperty("AccessKeyId").GetString()!, credentials.GetProperty("SecretAccessKey").GetString()!, "sts", "assume-role", "--role-arn", RoleArn("TrustsEveryone"), "--role-session-name", "again");
+
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Contains("assumed-role/TrustsEveryone/again", second.Output, StringComparison.Ordinal);
+    }
+
+    private static IamRole Role(string name, string principal, string condition = "") =>
+        new(name, name, RoleArn(name), "AROA" + name.ToUpperInvariant(), [])
+        {
+            AssumeRolePolicy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{{principal}},"Action":"sts:AssumeRole"{{condition}}}]}""",
+        };
+
+    private static string RoleArn(string name) => $"arn:aws:iam::{Account}:role/{name}";
+
+    private static void AssertDenied((int ExitCode, string Output, string Error) aws, string caller, string role)
+    {
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::{Account}:assumed-role/{caller}/session is not authorized to perform: sts:AssumeRole on resource: {RoleArn(role)}{Environment.NewLine}", aws.Error + Environment.NewLine, StringComparison.Ordinal);
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> AssumeAsync(string key, string role, params string[] more) =>
+        AwsAsync(key, TestCallers.Secret, ["sts", "assume-role", "--role-arn", RoleArn(role), "--role-session-name", "tutorial", .. more]);
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, string secret, params string[] arguments) =>
         new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, secret, [.. arguments, "--endpoint-url", _server!.Urls[0].ToString()]);

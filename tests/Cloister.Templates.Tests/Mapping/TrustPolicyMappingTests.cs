@@ -38,6 +38,25 @@ public sealed class TrustPolicyMappingTests
           Box: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref Subnet, IamInstanceProfile: !Ref Profile } }
         """;
 
+    /// <summary>A role <c>invoker</c> trusting as <paramref name="trust"/> says, and a method <c>Get</c> whose integration calls with it.</summary>
+    private static string RoleAndMethod(string trust) => $$"""
+        Resources:
+          Role: { Type: AWS::IAM::Role, Properties: { RoleName: invoker, AssumeRolePolicyDocument: {{trust.ReplaceLineEndings(" ")}} } }
+          Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: a, EndpointConfiguration: { Types: [PRIVATE] } } }
+          Get:
+            Type: AWS::ApiGateway::Method
+            Properties:
+              RestApiId: !Ref Api
+              ResourceId: !GetAtt Api.RootResourceId
+              HttpMethod: GET
+              AuthorizationType: NONE
+              Integration:
+                Type: AWS
+                IntegrationHttpMethod: POST
+                Credentials: !GetAtt Role.Arn
+                Uri: arn:aws:apigateway:eu-central-1:dynamodb:action/GetItem
+        """;
+
     [Fact]
     public void Role_TrustPolicyAndSessionDuration_AreInTheModel()
     {
@@ -255,6 +274,35 @@ public sealed class TrustPolicyMappingTests
         var warning = Assert.Single(result.Warnings);
         Assert.Equal(("Box", "Properties.IamInstanceProfile"), (warning.Resource, warning.Property));
         Assert.Contains("does not let ec2.amazonaws.com assume it", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Method_IntegrationRoleTrustingApiGateway_HasNoWarning()
+    {
+        var result = TestTemplates.LoadValid(RoleAndMethod("""{ Statement: [{ Effect: Allow, Principal: { Service: apigateway.amazonaws.com }, Action: sts:AssumeRole }] }"""));
+
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void Method_IntegrationRoleNotTrustingApiGateway_WarnsAtItsCredentials()
+    {
+        var result = TestTemplates.LoadValid(RoleAndMethod(LambdaTrust));
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("Get", "Properties.Integration.Credentials"), (warning.Resource, warning.Property));
+        Assert.Contains("The trust policy of the integration's role 'invoker' does not let apigateway.amazonaws.com assume it", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Method_IntegrationRoleTrustingApiGatewayForAnotherApi_Warns()
+    {
+        var result = TestTemplates.LoadValid(RoleAndMethod("""
+            { Statement: [{ Effect: Allow, Principal: { Service: apigateway.amazonaws.com }, Action: sts:AssumeRole,
+                            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:execute-api:eu-central-1:123456789012:other/*" } } }] }
+            """));
+
+        Assert.Equal(("Get", "Properties.Integration.Credentials"), (Assert.Single(result.Warnings).Resource, Assert.Single(result.Warnings).Property));
     }
 
     [Fact]
