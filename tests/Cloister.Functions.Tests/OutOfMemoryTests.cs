@@ -66,10 +66,31 @@ public sealed class OutOfMemoryTests() : IsolatedServiceTests(state => new Funct
         Assert.InRange(used, 40, 128);
     }
 
-    private async Task DeployAsync(string name)
+    [MemoryFact]
+    public async Task InvokeAsync_InitAllocatesPastMemorySize_ReportsRuntimeOutOfMemoryForBothInits()
+    {
+        const string name = "init-oom";
+        await DeployAsync(name, "held = b'x' * (300 * 1024 * 1024)\n" + Handler);
+
+        var result = await Service.InvokeAsync(name, "{}"u8.ToArray());
+
+        var message = ServiceFixture.AssertFunctionError(result, "Runtime.OutOfMemory");
+        Assert.Equal($"RequestId: {result.RequestId} Error: Runtime exited with error: signal: killed", message);
+        var lines = (await LogEventsAsync(name, $"REPORT RequestId: {result.RequestId}")).Select(e => e.Message).ToList();
+        AssertInOrder(
+            lines,
+            l => IsFailedInitReport(l, "init", "Runtime.OutOfMemory"),
+            l => IsFailedInitReport(l, "invoke", "Runtime.OutOfMemory"),
+            l => l == $"START RequestId: {result.RequestId} Version: $LATEST",
+            l => l == $"RequestId: {result.RequestId} Error: Runtime exited with error: signal: killed\nRuntime.OutOfMemory",
+            l => l == $"END RequestId: {result.RequestId}",
+            l => IsFailedReport(l, result.RequestId, "Runtime.OutOfMemory") && l.Contains("\tMax Memory Used: 128 MB\t", StringComparison.Ordinal));
+    }
+
+    private async Task DeployAsync(string name, string code = Handler)
     {
         var deployed = await Service.DeployAsync(new LambdaFunction(
-            name, name, "python3.12", "index.handler", null, Handler, 128, 10, ImmutableDictionary<string, string>.Empty, null, null));
+            name, name, "python3.12", "index.handler", null, code, 128, 10, ImmutableDictionary<string, string>.Empty, null, null));
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
     }
 
