@@ -140,7 +140,7 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         {
             // Disposed while the process was being started (the service is stopping): it must not outlive the environment.
             await _process.DisposeAsync().ConfigureAwait(false);
-            return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.ExitError", default, -9);
+            return new InitResult("error", _time.GetElapsedTime(_started), InvocationOutcome.ExitErrorType, default, -9);
         }
 
         _stdout = new OutputPump(_process.StandardOutput, WriteLog);
