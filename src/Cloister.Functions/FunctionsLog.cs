@@ -41,6 +41,9 @@ internal static partial class FunctionsLog
     [LoggerMessage(13, LogLevel.Warning, "Let go {Released} processes that killed Cloisters had left waiting to be placed in a cgroup; they end without running")]
     public static partial void StaleGatesReleased(ILogger logger, int released);
 
+    [LoggerMessage(14, LogLevel.Warning, "Functions' MemorySize is not enforced and running out of it is not detected: {Reason}")]
+    public static partial void MemoryNotLimited(ILogger logger, string reason);
+
     [LoggerMessage(12, LogLevel.Warning, "Function {Function}: a provisioned environment of version {Version} was lost and its replacement failed its init ({Status})")]
     public static partial void ProvisionedReplacementFailed(ILogger logger, string function, string version, string status);
 }

@@ -69,6 +69,11 @@ public sealed partial class LambdaService : IAsyncDisposable
             FunctionsLog.StaleCgroupsRemoved(_logger, stale.Removed, stale.Processes, stale.Left);
         }
 
+        if (EnvironmentMemory.TakeUnavailable() is { } reason)
+        {
+            FunctionsLog.MemoryNotLimited(_logger, reason);
+        }
+
         if (EnvironmentCgroup.IsSupported && ProcessSpawn.ReleaseStaleGates(Path.GetTempPath()) is > 0 and var released)
         {
             FunctionsLog.StaleGatesReleased(_logger, released);

@@ -140,7 +140,7 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         {
             // Disposed while the process was being started (the service is stopping): it must not outlive the environment.
             await _process.DisposeAsync().ConfigureAwait(false);
-            return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.ExitError", default, -9);
+            return new InitResult("error", _time.GetElapsedTime(_started), InvocationOutcome.ExitErrorType, default, -9);
         }
 
         _stdout = new OutputPump(_process.StandardOutput, WriteLog);
@@ -210,8 +210,11 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         _stderr?.Drain(TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>The process's peak resident memory in MB (Max Memory Used), from <c>/proc/PID/status</c>.</summary>
-    public int MaxMemoryUsedMb() => ProcessStatus.PeakResidentMb(ref _status, ProcessId);
+    /// <summary>
+    /// Max Memory Used in MB: the environment's cgroup's peak, which counts all its processes as Lambda counts its
+    /// microVM's; where that is not counted, the runtime process's peak resident memory (<c>/proc/PID/status</c>).
+    /// </summary>
+    public int MaxMemoryUsedMb() => _process?.PeakMemoryMb ?? ProcessStatus.PeakResidentMb(ref _status, ProcessId);
 
     /// <summary>Where the lines of the invocation under way also go, when its caller asked for its log (Invoke's <c>Tail</c>).</summary>
     public InvocationLogTail? Tail
@@ -452,14 +455,17 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
     private void OnExited(int status)
     {
         _queue.Writer.TryComplete();
-        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), "Runtime.ExitError", default, status));
+        // Killed (SIGKILL) while its cgroup counts an OOM kill: the OOM killer's doing, not Cloister's.
+        var outOfMemory = status == -9 && _process?.OutOfMemory == true;
+        var errorType = outOfMemory ? InvocationOutcome.OutOfMemoryType : InvocationOutcome.ExitErrorType;
+        _init.TrySetResult(new InitResult("error", _time.GetElapsedTime(_started), errorType, default, status));
         if (Volatile.Read(ref _current) is { } invocation)
         {
             // Let the output of its last moments reach the log before the END line.
             DrainOutput();
             invocation.Outcome.TrySetResult(invocation.TryAbandon()
                 ? InvocationOutcome.NotTaken()
-                : InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status)));
+                : InvocationOutcome.ExitError(invocation.RequestId, LambdaLogLines.ExitReason(status), outOfMemory));
         }
 
         FunctionsLog.ProcessExited(_logger, _function.Name, ProcessId, status);

@@ -156,8 +156,9 @@ internal sealed partial class FunctionHost
         else if (init.ExitStatus is { } exit)
         {
             var reason = LambdaLogLines.ExitReason(exit);
-            payload = InvocationOutcome.ExitError(requestId, reason).Payload;
-            environment.WriteLog(ExitErrorLog(requestId, reason));
+            var outcome = InvocationOutcome.ExitError(requestId, reason, errorType == InvocationOutcome.OutOfMemoryType);
+            payload = outcome.Payload;
+            environment.WriteLog(ExitErrorLog(requestId, reason, outcome.ErrorType!));
         }
         else
         {
@@ -166,7 +167,7 @@ internal sealed partial class FunctionHost
 
         environment.WriteLog(LambdaLogLines.End(requestId));
         environment.WriteLog(LambdaLogLines.Report(
-            requestId, _time.GetElapsedTime(started), Function.Function.MemorySize, environment.MaxMemoryUsedMb(), null, init.Status, errorType));
+            requestId, _time.GetElapsedTime(started), Function.Function.MemorySize, MaxMemoryUsedMb(environment, errorType), null, init.Status, errorType));
         await RetireAsync(environment).ConfigureAwait(false);
         return new InvocationResult(200, payload, "Unhandled", null, requestId) { ExecutedVersion = Function.Version };
     }

@@ -310,22 +310,23 @@ internal sealed partial class FunctionHost : IAsyncDisposable
 
         var duration = _time.GetElapsedTime(started);
         environment.DrainOutput();
-        if (outcome.Kind == OutcomeKind.ExitError)
+        if (outcome.Kind is OutcomeKind.ExitError or OutcomeKind.OutOfMemory)
         {
-            environment.WriteLog(ExitErrorLog(requestId, ExitReasonOf(outcome)));
+            environment.WriteLog(ExitErrorLog(requestId, ExitReasonOf(outcome), outcome.ErrorType!));
         }
 
         environment.WriteLog(LambdaLogLines.End(requestId));
         var (status, errorType) = outcome.Kind switch
         {
             OutcomeKind.Timeout => ("timeout", (string?)null),
-            OutcomeKind.ExitError => ("error", "Runtime.ExitError"),
+            OutcomeKind.ExitError => ("error", InvocationOutcome.ExitErrorType),
+            OutcomeKind.OutOfMemory => ("error", InvocationOutcome.OutOfMemoryType),
             OutcomeKind.ResponseTooLarge => ("error", "Function.ResponseSizeTooLarge"),
             OutcomeKind.Undelivered => ("error", null),
             _ => ((string?)null, (string?)null),
         };
         environment.WriteLog(LambdaLogLines.Report(
-            requestId, duration, Function.Function.MemorySize, environment.MaxMemoryUsedMb(), initDuration, status, errorType));
+            requestId, duration, Function.Function.MemorySize, MaxMemoryUsedMb(environment, errorType), initDuration, status, errorType));
         environment.Tail = null;
 
         if (outcome.ResetsEnvironment || !environment.IsAlive)
@@ -387,9 +388,16 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         ReplaceIfProvisioned(environment);
     }
 
-    /// <summary>The log lines of a runtime that exited during an invocation (or its init re-run), as Lambda writes them.</summary>
-    private static string ExitErrorLog(string requestId, string reason) =>
-        $"{InvocationOutcome.ExitErrorMessage(requestId, reason)}\nRuntime.ExitError";
+    /// <summary>
+    /// The log lines of a runtime that exited during an invocation (or its init re-run), as Lambda writes them: the
+    /// message, then <c>Runtime.ExitError</c> or <c>Runtime.OutOfMemory</c>.
+    /// </summary>
+    private static string ExitErrorLog(string requestId, string reason, string errorType) =>
+        $"{InvocationOutcome.ExitErrorMessage(requestId, reason)}\n{errorType}";
+
+    /// <summary>REPORT's Max Memory Used: all of the Memory Size when the environment ran out of it, as Lambda reports it.</summary>
+    private int MaxMemoryUsedMb(ExecutionEnvironment environment, string? errorType) =>
+        errorType == InvocationOutcome.OutOfMemoryType ? Function.Function.MemorySize : environment.MaxMemoryUsedMb();
 
     private static string ExitReasonOf(InvocationOutcome outcome)
     {

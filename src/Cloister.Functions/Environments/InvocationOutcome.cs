@@ -12,6 +12,12 @@ namespace Cloister.Functions.Environments;
 /// <param name="ResetsEnvironment">True when Lambda resets the environment after it: the runtime is stopped, and the environment's next invocation initializes it again.</param>
 internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemory<byte> Payload, string? ErrorType, bool ResetsEnvironment)
 {
+    /// <summary>A runtime that exited.</summary>
+    public const string ExitErrorType = "Runtime.ExitError";
+
+    /// <summary>A runtime the OOM killer ended (Lambda's runtime manager's error type for it).</summary>
+    public const string OutOfMemoryType = "Runtime.OutOfMemory";
+
     public static InvocationOutcome Response(ReadOnlyMemory<byte> payload) => new(OutcomeKind.Response, payload, null, false);
 
     public static InvocationOutcome FunctionError(ReadOnlyMemory<byte> payload, string errorType) =>
@@ -23,10 +29,14 @@ internal readonly record struct InvocationOutcome(OutcomeKind Kind, ReadOnlyMemo
         "Sandbox.Timedout",
         true);
 
-    public static InvocationOutcome ExitError(string requestId, string reason) => new(
-        OutcomeKind.ExitError,
-        ErrorBody("Runtime.ExitError", ExitErrorMessage(requestId, reason)),
-        "Runtime.ExitError",
+    /// <summary>
+    /// The runtime exited: <c>Runtime.ExitError</c>, or <c>Runtime.OutOfMemory</c> when the OOM killer ended it (the
+    /// message is the same, <c>Runtime exited with error: signal: killed</c>).
+    /// </summary>
+    public static InvocationOutcome ExitError(string requestId, string reason, bool outOfMemory = false) => new(
+        outOfMemory ? OutcomeKind.OutOfMemory : OutcomeKind.ExitError,
+        ErrorBody(outOfMemory ? OutOfMemoryType : ExitErrorType, ExitErrorMessage(requestId, reason)),
+        outOfMemory ? OutOfMemoryType : ExitErrorType,
         true);
 
     public static InvocationOutcome ResponseTooLarge(int limit = RuntimeApi.RuntimeApiServer.MaxResponseBytes) => new(

@@ -15,6 +15,12 @@ internal enum OutcomeKind
     /// <summary>The process exited during the invocation; the environment is reset.</summary>
     ExitError,
 
+    /// <summary>
+    /// The kernel's OOM killer ended the environment during the invocation (it went past its <c>MemorySize</c>):
+    /// <c>Runtime.OutOfMemory</c>; the environment is reset.
+    /// </summary>
+    OutOfMemory,
+
     /// <summary>The response was over 6 MB.</summary>
     ResponseTooLarge,
 

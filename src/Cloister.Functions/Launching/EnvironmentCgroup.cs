@@ -9,8 +9,8 @@ namespace Cloister.Functions.Launching;
 /// cgroup: everything the process starts is born in it, a daemon that double-forks and leaves the session too, and no
 /// process can leave it without writing to cgroupfs. Stopping the environment writes <c>cgroup.kill</c>, which kills
 /// every process in it at once, forks under way included (Linux 5.14), as a Lambda execution environment's processes
-/// all end with its microVM. Nothing is limited (no controller is enabled), so how the function sees itself (process
-/// ids, <c>/proc</c>, the number of processors) does not change. Where cgroupfs is not writable (rootless mode, most
+/// all end with its microVM. Only memory is limited, to the function's <c>MemorySize</c> (<see cref="EnvironmentMemory"/>),
+/// so how the function sees itself (process ids, <c>/proc</c>, the number of processors) does not change. Where cgroupfs is not writable (rootless mode, most
 /// containers) or <c>cgroup.kill</c> is missing, <see cref="TryCreate"/> answers null and <see cref="ProcessTree"/>
 /// does what it can.
 /// </summary>
@@ -32,14 +32,23 @@ internal sealed partial class EnvironmentCgroup
 
     private EnvironmentCgroup(string path) => _path = path;
 
+    /// <summary>The memory limit on the environment; null where there is none (see <see cref="EnvironmentMemory.Unavailable"/>).</summary>
+    public EnvironmentMemory? Memory { get; private set; }
+
+    /// <summary>The <c>cloister-{pid}</c> cgroup the environments' are made in; null without cgroups.</summary>
+    internal static string? ParentPath => Parent.Value;
+
     /// <summary>Whether environments get cgroups on this machine (a writable cgroup v2 hierarchy with <c>cgroup.kill</c>).</summary>
     public static bool IsSupported => Parent.Value is not null;
 
     /// <summary>The file a process id is written to to move that process into the cgroup.</summary>
     public string Procs => _path + "/cgroup.procs";
 
-    /// <summary>A new, empty cgroup; null when cgroups are not available here.</summary>
-    public static EnvironmentCgroup? TryCreate()
+    /// <summary>
+    /// A new, empty cgroup, its memory limited to <paramref name="memoryMb"/> MiB where the memory controller is
+    /// available (null: unlimited); null when cgroups are not available here.
+    /// </summary>
+    public static EnvironmentCgroup? TryCreate(int? memoryMb = null)
     {
         if (Parent.Value is not { } parent)
         {
@@ -54,7 +63,7 @@ internal sealed partial class EnvironmentCgroup
             switch (MakeDirectory(path))
             {
                 case 0:
-                    return new EnvironmentCgroup(path);
+                    return new EnvironmentCgroup(path) { Memory = memoryMb is { } mb ? EnvironmentMemory.TryCreate(path, mb) : null };
                 case Eexist:
                     continue;
                 case Enoent:
@@ -73,8 +82,25 @@ internal sealed partial class EnvironmentCgroup
         return null;
     }
 
-    /// <summary>Moves process <paramref name="pid"/> into the cgroup; false when the kernel refused.</summary>
-    public bool TryPlace(int pid) => TryWrite(Procs, pid.ToString(CultureInfo.InvariantCulture));
+    /// <summary>
+    /// Moves process <paramref name="pid"/> into the cgroup (and its v1 memory cgroup, if any); false when the kernel
+    /// refused. A refused memory cgroup leaves the process unlimited rather than unplaced.
+    /// </summary>
+    public bool TryPlace(int pid)
+    {
+        if (!TryWrite(Procs, pid.ToString(CultureInfo.InvariantCulture)))
+        {
+            return false;
+        }
+
+        if (Memory is { } memory && !memory.TryPlace(pid))
+        {
+            memory.Remove();
+            Memory = null;
+        }
+
+        return true;
+    }
 
     /// <summary>Sends SIGKILL to every process in the cgroup, and to every process forked into it meanwhile.</summary>
     public void Kill() => _ = TryWrite(_path + "/cgroup.kill", "1");
@@ -95,8 +121,12 @@ internal sealed partial class EnvironmentCgroup
         Remove();
     }
 
-    /// <summary>Removes the cgroup if no process is in it; else leaves it as it is.</summary>
-    public void Remove() => RemoveEmpty(_path);
+    /// <summary>Removes the cgroup (and its v1 memory cgroup) if no process is in it; else leaves it as it is.</summary>
+    public void Remove()
+    {
+        RemoveEmpty(_path);
+        Memory?.Remove();
+    }
 
     private static bool IsPopulated(string path)
     {
@@ -127,7 +157,8 @@ internal sealed partial class EnvironmentCgroup
         }
     }
 
-    private static bool TryWrite(string path, string value)
+    /// <summary>Writes <paramref name="value"/> to a cgroupfs file; false when it is missing or the kernel refused.</summary>
+    internal static bool TryWrite(string path, string value)
     {
         try
         {
@@ -192,7 +223,8 @@ internal sealed partial class EnvironmentCgroup
         }
     }
 
-    private static void RemoveEmpty(string path)
+    /// <summary>Removes a cgroup with no process and no child in it; else leaves it.</summary>
+    internal static void RemoveEmpty(string path)
     {
         try
         {

@@ -39,6 +39,10 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
 
     public Task<int> Exited => _exited.Task;
 
+    public bool OutOfMemory => _cgroup?.Memory?.OomKills() > 0;
+
+    public int? PeakMemoryMb => _cgroup?.Memory?.PeakMb();
+
     public static HostLaunchedProcess Start(ProcessLaunchSpec spec) =>
         Start(spec.FileName, spec.Arguments, spec.WorkingDirectory, spec.Environment);
 
@@ -112,7 +116,8 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
     private static HostLaunchedProcess Start(
         string fileName, IEnumerable<string> arguments, string workingDirectory, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var cgroup = EnvironmentCgroup.TryCreate();
+        // The limit Lambda gives the function, read where every launcher passes it (a fabric's wrapper too).
+        var cgroup = EnvironmentCgroup.TryCreate(MemorySizeOf(environment));
         int id, output, error;
         bool placed;
         try
@@ -134,6 +139,13 @@ internal sealed class HostLaunchedProcess : ILaunchedProcess
 
         return new HostLaunchedProcess(id, output, error, cgroup);
     }
+
+    /// <summary>The function's <c>AWS_LAMBDA_FUNCTION_MEMORY_SIZE</c> in MiB; null for a process without one (unlimited).</summary>
+    private static int? MemorySizeOf(IEnumerable<KeyValuePair<string, string>> environment) =>
+        environment.FirstOrDefault(v => v.Key == "AWS_LAMBDA_FUNCTION_MEMORY_SIZE").Value is { } value
+        && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mb)
+            ? mb
+            : null;
 
     private void KillRest()
     {

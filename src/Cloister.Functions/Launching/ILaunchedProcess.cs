@@ -18,6 +18,18 @@ public interface ILaunchedProcess : IAsyncDisposable
     /// </summary>
     Task<int> Exited { get; }
 
+    /// <summary>
+    /// Whether the kernel's OOM killer killed a process of the environment for going past its memory limit (the
+    /// function's <c>MemorySize</c>); false where memory is not limited.
+    /// </summary>
+    bool OutOfMemory => false;
+
+    /// <summary>
+    /// The environment's peak memory in MB, all its processes together (its cgroup's); null where it is not counted
+    /// (the runtime process's own peak is read instead).
+    /// </summary>
+    int? PeakMemoryMb => null;
+
     /// <summary>Kills the process and everything it started (its process group) at once.</summary>
     void Kill();
 }
