@@ -102,7 +102,13 @@ internal static class CloudInitBoot
             .Append("exit $failed\n");
         var entry = Path.Combine(folder, "cloud-init");
         WriteExecutable(entry, script.ToString());
-        warnings = config.WantsPackages ? notes.Append("package_update_upgrade_install: " + PackagesNote(config)).ToImmutableArray() : notes.ToImmutable();
+        notes.AddRange(config.Problems);
+        if (config.WantsPackages)
+        {
+            notes.Add("package_update_upgrade_install: " + PackagesNote(config));
+        }
+
+        warnings = notes.ToImmutable();
         return entry;
     }
 
