@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Cloister.Host.Fabric.CloudInit;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network;
@@ -37,7 +38,7 @@ internal sealed class InstanceBoot : IAsyncDisposable
     /// <summary>The scripts started, in start order.</summary>
     public IReadOnlyList<BootedInstance> Instances => _instances;
 
-    /// <summary>The instances whose user data was not run, each with the reason.</summary>
+    /// <summary>The instances whose user data was not run, each with the reason, and what of a cloud-config is not applied.</summary>
     public ImmutableArray<string> Skipped { get; private init; } = [];
 
     /// <summary>The log file of <paramref name="instanceId"/>'s user data.</summary>
@@ -68,7 +69,7 @@ internal sealed class InstanceBoot : IAsyncDisposable
 
                 var host = sandbox.Hosts.FirstOrDefault(h => h.Kind == HostKind.Instance && h.Id == instance.Id)
                     ?? throw new InvalidOperationException($"The sandbox has no host for instance {instance.LogicalId} ({instance.Id}).");
-                started.Add(Boot(sandbox.Description, host, instance, state));
+                started.Add(Boot(sandbox.Description, host, instance, script, state, skipped));
             }
         }
         catch
@@ -97,7 +98,7 @@ internal sealed class InstanceBoot : IAsyncDisposable
         _instances.Clear();
     }
 
-    private static BootedInstance Boot(SandboxDescription sandbox, HostPlan host, Instance instance, StatePaths state)
+    private static BootedInstance Boot(SandboxDescription sandbox, HostPlan host, Instance instance, UserDataScript script, StatePaths state, ImmutableArray<string>.Builder warnings)
     {
         // Where cloud-init keeps the part it runs (/var/lib/cloud/instance/scripts/part-001), executable so the
         // kernel reads the shebang.
@@ -106,6 +107,12 @@ internal sealed class InstanceBoot : IAsyncDisposable
         var scriptPath = Path.Combine(folder, "user-data");
         File.WriteAllText(scriptPath, instance.UserData!.TrimStart('\uFEFF'));
         File.SetUnixFileMode(scriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!script.IsScript)
+        {
+            scriptPath = CloudInitBoot.Prepare(script.Parts, instance.Id, folder, out var notes);
+            warnings.AddRange(notes.Select(n => $"{instance.LogicalId} ({instance.Id}): {n}"));
+        }
+
         var logPath = LogPath(state, instance.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
 

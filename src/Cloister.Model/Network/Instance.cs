@@ -26,4 +26,10 @@ public sealed record Instance(string Id, string LogicalId, string SubnetId, stri
     /// <c>logical-id</c>, <c>stack-id</c>); the metadata service serves them when <see cref="InstanceMetadataOptions.InstanceMetadataTags"/> is on.
     /// </summary>
     public ImmutableArray<KeyValuePair<string, string>> Tags { get; init; } = [];
+
+    /// <summary>
+    /// Whether EC2 may assume <see cref="InstanceProfileRole"/>: false when the role's trust policy does not let
+    /// <c>ec2.amazonaws.com</c> assume it, and the metadata service then answers with EC2's error instead of credentials.
+    /// </summary>
+    public bool InstanceProfileRoleAssumable { get; init; } = true;
 }

@@ -143,6 +143,12 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         }
 
         var now = time.GetUtcNow();
+        if (role is not null && instance is { InstanceProfileRoleAssumable: false }
+            && (path == "/latest/meta-data/iam/info" || path == "/latest/meta-data/iam/security-credentials/" + role))
+        {
+            return Unassumable(role, now);
+        }
+
         if (role is not null && path == "/latest/meta-data/iam/security-credentials/" + role && credentials(instance!) is { } issued)
         {
             return Json(new Dictionary<string, string>
@@ -229,6 +235,17 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
     }
 
     private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What EC2's metadata service gives for an instance profile whose role does not trust <c>ec2.amazonaws.com</c>, in
+    /// place of the profile's info and the role's credentials (IAM user guide, "Troubleshoot IAM and Amazon EC2").
+    /// </summary>
+    private static Answer Unassumable(string role, DateTimeOffset now) => Json(new Dictionary<string, string>
+    {
+        ["Code"] = "AssumeRoleUnauthorizedAccess",
+        ["Message"] = $"EC2 cannot assume the role {role}.  Please see documentation at https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html.",
+        ["LastUpdated"] = Timestamp(now),
+    });
 
     private static Answer Json<T>(Dictionary<string, T> fields) => new(200, JsonSerializer.Serialize(fields, Indented), "text/plain");
 }

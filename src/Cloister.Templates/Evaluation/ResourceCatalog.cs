@@ -73,6 +73,22 @@ internal static partial class ResourceCatalog
         });
         yield return Simple("AWS::EC2::SecurityGroupIngress", IdKind.SecurityGroupRule, "Id");
         yield return Simple("AWS::EC2::SecurityGroupEgress", IdKind.SecurityGroupRule, "Id");
+        yield return T(LaunchTemplates.Type, "DefaultVersionNumber LatestVersionNumber LaunchTemplateId", c =>
+        {
+            var id = "lt-" + c.NewId(IdKind.Instance)[2..];
+            if (c.Properties.Get("LaunchTemplateData") is not MapNode)
+            {
+                c.Problem("LaunchTemplateData", "is required, a map of the instance's settings.");
+            }
+
+            if (c.Prop("LaunchTemplateName") is { } name && (name.Length is < 3 or > 128 || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '(' or ')' or '.' or '/' or '_' or '-')))
+            {
+                c.Problem("LaunchTemplateName", $"'{name}' is not 3 to 128 letters, digits and ( ) . / _ - (EC2's constraint on a launch template name).");
+            }
+
+            return c.Set("DefaultVersionNumber", LaunchTemplates.OnlyVersion).Set("LatestVersionNumber", LaunchTemplates.OnlyVersion)
+                .Set("LaunchTemplateId", id).Set(HiddenAttributes.LaunchTemplateName, c.Prop("LaunchTemplateName") ?? c.GeneratedName(128)).Done(id);
+        });
         yield return T("AWS::EC2::PrefixList", "Arn OwnerId PrefixListId Version", c =>
         {
             var id = c.NewId(IdKind.PrefixList);
@@ -143,8 +159,11 @@ internal static partial class ResourceCatalog
     private static ResourceIdentity InstanceIdentity(ResourceIdentityContext c)
     {
         var id = c.NewId(IdKind.Instance);
-        var subnetId = c.Prop("SubnetId") ?? string.Empty;
-        var ip = c.Prop("PrivateIpAddress");
+        // An instance launched into a network interface it describes (its own or its launch template's) gives its subnet
+        // and address there.
+        var nic = NodeFactory.Items(c.Properties.Get("NetworkInterfaces")).OfType<MapNode>().FirstOrDefault();
+        var subnetId = c.Prop("SubnetId") ?? nic?.GetString("SubnetId") ?? string.Empty;
+        var ip = c.Prop("PrivateIpAddress") ?? nic?.GetString("PrivateIpAddress");
         if (ip is null)
         {
             ip = c.State.Addresses.Allocate(subnetId) ?? string.Empty;

@@ -249,6 +249,11 @@ internal sealed class StackEvaluator
         var properties = declaration.Properties is null
             ? new MapNode([], declaration.Location)
             : _evaluator.Resolve(declaration.Properties, id, "Properties") as MapNode ?? new MapNode([], declaration.Location);
+        if (declaration.Type == "AWS::EC2::Instance")
+        {
+            properties = LaunchTemplates.Apply(_state, id, properties);
+        }
+
         var identity = type.Create(new ResourceIdentityContext(_state, id, properties, declaration.Location));
         var resource = new EvaluatedResource(_state.StackName, id, declaration.Type, properties, identity.RefValue, identity.Attributes, declaration.Location, declaration.Node);
         _state.Resources[id] = resource;

@@ -89,7 +89,11 @@ internal sealed partial class ModelBuilder
 
             if (_roles.Find(x => x.RoleName == roleName) is { } role)
             {
-                CheckInstanceRole(r, role);
+                if (!CheckInstanceRole(r, role))
+                {
+                    var index = _instances.FindIndex(i => i.Id == r.Id);
+                    _instances[index] = _instances[index] with { InstanceProfileRoleAssumable = false };
+                }
             }
             else
             {

@@ -117,15 +117,18 @@ internal sealed partial class ModelBuilder
 
     /// <summary>
     /// An instance whose profile's role does not trust <c>ec2.amazonaws.com</c>: EC2 launches it, but its metadata service
-    /// has no credentials for the role; a warning, since the template deploys on AWS.
+    /// has no credentials for the role; a warning, since the template deploys on AWS. False when EC2 may not assume it.
     /// </summary>
-    private void CheckInstanceRole(PropertyReader r, Model.Iam.IamRole role)
+    private bool CheckInstanceRole(PropertyReader r, Model.Iam.IamRole role)
     {
         var instanceArn = $"arn:{account.Partition}:ec2:{account.Region}:{account.AccountId}:instance/{r.Id}";
         if (!Trusts(role.Arn, Ec2Service, instanceArn))
         {
             r.WarningAt(r.Node("IamInstanceProfile")!, "IamInstanceProfile", $"The trust policy of the profile's role '{role.RoleName}' does not let {Ec2Service} assume it: on AWS the instance launches, but its metadata service has no credentials for the role.");
+            return false;
         }
+
+        return true;
     }
 
     /// <summary>

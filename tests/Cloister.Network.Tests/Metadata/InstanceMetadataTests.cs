@@ -32,6 +32,7 @@ public sealed class InstanceMetadataTests
                     Tags = [new("Name", "web"), new("team:owner", "a@b.example"), new("aws:cloudformation:logical-id", "V1")],
                 },
                 new Instance("i-off", "Off", "subnet-1", "10.0.1.9", ["sg-1"]) { MetadataOptions = new InstanceMetadataOptions(HttpEndpointEnabled: false, HttpTokensRequired: false) },
+                new Instance("i-untrusted", "Untrusted", "subnet-1", "10.0.1.10", ["sg-1"], InstanceProfileRole: "lambda-role") { InstanceProfileRoleAssumable = false },
             ],
         };
         ImmutableArray<HostPlan> hosts =
@@ -41,6 +42,7 @@ public sealed class InstanceMetadataTests
             Host(HostKind.FunctionInterface, "eni-fn", "10.0.1.7"),
             Host(HostKind.Instance, "i-v1", "10.0.1.8"),
             Host(HostKind.Instance, "i-off", "10.0.1.9"),
+            Host(HostKind.Instance, "i-untrusted", "10.0.1.10"),
         ];
         _metadata = new InstanceMetadata(() => model, () => hosts, _ => Credentials, _time);
     }
@@ -76,6 +78,25 @@ public sealed class InstanceMetadataTests
             json.GetProperty("SecretAccessKey").GetString(), json.GetProperty("Token").GetString(), json.GetProperty("Expiration").GetString()));
         var identity = JsonDocument.Parse(Get("/latest/dynamic/instance-identity/document", "10.0.1.5", token).Body).RootElement;
         Assert.Equal(("123456789012", "i-withrole", "eu-central-1"), (identity.GetProperty("accountId").GetString(), identity.GetProperty("instanceId").GetString(), identity.GetProperty("region").GetString()));
+    }
+
+    [Fact]
+    public void Handle_ProfileRoleEc2MayNotAssume_AnswersAssumeRoleUnauthorizedAccessInsteadOfCredentials()
+    {
+        var token = Token("10.0.1.10");
+
+        Assert.Equal((200, "lambda-role"), Get("/latest/meta-data/iam/security-credentials/", "10.0.1.10", token));
+        foreach (var path in (string[])["/latest/meta-data/iam/info", "/latest/meta-data/iam/security-credentials/lambda-role"])
+        {
+            var (status, body) = Get(path, "10.0.1.10", token);
+            var json = JsonDocument.Parse(body).RootElement;
+            Assert.Equal(200, status);
+            Assert.Equal(["Code", "Message", "LastUpdated"], json.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("AssumeRoleUnauthorizedAccess", json.GetProperty("Code").GetString());
+            Assert.StartsWith("EC2 cannot assume the role lambda-role.", json.GetProperty("Message").GetString(), StringComparison.Ordinal);
+            Assert.Equal("2026-11-22T12:00:00Z", json.GetProperty("LastUpdated").GetString());
+            Assert.DoesNotContain("AccessKeyId", body, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

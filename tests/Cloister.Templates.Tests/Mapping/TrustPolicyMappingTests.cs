@@ -262,6 +262,7 @@ public sealed class TrustPolicyMappingTests
         var result = TestTemplates.LoadValid(RoleAndInstance("""{ Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }"""));
 
         Assert.Equal("app", Assert.Single(result.Model.Instances).InstanceProfileRole);
+        Assert.True(result.Model.Instances[0].InstanceProfileRoleAssumable);
         Assert.Empty(result.Warnings);
     }
 
@@ -271,6 +272,7 @@ public sealed class TrustPolicyMappingTests
         var result = TestTemplates.LoadValid(RoleAndInstance(LambdaTrust));
 
         Assert.Equal("app", Assert.Single(result.Model.Instances).InstanceProfileRole);
+        Assert.False(result.Model.Instances[0].InstanceProfileRoleAssumable);
         var warning = Assert.Single(result.Warnings);
         Assert.Equal(("Box", "Properties.IamInstanceProfile"), (warning.Resource, warning.Property));
         Assert.Contains("does not let ec2.amazonaws.com assume it", warning.Message, StringComparison.Ordinal);
