@@ -17,6 +17,10 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         return match.Success ? match.Groups["function"].Value : null;
     }
 
+    /// <summary>Lambda's Invoke URL for <paramref name="function"/>, as execution logs name the endpoint request.</summary>
+    public static string EndpointUri(Cloister.Model.AccountContext account, string function) =>
+        $"https://lambda.{account.Region}.{account.UrlSuffix}/2015-03-31/functions/{function}/invocations";
+
     public async ValueTask<IntegrationResult> InvokeAsync(IntegrationRequest request, string uri, TimeSpan timeout)
     {
         var function = FunctionArn(uri);
@@ -105,8 +109,11 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         try
         {
             // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
+            request.State.Execution?.Info?.Write($"Sending request to {EndpointUri(request.Catalog.Account, function)}");
             var trace = request.State.TraceHeaderFor(request.Http.Request.Headers);
+            var start = time.GetTimestamp();
             var outcome = await invoker.InvokeAsync(function, payload, invocationType, trace, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            request.State.Execution?.Info?.Write($"Received response. Status: {(outcome.Status == LambdaInvocationStatus.Accepted ? 202 : 200)}, Integration latency: {(long)time.GetElapsedTime(start).TotalMilliseconds} ms");
 
             // The function may have answered only because the deadline cancelled it.
             return (outcome, deadline.IsCancellationRequested);

@@ -97,9 +97,15 @@ internal sealed partial class RequestHandler
         }
 
         var uri = StageVariables.Substitute(integration.Uri ?? string.Empty, state.StageVariables);
-        if (integration.Type is IntegrationType.Aws or IntegrationType.AwsProxy && LambdaIntegration.FunctionArn(uri) is { } function)
+        if (integration.Type is IntegrationType.Aws or IntegrationType.AwsProxy)
         {
-            uri = $"https://lambda.{Catalog.Account.Region}.{Catalog.Account.UrlSuffix}/2015-03-31/functions/{function}/invocations";
+            // "Sending request to" follows the request body, which the Lambda integration logs (LambdaIntegration.InvokeWithDeadlineAsync).
+            if (LambdaIntegration.FunctionArn(uri) is { } function)
+            {
+                info.Write($"Endpoint request URI: {LambdaIntegration.EndpointUri(Catalog.Account, function)}");
+            }
+
+            return;
         }
 
         info.Write($"Endpoint request URI: {uri}");
@@ -107,9 +113,10 @@ internal sealed partial class RequestHandler
     }
 
     /// <summary>After the integration answered (or failed).</summary>
-    private static void LogIntegrationEnd(ExecutionTrace trace, IntegrationResult result, RequestState state)
+    private static void LogIntegrationEnd(ExecutionTrace trace, ApiMethod method, IntegrationResult result, RequestState state)
     {
-        if (state.IntegrationServiceStatus is { } status)
+        // MOCK receives nothing; the Lambda integration logs its own response as it comes, before its body.
+        if (method.Integration?.Type is IntegrationType.Http or IntegrationType.HttpProxy && state.IntegrationServiceStatus is { } status)
         {
             trace.Info?.Write($"Received response. Status: {status}, Integration latency: {state.IntegrationLatencyMs} ms");
         }

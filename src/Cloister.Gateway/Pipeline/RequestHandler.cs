@@ -213,7 +213,7 @@ internal sealed partial class RequestHandler
             : result.BackendStatus;
         if (state.Execution is { } execution)
         {
-            LogIntegrationEnd(execution, result, state);
+            LogIntegrationEnd(execution, route.Method, result, state);
         }
 
         if (result.Error is not null)
