@@ -49,6 +49,10 @@ internal sealed partial class RequestHandler
             if (state.Authorizer is not null)
             {
                 trace.Info?.Write("Successfully completed authorizer execution");
+                if (denied is not null)
+                {
+                    trace.Info?.Write("The client is not authorized to perform this operation.");
+                }
             }
             else if (denied is { StatusCode: >= 500 })
             {
