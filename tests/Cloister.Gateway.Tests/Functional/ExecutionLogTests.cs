@@ -222,6 +222,58 @@ public sealed partial class ExecutionLogTests
         Assert.InRange(Encoding.UTF8.GetByteCount(body), 1_000, 1_024);
     }
 
+    [Fact]
+    public async Task ExecutionLog_AuthorizerAndApiKey_LogsAuthorizerAndUsagePlanLines()
+    {
+        var model = AccessApis.WithPlan(AccessApis.EchoApi(AccessApis.Allow, "CUSTOM", AccessApis.AuthorizerId, apiKeyRequired: true), AccessApis.Plan(), Setting("/*", "*", "INFO"));
+        await using var harness = await GatewayHarness.StartAsync(model with { Authorizers = [AccessApis.Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] });
+        harness.Lambda.AddEcho("echo");
+        harness.Lambda.Add(AccessApis.AuthorizerFunction, (evt, _) => Task.FromResult(new LambdaInvocationResult(
+            LambdaInvocationStatus.Success,
+            Encoding.UTF8.GetBytes(AccessApis.AuthorizerOutput(evt.RootElement.GetProperty("authorizationToken").GetString() == "Bearer good" ? "Allow" : "Deny", "*")))));
+        var client = harness.Client(GatewayHarness.EniA);
+        using var good = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets");
+        good.Headers.TryAddWithoutValidation("Authorization", "Bearer good");
+        good.Headers.Add("x-api-key", AccessApis.KeyValue);
+        using var bad = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/pets");
+        bad.Headers.TryAddWithoutValidation("Authorization", "Bearer bad");
+        var allowed = await client.SendAsync(good);
+        var denied = await client.SendAsync(bad);
+        Assert.Equal((200, 403), ((int)allowed.StatusCode, (int)denied.StatusCode));
+
+        var events = await EventsAsync(harness);
+        var id = RequestId(allowed);
+        var key = new string('*', AccessApis.KeyValue.Length);
+        Assert.Equal(
+            [
+                $"Starting authorizer: {AccessApis.AuthorizerId} for request: {id}",
+                "Successfully completed authorizer execution",
+                $"Verifying Usage Plan for request: {id}. API Key: {key} API Stage: {ApiId}/dev",
+                $"Usage Plan check succeeded for API Key {key} and API Stage {ApiId}/dev",
+                $"Starting execution for request: {id}",
+            ],
+            MessagesOf(events, allowed)[1..6]);
+        Assert.Equal(
+            ["Successfully completed authorizer execution", "The client is not authorized to perform this operation.", "Method completed with status: 403"],
+            MessagesOf(events, denied)[2..]);
+    }
+
+    [Fact]
+    public async Task ExecutionLog_IntegrationTimeout_LogsTimeoutError()
+    {
+        var model = ModelOf(Api(AllowFrom(VpceA), Resource("res0000001", "/slow", Method("GET", LambdaProxy("slow", timeoutInMillis: 50)))));
+        await using var harness = await GatewayHarness.StartAsync(model with { Stages = [.. model.Stages.Select(s => s with { MethodSettings = [Setting("/*", "*", "ERROR")] })] });
+        harness.Lambda.Add("slow", async (_, cancellationToken) =>
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return new LambdaInvocationResult(LambdaInvocationStatus.Success, "{}"u8.ToArray());
+        });
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/slow");
+        Assert.Equal(504, (int)response.StatusCode);
+
+        Assert.Equal(["Execution failed due to a timeout error", "Method completed with status: 504"], MessagesOf(await EventsAsync(harness), response));
+    }
+
     [GeneratedRegex(@"\d+ ms$")]
     private static partial Regex Latency();
 }
