@@ -42,6 +42,12 @@ public sealed record StatePaths(string Root)
     /// <summary>API Gateway access logs: one file per API and stage, <c>{apiId}_{stage}.log</c>.</summary>
     public string AccessLogs => Path.Combine(Logs, "access");
 
+    /// <summary>
+    /// API Gateway execution logs (a stage's MethodSettings <c>LoggingLevel</c> ERROR or INFO): one file per API and stage,
+    /// <c>{apiId}_{stage}.log</c>, JSON lines in the shape of <see cref="FunctionLogs"/>' (<c>{"timestamp","logStreamName","message"}</c>).
+    /// </summary>
+    public string ExecutionLogs => Path.Combine(Logs, "execution");
+
     /// <summary>Lambda function logs: one file per function, <c>{functionName}.log</c>.</summary>
     public string FunctionLogs => Path.Combine(Logs, "functions");
 

@@ -8,6 +8,7 @@ public sealed class StatePathsTests
         var paths = StatePaths.FromEnvironment(_ => null, "/tmp/project");
         Assert.Equal("/tmp/project/.cloister", paths.Root);
         Assert.Equal("/tmp/project/.cloister/logs/dns", paths.DnsLogs);
+        Assert.Equal("/tmp/project/.cloister/logs/execution", paths.ExecutionLogs);
     }
 
     [Fact]

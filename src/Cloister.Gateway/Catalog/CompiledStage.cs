@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.ExecutionLogs;
 using Cloister.Gateway.Routing;
 using Cloister.Gateway.Validation;
 using Cloister.Model.Api;
@@ -33,4 +34,7 @@ internal sealed record CompiledStage(
 
     /// <summary>The snapshot's models, parsed for body validation.</summary>
     public SchemaSet Schemas { get; init; } = SchemaSet.Empty;
+
+    /// <summary>The execution log (MethodSettings <c>LoggingLevel</c>); null when no method of the stage logs.</summary>
+    public ExecutionLogTarget? ExecutionLog { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using Cloister.Gateway.AccessLogs;
+using Cloister.Gateway.ExecutionLogs;
 using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Ports;
 using Cloister.Gateway.Routing;
@@ -30,7 +31,7 @@ internal sealed partial class GatewayCatalog
         Account = account;
         Apis = apis;
         ApisById = apis.GetAlternateLookup<ReadOnlySpan<char>>();
-        HasAccessLogs = apis.Values.Any(a => a.Stages.Values.Any(s => s.AccessLog is not null));
+        HasRequestLogs = apis.Values.Any(a => a.Stages.Values.Any(s => s.AccessLog is not null || s.ExecutionLog is not null));
         EndpointPolicies = endpointPolicies;
         Targets = new InvocationTargetParser(account.Region, account.UrlSuffix);
     }
@@ -48,8 +49,8 @@ internal sealed partial class GatewayCatalog
     /// <summary><see cref="Apis"/> looked up by a span of the Host (no string per request).</summary>
     public FrozenDictionary<string, CompiledApi>.AlternateLookup<ReadOnlySpan<char>> ApisById { get; }
 
-    /// <summary>Whether any stage writes an access log (requests under this version are then counted until their line is queued).</summary>
-    public bool HasAccessLogs { get; }
+    /// <summary>Whether any stage writes an access or execution log (requests under this version are then counted until their lines are queued).</summary>
+    public bool HasRequestLogs { get; }
 
     /// <summary>Endpoint policies by endpoint id; null (or a missing endpoint) is AWS's default full access.</summary>
     public FrozenDictionary<string, Cloister.Policy.Policy?> EndpointPolicies { get; }
@@ -139,6 +140,7 @@ internal sealed partial class GatewayCatalog
         {
             Validators = (snapshot.RequestValidators.IsDefault ? [] : snapshot.RequestValidators).ToFrozenDictionary(v => v.Id, StringComparer.Ordinal),
             Schemas = snapshot.Models.IsDefault || snapshot.Models.IsEmpty ? SchemaSet.Empty : SchemaSet.Build(snapshot),
+            ExecutionLog = ExecutionLogTarget.Compile(stage, snapshot, state.ExecutionLogs),
         };
     }
 

@@ -17,6 +17,10 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         return match.Success ? match.Groups["function"].Value : null;
     }
 
+    /// <summary>Lambda's Invoke URL for <paramref name="function"/>, as execution logs name the endpoint request.</summary>
+    public static string EndpointUri(Cloister.Model.AccountContext account, string function) =>
+        $"https://lambda.{account.Region}.{account.UrlSuffix}/2015-03-31/functions/{function}/invocations";
+
     public async ValueTask<IntegrationResult> InvokeAsync(IntegrationRequest request, string uri, TimeSpan timeout)
     {
         var function = FunctionArn(uri);
@@ -33,14 +37,17 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
 
         var buffer = new ArrayBufferWriter<byte>(2048);
         ProxyEventWriter.Write(buffer, request);
+        request.State.Execution?.Data?.Write($"Endpoint request body after transformations: {System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)}");
         var (outcome, timedOut) = await InvokeWithDeadlineAsync(request, function, buffer.WrittenMemory, LambdaInvocationType.RequestResponse, timeout).ConfigureAwait(false);
         if (timedOut)
         {
             return IntegrationResult.Failed(GatewayError.IntegrationTimeout);
         }
 
+        request.State.Execution?.Data?.Write($"Endpoint response body before transformations: {System.Text.Encoding.UTF8.GetString(outcome.Payload.Span)}");
         if (outcome.Status != LambdaInvocationStatus.Success)
         {
+            LogLambdaFailure(request, outcome);
             Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
             return IntegrationResult.Failed(outcome.Status == LambdaInvocationStatus.ServiceError ? GatewayError.LambdaServiceFailure : GatewayError.LambdaFailure);
         }
@@ -49,6 +56,7 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         if (!ProxyResponseParser.TryParse(outcome.Payload, decodeBase64, out var result, out var reason))
         {
             Log.MalformedProxyResponse(logger, request.State.RequestId, reason);
+            request.State.Execution?.Error("Execution failed due to configuration error: Malformed Lambda proxy response");
             return IntegrationResult.Failed(GatewayError.LambdaFailure);
         }
 
@@ -75,7 +83,21 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         }
 
         Log.InvalidLambdaPermissions(logger, request.State.RequestId, function, sourceArn);
+        request.State.Execution?.Error("Execution failed due to configuration error: Invalid permissions on Lambda function");
         return false;
+    }
+
+    /// <summary>The execution log's line for an invocation that did not return a response (AWS's words).</summary>
+    private static void LogLambdaFailure(IntegrationRequest request, LambdaInvocationResult outcome)
+    {
+        if (request.State.Execution is not { } trace)
+        {
+            return;
+        }
+
+        trace.Error(outcome.Status is LambdaInvocationStatus.FunctionError or LambdaInvocationStatus.Timeout
+            ? $"Lambda execution failed with status 200 due to customer function error: {ErrorMessage(outcome.Payload.Span, outcome.Status)}"
+            : "Execution failed due to configuration error: Lambda invocation failed");
     }
 
     /// <summary>Invokes <paramref name="function"/>, bounded by the integration timeout; <c>TimedOut</c> when the deadline passed first.</summary>
@@ -87,8 +109,11 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         try
         {
             // WaitAsync: the gateway answers at the deadline even if the function ignores cancellation.
+            request.State.Execution?.Info?.Write($"Sending request to {EndpointUri(request.Catalog.Account, function)}");
             var trace = request.State.TraceHeaderFor(request.Http.Request.Headers);
+            var start = time.GetTimestamp();
             var outcome = await invoker.InvokeAsync(function, payload, invocationType, trace, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            request.State.Execution?.Info?.Write($"Received response. Status: {(outcome.Status == LambdaInvocationStatus.Accepted ? 202 : 200)}, Integration latency: {(long)time.GetElapsedTime(start).TotalMilliseconds} ms");
 
             // The function may have answered only because the deadline cancelled it.
             return (outcome, deadline.IsCancellationRequested);

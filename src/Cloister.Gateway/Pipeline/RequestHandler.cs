@@ -67,7 +67,7 @@ internal sealed partial class RequestHandler
         var catalog = Catalog;
 
         // Counted only when a stage of this version can write an access log line (FlushAccessLogsAsync waits for those).
-        var counted = catalog.HasAccessLogs;
+        var counted = catalog.HasRequestLogs;
         if (counted)
         {
             Interlocked.Increment(ref _inFlight);
@@ -110,6 +110,11 @@ internal sealed partial class RequestHandler
         }
         finally
         {
+            if (state.Execution is { } trace)
+            {
+                LogCompleted(trace, state);
+            }
+
             WriteAccessLog(state);
             if (counted)
             {
@@ -150,6 +155,7 @@ internal sealed partial class RequestHandler
 
         var stage = state.Stage!;
         var route = state.Route!;
+        StartExecutionLog(state);
         var methodArn = route.MethodArns?.GetValueOrDefault(state.HttpMethod) ?? string.Concat(stage.MethodArnPrefix, state.HttpMethod, "/", state.Path.AsSpan().Trim('/'));
         if (Encoding.UTF8.GetByteCount(methodArn) > MaxMethodArnBytes)
         {
@@ -165,6 +171,15 @@ internal sealed partial class RequestHandler
         }
 
         var denied = await Access.AuthorizeAsync(context, catalog, state, methodArn, body.Memory).ConfigureAwait(false);
+        if (state.Execution is { } trace)
+        {
+            LogAccessDecided(trace, request, state, denied);
+            if (denied is null && trace.Data is { } data)
+            {
+                LogRequestBody(data, body.Memory);
+            }
+        }
+
         if (denied is not null)
         {
             await RejectAsync(context, denied, state).ConfigureAwait(false);
@@ -175,12 +190,20 @@ internal sealed partial class RequestHandler
         if (RequestValidation.Validate(stage, route, request, body.Memory, state) is { } invalid)
         {
             Log.ValidationFailed(_logger, state.RequestId, state.ValidationErrorString);
+            state.Execution?.Info?.Write(state.ValidationErrorString is ['[', ..] errors
+                ? $"Request body does not match model schema for content type {request.ContentType}: {errors}"
+                : state.ValidationErrorString ?? "Request validation failed");
             await RejectAsync(context, invalid, state).ConfigureAwait(false);
             return;
         }
 
         // A SigV4 Authorization (or any, for AWS_IAM) is not passed to integrations; authorizers have seen it.
         ProxyHeaders.DropSignature(request.Headers, route.Method.AuthorizationType);
+        if (state.Execution?.Info is { } info)
+        {
+            LogIntegrationStart(info, route.Method, state);
+        }
+
         var integrationStart = _time.GetTimestamp();
         var result = await IntegrateAsync(new IntegrationRequest(context, state, route, body.Memory, catalog)).ConfigureAwait(false);
         state.IntegrationLatencyMs = (long)_time.GetElapsedTime(integrationStart).TotalMilliseconds;
@@ -188,6 +211,11 @@ internal sealed partial class RequestHandler
         state.IntegrationServiceStatus = route.Method.Integration?.Type is IntegrationType.Aws or IntegrationType.AwsProxy
             ? (result.Error is null || result.Error == GatewayError.LambdaFailure || result.BackendStatus is not null ? StatusCodes.Status200OK : null)
             : result.BackendStatus;
+        if (state.Execution is { } execution)
+        {
+            LogIntegrationEnd(execution, route.Method, result, state);
+        }
+
         if (result.Error is not null)
         {
             await RejectAsync(context, result.Error, state).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Cloister.Gateway.Authorizers;
+using Cloister.Gateway.ExecutionLogs;
 using Cloister.Gateway.Signing;
 using Cloister.Model.Api;
 
@@ -18,6 +19,9 @@ internal sealed partial class RequestState
 
     /// <summary>The API key the call was made with, when the method required one.</summary>
     public ApiKey? ApiKey { get; set; }
+
+    /// <summary>The request's execution log once its method is known; null when the method logs nothing.</summary>
+    public ExecutionTrace? Execution { get; set; }
 
     /// <summary><c>$context.identity.*</c> (other than the connection's) and <c>$context.authorizer.*</c>.</summary>
     private string? ResolveAccess(string name) => name switch

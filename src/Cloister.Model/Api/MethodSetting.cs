@@ -7,4 +7,5 @@ namespace Cloister.Model.Api;
 /// <param name="ThrottlingBurstLimit">Bucket size, if set.</param>
 /// <param name="LoggingLevel"><c>OFF</c>, <c>ERROR</c> or <c>INFO</c>.</param>
 /// <param name="MetricsEnabled">Whether metrics are on.</param>
-public sealed record MethodSetting(string ResourcePath, string HttpMethod, double? ThrottlingRateLimit, int? ThrottlingBurstLimit, string LoggingLevel = "OFF", bool MetricsEnabled = false);
+/// <param name="DataTraceEnabled">Whether execution logs (at INFO) carry the full request and response data: parameters, headers, bodies.</param>
+public sealed record MethodSetting(string ResourcePath, string HttpMethod, double? ThrottlingRateLimit, int? ThrottlingBurstLimit, string LoggingLevel = "OFF", bool MetricsEnabled = false, bool DataTraceEnabled = false);

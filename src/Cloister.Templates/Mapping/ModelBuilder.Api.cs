@@ -253,7 +253,8 @@ internal sealed partial class ModelBuilder
                 rate,
                 burst,
                 r.String(m, "LoggingLevel", p + "LoggingLevel") ?? "OFF",
-                r.Bool(m, "MetricsEnabled", p + "MetricsEnabled", false));
+                r.Bool(m, "MetricsEnabled", p + "MetricsEnabled", false),
+                r.Bool(m, "DataTraceEnabled", p + "DataTraceEnabled", false));
         });
         AccessLogSetting? accessLog = null;
         if (r.Map(properties, "AccessLogSetting", prefix + "AccessLogSetting") is { } log)

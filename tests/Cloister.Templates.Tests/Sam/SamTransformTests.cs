@@ -338,7 +338,7 @@ public class SamTransformTests
                   OpenApiVersion: "3.0.1"
                   EndpointConfiguration: { Type: PRIVATE, VPCEndpointIds: [vpce-0123456789abcdef0] }
                   Variables: { Backend: blue }
-                  MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: 10, ThrottlingBurstLimit: 5 }]
+                  MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: 10, ThrottlingBurstLimit: 5, LoggingLevel: INFO, DataTraceEnabled: true }]
                   AccessLogSetting: { DestinationArn: arn:aws:logs:eu-central-1:123456789012:log-group:access }
                   BinaryMediaTypes: [image~1png]
                   GatewayResponses:
@@ -354,6 +354,7 @@ public class SamTransformTests
         Assert.Equal("v1", stage.StageName);
         Assert.Equal("blue", stage.Variables["Backend"]);
         Assert.Equal((10.0, 5), (stage.MethodSettings[0].ThrottlingRateLimit, stage.MethodSettings[0].ThrottlingBurstLimit));
+        Assert.Equal(("INFO", true), (stage.MethodSettings[0].LoggingLevel, stage.MethodSettings[0].DataTraceEnabled));
         Assert.StartsWith("$context.identity.sourceIp", stage.AccessLog!.Format, StringComparison.Ordinal);
     }
 

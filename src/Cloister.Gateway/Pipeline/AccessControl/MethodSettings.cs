@@ -4,19 +4,23 @@ using Cloister.Model.Api;
 namespace Cloister.Gateway.Pipeline.AccessControl;
 
 /// <summary>
-/// Which of a stage's MethodSettings throttles a method: the most specific that sets a throttle, <c>/path/METHOD</c>
-/// over <c>/path/*</c> over <c>*/*</c> (the stage's default method throttling). Paths are written as in
-/// CloudFormation, <c>/~1pets~1{id}</c> for <c>/pets/{id}</c>.
+/// Which of a stage's MethodSettings applies to a method: the most specific that <c>applies</c> (for throttling, one
+/// that sets a throttle), <c>/path/METHOD</c> over <c>/path/*</c> over <c>*/*</c> (the stage's defaults). Paths are
+/// written as in CloudFormation, <c>/~1pets~1{id}</c> for <c>/pets/{id}</c>.
 /// </summary>
 internal static class MethodSettings
 {
-    public static MethodSetting? For(ImmutableArray<MethodSetting> settings, string resourcePath, string httpMethod)
+    /// <summary>The setting that throttles the method: the most specific that sets a rate or a burst.</summary>
+    public static MethodSetting? For(ImmutableArray<MethodSetting> settings, string resourcePath, string httpMethod) =>
+        For(settings, resourcePath, httpMethod, static s => s.ThrottlingRateLimit is not null || s.ThrottlingBurstLimit is not null);
+
+    public static MethodSetting? For(ImmutableArray<MethodSetting> settings, string resourcePath, string httpMethod, Func<MethodSetting, bool> applies)
     {
         MethodSetting? best = null;
         var bestScore = -1;
         foreach (var setting in settings)
         {
-            if (setting.ThrottlingRateLimit is null && setting.ThrottlingBurstLimit is null)
+            if (!applies(setting))
             {
                 continue;
             }
