@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Cloister.Functions.CloudWatchLogs;
+
+/// <summary>
+/// DescribeLogGroups and DescribeLogStreams. Groups are listed by name; a stream exists once an event of it is written
+/// (its creation time is its first event's), as a function's stream appears with its first environment.
+/// </summary>
+internal sealed partial class LogsHandler
+{
+    private const int DefaultDescribeLimit = 50;
+
+    private byte[] DescribeLogGroups(LogsCall call)
+    {
+        var prefix = call.String("logGroupNamePrefix");
+        var pattern = call.String("logGroupNamePattern");
+        var limit = (int)(call.Long("limit", 1, 50) ?? DefaultDescribeLimit);
+        if (prefix is not null && pattern is not null)
+        {
+            throw LogsException.InvalidParameter("LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.");
+        }
+
+        Authorize(call, "DescribeLogGroups", StreamArn(string.Empty, string.Empty));
+        var matching = groups()
+            .Where(g => prefix is null || g.Name.StartsWith(prefix, StringComparison.Ordinal))
+            .Where(g => pattern is null || g.Name.Contains(pattern, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(g => g.Name, StringComparer.Ordinal)
+            .ToList();
+        var (page, next) = Page(matching, call.String("nextToken"), limit);
+        return Json(writer =>
+        {
+            writer.WriteStartArray("logGroups");
+            foreach (var group in page)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("logGroupName", group.Name);
+                writer.WriteNumber("creationTime", group.CreationTime);
+                if (group.RetentionInDays is { } days)
+                {
+                    writer.WriteNumber("retentionInDays", days);
+                }
+
+                writer.WriteNumber("metricFilterCount", 0);
+                writer.WriteString("arn", GroupArn(group.Name));
+                writer.WriteNumber("storedBytes", group.Files.Sum(f => File.Exists(f.Path) ? new FileInfo(f.Path).Length : 0));
+                writer.WriteString("logGroupClass", "STANDARD");
+                writer.WriteString("logGroupArn", GroupArn(group.Name)[..^2]);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            WriteToken(writer, "nextToken", next);
+        });
+    }
+
+    private byte[] DescribeLogStreams(LogsCall call)
+    {
+        var prefix = call.String("logStreamNamePrefix");
+        var orderBy = call.String("orderBy") ?? "LogStreamName";
+        var descending = call.Bool("descending") ?? false;
+        var limit = (int)(call.Long("limit", 1, 50) ?? DefaultDescribeLimit);
+        if (orderBy is not ("LogStreamName" or "LastEventTime"))
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value '{orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]");
+        }
+
+        if (prefix is not null && orderBy == "LastEventTime")
+        {
+            throw LogsException.InvalidParameter("Cannot order by LastEventTime with a logStreamNamePrefix.");
+        }
+
+        var group = Group(call, "DescribeLogStreams");
+        var streams = LogFileReader.Read(group)
+            .GroupBy(e => e.StreamName, StringComparer.Ordinal)
+            .Where(s => prefix is null || s.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(s => (Name: s.Key, First: s.Min(e => e.Timestamp), Last: s.Max(e => e.Timestamp)));
+        streams = orderBy == "LogStreamName"
+            ? streams.OrderBy(s => s.Name, StringComparer.Ordinal)
+            : streams.OrderBy(s => s.Last).ThenBy(s => s.Name, StringComparer.Ordinal);
+        var ordered = streams.ToList();
+        if (descending)
+        {
+            ordered.Reverse();
+        }
+
+        var (page, next) = Page(ordered, call.String("nextToken"), limit);
+        return Json(writer =>
+        {
+            writer.WriteStartArray("logStreams");
+            foreach (var stream in page)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("logStreamName", stream.Name);
+                writer.WriteNumber("creationTime", stream.First);
+                writer.WriteNumber("firstEventTimestamp", stream.First);
+                writer.WriteNumber("lastEventTimestamp", stream.Last);
+                writer.WriteNumber("lastIngestionTime", stream.Last);
+                writer.WriteString("arn", StreamArn(group.Name, stream.Name));
+                writer.WriteNumber("storedBytes", 0);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            WriteToken(writer, "nextToken", next);
+        });
+    }
+
+    /// <summary>
+    /// One page of <paramref name="items"/> from the position <paramref name="token"/> names (the first when null), and
+    /// the token of the next page (null at the end). Tokens are positions in the list as it is when asked again.
+    /// </summary>
+    private static (List<T> Page, string? Next) Page<T>(List<T> items, string? token, int limit)
+    {
+        var start = token is null ? 0 : Position(token, "p/") ?? throw LogsException.InvalidToken();
+        var page = items.Skip(start).Take(limit).ToList();
+        var end = start + page.Count;
+        return (page, end < items.Count ? Token("p/", end) : null);
+    }
+
+    private static string Token(string kind, int position) =>
+        kind + position.ToString("D20", CultureInfo.InvariantCulture);
+
+    private static int? Position(string token, string kind) =>
+        token.StartsWith(kind, StringComparison.Ordinal)
+        && int.TryParse(token.AsSpan(kind.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : null;
+
+    private static void WriteToken(Utf8JsonWriter writer, string name, string? token)
+    {
+        if (token is not null)
+        {
+            writer.WriteString(name, token);
+        }
+    }
+}
