@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Cloister.Functions.CloudWatchLogs;
+using Cloister.Functions.Tests.Sts;
+using Cloister.Functions.Tests.Support;
+using Cloister.Gateway.Tests.Signing;
+using Cloister.Policy;
+
+namespace Cloister.Functions.Tests.CloudWatchLogs;
+
+/// <summary>
+/// The sandbox's CloudWatch Logs over HTTPS on a real loopback socket, reading real files: the AWS CLI v2 calls it as
+/// it calls AWS (<c>aws logs describe-log-groups</c>, <c>tail</c>, <c>filter-log-events</c>, <c>get-log-events</c>), and
+/// raw signed JSON 1.1 requests check paging tokens, errors and authorization.
+/// </summary>
+public sealed class LogsServerTests : IAsyncLifetime
+{
+    private const string Account = TestCallers.Account;
+    private const string Region = TestCallers.Region;
+    private const string ReaderKey = "ASIAREADER0000000001";
+    private const string LambdaOnlyKey = "ASIALAMBDAONLY000001";
+    private const string FunctionGroup = "/aws/lambda/orders";
+    private const string AccessGroup = "/aws/apigateway/access";
+    private const string DeclaredGroup = "/declared/empty";
+    private const string FirstStream = "2026/11/24/[$LATEST]aaaa";
+    private const string SecondStream = "2026/11/24/[$LATEST]bbbb";
+    private const string AccessStream = "0123456789abcdef0123456789abcdef";
+
+    private readonly string _home = Directory.CreateTempSubdirectory("cloister-logs-").FullName;
+    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private LogsServer? _server;
+
+    private Uri Url => _server!.Urls[0];
+
+    private string FunctionFile => Path.Combine(_home, "orders.log");
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
+        var lines = new[]
+        {
+            Line(_now - 5000, FirstStream, "START RequestId: r1 Version: $LATEST"),
+            Line(_now - 4900, FirstStream, "order 1 saved"),
+            Line(_now - 4800, FirstStream, "REPORT RequestId: r1\tDuration: 3.00 ms"),
+            Line(_now - 3000, SecondStream, "START RequestId: r2 Version: $LATEST"),
+            Line(_now - 2900, SecondStream, "ERROR disk full"),
+            Line(_now - 2800, SecondStream, "REPORT RequestId: r2\tDuration: 5.00 ms"),
+        };
+        await File.WriteAllTextAsync(FunctionFile, string.Concat(lines.Select(l => l + "\n")));
+        var access = Path.Combine(_home, "access.log");
+        await File.WriteAllTextAsync(access, string.Create(CultureInfo.InvariantCulture, $$"""{"requestId":"q1","status":"200","requestTimeEpoch":"{{_now - 1000}}"}""") + "\n");
+        _server = await LogsServer.StartAsync(new LogsOptions
+        {
+            HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Certificate = _certificate,
+            Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
+            Callers = Caller,
+            Groups =
+            [
+                new LogGroupSource(FunctionGroup, 1_700_000_000_000, null, [new LogFileSource(FunctionFile, LogFileFormat.EventLines)]),
+                new LogGroupSource(AccessGroup, 1_700_000_000_000, null, [new LogFileSource(access, LogFileFormat.PlainLines, AccessStream)]),
+                new LogGroupSource(DeclaredGroup, 1_700_000_000_000, 7, []),
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _certificate.Dispose();
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Fact]
+    public async Task DescribeLogGroups_AwsCliWithPrefix_TheMatchingGroupsWithArnAndRetention()
+    {
+        var aws = await AwsAsync(ReaderKey, "describe-log-groups", "--log-group-name-prefix", "/declared");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        var group = Assert.Single(answer.RootElement.GetProperty("logGroups").EnumerateArray());
+        Assert.Equal(DeclaredGroup, group.GetProperty("logGroupName").GetString());
+        Assert.Equal(7, group.GetProperty("retentionInDays").GetInt32());
+        Assert.Equal(1_700_000_000_000, group.GetProperty("creationTime").GetInt64());
+        Assert.Equal($"arn:aws:logs:{Region}:{Account}:log-group:{DeclaredGroup}:*", group.GetProperty("arn").GetString());
+    }
+
+    [Fact]
+    public async Task DescribeLogGroups_AwsCliPagesOfOne_EveryGroupInNameOrder()
+    {
+        // The CLI follows nextToken itself: a page size of one makes it ask three times.
+        var aws = await AwsAsync(ReaderKey, "describe-log-groups", "--page-size", "1");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        Assert.Equal([AccessGroup, FunctionGroup, DeclaredGroup], answer.RootElement.GetProperty("logGroups").EnumerateArray().Select(g => g.GetProperty("logGroupName").GetString()));
+    }
+
+    [Fact]
+    public async Task Tail_AwsCli_EveryEventOfTheGroupWithItsStream()
+    {
+        var aws = await AwsAsync(ReaderKey, "tail", FunctionGroup);
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        var printed = aws.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, printed.Length);
+        Assert.Contains($"{FirstStream} START RequestId: r1 Version: $LATEST", printed[0], StringComparison.Ordinal);
+        Assert.Contains($"{SecondStream} REPORT RequestId: r2", printed[5], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_AwsCliFilterPattern_OnlyTheMatchingEvents()
+    {
+        var aws = await AwsAsync(ReaderKey, "filter-log-events", "--log-group-name", FunctionGroup, "--filter-pattern", "?ERROR ?saved");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        var events = answer.RootElement.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["order 1 saved", "ERROR disk full"], events.Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal([FirstStream, SecondStream], events.Select(e => e.GetProperty("logStreamName").GetString()));
+    }
+
+    [Fact]
+    public async Task GetLogEvents_AwsCliFromHead_TheStreamsEventsInOrder()
+    {
+        var aws = await AwsAsync(ReaderKey, "get-log-events", "--log-group-name", FunctionGroup, "--log-stream-name", SecondStream, "--start-from-head");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        Assert.Equal(3, answer.RootElement.GetProperty("events").GetArrayLength());
+        Assert.Equal(_now - 2900, answer.RootElement.GetProperty("events")[1].GetProperty("timestamp").GetInt64());
+    }
+
+    [Fact]
+    public async Task DescribeLogStreams_AwsCliOrderedByLastEventTimeDescending_NewestStreamFirst()
+    {
+        var aws = await AwsAsync(ReaderKey, "describe-log-streams", "--log-group-name", FunctionGroup, "--order-by", "LastEventTime", "--descending");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        var streams = answer.RootElement.GetProperty("logStreams").EnumerateArray().ToList();
+        Assert.Equal([SecondStream, FirstStream], streams.Select(s => s.GetProperty("logStreamName").GetString()));
+        Assert.Equal(_now - 3000, streams[0].GetProperty("firstEventTimestamp").GetInt64());
+        Assert.Equal(_now - 2800, streams[0].GetProperty("lastEventTimestamp").GetInt64());
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_AwsCliUnknownGroup_ResourceNotFoundException()
+    {
+        var aws = await AwsAsync(ReaderKey, "filter-log-events", "--log-group-name", "/aws/lambda/nothing");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (ResourceNotFoundException) when calling the FilterLogEvents operation: The specified log group does not exist.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_AwsCliGroupOutsideThePolicy_AccessDeniedNamingTheResource()
+    {
+        var denied = await AwsAsync(LambdaOnlyKey, "filter-log-events", "--log-group-name", AccessGroup);
+        var allowed = await AwsAsync(LambdaOnlyKey, "filter-log-events", "--log-group-name", FunctionGroup);
+
+        Assert.Equal(254, denied.ExitCode);
+        Assert.Contains($"An error occurred (AccessDeniedException) when calling the FilterLogEvents operation: User: arn:aws:sts::{Account}:assumed-role/LambdaReader/session is not authorized to perform: logs:FilterLogEvents on resource: arn:aws:logs:{Region}:{Account}:log-group:{AccessGroup}:log-stream:", denied.Error, StringComparison.Ordinal);
+        Assert.True(allowed.ExitCode == 0, allowed.Error);
+    }
+
+    [Fact]
+    public async Task DescribeLogGroups_AwsCliUnknownKey_UnrecognizedClientException()
+    {
+        var aws = await AwsAsync("ASIAUNKNOWN000000001", "describe-log-groups");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (UnrecognizedClientException) when calling the DescribeLogGroups operation: The security token included in the request is invalid.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_AccessLogGroup_EventAtTheLinesRequestTimeInTheStagesStream()
+    {
+        using var answer = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{AccessGroup}}"}""");
+
+        var logEvent = Assert.Single(answer.RootElement.GetProperty("events").EnumerateArray());
+        Assert.Equal(_now - 1000, logEvent.GetProperty("timestamp").GetInt64());
+        Assert.Equal(AccessStream, logEvent.GetProperty("logStreamName").GetString());
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_LimitAndNextToken_PagesWithStableEventIdsThenNoToken()
+    {
+        using var first = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}","limit":4}""");
+        var token = first.RootElement.GetProperty("nextToken").GetString();
+        using var second = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}","limit":4,"nextToken":"{{token}}"}""");
+        using var again = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}"}""");
+
+        Assert.Equal(4, first.RootElement.GetProperty("events").GetArrayLength());
+        Assert.Equal(2, second.RootElement.GetProperty("events").GetArrayLength());
+        Assert.False(second.RootElement.TryGetProperty("nextToken", out _));
+        var paged = first.RootElement.GetProperty("events").EnumerateArray().Concat(second.RootElement.GetProperty("events").EnumerateArray()).Select(e => e.GetProperty("eventId").GetString()).ToList();
+        Assert.Equal(again.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()), paged);
+        Assert.Equal(6, paged.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_StartTimeAfterAnAppend_OnlyTheNewEvent()
+    {
+        await File.AppendAllTextAsync(FunctionFile, Line(_now, FirstStream, "late event") + "\n" + Line(_now + 1, FirstStream, "still being written"));
+
+        using var answer = await CallAsync("FilterLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"{{FunctionGroup}}","startTime":{{_now}}}"""));
+
+        var logEvent = Assert.Single(answer.RootElement.GetProperty("events").EnumerateArray());
+        Assert.Equal("late event", logEvent.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task GetLogEvents_ForwardTokens_PageThenTheSameTokenAtTheEnd()
+    {
+        var input = $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}","startFromHead":true,"limit":2}""";
+        using var first = await CallAsync("GetLogEvents", input);
+        var forward = first.RootElement.GetProperty("nextForwardToken").GetString();
+        using var second = await CallAsync("GetLogEvents", input[..^1] + $",\"nextToken\":\"{forward}\"}}");
+        var end = second.RootElement.GetProperty("nextForwardToken").GetString();
+        using var third = await CallAsync("GetLogEvents", input[..^1] + $",\"nextToken\":\"{end}\"}}");
+
+        Assert.Equal(["START RequestId: r1 Version: $LATEST", "order 1 saved"], Messages(first));
+        Assert.Equal(["REPORT RequestId: r1\tDuration: 3.00 ms"], Messages(second));
+        Assert.Empty(Messages(third));
+        Assert.Equal(end, third.RootElement.GetProperty("nextForwardToken").GetString());
+    }
+
+    [Fact]
+    public async Task GetLogEvents_BackwardToken_TheEventsBefore()
+    {
+        var input = $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}","limit":1}""";
+        using var last = await CallAsync("GetLogEvents", input);
+        var backward = last.RootElement.GetProperty("nextBackwardToken").GetString();
+        using var before = await CallAsync("GetLogEvents", input[..^1] + $",\"nextToken\":\"{backward}\"}}");
+
+        Assert.Equal(["REPORT RequestId: r1\tDuration: 3.00 ms"], Messages(last));
+        Assert.Equal(["order 1 saved"], Messages(before));
+    }
+
+    [Theory]
+    [InlineData("GetLogEvents", """{"logGroupName":"/aws/lambda/orders","logStreamName":"nope"}""", "ResourceNotFoundException", "The specified log stream does not exist.")]
+    [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","nextToken":"garbage"}""", "InvalidParameterException", "The specified nextToken is invalid.")]
+    [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","filterPattern":"[ip, user]"}""", "InvalidParameterException", "Invalid character(s) in term '[ip, user]'")]
+    [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","logStreamNames":["a"],"logStreamNamePrefix":"a"}""", "InvalidParameterException", "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")]
+    [InlineData("DescribeLogGroups", """{"limit":51}""", "InvalidParameterException", "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")]
+    [InlineData("DescribeLogStreams", """{"logGroupName":"/aws/lambda/orders","orderBy":"LastEventTime","logStreamNamePrefix":"2026"}""", "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")]
+    [InlineData("DescribeLogStreams", "{}", "InvalidParameterException", "Either LogGroupName or LogGroupIdentifier must be specified.")]
+    [InlineData("PutRetentionPolicy", "{}", "UnknownOperationException", "Cloister does not serve the operation PutRetentionPolicy (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents).")]
+    public async Task Post_BadCall_400WithCloudWatchLogsErrorTypeAndMessage(string operation, string input, string type, string message)
+    {
+        using var response = await PostAsync(operation, input, sign: true);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(type, error.RootElement.GetProperty("__type").GetString());
+        Assert.Equal(message, error.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Post_Unsigned_400MissingAuthenticationToken()
+    {
+        using var response = await PostAsync("DescribeLogGroups", "{}", sign: false);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("MissingAuthenticationTokenException", error.RootElement.GetProperty("__type").GetString());
+        Assert.True(response.Headers.Contains("x-amzn-RequestId"));
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_ByGroupArnIdentifier_SameGroup()
+    {
+        using var answer = await CallAsync("FilterLogEvents", $$"""{"logGroupIdentifier":"arn:aws:logs:{{Region}}:{{Account}}:log-group:{{FunctionGroup}}:*","filterPattern":"ERROR"}""");
+
+        Assert.Equal(["ERROR disk full"], Messages(answer));
+    }
+
+    private static List<string?> Messages(JsonDocument answer) =>
+        [.. answer.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString())];
+
+    private static string Line(long timestamp, string stream, string message) =>
+        JsonSerializer.Serialize(new { timestamp, logStreamName = stream, message });
+
+    private async Task<JsonDocument> CallAsync(string operation, string input)
+    {
+        using var response = await PostAsync(operation, input, sign: true);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
+        request.Content.Headers.ContentType!.CharSet = null;
+        request.Headers.Add("X-Amz-Target", LogsHandler.TargetPrefix + operation);
+        if (sign)
+        {
+            TestSigner.Sign(request, ReaderKey, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "logs");
+        }
+
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, params string[] arguments) =>
+        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", Url.ToString()]);
+
+    private static CallerIdentity? Caller(string key) => key switch
+    {
+        ReaderKey => TestCallers.RoleSession("Reader", """["logs:DescribeLogGroups","logs:DescribeLogStreams","logs:GetLogEvents","logs:FilterLogEvents"]"""),
+        LambdaOnlyKey => TestCallers.RoleSessionWith("LambdaReader", $$"""[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"arn:aws:logs:{{Region}}:{{Account}}:log-group:/aws/lambda/*"}]"""),
+        _ => null,
+    };
+}
