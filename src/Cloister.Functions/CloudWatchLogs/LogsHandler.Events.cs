@@ -26,7 +26,7 @@ internal sealed partial class LogsHandler
         var token = call.String("nextToken");
         var group = Group(call, "GetLogEvents", streamName);
         var all = LogFileReader.Read(group);
-        if (!all.Exists(e => e.StreamName == streamName))
+        if (!all.Exists(e => e.StreamName == streamName) && !store.CreatedStreams(group.Name).ContainsKey(streamName))
         {
             throw LogsException.NoSuchStream();
         }

@@ -22,7 +22,7 @@ internal sealed partial class LogsHandler
         }
 
         Authorize(call, "DescribeLogGroups", StreamArn(string.Empty, string.Empty));
-        var matching = groups()
+        var matching = store.Groups
             .Where(g => prefix is null || g.Name.StartsWith(prefix, StringComparison.Ordinal))
             .Where(g => pattern is null || g.Name.Contains(pattern, StringComparison.OrdinalIgnoreCase))
             .OrderBy(g => g.Name, StringComparer.Ordinal)
@@ -73,12 +73,23 @@ internal sealed partial class LogsHandler
         var group = Group(call, "DescribeLogStreams");
         var streams = LogFileReader.Read(group)
             .GroupBy(e => e.StreamName, StringComparer.Ordinal)
-            .Where(s => prefix is null || s.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(s => (Name: s.Key, First: s.Min(e => e.Timestamp), Last: s.Max(e => e.Timestamp)));
-        streams = orderBy == "LogStreamName"
-            ? streams.OrderBy(s => s.Name, StringComparer.Ordinal)
-            : streams.OrderBy(s => s.Last).ThenBy(s => s.Name, StringComparer.Ordinal);
-        var ordered = streams.ToList();
+            .Select(s => (Name: s.Key, Created: s.Min(e => e.Timestamp), First: (long?)s.Min(e => e.Timestamp), Last: (long?)s.Max(e => e.Timestamp)))
+            .ToList();
+        // Streams created with CreateLogStream are listed before their first event, without event times.
+        foreach (var (name, created) in store.CreatedStreams(group.Name))
+        {
+            var index = streams.FindIndex(s => s.Name == name);
+            streams.Add(index < 0 ? (name, created, null, null) : streams[index] with { Created = created });
+            if (index >= 0)
+            {
+                streams.RemoveAt(index);
+            }
+        }
+
+        var filtered = streams.Where(s => prefix is null || s.Name.StartsWith(prefix, StringComparison.Ordinal));
+        var ordered = (orderBy == "LogStreamName"
+            ? filtered.OrderBy(s => s.Name, StringComparer.Ordinal)
+            : filtered.OrderBy(s => s.Last ?? s.Created).ThenBy(s => s.Name, StringComparer.Ordinal)).ToList();
         if (descending)
         {
             ordered.Reverse();
@@ -92,10 +103,14 @@ internal sealed partial class LogsHandler
             {
                 writer.WriteStartObject();
                 writer.WriteString("logStreamName", stream.Name);
-                writer.WriteNumber("creationTime", stream.First);
-                writer.WriteNumber("firstEventTimestamp", stream.First);
-                writer.WriteNumber("lastEventTimestamp", stream.Last);
-                writer.WriteNumber("lastIngestionTime", stream.Last);
+                writer.WriteNumber("creationTime", stream.Created);
+                if (stream is { First: { } first, Last: { } last })
+                {
+                    writer.WriteNumber("firstEventTimestamp", first);
+                    writer.WriteNumber("lastEventTimestamp", last);
+                    writer.WriteNumber("lastIngestionTime", last);
+                }
+
                 writer.WriteString("arn", StreamArn(group.Name, stream.Name));
                 writer.WriteNumber("storedBytes", 0);
                 writer.WriteEndObject();

@@ -12,13 +12,13 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// CloudWatch Logs' JSON 1.1 API (<c>POST /</c>, <c>X-Amz-Target: Logs_20140328.{Operation}</c>,
 /// <c>application/x-amz-json-1.1</c>) over the sandbox's log files: DescribeLogGroups, DescribeLogStreams,
 /// GetLogEvents and FilterLogEvents (what <c>aws logs tail</c>, <c>describe-log-groups</c>, <c>get-log-events</c> and
-/// <c>filter-log-events</c> call). Every call is authenticated (SigV4 with the caller's secret, service <c>logs</c>) and
+/// <c>filter-log-events</c> call), and CreateLogGroup, CreateLogStream and PutLogEvents for code that writes its own logs. Every call is authenticated (SigV4 with the caller's secret, service <c>logs</c>) and
 /// then authorized against the caller's identity policies for <c>logs:{Operation}</c> on the log group's or stream's
 /// ARN, as the service authorization reference names them. Errors are CloudWatch Logs' (status 400,
 /// <c>{"__type","message"}</c>).
 /// </summary>
 internal sealed partial class LogsHandler(
-    Func<IReadOnlyList<LogGroupSource>> groups,
+    LogStore store,
     Func<string, CallerIdentity?> callers,
     AccountContext account,
     TimeProvider time)
@@ -87,7 +87,10 @@ internal sealed partial class LogsHandler(
                 "DescribeLogStreams" => DescribeLogStreams(call),
                 "GetLogEvents" => GetLogEvents(call),
                 "FilterLogEvents" => FilterLogEvents(call),
-                _ => throw new LogsException("UnknownOperationException", $"Cloister does not serve the operation {(operation ?? target)} (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)."),
+                "CreateLogGroup" when store.IsWritable => CreateLogGroup(call),
+                "CreateLogStream" when store.IsWritable => CreateLogStream(call),
+                "PutLogEvents" when store.IsWritable => PutLogEvents(call),
+                _ => throw new LogsException("UnknownOperationException", $"Cloister does not serve the operation {(operation ?? target)} (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents{(store.IsWritable ? ", CreateLogGroup, CreateLogStream, PutLogEvents" : string.Empty)})."),
             };
         }
     }
@@ -171,7 +174,7 @@ internal sealed partial class LogsHandler(
         }
 
         Authorize(call, operation, StreamArn(name, stream));
-        return groups().FirstOrDefault(g => g.Name == name) ?? throw LogsException.NoSuchGroup();
+        return store.Groups.FirstOrDefault(g => g.Name == name) ?? throw LogsException.NoSuchGroup();
     }
 
     // An identifier is a name or an ARN arn:{partition}:logs:{region}:{account}:log-group:{name}[:*].

@@ -30,6 +30,12 @@ public sealed record LogsOptions
     public IReadOnlyList<LogGroupSource> Groups { get; init; } = [];
 
     /// <summary>
+    /// Where the groups, streams and events callers create are kept (CreateLogGroup, CreateLogStream, PutLogEvents);
+    /// unset: those operations are not served.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>
     /// The caller an access key id stands for (the sandbox's <c>CallerDirectory.Find</c>); null when the key is unknown
     /// (<c>UnrecognizedClientException</c>). Unset: no key is known.
     /// </summary>

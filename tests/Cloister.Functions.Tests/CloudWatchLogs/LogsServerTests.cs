@@ -33,6 +33,7 @@ public sealed class LogsServerTests : IAsyncLifetime
     private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     private LogsServer? _server;
+    private LogsOptions? _options;
 
     private Uri Url => _server!.Urls[0];
 
@@ -53,19 +54,21 @@ public sealed class LogsServerTests : IAsyncLifetime
         await File.WriteAllTextAsync(FunctionFile, string.Concat(lines.Select(l => l + "\n")));
         var access = Path.Combine(_home, "access.log");
         await File.WriteAllTextAsync(access, string.Create(CultureInfo.InvariantCulture, $$"""{"requestId":"q1","status":"200","requestTimeEpoch":"{{_now - 1000}}"}""") + "\n");
-        _server = await LogsServer.StartAsync(new LogsOptions
+        _options = new LogsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             Certificate = _certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
             Callers = Caller,
+            DataDirectory = Path.Combine(_home, "cloudwatch"),
             Groups =
             [
                 new LogGroupSource(FunctionGroup, 1_700_000_000_000, null, [new LogFileSource(FunctionFile, LogFileFormat.EventLines)]),
                 new LogGroupSource(AccessGroup, 1_700_000_000_000, null, [new LogFileSource(access, LogFileFormat.PlainLines, AccessStream)]),
                 new LogGroupSource(DeclaredGroup, 1_700_000_000_000, 7, []),
             ],
-        });
+        };
+        _server = await LogsServer.StartAsync(_options);
     }
 
     public async Task DisposeAsync()
@@ -254,13 +257,13 @@ public sealed class LogsServerTests : IAsyncLifetime
     [InlineData("DescribeLogGroups", """{"limit":51}""", "InvalidParameterException", "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")]
     [InlineData("DescribeLogStreams", """{"logGroupName":"/aws/lambda/orders","orderBy":"LastEventTime","logStreamNamePrefix":"2026"}""", "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")]
     [InlineData("DescribeLogStreams", "{}", "InvalidParameterException", "Either LogGroupName or LogGroupIdentifier must be specified.")]
-    [InlineData("PutRetentionPolicy", "{}", "UnknownOperationException", "Cloister does not serve the operation PutRetentionPolicy (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents).")]
+    [InlineData("PutRetentionPolicy", "{}", "UnknownOperationException", "Cloister does not serve the operation PutRetentionPolicy (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, CreateLogGroup, CreateLogStream, PutLogEvents).")]
     public async Task Post_BadCall_400WithCloudWatchLogsErrorTypeAndMessage(string operation, string input, string type, string message)
     {
         using var response = await PostAsync(operation, input, sign: true);
-        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        using var error = JsonDocument.Parse(text);
         Assert.Equal(type, error.RootElement.GetProperty("__type").GetString());
         Assert.Equal(message, error.RootElement.GetProperty("message").GetString());
     }
@@ -282,6 +285,88 @@ public sealed class LogsServerTests : IAsyncLifetime
         using var answer = await CallAsync("FilterLogEvents", $$"""{"logGroupIdentifier":"arn:aws:logs:{{Region}}:{{Account}}:log-group:{{FunctionGroup}}:*","filterPattern":"ERROR"}""");
 
         Assert.Equal(["ERROR disk full"], Messages(answer));
+    }
+
+    [Fact]
+    public async Task PutLogEvents_AwsCliIntoACreatedGroupAndStream_ReadBackAndKeptAcrossARestart()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var group = await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/worker");
+        var stream = await AwsAsync(ReaderKey, "create-log-stream", "--log-group-name", "/app/worker", "--log-stream-name", "host-1");
+        var put = await AwsAsync(ReaderKey, "put-log-events", "--log-group-name", "/app/worker", "--log-stream-name", "host-1", "--log-events",
+            string.Create(CultureInfo.InvariantCulture, $"timestamp={now - 10},message=first"), string.Create(CultureInfo.InvariantCulture, $"timestamp={now},message=second"));
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var read = await AwsAsync(ReaderKey, "get-log-events", "--log-group-name", "/app/worker", "--log-stream-name", "host-1", "--start-from-head");
+        var again = await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/worker");
+
+        Assert.True(group.ExitCode == 0, group.Error);
+        Assert.True(stream.ExitCode == 0, stream.Error);
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.True(read.ExitCode == 0, read.Error);
+        using var answer = JsonDocument.Parse(read.Output);
+        Assert.Equal(["first", "second"], Messages(answer));
+        Assert.Equal(254, again.ExitCode);
+        Assert.Contains("An error occurred (ResourceAlreadyExistsException) when calling the CreateLogGroup operation: The specified log group already exists", again.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DescribeLogStreams_CreatedStreamWithoutEvents_ListedWithItsCreationTimeOnly()
+    {
+        using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"empty"}""");
+
+        using var answer = await CallAsync("DescribeLogStreams", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+
+        var stream = Assert.Single(answer.RootElement.GetProperty("logStreams").EnumerateArray());
+        Assert.Equal("empty", stream.GetProperty("logStreamName").GetString());
+        Assert.True(stream.TryGetProperty("creationTime", out _));
+        Assert.False(stream.TryGetProperty("lastEventTimestamp", out _));
+    }
+
+    [Fact]
+    public async Task PutLogEvents_TooOldAndTooNewEvents_RejectedByIndexTheRestKept()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"mixed"}""");
+        var old = now - (long)TimeSpan.FromDays(15).TotalMilliseconds;
+        var ahead = now + (long)TimeSpan.FromHours(3).TotalMilliseconds;
+
+        // The batch must not span 24 hours: the old and the new events are tried in two batches.
+        using var first = await CallAsync("PutLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"mixed","logEvents":[{"timestamp":{{old}},"message":"old"}]}"""));
+        using var second = await CallAsync("PutLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"mixed","logEvents":[{"timestamp":{{now}},"message":"kept"},{"timestamp":{{ahead}},"message":"ahead"}]}"""));
+        using var read = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+
+        Assert.Equal(1, first.RootElement.GetProperty("rejectedLogEventsInfo").GetProperty("tooOldLogEventEndIndex").GetInt32());
+        Assert.Equal(1, second.RootElement.GetProperty("rejectedLogEventsInfo").GetProperty("tooNewLogEventStartIndex").GetInt32());
+        Assert.Equal(["kept"], Messages(read));
+    }
+
+    [Theory]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"nope","logEvents":[{"timestamp":1,"message":"m"}]}""", "ResourceNotFoundException", "The specified log stream does not exist.")]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"timestamp":2,"message":"b"},{"timestamp":1,"message":"a"}]}""", "InvalidParameterException", "Log events in a single PutLogEvents request must be in chronological order.")]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[]}""", "InvalidParameterException", "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to 10000 and greater than or equal to 1")]
+    [InlineData("""{"logGroupName":"/nowhere","logStreamName":"s","logEvents":[{"timestamp":1,"message":"m"}]}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    public async Task PutLogEvents_BadBatch_400AndNothingWritten(string input, string type, string message)
+    {
+        using var response = await PostAsync("PutLogEvents", input, sign: true);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var read = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(type, error.RootElement.GetProperty("__type").GetString());
+        Assert.Equal(message, error.RootElement.GetProperty("message").GetString());
+        Assert.Equal(6, read.RootElement.GetProperty("events").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task CreateLogGroup_CallerAllowedOnlyToRead_AccessDeniedAndNoGroup()
+    {
+        var aws = await AwsAsync(LambdaOnlyKey, "create-log-group", "--log-group-name", "/aws/lambda/new");
+        using var groups = await CallAsync("DescribeLogGroups", """{"logGroupNamePrefix":"/aws/lambda/new"}""");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("(AccessDeniedException) when calling the CreateLogGroup operation", aws.Error, StringComparison.Ordinal);
+        Assert.Equal(0, groups.RootElement.GetProperty("logGroups").GetArrayLength());
     }
 
     private static List<string?> Messages(JsonDocument answer) =>
@@ -320,7 +405,7 @@ public sealed class LogsServerTests : IAsyncLifetime
 
     private static CallerIdentity? Caller(string key) => key switch
     {
-        ReaderKey => TestCallers.RoleSession("Reader", """["logs:DescribeLogGroups","logs:DescribeLogStreams","logs:GetLogEvents","logs:FilterLogEvents"]"""),
+        ReaderKey => TestCallers.RoleSession("Reader", "\"logs:*\""),
         LambdaOnlyKey => TestCallers.RoleSessionWith("LambdaReader", $$"""[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"arn:aws:logs:{{Region}}:{{Account}}:log-group:/aws/lambda/*"}]"""),
         _ => null,
     };
