@@ -120,6 +120,59 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tail_AwsCliFollow_PrintsAnEventWrittenLaterOnceAndTheEarlierOnesOnce()
+    {
+        using var tail = new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }
+            .Start(ReaderKey, TestCallers.Secret, "logs", "tail", FunctionGroup, "--follow", "--endpoint-url", Url.ToString());
+        var printed = new StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            while (await tail.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lock (printed)
+                {
+                    printed.AppendLine(line);
+                }
+            }
+        });
+        try
+        {
+            await UntilPrintedAsync(printed, "REPORT RequestId: r2");
+            await File.AppendAllTextAsync(FunctionFile, Line(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), SecondStream, "written while followed") + "\n");
+            await UntilPrintedAsync(printed, "written while followed");
+        }
+        finally
+        {
+            tail.Kill(entireProcessTree: true);
+            await tail.WaitForExitAsync();
+            await reading;
+        }
+
+        var lines = printed.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(7, lines.Length);
+        Assert.Single(lines, l => l.Contains("START RequestId: r1", StringComparison.Ordinal));
+    }
+
+    private static async Task UntilPrintedAsync(StringBuilder printed, string text)
+    {
+        // aws logs tail --follow asks again every 5 seconds.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            lock (printed)
+            {
+                if (printed.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' not printed within 30 s; printed:\n{printed}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task FilterLogEvents_AwsCliFilterPattern_OnlyTheMatchingEvents()
     {
         var aws = await AwsAsync(ReaderKey, "filter-log-events", "--log-group-name", FunctionGroup, "--filter-pattern", "?ERROR ?saved");
