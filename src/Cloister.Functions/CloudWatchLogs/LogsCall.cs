@@ -4,8 +4,11 @@ using Cloister.Policy;
 
 namespace Cloister.Functions.CloudWatchLogs;
 
-/// <summary>One authenticated call: who made it, over what, and its JSON input with CloudWatch Logs' checks of each member.</summary>
-internal sealed record LogsCall(CallerIdentity Caller, bool IsHttps, JsonElement Input)
+/// <summary>
+/// One authenticated call: who made it (null on the stack host's own connection, which is not authorized), where from
+/// and through which endpoint, and its JSON input with CloudWatch Logs' checks of each member.
+/// </summary>
+internal sealed record LogsCall(CallerIdentity? Caller, ServiceConnection Connection, bool IsHttps, JsonElement Input)
 {
     public string? String(string name) => Member(name, JsonValueKind.String) is { } value ? value.GetString() : null;
 

@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Text.Json;
 using Cloister.Functions.Hosting;
 using Cloister.Model;
+using Cloister.Model.Network;
 using Cloister.Policy;
 using Cloister.Shared.Signing;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Cloister.Functions.CloudWatchLogs;
@@ -13,13 +15,13 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// <c>application/x-amz-json-1.1</c>) over the sandbox's log files: DescribeLogGroups, DescribeLogStreams,
 /// GetLogEvents and FilterLogEvents (what <c>aws logs tail</c>, <c>describe-log-groups</c>, <c>get-log-events</c> and
 /// <c>filter-log-events</c> call), and CreateLogGroup, CreateLogStream and PutLogEvents for code that writes its own logs. Every call is authenticated (SigV4 with the caller's secret, service <c>logs</c>) and
-/// then authorized against the caller's identity policies for <c>logs:{Operation}</c> on the log group's or stream's
-/// ARN, as the service authorization reference names them. Errors are CloudWatch Logs' (status 400,
+/// then authorized against the caller's identity policies (and the policy of the <c>logs</c> interface endpoint it came
+/// through) for <c>logs:{Operation}</c> on the log group's or stream's ARN, as the service authorization reference names them. Errors are CloudWatch Logs' (status 400,
 /// <c>{"__type","message"}</c>).
 /// </summary>
 internal sealed partial class LogsHandler(
     LogStore store,
-    Func<string, CallerIdentity?> callers,
+    LogsAccess access,
     AccountContext account,
     TimeProvider time)
 {
@@ -59,7 +61,12 @@ internal sealed partial class LogsHandler(
 
     private byte[] Answer(HttpRequest request, byte[] body)
     {
-        var caller = Authenticate(request, body);
+        var connection = access.Locate(
+            request.HttpContext.Features.Get<InterfaceEndpointListener>(),
+            request.HttpContext.Features.Get<IConnectionSocketFeature>()?.Socket,
+            request.HttpContext.Connection.RemoteIpAddress);
+        // The stack host's own connection is neither authenticated nor authorized, as by the other services.
+        var caller = connection.Origin is null ? null : Authenticate(request, body);
         var target = request.Headers["X-Amz-Target"].ToString();
         var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
         JsonDocument document;
@@ -80,7 +87,7 @@ internal sealed partial class LogsHandler(
                 throw new LogsException("SerializationException", "The request body is not a JSON object.");
             }
 
-            var call = new LogsCall(caller, request.IsHttps, input);
+            var call = new LogsCall(caller, connection, request.IsHttps, input);
             return operation switch
             {
                 "DescribeLogGroups" => DescribeLogGroups(call),
@@ -113,7 +120,7 @@ internal sealed partial class LogsHandler(
             throw new LogsException("InvalidSignatureException", "Credential should be scoped to correct service: 'logs'. ");
         }
 
-        if (callers(authorization.AccessKeyId) is not { } caller)
+        if (access.Callers(authorization.AccessKeyId) is not { } caller)
         {
             throw new LogsException("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
@@ -129,20 +136,27 @@ internal sealed partial class LogsHandler(
     /// <summary>Refuses the call unless the caller's identity policies allow <c>logs:{operation}</c> on <paramref name="resource"/>.</summary>
     private void Authorize(LogsCall call, string operation, string resource)
     {
+        if (call is not { Caller: { } caller, Connection.Origin: { } origin })
+        {
+            return;
+        }
+
         var action = "logs:" + operation;
         var context = new RequestContext
         {
             Action = action,
             Resource = resource,
-            Principal = call.Caller.Principal,
-            UserId = call.Caller.UserId,
+            Principal = caller.Principal,
+            UserId = caller.UserId,
             RequestTime = time.GetUtcNow(),
             SecureTransport = call.IsHttps,
+            RequestedRegion = account.Region,
         };
-        var decision = IamAccess.Evaluate(context, call.Caller, resourcePolicy: null, endpointPolicy: null);
+        context.SetOrigin(origin);
+        var decision = IamAccess.Evaluate(context, caller, resourcePolicy: null, call.Connection.EndpointPolicy, call.Connection.EndpointType);
         if (!decision.IsAllowed)
         {
-            throw new LogsException("AccessDeniedException", decision.DeniedMessage(call.Caller.Arn, action, resource));
+            throw new LogsException("AccessDeniedException", decision.DeniedMessage(caller.Arn, action, resource));
         }
     }
 

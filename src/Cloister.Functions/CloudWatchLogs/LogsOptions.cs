@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Cloister.Model;
 using Cloister.Model.Network;
-using Cloister.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Cloister.Functions.CloudWatchLogs;
@@ -36,10 +35,10 @@ public sealed record LogsOptions
     public string? DataDirectory { get; init; }
 
     /// <summary>
-    /// The caller an access key id stands for (the sandbox's <c>CallerDirectory.Find</c>); null when the key is unknown
-    /// (<c>UnrecognizedClientException</c>). Unset: no key is known.
+    /// Who the callers are, where their connections came from and the <c>logs</c> endpoints' policies (the sandbox's
+    /// <c>CallerDirectory.Find</c>, <c>Sandbox.OriginOf</c>). Unset: no key is known, so every signed call is refused.
     /// </summary>
-    public Func<string, CallerIdentity?> Callers { get; init; } = static _ => null;
+    public LogsAccess Access { get; init; } = new();
 
     /// <summary>Where the API logs; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

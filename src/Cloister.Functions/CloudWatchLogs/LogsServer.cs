@@ -30,7 +30,7 @@ public sealed class LogsServer : IAsyncDisposable
             throw new ArgumentException("CloudWatch Logs is served over HTTPS only: it needs a certificate.", nameof(options));
         }
 
-        var handler = new LogsHandler(new LogStore(options.Groups, options.DataDirectory), options.Callers, options.Account, options.TimeProvider);
+        var handler = new LogsHandler(new LogStore(options.Groups, options.DataDirectory), options.Access, options.Account, options.TimeProvider);
         var (application, urls) = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners),

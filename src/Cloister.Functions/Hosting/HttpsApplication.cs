@@ -59,7 +59,8 @@ internal static class HttpsApplication
 
     /// <summary>
     /// HTTPS with <paramref name="certificate"/> on <paramref name="endPoint"/> and <paramref name="socket"/> (either may be
-    /// null), and on every interface endpoint listener with its own certificate: where a regional service of the sandbox listens.
+    /// null), and on every interface endpoint listener with its own certificate, whose connections carry the listener as a
+    /// feature (<c>Features.Get&lt;InterfaceEndpointListener&gt;()</c>): where a regional service of the sandbox listens.
     /// </summary>
     public static void ListenRegional(KestrelServerOptions kestrel, IPEndPoint? endPoint, Socket? socket, X509Certificate2 certificate, IReadOnlyList<InterfaceEndpointListener> endpoints)
     {
@@ -75,7 +76,16 @@ internal static class HttpsApplication
 
         foreach (var endpoint in endpoints)
         {
-            kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen => Serve(listen, endpoint.Certificate));
+            kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
+            {
+                // Before TLS, so a request's HttpContext.Features has the listener it came through, whatever the handshake says.
+                listen.Use(next => connection =>
+                {
+                    connection.Features.Set(endpoint);
+                    return next(connection);
+                });
+                Serve(listen, endpoint.Certificate);
+            });
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class StackHost
     /// files the stack's modules write: each function's group (<c>/aws/lambda/NAME</c>, or its <c>LoggingConfig.LogGroup</c>),
     /// the group each stage's access log setting names, the group each Resolver query logging configuration names, and
     /// every <c>AWS::Logs::LogGroup</c> of the templates, listed even before anything writes to it. Callers are the
-    /// stack's credentials, judged by their identity policies; no endpoint policy is read yet. Groups, streams and events
+    /// stack's credentials, judged by their identity policies and by the policy of the <c>logs</c> endpoint they came through. Groups, streams and events
     /// callers create (CreateLogGroup, CreateLogStream, PutLogEvents) are kept under <c>{StatePaths.Logs}/cloudwatch</c>.
     /// </summary>
     private async Task StartLogsAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ public sealed partial class StackHost
                 Account = _model.Account,
                 Groups = groups,
                 DataDirectory = Path.Combine(_state.Logs, "cloudwatch"),
-                Callers = _callers!.Find,
+                Access = StackAccess<LogsAccess>(sandbox, "logs", "logs"),
                 LoggerFactory = _loggers,
             },
             cancellationToken).ConfigureAwait(false);

@@ -59,7 +59,7 @@ public sealed class LogsServerTests : IAsyncLifetime
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             Certificate = _certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
-            Callers = Caller,
+            Access = new LogsAccess { Callers = Caller },
             DataDirectory = Path.Combine(_home, "cloudwatch"),
             Groups =
             [
