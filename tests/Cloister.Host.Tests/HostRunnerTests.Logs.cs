@@ -62,4 +62,52 @@ public sealed partial class HostRunnerTests
         Assert.Matches(@"\S+ \d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]+ START RequestId: [0-9a-f-]+ Version: \$LATEST", tail.Output);
         Assert.Matches(@"\S+ \d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]+ REPORT RequestId: [0-9a-f-]+\s+Duration: ", tail.Output);
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_AwsLogsFromAPrivateSubnetThroughTheInterfaceEndpoint_TheDeclaredGroupAndTheEndpointPolicysRefusal()
+    {
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.29.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Private: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.29.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              EndpointSecurityGroup:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: HTTPS to CloudWatch Logs from the VPC
+                  VpcId: !Ref Vpc
+                  SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.29.0.0/16 }]
+              LogsEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties:
+                  VpcId: !Ref Vpc
+                  VpcEndpointType: Interface
+                  ServiceName: !Sub "com.amazonaws.${AWS::Region}.logs"
+                  PrivateDnsEnabled: true
+                  SubnetIds: [!Ref Private]
+                  SecurityGroupIds: [!Ref EndpointSecurityGroup]
+                  PolicyDocument: { Statement: [{ Effect: Allow, Principal: "*", Action: logs:DescribeLogGroups, Resource: "*" }] }
+              Audit: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: /cloister/private-audit } }
+              AppRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: read-logs, PolicyDocument: { Statement: [{ Effect: Allow, Action: "logs:*", Resource: "*" }] } }]
+              AppProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref AppRole] } }
+              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref AppProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+        Assert.DoesNotContain(events, e => e.State == "warning" && e.Message.Contains("LogsEndpoint", StringComparison.Ordinal));
+
+        var resolved = await CloisterAsync("exec", "--from", "App", "--", "getent", "hosts", "logs.eu-central-1.amazonaws.com");
+        var groups = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "logs", "describe-log-groups");
+        var filter = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "logs", "filter-log-events", "--log-group-name", "/cloister/private-audit");
+
+        Assert.True(resolved.ExitCode == 0, resolved.Error);
+        Assert.StartsWith("10.29.1.", resolved.Output, StringComparison.Ordinal);
+        Assert.True(groups.ExitCode == 0, groups.Error);
+        Assert.Contains("\"logGroupName\": \"/cloister/private-audit\"", groups.Output, StringComparison.Ordinal);
+        Assert.Equal(254, filter.ExitCode);
+        Assert.Contains("because no VPC endpoint policy allows the logs:FilterLogEvents action", filter.Error, StringComparison.Ordinal);
+    }
 }
