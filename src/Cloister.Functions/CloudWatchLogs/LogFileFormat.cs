@@ -11,8 +11,8 @@ public enum LogFileFormat
 
     /// <summary>
     /// Plain lines, one event each (API Gateway access logs in the stage's format): every line is in the file's one
-    /// stream (<see cref="LogFileSource.StreamName"/>) and, since the lines carry no time Cloister can trust, its time is the
-    /// file's last write.
+    /// stream (<see cref="LogFileSource.StreamName"/>); its time is the request's time the line carries
+    /// (<c>requestTimeEpoch</c> or <c>requestTime</c> of a JSON format, a bracketed <c>requestTime</c>), else the file's last write.
     /// </summary>
     PlainLines,
 

@@ -53,7 +53,11 @@ public sealed class LogsServerTests : IAsyncLifetime
         };
         await File.WriteAllTextAsync(FunctionFile, string.Concat(lines.Select(l => l + "\n")));
         var access = Path.Combine(_home, "access.log");
-        await File.WriteAllTextAsync(access, string.Create(CultureInfo.InvariantCulture, $$"""{"requestId":"q1","status":"200","requestTimeEpoch":"{{_now - 1000}}"}""") + "\n");
+        var clf = DateTimeOffset.FromUnixTimeMilliseconds(_now - 500).ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(access, string.Concat(
+            string.Create(CultureInfo.InvariantCulture, $$"""{"requestId":"q1","status":"200","requestTimeEpoch":"{{_now - 1000}}"}""") + "\n",
+            $$"""{"requestId":"q2","requestTime":"{{clf}}"}""" + "\n",
+            $"10.0.0.1 - - [{clf}] \"GET /claims HTTP/1.1\" 200 12 q3\n"));
         _options = new LogsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
@@ -238,13 +242,15 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FilterLogEvents_AccessLogGroup_EventAtTheLinesRequestTimeInTheStagesStream()
+    public async Task FilterLogEvents_AccessLogGroup_EventsAtTheLinesRequestTimesInTheStagesStream()
     {
         using var answer = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{AccessGroup}}"}""");
 
-        var logEvent = Assert.Single(answer.RootElement.GetProperty("events").EnumerateArray());
-        Assert.Equal(_now - 1000, logEvent.GetProperty("timestamp").GetInt64());
-        Assert.Equal(AccessStream, logEvent.GetProperty("logStreamName").GetString());
+        var events = answer.RootElement.GetProperty("events").EnumerateArray().ToList();
+        // requestTimeEpoch in milliseconds; requestTime (JSON or CLF's brackets) to the second.
+        var second = (_now - 500) / 1000 * 1000;
+        Assert.Equal([_now - 1000, second, second], events.Select(e => e.GetProperty("timestamp").GetInt64()));
+        Assert.All(events, e => Assert.Equal(AccessStream, e.GetProperty("logStreamName").GetString()));
     }
 
     [Fact]
