@@ -1,3 +1,4 @@
+using System.Text;
 
 namespace Cloister.Functions.CloudWatchLogs;
 
@@ -101,7 +102,8 @@ internal sealed partial class LogsHandler
             .Where(e => (start is null || e.Timestamp >= start) && (end is null || e.Timestamp <= end))
             .Where(e => pattern.Matches(e.Message))
             .ToList();
-        var (page, next) = Page(matching, token, limit);
+        // As CloudWatch Logs, a page holds at most 1 MB of events: tail and follow ask for the next with nextToken.
+        var (page, next) = Page(matching, token, limit, e => Encoding.UTF8.GetByteCount(e.Message) + EventOverheadBytes, MaxBatchBytes);
         return Json(writer =>
         {
             writer.WriteStartArray("events");

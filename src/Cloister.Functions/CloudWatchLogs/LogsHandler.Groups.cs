@@ -125,10 +125,27 @@ internal sealed partial class LogsHandler
     /// One page of <paramref name="items"/> from the position <paramref name="token"/> names (the first when null), and
     /// the token of the next page (null at the end). Tokens are positions in the list as it is when asked again.
     /// </summary>
-    private static (List<T> Page, string? Next) Page<T>(List<T> items, string? token, int limit)
+    /// <param name="items">The whole list.</param>
+    /// <param name="token">The position to start from.</param>
+    /// <param name="limit">The most items of a page.</param>
+    /// <param name="size">What an item weighs against <paramref name="maxSize"/>, which a page (of one item at least) stays within.</param>
+    /// <param name="maxSize">The most a page may weigh.</param>
+    private static (List<T> Page, string? Next) Page<T>(List<T> items, string? token, int limit, Func<T, long>? size = null, long maxSize = long.MaxValue)
     {
         var start = token is null ? 0 : Position(token, "p/") ?? throw LogsException.InvalidToken();
-        var page = items.Skip(start).Take(limit).ToList();
+        var page = new List<T>();
+        var weight = 0L;
+        foreach (var item in items.Skip(start).Take(limit))
+        {
+            weight += size?.Invoke(item) ?? 0;
+            if (page.Count > 0 && weight > maxSize)
+            {
+                break;
+            }
+
+            page.Add(item);
+        }
+
         var end = start + page.Count;
         return (page, end < items.Count ? Token("p/", end) : null);
     }
