@@ -173,7 +173,7 @@ internal sealed class FilterPattern
 
             if (!Quoted && double.TryParse(Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var wanted))
             {
-                return value.ValueKind == JsonValueKind.Number && Compare(value.GetDouble().CompareTo(wanted));
+                return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && Compare(number.CompareTo(wanted));
             }
 
             if (Operator is not ("=" or "!="))

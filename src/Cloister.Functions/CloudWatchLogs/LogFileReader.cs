@@ -126,7 +126,7 @@ internal static class LogFileReader
 
             if (file.Format == LogFileFormat.EventLines)
             {
-                return root.TryGetProperty("timestamp", out var time) && time.TryGetInt64(out var timestamp)
+                return root.TryGetProperty("timestamp", out var time) && time.ValueKind == JsonValueKind.Number && time.TryGetInt64(out var timestamp)
                     && root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
                     ? new LogEvent(timestamp, root.TryGetProperty("logStreamName", out var s) ? s.GetString() ?? string.Empty : string.Empty, message.GetString()!, id)
                     : null;

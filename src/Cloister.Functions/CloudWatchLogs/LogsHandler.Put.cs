@@ -113,7 +113,7 @@ internal sealed partial class LogsHandler
         foreach (var item in given.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object
-                || !item.TryGetProperty("timestamp", out var timestamp) || !timestamp.TryGetInt64(out var at)
+                || !item.TryGetProperty("timestamp", out var timestamp) || timestamp.ValueKind != JsonValueKind.Number || !timestamp.TryGetInt64(out var at)
                 || !item.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String || message.GetString() is not { Length: > 0 } text)
             {
                 throw LogsException.InvalidParameter("Each log event needs a timestamp and a message of at least one character.");

@@ -344,6 +344,34 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_RandomAndMutatedInputs_AlwaysAnAnswerNeverAServerError()
+    {
+        var random = new Random(5);
+        var seeds = new[]
+        {
+            ("FilterLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}","logStreamNames":["a"],"startTime":1,"endTime":99999999999999,"filterPattern":"{ $.a = 1 }","limit":5,"nextToken":"p/00000000000000000001"}"""),
+            ("GetLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}","startFromHead":true,"limit":2,"nextToken":"b/00000000000000000002"}"""),
+            ("DescribeLogStreams", $$"""{"logGroupIdentifier":"arn:aws:logs:{{Region}}:{{Account}}:log-group:{{FunctionGroup}}:*","orderBy":"LastEventTime","descending":true}"""),
+            ("PutLogEvents", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"fuzz","logEvents":[{"timestamp":1,"message":"m"}]}"""),
+        };
+        const string Alphabet = "{}[]\":,0129-.tfn \\/$*ab";
+        using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"fuzz"}""");
+        for (var i = 0; i < 300; i++)
+        {
+            var (operation, seed) = seeds[i % seeds.Length];
+            var chars = seed.ToCharArray();
+            for (var m = 0; m < 1 + (i % 4); m++)
+            {
+                chars[random.Next(chars.Length)] = Alphabet[random.Next(Alphabet.Length)];
+            }
+
+            using var response = await PostAsync(operation, new string(chars), sign: true);
+
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{operation} {new string(chars)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Fact]
     public async Task Post_Unsigned_400MissingAuthenticationToken()
     {
         using var response = await PostAsync("DescribeLogGroups", "{}", sign: false);
@@ -421,6 +449,7 @@ public sealed class LogsServerTests : IAsyncLifetime
     [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"timestamp":2,"message":"b"},{"timestamp":1,"message":"a"}]}""", "InvalidParameterException", "Log events in a single PutLogEvents request must be in chronological order.")]
     [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[]}""", "InvalidParameterException", "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to 10000 and greater than or equal to 1")]
     [InlineData("""{"logGroupName":"/nowhere","logStreamName":"s","logEvents":[{"timestamp":1,"message":"m"}]}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"timestamp":"1","message":"m"}]}""", "InvalidParameterException", "Each log event needs a timestamp and a message of at least one character.")]
     public async Task PutLogEvents_BadBatch_400AndNothingWritten(string input, string type, string message)
     {
         using var response = await PostAsync("PutLogEvents", input, sign: true);
