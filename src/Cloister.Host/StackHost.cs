@@ -138,6 +138,7 @@ public sealed partial class StackHost : IAsyncDisposable
         await StartFunctionsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartInvokeApiAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartStsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        await StartLogsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
         ReportFailedBoots();

@@ -1,6 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Cloister.Model.Network;
 using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,6 +55,62 @@ internal static class HttpsApplication
         {
             listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 });
         }
+    }
+
+    /// <summary>
+    /// HTTPS with <paramref name="certificate"/> on <paramref name="endPoint"/> and <paramref name="socket"/> (either may be
+    /// null), and on every interface endpoint listener with its own certificate, whose connections carry the listener as a
+    /// feature (<c>Features.Get&lt;InterfaceEndpointListener&gt;()</c>): where a regional service of the sandbox listens.
+    /// </summary>
+    public static void ListenRegional(KestrelServerOptions kestrel, IPEndPoint? endPoint, Socket? socket, X509Certificate2 certificate, IReadOnlyList<InterfaceEndpointListener> endpoints)
+    {
+        if (endPoint is not null)
+        {
+            kestrel.Listen(endPoint, listen => Serve(listen, certificate));
+        }
+
+        if (socket is not null)
+        {
+            kestrel.ListenHandle((ulong)socket.Handle, listen => Serve(listen, certificate));
+        }
+
+        foreach (var endpoint in endpoints)
+        {
+            kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
+            {
+                // Before TLS, so a request's HttpContext.Features has the listener it came through, whatever the handshake says.
+                listen.Use(next => connection =>
+                {
+                    connection.Features.Set(endpoint);
+                    return next(connection);
+                });
+                Serve(listen, endpoint.Certificate);
+            });
+        }
+    }
+
+    /// <summary>The request's body, or null when it is longer than <paramref name="maxBytes"/> (the rest is then not read).</summary>
+    public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>Null when <paramref name="request"/> (with <paramref name="body"/>) is signed with <paramref name="secret"/> as SigV4 says, else why not.</summary>

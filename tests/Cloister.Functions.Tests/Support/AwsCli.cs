@@ -19,6 +19,13 @@ internal sealed record AwsCli(string Home, string Region)
     /// <summary><c>aws {arguments}</c> signed with <paramref name="keyId"/> and <paramref name="secret"/>: its exit code, output and error.</summary>
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(string keyId, string secret, params string[] arguments)
     {
+        using var process = Start(keyId, secret, arguments);
+        return await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(60), "aws " + string.Join(' ', arguments.Take(2)));
+    }
+
+    /// <summary>Starts <c>aws {arguments}</c> (output and error redirected) for a command that does not end by itself, such as <c>aws logs tail --follow</c>.</summary>
+    public Process Start(string keyId, string secret, params string[] arguments)
+    {
         var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
@@ -39,7 +46,6 @@ internal sealed record AwsCli(string Home, string Region)
             start.Environment["AWS_CA_BUNDLE"] = CaBundle;
         }
 
-        using var process = Process.Start(start)!;
-        return await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(60), "aws " + string.Join(' ', arguments.Take(2)));
+        return Process.Start(start)!;
     }
 }

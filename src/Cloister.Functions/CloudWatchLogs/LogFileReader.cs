@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Cloister.Functions.CloudWatchLogs;
+
+/// <summary>
+/// Reads a log group's events from its files, as they are when asked: each call reads the files again, so what was
+/// written since is seen (a sandbox's logs are small; nothing is indexed). A last line without its newline is still
+/// being written and is left for the next read; a line that is not what its format says is skipped.
+/// </summary>
+internal static class LogFileReader
+{
+    /// <summary>Every event of <paramref name="group"/>, oldest first (ties in file and line order).</summary>
+    public static List<LogEvent> Read(LogGroupSource group)
+    {
+        var events = new List<LogEvent>();
+        for (var index = 0; index < group.Files.Length; index++)
+        {
+            ReadFile(group.Files[index], index, events);
+        }
+
+        // A stable sort: events of one time stay in the order they were written.
+        return [.. events.OrderBy(e => e.Timestamp)];
+    }
+
+    private static void ReadFile(LogFileSource file, int fileIndex, List<LogEvent> events)
+    {
+        string text;
+        DateTimeOffset written;
+        try
+        {
+            using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            text = reader.ReadToEnd();
+            written = File.GetLastWriteTimeUtc(file.Path);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return;
+        }
+
+        var complete = text.LastIndexOf('\n');
+        var line = 0;
+        foreach (var raw in text.AsSpan(0, complete + 1).EnumerateLines())
+        {
+            line++;
+            if (raw.IsEmpty)
+            {
+                continue;
+            }
+
+            var id = string.Create(CultureInfo.InvariantCulture, $"{fileIndex:D4}{line:D16}");
+            if (Parse(file, raw.ToString(), written, id) is { } parsed)
+            {
+                events.Add(parsed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The request's time an access log line carries, close to when API Gateway would have delivered it: a JSON format's
+    /// <c>requestTimeEpoch</c> (<c>$context.requestTimeEpoch</c>, milliseconds) or <c>requestTime</c>
+    /// (<c>$context.requestTime</c>, <c>dd/MMM/yyyy:HH:mm:ss +0000</c>), else the first such time in brackets (the
+    /// Common Log Format's <c>[$context.requestTime]</c>); null when it has none.
+    /// </summary>
+    private static long? RequestTime(string line)
+    {
+        if (line.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
+                {
+                    if (root.TryGetProperty("requestTimeEpoch", out var epoch))
+                    {
+                        if (epoch.ValueKind == JsonValueKind.Number && epoch.TryGetInt64(out var number))
+                        {
+                            return number;
+                        }
+
+                        if (epoch.ValueKind == JsonValueKind.String && long.TryParse(epoch.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text))
+                        {
+                            return text;
+                        }
+                    }
+
+                    if (root.TryGetProperty("requestTime", out var time) && time.ValueKind == JsonValueKind.String && ClfTime(time.GetString()!) is { } at)
+                    {
+                        return at;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        var open = line.IndexOf('[', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : line.IndexOf(']', open);
+        return close > open ? ClfTime(line[(open + 1)..close]) : null;
+    }
+
+    private static long? ClfTime(string text) =>
+        DateTimeOffset.TryParseExact(text, "dd/MMM/yyyy:HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? at.ToUnixTimeMilliseconds()
+            : null;
+
+    private static LogEvent? Parse(LogFileSource file, string line, DateTimeOffset written, string id)
+    {
+        if (file.Format == LogFileFormat.PlainLines)
+        {
+            return new LogEvent(RequestTime(line) ?? written.ToUnixTimeMilliseconds(), file.StreamName ?? string.Empty, line, id);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            if (file.Format == LogFileFormat.EventLines)
+            {
+                return root.TryGetProperty("timestamp", out var time) && time.ValueKind == JsonValueKind.Number && time.TryGetInt64(out var timestamp)
+                    && root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+                    ? new LogEvent(timestamp, root.TryGetProperty("logStreamName", out var s) ? s.GetString() ?? string.Empty : string.Empty, message.GetString()!, id)
+                    : null;
+            }
+
+            var queried = root.TryGetProperty("query_timestamp", out var q) && q.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(q.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                ? at
+                : written;
+            var vpc = root.TryGetProperty("vpc_id", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
+            return new LogEvent(queried.ToUnixTimeMilliseconds(), vpc, line, id);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json;
+using Cloister.Policy;
+
+namespace Cloister.Functions.CloudWatchLogs;
+
+/// <summary>
+/// One authenticated call: who made it (null on the stack host's own connection, which is not authorized), where from
+/// and through which endpoint, and its JSON input with CloudWatch Logs' checks of each member.
+/// </summary>
+internal sealed record LogsCall(CallerIdentity? Caller, ServiceConnection Connection, bool IsHttps, JsonElement Input)
+{
+    public string? String(string name) => Member(name, JsonValueKind.String) is { } value ? value.GetString() : null;
+
+    public bool? Bool(string name) => Member(name, JsonValueKind.True) is { } value ? value.GetBoolean() : null;
+
+    public long? Long(string name, long minimum = 0, long maximum = long.MaxValue)
+    {
+        if (Member(name, JsonValueKind.Number) is not { } value)
+        {
+            return null;
+        }
+
+        if (!value.TryGetInt64(out var number))
+        {
+            throw new LogsException("SerializationException", $"{name} is not an integer.");
+        }
+
+        if (number < minimum || number > maximum)
+        {
+            var bound = number < minimum
+                ? string.Create(CultureInfo.InvariantCulture, $"greater than or equal to {minimum}")
+                : string.Create(CultureInfo.InvariantCulture, $"less than or equal to {maximum}");
+            throw LogsException.InvalidParameter(string.Create(CultureInfo.InvariantCulture, $"1 validation error detected: Value '{number}' at '{name}' failed to satisfy constraint: Member must have value {bound}"));
+        }
+
+        return number;
+    }
+
+    public List<string>? Strings(string name)
+    {
+        if (Member(name, JsonValueKind.Array) is not { } value)
+        {
+            return null;
+        }
+
+        return [.. value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String
+            ? item.GetString()!
+            : throw new LogsException("SerializationException", $"{name} must be a list of strings."))];
+    }
+
+    private JsonElement? Member(string name, JsonValueKind kind)
+    {
+        if (!Input.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == kind || (kind == JsonValueKind.True && value.ValueKind == JsonValueKind.False)
+            ? value
+            : throw new LogsException("SerializationException", $"{name} has the wrong type.");
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text;
+
+namespace Cloister.Functions.CloudWatchLogs;
+
+/// <summary>
+/// GetLogEvents (one stream, forward and backward tokens <c>f/N</c>, <c>b/N</c>: positions among the stream's events in
+/// the asked time range) and FilterLogEvents (the group's streams interleaved by time, a filter pattern, a
+/// <c>nextToken</c> while more events match). A token that has reached the end is given back unchanged, which is how
+/// the AWS CLI knows to stop paging.
+/// </summary>
+internal sealed partial class LogsHandler
+{
+    private const int MaxEvents = 10_000;
+
+    private byte[] GetLogEvents(LogsCall call)
+    {
+        var streamName = call.String("logStreamName");
+        if (string.IsNullOrEmpty(streamName))
+        {
+            throw LogsException.InvalidParameter("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null");
+        }
+
+        var start = call.Long("startTime");
+        var end = call.Long("endTime");
+        var limit = (int)(call.Long("limit", 1, MaxEvents) ?? MaxEvents);
+        var fromHead = call.Bool("startFromHead") ?? false;
+        var token = call.String("nextToken");
+        var group = Group(call, "GetLogEvents", streamName);
+        var all = LogFileReader.Read(group);
+        if (!all.Exists(e => e.StreamName == streamName) && !store.CreatedStreams(group.Name).ContainsKey(streamName))
+        {
+            throw LogsException.NoSuchStream();
+        }
+
+        // endTime is exclusive here ("equal to or later than this time are not included").
+        var events = all.Where(e => e.StreamName == streamName && (start is null || e.Timestamp >= start) && (end is null || e.Timestamp < end)).ToList();
+        int from;
+        int to;
+        if (token is null)
+        {
+            (from, to) = fromHead ? (0, Math.Min(limit, events.Count)) : (Math.Max(0, events.Count - limit), events.Count);
+        }
+        else if (Position(token, "f/") is { } forward)
+        {
+            from = Math.Min(forward, events.Count);
+            to = Math.Min(from + limit, events.Count);
+        }
+        else if (Position(token, "b/") is { } backward)
+        {
+            to = Math.Min(backward, events.Count);
+            from = Math.Max(0, to - limit);
+        }
+        else
+        {
+            throw LogsException.InvalidToken();
+        }
+
+        return Json(writer =>
+        {
+            writer.WriteStartArray("events");
+            foreach (var logEvent in events.Skip(from).Take(to - from))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("timestamp", logEvent.Timestamp);
+                writer.WriteString("message", logEvent.Message);
+                writer.WriteNumber("ingestionTime", logEvent.Timestamp);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("nextForwardToken", Token("f/", to));
+            writer.WriteString("nextBackwardToken", Token("b/", from));
+        });
+    }
+
+    private byte[] FilterLogEvents(LogsCall call)
+    {
+        var streamNames = call.Strings("logStreamNames");
+        var prefix = call.String("logStreamNamePrefix");
+        var start = call.Long("startTime");
+        var end = call.Long("endTime");
+        var limit = (int)(call.Long("limit", 1, MaxEvents) ?? MaxEvents);
+        var token = call.String("nextToken");
+        if (streamNames is not null && prefix is not null)
+        {
+            throw LogsException.InvalidParameter("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
+        }
+
+        if (streamNames is { Count: 0 or > 100 })
+        {
+            throw LogsException.InvalidParameter("1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length between 1 and 100");
+        }
+
+        var pattern = FilterPattern.TryParse(call.String("filterPattern"))
+            ?? throw LogsException.InvalidParameter("Invalid character(s) in term '" + call.String("filterPattern") + "'");
+        var group = Group(call, "FilterLogEvents");
+        var wanted = streamNames?.ToHashSet(StringComparer.Ordinal);
+        // endTime is inclusive here ("a timestamp later than this time are not returned").
+        var matching = LogFileReader.Read(group)
+            .Where(e => wanted is null || wanted.Contains(e.StreamName))
+            .Where(e => prefix is null || e.StreamName.StartsWith(prefix, StringComparison.Ordinal))
+            .Where(e => (start is null || e.Timestamp >= start) && (end is null || e.Timestamp <= end))
+            .Where(e => pattern.Matches(e.Message))
+            .ToList();
+        // As CloudWatch Logs, a page holds at most 1 MB of events: tail and follow ask for the next with nextToken.
+        var (page, next) = Page(matching, token, limit, e => Encoding.UTF8.GetByteCount(e.Message) + EventOverheadBytes, MaxBatchBytes);
+        return Json(writer =>
+        {
+            writer.WriteStartArray("events");
+            foreach (var logEvent in page)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("logStreamName", logEvent.StreamName);
+                writer.WriteNumber("timestamp", logEvent.Timestamp);
+                writer.WriteString("message", logEvent.Message);
+                writer.WriteNumber("ingestionTime", logEvent.Timestamp);
+                writer.WriteString("eventId", logEvent.EventId);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("searchedLogStreams");
+            writer.WriteEndArray();
+            WriteToken(writer, "nextToken", next);
+        });
+    }
+}

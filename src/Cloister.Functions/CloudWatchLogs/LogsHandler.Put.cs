@@ -1,0 +1,146 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Cloister.Functions.CloudWatchLogs;
+
+/// <summary>
+/// CreateLogGroup, CreateLogStream and PutLogEvents, for code that writes its own logs (the CloudWatch agent, an SDK's
+/// log handler). PutLogEvents checks what CloudWatch Logs checks (a stream that exists, events in time order, a batch
+/// within 10,000 events, 1,048,576 bytes and 24 hours) and answers only once the events are on the disk; events more
+/// than 14 days old or more than 2 hours ahead are rejected as CloudWatch Logs rejects them (<c>rejectedLogEventsInfo</c>),
+/// the rest kept. Sequence tokens are neither required nor checked, as CloudWatch Logs has ignored them since 2023.
+/// </summary>
+internal sealed partial class LogsHandler
+{
+    private const int MaxBatchBytes = 1_048_576;
+    private const int EventOverheadBytes = 26;
+    private static readonly TimeSpan MaxAge = TimeSpan.FromDays(14);
+    private static readonly TimeSpan MaxAhead = TimeSpan.FromHours(2);
+
+    private byte[] CreateLogGroup(LogsCall call)
+    {
+        var name = call.String("logGroupName") ?? string.Empty;
+        if (name.Length is 0 or > 512 || !GroupNamePattern().IsMatch(name))
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value '{name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+        }
+
+        Authorize(call, "CreateLogGroup", StreamArn(name, string.Empty));
+        if (!store.CreateGroup(name, time.GetUtcNow().ToUnixTimeMilliseconds()))
+        {
+            throw new LogsException("ResourceAlreadyExistsException", "The specified log group already exists");
+        }
+
+        return "{}"u8.ToArray();
+    }
+
+    private byte[] CreateLogStream(LogsCall call)
+    {
+        var stream = StreamName(call);
+        var group = Group(call, "CreateLogStream", stream);
+        var written = LogFileReader.Read(group).Select(e => e.StreamName).Distinct(StringComparer.Ordinal);
+        if (!store.CreateStream(group.Name, stream, time.GetUtcNow().ToUnixTimeMilliseconds(), written))
+        {
+            throw new LogsException("ResourceAlreadyExistsException", "The specified log stream already exists");
+        }
+
+        return "{}"u8.ToArray();
+    }
+
+    private byte[] PutLogEvents(LogsCall call)
+    {
+        var stream = StreamName(call);
+        var events = LogEvents(call);
+        var group = Group(call, "PutLogEvents", stream);
+        if (!store.CreatedStreams(group.Name).ContainsKey(stream) && !LogFileReader.Read(group).Exists(e => e.StreamName == stream))
+        {
+            throw LogsException.NoSuchStream();
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var oldest = now - (long)MaxAge.TotalMilliseconds;
+        var newest = now + (long)MaxAhead.TotalMilliseconds;
+        // Events are in time order: the too old ones lead, the too new ones trail.
+        var tooOldEnd = events.FindIndex(e => e.Timestamp >= oldest) is var firstKept and >= 0 ? firstKept : events.Count;
+        var tooNewStart = events.FindIndex(e => e.Timestamp > newest) is var firstAhead and >= 0 ? firstAhead : events.Count;
+        var kept = events.Skip(tooOldEnd).Take(Math.Max(0, tooNewStart - tooOldEnd)).ToList();
+        if (kept.Count > 0)
+        {
+            store.Append(group.Name, stream, kept);
+        }
+
+        return Json(writer =>
+        {
+            if (tooOldEnd > 0 || tooNewStart < events.Count)
+            {
+                writer.WriteStartObject("rejectedLogEventsInfo");
+                if (tooOldEnd > 0)
+                {
+                    writer.WriteNumber("tooOldLogEventEndIndex", tooOldEnd);
+                }
+
+                if (tooNewStart < events.Count)
+                {
+                    writer.WriteNumber("tooNewLogEventStartIndex", tooNewStart);
+                }
+
+                writer.WriteEndObject();
+            }
+        });
+    }
+
+    private static string StreamName(LogsCall call)
+    {
+        var stream = call.String("logStreamName") ?? string.Empty;
+        if (stream.Length is 0 or > 512 || stream.Contains(':', StringComparison.Ordinal) || stream.Contains('*', StringComparison.Ordinal))
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value '{stream}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*");
+        }
+
+        return stream;
+    }
+
+    private static List<(long Timestamp, string Message)> LogEvents(LogsCall call)
+    {
+        if (!call.Input.TryGetProperty("logEvents", out var given) || given.ValueKind != JsonValueKind.Array || given.GetArrayLength() is 0 or > MaxEvents)
+        {
+            throw LogsException.InvalidParameter("1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to 10000 and greater than or equal to 1");
+        }
+
+        var events = new List<(long Timestamp, string Message)>(given.GetArrayLength());
+        var bytes = 0L;
+        foreach (var item in given.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("timestamp", out var timestamp) || timestamp.ValueKind != JsonValueKind.Number || !timestamp.TryGetInt64(out var at)
+                || !item.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String || message.GetString() is not { Length: > 0 } text)
+            {
+                throw LogsException.InvalidParameter("Each log event needs a timestamp and a message of at least one character.");
+            }
+
+            if (events.Count > 0 && at < events[^1].Timestamp)
+            {
+                throw LogsException.InvalidParameter("Log events in a single PutLogEvents request must be in chronological order.");
+            }
+
+            bytes += Encoding.UTF8.GetByteCount(text) + EventOverheadBytes;
+            events.Add((at, text));
+        }
+
+        if (bytes > MaxBatchBytes)
+        {
+            throw LogsException.InvalidParameter($"Upload too large: {bytes} bytes exceeds limit of {MaxBatchBytes}");
+        }
+
+        if (events[^1].Timestamp - events[0].Timestamp > (long)TimeSpan.FromDays(1).TotalMilliseconds)
+        {
+            throw LogsException.InvalidParameter("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
+        }
+
+        return events;
+    }
+
+    [GeneratedRegex(@"^[\.\-_/#A-Za-z0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex GroupNamePattern();
+}

@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Text.Json;
+using Cloister.Functions.Hosting;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Policy;
+using Cloister.Shared.Signing;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace Cloister.Functions.CloudWatchLogs;
+
+/// <summary>
+/// CloudWatch Logs' JSON 1.1 API (<c>POST /</c>, <c>X-Amz-Target: Logs_20140328.{Operation}</c>,
+/// <c>application/x-amz-json-1.1</c>) over the sandbox's log files: DescribeLogGroups, DescribeLogStreams,
+/// GetLogEvents and FilterLogEvents (what <c>aws logs tail</c>, <c>describe-log-groups</c>, <c>get-log-events</c> and
+/// <c>filter-log-events</c> call), and CreateLogGroup, CreateLogStream and PutLogEvents for code that writes its own logs. Every call is authenticated (SigV4 with the caller's secret, service <c>logs</c>) and
+/// then authorized against the caller's identity policies (and the policy of the <c>logs</c> interface endpoint it came
+/// through) for <c>logs:{Operation}</c> on the log group's or stream's ARN, as the service authorization reference names them. Errors are CloudWatch Logs' (status 400,
+/// <c>{"__type","message"}</c>).
+/// </summary>
+internal sealed partial class LogsHandler(
+    LogStore store,
+    LogsAccess access,
+    AccountContext account,
+    TimeProvider time)
+{
+    /// <summary>The prefix of every operation's <c>X-Amz-Target</c>.</summary>
+    public const string TargetPrefix = "Logs_20140328.";
+
+    // PutLogEvents' batch is at most 1,048,576 bytes of events; a request larger than twice that is not read.
+    private const int MaxBodyBytes = 2 * 1024 * 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var response = context.Response;
+        response.Headers["x-amzn-RequestId"] = requestId;
+        response.ContentType = "application/x-amz-json-1.1";
+        var body = await HttpsApplication.ReadBodyAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        byte[] answer;
+        try
+        {
+            answer = body is null
+                ? throw LogsException.InvalidParameter("Request body too large.")
+                : Answer(context.Request, body);
+            response.StatusCode = 200;
+        }
+        catch (LogsException refused)
+        {
+            response.StatusCode = 400;
+            answer = Json(writer =>
+            {
+                writer.WriteString("__type", refused.Type);
+                writer.WriteString("message", refused.Message);
+            });
+        }
+
+        await response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private byte[] Answer(HttpRequest request, byte[] body)
+    {
+        var connection = access.Locate(
+            request.HttpContext.Features.Get<InterfaceEndpointListener>(),
+            request.HttpContext.Features.Get<IConnectionSocketFeature>()?.Socket,
+            request.HttpContext.Connection.RemoteIpAddress);
+        // The stack host's own connection is neither authenticated nor authorized, as by the other services.
+        var caller = connection.Origin is null ? null : Authenticate(request, body);
+        var target = request.Headers["X-Amz-Target"].ToString();
+        var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException)
+        {
+            throw new LogsException("SerializationException", "The request body is not valid JSON.");
+        }
+
+        using (document)
+        {
+            var input = document.RootElement;
+            if (input.ValueKind != JsonValueKind.Object)
+            {
+                throw new LogsException("SerializationException", "The request body is not a JSON object.");
+            }
+
+            var call = new LogsCall(caller, connection, request.IsHttps, input);
+            return operation switch
+            {
+                "DescribeLogGroups" => DescribeLogGroups(call),
+                "DescribeLogStreams" => DescribeLogStreams(call),
+                "GetLogEvents" => GetLogEvents(call),
+                "FilterLogEvents" => FilterLogEvents(call),
+                "CreateLogGroup" when store.IsWritable => CreateLogGroup(call),
+                "CreateLogStream" when store.IsWritable => CreateLogStream(call),
+                "PutLogEvents" when store.IsWritable => PutLogEvents(call),
+                _ => throw new LogsException("UnknownOperationException", $"Cloister does not serve the operation {(operation ?? target)} (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents{(store.IsWritable ? ", CreateLogGroup, CreateLogStream, PutLogEvents" : string.Empty)})."),
+            };
+        }
+    }
+
+    private CallerIdentity Authenticate(HttpRequest request, byte[] body)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            throw new LogsException("MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+
+        if (SigV4Authorization.TryParse(header, out var problem) is not { } authorization)
+        {
+            throw new LogsException("IncompleteSignatureException", problem!);
+        }
+
+        if (authorization.Service != "logs")
+        {
+            throw new LogsException("InvalidSignatureException", "Credential should be scoped to correct service: 'logs'. ");
+        }
+
+        if (access.Callers(authorization.AccessKeyId) is not { } caller)
+        {
+            throw new LogsException("UnrecognizedClientException", "The security token included in the request is invalid.");
+        }
+
+        if (caller.SecretAccessKey is { } secret && HttpsApplication.Verify(request, body, authorization, secret, time.GetUtcNow()) is { } failure)
+        {
+            throw new LogsException(failure.Incomplete ? "IncompleteSignatureException" : "InvalidSignatureException", failure.Message);
+        }
+
+        return caller;
+    }
+
+    /// <summary>Refuses the call unless the caller's identity policies allow <c>logs:{operation}</c> on <paramref name="resource"/>.</summary>
+    private void Authorize(LogsCall call, string operation, string resource)
+    {
+        if (call is not { Caller: { } caller, Connection.Origin: { } origin })
+        {
+            return;
+        }
+
+        var action = "logs:" + operation;
+        var context = new RequestContext
+        {
+            Action = action,
+            Resource = resource,
+            Principal = caller.Principal,
+            UserId = caller.UserId,
+            RequestTime = time.GetUtcNow(),
+            SecureTransport = call.IsHttps,
+            RequestedRegion = account.Region,
+        };
+        context.SetOrigin(origin);
+        var decision = IamAccess.Evaluate(context, caller, resourcePolicy: null, call.Connection.EndpointPolicy, call.Connection.EndpointType);
+        if (!decision.IsAllowed)
+        {
+            throw new LogsException("AccessDeniedException", decision.DeniedMessage(caller.Arn, action, resource));
+        }
+    }
+
+    /// <summary>
+    /// The ARN a call on a log group's streams is authorized against (<c>log-group:NAME:log-stream:STREAM</c>; an empty
+    /// stream for calls on the whole group, an empty group for DescribeLogGroups), as AWS names it in its denials;
+    /// <c>log-group:NAME:*</c> in a policy covers all of them.
+    /// </summary>
+    private string StreamArn(string group, string stream) =>
+        $"arn:{account.Partition}:logs:{account.Region}:{account.AccountId}:log-group:{group}:log-stream:{stream}";
+
+    /// <summary>A log group's ARN as DescribeLogGroups' <c>arn</c> gives it, with the <c>:*</c> policies use.</summary>
+    private string GroupArn(string group) => $"arn:{account.Partition}:logs:{account.Region}:{account.AccountId}:log-group:{group}:*";
+
+    /// <summary>The group a call names by <c>logGroupName</c> or <c>logGroupIdentifier</c> (its name or ARN), authorized first.</summary>
+    private LogGroupSource Group(LogsCall call, string operation, string stream = "")
+    {
+        var name = call.String("logGroupName");
+        var identifier = call.String("logGroupIdentifier");
+        if (name is not null && identifier is not null)
+        {
+            throw LogsException.InvalidParameter("LogGroupName and LogGroupIdentifier are mutually exclusive parameters.");
+        }
+
+        name ??= identifier is null ? null : NameOf(identifier);
+        if (string.IsNullOrEmpty(name))
+        {
+            throw LogsException.InvalidParameter("Either LogGroupName or LogGroupIdentifier must be specified.");
+        }
+
+        Authorize(call, operation, StreamArn(name, stream));
+        return store.Groups.FirstOrDefault(g => g.Name == name) ?? throw LogsException.NoSuchGroup();
+    }
+
+    // An identifier is a name or an ARN arn:{partition}:logs:{region}:{account}:log-group:{name}[:*].
+    private static string NameOf(string identifier)
+    {
+        const string Marker = ":log-group:";
+        var at = identifier.IndexOf(Marker, StringComparison.Ordinal);
+        if (!identifier.StartsWith("arn:", StringComparison.Ordinal) || at < 0)
+        {
+            return identifier;
+        }
+
+        var name = identifier[(at + Marker.Length)..];
+        return name.EndsWith(":*", StringComparison.Ordinal) ? name[..^2] : name;
+    }
+
+    private static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
