@@ -39,7 +39,7 @@ internal sealed partial class RequestAuthorizer
         "CreateTable", "ListTables", "DescribeLimits", "DescribeEndpoints", "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
         "BatchGetItem", "BatchWriteItem", TransactWriteItems, TransactGetItems, "PutResourcePolicy", "GetResourcePolicy", "DeleteResourcePolicy",
         "TagResource", "UntagResource", "ListTagsOfResource", "CreateBackup", "DescribeBackup", "DeleteBackup", "RestoreTableFromBackup", "ListBackups",
-        "RestoreTableToPointInTime",
+        "RestoreTableToPointInTime", "ExecuteStatement", "BatchExecuteStatement",
     ]).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Checks every action <paramref name="operation"/> needs; throws AccessDeniedException at the first one denied, before anything is done.</summary>
@@ -112,6 +112,12 @@ internal sealed partial class RequestAuthorizer
                 return;
             case "RestoreTableToPointInTime":
                 PointInTimeRestore(connection, request);
+                return;
+            case "ExecuteStatement":
+                ExecuteStatement(connection, request);
+                return;
+            case "BatchExecuteStatement":
+                BatchExecuteStatement(connection, request);
                 return;
         }
 

@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Text.Json;
+using Cloister.Tables.PartiQL;
+using Cloister.Tables.Protocol;
+using Cloister.Tables.Storage;
+
+namespace Cloister.Tables.Operations;
+
+/// <summary>
+/// ExecuteStatement and BatchExecuteStatement: each statement is translated (<see cref="PartiqlTranslator"/>) into the
+/// request of the item operation that does what it says and run by that operation, whose answer is then reshaped as
+/// PartiQL's (<c>Items</c>, <c>NextToken</c>, <c>LastEvaluatedKey</c>).
+/// </summary>
+internal sealed partial class DynamoDbService
+{
+    /// <summary>DynamoDB's limit on the statements of one BatchExecuteStatement.</summary>
+    internal const int MaxBatchStatements = 25;
+
+    private const string DuplicateItem = "com.amazonaws.dynamodb.v20120810#DuplicateItemException";
+
+    /// <summary>A table's definition as the access catalog holds it (what the authorizer translates statements with too).</summary>
+    internal TableDefinition? FindDefinition(string name) => _access.Find(name)?.Definition;
+
+    private async ValueTask ExecuteStatementAsync(JsonElement request, Utf8JsonWriter writer, RequestInfo info)
+    {
+        using var answer = await RunStatementAsync(request, info).ConfigureAwait(false);
+        var root = answer.RootElement;
+        writer.WriteStartObject();
+        writer.WriteStartArray("Items");
+        foreach (var item in ItemsOf(root))
+        {
+            item.WriteTo(writer);
+        }
+
+        writer.WriteEndArray();
+        if (root.TryGetProperty("LastEvaluatedKey", out var last))
+        {
+            writer.WriteString("NextToken", PartiqlTranslator.NextToken(last));
+            writer.WritePropertyName("LastEvaluatedKey");
+            last.WriteTo(writer);
+        }
+
+        if (root.TryGetProperty("ConsumedCapacity", out var capacity))
+        {
+            writer.WritePropertyName("ConsumedCapacity");
+            capacity.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// BatchExecuteStatement: up to 25 statements, all reads or all writes, each answered in <c>Responses</c> in its place
+    /// with its table and item, or with its own <c>Error</c> (a failed statement does not stop the others).
+    /// </summary>
+    private async ValueTask BatchExecuteStatementAsync(JsonElement request, Utf8JsonWriter writer, RequestInfo info)
+    {
+        var statements = RequestReader.GetArray(request, "Statements") ?? throw DynamoDbException.MemberNull("statements");
+        var count = statements.GetArrayLength();
+        if (count is < 1 or > MaxBatchStatements)
+        {
+            throw DynamoDbException.Validation(count < 1
+                ? "1 validation error detected: Value '[]' at 'statements' failed to satisfy constraint: Member must have length greater than or equal to 1"
+                : $"1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length less than or equal to {MaxBatchStatements}");
+        }
+
+        RefuseMixedBatch(statements);
+        writer.WriteStartObject();
+        writer.WriteStartArray("Responses");
+        foreach (var element in statements.EnumerateArray())
+        {
+            writer.WriteStartObject();
+            try
+            {
+                RequestReader.RequireObject(element);
+                using var answer = await RunStatementAsync(element, info).ConfigureAwait(false);
+                writer.WriteString("TableName", PartiqlParser.Parse(RequestReader.RequireString(element, "Statement", "statement")).Table);
+                if (ItemsOf(answer.RootElement).FirstOrDefault() is { ValueKind: JsonValueKind.Object } item)
+                {
+                    writer.WritePropertyName("Item");
+                    item.WriteTo(writer);
+                }
+            }
+            catch (DynamoDbException error) when (error.StatusCode == 400)
+            {
+                writer.WriteStartObject("Error");
+                writer.WriteString("Code", BatchErrorCode(error.Type));
+                writer.WriteString("Message", error.Message);
+                if (error.Item is { } old)
+                {
+                    writer.WritePropertyName("Item");
+                    AttributeValueWriter.WriteItem(writer, old);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A batch is all reads or all writes, as DynamoDB requires; a statement that does not parse is left to its own answer.</summary>
+    private static void RefuseMixedBatch(JsonElement statements)
+    {
+        bool? reads = null;
+        foreach (var element in statements.EnumerateArray())
+        {
+            PartiqlStatement statement;
+            try
+            {
+                RequestReader.RequireObject(element);
+                statement = PartiqlParser.Parse(RequestReader.RequireString(element, "Statement", "statement"));
+            }
+            catch (DynamoDbException)
+            {
+                continue;
+            }
+
+            if (reads is { } first && first != statement.IsRead)
+            {
+                throw DynamoDbException.Validation("Statements in a BatchExecuteStatement must be all reads or all writes");
+            }
+
+            reads = statement.IsRead;
+        }
+    }
+
+    /// <summary>BatchStatementError's Code: the exception's name without "Exception" (<c>ValidationError</c> for a validation).</summary>
+    private static string BatchErrorCode(string type)
+    {
+        var name = type[(type.LastIndexOf('#') + 1)..];
+        return name == "ValidationException" ? "ValidationError" : name.EndsWith("Exception", StringComparison.Ordinal) ? name[..^"Exception".Length] : name;
+    }
+
+    /// <summary>Runs one statement through its item operation and returns that operation's answer.</summary>
+    private async ValueTask<JsonDocument> RunStatementAsync(JsonElement request, RequestInfo info)
+    {
+        using var translated = PartiqlTranslator.Translate(request, FindDefinition);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        await using (var inner = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions))
+        {
+            try
+            {
+                await _operations[translated.Operation](translated.Request, inner, info).ConfigureAwait(false);
+            }
+            catch (DynamoDbException error) when (error.Type == ErrorCodes.ConditionalCheckFailed && translated.Statement.Kind == PartiqlStatementKind.Insert)
+            {
+                throw new DynamoDbException(DuplicateItem, "Duplicate primary key exists in table");
+            }
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
+    /// <summary>The items of an operation's answer: a Query's or Scan's Items, a GetItem's Item, a write's returned Attributes.</summary>
+    private static List<JsonElement> ItemsOf(JsonElement answer)
+    {
+        if (answer.TryGetProperty("Items", out var items))
+        {
+            return [.. items.EnumerateArray()];
+        }
+
+        if (answer.TryGetProperty("Item", out var item) || answer.TryGetProperty("Attributes", out item))
+        {
+            return [item];
+        }
+
+        return [];
+    }
+}
