@@ -12,12 +12,12 @@ namespace Cloister.Tables.Access;
 /// </summary>
 internal sealed partial class RequestAuthorizer
 {
-    private void ExecuteStatement(ConnectionAccess connection, JsonElement request)
+    private void ExecuteStatement(ConnectionAccess connection, JsonElement request, bool singleItem)
     {
         TranslatedStatement translated;
         try
         {
-            translated = PartiqlTranslator.Translate(request, name => _catalog.Find(name)?.Definition);
+            translated = PartiqlTranslator.Translate(request, name => _catalog.Find(name)?.Definition, singleItem);
         }
         catch (DynamoDbException error) when (error.Type == ErrorCodes.ResourceNotFound)
         {
@@ -31,6 +31,9 @@ internal sealed partial class RequestAuthorizer
         {
             switch (translated.Operation)
             {
+                case "GetItem":
+                    Get(connection, translated.Request, translated.Action, null);
+                    break;
                 case "Query" or "Scan":
                     ReadMany(connection, translated.Request, translated.Action, translated.Operation == "Query");
                     break;
@@ -60,12 +63,27 @@ internal sealed partial class RequestAuthorizer
             try
             {
                 RequestReader.RequireObject(element);
-                ExecuteStatement(connection, element);
+                ExecuteStatement(connection, element, singleItem: true);
             }
             catch (DynamoDbException error) when (error.Type != ErrorCodes.AccessDenied)
             {
                 // Answered in the statement's own Responses entry by the service.
             }
+        }
+    }
+
+    /// <summary>Every statement of a transaction, each its own PartiQL action; one the service refuses refuses the whole request there too.</summary>
+    private void ExecuteTransaction(ConnectionAccess connection, JsonElement request)
+    {
+        if (RequestReader.GetArray(request, "TransactStatements") is not { } statements)
+        {
+            return;
+        }
+
+        foreach (var element in statements.EnumerateArray())
+        {
+            RequestReader.RequireObject(element);
+            ExecuteStatement(connection, element, singleItem: true);
         }
     }
 }

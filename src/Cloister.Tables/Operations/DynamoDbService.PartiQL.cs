@@ -23,7 +23,7 @@ internal sealed partial class DynamoDbService
 
     private async ValueTask ExecuteStatementAsync(JsonElement request, Utf8JsonWriter writer, RequestInfo info)
     {
-        using var answer = await RunStatementAsync(request, info).ConfigureAwait(false);
+        using var answer = await RunStatementAsync(request, info, singleItem: false).ConfigureAwait(false);
         var root = answer.RootElement;
         writer.WriteStartObject();
         writer.WriteStartArray("Items");
@@ -64,7 +64,7 @@ internal sealed partial class DynamoDbService
                 : $"1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length less than or equal to {MaxBatchStatements}");
         }
 
-        RefuseMixedBatch(statements);
+        RefuseMixed(statements, "BatchExecuteStatement");
         writer.WriteStartObject();
         writer.WriteStartArray("Responses");
         foreach (var element in statements.EnumerateArray())
@@ -73,7 +73,7 @@ internal sealed partial class DynamoDbService
             try
             {
                 RequestReader.RequireObject(element);
-                using var answer = await RunStatementAsync(element, info).ConfigureAwait(false);
+                using var answer = await RunStatementAsync(element, info, singleItem: true).ConfigureAwait(false);
                 writer.WriteString("TableName", PartiqlParser.Parse(RequestReader.RequireString(element, "Statement", "statement")).Table);
                 if (ItemsOf(answer.RootElement).FirstOrDefault() is { ValueKind: JsonValueKind.Object } item)
                 {
@@ -102,8 +102,85 @@ internal sealed partial class DynamoDbService
         writer.WriteEndObject();
     }
 
-    /// <summary>A batch is all reads or all writes, as DynamoDB requires; a statement that does not parse is left to its own answer.</summary>
-    private static void RefuseMixedBatch(JsonElement statements)
+    /// <summary>
+    /// ExecuteTransaction: up to 100 statements, all reads (SELECTs of one item by its full key, run as TransactGetItems and
+    /// answered in its Responses) or all writes (run as TransactWriteItems: all or nothing, ClientRequestToken as its; an
+    /// INSERT whose key exists cancels it with reason DuplicateItem).
+    /// </summary>
+    private async ValueTask ExecuteTransactionAsync(JsonElement request, Utf8JsonWriter writer, RequestInfo info)
+    {
+        var statements = RequestReader.GetArray(request, "TransactStatements") ?? throw DynamoDbException.MemberNull("transactStatements");
+        var count = statements.GetArrayLength();
+        if (count is 0 or > MaxTransactionItems)
+        {
+            throw DynamoDbException.Validation($"1 validation error detected: Value at 'transactStatements' failed to satisfy constraint: Member must have length less than or equal to {MaxTransactionItems}, Member must have length greater than or equal to 1");
+        }
+
+        RefuseMixed(statements, "ExecuteTransaction");
+        var translated = new List<TranslatedStatement>(count);
+        try
+        {
+            foreach (var element in statements.EnumerateArray())
+            {
+                RequestReader.RequireObject(element);
+                translated.Add(PartiqlTranslator.Translate(element, FindDefinition, singleItem: true));
+            }
+
+            var reads = translated[0].Statement.IsRead;
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            await using (var transaction = new Utf8JsonWriter(buffer))
+            {
+                transaction.WriteStartObject();
+                transaction.WriteStartArray("TransactItems");
+                foreach (var statement in translated)
+                {
+                    transaction.WriteStartObject();
+                    transaction.WritePropertyName(statement.Operation switch { "GetItem" => "Get", "PutItem" => "Put", "UpdateItem" => "Update", _ => "Delete" });
+                    statement.Request.WriteTo(transaction);
+                    transaction.WriteEndObject();
+                }
+
+                transaction.WriteEndArray();
+                foreach (var member in (ReadOnlySpan<string>)["ClientRequestToken", "ReturnConsumedCapacity"])
+                {
+                    if (request.TryGetProperty(member, out var value))
+                    {
+                        transaction.WritePropertyName(member);
+                        value.WriteTo(transaction);
+                    }
+                }
+
+                transaction.WriteEndObject();
+            }
+
+            using var document = JsonDocument.Parse(buffer.WrittenMemory);
+            try
+            {
+                await _operations[reads ? "TransactGetItems" : "TransactWriteItems"](document.RootElement, writer, info).ConfigureAwait(false);
+            }
+            catch (DynamoDbException error) when (error.CancellationReasons is { } reasons)
+            {
+                // An INSERT's condition is that its key is new: its failure is PartiQL's DuplicateItem.
+                CancellationReason[] renamed = [.. reasons.Select((reason, i) => reason.Code == "ConditionalCheckFailed" && translated[i].Statement.Kind == PartiqlStatementKind.Insert
+                    ? new CancellationReason("DuplicateItem", "Duplicate primary key exists in table", null)
+                    : reason)];
+                throw new DynamoDbException(error.Type, $"Transaction cancelled, please refer cancellation reasons for specific reasons [{string.Join(", ", renamed.Select(reason => reason.Code))}]")
+                {
+                    CancellationReasons = renamed,
+                };
+            }
+        }
+        finally
+        {
+            foreach (var statement in translated)
+            {
+                statement.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A batch or transaction is all reads or all writes, as DynamoDB requires; a statement that does not parse is left to its own answer.</summary>
+    private static void RefuseMixed(JsonElement statements, string operation)
     {
         bool? reads = null;
         foreach (var element in statements.EnumerateArray())
@@ -121,7 +198,7 @@ internal sealed partial class DynamoDbService
 
             if (reads is { } first && first != statement.IsRead)
             {
-                throw DynamoDbException.Validation("Statements in a BatchExecuteStatement must be all reads or all writes");
+                throw DynamoDbException.Validation($"Statements in a {operation} must be all reads or all writes");
             }
 
             reads = statement.IsRead;
@@ -136,9 +213,9 @@ internal sealed partial class DynamoDbService
     }
 
     /// <summary>Runs one statement through its item operation and returns that operation's answer.</summary>
-    private async ValueTask<JsonDocument> RunStatementAsync(JsonElement request, RequestInfo info)
+    private async ValueTask<JsonDocument> RunStatementAsync(JsonElement request, RequestInfo info, bool singleItem)
     {
-        using var translated = PartiqlTranslator.Translate(request, FindDefinition);
+        using var translated = PartiqlTranslator.Translate(request, FindDefinition, singleItem);
         var buffer = new ArrayBufferWriter<byte>(1024);
         await using (var inner = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions))
         {

@@ -74,6 +74,7 @@ internal sealed partial class DynamoDbService
             ["RestoreTableToPointInTime"] = (request, writer, _) => RestoreTableToPointInTimeAsync(request, writer),
             ["ExecuteStatement"] = ExecuteStatementAsync,
             ["BatchExecuteStatement"] = BatchExecuteStatementAsync,
+            ["ExecuteTransaction"] = ExecuteTransactionAsync,
         }.ToFrozenDictionary(StringComparer.Ordinal);
         _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }

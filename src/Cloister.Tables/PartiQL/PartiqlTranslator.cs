@@ -29,9 +29,10 @@ internal sealed class PartiqlTranslator
     /// The statement of <paramref name="request"/> (its <c>Statement</c>, <c>Parameters</c>, <c>ConsistentRead</c>,
     /// <c>Limit</c>, <c>NextToken</c>, <c>ReturnConsumedCapacity</c>, <c>ReturnValuesOnConditionCheckFailure</c>) as an item
     /// operation's request; <paramref name="find"/> gives a table's definition, null when there is none (then
-    /// ResourceNotFoundException, as the operations answer).
+    /// ResourceNotFoundException, as the operations answer). With <paramref name="singleItem"/> (a batch's or a transaction's
+    /// statement) a SELECT must name one item by its full key, and becomes a GetItem.
     /// </summary>
-    public static TranslatedStatement Translate(JsonElement request, Func<string, TableDefinition?> find)
+    public static TranslatedStatement Translate(JsonElement request, Func<string, TableDefinition?> find, bool singleItem = false)
     {
         var text = RequestReader.RequireString(request, "Statement", "statement");
         if (text.Length == 0)
@@ -56,6 +57,7 @@ internal sealed class PartiqlTranslator
             writer.WriteString("TableName", statement.Table);
             operation = statement.Kind switch
             {
+                PartiqlStatementKind.Select when singleItem => translator.SelectItem(statement, definition, request, writer),
                 PartiqlStatementKind.Select => translator.Select(statement, definition, request, writer),
                 PartiqlStatementKind.Insert => translator.Insert(statement, definition, writer),
                 PartiqlStatementKind.Update => translator.Update(statement, definition, writer),
@@ -138,14 +140,8 @@ internal sealed class PartiqlTranslator
             writer.WriteString("ProjectionExpression", string.Join(", ", statement.Projection.Select(Path)));
         }
 
-        foreach (var member in (ReadOnlySpan<string>)["ConsistentRead", "Limit"])
-        {
-            if (request.TryGetProperty(member, out var value))
-            {
-                writer.WritePropertyName(member);
-                value.WriteTo(writer);
-            }
-        }
+        Copy(request, writer, "ConsistentRead");
+        Copy(request, writer, "Limit");
 
         if (RequestReader.GetString(request, "NextToken") is { } token)
         {
@@ -154,6 +150,32 @@ internal sealed class PartiqlTranslator
         }
 
         return isQuery ? "Query" : "Scan";
+    }
+
+    /// <summary>A SELECT of one item by its full key, as a GetItem: what batches and transactions read.</summary>
+    private string SelectItem(PartiqlStatement statement, TableDefinition definition, JsonElement request, Utf8JsonWriter writer)
+    {
+        if (statement.Index is not null || statement.OrderBy is not null || WriteKey(statement, definition, writer).Count > 0)
+        {
+            throw DynamoDbException.Validation("A SELECT in a batch or transaction must name one item of a table by its full key alone");
+        }
+
+        if (!statement.Projection.IsDefault)
+        {
+            writer.WriteString("ProjectionExpression", string.Join(", ", statement.Projection.Select(Path)));
+        }
+
+        Copy(request, writer, "ConsistentRead");
+        return "GetItem";
+    }
+
+    private static void Copy(JsonElement request, Utf8JsonWriter writer, string member)
+    {
+        if (request.TryGetProperty(member, out var value))
+        {
+            writer.WritePropertyName(member);
+            value.WriteTo(writer);
+        }
     }
 
     private string Insert(PartiqlStatement statement, TableDefinition definition, Utf8JsonWriter writer)
