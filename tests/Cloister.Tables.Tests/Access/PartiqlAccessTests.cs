@@ -123,4 +123,33 @@ public sealed class PartiqlAccessTests : IAsyncLifetime
         Assert.Null(await _server.ReadAsync(table, "a"));
         Assert.Null(await _server.ReadAsync(other, "a"));
     }
+    [Fact]
+    public async Task ExecuteTransaction_OneStatementsActionDenied_NothingWritten()
+    {
+        var table = await _server.CreateTableAsync();
+        var arn = TableArnPrefix + table;
+        using (var host = _server.HostClient())
+        {
+            await host.PutItemAsync(table, Item("a"));
+        }
+
+        _server.AddRole("AKIDTX", "Transactor", "s", [Allow("""["dynamodb:PartiQLUpdate","dynamodb:PartiQLSelect"]""", arn)]);
+        using var client = _server.Client("AKIDTX", "s");
+
+        var error = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.ExecuteTransactionAsync(new ExecuteTransactionRequest
+        {
+            TransactStatements =
+            [
+                new ParameterizedStatement { Statement = $"UPDATE \"{table}\" SET v = 'w' WHERE PK = 'a'" },
+                new ParameterizedStatement { Statement = $"DELETE FROM \"{table}\" WHERE PK = 'b'" },
+            ],
+        }));
+        var read = await client.ExecuteTransactionAsync(new ExecuteTransactionRequest
+        {
+            TransactStatements = [new ParameterizedStatement { Statement = $"SELECT v FROM \"{table}\" WHERE PK = ?", Parameters = [new AttributeValue { S = "a" }] }],
+        });
+
+        Assert.Equal(Denied("Transactor", "dynamodb:PartiQLDelete", arn, "because no identity-based policy allows the dynamodb:PartiQLDelete action"), error.Message);
+        Assert.Equal("v", read.Responses[0].Item["v"].S);
+    }
 }

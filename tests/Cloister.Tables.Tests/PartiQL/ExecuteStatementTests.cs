@@ -290,4 +290,58 @@ public sealed class ExecuteStatementTests : IAsyncLifetime
 
         Assert.Equal("ValidationException", refused.ErrorType);
     }
+    [Fact]
+    public async Task BatchExecuteStatement_ReadWithoutFullKey_ValidationErrorInItsPlace()
+    {
+        var table = await MusicAsync();
+        var statements = JsonSerializer.Serialize(new[] { new { Statement = $"SELECT * FROM \"{table}\" WHERE PK = 'p'" } });
+
+        var answer = await _api.OkAsync("BatchExecuteStatement", $$"""{"Statements":{{statements}}}""");
+
+        var error = Assert.Single(answer.GetProperty("Responses").EnumerateArray()).GetProperty("Error");
+        Assert.Equal("ValidationError", error.GetProperty("Code").GetString());
+        Assert.Equal("Where clause does not contain a mandatory equality on all key attributes", error.GetProperty("Message").GetString());
+    }
+
+    [Fact]
+    public async Task ExecuteTransaction_InsertOfAnExistingKey_CancelledWithDuplicateItemAndNothingWritten()
+    {
+        var table = await MusicAsync();
+        var statements = JsonSerializer.Serialize(new[]
+        {
+            new { Statement = $"INSERT INTO \"{table}\" VALUE {{'PK': 't', 'SK': 1}}" },
+            new { Statement = $"INSERT INTO \"{table}\" VALUE {{'PK': 'p', 'SK': 1}}" },
+        });
+
+        var refused = await _api.SendAsync("ExecuteTransaction", $$"""{"TransactStatements":{{statements}}}""");
+        var read = await RunAsync($"SELECT * FROM \"{table}\" WHERE PK = 't'");
+
+        Assert.Equal("TransactionCanceledException", refused.ErrorType);
+        Assert.Equal("Transaction cancelled, please refer cancellation reasons for specific reasons [None, DuplicateItem]", refused.Message);
+        Assert.Equal("DuplicateItem", refused.Body.GetProperty("CancellationReasons")[1].GetProperty("Code").GetString());
+        Assert.Equal(0, read.GetProperty("Items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ExecuteTransaction_WritesThenReads_AppliedTogetherAndReadPerStatement()
+    {
+        var table = await MusicAsync();
+        var writes = JsonSerializer.Serialize(new[]
+        {
+            new { Statement = $"UPDATE \"{table}\" SET n = 20 WHERE PK = 'p' AND SK = 2" },
+            new { Statement = $"DELETE FROM \"{table}\" WHERE PK = 'q' AND SK = 1" },
+        });
+        var reads = JsonSerializer.Serialize(new[]
+        {
+            new { Statement = $"SELECT n FROM \"{table}\" WHERE PK = 'p' AND SK = 2" },
+            new { Statement = $"SELECT * FROM \"{table}\" WHERE PK = 'q' AND SK = 1" },
+        });
+
+        await _api.OkAsync("ExecuteTransaction", $$"""{"TransactStatements":{{writes}},"ClientRequestToken":"token-1"}""");
+        var answer = await _api.OkAsync("ExecuteTransaction", $$"""{"TransactStatements":{{reads}}}""");
+
+        var responses = answer.GetProperty("Responses").EnumerateArray().ToList();
+        Assert.Equal("""{"n":{"N":"20"}}""", responses[0].GetProperty("Item").ToString());
+        Assert.False(responses[1].TryGetProperty("Item", out _));
+    }
 }
