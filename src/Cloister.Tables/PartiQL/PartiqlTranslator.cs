@@ -97,18 +97,18 @@ internal sealed class PartiqlTranslator
 
         var conjuncts = Conjuncts(statement.Where);
         var hash = conjuncts.FindIndex(node => KeyValue(node, hashKey) is not null);
-        var isQuery = hash >= 0;
+        var range = hash < 0 || rangeKey is null ? -1 : conjuncts.FindIndex(node => IsSortKeyCondition(node, rangeKey));
+        // A Query's filter may not name its keys (DynamoDB refuses that): WHERE's other conditions on them (SK IN [...]) make it a Scan.
+        var isQuery = hash >= 0 && !conjuncts.Where((_, i) => i != hash && i != range).Any(node => Mentions(node, hashKey) || (rangeKey is not null && Mentions(node, rangeKey)));
         if (isQuery)
         {
             var keyCondition = new StringBuilder(Condition(Oriented(conjuncts[hash])));
-            conjuncts.RemoveAt(hash);
-            var range = rangeKey is null ? -1 : conjuncts.FindIndex(node => IsSortKeyCondition(node, rangeKey));
             if (range >= 0)
             {
                 keyCondition.Append(" AND ").Append(Condition(Oriented(conjuncts[range])));
-                conjuncts.RemoveAt(range);
             }
 
+            conjuncts = [.. conjuncts.Where((_, i) => i != hash && i != range)];
             writer.WriteString("KeyConditionExpression", keyCondition.ToString());
             if (conjuncts.Count > 0)
             {
@@ -316,6 +316,19 @@ internal sealed class PartiqlTranslator
         BinaryNode { Operator: "=" or "<" or "<=" or ">" or ">=", Left: PathNode path } comparison => path.TopLevelName == key && IsValue(comparison.Right),
         BetweenNode { Operand: PathNode path } between => path.TopLevelName == key && IsValue(between.Low) && IsValue(between.High),
         CallNode { Name: "begins_with", Arguments: [PathNode path, var prefix] } => path.TopLevelName == key && IsValue(prefix),
+        _ => false,
+    };
+
+    /// <summary>Whether <paramref name="node"/> reads the top-level attribute <paramref name="name"/> anywhere.</summary>
+    private static bool Mentions(PartiqlNode node, string name) => node switch
+    {
+        PathNode path => path.Segments[0].Name == name,
+        BinaryNode binary => Mentions(binary.Left, name) || Mentions(binary.Right, name),
+        NotNode not => Mentions(not.Operand, name),
+        CallNode call => call.Arguments.Any(argument => Mentions(argument, name)),
+        BetweenNode between => Mentions(between.Operand, name) || Mentions(between.Low, name) || Mentions(between.High, name),
+        InNode test => Mentions(test.Operand, name) || test.Values.Any(value => Mentions(value, name)),
+        IsNode test => Mentions(test.Operand, name),
         _ => false,
     };
 

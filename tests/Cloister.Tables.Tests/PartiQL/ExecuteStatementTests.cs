@@ -61,6 +61,18 @@ public sealed class ExecuteStatementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteStatement_SelectPartitionKeyAndSortKeyIn_AnswersAsDynamoDb()
+    {
+        var table = await MusicAsync();
+
+        var selected = await RunAsync($"SELECT * FROM \"{table}\" WHERE PK = 'p' AND SK IN [1, 3]");
+        var both = await RunAsync($"SELECT * FROM \"{table}\" WHERE PK = 'p' AND SK >= 2 AND SK <> 3");
+
+        Assert.Equal(["p1", "p3"], Keys(selected).Order());
+        Assert.Equal(["p2"], Keys(both));
+    }
+
+    [Fact]
     public async Task ExecuteStatement_SelectWithoutPartitionKey_ScansWithTheWhereAsFilter()
     {
         var table = await MusicAsync();
