@@ -42,6 +42,20 @@ internal sealed class PartiqlTranslator
 
         var statement = PartiqlParser.Parse(text);
         var parameters = RequestReader.GetArray(request, "Parameters");
+        if (parameters is { } given)
+        {
+            if (given.GetArrayLength() == 0)
+            {
+                throw DynamoDbException.Validation("1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1");
+            }
+
+            foreach (var parameter in given.EnumerateArray())
+            {
+                // Each an AttributeValue, read as the operations read theirs, before the translation looks into it.
+                AttributeValueReader.Read(parameter, 0);
+            }
+        }
+
         if ((parameters?.GetArrayLength() ?? 0) != statement.ParameterCount)
         {
             throw DynamoDbException.Validation(WrongParameterCount);

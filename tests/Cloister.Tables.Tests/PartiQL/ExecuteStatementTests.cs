@@ -123,6 +123,19 @@ public sealed class ExecuteStatementTests : IAsyncLifetime
         Assert.Equal("Number of parameters in request and statement don't match.", refused.Message);
     }
 
+    [Theory]
+    [InlineData("\"Parameters\":[\"p\"]", "SerializationException")]
+    [InlineData("\"Parameters\":[]", "ValidationException")]
+    [InlineData("\"Parameters\":[{\"N\":\"x\"}]", "ValidationException")]
+    public async Task ExecuteStatement_InvalidParameters_RefusedAsTheOperationsRefuseValues(string parameters, string error)
+    {
+        var table = await MusicAsync();
+
+        var refused = await SendAsync($"INSERT INTO \"{table}\" VALUE ?", parameters);
+
+        Assert.Equal(error, refused.ErrorType);
+    }
+
     [Fact]
     public async Task ExecuteStatement_Limit_PagesWithNextToken()
     {
