@@ -369,4 +369,30 @@ public sealed class ExecuteStatementTests : IAsyncLifetime
         Assert.Equal("""{"n":{"N":"20"}}""", responses[0].GetProperty("Item").ToString());
         Assert.False(responses[1].TryGetProperty("Item", out _));
     }
+    [Fact]
+    public async Task ExecuteStatement_MutatedStatements_NeverAnInternalError()
+    {
+        var table = await MusicAsync();
+        var random = new Random(2828);
+        string[] seeds =
+        [
+            $"SELECT n, doc.list[0] FROM \"{table}\" WHERE PK = 'p' AND SK BETWEEN 1 AND 2 AND contains(tags, 'a') ORDER BY SK DESC",
+            $"INSERT INTO \"{table}\" VALUE {{'PK': 'm', 'SK': 1, 's': <<1, 2>>, 'm': {{'l': [true, null]}}}}",
+            $"UPDATE \"{table}\" SET n = n + 1, tags = set_add(tags, <<'z'>>) REMOVE doc.list[0] WHERE PK = 'p' AND SK = 1 AND n IS NOT MISSING RETURNING ALL NEW *",
+            $"DELETE FROM \"{table}\" WHERE PK = 'q' AND SK = 1 AND size(doc) > 0 RETURNING ALL OLD *",
+        ];
+        const string alphabet = "\"'[]{}()<>=!?.,:-+ 0123456789SKPKnAND";
+        for (var i = 0; i < 1000; i++)
+        {
+            var chars = seeds[i % seeds.Length].ToCharArray();
+            for (var j = random.Next(1, 4); j > 0; j--)
+            {
+                chars[random.Next(chars.Length)] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            var response = await SendAsync(new string(chars));
+
+            Assert.True((int)response.Status is 200 or 400, $"{new string(chars)} answered {response}");
+        }
+    }
 }
