@@ -39,7 +39,7 @@ internal sealed partial class RequestAuthorizer
         "CreateTable", "ListTables", "DescribeLimits", "DescribeEndpoints", "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
         "BatchGetItem", "BatchWriteItem", TransactWriteItems, TransactGetItems, "PutResourcePolicy", "GetResourcePolicy", "DeleteResourcePolicy",
         "TagResource", "UntagResource", "ListTagsOfResource", "CreateBackup", "DescribeBackup", "DeleteBackup", "RestoreTableFromBackup", "ListBackups",
-        "RestoreTableToPointInTime",
+        "RestoreTableToPointInTime", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
     ]).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Checks every action <paramref name="operation"/> needs; throws AccessDeniedException at the first one denied, before anything is done.</summary>
@@ -53,7 +53,7 @@ internal sealed partial class RequestAuthorizer
         switch (operation)
         {
             case "GetItem":
-                Get(connection, request, null);
+                Get(connection, request, "dynamodb:GetItem", null);
                 return;
             case "PutItem":
                 Write(connection, request, "dynamodb:PutItem", WriteKind.Put, null);
@@ -112,6 +112,15 @@ internal sealed partial class RequestAuthorizer
                 return;
             case "RestoreTableToPointInTime":
                 PointInTimeRestore(connection, request);
+                return;
+            case "ExecuteStatement":
+                ExecuteStatement(connection, request, singleItem: false);
+                return;
+            case "BatchExecuteStatement":
+                BatchExecuteStatement(connection, request);
+                return;
+            case "ExecuteTransaction":
+                ExecuteTransaction(connection, request);
                 return;
         }
 
@@ -257,10 +266,10 @@ internal sealed partial class RequestAuthorizer
         }
     }
 
-    private void Get(ConnectionAccess connection, JsonElement request, string? enclosing)
+    private void Get(ConnectionAccess connection, JsonElement request, string action, string? enclosing)
     {
         var table = Table(RequestReader.RequireTableName(request, _account), out var arn);
-        var facts = Begin(connection, "dynamodb:GetItem", arn, table);
+        var facts = Begin(connection, action, arn, table);
         facts.EnclosingOperation = enclosing;
         var key = RequestReader.GetObject(request, "Key");
         AddLeadingKey(facts, key, table?.Definition.HashKey);
@@ -501,7 +510,7 @@ internal sealed partial class RequestAuthorizer
         {
             if (item.ValueKind == JsonValueKind.Object && RequestReader.GetObject(item, "Get") is { } get)
             {
-                Get(connection, get, TransactGetItems);
+                Get(connection, get, "dynamodb:GetItem", TransactGetItems);
             }
         }
     }

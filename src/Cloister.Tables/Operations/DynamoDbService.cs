@@ -72,6 +72,9 @@ internal sealed partial class DynamoDbService
             ["DeleteBackup"] = (request, writer, _) => DeleteBackupAsync(request, writer),
             ["RestoreTableFromBackup"] = (request, writer, _) => RestoreTableFromBackupAsync(request, writer),
             ["RestoreTableToPointInTime"] = (request, writer, _) => RestoreTableToPointInTimeAsync(request, writer),
+            ["ExecuteStatement"] = ExecuteStatementAsync,
+            ["BatchExecuteStatement"] = BatchExecuteStatementAsync,
+            ["ExecuteTransaction"] = ExecuteTransactionAsync,
         }.ToFrozenDictionary(StringComparer.Ordinal);
         _names = _operations.Keys.ToFrozenSet(StringComparer.Ordinal);
     }

@@ -44,6 +44,24 @@ public sealed class AwsCliTests(TablesServerFixture fixture) : IClassFixture<Tab
     }
 
     [Fact]
+    public async Task Cli_ExecuteStatement_InsertsSelectsAndRefusesADuplicate()
+    {
+        var table = TablesServerFixture.UniqueName("cli");
+        await RunAsync("create-table", "--table-name", table, "--attribute-definitions", "AttributeName=PK,AttributeType=S",
+            "--key-schema", "AttributeName=PK,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
+        await RunAsync("execute-statement", "--statement", $"INSERT INTO \"{table}\" VALUE {{'PK': ?, 'n': 1, 'tags': <<'x'>>}}", "--parameters", """[{"S":"a"}]""");
+        var selected = await RunAsync("execute-statement", "--statement", $"SELECT n, tags FROM \"{table}\" WHERE PK = 'a'");
+        var (code, _, error) = await ProcessRunner.RunAsync(Aws, ["dynamodb", "execute-statement", "--statement", $"INSERT INTO \"{table}\" VALUE {{'PK': 'a'}}",
+            "--endpoint-url", fixture.Url.ToString()]);
+
+        var item = Assert.Single(selected.GetProperty("Items").EnumerateArray());
+        Assert.Equal("1", item.GetProperty("n").GetProperty("N").GetString());
+        Assert.Equal("x", Assert.Single(item.GetProperty("tags").GetProperty("SS").EnumerateArray()).GetString());
+        Assert.NotEqual(0, code);
+        Assert.Contains("DuplicateItemException", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_TagsClassAndBackups_AsTerraformReadsThem()
     {
         var table = TablesServerFixture.UniqueName("cli");

@@ -429,4 +429,30 @@ public sealed class LowLevelClientTests(TablesServerFixture fixture) : IClassFix
         Assert.Equal(40000, limits.TableMaxWriteCapacityUnits);
         Assert.Equal(1440, Assert.Single(endpoints.Endpoints).CachePeriodInMinutes);
     }
+    [Fact]
+    public async Task ExecuteStatement_ThroughTheSdk_PagesWithNextTokenAndBatchesAnswerPerStatement()
+    {
+        var table = await CreateTableAsync();
+        var batch = await _client.BatchExecuteStatementAsync(new BatchExecuteStatementRequest
+        {
+            Statements = [.. Enumerable.Range(1, 5).Select(sk => new BatchStatementRequest
+            {
+                Statement = $"INSERT INTO \"{table}\" VALUE {{'PK': ?, 'SK': ?, 'n': {sk}}}",
+                Parameters = [new AttributeValue { S = "p" }, new AttributeValue { N = sk.ToString(System.Globalization.CultureInfo.InvariantCulture) }],
+            })],
+        });
+
+        var items = new List<Dictionary<string, AttributeValue>>();
+        var request = new ExecuteStatementRequest { Statement = $"SELECT * FROM \"{table}\" WHERE PK = 'p' ORDER BY SK DESC", Limit = 2 };
+        do
+        {
+            var page = await _client.ExecuteStatementAsync(request);
+            items.AddRange(page.Items);
+            request.NextToken = page.NextToken;
+        }
+        while (request.NextToken is not null);
+
+        Assert.All(batch.Responses, response => Assert.Null(response.Error));
+        Assert.Equal(["5", "4", "3", "2", "1"], items.Select(item => item["n"].N));
+    }
 }

@@ -1,0 +1,9 @@
+namespace Cloister.Tables.PartiQL;
+
+internal enum PartiqlStatementKind
+{
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
