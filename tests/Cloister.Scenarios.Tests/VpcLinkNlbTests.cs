@@ -121,7 +121,7 @@ public sealed partial class VpcLinkNlbTests(VpcLinkNlbFixture stack) : IClassFix
     }
 
     [Fact]
-    public async Task Boot_Instances_RunTheirUserDataAndSkipCloudConfig()
+    public async Task Boot_Instances_RunTheirUserDataAndWarnThatPackagesCannotBeInstalled()
     {
         var instance1 = stack.Outputs["Instance1Id"];
 
@@ -130,7 +130,9 @@ public sealed partial class VpcLinkNlbTests(VpcLinkNlbFixture stack) : IClassFix
 
         Assert.Equal("running", health);
         Assert.Contains("\"GET /health HTTP/1.1\" 200", log, StringComparison.Ordinal);
-        Assert.Contains("ClientInstance", stack.UpOutput.Split('\n').Single(l => l.Contains("cloud-config", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var packages = stack.UpOutput.Split('\n').Single(l => l.Contains("package_update_upgrade_install", StringComparison.Ordinal));
+        Assert.Contains("ClientInstance", packages, StringComparison.Ordinal);
+        Assert.Contains("install jq", packages, StringComparison.Ordinal);
     }
 
     [Fact]
