@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Threading.Channels;
 using Cloister.Dns;
 using Cloister.Model;
 using Cloister.Model.LoadBalancing;
@@ -9,22 +10,27 @@ using Microsoft.Extensions.Logging;
 namespace Cloister.Host.Fabric;
 
 /// <summary>
-/// ELB's DNS failover on the sandbox's resolvers: every <see cref="Period"/> the load balancers' names (and the aliases
-/// to them) are set to the nodes <see cref="LoadBalancerService.NodeAddressesInService"/> keeps, so a zone that loses
-/// its last healthy target leaves the answer, and comes back, while the stack runs. The resolver keeps no answer of its
-/// own; a client may hold one for the names' 60 s TTL, as it may on AWS. The load balancers with a target group that has
-/// no healthy target are handed over too, for Route 53 aliases with <c>EvaluateTargetHealth</c> (weighted, failover...).
+/// ELB's DNS failover on the sandbox's resolvers: whenever <see cref="LoadBalancerService.TargetHealthChanged"/> is raised
+/// (a target's health changed at a node's check, or a model update), the load balancers' names (and the aliases to them)
+/// are set to the nodes <see cref="LoadBalancerService.NodeAddressesInService"/> keeps, so a zone that loses its last
+/// healthy target leaves the answer, and comes back, as soon as the checks say so (ELB documents "within 60 seconds").
+/// The resolver keeps no answer of its own; a client may hold one for the names' 60 s TTL, as it may on AWS. The load
+/// balancers with a target group that has no healthy target are handed over too, for Route 53 aliases with
+/// <c>EvaluateTargetHealth</c> (weighted, failover...). The health checkers only signal; one loop reads and hands over,
+/// so the last answer handed over is read after the last change, and the resolvers' query path only reads the views
+/// <see cref="DnsService.SetAdditionalNames"/> swaps in.
 /// </summary>
 internal sealed class LoadBalancerDnsFailover : IAsyncDisposable
 {
-    /// <summary>How often the nodes in service are read: well within a health check's shortest interval (5 s).</summary>
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+    /// <summary>How often the nodes in service are read without a signal: a safety net, not the way changes arrive.</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
     private readonly LoadBalancerService _balancers;
     private readonly DnsService _dns;
     private readonly CloudModel _model;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Task _loop;
 
     private LoadBalancerDnsFailover(LoadBalancerService balancers, DnsService dns, CloudModel model, ILogger logger)
@@ -33,6 +39,7 @@ internal sealed class LoadBalancerDnsFailover : IAsyncDisposable
         _dns = dns;
         _model = model;
         _logger = logger;
+        _balancers.TargetHealthChanged += OnTargetHealthChanged;
         _loop = RunAsync();
     }
 
@@ -63,17 +70,20 @@ internal sealed class LoadBalancerDnsFailover : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        _balancers.TargetHealthChanged -= OnTargetHealthChanged;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _stop.Dispose();
     }
 
+    /// <summary>Raised on a health checker's thread: only signals the loop (one pending signal covers any number of changes).</summary>
+    private void OnTargetHealthChanged(object? sender, EventArgs e) => _changed.Writer.TryWrite(true);
+
     private async Task RunAsync()
     {
-        using var timer = new PeriodicTimer(Period);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            while (!_stop.IsCancellationRequested)
             {
                 try
                 {
@@ -81,14 +91,31 @@ internal sealed class LoadBalancerDnsFailover : IAsyncDisposable
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    // The names keep their last answer; the next tick tries again.
+                    // The names keep their last answer; the next change or period tries again.
                     Log.Warning(_logger, "balancers", $"the load balancers' names could not follow their health: {exception.Message}");
                 }
+
+                await NextChangeAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             // Stopped with the stack.
+        }
+    }
+
+    /// <summary>Waits for a signal of change, or <see cref="Period"/> at most.</summary>
+    private async Task NextChangeAsync()
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        wait.CancelAfter(Period);
+        try
+        {
+            await _changed.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            // The period ran out without a change: read again anyway.
         }
     }
 }

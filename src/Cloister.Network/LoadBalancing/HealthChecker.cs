@@ -3,19 +3,25 @@ using Microsoft.Extensions.Logging;
 
 namespace Cloister.Network.LoadBalancing;
 
-/// <summary>Checks every target of one target group from one node at the group's interval, the first round at once, and another at once when asked (<see cref="CheckNow"/>).</summary>
+/// <summary>
+/// Checks every target of one target group from one node at the group's interval, the first round at once, and another
+/// at once when asked (<see cref="CheckNow"/>); tells <c>changed</c> when a target's state changed, so what follows
+/// health (ELB's DNS failover) need not poll.
+/// </summary>
 internal sealed class HealthChecker : IAsyncDisposable
 {
     private readonly TargetHealth _health;
     private readonly IEniSockets _sockets;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Action? _changed;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private CancellationTokenSource _wake = new();
 
-    public HealthChecker(TargetHealth health, IEniSockets sockets, TimeProvider time, ILogger logger)
+    public HealthChecker(TargetHealth health, IEniSockets sockets, TimeProvider time, ILogger logger, Action? changed = null)
     {
+        _changed = changed;
         _health = health;
         _sockets = sockets;
         _time = time;
@@ -87,6 +93,7 @@ internal sealed class HealthChecker : IAsyncDisposable
                 if (_health.Record(index, result) is { } state)
                 {
                     LoadBalancerLog.TargetHealthChanged(_logger, plan.Group.Name, target, state, plan.CheckSource);
+                    _changed?.Invoke();
                 }
             })).ConfigureAwait(false);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Volatile.Read(ref _wake).Token);

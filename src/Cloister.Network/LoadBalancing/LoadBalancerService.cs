@@ -64,6 +64,13 @@ public sealed class LoadBalancerService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Raised when <see cref="NodeAddressesInService"/> and <see cref="TargetHealth"/> may have changed: a target's health
+    /// changed at a node's check, or a model update was applied. Raised on a health checker's thread: a handler should
+    /// only take note (signal its own loop) and must not throw.
+    /// </summary>
+    public event EventHandler? TargetHealthChanged;
+
     /// <summary>What the model asks for that the load balancers cannot run (reported, not fatal).</summary>
     public ImmutableArray<string> Problems => Volatile.Read(ref _state).Catalog.Problems;
 
@@ -151,7 +158,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             }
 
             Volatile.Write(ref _state, next);
-            Volatile.Write(ref _checkers, [.. health.Values.SelectMany(g => g.ByNode.Values).Select(h => new HealthChecker(h, _sockets, _time, _logger))]);
+            Volatile.Write(ref _checkers, [.. health.Values.SelectMany(g => g.ByNode.Values).Select(h => new HealthChecker(h, _sockets, _time, _logger, OnTargetHealthChanged))]);
             foreach (var checker in _checkers)
             {
                 checker.Start();
@@ -169,6 +176,7 @@ public sealed class LoadBalancerService : IAsyncDisposable
             }
 
             NodeAddresses = LoadBalancerNodes.ByDnsName(model, hosts);
+            OnTargetHealthChanged();
         }
         finally
         {
@@ -253,6 +261,8 @@ public sealed class LoadBalancerService : IAsyncDisposable
         var healthy = nodes.Where(Healthy).ToImmutableArray();
         return healthy.IsEmpty ? nodes : healthy;
     }
+
+    private void OnTargetHealthChanged() => TargetHealthChanged?.Invoke(this, EventArgs.Empty);
 
     private static IEnumerable<string> ForwardedGroupIds(ListenerPlan listener) =>
         listener.Balancer.Type == LoadBalancerType.Network ? [LoadBalancerCatalog.NetworkTargetGroup(listener.Listener) ?? string.Empty] : listener.Rules.Select(r => r.Action).Append(listener.Listener.DefaultAction).OfType<ForwardAction>()

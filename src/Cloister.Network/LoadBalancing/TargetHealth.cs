@@ -66,8 +66,9 @@ internal sealed class TargetHealth
     /// (ELB's default for NLBs): only those available to it — the targets of its own zone and those registered for every
     /// zone (outside the VPC) —, the healthy ones while there are any, else all of them (ELB's routing failover: "the
     /// load balancer sends traffic to all targets that are available to the load balancer node, including unhealthy
-    /// targets"). Never another zone's: ELB takes a zone without a healthy target out of DNS instead, which Cloister's
-    /// static answers do not do, so a client that still reaches that node meets its own zone's targets, as on AWS. Empty
+    /// targets"). Never another zone's: ELB takes a zone without a healthy target out of DNS instead (so do Cloister's
+    /// resolvers, from <see cref="LoadBalancerService.NodeAddressesInService"/>), and a client that still reaches that
+    /// node (an answer held for its TTL, an address used directly) meets its own zone's targets, as on AWS. Empty
     /// when no target is available to the node (the connection is reset). A null zone (a node of no known zone) gets
     /// the group's routable targets.
     /// </summary>
