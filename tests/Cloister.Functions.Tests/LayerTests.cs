@@ -113,6 +113,44 @@ public sealed class LayerTests(ServiceFixture fixture) : IClassFixture<ServiceFi
     }
 
     [Fact]
+    public async Task Invoke_MissingBootstrapWithLayers_ReturnsInvalidEntrypointAsWithout()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(fixture.Root, "empty-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        var layer = Layer("lib", FolderLayer("lib", ("lib/readme.txt", "x")));
+        var function = Function("provided.al2023", "x", string.Empty, layer) with { InlineCode = null, CodePath = empty };
+        var deployed = await fixture.Service.DeployAsync(function);
+        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+
+        var result = await fixture.InvokeAsync(function.FunctionName, "{}");
+
+        Assert.Equal("Unhandled", result.FunctionError);
+        Assert.Equal("Runtime.InvalidEntrypoint", ServiceFixture.Json(result).GetProperty("errorType").GetString());
+    }
+
+    [Fact]
+    public async Task Deploy_CodeAndLayersOver250MBUnzipped_IsRefusedWithLambdasMessage()
+    {
+        // 260 MB of zeros deflates to a small zip; Lambda counts the unzipped size.
+        var zip = Path.Combine(fixture.Root, "big-" + Guid.NewGuid().ToString("N")[..8] + ".zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            await using var entry = archive.CreateEntry("big.bin", CompressionLevel.Fastest).Open();
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < 260; i++)
+            {
+                await entry.WriteAsync(zeros);
+            }
+        }
+
+        var function = Function("python3.12", "index.handler", PythonHandler, Layer("big", zip));
+
+        var deployed = await fixture.Service.DeployAsync(function);
+
+        var problem = Assert.Single(deployed.Problems);
+        Assert.Contains("Function code combined with layers exceeds the maximum allowed size of 262144000 bytes. The actual size is ", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deploy_LayerContentMissing_IsProblemNamingTheLayer()
     {
         var function = Function("python3.12", "index.handler", PythonHandler, Layer("gone", Path.Combine(fixture.Root, "no-such-layer")));
