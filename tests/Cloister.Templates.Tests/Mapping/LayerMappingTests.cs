@@ -46,7 +46,7 @@ public sealed class LayerMappingTests : IDisposable
     }
 
     [Fact]
-    public void Load_SamLayerVersionAndGlobalsLayers_FunctionGetsGlobalsLayerNamedAfterLogicalId()
+    public void Load_SamLayerVersionAndGlobalsLayers_GlobalsLayersFirstNamedAfterLogicalId()
     {
         var result = Load("""
             Transform: AWS::Serverless-2016-10-31
@@ -59,11 +59,16 @@ public sealed class LayerMappingTests : IDisposable
                 Properties: { ContentUri: ./one, CompatibleRuntimes: [python3.12], RetentionPolicy: Retain }
               Fn:
                 Type: AWS::Serverless::Function
-                Properties: { Runtime: python3.12, Handler: index.handler, InlineCode: x }
+                Properties: { Runtime: python3.12, Handler: index.handler, InlineCode: x, Layers: [!Ref Own] }
+              Own:
+                Type: AWS::Serverless::LayerVersion
+                Properties: { ContentUri: ./two, LayerName: own-layer }
             """);
 
         Assert.True(result.IsValid, result.Validation.ToString());
-        var layer = Assert.Single(Assert.Single(result.Model.Functions).Layers);
+        var layers = Assert.Single(result.Model.Functions).Layers;
+        Assert.Equal(["Shared", "own-layer"], layers.Select(l => l.LayerName));
+        var layer = layers[0];
         Assert.Equal(("Shared", "arn:aws:lambda:eu-central-1:123456789012:layer:Shared:1"), (layer.LayerName, layer.Arn));
         Assert.Equal(Path.Combine(_folder.FullName, "one"), layer.ContentPath);
     }
