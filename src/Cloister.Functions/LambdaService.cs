@@ -203,6 +203,16 @@ public sealed partial class LambdaService : IAsyncDisposable
             }
         }
 
+        string? layerRoot = null;
+        if (taskRoot is not null && problems.Count == before)
+        {
+            layerRoot = LayerContent.Prepare(function, _options.State.Functions, taskRoot, out var problem);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+            }
+        }
+
         if (problems.Count > before || taskRoot is null)
         {
             return null;
@@ -211,7 +221,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         var command = _runtimes.CommandFor(function.Runtime, taskRoot);
         var arn = LambdaFunction.ArnOf(_options.Account, function.FunctionName);
         var environment = LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command, version);
-        var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version);
+        var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version) { LayerRoot = layerRoot };
         return new FunctionHost(definition, log, concurrency, provisioned, _launcher, _options, _time, _loggerFactory, _logger);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,8 +20,17 @@ internal sealed record CodePackage(long Size, string Sha256)
     // The zip format's earliest date: no clock in the package.
     private static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The package of <paramref name="function"/>'s code; null when its code is nowhere to be read.</summary>
-    public static CodePackage? Of(LambdaFunction function)
+    /// <summary>
+    /// The length of each of the function's layers' packages, in the function's order (<c>Layers[].CodeSize</c>), made
+    /// as its own code's is; 0 for one whose content is nowhere to be read.
+    /// </summary>
+    public ImmutableArray<long> LayerSizes { get; init; } = [];
+
+    /// <summary>The package of <paramref name="function"/>'s code, with its layers' sizes; null when its code is nowhere to be read.</summary>
+    public static CodePackage? Of(LambdaFunction function) =>
+        OfCode(function) is { } code ? code with { LayerSizes = [.. function.Layers.Select(l => OfPath(l.ContentPath)?.Size ?? 0)] } : null;
+
+    private static CodePackage? OfCode(LambdaFunction function)
     {
         if (function.InlineCode is { } inline)
         {
@@ -28,11 +38,12 @@ internal sealed record CodePackage(long Size, string Sha256)
             return name is null ? null : Zip([(name, Encoding.UTF8.GetBytes(inline), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]);
         }
 
-        if (function.CodePath is not { } path)
-        {
-            return null;
-        }
+        return function.CodePath is { } path ? OfPath(path) : null;
+    }
 
+    /// <summary>The package of a folder or zip at <paramref name="path"/>; null when there is nothing there.</summary>
+    private static CodePackage? OfPath(string path)
+    {
         if (Directory.Exists(path))
         {
             var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)

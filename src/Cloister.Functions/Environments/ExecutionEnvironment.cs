@@ -122,6 +122,14 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         _started = _time.GetTimestamp();
         try
         {
+            if (_function.LayerRoot is { } layers)
+            {
+                // The wrapper would start even without the runtime; refuse as exec would, before it does.
+                LayerMount.CheckExecutable(spec.FileName);
+                var (fileName, arguments) = LayerMount.Wrap(spec.FileName, spec.Arguments, layers);
+                spec = spec with { FileName = fileName, Arguments = arguments };
+            }
+
             // A full fence between storing the process and reading _disposed below: DisposeAsync sets _disposed (with
             // Interlocked.Exchange) and then reads _process, so one of the two sides always sees the other's write.
             // A plain store could be reordered after the read and both could miss each other, leaving the runtime running.

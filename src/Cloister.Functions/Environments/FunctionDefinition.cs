@@ -24,6 +24,9 @@ internal sealed record FunctionDefinition(
     /// <summary>The unpublished version, which an unqualified invocation runs.</summary>
     public const string Latest = "$LATEST";
 
+    /// <summary>The folder of its layers' merged files, which its environments see as <c>/opt</c>; null without layers.</summary>
+    public string? LayerRoot { get; init; }
+
     public string Name => Function.FunctionName;
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(Function.TimeoutSeconds);

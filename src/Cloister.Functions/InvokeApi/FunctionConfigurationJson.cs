@@ -96,6 +96,20 @@ internal static class FunctionConfigurationJson
             writer.WriteString("LastUpdateStatus"u8, "Successful");
         }
 
+        if (!function.Layers.IsDefaultOrEmpty)
+        {
+            writer.WriteStartArray("Layers"u8);
+            for (var i = 0; i < function.Layers.Length; i++)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("Arn"u8, function.Layers[i].Arn);
+                writer.WriteNumber("CodeSize"u8, code is not null && i < code.LayerSizes.Length ? code.LayerSizes[i] : 0);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteString("PackageType"u8, "Zip");
         WriteStrings(writer, "Architectures"u8, [Architecture]);
         writer.WriteStartObject("EphemeralStorage"u8);

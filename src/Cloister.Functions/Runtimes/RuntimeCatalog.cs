@@ -51,7 +51,8 @@ internal sealed class RuntimeCatalog
             RuntimeKind.Python => new LaunchCommand(
                 _python.Value,
                 ["-u", Path.Combine(RuntimeDirectory, "python", "bootstrap.py")],
-                executionEnv.Add("PYTHONUNBUFFERED", "1").Add("PYTHONDONTWRITEBYTECODE", "1")),
+                executionEnv.Add("PYTHONUNBUFFERED", "1").Add("PYTHONDONTWRITEBYTECODE", "1")
+                    .Add("PYTHONPATH", $"/opt/python/lib/{runtime}/site-packages:/opt/python")),
             RuntimeKind.Dotnet => new LaunchCommand(
                 _dotnet.Value,
                 ["exec", Path.Combine(AppContext.BaseDirectory, "cloister-dotnet-host.dll")],

@@ -64,6 +64,9 @@ public sealed record LambdaFunction(
     /// <summary>Its aliases, each pointing at one of <see cref="Versions"/> or at <c>$LATEST</c>.</summary>
     public ImmutableArray<FunctionAlias> Aliases { get; init; } = [];
 
+    /// <summary>Its layers (<c>Layers</c>), in the order they are extracted into <c>/opt</c>: a later one's files replace an earlier one's.</summary>
+    public ImmutableArray<LayerVersion> Layers { get; init; } = [];
+
     /// <summary>
     /// Whether <paramref name="key"/> is one AWS keeps for itself (<c>aws:</c> in any case): a user may not set or remove
     /// it, and it does not count against <see cref="MaxUserTags"/>.

@@ -28,6 +28,12 @@ internal static partial class ResourceCatalog
             var arn = c.Arn("lambda", $"function:{Mapping.ModelBuilder.FunctionNameOf(c.Prop("FunctionName") ?? string.Empty)}:{c.Prop("Name")}");
             return c.Set("AliasArn", arn).Done(arn);
         });
+        // A template's layer is created once per deployment, so its version is its first; Ref gives the version's ARN.
+        yield return T("AWS::Lambda::LayerVersion", "LayerVersionArn", c =>
+        {
+            var arn = c.Arn("lambda", $"layer:{c.Prop("LayerName") ?? c.GeneratedName(140)}:{Model.Compute.LayerVersion.FirstVersion}");
+            return c.Set("LayerVersionArn", arn).Done(arn);
+        });
         yield return T("AWS::Lambda::Permission", string.Empty, c => c.Done($"{c.State.StackName}-{c.LogicalId}-{c.NewId(IdKind.ApiKey)}"));
         yield return T("AWS::DynamoDB::Table", "Arn StreamArn", c =>
         {

@@ -28,6 +28,7 @@ internal sealed partial class ModelBuilder
 
     private void BuildCompute()
     {
+        BuildLayers();
         foreach (var r in OfType("AWS::Lambda::Function"))
         {
             BuildFunction(r);
@@ -126,7 +127,7 @@ internal sealed partial class ModelBuilder
             CheckFunctionRole(r, role);
         }
 
-        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role) { Tags = FunctionTags(r) });
+        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role) { Tags = FunctionTags(r), Layers = FunctionLayers(r, runtime) });
         if (kind is { } found)
         {
             _code.Add(new FunctionCode(r.Resource.StackName, r.LogicalId, r.Id, found, codePath, runtime, handler));

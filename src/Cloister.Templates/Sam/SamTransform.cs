@@ -10,7 +10,7 @@ namespace Cloister.Templates.Sam;
 /// <summary>
 /// The <c>AWS::Serverless-2016-10-31</c> transform, done as SAM does it before CloudFormation sees the
 /// template: Globals merged into each resource, then <c>AWS::Serverless::Function</c>, <c>Api</c> and
-/// <c>SimpleTable</c> expanded into plain CloudFormation resources (functions, roles, permissions,
+/// <c>SimpleTable</c> and <c>LayerVersion</c> expanded into plain CloudFormation resources (functions, roles, permissions,
 /// REST APIs with their OpenAPI body and resource policy, deployments, stages, tables).
 /// Generated nodes carry the location of the SAM property they come from.
 /// </summary>
@@ -94,8 +94,11 @@ internal static class SamTransform
                 case SamSimpleTable.Type:
                     SamSimpleTable.Expand(entry, (MapNode)entry.Value, context, output);
                     break;
+                case SamLayerVersion.Type:
+                    SamLayerVersion.Expand(entry, (MapNode)entry.Value, context, output);
+                    break;
                 case not null when type.StartsWith("AWS::Serverless::", StringComparison.Ordinal):
-                    problems.Add(entry.Key, "Type", $"'{type}' is not supported; Cloister expands AWS::Serverless::Function, Api and SimpleTable.", ((MapNode)entry.Value).Get("Type")!.Location);
+                    problems.Add(entry.Key, "Type", $"'{type}' is not supported; Cloister expands AWS::Serverless::Function, Api, SimpleTable and LayerVersion.", ((MapNode)entry.Value).Get("Type")!.Location);
                     break;
                 default:
                     output.Add(entry);

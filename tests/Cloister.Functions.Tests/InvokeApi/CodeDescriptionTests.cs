@@ -130,6 +130,29 @@ public sealed class CodeDescriptionTests(ServiceFixture fixture) : IClassFixture
         Assert.Equal("{}", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task GetFunctionConfiguration_WithLayers_ListsEachArnAndPackageSizeInOrder()
+    {
+        var zip = Path.Combine(_work, "layer.zip");
+        ZipFile.CreateFromDirectory(Path.Combine(ServiceFixture.FunctionsDirectory, "python"), zip);
+        var folder = Directory.CreateDirectory(Path.Combine(_work, "folder-layer", "python")).Parent!.FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "python", "shared.py"), "X = 1\n");
+        LayerVersion[] layers =
+        [
+            new("Zipped", "zipped", "arn:aws:lambda:eu-central-1:123456789012:layer:zipped:1", zip, [], [], null),
+            new("Folder", "folder", "arn:aws:lambda:eu-central-1:123456789012:layer:folder:1", folder, [], [], null),
+        ];
+        var name = "code-" + Guid.NewGuid().ToString("N")[..16];
+        var deployed = await fixture.Service.DeployAsync(new LambdaFunction(name, name, "python3.12", "index.handler", null, "def handler(e, c):\n    return 1\n", 256, 3, ImmutableDictionary<string, string>.Empty, null, null) { Layers = [.. layers] });
+        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+
+        var listed = (await ConfigurationAsync(name)).GetProperty("Layers").EnumerateArray().ToList();
+
+        Assert.Equal(layers.Select(l => l.Arn), listed.Select(l => l.GetProperty("Arn").GetString()));
+        Assert.Equal(new FileInfo(zip).Length, listed[0].GetProperty("CodeSize").GetInt64());
+        Assert.InRange(listed[1].GetProperty("CodeSize").GetInt64(), 1, 4096);
+    }
+
     private async Task<string> DeployAsync(string? codePath, string? inline = null, string handler = "app.handler", string? name = null, int memorySize = 256, VpcConfig? vpc = null)
     {
         name ??= "code-" + Guid.NewGuid().ToString("N")[..16];
