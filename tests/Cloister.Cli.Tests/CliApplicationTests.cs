@@ -73,6 +73,7 @@ public sealed class CliApplicationTests
     [InlineData("up", "without --detach stay until Ctrl-C, then take everything down", "repeat for several")]
     [InlineData("outputs", "Outputs", "\"StackId\",\"StackStatus\"")]
     [InlineData("logs access", "access log lines", "Leave it out for every API and stage")]
+    [InlineData("logs execution", "as aws logs tail prints them: time, log stream, message", "or the log group API-Gateway-Execution-Logs_{apiId}/{stage}")]
     public async Task RunAsync_VerbHelp_SaysWhatTheVerbReallyTakesAndExitsWith(string verb, string description, string option)
     {
         // Before: exec's and path's help made --from (and path's --to) look optional, never named exit codes, and

@@ -27,6 +27,28 @@ internal static class FollowRun
         return (exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Waits (up to 10 s) until what was written ends with <paramref name="expected"/>.</summary>
+    public static async Task WrittenAsync(TextWriter synchronized, StringWriter output, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            string text;
+            lock (synchronized)
+            {
+                text = output.ToString().ReplaceLineEndings("\n");
+            }
+
+            if (text.EndsWith(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"never wrote '{expected.Trim()}'; wrote: {text}");
+            await Task.Delay(20);
+        }
+    }
+
     private static string Written(TextWriter synchronized, StringWriter writer)
     {
         lock (synchronized)

@@ -7,10 +7,11 @@ namespace Cloister.Cli.Commands;
 internal static class LogsCommand
 {
     /// <summary>Creates the verb with its subcommands.</summary>
-    public static Command Create() => new("logs", "Print the logs AWS would keep, in AWS's formats: access, dns, function.")
+    public static Command Create() => new("logs", "Print the logs AWS would keep, in AWS's formats: access, dns, execution, function.")
     {
         LogsAccessCommand.Create(),
         LogsDnsCommand.Create(),
+        LogsExecutionCommand.Create(),
         LogsFunctionCommand.Create(),
     };
 

@@ -41,7 +41,7 @@ internal sealed partial class StsHandler(
     {
         var request = context.Request;
         var requestId = Guid.NewGuid().ToString();
-        var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var body = await HttpsApplication.ReadBodyAsync(request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         var (status, xml) = body is null
             ? Error(413, "Sender", "RequestEntityTooLarge", "Request body too large.", requestId)
             : Answer(request, body, requestId);
@@ -157,23 +157,5 @@ internal sealed partial class StsHandler(
         }
 
         return parameters;
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }

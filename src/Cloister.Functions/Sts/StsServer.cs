@@ -33,23 +33,7 @@ public sealed class StsServer : IAsyncDisposable
         var handler = new StsHandler(options.Callers, options.AssumeRole, options.TimeProvider);
         var (application, urls) = await HttpsApplication.StartAsync(
             options.LoggerFactory,
-            kestrel =>
-            {
-                if (options.HttpsEndPoint is { } https)
-                {
-                    kestrel.Listen(https, listen => HttpsApplication.Serve(listen, certificate));
-                }
-
-                if (options.HttpsSocket is { } socket)
-                {
-                    kestrel.ListenHandle((ulong)socket.Handle, listen => HttpsApplication.Serve(listen, certificate));
-                }
-
-                foreach (var endpoint in options.EndpointListeners)
-                {
-                    kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen => HttpsApplication.Serve(listen, endpoint.Certificate));
-                }
-            },
+            kestrel => HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners),
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
         return new StsServer(application, urls);

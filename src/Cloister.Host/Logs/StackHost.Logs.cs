@@ -19,7 +19,8 @@ public sealed partial class StackHost
     /// Serves CloudWatch Logs' JSON API over HTTPS on <c>logs.{region}.amazonaws.com</c> = 198.18.5.10 (a certificate
     /// from the sandbox CA for the name and the address) and on every <c>logs</c> interface endpoint's ENIs, over the
     /// files the stack's modules write: each function's group (<c>/aws/lambda/NAME</c>, or its <c>LoggingConfig.LogGroup</c>),
-    /// the group each stage's access log setting names, the group each Resolver query logging configuration names, and
+    /// the group each stage's access log setting names, each stage's execution log group (<c>API-Gateway-Execution-Logs_{apiId}/{stage}</c>,
+    /// for a stage whose MethodSettings log and for any execution log file present), the group each Resolver query logging configuration names, and
     /// every <c>AWS::Logs::LogGroup</c> of the templates, listed even before anything writes to it. Callers are the
     /// stack's credentials, judged by their identity policies and by the policy of the <c>logs</c> endpoint they came through. Groups, streams and events
     /// callers create (CreateLogGroup, CreateLogStream, PutLogEvents) are kept under <c>{StatePaths.Logs}/cloudwatch</c>.
@@ -90,6 +91,11 @@ public sealed partial class StackHost
                 var stream = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{stage.RestApiId}/{stage.StageName}")).AsSpan(0, 16));
                 Add(group, new LogFileSource(Path.Combine(_state.AccessLogs, $"{stage.RestApiId}_{stage.StageName}.log"), LogFileFormat.PlainLines, stream));
             }
+        }
+
+        foreach (var (group, file) in ExecutionLogGroups.Find(_model.Stages, _state.ExecutionLogs))
+        {
+            Add(group, file);
         }
 
         foreach (var config in _model.QueryLogConfigs)

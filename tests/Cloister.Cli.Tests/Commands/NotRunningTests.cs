@@ -26,6 +26,7 @@ public sealed class NotRunningTests : IAsyncLifetime
         { "path", ["path", "--from", "ApiVpcInstance", "--to", "10.0.1.10:443"] },
         { "logs access", ["logs", "access"] },
         { "logs dns", ["logs", "dns"] },
+        { "logs execution", ["logs", "execution"] },
         { "logs function", ["logs", "function", "echo"] },
     };
 
@@ -59,6 +60,7 @@ public sealed class NotRunningTests : IAsyncLifetime
     [Theory(Timeout = 60_000)]
     [InlineData("access")]
     [InlineData("dns")]
+    [InlineData("execution")]
     [InlineData("function", "echo")]
     public async Task Logs_StacksReadyWithoutLogs_Exits1WithoutNamingUp(params string[] args)
     {

@@ -147,6 +147,21 @@ public sealed class StsServerTests : IAsyncLifetime
         Assert.Equal(response.Headers.GetValues("x-amzn-RequestId").Single(), document.Root.Element(sts + "ResponseMetadata")!.Element(sts + "RequestId")!.Value);
     }
 
+    [Theory]
+    [InlineData(64 * 1024, HttpStatusCode.OK)]
+    [InlineData((64 * 1024) + 1, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task Post_SignedBodyAroundTheLimit_AnsweredUpTo64KiBThen413(int bodyBytes, HttpStatusCode expected)
+    {
+        const string Form = "Action=GetCallerIdentity&Version=2011-06-15&Padding=";
+        using var response = await PostAsync(Form + new string('a', bodyBytes - Form.Length), sign: true);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.RequestEntityTooLarge)
+        {
+            Assert.Equal(("Sender", "RequestEntityTooLarge", "Request body too large."), Error(await response.Content.ReadAsStringAsync()));
+        }
+    }
+
     private static (string?, string?, string?) Error(string xml)
     {
         XNamespace sts = StsHandler.Namespace;

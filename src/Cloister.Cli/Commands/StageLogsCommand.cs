@@ -1,0 +1,160 @@
+using System.CommandLine;
+using Cloister.Model;
+
+namespace Cloister.Cli.Commands;
+
+/// <summary>
+/// What <c>cloister logs access</c> and <c>cloister logs execution</c> share: API Gateway logs kept as one file per API
+/// and stage, <c>{apiId}_{stage}.log</c>. NAME is an API id, <c>{apiId}/{stage}</c> or <c>{apiId}_{stage}</c> (or the
+/// kind's log group name); without it every stage's log is shown, each line after its <c>{apiId}/{stage}</c>, as
+/// <c>aws logs tail</c> puts the log stream before each event of a group's several streams. A NAME that is no API id or
+/// stage (<c>*</c>, a path) is refused (exit 2) rather than read as a file pattern: <c>aws logs tail</c> takes one log
+/// group, no wildcard either.
+/// </summary>
+internal static class StageLogsCommand
+{
+    /// <summary>Creates the verb of <paramref name="kind"/>; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>
+    public static Command Create(StageLogKind kind, Func<StatePaths>? state = null)
+    {
+        state ??= () => StatePaths.FromEnvironment();
+        var name = new Argument<string?>("name") { Description = kind.NameDescription, Arity = ArgumentArity.ZeroOrOne };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing lines as requests arrive, until interrupted." };
+        var command = new Command(kind.Verb, kind.Description) { name, follow };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var given = parse.GetValue(name);
+            if (given is not null && !IsApiOrStage(kind.StageOf(given)))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"cloister logs {kind.Verb}: '{given}' is no API id or {{apiId}}/{{stage}}; leave NAME out to print every API's and stage's {kind.What}, each line after its {{apiId}}/{{stage}}.").ConfigureAwait(false);
+                return CliApplication.BadArgumentsExitCode;
+            }
+
+            var stage = given is null ? null : kind.StageOf(given);
+            var paths = state();
+            var folder = kind.Folder(paths);
+            if (Select(folder, stage).Count == 0)
+            {
+                if (!parse.GetValue(follow))
+                {
+                    var noneAtAll = Select(folder, null).Count == 0;
+                    return await LogsCommand.NothingToPrintAsync(kind.Verb, paths, NoLogs(kind, folder, given), noneAtAll, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+                }
+
+                await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, NoLogs(kind, folder, given)).ConfigureAwait(false);
+            }
+
+            var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+            do
+            {
+                foreach (var file in Select(folder, stage))
+                {
+                    var prefix = given is null ? Label(file) + " " : string.Empty;
+                    positions[file] = await PrintNewLinesAsync(file, positions.GetValueOrDefault(file), line => prefix + kind.Format(line), output, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!parse.GetValue(follow))
+                {
+                    break;
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            while (!cancellationToken.IsCancellationRequested);
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Why nothing is printed: no logs of the kind at all, or none of <paramref name="name"/>, with the APIs and stages that have some.</summary>
+    private static string NoLogs(StageLogKind kind, string folder, string? name)
+    {
+        var others = Select(folder, null).Select(Label).ToList();
+        return (name, others.Count) switch
+        {
+            (null, _) => $"No {kind.What}s under {folder}.",
+            (_, 0) => $"No {kind.What}s of {name} under {folder}.",
+            _ => $"No {kind.What}s of {name} under {folder}; there are logs of {string.Join(", ", others)}.",
+        };
+    }
+
+    /// <summary>
+    /// The <c>{apiId}/{stage}</c> of a log file, as NAME takes it. File names are <c>{apiId}_{stage}</c>: API ids have
+    /// no '_', stage names may.
+    /// </summary>
+    private static string Label(string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        return name.IndexOf('_', StringComparison.Ordinal) is var i and > 0 ? $"{name[..i]}/{name[(i + 1)..]}" : name;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> can be an API id or <c>{apiId}/{stage}</c> (or <c>{apiId}_{stage}</c>): API
+    /// Gateway's ids are letters and digits, its stage names letters, digits, '-' and '_'. Anything else ('*', '?',
+    /// '..') would otherwise reach the file pattern.
+    /// </summary>
+    private static bool IsApiOrStage(string name)
+    {
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        var api = slash < 0 ? name : name[..slash];
+        var stage = slash < 0 ? null : name[(slash + 1)..];
+        return api.Length > 0 && api.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            && (stage is null || (stage.Length is > 0 and <= 128 && stage.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')));
+    }
+
+    private static List<string> Select(string folder, string? name)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var pattern = name switch
+        {
+            null => "*.log",
+            _ when name.Contains('/', StringComparison.Ordinal) || name.Contains('_', StringComparison.Ordinal) => name.Replace('/', '_') + ".log",
+            _ => name + "_*.log",
+        };
+        var files = Directory.GetFiles(folder, pattern).ToList();
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    /// <summary>Prints whole lines after <paramref name="position"/>, each as <paramref name="format"/> makes it; returns the position after the last whole line.</summary>
+    private static async Task<long> PrintNewLinesAsync(string file, long position, Func<string, string> format, TextWriter output, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (stream.Length <= position)
+            {
+                return stream.Length < position ? 0 : position;
+            }
+
+            stream.Seek(position, SeekOrigin.Begin);
+            var buffer = new byte[stream.Length - position];
+            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var end = Array.LastIndexOf(buffer, (byte)'\n');
+            if (end < 0)
+            {
+                return position;
+            }
+
+            foreach (var line in System.Text.Encoding.UTF8.GetString(buffer, 0, end).Split('\n'))
+            {
+                await output.WriteLineAsync(format(line)).ConfigureAwait(false);
+            }
+
+            return position + end + 1;
+        }
+    }
+}
