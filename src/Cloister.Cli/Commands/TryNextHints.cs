@@ -91,12 +91,17 @@ internal static class TryNextHints
         return (asked, requested);
     }
 
-    /// <summary>Adds the logs the suggested commands write (access and DNS query logs only once something was asked), and the function to run.</summary>
+    /// <summary>Adds the logs the suggested commands write (access, execution and DNS query logs only once something was asked), and the function to run.</summary>
     private static void AddLogHints(ImmutableArray<TryNextHint>.Builder hints, StackStatus status, CloudModel? model, Target? target, bool asked, bool requested)
     {
         if (requested && model is not null && model.Stages.Any(s => s.AccessLog is not null))
         {
             hints.Add(new TryNextHint("./cloister logs access"));
+        }
+
+        if (requested && model is not null && model.Stages.Any(s => s.MethodSettings.Any(m => LogsExecution(m.LoggingLevel))))
+        {
+            hints.Add(new TryNextHint("./cloister logs execution"));
         }
 
         if (asked && model is not null && model.QueryLogConfigs.Length > 0)
@@ -118,6 +123,10 @@ internal static class TryNextHints
 
         hints.Add(new TryNextHint($"./cloister logs function {function}"));
     }
+
+    /// <summary>Whether a MethodSettings <c>LoggingLevel</c> writes execution logs, as the gateway reads it (ERROR or INFO, any case).</summary>
+    private static bool LogsExecution(string level) =>
+        string.Equals(level, "ERROR", StringComparison.OrdinalIgnoreCase) || string.Equals(level, "INFO", StringComparison.OrdinalIgnoreCase);
 
     private static Target? UrlTarget(StackStatus status, CloudModel? model)
     {

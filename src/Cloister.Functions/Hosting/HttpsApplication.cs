@@ -58,12 +58,25 @@ internal static class HttpsApplication
     }
 
     /// <summary>
-    /// HTTPS with <paramref name="certificate"/> on <paramref name="endPoint"/> and <paramref name="socket"/> (either may be
-    /// null), and on every interface endpoint listener with its own certificate, whose connections carry the listener as a
-    /// feature (<c>Features.Get&lt;InterfaceEndpointListener&gt;()</c>): where a regional service of the sandbox listens.
+    /// Plain HTTP on <paramref name="httpEndPoint"/> when given (first, so it is the first address), HTTPS with
+    /// <paramref name="certificate"/> on <paramref name="endPoint"/> and <paramref name="socket"/> (either may be null;
+    /// the certificate may be null only when both are), and on every interface endpoint listener with its own
+    /// certificate, whose connections carry the listener as a feature (<c>Features.Get&lt;InterfaceEndpointListener&gt;()</c>):
+    /// where a regional service of the sandbox listens.
     /// </summary>
-    public static void ListenRegional(KestrelServerOptions kestrel, IPEndPoint? endPoint, Socket? socket, X509Certificate2 certificate, IReadOnlyList<InterfaceEndpointListener> endpoints)
+    public static void ListenRegional(
+        KestrelServerOptions kestrel, IPEndPoint? endPoint, Socket? socket, X509Certificate2? certificate, IReadOnlyList<InterfaceEndpointListener> endpoints, IPEndPoint? httpEndPoint = null)
     {
+        if ((endPoint is not null || socket is not null) && certificate is null)
+        {
+            throw new ArgumentException("HTTPS listeners need a certificate.", nameof(certificate));
+        }
+
+        if (httpEndPoint is not null)
+        {
+            kestrel.Listen(httpEndPoint, listen => Serve(listen, null));
+        }
+
         if (endPoint is not null)
         {
             kestrel.Listen(endPoint, listen => Serve(listen, certificate));

@@ -38,35 +38,9 @@ public sealed class InvokeApiServer : IAsyncDisposable
             options.LoggerFactory,
             kestrel =>
             {
+                // The handler bounds the body by Lambda's payload limits and answers as Lambda does, not Kestrel's limit.
                 kestrel.Limits.MaxRequestBodySize = null;
-                if (options.HttpEndPoint is { } http)
-                {
-                    kestrel.Listen(http, listen => HttpsApplication.Serve(listen, null));
-                }
-
-                if (options.HttpsEndPoint is { } https)
-                {
-                    kestrel.Listen(https, listen => HttpsApplication.Serve(listen, options.Certificate));
-                }
-
-                if (options.HttpsSocket is { } socket)
-                {
-                    kestrel.ListenHandle((ulong)socket.Handle, listen => HttpsApplication.Serve(listen, options.Certificate));
-                }
-
-                foreach (var endpoint in options.EndpointListeners)
-                {
-                    kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
-                    {
-                        // Before TLS, so the origin is the listener's whatever the handshake says.
-                        listen.Use(next => connection =>
-                        {
-                            connection.Features.Set(endpoint);
-                            return next(connection);
-                        });
-                        HttpsApplication.Serve(listen, endpoint.Certificate);
-                    });
-                }
+                HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, options.Certificate, options.EndpointListeners, options.HttpEndPoint);
             },
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);

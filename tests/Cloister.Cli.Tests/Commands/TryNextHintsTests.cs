@@ -41,6 +41,64 @@ public sealed class TryNextHintsTests
     }
 
     [Fact]
+    public void For_StageLogsAccessAndExecution_SuggestsBothLogsAfterTheRequest()
+    {
+        var status = Status([Output("ClaimUrl", $"https://{ApiHost}/dev/claim")], [Instance("ClientInstance", "172.128.1.254", "vpc-client")]);
+        var stage = Stage(new AccessLogSetting("arn:aws:logs:eu-central-1:000000000000:log-group:access", "$context.requestId"), Logging("INFO"));
+        var model = new CloudModel
+        {
+            Subnets = [SubnetA, ClientSubnet],
+            RestApis = [Api(Resource("r-claim", "/claim", Get(apiKey: false, "listClaims")))],
+            Stages = [stage],
+            Functions = [Function("listClaims")],
+        };
+
+        var commands = Commands(TryNextHints.For(status, model, Reaching(EndpointAddressA), detached: true));
+
+        Assert.Equal(
+            [
+                $"./cloister exec --from ClientInstance -- dig +short {ApiHost}",
+                $"./cloister exec --from ClientInstance -- curl -s https://{ApiHost}/dev/claim",
+                $"./cloister path --from ClientInstance --to {ApiHost}:443",
+                "./cloister logs access",
+                "./cloister logs execution",
+                "./cloister logs function listClaims",
+                "./cloister status   ./cloister outputs",
+                "./cloister down",
+            ],
+            commands);
+    }
+
+    [Theory]
+    [InlineData("ERROR", true)]
+    [InlineData("error", true)]
+    [InlineData("INFO", true)]
+    [InlineData("OFF", false)]
+    public void For_StageLoggingLevel_ExecutionLogsOnlyWhenItLogs(string level, bool suggested)
+    {
+        var status = Status([Output("ClaimUrl", $"https://{ApiHost}/dev/claim")], [Instance("ClientInstance", "172.128.1.254", "vpc-client")]);
+        var model = new CloudModel { Subnets = [SubnetA, ClientSubnet], RestApis = [Api(Resource("r-claim", "/claim", Get(apiKey: false, "listClaims")))], Stages = [Stage(null, Logging(level))] };
+
+        var commands = Commands(TryNextHints.For(status, model, Reaching(EndpointAddressA), detached: true));
+
+        Assert.Equal(suggested, commands.Contains("./cloister logs execution"));
+        Assert.DoesNotContain("./cloister logs access", commands);
+    }
+
+    [Fact]
+    public void For_ExecutionLoggingButNoRequestSuggested_NoExecutionLogs()
+    {
+        // Nothing the hints send reaches the gateway, so the execution log would stay empty.
+        var status = Status([Output("ApiUrl", $"https://{ApiHost}/dev")], [Instance("ClientInstance", "10.0.1.252", "vpc-api")]);
+        var proxy = Resource("r-proxy", "/{proxy+}", new ApiMethod("ANY", "NONE", null, false, ImmutableDictionary<string, bool>.Empty, null)) with { ParentId = "r-root" };
+        var model = new CloudModel { Subnets = [SubnetA], RestApis = [Api(Resource("r-root", "/"), proxy)], Stages = [Stage(null, Logging("INFO"))] };
+
+        var commands = Commands(TryNextHints.For(status, model, Reaching("10.0.1.253"), detached: true));
+
+        Assert.DoesNotContain("./cloister logs execution", commands);
+    }
+
+    [Fact]
     public void For_NoUrlButAnInterfaceEndpoint_TargetsTheEndpointNotTheHostsOwnAddress()
     {
         // The user's report: no URL output gave "path --from AppInstance --to 10.0.1.253:443", the instance itself.
@@ -226,6 +284,11 @@ public sealed class TryNextHintsTests
                 : new Integration(
                     IntegrationType.AwsProxy, "POST", $"arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:000000000000:function:{function}/invocations",
                     "INTERNET", null, 29000, ImmutableDictionary<string, string>.Empty, ImmutableDictionary<string, string>.Empty, "WHEN_NO_MATCH", []));
+
+    private static Stage Stage(AccessLogSetting? accessLog, params MethodSetting[] settings) =>
+        new("DevStage", "abcde12345", "dev", "d-1", ImmutableDictionary<string, string>.Empty, [.. settings], accessLog);
+
+    private static MethodSetting Logging(string level) => new("/*", "*", null, null, level);
 
     private static LambdaFunction Function(string name) => new(name, name, "provided.al2023", null, null, null, 128, 3, ImmutableDictionary<string, string>.Empty, null, null);
 }
