@@ -99,7 +99,7 @@ internal static class TryNextHints
             hints.Add(new TryNextHint("./cloister logs access"));
         }
 
-        if (requested && model is not null && model.Stages.Any(s => s.MethodSettings.Any(m => LogsExecution(m.LoggingLevel))))
+        if (requested && model is not null && model.Stages.Any(s => s.MethodSettings.Any(m => m.WritesExecutionLogs)))
         {
             hints.Add(new TryNextHint("./cloister logs execution"));
         }
@@ -123,10 +123,6 @@ internal static class TryNextHints
 
         hints.Add(new TryNextHint($"./cloister logs function {function}"));
     }
-
-    /// <summary>Whether a MethodSettings <c>LoggingLevel</c> writes execution logs, as the gateway reads it (ERROR or INFO, any case).</summary>
-    private static bool LogsExecution(string level) =>
-        string.Equals(level, "ERROR", StringComparison.OrdinalIgnoreCase) || string.Equals(level, "INFO", StringComparison.OrdinalIgnoreCase);
 
     private static Target? UrlTarget(StackStatus status, CloudModel? model)
     {

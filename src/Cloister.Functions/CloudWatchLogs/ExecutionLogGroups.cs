@@ -28,7 +28,7 @@ public static class ExecutionLogGroups
         void Add(string restApiId, string stageName) =>
             found.TryAdd(NameOf(restApiId, stageName), new LogFileSource(Path.Combine(folder, $"{restApiId}_{stageName}.log"), LogFileFormat.EventLines));
 
-        foreach (var stage in stages.Where(s => s.MethodSettings.Any(m => Logs(m.LoggingLevel))))
+        foreach (var stage in stages.Where(s => s.MethodSettings.Any(m => m.WritesExecutionLogs)))
         {
             Add(stage.RestApiId, stage.StageName);
         }
@@ -46,8 +46,4 @@ public static class ExecutionLogGroups
 
         return [.. found.Select(f => (f.Key, f.Value))];
     }
-
-    /// <summary>Whether a <c>LoggingLevel</c> writes execution logs, as the gateway reads it (any case).</summary>
-    private static bool Logs(string? level) =>
-        string.Equals(level, "ERROR", StringComparison.OrdinalIgnoreCase) || string.Equals(level, "INFO", StringComparison.OrdinalIgnoreCase);
 }
