@@ -9,8 +9,10 @@ namespace Cloister.Host.Code;
 /// Makes local function code runnable before the sandbox exists (it may need the package registries): a .NET project
 /// is published once per content hash (ReadyToRun, framework-dependent) into a folder whose <c>bootstrap</c> (or
 /// assembly) Lambda's runtime starts; a Node project without <c>node_modules</c> gets <c>npm ci</c> (with a lock
-/// file) or <c>npm install</c>. Everything else runs as it is. A folder holding a named pipe, device or socket is
-/// refused before anything reads it, as AWS's packaging cannot zip one (see docs/host.md).
+/// file) or <c>npm install</c>. A layer folder with <c>nodejs/package.json</c> and no <c>nodejs/node_modules</c> is
+/// copied and installed there, once per content hash, as <c>sam build</c> builds a Node layer. Everything else runs as
+/// it is. A folder holding a named pipe, device or socket is refused before anything reads it, as AWS's packaging
+/// cannot zip one (see docs/host.md).
 /// </summary>
 public sealed class CodePreparer(string cacheRoot)
 {
@@ -28,7 +30,8 @@ public sealed class CodePreparer(string cacheRoot)
     }
 
     /// <summary>
-    /// Prepares every distinct code path; returns source path to runnable path for those that needed work. Every folder
+    /// Prepares every distinct code path, the functions' and their layers'; returns source path to runnable path for
+    /// those that were prepared elsewhere (a .NET project's publish output, a Node layer's installed copy). Every folder
     /// a build or install will read is looked at first, without opening anything: a named pipe, device or socket in it
     /// (or a link to one) refuses the deploy before any tool runs, with every such file of every function at once.
     /// </summary>
@@ -63,6 +66,23 @@ public sealed class CodePreparer(string cacheRoot)
             problems.AddRange(refused.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => $"{owners}: code folder {path}: {r}"));
         }
 
+        var layers = new List<(LayerCode Layer, string Owners, string Hash)>();
+        foreach (var group in code.SelectMany(c => c.Layers).GroupBy(l => l.Path, StringComparer.Ordinal))
+        {
+            var layer = group.First();
+            var owners = $"{Names(group.Select(l => l.LogicalId))} (stack {Names(group.Select(l => l.StackName))}) {layer.Property}";
+            if (NeedsInstall(layer.Path))
+            {
+                var refused = new List<string>();
+                var files = CodeFiles.Readable(layer.Path, refused);
+                problems.AddRange(refused.Distinct(StringComparer.Ordinal).Select(r => $"{owners}: layer folder {layer.Path}: {r}"));
+                if (refused.Count == 0)
+                {
+                    layers.Add((layer, owners, CodeFiles.ContentHash(files)));
+                }
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new CodePreparationException(string.Join('\n', problems));
@@ -81,7 +101,51 @@ public sealed class CodePreparer(string cacheRoot)
             }
         }
 
+        foreach (var (layer, owners, hash) in layers)
+        {
+            prepared[layer.Path] = await InstallLayerAsync(layer, owners, hash, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         return prepared.ToImmutable();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a layer folder <c>sam build</c> would run npm in: Node packages go under
+    /// <c>nodejs/</c> (what Lambda puts on <c>NODE_PATH</c> as <c>/opt/nodejs/node_modules</c>), and, as for a
+    /// function, a folder whose <c>node_modules</c> is already there is used as it is. A .zip is never built.
+    /// </summary>
+    private static bool NeedsInstall(string path) =>
+        File.Exists(Path.Combine(path, "nodejs", "package.json")) && !Directory.Exists(Path.Combine(path, "nodejs", "node_modules"));
+
+    /// <summary>
+    /// A copy of the layer's folder with its <c>nodejs/node_modules</c> installed, in the cache under the layer's logical
+    /// id and content hash: the source folder is left as it is, and unchanged content is not installed again.
+    /// </summary>
+    private async Task<string> InstallLayerAsync(LayerCode layer, string owners, string hash, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var target = Path.Combine(cacheRoot, "layer-" + layer.LogicalId + "-" + hash);
+        try
+        {
+            return await BuildOnceAsync(target, layer.Path, $"npm install for layer {layer.LogicalId}", progress, async staging =>
+            {
+                Copy(layer.Path, staging);
+                await InstallAsync(Path.Combine(staging, "nodejs"), progress, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        catch (CodePreparationException e)
+        {
+            throw new CodePreparationException($"{owners}: layer folder {layer.Path}: {e.Message}");
+        }
+    }
+
+    private static void Copy(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 
     private static string Names(IEnumerable<string> names) => string.Join(", ", names.Distinct(StringComparer.Ordinal));
@@ -94,12 +158,26 @@ public sealed class CodePreparer(string cacheRoot)
         var project = inputs.ProjectFile;
         var projectFolder = Path.GetDirectoryName(project)!;
         var target = Path.Combine(cacheRoot, Path.GetFileNameWithoutExtension(project) + "-" + inputs.ContentHash());
+        return await BuildOnceAsync(target, project, $"publishing {Path.GetFileName(project)} (ReadyToRun)", progress, staging => RunAsync(
+            "dotnet",
+            ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", staging, "-nologo", "-v", "quiet"],
+            projectFolder,
+            cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="target"/> made once: <paramref name="build"/> writes into a staging folder
+    /// (<c>{target}.tmp-{pid}</c>) that becomes the target, marked complete, only once the build has ended well; a
+    /// failed or cancelled build leaves nothing behind.
+    /// </summary>
+    private async Task<string> BuildOnceAsync(string target, string source, string what, IProgress<string>? progress, Func<string, Task> build)
+    {
         if (File.Exists(Path.Combine(target, ".complete")))
         {
             return target;
         }
 
-        progress?.Report($"publishing {Path.GetFileName(project)} (ReadyToRun)");
+        progress?.Report(what);
         RemoveAbandonedStaging();
         var staging = target + StagingMark + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (Directory.Exists(staging))
@@ -109,14 +187,10 @@ public sealed class CodePreparer(string cacheRoot)
 
         try
         {
-            await RunAsync(
-                "dotnet",
-                ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", staging, "-nologo", "-v", "quiet"],
-                projectFolder,
-                cancellationToken).ConfigureAwait(false);
+            await build(staging).ConfigureAwait(false);
 
-            // Published whole: from here on, finish (a cancellation now would only throw away a good build).
-            await File.WriteAllTextAsync(Path.Combine(staging, ".complete"), project, CancellationToken.None).ConfigureAwait(false);
+            // Built whole: from here on, finish (a cancellation now would only throw away a good build).
+            await File.WriteAllTextAsync(Path.Combine(staging, ".complete"), source, CancellationToken.None).ConfigureAwait(false);
             if (Directory.Exists(target))
             {
                 Directory.Delete(target, recursive: true);
