@@ -66,19 +66,19 @@ public sealed class CodePreparer(string cacheRoot)
             problems.AddRange(refused.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => $"{owners}: code folder {path}: {r}"));
         }
 
-        var layers = new List<(LayerCode Layer, string Owners, string Hash)>();
+        var layers = new List<(LayerCode Layer, string Owners, (string Into, bool Install) Build, string Hash)>();
         foreach (var group in code.SelectMany(c => c.Layers).GroupBy(l => l.Path, StringComparer.Ordinal))
         {
             var layer = group.First();
             var owners = $"{Names(group.Select(l => l.LogicalId))} (stack {Names(group.Select(l => l.StackName))}) {layer.Property}";
-            if (NeedsInstall(layer.Path))
+            if (LayerBuild(layer) is { } build)
             {
                 var refused = new List<string>();
                 var files = CodeFiles.Readable(layer.Path, refused);
                 problems.AddRange(refused.Distinct(StringComparer.Ordinal).Select(r => $"{owners}: layer folder {layer.Path}: {r}"));
                 if (refused.Count == 0)
                 {
-                    layers.Add((layer, owners, CodeFiles.ContentHash(files)));
+                    layers.Add((layer, owners, build, CodeFiles.ContentHash(files)));
                 }
             }
         }
@@ -101,35 +101,49 @@ public sealed class CodePreparer(string cacheRoot)
             }
         }
 
-        foreach (var (layer, owners, hash) in layers)
+        foreach (var (layer, owners, build, hash) in layers)
         {
-            prepared[layer.Path] = await InstallLayerAsync(layer, owners, hash, progress, cancellationToken).ConfigureAwait(false);
+            prepared[layer.Path] = await BuildLayerAsync(layer, owners, build, hash, progress, cancellationToken).ConfigureAwait(false);
         }
 
         return prepared.ToImmutable();
     }
 
     /// <summary>
-    /// Whether <paramref name="path"/> is a layer folder <c>sam build</c> would run npm in: Node packages go under
-    /// <c>nodejs/</c> (what Lambda puts on <c>NODE_PATH</c> as <c>/opt/nodejs/node_modules</c>), and, as for a
-    /// function, a folder whose <c>node_modules</c> is already there is used as it is. A .zip is never built.
+    /// How a layer folder is built, as <c>sam build</c> builds a Node layer: with <c>Metadata.BuildMethod</c>
+    /// <c>nodejs*</c> and a <c>package.json</c> at its root, the folder goes under <c>nodejs/</c> (what Lambda puts on
+    /// <c>NODE_PATH</c> as <c>/opt/nodejs/node_modules</c>) and npm runs there; without it, a <c>nodejs/package.json</c>
+    /// gets its <c>node_modules</c> as a function's <c>package.json</c> does. As for a function, a <c>node_modules</c>
+    /// already there is used as it is. Null when nothing is built (a .zip, Python, any other folder).
     /// </summary>
-    private static bool NeedsInstall(string path) =>
-        File.Exists(Path.Combine(path, "nodejs", "package.json")) && !Directory.Exists(Path.Combine(path, "nodejs", "node_modules"));
+    private static (string Into, bool Install)? LayerBuild(LayerCode layer)
+    {
+        if (layer.BuildMethod?.StartsWith("nodejs", StringComparison.Ordinal) == true && File.Exists(Path.Combine(layer.Path, "package.json")))
+        {
+            return ("nodejs", !Directory.Exists(Path.Combine(layer.Path, "node_modules")));
+        }
+
+        return File.Exists(Path.Combine(layer.Path, "nodejs", "package.json")) && !Directory.Exists(Path.Combine(layer.Path, "nodejs", "node_modules"))
+            ? (string.Empty, true)
+            : null;
+    }
 
     /// <summary>
-    /// A copy of the layer's folder with its <c>nodejs/node_modules</c> installed, in the cache under the layer's logical
-    /// id and content hash: the source folder is left as it is, and unchanged content is not installed again.
+    /// A copy of the layer's folder, placed as <paramref name="build"/> says and npm-installed, in the cache under the
+    /// layer's logical id and content hash: the source folder is left as it is, and unchanged content is not built again.
     /// </summary>
-    private async Task<string> InstallLayerAsync(LayerCode layer, string owners, string hash, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<string> BuildLayerAsync(LayerCode layer, string owners, (string Into, bool Install) build, string hash, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var target = Path.Combine(cacheRoot, "layer-" + layer.LogicalId + "-" + hash);
+        var target = Path.Combine(cacheRoot, $"layer-{layer.LogicalId}-{(build.Into.Length > 0 ? build.Into + "-" : string.Empty)}{hash}");
         try
         {
-            return await BuildOnceAsync(target, layer.Path, $"npm install for layer {layer.LogicalId}", progress, async staging =>
+            return await BuildOnceAsync(target, layer.Path, build.Install ? $"npm install for layer {layer.LogicalId}" : $"layer {layer.LogicalId} placed under {build.Into}/", progress, async staging =>
             {
-                Copy(layer.Path, staging);
-                await InstallAsync(Path.Combine(staging, "nodejs"), progress, cancellationToken).ConfigureAwait(false);
+                Copy(layer.Path, Path.Combine(staging, build.Into));
+                if (build.Install)
+                {
+                    await InstallAsync(Path.Combine(staging, "nodejs"), progress, cancellationToken).ConfigureAwait(false);
+                }
             }).ConfigureAwait(false);
         }
         catch (CodePreparationException e)

@@ -22,7 +22,10 @@ internal sealed partial class ModelBuilder
             {
                 _layers[arn] = new LayerVersion(
                     r.LogicalId, name, arn, contentPath, r.Strings("CompatibleRuntimes"), r.Strings("CompatibleArchitectures"), r.String("Description"));
-                _layerCode[arn] = new LayerCode(r.Resource.StackName, r.LogicalId, r.WrittenName("Content"), contentPath);
+                _layerCode[arn] = new LayerCode(r.Resource.StackName, r.LogicalId, r.WrittenName("Content"), contentPath)
+                {
+                    BuildMethod = (r.Resource.Declaration.Get("Metadata") as MapNode)?.GetString("BuildMethod"),
+                };
             }
         }
     }
