@@ -26,20 +26,23 @@ public sealed class LayerPreparationTests : IDisposable
     }
 
     /// <summary>An inline function that lists the layer at <paramref name="path"/>, written as SAM's <c>ContentUri</c>.</summary>
-    private static FunctionCode Using(string path, string layer = "NodeLayer") =>
+    private static FunctionCode Using(string path, string layer = "NodeLayer", string? buildMethod = null) =>
         new("stack", "ApiFunction", "stack-ApiFunction", CodeKind.Inline, null, "nodejs20.x", "index.handler")
         {
-            Layers = [new LayerCode("stack", layer, "ContentUri", path)],
+            Layers = [new LayerCode("stack", layer, "ContentUri", path) { BuildMethod = buildMethod }],
         };
 
-    /// <summary>A layer folder whose <c>nodejs/package.json</c> depends on a local package, packed by npm into the layer.</summary>
-    private async Task<string> NodeLayerAsync(string name)
+    /// <summary>
+    /// A layer folder whose <c>package.json</c> (in <paramref name="packageFolder"/>: <c>nodejs</c>, or the root for a
+    /// SAM <c>BuildMethod</c>) depends on a local package, packed by npm next to it.
+    /// </summary>
+    private async Task<string> NodeLayerAsync(string name, string packageFolder = "nodejs")
     {
         Write("""{ "name": "greet", "version": "1.0.0", "main": "index.js" }""", "greet", "package.json");
         Write("exports.greet = () => 'hello';", "greet", "index.js");
-        Directory.CreateDirectory(In(name, "nodejs"));
-        await RunAsync("npm", In("greet"), "pack", "--pack-destination", In(name, "nodejs"));
-        Write("""{ "name": "shared", "version": "1.0.0", "dependencies": { "greet": "file:greet-1.0.0.tgz" } }""", name, "nodejs", "package.json");
+        Directory.CreateDirectory(In(name, packageFolder));
+        await RunAsync("npm", In("greet"), "pack", "--pack-destination", In(name, packageFolder));
+        Write("""{ "name": "shared", "version": "1.0.0", "dependencies": { "greet": "file:greet-1.0.0.tgz" } }""", name, packageFolder, "package.json");
         return In(name);
     }
 
@@ -74,6 +77,30 @@ public sealed class LayerPreparationTests : IDisposable
         Assert.Equal("exports.greet = () => 'hello';", File.ReadAllText(Path.Combine(copy, "nodejs", "node_modules", "greet", "index.js")));
         Assert.True(File.Exists(Path.Combine(copy, "nodejs", "package.json")), "the layer's own files are in the copy");
         Assert.False(Directory.Exists(Path.Combine(layer, "nodejs", "node_modules")), "the source folder was left as it is");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task PrepareAsync_SamBuildMethodNodejsWithRootPackageJson_PlacedUnderNodejsAndInstalled()
+    {
+        var layer = await NodeLayerAsync("shared", packageFolder: string.Empty);
+
+        var prepared = await PrepareAsync(null, Using(layer, buildMethod: "nodejs20.x"));
+
+        var copy = prepared[layer];
+        Assert.True(File.Exists(Path.Combine(copy, "nodejs", "package.json")), "the layer's root went under nodejs/");
+        Assert.True(File.Exists(Path.Combine(copy, "nodejs", "node_modules", "greet", "index.js")), "npm installed under nodejs/");
+        Assert.False(File.Exists(Path.Combine(copy, "package.json")), "nothing stayed at the root");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task PrepareAsync_RootPackageJsonWithoutBuildMethod_UsedAsItIs()
+    {
+        // sam build builds no layer without a BuildMethod: the folder is the layer as it is.
+        Write("""{ "name": "root", "version": "1.0.0" }""", "root", "package.json");
+
+        var prepared = await PrepareAsync(null, Using(In("root")));
+
+        Assert.Empty(prepared);
     }
 
     [Fact(Timeout = 120_000)]
