@@ -543,7 +543,10 @@ public sealed partial class StackHost : IAsyncDisposable
             ? model
             : model with
             {
-                Functions = [.. model.Functions.Select(f => f.CodePath is { } path && prepared.TryGetValue(path, out var runnable) ? f with { CodePath = runnable } : f)],
+                Functions = [.. model.Functions.Select(f => (f.CodePath is { } path && prepared.TryGetValue(path, out var runnable) ? f with { CodePath = runnable } : f) with
+                {
+                    Layers = [.. f.Layers.Select(l => prepared.TryGetValue(l.ContentPath, out var built) ? l with { ContentPath = built } : l)],
+                })],
             };
 
     private Socket Own(Socket socket)

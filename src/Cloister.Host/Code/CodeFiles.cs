@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Cloister.Templates.Code;
 
 namespace Cloister.Host.Code;
@@ -22,5 +24,25 @@ internal static class CodeFiles
         }
 
         return type;
+    }
+
+    /// <summary>
+    /// Every file under <paramref name="folder"/> that can be read, each looked at first (see <see cref="Check"/>):
+    /// what cannot be read as a file is added to <paramref name="refused"/>, dangling links are left out.
+    /// </summary>
+    public static IReadOnlyList<string> Readable(string folder, ICollection<string> refused) =>
+        [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(f => Check(f, refused) == LocalFileType.File).Order(StringComparer.Ordinal)];
+
+    /// <summary>A hash of every file's path and content, in the order given: a preparation cache's key.</summary>
+    public static string ContentHash(IEnumerable<string> files)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
 }

@@ -9,8 +9,10 @@ namespace Cloister.Host.Code;
 /// Makes local function code runnable before the sandbox exists (it may need the package registries): a .NET project
 /// is published once per content hash (ReadyToRun, framework-dependent) into a folder whose <c>bootstrap</c> (or
 /// assembly) Lambda's runtime starts; a Node project without <c>node_modules</c> gets <c>npm ci</c> (with a lock
-/// file) or <c>npm install</c>. Everything else runs as it is. A folder holding a named pipe, device or socket is
-/// refused before anything reads it, as AWS's packaging cannot zip one (see docs/host.md).
+/// file) or <c>npm install</c>. A layer folder with <c>nodejs/package.json</c> and no <c>nodejs/node_modules</c> is
+/// copied and installed there, once per content hash, as <c>sam build</c> builds a Node layer. Everything else runs as
+/// it is. A folder holding a named pipe, device or socket is refused before anything reads it, as AWS's packaging
+/// cannot zip one (see docs/host.md).
 /// </summary>
 public sealed class CodePreparer(string cacheRoot)
 {
@@ -28,7 +30,8 @@ public sealed class CodePreparer(string cacheRoot)
     }
 
     /// <summary>
-    /// Prepares every distinct code path; returns source path to runnable path for those that needed work. Every folder
+    /// Prepares every distinct code path, the functions' and their layers'; returns source path to runnable path for
+    /// those that were prepared elsewhere (a .NET project's publish output, a Node layer's installed copy). Every folder
     /// a build or install will read is looked at first, without opening anything: a named pipe, device or socket in it
     /// (or a link to one) refuses the deploy before any tool runs, with every such file of every function at once.
     /// </summary>
@@ -63,6 +66,23 @@ public sealed class CodePreparer(string cacheRoot)
             problems.AddRange(refused.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => $"{owners}: code folder {path}: {r}"));
         }
 
+        var layers = new List<(LayerCode Layer, string Owners, (string Into, bool Install) Build, string Hash)>();
+        foreach (var group in code.SelectMany(c => c.Layers).GroupBy(l => l.Path, StringComparer.Ordinal))
+        {
+            var layer = group.First();
+            var owners = $"{Names(group.Select(l => l.LogicalId))} (stack {Names(group.Select(l => l.StackName))}) {layer.Property}";
+            if (LayerBuild(layer) is { } build)
+            {
+                var refused = new List<string>();
+                var files = CodeFiles.Readable(layer.Path, refused);
+                problems.AddRange(refused.Distinct(StringComparer.Ordinal).Select(r => $"{owners}: layer folder {layer.Path}: {r}"));
+                if (refused.Count == 0)
+                {
+                    layers.Add((layer, owners, build, CodeFiles.ContentHash(files)));
+                }
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new CodePreparationException(string.Join('\n', problems));
@@ -81,7 +101,65 @@ public sealed class CodePreparer(string cacheRoot)
             }
         }
 
+        foreach (var (layer, owners, build, hash) in layers)
+        {
+            prepared[layer.Path] = await BuildLayerAsync(layer, owners, build, hash, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         return prepared.ToImmutable();
+    }
+
+    /// <summary>
+    /// How a layer folder is built, as <c>sam build</c> builds a Node layer: with <c>Metadata.BuildMethod</c>
+    /// <c>nodejs*</c> and a <c>package.json</c> at its root, the folder goes under <c>nodejs/</c> (what Lambda puts on
+    /// <c>NODE_PATH</c> as <c>/opt/nodejs/node_modules</c>) and npm runs there; without it, a <c>nodejs/package.json</c>
+    /// gets its <c>node_modules</c> as a function's <c>package.json</c> does. As for a function, a <c>node_modules</c>
+    /// already there is used as it is. Null when nothing is built (a .zip, Python, any other folder).
+    /// </summary>
+    private static (string Into, bool Install)? LayerBuild(LayerCode layer)
+    {
+        if (layer.BuildMethod?.StartsWith("nodejs", StringComparison.Ordinal) == true && File.Exists(Path.Combine(layer.Path, "package.json")))
+        {
+            return ("nodejs", !Directory.Exists(Path.Combine(layer.Path, "node_modules")));
+        }
+
+        return File.Exists(Path.Combine(layer.Path, "nodejs", "package.json")) && !Directory.Exists(Path.Combine(layer.Path, "nodejs", "node_modules"))
+            ? (string.Empty, true)
+            : null;
+    }
+
+    /// <summary>
+    /// A copy of the layer's folder, placed as <paramref name="build"/> says and npm-installed, in the cache under the
+    /// layer's logical id and content hash: the source folder is left as it is, and unchanged content is not built again.
+    /// </summary>
+    private async Task<string> BuildLayerAsync(LayerCode layer, string owners, (string Into, bool Install) build, string hash, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var target = Path.Combine(cacheRoot, $"layer-{layer.LogicalId}-{(build.Into.Length > 0 ? build.Into + "-" : string.Empty)}{hash}");
+        try
+        {
+            return await BuildOnceAsync(target, layer.Path, build.Install ? $"npm install for layer {layer.LogicalId}" : $"layer {layer.LogicalId} placed under {build.Into}/", progress, async staging =>
+            {
+                Copy(layer.Path, Path.Combine(staging, build.Into));
+                if (build.Install)
+                {
+                    await InstallAsync(Path.Combine(staging, "nodejs"), progress, cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (CodePreparationException e)
+        {
+            throw new CodePreparationException($"{owners}: layer folder {layer.Path}: {e.Message}");
+        }
+    }
+
+    private static void Copy(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 
     private static string Names(IEnumerable<string> names) => string.Join(", ", names.Distinct(StringComparer.Ordinal));
@@ -94,12 +172,26 @@ public sealed class CodePreparer(string cacheRoot)
         var project = inputs.ProjectFile;
         var projectFolder = Path.GetDirectoryName(project)!;
         var target = Path.Combine(cacheRoot, Path.GetFileNameWithoutExtension(project) + "-" + inputs.ContentHash());
+        return await BuildOnceAsync(target, project, $"publishing {Path.GetFileName(project)} (ReadyToRun)", progress, staging => RunAsync(
+            "dotnet",
+            ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", staging, "-nologo", "-v", "quiet"],
+            projectFolder,
+            cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="target"/> made once: <paramref name="build"/> writes into a staging folder
+    /// (<c>{target}.tmp-{pid}</c>) that becomes the target, marked complete, only once the build has ended well; a
+    /// failed or cancelled build leaves nothing behind.
+    /// </summary>
+    private async Task<string> BuildOnceAsync(string target, string source, string what, IProgress<string>? progress, Func<string, Task> build)
+    {
         if (File.Exists(Path.Combine(target, ".complete")))
         {
             return target;
         }
 
-        progress?.Report($"publishing {Path.GetFileName(project)} (ReadyToRun)");
+        progress?.Report(what);
         RemoveAbandonedStaging();
         var staging = target + StagingMark + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (Directory.Exists(staging))
@@ -109,14 +201,10 @@ public sealed class CodePreparer(string cacheRoot)
 
         try
         {
-            await RunAsync(
-                "dotnet",
-                ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", staging, "-nologo", "-v", "quiet"],
-                projectFolder,
-                cancellationToken).ConfigureAwait(false);
+            await build(staging).ConfigureAwait(false);
 
-            // Published whole: from here on, finish (a cancellation now would only throw away a good build).
-            await File.WriteAllTextAsync(Path.Combine(staging, ".complete"), project, CancellationToken.None).ConfigureAwait(false);
+            // Built whole: from here on, finish (a cancellation now would only throw away a good build).
+            await File.WriteAllTextAsync(Path.Combine(staging, ".complete"), source, CancellationToken.None).ConfigureAwait(false);
             if (Directory.Exists(target))
             {
                 Directory.Delete(target, recursive: true);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using Cloister.Templates.Code;
@@ -45,17 +43,7 @@ internal sealed class ProjectInputs
     }
 
     /// <summary>A hash of every input's path and content: the publish cache's key.</summary>
-    public string ContentHash()
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in _files)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(file));
-            hash.AppendData(File.ReadAllBytes(file));
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
-    }
+    public string ContentHash() => CodeFiles.ContentHash(_files);
 
     private void Collect(string projectFile, HashSet<string> seen, ICollection<string> refused)
     {

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Cloister.Templates;
 
 /// <summary>A function's code as the deployer must prepare it.</summary>
@@ -8,4 +10,8 @@ namespace Cloister.Templates;
 /// <param name="Path">The absolute path of the folder or archive; null for inline code.</param>
 /// <param name="Runtime">The function's runtime.</param>
 /// <param name="Handler">The function's handler, when it has one.</param>
-public sealed record FunctionCode(string StackName, string LogicalId, string FunctionName, CodeKind Kind, string? Path, string Runtime, string? Handler);
+public sealed record FunctionCode(string StackName, string LogicalId, string FunctionName, CodeKind Kind, string? Path, string Runtime, string? Handler)
+{
+    /// <summary>The layers the function lists, in order; a layer several functions list is in each.</summary>
+    public ImmutableArray<LayerCode> Layers { get; init; } = [];
+}

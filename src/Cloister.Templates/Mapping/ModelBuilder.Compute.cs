@@ -127,10 +127,11 @@ internal sealed partial class ModelBuilder
             CheckFunctionRole(r, role);
         }
 
-        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role) { Tags = FunctionTags(r), Layers = FunctionLayers(r, runtime) });
+        var layers = FunctionLayers(r, runtime);
+        _functions.Add(new LambdaFunction(r.LogicalId, r.Id, runtime, handler, codePath, inline, memory, timeout, environment, vpc, reserved, role) { Tags = FunctionTags(r), Layers = layers });
         if (kind is { } found)
         {
-            _code.Add(new FunctionCode(r.Resource.StackName, r.LogicalId, r.Id, found, codePath, runtime, handler));
+            _code.Add(new FunctionCode(r.Resource.StackName, r.LogicalId, r.Id, found, codePath, runtime, handler) { Layers = [.. layers.Select(l => _layerCode[l.Arn])] });
         }
     }
 

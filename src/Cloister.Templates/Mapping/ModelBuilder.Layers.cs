@@ -9,6 +9,7 @@ namespace Cloister.Templates.Mapping;
 internal sealed partial class ModelBuilder
 {
     private readonly Dictionary<string, LayerVersion> _layers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LayerCode> _layerCode = new(StringComparer.Ordinal);
 
     private void BuildLayers()
     {
@@ -21,6 +22,10 @@ internal sealed partial class ModelBuilder
             {
                 _layers[arn] = new LayerVersion(
                     r.LogicalId, name, arn, contentPath, r.Strings("CompatibleRuntimes"), r.Strings("CompatibleArchitectures"), r.String("Description"));
+                _layerCode[arn] = new LayerCode(r.Resource.StackName, r.LogicalId, r.WrittenName("Content"), contentPath)
+                {
+                    BuildMethod = (r.Resource.Declaration.Get("Metadata") as MapNode)?.GetString("BuildMethod"),
+                };
             }
         }
     }

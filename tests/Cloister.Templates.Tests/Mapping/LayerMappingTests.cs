@@ -74,6 +74,34 @@ public sealed class LayerMappingTests : IDisposable
     }
 
     [Fact]
+    public void Load_FunctionsWithLayers_CodeListsEachFunctionsLayersWithTheirProperty()
+    {
+        // What up hands to the code preparer: the layers it builds as sam build does, named as the template writes them,
+        // with SAM's Metadata.BuildMethod.
+        var result = Load($$"""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Shared:
+                Type: AWS::Serverless::LayerVersion
+                Properties: { ContentUri: ./one }
+                Metadata: { BuildMethod: nodejs20.x }
+              Plain: { Type: AWS::Lambda::LayerVersion, Properties: { Content: ./two } }
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties: { Runtime: python3.12, Handler: index.handler, InlineCode: x, Layers: [!Ref Shared, !Ref Plain] }
+            """);
+
+        Assert.True(result.IsValid, result.Validation.ToString());
+        var code = Assert.Single(result.Code);
+        Assert.Equal(
+            [
+                new LayerCode("template", "Shared", "ContentUri", Path.Combine(_folder.FullName, "one")) { BuildMethod = "nodejs20.x" },
+                new LayerCode("template", "Plain", "Content", Path.Combine(_folder.FullName, "two")),
+            ],
+            code.Layers.ToArray());
+    }
+
+    [Fact]
     public void Load_SixLayers_IsProblemAtLayers()
     {
         var layers = string.Join(", ", Enumerable.Repeat("!Ref One", 6));
