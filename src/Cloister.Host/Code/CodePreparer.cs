@@ -128,6 +128,9 @@ public sealed class CodePreparer(string cacheRoot)
             : null;
     }
 
+    /// <summary>The folder of a built layer's cache entry that holds the layer's files (beside the entry's <c>.complete</c> mark).</summary>
+    private const string LayerContentFolder = "content";
+
     /// <summary>
     /// A copy of the layer's folder, placed as <paramref name="build"/> says and npm-installed, in the cache under the
     /// layer's logical id and content hash: the source folder is left as it is, and unchanged content is not built again.
@@ -137,14 +140,16 @@ public sealed class CodePreparer(string cacheRoot)
         var target = Path.Combine(cacheRoot, $"layer-{layer.LogicalId}-{(build.Into.Length > 0 ? build.Into + "-" : string.Empty)}{hash}");
         try
         {
-            return await BuildOnceAsync(target, layer.Path, build.Install ? $"npm install for layer {layer.LogicalId}" : $"layer {layer.LogicalId} placed under {build.Into}/", progress, async staging =>
+            // The layer's files go one level down, in "content": the cache's own mark stays out of the function's /opt.
+            var built = await BuildOnceAsync(target, layer.Path, build.Install ? $"npm install for layer {layer.LogicalId}" : $"layer {layer.LogicalId} placed under {build.Into}/", progress, async staging =>
             {
-                Copy(layer.Path, Path.Combine(staging, build.Into));
+                Copy(layer.Path, Path.Combine(staging, LayerContentFolder, build.Into));
                 if (build.Install)
                 {
-                    await InstallAsync(Path.Combine(staging, "nodejs"), progress, cancellationToken).ConfigureAwait(false);
+                    await InstallAsync(Path.Combine(staging, LayerContentFolder, "nodejs"), progress, cancellationToken).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+            return Path.Combine(built, LayerContentFolder);
         }
         catch (CodePreparationException e)
         {

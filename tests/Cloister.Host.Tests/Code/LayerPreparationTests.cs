@@ -77,6 +77,7 @@ public sealed class LayerPreparationTests : IDisposable
         Assert.Equal("exports.greet = () => 'hello';", File.ReadAllText(Path.Combine(copy, "nodejs", "node_modules", "greet", "index.js")));
         Assert.True(File.Exists(Path.Combine(copy, "nodejs", "package.json")), "the layer's own files are in the copy");
         Assert.False(Directory.Exists(Path.Combine(layer, "nodejs", "node_modules")), "the source folder was left as it is");
+        Assert.Equal(["nodejs"], Directory.EnumerateFileSystemEntries(copy).Select(Path.GetFileName));
     }
 
     [Fact(Timeout = 120_000)]
