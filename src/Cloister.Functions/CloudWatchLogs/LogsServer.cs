@@ -8,18 +8,12 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// address, which the sandbox's resolvers answer for <c>logs.{region}.amazonaws.com</c>, and on every <c>logs</c>
 /// interface endpoint's network interfaces. Dispose to stop.
 /// </summary>
-public sealed class LogsServer : IAsyncDisposable
+public sealed class LogsServer : HostedServer
 {
-    private readonly WebApplication _application;
-
-    private LogsServer(WebApplication application, IReadOnlyList<Uri> urls)
+    private LogsServer((WebApplication Application, IReadOnlyList<Uri> Urls) started)
+        : base(started)
     {
-        _application = application;
-        Urls = urls;
     }
-
-    /// <summary>The addresses it listens on (ports resolved when 0 was asked for).</summary>
-    public IReadOnlyList<Uri> Urls { get; }
 
     /// <summary>Starts serving as <paramref name="options"/> say.</summary>
     public static async Task<LogsServer> StartAsync(LogsOptions options, CancellationToken cancellationToken = default)
@@ -31,18 +25,11 @@ public sealed class LogsServer : IAsyncDisposable
         }
 
         var handler = new LogsHandler(new LogStore(options.Groups, options.DataDirectory), options.Access, options.Account, options.TimeProvider);
-        var (application, urls) = await HttpsApplication.StartAsync(
+        var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners),
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
-        return new LogsServer(application, urls);
-    }
-
-    /// <summary>Stops listening; calls under way finish first.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _application.StopAsync().ConfigureAwait(false);
-        await _application.DisposeAsync().ConfigureAwait(false);
+        return new LogsServer(started);
     }
 }

@@ -8,18 +8,12 @@ namespace Cloister.Functions.InvokeApi;
 /// <see cref="LambdaService"/>: HTTPS on the region's Lambda address and on every Lambda interface endpoint's network
 /// interfaces (each connection there carries its endpoint), plain HTTP where asked. Dispose to stop.
 /// </summary>
-public sealed class InvokeApiServer : IAsyncDisposable
+public sealed class InvokeApiServer : HostedServer
 {
-    private readonly WebApplication _application;
-
-    private InvokeApiServer(WebApplication application, IReadOnlyList<Uri> urls)
+    private InvokeApiServer((WebApplication Application, IReadOnlyList<Uri> Urls) started)
+        : base(started)
     {
-        _application = application;
-        Urls = urls;
     }
-
-    /// <summary>The addresses it listens on (ports resolved when 0 was asked for).</summary>
-    public IReadOnlyList<Uri> Urls { get; }
 
     /// <summary>Starts serving <paramref name="functions"/> as <paramref name="options"/> say.</summary>
     public static async Task<InvokeApiServer> StartAsync(InvokeApiOptions options, LambdaService functions, CancellationToken cancellationToken = default)
@@ -34,7 +28,7 @@ public sealed class InvokeApiServer : IAsyncDisposable
         var authorizer = options.Access is { } access ? new InvokeAuthorizer(access, options.Account, options.TimeProvider, functions) : null;
         var handler = new InvokeApiHandler(functions, authorizer, options.VpcOfSubnet);
 
-        var (application, urls) = await HttpsApplication.StartAsync(
+        var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel =>
             {
@@ -44,13 +38,6 @@ public sealed class InvokeApiServer : IAsyncDisposable
             },
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
-        return new InvokeApiServer(application, urls);
-    }
-
-    /// <summary>Stops listening; calls under way finish first.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _application.StopAsync().ConfigureAwait(false);
-        await _application.DisposeAsync().ConfigureAwait(false);
+        return new InvokeApiServer(started);
     }
 }

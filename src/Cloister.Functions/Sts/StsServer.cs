@@ -8,18 +8,12 @@ namespace Cloister.Functions.Sts;
 /// which the sandbox's resolvers answer for <c>sts.{region}.amazonaws.com</c> and <c>sts.amazonaws.com</c>, and on
 /// every STS interface endpoint's network interfaces. Dispose to stop.
 /// </summary>
-public sealed class StsServer : IAsyncDisposable
+public sealed class StsServer : HostedServer
 {
-    private readonly WebApplication _application;
-
-    private StsServer(WebApplication application, IReadOnlyList<Uri> urls)
+    private StsServer((WebApplication Application, IReadOnlyList<Uri> Urls) started)
+        : base(started)
     {
-        _application = application;
-        Urls = urls;
     }
-
-    /// <summary>The addresses it listens on (ports resolved when 0 was asked for).</summary>
-    public IReadOnlyList<Uri> Urls { get; }
 
     /// <summary>Starts serving as <paramref name="options"/> say.</summary>
     public static async Task<StsServer> StartAsync(StsOptions options, CancellationToken cancellationToken = default)
@@ -31,18 +25,11 @@ public sealed class StsServer : IAsyncDisposable
         }
 
         var handler = new StsHandler(options.Callers, options.AssumeRole, options.TimeProvider);
-        var (application, urls) = await HttpsApplication.StartAsync(
+        var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners),
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
-        return new StsServer(application, urls);
-    }
-
-    /// <summary>Stops listening; calls under way finish first.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _application.StopAsync().ConfigureAwait(false);
-        await _application.DisposeAsync().ConfigureAwait(false);
+        return new StsServer(started);
     }
 }
