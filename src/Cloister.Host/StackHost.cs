@@ -192,13 +192,8 @@ public sealed partial class StackHost : IAsyncDisposable
 
     private async Task StartTablesAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
     {
-        var region = _model.Account.Region;
-        var address = IPAddress.Parse(RegionalServices.AddressOf("dynamodb")!);
-        var name = RegionalServices.RegionalName("dynamodb", region, _model.Account.UrlSuffix);
-        Started("tables", $"{name} at {address}");
-        var https = Own(sandbox.OpenTcpListener(address, 443));
+        var (address, name, https, endpointListeners) = ListenRegionally(sandbox, authority, "dynamodb", "tables", what: null);
         var http = Own(sandbox.OpenTcpListener(address, 80));
-        var endpointListeners = ListenOnInterfaceEndpoints(sandbox, authority, "dynamodb");
         var server = await TablesServer.StartAsync(
             new TablesServerOptions
             {
@@ -227,6 +222,22 @@ public sealed partial class StackHost : IAsyncDisposable
 
         _services.Add(new ServiceInfo("dynamodb", [$"https://{name}", $"http://{name}", $"{address}:443"], "ok"));
         Done("tables", $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");
+    }
+
+    /// <summary>
+    /// Reports <paramref name="module"/> started (<paramref name="what"/>, when given, on the name at the address) and
+    /// opens what a regional service of the sandbox serves HTTPS on: 443 of its address in 198.18.0.0/15
+    /// (<see cref="RegionalServices"/>), whose name in the stack's region is also returned, and 443 of its interface
+    /// endpoints' network interfaces.
+    /// </summary>
+    private (IPAddress Address, string Name, Socket Https, List<InterfaceEndpointListener> EndpointListeners) ListenRegionally(
+        Sandbox sandbox, SandboxCertificateAuthority authority, string service, string module, string? what)
+    {
+        var address = IPAddress.Parse(RegionalServices.AddressOf(service)!);
+        var name = RegionalServices.RegionalName(service, _model.Account.Region, _model.Account.UrlSuffix);
+        Started(module, what is null ? $"{name} at {address}" : $"{what} on {name} at {address}");
+        var https = Own(sandbox.OpenTcpListener(address, 443));
+        return (address, name, https, ListenOnInterfaceEndpoints(sandbox, authority, service));
     }
 
     /// <summary>

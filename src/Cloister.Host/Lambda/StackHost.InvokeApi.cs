@@ -1,8 +1,6 @@
-using System.Net;
 using Cloister.Certificates;
 using Cloister.Functions.InvokeApi;
 using Cloister.Host.Status;
-using Cloister.Model.Network;
 using Cloister.Network;
 using Cloister.Policy.Resources;
 
@@ -20,11 +18,7 @@ public sealed partial class StackHost
     /// </summary>
     private async Task StartInvokeApiAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
     {
-        var address = IPAddress.Parse(RegionalServices.AddressOf("lambda")!);
-        var name = RegionalServices.RegionalName("lambda", _model.Account.Region, _model.Account.UrlSuffix);
-        Started("lambda", $"Invoke API on {name} at {address}");
-        var https = Own(sandbox.OpenTcpListener(address, 443));
-        var endpointListeners = ListenOnInterfaceEndpoints(sandbox, authority, "lambda");
+        var (address, name, https, endpointListeners) = ListenRegionally(sandbox, authority, "lambda", "lambda", "Invoke API");
         var server = await InvokeApiServer.StartAsync(
             new InvokeApiOptions
             {

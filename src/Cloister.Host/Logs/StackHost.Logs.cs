@@ -1,13 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cloister.Certificates;
 using Cloister.Functions.CloudWatchLogs;
 using Cloister.Host.Status;
-using Cloister.Model.Network;
 using Cloister.Network;
 
 namespace Cloister.Host;
@@ -27,11 +25,7 @@ public sealed partial class StackHost
     /// </summary>
     private async Task StartLogsAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
     {
-        var address = IPAddress.Parse(RegionalServices.AddressOf("logs")!);
-        var name = RegionalServices.RegionalName("logs", _model.Account.Region, _model.Account.UrlSuffix);
-        Started("logs", $"CloudWatch Logs on {name} at {address}");
-        var https = Own(sandbox.OpenTcpListener(address, 443));
-        var endpointListeners = ListenOnInterfaceEndpoints(sandbox, authority, "logs");
+        var (address, name, https, endpointListeners) = ListenRegionally(sandbox, authority, "logs", "logs", "CloudWatch Logs");
         var groups = LogGroups();
         var server = await LogsServer.StartAsync(
             new LogsOptions

@@ -1,8 +1,6 @@
-using System.Net;
 using Cloister.Certificates;
 using Cloister.Functions.Sts;
 using Cloister.Host.Status;
-using Cloister.Model.Network;
 using Cloister.Network;
 
 namespace Cloister.Host;
@@ -21,12 +19,8 @@ public sealed partial class StackHost
     /// </summary>
     private async Task StartStsAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
     {
-        var address = IPAddress.Parse(RegionalServices.AddressOf("sts")!);
-        var name = RegionalServices.RegionalName("sts", _model.Account.Region, _model.Account.UrlSuffix);
+        var (address, name, https, endpointListeners) = ListenRegionally(sandbox, authority, "sts", "sts", "STS");
         var global = $"sts.{_model.Account.UrlSuffix}";
-        Started("sts", $"STS on {name} at {address}");
-        var https = Own(sandbox.OpenTcpListener(address, 443));
-        var endpointListeners = ListenOnInterfaceEndpoints(sandbox, authority, "sts");
         var server = await StsServer.StartAsync(
             new StsOptions
             {
