@@ -135,7 +135,18 @@ internal static partial class ResourceCatalog
             c.Problem("Value", "is required: the parameter's value, at least one character.");
         }
 
-        var name = c.Prop("Name") ?? $"CFN-{c.LogicalId}-{c.NewId(IdKind.HostedZone)[1..13]}";
+        var name = c.Prop("Name");
+        if (name is not null && SsmParameters.NameProblem(name) is { } problem)
+        {
+            c.Problem("Name", problem);
+        }
+
+        if (value is not null && SsmParameters.ValueProblem(value, c.Prop("Tier"), c.Prop("AllowedPattern")) is { } refused)
+        {
+            c.Problem("Value", refused);
+        }
+
+        name ??= $"CFN-{c.LogicalId}-{c.NewId(IdKind.HostedZone)[1..13]}";
         return c.Set("Type", type ?? string.Empty).Set("Value", value ?? string.Empty).Done(name);
     }
 }

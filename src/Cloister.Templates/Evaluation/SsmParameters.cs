@@ -102,6 +102,54 @@ internal static partial class SsmParameters
         return failed is null ? resolved : text;
     }
 
+    /// <summary>
+    /// Why Systems Manager would refuse <paramref name="name"/> when CloudFormation creates the parameter (its
+    /// characters, a path's form, the reserved <c>aws</c>/<c>ssm</c> prefixes, 15 levels); null when it would not.
+    /// </summary>
+    public static string? NameProblem(string name)
+    {
+        var first = name.TrimStart('/');
+        if (!ParameterName().IsMatch(name) || first.StartsWith("aws", StringComparison.OrdinalIgnoreCase) || first.StartsWith("ssm", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"'{name}' is not a parameter name Systems Manager accepts: letters, digits and _ . - only, a path starting with / and no empty level, not prefixed with aws or ssm.";
+        }
+
+        return first.Split('/').Length > 15 ? $"'{name}' has more than 15 levels, the most a parameter hierarchy can have." : null;
+    }
+
+    /// <summary>
+    /// Why Systems Manager would refuse <paramref name="value"/> for a parameter of <paramref name="tier"/> and
+    /// <paramref name="allowedPattern"/> (4 KB for Standard, 8 KB for Advanced, the pattern); null when it would not.
+    /// </summary>
+    public static string? ValueProblem(string value, string? tier, string? allowedPattern)
+    {
+        var limit = tier is "Advanced" or "Intelligent-Tiering" ? 8192 : 4096;
+        if (Encoding.UTF8.GetByteCount(value) > limit)
+        {
+            return limit == 4096
+                ? "is longer than 4096 bytes, the most a Standard parameter holds: set Tier: Advanced for up to 8 KB."
+                : "is longer than 8192 bytes, the most an Advanced parameter holds.";
+        }
+
+        try
+        {
+            return string.IsNullOrEmpty(allowedPattern) || Regex.IsMatch(value, allowedPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
+                ? null
+                : $"does not match the parameter's AllowedPattern {allowedPattern}.";
+        }
+        catch (ArgumentException)
+        {
+            return $"cannot be checked: AllowedPattern {allowedPattern} is not a regular expression.";
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return $"cannot be checked against AllowedPattern {allowedPattern} within a second.";
+        }
+    }
+
+    [GeneratedRegex(@"^(/?[a-zA-Z0-9_.-]+|(/[a-zA-Z0-9_.-]+)+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterName();
+
     [GeneratedRegex(@"\{\{resolve:ssm:(?<name>[a-zA-Z0-9_./-]+)(?::(?<version>[0-9]+))?\}\}", RegexOptions.CultureInvariant)]
     private static partial Regex DynamicReference();
 }

@@ -39,6 +39,10 @@ public sealed class SsmParameterTests
     [InlineData("{ Type: SecureString, Value: x }", "Type", "SecureString is not a type CloudFormation creates")]
     [InlineData("{ Value: x }", "Type", "is required: String or StringList.")]
     [InlineData("{ Type: String }", "Value", "is required")]
+    [InlineData("{ Name: 'my param', Type: String, Value: x }", "Name", "is not a parameter name Systems Manager accepts")]
+    [InlineData("{ Name: ssm-thing, Type: String, Value: x }", "Name", "not prefixed with aws or ssm")]
+    [InlineData("{ Name: /1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16, Type: String, Value: x }", "Name", "more than 15 levels")]
+    [InlineData("{ Type: String, Value: abc, AllowedPattern: '^[0-9]+$' }", "Value", "does not match the parameter's AllowedPattern")]
     public void SsmParameter_NotWhatCloudFormationCreates_ProblemNamingTheResourceAndProperty(string properties, string property, string message)
     {
         var problem = TestTemplates.SingleProblem($$"""
@@ -48,6 +52,18 @@ public sealed class SsmParameterTests
 
         Assert.Equal(("Secret", "Properties." + property), (problem.Resource, problem.Property));
         Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SsmParameter_ValueOverFourKilobytes_RefusedForStandardAcceptedForAdvanced()
+    {
+        var value = new string('x', 5000);
+
+        var problem = TestTemplates.SingleProblem($"Resources:\n  Big: {{ Type: AWS::SSM::Parameter, Properties: {{ Type: String, Value: {value} }} }}\n");
+        TestTemplates.LoadValid($"Resources:\n  Big: {{ Type: AWS::SSM::Parameter, Properties: {{ Type: String, Tier: Advanced, Value: {value} }} }}\n");
+
+        Assert.Equal(("Big", "Properties.Value"), (problem.Resource, problem.Property));
+        Assert.StartsWith("is longer than 4096 bytes", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
