@@ -95,11 +95,23 @@ internal sealed partial class SsmHandler
         });
     }
 
-    /// <summary>A name and its selector (<c>:3</c>, <c>:label</c>), if any.</summary>
-    private static (string Name, string? Selector) Split(string requested)
+    /// <summary>
+    /// A name and its selector (<c>:3</c>, <c>:label</c>), if any. The name may be the parameter's ARN in this account
+    /// and region, as GetParameter accepts: <c>parameter/a/b</c> is <c>/a/b</c>, and <c>parameter/a</c> is <c>/a</c>
+    /// when that exists, else <c>a</c> (both have that ARN). Another account's ARN names nothing here.
+    /// </summary>
+    private (string Name, string? Selector) Split(string requested)
     {
+        var prefix = $"arn:{account.Partition}:ssm:{account.Region}:{account.AccountId}:parameter/";
+        if (requested.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            var (rest, selector) = Split(requested[prefix.Length..]);
+            var slashed = rest.Contains('/', StringComparison.Ordinal) || store.Latest("/" + rest) is not null;
+            return (slashed ? "/" + rest : rest, selector);
+        }
+
         var at = requested.LastIndexOf(':');
-        return at > 0 ? (requested[..at], requested[at..]) : (requested, null);
+        return at > 0 && !requested.StartsWith("arn:", StringComparison.Ordinal) ? (requested[..at], requested[at..]) : (requested, null);
     }
 
     /// <summary>

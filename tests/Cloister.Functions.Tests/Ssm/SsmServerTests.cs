@@ -128,6 +128,15 @@ public sealed class SsmServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetParameter_ByItsArnWithAVersion_ThatParameterUnderItsName()
+    {
+        using var answer = await CallAsync("GetParameter", $$"""{"Name":"arn:aws:ssm:{{Region}}:{{Account}}:parameter/claims/table:1"}""");
+
+        var parameter = answer.RootElement.GetProperty("Parameter");
+        Assert.Equal(("/claims/table", "claims-v1", ":1"), (parameter.GetProperty("Name").GetString(), parameter.GetProperty("Value").GetString(), parameter.GetProperty("Selector").GetString()));
+    }
+
+    [Fact]
     public async Task GetParameters_SomeMissing_TheFoundAndTheInvalidNames()
     {
         using var answer = await CallAsync("GetParameters", """{"Names":["/claims/table","/claims/none","/claims/table:9"]}""");
