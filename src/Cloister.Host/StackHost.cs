@@ -139,6 +139,7 @@ public sealed partial class StackHost : IAsyncDisposable
         await StartInvokeApiAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartStsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartLogsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        await StartSsmAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
 
         ReportFailedBoots();

@@ -13,13 +13,17 @@ internal sealed partial class IntrinsicEvaluator(StackState state)
     private const int MaxDepth = 64;
 
     /// <summary>The resolved value; null where <c>AWS::NoValue</c> removes it.</summary>
-    public Node? Resolve(Node node, string resource, string path) => Resolve(node, new Where(resource, path), 0);
+    public Node? Resolve(Node node, string resource, string path)
+    {
+        var where = new Where(resource, path);
+        return WithDynamicReferences(Resolve(node, where, 0), where);
+    }
 
     /// <summary>The resolved value of a property that must be a string.</summary>
     public string? ResolveString(Node node, string resource, string path)
     {
         var where = new Where(resource, path);
-        var value = Resolve(node, where, 0);
+        var value = WithDynamicReferences(Resolve(node, where, 0), where);
         return value is null ? null : AsString(value, where, "a string");
     }
 

@@ -109,9 +109,9 @@ internal static class ParameterResolver
 
         if (ssmValueType is not null)
         {
-            if (!SsmParameters.TryResolve(text, ssmValueType, out var resolved))
+            if (!SsmParameters.TryResolve(text, ssmValueType, state.DeclaredSsmParameters, out var resolved))
             {
-                state.Problem(name, "Type", $"'{text}' is a Systems Manager parameter; Cloister has no Parameter Store and answers only AWS's public /aws/service/ image parameters. Pass the value itself: --param {name}=VALUE.", valueAt);
+                state.Problem(name, "Type", $"'{text}' is a Systems Manager parameter the stacks do not declare; Cloister's Parameter Store starts from the templates, so it answers their AWS::SSM::Parameter resources and AWS's public /aws/service/ image parameters only. Declare it, or pass the value itself: --param {name}=VALUE.", valueAt);
                 return null;
             }
 

@@ -2,7 +2,7 @@ using Cloister.Model.Identifiers;
 
 namespace Cloister.Templates.Evaluation;
 
-/// <summary>Lambda, DynamoDB, load balancing, certificates, IAM and logs.</summary>
+/// <summary>Lambda, DynamoDB, load balancing, certificates, IAM, logs and Parameter Store parameters.</summary>
 internal static partial class ResourceCatalog
 {
     /// <summary>The number Lambda gives a function's first published version.</summary>
@@ -104,10 +104,49 @@ internal static partial class ResourceCatalog
             var name = c.Prop("InstanceProfileName") ?? c.GeneratedName();
             return c.Set("Arn", c.Arn("iam", "instance-profile/" + name, regional: false)).Done(name);
         });
+        yield return T(SsmParameters.ResourceType, "Type Value", SsmParameter);
         yield return T("AWS::Logs::LogGroup", "Arn", c =>
         {
             var name = c.Prop("LogGroupName") ?? c.GeneratedName(512);
             return c.Set("Arn", c.Arn("logs", $"log-group:{name}:*")).Done(name);
         });
+    }
+
+    /// <summary>
+    /// A parameter of Parameter Store, which the host writes into the sandbox's store at <c>up</c>: named by its
+    /// <c>Name</c> or, as CloudFormation names one without, <c>CFN-{logicalId}-{random}</c>. CloudFormation creates only
+    /// String and StringList parameters; a SecureString is refused.
+    /// </summary>
+    private static ResourceIdentity SsmParameter(ResourceIdentityContext c)
+    {
+        var type = c.Prop("Type");
+        var value = c.Prop("Value");
+        if (type == "SecureString")
+        {
+            c.Problem("Type", "SecureString is not a type CloudFormation creates: AWS::SSM::Parameter's Type must be String or StringList (put a secret with aws ssm put-parameter, or use {{resolve:ssm-secure:...}} where CloudFormation reads one).");
+        }
+        else if (type is not ("String" or "StringList"))
+        {
+            c.Problem("Type", type is null ? "is required: String or StringList." : $"'{type}' is not a parameter type CloudFormation creates: String or StringList.");
+        }
+
+        if (string.IsNullOrEmpty(value))
+        {
+            c.Problem("Value", "is required: the parameter's value, at least one character.");
+        }
+
+        var name = c.Prop("Name");
+        if (name is not null && SsmParameters.NameProblem(name) is { } problem)
+        {
+            c.Problem("Name", problem);
+        }
+
+        if (value is not null && SsmParameters.ValueProblem(value, c.Prop("Tier"), c.Prop("AllowedPattern")) is { } refused)
+        {
+            c.Problem("Value", refused);
+        }
+
+        name ??= $"CFN-{c.LogicalId}-{c.NewId(IdKind.HostedZone)[1..13]}";
+        return c.Set("Type", type ?? string.Empty).Set("Value", value ?? string.Empty).Done(name);
     }
 }

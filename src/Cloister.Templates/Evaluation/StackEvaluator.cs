@@ -48,6 +48,7 @@ internal sealed class StackEvaluator
             _state.Problem(TemplateProblems.Template, "AWSTemplateFormatVersion", $"AWSTemplateFormatVersion must be the string 2010-09-09, the only version CloudFormation knows, not {written}.", version.Location);
         }
 
+        SsmParameters.Declare(Section(root, "Resources"), _state);
         ParameterResolver.Resolve(Section(root, "Parameters"), parameters, _state, fileStart);
         _state.Mappings = Section(root, "Mappings");
         foreach (var condition in Section(root, "Conditions")?.Entries ?? [])

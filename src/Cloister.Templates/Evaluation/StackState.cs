@@ -39,6 +39,9 @@ internal sealed class StackState(string file, string stackName, string stackId, 
 
     public Dictionary<string, EvaluatedResource> Resources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The Parameter Store parameters a deployment of this stack can read, by name (<see cref="SsmParameters.Declare"/>).</summary>
+    public Dictionary<string, string> DeclaredSsmParameters { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Resources whose Condition is false: they do not exist, and referring to them is an error.</summary>
     public HashSet<string> Excluded { get; } = new(StringComparer.Ordinal);
 

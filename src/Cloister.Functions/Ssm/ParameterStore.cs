@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Cloister.Functions.Ssm;
+
+/// <summary>
+/// Parameter Store's parameters and their versions, kept in one append-only file, <c>parameters.jsonl</c>: one JSON
+/// object per version written (<c>"op":"put"</c>) or parameter deleted (<c>"op":"delete"</c>), read back in order at
+/// start. Every write is flushed to the disk (fsync) before the call is answered, so what was acknowledged survives a
+/// restart; a last line torn by a crash is skipped. As AWS, a parameter keeps its latest 100 versions, and one deleted
+/// and created again starts from version 1.
+/// </summary>
+internal sealed class ParameterStore
+{
+    /// <summary>The most versions a parameter keeps; writing another forgets the oldest.</summary>
+    public const int MaxVersions = 100;
+
+    private readonly Lock _gate = new();
+    private readonly string _path;
+    private readonly SortedDictionary<string, List<ParameterVersion>> _parameters = new(StringComparer.Ordinal);
+
+    public ParameterStore(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        _path = Path.Combine(folder, "parameters.jsonl");
+        if (!File.Exists(_path))
+        {
+            return;
+        }
+
+        foreach (var line in File.ReadLines(_path, Encoding.UTF8))
+        {
+            StoredRecord? record;
+            try
+            {
+                record = JsonSerializer.Deserialize(line, SsmJsonContext.Default.StoredRecord);
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+
+            if (record?.Op == "delete")
+            {
+                _parameters.Remove(record.Name);
+            }
+            else if (record is { Op: "put", Version: { } version, Type: { } type, Value: { } value })
+            {
+                Remember(new ParameterVersion(record.Name, type, value, version, record.Description, record.AllowedPattern, record.Tier ?? "Standard", record.DataType ?? "text", record.Time ?? 0, record.User ?? string.Empty, record.Ciphertext));
+            }
+        }
+    }
+
+    /// <summary>The latest version of <paramref name="name"/>; null when there is no such parameter.</summary>
+    public ParameterVersion? Latest(string name)
+    {
+        lock (_gate)
+        {
+            return _parameters.TryGetValue(name, out var versions) ? versions[^1] : null;
+        }
+    }
+
+    /// <summary>The versions of <paramref name="name"/> kept, oldest first; empty when there is no such parameter.</summary>
+    public List<ParameterVersion> History(string name)
+    {
+        lock (_gate)
+        {
+            return _parameters.TryGetValue(name, out var versions) ? [.. versions] : [];
+        }
+    }
+
+    /// <summary>The latest version of every parameter, in name order.</summary>
+    public List<ParameterVersion> All()
+    {
+        lock (_gate)
+        {
+            return [.. _parameters.Values.Select(v => v[^1])];
+        }
+    }
+
+    /// <summary>
+    /// Writes the version <paramref name="next"/> makes of the latest (null for a new parameter), numbered one after
+    /// it, durably; refuses with <c>ParameterAlreadyExists</c> when the parameter exists and <paramref name="overwrite"/>
+    /// is false. <paramref name="next"/> may refuse too (by throwing); nothing is written then.
+    /// </summary>
+    public ParameterVersion Put(string name, bool overwrite, Func<ParameterVersion?, ParameterVersion> next)
+    {
+        lock (_gate)
+        {
+            var latest = _parameters.TryGetValue(name, out var versions) ? versions[^1] : null;
+            if (latest is not null && !overwrite)
+            {
+                throw new SsmException("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+            }
+
+            var written = next(latest) with { Name = name, Version = (latest?.Version ?? 0) + 1 };
+            if (written.Type == "SecureString" && written.Ciphertext is null)
+            {
+                written = written with { Ciphertext = NewCiphertext() };
+            }
+
+            Append(new StoredRecord("put", name, written.Type, written.Value, written.Version, written.Description, written.AllowedPattern, written.Tier, written.DataType, written.LastModified, written.LastModifiedUser, written.Ciphertext));
+            Remember(written);
+            return written;
+        }
+    }
+
+    /// <summary>
+    /// Writes a template's parameter unless its latest version already says the same (a deployment of an unchanged
+    /// template leaves its parameters' versions alone).
+    /// </summary>
+    public void Seed(ParameterSeed seed, string user, long now)
+    {
+        var tier = seed.Tier ?? "Standard";
+        var dataType = seed.DataType ?? "text";
+        if (Latest(seed.Name) is { } latest && latest.Type == seed.Type && latest.Value == seed.Value && latest.Description == seed.Description
+            && latest.AllowedPattern == seed.AllowedPattern && latest.Tier == tier && latest.DataType == dataType)
+        {
+            return;
+        }
+
+        Put(seed.Name, overwrite: true, _ => new ParameterVersion(seed.Name, seed.Type, seed.Value, 0, seed.Description, seed.AllowedPattern, tier, dataType, now, user, null));
+    }
+
+    /// <summary>Deletes <paramref name="name"/> and every version of it, durably; false when there is no such parameter.</summary>
+    public bool Delete(string name)
+    {
+        lock (_gate)
+        {
+            if (!_parameters.ContainsKey(name))
+            {
+                return false;
+            }
+
+            Append(new StoredRecord("delete", name));
+            _parameters.Remove(name);
+            return true;
+        }
+    }
+
+    // AWS's ciphertext is a KMS blob; the sandbox's is as opaque and says nothing of the value.
+    private static string NewCiphertext()
+    {
+        var bytes = new byte[48];
+        RandomNumberGenerator.Fill(bytes.AsSpan(4));
+        bytes[0] = 1;
+        bytes[1] = 2;
+        bytes[2] = 2;
+        return Convert.ToBase64String(bytes);
+    }
+
+    private void Remember(ParameterVersion version)
+    {
+        if (!_parameters.TryGetValue(version.Name, out var versions))
+        {
+            _parameters[version.Name] = versions = [];
+        }
+
+        versions.Add(version);
+        if (versions.Count > MaxVersions)
+        {
+            versions.RemoveAt(0);
+        }
+    }
+
+    private void Append(StoredRecord record)
+    {
+        var line = JsonSerializer.SerializeToUtf8Bytes(record, SsmJsonContext.Default.StoredRecord);
+        using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        file.Write(line);
+        file.WriteByte((byte)'\n');
+        file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>One line of <c>parameters.jsonl</c>.</summary>
+    internal sealed record StoredRecord(
+        string Op,
+        string Name,
+        string? Type = null,
+        string? Value = null,
+        long? Version = null,
+        string? Description = null,
+        string? AllowedPattern = null,
+        string? Tier = null,
+        string? DataType = null,
+        long? Time = null,
+        string? User = null,
+        string? Ciphertext = null);
+}

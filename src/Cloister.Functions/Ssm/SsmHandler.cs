@@ -1,0 +1,206 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Cloister.Functions.Hosting;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Policy;
+using Cloister.Shared.Signing;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace Cloister.Functions.Ssm;
+
+/// <summary>
+/// Systems Manager's JSON 1.1 API (<c>POST /</c>, <c>X-Amz-Target: AmazonSSM.{Operation}</c>,
+/// <c>application/x-amz-json-1.1</c>) for Parameter Store: PutParameter, GetParameter, GetParameters,
+/// GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter and DeleteParameters. Every call is
+/// authenticated (SigV4 with the caller's secret, service <c>ssm</c>) and then authorized against the caller's identity
+/// policies (and the policy of the <c>ssm</c> interface endpoint it came through) for <c>ssm:{Operation}</c> on the
+/// parameter's ARN (<c>arn:aws:ssm:{region}:{account}:parameter/NAME</c>, without a second slash for a name starting
+/// with one). Errors are Systems Manager's (status 400, <c>{"__type","message"}</c>).
+/// </summary>
+internal sealed partial class SsmHandler(
+    ParameterStore store,
+    SsmAccess access,
+    AccountContext account,
+    TimeProvider time)
+{
+    /// <summary>The prefix of every operation's <c>X-Amz-Target</c>.</summary>
+    public const string TargetPrefix = "AmazonSSM.";
+
+    // A value is at most 8 KB (Advanced); with its name, description and pattern a request stays well under 64 KB.
+    private const int MaxBodyBytes = 64 * 1024;
+
+    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        response.ContentType = "application/x-amz-json-1.1";
+        var body = await HttpsApplication.ReadBodyAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        byte[] answer;
+        try
+        {
+            answer = body is null
+                ? throw SsmException.Validation("Request body too large.")
+                : Answer(context.Request, body);
+            response.StatusCode = 200;
+        }
+        catch (SsmException refused)
+        {
+            response.StatusCode = 400;
+            answer = Json(writer =>
+            {
+                writer.WriteString("__type", refused.Type);
+                if (refused.Message.Length > 0)
+                {
+                    writer.WriteString("message", refused.Message);
+                }
+            });
+        }
+
+        await response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private byte[] Answer(HttpRequest request, byte[] body)
+    {
+        var connection = access.Locate(
+            request.HttpContext.Features.Get<InterfaceEndpointListener>(),
+            request.HttpContext.Features.Get<IConnectionSocketFeature>()?.Socket,
+            request.HttpContext.Connection.RemoteIpAddress);
+        // The stack host's own connection is neither authenticated nor authorized, as by the other services.
+        var caller = connection.Origin is null ? null : Authenticate(request, body);
+        var target = request.Headers["X-Amz-Target"].ToString();
+        var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException)
+        {
+            throw new SsmException("SerializationException", "The request body is not valid JSON.");
+        }
+
+        using (document)
+        {
+            var input = document.RootElement;
+            if (input.ValueKind != JsonValueKind.Object)
+            {
+                throw new SsmException("SerializationException", "The request body is not a JSON object.");
+            }
+
+            var call = new SsmCall(caller, connection, request.IsHttps, input);
+            return operation switch
+            {
+                "PutParameter" => PutParameter(call),
+                "GetParameter" => GetParameter(call),
+                "GetParameters" => GetParameters(call),
+                "GetParametersByPath" => GetParametersByPath(call),
+                "DescribeParameters" => DescribeParameters(call),
+                "GetParameterHistory" => GetParameterHistory(call),
+                "DeleteParameter" => DeleteParameter(call),
+                "DeleteParameters" => DeleteParameters(call),
+                _ => throw new SsmException("UnknownOperationException", $"Cloister does not serve the operation {operation ?? target} (served: {Served})."),
+            };
+        }
+    }
+
+    private CallerIdentity Authenticate(HttpRequest request, byte[] body)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            throw new SsmException("MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+
+        if (SigV4Authorization.TryParse(header, out var problem) is not { } authorization)
+        {
+            throw new SsmException("IncompleteSignatureException", problem!);
+        }
+
+        if (authorization.Service != "ssm")
+        {
+            throw new SsmException("InvalidSignatureException", "Credential should be scoped to correct service: 'ssm'. ");
+        }
+
+        if (access.Callers(authorization.AccessKeyId) is not { } caller)
+        {
+            throw new SsmException("UnrecognizedClientException", "The security token included in the request is invalid.");
+        }
+
+        if (caller.SecretAccessKey is { } secret && HttpsApplication.Verify(request, body, authorization, secret, time.GetUtcNow()) is { } failure)
+        {
+            throw new SsmException(failure.Incomplete ? "IncompleteSignatureException" : "InvalidSignatureException", failure.Message);
+        }
+
+        return caller;
+    }
+
+    /// <summary>Refuses the call unless the caller's identity policies (and its endpoint's) allow <c>ssm:{operation}</c> on <paramref name="resource"/>.</summary>
+    private void Authorize(SsmCall call, string operation, string resource)
+    {
+        if (call is not { Caller: { } caller, Connection.Origin: { } origin })
+        {
+            return;
+        }
+
+        var action = "ssm:" + operation;
+        var context = new RequestContext
+        {
+            Action = action,
+            Resource = resource,
+            Principal = caller.Principal,
+            UserId = caller.UserId,
+            RequestTime = time.GetUtcNow(),
+            SecureTransport = call.IsHttps,
+            RequestedRegion = account.Region,
+        };
+        context.SetOrigin(origin);
+        var decision = IamAccess.Evaluate(context, caller, resourcePolicy: null, call.Connection.EndpointPolicy, call.Connection.EndpointType);
+        if (!decision.IsAllowed)
+        {
+            throw new SsmException("AccessDeniedException", decision.DeniedMessage(caller.Arn, action, resource));
+        }
+    }
+
+    /// <summary>A parameter's ARN: <c>parameter/NAME</c>, a name starting with <c>/</c> adding no second slash.</summary>
+    private string ParameterArn(string name) =>
+        $"arn:{account.Partition}:ssm:{account.Region}:{account.AccountId}:parameter/{name.TrimStart('/')}";
+
+    /// <summary>What DescribeParameters is authorized on: every resource of the account in the region.</summary>
+    private string AccountResources() => $"arn:{account.Partition}:ssm:{account.Region}:{account.AccountId}:*";
+
+    /// <summary>Who a write is recorded as having been made by (<c>LastModifiedUser</c>).</summary>
+    private string UserOf(SsmCall call) => call.Caller?.Arn ?? $"arn:{account.Partition}:iam::{account.AccountId}:root";
+
+    private static double Seconds(long milliseconds) => milliseconds / 1000.0;
+
+    private static string Token(string name) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(name));
+
+    /// <summary>The name a paging token stands for (the first of the next page).</summary>
+    private static string NameOf(string token)
+    {
+        var bytes = new byte[token.Length];
+        return Convert.TryFromBase64String(token, bytes, out var written)
+            ? System.Text.Encoding.UTF8.GetString(bytes, 0, written)
+            : throw SsmException.InvalidToken();
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,25 @@
+using Cloister.Functions.Hosting;
+
+namespace Cloister.Functions.Ssm;
+
+/// <summary>Where the sandbox's Parameter Store listens, where it keeps its parameters, what it starts with and whom it knows.</summary>
+public sealed record SsmOptions : HostedServerOptions
+{
+    /// <summary>The folder the parameters and their versions are kept in (created when missing); they survive restarts.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>
+    /// The parameters the stack's templates declare (<c>AWS::SSM::Parameter</c>): each is written at start unless its
+    /// latest version already says the same, as a stack deployment creates or updates it.
+    /// </summary>
+    public IReadOnlyList<ParameterSeed> Seeds { get; init; } = [];
+
+    /// <summary>The ARN recorded as the <c>LastModifiedUser</c> of what <see cref="Seeds"/> writes (the stack deployment's principal).</summary>
+    public string? SeedUser { get; init; }
+
+    /// <summary>
+    /// Who the callers are, where their connections came from and the <c>ssm</c> endpoints' policies. Unset: no key is
+    /// known, so every signed call is refused.
+    /// </summary>
+    public SsmAccess Access { get; init; } = new();
+}

@@ -1,0 +1,53 @@
+using Cloister.Certificates;
+using Cloister.Functions.Ssm;
+using Cloister.Host.Status;
+using Cloister.Network;
+
+namespace Cloister.Host;
+
+/// <summary>The sandbox's Parameter Store, as the stack's callers reach it: its regional address and its interface endpoints.</summary>
+public sealed partial class StackHost
+{
+    /// <summary>
+    /// Serves Systems Manager's Parameter Store JSON API over HTTPS on <c>ssm.{region}.amazonaws.com</c> = 198.18.11.10
+    /// (a certificate from the sandbox CA for the name and the address) and on every <c>ssm</c> interface endpoint's
+    /// ENIs. Its parameters are kept under <c>{state}/ssm</c>, so what callers put survives the next <c>up</c>; every
+    /// <c>AWS::SSM::Parameter</c> of the templates is written first (a new version only when the template changed it).
+    /// Callers are the stack's credentials, judged by their identity policies and by the policy of the <c>ssm</c>
+    /// endpoint they came through.
+    /// </summary>
+    private async Task StartSsmAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        var (address, name, https, endpointListeners) = ListenRegionally(sandbox, authority, "ssm", "ssm", "Parameter Store");
+        var seeds = ParameterSeeds();
+        var server = await SsmServer.StartAsync(
+            new SsmOptions
+            {
+                HttpsSocket = https,
+                EndpointListeners = endpointListeners,
+                Certificate = authority.Issue([name], [address]),
+                Account = _model.Account,
+                DataDirectory = Path.Combine(_state.Root, "ssm"),
+                Seeds = seeds,
+                Access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm"),
+                LoggerFactory = _loggers,
+            },
+            cancellationToken).ConfigureAwait(false);
+        _owned.Add(server);
+        _services.Add(new ServiceInfo("ssm", [$"https://{name}", $"{address}:443"], "ok"));
+        Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es)");
+    }
+
+    /// <summary>The templates' <c>AWS::SSM::Parameter</c> resources, named as Ref names them.</summary>
+    private List<ParameterSeed> ParameterSeeds() =>
+        [.. (_loaded?.Stacks.SelectMany(s => s.Resources) ?? [])
+            .Where(r => r.ResourceType == "AWS::SSM::Parameter")
+            .Select(r => new ParameterSeed(
+                r.PhysicalResourceId,
+                Property(r.PropertiesJson, "Type") ?? "String",
+                Property(r.PropertiesJson, "Value") ?? string.Empty,
+                Property(r.PropertiesJson, "Description"),
+                Property(r.PropertiesJson, "Tier") is "Advanced" ? "Advanced" : null,
+                Property(r.PropertiesJson, "AllowedPattern"),
+                Property(r.PropertiesJson, "DataType")))];
+}

@@ -1,0 +1,344 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Cloister.Functions.Ssm;
+using Cloister.Functions.Tests.Sts;
+using Cloister.Functions.Tests.Support;
+using Cloister.Gateway.Tests.Signing;
+using Cloister.Policy;
+
+namespace Cloister.Functions.Tests.Ssm;
+
+/// <summary>
+/// The sandbox's Parameter Store over HTTPS on a real loopback socket, keeping its parameters in a real file: the AWS
+/// CLI v2 calls it as it calls AWS (<c>aws ssm put-parameter</c>, <c>get-parameter</c>...), and raw signed JSON 1.1
+/// requests check errors, paging, durability across a restart and authorization.
+/// </summary>
+public sealed class SsmServerTests : IAsyncLifetime
+{
+    private const string Account = TestCallers.Account;
+    private const string Region = TestCallers.Region;
+    private const string AdminKey = "ASIAADMIN00000000001";
+    private const string ReaderKey = "ASIAREADER0000000001";
+
+    private readonly string _home = Directory.CreateTempSubdirectory("cloister-ssm-").FullName;
+    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private SsmServer? _server;
+
+    private Uri Url => _server!.Urls[0];
+
+    private string DataDirectory => Path.Combine(_home, "ssm");
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
+        _server = await StartAsync([new ParameterSeed("/claims/table", "String", "claims-v1", "The claims table")]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _certificate.Dispose();
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Fact]
+    public async Task PutParameter_AwsCliThenGetParameter_TheValueAtVersionOne()
+    {
+        var put = await AwsAsync(AdminKey, "put-parameter", "--name", "/claims/queue", "--value", "q-1", "--type", "String");
+        var get = await AwsAsync(AdminKey, "get-parameter", "--name", "/claims/queue");
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.Contains("\"Version\": 1", put.Output, StringComparison.Ordinal);
+        Assert.True(get.ExitCode == 0, get.Error);
+        using var answer = JsonDocument.Parse(get.Output);
+        var parameter = answer.RootElement.GetProperty("Parameter");
+        Assert.Equal("q-1", parameter.GetProperty("Value").GetString());
+        Assert.Equal("String", parameter.GetProperty("Type").GetString());
+        Assert.Equal(1, parameter.GetProperty("Version").GetInt64());
+        Assert.Equal("text", parameter.GetProperty("DataType").GetString());
+        Assert.Equal($"arn:aws:ssm:{Region}:{Account}:parameter/claims/queue", parameter.GetProperty("ARN").GetString());
+    }
+
+    [Fact]
+    public async Task PutParameter_ExistingWithoutOverwrite_ParameterAlreadyExistsAndTheValueKept()
+    {
+        var put = await AwsAsync(AdminKey, "put-parameter", "--name", "/claims/table", "--value", "other", "--type", "String");
+        using var get = await CallAsync("GetParameter", """{"Name":"/claims/table"}""");
+
+        Assert.Equal(254, put.ExitCode);
+        Assert.Contains("An error occurred (ParameterAlreadyExists) when calling the PutParameter operation: The parameter already exists. To overwrite this value, set the overwrite option in the request to true.", put.Error, StringComparison.Ordinal);
+        Assert.Equal("claims-v1", get.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task PutParameter_Overwrite_VersionTwoAndTheHistoryHasBothWithTheKeptDescription()
+    {
+        using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/table"}""");
+        using var old = await CallAsync("GetParameter", """{"Name":"/claims/table:1"}""");
+
+        Assert.Equal(2, put.RootElement.GetProperty("Version").GetInt64());
+        Assert.Equal("Standard", put.RootElement.GetProperty("Tier").GetString());
+        var versions = history.RootElement.GetProperty("Parameters").EnumerateArray().ToList();
+        Assert.Equal(["claims-v1", "claims-v2"], versions.Select(v => v.GetProperty("Value").GetString()));
+        Assert.Equal("The claims table", versions[1].GetProperty("Description").GetString());
+        Assert.Equal("claims-v1", old.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+        Assert.Equal(":1", old.RootElement.GetProperty("Parameter").GetProperty("Selector").GetString());
+    }
+
+    [Fact]
+    public async Task GetParameter_Missing_ParameterNotFoundWithoutMessage()
+    {
+        var aws = await AwsAsync(AdminKey, "get-parameter", "--name", "/nothing/here");
+        var (status, type, message) = await ErrorAsync("GetParameter", """{"Name":"/nothing/here"}""");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (ParameterNotFound) when calling the GetParameter operation: ", aws.Error, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterNotFound", null), (status, type, message));
+    }
+
+    [Fact]
+    public async Task GetParameter_VersionNeverWritten_ParameterVersionNotFound()
+    {
+        var error = await ErrorAsync("GetParameter", """{"Name":"/claims/table:7"}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterVersionNotFound", "Systems Manager could not find version 7 of /claims/table. Verify the version and try again."), error);
+    }
+
+    [Fact]
+    public async Task GetParameter_SecureString_ValueOnlyWithDecryptionElseAnOpaqueCiphertext()
+    {
+        await CallAsync("PutParameter", """{"Name":"/claims/db-password","Value":"s3cret!","Type":"SecureString"}""");
+
+        using var plain = await CallAsync("GetParameter", """{"Name":"/claims/db-password","WithDecryption":true}""");
+        using var hidden = await CallAsync("GetParameter", """{"Name":"/claims/db-password"}""");
+        using var again = await CallAsync("GetParameter", """{"Name":"/claims/db-password","WithDecryption":false}""");
+
+        Assert.Equal("s3cret!", plain.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+        var ciphertext = hidden.RootElement.GetProperty("Parameter").GetProperty("Value").GetString()!;
+        Assert.DoesNotContain("s3cret", Encoding.UTF8.GetString(Convert.FromBase64String(ciphertext)), StringComparison.Ordinal);
+        Assert.True(ciphertext.Length > 40, ciphertext);
+        Assert.Equal(ciphertext, again.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task GetParameter_ByItsArnWithAVersion_ThatParameterUnderItsName()
+    {
+        using var answer = await CallAsync("GetParameter", $$"""{"Name":"arn:aws:ssm:{{Region}}:{{Account}}:parameter/claims/table:1"}""");
+
+        var parameter = answer.RootElement.GetProperty("Parameter");
+        Assert.Equal(("/claims/table", "claims-v1", ":1"), (parameter.GetProperty("Name").GetString(), parameter.GetProperty("Value").GetString(), parameter.GetProperty("Selector").GetString()));
+    }
+
+    [Fact]
+    public async Task GetParameters_SomeMissing_TheFoundAndTheInvalidNames()
+    {
+        using var answer = await CallAsync("GetParameters", """{"Names":["/claims/table","/claims/none","/claims/table:9"]}""");
+
+        Assert.Equal(["/claims/table"], answer.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
+        Assert.Equal(["/claims/none", "/claims/table:9"], answer.RootElement.GetProperty("InvalidParameters").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task GetParametersByPath_RecursiveInPagesOfTwo_EveryParameterUnderThePathOnce()
+    {
+        foreach (var name in new[] { "/app/a", "/app/b", "/app/c/d", "/app/c/e/f", "/apples" })
+        {
+            await CallAsync("PutParameter", $$"""{"Name":"{{name}}","Value":"v","Type":"String"}""");
+        }
+
+        var names = new List<string?>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            using var page = await CallAsync("GetParametersByPath", token is null
+                ? """{"Path":"/app","Recursive":true,"MaxResults":2}"""
+                : $$"""{"Path":"/app","Recursive":true,"MaxResults":2,"NextToken":"{{token}}"}""");
+            names.AddRange(page.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
+            token = page.RootElement.TryGetProperty("NextToken", out var next) ? next.GetString() : null;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(["/app/a", "/app/b", "/app/c/d", "/app/c/e/f"], names);
+        Assert.Equal(2, pages);
+    }
+
+    [Fact]
+    public async Task GetParametersByPath_AwsCliOneLevelWithTypeFilter_OnlyDirectChildrenOfThatType()
+    {
+        await CallAsync("PutParameter", """{"Name":"/svc/list","Value":"a,b","Type":"StringList"}""");
+        await CallAsync("PutParameter", """{"Name":"/svc/plain","Value":"x","Type":"String"}""");
+        await CallAsync("PutParameter", """{"Name":"/svc/deep/list","Value":"c","Type":"StringList"}""");
+
+        var aws = await AwsAsync(AdminKey, "get-parameters-by-path", "--path", "/svc/", "--parameter-filters", "Key=Type,Values=StringList");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        var parameter = Assert.Single(answer.RootElement.GetProperty("Parameters").EnumerateArray());
+        Assert.Equal("/svc/list", parameter.GetProperty("Name").GetString());
+        Assert.Equal("a,b", parameter.GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task DescribeParameters_NameBeginsWith_TheMatchingParametersWithTheirMetadata()
+    {
+        await CallAsync("PutParameter", """{"Name":"/claims/secret","Value":"x","Type":"SecureString","Tier":"Advanced","Description":"d"}""");
+
+        using var answer = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"Name","Option":"BeginsWith","Values":["/claims/s"]}]}""");
+
+        var parameter = Assert.Single(answer.RootElement.GetProperty("Parameters").EnumerateArray());
+        Assert.Equal("/claims/secret", parameter.GetProperty("Name").GetString());
+        Assert.Equal("Advanced", parameter.GetProperty("Tier").GetString());
+        Assert.Equal("alias/aws/ssm", parameter.GetProperty("KeyId").GetString());
+        Assert.Equal("d", parameter.GetProperty("Description").GetString());
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/Admin/session", parameter.GetProperty("LastModifiedUser").GetString());
+        Assert.False(parameter.TryGetProperty("Value", out _));
+    }
+
+    [Fact]
+    public async Task DeleteParameters_OneExistingOneMissing_DeletedAndInvalidThenGetNotFound()
+    {
+        using var deleted = await CallAsync("DeleteParameters", """{"Names":["/claims/table","/claims/none"]}""");
+        var again = await ErrorAsync("DeleteParameter", """{"Name":"/claims/table"}""");
+
+        Assert.Equal(["/claims/table"], deleted.RootElement.GetProperty("DeletedParameters").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["/claims/none"], deleted.RootElement.GetProperty("InvalidParameters").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("ParameterNotFound", again.Type);
+    }
+
+    [Theory]
+    [InlineData("""{"Name":"/a//b","Value":"v","Type":"String"}""", "ValidationException", "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_")]
+    [InlineData("""{"Name":"ssm-thing","Value":"v","Type":"String"}""", "ValidationException", "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_")]
+    [InlineData("""{"Name":"/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16","Value":"v","Type":"String"}""", "HierarchyLevelLimitExceededException", "A hierarchy can have a maximum of 15 levels. For more information, see Requirements and constraints for parameter names in the Amazon Web Services Systems Manager User Guide.")]
+    [InlineData("""{"Name":"/new","Value":"v"}""", "ValidationException", "A parameter type is required when you create a parameter.")]
+    [InlineData("""{"Name":"/new","Value":"v","Type":"Secret"}""", "ValidationException", "1 validation error detected: Value 'Secret' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]")]
+    [InlineData("""{"Name":"/new","Value":"abc","Type":"String","AllowedPattern":"^\\d+$"}""", "ParameterPatternMismatchException", "Parameter value, cannot be validated against allowedPattern: ^\\d+$")]
+    public async Task PutParameter_Refused_TheErrorAsAwsWordsIt(string input, string type, string message)
+    {
+        var error = await ErrorAsync("PutParameter", input);
+
+        Assert.Equal((HttpStatusCode.BadRequest, type, message), error);
+    }
+
+    [Fact]
+    public async Task PutParameter_ValueOverFourKilobytes_RefusedForStandardAcceptedForAdvanced()
+    {
+        var value = new string('x', 4097);
+
+        var standard = await ErrorAsync("PutParameter", $$"""{"Name":"/big","Value":"{{value}}","Type":"String"}""");
+        using var advanced = await CallAsync("PutParameter", $$"""{"Name":"/big","Value":"{{value}}","Type":"String","Tier":"Advanced"}""");
+        var downgrade = await ErrorAsync("PutParameter", """{"Name":"/big","Value":"small","Overwrite":true,"Tier":"Standard"}""");
+
+        Assert.Equal("ValidationException", standard.Type);
+        Assert.StartsWith("Standard tier parameters support a maximum parameter value of 4096 characters.", standard.Message, StringComparison.Ordinal);
+        Assert.Equal("Advanced", advanced.RootElement.GetProperty("Tier").GetString());
+        Assert.StartsWith("This parameter uses the advanced-parameter tier.", downgrade.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_AgainOnTheSameFolder_ParametersAndVersionsSurviveAndAnUnchangedSeedIsNotWrittenAgain()
+    {
+        await CallAsync("PutParameter", """{"Name":"/kept","Value":"one","Type":"String"}""");
+        await CallAsync("PutParameter", """{"Name":"/kept","Value":"two","Overwrite":true}""");
+        await _server!.DisposeAsync();
+        _server = null;
+
+        _server = await StartAsync([new ParameterSeed("/claims/table", "String", "claims-v1", "The claims table")]);
+        using var kept = await CallAsync("GetParameter", """{"Name":"/kept"}""");
+        using var seeded = await CallAsync("GetParameter", """{"Name":"/claims/table"}""");
+        await _server.DisposeAsync();
+        _server = await StartAsync([new ParameterSeed("/claims/table", "String", "claims-v2", "The claims table")]);
+        using var changed = await CallAsync("GetParameter", """{"Name":"/claims/table"}""");
+
+        Assert.Equal("two", kept.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+        Assert.Equal(2, kept.RootElement.GetProperty("Parameter").GetProperty("Version").GetInt64());
+        Assert.Equal(1, seeded.RootElement.GetProperty("Parameter").GetProperty("Version").GetInt64());
+        Assert.Equal(2, changed.RootElement.GetProperty("Parameter").GetProperty("Version").GetInt64());
+        Assert.Equal("claims-v2", changed.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task GetParameter_CallerAllowedOnlyToReadOnePath_ReadsItAndIsDeniedTheWriteAsAwsWordsIt()
+    {
+        var get = await AwsAsync(ReaderKey, "get-parameter", "--name", "/claims/table");
+        var put = await AwsAsync(ReaderKey, "put-parameter", "--name", "/claims/table", "--value", "x", "--type", "String", "--overwrite");
+        var other = await AwsAsync(ReaderKey, "get-parameter", "--name", "/other");
+
+        Assert.True(get.ExitCode == 0, get.Error);
+        Assert.Equal(254, put.ExitCode);
+        Assert.Contains(
+            $"An error occurred (AccessDeniedException) when calling the PutParameter operation: User: arn:aws:sts::{Account}:assumed-role/Reader/session is not authorized to perform: ssm:PutParameter on resource: arn:aws:ssm:{Region}:{Account}:parameter/claims/table because no identity-based policy allows the ssm:PutParameter action",
+            put.Error,
+            StringComparison.Ordinal);
+        Assert.Contains($"ssm:GetParameter on resource: arn:aws:ssm:{Region}:{Account}:parameter/other because", other.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_Unsigned_MissingAuthenticationToken()
+    {
+        using var response = await PostAsync("GetParameter", """{"Name":"/claims/table"}""", sign: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("MissingAuthenticationTokenException", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private Task<SsmServer> StartAsync(IReadOnlyList<ParameterSeed> seeds) => SsmServer.StartAsync(new SsmOptions
+    {
+        HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        Certificate = _certificate,
+        Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
+        Access = new SsmAccess { Callers = Caller },
+        DataDirectory = DataDirectory,
+        Seeds = seeds,
+    });
+
+    private async Task<JsonDocument> CallAsync(string operation, string input)
+    {
+        using var response = await PostAsync(operation, input, sign: true);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body);
+    }
+
+    private async Task<(HttpStatusCode Status, string? Type, string? Message)> ErrorAsync(string operation, string input)
+    {
+        using var response = await PostAsync(operation, input, sign: true);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, body.RootElement.GetProperty("__type").GetString(), body.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
+        request.Content.Headers.ContentType!.CharSet = null;
+        request.Headers.Add("X-Amz-Target", SsmHandler.TargetPrefix + operation);
+        if (sign)
+        {
+            TestSigner.Sign(request, AdminKey, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "ssm");
+        }
+
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, params string[] arguments) =>
+        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, TestCallers.Secret, ["ssm", .. arguments, "--endpoint-url", Url.ToString()]);
+
+    private static CallerIdentity? Caller(string key) => key switch
+    {
+        AdminKey => TestCallers.RoleSession("Admin", "\"ssm:*\""),
+        ReaderKey => TestCallers.RoleSessionWith("Reader", $$"""[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:{{Region}}:{{Account}}:parameter/claims/*"}]"""),
+        _ => null,
+    };
+}
