@@ -22,4 +22,10 @@ public sealed record SsmOptions : HostedServerOptions
     /// known, so every signed call is refused.
     /// </summary>
     public SsmAccess Access { get; init; } = new();
+
+    /// <summary>
+    /// How long after its agent's last UpdateInstanceInformation a managed node turns from <c>Online</c> to
+    /// <c>ConnectionLost</c> (and Run Command stops sending to it): five missed pings of an agent pinging every minute.
+    /// </summary>
+    public TimeSpan ConnectionLostAfter { get; init; } = TimeSpan.FromMinutes(5);
 }

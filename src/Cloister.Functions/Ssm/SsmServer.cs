@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Cloister.Functions.Ssm;
 
 /// <summary>
-/// The sandbox's Systems Manager Parameter Store (<see cref="SsmHandler"/>) over HTTPS/1.1 on Kestrel: on the region's
+/// The sandbox's Systems Manager — Parameter Store, the managed nodes and Run Command (<see cref="SsmHandler"/>) — over HTTPS/1.1 on Kestrel: on the region's
 /// SSM address, which the sandbox's resolvers answer for <c>ssm.{region}.amazonaws.com</c>, and on every <c>ssm</c>
 /// interface endpoint's network interfaces. Dispose to stop.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class SsmServer : HostedServer
             store.Seed(seed, seedUser, options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
-        var handler = new SsmHandler(store, options.Access, options.Account, options.TimeProvider);
+        var handler = new SsmHandler(store, new ManagedNodes(options.ConnectionLostAfter), new CommandStore(), options.Access, options.Account, options.TimeProvider);
         var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners),

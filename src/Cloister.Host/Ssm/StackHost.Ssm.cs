@@ -1,7 +1,9 @@
 using Cloister.Certificates;
 using Cloister.Functions.Ssm;
+using Cloister.Host.Ssm;
 using Cloister.Host.Status;
 using Cloister.Network;
+using Cloister.Network.Topology;
 
 namespace Cloister.Host;
 
@@ -36,6 +38,28 @@ public sealed partial class StackHost
         _owned.Add(server);
         _services.Add(new ServiceInfo("ssm", [$"https://{name}", $"{address}:443"], "ok"));
         Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es)");
+    }
+
+    /// <summary>
+    /// Starts amazon-ssm-agent on every instance, as AWS's AMIs run it from boot: each registers with Systems Manager
+    /// over its instance's own network path with its instance profile's credentials, or logs why it cannot
+    /// (<see cref="SsmAgent"/>). Their run commands' scripts live under <c>{state}/instances/{id}/ssm</c>.
+    /// </summary>
+    private void StartSsmAgents(Sandbox sandbox, SandboxCertificateAuthority authority)
+    {
+        var logger = _loggers.CreateLogger("Cloister.Host.SsmAgent");
+        foreach (var instance in _model.Instances)
+        {
+            if (sandbox.Hosts.FirstOrDefault(h => h.Kind == HostKind.Instance && h.Id == instance.Id) is not { } host)
+            {
+                continue;
+            }
+
+            var runner = new ShellScriptRunner(sandbox.Description, host, Path.Combine(_state.Root, "instances", instance.Id, "ssm", "orchestration"));
+            var agent = new SsmAgent(instance.Id, host.Address, host.Hostname, new InstanceConnections(sandbox, host, authority.Root), runner, _model.Account, SsmAgentTimings.Default, logger);
+            _owned.Add(agent);
+            agent.Start();
+        }
     }
 
     /// <summary>The templates' <c>AWS::SSM::Parameter</c> resources, named as Ref names them.</summary>

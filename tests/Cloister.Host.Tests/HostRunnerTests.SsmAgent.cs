@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// Each instance's SSM Agent, run from inside the instance: with <c>AmazonSSMManagedInstanceCore</c> and the ssm and
+/// ssmmessages interface endpoints of a private subnet it becomes an online managed node that runs what SendCommand
+/// sends; one whose security group lets no HTTPS out, and one whose role lacks the permission, never register, and
+/// the host log says why.
+/// </summary>
+public sealed partial class HostRunnerTests
+{
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_SsmAgentOnInstancesOfAPrivateSubnet_OnlineWithManagedPolicyAndRunsSendCommand()
+    {
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Private: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              EndpointSecurityGroup:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: HTTPS to Systems Manager from the VPC
+                  VpcId: !Ref Vpc
+                  SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.32.0.0/16 }]
+              SsmEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.ssm", PrivateDnsEnabled: true, SubnetIds: [!Ref Private], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
+              SsmMessagesEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.ssmmessages", PrivateDnsEnabled: true, SubnetIds: [!Ref Private], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
+              ManagedRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]
+                  Policies:
+                    - PolicyName: run-commands
+                      PolicyDocument:
+                        Statement:
+                          - { Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:GetCommandInvocation, ssm:ListCommandInvocations], Resource: "*" }
+              ManagedProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref ManagedRole] } }
+              BareRole: { Type: AWS::IAM::Role, Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} } }
+              BareProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref BareRole] } }
+              NoHttpsOut:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: only HTTP out
+                  VpcId: !Ref Vpc
+                  SecurityGroupEgress: [{ IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0 }]
+              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref ManagedProfile } }
+              Walled: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref ManagedProfile, SecurityGroupIds: [!Ref NoHttpsOut] } }
+              Bare: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref BareProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+        var ids = await InstanceIdsAsync("App", "Walled", "Bare");
+
+        await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["Walled"]}: ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed caused by: Post \"https://ssm.eu-central-1.amazonaws.com/\": dial tcp 10.32.1.", StringComparison.Ordinal), "the walled instance's dial timeout");
+        await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["Bare"]}: ERROR [HealthCheck] error when calling AWS APIs. error details - AccessDeniedException: User: ", StringComparison.Ordinal), "the bare instance's access denial");
+        Assert.Contains("is not authorized to perform: ssm:UpdateInstanceInformation on resource: arn:aws:ec2:eu-central-1:", HostLog(), StringComparison.Ordinal);
+        var described = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "describe-instance-information", "--output", "json");
+        Assert.True(described.ExitCode == 0, described.Error);
+        using (var nodes = JsonDocument.Parse(described.Output))
+        {
+            var node = Assert.Single(nodes.RootElement.GetProperty("InstanceInformationList").EnumerateArray());
+            Assert.Equal(ids["App"], node.GetProperty("InstanceId").GetString());
+            Assert.Equal("Online", node.GetProperty("PingStatus").GetString());
+            Assert.Equal("Linux", node.GetProperty("PlatformType").GetString());
+            Assert.StartsWith("10.32.1.", node.GetProperty("IPAddress").GetString(), StringComparison.Ordinal);
+        }
+
+        var sent = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["App"], "--document-name", "AWS-RunShellScript",
+            "--parameters", """commands=["getent hosts ssm.eu-central-1.amazonaws.com | cut -d' ' -f1","echo to-stderr >&2"]""", "--query", "Command.CommandId", "--output", "text");
+        var refused = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["Walled"], "--document-name", "AWS-RunShellScript", "--parameters", """commands=["true"]""");
+
+        Assert.True(sent.ExitCode == 0, sent.Error);
+        var commandId = sent.Output.Trim();
+        Assert.Equal(254, refused.ExitCode);
+        Assert.Contains($"(InvalidInstanceId) when calling the SendCommand operation: Instances [[{ids["Walled"]}]] not in a valid state for account", refused.Error, StringComparison.Ordinal);
+        JsonElement invocation = default;
+        var clock = Stopwatch.StartNew();
+        while (invocation.ValueKind == JsonValueKind.Undefined || invocation.GetProperty("Status").GetString() is "Pending" or "InProgress")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the command did not end within 60 s");
+            var got = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", ids["App"], "--output", "json");
+            Assert.True(got.ExitCode == 0, got.Error);
+            invocation = JsonDocument.Parse(got.Output).RootElement.Clone();
+        }
+
+        Assert.Equal("Success", invocation.GetProperty("Status").GetString());
+        Assert.Equal(0, invocation.GetProperty("ResponseCode").GetInt32());
+        Assert.StartsWith("10.32.1.", invocation.GetProperty("StandardOutputContent").GetString(), StringComparison.Ordinal);
+        Assert.Equal("to-stderr\n", invocation.GetProperty("StandardErrorContent").GetString());
+    }
+
+    /// <summary>The instance ids of the template's instances, by logical id, as the host's status lists them.</summary>
+    private async Task<Dictionary<string, string>> InstanceIdsAsync(params string[] logicalIds)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var logicalId in logicalIds)
+        {
+            var id = await CloisterAsync("exec", "--from", logicalId, "--", "sh", "-c",
+                "t=$(curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token); curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id");
+            Assert.True(id.ExitCode == 0, id.Error);
+            ids[logicalId] = id.Output.Trim();
+        }
+
+        return ids;
+    }
+}
