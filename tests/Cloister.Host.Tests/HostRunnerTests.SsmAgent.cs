@@ -6,7 +6,8 @@ namespace Cloister.Host.Tests;
 /// <summary>
 /// Each instance's SSM Agent, run from inside the instance: with <c>AmazonSSMManagedInstanceCore</c> and the ssm and
 /// ssmmessages interface endpoints of a private subnet it becomes an online managed node that runs what SendCommand
-/// sends; one whose security group lets no HTTPS out, and one whose role lacks the permission, never register, and
+/// sends and takes sessions (<c>cloister session</c>); one whose security group lets no HTTPS out, and one whose role
+/// lacks the permission, never register, one whose role lacks <c>ssmmessages:*</c> registers but takes no session, and
 /// the host log says why.
 /// </summary>
 public sealed partial class HostRunnerTests
@@ -43,6 +44,12 @@ public sealed partial class HostRunnerTests
                           - { Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:GetCommandInvocation, ssm:ListCommandInvocations], Resource: "*" }
               ManagedProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref ManagedRole] } }
               BareRole: { Type: AWS::IAM::Role, Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} } }
+              RunCommandOnlyRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: no-sessions, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:UpdateInstanceInformation, "ec2messages:*"], Resource: "*" }] } }]
+              RunCommandOnlyProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref RunCommandOnlyRole] } }
               BareProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref BareRole] } }
               NoHttpsOut:
                 Type: AWS::EC2::SecurityGroup
@@ -53,14 +60,28 @@ public sealed partial class HostRunnerTests
               App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref ManagedProfile } }
               Walled: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref ManagedProfile, SecurityGroupIds: [!Ref NoHttpsOut] } }
               Bare: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref BareProfile } }
+              NoSessions: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref RunCommandOnlyProfile } }
             """)));
         Assert.Equal("ready", events[^1].State);
-        var ids = await InstanceIdsAsync("App", "Walled", "Bare");
+        var ids = await InstanceIdsAsync("App", "Walled", "Bare", "NoSessions");
 
         await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["Walled"]}: ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed caused by: Post \"https://ssm.eu-central-1.amazonaws.com/\": dial tcp 10.32.1.", StringComparison.Ordinal), "the walled instance's dial timeout");
         await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["Bare"]}: ERROR [HealthCheck] error when calling AWS APIs. error details - AccessDeniedException: User: ", StringComparison.Ordinal), "the bare instance's access denial");
+        await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["NoSessions"]}: ERROR [MessageGatewayService] Failed to create control channel (Session Manager cannot reach the instance), error: AccessDeniedException: User: ", StringComparison.Ordinal), "the control channel's denial");
         Assert.Contains("is not authorized to perform: ssm:UpdateInstanceInformation on resource: arn:aws:ec2:eu-central-1:", HostLog(), StringComparison.Ordinal);
-        var described = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "describe-instance-information", "--output", "json");
+        Assert.DoesNotContain($"ssm-agent {ids["App"]}:", HostLog(), StringComparison.Ordinal);
+        var described = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "describe-instance-information", "--filters", $"Key=InstanceIds,Values={ids["App"]},{ids["Walled"]}", "--output", "json");
+        var session = await CloisterAsync("session", ids["App"], "--", "sh", "-c", "echo in-session");
+        var noChannel = await CloisterAsync("session", "NoSessions", "--", "true");
+        var offline = await CloisterAsync("session", "Walled", "--", "true");
+
+        Assert.True(session.ExitCode == 0, session.Error);
+        Assert.Equal("in-session\n", session.Output);
+        Assert.Equal(1, noChannel.ExitCode);
+        Assert.Contains($"An error occurred (TargetNotConnected) when calling the StartSession operation: {ids["NoSessions"]} is not connected.", noChannel.Error, StringComparison.Ordinal);
+        Assert.Contains("has no control channel", noChannel.Error, StringComparison.Ordinal);
+        Assert.Equal(1, offline.ExitCode);
+        Assert.Contains($"SSM Agent is not online: {ids["Walled"]}", offline.Error, StringComparison.Ordinal);
         Assert.True(described.ExitCode == 0, described.Error);
         using (var nodes = JsonDocument.Parse(described.Output))
         {

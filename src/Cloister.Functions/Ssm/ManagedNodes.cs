@@ -10,6 +10,7 @@ namespace Cloister.Functions.Ssm;
 internal sealed class ManagedNodes(TimeSpan connectionLostAfter)
 {
     private readonly ConcurrentDictionary<string, ManagedNode> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _controlChannels = new(StringComparer.Ordinal);
 
     /// <summary>How long after its last ping a node is <c>ConnectionLost</c> rather than <c>Online</c>.</summary>
     public TimeSpan ConnectionLostAfter { get; } = connectionLostAfter;
@@ -27,4 +28,16 @@ internal sealed class ManagedNodes(TimeSpan connectionLostAfter)
 
     public bool IsOnline(string instanceId, long nowMilliseconds) =>
         Find(instanceId) is { } node && PingStatus(node, nowMilliseconds) == "Online";
+
+    /// <summary>Records that the agent of <paramref name="instanceId"/> (re)created its control channel (through ssmmessages).</summary>
+    public void OpenControlChannel(string instanceId, long nowMilliseconds) => _controlChannels[instanceId] = nowMilliseconds;
+
+    /// <summary>
+    /// Whether Session Manager can reach the node: online, and its agent created its control channel within
+    /// <see cref="ConnectionLostAfter"/> (it does so at every ping while it can reach ssmmessages).
+    /// </summary>
+    public bool IsConnected(string instanceId, long nowMilliseconds) =>
+        IsOnline(instanceId, nowMilliseconds)
+        && _controlChannels.TryGetValue(instanceId, out var opened)
+        && nowMilliseconds - opened <= (long)ConnectionLostAfter.TotalMilliseconds;
 }

@@ -12,7 +12,8 @@ namespace Cloister.Functions.Ssm;
 /// <summary>
 /// What amazon-ssm-agent says to Systems Manager, signed with Signature Version 4 (scope <c>ssm</c>) with its
 /// instance's role session: UpdateInstanceInformation (its registration and ping), and ec2messages' GetMessages and
-/// SendReply (its Run Command invocations and their outcome), all on <c>https://ssm.{region}.{suffix}/</c>. The
+/// SendReply (its Run Command invocations and their outcome), all on <c>https://ssm.{region}.{suffix}/</c>, and
+/// ssmmessages' CreateControlChannel (scope <c>ssmmessages</c>) on <c>https://ssmmessages.{region}.{suffix}/</c>. The
 /// <see cref="HttpClient"/> given decides how the connection is made (from inside the instance, in the sandbox).
 /// </summary>
 public sealed class SsmAgentClient(HttpClient http, string region, string urlSuffix, TimeProvider? time = null)
@@ -27,6 +28,19 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
 
     /// <summary>Systems Manager's regional name, which the agent resolves and connects to.</summary>
     public Uri Endpoint { get; } = new($"https://ssm.{region}.{urlSuffix}/");
+
+    /// <summary>Session Manager's message gateway, where the agent creates its control channel.</summary>
+    public Uri MessagesEndpoint { get; } = new($"https://ssmmessages.{region}.{urlSuffix}/");
+
+    /// <summary>Creates the agent's control channel (ssmmessages), which Session Manager needs to reach the instance.</summary>
+    public async Task CreateControlChannelAsync(AgentCredentials credentials, string instanceId, CancellationToken cancellationToken)
+    {
+        using var answer = await SendAsync(credentials, new Uri(MessagesEndpoint, "v1/control-channel/" + instanceId), "ssmmessages", target: null, "application/json", Json(writer =>
+        {
+            writer.WriteString("MessageSchemaVersion", "1.0");
+            writer.WriteString("RequestId", Guid.NewGuid().ToString());
+        }), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Registers (or pings for) <paramref name="instanceId"/>; throws <see cref="SsmAgentException"/> when refused or unreachable.</summary>
     public async Task UpdateInstanceInformationAsync(AgentCredentials credentials, string instanceId, string ipAddress, string computerName, CancellationToken cancellationToken)
@@ -97,13 +111,19 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<JsonDocument> CallAsync(AgentCredentials credentials, string target, Action<Utf8JsonWriter> input, CancellationToken cancellationToken)
+    private Task<JsonDocument> CallAsync(AgentCredentials credentials, string target, Action<Utf8JsonWriter> input, CancellationToken cancellationToken) =>
+        SendAsync(credentials, Endpoint, "ssm", target, "application/x-amz-json-1.1", Json(input), cancellationToken);
+
+    private async Task<JsonDocument> SendAsync(AgentCredentials credentials, Uri uri, string service, string? target, string contentType, byte[] body, CancellationToken cancellationToken)
     {
-        var body = Json(input);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
-        request.Headers.Add("X-Amz-Target", target);
-        Sign(request, body, credentials);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        if (target is not null)
+        {
+            request.Headers.Add("X-Amz-Target", target);
+        }
+
+        Sign(request, body, credentials, service, contentType);
         HttpResponseMessage response;
         try
         {
@@ -111,11 +131,11 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
         }
         catch (HttpRequestException e)
         {
-            throw new SsmAgentException(null, $"RequestError: send request failed caused by: Post \"{Endpoint}\": {Reason(e)}", e);
+            throw new SsmAgentException(null, $"RequestError: send request failed caused by: Post \"{uri}\": {Reason(e)}", e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SsmAgentException(null, $"RequestError: send request failed caused by: Post \"{Endpoint}\": i/o timeout", e);
+            throw new SsmAgentException(null, $"RequestError: send request failed caused by: Post \"{uri}\": i/o timeout", e);
         }
 
         using (response)
@@ -158,19 +178,24 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
         return inner.Message;
     }
 
-    private void Sign(HttpRequestMessage request, byte[] body, AgentCredentials credentials)
+    private void Sign(HttpRequestMessage request, byte[] body, AgentCredentials credentials, string service, string contentType)
     {
+        var uri = request.RequestUri!;
         var now = _time.GetUtcNow().UtcDateTime;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var date = amzDate[..8];
         var payloadHash = SigV4Canonical.Hex(SHA256.HashData(body));
         var headers = new HeaderDictionary
         {
-            ["content-type"] = "application/x-amz-json-1.1",
-            ["host"] = Endpoint.Host,
+            ["content-type"] = contentType,
+            ["host"] = uri.Host,
             ["x-amz-date"] = amzDate,
-            ["x-amz-target"] = request.Headers.GetValues("X-Amz-Target").First(),
         };
+        if (request.Headers.TryGetValues("X-Amz-Target", out var target))
+        {
+            headers["x-amz-target"] = target.First();
+        }
+
         request.Headers.Add("X-Amz-Date", amzDate);
         if (credentials.SessionToken is { } token)
         {
@@ -179,9 +204,9 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
         }
 
         var signed = string.Join(';', headers.Keys.Order(StringComparer.Ordinal));
-        var canonical = SigV4Canonical.CanonicalRequest("POST", Endpoint.AbsolutePath, headers, signed, payloadHash);
-        var scope = SigV4Canonical.Scope(date, region, "ssm");
-        var signature = SigV4Canonical.Signature(SigV4Canonical.SigningKey(credentials.SecretAccessKey, date, region, "ssm"), SigV4Canonical.StringToSign(amzDate, scope, canonical));
+        var canonical = SigV4Canonical.CanonicalRequest("POST", uri.AbsolutePath, headers, signed, payloadHash);
+        var scope = SigV4Canonical.Scope(date, region, service);
+        var signature = SigV4Canonical.Signature(SigV4Canonical.SigningKey(credentials.SecretAccessKey, date, region, service), SigV4Canonical.StringToSign(amzDate, scope, canonical));
         request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4Canonical.Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signed}, Signature={signature}");
     }
 

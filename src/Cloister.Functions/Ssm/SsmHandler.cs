@@ -24,6 +24,7 @@ internal sealed partial class SsmHandler(
     ParameterStore store,
     ManagedNodes nodes,
     CommandStore commandStore,
+    IReadOnlySet<string> messagesEndpoints,
     SsmAccess access,
     AccountContext account,
     TimeProvider time)
@@ -71,12 +72,16 @@ internal sealed partial class SsmHandler(
 
     private byte[] Answer(HttpRequest request, byte[] body)
     {
+        var listener = request.HttpContext.Features.Get<InterfaceEndpointListener>();
         var connection = access.Locate(
-            request.HttpContext.Features.Get<InterfaceEndpointListener>(),
+            listener,
             request.HttpContext.Features.Get<IConnectionSocketFeature>()?.Socket,
             request.HttpContext.Connection.RemoteIpAddress);
+        // An ssmmessages interface endpoint's listener answers the agents' control channels, signed for ssmmessages.
+        var messages = listener is not null && messagesEndpoints.Contains(listener.VpcEndpointId);
+
         // The stack host's own connection is neither authenticated nor authorized, as by the other services.
-        var caller = connection.Origin is null ? null : Authenticate(request, body);
+        var caller = connection.Origin is null ? null : Authenticate(request, body, messages ? "ssmmessages" : "ssm");
         var target = request.Headers["X-Amz-Target"].ToString();
         // The agent's ec2messages calls keep their own target prefix (docs/ssm.md: Run Command's delivery).
         var agent = target.StartsWith(MessagesTargetPrefix, StringComparison.Ordinal);
@@ -102,6 +107,11 @@ internal sealed partial class SsmHandler(
             }
 
             var call = new SsmCall(caller, connection, request.IsHttps, input);
+            if (messages)
+            {
+                return CreateControlChannel(call, request);
+            }
+
             return operation switch
             {
                 "PutParameter" => PutParameter(call),
@@ -125,7 +135,7 @@ internal sealed partial class SsmHandler(
         }
     }
 
-    private CallerIdentity Authenticate(HttpRequest request, byte[] body)
+    private CallerIdentity Authenticate(HttpRequest request, byte[] body, string service)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.Length == 0)
@@ -138,9 +148,9 @@ internal sealed partial class SsmHandler(
             throw new SsmException("IncompleteSignatureException", problem!);
         }
 
-        if (authorization.Service != "ssm")
+        if (authorization.Service != service)
         {
-            throw new SsmException("InvalidSignatureException", "Credential should be scoped to correct service: 'ssm'. ");
+            throw new SsmException("InvalidSignatureException", $"Credential should be scoped to correct service: '{service}'. ");
         }
 
         if (access.Callers(authorization.AccessKeyId) is not { } caller)

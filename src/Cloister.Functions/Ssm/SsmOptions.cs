@@ -28,4 +28,10 @@ public sealed record SsmOptions : HostedServerOptions
     /// <c>ConnectionLost</c> (and Run Command stops sending to it): five missed pings of an agent pinging every minute.
     /// </summary>
     public TimeSpan ConnectionLostAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The <c>ssmmessages</c> interface endpoints among <see cref="HostedServerOptions.EndpointListeners"/>: their
+    /// listeners answer the agents' CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else.
+    /// </summary>
+    public IReadOnlySet<string> MessagesEndpointIds { get; init; } = new HashSet<string>();
 }

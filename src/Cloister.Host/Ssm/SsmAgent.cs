@@ -26,6 +26,7 @@ internal sealed class SsmAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private string? _lastProblem;
+    private string? _lastChannelProblem;
 
     public SsmAgent(string instanceId, string ipAddress, string computerName, InstanceConnections connections, ShellScriptRunner runner, Cloister.Model.AccountContext account, SsmAgentTimings timings, ILogger logger, TimeProvider? time = null)
     {
@@ -67,6 +68,27 @@ internal sealed class SsmAgent : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// Creates the control channel Session Manager reaches the instance through; without it Run Command still works
+    /// (it goes through ssm), so a failure is only logged, as the agent's MessageGatewayService logs it.
+    /// </summary>
+    private async Task OpenControlChannelAsync(AgentCredentials credentials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CreateControlChannelAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
+            _lastChannelProblem = null;
+        }
+        catch (SsmAgentException problem)
+        {
+            if (problem.Message != _lastChannelProblem)
+            {
+                _lastChannelProblem = problem.Message;
+                SsmAgentLog.NoControlChannel(_logger, _instanceId, problem.Message);
+            }
+        }
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var nextPing = _time.GetUtcNow();
@@ -86,6 +108,8 @@ internal sealed class SsmAgent : IAsyncDisposable
                         _lastProblem = null;
                         SsmAgentLog.Registered(_logger, _instanceId, _client.Endpoint.Host);
                     }
+
+                    await OpenControlChannelAsync(credentials, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (Registered)
