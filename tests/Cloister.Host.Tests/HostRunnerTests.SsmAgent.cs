@@ -94,26 +94,43 @@ public sealed partial class HostRunnerTests
 
         var sent = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["App"], "--document-name", "AWS-RunShellScript",
             "--parameters", """commands=["getent hosts ssm.eu-central-1.amazonaws.com | cut -d' ' -f1","echo to-stderr >&2"]""", "--query", "Command.CommandId", "--output", "text");
+        var failing = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["App"], "--document-name", "AWS-RunShellScript",
+            "--parameters", """commands=["echo partial","exit 3"]""", "--query", "Command.CommandId", "--output", "text");
         var refused = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["Walled"], "--document-name", "AWS-RunShellScript", "--parameters", """commands=["true"]""");
 
         Assert.True(sent.ExitCode == 0, sent.Error);
-        var commandId = sent.Output.Trim();
+        Assert.True(failing.ExitCode == 0, failing.Error);
         Assert.Equal(254, refused.ExitCode);
         Assert.Contains($"(InvalidInstanceId) when calling the SendCommand operation: Instances [[{ids["Walled"]}]] not in a valid state for account", refused.Error, StringComparison.Ordinal);
-        JsonElement invocation = default;
-        var clock = Stopwatch.StartNew();
-        while (invocation.ValueKind == JsonValueKind.Undefined || invocation.GetProperty("Status").GetString() is "Pending" or "InProgress")
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the command did not end within 60 s");
-            var got = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", ids["App"], "--output", "json");
-            Assert.True(got.ExitCode == 0, got.Error);
-            invocation = JsonDocument.Parse(got.Output).RootElement.Clone();
-        }
+        var invocation = await EndedInvocationAsync(sent.Output.Trim(), ids["App"]);
+        var failed = await EndedInvocationAsync(failing.Output.Trim(), ids["App"]);
 
         Assert.Equal("Success", invocation.GetProperty("Status").GetString());
         Assert.Equal(0, invocation.GetProperty("ResponseCode").GetInt32());
         Assert.StartsWith("10.32.1.", invocation.GetProperty("StandardOutputContent").GetString(), StringComparison.Ordinal);
         Assert.Equal("to-stderr\n", invocation.GetProperty("StandardErrorContent").GetString());
+        Assert.Equal("Failed", failed.GetProperty("Status").GetString());
+        Assert.Equal(3, failed.GetProperty("ResponseCode").GetInt32());
+        Assert.Equal("partial\n", failed.GetProperty("StandardOutputContent").GetString());
+        Assert.Contains("failed to run commands: exit status 3", failed.GetProperty("StandardErrorContent").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>GetCommandInvocation from the instance, asked again until the invocation has ended.</summary>
+    private async Task<JsonElement> EndedInvocationAsync(string commandId, string instanceId)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var got = await CloisterAsync("exec", "--from", instanceId, "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", instanceId, "--output", "json");
+            Assert.True(got.ExitCode == 0, got.Error);
+            using var answer = JsonDocument.Parse(got.Output);
+            if (answer.RootElement.GetProperty("Status").GetString() is not ("Pending" or "InProgress"))
+            {
+                return answer.RootElement.Clone();
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"command {commandId} did not end within 60 s");
+        }
     }
 
     /// <summary>The instance ids of the template's instances, by logical id, as the host's status lists them.</summary>

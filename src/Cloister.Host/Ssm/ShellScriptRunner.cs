@@ -66,14 +66,18 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
         var (stdout, stderr) = (await output.ConfigureAwait(false), await error.ConfigureAwait(false));
         if (timedOut)
         {
-            return new AgentResult("TimedOut", -1, stdout, stderr + "\nfailed to run commands: exit status -1\nCommand execution timed out.");
+            return new AgentResult("TimedOut", -1, stdout, Appended(stderr, "failed to run commands: exit status -1\nCommand execution timed out."));
         }
 
         var code = process.ExitCode;
         return code == 0
             ? new AgentResult("Success", 0, stdout, stderr)
-            : new AgentResult("Failed", code, stdout, stderr + $"\nfailed to run commands: exit status {code}");
+            : new AgentResult("Failed", code, stdout, Appended(stderr, $"failed to run commands: exit status {code}"));
     }
+
+    /// <summary>The agent's own line after the script's error output, on a line of its own.</summary>
+    private static string Appended(string error, string line) =>
+        error.Length == 0 || error.EndsWith('\n') ? error + line : error + "\n" + line;
 
     /// <summary>The first 24,000 characters of a stream, read to its end so the script never blocks on a full pipe.</summary>
     private static async Task<string> KeepFirstAsync(StreamReader reader)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Cloister.Functions.Ssm;
 using Microsoft.Extensions.Logging;
 
@@ -7,9 +9,10 @@ namespace Cloister.Host.Ssm;
 /// One instance's amazon-ssm-agent, run by the host from inside the instance: it reads its role credentials from the
 /// instance's metadata service, registers with Systems Manager (UpdateInstanceInformation) at once and then every
 /// <see cref="SsmAgentTimings.PingInterval"/> (every <see cref="SsmAgentTimings.RetryInterval"/> while it cannot),
-/// and while registered fetches its Run Command invocations every <see cref="SsmAgentTimings.PollInterval"/>, runs
-/// them and replies with their outcome. Whatever goes wrong is logged (once per change of reason, as the agent's own
-/// log would repeat it) and retried; the agent never stops the host.
+/// creates its control channel after each ping, and while registered fetches its Run Command invocations every
+/// <see cref="SsmAgentTimings.PollInterval"/> and runs each in the background (pings go on while a long script runs),
+/// replying with its outcome. Whatever goes wrong is logged once per change of reason (as the agent's own log would
+/// repeat it) and retried; the agent never stops the host.
 /// </summary>
 internal sealed class SsmAgent : IAsyncDisposable
 {
@@ -24,9 +27,11 @@ internal sealed class SsmAgent : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
-    private string? _lastProblem;
-    private string? _lastChannelProblem;
+    private string? _healthProblem;
+    private string? _channelProblem;
+    private string? _messagesProblem;
 
     public SsmAgent(string instanceId, string ipAddress, string computerName, InstanceConnections connections, ShellScriptRunner runner, Cloister.Model.AccountContext account, SsmAgentTimings timings, ILogger logger, TimeProvider? time = null)
     {
@@ -44,49 +49,29 @@ internal sealed class SsmAgent : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>The instance the agent runs on.</summary>
-    public string InstanceId => _instanceId;
-
     /// <summary>Whether its last UpdateInstanceInformation succeeded.</summary>
     public bool Registered { get; private set; }
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
+    /// <summary>Stops the agent; running scripts are killed with everything they started.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
+        foreach (var task in _running.Values.Append(_loop))
         {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
         }
 
         _http.Dispose();
         _stop.Dispose();
-    }
-
-    /// <summary>
-    /// Creates the control channel Session Manager reaches the instance through; without it Run Command still works
-    /// (it goes through ssm), so a failure is only logged, as the agent's MessageGatewayService logs it.
-    /// </summary>
-    private async Task OpenControlChannelAsync(AgentCredentials credentials, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.CreateControlChannelAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
-            _lastChannelProblem = null;
-        }
-        catch (SsmAgentException problem)
-        {
-            if (problem.Message != _lastChannelProblem)
-            {
-                _lastChannelProblem = problem.Message;
-                SsmAgentLog.NoControlChannel(_logger, _instanceId, problem.Message);
-            }
-        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -94,54 +79,115 @@ internal sealed class SsmAgent : IAsyncDisposable
         var nextPing = _time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
+            AgentCredentials? credentials = null;
             try
             {
-                var credentials = await _metadata.CredentialsAsync(cancellationToken).ConfigureAwait(false);
+                credentials = await _metadata.CredentialsAsync(cancellationToken).ConfigureAwait(false);
                 if (_time.GetUtcNow() >= nextPing)
                 {
-                    nextPing = _time.GetUtcNow() + _timings.RetryInterval;
                     await _client.UpdateInstanceInformationAsync(credentials, _instanceId, _ipAddress, _computerName, cancellationToken).ConfigureAwait(false);
                     nextPing = _time.GetUtcNow() + _timings.PingInterval;
                     if (!Registered)
                     {
                         Registered = true;
-                        _lastProblem = null;
+                        _healthProblem = null;
                         SsmAgentLog.Registered(_logger, _instanceId, _client.Endpoint.Host);
                     }
 
-                    await OpenControlChannelAsync(credentials, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (Registered)
-                {
-                    foreach (var command in await _client.GetMessagesAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false))
-                    {
-                        SsmAgentLog.Running(_logger, _instanceId, command.CommandId);
-                        var result = await _runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
-                        await _client.SendReplyAsync(credentials, _instanceId, command, result, cancellationToken).ConfigureAwait(false);
-                        SsmAgentLog.Ran(_logger, _instanceId, command.CommandId, result.Status, result.ResponseCode);
-                    }
+                    await CreateControlChannelAsync(credentials, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (SsmAgentException problem)
             {
                 Registered = false;
-                if (problem.Message != _lastProblem)
-                {
-                    _lastProblem = problem.Message;
-                    SsmAgentLog.CannotReach(_logger, _instanceId, problem.Message);
-                }
+                nextPing = _time.GetUtcNow();
+                Report(ref _healthProblem, problem.Message, SsmAgentLog.CannotReach);
             }
-            catch (Exception unexpected) when (unexpected is IOException or InvalidOperationException or UnauthorizedAccessException or System.Text.Json.JsonException or KeyNotFoundException)
+
+            if (Registered && credentials is not null)
             {
-                if (unexpected.Message != _lastProblem)
-                {
-                    _lastProblem = unexpected.Message;
-                    SsmAgentLog.CannotReach(_logger, _instanceId, unexpected.Message);
-                }
+                await FetchCommandsAsync(credentials, cancellationToken).ConfigureAwait(false);
             }
 
             await Task.Delay(Registered ? _timings.PollInterval : _timings.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Creates the control channel Session Manager reaches the instance through; without it Run Command still works
+    /// (it goes through ssm), so a failure is only logged, as the agent's MessageGatewayService logs it.
+    /// </summary>
+    private async Task CreateControlChannelAsync(AgentCredentials credentials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CreateControlChannelAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
+            _channelProblem = null;
+        }
+        catch (SsmAgentException problem)
+        {
+            Report(ref _channelProblem, problem.Message, SsmAgentLog.NoControlChannel);
+        }
+    }
+
+    /// <summary>Starts every invocation Systems Manager has for the instance, each in the background.</summary>
+    private async Task FetchCommandsAsync(AgentCredentials credentials, CancellationToken cancellationToken)
+    {
+        List<AgentCommand> commands;
+        try
+        {
+            commands = await _client.GetMessagesAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
+            _messagesProblem = null;
+        }
+        catch (Exception problem) when (problem is SsmAgentException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            Report(ref _messagesProblem, problem.Message, SsmAgentLog.NoMessages);
+            return;
+        }
+
+        foreach (var command in commands)
+        {
+            _running[command.CommandId] = RunCommandAsync(credentials, command, cancellationToken);
+        }
+    }
+
+    private async Task RunCommandAsync(AgentCredentials credentials, AgentCommand command, CancellationToken cancellationToken)
+    {
+        // Off the polling loop at once: the script may run for up to its executionTimeout.
+        await Task.Yield();
+        try
+        {
+            SsmAgentLog.Running(_logger, _instanceId, command.CommandId);
+            AgentResult result;
+            try
+            {
+                result = await _runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                result = new AgentResult("Failed", 1, string.Empty, "failed to run commands: " + failure.Message);
+            }
+
+            await _client.SendReplyAsync(credentials, _instanceId, command, result, cancellationToken).ConfigureAwait(false);
+            SsmAgentLog.Ran(_logger, _instanceId, command.CommandId, result.Status, result.ResponseCode);
+        }
+        catch (SsmAgentException problem)
+        {
+            Report(ref _messagesProblem, problem.Message, SsmAgentLog.NoMessages);
+        }
+        finally
+        {
+            _running.TryRemove(command.CommandId, out _);
+        }
+    }
+
+    /// <summary>Logs <paramref name="problem"/> unless it is the one last logged for its kind.</summary>
+    private void Report(ref string? last, string problem, Action<ILogger, string, string> log)
+    {
+        if (problem != last)
+        {
+            last = problem;
+            log(_logger, _instanceId, problem);
         }
     }
 }

@@ -14,6 +14,9 @@ internal static partial class SsmAgentLog
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "ssm-agent {InstanceId}: ERROR [MessageGatewayService] Failed to create control channel (Session Manager cannot reach the instance), error: {Problem}")]
     public static partial void NoControlChannel(ILogger logger, string instanceId, string problem);
 
+    [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "ssm-agent {InstanceId}: ERROR [MessagingDeliveryService] error when calling AWS APIs. error details - {Problem}")]
+    public static partial void NoMessages(ILogger logger, string instanceId, string problem);
+
     [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "ssm-agent {InstanceId}: INFO [MessagingDeliveryService] running command {CommandId}")]
     public static partial void Running(ILogger logger, string instanceId, string commandId);
 
