@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Cloister.Host.Control;
 
 namespace Cloister.Host.Tests;
 
@@ -8,7 +9,7 @@ namespace Cloister.Host.Tests;
 /// ssmmessages interface endpoints of a private subnet it becomes an online managed node that runs what SendCommand
 /// sends and takes sessions (<c>cloister session</c>); one whose security group lets no HTTPS out, and one whose role
 /// lacks the permission, never register, one whose role lacks <c>ssmmessages:*</c> registers but takes no session, and
-/// the host log says why.
+/// the host log says why; a function in the VPC runs a command with boto3 as an operator would.
 /// </summary>
 public sealed partial class HostRunnerTests
 {
@@ -57,6 +58,32 @@ public sealed partial class HostRunnerTests
                   GroupDescription: only HTTP out
                   VpcId: !Ref Vpc
                   SecurityGroupEgress: [{ IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0 }]
+              FunctionGroup: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: the function's ENIs, VpcId: !Ref Vpc } }
+              OperatorRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }
+                  Policies: [{ PolicyName: run-commands, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:SendCommand, ssm:GetCommandInvocation], Resource: "*" }] } }]
+              Operator:
+                Type: AWS::Lambda::Function
+                Properties:
+                  FunctionName: operator
+                  Runtime: python3.12
+                  Handler: index.handler
+                  Timeout: 30
+                  Role: !GetAtt OperatorRole.Arn
+                  VpcConfig: { SubnetIds: [!Ref Private], SecurityGroupIds: [!Ref FunctionGroup] }
+                  Code:
+                    ZipFile: |
+                      import time, boto3
+                      def handler(event, context):
+                          ssm = boto3.client('ssm')
+                          command = ssm.send_command(InstanceIds=[event['instance']], DocumentName='AWS-RunShellScript', Parameters={'commands': ['echo from-a-function']})['Command']['CommandId']
+                          while True:
+                              got = ssm.get_command_invocation(CommandId=command, InstanceId=event['instance'])
+                              if got['Status'] not in ('Pending', 'InProgress'):
+                                  return {'status': got['Status'], 'output': got['StandardOutputContent']}
+                              time.sleep(0.2)
               App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref ManagedProfile } }
               Walled: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref ManagedProfile, SecurityGroupIds: [!Ref NoHttpsOut] } }
               Bare: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref BareProfile } }
@@ -98,6 +125,10 @@ public sealed partial class HostRunnerTests
             "--parameters", """commands=["echo partial","exit 3"]""", "--query", "Command.CommandId", "--output", "text");
         var refused = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["Walled"], "--document-name", "AWS-RunShellScript", "--parameters", """commands=["true"]""");
 
+        var fromFunction = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "operator", $$"""{"instance":"{{ids["App"]}}"}"""), TimeSpan.FromSeconds(60));
+
+        Assert.True(fromFunction is { Ok: true, Invocation.FunctionError: null }, fromFunction?.Invocation?.Payload ?? fromFunction?.Error);
+        Assert.Equal("""{"status": "Success", "output": "from-a-function\n"}""", fromFunction!.Invocation!.Payload);
         Assert.True(sent.ExitCode == 0, sent.Error);
         Assert.True(failing.ExitCode == 0, failing.Error);
         Assert.Equal(254, refused.ExitCode);
