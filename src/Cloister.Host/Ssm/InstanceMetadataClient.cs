@@ -29,6 +29,11 @@ internal sealed class InstanceMetadataClient(HttpClient http, TimeProvider time)
             using var tokenRequest = new HttpRequestMessage(HttpMethod.Put, new Uri(Metadata, "latest/api/token"));
             tokenRequest.Headers.Add("X-aws-ec2-metadata-token-ttl-seconds", "21600");
             using var tokenResponse = await http.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+            if (tokenResponse.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw NoCredentials("the instance metadata service is disabled on this instance (403 Forbidden from 169.254.169.254)");
+            }
+
             var token = tokenResponse.IsSuccessStatusCode ? await tokenResponse.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false) : null;
             var roles = await GetAsync("latest/meta-data/iam/security-credentials/", token, cancellationToken).ConfigureAwait(false);
             var role = roles?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
