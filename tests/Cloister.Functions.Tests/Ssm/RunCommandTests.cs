@@ -29,6 +29,9 @@ public sealed class RunCommandTests : IAsyncLifetime
     private const string OperatorKey = "ASIAOPERATOR00000001";
     private const string MessagesEndpoint = "vpce-0a1b2c3d4e5f60718";
 
+    /// <summary>The characters the mutation test writes over an input's: JSON's structure, a number, a letter.</summary>
+    private const string JsonPieces = "{}[]\":,0-x\\ tfn5";
+
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-runcommand-").FullName;
     private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
@@ -254,6 +257,41 @@ public sealed class RunCommandTests : IAsyncLifetime
         Assert.Contains($"ssm:SendCommand on resource: arn:aws:ec2:{Region}:{Account}:instance/{Instance}", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HandleAsync_MutatedRunCommandInputs_AlwaysAJsonAnswerNeverAServerError()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation"];
+        string[] seeds =
+        [
+            $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"],"executionTimeout":["5"]},"TimeoutSeconds":60}""",
+            $$$"""{"InstanceInformationFilterList":[{"key":"InstanceIds","valueSet":["{{{Instance}}}"]}],"Filters":[{"Key":"PingStatus","Values":["Online"]}],"MaxResults":5,"NextToken":"MA=="}""",
+            $$$"""{"CommandId":"{{{Guid.Empty}}}","InstanceId":"{{{Instance}}}","PluginName":"aws:runShellScript","Details":true}""",
+            $$$"""{"InstanceId":"{{{Instance}}}","AgentVersion":"3","IPAddress":"10.0.1.12"}""",
+            $$$"""{"Destination":"{{{Instance}}}","MessageId":"aws.ssm.x.{{{Instance}}}","Payload":"{\"CommandId\":\"x\",\"InstanceId\":\"{{{Instance}}}\",\"Status\":\"Success\",\"ResponseCode\":0}"}""",
+        ];
+        string[] agentOperations = ["GetMessages", "SendReply"];
+        var random = new Random(20261125);
+        for (var i = 0; i < 300; i++)
+        {
+            var bytes = Encoding.UTF8.GetBytes(seeds[random.Next(seeds.Length)]);
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)JsonPieces[random.Next(JsonPieces.Length)];
+            }
+
+            var input = Encoding.UTF8.GetString(bytes);
+            using var response = random.Next(3) == 0
+                ? await PostAsync(agentOperations[random.Next(agentOperations.Length)], input, AgentKey, SsmHandler.MessagesTargetPrefix)
+                : await PostAsync(operations[random.Next(operations.Length)], input, OperatorKey);
+            var body = await response.Content.ReadAsStringAsync();
+
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{response.StatusCode}: {body}");
+            using var answer = JsonDocument.Parse(body);
+            Assert.Equal(JsonValueKind.Object, answer.RootElement.ValueKind);
+        }
+    }
+
     private SsmAgentClient Agent() => new(_agentHttp!, Region, "amazonaws.com", _clock);
 
     private static AgentCredentials Credentials(string key) => new(key, TestCallers.Secret, "token", DateTimeOffset.UtcNow.AddHours(1));
@@ -274,13 +312,13 @@ public sealed class RunCommandTests : IAsyncLifetime
         return (body.RootElement.GetProperty("__type").GetString(), body.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null);
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string operation, string input, string key)
+    private async Task<HttpResponseMessage> PostAsync(string operation, string input, string key, string targetPrefix = SsmHandler.TargetPrefix)
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
         using var client = new HttpClient(handler);
         using var request = new HttpRequestMessage(HttpMethod.Post, _server!.Urls[0]) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
         request.Content.Headers.ContentType!.CharSet = null;
-        request.Headers.Add("X-Amz-Target", SsmHandler.TargetPrefix + operation);
+        request.Headers.Add("X-Amz-Target", targetPrefix + operation);
         TestSigner.Sign(request, key, TestCallers.Secret, null, Region, _clock.GetUtcNow(), "ssm");
         var response = await client.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
