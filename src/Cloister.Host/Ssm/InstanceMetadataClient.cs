@@ -58,6 +58,10 @@ internal sealed class InstanceMetadataClient(HttpClient http, TimeProvider time)
         {
             throw NoCredentials(e.Message);
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw NoCredentials("the instance metadata service did not answer (i/o timeout)");
+        }
     }
 
     private async Task<string?> GetAsync(string path, string? token, CancellationToken cancellationToken)

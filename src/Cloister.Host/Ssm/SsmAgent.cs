@@ -97,8 +97,10 @@ internal sealed class SsmAgent : IAsyncDisposable
                     await CreateControlChannelAsync(credentials, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (SsmAgentException problem)
+            catch (Exception problem) when (problem is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Whatever goes wrong (a refusal, an unreachable service, an unexpected answer) is logged and retried:
+                // the agent, like amazon-ssm-agent, never gives up on its instance.
                 Registered = false;
                 nextPing = _time.GetUtcNow();
                 Report(ref _healthProblem, problem.Message, SsmAgentLog.CannotReach);
