@@ -123,6 +123,8 @@ public sealed partial class HostRunnerTests
             "--parameters", """commands=["getent hosts ssm.eu-central-1.amazonaws.com | cut -d' ' -f1","echo to-stderr >&2"]""", "--query", "Command.CommandId", "--output", "text");
         var failing = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["App"], "--document-name", "AWS-RunShellScript",
             "--parameters", """commands=["echo partial","exit 3"]""", "--query", "Command.CommandId", "--output", "text");
+        var slow = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["App"], "--document-name", "AWS-RunShellScript",
+            "--parameters", """commands=["echo started","sleep 30"],executionTimeout=["1"]""", "--query", "Command.CommandId", "--output", "text");
         var refused = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["Walled"], "--document-name", "AWS-RunShellScript", "--parameters", """commands=["true"]""");
 
         var fromFunction = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "operator", $$"""{"instance":"{{ids["App"]}}"}"""), TimeSpan.FromSeconds(60));
@@ -135,6 +137,7 @@ public sealed partial class HostRunnerTests
         Assert.Contains($"(InvalidInstanceId) when calling the SendCommand operation: Instances [[{ids["Walled"]}]] not in a valid state for account", refused.Error, StringComparison.Ordinal);
         var invocation = await EndedInvocationAsync(sent.Output.Trim(), ids["App"]);
         var failed = await EndedInvocationAsync(failing.Output.Trim(), ids["App"]);
+        var timedOut = await EndedInvocationAsync(slow.Output.Trim(), ids["App"]);
 
         Assert.Equal("Success", invocation.GetProperty("Status").GetString());
         Assert.Equal(0, invocation.GetProperty("ResponseCode").GetInt32());
@@ -144,6 +147,9 @@ public sealed partial class HostRunnerTests
         Assert.Equal(3, failed.GetProperty("ResponseCode").GetInt32());
         Assert.Equal("partial\n", failed.GetProperty("StandardOutputContent").GetString());
         Assert.Contains("failed to run commands: exit status 3", failed.GetProperty("StandardErrorContent").GetString(), StringComparison.Ordinal);
+        Assert.True(slow.ExitCode == 0, slow.Error);
+        Assert.Equal(("TimedOut", "ExecutionTimedOut", -1), (timedOut.GetProperty("Status").GetString(), timedOut.GetProperty("StatusDetails").GetString(), timedOut.GetProperty("ResponseCode").GetInt32()));
+        Assert.Equal("started\n", timedOut.GetProperty("StandardOutputContent").GetString());
     }
 
     /// <summary>GetCommandInvocation from the instance, asked again until the invocation has ended.</summary>
