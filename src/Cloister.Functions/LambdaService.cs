@@ -221,7 +221,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         var command = _runtimes.CommandFor(function.Runtime, taskRoot);
         var arn = LambdaFunction.ArnOf(_options.Account, function.FunctionName);
         var environment = LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command, version);
-        var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version) { LayerRoot = layerRoot };
+        var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version) { LayerRoot = layerRoot, Credentials = () => _options.Credentials(function) };
         return new FunctionHost(definition, log, concurrency, provisioned, _launcher, _options, _time, _loggerFactory, _logger);
     }
 

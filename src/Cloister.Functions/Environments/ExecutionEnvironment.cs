@@ -106,7 +106,8 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         var placement = new ProcessPlacement(_function.Name, _function.Function.Vpc);
         var api = await launcher.OpenRuntimeApiSocketAsync(placement, cancellationToken).ConfigureAwait(false);
         _server = await RuntimeApiServer.StartAsync(api.Socket, this, loggerFactory, cancellationToken).ConfigureAwait(false);
-        var environment = _function.Environment
+        // Each init gets credentials of its own (see FunctionDefinition.Credentials).
+        var environment = (_function.Credentials is { } issue ? LambdaEnvironment.WithCredentials(_function.Environment, issue()) : _function.Environment)
             .SetItem("AWS_LAMBDA_RUNTIME_API", api.Address)
             .SetItem("AWS_LAMBDA_LOG_STREAM_NAME", LogStreamName)
             .SetItem("AWS_LAMBDA_INITIALIZATION_TYPE", Provisioned ? "provisioned-concurrency" : "on-demand");
