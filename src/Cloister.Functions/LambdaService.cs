@@ -82,7 +82,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         _runtimes = new RuntimeCatalog(options);
         _unreserved = ConcurrencyPool.Unreserved(options.UnreservedConcurrencyLimit);
         _eventLoop = Task.Run(EventLoopAsync);
-        var period = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(options.IdleTimeout.Ticks, options.MaximumLifetime.Ticks) / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _reaper = _time.CreateTimer(_ => _ = ReapAsync(), null, period, period);
     }
 

@@ -85,6 +85,9 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
     /// <summary>When the environment last finished an invocation (a <see cref="TimeProvider"/> timestamp).</summary>
     public long LastUsed { get; set; }
 
+    /// <summary>How long ago its runtime's init began (zero before <see cref="StartAsync"/>): the age Lambda retires environments at.</summary>
+    public TimeSpan Age => _initStarted && _started != 0 ? _time.GetElapsedTime(_started) : TimeSpan.Zero;
+
     /// <summary>
     /// The same execution environment after Lambda's reset: a fresh runtime process behind a Runtime API of its own
     /// (a process of the old runtime that outlived its kill cannot reach it), writing to the same log stream and
