@@ -189,6 +189,18 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FilterLogEvents_AwsCliSpaceDelimitedPattern_OnlyTheAccessLogLineWhoseFieldsMatch()
+    {
+        var aws = await AwsAsync(ReaderKey, "filter-log-events", "--log-group-name", AccessGroup, "--filter-pattern",
+            "[ip, identity, user, time, request = \"GET /claims*\", status = 2*, bytes > 10, requestId]");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        var logEvent = Assert.Single(answer.RootElement.GetProperty("events").EnumerateArray());
+        Assert.EndsWith("\"GET /claims HTTP/1.1\" 200 12 q3", logEvent.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetLogEvents_AwsCliFromHead_TheStreamsEventsInOrder()
     {
         var aws = await AwsAsync(ReaderKey, "get-log-events", "--log-group-name", FunctionGroup, "--log-stream-name", SecondStream, "--start-from-head");
@@ -327,7 +339,7 @@ public sealed class LogsServerTests : IAsyncLifetime
     [Theory]
     [InlineData("GetLogEvents", """{"logGroupName":"/aws/lambda/orders","logStreamName":"nope"}""", "ResourceNotFoundException", "The specified log stream does not exist.")]
     [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","nextToken":"garbage"}""", "InvalidParameterException", "The specified nextToken is invalid.")]
-    [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","filterPattern":"[ip, user]"}""", "InvalidParameterException", "Invalid character(s) in term '[ip, user]'")]
+    [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","filterPattern":"[ip, user"}""", "InvalidParameterException", "Invalid character(s) in term '[ip, user'")]
     [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","logStreamNames":["a"],"logStreamNamePrefix":"a"}""", "InvalidParameterException", "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")]
     [InlineData("DescribeLogGroups", """{"limit":51}""", "InvalidParameterException", "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")]
     [InlineData("DescribeLogStreams", """{"logGroupName":"/aws/lambda/orders","orderBy":"LastEventTime","logStreamNamePrefix":"2026"}""", "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")]
