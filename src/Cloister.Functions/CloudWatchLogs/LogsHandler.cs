@@ -14,7 +14,8 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// CloudWatch Logs' JSON 1.1 API (<c>POST /</c>, <c>X-Amz-Target: Logs_20140328.{Operation}</c>,
 /// <c>application/x-amz-json-1.1</c>) over the sandbox's log files: DescribeLogGroups, DescribeLogStreams,
 /// GetLogEvents and FilterLogEvents (what <c>aws logs tail</c>, <c>describe-log-groups</c>, <c>get-log-events</c> and
-/// <c>filter-log-events</c> call), and CreateLogGroup, CreateLogStream and PutLogEvents for code that writes its own logs. Every call is authenticated (SigV4 with the caller's secret, service <c>logs</c>) and
+/// <c>filter-log-events</c> call), CreateLogGroup, CreateLogStream and PutLogEvents for code that writes its own logs,
+/// and PutRetentionPolicy, DeleteRetentionPolicy, DeleteLogGroup and DeleteLogStream. Every call is authenticated (SigV4 with the caller's secret, service <c>logs</c>) and
 /// then authorized against the caller's identity policies (and the policy of the <c>logs</c> interface endpoint it came
 /// through) for <c>logs:{Operation}</c> on the log group's or stream's ARN, as the service authorization reference names them. Errors are CloudWatch Logs' (status 400,
 /// <c>{"__type","message"}</c>).
@@ -97,7 +98,11 @@ internal sealed partial class LogsHandler(
                 "CreateLogGroup" when store.IsWritable => CreateLogGroup(call),
                 "CreateLogStream" when store.IsWritable => CreateLogStream(call),
                 "PutLogEvents" when store.IsWritable => PutLogEvents(call),
-                _ => throw new LogsException("UnknownOperationException", $"Cloister does not serve the operation {(operation ?? target)} (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents{(store.IsWritable ? ", CreateLogGroup, CreateLogStream, PutLogEvents" : string.Empty)})."),
+                "PutRetentionPolicy" when store.IsWritable => PutRetentionPolicy(call),
+                "DeleteRetentionPolicy" when store.IsWritable => DeleteRetentionPolicy(call),
+                "DeleteLogGroup" when store.IsWritable => DeleteLogGroup(call),
+                "DeleteLogStream" when store.IsWritable => DeleteLogStream(call),
+                _ => throw new LogsException("UnknownOperationException", $"Cloister does not serve the operation {(operation ?? target)} (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents{(store.IsWritable ? ", CreateLogGroup, CreateLogStream, PutLogEvents, PutRetentionPolicy, DeleteRetentionPolicy, DeleteLogGroup, DeleteLogStream" : string.Empty)})."),
             };
         }
     }
@@ -188,8 +193,17 @@ internal sealed partial class LogsHandler(
         }
 
         Authorize(call, operation, StreamArn(name, stream));
-        return store.Groups.FirstOrDefault(g => g.Name == name) ?? throw LogsException.NoSuchGroup();
+        return store.Groups().Find(g => g.Name == name) ?? throw LogsException.NoSuchGroup();
     }
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The events of <paramref name="group"/> there are now: not deleted, not past its retention.</summary>
+    private List<LogEvent> Events(LogGroupSource group) => store.Events(group, Now);
+
+    /// <summary>Whether <paramref name="group"/> has the stream: created by CreateLogStream, or with an event (of <paramref name="events"/>, the group's now).</summary>
+    private bool HasStream(LogGroupSource group, string stream, List<LogEvent>? events = null) =>
+        store.CreatedStreams(group.Name).ContainsKey(stream) || (events ?? Events(group)).Exists(e => e.StreamName == stream);
 
     // An identifier is a name or an ARN arn:{partition}:logs:{region}:{account}:log-group:{name}[:*].
     private static string NameOf(string identifier)

@@ -6,7 +6,6 @@ using System.Text.Json;
 using Cloister.Functions.CloudWatchLogs;
 using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
-using Cloister.Gateway.Tests.Signing;
 using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.CloudWatchLogs;
@@ -63,7 +62,7 @@ public sealed class LogsServerTests : IAsyncLifetime
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             Certificate = _certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
-            Access = new LogsAccess { Callers = Caller },
+            Access = new LogsAccess { Callers = CallerOf },
             DataDirectory = Path.Combine(_home, "cloudwatch"),
             Groups =
             [
@@ -344,7 +343,12 @@ public sealed class LogsServerTests : IAsyncLifetime
     [InlineData("DescribeLogGroups", """{"limit":51}""", "InvalidParameterException", "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")]
     [InlineData("DescribeLogStreams", """{"logGroupName":"/aws/lambda/orders","orderBy":"LastEventTime","logStreamNamePrefix":"2026"}""", "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")]
     [InlineData("DescribeLogStreams", "{}", "InvalidParameterException", "Either LogGroupName or LogGroupIdentifier must be specified.")]
-    [InlineData("PutRetentionPolicy", "{}", "UnknownOperationException", "Cloister does not serve the operation PutRetentionPolicy (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, CreateLogGroup, CreateLogStream, PutLogEvents).")]
+    [InlineData("PutSubscriptionFilter", "{}", "UnknownOperationException", "Cloister does not serve the operation PutSubscriptionFilter (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, CreateLogGroup, CreateLogStream, PutLogEvents, PutRetentionPolicy, DeleteRetentionPolicy, DeleteLogGroup, DeleteLogStream).")]
+    [InlineData("PutRetentionPolicy", """{"logGroupName":"/declared/empty","retentionInDays":2}""", "InvalidParameterException", "1 validation error detected: Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]")]
+    [InlineData("PutRetentionPolicy", """{"logGroupName":"/declared/empty"}""", "InvalidParameterException", "1 validation error detected: Value null at 'retentionInDays' failed to satisfy constraint: Member must not be null")]
+    [InlineData("PutRetentionPolicy", """{"logGroupName":"/nowhere","retentionInDays":7}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    [InlineData("DeleteLogGroup", """{"logGroupName":"/nowhere"}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    [InlineData("DeleteLogStream", """{"logGroupName":"/aws/lambda/orders","logStreamName":"nope"}""", "ResourceNotFoundException", "The specified log stream does not exist.")]
     public async Task Post_BadCall_400WithCloudWatchLogsErrorTypeAndMessage(string operation, string input, string type, string message)
     {
         using var response = await PostAsync(operation, input, sign: true);
@@ -426,6 +430,43 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutRetentionPolicy_AwsCli_DescribeLogGroupsShowsItUntilDeleteRetentionPolicy()
+    {
+        var put = await AwsAsync(ReaderKey, "put-retention-policy", "--log-group-name", FunctionGroup, "--retention-in-days", "30");
+        var described = await AwsAsync(ReaderKey, "describe-log-groups", "--log-group-name-prefix", FunctionGroup);
+        var removed = await AwsAsync(ReaderKey, "delete-retention-policy", "--log-group-name", DeclaredGroup);
+        var declared = await AwsAsync(ReaderKey, "describe-log-groups", "--log-group-name-prefix", DeclaredGroup);
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.True(removed.ExitCode == 0, removed.Error);
+        using var function = JsonDocument.Parse(described.Output);
+        Assert.Equal(30, function.RootElement.GetProperty("logGroups")[0].GetProperty("retentionInDays").GetInt32());
+        using var withoutRetention = JsonDocument.Parse(declared.Output);
+        Assert.False(withoutRetention.RootElement.GetProperty("logGroups")[0].TryGetProperty("retentionInDays", out _));
+    }
+
+    [Fact]
+    public async Task DeleteLogGroup_AwsCliCreatedGroup_GoneWithItsEventsAndCreatedAgainEmpty()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/gone");
+        await AwsAsync(ReaderKey, "create-log-stream", "--log-group-name", "/app/gone", "--log-stream-name", "s");
+        await AwsAsync(ReaderKey, "put-log-events", "--log-group-name", "/app/gone", "--log-stream-name", "s", "--log-events", string.Create(CultureInfo.InvariantCulture, $"timestamp={now},message=secret"));
+
+        var deleted = await AwsAsync(ReaderKey, "delete-log-group", "--log-group-name", "/app/gone");
+        var read = await AwsAsync(ReaderKey, "filter-log-events", "--log-group-name", "/app/gone");
+        var again = await AwsAsync(ReaderKey, "delete-log-group", "--log-group-name", "/app/gone");
+        await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/gone");
+        using var recreated = await CallAsync("FilterLogEvents", """{"logGroupName":"/app/gone"}""");
+
+        Assert.True(deleted.ExitCode == 0, deleted.Error);
+        Assert.Contains("(ResourceNotFoundException) when calling the FilterLogEvents operation: The specified log group does not exist.", read.Error, StringComparison.Ordinal);
+        Assert.Contains("(ResourceNotFoundException) when calling the DeleteLogGroup operation: The specified log group does not exist.", again.Error, StringComparison.Ordinal);
+        Assert.Empty(Messages(recreated));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_home, "cloudwatch", "events")), f => File.ReadAllText(f).Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DescribeLogStreams_CreatedStreamWithoutEvents_ListedWithItsCreationTimeOnly()
     {
         using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"empty"}""");
@@ -485,41 +526,21 @@ public sealed class LogsServerTests : IAsyncLifetime
         Assert.Equal(0, groups.RootElement.GetProperty("logGroups").GetArrayLength());
     }
 
-    private static List<string?> Messages(JsonDocument answer) =>
-        [.. answer.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString())];
+    private static List<string?> Messages(JsonDocument answer) => LogsCaller.Messages(answer);
 
     private static string Line(long timestamp, string stream, string message) =>
         JsonSerializer.Serialize(new { timestamp, logStreamName = stream, message });
 
-    private async Task<JsonDocument> CallAsync(string operation, string input)
-    {
-        using var response = await PostAsync(operation, input, sign: true);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-        return JsonDocument.Parse(body);
-    }
+    private LogsCaller Caller() => new(() => Url, _certificate, ReaderKey, Region, () => DateTimeOffset.UtcNow);
 
-    private async Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign)
-    {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
-        using var client = new HttpClient(handler);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
-        request.Content.Headers.ContentType!.CharSet = null;
-        request.Headers.Add("X-Amz-Target", LogsHandler.TargetPrefix + operation);
-        if (sign)
-        {
-            TestSigner.Sign(request, ReaderKey, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "logs");
-        }
+    private Task<JsonDocument> CallAsync(string operation, string input) => Caller().CallAsync(operation, input);
 
-        var response = await client.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign) => Caller().PostAsync(operation, input, sign);
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, params string[] arguments) =>
         new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", Url.ToString()]);
 
-    private static CallerIdentity? Caller(string key) => key switch
+    private static CallerIdentity? CallerOf(string key) => key switch
     {
         ReaderKey => TestCallers.RoleSession("Reader", "\"logs:*\""),
         LambdaOnlyKey => TestCallers.RoleSessionWith("LambdaReader", $$"""[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"arn:aws:logs:{{Region}}:{{Account}}:log-group:/aws/lambda/*"}]"""),
