@@ -5,14 +5,14 @@ using System.Text.Json.Serialization;
 namespace Cloister.Functions.CloudWatchLogs;
 
 /// <summary>
-/// What callers change: groups and streams created and deleted, retention put and deleted, events appended, and the
-/// retention sweep. One at a time (a lock); each change is on the disk before it returns. A deletion removes the data
+/// What callers change: groups and streams created and deleted, retention put and deleted, tags, events appended, and
+/// the retention sweep. One at a time (a lock); each change is on the disk before it returns. A deletion removes the data
 /// first and records itself after, so a crash between the two leaves the group or stream empty, never its data back.
 /// </summary>
 internal sealed partial class LogStore
 {
-    /// <summary>Creates a group; false when one of that name exists.</summary>
-    public bool CreateGroup(string name, long now)
+    /// <summary>Creates a group with its tags; false when one of that name exists.</summary>
+    public bool CreateGroup(string name, long now, Dictionary<string, string>? tags = null)
     {
         lock (_gate)
         {
@@ -21,8 +21,33 @@ internal sealed partial class LogStore
                 return false;
             }
 
-            Record(new CatalogRecord(CatalogKind.CreateLogGroup, name, null, now, null, null));
+            Record(new CatalogRecord(CatalogKind.CreateLogGroup, name, null, now, null, null) { Tags = tags is { Count: > 0 } ? tags : null });
             return true;
+        }
+    }
+
+    /// <summary>Adds tags to a group or changes their values; false (and nothing changed) when it would then have more than <see cref="MaxTags"/>.</summary>
+    public bool TagGroup(string group, Dictionary<string, string> tags, long now)
+    {
+        lock (_gate)
+        {
+            var keys = _tags.TryGetValue(group, out var known) ? known.Keys.Union(tags.Keys, StringComparer.Ordinal).Count() : tags.Count;
+            if (keys > MaxTags)
+            {
+                return false;
+            }
+
+            Record(new CatalogRecord(CatalogKind.TagResource, group, null, now, null, null) { Tags = tags });
+            return true;
+        }
+    }
+
+    /// <summary>Removes tags from a group (keys it does not have are no error).</summary>
+    public void UntagGroup(string group, List<string> keys, long now)
+    {
+        lock (_gate)
+        {
+            Record(new CatalogRecord(CatalogKind.UntagResource, group, null, now, null, null) { TagKeys = keys });
         }
     }
 
@@ -191,6 +216,10 @@ internal sealed partial class LogStore
             case CatalogKind.CreateLogGroup when !_stack.ContainsKey(name) || _deleted.Contains(name):
                 _deleted.Remove(name);
                 _created.TryAdd(name, record.At);
+                ApplyTags(name, record.Tags, []);
+                break;
+            case CatalogKind.TagResource or CatalogKind.UntagResource:
+                ApplyTags(name, record.Tags, record.TagKeys ?? []);
                 break;
             case CatalogKind.CreateLogStream when record.Stream is { } stream:
                 StreamsOf(name).TryAdd(stream, record.At);
@@ -206,6 +235,7 @@ internal sealed partial class LogStore
                 }
 
                 _streams.Remove(name);
+                _tags.Remove(name);
                 _retention[name] = null;
                 AddHidden(record.Hidden);
                 break;
@@ -215,6 +245,20 @@ internal sealed partial class LogStore
                 break;
             default:
                 break;
+        }
+    }
+
+    private void ApplyTags(string group, Dictionary<string, string>? added, List<string> removed)
+    {
+        var tags = _tags.TryGetValue(group, out var known) ? known : _tags[group] = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in added ?? [])
+        {
+            tags[key] = value;
+        }
+
+        foreach (var key in removed)
+        {
+            tags.Remove(key);
         }
     }
 
@@ -236,6 +280,8 @@ internal sealed partial class LogStore
         DeleteLogStream,
         PutRetentionPolicy,
         DeleteRetentionPolicy,
+        TagResource,
+        UntagResource,
     }
 
     /// <summary>One change to the groups callers see, in <c>catalog.jsonl</c>.</summary>
@@ -245,7 +291,14 @@ internal sealed partial class LogStore
     /// <param name="At">When, in milliseconds since the epoch (a created group's or stream's creation time).</param>
     /// <param name="RetentionInDays">The retention put (PutRetentionPolicy).</param>
     /// <param name="Hidden">The lines of the stack's files a deletion hid.</param>
-    internal sealed record CatalogRecord(CatalogKind Kind, string Group, string? Stream, long At, int? RetentionInDays, List<HiddenLines>? Hidden);
+    internal sealed record CatalogRecord(CatalogKind Kind, string Group, string? Stream, long At, int? RetentionInDays, List<HiddenLines>? Hidden)
+    {
+        /// <summary>The tags a group was created with or given (CreateLogGroup, TagResource).</summary>
+        public Dictionary<string, string>? Tags { get; init; }
+
+        /// <summary>The keys of the tags taken away (UntagResource).</summary>
+        public List<string>? TagKeys { get; init; }
+    }
 
     /// <summary>The lines of a file (of one stream, or all) that start before byte <paramref name="Before"/> are deleted.</summary>
     internal sealed record HiddenLines(string Path, string? Stream, long Before);

@@ -7,7 +7,7 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// The log groups CloudWatch Logs serves: the stack's (the files its modules write) and the ones callers create, their
 /// retention, what was deleted, and where PutLogEvents writes. What callers change lives under one folder and survives
 /// restarts: <c>catalog.jsonl</c>, one JSON record per change (a group or stream created or deleted, a retention put
-/// or deleted), replayed in order at start after the <c>groups.jsonl</c> and <c>streams.jsonl</c> of earlier versions;
+/// or deleted, tags given or taken), replayed in order at start after the <c>groups.jsonl</c> and <c>streams.jsonl</c> of earlier versions;
 /// and <c>events/{hex of the group name}.log</c> (event lines, like a function's log), each group's file being one more
 /// file of that group. Every write is flushed to the disk (fsync) before the call is answered.
 /// </summary>
@@ -21,6 +21,9 @@ internal sealed partial class LogStore
 {
     private const string CatalogFile = "catalog.jsonl";
     private const long DayMilliseconds = 86_400_000;
+
+    /// <summary>The most tags a log group has, as CloudWatch Logs allows.</summary>
+    public const int MaxTags = 50;
 
     private readonly Lock _gate = new();
     private readonly string? _folder;
@@ -39,6 +42,9 @@ internal sealed partial class LogStore
     private readonly Dictionary<string, List<HiddenLines>> _hidden = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, Dictionary<string, long>> _streams = new(StringComparer.Ordinal);
+
+    // Tags callers gave groups (CreateLogGroup, TagResource); a deleted group's go with it.
+    private readonly Dictionary<string, Dictionary<string, string>> _tags = new(StringComparer.Ordinal);
 
     public LogStore(IReadOnlyList<LogGroupSource> stack, string? folder)
     {
@@ -118,6 +124,15 @@ internal sealed partial class LogStore
 
     /// <summary>The earliest time an event of a group with <paramref name="days"/> of retention is kept at <paramref name="now"/>; null: no limit.</summary>
     public static long? Cutoff(int? days, long? now) => days is { } d && now is { } n ? n - (d * DayMilliseconds) : null;
+
+    /// <summary>The tags of <paramref name="group"/>.</summary>
+    public Dictionary<string, string> Tags(string group)
+    {
+        lock (_gate)
+        {
+            return _tags.TryGetValue(group, out var tags) ? new Dictionary<string, string>(tags, StringComparer.Ordinal) : [];
+        }
+    }
 
     /// <summary>The streams created in <paramref name="group"/> by CreateLogStream, with their creation times.</summary>
     public IReadOnlyDictionary<string, long> CreatedStreams(string group)

@@ -17,7 +17,7 @@ internal sealed partial class LogsHandler
     {
         if (call.Long("retentionInDays", int.MinValue, int.MaxValue) is not { } days)
         {
-            throw LogsException.InvalidParameter("1 validation error detected: Value null at 'retentionInDays' failed to satisfy constraint: Member must not be null");
+            throw NullMember("retentionInDays");
         }
 
         if (!RetentionDays.Contains((int)days))

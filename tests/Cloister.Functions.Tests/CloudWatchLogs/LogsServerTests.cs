@@ -21,6 +21,7 @@ public sealed class LogsServerTests : IAsyncLifetime
     private const string Region = TestCallers.Region;
     private const string ReaderKey = "ASIAREADER0000000001";
     private const string LambdaOnlyKey = "ASIALAMBDAONLY000001";
+    private const string OrdersTeamKey = "ASIAORDERSTEAM000001";
     private const string FunctionGroup = "/aws/lambda/orders";
     private const string AccessGroup = "/aws/apigateway/access";
     private const string DeclaredGroup = "/declared/empty";
@@ -343,12 +344,17 @@ public sealed class LogsServerTests : IAsyncLifetime
     [InlineData("DescribeLogGroups", """{"limit":51}""", "InvalidParameterException", "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")]
     [InlineData("DescribeLogStreams", """{"logGroupName":"/aws/lambda/orders","orderBy":"LastEventTime","logStreamNamePrefix":"2026"}""", "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")]
     [InlineData("DescribeLogStreams", "{}", "InvalidParameterException", "Either LogGroupName or LogGroupIdentifier must be specified.")]
-    [InlineData("PutSubscriptionFilter", "{}", "UnknownOperationException", "Cloister does not serve the operation PutSubscriptionFilter (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, CreateLogGroup, CreateLogStream, PutLogEvents, PutRetentionPolicy, DeleteRetentionPolicy, DeleteLogGroup, DeleteLogStream).")]
+    [InlineData("PutSubscriptionFilter", "{}", "UnknownOperationException", "Cloister does not serve the operation PutSubscriptionFilter (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, CreateLogGroup, CreateLogStream, PutLogEvents, PutRetentionPolicy, DeleteRetentionPolicy, DeleteLogGroup, DeleteLogStream, TagResource, UntagResource, ListTagsForResource, TagLogGroup, UntagLogGroup, ListTagsLogGroup).")]
     [InlineData("PutRetentionPolicy", """{"logGroupName":"/declared/empty","retentionInDays":2}""", "InvalidParameterException", "1 validation error detected: Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]")]
     [InlineData("PutRetentionPolicy", """{"logGroupName":"/declared/empty"}""", "InvalidParameterException", "1 validation error detected: Value null at 'retentionInDays' failed to satisfy constraint: Member must not be null")]
     [InlineData("PutRetentionPolicy", """{"logGroupName":"/nowhere","retentionInDays":7}""", "ResourceNotFoundException", "The specified log group does not exist.")]
     [InlineData("DeleteLogGroup", """{"logGroupName":"/nowhere"}""", "ResourceNotFoundException", "The specified log group does not exist.")]
     [InlineData("DeleteLogStream", """{"logGroupName":"/aws/lambda/orders","logStreamName":"nope"}""", "ResourceNotFoundException", "The specified log stream does not exist.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/nowhere","tags":{"a":"b"}}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:destination:d","tags":{"a":"b"}}""", "ResourceNotFoundException", "The specified resource does not exist.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/declared/empty","tags":{"aws:x":"b"}}""", "InvalidParameterException", "Tag keys beginning with 'aws:' are reserved for AWS use.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/declared/empty","tags":{"a!":"b"}}""", "InvalidParameterException", "1 validation error detected: Value 'a!' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$]")]
+    [InlineData("UntagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/declared/empty"}""", "InvalidParameterException", "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")]
     public async Task Post_BadCall_400WithCloudWatchLogsErrorTypeAndMessage(string operation, string input, string type, string message)
     {
         using var response = await PostAsync(operation, input, sign: true);
@@ -467,6 +473,70 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TagResource_AwsCli_ListedByBothListOperationsUntilUntagged()
+    {
+        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:{FunctionGroup}";
+        var tagged = await AwsAsync(ReaderKey, "tag-resource", "--resource-arn", arn, "--tags", "team=orders,env=dev");
+        var untagged = await AwsAsync(ReaderKey, "untag-resource", "--resource-arn", arn, "--tag-keys", "env");
+        var listed = await AwsAsync(ReaderKey, "list-tags-for-resource", "--resource-arn", arn + ":*");
+        using var legacy = await CallAsync("ListTagsLogGroup", $$"""{"logGroupName":"{{FunctionGroup}}"}""");
+
+        Assert.True(tagged.ExitCode == 0, tagged.Error);
+        Assert.True(untagged.ExitCode == 0, untagged.Error);
+        Assert.True(listed.ExitCode == 0, listed.Error);
+        using var answer = JsonDocument.Parse(listed.Output);
+        Assert.Equal([("team", "orders")], answer.RootElement.GetProperty("tags").EnumerateObject().Select(t => (t.Name, t.Value.GetString())));
+        Assert.Equal([("team", "orders")], legacy.RootElement.GetProperty("tags").EnumerateObject().Select(t => (t.Name, t.Value.GetString())));
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_PolicyOnAResourceTag_AllowedOnlyOnTheGroupsThatCarryIt()
+    {
+        var created = await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/orders", "--tags", "team=orders");
+        using var tagged = await CallAsync("TagLogGroup", $$$"""{"logGroupName":"{{{FunctionGroup}}}","tags":{"team":"orders"}}""");
+
+        var allowed = await AwsAsync(OrdersTeamKey, "filter-log-events", "--log-group-name", "/app/orders");
+        var alsoAllowed = await AwsAsync(OrdersTeamKey, "filter-log-events", "--log-group-name", FunctionGroup);
+        var denied = await AwsAsync(OrdersTeamKey, "filter-log-events", "--log-group-name", AccessGroup);
+
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.True(allowed.ExitCode == 0, allowed.Error);
+        Assert.True(alsoAllowed.ExitCode == 0, alsoAllowed.Error);
+        Assert.Contains("(AccessDeniedException) when calling the FilterLogEvents operation", denied.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TagResource_KeptAcrossARestartAndGoneWithTheGroup()
+    {
+        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:/app/tagged";
+        using var created = await CallAsync("CreateLogGroup", """{"logGroupName":"/app/tagged","tags":{"team":"a"}}""");
+        using var tagged = await CallAsync("TagResource", $$$"""{"resourceArn":"{{{arn}}}","tags":{"env":"dev","team":"b"}}""");
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var kept = await CallAsync("ListTagsForResource", $$"""{"resourceArn":"{{arn}}"}""");
+        using var deleted = await CallAsync("DeleteLogGroup", """{"logGroupName":"/app/tagged"}""");
+        using var again = await CallAsync("CreateLogGroup", """{"logGroupName":"/app/tagged"}""");
+        using var none = await CallAsync("ListTagsForResource", $$"""{"resourceArn":"{{arn}}"}""");
+
+        Assert.Equal("""{"env":"dev","team":"b"}""", kept.RootElement.GetProperty("tags").GetRawText());
+        Assert.Equal("{}", none.RootElement.GetProperty("tags").GetRawText());
+    }
+
+    [Fact]
+    public async Task TagResource_MoreThanFiftyTagsInAll_TooManyTagsExceptionAndNoneAdded()
+    {
+        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:{DeclaredGroup}";
+        string Tags(int from) => JsonSerializer.Serialize(Enumerable.Range(from, 30).ToDictionary(i => $"k{i}", i => "v"));
+        using var first = await CallAsync("TagResource", $$$"""{"resourceArn":"{{{arn}}}","tags":{{{Tags(0)}}}}""");
+
+        var error = await Caller().ErrorAsync("TagResource", $$$"""{"resourceArn":"{{{arn}}}","tags":{{{Tags(100)}}}}""");
+        using var listed = await CallAsync("ListTagsForResource", $$"""{"resourceArn":"{{arn}}"}""");
+
+        Assert.Equal(("TooManyTagsException", "A resource can have no more than 50 tags."), error);
+        Assert.Equal(30, listed.RootElement.GetProperty("tags").EnumerateObject().Count());
+    }
+
+    [Fact]
     public async Task DescribeLogStreams_CreatedStreamWithoutEvents_ListedWithItsCreationTimeOnly()
     {
         using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"empty"}""");
@@ -543,6 +613,7 @@ public sealed class LogsServerTests : IAsyncLifetime
     private static CallerIdentity? CallerOf(string key) => key switch
     {
         ReaderKey => TestCallers.RoleSession("Reader", "\"logs:*\""),
+        OrdersTeamKey => TestCallers.RoleSessionWith("OrdersTeam", """[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"orders"}}}]"""),
         LambdaOnlyKey => TestCallers.RoleSessionWith("LambdaReader", $$"""[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"arn:aws:logs:{{Region}}:{{Account}}:log-group:/aws/lambda/*"}]"""),
         _ => null,
     };
