@@ -237,6 +237,25 @@ public sealed class LogsRetentionTests : IAsyncLifetime
         Assert.Equal(["being written", "written after"], LogsCaller.Messages(read));
     }
 
+    [Fact]
+    public async Task DescribeLogStreams_GroupsAndStreamsAnEarlierVersionRecorded_StillThereAndDeletable()
+    {
+        var folder = Path.Combine(_home, "earlier");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "groups.jsonl"), """{"group":"/app/old","created":1000}""" + "\n" + """{"group":"/app/cut""" + "\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "streams.jsonl"), """{"group":"/app/old","stream":"s","created":2000}""" + "\n");
+        await RestartAsync(_options! with { DataDirectory = folder });
+
+        using var streams = await Logs.CallAsync("DescribeLogStreams", """{"logGroupName":"/app/old"}""");
+        using var deleted = await Logs.CallAsync("DeleteLogGroup", """{"logGroupName":"/app/old"}""");
+        await RestartAsync(_options!);
+        using var groups = await Logs.CallAsync("DescribeLogGroups", """{"logGroupNamePrefix":"/app/"}""");
+
+        var stream = Assert.Single(streams.RootElement.GetProperty("logStreams").EnumerateArray());
+        Assert.Equal(2000, stream.GetProperty("creationTime").GetInt64());
+        Assert.Equal(0, groups.RootElement.GetProperty("logGroups").GetArrayLength());
+    }
+
     private async Task RestartAsync(LogsOptions options)
     {
         await _server!.DisposeAsync();

@@ -375,10 +375,15 @@ public sealed class LogsServerTests : IAsyncLifetime
             ("GetLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}","startFromHead":true,"limit":2,"nextToken":"b/00000000000000000002"}"""),
             ("DescribeLogStreams", $$"""{"logGroupIdentifier":"arn:aws:logs:{{Region}}:{{Account}}:log-group:{{FunctionGroup}}:*","orderBy":"LastEventTime","descending":true}"""),
             ("PutLogEvents", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"fuzz","logEvents":[{"timestamp":1,"message":"m"}]}"""),
+            ("PutRetentionPolicy", $$"""{"logGroupName":"{{DeclaredGroup}}","retentionInDays":14}"""),
+            ("DeleteLogStream", $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}"}"""),
+            ("TagResource", $$$"""{"resourceArn":"arn:aws:logs:{{{Region}}}:{{{Account}}}:log-group:{{{DeclaredGroup}}}","tags":{"a":"b","c":""}}"""),
+            ("UntagResource", $$"""{"resourceArn":"arn:aws:logs:{{Region}}:{{Account}}:log-group:{{DeclaredGroup}}:*","tagKeys":["a"]}"""),
+            ("FilterLogEvents", $$"""{"logGroupName":"{{AccessGroup}}","filterPattern":"[ip, ..., status = 2* || status > 300, bytes, id]"}"""),
         };
         const string Alphabet = "{}[]\":,0129-.tfn \\/$*ab";
         using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"fuzz"}""");
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 450; i++)
         {
             var (operation, seed) = seeds[i % seeds.Length];
             var chars = seed.ToCharArray();
