@@ -10,4 +10,8 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// it; null: events never expire.
 /// </param>
 /// <param name="Files">The files of its events (none for a declared group nothing writes to).</param>
-public sealed record LogGroupSource(string Name, long CreationTime, int? RetentionInDays, ImmutableArray<LogFileSource> Files);
+public sealed record LogGroupSource(string Name, long CreationTime, int? RetentionInDays, ImmutableArray<LogFileSource> Files)
+{
+    /// <summary>The template's <c>Tags</c>: the group's tags until TagResource, UntagResource or DeleteLogGroup change them.</summary>
+    public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
+}

@@ -43,7 +43,7 @@ internal sealed partial class LogStore
 
     private readonly Dictionary<string, Dictionary<string, long>> _streams = new(StringComparer.Ordinal);
 
-    // Tags callers gave groups (CreateLogGroup, TagResource); a deleted group's go with it.
+    // Tags of the groups: the templates', then as callers gave and took them (CreateLogGroup, TagResource, UntagResource); a deleted group's go with it.
     private readonly Dictionary<string, Dictionary<string, string>> _tags = new(StringComparer.Ordinal);
 
     public LogStore(IReadOnlyList<LogGroupSource> stack, string? folder)
@@ -51,7 +51,10 @@ internal sealed partial class LogStore
         _folder = folder;
         foreach (var group in stack)
         {
-            _stack.TryAdd(group.Name, group);
+            if (_stack.TryAdd(group.Name, group) && !group.Tags.IsEmpty)
+            {
+                _tags[group.Name] = new Dictionary<string, string>(group.Tags, StringComparer.Ordinal);
+            }
         }
 
         if (folder is null)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
@@ -69,7 +70,7 @@ public sealed class LogsServerTests : IAsyncLifetime
             [
                 new LogGroupSource(FunctionGroup, 1_700_000_000_000, null, [new LogFileSource(FunctionFile, LogFileFormat.EventLines)]),
                 new LogGroupSource(AccessGroup, 1_700_000_000_000, null, [new LogFileSource(access, LogFileFormat.PlainLines, AccessStream)]),
-                new LogGroupSource(DeclaredGroup, 1_700_000_000_000, 7, []),
+                new LogGroupSource(DeclaredGroup, 1_700_000_000_000, 7, []) { Tags = ImmutableDictionary<string, string>.Empty.Add("stack", "demo") },
             ],
         };
         _server = await LogsServer.StartAsync(_options);
@@ -528,9 +529,22 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListTagsLogGroup_DeclaredGroup_TheTemplatesTagsUntilUntaggedAcrossARestart()
+    {
+        using var declared = await CallAsync("ListTagsLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+        using var untagged = await CallAsync("UntagLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}","tags":["stack"]}""");
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var after = await CallAsync("ListTagsLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+
+        Assert.Equal("demo", declared.RootElement.GetProperty("tags").GetProperty("stack").GetString());
+        Assert.Equal("{}", after.RootElement.GetProperty("tags").GetRawText());
+    }
+
+    [Fact]
     public async Task TagResource_MoreThanFiftyTagsInAll_TooManyTagsExceptionAndNoneAdded()
     {
-        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:{DeclaredGroup}";
+        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:{FunctionGroup}";
         string Tags(int from) => JsonSerializer.Serialize(Enumerable.Range(from, 30).ToDictionary(i => $"k{i}", i => "v"));
         using var first = await CallAsync("TagResource", $$$"""{"resourceArn":"{{{arn}}}","tags":{{{Tags(0)}}}}""");
 
