@@ -4,7 +4,6 @@ using Cloister.Functions.Hosting;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Policy;
-using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
@@ -128,36 +127,8 @@ internal sealed partial class LogsHandler(
         }
     }
 
-    private CallerIdentity Authenticate(HttpRequest request, byte[] body)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (header.Length == 0)
-        {
-            throw new LogsException("MissingAuthenticationTokenException", "Missing Authentication Token");
-        }
-
-        if (SigV4Authorization.TryParse(header, out var problem) is not { } authorization)
-        {
-            throw new LogsException("IncompleteSignatureException", problem!);
-        }
-
-        if (authorization.Service != "logs")
-        {
-            throw new LogsException("InvalidSignatureException", "Credential should be scoped to correct service: 'logs'. ");
-        }
-
-        if (access.Callers(authorization.AccessKeyId) is not { } caller)
-        {
-            throw new LogsException("UnrecognizedClientException", "The security token included in the request is invalid.");
-        }
-
-        if (caller.SecretAccessKey is { } secret && HttpsApplication.Verify(request, body, authorization, secret, time.GetUtcNow()) is { } failure)
-        {
-            throw new LogsException(failure.Incomplete ? "IncompleteSignatureException" : "InvalidSignatureException", failure.Message);
-        }
-
-        return caller;
-    }
+    private CallerIdentity Authenticate(HttpRequest request, byte[] body) =>
+        SignedJsonCaller.Authenticate(request, body, "logs", access, time.GetUtcNow(), (type, message) => new LogsException(type, message));
 
     /// <summary>
     /// Refuses the call unless the caller's identity policies allow <c>logs:{operation}</c> on <paramref name="resource"/>,

@@ -23,6 +23,7 @@ public sealed class LogsServerTests : IAsyncLifetime
     private const string ReaderKey = "ASIAREADER0000000001";
     private const string LambdaOnlyKey = "ASIALAMBDAONLY000001";
     private const string OrdersTeamKey = "ASIAORDERSTEAM000001";
+    private const string ExpiredKey = "ASIAEXPIRED000000001";
     private const string FunctionGroup = "/aws/lambda/orders";
     private const string AccessGroup = "/aws/apigateway/access";
     private const string DeclaredGroup = "/declared/empty";
@@ -252,6 +253,17 @@ public sealed class LogsServerTests : IAsyncLifetime
 
         Assert.Equal(254, aws.ExitCode);
         Assert.Contains("An error occurred (UnrecognizedClientException) when calling the DescribeLogGroups operation: The security token included in the request is invalid.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DescribeLogGroups_AwsCliExpiredSession_ExpiredTokenException()
+    {
+        var expired = await AwsAsync(ExpiredKey, "describe-log-groups");
+        var fresh = await AwsAsync(ReaderKey, "describe-log-groups");
+
+        Assert.Equal(254, expired.ExitCode);
+        Assert.Contains("An error occurred (ExpiredTokenException) when calling the DescribeLogGroups operation: The security token included in the request is expired", expired.Error, StringComparison.Ordinal);
+        Assert.True(fresh.ExitCode == 0, fresh.Error);
     }
 
     [Fact]
@@ -634,6 +646,7 @@ public sealed class LogsServerTests : IAsyncLifetime
         ReaderKey => TestCallers.RoleSession("Reader", "\"logs:*\""),
         OrdersTeamKey => TestCallers.RoleSessionWith("OrdersTeam", """[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"orders"}}}]"""),
         LambdaOnlyKey => TestCallers.RoleSessionWith("LambdaReader", $$"""[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"arn:aws:logs:{{Region}}:{{Account}}:log-group:/aws/lambda/*"}]"""),
+        ExpiredKey => TestCallers.RoleSession("Reader", "\"logs:*\"") with { Expiration = DateTimeOffset.UtcNow.AddSeconds(-1) },
         _ => null,
     };
 }
