@@ -45,6 +45,13 @@ public sealed record FunctionsOptions
     /// <summary>How long an idle execution environment stays warm before it is reaped.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How old (from its init) an execution environment may grow before it is retired when next idle, however often it
+    /// is used. Lambda publishes no figure ("every few hours"); it must stay below the 12 hours an environment's
+    /// execution-role credentials last.
+    /// </summary>
+    public TimeSpan MaximumLifetime { get; init; } = TimeSpan.FromHours(2);
+
     /// <summary>How many invocations the functions without reserved concurrency may have in flight at once, all their
     /// versions together (Lambda's unreserved account concurrency). Lambda's account limit (1000) would swamp one
     /// machine, so Cloister caps it lower; reserved concurrency does not draw from it.</summary>

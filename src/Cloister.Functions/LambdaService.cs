@@ -82,7 +82,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         _runtimes = new RuntimeCatalog(options);
         _unreserved = ConcurrencyPool.Unreserved(options.UnreservedConcurrencyLimit);
         _eventLoop = Task.Run(EventLoopAsync);
-        var period = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(options.IdleTimeout.Ticks, options.MaximumLifetime.Ticks) / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _reaper = _time.CreateTimer(_ => _ = ReapAsync(), null, period, period);
     }
 
@@ -221,7 +221,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         var command = _runtimes.CommandFor(function.Runtime, taskRoot);
         var arn = LambdaFunction.ArnOf(_options.Account, function.FunctionName);
         var environment = LambdaEnvironment.Build(function, _options, _runtimes, taskRoot, command, version);
-        var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version) { LayerRoot = layerRoot };
+        var definition = new FunctionDefinition(function, arn, taskRoot, command, environment, _options.State.FunctionTemporaryFolders, version) { LayerRoot = layerRoot, Credentials = () => _options.Credentials(function) };
         return new FunctionHost(definition, log, concurrency, provisioned, _launcher, _options, _time, _loggerFactory, _logger);
     }
 

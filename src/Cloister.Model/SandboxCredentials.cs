@@ -12,6 +12,9 @@ public sealed record SandboxCredentials(string AccessKeyId, string SecretAccessK
     public static SandboxCredentials Default { get; } =
         new("ASIACLOISTERSANDBOX0", "cloister/sandbox/secret/access/key/000000", "cloister-sandbox-session-token");
 
+    /// <summary>When these credentials expire (what STS's <c>Expiration</c> and the metadata service's say); null when they never do.</summary>
+    public DateTimeOffset? Expiration { get; init; }
+
     /// <summary>Never prints the secret or the token.</summary>
     public override string ToString() => $"SandboxCredentials {{ AccessKeyId = {AccessKeyId} }}";
 }

@@ -28,6 +28,22 @@ public sealed record CallerIdentity(
     /// </summary>
     public RequestPrincipal Principal { get; init; } = (Principal ?? throw new ArgumentNullException(nameof(Principal))) with { UserId = UserId };
 
+    /// <summary>The words every AWS service answers a request signed with expired temporary credentials with (its error code is its own).</summary>
+    public const string ExpiredTokenMessage = "The security token included in the request is expired";
+
+    /// <summary>
+    /// When the caller's temporary credentials stop working (an STS session's <c>DurationSeconds</c> after it was issued,
+    /// an instance profile's or a function's credentials' lifetime); null for keys that never expire (the root's).
+    /// </summary>
+    public DateTimeOffset? Expiration { get; init; }
+
+    /// <summary>
+    /// Whether the credentials have expired at <paramref name="now"/> (the service's clock): the one decision every
+    /// service makes once it knows who a key is, before it checks the signature, and answers in its own protocol
+    /// (<c>ExpiredToken</c>, <c>ExpiredTokenException</c>, with <see cref="ExpiredTokenMessage"/>).
+    /// </summary>
+    public bool HasExpired(DateTimeOffset now) => Expiration is { } expiration && now >= expiration;
+
     /// <summary>The principal's ARN, as error messages name it (<c>User: {arn} is not authorized...</c>).</summary>
     public string Arn => Principal.Identifier ?? "anonymous";
 

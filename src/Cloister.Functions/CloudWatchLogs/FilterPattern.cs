@@ -1,21 +1,19 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Cloister.Functions.CloudWatchLogs;
 
 /// <summary>
 /// A CloudWatch Logs filter pattern, as far as Cloister reads them (docs/logs.md): empty matches everything; terms
 /// (<c>ERROR</c>, a quoted phrase <c>"request failed"</c>, <c>-term</c> to exclude, <c>?term</c> alternatives, a
-/// <c>%regex%</c>), all case-sensitive, the plain ones all required; and JSON patterns <c>{ $.a.b = value }</c> with
-/// <c>=</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>, <c>&amp;&amp;</c>, <c>||</c> and parentheses,
-/// string values quoted or bare with <c>*</c> wildcards, numbers compared as numbers. Space-delimited patterns
-/// (<c>[ip, user, ...]</c>) are refused as invalid.
+/// <c>%regex%</c>), all case-sensitive, the plain ones all required; JSON patterns <c>{ $.a.b = value }</c> and
+/// space-delimited patterns <c>[ip, user, ..., status_code = 4*, bytes &gt; 1000]</c> (<see cref="SpaceDelimitedPattern"/>),
+/// both with <see cref="FilterCondition"/>s: <c>=</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>,
+/// <c>&amp;&amp;</c>, <c>||</c> and parentheses, text values quoted or bare with <c>*</c> wildcards or <c>%regex%</c>,
+/// numbers compared as numbers.
 /// </summary>
 internal sealed class FilterPattern
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
-
     private readonly Func<string, bool> _matches;
 
     private FilterPattern(Func<string, bool> matches) => _matches = matches;
@@ -34,12 +32,19 @@ internal sealed class FilterPattern
 
         if (pattern[0] == '[')
         {
-            return null;
+            return SpaceDelimitedPattern.TryParse(pattern) is { } fields ? new FilterPattern(fields.Matches) : null;
         }
 
         if (pattern[0] == '{')
         {
-            return pattern[^1] == '}' && new JsonPatternParser(pattern[1..^1]).TryParse() is { } json
+            if (pattern[^1] != '}')
+            {
+                return null;
+            }
+
+            var inside = pattern[1..^1];
+            var parser = new FilterConditionParser(inside, 0, ReadPath);
+            return parser.TryParse() is { } json && parser.Position == inside.Length
                 ? new FilterPattern(message => MatchesJson(json, message))
                 : null;
         }
@@ -100,15 +105,7 @@ internal sealed class FilterPattern
                 return message => message.Contains(inner, StringComparison.Ordinal);
             }
 
-            try
-            {
-                var regex = new Regex(inner, RegexOptions.CultureInvariant, RegexTimeout);
-                return message => MatchesRegex(regex, message);
-            }
-            catch (ArgumentException)
-            {
-                return null;
-            }
+            return FilterCondition.CompileRegex(inner) is { } regex ? message => FilterCondition.MatchesRegex(regex, message) : null;
         }
 
         var start = position;
@@ -121,24 +118,13 @@ internal sealed class FilterPattern
         return message => message.Contains(word, StringComparison.Ordinal);
     }
 
-    private static bool MatchesRegex(Regex regex, string message)
-    {
-        try
-        {
-            return regex.IsMatch(message);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
-    }
-
-    private static bool MatchesJson(JsonCondition condition, string message)
+    private static bool MatchesJson(FilterCondition condition, string message)
     {
         try
         {
             using var document = JsonDocument.Parse(message);
-            return condition.Matches(document.RootElement);
+            var root = document.RootElement;
+            return condition.Matches(comparison => HoldsForJson(comparison, root));
         }
         catch (JsonException)
         {
@@ -146,236 +132,95 @@ internal sealed class FilterPattern
         }
     }
 
-    /// <summary>A JSON pattern's condition over a message's JSON document.</summary>
-    internal abstract record JsonCondition
+    // A bare number compares only with a JSON number; anything else compares with the selected value's text.
+    private static bool HoldsForJson(FilterCondition.Comparison comparison, JsonElement root)
     {
-        public abstract bool Matches(JsonElement root);
-    }
-
-    private sealed record Both(JsonCondition Left, JsonCondition Right) : JsonCondition
-    {
-        public override bool Matches(JsonElement root) => Left.Matches(root) && Right.Matches(root);
-    }
-
-    private sealed record Either(JsonCondition Left, JsonCondition Right) : JsonCondition
-    {
-        public override bool Matches(JsonElement root) => Left.Matches(root) || Right.Matches(root);
-    }
-
-    private sealed record Comparison(IReadOnlyList<object> Path, string Operator, string Value, bool Quoted) : JsonCondition
-    {
-        public override bool Matches(JsonElement root)
+        if (Select(root, (List<object>)comparison.Selector) is not { } value)
         {
-            if (Select(root) is not { } value)
-            {
-                return false;
-            }
-
-            if (!Quoted && double.TryParse(Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var wanted))
-            {
-                return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && Compare(number.CompareTo(wanted));
-            }
-
-            if (Operator is not ("=" or "!="))
-            {
-                return false;
-            }
-
-            var text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString()!,
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                JsonValueKind.Null => "null",
-                _ => value.GetRawText(),
-            };
-            var equal = Value.Contains('*', StringComparison.Ordinal)
-                ? Regex.IsMatch(text, "^" + string.Join(".*", Value.Split('*').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline, RegexTimeout)
-                : text == Value;
-            return Operator == "=" ? equal : !equal;
+            return false;
         }
 
-        private bool Compare(int order) => Operator switch
+        if (comparison.Number is not null)
         {
-            "=" => order == 0,
-            "!=" => order != 0,
-            "<" => order < 0,
-            "<=" => order <= 0,
-            ">" => order > 0,
-            _ => order >= 0,
-        };
+            return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && comparison.HoldsForNumber(number);
+        }
 
-        private JsonElement? Select(JsonElement root)
+        return comparison.HoldsForText(value.ValueKind switch
         {
-            var current = root;
-            foreach (var step in Path)
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Null => "null",
+            _ => value.GetRawText(),
+        });
+    }
+
+    private static JsonElement? Select(JsonElement root, List<object> path)
+    {
+        var current = root;
+        foreach (var step in path)
+        {
+            if (step is string name && current.ValueKind == JsonValueKind.Object && current.TryGetProperty(name, out var child))
             {
-                if (step is string name && current.ValueKind == JsonValueKind.Object && current.TryGetProperty(name, out var child))
+                current = child;
+            }
+            else if (step is int index && current.ValueKind == JsonValueKind.Array && index < current.GetArrayLength())
+            {
+                current = current[index];
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    // A JSON selector: $ then .name and [index] steps.
+    private static List<object>? ReadPath(string text, ref int position)
+    {
+        if (position >= text.Length || text[position] != '$')
+        {
+            return null;
+        }
+
+        position++;
+        var path = new List<object>();
+        while (position < text.Length)
+        {
+            if (text[position] == '.')
+            {
+                var start = ++position;
+                while (position < text.Length && (char.IsLetterOrDigit(text[position]) || text[position] is '_' or '-' or '@' or ':'))
                 {
-                    current = child;
+                    position++;
                 }
-                else if (step is int index && current.ValueKind == JsonValueKind.Array && index < current.GetArrayLength())
-                {
-                    current = current[index];
-                }
-                else
-                {
-                    return null;
-                }
-            }
 
-            return current;
-        }
-    }
-
-    /// <summary>Reads the inside of <c>{ ... }</c>: or := and ('||' and)*; and := primary ('&amp;&amp;' primary)*.</summary>
-    private sealed class JsonPatternParser(string text)
-    {
-        private const int MaxDepth = 16;
-        private static readonly string[] Operators = ["!=", "<=", ">=", "=", "<", ">"];
-        private int _position;
-        private int _depth;
-
-        public JsonCondition? TryParse()
-        {
-            var condition = ParseOr();
-            SkipSpace();
-            return _position == text.Length ? condition : null;
-        }
-
-        private JsonCondition? ParseOr()
-        {
-            var left = ParseAnd();
-            while (left is not null && Accept("||"))
-            {
-                left = ParseAnd() is { } right ? new Either(left, right) : null;
-            }
-
-            return left;
-        }
-
-        private JsonCondition? ParseAnd()
-        {
-            var left = ParsePrimary();
-            while (left is not null && Accept("&&"))
-            {
-                left = ParsePrimary() is { } right ? new Both(left, right) : null;
-            }
-
-            return left;
-        }
-
-        private JsonCondition? ParsePrimary()
-        {
-            if (Accept("("))
-            {
-                if (++_depth > MaxDepth)
+                if (position == start)
                 {
                     return null;
                 }
 
-                var inner = ParseOr();
-                _depth--;
-                return inner is not null && Accept(")") ? inner : null;
+                path.Add(text[start..position]);
             }
-
-            if (ReadPath() is not { } path)
+            else if (text[position] == '[')
             {
-                return null;
-            }
-
-            var op = Operators.FirstOrDefault(Accept);
-            if (op is null)
-            {
-                return null;
-            }
-
-            SkipSpace();
-            if (_position < text.Length && text[_position] == '"')
-            {
-                var close = text.IndexOf('"', _position + 1);
-                if (close < 0)
+                var close = text.IndexOf(']', position);
+                if (close < 0 || !int.TryParse(text.AsSpan(position + 1, close - position - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
                 {
                     return null;
                 }
 
-                var quoted = text[(_position + 1)..close];
-                _position = close + 1;
-                return new Comparison(path, op, quoted, Quoted: true);
+                path.Add(index);
+                position = close + 1;
             }
-
-            var start = _position;
-            while (_position < text.Length && !char.IsWhiteSpace(text[_position]) && text[_position] is not (')' or '&' or '|'))
+            else
             {
-                _position++;
+                break;
             }
-
-            return _position > start ? new Comparison(path, op, text[start.._position], Quoted: false) : null;
         }
 
-        private List<object>? ReadPath()
-        {
-            if (!Accept("$"))
-            {
-                return null;
-            }
-
-            var path = new List<object>();
-            while (_position < text.Length)
-            {
-                if (text[_position] == '.')
-                {
-                    var start = ++_position;
-                    while (_position < text.Length && (char.IsLetterOrDigit(text[_position]) || text[_position] is '_' or '-' or '@' or ':'))
-                    {
-                        _position++;
-                    }
-
-                    if (_position == start)
-                    {
-                        return null;
-                    }
-
-                    path.Add(text[start.._position]);
-                }
-                else if (text[_position] == '[')
-                {
-                    var close = text.IndexOf(']', _position);
-                    if (close < 0 || !int.TryParse(text.AsSpan(_position + 1, close - _position - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-                    {
-                        return null;
-                    }
-
-                    path.Add(index);
-                    _position = close + 1;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            return path;
-        }
-
-        private bool Accept(string token)
-        {
-            SkipSpace();
-            if (string.CompareOrdinal(text, _position, token, 0, token.Length) != 0)
-            {
-                return false;
-            }
-
-            _position += token.Length;
-            return true;
-        }
-
-        private void SkipSpace()
-        {
-            while (_position < text.Length && char.IsWhiteSpace(text[_position]))
-            {
-                _position++;
-            }
-        }
+        return path;
     }
 }

@@ -11,47 +11,76 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// </summary>
 internal static class LogFileReader
 {
-    /// <summary>Every event of <paramref name="group"/>, oldest first (ties in file and line order).</summary>
-    public static List<LogEvent> Read(LogGroupSource group)
+    /// <summary>
+    /// Every event of <paramref name="group"/>, oldest first (ties in file and line order), but those
+    /// <paramref name="hidden"/> says are gone (given the file, the byte offset where the event's line starts and its stream).
+    /// </summary>
+    public static List<LogEvent> Read(LogGroupSource group, Func<LogFileSource, long, string, bool>? hidden = null)
     {
         var events = new List<LogEvent>();
         for (var index = 0; index < group.Files.Length; index++)
         {
-            ReadFile(group.Files[index], index, events);
+            ReadFile(group.Files[index], index, events, hidden);
         }
 
         // A stable sort: events of one time stay in the order they were written.
         return [.. events.OrderBy(e => e.Timestamp)];
     }
 
-    private static void ReadFile(LogFileSource file, int fileIndex, List<LogEvent> events)
+    /// <summary>How many bytes of <paramref name="path"/> are complete lines (up to its last newline); 0 when it is missing.</summary>
+    public static long CompleteLength(string path)
     {
-        string text;
-        DateTimeOffset written;
+        var bytes = ReadAll(path, out _);
+        return bytes is null ? 0 : bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
+    }
+
+    private static byte[]? ReadAll(string path, out DateTimeOffset written)
+    {
         try
         {
-            using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            text = reader.ReadToEnd();
-            written = File.GetLastWriteTimeUtc(file.Path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            written = File.GetLastWriteTimeUtc(path);
+            return buffer.ToArray();
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            written = default;
+            return null;
+        }
+    }
+
+    private static void ReadFile(LogFileSource file, int fileIndex, List<LogEvent> events, Func<LogFileSource, long, string, bool>? hidden)
+    {
+        if (ReadAll(file.Path, out var written) is not { } bytes)
         {
             return;
         }
 
-        var complete = text.LastIndexOf('\n');
+        // Only complete lines: a last one without its newline is still being written.
+        var complete = bytes.AsSpan(0, bytes.AsSpan().LastIndexOf((byte)'\n') + 1);
         var line = 0;
-        foreach (var raw in text.AsSpan(0, complete + 1).EnumerateLines())
+        var start = 0;
+        while (start < complete.Length)
         {
+            var length = complete[start..].IndexOf((byte)'\n');
+            var raw = complete.Slice(start, length);
+            var offset = start;
+            start += length + 1;
             line++;
+            if (raw.EndsWith("\r"u8))
+            {
+                raw = raw[..^1];
+            }
+
             if (raw.IsEmpty)
             {
                 continue;
             }
 
             var id = string.Create(CultureInfo.InvariantCulture, $"{fileIndex:D4}{line:D16}");
-            if (Parse(file, raw.ToString(), written, id) is { } parsed)
+            if (Parse(file, Encoding.UTF8.GetString(raw), written, id) is { } parsed && hidden?.Invoke(file, offset, parsed.StreamName) != true)
             {
                 events.Add(parsed);
             }

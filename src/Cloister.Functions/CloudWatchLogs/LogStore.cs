@@ -4,53 +4,138 @@ using System.Text.Json;
 namespace Cloister.Functions.CloudWatchLogs;
 
 /// <summary>
-/// The log groups CloudWatch Logs serves: the stack's (the files its modules write) and the ones callers create, and
-/// where PutLogEvents writes. What callers create lives under one folder and survives restarts: <c>groups.jsonl</c>
-/// and <c>streams.jsonl</c> (one JSON object per created group or stream) and <c>events/{hex of the group name}.log</c>
-/// (event lines, like a function's log), each group's file being one more file of that group. Every write is flushed
-/// to the disk (fsync) before the call is answered: what was acknowledged is not lost.
+/// The log groups CloudWatch Logs serves: the stack's (the files its modules write) and the ones callers create, their
+/// retention, what was deleted, and where PutLogEvents writes. What callers change lives under one folder and survives
+/// restarts: <c>catalog.jsonl</c>, one JSON record per change (a group or stream created or deleted, a retention put
+/// or deleted, tags given or taken), replayed in order at start after the <c>groups.jsonl</c> and <c>streams.jsonl</c> of earlier versions;
+/// and <c>events/{hex of the group name}.log</c> (event lines, like a function's log), each group's file being one more
+/// file of that group. Every write is flushed to the disk (fsync) before the call is answered.
 /// </summary>
-internal sealed class LogStore
+/// <remarks>
+/// The events files are Cloister's own: a delete or a retention sweep rewrites or removes them, so the data is gone.
+/// The stack's other files are appended to by other processes (a function's log writer holds its file open), so they
+/// are never rewritten: a deleted group's or stream's lines in them are hidden instead, by the byte offset each file
+/// had reached (its complete lines) when it was deleted, and expired events are hidden on every read.
+/// </remarks>
+internal sealed partial class LogStore
 {
+    private const string CatalogFile = "catalog.jsonl";
+    private const long DayMilliseconds = 86_400_000;
+
+    /// <summary>The most tags a log group has, as CloudWatch Logs allows.</summary>
+    public const int MaxTags = 50;
+
     private readonly Lock _gate = new();
     private readonly string? _folder;
-    private readonly List<LogGroupSource> _stack;
-    private readonly List<LogGroupSource> _created = [];
+    private readonly Dictionary<string, LogGroupSource> _stack = new(StringComparer.Ordinal);
+
+    // Groups created by CreateLogGroup (a stack group deleted then created again too), with their creation times.
+    private readonly Dictionary<string, long> _created = new(StringComparer.Ordinal);
+
+    // Stack groups deleted and not created again: listed only once their writers wrote again.
+    private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
+
+    // Retention set by PutRetentionPolicy (null: DeleteRetentionPolicy, or a deleted group's); else the template's.
+    private readonly Dictionary<string, int?> _retention = new(StringComparer.Ordinal);
+
+    // Lines of the stack's files deleted with their group or stream, by file.
+    private readonly Dictionary<string, List<HiddenLines>> _hidden = new(StringComparer.Ordinal);
+
     private readonly Dictionary<string, Dictionary<string, long>> _streams = new(StringComparer.Ordinal);
-    private IReadOnlyList<LogGroupSource> _groups = [];
+
+    // Tags of the groups: the templates', then as callers gave and took them (CreateLogGroup, TagResource, UntagResource); a deleted group's go with it.
+    private readonly Dictionary<string, Dictionary<string, string>> _tags = new(StringComparer.Ordinal);
 
     public LogStore(IReadOnlyList<LogGroupSource> stack, string? folder)
     {
         _folder = folder;
-        _stack = [.. stack];
-        if (folder is not null)
+        foreach (var group in stack)
         {
-            Directory.CreateDirectory(Path.Combine(folder, "events"));
-            foreach (var (name, _, created) in ReadRecords(Path.Combine(folder, "groups.jsonl")))
+            if (_stack.TryAdd(group.Name, group) && !group.Tags.IsEmpty)
             {
-                if (!_stack.Exists(g => g.Name == name) && !_created.Exists(g => g.Name == name))
-                {
-                    _created.Add(new LogGroupSource(name, created, null, []));
-                }
-            }
-
-            foreach (var (name, stream, created) in ReadRecords(Path.Combine(folder, "streams.jsonl")))
-            {
-                if (stream is not null)
-                {
-                    StreamsOf(name).TryAdd(stream, created);
-                }
+                _tags[group.Name] = new Dictionary<string, string>(group.Tags, StringComparer.Ordinal);
             }
         }
 
-        Publish();
+        if (folder is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.Combine(folder, "events"));
+        foreach (var record in ReadLines(Path.Combine(folder, "groups.jsonl"), LogsJsonContext.Default.CreatedRecord)
+            .Concat(ReadLines(Path.Combine(folder, "streams.jsonl"), LogsJsonContext.Default.CreatedRecord)))
+        {
+            Apply(new CatalogRecord(record.Stream is null ? CatalogKind.CreateLogGroup : CatalogKind.CreateLogStream, record.Group, record.Stream, record.Created, null, null));
+        }
+
+        foreach (var record in ReadLines(Path.Combine(folder, CatalogFile), LogsJsonContext.Default.CatalogRecord))
+        {
+            Apply(record);
+        }
     }
 
-    /// <summary>Whether callers may create groups and streams and put events (a folder was given).</summary>
+    /// <summary>Whether callers may create, delete and put (a folder was given).</summary>
     public bool IsWritable => _folder is not null;
 
-    /// <summary>Every group, the stack's and the created ones, each with its files.</summary>
-    public IReadOnlyList<LogGroupSource> Groups => Volatile.Read(ref _groups);
+    /// <summary>
+    /// Every group there is, the stack's and the created ones, each with its files and its retention now. A deleted
+    /// stack group is there again once one of its writers wrote since (as Lambda creates a function's group again when
+    /// it next logs), created when its first new event was.
+    /// </summary>
+    public List<LogGroupSource> Groups()
+    {
+        List<(LogGroupSource Group, bool Deleted)> all;
+        lock (_gate)
+        {
+            all = [.. _stack.Keys.Union(_created.Keys).Select(name => (Source(name), _deleted.Contains(name)))];
+        }
+
+        var groups = new List<LogGroupSource>(all.Count);
+        foreach (var (group, deleted) in all)
+        {
+            if (!deleted)
+            {
+                groups.Add(group);
+            }
+            else if (Events(group, now: null).FirstOrDefault() is { } first)
+            {
+                groups.Add(group with { CreationTime = first.Timestamp });
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// The events of <paramref name="group"/> there are at <paramref name="now"/>: not deleted, and not older than its
+    /// retention (none are dropped by age when <paramref name="now"/> is null).
+    /// </summary>
+    public List<LogEvent> Events(LogGroupSource group, long? now)
+    {
+        Dictionary<string, List<HiddenLines>> hidden;
+        lock (_gate)
+        {
+            hidden = _hidden.Count == 0 ? [] : _hidden.Where(h => group.Files.Any(f => f.Path == h.Key)).ToDictionary(h => h.Key, h => h.Value.ToList(), StringComparer.Ordinal);
+        }
+
+        var lengths = new Dictionary<string, long>(StringComparer.Ordinal);
+        var events = LogFileReader.Read(group, hidden.Count == 0 ? null : (file, offset, stream) =>
+            hidden.TryGetValue(file.Path, out var marks) && marks.Exists(m => offset < m.Before && (m.Stream is null || m.Stream == stream) && Reaches(file.Path, m.Before, lengths)));
+        return Cutoff(group.RetentionInDays, now) is { } cutoff ? events.FindAll(e => e.Timestamp >= cutoff) : events;
+    }
+
+    /// <summary>The earliest time an event of a group with <paramref name="days"/> of retention is kept at <paramref name="now"/>; null: no limit.</summary>
+    public static long? Cutoff(int? days, long? now) => days is { } d && now is { } n ? n - (d * DayMilliseconds) : null;
+
+    /// <summary>The tags of <paramref name="group"/>.</summary>
+    public Dictionary<string, string> Tags(string group)
+    {
+        lock (_gate)
+        {
+            return _tags.TryGetValue(group, out var tags) ? new Dictionary<string, string>(tags, StringComparer.Ordinal) : [];
+        }
+    }
 
     /// <summary>The streams created in <paramref name="group"/> by CreateLogStream, with their creation times.</summary>
     public IReadOnlyDictionary<string, long> CreatedStreams(string group)
@@ -61,53 +146,28 @@ internal sealed class LogStore
         }
     }
 
-    /// <summary>Creates a group; false when one of that name exists.</summary>
-    public bool CreateGroup(string name, long now)
+    // A hiding mark speaks of the file as it was; a file now shorter than the mark is another file (replaced), all new.
+    private static bool Reaches(string path, long before, Dictionary<string, long> lengths)
     {
-        lock (_gate)
+        if (!lengths.TryGetValue(path, out var length))
         {
-            if (Groups.Any(g => g.Name == name))
-            {
-                return false;
-            }
-
-            AppendDurably(Path.Combine(_folder!, "groups.jsonl"), Record(name, null, now));
-            _created.Add(new LogGroupSource(name, now, null, []));
-            Publish();
-            return true;
+            length = lengths[path] = File.Exists(path) ? new FileInfo(path).Length : 0;
         }
+
+        return length >= before;
     }
 
-    /// <summary>Creates a stream in an existing group; false when the group already has a stream of that name.</summary>
-    public bool CreateStream(string group, string stream, long now, IEnumerable<string> streamsWithEvents)
+    /// <summary>Under the gate: a group as it is now, its files (the stack's and its events file) and its retention.</summary>
+    private LogGroupSource Source(string name)
     {
-        lock (_gate)
-        {
-            var streams = StreamsOf(group);
-            if (streams.ContainsKey(stream) || streamsWithEvents.Contains(stream, StringComparer.Ordinal))
-            {
-                return false;
-            }
-
-            AppendDurably(Path.Combine(_folder!, "streams.jsonl"), Record(group, stream, now));
-            streams[stream] = now;
-            return true;
-        }
-    }
-
-    /// <summary>Appends events (time, message) to a stream of a group, on the disk before it returns.</summary>
-    public void Append(string group, string stream, IReadOnlyList<(long Timestamp, string Message)> events)
-    {
-        var text = new StringBuilder();
-        foreach (var (timestamp, message) in events)
-        {
-            text.Append(JsonSerializer.Serialize(new EventLine(timestamp, stream, message), LogsJsonContext.Default.EventLine)).Append('\n');
-        }
-
-        lock (_gate)
-        {
-            AppendDurably(EventsPath(group), text.ToString());
-        }
+        var stack = _stack.GetValueOrDefault(name);
+        var created = _created.TryGetValue(name, out var at) ? at : (long?)null;
+        var group = new LogGroupSource(
+            name,
+            created ?? stack!.CreationTime,
+            _retention.TryGetValue(name, out var days) ? days : stack?.RetentionInDays,
+            stack?.Files ?? []);
+        return _folder is null ? group : group with { Files = group.Files.Add(new LogFileSource(EventsPath(name), LogFileFormat.EventLines)) };
     }
 
     private string EventsPath(string group) => Path.Combine(_folder!, "events", Convert.ToHexStringLower(Encoding.UTF8.GetBytes(group)) + ".log");
@@ -115,26 +175,8 @@ internal sealed class LogStore
     private Dictionary<string, long> StreamsOf(string group) =>
         _streams.TryGetValue(group, out var streams) ? streams : _streams[group] = new Dictionary<string, long>(StringComparer.Ordinal);
 
-    // Every group gets its events file as one more file, so what PutLogEvents wrote is read with the rest.
-    private void Publish()
-    {
-        var all = _stack.Concat(_created)
-            .Select(g => _folder is null ? g : g with { Files = g.Files.Add(new LogFileSource(EventsPath(g.Name), LogFileFormat.EventLines)) })
-            .ToList();
-        Volatile.Write(ref _groups, all);
-    }
-
-    private static string Record(string group, string? stream, long created) =>
-        JsonSerializer.Serialize(new CreatedRecord(group, stream, created), LogsJsonContext.Default.CreatedRecord) + "\n";
-
-    private static void AppendDurably(string path, string text)
-    {
-        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        file.Write(Encoding.UTF8.GetBytes(text));
-        file.Flush(flushToDisk: true);
-    }
-
-    private static IEnumerable<(string Group, string? Stream, long Created)> ReadRecords(string path)
+    private static IEnumerable<T> ReadLines<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
     {
         if (!File.Exists(path))
         {
@@ -143,10 +185,10 @@ internal sealed class LogStore
 
         foreach (var line in File.ReadLines(path))
         {
-            CreatedRecord? record;
+            T? record;
             try
             {
-                record = JsonSerializer.Deserialize(line, LogsJsonContext.Default.CreatedRecord);
+                record = JsonSerializer.Deserialize(line, type);
             }
             catch (JsonException)
             {
@@ -154,14 +196,16 @@ internal sealed class LogStore
                 continue;
             }
 
-            if (record is { Group.Length: > 0 })
+            if (record is not null)
             {
-                yield return (record.Group, record.Stream, record.Created);
+                yield return record;
             }
         }
     }
 
+    /// <summary>A group or stream an earlier version recorded in <c>groups.jsonl</c> or <c>streams.jsonl</c>.</summary>
     internal sealed record CreatedRecord(string Group, string? Stream, long Created);
 
+    /// <summary>One line of an events file, a function log's shape.</summary>
     internal sealed record EventLine(long Timestamp, string LogStreamName, string Message);
 }

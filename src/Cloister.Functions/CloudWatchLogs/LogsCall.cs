@@ -49,6 +49,25 @@ internal sealed record LogsCall(CallerIdentity? Caller, ServiceConnection Connec
             : throw new LogsException("SerializationException", $"{name} must be a list of strings."))];
     }
 
+    /// <summary>A map of strings to strings (tags), or null when absent.</summary>
+    public Dictionary<string, string>? Map(string name)
+    {
+        if (Member(name, JsonValueKind.Object) is not { } value)
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in value.EnumerateObject())
+        {
+            map[entry.Name] = entry.Value.ValueKind == JsonValueKind.String
+                ? entry.Value.GetString()!
+                : throw new LogsException("SerializationException", $"{name} must map strings to strings.");
+        }
+
+        return map;
+    }
+
     private JsonElement? Member(string name, JsonValueKind kind)
     {
         if (!Input.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

@@ -26,8 +26,8 @@ internal sealed partial class LogsHandler
         var fromHead = call.Bool("startFromHead") ?? false;
         var token = call.String("nextToken");
         var group = Group(call, "GetLogEvents", streamName);
-        var all = LogFileReader.Read(group);
-        if (!all.Exists(e => e.StreamName == streamName) && !store.CreatedStreams(group.Name).ContainsKey(streamName))
+        var all = Events(group);
+        if (!HasStream(group, streamName, all))
         {
             throw LogsException.NoSuchStream();
         }
@@ -96,7 +96,7 @@ internal sealed partial class LogsHandler
         var group = Group(call, "FilterLogEvents");
         var wanted = streamNames?.ToHashSet(StringComparer.Ordinal);
         // endTime is inclusive here ("a timestamp later than this time are not returned").
-        var matching = LogFileReader.Read(group)
+        var matching = Events(group)
             .Where(e => wanted is null || wanted.Contains(e.StreamName))
             .Where(e => prefix is null || e.StreamName.StartsWith(prefix, StringComparison.Ordinal))
             .Where(e => (start is null || e.Timestamp >= start) && (end is null || e.Timestamp <= end))

@@ -22,7 +22,7 @@ internal sealed partial class LogsHandler
         }
 
         Authorize(call, "DescribeLogGroups", StreamArn(string.Empty, string.Empty));
-        var matching = store.Groups
+        var matching = store.Groups()
             .Where(g => prefix is null || g.Name.StartsWith(prefix, StringComparison.Ordinal))
             .Where(g => pattern is null || g.Name.Contains(pattern, StringComparison.OrdinalIgnoreCase))
             .OrderBy(g => g.Name, StringComparer.Ordinal)
@@ -71,7 +71,7 @@ internal sealed partial class LogsHandler
         }
 
         var group = Group(call, "DescribeLogStreams");
-        var streams = LogFileReader.Read(group)
+        var streams = Events(group)
             .GroupBy(e => e.StreamName, StringComparer.Ordinal)
             .Select(s => (Name: s.Key, Created: s.Min(e => e.Timestamp), First: (long?)s.Min(e => e.Timestamp), Last: (long?)s.Max(e => e.Timestamp)))
             .ToList();

@@ -8,8 +8,8 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// CreateLogGroup, CreateLogStream and PutLogEvents, for code that writes its own logs (the CloudWatch agent, an SDK's
 /// log handler). PutLogEvents checks what CloudWatch Logs checks (a stream that exists, events in time order, a batch
 /// within 10,000 events, 1,048,576 bytes and 24 hours) and answers only once the events are on the disk; events more
-/// than 14 days old or more than 2 hours ahead are rejected as CloudWatch Logs rejects them (<c>rejectedLogEventsInfo</c>),
-/// the rest kept. Sequence tokens are neither required nor checked, as CloudWatch Logs has ignored them since 2023.
+/// than 14 days old, older than the group's retention, or more than 2 hours ahead are rejected as CloudWatch Logs rejects
+/// them (<c>rejectedLogEventsInfo</c>), the rest kept. Sequence tokens are neither required nor checked, as CloudWatch Logs has ignored them since 2023.
 /// </summary>
 internal sealed partial class LogsHandler
 {
@@ -26,8 +26,9 @@ internal sealed partial class LogsHandler
             throw LogsException.InvalidParameter($"1 validation error detected: Value '{name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
         }
 
-        Authorize(call, "CreateLogGroup", StreamArn(name, string.Empty));
-        if (!store.CreateGroup(name, time.GetUtcNow().ToUnixTimeMilliseconds()))
+        var tags = TagsOf(call, "tags");
+        Authorize(call, "CreateLogGroup", StreamArn(name, string.Empty), tags is null ? null : new TagFacts { OfRequest = tags, Keys = [.. tags.Keys] });
+        if (!store.CreateGroup(name, Now, tags))
         {
             throw new LogsException("ResourceAlreadyExistsException", "The specified log group already exists");
         }
@@ -39,8 +40,8 @@ internal sealed partial class LogsHandler
     {
         var stream = StreamName(call);
         var group = Group(call, "CreateLogStream", stream);
-        var written = LogFileReader.Read(group).Select(e => e.StreamName).Distinct(StringComparer.Ordinal);
-        if (!store.CreateStream(group.Name, stream, time.GetUtcNow().ToUnixTimeMilliseconds(), written))
+        var written = Events(group).Select(e => e.StreamName).Distinct(StringComparer.Ordinal);
+        if (!store.CreateStream(group.Name, stream, Now, written))
         {
             throw new LogsException("ResourceAlreadyExistsException", "The specified log stream already exists");
         }
@@ -53,18 +54,20 @@ internal sealed partial class LogsHandler
         var stream = StreamName(call);
         var events = LogEvents(call);
         var group = Group(call, "PutLogEvents", stream);
-        if (!store.CreatedStreams(group.Name).ContainsKey(stream) && !LogFileReader.Read(group).Exists(e => e.StreamName == stream))
+        if (!HasStream(group, stream))
         {
             throw LogsException.NoSuchStream();
         }
 
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Now;
         var oldest = now - (long)MaxAge.TotalMilliseconds;
         var newest = now + (long)MaxAhead.TotalMilliseconds;
-        // Events are in time order: the too old ones lead, the too new ones trail.
-        var tooOldEnd = events.FindIndex(e => e.Timestamp >= oldest) is var firstKept and >= 0 ? firstKept : events.Count;
-        var tooNewStart = events.FindIndex(e => e.Timestamp > newest) is var firstAhead and >= 0 ? firstAhead : events.Count;
-        var kept = events.Skip(tooOldEnd).Take(Math.Max(0, tooNewStart - tooOldEnd)).ToList();
+        var retained = LogStore.Cutoff(group.RetentionInDays, now) ?? long.MinValue;
+        // Events are in time order: the too old and the expired (older than the group's retention) ones lead, the too new ones trail.
+        var tooOldEnd = FirstIndex(events, e => e.Timestamp >= oldest);
+        var expiredEnd = Math.Max(tooOldEnd, FirstIndex(events, e => e.Timestamp >= retained));
+        var tooNewStart = FirstIndex(events, e => e.Timestamp > newest);
+        var kept = events.Skip(expiredEnd).Take(Math.Max(0, tooNewStart - expiredEnd)).ToList();
         if (kept.Count > 0)
         {
             store.Append(group.Name, stream, kept);
@@ -72,12 +75,17 @@ internal sealed partial class LogsHandler
 
         return Json(writer =>
         {
-            if (tooOldEnd > 0 || tooNewStart < events.Count)
+            if (expiredEnd > 0 || tooNewStart < events.Count)
             {
                 writer.WriteStartObject("rejectedLogEventsInfo");
                 if (tooOldEnd > 0)
                 {
                     writer.WriteNumber("tooOldLogEventEndIndex", tooOldEnd);
+                }
+
+                if (expiredEnd > tooOldEnd)
+                {
+                    writer.WriteNumber("expiredLogEventEndIndex", expiredEnd);
                 }
 
                 if (tooNewStart < events.Count)
@@ -89,6 +97,10 @@ internal sealed partial class LogsHandler
             }
         });
     }
+
+    // The index of the first event that 'from' holds for; the count when none.
+    private static int FirstIndex(List<(long Timestamp, string Message)> events, Predicate<(long Timestamp, string Message)> from) =>
+        events.FindIndex(from) is var index and >= 0 ? index : events.Count;
 
     private static string StreamName(LogsCall call)
     {

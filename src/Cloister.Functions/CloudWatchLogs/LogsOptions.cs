@@ -2,7 +2,7 @@ using Cloister.Functions.Hosting;
 
 namespace Cloister.Functions.CloudWatchLogs;
 
-/// <summary>Where the sandbox's CloudWatch Logs API listens, which log groups it serves and whom it knows.</summary>
+/// <summary>Where the sandbox's CloudWatch Logs API listens, which log groups it serves, where it keeps what callers write, and whom it knows.</summary>
 public sealed record LogsOptions : HostedServerOptions
 {
     /// <summary>The log groups served and the files of their events.</summary>
@@ -13,6 +13,13 @@ public sealed record LogsOptions : HostedServerOptions
     /// unset: those operations are not served.
     /// </summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// How often events older than their group's retention are removed from the events files under
+    /// <see cref="DataDirectory"/> (also once at start; they are hidden from every read at once either way), on
+    /// <see cref="HostedServerOptions.TimeProvider"/>'s clock.
+    /// </summary>
+    public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Who the callers are, where their connections came from and the <c>logs</c> endpoints' policies (the sandbox's

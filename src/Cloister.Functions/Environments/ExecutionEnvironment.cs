@@ -85,6 +85,9 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
     /// <summary>When the environment last finished an invocation (a <see cref="TimeProvider"/> timestamp).</summary>
     public long LastUsed { get; set; }
 
+    /// <summary>How long ago its runtime's init began (zero before <see cref="StartAsync"/>): the age Lambda retires environments at.</summary>
+    public TimeSpan Age => _initStarted && _started != 0 ? _time.GetElapsedTime(_started) : TimeSpan.Zero;
+
     /// <summary>
     /// The same execution environment after Lambda's reset: a fresh runtime process behind a Runtime API of its own
     /// (a process of the old runtime that outlived its kill cannot reach it), writing to the same log stream and
@@ -106,7 +109,8 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         var placement = new ProcessPlacement(_function.Name, _function.Function.Vpc);
         var api = await launcher.OpenRuntimeApiSocketAsync(placement, cancellationToken).ConfigureAwait(false);
         _server = await RuntimeApiServer.StartAsync(api.Socket, this, loggerFactory, cancellationToken).ConfigureAwait(false);
-        var environment = _function.Environment
+        // Each init gets credentials of its own (see FunctionDefinition.Credentials).
+        var environment = (_function.Credentials is { } issue ? LambdaEnvironment.WithCredentials(_function.Environment, issue()) : _function.Environment)
             .SetItem("AWS_LAMBDA_RUNTIME_API", api.Address)
             .SetItem("AWS_LAMBDA_LOG_STREAM_NAME", LogStreamName)
             .SetItem("AWS_LAMBDA_INITIALIZATION_TYPE", Provisioned ? "provisioned-concurrency" : "on-demand");

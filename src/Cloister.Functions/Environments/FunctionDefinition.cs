@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cloister.Functions.Runtimes;
+using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Environments;
@@ -26,6 +27,14 @@ internal sealed record FunctionDefinition(
 
     /// <summary>The folder of its layers' merged files, which its environments see as <c>/opt</c>; null without layers.</summary>
     public string? LayerRoot { get; init; }
+
+    /// <summary>
+    /// Issues new credentials of the function's execution role for an environment being initialized (its
+    /// <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>): each init gets its own, as on
+    /// Lambda, so an environment started hours after the deploy does not get credentials that have since expired. Null:
+    /// those of <see cref="Environment"/>.
+    /// </summary>
+    public Func<SandboxCredentials>? Credentials { get; init; }
 
     public string Name => Function.FunctionName;
 

@@ -227,13 +227,22 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         return environment is null;
     }
 
-    /// <summary>Stops environments that have been idle longer than the idle timeout.</summary>
+    /// <summary>
+    /// Stops environments that have been idle longer than the idle timeout, and idle ones older than the maximum
+    /// lifetime (Lambda "terminates execution environments every few hours … even for functions that are invoked
+    /// continuously"), so no environment outlives its execution-role credentials. Provisioned ones past that age are
+    /// replaced by new ones, as Lambda recycles them.
+    /// </summary>
     public async Task ReapIdleAsync()
     {
         List<ExecutionEnvironment> reaped = [];
+        List<ExecutionEnvironment> aged;
         lock (_gate)
         {
-            var keep = _idle.Where(e => (e.IsAlive || e.AwaitsInit) && _time.GetElapsedTime(e.LastUsed) < _options.IdleTimeout).Reverse().ToList();
+            var keep = _idle
+                .Where(e => (e.IsAlive || e.AwaitsInit) && _time.GetElapsedTime(e.LastUsed) < _options.IdleTimeout && e.Age < _options.MaximumLifetime)
+                .Reverse()
+                .ToList();
             foreach (var environment in _idle)
             {
                 if (!keep.Contains(environment))
@@ -248,6 +257,13 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             {
                 _idle.Push(environment);
             }
+
+            aged = [.. _provisionedIdle.Where(e => e.Age >= _options.MaximumLifetime)];
+        }
+
+        foreach (var environment in aged)
+        {
+            DropIfIdle(environment);
         }
 
         foreach (var environment in reaped)

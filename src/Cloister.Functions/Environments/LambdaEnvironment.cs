@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cloister.Functions.Runtimes;
+using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Environments;
@@ -20,6 +21,21 @@ internal static class LambdaEnvironment
     /// </summary>
     private static readonly FrozenSet<string> Unreserved =
         FrozenSet.Create(StringComparer.Ordinal, "LANG", "PATH", "LD_LIBRARY_PATH", "NODE_PATH", "PYTHONPATH", "TZ");
+
+    /// <summary><paramref name="environment"/> with <paramref name="credentials"/> as the execution role's (<c>AWS_ACCESS_KEY_ID</c>...).</summary>
+    public static ImmutableDictionary<string, string> WithCredentials(ImmutableDictionary<string, string> environment, SandboxCredentials credentials)
+    {
+        var env = environment.ToBuilder();
+        SetCredentials(env, credentials);
+        return env.ToImmutable();
+    }
+
+    private static void SetCredentials(ImmutableDictionary<string, string>.Builder env, SandboxCredentials credentials)
+    {
+        env["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;
+        env["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey;
+        env["AWS_SESSION_TOKEN"] = credentials.SessionToken;
+    }
 
     public static ImmutableDictionary<string, string> Build(
         LambdaFunction function,
@@ -54,10 +70,7 @@ internal static class LambdaEnvironment
         env["LAMBDA_TASK_ROOT"] = taskRoot;
         env["LAMBDA_RUNTIME_DIR"] = runtimes.RuntimeDirectory;
         env["_HANDLER"] = function.Handler ?? string.Empty;
-        var credentials = options.Credentials(function);
-        env["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;
-        env["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey;
-        env["AWS_SESSION_TOKEN"] = credentials.SessionToken;
+        SetCredentials(env, options.Credentials(function));
         if (options.CaBundlePath is { } bundle)
         {
             env["SSL_CERT_FILE"] = bundle;

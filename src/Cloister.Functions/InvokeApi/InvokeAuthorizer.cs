@@ -13,8 +13,8 @@ namespace Cloister.Functions.InvokeApi;
 
 /// <summary>
 /// Decides whether a call may do what it asks, as Lambda does (<see cref="LambdaAccess"/>): where the connection came
-/// from (the listener's endpoint, or the socket's origin, never a header), who signed the call and whether the signature
-/// is the caller's, then the operation's action (<c>lambda:InvokeFunction</c>, <c>lambda:GetFunction</c>...) on the
+/// from (the listener's endpoint, or the socket's origin, never a header), who signed the call, whether its temporary
+/// credentials have expired (403 <c>ExpiredTokenException</c>) and whether the signature is the caller's, then the operation's action (<c>lambda:InvokeFunction</c>, <c>lambda:GetFunction</c>...) on the
 /// function's ARN (<c>*</c> for an operation on no function) with the caller's policies, the function's (or its alias's
 /// or version's) resource-based policy and the endpoint's policy, combined by <see cref="IamAccess"/>. An operation
 /// Cloister does not serve is refused even when IAM allows it, as an operation the caller may not use. The request
@@ -65,6 +65,11 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
         if (access.Callers(authorization.AccessKeyId) is not { } caller)
         {
             return Refusal.Forbidden("UnrecognizedClientException", "The security token included in the request is invalid.", requestId);
+        }
+
+        if (caller.HasExpired(time.GetUtcNow()))
+        {
+            return Refusal.Forbidden("ExpiredTokenException", CallerIdentity.ExpiredTokenMessage, requestId);
         }
 
         if (caller.SecretAccessKey is { } secret && HttpsApplication.Verify(context.Request, body, authorization, secret, time.GetUtcNow()) is { } failure)

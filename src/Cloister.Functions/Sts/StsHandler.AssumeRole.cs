@@ -15,8 +15,8 @@ namespace Cloister.Functions.Sts;
 /// required; <c>ExternalId</c> (2 to 1,224 of <c>[\w+=,.@:/-]</c>) and <c>SourceIdentity</c> (2 to 64 of
 /// <c>[\w+=,.@-]</c>) are the trust policy's <c>sts:ExternalId</c> and <c>sts:SourceIdentity</c>;
 /// <c>DurationSeconds</c> is 900 to 43,200 (3,600 by default), at most the role's <c>MaxSessionDuration</c> and an hour
-/// for a role session (role chaining). It sets the answer's <c>Expiration</c> only: the sandbox's services do not expire
-/// credentials. Every refusal is STS's own words.
+/// for a role session (role chaining): the session's credentials expire then (the answer's <c>Expiration</c>), and every
+/// sandbox service answers them as expired from that moment. Every refusal is STS's own words.
 /// </summary>
 internal sealed partial class StsHandler
 {
@@ -77,7 +77,7 @@ internal sealed partial class StsHandler
         var result = assumeRole!(new AssumeRoleRequest(caller, context, session, duration, SetsSourceIdentity: sourceIdentity is not null));
         return result.Refusal switch
         {
-            AssumeRoleRefusal.None => (200, AssumeRoleXml(result.Credentials!, result.Session!, now.AddSeconds(duration), requestId)),
+            AssumeRoleRefusal.None => (200, AssumeRoleXml(result.Credentials!, result.Session!, result.Credentials!.Expiration ?? now.AddSeconds(duration), requestId)),
             AssumeRoleRefusal.UnknownRole => Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn} because Cloister knows no such role in the templates", requestId),
             AssumeRoleRefusal.SourceIdentityNotAuthorized => Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:SetSourceIdentity on resource: {roleArn}", requestId),
             AssumeRoleRefusal.ExceedsMaxSessionDuration => Error(400, "Sender", "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", requestId),

@@ -14,8 +14,8 @@ namespace Cloister.Functions.Sts;
 /// as far as the sandbox serves it: <c>GetCallerIdentity</c>, answered for whoever signed the call (a role session
 /// with its <c>assumed-role</c> ARN, the account's root), which IAM never refuses, so no policy is evaluated. Every
 /// call is authenticated first: SigV4 with the caller's secret, in STS's XML error words
-/// (<c>MissingAuthenticationToken</c>, <c>IncompleteSignature</c>, <c>InvalidClientTokenId</c>,
-/// <c>SignatureDoesNotMatch</c>). STS's other operations are refused as operations the caller may not use
+/// (<c>MissingAuthenticationToken</c>, <c>IncompleteSignature</c>, <c>InvalidClientTokenId</c>, <c>ExpiredToken</c> for
+/// temporary credentials past their expiry, <c>SignatureDoesNotMatch</c>). STS's other operations are refused as operations the caller may not use
 /// (<c>AccessDenied</c>, saying Cloister does not serve them); any other action is <c>InvalidAction</c>.
 /// </summary>
 internal sealed partial class StsHandler(
@@ -73,6 +73,11 @@ internal sealed partial class StsHandler(
         if (callers(authorization.AccessKeyId) is not { } caller)
         {
             return Error(403, "Sender", "InvalidClientTokenId", "The security token included in the request is invalid.", requestId);
+        }
+
+        if (caller.HasExpired(time.GetUtcNow()))
+        {
+            return Error(403, "Sender", "ExpiredToken", CallerIdentity.ExpiredTokenMessage, requestId);
         }
 
         if (caller.SecretAccessKey is { } secret && HttpsApplication.Verify(request, body, authorization, secret, time.GetUtcNow()) is { } failure)

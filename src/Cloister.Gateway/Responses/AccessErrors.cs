@@ -37,4 +37,8 @@ internal static class AccessErrors
     /// <summary>An access key (or session token) the sandbox did not issue.</summary>
     public static GatewayError UnrecognizedClient { get; } =
         new("DEFAULT_4XX", 403, "The security token included in the request is invalid.", "UnrecognizedClientException");
+
+    /// <summary>Temporary credentials the sandbox issued, past their expiry (the <c>EXPIRED_TOKEN</c> gateway response).</summary>
+    public static GatewayError ExpiredToken { get; } =
+        new("EXPIRED_TOKEN", 403, Cloister.Policy.CallerIdentity.ExpiredTokenMessage, "ExpiredTokenException");
 }

@@ -13,7 +13,8 @@ namespace Cloister.Gateway.Signing;
 /// <c>X-Amz-*</c> query parameters of a presigned request) against the
 /// credentials the sandbox issued, refusing with API Gateway's 403s: <c>MissingAuthenticationTokenException</c>
 /// when unsigned, <c>IncompleteSignatureException</c> when the header lacks parts,
-/// <c>UnrecognizedClientException</c> for a key or token the sandbox did not issue, <c>InvalidSignatureException</c>
+/// <c>UnrecognizedClientException</c> for a key or token the sandbox did not issue, <c>ExpiredTokenException</c> for
+/// temporary credentials past their expiry (before the date and signature are looked at), <c>InvalidSignatureException</c>
 /// for a wrong scope, a date more than five minutes off, or a signature that does not match.
 /// </summary>
 internal static class SigV4Verifier
@@ -123,6 +124,11 @@ internal static class SigV4Verifier
         if (known.SessionToken is null ? token.Length > 0 : !FixedTimeEquals(token, known.SessionToken))
         {
             return SigV4Outcome.Refused(AccessErrors.UnrecognizedClient);
+        }
+
+        if (known.Identity?.HasExpired(now) == true)
+        {
+            return SigV4Outcome.Refused(AccessErrors.ExpiredToken);
         }
 
         DateTimeOffset signedAt;

@@ -19,7 +19,7 @@ public sealed partial class StackHost
     /// files the stack's modules write: each function's group (<c>/aws/lambda/NAME</c>, or its <c>LoggingConfig.LogGroup</c>),
     /// the group each stage's access log setting names, each stage's execution log group (<c>API-Gateway-Execution-Logs_{apiId}/{stage}</c>,
     /// for a stage whose MethodSettings log and for any execution log file present), the group each Resolver query logging configuration names, and
-    /// every <c>AWS::Logs::LogGroup</c> of the templates, listed even before anything writes to it. Callers are the
+    /// every <c>AWS::Logs::LogGroup</c> of the templates (with its <c>RetentionInDays</c> and <c>Tags</c>), listed even before anything writes to it. Callers are the
     /// stack's credentials, judged by their identity policies and by the policy of the <c>logs</c> endpoint they came through. Groups, streams and events
     /// callers create (CreateLogGroup, CreateLogStream, PutLogEvents) are kept under <c>{StatePaths.Logs}/cloudwatch</c>.
     /// </summary>
@@ -51,6 +51,7 @@ public sealed partial class StackHost
         var created = _startedAt.ToUnixTimeMilliseconds();
         var files = new Dictionary<string, List<LogFileSource>>(StringComparer.Ordinal);
         var retention = new Dictionary<string, int?>(StringComparer.Ordinal);
+        var tags = new Dictionary<string, ImmutableDictionary<string, string>>(StringComparer.Ordinal);
         void Add(string group, LogFileSource? file)
         {
             var list = files.TryGetValue(group, out var known) ? known : files[group] = [];
@@ -66,6 +67,7 @@ public sealed partial class StackHost
             Add(declared.PhysicalResourceId, null);
             retention[declared.PhysicalResourceId] = Property(declared.PropertiesJson, "RetentionInDays") is { } days
                 && int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+            tags[declared.PhysicalResourceId] = TagsOf(declared.PropertiesJson);
         }
 
         foreach (var function in _model.Functions)
@@ -100,7 +102,10 @@ public sealed partial class StackHost
             }
         }
 
-        return [.. files.Select(f => new LogGroupSource(f.Key, created, retention.GetValueOrDefault(f.Key), [.. f.Value]))];
+        return [.. files.Select(f => new LogGroupSource(f.Key, created, retention.GetValueOrDefault(f.Key), [.. f.Value])
+        {
+            Tags = tags.GetValueOrDefault(f.Key) ?? ImmutableDictionary<string, string>.Empty,
+        })];
     }
 
     /// <summary>The log group an ARN <c>arn:...:logs:...:log-group:NAME[:*]</c> names; null for other destinations (Firehose, S3).</summary>
@@ -115,6 +120,34 @@ public sealed partial class StackHost
 
         var name = arn[(at + Marker.Length)..];
         return name.EndsWith(":*", StringComparison.Ordinal) ? name[..^2] : name;
+    }
+
+    /// <summary>A resource's <c>Tags</c> (<c>[{"Key","Value"}]</c>) as a map; empty when it has none.</summary>
+    private static ImmutableDictionary<string, string> TagsOf(string propertiesJson)
+    {
+        var tags = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(propertiesJson);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("Tags", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var tag in list.EnumerateArray())
+                {
+                    if (tag.ValueKind == JsonValueKind.Object
+                        && tag.TryGetProperty("Key", out var key) && key.ValueKind == JsonValueKind.String
+                        && tag.TryGetProperty("Value", out var value) && value.ValueKind == JsonValueKind.String)
+                    {
+                        tags[key.GetString()!] = value.GetString()!;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return tags.ToImmutable();
     }
 
     /// <summary>A string or number property (at <paramref name="path"/>) of a resource's resolved properties; null when absent.</summary>

@@ -159,7 +159,8 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
                 ["AccessKeyId"] = issued.AccessKeyId,
                 ["SecretAccessKey"] = issued.SecretAccessKey,
                 ["Token"] = issued.SessionToken,
-                ["Expiration"] = Timestamp(now.AddHours(6)),
+                // The directory's expiry of this set (it hands out a new one every hour, each valid 6 hours, as EC2 does).
+                ["Expiration"] = Timestamp(issued.Expiration ?? now.AddHours(6)),
             });
         }
 

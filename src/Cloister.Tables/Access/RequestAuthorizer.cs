@@ -61,7 +61,9 @@ internal sealed partial class RequestAuthorizer
 
     /// <summary>
     /// The request's caller: MissingAuthenticationTokenException without an Authorization header, IncompleteSignature
-    /// when it names no key id, UnrecognizedClientException for a key id no caller has.
+    /// when it names no key id, UnrecognizedClientException for a key id no caller has, ExpiredTokenException for temporary
+    /// credentials past their expiry (asked of every request, the connection's kept caller too: credentials expire while a
+    /// connection stays open).
     /// </summary>
     public CallerAccess Authenticate(HttpRequestHead request, ConnectionAccess connection)
     {
@@ -88,18 +90,17 @@ internal sealed partial class RequestAuthorizer
                 throw new DynamoDbException(ErrorCodes.IncompleteSignature, problem ?? "Authorization header requires 'Credential' parameter.");
             }
 
-            if (connection.Caller is { } cached && keyId.SequenceEqual(cached.AccessKeyId))
+            if (connection.Caller is not { } caller || !keyId.SequenceEqual(caller.AccessKeyId))
             {
-                return cached;
+                var id = keyId.ToString();
+                var identity = _access.Callers(id) ?? throw DynamoDbException.UnrecognizedClient();
+                caller = new CallerAccess(id, identity);
+                connection.Caller = caller;
+                connection.Context!.Principal = identity.Principal;
+                connection.Context.UserId = identity.UserId;
             }
 
-            var id = keyId.ToString();
-            var identity = _access.Callers(id) ?? throw DynamoDbException.UnrecognizedClient();
-            var caller = new CallerAccess(id, identity);
-            connection.Caller = caller;
-            connection.Context!.Principal = identity.Principal;
-            connection.Context.UserId = identity.UserId;
-            return caller;
+            return caller.Identity.HasExpired(_time.GetUtcNow()) ? throw DynamoDbException.ExpiredToken() : caller;
         }
         finally
         {

@@ -56,6 +56,9 @@ internal sealed class DynamoDbException : Exception
 
     public static DynamoDbException UnrecognizedClient() => new(ErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
 
+    /// <summary>Temporary credentials past their expiry: 400, as DynamoDB answers them (the SDKs then refresh and retry).</summary>
+    public static DynamoDbException ExpiredToken() => new(ErrorCodes.ExpiredToken, Cloister.Policy.CallerIdentity.ExpiredTokenMessage);
+
     public static DynamoDbException ConditionFailed(IReadOnlyDictionary<string, AttributeValue>? item) =>
         new(ErrorCodes.ConditionalCheckFailed, "The conditional request failed") { Item = item };
 }

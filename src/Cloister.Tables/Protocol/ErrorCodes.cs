@@ -26,6 +26,7 @@ internal static class ErrorCodes
     public const string Serialization = Coral + "SerializationException";
     public const string UnknownOperation = Coral + "UnknownOperationException";
     public const string UnrecognizedClient = Coral + "UnrecognizedClientException";
+    public const string ExpiredToken = Coral + "ExpiredTokenException";
     public const string InvalidSignature = Coral + "InvalidSignatureException";
     public const string IncompleteSignature = Coral + "IncompleteSignatureException";
     public const string MissingAuthenticationToken = Coral + "MissingAuthenticationTokenException";

@@ -42,8 +42,53 @@ public sealed class FilterPatternTests
         Assert.Equal(expected, FilterPattern.TryParse(pattern)!.Matches(message));
     }
 
+    private const string Clf = "127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] \"GET /index.html HTTP/1.0\" 404 1534";
+
     [Theory]
-    [InlineData("[ip, user]")]
+    [InlineData("[ip, user, username, timestamp, request, status_code, bytes]", Clf, true)]
+    [InlineData("[ip, user, username, timestamp, request, status_code]", Clf, false)]
+    [InlineData("[ip, user, username, timestamp, request, status_code, bytes, more]", Clf, false)]
+    [InlineData("[..., status_code, bytes]", Clf, true)]
+    [InlineData("[ip, user, ...]", Clf, true)]
+    [InlineData("[ip = 127.0.0.1, ...]", Clf, true)]
+    [InlineData("[ip, user, ..., status_code = 4*, bytes > 1000]", Clf, true)]
+    [InlineData("[ip, user, ..., status_code = 4*, bytes > 2000]", Clf, false)]
+    [InlineData("[ip, user, ..., status_code = 5*, bytes]", Clf, false)]
+    [InlineData("[ip, user, username, timestamp, request = *html*, status_code = 404, bytes]", Clf, true)]
+    [InlineData("[ip, user, username, timestamp, request = \"GET /index.html HTTP/1.0\", ...]", Clf, true)]
+    [InlineData("[ip, user, username = frank, timestamp = 10/Oct/2000*, ...]", Clf, true)]
+    [InlineData("[ip, user, ..., status_code = 4* && status_code != 404, bytes]", Clf, false)]
+    [InlineData("[ip, user, ..., status_code = 5* || status_code = 404, bytes]", Clf, true)]
+    [InlineData("[ip, user, ..., status_code >= 400 && bytes <= 1534, bytes]", Clf, true)]
+    [InlineData("[ip, user != -, ...]", Clf, false)]
+    [InlineData("[..., request = %GET /[a-z]+\\.html%, status_code, bytes]", Clf, true)]
+    [InlineData("[..., request=*.html*, status_code=4*,]", Clf, true)]
+    [InlineData("[..., a, ..., b = 404, ...]", Clf, true)]
+    [InlineData("[w1 = ERROR || w1 = WARN, w2]", "WARN message", true)]
+    [InlineData("[w1 = ERROR || w1 = WARN, w2]", "INFO message", false)]
+    [InlineData("[level, code > 10]", "INFO  \t abc", false)]
+    [InlineData("[level, code != 10]", "INFO abc", true)]
+    public void Matches_SpaceDelimitedPatterns_FieldsByPositionWithConditions(string pattern, string message, bool expected)
+    {
+        Assert.Equal(expected, FilterPattern.TryParse(pattern)!.Matches(message));
+    }
+
+    [Fact]
+    public void Fields_QuotesAndBracketsAndRunsOfSpaces_OneFieldEachWithoutThem()
+    {
+        Assert.Equal(["127.0.0.1", "-", "x[", "10/Oct/2000:13:25:15 -0700", "GET / HTTP/1.0", "200", "unclosed rest"], SpaceDelimitedPattern.Fields("127.0.0.1  -\tx[ [10/Oct/2000:13:25:15 -0700] \"GET / HTTP/1.0\" 200 \"unclosed rest"));
+    }
+
+    [Theory]
+    [InlineData("[ip, user")]
+    [InlineData("[]")]
+    [InlineData("[...]")]
+    [InlineData("[ip, ip]")]
+    [InlineData("[ip, user = ]")]
+    [InlineData("[ip, user = 1 && other = 2]")]
+    [InlineData("[ip, user] extra")]
+    [InlineData("[ip user]")]
+    [InlineData("[ip, status = %[%]")]
     [InlineData("{ $.a = }")]
     [InlineData("{ a = 1 }")]
     [InlineData("{ $.a = 1 ")]
@@ -58,7 +103,7 @@ public sealed class FilterPatternTests
     public void TryParse_RandomAndMutatedPatterns_NeverThrowsAndEndsQuickly()
     {
         var random = new Random(28);
-        var seeds = new[] { "{ ($.a = 1 || $.b >= 2) && $.c[0] = \"x*\" }", "?ERROR ?\"disk full\" -debug %a+b%", "[a, b]" };
+        var seeds = new[] { "{ ($.a = 1 || $.b >= 2) && $.c[0] = \"x*\" }", "?ERROR ?\"disk full\" -debug %a+b%", "[a, ..., b = 4* || b > 10, ..., c != \"x y\"]" };
         const string Alphabet = "{}()[]$.=!<>&|?-\"%* abc019";
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 5000; i++)
@@ -70,7 +115,7 @@ public sealed class FilterPatternTests
             }
 
             var pattern = FilterPattern.TryParse(new string(chars));
-            pattern?.Matches("""{"a":1,"b":2,"c":["x"]} ERROR disk full""");
+            pattern?.Matches("""{"a":1,"b":2,"c":["x"]} ERROR disk full [a b] "c d" 40 e f g h i j k l""");
         }
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
@@ -6,7 +7,6 @@ using System.Text.Json;
 using Cloister.Functions.CloudWatchLogs;
 using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
-using Cloister.Gateway.Tests.Signing;
 using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.CloudWatchLogs;
@@ -22,6 +22,8 @@ public sealed class LogsServerTests : IAsyncLifetime
     private const string Region = TestCallers.Region;
     private const string ReaderKey = "ASIAREADER0000000001";
     private const string LambdaOnlyKey = "ASIALAMBDAONLY000001";
+    private const string OrdersTeamKey = "ASIAORDERSTEAM000001";
+    private const string ExpiredKey = "ASIAEXPIRED000000001";
     private const string FunctionGroup = "/aws/lambda/orders";
     private const string AccessGroup = "/aws/apigateway/access";
     private const string DeclaredGroup = "/declared/empty";
@@ -63,13 +65,13 @@ public sealed class LogsServerTests : IAsyncLifetime
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             Certificate = _certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
-            Access = new LogsAccess { Callers = Caller },
+            Access = new LogsAccess { Callers = CallerOf },
             DataDirectory = Path.Combine(_home, "cloudwatch"),
             Groups =
             [
                 new LogGroupSource(FunctionGroup, 1_700_000_000_000, null, [new LogFileSource(FunctionFile, LogFileFormat.EventLines)]),
                 new LogGroupSource(AccessGroup, 1_700_000_000_000, null, [new LogFileSource(access, LogFileFormat.PlainLines, AccessStream)]),
-                new LogGroupSource(DeclaredGroup, 1_700_000_000_000, 7, []),
+                new LogGroupSource(DeclaredGroup, 1_700_000_000_000, 7, []) { Tags = ImmutableDictionary<string, string>.Empty.Add("stack", "demo") },
             ],
         };
         _server = await LogsServer.StartAsync(_options);
@@ -189,6 +191,18 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FilterLogEvents_AwsCliSpaceDelimitedPattern_OnlyTheAccessLogLineWhoseFieldsMatch()
+    {
+        var aws = await AwsAsync(ReaderKey, "filter-log-events", "--log-group-name", AccessGroup, "--filter-pattern",
+            "[ip, identity, user, time, request = \"GET /claims*\", status = 2*, bytes > 10, requestId]");
+
+        Assert.True(aws.ExitCode == 0, aws.Error);
+        using var answer = JsonDocument.Parse(aws.Output);
+        var logEvent = Assert.Single(answer.RootElement.GetProperty("events").EnumerateArray());
+        Assert.EndsWith("\"GET /claims HTTP/1.1\" 200 12 q3", logEvent.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetLogEvents_AwsCliFromHead_TheStreamsEventsInOrder()
     {
         var aws = await AwsAsync(ReaderKey, "get-log-events", "--log-group-name", FunctionGroup, "--log-stream-name", SecondStream, "--start-from-head");
@@ -239,6 +253,17 @@ public sealed class LogsServerTests : IAsyncLifetime
 
         Assert.Equal(254, aws.ExitCode);
         Assert.Contains("An error occurred (UnrecognizedClientException) when calling the DescribeLogGroups operation: The security token included in the request is invalid.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DescribeLogGroups_AwsCliExpiredSession_ExpiredTokenException()
+    {
+        var expired = await AwsAsync(ExpiredKey, "describe-log-groups");
+        var fresh = await AwsAsync(ReaderKey, "describe-log-groups");
+
+        Assert.Equal(254, expired.ExitCode);
+        Assert.Contains("An error occurred (ExpiredTokenException) when calling the DescribeLogGroups operation: The security token included in the request is expired", expired.Error, StringComparison.Ordinal);
+        Assert.True(fresh.ExitCode == 0, fresh.Error);
     }
 
     [Fact]
@@ -327,12 +352,22 @@ public sealed class LogsServerTests : IAsyncLifetime
     [Theory]
     [InlineData("GetLogEvents", """{"logGroupName":"/aws/lambda/orders","logStreamName":"nope"}""", "ResourceNotFoundException", "The specified log stream does not exist.")]
     [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","nextToken":"garbage"}""", "InvalidParameterException", "The specified nextToken is invalid.")]
-    [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","filterPattern":"[ip, user]"}""", "InvalidParameterException", "Invalid character(s) in term '[ip, user]'")]
+    [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","filterPattern":"[ip, user"}""", "InvalidParameterException", "Invalid character(s) in term '[ip, user'")]
     [InlineData("FilterLogEvents", """{"logGroupName":"/aws/lambda/orders","logStreamNames":["a"],"logStreamNamePrefix":"a"}""", "InvalidParameterException", "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")]
     [InlineData("DescribeLogGroups", """{"limit":51}""", "InvalidParameterException", "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")]
     [InlineData("DescribeLogStreams", """{"logGroupName":"/aws/lambda/orders","orderBy":"LastEventTime","logStreamNamePrefix":"2026"}""", "InvalidParameterException", "Cannot order by LastEventTime with a logStreamNamePrefix.")]
     [InlineData("DescribeLogStreams", "{}", "InvalidParameterException", "Either LogGroupName or LogGroupIdentifier must be specified.")]
-    [InlineData("PutRetentionPolicy", "{}", "UnknownOperationException", "Cloister does not serve the operation PutRetentionPolicy (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, CreateLogGroup, CreateLogStream, PutLogEvents).")]
+    [InlineData("PutSubscriptionFilter", "{}", "UnknownOperationException", "Cloister does not serve the operation PutSubscriptionFilter (served: DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, CreateLogGroup, CreateLogStream, PutLogEvents, PutRetentionPolicy, DeleteRetentionPolicy, DeleteLogGroup, DeleteLogStream, TagResource, UntagResource, ListTagsForResource, TagLogGroup, UntagLogGroup, ListTagsLogGroup).")]
+    [InlineData("PutRetentionPolicy", """{"logGroupName":"/declared/empty","retentionInDays":2}""", "InvalidParameterException", "1 validation error detected: Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]")]
+    [InlineData("PutRetentionPolicy", """{"logGroupName":"/declared/empty"}""", "InvalidParameterException", "1 validation error detected: Value null at 'retentionInDays' failed to satisfy constraint: Member must not be null")]
+    [InlineData("PutRetentionPolicy", """{"logGroupName":"/nowhere","retentionInDays":7}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    [InlineData("DeleteLogGroup", """{"logGroupName":"/nowhere"}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    [InlineData("DeleteLogStream", """{"logGroupName":"/aws/lambda/orders","logStreamName":"nope"}""", "ResourceNotFoundException", "The specified log stream does not exist.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/nowhere","tags":{"a":"b"}}""", "ResourceNotFoundException", "The specified log group does not exist.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:destination:d","tags":{"a":"b"}}""", "ResourceNotFoundException", "The specified resource does not exist.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/declared/empty","tags":{"aws:x":"b"}}""", "InvalidParameterException", "Tag keys beginning with 'aws:' are reserved for AWS use.")]
+    [InlineData("TagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/declared/empty","tags":{"a!":"b"}}""", "InvalidParameterException", "1 validation error detected: Value 'a!' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$]")]
+    [InlineData("UntagResource", """{"resourceArn":"arn:aws:logs:eu-central-1:123456789012:log-group:/declared/empty"}""", "InvalidParameterException", "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")]
     public async Task Post_BadCall_400WithCloudWatchLogsErrorTypeAndMessage(string operation, string input, string type, string message)
     {
         using var response = await PostAsync(operation, input, sign: true);
@@ -353,10 +388,15 @@ public sealed class LogsServerTests : IAsyncLifetime
             ("GetLogEvents", $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}","startFromHead":true,"limit":2,"nextToken":"b/00000000000000000002"}"""),
             ("DescribeLogStreams", $$"""{"logGroupIdentifier":"arn:aws:logs:{{Region}}:{{Account}}:log-group:{{FunctionGroup}}:*","orderBy":"LastEventTime","descending":true}"""),
             ("PutLogEvents", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"fuzz","logEvents":[{"timestamp":1,"message":"m"}]}"""),
+            ("PutRetentionPolicy", $$"""{"logGroupName":"{{DeclaredGroup}}","retentionInDays":14}"""),
+            ("DeleteLogStream", $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}"}"""),
+            ("TagResource", $$$"""{"resourceArn":"arn:aws:logs:{{{Region}}}:{{{Account}}}:log-group:{{{DeclaredGroup}}}","tags":{"a":"b","c":""}}"""),
+            ("UntagResource", $$"""{"resourceArn":"arn:aws:logs:{{Region}}:{{Account}}:log-group:{{DeclaredGroup}}:*","tagKeys":["a"]}"""),
+            ("FilterLogEvents", $$"""{"logGroupName":"{{AccessGroup}}","filterPattern":"[ip, ..., status = 2* || status > 300, bytes, id]"}"""),
         };
         const string Alphabet = "{}[]\":,0129-.tfn \\/$*ab";
         using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"fuzz"}""");
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 450; i++)
         {
             var (operation, seed) = seeds[i % seeds.Length];
             var chars = seed.ToCharArray();
@@ -411,6 +451,120 @@ public sealed class LogsServerTests : IAsyncLifetime
         Assert.Equal(["first", "second"], Messages(answer));
         Assert.Equal(254, again.ExitCode);
         Assert.Contains("An error occurred (ResourceAlreadyExistsException) when calling the CreateLogGroup operation: The specified log group already exists", again.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutRetentionPolicy_AwsCli_DescribeLogGroupsShowsItUntilDeleteRetentionPolicy()
+    {
+        var put = await AwsAsync(ReaderKey, "put-retention-policy", "--log-group-name", FunctionGroup, "--retention-in-days", "30");
+        var described = await AwsAsync(ReaderKey, "describe-log-groups", "--log-group-name-prefix", FunctionGroup);
+        var removed = await AwsAsync(ReaderKey, "delete-retention-policy", "--log-group-name", DeclaredGroup);
+        var declared = await AwsAsync(ReaderKey, "describe-log-groups", "--log-group-name-prefix", DeclaredGroup);
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.True(removed.ExitCode == 0, removed.Error);
+        using var function = JsonDocument.Parse(described.Output);
+        Assert.Equal(30, function.RootElement.GetProperty("logGroups")[0].GetProperty("retentionInDays").GetInt32());
+        using var withoutRetention = JsonDocument.Parse(declared.Output);
+        Assert.False(withoutRetention.RootElement.GetProperty("logGroups")[0].TryGetProperty("retentionInDays", out _));
+    }
+
+    [Fact]
+    public async Task DeleteLogGroup_AwsCliCreatedGroup_GoneWithItsEventsAndCreatedAgainEmpty()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/gone");
+        await AwsAsync(ReaderKey, "create-log-stream", "--log-group-name", "/app/gone", "--log-stream-name", "s");
+        await AwsAsync(ReaderKey, "put-log-events", "--log-group-name", "/app/gone", "--log-stream-name", "s", "--log-events", string.Create(CultureInfo.InvariantCulture, $"timestamp={now},message=secret"));
+
+        var deleted = await AwsAsync(ReaderKey, "delete-log-group", "--log-group-name", "/app/gone");
+        var read = await AwsAsync(ReaderKey, "filter-log-events", "--log-group-name", "/app/gone");
+        var again = await AwsAsync(ReaderKey, "delete-log-group", "--log-group-name", "/app/gone");
+        await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/gone");
+        using var recreated = await CallAsync("FilterLogEvents", """{"logGroupName":"/app/gone"}""");
+
+        Assert.True(deleted.ExitCode == 0, deleted.Error);
+        Assert.Contains("(ResourceNotFoundException) when calling the FilterLogEvents operation: The specified log group does not exist.", read.Error, StringComparison.Ordinal);
+        Assert.Contains("(ResourceNotFoundException) when calling the DeleteLogGroup operation: The specified log group does not exist.", again.Error, StringComparison.Ordinal);
+        Assert.Empty(Messages(recreated));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_home, "cloudwatch", "events")), f => File.ReadAllText(f).Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TagResource_AwsCli_ListedByBothListOperationsUntilUntagged()
+    {
+        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:{FunctionGroup}";
+        var tagged = await AwsAsync(ReaderKey, "tag-resource", "--resource-arn", arn, "--tags", "team=orders,env=dev");
+        var untagged = await AwsAsync(ReaderKey, "untag-resource", "--resource-arn", arn, "--tag-keys", "env");
+        var listed = await AwsAsync(ReaderKey, "list-tags-for-resource", "--resource-arn", arn + ":*");
+        using var legacy = await CallAsync("ListTagsLogGroup", $$"""{"logGroupName":"{{FunctionGroup}}"}""");
+
+        Assert.True(tagged.ExitCode == 0, tagged.Error);
+        Assert.True(untagged.ExitCode == 0, untagged.Error);
+        Assert.True(listed.ExitCode == 0, listed.Error);
+        using var answer = JsonDocument.Parse(listed.Output);
+        Assert.Equal([("team", "orders")], answer.RootElement.GetProperty("tags").EnumerateObject().Select(t => (t.Name, t.Value.GetString())));
+        Assert.Equal([("team", "orders")], legacy.RootElement.GetProperty("tags").EnumerateObject().Select(t => (t.Name, t.Value.GetString())));
+    }
+
+    [Fact]
+    public async Task FilterLogEvents_PolicyOnAResourceTag_AllowedOnlyOnTheGroupsThatCarryIt()
+    {
+        var created = await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/orders", "--tags", "team=orders");
+        using var tagged = await CallAsync("TagLogGroup", $$$"""{"logGroupName":"{{{FunctionGroup}}}","tags":{"team":"orders"}}""");
+
+        var allowed = await AwsAsync(OrdersTeamKey, "filter-log-events", "--log-group-name", "/app/orders");
+        var alsoAllowed = await AwsAsync(OrdersTeamKey, "filter-log-events", "--log-group-name", FunctionGroup);
+        var denied = await AwsAsync(OrdersTeamKey, "filter-log-events", "--log-group-name", AccessGroup);
+
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.True(allowed.ExitCode == 0, allowed.Error);
+        Assert.True(alsoAllowed.ExitCode == 0, alsoAllowed.Error);
+        Assert.Contains("(AccessDeniedException) when calling the FilterLogEvents operation", denied.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TagResource_KeptAcrossARestartAndGoneWithTheGroup()
+    {
+        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:/app/tagged";
+        using var created = await CallAsync("CreateLogGroup", """{"logGroupName":"/app/tagged","tags":{"team":"a"}}""");
+        using var tagged = await CallAsync("TagResource", $$$"""{"resourceArn":"{{{arn}}}","tags":{"env":"dev","team":"b"}}""");
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var kept = await CallAsync("ListTagsForResource", $$"""{"resourceArn":"{{arn}}"}""");
+        using var deleted = await CallAsync("DeleteLogGroup", """{"logGroupName":"/app/tagged"}""");
+        using var again = await CallAsync("CreateLogGroup", """{"logGroupName":"/app/tagged"}""");
+        using var none = await CallAsync("ListTagsForResource", $$"""{"resourceArn":"{{arn}}"}""");
+
+        Assert.Equal("""{"env":"dev","team":"b"}""", kept.RootElement.GetProperty("tags").GetRawText());
+        Assert.Equal("{}", none.RootElement.GetProperty("tags").GetRawText());
+    }
+
+    [Fact]
+    public async Task ListTagsLogGroup_DeclaredGroup_TheTemplatesTagsUntilUntaggedAcrossARestart()
+    {
+        using var declared = await CallAsync("ListTagsLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+        using var untagged = await CallAsync("UntagLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}","tags":["stack"]}""");
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var after = await CallAsync("ListTagsLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+
+        Assert.Equal("demo", declared.RootElement.GetProperty("tags").GetProperty("stack").GetString());
+        Assert.Equal("{}", after.RootElement.GetProperty("tags").GetRawText());
+    }
+
+    [Fact]
+    public async Task TagResource_MoreThanFiftyTagsInAll_TooManyTagsExceptionAndNoneAdded()
+    {
+        var arn = $"arn:aws:logs:{Region}:{Account}:log-group:{FunctionGroup}";
+        string Tags(int from) => JsonSerializer.Serialize(Enumerable.Range(from, 30).ToDictionary(i => $"k{i}", i => "v"));
+        using var first = await CallAsync("TagResource", $$$"""{"resourceArn":"{{{arn}}}","tags":{{{Tags(0)}}}}""");
+
+        var error = await Caller().ErrorAsync("TagResource", $$$"""{"resourceArn":"{{{arn}}}","tags":{{{Tags(100)}}}}""");
+        using var listed = await CallAsync("ListTagsForResource", $$"""{"resourceArn":"{{arn}}"}""");
+
+        Assert.Equal(("TooManyTagsException", "A resource can have no more than 50 tags."), error);
+        Assert.Equal(30, listed.RootElement.GetProperty("tags").EnumerateObject().Count());
     }
 
     [Fact]
@@ -473,44 +627,26 @@ public sealed class LogsServerTests : IAsyncLifetime
         Assert.Equal(0, groups.RootElement.GetProperty("logGroups").GetArrayLength());
     }
 
-    private static List<string?> Messages(JsonDocument answer) =>
-        [.. answer.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString())];
+    private static List<string?> Messages(JsonDocument answer) => LogsCaller.Messages(answer);
 
     private static string Line(long timestamp, string stream, string message) =>
         JsonSerializer.Serialize(new { timestamp, logStreamName = stream, message });
 
-    private async Task<JsonDocument> CallAsync(string operation, string input)
-    {
-        using var response = await PostAsync(operation, input, sign: true);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-        return JsonDocument.Parse(body);
-    }
+    private LogsCaller Caller() => new(() => Url, _certificate, ReaderKey, Region, () => DateTimeOffset.UtcNow);
 
-    private async Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign)
-    {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
-        using var client = new HttpClient(handler);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
-        request.Content.Headers.ContentType!.CharSet = null;
-        request.Headers.Add("X-Amz-Target", LogsHandler.TargetPrefix + operation);
-        if (sign)
-        {
-            TestSigner.Sign(request, ReaderKey, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "logs");
-        }
+    private Task<JsonDocument> CallAsync(string operation, string input) => Caller().CallAsync(operation, input);
 
-        var response = await client.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign) => Caller().PostAsync(operation, input, sign);
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, params string[] arguments) =>
         new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", Url.ToString()]);
 
-    private static CallerIdentity? Caller(string key) => key switch
+    private static CallerIdentity? CallerOf(string key) => key switch
     {
         ReaderKey => TestCallers.RoleSession("Reader", "\"logs:*\""),
+        OrdersTeamKey => TestCallers.RoleSessionWith("OrdersTeam", """[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"orders"}}}]"""),
         LambdaOnlyKey => TestCallers.RoleSessionWith("LambdaReader", $$"""[{"Effect":"Allow","Action":"logs:FilterLogEvents","Resource":"arn:aws:logs:{{Region}}:{{Account}}:log-group:/aws/lambda/*"}]"""),
+        ExpiredKey => TestCallers.RoleSession("Reader", "\"logs:*\"") with { Expiration = DateTimeOffset.UtcNow.AddSeconds(-1) },
         _ => null,
     };
 }

@@ -4,9 +4,12 @@ using System.Text;
 using System.Text.Json;
 using Cloister.Functions.InvokeApi;
 using Cloister.Functions.Tests.Support;
+using Cloister.Gateway.Tests.Signing;
 using Cloister.Model;
+using Cloister.Model.Iam;
 using Cloister.Model.Network;
 using Cloister.Policy;
+using Cloister.Policy.Callers;
 
 namespace Cloister.Functions.Tests.InvokeApi;
 
@@ -25,6 +28,14 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
     private const string Secret = TestCallers.Secret;
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-invoke-api-").FullName;
+    private readonly ShiftedClock _clock = new();
+
+    // The sandbox's STS, for sessions that expire: a role allowed to invoke anything.
+    private readonly CallerDirectory _sts = CallerDirectory.Build(new CloudModel
+    {
+        Account = new AccountContext(Account, Region),
+        Roles = [new IamRole("InvokerRole", "Invoker", $"arn:aws:iam::{Account}:role/Invoker", "AROAINVOKERROLE00001", [new RolePolicy("invoke", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}""")])],
+    });
     private string _function = string.Empty;
     private InvokeApiServer? _signed;
     private InvokeApiServer? _open;
@@ -42,9 +53,10 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
             {
                 HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
                 Account = account,
+                TimeProvider = _clock,
                 Access = new LambdaAccess
                 {
-                    Callers = Caller,
+                    Callers = key => Caller(key) ?? (_sts.Find(key) is { IsRoot: false } session ? session : null),
                     Origins = socket => ServiceOrigin.Outside(((IPEndPoint)socket.RemoteEndPoint!).Address.ToString()),
                     FunctionPolicies = new Dictionary<string, Cloister.Policy.Policy?>
                     {
@@ -112,6 +124,44 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
 
         Assert.Equal(254, aws.ExitCode);
         Assert.Contains("An error occurred (InvalidSignatureException) when calling the Invoke operation: The request signature we calculated does not match the signature you provided.", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliStsSessionPastItsDuration_ExpiredTokenExceptionAndNothingRuns()
+    {
+        var (credentials, _) = _sts.AssumeRole($"arn:aws:iam::{Account}:role/Invoker", "brief", DateTimeOffset.UtcNow, TimeSpan.FromSeconds(900))!.Value;
+        var fresh = await AwsAsync(credentials.AccessKeyId, credentials.SecretAccessKey, "--function-name", _function, "--payload", "{}");
+        File.Delete(OutFile);
+
+        _clock.Offset = TimeSpan.FromSeconds(901);
+        try
+        {
+            var expired = await AwsAsync(credentials.AccessKeyId, credentials.SecretAccessKey, "--function-name", _function, "--payload", "{}");
+
+            Assert.True(fresh.ExitCode == 0, fresh.Error);
+            Assert.Equal(254, expired.ExitCode);
+            Assert.Contains("An error occurred (ExpiredTokenException) when calling the Invoke operation: The security token included in the request is expired", expired.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(OutFile));
+        }
+        finally
+        {
+            _clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_SignedWithExpiredStsSession_403ExpiredTokenException()
+    {
+        var (credentials, _) = _sts.AssumeRole($"arn:aws:iam::{Account}:role/Invoker", "brief", DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1))!.Value;
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Invocations(SignedUrl, _function)) { Content = Json("{}") };
+        TestSigner.Sign(request, credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, Region, DateTimeOffset.UtcNow, "lambda");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("ExpiredTokenException", Header(response, "x-amzn-ErrorType"));
+        Assert.Contains("The security token included in the request is expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

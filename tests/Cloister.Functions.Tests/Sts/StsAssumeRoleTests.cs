@@ -41,6 +41,7 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-sts-assume-").FullName;
     private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly ShiftedClock _clock = new();
     private readonly CallerDirectory _directory = CallerDirectory.Build(Model);
     private StsServer? _server;
 
@@ -58,6 +59,7 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
                 _ => _directory.Find(key),
             },
             AssumeRole = _directory.AssumeRole,
+            TimeProvider = _clock,
         });
     }
 
@@ -92,6 +94,27 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
         Assert.True(identity.ExitCode == 0, identity.Error);
         Assert.Contains($"\"Arn\": \"arn:aws:sts::{Account}:assumed-role/Target/tutorial\"", identity.Output, StringComparison.Ordinal);
         Assert.Single(_directory.Find(keyId).IdentityPolicies);
+    }
+
+    [Fact]
+    public async Task GetCallerIdentity_AssumedSessionPastItsDurationSeconds_ExpiredToken()
+    {
+        var assumed = await AwsAsync(AllowedKey, TestCallers.Secret, "sts", "assume-role", "--role-arn", TargetArn, "--role-session-name", "brief", "--duration-seconds", "900");
+        Assert.True(assumed.ExitCode == 0, assumed.Error);
+        using var answer = JsonDocument.Parse(assumed.Output);
+        var credentials = answer.RootElement.GetProperty("Credentials");
+        var keyId = credentials.GetProperty("AccessKeyId").GetString()!;
+        var secret = credentials.GetProperty("SecretAccessKey").GetString()!;
+
+        // Ten minutes on the session still works (the CLI takes seconds to start: the margin is for it); past 900 s it does not.
+        _clock.Offset = TimeSpan.FromMinutes(10);
+        var fresh = await AwsAsync(keyId, secret, "sts", "get-caller-identity");
+        _clock.Offset = TimeSpan.FromSeconds(901);
+        var expired = await AwsAsync(keyId, secret, "sts", "get-caller-identity");
+
+        Assert.True(fresh.ExitCode == 0, fresh.Error);
+        Assert.Equal(254, expired.ExitCode);
+        Assert.Contains("An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: The security token included in the request is expired", expired.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class StsServerTests : IAsyncLifetime
     private const string SessionKey = "ASIASESSION000000001";
     private const string DeniedKey = "ASIADENIEDALL0000001";
     private const string RootKey = "AKIAROOT000000000001";
+    private const string ExpiredKey = "ASIAEXPIRED000000001";
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-sts-").FullName;
     private readonly X509Certificate2 _certificate = SelfSigned();
@@ -169,7 +170,17 @@ public sealed class StsServerTests : IAsyncLifetime
         return (error.Element(sts + "Type")?.Value, error.Element(sts + "Code")?.Value, error.Element(sts + "Message")?.Value);
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string form, bool sign)
+    [Fact]
+    public async Task Post_SignedWithExpiredSessionCredentials_403ExpiredTokenInStsXml()
+    {
+        // STS answers a known session past its expiry with ExpiredToken (not InvalidClientTokenId), 403 as IAM's Query API does.
+        using var response = await PostAsync("Action=GetCallerIdentity&Version=2011-06-15", sign: true, ExpiredKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(("Sender", "ExpiredToken", "The security token included in the request is expired"), Error(await response.Content.ReadAsStringAsync()));
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string form, bool sign, string key = SessionKey)
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
         using var client = new HttpClient(handler);
@@ -177,7 +188,7 @@ public sealed class StsServerTests : IAsyncLifetime
         request.Content.Headers.ContentType!.CharSet = null;
         if (sign)
         {
-            TestSigner.Sign(request, SessionKey, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "sts");
+            TestSigner.Sign(request, key, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "sts");
         }
 
         var response = await client.SendAsync(request);
@@ -192,6 +203,7 @@ public sealed class StsServerTests : IAsyncLifetime
     {
         SessionKey => TestCallers.RoleSession("Worker", "\"s3:GetObject\""),
         DeniedKey => TestCallers.RoleSessionWith("DenyAll", """[{"Effect":"Deny","Action":"*","Resource":"*"}]"""),
+        ExpiredKey => TestCallers.RoleSession("Worker", "\"s3:GetObject\"") with { Expiration = DateTimeOffset.UtcNow.AddSeconds(-1) },
         RootKey => new CallerIdentity(RequestPrincipal.Aws($"arn:aws:iam::{Account}:root"), Account, TestCallers.Secret, ImmutableArray<Cloister.Policy.Policy>.Empty, null, IsRoot: true),
         _ => null,
     };

@@ -260,6 +260,34 @@ public sealed class SigV4Tests
         await Expect.ErrorAsync(response, 403, """{"message":"The security token included in the request is invalid."}""", "UnrecognizedClientException");
     }
 
+    [Fact]
+    public async Task Invoke_StsSessionPastItsDuration_403ExpiredTokenAndFreshSessionStillServed()
+    {
+        var (directory, _) = Directory();
+        var time = new ManualTime(Now);
+        await using var harness = await GatewayHarness.StartAsync(
+            WithPlan(EchoApi(Allow, "AWS_IAM"), Plan()), time: time, configure: o => o with { Callers = directory.Find });
+        harness.Lambda.AddEcho("echo");
+        var (brief, _) = directory.AssumeRole($"arn:aws:iam::{Account}:role/Invoker", "brief", Now, TimeSpan.FromSeconds(900))!.Value;
+        var (longer, _) = directory.AssumeRole($"arn:aws:iam::{Account}:role/Invoker", "longer", Now, TimeSpan.FromHours(1))!.Value;
+
+        var before = await harness.Client(GatewayHarness.EniA).SendAsync(SignedWith(brief, Now));
+        time.Advance(TimeSpan.FromSeconds(900));
+        var expired = await harness.Client(GatewayHarness.EniA).SendAsync(SignedWith(brief, Now.AddSeconds(900)));
+        var fresh = await harness.Client(GatewayHarness.EniA).SendAsync(SignedWith(longer, Now.AddSeconds(900)));
+
+        Assert.Equal(200, (int)before.StatusCode);
+        await Expect.ErrorAsync(expired, 403, """{"message":"The security token included in the request is expired"}""", "ExpiredTokenException");
+        Assert.Equal(200, (int)fresh.StatusCode);
+
+        static HttpRequestMessage SignedWith(SandboxCredentials credentials, DateTimeOffset at)
+        {
+            var request = Request();
+            TestSigner.Sign(request, credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, Region, at);
+            return request;
+        }
+    }
+
     private static (CallerDirectory Directory, ImmutableArray<LambdaFunction> Functions) Directory()
     {
         static IamRole Role(string name, string actions) => new(

@@ -4,6 +4,7 @@ using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network.Metadata;
 using Cloister.Network.Topology;
+using Cloister.Policy.Callers;
 
 namespace Cloister.Network.Tests.Metadata;
 
@@ -220,6 +221,49 @@ public sealed class InstanceMetadataTests
         var zone = metadata.Handle("GET", "/latest/meta-data/placement/availability-zone", "10.0.1.8", name => name == InstanceMetadata.TokenHeader ? token : null);
 
         Assert.Equal((200, "us-west-1b"), (zone.Status, zone.Body));
+    }
+
+    /// <summary>
+    /// EC2: instance profile credentials are rotated, new ones available at least five minutes before the old expire.
+    /// The sandbox's STS renews them every hour and each set is valid six hours: an hour on, the metadata service hands
+    /// out a new set while the old one still works for five more hours.
+    /// </summary>
+    [Fact]
+    public void Handle_InstanceProfileCredentialsAnHourOn_NewSetWhileTheOldStillWorks()
+    {
+        var model = new CloudModel
+        {
+            Account = new AccountContext("123456789012", "eu-central-1"),
+            Instances = [new Instance("i-withrole", "WithRole", "subnet-1", "10.0.1.5", [], InstanceProfileRole: "app-role")],
+        };
+        ImmutableArray<HostPlan> hosts = [Host(HostKind.Instance, "i-withrole", "10.0.1.5")];
+        var start = _time.Now;
+        var directory = CallerDirectory.Build(model, new byte[32], _time);
+        var metadata = new InstanceMetadata(() => model, () => hosts, directory.ForInstance, _time);
+
+        var first = Credentials();
+        _time.Now = start.AddMinutes(59);
+        var sameHour = Credentials();
+        _time.Now = start.AddHours(1);
+        var next = Credentials();
+
+        Assert.Equal(first, sameHour);
+        Assert.Equal("2026-11-22T18:00:00Z", first.Expiration);
+        Assert.NotEqual(first.Key, next.Key);
+        Assert.Equal("2026-11-22T19:00:00Z", next.Expiration);
+        Assert.False(directory.Find(first.Key).HasExpired(_time.Now));
+        Assert.True(directory.Find(first.Key).HasExpired(start.AddHours(6)));
+        Assert.False(directory.Find(next.Key).HasExpired(start.AddHours(6)));
+        Assert.Equal(directory.Find(first.Key).Arn, directory.Find(next.Key).Arn);
+
+        (string Key, string? Expiration) Credentials()
+        {
+            var token = metadata.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+            var answer = metadata.Handle("GET", "/latest/meta-data/iam/security-credentials/app-role", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? token : null);
+            Assert.Equal(200, answer.Status);
+            var json = JsonDocument.Parse(answer.Body).RootElement;
+            return (json.GetProperty("AccessKeyId").GetString()!, json.GetProperty("Expiration").GetString());
+        }
     }
 
     [Fact]

@@ -86,11 +86,12 @@ public sealed class CallerDirectoryTests
     }
 
     [Fact]
-    public void Build_SameSecret_IssuesTheSameCredentialsAndAnotherSecretDifferentOnes()
+    public void Build_SameSecretAndTime_IssuesTheSameCredentialsAndAnotherSecretDifferentOnes()
     {
-        var first = CallerDirectory.Build(Model, Secret).ForFunction(Model.Functions[0]);
-        var again = CallerDirectory.Build(Model, Secret).ForFunction(Model.Functions[0]);
-        var other = CallerDirectory.Build(Model).ForFunction(Model.Functions[0]);
+        var time = new FixedTime(new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        var first = CallerDirectory.Build(Model, Secret, time).ForFunction(Model.Functions[0]);
+        var again = CallerDirectory.Build(Model, Secret, time).ForFunction(Model.Functions[0]);
+        var other = CallerDirectory.Build(Model, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), time).ForFunction(Model.Functions[0]);
 
         Assert.Equal(first, again);
         Assert.NotEqual(first.AccessKeyId, other.AccessKeyId);

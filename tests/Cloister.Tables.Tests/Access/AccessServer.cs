@@ -45,7 +45,8 @@ internal sealed class AccessServer : IAsyncDisposable
 
     private int HostPort => ((IPEndPoint)_hostListener.LocalEndPoint!).Port;
 
-    public static async Task<AccessServer> StartAsync()
+    /// <summary>Starts a server whose clock is <paramref name="time"/> (the system's when null).</summary>
+    public static async Task<AccessServer> StartAsync(TimeProvider? time = null)
     {
         var server = new AccessServer();
         server._hostListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -55,6 +56,7 @@ internal sealed class AccessServer : IAsyncDisposable
             DataDirectory = server.DataDirectory,
             HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             HttpSocket = server._hostListener,
+            TimeProvider = time ?? TimeProvider.System,
             Access = new TablesAccess
             {
                 Callers = server.Caller,
@@ -98,6 +100,9 @@ internal sealed class AccessServer : IAsyncDisposable
         _callers[keyId] = new CallerIdentity(
             RequestPrincipal.RoleSession(SessionArn(role), $"arn:aws:iam::{Account}:role/{role}", DateTimeOffset.UtcNow, tags),
             "AROA" + role.ToUpperInvariant() + ":session", secret, [.. policies], null, IsRoot: false);
+
+    /// <summary>Registers <paramref name="caller"/> (a session the sandbox's STS issued, say) under <paramref name="keyId"/>.</summary>
+    public void AddCaller(string keyId, CallerIdentity caller) => _callers[keyId] = caller;
 
     public void AddRoot(string keyId, string secret) =>
         _callers[keyId] = new CallerIdentity(RequestPrincipal.Aws($"arn:aws:iam::{Account}:root"), Account, secret, [], null, IsRoot: true);

@@ -1,0 +1,81 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Cloister.Functions.CloudWatchLogs;
+
+/// <summary>
+/// Changes to the files CloudWatch Logs keeps that are on the disk when they return: an append is fsynced, and a
+/// replaced or deleted file's directory is fsynced too, so a crash can neither lose what was acknowledged nor bring
+/// back what was deleted.
+/// </summary>
+internal static partial class DurableFile
+{
+    private const int ReadOnly = 0;
+    private const int CloseOnExec = 0x80000;
+
+    /// <summary>Appends <paramref name="text"/> to <paramref name="path"/> (created if missing), on the disk before it returns.</summary>
+    public static void Append(string path, string text)
+    {
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        file.Write(Encoding.UTF8.GetBytes(text));
+        file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="content"/>: written beside it, fsynced, renamed over it and
+    /// the directory fsynced. A reader that has the old file open goes on reading the old content.
+    /// </summary>
+    public static void Replace(string path, ReadOnlySpan<byte> content)
+    {
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(content);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        SyncDirectory(Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>Deletes <paramref name="path"/> if it is there, for good (the directory fsynced).</summary>
+    public static void Delete(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+            SyncDirectory(Path.GetDirectoryName(path)!);
+        }
+    }
+
+    private static void SyncDirectory(string directory)
+    {
+        var descriptor = Open(directory, ReadOnly | CloseOnExec);
+        if (descriptor < 0)
+        {
+            throw new IOException($"Cannot open {directory} to flush it.", new Win32Exception(Marshal.GetLastPInvokeError()));
+        }
+
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                throw new IOException($"Cannot flush {directory}.", new Win32Exception(Marshal.GetLastPInvokeError()));
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int descriptor);
+}
