@@ -21,6 +21,7 @@ internal static class CliApplication
         root.Subcommands.Add(DownCommand.Create());
         root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
+        root.Subcommands.Add(SessionCommand.Create());
         root.Subcommands.Add(PathCommand.Create());
         root.Subcommands.Add(PolicyEvalCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
@@ -45,6 +46,7 @@ internal static class CliApplication
     {
         "path" => PathCommand.Usage,
         "exec" => ExecCommand.Usage,
+        "session" => SessionCommand.Usage,
         "eval" => PolicyEvalCommand.Usage,
         _ => null,
     };

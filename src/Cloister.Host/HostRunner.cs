@@ -64,13 +64,17 @@ public static class HostRunner
         {
             switch (command.Command)
             {
-                case "status" or "invoke" when host is null:
+                case "status" or "invoke" or "session" when host is null:
                     return new ControlResponse(false, ControlResponse.ComingUp);
                 case "status":
                     return new ControlResponse(true, Status: host.Status());
                 case "invoke":
                     var reply = await host.InvokeAsync(command.FunctionName ?? string.Empty, command.Payload ?? "{}", command.InvocationType, cancellationToken).ConfigureAwait(false);
                     return new ControlResponse(true, Invocation: reply);
+                case "session":
+                    return host.SessionRefusal(command.InstanceId ?? string.Empty) is { } refusal
+                        ? new ControlResponse(false, refusal)
+                        : new ControlResponse(true);
                 case "down":
                     await deploying.CancelAsync().ConfigureAwait(false);
                     stop.TrySetResult();

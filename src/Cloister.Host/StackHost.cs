@@ -141,6 +141,7 @@ public sealed partial class StackHost : IAsyncDisposable
         await StartLogsAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartSsmAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
         await StartGatewayAsync(sandbox, authority, cancellationToken).ConfigureAwait(false);
+        StartSsmAgents(sandbox, authority);
 
         ReportFailedBoots();
 

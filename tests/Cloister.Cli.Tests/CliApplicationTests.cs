@@ -68,6 +68,7 @@ public sealed class CliApplicationTests
 
     [Theory]
     [InlineData("exec", "cloister exec --from HOST -- CMD [ARG...]", "Required.")]
+    [InlineData("session", "Start a Session Manager session on an instance (aws ssm start-session): refused unless the instance is a managed node whose SSM Agent is online and connected", "its logical id, Name tag, id (i-...) or address")]
     [InlineData("path", "Exit 0 path found, 1 none, 2 bad arguments.", "Required. TARGET[:PORT]")]
     [InlineData("policy eval", "Exit 0 Allow, 1 deny, 2 malformed", "Required. The policy document")]
     [InlineData("up", "without --detach stay until Ctrl-C, then take everything down", "repeat for several")]

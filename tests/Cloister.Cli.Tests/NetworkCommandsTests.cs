@@ -14,6 +14,7 @@ public sealed class NetworkCommandsTests
     [InlineData("exec", "--from")]
     [InlineData("exec", "--from", "a1")]
     [InlineData("exec", "--", "true")]
+    [InlineData("session")]
     public async Task RunAsync_NetworkVerbWithBadArguments_ExitsWithTwo(params string[] args)
     {
         var (exitCode, _, error) = await CliRunner.RunAsync(args);

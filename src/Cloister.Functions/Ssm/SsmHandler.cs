@@ -22,6 +22,9 @@ namespace Cloister.Functions.Ssm;
 /// </summary>
 internal sealed partial class SsmHandler(
     ParameterStore store,
+    ManagedNodes nodes,
+    CommandStore commandStore,
+    IReadOnlySet<string> messagesEndpoints,
     SsmAccess access,
     AccountContext account,
     TimeProvider time)
@@ -29,10 +32,13 @@ internal sealed partial class SsmHandler(
     /// <summary>The prefix of every operation's <c>X-Amz-Target</c>.</summary>
     public const string TargetPrefix = "AmazonSSM.";
 
+    /// <summary>The prefix of the agent's ec2messages operations (GetMessages, SendReply), as ec2messages' JSON API names them.</summary>
+    public const string MessagesTargetPrefix = "EC2WindowsMessageDeliveryService.";
+
     // A value is at most 8 KB (Advanced); with its name, description and pattern a request stays well under 64 KB.
     private const int MaxBodyBytes = 64 * 1024;
 
-    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters";
+    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation";
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -66,14 +72,22 @@ internal sealed partial class SsmHandler(
 
     private byte[] Answer(HttpRequest request, byte[] body)
     {
+        var listener = request.HttpContext.Features.Get<InterfaceEndpointListener>();
         var connection = access.Locate(
-            request.HttpContext.Features.Get<InterfaceEndpointListener>(),
+            listener,
             request.HttpContext.Features.Get<IConnectionSocketFeature>()?.Socket,
             request.HttpContext.Connection.RemoteIpAddress);
+        // An ssmmessages interface endpoint's listener answers the agents' control channels, signed for ssmmessages.
+        var messages = listener is not null && messagesEndpoints.Contains(listener.VpcEndpointId);
+
         // The stack host's own connection is neither authenticated nor authorized, as by the other services.
-        var caller = connection.Origin is null ? null : Authenticate(request, body);
+        var caller = connection.Origin is null ? null : Authenticate(request, body, messages ? "ssmmessages" : "ssm");
         var target = request.Headers["X-Amz-Target"].ToString();
-        var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
+        // The agent's ec2messages calls keep their own target prefix (docs/ssm.md: Run Command's delivery).
+        var agent = target.StartsWith(MessagesTargetPrefix, StringComparison.Ordinal);
+        var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..]
+            : agent ? target[MessagesTargetPrefix.Length..]
+            : null;
         JsonDocument document;
         try
         {
@@ -93,6 +107,11 @@ internal sealed partial class SsmHandler(
             }
 
             var call = new SsmCall(caller, connection, request.IsHttps, input);
+            if (messages)
+            {
+                return CreateControlChannel(call, request);
+            }
+
             return operation switch
             {
                 "PutParameter" => PutParameter(call),
@@ -103,12 +122,20 @@ internal sealed partial class SsmHandler(
                 "GetParameterHistory" => GetParameterHistory(call),
                 "DeleteParameter" => DeleteParameter(call),
                 "DeleteParameters" => DeleteParameters(call),
+                "UpdateInstanceInformation" => UpdateInstanceInformation(call),
+                "DescribeInstanceInformation" => DescribeInstanceInformation(call),
+                "SendCommand" => SendCommand(call),
+                "ListCommands" => ListCommands(call),
+                "ListCommandInvocations" => ListCommandInvocations(call),
+                "GetCommandInvocation" => GetCommandInvocation(call),
+                "GetMessages" when agent => GetMessages(call),
+                "SendReply" when agent => SendReply(call),
                 _ => throw new SsmException("UnknownOperationException", $"Cloister does not serve the operation {operation ?? target} (served: {Served})."),
             };
         }
     }
 
-    private CallerIdentity Authenticate(HttpRequest request, byte[] body)
+    private CallerIdentity Authenticate(HttpRequest request, byte[] body, string service)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.Length == 0)
@@ -121,9 +148,9 @@ internal sealed partial class SsmHandler(
             throw new SsmException("IncompleteSignatureException", problem!);
         }
 
-        if (authorization.Service != "ssm")
+        if (authorization.Service != service)
         {
-            throw new SsmException("InvalidSignatureException", "Credential should be scoped to correct service: 'ssm'. ");
+            throw new SsmException("InvalidSignatureException", $"Credential should be scoped to correct service: '{service}'. ");
         }
 
         if (access.Callers(authorization.AccessKeyId) is not { } caller)
@@ -139,7 +166,11 @@ internal sealed partial class SsmHandler(
         return caller;
     }
 
-    /// <summary>Refuses the call unless the caller's identity policies (and its endpoint's) allow <c>ssm:{operation}</c> on <paramref name="resource"/>.</summary>
+    /// <summary>
+    /// Refuses the call unless the caller's identity policies (and its endpoint's) allow <c>ssm:{operation}</c> (or
+    /// <paramref name="operation"/> itself when it names its service, such as <c>ec2messages:GetMessages</c>) on
+    /// <paramref name="resource"/>.
+    /// </summary>
     private void Authorize(SsmCall call, string operation, string resource)
     {
         if (call is not { Caller: { } caller, Connection.Origin: { } origin })
@@ -147,7 +178,7 @@ internal sealed partial class SsmHandler(
             return;
         }
 
-        var action = "ssm:" + operation;
+        var action = operation.Contains(':', StringComparison.Ordinal) ? operation : "ssm:" + operation;
         var context = new RequestContext
         {
             Action = action,

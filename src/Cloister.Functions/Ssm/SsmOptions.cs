@@ -22,4 +22,16 @@ public sealed record SsmOptions : HostedServerOptions
     /// known, so every signed call is refused.
     /// </summary>
     public SsmAccess Access { get; init; } = new();
+
+    /// <summary>
+    /// How long after its agent's last UpdateInstanceInformation a managed node turns from <c>Online</c> to
+    /// <c>ConnectionLost</c> (and Run Command stops sending to it): five missed pings of an agent pinging every minute.
+    /// </summary>
+    public TimeSpan ConnectionLostAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The <c>ssmmessages</c> interface endpoints among <see cref="HostedServerOptions.EndpointListeners"/>: their
+    /// listeners answer the agents' CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else.
+    /// </summary>
+    public IReadOnlySet<string> MessagesEndpointIds { get; init; } = new HashSet<string>();
 }

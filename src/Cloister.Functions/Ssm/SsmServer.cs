@@ -4,15 +4,32 @@ using Microsoft.AspNetCore.Builder;
 namespace Cloister.Functions.Ssm;
 
 /// <summary>
-/// The sandbox's Systems Manager Parameter Store (<see cref="SsmHandler"/>) over HTTPS/1.1 on Kestrel: on the region's
+/// The sandbox's Systems Manager — Parameter Store, the managed nodes and Run Command (<see cref="SsmHandler"/>) — over HTTPS/1.1 on Kestrel: on the region's
 /// SSM address, which the sandbox's resolvers answer for <c>ssm.{region}.amazonaws.com</c>, and on every <c>ssm</c>
 /// interface endpoint's network interfaces. Dispose to stop.
 /// </summary>
 public sealed class SsmServer : HostedServer
 {
-    private SsmServer((WebApplication Application, IReadOnlyList<Uri> Urls) started)
+    private readonly ManagedNodes _nodes;
+    private readonly TimeProvider _time;
+
+    private SsmServer((WebApplication Application, IReadOnlyList<Uri> Urls) started, ManagedNodes nodes, TimeProvider time)
         : base(started)
     {
+        _nodes = nodes;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Whether Session Manager could open a session on <paramref name="instanceId"/>: <c>null</c> when it can, else
+    /// why not, as the console words it (the agent is not online, or it is but has no control channel).
+    /// </summary>
+    public string? SessionRefusal(string instanceId)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return !_nodes.IsOnline(instanceId, now) ? $"SSM Agent is not online: {instanceId} is not a managed node that Systems Manager can reach (TargetNotConnected: {instanceId} is not connected.)"
+            : !_nodes.IsConnected(instanceId, now) ? $"TargetNotConnected: {instanceId} is not connected. Its SSM Agent is online but has no control channel (it cannot reach ssmmessages)."
+            : null;
     }
 
     /// <summary>Starts serving as <paramref name="options"/> say, once the template's parameters are written.</summary>
@@ -31,12 +48,13 @@ public sealed class SsmServer : HostedServer
             store.Seed(seed, seedUser, options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
-        var handler = new SsmHandler(store, options.Access, options.Account, options.TimeProvider);
+        var nodes = new ManagedNodes(options.ConnectionLostAfter);
+        var handler = new SsmHandler(store, nodes, new CommandStore(), options.MessagesEndpointIds, options.Access, options.Account, options.TimeProvider);
         var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners),
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
-        return new SsmServer(started);
+        return new SsmServer(started, nodes, options.TimeProvider);
     }
 }

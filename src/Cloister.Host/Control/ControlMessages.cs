@@ -4,11 +4,12 @@ using Cloister.Host.Status;
 namespace Cloister.Host.Control;
 
 /// <summary>One request to the stack host: one JSON line on its Unix socket.</summary>
-/// <param name="Command"><c>status</c>, <c>invoke</c> or <c>down</c>.</param>
+/// <param name="Command"><c>status</c>, <c>invoke</c>, <c>session</c> or <c>down</c>.</param>
 /// <param name="FunctionName">For <c>invoke</c>: the function (name or ARN).</param>
 /// <param name="Payload">For <c>invoke</c>: the event JSON.</param>
 /// <param name="InvocationType">For <c>invoke</c>: <c>RequestResponse</c> (default) or <c>Event</c>.</param>
-public sealed record ControlRequest(string Command, string? FunctionName = null, string? Payload = null, string? InvocationType = null);
+/// <param name="InstanceId">For <c>session</c>: the instance Session Manager would connect to; refused unless it is a connected managed node.</param>
+public sealed record ControlRequest(string Command, string? FunctionName = null, string? Payload = null, string? InvocationType = null, string? InstanceId = null);
 
 /// <summary>The host's answer: one JSON line.</summary>
 /// <param name="Ok">Whether the command succeeded.</param>

@@ -1,17 +1,21 @@
 using Cloister.Certificates;
 using Cloister.Functions.Ssm;
+using Cloister.Host.Ssm;
 using Cloister.Host.Status;
 using Cloister.Network;
+using Cloister.Network.Topology;
 
 namespace Cloister.Host;
 
 /// <summary>The sandbox's Parameter Store, as the stack's callers reach it: its regional address and its interface endpoints.</summary>
 public sealed partial class StackHost
 {
+    private SsmServer? _ssm;
+
     /// <summary>
     /// Serves Systems Manager's Parameter Store JSON API over HTTPS on <c>ssm.{region}.amazonaws.com</c> = 198.18.11.10
     /// (a certificate from the sandbox CA for the name and the address) and on every <c>ssm</c> interface endpoint's
-    /// ENIs. Its parameters are kept under <c>{state}/ssm</c>, so what callers put survives the next <c>up</c>; every
+    /// ENIs, and the agents' control channels on every <c>ssmmessages</c> interface endpoint's. Its parameters are kept under <c>{state}/ssm</c>, so what callers put survives the next <c>up</c>; every
     /// <c>AWS::SSM::Parameter</c> of the templates is written first (a new version only when the template changed it).
     /// Callers are the stack's credentials, judged by their identity policies and by the policy of the <c>ssm</c>
     /// endpoint they came through.
@@ -19,23 +23,57 @@ public sealed partial class StackHost
     private async Task StartSsmAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
     {
         var (address, name, https, endpointListeners) = ListenRegionally(sandbox, authority, "ssm", "ssm", "Parameter Store");
+        var messagesListeners = ListenOnInterfaceEndpoints(sandbox, authority, "ssmmessages");
+        var access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm");
         var seeds = ParameterSeeds();
         var server = await SsmServer.StartAsync(
             new SsmOptions
             {
                 HttpsSocket = https,
-                EndpointListeners = endpointListeners,
+                EndpointListeners = [.. endpointListeners, .. messagesListeners],
+                MessagesEndpointIds = messagesListeners.Select(l => l.VpcEndpointId).ToHashSet(StringComparer.Ordinal),
                 Certificate = authority.Issue([name], [address]),
                 Account = _model.Account,
                 DataDirectory = Path.Combine(_state.Root, "ssm"),
                 Seeds = seeds,
-                Access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm"),
+                // The policies of both services' endpoints: a call is judged by the one it came through.
+                Access = access with { EndpointPolicies = access.EndpointPolicies.Concat(EndpointPolicies("ssmmessages", "ssm")).ToDictionary() },
                 LoggerFactory = _loggers,
             },
             cancellationToken).ConfigureAwait(false);
         _owned.Add(server);
+        _ssm = server;
         _services.Add(new ServiceInfo("ssm", [$"https://{name}", $"{address}:443"], "ok"));
-        Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es)");
+        Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es); {messagesListeners.Count} ssmmessages endpoint address(es)");
+    }
+
+    /// <summary>
+    /// Why Session Manager could not start a session on <paramref name="instanceId"/> now (its agent is not online, or
+    /// has no control channel), as the console says it; null when it could.
+    /// </summary>
+    public string? SessionRefusal(string instanceId) =>
+        _ssm is { } ssm ? ssm.SessionRefusal(instanceId) : $"SSM Agent is not online: Systems Manager is not running, so {instanceId} is not connected.";
+
+    /// <summary>
+    /// Starts amazon-ssm-agent on every instance, as AWS's AMIs run it from boot: each registers with Systems Manager
+    /// over its instance's own network path with its instance profile's credentials, or logs why it cannot
+    /// (<see cref="SsmAgent"/>). Their run commands' scripts live under <c>{state}/instances/{id}/ssm</c>.
+    /// </summary>
+    private void StartSsmAgents(Sandbox sandbox, SandboxCertificateAuthority authority)
+    {
+        var logger = _loggers.CreateLogger("Cloister.Host.SsmAgent");
+        foreach (var instance in _model.Instances)
+        {
+            if (sandbox.Hosts.FirstOrDefault(h => h.Kind == HostKind.Instance && h.Id == instance.Id) is not { } host)
+            {
+                continue;
+            }
+
+            var runner = new ShellScriptRunner(sandbox.Description, host, Path.Combine(_state.Root, "instances", instance.Id, "ssm", "orchestration"));
+            var agent = new SsmAgent(instance.Id, host.Address, host.Hostname, new InstanceConnections(sandbox, host, authority.Root), runner, _model.Account, SsmAgentTimings.Default, logger);
+            _owned.Add(agent);
+            agent.Start();
+        }
     }
 
     /// <summary>The templates' <c>AWS::SSM::Parameter</c> resources, named as Ref names them.</summary>

@@ -1,0 +1,21 @@
+namespace Cloister.Functions.Ssm;
+
+/// <summary>
+/// A command on one instance: <c>Pending</c> until its agent fetches it, <c>InProgress</c> while it runs, then
+/// <c>Success</c>, <c>Failed</c> or <c>TimedOut</c> with the script's exit code and output as the agent reported them.
+/// Replaced whole (records) so readers see one consistent state.
+/// </summary>
+internal sealed record CommandInvocation(
+    string CommandId,
+    string InstanceId,
+    string Status,
+    string StatusDetails,
+    int ResponseCode,
+    string StandardOutput,
+    string StandardError,
+    long? StartMilliseconds,
+    long? EndMilliseconds)
+{
+    /// <summary>Whether the invocation has ended (the agent replied), whatever its outcome.</summary>
+    public bool IsDone => Status is "Success" or "Failed" or "TimedOut" or "Cancelled";
+}

@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+
+namespace Cloister.Functions.Ssm;
+
+/// <summary>
+/// One SendCommand of <c>AWS-RunShellScript</c>: what it runs, where, and when it was asked for. Its status is its
+/// invocations' (<see cref="CommandInvocation"/>).
+/// </summary>
+internal sealed record RunCommand(
+    string CommandId,
+    string DocumentName,
+    string? Comment,
+    ImmutableArray<string> Commands,
+    string? WorkingDirectory,
+    int ExecutionTimeoutSeconds,
+    int DeliveryTimeoutSeconds,
+    ImmutableArray<string> InstanceIds,
+    long RequestedMilliseconds);

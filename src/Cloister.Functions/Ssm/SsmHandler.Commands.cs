@@ -1,0 +1,302 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Cloister.Functions.Ssm;
+
+/// <summary>
+/// Run Command for <c>AWS-RunShellScript</c>: SendCommand to online managed nodes, ListCommands,
+/// ListCommandInvocations and GetCommandInvocation with what each instance's agent reported.
+/// </summary>
+internal sealed partial class SsmHandler
+{
+    /// <summary>The one document served.</summary>
+    public const string RunShellScript = "AWS-RunShellScript";
+
+    /// <summary>The plugin of <c>AWS-RunShellScript</c>, as invocations name it.</summary>
+    public const string RunShellScriptPlugin = "aws:runShellScript";
+
+    /// <summary>GetCommandInvocation answers the first 24,000 characters of each stream (the rest goes to S3 on AWS).</summary>
+    public const int MaxInvocationOutput = SsmAgentClient.MaxOutput;
+
+    /// <summary>ListCommandInvocations' <c>Output</c> (with <c>Details</c>) is the first 2,500 characters.</summary>
+    private const int MaxListedOutput = 2_500;
+
+    private const int MaxTargets = 50;
+    private const int DefaultExecutionTimeout = 3600;
+    private const int DefaultDeliveryTimeout = 3600;
+
+    private byte[] SendCommand(SsmCall call)
+    {
+        var document = call.Required("DocumentName");
+        var instances = call.Strings("InstanceIds", MaxTargets) ?? throw SsmException.Validation("InstanceIds or Targets must be specified. Cloister serves InstanceIds only.");
+        if (call.Objects("Targets").Count > 0)
+        {
+            throw SsmException.Validation("Cloister serves SendCommand with InstanceIds only, not Targets.");
+        }
+
+        if (document != RunShellScript)
+        {
+            throw new SsmException("InvalidDocument", $"Document {document} is not served: Cloister runs {RunShellScript} only.");
+        }
+
+        var parameters = call.Input.TryGetProperty("Parameters", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        var commands = ParameterValues(parameters, "commands");
+        if (commands.IsDefaultOrEmpty)
+        {
+            throw new SsmException("InvalidParameters", "Parameter \"commands\" is required.");
+        }
+
+        var workingDirectory = ParameterValues(parameters, "workingDirectory") is { IsDefaultOrEmpty: false } w && w[0].Length > 0 ? w[0] : null;
+        var executionTimeout = ParameterValues(parameters, "executionTimeout") is { IsDefaultOrEmpty: false } e
+            ? int.TryParse(e[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 172_800
+                ? seconds
+                : throw new SsmException("InvalidParameters", "Parameter \"executionTimeout\" must be a whole number of seconds from 1 to 172800.")
+            : DefaultExecutionTimeout;
+        var deliveryTimeout = call.Int("TimeoutSeconds", 30, 2_592_000) ?? DefaultDeliveryTimeout;
+        foreach (var instance in instances)
+        {
+            Authorize(call, "SendCommand", InstanceArn(instance));
+        }
+
+        Authorize(call, "SendCommand", DocumentArn(document));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var offline = instances.Where(i => !nodes.IsOnline(i, now)).ToList();
+        if (offline.Count > 0)
+        {
+            throw new SsmException("InvalidInstanceId", $"Instances [[{string.Join(", ", offline)}]] not in a valid state for account {account.AccountId}");
+        }
+
+        var command = new RunCommand(
+            Guid.NewGuid().ToString(), document, call.String("Comment"), commands, workingDirectory, executionTimeout, deliveryTimeout,
+            [.. instances.Distinct(StringComparer.Ordinal)], now);
+        commandStore.Add(command);
+        return Json(writer => WriteCommand(writer, command, commandStore.Invocations(command), "Command"));
+    }
+
+    private byte[] ListCommands(SsmCall call)
+    {
+        var commandId = call.String("CommandId");
+        var instanceId = call.String("InstanceId");
+        var limit = call.Int("MaxResults", 1, 50) ?? 50;
+        var token = call.String("NextToken");
+        Authorize(call, "ListCommands", AccountResources());
+        var matching = commandStore.Commands()
+            .Where(c => (commandId is null || c.CommandId == commandId) && (instanceId is null || c.InstanceIds.Contains(instanceId)))
+            .ToList();
+        if (commandId is not null && matching.Count == 0)
+        {
+            throw new SsmException("InvalidCommandId", string.Empty);
+        }
+
+        var (page, next) = Offset(matching, token, limit);
+        return Json(writer =>
+        {
+            writer.WriteStartArray("Commands");
+            foreach (var command in page)
+            {
+                WriteCommand(writer, command, commandStore.Invocations(command), name: null);
+            }
+
+            writer.WriteEndArray();
+            if (next is not null)
+            {
+                writer.WriteString("NextToken", next);
+            }
+        });
+    }
+
+    private byte[] ListCommandInvocations(SsmCall call)
+    {
+        var commandId = call.String("CommandId");
+        var instanceId = call.String("InstanceId");
+        var details = call.Bool("Details");
+        var limit = call.Int("MaxResults", 1, 50) ?? 50;
+        var token = call.String("NextToken");
+        Authorize(call, "ListCommandInvocations", AccountResources());
+        var commands = commandStore.Commands().Where(c => commandId is null || c.CommandId == commandId).ToList();
+        if (commandId is not null && commands.Count == 0)
+        {
+            throw new SsmException("InvalidCommandId", string.Empty);
+        }
+
+        var matching = commands
+            .SelectMany(c => commandStore.Invocations(c).Where(i => instanceId is null || i.InstanceId == instanceId).Select(i => (Command: c, Invocation: i)))
+            .ToList();
+        var (page, next) = Offset(matching, token, limit);
+        return Json(writer =>
+        {
+            writer.WriteStartArray("CommandInvocations");
+            foreach (var (command, invocation) in page)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("CommandId", command.CommandId);
+                writer.WriteString("InstanceId", invocation.InstanceId);
+                writer.WriteString("InstanceName", string.Empty);
+                writer.WriteString("Comment", command.Comment ?? string.Empty);
+                writer.WriteString("DocumentName", command.DocumentName);
+                writer.WriteString("DocumentVersion", "$DEFAULT");
+                writer.WriteNumber("RequestedDateTime", Seconds(command.RequestedMilliseconds));
+                writer.WriteString("Status", invocation.Status);
+                writer.WriteString("StatusDetails", invocation.StatusDetails);
+                writer.WriteString("StandardOutputUrl", string.Empty);
+                writer.WriteString("StandardErrorUrl", string.Empty);
+                writer.WriteStartArray("CommandPlugins");
+                if (details)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("Name", RunShellScriptPlugin);
+                    writer.WriteString("Status", invocation.Status);
+                    writer.WriteString("StatusDetails", invocation.StatusDetails);
+                    writer.WriteNumber("ResponseCode", invocation.ResponseCode);
+                    if (invocation.StartMilliseconds is { } started)
+                    {
+                        writer.WriteNumber("ResponseStartDateTime", Seconds(started));
+                    }
+
+                    if (invocation.EndMilliseconds is { } ended)
+                    {
+                        writer.WriteNumber("ResponseFinishDateTime", Seconds(ended));
+                    }
+
+                    writer.WriteString("Output", Truncate(invocation.StandardOutput + invocation.StandardError, MaxListedOutput));
+                    writer.WriteString("StandardOutputUrl", string.Empty);
+                    writer.WriteString("StandardErrorUrl", string.Empty);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteString("ServiceRole", string.Empty);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            if (next is not null)
+            {
+                writer.WriteString("NextToken", next);
+            }
+        });
+    }
+
+    private byte[] GetCommandInvocation(SsmCall call)
+    {
+        var commandId = call.Required("CommandId");
+        var instanceId = call.Required("InstanceId");
+        var plugin = call.String("PluginName");
+        Authorize(call, "GetCommandInvocation", AccountResources());
+        if (commandStore.Find(commandId) is not { } command)
+        {
+            throw new SsmException("InvalidCommandId", string.Empty);
+        }
+
+        if (plugin is not null && plugin != RunShellScriptPlugin)
+        {
+            throw new SsmException("InvalidPluginName", string.Empty);
+        }
+
+        var invocation = commandStore.Invocation(commandId, instanceId) ?? throw new SsmException("InvocationDoesNotExist", string.Empty);
+        return Json(writer =>
+        {
+            writer.WriteString("CommandId", commandId);
+            writer.WriteString("InstanceId", instanceId);
+            writer.WriteString("Comment", command.Comment ?? string.Empty);
+            writer.WriteString("DocumentName", command.DocumentName);
+            writer.WriteString("DocumentVersion", "$DEFAULT");
+            writer.WriteString("PluginName", RunShellScriptPlugin);
+            writer.WriteNumber("ResponseCode", invocation.ResponseCode);
+            writer.WriteString("ExecutionStartDateTime", invocation.StartMilliseconds is { } s ? Timestamp(s) : string.Empty);
+            writer.WriteString("ExecutionElapsedTime", invocation is { StartMilliseconds: { } a, EndMilliseconds: { } b } ? string.Create(CultureInfo.InvariantCulture, $"PT{(b - a) / 1000.0:0.###}S") : string.Empty);
+            writer.WriteString("ExecutionEndDateTime", invocation.EndMilliseconds is { } e ? Timestamp(e) : string.Empty);
+            writer.WriteString("Status", invocation.Status);
+            writer.WriteString("StatusDetails", invocation.StatusDetails);
+            writer.WriteString("StandardOutputContent", Truncate(invocation.StandardOutput, MaxInvocationOutput));
+            writer.WriteString("StandardOutputUrl", string.Empty);
+            writer.WriteString("StandardErrorContent", Truncate(invocation.StandardError, MaxInvocationOutput));
+            writer.WriteString("StandardErrorUrl", string.Empty);
+            writer.WriteStartObject("CloudWatchOutputConfig");
+            writer.WriteString("CloudWatchLogGroupName", string.Empty);
+            writer.WriteBoolean("CloudWatchOutputEnabled", false);
+            writer.WriteEndObject();
+        });
+    }
+
+    private void WriteCommand(Utf8JsonWriter writer, RunCommand command, List<CommandInvocation> invocations, string? name)
+    {
+        if (name is null)
+        {
+            writer.WriteStartObject();
+        }
+        else
+        {
+            writer.WriteStartObject(name);
+        }
+
+        var status = CommandStore.StatusOf(invocations);
+        writer.WriteString("CommandId", command.CommandId);
+        writer.WriteString("DocumentName", command.DocumentName);
+        writer.WriteString("DocumentVersion", "$DEFAULT");
+        writer.WriteString("Comment", command.Comment ?? string.Empty);
+        writer.WriteNumber("ExpiresAfter", Seconds(command.RequestedMilliseconds + (command.DeliveryTimeoutSeconds * 1000L)));
+        writer.WriteStartObject("Parameters");
+        WriteValues(writer, "commands", command.Commands);
+        if (command.WorkingDirectory is { } directory)
+        {
+            WriteValues(writer, "workingDirectory", [directory]);
+        }
+
+        WriteValues(writer, "executionTimeout", [command.ExecutionTimeoutSeconds.ToString(CultureInfo.InvariantCulture)]);
+        writer.WriteEndObject();
+        WriteValues(writer, "InstanceIds", command.InstanceIds);
+        writer.WriteStartArray("Targets");
+        writer.WriteEndArray();
+        writer.WriteNumber("RequestedDateTime", Seconds(command.RequestedMilliseconds));
+        writer.WriteString("Status", status);
+        writer.WriteString("StatusDetails", status);
+        writer.WriteString("OutputS3Region", account.Region);
+        writer.WriteString("OutputS3BucketName", string.Empty);
+        writer.WriteString("OutputS3KeyPrefix", string.Empty);
+        writer.WriteString("MaxConcurrency", "50");
+        writer.WriteString("MaxErrors", "0");
+        writer.WriteNumber("TargetCount", invocations.Count);
+        writer.WriteNumber("CompletedCount", invocations.Count(i => i.IsDone));
+        writer.WriteNumber("ErrorCount", invocations.Count(i => i.Status is "Failed"));
+        writer.WriteNumber("DeliveryTimedOutCount", invocations.Count(i => i.StatusDetails == "DeliveryTimedOut"));
+        writer.WriteString("ServiceRole", string.Empty);
+        writer.WriteNumber("TimeoutSeconds", command.DeliveryTimeoutSeconds);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValues(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>A document parameter's values (each is a list of strings, as SendCommand takes them).</summary>
+    private static ImmutableArray<string> ParameterValues(JsonElement parameters, string name) =>
+        parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(name, out var values)
+            ? values.ValueKind == JsonValueKind.Array
+                ? [.. values.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new SsmException("InvalidParameters", $"Parameter \"{name}\" must be a list of strings."))]
+                : throw new SsmException("InvalidParameters", $"Parameter \"{name}\" must be a list of strings.")
+            : default;
+
+    private string DocumentArn(string document) => $"arn:{account.Partition}:ssm:{account.Region}::document/{document}";
+
+    private static string Truncate(string text, int limit) => text.Length <= limit ? text : text[..limit];
+
+    private static string Timestamp(long milliseconds) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A page of <paramref name="items"/> from the offset a token stands for, and the next page's token.</summary>
+    private static (List<T> Page, string? Next) Offset<T>(List<T> items, string? token, int limit)
+    {
+        var start = token is null ? 0 : int.TryParse(NameOf(token), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) && offset <= items.Count ? offset : throw SsmException.InvalidToken();
+        var page = items.Skip(start).Take(limit).ToList();
+        return (page, start + page.Count < items.Count ? Token(Number(start + page.Count)) : null);
+    }
+}

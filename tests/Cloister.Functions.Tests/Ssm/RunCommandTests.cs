@@ -1,0 +1,353 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Cloister.Functions.Ssm;
+using Cloister.Functions.Tests.Sts;
+using Cloister.Functions.Tests.Support;
+using Cloister.Gateway.Tests.Signing;
+using Cloister.Model.Network;
+using Cloister.Policy;
+
+namespace Cloister.Functions.Tests.Ssm;
+
+/// <summary>
+/// Managed nodes and Run Command over HTTPS on a real loopback socket: <see cref="SsmAgentClient"/> speaks as an
+/// instance's agent (its role session named after the instance), an operator's session calls SendCommand and reads
+/// the invocations, and a hand-moved clock shows when a node stops being <c>Online</c>.
+/// </summary>
+public sealed class RunCommandTests : IAsyncLifetime
+{
+    private const string Account = TestCallers.Account;
+    private const string Region = TestCallers.Region;
+    private const string Instance = "i-0123456789abcdef0";
+    private const string Other = "i-0fedcba9876543210";
+    private const string AgentKey = "ASIAAGENT00000000001";
+    private const string OtherAgentKey = "ASIAAGENT00000000002";
+    private const string OperatorKey = "ASIAOPERATOR00000001";
+    private const string MessagesEndpoint = "vpce-0a1b2c3d4e5f60718";
+
+    /// <summary>The characters the mutation test writes over an input's: JSON's structure, a number, a letter.</summary>
+    private const string JsonPieces = "{}[]\":,0-x\\ tfn5";
+
+    private readonly string _home = Directory.CreateTempSubdirectory("cloister-runcommand-").FullName;
+    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly Socket _messages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private SsmServer? _server;
+    private HttpClient? _agentHttp;
+
+    public async Task InitializeAsync()
+    {
+        // An ssmmessages interface endpoint's listener, as the stack host opens one on the endpoint's ENI.
+        _messages.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _messages.Listen();
+        _server = await SsmServer.StartAsync(new SsmOptions
+        {
+            HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            EndpointListeners = [new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate)],
+            MessagesEndpointIds = new HashSet<string> { MessagesEndpoint },
+            Certificate = _certificate,
+            Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
+            Access = new SsmAccess { Callers = Caller },
+            DataDirectory = Path.Combine(_home, "ssm"),
+            TimeProvider = _clock,
+        });
+
+        // The agent names ssm.{region}.amazonaws.com and ssmmessages.{region}.amazonaws.com: the test's listeners answer instead.
+        var port = _server.Urls[0].Port;
+        var messagesPort = ((IPEndPoint)_messages.LocalEndPoint!).Port;
+        _agentHttp = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Host.StartsWith("ssmmessages.", StringComparison.Ordinal) ? messagesPort : port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == _certificate.Thumbprint },
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _agentHttp?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _messages.Dispose();
+        _certificate.Dispose();
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Fact]
+    public async Task SessionRefusal_UntilTheAgentPingsAndCreatesItsControlChannel_NotOnlineThenNotConnectedThenNone()
+    {
+        var agent = Agent();
+        var never = _server!.SessionRefusal(Instance);
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var online = _server.SessionRefusal(Instance);
+        await agent.CreateControlChannelAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        var connected = _server.SessionRefusal(Instance);
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        var lost = _server.SessionRefusal(Instance);
+
+        Assert.StartsWith($"SSM Agent is not online: {Instance}", never, StringComparison.Ordinal);
+        Assert.StartsWith($"TargetNotConnected: {Instance} is not connected.", online, StringComparison.Ordinal);
+        Assert.Null(connected);
+        Assert.StartsWith("SSM Agent is not online", lost, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateControlChannel_AnotherInstancesRoleSession_AccessDeniedAndStillNotConnected()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().CreateControlChannelAsync(Credentials(OtherAgentKey), Instance, CancellationToken.None));
+
+        Assert.Equal("AccessDeniedException", refused.Type);
+        Assert.Contains("ssmmessages:CreateControlChannel", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(_server!.SessionRefusal(Instance));
+    }
+
+    [Fact]
+    public async Task DescribeInstanceInformation_AfterAPing_OnlineUntilFiveMinutesWithoutOneThenConnectionLost()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "ip-10-0-1-12.eu-central-1.compute.internal", CancellationToken.None);
+
+        using var fresh = await CallAsync("DescribeInstanceInformation", $$"""{"InstanceInformationFilterList":[{"key":"InstanceIds","valueSet":["{{Instance}}"]}]}""");
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        using var late = await CallAsync("DescribeInstanceInformation", $$"""{"Filters":[{"Key":"InstanceIds","Values":["{{Instance}}"]}]}""");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        using var lost = await CallAsync("DescribeInstanceInformation", "{}");
+        using var online = await CallAsync("DescribeInstanceInformation", """{"Filters":[{"Key":"PingStatus","Values":["Online"]}]}""");
+
+        var node = Assert.Single(fresh.RootElement.GetProperty("InstanceInformationList").EnumerateArray());
+        Assert.Equal(Instance, node.GetProperty("InstanceId").GetString());
+        Assert.Equal("Online", node.GetProperty("PingStatus").GetString());
+        Assert.Equal("Linux", node.GetProperty("PlatformType").GetString());
+        Assert.Equal("10.0.1.12", node.GetProperty("IPAddress").GetString());
+        Assert.Equal("ip-10-0-1-12.eu-central-1.compute.internal", node.GetProperty("ComputerName").GetString());
+        Assert.Equal(SsmAgentClient.AgentVersion, node.GetProperty("AgentVersion").GetString());
+        Assert.Equal("EC2Instance", node.GetProperty("ResourceType").GetString());
+        Assert.Equal("Online", late.RootElement.GetProperty("InstanceInformationList")[0].GetProperty("PingStatus").GetString());
+        Assert.Equal("ConnectionLost", lost.RootElement.GetProperty("InstanceInformationList")[0].GetProperty("PingStatus").GetString());
+        Assert.Empty(online.RootElement.GetProperty("InstanceInformationList").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task UpdateInstanceInformation_AnotherInstancesRoleSession_AccessDeniedAndNoNode()
+    {
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Instance, "10.0.1.12", "host", CancellationToken.None));
+        using var nodes = await CallAsync("DescribeInstanceInformation", "{}");
+
+        Assert.Equal("AccessDeniedException", refused.Type);
+        Assert.Contains($"assumed-role/Agent/{Other} is not authorized to perform: ssm:UpdateInstanceInformation on resource: arn:aws:ec2:{Region}:{Account}:instance/{Instance}", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(nodes.RootElement.GetProperty("InstanceInformationList").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task SendCommand_InstanceNeverRegistered_InvalidInstanceIdAsAwsWordsIt()
+    {
+        var error = await ErrorAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
+
+        Assert.Equal(("InvalidInstanceId", $"Instances [[{Instance}]] not in a valid state for account {Account}"), error);
+    }
+
+    [Fact]
+    public async Task SendCommand_ConnectionLostNode_InvalidInstanceId()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        _clock.Advance(TimeSpan.FromMinutes(6));
+
+        var error = await ErrorAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
+
+        Assert.Equal("InvalidInstanceId", error.Type);
+    }
+
+    [Theory]
+    [InlineData("AWS-RunPowerShellScript", """{"commands":["dir"]}""", "InvalidDocument")]
+    [InlineData("AWS-RunShellScript", """{"workingDirectory":["/"]}""", "InvalidParameters")]
+    [InlineData("AWS-RunShellScript", """{"commands":["true"],"executionTimeout":["soon"]}""", "InvalidParameters")]
+    public async Task SendCommand_UnservedDocumentOrBadParameters_Refused(string document, string parameters, string type)
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+
+        var error = await ErrorAsync("SendCommand", $$"""{"InstanceIds":["{{Instance}}"],"DocumentName":"{{document}}","Parameters":{{parameters}}}""");
+
+        Assert.Equal(type, error.Type);
+    }
+
+    [Fact]
+    public async Task SendCommand_AgentFetchesOnceAndReplies_InvocationSuccessWithOutputCutAt24000Characters()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Comment":"check","Parameters":{"commands":["echo one","echo two >&2"],"executionTimeout":["60"]}}""");
+        var commandId = sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
+        using var pending = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
+
+        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        using var running = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
+        var command = Assert.Single(fetched);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, command, new AgentResult("Success", 0, new string('x', 30_000), "two\n"), CancellationToken.None);
+        using var done = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}","PluginName":"aws:runShellScript"}""");
+        using var listed = await CallAsync("ListCommands", $$"""{"CommandId":"{{commandId}}"}""");
+        using var invocations = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{commandId}}","Details":true}""");
+
+        Assert.Equal("Pending", sent.RootElement.GetProperty("Command").GetProperty("Status").GetString());
+        Assert.Equal(("Pending", -1), (pending.RootElement.GetProperty("Status").GetString(), pending.RootElement.GetProperty("ResponseCode").GetInt32()));
+        Assert.Equal(commandId, command.CommandId);
+        Assert.Equal(["echo one", "echo two >&2"], command.Commands.AsEnumerable());
+        Assert.Equal(60, command.ExecutionTimeoutSeconds);
+        Assert.Empty(again);
+        Assert.Equal("InProgress", running.RootElement.GetProperty("Status").GetString());
+        Assert.Equal("Success", done.RootElement.GetProperty("Status").GetString());
+        Assert.Equal(0, done.RootElement.GetProperty("ResponseCode").GetInt32());
+        Assert.Equal(24_000, done.RootElement.GetProperty("StandardOutputContent").GetString()!.Length);
+        Assert.Equal("two\n", done.RootElement.GetProperty("StandardErrorContent").GetString());
+        Assert.Equal("check", done.RootElement.GetProperty("Comment").GetString());
+        var listedCommand = Assert.Single(listed.RootElement.GetProperty("Commands").EnumerateArray());
+        Assert.Equal(("Success", 1, 1), (listedCommand.GetProperty("Status").GetString(), listedCommand.GetProperty("TargetCount").GetInt32(), listedCommand.GetProperty("CompletedCount").GetInt32()));
+        var plugin = Assert.Single(Assert.Single(invocations.RootElement.GetProperty("CommandInvocations").EnumerateArray()).GetProperty("CommandPlugins").EnumerateArray());
+        Assert.Equal(2_500, plugin.GetProperty("Output").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task GetMessages_AnotherInstancesRoleSession_AccessDeniedAndTheCommandStaysPending()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
+        var commandId = sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
+
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().GetMessagesAsync(Credentials(OtherAgentKey), Instance, CancellationToken.None));
+        using var invocation = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("AccessDeniedException", refused.Type);
+        Assert.Equal("Pending", invocation.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task GetCommandInvocation_UnknownCommandOrInstance_InvalidCommandIdOrInvocationDoesNotExist()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
+        var commandId = sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
+
+        var unknown = await ErrorAsync("GetCommandInvocation", $$"""{"CommandId":"{{Guid.NewGuid()}}","InstanceId":"{{Instance}}"}""");
+        var elsewhere = await ErrorAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Other}}"}""");
+
+        Assert.Equal("InvalidCommandId", unknown.Type);
+        Assert.Equal("InvocationDoesNotExist", elsewhere.Type);
+    }
+
+    [Fact]
+    public async Task SendCommand_OperatorWithoutThePermission_AccessDeniedOnTheInstanceArn()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+
+        var error = await ErrorAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""", AgentKey);
+
+        Assert.Equal("AccessDeniedException", error.Type);
+        Assert.Contains($"ssm:SendCommand on resource: arn:aws:ec2:{Region}:{Account}:instance/{Instance}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_MutatedRunCommandInputs_AlwaysAJsonAnswerNeverAServerError()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation"];
+        string[] seeds =
+        [
+            $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"],"executionTimeout":["5"]},"TimeoutSeconds":60}""",
+            $$$"""{"InstanceInformationFilterList":[{"key":"InstanceIds","valueSet":["{{{Instance}}}"]}],"Filters":[{"Key":"PingStatus","Values":["Online"]}],"MaxResults":5,"NextToken":"MA=="}""",
+            $$$"""{"CommandId":"{{{Guid.Empty}}}","InstanceId":"{{{Instance}}}","PluginName":"aws:runShellScript","Details":true}""",
+            $$$"""{"InstanceId":"{{{Instance}}}","AgentVersion":"3","IPAddress":"10.0.1.12"}""",
+            $$$"""{"Destination":"{{{Instance}}}","MessageId":"aws.ssm.x.{{{Instance}}}","Payload":"{\"CommandId\":\"x\",\"InstanceId\":\"{{{Instance}}}\",\"Status\":\"Success\",\"ResponseCode\":0}"}""",
+        ];
+        string[] agentOperations = ["GetMessages", "SendReply"];
+        var random = new Random(20261125);
+        for (var i = 0; i < 300; i++)
+        {
+            var bytes = Encoding.UTF8.GetBytes(seeds[random.Next(seeds.Length)]);
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)JsonPieces[random.Next(JsonPieces.Length)];
+            }
+
+            var input = Encoding.UTF8.GetString(bytes);
+            using var response = random.Next(3) == 0
+                ? await PostAsync(agentOperations[random.Next(agentOperations.Length)], input, AgentKey, SsmHandler.MessagesTargetPrefix)
+                : await PostAsync(operations[random.Next(operations.Length)], input, OperatorKey);
+            var body = await response.Content.ReadAsStringAsync();
+
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{response.StatusCode}: {body}");
+            using var answer = JsonDocument.Parse(body);
+            Assert.Equal(JsonValueKind.Object, answer.RootElement.ValueKind);
+        }
+    }
+
+    private SsmAgentClient Agent() => new(_agentHttp!, Region, "amazonaws.com", _clock);
+
+    private static AgentCredentials Credentials(string key) => new(key, TestCallers.Secret, "token", DateTimeOffset.UtcNow.AddHours(1));
+
+    private async Task<JsonDocument> CallAsync(string operation, string input)
+    {
+        using var response = await PostAsync(operation, input, OperatorKey);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body);
+    }
+
+    private async Task<(string? Type, string? Message)> ErrorAsync(string operation, string input, string key = OperatorKey)
+    {
+        using var response = await PostAsync(operation, input, key);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (body.RootElement.GetProperty("__type").GetString(), body.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string operation, string input, string key, string targetPrefix = SsmHandler.TargetPrefix)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _server!.Urls[0]) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
+        request.Content.Headers.ContentType!.CharSet = null;
+        request.Headers.Add("X-Amz-Target", targetPrefix + operation);
+        TestSigner.Sign(request, key, TestCallers.Secret, null, Region, _clock.GetUtcNow(), "ssm");
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private static CallerIdentity? Caller(string key) => key switch
+    {
+        AgentKey => InstanceSession(Instance),
+        OtherAgentKey => InstanceSession(Other),
+        OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations"]"""),
+        _ => null,
+    };
+
+    /// <summary>An instance profile's role session, named after its instance, with <c>AmazonSSMManagedInstanceCore</c>'s agent actions.</summary>
+    private static CallerIdentity InstanceSession(string instanceId)
+    {
+        var policy = TestCallers.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ec2messages:*","ssmmessages:*"],"Resource":"*"}]}""", PolicyKind.Identity);
+        var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/Agent/{instanceId}", $"arn:aws:iam::{Account}:role/Agent", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
+        return new CallerIdentity(principal, "AROAAGENT:" + instanceId, TestCallers.Secret, [policy], null, false);
+    }
+
+    /// <summary>A clock the test moves by hand.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
