@@ -5,7 +5,6 @@ using Cloister.Functions.Hosting;
 using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Policy;
-using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
@@ -135,36 +134,8 @@ internal sealed partial class SsmHandler(
         }
     }
 
-    private CallerIdentity Authenticate(HttpRequest request, byte[] body, string service)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (header.Length == 0)
-        {
-            throw new SsmException("MissingAuthenticationTokenException", "Missing Authentication Token");
-        }
-
-        if (SigV4Authorization.TryParse(header, out var problem) is not { } authorization)
-        {
-            throw new SsmException("IncompleteSignatureException", problem!);
-        }
-
-        if (authorization.Service != service)
-        {
-            throw new SsmException("InvalidSignatureException", $"Credential should be scoped to correct service: '{service}'. ");
-        }
-
-        if (access.Callers(authorization.AccessKeyId) is not { } caller)
-        {
-            throw new SsmException("UnrecognizedClientException", "The security token included in the request is invalid.");
-        }
-
-        if (caller.SecretAccessKey is { } secret && HttpsApplication.Verify(request, body, authorization, secret, time.GetUtcNow()) is { } failure)
-        {
-            throw new SsmException(failure.Incomplete ? "IncompleteSignatureException" : "InvalidSignatureException", failure.Message);
-        }
-
-        return caller;
-    }
+    private CallerIdentity Authenticate(HttpRequest request, byte[] body, string service) =>
+        SignedJsonCaller.Authenticate(request, body, service, access, time.GetUtcNow(), (type, message) => new SsmException(type, message));
 
     /// <summary>
     /// Refuses the call unless the caller's identity policies (and its endpoint's) allow <c>ssm:{operation}</c> (or

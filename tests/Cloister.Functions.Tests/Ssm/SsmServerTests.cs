@@ -21,6 +21,7 @@ public sealed class SsmServerTests : IAsyncLifetime
     private const string Region = TestCallers.Region;
     private const string AdminKey = "ASIAADMIN00000000001";
     private const string ReaderKey = "ASIAREADER0000000001";
+    private const string ExpiredKey = "ASIAEXPIRED000000001";
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-ssm-").FullName;
     private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
@@ -90,6 +91,15 @@ public sealed class SsmServerTests : IAsyncLifetime
         Assert.Equal("The claims table", versions[1].GetProperty("Description").GetString());
         Assert.Equal("claims-v1", old.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
         Assert.Equal(":1", old.RootElement.GetProperty("Parameter").GetProperty("Selector").GetString());
+    }
+
+    [Fact]
+    public async Task GetParameter_ExpiredSession_ExpiredTokenException()
+    {
+        var aws = await AwsAsync(ExpiredKey, "get-parameter", "--name", "/nothing/here");
+
+        Assert.Equal(254, aws.ExitCode);
+        Assert.Contains("An error occurred (ExpiredTokenException) when calling the GetParameter operation: The security token included in the request is expired", aws.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -339,6 +349,7 @@ public sealed class SsmServerTests : IAsyncLifetime
     {
         AdminKey => TestCallers.RoleSession("Admin", "\"ssm:*\""),
         ReaderKey => TestCallers.RoleSessionWith("Reader", $$"""[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:{{Region}}:{{Account}}:parameter/claims/*"}]"""),
+        ExpiredKey => TestCallers.RoleSession("Admin", "\"ssm:*\"") with { Expiration = DateTimeOffset.UtcNow.AddSeconds(-1) },
         _ => null,
     };
 }
