@@ -101,24 +101,9 @@ internal sealed partial class LogsHandler(
         var caller = connection.Origin is null ? null : Authenticate(request, body);
         var target = request.Headers["X-Amz-Target"].ToString();
         var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException)
-        {
-            throw new LogsException("SerializationException", "The request body is not valid JSON.");
-        }
-
-        using (document)
+        using (var document = JsonServiceCalls.ReadInput(body, (type, message) => new LogsException(type, message)))
         {
             var input = document.RootElement;
-            if (input.ValueKind != JsonValueKind.Object)
-            {
-                throw new LogsException("SerializationException", "The request body is not a JSON object.");
-            }
-
             var call = new LogsCall(caller, connection, request.IsHttps, input);
             var served = Operations.Where(o => !o.Writes || store.IsWritable).ToList();
             return served.Find(o => o.Name == operation) is { Run: { } run }
@@ -128,56 +113,37 @@ internal sealed partial class LogsHandler(
     }
 
     private CallerIdentity Authenticate(HttpRequest request, byte[] body) =>
-        SignedJsonCaller.Authenticate(request, body, "logs", access, time.GetUtcNow(), (type, message) => new LogsException(type, message));
+        JsonServiceCalls.Authenticate(request, body, "logs", access, time.GetUtcNow(), (type, message) => new LogsException(type, message));
 
     /// <summary>
     /// Refuses the call unless the caller's identity policies allow <c>logs:{operation}</c> on <paramref name="resource"/>,
     /// with the group's tags as <c>aws:ResourceTag/KEY</c>, and the tags the call sets or removes as
     /// <c>aws:RequestTag/KEY</c> and <c>aws:TagKeys</c>.
     /// </summary>
-    private void Authorize(LogsCall call, string operation, string resource, TagFacts? tags = null)
-    {
-        if (call is not { Caller: { } caller, Connection.Origin: { } origin })
-        {
-            return;
-        }
-
-        var action = "logs:" + operation;
-        var context = new RequestContext
-        {
-            Action = action,
-            Resource = resource,
-            Principal = caller.Principal,
-            UserId = caller.UserId,
-            RequestTime = time.GetUtcNow(),
-            SecureTransport = call.IsHttps,
-            RequestedRegion = account.Region,
-        };
-        context.SetOrigin(origin);
-        if (tags is not null)
-        {
-            foreach (var (key, value) in tags.OfResource)
+    private void Authorize(LogsCall call, string operation, string resource, TagFacts? tags = null) =>
+        JsonServiceCalls.Authorize(
+            call.Caller, call.Connection, call.IsHttps, account.Region, time.GetUtcNow(), "logs:" + operation, resource, (type, message) => new LogsException(type, message), context =>
             {
-                context.Set("aws:ResourceTag/" + key, value);
-            }
+                if (tags is null)
+                {
+                    return;
+                }
 
-            foreach (var (key, value) in tags.OfRequest)
-            {
-                context.Set("aws:RequestTag/" + key, value);
-            }
+                foreach (var (key, value) in tags.OfResource)
+                {
+                    context.Set("aws:ResourceTag/" + key, value);
+                }
 
-            foreach (var key in tags.Keys)
-            {
-                context.Add("aws:TagKeys", key);
-            }
-        }
+                foreach (var (key, value) in tags.OfRequest)
+                {
+                    context.Set("aws:RequestTag/" + key, value);
+                }
 
-        var decision = IamAccess.Evaluate(context, caller, resourcePolicy: null, call.Connection.EndpointPolicy, call.Connection.EndpointType);
-        if (!decision.IsAllowed)
-        {
-            throw new LogsException("AccessDeniedException", decision.DeniedMessage(caller.Arn, action, resource));
-        }
-    }
+                foreach (var key in tags.Keys)
+                {
+                    context.Add("aws:TagKeys", key);
+                }
+            });
 
     /// <summary>
     /// The ARN a call on a log group's streams is authorized against (<c>log-group:NAME:log-stream:STREAM</c>; an empty

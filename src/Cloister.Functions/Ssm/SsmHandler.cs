@@ -87,24 +87,9 @@ internal sealed partial class SsmHandler(
         var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..]
             : agent ? target[MessagesTargetPrefix.Length..]
             : null;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException)
-        {
-            throw new SsmException("SerializationException", "The request body is not valid JSON.");
-        }
-
-        using (document)
+        using (var document = JsonServiceCalls.ReadInput(body, (type, message) => new SsmException(type, message)))
         {
             var input = document.RootElement;
-            if (input.ValueKind != JsonValueKind.Object)
-            {
-                throw new SsmException("SerializationException", "The request body is not a JSON object.");
-            }
-
             var call = new SsmCall(caller, connection, request.IsHttps, input);
             if (messages)
             {
@@ -135,38 +120,23 @@ internal sealed partial class SsmHandler(
     }
 
     private CallerIdentity Authenticate(HttpRequest request, byte[] body, string service) =>
-        SignedJsonCaller.Authenticate(request, body, service, access, time.GetUtcNow(), (type, message) => new SsmException(type, message));
+        JsonServiceCalls.Authenticate(request, body, service, access, time.GetUtcNow(), (type, message) => new SsmException(type, message));
 
     /// <summary>
     /// Refuses the call unless the caller's identity policies (and its endpoint's) allow <c>ssm:{operation}</c> (or
     /// <paramref name="operation"/> itself when it names its service, such as <c>ec2messages:GetMessages</c>) on
     /// <paramref name="resource"/>.
     /// </summary>
-    private void Authorize(SsmCall call, string operation, string resource)
-    {
-        if (call is not { Caller: { } caller, Connection.Origin: { } origin })
-        {
-            return;
-        }
-
-        var action = operation.Contains(':', StringComparison.Ordinal) ? operation : "ssm:" + operation;
-        var context = new RequestContext
-        {
-            Action = action,
-            Resource = resource,
-            Principal = caller.Principal,
-            UserId = caller.UserId,
-            RequestTime = time.GetUtcNow(),
-            SecureTransport = call.IsHttps,
-            RequestedRegion = account.Region,
-        };
-        context.SetOrigin(origin);
-        var decision = IamAccess.Evaluate(context, caller, resourcePolicy: null, call.Connection.EndpointPolicy, call.Connection.EndpointType);
-        if (!decision.IsAllowed)
-        {
-            throw new SsmException("AccessDeniedException", decision.DeniedMessage(caller.Arn, action, resource));
-        }
-    }
+    private void Authorize(SsmCall call, string operation, string resource) =>
+        JsonServiceCalls.Authorize(
+            call.Caller,
+            call.Connection,
+            call.IsHttps,
+            account.Region,
+            time.GetUtcNow(),
+            operation.Contains(':', StringComparison.Ordinal) ? operation : "ssm:" + operation,
+            resource,
+            (type, message) => new SsmException(type, message));
 
     /// <summary>A parameter's ARN: <c>parameter/NAME</c>, a name starting with <c>/</c> adding no second slash.</summary>
     private string ParameterArn(string name) =>
