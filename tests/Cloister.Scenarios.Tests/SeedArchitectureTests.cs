@@ -232,6 +232,26 @@ public sealed partial class SeedArchitectureTests(SeedArchitectureFixture stack)
     }
 
     [Fact]
+    public async Task Session_ApiVpcInstanceThroughTheSsmEndpoints_OpensAndCurlsTheApiWhileTheClientInstanceIsNoManagedNode()
+    {
+        // As the tutorial: Session Manager reaches the api-vpc instance through the ssm and ssmmessages endpoints (its
+        // agent registers with the instance profile's credentials); the client-vpc instance has no profile.
+        var session = await stack.Cli.RunAsync("session", "ApiVpcInstance", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", $"{ClaimUrl}?memberId=nobody");
+        for (var attempt = 0; attempt < 30 && session.ExitCode != 0; attempt++)
+        {
+            await Task.Delay(1000);
+            session = await stack.Cli.RunAsync("session", "ApiVpcInstance", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", $"{ClaimUrl}?memberId=nobody");
+        }
+
+        var refused = await stack.Cli.RunAsync("session", "ClientVpcInstance", "--", "true");
+
+        Assert.True(session.ExitCode == 0, session.Output + session.Error);
+        Assert.Equal("200", session.Output.Trim());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("SSM Agent is not online", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Path_ClientVpcToTheApi_ExplainsTheHopsAcrossThePeering()
     {
         var path = await stack.Cli.RunAsync("path", "--from", "ClientVpcInstance", "--to", $"{ApiHost}:443");
