@@ -15,6 +15,9 @@ public sealed record SandboxCredentials(string AccessKeyId, string SecretAccessK
     /// <summary>When these credentials expire (what STS's <c>Expiration</c> and the metadata service's say); null when they never do.</summary>
     public DateTimeOffset? Expiration { get; init; }
 
+    /// <summary>When these credentials were issued (the metadata service's <c>LastUpdated</c>); null for fixed ones.</summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
     /// <summary>Never prints the secret or the token.</summary>
     public override string ToString() => $"SandboxCredentials {{ AccessKeyId = {AccessKeyId} }}";
 }

@@ -154,7 +154,8 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return Json(new Dictionary<string, string>
             {
                 ["Code"] = "Success",
-                ["LastUpdated"] = Timestamp(now),
+                // When this set was issued, as EC2 says it (the same until the next set).
+                ["LastUpdated"] = Timestamp(issued.IssuedAt ?? now),
                 ["Type"] = "AWS-HMAC",
                 ["AccessKeyId"] = issued.AccessKeyId,
                 ["SecretAccessKey"] = issued.SecretAccessKey,

@@ -261,7 +261,7 @@ public sealed class CallerDirectory
     /// </summary>
     private SandboxCredentials Issue(string roleArn, string session, string issue, DateTimeOffset issuedAt, DateTimeOffset expiration)
     {
-        var credentials = Derive(roleArn, session + "\n" + issue) with { Expiration = expiration };
+        var credentials = Derive(roleArn, session + "\n" + issue) with { Expiration = expiration, IssuedAt = issuedAt };
         _sessions.GetOrAdd(credentials.AccessKeyId, _ =>
         {
             _rolesByArn.TryGetValue(roleArn, out var role);

@@ -248,21 +248,21 @@ public sealed class InstanceMetadataTests
         var next = Credentials();
 
         Assert.Equal(first, sameHour);
-        Assert.Equal("2026-11-22T18:00:00Z", first.Expiration);
+        Assert.Equal(("2026-11-22T12:00:00Z", "2026-11-22T18:00:00Z"), (first.LastUpdated, first.Expiration));
         Assert.NotEqual(first.Key, next.Key);
-        Assert.Equal("2026-11-22T19:00:00Z", next.Expiration);
+        Assert.Equal(("2026-11-22T13:00:00Z", "2026-11-22T19:00:00Z"), (next.LastUpdated, next.Expiration));
         Assert.False(directory.Find(first.Key).HasExpired(_time.Now));
         Assert.True(directory.Find(first.Key).HasExpired(start.AddHours(6)));
         Assert.False(directory.Find(next.Key).HasExpired(start.AddHours(6)));
         Assert.Equal(directory.Find(first.Key).Arn, directory.Find(next.Key).Arn);
 
-        (string Key, string? Expiration) Credentials()
+        (string Key, string? LastUpdated, string? Expiration) Credentials()
         {
             var token = metadata.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
             var answer = metadata.Handle("GET", "/latest/meta-data/iam/security-credentials/app-role", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? token : null);
             Assert.Equal(200, answer.Status);
             var json = JsonDocument.Parse(answer.Body).RootElement;
-            return (json.GetProperty("AccessKeyId").GetString()!, json.GetProperty("Expiration").GetString());
+            return (json.GetProperty("AccessKeyId").GetString()!, json.GetProperty("LastUpdated").GetString(), json.GetProperty("Expiration").GetString());
         }
     }
 
