@@ -9,7 +9,8 @@ namespace Cloister.Host.Tests;
 /// ssmmessages interface endpoints of a private subnet it becomes an online managed node that runs what SendCommand
 /// sends and takes sessions (<c>cloister session</c>); one whose security group lets no HTTPS out, and one whose role
 /// lacks the permission, never register, one whose role lacks <c>ssmmessages:*</c> registers but takes no session, and
-/// the host log says why; a function in the VPC runs a command with boto3 as an operator would.
+/// the host log says why; one in another VPC with only an internet gateway route and no endpoint reaches both services'
+/// regional addresses and takes sessions too; a function in the VPC runs a command with boto3 as an operator would.
 /// </summary>
 public sealed partial class HostRunnerTests
 {
@@ -88,22 +89,35 @@ public sealed partial class HostRunnerTests
               Walled: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref ManagedProfile, SecurityGroupIds: [!Ref NoHttpsOut] } }
               Bare: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref BareProfile } }
               NoSessions: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Private, IamInstanceProfile: !Ref RunCommandOnlyProfile } }
+              Outside: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.33.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Outside, CidrBlock: 10.33.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
+              Igw: { Type: AWS::EC2::InternetGateway }
+              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Outside, InternetGatewayId: !Ref Igw } }
+              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Outside } }
+              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
+              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              Regional: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref ManagedProfile } }
             """)));
         Assert.Equal("ready", events[^1].State);
-        var ids = await InstanceIdsAsync("App", "Walled", "Bare", "NoSessions");
+        var ids = await InstanceIdsAsync("App", "Walled", "Bare", "NoSessions", "Regional");
 
         await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["Walled"]}: ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed caused by: Post \"https://ssm.eu-central-1.amazonaws.com/\": dial tcp 10.32.1.", StringComparison.Ordinal), "the walled instance's dial timeout");
         await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["Bare"]}: ERROR [HealthCheck] error when calling AWS APIs. error details - AccessDeniedException: User: ", StringComparison.Ordinal), "the bare instance's access denial");
         await UntilAsync(() => HostLog().Contains($"ssm-agent {ids["NoSessions"]}: ERROR [MessageGatewayService] Failed to create control channel (Session Manager cannot reach the instance), error: AccessDeniedException: User: ", StringComparison.Ordinal), "the control channel's denial");
         Assert.Contains("is not authorized to perform: ssm:UpdateInstanceInformation on resource: arn:aws:ec2:eu-central-1:", HostLog(), StringComparison.Ordinal);
         Assert.DoesNotContain($"ssm-agent {ids["App"]}:", HostLog(), StringComparison.Ordinal);
+        Assert.DoesNotContain($"ssm-agent {ids["Regional"]}:", HostLog(), StringComparison.Ordinal);
         var described = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "describe-instance-information", "--filters", $"Key=InstanceIds,Values={ids["App"]},{ids["Walled"]}", "--output", "json");
         var session = await CloisterAsync("session", ids["App"], "--", "sh", "-c", "echo in-session");
+        // No endpoint in its VPC: the internet gateway route reaches ssm's and ssmmessages' regional addresses.
+        var regional = await CloisterAsync("session", "Regional", "--", "getent", "hosts", "ssmmessages.eu-central-1.amazonaws.com");
         var noChannel = await CloisterAsync("session", "NoSessions", "--", "true");
         var offline = await CloisterAsync("session", "Walled", "--", "true");
 
         Assert.True(session.ExitCode == 0, session.Error);
         Assert.Equal("in-session\n", session.Output);
+        Assert.True(regional.ExitCode == 0, regional.Error);
+        Assert.StartsWith("198.18.22.10 ", regional.Output, StringComparison.Ordinal);
         Assert.Equal(1, noChannel.ExitCode);
         Assert.Contains($"An error occurred (TargetNotConnected) when calling the StartSession operation: {ids["NoSessions"]} is not connected.", noChannel.Error, StringComparison.Ordinal);
         Assert.Contains("has no control channel", noChannel.Error, StringComparison.Ordinal);

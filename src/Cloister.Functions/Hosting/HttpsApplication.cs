@@ -61,13 +61,16 @@ internal static class HttpsApplication
     /// Plain HTTP on <paramref name="httpEndPoint"/> when given (first, so it is the first address), HTTPS with
     /// <paramref name="certificate"/> on <paramref name="endPoint"/> and <paramref name="socket"/> (either may be null;
     /// the certificate may be null only when both are), and on every interface endpoint listener with its own
-    /// certificate, whose connections carry the listener as a feature (<c>Features.Get&lt;InterfaceEndpointListener&gt;()</c>):
-    /// where a regional service of the sandbox listens.
+    /// certificate, whose connections carry the listener as a feature (<c>Features.Get&lt;InterfaceEndpointListener&gt;()</c>),
+    /// and HTTPS with <paramref name="certificate"/> on every socket of <paramref name="services"/>, whose connections
+    /// carry their <see cref="ServiceListener"/> likewise: where a regional service of the sandbox listens.
     /// </summary>
     public static void ListenRegional(
-        KestrelServerOptions kestrel, IPEndPoint? endPoint, Socket? socket, X509Certificate2? certificate, IReadOnlyList<InterfaceEndpointListener> endpoints, IPEndPoint? httpEndPoint = null)
+        KestrelServerOptions kestrel, IPEndPoint? endPoint, Socket? socket, X509Certificate2? certificate, IReadOnlyList<InterfaceEndpointListener> endpoints, IPEndPoint? httpEndPoint = null,
+        IReadOnlyList<ServiceListener>? services = null)
     {
-        if ((endPoint is not null || socket is not null) && certificate is null)
+        services ??= [];
+        if ((endPoint is not null || socket is not null || services.Count > 0) && certificate is null)
         {
             throw new ArgumentException("HTTPS listeners need a certificate.", nameof(certificate));
         }
@@ -87,19 +90,29 @@ internal static class HttpsApplication
             kestrel.ListenHandle((ulong)socket.Handle, listen => Serve(listen, certificate));
         }
 
+        foreach (var service in services)
+        {
+            kestrel.ListenHandle((ulong)service.Socket.Handle, listen => Serve(Marked(listen, service), certificate));
+        }
+
         foreach (var endpoint in endpoints)
         {
-            kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen =>
-            {
-                // Before TLS, so a request's HttpContext.Features has the listener it came through, whatever the handshake says.
-                listen.Use(next => connection =>
-                {
-                    connection.Features.Set(endpoint);
-                    return next(connection);
-                });
-                Serve(listen, endpoint.Certificate);
-            });
+            kestrel.ListenHandle((ulong)endpoint.Socket.Handle, listen => Serve(Marked(listen, endpoint), endpoint.Certificate));
         }
+    }
+
+    /// <summary>
+    /// <paramref name="listen"/>, whose connections carry <paramref name="marker"/> as a feature: set before TLS, so a
+    /// request's <c>HttpContext.Features</c> has the listener it came through, whatever the handshake says.
+    /// </summary>
+    private static ListenOptions Marked<T>(ListenOptions listen, T marker)
+    {
+        listen.Use(next => connection =>
+        {
+            connection.Features.Set(marker);
+            return next(connection);
+        });
+        return listen;
     }
 
     /// <summary>The request's body, or null when it is longer than <paramref name="maxBytes"/> (the rest is then not read).</summary>

@@ -34,6 +34,9 @@ internal sealed partial class SsmHandler(
     /// <summary>The prefix of the agent's ec2messages operations (GetMessages, SendReply), as ec2messages' JSON API names them.</summary>
     public const string MessagesTargetPrefix = "EC2WindowsMessageDeliveryService.";
 
+    /// <summary>The service of the agents' control channels, as their signatures scope it and its regional listener names it.</summary>
+    public const string MessagesService = "ssmmessages";
+
     // A value is at most 8 KB (Advanced); with its name, description and pattern a request stays well under 64 KB.
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -76,11 +79,13 @@ internal sealed partial class SsmHandler(
             listener,
             request.HttpContext.Features.Get<IConnectionSocketFeature>()?.Socket,
             request.HttpContext.Connection.RemoteIpAddress);
-        // An ssmmessages interface endpoint's listener answers the agents' control channels, signed for ssmmessages.
-        var messages = listener is not null && messagesEndpoints.Contains(listener.VpcEndpointId);
+        // The region's ssmmessages address and an ssmmessages interface endpoint's listener answer the agents' control
+        // channels, signed for ssmmessages; the regional one through no endpoint (no policy, no aws:SourceVpce).
+        var messages = listener is not null ? messagesEndpoints.Contains(listener.VpcEndpointId)
+            : request.HttpContext.Features.Get<ServiceListener>() is { Service: MessagesService };
 
         // The stack host's own connection is neither authenticated nor authorized, as by the other services.
-        var caller = connection.Origin is null ? null : Authenticate(request, body, messages ? "ssmmessages" : "ssm");
+        var caller = connection.Origin is null ? null : Authenticate(request, body, messages ? MessagesService : "ssm");
         var target = request.Headers["X-Amz-Target"].ToString();
         // The agent's ec2messages calls keep their own target prefix (docs/ssm.md: Run Command's delivery).
         var agent = target.StartsWith(MessagesTargetPrefix, StringComparison.Ordinal);

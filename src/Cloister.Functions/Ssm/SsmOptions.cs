@@ -34,4 +34,12 @@ public sealed record SsmOptions : HostedServerOptions
     /// listeners answer the agents' CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else.
     /// </summary>
     public IReadOnlySet<string> MessagesEndpointIds { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// A listening socket on the region's <c>ssmmessages</c> address (<c>ssmmessages.{region}.amazonaws.com</c>), served
+    /// with <see cref="HostedServerOptions.Certificate"/> (which must then name it too): it answers the agents'
+    /// CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else, as an <c>ssmmessages</c> interface
+    /// endpoint's listener does but through no endpoint (no endpoint policy, no <c>aws:SourceVpce</c>). Null: none.
+    /// </summary>
+    public System.Net.Sockets.Socket? MessagesSocket { get; init; }
 }

@@ -6,7 +6,8 @@ namespace Cloister.Functions.Ssm;
 /// <summary>
 /// The sandbox's Systems Manager — Parameter Store, the managed nodes and Run Command (<see cref="SsmHandler"/>) — over HTTPS/1.1 on Kestrel: on the region's
 /// SSM address, which the sandbox's resolvers answer for <c>ssm.{region}.amazonaws.com</c>, and on every <c>ssm</c>
-/// interface endpoint's network interfaces. Dispose to stop.
+/// interface endpoint's network interfaces; and the agents' control channels (ssmmessages) on the region's ssmmessages
+/// address and every <c>ssmmessages</c> interface endpoint's network interfaces. Dispose to stop.
 /// </summary>
 public sealed class SsmServer : HostedServer
 {
@@ -52,7 +53,9 @@ public sealed class SsmServer : HostedServer
         var handler = new SsmHandler(store, nodes, new CommandStore(), options.MessagesEndpointIds, options.Access, options.Account, options.TimeProvider);
         var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
-            kestrel => HttpsApplication.ListenRegional(kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners),
+            kestrel => HttpsApplication.ListenRegional(
+                kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners,
+                services: options.MessagesSocket is { } messages ? [new ServiceListener(SsmHandler.MessagesService, messages)] : []),
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
         return new SsmServer(started, nodes, options.TimeProvider);

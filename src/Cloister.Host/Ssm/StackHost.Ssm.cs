@@ -1,7 +1,9 @@
+using System.Net;
 using Cloister.Certificates;
 using Cloister.Functions.Ssm;
 using Cloister.Host.Ssm;
 using Cloister.Host.Status;
+using Cloister.Model.Network;
 using Cloister.Network;
 using Cloister.Network.Topology;
 
@@ -15,7 +17,8 @@ public sealed partial class StackHost
     /// <summary>
     /// Serves Systems Manager's Parameter Store JSON API over HTTPS on <c>ssm.{region}.amazonaws.com</c> = 198.18.11.10
     /// (a certificate from the sandbox CA for the name and the address) and on every <c>ssm</c> interface endpoint's
-    /// ENIs, and the agents' control channels on every <c>ssmmessages</c> interface endpoint's. Its parameters are kept under <c>{state}/ssm</c>, so what callers put survives the next <c>up</c>; every
+    /// ENIs, and the agents' control channels on <c>ssmmessages.{region}.amazonaws.com</c> = 198.18.22.10 (the same
+    /// certificate names both) and on every <c>ssmmessages</c> interface endpoint's ENIs. Its parameters are kept under <c>{state}/ssm</c>, so what callers put survives the next <c>up</c>; every
     /// <c>AWS::SSM::Parameter</c> of the templates is written first (a new version only when the template changed it).
     /// Callers are the stack's credentials, judged by their identity policies and by the policy of the <c>ssm</c>
     /// endpoint they came through.
@@ -24,15 +27,20 @@ public sealed partial class StackHost
     {
         var (address, name, https, endpointListeners) = ListenRegionally(sandbox, authority, "ssm", "ssm", "Parameter Store");
         var messagesListeners = ListenOnInterfaceEndpoints(sandbox, authority, "ssmmessages");
+        var messagesAddress = IPAddress.Parse(RegionalServices.AddressOf("ssmmessages")!);
+        var messagesName = RegionalServices.RegionalName("ssmmessages", _model.Account.Region, _model.Account.UrlSuffix);
+        var messages = Own(sandbox.OpenTcpListener(messagesAddress, 443));
         var access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm");
         var seeds = ParameterSeeds();
         var server = await SsmServer.StartAsync(
             new SsmOptions
             {
                 HttpsSocket = https,
+                MessagesSocket = messages,
                 EndpointListeners = [.. endpointListeners, .. messagesListeners],
                 MessagesEndpointIds = messagesListeners.Select(l => l.VpcEndpointId).ToHashSet(StringComparer.Ordinal),
-                Certificate = authority.Issue([name], [address]),
+                // One certificate for both regional names and addresses, as the one server answers both.
+                Certificate = authority.Issue([name, messagesName], [address, messagesAddress]),
                 Account = _model.Account,
                 DataDirectory = Path.Combine(_state.Root, "ssm"),
                 Seeds = seeds,
@@ -44,7 +52,8 @@ public sealed partial class StackHost
         _owned.Add(server);
         _ssm = server;
         _services.Add(new ServiceInfo("ssm", [$"https://{name}", $"{address}:443"], "ok"));
-        Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es); {messagesListeners.Count} ssmmessages endpoint address(es)");
+        _services.Add(new ServiceInfo("ssmmessages", [$"https://{messagesName}", $"{messagesAddress}:443"], "ok"));
+        Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es); control channels on {messagesName} and {messagesListeners.Count} ssmmessages endpoint address(es)");
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public static class RegionalServices
         ["iam"] = 19,
         ["xray"] = 20,
         ["elasticloadbalancing"] = 21,
+        ["ssmmessages"] = 22,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The short names of the services that have an address, such as <c>dynamodb</c>.</summary>

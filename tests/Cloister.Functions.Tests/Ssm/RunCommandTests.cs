@@ -27,6 +27,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     private const string AgentKey = "ASIAAGENT00000000001";
     private const string OtherAgentKey = "ASIAAGENT00000000002";
     private const string OperatorKey = "ASIAOPERATOR00000001";
+    private const string OutsideEndpointsKey = "ASIAAGENT00000000003";
     private const string MessagesEndpoint = "vpce-0a1b2c3d4e5f60718";
 
     /// <summary>The characters the mutation test writes over an input's: JSON's structure, a number, a letter.</summary>
@@ -36,19 +37,25 @@ public sealed class RunCommandTests : IAsyncLifetime
     private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly Socket _messages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly Socket _regionalMessages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private SsmServer? _server;
     private HttpClient? _agentHttp;
+    private HttpClient? _regionalAgentHttp;
 
     public async Task InitializeAsync()
     {
         // An ssmmessages interface endpoint's listener, as the stack host opens one on the endpoint's ENI.
         _messages.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _messages.Listen();
+        // The region's ssmmessages address, as the stack host opens it on 198.18.22.10.
+        _regionalMessages.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _regionalMessages.Listen();
         _server = await SsmServer.StartAsync(new SsmOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             EndpointListeners = [new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate)],
             MessagesEndpointIds = new HashSet<string> { MessagesEndpoint },
+            MessagesSocket = _regionalMessages,
             Certificate = _certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
             Access = new SsmAccess { Callers = Caller },
@@ -57,9 +64,16 @@ public sealed class RunCommandTests : IAsyncLifetime
         });
 
         // The agent names ssm.{region}.amazonaws.com and ssmmessages.{region}.amazonaws.com: the test's listeners answer instead.
-        var port = _server.Urls[0].Port;
-        var messagesPort = ((IPEndPoint)_messages.LocalEndPoint!).Port;
-        _agentHttp = new HttpClient(new SocketsHttpHandler
+        _agentHttp = AgentHttp(_messages);
+        _regionalAgentHttp = AgentHttp(_regionalMessages);
+    }
+
+    /// <summary>An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ssm's to the server's address.</summary>
+    private HttpClient AgentHttp(Socket messages)
+    {
+        var port = _server!.Urls[0].Port;
+        var messagesPort = ((IPEndPoint)messages.LocalEndPoint!).Port;
+        return new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
             {
@@ -74,12 +88,14 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _agentHttp?.Dispose();
+        _regionalAgentHttp?.Dispose();
         if (_server is not null)
         {
             await _server.DisposeAsync();
         }
 
         _messages.Dispose();
+        _regionalMessages.Dispose();
         _certificate.Dispose();
         Directory.Delete(_home, recursive: true);
     }
@@ -112,6 +128,39 @@ public sealed class RunCommandTests : IAsyncLifetime
         Assert.Equal("AccessDeniedException", refused.Type);
         Assert.Contains("ssmmessages:CreateControlChannel", refused.Message, StringComparison.Ordinal);
         Assert.NotNull(_server!.SessionRefusal(Instance));
+    }
+
+    [Fact]
+    public async Task CreateControlChannel_OnTheRegionalAddress_ConnectedThroughNoEndpoint()
+    {
+        // A role that allows ssmmessages only where aws:SourceVpce is absent: refused through the endpoint, not on the regional address.
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+
+        var throughEndpoint = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().CreateControlChannelAsync(Credentials(OutsideEndpointsKey), Instance, CancellationToken.None));
+        var notYet = _server!.SessionRefusal(Instance);
+        await new SsmAgentClient(_regionalAgentHttp!, Region, "amazonaws.com", _clock).CreateControlChannelAsync(Credentials(OutsideEndpointsKey), Instance, CancellationToken.None);
+
+        Assert.Equal("AccessDeniedException", throughEndpoint.Type);
+        Assert.StartsWith($"TargetNotConnected: {Instance} is not connected.", notYet, StringComparison.Ordinal);
+        Assert.Null(_server.SessionRefusal(Instance));
+    }
+
+    [Fact]
+    public async Task CreateControlChannel_OnTheRegionalAddressSignedForSsm_InvalidSignature()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://127.0.0.1:{((IPEndPoint)_regionalMessages.LocalEndPoint!).Port}/v1/control-channel/{Instance}")
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
+        TestSigner.Sign(request, AgentKey, TestCallers.Secret, null, Region, _clock.GetUtcNow(), "ssm");
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var client = new HttpClient(handler);
+
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidSignatureException", body.RootElement.GetProperty("__type").GetString());
     }
 
     [Fact]
@@ -329,14 +378,16 @@ public sealed class RunCommandTests : IAsyncLifetime
     {
         AgentKey => InstanceSession(Instance),
         OtherAgentKey => InstanceSession(Other),
+        OutsideEndpointsKey => InstanceSession(Instance, """{"Effect":"Allow","Action":"ssmmessages:*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}}"""),
         OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations"]"""),
         _ => null,
     };
 
     /// <summary>An instance profile's role session, named after its instance, with <c>AmazonSSMManagedInstanceCore</c>'s agent actions.</summary>
-    private static CallerIdentity InstanceSession(string instanceId)
+    private static CallerIdentity InstanceSession(
+        string instanceId, string statement = """{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ec2messages:*","ssmmessages:*"],"Resource":"*"}""")
     {
-        var policy = TestCallers.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ec2messages:*","ssmmessages:*"],"Resource":"*"}]}""", PolicyKind.Identity);
+        var policy = TestCallers.Parse($$"""{"Version":"2012-10-17","Statement":[{{statement}}]}""", PolicyKind.Identity);
         var principal = RequestPrincipal.RoleSession($"arn:aws:sts::{Account}:assumed-role/Agent/{instanceId}", $"arn:aws:iam::{Account}:role/Agent", DateTimeOffset.UtcNow, ImmutableDictionary<string, string>.Empty);
         return new CallerIdentity(principal, "AROAAGENT:" + instanceId, TestCallers.Secret, [policy], null, false);
     }
