@@ -53,33 +53,8 @@ internal sealed partial class LogsHandler(
     // PutLogEvents' batch is at most 1,048,576 bytes of events; a request larger than twice that is not read.
     private const int MaxBodyBytes = 2 * 1024 * 1024;
 
-    public async Task HandleAsync(HttpContext context)
-    {
-        var requestId = Guid.NewGuid().ToString();
-        var response = context.Response;
-        response.Headers["x-amzn-RequestId"] = requestId;
-        response.ContentType = "application/x-amz-json-1.1";
-        var body = await HttpsApplication.ReadBodyAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        byte[] answer;
-        try
-        {
-            answer = body is null
-                ? throw LogsException.InvalidParameter("Request body too large.")
-                : Answer(context.Request, body);
-            response.StatusCode = 200;
-        }
-        catch (LogsException refused)
-        {
-            response.StatusCode = 400;
-            answer = Json(writer =>
-            {
-                writer.WriteString("__type", refused.Type);
-                writer.WriteString("message", refused.Message);
-            });
-        }
-
-        await response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
-    }
+    public Task HandleAsync(HttpContext context) =>
+        JsonServiceCalls.RespondAsync<LogsException>(context, MaxBodyBytes, Answer, () => LogsException.InvalidParameter("Request body too large."), refused => (refused.Type, refused.Message));
 
     /// <summary>The tags an authorization sees: the resource's, and those the call sets (keys and values) or removes (keys).</summary>
     private sealed record TagFacts

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Cloister.Policy;
 using Cloister.Shared.Signing;
@@ -114,5 +115,52 @@ internal static class JsonServiceCalls
         {
             throw refuse("AccessDeniedException", decision.DeniedMessage(caller.Arn, action, resource));
         }
+    }
+
+    /// <summary>
+    /// Answers one call: its body read (at most <paramref name="maxBodyBytes"/>, else <paramref name="tooLarge"/>), then
+    /// <paramref name="answer"/>'s JSON with 200, or a <typeparamref name="TRefusal"/> as 400 <c>{"__type", "message"}</c>
+    /// (<paramref name="describe"/> gives both; a null message is left out), each with a request id.
+    /// </summary>
+    public static async Task RespondAsync<TRefusal>(
+        HttpContext context, int maxBodyBytes, Func<HttpRequest, byte[], byte[]> answer, Func<TRefusal> tooLarge, Func<TRefusal, (string Type, string? Message)> describe)
+        where TRefusal : Exception
+    {
+        var response = context.Response;
+        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        response.ContentType = "application/x-amz-json-1.1";
+        var body = await HttpsApplication.ReadBodyAsync(context.Request, maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        byte[] payload;
+        try
+        {
+            payload = body is null ? throw tooLarge() : answer(context.Request, body);
+            response.StatusCode = 200;
+        }
+        catch (TRefusal refused)
+        {
+            response.StatusCode = 400;
+            var (type, message) = describe(refused);
+            payload = Error(type, message);
+        }
+
+        await response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static byte[] Error(string type, string? message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("__type", type);
+            if (message is not null)
+            {
+                writer.WriteString("message", message);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 }

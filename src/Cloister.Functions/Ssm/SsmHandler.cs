@@ -42,35 +42,9 @@ internal sealed partial class SsmHandler(
 
     private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation";
 
-    public async Task HandleAsync(HttpContext context)
-    {
-        var response = context.Response;
-        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        response.ContentType = "application/x-amz-json-1.1";
-        var body = await HttpsApplication.ReadBodyAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        byte[] answer;
-        try
-        {
-            answer = body is null
-                ? throw SsmException.Validation("Request body too large.")
-                : Answer(context.Request, body);
-            response.StatusCode = 200;
-        }
-        catch (SsmException refused)
-        {
-            response.StatusCode = 400;
-            answer = Json(writer =>
-            {
-                writer.WriteString("__type", refused.Type);
-                if (refused.Message.Length > 0)
-                {
-                    writer.WriteString("message", refused.Message);
-                }
-            });
-        }
-
-        await response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
-    }
+    public Task HandleAsync(HttpContext context) =>
+        JsonServiceCalls.RespondAsync<SsmException>(
+            context, MaxBodyBytes, Answer, () => SsmException.Validation("Request body too large."), refused => (refused.Type, refused.Message.Length > 0 ? refused.Message : null));
 
     private byte[] Answer(HttpRequest request, byte[] body)
     {
