@@ -109,12 +109,35 @@ internal static partial class ResourceCatalog
             return c.Set("AssociationId", id).Done(id);
         });
         yield return Simple("AWS::EC2::InternetGateway", IdKind.InternetGateway, "InternetGatewayId");
+        yield return T("AWS::EC2::EIP", "AllocationId PublicIp", ElasticIpIdentity);
+        yield return T("AWS::EC2::NatGateway", "NatGatewayId", c =>
+        {
+            var id = "nat-" + c.NewId(IdKind.Vpc)[4..];
+            return c.Set("NatGatewayId", id).Done(id);
+        });
         yield return T("AWS::EC2::VPCGatewayAttachment", string.Empty, c => c.Done($"IGW|{c.Prop("VpcId")}"));
         yield return Simple("AWS::EC2::VPNGateway", IdKind.VpnGateway, "VPNGatewayId");
         yield return Simple("AWS::EC2::CustomerGateway", IdKind.CustomerGateway, "CustomerGatewayId");
         yield return Simple("AWS::EC2::VPNConnection", IdKind.VpnConnection, "VpnConnectionId");
         yield return T("AWS::EC2::VPNConnectionRoute", string.Empty, c => c.Done($"{c.Prop("VpnConnectionId")}|{c.Prop("DestinationCidrBlock")}"));
         yield return T("AWS::EC2::VPNGatewayRoutePropagation", string.Empty, c => c.Done($"{c.Prop("VpnGatewayId")}|propagation"));
+    }
+
+    /// <summary>
+    /// An Elastic IP: Ref is its public address, taken from TEST-NET-3 (203.0.113.0/24, documentation only, never
+    /// routed) from its allocation id, the next free one if another address of the stack has it. Nothing answers there.
+    /// </summary>
+    private static ResourceIdentity ElasticIpIdentity(ResourceIdentityContext c)
+    {
+        var allocationId = "eipalloc-" + c.NewId(IdKind.Vpc)[4..];
+        var host = Convert.ToInt32(allocationId[^2..], 16) % 254;
+        var ip = $"203.0.113.{host + 1}";
+        for (var tried = 1; c.Lookup(ip) is not null && tried < 254; tried++)
+        {
+            ip = $"203.0.113.{((host + tried) % 254) + 1}";
+        }
+
+        return c.Set("AllocationId", allocationId).Set("PublicIp", ip).Done(ip);
     }
 
     private static ResourceIdentity VpcEndpointIdentity(ResourceIdentityContext c)

@@ -50,6 +50,7 @@ internal sealed partial class ModelBuilder
         }
 
         BuildRouteTables();
+        CheckNatGateways();
         BuildSecurityGroups();
         foreach (var r in OfType("AWS::EC2::PrefixList"))
         {
@@ -144,6 +145,52 @@ internal sealed partial class ModelBuilder
         foreach (var association in associations.Where(a => !tableIds.Contains(a.Required("RouteTableId"))))
         {
             association.Problem("RouteTableId", $"'{association.String("RouteTableId")}' is not a route table of these templates.");
+        }
+    }
+
+    /// <summary>
+    /// What EC2 refuses of a NAT gateway and of a route to one. The gateway itself is not run: a route to it reaches the
+    /// region's services, as an internet gateway's does (docs/network.md), so only its subnet's VPC matters here.
+    /// </summary>
+    private void CheckNatGateways()
+    {
+        var vpcOfNat = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var r in OfType("AWS::EC2::NatGateway"))
+        {
+            var subnetId = r.Required("SubnetId");
+            if (_subnets.FirstOrDefault(s => s.Id == subnetId) is { } subnet)
+            {
+                vpcOfNat[r.Id] = subnet.VpcId;
+            }
+            else if (subnetId.Length > 0)
+            {
+                r.Problem("SubnetId", $"The subnet ID '{subnetId}' does not exist.");
+            }
+
+            var connectivity = r.String("ConnectivityType") ?? "public";
+            var allocation = r.String("AllocationId");
+            if (connectivity is not ("public" or "private"))
+            {
+                r.Problem("ConnectivityType", $"'{connectivity}' is not a connectivity type: public or private.");
+            }
+            else if (connectivity == "public" && allocation is null)
+            {
+                r.Problem("AllocationId", "A public NAT gateway needs an AllocationId (the Elastic IP it sends from).");
+            }
+            else if (connectivity == "private" && allocation is not null)
+            {
+                r.Problem("AllocationId", "You cannot specify an Elastic IP address with a private NAT gateway.");
+            }
+        }
+
+        var vpcOfTable = _routeTables.ToDictionary(t => t.Id, t => t.VpcId, StringComparer.Ordinal);
+        foreach (var route in OfType("AWS::EC2::Route"))
+        {
+            if (route.String("NatGatewayId") is { } nat && vpcOfNat.TryGetValue(nat, out var natVpc) &&
+                route.String("RouteTableId") is { } table && vpcOfTable.TryGetValue(table, out var tableVpc) && natVpc != tableVpc)
+            {
+                route.Problem("NatGatewayId", $"route table {table} and network gateway {nat} belong to different networks");
+            }
         }
     }
 
