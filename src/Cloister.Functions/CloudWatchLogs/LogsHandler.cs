@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Cloister.Functions.Hosting;
 using Cloister.Model;
@@ -182,16 +181,5 @@ internal sealed partial class LogsHandler(
         return name.EndsWith(":*", StringComparison.Ordinal) ? name[..^2] : name;
     }
 
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] Json(Action<Utf8JsonWriter> write) => JsonServiceCalls.Json(write);
 }

@@ -146,21 +146,26 @@ internal static class JsonServiceCalls
         await response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static byte[] Error(string type, string? message)
+    /// <summary>A JSON object written by <paramref name="write"/> (its members), as the services answer.</summary>
+    public static byte[] Json(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("__type", type);
-            if (message is not null)
-            {
-                writer.WriteString("message", message);
-            }
-
+            write(writer);
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static byte[] Error(string type, string? message) => Json(writer =>
+    {
+        writer.WriteString("__type", type);
+        if (message is not null)
+        {
+            writer.WriteString("message", message);
+        }
+    });
 }

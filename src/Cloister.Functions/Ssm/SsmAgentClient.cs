@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cloister.Functions.Hosting;
 using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Http;
 
@@ -210,16 +210,5 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
         request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4Canonical.Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signed}, Signature={signature}");
     }
 
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] Json(Action<Utf8JsonWriter> write) => JsonServiceCalls.Json(write);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Cloister.Functions.Hosting;
@@ -142,16 +141,5 @@ internal sealed partial class SsmHandler(
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] Json(Action<Utf8JsonWriter> write) => JsonServiceCalls.Json(write);
 }
