@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cloister.Functions.Hosting;
 
 namespace Cloister.Functions.Ssm;
 
@@ -166,11 +167,7 @@ internal sealed class ParameterStore
 
     private void Append(StoredRecord record)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(record, SsmJsonContext.Default.StoredRecord);
-        using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        file.Write(line);
-        file.WriteByte((byte)'\n');
-        file.Flush(flushToDisk: true);
+        DurableFile.Append(_path, [.. JsonSerializer.SerializeToUtf8Bytes(record, SsmJsonContext.Default.StoredRecord), (byte)'\n']);
     }
 
     /// <summary>One line of <c>parameters.jsonl</c>.</summary>

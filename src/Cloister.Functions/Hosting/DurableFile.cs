@@ -2,10 +2,11 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Cloister.Functions.CloudWatchLogs;
+namespace Cloister.Functions.Hosting;
 
 /// <summary>
-/// Changes to the files CloudWatch Logs keeps that are on the disk when they return: an append is fsynced, and a
+/// Changes to the files the sandbox's services keep (CloudWatch Logs' events, Parameter Store's parameters) that are
+/// on the disk when they return: an append is fsynced, and a
 /// replaced or deleted file's directory is fsynced too, so a crash can neither lose what was acknowledged nor bring
 /// back what was deleted.
 /// </summary>
@@ -15,10 +16,13 @@ internal static partial class DurableFile
     private const int CloseOnExec = 0x80000;
 
     /// <summary>Appends <paramref name="text"/> to <paramref name="path"/> (created if missing), on the disk before it returns.</summary>
-    public static void Append(string path, string text)
+    public static void Append(string path, string text) => Append(path, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Appends <paramref name="bytes"/> to <paramref name="path"/> (created if missing), on the disk before it returns.</summary>
+    public static void Append(string path, ReadOnlySpan<byte> bytes)
     {
         using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        file.Write(Encoding.UTF8.GetBytes(text));
+        file.Write(bytes);
         file.Flush(flushToDisk: true);
     }
 
