@@ -18,12 +18,23 @@ internal static partial class DurableFile
     /// <summary>Appends <paramref name="text"/> to <paramref name="path"/> (created if missing), on the disk before it returns.</summary>
     public static void Append(string path, string text) => Append(path, Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Appends <paramref name="bytes"/> to <paramref name="path"/> (created if missing), on the disk before it returns.</summary>
+    /// <summary>
+    /// Appends <paramref name="bytes"/> to <paramref name="path"/> (created if missing), on the disk before it returns;
+    /// a file it creates has its directory fsynced too, so the file itself survives a crash.
+    /// </summary>
     public static void Append(string path, ReadOnlySpan<byte> bytes)
     {
-        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        file.Write(bytes);
-        file.Flush(flushToDisk: true);
+        var created = !File.Exists(path);
+        using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: true);
+        }
+
+        if (created)
+        {
+            SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
     }
 
     /// <summary>
