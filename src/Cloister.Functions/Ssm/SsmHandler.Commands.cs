@@ -90,19 +90,9 @@ internal sealed partial class SsmHandler
         }
 
         var (page, next) = Offset(matching, token, limit);
-        return Json(writer =>
+        return PageJson("Commands", page, next, (writer, command) =>
         {
-            writer.WriteStartArray("Commands");
-            foreach (var command in page)
-            {
-                WriteCommand(writer, command, commandStore.Invocations(command), name: null);
-            }
-
-            writer.WriteEndArray();
-            if (next is not null)
-            {
-                writer.WriteString("NextToken", next);
-            }
+            WriteCommand(writer, command, commandStore.Invocations(command), name: null);
         });
     }
 
@@ -124,57 +114,48 @@ internal sealed partial class SsmHandler
             .SelectMany(c => commandStore.Invocations(c).Where(i => instanceId is null || i.InstanceId == instanceId).Select(i => (Command: c, Invocation: i)))
             .ToList();
         var (page, next) = Offset(matching, token, limit);
-        return Json(writer =>
+        return PageJson("CommandInvocations", page, next, (writer, item) =>
         {
-            writer.WriteStartArray("CommandInvocations");
-            foreach (var (command, invocation) in page)
+            var (command, invocation) = item;
+            writer.WriteStartObject();
+            writer.WriteString("CommandId", command.CommandId);
+            writer.WriteString("InstanceId", invocation.InstanceId);
+            writer.WriteString("InstanceName", string.Empty);
+            writer.WriteString("Comment", command.Comment ?? string.Empty);
+            writer.WriteString("DocumentName", command.DocumentName);
+            writer.WriteString("DocumentVersion", "$DEFAULT");
+            writer.WriteNumber("RequestedDateTime", Seconds(command.RequestedMilliseconds));
+            writer.WriteString("Status", invocation.Status);
+            writer.WriteString("StatusDetails", invocation.StatusDetails);
+            writer.WriteString("StandardOutputUrl", string.Empty);
+            writer.WriteString("StandardErrorUrl", string.Empty);
+            writer.WriteStartArray("CommandPlugins");
+            if (details)
             {
                 writer.WriteStartObject();
-                writer.WriteString("CommandId", command.CommandId);
-                writer.WriteString("InstanceId", invocation.InstanceId);
-                writer.WriteString("InstanceName", string.Empty);
-                writer.WriteString("Comment", command.Comment ?? string.Empty);
-                writer.WriteString("DocumentName", command.DocumentName);
-                writer.WriteString("DocumentVersion", "$DEFAULT");
-                writer.WriteNumber("RequestedDateTime", Seconds(command.RequestedMilliseconds));
+                writer.WriteString("Name", RunShellScriptPlugin);
                 writer.WriteString("Status", invocation.Status);
                 writer.WriteString("StatusDetails", invocation.StatusDetails);
-                writer.WriteString("StandardOutputUrl", string.Empty);
-                writer.WriteString("StandardErrorUrl", string.Empty);
-                writer.WriteStartArray("CommandPlugins");
-                if (details)
+                writer.WriteNumber("ResponseCode", invocation.ResponseCode);
+                if (invocation.StartMilliseconds is { } started)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("Name", RunShellScriptPlugin);
-                    writer.WriteString("Status", invocation.Status);
-                    writer.WriteString("StatusDetails", invocation.StatusDetails);
-                    writer.WriteNumber("ResponseCode", invocation.ResponseCode);
-                    if (invocation.StartMilliseconds is { } started)
-                    {
-                        writer.WriteNumber("ResponseStartDateTime", Seconds(started));
-                    }
-
-                    if (invocation.EndMilliseconds is { } ended)
-                    {
-                        writer.WriteNumber("ResponseFinishDateTime", Seconds(ended));
-                    }
-
-                    writer.WriteString("Output", Truncate(invocation.StandardOutput + invocation.StandardError, MaxListedOutput));
-                    writer.WriteString("StandardOutputUrl", string.Empty);
-                    writer.WriteString("StandardErrorUrl", string.Empty);
-                    writer.WriteEndObject();
+                    writer.WriteNumber("ResponseStartDateTime", Seconds(started));
                 }
 
-                writer.WriteEndArray();
-                writer.WriteString("ServiceRole", string.Empty);
+                if (invocation.EndMilliseconds is { } ended)
+                {
+                    writer.WriteNumber("ResponseFinishDateTime", Seconds(ended));
+                }
+
+                writer.WriteString("Output", Truncate(invocation.StandardOutput + invocation.StandardError, MaxListedOutput));
+                writer.WriteString("StandardOutputUrl", string.Empty);
+                writer.WriteString("StandardErrorUrl", string.Empty);
                 writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
-            if (next is not null)
-            {
-                writer.WriteString("NextToken", next);
-            }
+            writer.WriteString("ServiceRole", string.Empty);
+            writer.WriteEndObject();
         });
     }
 

@@ -25,23 +25,13 @@ internal sealed partial class SsmHandler
         Authorize(call, "DescribeParameters", AccountResources());
         var matching = store.All().Where(p => filters.TrueForAll(f => f.Matches(p))).ToList();
         var (page, next) = Page(matching, token, limit);
-        return Json(writer =>
+        return PageJson("Parameters", page, next, (writer, version) =>
         {
-            writer.WriteStartArray("Parameters");
-            foreach (var version in page)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("Name", version.Name);
-                writer.WriteString("ARN", ParameterArn(version.Name));
-                WriteMetadata(writer, version);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            if (next is not null)
-            {
-                writer.WriteString("NextToken", next);
-            }
+            writer.WriteStartObject();
+            writer.WriteString("Name", version.Name);
+            writer.WriteString("ARN", ParameterArn(version.Name));
+            WriteMetadata(writer, version);
+            writer.WriteEndObject();
         });
     }
 
@@ -66,25 +56,15 @@ internal sealed partial class SsmHandler
 
         var page = history.Skip(start).Take(limit).ToList();
         var next = start + limit < history.Count ? Token(Number(history[start + limit].Version)) : null;
-        return Json(writer =>
+        return PageJson("Parameters", page, next, (writer, version) =>
         {
-            writer.WriteStartArray("Parameters");
-            foreach (var version in page)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("Name", version.Name);
-                writer.WriteString("Value", ValueOf(version, decrypt));
-                writer.WriteStartArray("Labels");
-                writer.WriteEndArray();
-                WriteMetadata(writer, version);
-                writer.WriteEndObject();
-            }
-
+            writer.WriteStartObject();
+            writer.WriteString("Name", version.Name);
+            writer.WriteString("Value", ValueOf(version, decrypt));
+            writer.WriteStartArray("Labels");
             writer.WriteEndArray();
-            if (next is not null)
-            {
-                writer.WriteString("NextToken", next);
-            }
+            WriteMetadata(writer, version);
+            writer.WriteEndObject();
         });
     }
 

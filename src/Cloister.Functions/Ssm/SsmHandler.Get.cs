@@ -79,19 +79,9 @@ internal sealed partial class SsmHandler
             .Where(p => ParameterNames.IsUnder(p.Name, path, recursive) && filters.TrueForAll(f => f.Matches(p)))
             .ToList();
         var (page, next) = Page(matching, token, limit);
-        return Json(writer =>
+        return PageJson("Parameters", page, next, (writer, version) =>
         {
-            writer.WriteStartArray("Parameters");
-            foreach (var version in page)
-            {
-                WriteParameter(writer, version, decrypt, selector: null);
-            }
-
-            writer.WriteEndArray();
-            if (next is not null)
-            {
-                writer.WriteString("NextToken", next);
-            }
+            WriteParameter(writer, version, decrypt, selector: null);
         });
     }
 

@@ -45,39 +45,29 @@ internal sealed partial class SsmHandler
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var matching = nodes.All().Where(n => wanted.TrueForAll(f => f.Values.Contains(NodeValue(n, f.Key, now) ?? string.Empty))).ToList();
         var (page, next) = Offset(matching, token, limit);
-        return Json(writer =>
+        return PageJson("InstanceInformationList", page, next, (writer, node) =>
         {
-            writer.WriteStartArray("InstanceInformationList");
-            foreach (var node in page)
+            writer.WriteStartObject();
+            writer.WriteString("InstanceId", node.InstanceId);
+            writer.WriteString("PingStatus", nodes.PingStatus(node, now));
+            writer.WriteNumber("LastPingDateTime", Seconds(node.LastPingMilliseconds));
+            writer.WriteString("AgentVersion", node.AgentVersion);
+            writer.WriteBoolean("IsLatestVersion", false);
+            writer.WriteString("PlatformType", node.PlatformType);
+            writer.WriteString("PlatformName", node.PlatformName);
+            writer.WriteString("PlatformVersion", node.PlatformVersion);
+            writer.WriteString("ResourceType", "EC2Instance");
+            if (node.IpAddress is { } ip)
             {
-                writer.WriteStartObject();
-                writer.WriteString("InstanceId", node.InstanceId);
-                writer.WriteString("PingStatus", nodes.PingStatus(node, now));
-                writer.WriteNumber("LastPingDateTime", Seconds(node.LastPingMilliseconds));
-                writer.WriteString("AgentVersion", node.AgentVersion);
-                writer.WriteBoolean("IsLatestVersion", false);
-                writer.WriteString("PlatformType", node.PlatformType);
-                writer.WriteString("PlatformName", node.PlatformName);
-                writer.WriteString("PlatformVersion", node.PlatformVersion);
-                writer.WriteString("ResourceType", "EC2Instance");
-                if (node.IpAddress is { } ip)
-                {
-                    writer.WriteString("IPAddress", ip);
-                }
-
-                if (node.ComputerName is { } computer)
-                {
-                    writer.WriteString("ComputerName", computer);
-                }
-
-                writer.WriteEndObject();
+                writer.WriteString("IPAddress", ip);
             }
 
-            writer.WriteEndArray();
-            if (next is not null)
+            if (node.ComputerName is { } computer)
             {
-                writer.WriteString("NextToken", next);
+                writer.WriteString("ComputerName", computer);
             }
+
+            writer.WriteEndObject();
         });
     }
 

@@ -142,4 +142,20 @@ internal sealed partial class SsmHandler(
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static byte[] Json(Action<Utf8JsonWriter> write) => JsonServiceCalls.Json(write);
+
+    /// <summary>A list operation's answer: <paramref name="page"/>'s items under <paramref name="member"/>, and <c>NextToken</c> when more follow.</summary>
+    private static byte[] PageJson<T>(string member, IEnumerable<T> page, string? next, Action<Utf8JsonWriter, T> write) => Json(writer =>
+    {
+        writer.WriteStartArray(member);
+        foreach (var item in page)
+        {
+            write(writer, item);
+        }
+
+        writer.WriteEndArray();
+        if (next is not null)
+        {
+            writer.WriteString("NextToken", next);
+        }
+    });
 }
