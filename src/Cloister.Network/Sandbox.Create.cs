@@ -6,7 +6,10 @@ using Cloister.Network.Topology;
 
 namespace Cloister.Network;
 
-/// <summary>Bring-up: one <c>ip -batch</c> for namespaces and links, then every namespace configured in parallel.</summary>
+/// <summary>
+/// Bring-up: one <c>ip -batch</c> for namespaces and links, then every namespace configured in parallel, then each
+/// instance's init (its own PID namespace, <see cref="InstanceInit"/>).
+/// </summary>
 public sealed partial class Sandbox
 {
     private const int Parallelism = 6;
@@ -43,6 +46,12 @@ public sealed partial class Sandbox
         })).ConfigureAwait(false);
 
         WriteHostFiles();
+        foreach (var host in _plan.Hosts.Where(h => h.Kind == HostKind.Instance))
+        {
+            _daemons.Add(await InstanceInit.StartAsync(
+                LinuxNamespaces.PathOf(host.Namespace), Path.Combine(HostFilesDirectory, host.Namespace, InstanceInit.PidFileName), cancellationToken).ConfigureAwait(false));
+        }
+
         foreach (var server in _plan.DnsServers)
         {
             StartDnsServer(server);
@@ -86,6 +95,9 @@ public sealed partial class Sandbox
             var shortName = host.Hostname.Split('.')[0];
             File.WriteAllText(Path.Combine(folder, "hosts"), $"127.0.0.1 localhost\n{host.Address} {host.Hostname} {shortName}\n");
             File.WriteAllText(Path.Combine(folder, "hostname"), host.Hostname + "\n");
+
+            // A previous run's init is gone; only this run's, started next, may be entered.
+            File.Delete(Path.Combine(folder, InstanceInit.PidFileName));
         }
     }
 
