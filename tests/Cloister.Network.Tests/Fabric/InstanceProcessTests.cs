@@ -95,6 +95,21 @@ public sealed class InstanceProcessTests(SandboxFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task StartOn_KillEntireProcessTree_EndsTheProgramOnTheInstance()
+    {
+        // What the SSM Agent does at a Run Command timeout: the program runs under nsenter, which does not relay
+        // signals, so only the whole tree reaches it.
+        var marker = Marker();
+        using var process = Sleep(fixture.Sandbox, "a1", marker);
+        await WaitUntilRunningAsync(marker);
+
+        process.Kill(entireProcessTree: true);
+
+        await WaitUntilAsync(() => Running(marker) == 0);
+        Assert.Equal(0, Running(marker));
+    }
+
+    [Fact]
     public async Task StartOn_InstanceWithWorkingDirectory_RunsThere()
     {
         var start = new ProcessStartInfo("pwd") { RedirectStandardOutput = true, WorkingDirectory = "/usr/share" };
