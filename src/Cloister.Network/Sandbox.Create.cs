@@ -46,10 +46,18 @@ public sealed partial class Sandbox
         })).ConfigureAwait(false);
 
         WriteHostFiles();
-        foreach (var host in _plan.Hosts.Where(h => h.Kind == HostKind.Instance))
+        var inits = _plan.Hosts
+            .Where(h => h.Kind == HostKind.Instance)
+            .Select(h => InstanceInit.StartAsync(LinuxNamespaces.PathOf(h.Namespace), Path.Combine(HostFilesDirectory, h.Namespace, InstanceInit.PidFileName), cancellationToken))
+            .ToList();
+        try
         {
-            _daemons.Add(await InstanceInit.StartAsync(
-                LinuxNamespaces.PathOf(host.Namespace), Path.Combine(HostFilesDirectory, host.Namespace, InstanceInit.PidFileName), cancellationToken).ConfigureAwait(false));
+            await Task.WhenAll(inits).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Those that started end with the sandbox, even when another failed.
+            _daemons.AddRange(inits.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
         }
 
         foreach (var server in _plan.DnsServers)

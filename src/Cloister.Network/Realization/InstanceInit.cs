@@ -100,6 +100,8 @@ internal static class InstanceInit
         {
             if (unshare.HasExited)
             {
+                // Waits for the error output's end too, so the message holds nsenter's or unshare's reason.
+                await unshare.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
                 throw new FabricException($"The instance init exited ({unshare.ExitCode}): {string.Join(' ', errors)}");
             }
 
