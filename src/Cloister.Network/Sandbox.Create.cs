@@ -6,7 +6,10 @@ using Cloister.Network.Topology;
 
 namespace Cloister.Network;
 
-/// <summary>Bring-up: one <c>ip -batch</c> for namespaces and links, then every namespace configured in parallel.</summary>
+/// <summary>
+/// Bring-up: one <c>ip -batch</c> for namespaces and links, then every namespace configured in parallel, then each
+/// instance's init (its own PID namespace, <see cref="InstanceInit"/>).
+/// </summary>
 public sealed partial class Sandbox
 {
     private const int Parallelism = 6;
@@ -43,6 +46,20 @@ public sealed partial class Sandbox
         })).ConfigureAwait(false);
 
         WriteHostFiles();
+        var inits = _plan.Hosts
+            .Where(h => h.Kind == HostKind.Instance)
+            .Select(h => InstanceInit.StartAsync(LinuxNamespaces.PathOf(h.Namespace), Path.Combine(HostFilesDirectory, h.Namespace, InstanceInit.PidFileName), cancellationToken))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(inits).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Those that started end with the sandbox, even when another failed.
+            _daemons.AddRange(inits.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+        }
+
         foreach (var server in _plan.DnsServers)
         {
             StartDnsServer(server);
@@ -86,6 +103,9 @@ public sealed partial class Sandbox
             var shortName = host.Hostname.Split('.')[0];
             File.WriteAllText(Path.Combine(folder, "hosts"), $"127.0.0.1 localhost\n{host.Address} {host.Hostname} {shortName}\n");
             File.WriteAllText(Path.Combine(folder, "hostname"), host.Hostname + "\n");
+
+            // A previous run's init is gone; only this run's, started next, may be entered.
+            File.Delete(Path.Combine(folder, InstanceInit.PidFileName));
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Cloister.Network.Realization;
 using Cloister.Network.Topology;
+using Cloister.Shared.Processes;
 
 namespace Cloister.Network.Runtime;
 
@@ -8,18 +10,27 @@ namespace Cloister.Network.Runtime;
 /// resolv.conf, hosts and hostname are bound over the machine's, then <c>nsenter</c> into the host's network
 /// namespace, where a sysfs of that namespace is mounted over <c>/sys</c> (as <c>ip netns exec</c> does), so that
 /// <c>/sys/class/net</c> lists the host's interfaces rather than the machine's; a refused mount leaves the machine's.
-/// In rootless mode it first enters the owner's user and mount namespaces.
+/// On an EC2 instance it first enters the namespaces of the instance's init (<see cref="InstanceInit"/>): its PID
+/// namespace, so the program sees, signals and leaves its processes among the instance's only, and its mount namespace,
+/// whose <c>/proc</c> is that PID namespace's; <c>nsenter</c> stays outside as the program's parent, passing on its
+/// exit status, in the instance's network namespace (so teardown finds it there). In rootless mode it first enters the
+/// owner's user and mount namespaces, where the init's PID is the one the sandbox recorded.
 /// </summary>
 public static class HostCommand
 {
     // The wrapper finds its own tools on a fixed PATH and gives the program the PATH it was started with (a Lambda
     // function may set its own, which need not hold /bin); an unset PATH stays unset.
+    private const string ToolPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private const string Script =
-        "if [ \"${PATH+set}\" ]; then p=\"x$PATH\"; else p=; fi; PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH; " +
+        "if [ \"${PATH+set}\" ]; then p=\"x$PATH\"; else p=; fi; PATH=" + ToolPath + "; export PATH; " +
         "mount --bind \"$1\" /etc/resolv.conf && mount --bind \"$2\" /etc/hosts && mount --bind \"$3\" /etc/hostname && " +
         "hostname \"$4\" && ns=\"$5\" && shift 5 && exec nsenter --net=\"$ns\" -- /bin/sh -c " +
         "'mount -t sysfs -o ro,nosuid,nodev,noexec sysfs /sys 2>/dev/null; " +
         "if [ -n \"$1\" ]; then PATH=\"${1#x}\"; export PATH; else unset PATH; fi; shift; exec \"$@\"' cloister-exec \"$p\" \"$@\"";
+
+    // nsenter runs it with the program's PATH, which need not hold the tools.
+    private static readonly string Unshare = ExecutableSearch.Find("unshare", ToolPath) ?? "unshare";
 
     /// <summary>The argv (program first) that runs <paramref name="command"/> on <paramref name="host"/>.</summary>
     public static ImmutableArray<string> For(SandboxDescription sandbox, HostPlan host, IEnumerable<string> command)
@@ -34,7 +45,14 @@ public static class HostCommand
             argv.AddRange("nsenter", "-t", sandbox.OwnerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "-m", "--");
         }
 
-        argv.AddRange("unshare", "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", Script, "cloister-exec");
+        // An instance's own processes only: --wd=. keeps the caller's working directory, which entering a mount
+        // namespace would reset to /.
+        if (InstanceInit.ReadPid(Path.Combine(files, InstanceInit.PidFileName)) is { } init)
+        {
+            argv.AddRange("nsenter", "-t", init.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", "-p", "-m", "--wd=.", "--");
+        }
+
+        argv.AddRange(Unshare, "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", Script, "cloister-exec");
         argv.AddRange(
             Path.Combine(files, "resolv.conf"),
             Path.Combine(files, "hosts"),

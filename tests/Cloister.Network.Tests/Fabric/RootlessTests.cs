@@ -42,15 +42,16 @@ public sealed class RootlessTests
         Assert.True(process.ExitCode == 0, text);
         Assert.Contains("rootless=True", text, StringComparison.Ordinal);
         Assert.Contains("mismatches=0", text, StringComparison.Ordinal);
-        Assert.Equal("ip-10-10-1-10.eu-central-1.compute.internal\neth0,lo,", execOutput?.Trim());
+        Assert.Equal("ip-10-10-1-10.eu-central-1.compute.internal\neth0,lo,\n1 cloister-init", execOutput?.Trim());
     }
 
-    // 'cloister exec' from another process: enters the owner's user and mount namespaces, then the host, whose sysfs it sees.
+    // 'cloister exec' from another process: enters the owner's user and mount namespaces, then the instance's init
+    // (pid 1 of its own PID namespace), then the host, whose sysfs it sees.
     private static async Task<string> ExecFromOutsideAsync(string runtime)
     {
         var sandbox = Cloister.Network.Runtime.RuntimeState.ReadDescription(runtime)!;
         Assert.True(sandbox.Rootless);
-        var start = Cloister.Network.Runtime.HostCommand.StartInfo(sandbox, sandbox.FindHost("a1")!, ["sh", "-c", "hostname; ls /sys/class/net | tr '\\n' ,"]);
+        var start = Cloister.Network.Runtime.HostCommand.StartInfo(sandbox, sandbox.FindHost("a1")!, ["sh", "-c", "hostname; ls /sys/class/net | tr '\\n' ,; echo; ps -o pid=,args= -p 1 | awk '{print $1, $NF}'"]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         using var process = Process.Start(start)!;

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Cloister.Network.Realization;
+
+/// <summary>
+/// The init of an EC2 instance: pid 1 of a PID namespace of the instance's own, with a mount namespace where
+/// <c>/proc</c> shows that namespace only. It is started in the instance's network namespace by
+/// <c>unshare --pid --fork --kill-child --mount-proc</c>, and everything that runs on the instance enters its
+/// namespaces (<see cref="Runtime.HostCommand"/>), so <c>ps</c>, <c>kill</c> and <c>pkill</c> there see the instance's
+/// processes only. Killing the <c>unshare</c> process kills the init, and the kernel then kills every process of the
+/// namespace, as terminating the instance ends everything on it.
+/// </summary>
+internal static class InstanceInit
+{
+    /// <summary>The file, in the host's folder, holding the init's PID (as this process's <c>/proc</c> numbers it).</summary>
+    public const string PidFileName = "init.pid";
+
+    /// <summary>The name the init carries as its <c>$0</c>; <c>ps</c> on the instance shows it as pid 1.</summary>
+    public const string Marker = "cloister-init";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+
+    // pid 1 reaps whatever is orphaned onto it: dash's wait collects any child while its own sleep runs. Signals sent
+    // from inside the namespace cannot end it (the kernel drops those pid 1 has no handler for), as on a machine.
+    private const string Loop = "trap 'exit 0' TERM; while :; do sleep 2147483647 & wait; done";
+
+    /// <summary>
+    /// Starts the init of the host whose network namespace is <paramref name="netnsPath"/>, waits until it runs with
+    /// its <c>/proc</c> mounted, and writes its PID to <paramref name="pidFile"/>. Returns the <c>unshare</c> process:
+    /// killing it ends the instance's every process.
+    /// </summary>
+    public static async Task<Process> StartAsync(string netnsPath, string pidFile, CancellationToken cancellationToken)
+    {
+        // A slave mount namespace: the machine's later mounts and unmounts (a deleted network namespace's file) reach
+        // the instance; nothing mounted on the instance, its /proc first, reaches the machine.
+        var start = new ProcessStartInfo("nsenter")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = "/",
+        };
+        foreach (var argument in (string[])["--net=" + netnsPath, "--", "unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "slave", "--", "/bin/sh", "-c", Loop, Marker])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new FabricException($"Could not start the init of {netnsPath}.");
+        var errors = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                errors.Enqueue(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        try
+        {
+            var pid = await WaitForInitAsync(process, errors, cancellationToken).ConfigureAwait(false);
+            File.WriteAllText(pidFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+            return process;
+        }
+        catch
+        {
+            Stop(process);
+            throw;
+        }
+    }
+
+    /// <summary>The init PID recorded in <paramref name="pidFile"/>, or null when the host has none.</summary>
+    public static int? ReadPid(string pidFile)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    // The forked child is the init once it has exec'd the loop: unshare mounts /proc before that exec, so a command
+    // entering it earlier could see the machine's /proc.
+    private static async Task<int> WaitForInitAsync(Process unshare, ConcurrentQueue<string> errors, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < StartTimeout)
+        {
+            if (unshare.HasExited)
+            {
+                // Waits for the error output's end too, so the message holds nsenter's or unshare's reason.
+                await unshare.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                throw new FabricException($"The instance init exited ({unshare.ExitCode}): {string.Join(' ', errors)}");
+            }
+
+            if (ChildOf(unshare.Id) is { } child && IsInit(child))
+            {
+                return child;
+            }
+
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new FabricException($"The instance init did not start within {StartTimeout.TotalSeconds} s: {string.Join(' ', errors)}");
+    }
+
+    private static int? ChildOf(int pid)
+    {
+        try
+        {
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return children.Length > 0 && int.TryParse(children[0], NumberStyles.None, CultureInfo.InvariantCulture, out var child) ? child : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsInit(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(Marker, StringComparer.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        process.Dispose();
+    }
+}

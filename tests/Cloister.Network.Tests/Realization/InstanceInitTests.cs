@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Cloister.Network.Realization;
+
+namespace Cloister.Network.Tests.Realization;
+
+public sealed class InstanceInitTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cloister-instance-init-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task StartAsync_NamespaceMissing_ThrowsWithNsentersReasonAndWritesNoPid()
+    {
+        var missing = LinuxNamespaces.PathOf(SandboxFixture.NewPrefix() + "gone");
+        var pidFile = Path.Combine(_folder, InstanceInit.PidFileName);
+
+        var failure = await Assert.ThrowsAsync<FabricException>(() => InstanceInit.StartAsync(missing, pidFile, CancellationToken.None));
+
+        Assert.Contains(missing, failure.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(pidFile));
+    }
+
+    [Fact]
+    public async Task StartAsync_Namespace_InitIsPid1OfItsOwnNamespaceAndDiesWithTheReturnedProcess()
+    {
+        var name = SandboxFixture.NewPrefix() + "init";
+        await RunAsync("ip", "netns", "add", name);
+        try
+        {
+            var pidFile = Path.Combine(_folder, InstanceInit.PidFileName);
+            using var unshare = await InstanceInit.StartAsync(LinuxNamespaces.PathOf(name), pidFile, CancellationToken.None);
+            var init = InstanceInit.ReadPid(pidFile)!.Value;
+
+            var pid = init.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            // pid 1 of its own PID namespace, in the host's network namespace, and the /proc entered with it is that
+            // namespace's.
+            Assert.Contains("NSpid:\t" + pid + "\t1\n", File.ReadAllText($"/proc/{pid}/status"), StringComparison.Ordinal);
+            Assert.Equal(await RunAsync("stat", "-L", "-c", "%i", LinuxNamespaces.PathOf(name)), await RunAsync("stat", "-L", "-c", "%i", $"/proc/{pid}/ns/net"));
+            Assert.Contains(InstanceInit.Marker, await RunAsync("nsenter", "-t", pid, "-p", "-m", "--", "cat", "/proc/1/cmdline"), StringComparison.Ordinal);
+
+            unshare.Kill();
+            await unshare.WaitForExitAsync();
+
+            var deadline = Stopwatch.StartNew();
+            while (!Ended(pid) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.True(Ended(pid), "the init outlived its unshare process");
+        }
+        finally
+        {
+            await RunAsync("ip", "netns", "del", name);
+        }
+    }
+
+    /// <summary>Gone, or a zombie this machine's init has yet to reap.</summary>
+    private static bool Ended(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+}
