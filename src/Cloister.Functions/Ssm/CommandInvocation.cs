@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Cloister.Functions.Ssm;
 
 /// <summary>
@@ -17,5 +19,6 @@ internal sealed record CommandInvocation(
     long? EndMilliseconds)
 {
     /// <summary>Whether the invocation has ended (the agent replied), whatever its outcome.</summary>
+    [JsonIgnore]
     public bool IsDone => Status is "Success" or "Failed" or "TimedOut" or "Cancelled";
 }

@@ -240,7 +240,7 @@ internal sealed partial class SsmHandler
         writer.WriteString("MaxErrors", "0");
         writer.WriteNumber("TargetCount", invocations.Count);
         writer.WriteNumber("CompletedCount", invocations.Count(i => i.IsDone));
-        writer.WriteNumber("ErrorCount", invocations.Count(i => i.Status is "Failed"));
+        writer.WriteNumber("ErrorCount", invocations.Count(i => i is { Status: "Failed", StatusDetails: not "Undeliverable" }));
         writer.WriteNumber("DeliveryTimedOutCount", invocations.Count(i => i.StatusDetails == "DeliveryTimedOut"));
         writer.WriteString("ServiceRole", string.Empty);
         writer.WriteNumber("TimeoutSeconds", command.DeliveryTimeoutSeconds);

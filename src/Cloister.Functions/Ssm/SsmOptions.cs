@@ -5,7 +5,10 @@ namespace Cloister.Functions.Ssm;
 /// <summary>Where the sandbox's Parameter Store listens, where it keeps its parameters, what it starts with and whom it knows.</summary>
 public sealed record SsmOptions : HostedServerOptions
 {
-    /// <summary>The folder the parameters and their versions are kept in (created when missing); they survive restarts.</summary>
+    /// <summary>
+    /// The folder the parameters and their versions, and Run Command's commands and invocations, are kept in (created
+    /// when missing); they survive restarts.
+    /// </summary>
     public required string DataDirectory { get; init; }
 
     /// <summary>
@@ -22,6 +25,13 @@ public sealed record SsmOptions : HostedServerOptions
     /// known, so every signed call is refused.
     /// </summary>
     public SsmAccess Access { get; init; } = new();
+
+    /// <summary>
+    /// The stack's instances and their tags: SendCommand's <c>Targets</c> are resolved against them, and at start an
+    /// invocation still <c>Pending</c> for an instance that is no longer among them is <c>Undeliverable</c>. Null: not
+    /// known (no invocation is judged undeliverable; <c>Targets</c> other than <c>InstanceIds</c> match nothing).
+    /// </summary>
+    public IReadOnlyList<SsmInstance>? Instances { get; init; }
 
     /// <summary>
     /// How long after its agent's last UpdateInstanceInformation a managed node turns from <c>Online</c> to

@@ -50,7 +50,10 @@ public sealed class SsmServer : HostedServer
         }
 
         var nodes = new ManagedNodes(options.ConnectionLostAfter);
-        var handler = new SsmHandler(store, nodes, new CommandStore(), options.MessagesEndpointIds, options.Access, options.Account, options.TimeProvider);
+        var handler = new SsmHandler(store, nodes, new CommandStore(
+                options.DataDirectory,
+                options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+                options.Instances?.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal)), options.MessagesEndpointIds, options.Access, options.Account, options.TimeProvider);
         var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(

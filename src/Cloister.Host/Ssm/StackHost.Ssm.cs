@@ -44,6 +44,8 @@ public sealed partial class StackHost
                 Account = _model.Account,
                 DataDirectory = Path.Combine(_state.Root, "ssm"),
                 Seeds = seeds,
+                // Run Command's Targets are resolved against the instances and their template tags (with CloudFormation's own).
+                Instances = [.. _model.Instances.Select(i => new SsmInstance(i.Id, i.Tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)))],
                 // The policies of both services' endpoints: a call is judged by the one it came through.
                 Access = access with { EndpointPolicies = access.EndpointPolicies.Concat(EndpointPolicies("ssmmessages", "ssm")).ToDictionary() },
                 LoggerFactory = _loggers,

@@ -50,22 +50,41 @@ public sealed class RunCommandTests : IAsyncLifetime
         // The region's ssmmessages address, as the stack host opens it on 198.18.22.10.
         _regionalMessages.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _regionalMessages.Listen();
-        _server = await SsmServer.StartAsync(new SsmOptions
+        _server = await SsmServer.StartAsync(Options() with
         {
-            HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             EndpointListeners = [new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate)],
             MessagesEndpointIds = new HashSet<string> { MessagesEndpoint },
             MessagesSocket = _regionalMessages,
-            Certificate = _certificate,
-            Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
-            Access = new SsmAccess { Callers = Caller },
-            DataDirectory = Path.Combine(_home, "ssm"),
-            TimeProvider = _clock,
         });
 
         // The agent names ssm.{region}.amazonaws.com and ssmmessages.{region}.amazonaws.com: the test's listeners answer instead.
         _agentHttp = AgentHttp(_messages);
         _regionalAgentHttp = AgentHttp(_regionalMessages);
+    }
+
+    /// <summary>The server's options on loopback port 0, its state in the test's folder.</summary>
+    private SsmOptions Options() => new()
+    {
+        HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        Certificate = _certificate,
+        Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
+        Access = new SsmAccess { Callers = Caller },
+        DataDirectory = Path.Combine(_home, "ssm"),
+        Instances = [new SsmInstance(Instance, new Dictionary<string, string>()), new SsmInstance(Other, new Dictionary<string, string>())],
+        TimeProvider = _clock,
+    };
+
+    /// <summary>
+    /// Stops the server and starts a new one on the same state folder, as the next <c>up</c> does (the agents' clients
+    /// lead to the new one; the ssmmessages listeners are not opened again).
+    /// </summary>
+    private async Task RestartAsync(params string[] instances)
+    {
+        await _server!.DisposeAsync();
+        _server = null;
+        _agentHttp!.Dispose();
+        _server = await SsmServer.StartAsync(Options() with { Instances = [.. instances.Select(i => new SsmInstance(i, new Dictionary<string, string>()))] });
+        _agentHttp = AgentHttp(_messages);
     }
 
     /// <summary>An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ssm's to the server's address.</summary>
@@ -268,6 +287,59 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SsmServer_RestartedOnTheSameFolder_CommandsOutputAndStatusSurviveAndTheRunningOneFailed()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var finished = await SendAsync("echo finished");
+        var finishedMessage = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, finishedMessage, new AgentResult("Failed", 3, "out\n", "err\nfailed to run commands: exit status 3"), CancellationToken.None);
+        var running = await SendAsync("sleep 600");
+        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await Agent().UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
+        var pending = await SendAsync("echo later", Instance, Other);
+
+        // The other instance is gone from the stack that comes up again: what waited for it cannot be delivered.
+        await RestartAsync(Instance);
+        using var listed = await CallAsync("ListCommands", "{}");
+        using var done = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{finished}}","InstanceId":"{{Instance}}"}""");
+        using var interrupted = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{running}}","InstanceId":"{{Instance}}"}""");
+        using var waiting = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{pending}}","InstanceId":"{{Instance}}"}""");
+        using var gone = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{pending}}","InstanceId":"{{Other}}"}""");
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var deliveredAfter = await Agent().GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+
+        Assert.Equal([pending, running, finished], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("CommandId").GetString()));
+        Assert.Equal(["InProgress", "Failed", "Failed"], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("Status").GetString()));
+        Assert.Equal(("Failed", 3, "out\n", "err\nfailed to run commands: exit status 3"), (done.RootElement.GetProperty("Status").GetString(), done.RootElement.GetProperty("ResponseCode").GetInt32(), done.RootElement.GetProperty("StandardOutputContent").GetString(), done.RootElement.GetProperty("StandardErrorContent").GetString()));
+        Assert.Equal(("Failed", "Failed", -1), (interrupted.RootElement.GetProperty("Status").GetString(), interrupted.RootElement.GetProperty("StatusDetails").GetString(), interrupted.RootElement.GetProperty("ResponseCode").GetInt32()));
+        Assert.Equal(CommandStore.Interrupted, interrupted.RootElement.GetProperty("StandardErrorContent").GetString());
+        Assert.NotEqual(string.Empty, interrupted.RootElement.GetProperty("ExecutionEndDateTime").GetString());
+        Assert.Equal("Pending", waiting.RootElement.GetProperty("Status").GetString());
+        Assert.Equal(("Failed", "Undeliverable"), (gone.RootElement.GetProperty("Status").GetString(), gone.RootElement.GetProperty("StatusDetails").GetString()));
+        Assert.Equal(pending, Assert.Single(deliveredAfter).CommandId);
+    }
+
+    [Fact]
+    public async Task SsmServer_RestartedMoreThanThirtyDaysAfterACommand_TheCommandIsForgotten()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var old = await SendAsync("true");
+        _clock.Advance(TimeSpan.FromDays(29));
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var recent = await SendAsync("true");
+        _clock.Advance(TimeSpan.FromDays(2));
+
+        await RestartAsync(Instance);
+        var forgotten = await ErrorAsync("GetCommandInvocation", $$"""{"CommandId":"{{old}}","InstanceId":"{{Instance}}"}""");
+        using var listed = await CallAsync("ListCommands", "{}");
+
+        Assert.Equal("InvalidCommandId", forgotten.Type);
+        Assert.Equal([recent], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("CommandId").GetString()));
+    }
+
+    [Fact]
     public async Task GetMessages_AnotherInstancesRoleSession_AccessDeniedAndTheCommandStaysPending()
     {
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
@@ -339,6 +411,14 @@ public sealed class RunCommandTests : IAsyncLifetime
             using var answer = JsonDocument.Parse(body);
             Assert.Equal(JsonValueKind.Object, answer.RootElement.ValueKind);
         }
+    }
+
+    /// <summary>SendCommand of <paramref name="line"/> by the operator to <paramref name="instances"/> (the instance when none); the command's id.</summary>
+    private async Task<string> SendAsync(string line, params string[] instances)
+    {
+        var targets = JsonSerializer.Serialize(instances.Length == 0 ? [Instance] : instances);
+        using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":{{{targets}}},"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["{{{line}}}"]}}""");
+        return sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
     }
 
     private SsmAgentClient Agent() => new(_agentHttp!, Region, "amazonaws.com", _clock);
