@@ -153,17 +153,26 @@ internal sealed class CommandStore
     /// <summary>
     /// Hands the agent of <paramref name="instanceId"/> its pending invocations, oldest first, and marks them
     /// <c>InProgress</c> (the agent acknowledged them); one whose delivery timeout has passed is <c>TimedOut</c>
-    /// instead, as Run Command gives up on an instance that never fetched it.
+    /// instead, as Run Command gives up on an instance that never fetched it. The cancellations of its
+    /// <c>Cancelling</c> invocations come with them (<c>Cancel</c> set), each handed over once.
     /// </summary>
-    public List<RunCommand> Deliver(string instanceId, long nowMilliseconds)
+    public List<(RunCommand Command, bool Cancel)> Deliver(string instanceId, long nowMilliseconds)
     {
         lock (_lock)
         {
-            var delivered = new List<RunCommand>();
+            var delivered = new List<(RunCommand, bool)>();
             var changed = new List<CommandInvocation>();
             foreach (var command in _commands.Where(c => c.InstanceIds.Contains(instanceId)))
             {
-                if (_invocations.GetValueOrDefault((command.CommandId, instanceId)) is not { Status: "Pending" } invocation)
+                var invocation = _invocations.GetValueOrDefault((command.CommandId, instanceId));
+                if (invocation is { Status: "Cancelling", CancelDelivered: false })
+                {
+                    changed.Add(invocation with { CancelDelivered = true });
+                    delivered.Add((command, true));
+                    continue;
+                }
+
+                if (invocation is not { Status: "Pending" })
                 {
                     continue;
                 }
@@ -175,7 +184,7 @@ internal sealed class CommandStore
                 }
 
                 changed.Add(invocation with { Status = "InProgress", StatusDetails = "InProgress", StartMilliseconds = nowMilliseconds });
-                delivered.Add(command);
+                delivered.Add((command, false));
             }
 
             Write(changed);
@@ -183,12 +192,42 @@ internal sealed class CommandStore
         }
     }
 
-    /// <summary>Records the agent's reply for an invocation it was handed; false when there is no such running invocation.</summary>
+    /// <summary>
+    /// CancelCommand on <paramref name="instanceIds"/> of <paramref name="command"/>, durably: a <c>Pending</c>
+    /// invocation is <c>Cancelled</c> without running, an <c>InProgress</c> one <c>Cancelling</c> until its agent
+    /// kills the script and replies; one that has ended is left as it is.
+    /// </summary>
+    public void Cancel(RunCommand command, IEnumerable<string> instanceIds, long nowMilliseconds)
+    {
+        lock (_lock)
+        {
+            var changed = new List<CommandInvocation>();
+            foreach (var instance in instanceIds)
+            {
+                switch (_invocations.GetValueOrDefault((command.CommandId, instance)))
+                {
+                    case { Status: "Pending" } pending:
+                        changed.Add(pending with { Status = "Cancelled", StatusDetails = "Cancelled", EndMilliseconds = nowMilliseconds });
+                        break;
+                    case { Status: "InProgress" } running:
+                        changed.Add(running with { Status = "Cancelling", StatusDetails = "Cancelling" });
+                        break;
+                }
+            }
+
+            Write(changed);
+        }
+    }
+
+    /// <summary>
+    /// Records the agent's reply for an invocation it was handed (running, or being cancelled: a script that ended
+    /// before its cancellation reached the agent keeps its outcome); false when there is no such invocation.
+    /// </summary>
     public bool Complete(string commandId, string instanceId, string status, int responseCode, string output, string error, long nowMilliseconds)
     {
         lock (_lock)
         {
-            if (_invocations.GetValueOrDefault((commandId, instanceId)) is not { Status: "InProgress" } invocation)
+            if (_invocations.GetValueOrDefault((commandId, instanceId)) is not { Status: "InProgress" or "Cancelling" } invocation)
             {
                 return false;
             }
@@ -207,13 +246,18 @@ internal sealed class CommandStore
     }
 
     /// <summary>
-    /// A command's status from its invocations': <c>Pending</c> while none was fetched, <c>InProgress</c> while any
-    /// runs or waits, then <c>Success</c> when all succeeded, <c>TimedOut</c> when any timed out, else <c>Failed</c>.
+    /// A command's status from its invocations': <c>Success</c> when its targets matched no instance, <c>Pending</c>
+    /// while none was fetched, <c>Cancelling</c> while any is
+    /// being cancelled, <c>InProgress</c> while any runs or waits, then <c>Success</c> when all succeeded,
+    /// <c>Cancelled</c> when any was cancelled, <c>TimedOut</c> when any timed out, else <c>Failed</c>.
     /// </summary>
     public static string StatusOf(IReadOnlyCollection<CommandInvocation> invocations) =>
-        invocations.All(i => i.Status == "Pending") ? "Pending"
+        invocations.Count == 0 ? "Success"
+        : invocations.All(i => i.Status == "Pending") ? "Pending"
+        : invocations.Any(i => i.Status == "Cancelling") ? "Cancelling"
         : invocations.Any(i => !i.IsDone) ? "InProgress"
         : invocations.All(i => i.Status == "Success") ? "Success"
+        : invocations.Any(i => i.Status == "Cancelled") ? "Cancelled"
         : invocations.Any(i => i.Status == "TimedOut") ? "TimedOut"
         : "Failed";
 

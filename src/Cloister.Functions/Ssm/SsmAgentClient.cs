@@ -59,7 +59,7 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The instance's pending Run Command invocations, each now in progress.</summary>
+    /// <summary>The instance's pending Run Command invocations, each now in progress, and the cancellations of running ones.</summary>
     public async Task<List<AgentCommand>> GetMessagesAsync(AgentCredentials credentials, string instanceId, CancellationToken cancellationToken)
     {
         using var answer = await CallAsync(credentials, SsmHandler.MessagesTargetPrefix + "GetMessages", writer =>
@@ -74,10 +74,22 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
             return commands;
         }
 
-        foreach (var message in messages.EnumerateArray().Where(m => m.GetProperty("Topic").GetString() == SsmHandler.SendCommandTopic))
+        foreach (var message in messages.EnumerateArray())
         {
+            var topic = message.GetProperty("Topic").GetString();
+            if (topic is not (SsmHandler.SendCommandTopic or SsmHandler.CancelCommandTopic))
+            {
+                continue;
+            }
+
             using var payload = JsonDocument.Parse(message.GetProperty("Payload").GetString()!);
             var root = payload.RootElement;
+            if (topic == SsmHandler.CancelCommandTopic)
+            {
+                commands.Add(new AgentCommand(message.GetProperty("MessageId").GetString()!, root.GetProperty("CommandId").GetString()!, [], null, 0, Cancel: true));
+                continue;
+            }
+
             commands.Add(new AgentCommand(
                 message.GetProperty("MessageId").GetString()!,
                 root.GetProperty("CommandId").GetString()!,

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Cloister.Functions.Ssm;
 
 /// <summary>
-/// How an instance's agent fetches its Run Command invocations and reports their outcome: ec2messages' GetMessages
+/// How an instance's agent fetches its Run Command invocations (and CancelCommand's cancellations) and reports their
+/// outcome: ec2messages' GetMessages
 /// and SendReply, served on the Systems Manager endpoint (<c>ssm.{region}</c> or an <c>ssm</c> interface endpoint)
 /// and authorized as <c>ec2messages:GetMessages</c> and <c>ec2messages:SendReply</c>, which
 /// <c>AmazonSSMManagedInstanceCore</c> allows. Each message's <c>Payload</c> is a JSON document (as a string, as
@@ -14,6 +15,9 @@ internal sealed partial class SsmHandler
 {
     /// <summary>The topic of a Run Command message, as the agent's message processor names it.</summary>
     public const string SendCommandTopic = "aws.ssm.sendCommand";
+
+    /// <summary>The topic of CancelCommand's message to the agent running the invocation.</summary>
+    public const string CancelCommandTopic = "aws.ssm.cancelCommand";
 
     private byte[] GetMessages(SsmCall call)
     {
@@ -27,16 +31,23 @@ internal sealed partial class SsmHandler
             writer.WriteString("Destination", instanceId);
             writer.WriteString("MessagesRequestId", call.String("MessagesRequestId") ?? Guid.NewGuid().ToString());
             writer.WriteStartArray("Messages");
-            foreach (var command in delivered)
+            foreach (var (command, cancel) in delivered)
             {
                 writer.WriteStartObject();
-                writer.WriteString("MessageId", $"aws.ssm.{command.CommandId}.{instanceId}");
-                writer.WriteString("Topic", SendCommandTopic);
-                writer.WriteString("CreatedDate", Timestamp(command.RequestedMilliseconds));
+                writer.WriteString("MessageId", cancel ? $"aws.ssm.cancel.{command.CommandId}.{instanceId}" : $"aws.ssm.{command.CommandId}.{instanceId}");
+                writer.WriteString("Topic", cancel ? CancelCommandTopic : SendCommandTopic);
+                writer.WriteString("CreatedDate", Timestamp(cancel ? now : command.RequestedMilliseconds));
                 writer.WriteString("Destination", instanceId);
                 writer.WriteString("Payload", System.Text.Encoding.UTF8.GetString(Json(payload =>
                 {
                     payload.WriteString("CommandId", command.CommandId);
+                    if (cancel)
+                    {
+                        // Names the message of the invocation to kill, as ec2messages' cancel messages do.
+                        payload.WriteString("CancelMessageId", $"aws.ssm.{command.CommandId}.{instanceId}");
+                        return;
+                    }
+
                     payload.WriteString("DocumentName", command.DocumentName);
                     WriteValues(payload, "Commands", command.Commands);
                     if (command.WorkingDirectory is { } directory)
@@ -76,7 +87,7 @@ internal sealed partial class SsmHandler
             throw SsmException.Validation("The reply's payload is not a Run Command result.");
         }
 
-        if (status is not ("Success" or "Failed" or "TimedOut") || messageId != $"aws.ssm.{commandId}.{instanceId}")
+        if (status is not ("Success" or "Failed" or "TimedOut" or "Cancelled") || messageId != $"aws.ssm.{commandId}.{instanceId}")
         {
             throw SsmException.Validation(string.Create(CultureInfo.InvariantCulture, $"The reply to {messageId} does not match it or has status {status}."));
         }

@@ -22,6 +22,7 @@ internal sealed partial class SsmHandler(
     ParameterStore store,
     ManagedNodes nodes,
     CommandStore commandStore,
+    IReadOnlyList<SsmInstance> instances,
     IReadOnlySet<string> messagesEndpoints,
     SsmAccess access,
     AccountContext account,
@@ -39,7 +40,7 @@ internal sealed partial class SsmHandler(
     // A value is at most 8 KB (Advanced); with its name, description and pattern a request stays well under 64 KB.
     private const int MaxBodyBytes = 64 * 1024;
 
-    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation";
+    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation, CancelCommand";
 
     public Task HandleAsync(HttpContext context) =>
         JsonServiceCalls.RespondAsync<SsmException>(
@@ -90,6 +91,7 @@ internal sealed partial class SsmHandler(
                 "ListCommands" => ListCommands(call),
                 "ListCommandInvocations" => ListCommandInvocations(call),
                 "GetCommandInvocation" => GetCommandInvocation(call),
+                "CancelCommand" => CancelCommand(call),
                 "GetMessages" when agent => GetMessages(call),
                 "SendReply" when agent => SendReply(call),
                 _ => throw new SsmException("UnknownOperationException", $"Cloister does not serve the operation {operation ?? target} (served: {Served})."),

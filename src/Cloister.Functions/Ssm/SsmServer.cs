@@ -53,7 +53,8 @@ public sealed class SsmServer : HostedServer
         var handler = new SsmHandler(store, nodes, new CommandStore(
                 options.DataDirectory,
                 options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
-                options.Instances?.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal)), options.MessagesEndpointIds, options.Access, options.Account, options.TimeProvider);
+                options.Instances?.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal)),
+            options.Instances ?? [], options.MessagesEndpointIds, options.Access, options.Account, options.TimeProvider);
         var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(

@@ -11,7 +11,7 @@ namespace Cloister.Host.Ssm;
 /// <see cref="SsmAgentTimings.PingInterval"/> (every <see cref="SsmAgentTimings.RetryInterval"/> while it cannot),
 /// creates its control channel after each ping, and while registered fetches its Run Command invocations every
 /// <see cref="SsmAgentTimings.PollInterval"/> and runs each in the background (pings go on while a long script runs),
-/// replying with its outcome. Whatever goes wrong is logged once per change of reason (as the agent's own log would
+/// replying with its outcome, or kills it when CancelCommand's cancellation arrives. Whatever goes wrong is logged once per change of reason (as the agent's own log would
 /// repeat it) and retried; the agent never stops the host.
 /// </summary>
 internal sealed class SsmAgent : IAsyncDisposable
@@ -28,6 +28,7 @@ internal sealed class SsmAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _cancels = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
     private string? _healthProblem;
     private string? _channelProblem;
@@ -149,11 +150,32 @@ internal sealed class SsmAgent : IAsyncDisposable
 
         foreach (var command in commands)
         {
-            _running[command.CommandId] = RunCommandAsync(credentials, command, cancellationToken);
+            if (command.Cancel)
+            {
+                // CancelCommand: the running script is killed and the invocation replied Cancelled; one that already
+                // ended has replied with its outcome.
+                try
+                {
+                    if (_cancels.TryGetValue(command.CommandId, out var running))
+                    {
+                        await running.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // It ended meanwhile.
+                }
+
+                continue;
+            }
+
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _cancels[command.CommandId] = cancel;
+            _running[command.CommandId] = RunCommandAsync(credentials, command, cancel, cancellationToken);
         }
     }
 
-    private async Task RunCommandAsync(AgentCredentials credentials, AgentCommand command, CancellationToken cancellationToken)
+    private async Task RunCommandAsync(AgentCredentials credentials, AgentCommand command, CancellationTokenSource cancel, CancellationToken cancellationToken)
     {
         // Off the polling loop at once: the script may run for up to its executionTimeout.
         await Task.Yield();
@@ -163,7 +185,7 @@ internal sealed class SsmAgent : IAsyncDisposable
             AgentResult result;
             try
             {
-                result = await _runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+                result = await _runner.RunAsync(command, cancel.Token).ConfigureAwait(false);
             }
             catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
@@ -179,6 +201,8 @@ internal sealed class SsmAgent : IAsyncDisposable
         }
         finally
         {
+            _cancels.TryRemove(command.CommandId, out _);
+            cancel.Dispose();
             _running.TryRemove(command.CommandId, out _);
         }
     }

@@ -24,6 +24,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     private const string Region = TestCallers.Region;
     private const string Instance = "i-0123456789abcdef0";
     private const string Other = "i-0fedcba9876543210";
+    private const string Unregistered = "i-0aaaabbbbccccdddd";
     private const string AgentKey = "ASIAAGENT00000000001";
     private const string OtherAgentKey = "ASIAAGENT00000000002";
     private const string OperatorKey = "ASIAOPERATOR00000001";
@@ -70,7 +71,12 @@ public sealed class RunCommandTests : IAsyncLifetime
         Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
         Access = new SsmAccess { Callers = Caller },
         DataDirectory = Path.Combine(_home, "ssm"),
-        Instances = [new SsmInstance(Instance, new Dictionary<string, string>()), new SsmInstance(Other, new Dictionary<string, string>())],
+        Instances =
+        [
+            new SsmInstance(Instance, new Dictionary<string, string> { ["team"] = "claims", ["env"] = "prod" }),
+            new SsmInstance(Other, new Dictionary<string, string> { ["team"] = "billing" }),
+            new SsmInstance(Unregistered, new Dictionary<string, string> { ["team"] = "claims" }),
+        ],
         TimeProvider = _clock,
     };
 
@@ -340,6 +346,121 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CancelCommand_PendingRunningAndEnded_CancelledAtOnceCancellingUntilTheAgentRepliesAndLeftAlone()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        await agent.UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
+        var ended = await SendAsync("true");
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None)), new AgentResult("Success", 0, string.Empty, string.Empty), CancellationToken.None);
+        var both = await SendAsync("sleep 600", Instance, Other);
+        var running = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+
+        using var endedCancelled = await CallAsync("CancelCommand", $$"""{"CommandId":"{{ended}}"}""");
+        using var bothCancelled = await CallAsync("CancelCommand", $$"""{"CommandId":"{{both}}"}""");
+        using var cancelling = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{both}}"}""");
+        using var listed = await CallAsync("ListCommands", $$"""{"CommandId":"{{both}}"}""");
+        var cancel = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        var otherGot = await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, running, new AgentResult("Cancelled", -1, "partial\n", string.Empty), CancellationToken.None);
+        using var cancelled = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{both}}","InstanceId":"{{Instance}}"}""");
+        using var listedAfter = await CallAsync("ListCommands", "{}");
+        using var stillEnded = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{ended}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("{}", endedCancelled.RootElement.GetRawText());
+        Assert.Equal([("Cancelling", Instance), ("Cancelled", Other)], cancelling.RootElement.GetProperty("CommandInvocations").EnumerateArray().Select(i => (i.GetProperty("Status").GetString(), i.GetProperty("InstanceId").GetString())));
+        Assert.Equal("Cancelling", listed.RootElement.GetProperty("Commands")[0].GetProperty("Status").GetString());
+        Assert.True(cancel.Cancel);
+        Assert.Equal(both, cancel.CommandId);
+        Assert.Empty(again);
+        Assert.Empty(otherGot);
+        Assert.Equal(("Cancelled", "Cancelled", "partial\n"), (cancelled.RootElement.GetProperty("Status").GetString(), cancelled.RootElement.GetProperty("StatusDetails").GetString(), cancelled.RootElement.GetProperty("StandardOutputContent").GetString()));
+        Assert.Equal(["Cancelled", "Success"], listedAfter.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("Status").GetString()));
+        Assert.Equal("Success", stillEnded.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task CancelCommand_UnknownCommandStrangerOrRepeatedInstanceOrNoPermission_RefusedAsAwsWordsIt()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var sent = await SendAsync("sleep 600");
+
+        var unknown = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{Guid.NewGuid()}}"}""");
+        var stranger = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{sent}}","InstanceIds":["{{Other}}"]}""");
+        var repeated = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{sent}}","InstanceIds":["{{Instance}}","{{Instance}}"]}""");
+        var denied = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{sent}}"}""", AgentKey);
+        using var untouched = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{sent}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("InvalidCommandId", unknown.Type);
+        Assert.Equal(("InvalidInstanceId", $"Instances [[{Other}]] not in a valid state for account {Account}"), stranger);
+        Assert.Equal("DuplicateInstanceId", repeated.Type);
+        Assert.Equal("AccessDeniedException", denied.Type);
+        Assert.Contains("ssm:CancelCommand", denied.Message, StringComparison.Ordinal);
+        Assert.Equal("Pending", untouched.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task SsmServer_RestartedWhileAnInvocationIsCancelling_Cancelled()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var sent = await SendAsync("sleep 600");
+        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+        using var _ = await CallAsync("CancelCommand", $$"""{"CommandId":"{{sent}}","InstanceIds":["{{Instance}}"]}""");
+
+        await RestartAsync(Instance);
+        using var invocation = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{sent}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("Cancelled", invocation.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task SendCommand_TargetsByTagTagKeyAndInstanceIds_TheOnlineNodesTheyMatch()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        await agent.UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
+
+        var byTag = await SendToAsync("""[{"Key":"tag:team","Values":["claims"]}]""");
+        var byKey = await SendToAsync("""[{"Key":"tag-key","Values":["team"]}]""");
+        var byBoth = await SendToAsync("""[{"Key":"tag:team","Values":["claims","billing"]},{"Key":"tag:env","Values":["prod"]}]""");
+        var byId = await SendToAsync($$"""[{"Key":"InstanceIds","Values":["{{Other}}"]}]""");
+        var byNothing = await SendToAsync("""[{"Key":"tag:team","Values":["nobody"]}]""");
+        using var invocations = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{byKey.GetProperty("CommandId").GetString()}}"}""");
+
+        // The unregistered instance carries team=claims too, but is no managed node.
+        Assert.Equal(1, byTag.GetProperty("TargetCount").GetInt32());
+        Assert.Empty(byTag.GetProperty("InstanceIds").EnumerateArray());
+        Assert.Equal("""[{"Key":"tag:team","Values":["claims"]}]""", byTag.GetProperty("Targets").GetRawText());
+        Assert.Equal([Instance, Other], invocations.RootElement.GetProperty("CommandInvocations").EnumerateArray().Select(i => i.GetProperty("InstanceId").GetString()).Order());
+        Assert.Equal(1, byBoth.GetProperty("TargetCount").GetInt32());
+        Assert.Equal(1, byId.GetProperty("TargetCount").GetInt32());
+        Assert.Equal((0, "Success"), (byNothing.GetProperty("TargetCount").GetInt32(), byNothing.GetProperty("Status").GetString()));
+        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        Assert.Equal(3, fetched.Count);
+        Assert.Equal(2, (await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, CancellationToken.None)).Count);
+    }
+
+    [Theory]
+    [InlineData("""{"InstanceIds":["i-0123456789abcdef0"],"Targets":[{"Key":"tag:team","Values":["claims"]}]}""", "Either InstanceIds or Targets must be specified, but not both.")]
+    [InlineData("{}", "Either InstanceIds or Targets must be specified, but not both.")]
+    [InlineData("""{"Targets":[{"Key":"InstanceIds","Values":["i-0123456789abcdef0"]},{"Key":"tag:team","Values":["claims"]}]}""", "Targets must be specified in one of the following formats")]
+    [InlineData("""{"Targets":[{"Key":"resource-groups:Name","Values":["web"]}]}""", "Targets must be specified in one of the following formats")]
+    [InlineData("""{"Targets":[{"Key":"tag:team","Values":["a","b","c","d","e","f"]}]}""", "Targets must be specified in one of the following formats")]
+    [InlineData("""{"Targets":[{"Key":"tag:a","Values":["1"]},{"Key":"tag:b","Values":["1"]},{"Key":"tag:c","Values":["1"]},{"Key":"tag:d","Values":["1"]},{"Key":"tag:e","Values":["1"]},{"Key":"tag:f","Values":["1"]}]}""", "Targets must be specified in one of the following formats")]
+    public async Task SendCommand_NeitherBothOrMalformedTargets_ValidationExceptionAsAwsWordsIt(string where, string message)
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var input = where.TrimEnd('}') + (where == "{}" ? string.Empty : ",") + "\"DocumentName\":\"AWS-RunShellScript\",\"Parameters\":{\"commands\":[\"true\"]}}";
+
+        var error = await ErrorAsync("SendCommand", input);
+
+        Assert.Equal("ValidationException", error.Type);
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetMessages_AnotherInstancesRoleSession_AccessDeniedAndTheCommandStaysPending()
     {
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
@@ -382,7 +503,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task HandleAsync_MutatedRunCommandInputs_AlwaysAJsonAnswerNeverAServerError()
     {
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
-        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation"];
+        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation", "CancelCommand"];
         string[] seeds =
         [
             $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"],"executionTimeout":["5"]},"TimeoutSeconds":60}""",
@@ -419,6 +540,13 @@ public sealed class RunCommandTests : IAsyncLifetime
         var targets = JsonSerializer.Serialize(instances.Length == 0 ? [Instance] : instances);
         using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":{{{targets}}},"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["{{{line}}}"]}}""");
         return sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
+    }
+
+    /// <summary>SendCommand to <paramref name="targets"/> (the <c>Targets</c> JSON) by the operator; the command answered.</summary>
+    private async Task<JsonElement> SendToAsync(string targets)
+    {
+        using var sent = await CallAsync("SendCommand", $$$"""{"Targets":{{{targets}}},"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
+        return sent.RootElement.GetProperty("Command").Clone();
     }
 
     private SsmAgentClient Agent() => new(_agentHttp!, Region, "amazonaws.com", _clock);
@@ -459,7 +587,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         AgentKey => InstanceSession(Instance),
         OtherAgentKey => InstanceSession(Other),
         OutsideEndpointsKey => InstanceSession(Instance, """{"Effect":"Allow","Action":"ssmmessages:*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}}"""),
-        OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations"]"""),
+        OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations","ssm:CancelCommand"]"""),
         _ => null,
     };
 
