@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Cloister.Host.Control;
 
@@ -167,22 +166,7 @@ public sealed partial class HostRunnerTests
     }
 
     /// <summary>GetCommandInvocation from the instance, asked again until the invocation has ended.</summary>
-    private async Task<JsonElement> EndedInvocationAsync(string commandId, string instanceId)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var got = await CloisterAsync("exec", "--from", instanceId, "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", instanceId, "--output", "json");
-            Assert.True(got.ExitCode == 0, got.Error);
-            using var answer = JsonDocument.Parse(got.Output);
-            if (answer.RootElement.GetProperty("Status").GetString() is not ("Pending" or "InProgress"))
-            {
-                return answer.RootElement.Clone();
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"command {commandId} did not end within 60 s");
-        }
-    }
+    private Task<JsonElement> EndedInvocationAsync(string commandId, string instanceId) => InvocationUntilAsync(instanceId, commandId, instanceId, ended: true);
 
     /// <summary>The instance ids of the template's instances, by logical id, as the host's status lists them.</summary>
     private async Task<Dictionary<string, string>> InstanceIdsAsync(params string[] logicalIds)
