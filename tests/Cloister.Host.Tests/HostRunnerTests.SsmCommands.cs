@@ -5,7 +5,8 @@ using Cloister.Host.Control;
 namespace Cloister.Host.Tests;
 
 /// <summary>
-/// Run Command through the instances' real agents, as an operator on an instance drives it with the AWS CLI v2: a
+/// Run Command through the instances' real agents, as an operator on an instance drives it with the AWS CLI v2: an
+/// agent without a control channel takes its command from ec2messages' regional address; a
 /// command sent to <c>--targets Key=tag:team,Values=claims</c> runs on the tagged instance only; CancelCommand kills a
 /// running <c>sleep</c> (its process is gone, the invocation <c>Cancelled</c>); and after <c>down</c> and the next
 /// <c>up</c> on the same state folder the commands, their output and their status are still there, the one that was
@@ -39,10 +40,24 @@ public sealed partial class HostRunnerTests
               OperatorProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref OperatorRole] } }
               App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile, Tags: [{ Key: team, Value: claims }] } }
               Billing: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile, Tags: [{ Key: team, Value: billing }] } }
+              NoChannelRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: ec2messages-only, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:UpdateInstanceInformation, "ec2messages:*"], Resource: "*" }] } }]
+              NoChannelProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref NoChannelRole] } }
+              NoChannel: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref NoChannelProfile } }
             """;
         Assert.Equal("ready", (await ProgressAsync(Start(Request(template))))[^1].State);
-        var ids = await InstanceIdsAsync("App", "Billing");
-        await UntilOnlineAsync(ids["App"], ids["Billing"]);
+        var ids = await InstanceIdsAsync("App", "Billing", "NoChannel");
+        await UntilOnlineAsync(ids["App"], ids["Billing"], ids["NoChannel"]);
+
+        // An agent without a control channel (its role has no ssmmessages) takes its commands from ec2messages' regional address.
+        var delivered = await SendAsync("--instance-ids", ids["NoChannel"], "--parameters", """commands=["getent hosts ec2messages.eu-central-1.amazonaws.com"]""");
+        var deliveredDone = await InvocationUntilAsync("App", delivered, ids["NoChannel"], ended: true);
+
+        Assert.Equal("Success", deliveredDone.GetProperty("Status").GetString());
+        Assert.StartsWith("198.18.23.10 ", deliveredDone.GetProperty("StandardOutputContent").GetString(), StringComparison.Ordinal);
 
         // Targets: the tag picks the App instance only.
         var targeted = await SendAsync("--targets", "Key=tag:team,Values=claims", "--parameters", """commands=["echo targeted"]""");
@@ -92,7 +107,7 @@ public sealed partial class HostRunnerTests
         Assert.Contains("the stack host shut down", afterInterrupted.GetProperty("StandardErrorContent").GetString(), StringComparison.Ordinal);
         Assert.Equal("Cancelled", afterCancelled.GetProperty("Status").GetString());
         Assert.True(history.ExitCode == 0, history.Error);
-        Assert.Equal([interrupted, kept, sleeping, targeted], JsonSerializer.Deserialize<string[]>(history.Output)!);
+        Assert.Equal([interrupted, kept, sleeping, targeted, delivered], JsonSerializer.Deserialize<string[]>(history.Output)!);
     }
 
     /// <summary>SendCommand of AWS-RunShellScript from the App instance with <paramref name="arguments"/>; the command's id.</summary>

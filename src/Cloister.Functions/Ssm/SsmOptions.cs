@@ -41,15 +41,30 @@ public sealed record SsmOptions : HostedServerOptions
 
     /// <summary>
     /// The <c>ssmmessages</c> interface endpoints among <see cref="HostedServerOptions.EndpointListeners"/>: their
-    /// listeners answer the agents' CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else.
+    /// listeners answer the agents' CreateControlChannel and their messages over it (signed for <c>ssmmessages</c>)
+    /// and nothing else.
     /// </summary>
     public IReadOnlySet<string> MessagesEndpointIds { get; init; } = new HashSet<string>();
 
     /// <summary>
     /// A listening socket on the region's <c>ssmmessages</c> address (<c>ssmmessages.{region}.amazonaws.com</c>), served
     /// with <see cref="HostedServerOptions.Certificate"/> (which must then name it too): it answers the agents'
-    /// CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else, as an <c>ssmmessages</c> interface
+    /// CreateControlChannel and their messages (signed for <c>ssmmessages</c>) and nothing else, as an <c>ssmmessages</c> interface
     /// endpoint's listener does but through no endpoint (no endpoint policy, no <c>aws:SourceVpce</c>). Null: none.
     /// </summary>
     public System.Net.Sockets.Socket? MessagesSocket { get; init; }
+
+    /// <summary>
+    /// The <c>ec2messages</c> interface endpoints among <see cref="HostedServerOptions.EndpointListeners"/>: their
+    /// listeners answer the agents' message delivery (GetMessages, SendReply, signed for <c>ec2messages</c>) and
+    /// nothing else.
+    /// </summary>
+    public IReadOnlySet<string> DeliveryEndpointIds { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// A listening socket on the region's <c>ec2messages</c> address (<c>ec2messages.{region}.amazonaws.com</c>),
+    /// served with <see cref="HostedServerOptions.Certificate"/> (which must then name it too): it answers the agents'
+    /// GetMessages and SendReply (signed for <c>ec2messages</c>) through no endpoint. Null: none.
+    /// </summary>
+    public System.Net.Sockets.Socket? DeliverySocket { get; init; }
 }

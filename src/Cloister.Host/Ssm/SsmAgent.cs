@@ -34,6 +34,10 @@ internal sealed class SsmAgent : IAsyncDisposable
     private string? _channelProblem;
     private string? _messagesProblem;
 
+    // Whether the last CreateControlChannel succeeded: current agents then take their commands over it (ssmmessages),
+    // else from the Message Delivery Service (ec2messages).
+    private volatile bool _channelOpen;
+
     public SsmAgent(string instanceId, string ipAddress, string computerName, InstanceConnections connections, ShellScriptRunner runner, Cloister.Model.AccountContext account, SsmAgentTimings timings, ILogger logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(connections);
@@ -117,8 +121,9 @@ internal sealed class SsmAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates the control channel Session Manager reaches the instance through; without it Run Command still works
-    /// (it goes through ssm), so a failure is only logged, as the agent's MessageGatewayService logs it.
+    /// Creates the control channel Session Manager reaches the instance through, and Run Command's messages while it is
+    /// open; without it the agent takes its commands from ec2messages, so a failure is only logged, as the agent's
+    /// MessageGatewayService logs it.
     /// </summary>
     private async Task CreateControlChannelAsync(AgentCredentials credentials, CancellationToken cancellationToken)
     {
@@ -126,9 +131,11 @@ internal sealed class SsmAgent : IAsyncDisposable
         {
             await _client.CreateControlChannelAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
             _channelProblem = null;
+            _channelOpen = true;
         }
         catch (SsmAgentException problem)
         {
+            _channelOpen = false;
             Report(ref _channelProblem, problem.Message, SsmAgentLog.NoControlChannel);
         }
     }
@@ -139,7 +146,7 @@ internal sealed class SsmAgent : IAsyncDisposable
         List<AgentCommand> commands;
         try
         {
-            commands = await _client.GetMessagesAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
+            commands = await _client.GetMessagesAsync(credentials, _instanceId, Channel, cancellationToken).ConfigureAwait(false);
             _messagesProblem = null;
         }
         catch (Exception problem) when (problem is SsmAgentException or JsonException or KeyNotFoundException or InvalidOperationException)
@@ -192,7 +199,7 @@ internal sealed class SsmAgent : IAsyncDisposable
                 result = new AgentResult("Failed", 1, string.Empty, "failed to run commands: " + failure.Message);
             }
 
-            await _client.SendReplyAsync(credentials, _instanceId, command, result, cancellationToken).ConfigureAwait(false);
+            await _client.SendReplyAsync(credentials, _instanceId, command, result, Channel, cancellationToken).ConfigureAwait(false);
             SsmAgentLog.Ran(_logger, _instanceId, command.CommandId, result.Status, result.ResponseCode);
         }
         catch (SsmAgentException problem)
@@ -206,6 +213,8 @@ internal sealed class SsmAgent : IAsyncDisposable
             _running.TryRemove(command.CommandId, out _);
         }
     }
+
+    private MessageChannel Channel => _channelOpen ? MessageChannel.ControlChannel : MessageChannel.Delivery;
 
     /// <summary>Logs <paramref name="problem"/> unless it is the one last logged for its kind.</summary>
     private void Report(ref string? last, string problem, Action<ILogger, string, string> log)

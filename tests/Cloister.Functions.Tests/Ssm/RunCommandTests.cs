@@ -29,6 +29,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     private const string OtherAgentKey = "ASIAAGENT00000000002";
     private const string OperatorKey = "ASIAOPERATOR00000001";
     private const string OutsideEndpointsKey = "ASIAAGENT00000000003";
+    private const string ChannelOnlyKey = "ASIAAGENT00000000004";
     private const string MessagesEndpoint = "vpce-0a1b2c3d4e5f60718";
 
     /// <summary>The characters the mutation test writes over an input's: JSON's structure, a number, a letter.</summary>
@@ -42,6 +43,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     private SsmServer? _server;
     private HttpClient? _agentHttp;
     private HttpClient? _regionalAgentHttp;
+    private Socket? _delivery;
 
     public async Task InitializeAsync()
     {
@@ -63,10 +65,14 @@ public sealed class RunCommandTests : IAsyncLifetime
         _regionalAgentHttp = AgentHttp(_regionalMessages);
     }
 
-    /// <summary>The server's options on loopback port 0, its state in the test's folder.</summary>
+    /// <summary>
+    /// The server's options on loopback port 0, its state in the test's folder, and a new listener standing for the
+    /// region's ec2messages address (198.18.23.10).
+    /// </summary>
     private SsmOptions Options() => new()
     {
         HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        DeliverySocket = _delivery = Listening(),
         Certificate = _certificate,
         Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
         Access = new SsmAccess { Callers = Caller },
@@ -93,17 +99,33 @@ public sealed class RunCommandTests : IAsyncLifetime
         _agentHttp = AgentHttp(_messages);
     }
 
-    /// <summary>An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ssm's to the server's address.</summary>
+    private static Socket Listening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Listen();
+        return socket;
+    }
+
+    /// <summary>
+    /// An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ec2messages' to the server's
+    /// ec2messages listener, ssm's to the server's address.
+    /// </summary>
     private HttpClient AgentHttp(Socket messages)
     {
         var port = _server!.Urls[0].Port;
         var messagesPort = ((IPEndPoint)messages.LocalEndPoint!).Port;
+        var deliveryPort = ((IPEndPoint)_delivery!.LocalEndPoint!).Port;
         return new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Host.StartsWith("ssmmessages.", StringComparison.Ordinal) ? messagesPort : port, cancellationToken);
+                var host = context.DnsEndPoint.Host;
+                await socket.ConnectAsync(
+                    IPAddress.Loopback,
+                    host.StartsWith("ssmmessages.", StringComparison.Ordinal) ? messagesPort : host.StartsWith("ec2messages.", StringComparison.Ordinal) ? deliveryPort : port,
+                    cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             },
             SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == _certificate.Thumbprint },
@@ -121,6 +143,7 @@ public sealed class RunCommandTests : IAsyncLifetime
 
         _messages.Dispose();
         _regionalMessages.Dispose();
+        _delivery?.Dispose();
         _certificate.Dispose();
         Directory.Delete(_home, recursive: true);
     }
@@ -265,11 +288,11 @@ public sealed class RunCommandTests : IAsyncLifetime
         var commandId = sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
         using var pending = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
 
-        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
-        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
+        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
         using var running = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
         var command = Assert.Single(fetched);
-        await agent.SendReplyAsync(Credentials(AgentKey), Instance, command, new AgentResult("Success", 0, new string('x', 30_000), "two\n"), CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, command, new AgentResult("Success", 0, new string('x', 30_000), "two\n"), MessageChannel.Delivery, CancellationToken.None);
         using var done = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}","PluginName":"aws:runShellScript"}""");
         using var listed = await CallAsync("ListCommands", $$"""{"CommandId":"{{commandId}}"}""");
         using var invocations = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{commandId}}","Details":true}""");
@@ -298,10 +321,10 @@ public sealed class RunCommandTests : IAsyncLifetime
         var agent = Agent();
         await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
         var finished = await SendAsync("echo finished");
-        var finishedMessage = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
-        await agent.SendReplyAsync(Credentials(AgentKey), Instance, finishedMessage, new AgentResult("Failed", 3, "out\n", "err\nfailed to run commands: exit status 3"), CancellationToken.None);
+        var finishedMessage = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, finishedMessage, new AgentResult("Failed", 3, "out\n", "err\nfailed to run commands: exit status 3"), MessageChannel.Delivery, CancellationToken.None);
         var running = await SendAsync("sleep 600");
-        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
         _clock.Advance(TimeSpan.FromSeconds(5));
         await Agent().UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
         var pending = await SendAsync("echo later", Instance, Other);
@@ -314,7 +337,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         using var waiting = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{pending}}","InstanceId":"{{Instance}}"}""");
         using var gone = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{pending}}","InstanceId":"{{Other}}"}""");
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
-        var deliveredAfter = await Agent().GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        var deliveredAfter = await Agent().GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
 
         Assert.Equal([pending, running, finished], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("CommandId").GetString()));
         Assert.Equal(["InProgress", "Failed", "Failed"], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("Status").GetString()));
@@ -352,18 +375,18 @@ public sealed class RunCommandTests : IAsyncLifetime
         await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
         await agent.UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
         var ended = await SendAsync("true");
-        await agent.SendReplyAsync(Credentials(AgentKey), Instance, Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None)), new AgentResult("Success", 0, string.Empty, string.Empty), CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None)), new AgentResult("Success", 0, string.Empty, string.Empty), MessageChannel.Delivery, CancellationToken.None);
         var both = await SendAsync("sleep 600", Instance, Other);
-        var running = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+        var running = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
 
         using var endedCancelled = await CallAsync("CancelCommand", $$"""{"CommandId":"{{ended}}"}""");
         using var bothCancelled = await CallAsync("CancelCommand", $$"""{"CommandId":"{{both}}"}""");
         using var cancelling = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{both}}"}""");
         using var listed = await CallAsync("ListCommands", $$"""{"CommandId":"{{both}}"}""");
-        var cancel = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
-        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
-        var otherGot = await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, CancellationToken.None);
-        await agent.SendReplyAsync(Credentials(AgentKey), Instance, running, new AgentResult("Cancelled", -1, "partial\n", string.Empty), CancellationToken.None);
+        var cancel = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
+        var otherGot = await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, MessageChannel.Delivery, CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, running, new AgentResult("Cancelled", -1, "partial\n", string.Empty), MessageChannel.Delivery, CancellationToken.None);
         using var cancelled = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{both}}","InstanceId":"{{Instance}}"}""");
         using var listedAfter = await CallAsync("ListCommands", "{}");
         using var stillEnded = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{ended}}","InstanceId":"{{Instance}}"}""");
@@ -406,7 +429,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         var agent = Agent();
         await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
         var sent = await SendAsync("sleep 600");
-        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None));
+        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
         using var _ = await CallAsync("CancelCommand", $$"""{"CommandId":"{{sent}}","InstanceIds":["{{Instance}}"]}""");
 
         await RestartAsync(Instance);
@@ -437,9 +460,9 @@ public sealed class RunCommandTests : IAsyncLifetime
         Assert.Equal(1, byBoth.GetProperty("TargetCount").GetInt32());
         Assert.Equal(1, byId.GetProperty("TargetCount").GetInt32());
         Assert.Equal((0, "Success"), (byNothing.GetProperty("TargetCount").GetInt32(), byNothing.GetProperty("Status").GetString()));
-        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
         Assert.Equal(3, fetched.Count);
-        Assert.Equal(2, (await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, CancellationToken.None)).Count);
+        Assert.Equal(2, (await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, MessageChannel.Delivery, CancellationToken.None)).Count);
     }
 
     [Theory]
@@ -461,13 +484,50 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetMessages_OverTheControlChannelOrEc2messagesButNotOnSsm_DeliveredOnceAndRepliedOnEither()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var first = await SendAsync("echo one");
+
+        using var onSsm = await PostAsync("GetMessages", $$"""{"Destination":"{{Instance}}"}""", AgentKey, SsmHandler.MessagesTargetPrefix);
+        var overChannel = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.ControlChannel, CancellationToken.None));
+        var second = await SendAsync("echo two");
+        var overDelivery = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, overChannel, new AgentResult("Success", 0, "one\n", string.Empty), MessageChannel.Delivery, CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, overDelivery, new AgentResult("Success", 0, "two\n", string.Empty), MessageChannel.ControlChannel, CancellationToken.None);
+        using var one = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{first}}","InstanceId":"{{Instance}}"}""");
+        using var two = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{second}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, onSsm.StatusCode);
+        Assert.Contains("UnknownOperationException", await onSsm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((first, second), (overChannel.CommandId, overDelivery.CommandId));
+        Assert.Equal(("Success", "one\n"), (one.RootElement.GetProperty("Status").GetString(), one.RootElement.GetProperty("StandardOutputContent").GetString()));
+        Assert.Equal(("Success", "two\n"), (two.RootElement.GetProperty("Status").GetString(), two.RootElement.GetProperty("StandardOutputContent").GetString()));
+    }
+
+    [Fact]
+    public async Task GetMessages_RoleWithoutEc2messagesOrOpenControlChannel_AccessDeniedNamingTheAction()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(ChannelOnlyKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        await SendAsync("true");
+
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().GetMessagesAsync(Credentials(ChannelOnlyKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        var overChannel = await Agent().GetMessagesAsync(Credentials(ChannelOnlyKey), Instance, MessageChannel.ControlChannel, CancellationToken.None);
+
+        Assert.Equal("AccessDeniedException", refused.Type);
+        Assert.Contains("ec2messages:GetMessages", refused.Message, StringComparison.Ordinal);
+        Assert.Single(overChannel);
+    }
+
+    [Fact]
     public async Task GetMessages_AnotherInstancesRoleSession_AccessDeniedAndTheCommandStaysPending()
     {
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
         using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
         var commandId = sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
 
-        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().GetMessagesAsync(Credentials(OtherAgentKey), Instance, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().GetMessagesAsync(Credentials(OtherAgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
         using var invocation = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
 
         Assert.Equal("AccessDeniedException", refused.Type);
@@ -587,6 +647,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         AgentKey => InstanceSession(Instance),
         OtherAgentKey => InstanceSession(Other),
         OutsideEndpointsKey => InstanceSession(Instance, """{"Effect":"Allow","Action":"ssmmessages:*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}}"""),
+        ChannelOnlyKey => InstanceSession(Instance, """{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ssmmessages:*"],"Resource":"*"}"""),
         OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations","ssm:CancelCommand"]"""),
         _ => null,
     };
