@@ -31,6 +31,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     private const string OutsideEndpointsKey = "ASIAAGENT00000000003";
     private const string ChannelOnlyKey = "ASIAAGENT00000000004";
     private const string MessagesEndpoint = "vpce-0a1b2c3d4e5f60718";
+    private const string DeliveryEndpoint = "vpce-0e2c0e2c0e2c0e2c0";
 
     /// <summary>The characters the mutation test writes over an input's: JSON's structure, a number, a letter.</summary>
     private const string JsonPieces = "{}[]\":,0-x\\ tfn5";
@@ -40,6 +41,9 @@ public sealed class RunCommandTests : IAsyncLifetime
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly Socket _messages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly Socket _regionalMessages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+    // An ec2messages interface endpoint's listener, whose policy allows GetMessages only.
+    private readonly Socket _deliveryEndpoint = Listening();
     private SsmServer? _server;
     private HttpClient? _agentHttp;
     private HttpClient? _regionalAgentHttp;
@@ -55,8 +59,13 @@ public sealed class RunCommandTests : IAsyncLifetime
         _regionalMessages.Listen();
         _server = await SsmServer.StartAsync(Options() with
         {
-            EndpointListeners = [new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate)],
+            EndpointListeners =
+            [
+                new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate),
+                new InterfaceEndpointListener(DeliveryEndpoint, "vpc-0123456789abcdef0", _deliveryEndpoint, _certificate),
+            ],
             MessagesEndpointIds = new HashSet<string> { MessagesEndpoint },
+            DeliveryEndpointIds = new HashSet<string> { DeliveryEndpoint },
             MessagesSocket = _regionalMessages,
         });
 
@@ -75,7 +84,14 @@ public sealed class RunCommandTests : IAsyncLifetime
         DeliverySocket = _delivery = Listening(),
         Certificate = _certificate,
         Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
-        Access = new SsmAccess { Callers = Caller },
+        Access = new SsmAccess
+        {
+            Callers = Caller,
+            EndpointPolicies = new Dictionary<string, Cloister.Policy.Policy>
+            {
+                [DeliveryEndpoint] = TestCallers.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ec2messages:GetMessages","Resource":"*"}]}""", PolicyKind.Resource),
+            },
+        },
         DataDirectory = Path.Combine(_home, "ssm"),
         Instances =
         [
@@ -108,14 +124,14 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ec2messages' to the server's
-    /// ec2messages listener, ssm's to the server's address.
+    /// An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ec2messages' to
+    /// <paramref name="delivery"/> (by default the server's regional ec2messages listener), ssm's to the server's address.
     /// </summary>
-    private HttpClient AgentHttp(Socket messages)
+    private HttpClient AgentHttp(Socket messages, Socket? delivery = null)
     {
         var port = _server!.Urls[0].Port;
         var messagesPort = ((IPEndPoint)messages.LocalEndPoint!).Port;
-        var deliveryPort = ((IPEndPoint)_delivery!.LocalEndPoint!).Port;
+        var deliveryPort = ((IPEndPoint)(delivery ?? _delivery)!.LocalEndPoint!).Port;
         return new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
@@ -144,6 +160,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         _messages.Dispose();
         _regionalMessages.Dispose();
         _delivery?.Dispose();
+        _deliveryEndpoint.Dispose();
         _certificate.Dispose();
         Directory.Delete(_home, recursive: true);
     }
@@ -504,6 +521,23 @@ public sealed class RunCommandTests : IAsyncLifetime
         Assert.Equal((first, second), (overChannel.CommandId, overDelivery.CommandId));
         Assert.Equal(("Success", "one\n"), (one.RootElement.GetProperty("Status").GetString(), one.RootElement.GetProperty("StandardOutputContent").GetString()));
         Assert.Equal(("Success", "two\n"), (two.RootElement.GetProperty("Status").GetString(), two.RootElement.GetProperty("StandardOutputContent").GetString()));
+    }
+
+    [Fact]
+    public async Task SendReply_ThroughAnEc2messagesEndpointWhosePolicyAllowsOnlyGetMessages_AccessDeniedByTheEndpointPolicy()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var sent = await SendAsync("true");
+        using var http = AgentHttp(_messages, _deliveryEndpoint);
+        var throughEndpoint = new SsmAgentClient(http, Region, "amazonaws.com", _clock);
+
+        var fetched = Assert.Single(await throughEndpoint.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => throughEndpoint.SendReplyAsync(Credentials(AgentKey), Instance, fetched, new AgentResult("Success", 0, string.Empty, string.Empty), MessageChannel.Delivery, CancellationToken.None));
+        using var invocation = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{sent}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("AccessDeniedException", refused.Type);
+        Assert.Contains("because no VPC endpoint policy allows the ec2messages:SendReply action", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("InProgress", invocation.RootElement.GetProperty("Status").GetString());
     }
 
     [Fact]
