@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Cloister.Host.Control;
 
@@ -8,7 +7,8 @@ namespace Cloister.Host.Tests;
 /// Each instance's SSM Agent, run from inside the instance: with <c>AmazonSSMManagedInstanceCore</c> and the ssm and
 /// ssmmessages interface endpoints of a private subnet it becomes an online managed node that runs what SendCommand
 /// sends and takes sessions (<c>cloister session</c>); one whose security group lets no HTTPS out, and one whose role
-/// lacks the permission, never register, one whose role lacks <c>ssmmessages:*</c> registers but takes no session, and
+/// lacks the permission, never register, one whose role lacks <c>ssmmessages:*</c> registers but takes no session (and
+/// takes its commands from the <c>ec2messages</c> endpoint instead of the control channel), and
 /// the host log says why; one in another VPC with only an internet gateway route and no endpoint reaches both services'
 /// regional addresses and takes sessions too; a function in the VPC runs a command with boto3 as an operator would.
 /// </summary>
@@ -34,6 +34,16 @@ public sealed partial class HostRunnerTests
               SsmMessagesEndpoint:
                 Type: AWS::EC2::VPCEndpoint
                 Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.ssmmessages", PrivateDnsEnabled: true, SubnetIds: [!Ref Private], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
+              Ec2MessagesEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties:
+                  VpcId: !Ref Vpc
+                  VpcEndpointType: Interface
+                  ServiceName: !Sub "com.amazonaws.${AWS::Region}.ec2messages"
+                  PrivateDnsEnabled: true
+                  SubnetIds: [!Ref Private]
+                  SecurityGroupIds: [!Ref EndpointSecurityGroup]
+                  PolicyDocument: { Statement: [{ Effect: Allow, Principal: "*", Action: ["ec2messages:GetMessages", "ec2messages:SendReply"], Resource: "*" }] }
               ManagedRole:
                 Type: AWS::IAM::Role
                 Properties:
@@ -139,6 +149,9 @@ public sealed partial class HostRunnerTests
             "--parameters", """commands=["echo partial","exit 3"]""", "--query", "Command.CommandId", "--output", "text");
         var slow = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["App"], "--document-name", "AWS-RunShellScript",
             "--parameters", """commands=["echo started","sleep 30"],executionTimeout=["1"]""", "--query", "Command.CommandId", "--output", "text");
+        // No control channel: its agent takes the command from the ec2messages endpoint (private DNS, its policy allowing it).
+        var viaEc2messages = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["NoSessions"], "--document-name", "AWS-RunShellScript",
+            "--parameters", """commands=["echo via-ec2messages"]""", "--query", "Command.CommandId", "--output", "text");
         var refused = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--instance-ids", ids["Walled"], "--document-name", "AWS-RunShellScript", "--parameters", """commands=["true"]""");
 
         var fromFunction = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "operator", $$"""{"instance":"{{ids["App"]}}"}"""), TimeSpan.FromSeconds(60));
@@ -149,6 +162,9 @@ public sealed partial class HostRunnerTests
         Assert.True(failing.ExitCode == 0, failing.Error);
         Assert.Equal(254, refused.ExitCode);
         Assert.Contains($"(InvalidInstanceId) when calling the SendCommand operation: Instances [[{ids["Walled"]}]] not in a valid state for account", refused.Error, StringComparison.Ordinal);
+        Assert.True(viaEc2messages.ExitCode == 0, viaEc2messages.Error);
+        var noChannelInvocation = await InvocationUntilAsync("App", viaEc2messages.Output.Trim(), ids["NoSessions"], ended: true);
+        Assert.Equal(("Success", "via-ec2messages\n"), (noChannelInvocation.GetProperty("Status").GetString(), noChannelInvocation.GetProperty("StandardOutputContent").GetString()));
         var invocation = await EndedInvocationAsync(sent.Output.Trim(), ids["App"]);
         var failed = await EndedInvocationAsync(failing.Output.Trim(), ids["App"]);
         var timedOut = await EndedInvocationAsync(slow.Output.Trim(), ids["App"]);
@@ -167,22 +183,7 @@ public sealed partial class HostRunnerTests
     }
 
     /// <summary>GetCommandInvocation from the instance, asked again until the invocation has ended.</summary>
-    private async Task<JsonElement> EndedInvocationAsync(string commandId, string instanceId)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var got = await CloisterAsync("exec", "--from", instanceId, "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", instanceId, "--output", "json");
-            Assert.True(got.ExitCode == 0, got.Error);
-            using var answer = JsonDocument.Parse(got.Output);
-            if (answer.RootElement.GetProperty("Status").GetString() is not ("Pending" or "InProgress"))
-            {
-                return answer.RootElement.Clone();
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"command {commandId} did not end within 60 s");
-        }
-    }
+    private Task<JsonElement> EndedInvocationAsync(string commandId, string instanceId) => InvocationUntilAsync(instanceId, commandId, instanceId, ended: true);
 
     /// <summary>The instance ids of the template's instances, by logical id, as the host's status lists them.</summary>
     private async Task<Dictionary<string, string>> InstanceIdsAsync(params string[] logicalIds)

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Cloister.Functions.Hosting;
 
@@ -61,6 +63,37 @@ internal static partial class DurableFile
         {
             File.Delete(path);
             SyncDirectory(Path.GetDirectoryName(path)!);
+        }
+    }
+
+    /// <summary>
+    /// The JSON records of an append-only file of one record a line, in order: a line that is not one (the last line
+    /// torn by a crash, never acknowledged) is skipped; none when the file does not exist.
+    /// </summary>
+    public static IEnumerable<T> ReadRecords<T>(string path, JsonTypeInfo<T> type)
+        where T : class
+    {
+        if (!File.Exists(path))
+        {
+            yield break;
+        }
+
+        foreach (var line in File.ReadLines(path, Encoding.UTF8))
+        {
+            T? record;
+            try
+            {
+                record = JsonSerializer.Deserialize(line, type);
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+
+            if (record is not null)
+            {
+                yield return record;
+            }
         }
     }
 

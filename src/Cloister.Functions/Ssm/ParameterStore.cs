@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Cloister.Functions.Hosting;
 
@@ -25,24 +24,9 @@ internal sealed class ParameterStore
     {
         Directory.CreateDirectory(folder);
         _path = Path.Combine(folder, "parameters.jsonl");
-        if (!File.Exists(_path))
+        foreach (var record in DurableFile.ReadRecords(_path, SsmJsonContext.Default.StoredRecord))
         {
-            return;
-        }
-
-        foreach (var line in File.ReadLines(_path, Encoding.UTF8))
-        {
-            StoredRecord? record;
-            try
-            {
-                record = JsonSerializer.Deserialize(line, SsmJsonContext.Default.StoredRecord);
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
-
-            if (record?.Op == "delete")
+            if (record.Op == "delete")
             {
                 _parameters.Remove(record.Name);
             }

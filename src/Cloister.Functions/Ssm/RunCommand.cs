@@ -3,8 +3,9 @@ using System.Collections.Immutable;
 namespace Cloister.Functions.Ssm;
 
 /// <summary>
-/// One SendCommand of <c>AWS-RunShellScript</c>: what it runs, where, and when it was asked for. Its status is its
-/// invocations' (<see cref="CommandInvocation"/>).
+/// One SendCommand of <c>AWS-RunShellScript</c>: what it runs, where (<see cref="InstanceIds"/>: the instances it was
+/// sent to, those its <see cref="Targets"/> matched when it named targets), and when it was asked for. Its status is
+/// its invocations' (<see cref="CommandInvocation"/>).
 /// </summary>
 internal sealed record RunCommand(
     string CommandId,
@@ -15,4 +16,5 @@ internal sealed record RunCommand(
     int ExecutionTimeoutSeconds,
     int DeliveryTimeoutSeconds,
     ImmutableArray<string> InstanceIds,
-    long RequestedMilliseconds);
+    long RequestedMilliseconds,
+    IReadOnlyList<CommandTarget>? Targets = null);

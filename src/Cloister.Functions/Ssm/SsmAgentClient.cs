@@ -11,9 +11,10 @@ namespace Cloister.Functions.Ssm;
 
 /// <summary>
 /// What amazon-ssm-agent says to Systems Manager, signed with Signature Version 4 (scope <c>ssm</c>) with its
-/// instance's role session: UpdateInstanceInformation (its registration and ping), and ec2messages' GetMessages and
-/// SendReply (its Run Command invocations and their outcome), all on <c>https://ssm.{region}.{suffix}/</c>, and
-/// ssmmessages' CreateControlChannel (scope <c>ssmmessages</c>) on <c>https://ssmmessages.{region}.{suffix}/</c>. The
+/// instance's role session: UpdateInstanceInformation (its registration and ping) on <c>https://ssm.{region}.{suffix}/</c>,
+/// ssmmessages' CreateControlChannel (scope <c>ssmmessages</c>) on <c>https://ssmmessages.{region}.{suffix}/</c>, and
+/// ec2messages' GetMessages and SendReply (its Run Command invocations and their outcome) on the control channel's
+/// service or on <c>https://ec2messages.{region}.{suffix}/</c> (scope <c>ec2messages</c>), as <see cref="MessageChannel"/> says. The
 /// <see cref="HttpClient"/> given decides how the connection is made (from inside the instance, in the sandbox).
 /// </summary>
 public sealed class SsmAgentClient(HttpClient http, string region, string urlSuffix, TimeProvider? time = null)
@@ -31,6 +32,9 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
 
     /// <summary>Session Manager's message gateway, where the agent creates its control channel.</summary>
     public Uri MessagesEndpoint { get; } = new($"https://ssmmessages.{region}.{urlSuffix}/");
+
+    /// <summary>The Message Delivery Service, where the agent takes its commands when it has no control channel.</summary>
+    public Uri DeliveryEndpoint { get; } = new($"https://ec2messages.{region}.{urlSuffix}/");
 
     /// <summary>Creates the agent's control channel (ssmmessages), which Session Manager needs to reach the instance.</summary>
     public async Task CreateControlChannelAsync(AgentCredentials credentials, string instanceId, CancellationToken cancellationToken)
@@ -59,10 +63,10 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The instance's pending Run Command invocations, each now in progress.</summary>
-    public async Task<List<AgentCommand>> GetMessagesAsync(AgentCredentials credentials, string instanceId, CancellationToken cancellationToken)
+    /// <summary>The instance's pending Run Command invocations, each now in progress, and the cancellations of running ones.</summary>
+    public async Task<List<AgentCommand>> GetMessagesAsync(AgentCredentials credentials, string instanceId, MessageChannel channel, CancellationToken cancellationToken)
     {
-        using var answer = await CallAsync(credentials, SsmHandler.MessagesTargetPrefix + "GetMessages", writer =>
+        using var answer = await MessageCallAsync(credentials, channel, "GetMessages", writer =>
         {
             writer.WriteString("Destination", instanceId);
             writer.WriteString("MessagesRequestId", Guid.NewGuid().ToString());
@@ -74,10 +78,22 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
             return commands;
         }
 
-        foreach (var message in messages.EnumerateArray().Where(m => m.GetProperty("Topic").GetString() == SsmHandler.SendCommandTopic))
+        foreach (var message in messages.EnumerateArray())
         {
+            var topic = message.GetProperty("Topic").GetString();
+            if (topic is not (SsmHandler.SendCommandTopic or SsmHandler.CancelCommandTopic))
+            {
+                continue;
+            }
+
             using var payload = JsonDocument.Parse(message.GetProperty("Payload").GetString()!);
             var root = payload.RootElement;
+            if (topic == SsmHandler.CancelCommandTopic)
+            {
+                commands.Add(new AgentCommand(message.GetProperty("MessageId").GetString()!, root.GetProperty("CommandId").GetString()!, [], null, 0, Cancel: true));
+                continue;
+            }
+
             commands.Add(new AgentCommand(
                 message.GetProperty("MessageId").GetString()!,
                 root.GetProperty("CommandId").GetString()!,
@@ -90,7 +106,7 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
     }
 
     /// <summary>Reports how <paramref name="command"/> ended on <paramref name="instanceId"/>.</summary>
-    public async Task SendReplyAsync(AgentCredentials credentials, string instanceId, AgentCommand command, AgentResult result, CancellationToken cancellationToken)
+    public async Task SendReplyAsync(AgentCredentials credentials, string instanceId, AgentCommand command, AgentResult result, MessageChannel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(result);
@@ -103,12 +119,21 @@ public sealed class SsmAgentClient(HttpClient http, string region, string urlSuf
             writer.WriteString("StandardOutput", result.StandardOutput);
             writer.WriteString("StandardError", result.StandardError);
         }));
-        using var answer = await CallAsync(credentials, SsmHandler.MessagesTargetPrefix + "SendReply", writer =>
+        using var answer = await MessageCallAsync(credentials, channel, "SendReply", writer =>
         {
             writer.WriteString("MessageId", command.MessageId);
             writer.WriteString("ReplyId", Guid.NewGuid().ToString());
             writer.WriteString("Payload", payload);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An ec2messages call on <paramref name="channel"/>'s service, signed for it.</summary>
+    private Task<JsonDocument> MessageCallAsync(AgentCredentials credentials, MessageChannel channel, string operation, Action<Utf8JsonWriter> input, CancellationToken cancellationToken)
+    {
+        var (endpoint, service) = channel == MessageChannel.ControlChannel
+            ? (MessagesEndpoint, SsmHandler.MessagesService)
+            : (DeliveryEndpoint, SsmHandler.DeliveryService);
+        return SendAsync(credentials, endpoint, service, SsmHandler.MessagesTargetPrefix + operation, "application/x-amz-json-1.1", Json(input), cancellationToken);
     }
 
     private Task<JsonDocument> CallAsync(AgentCredentials credentials, string target, Action<Utf8JsonWriter> input, CancellationToken cancellationToken) =>

@@ -6,7 +6,7 @@ namespace Cloister.Functions.Ssm;
 
 /// <summary>
 /// Run Command for <c>AWS-RunShellScript</c>: SendCommand to online managed nodes, ListCommands,
-/// ListCommandInvocations and GetCommandInvocation with what each instance's agent reported.
+/// ListCommandInvocations and GetCommandInvocation with what each instance's agent reported, and CancelCommand.
 /// </summary>
 internal sealed partial class SsmHandler
 {
@@ -29,10 +29,11 @@ internal sealed partial class SsmHandler
     private byte[] SendCommand(SsmCall call)
     {
         var document = call.Required("DocumentName");
-        var instances = call.Strings("InstanceIds", MaxTargets) ?? throw SsmException.Validation("InstanceIds or Targets must be specified. Cloister serves InstanceIds only.");
-        if (call.Objects("Targets").Count > 0)
+        var listed = call.Strings("InstanceIds", MaxTargets);
+        var targets = Targets(call);
+        if ((listed is null) == (targets is null))
         {
-            throw SsmException.Validation("Cloister serves SendCommand with InstanceIds only, not Targets.");
+            throw SsmException.Validation("Either InstanceIds or Targets must be specified, but not both.");
         }
 
         if (document != RunShellScript)
@@ -54,13 +55,14 @@ internal sealed partial class SsmHandler
                 : throw new SsmException("InvalidParameters", "Parameter \"executionTimeout\" must be a whole number of seconds from 1 to 172800.")
             : DefaultExecutionTimeout;
         var deliveryTimeout = call.Int("TimeoutSeconds", 30, 2_592_000) ?? DefaultDeliveryTimeout;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var instances = listed ?? Resolve(targets!, now);
         foreach (var instance in instances)
         {
             Authorize(call, "SendCommand", InstanceArn(instance));
         }
 
         Authorize(call, "SendCommand", DocumentArn(document));
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var offline = instances.Where(i => !nodes.IsOnline(i, now)).ToList();
         if (offline.Count > 0)
         {
@@ -69,7 +71,7 @@ internal sealed partial class SsmHandler
 
         var command = new RunCommand(
             Guid.NewGuid().ToString(), document, call.String("Comment"), commands, workingDirectory, executionTimeout, deliveryTimeout,
-            [.. instances.Distinct(StringComparer.Ordinal)], now);
+            [.. instances.Distinct(StringComparer.Ordinal)], now, targets);
         commandStore.Add(command);
         return Json(writer => WriteCommand(writer, command, commandStore.Invocations(command), "Command"));
     }
@@ -201,6 +203,36 @@ internal sealed partial class SsmHandler
         });
     }
 
+    /// <summary>
+    /// CancelCommand: every invocation of the command, or those of <c>InstanceIds</c>, is cancelled (a pending one at
+    /// once, a running one by its agent, which kills the script); one that has ended is left as it is. Answers <c>{}</c>.
+    /// </summary>
+    private byte[] CancelCommand(SsmCall call)
+    {
+        var commandId = call.Required("CommandId");
+        var instances = call.Input.TryGetProperty("InstanceIds", out var listed) && listed.ValueKind == JsonValueKind.Array && listed.GetArrayLength() == 0
+            ? []
+            : call.Strings("InstanceIds", MaxTargets) ?? [];
+        Authorize(call, "CancelCommand", "*");
+        if (commandStore.Find(commandId) is not { } command)
+        {
+            throw new SsmException("InvalidCommandId", string.Empty);
+        }
+
+        if (instances.GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            throw new SsmException("DuplicateInstanceId", $"Instance {repeated.Key} is listed more than once.");
+        }
+
+        if (instances.Where(i => !command.InstanceIds.Contains(i)).ToList() is { Count: > 0 } strangers)
+        {
+            throw new SsmException("InvalidInstanceId", $"Instances [[{string.Join(", ", strangers)}]] not in a valid state for account {account.AccountId}");
+        }
+
+        commandStore.Cancel(command, instances.Count == 0 ? command.InstanceIds : instances, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return Json(_ => { });
+    }
+
     private void WriteCommand(Utf8JsonWriter writer, RunCommand command, List<CommandInvocation> invocations, string? name)
     {
         if (name is null)
@@ -227,8 +259,17 @@ internal sealed partial class SsmHandler
 
         WriteValues(writer, "executionTimeout", [command.ExecutionTimeoutSeconds.ToString(CultureInfo.InvariantCulture)]);
         writer.WriteEndObject();
-        WriteValues(writer, "InstanceIds", command.InstanceIds);
+        // Sent to Targets, a command lists them and no instance ids (its invocations name the instances matched).
+        WriteValues(writer, "InstanceIds", command.Targets is null ? command.InstanceIds : []);
         writer.WriteStartArray("Targets");
+        foreach (var target in command.Targets ?? [])
+        {
+            writer.WriteStartObject();
+            writer.WriteString("Key", target.Key);
+            WriteValues(writer, "Values", target.Values);
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndArray();
         writer.WriteNumber("RequestedDateTime", Seconds(command.RequestedMilliseconds));
         writer.WriteString("Status", status);
@@ -240,7 +281,7 @@ internal sealed partial class SsmHandler
         writer.WriteString("MaxErrors", "0");
         writer.WriteNumber("TargetCount", invocations.Count);
         writer.WriteNumber("CompletedCount", invocations.Count(i => i.IsDone));
-        writer.WriteNumber("ErrorCount", invocations.Count(i => i.Status is "Failed"));
+        writer.WriteNumber("ErrorCount", invocations.Count(i => i is { Status: "Failed", StatusDetails: not "Undeliverable" }));
         writer.WriteNumber("DeliveryTimedOutCount", invocations.Count(i => i.StatusDetails == "DeliveryTimedOut"));
         writer.WriteString("ServiceRole", string.Empty);
         writer.WriteNumber("TimeoutSeconds", command.DeliveryTimeoutSeconds);

@@ -16,7 +16,7 @@ internal sealed partial class SsmHandler
         var path = request.Path.Value ?? string.Empty;
         if (!HttpMethods.IsPost(request.Method) || !path.StartsWith(ControlChannelPath, StringComparison.Ordinal) || path.Length == ControlChannelPath.Length)
         {
-            throw new SsmException("UnknownOperationException", $"Cloister serves only CreateControlChannel (POST {ControlChannelPath}INSTANCE-ID) on ssmmessages.");
+            throw new SsmException("UnknownOperationException", $"Cloister serves only CreateControlChannel (POST {ControlChannelPath}INSTANCE-ID), GetMessages and SendReply on ssmmessages.");
         }
 
         var instanceId = path[ControlChannelPath.Length..];

@@ -22,7 +22,9 @@ internal sealed partial class SsmHandler(
     ParameterStore store,
     ManagedNodes nodes,
     CommandStore commandStore,
+    IReadOnlyList<SsmInstance> instances,
     IReadOnlySet<string> messagesEndpoints,
+    IReadOnlySet<string> deliveryEndpoints,
     SsmAccess access,
     AccountContext account,
     TimeProvider time)
@@ -36,10 +38,13 @@ internal sealed partial class SsmHandler(
     /// <summary>The service of the agents' control channels, as their signatures scope it and its regional listener names it.</summary>
     public const string MessagesService = "ssmmessages";
 
+    /// <summary>The Message Delivery Service the agents fall back to for their commands, as its signatures scope it and its regional listener names it.</summary>
+    public const string DeliveryService = "ec2messages";
+
     // A value is at most 8 KB (Advanced); with its name, description and pattern a request stays well under 64 KB.
     private const int MaxBodyBytes = 64 * 1024;
 
-    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation";
+    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation, CancelCommand";
 
     public Task HandleAsync(HttpContext context) =>
         JsonServiceCalls.RespondAsync<SsmException>(
@@ -52,13 +57,15 @@ internal sealed partial class SsmHandler(
             listener,
             request.HttpContext.Features.Get<IConnectionSocketFeature>()?.Socket,
             request.HttpContext.Connection.RemoteIpAddress);
-        // The region's ssmmessages address and an ssmmessages interface endpoint's listener answer the agents' control
-        // channels, signed for ssmmessages; the regional one through no endpoint (no policy, no aws:SourceVpce).
-        var messages = listener is not null ? messagesEndpoints.Contains(listener.VpcEndpointId)
-            : request.HttpContext.Features.Get<ServiceListener>() is { Service: MessagesService };
+        // The region's ssmmessages and ec2messages addresses and those services' interface endpoints' listeners answer
+        // the agents (control channels; message delivery), signed for their service; the regional ones through no
+        // endpoint (no policy, no aws:SourceVpce).
+        var service = listener is not null
+            ? messagesEndpoints.Contains(listener.VpcEndpointId) ? MessagesService : deliveryEndpoints.Contains(listener.VpcEndpointId) ? DeliveryService : "ssm"
+            : request.HttpContext.Features.Get<ServiceListener>()?.Service ?? "ssm";
 
         // The stack host's own connection is neither authenticated nor authorized, as by the other services.
-        var caller = connection.Origin is null ? null : Authenticate(request, body, messages ? MessagesService : "ssm");
+        var caller = connection.Origin is null ? null : Authenticate(request, body, service);
         var target = request.Headers["X-Amz-Target"].ToString();
         // The agent's ec2messages calls keep their own target prefix (docs/ssm.md: Run Command's delivery).
         var agent = target.StartsWith(MessagesTargetPrefix, StringComparison.Ordinal);
@@ -69,9 +76,16 @@ internal sealed partial class SsmHandler(
         {
             var input = document.RootElement;
             var call = new SsmCall(caller, connection, request.IsHttps, input);
-            if (messages)
+            if (service != "ssm")
             {
-                return CreateControlChannel(call, request);
+                // The agents' channels: their message calls (docs/ssm.md), and on ssmmessages the control channel.
+                return (operation, agent) switch
+                {
+                    ("GetMessages", true) => GetMessages(call, service),
+                    ("SendReply", true) => SendReply(call, service),
+                    _ when service == MessagesService => CreateControlChannel(call, request),
+                    _ => throw new SsmException("UnknownOperationException", $"Cloister serves only GetMessages and SendReply on {DeliveryService}, not {operation ?? target}."),
+                };
             }
 
             return operation switch
@@ -90,8 +104,7 @@ internal sealed partial class SsmHandler(
                 "ListCommands" => ListCommands(call),
                 "ListCommandInvocations" => ListCommandInvocations(call),
                 "GetCommandInvocation" => GetCommandInvocation(call),
-                "GetMessages" when agent => GetMessages(call),
-                "SendReply" when agent => SendReply(call),
+                "CancelCommand" => CancelCommand(call),
                 _ => throw new SsmException("UnknownOperationException", $"Cloister does not serve the operation {operation ?? target} (served: {Served})."),
             };
         }

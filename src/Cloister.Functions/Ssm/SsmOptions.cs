@@ -5,7 +5,10 @@ namespace Cloister.Functions.Ssm;
 /// <summary>Where the sandbox's Parameter Store listens, where it keeps its parameters, what it starts with and whom it knows.</summary>
 public sealed record SsmOptions : HostedServerOptions
 {
-    /// <summary>The folder the parameters and their versions are kept in (created when missing); they survive restarts.</summary>
+    /// <summary>
+    /// The folder the parameters and their versions, and Run Command's commands and invocations, are kept in (created
+    /// when missing); they survive restarts.
+    /// </summary>
     public required string DataDirectory { get; init; }
 
     /// <summary>
@@ -24,6 +27,13 @@ public sealed record SsmOptions : HostedServerOptions
     public SsmAccess Access { get; init; } = new();
 
     /// <summary>
+    /// The stack's instances and their tags: SendCommand's <c>Targets</c> are resolved against them, and at start an
+    /// invocation still <c>Pending</c> for an instance that is no longer among them is <c>Undeliverable</c>. Null: not
+    /// known (no invocation is judged undeliverable; <c>Targets</c> other than <c>InstanceIds</c> match nothing).
+    /// </summary>
+    public IReadOnlyList<SsmInstance>? Instances { get; init; }
+
+    /// <summary>
     /// How long after its agent's last UpdateInstanceInformation a managed node turns from <c>Online</c> to
     /// <c>ConnectionLost</c> (and Run Command stops sending to it): five missed pings of an agent pinging every minute.
     /// </summary>
@@ -31,15 +41,30 @@ public sealed record SsmOptions : HostedServerOptions
 
     /// <summary>
     /// The <c>ssmmessages</c> interface endpoints among <see cref="HostedServerOptions.EndpointListeners"/>: their
-    /// listeners answer the agents' CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else.
+    /// listeners answer the agents' CreateControlChannel and their messages over it (signed for <c>ssmmessages</c>)
+    /// and nothing else.
     /// </summary>
     public IReadOnlySet<string> MessagesEndpointIds { get; init; } = new HashSet<string>();
 
     /// <summary>
     /// A listening socket on the region's <c>ssmmessages</c> address (<c>ssmmessages.{region}.amazonaws.com</c>), served
     /// with <see cref="HostedServerOptions.Certificate"/> (which must then name it too): it answers the agents'
-    /// CreateControlChannel (signed for <c>ssmmessages</c>) and nothing else, as an <c>ssmmessages</c> interface
+    /// CreateControlChannel and their messages (signed for <c>ssmmessages</c>) and nothing else, as an <c>ssmmessages</c> interface
     /// endpoint's listener does but through no endpoint (no endpoint policy, no <c>aws:SourceVpce</c>). Null: none.
     /// </summary>
     public System.Net.Sockets.Socket? MessagesSocket { get; init; }
+
+    /// <summary>
+    /// The <c>ec2messages</c> interface endpoints among <see cref="HostedServerOptions.EndpointListeners"/>: their
+    /// listeners answer the agents' message delivery (GetMessages, SendReply, signed for <c>ec2messages</c>) and
+    /// nothing else.
+    /// </summary>
+    public IReadOnlySet<string> DeliveryEndpointIds { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// A listening socket on the region's <c>ec2messages</c> address (<c>ec2messages.{region}.amazonaws.com</c>),
+    /// served with <see cref="HostedServerOptions.Certificate"/> (which must then name it too): it answers the agents'
+    /// GetMessages and SendReply (signed for <c>ec2messages</c>) through no endpoint. Null: none.
+    /// </summary>
+    public System.Net.Sockets.Socket? DeliverySocket { get; init; }
 }

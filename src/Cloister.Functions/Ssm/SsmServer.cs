@@ -6,8 +6,9 @@ namespace Cloister.Functions.Ssm;
 /// <summary>
 /// The sandbox's Systems Manager — Parameter Store, the managed nodes and Run Command (<see cref="SsmHandler"/>) — over HTTPS/1.1 on Kestrel: on the region's
 /// SSM address, which the sandbox's resolvers answer for <c>ssm.{region}.amazonaws.com</c>, and on every <c>ssm</c>
-/// interface endpoint's network interfaces; and the agents' control channels (ssmmessages) on the region's ssmmessages
-/// address and every <c>ssmmessages</c> interface endpoint's network interfaces. Dispose to stop.
+/// interface endpoint's network interfaces; the agents' control channels (ssmmessages) on the region's ssmmessages
+/// address and every <c>ssmmessages</c> interface endpoint's network interfaces; and their message delivery
+/// (ec2messages) on the region's ec2messages address and every <c>ec2messages</c> interface endpoint's. Dispose to stop.
 /// </summary>
 public sealed class SsmServer : HostedServer
 {
@@ -50,12 +51,20 @@ public sealed class SsmServer : HostedServer
         }
 
         var nodes = new ManagedNodes(options.ConnectionLostAfter);
-        var handler = new SsmHandler(store, nodes, new CommandStore(), options.MessagesEndpointIds, options.Access, options.Account, options.TimeProvider);
+        var handler = new SsmHandler(store, nodes, new CommandStore(
+                options.DataDirectory,
+                options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+                options.Instances?.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal)),
+            options.Instances ?? [], options.MessagesEndpointIds, options.DeliveryEndpointIds, options.Access, options.Account, options.TimeProvider);
         var started = await HttpsApplication.StartAsync(
             options.LoggerFactory,
             kestrel => HttpsApplication.ListenRegional(
                 kestrel, options.HttpsEndPoint, options.HttpsSocket, certificate, options.EndpointListeners,
-                services: options.MessagesSocket is { } messages ? [new ServiceListener(SsmHandler.MessagesService, messages)] : []),
+                services:
+                [
+                    .. options.MessagesSocket is { } messages ? [new ServiceListener(SsmHandler.MessagesService, messages)] : Array.Empty<ServiceListener>(),
+                    .. options.DeliverySocket is { } delivery ? [new ServiceListener(SsmHandler.DeliveryService, delivery)] : Array.Empty<ServiceListener>(),
+                ]),
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
         return new SsmServer(started, nodes, options.TimeProvider);

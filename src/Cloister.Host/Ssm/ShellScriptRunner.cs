@@ -11,7 +11,8 @@ namespace Cloister.Host.Ssm;
 /// the commands written, one a line, to <c>_script.sh</c> in the invocation's orchestration folder, run by
 /// <c>/bin/sh</c> as root on the instance's host (its network namespace, host name and resolv.conf, as user data
 /// runs), from <c>workingDirectory</c> or that folder, killed with everything it started after
-/// <c>executionTimeout</c>. The first 24,000 characters of each output stream are kept.
+/// <c>executionTimeout</c> (<c>TimedOut</c>) or when cancelled (<c>Cancelled</c>). The first 24,000 characters of each
+/// output stream are kept.
 /// </summary>
 internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan host, string orchestrationFolder)
 {
@@ -64,6 +65,12 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
         }
 
         var (stdout, stderr) = (await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // CancelCommand (or the agent stopping): the script and everything it started were killed.
+            return new AgentResult("Cancelled", -1, stdout, stderr);
+        }
+
         if (timedOut)
         {
             return new AgentResult("TimedOut", -1, stdout, Appended(stderr, "failed to run commands: exit status -1\nCommand execution timed out."));

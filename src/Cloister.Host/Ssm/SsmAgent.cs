@@ -11,7 +11,7 @@ namespace Cloister.Host.Ssm;
 /// <see cref="SsmAgentTimings.PingInterval"/> (every <see cref="SsmAgentTimings.RetryInterval"/> while it cannot),
 /// creates its control channel after each ping, and while registered fetches its Run Command invocations every
 /// <see cref="SsmAgentTimings.PollInterval"/> and runs each in the background (pings go on while a long script runs),
-/// replying with its outcome. Whatever goes wrong is logged once per change of reason (as the agent's own log would
+/// replying with its outcome, or kills it when CancelCommand's cancellation arrives. Whatever goes wrong is logged once per change of reason (as the agent's own log would
 /// repeat it) and retried; the agent never stops the host.
 /// </summary>
 internal sealed class SsmAgent : IAsyncDisposable
@@ -28,10 +28,15 @@ internal sealed class SsmAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _cancels = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
     private string? _healthProblem;
     private string? _channelProblem;
     private string? _messagesProblem;
+
+    // Whether the last CreateControlChannel succeeded: current agents then take their commands over it (ssmmessages),
+    // else from the Message Delivery Service (ec2messages).
+    private volatile bool _channelOpen;
 
     public SsmAgent(string instanceId, string ipAddress, string computerName, InstanceConnections connections, ShellScriptRunner runner, Cloister.Model.AccountContext account, SsmAgentTimings timings, ILogger logger, TimeProvider? time = null)
     {
@@ -116,8 +121,9 @@ internal sealed class SsmAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates the control channel Session Manager reaches the instance through; without it Run Command still works
-    /// (it goes through ssm), so a failure is only logged, as the agent's MessageGatewayService logs it.
+    /// Creates the control channel Session Manager reaches the instance through, and Run Command's messages while it is
+    /// open; without it the agent takes its commands from ec2messages, so a failure is only logged, as the agent's
+    /// MessageGatewayService logs it.
     /// </summary>
     private async Task CreateControlChannelAsync(AgentCredentials credentials, CancellationToken cancellationToken)
     {
@@ -125,9 +131,11 @@ internal sealed class SsmAgent : IAsyncDisposable
         {
             await _client.CreateControlChannelAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
             _channelProblem = null;
+            _channelOpen = true;
         }
         catch (SsmAgentException problem)
         {
+            _channelOpen = false;
             Report(ref _channelProblem, problem.Message, SsmAgentLog.NoControlChannel);
         }
     }
@@ -138,7 +146,7 @@ internal sealed class SsmAgent : IAsyncDisposable
         List<AgentCommand> commands;
         try
         {
-            commands = await _client.GetMessagesAsync(credentials, _instanceId, cancellationToken).ConfigureAwait(false);
+            commands = await _client.GetMessagesAsync(credentials, _instanceId, Channel, cancellationToken).ConfigureAwait(false);
             _messagesProblem = null;
         }
         catch (Exception problem) when (problem is SsmAgentException or JsonException or KeyNotFoundException or InvalidOperationException)
@@ -149,11 +157,32 @@ internal sealed class SsmAgent : IAsyncDisposable
 
         foreach (var command in commands)
         {
-            _running[command.CommandId] = RunCommandAsync(credentials, command, cancellationToken);
+            if (command.Cancel)
+            {
+                // CancelCommand: the running script is killed and the invocation replied Cancelled; one that already
+                // ended has replied with its outcome.
+                try
+                {
+                    if (_cancels.TryGetValue(command.CommandId, out var running))
+                    {
+                        await running.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // It ended meanwhile.
+                }
+
+                continue;
+            }
+
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _cancels[command.CommandId] = cancel;
+            _running[command.CommandId] = RunCommandAsync(credentials, command, cancel, cancellationToken);
         }
     }
 
-    private async Task RunCommandAsync(AgentCredentials credentials, AgentCommand command, CancellationToken cancellationToken)
+    private async Task RunCommandAsync(AgentCredentials credentials, AgentCommand command, CancellationTokenSource cancel, CancellationToken cancellationToken)
     {
         // Off the polling loop at once: the script may run for up to its executionTimeout.
         await Task.Yield();
@@ -163,14 +192,14 @@ internal sealed class SsmAgent : IAsyncDisposable
             AgentResult result;
             try
             {
-                result = await _runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+                result = await _runner.RunAsync(command, cancel.Token).ConfigureAwait(false);
             }
             catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 result = new AgentResult("Failed", 1, string.Empty, "failed to run commands: " + failure.Message);
             }
 
-            await _client.SendReplyAsync(credentials, _instanceId, command, result, cancellationToken).ConfigureAwait(false);
+            await _client.SendReplyAsync(credentials, _instanceId, command, result, Channel, cancellationToken).ConfigureAwait(false);
             SsmAgentLog.Ran(_logger, _instanceId, command.CommandId, result.Status, result.ResponseCode);
         }
         catch (SsmAgentException problem)
@@ -179,9 +208,13 @@ internal sealed class SsmAgent : IAsyncDisposable
         }
         finally
         {
+            _cancels.TryRemove(command.CommandId, out _);
+            cancel.Dispose();
             _running.TryRemove(command.CommandId, out _);
         }
     }
+
+    private MessageChannel Channel => _channelOpen ? MessageChannel.ControlChannel : MessageChannel.Delivery;
 
     /// <summary>Logs <paramref name="problem"/> unless it is the one last logged for its kind.</summary>
     private void Report(ref string? last, string problem, Action<ILogger, string, string> log)

@@ -18,7 +18,8 @@ public sealed partial class StackHost
     /// Serves Systems Manager's Parameter Store JSON API over HTTPS on <c>ssm.{region}.amazonaws.com</c> = 198.18.11.10
     /// (a certificate from the sandbox CA for the name and the address) and on every <c>ssm</c> interface endpoint's
     /// ENIs, and the agents' control channels on <c>ssmmessages.{region}.amazonaws.com</c> = 198.18.22.10 (the same
-    /// certificate names both) and on every <c>ssmmessages</c> interface endpoint's ENIs. Its parameters are kept under <c>{state}/ssm</c>, so what callers put survives the next <c>up</c>; every
+    /// certificate names both) and on every <c>ssmmessages</c> interface endpoint's ENIs, and the agents' message delivery on
+    /// <c>ec2messages.{region}.amazonaws.com</c> = 198.18.23.10 and every <c>ec2messages</c> interface endpoint's ENIs. Its parameters are kept under <c>{state}/ssm</c>, so what callers put survives the next <c>up</c>; every
     /// <c>AWS::SSM::Parameter</c> of the templates is written first (a new version only when the template changed it).
     /// Callers are the stack's credentials, judged by their identity policies and by the policy of the <c>ssm</c>
     /// endpoint they came through.
@@ -30,6 +31,10 @@ public sealed partial class StackHost
         var messagesAddress = IPAddress.Parse(RegionalServices.AddressOf("ssmmessages")!);
         var messagesName = RegionalServices.RegionalName("ssmmessages", _model.Account.Region, _model.Account.UrlSuffix);
         var messages = Own(sandbox.OpenTcpListener(messagesAddress, 443));
+        var deliveryListeners = ListenOnInterfaceEndpoints(sandbox, authority, "ec2messages");
+        var deliveryAddress = IPAddress.Parse(RegionalServices.AddressOf("ec2messages")!);
+        var deliveryName = RegionalServices.RegionalName("ec2messages", _model.Account.Region, _model.Account.UrlSuffix);
+        var delivery = Own(sandbox.OpenTcpListener(deliveryAddress, 443));
         var access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm");
         var seeds = ParameterSeeds();
         var server = await SsmServer.StartAsync(
@@ -37,15 +42,19 @@ public sealed partial class StackHost
             {
                 HttpsSocket = https,
                 MessagesSocket = messages,
-                EndpointListeners = [.. endpointListeners, .. messagesListeners],
+                DeliverySocket = delivery,
+                EndpointListeners = [.. endpointListeners, .. messagesListeners, .. deliveryListeners],
                 MessagesEndpointIds = messagesListeners.Select(l => l.VpcEndpointId).ToHashSet(StringComparer.Ordinal),
-                // One certificate for both regional names and addresses, as the one server answers both.
-                Certificate = authority.Issue([name, messagesName], [address, messagesAddress]),
+                DeliveryEndpointIds = deliveryListeners.Select(l => l.VpcEndpointId).ToHashSet(StringComparer.Ordinal),
+                // One certificate for the three regional names and addresses, as the one server answers them all.
+                Certificate = authority.Issue([name, messagesName, deliveryName], [address, messagesAddress, deliveryAddress]),
                 Account = _model.Account,
                 DataDirectory = Path.Combine(_state.Root, "ssm"),
                 Seeds = seeds,
-                // The policies of both services' endpoints: a call is judged by the one it came through.
-                Access = access with { EndpointPolicies = access.EndpointPolicies.Concat(EndpointPolicies("ssmmessages", "ssm")).ToDictionary() },
+                // Run Command's Targets are resolved against the instances and their template tags (with CloudFormation's own).
+                Instances = [.. _model.Instances.Select(i => new SsmInstance(i.Id, i.Tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)))],
+                // The policies of the three services' endpoints: a call is judged by the one it came through.
+                Access = access with { EndpointPolicies = access.EndpointPolicies.Concat(EndpointPolicies("ssmmessages", "ssm")).Concat(EndpointPolicies("ec2messages", "ssm")).ToDictionary() },
                 LoggerFactory = _loggers,
             },
             cancellationToken).ConfigureAwait(false);
@@ -53,7 +62,8 @@ public sealed partial class StackHost
         _ssm = server;
         _services.Add(new ServiceInfo("ssm", [$"https://{name}", $"{address}:443"], "ok"));
         _services.Add(new ServiceInfo("ssmmessages", [$"https://{messagesName}", $"{messagesAddress}:443"], "ok"));
-        Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es); control channels on {messagesName} and {messagesListeners.Count} ssmmessages endpoint address(es)");
+        _services.Add(new ServiceInfo("ec2messages", [$"https://{deliveryName}", $"{deliveryAddress}:443"], "ok"));
+        Done("ssm", $"{seeds.Count} template parameter(s) on {name} and {endpointListeners.Count} interface endpoint address(es); control channels on {messagesName} and {messagesListeners.Count} ssmmessages endpoint address(es); message delivery on {deliveryName} and {deliveryListeners.Count} ec2messages endpoint address(es)");
     }
 
     /// <summary>

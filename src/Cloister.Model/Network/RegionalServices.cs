@@ -37,6 +37,7 @@ public static class RegionalServices
         ["xray"] = 20,
         ["elasticloadbalancing"] = 21,
         ["ssmmessages"] = 22,
+        ["ec2messages"] = 23,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The short names of the services that have an address, such as <c>dynamodb</c>.</summary>

@@ -24,11 +24,14 @@ public sealed class RunCommandTests : IAsyncLifetime
     private const string Region = TestCallers.Region;
     private const string Instance = "i-0123456789abcdef0";
     private const string Other = "i-0fedcba9876543210";
+    private const string Unregistered = "i-0aaaabbbbccccdddd";
     private const string AgentKey = "ASIAAGENT00000000001";
     private const string OtherAgentKey = "ASIAAGENT00000000002";
     private const string OperatorKey = "ASIAOPERATOR00000001";
     private const string OutsideEndpointsKey = "ASIAAGENT00000000003";
+    private const string ChannelOnlyKey = "ASIAAGENT00000000004";
     private const string MessagesEndpoint = "vpce-0a1b2c3d4e5f60718";
+    private const string DeliveryEndpoint = "vpce-0e2c0e2c0e2c0e2c0";
 
     /// <summary>The characters the mutation test writes over an input's: JSON's structure, a number, a letter.</summary>
     private const string JsonPieces = "{}[]\":,0-x\\ tfn5";
@@ -38,9 +41,13 @@ public sealed class RunCommandTests : IAsyncLifetime
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly Socket _messages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly Socket _regionalMessages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+    // An ec2messages interface endpoint's listener, whose policy allows GetMessages only.
+    private readonly Socket _deliveryEndpoint = Listening();
     private SsmServer? _server;
     private HttpClient? _agentHttp;
     private HttpClient? _regionalAgentHttp;
+    private Socket? _delivery;
 
     public async Task InitializeAsync()
     {
@@ -50,17 +57,16 @@ public sealed class RunCommandTests : IAsyncLifetime
         // The region's ssmmessages address, as the stack host opens it on 198.18.22.10.
         _regionalMessages.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _regionalMessages.Listen();
-        _server = await SsmServer.StartAsync(new SsmOptions
+        _server = await SsmServer.StartAsync(Options() with
         {
-            HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            EndpointListeners = [new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate)],
+            EndpointListeners =
+            [
+                new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate),
+                new InterfaceEndpointListener(DeliveryEndpoint, "vpc-0123456789abcdef0", _deliveryEndpoint, _certificate),
+            ],
             MessagesEndpointIds = new HashSet<string> { MessagesEndpoint },
+            DeliveryEndpointIds = new HashSet<string> { DeliveryEndpoint },
             MessagesSocket = _regionalMessages,
-            Certificate = _certificate,
-            Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
-            Access = new SsmAccess { Callers = Caller },
-            DataDirectory = Path.Combine(_home, "ssm"),
-            TimeProvider = _clock,
         });
 
         // The agent names ssm.{region}.amazonaws.com and ssmmessages.{region}.amazonaws.com: the test's listeners answer instead.
@@ -68,17 +74,74 @@ public sealed class RunCommandTests : IAsyncLifetime
         _regionalAgentHttp = AgentHttp(_regionalMessages);
     }
 
-    /// <summary>An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ssm's to the server's address.</summary>
-    private HttpClient AgentHttp(Socket messages)
+    /// <summary>
+    /// The server's options on loopback port 0, its state in the test's folder, and a new listener standing for the
+    /// region's ec2messages address (198.18.23.10).
+    /// </summary>
+    private SsmOptions Options() => new()
+    {
+        HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        DeliverySocket = _delivery = Listening(),
+        Certificate = _certificate,
+        Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
+        Access = new SsmAccess
+        {
+            Callers = Caller,
+            EndpointPolicies = new Dictionary<string, Cloister.Policy.Policy>
+            {
+                [DeliveryEndpoint] = TestCallers.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ec2messages:GetMessages","Resource":"*"}]}""", PolicyKind.Resource),
+            },
+        },
+        DataDirectory = Path.Combine(_home, "ssm"),
+        Instances =
+        [
+            new SsmInstance(Instance, new Dictionary<string, string> { ["team"] = "claims", ["env"] = "prod" }),
+            new SsmInstance(Other, new Dictionary<string, string> { ["team"] = "billing" }),
+            new SsmInstance(Unregistered, new Dictionary<string, string> { ["team"] = "claims" }),
+        ],
+        TimeProvider = _clock,
+    };
+
+    /// <summary>
+    /// Stops the server and starts a new one on the same state folder, as the next <c>up</c> does (the agents' clients
+    /// lead to the new one; the ssmmessages listeners are not opened again).
+    /// </summary>
+    private async Task RestartAsync(params string[] instances)
+    {
+        await _server!.DisposeAsync();
+        _server = null;
+        _agentHttp!.Dispose();
+        _server = await SsmServer.StartAsync(Options() with { Instances = [.. instances.Select(i => new SsmInstance(i, new Dictionary<string, string>()))] });
+        _agentHttp = AgentHttp(_messages);
+    }
+
+    private static Socket Listening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Listen();
+        return socket;
+    }
+
+    /// <summary>
+    /// An agent's HTTP client whose ssmmessages name leads to <paramref name="messages"/>, ec2messages' to
+    /// <paramref name="delivery"/> (by default the server's regional ec2messages listener), ssm's to the server's address.
+    /// </summary>
+    private HttpClient AgentHttp(Socket messages, Socket? delivery = null)
     {
         var port = _server!.Urls[0].Port;
         var messagesPort = ((IPEndPoint)messages.LocalEndPoint!).Port;
+        var deliveryPort = ((IPEndPoint)(delivery ?? _delivery)!.LocalEndPoint!).Port;
         return new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Host.StartsWith("ssmmessages.", StringComparison.Ordinal) ? messagesPort : port, cancellationToken);
+                var host = context.DnsEndPoint.Host;
+                await socket.ConnectAsync(
+                    IPAddress.Loopback,
+                    host.StartsWith("ssmmessages.", StringComparison.Ordinal) ? messagesPort : host.StartsWith("ec2messages.", StringComparison.Ordinal) ? deliveryPort : port,
+                    cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             },
             SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == _certificate.Thumbprint },
@@ -96,6 +159,8 @@ public sealed class RunCommandTests : IAsyncLifetime
 
         _messages.Dispose();
         _regionalMessages.Dispose();
+        _delivery?.Dispose();
+        _deliveryEndpoint.Dispose();
         _certificate.Dispose();
         Directory.Delete(_home, recursive: true);
     }
@@ -240,11 +305,11 @@ public sealed class RunCommandTests : IAsyncLifetime
         var commandId = sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
         using var pending = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
 
-        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
-        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, CancellationToken.None);
+        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
+        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
         using var running = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
         var command = Assert.Single(fetched);
-        await agent.SendReplyAsync(Credentials(AgentKey), Instance, command, new AgentResult("Success", 0, new string('x', 30_000), "two\n"), CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, command, new AgentResult("Success", 0, new string('x', 30_000), "two\n"), MessageChannel.Delivery, CancellationToken.None);
         using var done = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}","PluginName":"aws:runShellScript"}""");
         using var listed = await CallAsync("ListCommands", $$"""{"CommandId":"{{commandId}}"}""");
         using var invocations = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{commandId}}","Details":true}""");
@@ -268,13 +333,235 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SsmServer_RestartedOnTheSameFolder_CommandsOutputAndStatusSurviveAndTheRunningOneFailed()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var finished = await SendAsync("echo finished");
+        var finishedMessage = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, finishedMessage, new AgentResult("Failed", 3, "out\n", "err\nfailed to run commands: exit status 3"), MessageChannel.Delivery, CancellationToken.None);
+        var running = await SendAsync("sleep 600");
+        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await Agent().UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
+        var pending = await SendAsync("echo later", Instance, Other);
+
+        // The other instance is gone from the stack that comes up again: what waited for it cannot be delivered.
+        await RestartAsync(Instance);
+        using var listed = await CallAsync("ListCommands", "{}");
+        using var done = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{finished}}","InstanceId":"{{Instance}}"}""");
+        using var interrupted = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{running}}","InstanceId":"{{Instance}}"}""");
+        using var waiting = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{pending}}","InstanceId":"{{Instance}}"}""");
+        using var gone = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{pending}}","InstanceId":"{{Other}}"}""");
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var deliveredAfter = await Agent().GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
+
+        Assert.Equal([pending, running, finished], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("CommandId").GetString()));
+        Assert.Equal(["InProgress", "Failed", "Failed"], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("Status").GetString()));
+        Assert.Equal(("Failed", 3, "out\n", "err\nfailed to run commands: exit status 3"), (done.RootElement.GetProperty("Status").GetString(), done.RootElement.GetProperty("ResponseCode").GetInt32(), done.RootElement.GetProperty("StandardOutputContent").GetString(), done.RootElement.GetProperty("StandardErrorContent").GetString()));
+        Assert.Equal(("Failed", "Failed", -1), (interrupted.RootElement.GetProperty("Status").GetString(), interrupted.RootElement.GetProperty("StatusDetails").GetString(), interrupted.RootElement.GetProperty("ResponseCode").GetInt32()));
+        Assert.Equal(CommandStore.Interrupted, interrupted.RootElement.GetProperty("StandardErrorContent").GetString());
+        Assert.NotEqual(string.Empty, interrupted.RootElement.GetProperty("ExecutionEndDateTime").GetString());
+        Assert.Equal("Pending", waiting.RootElement.GetProperty("Status").GetString());
+        Assert.Equal(("Failed", "Undeliverable"), (gone.RootElement.GetProperty("Status").GetString(), gone.RootElement.GetProperty("StatusDetails").GetString()));
+        Assert.Equal(pending, Assert.Single(deliveredAfter).CommandId);
+    }
+
+    [Fact]
+    public async Task SsmServer_RestartedMoreThanThirtyDaysAfterACommand_TheCommandIsForgotten()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var old = await SendAsync("true");
+        _clock.Advance(TimeSpan.FromDays(29));
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var recent = await SendAsync("true");
+        _clock.Advance(TimeSpan.FromDays(2));
+
+        await RestartAsync(Instance);
+        var forgotten = await ErrorAsync("GetCommandInvocation", $$"""{"CommandId":"{{old}}","InstanceId":"{{Instance}}"}""");
+        using var listed = await CallAsync("ListCommands", "{}");
+
+        Assert.Equal("InvalidCommandId", forgotten.Type);
+        Assert.Equal([recent], listed.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("CommandId").GetString()));
+    }
+
+    [Fact]
+    public async Task CancelCommand_PendingRunningAndEnded_CancelledAtOnceCancellingUntilTheAgentRepliesAndLeftAlone()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        await agent.UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
+        var ended = await SendAsync("true");
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None)), new AgentResult("Success", 0, string.Empty, string.Empty), MessageChannel.Delivery, CancellationToken.None);
+        var both = await SendAsync("sleep 600", Instance, Other);
+        var running = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+
+        using var endedCancelled = await CallAsync("CancelCommand", $$"""{"CommandId":"{{ended}}"}""");
+        using var bothCancelled = await CallAsync("CancelCommand", $$"""{"CommandId":"{{both}}"}""");
+        using var cancelling = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{both}}"}""");
+        using var listed = await CallAsync("ListCommands", $$"""{"CommandId":"{{both}}"}""");
+        var cancel = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        var again = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
+        var otherGot = await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, MessageChannel.Delivery, CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, running, new AgentResult("Cancelled", -1, "partial\n", string.Empty), MessageChannel.Delivery, CancellationToken.None);
+        using var cancelled = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{both}}","InstanceId":"{{Instance}}"}""");
+        using var listedAfter = await CallAsync("ListCommands", "{}");
+        using var stillEnded = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{ended}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("{}", endedCancelled.RootElement.GetRawText());
+        Assert.Equal([("Cancelling", Instance), ("Cancelled", Other)], cancelling.RootElement.GetProperty("CommandInvocations").EnumerateArray().Select(i => (i.GetProperty("Status").GetString(), i.GetProperty("InstanceId").GetString())));
+        Assert.Equal("Cancelling", listed.RootElement.GetProperty("Commands")[0].GetProperty("Status").GetString());
+        Assert.True(cancel.Cancel);
+        Assert.Equal(both, cancel.CommandId);
+        Assert.Empty(again);
+        Assert.Empty(otherGot);
+        Assert.Equal(("Cancelled", "Cancelled", "partial\n"), (cancelled.RootElement.GetProperty("Status").GetString(), cancelled.RootElement.GetProperty("StatusDetails").GetString(), cancelled.RootElement.GetProperty("StandardOutputContent").GetString()));
+        Assert.Equal(["Cancelled", "Success"], listedAfter.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("Status").GetString()));
+        Assert.Equal("Success", stillEnded.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task CancelCommand_UnknownCommandStrangerOrRepeatedInstanceOrNoPermission_RefusedAsAwsWordsIt()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var sent = await SendAsync("sleep 600");
+
+        var unknown = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{Guid.NewGuid()}}"}""");
+        var stranger = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{sent}}","InstanceIds":["{{Other}}"]}""");
+        var repeated = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{sent}}","InstanceIds":["{{Instance}}","{{Instance}}"]}""");
+        var denied = await ErrorAsync("CancelCommand", $$"""{"CommandId":"{{sent}}"}""", AgentKey);
+        using var untouched = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{sent}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("InvalidCommandId", unknown.Type);
+        Assert.Equal(("InvalidInstanceId", $"Instances [[{Other}]] not in a valid state for account {Account}"), stranger);
+        Assert.Equal("DuplicateInstanceId", repeated.Type);
+        Assert.Equal("AccessDeniedException", denied.Type);
+        Assert.Contains("ssm:CancelCommand", denied.Message, StringComparison.Ordinal);
+        Assert.Equal("Pending", untouched.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task SsmServer_RestartedWhileAnInvocationIsCancelling_Cancelled()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var sent = await SendAsync("sleep 600");
+        Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        using var _ = await CallAsync("CancelCommand", $$"""{"CommandId":"{{sent}}","InstanceIds":["{{Instance}}"]}""");
+
+        await RestartAsync(Instance);
+        using var invocation = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{sent}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("Cancelled", invocation.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task SendCommand_TargetsByTagTagKeyAndInstanceIds_TheOnlineNodesTheyMatch()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        await agent.UpdateInstanceInformationAsync(Credentials(OtherAgentKey), Other, "10.0.1.13", "other", CancellationToken.None);
+
+        var byTag = await SendToAsync("""[{"Key":"tag:team","Values":["claims"]}]""");
+        var byKey = await SendToAsync("""[{"Key":"tag-key","Values":["team"]}]""");
+        var byBoth = await SendToAsync("""[{"Key":"tag:team","Values":["claims","billing"]},{"Key":"tag:env","Values":["prod"]}]""");
+        var byId = await SendToAsync($$"""[{"Key":"InstanceIds","Values":["{{Other}}"]}]""");
+        var byNothing = await SendToAsync("""[{"Key":"tag:team","Values":["nobody"]}]""");
+        using var invocations = await CallAsync("ListCommandInvocations", $$"""{"CommandId":"{{byKey.GetProperty("CommandId").GetString()}}"}""");
+
+        // The unregistered instance carries team=claims too, but is no managed node.
+        Assert.Equal(1, byTag.GetProperty("TargetCount").GetInt32());
+        Assert.Empty(byTag.GetProperty("InstanceIds").EnumerateArray());
+        Assert.Equal("""[{"Key":"tag:team","Values":["claims"]}]""", byTag.GetProperty("Targets").GetRawText());
+        Assert.Equal([Instance, Other], invocations.RootElement.GetProperty("CommandInvocations").EnumerateArray().Select(i => i.GetProperty("InstanceId").GetString()).Order());
+        Assert.Equal(1, byBoth.GetProperty("TargetCount").GetInt32());
+        Assert.Equal(1, byId.GetProperty("TargetCount").GetInt32());
+        Assert.Equal((0, "Success"), (byNothing.GetProperty("TargetCount").GetInt32(), byNothing.GetProperty("Status").GetString()));
+        var fetched = await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None);
+        Assert.Equal(3, fetched.Count);
+        Assert.Equal(2, (await agent.GetMessagesAsync(Credentials(OtherAgentKey), Other, MessageChannel.Delivery, CancellationToken.None)).Count);
+    }
+
+    [Theory]
+    [InlineData("""{"InstanceIds":["i-0123456789abcdef0"],"Targets":[{"Key":"tag:team","Values":["claims"]}]}""", "Either InstanceIds or Targets must be specified, but not both.")]
+    [InlineData("{}", "Either InstanceIds or Targets must be specified, but not both.")]
+    [InlineData("""{"Targets":[{"Key":"InstanceIds","Values":["i-0123456789abcdef0"]},{"Key":"tag:team","Values":["claims"]}]}""", "Targets must be specified in one of the following formats")]
+    [InlineData("""{"Targets":[{"Key":"resource-groups:Name","Values":["web"]}]}""", "Targets must be specified in one of the following formats")]
+    [InlineData("""{"Targets":[{"Key":"tag:team","Values":["a","b","c","d","e","f"]}]}""", "Targets must be specified in one of the following formats")]
+    [InlineData("""{"Targets":[{"Key":"tag:a","Values":["1"]},{"Key":"tag:b","Values":["1"]},{"Key":"tag:c","Values":["1"]},{"Key":"tag:d","Values":["1"]},{"Key":"tag:e","Values":["1"]},{"Key":"tag:f","Values":["1"]}]}""", "Targets must be specified in one of the following formats")]
+    public async Task SendCommand_NeitherBothOrMalformedTargets_ValidationExceptionAsAwsWordsIt(string where, string message)
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var input = where.TrimEnd('}') + (where == "{}" ? string.Empty : ",") + "\"DocumentName\":\"AWS-RunShellScript\",\"Parameters\":{\"commands\":[\"true\"]}}";
+
+        var error = await ErrorAsync("SendCommand", input);
+
+        Assert.Equal("ValidationException", error.Type);
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetMessages_OverTheControlChannelOrEc2messagesButNotOnSsm_DeliveredOnceAndRepliedOnEither()
+    {
+        var agent = Agent();
+        await agent.UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var first = await SendAsync("echo one");
+
+        using var onSsm = await PostAsync("GetMessages", $$"""{"Destination":"{{Instance}}"}""", AgentKey, SsmHandler.MessagesTargetPrefix);
+        var overChannel = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.ControlChannel, CancellationToken.None));
+        var second = await SendAsync("echo two");
+        var overDelivery = Assert.Single(await agent.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, overChannel, new AgentResult("Success", 0, "one\n", string.Empty), MessageChannel.Delivery, CancellationToken.None);
+        await agent.SendReplyAsync(Credentials(AgentKey), Instance, overDelivery, new AgentResult("Success", 0, "two\n", string.Empty), MessageChannel.ControlChannel, CancellationToken.None);
+        using var one = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{first}}","InstanceId":"{{Instance}}"}""");
+        using var two = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{second}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, onSsm.StatusCode);
+        Assert.Contains("UnknownOperationException", await onSsm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((first, second), (overChannel.CommandId, overDelivery.CommandId));
+        Assert.Equal(("Success", "one\n"), (one.RootElement.GetProperty("Status").GetString(), one.RootElement.GetProperty("StandardOutputContent").GetString()));
+        Assert.Equal(("Success", "two\n"), (two.RootElement.GetProperty("Status").GetString(), two.RootElement.GetProperty("StandardOutputContent").GetString()));
+    }
+
+    [Fact]
+    public async Task SendReply_ThroughAnEc2messagesEndpointWhosePolicyAllowsOnlyGetMessages_AccessDeniedByTheEndpointPolicy()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        var sent = await SendAsync("true");
+        using var http = AgentHttp(_messages, _deliveryEndpoint);
+        var throughEndpoint = new SsmAgentClient(http, Region, "amazonaws.com", _clock);
+
+        var fetched = Assert.Single(await throughEndpoint.GetMessagesAsync(Credentials(AgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => throughEndpoint.SendReplyAsync(Credentials(AgentKey), Instance, fetched, new AgentResult("Success", 0, string.Empty, string.Empty), MessageChannel.Delivery, CancellationToken.None));
+        using var invocation = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{sent}}","InstanceId":"{{Instance}}"}""");
+
+        Assert.Equal("AccessDeniedException", refused.Type);
+        Assert.Contains("because no VPC endpoint policy allows the ec2messages:SendReply action", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("InProgress", invocation.RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task GetMessages_RoleWithoutEc2messagesOrOpenControlChannel_AccessDeniedNamingTheAction()
+    {
+        await Agent().UpdateInstanceInformationAsync(Credentials(ChannelOnlyKey), Instance, "10.0.1.12", "host", CancellationToken.None);
+        await SendAsync("true");
+
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().GetMessagesAsync(Credentials(ChannelOnlyKey), Instance, MessageChannel.Delivery, CancellationToken.None));
+        var overChannel = await Agent().GetMessagesAsync(Credentials(ChannelOnlyKey), Instance, MessageChannel.ControlChannel, CancellationToken.None);
+
+        Assert.Equal("AccessDeniedException", refused.Type);
+        Assert.Contains("ec2messages:GetMessages", refused.Message, StringComparison.Ordinal);
+        Assert.Single(overChannel);
+    }
+
+    [Fact]
     public async Task GetMessages_AnotherInstancesRoleSession_AccessDeniedAndTheCommandStaysPending()
     {
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
         using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
         var commandId = sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
 
-        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().GetMessagesAsync(Credentials(OtherAgentKey), Instance, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<SsmAgentException>(() => Agent().GetMessagesAsync(Credentials(OtherAgentKey), Instance, MessageChannel.Delivery, CancellationToken.None));
         using var invocation = await CallAsync("GetCommandInvocation", $$"""{"CommandId":"{{commandId}}","InstanceId":"{{Instance}}"}""");
 
         Assert.Equal("AccessDeniedException", refused.Type);
@@ -310,7 +597,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task HandleAsync_MutatedRunCommandInputs_AlwaysAJsonAnswerNeverAServerError()
     {
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
-        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation"];
+        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation", "CancelCommand"];
         string[] seeds =
         [
             $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"],"executionTimeout":["5"]},"TimeoutSeconds":60}""",
@@ -339,6 +626,21 @@ public sealed class RunCommandTests : IAsyncLifetime
             using var answer = JsonDocument.Parse(body);
             Assert.Equal(JsonValueKind.Object, answer.RootElement.ValueKind);
         }
+    }
+
+    /// <summary>SendCommand of <paramref name="line"/> by the operator to <paramref name="instances"/> (the instance when none); the command's id.</summary>
+    private async Task<string> SendAsync(string line, params string[] instances)
+    {
+        var targets = JsonSerializer.Serialize(instances.Length == 0 ? [Instance] : instances);
+        using var sent = await CallAsync("SendCommand", $$$"""{"InstanceIds":{{{targets}}},"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["{{{line}}}"]}}""");
+        return sent.RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
+    }
+
+    /// <summary>SendCommand to <paramref name="targets"/> (the <c>Targets</c> JSON) by the operator; the command answered.</summary>
+    private async Task<JsonElement> SendToAsync(string targets)
+    {
+        using var sent = await CallAsync("SendCommand", $$$"""{"Targets":{{{targets}}},"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"]}}""");
+        return sent.RootElement.GetProperty("Command").Clone();
     }
 
     private SsmAgentClient Agent() => new(_agentHttp!, Region, "amazonaws.com", _clock);
@@ -379,7 +681,8 @@ public sealed class RunCommandTests : IAsyncLifetime
         AgentKey => InstanceSession(Instance),
         OtherAgentKey => InstanceSession(Other),
         OutsideEndpointsKey => InstanceSession(Instance, """{"Effect":"Allow","Action":"ssmmessages:*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}}"""),
-        OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations"]"""),
+        ChannelOnlyKey => InstanceSession(Instance, """{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ssmmessages:*"],"Resource":"*"}"""),
+        OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations","ssm:CancelCommand"]"""),
         _ => null,
     };
 

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Cloister.Host.Control;
+
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// Run Command through the instances' real agents, as an operator on an instance drives it with the AWS CLI v2: an
+/// agent without a control channel takes its command from ec2messages' regional address; a
+/// command sent to <c>--targets Key=tag:team,Values=claims</c> runs on the tagged instance only; CancelCommand kills a
+/// running <c>sleep</c> (its process is gone, the invocation <c>Cancelled</c>); and after <c>down</c> and the next
+/// <c>up</c> on the same state folder the commands, their output and their status are still there, the one that was
+/// running when the host stopped <c>Failed</c>.
+/// </summary>
+public sealed partial class HostRunnerTests
+{
+    [Fact(Timeout = 600_000)]
+    public async Task RunAsync_RunCommandTargetsCancelAndRestart_TaggedInstanceOnlyKilledSleepAndHistoryKept()
+    {
+        var template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.34.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.34.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
+              Igw: { Type: AWS::EC2::InternetGateway }
+              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
+              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
+              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              OperatorRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]
+                  Policies:
+                    - PolicyName: run-commands
+                      PolicyDocument:
+                        Statement:
+                          - { Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:CancelCommand, ssm:GetCommandInvocation, ssm:ListCommands, ssm:ListCommandInvocations], Resource: "*" }
+              OperatorProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref OperatorRole] } }
+              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile, Tags: [{ Key: team, Value: claims }] } }
+              Billing: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile, Tags: [{ Key: team, Value: billing }] } }
+              NoChannelRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: ec2messages-only, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:UpdateInstanceInformation, "ec2messages:*"], Resource: "*" }] } }]
+              NoChannelProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref NoChannelRole] } }
+              NoChannel: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref NoChannelProfile } }
+            """;
+        Assert.Equal("ready", (await ProgressAsync(Start(Request(template))))[^1].State);
+        var ids = await InstanceIdsAsync("App", "Billing", "NoChannel");
+        await UntilOnlineAsync(ids["App"], ids["Billing"], ids["NoChannel"]);
+
+        // An agent without a control channel (its role has no ssmmessages) takes its commands from ec2messages' regional address.
+        var delivered = await SendAsync("--instance-ids", ids["NoChannel"], "--parameters", """commands=["getent hosts ec2messages.eu-central-1.amazonaws.com"]""");
+        var deliveredDone = await InvocationUntilAsync("App", delivered, ids["NoChannel"], ended: true);
+
+        Assert.Equal("Success", deliveredDone.GetProperty("Status").GetString());
+        Assert.StartsWith("198.18.23.10 ", deliveredDone.GetProperty("StandardOutputContent").GetString(), StringComparison.Ordinal);
+
+        // Targets: the tag picks the App instance only.
+        var targeted = await SendAsync("--targets", "Key=tag:team,Values=claims", "--parameters", """commands=["echo targeted"]""");
+        var targetedOn = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "list-command-invocations", "--command-id", targeted, "--query", "CommandInvocations[].InstanceId", "--output", "text");
+        var targetedDone = await InvocationUntilAsync("App", targeted, ids["App"], ended: true);
+
+        Assert.True(targetedOn.ExitCode == 0, targetedOn.Error);
+        Assert.Equal(ids["App"], targetedOn.Output.Trim());
+        Assert.Equal(("Success", "targeted\n"), (targetedDone.GetProperty("Status").GetString(), targetedDone.GetProperty("StandardOutputContent").GetString()));
+
+        // CancelCommand: the agent kills the running sleep.
+        var sleeping = await SendAsync("--instance-ids", ids["App"], "--parameters", """commands=["echo started","sleep 617","echo never"]""");
+        await InvocationUntilAsync("App", sleeping, ids["App"], ended: false);
+        await UntilAsync(() => Running("sleep 617"), "the script's sleep");
+        var cancel = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "cancel-command", "--command-id", sleeping);
+        var cancelled = await InvocationUntilAsync("App", sleeping, ids["App"], ended: true);
+        var listed = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "list-commands", "--command-id", sleeping, "--query", "Commands[0].Status", "--output", "text");
+        var unknown = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "cancel-command", "--command-id", "11111111-2222-3333-4444-555555555555");
+
+        Assert.True(cancel.ExitCode == 0, cancel.Error);
+        Assert.Equal("Cancelled", cancelled.GetProperty("Status").GetString());
+        Assert.Equal("started\n", cancelled.GetProperty("StandardOutputContent").GetString());
+        Assert.False(Running("sleep 617"));
+        Assert.Equal("Cancelled", listed.Output.Trim());
+        Assert.Equal(254, unknown.ExitCode);
+        Assert.Contains("(InvalidCommandId) when calling the CancelCommand operation", unknown.Error, StringComparison.Ordinal);
+
+        // A restart: one command ended, one still running when the host stops.
+        var kept = await SendAsync("--instance-ids", ids["App"], "--parameters", """commands=["echo kept","echo kept-error >&2"]""");
+        await InvocationUntilAsync("App", kept, ids["App"], ended: true);
+        var interrupted = await SendAsync("--instance-ids", ids["App"], "--parameters", """commands=["sleep 613"]""");
+        await InvocationUntilAsync("App", interrupted, ids["App"], ended: false);
+        await UntilAsync(() => Running("sleep 613"), "the interrupted script's sleep");
+
+        await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(30));
+        await _host!.WaitForExitAsync();
+        _host.Dispose();
+        Assert.False(Running("sleep 613"));
+        Assert.Equal("ready", (await ProgressAsync(Start(Request(template))))[^1].State);
+        var afterKept = await InvocationUntilAsync("App", kept, ids["App"], ended: true);
+        var afterInterrupted = await InvocationUntilAsync("App", interrupted, ids["App"], ended: true);
+        var afterCancelled = await InvocationUntilAsync("App", sleeping, ids["App"], ended: true);
+        var history = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "list-commands", "--query", "Commands[].CommandId", "--output", "json");
+
+        Assert.Equal(("Success", "kept\n", "kept-error\n"), (afterKept.GetProperty("Status").GetString(), afterKept.GetProperty("StandardOutputContent").GetString(), afterKept.GetProperty("StandardErrorContent").GetString()));
+        Assert.Equal(("Failed", -1), (afterInterrupted.GetProperty("Status").GetString(), afterInterrupted.GetProperty("ResponseCode").GetInt32()));
+        Assert.Contains("the stack host shut down", afterInterrupted.GetProperty("StandardErrorContent").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Cancelled", afterCancelled.GetProperty("Status").GetString());
+        Assert.True(history.ExitCode == 0, history.Error);
+        Assert.Equal([interrupted, kept, sleeping, targeted, delivered], JsonSerializer.Deserialize<string[]>(history.Output)!);
+    }
+
+    /// <summary>SendCommand of AWS-RunShellScript from the App instance with <paramref name="arguments"/>; the command's id.</summary>
+    private async Task<string> SendAsync(params string[] arguments)
+    {
+        var sent = await CloisterAsync(["exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--document-name", "AWS-RunShellScript", .. arguments, "--query", "Command.CommandId", "--output", "text"]);
+        Assert.True(sent.ExitCode == 0, sent.Error);
+        return sent.Output.Trim();
+    }
+
+    /// <summary>GetCommandInvocation from <paramref name="from"/>, asked again until the invocation has ended (or, unless <paramref name="ended"/>, runs).</summary>
+    private async Task<JsonElement> InvocationUntilAsync(string from, string commandId, string instanceId, bool ended)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var got = await CloisterAsync("exec", "--from", from, "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", instanceId, "--output", "json");
+            Assert.True(got.ExitCode == 0, got.Error);
+            using var answer = JsonDocument.Parse(got.Output);
+            var status = answer.RootElement.GetProperty("Status").GetString();
+            if (ended ? status is not ("Pending" or "InProgress" or "Cancelling") : status == "InProgress")
+            {
+                return answer.RootElement.Clone();
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"command {commandId} is still {status} after 60 s");
+        }
+    }
+
+    /// <summary>Waits until the agents of <paramref name="instanceIds"/> are online managed nodes.</summary>
+    private async Task UntilOnlineAsync(params string[] instanceIds)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var described = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "describe-instance-information", "--filters", "Key=PingStatus,Values=Online", "--query", "InstanceInformationList[].InstanceId", "--output", "json");
+            if (described.ExitCode == 0 && instanceIds.All(JsonSerializer.Deserialize<string[]>(described.Output)!.Contains))
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{string.Join(", ", instanceIds)} not online after 60 s: {described.Output}{described.Error}");
+        }
+    }
+
+    /// <summary>Whether a process whose command line is <paramref name="commandLine"/> runs on the machine (the instances' processes are the host's).</summary>
+    private static bool Running(string commandLine) =>
+        Directory.EnumerateDirectories("/proc").Any(d =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ').Trim() == commandLine;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+}
