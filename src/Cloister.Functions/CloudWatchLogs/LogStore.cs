@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using Cloister.Functions.Hosting;
 
 namespace Cloister.Functions.CloudWatchLogs;
 
@@ -63,13 +63,13 @@ internal sealed partial class LogStore
         }
 
         Directory.CreateDirectory(Path.Combine(folder, "events"));
-        foreach (var record in ReadLines(Path.Combine(folder, "groups.jsonl"), LogsJsonContext.Default.CreatedRecord)
-            .Concat(ReadLines(Path.Combine(folder, "streams.jsonl"), LogsJsonContext.Default.CreatedRecord)))
+        foreach (var record in DurableFile.ReadRecords(Path.Combine(folder, "groups.jsonl"), LogsJsonContext.Default.CreatedRecord)
+            .Concat(DurableFile.ReadRecords(Path.Combine(folder, "streams.jsonl"), LogsJsonContext.Default.CreatedRecord)))
         {
             Apply(new CatalogRecord(record.Stream is null ? CatalogKind.CreateLogGroup : CatalogKind.CreateLogStream, record.Group, record.Stream, record.Created, null, null));
         }
 
-        foreach (var record in ReadLines(Path.Combine(folder, CatalogFile), LogsJsonContext.Default.CatalogRecord))
+        foreach (var record in DurableFile.ReadRecords(Path.Combine(folder, CatalogFile), LogsJsonContext.Default.CatalogRecord))
         {
             Apply(record);
         }
@@ -174,34 +174,6 @@ internal sealed partial class LogStore
 
     private Dictionary<string, long> StreamsOf(string group) =>
         _streams.TryGetValue(group, out var streams) ? streams : _streams[group] = new Dictionary<string, long>(StringComparer.Ordinal);
-
-    private static IEnumerable<T> ReadLines<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-        where T : class
-    {
-        if (!File.Exists(path))
-        {
-            yield break;
-        }
-
-        foreach (var line in File.ReadLines(path))
-        {
-            T? record;
-            try
-            {
-                record = JsonSerializer.Deserialize(line, type);
-            }
-            catch (JsonException)
-            {
-                // A line cut short by a crash was never acknowledged.
-                continue;
-            }
-
-            if (record is not null)
-            {
-                yield return record;
-            }
-        }
-    }
 
     /// <summary>A group or stream an earlier version recorded in <c>groups.jsonl</c> or <c>streams.jsonl</c>.</summary>
     internal sealed record CreatedRecord(string Group, string? Stream, long Created);

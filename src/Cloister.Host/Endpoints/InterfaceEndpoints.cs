@@ -7,13 +7,13 @@ namespace Cloister.Host.Endpoints;
 
 /// <summary>
 /// The interface VPC endpoints Cloister serves (execute-api on the gateway, dynamodb on the table service, lambda on the
-/// Invoke API, sts on the sandbox's STS, logs on its CloudWatch Logs, ssm on its Systems Manager, ssmmessages on the agents' control channels), the addresses of their network interfaces, and the warnings for the endpoints
+/// Invoke API, sts on the sandbox's STS, logs on its CloudWatch Logs, ssm on its Systems Manager, ssmmessages on the agents' control channels, ec2messages on the agents' message delivery), the addresses of their network interfaces, and the warnings for the endpoints
 /// of every other service.
 /// </summary>
 internal static class InterfaceEndpoints
 {
     /// <summary>The services whose interface endpoints answer: everything else only gets its network interfaces.</summary>
-    public static readonly IReadOnlySet<string> Served = new HashSet<string>(["execute-api", "dynamodb", "lambda", "sts", "logs", "ssm", "ssmmessages"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> Served = new HashSet<string>(["execute-api", "dynamodb", "lambda", "sts", "logs", "ssm", "ssmmessages", "ec2messages"], StringComparer.Ordinal);
 
     /// <summary>The model's interface endpoints of <paramref name="service"/> (its short name, such as <c>dynamodb</c>).</summary>
     public static IEnumerable<VpcEndpoint> Of(CloudModel model, string service) =>
