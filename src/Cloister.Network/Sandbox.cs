@@ -131,26 +131,10 @@ public sealed partial class Sandbox : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var next = PlanBuilder.Rerender(_plan, model);
-            var previous = _plan.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
-            var routes = new List<(string Name, RouteChanges Changes)>();
-            var structural = new List<string>();
-            foreach (var ns in next.Namespaces)
+            var (next, routes, refusal) = LiveChanges(model);
+            if (refusal is not null)
             {
-                if (!previous.TryGetValue(ns.Name, out var old) || RouteChanges.Between(old, ns) is not { } changes)
-                {
-                    structural.Add(ns.Name);
-                }
-                else if (!changes.IsEmpty)
-                {
-                    routes.Add((ns.Name, changes));
-                }
-            }
-
-            if (structural.Count > 0 || next.Namespaces.Length != _plan.Namespaces.Length)
-            {
-                throw new FabricException(
-                    $"Only security groups, network ACLs and the routes of existing route tables change live; this change also alters hosts, links or namespaces ({string.Join(", ", structural)}): restart the sandbox.");
+                throw new FabricException(refusal);
             }
 
             var changed = next.Namespaces
@@ -179,6 +163,48 @@ public sealed partial class Sandbox : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="model"/> cannot be applied to the running fabric by <see cref="ApplyAsync"/> (it alters hosts,
+    /// links or namespaces), or null when it can. Changes nothing.
+    /// </summary>
+    public string? LiveChangeRefusal(CloudModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        try
+        {
+            return LiveChanges(model).Refusal;
+        }
+        catch (FabricException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The plan of <paramref name="model"/>, the route changes of each namespace, and why it cannot change live (null when it can).</summary>
+    private (NetworkPlan Next, List<(string Name, RouteChanges Changes)> Routes, string? Refusal) LiveChanges(CloudModel model)
+    {
+        var plan = _plan;
+        var next = PlanBuilder.Rerender(plan, model);
+        var previous = plan.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var routes = new List<(string Name, RouteChanges Changes)>();
+        var structural = new List<string>();
+        foreach (var ns in next.Namespaces)
+        {
+            if (!previous.TryGetValue(ns.Name, out var old) || RouteChanges.Between(old, ns) is not { } changes)
+            {
+                structural.Add(ns.Name);
+            }
+            else if (!changes.IsEmpty)
+            {
+                routes.Add((ns.Name, changes));
+            }
+        }
+
+        return structural.Count > 0 || next.Namespaces.Length != plan.Namespaces.Length
+            ? (next, routes, $"Only security groups, network ACLs and the routes of existing route tables change live; this change also alters hosts, links or namespaces ({string.Join(", ", structural)}): restart the sandbox.")
+            : (next, routes, null);
     }
 
     /// <summary>
