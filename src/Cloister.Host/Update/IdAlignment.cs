@@ -26,6 +26,8 @@ internal static partial class IdAlignment
         CloudModel runningModel, ImmutableArray<StackSummary> runningStacks, CloudModel model, ImmutableArray<StackSummary> stacks)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A stack id ends in a UUID, whose short groups are no token to rewrite alone: the whole id is replaced.
+        var stackIds = new List<(string New, string Old)>();
         var ambiguous = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stack in stacks)
         {
@@ -34,7 +36,11 @@ internal static partial class IdAlignment
                 continue;
             }
 
-            Pair(running.StackId, stack.StackId, map, ambiguous);
+            if (running.StackId != stack.StackId)
+            {
+                stackIds.Add((stack.StackId, running.StackId));
+            }
+
             foreach (var resource in stack.Resources)
             {
                 if (running.Resources.FirstOrDefault(r => r.LogicalResourceId == resource.LogicalResourceId && r.ResourceType == resource.ResourceType) is not { } old)
@@ -71,12 +77,21 @@ internal static partial class IdAlignment
             map.Remove(token);
         }
 
-        if (map.Count == 0)
+        if (map.Count == 0 && stackIds.Count == 0)
         {
             return (model, stacks);
         }
 
-        string Rewrite(string text) => Token().Replace(text, m => map.TryGetValue(m.Value, out var old) ? old : m.Value);
+        string Rewrite(string text)
+        {
+            foreach (var (next, old) in stackIds)
+            {
+                text = text.Replace(next, old, StringComparison.Ordinal);
+            }
+
+            return Token().Replace(text, m => map.TryGetValue(m.Value, out var old) ? old : m.Value);
+        }
+
         var aligned = JsonSerializer.Deserialize<CloudModel>(Rewrite(newModel.ToJsonString(RuntimeState.Json)), RuntimeState.Json)!;
         return (aligned, [.. stacks.Select(RewriteStack)]);
 

@@ -157,7 +157,8 @@ internal static class StackChanges
             var after = select(model).ToDictionary(r => r.Id, r => JsonSerializer.Serialize(r, RuntimeState.Json), StringComparer.Ordinal);
             foreach (var record in select(model).Where(r => !before.TryGetValue(r.Id, out var json) || json != after[r.Id]))
             {
-                yield return $"{record.LogicalId} ({what} {record.Id}): {(before.ContainsKey(record.Id) ? "changed" : "added")}; a running sandbox cannot change {what}s: ./cloister down && ./cloister up";
+                var change = before.TryGetValue(record.Id, out var old) ? $"changed ({string.Join(", ", Fields(old, after[record.Id]))})" : "added";
+                yield return $"{record.LogicalId} ({what} {record.Id}): {change}; a running sandbox cannot change {what}s: ./cloister down && ./cloister up";
             }
 
             foreach (var record in select(running).Where(r => !after.ContainsKey(r.Id)))
@@ -181,5 +182,13 @@ internal static class StackChanges
             .. Compare<VpcEndpoint>("interface endpoint", m => [.. m.VpcEndpoints.Where(e => e.Type != VpcEndpointType.Gateway)]),
             .. Compare("IAM role", m => m.Roles),
         ];
+    }
+
+    /// <summary>The top-level fields whose values differ between two records' JSON.</summary>
+    private static IEnumerable<string> Fields(string old, string next)
+    {
+        var a = System.Text.Json.Nodes.JsonNode.Parse(old)!.AsObject();
+        var b = System.Text.Json.Nodes.JsonNode.Parse(next)!.AsObject();
+        return b.Where(p => !System.Text.Json.Nodes.JsonNode.DeepEquals(p.Value, a[p.Key])).Select(p => p.Key);
     }
 }
