@@ -26,11 +26,16 @@ internal static partial class IdAlignment
         CloudModel runningModel, ImmutableArray<StackSummary> runningStacks, CloudModel model, ImmutableArray<StackSummary> stacks)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ambiguous = new HashSet<string>(StringComparer.Ordinal);
         // A stack id ends in a UUID, whose short groups are no token to rewrite alone: the whole id is replaced.
         var stackIds = new List<(string New, string Old)>();
-        var ambiguous = new HashSet<string>(StringComparer.Ordinal);
+        var pairs = new List<(StackResource Old, StackResource New)>();
+        // Every generated token of a reloaded resource's physical id is settled by the pairing of physical ids: found
+        // anywhere else (a subnet id in an instance's SubnetId), it names that resource, new or not, and is never remapped.
+        var settled = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stack in stacks)
         {
+            settled.UnionWith(stack.Resources.SelectMany(r => Token().Matches(r.PhysicalResourceId).Select(m => m.Value)).Where(IsGenerated));
             if (runningStacks.FirstOrDefault(s => s.StackName == stack.StackName) is not { } running)
             {
                 continue;
@@ -41,20 +46,24 @@ internal static partial class IdAlignment
                 stackIds.Add((stack.StackId, running.StackId));
             }
 
-            foreach (var resource in stack.Resources)
-            {
-                if (running.Resources.FirstOrDefault(r => r.LogicalResourceId == resource.LogicalResourceId && r.ResourceType == resource.ResourceType) is not { } old)
-                {
-                    continue;
-                }
+            pairs.AddRange(stack.Resources
+                .Select(r => (Old: running.Resources.FirstOrDefault(o => o.LogicalResourceId == r.LogicalResourceId && o.ResourceType == r.ResourceType), New: r))
+                .Where(p => p.Old is not null)
+                .Select(p => (p.Old!, p.New)));
+        }
 
-                Pair(old.PhysicalResourceId, resource.PhysicalResourceId, map, ambiguous);
-                foreach (var (name, value) in resource.Attributes.Where(a => IsIdField(a.Key)))
+        foreach (var (old, next) in pairs)
+        {
+            Pair(old.PhysicalResourceId, next.PhysicalResourceId, map, ambiguous, settled: new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        foreach (var (old, next) in pairs)
+        {
+            foreach (var (name, value) in next.Attributes.Where(a => IsIdField(a.Key)))
+            {
+                if (old.Attributes.TryGetValue(name, out var oldValue))
                 {
-                    if (old.Attributes.TryGetValue(name, out var oldValue))
-                    {
-                        Pair(oldValue, value, map, ambiguous);
-                    }
+                    Pair(oldValue, value, map, ambiguous, settled);
                 }
             }
         }
@@ -67,7 +76,7 @@ internal static partial class IdAlignment
             {
                 foreach (var (old, next) in PairByLogicalId(oldItems, newItems))
                 {
-                    Walk(old, next, field: null, map, ambiguous);
+                    Walk(old, next, field: null, (a, b) => Pair(a, b, map, ambiguous, settled));
                 }
             }
         }
@@ -128,7 +137,7 @@ internal static partial class IdAlignment
     }
 
     /// <summary>Pairs the id-like fields (<see cref="IsIdField"/>) of two records, at any depth.</summary>
-    private static void Walk(JsonNode? old, JsonNode? next, string? field, Dictionary<string, string> map, HashSet<string> ambiguous)
+    private static void Walk(JsonNode? old, JsonNode? next, string? field, Action<string, string> pair)
     {
         switch (old, next)
         {
@@ -137,7 +146,7 @@ internal static partial class IdAlignment
                 {
                     if (a.TryGetPropertyValue(key, out var previous))
                     {
-                        Walk(previous, value, key, map, ambiguous);
+                        Walk(previous, value, key, pair);
                     }
                 }
 
@@ -145,12 +154,12 @@ internal static partial class IdAlignment
             case (JsonArray a, JsonArray b) when a.Count == b.Count:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    Walk(a[i], b[i], field, map, ambiguous);
+                    Walk(a[i], b[i], field, pair);
                 }
 
                 break;
             case (JsonValue a, JsonValue b) when field is not null && IsIdField(field) && a.TryGetValue<string>(out var x) && b.TryGetValue<string>(out var y):
-                Pair(x, y, map, ambiguous);
+                pair(x, y);
                 break;
         }
     }
@@ -164,9 +173,10 @@ internal static partial class IdAlignment
 
     /// <summary>
     /// Maps each generated token of <paramref name="next"/> to <paramref name="old"/>'s in the same place, when the two
-    /// strings are the same but for such tokens. A token mapped to two different ones is ambiguous and left alone.
+    /// strings are the same but for such tokens, except the <paramref name="settled"/> ones. A token mapped to two
+    /// different ones is ambiguous and left alone.
     /// </summary>
-    private static void Pair(string old, string next, Dictionary<string, string> map, HashSet<string> ambiguous)
+    private static void Pair(string old, string next, Dictionary<string, string> map, HashSet<string> ambiguous, HashSet<string> settled)
     {
         if (old == next)
         {
@@ -184,7 +194,7 @@ internal static partial class IdAlignment
         for (var i = 0; i < a.Count; i++)
         {
             var (x, y) = (a[i].Value, b[i].Value);
-            if (x == y)
+            if (x == y || settled.Contains(y))
             {
                 continue;
             }

@@ -98,7 +98,11 @@ internal static class StackChanges
     {
         var type = resource.ResourceType;
         string? refusal = null;
-        if (Structural.TryGetValue(type, out var what))
+        if (type == "AWS::EC2::Instance" && action == ChangeAction.Modify && OnlySecurityGroupsDiffer(resource.PhysicalResourceId, runningModel, model))
+        {
+            // EC2 changes a VPC instance's groups without interruption; the fabric applies them to its host.
+        }
+        else if (Structural.TryGetValue(type, out var what))
         {
             refusal = $"a running sandbox cannot {Verb(action)} {what}";
         }
@@ -117,6 +121,12 @@ internal static class StackChanges
 
         return new ResourceChange(stackName, resource.LogicalResourceId, type, action, refusal);
     }
+
+    /// <summary>Whether the instance's record differs only in its security groups (and its template's properties with them).</summary>
+    private static bool OnlySecurityGroupsDiffer(string instanceId, CloudModel runningModel, CloudModel model) =>
+        runningModel.Instances.FirstOrDefault(i => i.Id == instanceId) is { } old
+        && model.Instances.FirstOrDefault(i => i.Id == instanceId) is { } next
+        && JsonSerializer.Serialize(old with { SecurityGroupIds = [] }, RuntimeState.Json) == JsonSerializer.Serialize(next with { SecurityGroupIds = [] }, RuntimeState.Json);
 
     private static string Verb(ChangeAction action) => action switch
     {
@@ -144,17 +154,18 @@ internal static class StackChanges
     }
 
     /// <summary>
-    /// The model's records that still differ where the sandbox's hosts come from (VPCs, subnets, instances, peerings,
-    /// on-premises networks, resolver endpoints, load balancers), for a change no resource above was refused for: one
-    /// line each. A resource's change can reach them indirectly (a function's VPC configuration places its ENIs).
+    /// The model's records that still differ where the sandbox's hosts come from (VPCs, subnets, instances but for their
+    /// security groups, peerings, on-premises networks, resolver endpoints, load balancers), for a change no resource
+    /// above was refused for: one line each. A resource's change can reach them indirectly (a function's VPC configuration places its ENIs).
     /// </summary>
     public static IEnumerable<string> StructuralRecords(CloudModel running, CloudModel model)
     {
-        IEnumerable<string> Compare<T>(string what, Func<CloudModel, ImmutableArray<T>> select)
+        IEnumerable<string> Compare<T>(string what, Func<CloudModel, ImmutableArray<T>> select, Func<T, T>? live = null)
             where T : IResource
         {
-            var before = select(running).ToDictionary(r => r.Id, r => JsonSerializer.Serialize(r, RuntimeState.Json), StringComparer.Ordinal);
-            var after = select(model).ToDictionary(r => r.Id, r => JsonSerializer.Serialize(r, RuntimeState.Json), StringComparer.Ordinal);
+            live ??= r => r;
+            var before = select(running).ToDictionary(r => r.Id, r => JsonSerializer.Serialize(live(r), RuntimeState.Json), StringComparer.Ordinal);
+            var after = select(model).ToDictionary(r => r.Id, r => JsonSerializer.Serialize(live(r), RuntimeState.Json), StringComparer.Ordinal);
             foreach (var record in select(model).Where(r => !before.TryGetValue(r.Id, out var json) || json != after[r.Id]))
             {
                 var change = before.TryGetValue(record.Id, out var old) ? $"changed ({string.Join(", ", Fields(old, after[record.Id]))})" : "added";
@@ -171,7 +182,7 @@ internal static class StackChanges
         [
             .. Compare("VPC", m => m.Vpcs),
             .. Compare("subnet", m => m.Subnets),
-            .. Compare("instance", m => m.Instances),
+            .. Compare("instance", m => m.Instances, i => i with { SecurityGroupIds = [] }),
             .. Compare("peering connection", m => m.PeeringConnections),
             .. Compare("on-premises network", m => m.OnPremisesNetworks),
             .. Compare("resolver endpoint", m => m.ResolverEndpoints),

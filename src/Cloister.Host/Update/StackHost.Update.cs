@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,6 +28,7 @@ public sealed partial class StackHost
     private readonly SemaphoreSlim _updating = new(1, 1);
     private readonly Dictionary<(string Stack, string LogicalId), string> _resourceStatus = [];
     private readonly HashSet<string> _updatedStacks = new(StringComparer.Ordinal);
+    private ImmutableHashSet<string> _updatingStacks = [];
     private Dictionary<string, string> _codeFingerprints = new(StringComparer.Ordinal);
     private DnsService? _dns;
     private GatewayServer? _gateway;
@@ -115,6 +117,7 @@ public sealed partial class StackHost
             report(new DeployEvent(change.StackName, InProgress(change.Action), $"{change.LogicalId} ({change.ResourceType})", 0));
         }
 
+        _updatingStacks = [.. changes.Select(c => c.StackName)];
         try
         {
             await ApplyAsync(model, codeChanged, report, cancellationToken).ConfigureAwait(false);
@@ -127,6 +130,10 @@ public sealed partial class StackHost
             }
 
             return $"The update failed in {exception.Phase}; what was applied before it stays (see above).";
+        }
+        finally
+        {
+            _updatingStacks = [];
         }
 
         foreach (var change in changes)
@@ -283,7 +290,10 @@ public sealed partial class StackHost
     private string ResourceStatus(string stack, string logicalId) =>
         _resourceStatus.TryGetValue((stack, logicalId), out var status) ? status : "CREATE_COMPLETE";
 
-    /// <summary>The status of a stack: <c>UPDATE_COMPLETE</c> once a deployment changed it.</summary>
+    /// <summary>The status of a stack: <c>UPDATE_IN_PROGRESS</c> while a deployment changes it, <c>UPDATE_COMPLETE</c> once one did.</summary>
     private string StackState(string stack) =>
-        _stateName != "ready" ? "CREATE_IN_PROGRESS" : _updatedStacks.Contains(stack) ? "UPDATE_COMPLETE" : "CREATE_COMPLETE";
+        _stateName != "ready" ? "CREATE_IN_PROGRESS"
+        : _updatingStacks.Contains(stack) ? "UPDATE_IN_PROGRESS"
+        : _updatedStacks.Contains(stack) ? "UPDATE_COMPLETE"
+        : "CREATE_COMPLETE";
 }

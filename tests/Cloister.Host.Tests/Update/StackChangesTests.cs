@@ -80,4 +80,32 @@ public sealed class StackChangesTests
         var table = Assert.Single(changes, c => c.LogicalId == "Table");
         Assert.Equal((ChangeAction.Remove, (string?)null), (table.Action, table.Refusal));
     }
+
+    [Fact]
+    public void Between_InstanceGivenAnotherGroup_GroupAddedAndInstanceModifiedLive()
+    {
+        // EC2 changes a VPC instance's security groups without replacing it; the fabric applies them to its host.
+        var running = Load(Template);
+        var changed = Template
+            .Replace("  Host:", "  Admin: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: admin, VpcId: !Ref Vpc } }\n  Host:", StringComparison.Ordinal)
+            .Replace("SecurityGroupIds: [!Ref Group]", "SecurityGroupIds: [!Ref Group, !Ref Admin]", StringComparison.Ordinal);
+
+        var (model, _, changes) = Reload(running, changed);
+
+        Assert.Equal([("Admin", ChangeAction.Add, (string?)null), ("Host", ChangeAction.Modify, null)], changes.Select(c => (c.LogicalId, c.Action, c.Refusal)));
+        Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+    }
+
+    [Fact]
+    public void Between_InstanceMovedToAnotherSubnet_Refused()
+    {
+        var running = Load(Template);
+        var changed = Template
+            .Replace("  Host:", "  Subnet2: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.50.2.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"] } }\n  Host:", StringComparison.Ordinal)
+            .Replace("SubnetId: !Ref Subnet,", "SubnetId: !Ref Subnet2,", StringComparison.Ordinal);
+
+        var (_, _, changes) = Reload(running, changed);
+
+        Assert.Equal("Host (AWS::EC2::Instance, stack web): modified; a running sandbox cannot change instances: ./cloister down && ./cloister up", Assert.Single(changes, c => c.LogicalId == "Host").RefusalLine);
+    }
 }
