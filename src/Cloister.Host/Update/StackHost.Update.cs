@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -26,8 +27,9 @@ namespace Cloister.Host;
 public sealed partial class StackHost
 {
     private readonly SemaphoreSlim _updating = new(1, 1);
-    private readonly Dictionary<(string Stack, string LogicalId), string> _resourceStatus = [];
-    private readonly HashSet<string> _updatedStacks = new(StringComparer.Ordinal);
+    // Read by status while a deployment writes them: a concurrent map and a set swapped whole.
+    private readonly ConcurrentDictionary<(string Stack, string LogicalId), string> _resourceStatus = new();
+    private ImmutableHashSet<string> _updatedStacks = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<string> _updatingStacks = [];
     private Dictionary<string, string> _codeFingerprints = new(StringComparer.Ordinal);
     private DnsService? _dns;
@@ -62,13 +64,18 @@ public sealed partial class StackHost
     private async Task<string?> UpdateStacksAsync(DeployRequest request, Action<DeployEvent> report, CancellationToken cancellationToken)
     {
         var running = _loaded!.Stacks;
-        var notRunning = request.Templates.Select(t => new Templates.TemplateFile(t.Path) { StackName = t.StackName }.ResolvedStackName)
-            .Where(n => !running.Any(s => s.StackName == n))
-            .ToList();
+        var names = request.Templates.Select(t => new Templates.TemplateFile(t.Path) { StackName = t.StackName }.ResolvedStackName).ToList();
+        var notRunning = names.Where(n => !running.Any(s => s.StackName == n)).ToList();
         if (notRunning.Count > 0)
         {
             return $"No stack named {string.Join(", ", notRunning)} is running (running: {string.Join(", ", running.Select(s => s.StackName))}); " +
                 "cloister deploy updates running stacks, it does not add any: ./cloister down, then ./cloister up with every template.";
+        }
+
+        var missing = running.Select(s => s.StackName).Except(names, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            return $"A deployment names every running stack; {string.Join(", ", missing)} missing. Nothing was changed.";
         }
 
         var loaded = request.Load(_startedAt);
@@ -148,7 +155,7 @@ public sealed partial class StackHost
         // What cloister deploy reads next as the running templates and parameters.
         await File.WriteAllTextAsync(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), CancellationToken.None).ConfigureAwait(false);
         _codeFingerprints = fingerprints;
-        _updatedStacks.UnionWith(changes.Select(c => c.StackName));
+        _updatedStacks = _updatedStacks.Union(changes.Select(c => c.StackName));
         foreach (var stack in stacks.Where(s => !changes.Any(c => c.StackName == s.StackName)))
         {
             report(new DeployEvent(stack.StackName, "unchanged", $"No changes to deploy. Stack {stack.StackName} is up to date", 0));
