@@ -140,6 +140,28 @@ public sealed partial class HostRunnerTests
         Assert.DoesNotContain(status.Stacks.Single().Resources, r => r.LogicalResourceId == "Subnet2");
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_CodeFolderEditedInPlace_NextInvocationRunsTheNewCode()
+    {
+        // The template does not change, the function's folder does (as with sam deploy after editing a handler).
+        var code = Directory.CreateDirectory(Path.Combine(_state.Root, "greeter")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(code, "index.py"), "def handler(event, context):\n    return 'hello'\n");
+        var request = Request("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Greeter: { Type: AWS::Serverless::Function, Properties: { FunctionName: greeter, Runtime: python3.12, Handler: index.handler, CodeUri: greeter/ } }
+            """);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var before = await GreetingAsync();
+
+        await File.WriteAllTextAsync(Path.Combine(code, "index.py"), "def handler(event, context):\n    return 'bonjour'\n");
+        var deploy = await CloisterAsync("deploy");
+
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"UPDATE_COMPLETE\s+stack\s+Greeter \(AWS::Lambda::Function\)", deploy.Output);
+        Assert.Equal(("\"hello\"", "\"bonjour\""), (before, await GreetingAsync()));
+    }
+
     /// <summary>What the function <c>greeter</c> answers now.</summary>
     private async Task<string> GreetingAsync()
     {
