@@ -2,6 +2,7 @@ using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network.Realization;
 using Cloister.Network.Runtime;
+using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Fabric;
 
@@ -148,6 +149,32 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
 
         Assert.True(await TrafficProbe.TryTcpAsync(sandbox, a2, b1.Address, 8081, Timeout));
         Assert.DoesNotContain("blackhole 10.20.0.0/16", await KernelRoutesAsync(router), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_GatewayEndpointAssociatedWithAnotherTable_RoutesTheRegionFromThatSubnet()
+    {
+        // The DynamoDB gateway endpoint gains A2's route table: A2's table gets the prefix list's route to the region,
+        // and the path analyzer follows it to the service's address.
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var a2 = sandbox.FindHost("a2")!;
+        var dynamodb = RegionServices.AddressOf("dynamodb")!;
+        var associated = original with
+        {
+            VpcEndpoints = [.. original.VpcEndpoints.Select(e => e.Id == "vpce-ddb" ? e with { RouteTableIds = e.RouteTableIds.Add("rtb-a2") } : e)],
+        };
+        bool Analyzed() => new Cloister.Network.Reachability.PathAnalyzer(sandbox.Model, sandbox.Hosts).Analyze(sandbox.FindHost("a2")!, dynamodb, 443, "tcp").NetworkPathFound;
+        var before = (Routes: await KernelRoutesAsync(a2.RouterNamespace), Path: Analyzed());
+
+        await WhileAppliedAsync(associated, async () =>
+        {
+            Assert.True(Analyzed());
+            Assert.NotEqual(before.Routes, await KernelRoutesAsync(a2.RouterNamespace));
+        });
+
+        Assert.False(before.Path);
+        Assert.Equal(before.Routes, await KernelRoutesAsync(a2.RouterNamespace));
     }
 
     [Fact]
