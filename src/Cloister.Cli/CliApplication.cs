@@ -16,6 +16,7 @@ internal static class CliApplication
             $"{NotRunningExitCode} when there are none, naming what to run (./cloister up).");
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(OutputsCommand.Create());
         root.Subcommands.Add(DownCommand.Create());

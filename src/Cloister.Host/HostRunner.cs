@@ -64,7 +64,7 @@ public static class HostRunner
         {
             switch (command.Command)
             {
-                case "status" or "invoke" or "session" when host is null:
+                case "status" or "invoke" or "session" or "deploy" when host is null:
                     return new ControlResponse(false, ControlResponse.ComingUp);
                 case "status":
                     return new ControlResponse(true, Status: host.Status());
@@ -75,6 +75,10 @@ public static class HostRunner
                     return host.SessionRefusal(command.InstanceId ?? string.Empty) is { } refusal
                         ? new ControlResponse(false, refusal)
                         : new ControlResponse(true);
+                case "deploy" when command.Deploy is null:
+                    return new ControlResponse(false, "deploy needs the templates to deploy.");
+                case "deploy":
+                    return await host.UpdateAsync(command.Deploy, cancellationToken).ConfigureAwait(false);
                 case "down":
                     await deploying.CancelAsync().ConfigureAwait(false);
                     stop.TrySetResult();

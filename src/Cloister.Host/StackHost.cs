@@ -213,6 +213,7 @@ public sealed partial class StackHost : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         _owned.Add(server);
         var local = server.Urls.First(u => u.Scheme == "http" && u.Host == "127.0.0.1");
+        _tablesUrl = local;
         using (var client = new HttpClient { BaseAddress = local })
         {
             var problems = await new TableProvisioner(client, _model.Account).EnsureAsync(_model.Tables, cancellationToken).ConfigureAwait(false);
@@ -328,6 +329,7 @@ public sealed partial class StackHost : IAsyncDisposable
             new DnsServiceOptions { State = _state, SocketFactory = new FabricDnsSocketFactory(sandbox), AdditionalNames = balancerNames },
             _loggers);
         _owned.Add(dns);
+        _dns = dns;
         foreach (var skipped in dns.Apply(_model))
         {
             Report("dns", "warning", skipped);
@@ -408,6 +410,7 @@ public sealed partial class StackHost : IAsyncDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        _codeFingerprints = _model.Functions.ToDictionary(f => f.FunctionName, CodeFingerprint, StringComparer.Ordinal);
         Done("functions", string.Join(", ", _model.Functions.Select(f => $"{f.FunctionName} ({f.Runtime})")));
     }
 
@@ -450,24 +453,10 @@ public sealed partial class StackHost : IAsyncDisposable
                 Callers = _callers!.Find,
                 LoggerFactory = _loggers,
             },
-            new GatewayModel(_model.Account, _model.RestApis, _model.Deployments, _model.Stages, _model.VpcEndpoints)
-            {
-                Authorizers = _model.Authorizers,
-                ApiKeys = _model.ApiKeys,
-                UsagePlans = _model.UsagePlans,
-                UsagePlanKeys = _model.UsagePlanKeys,
-                VpcLinks = _model.VpcLinks,
-                DomainNames = _model.DomainNames,
-                PrivateDomainNames = _model.PrivateDomainNames,
-                BasePathMappings = _model.BasePathMappings,
-                PrivateBasePathMappings = _model.PrivateBasePathMappings,
-                DomainNameAccessAssociations = _model.DomainNameAccessAssociations,
-                Certificates = _model.Certificates,
-                Functions = _model.Functions,
-                Roles = _model.Roles,
-            },
+            GatewayModelOf(_model),
             cancellationToken).ConfigureAwait(false);
         _owned.Add(gateway);
+        _gateway = gateway;
         Done("gateway", string.Join(", ", _model.Stages.Select(s => $"{s.RestApiId}/{s.StageName}")));
     }
 
@@ -477,9 +466,9 @@ public sealed partial class StackHost : IAsyncDisposable
         var stacks = (_loaded?.Stacks ?? []).Select(s => new StackInfo(
             s.StackName,
             s.StackId,
-            _stateName == "ready" ? "CREATE_COMPLETE" : "CREATE_IN_PROGRESS",
+            StackState(s.StackName),
             [.. s.Outputs.Select(o => new OutputInfo(o.OutputKey, o.OutputValue, o.Description, o.ExportName))],
-            [.. s.Resources.Select(r => new ResourceInfo(r.LogicalResourceId, r.ResourceType, r.PhysicalResourceId, "CREATE_COMPLETE", r.Modelled))]));
+            [.. s.Resources.Select(r => new ResourceInfo(r.LogicalResourceId, r.ResourceType, r.PhysicalResourceId, ResourceStatus(s.StackName, r.LogicalResourceId), r.Modelled))]));
         var hosts = (_sandbox?.Hosts ?? []).Select(h => new HostInfo(
             h.LogicalId.Length > 0 ? h.LogicalId : h.Id, h.Kind.ToString(), h.Id, h.Address, h.Hostname, h.VpcId ?? h.OnPremisesNetworkId));
         var functions = _model.Functions.Select(f => new FunctionInfo(f.FunctionName, f.Runtime, _functions?.ProcessIdsOf(f.FunctionName).Count ?? 0));
@@ -549,6 +538,7 @@ public sealed partial class StackHost : IAsyncDisposable
         }
 
         Report("teardown", "done", "every module stopped and the sandbox removed");
+        _updating.Dispose();
     }
 
     private static CloudModel WithPreparedCode(CloudModel model, ImmutableDictionary<string, string> prepared) =>

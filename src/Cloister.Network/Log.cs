@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Removed {Count} namespaces with prefix {Prefix} {Detail}")]
     public static partial void LeftoversRemoved(ILogger logger, string prefix, int count, string detail);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Security groups and network ACLs applied to {Count} namespaces")]
-    public static partial void RulesApplied(ILogger logger, int count);
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Security groups and network ACLs applied to {Count} namespaces, {Routes} route changes")]
+    public static partial void RulesApplied(ILogger logger, int count, int routes);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Debug, Message = "dnsmasq in {Namespace}: {Line}")]
     public static partial void DnsServerOutput(ILogger logger, string @namespace, string line);

@@ -37,6 +37,7 @@ public sealed partial class Sandbox : IAsyncDisposable
         _logger = logger;
         _loaded = plan.Namespaces.Where(n => n.Nftables is not null).ToDictionary(n => n.Name, n => n.Nftables!, StringComparer.Ordinal);
         Nft = (ns, script, check, cancellationToken) => RunInNamespaceAsync(ns, "nft", check ? ["-c", "-f", "-"] : ["-f", "-"], script, cancellationToken);
+        IpBatch = (ns, lines, force, cancellationToken) => RunInNamespaceAsync(ns, "ip", force ? ["-force", "-batch", "-"] : ["-batch", "-"], lines, cancellationToken);
     }
 
     /// <summary>
@@ -44,6 +45,12 @@ public sealed partial class Sandbox : IAsyncDisposable
     /// <see cref="FabricException"/> when nft refuses it. Tests replace it to make one namespace fail.
     /// </summary>
     internal Func<string, string, bool, CancellationToken, Task> Nft { get; set; }
+
+    /// <summary>
+    /// Runs <c>ip -batch</c> lines in a namespace, stopping at the first that fails (or, forced, going on past every
+    /// failure); throws <see cref="FabricException"/> when one failed. Tests replace it to make a route change fail.
+    /// </summary>
+    internal Func<string, string, bool, CancellationToken, Task> IpBatch { get; set; }
 
     /// <summary>The namespace name prefix.</summary>
     public string Prefix => _plan.Prefix;
@@ -112,8 +119,11 @@ public sealed partial class Sandbox : IAsyncDisposable
     }
 
     /// <summary>
-    /// Applies a changed model's security groups and network ACLs to live traffic (atomically per namespace), and swaps
-    /// the table <see cref="OriginOf"/> reads for one built from the new model.
+    /// Applies a changed model to live traffic: its security groups and network ACLs (atomically per namespace), the
+    /// routes of existing route tables (added, removed or retargeted within the running topology: peering routes of
+    /// accepted peerings, gateway endpoint routes, blackholes), and swaps the table <see cref="OriginOf"/> reads for
+    /// one built from the new model. All or nothing: anything else (hosts, links, namespaces, rules) is refused before
+    /// anything changes, and a route or table the kernel refuses puts back what was already changed.
     /// </summary>
     public async Task ApplyAsync(CloudModel model, CancellationToken cancellationToken = default)
     {
@@ -121,24 +131,33 @@ public sealed partial class Sandbox : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var next = PlanBuilder.Rerender(_plan, model);
-            var previous = _plan.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
-            var structural = next.Namespaces.Where(n => !previous.TryGetValue(n.Name, out var old) || !old.IpCommands.SequenceEqual(n.IpCommands)).Select(n => n.Name).ToList();
-            if (structural.Count > 0 || next.Namespaces.Length != _plan.Namespaces.Length)
+            var (next, routes, refusal) = LiveChanges(model);
+            if (refusal is not null)
             {
-                throw new FabricException(
-                    $"Only security groups and network ACLs change live; this change also alters hosts or routes ({string.Join(", ", structural)}): restart the sandbox.");
+                throw new FabricException(refusal);
             }
 
             var changed = next.Namespaces
                 .Where(n => n.Nftables is not null && _loaded.TryGetValue(n.Name, out var loaded) && loaded != n.Nftables)
                 .Select(n => (n.Name, Script: n.Nftables!))
                 .ToList();
-            await LoadTablesAsync(changed, cancellationToken).ConfigureAwait(false);
+            var routeLines = routes.Sum(r => r.Changes.Apply.Count);
+            await CheckTablesAsync(changed, cancellationToken).ConfigureAwait(false);
+            await ChangeRoutesAsync(routes).ConfigureAwait(false);
+            try
+            {
+                await LoadTablesAsync(changed).ConfigureAwait(false);
+            }
+            catch (FabricException)
+            {
+                await UndoRoutesAsync(routes).ConfigureAwait(false);
+                throw;
+            }
+
             _plan = next;
             _model = model;
             RuntimeState.Write(_options, Description, model);
-            Log.RulesApplied(_logger, changed.Count);
+            Log.RulesApplied(_logger, changed.Count, routeLines);
         }
         finally
         {
@@ -147,18 +166,118 @@ public sealed partial class Sandbox : IAsyncDisposable
     }
 
     /// <summary>
-    /// Loads the changed tables all or none: every script is checked first (<c>nft -c</c>), so one the kernel refuses
-    /// changes nothing; should a load still fail, the namespaces already changed get their previous table back. Loading
-    /// is not cancelled half-way.
+    /// Why <paramref name="model"/> cannot be applied to the running fabric by <see cref="ApplyAsync"/> (it alters hosts,
+    /// links or namespaces), or null when it can. Changes nothing.
     /// </summary>
-    private async Task LoadTablesAsync(List<(string Name, string Script)> changed, CancellationToken cancellationToken)
+    public string? LiveChangeRefusal(CloudModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        try
+        {
+            return LiveChanges(model).Refusal;
+        }
+        catch (FabricException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The plan of <paramref name="model"/>, the route changes of each namespace, and why it cannot change live (null when it can).</summary>
+    private (NetworkPlan Next, List<(string Name, RouteChanges Changes)> Routes, string? Refusal) LiveChanges(CloudModel model)
+    {
+        var plan = _plan;
+        var next = PlanBuilder.Rerender(plan, model);
+        var previous = plan.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var routes = new List<(string Name, RouteChanges Changes)>();
+        var structural = new List<string>();
+        foreach (var ns in next.Namespaces)
+        {
+            if (!previous.TryGetValue(ns.Name, out var old) || RouteChanges.Between(old, ns) is not { } changes)
+            {
+                structural.Add(ns.Name);
+            }
+            else if (!changes.IsEmpty)
+            {
+                routes.Add((ns.Name, changes));
+            }
+        }
+
+        return structural.Count > 0 || next.Namespaces.Length != plan.Namespaces.Length
+            ? (next, routes, $"Only security groups, network ACLs and the routes of existing route tables change live; this change also alters hosts, links or namespaces ({string.Join(", ", structural)}): restart the sandbox.")
+            : (next, routes, null);
+    }
+
+    /// <summary>
+    /// Changes the routes of every namespace, or none: when one batch fails, every namespace gets its previous routes
+    /// back (a forced batch, which goes on past the lines that had not been applied). Not cancelled half-way.
+    /// </summary>
+    private async Task ChangeRoutesAsync(List<(string Name, RouteChanges Changes)> routes)
+    {
+        var failures = new List<string>();
+        foreach (var (name, changes) in routes)
+        {
+            try
+            {
+                await IpBatch(name, string.Join('\n', changes.Apply) + "\n", false, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (FabricException e)
+            {
+                failures.Add($"{name}: {e.Message}");
+            }
+        }
+
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
+        var unrestored = await UndoRoutesAsync(routes).ConfigureAwait(false);
+        throw new FabricException(
+            "No route was changed; ip refuses:\n  " + string.Join("\n  ", failures) +
+            (unrestored.Count == 0 ? string.Empty : "\nand could not restore the previous routes (restart the sandbox):\n  " + string.Join("\n  ", unrestored)));
+    }
+
+    /// <summary>Puts every namespace's previous routes back; the namespaces where that failed.</summary>
+    private async Task<List<string>> UndoRoutesAsync(List<(string Name, RouteChanges Changes)> routes)
+    {
+        var unrestored = new List<string>();
+        foreach (var (name, changes) in routes)
+        {
+            try
+            {
+                await IpBatch(name, string.Join('\n', changes.Undo) + "\n", true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (FabricException e) when (changes.Undo.Any(l => !l.StartsWith("route del ", StringComparison.Ordinal)))
+            {
+                // A forced batch fails when any line did, and deleting a route never added fails: only a route that
+                // could not be put back matters, so only undo batches that put some back report.
+                unrestored.Add($"{name}: {e.Message}");
+            }
+            catch (FabricException)
+            {
+                // Only deletions of routes the failed batch may never have added.
+            }
+        }
+
+        return unrestored;
+    }
+
+    /// <summary>Checks every changed table (<c>nft -c</c>) so that one the kernel refuses changes nothing.</summary>
+    private async Task CheckTablesAsync(List<(string Name, string Script)> changed, CancellationToken cancellationToken)
     {
         var refused = await Task.WhenAll(changed.Select(t => TryNftAsync(t.Name, t.Script, check: true, cancellationToken))).ConfigureAwait(false);
         if (refused.OfType<string>().ToList() is { Count: > 0 } problems)
         {
             throw new FabricException("No table was changed; nft refuses:\n  " + string.Join("\n  ", problems));
         }
+    }
 
+    /// <summary>
+    /// Loads the checked tables all or none: should a load fail, the namespaces already changed get their previous
+    /// table back. Loading is not cancelled half-way.
+    /// </summary>
+    private async Task LoadTablesAsync(List<(string Name, string Script)> changed)
+    {
         var previous = changed.ToDictionary(t => t.Name, t => _loaded[t.Name], StringComparer.Ordinal);
         var failures = await Task.WhenAll(changed.Select(t => TryNftAsync(t.Name, t.Script, check: false, CancellationToken.None))).ConfigureAwait(false);
         for (var i = 0; i < changed.Count; i++)

@@ -169,7 +169,7 @@ internal static partial class StackTemplates
     /// <c>PATH</c>, or <c>NAME=PATH</c> naming the stack (a CloudFormation stack name: a letter, then letters, digits
     /// and hyphens, at most 128); an existing file whose name holds '=' is a path. Null, with the problem, for a bad name.
     /// </summary>
-    private static TemplateFile? Named(string argument, List<string> problems)
+    internal static TemplateFile? Named(string argument, List<string> problems)
     {
         var equals = argument.IndexOf('=', StringComparison.Ordinal);
         if (equals < 0 || File.Exists(argument))

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Cloister.Host.Code;
 using Cloister.Host.Control;
 using Cloister.Model;
 using Cloister.Network.Runtime;
+using Cloister.Templates;
 using Spectre.Console;
 
 namespace Cloister.Cli.Commands;
@@ -110,25 +112,13 @@ internal static class UpCommand
         }
 
         var clock = Stopwatch.StartNew();
-        try
+        var (prepared, notPrepared) = await PrepareCodeAsync(console, error, "up", loaded, cancellationToken).ConfigureAwait(false);
+        if (prepared is null)
         {
-            var prepared = await new CodePreparer(CodePreparer.DefaultCacheRoot)
-                .PrepareAsync(loaded.Code, new Progress<string>(m => console.MarkupLineInterpolated($"[grey]…[/] code: {m}")), cancellationToken)
-                .ConfigureAwait(false);
-            request = request with { PreparedCode = prepared };
+            return notPrepared;
         }
-        catch (CodePreparationException exception)
-        {
-            await error.WriteLineAsync($"cloister up: {exception.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Ctrl-C while dotnet publish or npm runs: the preparer has killed them with every process they started,
-            // and nothing of the sandbox exists yet.
-            await error.WriteLineAsync(InterruptedMessage).ConfigureAwait(false);
-            return InterruptedExitCode;
-        }
+
+        request = request with { PreparedCode = prepared };
 
         Directory.CreateDirectory(state.Runtime);
         await File.WriteAllTextAsync(HostRunner.RequestPath(state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), cancellationToken).ConfigureAwait(false);
@@ -187,6 +177,34 @@ internal static class UpCommand
         {
             console.MarkupLine("[grey]Tearing down…[/]");
             return await DownCommand.StopAsync(state, console, error, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Makes the functions' code runnable (published, installed) as the host will run it, outside the sandbox; null with
+    /// the exit code when it cannot (the problem written after <c>cloister VERB:</c>) or Ctrl-C stopped it.
+    /// </summary>
+    internal static async Task<(ImmutableDictionary<string, string>? Prepared, int ExitCode)> PrepareCodeAsync(
+        IAnsiConsole console, TextWriter error, string verb, TemplateLoadResult loaded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var prepared = await new CodePreparer(CodePreparer.DefaultCacheRoot)
+                .PrepareAsync(loaded.Code, new Progress<string>(m => console.MarkupLineInterpolated($"[grey]…[/] code: {m}")), cancellationToken)
+                .ConfigureAwait(false);
+            return (prepared, 0);
+        }
+        catch (CodePreparationException exception)
+        {
+            await error.WriteLineAsync($"cloister {verb}: {exception.Message}").ConfigureAwait(false);
+            return (null, 1);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C while dotnet publish or npm runs: the preparer has killed them with every process they started,
+            // and nothing of the sandbox was changed yet.
+            await error.WriteLineAsync(verb == "up" ? InterruptedMessage : $"cloister {verb}: interrupted; nothing was changed.").ConfigureAwait(false);
+            return (null, InterruptedExitCode);
         }
     }
 

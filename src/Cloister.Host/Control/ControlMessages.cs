@@ -4,19 +4,22 @@ using Cloister.Host.Status;
 namespace Cloister.Host.Control;
 
 /// <summary>One request to the stack host: one JSON line on its Unix socket.</summary>
-/// <param name="Command"><c>status</c>, <c>invoke</c>, <c>session</c> or <c>down</c>.</param>
+/// <param name="Command"><c>status</c>, <c>invoke</c>, <c>session</c>, <c>deploy</c> or <c>down</c>.</param>
 /// <param name="FunctionName">For <c>invoke</c>: the function (name or ARN).</param>
 /// <param name="Payload">For <c>invoke</c>: the event JSON.</param>
 /// <param name="InvocationType">For <c>invoke</c>: <c>RequestResponse</c> (default) or <c>Event</c>.</param>
 /// <param name="InstanceId">For <c>session</c>: the instance Session Manager would connect to; refused unless it is a connected managed node.</param>
-public sealed record ControlRequest(string Command, string? FunctionName = null, string? Payload = null, string? InvocationType = null, string? InstanceId = null);
+/// <param name="Deploy">For <c>deploy</c>: every running stack's template and parameters, the code prepared, as for <c>up</c>.</param>
+public sealed record ControlRequest(string Command, string? FunctionName = null, string? Payload = null, string? InvocationType = null, string? InstanceId = null, DeployRequest? Deploy = null);
 
 /// <summary>The host's answer: one JSON line.</summary>
 /// <param name="Ok">Whether the command succeeded.</param>
 /// <param name="Error">What went wrong, when not.</param>
 /// <param name="Status">For <c>status</c>.</param>
 /// <param name="Invocation">For <c>invoke</c>.</param>
-public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus? Status = null, InvocationReply? Invocation = null)
+/// <param name="Events">For <c>deploy</c>: what happened to each resource (<c>UPDATE_IN_PROGRESS</c>, <c>UPDATE_COMPLETE</c>...),
+/// each refused change (<c>refused</c>), or that a stack is unchanged (<c>unchanged</c>), in order.</param>
+public sealed record ControlResponse(bool Ok, string? Error = null, StackStatus? Status = null, InvocationReply? Invocation = null, IReadOnlyList<DeployEvent>? Events = null)
 {
     /// <summary>The <see cref="Error"/> of <c>status</c> and <c>invoke</c> while the host is still bringing the stacks up.</summary>
     public const string ComingUp = "The stacks are still coming up.";

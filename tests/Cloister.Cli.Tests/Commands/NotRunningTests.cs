@@ -22,6 +22,7 @@ public sealed class NotRunningTests : IAsyncLifetime
         { "status", ["status"] },
         { "outputs", ["outputs", "--json"] },
         { "invoke", ["invoke", "echo"] },
+        { "deploy", ["deploy"] },
         { "exec", ["exec", "--from", "ApiVpcInstance", "--", "true"] },
         { "path", ["path", "--from", "ApiVpcInstance", "--to", "10.0.1.10:443"] },
         { "logs access", ["logs", "access"] },

@@ -2,6 +2,7 @@ using Cloister.Model;
 using Cloister.Model.Network;
 using Cloister.Network.Realization;
 using Cloister.Network.Runtime;
+using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Fabric;
 
@@ -103,16 +104,121 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
     }
 
     [Fact]
-    public async Task ApplyAsync_RouteChange_IsRefusedAndNothingChanges()
+    public async Task ApplyAsync_RouteAddedToExistingTable_OpensTheBlackholedPathAsPathAnalysisSays()
+    {
+        // A2's table loses its peering route to B (traffic to B meets the table's unreachable default), then gets it
+        // back: the connection fails, then works, and the path analyzer follows the live tables each time.
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var (a2, b1) = (sandbox.FindHost("a2")!, sandbox.FindHost("b1")!);
+        await using var probe = TrafficProbe.Listen(sandbox, [b1], [8081], null);
+        var withoutRoute = WithRoutes(original, "rtb-a2");
+        bool Analyzed() => new Cloister.Network.Reachability.PathAnalyzer(sandbox.Model, sandbox.Hosts).Analyze(sandbox.FindHost("a2")!, b1.Address, 8081, "tcp").NetworkPathFound;
+        try
+        {
+            await sandbox.ApplyAsync(withoutRoute);
+            var before = (await TrafficProbe.TryTcpAsync(sandbox, a2, b1.Address, 8081, Timeout), Analyzed());
+
+            await sandbox.ApplyAsync(original);
+            var after = (await TrafficProbe.TryTcpAsync(sandbox, a2, b1.Address, 8081, Timeout), Analyzed());
+
+            Assert.Equal((false, false), before);
+            Assert.Equal((true, true), after);
+        }
+        finally
+        {
+            await sandbox.ApplyAsync(original);
+        }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RouteRetargetedToBlackhole_DropsTrafficAndRestoresTheRoute()
     {
         var sandbox = fixture.Sandbox;
         var original = sandbox.Model;
-        var rerouted = original with
-        {
-            RouteTables = [.. original.RouteTables.Select(t => t.Id == "rtb-b" ? t with { Routes = [] } : t)],
-        };
+        var (a2, b1) = (sandbox.FindHost("a2")!, sandbox.FindHost("b1")!);
+        var router = a2.RouterNamespace;
+        await using var probe = TrafficProbe.Listen(sandbox, [b1], [8081], null);
+        var blackholed = WithRoutes(original, "rtb-a2", new Route("10.20.0.0/16", RouteTargetKind.Blackhole, string.Empty));
 
-        await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(rerouted));
+        await WhileAppliedAsync(blackholed, async () =>
+        {
+            Assert.False(await TrafficProbe.TryTcpAsync(sandbox, a2, b1.Address, 8081, Timeout));
+            Assert.Contains("blackhole 10.20.0.0/16", await KernelRoutesAsync(router), StringComparison.Ordinal);
+        });
+
+        Assert.True(await TrafficProbe.TryTcpAsync(sandbox, a2, b1.Address, 8081, Timeout));
+        Assert.DoesNotContain("blackhole 10.20.0.0/16", await KernelRoutesAsync(router), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_GatewayEndpointAssociatedWithAnotherTable_RoutesTheRegionFromThatSubnet()
+    {
+        // The DynamoDB gateway endpoint gains A2's route table: A2's table gets the prefix list's route to the region,
+        // and the path analyzer follows it to the service's address.
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var a2 = sandbox.FindHost("a2")!;
+        var dynamodb = RegionServices.AddressOf("dynamodb")!;
+        var associated = original with
+        {
+            VpcEndpoints = [.. original.VpcEndpoints.Select(e => e.Id == "vpce-ddb" ? e with { RouteTableIds = e.RouteTableIds.Add("rtb-a2") } : e)],
+        };
+        bool Analyzed() => new Cloister.Network.Reachability.PathAnalyzer(sandbox.Model, sandbox.Hosts).Analyze(sandbox.FindHost("a2")!, dynamodb, 443, "tcp").NetworkPathFound;
+        var before = (Routes: await KernelRoutesAsync(a2.RouterNamespace), Path: Analyzed());
+
+        await WhileAppliedAsync(associated, async () =>
+        {
+            Assert.True(Analyzed());
+            Assert.NotEqual(before.Routes, await KernelRoutesAsync(a2.RouterNamespace));
+        });
+
+        Assert.False(before.Path);
+        Assert.Equal(before.Routes, await KernelRoutesAsync(a2.RouterNamespace));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RouteBatchFails_PutsTheRoutesBackAndChangesNothing()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var router = sandbox.FindHost("a2")!.RouterNamespace;
+        var routesBefore = await KernelRoutesAsync(router);
+        var real = sandbox.IpBatch;
+        // The batch runs for real, then fails as a later line would: what it changed must be put back.
+        sandbox.IpBatch = async (ns, lines, force, token) =>
+        {
+            await real(ns, lines, force, token);
+            if (!force)
+            {
+                throw new FabricException("failed for the test");
+            }
+        };
+        try
+        {
+            var error = await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(WithRoutes(ChangeBothRouters(original), "rtb-a2")));
+
+            Assert.Contains("No route was changed", error.Message, StringComparison.Ordinal);
+            Assert.Same(original, sandbox.Model);
+            Assert.Equal(routesBefore, await KernelRoutesAsync(router));
+            Assert.DoesNotContain("7300", await KernelTableAsync(router), StringComparison.Ordinal);
+        }
+        finally
+        {
+            sandbox.IpBatch = real;
+        }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_VpcAdded_IsRefusedAndNothingChanges()
+    {
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var grown = original with { Vpcs = original.Vpcs.Add(new Vpc("vpc-e", "VpcE", "10.50.0.0/16")) };
+
+        var error = await Assert.ThrowsAsync<FabricException>(() => sandbox.ApplyAsync(grown));
+
+        Assert.Contains("restart the sandbox", error.Message, StringComparison.Ordinal);
         Assert.Same(original, sandbox.Model);
     }
 
@@ -238,6 +344,16 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         NetworkAcls = model.NetworkAcls.Add(new NetworkAcl("acl-d1", "AclD1", "vpc-d",
             [new NetworkAclEntry(100, "-1", true, false, "0.0.0.0/0"), new NetworkAclEntry(100, "-1", true, true, "0.0.0.0/0")], ["subnet-d1"])),
     };
+
+    /// <summary>The model with route table <paramref name="routeTableId"/> holding exactly <paramref name="routes"/>.</summary>
+    private static CloudModel WithRoutes(CloudModel model, string routeTableId, params Route[] routes) => model with
+    {
+        RouteTables = [.. model.RouteTables.Select(t => t.Id == routeTableId ? t with { Routes = [.. routes] } : t)],
+    };
+
+    /// <summary>Every route of every table as the namespace's kernel holds them.</summary>
+    private static Task<string> KernelRoutesAsync(string ns) =>
+        CommandRunner.RunCheckedAsync("nsenter", ["--net=" + LinuxNamespaces.PathOf(ns), "--", "ip", "route", "show", "table", "all"]);
 
     /// <summary>The Cloister table as the namespace's kernel holds it.</summary>
     private static Task<string> KernelTableAsync(string ns) =>

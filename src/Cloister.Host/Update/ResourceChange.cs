@@ -1,0 +1,14 @@
+namespace Cloister.Host.Update;
+
+/// <summary>What a deployment does to one resource of a running stack, as a change set lists it.</summary>
+/// <param name="StackName">The stack.</param>
+/// <param name="LogicalId">The resource's logical id.</param>
+/// <param name="ResourceType">Its CloudFormation type (the new one when it changes).</param>
+/// <param name="Action"><see cref="ChangeAction.Add"/>, <see cref="ChangeAction.Modify"/> or <see cref="ChangeAction.Remove"/>.</param>
+/// <param name="Refusal">Why a running sandbox cannot make the change; null when it can.</param>
+internal sealed record ResourceChange(string StackName, string LogicalId, string ResourceType, ChangeAction Action, string? Refusal = null)
+{
+    /// <summary>The refusal as the user reads it: the resource, its type, its stack, what changes and why not, and what to do.</summary>
+    public string RefusalLine =>
+        $"{LogicalId} ({ResourceType}, stack {StackName}): {Action.ToString().ToLowerInvariant() switch { "add" => "added", "remove" => "removed", _ => "modified" }}; {Refusal}: ./cloister down && ./cloister up";
+}

@@ -1,0 +1,205 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Model.Network;
+using Cloister.Network.Runtime;
+using Cloister.Templates;
+
+namespace Cloister.Host.Update;
+
+/// <summary>
+/// The change set of a deployment to running stacks: each resource added, removed or modified (its resolved properties
+/// differ, or for a function its code), and for each the reason a running sandbox cannot make it, when it cannot. What
+/// changes live: security groups, network ACLs, routes and route tables, API Gateway, Route 53 and resolver rules,
+/// Lambda functions and their versions, aliases, permissions and layers, new tables, log groups, and resources
+/// Cloister accepts without running. Everything that places hosts, links or namespaces needs the sandbox rebuilt.
+/// </summary>
+internal static class StackChanges
+{
+    /// <summary>Resource types whose every change needs the sandbox rebuilt, with what the refusal calls them.</summary>
+    private static readonly Dictionary<string, string> Structural = new(StringComparer.Ordinal)
+    {
+        ["AWS::EC2::VPC"] = "VPCs",
+        ["AWS::EC2::Subnet"] = "subnets",
+        ["AWS::EC2::Instance"] = "instances",
+        ["AWS::EC2::VPCPeeringConnection"] = "peering connections",
+        ["AWS::EC2::VPNGateway"] = "VPN gateways",
+        ["AWS::EC2::VPNConnection"] = "VPN connections",
+        ["AWS::EC2::VPNConnectionRoute"] = "VPN connection routes",
+        ["AWS::EC2::VPNGatewayRoutePropagation"] = "route propagation",
+        ["AWS::EC2::CustomerGateway"] = "customer gateways",
+        ["AWS::EC2::NatGateway"] = "NAT gateways",
+        ["AWS::ElasticLoadBalancingV2::LoadBalancer"] = "load balancers",
+        ["AWS::ElasticLoadBalancingV2::Listener"] = "load balancer listeners",
+        ["AWS::ElasticLoadBalancingV2::ListenerRule"] = "load balancer listener rules",
+        ["AWS::ElasticLoadBalancingV2::TargetGroup"] = "target groups",
+        ["AWS::Route53Resolver::ResolverEndpoint"] = "resolver endpoints",
+        ["Cloister::OnPremises::Network"] = "on-premises networks",
+        ["Cloister::OnPremises::Host"] = "on-premises hosts",
+        ["AWS::IAM::Role"] = "IAM roles (the sandbox's callers and credentials are built from them at up)",
+        ["AWS::IAM::Policy"] = "IAM policies (the sandbox's callers are built from them at up)",
+        ["AWS::IAM::RolePolicy"] = "IAM policies (the sandbox's callers are built from them at up)",
+        ["AWS::IAM::ManagedPolicy"] = "IAM policies (the sandbox's callers are built from them at up)",
+        ["AWS::IAM::InstanceProfile"] = "instance profiles (instances' credentials are set at up)",
+        ["AWS::SSM::Parameter"] = "SSM parameters (Systems Manager is started with them at up)",
+    };
+
+    /// <summary>Resource types changed live, in the order their changes are applied.</summary>
+    private static readonly string[] LivePrefixes =
+    [
+        "AWS::DynamoDB::Table",
+        "AWS::Lambda::",
+        "AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::EC2::SubnetNetworkAclAssociation", "AWS::EC2::Route",
+        "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::PrefixList",
+        "AWS::Route53::", "AWS::Route53Resolver::",
+        "AWS::ApiGateway::", "AWS::CertificateManager::",
+        "AWS::Logs::",
+    ];
+
+    /// <summary>
+    /// The changes from the running stacks to the reloaded ones (ids aligned, <see cref="IdAlignment"/>), with
+    /// <paramref name="codeChanged"/> the functions (by name) whose code changed though their template did not.
+    /// </summary>
+    public static List<ResourceChange> Between(
+        ImmutableArray<StackSummary> running, ImmutableArray<StackSummary> stacks, CloudModel runningModel, CloudModel model, IReadOnlySet<string> codeChanged)
+    {
+        var changes = new List<ResourceChange>();
+        foreach (var stack in stacks)
+        {
+            var before = running.First(s => s.StackName == stack.StackName).Resources.ToDictionary(r => r.LogicalResourceId, StringComparer.Ordinal);
+            var after = stack.Resources.ToDictionary(r => r.LogicalResourceId, StringComparer.Ordinal);
+            foreach (var resource in stack.Resources)
+            {
+                if (!before.TryGetValue(resource.LogicalResourceId, out var old))
+                {
+                    changes.Add(Change(stack.StackName, resource, ChangeAction.Add, runningModel, model));
+                }
+                else if (old.ResourceType != resource.ResourceType)
+                {
+                    changes.Add(new ResourceChange(stack.StackName, resource.LogicalResourceId, resource.ResourceType, ChangeAction.Modify,
+                        $"its type changes from {old.ResourceType}, which replaces it"));
+                }
+                else if (old.PropertiesJson != resource.PropertiesJson || (resource.ResourceType == "AWS::Lambda::Function" && codeChanged.Contains(resource.PhysicalResourceId)))
+                {
+                    changes.Add(Change(stack.StackName, resource, ChangeAction.Modify, runningModel, model));
+                }
+            }
+
+            changes.AddRange(running.First(s => s.StackName == stack.StackName).Resources
+                .Where(r => !after.ContainsKey(r.LogicalResourceId))
+                .Select(r => Change(stack.StackName, r, ChangeAction.Remove, runningModel, model)));
+        }
+
+        return changes;
+    }
+
+    /// <summary>The change of one resource, with the reason it cannot be made live, when it cannot.</summary>
+    private static ResourceChange Change(string stackName, StackResource resource, ChangeAction action, CloudModel runningModel, CloudModel model)
+    {
+        var type = resource.ResourceType;
+        string? refusal = null;
+        if (type == "AWS::EC2::Instance" && action == ChangeAction.Modify && OnlySecurityGroupsDiffer(resource.PhysicalResourceId, runningModel, model))
+        {
+            // EC2 changes a VPC instance's groups without interruption; the fabric applies them to its host.
+        }
+        else if (Structural.TryGetValue(type, out var what))
+        {
+            refusal = $"a running sandbox cannot {Verb(action)} {what}";
+        }
+        else if (type == "AWS::EC2::VPCEndpoint")
+        {
+            refusal = EndpointRefusal(resource, action, runningModel, model);
+        }
+        else if (type == "AWS::DynamoDB::Table" && action == ChangeAction.Modify)
+        {
+            refusal = "a running sandbox adds and removes tables but does not change a table's key schema, indexes or settings";
+        }
+        else if (resource.Modelled && !LivePrefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal)))
+        {
+            refusal = $"Cloister does not apply changes of {type} to running stacks";
+        }
+
+        return new ResourceChange(stackName, resource.LogicalResourceId, type, action, refusal);
+    }
+
+    /// <summary>Whether the instance's record differs only in its security groups (and its template's properties with them).</summary>
+    private static bool OnlySecurityGroupsDiffer(string instanceId, CloudModel runningModel, CloudModel model) =>
+        runningModel.Instances.FirstOrDefault(i => i.Id == instanceId) is { } old
+        && model.Instances.FirstOrDefault(i => i.Id == instanceId) is { } next
+        && JsonSerializer.Serialize(old with { SecurityGroupIds = [] }, RuntimeState.Json) == JsonSerializer.Serialize(next with { SecurityGroupIds = [] }, RuntimeState.Json);
+
+    private static string Verb(ChangeAction action) => action switch
+    {
+        ChangeAction.Add => "add",
+        ChangeAction.Remove => "remove",
+        _ => "change",
+    };
+
+    /// <summary>
+    /// A gateway endpoint only adds routes to its route tables, so a new, removed or changed gateway endpoint without a
+    /// policy (or with the policy it had) changes live; an interface endpoint has network interfaces in its subnets.
+    /// </summary>
+    private static string? EndpointRefusal(StackResource resource, ChangeAction action, CloudModel runningModel, CloudModel model)
+    {
+        var old = runningModel.VpcEndpoints.FirstOrDefault(e => e.Id == resource.PhysicalResourceId);
+        var next = model.VpcEndpoints.FirstOrDefault(e => e.Id == resource.PhysicalResourceId);
+        if ((old ?? next) is not { } endpoint || endpoint.Type != VpcEndpointType.Gateway || (next is not null && next.Type != VpcEndpointType.Gateway))
+        {
+            return $"a running sandbox cannot {Verb(action)} interface endpoints (their network interfaces are hosts of the sandbox)";
+        }
+
+        return old?.PolicyDocument == next?.PolicyDocument || (old is null && next?.PolicyDocument is null) || (next is null && old?.PolicyDocument is null)
+            ? null
+            : "a gateway endpoint's policy is read by the regional services at up";
+    }
+
+    /// <summary>
+    /// The model's records that still differ where the sandbox's hosts come from (VPCs, subnets, instances but for their
+    /// security groups, peerings, on-premises networks, resolver endpoints, load balancers), for a change no resource
+    /// above was refused for: one line each. A resource's change can reach them indirectly (a function's VPC configuration places its ENIs).
+    /// </summary>
+    public static IEnumerable<string> StructuralRecords(CloudModel running, CloudModel model)
+    {
+        IEnumerable<string> Compare<T>(string what, Func<CloudModel, ImmutableArray<T>> select, Func<T, T>? live = null)
+            where T : IResource
+        {
+            live ??= r => r;
+            var before = select(running).ToDictionary(r => r.Id, r => JsonSerializer.Serialize(live(r), RuntimeState.Json), StringComparer.Ordinal);
+            var after = select(model).ToDictionary(r => r.Id, r => JsonSerializer.Serialize(live(r), RuntimeState.Json), StringComparer.Ordinal);
+            foreach (var record in select(model).Where(r => !before.TryGetValue(r.Id, out var json) || json != after[r.Id]))
+            {
+                var change = before.TryGetValue(record.Id, out var old) ? $"changed ({string.Join(", ", Fields(old, after[record.Id]))})" : "added";
+                yield return $"{record.LogicalId} ({what} {record.Id}): {change}; a running sandbox cannot change {what}s: ./cloister down && ./cloister up";
+            }
+
+            foreach (var record in select(running).Where(r => !after.ContainsKey(r.Id)))
+            {
+                yield return $"{record.LogicalId} ({what} {record.Id}): removed; a running sandbox cannot remove {what}s: ./cloister down && ./cloister up";
+            }
+        }
+
+        return
+        [
+            .. Compare("VPC", m => m.Vpcs),
+            .. Compare("subnet", m => m.Subnets),
+            .. Compare("instance", m => m.Instances, i => i with { SecurityGroupIds = [] }),
+            .. Compare("peering connection", m => m.PeeringConnections),
+            .. Compare("on-premises network", m => m.OnPremisesNetworks),
+            .. Compare("resolver endpoint", m => m.ResolverEndpoints),
+            .. Compare("load balancer", m => m.LoadBalancers),
+            .. Compare("target group", m => m.TargetGroups),
+            .. Compare("listener", m => m.Listeners),
+            .. Compare("listener rule", m => m.ListenerRules),
+            .. Compare<VpcEndpoint>("interface endpoint", m => [.. m.VpcEndpoints.Where(e => e.Type != VpcEndpointType.Gateway)]),
+            .. Compare("IAM role", m => m.Roles),
+        ];
+    }
+
+    /// <summary>The top-level fields whose values differ between two records' JSON.</summary>
+    private static IEnumerable<string> Fields(string old, string next)
+    {
+        var a = System.Text.Json.Nodes.JsonNode.Parse(old)!.AsObject();
+        var b = System.Text.Json.Nodes.JsonNode.Parse(next)!.AsObject();
+        return b.Where(p => !System.Text.Json.Nodes.JsonNode.DeepEquals(p.Value, a[p.Key])).Select(p => p.Key);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Cloister.Host;
+using Cloister.Host.Control;
+using Cloister.Host.Status;
+
+namespace Cloister.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>cloister deploy</c> as its own process against a host that answers like a running one (its control socket, its
+/// <c>runtime/deploy.json</c>): what it sends the host, and what it refuses before sending anything.
+/// </summary>
+public sealed class DeployCommandTests : IAsyncLifetime
+{
+    private const string Template = """
+        Parameters:
+          Greeting: { Type: String }
+          Stage: { Type: String, Default: dev }
+        Resources:
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.42.0.0/16 } }
+        Outputs:
+          Said: { Value: !Sub "${Greeting} ${Stage}" }
+        """;
+
+    private readonly CliProcess _cli = new();
+    private readonly ConcurrentQueue<ControlRequest> _received = new();
+    private ControlServer? _host;
+
+    public async Task InitializeAsync()
+    {
+        var path = _cli.WriteFile("web.yaml", Template);
+        var running = new DeployRequest(
+            [new DeployTemplate(path, "web", ImmutableDictionary<string, string>.Empty.Add("Greeting", "hello").Add("Stage", "prod"))],
+            "eu-central-1",
+            false,
+            ImmutableDictionary<string, string>.Empty);
+        Directory.CreateDirectory(_cli.State.Runtime);
+        await File.WriteAllTextAsync(HostRunner.RequestPath(_cli.State), JsonSerializer.Serialize(running, HostJson.Default.DeployRequest));
+        var status = new StackStatus("ready", "eu-central-1", "clt-", false, Environment.ProcessId, DateTimeOffset.UtcNow, 1, [], [], [], [], []);
+        _host = ControlServer.Start(_cli.State.ControlSocket, (request, _) =>
+        {
+            _received.Enqueue(request);
+            return Task.FromResult(request.Command == "deploy"
+                ? new ControlResponse(true, Events: [new DeployEvent("web", "unchanged", "No changes to deploy. Stack web is up to date", 0)])
+                : new ControlResponse(true, Status: status));
+        });
+        await File.WriteAllTextAsync(HostRunner.PidPath(_cli.State), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await _cli.DisposeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Deploy_ParamGivenAgain_SendsEveryRunningStackWithTheOtherValuesKept()
+    {
+        var (exitCode, output, error) = await _cli.RunAsync("deploy", "--param", "Stage=test");
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("No changes to deploy. Stack web is up to date", output, StringComparison.Ordinal);
+        var sent = Assert.Single(_received, r => r.Command == "deploy").Deploy!;
+        var template = Assert.Single(sent.Templates);
+        Assert.Equal("web", template.StackName);
+        Assert.Equal(Path.Combine(_cli.State.Root, "web.yaml"), template.Path);
+        Assert.Equal(new Dictionary<string, string> { ["Greeting"] = "hello", ["Stage"] = "test" }, template.Parameters.ToDictionary());
+        Assert.Equal("eu-central-1", sent.Region);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Deploy_TemplateOfAStackNotRunning_RefusedNamingItWithNothingSent()
+    {
+        var other = _cli.WriteFile("other.yaml", Template);
+
+        var (exitCode, _, error) = await _cli.RunAsync("deploy", other);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{other}: no running stack is named other (running: web)", error, StringComparison.Ordinal);
+        Assert.Contains("cloister deploy: 1 problem(s); nothing was changed.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(_received, r => r.Command == "deploy");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Deploy_TemplateThatDoesNotLoad_EveryProblemWithNothingSent()
+    {
+        var broken = _cli.WriteFile("broken.yaml", "Resources:\n  Queue: { Type: AWS::Made::Up }\n");
+
+        var (exitCode, _, error) = await _cli.RunAsync("deploy", "web=" + broken);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("AWS::Made::Up", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(_received, r => r.Command == "deploy");
+    }
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using Cloister.Host.Control;
+
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// <c>cloister deploy</c> against a running host: the template file edited and deployed again, as with
+/// <c>aws cloudformation deploy</c>; what changes live is seen by the next request, connection or invocation, and a change
+/// that needs the sandbox rebuilt is refused with nothing changed.
+/// </summary>
+public sealed partial class HostRunnerTests
+{
+    /// <summary>The function <c>greeter</c>, answering its <c>GREETING</c> variable (YAML flow style).</summary>
+    private const string GreeterFunction = """Greeter: { Type: AWS::Lambda::Function, Properties: { FunctionName: greeter, Runtime: python3.12, Handler: index.handler, Environment: { Variables: { GREETING: hello } }, Code: { ZipFile: "import os\ndef handler(event, context):\n    return os.environ['GREETING']\n" } } }""";
+
+    /// <summary>Two peered VPCs (A's table has no route to B yet), a server in B open on 8080 to A, a private API with a MOCK method, a function.</summary>
+    private const string DeployedStack = $$"""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          VpcA: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.27.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+          SubnetA: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref VpcA, CidrBlock: 10.27.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          VpcB: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.28.0.0/16 } }
+          SubnetB: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref VpcB, CidrBlock: 10.28.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          Peering: { Type: AWS::EC2::VPCPeeringConnection, Properties: { VpcId: !Ref VpcA, PeerVpcId: !Ref VpcB } }
+          RoutesA: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref VpcA } }
+          RoutesAOfSubnetA: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref SubnetA, RouteTableId: !Ref RoutesA } }
+          RoutesB: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref VpcB } }
+          RoutesBOfSubnetB: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref SubnetB, RouteTableId: !Ref RoutesB } }
+          BToA: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref RoutesB, DestinationCidrBlock: 10.27.0.0/16, VpcPeeringConnectionId: !Ref Peering } }
+          #ROUTE#
+          ServerGroup:
+            Type: AWS::EC2::SecurityGroup
+            Properties:
+              GroupDescription: the server
+              VpcId: !Ref VpcB
+              SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 8080, ToPort: 8080, CidrIp: 10.27.0.0/16 }]
+          Client: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref SubnetA } }
+          Server: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref SubnetB, SecurityGroupIds: [!Ref ServerGroup] } }
+          EndpointGroup:
+            Type: AWS::EC2::SecurityGroup
+            Properties:
+              GroupDescription: HTTPS to API Gateway
+              VpcId: !Ref VpcA
+              SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.27.0.0/16 }]
+          ApiEndpoint:
+            Type: AWS::EC2::VPCEndpoint
+            Properties: { VpcId: !Ref VpcA, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.execute-api", PrivateDnsEnabled: true, SubnetIds: [!Ref SubnetA], SecurityGroupIds: [!Ref EndpointGroup] }
+          Api:
+            Type: AWS::ApiGateway::RestApi
+            Properties:
+              Name: deployed
+              EndpointConfiguration: { Types: [PRIVATE], VpcEndpointIds: [!Ref ApiEndpoint] }
+              Policy: { Statement: [{ Effect: Allow, Principal: "*", Action: execute-api:Invoke, Resource: "execute-api:/*" }] }
+          Hello: { Type: AWS::ApiGateway::Resource, Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: hello } }
+          HelloGet:
+            Type: AWS::ApiGateway::Method
+            Properties:
+              RestApiId: !Ref Api
+              ResourceId: !Ref Hello
+              HttpMethod: GET
+              AuthorizationType: NONE
+              Integration: { Type: MOCK, RequestTemplates: { application/json: '{"statusCode": 200}' }, IntegrationResponses: [{ StatusCode: "200" }] }
+              MethodResponses: [{ StatusCode: "200" }]
+          Deployment1: { Type: AWS::ApiGateway::Deployment, DependsOn: HelloGet, Properties: { RestApiId: !Ref Api } }
+          Prod: { Type: AWS::ApiGateway::Stage, Properties: { RestApiId: !Ref Api, StageName: prod, DeploymentId: !Ref Deployment1 } }
+          {{GreeterFunction}}
+        Outputs:
+          Url: { Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/hello" }
+        """;
+
+    [Fact(Timeout = 600_000)]
+    public async Task Deploy_PolicyRouteRuleAndEnvironmentChanged_NextRequestConnectionAndInvocationSeeThem()
+    {
+        var request = Request(DeployedStack);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var status = (await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10)))!.Status!;
+        var url = status.Stacks.Single().Outputs.Single(o => o.OutputKey == "Url").OutputValue;
+        var server = status.Hosts.Single(h => h.Name == "Server").Address;
+        var apiId = status.Stacks.Single().Resources.Single(r => r.LogicalResourceId == "Api").PhysicalResourceId;
+        await using var listener = await ServeAsync("Server", 9090);
+        var before = (
+            Api: await HttpStatusAsync("Client", url),
+            Path8080: (await CloisterAsync("path", "--from", "Client", "--to", $"{server}:8080")).ExitCode,
+            Greeting: await GreetingAsync());
+
+        var template = DeployedStack
+            .Replace("#ROUTE#", "AToB: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref RoutesA, DestinationCidrBlock: 10.28.0.0/16, VpcPeeringConnectionId: !Ref Peering } }", StringComparison.Ordinal)
+            .Replace("FromPort: 8080, ToPort: 8080", "FromPort: 9090, ToPort: 9090", StringComparison.Ordinal)
+            .Replace("Effect: Allow, Principal", "Effect: Deny, Principal", StringComparison.Ordinal)
+            .Replace("Deployment1", "Deployment2", StringComparison.Ordinal)
+            .Replace("GREETING: hello", "GREETING: bonjour", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(request.Templates[0].Path, template);
+        var deploy = await CloisterAsync("deploy");
+        status = (await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10)))!.Status!;
+
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Equal((200, 1, "\"hello\""), before);
+        Assert.Equal(403, await HttpStatusAsync("Client", url));
+        Assert.Equal("\"bonjour\"", await GreetingAsync());
+        Assert.Equal(0, (await CloisterAsync("path", "--from", "Client", "--to", $"{server}:9090")).ExitCode);
+        Assert.Equal(1, (await CloisterAsync("path", "--from", "Client", "--to", $"{server}:8080")).ExitCode);
+        var connected = await CloisterAsync("exec", "--from", "Client", "--", "curl", "-s", "-m", "5", $"http://{server}:9090/");
+        Assert.True(connected.ExitCode == 0, connected.Error);
+        Assert.Contains("AToB (AWS::EC2::Route)", deploy.Output, StringComparison.Ordinal);
+        Assert.Matches(@"CREATE_COMPLETE\s+stack\s+AToB \(AWS::EC2::Route\)", deploy.Output);
+        Assert.Matches(@"UPDATE_COMPLETE\s+stack\s+Greeter \(AWS::Lambda::Function\)", deploy.Output);
+        Assert.Equal("UPDATE_COMPLETE", status.Stacks.Single().StackStatus);
+        Assert.Equal(apiId, status.Stacks.Single().Resources.Single(r => r.LogicalResourceId == "Api").PhysicalResourceId);
+        Assert.Equal(server, status.Hosts.Single(h => h.Name == "Server").Address);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_UnchangedThenSubnetAdded_UpToDateThenRefusedNamingTheSubnetWithNothingChanged()
+    {
+        const string Template = $$"""
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.29.0.0/16 } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.29.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              #SUBNET#
+              {{GreeterFunction}}
+            """;
+        var request = Request(Template);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+
+        var unchanged = await CloisterAsync("deploy");
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template
+            .Replace("#SUBNET#", "Subnet2: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.29.2.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"] } }", StringComparison.Ordinal)
+            .Replace("GREETING: hello", "GREETING: bonjour", StringComparison.Ordinal));
+        var refused = await CloisterAsync("deploy");
+        var status = (await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10)))!.Status!;
+
+        Assert.True(unchanged.ExitCode == 0, unchanged.Output + unchanged.Error);
+        Assert.Contains("No changes to deploy. Stack stack is up to date", unchanged.Output, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Subnet2 (AWS::EC2::Subnet, stack stack): added; a running sandbox cannot add subnets: ./cloister down && ./cloister up", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Greeter", refused.Output, StringComparison.Ordinal);
+        Assert.Equal("\"hello\"", await GreetingAsync());
+        Assert.Equal("CREATE_COMPLETE", status.Stacks.Single().StackStatus);
+        Assert.DoesNotContain(status.Stacks.Single().Resources, r => r.LogicalResourceId == "Subnet2");
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_CodeFolderEditedInPlace_NextInvocationRunsTheNewCode()
+    {
+        // The template does not change, the function's folder does (as with sam deploy after editing a handler).
+        var code = Directory.CreateDirectory(Path.Combine(_state.Root, "greeter")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(code, "index.py"), "def handler(event, context):\n    return 'hello'\n");
+        var request = Request("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Greeter: { Type: AWS::Serverless::Function, Properties: { FunctionName: greeter, Runtime: python3.12, Handler: index.handler, CodeUri: greeter/ } }
+            """);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var before = await GreetingAsync();
+
+        await File.WriteAllTextAsync(Path.Combine(code, "index.py"), "def handler(event, context):\n    return 'bonjour'\n");
+        var deploy = await CloisterAsync("deploy");
+
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"UPDATE_COMPLETE\s+stack\s+Greeter \(AWS::Lambda::Function\)", deploy.Output);
+        Assert.Equal(("\"hello\"", "\"bonjour\""), (before, await GreetingAsync()));
+    }
+
+    /// <summary>What the function <c>greeter</c> answers now.</summary>
+    private async Task<string> GreetingAsync()
+    {
+        var reply = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "greeter", "{}"), TimeSpan.FromSeconds(60));
+        Assert.True(reply is { Ok: true }, reply?.Error);
+        return reply!.Invocation!.Payload;
+    }
+
+    /// <summary>The HTTP status of a GET of <paramref name="url"/> from <paramref name="host"/> (curl through <c>cloister exec</c>).</summary>
+    private async Task<int> HttpStatusAsync(string host, string url)
+    {
+        var result = await CloisterAsync("exec", "--from", host, "--", "curl", "-s", "-m", "20", "-o", "/dev/null", "-w", "%{http_code}", url);
+        Assert.True(result.ExitCode == 0, $"curl failed ({result.ExitCode}): {result.Error}");
+        return int.Parse(result.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>An HTTP server on <paramref name="port"/> of <paramref name="host"/> (<c>cloister exec</c>), stopped when disposed.</summary>
+    private async Task<IAsyncDisposable> ServeAsync(string host, int port)
+    {
+        var program = HostLauncher.CloisterProgram(AppContext.BaseDirectory);
+        var start = new ProcessStartInfo(program[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in program[1..].Concat(["exec", "--from", host, "--", "python3", "-m", "http.server", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["CLOISTER_HOME"] = _state.Root;
+        var server = new ServerProcess(Process.Start(start)!);
+        await Task.Yield();
+        return server;
+    }
+
+    private sealed class ServerProcess(Process process) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using Cloister.Host.Update;
+using Cloister.Model;
+using Cloister.Templates;
+
+namespace Cloister.Host.Tests.Update;
+
+/// <summary>
+/// The change set of a reloaded template against the running one: the reload's fresh ids aligned to the running ones
+/// (<see cref="IdAlignment"/>), then diffed per resource (<see cref="StackChanges"/>).
+/// </summary>
+public sealed class StackChangesTests
+{
+    private const string Template = """
+        Resources:
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.50.0.0/16 } }
+          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.50.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          Group: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: web, VpcId: !Ref Vpc, SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 10.0.0.0/8 }] } }
+          Host: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, SecurityGroupIds: [!Ref Group] } }
+          Table: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, AttributeDefinitions: [{ AttributeName: id, AttributeType: S }], KeySchema: [{ AttributeName: id, KeyType: HASH }] } }
+          Fn: { Type: AWS::Lambda::Function, Properties: { Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(e, c):\n    return 1\n" }, Environment: { Variables: { TABLE: !Ref Table } } } }
+        Outputs:
+          Group: { Value: !Ref Group }
+        """;
+
+    private static TemplateLoadResult Load(string text)
+    {
+        var loaded = TemplateLoader.Load([new TemplateFile("/templates/web.yaml") { Text = text, StackName = "web" }], new TemplateLoadOptions { Account = new AccountContext("123456789012", "eu-central-1"), Now = DateTimeOffset.UnixEpoch });
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Validation.Problems));
+        return loaded;
+    }
+
+    private static (CloudModel Model, ImmutableArray<StackSummary> Stacks, List<ResourceChange> Changes) Reload(TemplateLoadResult running, string text)
+    {
+        var reloaded = Load(text);
+        var (model, stacks) = IdAlignment.Align(running.Model, running.Stacks, reloaded.Model, reloaded.Stacks);
+        return (model, stacks, StackChanges.Between(running.Stacks, stacks, running.Model, model, new HashSet<string>()));
+    }
+
+    [Fact]
+    public void Between_SameTemplateLoadedAgain_NoChangeAndTheRunningIds()
+    {
+        var running = Load(Template);
+
+        var (model, stacks, changes) = Reload(running, Template);
+
+        Assert.Empty(changes);
+        Assert.Equal(running.Stacks[0].Resources.Select(r => r.PhysicalResourceId), stacks[0].Resources.Select(r => r.PhysicalResourceId));
+        Assert.Equal(running.Stacks[0].Outputs.Single().OutputValue, stacks[0].Outputs.Single().OutputValue);
+        Assert.Equal(running.Model.Tables.Single().TableName, model.Tables.Single().TableName);
+        Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+    }
+
+    [Fact]
+    public void Between_RuleAndEnvironmentChanged_ModifiedAndLive()
+    {
+        var running = Load(Template);
+
+        var (model, _, changes) = Reload(running, Template.Replace("FromPort: 80, ToPort: 80", "FromPort: 81, ToPort: 81", StringComparison.Ordinal)
+            .Replace("{ TABLE: !Ref Table }", "{ TABLE: !Ref Table, MODE: test }", StringComparison.Ordinal));
+
+        Assert.Equal([("Group", ChangeAction.Modify, (string?)null), ("Fn", ChangeAction.Modify, null)], changes.Select(c => (c.LogicalId, c.Action, c.Refusal)));
+        Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+        Assert.Equal(81, model.SecurityGroups.Single(g => g.LogicalId == "Group").Ingress.Single().FromPort);
+    }
+
+    [Fact]
+    public void Between_SubnetAddedAndTableRemoved_SubnetRefusedNamingItTableRemovedLive()
+    {
+        var running = Load(Template);
+        var changed = Template
+            .Replace("  Host:", "  Subnet2: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.50.2.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"] } }\n  Host:", StringComparison.Ordinal)
+            .Replace("Environment: { Variables: { TABLE: !Ref Table } } ", string.Empty, StringComparison.Ordinal);
+        changed = string.Join('\n', changed.Split('\n').Where(l => !l.TrimStart().StartsWith("Table:", StringComparison.Ordinal)));
+
+        var (_, _, changes) = Reload(running, changed);
+
+        var subnet = Assert.Single(changes, c => c.LogicalId == "Subnet2");
+        Assert.Equal("Subnet2 (AWS::EC2::Subnet, stack web): added; a running sandbox cannot add subnets: ./cloister down && ./cloister up", subnet.RefusalLine);
+        var table = Assert.Single(changes, c => c.LogicalId == "Table");
+        Assert.Equal((ChangeAction.Remove, (string?)null), (table.Action, table.Refusal));
+    }
+
+    [Fact]
+    public void Between_InstanceGivenAnotherGroup_GroupAddedAndInstanceModifiedLive()
+    {
+        // EC2 changes a VPC instance's security groups without replacing it; the fabric applies them to its host.
+        var running = Load(Template);
+        var changed = Template
+            .Replace("  Host:", "  Admin: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: admin, VpcId: !Ref Vpc } }\n  Host:", StringComparison.Ordinal)
+            .Replace("SecurityGroupIds: [!Ref Group]", "SecurityGroupIds: [!Ref Group, !Ref Admin]", StringComparison.Ordinal);
+
+        var (model, _, changes) = Reload(running, changed);
+
+        Assert.Equal([("Admin", ChangeAction.Add, (string?)null), ("Host", ChangeAction.Modify, null)], changes.Select(c => (c.LogicalId, c.Action, c.Refusal)));
+        Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+    }
+
+    [Fact]
+    public void Between_InstanceMovedToAnotherSubnet_Refused()
+    {
+        var running = Load(Template);
+        var changed = Template
+            .Replace("  Host:", "  Subnet2: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.50.2.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"] } }\n  Host:", StringComparison.Ordinal)
+            .Replace("SubnetId: !Ref Subnet,", "SubnetId: !Ref Subnet2,", StringComparison.Ordinal);
+
+        var (_, _, changes) = Reload(running, changed);
+
+        Assert.Equal("Host (AWS::EC2::Instance, stack web): modified; a running sandbox cannot change instances: ./cloister down && ./cloister up", Assert.Single(changes, c => c.LogicalId == "Host").RefusalLine);
+    }
+}
