@@ -14,17 +14,36 @@ namespace Cloister.Host.Update;
 /// the physical id of every resource it does not replace. The running and reloaded deployments are paired where they
 /// name the same thing — a stack's resource by stack, logical id and type (its physical id, its id-like attributes),
 /// a model record by collection and logical id (its id-like fields) — and each generated token of the reloaded side
-/// (letters and digits, at least 8 long, with a digit and a letter, where the running side holds one of the same length
-/// in the same place) is rewritten to the running one wherever it appears, in ARNs, names and URLs alike.
+/// (where the running side holds one of the same length in the same place) is rewritten to the running one wherever it
+/// appears, in ARNs, names and URLs alike. Which tokens were generated is not guessed from their looks (an API id of
+/// ten lowercase letters, a load balancer's digits, an endpoint's hashed DNS suffix all look like words or numbers a
+/// template may write): the same templates are loaded twice, and a token of one load that the other does not hold
+/// anywhere was drawn (<see cref="GeneratedTokens"/>).
 /// </summary>
 internal static partial class IdAlignment
 {
-    private const int MinimumTokenLength = 8;
-
-    /// <summary>The reloaded <paramref name="model"/> and <paramref name="stacks"/> with the running deployment's ids.</summary>
-    public static (CloudModel Model, ImmutableArray<StackSummary> Stacks) Align(
-        CloudModel runningModel, ImmutableArray<StackSummary> runningStacks, CloudModel model, ImmutableArray<StackSummary> stacks)
+    /// <summary>
+    /// The tokens of <paramref name="load"/> that <paramref name="again"/>, a second load of the same templates, holds
+    /// nowhere: the ids, names and suffixes the loader drew or derived from a draw.
+    /// </summary>
+    public static IReadOnlySet<string> GeneratedTokens(TemplateLoadResult load, TemplateLoadResult again)
     {
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(again);
+        static IEnumerable<string> Tokens(TemplateLoadResult r) =>
+            Token().Matches(JsonSerializer.Serialize(r.Model, RuntimeState.Json) + JsonSerializer.Serialize(r.Stacks, RuntimeState.Json)).Select(m => m.Value);
+        var written = Tokens(again).ToHashSet(StringComparer.Ordinal);
+        return Tokens(load).Where(t => !written.Contains(t)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The reloaded <paramref name="model"/> and <paramref name="stacks"/> with the running deployment's ids, where
+    /// <paramref name="generated"/> are the reload's drawn tokens (<see cref="GeneratedTokens"/>).
+    /// </summary>
+    public static (CloudModel Model, ImmutableArray<StackSummary> Stacks) Align(
+        CloudModel runningModel, ImmutableArray<StackSummary> runningStacks, CloudModel model, ImmutableArray<StackSummary> stacks, IReadOnlySet<string> generated)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         var ambiguous = new HashSet<string>(StringComparer.Ordinal);
         // A stack id ends in a UUID, whose short groups are no token to rewrite alone: the whole id is replaced.
@@ -35,7 +54,7 @@ internal static partial class IdAlignment
         var settled = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stack in stacks)
         {
-            settled.UnionWith(stack.Resources.SelectMany(r => Token().Matches(r.PhysicalResourceId).Select(m => m.Value)).Where(IsGenerated));
+            settled.UnionWith(stack.Resources.SelectMany(r => Token().Matches(r.PhysicalResourceId).Select(m => m.Value)).Where(generated.Contains));
             if (runningStacks.FirstOrDefault(s => s.StackName == stack.StackName) is not { } running)
             {
                 continue;
@@ -54,7 +73,7 @@ internal static partial class IdAlignment
 
         foreach (var (old, next) in pairs)
         {
-            Pair(old.PhysicalResourceId, next.PhysicalResourceId, map, ambiguous, settled: new HashSet<string>(StringComparer.Ordinal));
+            Pair(old.PhysicalResourceId, next.PhysicalResourceId, map, ambiguous, settled: new HashSet<string>(StringComparer.Ordinal), generated);
         }
 
         foreach (var (old, next) in pairs)
@@ -63,7 +82,7 @@ internal static partial class IdAlignment
             {
                 if (old.Attributes.TryGetValue(name, out var oldValue))
                 {
-                    Pair(oldValue, value, map, ambiguous, settled);
+                    Pair(oldValue, value, map, ambiguous, settled, generated);
                 }
             }
         }
@@ -76,7 +95,7 @@ internal static partial class IdAlignment
             {
                 foreach (var (old, next) in PairByLogicalId(oldItems, newItems))
                 {
-                    Walk(old, next, field: null, (a, b) => Pair(a, b, map, ambiguous, settled));
+                    Walk(old, next, field: null, (a, b) => Pair(a, b, map, ambiguous, settled, generated));
                 }
             }
         }
@@ -172,11 +191,11 @@ internal static partial class IdAlignment
         || name.EndsWith("Name", StringComparison.Ordinal) || name.EndsWith("Names", StringComparison.Ordinal);
 
     /// <summary>
-    /// Maps each generated token of <paramref name="next"/> to <paramref name="old"/>'s in the same place, when the two
-    /// strings are the same but for such tokens, except the <paramref name="settled"/> ones. A token mapped to two
-    /// different ones is ambiguous and left alone.
+    /// Maps each <paramref name="generated"/> token of <paramref name="next"/> to <paramref name="old"/>'s of the same
+    /// length in the same place, when the two strings are the same but for such tokens, except the
+    /// <paramref name="settled"/> ones. A token mapped to two different ones is ambiguous and left alone.
     /// </summary>
-    private static void Pair(string old, string next, Dictionary<string, string> map, HashSet<string> ambiguous, HashSet<string> settled)
+    private static void Pair(string old, string next, Dictionary<string, string> map, HashSet<string> ambiguous, HashSet<string> settled, IReadOnlySet<string> generated)
     {
         if (old == next)
         {
@@ -199,7 +218,7 @@ internal static partial class IdAlignment
                 continue;
             }
 
-            if (!IsGenerated(x) || !IsGenerated(y) || x.Length != y.Length)
+            if (!generated.Contains(y) || x.Length != y.Length)
             {
                 return;
             }
@@ -217,9 +236,6 @@ internal static partial class IdAlignment
             map[token] = previous;
         }
     }
-
-    private static bool IsGenerated(string token) =>
-        token.Length >= MinimumTokenLength && token.Any(char.IsAsciiDigit) && token.Any(char.IsAsciiLetter);
 
     [GeneratedRegex("[A-Za-z0-9]+", RegexOptions.CultureInvariant)]
     private static partial Regex Token();

@@ -84,7 +84,8 @@ public sealed partial class StackHost
             return "The templates have problems; nothing was changed:\n  " + string.Join("\n  ", loaded.Validation.Problems.Select(p => p.ToString()));
         }
 
-        var (model, stacks) = IdAlignment.Align(_model, running, WithPreparedCode(loaded.Model, request.PreparedCode), loaded.Stacks);
+        var generated = IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt));
+        var (model, stacks) = IdAlignment.Align(_model, running, WithPreparedCode(loaded.Model, request.PreparedCode), loaded.Stacks, generated);
         var fingerprints = model.Functions.ToDictionary(f => f.FunctionName, CodeFingerprint, StringComparer.Ordinal);
         var codeChanged = fingerprints.Where(f => _codeFingerprints.TryGetValue(f.Key, out var old) && old != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         var changes = StackChanges.Between(running, stacks, _model, model, codeChanged);

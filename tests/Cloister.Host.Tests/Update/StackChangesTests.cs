@@ -13,7 +13,7 @@ public sealed class StackChangesTests
 {
     private const string Template = """
         Resources:
-          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.50.0.0/16 } }
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.50.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
           Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.50.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
           Group: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: web, VpcId: !Ref Vpc, SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 10.0.0.0/8 }] } }
           Host: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, SecurityGroupIds: [!Ref Group] } }
@@ -33,7 +33,7 @@ public sealed class StackChangesTests
     private static (CloudModel Model, ImmutableArray<StackSummary> Stacks, List<ResourceChange> Changes) Reload(TemplateLoadResult running, string text)
     {
         var reloaded = Load(text);
-        var (model, stacks) = IdAlignment.Align(running.Model, running.Stacks, reloaded.Model, reloaded.Stacks);
+        var (model, stacks) = IdAlignment.Align(running.Model, running.Stacks, reloaded.Model, reloaded.Stacks, IdAlignment.GeneratedTokens(reloaded, Load(text)));
         return (model, stacks, StackChanges.Between(running.Stacks, stacks, running.Model, model, new HashSet<string>()));
     }
 
@@ -49,6 +49,29 @@ public sealed class StackChangesTests
         Assert.Equal(running.Stacks[0].Outputs.Single().OutputValue, stacks[0].Outputs.Single().OutputValue);
         Assert.Equal(running.Model.Tables.Single().TableName, model.Tables.Single().TableName);
         Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+    }
+
+    [Fact]
+    public void Between_SameTemplateLoadedAgainManyTimes_NeverAChange()
+    {
+        // Drawn ids that look like words or numbers: an API's ten lowercase letters and digits (all letters one time in
+        // 26), a load balancer's DNS digits, an endpoint's hashed DNS suffix. Each reload must still find them drawn.
+        var template = Template.Replace("Outputs:", """
+              Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: api, EndpointConfiguration: { Types: [PRIVATE] } } }
+              Endpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-central-1.execute-api, VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds: [!Ref Subnet], SecurityGroupIds: [!Ref Group] } }
+              Other: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.50.9.0/24, AvailabilityZone: !Select [1, !GetAZs ""] } }
+              Balancer: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Scheme: internal, Subnets: [!Ref Subnet, !Ref Other] } }
+            Outputs:
+            """, StringComparison.Ordinal);
+        var running = Load(template);
+
+        for (var i = 0; i < 60; i++)
+        {
+            var (model, _, changes) = Reload(running, template);
+
+            Assert.Empty(changes);
+            Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+        }
     }
 
     [Fact]
