@@ -127,6 +127,33 @@ public sealed class LambdaServiceTests() : IsolatedServiceTests(state => new Fun
         Assert.True(redeployed.Succeeded);
         Assert.NotEqual(before, Assert.Single(Service.ProcessIdsOf(function)));
         Assert.Contains("pid", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
+        Assert.True(await ServiceFixture.ProcessGoneAsync(before, TimeSpan.FromSeconds(2)), $"the idle old environment's process {before} still runs");
+    }
+
+    [Fact]
+    public async Task DeployAsync_RedeployDuringInvocation_InvocationFinishesAndNextRunsNewConfiguration()
+    {
+        var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.True((await Service.DeployAsync(Function(name) with { Environment = ImmutableDictionary<string, string>.Empty.Add("STAGE", "one") })).Succeeded);
+        var inFlight = Service.InvokeAsync(name, """{"action":"sleep","ms":2000}"""u8.ToArray()).AsTask();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Service.ProcessIdsOf(name).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var old = Assert.Single(Service.ProcessIdsOf(name));
+
+        var redeployed = await Service.DeployAsync(Function(name) with { Environment = ImmutableDictionary<string, string>.Empty.Add("STAGE", "two") });
+        var next = await Service.InvokeAsync(name, """{"action":"env"}"""u8.ToArray());
+        var first = await inFlight;
+
+        Assert.True(redeployed.Succeeded, string.Join("; ", redeployed.Problems));
+        Assert.True(first.Succeeded, Encoding.UTF8.GetString(first.Payload.Span));
+        Assert.Equal(old, System.Text.Json.JsonDocument.Parse(first.Payload).RootElement.GetProperty("pid").GetInt32());
+        Assert.Equal("two", System.Text.Json.JsonDocument.Parse(next.Payload).RootElement.GetProperty("STAGE").GetString());
+        Assert.True(await ServiceFixture.ProcessGoneAsync(old), $"the old environment's process {old} still runs");
+        Assert.DoesNotContain(old, Service.ProcessIdsOf(name));
     }
 
     private async Task<string> DeployNodeAsync()
