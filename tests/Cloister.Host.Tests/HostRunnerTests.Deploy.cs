@@ -162,6 +162,51 @@ public sealed partial class HostRunnerTests
         Assert.Equal(("\"hello\"", "\"bonjour\""), (before, await GreetingAsync()));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_PermissionAddedForARole_ItsInstanceRefusedBeforeInvokesAfterThroughTheInvokeApi()
+    {
+        const string Template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.31.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.31.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              EndpointSecurityGroup:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: HTTPS to Lambda from the VPC
+                  VpcId: !Ref Vpc
+                  SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.31.0.0/16 }]
+              LambdaEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.lambda", PrivateDnsEnabled: true, SubnetIds: [!Ref Subnet], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
+              Echo: {{EchoFunction}}
+              # No identity policy: only the function's resource-based policy can let this role invoke.
+              CallerRole: { Type: AWS::IAM::Role, Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} } }
+              CallerProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref CallerRole] } }
+              Caller: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref CallerProfile } }
+              #PERMISSION#
+            """;
+        var request = Request(Template);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var output = Path.Combine(_state.Root, "out.json");
+        string[] invoke = ["exec", "--from", "Caller", "--", AwsCli, "lambda", "invoke", "--function-name", "echo", "--cli-binary-format", "raw-in-base64-out", "--payload", """{"n":1}""", output];
+        var before = await CloisterAsync(invoke);
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace(
+            "#PERMISSION#",
+            "CallerMayInvoke: { Type: AWS::Lambda::Permission, Properties: { FunctionName: !Ref Echo, Action: lambda:InvokeFunction, Principal: !GetAtt CallerRole.Arn } }",
+            StringComparison.Ordinal));
+        var deploy = await CloisterAsync("deploy");
+        var after = await CloisterAsync(invoke);
+
+        Assert.Equal(254, before.ExitCode);
+        Assert.Contains("(AccessDeniedException)", before.Error, StringComparison.Ordinal);
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"CREATE_COMPLETE\s+stack\s+CallerMayInvoke \(AWS::Lambda::Permission\)", deploy.Output);
+        Assert.True(after.ExitCode == 0, after.Error);
+        Assert.Equal("""{"echo": {"n": 1}}""", await File.ReadAllTextAsync(output));
+    }
+
     /// <summary>What the function <c>greeter</c> answers now.</summary>
     private async Task<string> GreetingAsync()
     {

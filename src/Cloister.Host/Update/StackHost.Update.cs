@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cloister.Dns;
+using Cloister.Functions.InvokeApi;
 using Cloister.Gateway;
 using Cloister.Host.Control;
 using Cloister.Host.Tables;
@@ -34,6 +35,7 @@ public sealed partial class StackHost
     private Dictionary<string, string> _codeFingerprints = new(StringComparer.Ordinal);
     private DnsService? _dns;
     private GatewayServer? _gateway;
+    private InvokeApiServer? _invokeApi;
     private Uri? _tablesUrl;
 
     /// <summary>
@@ -214,6 +216,8 @@ public sealed partial class StackHost
         }
 
         _gateway?.Update(GatewayModelOf(model));
+        // Lambda's own resource-based policies, as AddPermission and RemovePermission change them: from the next call.
+        _invokeApi?.UpdateFunctionPolicies(FunctionPoliciesOf(model, warning => report(new DeployEvent("lambda", "warning", warning, 0))));
         foreach (var removed in _model.Functions.Where(f => !model.Functions.Any(n => n.FunctionName == f.FunctionName)))
         {
             await _functions!.RemoveAsync(removed.FunctionName).ConfigureAwait(false);
