@@ -207,6 +207,56 @@ public sealed partial class HostRunnerTests
         Assert.Equal("""{"echo": {"n": 1}}""", await File.ReadAllTextAsync(output));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_TablesRemoved_DefaultPolicyDeletesTheTableAndItsItemsRetainKeepsThem()
+    {
+        const string Tables = """
+              Gone: { Type: AWS::DynamoDB::Table, Properties: { TableName: gone, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+              Kept: { Type: AWS::DynamoDB::Table, DeletionPolicy: Retain, Properties: { TableName: kept, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+            """;
+        const string Template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
+              DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
+              UserRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
+              UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
+              User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
+            #TABLES#
+            """;
+        var request = Request(Template.Replace("#TABLES#", Tables, StringComparison.Ordinal));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        foreach (var table in new[] { "gone", "kept" })
+        {
+            var put = await DynamoDbAsync("put-item", "--table-name", table, "--item", """{"id":{"S":"one"}}""");
+            Assert.True(put.ExitCode == 0, put.Error);
+        }
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace("#TABLES#", string.Empty, StringComparison.Ordinal));
+        var deploy = await CloisterAsync("deploy");
+        var gone = await DynamoDbAsync("describe-table", "--table-name", "gone");
+        var kept = await DynamoDbAsync("get-item", "--table-name", "kept", "--key", """{"id":{"S":"one"}}""", "--output", "text");
+
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"DELETE_COMPLETE\s+stack\s+Gone \(AWS::DynamoDB::Table\)", deploy.Output);
+        Assert.Matches(@"DELETE_SKIPPED\s+stack\s+Kept \(AWS::DynamoDB::Table\)", deploy.Output);
+        Assert.Equal(254, gone.ExitCode);
+        Assert.Contains("(ResourceNotFoundException)", gone.Error, StringComparison.Ordinal);
+        Assert.True(kept.ExitCode == 0, kept.Error);
+        Assert.Contains("one", kept.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>aws dynamodb ...</c> on the instance <c>User</c>, with its instance profile's credentials.</summary>
+    private Task<(int ExitCode, string Output, string Error)> DynamoDbAsync(params string[] arguments) =>
+        CloisterAsync(["exec", "--from", "User", "--", AwsCli, "dynamodb", .. arguments]);
+
     /// <summary>What the function <c>greeter</c> answers now.</summary>
     private async Task<string> GreetingAsync()
     {
