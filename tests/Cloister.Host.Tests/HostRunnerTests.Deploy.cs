@@ -253,6 +253,30 @@ public sealed partial class HostRunnerTests
         Assert.Contains("one", kept.Output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_RetainAddedAloneThenTableRemoved_UpToDateThenKept()
+    {
+        const string Template = """
+            Resources:
+              Items: { Type: AWS::DynamoDB::Table, #POLICY#Properties: { TableName: items, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+              Log: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: kept-log } }
+            """;
+        var request = Request(Template.Replace("#POLICY#", string.Empty, StringComparison.Ordinal));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+
+        // A policy is no property: CloudFormation updates no resource, but the stack's template now says Retain.
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace("#POLICY#", "DeletionPolicy: Retain, ", StringComparison.Ordinal));
+        var policy = await CloisterAsync("deploy");
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Split('\n').Where(l => !l.Contains("Items:", StringComparison.Ordinal)).Aggregate((a, b) => a + "\n" + b));
+        var removed = await CloisterAsync("deploy");
+
+        Assert.True(policy.ExitCode == 0, policy.Output + policy.Error);
+        Assert.Contains("No changes to deploy. Stack stack is up to date", policy.Output, StringComparison.Ordinal);
+        Assert.True(removed.ExitCode == 0, removed.Output + removed.Error);
+        Assert.Matches(@"DELETE_SKIPPED\s+stack\s+Items \(AWS::DynamoDB::Table\)", removed.Output);
+        Assert.Contains("DeletionPolicy Retain; the table and its data are kept", removed.Output, StringComparison.Ordinal);
+    }
+
     /// <summary><c>aws dynamodb ...</c> on the instance <c>User</c>, with its instance profile's credentials.</summary>
     private Task<(int ExitCode, string Output, string Error)> DynamoDbAsync(params string[] arguments) =>
         CloisterAsync(["exec", "--from", "User", "--", AwsCli, "dynamodb", .. arguments]);
