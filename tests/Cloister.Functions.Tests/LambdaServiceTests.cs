@@ -156,6 +156,42 @@ public sealed class LambdaServiceTests() : IsolatedServiceTests(state => new Fun
         Assert.DoesNotContain(old, Service.ProcessIdsOf(name));
     }
 
+    [Fact]
+    public async Task DeployAsync_RedeployWhileAnEventWaitsForConcurrency_EventRunsOnTheNewDeployment()
+    {
+        var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
+        var records = Directory.CreateTempSubdirectory("cloister-drain-").FullName;
+        LambdaFunction Recording(string file) => Function(name) with
+        {
+            ReservedConcurrency = 1,
+            Environment = ImmutableDictionary<string, string>.Empty.Add("RECORD", Path.Combine(records, file)),
+        };
+        Assert.True((await Service.DeployAsync(Recording("old"))).Succeeded);
+        // The only slot is taken: the event is throttled and goes back to the queue, to be tried again after a second.
+        var busy = Service.InvokeAsync(name, """{"action":"sleep","ms":1500}"""u8.ToArray()).AsTask();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Service.ProcessIdsOf(name).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var accepted = await Service.InvokeAsync(name, """{"action":"record"}"""u8.ToArray(), InvocationType.Event);
+
+        var redeployed = await Service.DeployAsync(Recording("new"));
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!File.Exists(Path.Combine(records, "new")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(202, accepted.StatusCode);
+        Assert.True(redeployed.Succeeded, string.Join("; ", redeployed.Problems));
+        Assert.True((await busy).Succeeded);
+        Assert.Contains(accepted.RequestId, await File.ReadAllTextAsync(Path.Combine(records, "new")), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(records, "old")), "the event ran on the old deployment");
+        Directory.Delete(records, recursive: true);
+    }
+
     private async Task<string> DeployNodeAsync()
     {
         var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
