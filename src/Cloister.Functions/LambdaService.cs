@@ -48,6 +48,7 @@ public sealed partial class LambdaService : IAsyncDisposable
     private readonly Task _eventLoop;
     private readonly ITimer _reaper;
     private readonly ConcurrentDictionary<Task, byte> _eventTasks = new();
+    private readonly ConcurrentDictionary<DeployedFunction, byte> _draining = new();
     private int _disposed;
 
     /// <summary>Creates the service. Nothing starts until a function is invoked.</summary>
@@ -90,8 +91,10 @@ public sealed partial class LambdaService : IAsyncDisposable
     public IReadOnlyCollection<string> FunctionNames => [.. _functions.Keys];
 
     /// <summary>
-    /// Deploys (or redeploys) a function with its published versions and aliases. A redeployed function's old
-    /// environments are stopped.
+    /// Deploys (or redeploys) a function with its published versions and aliases. A redeployed function drains, as
+    /// Lambda's does after UpdateFunctionCode or UpdateFunctionConfiguration: new invocations (and queued Event ones)
+    /// run in environments of the new deployment, idle old environments stop now, and busy ones finish their
+    /// invocation, whose answer reaches the caller, before they stop.
     /// </summary>
     public async Task<DeployResult> DeployAsync(LambdaFunction function)
     {
@@ -158,14 +161,25 @@ public sealed partial class LambdaService : IAsyncDisposable
         }
 
         var aliases = function.Aliases.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
-        _functions[function.FunctionName] = new DeployedFunction(latest, versions.ToFrozenDictionary(StringComparer.Ordinal), aliases, _options.AliasRoutingSample, unreservedProvisioned, function, _time.GetUtcNow());
+        var deployed = new DeployedFunction(latest, versions.ToFrozenDictionary(StringComparer.Ordinal), aliases, _options.AliasRoutingSample, unreservedProvisioned, function, _time.GetUtcNow());
+        _functions[function.FunctionName] = deployed;
         if (existing is not null)
         {
-            await existing.DisposeAsync().ConfigureAwait(false);
+            Drain(existing, deployed);
         }
 
         FunctionsLog.Deployed(_logger, function.FunctionName, function.Runtime, latest.Function.TaskRoot);
         return new DeployResult(function.FunctionName, []);
+    }
+
+    /// <summary>
+    /// Lets a redeployed function's old deployment finish its invocations in the background (up to the function's
+    /// timeout); the service's dispose stops whatever is still running.
+    /// </summary>
+    private void Drain(DeployedFunction old, DeployedFunction successor)
+    {
+        _draining[old] = 0;
+        _ = old.DrainAsync(successor).ContinueWith(t => _draining.TryRemove(old, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The environments of one version of a function (<paramref name="version"/> <c>$LATEST</c> or a number), or null with its problems.</summary>
@@ -389,7 +403,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         var hosts = _functions.Values.ToList();
         _functions.Clear();
-        await Task.WhenAll(hosts.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(hosts.Concat(_draining.Keys).Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
         await _eventLoop.ConfigureAwait(false);
         await Task.WhenAll(_eventTasks.Keys).ConfigureAwait(false);
         foreach (var host in hosts)

@@ -15,4 +15,22 @@ public sealed record StackResource(
     string PhysicalResourceId,
     bool Modelled,
     ImmutableDictionary<string, string> Attributes,
-    string PropertiesJson);
+    string PropertiesJson)
+{
+    /// <summary>
+    /// Its <c>DeletionPolicy</c> as written (<c>Delete</c>, <c>Retain</c>, <c>RetainExceptOnCreate</c>, <c>Snapshot</c>);
+    /// null when the template has none, where CloudFormation's default applies (see <see cref="DeletesWhenRemoved"/>).
+    /// </summary>
+    public string? DeletionPolicy { get; init; }
+
+    /// <summary>Its <c>UpdateReplacePolicy</c> as written; null when the template has none (CloudFormation's default, <c>Delete</c>).</summary>
+    public string? UpdateReplacePolicy { get; init; }
+
+    /// <summary>
+    /// Whether CloudFormation deletes it when an update removes it from the template: unless its
+    /// <see cref="DeletionPolicy"/> is <c>Retain</c> or <c>RetainExceptOnCreate</c> (which retains on every operation
+    /// but the one that created it). <c>Snapshot</c> deletes too, after a snapshot where the type supports one (RDS,
+    /// EBS volumes, ElastiCache, Redshift, Neptune, DocumentDB; not DynamoDB tables, whose policy then deletes alone).
+    /// </summary>
+    public bool DeletesWhenRemoved => DeletionPolicy is not ("Retain" or "RetainExceptOnCreate");
+}

@@ -131,7 +131,11 @@ public static class TemplateLoader
                 a => a.Key,
                 a => a.Value is ListNode l ? string.Join(',', l.Items.OfType<ScalarNode>().Select(s => s.Value)) : (a.Value as ScalarNode)?.Value ?? NodeJson.Write(a.Value),
                 StringComparer.Ordinal),
-            NodeJson.Write(r.Properties)))]);
+            NodeJson.Write(r.Properties))
+        {
+            DeletionPolicy = r.Declaration.GetString("DeletionPolicy"),
+            UpdateReplacePolicy = r.Declaration.GetString("UpdateReplacePolicy"),
+        })]);
 
     private static string StackId(TemplateLoadOptions options, string stackName)
     {

@@ -127,6 +127,69 @@ public sealed class LambdaServiceTests() : IsolatedServiceTests(state => new Fun
         Assert.True(redeployed.Succeeded);
         Assert.NotEqual(before, Assert.Single(Service.ProcessIdsOf(function)));
         Assert.Contains("pid", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
+        Assert.True(await ServiceFixture.ProcessGoneAsync(before, TimeSpan.FromSeconds(2)), $"the idle old environment's process {before} still runs");
+    }
+
+    [Fact]
+    public async Task DeployAsync_RedeployDuringInvocation_InvocationFinishesAndNextRunsNewConfiguration()
+    {
+        var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.True((await Service.DeployAsync(Function(name) with { Environment = ImmutableDictionary<string, string>.Empty.Add("STAGE", "one") })).Succeeded);
+        var inFlight = Service.InvokeAsync(name, """{"action":"sleep","ms":2000}"""u8.ToArray()).AsTask();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Service.ProcessIdsOf(name).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var old = Assert.Single(Service.ProcessIdsOf(name));
+
+        var redeployed = await Service.DeployAsync(Function(name) with { Environment = ImmutableDictionary<string, string>.Empty.Add("STAGE", "two") });
+        var next = await Service.InvokeAsync(name, """{"action":"env"}"""u8.ToArray());
+        var first = await inFlight;
+
+        Assert.True(redeployed.Succeeded, string.Join("; ", redeployed.Problems));
+        Assert.True(first.Succeeded, Encoding.UTF8.GetString(first.Payload.Span));
+        Assert.Equal(old, System.Text.Json.JsonDocument.Parse(first.Payload).RootElement.GetProperty("pid").GetInt32());
+        Assert.Equal("two", System.Text.Json.JsonDocument.Parse(next.Payload).RootElement.GetProperty("STAGE").GetString());
+        Assert.True(await ServiceFixture.ProcessGoneAsync(old), $"the old environment's process {old} still runs");
+        Assert.DoesNotContain(old, Service.ProcessIdsOf(name));
+    }
+
+    [Fact]
+    public async Task DeployAsync_RedeployWhileAnEventWaitsForConcurrency_EventRunsOnTheNewDeployment()
+    {
+        var name = "svc-" + Guid.NewGuid().ToString("N")[..12];
+        var records = Directory.CreateTempSubdirectory("cloister-drain-").FullName;
+        LambdaFunction Recording(string file) => Function(name) with
+        {
+            ReservedConcurrency = 1,
+            Environment = ImmutableDictionary<string, string>.Empty.Add("RECORD", Path.Combine(records, file)),
+        };
+        Assert.True((await Service.DeployAsync(Recording("old"))).Succeeded);
+        // The only slot is taken: the event is throttled and goes back to the queue, to be tried again after a second.
+        var busy = Service.InvokeAsync(name, """{"action":"sleep","ms":1500}"""u8.ToArray()).AsTask();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Service.ProcessIdsOf(name).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var accepted = await Service.InvokeAsync(name, """{"action":"record"}"""u8.ToArray(), InvocationType.Event);
+
+        var redeployed = await Service.DeployAsync(Recording("new"));
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!File.Exists(Path.Combine(records, "new")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(202, accepted.StatusCode);
+        Assert.True(redeployed.Succeeded, string.Join("; ", redeployed.Problems));
+        Assert.True((await busy).Succeeded);
+        Assert.Contains(accepted.RequestId, await File.ReadAllTextAsync(Path.Combine(records, "new")), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(records, "old")), "the event ran on the old deployment");
+        Directory.Delete(records, recursive: true);
     }
 
     private async Task<string> DeployNodeAsync()

@@ -69,6 +69,29 @@ public sealed class ProvisionedConcurrencyTests() : IsolatedServiceTests(state =
     }
 
     [Fact]
+    public async Task DeployAsync_RedeployedWhileProvisionedBusy_NewEnvironmentsTakeOverOldFinishesThenStops()
+    {
+        await DeployAsync(Function("handover", onVersion: 2, onAlias: null));
+        var old = Service.ProcessIdsOf("handover");
+        var slow = InvokeAsync("handover:live", ms: 1500);
+
+        await DeployAsync(Function("handover", onVersion: 2, onAlias: null));
+        var (_, pid, type) = await InvokeAsync("handover:live");
+        var (_, slowPid, _) = await slow;
+
+        Assert.Equal(2, old.Count);
+        Assert.Contains(slowPid, old);
+        Assert.DoesNotContain(pid, old);
+        Assert.Equal("provisioned-concurrency", type);
+        foreach (var gone in old)
+        {
+            Assert.True(await ServiceFixture.ProcessGoneAsync(gone), $"the old provisioned environment's process {gone} still runs");
+        }
+
+        Assert.Equal(2, Service.ProcessIdsOf("handover").Count);
+    }
+
+    [Fact]
     public async Task InvokeAsync_ProvisionedEnvironmentBusy_SpillsToAnOnDemandEnvironment()
     {
         await DeployAsync(Function("spill", onVersion: 1, onAlias: null));

@@ -162,6 +162,125 @@ public sealed partial class HostRunnerTests
         Assert.Equal(("\"hello\"", "\"bonjour\""), (before, await GreetingAsync()));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_PermissionAddedForARole_ItsInstanceRefusedBeforeInvokesAfterThroughTheInvokeApi()
+    {
+        const string Template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.31.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.31.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              EndpointSecurityGroup:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: HTTPS to Lambda from the VPC
+                  VpcId: !Ref Vpc
+                  SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.31.0.0/16 }]
+              LambdaEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.lambda", PrivateDnsEnabled: true, SubnetIds: [!Ref Subnet], SecurityGroupIds: [!Ref EndpointSecurityGroup] }
+              Echo: {{EchoFunction}}
+              # No identity policy: only the function's resource-based policy can let this role invoke.
+              CallerRole: { Type: AWS::IAM::Role, Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} } }
+              CallerProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref CallerRole] } }
+              Caller: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref CallerProfile } }
+              #PERMISSION#
+            """;
+        var request = Request(Template);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var output = Path.Combine(_state.Root, "out.json");
+        string[] invoke = ["exec", "--from", "Caller", "--", AwsCli, "lambda", "invoke", "--function-name", "echo", "--cli-binary-format", "raw-in-base64-out", "--payload", """{"n":1}""", output];
+        var before = await CloisterAsync(invoke);
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace(
+            "#PERMISSION#",
+            "CallerMayInvoke: { Type: AWS::Lambda::Permission, Properties: { FunctionName: !Ref Echo, Action: lambda:InvokeFunction, Principal: !GetAtt CallerRole.Arn } }",
+            StringComparison.Ordinal));
+        var deploy = await CloisterAsync("deploy");
+        var after = await CloisterAsync(invoke);
+
+        Assert.Equal(254, before.ExitCode);
+        Assert.Contains("(AccessDeniedException)", before.Error, StringComparison.Ordinal);
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"CREATE_COMPLETE\s+stack\s+CallerMayInvoke \(AWS::Lambda::Permission\)", deploy.Output);
+        Assert.True(after.ExitCode == 0, after.Error);
+        Assert.Equal("""{"echo": {"n": 1}}""", await File.ReadAllTextAsync(output));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_TablesRemoved_DefaultPolicyDeletesTheTableAndItsItemsRetainKeepsThem()
+    {
+        const string Tables = """
+              Gone: { Type: AWS::DynamoDB::Table, Properties: { TableName: gone, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+              Kept: { Type: AWS::DynamoDB::Table, DeletionPolicy: Retain, Properties: { TableName: kept, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+            """;
+        const string Template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
+              DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
+              UserRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
+              UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
+              User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
+            #TABLES#
+            """;
+        var request = Request(Template.Replace("#TABLES#", Tables, StringComparison.Ordinal));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        foreach (var table in new[] { "gone", "kept" })
+        {
+            var put = await DynamoDbAsync("put-item", "--table-name", table, "--item", """{"id":{"S":"one"}}""");
+            Assert.True(put.ExitCode == 0, put.Error);
+        }
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace("#TABLES#", string.Empty, StringComparison.Ordinal));
+        var deploy = await CloisterAsync("deploy");
+        var gone = await DynamoDbAsync("describe-table", "--table-name", "gone");
+        var kept = await DynamoDbAsync("get-item", "--table-name", "kept", "--key", """{"id":{"S":"one"}}""", "--output", "text");
+
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"DELETE_COMPLETE\s+stack\s+Gone \(AWS::DynamoDB::Table\)", deploy.Output);
+        Assert.Matches(@"DELETE_SKIPPED\s+stack\s+Kept \(AWS::DynamoDB::Table\)", deploy.Output);
+        Assert.Equal(254, gone.ExitCode);
+        Assert.Contains("(ResourceNotFoundException)", gone.Error, StringComparison.Ordinal);
+        Assert.True(kept.ExitCode == 0, kept.Error);
+        Assert.Contains("one", kept.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_RetainAddedAloneThenTableRemoved_UpToDateThenKept()
+    {
+        const string Template = """
+            Resources:
+              Items: { Type: AWS::DynamoDB::Table, #POLICY#Properties: { TableName: items, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+              Log: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: kept-log } }
+            """;
+        var request = Request(Template.Replace("#POLICY#", string.Empty, StringComparison.Ordinal));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+
+        // A policy is no property: CloudFormation updates no resource, but the stack's template now says Retain.
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace("#POLICY#", "DeletionPolicy: Retain, ", StringComparison.Ordinal));
+        var policy = await CloisterAsync("deploy");
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Split('\n').Where(l => !l.Contains("Items:", StringComparison.Ordinal)).Aggregate((a, b) => a + "\n" + b));
+        var removed = await CloisterAsync("deploy");
+
+        Assert.True(policy.ExitCode == 0, policy.Output + policy.Error);
+        Assert.Contains("No changes to deploy. Stack stack is up to date", policy.Output, StringComparison.Ordinal);
+        Assert.True(removed.ExitCode == 0, removed.Output + removed.Error);
+        Assert.Matches(@"DELETE_SKIPPED\s+stack\s+Items \(AWS::DynamoDB::Table\)", removed.Output);
+        Assert.Contains("DeletionPolicy Retain; the table and its data are kept", removed.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>aws dynamodb ...</c> on the instance <c>User</c>, with its instance profile's credentials.</summary>
+    private Task<(int ExitCode, string Output, string Error)> DynamoDbAsync(params string[] arguments) =>
+        CloisterAsync(["exec", "--from", "User", "--", AwsCli, "dynamodb", .. arguments]);
+
     /// <summary>What the function <c>greeter</c> answers now.</summary>
     private async Task<string> GreetingAsync()
     {

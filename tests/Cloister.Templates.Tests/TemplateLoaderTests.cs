@@ -50,4 +50,15 @@ public class TemplateLoaderTests
     [InlineData("1st.yaml", "stack-1st")]
     public void DefaultStackName_FileName_IsValidStackName(string path, string expected) =>
         Assert.Equal(expected, TemplateLoader.DefaultStackName(path));
+
+    [Fact]
+    public void Load_DeletionAndUpdateReplacePolicies_CarriedOnTheStacksResourcesNullWhereNotWritten()
+    {
+        var table = TestTemplates.TableProperties;
+        var result = TestTemplates.LoadValid($"Resources:\n  Kept: {{ Type: AWS::DynamoDB::Table, DeletionPolicy: Retain, UpdateReplacePolicy: Snapshot, Properties: {table} }}\n  Plain: {{ Type: AWS::DynamoDB::Table, Properties: {table} }}\n");
+
+        var resources = Assert.Single(result.Stacks).Resources.ToDictionary(r => r.LogicalResourceId, StringComparer.Ordinal);
+        Assert.Equal(("Retain", "Snapshot", false), (resources["Kept"].DeletionPolicy, resources["Kept"].UpdateReplacePolicy, resources["Kept"].DeletesWhenRemoved));
+        Assert.Equal(((string?)null, (string?)null, true), (resources["Plain"].DeletionPolicy, resources["Plain"].UpdateReplacePolicy, resources["Plain"].DeletesWhenRemoved));
+    }
 }

@@ -9,6 +9,9 @@ internal static class TestTemplates
 {
     public static readonly AccountContext Account = new("123456789012", "eu-central-1");
 
+    /// <summary>The properties of an on-demand table keyed by a string <c>id</c> (YAML flow style).</summary>
+    public const string TableProperties = "{ KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }], BillingMode: PAY_PER_REQUEST }";
+
     public static TemplateLoadOptions Options(bool ignoreUnsupported = false) => new()
     {
         Account = Account,

@@ -101,5 +101,12 @@ internal sealed class DeployedFunction(
             : Model.Versions.FirstOrDefault(v => v.Version == version);
     }
 
+    /// <summary>
+    /// Hands every version over to <paramref name="successor"/>'s version of the same number (<see cref="FunctionHost.DrainAsync"/>);
+    /// completes when the last of this deployment's environments is gone.
+    /// </summary>
+    public Task DrainAsync(DeployedFunction successor) =>
+        Task.WhenAll(Hosts.Select(h => h.DrainAsync(h == Latest ? successor.Latest : successor.Resolve(h.Function.Version))));
+
     public async ValueTask DisposeAsync() => await Task.WhenAll(Hosts.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
 }

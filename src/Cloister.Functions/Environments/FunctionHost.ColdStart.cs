@@ -121,7 +121,7 @@ internal sealed partial class FunctionHost
         bool disposed;
         lock (_gate)
         {
-            _all.Remove(old);
+            Forget(old);
             disposed = _disposed;
             if (!disposed)
             {

@@ -55,7 +55,7 @@ internal sealed partial class FunctionHost
                 else
                 {
                     _provisionedIdle.Pop();
-                    _all.Remove(candidate);
+                    Forget(candidate);
                     lost.Add(candidate);
                 }
             }
@@ -91,7 +91,7 @@ internal sealed partial class FunctionHost
                 _provisionedIdle.Push(kept);
             }
 
-            _all.Remove(environment);
+            Forget(environment);
         }
 
         DisposeAndReplace(environment);
@@ -194,7 +194,7 @@ internal sealed partial class FunctionHost
     {
         lock (_gate)
         {
-            _all.Remove(environment);
+            Forget(environment);
         }
 
         await environment.DisposeAsync().ConfigureAwait(false);

@@ -35,9 +35,11 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrencyPool _concurrency;
     private readonly int _initLimit;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<TaskCompletionSource> _waiters = [];
     private int _starting;
     private bool _disposed;
+    private FunctionHost? _successor;
 
     public FunctionHost(
         FunctionDefinition function,
@@ -113,18 +115,24 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             return Refusal.Throttled(_concurrency.ThrottleReason, requestId);
         }
 
+        InvocationResult? result;
         try
         {
-            return await AcceptAsync(requestId, payload, context, cancellationToken).ConfigureAwait(false);
+            result = await AcceptAsync(requestId, payload, context, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _concurrency.Exit();
         }
+
+        return result ?? await HandOverAsync(requestId, payload, context, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs a counted invocation in an idle environment, a reset one after its init, or a new one.</summary>
-    private async Task<InvocationResult> AcceptAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a counted invocation in an idle environment, a reset one after its init, or a new one; null when the
+    /// version stopped taking invocations (redeployed or removed) before this one was accepted.
+    /// </summary>
+    private async Task<InvocationResult?> AcceptAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
     {
         ExecutionEnvironment? environment = null;
         var starting = false;
@@ -136,7 +144,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             {
                 if (_disposed)
                 {
-                    return Refusal.FunctionNotFound(Function.Arn, requestId);
+                    return null;
                 }
 
                 var waitsForSlot = TakeIdle(out environment, out reinit);
@@ -209,7 +217,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             }
             else
             {
-                _all.Remove(candidate);
+                Forget(candidate);
                 _ = candidate.DisposeAsync().AsTask();
             }
         }
@@ -248,7 +256,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
                 if (!keep.Contains(environment))
                 {
                     reaped.Add(environment);
-                    _all.Remove(environment);
+                    Forget(environment);
                 }
             }
 
@@ -287,9 +295,67 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             _all.Clear();
             _idle.Clear();
             _provisionedIdle.Clear();
+            _drained.TrySetResult();
         }
 
+        WakeWaiters();
         await Task.WhenAll(all.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands the version over to <paramref name="successor"/> (its redeployed self; null when the redeployed function
+    /// no longer has this version), as Lambda does after UpdateFunctionCode or UpdateFunctionConfiguration: from now on
+    /// invocations go to the successor, including those still waiting here for an environment; idle environments
+    /// (provisioned ones too, which the successor has initialized its own of) stop now; a busy one finishes its
+    /// invocation, whose answer reaches its caller, and stops then. Completes when the last environment is gone.
+    /// </summary>
+    public async Task DrainAsync(FunctionHost? successor)
+    {
+        List<ExecutionEnvironment> idle;
+        lock (_gate)
+        {
+            _successor = successor;
+            _disposed = true;
+            idle = [.. _idle, .. _provisionedIdle];
+            _idle.Clear();
+            _provisionedIdle.Clear();
+            foreach (var environment in idle)
+            {
+                Forget(environment);
+            }
+
+            if (_all.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        WakeWaiters();
+        await Task.WhenAll(idle.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await _drained.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Under the lock: an environment is no longer this version's; the last one of a draining version completes its drain.</summary>
+    private void Forget(ExecutionEnvironment environment)
+    {
+        if (_all.Remove(environment) && _disposed && _all.Count == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>An invocation this version did not accept, because it stopped taking them: its successor runs it, else the function is gone.</summary>
+    private Task<InvocationResult> HandOverAsync(string requestId, ReadOnlyMemory<byte> payload, InvocationContext context, CancellationToken cancellationToken)
+    {
+        FunctionHost? successor;
+        lock (_gate)
+        {
+            successor = _successor;
+        }
+
+        return successor is null
+            ? Task.FromResult(Refusal.FunctionNotFound(Function.Arn, requestId))
+            : successor.InvokeAsync(requestId, payload, context, cancellationToken);
     }
 
     /// <summary>
@@ -321,7 +387,8 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             await RetireAsync(environment).ConfigureAwait(false);
             return environment.Provisioned
                 ? await InvokeAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false)
-                : await AcceptAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
+                : await AcceptAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false)
+                    ?? await HandOverAsync(requestId, payload, context, CancellationToken.None).ConfigureAwait(false);
         }
 
         var duration = _time.GetElapsedTime(started);
@@ -395,7 +462,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     {
         lock (_gate)
         {
-            _all.Remove(environment);
+            Forget(environment);
         }
 
         WakeWaiters();
@@ -431,7 +498,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         {
             if (_disposed)
             {
-                _all.Remove(environment);
+                Forget(environment);
                 _ = environment.DisposeAsync().AsTask();
             }
             else

@@ -1,5 +1,6 @@
 using Cloister.Functions.Hosting;
 using Microsoft.AspNetCore.Builder;
+using PolicyDocument = Cloister.Policy.Policy;
 
 namespace Cloister.Functions.InvokeApi;
 
@@ -10,9 +11,22 @@ namespace Cloister.Functions.InvokeApi;
 /// </summary>
 public sealed class InvokeApiServer : HostedServer
 {
-    private InvokeApiServer((WebApplication Application, IReadOnlyList<Uri> Urls) started)
+    private readonly InvokeAuthorizer? _authorizer;
+
+    private InvokeApiServer((WebApplication Application, IReadOnlyList<Uri> Urls) started, InvokeAuthorizer? authorizer)
         : base(started)
     {
+        _authorizer = authorizer;
+    }
+
+    /// <summary>
+    /// Replaces the functions' resource-based policies (<see cref="LambdaAccess.FunctionPolicies"/>) from the next call
+    /// on, on every listener; nothing when the server was started without <see cref="InvokeApiOptions.Access"/>.
+    /// </summary>
+    public void UpdateFunctionPolicies(IReadOnlyDictionary<string, PolicyDocument?> policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        _authorizer?.SwapFunctionPolicies(policies);
     }
 
     /// <summary>Starts serving <paramref name="functions"/> as <paramref name="options"/> say.</summary>
@@ -38,6 +52,6 @@ public sealed class InvokeApiServer : HostedServer
             },
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
-        return new InvokeApiServer(started);
+        return new InvokeApiServer(started, authorizer);
     }
 }

@@ -8,6 +8,7 @@ using Cloister.Policy.Resources;
 using Cloister.Shared.Signing;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using PolicyDocument = Cloister.Policy.Policy;
 
 namespace Cloister.Functions.InvokeApi;
 
@@ -26,6 +27,16 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
     private const string ResourceTagPrefix = "aws:ResourceTag/";
     private const string RequestTagPrefix = "aws:RequestTag/";
     private const string TagKeys = "aws:TagKeys";
+
+    // Swapped whole by a deployment (see SwapFunctionPolicies); each call reads the set in force when it is checked.
+    private IReadOnlyDictionary<string, PolicyDocument?> _functionPolicies = access.FunctionPolicies;
+
+    /// <summary>
+    /// Makes <paramref name="policies"/> the functions' resource-based policies from the next call on, as Lambda applies
+    /// an AddPermission or RemovePermission (a deployment that adds, changes or removes <c>AWS::Lambda::Permission</c>s,
+    /// or adds functions).
+    /// </summary>
+    public void SwapFunctionPolicies(IReadOnlyDictionary<string, PolicyDocument?> policies) => Volatile.Write(ref _functionPolicies, policies);
 
     /// <summary>Null when the call may go on, else Lambda's refusal (403, nothing runs).</summary>
     /// <param name="context">The call.</param>
@@ -92,7 +103,7 @@ internal sealed class InvokeAuthorizer(LambdaAccess access, AccountContext accou
         AddTagKeys(request, context.Request, body, operation, name);
 
         // Lambda keeps one policy per qualifier; $LATEST is the function's own.
-        var functionPolicy = name is null ? null : access.FunctionPolicies.GetValueOrDefault(FunctionPolicies.Key(name, qualifier is null or Latest ? null : qualifier));
+        var functionPolicy = name is null ? null : Volatile.Read(ref _functionPolicies).GetValueOrDefault(FunctionPolicies.Key(name, qualifier is null or Latest ? null : qualifier));
         var decision = IamAccess.Evaluate(request, caller, functionPolicy, located.EndpointPolicy, located.EndpointType);
         if (!decision.IsAllowed)
         {

@@ -1,6 +1,8 @@
+using System.Collections.Frozen;
 using Cloister.Certificates;
 using Cloister.Functions.InvokeApi;
 using Cloister.Host.Status;
+using Cloister.Model;
 using Cloister.Network;
 using Cloister.Policy.Resources;
 
@@ -28,18 +30,20 @@ public sealed partial class StackHost
                 Account = _model.Account,
                 VpcOfSubnet = _model.Subnets.ToDictionary(subnet => subnet.Id, subnet => subnet.VpcId, StringComparer.Ordinal),
                 LoggerFactory = _loggers,
-                Access = StackAccess<LambdaAccess>(sandbox, "lambda", "lambda") with
-                {
-                    FunctionPolicies = FunctionPolicies.Compile(
-                        _model.Account,
-                        _model.Functions,
-                        (owner, reason) => Report("lambda", "warning", $"the resource-based policy of {owner} does not compile, so it grants nothing: {reason}")),
-                },
+                Access = StackAccess<LambdaAccess>(sandbox, "lambda", "lambda") with { FunctionPolicies = FunctionPoliciesOf(_model, warning => Report("lambda", "warning", warning)) },
             },
             _functions!,
             cancellationToken).ConfigureAwait(false);
         _owned.Add(server);
+        _invokeApi = server;
         _services.Add(new ServiceInfo("lambda", [$"https://{name}", $"{address}:443"], "ok"));
         Done("lambda", $"Invoke API on {name} and {endpointListeners.Count} interface endpoint address(es)");
     }
+
+    /// <summary>
+    /// The functions' resource-based policies (<c>AWS::Lambda::Permission</c>s) of <paramref name="model"/>, as the Invoke
+    /// API judges them; <paramref name="warn"/> hears of each that does not compile.
+    /// </summary>
+    private static FrozenDictionary<string, Cloister.Policy.Policy?> FunctionPoliciesOf(CloudModel model, Action<string> warn) =>
+        FunctionPolicies.Compile(model.Account, model.Functions, (owner, reason) => warn($"the resource-based policy of {owner} does not compile, so it grants nothing: {reason}"));
 }

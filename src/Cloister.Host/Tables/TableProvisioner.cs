@@ -137,6 +137,25 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
         }
     });
 
+    /// <summary>
+    /// Deletes tables as CloudFormation deletes a removed <c>AWS::DynamoDB::Table</c>: <c>DeleteTable</c>, its items gone
+    /// with it; one already gone counts as deleted, one the service refuses (deletion protection) is a problem.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DeleteAsync(IEnumerable<Table> tables, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var table in tables)
+        {
+            var (status, body) = await SendAsync("DeleteTable", Json(writer => writer.WriteString("TableName", table.TableName)), cancellationToken).ConfigureAwait(false);
+            if (status != 200 && !body.Contains("ResourceNotFoundException", StringComparison.Ordinal))
+            {
+                problems.Add($"{table.LogicalId} ({table.TableName}): DeleteTable failed: {body}");
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>One request body: an object whose members <paramref name="members"/> writes.</summary>
     private static string Json(Action<Utf8JsonWriter> members)
     {

@@ -5,14 +5,17 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cloister.Dns;
+using Cloister.Functions.InvokeApi;
 using Cloister.Gateway;
 using Cloister.Host.Control;
 using Cloister.Host.Tables;
 using Cloister.Host.Update;
 using Cloister.Model;
 using Cloister.Model.Compute;
+using Cloister.Model.Data;
 using Cloister.Network;
 using Cloister.Network.Runtime;
+using Cloister.Templates;
 
 namespace Cloister.Host;
 
@@ -26,6 +29,8 @@ namespace Cloister.Host;
 /// </summary>
 public sealed partial class StackHost
 {
+    private const string TableType = "AWS::DynamoDB::Table";
+
     private readonly SemaphoreSlim _updating = new(1, 1);
     // Read by status while a deployment writes them: a concurrent map and a set swapped whole.
     private readonly ConcurrentDictionary<(string Stack, string LogicalId), string> _resourceStatus = new();
@@ -34,6 +39,7 @@ public sealed partial class StackHost
     private Dictionary<string, string> _codeFingerprints = new(StringComparer.Ordinal);
     private DnsService? _dns;
     private GatewayServer? _gateway;
+    private InvokeApiServer? _invokeApi;
     private Uri? _tablesUrl;
 
     /// <summary>
@@ -91,6 +97,8 @@ public sealed partial class StackHost
         var changes = StackChanges.Between(running, stacks, _model, model, codeChanged);
         if (changes.Count == 0)
         {
+            // A DeletionPolicy changed alone is no resource change, but it is the stack's now: a later removal obeys it.
+            _loaded = _loaded! with { Stacks = stacks };
             foreach (var stack in stacks)
             {
                 report(new DeployEvent(stack.StackName, "unchanged", $"No changes to deploy. Stack {stack.StackName} is up to date", 0));
@@ -128,7 +136,7 @@ public sealed partial class StackHost
         _updatingStacks = [.. changes.Select(c => c.StackName)];
         try
         {
-            await ApplyAsync(model, codeChanged, report, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(model, codeChanged, RemovedTables(running, changes), report, cancellationToken).ConfigureAwait(false);
         }
         catch (StackDeployException exception)
         {
@@ -146,7 +154,7 @@ public sealed partial class StackHost
 
         foreach (var change in changes)
         {
-            var status = Complete(change.Action, change.ResourceType);
+            var status = Complete(change, running);
             _resourceStatus[(change.StackName, change.LogicalId)] = status;
             report(new DeployEvent(change.StackName, status, $"{change.LogicalId} ({change.ResourceType})", 0));
         }
@@ -170,7 +178,7 @@ public sealed partial class StackHost
         return null;
     }
 
-    private async Task ApplyAsync(CloudModel model, HashSet<string> codeChanged, Action<DeployEvent> report, CancellationToken cancellationToken)
+    private async Task ApplyAsync(CloudModel model, HashSet<string> codeChanged, IReadOnlyList<StackResource> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
     {
         var added = model.Tables.Where(t => !_model.Tables.Any(o => o.TableName == t.TableName)).ToList();
         if (added.Count > 0 && _tablesUrl is { } url)
@@ -215,17 +223,68 @@ public sealed partial class StackHost
         }
 
         _gateway?.Update(GatewayModelOf(model));
+        // Lambda's own resource-based policies, as AddPermission and RemovePermission change them: from the next call.
+        _invokeApi?.UpdateFunctionPolicies(FunctionPoliciesOf(model, warning => report(new DeployEvent("lambda", "warning", warning, 0))));
         foreach (var removed in _model.Functions.Where(f => !model.Functions.Any(n => n.FunctionName == f.FunctionName)))
         {
             await _functions!.RemoveAsync(removed.FunctionName).ConfigureAwait(false);
         }
 
-        foreach (var table in _model.Tables.Where(t => !model.Tables.Any(n => n.TableName == t.TableName)))
+        await RemoveTablesAsync(model, removedTables, report, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The tables removed from their stacks, as the running stacks hold them (with the <c>DeletionPolicy</c> they were
+    /// deployed with: the reloaded template no longer has them).
+    /// </summary>
+    private static List<StackResource> RemovedTables(ImmutableArray<StackSummary> running, List<ResourceChange> changes) =>
+        [.. changes.Where(c => c.Action == ChangeAction.Remove && c.ResourceType == TableType).Select(c => RunningResource(running, c))];
+
+    private static StackResource RunningResource(ImmutableArray<StackSummary> running, ResourceChange change) =>
+        running.First(s => s.StackName == change.StackName).Resources.First(r => r.LogicalResourceId == change.LogicalId);
+
+    /// <summary>
+    /// Removed tables go as CloudFormation's DeletionPolicy says: deleted through the table service's DeleteTable (its
+    /// items gone, as on AWS) under <c>Delete</c>, the default for a table, and under <c>Snapshot</c>, which
+    /// CloudFormation takes for a table but cannot snapshot; kept (<c>DELETE_SKIPPED</c>) under <c>Retain</c> and
+    /// <c>RetainExceptOnCreate</c>, served until <c>down</c>. A table whose name the new template still holds (under
+    /// another logical id) is the new one's and stays.
+    /// </summary>
+    private async Task RemoveTablesAsync(CloudModel model, IReadOnlyList<StackResource> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
+    {
+        var deleted = new List<Table>();
+        foreach (var resource in removedTables)
         {
-            // The old template's DeletionPolicy is gone with it: the data stays, as with Retain (docs/host.md).
-            report(new DeployEvent("tables", "DELETE_SKIPPED", $"{table.LogicalId} ({table.TableName}): removed from the template; its data is kept in {_state.Tables}", 0));
+            if (_model.Tables.FirstOrDefault(t => t.TableName == resource.PhysicalResourceId) is not { } table || model.Tables.Any(t => t.TableName == table.TableName))
+            {
+                continue;
+            }
+
+            if (!resource.DeletesWhenRemoved)
+            {
+                report(new DeployEvent("tables", "DELETE_SKIPPED", $"{table.LogicalId} ({table.TableName}): DeletionPolicy {resource.DeletionPolicy}; the table and its data are kept in {_state.Tables}", 0));
+                continue;
+            }
+
+            if (resource.DeletionPolicy == "Snapshot")
+            {
+                report(new DeployEvent("tables", "warning", $"{table.LogicalId} ({table.TableName}): DeletionPolicy Snapshot is not supported for AWS::DynamoDB::Table; deleted without a snapshot, as CloudFormation does", 0));
+            }
+
+            deleted.Add(table);
         }
 
+        if (deleted.Count == 0 || _tablesUrl is not { } url)
+        {
+            return;
+        }
+
+        using var client = new HttpClient { BaseAddress = url };
+        var problems = await new TableProvisioner(client, model.Account).DeleteAsync(deleted, cancellationToken).ConfigureAwait(false);
+        if (problems.Count > 0)
+        {
+            throw new StackDeployException("tables", problems);
+        }
     }
 
     private static string InProgress(ChangeAction action) => action switch
@@ -235,10 +294,10 @@ public sealed partial class StackHost
         _ => "UPDATE_IN_PROGRESS",
     };
 
-    private static string Complete(ChangeAction action, string type) => action switch
+    private static string Complete(ResourceChange change, ImmutableArray<StackSummary> running) => change.Action switch
     {
         ChangeAction.Add => "CREATE_COMPLETE",
-        ChangeAction.Remove when type == "AWS::DynamoDB::Table" => "DELETE_SKIPPED",
+        ChangeAction.Remove when change.ResourceType == TableType && !RunningResource(running, change).DeletesWhenRemoved => "DELETE_SKIPPED",
         ChangeAction.Remove => "DELETE_COMPLETE",
         _ => "UPDATE_COMPLETE",
     };

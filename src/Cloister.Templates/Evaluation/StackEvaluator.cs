@@ -20,6 +20,10 @@ internal sealed class StackEvaluator
         StringComparer.Ordinal,
         "Type", "Properties", "DependsOn", "Condition", "Metadata", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy");
 
+    /// <summary>The values CloudFormation takes for <c>DeletionPolicy</c>, and for <c>UpdateReplacePolicy</c> (no <c>RetainExceptOnCreate</c>).</summary>
+    private static readonly string[] DeletionPolicies = ["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"];
+    private static readonly string[] UpdateReplacePolicies = ["Delete", "Retain", "Snapshot"];
+
     private readonly StackState _state;
     private readonly IntrinsicEvaluator _evaluator;
     private readonly bool _ignoreUnsupported;
@@ -138,6 +142,9 @@ internal sealed class StackEvaluator
             {
                 _state.Problem(id, "Condition", TemplateProblems.ConditionMustBeString, conditionNode.Location);
             }
+
+            CheckPolicy(id, node, "DeletionPolicy", DeletionPolicies);
+            CheckPolicy(id, node, "UpdateReplacePolicy", UpdateReplacePolicies);
 
             var dependsOnNode = node.Get("DependsOn");
             var dependsOn = dependsOnNode switch
@@ -318,5 +325,18 @@ internal sealed class StackEvaluator
         }
 
         return outputs.ToImmutable();
+    }
+
+    /// <summary>
+    /// A resource's <c>DeletionPolicy</c> or <c>UpdateReplacePolicy</c> is one of CloudFormation's values, spelt as it
+    /// spells them: one it does not know would decide, on removal, whether the resource's data goes.
+    /// </summary>
+    private void CheckPolicy(string id, MapNode node, string attribute, string[] allowed)
+    {
+        if (node.Get(attribute) is { } value && !(value is ScalarNode { Kind: ScalarKind.String } s && allowed.Contains(s.Value, StringComparer.Ordinal)))
+        {
+            var written = value is ScalarNode scalar ? $"'{scalar.Value}'" : value.KindName;
+            _state.Problem(id, attribute, $"{attribute} must be one of {string.Join(", ", allowed)}, not {written}.", value.Location);
+        }
     }
 }

@@ -118,6 +118,25 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task UpdateFunctionPolicies_PermissionMovedToAnotherRole_FormerGranteeRefusedNewOneRunsFromTheNextCall()
+    {
+        var before = (Granted: await AwsAsync(FunctionPolicyKey, Secret, "--function-name", _function, "--payload", "{}"), Denied: await AwsAsync(DeniedKey, Secret, "--function-name", _function, "--payload", "{}"));
+
+        _signed!.UpdateFunctionPolicies(new Dictionary<string, Cloister.Policy.Policy?>
+        {
+            [_function] = Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:role/Denied"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:{{Region}}:{{Account}}:function:{{_function}}"}]}""", PolicyKind.Resource),
+        });
+        var granted = await AwsAsync(FunctionPolicyKey, Secret, "--function-name", _function, "--payload", "{}");
+        var denied = await AwsAsync(DeniedKey, Secret, "--function-name", _function, "--payload", """{"n":2}""");
+
+        Assert.Equal((0, 254), (before.Granted.ExitCode, before.Denied.ExitCode));
+        Assert.Equal(254, granted.ExitCode);
+        Assert.Contains("(AccessDeniedException)", granted.Error, StringComparison.Ordinal);
+        Assert.True(denied.ExitCode == 0, denied.Error);
+        Assert.Equal("""{"n": 2}""", await File.ReadAllTextAsync(OutFile));
+    }
+
+    [Fact]
     public async Task Invoke_AwsCliWrongSecret_InvalidSignatureException()
     {
         var aws = await AwsAsync(AllowedKey, "not-the-secret", "--function-name", _function, "--payload", "{}");

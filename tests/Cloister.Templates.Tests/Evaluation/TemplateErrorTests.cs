@@ -20,6 +20,24 @@ public class TemplateErrorTests
     }
 
     [Fact]
+    public void DeletionPolicy_NotOneOfCloudFormations_IsProblemNamingTheValues()
+    {
+        var problem = TestTemplates.SingleProblem($"Resources:\n  Items:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: retain\n    Properties: {TestTemplates.TableProperties}\n");
+
+        Assert.Equal(("Items", "DeletionPolicy", 4), (problem.Resource, problem.Property, problem.Location!.Line));
+        Assert.Equal("DeletionPolicy must be one of Delete, Retain, RetainExceptOnCreate, Snapshot, not 'retain'.", problem.Message);
+    }
+
+    [Fact]
+    public void UpdateReplacePolicy_RetainExceptOnCreate_IsProblem()
+    {
+        var problem = TestTemplates.SingleProblem("Resources:\n  Vpc: { Type: AWS::EC2::VPC, UpdateReplacePolicy: RetainExceptOnCreate, Properties: { CidrBlock: 10.1.0.0/16 } }\n");
+
+        Assert.Equal(("Vpc", "UpdateReplacePolicy"), (problem.Resource, problem.Property));
+        Assert.Contains("Delete, Retain, Snapshot", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownType_IgnoreUnsupported_IsWarningAndRefsStillResolve()
     {
         var result = TestTemplates.Load(
