@@ -35,7 +35,6 @@ public sealed partial class StackHost
         var deliveryAddress = IPAddress.Parse(RegionalServices.AddressOf("ec2messages")!);
         var deliveryName = RegionalServices.RegionalName("ec2messages", _model.Account.Region, _model.Account.UrlSuffix);
         var delivery = Own(sandbox.OpenTcpListener(deliveryAddress, 443));
-        var access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm");
         var seeds = ParameterSeeds();
         var server = await SsmServer.StartAsync(
             new SsmOptions
@@ -54,7 +53,7 @@ public sealed partial class StackHost
                 // Run Command's Targets are resolved against the instances and their template tags (with CloudFormation's own).
                 Instances = [.. _model.Instances.Select(i => new SsmInstance(i.Id, i.Tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)))],
                 // The policies of the three services' endpoints: a call is judged by the one it came through.
-                Access = access with { EndpointPolicies = access.EndpointPolicies.Concat(EndpointPolicies("ssmmessages", "ssm")).Concat(EndpointPolicies("ec2messages", "ssm")).ToDictionary() },
+                Access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm", "ssmmessages", "ec2messages"),
                 LoggerFactory = _loggers,
             },
             cancellationToken).ConfigureAwait(false);
