@@ -78,6 +78,55 @@ public sealed partial class HostRunnerTests
         Assert.True(after.ExitCode == 0, after.Error);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_TemplateParametersChangedAddedAndRemoved_NewVersionNewParameterAndNotFound()
+    {
+        const string Template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.34.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.34.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+              EndpointGroup:
+                Type: AWS::EC2::SecurityGroup
+                Properties: { GroupDescription: HTTPS to Systems Manager, VpcId: !Ref Vpc, SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.34.0.0/16 }] }
+              SsmEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.ssm", PrivateDnsEnabled: true, SubnetIds: [!Ref Subnet], SecurityGroupIds: [!Ref EndpointGroup] }
+              AppRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: read, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:GetParameter, ssm:GetParameterHistory], Resource: "*" }] } }]
+              AppProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref AppRole] } }
+              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref AppProfile } }
+              Setting: { Type: AWS::SSM::Parameter, Properties: { Name: /app/setting, Type: String, Value: one } }
+              Retired: { Type: AWS::SSM::Parameter, Properties: { Name: /app/retired, Type: String, Value: old } }
+            """;
+        var request = Request(Template);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var before = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-parameter", "--name", "/app/retired");
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, string.Join('\n', Template.Split('\n').Where(l => !l.Contains("Retired", StringComparison.Ordinal)))
+            .Replace("Value: one", "Value: two", StringComparison.Ordinal)
+            + "\n  Added: { Type: AWS::SSM::Parameter, Properties: { Name: /app/added, Type: String, Value: new } }\n");
+        var deploy = await CloisterAsync("deploy");
+        var setting = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-parameter", "--name", "/app/setting");
+        var added = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-parameter", "--name", "/app/added");
+        var retired = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-parameter", "--name", "/app/retired");
+
+        Assert.True(before.ExitCode == 0, before.Error);
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"UPDATE_COMPLETE\s+stack\s+Setting \(AWS::SSM::Parameter\)", deploy.Output);
+        Assert.Matches(@"DELETE_COMPLETE\s+stack\s+Retired \(AWS::SSM::Parameter\)", deploy.Output);
+        Assert.True(setting.ExitCode == 0, setting.Error);
+        Assert.Contains("\"Value\": \"two\"", setting.Output, StringComparison.Ordinal);
+        Assert.Contains("\"Version\": 2", setting.Output, StringComparison.Ordinal);
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Contains("\"Value\": \"new\"", added.Output, StringComparison.Ordinal);
+        Assert.Equal(254, retired.ExitCode);
+        Assert.Contains("ParameterNotFound", retired.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>The AWS CLI's <c>put-item</c> of a claim into <c>claims</c> from <paramref name="host"/>.</summary>
     private Task<(int ExitCode, string Output, string Error)> PutClaimAsync(string host) =>
         CloisterAsync("exec", "--from", host, "--", AwsCli, "dynamodb", "put-item", "--table-name", "claims", "--item", """{"id":{"S":"c-1"}}""");

@@ -128,6 +128,7 @@ public sealed partial class StackHost
         try
         {
             await ApplyAsync(model, codeChanged, report, cancellationToken).ConfigureAwait(false);
+            ApplyParameters(running, stacks);
         }
         catch (StackDeployException exception)
         {
