@@ -80,35 +80,37 @@ public sealed partial class HostRunnerTests
         Assert.True(after.ExitCode == 0, after.Error);
     }
 
+    /// <summary>A VPC reaching Systems Manager through an ssm interface endpoint, an instance whose role may read parameters, two template parameters.</summary>
+    private const string ParameterStack = $$"""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.34.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.34.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          EndpointGroup:
+            Type: AWS::EC2::SecurityGroup
+            Properties: { GroupDescription: HTTPS to Systems Manager, VpcId: !Ref Vpc, SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.34.0.0/16 }] }
+          SsmEndpoint:
+            Type: AWS::EC2::VPCEndpoint
+            Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.ssm", PrivateDnsEnabled: true, SubnetIds: [!Ref Subnet], SecurityGroupIds: [!Ref EndpointGroup] }
+          AppRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {{AssumedByEc2}}
+              Policies: [{ PolicyName: read, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:GetParameter, ssm:GetParameterHistory], Resource: "*" }] } }]
+          AppProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref AppRole] } }
+          App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref AppProfile } }
+          Setting: { Type: AWS::SSM::Parameter, Properties: { Name: /app/setting, Type: String, Value: one } }
+          Retired: { Type: AWS::SSM::Parameter, Properties: { Name: /app/retired, Type: String, Value: old } }
+        """;
+
     [Fact(Timeout = 300_000)]
     public async Task Deploy_TemplateParametersChangedAddedAndRemoved_NewVersionNewParameterAndNotFound()
     {
-        const string Template = $$"""
-            AWSTemplateFormatVersion: "2010-09-09"
-            Resources:
-              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.34.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.34.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
-              EndpointGroup:
-                Type: AWS::EC2::SecurityGroup
-                Properties: { GroupDescription: HTTPS to Systems Manager, VpcId: !Ref Vpc, SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.34.0.0/16 }] }
-              SsmEndpoint:
-                Type: AWS::EC2::VPCEndpoint
-                Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.ssm", PrivateDnsEnabled: true, SubnetIds: [!Ref Subnet], SecurityGroupIds: [!Ref EndpointGroup] }
-              AppRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  AssumeRolePolicyDocument: {{AssumedByEc2}}
-                  Policies: [{ PolicyName: read, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:GetParameter, ssm:GetParameterHistory], Resource: "*" }] } }]
-              AppProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref AppRole] } }
-              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref AppProfile } }
-              Setting: { Type: AWS::SSM::Parameter, Properties: { Name: /app/setting, Type: String, Value: one } }
-              Retired: { Type: AWS::SSM::Parameter, Properties: { Name: /app/retired, Type: String, Value: old } }
-            """;
-        var request = Request(Template);
+        var request = Request(ParameterStack);
         Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
         var before = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-parameter", "--name", "/app/retired");
 
-        await File.WriteAllTextAsync(request.Templates[0].Path, string.Join('\n', Template.Split('\n').Where(l => !l.Contains("Retired", StringComparison.Ordinal)))
+        await File.WriteAllTextAsync(request.Templates[0].Path, string.Join('\n', ParameterStack.Split('\n').Where(l => !l.Contains("Retired", StringComparison.Ordinal)))
             .Replace("Value: one", "Value: two", StringComparison.Ordinal)
             + "\n  Added: { Type: AWS::SSM::Parameter, Properties: { Name: /app/added, Type: String, Value: new } }\n");
         var deploy = await CloisterAsync("deploy");
@@ -183,6 +185,27 @@ public sealed partial class HostRunnerTests
         var reply = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", function, "{}"), TimeSpan.FromSeconds(60));
         Assert.True(reply is { Ok: true }, reply?.Error);
         return reply!.Invocation!.Payload;
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_SsmInterfaceEndpointPolicyGiven_NextGetParameterDeniedByTheEndpoint()
+    {
+        var request = Request(ParameterStack);
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var before = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-parameter", "--name", "/app/setting");
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, ParameterStack.Replace(
+            "SecurityGroupIds: [!Ref EndpointGroup] }",
+            "SecurityGroupIds: [!Ref EndpointGroup], PolicyDocument: { Statement: [{ Effect: Allow, Principal: \"*\", Action: ssm:GetParameterHistory, Resource: \"*\" }] } }",
+            StringComparison.Ordinal));
+        var deploy = await CloisterAsync("deploy");
+        var after = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "get-parameter", "--name", "/app/setting");
+
+        Assert.True(before.ExitCode == 0, before.Error);
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Matches(@"UPDATE_COMPLETE\s+stack\s+SsmEndpoint \(AWS::EC2::VPCEndpoint\)", deploy.Output);
+        Assert.Equal(254, after.ExitCode);
+        Assert.Contains("because no VPC endpoint policy allows the ssm:GetParameter action", after.Error, StringComparison.Ordinal);
     }
 
     /// <summary>The AWS CLI's <c>put-item</c> of a claim into <c>claims</c> from <paramref name="host"/>.</summary>
