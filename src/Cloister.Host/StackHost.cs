@@ -41,6 +41,7 @@ public sealed partial class StackHost : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<Socket> _sockets = [];
     private readonly List<ServiceInfo> _services = [];
+    private readonly List<EndpointPolicyTable> _endpointPolicies = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly StatePaths _state;
     private readonly Action<DeployEvent> _report;
@@ -264,32 +265,25 @@ public sealed partial class StackHost : IAsyncDisposable
 
     /// <summary>
     /// How a regional service Cloister serves authorizes its callers in this stack: the callers of the stack's
-    /// credentials, where the sandbox says a connection came from, and the policies of the service's VPC endpoints.
+    /// credentials (one directory, whose roles a deployment swaps), where the sandbox says a connection came from, and
+    /// the policies of the VPC endpoints of <paramref name="service"/> and <paramref name="alsoServices"/> (a table a
+    /// deployment swaps too).
     /// </summary>
-    private TAccess StackAccess<TAccess>(Sandbox sandbox, string service, string phase)
+    private TAccess StackAccess<TAccess>(Sandbox sandbox, string service, string phase, params string[] alsoServices)
         where TAccess : Cloister.Policy.ServiceAccess, new() =>
-        new() { Callers = _callers!.Find, Origins = sandbox.OriginOf, EndpointPolicies = EndpointPolicies(service, phase) };
+        new() { Callers = _callers!.Find, Origins = sandbox.OriginOf, EndpointPolicies = EndpointPolicies(phase, [service, .. alsoServices]) };
 
     /// <summary>
-    /// The policies of the model's VPC endpoints of <paramref name="service"/>, gateway and interface alike (vpce id →
-    /// policy); one that does not compile denies everything (and is reported in <paramref name="phase"/>). An endpoint
-    /// without a policy is absent: AWS's default policy allows everything.
+    /// The policies of the model's VPC endpoints of <paramref name="services"/>, gateway and interface alike (vpce id →
+    /// policy), kept for deployments to swap; one that does not compile denies everything (and is reported in
+    /// <paramref name="phase"/>). An endpoint without a policy is absent: AWS's default policy allows everything.
     /// </summary>
-    private Dictionary<string, Cloister.Policy.Policy> EndpointPolicies(string service, string phase)
+    private EndpointPolicyTable EndpointPolicies(string phase, string[] services)
     {
-        var policies = new Dictionary<string, Cloister.Policy.Policy>(StringComparer.Ordinal);
-        foreach (var endpoint in _model.VpcEndpoints.Where(e => e.ServiceShortName == service && e.PolicyDocument is not null))
-        {
-            var parsed = Cloister.Policy.Policy.Parse(endpoint.PolicyDocument, Cloister.Policy.PolicyParseOptions.ForVpcEndpoint);
-            if (!parsed.IsValid)
-            {
-                Report(phase, "warning", $"the policy of {endpoint.LogicalId} ({endpoint.Id}) does not compile, so it denies everything: {parsed.ErrorMessage}");
-            }
-
-            policies[endpoint.Id] = parsed.Policy ?? Cloister.Policy.Policy.DenyAll;
-        }
-
-        return policies;
+        var table = new EndpointPolicyTable(phase, services);
+        table.Apply(_model, warning => Report(phase, "warning", warning));
+        _endpointPolicies.Add(table);
+        return table;
     }
 
     private async Task<Dictionary<string, IReadOnlyList<IPAddress>>> StartLoadBalancersAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)

@@ -13,13 +13,38 @@ namespace Cloister.Functions.Ssm;
 public sealed class SsmServer : HostedServer
 {
     private readonly ManagedNodes _nodes;
+    private readonly ParameterStore _store;
+    private readonly string _seedUser;
     private readonly TimeProvider _time;
 
-    private SsmServer((WebApplication Application, IReadOnlyList<Uri> Urls) started, ManagedNodes nodes, TimeProvider time)
+    private SsmServer((WebApplication Application, IReadOnlyList<Uri> Urls) started, ManagedNodes nodes, ParameterStore store, string seedUser, TimeProvider time)
         : base(started)
     {
         _nodes = nodes;
+        _store = store;
+        _seedUser = seedUser;
         _time = time;
+    }
+
+    /// <summary>
+    /// A deployment's changes to the templates' parameters, as CloudFormation's update makes them: each of
+    /// <paramref name="written"/> (new, or changed in its template) is written as PutParameter with Overwrite does, a
+    /// new version when it differs from the latest; each of <paramref name="removed"/> (gone from its template, or
+    /// renamed) is deleted with every version. Callers see the change from their next request.
+    /// </summary>
+    public void UpdateTemplateParameters(IEnumerable<ParameterSeed> written, IEnumerable<string> removed)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(removed);
+        foreach (var seed in written)
+        {
+            _store.Seed(seed, _seedUser, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+
+        foreach (var name in removed)
+        {
+            _store.Delete(name);
+        }
     }
 
     /// <summary>
@@ -67,6 +92,6 @@ public sealed class SsmServer : HostedServer
                 ]),
             handler.HandleAsync,
             cancellationToken).ConfigureAwait(false);
-        return new SsmServer(started, nodes, options.TimeProvider);
+        return new SsmServer(started, nodes, store, seedUser, options.TimeProvider);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using Cloister.Certificates;
 using Cloister.Functions.Ssm;
@@ -6,6 +7,7 @@ using Cloister.Host.Status;
 using Cloister.Model.Network;
 using Cloister.Network;
 using Cloister.Network.Topology;
+using Cloister.Templates;
 
 namespace Cloister.Host;
 
@@ -35,8 +37,7 @@ public sealed partial class StackHost
         var deliveryAddress = IPAddress.Parse(RegionalServices.AddressOf("ec2messages")!);
         var deliveryName = RegionalServices.RegionalName("ec2messages", _model.Account.Region, _model.Account.UrlSuffix);
         var delivery = Own(sandbox.OpenTcpListener(deliveryAddress, 443));
-        var access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm");
-        var seeds = ParameterSeeds();
+        var seeds = ParameterSeeds(_loaded?.Stacks ?? []);
         var server = await SsmServer.StartAsync(
             new SsmOptions
             {
@@ -54,7 +55,7 @@ public sealed partial class StackHost
                 // Run Command's Targets are resolved against the instances and their template tags (with CloudFormation's own).
                 Instances = [.. _model.Instances.Select(i => new SsmInstance(i.Id, i.Tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)))],
                 // The policies of the three services' endpoints: a call is judged by the one it came through.
-                Access = access with { EndpointPolicies = access.EndpointPolicies.Concat(EndpointPolicies("ssmmessages", "ssm")).Concat(EndpointPolicies("ec2messages", "ssm")).ToDictionary() },
+                Access = StackAccess<SsmAccess>(sandbox, "ssm", "ssm", "ssmmessages", "ec2messages"),
                 LoggerFactory = _loggers,
             },
             cancellationToken).ConfigureAwait(false);
@@ -95,9 +96,29 @@ public sealed partial class StackHost
         }
     }
 
-    /// <summary>The templates' <c>AWS::SSM::Parameter</c> resources, named as Ref names them.</summary>
-    private List<ParameterSeed> ParameterSeeds() =>
-        [.. (_loaded?.Stacks.SelectMany(s => s.Resources) ?? [])
+    /// <summary>
+    /// A deployment's step for the templates' <c>AWS::SSM::Parameter</c> resources, from the running
+    /// <paramref name="running"/> to <paramref name="stacks"/>: a new or changed one is written (a new version, as
+    /// CloudFormation's PutParameter with Overwrite), a removed one deleted; one whose template did not change is left as
+    /// callers last put it.
+    /// </summary>
+    private void ApplyParameters(ImmutableArray<StackSummary> running, ImmutableArray<StackSummary> stacks)
+    {
+        if (_ssm is not { } ssm)
+        {
+            return;
+        }
+
+        var before = ParameterSeeds(running).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var after = ParameterSeeds(stacks);
+        ssm.UpdateTemplateParameters(
+            after.Where(p => !before.TryGetValue(p.Name, out var old) || old != p),
+            before.Keys.Where(name => !after.Any(p => p.Name == name)));
+    }
+
+    /// <summary>The <c>AWS::SSM::Parameter</c> resources of <paramref name="stacks"/>, named as Ref names them.</summary>
+    private static List<ParameterSeed> ParameterSeeds(ImmutableArray<StackSummary> stacks) =>
+        [.. stacks.SelectMany(s => s.Resources)
             .Where(r => r.ResourceType == "AWS::SSM::Parameter")
             .Select(r => new ParameterSeed(
                 r.PhysicalResourceId,

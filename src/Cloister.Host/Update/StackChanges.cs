@@ -11,8 +11,9 @@ namespace Cloister.Host.Update;
 /// The change set of a deployment to running stacks: each resource added, removed or modified (its resolved properties
 /// differ, or for a function its code), and for each the reason a running sandbox cannot make it, when it cannot. What
 /// changes live: security groups, network ACLs, routes and route tables, API Gateway, Route 53 and resolver rules,
-/// Lambda functions and their versions, aliases, permissions and layers, new tables, log groups, and resources
-/// Cloister accepts without running. Everything that places hosts, links or namespaces needs the sandbox rebuilt.
+/// Lambda functions and their versions, aliases, permissions and layers, new tables, log groups, IAM roles, policies
+/// and instance profiles (an instance's profile too), VPC endpoint policies, SSM parameters, and resources Cloister
+/// accepts without running. Everything that places hosts, links or namespaces needs the sandbox rebuilt.
 /// </summary>
 internal static class StackChanges
 {
@@ -36,12 +37,6 @@ internal static class StackChanges
         ["AWS::Route53Resolver::ResolverEndpoint"] = "resolver endpoints",
         ["Cloister::OnPremises::Network"] = "on-premises networks",
         ["Cloister::OnPremises::Host"] = "on-premises hosts",
-        ["AWS::IAM::Role"] = "IAM roles (the sandbox's callers and credentials are built from them at up)",
-        ["AWS::IAM::Policy"] = "IAM policies (the sandbox's callers are built from them at up)",
-        ["AWS::IAM::RolePolicy"] = "IAM policies (the sandbox's callers are built from them at up)",
-        ["AWS::IAM::ManagedPolicy"] = "IAM policies (the sandbox's callers are built from them at up)",
-        ["AWS::IAM::InstanceProfile"] = "instance profiles (instances' credentials are set at up)",
-        ["AWS::SSM::Parameter"] = "SSM parameters (Systems Manager is started with them at up)",
     };
 
     /// <summary>Resource types changed live, in the order their changes are applied.</summary>
@@ -54,6 +49,7 @@ internal static class StackChanges
         "AWS::Route53::", "AWS::Route53Resolver::",
         "AWS::ApiGateway::", "AWS::CertificateManager::",
         "AWS::Logs::",
+        "AWS::IAM::", "AWS::SSM::Parameter",
     ];
 
     /// <summary>
@@ -98,9 +94,10 @@ internal static class StackChanges
     {
         var type = resource.ResourceType;
         string? refusal = null;
-        if (type == "AWS::EC2::Instance" && action == ChangeAction.Modify && OnlySecurityGroupsDiffer(resource.PhysicalResourceId, runningModel, model))
+        if (type == "AWS::EC2::Instance" && action == ChangeAction.Modify && OnlyLiveFieldsDiffer(resource.PhysicalResourceId, runningModel, model))
         {
-            // EC2 changes a VPC instance's groups without interruption; the fabric applies them to its host.
+            // EC2 changes a VPC instance's groups and its instance profile without interruption; the fabric applies the
+            // groups to its host, the callers' directory and the metadata service the profile's role.
         }
         else if (Structural.TryGetValue(type, out var what))
         {
@@ -122,11 +119,15 @@ internal static class StackChanges
         return new ResourceChange(stackName, resource.LogicalResourceId, type, action, refusal);
     }
 
-    /// <summary>Whether the instance's record differs only in its security groups (and its template's properties with them).</summary>
-    private static bool OnlySecurityGroupsDiffer(string instanceId, CloudModel runningModel, CloudModel model) =>
+    /// <summary>Whether the instance's record differs only in its security groups and instance profile role (and its template's properties with them).</summary>
+    private static bool OnlyLiveFieldsDiffer(string instanceId, CloudModel runningModel, CloudModel model) =>
         runningModel.Instances.FirstOrDefault(i => i.Id == instanceId) is { } old
         && model.Instances.FirstOrDefault(i => i.Id == instanceId) is { } next
-        && JsonSerializer.Serialize(old with { SecurityGroupIds = [] }, RuntimeState.Json) == JsonSerializer.Serialize(next with { SecurityGroupIds = [] }, RuntimeState.Json);
+        && JsonSerializer.Serialize(WithoutLiveFields(old), RuntimeState.Json) == JsonSerializer.Serialize(WithoutLiveFields(next), RuntimeState.Json);
+
+    /// <summary>An instance without what changes live: its security groups and its instance profile's role.</summary>
+    private static Instance WithoutLiveFields(Instance instance) =>
+        instance with { SecurityGroupIds = [], InstanceProfileRole = null, InstanceProfileRoleAssumable = true };
 
     private static string Verb(ChangeAction action) => action switch
     {
@@ -136,8 +137,9 @@ internal static class StackChanges
     };
 
     /// <summary>
-    /// A gateway endpoint only adds routes to its route tables, so a new, removed or changed gateway endpoint without a
-    /// policy (or with the policy it had) changes live; an interface endpoint has network interfaces in its subnets.
+    /// A gateway endpoint only adds routes to its route tables, so a new, removed or changed gateway endpoint changes
+    /// live; an interface endpoint has network interfaces in its subnets, so only its policy changes live. Endpoint
+    /// policies are read by the regional services from a table the deployment swaps.
     /// </summary>
     private static string? EndpointRefusal(StackResource resource, ChangeAction action, CloudModel runningModel, CloudModel model)
     {
@@ -145,12 +147,14 @@ internal static class StackChanges
         var next = model.VpcEndpoints.FirstOrDefault(e => e.Id == resource.PhysicalResourceId);
         if ((old ?? next) is not { } endpoint || endpoint.Type != VpcEndpointType.Gateway || (next is not null && next.Type != VpcEndpointType.Gateway))
         {
-            return $"a running sandbox cannot {Verb(action)} interface endpoints (their network interfaces are hosts of the sandbox)";
+            return old is not null && next is not null && WithoutPolicy(old) == WithoutPolicy(next)
+                ? null
+                : $"a running sandbox cannot {Verb(action)} interface endpoints (their network interfaces are hosts of the sandbox)";
         }
 
-        return old?.PolicyDocument == next?.PolicyDocument || (old is null && next?.PolicyDocument is null) || (next is null && old?.PolicyDocument is null)
-            ? null
-            : "a gateway endpoint's policy is read by the regional services at up";
+        return null;
+
+        static string WithoutPolicy(VpcEndpoint endpoint) => JsonSerializer.Serialize(endpoint with { PolicyDocument = null }, RuntimeState.Json);
     }
 
     /// <summary>
@@ -182,7 +186,7 @@ internal static class StackChanges
         [
             .. Compare("VPC", m => m.Vpcs),
             .. Compare("subnet", m => m.Subnets),
-            .. Compare("instance", m => m.Instances, i => i with { SecurityGroupIds = [] }),
+            .. Compare("instance", m => m.Instances, WithoutLiveFields),
             .. Compare("peering connection", m => m.PeeringConnections),
             .. Compare("on-premises network", m => m.OnPremisesNetworks),
             .. Compare("resolver endpoint", m => m.ResolverEndpoints),
@@ -190,8 +194,7 @@ internal static class StackChanges
             .. Compare("target group", m => m.TargetGroups),
             .. Compare("listener", m => m.Listeners),
             .. Compare("listener rule", m => m.ListenerRules),
-            .. Compare<VpcEndpoint>("interface endpoint", m => [.. m.VpcEndpoints.Where(e => e.Type != VpcEndpointType.Gateway)]),
-            .. Compare("IAM role", m => m.Roles),
+            .. Compare<VpcEndpoint>("interface endpoint", m => [.. m.VpcEndpoints.Where(e => e.Type != VpcEndpointType.Gateway)], e => e with { PolicyDocument = null }),
         ];
     }
 

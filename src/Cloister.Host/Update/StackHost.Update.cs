@@ -23,7 +23,7 @@ namespace Cloister.Host;
 /// <c>cloister deploy</c>: updates the running stacks in place, as CloudFormation's UPDATE does. The request is loaded
 /// as <c>up</c> loads it, given the running resources' physical ids (<see cref="IdAlignment"/>), and diffed per
 /// resource (<see cref="StackChanges"/>). A change only a rebuilt sandbox can make refuses the whole deployment before
-/// anything changes; the others are applied in order — new tables, functions, the fabric (security groups, network
+/// anything changes; the others are applied in order — IAM roles, new tables, functions, the fabric (security groups, network
 /// ACLs, routes), DNS, API Gateway, then removed functions — and the stacks' status, outputs and the runtime model
 /// follow.
 /// </summary>
@@ -137,6 +137,7 @@ public sealed partial class StackHost
         try
         {
             await ApplyAsync(model, codeChanged, RemovedTables(running, changes), report, cancellationToken).ConfigureAwait(false);
+            ApplyParameters(running, stacks);
         }
         catch (StackDeployException exception)
         {
@@ -180,6 +181,7 @@ public sealed partial class StackHost
 
     private async Task ApplyAsync(CloudModel model, HashSet<string> codeChanged, IReadOnlyList<StackResource> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
     {
+        ApplyAccess(model, report);
         var added = model.Tables.Where(t => !_model.Tables.Any(o => o.TableName == t.TableName)).ToList();
         if (added.Count > 0 && _tablesUrl is { } url)
         {

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Cloister.Model;
 using Cloister.Model.Compute;
-using Cloister.Model.Iam;
 using Cloister.Model.Network;
 
 namespace Cloister.Policy.Callers;
@@ -25,7 +23,8 @@ namespace Cloister.Policy.Callers;
 /// before the old expire, as EC2's does.</item>
 /// <item>A session STS's AssumeRole issued (<see cref="AssumeRole(AssumeRoleRequest)"/>, judged by the role's trust policy and
 /// the caller's policies) is valid its <c>DurationSeconds</c>.</item>
-/// <item>A key this directory issued is its role session, with the role's policies from the templates; a role the
+/// <item>A key this directory issued is its role session, with the role's policies from the templates as they are now
+/// (<see cref="Apply"/> swaps them when the templates change, the keys staying valid); a role the
 /// templates do not declare (a literal ARN of a role made elsewhere) has policies Cloister cannot know and is given
 /// full access, with a warning.</item>
 /// <item><see cref="SandboxCredentials.Default"/> and any other key are the developer's own credentials: the account's
@@ -52,81 +51,53 @@ public sealed class CallerDirectory
     /// </summary>
     public static readonly TimeSpan InstanceCredentialRotation = TimeSpan.FromHours(1);
 
-    private static readonly Policy AllowAll = Policy.Parse(
-        """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""",
-        PolicyParseOptions.ForAuthorizer).Policy!;
-
     private readonly byte[] _key;
     private readonly AccountContext _account;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _builtAt;
-    private readonly FrozenDictionary<string, (ImmutableArray<Policy> Policies, Policy? Boundary)> _issuedPolicies;
-    private readonly FrozenDictionary<string, IamRole> _rolesByArn;
-    private readonly FrozenDictionary<string, IamRole> _rolesByName;
-    private readonly FrozenDictionary<string, Policy> _trustPolicies;
     private readonly CallerIdentity _root;
     private readonly CallerIdentity _developer;
-    private readonly ConcurrentDictionary<string, CallerIdentity> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (ImmutableArray<Policy> Policies, Policy? Boundary)> _assumedPolicies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IssuedSession> _sessions = new(StringComparer.Ordinal);
+    private volatile RoleSnapshot _roles;
 
     private CallerDirectory(CloudModel model, byte[] key, TimeProvider time)
     {
-        var warnings = new List<string>();
-        var outside = new List<string>();
         _key = key;
         _time = time;
         _builtAt = time.GetUtcNow();
         _account = model.Account;
-        _rolesByArn = model.Roles.ToFrozenDictionary(r => r.Arn, StringComparer.Ordinal);
-        _rolesByName = model.Roles.DistinctBy(r => r.RoleName, StringComparer.Ordinal).ToFrozenDictionary(r => r.RoleName, StringComparer.Ordinal);
-        _trustPolicies = model.Roles.Where(r => r.AssumeRolePolicy is not null).DistinctBy(r => r.Arn, StringComparer.Ordinal)
-            .ToFrozenDictionary(r => r.Arn, r => CompileTrust(r, warnings), StringComparer.Ordinal);
         var rootPrincipal = RequestPrincipal.Aws($"arn:{_account.Partition}:iam::{_account.AccountId}:root");
         _root = new CallerIdentity(rootPrincipal, _account.AccountId, null, [], null, IsRoot: true);
         _developer = _root with { SecretAccessKey = SandboxCredentials.Default.SecretAccessKey, SessionToken = SandboxCredentials.Default.SessionToken };
-
-        // The roles of functions and instances are compiled once, here, so their warnings are known at up.
-        var compiled = new Dictionary<string, (ImmutableArray<Policy> Policies, Policy? Boundary)>(StringComparer.Ordinal);
-        foreach (var function in model.Functions)
-        {
-            CompileOnce(RoleOf(function), $"function {function.FunctionName}");
-        }
-
-        foreach (var instance in model.Instances)
-        {
-            if (RoleOf(instance) is { } role)
-            {
-                CompileOnce(role, $"instance {instance.LogicalId}");
-            }
-        }
-
-        _issuedPolicies = compiled.ToFrozenDictionary(StringComparer.Ordinal);
-        Warnings = [.. warnings];
-        RolesOutsideModel = [.. outside];
-
-        void CompileOnce(string roleArn, string who)
-        {
-            if (compiled.ContainsKey(roleArn))
-            {
-                return;
-            }
-
-            compiled[roleArn] = PoliciesOf(roleArn, warnings);
-            if (!_rolesByArn.ContainsKey(roleArn))
-            {
-                outside.Add($"The role {roleArn} of {who} is not in the templates; its calls are not limited by identity-based policies.");
-            }
-        }
+        _roles = RoleSnapshot.Compile(model, _account);
     }
 
     /// <summary>The role policies left out because they do not compile (a trust policy that does not compile trusts no one).</summary>
-    public ImmutableArray<string> Warnings { get; }
+    public ImmutableArray<string> Warnings => _roles.Warnings;
 
     /// <summary>
     /// The roles callers use that the model does not hold, one line each with who uses it: those callers' calls are not
     /// limited by identity-based policies. Templates report these themselves, at the property that names the role.
     /// </summary>
-    public ImmutableArray<string> RolesOutsideModel { get; }
+    public ImmutableArray<string> RolesOutsideModel => _roles.RolesOutsideModel;
+
+    /// <summary>
+    /// Swaps the roles, their policies, permissions boundaries and trust policies for those of <paramref name="model"/>
+    /// (a deployment to running stacks), keeping this directory's secret and every key it issued: the next request signed
+    /// with any of them is judged by the new policies, as IAM judges a session's every request by its role's policies
+    /// of the moment (IAM takes seconds to spread a change; this applies it at once). A session of a role the model no
+    /// longer declares (or declares anew, with another role id) keeps its identity but has no policy left, so everything
+    /// it asks is denied, as on AWS once a role's policies are detached and the role is deleted. Returns the new
+    /// <see cref="Warnings"/>.
+    /// </summary>
+    public ImmutableArray<string> Apply(CloudModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var next = RoleSnapshot.Compile(model, _account);
+        // Sessions are brought to the new roles as they are next found (Find), so this swap is the whole change.
+        _roles = next;
+        return next.Warnings;
+    }
 
     /// <summary>A directory for <paramref name="model"/> with a fresh random secret.</summary>
     public static CallerDirectory Build(CloudModel model) => Build(model, RandomNumberGenerator.GetBytes(32));
@@ -182,13 +153,13 @@ public sealed class CallerDirectory
     {
         ArgumentNullException.ThrowIfNull(roleArn);
         ArgumentNullException.ThrowIfNull(session);
-        if (!_rolesByArn.ContainsKey(roleArn))
+        if (!_roles.RolesByArn.ContainsKey(roleArn))
         {
             return null;
         }
 
         var credentials = Issue(roleArn, session, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), issuedAt, issuedAt + (duration ?? TimeSpan.FromHours(1)));
-        return (credentials, _sessions[credentials.AccessKeyId]);
+        return (credentials, Find(credentials.AccessKeyId));
     }
 
     /// <summary>
@@ -204,12 +175,13 @@ public sealed class CallerDirectory
         ArgumentNullException.ThrowIfNull(request);
         var context = request.Context;
         var roleArn = context.Resource;
-        if (!_rolesByArn.TryGetValue(roleArn, out var role))
+        var roles = _roles;
+        if (!roles.RolesByArn.TryGetValue(roleArn, out var role))
         {
             return new AssumeRoleResult(AssumeRoleRefusal.UnknownRole);
         }
 
-        var trust = _trustPolicies.GetValueOrDefault(roleArn);
+        var trust = roles.TrustPolicies.GetValueOrDefault(roleArn);
         var decision = Judge(request.Caller, context, trust);
         if (!decision.IsAllowed)
         {
@@ -248,12 +220,27 @@ public sealed class CallerDirectory
 
     /// <summary>
     /// Who signs with <paramref name="accessKeyId"/>: a role session this directory issued (expired or not: its
-    /// <see cref="CallerIdentity.Expiration"/> says), else the account's root (see the class summary).
+    /// <see cref="CallerIdentity.Expiration"/> says) with its role's policies of the moment (<see cref="Apply"/>), else
+    /// the account's root (see the class summary).
     /// </summary>
-    public CallerIdentity Find(string accessKeyId) =>
-        _sessions.TryGetValue(accessKeyId, out var session) ? session
-        : accessKeyId == SandboxCredentials.Default.AccessKeyId ? _developer
-        : _root;
+    public CallerIdentity Find(string accessKeyId)
+    {
+        if (!_sessions.TryGetValue(accessKeyId, out var issued))
+        {
+            return accessKeyId == SandboxCredentials.Default.AccessKeyId ? _developer : _root;
+        }
+
+        var roles = _roles;
+        if (ReferenceEquals(issued.Roles, roles))
+        {
+            return issued.Identity;
+        }
+
+        // The roles changed since this session was last found: its identity is rebuilt once, with the new policies.
+        var current = issued with { Roles = roles, Identity = Identity(issued, roles) };
+        _sessions.TryUpdate(accessKeyId, current, issued);
+        return current.Identity;
+    }
 
     /// <summary>
     /// Credentials of <paramref name="roleArn"/>'s session <paramref name="session"/>, told apart from its other sets by
@@ -264,59 +251,43 @@ public sealed class CallerDirectory
         var credentials = Derive(roleArn, session + "\n" + issue) with { Expiration = expiration, IssuedAt = issuedAt };
         _sessions.GetOrAdd(credentials.AccessKeyId, _ =>
         {
-            _rolesByArn.TryGetValue(roleArn, out var role);
-            var policies = _issuedPolicies.TryGetValue(roleArn, out var compiled) ? compiled : _assumedPolicies.GetOrAdd(roleArn, arn => PoliciesOf(arn, []));
-            return Session(roleArn, session, role, policies, issuedAt, credentials);
+            var roles = _roles;
+            var role = roles.RolesByArn.GetValueOrDefault(roleArn);
+            var issued = new IssuedSession(
+                roleArn, session, role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17), role is not null, issuedAt, credentials, roles, null!);
+            return issued with { Identity = Identity(issued, roles) };
         });
         return credentials;
     }
 
-    /// <summary>A role's policies compiled; a role the templates do not declare is allowed everything (its policies are unknown).</summary>
-    private (ImmutableArray<Policy> Policies, Policy? Boundary) PoliciesOf(string roleArn, List<string> warnings) =>
-        _rolesByArn.TryGetValue(roleArn, out var role) ? Compile(role, warnings) : ([AllowAll], null);
-
-    /// <summary>A role's trust policy compiled; one that does not compile trusts no one, with a warning.</summary>
-    private static Policy CompileTrust(IamRole role, List<string> warnings)
+    /// <summary>
+    /// The caller of a role session with <paramref name="roles"/>: <c>assumed-role/{role name}/{session}</c>,
+    /// <c>{role id}:{session}</c>, the role's policies and tags; no policy at all when the role it was issued for is gone.
+    /// </summary>
+    private CallerIdentity Identity(IssuedSession issued, RoleSnapshot roles)
     {
-        var parsed = TrustPolicy.Parse(role.AssumeRolePolicy!);
-        if (!parsed.IsValid)
-        {
-            warnings.Add($"The trust policy of role {role.RoleName} does not compile, so no one may assume the role: {parsed.ErrorMessage}");
-        }
-
-        return parsed.Policy ?? Policy.DenyAll;
-    }
-
-    private static (ImmutableArray<Policy> Policies, Policy? Boundary) Compile(IamRole role, List<string> warnings)
-    {
-        var compiled = RolePolicies.Compile(role, warnings.Add);
-        return (compiled.Identity, compiled.Boundary);
-    }
-
-    /// <summary>The caller of a role session: <c>assumed-role/{role name}/{session}</c>, <c>{role id}:{session}</c>, the role's policies and tags.</summary>
-    private CallerIdentity Session(string roleArn, string session, IamRole? role, (ImmutableArray<Policy> Policies, Policy? Boundary) policies, DateTimeOffset issuedAt, SandboxCredentials credentials)
-    {
+        var role = roles.RolesByArn.GetValueOrDefault(issued.RoleArn);
+        var gone = issued.Declared && (role is null || role.RoleId != issued.RoleId);
+        var (policies, boundary) = gone ? ([], null) : roles.PoliciesOf(issued.RoleArn);
         var principal = RequestPrincipal.RoleSession(
-            $"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{NameOf(roleArn)}/{session}", roleArn, issuedAt, role?.Tags ?? ImmutableDictionary<string, string>.Empty);
-        var roleId = role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17);
-        return new CallerIdentity(principal, roleId + ":" + session, credentials.SecretAccessKey, policies.Policies, policies.Boundary, IsRoot: false, credentials.SessionToken)
+            $"arn:{_account.Partition}:sts::{_account.AccountId}:assumed-role/{NameOf(issued.RoleArn)}/{issued.SessionName}",
+            issued.RoleArn,
+            issued.IssuedAt,
+            gone ? ImmutableDictionary<string, string>.Empty : role?.Tags ?? ImmutableDictionary<string, string>.Empty);
+        var credentials = issued.Credentials;
+        return new CallerIdentity(principal, issued.RoleId + ":" + issued.SessionName, credentials.SecretAccessKey, policies, boundary, IsRoot: false, credentials.SessionToken)
         {
             Expiration = credentials.Expiration,
         };
     }
 
     /// <summary>A function's execution role; a model built without one gets a role of its own, named after the function.</summary>
-    private string RoleOf(LambdaFunction function) => function.RoleArn ?? RoleArnOf("cloister-" + function.FunctionName);
+    private string RoleOf(LambdaFunction function) => RoleSnapshot.RoleOf(function, _account);
 
     /// <summary>The role of an instance's profile (the model holds its name); null without a profile.</summary>
-    private string? RoleOf(Instance instance) =>
-        instance.InstanceProfileRole is not { } name ? null
-        : _rolesByName.TryGetValue(name, out var declared) ? declared.Arn
-        : RoleArnOf(name);
+    private string? RoleOf(Instance instance) => _roles.RoleOf(instance);
 
     private static string NameOf(string roleArn) => roleArn[(roleArn.LastIndexOf('/') + 1)..];
-
-    private string RoleArnOf(string name) => $"arn:{_account.Partition}:iam::{_account.AccountId}:role/{name}";
 
     private SandboxCredentials Derive(string roleArn, string session)
     {

@@ -99,6 +99,13 @@ internal sealed partial class RequestAuthorizer
                 connection.Context!.Principal = identity.Principal;
                 connection.Context.UserId = identity.UserId;
             }
+            else if (_access.Callers(caller.AccessKeyId) is { } current && !ReferenceEquals(current, caller.Identity))
+            {
+                caller = new CallerAccess(caller.AccessKeyId, current);
+                connection.Caller = caller;
+                connection.Context!.Principal = current.Principal;
+                connection.Context.UserId = current.UserId;
+            }
 
             return caller.Identity.HasExpired(_time.GetUtcNow()) ? throw DynamoDbException.ExpiredToken() : caller;
         }
@@ -164,7 +171,8 @@ internal sealed partial class RequestAuthorizer
         // DynamoDB lets the account's root manage a table's resource policy even when that policy denies it, so no one is locked out.
         var resourcePolicy = rootIgnoresResourcePolicy && caller.IsRoot ? null : table?.ResourcePolicy;
         // A gateway endpoint's policy reads "AWS": "ACCOUNT" as the root only; an interface endpoint's as the whole account.
-        return IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy, connection.EndpointType);
+        var endpointPolicy = connection.Origin?.VpceId is { } vpce ? _access.EndpointPolicies.GetValueOrDefault(vpce) : null;
+        return IamAccess.Evaluate(context, caller, resourcePolicy, endpointPolicy, connection.EndpointType);
     }
 
     /// <summary>IAM's access denied message: <c>User: {arn} is not authorized to perform: {action} on resource: {arn} because ...</c>.</summary>

@@ -276,6 +276,25 @@ public sealed class SsmServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateTemplateParameters_ChangedNewAndRemoved_NewVersionCreatedAndDeleted()
+    {
+        await CallAsync("PutParameter", """{"Name":"/old","Value":"v","Type":"String"}""");
+
+        _server!.UpdateTemplateParameters(
+            [new ParameterSeed("/claims/table", "String", "claims-v2", "The claims table"), new ParameterSeed("/claims/new", "StringList", "a,b")],
+            ["/old"]);
+        using var changed = await CallAsync("GetParameter", """{"Name":"/claims/table"}""");
+        using var added = await CallAsync("GetParameter", """{"Name":"/claims/new"}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/table"}""");
+        var removed = await ErrorAsync("GetParameter", """{"Name":"/old"}""");
+
+        Assert.Equal(("claims-v2", 2L), (changed.RootElement.GetProperty("Parameter").GetProperty("Value").GetString(), changed.RootElement.GetProperty("Parameter").GetProperty("Version").GetInt64()));
+        Assert.Equal(["claims-v1", "claims-v2"], history.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Value").GetString()));
+        Assert.Equal(("a,b", "StringList", 1L), (added.RootElement.GetProperty("Parameter").GetProperty("Value").GetString(), added.RootElement.GetProperty("Parameter").GetProperty("Type").GetString(), added.RootElement.GetProperty("Parameter").GetProperty("Version").GetInt64()));
+        Assert.Equal("ParameterNotFound", removed.Type);
+    }
+
+    [Fact]
     public async Task GetParameter_CallerAllowedOnlyToReadOnePath_ReadsItAndIsDeniedTheWriteAsAwsWordsIt()
     {
         var get = await AwsAsync(ReaderKey, "get-parameter", "--name", "/claims/table");

@@ -131,4 +131,90 @@ public sealed class StackChangesTests
 
         Assert.Equal("Host (AWS::EC2::Instance, stack web): modified; a running sandbox cannot change instances: ./cloister down && ./cloister up", Assert.Single(changes, c => c.LogicalId == "Host").RefusalLine);
     }
+
+    /// <summary>A role with an inline policy and a boundary, an instance profile, a parameter, a gateway and an interface endpoint with policies.</summary>
+    private const string IamTemplate = """
+        Resources:
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.51.0.0/16 } }
+          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.51.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+          Tables:
+            Type: AWS::EC2::VPCEndpoint
+            Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", RouteTableIds: [!Ref Routes], PolicyDocument: { Statement: [{ Effect: Allow, Principal: "*", Action: "dynamodb:GetItem", Resource: "*" }] } }
+          Params:
+            Type: AWS::EC2::VPCEndpoint
+            Properties: { VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: !Sub "com.amazonaws.${AWS::Region}.ssm", SubnetIds: [!Ref Subnet], PolicyDocument: { Statement: [{ Effect: Allow, Principal: "*", Action: "ssm:GetParameter", Resource: "*" }] } }
+          AppRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }
+              Policies: [{ PolicyName: read, PolicyDocument: { Statement: [{ Effect: Allow, Action: dynamodb:GetItem, Resource: "*" }] } }]
+          OtherRole: { Type: AWS::IAM::Role, Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] } } }
+          AppProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref AppRole] } }
+          Host: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref AppProfile } }
+          Setting: { Type: AWS::SSM::Parameter, Properties: { Name: /app/setting, Type: String, Value: one } }
+        """;
+
+    [Fact]
+    public void Between_RolePolicyProfileAndParameterChanged_AllLiveWithTheRunningRoleIds()
+    {
+        var running = Load(IamTemplate);
+        var changed = IamTemplate
+            .Replace("Action: dynamodb:GetItem, Resource", "Action: [dynamodb:GetItem, dynamodb:PutItem], Resource", StringComparison.Ordinal)
+            .Replace("Roles: [!Ref AppRole]", "Roles: [!Ref OtherRole]", StringComparison.Ordinal)
+            .Replace("Value: one", "Value: two", StringComparison.Ordinal)
+            + "\n  Added: { Type: AWS::SSM::Parameter, Properties: { Name: /app/added, Type: String, Value: new } }\n";
+
+        var (model, _, changes) = Reload(running, changed);
+
+        Assert.All(changes, c => Assert.Null(c.Refusal));
+        Assert.Contains(changes, c => c.LogicalId == "AppRole" && c.Action == ChangeAction.Modify);
+        Assert.Contains(changes, c => c.LogicalId == "Setting" && c.Action == ChangeAction.Modify);
+        Assert.Contains(changes, c => c.LogicalId == "Added" && c.Action == ChangeAction.Add);
+        Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+        Assert.Equal(running.Model.Roles.Select(r => (r.Arn, r.RoleId)), model.Roles.Select(r => (r.Arn, r.RoleId)));
+        Assert.Equal(model.Roles.Single(r => r.LogicalId == "OtherRole").RoleName, model.Instances.Single().InstanceProfileRole);
+    }
+
+    [Fact]
+    public void Between_RoleRemoved_Live()
+    {
+        var running = Load(IamTemplate);
+        var changed = string.Join('\n', IamTemplate.Split('\n').Where(l => !l.Contains("OtherRole", StringComparison.Ordinal)));
+
+        var (model, _, changes) = Reload(running, changed);
+
+        var removed = Assert.Single(changes);
+        Assert.Equal(("OtherRole", ChangeAction.Remove, (string?)null), (removed.LogicalId, removed.Action, removed.Refusal));
+        Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+    }
+
+    [Fact]
+    public void Between_GatewayAndInterfaceEndpointPoliciesChanged_BothLive()
+    {
+        var running = Load(IamTemplate);
+        var changed = IamTemplate
+            .Replace("Action: \"dynamodb:GetItem\"", "Action: \"dynamodb:*\"", StringComparison.Ordinal)
+            .Replace("Action: \"ssm:GetParameter\"", "Action: \"ssm:*\"", StringComparison.Ordinal);
+
+        var (model, _, changes) = Reload(running, changed);
+
+        Assert.Equal([("Params", ChangeAction.Modify, (string?)null), ("Tables", ChangeAction.Modify, null)], changes.Select(c => (c.LogicalId, c.Action, c.Refusal)).Order());
+        Assert.Empty(StackChanges.StructuralRecords(running.Model, model));
+    }
+
+    [Fact]
+    public void Between_InterfaceEndpointMovedToAnotherSubnetAndPolicyChanged_Refused()
+    {
+        var running = Load(IamTemplate);
+        var changed = IamTemplate
+            .Replace("  Routes:", "  Subnet2: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.51.2.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"] } }\n  Routes:", StringComparison.Ordinal)
+            .Replace("SubnetIds: [!Ref Subnet], PolicyDocument: { Statement: [{ Effect: Allow, Principal: \"*\", Action: \"ssm:GetParameter\"", "SubnetIds: [!Ref Subnet2], PolicyDocument: { Statement: [{ Effect: Allow, Principal: \"*\", Action: \"ssm:*\"", StringComparison.Ordinal);
+
+        var (_, _, changes) = Reload(running, changed);
+
+        Assert.Equal(
+            "Params (AWS::EC2::VPCEndpoint, stack web): modified; a running sandbox cannot change interface endpoints (their network interfaces are hosts of the sandbox): ./cloister down && ./cloister up",
+            Assert.Single(changes, c => c.LogicalId == "Params").RefusalLine);
+    }
 }

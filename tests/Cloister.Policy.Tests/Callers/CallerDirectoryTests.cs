@@ -190,6 +190,75 @@ public sealed class CallerDirectoryTests
         Assert.Equal(Decision.ImplicitDeny, Evaluate(policy, root).Decision);
     }
 
+    [Fact]
+    public void Apply_RolePolicyAddedAndBoundaryRemoved_SameKeyJudgedByTheNewPolicies()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var credentials = directory.ForFunction(Model.Functions[0]);
+        var before = (Identity(directory.Find(credentials.AccessKeyId), "dynamodb:GetItem"), Identity(directory.Find(credentials.AccessKeyId), "dynamodb:Scan"));
+        var writer = Writer with
+        {
+            Policies = [.. Writer.Policies, new RolePolicy("scan", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:Scan","Resource":"*"}]}""")],
+            PermissionsBoundary = null,
+        };
+
+        var warnings = directory.Apply(Model with { Roles = [writer, Reader] });
+        var after = directory.Find(credentials.AccessKeyId);
+
+        Assert.Equal((Decision.ImplicitDeny, Decision.ImplicitDeny), before);
+        Assert.Equal(Decision.Allow, Identity(after, "dynamodb:GetItem"));
+        Assert.Equal(Decision.Allow, Identity(after, "dynamodb:Scan"));
+        Assert.Equal(Decision.ExplicitDeny, Identity(after, "dynamodb:DeleteItem"));
+        Assert.Equal(credentials.SecretAccessKey, after.SecretAccessKey);
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/ClaimsWriter/create", after.Arn);
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void Apply_RoleRemoved_ItsSessionsKeepTheirIdentityAndAreDeniedEverything()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var function = directory.ForFunction(Model.Functions[0]);
+        var instance = directory.ForInstance(Model.Instances[0])!;
+
+        directory.Apply(Model with { Roles = [] });
+        var caller = directory.Find(function.AccessKeyId);
+
+        Assert.Equal(Decision.ImplicitDeny, Identity(caller, "dynamodb:PutItem"));
+        Assert.Equal(Decision.ImplicitDeny, Identity(directory.Find(instance.AccessKeyId), "dynamodb:Scan"));
+        Assert.Equal("AROAWRITERROLE0000001:create", caller.UserId);
+        Assert.False(caller.IsRoot);
+        Assert.Null(directory.AssumeRole(WriterArn, "again", DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public void Apply_RoleRecreatedWithAnotherId_OldSessionsDeniedNewOnesAllowed()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var old = directory.ForFunction(Model.Functions[0]);
+
+        directory.Apply(Model with { Roles = [Writer with { RoleId = "AROAWRITERROLE0000002" }, Reader] });
+        var issuedAfter = directory.AssumeRole(WriterArn, "after", DateTimeOffset.UtcNow)!.Value.Session;
+
+        Assert.Equal(Decision.ImplicitDeny, Identity(directory.Find(old.AccessKeyId), "dynamodb:PutItem"));
+        Assert.Equal(Decision.Allow, Identity(issuedAfter, "dynamodb:PutItem"));
+    }
+
+    [Fact]
+    public void Apply_InstanceProfileGetsAnotherRole_MetadataCredentialsAreThatRolesSession()
+    {
+        var directory = CallerDirectory.Build(Model, Secret);
+        var before = directory.ForInstance(Model.Instances[0])!;
+        var moved = Model.Instances[0] with { InstanceProfileRole = "ClaimsWriter" };
+
+        directory.Apply(Model with { Instances = [moved, Model.Instances[1]] });
+        var after = directory.ForInstance(moved)!;
+
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/ClaimsWriter/i-0123456789abcdef0", directory.Find(after.AccessKeyId).Arn);
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/Reader/i-0123456789abcdef0", directory.Find(before.AccessKeyId).Arn);
+        Assert.Equal(Decision.Allow, Identity(directory.Find(before.AccessKeyId), "dynamodb:Scan"));
+    }
+
     private static PolicyDecision Evaluate(Policy policy, CallerIdentity caller)
     {
         var request = Request("dynamodb:GetItem");
