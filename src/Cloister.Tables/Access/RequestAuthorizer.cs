@@ -135,8 +135,9 @@ internal sealed partial class RequestAuthorizer
     /// Starts a check of <paramref name="action"/> on <paramref name="resource"/>: says which DynamoDB keys its policies
     /// read, and gives it <paramref name="table"/>'s tags as they are now (the table's, or an index's of it).
     /// </summary>
-    private static CheckFacts Begin(ConnectionAccess connection, string action, string resource, TableAccessEntry? table)
+    private CheckFacts Begin(ConnectionAccess connection, string action, string resource, TableAccessEntry? table)
     {
+        connection.UseEndpointPolicy(connection.Origin?.VpceId is { } vpce ? _access.EndpointPolicies.GetValueOrDefault(vpce) : null);
         var context = connection.Context!;
         context.Action = action;
         context.Resource = resource;
@@ -171,8 +172,7 @@ internal sealed partial class RequestAuthorizer
         // DynamoDB lets the account's root manage a table's resource policy even when that policy denies it, so no one is locked out.
         var resourcePolicy = rootIgnoresResourcePolicy && caller.IsRoot ? null : table?.ResourcePolicy;
         // A gateway endpoint's policy reads "AWS": "ACCOUNT" as the root only; an interface endpoint's as the whole account.
-        var endpointPolicy = connection.Origin?.VpceId is { } vpce ? _access.EndpointPolicies.GetValueOrDefault(vpce) : null;
-        return IamAccess.Evaluate(context, caller, resourcePolicy, endpointPolicy, connection.EndpointType);
+        return IamAccess.Evaluate(context, caller, resourcePolicy, connection.EndpointPolicy, connection.EndpointType);
     }
 
     /// <summary>IAM's access denied message: <c>User: {arn} is not authorized to perform: {action} on resource: {arn} because ...</c>.</summary>
