@@ -124,6 +124,9 @@ internal static class UpCommand
         request = request with { PreparedCode = prepared };
 
         Directory.CreateDirectory(state.Runtime);
+
+        // The logs verbs print by default only what this run writes (the files keep every run's).
+        LogTail.BeginRun(state, DateTimeOffset.UtcNow);
         await File.WriteAllTextAsync(HostRunner.RequestPath(state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), cancellationToken).ConfigureAwait(false);
         var start = HostLauncher.StartInfo(state, HostLauncher.CloisterProgram(AppContext.BaseDirectory));
         using var host = Process.Start(start) ?? throw new InvalidOperationException("Could not start the stack host.");

@@ -181,6 +181,7 @@ public sealed class UpCommandTests : IAsyncLifetime
         Assert.True(down.ExitCode == 0, down.Error);
         Assert.True(exitCode == 0, $"exit {exitCode}: {output}{error}");
         Assert.Equal("Stopped by cloister down: the stacks were taken down; nothing is left running.", output.Trim());
+        Assert.True(File.Exists(Cloister.Cli.Commands.LogTail.RunStartedPath(_cli.State)), "up did not record when its run began");
         Assert.Empty(error);
         Assert.Empty(await _cli.LeftoversAsync());
     }
