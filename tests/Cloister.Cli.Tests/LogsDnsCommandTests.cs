@@ -40,9 +40,9 @@ public sealed class LogsDnsCommandTests : IDisposable
         var positions = new Dictionary<string, long>();
         using var output = new StringWriter();
 
-        await LogsDnsCommand.PrintNewLinesAsync(_root, positions, output, CancellationToken.None);
+        await LogsDnsCommand.PrintNewLinesAsync(_root, positions, since: null, output, CancellationToken.None);
         await File.AppendAllTextAsync(file, "two\n");
-        await LogsDnsCommand.PrintNewLinesAsync(_root, positions, output, CancellationToken.None);
+        await LogsDnsCommand.PrintNewLinesAsync(_root, positions, since: null, output, CancellationToken.None);
 
         Assert.Equal("one\ntwo\n", output.ToString());
     }

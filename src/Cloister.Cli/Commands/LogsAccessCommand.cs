@@ -15,7 +15,8 @@ internal static class LogsAccessCommand
         "Print API Gateway access log lines (the stages' $context formats).",
         "An API id (every stage of it), or API id and stage as {apiId}/{stage}. Leave it out for every API and stage, each line after its {apiId}/{stage}.",
         paths => paths.AccessLogs,
-        line => line);
+        line => line,
+        LogTail.RequestTime);
 
     /// <summary>Creates the verb; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>
     public static Command Create(Func<StatePaths>? state = null) => StageLogsCommand.Create(Kind, state);

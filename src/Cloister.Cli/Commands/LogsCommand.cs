@@ -23,6 +23,19 @@ internal static class LogsCommand
         error.WriteLineAsync($"{noLogs} Waiting for them to be written (Ctrl-C stops).");
 
     /// <summary>
+    /// When a verb printed nothing because every line is of an earlier run (before <paramref name="since"/>), says so on
+    /// standard error, naming <c>--all-runs</c>, so an empty answer is not read as "nothing was logged".
+    /// </summary>
+    public static async Task OnlyOlderRunsAsync(string verb, string what, int printed, int older, long? since, TextWriter error)
+    {
+        if (printed == 0 && older > 0 && since is { } from)
+        {
+            var began = DateTimeOffset.FromUnixTimeMilliseconds(from).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            await error.WriteLineAsync($"cloister logs {verb}: no {what} since the running (or last) stacks came up at {began}; --all-runs prints the {older} of earlier runs.").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Ends a verb that has nothing to print (without <c>--follow</c>): <paramref name="noLogs"/> and exit 1; but when
     /// there are no logs of any kind (<paramref name="noneAtAll"/>) and no stacks are ready, so nothing could have written
     /// any, also the line of every verb that needs running stacks (<c>cloister logs VERB: no stacks are running in DIR;

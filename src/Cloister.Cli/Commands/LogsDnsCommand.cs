@@ -15,7 +15,8 @@ internal static class LogsDnsCommand
     public static Command Create(Func<StatePaths>? state = null)
     {
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing queries as they are logged, until interrupted." };
-        var command = new Command("dns", "Print Route 53 Resolver query logs (JSON lines, Route 53's format).") { follow };
+        var allRuns = LogTail.AllRunsOption();
+        var command = new Command("dns", "Print Route 53 Resolver query logs (JSON lines, Route 53's format) of the running stacks, or of the last run, in time order.") { follow, allRuns };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var paths = (state ?? (() => StatePaths.FromEnvironment()))();
@@ -31,10 +32,12 @@ internal static class LogsDnsCommand
                 await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, NoLogs(folder)).ConfigureAwait(false);
             }
 
+            var since = LogTail.Since(paths, parse.GetValue(allRuns));
             var positions = new Dictionary<string, long>(StringComparer.Ordinal);
-            await PrintNewLinesAsync(folder, positions, output, cancellationToken).ConfigureAwait(false);
+            var (printed, older) = await PrintNewLinesAsync(folder, positions, since, output, cancellationToken).ConfigureAwait(false);
             if (!parse.GetValue(follow))
             {
+                await LogsCommand.OnlyOlderRunsAsync("dns", "query log lines", printed, older, since, parse.InvocationConfiguration.Error).ConfigureAwait(false);
                 return 0;
             }
 
@@ -43,7 +46,7 @@ internal static class LogsDnsCommand
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     await Task.Delay(FollowInterval, cancellationToken).ConfigureAwait(false);
-                    await PrintNewLinesAsync(folder, positions, output, cancellationToken).ConfigureAwait(false);
+                    await PrintNewLinesAsync(folder, positions, since, output, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
@@ -65,37 +68,17 @@ internal static class LogsDnsCommand
 
     private static bool HasLogFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.log").Any();
 
-    /// <summary>Prints the complete lines appended to each log file since <paramref name="positions"/> was last updated.</summary>
-    internal static async Task PrintNewLinesAsync(string folder, Dictionary<string, long> positions, TextWriter output, CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(folder))
-        {
-            return;
-        }
-
-        foreach (var file in Directory.GetFiles(folder, "*.log").Order(StringComparer.Ordinal))
-        {
-            var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            await using (stream.ConfigureAwait(false))
-            {
-                var start = positions.GetValueOrDefault(file);
-                if (stream.Length < start)
-                {
-                    start = 0;
-                }
-
-                stream.Position = start;
-                using var reader = new StreamReader(stream);
-                var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                var complete = text.LastIndexOf('\n');
-                if (complete < 0)
-                {
-                    continue;
-                }
-
-                await output.WriteAsync(text.AsMemory(0, complete + 1), cancellationToken).ConfigureAwait(false);
-                positions[file] = start + System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, complete + 1));
-            }
-        }
-    }
+    /// <summary>
+    /// Prints the complete lines appended to each log file since <paramref name="positions"/> was last updated, every
+    /// file's merged by <c>query_timestamp</c>, without those before <paramref name="since"/> (<see cref="LogTail"/>).
+    /// </summary>
+    internal static Task<(int Printed, int Older)> PrintNewLinesAsync(string folder, Dictionary<string, long> positions, long? since, TextWriter output, CancellationToken cancellationToken) =>
+        LogTail.PrintNewLinesAsync(
+            Directory.Exists(folder) ? Directory.GetFiles(folder, "*.log").Order(StringComparer.Ordinal) : [],
+            positions,
+            line => LogTail.JsonTime(line, "query_timestamp"),
+            since,
+            (_, line) => line,
+            output,
+            cancellationToken);
 }

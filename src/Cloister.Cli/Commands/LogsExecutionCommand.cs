@@ -19,6 +19,7 @@ internal static class LogsExecutionCommand
         "An API id (every stage of it), API id and stage as {apiId}/{stage}, or the log group API-Gateway-Execution-Logs_{apiId}/{stage}. Leave it out for every API and stage, each line after its {apiId}/{stage}.",
         paths => paths.ExecutionLogs,
         LogsFunctionCommand.Format,
+        line => LogTail.JsonTime(line, "timestamp"),
         "API-Gateway-Execution-Logs_");
 
     /// <summary>Creates the verb; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>

@@ -48,7 +48,7 @@ internal static class OutputsCommand
                 table.AddRow(Markup.Escape(output.OutputKey), Markup.Escape(output.OutputValue), Markup.Escape(output.Description ?? string.Empty));
             }
 
-            console.Write(table);
+            CliConsole.Write(console, table);
         }
     }
 }

@@ -50,7 +50,14 @@ internal static class SessionCommand
                 return StackChannel.ExitCodeOf(answer);
             }
 
-            var start = HostCommand.StartInfo(sandbox, host, argv.Length > 0 ? argv : ["sh"]);
+            string[] session = argv.Length > 0 ? argv : ["sh"];
+            var start = HostCommand.StartInfo(sandbox, host, Console.IsInputRedirected ? session : OnTerminal(session));
+            if (!Console.IsInputRedirected)
+            {
+                // script runs the session through $SHELL -c; the session's own shell is sh, as Session Manager's.
+                start.Environment["SHELL"] = "/bin/sh";
+            }
+
             using var process = Process.Start(start);
             if (process is null)
             {
@@ -63,4 +70,17 @@ internal static class SessionCommand
         });
         return verb;
     }
+
+    /// <summary>
+    /// <paramref name="argv"/> run on a terminal of the instance's own, as Session Manager allocates one for each session:
+    /// <c>script</c>, started inside the instance's PID namespace, opens a pseudo-terminal, makes the command's process a
+    /// session leader with it as controlling terminal, and relays between it and the user's terminal (raw, window size
+    /// passed on), returning the command's exit code. Without it a shell found its terminal's foreground process group
+    /// outside its PID namespace and said <c>sh: 2: Cannot set tty process group (No such process)</c>, and had no job
+    /// control.
+    /// </summary>
+    internal static string[] OnTerminal(IReadOnlyList<string> argv) =>
+        ["script", "--quiet", "--return", "--command", "exec " + string.Join(' ', argv.Select(ShellQuote)), "/dev/null"];
+
+    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

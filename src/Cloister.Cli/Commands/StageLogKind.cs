@@ -9,8 +9,9 @@ namespace Cloister.Cli.Commands;
 /// <param name="NameDescription">NAME's help line.</param>
 /// <param name="Folder">Where the files are.</param>
 /// <param name="Format">How a line of a file is printed.</param>
+/// <param name="TimeOf">The time a line carries, in Unix milliseconds, by which the files' lines are merged; null when it has none.</param>
 /// <param name="GroupPrefix">The start of the kind's log group names (<c>{prefix}{apiId}/{stage}</c>), which NAME may also be; null: none.</param>
-internal sealed record StageLogKind(string Verb, string What, string Description, string NameDescription, Func<StatePaths, string> Folder, Func<string, string> Format, string? GroupPrefix = null)
+internal sealed record StageLogKind(string Verb, string What, string Description, string NameDescription, Func<StatePaths, string> Folder, Func<string, string> Format, Func<string, long?> TimeOf, string? GroupPrefix = null)
 {
     /// <summary>The API id or <c>{apiId}/{stage}</c> NAME gives (a log group name without its prefix).</summary>
     public string StageOf(string name) =>

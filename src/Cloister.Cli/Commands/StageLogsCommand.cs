@@ -19,7 +19,8 @@ internal static class StageLogsCommand
         state ??= () => StatePaths.FromEnvironment();
         var name = new Argument<string?>("name") { Description = kind.NameDescription, Arity = ArgumentArity.ZeroOrOne };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing lines as requests arrive, until interrupted." };
-        var command = new Command(kind.Verb, kind.Description) { name, follow };
+        var allRuns = LogTail.AllRunsOption();
+        var command = new Command(kind.Verb, kind.Description) { name, follow, allRuns };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -45,30 +46,26 @@ internal static class StageLogsCommand
                 await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, NoLogs(kind, folder, given)).ConfigureAwait(false);
             }
 
+            var since = LogTail.Since(paths, parse.GetValue(allRuns));
             var positions = new Dictionary<string, long>(StringComparer.Ordinal);
-            do
+            var (printed, older) = await PrintNewLinesAsync(kind, folder, stage, given is null, positions, since, output, cancellationToken).ConfigureAwait(false);
+            if (!parse.GetValue(follow))
             {
-                foreach (var file in Select(folder, stage))
-                {
-                    var prefix = given is null ? Label(file) + " " : string.Empty;
-                    positions[file] = await PrintNewLinesAsync(file, positions.GetValueOrDefault(file), line => prefix + kind.Format(line), output, cancellationToken).ConfigureAwait(false);
-                }
+                await LogsCommand.OnlyOlderRunsAsync(kind.Verb, kind.What + " lines", printed, older, since, parse.InvocationConfiguration.Error).ConfigureAwait(false);
+                return 0;
+            }
 
-                if (!parse.GetValue(follow))
-                {
-                    break;
-                }
-
-                try
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
+                    await PrintNewLinesAsync(kind, folder, stage, given is null, positions, since, output, cancellationToken).ConfigureAwait(false);
                 }
             }
-            while (!cancellationToken.IsCancellationRequested);
+            catch (OperationCanceledException)
+            {
+            }
 
             return 0;
         });
@@ -129,32 +126,18 @@ internal static class StageLogsCommand
         return files;
     }
 
-    /// <summary>Prints whole lines after <paramref name="position"/>, each as <paramref name="format"/> makes it; returns the position after the last whole line.</summary>
-    private static async Task<long> PrintNewLinesAsync(string file, long position, Func<string, string> format, TextWriter output, CancellationToken cancellationToken)
-    {
-        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        await using (stream.ConfigureAwait(false))
-        {
-            if (stream.Length <= position)
-            {
-                return stream.Length < position ? 0 : position;
-            }
-
-            stream.Seek(position, SeekOrigin.Begin);
-            var buffer = new byte[stream.Length - position];
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-            var end = Array.LastIndexOf(buffer, (byte)'\n');
-            if (end < 0)
-            {
-                return position;
-            }
-
-            foreach (var line in System.Text.Encoding.UTF8.GetString(buffer, 0, end).Split('\n'))
-            {
-                await output.WriteLineAsync(format(line)).ConfigureAwait(false);
-            }
-
-            return position + end + 1;
-        }
-    }
+    /// <summary>
+    /// Prints the lines appended to the selected stages' files since <paramref name="positions"/> was last updated, merged
+    /// in time, each after its <c>{apiId}/{stage}</c> when <paramref name="labelled"/> (<see cref="LogTail"/>).
+    /// </summary>
+    private static Task<(int Printed, int Older)> PrintNewLinesAsync(
+        StageLogKind kind, string folder, string? stage, bool labelled, Dictionary<string, long> positions, long? since, TextWriter output, CancellationToken cancellationToken) =>
+        LogTail.PrintNewLinesAsync(
+            Select(folder, stage),
+            positions,
+            kind.TimeOf,
+            since,
+            (file, line) => labelled ? Label(file) + " " + kind.Format(line) : kind.Format(line),
+            output,
+            cancellationToken);
 }

@@ -40,7 +40,7 @@ internal static class StatusCommand
                     resources.AddRow(Markup.Escape(resource.LogicalResourceId), Markup.Escape(resource.ResourceType), Markup.Escape(resource.PhysicalResourceId), resource.Running ? resource.ResourceStatus : resource.ResourceStatus + " (inert)");
                 }
 
-                console.Write(resources);
+                CliConsole.Write(console, resources);
             }
 
             var hosts = new Table().Title("Hosts").AddColumns("Name", "Kind", "Address", "Host name", "Network");
@@ -49,7 +49,7 @@ internal static class StatusCommand
                 hosts.AddRow(Markup.Escape(host.Name), host.Kind, host.Address, Markup.Escape(host.Hostname), Markup.Escape(host.Network ?? string.Empty));
             }
 
-            console.Write(hosts);
+            CliConsole.Write(console, hosts);
             var services = new Table().Title("Services").AddColumns("Service", "Endpoints", "Health");
             foreach (var service in status.Services)
             {
@@ -61,7 +61,7 @@ internal static class StatusCommand
                 services.AddRow(Markup.Escape($"function {function.FunctionName}"), function.Runtime, $"[green]ok[/] ({function.ExecutionEnvironments} warm)");
             }
 
-            console.Write(services);
+            CliConsole.Write(console, services);
             if (!status.Targets.IsDefaultOrEmpty)
             {
                 var targets = new Table().Title("Load balancer targets").AddColumns("Target group", "Target", "Health", "Reason");
@@ -71,7 +71,7 @@ internal static class StatusCommand
                     targets.AddRow(Markup.Escape(group), $"{target.Id}:{target.Port}", target.State == "healthy" ? "[green]healthy[/]" : $"[yellow]{target.State}[/]", Markup.Escape(target.Reason ?? string.Empty));
                 }
 
-                console.Write(targets);
+                CliConsole.Write(console, targets);
             }
 
             return 0;

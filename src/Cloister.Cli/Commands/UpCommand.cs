@@ -28,6 +28,9 @@ internal static class UpCommand
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>What a foreground up prints when the stacks were taken down from elsewhere.</summary>
+    internal const string StoppedByDownMessage = "Stopped by cloister down: the stacks were taken down; nothing is left running.";
+
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
@@ -121,6 +124,9 @@ internal static class UpCommand
         request = request with { PreparedCode = prepared };
 
         Directory.CreateDirectory(state.Runtime);
+
+        // The logs verbs print by default only what this run writes (the files keep every run's).
+        LogTail.BeginRun(state, DateTimeOffset.UtcNow);
         await File.WriteAllTextAsync(HostRunner.RequestPath(state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), cancellationToken).ConfigureAwait(false);
         var start = HostLauncher.StartInfo(state, HostLauncher.CloisterProgram(AppContext.BaseDirectory));
         using var host = Process.Start(start) ?? throw new InvalidOperationException("Could not start the stack host.");
@@ -167,17 +173,37 @@ internal static class UpCommand
         // The ready host answers status now, which refuses any other up.
         bringingUp.Dispose();
 
-        // Foreground: Ctrl-C or SIGTERM (the token, System.CommandLine's handler) or the host ending on its own tears everything down.
+        // Foreground: Ctrl-C or SIGTERM (the token, System.CommandLine's handler) tears everything down; the host may also
+        // end on its own, told to by cloister down from elsewhere, or dying.
         try
         {
             await host.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
         }
         catch (OperationCanceledException)
         {
             console.MarkupLine("[grey]Tearing down…[/]");
             return await DownCommand.StopAsync(state, console, error, CancellationToken.None).ConfigureAwait(false);
         }
+
+        return await HostEndedAsync(console, error, state, host.ExitCode).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The foreground up's host ended without this up asking: exit 0 with a line saying so when it stopped as told (by
+    /// <c>cloister down</c>, which waits for it and removes the rest, or a SIGTERM sent to it); otherwise it died, and
+    /// up removes what it left, as its Ctrl-C would, and exits 1 pointing to its log.
+    /// </summary>
+    internal static async Task<int> HostEndedAsync(IAnsiConsole console, TextWriter error, StatePaths state, int hostExitCode)
+    {
+        if (hostExitCode == 0)
+        {
+            console.MarkupLine(StoppedByDownMessage);
+            return 0;
+        }
+
+        await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
+        await error.WriteLineAsync($"cloister up: the stack host ended with exit code {hostExitCode} (it crashed or was killed); see {Path.Combine(state.Logs, "host.log")}. What it left was removed.").ConfigureAwait(false);
+        return 1;
     }
 
     /// <summary>
@@ -272,7 +298,11 @@ internal static class UpCommand
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static void Render(IAnsiConsole console, DeployEvent deployEvent)
+    /// <summary>
+    /// One progress line. A phase done with an empty list (no function, no load balancer) says <c>none</c>, as the other
+    /// phase lines say what they made, rather than nothing before its time.
+    /// </summary>
+    internal static void Render(IAnsiConsole console, DeployEvent deployEvent)
     {
         var elapsed = $"{deployEvent.ElapsedMilliseconds} ms";
         switch (deployEvent.State)
@@ -281,7 +311,8 @@ internal static class UpCommand
                 console.MarkupLineInterpolated($"[grey]…[/] {deployEvent.Phase,-12} {deployEvent.Message}");
                 break;
             case "done":
-                console.MarkupLineInterpolated($"[green]✓[/] {deployEvent.Phase,-12} {deployEvent.Message} [grey]({elapsed})[/]");
+                var made = string.IsNullOrWhiteSpace(deployEvent.Message) ? "none" : deployEvent.Message;
+                console.MarkupLineInterpolated($"[green]✓[/] {deployEvent.Phase,-12} {made} [grey]({elapsed})[/]");
                 break;
             case "ready":
                 console.MarkupLineInterpolated($"[green]✓ ready[/]        {deployEvent.Message}");

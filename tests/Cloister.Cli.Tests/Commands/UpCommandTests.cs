@@ -169,6 +169,41 @@ public sealed class UpCommandTests : IAsyncLifetime
         Assert.Empty(await _cli.LeftoversAsync());
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Up_DownFromAnotherTerminal_SaysStoppedByDownAndExits0()
+    {
+        // Before, the foreground up ended with exit 0 and said nothing, as if it had never been told.
+        using var up = await StartInTheForegroundAsync();
+
+        var down = await _cli.RunAsync("down");
+        var (exitCode, output, error) = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
+
+        Assert.True(down.ExitCode == 0, down.Error);
+        Assert.True(exitCode == 0, $"exit {exitCode}: {output}{error}");
+        Assert.Equal("Stopped by cloister down: the stacks were taken down; nothing is left running.", output.Trim());
+        Assert.True(File.Exists(Cloister.Cli.Commands.LogTail.RunStartedPath(_cli.State)), "up did not record when its run began");
+        Assert.Empty(error);
+        Assert.Empty(await _cli.LeftoversAsync());
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Up_HostKilledInTheForeground_SaysItDiedAndRemovesWhatItLeft()
+    {
+        // Before, a killed host ended the foreground up with exit 0, no word, and its namespaces left behind.
+        using var up = await StartInTheForegroundAsync();
+        var hostPid = int.Parse(await File.ReadAllTextAsync(Cloister.Host.HostRunner.PidPath(_cli.State)), System.Globalization.CultureInfo.InvariantCulture);
+        using (var host = System.Diagnostics.Process.GetProcessById(hostPid))
+        {
+            host.Kill();
+        }
+
+        var (exitCode, _, error) = await CliProcess.FinishAsync(up, TimeSpan.FromMinutes(2), "up");
+
+        Assert.Equal(1, exitCode);
+        Assert.Matches("^cloister up: the stack host ended with exit code [1-9][0-9]* \\(it crashed or was killed\\); see .*host\\.log\\. What it left was removed\\.", error);
+        Assert.Empty(await _cli.LeftoversAsync());
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData("")]
     [InlineData(" ")]
@@ -187,6 +222,14 @@ public sealed class UpCommandTests : IAsyncLifetime
             error.TrimEnd('\n'));
         Assert.Empty(await _cli.LeftoversAsync());
         Assert.False(Directory.Exists(_cli.State.Runtime), "up created the runtime folder");
+    }
+
+    /// <summary>Starts a foreground <c>up</c> of the small stack and reads its output until it says it is up.</summary>
+    private async Task<System.Diagnostics.Process> StartInTheForegroundAsync()
+    {
+        var up = _cli.Start("up", "--region", "eu-central-1", _cli.WriteFile("stack.yaml", Template));
+        Assert.True(await ReadUntilAsync(up, "Up in"), "up did not come up");
+        return up;
     }
 
     /// <summary>
