@@ -225,7 +225,7 @@ public sealed partial class StackHost : IAsyncDisposable
         }
 
         _services.Add(new ServiceInfo("dynamodb", [$"https://{name}", $"http://{name}", $"{address}:443"], "ok"));
-        Done("tables", $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");
+        Done("tables", _model.Tables.Length == 0 ? "none" : $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");
     }
 
     /// <summary>

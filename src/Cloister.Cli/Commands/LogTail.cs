@@ -138,23 +138,6 @@ internal static class LogTail
     }
 
     /// <summary>
-    /// The request's time an access log line carries: a JSON format's <c>requestTimeEpoch</c> (milliseconds) or
-    /// <c>requestTime</c>, else the first time in brackets (the Common Log Format's <c>[$context.requestTime]</c>), as
-    /// the sandbox's CloudWatch Logs dates the line (docs/logs.md); null when it has none.
-    /// </summary>
-    public static long? RequestTime(string line)
-    {
-        if ((JsonTime(line, "requestTimeEpoch") ?? JsonTime(line, "requestTime")) is { } time)
-        {
-            return time;
-        }
-
-        var open = line.IndexOf('[', StringComparison.Ordinal);
-        var close = open < 0 ? -1 : line.IndexOf(']', open);
-        return close > open ? ClfTime(line[(open + 1)..close]) : null;
-    }
-
-    /// <summary>
     /// The text of the whole lines of <paramref name="file"/> after <paramref name="position"/> (empty when none, or
     /// the file is gone; read from the start when the file is now shorter, as it was replaced), and the position after them.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cloister.Functions.CloudWatchLogs;
 using Cloister.Model;
 
 namespace Cloister.Cli.Commands;
@@ -16,7 +17,7 @@ internal static class LogsAccessCommand
         "An API id (every stage of it), or API id and stage as {apiId}/{stage}. Leave it out for every API and stage, each line after its {apiId}/{stage}.",
         paths => paths.AccessLogs,
         line => line,
-        LogTail.RequestTime);
+        AccessLogTime.RequestTime);
 
     /// <summary>Creates the verb; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>
     public static Command Create(Func<StatePaths>? state = null) => StageLogsCommand.Create(Kind, state);
