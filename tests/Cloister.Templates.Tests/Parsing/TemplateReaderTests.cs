@@ -105,6 +105,17 @@ public class TemplateReaderTests
         Assert.True(problem.Location!.Line >= 1);
     }
 
+    [Theory]
+    [InlineData("Resources:\n  Vpc:\n\tType: AWS::EC2::VPC\n", 3, 1)]
+    [InlineData("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n  \t  CidrBlock: 10.1.0.0/16\n", 5, 3)]
+    public void Yaml_TabAsIndentation_IsProblemAtTheTabNotTheFirstLine(string text, int line, int column)
+    {
+        var problem = ReadBad(text);
+
+        Assert.Equal("Not valid YAML: While scanning a mapping, found invalid tab as indentation.", problem.Message);
+        Assert.Equal(new SourceLocation("t.yaml", line, column), problem.Location);
+    }
+
     [Fact]
     public void Json_Nodes_KeepLineAndColumn()
     {
