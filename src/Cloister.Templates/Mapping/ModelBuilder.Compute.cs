@@ -81,6 +81,11 @@ internal sealed partial class ModelBuilder
                 {
                     r.ProblemAt(local, "Code", error);
                 }
+                else if (kind == CodeKind.Folder && runtime.StartsWith("provided", StringComparison.Ordinal) && r.Node("Layers") is null && !File.Exists(Path.Combine(codePath!, "bootstrap")))
+                {
+                    // Lambda takes such code and fails every invoke; the function's own error then said only "exit status 127".
+                    r.WarningAt(local, "Code", $"'{codePath}' has no bootstrap file: AWS accepts it, but every invoke of a {runtime} function fails (Runtime.InvalidEntrypoint: Couldn't find valid bootstrap(s)).");
+                }
 
                 break;
             case MapNode code when code.Get("ZipFile") is ScalarNode zip:
