@@ -63,10 +63,14 @@ internal sealed partial class ModelBuilder
             r.Problem("Runtime", $"Cloister cannot run the runtime '{runtime}'; it runs {string.Join(", ", Runtimes.Order(StringComparer.Ordinal))}.");
         }
 
+        // Lambda needs a Handler for every .zip package, a custom runtime's too (which passes it on as _HANDLER); a
+        // provided.al2023 function without one loaded here and failed on AWS with "Handler is required".
         var handler = r.String("Handler");
-        if (handler is null && !runtime.StartsWith("provided", StringComparison.Ordinal))
+        if (handler is null)
         {
-            r.Problem("Handler", $"is required for the runtime '{runtime}'.");
+            r.Problem("Handler", runtime.StartsWith("provided", StringComparison.Ordinal)
+                ? $"is required for a .zip package, a custom runtime's too (the runtime reads it as _HANDLER; 'bootstrap' is usual for '{runtime}')."
+                : $"is required for the runtime '{runtime}'.");
         }
 
         string? codePath = null;
