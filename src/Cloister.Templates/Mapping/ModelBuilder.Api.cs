@@ -42,6 +42,7 @@ internal sealed partial class ModelBuilder
             foreach (var m in methods.Where(m => m.String("RestApiId") == r.Id))
             {
                 var resourceId = m.Required("ResourceId");
+                CheckLambdaUri(m);
                 if (tree.AddMethod(resourceId, validation.Check(m, ToMethod(m), r.LogicalId, validators, models)))
                 {
                     continue;
