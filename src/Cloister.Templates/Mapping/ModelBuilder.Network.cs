@@ -372,6 +372,11 @@ internal sealed partial class ModelBuilder
         {
             r.Problem("ServiceName", $"'{service}' is not a service of region {account.Region} (expected '{expectedPrefix}...').");
         }
+        else if (service.Length > 0 && RegionalServices.NumberOf(service) is null)
+        {
+            // A warning, not EC2's InvalidServiceName: AWS has services Cloister does not know. A typo (executeapi) was silent.
+            r.WarningAt(r.Node("ServiceName")!, "ServiceName", $"'{service[expectedPrefix.Length..]}' is not a service Cloister knows (it knows {string.Join(", ", RegionalServices.Names.Order(StringComparer.Ordinal))}); on AWS a service name that does not exist is InvalidServiceName.");
+        }
 
         var privateDns = r.Bool("PrivateDnsEnabled", false);
         if (privateDns && _vpcs.FirstOrDefault(v => v.Id == vpcId) is { } vpc && !(vpc.EnableDnsSupport && vpc.EnableDnsHostnames))
