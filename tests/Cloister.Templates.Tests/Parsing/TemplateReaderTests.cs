@@ -150,6 +150,18 @@ public class TemplateReaderTests
         Assert.StartsWith("Not valid JSON", problem.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\n  \"a\": 1,\n}\n", "Not valid JSON: The JSON object contains a trailing comma at the end.")]
+    [InlineData("{\"a\": [1 2]}", "Not valid JSON: ")]
+    public void Json_SyntaxError_MessageSaysWhatIsWrongWithTheTemplateNotTheReader(string text, string expected)
+    {
+        var problem = ReadBad(text, "t.json");
+
+        Assert.DoesNotContain("reader options", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith(expected.TrimEnd('.'), problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Json_DuplicateKey_IsProblem() => Assert.Contains("twice", ReadBad("{\"a\": 1, \"a\": 2}", "t.json").Message, StringComparison.Ordinal);
 
