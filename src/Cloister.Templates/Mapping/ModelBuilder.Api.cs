@@ -121,7 +121,7 @@ internal sealed partial class ModelBuilder
     private static HashSet<string> AddResources(string apiId, ApiTree tree, List<PropertyReader> resources)
     {
         var pending = resources.Where(r => r.String("RestApiId") == apiId).ToList();
-        var unplaced = pending.Where(r => r.String("PathPart", required: true) is null).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var unplaced = pending.Where(r => !IsPathPart(r)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         pending.RemoveAll(r => unplaced.Contains(r.Id));
         while (pending.Count > 0)
         {
@@ -142,6 +142,24 @@ internal sealed partial class ModelBuilder
         }
 
         return unplaced;
+    }
+
+    /// <summary>Whether the resource's PathPart is one API Gateway takes; the problem recorded when it is not.</summary>
+    private static bool IsPathPart(PropertyReader r)
+    {
+        if (r.String("PathPart", required: true) is not { } part)
+        {
+            return false;
+        }
+
+        if (!PathPartPattern().IsMatch(part))
+        {
+            // CreateResource's BadRequestException, word for word.
+            r.Problem("PathPart", $"'{part}': Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.");
+            return false;
+        }
+
+        return true;
     }
 
     private static ApiMethod ToMethod(PropertyReader m)
@@ -194,8 +212,14 @@ internal sealed partial class ModelBuilder
             { Credentials = i.GetString("Credentials"), ContentHandling = ContentHandlingOf(m, i, "Integration.ContentHandling") };
         }
 
+        var httpMethod = m.Required("HttpMethod").ToUpperInvariant();
+        if (httpMethod.Length > 0 && !MethodNames.Contains(httpMethod))
+        {
+            m.Problem("HttpMethod", $"Invalid HttpMethod specified: '{httpMethod}'. Valid options are {string.Join(",", MethodNames)}.");
+        }
+
         return new ApiMethod(
-            m.Required("HttpMethod").ToUpperInvariant(),
+            httpMethod,
             m.String("AuthorizationType") ?? "NONE",
             m.String("AuthorizerId"),
             m.Bool("ApiKeyRequired", false),
@@ -264,6 +288,12 @@ internal sealed partial class ModelBuilder
         foreach (var variable in variables.Where(v => v.Key.Length > 64 || v.Value.Length > 512))
         {
             r.Problem($"{prefix}Variables.{variable.Key}", "A stage variable name is at most 64 characters and its value at most 512.");
+        }
+
+        foreach (var variable in variables.Where(v => !StageVariableName().IsMatch(v.Key)))
+        {
+            // A ${stageVariables.VPC-Link} could never name it; the method using it failed at call time.
+            r.Problem($"{prefix}Variables.{variable.Key}", "A stage variable name can only contain alphanumeric characters and underscores.");
         }
 
         var settings = r.Maps(properties, "MethodSettings", prefix + "MethodSettings").Select((m, i) =>
