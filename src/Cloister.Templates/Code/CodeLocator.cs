@@ -5,7 +5,8 @@ internal static class CodeLocator
 {
     /// <summary>
     /// The absolute path of <paramref name="codePath"/> taken relative to the template's folder; null with
-    /// <paramref name="error"/> when it cannot be a path (a NUL character, which no file system allows).
+    /// <paramref name="error"/> when it cannot be a path (a NUL character, which no file system allows, or an
+    /// <c>s3://</c> location).
     /// </summary>
     public static string? Resolve(string templateFile, string codePath, out string error)
     {
@@ -13,6 +14,13 @@ internal static class CodeLocator
         if (codePath.Contains('\0', StringComparison.Ordinal))
         {
             error = "A path cannot contain a NUL character.";
+            return null;
+        }
+
+        if (codePath.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+        {
+            // A packaged template's location; taken as a path it was reported as "'s3:/bucket/key' does not exist".
+            error = $"'{codePath}' is in S3, which Cloister does not run; give the local folder or .zip that sam package uploaded from.";
             return null;
         }
 

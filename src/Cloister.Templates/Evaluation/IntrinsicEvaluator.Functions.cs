@@ -95,8 +95,14 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
+        var before = state.Problems.Count;
         var delimiter = ResolveText(list.Items[0], where, depth, "a delimiter string");
         var values = ResolveList(list.Items[1], where, depth, "Fn::Join");
+        if (state.Problems.Count > before)
+        {
+            return Placeholder(argument);
+        }
+
         return ScalarNode.String(string.Join(delimiter, values.Select(v => AsString(v, where, "a string to join"))), argument.Location);
     }
 
@@ -107,8 +113,15 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
+        var before = state.Problems.Count;
         var indexText = ResolveText(list.Items[0], where, depth, "an index");
         var values = ResolveList(list.Items[1], where, depth, "Fn::Select");
+        if (state.Problems.Count > before)
+        {
+            // An argument that failed is reported; selecting from what it left would only say so again.
+            return Placeholder(argument);
+        }
+
         if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
         {
             Fail(list.Items[0], where, $"Fn::Select: index '{indexText}' is not a whole number from 0.");
@@ -131,8 +144,14 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
+        var before = state.Problems.Count;
         var delimiter = ResolveText(list.Items[0], where, depth, "a delimiter string");
         var text = ResolveText(list.Items[1], where, depth, "a string to split");
+        if (state.Problems.Count > before)
+        {
+            return Placeholder(argument);
+        }
+
         if (delimiter.Length == 0)
         {
             Fail(list.Items[0], where, "Fn::Split needs a delimiter that is not empty.");
@@ -214,7 +233,13 @@ internal sealed partial class IntrinsicEvaluator
 
     private ImmutableArray<Node> ResolveList(Node node, Where where, int depth, string function)
     {
+        var before = state.Problems.Count;
         var resolved = Resolve(node, where, depth);
+        if (state.Problems.Count > before)
+        {
+            return [];
+        }
+
         switch (resolved)
         {
             case ListNode list:
@@ -240,8 +265,11 @@ internal sealed partial class IntrinsicEvaluator
     }
 
     /// <summary>A node resolved to the string it must be (empty where it is removed or wrong, with the problem recorded).</summary>
-    private string ResolveText(Node node, Where where, int depth, string what) =>
-        Resolve(node, where, depth) is { } value ? AsString(value, where, what) : string.Empty;
+    private string ResolveText(Node node, Where where, int depth, string what)
+    {
+        var before = state.Problems.Count;
+        return Resolve(node, where, depth) is { } value && state.Problems.Count == before ? AsString(value, where, what) : string.Empty;
+    }
 
     private T Fail<T>(Node at, Where where, string message, T result)
     {

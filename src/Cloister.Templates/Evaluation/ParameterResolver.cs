@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Cloister.Model.Network;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
 
@@ -173,6 +174,12 @@ internal static class ParameterResolver
         if (AwsTypes.TryGetValue(type, out var prefix) && prefix is not null && !value.StartsWith(prefix, StringComparison.Ordinal))
         {
             state.Problem(name, "Type", $"'{value}' is not a {type} (it should start with '{prefix}').", at);
+        }
+
+        if (type == "AWS::EC2::AvailabilityZone::Name" && AvailabilityZones.Of(state.Account.Region) is var zones && !zones.Contains(value, StringComparer.Ordinal))
+        {
+            // CloudFormation checks AWS-specific parameter values against the account before anything is created.
+            state.Problem(name, "Type", $"Parameter validation failed: parameter value {value} for parameter name {name} does not exist (the Availability Zones of {state.Account.Region} are {string.Join(", ", zones)}).", at);
         }
 
         if (definition.Get("AllowedValues") is ListNode allowed && !allowed.Items.OfType<ScalarNode>().Any(a => a.Value == value))

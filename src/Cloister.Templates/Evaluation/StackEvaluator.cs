@@ -29,6 +29,9 @@ internal sealed class StackEvaluator
     private readonly bool _ignoreUnsupported;
     private readonly List<ValidationProblem> _warnings;
 
+    /// <summary>Resources in or behind a reported dependency cycle, which are not evaluated.</summary>
+    private readonly HashSet<string> _behindCycles = new(StringComparer.Ordinal);
+
     public StackEvaluator(StackState state, bool ignoreUnsupported, List<ValidationProblem> warnings)
     {
         _state = state;
@@ -198,9 +201,13 @@ internal sealed class StackEvaluator
         var order = DependencyGraph.Order([.. _state.Declarations.Keys], dependencies, out var cycles);
         foreach (var cycle in cycles)
         {
+            // Named after how the first resource depends on the next: its DependsOn, or a Ref, GetAtt or Sub in its properties.
             var first = _state.Declarations[cycle[0]];
-            _state.Problem(first.LogicalId, "DependsOn", $"Circular dependency between resources: {string.Join(" -> ", cycle)}.", first.Location);
+            var how = first.DependsOn.Contains(cycle[1], StringComparer.Ordinal) ? "DependsOn" : "Properties";
+            _state.Problem(first.LogicalId, how, $"Circular dependency between resources: {string.Join(" -> ", cycle)}.", first.Location);
         }
+
+        _behindCycles.UnionWith(ids.Except(order, StringComparer.Ordinal));
 
         var result = ImmutableArray.CreateBuilder<EvaluatedResource>();
         foreach (var logicalId in order)
@@ -292,6 +299,18 @@ internal sealed class StackEvaluator
                 case { } condition and not ScalarNode { Kind: ScalarKind.String }:
                     _state.Problem(entry.Key, "Condition", TemplateProblems.ConditionMustBeString, condition.Location);
                     break;
+            }
+
+            if (_behindCycles.Count > 0)
+            {
+                // An output of a resource left unevaluated by a reported cycle would only repeat it in other words
+                // ("Fn::Select needs a list of values, not a string").
+                var references = new HashSet<string>(StringComparer.Ordinal);
+                DependencyGraph.CollectReferences(output, _behindCycles, references);
+                if (references.Count > 0)
+                {
+                    continue;
+                }
             }
 
             var value = _evaluator.Resolve(valueNode, entry.Key, "Value");

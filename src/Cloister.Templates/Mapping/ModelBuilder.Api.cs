@@ -12,6 +12,9 @@ internal sealed partial class ModelBuilder
     /// <summary>When deployments are made; set by the loader so a seeded load is reproducible.</summary>
     public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
 
+    /// <summary>APIs with methods left out because their resource could not be placed (reported there).</summary>
+    private readonly HashSet<string> _apisMissingMethods = new(StringComparer.Ordinal);
+
     private void BuildApis()
     {
         var resources = OfType("AWS::ApiGateway::Resource").ToList();
@@ -33,13 +36,24 @@ internal sealed partial class ModelBuilder
                 r.Problem("BodyS3Location", "Cloister reads no S3; put the OpenAPI document in Body (or a SAM DefinitionUri with a local file).");
             }
 
-            AddResources(r.Id, tree, resources);
+            var unplaced = AddResources(r.Id, tree, resources);
             var models = validation.Models(r, imported);
             var validators = validation.Validators(r.Id, imported);
             foreach (var m in methods.Where(m => m.String("RestApiId") == r.Id))
             {
                 var resourceId = m.Required("ResourceId");
-                if (!tree.AddMethod(resourceId, validation.Check(m, ToMethod(m), r.LogicalId, validators, models)))
+                CheckLambdaUri(m);
+                if (tree.AddMethod(resourceId, validation.Check(m, ToMethod(m), r.LogicalId, validators, models)))
+                {
+                    continue;
+                }
+
+                if (unplaced.Contains(resourceId))
+                {
+                    // Its resource's own problem is reported; so is the API's lack of methods it causes.
+                    _apisMissingMethods.Add(r.Id);
+                }
+                else
                 {
                     m.Problem("ResourceId", $"'{resourceId}' is not a resource of the API {r.LogicalId}.");
                 }
@@ -99,24 +113,53 @@ internal sealed partial class ModelBuilder
         BuildDeployments();
     }
 
-    private static void AddResources(string apiId, ApiTree tree, List<PropertyReader> resources)
+    /// <summary>
+    /// Places the API's resources in its tree, parents first, and returns the ids of those that could not be placed. A
+    /// resource is reported once, for its own mistake: a missing PathPart, or a ParentId that is no resource of the API
+    /// (or a cycle of ParentIds); the resources below it, named by their physical ids, are not reported again.
+    /// </summary>
+    private static HashSet<string> AddResources(string apiId, ApiTree tree, List<PropertyReader> resources)
     {
         var pending = resources.Where(r => r.String("RestApiId") == apiId).ToList();
+        var unplaced = pending.Where(r => !IsPathPart(r)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        pending.RemoveAll(r => unplaced.Contains(r.Id));
         while (pending.Count > 0)
         {
-            var added = pending.Where(r => tree.TryAddChild(r.Required("ParentId"), r.Required("PathPart"), r.Id)).ToList();
+            var added = pending.Where(r => tree.TryAddChild(r.Required("ParentId"), r.String("PathPart")!, r.Id)).ToList();
             if (added.Count == 0)
             {
-                foreach (var orphan in pending)
+                var blocked = unplaced.Concat(pending.Select(p => p.Id)).ToHashSet(StringComparer.Ordinal);
+                var causes = pending.Where(o => !blocked.Contains(o.String("ParentId") ?? string.Empty)).ToList();
+                foreach (var orphan in causes.Count > 0 || unplaced.Count > 0 ? causes : pending)
                 {
                     orphan.Problem("ParentId", $"'{orphan.String("ParentId")}' is neither the API's root resource nor one of its resources.");
                 }
 
-                return;
+                return blocked;
             }
 
             pending.RemoveAll(added.Contains);
         }
+
+        return unplaced;
+    }
+
+    /// <summary>Whether the resource's PathPart is one API Gateway takes; the problem recorded when it is not.</summary>
+    private static bool IsPathPart(PropertyReader r)
+    {
+        if (r.String("PathPart", required: true) is not { } part)
+        {
+            return false;
+        }
+
+        if (!PathPartPattern().IsMatch(part))
+        {
+            // CreateResource's BadRequestException, word for word.
+            r.Problem("PathPart", $"'{part}': Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.");
+            return false;
+        }
+
+        return true;
     }
 
     private static ApiMethod ToMethod(PropertyReader m)
@@ -169,8 +212,14 @@ internal sealed partial class ModelBuilder
             { Credentials = i.GetString("Credentials"), ContentHandling = ContentHandlingOf(m, i, "Integration.ContentHandling") };
         }
 
+        var httpMethod = m.Required("HttpMethod").ToUpperInvariant();
+        if (httpMethod.Length > 0 && !MethodNames.Contains(httpMethod))
+        {
+            m.Problem("HttpMethod", $"Invalid HttpMethod specified: '{httpMethod}'. Valid options are {string.Join(",", MethodNames)}.");
+        }
+
         return new ApiMethod(
-            m.Required("HttpMethod").ToUpperInvariant(),
+            httpMethod,
             m.String("AuthorizationType") ?? "NONE",
             m.String("AuthorizerId"),
             m.Bool("ApiKeyRequired", false),
@@ -194,7 +243,7 @@ internal sealed partial class ModelBuilder
                 continue;
             }
 
-            if (api.Resources.All(r => r.Methods.IsEmpty))
+            if (api.Resources.All(r => r.Methods.IsEmpty) && !_apisMissingMethods.Contains(api.Id))
             {
                 d.Problem("RestApiId", $"The REST API {api.LogicalId} has no methods; API Gateway refuses to deploy it.");
             }
@@ -239,6 +288,12 @@ internal sealed partial class ModelBuilder
         foreach (var variable in variables.Where(v => v.Key.Length > 64 || v.Value.Length > 512))
         {
             r.Problem($"{prefix}Variables.{variable.Key}", "A stage variable name is at most 64 characters and its value at most 512.");
+        }
+
+        foreach (var variable in variables.Where(v => !StageVariableName().IsMatch(v.Key)))
+        {
+            // A ${stageVariables.VPC-Link} could never name it; the method using it failed at call time.
+            r.Problem($"{prefix}Variables.{variable.Key}", "A stage variable name can only contain alphanumeric characters and underscores.");
         }
 
         var settings = r.Maps(properties, "MethodSettings", prefix + "MethodSettings").Select((m, i) =>

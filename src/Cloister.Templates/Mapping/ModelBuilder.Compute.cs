@@ -63,10 +63,14 @@ internal sealed partial class ModelBuilder
             r.Problem("Runtime", $"Cloister cannot run the runtime '{runtime}'; it runs {string.Join(", ", Runtimes.Order(StringComparer.Ordinal))}.");
         }
 
+        // Lambda needs a Handler for every .zip package, a custom runtime's too (which passes it on as _HANDLER); a
+        // provided.al2023 function without one loaded here and failed on AWS with "Handler is required".
         var handler = r.String("Handler");
-        if (handler is null && !runtime.StartsWith("provided", StringComparison.Ordinal))
+        if (handler is null)
         {
-            r.Problem("Handler", $"is required for the runtime '{runtime}'.");
+            r.Problem("Handler", runtime.StartsWith("provided", StringComparison.Ordinal)
+                ? $"is required for a .zip package, a custom runtime's too (the runtime reads it as _HANDLER; 'bootstrap' is usual for '{runtime}')."
+                : $"is required for the runtime '{runtime}'.");
         }
 
         string? codePath = null;
@@ -80,6 +84,11 @@ internal sealed partial class ModelBuilder
                 if (kind is null)
                 {
                     r.ProblemAt(local, "Code", error);
+                }
+                else if (kind == CodeKind.Folder && runtime.StartsWith("provided", StringComparison.Ordinal) && r.Node("Layers") is null && !File.Exists(Path.Combine(codePath!, "bootstrap")))
+                {
+                    // Lambda takes such code and fails every invoke; the function's own error then said only "exit status 127".
+                    r.WarningAt(local, "Code", $"'{codePath}' has no bootstrap file: AWS accepts it, but every invoke of a {runtime} function fails (Runtime.InvalidEntrypoint: Couldn't find valid bootstrap(s)).");
                 }
 
                 break;

@@ -18,7 +18,9 @@ internal sealed partial class ModelBuilder
     {
         foreach (var r in OfType("AWS::EC2::VPC"))
         {
-            _vpcs.Add(new Vpc(r.Id, r.LogicalId, r.Required("CidrBlock"), r.Bool("EnableDnsSupport", true), r.Bool("EnableDnsHostnames", false), r.Tag("Name")));
+            var cidr = r.Required("CidrBlock");
+            CheckVpcCidr(r, cidr);
+            _vpcs.Add(new Vpc(r.Id, r.LogicalId, cidr, r.Bool("EnableDnsSupport", true), r.Bool("EnableDnsHostnames", false), r.Tag("Name")));
 
             // Every VPC has a main route table and a default security group, as AWS creates them.
             _routeTables.Add(new RouteTable(ids.Next(IdKind.RouteTable), r.LogicalId + ".MainRouteTable", r.Id, [], [], IsMain: true));
@@ -34,6 +36,7 @@ internal sealed partial class ModelBuilder
                 [SecurityGroupRule.AllowAllEgress]));
         }
 
+        var subnets = new List<(PropertyReader, Subnet)>();
         foreach (var r in OfType("AWS::EC2::Subnet"))
         {
             var zones = AvailabilityZones.Of(account.Region);
@@ -43,11 +46,15 @@ internal sealed partial class ModelBuilder
                 r.Problem("AvailabilityZone", $"Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {string.Join(", ", zones)}.");
             }
 
-            _subnets.Add(new Subnet(r.Id, r.LogicalId, r.Required("VpcId"), r.Required("CidrBlock"), r.Resource.Attribute("AvailabilityZone"), r.Tag("Name"))
+            var subnet = new Subnet(r.Id, r.LogicalId, r.Required("VpcId"), r.Required("CidrBlock"), r.Resource.Attribute("AvailabilityZone"), r.Tag("Name"))
             {
                 PrivateDnsNameOptionsOnLaunch = HostNameOptions(r, "PrivateDnsNameOptionsOnLaunch", PrivateDnsNameOptions.Default),
-            });
+            };
+            _subnets.Add(subnet);
+            subnets.Add((r, subnet));
         }
+
+        CheckSubnetCidrs(subnets);
 
         BuildRouteTables();
         CheckNatGateways();
@@ -278,6 +285,12 @@ internal sealed partial class ModelBuilder
         var to = r.Int(m, "ToPort", P("ToPort"), all || icmp ? -1 : from);
         CheckPortRange(r, m, P, protocol, from, to);
         var cidr = r.String(m, "CidrIp", P("CidrIp")) ?? r.String(m, "CidrIpv6", P("CidrIpv6"));
+        if (cidr is not null && !CidrText.IsWellFormed(cidr, out _))
+        {
+            // EC2's InvalidParameterValue; IPNetwork alone would read 10.0.0/16 as 10.0.0.0/16.
+            r.Problem(P(m.Get("CidrIp") is not null ? "CidrIp" : "CidrIpv6"), $"CIDR block {cidr} is malformed.");
+        }
+
         var prefixList = r.String(m, egress ? "DestinationPrefixListId" : "SourcePrefixListId", P(egress ? "DestinationPrefixListId" : "SourcePrefixListId"));
         var group = r.String(m, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId", P(egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId"));
         return new SecurityGroupRule(protocol, from, to, cidr, prefixList, group, m.GetString("Description"));
@@ -348,7 +361,7 @@ internal sealed partial class ModelBuilder
                 r.Resource.Attribute(HiddenAttributes.EniAddress(eni.Value)),
                 groups,
                 $"VPC Endpoint Interface {endpointId}"));
-        foreach (var eni in interfaces.Where(e => e.PrivateIpAddress.Length == 0))
+        foreach (var eni in interfaces.Where(e => e.PrivateIpAddress.Length == 0 && !_subnetsWithoutBlock.Contains(e.SubnetId)))
         {
             r.Problem("SubnetIds", $"No free address for the endpoint's interface in subnet '{eni.SubnetId}'.");
         }
@@ -358,6 +371,11 @@ internal sealed partial class ModelBuilder
         if (service.Length > 0 && !service.StartsWith(expectedPrefix, StringComparison.Ordinal))
         {
             r.Problem("ServiceName", $"'{service}' is not a service of region {account.Region} (expected '{expectedPrefix}...').");
+        }
+        else if (service.Length > 0 && RegionalServices.NumberOf(service) is null)
+        {
+            // A warning, not EC2's InvalidServiceName: AWS has services Cloister does not know. A typo (executeapi) was silent.
+            r.WarningAt(r.Node("ServiceName")!, "ServiceName", $"'{service[expectedPrefix.Length..]}' is not a service Cloister knows (it knows {string.Join(", ", RegionalServices.Names.Order(StringComparer.Ordinal))}); on AWS a service name that does not exist is InvalidServiceName.");
         }
 
         var privateDns = r.Bool("PrivateDnsEnabled", false);

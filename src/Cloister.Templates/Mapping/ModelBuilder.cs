@@ -83,6 +83,7 @@ internal sealed partial class ModelBuilder(AccountContext account, IdGenerator i
         BuildCompute();
         BuildOnPremises();
         BuildDomains();
+        CheckLogGroups();
         return new CloudModel
         {
             Account = account,

@@ -50,7 +50,11 @@ internal sealed class PropertyReader(EvaluatedResource resource, ProblemCollecto
         switch (map.Get(key))
         {
             case null or ScalarNode { IsNull: true }:
-                if (required)
+                if (required && Misspelling.Of(map, key) is { } written)
+                {
+                    ProblemAt(map.Get(written)!, path, $"is required; the template has '{written}' (misspelled?), which CloudFormation refuses as an unsupported property.");
+                }
+                else if (required)
                 {
                     Problem(path, "is required.");
                 }

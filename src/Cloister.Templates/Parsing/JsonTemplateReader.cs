@@ -118,9 +118,21 @@ internal sealed class JsonTemplateReader
     private static JsonTokenType Next(ref Utf8JsonReader json) =>
         json.Read() ? json.TokenType : throw new JsonException("Unexpected end of the document.", null, null, null);
 
+    /// <summary>
+    /// System.Text.Json's message without what concerns its reader rather than the template: the path and position
+    /// (the problem has its own location) and the advice to "Change the reader options".
+    /// </summary>
     private static string FirstSentence(string message)
     {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
+        foreach (var tail in (ReadOnlySpan<string>)[" Path:", " LineNumber:"])
+        {
+            var end = message.IndexOf(tail, StringComparison.Ordinal);
+            message = end > 0 ? message[..end] : message;
+        }
+
+        return message
+            .Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal)
+            .Replace(" which is not supported in this mode", string.Empty, StringComparison.Ordinal)
+            .TrimEnd();
     }
 }

@@ -52,7 +52,7 @@ internal sealed class YamlTemplateReader
         }
         catch (YamlException e)
         {
-            problems.Add(TemplateProblems.Template, string.Empty, $"Not valid YAML: {Clean(e.Message)}", reader.At(e.Start));
+            problems.Add(TemplateProblems.Template, string.Empty, $"Not valid YAML: {Clean(e.Message)}", reader.ErrorLocation(e, text));
             return null;
         }
         catch (TemplateSyntaxException e)
@@ -66,6 +66,30 @@ internal sealed class YamlTemplateReader
             problems.Add(TemplateProblems.Template, string.Empty, "Not valid YAML: the text after this point cannot be parsed.", reader.At(reader._lastMark));
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where <paramref name="e"/> is. YamlDotNet gives a tab used as indentation no position (line 1, column 1), so
+    /// that one is found in the text: the first line indented with a tab.
+    /// </summary>
+    private SourceLocation ErrorLocation(YamlException e, string text)
+    {
+        if (e.Start.Line <= 1 && e.Message.Contains("tab", StringComparison.Ordinal))
+        {
+            var line = 1;
+            foreach (var current in text.AsSpan().EnumerateLines())
+            {
+                var indent = current.Length - current.TrimStart(" \t").Length;
+                if (current[..indent].Contains('\t'))
+                {
+                    return new SourceLocation(_file, line, current.IndexOf('\t') + 1);
+                }
+
+                line++;
+            }
+        }
+
+        return At(e.Start);
     }
 
     private SourceLocation At(Mark mark) => new(_file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));

@@ -85,6 +85,12 @@ internal static class SamFunction
 
         // With AutoPublishAlias, SAM connects every event to the alias rather than the function.
         var alias = SamAutoPublish.Expand(id, props, functionProperties, resource, context, output);
+        if (props.Get("Events") is { } declared and not MapNode and not ScalarNode { IsNull: true })
+        {
+            // A list of events (`- HelloWorld: ...`) is a common slip; it was ignored, and the API then had no methods.
+            context.Problem(id, "Properties.Events", $"Events must be a map of event names to events, not {declared.KindName}.", declared.Location);
+        }
+
         foreach (var e in (props.Get("Events") as MapNode)?.Entries ?? [])
         {
             Event(id, alias, e, resource, resources, context, output, events);
@@ -234,6 +240,12 @@ internal static class SamFunction
             RequestModel = props.Get("RequestModel"),
             RequestParameters = props.Get("RequestParameters"),
         });
+        if (apiId is not null && (resources.Get(apiId) as MapNode)?.GetString("Type") != SamApi.Type)
+        {
+            // Reported at the event (SamApi.ReportUnknownApis); a permission naming the missing API would be reported again.
+            return;
+        }
+
         var methodInArn = method is "any" ? "*" : method.ToUpperInvariant();
 
         // API Gateway calls a function with the path's trailing slash removed, so SAM removes one from the permission's path too.

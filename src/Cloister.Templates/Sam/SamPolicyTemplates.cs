@@ -6,12 +6,31 @@ namespace Cloister.Templates.Sam;
 /// <summary>The SAM policy templates Cloister knows.</summary>
 internal static class SamPolicyTemplates
 {
+    /// <summary>The parameters each template's statements substitute, which SAM requires.</summary>
+    private static readonly Dictionary<string, string[]> Parameters = new(StringComparer.Ordinal)
+    {
+        ["DynamoDBCrudPolicy"] = ["TableName"],
+        ["DynamoDBReadPolicy"] = ["TableName"],
+        ["DynamoDBWritePolicy"] = ["TableName"],
+        ["LambdaInvokePolicy"] = ["FunctionName"],
+        ["VPCAccessPolicy"] = [],
+        ["AWSSecretsManagerGetSecretValuePolicy"] = ["SecretArn"],
+    };
+
     public static bool Expand(MapEntry template, out ListNode statements, out string error)
     {
         var at = template.KeyLocation;
         var args = template.Value as MapNode;
         error = string.Empty;
         statements = new ListNode([], at);
+        if (Parameters.TryGetValue(template.Key, out var required) && MissingParameters(template, required) is { } missing)
+        {
+            // SAM's InvalidPolicyTemplate/InsufficientParameterValues; without this the statements' Fn::Sub reported an
+            // unresolved reference 'TableName' at the generated role.
+            error = missing;
+            return false;
+        }
+
         switch (template.Key)
         {
             case "DynamoDBCrudPolicy":
@@ -38,6 +57,20 @@ internal static class SamPolicyTemplates
         }
 
         return true;
+    }
+
+    private static string? MissingParameters(MapEntry template, string[] required)
+    {
+        var example = string.Join(", ", required.Select(p => p + ": ..."));
+        if (template.Value is not (MapNode or ScalarNode { IsNull: true }))
+        {
+            return $"The policy template '{template.Key}' takes a map of parameters ({{ {example} }}), not {template.Value.KindName}.";
+        }
+
+        var args = template.Value as MapNode;
+        var missing = required.Where(p => args?.Get(p) is null or ScalarNode { IsNull: true }).ToList();
+        return missing.Count == 0 ? null
+            : $"Must specify valid parameter values for policy template '{template.Key}'; missing: {string.Join(", ", missing)} (write {template.Key}: {{ {example} }}).";
     }
 
     private static MapNode Args(MapNode? args, SourceLocation at) => args ?? new MapNode([], at);

@@ -31,6 +31,21 @@ public class ParameterTests
         return problem.Message;
     }
 
+    [Theory]
+    [InlineData("{ Type: \"AWS::EC2::AvailabilityZone::Name\" }", "eu-central-1b")]
+    [InlineData("{ Type: \"List<AWS::EC2::AvailabilityZone::Name>\" }", "eu-central-1a,eu-central-1c")]
+    public void AvailabilityZoneName_ZoneOfTheRegion_Accepted(string declaration, string value) => Accepted(declaration, value);
+
+    [Theory]
+    [InlineData("{ Type: \"AWS::EC2::AvailabilityZone::Name\" }", "us-east-1a")]
+    [InlineData("{ Type: \"List<AWS::EC2::AvailabilityZone::Name>\" }", "eu-central-1a,us-east-1a")]
+    public void AvailabilityZoneName_ZoneOfAnotherRegion_RejectedListingTheRegionsZones(string declaration, string value)
+    {
+        var message = Rejected(declaration, value, "Type");
+
+        Assert.StartsWith("Parameter validation failed: parameter value us-east-1a for parameter name P does not exist (the Availability Zones of eu-central-1 are eu-central-1a, ", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Default_NoValueGiven_IsUsed()
     {

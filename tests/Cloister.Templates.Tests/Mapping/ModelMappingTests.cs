@@ -522,7 +522,7 @@ public class ModelMappingTests
                 {
                     Text = """
                         Resources:
-                          Net: { Type: AWS::Lambda::Function, Properties: { Runtime: provided.al2023, Code: ., Role: arn:aws:iam::123456789012:role/r } }
+                          Net: { Type: AWS::Lambda::Function, Properties: { Runtime: provided.al2023, Handler: bootstrap, Code: ., Role: arn:aws:iam::123456789012:role/r } }
                           Zip: { Type: AWS::Lambda::Function, Properties: { Runtime: python3.12, Handler: a.b, Code: ./code.zip, Role: arn:aws:iam::123456789012:role/r } }
                           Missing: { Type: AWS::Lambda::Function, Properties: { Runtime: python3.12, Handler: a.b, Code: ./nowhere, Role: r } }
                           Old: { Type: AWS::Lambda::Function, Properties: { Runtime: python2.7, Handler: a.b, Code: { ZipFile: x }, Role: r } }

@@ -1,6 +1,9 @@
 namespace Cloister.Templates.Tests.Mapping;
 
-/// <summary>The size limits of policies the service stores whole, refused with the resource type and property.</summary>
+/// <summary>
+/// Policies the service stores whole: over their size limit or malformed, refused with the resource type and property
+/// (the gateway would otherwise compile a malformed one at run time into deny-all).
+/// </summary>
 public sealed class PolicySizeMappingTests
 {
     private const string Network = """
@@ -55,5 +58,33 @@ public sealed class PolicySizeMappingTests
         Assert.Equal(("Api", "Properties.Policy"), (problem.Resource, problem.Property));
         Assert.StartsWith("AWS::ApiGateway::RestApi Policy: Policy document is ", problem.Message, StringComparison.Ordinal);
         Assert.EndsWith("characters long; the limit is 8192 (whitespace outside strings not counted).", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ Effect: deny, Principal: "*", Action: execute-api:Invoke, Resource: "execute-api:/*" }""", "Statement[0].Effect: Invalid effect: must be \"Allow\" or \"Deny\".")]
+    [InlineData("""{ Effect: Allow, Action: execute-api:Invoke, Resource: "execute-api:/*" }""", "Statement[0]: Missing required field Principal")]
+    public void RestApi_MalformedPolicy_ProblemAtPolicyInsteadOfDenyAllAtRunTime(string statement, string expected)
+    {
+        var problem = TestTemplates.SingleProblem($$"""
+            Resources:
+              Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: a, EndpointConfiguration: { Types: [PRIVATE] }, Policy: { Version: "2012-10-17", Statement: [{{statement}}] } } }
+            """);
+
+        Assert.Equal(("Api", "Properties.Policy"), (problem.Resource, problem.Property));
+        Assert.StartsWith("AWS::ApiGateway::RestApi Policy: Invalid policy document: MalformedPolicyDocument: " + expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VpcEndpoint_MalformedPolicyDocument_ProblemAtPolicyDocument()
+    {
+        var problem = TestTemplates.SingleProblem("Resources:\n" + Network + """
+
+              Endpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-central-1.execute-api, VpcEndpointType: Interface, SubnetIds: [!Ref SubnetA], PolicyDocument: { Statement: [{ Effect: Allow, Principal: "*", Resource: "*" }] } }
+            """);
+
+        Assert.Equal(("Endpoint", "Properties.PolicyDocument"), (problem.Resource, problem.Property));
+        Assert.StartsWith("AWS::EC2::VPCEndpoint PolicyDocument: Invalid policy document: MalformedPolicyDocument: ", problem.Message, StringComparison.Ordinal);
     }
 }

@@ -105,6 +105,17 @@ public class TemplateReaderTests
         Assert.True(problem.Location!.Line >= 1);
     }
 
+    [Theory]
+    [InlineData("Resources:\n  Vpc:\n\tType: AWS::EC2::VPC\n", 3, 1)]
+    [InlineData("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n  \t  CidrBlock: 10.1.0.0/16\n", 5, 3)]
+    public void Yaml_TabAsIndentation_IsProblemAtTheTabNotTheFirstLine(string text, int line, int column)
+    {
+        var problem = ReadBad(text);
+
+        Assert.Equal("Not valid YAML: While scanning a mapping, found invalid tab as indentation.", problem.Message);
+        Assert.Equal(new SourceLocation("t.yaml", line, column), problem.Location);
+    }
+
     [Fact]
     public void Json_Nodes_KeepLineAndColumn()
     {
@@ -137,6 +148,18 @@ public class TemplateReaderTests
         var problem = ReadBad("{\n  \"a\": 1,\n  \"b\": }\n", "t.json");
         Assert.Equal(3, problem.Location!.Line);
         Assert.StartsWith("Not valid JSON", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"a\": 1,\n}\n", "Not valid JSON: The JSON object contains a trailing comma at the end.")]
+    [InlineData("{\"a\": [1 2]}", "Not valid JSON: ")]
+    public void Json_SyntaxError_MessageSaysWhatIsWrongWithTheTemplateNotTheReader(string text, string expected)
+    {
+        var problem = ReadBad(text, "t.json");
+
+        Assert.DoesNotContain("reader options", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith(expected.TrimEnd('.'), problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
