@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Net;
+using Cloister.Model.Network;
 
 namespace Cloister.Model.Validation;
 
@@ -49,7 +49,7 @@ public sealed class ProblemCollector
             return false;
         }
 
-        if (!IPNetwork.TryParse(value, out var network) || !value.Contains('/', StringComparison.Ordinal))
+        if (!CidrText.IsWellFormed(value, out var network))
         {
             Add(resource, property, $"'{value}' is not a CIDR block.");
             return false;

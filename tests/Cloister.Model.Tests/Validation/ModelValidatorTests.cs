@@ -79,6 +79,21 @@ public sealed class ModelValidatorTests
         Assert.True(problems.Length >= 10);
     }
 
+    [Theory]
+    [InlineData("10.0/16")]
+    [InlineData("010.0.0.0/16")]
+    [InlineData("10.0.0.0/016")]
+    [InlineData("10.0.0.256/16")]
+    [InlineData("10.0.0.0")]
+    public void Validate_VpcBlockEc2WouldNotRead_ReportedNotReadAsAnotherNetwork(string block)
+    {
+        var model = new CloudModel { Vpcs = [ApiVpc with { CidrBlock = block }] };
+
+        var problems = ModelValidator.Validate(model).Problems;
+
+        Assert.Contains(problems, p => p is { Resource: "ApiVpc", Property: "CidrBlock" } && p.Message == $"'{block}' is not a CIDR block.");
+    }
+
     [Fact]
     public void ThrowIfInvalid_WithProblems_ThrowsCarryingAll()
     {

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Net;
 
-namespace Cloister.Templates.Mapping;
+namespace Cloister.Model.Network;
 
 /// <summary>
 /// CIDR text as EC2 reads it: four decimal octets (or an IPv6 address), a slash and a prefix length. .NET's
 /// <see cref="IPNetwork.TryParse(string, out IPNetwork)"/> is laxer: it takes inet_aton's short and octal forms
 /// (<c>10.1/16</c>; <c>010.0.0.0/16</c> is 8.0.0.0/16) and clears host bits (<c>10.0.1.5/24</c> is 10.0.1.0/24), so a
-/// typo would quietly become another network instead of the error EC2 gives.
+/// typo would quietly become another network instead of the error EC2 gives. Templates and the model's validation
+/// both read CIDR blocks with it.
 /// </summary>
-internal static class CidrText
+public static class CidrText
 {
     /// <summary>Whether <paramref name="text"/> is written as EC2 accepts a CIDR block (host bits aside).</summary>
     public static bool IsWellFormed(string text, out IPNetwork network)
