@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
 using Cloister.Templates.Parsing;
+using Cloister.Templates.Specification;
 
 namespace Cloister.Templates.Evaluation;
 
@@ -264,6 +265,14 @@ internal sealed class StackEvaluator
         var properties = declaration.Properties is null
             ? new MapNode([], declaration.Location)
             : _evaluator.Resolve(declaration.Properties, id, "Properties") as MapNode ?? new MapNode([], declaration.Location);
+        // CloudFormation refuses a property its type does not have; read only where needed, a misspelled optional one
+        // would otherwise be ignored here and fail the stack on AWS (or quietly change what it does).
+        foreach (var (entry, meant) in ResourceProperties.Unknown(declaration.Type, properties))
+        {
+            var hint = meant is null ? string.Empty : $" Did you mean '{meant}'?";
+            _state.Problem(id, "Properties." + entry.Key, $"Encountered unsupported property {entry.Key}.{hint}", entry.KeyLocation);
+        }
+
         if (declaration.Type == "AWS::EC2::Instance")
         {
             properties = LaunchTemplates.Apply(_state, id, properties);
