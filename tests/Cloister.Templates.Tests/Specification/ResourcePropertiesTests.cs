@@ -112,9 +112,9 @@ public class ResourcePropertiesTests
     }
 
     [Fact]
-    public void Load_ResourceLeftOutByItsCondition_PropertiesNotChecked()
+    public void Load_ResourceLeftOutByItsCondition_PropertyNamesStillChecked()
     {
-        var result = TestTemplates.Load("""
+        var problem = TestTemplates.SingleProblem("""
             Conditions:
               Never: !Equals [a, b]
             Resources:
@@ -122,7 +122,15 @@ public class ResourcePropertiesTests
               Spare: { Type: AWS::EC2::VPC, Condition: Never, Properties: { CidrBlock: 10.1.0.0/16, EnableDnsHostname: true } }
             """);
 
-        Assert.True(result.IsValid, result.Validation.ToString());
+        Assert.Equal(("Spare", "Properties.EnableDnsHostname"), (problem.Resource, problem.Property));
+    }
+
+    [Fact]
+    public void Load_PropertyRemovedByNoValue_NameStillChecked()
+    {
+        var problem = TestTemplates.SingleProblem(TestTemplates.OneResource("AWS::EC2::VPC", "      CidrBlock: 10.0.0.0/16\n      EnableDnsHostname: !Ref AWS::NoValue"));
+
+        Assert.Equal("Encountered unsupported property EnableDnsHostname. Did you mean 'EnableDnsHostnames'?", problem.Message);
     }
 
     [Fact]
