@@ -28,6 +28,33 @@ public sealed class SamplesTests
         return result;
     }
 
+    /// <summary>Every sample's template.yaml (with its onprem.yaml when it has one): each property one AWS accepts.</summary>
+    public static TheoryData<string> SampleNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var template in Directory.GetFiles(Sample(), "template.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            names.Add(Path.GetRelativePath(Sample(), Path.GetDirectoryName(template)!));
+        }
+
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleNames))]
+    public void Load_EverySample_NoProblems(string sample)
+    {
+        var files = new List<TemplateFile> { new(Sample(sample, "template.yaml")) };
+        if (File.Exists(Sample(sample, "onprem.yaml")))
+        {
+            files.Add(new TemplateFile(Sample(sample, "onprem.yaml")));
+        }
+
+        var result = TemplateLoader.Load(files, TestTemplates.Options());
+
+        Assert.True(result.IsValid, result.Validation.ToString());
+    }
+
     [Fact]
     public void Load_SeedArchitecture_ValidWithOutputsFunctionsPolicyAndOnPremises()
     {

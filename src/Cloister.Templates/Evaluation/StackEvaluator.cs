@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
 using Cloister.Templates.Parsing;
+using Cloister.Templates.Specification;
 
 namespace Cloister.Templates.Evaluation;
 
@@ -141,6 +142,13 @@ internal sealed class StackEvaluator
                 }
             }
 
+            // Written out, the names are checked whatever the resource's condition, as CloudFormation validates the
+            // template; a whole Properties given by a function is checked once resolved, when the resource is evaluated.
+            if (properties is not null && !properties.IsIntrinsic(out _, out _) && ResourceCatalog.Find(type) is not null)
+            {
+                CheckPropertyNames(id, type, properties);
+            }
+
             if (node.Get("Condition") is { } conditionNode and not ScalarNode { Kind: ScalarKind.String })
             {
                 _state.Problem(id, "Condition", TemplateProblems.ConditionMustBeString, conditionNode.Location);
@@ -221,6 +229,19 @@ internal sealed class StackEvaluator
         return result.ToImmutable();
     }
 
+    /// <summary>
+    /// CloudFormation refuses a property its type does not have. Cloister reads only the properties it needs, so a
+    /// misspelled optional one would otherwise be ignored here and fail the stack on AWS (or quietly change what it does).
+    /// </summary>
+    private void CheckPropertyNames(string id, string type, MapNode properties)
+    {
+        foreach (var (entry, meant) in ResourceProperties.Unknown(type, properties))
+        {
+            var hint = meant is null ? string.Empty : $" Did you mean '{meant}'?";
+            _state.Problem(id, "Properties." + entry.Key, $"Encountered unsupported property {entry.Key}.{hint}", entry.KeyLocation);
+        }
+    }
+
     private EvaluatedResource? EvaluateResource(ResourceDeclaration declaration)
     {
         var id = declaration.LogicalId;
@@ -264,6 +285,11 @@ internal sealed class StackEvaluator
         var properties = declaration.Properties is null
             ? new MapNode([], declaration.Location)
             : _evaluator.Resolve(declaration.Properties, id, "Properties") as MapNode ?? new MapNode([], declaration.Location);
+        if (declaration.Properties is not null && declaration.Properties.IsIntrinsic(out _, out _))
+        {
+            CheckPropertyNames(id, declaration.Type, properties);
+        }
+
         if (declaration.Type == "AWS::EC2::Instance")
         {
             properties = LaunchTemplates.Apply(_state, id, properties);

@@ -3,9 +3,9 @@ using Cloister.Templates.Nodes;
 namespace Cloister.Templates.Mapping;
 
 /// <summary>
-/// Finds the key a template's author most likely meant when a property is missing: CloudFormation refuses a property
-/// it does not know ("Encountered unsupported property"), where Cloister reads only the properties it needs, so a
-/// misspelled one surfaced only as the real one being required.
+/// Finds what a template's author most likely meant: the key written for a required property that is missing (in
+/// nested maps, which the specification's property lists do not cover), and the accepted property closest to one a
+/// type does not have (CloudFormation's "Encountered unsupported property", with a "did you mean").
 /// </summary>
 internal static class Misspelling
 {
@@ -26,6 +26,27 @@ internal static class Misspelling
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The name of <paramref name="accepted"/> nearest <paramref name="written"/>, a key nothing accepts: the same but for
+    /// case, or one edit away (two for a name of eight characters or more), so that a short word is not matched by chance.
+    /// </summary>
+    public static string? Closest(IEnumerable<string> accepted, string written)
+    {
+        var allowed = written.Length >= 8 ? 2 : written.Length >= 4 ? 1 : 0;
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var name in accepted)
+        {
+            var distance = string.Equals(name, written, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(name, written);
+            if (distance <= allowed && (distance < bestDistance || (distance == bestDistance && string.CompareOrdinal(name, best) < 0)))
+            {
+                (best, bestDistance) = (name, distance);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The Levenshtein distance, stopping early once it is certainly above two.</summary>

@@ -19,14 +19,13 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
     public const string Type = "AWS::Serverless::Api";
     public const string ImplicitId = "ServerlessRestApi";
 
-    private static readonly ImmutableHashSet<string> Properties = ImmutableHashSet.Create(
+    /// <summary>The properties SAM defines that Cloister expands; any other SAM property is refused as not supported yet.</summary>
+    private static readonly ImmutableHashSet<string> Expanded = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "StageName", "DefinitionBody", "DefinitionUri", "Name", "Description", "EndpointConfiguration", "Auth", "Variables",
         "MethodSettings", "AccessLogSetting", "OpenApiVersion", "BinaryMediaTypes", "GatewayResponses", "TracingEnabled",
         "CacheClusterEnabled", "CacheClusterSize", "MinimumCompressionSize", "ApiKeySourceType", "Mode", "DisableExecuteApiEndpoint",
-        "FailOnWarnings", "Tags", "Cors", "Domain", "Models", "CanarySetting", "PropagateTags", "MergeDefinitions", "AlwaysDeploy");
-
-    private static readonly string[] Unsupported = ["Cors", "CanarySetting", "MergeDefinitions"];
+        "FailOnWarnings", "Tags", "Domain", "Models", "PropagateTags", "AlwaysDeploy");
 
     private readonly HashSet<string> _explicit = new(StringComparer.Ordinal);
 
@@ -34,16 +33,9 @@ internal sealed partial class SamApi(SamContext context, List<ApiEvent> events)
     {
         _explicit.Add(entry.Key);
         var props = context.WithGlobals("Api", resource.Get("Properties") as MapNode, entry.KeyLocation);
-        foreach (var property in props.Entries)
+        foreach (var property in SamResources.NotExpanded(Type, props, Expanded))
         {
-            if (!Properties.Contains(property.Key))
-            {
-                context.Problem(entry.Key, "Properties." + property.Key, $"'{property.Key}' is not a property of {Type}.", property.KeyLocation);
-            }
-            else if (Unsupported.Contains(property.Key))
-            {
-                context.Problem(entry.Key, "Properties." + property.Key, $"Cloister does not support {property.Key} on SAM APIs yet; write it in DefinitionBody or as CloudFormation resources.", property.KeyLocation);
-            }
+            context.Problem(entry.Key, "Properties." + property.Key, $"Cloister does not support {property.Key} on SAM APIs yet; write it in DefinitionBody or as CloudFormation resources.", property.KeyLocation);
         }
 
         if (props.Get("StageName") is not { } stageName)

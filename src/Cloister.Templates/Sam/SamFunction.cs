@@ -14,32 +14,23 @@ internal static class SamFunction
 {
     public const string Type = "AWS::Serverless::Function";
 
-    private static readonly ImmutableHashSet<string> Properties = ImmutableHashSet.Create(
+    /// <summary>The properties SAM defines that Cloister expands; any other SAM property is refused as not supported yet.</summary>
+    private static readonly ImmutableHashSet<string> Expanded = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "CodeUri", "InlineCode", "Handler", "Runtime", "Environment", "VpcConfig", "Policies", "Events", "Role", "FunctionName",
         "MemorySize", "Timeout", "Description", "Tags", "ReservedConcurrentExecutions", "Architectures", "Layers", "Tracing",
         "KmsKeyArn", "PermissionsBoundary", "EphemeralStorage", "LoggingConfig", "PackageType", "ImageUri", "RolePath",
-        "AutoPublishAlias", "DeploymentPreference", "FunctionUrlConfig", "ProvisionedConcurrencyConfig", "DeadLetterQueue",
-        "EventInvokeConfig", "SnapStart", "RuntimeManagementConfig", "CodeSigningConfigArn", "FileSystemConfigs", "ImageConfig",
-        "AssumeRolePolicyDocument", "ManagedPolicyArns", "AutoPublishCodeSha256", "AutoPublishAliasAllProperties", "VersionDescription");
-
-    private static readonly string[] Unsupported = ["DeploymentPreference", "FunctionUrlConfig", "DeadLetterQueue", "EventInvokeConfig", "FileSystemConfigs"];
+        "AutoPublishAlias", "ProvisionedConcurrencyConfig", "SnapStart", "RuntimeManagementConfig", "CodeSigningConfigArn",
+        "ImageConfig", "AssumeRolePolicyDocument", "AutoPublishCodeSha256", "AutoPublishAliasAllProperties", "VersionDescription");
 
     public static void Expand(MapEntry entry, MapNode resource, MapNode resources, SamContext context, ImmutableArray<MapEntry>.Builder output, List<ApiEvent> events)
     {
         var id = entry.Key;
         var at = entry.KeyLocation;
         var props = context.WithGlobals("Function", resource.Get("Properties") as MapNode, at);
-        foreach (var property in props.Entries)
+        foreach (var property in SamResources.NotExpanded(Type, props, Expanded))
         {
-            if (!Properties.Contains(property.Key))
-            {
-                context.Problem(id, "Properties." + property.Key, $"'{property.Key}' is not a property of {Type}.", property.KeyLocation);
-            }
-            else if (Unsupported.Contains(property.Key))
-            {
-                context.Problem(id, "Properties." + property.Key, $"Cloister does not support {property.Key} on functions yet.", property.KeyLocation);
-            }
+            context.Problem(id, "Properties." + property.Key, $"Cloister does not support {property.Key} on functions yet.", property.KeyLocation);
         }
 
         var function = ImmutableArray.CreateBuilder<MapEntry>();
@@ -125,11 +116,6 @@ internal static class SamFunction
         if (props.Get("VpcConfig") is not null)
         {
             managed.Add(ManagedPolicy("service-role/AWSLambdaVPCAccessExecutionRole", at));
-        }
-
-        foreach (var arn in NodeFactory.Items(props.Get("ManagedPolicyArns")))
-        {
-            AddManaged(arn);
         }
 
         var inline = new List<Node>();

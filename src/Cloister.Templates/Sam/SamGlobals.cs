@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cloister.Model.Validation;
+using Cloister.Templates.Mapping;
 using Cloister.Templates.Nodes;
 
 namespace Cloister.Templates.Sam;
@@ -66,10 +67,12 @@ internal static class SamGlobals
             var unsupported = values.Entries.Where(e => !properties.Contains(e.Key)).ToList();
             foreach (var property in unsupported)
             {
+                // SAM's list is long; the name meant, when one is close, saves reading it.
+                var hint = Misspelling.Closest(properties, property.Key) is { } meant ? $" Did you mean '{meant}'?" : string.Empty;
                 problems.Add(
                     "Globals",
                     $"{section.Key}.{property.Key}",
-                    $"'Globals' section is invalid. '{property.Key}' is not a supported property of '{section.Key}'. Must be one of the following values - {string.Join(", ", properties)}.",
+                    $"'Globals' section is invalid. '{property.Key}' is not a supported property of '{section.Key}'. Must be one of the following values - {string.Join(", ", properties)}.{hint}",
                     property.KeyLocation);
             }
 

@@ -14,19 +14,10 @@ internal static class SamLayerVersion
 {
     public const string Type = "AWS::Serverless::LayerVersion";
 
-    private static readonly ImmutableHashSet<string> Properties = ImmutableHashSet.Create(
-        StringComparer.Ordinal,
-        "ContentUri", "CompatibleRuntimes", "CompatibleArchitectures", "Description", "LayerName", "LicenseInfo", "RetentionPolicy", "PublishLambdaVersion");
-
     public static void Expand(MapEntry entry, MapNode resource, SamContext context, ImmutableArray<MapEntry>.Builder output)
     {
         var at = entry.KeyLocation;
         var props = resource.Get("Properties") as MapNode ?? new MapNode([], at);
-        foreach (var property in props.Entries.Where(p => !Properties.Contains(p.Key)))
-        {
-            context.Problem(entry.Key, "Properties." + property.Key, $"'{property.Key}' is not a property of {Type}.", property.KeyLocation);
-        }
-
         var layer = ImmutableArray.CreateBuilder<MapEntry>();
         if (props.GetEntry("ContentUri") is { } contentUri)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
+using Cloister.Templates.Specification;
 
 namespace Cloister.Templates.Sam;
 
@@ -26,6 +27,13 @@ internal static class SamResources
 
         return new MapEntry(logicalId, at, new MapNode(entries.ToImmutable(), at));
     }
+
+    /// <summary>
+    /// The properties of <paramref name="properties"/> SAM defines for <paramref name="type"/> but Cloister does not expand
+    /// (those SAM does not define are reported before the transform, in SAM's words, by <see cref="SamTransform"/>).
+    /// </summary>
+    public static IEnumerable<MapEntry> NotExpanded(string type, MapNode properties, ImmutableHashSet<string> expanded) =>
+        properties.Entries.Where(e => !expanded.Contains(e.Key) && ResourceProperties.Of(type)?.Contains(e.Key) == true);
 
     /// <summary>Copies <paramref name="names"/> from <paramref name="from"/> into a list of entries, keeping where each was written.</summary>
     public static IEnumerable<MapEntry> Copy(MapNode from, params string[] names) =>

@@ -12,11 +12,6 @@ internal static class SamSimpleTable
     {
         var at = entry.KeyLocation;
         var props = context.WithGlobals("SimpleTable", resource.Get("Properties") as MapNode, at);
-        foreach (var property in props.Entries.Where(p => p.Key is not ("PrimaryKey" or "ProvisionedThroughput" or "TableName" or "Tags" or "SSESpecification" or "PointInTimeRecoverySpecification")))
-        {
-            context.Problem(entry.Key, "Properties." + property.Key, $"'{property.Key}' is not a property of {Type}.", property.KeyLocation);
-        }
-
         var key = props.Get("PrimaryKey") as MapNode;
         var name = key?.Get("Name") ?? NodeFactory.Str("id", at);
         var typeText = key?.GetString("Type") ?? "String";

@@ -4,6 +4,7 @@ using Cloister.Model.Validation;
 using Cloister.Templates.Evaluation;
 using Cloister.Templates.Nodes;
 using Cloister.Templates.Parsing;
+using Cloister.Templates.Specification;
 
 namespace Cloister.Templates.Sam;
 
@@ -70,6 +71,7 @@ internal static class SamTransform
         }
 
         CheckConditions(resources, problems);
+        CheckProperties(resources, problems);
         var output = ImmutableArray.CreateBuilder<MapEntry>();
         var events = new List<ApiEvent>();
         foreach (var entry in resources.Entries)
@@ -118,6 +120,33 @@ internal static class SamTransform
         }
 
         return context.References.Resolve(transformed);
+    }
+
+    /// <summary>
+    /// SAM refuses a property its resource type does not define, in these words, before it expands anything (so a
+    /// misspelled optional property is not left out quietly). Types SAM has that Cloister does not expand are refused
+    /// as such, so their properties are not looked at.
+    /// </summary>
+    private static void CheckProperties(MapNode resources, ProblemCollector problems)
+    {
+        foreach (var entry in resources.Entries)
+        {
+            if (entry.Value is not MapNode resource || resource.GetString("Type") is not { } type || !type.StartsWith("AWS::Serverless::", StringComparison.Ordinal)
+                || resource.Get("Properties") is not MapNode properties || properties.IsIntrinsic(out _, out _))
+            {
+                continue;
+            }
+
+            foreach (var (property, meant) in ResourceProperties.Unknown(type, properties))
+            {
+                var hint = meant is null ? string.Empty : $" Did you mean '{meant}'?";
+                problems.Add(
+                    entry.Key,
+                    "Properties." + property.Key,
+                    $"Resource with id [{entry.Key}] is invalid. property {property.Key} not defined for resource of type {type}.{hint}",
+                    property.KeyLocation);
+            }
+        }
     }
 
     /// <summary>SAM refuses a Condition attribute that is not a condition's name before it expands anything.</summary>

@@ -201,15 +201,15 @@ public sealed class IamMappingTests
     }
 
     [Theory]
-    [InlineData("AWS::IAM::ManagedPolicy", "{ Statement: [{ Effect: Allow, Action: s3:GetObject }] }", "Statement[0]: Policy statement must contain resources.")]
-    [InlineData("AWS::IAM::Policy", "{ Statement: [{ Effect: Allow, Principal: '*', Action: s3:GetObject, Resource: '*' }] }", "Statement[0].Principal: Policy document should not specify a principal")]
-    public void StandalonePolicy_MalformedDocument_ErrorNamesThePolicy(string type, string document, string expected)
+    [InlineData("AWS::IAM::ManagedPolicy", "ManagedPolicyName", "{ Statement: [{ Effect: Allow, Action: s3:GetObject }] }", "Statement[0]: Policy statement must contain resources.")]
+    [InlineData("AWS::IAM::Policy", "PolicyName", "{ Statement: [{ Effect: Allow, Principal: '*', Action: s3:GetObject, Resource: '*' }] }", "Statement[0].Principal: Policy document should not specify a principal")]
+    public void StandalonePolicy_MalformedDocument_ErrorNamesThePolicy(string type, string nameProperty, string document, string expected)
     {
         var problem = TestTemplates.SingleProblem(Role($$"""
               Bad:
                 Type: {{type}}
                 Properties:
-                  PolicyName: bad
+                  {{nameProperty}}: bad
                   Roles: [!Ref Role]
                   PolicyDocument: {{document}}
             """));

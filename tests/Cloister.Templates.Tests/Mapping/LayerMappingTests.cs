@@ -151,7 +151,7 @@ public sealed class LayerMappingTests : IDisposable
     [InlineData("LayerName: x", "AWS::Lambda::LayerVersion", "Properties.Content", "is required")]
     [InlineData("ContentUri: { Bucket: b, Key: k }", "AWS::Serverless::LayerVersion", "Properties.ContentUri", "Cloister reads no S3")]
     [InlineData("ContentUri: ./nowhere", "AWS::Serverless::LayerVersion", "Properties.ContentUri", "nowhere")]
-    [InlineData("Colour: red", "AWS::Serverless::LayerVersion", "Properties.Colour", "is not a property of AWS::Serverless::LayerVersion")]
+    [InlineData("Colour: red", "AWS::Serverless::LayerVersion", "Properties.Colour", "property Colour not defined for resource of type AWS::Serverless::LayerVersion")]
     public void Load_LayerContentUnusable_IsProblemAtTheProperty(string properties, string type, string property, string wanted)
     {
         var transform = type.StartsWith("AWS::Serverless", StringComparison.Ordinal) ? "Transform: AWS::Serverless-2016-10-31\n" : string.Empty;

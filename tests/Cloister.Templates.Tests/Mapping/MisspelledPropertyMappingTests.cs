@@ -1,8 +1,8 @@
 namespace Cloister.Templates.Tests.Mapping;
 
 /// <summary>
-/// A required property written with a typo: CloudFormation refuses the unknown property, Cloister reports the required
-/// one missing and names what was written instead, at the misspelled key's value.
+/// A property written with a typo: CloudFormation refuses the property its type does not have ("Encountered unsupported
+/// property"), and so does Cloister, at the key written, naming the property meant when one is close.
 /// </summary>
 public class MisspelledPropertyMappingTests
 {
@@ -10,7 +10,7 @@ public class MisspelledPropertyMappingTests
     [InlineData("CidBlock")]
     [InlineData("cidrBlock")]
     [InlineData("CidrBlocks")]
-    public void Vpc_RequiredPropertyMisspelled_RequiredProblemNamesTheMisspelling(string written)
+    public void Vpc_RequiredPropertyMisspelled_UnsupportedPropertyNamesTheOneMeant(string written)
     {
         var problem = TestTemplates.SingleProblem($$"""
             Resources:
@@ -21,9 +21,9 @@ public class MisspelledPropertyMappingTests
             """);
 
         Assert.Equal(
-            ("Vpc", "Properties.CidrBlock", $"is required; the template has '{written}' (misspelled?), which CloudFormation refuses as an unsupported property."),
+            ("Vpc", $"Properties.{written}", $"Encountered unsupported property {written}. Did you mean 'CidrBlock'?"),
             (problem.Resource, problem.Property, problem.Message));
-        Assert.Equal((5, 9 + written.Length), (problem.Location!.Line, problem.Location.Column));
+        Assert.Equal((5, 7), (problem.Location!.Line, problem.Location.Column));
     }
 
     [Fact]

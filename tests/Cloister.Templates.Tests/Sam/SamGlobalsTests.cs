@@ -76,6 +76,23 @@ public class SamGlobalsTests
     }
 
     [Fact]
+    public void Globals_MisspelledFunctionProperty_SamsProblemWithTheOneMeant()
+    {
+        var problem = TestTemplates.SingleProblem("""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Enviroment: { Variables: { A: b } }
+            Resources:
+              T: { Type: AWS::Serverless::SimpleTable }
+            """);
+
+        Assert.Equal(("Globals", "Function.Enviroment"), (problem.Resource, problem.Property));
+        Assert.StartsWith("'Globals' section is invalid. 'Enviroment' is not a supported property of 'Function'. Must be one of the following values - Handler, ", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith(". Did you mean 'Environment'?", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Globals_SectionNotAMap_IsProblem()
     {
         var problem = TestTemplates.SingleProblem("""
