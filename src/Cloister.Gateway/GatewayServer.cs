@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Security.Authentication;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Authorizers;
@@ -37,6 +38,14 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly AccessOptions _access;
     private readonly VpcLinkClients _vpcLinks;
     private WebApplication? _app;
+
+    /// <summary>
+    /// ALPN: HTTP/1.1, and HTTP/1.0 for clients that offer only that (<c>curl -0</c>), as nginx lists it; Kestrel alone
+    /// offers only <c>http/1.1</c>, and a client offering <c>http/1.0</c> alone was refused in the handshake
+    /// (<c>no_application_protocol</c>). Either is served as HTTP/1.x. A client offering neither is still refused, as nginx
+    /// and RFC 7301 §3.2 do.
+    /// </summary>
+    private static readonly List<SslApplicationProtocol> Http1Protocols = [SslApplicationProtocol.Http11, new("http/1.0")];
 
     private GatewayServer(GatewayOptions options, GatewayModel model)
     {
@@ -179,6 +188,7 @@ public sealed class GatewayServer : IAsyncDisposable
             ServerCertificateSelector = (_, serverName) => _handler.Catalog.CertificateFor(serverName) ?? _options.Certificate,
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = ClientCertificateMode.NoCertificate,
+            OnAuthenticate = static (_, ssl) => ssl.ApplicationProtocols = Http1Protocols,
         });
     }
 

@@ -122,7 +122,8 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
                 break;
             case LambdaInvocationStatus.FunctionError when state.AuthorizerError == "Unauthorized":
                 return AuthorizerOutcome.Failed(AccessErrors.Unauthorized);
-            case LambdaInvocationStatus.ServiceError:
+            case LambdaInvocationStatus.ServiceError or LambdaInvocationStatus.RequestTooLarge:
+                // Lambda refused the call (an authorizer's event, without a body, cannot really reach its 6 MB quota).
                 Log.AuthorizerFailed(logger, state.RequestId, definition.Id, "the function could not be invoked");
                 return AuthorizerOutcome.Failed(AccessErrors.AuthorizerConfiguration);
             default:

@@ -59,7 +59,7 @@ internal sealed partial class LambdaIntegration
                 return IntegrationResponses.Build(request, integration.Responses, ErrorMessage(payload, outcome.Status), 200, null, payload, "application/json", logger);
             default:
                 Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
-                return IntegrationResult.Failed(GatewayError.LambdaServiceFailure);
+                return IntegrationResult.Failed(Failure(request, outcome));
         }
     }
 
@@ -90,17 +90,21 @@ internal sealed partial class LambdaIntegration
     }
 
     /// <summary>The <c>errorMessage</c> of a Lambda error object; a timeout without one reads as Lambda's own message.</summary>
-    private static string ErrorMessage(ReadOnlySpan<byte> payload, LambdaInvocationStatus status)
+    private static string ErrorMessage(ReadOnlySpan<byte> payload, LambdaInvocationStatus status) =>
+        StringMember(payload, "errorMessage") ?? (status == LambdaInvocationStatus.Timeout ? "Task timed out" : string.Empty);
+
+    /// <summary>The string member <paramref name="name"/> of a JSON object; null when the payload is not one or has no such string.</summary>
+    private static string? StringMember(ReadOnlySpan<byte> payload, string name)
     {
         try
         {
             var reader = new Utf8JsonReader(payload);
             using var document = JsonDocument.ParseValue(ref reader);
             if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("errorMessage", out var message)
-                && message.ValueKind == JsonValueKind.String)
+                && document.RootElement.TryGetProperty(name, out var member)
+                && member.ValueKind == JsonValueKind.String)
             {
-                return message.GetString()!;
+                return member.GetString()!;
             }
         }
         catch (JsonException)
@@ -108,6 +112,6 @@ internal sealed partial class LambdaIntegration
             // Not an error object: match against nothing but the default response.
         }
 
-        return status == LambdaInvocationStatus.Timeout ? "Task timed out" : string.Empty;
+        return null;
     }
 }

@@ -47,9 +47,8 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         request.State.Execution?.Data?.Write($"Endpoint response body before transformations: {System.Text.Encoding.UTF8.GetString(outcome.Payload.Span)}");
         if (outcome.Status != LambdaInvocationStatus.Success)
         {
-            LogLambdaFailure(request, outcome);
             Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
-            return IntegrationResult.Failed(outcome.Status == LambdaInvocationStatus.ServiceError ? GatewayError.LambdaServiceFailure : GatewayError.LambdaFailure);
+            return IntegrationResult.Failed(Failure(request, outcome));
         }
 
         var decodeBase64 = MediaTypes.AcceptsBinary(request.Stage.Snapshot.BinaryMediaTypes, request.Http.Request.Headers.Accept);
@@ -87,17 +86,30 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         return false;
     }
 
-    /// <summary>The execution log's line for an invocation that did not return a response (AWS's words).</summary>
-    private static void LogLambdaFailure(IntegrationRequest request, LambdaInvocationResult outcome)
+    /// <summary>
+    /// The refusal for an invocation that returned no response, with its execution log line (AWS's words where known) and
+    /// <c>$context.integrationErrorMessage</c>: a function error is 502 (<c>Lambda Customer Function Error:{errorMessage}</c>,
+    /// as AWS's access logs show), an event over Lambda's quota 413 <c>Request Too Long</c>, any other refusal of Lambda's 500.
+    /// </summary>
+    private static GatewayError Failure(IntegrationRequest request, LambdaInvocationResult outcome)
     {
-        if (request.State.Execution is not { } trace)
+        switch (outcome.Status)
         {
-            return;
+            case LambdaInvocationStatus.FunctionError or LambdaInvocationStatus.Timeout:
+                var errorMessage = ErrorMessage(outcome.Payload.Span, outcome.Status);
+                request.State.IntegrationErrorMessage = "Lambda Customer Function Error:" + errorMessage;
+                request.State.Execution?.Error($"Lambda execution failed with status 200 due to customer function error: {errorMessage}");
+                return GatewayError.LambdaFunctionError;
+            case LambdaInvocationStatus.RequestTooLarge:
+                // Lambda's own words (Request must be smaller than 6291456 bytes for the InvokeFunction operation).
+                var refusal = StringMember(outcome.Payload.Span, "message") ?? "Request Too Long";
+                request.State.IntegrationErrorMessage = refusal;
+                request.State.Execution?.Error($"Lambda invocation failed with status: 413: {refusal}");
+                return GatewayError.LambdaRequestTooLarge;
+            default:
+                request.State.Execution?.Error("Execution failed due to configuration error: Lambda invocation failed");
+                return GatewayError.LambdaServiceFailure;
         }
-
-        trace.Error(outcome.Status is LambdaInvocationStatus.FunctionError or LambdaInvocationStatus.Timeout
-            ? $"Lambda execution failed with status 200 due to customer function error: {ErrorMessage(outcome.Payload.Span, outcome.Status)}"
-            : "Execution failed due to configuration error: Lambda invocation failed");
     }
 
     /// <summary>Invokes <paramref name="function"/>, bounded by the integration timeout; <c>TimedOut</c> when the deadline passed first.</summary>
@@ -113,7 +125,7 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
             var trace = request.State.TraceHeaderFor(request.Http.Request.Headers);
             var start = time.GetTimestamp();
             var outcome = await invoker.InvokeAsync(function, payload, invocationType, trace, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
-            request.State.Execution?.Info?.Write($"Received response. Status: {(outcome.Status == LambdaInvocationStatus.Accepted ? 202 : 200)}, Integration latency: {(long)time.GetElapsedTime(start).TotalMilliseconds} ms");
+            request.State.Execution?.Info?.Write($"Received response. Status: {LambdaStatus(outcome.Status)}, Integration latency: {(long)time.GetElapsedTime(start).TotalMilliseconds} ms");
 
             // The function may have answered only because the deadline cancelled it.
             return (outcome, deadline.IsCancellationRequested);
@@ -123,6 +135,14 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
             return (null!, true);
         }
     }
+
+    /// <summary>The status of Lambda's own answer (not the function's): 202 queued, 413 refused as too large, else 200.</summary>
+    public static int LambdaStatus(LambdaInvocationStatus status) => status switch
+    {
+        LambdaInvocationStatus.Accepted => 202,
+        LambdaInvocationStatus.RequestTooLarge => 413,
+        _ => 200,
+    };
 
     [GeneratedRegex(@"^arn:[a-z-]+:apigateway:[a-z0-9-]+:lambda:path/[0-9-]+/functions/(?<function>.+)/invocations$", RegexOptions.CultureInvariant)]
     private static partial Regex InvocationUri();

@@ -7,8 +7,8 @@ namespace Cloister.Gateway.Lambda;
 /// <summary>
 /// The gateway's Lambda port filled by <see cref="LambdaService"/>: AWS_PROXY and AWS integrations
 /// invoke real execution environments (an <c>Event</c> invocation is queued by the service's event queue). A function's own failures, its own timeout included, are
-/// function errors (API Gateway answers 502); Lambda's refusals (no such function, throttled) are
-/// service errors. The gateway's integration timeout stays the gateway's.
+/// function errors (API Gateway answers 502); a payload over Lambda's quota is <see cref="LambdaInvocationStatus.RequestTooLarge"/>
+/// (API Gateway answers 413); Lambda's other refusals (no such function, throttled) are service errors. The gateway's integration timeout stays the gateway's.
 /// </summary>
 /// <param name="functions">The Lambda service holding the deployed functions.</param>
 public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInvoker
@@ -25,6 +25,7 @@ public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInv
             { FunctionError: not null } => LambdaInvocationStatus.FunctionError,
             { StatusCode: 200 } => LambdaInvocationStatus.Success,
             { StatusCode: 202 } when type == InvocationType.Event => LambdaInvocationStatus.Accepted,
+            { StatusCode: 413 } => LambdaInvocationStatus.RequestTooLarge,
             _ => LambdaInvocationStatus.ServiceError,
         };
         return new LambdaInvocationResult(status, result.Payload);

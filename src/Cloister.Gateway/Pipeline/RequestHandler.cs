@@ -209,7 +209,7 @@ internal sealed partial class RequestHandler
         state.IntegrationLatencyMs = (long)_time.GetElapsedTime(integrationStart).TotalMilliseconds;
         state.IntegrationStatus = result.BackendStatus;
         state.IntegrationServiceStatus = route.Method.Integration?.Type is IntegrationType.Aws or IntegrationType.AwsProxy
-            ? (result.Error is null || result.Error == GatewayError.LambdaFailure || result.BackendStatus is not null ? StatusCodes.Status200OK : null)
+            ? LambdaServiceStatus(result)
             : result.BackendStatus;
         if (state.Execution is { } execution)
         {
@@ -224,6 +224,15 @@ internal sealed partial class RequestHandler
 
         await WriteResultAsync(context, result, state).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// <c>$context.integrationStatus</c> of a Lambda integration, Lambda's own status: 200 when the function ran (a function
+    /// error or malformed answer included), 413 when Lambda refused the event as too large, none when it never answered.
+    /// </summary>
+    private static int? LambdaServiceStatus(IntegrationResult result) =>
+        result.Error is null || result.Error == GatewayError.LambdaFunctionError || result.Error == GatewayError.LambdaFailure || result.BackendStatus is not null
+            ? StatusCodes.Status200OK
+            : result.Error == GatewayError.LambdaRequestTooLarge ? StatusCodes.Status413PayloadTooLarge : null;
 
     /// <summary>Finds the API, stage, resource and method; null when found, else the refusal.</summary>
     private static GatewayError? Route(HttpContext context, GatewayCatalog catalog, RequestState state)
@@ -358,7 +367,8 @@ internal sealed partial class RequestHandler
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        response.ContentType = "text/plain";
+        // The media type AWS sends with it, as observed (koki-develop/lgtm-generator#10): not JSON, and not text/plain.
+        response.ContentType = "text; charset=utf-8";
         response.ContentLength = TooLargeBody.Length;
         state.Status = StatusCodes.Status413PayloadTooLarge;
         state.ResponseLength = TooLargeBody.Length;

@@ -77,6 +77,12 @@ internal sealed partial class RequestState
 
     public string? ErrorMessage { get; set; }
 
+    /// <summary>
+    /// <c>$context.integrationErrorMessage</c> and <c>$context.integration.error</c>: what failed at a Lambda integration
+    /// (<c>Lambda Customer Function Error:{errorMessage}</c> for a function error, as AWS's access logs show); null otherwise.
+    /// </summary>
+    public string? IntegrationErrorMessage { get; set; }
+
     public string? ErrorResponseType { get; set; }
 
     /// <summary>What request validation found wrong (<c>$context.error.validationErrorString</c>); null when it passed or did not run.</summary>
@@ -165,6 +171,7 @@ internal sealed partial class RequestState
                 => ResolveAccess(name),
             "customDomain.basePathMatched" => BasePathMatched,
             "error.message" => ErrorMessage,
+            "integrationErrorMessage" or "integration.error" => IntegrationErrorMessage,
             // A JSON value: AWS's own body for a message-less error (an authorizer failure) is {"message": null}.
             // Without an error at all it has no value (an access log writes "-").
             "error.messageString" => ErrorMessage is not null ? JsonText.Quote(ErrorMessage) : ErrorResponseType is null ? null : "null",
@@ -189,7 +196,7 @@ internal sealed partial class RequestState
 
     /// <summary>
     /// The variables of "Variables for access logging for API Gateway"; those the gateway has no value for
-    /// (<c>xrayTraceId</c>, <c>waf.*</c>, <c>authorize.*</c>, <c>integration.error</c>...) are known and empty.
+    /// (<c>xrayTraceId</c>, <c>waf.*</c>, <c>authorize.*</c>, <c>integration.requestId</c>...) are known and empty.
     /// </summary>
     private static bool IsKnownContextVariable(string reference) => reference["context.".Length..] switch
     {

@@ -23,8 +23,20 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string?
     /// <summary>The HTTP backend could not be reached.</summary>
     public static GatewayError IntegrationFailure { get; } = new("INTEGRATION_FAILURE", 504, "Internal server error", "InternalServerErrorException");
 
-    /// <summary>The Lambda function failed or returned a malformed proxy response.</summary>
+    /// <summary>The Lambda function returned a malformed proxy response.</summary>
     public static GatewayError LambdaFailure { get; } = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException");
+
+    /// <summary>
+    /// The Lambda function failed (raised, timed out, or answered more than Lambda's 6 MB response quota): 502 with the
+    /// response type AWS's access logs show for it, <c>INTEGRATION_FAILURE</c> (DataBiosphere/azul#8192, #6624).
+    /// </summary>
+    public static GatewayError LambdaFunctionError { get; } = new("INTEGRATION_FAILURE", 502, "Internal server error", "InternalServerErrorException");
+
+    /// <summary>
+    /// Lambda refused the event as over its 6 MB Invoke quota (a body under API Gateway's 10 MB whose event is not):
+    /// 413 <c>{"message": "Request Too Long"}</c>, <c>BadRequestException</c>, as observed (koki-develop/lgtm-generator#10).
+    /// </summary>
+    public static GatewayError LambdaRequestTooLarge { get; } = new(RequestTooLargeType, 413, "Request Too Long", "BadRequestException");
 
     /// <summary>
     /// Lambda refused the invocation before the function ran (throttled: concurrency exhausted; no such function):
@@ -55,8 +67,17 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string?
         return new GatewayError("ACCESS_DENIED", 403, message, "AccessDeniedException");
     }
 
-    /// <summary>Whether this is a 5xx (whose default body has a space after the colon, as observed).</summary>
+    /// <summary>The 413 response type, which API Gateway does not let an API customise.</summary>
+    public const string RequestTooLargeType = "REQUEST_TOO_LARGE";
+
+    /// <summary>Whether this is a 5xx.</summary>
     public bool IsServerError => StatusCode >= 500;
+
+    /// <summary>Whether the default body has a space after the colon, as observed for 5xx bodies and the 413.</summary>
+    public bool SpacedBody => IsServerError || ResponseType == RequestTooLargeType;
+
+    /// <summary>Whether an API's gateway responses may replace this one (the gateway response types page: not the 413).</summary>
+    public bool Customizable => ResponseType != RequestTooLargeType;
 
     private static string MaskAccount(string arn, string accountId)
     {

@@ -22,7 +22,7 @@ internal static class GatewayResponseWriter
         state.ErrorResponseType = error.ResponseType;
         var overrides = state.Stage?.GatewayResponses;
         CompiledGatewayResponse? custom = null;
-        if (overrides is { Count: > 0 }
+        if (overrides is { Count: > 0 } && error.Customizable
             && !overrides.TryGetValue(error.ResponseType, out custom))
         {
             overrides.TryGetValue(error.IsServerError ? "DEFAULT_5XX" : "DEFAULT_4XX", out custom);
@@ -72,7 +72,7 @@ internal static class GatewayResponseWriter
     private static byte[] DefaultBody(GatewayError error)
     {
         var key = error.ResponseType == "ACCESS_DENIED" ? "Message" : "message";
-        var separator = error.IsServerError ? ": " : ":";
+        var separator = error.SpacedBody ? ": " : ":";
         return Encoding.UTF8.GetBytes($"{{\"{key}\"{separator}{(error.Message is null ? "null" : JsonText.Quote(error.Message))}}}");
     }
 }

@@ -155,6 +155,8 @@ public sealed class ErrorResponseTests
 
         Assert.Equal(413, (int)response.StatusCode);
         Assert.Equal("HTTP content length exceeded 10485760 bytes.", await response.Content.ReadAsStringAsync());
+        // Plain text, in the media type AWS names it with (koki-develop/lgtm-generator#10), which is not JSON.
+        Assert.Equal("text; charset=utf-8", Assert.Single(response.Content.Headers.GetValues("Content-Type")));
         Assert.Empty(harness.Lambda.Events);
     }
 
@@ -180,6 +182,7 @@ public sealed class ErrorResponseTests
         }
 
         Assert.StartsWith("HTTP/1.1 413 ", text, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Type: text; charset=utf-8\r\n", text, StringComparison.Ordinal);
         Assert.EndsWith("\r\n\r\nHTTP content length exceeded 10485760 bytes.", text, StringComparison.Ordinal);
     }
 

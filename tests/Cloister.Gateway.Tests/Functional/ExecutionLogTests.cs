@@ -152,6 +152,21 @@ public sealed partial class ExecutionLogTests
     }
 
     [Fact]
+    public async Task ExecutionLog_LambdaRefusesEventAsTooLarge_LogsLambdasStatusAndWords()
+    {
+        await using var harness = await StartAsync(Setting("/*", "*", "INFO"));
+        harness.Lambda.Add("echo", (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.RequestTooLarge, """{"Type":"User","message":"Request must be smaller than 6291456 bytes for the InvokeFunction operation"}"""u8.ToArray())));
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim/c-1");
+        Assert.Equal(413, (int)response.StatusCode);
+
+        var messages = MessagesOf(await EventsAsync(harness), response);
+        Assert.Contains(messages, m => m.StartsWith("Received response. Status: 413, Integration latency: ", StringComparison.Ordinal));
+        Assert.Equal(
+            ["Lambda invocation failed with status: 413: Request must be smaller than 6291456 bytes for the InvokeFunction operation", "Method completed with status: 413"],
+            messages[^2..]);
+    }
+
+    [Fact]
     public async Task ExecutionLog_MethodOverride_BeatsStageDefault()
     {
         await using var harness = await StartAsync(Setting("/*", "*", "INFO"), Setting("/~1claim", "GET", "OFF"));

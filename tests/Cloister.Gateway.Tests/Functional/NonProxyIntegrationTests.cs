@@ -112,6 +112,20 @@ public sealed class NonProxyIntegrationTests
     }
 
     [Fact]
+    public async Task Aws_LambdaRefusesEventAsTooLarge_Returns413RequestTooLong()
+    {
+        var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("claims"), "INTERNET", null, 29_000,
+            NoMappings, NoMappings, "WHEN_NO_MATCH", [Response("200", null)]);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/claim", Method("POST", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+        harness.Lambda.Add("claims", (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.RequestTooLarge, """{"Type":"User","message":"Request must be smaller than 6291456 bytes for the InvokeFunction operation"}"""u8.ToArray())));
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 413, """{"message": "Request Too Long"}""", "BadRequestException");
+    }
+
+    [Fact]
     public async Task Aws_LambdaWithTemplates_MapsEventResultAndErrors()
     {
         var integration = new Integration(IntegrationType.Aws, "POST", Fakes.InProcessLambda.IntegrationUri("claims"), "INTERNET", null, 29_000,
