@@ -190,6 +190,40 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         AssertUnreadable(response);
     }
 
+    [Fact]
+    public async Task Operation_BytesAndEscapesMutatedIntoEveryCarrier_NeverInternalError()
+    {
+        byte[][] insertions = [[0xFF], [0x80], [0xC3], [0xED, 0xB0, 0x80], "\\ud800"u8.ToArray(), "\\udc00"u8.ToArray(), "\\ud83d\\ude00"u8.ToArray(), "\\"u8.ToArray(), "\\u00"u8.ToArray(), "\""u8.ToArray(), "{"u8.ToArray()];
+        var carriers = StringCarriers.Select(row => ((string)row[0], Body((string)row[1], "x"u8.ToArray()))).ToList();
+        var random = new Random(11);
+        for (var i = 0; i < 1500; i++)
+        {
+            var (operation, seed) = carriers[random.Next(carriers.Count)];
+            var body = new List<byte>(seed);
+            for (var edits = random.Next(1, 4); edits > 0 && body.Count > 0; edits--)
+            {
+                var position = random.Next(body.Count);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        body.InsertRange(position, insertions[random.Next(insertions.Length)]);
+                        break;
+                    case 1:
+                        body.RemoveRange(position, Math.Min(random.Next(1, 6), body.Count - position));
+                        break;
+                    default:
+                        body[position] = (byte)random.Next(256);
+                        break;
+                }
+            }
+
+            var response = await _api.SendAsync(operation, body.ToArray());
+
+            Assert.True(response.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{operation} {Encoding.UTF8.GetString([.. body])}: {response}");
+            Assert.True(response.Status == HttpStatusCode.OK || response.ErrorType is Serialization or Validation or "ResourceNotFoundException" or "ConditionalCheckFailedException" or "TransactionCanceledException", $"{operation}: {response}");
+        }
+    }
+
     private static void AssertUnreadable(ApiResponse response)
     {
         // DynamoDB answers a body it cannot read with the bare type: {"__type":"com.amazon.coral.service#SerializationException"}.
