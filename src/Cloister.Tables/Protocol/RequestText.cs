@@ -49,11 +49,28 @@ internal static class RequestText
 
     /// <summary>
     /// Refuses a string escape of half a surrogate pair (<c>\ud800</c> alone, or a low half first), which names no character
-    /// and has no UTF-8 form, with a ValidationException naming the escape. <paramref name="json"/> is well-formed JSON (its
-    /// document parsed), so each backslash in it begins an escape inside a string and a <c>\u</c> has four hex digits. Only
-    /// backslashes are looked at: a body without one costs a single vectorized search.
+    /// and has no UTF-8 form, with a ValidationException naming the escape as sent. <paramref name="json"/> parsed as a document.
     /// </summary>
     public static void RequireWholeSurrogates(ReadOnlySpan<byte> json)
+    {
+        if (FindUnpairedSurrogate(json) is var at and >= 0)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: A string contains {Encoding.ASCII.GetString(json.Slice(at, 6))}, an unpaired surrogate, which is not valid UTF-8");
+        }
+    }
+
+    /// <summary>
+    /// Whether well-formed JSON from inside a request (a key the client hands back base64-encoded, which the boundary's
+    /// checks could not see) is UTF-8 with no string escaping half a surrogate pair.
+    /// </summary>
+    public static bool IsUnicode(ReadOnlySpan<byte> json) => Utf8.IsValid(json) && FindUnpairedSurrogate(json) < 0;
+
+    /// <summary>
+    /// Where the first escape of half a surrogate pair starts, or -1. <paramref name="json"/> is well-formed JSON, so each
+    /// backslash in it begins an escape inside a string and a <c>\u</c> has four hex digits. Only backslashes are looked at:
+    /// a body without one costs a single vectorized search.
+    /// </summary>
+    private static int FindUnpairedSurrogate(ReadOnlySpan<byte> json)
     {
         var at = 0;
         while (true)
@@ -61,7 +78,7 @@ internal static class RequestText
             var next = json[at..].IndexOf((byte)'\\');
             if (next < 0)
             {
-                return;
+                return -1;
             }
 
             at += next;
@@ -79,7 +96,7 @@ internal static class RequestText
             }
             else if (char.IsSurrogate(unit))
             {
-                throw DynamoDbException.Validation($"One or more parameter values were invalid: A string contains {Encoding.ASCII.GetString(json.Slice(at, 6))}, an unpaired surrogate, which is not valid UTF-8");
+                return at;
             }
             else
             {

@@ -224,6 +224,22 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0' })]
+    public async Task ExecuteStatement_NextTokenHoldingTextNotUnicode_InvalidNextToken(byte[] bad)
+    {
+        // The token is a key the client hands back base64-encoded: the boundary's check cannot see inside it.
+        byte[] key = [.. "{\"PK\":{\"S\":\"a\"},\"SK\":{\"S\":\""u8, .. bad, .. "\"}}"u8];
+        var statement = $$"""{"Statement":"SELECT * FROM \"{{_table}}\"","NextToken":"{{Convert.ToBase64String(key)}}"}""";
+
+        var response = await _api.SendAsync("ExecuteStatement", statement);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(Validation, response.ErrorType);
+        Assert.Equal("Invalid NextToken", response.Message);
+    }
+
     private static void AssertUnreadable(ApiResponse response)
     {
         // DynamoDB answers a body it cannot read with the bare type: {"__type":"com.amazon.coral.service#SerializationException"}.
