@@ -40,9 +40,12 @@ internal sealed class TablesApi : IAsyncDisposable
         await OpenAsync();
     }
 
-    public async Task<ApiResponse> SendAsync(string operation, string body)
+    public Task<ApiResponse> SendAsync(string operation, string body) => SendAsync(operation, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Sends <paramref name="body"/> byte for byte, for bodies no string can hold (invalid UTF-8).</summary>
+    public async Task<ApiResponse> SendAsync(string operation, byte[] body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(body, Encoding.UTF8) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "DynamoDB_20120810." + operation);
         using var response = await _http!.SendAsync(request);
@@ -51,7 +54,10 @@ internal sealed class TablesApi : IAsyncDisposable
     }
 
     /// <summary>Sends a request that must succeed, and returns its body.</summary>
-    public async Task<JsonElement> OkAsync(string operation, string body)
+    public Task<JsonElement> OkAsync(string operation, string body) => OkAsync(operation, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Sends <paramref name="body"/> byte for byte; it must succeed, and its response body is returned.</summary>
+    public async Task<JsonElement> OkAsync(string operation, byte[] body)
     {
         var response = await SendAsync(operation, body);
         Assert.True(response.Status == HttpStatusCode.OK, $"{operation} answered {(int)response.Status}: {response.Body}");

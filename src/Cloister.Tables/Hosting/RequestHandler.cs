@@ -102,6 +102,9 @@ internal sealed class RequestHandler : IHttpRequestHandler
                     _authorizer!.VerifySignature(request, body.Bytes, caller);
                 }
 
+                // Once, for every operation and both GetItem paths, before anything reads the body's strings.
+                RequestText.RequireUtf8(body.Bytes);
+
                 // The look-up first (it changes nothing): a GetItem it declines (an N key, an item not yet durable) then
                 // goes to the general path without having been authorized here as well.
                 if (ReferenceEquals(operation, _getItem) && _service.TryGetItem(body.Bytes, out item) &&
@@ -115,7 +118,7 @@ internal sealed class RequestHandler : IHttpRequestHandler
                 {
                     buffer = new PooledBufferWriter(InitialResponseBytes);
                     using var writer = new Utf8JsonWriter(buffer, ResponseJson.WriterOptions);
-                    var root = Parse(body).RootElement;
+                    var root = Parse(body);
                     if (caller is not null)
                     {
                         // Every action the operation needs, before it does anything: a denied one leaves nothing written.
@@ -193,16 +196,32 @@ internal sealed class RequestHandler : IHttpRequestHandler
         HttpResponseWriter.Write(output, request, status, JsonContentType, headers[..at], body);
     }
 
-    private static JsonDocument Parse(RequestBody body)
+    /// <summary>
+    /// The body's document, checked as a whole before any operation reads it: a structure at the top, and no string escaping
+    /// half a surrogate pair. The simple GetItem path never gets here; its reader declines every escape, so such a body
+    /// always comes this way.
+    /// </summary>
+    private static JsonElement Parse(RequestBody body)
     {
+        JsonDocument document;
         try
         {
-            return body.ParseDocument(DocumentOptions);
+            document = body.ParseDocument(DocumentOptions);
+        }
+        catch (JsonException) when (RequestText.IsWellFormedBeyondDepth(body.Bytes))
+        {
+            // Only an attribute value nests this deep in a request that could be valid (no other member is more than a few
+            // levels deep), and DynamoDB refuses that with its nesting message, however deep.
+            throw DynamoDbException.Validation(AttributeValueReader.NestingMessage);
         }
         catch (JsonException)
         {
-            throw DynamoDbException.Serialization("Unexpected character or end of input in the request body");
+            throw DynamoDbException.Unreadable();
         }
+
+        RequestReader.RequireObject(document.RootElement);
+        RequestText.RequireWholeSurrogates(body.Bytes);
+        return document.RootElement;
     }
 
     private static int WriteError(PooledBufferWriter buffer, DynamoDbException error)

@@ -569,8 +569,11 @@ internal sealed class PartiqlTranslator
     {
         try
         {
-            using var key = JsonDocument.Parse(Convert.FromBase64String(token));
-            if (key.RootElement.ValueKind != JsonValueKind.Object)
+            var bytes = Convert.FromBase64String(token);
+            using var key = JsonDocument.Parse(bytes);
+
+            // Its strings become ExclusiveStartKey's, read past the boundary's check for text that is not Unicode.
+            if (key.RootElement.ValueKind != JsonValueKind.Object || !RequestText.IsUnicode(bytes))
             {
                 throw new FormatException();
             }

@@ -50,6 +50,12 @@ internal sealed class DynamoDbException : Exception
 
     public static DynamoDbException Serialization(string message) => new(ErrorCodes.Serialization, message);
 
+    /// <summary>
+    /// DynamoDB's answer to a body it cannot read (not JSON, cut short, not UTF-8): the bare type, no message
+    /// (<c>{"__type":"com.amazon.coral.service#SerializationException"}</c>).
+    /// </summary>
+    public static DynamoDbException Unreadable() => new(ErrorCodes.Serialization, "");
+
     public static DynamoDbException TableNotFound() => new(ErrorCodes.ResourceNotFound, "Requested resource not found");
 
     public static DynamoDbException MissingAuthenticationToken() => new(ErrorCodes.MissingAuthenticationToken, "Request is missing Authentication Token");

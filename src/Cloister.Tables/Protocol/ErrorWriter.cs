@@ -4,7 +4,7 @@ namespace Cloister.Tables.Protocol;
 
 /// <summary>
 /// Writes an error body the way DynamoDB does: <c>__type</c>, <c>message</c> (<c>Message</c> for AccessDeniedException and
-/// TransactionCanceledException, as DynamoDB spells it there), and the extras some errors carry.
+/// TransactionCanceledException, as DynamoDB spells it there; none for an error it sends without one), and the extras some errors carry.
 /// </summary>
 internal static class ErrorWriter
 {
@@ -40,8 +40,9 @@ internal static class ErrorWriter
         {
             writer.WriteString("Message"u8, error.Message);
         }
-        else
+        else if (error.Message.Length > 0)
         {
+            // An error DynamoDB sends without words (an unreadable body, an unknown operation) has no message member at all.
             writer.WriteString("message"u8, error.Message);
         }
 

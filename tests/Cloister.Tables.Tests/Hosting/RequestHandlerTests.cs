@@ -60,6 +60,7 @@ public sealed class RequestHandlerTests(TablesServerFixture fixture) : IClassFix
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("com.amazon.coral.service#UnknownOperationException", body.GetProperty("__type").GetString());
+        Assert.False(body.TryGetProperty("message", out _), "DynamoDB sends the bare type");
     }
 
     [Fact]
