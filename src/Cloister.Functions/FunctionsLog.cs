@@ -46,4 +46,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(12, LogLevel.Warning, "Function {Function}: a provisioned environment of version {Version} was lost and its replacement failed its init ({Status})")]
     public static partial void ProvisionedReplacementFailed(ILogger logger, string function, string version, string status);
+
+    [LoggerMessage(15, LogLevel.Information, "Function {Function}: its runtime cannot be started (Runtime.InvalidEntrypoint): {Reason}")]
+    public static partial void EntrypointInvalid(ILogger logger, string function, string reason);
 }

@@ -127,6 +127,24 @@ public sealed class LayerTests(ServiceFixture fixture) : IClassFixture<ServiceFi
         Assert.Equal("Runtime.InvalidEntrypoint", ServiceFixture.Json(result).GetProperty("errorType").GetString());
     }
 
+    /// <summary>Lambda looks for a custom runtime's bootstrap in the code, then at <c>/opt/bootstrap</c>, where a layer may bring it.</summary>
+    [Fact]
+    public async Task Invoke_BootstrapOnlyInALayer_RunsOptBootstrap()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var runtime = Directory.CreateDirectory(Path.Combine(fixture.Root, "runtime-layer-" + suffix)).FullName;
+        File.Copy(Path.Combine(ServiceFixture.FunctionsDirectory, "init", "bootstrap"), Path.Combine(runtime, "bootstrap"));
+        var empty = Directory.CreateDirectory(Path.Combine(fixture.Root, "no-bootstrap-" + suffix)).FullName;
+        var function = Function("provided.al2023", "x", string.Empty, Layer("runtime", runtime)) with { InlineCode = null, CodePath = empty };
+        var deployed = await fixture.Service.DeployAsync(function);
+        Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+
+        var result = await fixture.InvokeAsync(function.FunctionName, "{}");
+
+        Assert.True(result.Succeeded, Encoding.UTF8.GetString(result.Payload.Span));
+        Assert.Equal(1, ServiceFixture.Json(result).GetProperty("inits").GetInt32());
+    }
+
     [Fact]
     public async Task Deploy_CodeAndLayersOver250MBUnzipped_IsRefusedWithLambdasMessage()
     {

@@ -37,6 +37,7 @@ public sealed class NodeRuntimeTests(ServiceFixture fixture) : RuntimeTests(fixt
 
         Assert.Equal("Unhandled", result.FunctionError);
         Assert.Equal("Runtime.ImportModuleError", ServiceFixture.Json(result).GetProperty("errorType").GetString());
+        Assert.Matches(@"^Error: Cannot find module 'missing'\nRequire stack:\n- /.+/node/bootstrap\.mjs$", ServiceFixture.Json(result).GetProperty("errorMessage").GetString());
         var log = await Fixture.LogMessagesAsync(function, m => m.Any(l => l.StartsWith("REPORT", StringComparison.Ordinal)));
         Assert.Contains(log, l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.Contains("Status: error\tError Type: Runtime.ImportModuleError", StringComparison.Ordinal));
     }

@@ -122,16 +122,21 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
             environment = environment.SetItem("TMPDIR", _temporary);
         }
 
-        var spec = new ProcessLaunchSpec(_function.Command.FileName, _function.Command.Arguments, _function.TaskRoot, environment, placement);
         _started = _time.GetTimestamp();
+        var (fileName, problem) = EntrypointOf();
+        if (problem is not null)
+        {
+            FunctionsLog.EntrypointInvalid(_logger, _function.Name, problem);
+            return InvalidEntrypoint(problem);
+        }
+
+        var spec = new ProcessLaunchSpec(fileName!, _function.Command.Arguments, _function.TaskRoot, environment, placement);
         try
         {
             if (_function.LayerRoot is { } layers)
             {
-                // The wrapper would start even without the runtime; refuse as exec would, before it does.
-                LayerMount.CheckExecutable(spec.FileName);
-                var (fileName, arguments) = LayerMount.Wrap(spec.FileName, spec.Arguments, layers);
-                spec = spec with { FileName = fileName, Arguments = arguments };
+                var (wrapper, arguments) = LayerMount.Wrap(spec.FileName, spec.Arguments, layers);
+                spec = spec with { FileName = wrapper, Arguments = arguments };
             }
 
             // A full fence between storing the process and reading _disposed below: DisposeAsync sets _disposed (with
@@ -142,10 +147,9 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
-            // Lambda's words when bootstrap is missing or not executable.
+            // What the checks before could not see (an ELF program's missing loader): exec's own refusal, in Lambda's words.
             FunctionsLog.ProcessStartFailed(_logger, _function.Name, exception);
-            var body = InvocationOutcome.ErrorBody("Runtime.InvalidEntrypoint", $"RequestId: Error: fork/exec {spec.FileName}: {exception.Message}");
-            return new InitResult("error", _time.GetElapsedTime(_started), "Runtime.InvalidEntrypoint", body, null);
+            return InvalidEntrypoint(Entrypoint.ForkExecError(fileName!, exception.NativeErrorCode));
         }
 
         if (Volatile.Read(ref _disposed) != 0)
@@ -170,6 +174,26 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
             return await _init.Task.ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The program to start, as the function sees it, or why it cannot start: a custom runtime's bootstrap as Lambda
+    /// looks for it (the code's, else a layer's <c>/opt/bootstrap</c>), then whatever exec would refuse.
+    /// </summary>
+    private (string? FileName, string? Problem) EntrypointOf()
+    {
+        var command = _function.Command.FileName;
+        if (_function.Command.IsBootstrap)
+        {
+            var (path, hostPath, missing) = Entrypoint.FindBootstrap(_function.TaskRoot, _function.LayerRoot);
+            return missing is not null ? (null, missing) : (path, Entrypoint.ExecProblem(hostPath!, path!));
+        }
+
+        return (command, Entrypoint.ExecProblem(command, command));
+    }
+
+    /// <summary>An init that could not start its runtime: Lambda's <c>Runtime.InvalidEntrypoint</c>, the reason worded as Lambda's.</summary>
+    private InitResult InvalidEntrypoint(string reason) =>
+        new("error", _time.GetElapsedTime(_started), Entrypoint.ErrorType, default, null) { Reason = reason };
 
     /// <summary>
     /// Runs one invocation: hands it to the runtime and waits for its end, the timeout or the process's exit.

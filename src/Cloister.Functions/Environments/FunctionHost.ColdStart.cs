@@ -153,6 +153,13 @@ internal sealed partial class FunctionHost
             payload = InvocationOutcome.Timeout(requestId, Function.Function.TimeoutSeconds).Payload;
             environment.WriteLog(LambdaLogLines.TimedOut(_time.GetUtcNow(), requestId, Function.Function.TimeoutSeconds));
         }
+        else if (init.Reason is { } why)
+        {
+            // As Lambda words a runtime it could not start: the invocation's id, the reason, then the type on a line of its own.
+            var message = $"RequestId: {requestId} Error: {why}";
+            payload = InvocationOutcome.ErrorBody(errorType!, message);
+            environment.WriteLog($"{message}\n{errorType}");
+        }
         else if (init.ExitStatus is { } exit)
         {
             var reason = LambdaLogLines.ExitReason(exit);

@@ -8,5 +8,11 @@ namespace Cloister.Functions.Environments;
 /// <param name="ExitStatus">The process's exit status when it exited during init.</param>
 internal readonly record struct InitResult(string? Status, TimeSpan Duration, string? ErrorType, ReadOnlyMemory<byte> ErrorPayload, int? ExitStatus)
 {
+    /// <summary>
+    /// Why the runtime could not be started at all (<c>Runtime.InvalidEntrypoint</c>), in Lambda's words; the
+    /// invocation's error message is then <c>RequestId: {id} Error: {Reason}</c>.
+    /// </summary>
+    public string? Reason { get; init; }
+
     public bool IsReady => Status is null;
 }

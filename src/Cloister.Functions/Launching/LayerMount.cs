@@ -17,26 +17,6 @@ internal static class LayerMount
     public static (string FileName, ImmutableArray<string> Arguments) Wrap(string fileName, ImmutableArray<string> arguments, string layerRoot) =>
         (Tool("unshare"), ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", Script.Replace("$MOUNT", Tool("mount"), StringComparison.Ordinal), layerRoot, fileName, .. arguments]);
 
-    /// <summary>Throws what exec would (ENOENT, EACCES) when <paramref name="fileName"/>, a path, is not an executable file.</summary>
-    /// <exception cref="System.ComponentModel.Win32Exception">It is missing or not executable.</exception>
-    public static void CheckExecutable(string fileName)
-    {
-        if (!fileName.Contains('/', StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        if (!File.Exists(fileName))
-        {
-            throw new System.ComponentModel.Win32Exception(2);
-        }
-
-        if ((File.GetUnixFileMode(fileName) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
-        {
-            throw new System.ComponentModel.Win32Exception(13);
-        }
-    }
-
     // Found on Cloister's own PATH, not the function's (which the function may set).
     private static string Tool(string name) =>
         Shared.Processes.ExecutableSearch.Find(name, Environment.GetEnvironmentVariable("PATH")) ?? "/usr/bin/" + name;

@@ -6,4 +6,6 @@ namespace Cloister.Functions.Runtimes;
 /// <param name="FileName">The executable.</param>
 /// <param name="Arguments">Its arguments.</param>
 /// <param name="Environment">Runtime-specific variables (<c>AWS_EXECUTION_ENV</c>, <c>NODE_PATH</c>...).</param>
-internal sealed record LaunchCommand(string FileName, ImmutableArray<string> Arguments, ImmutableDictionary<string, string> Environment);
+/// <param name="IsBootstrap">A custom runtime's <c>bootstrap</c>, looked for at each init as Lambda looks for it (the
+/// code's, else a layer's <c>/opt/bootstrap</c>) rather than started as <paramref name="FileName"/> says.</param>
+internal sealed record LaunchCommand(string FileName, ImmutableArray<string> Arguments, ImmutableDictionary<string, string> Environment, bool IsBootstrap = false);

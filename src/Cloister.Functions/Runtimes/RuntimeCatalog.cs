@@ -43,7 +43,7 @@ internal sealed class RuntimeCatalog
         var executionEnv = ImmutableDictionary<string, string>.Empty.Add("AWS_EXECUTION_ENV", "AWS_Lambda_" + runtime);
         return KindOf(runtime) switch
         {
-            RuntimeKind.Provided => new LaunchCommand(Path.Combine(taskRoot, "bootstrap"), [], ImmutableDictionary<string, string>.Empty),
+            RuntimeKind.Provided => new LaunchCommand(Path.Combine(taskRoot, "bootstrap"), [], ImmutableDictionary<string, string>.Empty, IsBootstrap: true),
             RuntimeKind.Node => new LaunchCommand(
                 _node.Value,
                 [Path.Combine(RuntimeDirectory, "node", "bootstrap.mjs")],

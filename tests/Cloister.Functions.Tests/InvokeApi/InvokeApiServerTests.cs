@@ -226,6 +226,25 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
         Assert.Equal("boom from python", error.RootElement.GetProperty("errorMessage").GetString());
     }
 
+    /// <summary>A custom runtime with no bootstrap is a function error, as Lambda answers it: 200, <c>Unhandled</c>, <c>Runtime.InvalidEntrypoint</c>.</summary>
+    [Fact]
+    public async Task Invoke_CustomRuntimeWithoutBootstrap_200WithFunctionErrorAndInvalidEntrypoint()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_home, "no-bootstrap")).FullName;
+        var function = await fixture.DeployAsync("provided.al2023", "bootstrap", empty);
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(Invocations(OpenUrl, function), Json("{}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Unhandled", Header(response, "X-Amz-Function-Error"));
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Runtime.InvalidEntrypoint", error.RootElement.GetProperty("errorType").GetString());
+        Assert.Equal(
+            $"RequestId: {Header(response, "x-amzn-RequestId")} Error: Couldn't find valid bootstrap(s): [{empty}/bootstrap /opt/bootstrap]",
+            error.RootElement.GetProperty("errorMessage").GetString());
+    }
+
     [Theory]
     [InlineData("Event", HttpStatusCode.Accepted)]
     [InlineData("DryRun", HttpStatusCode.NoContent)]

@@ -1,8 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.DocumentModel;
 using Amazon.DynamoDBv2.Model;
 
 namespace Claims.Functions;
@@ -248,7 +248,6 @@ public sealed class ClaimsService
             throw new ClaimProblem(413, "The body is larger than 64 KiB");
         }
 
-        Document document;
         try
         {
             using var parsed = JsonDocument.Parse(request.Body);
@@ -265,14 +264,12 @@ public sealed class ClaimsService
                 }
             }
 
-            document = Document.FromJson(request.Body);
+            return ClaimFields.Read(parsed.RootElement);
         }
         catch (JsonException)
         {
             throw new ClaimProblem(400, "The body is not valid JSON");
         }
-
-        return document.ToAttributeMap();
     }
 
     private static Dictionary<string, AttributeValue> Key(string memberId, string claimId) => new(StringComparer.Ordinal)
@@ -289,9 +286,12 @@ public sealed class ClaimsService
 
     private static string ToJson(Dictionary<string, AttributeValue> item)
     {
-        var visible = new Dictionary<string, AttributeValue>(item, StringComparer.Ordinal);
-        visible.Remove("PK");
-        visible.Remove("SK");
-        return Document.FromAttributeMap(visible).ToJson();
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            ClaimFields.Write(writer, item.Where(field => field.Key is not ("PK" or "SK")));
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

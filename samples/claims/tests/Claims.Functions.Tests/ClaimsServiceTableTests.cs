@@ -156,4 +156,57 @@ public sealed class ClaimsServiceTableTests : IAsyncLifetime
         Assert.Equal("""{"message":"Internal error"}""", response.Body);
         Assert.Contains(request.RequestId, _errors.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Numbers at DynamoDB's limits are stored as sent and read back equal: not through a double, which rounded a
+    /// 38-digit number, turned 9.99…E+125 into 1E+126 (a 500) and 1E-130 into 0.
+    /// </summary>
+    [Theory]
+    [InlineData("12345678901234567890123456789012345678")]
+    [InlineData("-0.12345678901234567890123456789012345678")]
+    [InlineData("9.9999999999999999999999999999999999999e125")]
+    [InlineData("-9.9999999999999999999999999999999999999E+125")]
+    [InlineData("1e-130")]
+    [InlineData("100000000000000000000000000000000000000000000000000")]
+    [InlineData("0e99999")]
+    [InlineData("120.50")]
+    public async Task Create_NumberAtDynamoDbsLimits_StoredAndReadBackExactly(string number)
+    {
+        var created = await CreateAsync("m-num", $$"""{"amount":{{number}},"lines":[{"price":{{number}}}]}""");
+        var id = created.GetProperty("claimId").GetString();
+
+        var (status, claim, _) = await Run("get", Request("m-num", id: id));
+
+        Assert.Equal(200, status);
+        Assert.Equal(Canonical(number), Canonical(claim.GetProperty("amount").GetRawText()));
+        Assert.Equal(Canonical(number), Canonical(claim.GetProperty("lines")[0].GetProperty("price").GetRawText()));
+    }
+
+    [Fact]
+    public async Task Create_NestedAsDeepAsDynamoDbStores_Stored()
+    {
+        var body = "{\"a\":" + new string('[', 31) + "1" + new string(']', 31) + "}";
+
+        var created = await CreateAsync("m-deep", body);
+        var (status, claim, _) = await Run("get", Request("m-deep", id: created.GetProperty("claimId").GetString()));
+
+        Assert.Equal(200, status);
+        Assert.Equal(body[5..^1], claim.GetProperty("a").GetRawText());
+    }
+
+    // A number's value as (sign, significant digits, decimal exponent of the first): equal for equal numbers however written.
+    private static (bool Negative, string Digits, long Order) Canonical(string number)
+    {
+        var negative = number.StartsWith('-');
+        var unsigned = number.TrimStart('-');
+        var e = unsigned.IndexOfAny(['e', 'E']);
+        var mantissa = e < 0 ? unsigned : unsigned[..e];
+        var exponent = e < 0 ? 0 : long.Parse(unsigned[(e + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var all = mantissa.Replace(".", string.Empty, StringComparison.Ordinal);
+        var integerDigits = point < 0 ? mantissa.Length : point;
+        var first = all.TakeWhile(c => c == '0').Count();
+        var digits = all.Trim('0');
+        return digits.Length == 0 ? (false, "0", 0) : (negative, digits, integerDigits - 1 - first + exponent);
+    }
 }

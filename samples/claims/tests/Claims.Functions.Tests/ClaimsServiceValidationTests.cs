@@ -104,4 +104,48 @@ public sealed class ClaimsServiceValidationTests : IDisposable
         var request = Request(new() { ["memberId"] = "m1" }, "{\"status\":\"open\"}", ClaimId, new() { ["if-match"] = "abc" });
         await AssertError("update", request, 400, "If-Match");
     }
+
+    /// <summary>
+    /// Valid JSON numbers DynamoDB cannot store (over 38 significant digits, magnitude outside 1E-130 to
+    /// 9.99…E+125) are the caller's mistake: 400 naming where in the body, never DynamoDB's 500.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"amount\":1e999}", "amount", "out of the range")]
+    [InlineData("{\"amount\":-1e999}", "amount", "out of the range")]
+    [InlineData("{\"amount\":1e126}", "amount", "out of the range")]
+    [InlineData("{\"amount\":-1.5E+200}", "amount", "out of the range")]
+    [InlineData("{\"amount\":1e-131}", "amount", "out of the range")]
+    [InlineData("{\"amount\":0.00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001}", "amount", "out of the range")]
+    [InlineData("{\"amount\":1e-99999999999999999999}", "amount", "out of the range")]
+    [InlineData("{\"amount\":123456789012345678901234567890123456789}", "amount", "38 significant digits")]
+    [InlineData("{\"amount\":0.1234567890123456789012345678901234567891}", "amount", "38 significant digits")]
+    [InlineData("{\"lines\":[{\"price\":1},{\"price\":1e999}]}", "lines[1].price", "out of the range")]
+    public async Task CreateAndUpdate_NumberDynamoDbCannotStore_400(string body, string path, string messagePart)
+    {
+        var query = new Dictionary<string, string> { ["memberId"] = "m1", ["policyId"] = "p1", ["memberName"] = "Jo" };
+        await AssertError("create", Request(query, body), 400, $"The number at {path} in the body {(messagePart == "38 significant digits" ? "has more than the " : "is ")}{messagePart}");
+        await AssertError("update", Request(new() { ["memberId"] = "m1" }, body, ClaimId), 400, $"at {path} in the body");
+    }
+
+    /// <summary>JSON has no NaN or Infinity: such a body is not valid JSON.</summary>
+    [Theory]
+    [InlineData("{\"amount\":NaN}")]
+    [InlineData("{\"amount\":Infinity}")]
+    [InlineData("{\"amount\":-Infinity}")]
+    [InlineData("{\"amount\":+1}")]
+    [InlineData("{\"amount\":.5}")]
+    [InlineData("{\"amount\":0x10}")]
+    public async Task Create_NumberNotJson_400NotValidJson(string body)
+    {
+        var query = new Dictionary<string, string> { ["memberId"] = "m1", ["policyId"] = "p1", ["memberName"] = "Jo" };
+        await AssertError("create", Request(query, body), 400, "not valid JSON");
+    }
+
+    [Fact]
+    public async Task Create_NestedDeeperThanDynamoDbStores_400()
+    {
+        var query = new Dictionary<string, string> { ["memberId"] = "m1", ["policyId"] = "p1", ["memberName"] = "Jo" };
+        var body = "{\"a\":" + new string('[', 32) + "1" + new string(']', 32) + "}";
+        await AssertError("create", Request(query, body), 400, "nested deeper than the 32 levels");
+    }
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const api = process.env.AWS_LAMBDA_RUNTIME_API;
 const [apiHost, apiPort] = api.split(':');
@@ -292,7 +292,9 @@ async function loadHandler() {
   const base = path.resolve(taskRoot, modulePath);
   const file = ['.js', '.mjs', '.cjs'].map((ext) => base + ext).find((f) => fs.existsSync(f));
   if (!file) {
-    throw new HandlerError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}'`);
+    // Lambda's words, whose require stack is its runtime's file (/var/runtime/index.mjs); here this bootstrap.
+    throw new HandlerError('Runtime.ImportModuleError',
+      `Error: Cannot find module '${modulePath}'\nRequire stack:\n- ${fileURLToPath(import.meta.url)}`);
   }
   let mod;
   try {
