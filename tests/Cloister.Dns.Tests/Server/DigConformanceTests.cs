@@ -270,4 +270,97 @@ public sealed class DigConformanceTests : IAsyncLifetime
         Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
         Assert.DoesNotContain("+noedns", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Dig_MixedCaseQuestion_QuestionAndOwnersInTheQuerysCase()
+    {
+        // 0x20 (draft-vixie-dnsext-dns0x20): a resolver that randomises the case of its questions, as unbound with
+        // use-caps-for-id does, drops an answer whose question does not come back letter for letter. The owners follow the
+        // question too, the wildcard's synthesised owner and the negative answer's SOA included.
+        var exact = await Dig("WwW.CoRp.InTeRnAl", "A");
+        var wildcard = await Dig("X.WiLd.CoRp.InTeRnAl", "A");
+        var absent = await Dig("NoThInG.CoRp.InTeRnAl", "A");
+
+        Assert.Contains(";WwW.CoRp.InTeRnAl.\t\tIN\tA", exact, StringComparison.Ordinal);
+        Assert.Matches(@"\nWwW\.CoRp\.InTeRnAl\.\s+300\s+IN\s+A\s+10\.0\.1\.20", exact);
+        Assert.Matches(@"\nX\.WiLd\.CoRp\.InTeRnAl\.\s+60\s+IN\s+A\s+10\.0\.9\.9", wildcard);
+        Assert.Contains("status: NXDOMAIN", absent, StringComparison.Ordinal);
+        Assert.Matches(@"\nCoRp\.InTeRnAl\.\s+900\s+IN\s+SOA\s", absent);
+    }
+
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public async Task Kdig_NameOf255BytesWithLabelsOf63_AnsweredNotFormErr(string transport)
+    {
+        // RFC 1035 §2.3.4: labels of 63 bytes and names of 255 bytes on the wire are the limits, not past them.
+        var name = $"{new string('a', 63)}.{new string('b', 63)}.{new string('c', 63)}.{new string('d', 47)}.corp.internal";
+        Assert.Equal(255, name.Length + 2);
+
+        var output = await Kdig(transport, name, "A");
+
+        Assert.Contains("status: NXDOMAIN", output, StringComparison.Ordinal);
+        Assert.Contains(name + ".", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("+bufsize=512")]
+    [InlineData("+noedns")]
+    public async Task Dig_AnswerBetween512And1232BytesToA512ByteClient_TruncatedThenWholeOverTcp(string size)
+    {
+        // 40 A records (about 700 bytes) fit the 1,232 bytes Cloister sends to an EDNS client that allows them, but not the
+        // 512 of a client that advertises 512 or no EDNS at all (RFC 1035 §4.2.1, RFC 6891 §6.2.5): TC, and dig's retry over
+        // TCP gets all 40.
+        var model = TestModels.WithZoneRecords(TestModels.Set("mid.corp.internal", "A", 300, [.. Enumerable.Range(1, 40).Select(i => $"10.0.3.{i}")]));
+        await using var resolver = RunningResolver.Start(model, TestModels.ApiVpc);
+        string[] common = ["@127.0.0.1", "-p", resolver.PortText, "+time=2", "+tries=1", size, "mid.corp.internal", "A"];
+
+        var truncated = await Tool.RunAsync("dig", [.. common, "+ignore"]);
+        var retried = await Tool.RunAsync("dig", common);
+        var roomy = await Tool.RunAsync("dig", ["@127.0.0.1", "-p", resolver.PortText, "+time=2", "+tries=1", "+bufsize=1232", "mid.corp.internal", "A"]);
+
+        Assert.Contains("flags: qr tc rd ra;", truncated, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 0", truncated, StringComparison.Ordinal);
+        Assert.Contains("Truncated, retrying in TCP mode.", retried, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 40", retried, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 40", roomy, StringComparison.Ordinal);
+        Assert.Contains("(UDP)", roomy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_UnknownEdnsOptionAndCookie_AnsweredWithoutEchoingEither()
+    {
+        // RFC 6891 §6.1.2: options a responder does not understand are ignored, not echoed; RFC 7873 §5.2: a server without
+        // cookie support answers as if the option were absent. Either way the query is answered in full.
+        var output = await Dig("+ednsopt=65001:abcd", "+cookie", "www.corp.internal", "A");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("; OPT=65001", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("COOKIE:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_UnsupportedEdnsVersionOverTcp_BadversWithQuestion()
+    {
+        var output = await Dig("+tcp", "+edns=1", "+noednsnegotiation", "www.corp.internal", "A");
+
+        Assert.Contains("status: BADVERS", output, StringComparison.Ordinal);
+        Assert.Contains("QUERY: 1, ANSWER: 0", output, StringComparison.Ordinal);
+        Assert.Contains("; EDNS: version: 0,", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_CnameToAbsentName_NxDomainWithTheCnameAndTheZonesSoa()
+    {
+        // RFC 6604 §2.1: the RCODE is that of the last name of the chain, and the CNAME stays in the answer section.
+        var model = TestModels.WithZoneRecords(TestModels.Set("dangling.corp.internal", "CNAME", 300, "gone.corp.internal"));
+        await using var resolver = RunningResolver.Start(model, TestModels.ApiVpc);
+
+        var output = await Tool.RunAsync("dig", "@127.0.0.1", "-p", resolver.PortText, "+time=2", "+tries=1", "dangling.corp.internal", "A");
+
+        Assert.Contains("status: NXDOMAIN", output, StringComparison.Ordinal);
+        Assert.Matches(@"dangling\.corp\.internal\.\s+300\s+IN\s+CNAME\s+gone\.corp\.internal\.", output);
+        Assert.Matches(@"corp\.internal\.\s+900\s+IN\s+SOA\s+ns-1536\.awsdns-00\.co\.uk\.", output);
+    }
 }

@@ -175,6 +175,97 @@ public sealed class TcpServerTests
         Assert.Equal(new DnsEdns(DnsEdns.DefaultPayloadSize, DnssecOk: true), response.Edns);
     }
 
+    private static byte[] RawQuery(ushort id, ReadOnlySpan<byte> wireName, ushort flags = 0x0100)
+    {
+        var message = new byte[DnsHeader.Size + wireName.Length + 4];
+        new DnsHeader(id, flags, 1, 0, 0, 0).Write(message);
+        wireName.CopyTo(message.AsSpan(DnsHeader.Size));
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(DnsHeader.Size + wireName.Length), (ushort)DnsRecordType.A);
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(DnsHeader.Size + wireName.Length + 2), (ushort)DnsClass.IN);
+        return message;
+    }
+
+    private static byte[] WireName(int wireLength)
+    {
+        // Labels of 63 bytes and one shorter, then the root: exactly wireLength bytes.
+        var name = new List<byte>();
+        var left = wireLength - 1;
+        while (left > 0)
+        {
+            var label = Math.Min(63, left - 1);
+            name.Add((byte)label);
+            name.AddRange(Enumerable.Repeat((byte)'x', label));
+            left -= label + 1;
+        }
+
+        name.Add(0);
+        return [.. name];
+    }
+
+    private static async Task<DnsMessage> ExchangeRawUdpAsync(RunningResolver resolver, params byte[][] datagrams)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await socket.ConnectAsync(resolver.Listener.UdpEndPoint!);
+        foreach (var datagram in datagrams)
+        {
+            await socket.SendAsync(datagram, SocketFlags.None);
+        }
+
+        var buffer = new byte[1232];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        return DnsMessage.Parse(buffer.AsSpan(0, length));
+    }
+
+    [Theory]
+    [InlineData(255, DnsResponseCode.NXDomain, 1)]
+    [InlineData(256, DnsResponseCode.FormErr, 0)]
+    public async Task Udp_QuestionNameAtAndPastTheWireLimit_AnsweredThenFormErr(int wireLength, DnsResponseCode expected, int questions)
+    {
+        // RFC 1035 §3.1: a name is at most 255 bytes on the wire. One byte more does not read, so the answer is FORMERR
+        // with the header alone (there is no question to echo).
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+
+        var response = await ExchangeRawUdpAsync(resolver, RawQuery(0x5151, WireName(wireLength)));
+
+        Assert.Equal(0x5151, response.Id);
+        Assert.Equal(expected, response.ResponseCode);
+        Assert.Equal(questions, response.Questions.Length);
+    }
+
+    [Fact]
+    public async Task Tcp_MessageCutInsideItsQuestion_FormErrEchoingIdAndRd()
+    {
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(resolver.Listener.TcpEndPoint!);
+        var whole = RawQuery(0x5252, WireName(20));
+        var cut = whole.AsSpan(0, whole.Length - 3).ToArray();
+        var framed = new byte[cut.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)cut.Length);
+        cut.CopyTo(framed, 2);
+
+        await socket.SendAsync(framed, SocketFlags.None);
+        var response = await ReadAsync(socket);
+
+        Assert.Equal(0x5252, response.Id);
+        Assert.Equal(DnsResponseCode.FormErr, response.ResponseCode);
+        Assert.True(response.RecursionDesired);
+        Assert.Empty(response.Questions);
+    }
+
+    [Fact]
+    public async Task Udp_MessageWithQrSet_NotAnsweredWhileTheNextQueryIs()
+    {
+        // A response sent to the resolver (QR set) gets nothing back, or two resolvers could answer each other for ever.
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        var name = WireName(20);
+
+        var response = await ExchangeRawUdpAsync(resolver, RawQuery(0x5353, name, flags: 0x8100), RawQuery(0x5454, name));
+
+        Assert.Equal(0x5454, response.Id);
+    }
+
     [Fact]
     public void Apply_RuleTargetsOwnInboundEndpoint_LoopReportedAndTargetDropped()
     {
