@@ -78,8 +78,9 @@ internal sealed partial class RequestHandler
         var (requestId, extendedRequestId) = RequestIds.Next();
         var state = new RequestState
         {
-            RequestId = requestId,
+            RequestId = RequestIds.FromClient(request.Headers, requestId, out var loggedRequestId) ?? requestId,
             ExtendedRequestId = extendedRequestId,
+            LoggedRequestId = loggedRequestId,
             RequestTime = _time.GetUtcNow(),
             StartTimestamp = _time.GetTimestamp(),
             AccountId = catalog.Account.AccountId,
@@ -98,6 +99,15 @@ internal sealed partial class RequestHandler
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
+        }
+        catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            // The client's request broke off while its body was read (fewer bytes than its Content-Length, a chunk
+            // cut short, a body too slow for Kestrel's minimum rate): the client's fault, not the gateway's.
+            Log.BadRequestBody(_logger, state.RequestId, exception.Message);
+            context.Response.Clear();
+            SetRequestIds(context.Response, state);
+            await GatewayResponseWriter.WriteAsync(context, GatewayError.BrokenRequest(exception.StatusCode), state).ConfigureAwait(false);
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
@@ -389,9 +399,11 @@ internal sealed partial class RequestHandler
         state.ElapsedMilliseconds = _time.GetElapsedTime(state.StartTimestamp).TotalMilliseconds;
         var line = new StringBuilder(256);
         // As on AWS, every $context variable writes its value or "-", even one the gateway does not know.
-        log.Format.Render(line, state, static (s, name) => s.Resolve(name) is (var known, var value) && (known || name.StartsWith("context.", StringComparison.Ordinal))
-            ? (true, value ?? "-")
-            : (false, null));
+        log.Format.Render(line, state, static (s, name) => s.LoggedRequestId is { } replaced && name == "context.requestId"
+            ? (true, replaced)
+            : s.Resolve(name) is (var known, var value) && (known || name.StartsWith("context.", StringComparison.Ordinal))
+                ? (true, value ?? "-")
+                : (false, null));
         _accessLogs.Enqueue(log.FilePath, line.ToString());
     }
 
