@@ -22,8 +22,11 @@ namespace Cloister.Gateway.Pipeline;
 /// </summary>
 internal sealed partial class RequestHandler
 {
-    /// <summary>Header values allowed in total (spec §5).</summary>
-    public const int MaxHeaderValueBytes = 10_240;
+    /// <summary>
+    /// Header bytes allowed in total: the REST API quotas table counts "all header values, including header names,
+    /// values, any line terminators, and white space" against 10,240 bytes.
+    /// </summary>
+    public const int MaxHeaderBytes = 10_240;
 
     /// <summary>Method ARN limit (spec §3); longer gives 414.</summary>
     public const int MaxMethodArnBytes = 1_600;
@@ -148,7 +151,7 @@ internal sealed partial class RequestHandler
             return;
         }
 
-        if (HeaderValueBytes(request.Headers) > MaxHeaderValueBytes)
+        if (HeaderBytes(request.Headers) > MaxHeaderBytes)
         {
             await RejectAsync(context, GatewayError.HeadersTooLarge, state).ConfigureAwait(false);
             return;
@@ -409,14 +412,15 @@ internal sealed partial class RequestHandler
 
     private static List<string> SegmentList(string path) => [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries)];
 
-    private static int HeaderValueBytes(IHeaderDictionary headers)
+    /// <summary>The header lines as sent: each value with its name, <c>": "</c> and CRLF (a repeated header is one line per value).</summary>
+    private static int HeaderBytes(IHeaderDictionary headers)
     {
         var total = 0;
-        foreach (var (_, values) in headers)
+        foreach (var (name, values) in headers)
         {
             foreach (var value in values)
             {
-                total += value?.Length ?? 0;
+                total += name.Length + 4 + (value?.Length ?? 0);
             }
         }
 
