@@ -152,6 +152,9 @@ public sealed class GatewayServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            // API Gateway limits header values by their size (10,240 bytes, checked per request), not by their number;
+            // Kestrel's default of 100 refused the 101st header with an empty 431. A 64 KB block holds no more than this.
+            kestrel.Limits.MaxRequestHeaderCount = 64 * 1024 / 4;
             foreach (var listener in _options.Listeners)
             {
                 if (listener.SocketHandle is { } handle)

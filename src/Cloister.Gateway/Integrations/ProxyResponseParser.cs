@@ -196,7 +196,9 @@ internal static class ProxyResponseParser
             JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out status),
             _ => false,
         };
-        return ok && status is >= 100 and <= 599;
+        // A 1xx is an interim answer in HTTP, never a final one: sent as the response, 101 Switching Protocols told the
+        // client the connection was no longer HTTP. AWS documents no range; a function's 1xx is malformed (502).
+        return ok && status is >= 200 and <= 599;
     }
 
     private static bool TryReadHeaders(JsonElement value, List<KeyValuePair<string, string>> into, bool multiValue)

@@ -22,8 +22,11 @@ namespace Cloister.Gateway.Pipeline;
 /// </summary>
 internal sealed partial class RequestHandler
 {
-    /// <summary>Header values allowed in total (spec §5).</summary>
-    public const int MaxHeaderValueBytes = 10_240;
+    /// <summary>
+    /// Header bytes allowed in total: the REST API quotas table counts "all header values, including header names,
+    /// values, any line terminators, and white space" against 10,240 bytes.
+    /// </summary>
+    public const int MaxHeaderBytes = 10_240;
 
     /// <summary>Method ARN limit (spec §3); longer gives 414.</summary>
     public const int MaxMethodArnBytes = 1_600;
@@ -78,8 +81,9 @@ internal sealed partial class RequestHandler
         var (requestId, extendedRequestId) = RequestIds.Next();
         var state = new RequestState
         {
-            RequestId = requestId,
+            RequestId = RequestIds.FromClient(request.Headers, requestId, out var loggedRequestId) ?? requestId,
             ExtendedRequestId = extendedRequestId,
+            LoggedRequestId = loggedRequestId,
             RequestTime = _time.GetUtcNow(),
             StartTimestamp = _time.GetTimestamp(),
             AccountId = catalog.Account.AccountId,
@@ -98,6 +102,15 @@ internal sealed partial class RequestHandler
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
+        }
+        catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            // The client's request broke off while its body was read (fewer bytes than its Content-Length, a chunk
+            // cut short, a body too slow for Kestrel's minimum rate): the client's fault, not the gateway's.
+            Log.BadRequestBody(_logger, state.RequestId, exception.Message);
+            context.Response.Clear();
+            SetRequestIds(context.Response, state);
+            await GatewayResponseWriter.WriteAsync(context, GatewayError.BrokenRequest(exception.StatusCode), state).ConfigureAwait(false);
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
@@ -138,7 +151,7 @@ internal sealed partial class RequestHandler
             return;
         }
 
-        if (HeaderValueBytes(request.Headers) > MaxHeaderValueBytes)
+        if (HeaderBytes(request.Headers) > MaxHeaderBytes)
         {
             await RejectAsync(context, GatewayError.HeadersTooLarge, state).ConfigureAwait(false);
             return;
@@ -389,22 +402,25 @@ internal sealed partial class RequestHandler
         state.ElapsedMilliseconds = _time.GetElapsedTime(state.StartTimestamp).TotalMilliseconds;
         var line = new StringBuilder(256);
         // As on AWS, every $context variable writes its value or "-", even one the gateway does not know.
-        log.Format.Render(line, state, static (s, name) => s.Resolve(name) is (var known, var value) && (known || name.StartsWith("context.", StringComparison.Ordinal))
-            ? (true, value ?? "-")
-            : (false, null));
+        log.Format.Render(line, state, static (s, name) => s.LoggedRequestId is { } replaced && name == "context.requestId"
+            ? (true, replaced)
+            : s.Resolve(name) is (var known, var value) && (known || name.StartsWith("context.", StringComparison.Ordinal))
+                ? (true, value ?? "-")
+                : (false, null));
         _accessLogs.Enqueue(log.FilePath, line.ToString());
     }
 
     private static List<string> SegmentList(string path) => [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries)];
 
-    private static int HeaderValueBytes(IHeaderDictionary headers)
+    /// <summary>The header lines as sent: each value with its name, <c>": "</c> and CRLF (a repeated header is one line per value).</summary>
+    private static int HeaderBytes(IHeaderDictionary headers)
     {
         var total = 0;
-        foreach (var (_, values) in headers)
+        foreach (var (name, values) in headers)
         {
             foreach (var value in values)
             {
-                total += value?.Length ?? 0;
+                total += name.Length + 4 + (value?.Length ?? 0);
             }
         }
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Cloister.Gateway.Pipeline;
 
 /// <summary>
@@ -7,6 +9,29 @@ namespace Cloister.Gateway.Pipeline;
 /// </summary>
 internal static class RequestIds
 {
+    /// <summary>
+    /// The request id a client chose: "Access logging for REST APIs" says clients can override the value in the
+    /// <c>x-amzn-RequestId</c> header with a UUID, that API Gateway returns it in the <c>x-amzn-RequestId</c> response
+    /// header, and that it replaces one not in the format of a UUID with <c>{UUID}_REPLACED_INVALID_REQUEST_ID</c> in
+    /// access logs (<paramref name="logged"/>, from <paramref name="generated"/>). Null when the client sent none.
+    /// </summary>
+    public static string? FromClient(IHeaderDictionary headers, string generated, out string? logged)
+    {
+        logged = null;
+        if (!headers.TryGetValue("x-amzn-RequestId", out var values) || values.Count == 0 || string.IsNullOrEmpty(values[^1]))
+        {
+            return null;
+        }
+
+        var sent = values[^1]!;
+        if (!Guid.TryParseExact(sent, "D", out _))
+        {
+            logged = generated + "_REPLACED_INVALID_REQUEST_ID";
+        }
+
+        return sent;
+    }
+
     public static (string RequestId, string ExtendedRequestId) Next()
     {
         Span<byte> bytes = stackalloc byte[16];

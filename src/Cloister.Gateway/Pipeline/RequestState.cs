@@ -22,6 +22,12 @@ internal sealed partial class RequestState
 
     public required string ExtendedRequestId { get; init; }
 
+    /// <summary>
+    /// What the access log writes for <c>$context.requestId</c> when the client's <c>x-amzn-RequestId</c> (the
+    /// request id) is not a UUID: the gateway's own id with <c>_REPLACED_INVALID_REQUEST_ID</c>; otherwise null.
+    /// </summary>
+    public string? LoggedRequestId { get; init; }
+
     public required DateTimeOffset RequestTime { get; init; }
 
     public required long StartTimestamp { get; init; }

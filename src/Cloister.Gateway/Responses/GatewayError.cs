@@ -51,6 +51,17 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string?
     /// <summary>Header values over 10,240 bytes in total.</summary>
     public static GatewayError HeadersTooLarge { get; } = new("DEFAULT_4XX", 431, "Request Header Fields Too Large", null);
 
+    private static readonly GatewayError BrokenBody = new("DEFAULT_4XX", 400, "Bad Request", null);
+
+    private static readonly GatewayError SlowBody = new("DEFAULT_4XX", 408, "Request Timeout", null);
+
+    /// <summary>
+    /// The client's body broke off (ended before its <c>Content-Length</c>, a malformed chunk) or came slower than
+    /// Kestrel's minimum data rate (<paramref name="statusCode"/> 408). AWS documents no answer; the 4XX status
+    /// Kestrel gives the failure, in a gateway response's words.
+    /// </summary>
+    public static GatewayError BrokenRequest(int statusCode) => statusCode == 408 ? SlowBody : BrokenBody;
+
     /// <summary>A method ARN over 1,600 bytes (spec §3).</summary>
     public static GatewayError UriTooLong { get; } = new("DEFAULT_4XX", 414, "Request-URI Too Long", null);
 

@@ -186,6 +186,86 @@ public sealed class ErrorResponseTests
         Assert.EndsWith("\r\n\r\nHTTP content length exceeded 10485760 bytes.", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A body the client breaks (a chunk size that is no hexadecimal number) or stalls (fewer bytes than its
+    /// <c>Content-Length</c>, nothing more for longer than Kestrel's 5 s grace at 240 bytes/s) is the client's fault:
+    /// 400 / 408 in a gateway response's words, not the 500 Internal server error of a gateway failure, and the
+    /// function is not called. AWS documents no answer for either.
+    /// </summary>
+    [Theory]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", "400 ", """{"message":"Bad Request"}""")]
+    [InlineData("Content-Length: 100\r\n\r\n{\"a\":1}", "408 ", """{"message":"Request Timeout"}""")]
+    public async Task Invoke_BrokenOrStalledBody_Answers4xxWithoutInvoking(string rest, string status, string body)
+    {
+        var (harness, _) = await StartAsync(ClaimApi(LambdaProxy("f")));
+        await using var __ = harness;
+        harness.Lambda.AddEcho("f");
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(GatewayHarness.EniA, harness.Server.PortOf(GatewayHarness.EniA));
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, certificate, _, errors) => TestCertificates.Validate(certificate, errors));
+        await tls.AuthenticateAsClientAsync(PrivateHost());
+        await tls.WriteAsync(Encoding.ASCII.GetBytes($"POST /dev/claim HTTP/1.1\r\nHost: {PrivateHost()}\r\nContent-Type: application/json\r\n{rest}"));
+
+        // The gateway answers and closes the connection (Kestrel cannot read on after a broken body).
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var text = string.Empty;
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await tls.ReadAsync(buffer, deadline.Token)) > 0)
+        {
+            text += Encoding.ASCII.GetString(buffer, 0, read);
+        }
+
+        Assert.StartsWith("HTTP/1.1 " + status, text, StringComparison.Ordinal);
+        Assert.Contains("\r\nx-amzn-RequestId: ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("x-amzn-ErrorType", text, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n" + body, text, StringComparison.Ordinal);
+        Assert.Empty(harness.Lambda.Events);
+    }
+
+    /// <summary>API Gateway's quota is on the size of header values, not their number: Kestrel's default of 100 headers does not apply.</summary>
+    [Fact]
+    public async Task Invoke_ThreeHundredSmallHeaders_ReachTheFunction()
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("f")));
+        await using var _ = harness;
+        harness.Lambda.AddEcho("f");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/claim");
+        for (var i = 0; i < 300; i++)
+        {
+            request.Headers.Add($"x-h{i}", "v");
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Contains("\"x-h299\":\"v\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The quota counts header names, values, line terminators and white space: a 9,500-byte value beside 100 small
+    /// headers is under 10,240 bytes of values (about 9,650) but over it as lines (about 10,570); 9,000 bytes fit either way.
+    /// </summary>
+    [Theory]
+    [InlineData(9_500, 431)]
+    [InlineData(9_000, 200)]
+    public async Task Invoke_HeaderLinesAround10240Bytes_CountNamesAndTerminators(int bigValue, int status)
+    {
+        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("f")));
+        await using var _ = harness;
+        harness.Lambda.AddEcho("f");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://{PrivateHost()}/dev/claim");
+        request.Headers.Add("x-big", new string('a', bigValue));
+        for (var i = 0; i < 100; i++)
+        {
+            request.Headers.Add($"x-h{i:D2}", "v");
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+    }
+
     [Fact]
     public async Task Invoke_HeaderValuesOver10240Bytes_Returns431()
     {

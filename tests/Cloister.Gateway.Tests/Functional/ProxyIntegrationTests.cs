@@ -304,4 +304,18 @@ public sealed class ProxyIntegrationTests
         Assert.Equal(204, (int)response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
+
+    /// <summary>A 1xx is interim in HTTP: a function answering 101 sent "101 Switching Protocols" as the final response.</summary>
+    [Theory]
+    [InlineData("101")]
+    [InlineData("\"100\"")]
+    public async Task Response_InterimStatusCode_Returns502(string status)
+    {
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi()));
+        harness.Lambda.AddFixed("echo", $$"""{"statusCode":{{status}},"body":""}""");
+
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+
+        await Expect.ErrorAsync(response, 502, """{"message": "Internal server error"}""", "InternalServerErrorException");
+    }
 }

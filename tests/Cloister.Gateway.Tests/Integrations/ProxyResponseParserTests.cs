@@ -13,6 +13,18 @@ public sealed class ProxyResponseParserTests
         Assert.True(result.Body.IsEmpty);
     }
 
+    [Theory]
+    [InlineData("100")]
+    [InlineData("101")]
+    [InlineData("199")]
+    [InlineData("99")]
+    [InlineData("600")]
+    public void TryParse_StatusNotAFinalHttpStatus_Malformed(string status)
+    {
+        Assert.False(ProxyResponseParser.TryParse(Encoding.UTF8.GetBytes($$"""{"statusCode":{{status}},"body":""}"""), decodeBase64: false, out _, out var reason));
+        Assert.Equal("statusCode is not an HTTP status", reason);
+    }
+
     [Fact]
     public void TryParse_Base64BodyNotToDecode_KeepsTheText()
     {

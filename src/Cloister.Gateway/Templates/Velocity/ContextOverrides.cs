@@ -30,14 +30,15 @@ internal sealed class ContextOverrides
         _ => null,
     };
 
+    /// <summary>Takes a final status (200–599; a 1xx is an interim answer, which a response cannot be).</summary>
     public bool TrySetStatus(object? value)
     {
         switch (value)
         {
-            case long status when status is >= 100 and <= 599:
+            case long status when status is >= 200 and <= 599:
                 ResponseStatus = (int)status;
                 return true;
-            case string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 100 and <= 599:
+            case string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 200 and <= 599:
                 ResponseStatus = parsed;
                 return true;
             default:
