@@ -273,6 +273,7 @@ internal sealed partial class ModelBuilder
                 r.Problem("Type", $"'{typeText}' is not application or network (Cloister runs no gateway load balancers).");
             }
 
+            CheckLoadBalancerName(r);
             var subnets = r.Strings("Subnets").AddRange(r.Maps("SubnetMappings").Select((m, i) => r.String(m, "SubnetId", $"SubnetMappings[{i}].SubnetId", required: true) ?? string.Empty));
             _loadBalancers.Add(new LoadBalancer(
                 r.Id,
@@ -291,6 +292,7 @@ internal sealed partial class ModelBuilder
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::TargetGroup"))
         {
+            CheckTargetGroupName(r);
             var protocol = r.String("Protocol") ?? "HTTP";
             var http = protocol is "HTTP" or "HTTPS";
             var healthProtocol = r.String("HealthCheckProtocol") ?? (http ? protocol : "TCP");

@@ -6,7 +6,8 @@ namespace Cloister.Templates.Tests.Mapping;
 /// </summary>
 public sealed class LoadBalancingHealthMappingTests
 {
-    private const string Network = """
+    /// <summary>A VPC and two subnets in two zones, as a load balancer needs (Resources entries).</summary>
+    internal const string Network = """
           Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
           SubnetA: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24, AvailabilityZone: eu-central-1a } }
           SubnetB: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.2.0/24, AvailabilityZone: eu-central-1b } }
