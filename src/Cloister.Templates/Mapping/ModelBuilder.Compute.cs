@@ -275,12 +275,14 @@ internal sealed partial class ModelBuilder
 
             CheckLoadBalancerName(r);
             var subnets = r.Strings("Subnets").AddRange(r.Maps("SubnetMappings").Select((m, i) => r.String(m, "SubnetId", $"SubnetMappings[{i}].SubnetId", required: true) ?? string.Empty));
+            var scheme = r.String("Scheme") ?? InternetFacing;
+            CheckInternetFacing(r, scheme, subnets);
             _loadBalancers.Add(new LoadBalancer(
                 r.Id,
                 r.LogicalId,
                 r.Resource.Attribute("LoadBalancerName"),
                 typeText == "network" ? LoadBalancerType.Network : LoadBalancerType.Application,
-                string.Equals(r.String("Scheme"), "internal", StringComparison.Ordinal),
+                string.Equals(scheme, "internal", StringComparison.Ordinal),
                 subnets,
                 r.Strings("SecurityGroups"),
                 r.Resource.Attribute("DNSName"))

@@ -133,14 +133,14 @@ public sealed class LoadBalancingHealthMappingTests
         "Resources:\n" + Network + "\n" + $$"""
               Alb:
                 Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-                Properties: { Subnets: [!Ref SubnetA, !Ref SubnetB]{{(attributes is null ? string.Empty : ", LoadBalancerAttributes: " + attributes)}} }
+                Properties: { Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB]{{(attributes is null ? string.Empty : ", LoadBalancerAttributes: " + attributes)}} }
             """;
 
     private static string NetworkListener(string protocol, string? attributes) =>
         "Resources:\n" + Network + "\n" + $$"""
               Nlb:
                 Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-                Properties: { Type: network, Subnets: [!Ref SubnetA, !Ref SubnetB] }
+                Properties: { Type: network, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] }
               Targets:
                 Type: AWS::ElasticLoadBalancingV2::TargetGroup
                 Properties: { Protocol: TCP, Port: 80, VpcId: !Ref Vpc, TargetType: ip }

@@ -53,6 +53,37 @@ public sealed class LoadBalancingNameMappingTests
         Assert.Equal(name, balancer.Name);
     }
 
+    [Theory]
+    [InlineData("Scheme: internet-facing, ")]
+    [InlineData("")]
+    public void LoadBalancer_InternetFacingInVpcWithoutInternetGateway_IsElbsInvalidSubnet(string scheme)
+    {
+        var result = TestTemplates.Load(Facing(scheme, gateway: false));
+
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Alb", "Properties.Subnets"), (problem.Resource, problem.Property));
+        Assert.Matches("^VPC vpc-[0-9a-f]+ has no internet gateway$", problem.Message);
+    }
+
+    [Fact]
+    public void LoadBalancer_InternetFacingInVpcWithInternetGateway_IsServedOnItsPrivateAddresses()
+    {
+        var balancer = Assert.Single(TestTemplates.LoadValid(Facing("Scheme: internet-facing, ", gateway: true)).Model.LoadBalancers);
+
+        Assert.False(balancer.Internal);
+    }
+
+    private static string Facing(string scheme, bool gateway) =>
+        "Resources:\n" + LoadBalancingHealthMappingTests.Network + "\n" + $$"""
+              Alb:
+                Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+                Properties: { {{scheme}}Subnets: [!Ref SubnetA, !Ref SubnetB] }
+            """ + (gateway ? """
+
+              Gateway: { Type: AWS::EC2::InternetGateway }
+              Attachment: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Gateway } }
+            """ : string.Empty);
+
     private static string Balancer(string name) =>
         "Resources:\n" + LoadBalancingHealthMappingTests.Network + "\n" + $$"""
               Alb:
