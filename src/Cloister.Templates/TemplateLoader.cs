@@ -109,7 +109,7 @@ public static class TemplateLoader
             }
         }
 
-        return new TemplateLoadResult(model, [.. stacks.Select(ToStackSummary)], code, globals.Attribute(problems.ToResult()), [.. warnings]);
+        return new TemplateLoadResult(model, [.. stacks.Select(ToStackSummary)], code, globals.Attribute(problems.ToResult()), globals.Attribute(new ValidationResult([.. warnings])).Problems);
     }
 
     private static SourceLocation? Locate(List<EvaluatedStack> stacks, ValidationProblem problem)
