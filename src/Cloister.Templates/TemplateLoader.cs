@@ -31,6 +31,7 @@ public static class TemplateLoader
         var stacks = new List<EvaluatedStack>();
         var prior = new Dictionary<string, Dictionary<string, EvaluatedResource>>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var globals = new SamGlobalsOrigins();
         foreach (var template in templates)
         {
             var stackName = template.ResolvedStackName;
@@ -77,6 +78,7 @@ public static class TemplateLoader
             state.LanguageExtensions = NodeFactory.Items(map.Get("Transform")).Any(t => t is ScalarNode { Value: SamTransform.LanguageExtensions });
             map = ForEachExpander.Expand(map, state.LanguageExtensions, template.Parameters, state.Problems);
 
+            globals.Add(map);
             map = SamTransform.ApplyIfDeclared(map, template.Path, state.Problems, template.Parameters, options.Account, new StaticValues(state, map, template.Parameters));
             var stack = new StackEvaluator(state, options.IgnoreUnsupported, warnings).Evaluate(map, template.Parameters);
             problems.AddRange(state.Problems.ToResult());
@@ -107,7 +109,7 @@ public static class TemplateLoader
             }
         }
 
-        return new TemplateLoadResult(model, [.. stacks.Select(ToStackSummary)], code, problems.ToResult(), [.. warnings]);
+        return new TemplateLoadResult(model, [.. stacks.Select(ToStackSummary)], code, globals.Attribute(problems.ToResult()), globals.Attribute(new ValidationResult([.. warnings])).Problems);
     }
 
     private static SourceLocation? Locate(List<EvaluatedStack> stacks, ValidationProblem problem)

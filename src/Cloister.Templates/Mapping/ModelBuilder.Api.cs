@@ -302,9 +302,12 @@ internal sealed partial class ModelBuilder
             double? rate = r.String(m, "ThrottlingRateLimit", p + "ThrottlingRateLimit") is { } rateText
                 && double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
             int? burst = m.Get("ThrottlingBurstLimit") is null ? null : r.Int(m, "ThrottlingBurstLimit", p + "ThrottlingBurstLimit", 0);
+            var resourcePath = r.String(m, "ResourcePath", p + "ResourcePath") ?? EveryResource;
+            var httpMethod = r.String(m, "HttpMethod", p + "HttpMethod") ?? "*";
+            CheckMethodSettingPath(r, p + "ResourcePath", resourcePath, httpMethod);
             return new MethodSetting(
-                r.String(m, "ResourcePath", p + "ResourcePath") ?? "/*",
-                r.String(m, "HttpMethod", p + "HttpMethod") ?? "*",
+                resourcePath,
+                httpMethod,
                 rate,
                 burst,
                 r.String(m, "LoggingLevel", p + "LoggingLevel") ?? "OFF",

@@ -273,13 +273,16 @@ internal sealed partial class ModelBuilder
                 r.Problem("Type", $"'{typeText}' is not application or network (Cloister runs no gateway load balancers).");
             }
 
+            CheckLoadBalancerName(r);
             var subnets = r.Strings("Subnets").AddRange(r.Maps("SubnetMappings").Select((m, i) => r.String(m, "SubnetId", $"SubnetMappings[{i}].SubnetId", required: true) ?? string.Empty));
+            var scheme = r.String("Scheme") ?? InternetFacing;
+            CheckInternetFacing(r, scheme, subnets);
             _loadBalancers.Add(new LoadBalancer(
                 r.Id,
                 r.LogicalId,
                 r.Resource.Attribute("LoadBalancerName"),
                 typeText == "network" ? LoadBalancerType.Network : LoadBalancerType.Application,
-                string.Equals(r.String("Scheme"), "internal", StringComparison.Ordinal),
+                string.Equals(scheme, "internal", StringComparison.Ordinal),
                 subnets,
                 r.Strings("SecurityGroups"),
                 r.Resource.Attribute("DNSName"))
@@ -291,6 +294,7 @@ internal sealed partial class ModelBuilder
 
         foreach (var r in OfType("AWS::ElasticLoadBalancingV2::TargetGroup"))
         {
+            CheckTargetGroupName(r);
             var protocol = r.String("Protocol") ?? "HTTP";
             var http = protocol is "HTTP" or "HTTPS";
             var healthProtocol = r.String("HealthCheckProtocol") ?? (http ? protocol : "TCP");

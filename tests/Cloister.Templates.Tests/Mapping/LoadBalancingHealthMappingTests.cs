@@ -6,7 +6,8 @@ namespace Cloister.Templates.Tests.Mapping;
 /// </summary>
 public sealed class LoadBalancingHealthMappingTests
 {
-    private const string Network = """
+    /// <summary>A VPC and two subnets in two zones, as a load balancer needs (Resources entries).</summary>
+    internal const string Network = """
           Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
           SubnetA: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24, AvailabilityZone: eu-central-1a } }
           SubnetB: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.2.0/24, AvailabilityZone: eu-central-1b } }
@@ -132,14 +133,14 @@ public sealed class LoadBalancingHealthMappingTests
         "Resources:\n" + Network + "\n" + $$"""
               Alb:
                 Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-                Properties: { Subnets: [!Ref SubnetA, !Ref SubnetB]{{(attributes is null ? string.Empty : ", LoadBalancerAttributes: " + attributes)}} }
+                Properties: { Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB]{{(attributes is null ? string.Empty : ", LoadBalancerAttributes: " + attributes)}} }
             """;
 
     private static string NetworkListener(string protocol, string? attributes) =>
         "Resources:\n" + Network + "\n" + $$"""
               Nlb:
                 Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-                Properties: { Type: network, Subnets: [!Ref SubnetA, !Ref SubnetB] }
+                Properties: { Type: network, Scheme: internal, Subnets: [!Ref SubnetA, !Ref SubnetB] }
               Targets:
                 Type: AWS::ElasticLoadBalancingV2::TargetGroup
                 Properties: { Protocol: TCP, Port: 80, VpcId: !Ref Vpc, TargetType: ip }

@@ -126,4 +126,84 @@ public class SamGlobalsTests
         Assert.Equal((512, "nodejs22.x"), (Assert.Single(result.Model.Functions).MemorySize, result.Model.Functions[0].Runtime));
         Assert.Equal("shared", Assert.Single(result.Model.RestApis).Name);
     }
+    [Theory]
+    [InlineData("Timeout: abc", "Timeout")]
+    [InlineData("Runtime: nodejs1.x", "Runtime")]
+    [InlineData("MemorySize: 1", "MemorySize")]
+    public void Globals_BadFunctionValueInheritedByMany_OneProblemAtTheGlobalsKey(string property, string name)
+    {
+        var result = TestTemplates.Load($$"""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                {{property}}
+            Resources:
+              A: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x } }
+              B: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x } }
+              C: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x } }
+            """.Replace("Runtime: nodejs20.x", name == "Runtime" ? "Timeout: 3" : "Runtime: nodejs20.x", StringComparison.Ordinal));
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Globals", $"Function.{name}", 4, 5), (problem.Resource, problem.Property, problem.Location!.Line, problem.Location.Column));
+    }
+
+    [Fact]
+    public void Globals_BadFunctionValueOverriddenByEveryFunction_IsNoProblem()
+    {
+        var result = TestTemplates.Load("""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Timeout: abc
+            Resources:
+              A: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x, Timeout: 10 } }
+            """);
+        Assert.True(result.IsValid, result.Validation.ToString());
+    }
+    [Fact]
+    public void Globals_BadListValueInheritedByMany_OneProblemAtTheGlobalsKey()
+    {
+        var result = TestTemplates.Load("""
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Layers: [arn:aws:lambda:eu-central-1:123456789012:layer:shared:1]
+            Resources:
+              A: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x } }
+              B: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x } }
+            """);
+
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Globals", "Function.Layers", 4), (problem.Resource, problem.Property, problem.Location!.Line));
+    }
+
+    [Fact]
+    public void Globals_WarnedValueInheritedByMany_OneWarningAtTheGlobalsKey()
+    {
+        var folder = Directory.CreateTempSubdirectory("cloister-globals-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder.FullName, "layer"));
+            File.WriteAllText(Path.Combine(folder.FullName, "layer", "lib.py"), "x = 1\n");
+            var result = TestTemplates.Load(
+                """
+                Transform: AWS::Serverless-2016-10-31
+                Globals:
+                  Function:
+                    Layers: [!Ref Shared]
+                Resources:
+                  Shared: { Type: AWS::Serverless::LayerVersion, Properties: { ContentUri: ./layer, CompatibleRuntimes: [nodejs20.x] } }
+                  A: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: python3.12 } }
+                  B: { Type: AWS::Serverless::Function, Properties: { InlineCode: x, Handler: index.handler, Runtime: python3.12 } }
+                """,
+                path: Path.Combine(folder.FullName, "template.yaml"));
+
+            Assert.True(result.IsValid, result.Validation.ToString());
+            var warning = Assert.Single(result.Warnings);
+            Assert.Equal(("Globals", "Function.Layers", 4), (warning.Resource, warning.Property, warning.Location!.Line));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

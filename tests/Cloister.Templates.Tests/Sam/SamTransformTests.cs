@@ -222,7 +222,8 @@ public class SamTransformTests
     public void Api_OpenApiVersionNotOfSamsPattern_IsSamsProblem(string version)
     {
         var problem = Assert.Single(WithOpenApiVersion(version).Validation.Problems);
-        Assert.Equal(("ServerlessRestApi", "Properties.OpenApiVersion", 4), (problem.Resource, problem.Property, problem.Location!.Line));
+        // A Globals value is reported once, at its Globals key, whichever resources inherit it.
+        Assert.Equal(("Globals", "Api.OpenApiVersion", 4), (problem.Resource, problem.Property, problem.Location!.Line));
         Assert.Equal("The OpenApiVersion value must be of the format '3.0.0'.", problem.Message);
     }
 
