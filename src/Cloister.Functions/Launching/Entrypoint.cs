@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using Cloister.Shared.Processes;
 
 namespace Cloister.Functions.Launching;
 
@@ -81,7 +82,7 @@ internal static class Entrypoint
             return Enoent;
         }
 
-        if (!IsExecutable(path))
+        if (!ExecutableSearch.IsExecutable(path))
         {
             return Eacces;
         }
@@ -122,7 +123,7 @@ internal static class Entrypoint
         }
 
         // The interpreter's own problem is the script's exec error (an interpreter that is itself a script is not followed).
-        return File.Exists(interpreter) ? IsExecutable(interpreter) ? 0 : Eacces : Directory.Exists(interpreter) ? Eacces : Enoent;
+        return File.Exists(interpreter) ? ExecutableSearch.IsExecutable(interpreter) ? 0 : Eacces : Directory.Exists(interpreter) ? Eacces : Enoent;
     }
 
     // The kernel's reading: skip blanks, the name runs to the next space, tab or line end (a carriage return is part of it).
@@ -134,9 +135,6 @@ internal static class Entrypoint
         var stop = line.IndexOfAny(" \t"u8);
         return System.Text.Encoding.UTF8.GetString(stop < 0 ? line : line[..stop]);
     }
-
-    private static bool IsExecutable(string path) =>
-        (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     // e_machine at offset 18 (little-endian on the machines Cloister runs on): 62 x86-64, 183 AArch64.
     private static bool IsForThisMachine(ReadOnlySpan<byte> header)

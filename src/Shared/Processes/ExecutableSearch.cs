@@ -9,7 +9,7 @@ internal static class ExecutableSearch
         foreach (var directory in (path ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, name);
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            if (File.Exists(candidate) && IsExecutable(candidate))
             {
                 return candidate;
             }
@@ -17,4 +17,8 @@ internal static class ExecutableSearch
 
         return null;
     }
+
+    /// <summary>Whether the file at <paramref name="path"/> has an execute bit set (for its owner, group or others), as exec first asks.</summary>
+    public static bool IsExecutable(string path) =>
+        (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
