@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Cloister.Functions.CloudWatchLogs;
 using Cloister.Model;
 
 namespace Cloister.Cli.Commands;
@@ -127,7 +128,7 @@ internal static class LogTail
                 JsonValueKind.Number when value.TryGetInt64(out var milliseconds) => milliseconds,
                 JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds) => milliseconds,
                 JsonValueKind.String when DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) => at.ToUnixTimeMilliseconds(),
-                JsonValueKind.String when ClfTime(value.GetString()!) is { } at => at,
+                JsonValueKind.String when AccessLogTime.ClfTime(value.GetString()!) is { } at => at,
                 _ => null,
             };
         }
@@ -166,9 +167,4 @@ internal static class LogTail
             return (position, string.Empty);
         }
     }
-
-    private static long? ClfTime(string text) =>
-        DateTimeOffset.TryParseExact(text, "dd/MMM/yyyy:HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-            ? at.ToUnixTimeMilliseconds()
-            : null;
 }

@@ -54,7 +54,8 @@ public static class AccessLogTime
         return close > open ? ClfTime(line[(open + 1)..close]) : null;
     }
 
-    private static long? ClfTime(string text) =>
+    /// <summary><c>$context.requestTime</c>'s form (<c>dd/MMM/yyyy:HH:mm:ss +0000</c>) in Unix milliseconds; null when <paramref name="text"/> is not in it.</summary>
+    public static long? ClfTime(string text) =>
         DateTimeOffset.TryParseExact(text, "dd/MMM/yyyy:HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
             ? at.ToUnixTimeMilliseconds()
             : null;
