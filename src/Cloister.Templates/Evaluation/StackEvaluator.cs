@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cloister.Model.Validation;
+using Cloister.Templates.Mapping;
 using Cloister.Templates.Nodes;
 using Cloister.Templates.Parsing;
 using Cloister.Templates.Specification;
@@ -237,8 +238,7 @@ internal sealed class StackEvaluator
     {
         foreach (var (entry, meant) in ResourceProperties.Unknown(type, properties))
         {
-            var hint = meant is null ? string.Empty : $" Did you mean '{meant}'?";
-            _state.Problem(id, "Properties." + entry.Key, $"Encountered unsupported property {entry.Key}.{hint}", entry.KeyLocation);
+            _state.Problem(id, "Properties." + entry.Key, $"Encountered unsupported property {entry.Key}.{Misspelling.DidYouMean(meant)}", entry.KeyLocation);
         }
     }
 

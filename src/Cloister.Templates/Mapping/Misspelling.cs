@@ -49,6 +49,9 @@ internal static class Misspelling
         return best;
     }
 
+    /// <summary>The sentence ending a problem about an unaccepted key: <c> Did you mean 'X'?</c>, or nothing when no name was close.</summary>
+    public static string DidYouMean(string? meant) => meant is null ? string.Empty : $" Did you mean '{meant}'?";
+
     /// <summary>The Levenshtein distance, stopping early once it is certainly above two.</summary>
     private static int Distance(string a, string b)
     {

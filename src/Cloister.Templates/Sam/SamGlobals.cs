@@ -68,11 +68,10 @@ internal static class SamGlobals
             foreach (var property in unsupported)
             {
                 // SAM's list is long; the name meant, when one is close, saves reading it.
-                var hint = Misspelling.Closest(properties, property.Key) is { } meant ? $" Did you mean '{meant}'?" : string.Empty;
                 problems.Add(
                     "Globals",
                     $"{section.Key}.{property.Key}",
-                    $"'Globals' section is invalid. '{property.Key}' is not a supported property of '{section.Key}'. Must be one of the following values - {string.Join(", ", properties)}.{hint}",
+                    $"'Globals' section is invalid. '{property.Key}' is not a supported property of '{section.Key}'. Must be one of the following values - {string.Join(", ", properties)}.{Misspelling.DidYouMean(Misspelling.Closest(properties, property.Key))}",
                     property.KeyLocation);
             }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloister.Model;
 using Cloister.Model.Validation;
 using Cloister.Templates.Evaluation;
+using Cloister.Templates.Mapping;
 using Cloister.Templates.Nodes;
 using Cloister.Templates.Parsing;
 using Cloister.Templates.Specification;
@@ -139,11 +140,10 @@ internal static class SamTransform
 
             foreach (var (property, meant) in ResourceProperties.Unknown(type, properties))
             {
-                var hint = meant is null ? string.Empty : $" Did you mean '{meant}'?";
                 problems.Add(
                     entry.Key,
                     "Properties." + property.Key,
-                    $"Resource with id [{entry.Key}] is invalid. property {property.Key} not defined for resource of type {type}.{hint}",
+                    $"Resource with id [{entry.Key}] is invalid. property {property.Key} not defined for resource of type {type}.{Misspelling.DidYouMean(meant)}",
                     property.KeyLocation);
             }
         }
