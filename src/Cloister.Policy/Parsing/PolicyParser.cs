@@ -14,6 +14,9 @@ internal sealed partial class PolicyParser
     /// <summary>The nesting no valid policy exceeds (document, statement, condition, operator, values).</summary>
     private const int MaxDepth = 16;
 
+    /// <summary>IAM's own wording (MalformedPolicyDocument) for a Resource ARN without a service or with a wildcard in it.</summary>
+    private const string UnqualifiedVendor = "Resource vendor must be fully qualified and cannot contain regexes.";
+
     private static readonly string[] DocumentElements = ["Version", "Id", "Statement"];
     private static readonly string[] StatementElements = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
@@ -367,9 +370,9 @@ internal sealed partial class PolicyParser
 
                 text = _options.Api.ArnPrefix + value["execute-api:".Length..];
             }
-            else if (value != "*" && !LooksLikeArn(value))
+            else if (value != "*" && ArnProblem(value) is { } problem)
             {
-                Problem(where, $"Resource {value} must be in ARN format or \"*\".");
+                Problem(where, problem);
                 continue;
             }
 
@@ -397,11 +400,30 @@ internal sealed partial class PolicyParser
     }
 
     /// <summary>
-    /// <c>arn:PARTITION:SERVICE:...</c>: IAM takes ARNs with fewer than six parts, such as <c>arn:aws:execute-api:*</c>, whose
-    /// trailing <c>*</c> expands beyond the colons (<see cref="ResourceMatcher"/>).
+    /// Why a Resource is not an ARN IAM takes, in IAM's words; null when it is. IAM takes <c>arn:PARTITION:SERVICE</c> followed by
+    /// anything, ARNs with fewer than six parts included (<c>arn:aws:execute-api:*</c>, whose trailing <c>*</c> expands beyond the
+    /// colons, <see cref="ResourceMatcher"/>), but the service must be named in full: IAM refuses <c>arn:aws</c>, an empty
+    /// service and a wildcard in it (the policy reference: "You cannot use a wildcard in the service segment").
     /// </summary>
-    private static bool LooksLikeArn(string value) =>
-        value.StartsWith("arn:", StringComparison.Ordinal) && value.AsSpan().Count(':') >= 3;
+    private static string? ArnProblem(string value)
+    {
+        if (!value.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return $"Resource {value} must be in ARN format or \"*\".";
+        }
+
+        var afterPartition = value.AsSpan("arn:".Length);
+        var colon = afterPartition.IndexOf(':');
+        if (colon < 0)
+        {
+            return UnqualifiedVendor;
+        }
+
+        var service = afterPartition[(colon + 1)..];
+        var end = service.IndexOf(':');
+        service = end < 0 ? service : service[..end];
+        return service.IsEmpty || service.IndexOfAny('*', '?') >= 0 ? UnqualifiedVendor : null;
+    }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 

@@ -1,0 +1,54 @@
+namespace Cloister.Policy.Tests.Parsing;
+
+/// <summary>The documents IAM's validator refuses or takes, with its MalformedPolicyDocument wording where it has one.</summary>
+public sealed class PolicyParserIamRulesTests
+{
+    private static string WithResource(string resource) =>
+        $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"{{resource}}"}]}""";
+
+    private static string WithAction(string action) =>
+        $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"*"}]}""";
+
+    [Theory]
+    [InlineData("arn:aws:execute-*:eu-central-1:111122223333:abc123/*")]
+    [InlineData("arn:aws:*:*:111122223333:*")]
+    [InlineData("arn:aws:*")]
+    [InlineData("arn:aws:execute-ap?:eu-central-1:111122223333:abc123/*")]
+    [InlineData("arn:aws::eu-central-1:111122223333:abc123/*")]
+    [InlineData("arn:aws:")]
+    [InlineData("arn:aws")]
+    public void Parse_ResourceWithoutAFullyNamedService_IsMalformedInIamsWords(string resource)
+    {
+        // The IAM policy reference: "You cannot use a wildcard in the service segment that identifies the AWS product";
+        // IAM refuses such a document with this text.
+        var result = Policy.Parse(WithResource(resource), new PolicyParseOptions(PolicyKind.Identity));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("Statement[0].Resource", problem.Path);
+        Assert.Equal("Resource vendor must be fully qualified and cannot contain regexes.", problem.Message);
+    }
+
+    [Fact]
+    public void Parse_NotResourceWithWildcardService_IsMalformed()
+    {
+        var json = """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","NotResource":"arn:aws:*:*:*:*"}]}""";
+
+        var problem = Assert.Single(Policy.Parse(json, new PolicyParseOptions(PolicyKind.Identity)).Problems);
+
+        Assert.Equal("Statement[0].NotResource", problem.Path);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:execute-api", "arn:aws:execute-api", Decision.Allow)]
+    [InlineData("arn:aws:execute-api", "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/x", Decision.ImplicitDeny)]
+    [InlineData("arn:aws:execute-api:*", "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/x", Decision.Allow)]
+    [InlineData("arn:aws:execute-api:eu-central-1:*:abc123/*", "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/x", Decision.Allow)]
+    public void Parse_ResourceNamingItsServiceWithFewerParts_IsValidAndMatchesAsWritten(string resource, string arn, Decision expected)
+    {
+        // IAM takes arn:PARTITION:SERVICE with anything after it; only a * ending a segment reaches past its colons.
+        var result = Policy.Parse(WithResource(resource), new PolicyParseOptions(PolicyKind.Identity));
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal(expected, result.Policy.Evaluate(new RequestContext { Resource = arn }).Decision);
+    }
+}
