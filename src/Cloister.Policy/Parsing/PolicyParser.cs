@@ -17,6 +17,12 @@ internal sealed partial class PolicyParser
     /// <summary>IAM's own wording (MalformedPolicyDocument) for a Resource ARN without a service or with a wildcard in it.</summary>
     private const string UnqualifiedVendor = "Resource vendor must be fully qualified and cannot contain regexes.";
 
+    /// <summary>IAM's own wording for a statement without actions (no Action or NotAction, or an empty list).</summary>
+    private const string NoActions = "Policy statement must contain actions.";
+
+    /// <summary>IAM's own wording for a statement without resources (no Resource or NotResource, or an empty list).</summary>
+    private const string NoResources = "Policy statement must contain resources.";
+
     private static readonly string[] DocumentElements = ["Version", "Id", "Statement"];
     private static readonly string[] StatementElements = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
@@ -203,9 +209,9 @@ internal sealed partial class PolicyParser
         }
 
         var (principal, notPrincipal) = ParsePrincipalElements(element, path);
-        var (actionsElement, notAction) = Either(element, path, "Action", "NotAction", "Policy statement must contain actions.", required: true);
+        var (actionsElement, notAction) = Either(element, path, "Action", "NotAction", NoActions, required: true);
         var actions = actionsElement is { } a ? ParseActions(a, $"{path}.{(notAction ? "NotAction" : "Action")}") : [];
-        var (resourcesElement, notResource) = Either(element, path, "Resource", "NotResource", "Policy statement must contain resources.", required: true);
+        var (resourcesElement, notResource) = Either(element, path, "Resource", "NotResource", NoResources, required: true);
         var resources = resourcesElement is { } r ? ParseResources(r, $"{path}.{(notResource ? "NotResource" : "Resource")}") : [];
         var conditions = element.TryGetProperty("Condition", out var conditionElement)
             ? ParseConditions(conditionElement, $"{path}.Condition")
@@ -273,8 +279,11 @@ internal sealed partial class PolicyParser
         }
     }
 
-    /// <summary>Reads a string-or-array-of-strings element; records a problem for each entry of the wrong type.</summary>
-    private List<(string Value, string Path)> ReadStrings(JsonElement element, string path)
+    /// <summary>
+    /// Reads a string-or-array-of-strings element; records a problem for each entry of the wrong type, and
+    /// <paramref name="empty"/> (or a generic one) for an empty array.
+    /// </summary>
+    private List<(string Value, string Path)> ReadStrings(JsonElement element, string path, string? empty = null)
     {
         var values = new List<(string, string)>();
         switch (element.ValueKind)
@@ -283,7 +292,7 @@ internal sealed partial class PolicyParser
                 values.Add((element.GetString()!, path));
                 break;
             case JsonValueKind.Array when element.GetArrayLength() == 0:
-                Problem(path, "must not be an empty array.");
+                Problem(path, empty ?? "must not be an empty array.");
                 break;
             case JsonValueKind.Array:
                 var i = 0;
@@ -313,7 +322,7 @@ internal sealed partial class PolicyParser
     private ActionPattern[] ParseActions(JsonElement element, string path)
     {
         var actions = new List<ActionPattern>();
-        foreach (var (value, where) in ReadStrings(element, path))
+        foreach (var (value, where) in ReadStrings(element, path, NoActions))
         {
             if (value == "*")
             {
@@ -324,7 +333,8 @@ internal sealed partial class PolicyParser
             var colon = value.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || colon == value.Length - 1)
             {
-                Problem(where, $"Actions/Conditions must be prefaced by a vendor, e.g., execute-api, iam, s3; '{value}' is not.");
+                // IAM's own wording.
+                Problem(where, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
             }
             else if (value.IndexOf(':', colon + 1) >= 0)
             {
@@ -337,7 +347,8 @@ internal sealed partial class PolicyParser
             }
             else if (value.AsSpan(0, colon).ContainsAnyExcept(ActionVendorChars))
             {
-                Problem(where, $"Vendor '{value[..colon]}' is not valid.");
+                // IAM's own wording: a vendor is letters, digits, hyphens and dots.
+                Problem(where, $"Vendor {value[..colon]} is not valid");
             }
             else
             {
@@ -351,7 +362,7 @@ internal sealed partial class PolicyParser
     private ArnPattern[] ParseResources(JsonElement element, string path)
     {
         var resources = new List<ArnPattern>();
-        foreach (var (value, where) in ReadStrings(element, path))
+        foreach (var (value, where) in ReadStrings(element, path, NoResources))
         {
             var text = value;
             if (value.StartsWith("execute-api:", StringComparison.Ordinal))
@@ -431,5 +442,5 @@ internal sealed partial class PolicyParser
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 
     private static readonly System.Buffers.SearchValues<char> ActionVendorChars =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
 }

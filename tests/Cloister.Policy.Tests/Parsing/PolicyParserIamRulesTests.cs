@@ -51,4 +51,45 @@ public sealed class PolicyParserIamRulesTests
         Assert.True(result.IsValid, result.ErrorMessage);
         Assert.Equal(expected, result.Policy.Evaluate(new RequestContext { Resource = arn }).Decision);
     }
+
+    [Theory]
+    [InlineData("s3.s:ListBucket")]
+    [InlineData("execute-api:Invoke")]
+    [InlineData("a-b.c:*")]
+    public void Parse_ActionVendorOfLettersDigitsHyphensAndDots_IsValid(string action)
+    {
+        var result = Policy.Parse(WithAction(action), new PolicyParseOptions(PolicyKind.Identity));
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+    }
+
+    [Theory]
+    [InlineData("Invoke", "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")]
+    [InlineData("", "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")]
+    [InlineData("a a:ListBucket", "Vendor a a is not valid")]
+    [InlineData("s3:List:Bucket", "Actions/Condition can contain only one colon.")]
+    public void Parse_MalformedAction_IsRefusedInIamsWords(string action, string message)
+    {
+        var problem = Assert.Single(Policy.Parse(WithAction(action), new PolicyParseOptions(PolicyKind.Identity)).Problems);
+
+        Assert.Equal("Statement[0].Action", problem.Path);
+        Assert.Equal(message, problem.Message);
+    }
+
+    [Theory]
+    [InlineData("\"Action\":[],\"Resource\":\"*\"", "Statement[0].Action", "Policy statement must contain actions.")]
+    [InlineData("\"NotAction\":[],\"Resource\":\"*\"", "Statement[0].NotAction", "Policy statement must contain actions.")]
+    [InlineData("\"Action\":\"*\",\"Resource\":[]", "Statement[0].Resource", "Policy statement must contain resources.")]
+    [InlineData("\"Action\":\"*\",\"NotResource\":[]", "Statement[0].NotResource", "Policy statement must contain resources.")]
+    [InlineData("\"Resource\":\"*\"", "Statement[0]", "Policy statement must contain actions.")]
+    [InlineData("\"Action\":\"*\"", "Statement[0]", "Policy statement must contain resources.")]
+    public void Parse_StatementWithoutActionsOrResources_IsRefusedInIamsWords(string elements, string path, string message)
+    {
+        var json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"," + elements + "}]}";
+
+        var problem = Assert.Single(Policy.Parse(json, new PolicyParseOptions(PolicyKind.Identity)).Problems);
+
+        Assert.Equal(path, problem.Path);
+        Assert.Equal(message, problem.Message);
+    }
 }
