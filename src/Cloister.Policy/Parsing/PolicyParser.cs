@@ -98,15 +98,18 @@ internal sealed partial class PolicyParser
 
         CheckElements(root, string.Empty, DocumentElements, "policy");
         var version = "2008-10-17";
-        if (root.TryGetProperty("Version", out var versionElement))
+        if (root.TryGetProperty("Version", out var versionElement)
+            && !(versionElement.ValueKind == JsonValueKind.String && versionElement.GetString() is "2012-10-17" or "2008-10-17"))
         {
-            if (versionElement.ValueKind == JsonValueKind.String && versionElement.GetString() is "2012-10-17" or "2008-10-17")
+            Problem("Version", "The policy must contain a valid version string: 2012-10-17 or 2008-10-17.");
+        }
+        else
+        {
+            version = versionElement.ValueKind == JsonValueKind.String ? versionElement.GetString()! : version;
+            if (_options.RequiresCurrentVersion && version != "2012-10-17")
             {
-                version = versionElement.GetString()!;
-            }
-            else
-            {
-                Problem("Version", "The policy must contain a valid version string: 2012-10-17 or 2008-10-17.");
+                // IAM's own wording, for a managed policy that names 2008-10-17 or no version.
+                Problem(versionElement.ValueKind == JsonValueKind.Undefined ? string.Empty : "Version", "Policy document must be version 2012-10-17 or greater.");
             }
         }
 

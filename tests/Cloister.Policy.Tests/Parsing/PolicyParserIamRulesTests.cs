@@ -92,4 +92,43 @@ public sealed class PolicyParserIamRulesTests
         Assert.Equal(path, problem.Path);
         Assert.Equal(message, problem.Message);
     }
+
+    private static readonly PolicyParseOptions ManagedPolicy = new(PolicyKind.Identity) { RequiresCurrentVersion = true };
+
+    [Theory]
+    [InlineData("\"Version\":\"2008-10-17\",", "Version")]
+    [InlineData("", "")]
+    public void Parse_ManagedPolicyOfTheOldVersionOrNone_IsMalformedInIamsWords(string version, string path)
+    {
+        var json = "{" + version + "\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"*\"}}";
+
+        var problem = Assert.Single(Policy.Parse(json, ManagedPolicy).Problems);
+
+        Assert.Equal(path, problem.Path);
+        Assert.Equal("Policy document must be version 2012-10-17 or greater.", problem.Message);
+    }
+
+    [Fact]
+    public void Parse_ManagedPolicyOfAnUnknownVersion_ReportsTheVersionOnce()
+    {
+        var json = """{"Version":"2013-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}}""";
+
+        var problem = Assert.Single(Policy.Parse(json, ManagedPolicy).Problems);
+
+        Assert.Equal("Version", problem.Path);
+        Assert.StartsWith("The policy must contain a valid version string", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"Version\":\"2008-10-17\",")]
+    [InlineData("")]
+    public void Parse_InlinePolicyOfTheOldVersionOrNone_IsValid(string version)
+    {
+        var json = "{" + version + "\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"*\"}}";
+
+        var result = Policy.Parse(json, new PolicyParseOptions(PolicyKind.Identity));
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal("2008-10-17", result.Policy.Version);
+    }
 }
