@@ -131,4 +131,17 @@ public sealed class PolicyParserIamRulesTests
         Assert.True(result.IsValid, result.ErrorMessage);
         Assert.Equal("2008-10-17", result.Policy.Version);
     }
+
+    [Theory]
+    [InlineData("Principal")]
+    [InlineData("NotPrincipal")]
+    public void Parse_IdentityPolicyNamingAPrincipal_IsMalformedInIamsWords(string element)
+    {
+        var json = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"" + element + "\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}";
+
+        var problem = Assert.Single(Policy.Parse(json, new PolicyParseOptions(PolicyKind.Identity)).Problems);
+
+        Assert.Equal("Statement." + element, problem.Path);
+        Assert.Equal("Policy document should not specify a principal.", problem.Message);
+    }
 }
