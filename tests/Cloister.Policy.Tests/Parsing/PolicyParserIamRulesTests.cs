@@ -144,4 +144,31 @@ public sealed class PolicyParserIamRulesTests
         Assert.Equal("Statement." + element, problem.Path);
         Assert.Equal("Policy document should not specify a principal.", problem.Message);
     }
+
+    [Theory]
+    [InlineData("StringEquals", Decision.ImplicitDeny)]
+    [InlineData("StringNotEquals", Decision.Allow)]
+    public void Parse_ConditionKeyWithoutService_IsValidAndNeverInTheRequest(string op, Decision expected)
+    {
+        var json = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"" + op + "\":{\"SourceVpce\":\"vpce-1\"}}}}";
+        var context = new RequestContext { Resource = "arn:aws:execute-api:eu-central-1:111122223333:abc123/dev/GET/x", SourceVpce = "vpce-1" };
+
+        var result = Policy.Parse(json);
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+        Assert.Equal(expected, result.Policy.Evaluate(context).Decision);
+    }
+
+    [Theory]
+    [InlineData("{\"StringEquals\":{}}", "Statement.Condition.StringEquals")]
+    [InlineData("{\"StringEquals\":{\"aws:SourceVpce\":[]}}", "Statement.Condition.StringEquals.aws:SourceVpce")]
+    [InlineData("{\"Foo\":{}}", "Statement.Condition.Foo")]
+    public void Parse_EmptyConditionBlock_IsMalformed(string condition, string path)
+    {
+        var json = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":" + condition + "}}";
+
+        var problem = Assert.Single(Policy.Parse(json).Problems);
+
+        Assert.Equal(path, problem.Path);
+    }
 }
