@@ -417,7 +417,8 @@ internal sealed partial class PolicyParser
     /// Why a Resource is not an ARN IAM takes, in IAM's words; null when it is. IAM takes <c>arn:PARTITION:SERVICE</c> followed by
     /// anything, ARNs with fewer than six parts included (<c>arn:aws:execute-api:*</c>, whose trailing <c>*</c> expands beyond the
     /// colons, <see cref="ResourceMatcher"/>), but the service must be named in full: IAM refuses <c>arn:aws</c>, an empty
-    /// service and a wildcard in it (the policy reference: "You cannot use a wildcard in the service segment").
+    /// service and a wildcard in it (the policy reference: "You cannot use a wildcard in the service segment"), and an IAM
+    /// ARN with a region.
     /// </summary>
     private static string? ArnProblem(string value)
     {
@@ -433,10 +434,18 @@ internal sealed partial class PolicyParser
             return UnqualifiedVendor;
         }
 
-        var service = afterPartition[(colon + 1)..];
-        var end = service.IndexOf(':');
-        service = end < 0 ? service : service[..end];
-        return service.IsEmpty || service.IndexOfAny('*', '?') >= 0 ? UnqualifiedVendor : null;
+        var afterVendor = afterPartition[(colon + 1)..];
+        var end = afterVendor.IndexOf(':');
+        var service = end < 0 ? afterVendor : afterVendor[..end];
+        if (service.IsEmpty || service.IndexOfAny('*', '?') >= 0)
+        {
+            return UnqualifiedVendor;
+        }
+
+        // IAM's own wording: IAM is global, so its ARNs leave the region empty (arn:aws:iam::ACCOUNT:role/NAME).
+        return service.SequenceEqual("iam") && end >= 0 && !afterVendor[(end + 1)..].StartsWith(':')
+            ? $"IAM resource {value} cannot contain region information."
+            : null;
     }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";

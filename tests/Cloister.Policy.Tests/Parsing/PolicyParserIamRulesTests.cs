@@ -171,4 +171,27 @@ public sealed class PolicyParserIamRulesTests
 
         Assert.Equal(path, problem.Path);
     }
+
+    [Theory]
+    [InlineData("arn:aws:iam:eu-central-1:111122223333:role/Reader")]
+    [InlineData("arn:aws:iam:*:111122223333:role/*")]
+    [InlineData("arn:aws:iam:*")]
+    public void Parse_IamResourceWithARegion_IsMalformedInIamsWords(string resource)
+    {
+        var problem = Assert.Single(Policy.Parse(WithResource(resource), new PolicyParseOptions(PolicyKind.Identity)).Problems);
+
+        Assert.Equal($"IAM resource {resource} cannot contain region information.", problem.Message);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:role/Reader")]
+    [InlineData("arn:aws:iam::*:role/*")]
+    [InlineData("arn:aws:iam")]
+    [InlineData("arn:aws:dynamodb:eu-central-1:111122223333:table/claims")]
+    public void Parse_IamResourceWithoutARegion_IsValid(string resource)
+    {
+        var result = Policy.Parse(WithResource(resource), new PolicyParseOptions(PolicyKind.Identity));
+
+        Assert.True(result.IsValid, result.ErrorMessage);
+    }
 }
