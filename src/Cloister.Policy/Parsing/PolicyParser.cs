@@ -443,7 +443,7 @@ internal sealed partial class PolicyParser
         }
 
         // IAM's own wording: IAM is global, so its ARNs leave the region empty (arn:aws:iam::ACCOUNT:role/NAME).
-        return service.SequenceEqual("iam") && end >= 0 && !afterVendor[(end + 1)..].StartsWith(':')
+        return service.SequenceEqual("iam") && end >= 0 && !afterVendor[(end + 1)..].StartsWith(':') && end + 1 < afterVendor.Length
             ? $"IAM resource {value} cannot contain region information."
             : null;
     }

@@ -187,6 +187,7 @@ public sealed class PolicyParserIamRulesTests
     [InlineData("arn:aws:iam::111122223333:role/Reader")]
     [InlineData("arn:aws:iam::*:role/*")]
     [InlineData("arn:aws:iam")]
+    [InlineData("arn:aws:iam:")]
     [InlineData("arn:aws:dynamodb:eu-central-1:111122223333:table/claims")]
     public void Parse_IamResourceWithoutARegion_IsValid(string resource)
     {
