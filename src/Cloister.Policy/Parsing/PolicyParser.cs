@@ -434,16 +434,20 @@ internal sealed partial class PolicyParser
             return UnqualifiedVendor;
         }
 
-        var afterVendor = afterPartition[(colon + 1)..];
-        var end = afterVendor.IndexOf(':');
-        var service = end < 0 ? afterVendor : afterVendor[..end];
+        var fromService = afterPartition[(colon + 1)..];
+        var end = fromService.IndexOf(':');
+        var service = end < 0 ? fromService : fromService[..end];
         if (service.IsEmpty || service.IndexOfAny('*', '?') >= 0)
         {
             return UnqualifiedVendor;
         }
 
+        var afterService = end < 0 ? default : fromService[(end + 1)..];
+        var regionEnd = afterService.IndexOf(':');
+        var region = regionEnd < 0 ? afterService : afterService[..regionEnd];
+
         // IAM's own wording: IAM is global, so its ARNs leave the region empty (arn:aws:iam::ACCOUNT:role/NAME).
-        return service.SequenceEqual("iam") && end >= 0 && !afterVendor[(end + 1)..].StartsWith(':') && end + 1 < afterVendor.Length
+        return service.SequenceEqual("iam") && !region.IsEmpty
             ? $"IAM resource {value} cannot contain region information."
             : null;
     }
