@@ -26,6 +26,13 @@ public sealed record PolicyParseOptions(PolicyKind Kind = PolicyKind.Resource, E
     /// </summary>
     public bool AlphanumericSids { get; init; } = Kind == PolicyKind.Identity;
 
+    /// <summary>
+    /// Whether the document must say <c>"Version": "2012-10-17"</c>: IAM refuses a managed policy (CreatePolicy,
+    /// <c>AWS::IAM::ManagedPolicy</c>) without it or with <c>2008-10-17</c> (<c>Policy document must be version 2012-10-17 or
+    /// greater.</c>), while inline policies and resource-based policies may still name the old version or none. Off by default.
+    /// </summary>
+    public bool RequiresCurrentVersion { get; init; }
+
     /// <summary>A resource policy with no API scope and no size limit.</summary>
     public static PolicyParseOptions Default { get; } = new();
 

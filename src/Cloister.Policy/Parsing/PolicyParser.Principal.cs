@@ -19,7 +19,8 @@ internal sealed partial class PolicyParser
         var where = $"{path}.{(negated ? "NotPrincipal" : "Principal")}";
         if (!required)
         {
-            Problem(where, "Policy document should not specify a principal: identity-based policies apply to their holder.");
+            // IAM's own wording: an identity-based policy applies to its holder.
+            Problem(where, "Policy document should not specify a principal.");
             return (null, false);
         }
 

@@ -14,6 +14,15 @@ internal sealed partial class PolicyParser
     /// <summary>The nesting no valid policy exceeds (document, statement, condition, operator, values).</summary>
     private const int MaxDepth = 16;
 
+    /// <summary>IAM's own wording (MalformedPolicyDocument) for a Resource ARN without a service or with a wildcard in it.</summary>
+    private const string UnqualifiedVendor = "Resource vendor must be fully qualified and cannot contain regexes.";
+
+    /// <summary>IAM's own wording for a statement without actions (no Action or NotAction, or an empty list).</summary>
+    private const string NoActions = "Policy statement must contain actions.";
+
+    /// <summary>IAM's own wording for a statement without resources (no Resource or NotResource, or an empty list).</summary>
+    private const string NoResources = "Policy statement must contain resources.";
+
     private static readonly string[] DocumentElements = ["Version", "Id", "Statement"];
     private static readonly string[] StatementElements = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
@@ -89,15 +98,18 @@ internal sealed partial class PolicyParser
 
         CheckElements(root, string.Empty, DocumentElements, "policy");
         var version = "2008-10-17";
-        if (root.TryGetProperty("Version", out var versionElement))
+        if (root.TryGetProperty("Version", out var versionElement)
+            && !(versionElement.ValueKind == JsonValueKind.String && versionElement.GetString() is "2012-10-17" or "2008-10-17"))
         {
-            if (versionElement.ValueKind == JsonValueKind.String && versionElement.GetString() is "2012-10-17" or "2008-10-17")
+            Problem("Version", "The policy must contain a valid version string: 2012-10-17 or 2008-10-17.");
+        }
+        else
+        {
+            version = versionElement.ValueKind == JsonValueKind.String ? versionElement.GetString()! : version;
+            if (_options.RequiresCurrentVersion && version != "2012-10-17")
             {
-                version = versionElement.GetString()!;
-            }
-            else
-            {
-                Problem("Version", "The policy must contain a valid version string: 2012-10-17 or 2008-10-17.");
+                // IAM's own wording, for a managed policy that names 2008-10-17 or no version.
+                Problem(versionElement.ValueKind == JsonValueKind.Undefined ? string.Empty : "Version", "Policy document must be version 2012-10-17 or greater.");
             }
         }
 
@@ -200,9 +212,9 @@ internal sealed partial class PolicyParser
         }
 
         var (principal, notPrincipal) = ParsePrincipalElements(element, path);
-        var (actionsElement, notAction) = Either(element, path, "Action", "NotAction", "Policy statement must contain actions.", required: true);
+        var (actionsElement, notAction) = Either(element, path, "Action", "NotAction", NoActions, required: true);
         var actions = actionsElement is { } a ? ParseActions(a, $"{path}.{(notAction ? "NotAction" : "Action")}") : [];
-        var (resourcesElement, notResource) = Either(element, path, "Resource", "NotResource", "Policy statement must contain resources.", required: true);
+        var (resourcesElement, notResource) = Either(element, path, "Resource", "NotResource", NoResources, required: true);
         var resources = resourcesElement is { } r ? ParseResources(r, $"{path}.{(notResource ? "NotResource" : "Resource")}") : [];
         var conditions = element.TryGetProperty("Condition", out var conditionElement)
             ? ParseConditions(conditionElement, $"{path}.Condition")
@@ -270,8 +282,11 @@ internal sealed partial class PolicyParser
         }
     }
 
-    /// <summary>Reads a string-or-array-of-strings element; records a problem for each entry of the wrong type.</summary>
-    private List<(string Value, string Path)> ReadStrings(JsonElement element, string path)
+    /// <summary>
+    /// Reads a string-or-array-of-strings element; records a problem for each entry of the wrong type, and
+    /// <paramref name="empty"/> (or a generic one) for an empty array.
+    /// </summary>
+    private List<(string Value, string Path)> ReadStrings(JsonElement element, string path, string? empty = null)
     {
         var values = new List<(string, string)>();
         switch (element.ValueKind)
@@ -280,7 +295,7 @@ internal sealed partial class PolicyParser
                 values.Add((element.GetString()!, path));
                 break;
             case JsonValueKind.Array when element.GetArrayLength() == 0:
-                Problem(path, "must not be an empty array.");
+                Problem(path, empty ?? "must not be an empty array.");
                 break;
             case JsonValueKind.Array:
                 var i = 0;
@@ -310,7 +325,7 @@ internal sealed partial class PolicyParser
     private ActionPattern[] ParseActions(JsonElement element, string path)
     {
         var actions = new List<ActionPattern>();
-        foreach (var (value, where) in ReadStrings(element, path))
+        foreach (var (value, where) in ReadStrings(element, path, NoActions))
         {
             if (value == "*")
             {
@@ -321,7 +336,8 @@ internal sealed partial class PolicyParser
             var colon = value.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || colon == value.Length - 1)
             {
-                Problem(where, $"Actions/Conditions must be prefaced by a vendor, e.g., execute-api, iam, s3; '{value}' is not.");
+                // IAM's own wording.
+                Problem(where, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
             }
             else if (value.IndexOf(':', colon + 1) >= 0)
             {
@@ -334,7 +350,8 @@ internal sealed partial class PolicyParser
             }
             else if (value.AsSpan(0, colon).ContainsAnyExcept(ActionVendorChars))
             {
-                Problem(where, $"Vendor '{value[..colon]}' is not valid.");
+                // IAM's own wording: a vendor is letters, digits, hyphens and dots.
+                Problem(where, $"Vendor {value[..colon]} is not valid");
             }
             else
             {
@@ -348,7 +365,7 @@ internal sealed partial class PolicyParser
     private ArnPattern[] ParseResources(JsonElement element, string path)
     {
         var resources = new List<ArnPattern>();
-        foreach (var (value, where) in ReadStrings(element, path))
+        foreach (var (value, where) in ReadStrings(element, path, NoResources))
         {
             var text = value;
             if (value.StartsWith("execute-api:", StringComparison.Ordinal))
@@ -367,9 +384,9 @@ internal sealed partial class PolicyParser
 
                 text = _options.Api.ArnPrefix + value["execute-api:".Length..];
             }
-            else if (value != "*" && !LooksLikeArn(value))
+            else if (value != "*" && ArnProblem(value) is { } problem)
             {
-                Problem(where, $"Resource {value} must be in ARN format or \"*\".");
+                Problem(where, problem);
                 continue;
             }
 
@@ -397,11 +414,43 @@ internal sealed partial class PolicyParser
     }
 
     /// <summary>
-    /// <c>arn:PARTITION:SERVICE:...</c>: IAM takes ARNs with fewer than six parts, such as <c>arn:aws:execute-api:*</c>, whose
-    /// trailing <c>*</c> expands beyond the colons (<see cref="ResourceMatcher"/>).
+    /// Why a Resource is not an ARN IAM takes, in IAM's words; null when it is. IAM takes <c>arn:PARTITION:SERVICE</c> followed by
+    /// anything, ARNs with fewer than six parts included (<c>arn:aws:execute-api:*</c>, whose trailing <c>*</c> expands beyond the
+    /// colons, <see cref="ResourceMatcher"/>), but the service must be named in full: IAM refuses <c>arn:aws</c>, an empty
+    /// service and a wildcard in it (the policy reference: "You cannot use a wildcard in the service segment"), and an IAM
+    /// ARN with a region.
     /// </summary>
-    private static bool LooksLikeArn(string value) =>
-        value.StartsWith("arn:", StringComparison.Ordinal) && value.AsSpan().Count(':') >= 3;
+    private static string? ArnProblem(string value)
+    {
+        if (!value.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return $"Resource {value} must be in ARN format or \"*\".";
+        }
+
+        var afterPartition = value.AsSpan("arn:".Length);
+        var colon = afterPartition.IndexOf(':');
+        if (colon < 0)
+        {
+            return UnqualifiedVendor;
+        }
+
+        var fromService = afterPartition[(colon + 1)..];
+        var end = fromService.IndexOf(':');
+        var service = end < 0 ? fromService : fromService[..end];
+        if (service.IsEmpty || service.IndexOfAny('*', '?') >= 0)
+        {
+            return UnqualifiedVendor;
+        }
+
+        var afterService = end < 0 ? default : fromService[(end + 1)..];
+        var regionEnd = afterService.IndexOf(':');
+        var region = regionEnd < 0 ? afterService : afterService[..regionEnd];
+
+        // IAM's own wording: IAM is global, so its ARNs leave the region empty (arn:aws:iam::ACCOUNT:role/NAME).
+        return service.SequenceEqual("iam") && !region.IsEmpty
+            ? $"IAM resource {value} cannot contain region information."
+            : null;
+    }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
@@ -409,5 +458,5 @@ internal sealed partial class PolicyParser
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 
     private static readonly System.Buffers.SearchValues<char> ActionVendorChars =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
 }
