@@ -174,6 +174,25 @@ public class NestedPropertiesTests
     }
 
     [Fact]
+    public void Load_SamApiMethodSettingsMisspelledKey_RefusedOnTheStageSamMakes()
+    {
+        var result = TestTemplates.Load("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: prod
+                  MethodSettings: [{ ResourcePath: /*, HttpMethod: '*', ThrottlingBurstLimt: 5 }]
+            """ + "\n  " + TestTemplates.SamFunction("Fn", restApiId: "Api"));
+
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(
+            ("ApiprodStage", "Properties.MethodSettings[0].ThrottlingBurstLimt", "Encountered unsupported property ThrottlingBurstLimt. Did you mean 'ThrottlingBurstLimit'?"),
+            (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
     public void Load_SamApiEventMisspelledProperty_SamsWordsNamingTheEventResource()
     {
         var result = TestTemplates.Load(SamFunction("""
