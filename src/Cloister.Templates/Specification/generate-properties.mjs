@@ -39,11 +39,14 @@ const typeDefinitions = new Map(Object.values(db.schema.typeDefinition.entities)
 
 // The structure a property's value has, as the SHAPE above, or null when its keys are not to be checked. A union of
 // scalars and one structure is that structure (a scalar written there has no keys); json, maps of scalars and unions
-// of several structures are free-form.
+// of several structures are free-form. So is a type the package keeps only for the CDK's backwards compatibility
+// (mustRenderForBwCompat, e.g. AWS::EC2::Subnet.PrivateDnsNameOptionsOnLaunch, once json): what CloudFormation's own
+// schema accepts there is not certain.
 const shapeOf = (type, used) => {
   switch (type.type) {
     case 'ref': {
       const definition = typeDefinitions.get(type.reference.$ref);
+      if (definition.mustRenderForBwCompat) return null;
       used.add(definition);
       return definition.name;
     }
