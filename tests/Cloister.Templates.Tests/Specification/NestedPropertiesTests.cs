@@ -212,7 +212,6 @@ public class NestedPropertiesTests
     [Theory]
     [InlineData("HttpApi", "{ Path: /items, Method: get, PayloadFormatVersio: '2.0' }", "PayloadFormatVersio", "PayloadFormatVersion")]
     [InlineData("Schedule", "{ Schedule: rate(1 minute), Enable: true }", "Enable", "Enabled")]
-    [InlineData("SQS", "{ Queue: arn:aws:sqs:eu-central-1:123456789012:q, BatchSise: 5 }", "BatchSise", "BatchSize")]
     public void Load_SamEventOfAnotherTypeMisspelledProperty_NotDefinedForItsType(string type, string properties, string written, string meant)
     {
         var result = TestTemplates.Load(SamFunction($"      Events: {{ Ev: {{ Type: {type}, Properties: {properties} }} }}"));
@@ -223,10 +222,23 @@ public class NestedPropertiesTests
             (problem.Property, problem.Message));
     }
 
-    [Fact]
-    public void Load_SamEventTypeWithoutAList_PropertiesNotChecked()
+    [Theory]
+    [InlineData("SNS", "{ Topic: arn:aws:sns:eu-central-1:123456789012:t, Anything: 1 }")]
+    [InlineData("SQS", "{ Queue: arn:aws:sqs:eu-central-1:123456789012:q, BatchSise: 5 }")]
+    public void Load_SamEventTypeWithoutAList_PropertiesNotChecked(string type, string properties)
     {
-        var result = TestTemplates.Load(SamFunction("      Events: { Ev: { Type: SNS, Properties: { Topic: arn:aws:sns:eu-central-1:123456789012:t, Anything: 1 } } }"));
+        var result = TestTemplates.Load(SamFunction($"      Events: {{ Ev: {{ Type: {type}, Properties: {properties} }} }}"));
+
+        Assert.DoesNotContain(result.Validation.Problems, p => p.Message.Contains("not defined", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Api", "{ Path: /items, Method: get, Stage: prod, TimeoutInMillis: 5000 }")]
+    [InlineData("HttpApi", "{ Path: /items, Method: get, Stage: prod }")]
+    [InlineData("Schedule", "{ Schedule: rate(1 minute), RuleName: tick }")]
+    public void Load_SamEventKeyTheTranslatorTakesBeyondTheGuide_NotRefused(string type, string properties)
+    {
+        var result = TestTemplates.Load(SamFunction($"      Events: {{ Ev: {{ Type: {type}, Properties: {properties} }} }}"));
 
         Assert.DoesNotContain(result.Validation.Problems, p => p.Message.Contains("not defined", StringComparison.Ordinal));
     }
