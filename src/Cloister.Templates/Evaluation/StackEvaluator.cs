@@ -231,14 +231,15 @@ internal sealed class StackEvaluator
     }
 
     /// <summary>
-    /// CloudFormation refuses a property its type does not have. Cloister reads only the properties it needs, so a
-    /// misspelled optional one would otherwise be ignored here and fail the stack on AWS (or quietly change what it does).
+    /// CloudFormation refuses a property its type does not have, at the top of Properties or inside a structure
+    /// (<c>AliasTarget.DNSNme</c>). Cloister reads only the properties it needs, so a misspelled optional one would
+    /// otherwise be ignored here and fail the stack on AWS (or quietly change what it does).
     /// </summary>
     private void CheckPropertyNames(string id, string type, MapNode properties)
     {
-        foreach (var (entry, meant) in ResourceProperties.Unknown(type, properties))
+        foreach (var (path, entry, meant) in ResourceProperties.Unknown(type, properties))
         {
-            _state.Problem(id, "Properties." + entry.Key, $"Encountered unsupported property {entry.Key}.{Misspelling.DidYouMean(meant)}", entry.KeyLocation);
+            _state.Problem(id, "Properties." + path, $"Encountered unsupported property {entry.Key}.{Misspelling.DidYouMean(meant)}", entry.KeyLocation);
         }
     }
 

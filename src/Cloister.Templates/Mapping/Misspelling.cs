@@ -4,8 +4,8 @@ namespace Cloister.Templates.Mapping;
 
 /// <summary>
 /// Finds what a template's author most likely meant: the key written for a required property that is missing (in
-/// nested maps, which the specification's property lists do not cover), and the accepted property closest to one a
-/// type does not have (CloudFormation's "Encountered unsupported property", with a "did you mean").
+/// maps the specification's property lists do not cover, such as SAM's own structures), and the accepted property
+/// closest to one a type does not have (CloudFormation's "Encountered unsupported property", with a "did you mean").
 /// </summary>
 internal static class Misspelling
 {

@@ -138,12 +138,43 @@ internal static class SamTransform
                 continue;
             }
 
-            foreach (var (property, meant) in ResourceProperties.Unknown(type, properties))
+            foreach (var (path, property, meant) in ResourceProperties.Unknown(type, properties))
             {
                 problems.Add(
                     entry.Key,
-                    "Properties." + property.Key,
+                    "Properties." + path,
                     $"Resource with id [{entry.Key}] is invalid. property {property.Key} not defined for resource of type {type}.{Misspelling.DidYouMean(meant)}",
+                    property.KeyLocation);
+            }
+
+            if (type == SamFunction.Type)
+            {
+                CheckEventProperties(entry.Key, properties, problems);
+            }
+        }
+    }
+
+    /// <summary>
+    /// SAM makes each event of a function a resource of its event type named after both (<c>FnHello</c> for the event
+    /// Hello of Fn), and refuses a key of the event's Properties that type does not define, in these words. Event types
+    /// the specification file has no list for are not checked.
+    /// </summary>
+    private static void CheckEventProperties(string id, MapNode function, ProblemCollector problems)
+    {
+        foreach (var e in (function.Get("Events") as MapNode)?.Entries ?? [])
+        {
+            if (e.Value is not MapNode ev || ev.GetString("Type") is not { } eventType || ev.Get("Properties") is not MapNode properties
+                || properties.IsIntrinsic(out _, out _))
+            {
+                continue;
+            }
+
+            foreach (var (path, property, meant) in ResourceProperties.Unknown($"{SamFunction.Type}.{eventType}", properties))
+            {
+                problems.Add(
+                    id,
+                    $"Properties.Events.{e.Key}.Properties.{path}",
+                    $"Resource with id [{id}{e.Key}] is invalid. property {property.Key} not defined for resource of type {eventType}.{Misspelling.DidYouMean(meant)}",
                     property.KeyLocation);
             }
         }
