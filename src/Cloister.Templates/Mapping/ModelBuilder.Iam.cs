@@ -23,7 +23,7 @@ internal sealed partial class ModelBuilder
     private static ImmutableArray<string> RolePolicyTypes => ["AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::RolePolicy"];
 
     /// <summary>IAM's size limit of a managed policy (whitespace outside strings not counted).</summary>
-    private static readonly PolicyParseOptions ManagedPolicyOptions = new(PolicyKind.Identity, MaxCharacters: 6144);
+    private static readonly PolicyParseOptions ManagedPolicyOptions = new(PolicyKind.Identity, MaxCharacters: 6144) { RequiresCurrentVersion = true };
 
     /// <summary>IAM's size limit of a role's inline policies, which AWS counts together and Cloister counts one by one.</summary>
     private static readonly PolicyParseOptions InlinePolicyOptions = new(PolicyKind.Identity, MaxCharacters: 10240);

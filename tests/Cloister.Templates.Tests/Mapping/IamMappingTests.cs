@@ -201,7 +201,9 @@ public sealed class IamMappingTests
     }
 
     [Theory]
-    [InlineData("AWS::IAM::ManagedPolicy", "ManagedPolicyName", "{ Statement: [{ Effect: Allow, Action: s3:GetObject }] }", "Statement[0]: Policy statement must contain resources.")]
+    [InlineData("AWS::IAM::ManagedPolicy", "ManagedPolicyName", "{ Version: '2012-10-17', Statement: [{ Effect: Allow, Action: s3:GetObject }] }", "Statement[0]: Policy statement must contain resources.")]
+    [InlineData("AWS::IAM::ManagedPolicy", "ManagedPolicyName", "{ Statement: [{ Effect: Allow, Action: s3:GetObject, Resource: '*' }] }", "Policy document must be version 2012-10-17 or greater.")]
+    [InlineData("AWS::IAM::ManagedPolicy", "ManagedPolicyName", "{ Version: '2008-10-17', Statement: [{ Effect: Allow, Action: s3:GetObject, Resource: '*' }] }", "Policy document must be version 2012-10-17 or greater.")]
     [InlineData("AWS::IAM::Policy", "PolicyName", "{ Statement: [{ Effect: Allow, Principal: '*', Action: s3:GetObject, Resource: '*' }] }", "Statement[0].Principal: Policy document should not specify a principal")]
     public void StandalonePolicy_MalformedDocument_ErrorNamesThePolicy(string type, string nameProperty, string document, string expected)
     {
