@@ -28,6 +28,8 @@ internal sealed partial class RequestHandler
     /// </summary>
     public const int MaxHeaderBytes = 10_240;
 
+    private const string TraceHeader = "X-Amzn-Trace-Id";
+
     /// <summary>Method ARN limit (spec §3); longer gives 414.</summary>
     public const int MaxMethodArnBytes = 1_600;
 
@@ -345,6 +347,14 @@ internal sealed partial class RequestHandler
             {
                 response.Headers.Append(name, value);
             }
+        }
+
+        // The integration's answer (not a gateway error, not HTTP_PROXY's, whose backend headers pass as they are) carries
+        // the request's trace header, as AWS's do (LocalStack's AWS-validated response handler); a header the function or
+        // a mapping set is kept.
+        if (state.Route?.Method.Integration?.Type is not IntegrationType.HttpProxy && !response.Headers.ContainsKey(TraceHeader))
+        {
+            response.Headers[TraceHeader] = state.ResponseTraceHeader(context.Request.Headers);
         }
 
         state.Status = result.StatusCode;

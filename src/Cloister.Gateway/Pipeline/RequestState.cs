@@ -107,6 +107,14 @@ internal sealed partial class RequestState
     public string TraceHeaderFor(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>
         headers["X-Amzn-Trace-Id"] is [{ Length: > 0 } sent] ? sent : TraceId;
 
+    /// <summary>
+    /// The <c>X-Amzn-Trace-Id</c> an integration's response carries back to the client: the client's own as sent, else
+    /// the gateway's <see cref="TraceId"/> with <c>;Sampled=0</c> (nothing is traced), as AWS's responses show it
+    /// (<c>x-amzn-trace-id: Root=1-61558e88-2f8ec4cd534b128621ca7f9f;Sampled=0</c>, an AWS sample's REST API answer).
+    /// </summary>
+    public string ResponseTraceHeader(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>
+        headers["X-Amzn-Trace-Id"] is [{ Length: > 0 } sent] ? sent : string.Concat(TraceId, ";Sampled=0");
+
     public ImmutableDictionary<string, string> StageVariables => Stage?.Variables ?? ImmutableDictionary<string, string>.Empty;
 
     /// <summary><c>dd/MMM/yyyy:HH:mm:ss +0000</c>, as API Gateway writes it.</summary>
