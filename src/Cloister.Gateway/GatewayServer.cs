@@ -152,6 +152,9 @@ public sealed class GatewayServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            // Above the private API URL quota (8,192 characters, checked per request), so that the gateway's own 414
+            // answers a long URL; Kestrel's default of 8 KB would refuse one first.
+            kestrel.Limits.MaxRequestLineSize = 16 * 1024;
             // API Gateway limits header values by their size (10,240 bytes, checked per request), not by their number;
             // Kestrel's default of 100 refused the 101st header with an empty 431. A 64 KB block holds no more than this.
             kestrel.Limits.MaxRequestHeaderCount = 64 * 1024 / 4;
