@@ -76,6 +76,23 @@ public sealed class KestrelRefusalTests
     }
 
     [Fact]
+    public async Task Invoke_RefusedRequestAfterAGoodOne_GoodAnswerUntouchedThenTheGatewaysRefusal()
+    {
+        await using var harness = await StartAsync();
+        var good = $"GET /dev/claim HTTP/1.1\r\nHost: {PrivateHost()}\r\n\r\n";
+        const string NoHost = "GET /dev/claim HTTP/1.1\r\n\r\n";
+
+        var text = await SendRawAsync(harness, Encoding.ASCII.GetBytes(good + NoHost));
+
+        var refusal = text.IndexOf("HTTP/1.1 400 Bad Request\r\n", StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", text, StringComparison.Ordinal);
+        Assert.True(refusal > 0, text);
+        Assert.Contains("\"httpMethod\":\"GET\"", text[..refusal], StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n{\"message\":\"Bad Request\"}", text, StringComparison.Ordinal);
+        Assert.Single(harness.Lambda.Events);
+    }
+
+    [Fact]
     public async Task Invoke_GoodRequestAfterGoodRequest_UntouchedOnOneConnection()
     {
         await using var harness = await StartAsync();
