@@ -75,6 +75,20 @@ public sealed class KestrelRefusalTests
         Assert.Empty(harness.Lambda.Events);
     }
 
+    /// <summary>curl, a client written by others, told to send no <c>Host</c> (<c>-H 'Host:'</c>).</summary>
+    [Fact]
+    public async Task Invoke_CurlWithoutHost_GatewaysJson400()
+    {
+        await using var harness = await StartAsync();
+        var port = harness.Server.PortOf(GatewayHarness.EniA);
+        var output = await Curl.RunAsync("-sS", "-k", "-D", "-", "-H", "Host:", "--resolve", $"{PrivateHost()}:{port}:{GatewayHarness.EniA}", $"https://{PrivateHost()}:{port}/dev/claim");
+
+        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", output, StringComparison.Ordinal);
+        Assert.Matches("\r\nx-amzn-RequestId: [0-9a-f-]{36}\r\n", output);
+        Assert.EndsWith("\r\n\r\n{\"message\":\"Bad Request\"}", output, StringComparison.Ordinal);
+        Assert.Empty(harness.Lambda.Events);
+    }
+
     [Fact]
     public async Task Invoke_RefusedRequestAfterAGoodOne_GoodAnswerUntouchedThenTheGatewaysRefusal()
     {
