@@ -38,6 +38,7 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly AccessOptions _access;
     private readonly VpcLinkClients _vpcLinks;
     private WebApplication? _app;
+    private IDisposable? _refusals;
 
     /// <summary>
     /// ALPN: HTTP/1.1, and HTTP/1.0 for clients that offer only that (<c>curl -0</c>), as nginx lists it; Kestrel alone
@@ -128,6 +129,7 @@ public sealed class GatewayServer : IAsyncDisposable
             _app = null;
         }
 
+        _refusals?.Dispose();
         await _accessLogs.DisposeAsync().ConfigureAwait(false);
         _httpClient.Dispose();
         _vpcLinks.Dispose();
@@ -152,7 +154,11 @@ public sealed class GatewayServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
-            // API Gateway limits header values by their size (10,240 bytes, checked per request), not by their number;
+            // Above the private API URL quota (8,192 characters, checked per request), so that the gateway's own 414
+            // answers a long URL; Kestrel's default of 8 KB would refuse one first. Longer lines still reach Kestrel's
+            // refusal, which RefusalOutput answers in the same words.
+            kestrel.Limits.MaxRequestLineSize = 16 * 1024;
+            // API Gateway limits header lines by their size (8,000 bytes for private APIs, checked per request), not by their number;
             // Kestrel's default of 100 refused the 101st header with an empty 431. A 64 KB block holds no more than this.
             kestrel.Limits.MaxRequestHeaderCount = 64 * 1024 / 4;
             foreach (var listener in _options.Listeners)
@@ -170,6 +176,11 @@ public sealed class GatewayServer : IAsyncDisposable
         var app = builder.Build();
         app.Run(_handler.HandleAsync);
         _app = app;
+        if (app.Services.GetService<DiagnosticListener>() is { } diagnostics)
+        {
+            _refusals = RefusalObserver.Subscribe(diagnostics);
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         Addresses = [.. addresses];
@@ -192,6 +203,14 @@ public sealed class GatewayServer : IAsyncDisposable
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = ClientCertificateMode.NoCertificate,
             OnAuthenticate = static (_, ssl) => ssl.ApplicationProtocols = Http1Protocols,
+        });
+        // After TLS: a request Kestrel refuses itself gets the gateway's JSON answer instead of Kestrel's empty one.
+        listen.Use(next => connection =>
+        {
+            var output = new RefusalOutput(connection.Transport.Output, _logger);
+            connection.Features.Set(output);
+            connection.Transport = new RefusalPipe(connection.Transport.Input, output);
+            return next(connection);
         });
     }
 

@@ -51,4 +51,7 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Debug, "Request {RequestId}: the client's body broke off: {Reason}.")]
     public static partial void BadRequestBody(ILogger logger, string requestId, string reason);
+
+    [LoggerMessage(25, LogLevel.Debug, "Request {RequestId}: Kestrel refused the request ({Status}); answered in the gateway's words.")]
+    public static partial void KestrelRefused(ILogger logger, string requestId, int status);
 }

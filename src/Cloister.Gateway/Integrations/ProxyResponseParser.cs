@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace Cloister.Gateway.Integrations;
 
@@ -104,13 +105,12 @@ internal static class ProxyResponseParser
                     body = property.Value.GetString();
                     break;
                 case "isBase64Encoded":
-                    if (property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    if (!TryReadBoolean(property.Value, out base64))
                     {
                         reason = "isBase64Encoded is not a boolean";
                         return false;
                     }
 
-                    base64 = property.Value.GetBoolean();
                     break;
                 default:
                     reason = $"unexpected field '{property.Name}'";
@@ -118,11 +118,8 @@ internal static class ProxyResponseParser
             }
         }
 
-        if (status is null)
-        {
-            reason = "statusCode is missing";
-            return false;
-        }
+        // Without a statusCode AWS answers 200 (LocalStack's AWS-validated snapshot: {"headers":{...}} alone is a 200).
+        status ??= StatusCodes.Status200OK;
 
         byte[] bytes;
         if (body is null)
@@ -187,18 +184,65 @@ internal static class ProxyResponseParser
         return true;
     }
 
+    /// <summary>
+    /// <c>true</c>/<c>false</c>, or the same words as a string (<c>"true"</c>, any case): Zappa sent the string for years
+    /// and API Gateway decoded its bodies (Miserlou/Zappa#657, #1486). <c>null</c> and any other value are malformed.
+    /// </summary>
+    private static bool TryReadBoolean(JsonElement value, out bool result)
+    {
+        result = false;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True:
+                result = true;
+                return true;
+            case JsonValueKind.False:
+                return true;
+            case JsonValueKind.String:
+                var text = value.GetString();
+                result = string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
+                return result || string.Equals(text, "false", StringComparison.OrdinalIgnoreCase);
+            default:
+                return false;
+        }
+    }
+
     private static bool TryReadStatus(JsonElement value, out int status)
     {
         status = 0;
         var ok = value.ValueKind switch
         {
-            JsonValueKind.Number => value.TryGetInt32(out status),
+            JsonValueKind.Number => TryReadWholeNumber(value, out status),
             JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out status),
+            JsonValueKind.Null => TryDefaultStatus(out status),
             _ => false,
         };
         // A 1xx is an interim answer in HTTP, never a final one: sent as the response, 101 Switching Protocols told the
         // client the connection was no longer HTTP. AWS documents no range; a function's 1xx is malformed (502).
         return ok && status is >= 200 and <= 599;
+    }
+
+    /// <summary>
+    /// A whole number, also when written with a fraction or an exponent (<c>201.0</c>, <c>2.01e2</c>, as some serialisers
+    /// write every number); <c>201.5</c> is no status.
+    /// </summary>
+    private static bool TryReadWholeNumber(JsonElement value, out int number)
+    {
+        if (value.TryGetInt32(out number))
+        {
+            return true;
+        }
+
+        var ok = value.TryGetDouble(out var real) && real == Math.Floor(real) && real is >= int.MinValue and <= int.MaxValue;
+        number = ok ? (int)real : 0;
+        return ok;
+    }
+
+    /// <summary><c>"statusCode": null</c> reads as no status code, which AWS answers with 200.</summary>
+    private static bool TryDefaultStatus(out int status)
+    {
+        status = StatusCodes.Status200OK;
+        return true;
     }
 
     private static bool TryReadHeaders(JsonElement value, List<KeyValuePair<string, string>> into, bool multiValue)
@@ -215,6 +259,11 @@ internal static class ProxyResponseParser
 
         foreach (var header in value.EnumerateObject())
         {
+            // One header per name whatever its case: the first spelling names it (Content-Type and content-type are one
+            // header). In headers the first key keeps its value and a later spelling is dropped, as AWS answers only the
+            // first of case-toggled Set-Cookie keys (CodeGenieApp/serverless-express#554); in multiValueHeaders the
+            // later spelling's values are added to the first's.
+            var known = IndexOf(into, header.Name);
             if (!multiValue)
             {
                 if (!TryScalar(header.Value, out var text))
@@ -222,7 +271,16 @@ internal static class ProxyResponseParser
                     return false;
                 }
 
-                into.Add(new(header.Name, text));
+                if (known < 0 && text is not null)
+                {
+                    into.Add(new(header.Name, text));
+                }
+
+                continue;
+            }
+
+            if (header.Value.ValueKind == JsonValueKind.Null)
+            {
                 continue;
             }
 
@@ -231,6 +289,7 @@ internal static class ProxyResponseParser
                 return false;
             }
 
+            var name = known < 0 ? header.Name : into[known].Key;
             foreach (var item in header.Value.EnumerateArray())
             {
                 if (!TryScalar(item, out var text))
@@ -238,14 +297,31 @@ internal static class ProxyResponseParser
                     return false;
                 }
 
-                into.Add(new(header.Name, text));
+                if (text is not null)
+                {
+                    into.Add(new(name, text));
+                }
             }
         }
 
         return true;
     }
 
-    private static bool TryScalar(JsonElement value, out string text)
+    private static int IndexOf(List<KeyValuePair<string, string>> headers, string name)
+    {
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (string.Equals(headers[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A header value as text; <paramref name="text"/> is null for a JSON <c>null</c>, a header not sent.</summary>
+    private static bool TryScalar(JsonElement value, out string? text)
     {
         // Lambda handlers often return numbers or booleans as header values; API Gateway sends their text.
         text = value.ValueKind switch
@@ -254,8 +330,8 @@ internal static class ProxyResponseParser
             JsonValueKind.Number => value.GetRawText(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
-            _ => null!,
+            _ => null,
         };
-        return text is not null;
+        return text is not null || value.ValueKind == JsonValueKind.Null;
     }
 }

@@ -23,10 +23,16 @@ namespace Cloister.Gateway.Pipeline;
 internal sealed partial class RequestHandler
 {
     /// <summary>
-    /// Header bytes allowed in total: the REST API quotas table counts "all header values, including header names,
-    /// values, any line terminators, and white space" against 10,240 bytes.
+    /// Header bytes allowed in total: the REST API quotas table gives private APIs "Total combined size of all header
+    /// values for a private API: 8000 Bytes" (other APIs 10,240), counted as its general row counts them, "including
+    /// header names, values, any line terminators, and white space".
     /// </summary>
-    public const int MaxHeaderBytes = 10_240;
+    public const int MaxHeaderBytes = 8_000;
+
+    /// <summary>The REST API quotas table's "Length, in characters, of the URL for a private API": 8,192; longer gives 414.</summary>
+    public const int MaxUrlLength = 8_192;
+
+    private const string TraceHeader = "X-Amzn-Trace-Id";
 
     /// <summary>Method ARN limit (spec §3); longer gives 414.</summary>
     public const int MaxMethodArnBytes = 1_600;
@@ -154,6 +160,12 @@ internal sealed partial class RequestHandler
         if (HeaderBytes(request.Headers) > MaxHeaderBytes)
         {
             await RejectAsync(context, GatewayError.HeadersTooLarge, state).ConfigureAwait(false);
+            return;
+        }
+
+        if (RequestTarget.UrlLength(context) > MaxUrlLength)
+        {
+            await RejectAsync(context, GatewayError.UriTooLong, state).ConfigureAwait(false);
             return;
         }
 
@@ -345,6 +357,14 @@ internal sealed partial class RequestHandler
             {
                 response.Headers.Append(name, value);
             }
+        }
+
+        // The integration's answer (not a gateway error, not HTTP_PROXY's, whose backend headers pass as they are) carries
+        // the request's trace header, as AWS's do (LocalStack's AWS-validated response handler); a header the function or
+        // a mapping set is kept.
+        if (state.Route?.Method.Integration?.Type is not IntegrationType.HttpProxy && !response.Headers.ContainsKey(TraceHeader))
+        {
+            response.Headers[TraceHeader] = state.ResponseTraceHeader(context.Request.Headers);
         }
 
         state.Status = result.StatusCode;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Globalization;
 using Cloister.Gateway.Catalog;
@@ -98,7 +99,7 @@ internal sealed partial class RequestState
     /// The <c>X-Amzn-Trace-Id</c> API Gateway adds to a request sent without one, <c>Root=1-{epoch seconds, 8 hex}-{24
     /// hex}</c> as X-Ray's trace id format says; made when first asked for (only proxy and authorizer events show it).
     /// </summary>
-    public string TraceId => _traceId ??= NewTraceId(RequestTime);
+    public string TraceId => _traceId ??= SampledTraceHeader[..^UnsampledSuffix.Length];
 
     /// <summary>
     /// The X-Ray trace header the gateway passes on, to an HTTP backend and to Lambda (Invoke's <c>X-Amzn-Trace-Id</c>, so
@@ -106,6 +107,17 @@ internal sealed partial class RequestState
     /// </summary>
     public string TraceHeaderFor(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>
         headers["X-Amzn-Trace-Id"] is [{ Length: > 0 } sent] ? sent : TraceId;
+
+    /// <summary>
+    /// The <c>X-Amzn-Trace-Id</c> an integration's response carries back to the client: the client's own as sent, else
+    /// the gateway's <see cref="TraceId"/> with <c>;Sampled=0</c> (nothing is traced), as AWS's responses show it
+    /// (<c>x-amzn-trace-id: Root=1-61558e88-2f8ec4cd534b128621ca7f9f;Sampled=0</c>, an AWS sample's REST API answer).
+    /// </summary>
+    public string ResponseTraceHeader(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>
+        headers["X-Amzn-Trace-Id"] is [{ Length: > 0 } sent] ? sent : SampledTraceHeader;
+
+    /// <summary><see cref="TraceId"/> and <see cref="UnsampledSuffix"/>, made as one string: a MOCK answer needs only this one.</summary>
+    private string SampledTraceHeader => _sampledTraceHeader ??= NewSampledTraceHeader(RequestTime);
 
     public ImmutableDictionary<string, string> StageVariables => Stage?.Variables ?? ImmutableDictionary<string, string>.Empty;
 
@@ -191,13 +203,26 @@ internal sealed partial class RequestState
 
     public double ElapsedMilliseconds { get; set; }
 
-    private string? _traceId;
+    private const string UnsampledSuffix = ";Sampled=0";
 
-    private static string NewTraceId(DateTimeOffset time)
+    private string? _traceId;
+    private string? _sampledTraceHeader;
+
+    /// <summary><c>Root=1-{epoch seconds, 8 hex}-{24 hex};Sampled=0</c>, written straight into the string.</summary>
+    private static string NewSampledTraceHeader(DateTimeOffset time)
     {
         Span<byte> unique = stackalloc byte[12];
         Random.Shared.NextBytes(unique);
-        return string.Create(CultureInfo.InvariantCulture, $"Root=1-{(uint)time.ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(unique)}");
+        var parts = ((uint)time.ToUnixTimeSeconds(), BinaryPrimitives.ReadUInt64BigEndian(unique), BinaryPrimitives.ReadUInt32BigEndian(unique[8..]));
+        return string.Create("Root=1-".Length + 8 + 1 + 24 + UnsampledSuffix.Length, parts, static (text, p) =>
+        {
+            "Root=1-".CopyTo(text);
+            p.Item1.TryFormat(text[7..], out _, "x8", CultureInfo.InvariantCulture);
+            text[15] = '-';
+            p.Item2.TryFormat(text[16..], out _, "x16", CultureInfo.InvariantCulture);
+            p.Item3.TryFormat(text[32..], out _, "x8", CultureInfo.InvariantCulture);
+            UnsampledSuffix.CopyTo(text[40..]);
+        });
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string?
     /// <summary>The method is configured in a way the gateway cannot run (no integration, no matching integration response).</summary>
     public static GatewayError ConfigurationError { get; } = new("API_CONFIGURATION_ERROR", 500, "Internal server error", "InternalServerErrorException");
 
-    /// <summary>Header values over 10,240 bytes in total.</summary>
+    /// <summary>Header lines over the private API quota, 8,000 bytes in total (or over Kestrel's 64 KB block, or too many).</summary>
     public static GatewayError HeadersTooLarge { get; } = new("DEFAULT_4XX", 431, "Request Header Fields Too Large", null);
 
     private static readonly GatewayError BrokenBody = new("DEFAULT_4XX", 400, "Bad Request", null);
@@ -62,7 +62,7 @@ internal sealed record GatewayError(string ResponseType, int StatusCode, string?
     /// </summary>
     public static GatewayError BrokenRequest(int statusCode) => statusCode == 408 ? SlowBody : BrokenBody;
 
-    /// <summary>A method ARN over 1,600 bytes (spec §3).</summary>
+    /// <summary>A method ARN over 1,600 bytes (spec §3), or a URL over the private API quota of 8,192 characters.</summary>
     public static GatewayError UriTooLong { get; } = new("DEFAULT_4XX", 414, "Request-URI Too Long", null);
 
     /// <summary>The resource policy or endpoint policy did not allow the call.</summary>

@@ -69,7 +69,8 @@ internal static class GatewayResponseWriter
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static byte[] DefaultBody(GatewayError error)
+    /// <summary>AWS's default body of <paramref name="error"/>, word for word.</summary>
+    public static byte[] DefaultBody(GatewayError error)
     {
         var key = error.ResponseType == "ACCESS_DENIED" ? "Message" : "message";
         var separator = error.SpacedBody ? ": " : ":";

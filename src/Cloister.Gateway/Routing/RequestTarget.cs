@@ -31,6 +31,14 @@ internal static class RequestTarget
         return (path, path.Length);
     }
 
+    /// <summary>
+    /// The length, in characters, of the URL the client called: <c>https://</c>, the <c>Host</c> and the request target as
+    /// sent (path and query), what the quotas table's URL length counts.
+    /// </summary>
+    public static int UrlLength(HttpContext context) =>
+        "https://".Length + (context.Request.Headers.Host is [{ } host] ? host.Length : 0)
+        + (context.Features.Get<IHttpRequestFeature>()?.RawTarget.Length ?? 0);
+
     private static bool HasDotSegment(ReadOnlySpan<char> path)
     {
         foreach (var range in path.Split('/'))

@@ -157,21 +157,7 @@ public sealed class CustomDomainTests : IDisposable
         Assert.Equal(200, (int)executeApi.StatusCode);
     }
 
-    private static async Task<string> CurlAsync(params string[] arguments)
-    {
-        var startInfo = new System.Diagnostics.ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["-sS", "-w", "\n%{http_code}", .. arguments])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var curl = System.Diagnostics.Process.Start(startInfo)!;
-        var output = await curl.StandardOutput.ReadToEndAsync();
-        var error = await curl.StandardError.ReadToEndAsync();
-        await curl.WaitForExitAsync();
-        Assert.True(curl.ExitCode == 0, error);
-        return output;
-    }
+    private static Task<string> CurlAsync(params string[] arguments) => Curl.RunAsync(["-sS", "-w", "\n%{http_code}", .. arguments]);
 
     public void Dispose()
     {
