@@ -11,7 +11,8 @@ namespace Cloister.Network.Tests.Fabric;
 /// only; <c>acl</c> (x4), open by its group, behind a network ACL whose rules overlap (deny 7001–7002 at 60, allow 7002
 /// at 50, allow 7000–7003 at 70) and whose only outbound rule lets ephemeral ports back to x1. VPC Y (10.92.0.0/16),
 /// peered: <c>y1</c> (10.92.1.10) and <c>y2</c> (10.92.2.10). x1's table sends Y's block to the peering and
-/// 10.92.2.0/24 to a blackhole; x5's table the reverse.
+/// 10.92.2.0/24 to a blackhole; x5's table the reverse; x6's (client <c>cl6</c>) blackholes Y's block, then sends
+/// 10.0.0.0/8 to the peering.
 /// </summary>
 public sealed class FirewallFixture() : SandboxFixture(Build)
 {
@@ -34,6 +35,7 @@ public sealed class FirewallFixture() : SandboxFixture(Build)
                 new Subnet("subnet-x3", "X3", "vpc-x", "10.91.3.0/24", "eu-central-1a"),
                 new Subnet("subnet-x4", "X4", "vpc-x", "10.91.4.0/24", "eu-central-1a"),
                 new Subnet("subnet-x5", "X5", "vpc-x", "10.91.5.0/24", "eu-central-1a"),
+                new Subnet("subnet-x6", "X6", "vpc-x", "10.91.6.0/24", "eu-central-1a"),
                 new Subnet("subnet-y1", "Y1", "vpc-y", "10.92.1.0/24", "eu-central-1a"),
                 new Subnet("subnet-y2", "Y2", "vpc-y", "10.92.2.0/24", "eu-central-1a"),
             ],
@@ -49,6 +51,11 @@ public sealed class FirewallFixture() : SandboxFixture(Build)
                     new Route("10.92.0.0/16", RouteTargetKind.Blackhole, string.Empty),
                     new Route("10.92.2.0/24", RouteTargetKind.PeeringConnection, "pcx-xy"),
                 ], ["subnet-x5"]),
+                new RouteTable("rtb-x6", "RtX6", "vpc-x",
+                [
+                    new Route("10.92.0.0/16", RouteTargetKind.Blackhole, string.Empty),
+                    new Route("10.0.0.0/8", RouteTargetKind.PeeringConnection, "pcx-xy"),
+                ], ["subnet-x6"]),
                 new RouteTable("rtb-x", "RtX", "vpc-x", [], ["subnet-x2", "subnet-x3", "subnet-x4"], IsMain: true),
                 new RouteTable("rtb-y", "RtY", "vpc-y", [new Route("10.91.0.0/16", RouteTargetKind.PeeringConnection, "pcx-xy")], [], IsMain: true),
             ],
@@ -75,6 +82,7 @@ public sealed class FirewallFixture() : SandboxFixture(Build)
             [
                 new Instance("i-cl1", "Cl1", "subnet-x1", "10.91.1.10", ["sg-client"], "cl1"),
                 new Instance("i-cl5", "Cl5", "subnet-x5", "10.91.5.10", ["sg-client"], "cl5"),
+                new Instance("i-cl6", "Cl6", "subnet-x6", "10.91.6.10", ["sg-client"], "cl6"),
                 new Instance("i-srv", "Srv", "subnet-x2", "10.91.2.10", ["sg-srv"], "srv"),
                 new Instance("i-any", "Any", "subnet-x3", "10.91.3.10", ["sg-any"], "any"),
                 new Instance("i-acl", "Acl", "subnet-x4", "10.91.4.10", ["sg-open"], "acl"),

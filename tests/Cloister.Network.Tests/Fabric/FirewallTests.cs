@@ -96,6 +96,17 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
             ("cl5", "y1", "tcp", 7000, false));
     }
 
+    [Fact]
+    public async Task Connect_PeerBlockBlackholedAndAWiderPeeringRouteListedAfter_TheBlackholeStillWins()
+    {
+        // The wider route reaches the peer's block only through its part inside it, which is as long as the blackhole's
+        // prefix: the kernel took whichever was written last, so the table's order decided; AWS takes the longest
+        // prefix, the blackhole.
+        await ExpectAsync(
+            ("cl6", "y1", "tcp", 7000, false),
+            ("cl6", "y2", "tcp", 7000, false));
+    }
+
     private async Task ExpectAsync(params (string From, string To, string Protocol, int Port, bool Connects)[] cases)
     {
         var sandbox = fixture.Sandbox;
