@@ -26,13 +26,15 @@ public sealed class InstanceInitTests : IDisposable
     {
         var name = SandboxFixture.NewPrefix() + "init";
         await RunAsync("ip", "netns", "add", name);
+        Process? unshare = null;
+        int? init = null;
         try
         {
             var pidFile = Path.Combine(_folder, InstanceInit.PidFileName);
-            using var unshare = await InstanceInit.StartAsync(LinuxNamespaces.PathOf(name), pidFile, CancellationToken.None);
-            var init = InstanceInit.ReadPid(pidFile)!.Value;
+            unshare = await InstanceInit.StartAsync(LinuxNamespaces.PathOf(name), pidFile, CancellationToken.None);
+            init = InstanceInit.ReadPid(pidFile)!.Value;
 
-            var pid = init.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var pid = init.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
             // pid 1 of its own PID namespace, in the host's network namespace, and the /proc entered with it is that
             // namespace's.
@@ -41,7 +43,8 @@ public sealed class InstanceInitTests : IDisposable
             Assert.Contains(InstanceInit.Marker, await RunAsync("nsenter", "-t", pid, "-p", "-m", "--", "cat", "/proc/1/cmdline"), StringComparison.Ordinal);
 
             unshare.Kill();
-            await unshare.WaitForExitAsync();
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await unshare.WaitForExitAsync(bound.Token);
 
             var deadline = Stopwatch.StartNew();
             while (!Ended(pid) && deadline.Elapsed < TimeSpan.FromSeconds(10))
@@ -53,6 +56,13 @@ public sealed class InstanceInitTests : IDisposable
         }
         finally
         {
+            // A failed assertion must not leave the init running (it outlives its namespace's name).
+            if (init is { } left)
+            {
+                KillOrphan(left);
+            }
+
+            unshare?.Dispose();
             await RunAsync("ip", "netns", "del", name);
         }
     }
@@ -110,6 +120,10 @@ public sealed class InstanceInitTests : IDisposable
         catch (ArgumentException)
         {
             // Gone meanwhile.
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
         }
     }
 
