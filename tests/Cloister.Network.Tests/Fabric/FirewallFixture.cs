@@ -12,7 +12,7 @@ namespace Cloister.Network.Tests.Fabric;
 /// at 50, allow 7000–7003 at 70) and whose only outbound rule lets ephemeral ports back to x1. VPC Y (10.92.0.0/16),
 /// peered: <c>y1</c> (10.92.1.10) and <c>y2</c> (10.92.2.10). x1's table sends Y's block to the peering and
 /// 10.92.2.0/24 to a blackhole; x5's table the reverse; x6's (client <c>cl6</c>) blackholes Y's block, then sends
-/// 10.0.0.0/8 to the peering.
+/// 10.0.0.0/8 to the peering. <c>ref</c> (x1) may send only to members of srv's group (an egress rule referencing it).
 /// </summary>
 public sealed class FirewallFixture() : SandboxFixture(Build)
 {
@@ -66,6 +66,7 @@ public sealed class FirewallFixture() : SandboxFixture(Build)
                 new SecurityGroup("sg-srv", "Srv", "vpc-x", "srv", "no egress rules", [Rule("tcp", 7000, 7001, "10.91.0.0/16"), Rule("udp", UdpPort, UdpPort, "10.91.0.0/16")], []),
                 new SecurityGroup("sg-any", "Any", "vpc-x", "any", "every protocol from x1", [Rule("-1", -1, -1, "10.91.1.0/24")], []),
                 new SecurityGroup("sg-open", "Open", "vpc-x", "open", "open", [Rule("-1", -1, -1, "10.91.0.0/16")], allOut),
+                new SecurityGroup("sg-ref", "Ref", "vpc-x", "ref", "out to srv's group only", [], [new SecurityGroupRule("tcp", 7000, 7003, ReferencedGroupId: "sg-srv")]),
                 new SecurityGroup("sg-y", "Y", "vpc-y", "y", "from X", [Rule("-1", -1, -1, "10.91.0.0/16")], allOut),
             ],
             NetworkAcls =
@@ -81,6 +82,7 @@ public sealed class FirewallFixture() : SandboxFixture(Build)
             Instances =
             [
                 new Instance("i-cl1", "Cl1", "subnet-x1", "10.91.1.10", ["sg-client"], "cl1"),
+                new Instance("i-ref", "Ref", "subnet-x1", "10.91.1.20", ["sg-ref"], "ref"),
                 new Instance("i-cl5", "Cl5", "subnet-x5", "10.91.5.10", ["sg-client"], "cl5"),
                 new Instance("i-cl6", "Cl6", "subnet-x6", "10.91.6.10", ["sg-client"], "cl6"),
                 new Instance("i-srv", "Srv", "subnet-x2", "10.91.2.10", ["sg-srv"], "srv"),

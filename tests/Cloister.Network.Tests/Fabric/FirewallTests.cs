@@ -49,6 +49,17 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
     }
 
     [Fact]
+    public async Task Connect_EgressRuleReferencingAGroup_ReachesItsMembersOnly()
+    {
+        // any admits everything from x1, where ref is: only ref's egress rule, naming srv's group, stops it.
+        await ExpectAsync(
+            ("ref", "srv", "tcp", 7000, true),
+            ("ref", "srv", "tcp", 7001, true),
+            ("ref", "any", "tcp", 7000, false),
+            ("cl1", "any", "tcp", 7000, true));
+    }
+
+    [Fact]
     public async Task Connect_AllProtocolsRule_AdmitsEveryPortAndProtocolFromItsSourceOnly()
     {
         await ExpectAsync(
