@@ -13,6 +13,7 @@ namespace Cloister.Network.Tests.Fabric;
 /// peered: <c>y1</c> (10.92.1.10) and <c>y2</c> (10.92.2.10). x1's table sends Y's block to the peering and
 /// 10.92.2.0/24 to a blackhole; x5's table the reverse; x6's (client <c>cl6</c>) blackholes Y's block, then sends
 /// 10.0.0.0/8 to the peering. <c>ref</c> (x1) may send only to members of srv's group (an egress rule referencing it).
+/// <c>bare1</c> (x1) and <c>bare2</c> (x5) are launched without security groups: both get the VPC's default group.
 /// </summary>
 public sealed class FirewallFixture() : SandboxFixture(Build)
 {
@@ -83,6 +84,8 @@ public sealed class FirewallFixture() : SandboxFixture(Build)
             [
                 new Instance("i-cl1", "Cl1", "subnet-x1", "10.91.1.10", ["sg-client"], "cl1"),
                 new Instance("i-ref", "Ref", "subnet-x1", "10.91.1.20", ["sg-ref"], "ref"),
+                new Instance("i-bare1", "Bare1", "subnet-x1", "10.91.1.30", [], "bare1"),
+                new Instance("i-bare2", "Bare2", "subnet-x5", "10.91.5.30", [], "bare2"),
                 new Instance("i-cl5", "Cl5", "subnet-x5", "10.91.5.10", ["sg-client"], "cl5"),
                 new Instance("i-cl6", "Cl6", "subnet-x6", "10.91.6.10", ["sg-client"], "cl6"),
                 new Instance("i-srv", "Srv", "subnet-x2", "10.91.2.10", ["sg-srv"], "srv"),

@@ -14,7 +14,7 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
     public Task InitializeAsync()
     {
         var sandbox = fixture.Sandbox;
-        var listeners = new[] { "cl1", "srv", "any", "acl", "y1", "y2" }.Select(n => sandbox.FindHost(n)!);
+        var listeners = new[] { "cl1", "srv", "any", "acl", "y1", "y2", "bare1" }.Select(n => sandbox.FindHost(n)!);
         _probe = TrafficProbe.Listen(sandbox, listeners, FirewallFixture.TcpPorts, FirewallFixture.UdpPort);
         return Task.CompletedTask;
     }
@@ -57,6 +57,17 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
             ("ref", "srv", "tcp", 7001, true),
             ("ref", "any", "tcp", 7000, false),
             ("cl1", "any", "tcp", 7000, true));
+    }
+
+    [Fact]
+    public async Task Connect_InstancesWithoutGroups_GetTheDefaultGroupOpenToEachOtherAndOutward()
+    {
+        // The VPC's default group: all traffic from its own members, all traffic out.
+        await ExpectAsync(
+            ("bare2", "bare1", "tcp", 7000, true),
+            ("bare2", "bare1", "udp", FirewallFixture.UdpPort, true),
+            ("cl1", "bare1", "tcp", 7000, false),
+            ("bare1", "srv", "tcp", 7000, true));
     }
 
     [Fact]
