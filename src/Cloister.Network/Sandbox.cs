@@ -388,9 +388,9 @@ public sealed partial class Sandbox : IAsyncDisposable
         // namespace cleanup below ends whatever is left in the sandbox's namespaces.
         foreach (var daemon in _daemons)
         {
-            if (!await ProcessEnding.KillAsync(daemon, InstanceInit.ExitWait).ConfigureAwait(false))
+            if (!await ProcessEnding.KillAsync(daemon, ProcessEnding.DaemonWait).ConfigureAwait(false))
             {
-                Log.DaemonOutlived(_logger, daemon.Id, InstanceInit.ExitWait.TotalSeconds);
+                Log.DaemonOutlived(_logger, daemon.Id, ProcessEnding.DaemonWait.TotalSeconds);
             }
 
             daemon.Dispose();

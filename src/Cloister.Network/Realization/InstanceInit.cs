@@ -22,10 +22,6 @@ internal static class InstanceInit
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the exit of an ended init's <c>unshare</c>, with the end of its output, is awaited: a process
-    /// still holding its pipe would make that wait endless.</summary>
-    public static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
-
     // pid 1 reaps whatever is orphaned onto it: dash's wait collects any child while its own sleep runs. Signals sent
     // from inside the namespace cannot end it (the kernel drops those pid 1 has no handler for), as on a machine.
     internal const string Loop = "trap 'exit 0' TERM; while :; do sleep 2147483647 & wait; done";
@@ -74,7 +70,7 @@ internal static class InstanceInit
         catch
         {
             // Its descendants too: an init forked just before unshare died would never get unshare's kill signal.
-            await ProcessEnding.KillAsync(process, ExitWait).ConfigureAwait(false);
+            await ProcessEnding.KillAsync(process, ProcessEnding.DaemonWait).ConfigureAwait(false);
             process.Dispose();
             throw;
         }
@@ -110,7 +106,7 @@ internal static class InstanceInit
                 // Waits for the error output's end too, so the message holds nsenter's or unshare's reason, but not
                 // for ever: a process left behind may hold the pipe.
                 using var outputEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                outputEnd.CancelAfter(ExitWait);
+                outputEnd.CancelAfter(ProcessEnding.DaemonWait);
                 try
                 {
                     await unshare.WaitForExitAsync(outputEnd.Token).ConfigureAwait(false);

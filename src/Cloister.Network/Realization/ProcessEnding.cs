@@ -9,6 +9,9 @@ namespace Cloister.Network.Realization;
 /// </summary>
 internal static class ProcessEnding
 {
+    /// <summary>How long a killed daemon (an instance's init, a DNS server) gets to exit and close its output.</summary>
+    public static readonly TimeSpan DaemonWait = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Kills <paramref name="process"/> and its descendants and waits up to <paramref name="wait"/> for its exit and the
     /// end of its redirected output; false when that did not come in time (something else still holds the pipes).
