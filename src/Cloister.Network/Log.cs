@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Started {Program} in {Namespace} as pid {Pid}")]
     public static partial void ProcessPlaced(ILogger logger, string program, string @namespace, int pid);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Daemon pid {Pid} or a process holding its output did not end within {Seconds} s of being killed")]
+    public static partial void DaemonOutlived(ILogger logger, int pid, double seconds);
 }

@@ -384,16 +384,13 @@ public sealed partial class Sandbox : IAsyncDisposable
             return;
         }
 
+        // Bounded: a daemon's output is read asynchronously, so its wait also waits for every holder of its pipe. The
+        // namespace cleanup below ends whatever is left in the sandbox's namespaces.
         foreach (var daemon in _daemons)
         {
-            try
+            if (!await ProcessEnding.KillAsync(daemon, ProcessEnding.DaemonWait).ConfigureAwait(false))
             {
-                daemon.Kill();
-                await daemon.WaitForExitAsync().ConfigureAwait(false);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
+                Log.DaemonOutlived(_logger, daemon.Id, ProcessEnding.DaemonWait.TotalSeconds);
             }
 
             daemon.Dispose();

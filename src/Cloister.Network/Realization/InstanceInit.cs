@@ -24,7 +24,7 @@ internal static class InstanceInit
 
     // pid 1 reaps whatever is orphaned onto it: dash's wait collects any child while its own sleep runs. Signals sent
     // from inside the namespace cannot end it (the kernel drops those pid 1 has no handler for), as on a machine.
-    private const string Loop = "trap 'exit 0' TERM; while :; do sleep 2147483647 & wait; done";
+    internal const string Loop = "trap 'exit 0' TERM; while :; do sleep 2147483647 & wait; done";
 
     /// <summary>
     /// Starts the init of the host whose network namespace is <paramref name="netnsPath"/>, waits until it runs with
@@ -69,7 +69,9 @@ internal static class InstanceInit
         }
         catch
         {
-            Stop(process);
+            // Its descendants too: an init forked just before unshare died would never get unshare's kill signal.
+            await ProcessEnding.KillAsync(process, ProcessEnding.DaemonWait).ConfigureAwait(false);
+            process.Dispose();
             throw;
         }
     }
@@ -92,7 +94,8 @@ internal static class InstanceInit
     }
 
     // The forked child is the init once it has exec'd the loop: unshare mounts /proc before that exec, so a command
-    // entering it earlier could see the machine's /proc.
+    // entering it earlier could see the machine's /proc, and sets the child's kill-on-parent-death signal before it too,
+    // so an init killed earlier could outlive its unshare, holding the pipes whose end the sandbox's teardown awaits.
     private static async Task<int> WaitForInitAsync(Process unshare, ConcurrentQueue<string> errors, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -100,8 +103,19 @@ internal static class InstanceInit
         {
             if (unshare.HasExited)
             {
-                // Waits for the error output's end too, so the message holds nsenter's or unshare's reason.
-                await unshare.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                // Waits for the error output's end too, so the message holds nsenter's or unshare's reason, but not
+                // for ever: a process left behind may hold the pipe.
+                using var outputEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                outputEnd.CancelAfter(ProcessEnding.DaemonWait);
+                try
+                {
+                    await unshare.WaitForExitAsync(outputEnd.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The reason read so far.
+                }
+
                 throw new FabricException($"The instance init exited ({unshare.ExitCode}): {string.Join(' ', errors)}");
             }
 
@@ -133,7 +147,7 @@ internal static class InstanceInit
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(Marker, StringComparer.Ordinal);
+            return IsInitCommandLine(File.ReadAllText($"/proc/{pid}/cmdline"));
         }
         catch (IOException)
         {
@@ -141,18 +155,11 @@ internal static class InstanceInit
         }
     }
 
-    private static void Stop(Process process)
-    {
-        try
-        {
-            process.Kill();
-            process.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        process.Dispose();
-    }
+    /// <summary>
+    /// Whether a <c>/proc/PID/cmdline</c> is the init's loop itself. The forked child carries unshare's command line
+    /// until it execs, and that holds the marker too (as the loop's <c>$0</c>): only the shell's own is the init's, after
+    /// unshare set its kill-on-parent-death signal and mounted <c>/proc</c>.
+    /// </summary>
+    internal static bool IsInitCommandLine(string commandLine) =>
+        commandLine.Split('\0', StringSplitOptions.RemoveEmptyEntries) is ["/bin/sh", "-c", Loop, Marker];
 }

@@ -117,13 +117,44 @@ internal static partial class PlanBuilder
         // link-local resolver and metadata addresses fall through to the router's own addresses (the local table
         // comes after the subnets' tables).
         var routes = new List<TableRoute> { TableRoute.FallThrough(view.VpcCidr(vpc.Id)), TableRoute.FallThrough(LinkLocalResolverBlock), TableRoute.FallThrough(InstanceMetadataBlock) };
-        routes.AddRange(view.RoutesOf(subnet).SelectMany(r => TableRoutes(r, vpc, view, regionLinks, vpnLinks)));
+        routes.AddRange(OneRoutePerBlock(view.RoutesOf(subnet).Select(r => (r.Destination, TableRoutes(r, vpc, view, regionLinks, vpnLinks)))));
         if (!routes.Any(r => r.Destination.PrefixLength == 0))
         {
             routes.Add(new TableRoute(new Ipv4Cidr(0, 0), "unreachable"));
         }
 
         return routes;
+    }
+
+    /// <summary>
+    /// The kernel routes of a table's routes, one per block. A route can yield a block of a prefix another route has
+    /// too (a peering route wider than the peer VPC falls through for the peer's block): of those the kernel keeps the
+    /// last written, while AWS takes the longest matching route of the table, so the block goes to the route whose own
+    /// destination is the more specific (a blackhole of the peer's block over a wider peering route, whatever their
+    /// order in the table).
+    /// </summary>
+    private static IEnumerable<TableRoute> OneRoutePerBlock(IEnumerable<(Ipv4Cidr Destination, TableRoute[] Routes)> routes)
+    {
+        var chosen = new Dictionary<Ipv4Cidr, (TableRoute Route, int Specificity)>();
+        var order = new List<Ipv4Cidr>();
+        foreach (var (destination, tableRoutes) in routes)
+        {
+            foreach (var route in tableRoutes)
+            {
+                if (!chosen.TryGetValue(route.Destination, out var held))
+                {
+                    order.Add(route.Destination);
+                }
+                else if (held.Specificity >= destination.PrefixLength)
+                {
+                    continue;
+                }
+
+                chosen[route.Destination] = (route, destination.PrefixLength);
+            }
+        }
+
+        return order.Select(block => chosen[block].Route);
     }
 
     private static TableRoute[] TableRoutes(

@@ -104,6 +104,63 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task ApplyAsync_SecurityGroupRuleRemovedUnderAConnection_TheConnectionFlowsOnAndNewOnesFail()
+    {
+        // AWS: changing a security group rule does not interrupt the connections it tracks.
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var (a1, b1) = (sandbox.FindHost("a1")!, sandbox.FindHost("b1")!);
+        await sandbox.ApplyAsync(WithWebIngress(original, new SecurityGroupRule("tcp", 7101, 7101, "10.20.0.0/16")));
+        try
+        {
+            using var listener = sandbox.OpenTcpListener(System.Net.IPAddress.Parse(a1.Address), 7101);
+            var (client, server) = await ConnectAsync(sandbox, b1, listener);
+            using (client)
+            using (server)
+            {
+                await sandbox.ApplyAsync(original);
+
+                Assert.True(await DeliversAsync(client, server), "the tracked connection was cut");
+                Assert.True(await DeliversAsync(server, client), "the tracked connection's answers were cut");
+                Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7101, Timeout));
+            }
+        }
+        finally
+        {
+            await sandbox.ApplyAsync(original);
+        }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_NetworkAclDenyAddedUnderAConnection_CutsIt()
+    {
+        // AWS: network ACLs are stateless, and one that blocks traffic in either direction breaks existing connections.
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var (a1, a2) = (sandbox.FindHost("a1")!, sandbox.FindHost("a2")!);
+        using var listener = sandbox.OpenTcpListener(System.Net.IPAddress.Parse(a2.Address), 8081);
+        var (client, server) = await ConnectAsync(sandbox, a1, listener);
+        using (client)
+        using (server)
+        {
+            Assert.True(await DeliversAsync(client, server));
+            var denied = original with
+            {
+                NetworkAcls = [.. original.NetworkAcls.Select(a => a with { Entries = a.Entries.Add(new NetworkAclEntry(80, "6", false, false, "10.10.1.0/24", 8081, 8081)) })],
+            };
+            await sandbox.ApplyAsync(denied);
+            try
+            {
+                Assert.False(await DeliversAsync(client, server), "the connection outlived the ACL's deny");
+            }
+            finally
+            {
+                await sandbox.ApplyAsync(original);
+            }
+        }
+    }
+
+    [Fact]
     public async Task ApplyAsync_RouteAddedToExistingTable_OpensTheBlackholedPathAsPathAnalysisSays()
     {
         // A2's table loses its peering route to B (traffic to B meets the table's unreachable default), then gets it
@@ -330,6 +387,52 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         finally
         {
             await fixture.Sandbox.ApplyAsync(original);
+        }
+    }
+
+    /// <summary>A connection from <paramref name="from"/> to <paramref name="listener"/>: the client's socket and the accepted one.</summary>
+    private static async Task<(System.Net.Sockets.Socket Client, System.Net.Sockets.Socket Server)> ConnectAsync(Sandbox sandbox, HostPlan from, System.Net.Sockets.Socket listener)
+    {
+        var client = sandbox.OpenTcpClient(System.Net.IPAddress.Parse(from.Address));
+        using var deadline = new CancellationTokenSource(Timeout * 4);
+        try
+        {
+            var accept = listener.AcceptAsync(deadline.Token);
+            await client.ConnectAsync(listener.LocalEndPoint!, deadline.Token);
+            return (client, await accept);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether four bytes sent on <paramref name="from"/> arrive on <paramref name="to"/> within the timeout.</summary>
+    private static async Task<bool> DeliversAsync(System.Net.Sockets.Socket from, System.Net.Sockets.Socket to)
+    {
+        using var deadline = new CancellationTokenSource(Timeout * 2);
+        var buffer = new byte[4];
+        try
+        {
+            await from.SendAsync("ping"u8.ToArray(), deadline.Token);
+            var received = 0;
+            while (received < buffer.Length)
+            {
+                var read = await to.ReceiveAsync(buffer.AsMemory(received), deadline.Token);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                received += read;
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -19,6 +19,24 @@ public sealed class PlanBuilderTests
         Assert.Equal("10.10.1.1", a1b.Gateway);
     }
 
+    [Theory]
+    [InlineData("subnet-x6", "blackhole 10.92.0.0/16")]
+    [InlineData("subnet-x1", "blackhole 10.92.2.0/24")]
+    public void Build_PeeringRouteWiderThanAnotherRoutesBlock_TheKernelGetsOneRoutePerBlockTheLongestPrefixOne(string subnetId, string expected)
+    {
+        // x6: a blackhole of Y's block, then 10.0.0.0/8 to the peering (which falls through for Y's block, a kernel
+        // route of the same prefix); x1: the peering for Y's block, then a blackhole inside it.
+        var model = Fabric.FirewallFixture.Build();
+        var plan = PlanBuilder.Build(model, "clt-unit-");
+        var table = (100 + model.Subnets.IndexOf(model.Subnets.First(s => s.Id == subnetId))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var routes = plan.Namespaces.Single(n => n.Name == "clt-unit-v0").IpCommands
+            .Where(c => c.StartsWith("route replace ", StringComparison.Ordinal) && c.EndsWith(" table " + table, StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Contains($"route replace {expected} table {table}", routes);
+        Assert.Single(routes, r => r.Contains(" 10.92.0.0/16 ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Build_InstanceLaunchedWithResourceNames_IsCalledByItsId()
     {
