@@ -10,7 +10,7 @@ namespace Cloister.Dns.Server;
 /// <summary>
 /// Turns one query's bytes into one response's bytes for a listener's scope: checks the message (FORMERR,
 /// NOTIMP, BADVERS, REFUSED), asks the scope's current view, sizes the answer for the transport (TC over UDP)
-/// and records the query in the view's query logs. Knows nothing of sockets.
+/// and records every query a VPC's view answers or refuses in its query logs. Knows nothing of sockets.
 /// </summary>
 internal sealed class DnsQueryProcessor
 {
@@ -92,13 +92,15 @@ internal sealed class DnsQueryProcessor
         }
 
         var views = _views();
-        if (!TryFindView(views, scope, remote, out var view) || !view.DnsSupport)
+        if (!TryFindView(views, scope, remote, out var view))
         {
+            // No VPC owns the source, so no query logging configuration can hold the query.
             return ValueTask.FromResult(Write(reply with { ResponseCode = DnsResponseCode.Refused }, response.Span, limit));
         }
 
+        // Refusals are logged like any other answer (Route 53 logs every query with its rcode), DNS support off included.
         var arrived = _time.GetUtcNow();
-        if (Unanswerable(question) is { } code)
+        if ((view.DnsSupport ? Unanswerable(question) : DnsResponseCode.Refused) is { } code)
         {
             return ValueTask.FromResult(Finish(reply with { ResponseCode = code }, response.Span, limit, view, views, scope, transport, remote, arrived));
         }
