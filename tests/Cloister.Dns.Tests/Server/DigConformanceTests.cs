@@ -180,6 +180,22 @@ public sealed class DigConformanceTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("+tcp")]
+    public async Task Dig_QuerySignedWithTsig_FormErrNotAnUnsignedAnswer(string transport)
+    {
+        // The resolver holds no TSIG keys: it can neither check the signature nor sign its answer. unbound answers FORMERR (RFC
+        // 8945 §5.2: a TSIG that cannot be interpreted makes the message corrupt); Cloister once answered unsigned, which
+        // dig rejects only after taking the answer in.
+        string[] arguments = ["-y", "hmac-sha256:client-key:c2VjcmV0LXNlY3JldC1zZWNyZXQ=", "www.corp.internal", "A"];
+        var output = await Dig(transport.Length == 0 ? arguments : [transport, .. arguments]);
+
+        Assert.Contains("status: FORMERR", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.1.20", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("TKEY", "")]
     [InlineData("TSIG", "+tcp")]
     [InlineData("TYPE128", "")]
