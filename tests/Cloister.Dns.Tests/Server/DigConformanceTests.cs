@@ -195,6 +195,18 @@ public sealed class DigConformanceTests : IAsyncLifetime
         Assert.DoesNotContain("10.0.1.20", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dig_RootNs_NoDataWithTheRootsSoaAtOnce()
+    {
+        // The sandbox has no root servers to name. unbound without a way out (compiled-in or empty root hints) leaves the
+        // client to time out while it tries to prime; Cloister answers at once, NODATA with the root's SOA (docs/dns.md).
+        var output = await Dig(".", "NS");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 0, AUTHORITY: 1", output, StringComparison.Ordinal);
+        Assert.Matches(@"\n\.\s+60\s+IN\s+SOA\s+\. nobody\.invalid\. 1 3600 1200 604800 60", output);
+    }
+
     [Theory]
     [InlineData("TKEY", "")]
     [InlineData("TSIG", "+tcp")]
