@@ -24,6 +24,9 @@ internal sealed partial class DnsViewBuilder
     internal const uint ManagedTtl = 60;
 
     private static readonly SoaRecordData PrivateZoneSoa = new("ns-1536.awsdns-00.co.uk", "awsdns-hostmaster.amazon.com", 1, 7200, 900, 1209600, 86400);
+    // AWS's own public zones (amazonaws.com, amazon.com) carry this SOA in their negative answers; the sandbox gives it to
+    // the endpoint-specific names' zone, whose own SOA no public capture shows (docs/dns.md).
+    private static readonly SoaRecordData AwsPublicZoneSoa = new("dns-external-master.amazon.com", "root.amazon.com", 1, 180, 60, 3024000, SyntheticZone.NegativeTtl);
     private static readonly string[] PrivateZoneNameServers = ["ns-0.awsdns-00.com", "ns-512.awsdns-00.net", "ns-1024.awsdns-00.org", "ns-1536.awsdns-00.co.uk"];
 
     private readonly CloudModel _model;
@@ -121,7 +124,7 @@ internal sealed partial class DnsViewBuilder
 
         // DynamoDB's account-based endpoints, {account-id}.ddb.{region}.amazonaws.com, at DynamoDB's address.
         var children = RegionalServiceAddresses.HostDomains(_region, _suffix).Select(p => Address(p.Key, p.Value));
-        return new PublicNames(records, children);
+        return new PublicNames(records, children, [new SyntheticZone(VpcEndpointDnsNames.EndpointZone(_region, _suffix), AwsPublicZoneSoa)]);
     }
 
     /// <summary>An Application (<c>{name}.{region}.elb.{suffix}</c>) or Network (<c>{name}.elb.{region}.{suffix}</c>) Load Balancer's name.</summary>

@@ -10,25 +10,34 @@ namespace Cloister.Dns.Resolution;
 /// the host adds. Exact names, and the one-label children of a few domains (DynamoDB's account-based endpoints,
 /// <c>{account-id}.ddb.{region}.amazonaws.com</c>: any account id, as public DNS answers them); those domains and the
 /// names above them (<c>eu-central-1.amazonaws.com</c>, <c>com</c>, the root) exist without records, and anything else
-/// does not exist.
+/// does not exist. Negative answers carry the SOA of the zone the name falls in: one of the public zones the sandbox
+/// answers itself (the endpoint-specific names' <c>{region}.vpce.amazonaws.com</c>), else the root's.
 /// </summary>
 internal sealed class PublicNames
 {
     private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _names;
     private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _children;
     private readonly FrozenSet<string> _ancestors;
+    private readonly ImmutableArray<SyntheticZone> _zones;
 
     /// <param name="records">The records of exact names.</param>
     /// <param name="childRecords">Records named by a domain, answered for every one-label name under it (not for the domain itself).</param>
-    public PublicNames(IEnumerable<DnsResourceRecord> records, IEnumerable<DnsResourceRecord>? childRecords = null)
+    /// <param name="zones">Public zones with their own SOA, for the negative answers of the names in them.</param>
+    public PublicNames(IEnumerable<DnsResourceRecord> records, IEnumerable<DnsResourceRecord>? childRecords = null, IEnumerable<SyntheticZone>? zones = null)
     {
+        // The most specific zone first, so that ZoneOf's first match is the closest enclosing one.
+        _zones = [.. (zones ?? []).OrderByDescending(z => z.Apex.Length)];
         _names = records
             .GroupBy(r => r.Name, DnsName.Comparer)
             .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), DnsName.Comparer);
         _children = (childRecords ?? [])
             .GroupBy(r => r.Name, DnsName.Comparer)
             .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), DnsName.Comparer);
-        _ancestors = _names.Keys.SelectMany(Ancestors).Concat(_children.Keys).Concat(_children.Keys.SelectMany(Ancestors)).ToFrozenSet(DnsName.Comparer);
+        _ancestors = _names.Keys.SelectMany(Ancestors)
+            .Concat(_children.Keys)
+            .Concat(_children.Keys.SelectMany(Ancestors))
+            .Concat(_zones.SelectMany(z => Ancestors(z.Apex)))
+            .ToFrozenSet(DnsName.Comparer);
     }
 
     public static PublicNames Empty { get; } = new([]);
@@ -45,19 +54,39 @@ internal sealed class PublicNames
     }
 
     /// <summary>
-    /// The answer for a public name: its records of <paramref name="type"/>, or NODATA with the root's SOA when it has
-    /// none or is an empty non-terminal above public names (RFC 8020: NXDOMAIN there would deny the names below); null
-    /// when the name is not public.
+    /// The answer for a public name: its records of <paramref name="type"/>, or NODATA with its zone's SOA (<see cref="ZoneOf"/>)
+    /// when it has none or is an empty non-terminal above public names (RFC 8020: NXDOMAIN there would deny the names
+    /// below); at a public zone's apex, the SOA when asked for it; null when the name is not public.
     /// </summary>
     public LocalAnswer? Lookup(string name, DnsRecordType type)
     {
         if (!TryGetRecords(name, out var records))
         {
-            return _ancestors.Contains(name) ? SyntheticZone.Root.NoData : null;
+            var zone = ZoneOf(name);
+            return name.Length == zone.Apex.Length && name.Length > 0 ? zone.AtApex(type)
+                : _ancestors.Contains(name) ? zone.NoData
+                : null;
         }
 
         var matching = records.Where(r => r.Type == type || type == DnsRecordType.ANY).Select(r => r.WithName(name)).ToImmutableArray();
-        return matching.IsEmpty ? SyntheticZone.Root.NoData : new LocalAnswer(DnsResponseCode.NoError, matching, []);
+        return matching.IsEmpty ? ZoneOf(name).NoData : new LocalAnswer(DnsResponseCode.NoError, matching, []);
+    }
+
+    /// <summary>
+    /// The public zone <paramref name="name"/> is at or below, whose SOA its negative answers carry: the most specific of
+    /// the zones given, else the root.
+    /// </summary>
+    public SyntheticZone ZoneOf(string name)
+    {
+        foreach (var zone in _zones)
+        {
+            if (DnsName.IsAtOrBelow(name, zone.Apex))
+            {
+                return zone;
+            }
+        }
+
+        return SyntheticZone.Root;
     }
 
     /// <summary>The records of <paramref name="name"/>: its own, else those its parent domain holds for its children, named <paramref name="name"/>.</summary>

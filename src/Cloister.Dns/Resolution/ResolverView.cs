@@ -156,8 +156,18 @@ internal sealed class ResolverView
             }
         }
 
-        return name.Length == 0 ? SyntheticZone.Root.AtApex(type)
-            : _publicNames.Lookup(name, type) ?? (_aboveLocal.Contains(name) ? SyntheticZone.Root.NoData : SyntheticZone.Root.NxDomain);
+        if (name.Length == 0)
+        {
+            return SyntheticZone.Root.AtApex(type);
+        }
+
+        if (_publicNames.Lookup(name, type) is { } answer)
+        {
+            return answer;
+        }
+
+        var publicZone = _publicNames.ZoneOf(name);
+        return _aboveLocal.Contains(name) ? publicZone.NoData : publicZone.NxDomain;
     }
 
     /// <summary>Where the name one label above <c>name[at..]</c> starts; the root is the end of the string, then -1.</summary>

@@ -23,9 +23,20 @@ internal sealed class SyntheticZone
     private readonly ImmutableArray<DnsResourceRecord> _below = [];
 
     public SyntheticZone(string apex)
+        : this(apex, new SoaRecordData(apex, "nobody.invalid", 1, 3600, 1200, 604800, NegativeTtl))
     {
+    }
+
+    /// <summary>
+    /// A zone with the SOA <paramref name="soaData"/>, its TTL <see cref="NegativeTtl"/>: a zone of AWS's public DNS that the
+    /// sandbox answers itself (the endpoint-specific <c>{region}.vpce.amazonaws.com</c>), whose negative answers carry its
+    /// own SOA rather than the root's.
+    /// </summary>
+    public SyntheticZone(string apex, SoaRecordData soaData)
+    {
+        ArgumentNullException.ThrowIfNull(soaData);
         Apex = apex;
-        var soa = new DnsResourceRecord(apex, DnsRecordType.SOA, NegativeTtl, new SoaRecordData(apex, "nobody.invalid", 1, 3600, 1200, 604800, NegativeTtl));
+        var soa = new DnsResourceRecord(apex, DnsRecordType.SOA, NegativeTtl, soaData);
         NoData = new LocalAnswer(DnsResponseCode.NoError, [], [soa]);
         NxDomain = new LocalAnswer(DnsResponseCode.NXDomain, [], [soa]);
         _soaAnswer = new LocalAnswer(DnsResponseCode.NoError, [soa], []);

@@ -20,15 +20,21 @@ public static class VpcEndpointDnsNames
     public static string RegionalName(VpcEndpoint endpoint, string region, string urlSuffix = "amazonaws.com")
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        return $"{endpoint.Id}-{Suffix(endpoint.Id)}.{endpoint.ServiceShortName}.{region}.vpce.{urlSuffix}";
+        return $"{endpoint.Id}-{Suffix(endpoint.Id)}.{endpoint.ServiceShortName}.{EndpointZone(region, urlSuffix)}";
     }
 
     /// <summary>The endpoint-specific name in one availability zone: <c>{vpce-id}-{8 chars}-{az}.{service}.{region}.vpce.amazonaws.com</c>.</summary>
     public static string ZonalName(VpcEndpoint endpoint, string availabilityZone, string region, string urlSuffix = "amazonaws.com")
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        return $"{endpoint.Id}-{Suffix(endpoint.Id)}-{availabilityZone}.{endpoint.ServiceShortName}.{region}.vpce.{urlSuffix}";
+        return $"{endpoint.Id}-{Suffix(endpoint.Id)}-{availabilityZone}.{endpoint.ServiceShortName}.{EndpointZone(region, urlSuffix)}";
     }
+
+    /// <summary>
+    /// The public zone the endpoint-specific names of a Region live in: <c>{region}.vpce.amazonaws.com</c>. Negative answers
+    /// for names in it carry its SOA.
+    /// </summary>
+    public static string EndpointZone(string region, string urlSuffix = "amazonaws.com") => $"{region}.vpce.{urlSuffix}";
 
     /// <summary>The name of a private API through an endpoint associated with it: <c>{api-id}-{vpce-id}.execute-api.{region}.amazonaws.com</c>.</summary>
     public static string ApiAssociationName(string apiId, string vpcEndpointId, string region, string urlSuffix = "amazonaws.com") =>

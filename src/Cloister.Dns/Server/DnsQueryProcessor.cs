@@ -10,7 +10,7 @@ namespace Cloister.Dns.Server;
 /// <summary>
 /// Turns one query's bytes into one response's bytes for a listener's scope: checks the message (FORMERR,
 /// NOTIMP, BADVERS, REFUSED), asks the scope's current view, sizes the answer for the transport (TC over UDP)
-/// and records the query in the view's query logs. Knows nothing of sockets.
+/// and records every query a VPC's view answers or refuses in its query logs. Knows nothing of sockets.
 /// </summary>
 internal sealed class DnsQueryProcessor
 {
@@ -22,7 +22,7 @@ internal sealed class DnsQueryProcessor
     private static readonly DnsEdns ResponseOptDnssecOk = new(DnsEdns.DefaultPayloadSize, DnssecOk: true);
 
     // TKEY is 249 and TSIG 250, the last Meta-TYPEs below the QTYPEs; MAILB and MAILA follow AXFR.
-    private const ushort TkeyOrTsigLast = 250;
+    private const ushort Tsig = 250;
     private const ushort MailB = 253;
     private const ushort MailA = 254;
 
@@ -68,7 +68,7 @@ internal sealed class DnsQueryProcessor
         }
 
         // An IXFR query carries the client's SOA in its authority section (RFC 1995 §3); it is refused below, not malformed.
-        if (query.Questions.Length != 1 || !query.Answers.IsEmpty || (!query.Authorities.IsEmpty && query.Questions[0].Type != DnsRecordType.IXFR))
+        if (query.Questions.Length != 1 || !query.Answers.IsEmpty || (!query.Authorities.IsEmpty && query.Questions[0].Type != DnsRecordType.IXFR) || IsSigned(query))
         {
             return ValueTask.FromResult(Rejection(query, DnsResponseCode.FormErr, response.Span));
         }
@@ -92,13 +92,15 @@ internal sealed class DnsQueryProcessor
         }
 
         var views = _views();
-        if (!TryFindView(views, scope, remote, out var view) || !view.DnsSupport)
+        if (!TryFindView(views, scope, remote, out var view))
         {
+            // No VPC owns the source, so no query logging configuration can hold the query.
             return ValueTask.FromResult(Write(reply with { ResponseCode = DnsResponseCode.Refused }, response.Span, limit));
         }
 
+        // Refusals are logged like any other answer (Route 53 logs every query with its rcode), DNS support off included.
         var arrived = _time.GetUtcNow();
-        if (Unanswerable(question) is { } code)
+        if ((view.DnsSupport ? Unanswerable(question) : DnsResponseCode.Refused) is { } code)
         {
             return ValueTask.FromResult(Finish(reply with { ResponseCode = code }, response.Span, limit, view, views, scope, transport, remote, arrived));
         }
@@ -194,11 +196,29 @@ internal sealed class DnsQueryProcessor
     /// </summary>
     private static DnsResponseCode? Unanswerable(DnsQuestion question) => (ushort)question.Type switch
     {
-        (ushort)DnsRecordType.OPT or (>= 128 and <= TkeyOrTsigLast) => DnsResponseCode.FormErr,
+        (ushort)DnsRecordType.OPT or (>= 128 and <= Tsig) => DnsResponseCode.FormErr,
         MailB or MailA => DnsResponseCode.NotImp,
         (ushort)DnsRecordType.AXFR or (ushort)DnsRecordType.IXFR => DnsResponseCode.Refused,
         _ => question.Class != DnsClass.IN ? DnsResponseCode.Refused : null,
     };
+
+    /// <summary>
+    /// Whether the query carries a TSIG record. The resolver holds no keys, so it cannot verify one or sign its answer: FORMERR,
+    /// as unbound answers (RFC 8945 §5.2: a TSIG that cannot be interpreted makes the message corrupt), rather than an
+    /// unsigned answer a signing client would have to reject. Other records in the additional section are ignored.
+    /// </summary>
+    private static bool IsSigned(DnsMessage query)
+    {
+        foreach (var record in query.Additionals)
+        {
+            if ((ushort)record.Type == Tsig)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static int Write(DnsMessage reply, Span<byte> response, int limit) => reply.WriteTruncating(response, limit);
 

@@ -158,4 +158,41 @@ public sealed class QueryLogTests
         Assert.Equal(0, line.GetProperty("answers").GetArrayLength());
         Assert.Empty(line.GetProperty("srcids").EnumerateObject());
     }
+
+    [Fact]
+    public async Task Dig_QueryToVpcWithDnsSupportOff_RefusedAndLogged()
+    {
+        // Route 53 logs every query with its rcode; a refusal is an answer like any other.
+        var model = TestModels.ApiOnly() with { Vpcs = [TestModels.ApiVpcRecord with { EnableDnsSupport = false }] };
+        await using var resolver = RunningResolver.Start(model, TestModels.ApiVpc, logs: true);
+
+        var output = await Tool.RunAsync("dig", "@127.0.0.1", "-p", resolver.PortText, "+time=3", "+tries=1", "www.corp.internal", "A");
+
+        Assert.Contains("status: REFUSED", output, StringComparison.Ordinal);
+        var line = await QueryLogs.WaitForAsync(resolver.LogFolder!, e => e.GetProperty("query_name").GetString() == "www.corp.internal.");
+        Assert.Equal("REFUSED", line.GetProperty("rcode").GetString());
+        Assert.Equal(TestModels.ApiVpc, line.GetProperty("vpc_id").GetString());
+        Assert.Equal("A", line.GetProperty("query_type").GetString());
+        Assert.Equal("IN", line.GetProperty("query_class").GetString());
+        Assert.Equal(0, line.GetProperty("answers").GetArrayLength());
+        Assert.Equal("127.0.0.1", line.GetProperty("srcaddr").GetString());
+        Assert.Equal("UDP", line.GetProperty("transport").GetString());
+    }
+
+    [Theory]
+    [InlineData("CH", "TXT", "version.bind", "CH")]
+    [InlineData("IN", "AXFR", "corp.internal", "IN")]
+    public async Task Dig_QueryTheResolverRefuses_LoggedWithRefused(string queryClass, string type, string name, string loggedClass)
+    {
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc, logs: true);
+
+        // dig reports a refused AXFR as "Transfer failed."; the log line holds the rcode.
+        await Tool.RunAsync("dig", "@127.0.0.1", "-p", resolver.PortText, "+time=3", "+tries=1", name, type, queryClass);
+
+        var line = await QueryLogs.WaitForAsync(resolver.LogFolder!, e => e.GetProperty("query_name").GetString() == name + ".");
+        Assert.Equal("REFUSED", line.GetProperty("rcode").GetString());
+        Assert.Equal(type, line.GetProperty("query_type").GetString());
+        Assert.Equal(loggedClass, line.GetProperty("query_class").GetString());
+        Assert.Empty(line.GetProperty("srcids").EnumerateObject());
+    }
 }

@@ -68,4 +68,25 @@ public sealed class AccountEndpointNamesTests
         Assert.Equal(["10.0.1.160", "10.0.2.160"], UdpQuery.Addresses(regional));
         Assert.Equal(["198.18.1.10"], UdpQuery.Addresses(account));
     }
+
+    [Theory]
+    [InlineData("dynamodb.eu-central-1.api.aws")]
+    [InlineData("execute-api.eu-central-1.api.aws")]
+    public async Task ResolveAsync_DualStackApiAwsNameWithPrivateDnsEndpoint_NxDomainNotTheInterfaces(string name)
+    {
+        // AWS's private DNS covers "the default public DNS name for the service for the Region"; the dual-stack api.aws
+        // names only for the services that document them, none of which the sandbox serves (docs/dns.md).
+        var model = TestModels.ApiOnly();
+        model = model with { VpcEndpoints = model.VpcEndpoints.Add(TestModels.DynamoDbInterfaceEndpoint("vpce-0eeeeeeeeeeeeeeee", 160, privateDns: true)) };
+        await using var service = new DnsService();
+        service.Apply(model);
+        using var socket = Loopback.Udp("127.0.0.98");
+        await using var listener = service.StartVpcResolver(TestModels.ApiVpc, socket, null);
+
+        var dualStack = await UdpQuery.AskAsync(listener.UdpEndPoint!, name);
+
+        Assert.Equal(DnsResponseCode.NXDomain, dualStack.ResponseCode);
+        Assert.Empty(dualStack.Answers);
+        Assert.Equal(string.Empty, Assert.Single(dualStack.Authorities).Name);
+    }
 }

@@ -180,6 +180,34 @@ public sealed class DigConformanceTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("+tcp")]
+    public async Task Dig_QuerySignedWithTsig_FormErrNotAnUnsignedAnswer(string transport)
+    {
+        // The resolver holds no TSIG keys: it can neither check the signature nor sign its answer. unbound answers FORMERR (RFC
+        // 8945 §5.2: a TSIG that cannot be interpreted makes the message corrupt); Cloister once answered unsigned, which
+        // dig rejects only after taking the answer in.
+        string[] arguments = ["-y", "hmac-sha256:client-key:c2VjcmV0LXNlY3JldC1zZWNyZXQ=", "www.corp.internal", "A"];
+        var output = await Dig(transport.Length == 0 ? arguments : [transport, .. arguments]);
+
+        Assert.Contains("status: FORMERR", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.1.20", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_RootNs_NoDataWithTheRootsSoaAtOnce()
+    {
+        // The sandbox has no root servers to name. unbound without a way out (compiled-in or empty root hints) leaves the
+        // client to time out while it tries to prime; Cloister answers at once, NODATA with the root's SOA (docs/dns.md).
+        var output = await Dig(".", "NS");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("ANSWER: 0, AUTHORITY: 1", output, StringComparison.Ordinal);
+        Assert.Matches(@"\n\.\s+60\s+IN\s+SOA\s+\. nobody\.invalid\. 1 3600 1200 604800 60", output);
+    }
+
+    [Theory]
     [InlineData("TKEY", "")]
     [InlineData("TSIG", "+tcp")]
     [InlineData("TYPE128", "")]

@@ -217,6 +217,38 @@ public sealed class TcpServerTests
         return DnsMessage.Parse(buffer.AsSpan(0, length));
     }
 
+    [Fact]
+    public async Task Udp_BytesAfterTheQuestion_FormErrHeaderOnly()
+    {
+        // Unlike unbound, which answers and ignores them: a message must fill its length exactly (docs/dns.md).
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        byte[] query = [.. RawQuery(0x5353, WireName(20)), 0, 1, 2];
+
+        var response = await ExchangeRawUdpAsync(resolver, query);
+
+        Assert.Equal(0x5353, response.Id);
+        Assert.Equal(DnsResponseCode.FormErr, response.ResponseCode);
+        Assert.Empty(response.Questions);
+    }
+
+    [Fact]
+    public async Task Udp_OrdinaryRecordInAdditionalSection_IgnoredAndAnswered()
+    {
+        // Only a TSIG there makes the query unanswerable; another record is ignored, where unbound answers FORMERR.
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        var query = DnsMessage.CreateQuery(0x5454, "www.corp.internal", DnsRecordType.A) with
+        {
+            Additionals = [new DnsResourceRecord("extra.example", DnsRecordType.A, 0, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.1")))],
+        };
+        var buffer = new byte[512];
+        Assert.True(query.TryWrite(buffer, out var length));
+
+        var response = await ExchangeRawUdpAsync(resolver, buffer[..length]);
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], UdpQuery.Addresses(response));
+    }
+
     [Theory]
     [InlineData(255, DnsResponseCode.NXDomain, 1)]
     [InlineData(256, DnsResponseCode.FormErr, 0)]
