@@ -493,6 +493,18 @@ internal sealed partial class ModelBuilder
                 _acls.Add(new NetworkAcl(aclId, vpc.LogicalId + ".DefaultNetworkAcl", vpc.Id, AclEntries(entries, aclId, DefaultAclEntries), SubnetsOf(aclId), IsDefault: true));
             }
         }
+
+        // An ACL of neither kind does not exist in the sandbox: EC2 refuses the entry or association
+        // (InvalidNetworkAclID.NotFound) where Cloister used to drop it without a word.
+        var known = new HashSet<string>(_defaultAcls.Values, StringComparer.Ordinal);
+        known.UnionWith(OfType("AWS::EC2::NetworkAcl").Select(r => r.Id));
+        foreach (var r in entries.Concat(associations))
+        {
+            if (r.Required("NetworkAclId") is { Length: > 0 } aclId && !known.Contains(aclId))
+            {
+                r.Problem("NetworkAclId", $"The networkAcl ID '{aclId}' does not exist");
+            }
+        }
     }
 
     /// <summary>The entries of the ACL <paramref name="aclId"/>: <paramref name="existing"/> and the template's, by rule number.</summary>

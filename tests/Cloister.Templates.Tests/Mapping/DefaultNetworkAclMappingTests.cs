@@ -74,4 +74,25 @@ public class DefaultNetworkAclMappingTests
 
         Assert.Equal([Assert.Single(model.Subnets).Id], Assert.Single(model.NetworkAcls).SubnetIds.ToArray());
     }
+
+    [Theory]
+    [InlineData("Entry: { Type: AWS::EC2::NetworkAclEntry, Properties: { NetworkAclId: acl-0123456789abcdef0, RuleNumber: 1, Protocol: -1, RuleAction: deny, CidrBlock: 10.9.0.0/16 } }")]
+    [InlineData("Entry: { Type: AWS::EC2::SubnetNetworkAclAssociation, Properties: { NetworkAclId: acl-0123456789abcdef0, SubnetId: !Ref Subnet } }")]
+    public void NetworkAclId_OfNoAclOfTheTemplates_IsProblemAtNetworkAclIdAsEc2RefusesIt(string resource)
+    {
+        var problems = TestTemplates.Load(Network + "\n  " + resource).Validation.Problems.Select(p => (p.Resource, p.Property, p.Message));
+
+        Assert.Equal([("Entry", "Properties.NetworkAclId", "The networkAcl ID 'acl-0123456789abcdef0' does not exist")], problems);
+    }
+
+    [Fact]
+    public void NetworkAclEntry_WithoutNetworkAclId_IsProblemAtNetworkAclId()
+    {
+        var problems = TestTemplates.Load(Network + """
+
+              Entry: { Type: AWS::EC2::NetworkAclEntry, Properties: { RuleNumber: 1, Protocol: -1, RuleAction: deny, CidrBlock: 10.9.0.0/16 } }
+            """).Validation.Problems.Select(p => (p.Resource, p.Property));
+
+        Assert.Equal([("Entry", "Properties.NetworkAclId")], problems);
+    }
 }
