@@ -36,6 +36,31 @@ public sealed class DefaultNetworkAclTests(DefaultAclFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ApplyAsync_DefaultAclRemovedThenBack_OpensAndClosesItsPortLive()
+    {
+        // A stack update that removes the default ACL's last added entry leaves it rule 100 only (no record in the
+        // model); adding one back brings its chains back for the subnets that use it.
+        var sandbox = fixture.Sandbox;
+        var withDefault = sandbox.Model;
+        var (b1, a1) = (sandbox.FindHost("b1")!, sandbox.FindHost("a1")!);
+        await using var probe = TrafficProbe.Listen(sandbox, [a1], [8080], null);
+        try
+        {
+            await sandbox.ApplyAsync(withDefault with { NetworkAcls = [.. withDefault.NetworkAcls.Where(a => !a.IsDefault)] });
+            var without = await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 8080, Timeout * 4);
+
+            await sandbox.ApplyAsync(withDefault);
+            var with = await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 8080, Timeout);
+
+            Assert.Equal((true, false), (without, with));
+        }
+        finally
+        {
+            await sandbox.ApplyAsync(withDefault);
+        }
+    }
+
+    [Fact]
     public async Task Connect_EveryOrderedPairAndPort_SucceedsExactlyWhenPathAnalysisFindsAPath()
     {
         var cells = await IsolationMatrix.RunAsync(fixture.Sandbox, Timeout);
