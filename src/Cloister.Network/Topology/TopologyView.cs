@@ -108,8 +108,13 @@ internal sealed class TopologyView
         Model.RouteTables.FirstOrDefault(t => t.SubnetIds.Contains(subnet.Id)) ??
         Model.RouteTables.FirstOrDefault(t => t.VpcId == subnet.VpcId && t.IsMain);
 
-    /// <summary>The network ACL of a subnet, or null for the default ACL (which allows everything).</summary>
-    public NetworkAcl? AclOf(Subnet subnet) => Model.NetworkAcls.FirstOrDefault(a => a.SubnetIds.Contains(subnet.Id));
+    /// <summary>
+    /// The network ACL of a subnet: its explicit association, else its VPC's default ACL when the model has one (entries
+    /// added to it), else null for a default ACL of rule 100 only (which allows everything).
+    /// </summary>
+    public NetworkAcl? AclOf(Subnet subnet) =>
+        Model.NetworkAcls.FirstOrDefault(a => a.SubnetIds.Contains(subnet.Id)) ??
+        Model.NetworkAcls.FirstOrDefault(a => a.VpcId == subnet.VpcId && a.IsDefault);
 
     /// <summary>The routes a subnet's traffic follows, other than the local route, expanded to blocks.</summary>
     public IReadOnlyList<ResolvedRoute> RoutesOf(Subnet subnet)

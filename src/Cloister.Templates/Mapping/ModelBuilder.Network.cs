@@ -14,6 +14,9 @@ internal sealed partial class ModelBuilder
 {
     private readonly Dictionary<string, string> _defaultGroups = new(StringComparer.Ordinal);
 
+    /// <summary>Each VPC's default network ACL id (<c>DefaultNetworkAcl</c>), by VPC id.</summary>
+    private readonly Dictionary<string, string> _defaultAcls = new(StringComparer.Ordinal);
+
     private void BuildNetwork()
     {
         foreach (var r in OfType("AWS::EC2::VPC"))
@@ -26,6 +29,7 @@ internal sealed partial class ModelBuilder
             _routeTables.Add(new RouteTable(ids.Next(IdKind.RouteTable), r.LogicalId + ".MainRouteTable", r.Id, [], [], IsMain: true));
             var defaultGroup = r.Resource.Attribute("DefaultSecurityGroup");
             _defaultGroups[r.Id] = defaultGroup;
+            _defaultAcls[r.Id] = r.Resource.Attribute("DefaultNetworkAcl");
             _groups.Add(new SecurityGroup(
                 defaultGroup,
                 r.LogicalId + ".DefaultSecurityGroup",
@@ -460,44 +464,86 @@ internal sealed partial class ModelBuilder
         return Convert.TryFromBase64String(userData, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : userData;
     }
 
+    /// <summary>
+    /// The entries of a VPC's default network ACL as EC2 creates it: rule 100 allows all IPv4 traffic in and out. (The
+    /// IPv6 rule 101 comes with an IPv6 block, which the sandbox's VPCs never have.)
+    /// </summary>
+    private static readonly ImmutableArray<NetworkAclEntry> DefaultAclEntries =
+        [new(100, "-1", Allow: true, Egress: false, "0.0.0.0/0"), new(100, "-1", Allow: true, Egress: true, "0.0.0.0/0")];
+
     private void BuildAcls()
     {
         var entries = OfType("AWS::EC2::NetworkAclEntry").ToList();
         var associations = OfType("AWS::EC2::SubnetNetworkAclAssociation").ToList();
+        ImmutableArray<string> SubnetsOf(string aclId) =>
+            [.. associations.Where(a => a.String("NetworkAclId") == aclId).Select(a => a.Required("SubnetId"))];
+
         foreach (var r in OfType("AWS::EC2::NetworkAcl"))
         {
-            var aclEntries = entries.Where(e => e.String("NetworkAclId") == r.Id).Select(e =>
-            {
-                var protocol = e.Required("Protocol");
-                var (from, to) = PortRangeOf(e, protocol);
-                var (icmpType, icmpCode) = IcmpOf(e, protocol);
-                var action = e.Required("RuleAction");
-                if (action is not ("allow" or "deny"))
-                {
-                    e.Problem("RuleAction", $"'{action}' is not allow or deny.");
-                }
+            _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), AclEntries(entries, r.Id, []), SubnetsOf(r.Id)));
+        }
 
-                return (Reader: e, Entry: new NetworkAclEntry(
-                    RuleNumberOf(e),
-                    protocol,
-                    action == "allow",
-                    e.Bool("Egress", false),
-                    e.String("CidrBlock") ?? e.String("Ipv6CidrBlock") ?? string.Empty,
-                    from,
-                    to,
-                    icmpType,
-                    icmpCode));
-            }).ToList();
-
-            // Each direction has one entry per rule number: EC2 refuses another (NetworkAclEntryAlreadyExists).
-            foreach (var (reader, entry) in aclEntries.Where((e, i) => e.Entry.RuleNumber > 0 && aclEntries.Take(i).Any(o => o.Entry.Egress == e.Entry.Egress && o.Entry.RuleNumber == e.Entry.RuleNumber)))
+        // Entries added to a VPC's default ACL (!GetAtt Vpc.DefaultNetworkAcl) take effect on every subnet of the VPC
+        // that no custom ACL takes; without any, the default ACL allows all and needs no record (nor fabric rules).
+        foreach (var vpc in _vpcs)
+        {
+            var aclId = _defaultAcls[vpc.Id];
+            if (entries.Any(e => e.String("NetworkAclId") == aclId))
             {
-                reader.Problem("RuleNumber", $"The network acl entry identified by {entry.RuleNumber.ToString(CultureInfo.InvariantCulture)} already exists.");
+                _acls.Add(new NetworkAcl(aclId, vpc.LogicalId + ".DefaultNetworkAcl", vpc.Id, AclEntries(entries, aclId, DefaultAclEntries), SubnetsOf(aclId), IsDefault: true));
+            }
+        }
+
+        // An ACL of neither kind does not exist in the sandbox: EC2 refuses the entry or association
+        // (InvalidNetworkAclID.NotFound) where Cloister used to drop it without a word.
+        var known = new HashSet<string>(_defaultAcls.Values, StringComparer.Ordinal);
+        known.UnionWith(OfType("AWS::EC2::NetworkAcl").Select(r => r.Id));
+        foreach (var r in entries.Concat(associations))
+        {
+            if (r.Required("NetworkAclId") is { Length: > 0 } aclId && !known.Contains(aclId))
+            {
+                r.Problem("NetworkAclId", $"The networkAcl ID '{aclId}' does not exist");
+            }
+        }
+    }
+
+    /// <summary>The entries of the ACL <paramref name="aclId"/>: <paramref name="existing"/> and the template's, by rule number.</summary>
+    private static ImmutableArray<NetworkAclEntry> AclEntries(List<PropertyReader> entries, string aclId, ImmutableArray<NetworkAclEntry> existing)
+    {
+        var aclEntries = entries.Where(e => e.String("NetworkAclId") == aclId).Select(e =>
+        {
+            var protocol = e.Required("Protocol");
+            var (from, to) = PortRangeOf(e, protocol);
+            var (icmpType, icmpCode) = IcmpOf(e, protocol);
+            var action = e.Required("RuleAction");
+            if (action is not ("allow" or "deny"))
+            {
+                e.Problem("RuleAction", $"'{action}' is not allow or deny.");
             }
 
-            var subnets = associations.Where(a => a.String("NetworkAclId") == r.Id).Select(a => a.Required("SubnetId"));
-            _acls.Add(new NetworkAcl(r.Id, r.LogicalId, r.Required("VpcId"), [.. aclEntries.Select(e => e.Entry).OrderBy(e => e.RuleNumber)], [.. subnets]));
+            return (Reader: e, Entry: new NetworkAclEntry(
+                RuleNumberOf(e),
+                protocol,
+                action == "allow",
+                e.Bool("Egress", false),
+                e.String("CidrBlock") ?? e.String("Ipv6CidrBlock") ?? string.Empty,
+                from,
+                to,
+                icmpType,
+                icmpCode));
+        }).ToList();
+
+        // Each direction has one entry per rule number, the ACL's own (the default ACL's 100) included: EC2 refuses
+        // another (NetworkAclEntryAlreadyExists).
+        bool Taken(NetworkAclEntry entry, int index) =>
+            existing.Any(o => o.Egress == entry.Egress && o.RuleNumber == entry.RuleNumber) ||
+            aclEntries.Take(index).Any(o => o.Entry.Egress == entry.Egress && o.Entry.RuleNumber == entry.RuleNumber);
+        foreach (var (reader, entry) in aclEntries.Where((e, i) => e.Entry.RuleNumber > 0 && Taken(e.Entry, i)))
+        {
+            reader.Problem("RuleNumber", $"The network acl entry identified by {entry.RuleNumber.ToString(CultureInfo.InvariantCulture)} already exists.");
         }
+
+        return [.. existing.Concat(aclEntries.Select(e => e.Entry)).OrderBy(e => e.RuleNumber)];
     }
 
     /// <summary>
