@@ -12,8 +12,8 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// </summary>
 internal sealed partial class LogStore
 {
-    /// <summary>Creates a group with its tags; false when one of that name exists.</summary>
-    public bool CreateGroup(string name, long now, Dictionary<string, string>? tags = null)
+    /// <summary>Creates a group with its tags and class (null: <c>STANDARD</c>); false when one of that name exists.</summary>
+    public bool CreateGroup(string name, long now, Dictionary<string, string>? tags = null, string? groupClass = null)
     {
         lock (_gate)
         {
@@ -22,7 +22,7 @@ internal sealed partial class LogStore
                 return false;
             }
 
-            Record(new CatalogRecord(CatalogKind.CreateLogGroup, name, null, now, null, null) { Tags = tags is { Count: > 0 } ? tags : null });
+            Record(new CatalogRecord(CatalogKind.CreateLogGroup, name, null, now, null, null) { Tags = tags is { Count: > 0 } ? tags : null, Class = groupClass is "STANDARD" ? null : groupClass });
             return true;
         }
     }
@@ -218,6 +218,11 @@ internal sealed partial class LogStore
                 _deleted.Remove(name);
                 _created.TryAdd(name, record.At);
                 ApplyTags(name, record.Tags, []);
+                if (record.Class is { } groupClass)
+                {
+                    _classes[name] = groupClass;
+                }
+
                 break;
             case CatalogKind.TagResource or CatalogKind.UntagResource:
                 ApplyTags(name, record.Tags, record.TagKeys ?? []);
@@ -237,6 +242,7 @@ internal sealed partial class LogStore
 
                 _streams.Remove(name);
                 _tags.Remove(name);
+                _classes.Remove(name);
                 _retention[name] = null;
                 AddHidden(record.Hidden);
                 break;
@@ -299,6 +305,9 @@ internal sealed partial class LogStore
 
         /// <summary>The keys of the tags taken away (UntagResource).</summary>
         public List<string>? TagKeys { get; init; }
+
+        /// <summary>A created group's log group class, when not <c>STANDARD</c>.</summary>
+        public string? Class { get; init; }
     }
 
     /// <summary>The lines of a file (of one stream, or all) that start before byte <paramref name="Before"/> are deleted.</summary>
