@@ -37,7 +37,7 @@ internal sealed partial class SsmHandler
 
     private byte[] GetParameterHistory(SsmCall call)
     {
-        var name = call.Required("Name");
+        var name = call.ParameterName();
         var decrypt = call.Bool("WithDecryption");
         var limit = call.Int("MaxResults", 1, MaxDescribeResults) ?? MaxDescribeResults;
         var token = call.String("NextToken");

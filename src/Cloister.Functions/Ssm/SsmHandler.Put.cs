@@ -19,7 +19,7 @@ internal sealed partial class SsmHandler
 
     private byte[] PutParameter(SsmCall call)
     {
-        var name = call.Required("Name");
+        var name = call.ParameterName();
         var value = call.String("Value") ?? throw SsmException.Validation("1 validation error detected: Value null at 'value' failed to satisfy constraint: Member must not be null");
         var type = call.String("Type");
         var tier = call.String("Tier");
@@ -27,6 +27,11 @@ internal sealed partial class SsmHandler
         var pattern = call.String("AllowedPattern");
         var dataType = call.String("DataType");
         var overwrite = call.Bool("Overwrite");
+        if (overwrite && call.Objects("Tags").Count > 0)
+        {
+            throw SsmException.Validation("Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.");
+        }
+
         if (type is not (null or "String" or "StringList" or "SecureString"))
         {
             throw SsmException.Validation($"1 validation error detected: Value '{type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]");
@@ -106,7 +111,7 @@ internal sealed partial class SsmHandler
 
     private byte[] DeleteParameter(SsmCall call)
     {
-        var name = call.Required("Name");
+        var name = call.ParameterName();
         Authorize(call, "DeleteParameter", ParameterArn(name));
         return store.Delete(name) ? Json(_ => { }) : throw SsmException.NotFound();
     }

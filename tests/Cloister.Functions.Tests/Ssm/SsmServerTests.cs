@@ -319,6 +319,40 @@ public sealed class SsmServerTests : IAsyncLifetime
         Assert.Contains("MissingAuthenticationTokenException", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PutParameter_AwsCliTagsWithOverwrite_ValidationExceptionAndTheValueKept()
+    {
+        var put = await AwsAsync(AdminKey, "put-parameter", "--name", "/claims/table", "--value", "claims-v2", "--overwrite", "--tags", "Key=team,Value=claims");
+        using var get = await CallAsync("GetParameter", """{"Name":"/claims/table"}""");
+
+        Assert.Equal(254, put.ExitCode);
+        Assert.Contains("An error occurred (ValidationException) when calling the PutParameter operation: Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.", put.Error, StringComparison.Ordinal);
+        Assert.Equal("claims-v1", get.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+        Assert.Equal(1, get.RootElement.GetProperty("Parameter").GetProperty("Version").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("GetParameter", """{"Name":""}""")]
+    [InlineData("GetParameterHistory", """{"Name":""}""")]
+    [InlineData("DeleteParameter", """{"Name":""}""")]
+    [InlineData("PutParameter", """{"Name":"","Value":"x","Type":"String"}""")]
+    public async Task ParameterOperation_EmptyName_ValidationExceptionNamingTheLength(string operation, string input)
+    {
+        var error = await ErrorAsync(operation, input);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", "1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1"), error);
+    }
+
+    [Fact]
+    public async Task GetParameter_NameLongerThan2048_ValidationExceptionNamingTheLength()
+    {
+        var name = "/" + new string('a', 2048);
+
+        var error = await ErrorAsync("GetParameter", $$"""{"Name":"{{name}}"}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", $"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 2048"), error);
+    }
+
     private Task<SsmServer> StartAsync(IReadOnlyList<ParameterSeed> seeds) => SsmServer.StartAsync(new SsmOptions
     {
         HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
