@@ -330,8 +330,7 @@ public sealed partial class LambdaService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Invokes as Lambda's Invoke API takes a request from a client: the function's name and qualifier within Lambda's
-    /// constraints and of this account and Region (<see cref="FunctionNameCheck"/>), the invocation type as sent
+    /// Invokes as Lambda's Invoke API takes a request from a client: the invocation type as sent
     /// (<c>X-Amz-Invocation-Type</c>; null is RequestResponse, anything but Lambda's three values is its 400
     /// <c>ValidationException</c>) and the payload checked to be JSON (400 <c>InvalidRequestContentException</c>), both
     /// before the function is looked for; no payload is <c>{}</c> to the function; then as <see cref="InvokeAsync(string, string?, ReadOnlyMemory{byte}, InvocationType, InvocationContext, CancellationToken)"/>.
@@ -344,12 +343,6 @@ public sealed partial class LambdaService : IAsyncDisposable
         InvocationContext context,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(functionName);
-        if (FunctionNameCheck.Refuse(functionName, qualifier, _options.Account) is { } misnamed)
-        {
-            return ValueTask.FromResult(misnamed);
-        }
-
         if (!InvokeRequestCheck.TryParseType(invocationType, out var type, out var refusal))
         {
             return ValueTask.FromResult(refusal!);

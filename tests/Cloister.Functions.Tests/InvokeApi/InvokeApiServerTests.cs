@@ -388,15 +388,6 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, qualified.StatusCode);
     }
 
-    [Fact]
-    public async Task InvokeRequestAsync_NameOutsideLambdasPattern_ValidationExceptionAsCloisterInvokeGetsIt()
-    {
-        var result = await fixture.Service.InvokeRequestAsync("bad name", null, "{}"u8.ToArray(), null, InvocationContext.None);
-
-        Assert.Equal(400, result.StatusCode);
-        Assert.Equal("ValidationException", result.ServiceErrorType);
-    }
-
     private string OutFile => Path.Combine(_home, "out.json");
 
     /// <summary>The callers the signed listener knows: three sessions of roles, one allowed by its identity policy, one by the function's policy.</summary>

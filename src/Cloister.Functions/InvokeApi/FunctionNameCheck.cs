@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Cloister.Functions.Refusals;
 using Cloister.Model;
 using Cloister.Model.Compute;
 
-namespace Cloister.Functions.Refusals;
+namespace Cloister.Functions.InvokeApi;
 
 /// <summary>
 /// What Lambda checks of the function a request names before it looks for it (Invoke's, InvokeWithResponseStream's,
