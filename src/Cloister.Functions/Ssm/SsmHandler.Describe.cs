@@ -72,9 +72,9 @@ internal sealed partial class SsmHandler
     private static void WriteMetadata(Utf8JsonWriter writer, ParameterVersion version)
     {
         writer.WriteString("Type", version.Type);
-        if (version.Type == "SecureString")
+        if (version.DescribedKeyId is { } key)
         {
-            writer.WriteString("KeyId", ParameterFilter.DefaultKeyId);
+            writer.WriteString("KeyId", key);
         }
 
         writer.WriteNumber("LastModifiedDate", Seconds(version.LastModified));

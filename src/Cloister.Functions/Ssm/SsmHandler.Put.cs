@@ -26,6 +26,7 @@ internal sealed partial class SsmHandler
         var description = call.String("Description");
         var pattern = call.String("AllowedPattern");
         var dataType = call.String("DataType");
+        var keyId = call.String("KeyId");
         var overwrite = call.Bool("Overwrite");
         if (overwrite && call.Objects("Tags").Count > 0)
         {
@@ -55,6 +56,11 @@ internal sealed partial class SsmHandler
         if (pattern?.Length > 1024)
         {
             throw SsmException.Validation("1 validation error detected: Value at 'allowedPattern' failed to satisfy constraint: Member must have length less than or equal to 1024");
+        }
+
+        if (keyId?.Length is 0 or > 256)
+        {
+            throw SsmException.Validation(string.Create(CultureInfo.InvariantCulture, $"1 validation error detected: Value '{keyId}' at 'keyId' failed to satisfy constraint: Member must have length {(keyId.Length == 0 ? "greater than or equal to 1" : "less than or equal to 256")}"));
         }
 
         if (dataType is not (null or "text" or "aws:ec2:image"))
@@ -100,7 +106,11 @@ internal sealed partial class SsmHandler
                     : $"Parameter value, {value}, is not a valid AMI ID.");
             }
 
-            return new ParameterVersion(name, finalType, value, 0, description ?? latest?.Description, finalPattern, finalTier, finalDataType, now, UserOf(call), null);
+            // A SecureString keeps the key it was given (an overwrite that names none keeps the latest's); other types have none.
+            var finalKeyId = finalType != "SecureString" ? null
+                : keyId is not null ? (keyId == ParameterFilter.DefaultKeyId ? null : keyId)
+                : latest?.Type == "SecureString" ? latest.KeyId : null;
+            return new ParameterVersion(name, finalType, value, 0, description ?? latest?.Description, finalPattern, finalTier, finalDataType, now, UserOf(call), null) { KeyId = finalKeyId };
         });
         return Json(writer =>
         {

@@ -353,6 +353,27 @@ public sealed class SsmServerTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", $"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 2048"), error);
     }
 
+    [Fact]
+    public async Task PutParameter_SecureStringWithKeyId_DescribedWithThatKeyKeptByAnOverwriteAndAcrossARestart()
+    {
+        var put = await AwsAsync(AdminKey, "put-parameter", "--name", "/claims/secret", "--value", "s3cret", "--type", "SecureString", "--key-id", "alias/claims");
+        await CallAsync("PutParameter", """{"Name":"/claims/secret","Value":"s3cret-2","Overwrite":true}""");
+        await CallAsync("PutParameter", """{"Name":"/claims/default","Value":"d","Type":"SecureString"}""");
+        await _server!.DisposeAsync();
+        _server = await StartAsync([new ParameterSeed("/claims/table", "String", "claims-v1", "The claims table")]);
+        using var described = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"KeyId","Values":["alias/claims"]}]}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/secret"}""");
+        using var defaults = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"KeyId","Values":["alias/aws/ssm"]}]}""");
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        var parameter = Assert.Single(described.RootElement.GetProperty("Parameters").EnumerateArray());
+        Assert.Equal("/claims/secret", parameter.GetProperty("Name").GetString());
+        Assert.Equal("alias/claims", parameter.GetProperty("KeyId").GetString());
+        Assert.Equal(2, parameter.GetProperty("Version").GetInt64());
+        Assert.All(history.RootElement.GetProperty("Parameters").EnumerateArray(), v => Assert.Equal("alias/claims", v.GetProperty("KeyId").GetString()));
+        Assert.Equal(["/claims/default"], defaults.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
+    }
+
     private Task<SsmServer> StartAsync(IReadOnlyList<ParameterSeed> seeds) => SsmServer.StartAsync(new SsmOptions
     {
         HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
