@@ -218,10 +218,7 @@ internal sealed partial class LogStore
                 _deleted.Remove(name);
                 _created.TryAdd(name, record.At);
                 ApplyTags(name, record.Tags, []);
-                if (record.Class is { } groupClass)
-                {
-                    _classes[name] = groupClass;
-                }
+                _classes[name] = record.Class ?? "STANDARD";
 
                 break;
             case CatalogKind.TagResource or CatalogKind.UntagResource:

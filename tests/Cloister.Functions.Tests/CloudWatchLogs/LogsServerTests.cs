@@ -673,6 +673,24 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DescribeLogGroups_StackGroupOfAnotherClass_ThatClassUntilDeletedAndCreatedAgain()
+    {
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with
+        {
+            HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Groups = [.. _options.Groups.Select(g => g.Name == DeclaredGroup ? g with { Class = "INFREQUENT_ACCESS" } : g)],
+        });
+        using var declared = await CallAsync("DescribeLogGroups", $$"""{"logGroupNamePrefix":"{{DeclaredGroup}}"}""");
+        using var deleted = await CallAsync("DeleteLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+        using var created = await CallAsync("CreateLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+        using var again = await CallAsync("DescribeLogGroups", $$"""{"logGroupNamePrefix":"{{DeclaredGroup}}"}""");
+
+        Assert.Equal("INFREQUENT_ACCESS", declared.RootElement.GetProperty("logGroups")[0].GetProperty("logGroupClass").GetString());
+        Assert.Equal("STANDARD", again.RootElement.GetProperty("logGroups")[0].GetProperty("logGroupClass").GetString());
+    }
+
+    [Fact]
     public async Task CreateLogGroup_UnknownClass_InvalidParameterExceptionAndNoGroup()
     {
         var (type, message) = await Caller().ErrorAsync("CreateLogGroup", """{"logGroupName":"/app/cold","logGroupClass":"COLD"}""");
