@@ -69,7 +69,7 @@ internal sealed partial class SsmHandler
         }
 
         ParameterNames.CheckForWrite(name);
-        Authorize(call, "PutParameter", ParameterArn(name));
+        Authorize(call, "PutParameter", ParameterArn(name), RequestTags(call));
         var bytes = Encoding.UTF8.GetByteCount(value);
         if (bytes > AdvancedValueBytes)
         {
@@ -175,6 +175,15 @@ internal sealed partial class SsmHandler
             throw new SsmException("ParameterPatternMismatchException", $"Parameter value, cannot be validated against allowedPattern: {pattern}");
         }
     }
+
+    /// <summary>PutParameter's <c>Tags</c> (<c>[{"Key","Value"}]</c>), which the sandbox does not keep but its policies' conditions see.</summary>
+    private static List<(string Key, string Value)> RequestTags(SsmCall call) =>
+        [.. call.Objects("Tags").Select((tag, index) => (Member(tag, index, "key"), Member(tag, index, "value")))];
+
+    private static string Member(System.Text.Json.JsonElement tag, int index, string member) =>
+        tag.TryGetProperty(char.ToUpperInvariant(member[0]) + member[1..], out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+            ? value.GetString()!
+            : throw SsmException.Validation(string.Create(CultureInfo.InvariantCulture, $"1 validation error detected: Value null at 'tags.{index + 1}.member.{member}' failed to satisfy constraint: Member must not be null"));
 
     private static void WriteStrings(System.Text.Json.Utf8JsonWriter writer, string name, IEnumerable<string> items)
     {

@@ -22,6 +22,7 @@ public sealed class SsmServerTests : IAsyncLifetime
     private const string AdminKey = "ASIAADMIN00000000001";
     private const string ReaderKey = "ASIAREADER0000000001";
     private const string ExpiredKey = "ASIAEXPIRED000000001";
+    private const string TaggerKey = "ASIATAGGER0000000001";
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-ssm-").FullName;
     private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
@@ -374,6 +375,28 @@ public sealed class SsmServerTests : IAsyncLifetime
         Assert.Equal(["/claims/default"], defaults.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
     }
 
+    [Fact]
+    public async Task PutParameter_CallerAllowedOnlyWithATeamTag_TaggedPutAllowedUntaggedAndOtherTagsDenied()
+    {
+        var tagged = await AwsAsync(TaggerKey, "put-parameter", "--name", "/claims/queue", "--value", "q-1", "--type", "String", "--tags", "Key=team,Value=claims");
+        var untagged = await AwsAsync(TaggerKey, "put-parameter", "--name", "/claims/other", "--value", "o-1", "--type", "String");
+        var extra = await AwsAsync(TaggerKey, "put-parameter", "--name", "/claims/extra", "--value", "e-1", "--type", "String", "--tags", "Key=team,Value=claims", "Key=cost,Value=1");
+
+        Assert.True(tagged.ExitCode == 0, tagged.Error);
+        Assert.Equal(254, untagged.ExitCode);
+        Assert.Contains("(AccessDeniedException) when calling the PutParameter operation", untagged.Error, StringComparison.Ordinal);
+        Assert.Equal(254, extra.ExitCode);
+        Assert.Contains("(AccessDeniedException) when calling the PutParameter operation", extra.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutParameter_TagWithoutValue_ValidationExceptionNamingTheMember()
+    {
+        var error = await ErrorAsync("PutParameter", """{"Name":"/claims/queue","Value":"q","Type":"String","Tags":[{"Key":"team"}]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", "1 validation error detected: Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null"), error);
+    }
+
     private Task<SsmServer> StartAsync(IReadOnlyList<ParameterSeed> seeds) => SsmServer.StartAsync(new SsmOptions
     {
         HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
@@ -424,6 +447,7 @@ public sealed class SsmServerTests : IAsyncLifetime
         AdminKey => TestCallers.RoleSession("Admin", "\"ssm:*\""),
         ReaderKey => TestCallers.RoleSessionWith("Reader", $$"""[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:{{Region}}:{{Account}}:parameter/claims/*"}]"""),
         ExpiredKey => TestCallers.RoleSession("Admin", "\"ssm:*\"") with { Expiration = DateTimeOffset.UtcNow.AddSeconds(-1) },
+        TaggerKey => TestCallers.RoleSessionWith("Tagger", """[{"Effect":"Allow","Action":"ssm:PutParameter","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/team":"claims"},"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}}]"""),
         _ => null,
     };
 }
