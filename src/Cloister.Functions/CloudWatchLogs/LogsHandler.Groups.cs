@@ -56,6 +56,11 @@ internal sealed partial class LogsHandler
                     writer.WriteNumber("retentionInDays", days);
                 }
 
+                if (group.KmsKeyId is { } key)
+                {
+                    writer.WriteString("kmsKeyId", key);
+                }
+
                 writer.WriteNumber("metricFilterCount", 0);
                 writer.WriteString("arn", GroupArn(group.Name));
                 writer.WriteNumber("storedBytes", group.Files.Sum(f => File.Exists(f.Path) ? new FileInfo(f.Path).Length : 0));

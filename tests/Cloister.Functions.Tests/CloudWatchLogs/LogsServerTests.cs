@@ -691,6 +691,21 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateLogGroup_AwsCliWithKmsKeyId_DescribedWithThatKeyAcrossARestart()
+    {
+        const string Key = "arn:aws:kms:eu-central-1:123456789012:key/0f9b04ee-ab13-4f35-a2b2-d0902bfe6a1e";
+        var created = await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/sealed", "--kms-key-id", Key);
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var described = await AwsAsync(ReaderKey, "describe-log-groups", "--log-group-name-prefix", "/app/sealed");
+
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.True(described.ExitCode == 0, described.Error);
+        using var answer = JsonDocument.Parse(described.Output);
+        Assert.Equal(Key, answer.RootElement.GetProperty("logGroups")[0].GetProperty("kmsKeyId").GetString());
+    }
+
+    [Fact]
     public async Task CreateLogGroup_UnknownClass_InvalidParameterExceptionAndNoGroup()
     {
         var (type, message) = await Caller().ErrorAsync("CreateLogGroup", """{"logGroupName":"/app/cold","logGroupClass":"COLD"}""");
