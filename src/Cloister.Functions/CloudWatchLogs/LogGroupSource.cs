@@ -14,4 +14,10 @@ public sealed record LogGroupSource(string Name, long CreationTime, int? Retenti
 {
     /// <summary>The template's <c>Tags</c>: the group's tags until TagResource, UntagResource or DeleteLogGroup change them.</summary>
     public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Its log group class: <c>STANDARD</c> (the stack's groups), or what CreateLogGroup's <c>logGroupClass</c> said.</summary>
+    public string Class { get; init; } = "STANDARD";
+
+    /// <summary>The KMS key CreateLogGroup's <c>kmsKeyId</c> named (kept and described; the sandbox encrypts nothing); null for none.</summary>
+    public string? KmsKeyId { get; init; }
 }

@@ -12,8 +12,8 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// </summary>
 internal sealed partial class LogStore
 {
-    /// <summary>Creates a group with its tags; false when one of that name exists.</summary>
-    public bool CreateGroup(string name, long now, Dictionary<string, string>? tags = null)
+    /// <summary>Creates a group with its tags, class (null: <c>STANDARD</c>) and KMS key; false when one of that name exists.</summary>
+    public bool CreateGroup(string name, long now, Dictionary<string, string>? tags = null, string? groupClass = null, string? kmsKeyId = null)
     {
         lock (_gate)
         {
@@ -22,7 +22,7 @@ internal sealed partial class LogStore
                 return false;
             }
 
-            Record(new CatalogRecord(CatalogKind.CreateLogGroup, name, null, now, null, null) { Tags = tags is { Count: > 0 } ? tags : null });
+            Record(new CatalogRecord(CatalogKind.CreateLogGroup, name, null, now, null, null) { Tags = tags is { Count: > 0 } ? tags : null, Class = groupClass is "STANDARD" ? null : groupClass, KmsKeyId = kmsKeyId });
             return true;
         }
     }
@@ -218,6 +218,12 @@ internal sealed partial class LogStore
                 _deleted.Remove(name);
                 _created.TryAdd(name, record.At);
                 ApplyTags(name, record.Tags, []);
+                _classes[name] = record.Class ?? "STANDARD";
+                if (record.KmsKeyId is { } key)
+                {
+                    _keys[name] = key;
+                }
+
                 break;
             case CatalogKind.TagResource or CatalogKind.UntagResource:
                 ApplyTags(name, record.Tags, record.TagKeys ?? []);
@@ -237,6 +243,8 @@ internal sealed partial class LogStore
 
                 _streams.Remove(name);
                 _tags.Remove(name);
+                _classes.Remove(name);
+                _keys.Remove(name);
                 _retention[name] = null;
                 AddHidden(record.Hidden);
                 break;
@@ -299,6 +307,12 @@ internal sealed partial class LogStore
 
         /// <summary>The keys of the tags taken away (UntagResource).</summary>
         public List<string>? TagKeys { get; init; }
+
+        /// <summary>A created group's log group class, when not <c>STANDARD</c>.</summary>
+        public string? Class { get; init; }
+
+        /// <summary>The KMS key a group was created with.</summary>
+        public string? KmsKeyId { get; init; }
     }
 
     /// <summary>The lines of a file (of one stream, or all) that start before byte <paramref name="Before"/> are deleted.</summary>

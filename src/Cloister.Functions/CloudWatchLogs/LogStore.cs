@@ -32,6 +32,12 @@ internal sealed partial class LogStore
     // Groups created by CreateLogGroup (a stack group deleted then created again too), with their creation times.
     private readonly Dictionary<string, long> _created = new(StringComparer.Ordinal);
 
+    // The log group classes of the groups CreateLogGroup made (a stack group's is its template's until it is deleted and created again).
+    private readonly Dictionary<string, string> _classes = new(StringComparer.Ordinal);
+
+    // The KMS keys CreateLogGroup was given.
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+
     // Stack groups deleted and not created again: listed only once their writers wrote again.
     private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
 
@@ -166,7 +172,11 @@ internal sealed partial class LogStore
             name,
             created ?? stack!.CreationTime,
             _retention.TryGetValue(name, out var days) ? days : stack?.RetentionInDays,
-            stack?.Files ?? []);
+            stack?.Files ?? [])
+        {
+            Class = _classes.TryGetValue(name, out var groupClass) ? groupClass : stack?.Class ?? "STANDARD",
+            KmsKeyId = _keys.GetValueOrDefault(name),
+        };
         return _folder is null ? group : group with { Files = group.Files.Add(new LogFileSource(EventsPath(name), LogFileFormat.EventLines)) };
     }
 

@@ -15,16 +15,31 @@ internal sealed partial class LogsHandler
     {
         var prefix = call.String("logGroupNamePrefix");
         var pattern = call.String("logGroupNamePattern");
+        var identifiers = call.Strings("logGroupIdentifiers");
+        var groupClass = GroupClass(call);
         var limit = (int)(call.Long("limit", 1, 50) ?? DefaultDescribeLimit);
         if (prefix is not null && pattern is not null)
         {
             throw LogsException.InvalidParameter("LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.");
         }
 
+        if (identifiers is not null && (prefix is not null || pattern is not null))
+        {
+            throw LogsException.InvalidParameter("LogGroupIdentifiers and LogGroup name prefix or pattern are mutually exclusive parameters.");
+        }
+
+        if (identifiers is { Count: 0 or > 50 })
+        {
+            throw LogsException.InvalidParameter("1 validation error detected: Value at 'logGroupIdentifiers' failed to satisfy constraint: Member must have length between 1 and 50");
+        }
+
+        var wanted = identifiers?.Select(NameOf).ToHashSet(StringComparer.Ordinal);
         Authorize(call, "DescribeLogGroups", StreamArn(string.Empty, string.Empty));
         var matching = store.Groups()
             .Where(g => prefix is null || g.Name.StartsWith(prefix, StringComparison.Ordinal))
-            .Where(g => pattern is null || g.Name.Contains(pattern, StringComparison.OrdinalIgnoreCase))
+            .Where(g => pattern is null || g.Name.Contains(pattern, StringComparison.Ordinal))
+            .Where(g => wanted is null || wanted.Contains(g.Name))
+            .Where(g => groupClass is null || g.Class == groupClass)
             .OrderBy(g => g.Name, StringComparer.Ordinal)
             .ToList();
         var (page, next) = Page(matching, call.String("nextToken"), limit);
@@ -41,10 +56,15 @@ internal sealed partial class LogsHandler
                     writer.WriteNumber("retentionInDays", days);
                 }
 
+                if (group.KmsKeyId is { } key)
+                {
+                    writer.WriteString("kmsKeyId", key);
+                }
+
                 writer.WriteNumber("metricFilterCount", 0);
                 writer.WriteString("arn", GroupArn(group.Name));
                 writer.WriteNumber("storedBytes", group.Files.Sum(f => File.Exists(f.Path) ? new FileInfo(f.Path).Length : 0));
-                writer.WriteString("logGroupClass", "STANDARD");
+                writer.WriteString("logGroupClass", group.Class);
                 writer.WriteString("logGroupArn", GroupArn(group.Name)[..^2]);
                 writer.WriteEndObject();
             }
@@ -148,6 +168,15 @@ internal sealed partial class LogsHandler
 
         var end = start + page.Count;
         return (page, end < items.Count ? Token("p/", end) : null);
+    }
+
+    /// <summary>The <c>logGroupClass</c> member, one of CloudWatch Logs' classes; null when absent.</summary>
+    private static string? GroupClass(LogsCall call)
+    {
+        var groupClass = call.String("logGroupClass");
+        return groupClass is null or "STANDARD" or "INFREQUENT_ACCESS" or "DELIVERY"
+            ? groupClass
+            : throw LogsException.InvalidParameter($"1 validation error detected: Value '{groupClass}' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]");
     }
 
     private static string Token(string kind, int position) =>

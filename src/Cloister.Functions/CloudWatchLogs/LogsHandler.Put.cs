@@ -26,9 +26,16 @@ internal sealed partial class LogsHandler
             throw LogsException.InvalidParameter($"1 validation error detected: Value '{name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
         }
 
+        var groupClass = GroupClass(call);
+        var kmsKeyId = call.String("kmsKeyId");
+        if (kmsKeyId?.Length > 256)
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value '{kmsKeyId}' at 'kmsKeyId' failed to satisfy constraint: Member must have length less than or equal to 256");
+        }
+
         var tags = TagsOf(call, "tags");
         Authorize(call, "CreateLogGroup", StreamArn(name, string.Empty), tags is null ? null : new TagFacts { OfRequest = tags, Keys = [.. tags.Keys] });
-        if (!store.CreateGroup(name, Now, tags))
+        if (!store.CreateGroup(name, Now, tags, groupClass, kmsKeyId))
         {
             throw new LogsException("ResourceAlreadyExistsException", "The specified log group already exists");
         }

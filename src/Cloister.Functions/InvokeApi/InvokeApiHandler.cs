@@ -52,8 +52,17 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         }
 
         var reference = operation.Function;
-        var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
+        var given = request.Query.TryGetValue("Qualifier", out var sent) ? sent.ToString() : null;
+        var qualifier = given is { Length: > 0 } ? given : null;
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+
+        // The function's name and qualifier are checked before the caller is (the tagging operations check their ARN themselves).
+        if (reference is not null && !operation.Tagging && FunctionNameCheck.Refuse(reference, given, functions.Account) is { } misnamed)
+        {
+            await WriteAsync(context.Response, misnamed, invocation: false).ConfigureAwait(false);
+            return;
+        }
+
         if (operation.Name == LambdaOperation.Invoke)
         {
             var result = Refuse(request, body, operation, reference!, qualifier, out var invocation)

@@ -65,7 +65,7 @@ internal sealed record ParameterFilter(string Key, string Option, IReadOnlyList<
         "Type" => Values.Contains(parameter.Type),
         "Tier" => Values.Contains(parameter.Tier),
         "DataType" => Values.Contains(parameter.DataType),
-        "KeyId" => parameter.Type == "SecureString" && Values.Contains(DefaultKeyId),
+        "KeyId" => parameter.DescribedKeyId is { } key && Values.Contains(key),
         _ => false,
     };
 }

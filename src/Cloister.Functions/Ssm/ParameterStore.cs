@@ -32,7 +32,7 @@ internal sealed class ParameterStore
             }
             else if (record is { Op: "put", Version: { } version, Type: { } type, Value: { } value })
             {
-                Remember(new ParameterVersion(record.Name, type, value, version, record.Description, record.AllowedPattern, record.Tier ?? "Standard", record.DataType ?? "text", record.Time ?? 0, record.User ?? string.Empty, record.Ciphertext));
+                Remember(new ParameterVersion(record.Name, type, value, version, record.Description, record.AllowedPattern, record.Tier ?? "Standard", record.DataType ?? "text", record.Time ?? 0, record.User ?? string.Empty, record.Ciphertext) { KeyId = record.KeyId });
             }
         }
     }
@@ -85,7 +85,7 @@ internal sealed class ParameterStore
                 written = written with { Ciphertext = NewCiphertext() };
             }
 
-            Append(new StoredRecord("put", name, written.Type, written.Value, written.Version, written.Description, written.AllowedPattern, written.Tier, written.DataType, written.LastModified, written.LastModifiedUser, written.Ciphertext));
+            Append(new StoredRecord("put", name, written.Type, written.Value, written.Version, written.Description, written.AllowedPattern, written.Tier, written.DataType, written.LastModified, written.LastModifiedUser, written.Ciphertext) { KeyId = written.KeyId });
             Remember(written);
             return written;
         }
@@ -167,5 +167,9 @@ internal sealed class ParameterStore
         string? DataType = null,
         long? Time = null,
         string? User = null,
-        string? Ciphertext = null);
+        string? Ciphertext = null)
+    {
+        /// <summary>A SecureString's KMS key as named, when not the default one.</summary>
+        public string? KeyId { get; init; }
+    }
 }

@@ -23,4 +23,15 @@ internal sealed record ParameterVersion(
     string DataType,
     long LastModified,
     string LastModifiedUser,
-    string? Ciphertext);
+    string? Ciphertext)
+{
+    /// <summary>
+    /// A SecureString's KMS key as PutParameter named it (<c>KeyId</c>: an id, ARN or alias), kept and described though
+    /// the sandbox encrypts nothing; null for the account's default key (<see cref="ParameterFilter.DefaultKeyId"/>) and
+    /// for other types.
+    /// </summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>The key DescribeParameters and GetParameterHistory name for a SecureString (null for other types).</summary>
+    public string? DescribedKeyId => Type == "SecureString" ? KeyId ?? ParameterFilter.DefaultKeyId : null;
+}

@@ -70,6 +70,20 @@ internal sealed record SsmCall(CallerIdentity? Caller, ServiceConnection Connect
     public string Required(string name) =>
         String(name) ?? throw SsmException.Validation($"1 validation error detected: Value null at '{Camel(name)}' failed to satisfy constraint: Member must not be null");
 
+    /// <summary>
+    /// The required <c>Name</c> of a parameter operation, 1 to <see cref="ParameterNames.MaxLength"/> characters, else
+    /// ValidationException as AWS words a length constraint (an empty name is no name that could be found or made).
+    /// </summary>
+    public string ParameterName()
+    {
+        var name = Required("Name");
+        return name.Length is >= 1 and <= ParameterNames.MaxLength
+            ? name
+            : throw SsmException.Validation(string.Create(
+                CultureInfo.InvariantCulture,
+                $"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length {(name.Length < 1 ? "greater than or equal to 1" : $"less than or equal to {ParameterNames.MaxLength}")}"));
+    }
+
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     private JsonElement? Member(string name, JsonValueKind kind)

@@ -37,7 +37,7 @@ internal sealed partial class SsmHandler
 
     private byte[] GetParameterHistory(SsmCall call)
     {
-        var name = call.Required("Name");
+        var name = call.ParameterName();
         var decrypt = call.Bool("WithDecryption");
         var limit = call.Int("MaxResults", 1, MaxDescribeResults) ?? MaxDescribeResults;
         var token = call.String("NextToken");
@@ -72,9 +72,9 @@ internal sealed partial class SsmHandler
     private static void WriteMetadata(Utf8JsonWriter writer, ParameterVersion version)
     {
         writer.WriteString("Type", version.Type);
-        if (version.Type == "SecureString")
+        if (version.DescribedKeyId is { } key)
         {
-            writer.WriteString("KeyId", ParameterFilter.DefaultKeyId);
+            writer.WriteString("KeyId", key);
         }
 
         writer.WriteNumber("LastModifiedDate", Seconds(version.LastModified));

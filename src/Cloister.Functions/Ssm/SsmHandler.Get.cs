@@ -16,7 +16,7 @@ internal sealed partial class SsmHandler
 
     private byte[] GetParameter(SsmCall call)
     {
-        var requested = call.Required("Name");
+        var requested = call.ParameterName();
         var decrypt = call.Bool("WithDecryption");
         var (name, selector) = Split(requested);
         Authorize(call, "GetParameter", ParameterArn(name));

@@ -19,14 +19,20 @@ internal sealed partial class SsmHandler
 
     private byte[] PutParameter(SsmCall call)
     {
-        var name = call.Required("Name");
+        var name = call.ParameterName();
         var value = call.String("Value") ?? throw SsmException.Validation("1 validation error detected: Value null at 'value' failed to satisfy constraint: Member must not be null");
         var type = call.String("Type");
         var tier = call.String("Tier");
         var description = call.String("Description");
         var pattern = call.String("AllowedPattern");
         var dataType = call.String("DataType");
+        var keyId = call.String("KeyId");
         var overwrite = call.Bool("Overwrite");
+        if (overwrite && call.Objects("Tags").Count > 0)
+        {
+            throw SsmException.Validation("Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.");
+        }
+
         if (type is not (null or "String" or "StringList" or "SecureString"))
         {
             throw SsmException.Validation($"1 validation error detected: Value '{type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]");
@@ -52,13 +58,18 @@ internal sealed partial class SsmHandler
             throw SsmException.Validation("1 validation error detected: Value at 'allowedPattern' failed to satisfy constraint: Member must have length less than or equal to 1024");
         }
 
+        if (keyId?.Length is 0 or > 256)
+        {
+            throw SsmException.Validation(string.Create(CultureInfo.InvariantCulture, $"1 validation error detected: Value '{keyId}' at 'keyId' failed to satisfy constraint: Member must have length {(keyId.Length == 0 ? "greater than or equal to 1" : "less than or equal to 256")}"));
+        }
+
         if (dataType is not (null or "text" or "aws:ec2:image"))
         {
             throw SsmException.Validation($"The following data type is not supported: {dataType} (Data type names are all lowercase.)");
         }
 
         ParameterNames.CheckForWrite(name);
-        Authorize(call, "PutParameter", ParameterArn(name));
+        Authorize(call, "PutParameter", ParameterArn(name), RequestTags(call));
         var bytes = Encoding.UTF8.GetByteCount(value);
         if (bytes > AdvancedValueBytes)
         {
@@ -95,7 +106,11 @@ internal sealed partial class SsmHandler
                     : $"Parameter value, {value}, is not a valid AMI ID.");
             }
 
-            return new ParameterVersion(name, finalType, value, 0, description ?? latest?.Description, finalPattern, finalTier, finalDataType, now, UserOf(call), null);
+            // A SecureString keeps the key it was given (an overwrite that names none keeps the latest's); other types have none.
+            var finalKeyId = finalType != "SecureString" ? null
+                : keyId is not null ? (keyId == ParameterFilter.DefaultKeyId ? null : keyId)
+                : latest?.Type == "SecureString" ? latest.KeyId : null;
+            return new ParameterVersion(name, finalType, value, 0, description ?? latest?.Description, finalPattern, finalTier, finalDataType, now, UserOf(call), null) { KeyId = finalKeyId };
         });
         return Json(writer =>
         {
@@ -106,7 +121,7 @@ internal sealed partial class SsmHandler
 
     private byte[] DeleteParameter(SsmCall call)
     {
-        var name = call.Required("Name");
+        var name = call.ParameterName();
         Authorize(call, "DeleteParameter", ParameterArn(name));
         return store.Delete(name) ? Json(_ => { }) : throw SsmException.NotFound();
     }
@@ -160,6 +175,15 @@ internal sealed partial class SsmHandler
             throw new SsmException("ParameterPatternMismatchException", $"Parameter value, cannot be validated against allowedPattern: {pattern}");
         }
     }
+
+    /// <summary>PutParameter's <c>Tags</c> (<c>[{"Key","Value"}]</c>), which the sandbox does not keep but its policies' conditions see.</summary>
+    private static List<(string Key, string Value)> RequestTags(SsmCall call) =>
+        [.. call.Objects("Tags").Select((tag, index) => (Member(tag, index, "key"), Member(tag, index, "value")))];
+
+    private static string Member(System.Text.Json.JsonElement tag, int index, string member) =>
+        tag.TryGetProperty(char.ToUpperInvariant(member[0]) + member[1..], out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+            ? value.GetString()!
+            : throw SsmException.Validation(string.Create(CultureInfo.InvariantCulture, $"1 validation error detected: Value null at 'tags.{index + 1}.member.{member}' failed to satisfy constraint: Member must not be null"));
 
     private static void WriteStrings(System.Text.Json.Utf8JsonWriter writer, string name, IEnumerable<string> items)
     {

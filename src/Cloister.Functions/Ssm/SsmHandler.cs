@@ -116,9 +116,10 @@ internal sealed partial class SsmHandler(
     /// <summary>
     /// Refuses the call unless the caller's identity policies (and its endpoint's) allow <c>ssm:{operation}</c> (or
     /// <paramref name="operation"/> itself when it names its service, such as <c>ec2messages:GetMessages</c>) on
-    /// <paramref name="resource"/>.
+    /// <paramref name="resource"/>; <paramref name="requestTags"/> (PutParameter's <c>Tags</c>) are the request's
+    /// <c>aws:RequestTag/KEY</c> and <c>aws:TagKeys</c>.
     /// </summary>
-    private void Authorize(SsmCall call, string operation, string resource) =>
+    private void Authorize(SsmCall call, string operation, string resource, IReadOnlyList<(string Key, string Value)>? requestTags = null) =>
         JsonServiceCalls.Authorize(
             call.Caller,
             call.Connection,
@@ -127,7 +128,15 @@ internal sealed partial class SsmHandler(
             time.GetUtcNow(),
             operation.Contains(':', StringComparison.Ordinal) ? operation : "ssm:" + operation,
             resource,
-            (type, message) => new SsmException(type, message));
+            (type, message) => new SsmException(type, message),
+            context =>
+            {
+                foreach (var (key, value) in requestTags ?? [])
+                {
+                    context.Set("aws:RequestTag/" + key, value);
+                    context.Add("aws:TagKeys", key);
+                }
+            });
 
     /// <summary>A parameter's ARN: <c>parameter/NAME</c>, a name starting with <c>/</c> adding no second slash.</summary>
     private string ParameterArn(string name) =>

@@ -11,8 +11,8 @@ namespace Cloister.Functions.Sts;
 /// <summary>
 /// AssumeRole: a new session of a role the templates declare, when the role's trust policy and the caller's policies
 /// let the caller assume it as IAM judges it (<see cref="CallerDirectory.AssumeRole(AssumeRoleRequest)"/>); the root
-/// cannot assume roles, as on AWS. <c>RoleSessionName</c> (2 to 64 of <c>[\w+=,.@-]</c>) and <c>RoleArn</c> are
-/// required; <c>ExternalId</c> (2 to 1,224 of <c>[\w+=,.@:/-]</c>) and <c>SourceIdentity</c> (2 to 64 of
+/// cannot assume roles, as on AWS. <c>RoleSessionName</c> (2 to 64 of <c>[\w+=,.@-]</c>, ASCII) and <c>RoleArn</c>
+/// (20 to 2,048 characters of text) are required; <c>ExternalId</c> (2 to 1,224 of <c>[\w+=,.@:/-]</c>) and <c>SourceIdentity</c> (2 to 64 of
 /// <c>[\w+=,.@-]</c>) are the trust policy's <c>sts:ExternalId</c> and <c>sts:SourceIdentity</c>;
 /// <c>DurationSeconds</c> is 900 to 43,200 (3,600 by default), at most the role's <c>MaxSessionDuration</c> and an hour
 /// for a role session (role chaining): the session's credentials expire then (the answer's <c>Expiration</c>), and every
@@ -22,30 +22,32 @@ internal sealed partial class StsHandler
 {
     private const int DefaultDurationSeconds = 3600;
 
+    // The API reference's pattern of RoleArn (and of most of STS's strings).
+    private const string TextPatternText = @"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+";
+
     private (int Status, string Xml) AssumeRole(HttpRequest request, CallerIdentity caller, Dictionary<string, StringValues> parameters, string requestId)
     {
-        var roleArn = parameters.TryGetValue("RoleArn", out var arn) ? arn.ToString() : string.Empty;
-        var session = parameters.TryGetValue("RoleSessionName", out var name) ? name.ToString() : string.Empty;
-        var durationText = parameters.TryGetValue("DurationSeconds", out var given) ? given.ToString() : null;
-        var externalId = parameters.TryGetValue("ExternalId", out var external) ? external.ToString() : null;
-        var sourceIdentity = parameters.TryGetValue("SourceIdentity", out var source) ? source.ToString() : null;
-        if (roleArn.Length == 0 || session.Length == 0)
+        var roleArn = Given(parameters, "RoleArn");
+        var session = Given(parameters, "RoleSessionName");
+        var durationText = Given(parameters, "DurationSeconds");
+        var externalId = Given(parameters, "ExternalId");
+        var sourceIdentity = Given(parameters, "SourceIdentity");
+        if (roleArn is null || session is null)
         {
-            return Error(400, "Sender", "MissingParameter", $"The request must contain the parameter {(roleArn.Length == 0 ? "RoleArn" : "RoleSessionName")}", requestId);
+            return Error(400, "Sender", "MissingParameter", $"The request must contain the parameter {(roleArn is null ? "RoleArn" : "RoleSessionName")}", requestId);
         }
 
-        var invalid = Constraint(session, "roleSessionName", 2, 64, SessionNamePattern(), @"[\w+=,.@-]*")
-            ?? Constraint(externalId, "externalId", 2, 1224, ExternalIdPattern(), @"[\w+=,.@:\/-]*")
-            ?? Constraint(sourceIdentity, "sourceIdentity", 2, 64, SessionNamePattern(), @"[\w+=,.@-]*");
-        if (invalid is not null)
+        // Every broken constraint is listed, a member's pattern before its length, as STS lists them.
+        var problems = new List<string>();
+        Constraint(problems, roleArn, "roleArn", 20, 2048, IsText(roleArn), TextPatternText);
+        Constraint(problems, session, "roleSessionName", 2, 64, Matches(SessionNamePattern(), session), @"[\w+=,.@-]*");
+        Constraint(problems, externalId, "externalId", 2, 1224, Matches(ExternalIdPattern(), externalId), @"[\w+=,.@:\/-]*");
+        Constraint(problems, sourceIdentity, "sourceIdentity", 2, 64, Matches(SessionNamePattern(), sourceIdentity), @"[\w+=,.@-]*");
+        var duration = DurationSeconds(problems, durationText);
+        if (problems.Count > 0)
         {
-            return Error(400, "Sender", "ValidationError", "1 validation error detected: " + invalid, requestId);
-        }
-
-        var duration = DefaultDurationSeconds;
-        if (durationText is not null && (!int.TryParse(durationText, NumberStyles.None, CultureInfo.InvariantCulture, out duration) || duration is < 900 or > 43200))
-        {
-            return Error(400, "Sender", "ValidationError", $"1 validation error detected: Value '{durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value {(duration < 900 ? "greater than or equal to 900" : "less than or equal to 43200")}", requestId);
+            var count = problems.Count == 1 ? "1 validation error" : string.Create(CultureInfo.InvariantCulture, $"{problems.Count} validation errors");
+            return Error(400, "Sender", "ValidationError", $"{count} detected: {string.Join("; ", problems)}", requestId);
         }
 
         if (caller.IsRoot)
@@ -88,13 +90,72 @@ internal sealed partial class StsHandler
         };
     }
 
-    /// <summary>STS's validation message for a string parameter outside its length or pattern; null when it is absent or fits.</summary>
-    private static string? Constraint(string? value, string member, int min, int max, Regex pattern, string patternText) =>
-        value is null ? null
-        : value.Length < min ? $"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
-        : value.Length > max ? $"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}"
-        : !pattern.IsMatch(value) ? $"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {patternText}"
-        : null;
+    /// <summary>A parameter as sent (empty when sent empty); null when absent.</summary>
+    private static string? Given(Dictionary<string, StringValues> parameters, string name) =>
+        parameters.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    /// <summary>Adds STS's words for each constraint <paramref name="value"/> breaks (none when it is absent).</summary>
+    private static void Constraint(List<string> problems, string? value, string member, int min, int max, bool matches, string patternText)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!matches)
+        {
+            problems.Add($"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {patternText}");
+        }
+
+        if (value.Length < min || value.Length > max)
+        {
+            problems.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length {(value.Length < min ? $"greater than or equal to {min}" : $"less than or equal to {max}")}"));
+        }
+    }
+
+    /// <summary>
+    /// <c>DurationSeconds</c>, 900 to 43,200 (3,600 when absent); a value outside them, or no whole number at all (the
+    /// sandbox's words: STS's for that case are not documented), adds its problem.
+    /// </summary>
+    private static int DurationSeconds(List<string> problems, string? text)
+    {
+        if (text is null)
+        {
+            return DefaultDurationSeconds;
+        }
+
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+        {
+            problems.Add($"Value '{text}' at 'durationSeconds' failed to satisfy constraint: Member must be a whole number of seconds");
+        }
+        else if (seconds is < 900 or > 43200)
+        {
+            problems.Add($"Value '{text}' at 'durationSeconds' failed to satisfy constraint: Member must have value {(seconds < 900 ? "greater than or equal to 900" : "less than or equal to 43200")}");
+        }
+
+        return seconds is >= 900 and <= 43200 ? (int)seconds : DefaultDurationSeconds;
+    }
+
+    /// <summary>Whether every character of <paramref name="value"/> (at least one) is in STS's text pattern <see cref="TextPatternText"/>: no control characters but tab and line breaks, no lone surrogates.</summary>
+    private static bool IsText(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsSurrogatePair(value, i))
+            {
+                i++;
+            }
+            else if (!(c is '\t' or '\n' or '\r' or (>= '\u0020' and <= '\u007E') or '\u0085' or (>= '\u00A0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD')))
+            {
+                return false;
+            }
+        }
+
+        return value.Length > 0;
+    }
 
     private static string AssumeRoleXml(SandboxCredentials credentials, CallerIdentity session, DateTimeOffset expiration, string requestId) => $"""
         <AssumeRoleResponse xmlns="{Namespace}">
@@ -117,9 +178,12 @@ internal sealed partial class StsHandler
 
         """;
 
-    [GeneratedRegex(@"^[\w+=,.@-]+$", RegexOptions.CultureInvariant)]
+    // An absent or empty value matches the API reference's patterns, which end in '*'. Their \w is Java's, ASCII only.
+    private static bool Matches(Regex pattern, string? value) => string.IsNullOrEmpty(value) || pattern.IsMatch(value);
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_+=,.@-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex SessionNamePattern();
 
-    [GeneratedRegex(@"^[\w+=,.@:/-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9_+=,.@:/-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex ExternalIdPattern();
 }

@@ -15,7 +15,8 @@ namespace Cloister.Functions.Sts;
 /// with its <c>assumed-role</c> ARN, the account's root), which IAM never refuses, so no policy is evaluated. Every
 /// call is authenticated first: SigV4 with the caller's secret, in STS's XML error words
 /// (<c>MissingAuthenticationToken</c>, <c>IncompleteSignature</c>, <c>InvalidClientTokenId</c>, <c>ExpiredToken</c> for
-/// temporary credentials past their expiry, <c>SignatureDoesNotMatch</c>). STS's other operations are refused as operations the caller may not use
+/// temporary credentials past their expiry, <c>SignatureDoesNotMatch</c>). Answers are XML, or JSON for a caller whose
+/// <c>Accept</c> names <c>application/json</c> (<c>StsHandler.Json.cs</c>). STS's other operations are refused as operations the caller may not use
 /// (<c>AccessDenied</c>, saying Cloister does not serve them); any other action is <c>InvalidAction</c>.
 /// </summary>
 internal sealed partial class StsHandler(
@@ -47,8 +48,15 @@ internal sealed partial class StsHandler(
             : Answer(request, body, requestId);
         var response = context.Response;
         response.StatusCode = status;
-        response.ContentType = "text/xml";
         response.Headers["x-amzn-RequestId"] = requestId;
+        if (WantsJson(request))
+        {
+            response.ContentType = "application/json";
+            await response.Body.WriteAsync(ToJson(xml), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        response.ContentType = "text/xml";
         await response.WriteAsync(xml, context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -19,7 +19,7 @@ public sealed partial class StackHost
     /// files the stack's modules write: each function's group (<c>/aws/lambda/NAME</c>, or its <c>LoggingConfig.LogGroup</c>),
     /// the group each stage's access log setting names, each stage's execution log group (<c>API-Gateway-Execution-Logs_{apiId}/{stage}</c>,
     /// for a stage whose MethodSettings log and for any execution log file present), the group each Resolver query logging configuration names, and
-    /// every <c>AWS::Logs::LogGroup</c> of the templates (with its <c>RetentionInDays</c> and <c>Tags</c>), listed even before anything writes to it. Callers are the
+    /// every <c>AWS::Logs::LogGroup</c> of the templates (with its <c>RetentionInDays</c>, <c>Tags</c> and <c>LogGroupClass</c>), listed even before anything writes to it. Callers are the
     /// stack's credentials, judged by their identity policies and by the policy of the <c>logs</c> endpoint they came through. Groups, streams and events
     /// callers create (CreateLogGroup, CreateLogStream, PutLogEvents) are kept under <c>{StatePaths.Logs}/cloudwatch</c>.
     /// </summary>
@@ -52,6 +52,7 @@ public sealed partial class StackHost
         var files = new Dictionary<string, List<LogFileSource>>(StringComparer.Ordinal);
         var retention = new Dictionary<string, int?>(StringComparer.Ordinal);
         var tags = new Dictionary<string, ImmutableDictionary<string, string>>(StringComparer.Ordinal);
+        var classes = new Dictionary<string, string>(StringComparer.Ordinal);
         void Add(string group, LogFileSource? file)
         {
             var list = files.TryGetValue(group, out var known) ? known : files[group] = [];
@@ -68,6 +69,10 @@ public sealed partial class StackHost
             retention[declared.PhysicalResourceId] = Property(declared.PropertiesJson, "RetentionInDays") is { } days
                 && int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
             tags[declared.PhysicalResourceId] = TagsOf(declared.PropertiesJson);
+            if (Property(declared.PropertiesJson, "LogGroupClass") is { Length: > 0 } groupClass)
+            {
+                classes[declared.PhysicalResourceId] = groupClass;
+            }
         }
 
         foreach (var function in _model.Functions)
@@ -105,6 +110,7 @@ public sealed partial class StackHost
         return [.. files.Select(f => new LogGroupSource(f.Key, created, retention.GetValueOrDefault(f.Key), [.. f.Value])
         {
             Tags = tags.GetValueOrDefault(f.Key) ?? ImmutableDictionary<string, string>.Empty,
+            Class = classes.GetValueOrDefault(f.Key, "STANDARD"),
         })];
     }
 

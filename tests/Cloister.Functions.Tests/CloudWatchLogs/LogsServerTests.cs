@@ -627,7 +627,99 @@ public sealed class LogsServerTests : IAsyncLifetime
         Assert.Equal(0, groups.RootElement.GetProperty("logGroups").GetArrayLength());
     }
 
+    [Fact]
+    public async Task DescribeLogGroups_LogGroupIdentifiersByNameAndArn_OnlyThoseGroupsAndNoneForAnUnknownOne()
+    {
+        using var answer = await CallAsync("DescribeLogGroups", $$"""{"logGroupIdentifiers":["{{DeclaredGroup}}","arn:aws:logs:{{Region}}:{{Account}}:log-group:{{AccessGroup}}:*","/no/such/group"]}""");
+
+        Assert.Equal([AccessGroup, DeclaredGroup], GroupNames(answer));
+    }
+
+    [Theory]
+    [InlineData("""{"logGroupIdentifiers":["/declared/empty"],"logGroupNamePrefix":"/declared"}""", "LogGroupIdentifiers and LogGroup name prefix or pattern are mutually exclusive parameters.")]
+    [InlineData("""{"logGroupIdentifiers":[]}""", "1 validation error detected: Value at 'logGroupIdentifiers' failed to satisfy constraint: Member must have length between 1 and 50")]
+    [InlineData("""{"logGroupClass":"COLD"}""", "1 validation error detected: Value 'COLD' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]")]
+    public async Task DescribeLogGroups_BadFilters_InvalidParameterException(string input, string message)
+    {
+        var (type, said) = await Caller().ErrorAsync("DescribeLogGroups", input);
+
+        Assert.Equal(("InvalidParameterException", message), (type, said));
+    }
+
+    [Fact]
+    public async Task DescribeLogGroups_PatternInAnotherCase_NothingAsTheSearchIsCaseSensitive()
+    {
+        using var other = await CallAsync("DescribeLogGroups", """{"logGroupNamePattern":"ORDERS"}""");
+        using var same = await CallAsync("DescribeLogGroups", """{"logGroupNamePattern":"orders"}""");
+
+        Assert.Empty(GroupNames(other));
+        Assert.Equal([FunctionGroup], GroupNames(same));
+    }
+
+    [Fact]
+    public async Task CreateLogGroup_InfrequentAccessClass_DescribedWithItsClassAndFilteredByItAcrossARestart()
+    {
+        using var created = await CallAsync("CreateLogGroup", """{"logGroupName":"/app/archive","logGroupClass":"INFREQUENT_ACCESS"}""");
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var infrequent = await CallAsync("DescribeLogGroups", """{"logGroupClass":"INFREQUENT_ACCESS"}""");
+        using var standard = await CallAsync("DescribeLogGroups", """{"logGroupClass":"STANDARD"}""");
+
+        var group = Assert.Single(infrequent.RootElement.GetProperty("logGroups").EnumerateArray());
+        Assert.Equal("/app/archive", group.GetProperty("logGroupName").GetString());
+        Assert.Equal("INFREQUENT_ACCESS", group.GetProperty("logGroupClass").GetString());
+        Assert.DoesNotContain("/app/archive", GroupNames(standard));
+        Assert.Contains(FunctionGroup, GroupNames(standard));
+    }
+
+    [Fact]
+    public async Task DescribeLogGroups_StackGroupOfAnotherClass_ThatClassUntilDeletedAndCreatedAgain()
+    {
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with
+        {
+            HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Groups = [.. _options.Groups.Select(g => g.Name == DeclaredGroup ? g with { Class = "INFREQUENT_ACCESS" } : g)],
+        });
+        using var declared = await CallAsync("DescribeLogGroups", $$"""{"logGroupNamePrefix":"{{DeclaredGroup}}"}""");
+        using var deleted = await CallAsync("DeleteLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+        using var created = await CallAsync("CreateLogGroup", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
+        using var again = await CallAsync("DescribeLogGroups", $$"""{"logGroupNamePrefix":"{{DeclaredGroup}}"}""");
+
+        Assert.Equal("INFREQUENT_ACCESS", declared.RootElement.GetProperty("logGroups")[0].GetProperty("logGroupClass").GetString());
+        Assert.Equal("STANDARD", again.RootElement.GetProperty("logGroups")[0].GetProperty("logGroupClass").GetString());
+    }
+
+    [Fact]
+    public async Task CreateLogGroup_AwsCliWithKmsKeyId_DescribedWithThatKeyAcrossARestart()
+    {
+        const string Key = "arn:aws:kms:eu-central-1:123456789012:key/0f9b04ee-ab13-4f35-a2b2-d0902bfe6a1e";
+        var created = await AwsAsync(ReaderKey, "create-log-group", "--log-group-name", "/app/sealed", "--kms-key-id", Key);
+        await _server!.DisposeAsync();
+        _server = await LogsServer.StartAsync(_options! with { HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var described = await AwsAsync(ReaderKey, "describe-log-groups", "--log-group-name-prefix", "/app/sealed");
+
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.True(described.ExitCode == 0, described.Error);
+        using var answer = JsonDocument.Parse(described.Output);
+        Assert.Equal(Key, answer.RootElement.GetProperty("logGroups")[0].GetProperty("kmsKeyId").GetString());
+    }
+
+    [Fact]
+    public async Task CreateLogGroup_UnknownClass_InvalidParameterExceptionAndNoGroup()
+    {
+        var (type, message) = await Caller().ErrorAsync("CreateLogGroup", """{"logGroupName":"/app/cold","logGroupClass":"COLD"}""");
+        using var groups = await CallAsync("DescribeLogGroups", """{"logGroupNamePrefix":"/app/cold"}""");
+
+        Assert.Equal("InvalidParameterException", type);
+        Assert.Equal("1 validation error detected: Value 'COLD' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]", message);
+        Assert.Empty(GroupNames(groups));
+    }
+
     private static List<string?> Messages(JsonDocument answer) => LogsCaller.Messages(answer);
+
+    private static List<string?> GroupNames(JsonDocument answer) =>
+        [.. answer.RootElement.GetProperty("logGroups").EnumerateArray().Select(g => g.GetProperty("logGroupName").GetString())];
 
     private static string Line(long timestamp, string stream, string message) =>
         JsonSerializer.Serialize(new { timestamp, logStreamName = stream, message });

@@ -304,6 +304,90 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
         Assert.Equal("UnknownOperationException", Header(response, "x-amzn-ErrorType"));
     }
 
+    [Theory]
+    [InlineData("POST", "bad name", "/invocations", "1 validation error detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")]
+    [InlineData("POST", "{F}:", "/invocations", "at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [InlineData("POST", "{F}:a:b", "/invocations", "at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [InlineData("POST", "arn:aws:sqs:eu-central-1:123456789012:function:{F}", "/invocations", "at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [InlineData("POST", "{F}", "/invocations?Qualifier=", "1 validation error detected: Value '' at 'qualifier' failed to satisfy constraint: Member must have length greater than or equal to 1")]
+    [InlineData("POST", "{F}", "/invocations?Qualifier=a%20b", "1 validation error detected: Value 'a b' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)")]
+    [InlineData("GET", "bad name", "", "1 validation error detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [InlineData("GET", "bad name", "/configuration", "1 validation error detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    public async Task Invoke_FunctionNameOrQualifierOutsideLambdasConstraints_400ValidationExceptionAndNothingRuns(string method, string function, string rest, string message)
+    {
+        var before = fixture.Service.ProcessIdsOf(_function).Count;
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(OpenUrl, $"/2015-03-31/functions/{Uri.EscapeDataString(function.Replace("{F}", _function, StringComparison.Ordinal))}{rest}"));
+        if (method == "POST")
+        {
+            request.Content = Json("{}");
+        }
+
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("ValidationException", Header(response, "x-amzn-ErrorType"));
+        Assert.Contains(message, body.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Service.ProcessIdsOf(_function).Count);
+    }
+
+    [Fact]
+    public async Task Invoke_NameLongerThan170_400ValidationExceptionNamingTheLength()
+    {
+        var name = new string('a', 171);
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(Invocations(OpenUrl, name), Json("{}"));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 170", body.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_ArnOfAnotherRegion_404NotReachableInThisRegion()
+    {
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(Invocations(OpenUrl, $"arn:aws:lambda:us-west-2:{Account}:function:{_function}"), Json("{}"));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("ResourceNotFoundException", Header(response, "x-amzn-ErrorType"));
+        Assert.Equal($"Functions from 'us-west-2' are not reachable in this region ('{Region}')", body.RootElement.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("arn:aws:lambda:" + Region + ":999999999999:function:{F}", "arn:aws:lambda:" + Region + ":999999999999:function:{F}")]
+    [InlineData("999999999999:function:{F}:$LATEST", "arn:aws:lambda:" + Region + ":999999999999:function:{F}:$LATEST")]
+    [InlineData("arn:aws-cn:lambda:" + Region + ":" + Account + ":function:{F}", "arn:aws-cn:lambda:" + Region + ":" + Account + ":function:{F}")]
+    public async Task Invoke_ArnOfAnotherAccountOrPartition_404FunctionNotFoundNotThisAccountsFunction(string reference, string arn)
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Invocations(OpenUrl, reference.Replace("{F}", _function, StringComparison.Ordinal))) { Content = Json("{}") };
+        request.Headers.Add("X-Amz-Invocation-Type", "DryRun");
+
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("ResourceNotFoundException", Header(response, "x-amzn-ErrorType"));
+        Assert.Equal($"Function not found: {arn.Replace("{F}", _function, StringComparison.Ordinal)}", body.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_PartialArnOfThisAccountAndRegionAndAQualifiedName_Run()
+    {
+        using var client = new HttpClient();
+
+        using var partial = await client.PostAsync(Invocations(OpenUrl, $"{Account}:function:{_function}"), Json("{}"));
+        using var qualified = await client.PostAsync(Invocations(OpenUrl, $"arn:aws:lambda:{Region}:{Account}:function:{_function}:$LATEST"), Json("{}"));
+
+        Assert.Equal(HttpStatusCode.OK, partial.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, qualified.StatusCode);
+    }
+
     private string OutFile => Path.Combine(_home, "out.json");
 
     /// <summary>The callers the signed listener knows: three sessions of roles, one allowed by its identity policy, one by the function's policy.</summary>

@@ -22,6 +22,7 @@ public sealed class SsmServerTests : IAsyncLifetime
     private const string AdminKey = "ASIAADMIN00000000001";
     private const string ReaderKey = "ASIAREADER0000000001";
     private const string ExpiredKey = "ASIAEXPIRED000000001";
+    private const string TaggerKey = "ASIATAGGER0000000001";
 
     private readonly string _home = Directory.CreateTempSubdirectory("cloister-ssm-").FullName;
     private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
@@ -319,6 +320,83 @@ public sealed class SsmServerTests : IAsyncLifetime
         Assert.Contains("MissingAuthenticationTokenException", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PutParameter_AwsCliTagsWithOverwrite_ValidationExceptionAndTheValueKept()
+    {
+        var put = await AwsAsync(AdminKey, "put-parameter", "--name", "/claims/table", "--value", "claims-v2", "--overwrite", "--tags", "Key=team,Value=claims");
+        using var get = await CallAsync("GetParameter", """{"Name":"/claims/table"}""");
+
+        Assert.Equal(254, put.ExitCode);
+        Assert.Contains("An error occurred (ValidationException) when calling the PutParameter operation: Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.", put.Error, StringComparison.Ordinal);
+        Assert.Equal("claims-v1", get.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+        Assert.Equal(1, get.RootElement.GetProperty("Parameter").GetProperty("Version").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("GetParameter", """{"Name":""}""")]
+    [InlineData("GetParameterHistory", """{"Name":""}""")]
+    [InlineData("DeleteParameter", """{"Name":""}""")]
+    [InlineData("PutParameter", """{"Name":"","Value":"x","Type":"String"}""")]
+    public async Task ParameterOperation_EmptyName_ValidationExceptionNamingTheLength(string operation, string input)
+    {
+        var error = await ErrorAsync(operation, input);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", "1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1"), error);
+    }
+
+    [Fact]
+    public async Task GetParameter_NameLongerThan2048_ValidationExceptionNamingTheLength()
+    {
+        var name = "/" + new string('a', 2048);
+
+        var error = await ErrorAsync("GetParameter", $$"""{"Name":"{{name}}"}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", $"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 2048"), error);
+    }
+
+    [Fact]
+    public async Task PutParameter_SecureStringWithKeyId_DescribedWithThatKeyKeptByAnOverwriteAndAcrossARestart()
+    {
+        var put = await AwsAsync(AdminKey, "put-parameter", "--name", "/claims/secret", "--value", "s3cret", "--type", "SecureString", "--key-id", "alias/claims");
+        await CallAsync("PutParameter", """{"Name":"/claims/secret","Value":"s3cret-2","Overwrite":true}""");
+        await CallAsync("PutParameter", """{"Name":"/claims/default","Value":"d","Type":"SecureString"}""");
+        await _server!.DisposeAsync();
+        _server = await StartAsync([new ParameterSeed("/claims/table", "String", "claims-v1", "The claims table")]);
+        using var described = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"KeyId","Values":["alias/claims"]}]}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/secret"}""");
+        using var defaults = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"KeyId","Values":["alias/aws/ssm"]}]}""");
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        var parameter = Assert.Single(described.RootElement.GetProperty("Parameters").EnumerateArray());
+        Assert.Equal("/claims/secret", parameter.GetProperty("Name").GetString());
+        Assert.Equal("alias/claims", parameter.GetProperty("KeyId").GetString());
+        Assert.Equal(2, parameter.GetProperty("Version").GetInt64());
+        Assert.All(history.RootElement.GetProperty("Parameters").EnumerateArray(), v => Assert.Equal("alias/claims", v.GetProperty("KeyId").GetString()));
+        Assert.Equal(["/claims/default"], defaults.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
+    }
+
+    [Fact]
+    public async Task PutParameter_CallerAllowedOnlyWithATeamTag_TaggedPutAllowedUntaggedAndOtherTagsDenied()
+    {
+        var tagged = await AwsAsync(TaggerKey, "put-parameter", "--name", "/claims/queue", "--value", "q-1", "--type", "String", "--tags", "Key=team,Value=claims");
+        var untagged = await AwsAsync(TaggerKey, "put-parameter", "--name", "/claims/other", "--value", "o-1", "--type", "String");
+        var extra = await AwsAsync(TaggerKey, "put-parameter", "--name", "/claims/extra", "--value", "e-1", "--type", "String", "--tags", "Key=team,Value=claims", "Key=cost,Value=1");
+
+        Assert.True(tagged.ExitCode == 0, tagged.Error);
+        Assert.Equal(254, untagged.ExitCode);
+        Assert.Contains("(AccessDeniedException) when calling the PutParameter operation", untagged.Error, StringComparison.Ordinal);
+        Assert.Equal(254, extra.ExitCode);
+        Assert.Contains("(AccessDeniedException) when calling the PutParameter operation", extra.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutParameter_TagWithoutValue_ValidationExceptionNamingTheMember()
+    {
+        var error = await ErrorAsync("PutParameter", """{"Name":"/claims/queue","Value":"q","Type":"String","Tags":[{"Key":"team"}]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", "1 validation error detected: Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null"), error);
+    }
+
     private Task<SsmServer> StartAsync(IReadOnlyList<ParameterSeed> seeds) => SsmServer.StartAsync(new SsmOptions
     {
         HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
@@ -369,6 +447,7 @@ public sealed class SsmServerTests : IAsyncLifetime
         AdminKey => TestCallers.RoleSession("Admin", "\"ssm:*\""),
         ReaderKey => TestCallers.RoleSessionWith("Reader", $$"""[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:{{Region}}:{{Account}}:parameter/claims/*"}]"""),
         ExpiredKey => TestCallers.RoleSession("Admin", "\"ssm:*\"") with { Expiration = DateTimeOffset.UtcNow.AddSeconds(-1) },
+        TaggerKey => TestCallers.RoleSessionWith("Tagger", """[{"Effect":"Allow","Action":"ssm:PutParameter","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/team":"claims"},"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}}]"""),
         _ => null,
     };
 }

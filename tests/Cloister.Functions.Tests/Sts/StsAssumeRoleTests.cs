@@ -258,6 +258,51 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
         Assert.Contains("assumed-role/TrustsEveryone/again", second.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("RoleArn=role%2FTarget&RoleSessionName=tutorial", "1 validation error detected: Value 'role/Target' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20")]
+    [InlineData("RoleArn=&RoleSessionName=", @"3 validation errors detected: Value '' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+; Value '' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20; Value '' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2")]
+    [InlineData("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FTarget&RoleSessionName=tutorial&DurationSeconds=99999999999", "1 validation error detected: Value '99999999999' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200")]
+    [InlineData("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FTarget&RoleSessionName=tutorial&DurationSeconds=soon", "1 validation error detected: Value 'soon' at 'durationSeconds' failed to satisfy constraint: Member must be a whole number of seconds")]
+    [InlineData("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FTarget&RoleSessionName=t%C3%BCtorial", @"1 validation error detected: Value 'tütorial' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*")]
+    [InlineData("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FTarget&RoleSessionName=tutorial%0A", @"1 validation error detected: Value 'tutorial
+' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*")]
+    public async Task AssumeRole_ParametersOutsideTheirConstraints_400ValidationErrorListingEach(string parameters, string message)
+    {
+        using var response = await PostAsync("Action=AssumeRole&Version=2011-06-15&" + parameters);
+        var xml = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(("Sender", "ValidationError", message), StsError(xml));
+    }
+
+    [Fact]
+    public async Task AssumeRole_RoleArnAbsent_400MissingParameter()
+    {
+        using var response = await PostAsync("Action=AssumeRole&Version=2011-06-15&RoleSessionName=tutorial");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(("Sender", "MissingParameter", "The request must contain the parameter RoleArn"), StsError(await response.Content.ReadAsStringAsync()));
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string form)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _server!.Urls[0]) { Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
+        request.Content.Headers.ContentType!.CharSet = null;
+        Cloister.Gateway.Tests.Signing.TestSigner.Sign(request, AllowedKey, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "sts");
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private static (string?, string?, string?) StsError(string xml)
+    {
+        System.Xml.Linq.XNamespace sts = StsHandler.Namespace;
+        var error = System.Xml.Linq.XDocument.Parse(xml).Root!.Element(sts + "Error")!;
+        return (error.Element(sts + "Type")?.Value, error.Element(sts + "Code")?.Value, error.Element(sts + "Message")?.Value);
+    }
+
     private static IamRole Role(string name, string principal, string condition = "") =>
         new(name, name, RoleArn(name), "AROA" + name.ToUpperInvariant(), [])
         {

@@ -180,12 +180,45 @@ public sealed class StsServerTests : IAsyncLifetime
         Assert.Equal(("Sender", "ExpiredToken", "The security token included in the request is expired"), Error(await response.Content.ReadAsStringAsync()));
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string form, bool sign, string key = SessionKey)
+    [Fact]
+    public async Task Post_AcceptJson_GetCallerIdentityAnsweredAsJson()
+    {
+        using var response = await PostAsync("Action=GetCallerIdentity&Version=2011-06-15", sign: true, accept: "application/json");
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var result = answer.RootElement.GetProperty("GetCallerIdentityResponse").GetProperty("GetCallerIdentityResult");
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/Worker/session", result.GetProperty("Arn").GetString());
+        Assert.Equal(Account, result.GetProperty("Account").GetString());
+        Assert.Equal(
+            response.Headers.GetValues("x-amzn-RequestId").Single(),
+            answer.RootElement.GetProperty("GetCallerIdentityResponse").GetProperty("ResponseMetadata").GetProperty("RequestId").GetString());
+    }
+
+    [Fact]
+    public async Task Post_AcceptJsonUnsigned_403ErrorAsJsonWithoutItsWrapper()
+    {
+        using var response = await PostAsync("Action=GetCallerIdentity&Version=2011-06-15", sign: false, accept: "application/json");
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = answer.RootElement.GetProperty("Error");
+        Assert.Equal(("Sender", "MissingAuthenticationToken", "Request is missing Authentication Token"), (error.GetProperty("Type").GetString(), error.GetProperty("Code").GetString(), error.GetProperty("Message").GetString()));
+        Assert.Equal(response.Headers.GetValues("x-amzn-RequestId").Single(), answer.RootElement.GetProperty("RequestId").GetString());
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string form, bool sign, string key = SessionKey, string? accept = null)
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
         using var client = new HttpClient(handler);
         using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded") };
         request.Content.Headers.ContentType!.CharSet = null;
+        if (accept is not null)
+        {
+            request.Headers.Add("Accept", accept);
+        }
+
         if (sign)
         {
             TestSigner.Sign(request, key, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "sts");
