@@ -10,11 +10,13 @@ namespace Cloister.Network.Runtime;
 /// resolv.conf, hosts and hostname are bound over the machine's, then <c>nsenter</c> into the host's network
 /// namespace, where a sysfs of that namespace is mounted over <c>/sys</c> (as <c>ip netns exec</c> does), so that
 /// <c>/sys/class/net</c> lists the host's interfaces rather than the machine's; a refused mount leaves the machine's.
-/// On an EC2 instance it first enters the namespaces of the instance's init (<see cref="InstanceInit"/>): its PID
-/// namespace, so the program sees, signals and leaves its processes among the instance's only, and its mount namespace,
-/// whose <c>/proc</c> is that PID namespace's; <c>nsenter</c> stays outside as the program's parent, passing on its
-/// exit status, in the instance's network namespace (so teardown finds it there). In rootless mode it first enters the
-/// owner's user and mount namespaces, where the init's PID is the one the sandbox recorded.
+/// On an EC2 instance it first enters the namespaces and root of the instance's init (<see cref="InstanceInit"/>): its
+/// PID namespace, so the program sees, signals and leaves its processes among the instance's only, its mount namespace
+/// and its root, the instance's own file system whose <c>/proc</c> is that PID namespace's; the caller's working
+/// directory is kept by its path, when the instance has it, else it is <c>/</c>. <c>nsenter</c> stays outside as the
+/// program's parent, passing on its exit status, in the instance's network namespace (so teardown finds it there). In
+/// rootless mode it first enters the owner's user and mount namespaces, where the init's PID is the one the sandbox
+/// recorded.
 /// </summary>
 public static class HostCommand
 {
@@ -22,7 +24,13 @@ public static class HostCommand
     // function may set its own, which need not hold /bin); an unset PATH stays unset.
     private const string ToolPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    // The caller's working directory, by its path: entering the instance's root leaves the directory itself behind.
+    private const string WorkingDirectoryVariable = "CLOISTER_EXEC_WD";
+
+    private const string Enter = WorkingDirectoryVariable + "=$PWD; export " + WorkingDirectoryVariable + "; exec \"$@\"";
+
     private const string Script =
+        "if [ \"${" + WorkingDirectoryVariable + "+set}\" ]; then cd -- \"$" + WorkingDirectoryVariable + "\" 2>/dev/null || cd /; unset " + WorkingDirectoryVariable + "; fi; " +
         "if [ \"${PATH+set}\" ]; then p=\"x$PATH\"; else p=; fi; PATH=" + ToolPath + "; export PATH; " +
         "mount --bind \"$1\" /etc/resolv.conf && mount --bind \"$2\" /etc/hosts && mount --bind \"$3\" /etc/hostname && " +
         "hostname \"$4\" && ns=\"$5\" && shift 5 && exec nsenter --net=\"$ns\" -- /bin/sh -c " +
@@ -32,6 +40,9 @@ public static class HostCommand
     // nsenter runs it with the program's PATH, which need not hold the tools.
     private static readonly string Unshare = ExecutableSearch.Find("unshare", ToolPath) ?? "unshare";
 
+    // The same for the shell that notes the working directory before entering an instance.
+    private static readonly string Nsenter = ExecutableSearch.Find("nsenter", ToolPath) ?? "nsenter";
+
     /// <summary>The argv (program first) that runs <paramref name="command"/> on <paramref name="host"/>.</summary>
     public static ImmutableArray<string> For(SandboxDescription sandbox, HostPlan host, IEnumerable<string> command)
     {
@@ -39,17 +50,25 @@ public static class HostCommand
         ArgumentNullException.ThrowIfNull(host);
         var files = Path.Combine(sandbox.HostFilesDirectory, host.Namespace);
         var argv = ImmutableArray.CreateBuilder<string>();
+        var init = InstanceInit.ReadPid(Path.Combine(files, InstanceInit.PidFileName));
+
+        // An instance's root: a shell notes the caller's working directory by its path first (entering a mount
+        // namespace resets it to /, and -w leaves the command in the init's, /), and the wrapper goes back to it inside.
+        if (init is not null)
+        {
+            argv.AddRange("/bin/sh", "-c", Enter, "cloister-enter");
+        }
+
         // From outside the sandbox's user namespace (a CLI run by the user), enter it through its owner first.
         if (sandbox.Rootless && !Sandbox.IsRootless)
         {
-            argv.AddRange("nsenter", "-t", sandbox.OwnerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "-m", "--");
+            argv.AddRange(Nsenter, "-t", sandbox.OwnerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "-m", "--");
         }
 
-        // An instance's own processes only: --wd=. keeps the caller's working directory, which entering a mount
-        // namespace would reset to /.
-        if (InstanceInit.ReadPid(Path.Combine(files, InstanceInit.PidFileName)) is { } init)
+        // An instance's own processes and file system.
+        if (init is { } pid)
         {
-            argv.AddRange("nsenter", "-t", init.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", "-p", "-m", "--wd=.", "--");
+            argv.AddRange(Nsenter, "-t", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", "-p", "-m", "-r", "-w", "--");
         }
 
         argv.AddRange(Unshare, "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", Script, "cloister-exec");

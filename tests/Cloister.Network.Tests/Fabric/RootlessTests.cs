@@ -42,16 +42,20 @@ public sealed class RootlessTests
         Assert.True(process.ExitCode == 0, text);
         Assert.Contains("rootless=True", text, StringComparison.Ordinal);
         Assert.Contains("mismatches=0", text, StringComparison.Ordinal);
-        Assert.Equal("ip-10-10-1-10.eu-central-1.compute.internal\neth0,lo,\n1 cloister-init", execOutput?.Trim());
+        Assert.Equal("ip-10-10-1-10.eu-central-1.compute.internal\neth0,lo,\n1 cloister-init\noverlayfs\noverlayfs\nwritten", execOutput?.Trim());
+        Assert.False(File.Exists(Path.Combine("/tmp", WrittenName)), "the instance's write reached the machine");
     }
 
+    private static readonly string WrittenName = "cloister-rootless-" + Guid.NewGuid().ToString("N");
+
     // 'cloister exec' from another process: enters the owner's user and mount namespaces, then the instance's init
-    // (pid 1 of its own PID namespace), then the host, whose sysfs it sees.
+    // (pid 1 of its own PID namespace) and root (overlays of the machine's folders, written on the instance's own), then
+    // the host, whose sysfs it sees.
     private static async Task<string> ExecFromOutsideAsync(string runtime)
     {
         var sandbox = Cloister.Network.Runtime.RuntimeState.ReadDescription(runtime)!;
         Assert.True(sandbox.Rootless);
-        var start = Cloister.Network.Runtime.HostCommand.StartInfo(sandbox, sandbox.FindHost("a1")!, ["sh", "-c", "hostname; ls /sys/class/net | tr '\\n' ,; echo; ps -o pid=,args= -p 1 | awk '{print $1, $NF}'"]);
+        var start = Cloister.Network.Runtime.HostCommand.StartInfo(sandbox, sandbox.FindHost("a1")!, ["sh", "-c", "hostname; ls /sys/class/net | tr '\\n' ,; echo; ps -o pid=,args= -p 1 | awk '{print $1, $NF}'; stat -f -c %T /etc /tmp; echo written > /tmp/" + WrittenName + "; cat /tmp/" + WrittenName]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         using var process = Process.Start(start)!;

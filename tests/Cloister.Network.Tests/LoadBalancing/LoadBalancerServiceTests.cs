@@ -331,27 +331,21 @@ public sealed partial class LoadBalancerServiceTests(BalancerFixture fixture) : 
     public async Task Alb_StickyWeightedForward_KeepsAClientWithItsCookieOnTheGroupItFirstReached()
     {
         Assert.True(await ApiTargetsHealthyAsync());
-        var jar = Path.Combine(Path.GetTempPath(), "cloister-lb-jar-" + Guid.NewGuid().ToString("N"));
-        try
+        // The jar is written on the client instance, in its own /tmp: read there, it ends with the instance.
+        var jar = "/tmp/cloister-lb-jar-" + Guid.NewGuid().ToString("N");
+        var first = await RoutedBodyAsync("/sticky", "-c", jar);
+        var again = new List<string>();
+        var fresh = new List<string>();
+        for (var i = 0; i < 12; i++)
         {
-            var first = await RoutedBodyAsync("/sticky", "-c", jar);
-            var again = new List<string>();
-            var fresh = new List<string>();
-            for (var i = 0; i < 12; i++)
-            {
-                again.Add(await RoutedBodyAsync("/sticky", "-b", jar));
-                fresh.Add(await RoutedBodyAsync("/sticky"));
-            }
+            again.Add(await RoutedBodyAsync("/sticky", "-b", jar));
+            fresh.Add(await RoutedBodyAsync("/sticky"));
+        }
 
-            Assert.Contains("\tAWSALBTG\t", await File.ReadAllTextAsync(jar), StringComparison.Ordinal);
-            Assert.All(again, b => Assert.StartsWith(first[..5] + "/sticky", b, StringComparison.Ordinal));
-            Assert.Contains(fresh, b => b.StartsWith("api1 ", StringComparison.Ordinal));
-            Assert.Contains(fresh, b => b.StartsWith("api2 ", StringComparison.Ordinal));
-        }
-        finally
-        {
-            File.Delete(jar);
-        }
+        Assert.Contains("\tAWSALBTG\t", await RunOnAsync("client", "cat", jar), StringComparison.Ordinal);
+        Assert.All(again, b => Assert.StartsWith(first[..5] + "/sticky", b, StringComparison.Ordinal));
+        Assert.Contains(fresh, b => b.StartsWith("api1 ", StringComparison.Ordinal));
+        Assert.Contains(fresh, b => b.StartsWith("api2 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -514,10 +508,13 @@ public sealed partial class LoadBalancerServiceTests(BalancerFixture fixture) : 
     }
 
     /// <summary>curl on <paramref name="host"/> with these arguments; its output (it must succeed).</summary>
-    private async Task<string> RunCurlAsync(string host, params string[] arguments)
+    private Task<string> RunCurlAsync(string host, params string[] arguments) => RunOnAsync(host, ["curl", .. arguments]);
+
+    /// <summary><paramref name="command"/> on <paramref name="host"/>; its output (it must succeed).</summary>
+    private async Task<string> RunOnAsync(string host, params string[] command)
     {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }
@@ -526,7 +523,7 @@ public sealed partial class LoadBalancerServiceTests(BalancerFixture fixture) : 
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"curl failed ({process.ExitCode}): {error}");
+        Assert.True(process.ExitCode == 0, $"{command[0]} failed ({process.ExitCode}): {error}");
         return output;
     }
 }
