@@ -204,7 +204,7 @@ public sealed partial class HostRunnerTests
         Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
         Assert.Matches(@"CREATE_COMPLETE\s+stack\s+CallerMayInvoke \(AWS::Lambda::Permission\)", deploy.Output);
         Assert.True(after.ExitCode == 0, after.Error);
-        Assert.Equal("""{"echo": {"n": 1}}""", await File.ReadAllTextAsync(output));
+        Assert.Equal("""{"echo": {"n": 1}}""", await ReadOnInstanceAsync("Caller", output));
     }
 
     [Fact(Timeout = 300_000)]

@@ -62,13 +62,13 @@ public sealed partial class HostRunnerTests
         Assert.True(resolved.ExitCode == 0, resolved.Error);
         Assert.StartsWith("10.24.1.", resolved.Output, StringComparison.Ordinal);
         Assert.True(allowed.ExitCode == 0, allowed.Error);
-        Assert.Equal("""{"echo": {"hello": "vpc"}}""", await File.ReadAllTextAsync(allowedOut));
+        Assert.Equal("""{"echo": {"hello": "vpc"}}""", await ReadOnInstanceAsync("Caller", allowedOut));
         Assert.Contains("\"StatusCode\": 200", allowed.Output, StringComparison.Ordinal);
         Assert.Equal(254, denied.ExitCode);
         Assert.Matches(
             @"An error occurred \(AccessDeniedException\) when calling the Invoke operation: User: arn:aws:sts::\d{12}:assumed-role/[^/]+-OtherRole-[A-Z0-9]+/i-[0-9a-f]{17} is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:eu-central-1:\d{12}:function:echo because no identity-based policy allows the lambda:InvokeFunction action",
             denied.Error);
-        Assert.False(File.Exists(deniedOut));
+        Assert.Null(await ReadOnInstanceAsync("Other", deniedOut));
     }
 
     [Fact(Timeout = 300_000)]
@@ -111,12 +111,22 @@ public sealed partial class HostRunnerTests
         Assert.Equal(255, fromPrivate.ExitCode);
         // The packets go nowhere (no route, and no ICMP error back), so the CLI waits out its connect timeout, as on AWS.
         Assert.Contains("Connect timeout on endpoint URL: \"https://lambda.eu-central-1.amazonaws.com/2015-03-31/functions/echo/invocations\"", fromPrivate.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(privateOut));
+        Assert.Null(await ReadOnInstanceAsync("Inside", privateOut));
         Assert.True(fromPublic.ExitCode == 0, fromPublic.Error);
-        Assert.Equal("""{"echo": {"hello": "igw"}}""", await File.ReadAllTextAsync(publicOut));
+        Assert.Equal("""{"echo": {"hello": "igw"}}""", await ReadOnInstanceAsync("Outside", publicOut));
         Assert.True(configuration.ExitCode == 0, configuration.Error);
         Assert.Contains("\"FunctionName\": \"echo\"", configuration.Output, StringComparison.Ordinal);
         Assert.Contains("\"Runtime\": \"python3.12\"", configuration.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A file's text as <paramref name="instance"/> sees it (each instance has a root file system of its own, so what a
+    /// command wrote there is not on this machine), or null when the instance has no such file.
+    /// </summary>
+    private async Task<string?> ReadOnInstanceAsync(string instance, string path)
+    {
+        var read = await CloisterAsync("exec", "--from", instance, "--", "cat", path);
+        return read.ExitCode == 0 ? read.Output : null;
     }
 
     /// <summary>The <c>cloister</c> built next to these tests, on this test's state folder.</summary>

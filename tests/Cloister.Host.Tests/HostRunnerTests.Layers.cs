@@ -49,6 +49,6 @@ public sealed partial class HostRunnerTests
 
         Assert.True(invoked.ExitCode == 0, invoked.Error);
         Assert.Contains("\"StatusCode\": 200", invoked.Output, StringComparison.Ordinal);
-        Assert.Equal("""{"greeting": "hello from a layer", "opt": ["python"]}""", await File.ReadAllTextAsync(output));
+        Assert.Equal("""{"greeting": "hello from a layer", "opt": ["python"]}""", await ReadOnInstanceAsync("Caller", output));
     }
 }

@@ -91,6 +91,6 @@ public sealed partial class HostRunnerTests
         Assert.Equal(254, delete.ExitCode);
         Assert.Contains("because no VPC endpoint policy allows the ssm:DeleteParameter action", delete.Error, StringComparison.Ordinal);
         Assert.True(invoked.ExitCode == 0, invoked.Error);
-        Assert.Equal("""{"value": "claims-table"}""", await File.ReadAllTextAsync(invokeOut));
+        Assert.Equal("""{"value": "claims-table"}""", await ReadOnInstanceAsync("App", invokeOut));
     }
 }
