@@ -22,7 +22,8 @@ namespace Cloister.Policy.Callers;
 /// <see cref="InstanceCredentialLifetime"/> (<see cref="ForInstance"/>), so the metadata service hands out new ones long
 /// before the old expire, as EC2's does.</item>
 /// <item>A session STS's AssumeRole issued (<see cref="AssumeRole(AssumeRoleRequest)"/>, judged by the role's trust policy and
-/// the caller's policies) is valid its <c>DurationSeconds</c>.</item>
+/// the caller's policies) is valid its <c>DurationSeconds</c>, and limited for its whole life by the session policies
+/// the call passed (<see cref="CallerIdentity.SessionPolicies"/>).</item>
 /// <item>A key this directory issued is its role session, with the role's policies from the templates as they are now
 /// (<see cref="Apply"/> swaps them when the templates change, the keys staying valid); a role the
 /// templates do not declare (a literal ARN of a role made elsewhere) has policies Cloister cannot know and is given
