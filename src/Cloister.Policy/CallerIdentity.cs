@@ -28,6 +28,13 @@ public sealed record CallerIdentity(
     /// </summary>
     public RequestPrincipal Principal { get; init; } = (Principal ?? throw new ArgumentNullException(nameof(Principal))) with { UserId = UserId };
 
+    /// <summary>
+    /// The session policies the caller's role session was issued with (STS AssumeRole's <c>Policy</c> and
+    /// <c>PolicyArns</c>); empty without any. When there are some, the session may do only what its identity policies
+    /// and one of these allow, and an explicit deny in one of them refuses (<see cref="IamAccess"/>).
+    /// </summary>
+    public ImmutableArray<Policy> SessionPolicies { get; init; } = [];
+
     /// <summary>The words every AWS service answers a request signed with expired temporary credentials with (its error code is its own).</summary>
     public const string ExpiredTokenMessage = "The security token included in the request is expired";
 

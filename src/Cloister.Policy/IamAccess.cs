@@ -17,6 +17,11 @@ namespace Cloister.Policy;
 /// <item>otherwise an identity policy or the resource policy (naming the caller's role or everyone) must allow, and
 /// so must the permissions boundary when the identity has one; an Allow that covers the caller only through its
 /// account is no grant, since naming the account delegates to the account's IAM policies;</item>
+/// <item>a role session issued with session policies (STS AssumeRole's <c>Policy</c>, <c>PolicyArns</c>) is limited
+/// by them as by a boundary: an explicit deny in one denies, and one must allow what the identity policies or the
+/// resource policy allow, unless the resource policy's Allow names the session's own ARN (IAM documents that such a grant
+/// is not limited by the session policy, while one naming the role's ARN, or selecting the role by
+/// <c>aws:PrincipalArn</c>, is);</item>
 /// <item>the account's root is not governed by identity policies or boundaries: it is allowed unless the resource or
 /// endpoint policy explicitly denies it, or the endpoint policy does not allow it.</item>
 /// </list>
@@ -31,13 +36,17 @@ public static class IamAccess
     /// <param name="resourceNamesCaller">Whether the resource policy's Allow names the caller itself: its own ARN, or <c>aws:PrincipalArn</c> under <c>Principal: "*"</c> (see <see cref="IamAccess"/>).</param>
     /// <param name="endpointPolicy">The VPC endpoint policy's decision, or null (no endpoint, or its default full-access policy).</param>
     /// <param name="isRoot">Whether the caller is the account's root user.</param>
+    /// <param name="sessionPolicy">The session policies' decision together (an explicit deny if one denies, Allow if one allows), or null for a caller without session policies.</param>
+    /// <param name="resourceNamesSession">Whether the resource policy's Allow names the caller's own ARN in its Principal (not through <c>aws:PrincipalArn</c>): such a grant is not limited by session policies.</param>
     public static IamDecision Decide(
         PolicyDecision identity,
         PolicyDecision? permissionsBoundary,
         PolicyDecision? resourcePolicy,
         bool resourceNamesCaller,
         PolicyDecision? endpointPolicy,
-        bool isRoot)
+        bool isRoot,
+        PolicyDecision? sessionPolicy = null,
+        bool resourceNamesSession = false)
     {
         if (!isRoot && identity.IsExplicitDeny)
         {
@@ -59,6 +68,11 @@ public static class IamAccess
             return new IamDecision(Decision.ExplicitDeny, PolicySource.PermissionsBoundary, -1, boundaryDeny.StatementIndex);
         }
 
+        if (!isRoot && sessionPolicy is { IsExplicitDeny: true } sessionDeny)
+        {
+            return new IamDecision(Decision.ExplicitDeny, PolicySource.SessionPolicy, -1, sessionDeny.StatementIndex);
+        }
+
         if (endpointPolicy is { IsAllowed: false })
         {
             return new IamDecision(Decision.ImplicitDeny, PolicySource.EndpointPolicy, -1, -1);
@@ -70,7 +84,8 @@ public static class IamAccess
         }
 
         var resourceAllows = resourcePolicy is { IsAllowed: true };
-        if (resourceAllows && resourceNamesCaller)
+        var sessionAllows = sessionPolicy is not { IsAllowed: false };
+        if (resourceAllows && resourceNamesCaller && (sessionAllows || resourceNamesSession))
         {
             return new IamDecision(Decision.Allow, PolicySource.ResourcePolicy, -1, resourcePolicy!.Value.StatementIndex);
         }
@@ -80,9 +95,15 @@ public static class IamAccess
             return new IamDecision(Decision.ImplicitDeny, PolicySource.Identity, -1, -1);
         }
 
-        if (permissionsBoundary is { IsAllowed: false })
+        // A grant naming the caller passes the boundary; here it can only have failed the session policy.
+        if (permissionsBoundary is { IsAllowed: false } && !(resourceAllows && resourceNamesCaller))
         {
             return new IamDecision(Decision.ImplicitDeny, PolicySource.PermissionsBoundary, -1, -1);
+        }
+
+        if (!sessionAllows)
+        {
+            return new IamDecision(Decision.ImplicitDeny, PolicySource.SessionPolicy, -1, -1);
         }
 
         return identity.IsAllowed
@@ -103,7 +124,7 @@ public static class IamAccess
     public static IamDecision Evaluate(RequestContext context, CallerIdentity caller, Policy? resourcePolicy, Policy? endpointPolicy, VpcEndpointType endpointType = VpcEndpointType.Interface)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot, endpointType);
+        return Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, resourcePolicy, endpointPolicy, caller.IsRoot, endpointType, caller.SessionPolicies);
     }
 
     /// <summary>
@@ -131,7 +152,10 @@ public static class IamAccess
         return trust.IsAllowed ? combined : new IamDecision(Decision.ImplicitDeny, PolicySource.ResourcePolicy, -1, -1);
     }
 
-    /// <summary>As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?, VpcEndpointType)"/>, with the caller's policies given one by one.</summary>
+    /// <summary>
+    /// As <see cref="Evaluate(RequestContext, CallerIdentity, Policy?, Policy?, VpcEndpointType)"/>, with the caller's
+    /// policies given one by one; <paramref name="sessionPolicies"/> default or empty for a caller without session policies.
+    /// </summary>
     public static IamDecision Evaluate(
         RequestContext context,
         ImmutableArray<Policy> identityPolicies,
@@ -139,7 +163,8 @@ public static class IamAccess
         Policy? resourcePolicy,
         Policy? endpointPolicy,
         bool isRoot,
-        VpcEndpointType endpointType = VpcEndpointType.Interface)
+        VpcEndpointType endpointType = VpcEndpointType.Interface,
+        ImmutableArray<Policy> sessionPolicies = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         var identity = PolicyDecision.Implicit;
@@ -162,6 +187,25 @@ public static class IamAccess
             }
         }
 
+        PolicyDecision? session = null;
+        if (!isRoot && !sessionPolicies.IsDefaultOrEmpty)
+        {
+            session = PolicyDecision.Implicit;
+            for (var i = 0; i < sessionPolicies.Length; i++)
+            {
+                var decision = sessionPolicies[i].Evaluate(context);
+                if (decision.IsExplicitDeny)
+                {
+                    return new IamDecision(Decision.ExplicitDeny, PolicySource.SessionPolicy, i, decision.StatementIndex);
+                }
+
+                if (decision.IsAllowed && !session.Value.IsAllowed)
+                {
+                    session = decision;
+                }
+            }
+        }
+
         // Within one account, a resource policy naming the account delegates to the account's IAM policies: it is no grant.
         // A NotPrincipal never excludes a caller that has a permissions boundary from a Deny.
         var bounded = !isRoot && permissionsBoundary is not null ? PrincipalRules.CallerHasBoundary : PrincipalRules.None;
@@ -170,9 +214,11 @@ public static class IamAccess
         var endpoint = endpointPolicy?.Evaluate(context, endpointType == VpcEndpointType.Gateway ? bounded | PrincipalRules.AccountIsRoot : bounded);
         var boundary = isRoot ? null : permissionsBoundary?.Evaluate(context);
 
-        // Only asked when it can matter: the resource policy allows and the boundary does not.
-        var namesCaller = resource is { IsAllowed: true } && boundary is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context, resourceRules);
-        var result = Decide(identity, boundary, resource, namesCaller, endpoint, isRoot);
+        // Only asked when it can matter: the resource policy allows and the boundary or the session policies do not.
+        var limited = boundary is { IsAllowed: false } || session is { IsAllowed: false };
+        var namesCaller = resource is { IsAllowed: true } && limited && resourcePolicy!.AllowsCallerByName(context, resourceRules);
+        var namesSession = namesCaller && session is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context, resourceRules, byPrincipalArn: false);
+        var result = Decide(identity, boundary, resource, namesCaller, endpoint, isRoot, session, namesSession);
         return result.Source == PolicySource.Identity && result.Decision == Decision.Allow ? result with { PolicyIndex = identityIndex } : result;
     }
 }

@@ -7,7 +7,7 @@ namespace Cloister.Policy;
 /// </summary>
 /// <param name="Decision">Allow, explicit deny or implicit deny.</param>
 /// <param name="Source">The policy type that decided it: <see cref="PolicySource.Identity"/>, <see cref="PolicySource.ResourcePolicy"/>,
-/// <see cref="PolicySource.EndpointPolicy"/>, <see cref="PolicySource.PermissionsBoundary"/>, or <see cref="PolicySource.None"/> for the
+/// <see cref="PolicySource.EndpointPolicy"/>, <see cref="PolicySource.PermissionsBoundary"/>, <see cref="PolicySource.SessionPolicy"/>, or <see cref="PolicySource.None"/> for the
 /// account's root allowed because nothing stops it.</param>
 /// <param name="PolicyIndex">For <see cref="PolicySource.Identity"/>, which of the caller's identity policies decided; otherwise -1.</param>
 /// <param name="StatementIndex">The deciding statement in that policy, or -1 (an implicit deny).</param>
@@ -28,6 +28,7 @@ public readonly record struct IamDecision(Decision Decision, PolicySource Source
             PolicySource.ResourcePolicy => "resource-based policy",
             PolicySource.EndpointPolicy => "VPC endpoint policy",
             PolicySource.PermissionsBoundary => "permissions boundary",
+            PolicySource.SessionPolicy => "session policy",
             _ => "identity-based policy",
         };
         var reason = Decision == Decision.ExplicitDeny

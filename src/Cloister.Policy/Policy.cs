@@ -89,13 +89,14 @@ public sealed class Policy
     /// Whether an Allow statement that applies names the caller itself (<see cref="CompiledStatement.NamesCaller"/>: its
     /// own ARN in the Principal, or <c>"*"</c> with an <c>aws:PrincipalArn</c> condition), not its role, account or
     /// everyone: within one account such a grant is not limited by the caller's permissions boundary
-    /// (<see cref="IamAccess"/>). Allocates nothing.
+    /// (<see cref="IamAccess"/>). Without <paramref name="byPrincipalArn"/>, only the caller's own ARN in the Principal
+    /// counts: the grants session policies do not limit. Allocates nothing.
     /// </summary>
-    internal bool AllowsCallerByName(RequestContext context, PrincipalRules rules)
+    internal bool AllowsCallerByName(RequestContext context, PrincipalRules rules, bool byPrincipalArn = true)
     {
         foreach (var statement in _allows)
         {
-            if (statement.NamesCaller(context.Principal) && statement.Applies(context, rules))
+            if (statement.NamesCaller(context.Principal, byPrincipalArn) && statement.Applies(context, rules))
             {
                 return true;
             }

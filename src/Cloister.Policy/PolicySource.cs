@@ -23,4 +23,7 @@ public enum PolicySource
 
     /// <summary>The permissions boundary of the caller's identity.</summary>
     PermissionsBoundary,
+
+    /// <summary>The session policies passed when the caller's role session was issued (STS AssumeRole's <c>Policy</c> and <c>PolicyArns</c>).</summary>
+    SessionPolicy,
 }

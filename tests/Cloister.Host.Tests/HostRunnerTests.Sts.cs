@@ -85,4 +85,58 @@ public sealed partial class HostRunnerTests
         Assert.True(identity.ExitCode == 0, identity.Error);
         Assert.Matches(@"""Arn"": ""arn:aws:sts::\d{12}:assumed-role/[^/]+-AppRole-[A-Z0-9]+/i-[0-9a-f]{17}""", identity.Output);
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_InstanceAssumesARoleWithASessionPolicyAllowingOnlyGetItem_PutItemDeniedByTheSessionPolicyGetItemAllowed()
+    {
+        var events = await ProgressAsync(Start(Request($$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.28.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.28.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
+              Igw: { Type: AWS::EC2::InternetGateway }
+              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
+              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
+              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              Claims:
+                Type: AWS::DynamoDB::Table
+                Properties: { TableName: claims, BillingMode: PAY_PER_REQUEST, AttributeDefinitions: [{ AttributeName: id, AttributeType: S }], KeySchema: [{ AttributeName: id, KeyType: HASH }] }
+              WebRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  Policies: [{ PolicyName: assume, PolicyDocument: { Statement: [{ Effect: Allow, Action: sts:AssumeRole, Resource: "*" }] } }]
+              WebProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref WebRole] } }
+              WriterRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  RoleName: writer
+                  AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { AWS: !GetAtt WebRole.Arn }, Action: sts:AssumeRole }] }
+                  Policies: [{ PolicyName: claims, PolicyDocument: { Statement: [{ Effect: Allow, Action: [dynamodb:GetItem, dynamodb:PutItem], Resource: !GetAtt Claims.Arn }] } }]
+              Web: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref WebProfile } }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+
+        // The session's keys are exported in the same shell, as a user scripting AssumeRole does.
+        var script = $$$"""
+            set -e
+            account=$({{{AwsCli}}} sts get-caller-identity --query Account --output text)
+            set -- $({{{AwsCli}}} sts assume-role --role-arn "arn:aws:iam::$account:role/writer" --role-session-name limited \
+              --policy '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}' \
+              --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
+            export AWS_ACCESS_KEY_ID=$1 AWS_SECRET_ACCESS_KEY=$2 AWS_SESSION_TOKEN=$3
+            set +e
+            {{{AwsCli}}} dynamodb put-item --table-name claims --item '{"id":{"S":"c-1"}}'
+            echo "put=$?"
+            {{{AwsCli}}} dynamodb get-item --table-name claims --key '{"id":{"S":"c-1"}}'
+            echo "get=$?"
+            """;
+        var run = await CloisterAsync("exec", "--from", "Web", "--", "sh", "-c", script);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("put=254", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\(AccessDeniedException\) when calling the PutItem operation: User: arn:aws:sts::\d{12}:assumed-role/writer/limited is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:eu-central-1:\d{12}:table/claims because no session policy allows the dynamodb:PutItem action", run.Error);
+        Assert.Contains("get=0", run.Output, StringComparison.Ordinal);
+    }
 }

@@ -55,6 +55,33 @@ public sealed class IamAccessTests
     }
 
     [Theory]
+    [InlineData("Allow", "Allow", null, false, false, "Allow", "Identity")]
+    [InlineData("Allow", "Neither", null, false, false, "ImplicitDeny", "SessionPolicy")]
+    [InlineData("Allow", "Deny", null, false, false, "ExplicitDeny", "SessionPolicy")]
+    [InlineData("Neither", "Allow", null, false, false, "ImplicitDeny", "Identity")]
+    [InlineData("Neither", "Allow", "Allow", false, false, "Allow", "ResourcePolicy")]
+    [InlineData("Neither", "Neither", "Allow", false, false, "ImplicitDeny", "SessionPolicy")]
+    [InlineData("Neither", "Neither", "Allow", true, false, "ImplicitDeny", "SessionPolicy")]
+    [InlineData("Neither", "Neither", "Allow", true, true, "Allow", "ResourcePolicy")]
+    [InlineData("Neither", "Deny", "Allow", true, true, "ExplicitDeny", "SessionPolicy")]
+    public void Decide_SessionPolicies_IntersectedUnlessTheResourcePolicyNamesTheSession(
+        string identity, string session, string? resource, bool namesCaller, bool namesSession, string expected, string source)
+    {
+        var decision = IamAccess.Decide(Of(identity), null, OfOptional(resource), namesCaller, null, isRoot: false, Of(session), namesSession);
+
+        Assert.Equal(Enum.Parse<Decision>(expected), decision.Decision);
+        Assert.Equal(Enum.Parse<PolicySource>(source), decision.Source);
+    }
+
+    [Fact]
+    public void Decide_ResourcePolicyNamesTheCallerPastItsBoundaryButNoSessionPolicyAllows_ImplicitDenyOfTheSessionPolicy()
+    {
+        var decision = IamAccess.Decide(Neither, Neither, Allow, resourceNamesCaller: true, null, isRoot: false, sessionPolicy: Neither);
+
+        Assert.Equal((Decision.ImplicitDeny, PolicySource.SessionPolicy), (decision.Decision, decision.Source));
+    }
+
+    [Theory]
     [InlineData(null, null, "Allow", "None")]
     [InlineData("Deny", null, "ExplicitDeny", "ResourcePolicy")]
     [InlineData("Neither", null, "Allow", "None")]

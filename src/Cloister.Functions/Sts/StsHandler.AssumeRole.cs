@@ -1,6 +1,7 @@
+using System.Buffers;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cloister.Model;
 using Cloister.Policy;
 using Cloister.Policy.Callers;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,10 @@ namespace Cloister.Functions.Sts;
 /// <c>[\w+=,.@-]</c>) are the trust policy's <c>sts:ExternalId</c> and <c>sts:SourceIdentity</c>;
 /// <c>DurationSeconds</c> is 900 to 43,200 (3,600 by default), at most the role's <c>MaxSessionDuration</c> and an hour
 /// for a role session (role chaining): the session's credentials expire then (the answer's <c>Expiration</c>), and every
-/// sandbox service answers them as expired from that moment. Every refusal is STS's own words.
+/// sandbox service answers them as expired from that moment. Session policies limit the session to what they and the
+/// role's policies both allow: <c>Policy</c> (an identity-based policy of 1 to 2,048 characters of
+/// <c>[\u0009\u000A\u000D\u0020-\u00FF]</c>) and <c>PolicyArns.member.N.arn</c> (up to 10 managed policies the templates'
+/// roles attach), answered with <c>PackedPolicySize</c>. Every refusal is STS's own words.
 /// </summary>
 internal sealed partial class StsHandler
 {
@@ -25,6 +29,12 @@ internal sealed partial class StsHandler
     // The API reference's pattern of RoleArn (and of most of STS's strings).
     private const string TextPatternText = @"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+";
 
+    // The API reference's pattern of Policy: Latin-1 text, tab and line breaks.
+    private const string PolicyPatternText = @"[\u0009\u000A\u000D\u0020-\u00FF]+";
+
+    private static readonly SearchValues<char> PolicyCharacters = SearchValues.Create(
+        "\t\n\r" + string.Concat(Enumerable.Range(0x20, 0xFF - 0x20 + 1).Select(c => (char)c)));
+
     private (int Status, string Xml) AssumeRole(HttpRequest request, CallerIdentity caller, Dictionary<string, StringValues> parameters, string requestId)
     {
         var roleArn = Given(parameters, "RoleArn");
@@ -32,6 +42,8 @@ internal sealed partial class StsHandler
         var durationText = Given(parameters, "DurationSeconds");
         var externalId = Given(parameters, "ExternalId");
         var sourceIdentity = Given(parameters, "SourceIdentity");
+        var policy = Given(parameters, "Policy");
+        var policyArns = PolicyArns(parameters);
         if (roleArn is null || session is null)
         {
             return Error(400, "Sender", "MissingParameter", $"The request must contain the parameter {(roleArn is null ? "RoleArn" : "RoleSessionName")}", requestId);
@@ -43,6 +55,20 @@ internal sealed partial class StsHandler
         Constraint(problems, session, "roleSessionName", 2, 64, Matches(SessionNamePattern(), session), @"[\w+=,.@-]*");
         Constraint(problems, externalId, "externalId", 2, 1224, Matches(ExternalIdPattern(), externalId), @"[\w+=,.@:\/-]*");
         Constraint(problems, sourceIdentity, "sourceIdentity", 2, 64, Matches(SessionNamePattern(), sourceIdentity), @"[\w+=,.@-]*");
+        Constraint(problems, policy, "policy", 1, 2048, policy is null || IsPolicyText(policy), PolicyPatternText);
+        for (var i = 0; i < policyArns.Length; i++)
+        {
+            var arn = policyArns[i];
+            Constraint(problems, arn, string.Create(CultureInfo.InvariantCulture, $"policyArns.{i + 1}.member.arn"), 20, 2048, IsText(arn), TextPatternText);
+        }
+
+        if (policyArns.Length > SessionPolicies.MaxPolicyArns)
+        {
+            problems.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Value '[{string.Join(", ", policyArns.Select(arn => $"PolicyDescriptorType(arn={arn})"))}]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to {SessionPolicies.MaxPolicyArns}"));
+        }
+
         var duration = DurationSeconds(problems, durationText);
         if (problems.Count > 0)
         {
@@ -76,10 +102,13 @@ internal sealed partial class StsHandler
             context.Set("sts:SourceIdentity", sourceIdentity);
         }
 
-        var result = assumeRole!(new AssumeRoleRequest(caller, context, session, duration, SetsSourceIdentity: sourceIdentity is not null));
+        var result = assumeRole!(new AssumeRoleRequest(caller, context, session, duration, sourceIdentity is not null, policy, policyArns));
         return result.Refusal switch
         {
-            AssumeRoleRefusal.None => (200, AssumeRoleXml(result.Credentials!, result.Session!, result.Credentials!.Expiration ?? now.AddSeconds(duration), requestId)),
+            AssumeRoleRefusal.None => (200, AssumeRoleXml(result, result.Credentials!.Expiration ?? now.AddSeconds(duration), requestId)),
+            AssumeRoleRefusal.MalformedSessionPolicy => Error(400, "Sender", "MalformedPolicyDocument", result.Message, requestId),
+            AssumeRoleRefusal.UnknownSessionPolicyArn => Error(400, "Sender", "InvalidParameterValue", result.Message, requestId),
+            AssumeRoleRefusal.PackedPolicyTooLarge => Error(400, "Sender", "PackedPolicyTooLarge", result.Message, requestId),
             AssumeRoleRefusal.UnknownRole => Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn} because Cloister knows no such role in the templates", requestId),
             AssumeRoleRefusal.SourceIdentityNotAuthorized => Error(403, "Sender", "AccessDenied", $"User: {caller.Arn} is not authorized to perform: sts:SetSourceIdentity on resource: {roleArn}", requestId),
             AssumeRoleRefusal.ExceedsMaxSessionDuration => Error(400, "Sender", "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", requestId),
@@ -93,6 +122,25 @@ internal sealed partial class StsHandler
     /// <summary>A parameter as sent (empty when sent empty); null when absent.</summary>
     private static string? Given(Dictionary<string, StringValues> parameters, string name) =>
         parameters.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    /// <summary>
+    /// The managed session policies' ARNs, <c>PolicyArns.member.N.arn</c> in the order of N (the Query protocol's list
+    /// of <c>PolicyDescriptorType</c>); empty when none is sent.
+    /// </summary>
+    private static ImmutableArray<string> PolicyArns(Dictionary<string, StringValues> parameters)
+    {
+        var arns = new SortedList<int, string>();
+        foreach (var (name, value) in parameters)
+        {
+            if (PolicyArnMember().Match(name) is { Success: true } match
+                && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                arns[index] = value.ToString();
+            }
+        }
+
+        return [.. arns.Values];
+    }
 
     /// <summary>Adds STS's words for each constraint <paramref name="value"/> breaks (none when it is absent).</summary>
     private static void Constraint(List<string> problems, string? value, string member, int min, int max, bool matches, string patternText)
@@ -157,7 +205,18 @@ internal sealed partial class StsHandler
         return value.Length > 0;
     }
 
-    private static string AssumeRoleXml(SandboxCredentials credentials, CallerIdentity session, DateTimeOffset expiration, string requestId) => $"""
+    /// <summary>Whether every character of <paramref name="value"/> (at least one) is in <see cref="PolicyPatternText"/>, the pattern of <c>Policy</c>.</summary>
+    private static bool IsPolicyText(string value) =>
+        value.Length > 0 && !value.AsSpan().ContainsAnyExcept(PolicyCharacters);
+
+    private static string AssumeRoleXml(AssumeRoleResult result, DateTimeOffset expiration, string requestId)
+    {
+        var credentials = result.Credentials!;
+        var session = result.Session!;
+        var packed = result.PackedPolicySize is { } percent
+            ? string.Create(CultureInfo.InvariantCulture, $"\n    <PackedPolicySize>{percent}</PackedPolicySize>")
+            : string.Empty;
+        return $"""
         <AssumeRoleResponse xmlns="{Namespace}">
           <AssumeRoleResult>
             <AssumedRoleUser>
@@ -169,7 +228,7 @@ internal sealed partial class StsHandler
               <SecretAccessKey>{Escape(credentials.SecretAccessKey)}</SecretAccessKey>
               <SessionToken>{Escape(credentials.SessionToken)}</SessionToken>
               <Expiration>{expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}</Expiration>
-            </Credentials>
+            </Credentials>{packed}
           </AssumeRoleResult>
           <ResponseMetadata>
             <RequestId>{requestId}</RequestId>
@@ -177,6 +236,7 @@ internal sealed partial class StsHandler
         </AssumeRoleResponse>
 
         """;
+    }
 
     // An absent or empty value matches the API reference's patterns, which end in '*'. Their \w is Java's, ASCII only.
     private static bool Matches(Regex pattern, string? value) => string.IsNullOrEmpty(value) || pattern.IsMatch(value);
@@ -186,4 +246,7 @@ internal sealed partial class StsHandler
 
     [GeneratedRegex(@"\A[A-Za-z0-9_+=,.@:/-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex ExternalIdPattern();
+
+    [GeneratedRegex(@"\APolicyArns\.member\.([0-9]{1,4})\.arn\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PolicyArnMember();
 }

@@ -11,7 +11,7 @@ public sealed partial class StackHost
     /// <summary>
     /// Serves STS's Query API over HTTPS on <c>sts.{region}.amazonaws.com</c> = 198.18.3.10, which the sandbox's
     /// resolvers also answer for the global <c>sts.amazonaws.com</c> (a certificate from the sandbox CA for both names and
-    /// the address): <c>GetCallerIdentity</c> and <c>AssumeRole</c> (sessions of the templates' roles) for the callers of the stack's credentials (each function's and instance
+    /// the address): <c>GetCallerIdentity</c> and <c>AssumeRole</c> (sessions of the templates' roles, limited by the session policies passed) for the callers of the stack's credentials (each function's and instance
     /// profile's role session, the account's root). A VPC reaches it as it reaches any regional address, by a NAT or
     /// internet gateway route, or through an STS interface endpoint: HTTPS 443 on each of its ENIs with the endpoint's own
     /// certificate (its private DNS, when enabled, points the regional name at them). No endpoint policy is read:

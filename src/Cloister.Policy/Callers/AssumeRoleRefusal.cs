@@ -20,4 +20,13 @@ public enum AssumeRoleRefusal
 
     /// <summary>DurationSeconds is more than an hour and the caller is itself a role session: role chaining (STS's ValidationError).</summary>
     ExceedsRoleChainingLimit,
+
+    /// <summary>The inline session policy (<c>Policy</c>) is not a valid identity-based policy (STS's MalformedPolicyDocument).</summary>
+    MalformedSessionPolicy,
+
+    /// <summary>A <c>PolicyArns</c> ARN names no managed policy Cloister knows (Cloister's InvalidParameterValue).</summary>
+    UnknownSessionPolicyArn,
+
+    /// <summary>The session policies together are over STS's allowance (STS's PackedPolicyTooLarge).</summary>
+    PackedPolicyTooLarge,
 }

@@ -22,7 +22,8 @@ namespace Cloister.Policy.Callers;
 /// <see cref="InstanceCredentialLifetime"/> (<see cref="ForInstance"/>), so the metadata service hands out new ones long
 /// before the old expire, as EC2's does.</item>
 /// <item>A session STS's AssumeRole issued (<see cref="AssumeRole(AssumeRoleRequest)"/>, judged by the role's trust policy and
-/// the caller's policies) is valid its <c>DurationSeconds</c>.</item>
+/// the caller's policies) is valid its <c>DurationSeconds</c>, and limited for its whole life by the session policies
+/// the call passed (<see cref="CallerIdentity.SessionPolicies"/>).</item>
 /// <item>A key this directory issued is its role session, with the role's policies from the templates as they are now
 /// (<see cref="Apply"/> swaps them when the templates change, the keys staying valid); a role the
 /// templates do not declare (a literal ARN of a role made elsewhere) has policies Cloister cannot know and is given
@@ -147,9 +148,11 @@ public sealed class CallerDirectory
     /// credentials (unique to this call) that <see cref="Find"/> knows from now on, with the role's policies, issued at
     /// <paramref name="issuedAt"/> and valid <paramref name="duration"/> (an hour, STS's default, when null). Null when
     /// the templates do not declare the role (its policies are unknown). Issues without judging:
-    /// <see cref="AssumeRole(AssumeRoleRequest)"/> decides first whether the caller may assume it.
+    /// <see cref="AssumeRole(AssumeRoleRequest)"/> decides first whether the caller may assume it. The session is limited
+    /// by <paramref name="sessionPolicies"/> (none when default or empty) for its whole life.
     /// </summary>
-    public (SandboxCredentials Credentials, CallerIdentity Session)? AssumeRole(string roleArn, string session, DateTimeOffset issuedAt, TimeSpan? duration = null)
+    public (SandboxCredentials Credentials, CallerIdentity Session)? AssumeRole(
+        string roleArn, string session, DateTimeOffset issuedAt, TimeSpan? duration = null, ImmutableArray<Policy> sessionPolicies = default)
     {
         ArgumentNullException.ThrowIfNull(roleArn);
         ArgumentNullException.ThrowIfNull(session);
@@ -158,17 +161,22 @@ public sealed class CallerDirectory
             return null;
         }
 
-        var credentials = Issue(roleArn, session, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), issuedAt, issuedAt + (duration ?? TimeSpan.FromHours(1)));
+        var credentials = Issue(
+            roleArn, session, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), issuedAt, issuedAt + (duration ?? TimeSpan.FromHours(1)), sessionPolicies);
         return (credentials, Find(credentials.AccessKeyId));
     }
 
     /// <summary>
     /// STS's AssumeRole: whether <see cref="AssumeRoleRequest.Caller"/> may assume the role the request's context names,
-    /// and if so a new session (<see cref="AssumeRole(string, string, DateTimeOffset, TimeSpan?)"/>) issued at the context's time. The
+    /// and if so a new session (<see cref="AssumeRole(string, string, DateTimeOffset, TimeSpan?, ImmutableArray{Policy})"/>) issued at the context's time. The
     /// role's trust policy is judged with the caller's policies as IAM does (<see cref="IamAccess.EvaluateRoleTrust"/>; a
     /// role built without one trusts whoever its caller's policies let assume it); a <c>SourceIdentity</c> needs
     /// <c>sts:SetSourceIdentity</c> too. Then the session's length: no more than the role's <c>MaxSessionDuration</c>,
     /// and no more than an hour for a caller that is itself a role session (role chaining), checked in that order.
+    /// Session policies (<see cref="AssumeRoleRequest.Policy"/>, <see cref="AssumeRoleRequest.PolicyArns"/>) are checked
+    /// once the role is known, before the caller is judged (<see cref="SessionPolicies.Compile"/>); the managed ones
+    /// Cloister knows are those the templates' roles attach (<see cref="RoleSnapshot.ManagedPolicies"/>). The session
+    /// issued keeps them.
     /// </summary>
     public AssumeRoleResult AssumeRole(AssumeRoleRequest request)
     {
@@ -179,6 +187,14 @@ public sealed class CallerDirectory
         if (!roles.RolesByArn.TryGetValue(roleArn, out var role))
         {
             return new AssumeRoleResult(AssumeRoleRefusal.UnknownRole);
+        }
+
+        var sessionPolicies = request.Policy is null && request.PolicyArns.IsDefaultOrEmpty
+            ? SessionPolicies.None
+            : SessionPolicies.Compile(request.Policy, request.PolicyArns, roles.ManagedPolicies);
+        if (sessionPolicies.Refusal != AssumeRoleRefusal.None)
+        {
+            return new AssumeRoleResult(sessionPolicies.Refusal, Message: sessionPolicies.Message);
         }
 
         var trust = roles.TrustPolicies.GetValueOrDefault(roleArn);
@@ -210,8 +226,10 @@ public sealed class CallerDirectory
             return new AssumeRoleResult(AssumeRoleRefusal.ExceedsRoleChainingLimit);
         }
 
-        var (credentials, session) = AssumeRole(roleArn, request.SessionName, context.RequestTime ?? _time.GetUtcNow(), TimeSpan.FromSeconds(request.DurationSeconds))!.Value;
-        return new AssumeRoleResult(AssumeRoleRefusal.None, credentials, session);
+        var issuedAt = context.RequestTime ?? _time.GetUtcNow();
+        var (credentials, session) = AssumeRole(roleArn, request.SessionName, issuedAt, TimeSpan.FromSeconds(request.DurationSeconds), sessionPolicies.Policies)!.Value;
+        var packed = sessionPolicies.Policies.IsEmpty ? (int?)null : sessionPolicies.PackedPercent;
+        return new AssumeRoleResult(AssumeRoleRefusal.None, credentials, session, PackedPolicySize: packed);
 
         static IamDecision Judge(CallerIdentity caller, RequestContext context, Policy? trust) => trust is null
             ? IamAccess.Evaluate(context, caller, resourcePolicy: null, endpointPolicy: null)
@@ -246,7 +264,8 @@ public sealed class CallerDirectory
     /// Credentials of <paramref name="roleArn"/>'s session <paramref name="session"/>, told apart from its other sets by
     /// <paramref name="issue"/>, known to <see cref="Find"/> from now on (the same set twice is issued once).
     /// </summary>
-    private SandboxCredentials Issue(string roleArn, string session, string issue, DateTimeOffset issuedAt, DateTimeOffset expiration)
+    private SandboxCredentials Issue(
+        string roleArn, string session, string issue, DateTimeOffset issuedAt, DateTimeOffset expiration, ImmutableArray<Policy> sessionPolicies = default)
     {
         var credentials = Derive(roleArn, session + "\n" + issue) with { Expiration = expiration, IssuedAt = issuedAt };
         _sessions.GetOrAdd(credentials.AccessKeyId, _ =>
@@ -254,7 +273,15 @@ public sealed class CallerDirectory
             var roles = _roles;
             var role = roles.RolesByArn.GetValueOrDefault(roleArn);
             var issued = new IssuedSession(
-                roleArn, session, role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17), role is not null, issuedAt, credentials, roles, null!);
+                roleArn,
+                session,
+                role?.RoleId ?? "AROA" + Encode(Hash("role-id\n" + roleArn), 17),
+                role is not null,
+                issuedAt,
+                credentials,
+                roles,
+                null!,
+                sessionPolicies.IsDefault ? [] : sessionPolicies);
             return issued with { Identity = Identity(issued, roles) };
         });
         return credentials;
@@ -278,6 +305,7 @@ public sealed class CallerDirectory
         return new CallerIdentity(principal, issued.RoleId + ":" + issued.SessionName, credentials.SecretAccessKey, policies, boundary, IsRoot: false, credentials.SessionToken)
         {
             Expiration = credentials.Expiration,
+            SessionPolicies = issued.SessionPolicies,
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Cloister.Model;
 
 namespace Cloister.Policy.Callers;
@@ -14,5 +15,14 @@ namespace Cloister.Policy.Callers;
 /// <param name="Credentials">Its keys.</param>
 /// <param name="Roles">The roles <paramref name="Identity"/> was built from.</param>
 /// <param name="Identity">The caller it is, with its role's policies in <paramref name="Roles"/>.</param>
+/// <param name="SessionPolicies">The session policies it was issued with (AssumeRole's <c>Policy</c>, <c>PolicyArns</c>), which limit it for its whole life; empty without any.</param>
 internal sealed record IssuedSession(
-    string RoleArn, string SessionName, string RoleId, bool Declared, DateTimeOffset IssuedAt, SandboxCredentials Credentials, RoleSnapshot Roles, CallerIdentity Identity);
+    string RoleArn,
+    string SessionName,
+    string RoleId,
+    bool Declared,
+    DateTimeOffset IssuedAt,
+    SandboxCredentials Credentials,
+    RoleSnapshot Roles,
+    CallerIdentity Identity,
+    ImmutableArray<Policy> SessionPolicies);

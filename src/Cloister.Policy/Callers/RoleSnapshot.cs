@@ -25,6 +25,9 @@ internal sealed class RoleSnapshot
     // Roles only STS's AssumeRole reaches are compiled when first assumed, against this snapshot's roles.
     private readonly ConcurrentDictionary<string, (ImmutableArray<Policy> Policies, Policy? Boundary)> _assumed = new(StringComparer.Ordinal);
 
+    // Compiled when a session policy first names one: most stacks never pass PolicyArns.
+    private readonly Lazy<FrozenDictionary<string, Policy>> _managed;
+
     private RoleSnapshot(
         AccountContext account,
         FrozenDictionary<string, IamRole> rolesByArn,
@@ -35,6 +38,7 @@ internal sealed class RoleSnapshot
         ImmutableArray<string> rolesOutsideModel)
     {
         _account = account;
+        _managed = new(() => CompileManaged(rolesByArn.Values));
         RolesByArn = rolesByArn;
         _rolesByName = rolesByName;
         TrustPolicies = trustPolicies;
@@ -51,6 +55,12 @@ internal sealed class RoleSnapshot
 
     /// <summary>The role policies left out because they do not compile.</summary>
     public ImmutableArray<string> Warnings { get; }
+
+    /// <summary>
+    /// The managed policies the model's roles attach under their ARNs (Cloister's copies of AWS managed policies),
+    /// compiled: those a session policy's <c>PolicyArns</c> may name. One that does not compile is left out.
+    /// </summary>
+    public FrozenDictionary<string, Policy> ManagedPolicies => _managed.Value;
 
     /// <summary>The roles functions and instances use that the model does not hold, one line each with who uses it.</summary>
     public ImmutableArray<string> RolesOutsideModel { get; }
@@ -124,6 +134,21 @@ internal sealed class RoleSnapshot
 
         var compiled = RolePolicies.Compile(role, warnings.Add);
         return (compiled.Identity, compiled.Boundary);
+    }
+
+    private static FrozenDictionary<string, Policy> CompileManaged(IEnumerable<IamRole> roles)
+    {
+        var managed = new Dictionary<string, Policy>(StringComparer.Ordinal);
+        foreach (var attached in roles.SelectMany(r => r.Policies))
+        {
+            if (attached.Name.StartsWith("arn:", StringComparison.Ordinal) && attached.Name.Contains(":policy/", StringComparison.Ordinal)
+                && !managed.ContainsKey(attached.Name) && Policy.Parse(attached.Document, PolicyParseOptions.ForAuthorizer).Policy is { } policy)
+            {
+                managed[attached.Name] = policy;
+            }
+        }
+
+        return managed.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>A role's trust policy compiled; one that does not compile trusts no one, with a warning.</summary>

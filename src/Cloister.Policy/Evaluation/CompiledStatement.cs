@@ -67,9 +67,10 @@ internal sealed class CompiledStatement
     /// Whether the statement's Principal names <paramref name="caller"/> itself rather than covering it through its role,
     /// its account or <c>"*"</c>: it lists the caller's own ARN (a role session's session ARN, a user's ARN), or it is
     /// <c>"*"</c> with a condition picking principals by <c>aws:PrincipalArn</c>. Within one account IAM does not limit
-    /// such a grant by the caller's permissions boundary.
+    /// such a grant by the caller's permissions boundary. Without <paramref name="byPrincipalArn"/> only the own ARN
+    /// counts (a role session's <c>aws:PrincipalArn</c> is its role's ARN, and session policies limit such a grant).
     /// </summary>
-    public bool NamesCaller(RequestPrincipal caller)
+    public bool NamesCaller(RequestPrincipal caller, bool byPrincipalArn = true)
     {
         if (Principal is null || NotPrincipal)
         {
@@ -81,7 +82,7 @@ internal sealed class CompiledStatement
             return true;
         }
 
-        if (Principal.Everyone)
+        if (byPrincipalArn && Principal.Everyone)
         {
             foreach (var condition in Conditions)
             {

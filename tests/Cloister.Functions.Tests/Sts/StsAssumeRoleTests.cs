@@ -284,24 +284,9 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
         Assert.Equal(("Sender", "MissingParameter", "The request must contain the parameter RoleArn"), StsError(await response.Content.ReadAsStringAsync()));
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string form)
-    {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
-        using var client = new HttpClient(handler);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _server!.Urls[0]) { Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
-        request.Content.Headers.ContentType!.CharSet = null;
-        Cloister.Gateway.Tests.Signing.TestSigner.Sign(request, AllowedKey, TestCallers.Secret, null, Region, DateTimeOffset.UtcNow, "sts");
-        var response = await client.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private Task<HttpResponseMessage> PostAsync(string form) => StsQuery.PostAsync(_server!.Urls[0], _certificate, AllowedKey, form);
 
-    private static (string?, string?, string?) StsError(string xml)
-    {
-        System.Xml.Linq.XNamespace sts = StsHandler.Namespace;
-        var error = System.Xml.Linq.XDocument.Parse(xml).Root!.Element(sts + "Error")!;
-        return (error.Element(sts + "Type")?.Value, error.Element(sts + "Code")?.Value, error.Element(sts + "Message")?.Value);
-    }
+    private static (string? Type, string? Code, string? Message) StsError(string xml) => StsQuery.Error(xml);
 
     private static IamRole Role(string name, string principal, string condition = "") =>
         new(name, name, RoleArn(name), "AROA" + name.ToUpperInvariant(), [])
