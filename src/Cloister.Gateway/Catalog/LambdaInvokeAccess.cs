@@ -101,7 +101,7 @@ internal sealed class LambdaInvokeAccess
         if (caller is not null)
         {
             context.Principal = caller.Principal;
-            return IamAccess.Evaluate(context, caller.IdentityPolicies, caller.PermissionsBoundary, policy, null, caller.IsRoot).IsAllowed;
+            return IamAccess.Evaluate(context, caller, policy, endpointPolicy: null).IsAllowed;
         }
 
         if (!_roles.TryGetValue(credentials, out var role))

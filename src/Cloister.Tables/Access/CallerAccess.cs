@@ -9,13 +9,13 @@ internal sealed class CallerAccess
     {
         AccessKeyId = accessKeyId;
         Identity = identity;
-        Keys = identity.IsRoot ? DynamoDbKeys.None : DynamoDbKeyNames.ReadBy(identity.IdentityPolicies.Append(identity.PermissionsBoundary));
+        Keys = identity.IsRoot ? DynamoDbKeys.None : DynamoDbKeyNames.ReadBy(identity.IdentityPolicies.Append(identity.PermissionsBoundary).Concat(identity.SessionPolicies));
     }
 
     public string AccessKeyId { get; }
 
     public CallerIdentity Identity { get; }
 
-    /// <summary>The DynamoDB condition keys its identity policies and boundary read.</summary>
+    /// <summary>The DynamoDB condition keys its identity policies, boundary and session policies read.</summary>
     public DynamoDbKeys Keys { get; }
 }

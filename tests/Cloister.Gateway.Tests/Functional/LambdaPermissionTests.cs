@@ -160,6 +160,34 @@ public sealed class LambdaPermissionTests
     }
 
     [Theory]
+    [InlineData("""["execute-api:Invoke","lambda:InvokeFunction"]""", 200)]
+    [InlineData("\"execute-api:Invoke\"", 500)]
+    public async Task Invoke_CallersOwnCredentialsWithSessionPolicy_InvokesOnlyWhatTheSessionPolicyAllows(string sessionActions, int status)
+    {
+        // Credentials arn:aws:iam::*:user/* invoke the function as the signed caller: a role session whose role may
+        // invoke it, but whose session policy (AssumeRole's Policy) is what the session may do at most.
+        var integration = LambdaProxy("echo") with { Credentials = "arn:aws:iam::*:user/*" };
+        var api = Api(AllowFrom(VpceA), Resource("res0000002", "/claim/{id}", Method("GET", integration) with { AuthorizationType = "AWS_IAM" }));
+        var role = Cloister.Policy.Policy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["execute-api:Invoke","lambda:InvokeFunction"],"Resource":"*"}]}""",
+            new Cloister.Policy.PolicyParseOptions(Cloister.Policy.PolicyKind.Identity)).Policy!;
+        var session = Cloister.Policy.Policy.Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":{{sessionActions}},"Resource":"*"}]}""",
+            new Cloister.Policy.PolicyParseOptions(Cloister.Policy.PolicyKind.Identity)).Policy!;
+        var caller = new Cloister.Policy.CallerIdentity(
+            Cloister.Policy.RequestPrincipal.Aws($"arn:aws:sts::{Account}:assumed-role/Scoped/session"), "AROASCOPED:session", "scoped-secret", [role], null, IsRoot: false)
+        { SessionPolicies = [session] };
+        await using var harness = await GatewayHarness.StartAsync(
+            ModelOf(api) with { Functions = [Function("echo")] }, configure: o => o with { Callers = key => key == "ASIASCOPED" ? caller : null });
+        harness.Lambda.AddEcho("echo");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/c-17");
+        Cloister.Gateway.Tests.Signing.TestSigner.Sign(request, "ASIASCOPED", "scoped-secret", null, Region, DateTimeOffset.UtcNow);
+
+        var response = await harness.Client(GatewayHarness.EniA).SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(status == 200 ? 1 : 0, harness.Lambda.Events.Count);
+    }
+
+    [Theory]
     [InlineData("arn:aws:lambda:us-east-1:123456789012:function:authorizer", 200)]
     [InlineData("arn:aws:lambda:us-east-1:123456789012:function:other", 500)]
     public async Task Authorize_AuthorizerCredentialsFromStageVariable_InvokesAsTheNamedRole(string allowedFunction, int status)

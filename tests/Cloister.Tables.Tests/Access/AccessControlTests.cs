@@ -4,6 +4,7 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Cloister.Model.Network;
+using Cloister.Policy;
 using static Cloister.Tables.Tests.Access.AccessServer;
 
 namespace Cloister.Tables.Tests.Access;
@@ -289,6 +290,31 @@ public sealed class AccessControlTests : IAsyncLifetime
         Assert.Equal(Denied("Tenant", "dynamodb:GetItem", AccessServer.TableArnPrefix + table, "because no identity-based policy allows the dynamodb:GetItem action"), otherGet.Message);
         Assert.Equal(1, query.Count);
         Assert.Equal("AccessDeniedException", otherQuery.ErrorCode);
+    }
+
+    [Fact]
+    public async Task PutItem_LeadingKeysConditionInSessionPolicyOnly_OnlyTheCallersPartition()
+    {
+        // The role allows every write; the session policy AssumeRole was given reads dynamodb:LeadingKeys, a key the
+        // connection must then fill although no identity policy reads it.
+        var table = await _server.CreateTableAsync();
+        var session = AccessServer.Identity("""
+            {"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:GetItem"],"Resource":"*",
+             "Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:userid}"]}}}
+            """);
+        _server.AddCaller("AKIDSCOPED", new CallerIdentity(
+            RequestPrincipal.Aws("arn:aws:sts::000000000000:assumed-role/Scoped/session"), "AROASCOPED:session", "s",
+            [AccessServer.Allow("\"dynamodb:*\"")], null, IsRoot: false)
+        { SessionPolicies = [session] });
+        using var client = _server.Client("AKIDSCOPED", "s");
+
+        await client.PutItemAsync(table, Item("AROASCOPED:session"));
+        var other = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => client.PutItemAsync(table, Item("someone-else")));
+
+        Assert.Equal("v", (await _server.ReadAsync(table, "AROASCOPED:session"))?["v"].S);
+        Assert.Equal("AccessDeniedException", other.ErrorCode);
+        Assert.Contains("because no session policy allows the dynamodb:PutItem action", other.Message, StringComparison.Ordinal);
+        Assert.Null(await _server.ReadAsync(table, "someone-else"));
     }
 
     [Fact]
