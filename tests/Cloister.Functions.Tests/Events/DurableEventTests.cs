@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Cloister.Functions.Tests.Support;
 using Cloister.Model;
 using Cloister.Model.Compute;
@@ -13,6 +14,7 @@ namespace Cloister.Functions.Tests.Events;
 /// </summary>
 public sealed class DurableEventTests : IAsyncLifetime
 {
+    private const int EventAttemptFailed = 7;
     private const int EventDropped = 10;
     private const int EventsResumed = 18;
     private const string Function = "durable";
@@ -47,7 +49,7 @@ public sealed class DurableEventTests : IAsyncLifetime
 
         var logger = new RecordingLogger();
         var second = Start(logger);
-        Assert.Equal(1, logger.Count(EventsResumed));
+        Assert.Equal(1, Logged(logger, EventsResumed, "queued again"));
         await DeployAsync(second, reservedConcurrency: null);
         var log = await LogAsync(l => l.Contains("REPORT RequestId: " + accepted.RequestId, StringComparison.Ordinal));
         Assert.Contains("START RequestId: " + accepted.RequestId, log, StringComparison.Ordinal);
@@ -57,7 +59,7 @@ public sealed class DurableEventTests : IAsyncLifetime
         // Delivered: a third start has nothing to queue again.
         var third = new RecordingLogger();
         Start(third);
-        Assert.Equal(0, third.Count(EventsResumed));
+        Assert.Equal(0, Logged(third, EventsResumed, "queued again"));
     }
 
     [Fact]
@@ -78,6 +80,42 @@ public sealed class DurableEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LambdaService_EventRetriedThenRestart_KeepsTheRetriesItUsed()
+    {
+        const string failing = "exports.handler = async () => { throw new Error('always'); };";
+        var first = Start();
+        await DeployAsync(first, reservedConcurrency: null, failing);
+        var accepted = await first.InvokeAsync(Function, "{}"u8.ToArray(), InvocationType.Event);
+        Assert.Equal(202, accepted.StatusCode);
+
+        // The first attempt failed: one of the two retries is used, on disk before the stop (the clock never reaches it).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (StoredRetries(accepted.RequestId) != 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, StoredRetries(accepted.RequestId));
+        await first.DisposeAsync();
+
+        var logger = new RecordingLogger();
+        var second = Start(logger);
+        await DeployAsync(second, reservedConcurrency: null, failing);
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Logged(logger, EventDropped, accepted.RequestId) == 0 && DateTime.UtcNow < deadline)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(20);
+        }
+
+        // One retry left: the attempt after the restart and that retry, then the failure path.
+        Assert.Equal(2, Logged(logger, EventAttemptFailed, accepted.RequestId));
+        Assert.Contains(logger.Entries, e => e.EventId == EventDropped && e.Message.Contains(accepted.RequestId, StringComparison.Ordinal));
+        await second.DisposeAsync();
+        Assert.Null(StoredRetries(accepted.RequestId));
+    }
+
+    [Fact]
     public async Task LambdaService_CompletedEventThenRestart_DoesNotDeliverItAgain()
     {
         var first = Start();
@@ -89,7 +127,7 @@ public sealed class DurableEventTests : IAsyncLifetime
 
         var logger = new RecordingLogger();
         var second = Start(logger);
-        Assert.Equal(0, logger.Count(EventsResumed));
+        Assert.Equal(0, Logged(logger, EventsResumed, "queued again"));
         await DeployAsync(second, reservedConcurrency: null);
         var ran = await second.InvokeAsync(Function, "{}"u8.ToArray());
         Assert.Equal(200, ran.StatusCode);
@@ -111,7 +149,7 @@ public sealed class DurableEventTests : IAsyncLifetime
         var logger = new RecordingLogger();
         var second = Start(logger);
         Assert.Contains(logger.Entries, e => e.EventId == EventDropped && e.Message.Contains(accepted.RequestId, StringComparison.Ordinal) && e.Message.Contains("MaximumEventAge", StringComparison.Ordinal));
-        Assert.Equal(0, logger.Count(EventsResumed));
+        Assert.Equal(0, Logged(logger, EventsResumed, "queued again"));
         await DeployAsync(second, reservedConcurrency: null);
         var ran = await second.InvokeAsync(Function, "{}"u8.ToArray());
         var log = await LogAsync(l => l.Contains("REPORT RequestId: " + ran.RequestId, StringComparison.Ordinal));
@@ -120,8 +158,8 @@ public sealed class DurableEventTests : IAsyncLifetime
 
         var third = new RecordingLogger();
         Start(third);
-        Assert.Equal(0, third.Count(EventsResumed));
-        Assert.Equal(0, third.Count(EventDropped));
+        Assert.Equal(0, Logged(third, EventsResumed, "queued again"));
+        Assert.Equal(0, Logged(third, EventDropped, "dropped"));
     }
 
     [Fact]
@@ -153,7 +191,7 @@ public sealed class DurableEventTests : IAsyncLifetime
         Assert.Equal("ServiceException", refused.ServiceErrorType);
         var logger = new RecordingLogger();
         Start(logger);
-        Assert.Equal(0, logger.Count(EventsResumed));
+        Assert.Equal(0, Logged(logger, EventsResumed, "queued again"));
     }
 
     private LambdaService Start(RecordingLogger? logger = null)
@@ -170,6 +208,22 @@ public sealed class DurableEventTests : IAsyncLifetime
             128, 60, ImmutableDictionary<string, string>.Empty, null, reservedConcurrency));
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
     }
+
+    /// <summary>The retries the event store holds for an event, read from its file; null when it holds no such event.</summary>
+    private long? StoredRetries(string requestId)
+    {
+        var path = Path.Combine(new StatePaths(_root).Functions, "events.db");
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT retries FROM events WHERE request_id = $id";
+        command.Parameters.AddWithValue("$id", requestId);
+        return command.ExecuteScalar() is long retries ? retries : null;
+    }
+
+    /// <summary>Cloister's messages with <paramref name="eventId"/> that mention <paramref name="text"/> (Kestrel's log, recorded too, reuses the ids).</summary>
+    private static int Logged(RecordingLogger logger, int eventId, string text) =>
+        logger.Entries.Count(e => e.EventId == eventId && e.Message.Contains(text, StringComparison.Ordinal));
 
     private static int Count(string text, string part) => text.Split(part).Length - 1;
 
