@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Cloister.Functions.Tests.Support;
 using Cloister.Model;
 using Cloister.Model.Compute;
+using Microsoft.Data.Sqlite;
 
 namespace Cloister.Functions.Tests.Events;
 
