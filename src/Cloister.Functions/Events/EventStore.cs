@@ -19,6 +19,7 @@ internal sealed class EventStore : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<Change> _queue = [];
     private bool _closed;
+    private bool _disposed;
 
     private EventStore(SqliteConnection connection, ILogger logger)
     {
@@ -94,11 +95,13 @@ internal sealed class EventStore : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_closed)
+            // Closed already when the writer failed: its connection still needs closing.
+            if (_disposed)
             {
                 return;
             }
 
+            _disposed = true;
             _closed = true;
             Monitor.Pulse(_gate);
         }

@@ -179,6 +179,28 @@ public sealed class DurableEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvokeAsync_EventWhoseWriteFails_RefusesWithServiceExceptionAndLaterEventsAreKept()
+    {
+        var service = Start();
+        await DeployAsync(service, reservedConcurrency: null);
+        Assert.Equal(202, (await service.InvokeAsync(Function, "{}"u8.ToArray(), InvocationType.Event)).StatusCode);
+
+        // A trigger in the real file makes SQLite refuse the next insert, as a full or failing disk would.
+        Execute("CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+        var refused = await service.InvokeAsync(Function, "{}"u8.ToArray(), InvocationType.Event);
+        Assert.Equal(500, refused.StatusCode);
+        Assert.Equal("ServiceException", refused.ServiceErrorType);
+        Assert.Null(StoredRetries(refused.RequestId));
+
+        Execute("DROP TRIGGER refuse;");
+        var accepted = await service.InvokeAsync(Function, "{}"u8.ToArray(), InvocationType.Event);
+        Assert.Equal(202, accepted.StatusCode);
+        await LogAsync(l => l.Contains("REPORT RequestId: " + accepted.RequestId, StringComparison.Ordinal));
+        var log = await LogAsync(l => Count(l, "REPORT RequestId") == 2);
+        Assert.DoesNotContain(refused.RequestId, log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvokeAsync_EventAfterDispose_RefusesWithServiceExceptionNot202()
     {
         var service = Start();
@@ -207,6 +229,15 @@ public sealed class DurableEventTests : IAsyncLifetime
             Function, Function, "nodejs20.x", "index.handler", null, code,
             128, 60, ImmutableDictionary<string, string>.Empty, null, reservedConcurrency));
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(new StatePaths(_root).Functions, "events.db"), Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     /// <summary>The retries the event store holds for an event, read from its file; null when it holds no such event.</summary>
