@@ -432,6 +432,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         {
             await _eventStore.DisposeAsync().ConfigureAwait(false);
         }
+
         foreach (var host in hosts)
         {
             await host.Log.DisposeAsync().ConfigureAwait(false);
