@@ -49,4 +49,13 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(15, LogLevel.Information, "Function {Function}: its runtime cannot be started (Runtime.InvalidEntrypoint): {Reason}")]
     public static partial void EntrypointInvalid(ILogger logger, string function, string reason);
+
+    [LoggerMessage(16, LogLevel.Error, "The queue of Event invocations ({Path}) cannot be opened: Event invocations are refused (500 ServiceException) instead of acknowledged")]
+    public static partial void EventStoreUnavailable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Error, "The queue of Event invocations could not write {Changes} changes: the events among them were refused, not acknowledged")]
+    public static partial void EventStoreWriteFailed(ILogger logger, int changes, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Information, "{Count} Event invocations accepted before the last stop are queued again; each runs once its function is deployed")]
+    public static partial void EventsResumed(ILogger logger, int count);
 }

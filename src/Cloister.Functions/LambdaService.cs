@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 using System.Threading.Channels;
 using Cloister.Functions.Code;
 using Cloister.Functions.Environments;
+using Cloister.Functions.Events;
 using Cloister.Functions.Launching;
 using Cloister.Functions.Logging;
 using Cloister.Functions.Refusals;
@@ -44,6 +45,9 @@ public sealed partial class LambdaService : IAsyncDisposable
     private readonly RuntimeCatalog _runtimes;
     private readonly ConcurrencyPool _unreserved;
     private readonly Channel<QueuedEvent> _events = Channel.CreateUnbounded<QueuedEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventStore? _eventStore;
+    private readonly Lock _parkedGate = new();
+    private readonly Dictionary<string, List<QueuedEvent>> _parked = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _eventLoop;
     private readonly ITimer _reaper;
@@ -82,6 +86,8 @@ public sealed partial class LambdaService : IAsyncDisposable
 
         _runtimes = new RuntimeCatalog(options);
         _unreserved = ConcurrencyPool.Unreserved(options.UnreservedConcurrencyLimit);
+        _eventStore = EventStore.TryOpen(EventStore.PathIn(options.State.Functions), _logger, out var pending);
+        Park(pending);
         _eventLoop = Task.Run(EventLoopAsync);
         var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(options.IdleTimeout.Ticks, options.MaximumLifetime.Ticks) / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _reaper = _time.CreateTimer(_ => _ = ReapAsync(), null, period, period);
@@ -167,6 +173,8 @@ public sealed partial class LambdaService : IAsyncDisposable
         {
             Drain(existing, deployed);
         }
+
+        Unpark(function.FunctionName);
 
         FunctionsLog.Deployed(_logger, function.FunctionName, function.Runtime, latest.Function.TaskRoot);
         return new DeployResult(function.FunctionName, []);
@@ -297,6 +305,12 @@ public sealed partial class LambdaService : IAsyncDisposable
         }
 
         qualifier ??= derived;
+        if (invocationType == InvocationType.Event && Volatile.Read(ref _disposed) != 0)
+        {
+            // A stopping service has let its functions go; what it refuses is the event, not the name.
+            return Refusal.EventNotQueued(Guid.NewGuid().ToString());
+        }
+
         if (!_functions.TryGetValue(name, out var function) || function.Resolve(qualifier) is not { } host)
         {
             return Refusal.FunctionNotFound(LambdaFunction.ArnOf(_options.Account, name, qualifier), Guid.NewGuid().ToString());
@@ -314,7 +328,15 @@ public sealed partial class LambdaService : IAsyncDisposable
             case InvocationType.Event:
                 // Lambda passes the client context to synchronous invocations only (the Invoke API reference); the
                 // request id answered here is the one the function sees, on every attempt.
-                var queued = new QueuedEvent(name, qualifier, payload.ToArray(), Guid.NewGuid().ToString(), context with { ClientContext = null });
+                var queued = new QueuedEvent(name, qualifier, payload.ToArray(), Guid.NewGuid().ToString(), context with { ClientContext = null }, _time.GetUtcNow());
+                // Nothing acknowledged is lost: the 202 waits until the event is on disk, and a service stopping or an
+                // event that could not be written is Lambda's 500 ServiceException instead, which the SDKs retry.
+                if (_eventStore is null || Volatile.Read(ref _disposed) != 0 || !await _eventStore.AddAsync(queued).ConfigureAwait(false))
+                {
+                    return Refusal.EventNotQueued(queued.RequestId);
+                }
+
+                // A service disposed meanwhile refuses the write: the event is on disk and runs after the next start.
                 _events.Writer.TryWrite(queued);
                 return new InvocationResult(202, ReadOnlyMemory<byte>.Empty, null, null, queued.RequestId) { ExecutedVersion = host.Function.Version };
             default:
@@ -387,9 +409,9 @@ public sealed partial class LambdaService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops every environment (killing its processes), then pending Event invocations and the log writers. The
-    /// environments go first: an Event invocation under way ends with its runtime instead of being waited for, which
-    /// could take up to the function's timeout.
+    /// Stops every environment (killing its processes), then pending Event invocations, the event store and the log
+    /// writers. The environments go first: an Event invocation under way ends with its runtime instead of being waited
+    /// for, which could take up to the function's timeout; it is not done, and runs again after the next start.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -406,6 +428,11 @@ public sealed partial class LambdaService : IAsyncDisposable
         await Task.WhenAll(hosts.Concat(_draining.Keys).Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
         await _eventLoop.ConfigureAwait(false);
         await Task.WhenAll(_eventTasks.Keys).ConfigureAwait(false);
+        if (_eventStore is not null)
+        {
+            await _eventStore.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var host in hosts)
         {
             await host.Log.DisposeAsync().ConfigureAwait(false);
@@ -429,17 +456,34 @@ public sealed partial class LambdaService : IAsyncDisposable
     /// or the runtime's such as a timeout) is retried after each of <see cref="FunctionsOptions.EventRetryDelays"/>; a
     /// throttle (429) or a failure of Lambda itself (5xx) goes back to the queue and is tried again after a delay
     /// growing from 1 second to 5 minutes, however often; either way the event is dropped once it would be older than
-    /// <see cref="FunctionsOptions.MaximumEventAge"/>. The delays run on the service's clock.
+    /// <see cref="FunctionsOptions.MaximumEventAge"/>, counted from its 202. The delays run on the service's clock. The
+    /// event leaves the store when it has run or is dropped; a stop leaves it there, its attempt under way not done.
     /// </summary>
     private async Task RunEventAsync(QueuedEvent queued)
     {
-        var accepted = _time.GetTimestamp();
-        var retries = 0;
+        var retries = queued.Retries;
         var backoff = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
         {
-            if (_stopping.IsCancellationRequested || !_functions.TryGetValue(queued.FunctionName, out var function) || function.Resolve(queued.Qualifier) is not { } host)
+            if (_stopping.IsCancellationRequested)
             {
+                return;
+            }
+
+            if (!_functions.TryGetValue(queued.FunctionName, out var function) || function.Resolve(queued.Qualifier) is not { } host)
+            {
+                // The function (or its alias) went away with the event queued, as after DeleteFunction on Lambda.
+                if (!_stopping.IsCancellationRequested)
+                {
+                    Drop(queued, attempt - 1, "ResourceNotFoundException");
+                }
+
+                return;
+            }
+
+            if (_time.GetUtcNow() - queued.AcceptedAt > _options.MaximumEventAge)
+            {
+                Drop(queued, attempt - 1, "MaximumEventAge");
                 return;
             }
 
@@ -455,6 +499,13 @@ public sealed partial class LambdaService : IAsyncDisposable
 
             if (result.Succeeded)
             {
+                _eventStore?.Remove(queued.RequestId);
+                return;
+            }
+
+            if (_stopping.IsCancellationRequested)
+            {
+                // The stop ended the attempt (its runtime was killed): not the function's failure, and not done.
                 return;
             }
 
@@ -464,6 +515,7 @@ public sealed partial class LambdaService : IAsyncDisposable
             if (result.FunctionError is not null && retries < _options.EventRetryDelays.Count)
             {
                 delay = _options.EventRetryDelays[retries++];
+                _eventStore?.Retried(queued.RequestId, retries);
             }
             else if (result.FunctionError is null && result.StatusCode is 429 or >= 500)
             {
@@ -472,13 +524,13 @@ public sealed partial class LambdaService : IAsyncDisposable
             }
             else
             {
-                FunctionsLog.EventDropped(_logger, queued.FunctionName, queued.RequestId, attempt, errorType);
+                Drop(queued, attempt, errorType);
                 return;
             }
 
-            if (_time.GetElapsedTime(accepted) + delay > _options.MaximumEventAge)
+            if (_time.GetUtcNow() - queued.AcceptedAt + delay > _options.MaximumEventAge)
             {
-                FunctionsLog.EventDropped(_logger, queued.FunctionName, queued.RequestId, attempt, "MaximumEventAge");
+                Drop(queued, attempt, "MaximumEventAge");
                 return;
             }
 
@@ -493,8 +545,87 @@ public sealed partial class LambdaService : IAsyncDisposable
         }
     }
 
+    /// <summary>An Event invocation's failure path: logged and forgotten (Cloister has no on-failure destination or DLQ).</summary>
+    private void Drop(QueuedEvent queued, int attempts, string? reason)
+    {
+        FunctionsLog.EventDropped(_logger, queued.FunctionName, queued.RequestId, attempts, reason);
+        _eventStore?.Remove(queued.RequestId);
+    }
+
+    /// <summary>
+    /// Holds the events a previous run accepted and did not complete until their function is deployed (the host deploys
+    /// after the service starts); those already past their maximum age take their failure path now.
+    /// </summary>
+    private void Park(List<QueuedEvent> pending)
+    {
+        var now = _time.GetUtcNow();
+        var parked = 0;
+        lock (_parkedGate)
+        {
+            foreach (var queued in pending)
+            {
+                if (now - queued.AcceptedAt > _options.MaximumEventAge)
+                {
+                    Drop(queued, 0, "MaximumEventAge");
+                    continue;
+                }
+
+                if (!_parked.TryGetValue(queued.FunctionName, out var events))
+                {
+                    _parked[queued.FunctionName] = events = [];
+                }
+
+                events.Add(queued);
+                parked++;
+            }
+        }
+
+        if (parked > 0)
+        {
+            FunctionsLog.EventsResumed(_logger, parked);
+        }
+    }
+
+    /// <summary>Queues a freshly deployed function's events from before the last stop, in the order they were accepted.</summary>
+    private void Unpark(string functionName)
+    {
+        List<QueuedEvent>? events;
+        lock (_parkedGate)
+        {
+            _parked.Remove(functionName, out events);
+        }
+
+        foreach (var queued in events ?? [])
+        {
+            _events.Writer.TryWrite(queued);
+        }
+    }
+
+    /// <summary>Drops the parked events of functions never deployed again once they are past their maximum age.</summary>
+    private void DropExpiredParked()
+    {
+        var now = _time.GetUtcNow();
+        lock (_parkedGate)
+        {
+            foreach (var (name, events) in _parked)
+            {
+                foreach (var expired in events.Where(e => now - e.AcceptedAt > _options.MaximumEventAge))
+                {
+                    Drop(expired, 0, "MaximumEventAge");
+                }
+
+                events.RemoveAll(e => now - e.AcceptedAt > _options.MaximumEventAge);
+                if (events.Count == 0)
+                {
+                    _parked.Remove(name);
+                }
+            }
+        }
+    }
+
     private async Task ReapAsync()
     {
+        DropExpiredParked();
         foreach (var host in _functions.Values.SelectMany(f => f.Hosts))
         {
             await host.ReapIdleAsync().ConfigureAwait(false);

@@ -64,6 +64,14 @@ internal static class Refusal
     public static InvocationResult ServiceException(string message, string requestId) =>
         Build(500, "ServiceException", Service, message, null, requestId);
 
+    /// <summary>
+    /// 500 <c>ServiceException</c> for an Event invocation Cloister could not keep (the service is stopping, or the
+    /// event could not be written to disk): nothing is queued, and the caller, not given a 202, may send it again.
+    /// The message is the Invoke API reference's description of the error.
+    /// </summary>
+    public static InvocationResult EventNotQueued(string requestId) =>
+        ServiceException("The Lambda service encountered an internal error.", requestId);
+
     /// <summary>500 <c>ServiceException</c> for an invocation Cloister could not hand to the runtime (nothing ran).</summary>
     public static InvocationResult Undelivered(string requestId) =>
         ServiceException("Lambda could not hand the invocation to the runtime.", requestId);
