@@ -167,43 +167,22 @@ public static class IamAccess
         ImmutableArray<Policy> sessionPolicies = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var identity = PolicyDecision.Implicit;
-        var identityIndex = -1;
-        if (!isRoot && !identityPolicies.IsDefault)
+        var (identity, identityIndex) = isRoot || identityPolicies.IsDefault ? (PolicyDecision.Implicit, -1) : Combine(identityPolicies, context);
+        if (identity.IsExplicitDeny)
         {
-            for (var i = 0; i < identityPolicies.Length; i++)
-            {
-                var decision = identityPolicies[i].Evaluate(context);
-                if (decision.IsExplicitDeny)
-                {
-                    return new IamDecision(Decision.ExplicitDeny, PolicySource.Identity, i, decision.StatementIndex);
-                }
-
-                if (decision.IsAllowed && !identity.IsAllowed)
-                {
-                    identity = decision;
-                    identityIndex = i;
-                }
-            }
+            return new IamDecision(Decision.ExplicitDeny, PolicySource.Identity, identityIndex, identity.StatementIndex);
         }
 
         PolicyDecision? session = null;
         if (!isRoot && !sessionPolicies.IsDefaultOrEmpty)
         {
-            session = PolicyDecision.Implicit;
-            for (var i = 0; i < sessionPolicies.Length; i++)
+            var (sessionDecision, sessionIndex) = Combine(sessionPolicies, context);
+            if (sessionDecision.IsExplicitDeny)
             {
-                var decision = sessionPolicies[i].Evaluate(context);
-                if (decision.IsExplicitDeny)
-                {
-                    return new IamDecision(Decision.ExplicitDeny, PolicySource.SessionPolicy, i, decision.StatementIndex);
-                }
-
-                if (decision.IsAllowed && !session.Value.IsAllowed)
-                {
-                    session = decision;
-                }
+                return new IamDecision(Decision.ExplicitDeny, PolicySource.SessionPolicy, sessionIndex, sessionDecision.StatementIndex);
             }
+
+            session = sessionDecision;
         }
 
         // Within one account, a resource policy naming the account delegates to the account's IAM policies: it is no grant.
@@ -220,5 +199,30 @@ public static class IamAccess
         var namesSession = namesCaller && session is { IsAllowed: false } && resourcePolicy!.AllowsCallerByName(context, resourceRules, byPrincipalArn: false);
         var result = Decide(identity, boundary, resource, namesCaller, endpoint, isRoot, session, namesSession);
         return result.Source == PolicySource.Identity && result.Decision == Decision.Allow ? result with { PolicyIndex = identityIndex } : result;
+    }
+
+    /// <summary>
+    /// Several policies of one kind together: the first explicit deny with its policy's index, else the first Allow with
+    /// its index, else the implicit deny (index -1).
+    /// </summary>
+    private static (PolicyDecision Decision, int Index) Combine(ImmutableArray<Policy> policies, RequestContext context)
+    {
+        var combined = PolicyDecision.Implicit;
+        var index = -1;
+        for (var i = 0; i < policies.Length; i++)
+        {
+            var decision = policies[i].Evaluate(context);
+            if (decision.IsExplicitDeny)
+            {
+                return (decision, i);
+            }
+
+            if (decision.IsAllowed && !combined.IsAllowed)
+            {
+                (combined, index) = (decision, i);
+            }
+        }
+
+        return (combined, index);
     }
 }
