@@ -481,7 +481,7 @@ public sealed partial class LambdaService : IAsyncDisposable
                 return;
             }
 
-            if (_time.GetUtcNow() - queued.AcceptedAt > _options.MaximumEventAge)
+            if (IsPastMaximumAge(queued, _time.GetUtcNow()))
             {
                 Drop(queued, attempt - 1, "MaximumEventAge");
                 return;
@@ -528,7 +528,7 @@ public sealed partial class LambdaService : IAsyncDisposable
                 return;
             }
 
-            if (_time.GetUtcNow() - queued.AcceptedAt + delay > _options.MaximumEventAge)
+            if (IsPastMaximumAge(queued, _time.GetUtcNow() + delay))
             {
                 Drop(queued, attempt, "MaximumEventAge");
                 return;
@@ -544,6 +544,9 @@ public sealed partial class LambdaService : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Whether <paramref name="queued"/> would be older than the maximum event age at <paramref name="at"/>, counted from its 202.</summary>
+    private bool IsPastMaximumAge(QueuedEvent queued, DateTimeOffset at) => at - queued.AcceptedAt > _options.MaximumEventAge;
 
     /// <summary>An Event invocation's failure path: logged and forgotten (Cloister has no on-failure destination or DLQ).</summary>
     private void Drop(QueuedEvent queued, int attempts, string? reason)
@@ -564,7 +567,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         {
             foreach (var queued in pending)
             {
-                if (now - queued.AcceptedAt > _options.MaximumEventAge)
+                if (IsPastMaximumAge(queued, now))
                 {
                     Drop(queued, 0, "MaximumEventAge");
                     continue;
@@ -609,12 +612,12 @@ public sealed partial class LambdaService : IAsyncDisposable
         {
             foreach (var (name, events) in _parked)
             {
-                foreach (var expired in events.Where(e => now - e.AcceptedAt > _options.MaximumEventAge))
+                foreach (var expired in events.Where(e => IsPastMaximumAge(e, now)))
                 {
                     Drop(expired, 0, "MaximumEventAge");
                 }
 
-                events.RemoveAll(e => now - e.AcceptedAt > _options.MaximumEventAge);
+                events.RemoveAll(e => IsPastMaximumAge(e, now));
                 if (events.Count == 0)
                 {
                     _parked.Remove(name);
