@@ -164,4 +164,32 @@ public sealed partial class StackHost
         _gateway?.Update(GatewayModelOf(model));
         _invokeApi?.UpdateFunctionPolicies(FunctionPoliciesOf(model, warning => report(new DeployEvent("lambda", "warning", warning, 0))));
     }
+
+    /// <summary>
+    /// After every step applied, <c>UPDATE_COMPLETE_CLEANUP_IN_PROGRESS</c>: removed functions stop and removed tables go as
+    /// their <c>DeletionPolicy</c> says. As in CloudFormation's cleanup, a deletion that fails (a table's deletion
+    /// protection) is <c>DELETE_FAILED</c> with its reason and rolls nothing back: the stack is updated.
+    /// </summary>
+    private async Task CleanUpAsync(
+        CloudModel model, ImmutableArray<StackSummary> running, List<ResourceChange> changes, UpdateRun run, Action<DeployEvent> report, CancellationToken cancellationToken)
+    {
+        run.Stacks("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
+        var removed = changes.Where(c => c.Action == ChangeAction.Remove).ToList();
+        foreach (var change in removed)
+        {
+            run.Resource(change, "DELETE_IN_PROGRESS");
+        }
+
+        foreach (var function in _model.Functions.Where(f => !model.Functions.Any(n => n.FunctionName == f.FunctionName)))
+        {
+            await _functions!.RemoveAsync(function.FunctionName).ConfigureAwait(false);
+        }
+
+        var failure = await UpdateRun.TryAsync("tables", ct => RemoveTablesAsync(model, RemovedTables(running, changes), report, ct), cancellationToken).ConfigureAwait(false);
+        var failed = failure is null ? [] : UpdateRun.FailedResources([.. removed.Where(c => c.ResourceType == TableType)], failure);
+        foreach (var change in removed)
+        {
+            run.Resource(change, failed.TryGetValue(change, out var reason) ? "DELETE_FAILED" : Complete(change, running), reason);
+        }
+    }
 }

@@ -24,7 +24,7 @@ namespace Cloister.Host;
 /// anything changes; the others are applied in order (<see cref="Steps"/>) — IAM roles, new tables, functions, the fabric
 /// (security groups, network ACLs, routes), DNS, API Gateway, SSM parameters, then the cleanup of removed functions and
 /// tables — and the stacks' status, outputs and the runtime model follow. A step that fails rolls back what was applied
-/// (<see cref="ApplyStepsAsync"/>), unless the deployment disables rollback.
+/// (<see cref="UpdateRun"/>), unless the deployment disables rollback.
 /// </summary>
 public sealed partial class StackHost
 {
@@ -129,23 +129,24 @@ public sealed partial class StackHost
             return $"{refused.Count} change(s) need the sandbox rebuilt; nothing was changed.";
         }
 
-        foreach (var change in changes.Where(c => c.Action != ChangeAction.Remove))
+        var statusBefore = _stackStatus;
+        var run = new UpdateRun(changes, report, (c, state) => _resourceStatus[(c.StackName, c.LogicalId)] = state, (stack, state) => _stackStatus = _stackStatus.SetItem(stack, state));
+        try
         {
-            report(new DeployEvent(change.StackName, InProgress(change.Action), $"{change.LogicalId} ({change.ResourceType})", 0));
+            if (await run.ApplyAsync(Steps(model, running, stacks, codeChanged, report), disableRollback, cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                return failure;
+            }
+
+            await CleanUpAsync(model, running, changes, run, report, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled (the host is going down): the stacks are not left UPDATE_IN_PROGRESS.
+            _stackStatus = statusBefore;
+            throw;
         }
 
-        var stackNames = changes.Select(c => c.StackName).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var stack in stackNames)
-        {
-            _stackStatus = _stackStatus.SetItem(stack, "UPDATE_IN_PROGRESS");
-        }
-
-        if (await ApplyStepsAsync(Steps(model, running, stacks, codeChanged, report), changes, disableRollback, report, cancellationToken).ConfigureAwait(false) is { } failure)
-        {
-            return failure;
-        }
-
-        await CleanUpAsync(model, running, changes, report, cancellationToken).ConfigureAwait(false);
         _loaded = loaded with { Model = model, Stacks = stacks };
         _model = model;
         // What cloister deploy reads next as the running templates and parameters.
@@ -156,7 +157,7 @@ public sealed partial class StackHost
             report(new DeployEvent(stack.StackName, "unchanged", $"No changes to deploy. Stack {stack.StackName} is up to date", 0));
         }
 
-        foreach (var stack in stackNames)
+        foreach (var stack in changes.Select(c => c.StackName).Distinct(StringComparer.Ordinal))
         {
             _stackStatus = _stackStatus.SetItem(stack, "UPDATE_COMPLETE");
             report(new DeployEvent(stack, "UPDATE_COMPLETE", $"Successfully created/updated stack - {stack}", 0));
@@ -218,13 +219,6 @@ public sealed partial class StackHost
             throw new StackDeployException("tables", problems);
         }
     }
-
-    private static string InProgress(ChangeAction action) => action switch
-    {
-        ChangeAction.Add => "CREATE_IN_PROGRESS",
-        ChangeAction.Remove => "DELETE_IN_PROGRESS",
-        _ => "UPDATE_IN_PROGRESS",
-    };
 
     private static string Complete(ResourceChange change, ImmutableArray<StackSummary> running) => change.Action switch
     {
