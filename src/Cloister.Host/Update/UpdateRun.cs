@@ -55,7 +55,7 @@ internal sealed class UpdateRun(
             }
 
             Stacks("UPDATE_ROLLBACK_IN_PROGRESS", FailureReason(failed.Keys));
-            return await RollBackAsync(started, owned, failure.Phase, cancellationToken).ConfigureAwait(false);
+            return await RollBackAsync(steps, started, owned, failure.Phase, cancellationToken).ConfigureAwait(false);
         }
 
         return null;
@@ -125,13 +125,14 @@ internal sealed class UpdateRun(
 
     /// <summary>
     /// Puts back every step that was started, the failed one first (<see cref="UpdateStep.Undo"/>), then, unless one could
-    /// not be put back, the cleanup deletes what the update created (<see cref="UpdateStep.Cleanup"/>).
+    /// not be put back, the cleanup deletes what the update created (<see cref="UpdateStep.Cleanup"/>). A modified
+    /// resource of a step never started (cancelled) had nothing applied: it is reported back as the others are.
     /// </summary>
-    private async Task<string> RollBackAsync(List<UpdateStep> started, ILookup<UpdateStep, ResourceChange> owned, string phase, CancellationToken cancellationToken)
+    private async Task<string> RollBackAsync(List<UpdateStep> steps, List<UpdateStep> started, ILookup<UpdateStep, ResourceChange> owned, string phase, CancellationToken cancellationToken)
     {
         var notRolledBack = new List<ResourceChange>();
         var rollbackFailed = false;
-        foreach (var step in Enumerable.Reverse(started))
+        foreach (var step in Enumerable.Reverse(steps))
         {
             var modified = owned[step].Where(c => c.Action == ChangeAction.Modify).ToList();
             foreach (var change in modified)
@@ -139,7 +140,7 @@ internal sealed class UpdateRun(
                 Resource(change, "UPDATE_IN_PROGRESS");
             }
 
-            var failure = await TryAsync(step.Phase, step.Undo, cancellationToken).ConfigureAwait(false);
+            var failure = started.Contains(step) ? await TryAsync(step.Phase, step.Undo, cancellationToken).ConfigureAwait(false) : null;
             var failed = failure is null ? [] : FailedResources(modified, failure);
             if (failure is not null && failed.Count == 0)
             {

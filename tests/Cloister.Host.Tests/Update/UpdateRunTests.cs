@@ -65,6 +65,20 @@ public sealed class UpdateRunTests
     }
 
     [Fact]
+    public async Task ApplyAsync_StepNeverStarted_ItsModifiedResourceCancelledThenBackWithoutAnUndo()
+    {
+        var group = new ResourceChange("web", "Group", "T::Route", ChangeAction.Modify);
+        var run = Run(Hog, group);
+
+        await run.ApplyAsync(Steps(failApply: "functions"), disableRollback: false, CancellationToken.None);
+
+        Assert.DoesNotContain("undo network", _calls);
+        Assert.Equal(
+            ["UPDATE_IN_PROGRESS", "UPDATE_FAILED", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE"],
+            _events.Where(e => e.Message.StartsWith("Group ", StringComparison.Ordinal)).Select(e => e.State));
+    }
+
+    [Fact]
     public async Task ApplyAsync_UndoFails_UpdateRollbackFailedNamingTheResourceOtherStepsStillUndoneNoCleanup()
     {
         var run = Run(Role, Table, Greeter, Hog);
