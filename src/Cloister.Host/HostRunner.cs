@@ -78,7 +78,7 @@ public static class HostRunner
                 case "deploy" when command.Deploy is null:
                     return new ControlResponse(false, "deploy needs the templates to deploy.");
                 case "deploy":
-                    return await host.UpdateAsync(command.Deploy, cancellationToken).ConfigureAwait(false);
+                    return await host.UpdateAsync(command.Deploy, command.DisableRollback, cancellationToken).ConfigureAwait(false);
                 case "down":
                     await deploying.CancelAsync().ConfigureAwait(false);
                     stop.TrySetResult();

@@ -68,6 +68,25 @@ public sealed partial class HostRunnerTests
           Url: { Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/hello" }
         """;
 
+    /// <summary>A VPC whose instance <c>User</c> may make every DynamoDB call through the gateway endpoint; its tables (or more) in place of <c>#TABLES#</c>.</summary>
+    private const string TablesStack = $$"""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+          RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
+          DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
+          UserRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {{AssumedByEc2}}
+              Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
+          UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
+          User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
+        #TABLES#
+        """;
+
     [Fact(Timeout = 600_000)]
     public async Task Deploy_PolicyRouteRuleAndEnvironmentChanged_NextRequestConnectionAndInvocationSeeThem()
     {
@@ -214,24 +233,7 @@ public sealed partial class HostRunnerTests
               Gone: { Type: AWS::DynamoDB::Table, Properties: { TableName: gone, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
               Kept: { Type: AWS::DynamoDB::Table, DeletionPolicy: Retain, Properties: { TableName: kept, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
             """;
-        const string Template = $$"""
-            AWSTemplateFormatVersion: "2010-09-09"
-            Resources:
-              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-              Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
-              Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
-              RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
-              DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
-              UserRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  AssumeRolePolicyDocument: {{AssumedByEc2}}
-                  Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
-              UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
-              User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
-            #TABLES#
-            """;
-        var request = Request(Template.Replace("#TABLES#", Tables, StringComparison.Ordinal));
+        var request = Request(TablesStack.Replace("#TABLES#", Tables, StringComparison.Ordinal));
         Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
         foreach (var table in new[] { "gone", "kept" })
         {
@@ -239,7 +241,7 @@ public sealed partial class HostRunnerTests
             Assert.True(put.ExitCode == 0, put.Error);
         }
 
-        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace("#TABLES#", string.Empty, StringComparison.Ordinal));
+        await File.WriteAllTextAsync(request.Templates[0].Path, TablesStack.Replace("#TABLES#", string.Empty, StringComparison.Ordinal));
         var deploy = await CloisterAsync("deploy");
         var gone = await DynamoDbAsync("describe-table", "--table-name", "gone");
         var kept = await DynamoDbAsync("get-item", "--table-name", "kept", "--key", """{"id":{"S":"one"}}""", "--output", "text");

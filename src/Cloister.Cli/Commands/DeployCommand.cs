@@ -26,17 +26,19 @@ internal static class DeployCommand
     {
         var templates = new Argument<string[]>("template") { Description = "Templates of running stacks, named after the file or written STACK=PATH (default: every running stack's template, read again).", Arity = ArgumentArity.ZeroOrMore };
         var parameters = new Option<string[]>("--param") { Description = "A parameter value, KEY=VALUE (to every template declaring KEY) or STACK.KEY=VALUE; the others keep the values they run with.", AllowMultipleArgumentsPerToken = false };
-        var verb = new Command("deploy", "Update the running stacks from their templates in place, as aws cloudformation deploy updates a stack; what needs the sandbox rebuilt is refused and nothing changes.") { templates, parameters };
+        var disableRollback = new Option<bool>("--disable-rollback") { Description = "When the update fails, leave what was applied (the stacks UPDATE_FAILED) instead of rolling it back." };
+        var verb = new Command("deploy", "Update the running stacks from their templates in place, as aws cloudformation deploy updates a stack; what needs the sandbox rebuilt is refused and nothing changes, an update that fails is rolled back.") { templates, parameters, disableRollback };
         verb.SetAction((parse, cancellationToken) => RunAsync(
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             parse.GetValue(templates) ?? [],
             parse.GetValue(parameters) ?? [],
+            parse.GetValue(disableRollback),
             cancellationToken));
         return verb;
     }
 
-    private static async Task<int> RunAsync(TextWriter output, TextWriter error, string[] templates, string[] parameters, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(TextWriter output, TextWriter error, string[] templates, string[] parameters, bool disableRollback, CancellationToken cancellationToken)
     {
         var console = CliConsole.For(output);
         var state = StatePaths.FromEnvironment();
@@ -64,7 +66,7 @@ internal static class DeployCommand
                 var (prepared, failed) = await UpCommand.PrepareCodeAsync(console, error, "deploy", loaded, cancellationToken).ConfigureAwait(false);
                 return prepared is null
                     ? failed
-                    : await DeployAsync(console, error, state, request with { PreparedCode = prepared, AccountId = running.AccountId }, cancellationToken).ConfigureAwait(false);
+                    : await DeployAsync(console, error, state, new ControlRequest("deploy", Deploy: request with { PreparedCode = prepared, AccountId = running.AccountId }, DisableRollback: disableRollback), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -77,10 +79,10 @@ internal static class DeployCommand
         return 1;
     }
 
-    private static async Task<int> DeployAsync(IAnsiConsole console, TextWriter error, StatePaths state, DeployRequest request, CancellationToken cancellationToken)
+    private static async Task<int> DeployAsync(IAnsiConsole console, TextWriter error, StatePaths state, ControlRequest request, CancellationToken cancellationToken)
     {
         console.MarkupLine("[grey]…[/] Waiting for the stack host to apply the change set");
-        var response = await StackChannel.SendAsync(state, new ControlRequest("deploy", Deploy: request), DeployTimeout, cancellationToken).ConfigureAwait(false);
+        var response = await StackChannel.SendAsync(state, request, DeployTimeout, cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
             await error.WriteLineAsync("cloister deploy: " + StackChannel.NotRunning(state)).ConfigureAwait(false);
@@ -147,7 +149,9 @@ internal static class DeployCommand
                 console.MarkupLineInterpolated($"[yellow]![/] {deployEvent.Phase,-12} {deployEvent.Message}");
                 break;
             default:
-                var colour = deployEvent.State.EndsWith("_COMPLETE", StringComparison.Ordinal) ? "green" : deployEvent.State.EndsWith("_SKIPPED", StringComparison.Ordinal) ? "yellow" : "grey";
+                var colour = deployEvent.State.EndsWith("_FAILED", StringComparison.Ordinal) ? "red"
+                    : deployEvent.State.Contains("ROLLBACK", StringComparison.Ordinal) || deployEvent.State.EndsWith("_SKIPPED", StringComparison.Ordinal) ? "yellow"
+                    : deployEvent.State.EndsWith("_COMPLETE", StringComparison.Ordinal) ? "green" : "grey";
                 console.MarkupLineInterpolated($"[{colour}]{deployEvent.State,-20}[/] {deployEvent.Phase,-16} {deployEvent.Message}");
                 break;
         }

@@ -10,7 +10,8 @@ namespace Cloister.Host.Control;
 /// <param name="InvocationType">For <c>invoke</c>: <c>RequestResponse</c> (default) or <c>Event</c>.</param>
 /// <param name="InstanceId">For <c>session</c>: the instance Session Manager would connect to; refused unless it is a connected managed node.</param>
 /// <param name="Deploy">For <c>deploy</c>: every running stack's template and parameters, the code prepared, as for <c>up</c>.</param>
-public sealed record ControlRequest(string Command, string? FunctionName = null, string? Payload = null, string? InvocationType = null, string? InstanceId = null, DeployRequest? Deploy = null);
+/// <param name="DisableRollback">For <c>deploy</c>: a failed deployment leaves what it applied (<c>--disable-rollback</c>) instead of rolling back.</param>
+public sealed record ControlRequest(string Command, string? FunctionName = null, string? Payload = null, string? InvocationType = null, string? InstanceId = null, DeployRequest? Deploy = null, bool DisableRollback = false);
 
 /// <summary>The host's answer: one JSON line.</summary>
 /// <param name="Ok">Whether the command succeeded.</param>

@@ -15,7 +15,14 @@ namespace Cloister.Host.Tables;
 /// </summary>
 internal sealed class TableProvisioner(HttpClient client, AccountContext account)
 {
-    public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<Table> tables, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<Table> tables, CancellationToken cancellationToken) =>
+        EnsureAsync(tables, created: null, cancellationToken);
+
+    /// <summary>
+    /// Creates <paramref name="tables"/> (or takes the template's settings to those that exist); adds to
+    /// <paramref name="created"/> each table this call created, so that a rolled-back deployment deletes those only.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<Table> tables, ICollection<Table>? created, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         foreach (var table in tables)
@@ -26,6 +33,11 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
             {
                 problems.Add($"{table.LogicalId} ({table.TableName}): CreateTable failed: {body}");
                 continue;
+            }
+
+            if (!existed)
+            {
+                created?.Add(table);
             }
 
             var arn = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table.TableName}";

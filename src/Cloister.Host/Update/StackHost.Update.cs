@@ -13,8 +13,6 @@ using Cloister.Host.Update;
 using Cloister.Model;
 using Cloister.Model.Compute;
 using Cloister.Model.Data;
-using Cloister.Network;
-using Cloister.Network.Runtime;
 using Cloister.Templates;
 
 namespace Cloister.Host;
@@ -23,9 +21,10 @@ namespace Cloister.Host;
 /// <c>cloister deploy</c>: updates the running stacks in place, as CloudFormation's UPDATE does. The request is loaded
 /// as <c>up</c> loads it, given the running resources' physical ids (<see cref="IdAlignment"/>), and diffed per
 /// resource (<see cref="StackChanges"/>). A change only a rebuilt sandbox can make refuses the whole deployment before
-/// anything changes; the others are applied in order — IAM roles, new tables, functions, the fabric (security groups, network
-/// ACLs, routes), DNS, API Gateway, then removed functions — and the stacks' status, outputs and the runtime model
-/// follow.
+/// anything changes; the others are applied in order (<see cref="Steps"/>) — IAM roles, new tables, functions, the fabric
+/// (security groups, network ACLs, routes), DNS, API Gateway, SSM parameters, then the cleanup of removed functions and
+/// tables — and the stacks' status, outputs and the runtime model follow. A step that fails rolls back what was applied
+/// (<see cref="UpdateRun"/>), unless the deployment disables rollback.
 /// </summary>
 public sealed partial class StackHost
 {
@@ -34,8 +33,8 @@ public sealed partial class StackHost
     private readonly SemaphoreSlim _updating = new(1, 1);
     // Read by status while a deployment writes them: a concurrent map and a set swapped whole.
     private readonly ConcurrentDictionary<(string Stack, string LogicalId), string> _resourceStatus = new();
-    private ImmutableHashSet<string> _updatedStacks = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
-    private ImmutableHashSet<string> _updatingStacks = [];
+    // A stack's status once a deployment touched it (UPDATE_IN_PROGRESS, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE...).
+    private ImmutableDictionary<string, string> _stackStatus = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
     private Dictionary<string, string> _codeFingerprints = new(StringComparer.Ordinal);
     private DnsService? _dns;
     private GatewayServer? _gateway;
@@ -44,9 +43,11 @@ public sealed partial class StackHost
 
     /// <summary>
     /// Updates the running stacks to <paramref name="request"/> (every running stack, the same names; code prepared by
-    /// the CLI as for <c>up</c>); returns the per-resource progress, and why nothing was changed when it refuses.
+    /// the CLI as for <c>up</c>); returns the per-resource progress, and why nothing was changed when it refuses, or why
+    /// it failed. A failed deployment is rolled back to the running model unless <paramref name="disableRollback"/>
+    /// (<c>--disable-rollback</c>), which leaves what was applied.
     /// </summary>
-    public async Task<ControlResponse> UpdateAsync(DeployRequest request, CancellationToken cancellationToken)
+    public async Task<ControlResponse> UpdateAsync(DeployRequest request, bool disableRollback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!await _updating.WaitAsync(0, cancellationToken).ConfigureAwait(false))
@@ -57,7 +58,7 @@ public sealed partial class StackHost
         try
         {
             var events = new List<DeployEvent>();
-            var refusal = await UpdateStacksAsync(request, e => events.Add(e with { ElapsedMilliseconds = _clock.ElapsedMilliseconds }), cancellationToken).ConfigureAwait(false);
+            var refusal = await UpdateStacksAsync(request, disableRollback, e => events.Add(e with { ElapsedMilliseconds = _clock.ElapsedMilliseconds }), cancellationToken).ConfigureAwait(false);
             return new ControlResponse(refusal is null, refusal, Events: events);
         }
         finally
@@ -66,8 +67,8 @@ public sealed partial class StackHost
         }
     }
 
-    /// <summary>Null once applied (or when there was nothing to apply); else why nothing was changed.</summary>
-    private async Task<string?> UpdateStacksAsync(DeployRequest request, Action<DeployEvent> report, CancellationToken cancellationToken)
+    /// <summary>Null once applied (or when there was nothing to apply); else why nothing was changed, or why the update failed.</summary>
+    private async Task<string?> UpdateStacksAsync(DeployRequest request, bool disableRollback, Action<DeployEvent> report, CancellationToken cancellationToken)
     {
         var running = _loaded!.Stacks;
         var names = request.Templates.Select(t => new Templates.TemplateFile(t.Path) { StackName = t.StackName }.ResolvedStackName).ToList();
@@ -128,36 +129,22 @@ public sealed partial class StackHost
             return $"{refused.Count} change(s) need the sandbox rebuilt; nothing was changed.";
         }
 
-        foreach (var change in changes)
-        {
-            report(new DeployEvent(change.StackName, InProgress(change.Action), $"{change.LogicalId} ({change.ResourceType})", 0));
-        }
-
-        _updatingStacks = [.. changes.Select(c => c.StackName)];
+        var statusBefore = _stackStatus;
+        var run = new UpdateRun(changes, report, (c, state) => _resourceStatus[(c.StackName, c.LogicalId)] = state, (stack, state) => _stackStatus = _stackStatus.SetItem(stack, state));
         try
         {
-            await ApplyAsync(model, codeChanged, RemovedTables(running, changes), report, cancellationToken).ConfigureAwait(false);
-            ApplyParameters(running, stacks);
-        }
-        catch (StackDeployException exception)
-        {
-            foreach (var problem in exception.Problems)
+            if (await run.ApplyAsync(Steps(model, running, stacks, codeChanged, report), disableRollback, cancellationToken).ConfigureAwait(false) is { } failure)
             {
-                report(new DeployEvent(exception.Phase, "failed", problem, 0));
+                return failure;
             }
 
-            return $"The update failed in {exception.Phase}; what was applied before it stays (see above).";
+            await CleanUpAsync(model, running, changes, run, report, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            _updatingStacks = [];
-        }
-
-        foreach (var change in changes)
-        {
-            var status = Complete(change, running);
-            _resourceStatus[(change.StackName, change.LogicalId)] = status;
-            report(new DeployEvent(change.StackName, status, $"{change.LogicalId} ({change.ResourceType})", 0));
+            // Cancelled (the host is going down): the stacks are not left UPDATE_IN_PROGRESS.
+            _stackStatus = statusBefore;
+            throw;
         }
 
         _loaded = loaded with { Model = model, Stacks = stacks };
@@ -165,7 +152,6 @@ public sealed partial class StackHost
         // What cloister deploy reads next as the running templates and parameters.
         await File.WriteAllTextAsync(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), CancellationToken.None).ConfigureAwait(false);
         _codeFingerprints = fingerprints;
-        _updatedStacks = _updatedStacks.Union(changes.Select(c => c.StackName));
         foreach (var stack in stacks.Where(s => !changes.Any(c => c.StackName == s.StackName)))
         {
             report(new DeployEvent(stack.StackName, "unchanged", $"No changes to deploy. Stack {stack.StackName} is up to date", 0));
@@ -173,66 +159,11 @@ public sealed partial class StackHost
 
         foreach (var stack in changes.Select(c => c.StackName).Distinct(StringComparer.Ordinal))
         {
+            _stackStatus = _stackStatus.SetItem(stack, "UPDATE_COMPLETE");
             report(new DeployEvent(stack, "UPDATE_COMPLETE", $"Successfully created/updated stack - {stack}", 0));
         }
 
         return null;
-    }
-
-    private async Task ApplyAsync(CloudModel model, HashSet<string> codeChanged, IReadOnlyList<StackResource> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
-    {
-        ApplyAccess(model, report);
-        var added = model.Tables.Where(t => !_model.Tables.Any(o => o.TableName == t.TableName)).ToList();
-        if (added.Count > 0 && _tablesUrl is { } url)
-        {
-            using var client = new HttpClient { BaseAddress = url };
-            var problems = await new TableProvisioner(client, model.Account).EnsureAsync([.. added], cancellationToken).ConfigureAwait(false);
-            if (problems.Count > 0)
-            {
-                throw new StackDeployException("tables", problems);
-            }
-        }
-
-        // New and changed functions first, so that a route, an API or a record that leads to one finds it running; a
-        // redeployed function's new invocations run the new code and configuration.
-        var before = _model.Functions.ToDictionary(f => f.FunctionName, f => JsonSerializer.Serialize(f, RuntimeState.Json), StringComparer.Ordinal);
-        var deploy = model.Functions.Where(f => !before.TryGetValue(f.FunctionName, out var json) || json != JsonSerializer.Serialize(f, RuntimeState.Json) || codeChanged.Contains(f.FunctionName)).ToList();
-        var failed = new List<string>();
-        foreach (var function in deploy)
-        {
-            var result = await _functions!.DeployAsync(function).ConfigureAwait(false);
-            failed.AddRange(result.Problems.Select(p => $"{function.LogicalId}: {p}"));
-        }
-
-        if (failed.Count > 0)
-        {
-            throw new StackDeployException("functions", failed);
-        }
-
-        try
-        {
-            // Always: it also writes the runtime model exec and path read.
-            await _sandbox!.ApplyAsync(model, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FabricException exception)
-        {
-            throw new StackDeployException("network", [exception.Message], exception);
-        }
-
-        foreach (var skipped in _dns?.Apply(model) ?? [])
-        {
-            report(new DeployEvent("dns", "warning", skipped, 0));
-        }
-
-        _gateway?.Update(GatewayModelOf(model));
-        // Lambda's own resource-based policies, as AddPermission and RemovePermission change them: from the next call.
-        _invokeApi?.UpdateFunctionPolicies(FunctionPoliciesOf(model, warning => report(new DeployEvent("lambda", "warning", warning, 0))));
-        foreach (var removed in _model.Functions.Where(f => !model.Functions.Any(n => n.FunctionName == f.FunctionName)))
-        {
-            await _functions!.RemoveAsync(removed.FunctionName).ConfigureAwait(false);
-        }
-
-        await RemoveTablesAsync(model, removedTables, report, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -288,13 +219,6 @@ public sealed partial class StackHost
             throw new StackDeployException("tables", problems);
         }
     }
-
-    private static string InProgress(ChangeAction action) => action switch
-    {
-        ChangeAction.Add => "CREATE_IN_PROGRESS",
-        ChangeAction.Remove => "DELETE_IN_PROGRESS",
-        _ => "UPDATE_IN_PROGRESS",
-    };
 
     private static string Complete(ResourceChange change, ImmutableArray<StackSummary> running) => change.Action switch
     {
@@ -359,10 +283,12 @@ public sealed partial class StackHost
     private string ResourceStatus(string stack, string logicalId) =>
         _resourceStatus.TryGetValue((stack, logicalId), out var status) ? status : "CREATE_COMPLETE";
 
-    /// <summary>The status of a stack: <c>UPDATE_IN_PROGRESS</c> while a deployment changes it, <c>UPDATE_COMPLETE</c> once one did.</summary>
+    /// <summary>
+    /// The status of a stack: <c>CREATE_COMPLETE</c> until a deployment changes it, then as its last event says
+    /// (<c>UPDATE_IN_PROGRESS</c>, <c>UPDATE_COMPLETE</c>, <c>UPDATE_ROLLBACK_COMPLETE</c>, <c>UPDATE_FAILED</c>...).
+    /// </summary>
     private string StackState(string stack) =>
         _stateName != "ready" ? "CREATE_IN_PROGRESS"
-        : _updatingStacks.Contains(stack) ? "UPDATE_IN_PROGRESS"
-        : _updatedStacks.Contains(stack) ? "UPDATE_COMPLETE"
+        : _stackStatus.TryGetValue(stack, out var status) ? status
         : "CREATE_COMPLETE";
 }
