@@ -178,6 +178,21 @@ public sealed class ForwarderTests
         Assert.Contains(skipped, s => s.Contains("outbound endpoint", StringComparison.Ordinal));
     }
     [Fact]
+    public async Task ForwardAsync_UpstreamAnswerWithBytesAfterIt_AcceptedNotWaitedOut()
+    {
+        // BIND 9 and unbound read such an answer and ignore the bytes; rejecting it left the query to time out as SERVFAIL.
+        await using var upstream = ScriptedUpstream.AnsweringWithBytesAfter("127.0.0.171", 7, new DnsResourceRecord("www.padded.example", DnsRecordType.A, 300, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.71"))));
+        await using var service = new DnsService();
+        service.Apply(Forwarding("padded.example", upstream.Target, "127.0.0.172") with { HostedZones = [] });
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "www.padded.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(["192.0.2.71"], UdpQuery.Addresses(response));
+        Assert.Equal(1, upstream.Queries);
+    }
+
+    [Fact]
     public async Task ForwardAsync_UpstreamAnswersBareCnameToPrivateZoneName_ResolverChasesTheTargetItself()
     {
         // An authoritative-only corporate server answers with the CNAME alone (no RA, no SOA): the VPC's resolver, a

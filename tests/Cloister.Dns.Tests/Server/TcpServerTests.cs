@@ -217,18 +217,46 @@ public sealed class TcpServerTests
         return DnsMessage.Parse(buffer.AsSpan(0, length));
     }
 
-    [Fact]
-    public async Task Udp_BytesAfterTheQuestion_FormErrHeaderOnly()
+    /// <summary>A query for <c>www.corp.internal</c> A with three bytes after its question.</summary>
+    private static byte[] QueryWithBytesAfterIt(ushort id)
     {
-        // Unlike unbound, which answers and ignores them: a message must fill its length exactly (docs/dns.md).
-        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
-        byte[] query = [.. RawQuery(0x5353, WireName(20)), 0, 1, 2];
+        var buffer = new byte[512];
+        Assert.True(new DnsMessage { Id = id, RecursionDesired = true, Questions = [new DnsQuestion("www.corp.internal", DnsRecordType.A)] }.TryWrite(buffer, out var length));
+        return [.. buffer.AsSpan(0, length), 0, 1, 2];
+    }
 
-        var response = await ExchangeRawUdpAsync(resolver, query);
+    [Fact]
+    public async Task Udp_BytesAfterTheQuestion_IgnoredAndAnswered()
+    {
+        // BIND 9 and unbound 1.17 (checked side by side) answer such a query and ignore the bytes (docs/dns.md).
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+
+        var response = await ExchangeRawUdpAsync(resolver, QueryWithBytesAfterIt(0x5353));
 
         Assert.Equal(0x5353, response.Id);
-        Assert.Equal(DnsResponseCode.FormErr, response.ResponseCode);
-        Assert.Empty(response.Questions);
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal("www.corp.internal", Assert.Single(response.Questions).Name);
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], UdpQuery.Addresses(response));
+    }
+
+    [Fact]
+    public async Task Tcp_BytesAfterTheQuestionInsideItsFrame_IgnoredAndTheNextFrameAnsweredToo()
+    {
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(resolver.Listener.TcpEndPoint!);
+        var query = QueryWithBytesAfterIt(0x5555);
+        var framed = new byte[query.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
+        query.CopyTo(framed, 2);
+
+        await socket.SendAsync(framed, SocketFlags.None);
+        await WriteAsync(socket, DnsMessage.CreateQuery(0x5656, "www.corp.internal", DnsRecordType.AAAA));
+        var first = await ReadAsync(socket);
+        var second = await ReadAsync(socket);
+
+        Assert.Equal((0x5555, DnsResponseCode.NoError, 2), (first.Id, first.ResponseCode, first.Answers.Length));
+        Assert.Equal((0x5656, DnsResponseCode.NoError, 1), (second.Id, second.ResponseCode, second.Answers.Length));
     }
 
     [Fact]
