@@ -293,6 +293,38 @@ public sealed class TcpServerTests
         Assert.Equal(questions, response.Questions.Length);
     }
 
+    /// <summary>Messages that read no question: none, or a name whose backward pointer leads round a loop.</summary>
+    public static TheoryData<string, byte[]> WithoutAQuestion => new()
+    {
+        { "no question", [0x57, 0x57, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0] },
+        { "no question, an OPT record", [0x57, 0x57, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0] },
+        { "a label then a pointer back to it", [0x57, 0x57, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, (byte)'w', (byte)'w', (byte)'w', 0xC0, 12, 0, 1, 0, 1] },
+        { "a pointer into the pointer", [0x57, 0x57, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 13, 0, 1, 0, 1] },
+    };
+
+    [Theory]
+    [MemberData(nameof(WithoutAQuestion))]
+    public async Task UdpAndTcp_MessageWithoutAReadableQuestion_FormErrAtOnceEchoingIdAndRd(string shape, byte[] message)
+    {
+        // QDCOUNT 0, or a name that never ends (RFC 9267 §2: pointers that loop): FORMERR with the header, never a hang.
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(resolver.Listener.TcpEndPoint!);
+        var framed = new byte[message.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)message.Length);
+        message.CopyTo(framed, 2);
+
+        var overUdp = await ExchangeRawUdpAsync(resolver, message);
+        await socket.SendAsync(framed, SocketFlags.None);
+        var overTcp = await ReadAsync(socket);
+
+        foreach (var response in new[] { overUdp, overTcp })
+        {
+            Assert.Equal((0x5757, DnsResponseCode.FormErr, true), (response.Id, response.ResponseCode, response.RecursionDesired));
+            Assert.True(response.Questions.IsEmpty, shape);
+        }
+    }
+
     [Fact]
     public async Task Tcp_MessageCutInsideItsQuestion_FormErrEchoingIdAndRd()
     {
