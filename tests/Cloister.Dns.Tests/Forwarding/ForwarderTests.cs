@@ -218,6 +218,22 @@ public sealed class ForwarderTests
     }
 
     [Fact]
+    public async Task Udp_ForwardedNameAskedInMixedCase_OwnersInTheQuerysCaseFreshAndFromTheCache()
+    {
+        // 0x20: the upstream writes its owners in capitals; each client gets its own spelling back, the second from the cache.
+        await using var upstream = ScriptedUpstream.Answering("127.0.0.177", new DnsResourceRecord("WWW.CASE.EXAMPLE", DnsRecordType.A, 300, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.77"))));
+        await using var resolver = RunningResolver.Start(Forwarding("case.example", upstream.Target, "127.0.0.178") with { HostedZones = [] }, TestModels.ApiVpc);
+
+        var fresh = await UdpQuery.AskAsync(resolver.Listener.UdpEndPoint!, "WwW.cAsE.eXaMpLe");
+        var cached = await UdpQuery.AskAsync(resolver.Listener.UdpEndPoint!, "www.Case.Example");
+
+        Assert.Equal(1, upstream.Queries);
+        Assert.Equal(("WwW.cAsE.eXaMpLe", "WwW.cAsE.eXaMpLe"), (Assert.Single(fresh.Questions).Name, Assert.Single(fresh.Answers).Name));
+        Assert.Equal(("www.Case.Example", "www.Case.Example"), (Assert.Single(cached.Questions).Name, Assert.Single(cached.Answers).Name));
+        Assert.Equal(["192.0.2.77"], UdpQuery.Addresses(cached));
+    }
+
+    [Fact]
     public async Task ForwardAsync_UpstreamAnswerWithBytesAfterIt_AcceptedNotWaitedOut()
     {
         // BIND 9 and unbound read such an answer and ignore the bytes; rejecting it left the query to time out as SERVFAIL.
