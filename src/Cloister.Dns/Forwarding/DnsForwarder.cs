@@ -34,6 +34,9 @@ internal sealed class DnsForwarder : IDisposable
     /// </summary>
     private const int MaxUdpAnswer = 4096;
     private const int MaxMessage = 65535;
+
+    /// <summary>The longest TTL a forwarded record is served and cached with: 7 days (RFC 8767 §4).</summary>
+    internal const uint MaxTtl = 604_800;
     private const string NoValidAnswer = "no valid answer";
     private static readonly DnsMessage OversizedAnswer = new() { IsResponse = true, Truncated = true };
     private readonly IDnsSocketFactory _sockets;
@@ -256,7 +259,7 @@ internal sealed class DnsForwarder : IDisposable
                 return null;
             }
 
-            return new LocalAnswer(response.ResponseCode, response.Answers, WithNegativeTtls(response.Authorities), UnresolvedCnameTarget(name, type, response));
+            return new LocalAnswer(response.ResponseCode, WithTtlsCapped(response.Answers), WithNegativeTtls(WithTtlsCapped(response.Authorities)), UnresolvedCnameTarget(name, type, response));
         }
         catch (OperationCanceledException) when (!budget.IsCancellationRequested)
         {
@@ -362,6 +365,25 @@ internal sealed class DnsForwarder : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <paramref name="records"/> with no TTL above <see cref="MaxTtl"/>. RFC 8767 §4 reads a TTL with its high bit set as
+    /// the large positive number it is (RFC 2181 §8 had made it zero) and recommends capping TTLs at 7 days, which BIND's
+    /// <c>max-cache-ttl</c> does by default; unbound caps at a day. Without a cap an upstream's 2,147,483,649 reached the
+    /// client as it came (a value RFC 2181 says no server sends) and stayed in the cache for 68 years.
+    /// </summary>
+    internal static ImmutableArray<DnsResourceRecord> WithTtlsCapped(ImmutableArray<DnsResourceRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (record.Ttl > MaxTtl)
+            {
+                return [.. records.Select(r => r.Ttl > MaxTtl ? r.WithTtl(MaxTtl) : r)];
+            }
+        }
+
+        return records;
     }
 
     /// <summary>

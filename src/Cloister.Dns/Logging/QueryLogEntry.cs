@@ -40,4 +40,10 @@ public sealed record QueryLogEntry(
     /// in <c>srcids</c> as <c>resolver_endpoint</c> beside the instance.
     /// </summary>
     public string? OutboundEndpointId { get; init; }
+
+    /// <summary>
+    /// The upper eight bits of the 12-bit response code, carried in the answer's OPT record (RFC 6891 §6.1.3): 1 beside
+    /// <see cref="DnsResponseCode.NoError"/> is BADVERS. 0 for every other answer.
+    /// </summary>
+    public byte ExtendedResponseCode { get; init; }
 }

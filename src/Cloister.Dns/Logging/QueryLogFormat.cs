@@ -29,7 +29,7 @@ public static class QueryLogFormat
             json.WriteString("query_name"u8, DnsName.WithFinalDot(entry.QueryName));
             json.WriteString("query_type"u8, TypeName(entry.QueryType));
             json.WriteString("query_class"u8, ClassName(entry.QueryClass));
-            json.WriteString("rcode"u8, ResponseCodeName(entry.ResponseCode));
+            json.WriteString("rcode"u8, entry.ExtendedResponseCode == 0 ? ResponseCodeName(entry.ResponseCode) : ExtendedResponseCodeName((entry.ExtendedResponseCode << 4) | (int)entry.ResponseCode));
             json.WriteStartArray("answers"u8);
             foreach (var answer in entry.Answers)
             {
@@ -93,4 +93,8 @@ public static class QueryLogFormat
         DnsResponseCode.Refused => "REFUSED",
         _ => "RCODE" + ((int)code).ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The IANA mnemonic of a 12-bit response code above 15: <c>BADVERS</c> for 16, the only one Cloister sends.</summary>
+    private static string ExtendedResponseCodeName(int code) =>
+        code == 16 ? "BADVERS" : "RCODE" + code.ToString(CultureInfo.InvariantCulture);
 }

@@ -26,6 +26,9 @@ internal sealed class DnsQueryProcessor
     private const ushort MailB = 253;
     private const ushort MailA = 254;
 
+    /// <summary>BADVERS (16) is an extended response code: 1 in the OPT record's upper eight bits, 0 in the header.</summary>
+    private const byte BadVersExtendedRcode = 1;
+
     private readonly Func<DnsViewSet> _views;
     private readonly ViewResolver _resolver;
     private readonly TimeProvider _time;
@@ -86,20 +89,21 @@ internal sealed class DnsQueryProcessor
             Questions = query.Questions,
             Edns = ResponseOptFor(query),
         };
-        if (query.Edns is { Version: > 0 })
-        {
-            return ValueTask.FromResult(Write(reply with { Edns = new DnsEdns(DnsEdns.DefaultPayloadSize, ExtendedRcode: 1, DnssecOk: query.Edns.DnssecOk) }, response.Span, limit));
-        }
-
+        // RFC 6891 §6.1.3: an EDNS version the resolver does not speak is BADVERS before anything else about the question.
         var views = _views();
         if (!TryFindView(views, scope, remote, out var view))
         {
             // No VPC owns the source, so no query logging configuration can hold the query.
-            return ValueTask.FromResult(Write(reply with { ResponseCode = DnsResponseCode.Refused }, response.Span, limit));
+            return ValueTask.FromResult(Write(query.Edns is { Version: > 0 } ? BadVersion(reply, query.Edns) : reply with { ResponseCode = DnsResponseCode.Refused }, response.Span, limit));
+        }
+
+        var arrived = _time.GetUtcNow();
+        if (query.Edns is { Version: > 0 })
+        {
+            return ValueTask.FromResult(Finish(BadVersion(reply, query.Edns), response.Span, limit, view, views, scope, transport, remote, arrived));
         }
 
         // Refusals are logged like any other answer (Route 53 logs every query with its rcode), DNS support off included.
-        var arrived = _time.GetUtcNow();
         if ((view.DnsSupport ? Unanswerable(question) : DnsResponseCode.Refused) is { } code)
         {
             return ValueTask.FromResult(Finish(reply with { ResponseCode = code }, response.Span, limit, view, views, scope, transport, remote, arrived));
@@ -145,6 +149,10 @@ internal sealed class DnsQueryProcessor
         return Finish(WithAnswer(reply, answer), response.Span, limit, view, views, scope, transport, remote, arrived, answer.ForwardedThrough);
     }
 
+    /// <summary>The BADVERS answer (RFC 6891 §6.1.3): rcode 16, the 1 of its upper bits in an OPT record of version 0.</summary>
+    private static DnsMessage BadVersion(DnsMessage reply, DnsEdns edns) =>
+        reply with { Edns = new DnsEdns(DnsEdns.DefaultPayloadSize, ExtendedRcode: BadVersExtendedRcode, DnssecOk: edns.DnssecOk) };
+
     private static DnsMessage WithAnswer(DnsMessage reply, LocalAnswer answer) => reply with
     {
         ResponseCode = answer.ResponseCode,
@@ -176,6 +184,7 @@ internal sealed class DnsQueryProcessor
                 scope.NetworkInterfaceId)
             {
                 OutboundEndpointId = forwardedThrough,
+                ExtendedResponseCode = reply.Edns?.ExtendedRcode ?? 0,
             };
             foreach (var sink in view.LogSinks)
             {

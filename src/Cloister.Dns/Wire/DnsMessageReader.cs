@@ -5,7 +5,7 @@ using System.Text;
 
 namespace Cloister.Dns.Wire;
 
-/// <summary>Reads DNS messages from spans with hard limits; never throws on malformed input.</summary>
+/// <summary>Reads DNS messages from spans with hard limits; never throws on malformed input. A message ends with its last record.</summary>
 internal static class DnsMessageReader
 {
     private const int MinQuestionSize = 5;
@@ -75,12 +75,8 @@ internal static class DnsMessageReader
             sections[s] = builder.DrainToImmutable();
         }
 
-        if (offset != data.Length)
-        {
-            error = DnsParseError.TrailingBytes;
-            return false;
-        }
-
+        // Bytes after the last record are not part of the message and are ignored, as BIND 9 (which logs them at debug
+        // level) and unbound do with queries and answers alike; RFC 1035 gives them no meaning.
         var flags = header.Flags;
         message = new DnsMessage
         {

@@ -21,8 +21,6 @@ public enum DnsParseError
     BadRecordData,
     /// <summary>More than one OPT record, or one outside the additional section.</summary>
     BadOpt,
-    /// <summary>Bytes remain after the last record.</summary>
-    TrailingBytes,
     /// <summary>A presentation-format value cannot be read for its type.</summary>
     BadPresentation,
 }

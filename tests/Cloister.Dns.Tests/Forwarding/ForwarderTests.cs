@@ -178,6 +178,77 @@ public sealed class ForwarderTests
         Assert.Contains(skipped, s => s.Contains("outbound endpoint", StringComparison.Ordinal));
     }
     [Fact]
+    public async Task ForwardAsync_UpstreamTtlsAboveSevenDaysOrWithTheHighBitSet_ServedAndCachedForSevenDays()
+    {
+        // RFC 8767 §4: a TTL with its high bit set is a large positive number, and a resolver caps TTLs, at 7 days by
+        // its recommendation (BIND's default max-cache-ttl); before the cap the client got 2147483649 and the cache kept it.
+        var time = new ManualTime();
+        var address = System.Net.IPAddress.Parse("192.0.2.73");
+        await using var upstream = ScriptedUpstream.Answering(
+            "127.0.0.173",
+            new DnsResourceRecord("www.long.example", DnsRecordType.A, 0x8000_0001, new AddressRecordData(address)),
+            new DnsResourceRecord("www.long.example", DnsRecordType.A, int.MaxValue, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.74"))));
+        await using var service = new DnsService(new DnsServiceOptions { Time = time });
+        service.Apply(Forwarding("long.example", upstream.Target, "127.0.0.174") with { HostedZones = [] });
+
+        var fresh = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "www.long.example", DnsRecordType.A));
+        time.Advance(TimeSpan.FromSeconds(DnsForwarder.MaxTtl - 1));
+        var cached = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(2, "www.long.example", DnsRecordType.A));
+        var askedBeforeExpiry = upstream.Queries;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var expired = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(3, "www.long.example", DnsRecordType.A));
+
+        Assert.Equal([604_800u, 604_800u], fresh.Answers.Select(r => r.Ttl));
+        Assert.Equal([1u, 1u], cached.Answers.Select(r => r.Ttl));
+        Assert.Equal(1, askedBeforeExpiry);
+        Assert.Equal(2, upstream.Queries);
+        Assert.Equal([604_800u, 604_800u], expired.Answers.Select(r => r.Ttl));
+    }
+
+    [Fact]
+    public async Task ForwardAsync_NegativeAnswerWhoseSoaTtlAndMinimumExceedSevenDays_CachedForSevenDays()
+    {
+        var soa = new DnsResourceRecord("example.net", DnsRecordType.SOA, uint.MaxValue, new SoaRecordData("ns.example.net", "h.example.net", 1, 3600, 600, 86400, uint.MaxValue));
+
+        var (fresh, cached, _) = await AskScriptedAcrossTimeAsync("127.0.0.175", "127.0.0.176", DnsResponseCode.NXDomain, [], [soa], "absent.example.net", DnsRecordType.A);
+
+        Assert.Equal(604_800u, Assert.Single(fresh.Authorities).Ttl);
+        Assert.Equal(DnsResponseCode.NXDomain, cached.ResponseCode);
+        Assert.Equal(604_800u - 59, Assert.Single(cached.Authorities).Ttl);
+    }
+
+    [Fact]
+    public async Task Udp_ForwardedNameAskedInMixedCase_OwnersInTheQuerysCaseFreshAndFromTheCache()
+    {
+        // 0x20: the upstream writes its owners in capitals; each client gets its own spelling back, the second from the cache.
+        await using var upstream = ScriptedUpstream.Answering("127.0.0.177", new DnsResourceRecord("WWW.CASE.EXAMPLE", DnsRecordType.A, 300, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.77"))));
+        await using var resolver = RunningResolver.Start(Forwarding("case.example", upstream.Target, "127.0.0.178") with { HostedZones = [] }, TestModels.ApiVpc);
+
+        var fresh = await UdpQuery.AskAsync(resolver.Listener.UdpEndPoint!, "WwW.cAsE.eXaMpLe");
+        var cached = await UdpQuery.AskAsync(resolver.Listener.UdpEndPoint!, "www.Case.Example");
+
+        Assert.Equal(1, upstream.Queries);
+        Assert.Equal(("WwW.cAsE.eXaMpLe", "WwW.cAsE.eXaMpLe"), (Assert.Single(fresh.Questions).Name, Assert.Single(fresh.Answers).Name));
+        Assert.Equal(("www.Case.Example", "www.Case.Example"), (Assert.Single(cached.Questions).Name, Assert.Single(cached.Answers).Name));
+        Assert.Equal(["192.0.2.77"], UdpQuery.Addresses(cached));
+    }
+
+    [Fact]
+    public async Task ForwardAsync_UpstreamAnswerWithBytesAfterIt_AcceptedNotWaitedOut()
+    {
+        // BIND 9 and unbound read such an answer and ignore the bytes; rejecting it left the query to time out as SERVFAIL.
+        await using var upstream = ScriptedUpstream.AnsweringWithBytesAfter("127.0.0.171", 7, new DnsResourceRecord("www.padded.example", DnsRecordType.A, 300, new AddressRecordData(System.Net.IPAddress.Parse("192.0.2.71"))));
+        await using var service = new DnsService();
+        service.Apply(Forwarding("padded.example", upstream.Target, "127.0.0.172") with { HostedZones = [] });
+
+        var response = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, "www.padded.example", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal(["192.0.2.71"], UdpQuery.Addresses(response));
+        Assert.Equal(1, upstream.Queries);
+    }
+
+    [Fact]
     public async Task ForwardAsync_UpstreamAnswersBareCnameToPrivateZoneName_ResolverChasesTheTargetItself()
     {
         // An authoritative-only corporate server answers with the CNAME alone (no RA, no SOA): the VPC's resolver, a

@@ -160,6 +160,22 @@ public sealed class QueryLogTests
     }
 
     [Fact]
+    public async Task Dig_UnsupportedEdnsVersion_LoggedWithBadvers()
+    {
+        // Route 53 logs every query with its rcode from IANA's list, where 16 is BADVERS; Cloister once left such queries out.
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc, logs: true);
+
+        var output = await Tool.RunAsync("dig", "@127.0.0.1", "-p", resolver.PortText, "+time=3", "+tries=1", "+edns=1", "+noednsnegotiation", "www.corp.internal", "AAAA");
+
+        Assert.Contains("status: BADVERS", output, StringComparison.Ordinal);
+        var line = await QueryLogs.WaitForAsync(resolver.LogFolder!, e => e.GetProperty("query_name").GetString() == "www.corp.internal.");
+        Assert.Equal("BADVERS", line.GetProperty("rcode").GetString());
+        Assert.Equal("AAAA", line.GetProperty("query_type").GetString());
+        Assert.Equal(0, line.GetProperty("answers").GetArrayLength());
+        Assert.Equal("UDP", line.GetProperty("transport").GetString());
+    }
+
+    [Fact]
     public async Task Dig_QueryToVpcWithDnsSupportOff_RefusedAndLogged()
     {
         // Route 53 logs every query with its rcode; a refusal is an answer like any other.

@@ -217,18 +217,46 @@ public sealed class TcpServerTests
         return DnsMessage.Parse(buffer.AsSpan(0, length));
     }
 
-    [Fact]
-    public async Task Udp_BytesAfterTheQuestion_FormErrHeaderOnly()
+    /// <summary>A query for <c>www.corp.internal</c> A with three bytes after its question.</summary>
+    private static byte[] QueryWithBytesAfterIt(ushort id)
     {
-        // Unlike unbound, which answers and ignores them: a message must fill its length exactly (docs/dns.md).
-        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
-        byte[] query = [.. RawQuery(0x5353, WireName(20)), 0, 1, 2];
+        var buffer = new byte[512];
+        Assert.True(new DnsMessage { Id = id, RecursionDesired = true, Questions = [new DnsQuestion("www.corp.internal", DnsRecordType.A)] }.TryWrite(buffer, out var length));
+        return [.. buffer.AsSpan(0, length), 0, 1, 2];
+    }
 
-        var response = await ExchangeRawUdpAsync(resolver, query);
+    [Fact]
+    public async Task Udp_BytesAfterTheQuestion_IgnoredAndAnswered()
+    {
+        // BIND 9 and unbound 1.17 (checked side by side) answer such a query and ignore the bytes (docs/dns.md).
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+
+        var response = await ExchangeRawUdpAsync(resolver, QueryWithBytesAfterIt(0x5353));
 
         Assert.Equal(0x5353, response.Id);
-        Assert.Equal(DnsResponseCode.FormErr, response.ResponseCode);
-        Assert.Empty(response.Questions);
+        Assert.Equal(DnsResponseCode.NoError, response.ResponseCode);
+        Assert.Equal("www.corp.internal", Assert.Single(response.Questions).Name);
+        Assert.Equal(["10.0.1.20", "10.0.1.21"], UdpQuery.Addresses(response));
+    }
+
+    [Fact]
+    public async Task Tcp_BytesAfterTheQuestionInsideItsFrame_IgnoredAndTheNextFrameAnsweredToo()
+    {
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(resolver.Listener.TcpEndPoint!);
+        var query = QueryWithBytesAfterIt(0x5555);
+        var framed = new byte[query.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
+        query.CopyTo(framed, 2);
+
+        await socket.SendAsync(framed, SocketFlags.None);
+        await WriteAsync(socket, DnsMessage.CreateQuery(0x5656, "www.corp.internal", DnsRecordType.AAAA));
+        var first = await ReadAsync(socket);
+        var second = await ReadAsync(socket);
+
+        Assert.Equal((0x5555, DnsResponseCode.NoError, 2), (first.Id, first.ResponseCode, first.Answers.Length));
+        Assert.Equal((0x5656, DnsResponseCode.NoError, 1), (second.Id, second.ResponseCode, second.Answers.Length));
     }
 
     [Fact]
@@ -263,6 +291,38 @@ public sealed class TcpServerTests
         Assert.Equal(0x5151, response.Id);
         Assert.Equal(expected, response.ResponseCode);
         Assert.Equal(questions, response.Questions.Length);
+    }
+
+    /// <summary>Messages that read no question: none, or a name whose backward pointer leads round a loop.</summary>
+    public static TheoryData<string, byte[]> WithoutAQuestion => new()
+    {
+        { "no question", [0x57, 0x57, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0] },
+        { "no question, an OPT record", [0x57, 0x57, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0] },
+        { "a label then a pointer back to it", [0x57, 0x57, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, (byte)'w', (byte)'w', (byte)'w', 0xC0, 12, 0, 1, 0, 1] },
+        { "a pointer into the pointer", [0x57, 0x57, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 13, 0, 1, 0, 1] },
+    };
+
+    [Theory]
+    [MemberData(nameof(WithoutAQuestion))]
+    public async Task UdpAndTcp_MessageWithoutAReadableQuestion_FormErrAtOnceEchoingIdAndRd(string shape, byte[] message)
+    {
+        // QDCOUNT 0, or a name that never ends (RFC 9267 §2: pointers that loop): FORMERR with the header, never a hang.
+        await using var resolver = RunningResolver.Start(TestModels.ApiOnly(), TestModels.ApiVpc);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(resolver.Listener.TcpEndPoint!);
+        var framed = new byte[message.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)message.Length);
+        message.CopyTo(framed, 2);
+
+        var overUdp = await ExchangeRawUdpAsync(resolver, message);
+        await socket.SendAsync(framed, SocketFlags.None);
+        var overTcp = await ReadAsync(socket);
+
+        foreach (var response in new[] { overUdp, overTcp })
+        {
+            Assert.Equal((0x5757, DnsResponseCode.FormErr, true), (response.Id, response.ResponseCode, response.RecursionDesired));
+            Assert.True(response.Questions.IsEmpty, shape);
+        }
     }
 
     [Fact]

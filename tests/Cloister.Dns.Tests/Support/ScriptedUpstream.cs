@@ -13,14 +13,16 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly Func<DnsMessage, Task<DnsMessage?>> _answer;
+    private readonly int _bytesAfterAnswers;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private int _queries;
 
-    private ScriptedUpstream(string address, Func<DnsMessage, Task<DnsMessage?>> answer)
+    private ScriptedUpstream(string address, Func<DnsMessage, Task<DnsMessage?>> answer, int bytesAfterAnswers = 0)
     {
         _socket = Loopback.Udp(address);
         _answer = answer;
+        _bytesAfterAnswers = bytesAfterAnswers;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -33,6 +35,10 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
 
     /// <summary>Answers each query with <paramref name="answer"/>'s response; null sends nothing.</summary>
     public static ScriptedUpstream Start(string address, Func<DnsMessage, Task<DnsMessage?>> answer) => new(address, answer);
+
+    /// <summary>Answers as <see cref="Answering"/> does, each datagram with <paramref name="bytesAfter"/> zero bytes after the message.</summary>
+    public static ScriptedUpstream AnsweringWithBytesAfter(string address, int bytesAfter, params DnsResourceRecord[] records) =>
+        new(address, query => Task.FromResult<DnsMessage?>(query with { IsResponse = true, Answers = [.. records], Edns = null }), bytesAfter);
 
     /// <summary>Answers each query NOERROR with <paramref name="records"/> as its answer section, owner names as given.</summary>
     public static ScriptedUpstream Answering(string address, params DnsResourceRecord[] records) =>
@@ -79,7 +85,7 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
                 var reply = new byte[4096];
                 if (response.TryWrite(reply, out var length))
                 {
-                    await _socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, remote);
+                    await _socket.SendToAsync(reply.AsMemory(0, length + _bytesAfterAnswers), SocketFlags.None, remote);
                 }
             });
         }

@@ -90,13 +90,17 @@ public sealed class DnsMessageTests
     }
 
     [Fact]
-    public void TryParse_TrailingBytes_Rejected()
+    public void TryParse_BytesAfterTheLastRecord_IgnoredAsBindAndUnboundDo()
     {
         var buffer = new byte[512];
-        DnsMessage.CreateQuery(1, "a.example", DnsRecordType.A).TryWrite(buffer, out var written);
+        var query = DnsMessage.CreateQuery(1, "a.example", DnsRecordType.A);
+        query.TryWrite(buffer, out var written);
+        buffer.AsSpan(written, 5).Fill(0xFF);
 
-        Assert.False(DnsMessage.TryParse(buffer.AsSpan(0, written + 1), out _, out var error, out _));
-        Assert.Equal(DnsParseError.TrailingBytes, error);
+        Assert.True(DnsMessage.TryParse(buffer.AsSpan(0, written + 5), out var read, out var error, out _));
+        Assert.Equal(DnsParseError.None, error);
+        Assert.Equal(Assert.Single(query.Questions), Assert.Single(read.Questions));
+        Assert.Equal(query.Edns, read.Edns);
     }
 
     [Fact]
