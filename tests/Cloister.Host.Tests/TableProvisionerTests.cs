@@ -55,6 +55,26 @@ public sealed class TableProvisionerTests : IAsyncLifetime
         Assert.Contains("\"PointInTimeRecoveryStatus\":\"ENABLED\"", backups, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EnsureAsync_DeletionProtection_SetAtCreationThenTakenFromTheTemplateWhenItExists()
+    {
+        var account = new AccountContext("000000000000", "us-east-1");
+        var table = new Table("Claims", "claims", [new KeyElement("id", "HASH")], ImmutableDictionary<string, string>.Empty.Add("id", "S"),
+            "PAY_PER_REQUEST", [], [], null)
+        { DeletionProtection = true };
+        var provisioner = new TableProvisioner(_http!, account);
+
+        var created = await provisioner.EnsureAsync([table], CancellationToken.None);
+        var refused = await SendAsync("DeleteTable", """{"TableName":"claims"}""");
+        var again = await provisioner.EnsureAsync([table with { DeletionProtection = false }], CancellationToken.None);
+        var deleted = await SendAsync("DeleteTable", """{"TableName":"claims"}""");
+
+        Assert.Empty(created);
+        Assert.Contains("protected against deletion", refused, StringComparison.Ordinal);
+        Assert.Empty(again);
+        Assert.Contains("\"TableStatus\":\"DELETING\"", deleted, StringComparison.Ordinal);
+    }
+
     private async Task<string> SendAsync(string operation, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(body) };

@@ -8,10 +8,11 @@ namespace Cloister.Host.Tables;
 
 /// <summary>
 /// Creates the template's tables the way CloudFormation does, through the table service's own DynamoDB API
-/// (<c>CreateTable</c> with its tags, table class and encryption, then <c>UpdateTimeToLive</c>, then
+/// (<c>CreateTable</c> with its tags, table class, encryption and deletion protection, then <c>UpdateTimeToLive</c>, then
 /// <c>UpdateContinuousBackups</c>, then <c>PutResourcePolicy</c> or <c>DeleteResourcePolicy</c>). A table that already exists
 /// keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>), takes the template's tags
-/// (<c>TagResource</c>), point-in-time recovery setting and resource policy, or loses the policy it had when the template has none.
+/// (<c>TagResource</c>), deletion protection (<c>UpdateTable</c>), point-in-time recovery setting and resource policy, or loses
+/// the policy it had when the template has none.
 /// </summary>
 internal sealed class TableProvisioner(HttpClient client, AccountContext account)
 {
@@ -51,6 +52,19 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
                 if (status != 200)
                 {
                     problems.Add($"{table.LogicalId} ({table.TableName}): TagResource failed: {body}");
+                }
+            }
+
+            if (existed)
+            {
+                (status, body) = await SendAsync("UpdateTable", Json(writer =>
+                {
+                    writer.WriteString("TableName", table.TableName);
+                    writer.WriteBoolean("DeletionProtectionEnabled", table.DeletionProtection);
+                }), cancellationToken).ConfigureAwait(false);
+                if (status != 200)
+                {
+                    problems.Add($"{table.LogicalId} ({table.TableName}): UpdateTable failed: {body}");
                 }
             }
 
@@ -133,6 +147,11 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
         if (table.TableClass is { } tableClass)
         {
             json.WriteString("TableClass", tableClass);
+        }
+
+        if (table.DeletionProtection)
+        {
+            json.WriteBoolean("DeletionProtectionEnabled", true);
         }
 
         if (table.SseEnabled)

@@ -43,4 +43,7 @@ public sealed record Table(
 
     /// <summary><c>PointInTimeRecoverySpecification.RecoveryPeriodInDays</c>; null for DynamoDB's default (35).</summary>
     public int? RecoveryPeriodInDays { get; init; }
+
+    /// <summary><c>DeletionProtectionEnabled</c>: the table service refuses <c>DeleteTable</c> while it is on.</summary>
+    public bool DeletionProtection { get; init; }
 }

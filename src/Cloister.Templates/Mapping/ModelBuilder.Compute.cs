@@ -202,8 +202,9 @@ internal sealed partial class ModelBuilder
     }
 
     /// <summary>
-    /// A table's <c>Tags</c>, <c>TableClass</c>, <c>SSESpecification</c> and <c>PointInTimeRecoverySpecification</c>, which the
-    /// stack host gives the table service as CreateTable's and UpdateContinuousBackups' members (DynamoDB's own rules and
+    /// A table's <c>Tags</c>, <c>TableClass</c>, <c>SSESpecification</c>, <c>PointInTimeRecoverySpecification</c> and
+    /// <c>DeletionProtectionEnabled</c>, which the stack host gives the table service as CreateTable's, UpdateTable's and
+    /// UpdateContinuousBackups' members (DynamoDB's own rules and
     /// messages then apply to them, as CloudFormation's handler passes them on).
     /// </summary>
     private static Table TableSettings(PropertyReader r, Table table)
@@ -227,6 +228,7 @@ internal sealed partial class ModelBuilder
             SseKmsKeyId = sse is null ? null : r.String(sse, "KMSMasterKeyId", "SSESpecification.KMSMasterKeyId"),
             PointInTimeRecovery = pitrEnabled,
             RecoveryPeriodInDays = pitrEnabled ? days : null,
+            DeletionProtection = r.Bool("DeletionProtectionEnabled", false),
         };
     }
 

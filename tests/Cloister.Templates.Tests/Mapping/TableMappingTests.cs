@@ -1,6 +1,6 @@
 namespace Cloister.Templates.Tests.Mapping;
 
-/// <summary>AWS::DynamoDB::Table's Tags, TableClass, SSESpecification and PointInTimeRecoverySpecification in the model.</summary>
+/// <summary>AWS::DynamoDB::Table's Tags, TableClass, SSESpecification, PointInTimeRecoverySpecification and DeletionProtectionEnabled in the model.</summary>
 public sealed class TableMappingTests
 {
     private const string Table = """
@@ -19,6 +19,7 @@ public sealed class TableMappingTests
                   TableClass: STANDARD_INFREQUENT_ACCESS
                   SSESpecification: { SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/claims }
                   PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 }
+                  DeletionProtectionEnabled: true
             """)).Model.Tables);
 
         Assert.Equal(["env=test", "team=data"], table.Tags.Select(tag => $"{tag.Key}={tag.Value}"));
@@ -27,6 +28,7 @@ public sealed class TableMappingTests
         Assert.Equal("alias/claims", table.SseKmsKeyId);
         Assert.True(table.PointInTimeRecovery);
         Assert.Equal(7, table.RecoveryPeriodInDays);
+        Assert.True(table.DeletionProtection);
     }
 
     [Fact]
@@ -53,6 +55,7 @@ public sealed class TableMappingTests
         Assert.Null(table.TableClass);
         Assert.False(table.SseEnabled);
         Assert.False(table.PointInTimeRecovery);
+        Assert.False(table.DeletionProtection);
     }
 
     [Fact]
