@@ -200,7 +200,13 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         }
         else if (invocation)
         {
-            response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
+            // Only a synchronous invocation ran a version: Event's 202 and DryRun's 204 carry just their status, as
+            // the Developer Guide shows Event's answer ({"StatusCode": 202} in the CLI, no ExecutedVersion).
+            if (result.StatusCode == StatusCodes.Status200OK)
+            {
+                response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
+            }
+
             if (result.FunctionError is { } functionError)
             {
                 response.Headers["X-Amz-Function-Error"] = functionError;
