@@ -130,6 +130,38 @@ public sealed class RuntimeApiStateTests() : IsolatedServiceTests(state => new F
         }
     }
 
+    [Fact]
+    public async Task PostInitError_AfterTheInit_Returns403FromTheRuntimesState()
+    {
+        // Lambda's runtime manager allows /runtime/init/error from Started only; later it refuses it in the state
+        // machine's words, naming the state the runtime is in: Ready while it runs an invocation.
+        await DeployNodeAsync("late", """
+            const http = require('node:http');
+            const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+            exports.handler = () => new Promise((resolve, reject) => {
+              const req = http.request({ host, port, method: 'POST', path: '/2018-06-01/runtime/init/error',
+                headers: { 'Lambda-Runtime-Function-Error-Type': 'Runtime.Late' } }, (res) => {
+                let text = '';
+                res.on('data', (c) => { text += c; });
+                res.on('end', () => resolve({ status: res.statusCode, body: text }));
+              });
+              req.on('error', reject);
+              req.end('{"errorMessage":"too late","errorType":"Runtime.Late"}');
+            });
+            """);
+
+        var result = await Service.InvokeAsync("late", "{}"u8.ToArray());
+
+        Assert.True(result.Succeeded, Encoding.UTF8.GetString(result.Payload.Span));
+        var told = JsonDocument.Parse(result.Payload).RootElement;
+        Assert.Equal(403, told.GetProperty("status").GetInt32());
+        Assert.Equal(
+            """{"errorMessage":"State transition from Ready to InitError failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}""",
+            told.GetProperty("body").GetString());
+        var next = await Service.InvokeAsync("late", "{}"u8.ToArray());
+        Assert.True(next.Succeeded, "the refused post changed nothing: the runtime goes on");
+    }
+
     private async Task DeployNodeAsync(string name, string inline, int timeoutSeconds = 3)
     {
         var deployed = await Service.DeployAsync(new LambdaFunction(

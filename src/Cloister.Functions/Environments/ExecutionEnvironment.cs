@@ -429,9 +429,9 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
     async Task IRuntimeApiHandler.InitErrorAsync(HttpContext context)
     {
-        if (_init.Task.IsCompleted)
+        if (_state.TryInitError(initUnderWay: !_init.Task.IsCompleted) is { } refused)
         {
-            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, RuntimeApiResponses.InitAlreadyDone).ConfigureAwait(false);
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, refused).ConfigureAwait(false);
             return;
         }
 

@@ -12,6 +12,7 @@ namespace Cloister.Functions.RuntimeApi;
 internal sealed class RuntimeState
 {
     public const string Started = "Started";
+    public const string InitError = "InitError";
     public const string Ready = "Ready";
     public const string InvocationResponse = "InvocationResponse";
     public const string InvocationErrorResponse = "InvocationErrorResponse";
@@ -48,9 +49,34 @@ internal sealed class RuntimeState
             from = _state;
         }
 
-        return Encoding.UTF8.GetBytes(
-            $$"""{"errorMessage":"State transition from {{from}} to {{to}} failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}""");
+        return Refused(from, to);
     }
+
+    /// <summary>
+    /// Moves to <see cref="InitError"/> for a <c>/runtime/init/error</c> posted while <paramref name="initUnderWay"/>,
+    /// allowed from <see cref="Started"/> only; otherwise (an init error already posted, or the init phase over: Cloister
+    /// ends it at the first <c>/next</c>) nothing moves and the 403 body that refuses the post is returned, naming the
+    /// state the runtime is in, as Lambda's runtime manager words it.
+    /// </summary>
+    public byte[]? TryInitError(bool initUnderWay)
+    {
+        string from;
+        lock (_lock)
+        {
+            if (_state == Started && initUnderWay)
+            {
+                _state = InitError;
+                return null;
+            }
+
+            from = _state;
+        }
+
+        return Refused(from, InitError);
+    }
+
+    private static byte[] Refused(string from, string to) => Encoding.UTF8.GetBytes(
+        $$"""{"errorMessage":"State transition from {{from}} to {{to}} failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}""");
 
     /// <summary>The response or error was taken (or refused as too large, which answers the invocation too).</summary>
     public void ResponseAccepted()
