@@ -162,6 +162,32 @@ public sealed class RuntimeApiStateTests() : IsolatedServiceTests(state => new F
         Assert.True(next.Succeeded, "the refused post changed nothing: the runtime goes on");
     }
 
+    [Fact]
+    public async Task PostError_ErrorWithCauseContentType_CallerGetsTheErrorWithoutItsCause()
+    {
+        // A runtime that reports its error with an X-Ray cause, as application/vnd.aws.lambda.error.cause+json: Lambda
+        // passes the caller the error alone.
+        await DeployNodeAsync("caused", """
+            const http = require('node:http');
+            const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+            exports.handler = (event, context) => new Promise((resolve, reject) => {
+              const req = http.request({ host, port, method: 'POST', path: `/2018-06-01/runtime/invocation/${context.awsRequestId}/error`,
+                headers: { 'Content-Type': 'application/vnd.aws.lambda.error.cause+json', 'Lambda-Runtime-Function-Error-Type': 'Runtime.Caused' } },
+                (res) => { res.resume(); res.on('end', () => resolve('ignored')); });
+              req.on('error', reject);
+              req.end(JSON.stringify({ errorMessage: 'with a cause', errorType: 'Runtime.Caused', stackTrace: ['at handler'],
+                errorCause: { working_directory: '/var/task', exceptions: [], paths: [] } }));
+            });
+            """);
+
+        var result = await Service.InvokeAsync("caused", "{}"u8.ToArray());
+
+        Assert.Equal("Unhandled", result.FunctionError);
+        Assert.Equal(
+            """{"errorMessage":"with a cause","errorType":"Runtime.Caused","stackTrace":["at handler"]}""",
+            Encoding.UTF8.GetString(result.Payload.Span));
+    }
+
     private async Task DeployNodeAsync(string name, string inline, int timeoutSeconds = 3)
     {
         var deployed = await Service.DeployAsync(new LambdaFunction(

@@ -415,6 +415,12 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         if (isError)
         {
             var errorType = context.Request.Headers[RuntimeApiHeaders.FunctionErrorType].ToString();
+            // Lambda's runtime manager compares the header as it is, parameters and case included.
+            if (context.Request.ContentType == ErrorWithCause.ContentType)
+            {
+                body = ErrorWithCause.CallerBody(body);
+            }
+
             invocation.Outcome.TrySetResult(InvocationOutcome.FunctionError(
                 body.Length > 0 ? body : InvocationOutcome.ErrorBody(errorType.Length > 0 ? errorType : "Unhandled", string.Empty),
                 errorType.Length > 0 ? errorType : "Unhandled"));
