@@ -201,7 +201,8 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         else if (invocation)
         {
             // Only a synchronous invocation ran a version: Event's 202 and DryRun's 204 carry just their status, as
-            // the Developer Guide shows Event's answer ({"StatusCode": 202} in the CLI, no ExecutedVersion).
+            // the Developer Guide shows Event's answer ({"StatusCode": 202} in the CLI) and the older API reference said
+            // ("returned only if the invocation type is RequestResponse").
             if (result.StatusCode == StatusCodes.Status200OK)
             {
                 response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
