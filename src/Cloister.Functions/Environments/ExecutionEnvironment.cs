@@ -338,7 +338,7 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
             return;
         }
 
-        _state.InvocationTaken();
+        _state.InvocationTaken(invocation.RequestId);
 
         // START when the runtime takes it, as Lambda writes it: an invocation its runtime never took can run elsewhere.
         WriteLog(LambdaLogLines.Start(invocation.RequestId, _function.Version));
@@ -384,12 +384,13 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
     async Task IRuntimeApiHandler.CompleteAsync(HttpContext context, string requestId, bool isError)
     {
-        if (_state.TryBeginResponse(isError) is { } refused)
+        if (_state.TryBeginResponse(requestId, isError) is { } refused)
         {
-            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, refused).ConfigureAwait(false);
+            await RuntimeApiResponses.WriteAsync(context, refused.Status, refused.Body).ConfigureAwait(false);
             return;
         }
 
+        // The invocation the runtime took may have ended meanwhile (its timeout): nothing is left to answer.
         var invocation = Volatile.Read(ref _current);
         if (invocation is null || invocation.RequestId != requestId || invocation.Outcome.Task.IsCompleted)
         {
