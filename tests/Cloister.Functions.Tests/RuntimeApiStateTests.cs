@@ -81,7 +81,8 @@ public sealed class RuntimeApiStateTests() : IsolatedServiceTests(state => new F
 
         Assert.True(result.Succeeded, Encoding.UTF8.GetString(result.Payload.Span));
         Assert.Equal("\"own\"", Encoding.UTF8.GetString(result.Payload.Span));
-        var log = (await LogEventsAsync("stray", $"REPORT RequestId: {result.RequestId}")).Select(e => e.Message).ToList();
+        // The handler logs once its own post is answered, which ends the invocation: after its END, not before.
+        var log = (await LogEventsAsync("stray", "\town 202 ")).Select(e => e.Message).ToList();
         Assert.Contains(log, m => m.EndsWith("\tstray 400 {\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}", StringComparison.Ordinal));
         Assert.Contains(log, m => m.EndsWith("\town 202 {\"status\":\"OK\"}", StringComparison.Ordinal));
     }
@@ -125,6 +126,38 @@ public sealed class RuntimeApiStateTests() : IsolatedServiceTests(state => new F
             await Service.RemoveAsync("early");
             Directory.Delete(code, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task PostResponse_UnknownResponseMode_Returns400AndFailsTheInvocation()
+    {
+        // Lambda takes "streaming" or no mode at all; any other (even "buffered", or "Streaming") is refused and the
+        // invocation fails with Runtime.InvalidResponseModeHeader.
+        await DeployNodeAsync("moded", """
+            const http = require('node:http');
+            const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+            let seen = null;
+            exports.handler = (event, context) => event.report ? Promise.resolve(seen) : new Promise((resolve, reject) => {
+              const req = http.request({ host, port, method: 'POST', path: `/2018-06-01/runtime/invocation/${context.awsRequestId}/response`,
+                headers: { 'Lambda-Runtime-Function-Response-Mode': 'buffered' } }, (res) => {
+                let text = '';
+                res.on('data', (c) => { text += c; });
+                res.on('end', () => { seen = { status: res.statusCode, body: text }; resolve('late'); });
+              });
+              req.on('error', reject);
+              req.end('"moded"');
+            });
+            """);
+
+        var failed = await Service.InvokeAsync("moded", "{}"u8.ToArray());
+        var report = await Service.InvokeAsync("moded", """{"report":true}"""u8.ToArray());
+
+        Assert.Equal("Unhandled", failed.FunctionError);
+        Assert.Equal("""{"errorType":"Runtime.InvalidResponseModeHeader","errorMessage":""}""", Encoding.UTF8.GetString(failed.Payload.Span));
+        Assert.True(report.Succeeded, Encoding.UTF8.GetString(report.Payload.Span));
+        var told = JsonDocument.Parse(report.Payload).RootElement;
+        Assert.Equal(400, told.GetProperty("status").GetInt32());
+        Assert.Equal("""{"errorMessage":"Invalid function response mode","errorType":"InvalidFunctionResponseMode"}""", told.GetProperty("body").GetString());
     }
 
     [Fact]

@@ -26,6 +26,9 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
     private readonly TaskCompletionSource<InitResult> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RuntimeState _state = new();
+
+    /// <summary>The error of an invocation whose runtime named a response mode Lambda does not know.</summary>
+    private const string InvalidResponseModeType = "Runtime.InvalidResponseModeHeader";
     private PendingInvocation? _current;
     private RuntimeApiServer? _server;
     private ILaunchedProcess? _process;
@@ -395,6 +398,16 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         if (invocation is null || invocation.RequestId != requestId || invocation.Outcome.Task.IsCompleted)
         {
             await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiResponses.InvalidRequestId).ConfigureAwait(false);
+            return;
+        }
+
+        if (!isError && HasInvalidResponseMode(context.Request))
+        {
+            // Lambda refuses the post (400 InvalidFunctionResponseMode) and fails the invocation with
+            // Runtime.InvalidResponseModeHeader; the runtime may go on to its next invocation.
+            _state.ResponseAccepted();
+            invocation.Outcome.TrySetResult(InvocationOutcome.FunctionError(InvocationOutcome.ErrorBody(InvalidResponseModeType, string.Empty), InvalidResponseModeType));
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiResponses.InvalidResponseMode).ConfigureAwait(false);
             return;
         }
 

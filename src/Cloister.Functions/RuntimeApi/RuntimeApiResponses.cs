@@ -13,6 +13,9 @@ internal static class RuntimeApiResponses
     public static ReadOnlyMemory<byte> InvalidRequestId { get; } =
         "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}"u8.ToArray();
 
+    public static ReadOnlyMemory<byte> InvalidResponseMode { get; } =
+        "{\"errorMessage\":\"Invalid function response mode\",\"errorType\":\"InvalidFunctionResponseMode\"}"u8.ToArray();
+
     public static ReadOnlyMemory<byte> TooLarge { get; } =
         "{\"errorMessage\":\"Exceeded maximum allowed payload size (6291556 bytes).\",\"errorType\":\"RequestEntityTooLarge\"}"u8.ToArray();
 
