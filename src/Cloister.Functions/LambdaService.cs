@@ -352,9 +352,11 @@ public sealed partial class LambdaService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Invokes as Lambda's Invoke API takes a request from a client: the invocation type as sent
-    /// (<c>X-Amz-Invocation-Type</c>; null is RequestResponse, anything but Lambda's three values is its 400
-    /// <c>ValidationException</c>) and the payload checked to be JSON (400 <c>InvalidRequestContentException</c>), both
+    /// Invokes as Lambda's Invoke API takes a request from a client (<c>cloister invoke</c>): the function's name and
+    /// <paramref name="qualifier"/> (Invoke's <c>Qualifier</c>, null when not given) checked against the API reference's
+    /// constraints first (400 <c>ValidationException</c>; an ARN of another Region or account 404), then the invocation
+    /// type as sent (<c>X-Amz-Invocation-Type</c>; null is RequestResponse, anything but Lambda's three values is its 400
+    /// <c>ValidationException</c>) and the payload checked to be JSON (400 <c>InvalidRequestContentException</c>), all
     /// before the function is looked for; no payload is <c>{}</c> to the function; then as <see cref="InvokeAsync(string, string?, ReadOnlyMemory{byte}, InvocationType, InvocationContext, CancellationToken)"/>.
     /// </summary>
     public ValueTask<InvocationResult> InvokeRequestAsync(
@@ -364,6 +366,18 @@ public sealed partial class LambdaService : IAsyncDisposable
         string? invocationType,
         InvocationContext context,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(functionName);
+        return FunctionNameCheck.Refuse(functionName, qualifier, _options.Account) is { } misnamed
+            ? ValueTask.FromResult(misnamed)
+            : InvokeNamedRequestAsync(functionName, qualifier, payload, invocationType, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="InvokeRequestAsync"/> for a caller that has checked the name already with
+    /// <see cref="FunctionNameCheck"/>, as the Invoke API does before it authorizes the caller: the check is not made twice.
+    /// </summary>
+    internal ValueTask<InvocationResult> InvokeNamedRequestAsync(string functionName, string? qualifier, ReadOnlyMemory<byte> payload, string? invocationType, InvocationContext context, CancellationToken cancellationToken)
     {
         if (!InvokeRequestCheck.TryParseType(invocationType, out var type, out var refusal))
         {

@@ -122,12 +122,7 @@ public sealed class EventQueueTests : IAsyncLifetime
         {
             await Task.Delay(20);
             var path = _service.LogPathOf("queued");
-            if (File.Exists(path))
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                log = await reader.ReadToEndAsync();
-            }
+            log = await ServiceFixture.CompleteLinesAsync(path);
         }
 
         return log;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Cloister.Functions.Launching;
 using Cloister.Model;
 using Cloister.Model.Compute;
@@ -28,7 +27,10 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
         }
     }
 
-    /// <summary>The function's log file once it contains <paramref name="text"/> (polled, 10 s at most).</summary>
+    /// <summary>
+    /// The function's log file once it contains <paramref name="text"/> (polled, 10 s at most): its complete lines only,
+    /// as the writer may be in the middle of one. Lines written after <paramref name="text"/> may not be there yet.
+    /// </summary>
     protected async Task<string> LogContainingAsync(string function, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -36,25 +38,28 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
         while (!log.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
-            var path = Service.LogPathOf(function);
-            if (File.Exists(path))
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                log = await reader.ReadToEndAsync();
-            }
+            log = await ServiceFixture.CompleteLinesAsync(Service.LogPathOf(function));
         }
 
         return log;
     }
 
     /// <summary>The function's log events (stream, message) once its log contains <paramref name="text"/>.</summary>
-    protected async Task<IReadOnlyList<(string Stream, string Message)>> LogEventsAsync(string function, string text)
+    protected async Task<IReadOnlyList<(string Stream, string Message)>> LogEventsAsync(string function, string text) =>
+        ServiceFixture.ParseEvents(await LogContainingAsync(function, text));
+
+    /// <summary>The function's log events (stream, message) once <paramref name="condition"/> holds for them (polled, 10 s at most).</summary>
+    protected async Task<IReadOnlyList<(string Stream, string Message)>> LogEventsAsync(string function, Func<IReadOnlyList<(string Stream, string Message)>, bool> condition)
     {
-        var log = await LogContainingAsync(function, text);
-        return [.. log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement)
-            .Select(e => (e.GetProperty("logStreamName").GetString()!, e.GetProperty("message").GetString()!))];
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        IReadOnlyList<(string Stream, string Message)> events = [];
+        while (!condition(events) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            events = ServiceFixture.ParseEvents(await ServiceFixture.CompleteLinesAsync(Service.LogPathOf(function)));
+        }
+
+        return events;
     }
 
     /// <summary>Deploys <c>functions/init/bootstrap</c> (provided.al2, 128 MB) with its <c>INIT_MODE</c>.</summary>

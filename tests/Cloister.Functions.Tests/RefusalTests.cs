@@ -78,6 +78,34 @@ public sealed class RefusalTests : IsolatedServiceTests
         Assert.StartsWith("Could not parse request body into json: Could not parse payload into json: ", body.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bad name", null, "1 validation error detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")]
+    [InlineData("busy:a:b", null, "1 validation error detected: Value 'busy:a:b' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ")]
+    [InlineData("busy", "", "1 validation error detected: Value '' at 'qualifier' failed to satisfy constraint: Member must have length greater than or equal to 1")]
+    [InlineData("bad name", "a b", "2 validation errors detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ")]
+    public async Task InvokeRequestAsync_NameInvokeWouldRefuse_Returns400ValidationExceptionAsTheInvokeApi(string name, string? qualifier, string message)
+    {
+        // cloister invoke enters here: the same name check as the Invoke API, before the invocation type and the payload.
+        var result = await Service.InvokeRequestAsync(name, qualifier, "{not json"u8.ToArray(), "Bogus", InvocationContext.None);
+
+        var body = AssertRefused(result, 400, "ValidationException", "User");
+        Assert.StartsWith(message, body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:lambda:us-west-2:123456789012:function:busy", "Functions from 'us-west-2' are not reachable in this region ('eu-central-1')")]
+    [InlineData("210987654321:function:busy", "Function not found: arn:aws:lambda:eu-central-1:210987654321:function:busy")]
+    public async Task InvokeRequestAsync_ArnElsewhere_Returns404WithoutRunningThisAccountsFunction(string reference, string message)
+    {
+        await DeployAsync("busy");
+
+        var result = await Service.InvokeRequestAsync(reference, null, "{}"u8.ToArray(), null, InvocationContext.None);
+
+        var body = AssertRefused(result, 404, "ResourceNotFoundException", "User");
+        Assert.Equal(message, body.GetProperty("message").GetString());
+        Assert.False(_launcher.Entered.Task.IsCompleted);
+    }
+
     [Fact]
     public async Task InvokeAsync_EnvironmentCannotStart_Returns500ServiceExceptionWithValidJsonBody()
     {

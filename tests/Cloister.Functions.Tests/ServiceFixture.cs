@@ -91,13 +91,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         {
             if (File.Exists(path))
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                events = (await reader.ReadToEndAsync())
-                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(line => JsonDocument.Parse(line).RootElement)
-                    .Select(e => (e.GetProperty("logStreamName").GetString()!, e.GetProperty("message").GetString()!))
-                    .ToList();
+                events = [.. ParseEvents(await CompleteLinesAsync(path))];
                 if (condition([.. events.Select(e => e.Message)]))
                 {
                     return events;
@@ -109,6 +103,29 @@ public sealed class ServiceFixture : IAsyncLifetime
 
         return events;
     }
+
+    /// <summary>
+    /// A log file's complete lines (empty when it does not exist yet): the writer flushes its buffer when it fills, so a
+    /// reader may find the last line half written.
+    /// </summary>
+    public static async Task<string> CompleteLinesAsync(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return string.Empty;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var text = await reader.ReadToEndAsync();
+        return text[..(text.LastIndexOf('\n') + 1)];
+    }
+
+    /// <summary>The events (stream, message) of a log file's lines, <c>{"timestamp","logStreamName","message"}</c> each.</summary>
+    public static IReadOnlyList<(string Stream, string Message)> ParseEvents(string lines) =>
+        [.. lines.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(e => (e.GetProperty("logStreamName").GetString()!, e.GetProperty("message").GetString()!))];
 
     /// <summary>
     /// Whether the process is gone (polled, 10 s at most unless <paramref name="wait"/> says otherwise). A zombie counts

@@ -19,8 +19,11 @@ internal sealed partial class ExecutionEnvironment
 {
     private const int StreamReadBytes = 64 * 1024;
 
-    private static bool IsStreamed(HttpRequest request) =>
-        request.Headers[RuntimeApiHeaders.FunctionResponseMode].ToString().Equals("streaming", StringComparison.OrdinalIgnoreCase);
+    // Lambda's runtime manager takes the mode as sent: "streaming", or none for a whole response; anything else is refused.
+    private static bool IsStreamed(HttpRequest request) => request.Headers[RuntimeApiHeaders.FunctionResponseMode].ToString() == "streaming";
+
+    private static bool HasInvalidResponseMode(HttpRequest request) =>
+        request.Headers[RuntimeApiHeaders.FunctionResponseMode].ToString() is { Length: > 0 } mode && mode != "streaming";
 
     private async Task StreamResponseAsync(HttpContext context, PendingInvocation invocation)
     {

@@ -26,6 +26,9 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
     private readonly TaskCompletionSource<InitResult> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RuntimeState _state = new();
+
+    /// <summary>The error of an invocation whose runtime named a response mode Lambda does not know.</summary>
+    private const string InvalidResponseModeType = "Runtime.InvalidResponseModeHeader";
     private PendingInvocation? _current;
     private RuntimeApiServer? _server;
     private ILaunchedProcess? _process;
@@ -338,7 +341,7 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
             return;
         }
 
-        _state.InvocationTaken();
+        _state.InvocationTaken(invocation.RequestId);
 
         // START when the runtime takes it, as Lambda writes it: an invocation its runtime never took can run elsewhere.
         WriteLog(LambdaLogLines.Start(invocation.RequestId, _function.Version));
@@ -384,16 +387,27 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
     async Task IRuntimeApiHandler.CompleteAsync(HttpContext context, string requestId, bool isError)
     {
-        if (_state.TryBeginResponse(isError) is { } refused)
+        if (_state.TryBeginResponse(requestId, isError) is { } refused)
         {
-            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, refused).ConfigureAwait(false);
+            await RuntimeApiResponses.WriteAsync(context, refused.Status, refused.Body).ConfigureAwait(false);
             return;
         }
 
+        // The invocation the runtime took may have ended meanwhile (its timeout): nothing is left to answer.
         var invocation = Volatile.Read(ref _current);
         if (invocation is null || invocation.RequestId != requestId || invocation.Outcome.Task.IsCompleted)
         {
             await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiResponses.InvalidRequestId).ConfigureAwait(false);
+            return;
+        }
+
+        if (!isError && HasInvalidResponseMode(context.Request))
+        {
+            // Lambda refuses the post (400 InvalidFunctionResponseMode) and fails the invocation with
+            // Runtime.InvalidResponseModeHeader; the runtime may go on to its next invocation.
+            _state.ResponseAccepted();
+            invocation.Outcome.TrySetResult(InvocationOutcome.FunctionError(InvocationOutcome.ErrorBody(InvalidResponseModeType, string.Empty), InvalidResponseModeType));
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiResponses.InvalidResponseMode).ConfigureAwait(false);
             return;
         }
 
@@ -415,6 +429,12 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         if (isError)
         {
             var errorType = context.Request.Headers[RuntimeApiHeaders.FunctionErrorType].ToString();
+            // Lambda's runtime manager compares the header as it is, parameters and case included.
+            if (context.Request.ContentType == ErrorWithCause.ContentType)
+            {
+                body = ErrorWithCause.CallerBody(body);
+            }
+
             invocation.Outcome.TrySetResult(InvocationOutcome.FunctionError(
                 body.Length > 0 ? body : InvocationOutcome.ErrorBody(errorType.Length > 0 ? errorType : "Unhandled", string.Empty),
                 errorType.Length > 0 ? errorType : "Unhandled"));
@@ -429,9 +449,9 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
     async Task IRuntimeApiHandler.InitErrorAsync(HttpContext context)
     {
-        if (_init.Task.IsCompleted)
+        if (_state.TryInitError(initUnderWay: !_init.Task.IsCompleted) is { } refused)
         {
-            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, RuntimeApiResponses.InitAlreadyDone).ConfigureAwait(false);
+            await RuntimeApiResponses.WriteAsync(context, StatusCodes.Status403Forbidden, refused).ConfigureAwait(false);
             return;
         }
 

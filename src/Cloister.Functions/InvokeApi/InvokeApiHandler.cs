@@ -12,7 +12,7 @@ namespace Cloister.Functions.InvokeApi;
 /// Lambda's REST API over HTTP, as far as Cloister serves it (<see cref="LambdaOperation"/>): <c>Invoke</c>
 /// (<c>POST /2015-03-31/functions/{FunctionName}/invocations</c>) with the function named as Invoke takes it (name,
 /// partial or full ARN, with a qualifier or the <c>Qualifier</c> query parameter), the <c>X-Amz-Invocation-Type</c>,
-/// <c>X-Amz-Log-Type</c> and <c>X-Amz-Client-Context</c> headers, run by <see cref="LambdaService.InvokeRequestAsync"/>
+/// <c>X-Amz-Log-Type</c> and <c>X-Amz-Client-Context</c> headers, run by <see cref="LambdaService.InvokeNamedRequestAsync"/> once the name is checked
 /// and answered with Lambda's status and headers; InvokeWithResponseStream
 /// (<c>POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations</c>) the same way, RequestResponse or
 /// DryRun only, its response as an event stream (<see cref="ResponseStreamAnswer"/>); GetFunction, GetFunctionConfiguration and ListFunctions from the
@@ -66,7 +66,7 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         if (operation.Name == LambdaOperation.Invoke)
         {
             var result = Refuse(request, body, operation, reference!, qualifier, out var invocation)
-                ?? await functions.InvokeRequestAsync(reference!, qualifier, body, request.Headers["X-Amz-Invocation-Type"].FirstOrDefault(), invocation, context.RequestAborted).ConfigureAwait(false);
+                ?? await functions.InvokeNamedRequestAsync(reference!, qualifier, body, request.Headers["X-Amz-Invocation-Type"].FirstOrDefault(), invocation, context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context.Response, result, invocation: true).ConfigureAwait(false);
             return;
         }
@@ -77,7 +77,7 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
             var stream = new ResponseStreamAnswer(context.Response, context.RequestAborted);
             var (streamed, result) = (Refuse(request, body, operation, reference!, qualifier, out var invocation) ?? StreamingTypeRefusal(type)) is { } refusal
                 ? (false, refusal)
-                : await stream.RelayAsync(functions.InvokeRequestAsync(reference!, qualifier, body, type, invocation with { ResponseStream = stream }, context.RequestAborted).AsTask()).ConfigureAwait(false);
+                : await stream.RelayAsync(functions.InvokeNamedRequestAsync(reference!, qualifier, body, type, invocation with { ResponseStream = stream }, context.RequestAborted).AsTask()).ConfigureAwait(false);
             if (!streamed)
             {
                 await WriteAsync(context.Response, result, invocation: true).ConfigureAwait(false);
@@ -200,7 +200,14 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         }
         else if (invocation)
         {
-            response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
+            // Only a synchronous invocation ran a version: Event's 202 and DryRun's 204 carry just their status, as
+            // the Developer Guide shows Event's answer ({"StatusCode": 202} in the CLI) and the older API reference said
+            // ("returned only if the invocation type is RequestResponse").
+            if (result.StatusCode == StatusCodes.Status200OK)
+            {
+                response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
+            }
+
             if (result.FunctionError is { } functionError)
             {
                 response.Headers["X-Amz-Function-Error"] = functionError;

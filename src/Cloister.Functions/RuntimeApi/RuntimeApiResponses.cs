@@ -13,8 +13,8 @@ internal static class RuntimeApiResponses
     public static ReadOnlyMemory<byte> InvalidRequestId { get; } =
         "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}"u8.ToArray();
 
-    public static ReadOnlyMemory<byte> InitAlreadyDone { get; } =
-        "{\"errorMessage\":\"Init error reported after the runtime was initialized\",\"errorType\":\"InvalidStateTransition\"}"u8.ToArray();
+    public static ReadOnlyMemory<byte> InvalidResponseMode { get; } =
+        "{\"errorMessage\":\"Invalid function response mode\",\"errorType\":\"InvalidFunctionResponseMode\"}"u8.ToArray();
 
     public static ReadOnlyMemory<byte> TooLarge { get; } =
         "{\"errorMessage\":\"Exceeded maximum allowed payload size (6291556 bytes).\",\"errorType\":\"RequestEntityTooLarge\"}"u8.ToArray();

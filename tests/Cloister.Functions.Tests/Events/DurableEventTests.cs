@@ -266,12 +266,7 @@ public sealed class DurableEventTests : IAsyncLifetime
         while (!condition(log) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
-            if (File.Exists(path))
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                log = await reader.ReadToEndAsync();
-            }
+            log = await ServiceFixture.CompleteLinesAsync(path);
         }
 
         Assert.True(condition(log), "the function's log never showed what was awaited:\n" + log);

@@ -248,7 +248,7 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
     [Theory]
     [InlineData("Event", HttpStatusCode.Accepted)]
     [InlineData("DryRun", HttpStatusCode.NoContent)]
-    public async Task Invoke_InvocationTypeHeader_LambdasStatusAndNoBody(string type, HttpStatusCode status)
+    public async Task Invoke_InvocationTypeHeader_LambdasStatusAndNoBodyOrExecutedVersion(string type, HttpStatusCode status)
     {
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, Invocations(OpenUrl, _function)) { Content = Json("{}") };
@@ -259,6 +259,8 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
         Assert.Equal(status, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
         Assert.Null(Header(response, "x-amzn-ErrorType"));
+        Assert.Null(Header(response, "X-Amz-Executed-Version"));
+        Assert.NotNull(Header(response, "x-amzn-RequestId"));
     }
 
     [Theory]

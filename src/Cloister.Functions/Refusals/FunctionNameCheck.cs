@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cloister.Functions.Refusals;
 using Cloister.Model;
 using Cloister.Model.Compute;
 
-namespace Cloister.Functions.InvokeApi;
+namespace Cloister.Functions.Refusals;
 
 /// <summary>
 /// What Lambda checks of the function a request names before it looks for it (Invoke's, InvokeWithResponseStream's,
@@ -12,7 +11,8 @@ namespace Cloister.Functions.InvokeApi;
 /// API reference's constraints, every one broken listed in one 400 <c>ValidationException</c> as AWS words them; then an
 /// ARN of another Region is 404 <c>ResourceNotFoundException</c> "Functions from '{region}' are not reachable in this
 /// region ('{region}')", as Lambda answers it, and one of another account or partition is the 404 of a function that
-/// does not exist (the sandbox is one account), rather than this account's function of that name.
+/// does not exist (the sandbox is one account), rather than this account's function of that name. The Invoke API and
+/// <c>cloister invoke</c> (<see cref="LambdaService.InvokeRequestAsync"/>) both apply it, each once.
 /// </summary>
 internal static partial class FunctionNameCheck
 {
