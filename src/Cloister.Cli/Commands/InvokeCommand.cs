@@ -49,7 +49,9 @@ internal static class InvokeCommand
 
             // As aws lambda invoke: the payload on standard output, the metadata on standard error.
             await parse.InvocationConfiguration.Output.WriteLineAsync(reply.Payload).ConfigureAwait(false);
-            await error.WriteLineAsync($"StatusCode: {reply.StatusCode}  ExecutedVersion: {reply.ExecutedVersion}  RequestId: {reply.RequestId}{(reply.FunctionError is { } e ? "  FunctionError: " + e : string.Empty)}").ConfigureAwait(false);
+            // ExecutedVersion only for a synchronous invocation's 200, as Lambda sends X-Amz-Executed-Version (an Event's 202 and a DryRun's 204 have none).
+            var version = reply.StatusCode == 200 ? $"  ExecutedVersion: {reply.ExecutedVersion}" : string.Empty;
+            await error.WriteLineAsync($"StatusCode: {reply.StatusCode}{version}  RequestId: {reply.RequestId}{(reply.FunctionError is { } e ? "  FunctionError: " + e : string.Empty)}").ConfigureAwait(false);
             return reply.FunctionError is null && reply.StatusCode is >= 200 and < 300 ? 0 : 1;
         });
         return verb;

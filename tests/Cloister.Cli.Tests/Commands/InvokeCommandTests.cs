@@ -49,13 +49,14 @@ public sealed class InvokeCommandTests(InvokeCommandTests.Stack stack) : IClassF
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task Invoke_DryRun_Answers204AndNothingRuns()
+    public async Task Invoke_DryRun_Answers204WithoutAVersionAndNothingRuns()
     {
-        // Before, DryRun ran the function synchronously.
+        // Before, DryRun ran the function synchronously; then it printed an ExecutedVersion Lambda does not send on a 204.
         var (exitCode, _, error) = await stack.Cli.RunAsync("invoke", "untouched", "--invocation-type", "DryRun");
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("StatusCode: 204", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExecutedVersion", error, StringComparison.Ordinal);
         await AssertUntouchedNeverRanAsync();
     }
 
