@@ -8,17 +8,22 @@ internal static class ApplicationErrors
 {
     public static Task WriteAsync(HttpContext context, int status, string? location = null)
     {
-        var reason = status switch
+        // 463 is ELB's own status, with no reason phrase of its own.
+        var title = status switch
         {
-            301 => "Moved Permanently",
-            302 => "Found",
-            502 => "Bad Gateway",
-            503 => "Service Temporarily Unavailable",
-            504 => "Gateway Time-out",
-            _ => "Error",
+            301 => "301 Moved Permanently",
+            302 => "302 Found",
+            400 => "400 Bad Request",
+            405 => "405 Method Not Allowed",
+            463 => "463",
+            501 => "501 Not Implemented",
+            502 => "502 Bad Gateway",
+            503 => "503 Service Temporarily Unavailable",
+            504 => "504 Gateway Time-out",
+            _ => $"{status} Error",
         };
         var body = Encoding.ASCII.GetBytes(
-            $"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n</body>\r\n</html>\r\n");
+            $"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n</body>\r\n</html>\r\n");
         return WriteOwnAsync(context, status, "text/html", body, location);
     }
 

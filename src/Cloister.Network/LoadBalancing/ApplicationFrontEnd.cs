@@ -53,6 +53,16 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
 
+            // Past ELB's HTTP/1.1 sizes, so that a request over them reaches the proxy and gets ELB's 400 (RequestRefusal),
+            // not Kestrel's 414 or 431; only a request over twice ELB's sizes gets Kestrel's answer. ELB sets no header
+            // count. HTTP/2 header fields keep Kestrel's limit (ELB's are its own there: a GOAWAY past 8 K compressed).
+            kestrel.Limits.MaxRequestLineSize = 2 * RequestRefusal.MaxRequestLine;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * RequestRefusal.MaxHeader;
+            kestrel.Limits.MaxRequestHeaderCount = RequestRefusal.MaxHeader / 4;
+
+            // ELB: "You can send up to 128 requests in parallel using one HTTP/2 connection" (Kestrel's default is 100).
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 128;
+
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(LoadBalancer.MaxIdleTimeoutSeconds + 60);
             foreach (var (listenerId, node, secure, socket) in listeners)
             {

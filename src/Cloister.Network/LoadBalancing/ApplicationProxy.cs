@@ -113,6 +113,12 @@ internal sealed class ApplicationProxy : IDisposable
         }
 
         var request = context.Request;
+        if (RequestRefusal.StatusFor(request, RequestTarget.Of(context)) is { } refusal)
+        {
+            await ApplicationErrors.WriteAsync(context, refusal).ConfigureAwait(false);
+            return;
+        }
+
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, NormalizedPath.Of(RequestTarget.PathOf(context)), request.Method, client, request.Headers, request.QueryString.Value));
         if (action is not ForwardAction forward)

@@ -181,7 +181,13 @@ public sealed class BalancerFixture : IAsyncLifetime
         var certificate = Authority.Issue([BalancerTopology.CustomName]);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.ListenHandle((ulong)socket.Handle, l => l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate })));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Past the load balancer's own sizes, so that what it forwards is what the target takes.
+            k.Limits.MaxRequestLineSize = 64 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 128 * 1024;
+            k.ListenHandle((ulong)socket.Handle, l => l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate }));
+        });
         var app = builder.Build();
         app.Run(async context =>
         {
