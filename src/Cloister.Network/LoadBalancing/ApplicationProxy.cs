@@ -139,6 +139,14 @@ internal sealed class ApplicationProxy : IDisposable
         var scheme = health.Plan.Group.Protocol == "HTTPS" ? "https" : "http";
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri($"{scheme}://{target}{RequestTarget.Of(context)}", RequestTarget.Verbatim));
         CopyRequestHeaders(context, listener, client, message);
+
+        // A WebSocket (any HTTP/1.1 upgrade): the target is asked to upgrade too, and on its 101 both connections become one.
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature && request.Headers.Upgrade.Count > 0 ? feature : null;
+        if (upgrade is not null)
+        {
+            message.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
+            message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, (IEnumerable<string?>)request.Headers.Upgrade);
+        }
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             message.Content = new StreamContent(request.Body);
@@ -205,6 +213,13 @@ internal sealed class ApplicationProxy : IDisposable
                 context.Response.Headers.Append(HeaderNames.SetCookie, cookie);
             }
 
+            if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                context.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
+                await TunnelAsync(upgrade, response.Content, idleTimeout, idleSpan, idle.Token).ConfigureAwait(false);
+                return;
+            }
+
             if (response.Content.Headers.ContentLength is null && context.Features.Get<IHttpResponseBodyFeature>() is { } body)
             {
                 body.DisableBuffering();
@@ -252,6 +267,51 @@ internal sealed class ApplicationProxy : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// An upgraded connection (a WebSocket): the client gets the target's 101, then bytes go both ways until either side
+    /// closes or neither sends anything for the load balancer's idle timeout (ELB: the listener's options "apply to
+    /// WebSocket connections", and an idle WebSocket is closed like any idle connection), or the target's deregistration
+    /// delay ends (<paramref name="idle"/> includes it). Either way both connections end together.
+    /// </summary>
+    private static async Task TunnelAsync(IHttpUpgradeFeature upgrade, HttpContent target, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationToken idle)
+    {
+        var targetStream = await target.ReadAsStreamAsync(idle).ConfigureAwait(false);
+        await using (targetStream.ConfigureAwait(false))
+        {
+            var clientStream = await upgrade.UpgradeAsync().ConfigureAwait(false);
+            using var tunnel = CancellationTokenSource.CreateLinkedTokenSource(idle);
+            idleTimeout.CancelAfter(idleSpan);
+            await Task.WhenAll(
+                RelayAsync(clientStream, targetStream, idleTimeout, idleSpan, tunnel),
+                RelayAsync(targetStream, clientStream, idleTimeout, idleSpan, tunnel)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One direction of a tunnel: every read puts the idle timeout off again; the end of either direction ends both.</summary>
+    private static async Task RelayAsync(Stream from, Stream to, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationTokenSource tunnel)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BodyBufferSize);
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, tunnel.Token).ConfigureAwait(false)) > 0)
+            {
+                idleTimeout.CancelAfter(idleSpan);
+                await to.WriteAsync(buffer.AsMemory(0, read), tunnel.Token).ConfigureAwait(false);
+                await to.FlushAsync(tunnel.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Either side went away, or the tunnel was idle too long: it ends below.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            CancelQuietly(tunnel);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using Cloister.Certificates;
 using Cloister.Network.LoadBalancing;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.WebSockets;
 
 namespace Cloister.Network.Tests.LoadBalancing;
 
@@ -175,6 +177,33 @@ public sealed class BalancerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A WebSocket's messages answered with the server's name, the X-Forwarded-For it was opened with and the message.</summary>
+    private static async Task EchoWebSocketAsync(HttpContext context, string host)
+    {
+        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+                    return;
+                }
+
+                var reply = Encoding.UTF8.GetBytes($"{host} xff={forwarded} {Encoding.UTF8.GetString(buffer, 0, received.Count)}");
+                await socket.SendAsync(reply, WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The load balancer or the client went away.
+        }
+    }
+
     private async Task StartApiServerAsync(string host)
     {
         var socket = Sandbox.OpenTcpListener(IPAddress.Parse(Host(host).Address), 443);
@@ -188,10 +217,18 @@ public sealed class BalancerFixture : IAsyncLifetime
             k.Limits.MaxRequestHeadersTotalSize = 128 * 1024;
             k.ListenHandle((ulong)socket.Handle, l => l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate }));
         });
+        builder.Services.AddWebSockets(_ => { });
         var app = builder.Build();
+        app.UseWebSockets();
         app.Run(async context =>
         {
             var request = context.Request;
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                await EchoWebSocketAsync(context, host);
+                return;
+            }
+
             if (request.Path == "/test/hello" && request.Host.Host != BalancerTopology.CustomName)
             {
                 context.Response.StatusCode = 403;
