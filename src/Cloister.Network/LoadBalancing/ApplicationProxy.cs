@@ -21,8 +21,8 @@ namespace Cloister.Network.LoadBalancing;
 /// (round robin over the routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
 /// as the target sent it. 503 when every weight is 0 or the group has no targets, 502 when the target refuses or
-/// breaks the connection, 504 when it cannot be reached in 10 seconds or sends no response within the load balancer's
-/// idle timeout.
+/// breaks the connection or sends a malformed response or one whose header exceeds 32 K, 504 when it cannot be
+/// reached in 10 seconds or sends no response within the load balancer's idle timeout.
 /// </summary>
 internal sealed class ApplicationProxy : IDisposable
 {
@@ -368,6 +368,9 @@ internal sealed class ApplicationProxy : IDisposable
         AutomaticDecompression = DecompressionMethods.None,
         ConnectTimeout = ConnectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+
+        // ELB answers 502 when "the target response header exceeded 32 K for the entire response header" (in KB here).
+        MaxResponseHeadersLength = 32,
         PlaintextStreamFilter = Http10CloseStream.Filter,
         SslOptions = TargetTls.Options(string.Empty),
         ConnectCallback = async (context, cancellationToken) =>

@@ -17,7 +17,7 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// <summary>
 /// The balancer topology running: a sandbox whose hosts trust a test CA, a small Python HTTP server started as each
 /// web instance (answering with its name; <c>{peer}</c> in it stands for the address the server sees), an HTTPS server on each IP target's ENI that answers like a private API
-/// endpoint (403 at <c>/test/hello</c> without the custom name; <c>/slow/{milliseconds}</c> answers that much later, <c>/trickle/{milliseconds}</c> pauses that long mid-body), and the load balancers. Everything is torn down even
+/// endpoint (403 at <c>/test/hello</c> without the custom name; <c>/header/{characters}</c> sends a response header that long; <c>/slow/{milliseconds}</c> answers that much later, <c>/trickle/{milliseconds}</c> pauses that long mid-body), and the load balancers. Everything is torn down even
 /// when a test or the start fails.
 /// </summary>
 public sealed class BalancerFixture : IAsyncLifetime
@@ -251,6 +251,14 @@ public sealed class BalancerFixture : IAsyncLifetime
                 {
                     CountSlow(milliseconds, -1);
                 }
+            }
+
+            // /header/{characters} answers with a response header that long.
+            if (request.Path.StartsWithSegments("/header", out var length) && int.TryParse(length.Value?.TrimStart('/'), System.Globalization.CultureInfo.InvariantCulture, out var characters))
+            {
+                context.Response.Headers["X-Long"] = new string('r', characters);
+                await context.Response.WriteAsync("long header");
+                return;
             }
 
             // /trickle/{milliseconds} sends its headers and a first part at once, the rest that much later.

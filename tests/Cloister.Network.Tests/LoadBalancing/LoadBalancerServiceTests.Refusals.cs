@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Cloister.Network.Tests.LoadBalancing;
 
-/// <summary>The requests an application load balancer refuses itself before any rule, with ELB's statuses.</summary>
+/// <summary>The requests an application load balancer refuses itself before any rule, and the responses it refuses, with ELB's statuses.</summary>
 public sealed partial class LoadBalancerServiceTests
 {
     [Fact]
@@ -71,6 +71,19 @@ public sealed partial class LoadBalancerServiceTests
         Assert.Contains("<h1>501 Not Implemented</h1>", refused, StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 200 ", chunked, StringComparison.Ordinal);
         Assert.Contains("method=POST bytes=3 ", chunked, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Alb_TargetResponseHeaderOver32K_Answers502AndWithinItIsRelayed()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+
+        var (within, withinBody) = await CurlAsync("client", AlbNodes[0], "/header/30000");
+        var (over, overBody) = await CurlAsync("client", AlbNodes[0], "/header/33000");
+
+        Assert.Equal((200, "long header"), (within, withinBody));
+        Assert.Equal(502, over);
+        Assert.Contains("<h1>502 Bad Gateway</h1>", overBody, StringComparison.Ordinal);
     }
 
     /// <summary><paramref name="request"/> written as is over TLS from the client instance to the ALB's first node; everything it answers until it closes.</summary>
