@@ -53,6 +53,11 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
 
+            // ELB times a connection only by its idle timeout: a client that sends its body or reads the response slowly
+            // is not cut for its rate, as Kestrel's 240 bytes a second would.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+
             // Past ELB's HTTP/1.1 sizes, so that a request over them reaches the proxy and gets ELB's 400 (RequestRefusal),
             // not Kestrel's 414 or 431; only a request over twice ELB's sizes gets Kestrel's answer. ELB sets no header
             // count. HTTP/2 header fields keep Kestrel's limit (ELB's are its own there: a GOAWAY past 8 K compressed).

@@ -215,6 +215,7 @@ public sealed class BalancerFixture : IAsyncLifetime
             // Past the load balancer's own sizes, so that what it forwards is what the target takes.
             k.Limits.MaxRequestLineSize = 64 * 1024;
             k.Limits.MaxRequestHeadersTotalSize = 128 * 1024;
+            k.Limits.MinRequestBodyDataRate = null;
             k.ListenHandle((ulong)socket.Handle, l => l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate }));
         });
         builder.Services.AddWebSockets(_ => { });
