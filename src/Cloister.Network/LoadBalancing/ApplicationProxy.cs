@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Cloister.Shared.Http;
@@ -120,7 +121,12 @@ internal sealed class ApplicationProxy : IDisposable
         }
 
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, NormalizedPath.Of(RequestTarget.PathOf(context)), request.Method, client, request.Headers, request.QueryString.Value));
+        // A WebSocket asked over HTTP/2 (RFC 8441's extended CONNECT, which Kestrel offers and ELB does not) goes to the
+        // target as the HTTP/1.1 GET upgrade a client would have sent ELB, and is routed as that GET.
+        var extendedConnect = context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect &&
+            string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase) ? connect : null;
+        var method = extendedConnect is null ? request.Method : HttpMethods.Get;
+        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, NormalizedPath.Of(RequestTarget.PathOf(context)), method, client, request.Headers, request.QueryString.Value));
         if (action is not ForwardAction forward)
         {
             await ApplicationAnswers.WriteAsync(context, listener, action).ConfigureAwait(false);
@@ -137,7 +143,7 @@ internal sealed class ApplicationProxy : IDisposable
         var targets = health.Routable;
         var target = targets[(int)((uint)Interlocked.Increment(ref _turn) % (uint)targets.Length)];
         var scheme = health.Plan.Group.Protocol == "HTTPS" ? "https" : "http";
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri($"{scheme}://{target}{RequestTarget.Of(context)}", RequestTarget.Verbatim));
+        using var message = new HttpRequestMessage(new HttpMethod(method), new Uri($"{scheme}://{target}{RequestTarget.Of(context)}", RequestTarget.Verbatim));
         CopyRequestHeaders(context, listener, client, message);
 
         // A WebSocket (any HTTP/1.1 upgrade): the target is asked to upgrade too, and on its 101 both connections become one.
@@ -147,7 +153,13 @@ internal sealed class ApplicationProxy : IDisposable
             message.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
             message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, (IEnumerable<string?>)request.Headers.Upgrade);
         }
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        else if (extendedConnect is not null)
+        {
+            message.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
+            message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
+            message.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        }
+        else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             message.Content = new StreamContent(request.Body);
             foreach (var (name, values) in request.Headers)
@@ -216,8 +228,27 @@ internal sealed class ApplicationProxy : IDisposable
             if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
             {
                 context.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
-                await TunnelAsync(upgrade, response.Content, idleTimeout, idleSpan, idle.Token).ConfigureAwait(false);
+                await TunnelAsync(upgrade.UpgradeAsync, response.Content, idleTimeout, idleSpan, idle.Token).ConfigureAwait(false);
                 return;
+            }
+
+            if (extendedConnect is not null)
+            {
+                // HTTP/2 accepts a CONNECT with a 200 and has no use for the key's answer; a 2XX other than the upgrade could
+                // not carry its body on a CONNECT stream, so the client gets a 502 as for a target that broke the exchange.
+                if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.Headers.Remove(HeaderNames.SecWebSocketAccept);
+                    await TunnelAsync(() => extendedConnect.AcceptAsync().AsTask(), response.Content, idleTimeout, idleSpan, idle.Token).ConfigureAwait(false);
+                    return;
+                }
+
+                if ((int)response.StatusCode is >= 200 and < 300)
+                {
+                    await ApplicationErrors.WriteAsync(context, 502).ConfigureAwait(false);
+                    return;
+                }
             }
 
             if (response.Content.Headers.ContentLength is null && context.Features.Get<IHttpResponseBodyFeature>() is { } body)
@@ -271,17 +302,18 @@ internal sealed class ApplicationProxy : IDisposable
     }
 
     /// <summary>
-    /// An upgraded connection (a WebSocket): the client gets the target's 101, then bytes go both ways until either side
+    /// An upgraded connection (a WebSocket): the client gets the target's 101 (HTTP/1.1) or a 200 on its CONNECT stream
+    /// (HTTP/2), then bytes go both ways until either side
     /// closes or neither sends anything for the load balancer's idle timeout (ELB: the listener's options "apply to
     /// WebSocket connections", and an idle WebSocket is closed like any idle connection), or the target's deregistration
     /// delay ends (<paramref name="idle"/> includes it). Either way both connections end together.
     /// </summary>
-    private static async Task TunnelAsync(IHttpUpgradeFeature upgrade, HttpContent target, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationToken idle)
+    private static async Task TunnelAsync(Func<Task<Stream>> acceptClient, HttpContent target, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationToken idle)
     {
         var targetStream = await target.ReadAsStreamAsync(idle).ConfigureAwait(false);
         await using (targetStream.ConfigureAwait(false))
         {
-            var clientStream = await upgrade.UpgradeAsync().ConfigureAwait(false);
+            var clientStream = await acceptClient().ConfigureAwait(false);
             using var tunnel = CancellationTokenSource.CreateLinkedTokenSource(idle);
             idleTimeout.CancelAfter(idleSpan);
             await Task.WhenAll(

@@ -9,12 +9,18 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// <summary>WebSockets through an application load balancer: the HTTP/1.1 upgrade reaches the target, and the upgraded connection is relayed both ways until it closes or idles out.</summary>
 public sealed partial class LoadBalancerServiceTests
 {
-    [Fact]
-    public async Task Alb_WebSocketUpgrade_RelaysMessagesBothWaysToOneTargetAndClosesCleanly()
+    /// <summary>
+    /// Over HTTP/1.1 the upgrade is relayed as sent; over HTTP/2 the client's extended CONNECT (which Kestrel offers, ELB
+    /// not) is answered 200 and reaches the target as the HTTP/1.1 upgrade ELB would have been sent.
+    /// </summary>
+    [Theory]
+    [InlineData("1.1", HttpStatusCode.SwitchingProtocols)]
+    [InlineData("2.0", HttpStatusCode.OK)]
+    public async Task Alb_WebSocket_RelaysMessagesBothWaysToOneTargetAsAnHttp11UpgradeAndClosesCleanly(string version, HttpStatusCode opened)
     {
         Assert.True(await ApiTargetsHealthyAsync());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var (invoker, socket) = await OpenAlbWebSocketAsync(timeout.Token);
+        var (invoker, socket) = await OpenAlbWebSocketAsync(timeout.Token, Version.Parse(version));
         using (invoker)
         using (socket)
         {
@@ -22,6 +28,7 @@ public sealed partial class LoadBalancerServiceTests
             var second = await ExchangeAsync(socket, "second", timeout.Token);
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
 
+            Assert.Equal(opened, socket.HttpStatusCode);
             Assert.Matches("^api[12] xff=10.50.1.20 first$", first);
             Assert.Equal(first[..4] + " xff=10.50.1.20 second", second);
             Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
@@ -61,8 +68,8 @@ public sealed partial class LoadBalancerServiceTests
         }
     }
 
-    /// <summary>A WebSocket from the client instance through the ALB's first node to <c>/ws</c>, and the invoker holding its connection.</summary>
-    private async Task<(HttpMessageInvoker Invoker, ClientWebSocket Socket)> OpenAlbWebSocketAsync(CancellationToken cancellationToken)
+    /// <summary>A WebSocket from the client instance through the ALB's first node to <c>/ws</c> (HTTP/1.1 unless <paramref name="version"/> asks more), and the invoker holding its connection.</summary>
+    private async Task<(HttpMessageInvoker Invoker, ClientWebSocket Socket)> OpenAlbWebSocketAsync(CancellationToken cancellationToken, Version? version = null)
     {
         var client = IPAddress.Parse(fixture.Host("client").Address);
         var invoker = new HttpMessageInvoker(new SocketsHttpHandler
@@ -76,6 +83,13 @@ public sealed partial class LoadBalancerServiceTests
             },
         });
         var webSocket = new ClientWebSocket();
+        webSocket.Options.CollectHttpResponseDetails = true;
+        if (version is not null)
+        {
+            webSocket.Options.HttpVersion = version;
+            webSocket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+
         await webSocket.ConnectAsync(new Uri($"wss://{BalancerTopology.CustomName}/ws"), invoker, cancellationToken);
         return (invoker, webSocket);
     }
