@@ -146,12 +146,14 @@ internal sealed class ApplicationProxy : IDisposable
         using var message = new HttpRequestMessage(new HttpMethod(method), new Uri($"{scheme}://{target}{RequestTarget.Of(context)}", RequestTarget.Verbatim));
         CopyRequestHeaders(context, listener, client, message);
 
-        // A WebSocket (any HTTP/1.1 upgrade): the target is asked to upgrade too, and on its 101 both connections become one.
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature && request.Headers.Upgrade.Count > 0 ? feature : null;
+        // A WebSocket (an HTTP/1.1 upgrade to websocket): the target is asked to upgrade too, and on its 101 both connections
+        // become one. ELB upgrades to WebSockets only: any other Upgrade (h2c) is dropped as the hop-by-hop header it is.
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature &&
+            request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase) ? feature : null;
         if (upgrade is not null)
         {
             message.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
-            message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, (IEnumerable<string?>)request.Headers.Upgrade);
+            message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
         }
         else if (extendedConnect is not null)
         {

@@ -291,6 +291,7 @@ public sealed class BalancerFixture : IAsyncLifetime
                 .Append(" port=").Append(request.Headers["X-Forwarded-Port"].ToString())
                 .Append(" trace=").Append(request.Headers["X-Amzn-Trace-Id"].ToString())
                 .Append(" method=").Append(request.Method).Append(" bytes=").Append(content.Length)
+                .Append(" upgrade=").Append(request.Headers.Upgrade.ToString())
                 .Append(" peer=").Append(context.Connection.RemoteIpAddress);
             await context.Response.WriteAsync(body.ToString());
         });

@@ -36,6 +36,18 @@ public sealed partial class LoadBalancerServiceTests
     }
 
     [Fact]
+    public async Task Alb_UpgradeToAnythingButWebSocket_GoesToTheTargetAsAPlainRequest()
+    {
+        Assert.True(await ApiTargetsHealthyAsync());
+
+        var answer = await RawHttpsAsync($"GET /orders HTTP/1.1\r\nHost: {BalancerTopology.CustomName}\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200 ", answer, StringComparison.Ordinal);
+        Assert.Contains(" /orders raw=/orders ", answer, StringComparison.Ordinal);
+        Assert.Contains(" upgrade= peer=", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Alb_WebSocketIdlePastTheIdleTimeout_IsClosedButNotWhileMessagesFlow()
     {
         var model = fixture.Sandbox.Model;
