@@ -79,6 +79,12 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
                         var client = new ApplicationConnection(listenerId, node, time.GetUtcNow());
                         connection.Features.Set(client);
                         using var watch = time.CreateTimer(_ => CloseIfIdle(connection, client, state(), time), null, IdleCheckPeriod, IdleCheckPeriod);
+                        if (!secure && await OpensWithHttp2Async(connection).ConfigureAwait(false))
+                        {
+                            await connection.Transport.Output.WriteAsync(ApplicationErrors.RawResponse(505)).ConfigureAwait(false);
+                            return;
+                        }
+
                         await next(connection).ConfigureAwait(false);
                     });
                     if (secure)
@@ -98,6 +104,23 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
         app.Run(proxy.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new ApplicationFrontEnd(app, proxy, [.. listeners.Select(l => l.Socket)]);
+    }
+
+    /// <summary>
+    /// Whether an HTTP listener's connection opens with HTTP/2's preface (ELB's 505); a connection closed or idled out
+    /// before it says is not.
+    /// </summary>
+    private static async Task<bool> OpensWithHttp2Async(ConnectionContext connection)
+    {
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? connection.ConnectionClosed;
+        try
+        {
+            return await Http2Preface.OpensAsync(connection.Transport.Input, closing).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionAbortedException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Closes a client connection that has had no request in flight for its load balancer's idle timeout.</summary>

@@ -86,6 +86,31 @@ public sealed partial class LoadBalancerServiceTests
         Assert.Contains("<h1>502 Bad Gateway</h1>", overBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Alb_Http2WithPriorKnowledgeOnAnHttpListener_Answers505AndHttp11StillWorks()
+    {
+        var http11 = await RawHttpAsync(Encoding.ASCII.GetBytes($"GET /x HTTP/1.1\r\nHost: {BalancerTopology.CustomName}\r\nConnection: close\r\n\r\n"));
+        // The client preface and an empty SETTINGS frame, as a client speaking HTTP/2 with prior knowledge opens.
+        var http2 = await RawHttpAsync([.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, 0, 0, 0, 4, 0, 0, 0, 0, 0]);
+
+        Assert.StartsWith("HTTP/1.1 301 ", http11, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n", http2, StringComparison.Ordinal);
+        Assert.Contains("\r\nServer: awselb/2.0\r\n", http2, StringComparison.Ordinal);
+        Assert.Contains("<h1>505 HTTP Version Not Supported</h1>", http2, StringComparison.Ordinal);
+    }
+
+    /// <summary><paramref name="request"/> written as is over plain TCP to the ALB's first node's HTTP listener; everything it answers until it closes.</summary>
+    private async Task<string> RawHttpAsync(byte[] request)
+    {
+        using var socket = fixture.Sandbox.OpenTcpClient(IPAddress.Parse(fixture.Host("client").Address));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(new IPEndPoint(AlbNodes[0], 80), timeout.Token);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(request, timeout.Token);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        return await reader.ReadToEndAsync(timeout.Token);
+    }
+
     /// <summary><paramref name="request"/> written as is over TLS from the client instance to the ALB's first node; everything it answers until it closes.</summary>
     private async Task<string> RawHttpsAsync(string request)
     {
