@@ -150,16 +150,14 @@ internal sealed class ApplicationProxy : IDisposable
         // become one. ELB upgrades to WebSockets only: any other Upgrade (h2c) is dropped as the hop-by-hop header it is.
         var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature &&
             request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase) ? feature : null;
-        if (upgrade is not null)
+        if (upgrade is not null || extendedConnect is not null)
         {
             message.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
             message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
-        }
-        else if (extendedConnect is not null)
-        {
-            message.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
-            message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
-            message.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+            if (extendedConnect is not null)
+            {
+                message.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+            }
         }
         else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
@@ -305,10 +303,10 @@ internal sealed class ApplicationProxy : IDisposable
 
     /// <summary>
     /// An upgraded connection (a WebSocket): the client gets the target's 101 (HTTP/1.1) or a 200 on its CONNECT stream
-    /// (HTTP/2), then bytes go both ways until either side
-    /// closes or neither sends anything for the load balancer's idle timeout (ELB: the listener's options "apply to
-    /// WebSocket connections", and an idle WebSocket is closed like any idle connection), or the target's deregistration
-    /// delay ends (<paramref name="idle"/> includes it). Either way both connections end together.
+    /// (HTTP/2), then bytes go both ways until either side closes or neither sends anything for the load balancer's idle
+    /// timeout (ELB: the listener's options "apply to WebSocket connections", and an idle WebSocket is closed like any
+    /// idle connection), or the target's deregistration delay ends (<paramref name="idle"/> includes it). Either way both
+    /// connections end together.
     /// </summary>
     private static async Task TunnelAsync(Func<Task<Stream>> acceptClient, HttpContent target, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationToken idle)
     {
