@@ -53,6 +53,21 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
 
+            // ELB times a connection only by its idle timeout: a client that sends its body or reads the response slowly
+            // is not cut for its rate, as Kestrel's 240 bytes a second would.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+
+            // Past ELB's HTTP/1.1 sizes, so that a request over them reaches the proxy and gets ELB's 400 (RequestRefusal),
+            // not Kestrel's 414 or 431; only a request over twice ELB's sizes gets Kestrel's answer. ELB sets no header
+            // count. HTTP/2 header fields keep Kestrel's limit (ELB's are its own there: a GOAWAY past 8 K compressed).
+            kestrel.Limits.MaxRequestLineSize = 2 * RequestRefusal.MaxRequestLine;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * RequestRefusal.MaxHeader;
+            kestrel.Limits.MaxRequestHeaderCount = RequestRefusal.MaxHeader / 4;
+
+            // ELB: "You can send up to 128 requests in parallel using one HTTP/2 connection" (Kestrel's default is 100).
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 128;
+
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(LoadBalancer.MaxIdleTimeoutSeconds + 60);
             foreach (var (listenerId, node, secure, socket) in listeners)
             {
@@ -64,6 +79,12 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
                         var client = new ApplicationConnection(listenerId, node, time.GetUtcNow());
                         connection.Features.Set(client);
                         using var watch = time.CreateTimer(_ => CloseIfIdle(connection, client, state(), time), null, IdleCheckPeriod, IdleCheckPeriod);
+                        if (!secure && await OpensWithHttp2Async(connection).ConfigureAwait(false))
+                        {
+                            await connection.Transport.Output.WriteAsync(ApplicationErrors.RawResponse(505)).ConfigureAwait(false);
+                            return;
+                        }
+
                         await next(connection).ConfigureAwait(false);
                     });
                     if (secure)
@@ -83,6 +104,23 @@ internal sealed class ApplicationFrontEnd : IAsyncDisposable
         app.Run(proxy.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new ApplicationFrontEnd(app, proxy, [.. listeners.Select(l => l.Socket)]);
+    }
+
+    /// <summary>
+    /// Whether an HTTP listener's connection opens with HTTP/2's preface (ELB's 505); a connection closed or idled out
+    /// before it says is not.
+    /// </summary>
+    private static async Task<bool> OpensWithHttp2Async(ConnectionContext connection)
+    {
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? connection.ConnectionClosed;
+        try
+        {
+            return await Http2Preface.OpensAsync(connection.Transport.Input, closing).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionAbortedException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Closes a client connection that has had no request in flight for its load balancer's idle timeout.</summary>

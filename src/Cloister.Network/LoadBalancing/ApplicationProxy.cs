@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.Sockets;
 using Cloister.Shared.Http;
@@ -21,8 +22,8 @@ namespace Cloister.Network.LoadBalancing;
 /// (round robin over the routable ones), the request goes to the target from the node that accepted it with
 /// <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Port</c> and <c>X-Amzn-Trace-Id</c>, and the response comes back
 /// as the target sent it. 503 when every weight is 0 or the group has no targets, 502 when the target refuses or
-/// breaks the connection, 504 when it cannot be reached in 10 seconds or sends no response within the load balancer's
-/// idle timeout.
+/// breaks the connection or sends a malformed response or one whose header exceeds 32 K, 504 when it cannot be
+/// reached in 10 seconds or sends no response within the load balancer's idle timeout.
 /// </summary>
 internal sealed class ApplicationProxy : IDisposable
 {
@@ -113,8 +114,19 @@ internal sealed class ApplicationProxy : IDisposable
         }
 
         var request = context.Request;
+        if (RequestRefusal.StatusFor(request, RequestTarget.Of(context)) is { } refusal)
+        {
+            await ApplicationErrors.WriteAsync(context, refusal).ConfigureAwait(false);
+            return;
+        }
+
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, NormalizedPath.Of(RequestTarget.PathOf(context)), request.Method, client, request.Headers, request.QueryString.Value));
+        // A WebSocket asked over HTTP/2 (RFC 8441's extended CONNECT, which Kestrel offers and ELB does not) goes to the
+        // target as the HTTP/1.1 GET upgrade a client would have sent ELB, and is routed as that GET.
+        var extendedConnect = context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect &&
+            string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase) ? connect : null;
+        var method = extendedConnect is null ? request.Method : HttpMethods.Get;
+        var action = listener.RouteFor(new RuleRequest(request.Host.Value ?? string.Empty, NormalizedPath.Of(RequestTarget.PathOf(context)), method, client, request.Headers, request.QueryString.Value));
         if (action is not ForwardAction forward)
         {
             await ApplicationAnswers.WriteAsync(context, listener, action).ConfigureAwait(false);
@@ -131,9 +143,23 @@ internal sealed class ApplicationProxy : IDisposable
         var targets = health.Routable;
         var target = targets[(int)((uint)Interlocked.Increment(ref _turn) % (uint)targets.Length)];
         var scheme = health.Plan.Group.Protocol == "HTTPS" ? "https" : "http";
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri($"{scheme}://{target}{RequestTarget.Of(context)}", RequestTarget.Verbatim));
+        using var message = new HttpRequestMessage(new HttpMethod(method), new Uri($"{scheme}://{target}{RequestTarget.Of(context)}", RequestTarget.Verbatim));
         CopyRequestHeaders(context, listener, client, message);
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+
+        // A WebSocket (an HTTP/1.1 upgrade to websocket): the target is asked to upgrade too, and on its 101 both connections
+        // become one. ELB upgrades to WebSockets only: any other Upgrade (h2c) is dropped as the hop-by-hop header it is.
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature &&
+            request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase) ? feature : null;
+        if (upgrade is not null || extendedConnect is not null)
+        {
+            message.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
+            message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
+            if (extendedConnect is not null)
+            {
+                message.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+            }
+        }
+        else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             message.Content = new StreamContent(request.Body);
             foreach (var (name, values) in request.Headers)
@@ -199,6 +225,32 @@ internal sealed class ApplicationProxy : IDisposable
                 context.Response.Headers.Append(HeaderNames.SetCookie, cookie);
             }
 
+            if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                context.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
+                await TunnelAsync(upgrade.UpgradeAsync, response.Content, idleTimeout, idleSpan, idle.Token).ConfigureAwait(false);
+                return;
+            }
+
+            if (extendedConnect is not null)
+            {
+                // HTTP/2 accepts a CONNECT with a 200 and has no use for the key's answer; a 2XX other than the upgrade could
+                // not carry its body on a CONNECT stream, so the client gets a 502 as for a target that broke the exchange.
+                if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.Headers.Remove(HeaderNames.SecWebSocketAccept);
+                    await TunnelAsync(() => extendedConnect.AcceptAsync().AsTask(), response.Content, idleTimeout, idleSpan, idle.Token).ConfigureAwait(false);
+                    return;
+                }
+
+                if ((int)response.StatusCode is >= 200 and < 300)
+                {
+                    await ApplicationErrors.WriteAsync(context, 502).ConfigureAwait(false);
+                    return;
+                }
+            }
+
             if (response.Content.Headers.ContentLength is null && context.Features.Get<IHttpResponseBodyFeature>() is { } body)
             {
                 body.DisableBuffering();
@@ -246,6 +298,52 @@ internal sealed class ApplicationProxy : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// An upgraded connection (a WebSocket): the client gets the target's 101 (HTTP/1.1) or a 200 on its CONNECT stream
+    /// (HTTP/2), then bytes go both ways until either side closes or neither sends anything for the load balancer's idle
+    /// timeout (ELB: the listener's options "apply to WebSocket connections", and an idle WebSocket is closed like any
+    /// idle connection), or the target's deregistration delay ends (<paramref name="idle"/> includes it). Either way both
+    /// connections end together.
+    /// </summary>
+    private static async Task TunnelAsync(Func<Task<Stream>> acceptClient, HttpContent target, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationToken idle)
+    {
+        var targetStream = await target.ReadAsStreamAsync(idle).ConfigureAwait(false);
+        await using (targetStream.ConfigureAwait(false))
+        {
+            var clientStream = await acceptClient().ConfigureAwait(false);
+            using var tunnel = CancellationTokenSource.CreateLinkedTokenSource(idle);
+            idleTimeout.CancelAfter(idleSpan);
+            await Task.WhenAll(
+                RelayAsync(clientStream, targetStream, idleTimeout, idleSpan, tunnel),
+                RelayAsync(targetStream, clientStream, idleTimeout, idleSpan, tunnel)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One direction of a tunnel: every read puts the idle timeout off again; the end of either direction ends both.</summary>
+    private static async Task RelayAsync(Stream from, Stream to, CancellationTokenSource idleTimeout, TimeSpan idleSpan, CancellationTokenSource tunnel)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BodyBufferSize);
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, tunnel.Token).ConfigureAwait(false)) > 0)
+            {
+                idleTimeout.CancelAfter(idleSpan);
+                await to.WriteAsync(buffer.AsMemory(0, read), tunnel.Token).ConfigureAwait(false);
+                await to.FlushAsync(tunnel.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Either side went away, or the tunnel was idle too long: it ends below.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            CancelQuietly(tunnel);
         }
     }
 
@@ -302,6 +400,9 @@ internal sealed class ApplicationProxy : IDisposable
         AutomaticDecompression = DecompressionMethods.None,
         ConnectTimeout = ConnectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+
+        // ELB answers 502 when "the target response header exceeded 32 K for the entire response header" (in KB here).
+        MaxResponseHeadersLength = 32,
         PlaintextStreamFilter = Http10CloseStream.Filter,
         SslOptions = TargetTls.Options(string.Empty),
         ConnectCallback = async (context, cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using Cloister.Certificates;
 using Cloister.Network.LoadBalancing;
@@ -9,13 +10,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.WebSockets;
 
 namespace Cloister.Network.Tests.LoadBalancing;
 
 /// <summary>
 /// The balancer topology running: a sandbox whose hosts trust a test CA, a small Python HTTP server started as each
 /// web instance (answering with its name; <c>{peer}</c> in it stands for the address the server sees), an HTTPS server on each IP target's ENI that answers like a private API
-/// endpoint (403 at <c>/test/hello</c> without the custom name; <c>/slow/{milliseconds}</c> answers that much later, <c>/trickle/{milliseconds}</c> pauses that long mid-body), and the load balancers. Everything is torn down even
+/// endpoint (403 at <c>/test/hello</c> without the custom name; <c>/header/{characters}</c> sends a response header that long; <c>/slow/{milliseconds}</c> answers that much later, <c>/trickle/{milliseconds}</c> pauses that long mid-body), and the load balancers. Everything is torn down even
 /// when a test or the start fails.
 /// </summary>
 public sealed class BalancerFixture : IAsyncLifetime
@@ -175,17 +177,59 @@ public sealed class BalancerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A WebSocket's messages answered with the server's name, the X-Forwarded-For it was opened with and the message.</summary>
+    private static async Task EchoWebSocketAsync(HttpContext context, string host)
+    {
+        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+                    return;
+                }
+
+                var reply = Encoding.UTF8.GetBytes($"{host} xff={forwarded} {Encoding.UTF8.GetString(buffer, 0, received.Count)}");
+                await socket.SendAsync(reply, WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The load balancer or the client went away.
+        }
+    }
+
     private async Task StartApiServerAsync(string host)
     {
         var socket = Sandbox.OpenTcpListener(IPAddress.Parse(Host(host).Address), 443);
         var certificate = Authority.Issue([BalancerTopology.CustomName]);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.ListenHandle((ulong)socket.Handle, l => l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate })));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Past the load balancer's own sizes, so that what it forwards is what the target takes.
+            k.Limits.MaxRequestLineSize = 64 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 128 * 1024;
+            k.Limits.MinRequestBodyDataRate = null;
+            k.ListenHandle((ulong)socket.Handle, l => l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate }));
+        });
+        builder.Services.AddWebSockets(_ => { });
         var app = builder.Build();
+        app.UseWebSockets();
         app.Run(async context =>
         {
             var request = context.Request;
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                await EchoWebSocketAsync(context, host);
+                return;
+            }
+
             if (request.Path == "/test/hello" && request.Host.Host != BalancerTopology.CustomName)
             {
                 context.Response.StatusCode = 403;
@@ -208,6 +252,14 @@ public sealed class BalancerFixture : IAsyncLifetime
                 {
                     CountSlow(milliseconds, -1);
                 }
+            }
+
+            // /header/{characters} answers with a response header that long.
+            if (request.Path.StartsWithSegments("/header", out var length) && int.TryParse(length.Value?.TrimStart('/'), System.Globalization.CultureInfo.InvariantCulture, out var characters))
+            {
+                context.Response.Headers["X-Long"] = new string('r', characters);
+                await context.Response.WriteAsync("long header");
+                return;
             }
 
             // /trickle/{milliseconds} sends its headers and a first part at once, the rest that much later.
@@ -239,6 +291,7 @@ public sealed class BalancerFixture : IAsyncLifetime
                 .Append(" port=").Append(request.Headers["X-Forwarded-Port"].ToString())
                 .Append(" trace=").Append(request.Headers["X-Amzn-Trace-Id"].ToString())
                 .Append(" method=").Append(request.Method).Append(" bytes=").Append(content.Length)
+                .Append(" upgrade=").Append(request.Headers.Upgrade.ToString())
                 .Append(" peer=").Append(context.Connection.RemoteIpAddress);
             await context.Response.WriteAsync(body.ToString());
         });

@@ -351,6 +351,27 @@ public sealed class RuleAndHealthTests
         Assert.Equal(["web"], catalog.TargetGroups.Values.Select(g => g.Group.Name));
     }
 
+    /// <summary>Each condition matches by any of its values (OR), a rule by all of its conditions (AND), as ELB evaluates them (five values: the quota).</summary>
+    [Theory]
+    [InlineData("www.example.com", "/img/a.png", "10.0.1.9", "both")]
+    [InlineData("static.CDN.example.com:8443", "/css/site.css", "10.0.200.1", "both")]
+    [InlineData("example.com", "/img/a.png", "10.0.1.9", "default")]
+    [InlineData("www.example.com", "/img/ab.png", "10.0.1.9", "default")]
+    [InlineData("www.example.com", "/IMG/a.png", "10.0.1.9", "default")]
+    [InlineData("www.example.com", "/css/site.css", "10.1.0.1", "default")]
+    [InlineData("www.example.org", "/css/site.css", "10.0.1.9", "default")]
+    public void RouteFor_ValuesOredConditionsAnded_AsElbEvaluatesThem(string host, string path, string client, string expected)
+    {
+        var listener = Listener(new CompiledRule(1,
+        [
+            new RuleCondition("host-header", ["www.example.com", "*.cdn.example.com"]),
+            new RuleCondition("path-pattern", ["/img/?.png", "/css/*"]),
+            new RuleCondition("source-ip", ["10.0.0.0/16"]),
+        ], ForwardAction.To("both")));
+
+        Assert.Equal(expected, GroupOf(listener.RouteFor(Request(host, path, "GET", IPAddress.Parse(client)))));
+    }
+
     [Fact]
     public void RouteFor_Rules_FirstMatchByPriorityElseDefault()
     {

@@ -7,7 +7,7 @@ namespace Cloister.Network.Tests.LoadBalancing;
 /// <summary>
 /// The relay of a network load balancer's flow over real loopback sockets: a flow idle past its TCP idle timeout is
 /// forgotten, and each side is reset only when its own next packet meets the forgotten flow (ELB keeps no state to
-/// tell the other side with).
+/// tell the other side with); a reset on one side resets the other; a half-close passes on and the other way goes on.
 /// </summary>
 public sealed class StreamPumpTests
 {
@@ -50,10 +50,59 @@ public sealed class StreamPumpTests
         }
         finally
         {
-            foreach (var socket in new[] { client, nodeFront, nodeBack, target })
-            {
-                socket.Dispose();
-            }
+            DisposeAll(client, nodeFront, nodeBack, target);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_OneSideResets_TheOtherIsResetNotClosed(bool targetResets)
+    {
+        var (client, nodeFront) = await PairAsync();
+        var (nodeBack, target) = await PairAsync();
+        using var stop = new CancellationTokenSource(Deadline);
+        try
+        {
+            var pump = StreamPump.RunAsync(new NetworkStream(nodeFront), nodeFront, new NetworkStream(nodeBack), nodeBack, null, stop.Token);
+            await client.SendAsync("request"u8.ToArray());
+            Assert.Equal("request", await ReceiveAsync(target, stop.Token));
+            var (resetting, other) = targetResets ? (target, client) : (client, target);
+
+            StreamPump.Reset(resetting);
+
+            Assert.Equal("reset", await ReceiveAsync(other, stop.Token));
+            await pump.WaitAsync(stop.Token);
+        }
+        finally
+        {
+            DisposeAll(client, nodeFront, nodeBack, target);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_ClientHalfCloses_TargetSeesTheEndAndItsAnswerStillReachesTheClient()
+    {
+        var (client, nodeFront) = await PairAsync();
+        var (nodeBack, target) = await PairAsync();
+        using var stop = new CancellationTokenSource(Deadline);
+        try
+        {
+            var pump = StreamPump.RunAsync(new NetworkStream(nodeFront), nodeFront, new NetworkStream(nodeBack), nodeBack, null, stop.Token);
+            await client.SendAsync("whole request"u8.ToArray());
+            client.Shutdown(SocketShutdown.Send);
+
+            Assert.Equal("whole request", await ReceiveAsync(target, stop.Token));
+            Assert.Equal("closed", await ReceiveAsync(target, stop.Token));
+            await target.SendAsync("answer after the end"u8.ToArray());
+            target.Shutdown(SocketShutdown.Send);
+            Assert.Equal("answer after the end", await ReceiveAsync(client, stop.Token));
+            Assert.Equal("closed", await ReceiveAsync(client, stop.Token));
+            await pump.WaitAsync(stop.Token);
+        }
+        finally
+        {
+            DisposeAll(client, nodeFront, nodeBack, target);
         }
     }
 
@@ -69,6 +118,14 @@ public sealed class StreamPumpTests
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
         {
             return "reset";
+        }
+    }
+
+    private static void DisposeAll(params Socket[] sockets)
+    {
+        foreach (var socket in sockets)
+        {
+            socket.Dispose();
         }
     }
 
