@@ -26,6 +26,9 @@ internal sealed class ExpressionParser
     private int _position;
     private int _depth;
 
+    /// <summary>The token positions of the opening and closing parenthesis of the condition group parsed last.</summary>
+    private (int Open, int Close) _lastGroup = (-1, -1);
+
     private ExpressionParser(string text, string kind, ExpressionContext context)
     {
         _text = text;
@@ -216,25 +219,48 @@ internal sealed class ExpressionParser
     {
         if (Accept(TokenKind.OpenParen))
         {
+            var open = _position - 1;
             Enter();
             var inner = ParseOr();
             _depth--;
             Expect(TokenKind.CloseParen);
+
+            // DynamoDB refuses a group that is nothing but another group, "((a = :v))", though "(a = :v)" is taken.
+            if (_lastGroup == (open + 1, _position - 2))
+            {
+                throw DynamoDbException.Validation($"Invalid {_kind}: The expression has redundant parentheses;");
+            }
+
+            _lastGroup = (open, _position - 1);
             return inner;
         }
 
         if (Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.OpenParen && Current.Text != "size")
         {
-            return ParseFunctionCondition();
+            var function = ParseFunctionCondition();
+            if (StartsComparison(Current))
+            {
+                // A function that is a condition is no operand: "begins_with(a, :v) = :w".
+                throw MisusedFunction(function.Function);
+            }
+
+            return function;
         }
 
         var left = ParseOperand(allowUpdateFunctions: false);
         var op = Current;
+        if (left is SizeOperand && !StartsComparison(op) && (op.Kind is TokenKind.End or TokenKind.CloseParen || op.IsKeyword("AND") || op.IsKeyword("OR")))
+        {
+            // size() is an operand, not a condition: "size(a)" alone.
+            throw MisusedFunction("size");
+        }
+
         switch (op.Kind)
         {
             case TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual:
                 _position++;
                 var right = ParseOperand(allowUpdateFunctions: false);
+                RequireDistinct(op.Text, left, right);
                 if (op.Kind is not (TokenKind.Equal or TokenKind.NotEqual))
                 {
                     RequireOrderable(op.Text, left, right);
@@ -293,6 +319,25 @@ internal sealed class ExpressionParser
         }
     }
 
+    private static bool StartsComparison(Token token) =>
+        token.Kind is TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual ||
+        token.IsKeyword("BETWEEN") || token.IsKeyword("IN");
+
+    private DynamoDbException MisusedFunction(string name) =>
+        DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name}");
+
+    /// <summary>
+    /// Refuses an operator or two-operand function given the same document path twice ("a = a", "contains(a, a)"), as DynamoDB does
+    /// before it reads any item: "The first operand must be distinct from the remaining operands for this operator or function".
+    /// </summary>
+    private void RequireDistinct(string op, Operand first, Operand second)
+    {
+        if (first is PathOperand { Path: var path } && second is PathOperand { Path: var other } && path.Equals(other))
+        {
+            throw DynamoDbException.Validation($"Invalid {_kind}: The first operand must be distinct from the remaining operands for this operator or function; operator: {op}, first operand: {path.Describe()}");
+        }
+    }
+
     /// <summary>
     /// Refuses an ordering of a placeholder whose type has no order (only S, N and B have one), as DynamoDB does; a path's value of
     /// such a type only makes the comparison false.
@@ -313,7 +358,7 @@ internal sealed class ExpressionParser
         var name = Current;
         if (UpdateFunctions.Contains(name.Text, StringComparer.Ordinal))
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name.Text}");
+            throw MisusedFunction(name.Text);
         }
 
         if (!ConditionFunctions.Contains(name.Text, StringComparer.Ordinal))
@@ -327,6 +372,11 @@ internal sealed class ExpressionParser
         if (arguments.Length != expected)
         {
             throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name.Text}, number of operands: {arguments.Length}");
+        }
+
+        if (arguments.Length == 2)
+        {
+            RequireDistinct(name.Text, arguments[0], arguments[1]);
         }
 
         if (arguments[0] is not PathOperand && name.Text is not "contains")
@@ -356,7 +406,7 @@ internal sealed class ExpressionParser
         {
             do
             {
-                arguments.Add(ParseOperand(allowUpdateFunctions: true, insideFunction: true));
+                arguments.Add(ParseOperand(allowUpdateFunctions: true));
             }
             while (Accept(TokenKind.Comma));
         }
@@ -366,7 +416,7 @@ internal sealed class ExpressionParser
         return arguments.ToImmutable();
     }
 
-    private Operand ParseOperand(bool allowUpdateFunctions, bool insideFunction = false)
+    private Operand ParseOperand(bool allowUpdateFunctions)
     {
         var token = Current;
         if (token.Kind == TokenKind.ValueReference)
@@ -412,7 +462,7 @@ internal sealed class ExpressionParser
             {
                 if (!allowUpdateFunctions || _kind != "UpdateExpression")
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name}");
+                    throw MisusedFunction(name);
                 }
 
                 _position += 2;
@@ -430,9 +480,10 @@ internal sealed class ExpressionParser
                 return new UpdateOperand(name, arguments[0], arguments[1]);
             }
 
-            if (ConditionFunctions.Contains(name, StringComparer.Ordinal) && !insideFunction)
+            if (ConditionFunctions.Contains(name, StringComparer.Ordinal))
             {
-                throw SyntaxError();
+                // A condition where an operand belongs: ":v = begins_with(a, :w)", "size(contains(a, :v))".
+                throw MisusedFunction(name);
             }
 
             throw DynamoDbException.Validation($"Invalid {_kind}: Invalid function name; function: {name}");

@@ -59,9 +59,11 @@ internal sealed partial class DynamoDbService
         }
 
         var select = RequestReader.GetEnum(request, "Select", "select", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
-        if (projectionExpression && select is not (null or "SPECIFIC_ATTRIBUTES"))
+        if (!projection.Paths.IsDefault && select is not (null or "SPECIFIC_ATTRIBUTES"))
         {
-            throw DynamoDbException.Validation("Cannot specify the ProjectionExpression when choosing to get " + select);
+            // DynamoDB's own words for COUNT differ from its words for the other two (DynamoDB Local's OBTAINING_COUNT_AND_* codes).
+            var member = projectionExpression ? "ProjectionExpression" : "AttributesToGet";
+            throw DynamoDbException.Validation($"Cannot specify the {member} when choosing to get {(select == "COUNT" ? "only the Count" : select)}");
         }
 
         if (select == "SPECIFIC_ATTRIBUTES" && projection.Paths.IsDefault)
@@ -99,6 +101,8 @@ internal sealed partial class DynamoDbService
                 {
                     throw DynamoDbException.Validation($"One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {index.Name} because its projection type is not ALL");
                 }
+
+                RefuseUnprojected(definition, index, projection);
             }
             else if (select == "ALL_PROJECTED_ATTRIBUTES")
             {
@@ -314,6 +318,34 @@ internal sealed partial class DynamoDbService
 
         var indexSort = index.RangeKey is null ? [] : KeyEncoder.Encode(startKey[index.RangeKey]);
         return new KeyEntry(KeyEncoder.Encode(startKey[index.HashKey]), indexSort, partitionKey, sortKey, 0, null);
+    }
+
+    /// <summary>
+    /// A global index holds only what it projects, so DynamoDB refuses a projection naming anything else rather than answer items
+    /// without it: "Global secondary index gsi does not project [a, b]", each top-level name once, in the order given.
+    /// </summary>
+    private static void RefuseUnprojected(TableDefinition table, IndexDefinition index, ProjectionSpec projection)
+    {
+        if (!index.IsGlobal || index.ProjectionType == "ALL" || projection.Paths.IsDefault)
+        {
+            return;
+        }
+
+        List<string>? unprojected = null;
+        foreach (var path in projection.Paths)
+        {
+            var name = path.TopLevel;
+            var projected = table.KeyNames.Contains(name) || name == index.HashKey || name == index.RangeKey || index.NonKeyAttributes.Contains(name);
+            if (!projected && unprojected?.Contains(name) != true)
+            {
+                (unprojected ??= []).Add(name);
+            }
+        }
+
+        if (unprojected is not null)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: Global secondary index {index.Name} does not project [{string.Join(", ", unprojected)}]");
+        }
     }
 
     private static Dictionary<string, AttributeValue> IndexProjection(TableDefinition table, IndexDefinition index, Item item)

@@ -160,4 +160,48 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", refused.Message);
     }
+
+    /// <summary>A table keyed PK, SK with a global index on G projecting INCLUDE "kept", holding one item with an unprojected attribute.</summary>
+    private async Task<string> GlobalIndexTableAsync()
+    {
+        var table = TablesServerFixture.UniqueName("t");
+        await _api.OkAsync("CreateTable", $$$$$"""
+            {"TableName":"{{{{{table}}}}}","BillingMode":"PAY_PER_REQUEST",
+             "AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"SK","AttributeType":"S"},{"AttributeName":"G","AttributeType":"S"}],
+             "KeySchema":[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"SK","KeyType":"RANGE"}],
+             "GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"G","KeyType":"HASH"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["kept"]}}]}
+            """);
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"S":"s"},"G":{"S":"g"},"kept":{"S":"k"},"spare":{"S":"o"},"extra":{"S":"o"}}}""");
+        return table;
+    }
+
+    [Theory]
+    [InlineData("Query", "\"KeyConditionExpression\":\"G = :g\",\"ExpressionAttributeValues\":{\":g\":{\"S\":\"g\"}},")]
+    [InlineData("Scan", "")]
+    public async Task Read_GlobalIndexProjectionNamesUnprojectedAttributes_RefusedNamingEachOnce(string operation, string members)
+    {
+        var table = await GlobalIndexTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-g",{{{{{members}}}}}"ProjectionExpression":"spare.x, kept, extra, spare.y"}""");
+        var accepted = await _api.OkAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-g",{{{{{members}}}}}"ProjectionExpression":"PK, SK, G, kept"}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Global secondary index by-g does not project [spare, extra]", refused.Message);
+        Assert.Equal("""[{"PK":{"S":"p"},"SK":{"S":"s"},"G":{"S":"g"},"kept":{"S":"k"}}]""", accepted.GetProperty("Items").ToString());
+    }
+
+    [Theory]
+    [InlineData("Query", "\"ProjectionExpression\":\"spare\"", "Cannot specify the ProjectionExpression when choosing to get only the Count")]
+    [InlineData("Scan", "\"ProjectionExpression\":\"spare\"", "Cannot specify the ProjectionExpression when choosing to get only the Count")]
+    [InlineData("Scan", "\"AttributesToGet\":[\"spare\"]", "Cannot specify the AttributesToGet when choosing to get only the Count")]
+    public async Task Read_CountWithAProjection_OnlyTheCountMessage(string operation, string projection, string message)
+    {
+        var table = await GlobalIndexTableAsync();
+        var key = operation == "Query" ? "\"KeyConditionExpression\":\"PK = :p\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p\"}}," : "";
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{key}}}}}"Select":"COUNT",{{{{{projection}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal(message, refused.Message);
+    }
 }
