@@ -55,10 +55,15 @@ internal sealed partial class DynamoDbService
         var limit = RequestReader.GetLong(request, "Limit");
         if (limit is < 1)
         {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+            // Real DynamoDB words a Query's bound otherwise than a Scan's (dynamodb-conformance, tests/tier3/error-messages/query.test.ts
+            // and scan.test.ts): no value, and the member as the API names it.
+            throw DynamoDbException.Validation(isQuery
+                ? "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+                : $"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
         }
 
-        var select = RequestReader.GetEnum(request, "Select", "select", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
+        // In the order DynamoDB lists them in its message.
+        var select = RequestReader.GetEnum(request, "Select", "select", "SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES");
         if (!projection.Paths.IsDefault && select is not (null or "SPECIFIC_ATTRIBUTES"))
         {
             // DynamoDB's own words for COUNT differ from its words for the other two (DynamoDB Local's OBTAINING_COUNT_AND_* codes).
@@ -234,9 +239,10 @@ internal sealed partial class DynamoDbService
 
         if (segment is null || total is null)
         {
+            // DynamoDB's words (nubo-db/dynamodb-conformance, tests/tier3/error-messages/scan.test.ts), the two not alike.
             throw DynamoDbException.Validation(segment is null
-                ? "The TotalSegments parameter is specified but the Segment parameter is not provided"
-                : "The Segment parameter is specified but the TotalSegments parameter is not provided");
+                ? "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+                : "The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
         }
 
         if (total is < 1 or > 1_000_000)

@@ -161,6 +161,10 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", refused.Message);
     }
 
+    /// <summary>A Query's key condition on PK = "p" as members followed by a comma, or nothing for a Scan.</summary>
+    private static string KeyConditionMembers(string operation) =>
+        operation == "Query" ? "\"KeyConditionExpression\":\"PK = :p\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p\"}}," : "";
+
     /// <summary>A table keyed PK, SK with a global index on G projecting INCLUDE "kept", holding one item with an unprojected attribute.</summary>
     private async Task<string> GlobalIndexTableAsync()
     {
@@ -197,11 +201,39 @@ public sealed class QueryScanTests : IAsyncLifetime
     public async Task Read_CountWithAProjection_OnlyTheCountMessage(string operation, string projection, string message)
     {
         var table = await GlobalIndexTableAsync();
-        var key = operation == "Query" ? "\"KeyConditionExpression\":\"PK = :p\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p\"}}," : "";
+        var key = KeyConditionMembers(operation);
 
         var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{key}}}}}"Select":"COUNT",{{{{{projection}}}}}}""");
 
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal(message, refused.Message);
+    }
+
+    [Theory]
+    [InlineData("\"Segment\":0", "The TotalSegments parameter is required but was not present in the request when Segment parameter is present")]
+    [InlineData("\"TotalSegments\":4", "The Segment parameter is required but was not present in the request when parameter TotalSegments is present")]
+    public async Task Scan_OneOfSegmentAndTotalSegments_TheOtherRequired(string member, string message)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{member}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal(message, refused.Message);
+    }
+
+    [Theory]
+    [InlineData("Query", "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    [InlineData("Scan", "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    public async Task Read_LimitZero_EachOperationsOwnWords(string operation, string message)
+    {
+        var table = await _api.CreateTableAsync();
+        var key = KeyConditionMembers(operation);
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{key}}}}}"Limit":0}""");
+        var select = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{key}}}}}"Select":"INVALID_VALUE"}""");
+
+        Assert.Equal(message, refused.Message);
+        Assert.Equal("1 validation error detected: Value 'INVALID_VALUE' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]", select.Message);
     }
 }
