@@ -236,4 +236,44 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal(message, refused.Message);
         Assert.Equal("1 validation error detected: Value 'INVALID_VALUE' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]", select.Message);
     }
+
+    [Theory]
+    [InlineData(":v <= SK", "[3,4,5]")]
+    [InlineData(":v < SK", "[4,5]")]
+    [InlineData(":v >= SK", "[1,2,3]")]
+    [InlineData(":v > SK", "[1,2]")]
+    [InlineData(":v = SK", "[3]")]
+    public async Task Query_SortKeyComparisonWrittenValueFirst_TakenAsItsMirror(string sortCondition, string expected)
+    {
+        var table = await _api.CreateTableAsync("S", "N");
+        for (var i = 1; i <= 5; i++)
+        {
+            await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"N":"{{{{{i}}}}}"}}}""");
+        }
+
+        var result = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":":p = PK AND {{{{{sortCondition}}}}}","ExpressionAttributeValues":{":p":{"S":"p"},":v":{"N":"3"}}}""");
+
+        Assert.Equal(expected, "[" + string.Join(",", result.GetProperty("Items").EnumerateArray().Select(item => item.GetProperty("SK").GetProperty("N").GetString())) + "]");
+    }
+
+    [Theory]
+    [InlineData("PK = :p AND SK.x = :v", "Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes")]
+    [InlineData("PK = :p AND SK[0] = :v", "Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes")]
+    [InlineData("PK = :p AND SK <> :v", "Invalid operator used in KeyConditionExpression: <>")]
+    [InlineData("PK = :p AND size(SK) = :v", "KeyConditionExpressions cannot contain nested operations")]
+    [InlineData("PK = :p AND PK = :q", "KeyConditionExpressions must only contain one condition per key")]
+    [InlineData("PK = :p AND SK = PK", "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")]
+    [InlineData("PK = :p AND :v = :w", "Invalid condition in KeyConditionExpression: No key attribute specified")]
+    [InlineData("PK = :p AND :v BETWEEN SK AND :w", "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand")]
+    public async Task Query_KeyConditionDynamoDbRefuses_ItsWords(string condition, string message)
+    {
+        var table = await _api.CreateTableAsync("S", "N");
+        var values = new Dictionary<string, string> { [":p"] = """{"S":"p"}""", [":q"] = """{"S":"q"}""", [":v"] = """{"N":"1"}""", [":w"] = """{"N":"2"}""" };
+        var used = "{" + string.Join(",", values.Where(value => condition.Contains(value.Key, StringComparison.Ordinal)).Select(value => $"\"{value.Key}\":{value.Value}")) + "}";
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{used}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal(message, refused.Message);
+    }
 }
