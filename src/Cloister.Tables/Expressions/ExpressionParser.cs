@@ -150,7 +150,9 @@ internal sealed class ExpressionParser
                 {
                     var op = Current.Kind == TokenKind.Plus ? UpdateOperand.Plus : UpdateOperand.Minus;
                     _position++;
-                    value = new UpdateOperand(op, value, ParseSetOperand());
+                    var right = ParseSetOperand();
+                    RequireValueKind(op, AttributeKind.N, value, right);
+                    value = new UpdateOperand(op, value, right);
                 }
 
                 return new UpdateAction(kind, path, value);
@@ -167,8 +169,10 @@ internal sealed class ExpressionParser
                 var valid = kind == UpdateActionKind.Add ? attribute.Kind is AttributeKind.N || attribute.IsSet : attribute.IsSet;
                 if (!valid)
                 {
+                    // DynamoDB names the type and the set of types the action takes (DynamoDB Local's ExpressionValidator and
+                    // TypeSet; "operand type: STRING, typeSet: ALLOWED_FOR_DELETE_OPERAND" as DynamoDB answered an SDK).
                     var name = kind == UpdateActionKind.Add ? "ADD" : "DELETE";
-                    throw DynamoDbException.Validation($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator: {name}, operand type: {attribute.Kind}");
+                    throw DynamoDbException.Validation($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator: {name}, operand type: {NodeTypeName(attribute.Kind)}, typeSet: ALLOWED_FOR_{name}_OPERAND");
                 }
 
                 return new UpdateAction(kind, path, operand);
@@ -176,6 +180,37 @@ internal sealed class ExpressionParser
     }
 
     private Operand ParseSetOperand() => ParseOperand(allowUpdateFunctions: true);
+
+    /// <summary>The name DynamoDB gives a type in an ADD or DELETE operand error (its document node types).</summary>
+    private static string NodeTypeName(AttributeKind kind) => kind switch
+    {
+        AttributeKind.S => "STRING",
+        AttributeKind.N => "NUMBER",
+        AttributeKind.B => "BINARY",
+        AttributeKind.BOOL => "BOOLEAN",
+        AttributeKind.NULL => "NULL",
+        AttributeKind.M => "MAP",
+        AttributeKind.L => "LIST",
+        AttributeKind.SS => "STRING_SET",
+        AttributeKind.NS => "NUMBER_SET",
+        _ => "BINARY_SET",
+    };
+
+    /// <summary>
+    /// Refuses, before any item is read, a placeholder of another type than <paramref name="kind"/> given to <c>+</c>, <c>-</c> or
+    /// <c>list_append</c>, as DynamoDB does ("operator or function: list_append, operand type: S"); a path's value is checked
+    /// when the item is read.
+    /// </summary>
+    private static void RequireValueKind(string function, AttributeKind kind, params ReadOnlySpan<Operand> operands)
+    {
+        foreach (var operand in operands)
+        {
+            if (operand is ValueOperand { Value.Kind: var actual } && actual != kind)
+            {
+                throw DynamoDbException.Validation($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: {function}, operand type: {actual}");
+            }
+        }
+    }
 
     private Condition ParseOr()
     {
@@ -475,6 +510,11 @@ internal sealed class ExpressionParser
                 if (name == UpdateOperand.IfNotExists && arguments[0] is not PathOperand)
                 {
                     throw DynamoDbException.Validation($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name}");
+                }
+
+                if (name == UpdateOperand.ListAppend)
+                {
+                    RequireValueKind(name, AttributeKind.L, arguments[0], arguments[1]);
                 }
 
                 return new UpdateOperand(name, arguments[0], arguments[1]);

@@ -269,7 +269,7 @@ public sealed class QueryScanTests : IAsyncLifetime
     {
         var table = await _api.CreateTableAsync("S", "N");
         var values = new Dictionary<string, string> { [":p"] = """{"S":"p"}""", [":q"] = """{"S":"q"}""", [":v"] = """{"N":"1"}""", [":w"] = """{"N":"2"}""" };
-        var used = "{" + string.Join(",", values.Where(value => condition.Contains(value.Key, StringComparison.Ordinal)).Select(value => $"\"{value.Key}\":{value.Value}")) + "}";
+        var used = TablesApi.ValuesUsedBy(condition, values);
 
         var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{used}}}}}}""");
 

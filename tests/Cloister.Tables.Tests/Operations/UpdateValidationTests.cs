@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace Cloister.Tables.Tests.Operations;
+
+/// <summary>
+/// UpdateExpression operands DynamoDB refuses before it reads the item, over loopback HTTP: each refusal is a ValidationException
+/// even where the request's condition would have failed, and nothing is written.
+/// </summary>
+public sealed class UpdateValidationTests : IAsyncLifetime
+{
+    private TablesApi _api = null!;
+    private string _table = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await TablesApi.StartAsync();
+        _table = await _api.CreateTableAsync();
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private async Task AssertRefusedAsync(string update, string message)
+    {
+        var values = new Dictionary<string, string> { [":s"] = """{"S":"x"}""", [":n"] = """{"N":"1"}""", [":l"] = """{"L":[{"S":"x"}]}""", [":m"] = """{"M":{}}""" };
+        var used = TablesApi.ValuesUsedBy(update, values);
+        var response = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"{{{{{update}}}}}","ConditionExpression":"attribute_exists(PK)","ExpressionAttributeValues":{{{{{used}}}}}}""");
+        var item = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal(message, response.Message);
+        Assert.False(item.TryGetProperty("Item", out _));
+    }
+
+    [Theory]
+    [InlineData("ADD a :l", "operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND")]
+    [InlineData("ADD a :m", "operator: ADD, operand type: MAP, typeSet: ALLOWED_FOR_ADD_OPERAND")]
+    [InlineData("ADD a :s", "operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND")]
+    [InlineData("DELETE a :s", "operator: DELETE, operand type: STRING, typeSet: ALLOWED_FOR_DELETE_OPERAND")]
+    [InlineData("DELETE a :n", "operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND")]
+    public async Task UpdateItem_AddOrDeleteOperandOfAnotherType_NamesTheTypeAndTheTypeSet(string update, string detail)
+    {
+        await AssertRefusedAsync(update, "Invalid UpdateExpression: Incorrect operand type for operator or function; " + detail);
+    }
+
+    [Theory]
+    [InlineData("SET a = :s + :n", "+", "S")]
+    [InlineData("SET a = a - :l", "-", "L")]
+    [InlineData("SET a = list_append(a, :s)", "list_append", "S")]
+    [InlineData("SET a = list_append(:n, a)", "list_append", "N")]
+    public async Task UpdateItem_PlaceholderOfAnotherTypeForAFunction_RefusedBeforeTheItemIsRead(string update, string function, string type)
+    {
+        await AssertRefusedAsync(update, $"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: {function}, operand type: {type}");
+    }
+}
