@@ -623,5 +623,11 @@ internal sealed class ExpressionParser
         }
     }
 
-    private DynamoDbException SyntaxError() => ExpressionLexer.Syntax(_kind, _text, Current.Text, Current.Offset);
+    private DynamoDbException SyntaxError()
+    {
+        var from = _position > 0 ? _tokens[_position - 1].Offset : Current.Offset;
+        var next = Current.Kind == TokenKind.End ? Current : _tokens[_position + 1];
+        var to = next.Kind == TokenKind.End ? _text.Length : next.Offset + next.Text.Length;
+        return ExpressionLexer.Syntax(_kind, _text, Current.Text, from, to);
+    }
 }

@@ -52,4 +52,18 @@ public sealed class UpdateValidationTests : IAsyncLifetime
     {
         await AssertRefusedAsync(update, $"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: {function}, operand type: {type}");
     }
+
+    [Theory]
+    [InlineData("ADD hits : incr", ":", "hits : incr")]
+    [InlineData("SET a = :incr, #, b = :incr", "#", ", #,")]
+    [InlineData("INVALID SYNTAX HERE", "INVALID", "INVALID SYNTAX")]
+    [InlineData("SET a = :incr +", "<EOF>", "+")]
+    [InlineData("SET a = a / :incr", "/", "a / :incr")]
+    public async Task UpdateItem_SyntaxError_NearFromTheTokenBeforeToTheTokenAfter(string update, string token, string near)
+    {
+        var response = await _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"{{{{{update}}}}}","ExpressionAttributeValues":{":incr":{"N":"1"}}}""");
+
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal($"Invalid UpdateExpression: Syntax error; token: \"{token}\", near: \"{near}\"", response.Message);
+    }
 }
