@@ -206,6 +206,7 @@ internal sealed partial class DynamoDbService
         }
 
         var units = new Dictionary<string, double>(StringComparer.Ordinal);
+        var indexUnits = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         long lsn;
         lock (_store.Gate)
         {
@@ -220,6 +221,14 @@ internal sealed partial class DynamoDbService
                 }
 
                 units[writes[i].GivenTableName] = units.GetValueOrDefault(writes[i].GivenTableName) + WriteUnits(Math.Max(results[i].Size, results[i].Old?.Size ?? 0));
+                if (IndexWriteUnits(capacity, results[i]) is { Count: > 0 } spent)
+                {
+                    var table = indexUnits.TryGetValue(writes[i].GivenTableName, out var known) ? known : indexUnits[writes[i].GivenTableName] = new(StringComparer.Ordinal);
+                    foreach (var (index, value) in spent)
+                    {
+                        table[index] = table.GetValueOrDefault(index) + value;
+                    }
+                }
             }
 
             lsn = operations.Count > 0 ? _store.Append(operations) : results.Max(result => result.FoundLsn());
@@ -229,7 +238,7 @@ internal sealed partial class DynamoDbService
         writer.WriteStartObject();
         writer.WriteStartObject("UnprocessedItems");
         writer.WriteEndObject();
-        WriteCapacityList(writer, capacity, units, write: true);
+        WriteCapacityList(writer, capacity, units, write: true, indexUnits);
         writer.WriteEndObject();
     }
 
@@ -282,7 +291,7 @@ internal sealed partial class DynamoDbService
         }
     }
 
-    private static void WriteCapacityList(Utf8JsonWriter writer, string? capacity, Dictionary<string, double> units, bool write)
+    private static void WriteCapacityList(Utf8JsonWriter writer, string? capacity, Dictionary<string, double> units, bool write, Dictionary<string, Dictionary<string, double>>? indexUnits = null)
     {
         if (capacity is not ("TOTAL" or "INDEXES"))
         {
@@ -293,7 +302,7 @@ internal sealed partial class DynamoDbService
         foreach (var (table, value) in units)
         {
             writer.WriteStartObject();
-            WriteCapacityFields(writer, table, value, write, capacity, null);
+            WriteCapacityFields(writer, table, value, write, capacity, null, indexUnits?.GetValueOrDefault(table));
             writer.WriteEndObject();
         }
 

@@ -105,7 +105,7 @@ internal sealed partial class DynamoDbService
 
         writer.WriteStartObject();
         WriteItemProperty(writer, "Attributes", WriteExecutor.ReturnedAttributes(write, result) is { Count: > 0 } attributes ? attributes : null);
-        WriteConsumedCapacity(writer, capacity, write.GivenTableName, WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)), write: true);
+        WriteConsumedCapacity(writer, capacity, write.GivenTableName, WriteUnits(Math.Max(result.Size, result.Old?.Size ?? 0)), write: true, indexUnits: IndexWriteUnits(capacity, result));
         writer.WriteEndObject();
     }
 
