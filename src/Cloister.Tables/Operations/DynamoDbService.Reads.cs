@@ -71,6 +71,13 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.Validation($"Cannot specify the {member} when choosing to get {(select == "COUNT" ? "only the Count" : select)}");
         }
 
+        // DynamoDB's words, "Querying" on a Scan too (DynamoDB Local's Select check; captured from DynamoDB by the dynamodb-conformance
+        // suite), before the table is looked up.
+        if (select == "ALL_PROJECTED_ATTRIBUTES" && indexName is null)
+        {
+            throw DynamoDbException.Validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+        }
+
         if (select == "SPECIFIC_ATTRIBUTES" && projection.Paths.IsDefault)
         {
             throw DynamoDbException.Validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
@@ -108,10 +115,6 @@ internal sealed partial class DynamoDbService
                 }
 
                 RefuseUnprojected(definition, index, projection);
-            }
-            else if (select == "ALL_PROJECTED_ATTRIBUTES")
-            {
-                throw DynamoDbException.Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries");
             }
 
             if (isQuery && filter is not null)

@@ -276,4 +276,18 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal(message, refused.Message);
     }
+
+    [Theory]
+    [InlineData("Query")]
+    [InlineData("Scan")]
+    public async Task Read_AllProjectedAttributesWithoutAnIndex_RefusedInDynamoDbsWordsBeforeTheTableIsLookedUp(string operation)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{KeyConditionMembers(operation)}}}}}"Select":"ALL_PROJECTED_ATTRIBUTES"}""");
+        var missing = await _api.SendAsync(operation, $$$$$"""{"TableName":"no-such-table",{{{{{KeyConditionMembers(operation)}}}}}"Select":"ALL_PROJECTED_ATTRIBUTES"}""");
+
+        Assert.Equal("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName", refused.Message);
+        Assert.Equal(refused.Message, missing.Message);
+    }
 }
