@@ -41,25 +41,34 @@ internal sealed class ExpressionContext
 
     public bool HasValues => _values is not null;
 
-    public string ResolveName(string reference, string kind)
+    /// <summary>
+    /// The name <paramref name="reference"/> stands for, recorded as used; or, when the request does not define it, null and the
+    /// error DynamoDB answers (which the parser reports once it knows no error DynamoDB ranks higher follows).
+    /// </summary>
+    public string? TryResolveName(string reference, string kind, out DynamoDbException? undefined)
     {
         if (_names is null || !_names.TryGetValue(reference, out var name))
         {
-            throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute name used in the document path is not defined; attribute name: {reference}");
+            undefined = DynamoDbException.Validation($"Invalid {kind}: An expression attribute name used in the document path is not defined; attribute name: {reference}");
+            return null;
         }
 
         (_usedNames ??= new(StringComparer.Ordinal)).Add(reference);
+        undefined = null;
         return name;
     }
 
-    public AttributeValue ResolveValue(string reference, string kind)
+    /// <summary>As <see cref="TryResolveName"/>, for a value placeholder.</summary>
+    public AttributeValue? TryResolveValue(string reference, string kind, out DynamoDbException? undefined)
     {
         if (_values is null || !_values.TryGetValue(reference, out var value))
         {
-            throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute value used in expression is not defined; attribute value: {reference}");
+            undefined = DynamoDbException.Validation($"Invalid {kind}: An expression attribute value used in expression is not defined; attribute value: {reference}");
+            return null;
         }
 
         (_usedValues ??= new(StringComparer.Ordinal)).Add(reference);
+        undefined = null;
         return value;
     }
 

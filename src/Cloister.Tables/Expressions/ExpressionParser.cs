@@ -29,6 +29,13 @@ internal sealed class ExpressionParser
     /// <summary>The token positions of the opening and closing parenthesis of the condition group parsed last.</summary>
     private (int Open, int Close) _lastGroup = (-1, -1);
 
+    /// <summary>
+    /// The first placeholder the request does not define. DynamoDB reports it only when the expression has no error it ranks
+    /// higher (a syntax error, redundant parentheses, an unknown or misused function, a reserved word: dynalite's grammar, written
+    /// against DynamoDB), and before the errors it ranks lower (operand counts and types, distinct operands), so parsing goes on.
+    /// </summary>
+    private DynamoDbException? _unresolved;
+
     private ExpressionParser(string text, string kind, ExpressionContext context)
     {
         _text = text;
@@ -54,6 +61,7 @@ internal sealed class ExpressionParser
         var parser = new ExpressionParser(text, kind, context);
         var condition = parser.ParseOr();
         parser.Expect(TokenKind.End);
+        parser.ThrowUnresolved();
         return condition;
     }
 
@@ -67,6 +75,7 @@ internal sealed class ExpressionParser
         }
         while (parser.Accept(TokenKind.Comma));
         parser.Expect(TokenKind.End);
+        parser.ThrowUnresolved();
         CheckOverlaps(paths, "ProjectionExpression");
         return paths.ToImmutable();
     }
@@ -118,6 +127,8 @@ internal sealed class ExpressionParser
         {
             throw DynamoDbException.Validation("Invalid UpdateExpression: The expression can not be empty;");
         }
+
+        parser.ThrowUnresolved();
 
         CheckOverlaps(actions.Select(action => action.Path).ToList(), "UpdateExpression");
         return actions.ToImmutable();
@@ -172,7 +183,7 @@ internal sealed class ExpressionParser
                     // DynamoDB names the type and the set of types the action takes (DynamoDB Local's ExpressionValidator and
                     // TypeSet; "operand type: STRING, typeSet: ALLOWED_FOR_DELETE_OPERAND" as DynamoDB answered an SDK).
                     var name = kind == UpdateActionKind.Add ? "ADD" : "DELETE";
-                    throw DynamoDbException.Validation($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator: {name}, operand type: {NodeTypeName(attribute.Kind)}, typeSet: ALLOWED_FOR_{name}_OPERAND");
+                    throw Invalid($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator: {name}, operand type: {NodeTypeName(attribute.Kind)}, typeSet: ALLOWED_FOR_{name}_OPERAND");
                 }
 
                 return new UpdateAction(kind, path, operand);
@@ -201,13 +212,13 @@ internal sealed class ExpressionParser
     /// <c>list_append</c>, as DynamoDB does ("operator or function: list_append, operand type: S"); a path's value is checked
     /// when the item is read.
     /// </summary>
-    private static void RequireValueKind(string function, AttributeKind kind, params ReadOnlySpan<Operand> operands)
+    private void RequireValueKind(string function, AttributeKind kind, params ReadOnlySpan<Operand> operands)
     {
         foreach (var operand in operands)
         {
             if (operand is ValueOperand { Value.Kind: var actual } && actual != kind)
             {
-                throw DynamoDbException.Validation($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: {function}, operand type: {actual}");
+                throw Invalid($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: {function}, operand type: {actual}");
             }
         }
     }
@@ -319,12 +330,12 @@ internal sealed class ExpressionParser
                     {
                         if (lo.Kind != hi.Kind)
                         {
-                            throw DynamoDbException.Validation($"Invalid {_kind}: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
+                            throw Invalid($"Invalid {_kind}: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
                         }
 
                         if (lo.Kind is AttributeKind.N or AttributeKind.S or AttributeKind.B && AttributeValue.CompareScalars(lo, hi) > 0)
                         {
-                            throw DynamoDbException.Validation($"Invalid {_kind}: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
+                            throw Invalid($"Invalid {_kind}: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
                         }
                     }
 
@@ -344,7 +355,7 @@ internal sealed class ExpressionParser
                     Expect(TokenKind.CloseParen);
                     if (candidates.Count > 100)
                     {
-                        throw DynamoDbException.Validation($"Invalid {_kind}: The IN operator is provided with too many operands; number of operands: {candidates.Count}");
+                        throw Invalid($"Invalid {_kind}: The IN operator is provided with too many operands; number of operands: {candidates.Count}");
                     }
 
                     return new InCondition(left, candidates.ToImmutable());
@@ -358,6 +369,18 @@ internal sealed class ExpressionParser
         token.Kind is TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual ||
         token.IsKeyword("BETWEEN") || token.IsKeyword("IN");
 
+    /// <summary>An error DynamoDB ranks below an undefined placeholder: that placeholder's error when there is one.</summary>
+    private DynamoDbException Invalid(string message) => _unresolved ?? DynamoDbException.Validation(message);
+
+    /// <summary>The end of a parse: an undefined placeholder is reported now that no higher-ranked error can follow.</summary>
+    private void ThrowUnresolved()
+    {
+        if (_unresolved is not null)
+        {
+            throw _unresolved;
+        }
+    }
+
     private DynamoDbException MisusedFunction(string name) =>
         DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name}");
 
@@ -369,7 +392,7 @@ internal sealed class ExpressionParser
     {
         if (first is PathOperand { Path: var path } && second is PathOperand { Path: var other } && path.Equals(other))
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: The first operand must be distinct from the remaining operands for this operator or function; operator: {op}, first operand: {path.Describe()}");
+            throw Invalid($"Invalid {_kind}: The first operand must be distinct from the remaining operands for this operator or function; operator: {op}, first operand: {path.Describe()}");
         }
     }
 
@@ -383,7 +406,7 @@ internal sealed class ExpressionParser
         {
             if (operand is ValueOperand { Value.Kind: not (AttributeKind.S or AttributeKind.N or AttributeKind.B) and var kind })
             {
-                throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: {op}, operand type: {kind}");
+                throw Invalid($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: {op}, operand type: {kind}");
             }
         }
     }
@@ -406,7 +429,7 @@ internal sealed class ExpressionParser
         var expected = name.Text is "attribute_exists" or "attribute_not_exists" ? 1 : 2;
         if (arguments.Length != expected)
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name.Text}, number of operands: {arguments.Length}");
+            throw Invalid($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name.Text}, number of operands: {arguments.Length}");
         }
 
         if (arguments.Length == 2)
@@ -416,18 +439,18 @@ internal sealed class ExpressionParser
 
         if (arguments[0] is not PathOperand && name.Text is not "contains")
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name.Text}");
+            throw Invalid($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name.Text}");
         }
 
         if (name.Text == "attribute_type" && arguments[1] is ValueOperand { Value: var type } &&
             (type.Kind != AttributeKind.S || !Enum.TryParse<AttributeKind>(type.S, ignoreCase: false, out _)))
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Invalid attribute type name found; type: {(type.Kind == AttributeKind.S ? type.S : type.Kind.ToString())}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}");
+            throw Invalid($"Invalid {_kind}: Invalid attribute type name found; type: {(type.Kind == AttributeKind.S ? type.S : type.Kind.ToString())}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}");
         }
 
         if (name.Text == "begins_with" && arguments[1] is ValueOperand { Value: var prefix } && prefix.Kind is not (AttributeKind.S or AttributeKind.B))
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: begins_with, operand type: {prefix.Kind}");
+            throw Invalid($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: begins_with, operand type: {prefix.Kind}");
         }
 
         return new FunctionCondition(name.Text, arguments);
@@ -457,7 +480,9 @@ internal sealed class ExpressionParser
         if (token.Kind == TokenKind.ValueReference)
         {
             _position++;
-            return new ValueOperand(token.Text, _context.ResolveValue(token.Text, _kind));
+            var value = _context.TryResolveValue(token.Text, _kind, out var undefined);
+            _unresolved ??= undefined;
+            return new ValueOperand(token.Text, value ?? AttributeValue.Null);
         }
 
         if (token.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.OpenParen)
@@ -474,7 +499,7 @@ internal sealed class ExpressionParser
                 var arguments = ParseArguments();
                 if (arguments.Length != 1)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: size, number of operands: {arguments.Length}");
+                    throw Invalid($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: size, number of operands: {arguments.Length}");
                 }
 
                 // A placeholder (or another size) is known from the request: one that has no size is the request's error, as in
@@ -487,7 +512,7 @@ internal sealed class ExpressionParser
                 };
                 if (unmeasurable is not null)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: size, operand type: {unmeasurable}");
+                    throw Invalid($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: size, operand type: {unmeasurable}");
                 }
 
                 return new SizeOperand(arguments[0]);
@@ -504,12 +529,12 @@ internal sealed class ExpressionParser
                 var arguments = ParseArguments();
                 if (arguments.Length != 2)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {arguments.Length}");
+                    throw Invalid($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {arguments.Length}");
                 }
 
                 if (name == UpdateOperand.IfNotExists && arguments[0] is not PathOperand)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name}");
+                    throw Invalid($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name}");
                 }
 
                 if (name == UpdateOperand.ListAppend)
@@ -580,7 +605,9 @@ internal sealed class ExpressionParser
         {
             case TokenKind.NameReference:
                 _position++;
-                return _context.ResolveName(token.Text, _kind);
+                var name = _context.TryResolveName(token.Text, _kind, out var undefined);
+                _unresolved ??= undefined;
+                return name ?? token.Text;
             case TokenKind.Identifier:
                 if (ReservedWords.Contains(token.Text))
                 {

@@ -89,4 +89,18 @@ public sealed class ConditionValidationTests : IAsyncLifetime
 
         await AssertRefusedAsync(response, "misused", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: " + function);
     }
+
+    [Theory]
+    [InlineData("#zz = name", "Attribute name is a reserved keyword; reserved keyword: name")]
+    [InlineData("a = :nope AND frob(b)", "Invalid function name; function: frob")]
+    [InlineData("a = :nope AND size(b)", "The function is not allowed to be used this way in an expression; function: size")]
+    [InlineData("contains(#zz, #zz)", "An expression attribute name used in the document path is not defined; attribute name: #zz")]
+    [InlineData("a BETWEEN :nope AND :v", "An expression attribute value used in expression is not defined; attribute value: :nope")]
+    [InlineData("a < :nope AND b = :v", "An expression attribute value used in expression is not defined; attribute value: :nope")]
+    public async Task PutItem_UndefinedPlaceholderBesideAnotherError_ReportedInDynamoDbsOrder(string condition, string message)
+    {
+        var response = await PutAsync("order", condition, """{":v":{"S":"x"}}""");
+
+        await AssertRefusedAsync(response, "order", "Invalid ConditionExpression: " + message);
+    }
 }

@@ -66,4 +66,14 @@ public sealed class UpdateValidationTests : IAsyncLifetime
         Assert.Equal("ValidationException", response.ErrorType);
         Assert.Equal($"Invalid UpdateExpression: Syntax error; token: \"{token}\", near: \"{near}\"", response.Message);
     }
+
+    [Theory]
+    [InlineData("SET #zz = :s, name = :s", "Attribute name is a reserved keyword; reserved keyword: name")]
+    [InlineData("ADD a :nope", "An expression attribute value used in expression is not defined; attribute value: :nope")]
+    [InlineData("SET a = :nope + :s", "An expression attribute value used in expression is not defined; attribute value: :nope")]
+    [InlineData("SET #zz = :s, #zz.b = :s", "An expression attribute name used in the document path is not defined; attribute name: #zz")]
+    public async Task UpdateItem_UndefinedPlaceholderBesideAnotherError_ReportedInDynamoDbsOrder(string update, string message)
+    {
+        await AssertRefusedAsync(update, "Invalid UpdateExpression: " + message);
+    }
 }
