@@ -227,4 +227,17 @@ public sealed class ItemWriteTests : IAsyncLifetime
         Assert.Equal("""{"a":{"NULL":true},"m":{"M":{"b":{"NULL":true}}}}""", projected.GetProperty("Item").ToString());
         Assert.Equal(HttpStatusCode.OK, matched.Status);
     }
+
+    [Theory]
+    [InlineData("PutItem", "\"Item\"")]
+    [InlineData("UpdateItem", "\"Key\"")]
+    [InlineData("DeleteItem", "\"Key\"")]
+    public async Task Write_ReturnValuesNotAValue_EnumListedInDynamoDbsOrder(string operation, string member)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{member}}}}}:{"PK":{"S":"k"}},"ReturnValues":"INVALID"}""");
+
+        Assert.Equal("1 validation error detected: Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]", refused.Message);
+    }
 }
