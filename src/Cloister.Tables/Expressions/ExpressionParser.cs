@@ -134,20 +134,56 @@ internal sealed class ExpressionParser
         return actions.ToImmutable();
     }
 
+    /// <summary>
+    /// Refuses two paths of which one is the other or its prefix ("overlap", the same path twice included, as DynamoDB answered
+    /// "path one: [f], path two: [f]"), or that reach one step once as a map key and once as a list index, "a.b" and "a[0]"
+    /// ("conflict"); an overlap anywhere is reported before a conflict (dynalite's update grammar, written against DynamoDB).
+    /// </summary>
     private static void CheckOverlaps(IReadOnlyList<DocumentPath> paths, string kind)
     {
+        (DocumentPath One, DocumentPath Two)? conflict = null;
         for (var i = 0; i < paths.Count; i++)
         {
             for (var j = i + 1; j < paths.Count; j++)
             {
-                if (paths[i].Equals(paths[j]) || paths[i].Overlaps(paths[j]))
+                switch (Relate(paths[i], paths[j]))
                 {
-                    var verb = paths[i].Equals(paths[j]) && kind == "UpdateExpression" ? "conflict" : "overlap";
-                    throw DynamoDbException.Validation($"Invalid {kind}: Two document paths {verb} with each other; must remove or rewrite one of these paths; path one: {paths[i].Describe()}, path two: {paths[j].Describe()}");
+                    case true:
+                        throw PathsError(kind, "overlap", paths[i], paths[j]);
+                    case false:
+                        conflict ??= (paths[i], paths[j]);
+                        break;
                 }
             }
         }
+
+        if (conflict is var (one, two))
+        {
+            throw PathsError(kind, "conflict", one, two);
+        }
     }
+
+    /// <summary>True when one path is a prefix of the other, false when they take one step as a name and as an index, else null.</summary>
+    private static bool? Relate(DocumentPath one, DocumentPath other)
+    {
+        for (var i = 0; i < Math.Min(one.Elements.Length, other.Elements.Length); i++)
+        {
+            if (one.Elements[i].IsIndex != other.Elements[i].IsIndex)
+            {
+                return false;
+            }
+
+            if (one.Elements[i] != other.Elements[i])
+            {
+                return null;
+            }
+        }
+
+        return true;
+    }
+
+    private static DynamoDbException PathsError(string kind, string relation, DocumentPath one, DocumentPath two) =>
+        DynamoDbException.Validation($"Invalid {kind}: Two document paths {relation} with each other; must remove or rewrite one of these paths; path one: {one.Describe()}, path two: {two.Describe()}");
 
     private UpdateAction ParseUpdateAction(UpdateActionKind kind)
     {

@@ -76,4 +76,14 @@ public sealed class UpdateValidationTests : IAsyncLifetime
     {
         await AssertRefusedAsync(update, "Invalid UpdateExpression: " + message);
     }
+
+    [Theory]
+    [InlineData("SET a = :s REMOVE a", "overlap", "[a]", "[a]")]
+    [InlineData("SET a = :s, a = :n", "overlap", "[a]", "[a]")]
+    [InlineData("SET a.b = :s, a[0] = :n", "conflict", "[a, b]", "[a, [0]]")]
+    [InlineData("SET a.b = :s, a[0] = :n, c = :s REMOVE c.d", "overlap", "[c]", "[c, d]")]
+    public async Task UpdateItem_TwoPathsThatMeet_OverlapOrConflictAsDynamoDbNamesIt(string update, string relation, string one, string two)
+    {
+        await AssertRefusedAsync(update, $"Invalid UpdateExpression: Two document paths {relation} with each other; must remove or rewrite one of these paths; path one: {one}, path two: {two}");
+    }
 }
