@@ -34,6 +34,9 @@ internal sealed class ExpressionContext
         }
     }
 
+    private static string Missing(string[] expressions) =>
+        expressions.Length == 0 ? "" : $": {string.Join(" and ", expressions)} {(expressions.Length == 1 ? "is" : "are")} null";
+
     /// <summary>For requests without names or values; shared, as nothing can be resolved (and so recorded) in it.</summary>
     public static ExpressionContext Empty { get; } = new(null, null);
 
@@ -72,19 +75,24 @@ internal sealed class ExpressionContext
         return value;
     }
 
-    /// <summary>After every expression of the request was parsed: DynamoDB rejects names and values nobody used.</summary>
-    public void VerifyAllUsed(bool anyExpression)
+    /// <summary>
+    /// After every expression of the request was parsed: DynamoDB rejects names and values nobody used, and names or values in a
+    /// request without any of its expressions, naming those it lacks in its own order ("ExpressionAttributeValues can only be
+    /// specified when using expressions: UpdateExpression and ConditionExpression are null", as DynamoDB answered an SDK user; the
+    /// values' list leaves ProjectionExpression out, as dynalite's checks, written against DynamoDB, do).
+    /// </summary>
+    public void VerifyAllUsed(System.Text.Json.JsonElement request, params string[] expressions)
     {
-        if (!anyExpression)
+        if (!expressions.Any(expression => RequestReader.Has(request, expression)))
         {
             if (_names is not null)
             {
-                throw DynamoDbException.Validation("ExpressionAttributeNames can only be specified when using expressions");
+                throw DynamoDbException.Validation("ExpressionAttributeNames can only be specified when using expressions" + Missing(expressions));
             }
 
             if (_values is not null)
             {
-                throw DynamoDbException.Validation("ExpressionAttributeValues can only be specified when using expressions");
+                throw DynamoDbException.Validation("ExpressionAttributeValues can only be specified when using expressions" + Missing([.. expressions.Where(expression => expression != "ProjectionExpression")]));
             }
 
             return;

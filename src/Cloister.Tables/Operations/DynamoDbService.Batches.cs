@@ -31,7 +31,7 @@ internal sealed partial class DynamoDbService
             var items = keys.Select(element => (Item)AttributeValueReader.ReadItem(element)).ToList();
             LegacyParameters.RefuseMixed(property.Value, ["ProjectionExpression"], ["AttributesToGet"]);
             var projection = ParseProjection(property.Value, out var context);
-            context.VerifyAllUsed(RequestReader.GetString(property.Value, "ProjectionExpression") is not null);
+            context.VerifyAllUsed(property.Value, "ProjectionExpression");
             total += keys.Count;
             reads.Add(new BatchGetRead(property.Name, tableName, property.Value, keys, items, projection, RequestReader.GetBool(property.Value, "ConsistentRead") ?? false));
         }

@@ -62,7 +62,7 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.MemberNull("conditionExpression");
         }
 
-        context.VerifyAllUsed(condition is not null || !update.IsEmpty);
+        context.VerifyAllUsed(request, kind == WriteKind.Update ? ["UpdateExpression", "ConditionExpression"] : ["ConditionExpression"]);
         // The values in the order DynamoDB lists them (as captured in us-east-1 by the dynamodb-conformance suite, 2026-06).
         var returnValues = inTransaction ? "NONE" :
             RequestReader.GetEnum(request, "ReturnValues", "returnValues", "ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW") ?? "NONE";
@@ -113,7 +113,7 @@ internal sealed partial class DynamoDbService
         var key = RequestReader.RequireItem(request, "Key", "key");
         LegacyParameters.RefuseMixed(request, ["ProjectionExpression"], ["AttributesToGet"]);
         var projection = ParseProjection(request, out var context);
-        context.VerifyAllUsed(!projection.Paths.IsDefault && RequestReader.GetString(request, "ProjectionExpression") is not null);
+        context.VerifyAllUsed(request, "ProjectionExpression");
         var consistent = RequestReader.GetBool(request, "ConsistentRead") ?? false;
         var capacity = CapacityMode(request);
         StoredItem? found;

@@ -51,7 +51,7 @@ internal sealed partial class DynamoDbService
             filterMember = isQuery ? "QueryFilter" : "ScanFilter";
         }
 
-        context.VerifyAllUsed(projectionExpression || filter is not null || RequestReader.GetString(request, "KeyConditionExpression") is not null);
+        context.VerifyAllUsed(request, isQuery ? ["KeyConditionExpression", "FilterExpression", "ProjectionExpression"] : ["FilterExpression", "ProjectionExpression"]);
         var limit = RequestReader.GetLong(request, "Limit");
         if (limit is < 1)
         {

@@ -107,7 +107,8 @@ public sealed class ExpressionParserTests
     {
         var context = Context();
         ExpressionParser.ParseCondition("#s = :he", "ConditionExpression", context);
-        var error = Assert.Throws<DynamoDbException>(() => context.VerifyAllUsed(anyExpression: true));
+        var request = System.Text.Json.JsonDocument.Parse("""{"ConditionExpression":"#s = :he"}""").RootElement;
+        var error = Assert.Throws<DynamoDbException>(() => context.VerifyAllUsed(request, "ConditionExpression"));
         Assert.Equal("Value provided in ExpressionAttributeNames unused in expressions: keys: {#l}", error.Message);
     }
 

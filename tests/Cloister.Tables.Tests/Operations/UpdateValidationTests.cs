@@ -86,4 +86,19 @@ public sealed class UpdateValidationTests : IAsyncLifetime
     {
         await AssertRefusedAsync(update, $"Invalid UpdateExpression: Two document paths {relation} with each other; must remove or rewrite one of these paths; path one: {one}, path two: {two}");
     }
+
+    [Theory]
+    [InlineData("UpdateItem", "\"Key\":{\"PK\":{\"S\":\"k\"}},\"ExpressionAttributeValues\":{\":v\":{\"S\":\"x\"}}", "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null")]
+    [InlineData("PutItem", "\"Item\":{\"PK\":{\"S\":\"k\"}},\"Expected\":{\"a\":{\"Exists\":false}},\"ExpressionAttributeValues\":{\":v\":{\"S\":\"x\"}}", "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null")]
+    [InlineData("DeleteItem", "\"Key\":{\"PK\":{\"S\":\"k\"}},\"ExpressionAttributeNames\":{\"#a\":\"a\"}", "ExpressionAttributeNames can only be specified when using expressions: ConditionExpression is null")]
+    [InlineData("Scan", "\"ExpressionAttributeValues\":{\":v\":{\"S\":\"x\"}}", "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null")]
+    [InlineData("Scan", "\"ExpressionAttributeNames\":{\"#a\":\"a\"}", "ExpressionAttributeNames can only be specified when using expressions: FilterExpression and ProjectionExpression are null")]
+    [InlineData("GetItem", "\"Key\":{\"PK\":{\"S\":\"k\"}},\"ExpressionAttributeNames\":{\"#a\":\"a\"}", "ExpressionAttributeNames can only be specified when using expressions: ProjectionExpression is null")]
+    public async Task Request_PlaceholdersWithoutAnyExpression_NamesTheExpressionsThatAreNull(string operation, string members, string message)
+    {
+        var response = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{_table}}}}}",{{{{{members}}}}}}""");
+
+        Assert.Equal("ValidationException", response.ErrorType);
+        Assert.Equal(message, response.Message);
+    }
 }
