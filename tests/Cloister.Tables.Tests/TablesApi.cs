@@ -78,6 +78,10 @@ internal sealed class TablesApi : IAsyncDisposable
         return name;
     }
 
+    /// <summary>An ExpressionAttributeValues object of those of <paramref name="values"/> (placeholder → AttributeValue JSON) <paramref name="expression"/> names.</summary>
+    public static string ValuesUsedBy(string expression, IReadOnlyDictionary<string, string> values) =>
+        "{" + string.Join(",", values.Where(value => expression.Contains(value.Key, StringComparison.Ordinal)).Select(value => $"\"{value.Key}\":{value.Value}")) + "}";
+
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();

@@ -11,21 +11,6 @@ internal sealed record DocumentPath(ImmutableArray<PathElement> Elements)
 
     public static DocumentPath Of(string name) => new([new PathElement(name, 0)]);
 
-    /// <summary>True when one path is a prefix of the other (DynamoDB's "overlap").</summary>
-    public bool Overlaps(DocumentPath other)
-    {
-        var length = Math.Min(Elements.Length, other.Elements.Length);
-        for (var i = 0; i < length; i++)
-        {
-            if (Elements[i] != other.Elements[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>The form DynamoDB uses in messages: <c>[a, b, [2]]</c>.</summary>
     public string Describe() => "[" + string.Join(", ", Elements.Select(element => element.ToString())) + "]";
 

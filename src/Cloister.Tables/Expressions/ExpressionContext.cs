@@ -34,6 +34,9 @@ internal sealed class ExpressionContext
         }
     }
 
+    private static string Missing(string[] expressions) =>
+        expressions.Length == 0 ? "" : $": {string.Join(" and ", expressions)} {(expressions.Length == 1 ? "is" : "are")} null";
+
     /// <summary>For requests without names or values; shared, as nothing can be resolved (and so recorded) in it.</summary>
     public static ExpressionContext Empty { get; } = new(null, null);
 
@@ -41,41 +44,55 @@ internal sealed class ExpressionContext
 
     public bool HasValues => _values is not null;
 
-    public string ResolveName(string reference, string kind)
+    /// <summary>
+    /// The name <paramref name="reference"/> stands for, recorded as used; or, when the request does not define it, null and the
+    /// error DynamoDB answers (which the parser reports once it knows no error DynamoDB ranks higher follows).
+    /// </summary>
+    public string? TryResolveName(string reference, string kind, out DynamoDbException? undefined)
     {
         if (_names is null || !_names.TryGetValue(reference, out var name))
         {
-            throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute name used in the document path is not defined; attribute name: {reference}");
+            undefined = DynamoDbException.Validation($"Invalid {kind}: An expression attribute name used in the document path is not defined; attribute name: {reference}");
+            return null;
         }
 
         (_usedNames ??= new(StringComparer.Ordinal)).Add(reference);
+        undefined = null;
         return name;
     }
 
-    public AttributeValue ResolveValue(string reference, string kind)
+    /// <summary>As <see cref="TryResolveName"/>, for a value placeholder.</summary>
+    public AttributeValue? TryResolveValue(string reference, string kind, out DynamoDbException? undefined)
     {
         if (_values is null || !_values.TryGetValue(reference, out var value))
         {
-            throw DynamoDbException.Validation($"Invalid {kind}: An expression attribute value used in expression is not defined; attribute value: {reference}");
+            undefined = DynamoDbException.Validation($"Invalid {kind}: An expression attribute value used in expression is not defined; attribute value: {reference}");
+            return null;
         }
 
         (_usedValues ??= new(StringComparer.Ordinal)).Add(reference);
+        undefined = null;
         return value;
     }
 
-    /// <summary>After every expression of the request was parsed: DynamoDB rejects names and values nobody used.</summary>
-    public void VerifyAllUsed(bool anyExpression)
+    /// <summary>
+    /// After every expression of the request was parsed: DynamoDB rejects names and values nobody used, and names or values in a
+    /// request without any of its expressions, naming those it lacks in its own order ("ExpressionAttributeValues can only be
+    /// specified when using expressions: UpdateExpression and ConditionExpression are null", as DynamoDB answered an SDK user; the
+    /// values' list leaves ProjectionExpression out, as dynalite's checks, written against DynamoDB, do).
+    /// </summary>
+    public void VerifyAllUsed(System.Text.Json.JsonElement request, params string[] expressions)
     {
-        if (!anyExpression)
+        if (!expressions.Any(expression => RequestReader.Has(request, expression)))
         {
             if (_names is not null)
             {
-                throw DynamoDbException.Validation("ExpressionAttributeNames can only be specified when using expressions");
+                throw DynamoDbException.Validation("ExpressionAttributeNames can only be specified when using expressions" + Missing(expressions));
             }
 
             if (_values is not null)
             {
-                throw DynamoDbException.Validation("ExpressionAttributeValues can only be specified when using expressions");
+                throw DynamoDbException.Validation("ExpressionAttributeValues can only be specified when using expressions" + Missing([.. expressions.Where(expression => expression != "ProjectionExpression")]));
             }
 
             return;

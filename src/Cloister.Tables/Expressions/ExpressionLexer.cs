@@ -38,7 +38,7 @@ internal static class ExpressionLexer
 
                 if (i == start + 1)
                 {
-                    throw Syntax(kind, text, c.ToString(), start);
+                    throw CharacterError(kind, text, tokens, start);
                 }
 
                 tokens.Add(new Token(c == '#' ? TokenKind.NameReference : TokenKind.ValueReference, text[start..i], start));
@@ -76,7 +76,7 @@ internal static class ExpressionLexer
             };
             if (length == 0)
             {
-                throw Syntax(kind, text, c.ToString(), start);
+                throw CharacterError(kind, text, tokens, start);
             }
 
             tokens.Add(new Token(tokenKind, text.Substring(start, length), start));
@@ -87,12 +87,31 @@ internal static class ExpressionLexer
         return tokens;
     }
 
-    public static Protocol.DynamoDbException Syntax(string kind, string text, string token, int offset)
+    /// <summary>
+    /// DynamoDB's syntax error: the token it stopped at and, as "near", the text from the start of the token before it to the end
+    /// of the token after it (as DynamoDB answered "ADD hits : incr" with token ":", near "hits : incr", and ", #," with token
+    /// "#", near ", #,").
+    /// </summary>
+    public static Protocol.DynamoDbException Syntax(string kind, string text, string token, int nearFrom, int nearTo) =>
+        Protocol.DynamoDbException.Validation($"Invalid {kind}: Syntax error; token: \"{token}\", near: \"{text[nearFrom..nearTo]}\"");
+
+    /// <summary>A character no token starts with (or a lone # or :): the token after it is read as a word or one character.</summary>
+    private static Protocol.DynamoDbException CharacterError(string kind, string text, List<Token> tokens, int offset)
     {
-        var from = Math.Max(0, offset - 8);
-        var to = Math.Min(text.Length, offset + Math.Max(token.Length, 1) + 8);
-        var near = text[from..to];
-        return Protocol.DynamoDbException.Validation($"Invalid {kind}: Syntax error; token: \"{token}\", near: \"{near}\"");
+        var next = offset + 1;
+        while (next < text.Length && char.IsWhiteSpace(text[next]))
+        {
+            next++;
+        }
+
+        var end = next;
+        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '_' or '#' or ':'))
+        {
+            end++;
+        }
+
+        end = next == text.Length ? offset + 1 : Math.Max(end, next + 1);
+        return Syntax(kind, text, text[offset].ToString(), tokens.Count > 0 ? tokens[^1].Offset : offset, end);
     }
 
     private static char Peek(string text, int index) => index < text.Length ? text[index] : '\0';

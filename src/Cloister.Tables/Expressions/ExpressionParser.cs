@@ -26,6 +26,16 @@ internal sealed class ExpressionParser
     private int _position;
     private int _depth;
 
+    /// <summary>The token positions of the opening and closing parenthesis of the condition group parsed last.</summary>
+    private (int Open, int Close) _lastGroup = (-1, -1);
+
+    /// <summary>
+    /// The first placeholder the request does not define. DynamoDB reports it only when the expression has no error it ranks
+    /// higher (a syntax error, redundant parentheses, an unknown or misused function, a reserved word: dynalite's grammar, written
+    /// against DynamoDB), and before the errors it ranks lower (operand counts and types, distinct operands), so parsing goes on.
+    /// </summary>
+    private DynamoDbException? _unresolved;
+
     private ExpressionParser(string text, string kind, ExpressionContext context)
     {
         _text = text;
@@ -51,6 +61,7 @@ internal sealed class ExpressionParser
         var parser = new ExpressionParser(text, kind, context);
         var condition = parser.ParseOr();
         parser.Expect(TokenKind.End);
+        parser.ThrowUnresolved();
         return condition;
     }
 
@@ -64,6 +75,7 @@ internal sealed class ExpressionParser
         }
         while (parser.Accept(TokenKind.Comma));
         parser.Expect(TokenKind.End);
+        parser.ThrowUnresolved();
         CheckOverlaps(paths, "ProjectionExpression");
         return paths.ToImmutable();
     }
@@ -116,24 +128,62 @@ internal sealed class ExpressionParser
             throw DynamoDbException.Validation("Invalid UpdateExpression: The expression can not be empty;");
         }
 
+        parser.ThrowUnresolved();
+
         CheckOverlaps(actions.Select(action => action.Path).ToList(), "UpdateExpression");
         return actions.ToImmutable();
     }
 
+    /// <summary>
+    /// Refuses two paths of which one is the other or its prefix ("overlap", the same path twice included, as DynamoDB answered
+    /// "path one: [f], path two: [f]"), or that reach one step once as a map key and once as a list index, "a.b" and "a[0]"
+    /// ("conflict"); an overlap anywhere is reported before a conflict (dynalite's update grammar, written against DynamoDB).
+    /// </summary>
     private static void CheckOverlaps(IReadOnlyList<DocumentPath> paths, string kind)
     {
+        (DocumentPath One, DocumentPath Two)? conflict = null;
         for (var i = 0; i < paths.Count; i++)
         {
             for (var j = i + 1; j < paths.Count; j++)
             {
-                if (paths[i].Equals(paths[j]) || paths[i].Overlaps(paths[j]))
+                switch (Relate(paths[i], paths[j]))
                 {
-                    var verb = paths[i].Equals(paths[j]) && kind == "UpdateExpression" ? "conflict" : "overlap";
-                    throw DynamoDbException.Validation($"Invalid {kind}: Two document paths {verb} with each other; must remove or rewrite one of these paths; path one: {paths[i].Describe()}, path two: {paths[j].Describe()}");
+                    case true:
+                        throw PathsError(kind, "overlap", paths[i], paths[j]);
+                    case false:
+                        conflict ??= (paths[i], paths[j]);
+                        break;
                 }
             }
         }
+
+        if (conflict is var (one, two))
+        {
+            throw PathsError(kind, "conflict", one, two);
+        }
     }
+
+    /// <summary>True when one path is a prefix of the other, false when they take one step as a name and as an index, else null.</summary>
+    private static bool? Relate(DocumentPath one, DocumentPath other)
+    {
+        for (var i = 0; i < Math.Min(one.Elements.Length, other.Elements.Length); i++)
+        {
+            if (one.Elements[i].IsIndex != other.Elements[i].IsIndex)
+            {
+                return false;
+            }
+
+            if (one.Elements[i] != other.Elements[i])
+            {
+                return null;
+            }
+        }
+
+        return true;
+    }
+
+    private static DynamoDbException PathsError(string kind, string relation, DocumentPath one, DocumentPath two) =>
+        DynamoDbException.Validation($"Invalid {kind}: Two document paths {relation} with each other; must remove or rewrite one of these paths; path one: {one.Describe()}, path two: {two.Describe()}");
 
     private UpdateAction ParseUpdateAction(UpdateActionKind kind)
     {
@@ -147,7 +197,9 @@ internal sealed class ExpressionParser
                 {
                     var op = Current.Kind == TokenKind.Plus ? UpdateOperand.Plus : UpdateOperand.Minus;
                     _position++;
-                    value = new UpdateOperand(op, value, ParseSetOperand());
+                    var right = ParseSetOperand();
+                    RequireValueKind(op, AttributeKind.N, value, right);
+                    value = new UpdateOperand(op, value, right);
                 }
 
                 return new UpdateAction(kind, path, value);
@@ -164,8 +216,10 @@ internal sealed class ExpressionParser
                 var valid = kind == UpdateActionKind.Add ? attribute.Kind is AttributeKind.N || attribute.IsSet : attribute.IsSet;
                 if (!valid)
                 {
+                    // DynamoDB names the type and the set of types the action takes (DynamoDB Local's ExpressionValidator and
+                    // TypeSet; "operand type: STRING, typeSet: ALLOWED_FOR_DELETE_OPERAND" as DynamoDB answered an SDK).
                     var name = kind == UpdateActionKind.Add ? "ADD" : "DELETE";
-                    throw DynamoDbException.Validation($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator: {name}, operand type: {attribute.Kind}");
+                    throw Invalid($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator: {name}, operand type: {NodeTypeName(attribute.Kind)}, typeSet: ALLOWED_FOR_{name}_OPERAND");
                 }
 
                 return new UpdateAction(kind, path, operand);
@@ -173,6 +227,37 @@ internal sealed class ExpressionParser
     }
 
     private Operand ParseSetOperand() => ParseOperand(allowUpdateFunctions: true);
+
+    /// <summary>The name DynamoDB gives a type in an ADD or DELETE operand error (its document node types).</summary>
+    private static string NodeTypeName(AttributeKind kind) => kind switch
+    {
+        AttributeKind.S => "STRING",
+        AttributeKind.N => "NUMBER",
+        AttributeKind.B => "BINARY",
+        AttributeKind.BOOL => "BOOLEAN",
+        AttributeKind.NULL => "NULL",
+        AttributeKind.M => "MAP",
+        AttributeKind.L => "LIST",
+        AttributeKind.SS => "STRING_SET",
+        AttributeKind.NS => "NUMBER_SET",
+        _ => "BINARY_SET",
+    };
+
+    /// <summary>
+    /// Refuses, before any item is read, a placeholder of another type than <paramref name="kind"/> given to <c>+</c>, <c>-</c> or
+    /// <c>list_append</c>, as DynamoDB does ("operator or function: list_append, operand type: S"); a path's value is checked
+    /// when the item is read.
+    /// </summary>
+    private void RequireValueKind(string function, AttributeKind kind, params ReadOnlySpan<Operand> operands)
+    {
+        foreach (var operand in operands)
+        {
+            if (operand is ValueOperand { Value.Kind: var actual } && actual != kind)
+            {
+                throw Invalid($"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: {function}, operand type: {actual}");
+            }
+        }
+    }
 
     private Condition ParseOr()
     {
@@ -216,25 +301,48 @@ internal sealed class ExpressionParser
     {
         if (Accept(TokenKind.OpenParen))
         {
+            var open = _position - 1;
             Enter();
             var inner = ParseOr();
             _depth--;
             Expect(TokenKind.CloseParen);
+
+            // DynamoDB refuses a group that is nothing but another group, "((a = :v))", though "(a = :v)" is taken.
+            if (_lastGroup == (open + 1, _position - 2))
+            {
+                throw DynamoDbException.Validation($"Invalid {_kind}: The expression has redundant parentheses;");
+            }
+
+            _lastGroup = (open, _position - 1);
             return inner;
         }
 
         if (Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.OpenParen && Current.Text != "size")
         {
-            return ParseFunctionCondition();
+            var function = ParseFunctionCondition();
+            if (StartsComparison(Current))
+            {
+                // A function that is a condition is no operand: "begins_with(a, :v) = :w".
+                throw MisusedFunction(function.Function);
+            }
+
+            return function;
         }
 
         var left = ParseOperand(allowUpdateFunctions: false);
         var op = Current;
+        if (left is SizeOperand && !StartsComparison(op) && (op.Kind is TokenKind.End or TokenKind.CloseParen || op.IsKeyword("AND") || op.IsKeyword("OR")))
+        {
+            // size() is an operand, not a condition: "size(a)" alone.
+            throw MisusedFunction("size");
+        }
+
         switch (op.Kind)
         {
             case TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual:
                 _position++;
                 var right = ParseOperand(allowUpdateFunctions: false);
+                RequireDistinct(op.Text, left, right);
                 if (op.Kind is not (TokenKind.Equal or TokenKind.NotEqual))
                 {
                     RequireOrderable(op.Text, left, right);
@@ -258,12 +366,12 @@ internal sealed class ExpressionParser
                     {
                         if (lo.Kind != hi.Kind)
                         {
-                            throw DynamoDbException.Validation($"Invalid {_kind}: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
+                            throw Invalid($"Invalid {_kind}: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
                         }
 
                         if (lo.Kind is AttributeKind.N or AttributeKind.S or AttributeKind.B && AttributeValue.CompareScalars(lo, hi) > 0)
                         {
-                            throw DynamoDbException.Validation($"Invalid {_kind}: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
+                            throw Invalid($"Invalid {_kind}: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {lo.Describe()}, upper bound operand: AttributeValue: {hi.Describe()}");
                         }
                     }
 
@@ -283,13 +391,44 @@ internal sealed class ExpressionParser
                     Expect(TokenKind.CloseParen);
                     if (candidates.Count > 100)
                     {
-                        throw DynamoDbException.Validation($"Invalid {_kind}: The IN operator is provided with too many operands; number of operands: {candidates.Count}");
+                        throw Invalid($"Invalid {_kind}: The IN operator is provided with too many operands; number of operands: {candidates.Count}");
                     }
 
                     return new InCondition(left, candidates.ToImmutable());
                 }
 
                 throw SyntaxError();
+        }
+    }
+
+    private static bool StartsComparison(Token token) =>
+        token.Kind is TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual ||
+        token.IsKeyword("BETWEEN") || token.IsKeyword("IN");
+
+    /// <summary>An error DynamoDB ranks below an undefined placeholder: that placeholder's error when there is one.</summary>
+    private DynamoDbException Invalid(string message) => _unresolved ?? DynamoDbException.Validation(message);
+
+    /// <summary>The end of a parse: an undefined placeholder is reported now that no higher-ranked error can follow.</summary>
+    private void ThrowUnresolved()
+    {
+        if (_unresolved is not null)
+        {
+            throw _unresolved;
+        }
+    }
+
+    private DynamoDbException MisusedFunction(string name) =>
+        DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name}");
+
+    /// <summary>
+    /// Refuses an operator or two-operand function given the same document path twice ("a = a", "contains(a, a)"), as DynamoDB does
+    /// before it reads any item: "The first operand must be distinct from the remaining operands for this operator or function".
+    /// </summary>
+    private void RequireDistinct(string op, Operand first, Operand second)
+    {
+        if (first is PathOperand { Path: var path } && second is PathOperand { Path: var other } && path.Equals(other))
+        {
+            throw Invalid($"Invalid {_kind}: The first operand must be distinct from the remaining operands for this operator or function; operator: {op}, first operand: {path.Describe()}");
         }
     }
 
@@ -303,7 +442,7 @@ internal sealed class ExpressionParser
         {
             if (operand is ValueOperand { Value.Kind: not (AttributeKind.S or AttributeKind.N or AttributeKind.B) and var kind })
             {
-                throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: {op}, operand type: {kind}");
+                throw Invalid($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: {op}, operand type: {kind}");
             }
         }
     }
@@ -313,7 +452,7 @@ internal sealed class ExpressionParser
         var name = Current;
         if (UpdateFunctions.Contains(name.Text, StringComparer.Ordinal))
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name.Text}");
+            throw MisusedFunction(name.Text);
         }
 
         if (!ConditionFunctions.Contains(name.Text, StringComparer.Ordinal))
@@ -326,23 +465,28 @@ internal sealed class ExpressionParser
         var expected = name.Text is "attribute_exists" or "attribute_not_exists" ? 1 : 2;
         if (arguments.Length != expected)
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name.Text}, number of operands: {arguments.Length}");
+            throw Invalid($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name.Text}, number of operands: {arguments.Length}");
+        }
+
+        if (arguments.Length == 2)
+        {
+            RequireDistinct(name.Text, arguments[0], arguments[1]);
         }
 
         if (arguments[0] is not PathOperand && name.Text is not "contains")
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name.Text}");
+            throw Invalid($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name.Text}");
         }
 
         if (name.Text == "attribute_type" && arguments[1] is ValueOperand { Value: var type } &&
             (type.Kind != AttributeKind.S || !Enum.TryParse<AttributeKind>(type.S, ignoreCase: false, out _)))
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Invalid attribute type name found; type: {(type.Kind == AttributeKind.S ? type.S : type.Kind.ToString())}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}");
+            throw Invalid($"Invalid {_kind}: Invalid attribute type name found; type: {(type.Kind == AttributeKind.S ? type.S : type.Kind.ToString())}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}");
         }
 
         if (name.Text == "begins_with" && arguments[1] is ValueOperand { Value: var prefix } && prefix.Kind is not (AttributeKind.S or AttributeKind.B))
         {
-            throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: begins_with, operand type: {prefix.Kind}");
+            throw Invalid($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: begins_with, operand type: {prefix.Kind}");
         }
 
         return new FunctionCondition(name.Text, arguments);
@@ -356,7 +500,7 @@ internal sealed class ExpressionParser
         {
             do
             {
-                arguments.Add(ParseOperand(allowUpdateFunctions: true, insideFunction: true));
+                arguments.Add(ParseOperand(allowUpdateFunctions: true));
             }
             while (Accept(TokenKind.Comma));
         }
@@ -366,13 +510,15 @@ internal sealed class ExpressionParser
         return arguments.ToImmutable();
     }
 
-    private Operand ParseOperand(bool allowUpdateFunctions, bool insideFunction = false)
+    private Operand ParseOperand(bool allowUpdateFunctions)
     {
         var token = Current;
         if (token.Kind == TokenKind.ValueReference)
         {
             _position++;
-            return new ValueOperand(token.Text, _context.ResolveValue(token.Text, _kind));
+            var value = _context.TryResolveValue(token.Text, _kind, out var undefined);
+            _unresolved ??= undefined;
+            return new ValueOperand(token.Text, value ?? AttributeValue.Null);
         }
 
         if (token.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.OpenParen)
@@ -389,7 +535,7 @@ internal sealed class ExpressionParser
                 var arguments = ParseArguments();
                 if (arguments.Length != 1)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: size, number of operands: {arguments.Length}");
+                    throw Invalid($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: size, number of operands: {arguments.Length}");
                 }
 
                 // A placeholder (or another size) is known from the request: one that has no size is the request's error, as in
@@ -402,7 +548,7 @@ internal sealed class ExpressionParser
                 };
                 if (unmeasurable is not null)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: size, operand type: {unmeasurable}");
+                    throw Invalid($"Invalid {_kind}: Incorrect operand type for operator or function; operator or function: size, operand type: {unmeasurable}");
                 }
 
                 return new SizeOperand(arguments[0]);
@@ -412,27 +558,33 @@ internal sealed class ExpressionParser
             {
                 if (!allowUpdateFunctions || _kind != "UpdateExpression")
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: The function is not allowed to be used this way in an expression; function: {name}");
+                    throw MisusedFunction(name);
                 }
 
                 _position += 2;
                 var arguments = ParseArguments();
                 if (arguments.Length != 2)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {arguments.Length}");
+                    throw Invalid($"Invalid {_kind}: Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {arguments.Length}");
                 }
 
                 if (name == UpdateOperand.IfNotExists && arguments[0] is not PathOperand)
                 {
-                    throw DynamoDbException.Validation($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name}");
+                    throw Invalid($"Invalid {_kind}: Operator or function requires a document path; operator or function: {name}");
+                }
+
+                if (name == UpdateOperand.ListAppend)
+                {
+                    RequireValueKind(name, AttributeKind.L, arguments[0], arguments[1]);
                 }
 
                 return new UpdateOperand(name, arguments[0], arguments[1]);
             }
 
-            if (ConditionFunctions.Contains(name, StringComparer.Ordinal) && !insideFunction)
+            if (ConditionFunctions.Contains(name, StringComparer.Ordinal))
             {
-                throw SyntaxError();
+                // A condition where an operand belongs: ":v = begins_with(a, :w)", "size(contains(a, :v))".
+                throw MisusedFunction(name);
             }
 
             throw DynamoDbException.Validation($"Invalid {_kind}: Invalid function name; function: {name}");
@@ -489,7 +641,9 @@ internal sealed class ExpressionParser
         {
             case TokenKind.NameReference:
                 _position++;
-                return _context.ResolveName(token.Text, _kind);
+                var name = _context.TryResolveName(token.Text, _kind, out var undefined);
+                _unresolved ??= undefined;
+                return name ?? token.Text;
             case TokenKind.Identifier:
                 if (ReservedWords.Contains(token.Text))
                 {
@@ -532,5 +686,11 @@ internal sealed class ExpressionParser
         }
     }
 
-    private DynamoDbException SyntaxError() => ExpressionLexer.Syntax(_kind, _text, Current.Text, Current.Offset);
+    private DynamoDbException SyntaxError()
+    {
+        var from = _position > 0 ? _tokens[_position - 1].Offset : Current.Offset;
+        var next = Current.Kind == TokenKind.End ? Current : _tokens[_position + 1];
+        var to = next.Kind == TokenKind.End ? _text.Length : next.Offset + next.Text.Length;
+        return ExpressionLexer.Syntax(_kind, _text, Current.Text, from, to);
+    }
 }

@@ -23,6 +23,7 @@ internal sealed partial class DynamoDbService
         var capacity = CapacityMode(request);
         var reads = new List<BatchGetRead>();
         var total = 0;
+        RefuseBatchGetLengths(requestItems);
         foreach (var property in requestItems.EnumerateObject())
         {
             var tableName = RequestReader.ResolveTableName(property.Name, _account, "requestItems.key");
@@ -30,7 +31,7 @@ internal sealed partial class DynamoDbService
             var items = keys.Select(element => (Item)AttributeValueReader.ReadItem(element)).ToList();
             LegacyParameters.RefuseMixed(property.Value, ["ProjectionExpression"], ["AttributesToGet"]);
             var projection = ParseProjection(property.Value, out var context);
-            context.VerifyAllUsed(RequestReader.GetString(property.Value, "ProjectionExpression") is not null);
+            context.VerifyAllUsed(property.Value, "ProjectionExpression");
             total += keys.Count;
             reads.Add(new BatchGetRead(property.Name, tableName, property.Value, keys, items, projection, RequestReader.GetBool(property.Value, "ConsistentRead") ?? false));
         }
@@ -38,11 +39,6 @@ internal sealed partial class DynamoDbService
         if (total > MaxBatchGetKeys)
         {
             throw DynamoDbException.Validation("Too many items requested for the BatchGetItem call");
-        }
-
-        if (reads.Count == 0 || reads.Any(read => read.Keys.Count == 0))
-        {
-            throw DynamoDbException.Validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]");
         }
 
         long maxLsn = 0;
@@ -137,6 +133,31 @@ internal sealed partial class DynamoDbService
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// The lengths the API model bounds, checked before anything else as DynamoDB checks them, in the words real DynamoDB was
+    /// captured answering (nubo-db/dynamodb-conformance, tests/tier3/error-messages/batchGetItem.test.ts): RequestItems with no
+    /// table, and a table's Keys empty or over 100 (more than 100 over several tables is the later "Too many items requested").
+    /// </summary>
+    private static void RefuseBatchGetLengths(JsonElement requestItems)
+    {
+        var tables = 0;
+        foreach (var property in requestItems.EnumerateObject())
+        {
+            tables++;
+            var keys = RequestReader.GetArray(property.Value, "Keys")?.GetArrayLength() ?? 0;
+            if (keys is 0 or > MaxBatchGetKeys)
+            {
+                var bound = keys == 0 ? "greater than or equal to 1" : "less than or equal to " + MaxBatchGetKeys;
+                throw DynamoDbException.Validation($"1 validation error detected: Value at 'RequestItems.{property.Name}.member.Keys' failed to satisfy constraint: Member must have length {bound}");
+            }
+        }
+
+        if (tables == 0)
+        {
+            throw DynamoDbException.Validation("1 validation error detected: Value at 'RequestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+    }
+
     private async ValueTask BatchWriteItemAsync(JsonElement request, Utf8JsonWriter writer)
     {
         var requestItems = RequestReader.GetObject(request, "RequestItems")
@@ -173,7 +194,9 @@ internal sealed partial class DynamoDbService
 
         if (writes.Count == 0)
         {
-            throw DynamoDbException.Validation($"1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to {MaxBatchWriteItems}, Member must have length greater than or equal to 1]");
+            // RequestItems without a table (a table with an empty list is refused above): DynamoDB's words, captured by the
+            // dynamodb-conformance suite (tests/tier3/error-messages/batchWriteItem.test.ts) and in DynamoDB Local's error codes.
+            throw DynamoDbException.Validation("The requestItems parameter is required for BatchWriteItem");
         }
 
         // Each table's list is within 25, yet the whole request may not be: DynamoDB's limit is 25 writes in all.
@@ -183,9 +206,11 @@ internal sealed partial class DynamoDbService
         }
 
         var units = new Dictionary<string, double>(StringComparer.Ordinal);
+        var indexUnits = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         long lsn;
         lock (_store.Gate)
         {
+            RefuseMistypedPutKeys(writes);
             var results = EvaluateAll(writes, "Provided list of item keys contains duplicates");
             var operations = new List<JournalOperation>();
             for (var i = 0; i < writes.Count; i++)
@@ -196,6 +221,14 @@ internal sealed partial class DynamoDbService
                 }
 
                 units[writes[i].GivenTableName] = units.GetValueOrDefault(writes[i].GivenTableName) + WriteUnits(Math.Max(results[i].Size, results[i].Old?.Size ?? 0));
+                if (IndexWriteUnits(capacity, results[i]) is { Count: > 0 } spent)
+                {
+                    var table = indexUnits.TryGetValue(writes[i].GivenTableName, out var known) ? known : indexUnits[writes[i].GivenTableName] = new(StringComparer.Ordinal);
+                    foreach (var (index, value) in spent)
+                    {
+                        table[index] = table.GetValueOrDefault(index) + value;
+                    }
+                }
             }
 
             lsn = operations.Count > 0 ? _store.Append(operations) : results.Max(result => result.FoundLsn());
@@ -205,8 +238,33 @@ internal sealed partial class DynamoDbService
         writer.WriteStartObject();
         writer.WriteStartObject("UnprocessedItems");
         writer.WriteEndObject();
-        WriteCapacityList(writer, capacity, units, write: true);
+        WriteCapacityList(writer, capacity, units, write: true, indexUnits);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A PutRequest whose item carries a key attribute of another type than the table's (or not a scalar) is refused as DynamoDB
+    /// refuses it in a batch, "The provided key element does not match the schema", where PutItem says "Type mismatch for key"
+    /// (captured in four regions, dynamodb-conformance tests/tier3/error-messages/batchWriteItem.test.ts). Under the lock.
+    /// </summary>
+    private void RefuseMistypedPutKeys(List<PreparedWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            if (write.Kind != WriteKind.Put)
+            {
+                continue;
+            }
+
+            var definition = _store.GetTable(write.TableName).Definition;
+            foreach (var name in definition.KeyNames)
+            {
+                if (write.Item!.TryGetValue(name, out var value) && !string.Equals(value.TypeName, definition.AttributeTypes[name], StringComparison.Ordinal))
+                {
+                    throw DynamoDbException.Validation("The provided key element does not match the schema");
+                }
+            }
+        }
     }
 
     /// <summary>Evaluates writes against the current state (under the lock), refusing two writes to one item.</summary>
@@ -233,7 +291,7 @@ internal sealed partial class DynamoDbService
         }
     }
 
-    private static void WriteCapacityList(Utf8JsonWriter writer, string? capacity, Dictionary<string, double> units, bool write)
+    private static void WriteCapacityList(Utf8JsonWriter writer, string? capacity, Dictionary<string, double> units, bool write, Dictionary<string, Dictionary<string, double>>? indexUnits = null)
     {
         if (capacity is not ("TOTAL" or "INDEXES"))
         {
@@ -244,7 +302,7 @@ internal sealed partial class DynamoDbService
         foreach (var (table, value) in units)
         {
             writer.WriteStartObject();
-            WriteCapacityFields(writer, table, value, write, capacity, null);
+            WriteCapacityFields(writer, table, value, write, capacity, null, indexUnits?.GetValueOrDefault(table));
             writer.WriteEndObject();
         }
 

@@ -51,17 +51,31 @@ internal sealed partial class DynamoDbService
             filterMember = isQuery ? "QueryFilter" : "ScanFilter";
         }
 
-        context.VerifyAllUsed(projectionExpression || filter is not null || RequestReader.GetString(request, "KeyConditionExpression") is not null);
+        context.VerifyAllUsed(request, isQuery ? ["KeyConditionExpression", "FilterExpression", "ProjectionExpression"] : ["FilterExpression", "ProjectionExpression"]);
         var limit = RequestReader.GetLong(request, "Limit");
         if (limit is < 1)
         {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+            // Real DynamoDB words a Query's bound otherwise than a Scan's (dynamodb-conformance, tests/tier3/error-messages/query.test.ts
+            // and scan.test.ts): no value, and the member as the API names it.
+            throw DynamoDbException.Validation(isQuery
+                ? "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+                : $"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
         }
 
-        var select = RequestReader.GetEnum(request, "Select", "select", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
-        if (projectionExpression && select is not (null or "SPECIFIC_ATTRIBUTES"))
+        // In the order DynamoDB lists them in its message.
+        var select = RequestReader.GetEnum(request, "Select", "select", "SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES");
+        if (!projection.Paths.IsDefault && select is not (null or "SPECIFIC_ATTRIBUTES"))
         {
-            throw DynamoDbException.Validation("Cannot specify the ProjectionExpression when choosing to get " + select);
+            // DynamoDB's own words for COUNT differ from its words for the other two (DynamoDB Local's OBTAINING_COUNT_AND_* codes).
+            var member = projectionExpression ? "ProjectionExpression" : "AttributesToGet";
+            throw DynamoDbException.Validation($"Cannot specify the {member} when choosing to get {(select == "COUNT" ? "only the Count" : select)}");
+        }
+
+        // DynamoDB's words, "Querying" on a Scan too (DynamoDB Local's Select check; captured from DynamoDB by the dynamodb-conformance
+        // suite), before the table is looked up.
+        if (select == "ALL_PROJECTED_ATTRIBUTES" && indexName is null)
+        {
+            throw DynamoDbException.Validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
         }
 
         if (select == "SPECIFIC_ATTRIBUTES" && projection.Paths.IsDefault)
@@ -99,10 +113,8 @@ internal sealed partial class DynamoDbService
                 {
                     throw DynamoDbException.Validation($"One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {index.Name} because its projection type is not ALL");
                 }
-            }
-            else if (select == "ALL_PROJECTED_ATTRIBUTES")
-            {
-                throw DynamoDbException.Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries");
+
+                RefuseUnprojected(definition, index, projection);
             }
 
             if (isQuery && filter is not null)
@@ -230,9 +242,10 @@ internal sealed partial class DynamoDbService
 
         if (segment is null || total is null)
         {
+            // DynamoDB's words (nubo-db/dynamodb-conformance, tests/tier3/error-messages/scan.test.ts), the two not alike.
             throw DynamoDbException.Validation(segment is null
-                ? "The TotalSegments parameter is specified but the Segment parameter is not provided"
-                : "The Segment parameter is specified but the TotalSegments parameter is not provided");
+                ? "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+                : "The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
         }
 
         if (total is < 1 or > 1_000_000)
@@ -314,6 +327,34 @@ internal sealed partial class DynamoDbService
 
         var indexSort = index.RangeKey is null ? [] : KeyEncoder.Encode(startKey[index.RangeKey]);
         return new KeyEntry(KeyEncoder.Encode(startKey[index.HashKey]), indexSort, partitionKey, sortKey, 0, null);
+    }
+
+    /// <summary>
+    /// A global index holds only what it projects, so DynamoDB refuses a projection naming anything else rather than answer items
+    /// without it: "Global secondary index gsi does not project [a, b]", each top-level name once, in the order given.
+    /// </summary>
+    private static void RefuseUnprojected(TableDefinition table, IndexDefinition index, ProjectionSpec projection)
+    {
+        if (!index.IsGlobal || index.ProjectionType == "ALL" || projection.Paths.IsDefault)
+        {
+            return;
+        }
+
+        List<string>? unprojected = null;
+        foreach (var path in projection.Paths)
+        {
+            var name = path.TopLevel;
+            var projected = table.KeyNames.Contains(name) || name == index.HashKey || name == index.RangeKey || index.NonKeyAttributes.Contains(name);
+            if (!projected && unprojected?.Contains(name) != true)
+            {
+                (unprojected ??= []).Add(name);
+            }
+        }
+
+        if (unprojected is not null)
+        {
+            throw DynamoDbException.Validation($"One or more parameter values were invalid: Global secondary index {index.Name} does not project [{string.Join(", ", unprojected)}]");
+        }
     }
 
     private static Dictionary<string, AttributeValue> IndexProjection(TableDefinition table, IndexDefinition index, Item item)

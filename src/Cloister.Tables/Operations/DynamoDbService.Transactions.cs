@@ -192,7 +192,7 @@ internal sealed partial class DynamoDbService
         {
             var get = RequestReader.GetObject(element, "Get") ?? throw DynamoDbException.MemberNull("transactItems.member.get");
             var projection = ParseProjection(get, out var context);
-            context.VerifyAllUsed(RequestReader.GetString(get, "ProjectionExpression") is not null);
+            context.VerifyAllUsed(get, "ProjectionExpression");
             var tableName = RequestReader.RequireTableName(get, _account, out var given);
             gets.Add((tableName, given, RequestReader.RequireItem(get, "Key", "key"), projection));
         }

@@ -149,7 +149,7 @@ internal sealed partial class DynamoDbService
     }
 
     /// <summary>Writes ConsumedCapacity as DynamoDB does when asked (TOTAL or INDEXES).</summary>
-    private static void WriteConsumedCapacity(Utf8JsonWriter writer, string? mode, string table, double units, bool write, string? index = null)
+    private static void WriteConsumedCapacity(Utf8JsonWriter writer, string? mode, string table, double units, bool write, string? index = null, Dictionary<string, double>? indexUnits = null)
     {
         if (mode is null or "NONE")
         {
@@ -157,29 +157,48 @@ internal sealed partial class DynamoDbService
         }
 
         writer.WriteStartObject("ConsumedCapacity");
-        WriteCapacityFields(writer, table, units, write, mode, index);
+        WriteCapacityFields(writer, table, units, write, mode, index, indexUnits);
         writer.WriteEndObject();
     }
 
-    private static void WriteCapacityFields(Utf8JsonWriter writer, string table, double units, bool write, string? mode, string? index)
+    /// <summary>
+    /// A ConsumedCapacity's fields: a read of an index (<paramref name="index"/>, "gsi:name" or "lsi:name") spends its units there
+    /// and none on the table; a write spends <paramref name="units"/> on the table and <paramref name="indexUnits"/> on the indexes
+    /// it changed, all counted in the total (an index it did not change has no entry).
+    /// </summary>
+    private static void WriteCapacityFields(Utf8JsonWriter writer, string table, double units, bool write, string? mode, string? index, Dictionary<string, double>? indexUnits = null)
     {
+        var total = units + (indexUnits?.Values.Sum() ?? 0);
         writer.WriteString("TableName", table);
-        writer.WriteNumber("CapacityUnits", units);
-        writer.WriteNumber(write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
+        writer.WriteNumber("CapacityUnits", total);
+        writer.WriteNumber(write ? "WriteCapacityUnits" : "ReadCapacityUnits", total);
         if (mode == "INDEXES")
         {
             writer.WriteStartObject("Table");
             writer.WriteNumber("CapacityUnits", index is null ? units : 0);
             writer.WriteEndObject();
-            if (index is not null)
-            {
-                writer.WriteStartObject(index.StartsWith("lsi:", StringComparison.Ordinal) ? "LocalSecondaryIndexes" : "GlobalSecondaryIndexes");
-                writer.WriteStartObject(index[4..]);
-                writer.WriteNumber("CapacityUnits", units);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
+            var arms = index is not null ? new Dictionary<string, double> { [index] = units } : indexUnits;
+            WriteIndexArms(writer, arms, "gsi:", "GlobalSecondaryIndexes");
+            WriteIndexArms(writer, arms, "lsi:", "LocalSecondaryIndexes");
         }
+    }
+
+    private static void WriteIndexArms(Utf8JsonWriter writer, Dictionary<string, double>? arms, string prefix, string member)
+    {
+        if (arms is null || !arms.Keys.Any(key => key.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        writer.WriteStartObject(member);
+        foreach (var (key, value) in arms.Where(arm => arm.Key.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            writer.WriteStartObject(key[prefix.Length..]);
+            writer.WriteNumber("CapacityUnits", value);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
     }
 
     private static double WriteUnits(int size) => Math.Max(1, Math.Ceiling(size / 1024.0));

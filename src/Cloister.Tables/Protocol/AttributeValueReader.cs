@@ -131,13 +131,14 @@ internal static class AttributeValueReader
         return number;
     }
 
+    /// <summary>
+    /// <c>{"NULL": false}</c> is taken as NULL, as DynamoDB has taken it since June 2026 (it refused it before with "Null attribute
+    /// value types must have the value of true"): stored and answered as <c>{"NULL": true}</c> (nubo-db/dynamodb-conformance,
+    /// tests/tier3/error-messages/putItem.test.ts). The member must still be a boolean.
+    /// </summary>
     private static AttributeValue ReadNull(JsonElement element)
     {
-        if (!GetBool(element))
-        {
-            throw DynamoDbException.Validation("One or more parameter values were invalid: Null attribute value types must have the value of true");
-        }
-
+        _ = GetBool(element);
         return AttributeValue.Null;
     }
 

@@ -51,7 +51,7 @@ public sealed class ExpressionParserTests
     }
 
     [Theory]
-    [InlineData("a = ", "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a = \"")]
+    [InlineData("a = ", "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"= \"")]
     [InlineData("a = #nope", "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #nope")]
     [InlineData("a = :nope", "Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :nope")]
     [InlineData("size = :one", "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: size")]
@@ -107,7 +107,8 @@ public sealed class ExpressionParserTests
     {
         var context = Context();
         ExpressionParser.ParseCondition("#s = :he", "ConditionExpression", context);
-        var error = Assert.Throws<DynamoDbException>(() => context.VerifyAllUsed(anyExpression: true));
+        var request = System.Text.Json.JsonDocument.Parse("""{"ConditionExpression":"#s = :he"}""").RootElement;
+        var error = Assert.Throws<DynamoDbException>(() => context.VerifyAllUsed(request, "ConditionExpression"));
         Assert.Equal("Value provided in ExpressionAttributeNames unused in expressions: keys: {#l}", error.Message);
     }
 

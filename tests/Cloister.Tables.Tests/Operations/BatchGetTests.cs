@@ -61,4 +61,38 @@ public sealed class BatchGetTests : IAsyncLifetime
         Assert.Equal(units, capacity.GetProperty("CapacityUnits").GetDouble());
         Assert.Equal(units, capacity.GetProperty("ReadCapacityUnits").GetDouble());
     }
+
+    [Theory]
+    [InlineData(0, "greater than or equal to 1")]
+    [InlineData(101, "less than or equal to 100")]
+    public async Task BatchGetItem_TableKeysOutOfBounds_ConstraintOnThatTablesKeys(int count, string bound)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("BatchGetItem", $$$$$"""{"RequestItems":{"{{{{{table}}}}}":{"Keys":[{{{{{Keys(Enumerable.Range(0, count))}}}}}]}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal($"1 validation error detected: Value at 'RequestItems.{table}.member.Keys' failed to satisfy constraint: Member must have length {bound}", refused.Message);
+    }
+
+    [Fact]
+    public async Task BatchGetItem_NoTable_RequestItemsLengthConstraint()
+    {
+        var refused = await _api.SendAsync("BatchGetItem", """{"RequestItems":{}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("1 validation error detected: Value at 'RequestItems' failed to satisfy constraint: Member must have length greater than or equal to 1", refused.Message);
+    }
+
+    [Fact]
+    public async Task BatchGetItem_101KeysOverTwoTables_TooManyItems()
+    {
+        var first = await _api.CreateTableAsync();
+        var second = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("BatchGetItem", $$$$$"""{"RequestItems":{"{{{{{first}}}}}":{"Keys":[{{{{{Keys(Enumerable.Range(0, 51))}}}}}]},"{{{{{second}}}}}":{"Keys":[{{{{{Keys(Enumerable.Range(0, 50))}}}}}]}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("Too many items requested for the BatchGetItem call", refused.Message);
+    }
 }

@@ -46,4 +46,29 @@ public sealed class BatchWriteTests : IAsyncLifetime
         Assert.Equal(12, await CountAsync(first));
         Assert.Equal(13, await CountAsync(second));
     }
+
+    [Fact]
+    public async Task BatchWriteItem_NoTable_RequestItemsRequired()
+    {
+        var refused = await _api.SendAsync("BatchWriteItem", """{"RequestItems":{}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The requestItems parameter is required for BatchWriteItem", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"N":"5"}""")]
+    [InlineData("""{"L":[{"S":"x"}]}""")]
+    public async Task BatchWriteItem_PutKeyOfAnotherType_KeyDoesNotMatchTheSchemaAndNothingWritten(string key)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("BatchWriteItem", $$$$$"""{"RequestItems":{"{{{{{table}}}}}":[{{{{{Puts(0, 2)}}}}},{"PutRequest":{"Item":{"PK":{{{{{key}}}}}}}}]}}""");
+        var single = await _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{{{{{key}}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("The provided key element does not match the schema", refused.Message);
+        Assert.StartsWith("One or more parameter values were invalid: Type mismatch for key PK expected: S actual: ", single.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(table));
+    }
 }

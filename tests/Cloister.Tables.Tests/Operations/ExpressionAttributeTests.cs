@@ -64,10 +64,10 @@ public sealed class ExpressionAttributeTests : IAsyncLifetime
     [Fact]
     public async Task Query_InvalidKeyConditionValue_MessageNamesTheKey()
     {
-        var response = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{_table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"NULL":false}}}""");
+        var response = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{_table}}}}}","KeyConditionExpression":"PK = :p","ExpressionAttributeValues":{":p":{"SS":["a","a"]}}}""");
 
         Assert.Equal("ValidationException", response.ErrorType);
-        Assert.Equal("ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Null attribute value types must have the value of true for key :p", response.Message);
+        Assert.Equal("ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Input collection [a, a] contains duplicates. for key :p", response.Message);
     }
 
     [Theory]

@@ -212,4 +212,32 @@ public sealed class ItemWriteTests : IAsyncLifetime
         Assert.Equal("1 validation error detected: Value 'FULL' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]", response.Message);
         Assert.False(item.TryGetProperty("Item", out _));
     }
+
+    [Fact]
+    public async Task PutItem_NullFalse_TakenAndAnsweredAsNullTrue()
+    {
+        var table = await _api.CreateTableAsync();
+
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"k"},"a":{"NULL":false},"m":{"M":{"b":{"NULL":false}}} }}""");
+        var simple = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}}}""");
+        var projected = await _api.OkAsync("GetItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"ProjectionExpression":"a, m"}""");
+        var matched = await _api.SendAsync("DeleteItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Key":{"PK":{"S":"k"}},"ConditionExpression":"a = :n","ExpressionAttributeValues":{":n":{"NULL":false}}}""");
+
+        Assert.Equal("""{"PK":{"S":"k"},"a":{"NULL":true},"m":{"M":{"b":{"NULL":true}}}}""", simple.GetProperty("Item").ToString());
+        Assert.Equal("""{"a":{"NULL":true},"m":{"M":{"b":{"NULL":true}}}}""", projected.GetProperty("Item").ToString());
+        Assert.Equal(HttpStatusCode.OK, matched.Status);
+    }
+
+    [Theory]
+    [InlineData("PutItem", "\"Item\"")]
+    [InlineData("UpdateItem", "\"Key\"")]
+    [InlineData("DeleteItem", "\"Key\"")]
+    public async Task Write_ReturnValuesNotAValue_EnumListedInDynamoDbsOrder(string operation, string member)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{member}}}}}:{"PK":{"S":"k"}},"ReturnValues":"INVALID"}""");
+
+        Assert.Equal("1 validation error detected: Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]", refused.Message);
+    }
 }

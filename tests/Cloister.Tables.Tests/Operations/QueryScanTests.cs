@@ -160,4 +160,134 @@ public sealed class QueryScanTests : IAsyncLifetime
         Assert.Equal("ValidationException", refused.ErrorType);
         Assert.Equal("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", refused.Message);
     }
+
+    /// <summary>A Query's key condition on PK = "p" as members followed by a comma, or nothing for a Scan.</summary>
+    private static string KeyConditionMembers(string operation) =>
+        operation == "Query" ? "\"KeyConditionExpression\":\"PK = :p\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p\"}}," : "";
+
+    /// <summary>A table keyed PK, SK with a global index on G projecting INCLUDE "kept", holding one item with an unprojected attribute.</summary>
+    private async Task<string> GlobalIndexTableAsync()
+    {
+        var table = TablesServerFixture.UniqueName("t");
+        await _api.OkAsync("CreateTable", $$$$$"""
+            {"TableName":"{{{{{table}}}}}","BillingMode":"PAY_PER_REQUEST",
+             "AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"SK","AttributeType":"S"},{"AttributeName":"G","AttributeType":"S"}],
+             "KeySchema":[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"SK","KeyType":"RANGE"}],
+             "GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"G","KeyType":"HASH"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["kept"]}}]}
+            """);
+        await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"S":"s"},"G":{"S":"g"},"kept":{"S":"k"},"spare":{"S":"o"},"extra":{"S":"o"}}}""");
+        return table;
+    }
+
+    [Theory]
+    [InlineData("Query", "\"KeyConditionExpression\":\"G = :g\",\"ExpressionAttributeValues\":{\":g\":{\"S\":\"g\"}},")]
+    [InlineData("Scan", "")]
+    public async Task Read_GlobalIndexProjectionNamesUnprojectedAttributes_RefusedNamingEachOnce(string operation, string members)
+    {
+        var table = await GlobalIndexTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-g",{{{{{members}}}}}"ProjectionExpression":"spare.x, kept, extra, spare.y"}""");
+        var accepted = await _api.OkAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}","IndexName":"by-g",{{{{{members}}}}}"ProjectionExpression":"PK, SK, G, kept"}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal("One or more parameter values were invalid: Global secondary index by-g does not project [spare, extra]", refused.Message);
+        Assert.Equal("""[{"PK":{"S":"p"},"SK":{"S":"s"},"G":{"S":"g"},"kept":{"S":"k"}}]""", accepted.GetProperty("Items").ToString());
+    }
+
+    [Theory]
+    [InlineData("Query", "\"ProjectionExpression\":\"spare\"", "Cannot specify the ProjectionExpression when choosing to get only the Count")]
+    [InlineData("Scan", "\"ProjectionExpression\":\"spare\"", "Cannot specify the ProjectionExpression when choosing to get only the Count")]
+    [InlineData("Scan", "\"AttributesToGet\":[\"spare\"]", "Cannot specify the AttributesToGet when choosing to get only the Count")]
+    public async Task Read_CountWithAProjection_OnlyTheCountMessage(string operation, string projection, string message)
+    {
+        var table = await GlobalIndexTableAsync();
+        var key = KeyConditionMembers(operation);
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{key}}}}}"Select":"COUNT",{{{{{projection}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal(message, refused.Message);
+    }
+
+    [Theory]
+    [InlineData("\"Segment\":0", "The TotalSegments parameter is required but was not present in the request when Segment parameter is present")]
+    [InlineData("\"TotalSegments\":4", "The Segment parameter is required but was not present in the request when parameter TotalSegments is present")]
+    public async Task Scan_OneOfSegmentAndTotalSegments_TheOtherRequired(string member, string message)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync("Scan", $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{member}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal(message, refused.Message);
+    }
+
+    [Theory]
+    [InlineData("Query", "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    [InlineData("Scan", "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    public async Task Read_LimitZero_EachOperationsOwnWords(string operation, string message)
+    {
+        var table = await _api.CreateTableAsync();
+        var key = KeyConditionMembers(operation);
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{key}}}}}"Limit":0}""");
+        var select = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{key}}}}}"Select":"INVALID_VALUE"}""");
+
+        Assert.Equal(message, refused.Message);
+        Assert.Equal("1 validation error detected: Value 'INVALID_VALUE' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]", select.Message);
+    }
+
+    [Theory]
+    [InlineData(":v <= SK", "[3,4,5]")]
+    [InlineData(":v < SK", "[4,5]")]
+    [InlineData(":v >= SK", "[1,2,3]")]
+    [InlineData(":v > SK", "[1,2]")]
+    [InlineData(":v = SK", "[3]")]
+    public async Task Query_SortKeyComparisonWrittenValueFirst_TakenAsItsMirror(string sortCondition, string expected)
+    {
+        var table = await _api.CreateTableAsync("S", "N");
+        for (var i = 1; i <= 5; i++)
+        {
+            await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{table}}}}}","Item":{"PK":{"S":"p"},"SK":{"N":"{{{{{i}}}}}"}}}""");
+        }
+
+        var result = await _api.OkAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":":p = PK AND {{{{{sortCondition}}}}}","ExpressionAttributeValues":{":p":{"S":"p"},":v":{"N":"3"}}}""");
+
+        Assert.Equal(expected, "[" + string.Join(",", result.GetProperty("Items").EnumerateArray().Select(item => item.GetProperty("SK").GetProperty("N").GetString())) + "]");
+    }
+
+    [Theory]
+    [InlineData("PK = :p AND SK.x = :v", "Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes")]
+    [InlineData("PK = :p AND SK[0] = :v", "Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes")]
+    [InlineData("PK = :p AND SK <> :v", "Invalid operator used in KeyConditionExpression: <>")]
+    [InlineData("PK = :p AND size(SK) = :v", "KeyConditionExpressions cannot contain nested operations")]
+    [InlineData("PK = :p AND PK = :q", "KeyConditionExpressions must only contain one condition per key")]
+    [InlineData("PK = :p AND SK = PK", "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")]
+    [InlineData("PK = :p AND :v = :w", "Invalid condition in KeyConditionExpression: No key attribute specified")]
+    [InlineData("PK = :p AND :v BETWEEN SK AND :w", "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand")]
+    public async Task Query_KeyConditionDynamoDbRefuses_ItsWords(string condition, string message)
+    {
+        var table = await _api.CreateTableAsync("S", "N");
+        var values = new Dictionary<string, string> { [":p"] = """{"S":"p"}""", [":q"] = """{"S":"q"}""", [":v"] = """{"N":"1"}""", [":w"] = """{"N":"2"}""" };
+        var used = TablesApi.ValuesUsedBy(condition, values);
+
+        var refused = await _api.SendAsync("Query", $$$$$"""{"TableName":"{{{{{table}}}}}","KeyConditionExpression":"{{{{{condition}}}}}","ExpressionAttributeValues":{{{{{used}}}}}}""");
+
+        Assert.Equal("ValidationException", refused.ErrorType);
+        Assert.Equal(message, refused.Message);
+    }
+
+    [Theory]
+    [InlineData("Query")]
+    [InlineData("Scan")]
+    public async Task Read_AllProjectedAttributesWithoutAnIndex_RefusedInDynamoDbsWordsBeforeTheTableIsLookedUp(string operation)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var refused = await _api.SendAsync(operation, $$$$$"""{"TableName":"{{{{{table}}}}}",{{{{{KeyConditionMembers(operation)}}}}}"Select":"ALL_PROJECTED_ATTRIBUTES"}""");
+        var missing = await _api.SendAsync(operation, $$$$$"""{"TableName":"no-such-table",{{{{{KeyConditionMembers(operation)}}}}}"Select":"ALL_PROJECTED_ATTRIBUTES"}""");
+
+        Assert.Equal("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName", refused.Message);
+        Assert.Equal(refused.Message, missing.Message);
+    }
 }

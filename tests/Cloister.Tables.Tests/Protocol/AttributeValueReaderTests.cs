@@ -14,7 +14,6 @@ public sealed class AttributeValueReaderTests
     [InlineData("""{"SS":["a","a"]}""", "One or more parameter values were invalid: Input collection [a, a] contains duplicates.")]
     [InlineData("""{"S":"a","N":"1"}""", "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")]
     [InlineData("""{}""", "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")]
-    [InlineData("""{"NULL":false}""", "One or more parameter values were invalid: Null attribute value types must have the value of true")]
     [InlineData("""{"N":"x1"}""", "The parameter cannot be converted to a numeric value: x1")]
     public void Read_InvalidValue_ValidationWithDynamoMessage(string json, string message)
     {
