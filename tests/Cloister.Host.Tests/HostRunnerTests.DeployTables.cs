@@ -74,5 +74,25 @@ public sealed partial class HostRunnerTests
         Assert.True(deleted.ExitCode == 0, deleted.Error);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_TimeToLiveEnabledThenAFunctionRefused_RollbackWithinTheHourFailsAsOnAws()
+    {
+        var request = Request(RollbackStack("hello", Items(string.Empty)));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("bonjour", Items(", TimeToLiveSpecification: { AttributeName: expires, Enabled: true }"), RefusedFunction));
+        var deploy = await CloisterAsync("deploy");
+        var ttl = await DynamoDbAsync("describe-time-to-live", "--table-name", "items", "--output", "text");
+        var status = await StackStatusAsync();
+
+        // DynamoDB takes one change of time to live per hour: the rollback cannot disable it again, the rest is put back.
+        Assert.True(deploy.ExitCode == 1, deploy.Output + deploy.Error);
+        Assert.Matches(@"UPDATE_FAILED\s+stack\s+Items \(AWS::DynamoDB::Table\): Items \(items\): UpdateTimeToLive failed: .*Time to live has been modified multiple times within a fixed interval", deploy.Output);
+        Assert.Matches(@"UPDATE_ROLLBACK_FAILED\s+stack\s+stack \(AWS::CloudFormation::Stack\): The following resource\(s\) failed to update: \[Items\]\.", deploy.Output);
+        Assert.Matches(@"expires\s+ENABLED", ttl.Output);
+        Assert.Equal("\"hello\"", await GreetingAsync());
+        Assert.Equal("UPDATE_ROLLBACK_FAILED", status.Stacks.Single().StackStatus);
+    }
+
     private static string Items(string settings) => ItemsTable.Replace("#SETTINGS#", settings, StringComparison.Ordinal);
 }
