@@ -10,17 +10,20 @@ namespace Cloister.Host.Tables;
 /// Creates the template's tables the way CloudFormation does, through the table service's own DynamoDB API
 /// (<c>CreateTable</c> with its tags, table class, encryption and deletion protection, then <c>UpdateTimeToLive</c>, then
 /// <c>UpdateContinuousBackups</c>, then <c>PutResourcePolicy</c> or <c>DeleteResourcePolicy</c>). A table that already exists
-/// keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>), takes the template's tags
-/// (<c>TagResource</c>), deletion protection (<c>UpdateTable</c>), point-in-time recovery setting and resource policy, or loses
-/// the policy it had when the template has none.
+/// keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>, and <c>deploy</c> updates a running
+/// table in place) and is given the template's settings as CloudFormation's update handler gives them, each call made only
+/// where the table differs (<see cref="UpdateExistingAsync"/>): its tags (<c>TagResource</c>, and <c>UntagResource</c> for
+/// those the template no longer has), deletion protection, table class and billing mode (<c>UpdateTable</c>, one change per
+/// call as DynamoDB takes them), time to live enabled or disabled (<c>UpdateTimeToLive</c>), then its point-in-time
+/// recovery setting and resource policy, or loses the policy it had when the template has none.
 /// </summary>
-internal sealed class TableProvisioner(HttpClient client, AccountContext account)
+internal sealed partial class TableProvisioner(HttpClient client, AccountContext account)
 {
     public Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<Table> tables, CancellationToken cancellationToken) =>
         EnsureAsync(tables, created: null, cancellationToken);
 
     /// <summary>
-    /// Creates <paramref name="tables"/> (or takes the template's settings to those that exist); adds to
+    /// Creates <paramref name="tables"/> (or gives those that exist the template's settings); adds to
     /// <paramref name="created"/> each table this call created, so that a rolled-back deployment deletes those only.
     /// </summary>
     public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<Table> tables, ICollection<Table>? created, CancellationToken cancellationToken)
@@ -36,53 +39,21 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
                 continue;
             }
 
-            if (!existed)
-            {
-                created?.Add(table);
-            }
-
             var arn = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table.TableName}";
-            if (existed && table.Tags.Length > 0)
-            {
-                (status, body) = await SendAsync("TagResource", Json(writer =>
-                {
-                    writer.WriteString("ResourceArn", arn);
-                    WriteTags(writer, table.Tags);
-                }), cancellationToken).ConfigureAwait(false);
-                if (status != 200)
-                {
-                    problems.Add($"{table.LogicalId} ({table.TableName}): TagResource failed: {body}");
-                }
-            }
-
             if (existed)
             {
-                (status, body) = await SendAsync("UpdateTable", Json(writer =>
-                {
-                    writer.WriteString("TableName", table.TableName);
-                    writer.WriteBoolean("DeletionProtectionEnabled", table.DeletionProtection);
-                }), cancellationToken).ConfigureAwait(false);
-                if (status != 200)
-                {
-                    problems.Add($"{table.LogicalId} ({table.TableName}): UpdateTable failed: {body}");
-                }
+                await UpdateExistingAsync(table, arn, problems, cancellationToken).ConfigureAwait(false);
             }
-
-            if (table.TimeToLiveAttribute is { } attribute)
+            else
             {
-                var ttl = JsonSerializer.Serialize(new Dictionary<string, object>
+                created?.Add(table);
+                if (table.TimeToLiveAttribute is { } attribute)
                 {
-                    ["TableName"] = table.TableName,
-                    ["TimeToLiveSpecification"] = new Dictionary<string, object> { ["AttributeName"] = attribute, ["Enabled"] = true },
-                });
-                (status, body) = await SendAsync("UpdateTimeToLive", ttl, cancellationToken).ConfigureAwait(false);
-                if (status != 200 && !body.Contains("already enabled", StringComparison.OrdinalIgnoreCase))
-                {
-                    problems.Add($"{table.LogicalId} ({table.TableName}): UpdateTimeToLive failed: {body}");
+                    await CallAsync(table, "UpdateTimeToLive", TimeToLiveJson(table, attribute, enabled: true), problems, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            (status, body) = await SendAsync("UpdateContinuousBackups", Json(writer =>
+            await CallAsync(table, "UpdateContinuousBackups", Json(writer =>
             {
                 writer.WriteString("TableName", table.TableName);
                 writer.WriteStartObject("PointInTimeRecoverySpecification");
@@ -93,11 +64,7 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
                 }
 
                 writer.WriteEndObject();
-            }), cancellationToken).ConfigureAwait(false);
-            if (status != 200)
-            {
-                problems.Add($"{table.LogicalId} ({table.TableName}): UpdateContinuousBackups failed: {body}");
-            }
+            }), problems, cancellationToken).ConfigureAwait(false);
 
             var policyRequest = new Dictionary<string, string> { ["ResourceArn"] = arn };
             if (table.ResourcePolicy is { } policy)
@@ -106,11 +73,7 @@ internal sealed class TableProvisioner(HttpClient client, AccountContext account
             }
 
             var operation = table.ResourcePolicy is null ? "DeleteResourcePolicy" : "PutResourcePolicy";
-            (status, body) = await SendAsync(operation, JsonSerializer.Serialize(policyRequest), cancellationToken).ConfigureAwait(false);
-            if (status != 200 && !body.Contains("PolicyNotFoundException", StringComparison.Ordinal))
-            {
-                problems.Add($"{table.LogicalId} ({table.TableName}): {operation} failed: {body}");
-            }
+            await CallAsync(table, operation, JsonSerializer.Serialize(policyRequest), problems, cancellationToken, tolerated: "PolicyNotFoundException").ConfigureAwait(false);
         }
 
         return problems;

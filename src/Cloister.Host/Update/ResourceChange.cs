@@ -8,7 +8,10 @@ namespace Cloister.Host.Update;
 /// <param name="Refusal">Why a running sandbox cannot make the change; null when it can.</param>
 internal sealed record ResourceChange(string StackName, string LogicalId, string ResourceType, ChangeAction Action, string? Refusal = null)
 {
+    /// <summary>What to do about a refused change: rebuild the sandbox, unless the refusal says otherwise.</summary>
+    public string Remedy { get; init; } = "./cloister down && ./cloister up";
+
     /// <summary>The refusal as the user reads it: the resource, its type, its stack, what changes and why not, and what to do.</summary>
     public string RefusalLine =>
-        $"{LogicalId} ({ResourceType}, stack {StackName}): {Action.ToString().ToLowerInvariant() switch { "add" => "added", "remove" => "removed", _ => "modified" }}; {Refusal}: ./cloister down && ./cloister up";
+        $"{LogicalId} ({ResourceType}, stack {StackName}): {Action.ToString().ToLowerInvariant() switch { "add" => "added", "remove" => "removed", _ => "modified" }}; {Refusal}: {Remedy}";
 }

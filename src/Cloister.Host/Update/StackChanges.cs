@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Cloister.Model;
+using Cloister.Model.Data;
 using Cloister.Model.Network;
 using Cloister.Network.Runtime;
 using Cloister.Templates;
@@ -11,7 +12,7 @@ namespace Cloister.Host.Update;
 /// The change set of a deployment to running stacks: each resource added, removed or modified (its resolved properties
 /// differ, or for a function its code), and for each the reason a running sandbox cannot make it, when it cannot. What
 /// changes live: security groups, network ACLs, routes and route tables, API Gateway, Route 53 and resolver rules,
-/// Lambda functions and their versions, aliases, permissions and layers, new tables, log groups, IAM roles, policies
+/// Lambda functions and their versions, aliases, permissions and layers, tables (new, and a table's settings), log groups, IAM roles, policies
 /// and instance profiles (an instance's profile too), VPC endpoint policies, SSM parameters, and resources Cloister
 /// accepts without running. Everything that places hosts, links or namespaces needs the sandbox rebuilt.
 /// </summary>
@@ -38,6 +39,12 @@ internal static class StackChanges
         ["Cloister::OnPremises::Network"] = "on-premises networks",
         ["Cloister::OnPremises::Host"] = "on-premises hosts",
     };
+
+    /// <summary>
+    /// What to do about a table Cloister will not change in place: <c>down</c> and <c>up</c> keep a table as it is (its state
+    /// survives them), so the table goes and comes back through two deployments.
+    /// </summary>
+    private const string TableRemedy = "deploy without the table (it is deleted with its items), then with it; down and up keep a table as it is";
 
     /// <summary>Resource types changed live, in the order their changes are applied.</summary>
     private static readonly string[] LivePrefixes =
@@ -109,7 +116,11 @@ internal static class StackChanges
         }
         else if (type == "AWS::DynamoDB::Table" && action == ChangeAction.Modify)
         {
-            refusal = "a running sandbox adds and removes tables but does not change a table's key schema, indexes or settings";
+            refusal = TableRefusal(resource.PhysicalResourceId, runningModel, model);
+            if (refusal is not null)
+            {
+                return new ResourceChange(stackName, resource.LogicalResourceId, type, action, refusal) { Remedy = TableRemedy };
+            }
         }
         else if (resource.Modelled && !LivePrefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal)))
         {
@@ -117,6 +128,49 @@ internal static class StackChanges
         }
 
         return new ResourceChange(stackName, resource.LogicalResourceId, type, action, refusal);
+    }
+
+    /// <summary>
+    /// Why a modified table cannot change in place, or null when only what CloudFormation updates without interruption and
+    /// Cloister applies differs (tags, time to live, point-in-time recovery, deletion protection, table class, billing mode
+    /// and throughput, resource policy). A new <c>TableName</c>, <c>KeySchema</c>, key attribute type or
+    /// <c>LocalSecondaryIndexes</c> replaces the table on AWS; global secondary indexes and encryption change in place on AWS
+    /// but not in Cloister.
+    /// </summary>
+    private static string? TableRefusal(string tableName, CloudModel runningModel, CloudModel model)
+    {
+        const string Replaces = "which replaces the table (CloudFormation creates the new table and deletes the old one with its items); Cloister does not replace a running table";
+        if (runningModel.Tables.FirstOrDefault(t => t.TableName == tableName) is not { } old || model.Tables.FirstOrDefault(t => t.TableName == tableName) is not { } next)
+        {
+            return "its TableName changes, " + Replaces;
+        }
+
+        if (KeyOf(old) != KeyOf(next))
+        {
+            return "its KeySchema or the type of a key attribute changes, " + Replaces;
+        }
+
+        if (Json(old.LocalSecondaryIndexes) != Json(next.LocalSecondaryIndexes))
+        {
+            return "its LocalSecondaryIndexes change, " + Replaces;
+        }
+
+        if (Json(old.GlobalSecondaryIndexes) != Json(next.GlobalSecondaryIndexes) || Json(old.AttributeDefinitions.OrderBy(d => d.Key, StringComparer.Ordinal)) != Json(next.AttributeDefinitions.OrderBy(d => d.Key, StringComparer.Ordinal)))
+        {
+            return "its GlobalSecondaryIndexes change; Cloister does not add, remove or change a running table's global secondary indexes (CloudFormation does, one index per update)";
+        }
+
+        if (old.SseEnabled != next.SseEnabled || old.SseKmsKeyId != next.SseKmsKeyId)
+        {
+            return "its SSESpecification changes; Cloister does not change a running table's encryption";
+        }
+
+        return null;
+
+        static string KeyOf(Table table) =>
+            string.Join(", ", table.KeySchema.Select(k => $"{k.AttributeName} {k.KeyType} {table.AttributeDefinitions.GetValueOrDefault(k.AttributeName)}"));
+
+        static string Json<T>(T value) => JsonSerializer.Serialize(value, RuntimeState.Json);
     }
 
     /// <summary>Whether the instance's record differs only in its security groups and instance profile role (and its template's properties with them).</summary>

@@ -19,7 +19,7 @@ public sealed partial class StackHost
 {
     /// <summary>
     /// The steps from the running model to <paramref name="model"/>, in the order they apply: the roles and endpoint
-    /// policies first (CloudFormation creates a role before what uses it), new tables, new and changed functions (so that
+    /// policies first (CloudFormation creates a role before what uses it), new and changed tables, new and changed functions (so that
     /// what leads to them finds them), the fabric, DNS, API Gateway with Lambda's resource-based policies, then the
     /// templates' SSM parameters. Removed functions and tables are the cleanup's (<see cref="CleanUpAsync"/>).
     /// </summary>
@@ -34,7 +34,7 @@ public sealed partial class StackHost
         return
         [
             new("iam", t => t.StartsWith("AWS::IAM::", StringComparison.Ordinal) || t == "AWS::EC2::VPCEndpoint", _ => Run(() => ApplyAccess(model, report)), _ => Run(() => ApplyAccess(previous, quiet))),
-            new("tables", t => t == TableType, ct => CreateTablesAsync(model, previous, createdTables, ct), _ => Task.CompletedTask, ct => DeleteTablesAsync(model.Account, createdTables, ct)),
+            new("tables", t => t == TableType, ct => EnsureTablesAsync(model, previous, createdTables, ct), ct => EnsureTablesAsync(previous, model, null, ct), ct => DeleteTablesAsync(model.Account, createdTables, ct)),
             new("functions", t => t.StartsWith("AWS::Lambda::", StringComparison.Ordinal) && t != "AWS::Lambda::Permission", _ => DeployFunctionsAsync(model, previous, codeChanged, deployedFunctions, appliedFunctionIds), _ => RedeployFunctionsAsync(previous, deployedFunctions))
             {
                 AppliedIds = appliedFunctionIds,
@@ -52,17 +52,27 @@ public sealed partial class StackHost
         }
     }
 
-    /// <summary>Creates the tables <paramref name="model"/> adds; those the table service created go into <paramref name="created"/>.</summary>
-    private async Task CreateTablesAsync(CloudModel model, CloudModel previous, List<Table> created, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the tables <paramref name="model"/> adds (those the table service created go into <paramref name="created"/>)
+    /// and gives those whose settings it changes their new settings in place (<see cref="TableProvisioner"/>: tags, time to
+    /// live, point-in-time recovery, deletion protection, table class, billing mode, resource policy; <see cref="StackChanges"/>
+    /// refused every other change). The rollback's undo is the same call the other way round, without <paramref name="created"/>:
+    /// the changed tables get the running model's settings back, and the cleanup deletes the new ones.
+    /// </summary>
+    private async Task EnsureTablesAsync(CloudModel model, CloudModel previous, List<Table>? created, CancellationToken cancellationToken)
     {
-        var added = model.Tables.Where(t => !previous.Tables.Any(o => o.TableName == t.TableName)).ToList();
-        if (added.Count == 0 || _tablesUrl is not { } url)
+        var before = previous.Tables.ToDictionary(t => t.TableName, t => JsonSerializer.Serialize(t, RuntimeState.Json), StringComparer.Ordinal);
+        // A table new to the model is created when applying only; when undoing, it is the cleanup's to delete.
+        var changed = model.Tables
+            .Where(t => before.TryGetValue(t.TableName, out var json) ? json != JsonSerializer.Serialize(t, RuntimeState.Json) : created is not null)
+            .ToList();
+        if (changed.Count == 0 || _tablesUrl is not { } url)
         {
             return;
         }
 
         using var client = new HttpClient { BaseAddress = url };
-        var problems = await new TableProvisioner(client, model.Account).EnsureAsync(added, created, cancellationToken).ConfigureAwait(false);
+        var problems = await new TableProvisioner(client, model.Account).EnsureAsync(changed, created, cancellationToken).ConfigureAwait(false);
         if (problems.Count > 0)
         {
             throw new StackDeployException("tables", problems);

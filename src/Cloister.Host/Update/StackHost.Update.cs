@@ -21,7 +21,7 @@ namespace Cloister.Host;
 /// <c>cloister deploy</c>: updates the running stacks in place, as CloudFormation's UPDATE does. The request is loaded
 /// as <c>up</c> loads it, given the running resources' physical ids (<see cref="IdAlignment"/>), and diffed per
 /// resource (<see cref="StackChanges"/>). A change only a rebuilt sandbox can make refuses the whole deployment before
-/// anything changes; the others are applied in order (<see cref="Steps"/>) — IAM roles, new tables, functions, the fabric
+/// anything changes; the others are applied in order (<see cref="Steps"/>) — IAM roles, new and changed tables, functions, the fabric
 /// (security groups, network ACLs, routes), DNS, API Gateway, SSM parameters, then the cleanup of removed functions and
 /// tables — and the stacks' status, outputs and the runtime model follow. A step that fails rolls back what was applied
 /// (<see cref="UpdateRun"/>), unless the deployment disables rollback.

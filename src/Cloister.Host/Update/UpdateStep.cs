@@ -1,7 +1,7 @@
 namespace Cloister.Host.Update;
 
 /// <summary>
-/// One step of applying a deployment to the running services (the roles, new tables, functions, the fabric, DNS, API
+/// One step of applying a deployment to the running services (the roles, tables, functions, the fabric, DNS, API
 /// Gateway, SSM parameters): which resources of the change set it changes, how it applies the new model, and how a
 /// rolled-back deployment puts back the running one, as CloudFormation's UPDATE_ROLLBACK_IN_PROGRESS updates each
 /// changed resource back and its cleanup deletes what the update created.

@@ -74,6 +74,47 @@ public sealed class StackChangesTests
         }
     }
 
+    [Theory]
+    [InlineData("BillingMode: PAY_PER_REQUEST, TimeToLiveSpecification: { AttributeName: expires, Enabled: true }, Tags: [{ Key: team, Value: a }], DeletionProtectionEnabled: true")]
+    [InlineData("BillingMode: PROVISIONED, ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 }, TableClass: STANDARD_INFREQUENT_ACCESS")]
+    [InlineData("BillingMode: PAY_PER_REQUEST, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, ResourcePolicy: { PolicyDocument: { Statement: [{ Effect: Allow, Principal: { AWS: !Sub \"arn:aws:iam::${AWS::AccountId}:root\" }, Action: \"dynamodb:GetItem\", Resource: \"*\" }] } }")]
+    public void Between_TableSettingsChanged_ModifiedAndLive(string settings)
+    {
+        var running = Load(Template);
+
+        var (model, _, changes) = Reload(running, Template.Replace("BillingMode: PAY_PER_REQUEST", settings, StringComparison.Ordinal));
+
+        Assert.Equal([("Table", ChangeAction.Modify, (string?)null)], changes.Select(c => (c.LogicalId, c.Action, c.Refusal)));
+        Assert.Equal(running.Model.Tables.Single().TableName, model.Tables.Single().TableName);
+    }
+
+    [Theory]
+    [InlineData("AttributeType: S }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "AttributeType: N }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "its KeySchema or the type of a key attribute changes, which replaces the table")]
+    [InlineData("{ AttributeName: id, AttributeType: S }]", "{ AttributeName: id, AttributeType: S }, { AttributeName: at, AttributeType: N }]", "its KeySchema or the type of a key attribute changes, which replaces the table")]
+    [InlineData("KeySchema: [{ AttributeName: id, KeyType: HASH }] }", "KeySchema: [{ AttributeName: id, KeyType: HASH }], GlobalSecondaryIndexes: [{ IndexName: byName, KeySchema: [{ AttributeName: name, KeyType: HASH }], Projection: { ProjectionType: ALL } }] }", "its GlobalSecondaryIndexes change; Cloister does not add, remove or change a running table's global secondary indexes")]
+    [InlineData("BillingMode: PAY_PER_REQUEST", "TableName: renamed, BillingMode: PAY_PER_REQUEST", "its TableName changes, which replaces the table")]
+    [InlineData("BillingMode: PAY_PER_REQUEST", "SSESpecification: { SSEEnabled: true }, BillingMode: PAY_PER_REQUEST", "its SSESpecification changes; Cloister does not change a running table's encryption")]
+    public void Between_TableKeyIndexNameOrEncryptionChanged_RefusedSayingWhyAndHowToReplaceIt(string from, string to, string why)
+    {
+        var running = Load(Template);
+        var changed = Template.Replace(from, to, StringComparison.Ordinal);
+        if (to.Contains("byName", StringComparison.Ordinal))
+        {
+            changed = changed.Replace("[{ AttributeName: id, AttributeType: S }]", "[{ AttributeName: id, AttributeType: S }, { AttributeName: name, AttributeType: S }]", StringComparison.Ordinal);
+        }
+        else if (to.Contains("at,", StringComparison.Ordinal))
+        {
+            changed = changed.Replace("KeySchema: [{ AttributeName: id, KeyType: HASH }] }", "KeySchema: [{ AttributeName: id, KeyType: HASH }, { AttributeName: at, KeyType: RANGE }] }", StringComparison.Ordinal);
+        }
+
+        var (_, _, changes) = Reload(running, changed);
+
+        var table = Assert.Single(changes, c => c.LogicalId == "Table");
+        Assert.Equal(ChangeAction.Modify, table.Action);
+        Assert.StartsWith(why, table.Refusal, StringComparison.Ordinal);
+        Assert.EndsWith(": deploy without the table (it is deleted with its items), then with it; down and up keep a table as it is", table.RefusalLine, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Between_RuleAndEnvironmentChanged_ModifiedAndLive()
     {
