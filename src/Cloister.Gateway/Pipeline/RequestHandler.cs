@@ -169,7 +169,7 @@ internal sealed partial class RequestHandler
             return;
         }
 
-        QuerySeparators.SplitAtSemicolons(request);
+        QueryParameters.Attach(request);
 
         var error = Route(context, catalog, state);
         if (error is not null)
