@@ -368,11 +368,16 @@ internal sealed partial class RequestHandler
         }
 
         state.Status = result.StatusCode;
-        state.ResponseLength = result.Body.Length;
-        if (result.StatusCode is 204 or 304 || result.StatusCode < 200)
+        // 204, 205 and 304 have no content (RFC 9110 15.3.5, 15.3.6, 15.4.5): a body the integration gave them is not
+        // sent. Kestrel refuses to write one and answers 205 with Content-Length: 0 itself, so a length set here broke the
+        // connection.
+        if (result.StatusCode is 204 or 205 or 304 || result.StatusCode < 200)
         {
+            state.ResponseLength = 0;
             return ValueTask.CompletedTask;
         }
+
+        state.ResponseLength = result.Body.Length;
 
         response.ContentLength = result.Body.Length;
         if (result.Body.IsEmpty || HttpMethods.IsHead(state.HttpMethod))
