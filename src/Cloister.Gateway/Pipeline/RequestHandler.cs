@@ -8,6 +8,7 @@ using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Responses;
 using Cloister.Gateway.Routing;
+using Cloister.Gateway.Signing;
 using Cloister.Gateway.Validation;
 using Cloister.Model.Api;
 using Microsoft.AspNetCore.Http;
@@ -174,7 +175,7 @@ internal sealed partial class RequestHandler
         var error = Route(context, catalog, state);
         if (error is not null)
         {
-            await RejectAsync(context, error, state).ConfigureAwait(false);
+            await RejectAsync(context, ReferenceEquals(error, GatewayError.MissingAuthenticationToken) ? MissingMethod(request) : error, state).ConfigureAwait(false);
             return;
         }
 
@@ -394,6 +395,18 @@ internal sealed partial class RequestHandler
 
         return response.Body.WriteAsync(result.Body, context.RequestAborted);
     }
+
+    /// <summary>
+    /// No resource or method matched. With an <c>Authorization</c> header that is no complete SigV4 signature, API Gateway
+    /// answers the header's SigV4 parse error (403 <c>IncompleteSignatureException</c>, "... not a valid key=value pair
+    /// (missing equal-sign) in Authorization header ...") rather than Missing Authentication Token, as reported for
+    /// routes that do not exist (HumanCellAtlas/data-store#328; aws-cognito-angular-quickstart#50: "That error will
+    /// return for any invalid endpoints", and overriding the Missing Authentication Token response changes it).
+    /// </summary>
+    private static GatewayError MissingMethod(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { Length: > 0 } authorization && SigV4Verifier.HeaderProblem(request, authorization) is { } problem
+            ? AccessErrors.IncompleteSignatureOfMissingMethod(problem)
+            : GatewayError.MissingAuthenticationToken;
 
     private ValueTask RejectAsync(HttpContext context, GatewayError error, RequestState state)
     {
