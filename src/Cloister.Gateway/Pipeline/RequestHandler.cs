@@ -8,6 +8,7 @@ using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline.AccessControl;
 using Cloister.Gateway.Responses;
 using Cloister.Gateway.Routing;
+using Cloister.Gateway.Signing;
 using Cloister.Gateway.Validation;
 using Cloister.Model.Api;
 using Microsoft.AspNetCore.Http;
@@ -169,12 +170,12 @@ internal sealed partial class RequestHandler
             return;
         }
 
-        QuerySeparators.SplitAtSemicolons(request);
+        QueryParameters.Attach(request);
 
         var error = Route(context, catalog, state);
         if (error is not null)
         {
-            await RejectAsync(context, error, state).ConfigureAwait(false);
+            await RejectAsync(context, ReferenceEquals(error, GatewayError.MissingAuthenticationToken) ? MissingMethod(request) : error, state).ConfigureAwait(false);
             return;
         }
 
@@ -368,11 +369,16 @@ internal sealed partial class RequestHandler
         }
 
         state.Status = result.StatusCode;
-        state.ResponseLength = result.Body.Length;
-        if (result.StatusCode is 204 or 304 || result.StatusCode < 200)
+        // 204, 205 and 304 have no content (RFC 9110 15.3.5, 15.3.6, 15.4.5): a body the integration gave them is not
+        // sent. Kestrel refuses to write one and answers 205 with Content-Length: 0 itself, so a length set here broke the
+        // connection.
+        if (result.StatusCode is 204 or 205 or 304 || result.StatusCode < 200)
         {
+            state.ResponseLength = 0;
             return ValueTask.CompletedTask;
         }
+
+        state.ResponseLength = result.Body.Length;
 
         response.ContentLength = result.Body.Length;
         if (result.Body.IsEmpty || HttpMethods.IsHead(state.HttpMethod))
@@ -389,6 +395,18 @@ internal sealed partial class RequestHandler
 
         return response.Body.WriteAsync(result.Body, context.RequestAborted);
     }
+
+    /// <summary>
+    /// No resource or method matched. With an <c>Authorization</c> header that is no complete SigV4 signature, API Gateway
+    /// answers the header's SigV4 parse error (403 <c>IncompleteSignatureException</c>, "... not a valid key=value pair
+    /// (missing equal-sign) in Authorization header ...") rather than Missing Authentication Token, as reported for
+    /// routes that do not exist (HumanCellAtlas/data-store#328; aws-cognito-angular-quickstart#50: "That error will
+    /// return for any invalid endpoints", and overriding the Missing Authentication Token response changes it).
+    /// </summary>
+    private static GatewayError MissingMethod(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { Length: > 0 } authorization && SigV4Verifier.HeaderProblem(request, authorization) is { } problem
+            ? AccessErrors.IncompleteSignatureOfMissingMethod(problem)
+            : GatewayError.MissingAuthenticationToken;
 
     private ValueTask RejectAsync(HttpContext context, GatewayError error, RequestState state)
     {

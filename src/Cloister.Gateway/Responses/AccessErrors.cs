@@ -31,6 +31,13 @@ internal static class AccessErrors
     /// <summary>A SigV4 Authorization header that lacks parts, or is not one.</summary>
     public static GatewayError IncompleteSignature(string message) => new("DEFAULT_4XX", 403, message, "IncompleteSignatureException");
 
+    /// <summary>
+    /// No resource or method matched, and the request has an <c>Authorization</c> header that is no complete SigV4
+    /// signature (a <c>Bearer</c> token): AWS reads it as one and answers its parse error, under the
+    /// <c>MISSING_AUTHENTICATION_TOKEN</c> response type.
+    /// </summary>
+    public static GatewayError IncompleteSignatureOfMissingMethod(string message) => new("MISSING_AUTHENTICATION_TOKEN", 403, message, "IncompleteSignatureException");
+
     /// <summary>A SigV4 signature that does not verify, is out of date, or is scoped wrongly.</summary>
     public static GatewayError InvalidSignature(string message) => new("INVALID_SIGNATURE", 403, message, "InvalidSignatureException");
 

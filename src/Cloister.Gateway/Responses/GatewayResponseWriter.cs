@@ -63,8 +63,16 @@ internal static class GatewayResponseWriter
             response.Headers[name] = value;
         }
 
-        response.ContentLength = body.Length;
         state.Status = status;
+        if (status is 204 or 205 or 304)
+        {
+            // An override may give a type one of these statuses (204 for a CORS preflight to an unknown route): they carry
+            // no content (RFC 9110), and Kestrel refuses to write any, which made the answer a 500.
+            state.ResponseLength = 0;
+            return;
+        }
+
+        response.ContentLength = body.Length;
         state.ResponseLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }

@@ -69,44 +69,14 @@ internal static class SigV4Verifier
         }
         else
         {
-            if (!TryParseHeader(authorization, out credential, out signedHeaders, out signature, out var malformed))
+            if (HeaderProblem(request, authorization, out credential, out signedHeaders, out signature) is { } problem)
             {
-                return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(malformed));
+                return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(problem));
             }
 
             amzDate = request.Headers["X-Amz-Date"].ToString();
             dateHeader = request.Headers.Date.ToString();
             token = request.Headers["X-Amz-Security-Token"].ToString();
-            var missing = new StringBuilder();
-            if (credential is null)
-            {
-                missing.Append("Authorization header requires 'Credential' parameter. ");
-            }
-
-            if (signature is null)
-            {
-                missing.Append("Authorization header requires 'Signature' parameter. ");
-            }
-
-            if (signedHeaders is null)
-            {
-                missing.Append("Authorization header requires 'SignedHeaders' parameter. ");
-            }
-
-            if (amzDate.Length == 0 && dateHeader.Length == 0)
-            {
-                missing.Append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
-            }
-
-            if (missing.Length > 0 || !authorization.StartsWith(SigV4Canonical.Algorithm + " ", StringComparison.Ordinal))
-            {
-                if (missing.Length == 0)
-                {
-                    missing.Append("Unsupported Authorization Type ");
-                }
-
-                return SigV4Outcome.Refused(AccessErrors.IncompleteSignature(missing.Append("Authorization=").Append(authorization).ToString()));
-            }
         }
 
         var scope = credential!.Split('/');
@@ -202,6 +172,54 @@ internal static class SigV4Verifier
         }
 
         return new SigV4Outcome(SignedCaller.Of(known), null);
+    }
+
+    /// <summary>
+    /// What is wrong with <paramref name="authorization"/> as a SigV4 header, in AWS's words (the
+    /// <c>IncompleteSignatureException</c> message), or null when it names every part a signature needs.
+    /// </summary>
+    public static string? HeaderProblem(HttpRequest request, string authorization) =>
+        HeaderProblem(request, authorization, out _, out _, out _);
+
+    private static string? HeaderProblem(HttpRequest request, string authorization, out string? credential, out string? signedHeaders, out string? signature)
+    {
+        if (!TryParseHeader(authorization, out credential, out signedHeaders, out signature, out var malformed))
+        {
+            return malformed;
+        }
+
+        var missing = new StringBuilder();
+        if (credential is null)
+        {
+            missing.Append("Authorization header requires 'Credential' parameter. ");
+        }
+
+        if (signature is null)
+        {
+            missing.Append("Authorization header requires 'Signature' parameter. ");
+        }
+
+        if (signedHeaders is null)
+        {
+            missing.Append("Authorization header requires 'SignedHeaders' parameter. ");
+        }
+
+        if (request.Headers["X-Amz-Date"].ToString().Length == 0 && request.Headers.Date.ToString().Length == 0)
+        {
+            missing.Append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+        }
+
+        if (missing.Length == 0 && authorization.StartsWith(SigV4Canonical.Algorithm + " ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (missing.Length == 0)
+        {
+            missing.Append("Unsupported Authorization Type ");
+        }
+
+        return missing.Append("Authorization=").Append(authorization).ToString();
     }
 
     /// <summary>The canonical request as the gateway sees this request: the target as it arrived, the payload hash the client declared or the body's.</summary>

@@ -355,6 +355,8 @@ public sealed class AuthorizerTests
     [Theory]
     [InlineData("test%2Balias%40x.com", "users/test%2Balias%40x.com")]
     [InlineData("a%20b", "users/a%20b")]
+    [InlineData("%2F", "users/%2F")]
+    [InlineData("a%2Fb", "users/a%2Fb")]
     [InlineData("caf%C3%A9", "users/caf%C3%A9")]
     [InlineData("a:b@c", "users/a:b@c")]
     public async Task Invoke_PathWithEscapes_MethodArnKeepsThemAsSent(string sent, string arnPath)

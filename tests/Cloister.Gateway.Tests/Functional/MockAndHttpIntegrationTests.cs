@@ -78,11 +78,6 @@ public sealed class MockAndHttpIntegrationTests
         Assert.Equal($"POST /v1/items/a%20b/c?q=1&stage=dev client=kept source={GatewayHarness.ClientOne} body=payload", await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>
-    /// An HTTP_PROXY <c>{proxy}</c> is filled with the parameter decoded, so an escaped slash reaches the backend as a slash
-    /// (seen on AWS: ustayready/fireprox#44, "API Gateway is automatically turning the %2f to a /"); other characters are
-    /// escaped again segment by segment.
-    /// </summary>
     /// <summary>A plain <c>;</c> splits the client's query (docs/gateway.md, "Query separators"): the backend gets the pieces joined by <c>&amp;</c>.</summary>
     [Fact]
     public async Task HttpProxy_QueryWithSemicolons_BackendGetsThePiecesJoinedByAmpersands()
@@ -96,6 +91,21 @@ public sealed class MockAndHttpIntegrationTests
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("/v1?a=1&a=4&b=2%3B3", Assert.Single(backend.Requests).GetProperty("rawTarget").GetString());
+    }
+
+    /// <summary>Query names are case-sensitive (docs/gateway.md, "Query parameter names are case-sensitive"): the backend gets each spelling.</summary>
+    [Fact]
+    public async Task HttpProxy_QueryNamesDifferingInCase_BackendGetsEachSpelling()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/v1", 29_000, ImmutableDictionary<string, string>.Empty);
+        var api = Api(AllowFrom(VpceA), Resource("res0000001", "/items", Method("GET", integration)));
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(api));
+
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/items?id=1&ID=2&id=3");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("/v1?id=1&id=3&ID=2", Assert.Single(backend.Requests).GetProperty("rawTarget").GetString());
     }
 
     [Fact]

@@ -206,17 +206,25 @@ public sealed class ProxyIntegrationTests
         Assert.Equal("/files/{proxy+}", evt.GetProperty("requestContext").GetProperty("resourcePath").GetString());
     }
 
-    /// <summary>A <c>{name}</c> parameter is bound from the same raw path: one segment, its escapes kept (<c>%2F</c> too).</summary>
-    [Fact]
-    public async Task Event_PercentEncodedParameter_ValueAsSent()
+    /// <summary>
+    /// A <c>{name}</c> parameter is bound from the same raw path: one segment, its escapes kept (<c>%2F</c> too, even a
+    /// segment that is nothing else), in <c>path</c>, <c>pathParameters</c> and <c>requestContext.path</c> alike.
+    /// </summary>
+    [Theory]
+    [InlineData("a%2Fb%20c+d%3A")]
+    [InlineData("%2F")]
+    [InlineData("a%20b")]
+    public async Task Event_PercentEncodedParameter_ValueAsSent(string sent)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/a%2Fb%20c+d%3A");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost()}/dev/claim/{sent}");
         var (harness, evt, _) = await CallAsync(ClaimApi(), request);
         await using var _ = harness;
 
         Assert.Equal("/claim/{id}", evt.GetProperty("resource").GetString());
-        Assert.Equal("a%2Fb%20c+d%3A", evt.GetProperty("pathParameters").GetProperty("id").GetString());
-        Assert.Equal("/claim/a%2Fb%20c+d%3A", evt.GetProperty("path").GetString());
+        Assert.Equal(sent, evt.GetProperty("pathParameters").GetProperty("id").GetString());
+        Assert.Equal("/claim/" + sent, evt.GetProperty("path").GetString());
+        Assert.Equal("/dev/claim/" + sent, evt.GetProperty("requestContext").GetProperty("path").GetString());
+        Assert.Equal("/claim/{id}", evt.GetProperty("requestContext").GetProperty("resourcePath").GetString());
     }
 
     /// <summary>
