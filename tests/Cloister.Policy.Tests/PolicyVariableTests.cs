@@ -127,4 +127,27 @@ public sealed class PolicyVariableTests
         Assert.True(parsed.IsValid, parsed.ErrorMessage);
         Assert.Equal(Decision.ExplicitDeny, parsed.Policy.Evaluate(context).Decision);
     }
+
+    [Theory]
+    [InlineData("A-123", Decision.Allow)]
+    [InlineData("B-456", Decision.ImplicitDeny)]
+    public void Evaluate_VariableOfTagKeyWithSpace_ResolvesToTheCallersTag(string costCenter, Decision expected)
+    {
+        // Tag keys may hold spaces (IAM's Tag reference names "Cost Center"), and aws:PrincipalTag/tag-key is a policy
+        // variable, so ${aws:PrincipalTag/Cost Center} reads the tag as the condition key aws:PrincipalTag/Cost Center does.
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Cost Center}/*"}""";
+        var caller = RequestPrincipal.RoleSession(
+            "arn:aws:sts::111122223333:assumed-role/Reader/fn", "arn:aws:iam::111122223333:role/Reader", DateTimeOffset.UnixEpoch,
+            new Dictionary<string, string> { ["Cost Center"] = costCenter });
+
+        Assert.Equal(expected, Decide(Allow, caller, "arn:aws:s3:::example-bucket/A-123/report.csv"));
+    }
+
+    [Fact]
+    public void Evaluate_VariableWithSpaceBeforeTheSlash_IsPlainText()
+    {
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:Principal Tag/x}"}""";
+
+        Assert.Equal(Decision.Allow, Decide(Allow, Untagged, "arn:aws:s3:::example-bucket/${aws:Principal Tag/x}"));
+    }
 }

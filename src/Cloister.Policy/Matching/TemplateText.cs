@@ -16,6 +16,9 @@ internal sealed class TemplateText
 
     private static readonly System.Buffers.SearchValues<char> ForbiddenInKey = System.Buffers.SearchValues.Create(" \t'\"{}$");
 
+    /// <summary>What the tag key after a variable's <c>/</c> may not hold: as in a condition key, a space is allowed there (<c>Cost Center</c>).</summary>
+    private static readonly System.Buffers.SearchValues<char> ForbiddenInTagKey = System.Buffers.SearchValues.Create("\t'\"{}$");
+
     private readonly TemplatePart[]? _parts;
 
     private TemplateText(string raw, TemplatePart[]? parts)
@@ -214,7 +217,11 @@ internal sealed class TemplateText
             fallback = quoted[1..^1];
         }
 
-        if (name.Length == 0 || name.AsSpan().ContainsAny(ForbiddenInKey))
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        var service = slash < 0 ? name.AsSpan() : name.AsSpan(0, slash);
+        var tagKey = slash < 0 ? default : name.AsSpan(slash + 1);
+        if (service.Length == 0 || service.ContainsAny(ForbiddenInKey) || tagKey.ContainsAny(ForbiddenInTagKey)
+            || name.AsSpan().ContainsAnyInRange('\0', '\x1f'))
         {
             return null;
         }
