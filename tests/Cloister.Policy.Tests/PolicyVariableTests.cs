@@ -150,4 +150,19 @@ public sealed class PolicyVariableTests
 
         Assert.Equal(Decision.Allow, Decide(Allow, Untagged, "arn:aws:s3:::example-bucket/${aws:Principal Tag/x}"));
     }
+
+    [Fact]
+    public void Evaluate_VariableOfTagWithEmptyValue_HasNoValue()
+    {
+        // IAM: a variable whose key "has no value or is not present" is effectively null. An empty tag value is no value:
+        // the Resource entry matches nothing (not example-bucket//...), the inverted operator's Deny applies, a default stands in.
+        var emptyTeam = Team(string.Empty);
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Team}/*"}""";
+        const string Deny = """{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}""";
+        const string WithDefault = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Team, 'shared'}/*"}""";
+
+        Assert.Equal(Decision.ImplicitDeny, Decide(Allow, emptyTeam, "arn:aws:s3:::example-bucket//report.csv"));
+        Assert.Equal(Decision.ExplicitDeny, Decide(AllowAll + "," + Deny, emptyTeam));
+        Assert.Equal(Decision.Allow, Decide(WithDefault, emptyTeam, "arn:aws:s3:::example-bucket/shared/report.csv"));
+    }
 }

@@ -129,7 +129,7 @@ internal sealed class TemplateText
                     value = part.Text;
                     break;
                 default:
-                    if (context.TryGetValues(part.Key, out var values) && values.IsSingleValued)
+                    if (HasValue(context, part.Key, out var values))
                     {
                         value = values.GetText(0, scratch);
                     }
@@ -175,7 +175,7 @@ internal sealed class TemplateText
             {
                 length += part.Text.Length;
             }
-            else if (context.TryGetValues(part.Key, out var values) && values.IsSingleValued)
+            else if (HasValue(context, part.Key, out var values))
             {
                 length += values.GetText(0, scratch).Length;
             }
@@ -191,6 +191,14 @@ internal sealed class TemplateText
 
         return length <= MaxResolvedLength;
     }
+
+    /// <summary>
+    /// Whether the key gives a variable a value: IAM's "Variables and tags" page says a variable whose key "has no value or
+    /// is not present" is effectively null. A multivalued key never has one; nor does a key whose value is an empty string
+    /// (an empty tag value), which the condition operators page calls a null dataset.
+    /// </summary>
+    private static bool HasValue(RequestContext context, ContextKey key, out ContextValues values) =>
+        context.TryGetValues(key, out values) && values.IsSingleValued && !values.IsNullDataset;
 
     private static TemplatePart? ReadVariable(string inner)
     {
