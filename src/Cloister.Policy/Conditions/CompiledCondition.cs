@@ -21,11 +21,15 @@ internal sealed class CompiledCondition
 
     private readonly ConditionValue[] _values;
 
+    /// <summary>Whether a key whose values are all empty strings reads as absent: for Null and ForAllValues only.</summary>
+    private readonly bool _emptyIsNull;
+
     public CompiledCondition(ConditionOperator op, ContextKey key, ConditionValue[] values)
     {
         Operator = op;
         Key = key;
         _values = values;
+        _emptyIsNull = op.Family == OperatorFamily.Null || op.Qualifier == SetQualifier.ForAllValues;
     }
 
     public ConditionOperator Operator { get; }
@@ -48,7 +52,7 @@ internal sealed class CompiledCondition
     public bool Evaluate(RequestContext context)
     {
         var present = context.TryGetValues(Key, out var values) && values.Count > 0;
-        if (present && (Operator.Family == OperatorFamily.Null || Operator.Qualifier == SetQualifier.ForAllValues) && values.IsNullDataset)
+        if (_emptyIsNull && present && values.IsNullDataset)
         {
             // IAM: ForAllValues "returns true if ... the context key value resolves to a null dataset, such as an empty
             // string", and Null false is its documented guard against "context keys with empty values".
