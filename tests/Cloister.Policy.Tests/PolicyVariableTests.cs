@@ -127,4 +127,42 @@ public sealed class PolicyVariableTests
         Assert.True(parsed.IsValid, parsed.ErrorMessage);
         Assert.Equal(Decision.ExplicitDeny, parsed.Policy.Evaluate(context).Decision);
     }
+
+    [Theory]
+    [InlineData("A-123", Decision.Allow)]
+    [InlineData("B-456", Decision.ImplicitDeny)]
+    public void Evaluate_VariableOfTagKeyWithSpace_ResolvesToTheCallersTag(string costCenter, Decision expected)
+    {
+        // Tag keys may hold spaces (IAM's Tag reference names "Cost Center"), and aws:PrincipalTag/tag-key is a policy
+        // variable, so ${aws:PrincipalTag/Cost Center} reads the tag as the condition key aws:PrincipalTag/Cost Center does.
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Cost Center}/*"}""";
+        var caller = RequestPrincipal.RoleSession(
+            "arn:aws:sts::111122223333:assumed-role/Reader/fn", "arn:aws:iam::111122223333:role/Reader", DateTimeOffset.UnixEpoch,
+            new Dictionary<string, string> { ["Cost Center"] = costCenter });
+
+        Assert.Equal(expected, Decide(Allow, caller, "arn:aws:s3:::example-bucket/A-123/report.csv"));
+    }
+
+    [Fact]
+    public void Evaluate_VariableWithSpaceBeforeTheSlash_IsPlainText()
+    {
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:Principal Tag/x}"}""";
+
+        Assert.Equal(Decision.Allow, Decide(Allow, Untagged, "arn:aws:s3:::example-bucket/${aws:Principal Tag/x}"));
+    }
+
+    [Fact]
+    public void Evaluate_VariableOfTagWithEmptyValue_HasNoValue()
+    {
+        // IAM: a variable whose key "has no value or is not present" is effectively null. An empty tag value is no value:
+        // the Resource entry matches nothing (not example-bucket//...), the inverted operator's Deny applies, a default stands in.
+        var emptyTeam = Team(string.Empty);
+        const string Allow = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Team}/*"}""";
+        const string Deny = """{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}""";
+        const string WithDefault = """{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/${aws:PrincipalTag/Team, 'shared'}/*"}""";
+
+        Assert.Equal(Decision.ImplicitDeny, Decide(Allow, emptyTeam, "arn:aws:s3:::example-bucket//report.csv"));
+        Assert.Equal(Decision.ExplicitDeny, Decide(AllowAll + "," + Deny, emptyTeam));
+        Assert.Equal(Decision.Allow, Decide(WithDefault, emptyTeam, "arn:aws:s3:::example-bucket/shared/report.csv"));
+    }
 }

@@ -8,7 +8,8 @@ namespace Cloister.Policy.Conditions;
 /// One operator applied to one key with its values, compiled. Semantics (IAM's): the values are ORed;
 /// a missing (or empty) key makes a positive operator false and a negated one true, unless IfExists,
 /// which makes it true; ForAnyValue needs one request value to satisfy the operator (false when
-/// missing), ForAllValues needs every one to (true when missing). A negated operator holds for a
+/// missing), ForAllValues needs every one to (true when missing, or when every value is an empty string, a "null
+/// dataset", which Null also reads as no value). A negated operator holds for a
 /// request value that matches none of the policy values.
 /// </summary>
 internal sealed class CompiledCondition
@@ -20,11 +21,15 @@ internal sealed class CompiledCondition
 
     private readonly ConditionValue[] _values;
 
+    /// <summary>Whether a key whose values are all empty strings reads as absent: for Null and ForAllValues only.</summary>
+    private readonly bool _emptyIsNull;
+
     public CompiledCondition(ConditionOperator op, ContextKey key, ConditionValue[] values)
     {
         Operator = op;
         Key = key;
         _values = values;
+        _emptyIsNull = op.Family == OperatorFamily.Null || op.Qualifier == SetQualifier.ForAllValues;
     }
 
     public ConditionOperator Operator { get; }
@@ -47,6 +52,13 @@ internal sealed class CompiledCondition
     public bool Evaluate(RequestContext context)
     {
         var present = context.TryGetValues(Key, out var values) && values.Count > 0;
+        if (_emptyIsNull && present && values.IsNullDataset)
+        {
+            // IAM: ForAllValues "returns true if ... the context key value resolves to a null dataset, such as an empty
+            // string", and Null false is its documented guard against "context keys with empty values".
+            present = false;
+        }
+
         if (Operator.Family == OperatorFamily.Null)
         {
             foreach (var value in _values)

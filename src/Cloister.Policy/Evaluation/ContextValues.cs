@@ -39,6 +39,34 @@ internal readonly struct ContextValues
     /// <summary>How many values the key has (0 for an empty multi-valued key).</summary>
     public int Count => _shape == Shape.Many ? _many!.Count : 1;
 
+    /// <summary>
+    /// Whether the key has values and every one is empty: what IAM's condition operators page calls a value that "resolves to
+    /// a null dataset, such as an empty string", which <c>ForAllValues</c> and <c>Null</c> read as no value.
+    /// </summary>
+    public bool IsNullDataset
+    {
+        get
+        {
+            switch (_shape)
+            {
+                case Shape.Single:
+                    return _single!.Length == 0;
+                case Shape.Many:
+                    foreach (var value in _many!)
+                    {
+                        if (value.Length > 0)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return _many.Count > 0;
+                default:
+                    return false;
+            }
+        }
+    }
+
     public static ContextValues Of(string value) => new(value, null, default, Shape.Single);
 
     public static ContextValues Of(List<string> values) => new(null, values, default, Shape.Many);

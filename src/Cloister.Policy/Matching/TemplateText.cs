@@ -16,6 +16,9 @@ internal sealed class TemplateText
 
     private static readonly System.Buffers.SearchValues<char> ForbiddenInKey = System.Buffers.SearchValues.Create(" \t'\"{}$");
 
+    /// <summary>What the tag key after a variable's <c>/</c> may not hold: as in a condition key, a space is allowed there (<c>Cost Center</c>).</summary>
+    private static readonly System.Buffers.SearchValues<char> ForbiddenInTagKey = System.Buffers.SearchValues.Create("\t'\"{}$");
+
     private readonly TemplatePart[]? _parts;
 
     private TemplateText(string raw, TemplatePart[]? parts)
@@ -126,7 +129,7 @@ internal sealed class TemplateText
                     value = part.Text;
                     break;
                 default:
-                    if (context.TryGetValues(part.Key, out var values) && values.IsSingleValued)
+                    if (HasValue(context, part.Key, out var values))
                     {
                         value = values.GetText(0, scratch);
                     }
@@ -172,7 +175,7 @@ internal sealed class TemplateText
             {
                 length += part.Text.Length;
             }
-            else if (context.TryGetValues(part.Key, out var values) && values.IsSingleValued)
+            else if (HasValue(context, part.Key, out var values))
             {
                 length += values.GetText(0, scratch).Length;
             }
@@ -188,6 +191,14 @@ internal sealed class TemplateText
 
         return length <= MaxResolvedLength;
     }
+
+    /// <summary>
+    /// Whether the key gives a variable a value: IAM's "Variables and tags" page says a variable whose key "has no value or
+    /// is not present" is effectively null. A multivalued key never has one; nor does a key whose value is an empty string
+    /// (an empty tag value), which the condition operators page calls a null dataset.
+    /// </summary>
+    private static bool HasValue(RequestContext context, ContextKey key, out ContextValues values) =>
+        context.TryGetValues(key, out values) && values.IsSingleValued && !values.IsNullDataset;
 
     private static TemplatePart? ReadVariable(string inner)
     {
@@ -214,7 +225,11 @@ internal sealed class TemplateText
             fallback = quoted[1..^1];
         }
 
-        if (name.Length == 0 || name.AsSpan().ContainsAny(ForbiddenInKey))
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        var service = slash < 0 ? name.AsSpan() : name.AsSpan(0, slash);
+        var tagKey = slash < 0 ? default : name.AsSpan(slash + 1);
+        if (service.Length == 0 || service.ContainsAny(ForbiddenInKey) || tagKey.ContainsAny(ForbiddenInTagKey)
+            || name.AsSpan().ContainsAnyInRange('\0', '\x1f'))
         {
             return null;
         }

@@ -346,7 +346,8 @@ internal sealed partial class PolicyParser
             }
             else if (value.AsSpan(0, colon).IndexOfAny('*', '?') >= 0)
             {
-                Problem(where, $"Action vendors must not contain wildcards: '{value}'.");
+                // IAM's wording, as CreatePolicy answers "*:Untag*" (MalformedPolicyDocument).
+                Problem(where, $"Action vendors (e.g., aws, ec2, etc.) must not contain wildcards: '{value}'.");
             }
             else if (value.AsSpan(0, colon).ContainsAnyExcept(ActionVendorChars))
             {
