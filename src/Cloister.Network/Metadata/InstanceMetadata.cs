@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cloister.Model;
 using Cloister.Model.Network;
@@ -28,11 +29,14 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
     private const string InterfacePrefix = "/latest/meta-data/network/interfaces/macs/";
     private const string TagsPrefix = "/latest/meta-data/tags/instance/";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Printed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // A token is the instance's address and its expiry under an HMAC: nothing is stored per token, however many are
     // asked for, and a restart of the service ends every token (clients ask for a new one on a 401, as on EC2).
     private readonly SealedValues _tokens = new();
+
+    // When the service started: every instance is launched at `up`, so this stands for its launch (pendingTime).
+    private readonly DateTimeOffset _started = time.GetUtcNow();
 
     /// <summary>One answer.</summary>
     /// <param name="Status">The HTTP status.</param>
@@ -47,7 +51,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         var host = hosts().FirstOrDefault(h => h.Kind == HostKind.Instance && h.Address == clientAddress);
         if (host is null)
         {
-            return new Answer(404, NotFound);
+            return new Answer(404, NotFound, NotFoundType);
         }
 
         var current = model();
@@ -58,14 +62,22 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(403, string.Empty);
         }
 
-        if (path == "/latest/api/token")
+        // OPTIONS is answered 200 with the methods a path takes, token or not, as EC2 answers it for the token path.
+        var tokenPath = path == "/latest/api/token";
+        var allow = new Dictionary<string, string> { ["Allow"] = tokenPath ? "OPTIONS, PUT" : "OPTIONS, GET, HEAD" };
+        if (method == "OPTIONS")
         {
-            return method == "PUT" ? IssueToken(host, header, options) : new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, PUT" });
+            return new Answer(200, string.Empty, Headers: allow);
+        }
+
+        if (tokenPath)
+        {
+            return method == "PUT" ? IssueToken(host, header, options) : new Answer(405, string.Empty, Headers: allow);
         }
 
         if (method is not ("GET" or "HEAD"))
         {
-            return new Answer(405, string.Empty, Headers: new Dictionary<string, string> { ["Allow"] = "OPTIONS, GET, HEAD" });
+            return new Answer(405, string.Empty, Headers: allow);
         }
 
         // IMDSv1 is a request without the header: one that carries a token must carry a valid one, whatever HttpTokens says.
@@ -75,8 +87,13 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(401, string.Empty);
         }
 
-        return Lookup(current, instance, host, path) is { } answer ? answer : new Answer(404, NotFound);
+        // A directory answers with or without its trailing slash, and so does a leaf (EC2's listings end subfolders in '/').
+        var item = path.Length > 1 && path[^1] == '/' ? path[..^1] : path;
+        return Lookup(current, instance, host, item) ?? new Answer(404, NotFound, NotFoundType);
     }
+
+    // EC2's 404 is an XHTML page, sent as HTML.
+    private const string NotFoundType = "text/html";
 
     private const string NotFound = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n\t\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>404 - Not Found</title>\n </head>\n <body>\n  <h1>404 - Not Found</h1>\n </body>\n</html>\n";
 
@@ -104,18 +121,22 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         var tagsServed = instance is { MetadataOptions.InstanceMetadataTags: true };
         var tags = instance?.Tags ?? [];
         var groups = host.SecurityGroupIds.Select(id => current.SecurityGroups.FirstOrDefault(g => g.Id == id)?.Name ?? id);
+        // Paths come without a trailing slash (Handle takes it off); listings end their subfolders in '/', as EC2's do.
         string? text = path switch
         {
-            "/latest/meta-data/" or "/latest/meta-data" => string.Join('\n', new[]
+            "/latest" => instance?.UserData is null ? "dynamic\nmeta-data" : "dynamic\nmeta-data\nuser-data",
+            "/latest/dynamic" => "instance-identity/",
+            "/latest/dynamic/instance-identity" => "document",
+            "/latest/meta-data" => string.Join('\n', new[]
             {
                 instance?.ImageId is null ? null : "ami-id", "hostname", role is null ? null : "iam/", "instance-id", instance is null ? null : "instance-type",
                 "local-hostname", "local-ipv4", "mac", "network/", "placement/", "security-groups", "services/", tagsServed ? "tags/" : null,
             }.OfType<string>()),
             "/latest/meta-data/mac" => host.Mac,
-            "/latest/meta-data/network/" => "interfaces/",
-            "/latest/meta-data/network/interfaces/" => "macs/",
-            "/latest/meta-data/network/interfaces/macs/" => host.Mac + "/",
-            "/latest/meta-data/services/" => "domain\npartition",
+            "/latest/meta-data/network" => "interfaces/",
+            "/latest/meta-data/network/interfaces" => "macs/",
+            "/latest/meta-data/network/interfaces/macs" => host.Mac + "/",
+            "/latest/meta-data/services" => "domain\npartition",
             "/latest/meta-data/services/domain" => "amazonaws.com",
             "/latest/meta-data/services/partition" => "aws",
             "/latest/meta-data/ami-id" => instance?.ImageId,
@@ -123,16 +144,17 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             "/latest/meta-data/instance-id" => host.Id,
             "/latest/meta-data/local-ipv4" => host.Address,
             "/latest/meta-data/hostname" or "/latest/meta-data/local-hostname" => host.Hostname,
-            "/latest/meta-data/placement/" => "availability-zone\nregion",
+            "/latest/meta-data/placement" => "availability-zone\navailability-zone-id\nregion",
             "/latest/meta-data/placement/availability-zone" => zone,
+            "/latest/meta-data/placement/availability-zone-id" => AvailabilityZones.IdOf(zone),
             "/latest/meta-data/placement/region" => current.Account.Region,
             "/latest/meta-data/security-groups" => string.Join('\n', groups),
-            "/latest/meta-data/iam/" when role is not null => "info\nsecurity-credentials/",
-            "/latest/meta-data/iam/security-credentials/" when role is not null => role,
-            "/latest/user-data" => instance?.UserData,
-            "/latest/meta-data/tags/" or "/latest/meta-data/tags" when tagsServed => "instance",
-            "/latest/meta-data/tags/instance" or TagsPrefix when tagsServed => string.Join('\n', tags.Select(t => t.Key)),
+            "/latest/meta-data/iam" when role is not null => "info\nsecurity-credentials/",
+            "/latest/meta-data/iam/security-credentials" when role is not null => role,
+            "/latest/meta-data/tags" when tagsServed => "instance",
+            "/latest/meta-data/tags/instance" when tagsServed => string.Join('\n', tags.Select(t => t.Key)),
             _ when tagsServed && path.StartsWith(TagsPrefix, StringComparison.Ordinal) => TagValue(tags, path[TagsPrefix.Length..]),
+            _ when path == InterfacePrefix + host.Mac => Interface(current, host, groups, string.Empty),
             _ when path.StartsWith(InterfacePrefix + host.Mac + "/", StringComparison.Ordinal) =>
                 Interface(current, host, groups, path[(InterfacePrefix.Length + host.Mac.Length + 1)..]),
             _ => null,
@@ -140,6 +162,12 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         if (text is not null)
         {
             return new Answer(200, text);
+        }
+
+        // User data is given back as it was given, as bytes (EC2 user guide, "Work with instance user data").
+        if (path == "/latest/user-data" && instance?.UserData is { } userData)
+        {
+            return new Answer(200, userData, "application/octet-stream");
         }
 
         var now = time.GetUtcNow();
@@ -183,10 +211,16 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
                 ["accountId"] = current.Account.AccountId,
                 ["architecture"] = "x86_64",
                 ["availabilityZone"] = zone,
+                ["billingProducts"] = null,
+                ["devpayProductCodes"] = null,
+                ["marketplaceProductCodes"] = null,
                 ["imageId"] = instance?.ImageId,
                 ["instanceId"] = host.Id,
                 ["instanceType"] = instance?.InstanceType,
+                ["kernelId"] = null,
+                ["pendingTime"] = Timestamp(_started),
                 ["privateIp"] = host.Address,
+                ["ramdiskId"] = null,
                 ["region"] = current.Account.Region,
                 ["version"] = "2017-09-30",
             });
@@ -249,5 +283,11 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         ["LastUpdated"] = Timestamp(now),
     });
 
-    private static Answer Json<T>(Dictionary<string, T> fields) => new(200, JsonSerializer.Serialize(fields, Indented), "text/plain");
+    /// <summary>
+    /// A document as EC2 prints it: one field a line, <c>"Name" : value</c>, and a key's <c>+</c> and <c>/</c> as they
+    /// are, so a script that cuts a field out of the text (<c>grep SecretAccessKey | cut -d'"' -f4</c>) gets the real
+    /// value, not <c>\u002B</c>.
+    /// </summary>
+    private static Answer Json<T>(Dictionary<string, T> fields) => new(200,
+        "{\n" + string.Join(",\n", fields.Select(f => $"  {JsonSerializer.Serialize(f.Key, Printed)} : {JsonSerializer.Serialize(f.Value, Printed)}")) + "\n}", "text/plain");
 }

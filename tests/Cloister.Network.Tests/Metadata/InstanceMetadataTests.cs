@@ -12,40 +12,14 @@ public sealed class InstanceMetadataTests
 {
     private static readonly SandboxCredentials Credentials = new("ASIAEXAMPLE", "secret", "token");
 
-    private readonly ManualTime _time = new() { Now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero) };
+    private readonly MetadataWorld _world = new(Credentials);
+    private readonly ManualTime _time;
     private readonly InstanceMetadata _metadata;
 
     public InstanceMetadataTests()
     {
-        var model = new CloudModel
-        {
-            Account = new AccountContext("123456789012", "eu-central-1"),
-            Vpcs = [new Vpc("vpc-1", "V", "10.0.0.0/16")],
-            Subnets = [new Subnet("subnet-1", "S", "vpc-1", "10.0.1.0/24", "eu-central-1b")],
-            SecurityGroups = [new SecurityGroup("sg-1", "Sg", "vpc-1", "web-sg", "web", [], [])],
-            Instances =
-            [
-                new Instance("i-withrole", "WithRole", "subnet-1", "10.0.1.5", ["sg-1"], UserData: "#!/bin/sh\necho hi\n", InstanceProfileRole: "app-role", ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro"),
-                new Instance("i-norole", "NoRole", "subnet-1", "10.0.1.6", ["sg-1"]),
-                new Instance("i-v1", "V1", "subnet-1", "10.0.1.8", ["sg-1"])
-                {
-                    MetadataOptions = new InstanceMetadataOptions(HttpTokensRequired: false, HttpPutResponseHopLimit: 3, InstanceMetadataTags: true),
-                    Tags = [new("Name", "web"), new("team:owner", "a@b.example"), new("aws:cloudformation:logical-id", "V1")],
-                },
-                new Instance("i-off", "Off", "subnet-1", "10.0.1.9", ["sg-1"]) { MetadataOptions = new InstanceMetadataOptions(HttpEndpointEnabled: false, HttpTokensRequired: false) },
-                new Instance("i-untrusted", "Untrusted", "subnet-1", "10.0.1.10", ["sg-1"], InstanceProfileRole: "lambda-role") { InstanceProfileRoleAssumable = false },
-            ],
-        };
-        ImmutableArray<HostPlan> hosts =
-        [
-            Host(HostKind.Instance, "i-withrole", "10.0.1.5"),
-            Host(HostKind.Instance, "i-norole", "10.0.1.6"),
-            Host(HostKind.FunctionInterface, "eni-fn", "10.0.1.7"),
-            Host(HostKind.Instance, "i-v1", "10.0.1.8"),
-            Host(HostKind.Instance, "i-off", "10.0.1.9"),
-            Host(HostKind.Instance, "i-untrusted", "10.0.1.10"),
-        ];
-        _metadata = new InstanceMetadata(() => model, () => hosts, _ => Credentials, _time);
+        _time = _world.Time;
+        _metadata = _world.Metadata;
     }
 
     [Fact]
@@ -347,20 +321,9 @@ public sealed class InstanceMetadataTests
         Assert.Equal(404, _metadata.Handle("PUT", "/latest/api/token", "10.0.1.7", name => name == InstanceMetadata.TtlHeader ? "60" : null).Status);
     }
 
-    private static HostPlan Host(HostKind kind, string id, string address) =>
-        new(kind, id, id, null, null, "ns-" + id, "router", "e0", address, 24, "10.0.1.1", "vpc-1", "subnet-1", null, ["sg-1"],
-            "ip-" + address.Replace('.', '-') + ".eu-central-1.compute.internal", "10.0.0.2");
+    private static HostPlan Host(HostKind kind, string id, string address) => MetadataWorld.Host(kind, id, address);
 
-    private string Token(string address, string ttl = "21600")
-    {
-        var answer = _metadata.Handle("PUT", "/latest/api/token", address, name => name == InstanceMetadata.TtlHeader ? ttl : null);
-        Assert.Equal(200, answer.Status);
-        return answer.Body;
-    }
+    private string Token(string address, string ttl = "21600") => _world.Token(address, ttl);
 
-    private (int Status, string Body) Get(string path, string address, string? token)
-    {
-        var answer = _metadata.Handle("GET", path, address, name => name == InstanceMetadata.TokenHeader ? token : null);
-        return (answer.Status, answer.Body);
-    }
+    private (int Status, string Body) Get(string path, string address, string? token) => _world.Get(path, address, token);
 }

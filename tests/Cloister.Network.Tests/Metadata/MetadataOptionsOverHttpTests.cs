@@ -73,6 +73,40 @@ public sealed class MetadataOptionsOverHttpTests(MetadataOptionsSandboxFixture f
         Assert.Equal("web\n200", await CurlAsync("a1", "meta-data/tags/instance/team"));
     }
 
+    [Fact]
+    public async Task Options_TokenPath_Is200WithAllowOptionsPut()
+    {
+        var head = await RunAsync("b1", "curl", "-s", "--max-time", "10", "-i", "-X", "OPTIONS", Base + "api/token");
+
+        Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
+        Assert.Contains("Allow: OPTIONS, PUT\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("Server: EC2ws\r\n", head, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\n400", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 0")]
+    [InlineData("\n400", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 21601")]
+    [InlineData("\n400")]
+    [InlineData("\n403", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60", "-H", "X-Forwarded-For: 10.9.9.9")]
+    public async Task PutToken_BadRequest_IsRefused(string expected, params string[] headers)
+    {
+        Assert.Equal(expected, await CurlAsync("b1", "api/token", ["-X", "PUT", .. headers]));
+    }
+
+    [Fact]
+    public async Task Get_UserData_IsOctetStreamAndA404IsHtml()
+    {
+        Assert.Equal("#!/bin/sh\necho a1\n\n200 application/octet-stream", await CurlAsync("a1", "user-data", "-w", "\n%{http_code} %{content_type}"));
+        Assert.StartsWith("<?xml", await CurlAsync("a1", "meta-data/nothing"), StringComparison.Ordinal);
+        Assert.EndsWith("\n404 text/html", await CurlAsync("a1", "meta-data/nothing", "-w", "\n%{http_code} %{content_type}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_DirectoryWithoutItsSlash_ListsIt()
+    {
+        Assert.Equal("availability-zone\navailability-zone-id\nregion\n200", await CurlAsync("a1", "meta-data/placement"));
+    }
+
     [Theory]
     [InlineData("a1", "7")]
     [InlineData("b1", "2")]

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Cloister.Network.Tests.Metadata;
 
 /// <summary>
-/// The matrix topology with the metadata service running: a1 launched with <c>HttpTokens: optional</c>, a hop limit of 7
-/// and its tags served; a2 with the endpoint disabled; b1 with EC2's defaults for Amazon Linux 2023.
+/// The matrix topology with the metadata service running: a1 launched with <c>HttpTokens: optional</c>, a hop limit of 7,
+/// its tags served and user data; a2 with the endpoint disabled; b1 with EC2's defaults for Amazon Linux 2023.
 /// </summary>
 public sealed class MetadataOptionsSandboxFixture() : SandboxFixture(Model)
 {
@@ -22,6 +22,7 @@ public sealed class MetadataOptionsSandboxFixture() : SandboxFixture(Model)
             {
                 "i-a1" => i with
                 {
+                    UserData = "#!/bin/sh\necho a1\n",
                     MetadataOptions = new InstanceMetadataOptions(HttpTokensRequired: false, HttpPutResponseHopLimit: 7, InstanceMetadataTags: true),
                     Tags = [new("Name", "a1"), new("team", "web")],
                 },
