@@ -181,7 +181,7 @@ internal static class StackChanges
 
     /// <summary>An instance without what changes live: its security groups and its instance profile's role.</summary>
     private static Instance WithoutLiveFields(Instance instance) =>
-        instance with { SecurityGroupIds = [], InstanceProfileRole = null, InstanceProfileRoleAssumable = true };
+        instance with { SecurityGroupIds = [], InstanceProfileRole = null, InstanceProfileRoleAssumable = true, InstanceProfileArn = null };
 
     private static string Verb(ChangeAction action) => action switch
     {

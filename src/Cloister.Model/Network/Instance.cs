@@ -32,4 +32,10 @@ public sealed record Instance(string Id, string LogicalId, string SubnetId, stri
     /// <c>ec2.amazonaws.com</c> assume it, and the metadata service then answers with EC2's error instead of credentials.
     /// </summary>
     public bool InstanceProfileRoleAssumable { get; init; } = true;
+
+    /// <summary>
+    /// Its instance profile's ARN (<c>iam/info</c>'s <c>InstanceProfileArn</c>), with the profile's own name and path when the
+    /// profile is in the templates or given as an ARN; null otherwise, and the profile is then named as <see cref="InstanceProfileRole"/>.
+    /// </summary>
+    public string? InstanceProfileArn { get; init; }
 }

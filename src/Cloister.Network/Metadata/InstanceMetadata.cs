@@ -199,7 +199,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             {
                 ["Code"] = "Success",
                 ["LastUpdated"] = Timestamp(now),
-                ["InstanceProfileArn"] = $"arn:aws:iam::{current.Account.AccountId}:instance-profile/{role}",
+                ["InstanceProfileArn"] = instance?.InstanceProfileArn ?? $"arn:aws:iam::{current.Account.AccountId}:instance-profile/{role}",
                 ["InstanceProfileId"] = "AIPA" + Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(host.Id)))[..17],
             });
         }

@@ -101,8 +101,9 @@ internal static partial class ResourceCatalog
         });
         yield return T("AWS::IAM::InstanceProfile", "Arn", c =>
         {
+            // The ARN carries the profile's Path (IAM's default "/"), as IAM writes it: arn:aws:iam::123456789012:instance-profile/app/web.
             var name = c.Prop("InstanceProfileName") ?? c.GeneratedName();
-            return c.Set("Arn", c.Arn("iam", "instance-profile/" + name, regional: false)).Done(name);
+            return c.Set("Arn", c.Arn("iam", "instance-profile" + (c.Prop("Path") ?? "/") + name, regional: false)).Done(name);
         });
         yield return T(SsmParameters.ResourceType, "Type Value", SsmParameter);
         yield return T("AWS::Logs::LogGroup", "Arn", c =>

@@ -431,6 +431,7 @@ internal sealed partial class ModelBuilder
         _instances.Add(new Instance(r.Id, r.LogicalId, subnetId, r.Resource.Attribute("PrivateIp"), groups, r.Tag("Name"), DecodeUserData(r.String("UserData")), InstanceProfileRole(r),
             r.String("ImageId"), r.String("InstanceType") ?? "m1.small")
         {
+            InstanceProfileArn = InstanceProfileArn(r),
             PrivateDnsNameOptions = HostNameOptions(r, "PrivateDnsNameOptions", onLaunch),
             MetadataOptions = metadataOptions,
             Tags = InstanceTags(r, metadataOptions),
@@ -449,9 +450,27 @@ internal sealed partial class ModelBuilder
             return null;
         }
 
-        var declared = OfType("AWS::IAM::InstanceProfile").FirstOrDefault(p => p.Id == profile || p.Resource.Attribute("Arn") == profile);
+        var declared = DeclaredProfile(profile);
         return declared is null ? profile.Split('/')[^1] : declared.Strings("Roles").FirstOrDefault() ?? profile;
     }
+
+    /// <summary>
+    /// The ARN of the instance's <c>IamInstanceProfile</c>: the declared profile's (its own name and path), or the ARN given;
+    /// null for a profile named outside the templates (the metadata service then names it as its role).
+    /// </summary>
+    private string? InstanceProfileArn(PropertyReader r)
+    {
+        if (r.String("IamInstanceProfile") is not { Length: > 0 } profile)
+        {
+            return null;
+        }
+
+        return DeclaredProfile(profile)?.Resource.Attribute("Arn") ?? (profile.StartsWith("arn:", StringComparison.Ordinal) ? profile : null);
+    }
+
+    /// <summary>The templates' <c>AWS::IAM::InstanceProfile</c> an instance's <c>IamInstanceProfile</c> names (by name or ARN); null when none is.</summary>
+    private PropertyReader? DeclaredProfile(string profile) =>
+        OfType("AWS::IAM::InstanceProfile").FirstOrDefault(p => p.Id == profile || p.Resource.Attribute("Arn") == profile);
 
     private static string? DecodeUserData(string? userData)
     {

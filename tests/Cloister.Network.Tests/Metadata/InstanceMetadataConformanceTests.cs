@@ -189,6 +189,15 @@ public sealed class InstanceMetadataConformanceTests
         Assert.Matches("^AIPA[A-Z0-9]{17}$", json.GetProperty("InstanceProfileId").GetString());
     }
 
+    [Fact]
+    public void Handle_IamInfoOfAProfileNamedApartFromItsRole_NamesTheProfileWithItsPath()
+    {
+        // Before, the profile was named after its role (instance-profile/app-role) whatever its own name and path.
+        var json = JsonDocument.Parse(Get("/latest/meta-data/iam/info", "10.0.1.11", Token("10.0.1.11")).Body).RootElement;
+
+        Assert.Equal("arn:aws:iam::123456789012:instance-profile/app/web", json.GetProperty("InstanceProfileArn").GetString());
+    }
+
     private string Token(string address, string ttl = "21600") => _world.Token(address, ttl);
 
     private (int Status, string Body) Get(string path, string address, string? token) => _world.Get(path, address, token);

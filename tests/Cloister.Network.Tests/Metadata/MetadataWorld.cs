@@ -9,7 +9,8 @@ namespace Cloister.Network.Tests.Metadata;
 /// <summary>
 /// One subnet of instances the metadata service tests ask as: i-withrole (profile, user data, image and type),
 /// i-norole (EC2's defaults), an ENI that is no instance, i-v1 (<c>HttpTokens: optional</c>, hop limit 3, tags served),
-/// i-off (endpoint disabled) and i-untrusted (a profile role EC2 may not assume); on a clock the test sets.
+/// i-off (endpoint disabled), i-untrusted (a profile role EC2 may not assume) and i-profiled (a profile named apart from
+/// its role, with a path); on a clock the test sets.
 /// </summary>
 internal sealed class MetadataWorld
 {
@@ -32,6 +33,10 @@ internal sealed class MetadataWorld
                 },
                 new Instance("i-off", "Off", "subnet-1", "10.0.1.9", ["sg-1"]) { MetadataOptions = new InstanceMetadataOptions(HttpEndpointEnabled: false, HttpTokensRequired: false) },
                 new Instance("i-untrusted", "Untrusted", "subnet-1", "10.0.1.10", ["sg-1"], InstanceProfileRole: "lambda-role") { InstanceProfileRoleAssumable = false },
+                new Instance("i-profiled", "Profiled", "subnet-1", "10.0.1.11", ["sg-1"], InstanceProfileRole: "app-role")
+                {
+                    InstanceProfileArn = "arn:aws:iam::123456789012:instance-profile/app/web",
+                },
             ],
         };
         ImmutableArray<HostPlan> hosts =
@@ -42,6 +47,7 @@ internal sealed class MetadataWorld
             Host(HostKind.Instance, "i-v1", "10.0.1.8"),
             Host(HostKind.Instance, "i-off", "10.0.1.9"),
             Host(HostKind.Instance, "i-untrusted", "10.0.1.10"),
+            Host(HostKind.Instance, "i-profiled", "10.0.1.11"),
         ];
         Metadata = new InstanceMetadata(() => model, () => hosts, _ => credentials, Time);
     }

@@ -456,6 +456,20 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Instance_ProfileNamedApartFromItsRole_ArnNamesTheProfileWithItsPath()
+    {
+        // Before, the metadata service's iam/info named the profile after its role: instance-profile/app-role.
+        var model = Load(RoleProfileAndInstance.Replace("Properties: { Roles: [!Ref Role] }", "Properties: { InstanceProfileName: web, Path: /app/, Roles: [!Ref Role] }", StringComparison.Ordinal) + """
+              ByArn: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: "arn:aws:iam::123456789012:instance-profile/ops/made-elsewhere" } }
+              ByName: { Type: AWS::EC2::Instance, Properties: { SubnetId: !Ref SubnetA, IamInstanceProfile: made-elsewhere } }
+            """).Model;
+
+        Assert.Equal(
+            ["ByArn:made-elsewhere:arn:aws:iam::123456789012:instance-profile/ops/made-elsewhere", "ByName:made-elsewhere:", $"WithProfile:app-role:arn:aws:iam::{model.Account.AccountId}:instance-profile/app/web"],
+            model.Instances.Select(i => $"{i.LogicalId}:{i.InstanceProfileRole}:{i.InstanceProfileArn}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Instance_ProfileRoleOutsideTheTemplates_WarnsAtTheProfile()
     {
         var result = Load(RoleProfileAndInstance + """
