@@ -5,8 +5,8 @@ namespace Cloister.Functions.Ssm;
 /// <summary>
 /// One of the <c>ParameterFilters</c> of DescribeParameters and GetParametersByPath: a key (<c>Name</c>, <c>Type</c>,
 /// <c>KeyId</c>, <c>Path</c>, <c>Tier</c>, <c>DataType</c>, <c>Label</c>, <c>tag:KEY</c>), an option (<c>Equals</c>,
-/// <c>BeginsWith</c>, <c>Contains</c>, <c>Recursive</c>, <c>OneLevel</c>) and values. Parameters carry no labels or tags
-/// in the sandbox, so a label or tag filter matches none.
+/// <c>BeginsWith</c>, <c>Contains</c>, <c>Recursive</c>, <c>OneLevel</c>) and values. A label filter matches a version
+/// carrying one of its labels; parameters carry no tags in the sandbox, so a tag filter matches none.
 /// </summary>
 internal sealed record ParameterFilter(string Key, string Option, IReadOnlyList<string> Values)
 {
@@ -66,6 +66,7 @@ internal sealed record ParameterFilter(string Key, string Option, IReadOnlyList<
         "Tier" => Values.Contains(parameter.Tier),
         "DataType" => Values.Contains(parameter.DataType),
         "KeyId" => parameter.DescribedKeyId is { } key && Values.Contains(key),
+        "Label" => parameter.Labels.Any(Values.Contains),
         _ => false,
     };
 }

@@ -38,6 +38,17 @@ internal sealed record SsmCall(CallerIdentity? Caller, ServiceConnection Connect
         return number;
     }
 
+    /// <summary>A whole number member (such as <c>ParameterVersion</c>); null when absent.</summary>
+    public long? Long(string name)
+    {
+        if (Member(name, JsonValueKind.Number) is not { } value)
+        {
+            return null;
+        }
+
+        return value.TryGetInt64(out var number) ? number : throw new SsmException("SerializationException", $"{name} is not an integer.");
+    }
+
     /// <summary>A list of strings of 1 to <paramref name="maximum"/> items; null when absent.</summary>
     public List<string>? Strings(string name, int maximum)
     {

@@ -23,7 +23,10 @@ internal sealed partial class SsmHandler
         filters.AddRange(ParameterFilter.Read(legacy, ["Name", "Type", "KeyId"]).Select(f => f.Key == "Name" ? f with { Option = "BeginsWith" } : f));
         var token = call.String("NextToken");
         Authorize(call, "DescribeParameters", AccountResources());
-        var matching = store.All().Where(p => filters.TrueForAll(f => f.Matches(p))).ToList();
+        // A Label filter matches a parameter any version of which carries the label; the others judge its latest.
+        var matching = store.All()
+            .Where(p => filters.TrueForAll(f => f.Key == "Label" ? store.History(p.Name).Exists(f.Matches) : f.Matches(p)))
+            .ToList();
         var (page, next) = Page(matching, token, limit);
         return PageJson("Parameters", page, next, (writer, version) =>
         {
@@ -61,8 +64,7 @@ internal sealed partial class SsmHandler
             writer.WriteStartObject();
             writer.WriteString("Name", version.Name);
             writer.WriteString("Value", ValueOf(version, decrypt));
-            writer.WriteStartArray("Labels");
-            writer.WriteEndArray();
+            WriteStrings(writer, "Labels", version.Labels);
             WriteMetadata(writer, version);
             writer.WriteEndObject();
         });

@@ -157,6 +157,108 @@ public sealed class SsmServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LabelParameterVersion_AwsCliThenGetParameterByLabel_TheLabelledVersionWithItsSelector()
+    {
+        using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
+        var label = await AwsAsync(AdminKey, "label-parameter-version", "--name", "/claims/table", "--parameter-version", "1", "--labels", "prod");
+        var get = await AwsAsync(AdminKey, "get-parameter", "--name", "/claims/table:prod");
+
+        Assert.True(label.ExitCode == 0, label.Error);
+        using var labelled = JsonDocument.Parse(label.Output);
+        Assert.Equal(1, labelled.RootElement.GetProperty("ParameterVersion").GetInt64());
+        Assert.Empty(labelled.RootElement.GetProperty("InvalidLabels").EnumerateArray());
+        Assert.True(get.ExitCode == 0, get.Error);
+        using var answer = JsonDocument.Parse(get.Output);
+        var parameter = answer.RootElement.GetProperty("Parameter");
+        Assert.Equal(("claims-v1", 1, ":prod"), (parameter.GetProperty("Value").GetString(), parameter.GetProperty("Version").GetInt64(), parameter.GetProperty("Selector").GetString()));
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_LabelOnAnotherVersion_MovedAndTheHistoryShowsWhere()
+    {
+        using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
+        using var first = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":1,"Labels":["prod","audited"]}""");
+        using var moved = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["prod"]}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/table"}""");
+        using var get = await CallAsync("GetParameter", """{"Name":"/claims/table:prod"}""");
+
+        Assert.Equal(2, moved.RootElement.GetProperty("ParameterVersion").GetInt64());
+        var versions = history.RootElement.GetProperty("Parameters").EnumerateArray().ToList();
+        Assert.Equal(["audited"], versions[0].GetProperty("Labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["prod"], versions[1].GetProperty("Labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("claims-v2", get.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_LabelsBreakingTheRules_InInvalidLabelsAndNotAttached()
+    {
+        using var answer = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["ok","1st","awsy","SSMx","has space"]}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/table"}""");
+
+        Assert.Equal(["1st", "awsy", "SSMx", "has space"], answer.RootElement.GetProperty("InvalidLabels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["ok"], history.RootElement.GetProperty("Parameters")[0].GetProperty("Labels").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_AnEleventhLabel_ParameterVersionLabelLimitExceeded()
+    {
+        using var ten = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["a0","a1","a2","a3","a4","a5","a6","a7","a8","a9"]}""");
+        var error = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["b0"]}""");
+        var tooMany = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["a0","a1","a2","a3","a4","a5","a6","a7","a8","a9","b0"]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterVersionLabelLimitExceeded", "A parameter version can have maximum 10 labels.Move one or more labels to another version and try again."), error);
+        Assert.Equal("ValidationException", tooMany.Type);
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_MissingVersionOrParameter_ParameterVersionNotFoundOrParameterNotFound()
+    {
+        var version = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":5,"Labels":["prod"]}""");
+        var parameter = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/none","Labels":["prod"]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterVersionNotFound", "Systems Manager could not find version 5 of /claims/table. Verify the version and try again."), version);
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterNotFound", null), parameter);
+    }
+
+    [Fact]
+    public async Task UnlabelParameterVersion_OneAttachedOneNot_RemovedAndInvalidAndTheLabelNoLongerFound()
+    {
+        using var label = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["prod"]}""");
+        using var answer = await CallAsync("UnlabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":1,"Labels":["prod","never"]}""");
+        var get = await ErrorAsync("GetParameter", """{"Name":"/claims/table:prod"}""");
+
+        Assert.Equal(["prod"], answer.RootElement.GetProperty("RemovedLabels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["never"], answer.RootElement.GetProperty("InvalidLabels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("ParameterNotFound", get.Type);
+    }
+
+    [Fact]
+    public async Task GetParameters_LabelSelectors_TheLabelledFoundAndAnUnknownLabelInvalid()
+    {
+        using var label = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["prod"]}""");
+        using var answer = await CallAsync("GetParameters", """{"Names":["/claims/table:prod","/claims/table:staging"]}""");
+
+        var found = answer.RootElement.GetProperty("Parameters").EnumerateArray().Single();
+        Assert.Equal(("/claims/table", ":prod"), (found.GetProperty("Name").GetString(), found.GetProperty("Selector").GetString()));
+        Assert.Equal(["/claims/table:staging"], answer.RootElement.GetProperty("InvalidParameters").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task GetParametersByPath_LabelFilter_TheLabelledVersionOfTheLabelledParametersOnly()
+    {
+        using var other = await CallAsync("PutParameter", """{"Name":"/claims/queue","Value":"q","Type":"String"}""");
+        using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
+        using var label = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":1,"Labels":["prod"]}""");
+        using var byPath = await CallAsync("GetParametersByPath", """{"Path":"/claims","ParameterFilters":[{"Key":"Label","Values":["prod"]}]}""");
+        using var described = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"Label","Values":["prod"]}]}""");
+
+        var found = byPath.RootElement.GetProperty("Parameters").EnumerateArray().Single();
+        Assert.Equal(("/claims/table", "claims-v1"), (found.GetProperty("Name").GetString(), found.GetProperty("Value").GetString()));
+        var parameter = described.RootElement.GetProperty("Parameters").EnumerateArray().Single();
+        Assert.Equal(("/claims/table", 2), (parameter.GetProperty("Name").GetString(), parameter.GetProperty("Version").GetInt64()));
+    }
+
+    [Fact]
     public async Task GetParametersByPath_RecursiveInPagesOfTwo_EveryParameterUnderThePathOnce()
     {
         foreach (var name in new[] { "/app/a", "/app/b", "/app/c/d", "/app/c/e/f", "/apples" })
