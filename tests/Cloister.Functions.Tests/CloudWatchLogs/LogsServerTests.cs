@@ -338,6 +338,23 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetLogEvents_MoreThanOneMegabyteOfEvents_PagesOfAtMostOneMegabyteBothWays()
+    {
+        var big = new string('x', 400_000);
+        await File.AppendAllTextAsync(FunctionFile, string.Concat(Enumerable.Range(0, 3).Select(i => Line(_now + i, "big", big + i) + "\n")));
+        var input = $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"big","startFromHead":true}""";
+
+        using var head = await CallAsync("GetLogEvents", input);
+        var forward = head.RootElement.GetProperty("nextForwardToken").GetString();
+        using var rest = await CallAsync("GetLogEvents", input[..^1] + $",\"nextToken\":\"{forward}\"}}");
+        using var tail = await CallAsync("GetLogEvents", input.Replace("true", "false", StringComparison.Ordinal));
+
+        Assert.Equal([big + 0, big + 1], Messages(head));
+        Assert.Equal([big + 2], Messages(rest));
+        Assert.Equal([big + 1, big + 2], Messages(tail));
+    }
+
+    [Fact]
     public async Task GetLogEvents_BackwardToken_TheEventsBefore()
     {
         var input = $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}","limit":1}""";
