@@ -109,6 +109,25 @@ internal sealed partial class LogsHandler
     private static int FirstIndex(List<(long Timestamp, string Message)> events, Predicate<(long Timestamp, string Message)> from) =>
         events.FindIndex(from) is var index and >= 0 ? index : events.Count;
 
+    private static void CheckEventMembers(JsonElement item, int number)
+    {
+        var member = FormattableString.Invariant($"logEvents.{number}.member");
+        if (!item.TryGetProperty("timestamp", out _))
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value null at '{member}.timestamp' failed to satisfy constraint: Member must not be null");
+        }
+
+        if (!item.TryGetProperty("message", out var message))
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value null at '{member}.message' failed to satisfy constraint: Member must not be null");
+        }
+
+        if (message.ValueKind == JsonValueKind.String && message.GetString() is "")
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value '' at '{member}.message' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+    }
+
     private static string StreamName(LogsCall call)
     {
         var stream = call.String("logStreamName") ?? string.Empty;
@@ -131,6 +150,12 @@ internal sealed partial class LogsHandler
         var bytes = 0L;
         foreach (var item in given.EnumerateArray())
         {
+            // A member left out, or an empty message, is refused in AWS's validation words, naming the event (from 1).
+            if (item.ValueKind == JsonValueKind.Object)
+            {
+                CheckEventMembers(item, events.Count + 1);
+            }
+
             if (item.ValueKind != JsonValueKind.Object
                 || !item.TryGetProperty("timestamp", out var timestamp) || timestamp.ValueKind != JsonValueKind.Number || !timestamp.TryGetInt64(out var at)
                 || !item.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String || message.GetString() is not { Length: > 0 } text)

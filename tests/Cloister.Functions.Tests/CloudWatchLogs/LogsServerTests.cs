@@ -621,6 +621,8 @@ public sealed class LogsServerTests : IAsyncLifetime
     [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[]}""", "InvalidParameterException", "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to 10000 and greater than or equal to 1")]
     [InlineData("""{"logGroupName":"/nowhere","logStreamName":"s","logEvents":[{"timestamp":1,"message":"m"}]}""", "ResourceNotFoundException", "The specified log group does not exist.")]
     [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"timestamp":"1","message":"m"}]}""", "InvalidParameterException", "Each log event needs a timestamp and a message of at least one character.")]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"timestamp":1,"message":"a"},{"timestamp":2,"message":""}]}""", "InvalidParameterException", "1 validation error detected: Value '' at 'logEvents.2.member.message' failed to satisfy constraint: Member must have length greater than or equal to 1")]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"message":"a"}]}""", "InvalidParameterException", "1 validation error detected: Value null at 'logEvents.1.member.timestamp' failed to satisfy constraint: Member must not be null")]
     public async Task PutLogEvents_BadBatch_400AndNothingWritten(string input, string type, string message)
     {
         using var response = await PostAsync("PutLogEvents", input, sign: true);
