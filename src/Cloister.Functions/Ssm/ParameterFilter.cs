@@ -13,14 +13,17 @@ internal sealed record ParameterFilter(string Key, string Option, IReadOnlyList<
     /// <summary>Every SecureString is encrypted with the account's default key, as without a KeyId on AWS.</summary>
     public const string DefaultKeyId = "alias/aws/ssm";
 
-    /// <summary>The filters of <paramref name="items"/>, refusing keys outside <paramref name="keys"/> as AWS words it.</summary>
-    public static List<ParameterFilter> Read(IEnumerable<JsonElement> items, IReadOnlyList<string> keys)
+    /// <summary>
+    /// The filters of <paramref name="items"/>, refusing keys outside <paramref name="keys"/> (and <c>tag:KEY</c> unless
+    /// <paramref name="tags"/>: GetParametersByPath reads none, as its API reference says) as AWS words it.
+    /// </summary>
+    public static List<ParameterFilter> Read(IEnumerable<JsonElement> items, IReadOnlyList<string> keys, bool tags)
     {
         var filters = new List<ParameterFilter>();
         foreach (var item in items)
         {
             var key = item.TryGetProperty(nameof(Key), out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : string.Empty;
-            if (!keys.Contains(key) && !key.StartsWith("tag:", StringComparison.Ordinal))
+            if (!keys.Contains(key) && !(tags && key.StartsWith("tag:", StringComparison.Ordinal)))
             {
                 throw SsmException.Validation($"The following filter key is not valid: {key}. Valid filter keys include: [{string.Join(", ", keys)}].");
             }

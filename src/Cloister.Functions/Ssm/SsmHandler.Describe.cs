@@ -13,14 +13,14 @@ internal sealed partial class SsmHandler
     {
         var limit = call.Int("MaxResults", 1, MaxDescribeResults) ?? MaxDescribeResults;
         var legacy = call.Objects("Filters");
-        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), DescribeFilterKeys);
+        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), DescribeFilterKeys, tags: true);
         if (legacy.Count > 0 && filters.Count > 0)
         {
             throw SsmException.Validation("You can use either Filters or ParameterFilters in a single request.");
         }
 
         // The older Filters (Name, Type, KeyId with Values) mean what ParameterFilters' Equals... or, for names, BeginsWith does.
-        filters.AddRange(ParameterFilter.Read(legacy, ["Name", "Type", "KeyId"]).Select(f => f.Key == "Name" ? f with { Option = "BeginsWith" } : f));
+        filters.AddRange(ParameterFilter.Read(legacy, ["Name", "Type", "KeyId"], tags: false).Select(f => f.Key == "Name" ? f with { Option = "BeginsWith" } : f));
         var token = call.String("NextToken");
         Authorize(call, "DescribeParameters", AccountResources());
         // A Label filter matches a parameter any version of which carries the label; the others judge its latest.

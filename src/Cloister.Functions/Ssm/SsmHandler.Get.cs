@@ -71,7 +71,7 @@ internal sealed partial class SsmHandler
         var recursive = call.Bool("Recursive");
         var decrypt = call.Bool("WithDecryption");
         var limit = call.Int("MaxResults", 1, MaxByPathResults) ?? MaxByPathResults;
-        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), ByPathFilterKeys);
+        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), ByPathFilterKeys, tags: false);
         var token = call.String("NextToken");
         Authorize(call, "GetParametersByPath", ParameterArn(path == "/" ? string.Empty : path));
         // With a Label filter a parameter is answered at the version carrying the label (the label's point), else its latest.

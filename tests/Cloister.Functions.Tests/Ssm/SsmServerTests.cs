@@ -258,6 +258,17 @@ public sealed class SsmServerTests : IAsyncLifetime
         Assert.Equal(("/claims/table", 2), (parameter.GetProperty("Name").GetString(), parameter.GetProperty("Version").GetInt64()));
     }
 
+    [Theory]
+    [InlineData("""{"Key":"tag:team","Values":["claims"]}""", "tag:team")]
+    [InlineData("""{"Key":"Name","Values":["/claims/table"]}""", "Name")]
+    [InlineData("""{"Key":"Tier","Values":["Standard"]}""", "Tier")]
+    public async Task GetParametersByPath_FilterKeyItDoesNotRead_ValidationException(string filter, string key)
+    {
+        var error = await ErrorAsync("GetParametersByPath", $$"""{"Path":"/claims","ParameterFilters":[{{filter}}]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", $"The following filter key is not valid: {key}. Valid filter keys include: [Type, KeyId, Label]."), error);
+    }
+
     [Fact]
     public async Task GetParametersByPath_RecursiveInPagesOfTwo_EveryParameterUnderThePathOnce()
     {
