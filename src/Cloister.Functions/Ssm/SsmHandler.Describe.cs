@@ -7,7 +7,8 @@ internal sealed partial class SsmHandler
 {
     private const int MaxDescribeResults = 50;
 
-    private static readonly string[] DescribeFilterKeys = ["Name", "Type", "KeyId", "Path", "Tier", "DataType", "Label"];
+    // Every ParameterStringFilter key but Label, as the API reference says.
+    private static readonly string[] DescribeFilterKeys = ["Name", "Type", "KeyId", "Path", "Tier", "DataType"];
 
     private byte[] DescribeParameters(SsmCall call)
     {
@@ -23,10 +24,7 @@ internal sealed partial class SsmHandler
         filters.AddRange(ParameterFilter.Read(legacy, ["Name", "Type", "KeyId"], tags: false).Select(f => f.Key == "Name" ? f with { Option = "BeginsWith" } : f));
         var token = call.String("NextToken");
         Authorize(call, "DescribeParameters", AccountResources());
-        // A Label filter matches a parameter any version of which carries the label; the others judge its latest.
-        var matching = store.All()
-            .Where(p => filters.TrueForAll(f => f.Key == "Label" ? store.History(p.Name).Exists(f.Matches) : f.Matches(p)))
-            .ToList();
+        var matching = store.All().Where(p => filters.TrueForAll(f => f.Matches(p))).ToList();
         var (page, next) = Page(matching, token, limit);
         return PageJson("Parameters", page, next, (writer, version) =>
         {

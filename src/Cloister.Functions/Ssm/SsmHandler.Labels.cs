@@ -34,6 +34,15 @@ internal sealed partial class SsmHandler
         });
     }
 
-    private static List<string> Labels(SsmCall call) =>
-        call.Strings("Labels", ParameterLabels.MaxPerVersion) ?? throw SsmException.Validation("1 validation error detected: Value null at 'labels' failed to satisfy constraint: Member must not be null");
+    /// <summary>
+    /// The call's <c>Labels</c>: 1 to 10, each 1 to 100 characters (the API's constraints, refused as a validation
+    /// error; the other label rules only put a label in <c>InvalidLabels</c>).
+    /// </summary>
+    private static List<string> Labels(SsmCall call)
+    {
+        var labels = call.Strings("Labels", ParameterLabels.MaxPerVersion) ?? throw SsmException.Validation("1 validation error detected: Value null at 'labels' failed to satisfy constraint: Member must not be null");
+        return labels.Find(l => l.Length is 0 or > ParameterLabels.MaxLength) is { } bad
+            ? throw SsmException.Validation($"1 validation error detected: Value '[{bad}]' at 'labels' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]")
+            : labels;
+    }
 }

@@ -200,6 +200,16 @@ public sealed class SsmServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LabelParameterVersion_LabelOverAHundredCharacters_ValidationException()
+    {
+        var label = new string('x', 101);
+
+        var error = await ErrorAsync("LabelParameterVersion", $$"""{"Name":"/claims/table","Labels":["ok","{{label}}"]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", $"1 validation error detected: Value '[{label}]' at 'labels' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]"), error);
+    }
+
+    [Fact]
     public async Task LabelParameterVersion_AnEleventhLabel_ParameterVersionLabelLimitExceeded()
     {
         using var ten = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["a0","a1","a2","a3","a4","a5","a6","a7","a8","a9"]}""");
@@ -250,12 +260,34 @@ public sealed class SsmServerTests : IAsyncLifetime
         using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
         using var label = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":1,"Labels":["prod"]}""");
         using var byPath = await CallAsync("GetParametersByPath", """{"Path":"/claims","ParameterFilters":[{"Key":"Label","Values":["prod"]}]}""");
-        using var described = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"Label","Values":["prod"]}]}""");
 
         var found = byPath.RootElement.GetProperty("Parameters").EnumerateArray().Single();
         Assert.Equal(("/claims/table", "claims-v1"), (found.GetProperty("Name").GetString(), found.GetProperty("Value").GetString()));
-        var parameter = described.RootElement.GetProperty("Parameters").EnumerateArray().Single();
-        Assert.Equal(("/claims/table", 2), (parameter.GetProperty("Name").GetString(), parameter.GetProperty("Version").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("DescribeParameters", """{"Key":"Label","Values":["prod"]}""", "InvalidFilterKey", "The following filter key is not valid: Label. Valid filter keys include: [Name, Type, KeyId, Path, Tier, DataType].")]
+    [InlineData("DescribeParameters", """{"Key":"Type","Option":"Contains","Values":["S"]}""", "InvalidFilterOption", "The following filter option is not valid: Contains. Valid options include: [Equals, BeginsWith].")]
+    [InlineData("GetParametersByPath", """{"Key":"Label","Option":"BeginsWith","Values":["p"]}""", "InvalidFilterOption", "The following filter option is not valid: BeginsWith. Valid options include: [Equals].")]
+    [InlineData("DescribeParameters", """{"Key":"Name"}""", "InvalidFilterValue", "The following filter values are missing : null for filter key Name.")]
+    public async Task ParameterFilters_KeyOptionOrValuesTheOperationDoesNotRead_TheFilterError(string operation, string filter, string type, string message)
+    {
+        var input = operation == "DescribeParameters" ? $$"""{"ParameterFilters":[{{filter}}]}""" : $$"""{"Path":"/claims","ParameterFilters":[{{filter}}]}""";
+
+        var error = await ErrorAsync(operation, input);
+
+        Assert.Equal((HttpStatusCode.BadRequest, type, message), error);
+    }
+
+    [Fact]
+    public async Task DescribeParameters_TypeBeginsWith_TheParametersWhoseTypeStartsSo()
+    {
+        using var secure = await CallAsync("PutParameter", """{"Name":"/claims/key","Value":"k","Type":"SecureString"}""");
+        using var list = await CallAsync("PutParameter", """{"Name":"/claims/list","Value":"a,b","Type":"StringList"}""");
+
+        using var answer = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"Type","Option":"BeginsWith","Values":["String"]}]}""");
+
+        Assert.Equal(["/claims/list", "/claims/table"], answer.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
     }
 
     [Theory]
@@ -266,7 +298,7 @@ public sealed class SsmServerTests : IAsyncLifetime
     {
         var error = await ErrorAsync("GetParametersByPath", $$"""{"Path":"/claims","ParameterFilters":[{{filter}}]}""");
 
-        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", $"The following filter key is not valid: {key}. Valid filter keys include: [Type, KeyId, Label]."), error);
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidFilterKey", $"The following filter key is not valid: {key}. Valid filter keys include: [Type, KeyId, Label]."), error);
     }
 
     [Fact]
