@@ -84,10 +84,12 @@ internal sealed record SsmCall(CallerIdentity? Caller, ServiceConnection Connect
     /// <summary>
     /// The required <c>Name</c> of a parameter operation, 1 to <see cref="ParameterNames.MaxLength"/> characters, else
     /// ValidationException as AWS words a length constraint (an empty name is no name that could be found or made).
+    /// Spaces at its ends are dropped ("The service removes any spaces specified for the beginning or end of a
+    /// parameter name"); one inside it breaks the name rules.
     /// </summary>
     public string ParameterName()
     {
-        var name = Required("Name");
+        var name = Required("Name").Trim(' ');
         return name.Length is >= 1 and <= ParameterNames.MaxLength
             ? name
             : throw SsmException.Validation(string.Create(

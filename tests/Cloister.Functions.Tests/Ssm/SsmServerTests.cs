@@ -95,6 +95,17 @@ public sealed class SsmServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutParameter_NameWithSpacesAtItsEnds_TheNameWithoutThemAndASpaceInsideRefused()
+    {
+        using var put = await CallAsync("PutParameter", """{"Name":"  /claims/spaced ","Value":"s","Type":"String"}""");
+        using var get = await CallAsync("GetParameter", """{"Name":"/claims/spaced"}""");
+        var inside = await ErrorAsync("PutParameter", """{"Name":"/claims/with space","Value":"s","Type":"String"}""");
+
+        Assert.Equal("/claims/spaced", get.RootElement.GetProperty("Parameter").GetProperty("Name").GetString());
+        Assert.Equal("ValidationException", inside.Type);
+    }
+
+    [Fact]
     public async Task GetParameter_ExpiredSession_ExpiredTokenException()
     {
         var aws = await AwsAsync(ExpiredKey, "get-parameter", "--name", "/nothing/here");
