@@ -7,7 +7,7 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// <summary>
 /// CreateLogGroup, CreateLogStream and PutLogEvents, for code that writes its own logs (the CloudWatch agent, an SDK's
 /// log handler). PutLogEvents checks what CloudWatch Logs checks (a stream that exists, events in time order, a batch
-/// within 10,000 events, 1,048,576 bytes and 24 hours) and answers only once the events are on the disk; events more
+/// within 10,000 events, 1,048,576 bytes, and its events neither too old nor too new within 24 hours) and answers only once the events are on the disk; events more
 /// than 14 days old, older than the group's retention, or more than 2 hours ahead are rejected as CloudWatch Logs rejects
 /// them (<c>rejectedLogEventsInfo</c>), the rest kept. Sequence tokens are neither required nor checked, as CloudWatch Logs has ignored them since 2023.
 /// </summary>
@@ -74,6 +74,13 @@ internal sealed partial class LogsHandler
         var tooOldEnd = FirstIndex(events, e => e.Timestamp >= oldest);
         var expiredEnd = Math.Max(tooOldEnd, FirstIndex(events, e => e.Timestamp >= retained));
         var tooNewStart = FirstIndex(events, e => e.Timestamp > newest);
+        // "For valid events (within 14 days in the past to 2 hours in future), the time span in a single batch cannot
+        // exceed 24 hours": the events rejected as too old or too new do not count.
+        if (tooNewStart > tooOldEnd && events[tooNewStart - 1].Timestamp - events[tooOldEnd].Timestamp > (long)TimeSpan.FromDays(1).TotalMilliseconds)
+        {
+            throw LogsException.InvalidParameter("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
+        }
+
         var kept = events.Skip(expiredEnd).Take(Math.Max(0, tooNewStart - expiredEnd)).ToList();
         if (kept.Count > 0)
         {
@@ -175,11 +182,6 @@ internal sealed partial class LogsHandler
         if (bytes > MaxBatchBytes)
         {
             throw LogsException.InvalidParameter($"Upload too large: {bytes} bytes exceeds limit of {MaxBatchBytes}");
-        }
-
-        if (events[^1].Timestamp - events[0].Timestamp > (long)TimeSpan.FromDays(1).TotalMilliseconds)
-        {
-            throw LogsException.InvalidParameter("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
         }
 
         return events;

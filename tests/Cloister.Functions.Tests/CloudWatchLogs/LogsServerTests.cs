@@ -598,6 +598,20 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutLogEvents_OneBatchSpanningDaysOnlyThroughRejectedEvents_AcceptedWithBothIndexes()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"wide"}""");
+        var old = now - (long)TimeSpan.FromDays(15).TotalMilliseconds;
+        var ahead = now + (long)TimeSpan.FromHours(3).TotalMilliseconds;
+
+        using var put = await CallAsync("PutLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"wide","logEvents":[{"timestamp":{{old}},"message":"old"},{"timestamp":{{now}},"message":"kept"},{"timestamp":{{ahead}},"message":"ahead"}]}"""));
+
+        var rejected = put.RootElement.GetProperty("rejectedLogEventsInfo");
+        Assert.Equal((1, 2), (rejected.GetProperty("tooOldLogEventEndIndex").GetInt32(), rejected.GetProperty("tooNewLogEventStartIndex").GetInt32()));
+    }
+
+    [Fact]
     public async Task PutLogEvents_TooOldAndTooNewEvents_RejectedByIndexTheRestKept()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
