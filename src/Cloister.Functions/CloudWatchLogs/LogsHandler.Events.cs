@@ -4,7 +4,7 @@ namespace Cloister.Functions.CloudWatchLogs;
 
 /// <summary>
 /// GetLogEvents (one stream, forward and backward tokens <c>f/N</c>, <c>b/N</c>: positions among the stream's events in
-/// the asked time range) and FilterLogEvents (the group's streams interleaved by time, a filter pattern, a
+/// the asked time range; a page holds at most 10,000 events and 1 MB) and FilterLogEvents (the group's streams interleaved by time, a filter pattern, a
 /// <c>nextToken</c> while more events match). A token that has reached the end is given back unchanged, which is how
 /// the AWS CLI knows to stop paging.
 /// </summary>
@@ -34,26 +34,15 @@ internal sealed partial class LogsHandler
 
         // endTime is exclusive here ("equal to or later than this time are not included").
         var events = all.Where(e => e.StreamName == streamName && (start is null || e.Timestamp >= start) && (end is null || e.Timestamp < end)).ToList();
-        int from;
-        int to;
-        if (token is null)
+        // As CloudWatch Logs, a response holds at most `limit` events and 1 MB of them (26 bytes each besides the
+        // message, as PutLogEvents counts): the tokens then point where the next page starts.
+        var (from, to) = token switch
         {
-            (from, to) = fromHead ? (0, Math.Min(limit, events.Count)) : (Math.Max(0, events.Count - limit), events.Count);
-        }
-        else if (Position(token, "f/") is { } forward)
-        {
-            from = Math.Min(forward, events.Count);
-            to = Math.Min(from + limit, events.Count);
-        }
-        else if (Position(token, "b/") is { } backward)
-        {
-            to = Math.Min(backward, events.Count);
-            from = Math.Max(0, to - limit);
-        }
-        else
-        {
-            throw LogsException.InvalidToken();
-        }
+            null => fromHead ? Window(events, 0, forward: true, limit) : Window(events, events.Count, forward: false, limit),
+            _ when Position(token, "f/") is { } forward => Window(events, Math.Min(forward, events.Count), forward: true, limit),
+            _ when Position(token, "b/") is { } backward => Window(events, Math.Min(backward, events.Count), forward: false, limit),
+            _ => throw LogsException.InvalidToken(),
+        };
 
         return Json(writer =>
         {
@@ -71,6 +60,29 @@ internal sealed partial class LogsHandler
             writer.WriteString("nextForwardToken", Token("f/", to));
             writer.WriteString("nextBackwardToken", Token("b/", from));
         });
+    }
+
+    /// <summary>
+    /// The events a GetLogEvents page holds from <paramref name="anchor"/> onwards (or back from it): at most
+    /// <paramref name="limit"/> and 1 MB of them, at least one while any is left.
+    /// </summary>
+    private static (int From, int To) Window(List<LogEvent> events, int anchor, bool forward, int limit)
+    {
+        var (from, to) = (anchor, anchor);
+        long bytes = 0;
+        while (to - from < limit && (forward ? to < events.Count : from > 0))
+        {
+            var next = events[forward ? to : from - 1];
+            bytes += Encoding.UTF8.GetByteCount(next.Message) + EventOverheadBytes;
+            if (bytes > MaxBatchBytes && to > from)
+            {
+                break;
+            }
+
+            (from, to) = forward ? (from, to + 1) : (from - 1, to);
+        }
+
+        return (from, to);
     }
 
     private byte[] FilterLogEvents(LogsCall call)

@@ -7,7 +7,7 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// <summary>
 /// CreateLogGroup, CreateLogStream and PutLogEvents, for code that writes its own logs (the CloudWatch agent, an SDK's
 /// log handler). PutLogEvents checks what CloudWatch Logs checks (a stream that exists, events in time order, a batch
-/// within 10,000 events, 1,048,576 bytes and 24 hours) and answers only once the events are on the disk; events more
+/// within 10,000 events, 1,048,576 bytes, and its events neither too old nor too new within 24 hours) and answers only once the events are on the disk; events more
 /// than 14 days old, older than the group's retention, or more than 2 hours ahead are rejected as CloudWatch Logs rejects
 /// them (<c>rejectedLogEventsInfo</c>), the rest kept. Sequence tokens are neither required nor checked, as CloudWatch Logs has ignored them since 2023.
 /// </summary>
@@ -74,6 +74,13 @@ internal sealed partial class LogsHandler
         var tooOldEnd = FirstIndex(events, e => e.Timestamp >= oldest);
         var expiredEnd = Math.Max(tooOldEnd, FirstIndex(events, e => e.Timestamp >= retained));
         var tooNewStart = FirstIndex(events, e => e.Timestamp > newest);
+        // "For valid events (within 14 days in the past to 2 hours in future), the time span in a single batch cannot
+        // exceed 24 hours": the events rejected as too old or too new do not count.
+        if (tooNewStart > tooOldEnd && events[tooNewStart - 1].Timestamp - events[tooOldEnd].Timestamp > (long)TimeSpan.FromDays(1).TotalMilliseconds)
+        {
+            throw LogsException.InvalidParameter("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
+        }
+
         var kept = events.Skip(expiredEnd).Take(Math.Max(0, tooNewStart - expiredEnd)).ToList();
         if (kept.Count > 0)
         {
@@ -109,6 +116,25 @@ internal sealed partial class LogsHandler
     private static int FirstIndex(List<(long Timestamp, string Message)> events, Predicate<(long Timestamp, string Message)> from) =>
         events.FindIndex(from) is var index and >= 0 ? index : events.Count;
 
+    private static void CheckEventMembers(JsonElement item, int number)
+    {
+        var member = FormattableString.Invariant($"logEvents.{number}.member");
+        if (!item.TryGetProperty("timestamp", out _))
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value null at '{member}.timestamp' failed to satisfy constraint: Member must not be null");
+        }
+
+        if (!item.TryGetProperty("message", out var message))
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value null at '{member}.message' failed to satisfy constraint: Member must not be null");
+        }
+
+        if (message.ValueKind == JsonValueKind.String && message.GetString() is "")
+        {
+            throw LogsException.InvalidParameter($"1 validation error detected: Value '' at '{member}.message' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+    }
+
     private static string StreamName(LogsCall call)
     {
         var stream = call.String("logStreamName") ?? string.Empty;
@@ -131,6 +157,12 @@ internal sealed partial class LogsHandler
         var bytes = 0L;
         foreach (var item in given.EnumerateArray())
         {
+            // A member left out, or an empty message, is refused in AWS's validation words, naming the event (from 1).
+            if (item.ValueKind == JsonValueKind.Object)
+            {
+                CheckEventMembers(item, events.Count + 1);
+            }
+
             if (item.ValueKind != JsonValueKind.Object
                 || !item.TryGetProperty("timestamp", out var timestamp) || timestamp.ValueKind != JsonValueKind.Number || !timestamp.TryGetInt64(out var at)
                 || !item.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String || message.GetString() is not { Length: > 0 } text)
@@ -150,11 +182,6 @@ internal sealed partial class LogsHandler
         if (bytes > MaxBatchBytes)
         {
             throw LogsException.InvalidParameter($"Upload too large: {bytes} bytes exceeds limit of {MaxBatchBytes}");
-        }
-
-        if (events[^1].Timestamp - events[0].Timestamp > (long)TimeSpan.FromDays(1).TotalMilliseconds)
-        {
-            throw LogsException.InvalidParameter("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
         }
 
         return events;

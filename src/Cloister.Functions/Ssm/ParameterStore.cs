@@ -8,8 +8,9 @@ namespace Cloister.Functions.Ssm;
 /// Parameter Store's parameters and their versions, kept in one append-only file, <c>parameters.jsonl</c>: one JSON
 /// object per version written (<c>"op":"put"</c>) or parameter deleted (<c>"op":"delete"</c>), read back in order at
 /// start. Every write is flushed to the disk (fsync) before the call is answered, so what was acknowledged survives a
-/// restart; a last line torn by a crash is skipped. As AWS, a parameter keeps its latest 100 versions, and one deleted
-/// and created again starts from version 1.
+/// restart; a last line torn by a crash is skipped. As AWS, a parameter keeps its latest 100 versions (unless the oldest
+/// carries a label: then a new version is refused), and one deleted and created again starts from version 1. Labels
+/// attached (<c>"op":"label"</c>) and detached (<c>"op":"unlabel"</c>) are records of their own.
 /// </summary>
 internal sealed class ParameterStore
 {
@@ -33,6 +34,10 @@ internal sealed class ParameterStore
             else if (record is { Op: "put", Version: { } version, Type: { } type, Value: { } value })
             {
                 Remember(new ParameterVersion(record.Name, type, value, version, record.Description, record.AllowedPattern, record.Tier ?? "Standard", record.DataType ?? "text", record.Time ?? 0, record.User ?? string.Empty, record.Ciphertext) { KeyId = record.KeyId });
+            }
+            else if (record is { Op: "label" or "unlabel", Version: { } labelled, Labels: { } labels } && _parameters.TryGetValue(record.Name, out var versions))
+            {
+                Relabel(versions, labelled, labels, attach: record.Op == "label");
             }
         }
     }
@@ -79,7 +84,13 @@ internal sealed class ParameterStore
                 throw new SsmException("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
             }
 
-            var written = next(latest) with { Name = name, Version = (latest?.Version ?? 0) + 1 };
+            // AWS keeps a labelled oldest version rather than forget it, and refuses the new one instead.
+            if (versions is { Count: >= MaxVersions } && versions[0].Labels.Count > 0)
+            {
+                throw new SsmException("ParameterMaxVersionLimitExceeded", FormattableString.Invariant($"You attempted to create a new version of {name} by calling the PutParameter API with the overwrite flag. Version {versions[0].Version}, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again."));
+            }
+
+            var written = next(latest) with { Name = name, Version = (latest?.Version ?? 0) + 1, Labels = [] };
             if (written.Type == "SecureString" && written.Ciphertext is null)
             {
                 written = written with { Ciphertext = NewCiphertext() };
@@ -108,6 +119,54 @@ internal sealed class ParameterStore
         Put(seed.Name, overwrite: true, _ => new ParameterVersion(seed.Name, seed.Type, seed.Value, 0, seed.Description, seed.AllowedPattern, tier, dataType, now, user, null));
     }
 
+    /// <summary>
+    /// Attaches the valid ones of <paramref name="labels"/> to <paramref name="version"/> of <paramref name="name"/> (its
+    /// latest when null), moving any already on another version, durably; answers the version labelled and the labels
+    /// refused by <see cref="ParameterLabels.IsValid"/>. Refuses a missing parameter or version, and a version that would
+    /// carry more than 10 labels (nothing is attached then).
+    /// </summary>
+    public (long Version, List<string> Invalid) Label(string name, long? version, IReadOnlyList<string> labels)
+    {
+        lock (_gate)
+        {
+            var target = Version(name, version);
+            var valid = labels.Where(ParameterLabels.IsValid).Distinct(StringComparer.Ordinal).ToList();
+            if (target.Labels.Union(valid, StringComparer.Ordinal).Count() > ParameterLabels.MaxPerVersion)
+            {
+                throw new SsmException("ParameterVersionLabelLimitExceeded", "A parameter version can have maximum 10 labels.Move one or more labels to another version and try again.");
+            }
+
+            if (valid.Count > 0)
+            {
+                Append(new StoredRecord("label", name, Version: target.Version) { Labels = valid });
+                Relabel(_parameters[name], target.Version, valid, attach: true);
+            }
+
+            return (target.Version, [.. labels.Where(l => !ParameterLabels.IsValid(l)).Distinct(StringComparer.Ordinal)]);
+        }
+    }
+
+    /// <summary>
+    /// Detaches <paramref name="labels"/> from <paramref name="version"/> of <paramref name="name"/>, durably; answers the
+    /// labels removed and those the version did not carry. Refuses a missing parameter or version.
+    /// </summary>
+    public (List<string> Removed, List<string> Invalid) Unlabel(string name, long version, IReadOnlyList<string> labels)
+    {
+        lock (_gate)
+        {
+            var target = Version(name, version);
+            var distinct = labels.Distinct(StringComparer.Ordinal).ToList();
+            List<string> removed = [.. distinct.Where(target.Labels.Contains)];
+            if (removed.Count > 0)
+            {
+                Append(new StoredRecord("unlabel", name, Version: target.Version) { Labels = removed });
+                Relabel(_parameters[name], target.Version, removed, attach: false);
+            }
+
+            return (removed, [.. distinct.Except(removed, StringComparer.Ordinal)]);
+        }
+    }
+
     /// <summary>Deletes <paramref name="name"/> and every version of it, durably; false when there is no such parameter.</summary>
     public bool Delete(string name)
     {
@@ -121,6 +180,28 @@ internal sealed class ParameterStore
             Append(new StoredRecord("delete", name));
             _parameters.Remove(name);
             return true;
+        }
+    }
+
+    // Called under the gate.
+    private ParameterVersion Version(string name, long? version)
+    {
+        if (!_parameters.TryGetValue(name, out var versions))
+        {
+            throw SsmException.NotFound();
+        }
+
+        return version is not { } number ? versions[^1]
+            : versions.Find(v => v.Version == number) ?? throw SsmException.VersionNotFound(name, number);
+    }
+
+    // A label attached to one version leaves any other it was on (AWS moves it).
+    private static void Relabel(List<ParameterVersion> versions, long version, IReadOnlyList<string> labels, bool attach)
+    {
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var kept = versions[i].Labels.Except(labels, StringComparer.Ordinal);
+            versions[i] = versions[i] with { Labels = [.. attach && versions[i].Version == version ? versions[i].Labels.Union(labels, StringComparer.Ordinal) : kept] };
         }
     }
 
@@ -171,5 +252,8 @@ internal sealed class ParameterStore
     {
         /// <summary>A SecureString's KMS key as named, when not the default one.</summary>
         public string? KeyId { get; init; }
+
+        /// <summary>The labels a <c>label</c> or <c>unlabel</c> record attaches or detaches.</summary>
+        public IReadOnlyList<string>? Labels { get; init; }
     }
 }

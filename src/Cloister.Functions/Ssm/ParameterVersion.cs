@@ -32,6 +32,9 @@ internal sealed record ParameterVersion(
     /// </summary>
     public string? KeyId { get; init; }
 
+    /// <summary>The labels attached to this version (LabelParameterVersion), in the order they were attached; a label is on one version of a parameter at most.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>The key DescribeParameters and GetParameterHistory name for a SecureString (null for other types).</summary>
     public string? DescribedKeyId => Type == "SecureString" ? KeyId ?? ParameterFilter.DefaultKeyId : null;
 }

@@ -38,6 +38,17 @@ internal sealed record SsmCall(CallerIdentity? Caller, ServiceConnection Connect
         return number;
     }
 
+    /// <summary>A whole number member (such as <c>ParameterVersion</c>); null when absent.</summary>
+    public long? Long(string name)
+    {
+        if (Member(name, JsonValueKind.Number) is not { } value)
+        {
+            return null;
+        }
+
+        return value.TryGetInt64(out var number) ? number : throw new SsmException("SerializationException", $"{name} is not an integer.");
+    }
+
     /// <summary>A list of strings of 1 to <paramref name="maximum"/> items; null when absent.</summary>
     public List<string>? Strings(string name, int maximum)
     {
@@ -73,10 +84,12 @@ internal sealed record SsmCall(CallerIdentity? Caller, ServiceConnection Connect
     /// <summary>
     /// The required <c>Name</c> of a parameter operation, 1 to <see cref="ParameterNames.MaxLength"/> characters, else
     /// ValidationException as AWS words a length constraint (an empty name is no name that could be found or made).
+    /// Spaces at its ends are dropped ("The service removes any spaces specified for the beginning or end of a
+    /// parameter name"); one inside it breaks the name rules.
     /// </summary>
     public string ParameterName()
     {
-        var name = Required("Name");
+        var name = Required("Name").Trim(' ');
         return name.Length is >= 1 and <= ParameterNames.MaxLength
             ? name
             : throw SsmException.Validation(string.Create(

@@ -11,5 +11,9 @@ internal sealed class SsmException(string type, string message) : Exception(mess
 
     public static SsmException Validation(string message) => new("ValidationException", message);
 
+    /// <summary>A version the parameter does not have (any more), as AWS words it.</summary>
+    public static SsmException VersionNotFound(string name, long version) =>
+        new("ParameterVersionNotFound", FormattableString.Invariant($"Systems Manager could not find version {version} of {name}. Verify the version and try again."));
+
     public static SsmException InvalidToken() => new("InvalidNextToken", "The specified token is not valid.");
 }

@@ -7,20 +7,21 @@ internal sealed partial class SsmHandler
 {
     private const int MaxDescribeResults = 50;
 
-    private static readonly string[] DescribeFilterKeys = ["Name", "Type", "KeyId", "Path", "Tier", "DataType", "Label"];
+    // Every ParameterStringFilter key but Label, as the API reference says.
+    private static readonly string[] DescribeFilterKeys = ["Name", "Type", "KeyId", "Path", "Tier", "DataType"];
 
     private byte[] DescribeParameters(SsmCall call)
     {
         var limit = call.Int("MaxResults", 1, MaxDescribeResults) ?? MaxDescribeResults;
         var legacy = call.Objects("Filters");
-        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), DescribeFilterKeys);
+        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), DescribeFilterKeys, tags: true);
         if (legacy.Count > 0 && filters.Count > 0)
         {
             throw SsmException.Validation("You can use either Filters or ParameterFilters in a single request.");
         }
 
         // The older Filters (Name, Type, KeyId with Values) mean what ParameterFilters' Equals... or, for names, BeginsWith does.
-        filters.AddRange(ParameterFilter.Read(legacy, ["Name", "Type", "KeyId"]).Select(f => f.Key == "Name" ? f with { Option = "BeginsWith" } : f));
+        filters.AddRange(ParameterFilter.Read(legacy, ["Name", "Type", "KeyId"], tags: false).Select(f => f.Key == "Name" ? f with { Option = "BeginsWith" } : f));
         var token = call.String("NextToken");
         Authorize(call, "DescribeParameters", AccountResources());
         var matching = store.All().Where(p => filters.TrueForAll(f => f.Matches(p))).ToList();
@@ -61,8 +62,7 @@ internal sealed partial class SsmHandler
             writer.WriteStartObject();
             writer.WriteString("Name", version.Name);
             writer.WriteString("Value", ValueOf(version, decrypt));
-            writer.WriteStartArray("Labels");
-            writer.WriteEndArray();
+            WriteStrings(writer, "Labels", version.Labels);
             WriteMetadata(writer, version);
             writer.WriteEndObject();
         });

@@ -5,7 +5,7 @@ namespace Cloister.Functions.Ssm;
 
 /// <summary>
 /// GetParameter, GetParameters and GetParametersByPath. A name may carry a selector: <c>NAME:VERSION</c> reads that
-/// version; labels are not served, so <c>NAME:LABEL</c> finds nothing. A SecureString's value is answered as written
+/// version, <c>NAME:LABEL</c> the version the label is on. A SecureString's value is answered as written
 /// with <c>WithDecryption</c>, else as its opaque ciphertext.
 /// </summary>
 internal sealed partial class SsmHandler
@@ -20,8 +20,7 @@ internal sealed partial class SsmHandler
         var decrypt = call.Bool("WithDecryption");
         var (name, selector) = Split(requested);
         Authorize(call, "GetParameter", ParameterArn(name));
-        var found = Find(name, selector, versionMissing: version =>
-            new SsmException("ParameterVersionNotFound", $"Systems Manager could not find version {version} of {name}. Verify the version and try again.")) ?? throw SsmException.NotFound();
+        var found = Find(name, selector, versionMissing: version => SsmException.VersionNotFound(name, version)) ?? throw SsmException.NotFound();
         return Json(writer =>
         {
             writer.WritePropertyName("Parameter");
@@ -72,11 +71,16 @@ internal sealed partial class SsmHandler
         var recursive = call.Bool("Recursive");
         var decrypt = call.Bool("WithDecryption");
         var limit = call.Int("MaxResults", 1, MaxByPathResults) ?? MaxByPathResults;
-        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), ByPathFilterKeys);
+        var filters = ParameterFilter.Read(call.Objects("ParameterFilters"), ByPathFilterKeys, tags: false);
         var token = call.String("NextToken");
         Authorize(call, "GetParametersByPath", ParameterArn(path == "/" ? string.Empty : path));
+        // With a Label filter a parameter is answered at the version carrying the label (the label's point), else its latest.
+        var labels = filters.Where(f => f.Key == "Label").SelectMany(f => f.Values).ToList();
         var matching = store.All()
-            .Where(p => ParameterNames.IsUnder(p.Name, path, recursive) && filters.TrueForAll(f => f.Matches(p)))
+            .Where(p => ParameterNames.IsUnder(p.Name, path, recursive))
+            .Select(p => labels.Count == 0 ? p : store.History(p.Name).Find(v => v.Labels.Any(labels.Contains)))
+            .OfType<ParameterVersion>()
+            .Where(p => filters.TrueForAll(f => f.Matches(p)))
             .ToList();
         var (page, next) = Page(matching, token, limit);
         return PageJson("Parameters", page, next, (writer, version) =>
@@ -106,7 +110,7 @@ internal sealed partial class SsmHandler
 
     /// <summary>
     /// The version <paramref name="selector"/> picks of <paramref name="name"/> (its latest without one); null when the
-    /// parameter, or the label, is missing. A missing version is <paramref name="versionMissing"/>'s refusal, else null.
+    /// parameter, or the label, is missing (AWS answers an unknown label ParameterNotFound). A missing version is <paramref name="versionMissing"/>'s refusal, else null.
     /// </summary>
     private ParameterVersion? Find(string name, string? selector, Func<long, SsmException>? versionMissing)
     {
@@ -115,15 +119,16 @@ internal sealed partial class SsmHandler
             return store.Latest(name);
         }
 
-        if (!long.TryParse(selector.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-        {
-            return null;
-        }
-
         var history = store.History(name);
         if (history.Count == 0)
         {
             return null;
+        }
+
+        if (!long.TryParse(selector.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            var label = selector[1..];
+            return history.Find(v => v.Labels.Contains(label));
         }
 
         return history.Find(v => v.Version == number) ?? (versionMissing is null ? null : throw versionMissing(number));

@@ -12,7 +12,8 @@ namespace Cloister.Functions.Ssm;
 /// <summary>
 /// Systems Manager's JSON 1.1 API (<c>POST /</c>, <c>X-Amz-Target: AmazonSSM.{Operation}</c>,
 /// <c>application/x-amz-json-1.1</c>) for Parameter Store: PutParameter, GetParameter, GetParameters,
-/// GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter and DeleteParameters. Every call is
+/// GetParametersByPath, DescribeParameters, GetParameterHistory, LabelParameterVersion, UnlabelParameterVersion,
+/// DeleteParameter and DeleteParameters. Every call is
 /// authenticated (SigV4 with the caller's secret, service <c>ssm</c>) and then authorized against the caller's identity
 /// policies (and the policy of the <c>ssm</c> interface endpoint it came through) for <c>ssm:{Operation}</c> on the
 /// parameter's ARN (<c>arn:aws:ssm:{region}:{account}:parameter/NAME</c>, without a second slash for a name starting
@@ -44,7 +45,7 @@ internal sealed partial class SsmHandler(
     // A value is at most 8 KB (Advanced); with its name, description and pattern a request stays well under 64 KB.
     private const int MaxBodyBytes = 64 * 1024;
 
-    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation, CancelCommand";
+    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, LabelParameterVersion, UnlabelParameterVersion, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation, CancelCommand";
 
     public Task HandleAsync(HttpContext context) =>
         JsonServiceCalls.RespondAsync<SsmException>(
@@ -96,6 +97,8 @@ internal sealed partial class SsmHandler(
                 "GetParametersByPath" => GetParametersByPath(call),
                 "DescribeParameters" => DescribeParameters(call),
                 "GetParameterHistory" => GetParameterHistory(call),
+                "LabelParameterVersion" => LabelParameterVersion(call),
+                "UnlabelParameterVersion" => UnlabelParameterVersion(call),
                 "DeleteParameter" => DeleteParameter(call),
                 "DeleteParameters" => DeleteParameters(call),
                 "UpdateInstanceInformation" => UpdateInstanceInformation(call),

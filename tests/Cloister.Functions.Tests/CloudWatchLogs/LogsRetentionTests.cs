@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -141,6 +142,19 @@ public sealed class LogsRetentionTests : IAsyncLifetime
         Assert.Equal(1, rejected.GetProperty("expiredLogEventEndIndex").GetInt32());
         Assert.False(rejected.TryGetProperty("tooOldLogEventEndIndex", out _));
         Assert.Equal(["kept"], LogsCaller.Messages(read));
+    }
+
+    [Fact]
+    public async Task PutLogEvents_KeptEventsSpanningMoreThanADay_InvalidParameterAndNothingWritten()
+    {
+        var start = Now;
+        await CreateAsync("/app/worker", "host-1");
+
+        var error = await Logs.ErrorAsync("PutLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"/app/worker","logStreamName":"host-1","logEvents":[{"timestamp":{{start - Day - Hour}},"message":"a"},{"timestamp":{{start}},"message":"b"}]}"""));
+        using var read = await Logs.CallAsync("FilterLogEvents", """{"logGroupName":"/app/worker"}""");
+
+        Assert.Equal(("InvalidParameterException", "The batch of log events in a single PutLogEvents request cannot span more than 24 hours."), error);
+        Assert.Empty(LogsCaller.Messages(read));
     }
 
     [Fact]

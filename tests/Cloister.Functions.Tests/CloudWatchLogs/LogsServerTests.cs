@@ -338,6 +338,23 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetLogEvents_MoreThanOneMegabyteOfEvents_PagesOfAtMostOneMegabyteBothWays()
+    {
+        var big = new string('x', 400_000);
+        await File.AppendAllTextAsync(FunctionFile, string.Concat(Enumerable.Range(0, 3).Select(i => Line(_now + i, "big", big + i) + "\n")));
+        var input = $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"big","startFromHead":true}""";
+
+        using var head = await CallAsync("GetLogEvents", input);
+        var forward = head.RootElement.GetProperty("nextForwardToken").GetString();
+        using var rest = await CallAsync("GetLogEvents", input[..^1] + $",\"nextToken\":\"{forward}\"}}");
+        using var tail = await CallAsync("GetLogEvents", input.Replace("true", "false", StringComparison.Ordinal));
+
+        Assert.Equal([big + 0, big + 1], Messages(head));
+        Assert.Equal([big + 2], Messages(rest));
+        Assert.Equal([big + 1, big + 2], Messages(tail));
+    }
+
+    [Fact]
     public async Task GetLogEvents_BackwardToken_TheEventsBefore()
     {
         var input = $$"""{"logGroupName":"{{FunctionGroup}}","logStreamName":"{{FirstStream}}","limit":1}""";
@@ -581,20 +598,19 @@ public sealed class LogsServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PutLogEvents_TooOldAndTooNewEvents_RejectedByIndexTheRestKept()
+    public async Task PutLogEvents_TooOldAndTooNewEventsInOneBatchSpanningDays_RejectedByIndexTheRestKept()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using var created = await CallAsync("CreateLogStream", $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"mixed"}""");
         var old = now - (long)TimeSpan.FromDays(15).TotalMilliseconds;
         var ahead = now + (long)TimeSpan.FromHours(3).TotalMilliseconds;
 
-        // The batch must not span 24 hours: the old and the new events are tried in two batches.
-        using var first = await CallAsync("PutLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"mixed","logEvents":[{"timestamp":{{old}},"message":"old"}]}"""));
-        using var second = await CallAsync("PutLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"mixed","logEvents":[{"timestamp":{{now}},"message":"kept"},{"timestamp":{{ahead}},"message":"ahead"}]}"""));
+        // The 24-hour span counts only the events kept, so the batch reaching 15 days back is accepted.
+        using var put = await CallAsync("PutLogEvents", string.Create(CultureInfo.InvariantCulture, $$"""{"logGroupName":"{{DeclaredGroup}}","logStreamName":"mixed","logEvents":[{"timestamp":{{old}},"message":"old"},{"timestamp":{{now}},"message":"kept"},{"timestamp":{{ahead}},"message":"ahead"}]}"""));
         using var read = await CallAsync("FilterLogEvents", $$"""{"logGroupName":"{{DeclaredGroup}}"}""");
 
-        Assert.Equal(1, first.RootElement.GetProperty("rejectedLogEventsInfo").GetProperty("tooOldLogEventEndIndex").GetInt32());
-        Assert.Equal(1, second.RootElement.GetProperty("rejectedLogEventsInfo").GetProperty("tooNewLogEventStartIndex").GetInt32());
+        var rejected = put.RootElement.GetProperty("rejectedLogEventsInfo");
+        Assert.Equal((1, 2), (rejected.GetProperty("tooOldLogEventEndIndex").GetInt32(), rejected.GetProperty("tooNewLogEventStartIndex").GetInt32()));
         Assert.Equal(["kept"], Messages(read));
     }
 
@@ -604,6 +620,8 @@ public sealed class LogsServerTests : IAsyncLifetime
     [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[]}""", "InvalidParameterException", "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to 10000 and greater than or equal to 1")]
     [InlineData("""{"logGroupName":"/nowhere","logStreamName":"s","logEvents":[{"timestamp":1,"message":"m"}]}""", "ResourceNotFoundException", "The specified log group does not exist.")]
     [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"timestamp":"1","message":"m"}]}""", "InvalidParameterException", "Each log event needs a timestamp and a message of at least one character.")]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"timestamp":1,"message":"a"},{"timestamp":2,"message":""}]}""", "InvalidParameterException", "1 validation error detected: Value '' at 'logEvents.2.member.message' failed to satisfy constraint: Member must have length greater than or equal to 1")]
+    [InlineData("""{"logGroupName":"/aws/lambda/orders","logStreamName":"2026/11/24/[$LATEST]aaaa","logEvents":[{"message":"a"}]}""", "InvalidParameterException", "1 validation error detected: Value null at 'logEvents.1.member.timestamp' failed to satisfy constraint: Member must not be null")]
     public async Task PutLogEvents_BadBatch_400AndNothingWritten(string input, string type, string message)
     {
         using var response = await PostAsync("PutLogEvents", input, sign: true);

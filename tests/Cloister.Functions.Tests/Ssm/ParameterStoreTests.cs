@@ -60,6 +60,51 @@ public sealed class ParameterStoreTests : IDisposable
     }
 
     [Fact]
+    public void Put_HundredVersionsWithTheOldestLabelled_ParameterMaxVersionLimitExceededAndNothingWritten()
+    {
+        var store = new ParameterStore(_folder);
+        for (var i = 1; i <= ParameterStore.MaxVersions; i++)
+        {
+            Put(store, "/many", $"v{i}");
+        }
+
+        store.Label("/many", 1, ["pinned"]);
+
+        var refused = Assert.Throws<SsmException>(() => Put(store, "/many", "v101"));
+
+        Assert.Equal("ParameterMaxVersionLimitExceeded", refused.Type);
+        Assert.Equal("You attempted to create a new version of /many by calling the PutParameter API with the overwrite flag. Version 1, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.", refused.Message);
+        Assert.Equal(100, new ParameterStore(_folder).Latest("/many")!.Version);
+    }
+
+    [Fact]
+    public void Label_MovedThenUnlabelledThenReopened_EachVersionKeepsItsLabels()
+    {
+        var store = new ParameterStore(_folder);
+        Put(store, "/app", "one");
+        Put(store, "/app", "two");
+        store.Label("/app", 1, ["prod", "stable"]);
+        store.Label("/app", null, ["prod"]);
+        store.Unlabel("/app", 1, ["stable"]);
+        store.Label("/app", 1, ["old"]);
+
+        var history = new ParameterStore(_folder).History("/app");
+
+        Assert.Equal(["old"], history[0].Labels);
+        Assert.Equal(["prod"], history[1].Labels);
+    }
+
+    [Fact]
+    public void ParameterLabels_RulesOfLabelParameterVersion_OnlyTheWellFormedValid()
+    {
+        string[] valid = ["prod", "Prod.v2-x_y", "a", new('x', 100), "As", "s3"];
+        string[] invalid = ["", "1st", "aws-x", "AWSx", "ssm", "SsmLabel", "has space", "a/b", "a:b", new('x', 101), "é"];
+
+        Assert.All(valid, label => Assert.True(ParameterLabels.IsValid(label), label));
+        Assert.All(invalid, label => Assert.False(ParameterLabels.IsValid(label), label));
+    }
+
+    [Fact]
     public void ParameterNames_RandomAndMutatedNames_EitherAcceptedOrRefusedWithAnSsmError()
     {
         var random = new Random(20261125);

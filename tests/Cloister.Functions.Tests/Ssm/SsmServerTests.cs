@@ -95,6 +95,17 @@ public sealed class SsmServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutParameter_NameWithSpacesAtItsEnds_TheNameWithoutThemAndASpaceInsideRefused()
+    {
+        using var put = await CallAsync("PutParameter", """{"Name":"  /claims/spaced ","Value":"s","Type":"String"}""");
+        using var get = await CallAsync("GetParameter", """{"Name":"/claims/spaced"}""");
+        var inside = await ErrorAsync("PutParameter", """{"Name":"/claims/with space","Value":"s","Type":"String"}""");
+
+        Assert.Equal("/claims/spaced", get.RootElement.GetProperty("Parameter").GetProperty("Name").GetString());
+        Assert.Equal("ValidationException", inside.Type);
+    }
+
+    [Fact]
     public async Task GetParameter_ExpiredSession_ExpiredTokenException()
     {
         var aws = await AwsAsync(ExpiredKey, "get-parameter", "--name", "/nothing/here");
@@ -154,6 +165,151 @@ public sealed class SsmServerTests : IAsyncLifetime
 
         Assert.Equal(["/claims/table"], answer.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
         Assert.Equal(["/claims/none", "/claims/table:9"], answer.RootElement.GetProperty("InvalidParameters").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_AwsCliThenGetParameterByLabel_TheLabelledVersionWithItsSelector()
+    {
+        using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
+        var label = await AwsAsync(AdminKey, "label-parameter-version", "--name", "/claims/table", "--parameter-version", "1", "--labels", "prod");
+        var get = await AwsAsync(AdminKey, "get-parameter", "--name", "/claims/table:prod");
+
+        Assert.True(label.ExitCode == 0, label.Error);
+        using var labelled = JsonDocument.Parse(label.Output);
+        Assert.Equal(1, labelled.RootElement.GetProperty("ParameterVersion").GetInt64());
+        Assert.Empty(labelled.RootElement.GetProperty("InvalidLabels").EnumerateArray());
+        Assert.True(get.ExitCode == 0, get.Error);
+        using var answer = JsonDocument.Parse(get.Output);
+        var parameter = answer.RootElement.GetProperty("Parameter");
+        Assert.Equal(("claims-v1", 1, ":prod"), (parameter.GetProperty("Value").GetString(), parameter.GetProperty("Version").GetInt64(), parameter.GetProperty("Selector").GetString()));
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_LabelOnAnotherVersion_MovedAndTheHistoryShowsWhere()
+    {
+        using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
+        using var first = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":1,"Labels":["prod","audited"]}""");
+        using var moved = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["prod"]}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/table"}""");
+        using var get = await CallAsync("GetParameter", """{"Name":"/claims/table:prod"}""");
+
+        Assert.Equal(2, moved.RootElement.GetProperty("ParameterVersion").GetInt64());
+        var versions = history.RootElement.GetProperty("Parameters").EnumerateArray().ToList();
+        Assert.Equal(["audited"], versions[0].GetProperty("Labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["prod"], versions[1].GetProperty("Labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("claims-v2", get.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_LabelsBreakingTheRules_InInvalidLabelsAndNotAttached()
+    {
+        using var answer = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["ok","1st","awsy","SSMx","has space"]}""");
+        using var history = await CallAsync("GetParameterHistory", """{"Name":"/claims/table"}""");
+
+        Assert.Equal(["1st", "awsy", "SSMx", "has space"], answer.RootElement.GetProperty("InvalidLabels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["ok"], history.RootElement.GetProperty("Parameters")[0].GetProperty("Labels").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_LabelOverAHundredCharacters_ValidationException()
+    {
+        var label = new string('x', 101);
+
+        var error = await ErrorAsync("LabelParameterVersion", $$"""{"Name":"/claims/table","Labels":["ok","{{label}}"]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException", $"1 validation error detected: Value '[{label}]' at 'labels' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]"), error);
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_AnEleventhLabel_ParameterVersionLabelLimitExceeded()
+    {
+        using var ten = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["a0","a1","a2","a3","a4","a5","a6","a7","a8","a9"]}""");
+        var error = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["b0"]}""");
+        var tooMany = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["a0","a1","a2","a3","a4","a5","a6","a7","a8","a9","b0"]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterVersionLabelLimitExceeded", "A parameter version can have maximum 10 labels.Move one or more labels to another version and try again."), error);
+        Assert.Equal("ValidationException", tooMany.Type);
+    }
+
+    [Fact]
+    public async Task LabelParameterVersion_MissingVersionOrParameter_ParameterVersionNotFoundOrParameterNotFound()
+    {
+        var version = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":5,"Labels":["prod"]}""");
+        var parameter = await ErrorAsync("LabelParameterVersion", """{"Name":"/claims/none","Labels":["prod"]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterVersionNotFound", "Systems Manager could not find version 5 of /claims/table. Verify the version and try again."), version);
+        Assert.Equal((HttpStatusCode.BadRequest, "ParameterNotFound", null), parameter);
+    }
+
+    [Fact]
+    public async Task UnlabelParameterVersion_OneAttachedOneNot_RemovedAndInvalidAndTheLabelNoLongerFound()
+    {
+        using var label = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["prod"]}""");
+        using var answer = await CallAsync("UnlabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":1,"Labels":["prod","never"]}""");
+        var get = await ErrorAsync("GetParameter", """{"Name":"/claims/table:prod"}""");
+
+        Assert.Equal(["prod"], answer.RootElement.GetProperty("RemovedLabels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["never"], answer.RootElement.GetProperty("InvalidLabels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("ParameterNotFound", get.Type);
+    }
+
+    [Fact]
+    public async Task GetParameters_LabelSelectors_TheLabelledFoundAndAnUnknownLabelInvalid()
+    {
+        using var label = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","Labels":["prod"]}""");
+        using var answer = await CallAsync("GetParameters", """{"Names":["/claims/table:prod","/claims/table:staging"]}""");
+
+        var found = answer.RootElement.GetProperty("Parameters").EnumerateArray().Single();
+        Assert.Equal(("/claims/table", ":prod"), (found.GetProperty("Name").GetString(), found.GetProperty("Selector").GetString()));
+        Assert.Equal(["/claims/table:staging"], answer.RootElement.GetProperty("InvalidParameters").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task GetParametersByPath_LabelFilter_TheLabelledVersionOfTheLabelledParametersOnly()
+    {
+        using var other = await CallAsync("PutParameter", """{"Name":"/claims/queue","Value":"q","Type":"String"}""");
+        using var put = await CallAsync("PutParameter", """{"Name":"/claims/table","Value":"claims-v2","Overwrite":true}""");
+        using var label = await CallAsync("LabelParameterVersion", """{"Name":"/claims/table","ParameterVersion":1,"Labels":["prod"]}""");
+        using var byPath = await CallAsync("GetParametersByPath", """{"Path":"/claims","ParameterFilters":[{"Key":"Label","Values":["prod"]}]}""");
+
+        var found = byPath.RootElement.GetProperty("Parameters").EnumerateArray().Single();
+        Assert.Equal(("/claims/table", "claims-v1"), (found.GetProperty("Name").GetString(), found.GetProperty("Value").GetString()));
+    }
+
+    [Theory]
+    [InlineData("DescribeParameters", """{"Key":"Label","Values":["prod"]}""", "InvalidFilterKey", "The following filter key is not valid: Label. Valid filter keys include: [Name, Type, KeyId, Path, Tier, DataType].")]
+    [InlineData("DescribeParameters", """{"Key":"Type","Option":"Contains","Values":["S"]}""", "InvalidFilterOption", "The following filter option is not valid: Contains. Valid options include: [Equals, BeginsWith].")]
+    [InlineData("GetParametersByPath", """{"Key":"Label","Option":"BeginsWith","Values":["p"]}""", "InvalidFilterOption", "The following filter option is not valid: BeginsWith. Valid options include: [Equals].")]
+    [InlineData("DescribeParameters", """{"Key":"Name"}""", "InvalidFilterValue", "The following filter values are missing : null for filter key Name.")]
+    public async Task ParameterFilters_KeyOptionOrValuesTheOperationDoesNotRead_TheFilterError(string operation, string filter, string type, string message)
+    {
+        var input = operation == "DescribeParameters" ? $$"""{"ParameterFilters":[{{filter}}]}""" : $$"""{"Path":"/claims","ParameterFilters":[{{filter}}]}""";
+
+        var error = await ErrorAsync(operation, input);
+
+        Assert.Equal((HttpStatusCode.BadRequest, type, message), error);
+    }
+
+    [Fact]
+    public async Task DescribeParameters_TypeBeginsWith_TheParametersWhoseTypeStartsSo()
+    {
+        using var secure = await CallAsync("PutParameter", """{"Name":"/claims/key","Value":"k","Type":"SecureString"}""");
+        using var list = await CallAsync("PutParameter", """{"Name":"/claims/list","Value":"a,b","Type":"StringList"}""");
+
+        using var answer = await CallAsync("DescribeParameters", """{"ParameterFilters":[{"Key":"Type","Option":"BeginsWith","Values":["String"]}]}""");
+
+        Assert.Equal(["/claims/list", "/claims/table"], answer.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"Key":"tag:team","Values":["claims"]}""", "tag:team")]
+    [InlineData("""{"Key":"Name","Values":["/claims/table"]}""", "Name")]
+    [InlineData("""{"Key":"Tier","Values":["Standard"]}""", "Tier")]
+    public async Task GetParametersByPath_FilterKeyItDoesNotRead_ValidationException(string filter, string key)
+    {
+        var error = await ErrorAsync("GetParametersByPath", $$"""{"Path":"/claims","ParameterFilters":[{{filter}}]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidFilterKey", $"The following filter key is not valid: {key}. Valid filter keys include: [Type, KeyId, Label]."), error);
     }
 
     [Fact]
