@@ -36,7 +36,7 @@ public sealed partial class HostRunnerTests
         var identity = await CloisterAsync("exec", "--from", "Box", "--", AwsCli, "sts", "get-caller-identity");
 
         Assert.True(info.ExitCode == 0, info.Error);
-        Assert.Contains("\"Code\": \"AssumeRoleUnauthorizedAccess\"", info.Output, StringComparison.Ordinal);
+        Assert.Contains("\"Code\" : \"AssumeRoleUnauthorizedAccess\"", info.Output, StringComparison.Ordinal); // EC2 prints its documents "Name" : value
         Assert.Contains("EC2 cannot assume the role lambda-only.", info.Output, StringComparison.Ordinal);
         Assert.NotEqual(0, identity.ExitCode);
         Assert.Contains("Unable to locate credentials", identity.Error, StringComparison.Ordinal);
