@@ -140,11 +140,7 @@ internal sealed partial class TableProvisioner(HttpClient client, AccountContext
         var problems = new List<string>();
         foreach (var table in tables)
         {
-            var (status, body) = await SendAsync("DeleteTable", Json(writer => writer.WriteString("TableName", table.TableName)), cancellationToken).ConfigureAwait(false);
-            if (status != 200 && !body.Contains("ResourceNotFoundException", StringComparison.Ordinal))
-            {
-                problems.Add($"{table.LogicalId} ({table.TableName}): DeleteTable failed: {body}");
-            }
+            await CallAsync(table, "DeleteTable", Json(writer => writer.WriteString("TableName", table.TableName)), problems, cancellationToken, tolerated: "ResourceNotFoundException").ConfigureAwait(false);
         }
 
         return problems;

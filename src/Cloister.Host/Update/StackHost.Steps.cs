@@ -66,29 +66,29 @@ public sealed partial class StackHost
         var changed = model.Tables
             .Where(t => before.TryGetValue(t.TableName, out var json) ? json != JsonSerializer.Serialize(t, RuntimeState.Json) : created is not null)
             .ToList();
-        if (changed.Count == 0 || _tablesUrl is not { } url)
+        if (changed.Count > 0)
         {
-            return;
-        }
-
-        using var client = new HttpClient { BaseAddress = url };
-        var problems = await new TableProvisioner(client, model.Account).EnsureAsync(changed, created, cancellationToken).ConfigureAwait(false);
-        if (problems.Count > 0)
-        {
-            throw new StackDeployException("tables", problems);
+            await ProvisionTablesAsync(model.Account, provisioner => provisioner.EnsureAsync(changed, created, cancellationToken)).ConfigureAwait(false);
         }
     }
 
     /// <summary>The rollback's cleanup of new tables: deleted with what was written to them since, as CloudFormation deletes a resource its failed update created.</summary>
-    private async Task DeleteTablesAsync(AccountContext account, List<Table> created, CancellationToken cancellationToken)
+    private Task DeleteTablesAsync(AccountContext account, List<Table> created, CancellationToken cancellationToken) =>
+        created.Count == 0 ? Task.CompletedTask : ProvisionTablesAsync(account, provisioner => provisioner.DeleteAsync(created, cancellationToken));
+
+    /// <summary>
+    /// One <see cref="TableProvisioner"/> call against the running table service (none without one); its problems fail
+    /// the <c>tables</c> phase.
+    /// </summary>
+    private async Task ProvisionTablesAsync(AccountContext account, Func<TableProvisioner, Task<IReadOnlyList<string>>> call)
     {
-        if (created.Count == 0 || _tablesUrl is not { } url)
+        if (_tablesUrl is not { } url)
         {
             return;
         }
 
         using var client = new HttpClient { BaseAddress = url };
-        var problems = await new TableProvisioner(client, account).DeleteAsync(created, cancellationToken).ConfigureAwait(false);
+        var problems = await call(new TableProvisioner(client, account)).ConfigureAwait(false);
         if (problems.Count > 0)
         {
             throw new StackDeployException("tables", problems);

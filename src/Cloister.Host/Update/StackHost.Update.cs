@@ -8,7 +8,6 @@ using Cloister.Dns;
 using Cloister.Functions.InvokeApi;
 using Cloister.Gateway;
 using Cloister.Host.Control;
-using Cloister.Host.Tables;
 using Cloister.Host.Update;
 using Cloister.Model;
 using Cloister.Model.Compute;
@@ -207,16 +206,9 @@ public sealed partial class StackHost
             deleted.Add(table);
         }
 
-        if (deleted.Count == 0 || _tablesUrl is not { } url)
+        if (deleted.Count > 0)
         {
-            return;
-        }
-
-        using var client = new HttpClient { BaseAddress = url };
-        var problems = await new TableProvisioner(client, model.Account).DeleteAsync(deleted, cancellationToken).ConfigureAwait(false);
-        if (problems.Count > 0)
-        {
-            throw new StackDeployException("tables", problems);
+            await ProvisionTablesAsync(model.Account, provisioner => provisioner.DeleteAsync(deleted, cancellationToken)).ConfigureAwait(false);
         }
     }
 
