@@ -342,6 +342,7 @@ internal sealed partial class DnsViewBuilder
         var plain = new List<DnsResourceRecord>();
         var aliases = new List<(string Name, DnsRecordType Type, AliasTarget Alias)>();
         var routed = new List<RoutedSet>();
+        var namesWithOtherTypes = NamesWithOtherTypesThanCname(zone, apex);
         foreach (var set in zone.Records)
         {
             var name = DnsName.Normalize(set.Name);
@@ -355,6 +356,16 @@ internal sealed partial class DnsViewBuilder
             if (!PresentationParser.TryParseType(set.Type, out var type))
             {
                 _skip(where, "unknown record type");
+                continue;
+            }
+
+            if (type == DnsRecordType.CNAME && namesWithOtherTypes.Contains(name))
+            {
+                // Route 53 refuses either change ("not permitted at apex", "conflicts with other records with the same DNS
+                // name"); a template may hold both, and the name's other record sets are what its other names rely on.
+                _skip(where, DnsName.Comparer.Equals(name, apex)
+                    ? "Route 53 does not permit a CNAME at the zone apex, beside the zone's SOA and NS; the CNAME is left out"
+                    : "Route 53 does not permit a CNAME beside other record sets of its name (RFC 1034 §3.6.2); the CNAME is left out and the others answer");
                 continue;
             }
 
@@ -410,6 +421,21 @@ internal sealed partial class DnsViewBuilder
         // An alias is a record set of the zone even when its target has no records of its type: its name exists (NODATA);
         // so is a routed record set that answers nothing in this Region.
         return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records, aliases.Select(a => a.Name).Concat(routed.Select(r => r.Name)), routedByName);
+    }
+
+    /// <summary>The apex (which holds the zone's SOA and NS) and every name of the zone with a record set of a type other than CNAME.</summary>
+    private static HashSet<string> NamesWithOtherTypesThanCname(HostedZone zone, string apex)
+    {
+        var names = new HashSet<string>(DnsName.Comparer) { apex };
+        foreach (var set in zone.Records)
+        {
+            if (PresentationParser.TryParseType(set.Type, out var type) && type != DnsRecordType.CNAME)
+            {
+                names.Add(DnsName.Normalize(set.Name));
+            }
+        }
+
+        return names;
     }
 
     /// <summary>The records of a record set's values; a value that does not parse is reported and left out.</summary>

@@ -1,0 +1,156 @@
+using Cloister.Dns.Tests.Support;
+using Cloister.Model.Dns;
+
+namespace Cloister.Dns.Tests.Resolution;
+
+/// <summary>
+/// Record sets of private hosted zones as a client of the VPC resolver sees them through dig: CNAMEs Route 53 would refuse,
+/// CNAME chains across zones, public names and forwarded names, RFC 4592 wildcards and multivalue answers of several TTLs.
+/// </summary>
+public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
+{
+    private const string Soa = @"ns-1536\.awsdns-00\.co\.uk\. awsdns-hostmaster\.amazon\.com\. 1 7200 900 1209600 86400";
+    private Upstream _upstream = null!;
+    private RunningResolver _resolver = null!;
+    private IReadOnlyList<string> _problems = [];
+
+    public async Task InitializeAsync()
+    {
+        _upstream = Upstream.Start("127.0.0.61", ("host.onprem.example", "192.0.2.77"));
+        var model = TestModels.WithZoneRecords(
+            TestModels.Set("corp.internal", "CNAME", 300, "www.corp.internal"),
+            TestModels.Set("mixed.corp.internal", "CNAME", 300, "www.corp.internal"),
+            TestModels.Set("mixed.corp.internal", "TXT", 300, "\"kept\""),
+            TestModels.Set("aliased.corp.internal", "A", 0, new AliasTarget("www.corp.internal", TestModels.ZoneId)),
+            TestModels.Set("aliased.corp.internal", "CNAME", 300, "mail.corp.internal"),
+            TestModels.Set("c1.corp.internal", "CNAME", 300, "c2.corp.internal"),
+            TestModels.Set("c2.corp.internal", "CNAME", 120, "www.sub.corp.internal"),
+            TestModels.Set("gone.corp.internal", "CNAME", 300, "missing.sub.corp.internal"),
+            TestModels.Set("public.corp.internal", "CNAME", 300, "dynamodb.eu-central-1.amazonaws.com"),
+            TestModels.Set("onprem.corp.internal", "CNAME", 300, "host.onprem.example"),
+            TestModels.Set("shadowed.sub.corp.internal", "A", 300, "10.7.7.7"),
+            TestModels.Set("*.w.corp.internal", "A", 60, "10.9.9.9"),
+            TestModels.Set("exists.w.corp.internal", "TXT", 300, "\"own\""),
+            TestModels.Set("a.b.w.corp.internal", "A", 300, "10.9.9.10"),
+            TestModels.Set("*.wc.corp.internal", "CNAME", 60, "www.corp.internal"),
+            new RecordSet("m.corp.internal", "A", 300, ["10.0.3.1"], Routing: new RecordRouting(RoutingPolicy.MultiValueAnswer, "long")),
+            new RecordSet("m.corp.internal", "A", 30, ["10.0.3.2"], Routing: new RecordRouting(RoutingPolicy.MultiValueAnswer, "short")));
+        model = model with
+        {
+            HostedZones = [.. model.HostedZones, new HostedZone("Z0SUB0000000000000001", "Sub", "sub.corp.internal", true, [TestModels.ApiVpc], [TestModels.Set("www.sub.corp.internal", "A", 200, "10.8.8.8")])],
+            ResolverEndpoints = [new ResolverEndpoint("rslvr-out-0000000000000000a", "Out", "out", ResolverDirection.Outbound, TestModels.ApiVpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", "127.0.0.62", "rni-0000000000000000a")])],
+            ResolverRules = [new ResolverRule("rslvr-rr-00000000000000001", "OnPrem", "onprem", "onprem.example", ResolverRuleType.Forward, "rslvr-out-0000000000000000a", [_upstream.Target])],
+            ResolverRuleAssociations = [new ResolverRuleAssociation("rslvr-rrassoc-00000000000001", "OnPremAssoc", "rslvr-rr-00000000000000001", TestModels.ApiVpc)],
+        };
+        _resolver = RunningResolver.Start(model, TestModels.ApiVpc);
+        _problems = _resolver.Service.Apply(model);
+        await Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _resolver.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    private Task<string> Dig(string name, string type) =>
+        Tool.RunAsync("dig", "@127.0.0.1", "-p", _resolver.PortText, "+time=3", "+tries=1", name, type);
+
+    [Fact]
+    public async Task Dig_CnameAtApexOrBesideOtherRecordSets_LeftOutReportedAndTheOthersAnswer()
+    {
+        Assert.Contains(_problems, p => p.Contains("record corp.internal CNAME", StringComparison.Ordinal) && p.Contains("zone apex", StringComparison.Ordinal));
+        Assert.Contains(_problems, p => p.Contains("record mixed.corp.internal CNAME", StringComparison.Ordinal) && p.Contains("beside other record sets", StringComparison.Ordinal));
+        Assert.Contains(_problems, p => p.Contains("record aliased.corp.internal CNAME", StringComparison.Ordinal));
+
+        var apex = await Dig("corp.internal", "A");
+        var mixed = await Dig("mixed.corp.internal", "A");
+        var mixedText = await Dig("mixed.corp.internal", "TXT");
+        var aliased = await Dig("aliased.corp.internal", "A");
+
+        Assert.Contains("status: NOERROR", apex, StringComparison.Ordinal);
+        Assert.DoesNotContain("CNAME", apex, StringComparison.Ordinal);
+        Assert.Matches($@"corp\.internal\.\s+900\s+IN\s+SOA\s+{Soa}", apex);
+        Assert.Contains("ANSWER: 0,", mixed, StringComparison.Ordinal);
+        Assert.DoesNotContain("CNAME", mixed, StringComparison.Ordinal);
+        Assert.Matches(@"mixed\.corp\.internal\.\s+300\s+IN\s+TXT\s+""kept""", mixedText);
+        Assert.Matches(@"aliased\.corp\.internal\.\s+300\s+IN\s+A\s+10\.0\.1\.20", aliased);
+        Assert.DoesNotContain("CNAME", aliased, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_CnameChainIntoAChildZone_EveryLinkWithItsTtlThenTheAddress()
+    {
+        var output = await Dig("c1.corp.internal", "A");
+
+        Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
+        Assert.Matches(@"c1\.corp\.internal\.\s+300\s+IN\s+CNAME\s+c2\.corp\.internal\.", output);
+        Assert.Matches(@"c2\.corp\.internal\.\s+120\s+IN\s+CNAME\s+www\.sub\.corp\.internal\.", output);
+        Assert.Matches(@"www\.sub\.corp\.internal\.\s+200\s+IN\s+A\s+10\.8\.8\.8", output);
+    }
+
+    [Fact]
+    public async Task Dig_CnameToNameMissingFromTheChildZone_NxDomainWithTheCnameAndTheChildsSoa()
+    {
+        var output = await Dig("gone.corp.internal", "A");
+
+        Assert.Contains("status: NXDOMAIN", output, StringComparison.Ordinal);
+        Assert.Matches(@"gone\.corp\.internal\.\s+300\s+IN\s+CNAME\s+missing\.sub\.corp\.internal\.", output);
+        Assert.Matches($@"\nsub\.corp\.internal\.\s+900\s+IN\s+SOA\s+{Soa}", output);
+    }
+
+    [Fact]
+    public async Task Dig_NameOfParentZoneUnderChildZone_NxDomainFromTheChildWithoutFallback()
+    {
+        var output = await Dig("shadowed.sub.corp.internal", "A");
+
+        Assert.Contains("status: NXDOMAIN", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.7.7.7", output, StringComparison.Ordinal);
+        Assert.Matches($@"\nsub\.corp\.internal\.\s+900\s+IN\s+SOA\s+{Soa}", output);
+    }
+
+    [Fact]
+    public async Task Dig_CnameToPublicAndForwardedNames_FollowedThroughTheirRules()
+    {
+        var publicName = await Dig("public.corp.internal", "A");
+        var forwarded = await Dig("onprem.corp.internal", "A");
+
+        Assert.Matches(@"public\.corp\.internal\.\s+300\s+IN\s+CNAME\s+dynamodb\.eu-central-1\.amazonaws\.com\.", publicName);
+        Assert.Matches(@"dynamodb\.eu-central-1\.amazonaws\.com\.\s+60\s+IN\s+A\s+198\.18\.", publicName);
+        Assert.Matches(@"onprem\.corp\.internal\.\s+300\s+IN\s+CNAME\s+host\.onprem\.example\.", forwarded);
+        Assert.Matches(@"host\.onprem\.example\.\s+120\s+IN\s+A\s+192\.0\.2\.77", forwarded);
+    }
+
+    [Theory]
+    [InlineData("foo.w.corp.internal", "A", "NOERROR", @"foo\.w\.corp\.internal\.\s+60\s+IN\s+A\s+10\.9\.9\.9")]
+    [InlineData("x.y.w.corp.internal", "A", "NOERROR", @"x\.y\.w\.corp\.internal\.\s+60\s+IN\s+A\s+10\.9\.9\.9")]
+    [InlineData("*.w.corp.internal", "A", "NOERROR", @"\*\.w\.corp\.internal\.\s+60\s+IN\s+A\s+10\.9\.9\.9")]
+    [InlineData("foo.w.corp.internal", "MX", "NOERROR", "ANSWER: 0,")]
+    [InlineData("exists.w.corp.internal", "A", "NOERROR", "ANSWER: 0,")]
+    [InlineData("w.corp.internal", "A", "NOERROR", "ANSWER: 0,")]
+    [InlineData("b.w.corp.internal", "A", "NOERROR", "ANSWER: 0,")]
+    [InlineData("foo.b.w.corp.internal", "A", "NXDOMAIN", "ANSWER: 0,")]
+    [InlineData("foo.wc.corp.internal", "A", "NOERROR", @"foo\.wc\.corp\.internal\.\s+60\s+IN\s+CNAME\s+www\.corp\.internal\.\n(.*\n)*www\.corp\.internal\.\s+300\s+IN\s+A\s+10\.0\.1\.2")]
+    public async Task Dig_NameAgainstWildcard_Rfc4592Answer(string name, string type, string status, string expected)
+    {
+        // A wildcard answers a name only where nothing closer exists: not a name with records of another type, not the
+        // wildcard's parent, not below an empty non-terminal (b.w, made by a.b.w), whose own wildcard is missing.
+        var output = await Dig(name, type);
+
+        Assert.Contains($"status: {status}", output, StringComparison.Ordinal);
+        Assert.Matches(expected, output);
+        if (expected.StartsWith("ANSWER", StringComparison.Ordinal))
+        {
+            Assert.Matches($@"\ncorp\.internal\.\s+900\s+IN\s+SOA\s+{Soa}", output);
+        }
+    }
+
+    [Fact]
+    public async Task Dig_MultivalueRecordSetsOfDifferentTtls_OneRrsetWithTheSmallestTtl()
+    {
+        var output = await Dig("m.corp.internal", "A");
+
+        Assert.Matches(@"m\.corp\.internal\.\s+30\s+IN\s+A\s+10\.0\.3\.1", output);
+        Assert.Matches(@"m\.corp\.internal\.\s+30\s+IN\s+A\s+10\.0\.3\.2", output);
+    }
+}
