@@ -438,13 +438,23 @@ internal sealed partial class DnsViewBuilder
         return names;
     }
 
-    /// <summary>The records of a record set's values; a value that does not parse is reported and left out.</summary>
+    /// <summary>
+    /// The records of a record set's values; a value that does not parse is reported and left out, and so is a value
+    /// that repeats an earlier one (RFC 2181 §5: an RRset holds a record once; Route 53 refuses the record set).
+    /// </summary>
     private IEnumerable<DnsResourceRecord> Values(RecordSet set, string name, DnsRecordType type, string where)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var value in set.Values)
         {
             if (PresentationParser.TryParse(type, value, out var data, out var problem))
             {
+                if (!seen.Add(data.ToPresentation()))
+                {
+                    _skip(where, $"'{value}' repeats a value of the record set, which Route 53 refuses (Duplicate Resource Record); answered once");
+                    continue;
+                }
+
                 yield return new DnsResourceRecord(name, type, set.Ttl, data);
             }
             else

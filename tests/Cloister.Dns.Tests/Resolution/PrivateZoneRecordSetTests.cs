@@ -16,7 +16,7 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _upstream = Upstream.Start("127.0.0.61", ("host.onprem.example", "192.0.2.77"));
+        _upstream = Upstream.Start("127.0.0.61", ("host.onprem.example", "192.0.2.77"), ("host.lab.corp.internal", "192.0.2.88"));
         var model = TestModels.WithZoneRecords(
             TestModels.Set("corp.internal", "CNAME", 300, "www.corp.internal"),
             TestModels.Set("mixed.corp.internal", "CNAME", 300, "www.corp.internal"),
@@ -29,6 +29,10 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
             TestModels.Set("public.corp.internal", "CNAME", 300, "dynamodb.eu-central-1.amazonaws.com"),
             TestModels.Set("onprem.corp.internal", "CNAME", 300, "host.onprem.example"),
             TestModels.Set("shadowed.sub.corp.internal", "A", 300, "10.7.7.7"),
+            TestModels.Set("host.lab.corp.internal", "A", 300, "10.7.7.8"),
+            TestModels.Set("tolab.corp.internal", "CNAME", 300, "host.lab.corp.internal"),
+            TestModels.Set("twice.corp.internal", "A", 300, "10.0.4.1", "10.0.4.2", "10.0.4.1"),
+            TestModels.Set("twice.corp.internal", "TXT", 300, "\"same\"", "same"),
             TestModels.Set("*.w.corp.internal", "A", 60, "10.9.9.9"),
             TestModels.Set("exists.w.corp.internal", "TXT", 300, "\"own\""),
             TestModels.Set("a.b.w.corp.internal", "A", 300, "10.9.9.10"),
@@ -39,8 +43,16 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
         {
             HostedZones = [.. model.HostedZones, new HostedZone("Z0SUB0000000000000001", "Sub", "sub.corp.internal", true, [TestModels.ApiVpc], [TestModels.Set("www.sub.corp.internal", "A", 200, "10.8.8.8")])],
             ResolverEndpoints = [new ResolverEndpoint("rslvr-out-0000000000000000a", "Out", "out", ResolverDirection.Outbound, TestModels.ApiVpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", "127.0.0.62", "rni-0000000000000000a")])],
-            ResolverRules = [new ResolverRule("rslvr-rr-00000000000000001", "OnPrem", "onprem", "onprem.example", ResolverRuleType.Forward, "rslvr-out-0000000000000000a", [_upstream.Target])],
-            ResolverRuleAssociations = [new ResolverRuleAssociation("rslvr-rrassoc-00000000000001", "OnPremAssoc", "rslvr-rr-00000000000000001", TestModels.ApiVpc)],
+            ResolverRules =
+            [
+                new ResolverRule("rslvr-rr-00000000000000001", "OnPrem", "onprem", "onprem.example", ResolverRuleType.Forward, "rslvr-out-0000000000000000a", [_upstream.Target]),
+                new ResolverRule("rslvr-rr-00000000000000002", "Lab", "lab", "lab.corp.internal", ResolverRuleType.Forward, "rslvr-out-0000000000000000a", [_upstream.Target]),
+            ],
+            ResolverRuleAssociations =
+            [
+                new ResolverRuleAssociation("rslvr-rrassoc-00000000000001", "OnPremAssoc", "rslvr-rr-00000000000000001", TestModels.ApiVpc),
+                new ResolverRuleAssociation("rslvr-rrassoc-00000000000002", "LabAssoc", "rslvr-rr-00000000000000002", TestModels.ApiVpc),
+            ],
         };
         _resolver = RunningResolver.Start(model, TestModels.ApiVpc);
         _problems = _resolver.Service.Apply(model);
@@ -121,6 +133,19 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
         Assert.Matches(@"host\.onprem\.example\.\s+120\s+IN\s+A\s+192\.0\.2\.77", forwarded);
     }
 
+    [Fact]
+    public async Task Dig_ForwardRuleForSubdomainOfPrivateZone_RuleAnswersItsNamesAndTheZonesCnameIntoThem()
+    {
+        // The most specific of rule and zone wins: the zone's own record under the rule's domain is never answered.
+        var direct = await Dig("host.lab.corp.internal", "A");
+        var throughCname = await Dig("tolab.corp.internal", "A");
+
+        Assert.Matches(@"host\.lab\.corp\.internal\.\s+120\s+IN\s+A\s+192\.0\.2\.88", direct);
+        Assert.DoesNotContain("10.7.7.8", direct, StringComparison.Ordinal);
+        Assert.Matches(@"tolab\.corp\.internal\.\s+300\s+IN\s+CNAME\s+host\.lab\.corp\.internal\.", throughCname);
+        Assert.Matches(@"host\.lab\.corp\.internal\.\s+120\s+IN\s+A\s+192\.0\.2\.88", throughCname);
+    }
+
     [Theory]
     [InlineData("foo.w.corp.internal", "A", "NOERROR", @"foo\.w\.corp\.internal\.\s+60\s+IN\s+A\s+10\.9\.9\.9")]
     [InlineData("x.y.w.corp.internal", "A", "NOERROR", @"x\.y\.w\.corp\.internal\.\s+60\s+IN\s+A\s+10\.9\.9\.9")]
@@ -143,6 +168,19 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
         {
             Assert.Matches($@"\ncorp\.internal\.\s+900\s+IN\s+SOA\s+{Soa}", output);
         }
+    }
+
+    [Fact]
+    public async Task Dig_RecordSetWithAValueTwice_ReportedAndEachRecordAnsweredOnce()
+    {
+        var addresses = await Dig("twice.corp.internal", "A");
+        var text = await Dig("twice.corp.internal", "TXT");
+
+        Assert.Contains(_problems, p => p.Contains("record twice.corp.internal A", StringComparison.Ordinal) && p.Contains("Duplicate Resource Record", StringComparison.Ordinal));
+        Assert.Contains(_problems, p => p.Contains("record twice.corp.internal TXT", StringComparison.Ordinal) && p.Contains("'same'", StringComparison.Ordinal));
+        Assert.Contains("ANSWER: 2,", addresses, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(addresses, @"IN\s+A\s+10\.0\.4\.1\n"));
+        Assert.Contains("ANSWER: 1,", text, StringComparison.Ordinal);
     }
 
     [Fact]
