@@ -113,7 +113,12 @@ internal sealed class LocalZone
                 return Negative(DnsResponseCode.NXDomain);
             }
 
-            records = _names[owner];
+            if (!_names.TryGetValue(owner, out records))
+            {
+                // An empty wildcard (only names below it, such as f.*.e, or an alias record set that answers nothing) still
+                // matches: the name exists without records, as BIND, NSD, Knot and PowerDNS answer (RFC 4592: an empty source of synthesis is one still).
+                return Negative(DnsResponseCode.NoError);
+            }
         }
 
         if (_routed.TryGetValue(owner, out var groups))
@@ -170,13 +175,13 @@ internal sealed class LocalZone
         return Negative(DnsResponseCode.NoError);
     }
 
-    /// <summary>The owner of the wildcard that answers <paramref name="name"/> (RFC 4592's closest encloser), or null.</summary>
+    /// <summary>The owner of the wildcard that answers <paramref name="name"/> (RFC 4592's source of synthesis, empty or not), or null.</summary>
     private string? FindWildcard(string name)
     {
         for (var ancestor = DnsName.Parent(name); ancestor is not null && DnsName.IsAtOrBelow(ancestor, Apex); ancestor = DnsName.Parent(ancestor))
         {
             var wildcard = ancestor.Length == 0 ? "*" : "*." + ancestor;
-            if (_names.ContainsKey(wildcard))
+            if (_names.ContainsKey(wildcard) || _nonTerminals.Contains(wildcard))
             {
                 return wildcard;
             }

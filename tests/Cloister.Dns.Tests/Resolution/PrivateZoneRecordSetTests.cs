@@ -37,6 +37,8 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
             TestModels.Set("exists.w.corp.internal", "TXT", 300, "\"own\""),
             TestModels.Set("a.b.w.corp.internal", "A", 300, "10.9.9.10"),
             TestModels.Set("*.wc.corp.internal", "CNAME", 60, "www.corp.internal"),
+            TestModels.Set("f.*.e.corp.internal", "A", 60, "10.9.9.11"),
+            TestModels.Set("t.e.corp.internal", "A", 60, "10.9.9.12"),
             new RecordSet("m.corp.internal", "A", 300, ["10.0.3.1"], Routing: new RecordRouting(RoutingPolicy.MultiValueAnswer, "long")),
             new RecordSet("m.corp.internal", "A", 30, ["10.0.3.2"], Routing: new RecordRouting(RoutingPolicy.MultiValueAnswer, "short")));
         model = model with
@@ -155,11 +157,15 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
     [InlineData("w.corp.internal", "A", "NOERROR", "ANSWER: 0,")]
     [InlineData("b.w.corp.internal", "A", "NOERROR", "ANSWER: 0,")]
     [InlineData("foo.b.w.corp.internal", "A", "NXDOMAIN", "ANSWER: 0,")]
+    [InlineData("other.e.corp.internal", "A", "NOERROR", "ANSWER: 0,")]
+    [InlineData("f.other.e.corp.internal", "A", "NOERROR", "ANSWER: 0,")]
+    [InlineData("f.*.e.corp.internal", "A", "NOERROR", @"f\.\*\.e\.corp\.internal\.\s+60\s+IN\s+A\s+10\.9\.9\.11")]
     [InlineData("foo.wc.corp.internal", "A", "NOERROR", @"foo\.wc\.corp\.internal\.\s+60\s+IN\s+CNAME\s+www\.corp\.internal\.\n(.*\n)*www\.corp\.internal\.\s+300\s+IN\s+A\s+10\.0\.1\.2")]
     public async Task Dig_NameAgainstWildcard_Rfc4592Answer(string name, string type, string status, string expected)
     {
         // A wildcard answers a name only where nothing closer exists: not a name with records of another type, not the
-        // wildcard's parent, not below an empty non-terminal (b.w, made by a.b.w), whose own wildcard is missing.
+        // wildcard's parent, not below an empty non-terminal (b.w, made by a.b.w), whose own wildcard is missing. An empty
+        // wildcard (*.e, made by the literal f.*.e) matches too, without records: NODATA, not NXDOMAIN.
         var output = await Dig(name, type);
 
         Assert.Contains($"status: {status}", output, StringComparison.Ordinal);
