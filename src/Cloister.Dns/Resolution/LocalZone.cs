@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Cloister.Dns.Wire;
 
 namespace Cloister.Dns.Resolution;
@@ -164,7 +165,15 @@ internal sealed class LocalZone
 
         if (matching.Count > 0)
         {
-            return new LocalAnswer(DnsResponseCode.NoError, matching.DrainToImmutable(), []);
+            var answer = matching.ToArray();
+            if (answer.Length > 1 && type != DnsRecordType.ANY)
+            {
+                // Route 53 "returns all values to the recursive resolver in random order": clients that take the first
+                // address spread over them, as they do on AWS.
+                Random.Shared.Shuffle(answer);
+            }
+
+            return new LocalAnswer(DnsResponseCode.NoError, ImmutableCollectionsMarshal.AsImmutableArray(answer), []);
         }
 
         if (cname is not null)

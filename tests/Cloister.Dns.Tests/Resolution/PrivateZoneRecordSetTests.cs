@@ -1,4 +1,5 @@
 using Cloister.Dns.Tests.Support;
+using Cloister.Dns.Wire;
 using Cloister.Model.Dns;
 
 namespace Cloister.Dns.Tests.Resolution;
@@ -32,6 +33,7 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
             TestModels.Set("host.lab.corp.internal", "A", 300, "10.7.7.8"),
             TestModels.Set("tolab.corp.internal", "CNAME", 300, "host.lab.corp.internal"),
             TestModels.Set("twice.corp.internal", "A", 300, "10.0.4.1", "10.0.4.2", "10.0.4.1"),
+            TestModels.Set("four.corp.internal", "A", 300, "10.0.5.1", "10.0.5.2", "10.0.5.3", "10.0.5.4"),
             TestModels.Set("twice.corp.internal", "TXT", 300, "\"same\"", "same"),
             TestModels.Set("*.w.corp.internal", "A", 60, "10.9.9.9"),
             TestModels.Set("exists.w.corp.internal", "TXT", 300, "\"own\""),
@@ -187,6 +189,21 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
         Assert.Contains("ANSWER: 2,", addresses, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(addresses, @"IN\s+A\s+10\.0\.4\.1\n"));
         Assert.Contains("ANSWER: 1,", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryAsync_RecordSetOfSeveralValues_EveryValueFirstInSomeAnswers()
+    {
+        // Route 53 returns a record set's values in random order, so clients that take the first address spread over them.
+        var firsts = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 200 && firsts.Count < 4; i++)
+        {
+            var response = await _resolver.Service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(9, "four.corp.internal", DnsRecordType.A));
+            Assert.Equal(4, response.Answers.Length);
+            firsts.Add(response.Answers[0].Data.ToPresentation());
+        }
+
+        Assert.Equal(["10.0.5.1", "10.0.5.2", "10.0.5.3", "10.0.5.4"], firsts.Order(StringComparer.Ordinal));
     }
 
     [Fact]
