@@ -359,6 +359,12 @@ internal sealed partial class DnsViewBuilder
                 continue;
             }
 
+            if (RefusedByRoute53(name, type, apex) is { } refusal)
+            {
+                _skip(where, refusal);
+                continue;
+            }
+
             if (type == DnsRecordType.CNAME && namesWithOtherTypes.Contains(name))
             {
                 // Route 53 refuses either change ("not permitted at apex", "conflicts with other records with the same DNS
@@ -422,6 +428,14 @@ internal sealed partial class DnsViewBuilder
         // so is a routed record set that answers nothing in this Region.
         return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records, aliases.Select(a => a.Name).Concat(routed.Select(r => r.Name)), routedByName);
     }
+
+    /// <summary>Why Route 53 would refuse a record set of <paramref name="type"/> at <paramref name="name"/> whatever the zone's other record sets, or null.</summary>
+    private static string? RefusedByRoute53(string name, DnsRecordType type, string apex) => type switch
+    {
+        DnsRecordType.SOA when !DnsName.Comparer.Equals(name, apex) => "Route 53 holds a SOA only at the zone apex; left out",
+        DnsRecordType.NS when name.StartsWith("*.", StringComparison.Ordinal) => "Route 53 does not take the * wildcard for NS record sets; left out",
+        _ => null,
+    };
 
     /// <summary>The apex (which holds the zone's SOA and NS) and every name of the zone with a record set of a type other than CNAME.</summary>
     private static HashSet<string> NamesWithOtherTypesThanCname(HostedZone zone, string apex)

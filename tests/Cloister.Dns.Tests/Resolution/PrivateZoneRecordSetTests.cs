@@ -34,6 +34,8 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
             TestModels.Set("tolab.corp.internal", "CNAME", 300, "host.lab.corp.internal"),
             TestModels.Set("twice.corp.internal", "A", 300, "10.0.4.1", "10.0.4.2", "10.0.4.1"),
             TestModels.Set("four.corp.internal", "A", 300, "10.0.5.1", "10.0.5.2", "10.0.5.3", "10.0.5.4"),
+            TestModels.Set("deep.corp.internal", "SOA", 300, "ns.corp.internal. admin.corp.internal. 1 7200 900 1209600 60"),
+            TestModels.Set("*.nsw.corp.internal", "NS", 300, "ns1.example.net"),
             TestModels.Set("twice.corp.internal", "TXT", 300, "\"same\"", "same"),
             TestModels.Set("*.w.corp.internal", "A", 60, "10.9.9.9"),
             TestModels.Set("exists.w.corp.internal", "TXT", 300, "\"own\""),
@@ -92,6 +94,21 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
         Assert.Matches(@"mixed\.corp\.internal\.\s+300\s+IN\s+TXT\s+""kept""", mixedText);
         Assert.Matches(@"aliased\.corp\.internal\.\s+300\s+IN\s+A\s+10\.0\.1\.20", aliased);
         Assert.DoesNotContain("CNAME", aliased, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_SoaBelowTheApexOrWildcardNs_LeftOutAndReported()
+    {
+        Assert.Contains(_problems, p => p.Contains("record deep.corp.internal SOA", StringComparison.Ordinal) && p.Contains("only at the zone apex", StringComparison.Ordinal));
+        Assert.Contains(_problems, p => p.Contains("record *.nsw.corp.internal NS", StringComparison.Ordinal) && p.Contains("wildcard", StringComparison.Ordinal));
+
+        var soa = await Dig("deep.corp.internal", "SOA");
+        var ns = await Dig("x.nsw.corp.internal", "NS");
+
+        Assert.Contains("status: NXDOMAIN", soa, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin.corp.internal", soa, StringComparison.Ordinal);
+        Assert.Contains("status: NXDOMAIN", ns, StringComparison.Ordinal);
+        Assert.DoesNotContain("ns1.example.net", ns, StringComparison.Ordinal);
     }
 
     [Fact]
