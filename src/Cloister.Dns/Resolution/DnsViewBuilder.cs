@@ -454,7 +454,8 @@ internal sealed partial class DnsViewBuilder
 
     /// <summary>
     /// The records of a record set's values; a value that does not parse is reported and left out, and so is a value
-    /// that repeats an earlier one (RFC 2181 §5: an RRset holds a record once; Route 53 refuses the record set).
+    /// that repeats an earlier one (RFC 2181 §5: an RRset holds a record once; Route 53 refuses the record set) and any
+    /// value after the first of a CNAME or SOA (Route 53 takes one; a name has one canonical name and a zone one SOA).
     /// </summary>
     private IEnumerable<DnsResourceRecord> Values(RecordSet set, string name, DnsRecordType type, string where)
     {
@@ -463,6 +464,12 @@ internal sealed partial class DnsViewBuilder
         {
             if (PresentationParser.TryParse(type, value, out var data, out var problem))
             {
+                if (type is DnsRecordType.CNAME or DnsRecordType.SOA && seen.Count > 0)
+                {
+                    _skip(where, $"'{value}' is a second value, and Route 53 takes one value for a {type} record set; the first is kept");
+                    continue;
+                }
+
                 if (!seen.Add(data.ToPresentation()))
                 {
                     _skip(where, $"'{value}' repeats a value of the record set, which Route 53 refuses (Duplicate Resource Record); answered once");

@@ -36,6 +36,7 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
             TestModels.Set("four.corp.internal", "A", 300, "10.0.5.1", "10.0.5.2", "10.0.5.3", "10.0.5.4"),
             TestModels.Set("deep.corp.internal", "SOA", 300, "ns.corp.internal. admin.corp.internal. 1 7200 900 1209600 60"),
             TestModels.Set("*.nsw.corp.internal", "NS", 300, "ns1.example.net"),
+            TestModels.Set("two.corp.internal", "CNAME", 300, "www.corp.internal", "mail.corp.internal"),
             TestModels.Set("twice.corp.internal", "TXT", 300, "\"same\"", "same"),
             TestModels.Set("*.w.corp.internal", "A", 60, "10.9.9.9"),
             TestModels.Set("exists.w.corp.internal", "TXT", 300, "\"own\""),
@@ -94,6 +95,17 @@ public sealed class PrivateZoneRecordSetTests : IAsyncLifetime
         Assert.Matches(@"mixed\.corp\.internal\.\s+300\s+IN\s+TXT\s+""kept""", mixedText);
         Assert.Matches(@"aliased\.corp\.internal\.\s+300\s+IN\s+A\s+10\.0\.1\.20", aliased);
         Assert.DoesNotContain("CNAME", aliased, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_CnameRecordSetWithTwoValues_TheFirstKeptAndTheSecondReported()
+    {
+        Assert.Contains(_problems, p => p.Contains("record two.corp.internal CNAME", StringComparison.Ordinal) && p.Contains("'mail.corp.internal' is a second value", StringComparison.Ordinal));
+
+        var output = await Dig("two.corp.internal", "CNAME");
+
+        Assert.Contains("ANSWER: 1,", output, StringComparison.Ordinal);
+        Assert.Matches(@"two\.corp\.internal\.\s+300\s+IN\s+CNAME\s+www\.corp\.internal\.", output);
     }
 
     [Fact]
