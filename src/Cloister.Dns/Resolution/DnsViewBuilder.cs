@@ -342,6 +342,7 @@ internal sealed partial class DnsViewBuilder
         var plain = new List<DnsResourceRecord>();
         var aliases = new List<(string Name, DnsRecordType Type, AliasTarget Alias)>();
         var routed = new List<RoutedSet>();
+        var namesWithOtherTypes = NamesWithOtherTypesThanCname(zone, apex);
         foreach (var set in zone.Records)
         {
             var name = DnsName.Normalize(set.Name);
@@ -355,6 +356,22 @@ internal sealed partial class DnsViewBuilder
             if (!PresentationParser.TryParseType(set.Type, out var type))
             {
                 _skip(where, "unknown record type");
+                continue;
+            }
+
+            if (RefusedByRoute53(name, type, apex) is { } refusal)
+            {
+                _skip(where, refusal);
+                continue;
+            }
+
+            if (type == DnsRecordType.CNAME && namesWithOtherTypes.Contains(name))
+            {
+                // Route 53 refuses either change ("not permitted at apex", "conflicts with other records with the same DNS
+                // name"); a template may hold both, and the name's other record sets are what its other names rely on.
+                _skip(where, DnsName.Comparer.Equals(name, apex)
+                    ? "Route 53 does not permit a CNAME at the zone apex, beside the zone's SOA and NS; the CNAME is left out"
+                    : "Route 53 does not permit a CNAME beside other record sets of its name (RFC 1034 §3.6.2); the CNAME is left out and the others answer");
                 continue;
             }
 
@@ -412,13 +429,53 @@ internal sealed partial class DnsViewBuilder
         return new LocalZone(zone.Id, apex, records.First(r => r.Type == DnsRecordType.SOA), records, aliases.Select(a => a.Name).Concat(routed.Select(r => r.Name)), routedByName);
     }
 
-    /// <summary>The records of a record set's values; a value that does not parse is reported and left out.</summary>
+    /// <summary>Why Route 53 would refuse a record set of <paramref name="type"/> at <paramref name="name"/> whatever the zone's other record sets, or null.</summary>
+    private static string? RefusedByRoute53(string name, DnsRecordType type, string apex) => type switch
+    {
+        DnsRecordType.SOA when !DnsName.Comparer.Equals(name, apex) => "Route 53 holds a SOA only at the zone apex; left out",
+        DnsRecordType.NS when name.StartsWith("*.", StringComparison.Ordinal) => "Route 53 does not take the * wildcard for NS record sets; left out",
+        _ => null,
+    };
+
+    /// <summary>The apex (which holds the zone's SOA and NS) and every name of the zone with a record set of a type other than CNAME.</summary>
+    private static HashSet<string> NamesWithOtherTypesThanCname(HostedZone zone, string apex)
+    {
+        var names = new HashSet<string>(DnsName.Comparer) { apex };
+        foreach (var set in zone.Records)
+        {
+            if (PresentationParser.TryParseType(set.Type, out var type) && type != DnsRecordType.CNAME)
+            {
+                names.Add(DnsName.Normalize(set.Name));
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// The records of a record set's values; a value that does not parse is reported and left out, and so is a value
+    /// that repeats an earlier one (RFC 2181 §5: an RRset holds a record once; Route 53 refuses the record set) and any
+    /// value after the first of a CNAME or SOA (Route 53 takes one; a name has one canonical name and a zone one SOA).
+    /// </summary>
     private IEnumerable<DnsResourceRecord> Values(RecordSet set, string name, DnsRecordType type, string where)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var value in set.Values)
         {
             if (PresentationParser.TryParse(type, value, out var data, out var problem))
             {
+                if (type is DnsRecordType.CNAME or DnsRecordType.SOA && seen.Count > 0)
+                {
+                    _skip(where, $"'{value}' is a second value, and Route 53 takes one value for a {type} record set; the first is kept");
+                    continue;
+                }
+
+                if (!seen.Add(data.ToPresentation()))
+                {
+                    _skip(where, $"'{value}' repeats a value of the record set, which Route 53 refuses (Duplicate Resource Record); answered once");
+                    continue;
+                }
+
                 yield return new DnsResourceRecord(name, type, set.Ttl, data);
             }
             else

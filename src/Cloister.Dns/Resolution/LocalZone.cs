@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Cloister.Dns.Wire;
 
 namespace Cloister.Dns.Resolution;
@@ -113,7 +114,12 @@ internal sealed class LocalZone
                 return Negative(DnsResponseCode.NXDomain);
             }
 
-            records = _names[owner];
+            if (!_names.TryGetValue(owner, out records))
+            {
+                // An empty wildcard (only names below it, such as f.*.e, or an alias record set that answers nothing) still
+                // matches: the name exists without records, as BIND, NSD, Knot and PowerDNS answer (RFC 4592: an empty source of synthesis is one still).
+                return Negative(DnsResponseCode.NoError);
+            }
         }
 
         if (_routed.TryGetValue(owner, out var groups))
@@ -159,7 +165,15 @@ internal sealed class LocalZone
 
         if (matching.Count > 0)
         {
-            return new LocalAnswer(DnsResponseCode.NoError, matching.DrainToImmutable(), []);
+            var answer = matching.ToArray();
+            if (answer.Length > 1 && type != DnsRecordType.ANY)
+            {
+                // Route 53 "returns all values to the recursive resolver in random order": clients that take the first
+                // address spread over them, as they do on AWS.
+                Random.Shared.Shuffle(answer);
+            }
+
+            return new LocalAnswer(DnsResponseCode.NoError, ImmutableCollectionsMarshal.AsImmutableArray(answer), []);
         }
 
         if (cname is not null)
@@ -170,13 +184,13 @@ internal sealed class LocalZone
         return Negative(DnsResponseCode.NoError);
     }
 
-    /// <summary>The owner of the wildcard that answers <paramref name="name"/> (RFC 4592's closest encloser), or null.</summary>
+    /// <summary>The owner of the wildcard that answers <paramref name="name"/> (RFC 4592's source of synthesis, empty or not), or null.</summary>
     private string? FindWildcard(string name)
     {
         for (var ancestor = DnsName.Parent(name); ancestor is not null && DnsName.IsAtOrBelow(ancestor, Apex); ancestor = DnsName.Parent(ancestor))
         {
             var wildcard = ancestor.Length == 0 ? "*" : "*." + ancestor;
-            if (_names.ContainsKey(wildcard))
+            if (_names.ContainsKey(wildcard) || _nonTerminals.Contains(wildcard))
             {
                 return wildcard;
             }

@@ -17,6 +17,7 @@ internal sealed class RoutedRecordSets
     private readonly ImmutableArray<RoutedMember> _pool;
     private readonly bool _weighted;
     private readonly int _totalWeight;
+    private readonly ImmutableArray<DnsResourceRecord> _wholePool;
 
     /// <param name="type">The record type of every record set.</param>
     /// <param name="members">The record sets.</param>
@@ -38,6 +39,7 @@ internal sealed class RoutedRecordSets
         }
 
         _pool = pool;
+        _wholePool = weighted || pool.Length > MaxMultiValueAnswers ? [] : OneTtl(pool);
     }
 
     public DnsRecordType Type { get; }
@@ -60,12 +62,29 @@ internal sealed class RoutedRecordSets
 
         if (_pool.Length <= MaxMultiValueAnswers)
         {
-            return _pool.SelectMany(m => m.Records);
+            return _wholePool;
         }
 
         var shuffled = _pool.ToArray();
         Random.Shared.Shuffle(shuffled);
-        return shuffled.Take(MaxMultiValueAnswers).SelectMany(m => m.Records);
+        return OneTtl(shuffled.Take(MaxMultiValueAnswers));
+    }
+
+    /// <summary>
+    /// The records of multivalue record sets, which may each have their own TTL, as one RRset with the smallest: RFC 2181
+    /// §5.2 gives an RRset one TTL and has a client that meets several use the lowest, which is what a caching resolver
+    /// such as Route 53 Resolver passes on.
+    /// </summary>
+    private static ImmutableArray<DnsResourceRecord> OneTtl(IEnumerable<RoutedMember> members)
+    {
+        var records = members.SelectMany(m => m.Records).ToImmutableArray();
+        if (records.IsEmpty)
+        {
+            return records;
+        }
+
+        var ttl = records.Min(r => r.Ttl);
+        return [.. records.Select(r => r.Ttl == ttl ? r : r.WithTtl(ttl))];
     }
 
     private RoutedMember Weighted()

@@ -44,7 +44,29 @@ public static class PresentationParser
             return TrySvcb(value.Trim(), out data, out problem);
         }
 
+        if (type is DnsRecordType.TXT or DnsRecordType.SPF)
+        {
+            return TryText(value.Trim(), out data, out problem);
+        }
+
         return TryParseOther(type, value, out data);
+    }
+
+    /// <summary>TXT or SPF: one or more character strings; a string over 255 bytes is refused with the reason, as Route 53 refuses it.</summary>
+    private static bool TryText(string text, out DnsRecordData data, out string? problem)
+    {
+        data = null!;
+        problem = null;
+        if (!TryStrings(text, out var strings, out var tooLong) || strings.Length == 0)
+        {
+            problem = tooLong
+                ? "a string is longer than 255 characters, which Route 53 refuses (CharacterStringTooLong); split it into quoted strings of at most 255, such as \"first 255\" \"rest\""
+                : null;
+            return false;
+        }
+
+        data = new TxtRecordData(strings);
+        return true;
     }
 
     /// <summary>
@@ -132,9 +154,6 @@ public static class PresentationParser
                     return true;
                 }
 
-            case DnsRecordType.TXT:
-            case DnsRecordType.SPF:
-                return TryStrings(text, out var strings) && strings.Length > 0 && Set(new TxtRecordData(strings), out data);
             case DnsRecordType.DS:
             case DnsRecordType.SSHFP:
             case DnsRecordType.TLSA:
@@ -244,8 +263,12 @@ public static class PresentationParser
     }
 
     /// <summary>Reads character strings: quoted (with <c>\"</c>, <c>\\</c> and <c>\DDD</c> escapes) or bare words.</summary>
-    private static bool TryStrings(string text, out ImmutableArray<string> strings)
+    private static bool TryStrings(string text, out ImmutableArray<string> strings) => TryStrings(text, out strings, out _);
+
+    /// <summary>Reads character strings; <paramref name="tooLong"/>: the reason it failed was a string of more than 255 bytes.</summary>
+    private static bool TryStrings(string text, out ImmutableArray<string> strings, out bool tooLong)
     {
+        tooLong = false;
         var list = ImmutableArray.CreateBuilder<string>();
         var current = new StringBuilder();
         var i = 0;
@@ -307,6 +330,7 @@ public static class PresentationParser
 
             if (!closed || current.Length > 255 || current.ToString().Any(ch => ch > 255))
             {
+                tooLong = closed && current.Length > 255;
                 strings = default;
                 return false;
             }

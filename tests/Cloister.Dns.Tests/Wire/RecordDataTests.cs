@@ -104,6 +104,23 @@ public sealed class RecordDataTests
         Assert.Throws<DnsFormatException>(() => PresentationParser.Parse(type, value));
     }
 
+    [Theory]
+    [InlineData("TXT")]
+    [InlineData("SPF")]
+    public void TryParse_TextStringOver255Characters_FalseWithRoute53sReasonAndTheSplitThatWorks(string typeName)
+    {
+        // A DKIM key pasted as one string: Route 53 refuses it (CharacterStringTooLong) and takes it split in strings of 255.
+        Assert.True(PresentationParser.TryParseType(typeName, out var type));
+        var key = "v=DKIM1; k=rsa; p=" + new string('A', 380);
+
+        Assert.False(PresentationParser.TryParse(type, $"\"{key}\"", out _, out var problem));
+        Assert.Contains("CharacterStringTooLong", problem, StringComparison.Ordinal);
+        Assert.True(PresentationParser.TryParse(type, $"\"{key[..255]}\" \"{key[255..]}\"", out var split));
+        Assert.Equal([key[..255], key[255..]], ((TxtRecordData)split).Strings.ToArray());
+        Assert.False(PresentationParser.TryParse(type, "\"unclosed", out _, out var unclosed));
+        Assert.Null(unclosed);
+    }
+
     [Fact]
     public void TryParseType_UnknownMnemonic_False()
     {
