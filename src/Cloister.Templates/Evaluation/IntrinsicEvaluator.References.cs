@@ -76,7 +76,7 @@ internal sealed partial class IntrinsicEvaluator
 
         if (logicalId is null || string.IsNullOrEmpty(attribute))
         {
-            Fail(argument, where, "Fn::GetAtt needs [ LogicalId, AttributeName ] or 'LogicalId.AttributeName'.");
+            Fail(argument, where, "Template error: every Fn::GetAtt object requires two non-empty parameters, the resource name and the resource attribute");
             return Placeholder(argument);
         }
 
@@ -87,15 +87,15 @@ internal sealed partial class IntrinsicEvaluator
 
         if (!state.Declarations.TryGetValue(logicalId, out var declaration))
         {
-            Fail(argument, where, $"Fn::GetAtt refers to '{logicalId}', which is not a resource of this template.");
+            Fail(argument, where, $"Template error: instance of Fn::GetAtt references undefined resource {logicalId}");
             return Placeholder(argument);
         }
 
         var type = ResourceCatalog.Find(declaration.Type);
         if (type is not null && !type.HasAttribute(attribute))
         {
-            var known = type.Attributes.Length == 0 ? "it has no attributes" : "it has " + string.Join(", ", type.Attributes);
-            Fail(argument, where, $"Fn::GetAtt: '{attribute}' is not an attribute of {logicalId} ({declaration.Type}); {known}.");
+            var known = type.Attributes.Length == 0 ? "has no attributes" : "has " + string.Join(", ", type.Attributes);
+            Fail(argument, where, $"Template error: resource {logicalId} does not support attribute type {attribute} in Fn::GetAtt ({declaration.Type} {known})");
             return Placeholder(argument);
         }
 
@@ -231,7 +231,7 @@ internal sealed partial class IntrinsicEvaluator
             return false;
         }
 
-        Fail(at, where, $"A condition cannot refer to resource '{logicalId}'; conditions use parameters, pseudo parameters, mappings and other conditions.");
+        Fail(at, where, UnresolvedInConditions(logicalId));
         return true;
     }
 
@@ -246,16 +246,24 @@ internal sealed partial class IntrinsicEvaluator
         if (state.Excluded.Contains(logicalId))
         {
             var condition = state.Declarations[logicalId].Condition;
-            Fail(at, where, $"'{logicalId}' is not created because its condition '{condition}' is false; refer to it only under Fn::If on that condition.");
+            Fail(at, where, $"{UnresolvedResource(logicalId, where)} ('{logicalId}' is not created: its condition '{condition}' is false; refer to it only under Fn::If on that condition)");
         }
         else if (!state.Declarations.ContainsKey(logicalId))
         {
-            Fail(at, where, $"Unresolved reference '{logicalId}': no parameter, resource or pseudo parameter has that name.");
+            // CloudFormation's words: a name that is no parameter, resource or pseudo parameter is an unresolved dependency.
+            Fail(at, where, where.Block == Blocks.Conditions ? UnresolvedInConditions(logicalId) : UnresolvedResource(logicalId, where));
         }
 
         // Declared but not evaluated: it is in a dependency cycle or failed, which was reported where it happened.
         return null;
     }
+
+    private static string UnresolvedResource(string name, Where where) =>
+        $"Template format error: Unresolved resource dependencies [{name}] in the {where.Block} block of the template";
+
+    /// <summary>CloudFormation's refusal of a name in a condition that is no parameter or pseudo parameter (a resource, or nothing).</summary>
+    private static string UnresolvedInConditions(string name) =>
+        $"Template format error: Unresolved dependencies [{name}]. Cannot reference resources in the Conditions block of the template";
 
     /// <summary>A value produced elsewhere, located where it is used so later problems point at the use.</summary>
     private static Node Relocate(Node value, Cloister.Model.Validation.SourceLocation at) => value switch
