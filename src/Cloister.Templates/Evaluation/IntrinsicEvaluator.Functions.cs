@@ -19,7 +19,13 @@ internal sealed partial class IntrinsicEvaluator
             foreach (var entry in map.Entries)
             {
                 var value = Resolve(entry.Value, where.Key(entry.Key), depth);
-                if (value is not null)
+                if (value is ListNode or MapNode)
+                {
+                    // Reported once here; the text's ${} of it then stands for nothing rather than for a resource of that name.
+                    Fail(entry.Value, where.Key(entry.Key), "Template error: every value of the context object of every Fn::Sub object must be a string or a function that returns a string");
+                    variables[entry.Key] = Placeholder(entry.Value);
+                }
+                else if (value is not null)
                 {
                     variables[entry.Key] = value;
                 }
@@ -84,20 +90,39 @@ internal sealed partial class IntrinsicEvaluator
     {
         if (variables.TryGetValue(name, out var value))
         {
-            return AsString(value, where, $"a string for ${{{name}}}");
+            return ((ScalarNode)value).Value;
         }
 
         var dot = name.IndexOf('.', StringComparison.Ordinal);
-        Node reference = dot > 0 && !name.StartsWith("AWS::", StringComparison.Ordinal)
+        var isAttribute = dot > 0 && !name.StartsWith("AWS::", StringComparison.Ordinal);
+        if (isAttribute && InvalidSubAttribute(name[..dot], name[(dot + 1)..]) is { } invalid)
+        {
+            return Fail(text, where, $"Template error: instance of Fn::Sub references invalid resource attribute {name}{invalid}", string.Empty);
+        }
+
+        Node reference = isAttribute
             ? NodeFactory.GetAtt(name[..dot], name[(dot + 1)..], text.Location)
             : NodeFactory.Ref(name, text.Location);
-        var resolved = Resolve(reference, where, depth);
-        return resolved switch
+        return Resolve(reference, where, depth) switch
         {
             null => string.Empty,
-            ListNode => Fail(text, where, $"Fn::Sub: ${{{name}}} is a list; use Fn::Join to make it a string.", string.Empty),
-            _ => AsString(resolved, where, $"a string for ${{{name}}}"),
+            ScalarNode { IsNull: false } resolved => resolved.Value,
+            _ => Fail(text, where, $"Template error: variable {name} in Fn::Sub expression does not resolve to a string", string.Empty),
         };
+    }
+
+    /// <summary>
+    /// Why <c>${Resource.Attribute}</c> names no attribute CloudFormation knows (empty when the resource is not
+    /// declared, the resource's type and attributes when it lacks this one); null when it does name one.
+    /// </summary>
+    private string? InvalidSubAttribute(string logicalId, string attribute)
+    {
+        if (!state.Declarations.TryGetValue(logicalId, out var declaration))
+        {
+            return string.Empty;
+        }
+
+        return ResourceCatalog.Find(declaration.Type) is { } type && !type.HasAttribute(attribute) ? $" ({AttributesOf(declaration.Type, type)})" : null;
     }
 
     private ScalarNode Join(Node argument, Where where, int depth)

@@ -94,8 +94,7 @@ internal sealed partial class IntrinsicEvaluator
         var type = ResourceCatalog.Find(declaration.Type);
         if (type is not null && !type.HasAttribute(attribute))
         {
-            var known = type.Attributes.Length == 0 ? "has no attributes" : "has " + string.Join(", ", type.Attributes);
-            Fail(argument, where, $"Template error: resource {logicalId} does not support attribute type {attribute} in Fn::GetAtt ({declaration.Type} {known})");
+            Fail(argument, where, $"Template error: resource {logicalId} does not support attribute type {attribute} in Fn::GetAtt ({AttributesOf(declaration.Type, type)})");
             return Placeholder(argument);
         }
 
@@ -257,6 +256,10 @@ internal sealed partial class IntrinsicEvaluator
         // Declared but not evaluated: it is in a dependency cycle or failed, which was reported where it happened.
         return null;
     }
+
+    /// <summary>What a type's resources answer to Fn::GetAtt, said after CloudFormation's refusal of another attribute.</summary>
+    private static string AttributesOf(string typeName, ResourceType type) =>
+        type.Attributes.Length == 0 ? $"{typeName} has no attributes" : $"{typeName} has {string.Join(", ", type.Attributes)}";
 
     private static string UnresolvedResource(string name, Where where) =>
         $"Template format error: Unresolved resource dependencies [{name}] in the {where.Block} block of the template";

@@ -33,8 +33,15 @@ public class CloudFormationWordingTests
 
     private static ValidationProblem OutputProblem(string value)
     {
+        var problem = OutputProblemAt(value);
+        Assert.Equal("Value", problem.Property);
+        return problem;
+    }
+
+    private static ValidationProblem OutputProblemAt(string value)
+    {
         var problem = TestTemplates.SingleProblem(WithOutput(value));
-        Assert.Equal(("Out", "Value"), (problem.Resource, problem.Property));
+        Assert.Equal("Out", problem.Resource);
         return problem;
     }
 
@@ -70,6 +77,9 @@ public class CloudFormationWordingTests
     [InlineData("!Sub '${Nope}-x'", "Template format error: Unresolved resource dependencies [Nope] in the Outputs block of the template")]
     [InlineData("!Ref Nope", "Template format error: Unresolved resource dependencies [Nope] in the Outputs block of the template")]
     [InlineData("!Sub '${bad-name}'", "Template error: variable names in Fn::Sub syntax must contain only alphanumeric characters, underscores, periods, and colons (not '${bad-name}'; write '${!bad-name}' for the text itself)")]
+    [InlineData("!Sub '${AWS::NotificationARNs}'", "Template error: variable AWS::NotificationARNs in Fn::Sub expression does not resolve to a string")]
+    [InlineData("!Sub '${Nope.Arn}'", "Template error: instance of Fn::Sub references invalid resource attribute Nope.Arn")]
+    [InlineData("!Sub '${Vpc.Nope}'", "Template error: instance of Fn::Sub references invalid resource attribute Vpc.Nope (AWS::EC2::VPC has CidrBlock, CidrBlockAssociations, DefaultNetworkAcl, DefaultSecurityGroup, Ipv6CidrBlocks, VpcId)")]
     [InlineData("!Sub [a, b, c]", "Template error: One or more Fn::Sub intrinsic functions don't specify expected arguments. Specify a string as first argument, and an optional second argument to specify a mapping of values to replace in the string")]
     [InlineData("!Join [',', a]", JoinUsage)]
     [InlineData("!Join [',', [a, [b]]]", JoinUsage)]
@@ -95,9 +105,18 @@ public class CloudFormationWordingTests
     public void Load_IntrinsicMistakeInOutput_IsCloudFormationsErrorAtTheOutput(string value, string message) =>
         Assert.Equal(message, OutputProblem(value).Message);
 
+    [Fact]
+    public void Load_SubVariableGivenAList_IsCloudFormationsErrorAtTheVariable()
+    {
+        var problem = OutputProblemAt("!Sub ['${X}', { X: !GetAZs '' }]");
+
+        Assert.Equal(("Value.X", "Template error: every value of the context object of every Fn::Sub object must be a string or a function that returns a string"), (problem.Property, problem.Message));
+    }
+
     [Theory]
     [InlineData("!Ref Nope", "Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template")]
-    [InlineData("!Sub '${Nope.CidrBlock}'", "Template error: instance of Fn::GetAtt references undefined resource Nope")]
+    [InlineData("!Sub '${Nope.CidrBlock}'", "Template error: instance of Fn::Sub references invalid resource attribute Nope.CidrBlock")]
+    [InlineData("!GetAtt Nope.CidrBlock", "Template error: instance of Fn::GetAtt references undefined resource Nope")]
     [InlineData("!If [Nope, 10.2.0.0/16, 10.3.0.0/16]", "Template error: unresolved condition dependency Nope in Fn::If")]
     public void Load_MistakeInResourceProperty_IsCloudFormationsErrorAtTheProperty(string value, string message)
     {
