@@ -9,6 +9,8 @@ namespace Cloister.Templates.Evaluation;
 /// <summary>Conditions (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition) and Fn::Cidr.</summary>
 internal sealed partial class IntrinsicEvaluator
 {
+    private const string ConditionsOnlyBoolean = "Template format error: Conditions can only be boolean operations on parameters and other conditions";
+
     /// <summary>How many condition definitions are being evaluated (they nest through <c>Condition: Name</c>).</summary>
     private int _inConditions;
 
@@ -66,7 +68,7 @@ internal sealed partial class IntrinsicEvaluator
             return b.Value == "true";
         }
 
-        Fail(node, where, "Template format error: Conditions can only be boolean operations on parameters and other conditions");
+        Fail(node, where, ConditionsOnlyBoolean);
         return false;
     }
 
@@ -91,7 +93,8 @@ internal sealed partial class IntrinsicEvaluator
                     "Fn::Equals" => "Template error: every Fn::Equals object requires a list of 2 string parameters.",
                     "Fn::Not" => "Template error: every Fn::Not object requires a list with exactly 1 boolean parameter.",
                     "Fn::And" or "Fn::Or" => $"Template error: every {name} object requires a list of at least 2 and at most 10 boolean parameters.",
-                    _ => TemplateProblems.ConditionMustBeString,
+                    "Condition" => TemplateProblems.ConditionMustBeString,
+                    _ => ConditionsOnlyBoolean,
                 });
                 return false;
         }

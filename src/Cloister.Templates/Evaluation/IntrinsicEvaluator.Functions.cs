@@ -228,9 +228,13 @@ internal sealed partial class IntrinsicEvaluator
     {
         // AWS::LanguageExtensions adds a fourth argument, { DefaultValue: X }, answered when a key is missing.
         Node? fallback = null;
-        if (argument is ListNode { Items.Length: 4 } withDefault && withDefault.Items[3] is MapNode options && options.Get("DefaultValue") is { } defaultValue
-            && Extension("Fn::FindInMap DefaultValue", options, where))
+        if (argument is ListNode { Items.Length: 4 } withDefault && withDefault.Items[3] is MapNode options && options.Get("DefaultValue") is { } defaultValue)
         {
+            if (!Extension("Fn::FindInMap DefaultValue", options, where))
+            {
+                return Placeholder(argument);
+            }
+
             fallback = defaultValue;
             argument = withDefault with { Items = withDefault.Items.RemoveAt(3) };
         }
@@ -266,15 +270,22 @@ internal sealed partial class IntrinsicEvaluator
         return Placeholder(argument);
     }
 
-    private ListNode GetAzs(Node argument, Where where, int depth)
+    private Node GetAzs(Node argument, Where where, int depth)
     {
-        var region = Resolve(argument, where, depth) is ScalarNode { IsNull: false } r && r.Value.Length > 0 ? r.Value : state.Account.Region;
+        // A region name, or '' (and a null, as YAML's bare !GetAZs gives) for the stack's own.
+        var resolved = Resolve(argument, where, depth);
+        if (resolved is ListNode or MapNode)
+        {
+            return Fail(argument, where, $"Fn::GetAZs needs a region name ('' or !Ref AWS::Region for the stack's own), not {resolved.KindName}.", Placeholder(argument));
+        }
+
+        var region = resolved is ScalarNode { IsNull: false } r && r.Value.Length > 0 ? r.Value : state.Account.Region;
         return new ListNode([.. AvailabilityZones.Of(region).Select(az => (Node)ScalarNode.String(az, argument.Location))], argument.Location);
     }
 
     private ScalarNode Base64(Node argument, Where where, int depth)
     {
-        var text = ResolveText(argument, where, depth, "a string");
+        var text = ResolveText(argument, where, depth, "a string for Fn::Base64");
         return ScalarNode.String(Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), argument.Location);
     }
 

@@ -74,7 +74,7 @@ internal sealed partial class IntrinsicEvaluator
             attribute = name is null ? null : AsString(name, where, "an attribute name");
         }
 
-        if (logicalId is null || string.IsNullOrEmpty(attribute))
+        if (string.IsNullOrEmpty(logicalId) || string.IsNullOrEmpty(attribute))
         {
             Fail(argument, where, "Template error: every Fn::GetAtt object requires two non-empty parameters, the resource name and the resource attribute");
             return Placeholder(argument);
@@ -122,7 +122,7 @@ internal sealed partial class IntrinsicEvaluator
         }
 
         var name = ResolveText(argument, where, depth, "an export name");
-        if (state.Exports.TryGet(name, out var value))
+        if (state.Exports.TryGet(name, state.StackName, out var value))
         {
             return Relocate(value, argument.Location);
         }

@@ -101,6 +101,10 @@ public class CloudFormationWordingTests
     [InlineData("!GetAtt [Nope, CidrBlock]", "Template error: instance of Fn::GetAtt references undefined resource Nope")]
     [InlineData("!GetAtt Vpc", "Template error: every Fn::GetAtt object requires two non-empty parameters, the resource name and the resource attribute")]
     [InlineData("!GetAtt [Vpc, CidrBlock, x]", "Template error: every Fn::GetAtt object requires two non-empty parameters, the resource name and the resource attribute")]
+    [InlineData("!GetAtt '.CidrBlock'", "Template error: every Fn::GetAtt object requires two non-empty parameters, the resource name and the resource attribute")]
+    [InlineData("!Join [',', !GetAZs [a]]", "Fn::GetAZs needs a region name ('' or !Ref AWS::Region for the stack's own), not a list.")]
+    [InlineData("!Base64 [a]", "must be a string for Fn::Base64, not a list.")]
+    [InlineData("!FindInMap [M, z, b, { DefaultValue: d }]", "Fn::FindInMap DefaultValue needs 'Transform: AWS::LanguageExtensions' at the top of the template.")]
     [InlineData("{ 'Fn::Foo': [a] }", "Template format error: Encountered unsupported function: Fn::Foo Supported functions are: [Fn::Base64, Fn::GetAtt, Fn::GetAZs, Fn::ImportValue, Fn::Join, Fn::Split, Fn::FindInMap, Fn::Select, Ref, Fn::Equals, Fn::If, Fn::Not, Condition, Fn::And, Fn::Or, Fn::Contains, Fn::EachMemberEquals, Fn::EachMemberIn, Fn::ValueOf, Fn::ValueOfAll, Fn::RefAll, Fn::Sub, Fn::Cidr]")]
     public void Load_IntrinsicMistakeInOutput_IsCloudFormationsErrorAtTheOutput(string value, string message) =>
         Assert.Equal(message, OutputProblem(value).Message);
@@ -135,6 +139,8 @@ public class CloudFormationWordingTests
     [InlineData("!Not [!Equals [a, a], !Equals [a, a]]", "Template error: every Fn::Not object requires a list with exactly 1 boolean parameter.")]
     [InlineData("!Not [!Condition Zzz]", "Template error: unresolved condition dependency Zzz in Condition")]
     [InlineData("yes", "Template format error: Conditions can only be boolean operations on parameters and other conditions")]
+    [InlineData("!If [X, !Equals [a, a], !Equals [a, b]]", "Template format error: Conditions can only be boolean operations on parameters and other conditions")]
+    [InlineData("!Ref AWS::Region", "Template format error: Conditions can only be boolean operations on parameters and other conditions")]
     [InlineData("!Equals [!Ref Vpc, x]", "Template format error: Unresolved dependencies [Vpc]. Cannot reference resources in the Conditions block of the template")]
     public void Load_ConditionMistake_IsCloudFormationsErrorAtTheCondition(string condition, string message)
     {
@@ -234,6 +240,21 @@ public class CloudFormationWordingTests
             """);
 
         Assert.Equal(("B", "Export.Name", "Export with name shared is already exported by stack template"), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void Load_ImportOfAnExportOfTheSameTemplate_IsCloudFormationsNoExport()
+    {
+        var problem = TestTemplates.SingleProblem($$"""
+            Resources:
+            {{Vpc}}
+            Outputs:
+              A: { Value: x, Export: { Name: own } }
+              B: { Value: !ImportValue own }
+            """);
+
+        Assert.Equal(("B", "Value"), (problem.Resource, problem.Property));
+        Assert.StartsWith("No export named own found.", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
