@@ -52,11 +52,45 @@ public class CloudFormationWordingTests
     [InlineData("!Select ['1', [a, b]]", "b")]
     [InlineData("!Join ['|', !Split [',', 'a,,b']]", "a||b")]
     [InlineData("!Join [',', [a, !If [No, b, !Ref AWS::NoValue], c]]", "a,c")]
+    [InlineData("!Join [',', [a, !Ref AWS::NoValue, b]]", "a,b")]
     [InlineData("!Select [0, !Split [',', !Sub '${Vpc.CidrBlock},x']]", "10.1.0.0/16")]
     [InlineData("!Base64 { 'Fn::Sub': 'x${AWS::Region}' }", "eGV1LWNlbnRyYWwtMQ==")]
     [InlineData("!Join [',', !Cidr [!GetAtt [Vpc, CidrBlock], 2, 8]]", "10.1.0.0/24,10.1.1.0/24")]
     public void Load_IntrinsicInOutput_GivesCloudFormationsValue(string value, string expected) =>
         Assert.Equal(expected, OutputValue(value));
+
+    [Fact]
+    public void Load_ShortFormsTaggingBlockSequencesAndScalars_GiveTheirValues()
+    {
+        var result = TestTemplates.LoadValid($$"""
+            Resources:
+            {{Vpc}}
+            Outputs:
+              Joined:
+                Value: !Join
+                  - '-'
+                  - - !Select
+                      - 1
+                      - !Split
+                        - '.'
+                        - !GetAtt Vpc.CidrBlock
+                    - !Ref AWS::Region
+              Block:
+                Value: !Sub |
+                  ${AWS::Region}
+              Listed:
+                Value: !GetAtt
+                  - Vpc
+                  - CidrBlock
+              Encoded:
+                Value: !Base64
+                  Fn::Join: ['', [a, b]]
+            """);
+
+        Assert.Equal(
+            [("Joined", "1-eu-central-1"), ("Block", "eu-central-1\n"), ("Listed", "10.1.0.0/16"), ("Encoded", "YWI=")],
+            Assert.Single(result.Stacks).Outputs.Select(o => (o.OutputKey, o.OutputValue)));
+    }
 
     [Fact]
     public void Load_JsonTemplateWithLongForms_GivesTheSameValuesAsYamlShortForms()
