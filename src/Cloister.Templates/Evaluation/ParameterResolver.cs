@@ -113,6 +113,13 @@ internal static class ParameterResolver
             return null;
         }
 
+        // The Default is read before anything is resolved: CloudFormation refuses a function there.
+        if (definition.Get("Default") is MapNode functionDefault)
+        {
+            state.Problem(name, "Default", "Template format error: Every Default member must be a string.", functionDefault.Location);
+            return null;
+        }
+
         if (GivenOrDefault(name, definition, given) is not var (text, defaultAt))
         {
             state.Problem(name, string.Empty, $"Parameters: [{name}] must have values (it has no Default: give one with --param {name}=VALUE)", at);

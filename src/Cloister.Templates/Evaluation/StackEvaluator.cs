@@ -61,21 +61,23 @@ internal sealed class StackEvaluator
             _state.Problem(TemplateProblems.Template, "AWSTemplateFormatVersion", $"AWSTemplateFormatVersion must be the string 2010-09-09, the only version CloudFormation knows, not {written}.", version.Location);
         }
 
-        SsmParameters.Declare(Section(root, "Resources"), _state);
+        var resources = Section(root, "Resources");
+        SsmParameters.Declare(resources, _state);
         ParameterResolver.Resolve(Section(root, "Parameters"), parameters, _state, fileStart);
         _state.Mappings = Section(root, "Mappings");
+        MappingsSection.Check(_state.Mappings, _state);
         foreach (var condition in Section(root, "Conditions")?.Entries ?? [])
         {
             _state.ConditionDefinitions[condition.Key] = condition.Value;
         }
 
         // Resources are declared before conditions are evaluated so that a condition naming one is told it cannot.
-        var resources = Section(root, "Resources");
-        if (resources is null || resources.Entries.Length == 0)
+        // A Resources that is not a map was said so by Section.
+        if ((resources is null && root.Get("Resources") is null or ScalarNode { IsNull: true }) || resources?.Entries.Length == 0)
         {
             _state.Problem(TemplateProblems.Template, "Resources", "Template format error: At least one Resources member must be defined.", root.GetEntry("Resources")?.KeyLocation ?? fileStart);
         }
-        else if (resources.Entries.Length > MaxResources)
+        else if (resources is not null && resources.Entries.Length > MaxResources)
         {
             _state.Problem(TemplateProblems.Template, "Resources", $"Template format error: Number of resources, {resources.Entries.Length}, is greater than maximum allowed, {MaxResources}", root.GetEntry("Resources")!.KeyLocation);
         }
@@ -378,7 +380,7 @@ internal sealed class StackEvaluator
             }
             else if (output.Get("Export") is { } badExport)
             {
-                _state.Problem(entry.Key, "Export", "Export needs a Name.", badExport.Location);
+                _state.Problem(entry.Key, "Export", "The Name field of every Export member must be specified and consist only of alphanumeric characters, colons, or hyphens.", badExport.Location);
             }
 
             outputs.Add(new StackOutput(entry.Key, text, description, exportName));

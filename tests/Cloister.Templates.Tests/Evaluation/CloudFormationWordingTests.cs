@@ -360,6 +360,7 @@ public class CloudFormationWordingTests
     [InlineData("{ Type: Strang, Default: x }", "Type", "Template format error: Unrecognized parameter type: Strang")]
     [InlineData("{ Type: String, Default: x, Required: true }", "Required", "Invalid template parameter property 'Required'")]
     [InlineData("{ Type: Number, Default: abc }", "Type", "Parameter 'P' must be a number.")]
+    [InlineData("{ Type: String, Default: !Ref AWS::Region }", "Default", "Template format error: Every Default member must be a string.")]
     [InlineData("{ Type: List<Number>, Default: '1,x' }", "Type", "Parameter 'P' must be a number.")]
     public void Load_ParameterMistake_IsCloudFormationsError(string declaration, string property, string message)
     {
@@ -377,10 +378,37 @@ public class CloudFormationWordingTests
     [InlineData("Outputz: {}", "Template", "Outputz", "Template format error: Invalid template property or properties [Outputz]")]
     [InlineData("Resources:\n  Vpc: { Type: AWS::EC2::VPC, Propertiez: {} }", "Vpc", "Propertiez", "Template format error: Invalid template resource property 'Propertiez'")]
     [InlineData("Resources: {}", "Template", "Resources", "Template format error: At least one Resources member must be defined.")]
+    [InlineData("Mappings:\n  M: [a]", "M", "Mappings.M", "Template format error: Every Mappings member M must be a map")]
+    [InlineData("Mappings:\n  M: { a: b }", "M", "Mappings.M.a", "Template format error: Every Mappings attribute must be a map")]
+    [InlineData("Mappings:\n  M: { a: { b: !Ref AWS::Region } }", "M", "Mappings.M.a.b", "Template format error: Every Mappings attribute must be a String or a List.")]
+    [InlineData("Outputs:\n  Out: { Value: x, Export: x }", "Out", "Export", "The Name field of every Export member must be specified and consist only of alphanumeric characters, colons, or hyphens.")]
     public void Load_TemplateStructureMistake_IsCloudFormationsError(string text, string id, string property, string message)
     {
-        var problems = TestTemplates.Load(text.StartsWith("Resources", StringComparison.Ordinal) ? text : $"Resources:\n{Vpc}\n{text}").Validation.Problems;
+        var problem = TestTemplates.SingleProblem(text.StartsWith("Resources", StringComparison.Ordinal) ? text : $"Resources:\n{Vpc}\n{text}");
 
-        Assert.Contains((id, property, message), problems.Select(p => (p.Resource, p.Property, p.Message)));
+        Assert.Equal((id, property, message), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void Load_ResourcesNotAMap_IsOneProblem()
+    {
+        var problem = TestTemplates.SingleProblem("Resources: [a]");
+
+        Assert.Equal(("Template", "Resources", "The Resources section must be a map, not a list."), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void Load_MappingOfListsAndNumbers_IsAccepted()
+    {
+        var result = TestTemplates.LoadValid($$"""
+            Mappings:
+              L: { k: { v: [a, b], n: 2 } }
+            Resources:
+            {{Vpc}}
+            Outputs:
+              Out: { Value: !Join ['|', [!Select [1, !FindInMap [L, k, v]], !FindInMap [L, k, n]]] }
+            """);
+
+        Assert.Equal("b|2", Assert.Single(result.Stacks).Outputs.Single().OutputValue);
     }
 }
