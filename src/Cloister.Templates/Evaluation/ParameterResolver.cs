@@ -193,7 +193,8 @@ internal static class ParameterResolver
 
         if (AwsTypes.TryGetValue(type, out var prefix) && prefix is not null && !value.StartsWith(prefix, StringComparison.Ordinal))
         {
-            state.Problem(name, "Type", $"'{value}' is not a {type} (it should start with '{prefix}').", at);
+            // CloudFormation looks the id up in the account; Cloister's sandbox starts empty, so it checks the id's shape.
+            state.Problem(name, "Type", $"Parameter validation failed: parameter value {value} for parameter name {name} does not exist (an {type} starts with '{prefix}')", at);
         }
 
         if (type == "AWS::EC2::AvailabilityZone::Name" && AvailabilityZones.Of(state.Account.Region) is var zones && !zones.Contains(value, StringComparer.Ordinal))

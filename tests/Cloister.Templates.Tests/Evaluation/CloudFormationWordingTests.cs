@@ -360,6 +360,7 @@ public class CloudFormationWordingTests
     [InlineData("{ Type: Strang, Default: x }", "Type", "Template format error: Unrecognized parameter type: Strang")]
     [InlineData("{ Type: String, Default: x, Required: true }", "Required", "Invalid template parameter property 'Required'")]
     [InlineData("{ Type: Number, Default: abc }", "Type", "Parameter 'P' must be a number.")]
+    [InlineData("{ Type: 'List<AWS::EC2::Subnet::Id>', Default: 'subnet-1,sg-2' }", "Type", "Parameter validation failed: parameter value sg-2 for parameter name P does not exist (an AWS::EC2::Subnet::Id starts with 'subnet-')")]
     [InlineData("{ Type: String, Default: !Ref AWS::Region }", "Default", "Template format error: Every Default member must be a string.")]
     [InlineData("{ Type: List<Number>, Default: '1,x' }", "Type", "Parameter 'P' must be a number.")]
     public void Load_ParameterMistake_IsCloudFormationsError(string declaration, string property, string message)
