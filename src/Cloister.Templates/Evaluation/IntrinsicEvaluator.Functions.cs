@@ -252,7 +252,8 @@ internal sealed partial class IntrinsicEvaluator
             return value;
         }
 
-        if (fallback is not null)
+        // The default stands for a missing key, not a missing mapping (AWS: "if the TopLevelKey and/or SecondLevelKey can't be found").
+        if (fallback is not null && mapping is not null)
         {
             return Resolve(fallback, where, depth) ?? Placeholder(argument);
         }

@@ -390,6 +390,25 @@ public class CloudFormationWordingTests
         Assert.Equal((id, property, message), (problem.Resource, problem.Property, problem.Message));
     }
 
+    [Theory]
+    [InlineData("!FindInMap [M, z, b, { DefaultValue: d }]", "d")]
+    [InlineData("!FindInMap [M, a, z, { DefaultValue: d }]", "d")]
+    [InlineData("!FindInMap [M, a, b, { DefaultValue: d }]", "c")]
+    public void Load_FindInMapDefaultValueForAMissingKey_IsTheDefault(string value, string expected)
+    {
+        var result = TestTemplates.LoadValid("Transform: AWS::LanguageExtensions\n" + WithOutput(value));
+
+        Assert.Equal(expected, Assert.Single(result.Stacks).Outputs.Single().OutputValue);
+    }
+
+    [Fact]
+    public void Load_FindInMapDefaultValueForAMissingMapping_IsMappingNotPresent()
+    {
+        var problem = TestTemplates.SingleProblem("Transform: AWS::LanguageExtensions\n" + WithOutput("!FindInMap [N, a, b, { DefaultValue: d }]"));
+
+        Assert.Equal("Template error: Mapping named 'N' is not present in the 'Mappings' section of template.", problem.Message);
+    }
+
     [Fact]
     public void Load_ResourcesNotAMap_IsOneProblem()
     {
