@@ -219,9 +219,9 @@ internal sealed partial class IntrinsicEvaluator
             return Placeholder(argument);
         }
 
-        return Condition(condition.Value, condition, where, "Fn::If")
-            ? Resolve(list.Items[1], where, depth)
-            : Resolve(list.Items[2], where, depth);
+        var chosen = Condition(condition.Value, condition, where, "Fn::If");
+        Unevaluated(list.Items[chosen ? 2 : 1], where, depth);
+        return Resolve(list.Items[chosen ? 1 : 2], where, depth);
     }
 
     private Node FindInMap(Node argument, Where where, int depth)

@@ -156,12 +156,7 @@ internal sealed partial class IntrinsicEvaluator
     /// <summary>Whether a Fn::Sub's text names a resource or its attribute in a <c>${}</c> its variables do not give.</summary>
     private bool SubNamesResource(Node argument)
     {
-        var (text, variables) = argument switch
-        {
-            ScalarNode s => (s.Value, null),
-            ListNode { Items: [ScalarNode s, MapNode map] } => (s.Value, map),
-            _ => (string.Empty, (MapNode?)null),
-        };
+        var (text, variables) = SubParts(argument);
         var open = text.IndexOf("${", StringComparison.Ordinal);
         while (open >= 0 && text.IndexOf('}', open) is var close and > 0)
         {
@@ -176,6 +171,14 @@ internal sealed partial class IntrinsicEvaluator
 
         return false;
     }
+
+    /// <summary>A Fn::Sub's text and its variables (null in the one-string form); empty text when it is malformed.</summary>
+    private static (string Text, MapNode? Variables) SubParts(Node argument) => argument switch
+    {
+        ScalarNode s => (s.Value, null),
+        ListNode { Items: [ScalarNode s, MapNode map] } => (s.Value, map),
+        _ => (string.Empty, null),
+    };
 
     /// <summary>
     /// Cloister's own cross-stack reference, for the on-premises network file: <c>[ StackName, LogicalId, Attribute ]</c>

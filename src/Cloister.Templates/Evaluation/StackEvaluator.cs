@@ -262,6 +262,11 @@ internal sealed class StackEvaluator
             var at = declaration.Node.Get("Condition")!;
             if (!_evaluator.Condition(condition, at, id, "Condition", Blocks.Resources))
             {
+                if (declaration.Properties is not null)
+                {
+                    _evaluator.CheckUnevaluated(declaration.Properties, id, "Properties", Blocks.Resources);
+                }
+
                 _state.Excluded.Add(id);
                 return null;
             }
@@ -338,6 +343,7 @@ internal sealed class StackEvaluator
             switch (output.Get("Condition"))
             {
                 case ScalarNode { Kind: ScalarKind.String } condition when !_evaluator.Condition(condition.Value, condition, entry.Key, "Condition", Blocks.Outputs):
+                    _evaluator.CheckUnevaluated(valueNode, entry.Key, "Value", Blocks.Outputs);
                     continue;
                 case { } condition and not ScalarNode { Kind: ScalarKind.String }:
                     _state.Problem(entry.Key, "Condition", TemplateProblems.ConditionMustBeString, condition.Location);

@@ -409,6 +409,56 @@ public class CloudFormationWordingTests
         Assert.Equal("Template error: Mapping named 'N' is not present in the 'Mappings' section of template.", problem.Message);
     }
 
+    [Theory]
+    [InlineData("Other: { Type: AWS::EC2::VPC, Condition: No, Properties: { CidrBlock: !Ref Nope } }", "Other", "Properties.CidrBlock", "Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template")]
+    [InlineData("Other: { Type: AWS::EC2::VPC, Condition: No, Properties: { CidrBlock: !GetAtt Nope.CidrBlock } }", "Other", "Properties.CidrBlock", "Template error: instance of Fn::GetAtt references undefined resource Nope")]
+    [InlineData("Other: { Type: AWS::EC2::VPC, Condition: No, Properties: { CidrBlock: !Sub '${Nope}' } }", "Other", "Properties.CidrBlock", "Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template")]
+    [InlineData("Other: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !If [No, !Ref Nope, 10.2.0.0/16] } }", "Other", "Properties.CidrBlock", "Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template")]
+    [InlineData("Other: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !If [No, !If [Zzz, a, b], 10.2.0.0/16] } }", "Other", "Properties.CidrBlock", "Template error: unresolved condition dependency Zzz in Fn::If")]
+    public void Load_NameInWhatIsNotEvaluated_IsStillRefused(string resource, string id, string property, string message)
+    {
+        var problem = TestTemplates.SingleProblem($$"""
+            Conditions:
+              No: !Equals [a, b]
+            Resources:
+            {{Vpc}}
+              {{resource}}
+            """);
+
+        Assert.Equal((id, property, message), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void Load_NameInTheValueOfAnOutputLeftOut_IsStillRefused()
+    {
+        var problem = TestTemplates.SingleProblem($$"""
+            Conditions:
+              No: !Equals [a, b]
+            Resources:
+            {{Vpc}}
+            Outputs:
+              Out: { Condition: No, Value: !Ref Nope }
+            """);
+
+        Assert.Equal(("Out", "Value", "Template format error: Unresolved resource dependencies [Nope] in the Outputs block of the template"), (problem.Resource, problem.Property, problem.Message));
+    }
+
+    [Fact]
+    public void Load_UntakenBranchNamingAResourceLeftOut_IsAccepted()
+    {
+        var result = TestTemplates.LoadValid($$"""
+            Conditions:
+              No: !Equals [a, b]
+            Resources:
+            {{Vpc}}
+              Other: { Type: AWS::EC2::VPC, Condition: No, Properties: { CidrBlock: 10.2.0.0/16 } }
+            Outputs:
+              Out: { Value: !If [No, !GetAtt Other.CidrBlock, none] }
+            """);
+
+        Assert.Equal("none", Assert.Single(result.Stacks).Outputs.Single().OutputValue);
+    }
+
     [Fact]
     public void Load_ResourcesNotAMap_IsOneProblem()
     {
