@@ -73,7 +73,8 @@ internal static class DependencyGraph
         }
     }
 
-    private static IEnumerable<string> SubVariables(string? text)
+    /// <summary>The names in a Fn::Sub text's <c>${}</c>, trimmed, but for the <c>${!Literal}</c> ones.</summary>
+    public static IEnumerable<string> SubVariables(string? text)
     {
         if (text is null)
         {

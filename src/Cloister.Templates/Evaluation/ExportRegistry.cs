@@ -7,9 +7,13 @@ internal sealed class ExportRegistry
 {
     private readonly Dictionary<string, (string Stack, Node Value)> _exports = new(StringComparer.Ordinal);
 
-    public bool TryGet(string name, out Node value)
+    /// <summary>
+    /// The value of export <paramref name="name"/> of a stack other than <paramref name="importer"/>: a stack's exports
+    /// exist once it is created, so CloudFormation's import of one of its own is "No export named ... found".
+    /// </summary>
+    public bool TryGet(string name, string importer, out Node value)
     {
-        if (_exports.TryGetValue(name, out var export))
+        if (_exports.TryGetValue(name, out var export) && export.Stack != importer)
         {
             value = export.Value;
             return true;

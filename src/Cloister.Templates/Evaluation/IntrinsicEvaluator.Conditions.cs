@@ -2,19 +2,30 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using Cloister.Templates.Nodes;
+using Cloister.Templates.Parsing;
 
 namespace Cloister.Templates.Evaluation;
 
 /// <summary>Conditions (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition) and Fn::Cidr.</summary>
 internal sealed partial class IntrinsicEvaluator
 {
+    private const string ConditionsOnlyBoolean = "Template format error: Conditions can only be boolean operations on parameters and other conditions";
+
     /// <summary>How many condition definitions are being evaluated (they nest through <c>Condition: Name</c>).</summary>
     private int _inConditions;
 
-    /// <summary>The value of the named condition, evaluating it (once) when first asked.</summary>
-    public bool Condition(string name, Node at, string resource, string path) => Condition(name, at, new Where(resource, path));
+    /// <summary>
+    /// The value of the named condition, evaluating it (once) when first asked; <paramref name="block"/> is the section
+    /// of the resource or output whose <c>Condition</c> names it (<see cref="Blocks"/>).
+    /// </summary>
+    public bool Condition(string name, Node at, string resource, string path, string block) =>
+        Condition(name, at, new Where(resource, path, block), $"the {block} block of the template");
 
-    private bool Condition(string name, Node at, Where where)
+    /// <summary>
+    /// The named condition's value; <paramref name="usedIn"/> says where it is named for CloudFormation's error when it
+    /// is not declared: <c>Fn::If</c>, <c>Condition</c> (in another condition) or a resource's or output's block.
+    /// </summary>
+    private bool Condition(string name, Node at, Where where, string usedIn)
     {
         if (state.ConditionValues.TryGetValue(name, out var known))
         {
@@ -23,18 +34,21 @@ internal sealed partial class IntrinsicEvaluator
 
         if (!state.ConditionDefinitions.TryGetValue(name, out var definition))
         {
-            Fail(at, where, $"There is no condition '{name}' in the Conditions section.");
+            Fail(at, where, usedIn.StartsWith("the ", StringComparison.Ordinal)
+                ? $"Template format error: Unresolved condition dependency {name} in {usedIn}"
+                : $"Template error: unresolved condition dependency {name} in {usedIn}");
             return false;
         }
 
         if (!state.ConditionsInProgress.Add(name))
         {
-            Fail(at, where, $"The condition '{name}' depends on itself: {string.Join(" -> ", state.ConditionsInProgress)} -> {name}.");
+            var cycle = state.ConditionsInProgress.SkipWhile(c => c != name);
+            Fail(at, where, $"Template format error: Circular dependency between conditions: [{string.Join(", ", cycle)}]");
             return false;
         }
 
         _inConditions++;
-        var value = ConditionValue(definition, new Where(name, "Conditions." + name), 0);
+        var value = ConditionValue(definition, new Where(name, "Conditions." + name, Blocks.Conditions), 0);
         _inConditions--;
         state.ConditionsInProgress.Remove(name);
         state.ConditionValues[name] = value;
@@ -54,7 +68,7 @@ internal sealed partial class IntrinsicEvaluator
             return b.Value == "true";
         }
 
-        Fail(node, where, "A condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or { Condition: Name }.");
+        Fail(node, where, ConditionsOnlyBoolean);
         return false;
     }
 
@@ -63,7 +77,7 @@ internal sealed partial class IntrinsicEvaluator
         switch (name)
         {
             case "Condition" when argument is ScalarNode { IsNull: false } s:
-                return Condition(s.Value, s, where);
+                return Condition(s.Value, s, where, "Condition");
             case "Fn::Equals" when argument is ListNode { Items.Length: 2 } pair:
                 var left = Resolve(pair.Items[0], where, depth);
                 var right = Resolve(pair.Items[1], where, depth);
@@ -74,14 +88,14 @@ internal sealed partial class IntrinsicEvaluator
                 var values = many.Items.Select(i => ConditionValue(i, where, depth)).ToArray();
                 return name == "Fn::And" ? values.All(v => v) : values.Any(v => v);
             default:
-                var shape = name switch
+                Fail(argument, where, name switch
                 {
-                    "Fn::Equals" => "[ Value1, Value2 ]",
-                    "Fn::Not" => "[ Condition ]",
-                    "Fn::And" or "Fn::Or" => "a list of 2 to 10 conditions",
-                    _ => "a condition name",
-                };
-                Fail(argument, where, $"{name} needs {shape}.");
+                    "Fn::Equals" => "Template error: every Fn::Equals object requires a list of 2 string parameters.",
+                    "Fn::Not" => "Template error: every Fn::Not object requires a list with exactly 1 boolean parameter.",
+                    "Fn::And" or "Fn::Or" => $"Template error: every {name} object requires a list of at least 2 and at most 10 boolean parameters.",
+                    "Condition" => TemplateProblems.ConditionMustBeString,
+                    _ => ConditionsOnlyBoolean,
+                });
                 return false;
         }
     }

@@ -19,7 +19,13 @@ internal sealed partial class IntrinsicEvaluator
             foreach (var entry in map.Entries)
             {
                 var value = Resolve(entry.Value, where.Key(entry.Key), depth);
-                if (value is not null)
+                if (value is ListNode or MapNode)
+                {
+                    // Reported once here; the text's ${} of it then stands for nothing rather than for a resource of that name.
+                    Fail(entry.Value, where.Key(entry.Key), "Template error: every value of the context object of every Fn::Sub object must be a string or a function that returns a string");
+                    variables[entry.Key] = Placeholder(entry.Value);
+                }
+                else if (value is not null)
                 {
                     variables[entry.Key] = value;
                 }
@@ -28,7 +34,7 @@ internal sealed partial class IntrinsicEvaluator
 
         if (textNode is not ScalarNode { IsNull: false } text)
         {
-            Fail(argument, where, "Fn::Sub needs a string, or [ String, { Var: Value } ].");
+            Fail(argument, where, "Template error: One or more Fn::Sub intrinsic functions don't specify expected arguments. Specify a string as first argument, and an optional second argument to specify a mapping of values to replace in the string");
             return Placeholder(argument);
         }
 
@@ -57,6 +63,11 @@ internal sealed partial class IntrinsicEvaluator
             {
                 result.Append("${").Append(name.AsSpan(1)).Append('}');
             }
+            else if (!IsSubVariableName(name.Trim()))
+            {
+                Fail(text, where, $"Template error: variable names in Fn::Sub syntax must contain only alphanumeric characters, underscores, periods, and colons (not '${{{name}}}'; write '${{!{name}}}' for the text itself)");
+                return Placeholder(text);
+            }
             else
             {
                 result.Append(SubVariable(name.Trim(), variables, text, where, depth));
@@ -68,67 +79,100 @@ internal sealed partial class IntrinsicEvaluator
         return ScalarNode.String(result.ToString(), text.Location);
     }
 
+    /// <summary>
+    /// What CloudFormation takes inside <c>${}</c>: letters, digits, underscores, periods and colons (a parameter, a
+    /// resource, <c>Resource.Attribute</c>, <c>AWS::Region</c>). Spaces around the name are allowed.
+    /// </summary>
+    private static bool IsSubVariableName(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':');
+
     private string SubVariable(string name, Dictionary<string, Node> variables, ScalarNode text, Where where, int depth)
     {
         if (variables.TryGetValue(name, out var value))
         {
-            return AsString(value, where, $"a string for ${{{name}}}");
+            return ((ScalarNode)value).Value;
         }
 
         var dot = name.IndexOf('.', StringComparison.Ordinal);
-        Node reference = dot > 0 && !name.StartsWith("AWS::", StringComparison.Ordinal)
+        var isAttribute = dot > 0 && !name.StartsWith("AWS::", StringComparison.Ordinal);
+        if (isAttribute && InvalidSubAttribute(name[..dot], name[(dot + 1)..]) is { } invalid)
+        {
+            return Fail(text, where, $"Template error: instance of Fn::Sub references invalid resource attribute {name}{invalid}", string.Empty);
+        }
+
+        Node reference = isAttribute
             ? NodeFactory.GetAtt(name[..dot], name[(dot + 1)..], text.Location)
             : NodeFactory.Ref(name, text.Location);
-        var resolved = Resolve(reference, where, depth);
-        return resolved switch
+        return Resolve(reference, where, depth) switch
         {
             null => string.Empty,
-            ListNode => Fail(text, where, $"Fn::Sub: ${{{name}}} is a list; use Fn::Join to make it a string.", string.Empty),
-            _ => AsString(resolved, where, $"a string for ${{{name}}}"),
+            ScalarNode { IsNull: false } resolved => resolved.Value,
+            _ => Fail(text, where, $"Template error: variable {name} in Fn::Sub expression does not resolve to a string", string.Empty),
         };
+    }
+
+    /// <summary>
+    /// Why <c>${Resource.Attribute}</c> names no attribute CloudFormation knows (empty when the resource is not
+    /// declared, the resource's type and attributes when it lacks this one); null when it does name one.
+    /// </summary>
+    private string? InvalidSubAttribute(string logicalId, string attribute)
+    {
+        if (!state.Declarations.TryGetValue(logicalId, out var declaration))
+        {
+            return string.Empty;
+        }
+
+        return ResourceCatalog.Find(declaration.Type) is { } type && !type.HasAttribute(attribute) ? $" ({AttributesOf(declaration.Type, type)})" : null;
     }
 
     private ScalarNode Join(Node argument, Where where, int depth)
     {
-        if (Arguments(argument, 2, where, "Fn::Join needs [ Delimiter, [ Values ] ].") is not { } list)
+        if (Arguments(argument, 2, where, JoinUsage) is not { } list)
         {
             return Placeholder(argument);
         }
 
         var before = state.Problems.Count;
         var delimiter = ResolveText(list.Items[0], where, depth, "a delimiter string");
-        var values = ResolveList(list.Items[1], where, depth, "Fn::Join");
+        var values = ResolveList(list.Items[1], where, depth, JoinUsage);
         if (state.Problems.Count > before)
         {
             return Placeholder(argument);
         }
 
-        return ScalarNode.String(string.Join(delimiter, values.Select(v => AsString(v, where, "a string to join"))), argument.Location);
+        if (values.FirstOrDefault(v => v is not ScalarNode { IsNull: false }) is { } notText)
+        {
+            Fail(notText, where, JoinUsage);
+            return Placeholder(argument);
+        }
+
+        return ScalarNode.String(string.Join(delimiter, values.Select(v => ((ScalarNode)v).Value)), argument.Location);
     }
 
     private Node Select(Node argument, Where where, int depth)
     {
-        if (Arguments(argument, 2, where, "Fn::Select needs [ Index, [ Values ] ].") is not { } list)
+        if (Arguments(argument, 2, where, SelectUsage) is not { } list)
         {
             return Placeholder(argument);
         }
 
         var before = state.Problems.Count;
         var indexText = ResolveText(list.Items[0], where, depth, "an index");
-        var values = ResolveList(list.Items[1], where, depth, "Fn::Select");
+        var values = ResolveList(list.Items[1], where, depth, SelectUsage);
         if (state.Problems.Count > before)
         {
             // An argument that failed is reported; selecting from what it left would only say so again.
             return Placeholder(argument);
         }
 
-        if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        // The index is a whole number, written as a number or a string; a negative one selects nothing, as one past the end.
+        if (!int.TryParse(indexText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index))
         {
-            Fail(list.Items[0], where, $"Fn::Select: index '{indexText}' is not a whole number from 0.");
+            Fail(list.Items[0], where, SelectUsage);
             return Placeholder(argument);
         }
 
-        if (index >= values.Length)
+        if (index < 0 || index >= values.Length)
         {
             Fail(list.Items[0], where, $"Template error: Fn::Select cannot select nonexistent value at index {index}");
             return Placeholder(argument);
@@ -139,7 +183,7 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node Split(Node argument, Where where, int depth)
     {
-        if (Arguments(argument, 2, where, "Fn::Split needs [ Delimiter, String ].") is not { } list)
+        if (Arguments(argument, 2, where, SplitUsage) is not { } list)
         {
             return Placeholder(argument);
         }
@@ -154,7 +198,7 @@ internal sealed partial class IntrinsicEvaluator
 
         if (delimiter.Length == 0)
         {
-            Fail(list.Items[0], where, "Fn::Split needs a delimiter that is not empty.");
+            Fail(list.Items[0], where, SplitUsage + " The delimiter cannot be empty.");
             return Placeholder(argument);
         }
 
@@ -163,29 +207,39 @@ internal sealed partial class IntrinsicEvaluator
 
     private Node? If(Node argument, Where where, int depth)
     {
-        if (argument is not ListNode { Items.Length: 3 } list || list.Items[0] is not ScalarNode { IsNull: false } condition)
+        if (argument is not ListNode { Items.Length: 3 } list)
         {
-            Fail(argument, where, "Fn::If needs [ ConditionName, ValueIfTrue, ValueIfFalse ].");
+            Fail(argument, where, "Template error: Fn::If requires a list argument with three elements");
             return Placeholder(argument);
         }
 
-        return Condition(condition.Value, condition, where)
-            ? Resolve(list.Items[1], where, depth)
-            : Resolve(list.Items[2], where, depth);
+        if (list.Items[0] is not ScalarNode { IsNull: false, Kind: ScalarKind.String } condition)
+        {
+            Fail(list.Items[0], where, "Template error: Fn::If requires a list argument with the first element being a condition");
+            return Placeholder(argument);
+        }
+
+        var chosen = Condition(condition.Value, condition, where, "Fn::If");
+        Unevaluated(list.Items[chosen ? 2 : 1], where, depth);
+        return Resolve(list.Items[chosen ? 1 : 2], where, depth);
     }
 
     private Node FindInMap(Node argument, Where where, int depth)
     {
         // AWS::LanguageExtensions adds a fourth argument, { DefaultValue: X }, answered when a key is missing.
         Node? fallback = null;
-        if (argument is ListNode { Items.Length: 4 } withDefault && withDefault.Items[3] is MapNode options && options.Get("DefaultValue") is { } defaultValue
-            && Extension("Fn::FindInMap DefaultValue", options, where))
+        if (argument is ListNode { Items.Length: 4 } withDefault && withDefault.Items[3] is MapNode options && options.Get("DefaultValue") is { } defaultValue)
         {
+            if (!Extension("Fn::FindInMap DefaultValue", options, where))
+            {
+                return Placeholder(argument);
+            }
+
             fallback = defaultValue;
             argument = withDefault with { Items = withDefault.Items.RemoveAt(3) };
         }
 
-        if (Arguments(argument, 3, where, "Fn::FindInMap needs [ MapName, TopLevelKey, SecondLevelKey ] (and, with AWS::LanguageExtensions, { DefaultValue: ... }).") is not { } list)
+        if (Arguments(argument, 3, where, "Template error: every Fn::FindInMap object requires three parameters, the map name, map key and the attribute for return value") is not { } list)
         {
             return Placeholder(argument);
         }
@@ -198,40 +252,52 @@ internal sealed partial class IntrinsicEvaluator
             return value;
         }
 
-        if (fallback is not null)
+        // The default stands for a missing key, not a missing mapping (AWS: "if the TopLevelKey and/or SecondLevelKey can't be found").
+        if (fallback is not null && mapping is not null)
         {
             return Resolve(fallback, where, depth) ?? Placeholder(argument);
         }
 
         if (mapping is null)
         {
-            Fail(list.Items[0], where, $"Fn::FindInMap: there is no mapping '{keys[0]}'.");
-        }
-        else if (top is null)
-        {
-            Fail(list.Items[1], where, $"Fn::FindInMap: mapping '{keys[0]}' has no key '{keys[1]}'.");
+            Fail(list.Items[0], where, $"Template error: Mapping named '{keys[0]}' is not present in the 'Mappings' section of template.");
         }
         else
         {
-            Fail(list.Items[2], where, $"Fn::FindInMap: mapping '{keys[0]}.{keys[1]}' has no key '{keys[2]}'.");
+            // CloudFormation names the three keys whichever is missing; the location points at the first one missing.
+            Fail(top is null ? list.Items[1] : list.Items[2], where, $"Template error: Unable to get mapping for {keys[0]}::{keys[1]}::{keys[2]}");
         }
 
         return Placeholder(argument);
     }
 
-    private ListNode GetAzs(Node argument, Where where, int depth)
+    private Node GetAzs(Node argument, Where where, int depth)
     {
-        var region = Resolve(argument, where, depth) is ScalarNode { IsNull: false } r && r.Value.Length > 0 ? r.Value : state.Account.Region;
+        // A region name, or '' (and a null, as YAML's bare !GetAZs gives) for the stack's own.
+        var resolved = Resolve(argument, where, depth);
+        if (resolved is ListNode or MapNode)
+        {
+            return Fail(argument, where, $"Fn::GetAZs needs a region name ('' or !Ref AWS::Region for the stack's own), not {resolved.KindName}.", Placeholder(argument));
+        }
+
+        var region = resolved is ScalarNode { IsNull: false } r && r.Value.Length > 0 ? r.Value : state.Account.Region;
         return new ListNode([.. AvailabilityZones.Of(region).Select(az => (Node)ScalarNode.String(az, argument.Location))], argument.Location);
     }
 
     private ScalarNode Base64(Node argument, Where where, int depth)
     {
-        var text = ResolveText(argument, where, depth, "a string");
+        var text = ResolveText(argument, where, depth, "a string for Fn::Base64");
         return ScalarNode.String(Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), argument.Location);
     }
 
-    private ImmutableArray<Node> ResolveList(Node node, Where where, int depth, string function)
+    private const string JoinUsage = "Template error: every Fn::Join object requires two parameters, (1) a string delimiter and (2) a list of strings to be joined or a function that returns a list of strings (such as Fn::GetAZs) to be joined.";
+
+    private const string SelectUsage = "Template error: Fn::Select requires a list argument with two elements: an integer index and a list";
+
+    private const string SplitUsage = "Template error: every Fn::Split object requires two parameters, (1) a string delimiter and (2) a string to be split or a function that returns a string to be split.";
+
+    /// <summary>A node resolved to the list it must be; none with <paramref name="usage"/> as the problem when it is not a list.</summary>
+    private ImmutableArray<Node> ResolveList(Node node, Where where, int depth, string usage)
     {
         var before = state.Problems.Count;
         var resolved = Resolve(node, where, depth);
@@ -247,7 +313,7 @@ internal sealed partial class IntrinsicEvaluator
             case null:
                 return [];
             default:
-                Fail(node, where, $"{function} needs a list of values, not {resolved.KindName}.");
+                Fail(node, where, usage);
                 return [];
         }
     }

@@ -74,9 +74,9 @@ internal sealed partial class IntrinsicEvaluator
             attribute = name is null ? null : AsString(name, where, "an attribute name");
         }
 
-        if (logicalId is null || string.IsNullOrEmpty(attribute))
+        if (string.IsNullOrEmpty(logicalId) || string.IsNullOrEmpty(attribute))
         {
-            Fail(argument, where, "Fn::GetAtt needs [ LogicalId, AttributeName ] or 'LogicalId.AttributeName'.");
+            Fail(argument, where, "Template error: every Fn::GetAtt object requires two non-empty parameters, the resource name and the resource attribute");
             return Placeholder(argument);
         }
 
@@ -87,15 +87,14 @@ internal sealed partial class IntrinsicEvaluator
 
         if (!state.Declarations.TryGetValue(logicalId, out var declaration))
         {
-            Fail(argument, where, $"Fn::GetAtt refers to '{logicalId}', which is not a resource of this template.");
+            Fail(argument, where, $"Template error: instance of Fn::GetAtt references undefined resource {logicalId}");
             return Placeholder(argument);
         }
 
         var type = ResourceCatalog.Find(declaration.Type);
         if (type is not null && !type.HasAttribute(attribute))
         {
-            var known = type.Attributes.Length == 0 ? "it has no attributes" : "it has " + string.Join(", ", type.Attributes);
-            Fail(argument, where, $"Fn::GetAtt: '{attribute}' is not an attribute of {logicalId} ({declaration.Type}); {known}.");
+            Fail(argument, where, $"Template error: resource {logicalId} does not support attribute type {attribute} in Fn::GetAtt ({AttributesOf(declaration.Type, type)})");
             return Placeholder(argument);
         }
 
@@ -123,7 +122,7 @@ internal sealed partial class IntrinsicEvaluator
         }
 
         var name = ResolveText(argument, where, depth, "an export name");
-        if (state.Exports.TryGet(name, out var value))
+        if (state.Exports.TryGet(name, state.StackName, out var value))
         {
             return Relocate(value, argument.Location);
         }
@@ -157,12 +156,7 @@ internal sealed partial class IntrinsicEvaluator
     /// <summary>Whether a Fn::Sub's text names a resource or its attribute in a <c>${}</c> its variables do not give.</summary>
     private bool SubNamesResource(Node argument)
     {
-        var (text, variables) = argument switch
-        {
-            ScalarNode s => (s.Value, null),
-            ListNode { Items: [ScalarNode s, MapNode map] } => (s.Value, map),
-            _ => (string.Empty, (MapNode?)null),
-        };
+        var (text, variables) = SubParts(argument);
         var open = text.IndexOf("${", StringComparison.Ordinal);
         while (open >= 0 && text.IndexOf('}', open) is var close and > 0)
         {
@@ -177,6 +171,14 @@ internal sealed partial class IntrinsicEvaluator
 
         return false;
     }
+
+    /// <summary>A Fn::Sub's text and its variables (null in the one-string form); empty text when it is malformed.</summary>
+    private static (string Text, MapNode? Variables) SubParts(Node argument) => argument switch
+    {
+        ScalarNode s => (s.Value, null),
+        ListNode { Items: [ScalarNode s, MapNode map] } => (s.Value, map),
+        _ => (string.Empty, null),
+    };
 
     /// <summary>
     /// Cloister's own cross-stack reference, for the on-premises network file: <c>[ StackName, LogicalId, Attribute ]</c>
@@ -231,7 +233,7 @@ internal sealed partial class IntrinsicEvaluator
             return false;
         }
 
-        Fail(at, where, $"A condition cannot refer to resource '{logicalId}'; conditions use parameters, pseudo parameters, mappings and other conditions.");
+        Fail(at, where, UnresolvedInConditions(logicalId));
         return true;
     }
 
@@ -246,16 +248,28 @@ internal sealed partial class IntrinsicEvaluator
         if (state.Excluded.Contains(logicalId))
         {
             var condition = state.Declarations[logicalId].Condition;
-            Fail(at, where, $"'{logicalId}' is not created because its condition '{condition}' is false; refer to it only under Fn::If on that condition.");
+            Fail(at, where, $"{UnresolvedResource(logicalId, where)} ('{logicalId}' is not created: its condition '{condition}' is false; refer to it only under Fn::If on that condition)");
         }
         else if (!state.Declarations.ContainsKey(logicalId))
         {
-            Fail(at, where, $"Unresolved reference '{logicalId}': no parameter, resource or pseudo parameter has that name.");
+            // CloudFormation's words: a name that is no parameter, resource or pseudo parameter is an unresolved dependency.
+            Fail(at, where, where.Block == Blocks.Conditions ? UnresolvedInConditions(logicalId) : UnresolvedResource(logicalId, where));
         }
 
         // Declared but not evaluated: it is in a dependency cycle or failed, which was reported where it happened.
         return null;
     }
+
+    /// <summary>What a type's resources answer to Fn::GetAtt, said after CloudFormation's refusal of another attribute.</summary>
+    private static string AttributesOf(string typeName, ResourceType type) =>
+        type.Attributes.Length == 0 ? $"{typeName} has no attributes" : $"{typeName} has {string.Join(", ", type.Attributes)}";
+
+    private static string UnresolvedResource(string name, Where where) =>
+        $"Template format error: Unresolved resource dependencies [{name}] in the {where.Block} block of the template";
+
+    /// <summary>CloudFormation's refusal of a name in a condition that is no parameter or pseudo parameter (a resource, or nothing).</summary>
+    private static string UnresolvedInConditions(string name) =>
+        $"Template format error: Unresolved dependencies [{name}]. Cannot reference resources in the Conditions block of the template";
 
     /// <summary>A value produced elsewhere, located where it is used so later problems point at the use.</summary>
     private static Node Relocate(Node value, Cloister.Model.Validation.SourceLocation at) => value switch

@@ -12,17 +12,20 @@ internal sealed partial class IntrinsicEvaluator(StackState state)
 {
     private const int MaxDepth = 64;
 
-    /// <summary>The resolved value; null where <c>AWS::NoValue</c> removes it.</summary>
-    public Node? Resolve(Node node, string resource, string path)
+    /// <summary>
+    /// The resolved value; null where <c>AWS::NoValue</c> removes it. <paramref name="block"/> is the template section
+    /// the value is in (<c>Resources</c> or <c>Outputs</c>), which CloudFormation names when a reference is unresolved.
+    /// </summary>
+    public Node? Resolve(Node node, string resource, string path, string block = Blocks.Resources)
     {
-        var where = new Where(resource, path);
+        var where = new Where(resource, path, block);
         return WithDynamicReferences(Resolve(node, where, 0), where);
     }
 
     /// <summary>The resolved value of a property that must be a string.</summary>
-    public string? ResolveString(Node node, string resource, string path)
+    public string? ResolveString(Node node, string resource, string path, string block = Blocks.Resources)
     {
-        var where = new Where(resource, path);
+        var where = new Where(resource, path, block);
         var value = WithDynamicReferences(Resolve(node, where, 0), where);
         return value is null ? null : AsString(value, where, "a string");
     }
@@ -90,9 +93,13 @@ internal sealed partial class IntrinsicEvaluator(StackState state)
         _ => UnknownFunction(name, call, where),
     };
 
+    /// <summary>The functions CloudFormation lists when it meets one it does not know.</summary>
+    private const string SupportedFunctions =
+        "[Fn::Base64, Fn::GetAtt, Fn::GetAZs, Fn::ImportValue, Fn::Join, Fn::Split, Fn::FindInMap, Fn::Select, Ref, Fn::Equals, Fn::If, Fn::Not, Condition, Fn::And, Fn::Or, Fn::Contains, Fn::EachMemberEquals, Fn::EachMemberIn, Fn::ValueOf, Fn::ValueOfAll, Fn::RefAll, Fn::Sub, Fn::Cidr]";
+
     private ScalarNode UnknownFunction(string name, MapNode call, Where where)
     {
-        Fail(call, where, $"'{name}' is not an intrinsic function CloudFormation knows.");
+        Fail(call, where, $"Template format error: Encountered unsupported function: {name} Supported functions are: {SupportedFunctions}");
         return Placeholder(call);
     }
 
@@ -111,11 +118,14 @@ internal sealed partial class IntrinsicEvaluator(StackState state)
 
     private static ScalarNode Placeholder(Node at) => ScalarNode.String(string.Empty, at.Location);
 
-    /// <summary>The resource and the property path a problem is reported against.</summary>
-    private readonly record struct Where(string Resource, string Path)
+    /// <summary>
+    /// The resource (or output, or condition) and the property path a problem is reported against, and the template
+    /// section they are in (<see cref="Blocks"/>).
+    /// </summary>
+    private readonly record struct Where(string Resource, string Path, string Block = Blocks.Resources)
     {
-        public Where Key(string key) => new(Resource, Path.Length == 0 ? key : $"{Path}.{key}");
+        public Where Key(string key) => this with { Path = Path.Length == 0 ? key : $"{Path}.{key}" };
 
-        public Where Index(int index) => new(Resource, $"{Path}[{index}]");
+        public Where Index(int index) => this with { Path = $"{Path}[{index}]" };
     }
 }

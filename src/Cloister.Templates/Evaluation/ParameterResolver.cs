@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Cloister.Model.Network;
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
+using Cloister.Templates.Parsing;
 
 namespace Cloister.Templates.Evaluation;
 
@@ -33,16 +34,24 @@ internal static class ParameterResolver
         ["AWS::Route53::HostedZone::Id"] = "Z",
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
+    /// <summary>CloudFormation's quota of parameters in one template.</summary>
+    private const int MaxParameters = 200;
+
     public static void Resolve(MapNode? section, IReadOnlyDictionary<string, string> given, StackState state, SourceLocation fileStart)
     {
         var declared = new HashSet<string>(StringComparer.Ordinal);
         var noEcho = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        if (section is not null && section.Entries.Length > MaxParameters)
+        {
+            state.Problem(TemplateProblems.Template, "Parameters", $"Template format error: Number of parameters, {section.Entries.Length}, is greater than maximum allowed, {MaxParameters}", section.Location);
+        }
+
         foreach (var entry in section?.Entries ?? [])
         {
             declared.Add(entry.Key);
-            if (!LogicalNames.IsAlphanumeric(entry.Key))
+            if (LogicalNames.Problem("Parameter", entry.Key) is { } badName)
             {
-                state.Problem(entry.Key, string.Empty, "A parameter's logical id may hold only letters and digits.", entry.KeyLocation);
+                state.Problem(entry.Key, string.Empty, badName, entry.KeyLocation);
             }
 
             if (entry.Value is not MapNode definition)
@@ -72,7 +81,7 @@ internal static class ParameterResolver
     {
         foreach (var attribute in definition.Entries.Where(e => !Attributes.Contains(e.Key)))
         {
-            state.Problem(name, attribute.Key, $"'{attribute.Key}' is not a parameter attribute.", attribute.KeyLocation);
+            state.Problem(name, attribute.Key, $"Invalid template parameter property '{attribute.Key}'", attribute.KeyLocation);
         }
 
         var type = definition.GetString("Type");
@@ -96,13 +105,24 @@ internal static class ParameterResolver
         if (elementType is not ("String" or "Number") && !AwsTypes.ContainsKey(elementType))
         {
             var where = definition.GetEntry("Type")!.Value.Location;
-            state.Problem(name, "Type", $"'{type}' is not a parameter type Cloister supports.", where);
+            // A type AWS has (AWS-specific, SSM) that Cloister does not check is said so; any other is CloudFormation's error.
+            var message = type.StartsWith("AWS::", StringComparison.Ordinal) || type.StartsWith("List<AWS::", StringComparison.Ordinal)
+                ? $"'{type}' is not a parameter type Cloister supports."
+                : $"Template format error: Unrecognized parameter type: {type}";
+            state.Problem(name, "Type", message, where);
+            return null;
+        }
+
+        // The Default is read before anything is resolved: CloudFormation refuses a function there.
+        if (definition.Get("Default") is MapNode functionDefault)
+        {
+            state.Problem(name, "Default", "Template format error: Every Default member must be a string.", functionDefault.Location);
             return null;
         }
 
         if (GivenOrDefault(name, definition, given) is not var (text, defaultAt))
         {
-            state.Problem(name, string.Empty, $"The parameter '{name}' has no Default and no value was given for it (--param {name}=VALUE).", at);
+            state.Problem(name, string.Empty, $"Parameters: [{name}] must have values (it has no Default: give one with --param {name}=VALUE)", at);
             return null;
         }
 
@@ -173,7 +193,8 @@ internal static class ParameterResolver
 
         if (AwsTypes.TryGetValue(type, out var prefix) && prefix is not null && !value.StartsWith(prefix, StringComparison.Ordinal))
         {
-            state.Problem(name, "Type", $"'{value}' is not a {type} (it should start with '{prefix}').", at);
+            // CloudFormation looks the id up in the account; Cloister's sandbox starts empty, so it checks the id's shape.
+            state.Problem(name, "Type", $"Parameter validation failed: parameter value {value} for parameter name {name} does not exist (an {type} starts with '{prefix}')", at);
         }
 
         if (type == "AWS::EC2::AvailabilityZone::Name" && AvailabilityZones.Of(state.Account.Region) is var zones && !zones.Contains(value, StringComparer.Ordinal))

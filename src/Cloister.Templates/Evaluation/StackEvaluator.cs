@@ -26,6 +26,10 @@ internal sealed class StackEvaluator
     private static readonly string[] DeletionPolicies = ["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"];
     private static readonly string[] UpdateReplacePolicies = ["Delete", "Retain", "Snapshot"];
 
+    /// <summary>CloudFormation's quotas on one template ("CloudFormation quotas": 500 resources, 200 outputs).</summary>
+    private const int MaxResources = 500;
+    private const int MaxOutputs = 200;
+
     private readonly StackState _state;
     private readonly IntrinsicEvaluator _evaluator;
     private readonly bool _ignoreUnsupported;
@@ -47,7 +51,7 @@ internal sealed class StackEvaluator
         var fileStart = new SourceLocation(_state.File, 1, 1);
         foreach (var section in root.Entries.Where(e => !Sections.Contains(e.Key)))
         {
-            _state.Problem(TemplateProblems.Template, section.Key, $"'{section.Key}' is not a template section.", section.KeyLocation);
+            _state.Problem(TemplateProblems.Template, section.Key, $"Template format error: Invalid template property or properties [{section.Key}]", section.KeyLocation);
         }
 
         // CloudFormation knows one format version, written out (a parameter or function cannot give it).
@@ -57,25 +61,31 @@ internal sealed class StackEvaluator
             _state.Problem(TemplateProblems.Template, "AWSTemplateFormatVersion", $"AWSTemplateFormatVersion must be the string 2010-09-09, the only version CloudFormation knows, not {written}.", version.Location);
         }
 
-        SsmParameters.Declare(Section(root, "Resources"), _state);
+        var resources = Section(root, "Resources");
+        SsmParameters.Declare(resources, _state);
         ParameterResolver.Resolve(Section(root, "Parameters"), parameters, _state, fileStart);
         _state.Mappings = Section(root, "Mappings");
+        MappingsSection.Check(_state.Mappings, _state);
         foreach (var condition in Section(root, "Conditions")?.Entries ?? [])
         {
             _state.ConditionDefinitions[condition.Key] = condition.Value;
         }
 
         // Resources are declared before conditions are evaluated so that a condition naming one is told it cannot.
-        var resources = Section(root, "Resources");
-        if (resources is null || resources.Entries.Length == 0)
+        // A Resources that is not a map was said so by Section.
+        if ((resources is null && root.Get("Resources") is null or ScalarNode { IsNull: true }) || resources?.Entries.Length == 0)
         {
-            _state.Problem(TemplateProblems.Template, "Resources", "A template needs a Resources section with at least one resource.", root.GetEntry("Resources")?.KeyLocation ?? fileStart);
+            _state.Problem(TemplateProblems.Template, "Resources", "Template format error: At least one Resources member must be defined.", root.GetEntry("Resources")?.KeyLocation ?? fileStart);
+        }
+        else if (resources is not null && resources.Entries.Length > MaxResources)
+        {
+            _state.Problem(TemplateProblems.Template, "Resources", $"Template format error: Number of resources, {resources.Entries.Length}, is greater than maximum allowed, {MaxResources}", root.GetEntry("Resources")!.KeyLocation);
         }
 
         Declare(resources);
         foreach (var condition in _state.ConditionDefinitions)
         {
-            _evaluator.Condition(condition.Key, condition.Value, condition.Key, "Conditions." + condition.Key);
+            _evaluator.Condition(condition.Key, condition.Value, condition.Key, "Conditions." + condition.Key, Blocks.Conditions);
         }
 
         var evaluated = EvaluateResources();
@@ -105,9 +115,9 @@ internal sealed class StackEvaluator
         foreach (var entry in resources?.Entries ?? [])
         {
             var id = entry.Key;
-            if (!LogicalNames.IsAlphanumeric(id))
+            if (LogicalNames.Problem("Resource", id) is { } badName)
             {
-                _state.Problem(id, string.Empty, "A logical id may hold only letters and digits.", entry.KeyLocation);
+                _state.Problem(id, string.Empty, badName, entry.KeyLocation);
             }
 
             if (_state.Parameters.ContainsKey(id))
@@ -123,7 +133,7 @@ internal sealed class StackEvaluator
 
             foreach (var attribute in node.Entries.Where(e => !ResourceAttributes.Contains(e.Key)))
             {
-                _state.Problem(id, attribute.Key, $"'{attribute.Key}' is not a resource attribute.", attribute.KeyLocation);
+                _state.Problem(id, attribute.Key, $"Template format error: Invalid template resource property '{attribute.Key}'", attribute.KeyLocation);
             }
 
             var type = node.GetString("Type");
@@ -200,7 +210,7 @@ internal sealed class StackEvaluator
                 }
                 else
                 {
-                    _state.Problem(declaration.LogicalId, "DependsOn", $"DependsOn names '{dependency}', which is not a resource of this template.", dependsOnNode.Location);
+                    _state.Problem(declaration.LogicalId, "DependsOn", $"Template format error: Unresolved resource dependencies [{dependency}] in the Resources block of the template", dependsOnNode.Location);
                 }
             }
 
@@ -213,7 +223,8 @@ internal sealed class StackEvaluator
             // Named after how the first resource depends on the next: its DependsOn, or a Ref, GetAtt or Sub in its properties.
             var first = _state.Declarations[cycle[0]];
             var how = first.DependsOn.Contains(cycle[1], StringComparer.Ordinal) ? "DependsOn" : "Properties";
-            _state.Problem(first.LogicalId, how, $"Circular dependency between resources: {string.Join(" -> ", cycle)}.", first.Location);
+            // CloudFormation lists the resources in brackets; the chain after it says which way round they depend.
+            _state.Problem(first.LogicalId, how, $"Circular dependency between resources: [{string.Join(", ", cycle.Distinct(StringComparer.Ordinal))}] ({string.Join(" -> ", cycle)})", first.Location);
         }
 
         _behindCycles.UnionWith(ids.Except(order, StringComparer.Ordinal));
@@ -249,8 +260,13 @@ internal sealed class StackEvaluator
         if (declaration.Condition is { } condition)
         {
             var at = declaration.Node.Get("Condition")!;
-            if (!_evaluator.Condition(condition, at, id, "Condition"))
+            if (!_evaluator.Condition(condition, at, id, "Condition", Blocks.Resources))
             {
+                if (declaration.Properties is not null)
+                {
+                    _evaluator.CheckUnevaluated(declaration.Properties, id, "Properties", Blocks.Resources);
+                }
+
                 _state.Excluded.Add(id);
                 return null;
             }
@@ -306,22 +322,28 @@ internal sealed class StackEvaluator
     private ImmutableArray<StackOutput> EvaluateOutputs(MapNode? section)
     {
         var outputs = ImmutableArray.CreateBuilder<StackOutput>();
+        if (section is not null && section.Entries.Length > MaxOutputs)
+        {
+            _state.Problem(TemplateProblems.Template, "Outputs", $"Template format error: Number of outputs, {section.Entries.Length}, is greater than maximum allowed, {MaxOutputs}", section.Location);
+        }
+
         foreach (var entry in section?.Entries ?? [])
         {
-            if (!LogicalNames.IsAlphanumeric(entry.Key))
+            if (LogicalNames.Problem("Output", entry.Key) is { } badName)
             {
-                _state.Problem(entry.Key, string.Empty, "An output's logical id may hold only letters and digits.", entry.KeyLocation);
+                _state.Problem(entry.Key, string.Empty, badName, entry.KeyLocation);
             }
 
             if (entry.Value is not MapNode output || output.Get("Value") is not { } valueNode)
             {
-                _state.Problem(entry.Key, "Value", "An output needs a Value.", entry.KeyLocation);
+                _state.Problem(entry.Key, "Value", "Template format error: Every Outputs member must contain a Value object", entry.KeyLocation);
                 continue;
             }
 
             switch (output.Get("Condition"))
             {
-                case ScalarNode { Kind: ScalarKind.String } condition when !_evaluator.Condition(condition.Value, condition, entry.Key, "Condition"):
+                case ScalarNode { Kind: ScalarKind.String } condition when !_evaluator.Condition(condition.Value, condition, entry.Key, "Condition", Blocks.Outputs):
+                    _evaluator.CheckUnevaluated(valueNode, entry.Key, "Value", Blocks.Outputs);
                     continue;
                 case { } condition and not ScalarNode { Kind: ScalarKind.String }:
                     _state.Problem(entry.Key, "Condition", TemplateProblems.ConditionMustBeString, condition.Location);
@@ -340,7 +362,7 @@ internal sealed class StackEvaluator
                 }
             }
 
-            var value = _evaluator.Resolve(valueNode, entry.Key, "Value");
+            var value = _evaluator.Resolve(valueNode, entry.Key, "Value", Blocks.Outputs);
             var text = value switch
             {
                 null => string.Empty,
@@ -348,23 +370,23 @@ internal sealed class StackEvaluator
                 ListNode l => string.Join(',', l.Items.OfType<ScalarNode>().Select(s => s.Value)),
                 _ => NodeJson.Write(value),
             };
-            var description = output.Get("Description") is { } d ? _evaluator.ResolveString(d, entry.Key, "Description") : null;
+            var description = output.Get("Description") is { } d ? _evaluator.ResolveString(d, entry.Key, "Description", Blocks.Outputs) : null;
             string? exportName = null;
             if (output.Get("Export") is MapNode export && export.Get("Name") is { } nameNode)
             {
-                exportName = _evaluator.ResolveString(nameNode, entry.Key, "Export.Name");
+                exportName = _evaluator.ResolveString(nameNode, entry.Key, "Export.Name", Blocks.Outputs);
                 if (exportName is null || exportName.Length == 0 || !exportName.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '-'))
                 {
                     _state.Problem(entry.Key, "Export.Name", "The Name field of every Export member must be specified and consist only of alphanumeric characters, colons, or hyphens.", nameNode.Location);
                 }
                 else if (!_state.Exports.TryAdd(exportName, _state.StackName, ScalarNode.String(text, entry.KeyLocation), out var owner))
                 {
-                    _state.Problem(entry.Key, "Export.Name", $"The export '{exportName}' is already exported by stack '{owner}'.", nameNode.Location);
+                    _state.Problem(entry.Key, "Export.Name", $"Export with name {exportName} is already exported by stack {owner}", nameNode.Location);
                 }
             }
             else if (output.Get("Export") is { } badExport)
             {
-                _state.Problem(entry.Key, "Export", "Export needs a Name.", badExport.Location);
+                _state.Problem(entry.Key, "Export", "The Name field of every Export member must be specified and consist only of alphanumeric characters, colons, or hyphens.", badExport.Location);
             }
 
             outputs.Add(new StackOutput(entry.Key, text, description, exportName));

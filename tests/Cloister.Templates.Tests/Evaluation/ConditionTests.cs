@@ -91,12 +91,12 @@ public class ConditionTests
         Assert.All(result.Validation.Problems, p =>
         {
             Assert.StartsWith("Conditions.", p.Property, StringComparison.Ordinal);
-            Assert.StartsWith("A condition cannot refer to resource 'Vpc'", p.Message, StringComparison.Ordinal);
+            Assert.Equal("Template format error: Unresolved dependencies [Vpc]. Cannot reference resources in the Conditions block of the template", p.Message);
         });
     }
 
     [Fact]
-    public void Condition_RefToUnknownName_KeepsTheUnresolvedReferenceMessage()
+    public void Condition_RefToUnknownName_IsCloudFormationsUnresolvedDependency()
     {
         var problem = TestTemplates.SingleProblem("""
             Conditions:
@@ -104,7 +104,8 @@ public class ConditionTests
             Resources:
               Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
             """);
-        Assert.Contains("no parameter, resource or pseudo parameter", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(("C", "Conditions.C"), (problem.Resource, problem.Property));
+        Assert.Equal("Template format error: Unresolved dependencies [Missing]. Cannot reference resources in the Conditions block of the template", problem.Message);
     }
 
     [Theory]
@@ -165,7 +166,7 @@ public class ConditionTests
             Resources:
               Vpc: { Type: AWS::EC2::VPC, Condition: A, Properties: { CidrBlock: 10.1.0.0/16 } }
             """);
-        Assert.Contains(result.Validation.Problems, p => p.Message.Contains("depends on itself", StringComparison.Ordinal));
+        Assert.Contains(result.Validation.Problems, p => p.Message.StartsWith("Template format error: Circular dependency between conditions: [", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -176,7 +177,7 @@ public class ConditionTests
               Vpc: { Type: AWS::EC2::VPC, Condition: Missing, Properties: { CidrBlock: 10.1.0.0/16 } }
             """);
         Assert.Equal(("Vpc", "Condition"), (problem.Resource, problem.Property));
-        Assert.Contains("no condition 'Missing'", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("Template format error: Unresolved condition dependency Missing in the Resources block of the template", problem.Message);
     }
 
     [Fact]

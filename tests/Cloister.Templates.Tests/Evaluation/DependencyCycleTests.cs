@@ -16,7 +16,7 @@ public class DependencyCycleTests
             """);
 
         var problem = Assert.Single(result.Validation.Problems);
-        Assert.Equal(("Vpc", "Properties", "Circular dependency between resources: Vpc -> Subnet -> Vpc."), (problem.Resource, problem.Property, problem.Message));
+        Assert.Equal(("Vpc", "Properties", "Circular dependency between resources: [Vpc, Subnet] (Vpc -> Subnet -> Vpc)"), (problem.Resource, problem.Property, problem.Message));
     }
 
     [Fact]
@@ -28,6 +28,6 @@ public class DependencyCycleTests
               Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24 } }
             """);
 
-        Assert.Equal(("Vpc", "DependsOn", "Circular dependency between resources: Vpc -> Subnet -> Vpc."), (problem.Resource, problem.Property, problem.Message));
+        Assert.Equal(("Vpc", "DependsOn", "Circular dependency between resources: [Vpc, Subnet] (Vpc -> Subnet -> Vpc)"), (problem.Resource, problem.Property, problem.Message));
     }
 }

@@ -18,7 +18,7 @@ public class IntrinsicCascadeTests
     [Theory]
     [InlineData("!Select [0, !Cidr [!GetAtt Vpc.CidrBlock, 300, 8]]", "Fn::Cidr: count '300' (1-256) or cidrBits '8' do not fit in 10.1.0.0/16.")]
     [InlineData("!Select [1, !Split [\":\", !GetAZs \"\"]]", "must be a string to split, not a list.")]
-    [InlineData("!Join [\",\", !Select [0, !Ref Nope]]", "Unresolved reference 'Nope': no parameter, resource or pseudo parameter has that name.")]
+    [InlineData("!Join [\",\", !Select [0, !Ref Nope]]", "Template format error: Unresolved resource dependencies [Nope] in the Outputs block of the template")]
     public void Function_ArgumentFailed_OnlyTheArgumentsProblem(string value, string message) =>
         Assert.Equal([message], Problems(value));
 
@@ -28,7 +28,7 @@ public class IntrinsicCascadeTests
         var problems = Problems("!Join [\",\", [!Ref Nope1, !Select [0, !Ref Nope2]]]");
 
         Assert.Equal(2, problems.Count);
-        Assert.Contains("'Nope1'", problems[0], StringComparison.Ordinal);
-        Assert.Contains("'Nope2'", problems[1], StringComparison.Ordinal);
+        Assert.Contains("[Nope1]", problems[0], StringComparison.Ordinal);
+        Assert.Contains("[Nope2]", problems[1], StringComparison.Ordinal);
     }
 }

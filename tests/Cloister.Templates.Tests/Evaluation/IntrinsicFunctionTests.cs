@@ -270,7 +270,7 @@ public class IntrinsicFunctionTests
             """;
         var result = TemplateLoader.Load([new TemplateFile("a.yaml") { Text = template }, new TemplateFile("b.yaml") { Text = template.Replace("10.5", "10.6", StringComparison.Ordinal) }], TestTemplates.Options());
         var problem = Assert.Single(result.Validation.Problems);
-        Assert.Contains("already exported by stack 'a'", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("Export with name dup is already exported by stack a", problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -145,7 +145,7 @@ public class ParameterTests
     }
 
     [Fact]
-    public void UnknownType_IsProblem() => Assert.Contains("not a parameter type", Rejected("{ Type: Strang }", "x", "Type"), StringComparison.Ordinal);
+    public void UnknownType_IsProblem() => Assert.Equal("Template format error: Unrecognized parameter type: Strang", Rejected("{ Type: Strang }", "x", "Type"));
 
     [Theory]
     [InlineData("{ Type: String, AllowedPattern: \"[a-z]+\" }", "AllowedPattern", "Parameter 'P' must match pattern [a-z]+")]

@@ -68,7 +68,7 @@ public class TemplateErrorTests
                   CidrBlock: !GetAtt Vpc.CidrBlok
             """);
         Assert.Equal(("Subnet", "Properties.CidrBlock"), (problem.Resource, problem.Property));
-        Assert.Contains("'CidrBlok' is not an attribute of Vpc (AWS::EC2::VPC)", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Template error: resource Vpc does not support attribute type CidrBlok in Fn::GetAtt (AWS::EC2::VPC has ", problem.Message, StringComparison.Ordinal);
         Assert.Contains("CidrBlock", problem.Message, StringComparison.Ordinal);
         Assert.Equal(7, problem.Location!.Line);
         Assert.Equal(18, problem.Location.Column);
@@ -81,7 +81,7 @@ public class TemplateErrorTests
             Resources:
               Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !GetAtt Other.CidrBlock } }
             """);
-        Assert.Contains("'Other', which is not a resource", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("Template error: instance of Fn::GetAtt references undefined resource Other", problem.Message);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class TemplateErrorTests
               Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Nowhere, CidrBlock: 10.0.0.0/24 } }
             """);
         Assert.Equal(("Subnet", "Properties.VpcId"), (problem.Resource, problem.Property));
-        Assert.Contains("Unresolved reference 'Nowhere'", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("Template format error: Unresolved resource dependencies [Nowhere] in the Resources block of the template", problem.Message);
     }
 
     [Fact]
@@ -127,7 +127,8 @@ public class TemplateErrorTests
             Resources:
               A: { Type: AWS::EC2::VPC, DependsOn: [Ghost], Properties: { CidrBlock: 10.1.0.0/16 } }
             """);
-        Assert.Contains("'Ghost'", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(("A", "DependsOn"), (problem.Resource, problem.Property));
+        Assert.Equal("Template format error: Unresolved resource dependencies [Ghost] in the Resources block of the template", problem.Message);
     }
 
     [Fact]
@@ -149,7 +150,7 @@ public class TemplateErrorTests
         Assert.Contains(problems, p => p.Resource == "Needed" && p.Location!.Line == 2);
         Assert.Contains(problems, p => p.Resource == "Queue" && p.Property == "Type" && p.Location!.Line == 4);
         Assert.Contains(problems, p => p.Resource == "Vpc" && p.Property == "Properties.CidrBlock" && p.Location!.Line == 5);
-        Assert.Contains(problems, p => p.Resource == "Subnet" && p.Property == "Properties.CidrBlock" && p.Message.Contains("'Bad'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Resource == "Subnet" && p.Property == "Properties.CidrBlock" && p.Message.Contains("attribute type Bad", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Resource == "A" && p.Property == "DependsOn" && p.Location!.Line == 7);
         Assert.Empty(result.Model.Vpcs);
     }
@@ -198,7 +199,9 @@ public class TemplateErrorTests
         Assert.Equal(
             [("My-Param", string.Empty, 2, 3), ("My_Out", string.Empty, 6, 3)],
             result.Validation.Problems.Select(p => (p.Resource, p.Property, p.Location!.Line, p.Location.Column)));
-        Assert.All(result.Validation.Problems, p => Assert.Contains("only letters and digits", p.Message, StringComparison.Ordinal));
+        Assert.Equal(
+            ["Template format error: Parameter name My-Param is non alphanumeric.", "Template format error: Output name My_Out is non alphanumeric."],
+            result.Validation.Problems.Select(p => p.Message));
     }
 
     [Theory]
