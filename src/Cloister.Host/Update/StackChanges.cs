@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Cloister.Host.Tables;
 using Cloister.Model;
-using Cloister.Model.Data;
 using Cloister.Model.Network;
 using Cloister.Network.Runtime;
 using Cloister.Templates;
@@ -116,10 +116,9 @@ internal static class StackChanges
         }
         else if (type == "AWS::DynamoDB::Table" && action == ChangeAction.Modify)
         {
-            refusal = TableRefusal(resource.PhysicalResourceId, runningModel, model);
-            if (refusal is not null)
+            if (TableRefusal(resource, runningModel, model) is { } table)
             {
-                return new ResourceChange(stackName, resource.LogicalResourceId, type, action, refusal) { Remedy = TableRemedy };
+                return new ResourceChange(stackName, resource.LogicalResourceId, type, action, table.Refusal) { Remedy = table.Remedy };
             }
         }
         else if (resource.Modelled && !LivePrefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal)))
@@ -131,46 +130,48 @@ internal static class StackChanges
     }
 
     /// <summary>
-    /// Why a modified table cannot change in place, or null when only what CloudFormation updates without interruption and
-    /// Cloister applies differs (tags, time to live, point-in-time recovery, deletion protection, table class, billing mode
-    /// and throughput, resource policy). A new <c>TableName</c>, <c>KeySchema</c>, key attribute type or
-    /// <c>LocalSecondaryIndexes</c> replaces the table on AWS; global secondary indexes and encryption change in place on AWS
-    /// but not in Cloister.
+    /// Why a modified table cannot change in place, with what to do about it, or null when only what CloudFormation updates
+    /// without interruption differs and Cloister applies it (tags, time to live, point-in-time recovery, deletion protection,
+    /// table class, billing mode and throughput, resource policy, encryption, and one global secondary index created or
+    /// deleted). A new <c>TableName</c>, <c>KeySchema</c>, key attribute type or <c>LocalSecondaryIndexes</c> replaces the
+    /// table on AWS, which Cloister does not do; with a <c>TableName</c> in the template CloudFormation refuses it too, in its
+    /// words. More than one index created or deleted, or an index's key or projection changed, CloudFormation fails in its
+    /// words (<see cref="GlobalIndexChanges.UpdateRefusal"/>); Cloister refuses them before anything changes.
     /// </summary>
-    private static string? TableRefusal(string tableName, CloudModel runningModel, CloudModel model)
+    private static (string Refusal, string Remedy)? TableRefusal(StackResource resource, CloudModel runningModel, CloudModel model)
     {
         const string Replaces = "which replaces the table (CloudFormation creates the new table and deletes the old one with its items); Cloister does not replace a running table";
+        var tableName = resource.PhysicalResourceId;
         if (runningModel.Tables.FirstOrDefault(t => t.TableName == tableName) is not { } old || model.Tables.FirstOrDefault(t => t.TableName == tableName) is not { } next)
         {
-            return "its TableName changes, " + Replaces;
+            return ("its TableName changes, " + Replaces, TableRemedy);
         }
 
-        if (KeyOf(old) != KeyOf(next))
+        var replaced = TableShape.Key(old) != TableShape.Key(next) ? "its KeySchema or the type of a key attribute changes"
+            : TableShape.LocalIndexes(old) != TableShape.LocalIndexes(next) ? "its LocalSecondaryIndexes change"
+            : null;
+        if (replaced is not null)
         {
-            return "its KeySchema or the type of a key attribute changes, " + Replaces;
+            return CustomNamed(resource)
+                ? ($"{replaced}, which replaces the table: CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename {tableName} and update the stack again.",
+                    "Cloister does not replace a running table under a new name either: " + TableRemedy)
+                : ($"{replaced}, " + Replaces, TableRemedy);
         }
 
-        if (Json(old.LocalSecondaryIndexes) != Json(next.LocalSecondaryIndexes))
+        var indexes = GlobalIndexChanges.Between(old, next);
+        return indexes.UpdateRefusal switch
         {
-            return "its LocalSecondaryIndexes change, " + Replaces;
-        }
+            null => null,
+            GlobalIndexChanges.TooMany => ($"its GlobalSecondaryIndexes change ({indexes}): {GlobalIndexChanges.TooMany}", "create or delete one global secondary index per deployment"),
+            var refusal => ($"its GlobalSecondaryIndexes change ({indexes}): {refusal}", "delete the index in one deployment and create it with its new key or projection in the next, or create it under another name and delete the old one in the next"),
+        };
+    }
 
-        if (Json(old.GlobalSecondaryIndexes) != Json(next.GlobalSecondaryIndexes) || Json(old.AttributeDefinitions.OrderBy(d => d.Key, StringComparer.Ordinal)) != Json(next.AttributeDefinitions.OrderBy(d => d.Key, StringComparer.Ordinal)))
-        {
-            return "its GlobalSecondaryIndexes change; Cloister does not add, remove or change a running table's global secondary indexes (CloudFormation does, one index per update)";
-        }
-
-        if (old.SseEnabled != next.SseEnabled || old.SseKmsKeyId != next.SseKmsKeyId)
-        {
-            return "its SSESpecification changes; Cloister does not change a running table's encryption";
-        }
-
-        return null;
-
-        static string KeyOf(Table table) =>
-            string.Join(", ", table.KeySchema.Select(k => $"{k.AttributeName} {k.KeyType} {table.AttributeDefinitions.GetValueOrDefault(k.AttributeName)}"));
-
-        static string Json<T>(T value) => JsonSerializer.Serialize(value, RuntimeState.Json);
+    /// <summary>Whether the template names the table (<c>TableName</c>), rather than leaving CloudFormation to generate its name.</summary>
+    private static bool CustomNamed(StackResource resource)
+    {
+        using var properties = JsonDocument.Parse(resource.PropertiesJson);
+        return properties.RootElement.ValueKind == JsonValueKind.Object && properties.RootElement.TryGetProperty("TableName", out _);
     }
 
     /// <summary>Whether the instance's record differs only in its security groups and instance profile role (and its template's properties with them).</summary>
