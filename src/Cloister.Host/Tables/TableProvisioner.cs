@@ -13,9 +13,11 @@ namespace Cloister.Host.Tables;
 /// keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>, and <c>deploy</c> updates a running
 /// table in place) and is given the template's settings as CloudFormation's update handler gives them, each call made only
 /// where the table differs (<see cref="UpdateExistingAsync"/>): its tags (<c>TagResource</c>, and <c>UntagResource</c> for
-/// those the template no longer has), deletion protection, table class and billing mode (<c>UpdateTable</c>, one change per
-/// call as DynamoDB takes them), time to live enabled or disabled (<c>UpdateTimeToLive</c>), then its point-in-time
-/// recovery setting and resource policy, or loses the policy it had when the template has none.
+/// those the template no longer has), deletion protection, table class and billing mode, its global secondary indexes created
+/// and deleted, its encryption (<c>UpdateTable</c>, one change per call as DynamoDB takes them), time to live enabled or
+/// disabled (<c>UpdateTimeToLive</c>), then its point-in-time recovery setting and resource policy, or loses the policy it
+/// had when the template has none. A table whose key schema or local secondary indexes differ from the template's is left
+/// as it is, with a problem: DynamoDB cannot change them.
 /// </summary>
 internal sealed partial class TableProvisioner(HttpClient client, AccountContext account)
 {

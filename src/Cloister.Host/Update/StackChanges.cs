@@ -12,7 +12,7 @@ namespace Cloister.Host.Update;
 /// The change set of a deployment to running stacks: each resource added, removed or modified (its resolved properties
 /// differ, or for a function its code), and for each the reason a running sandbox cannot make it, when it cannot. What
 /// changes live: security groups, network ACLs, routes and route tables, API Gateway, Route 53 and resolver rules,
-/// Lambda functions and their versions, aliases, permissions and layers, tables (new, and a table's settings), log groups, IAM roles, policies
+/// Lambda functions and their versions, aliases, permissions and layers, tables (new, and a table's settings, encryption and one global secondary index created or deleted), log groups, IAM roles, policies
 /// and instance profiles (an instance's profile too), VPC endpoint policies, SSM parameters, and resources Cloister
 /// accepts without running. Everything that places hosts, links or namespaces needs the sandbox rebuilt.
 /// </summary>

@@ -55,8 +55,8 @@ public sealed partial class StackHost
     /// <summary>
     /// Creates the tables <paramref name="model"/> adds (those the table service created go into <paramref name="created"/>)
     /// and gives those whose settings it changes their new settings in place (<see cref="TableProvisioner"/>: tags, time to
-    /// live, point-in-time recovery, deletion protection, table class, billing mode, resource policy; <see cref="StackChanges"/>
-    /// refused every other change). The rollback's undo is the same call the other way round, without <paramref name="created"/>:
+    /// live, point-in-time recovery, deletion protection, table class, billing mode, encryption, a global secondary index
+    /// created or deleted, resource policy; <see cref="StackChanges"/> refused every other change). The rollback's undo is the same call the other way round, without <paramref name="created"/>:
     /// the changed tables get the running model's settings back, and the cleanup deletes the new ones.
     /// </summary>
     private async Task EnsureTablesAsync(CloudModel model, CloudModel previous, List<Table>? created, CancellationToken cancellationToken)
