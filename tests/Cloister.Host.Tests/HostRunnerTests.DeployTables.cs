@@ -181,6 +181,48 @@ public sealed partial class HostRunnerTests
             Assert.Single(events, e => e.State == "failed").Message, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 400_000)]
+    public async Task Deploy_GeneratedNameTableKeyTypeChanged_RolledBackThenReplacedUnderANewNameTheOldDeleted()
+    {
+        const string Generated = """
+              Items: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+            """;
+        const string NameOutput = "Outputs:\n  Name: { Value: !Ref Items }";
+        var rekeyed = Generated.Replace("AttributeType: S", "AttributeType: N", StringComparison.Ordinal);
+        var request = Request(RollbackStack("hello", Generated, NameOutput));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var oldName = await OutputAsync("Name");
+        var put = await DynamoDbAsync("put-item", "--table-name", oldName, "--item", """{"id":{"S":"one"}}""");
+        Assert.True(put.ExitCode == 0, put.Error);
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", rekeyed, RefusedFunction, NameOutput));
+        var failed = await CloisterAsync("deploy");
+        var afterRollback = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+        var nameAfterRollback = await OutputAsync("Name");
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", rekeyed, NameOutput));
+        var replaced = await CloisterAsync("deploy");
+        var newName = await OutputAsync("Name");
+        var keyType = await DynamoDbAsync("describe-table", "--table-name", newName, "--query", "Table.AttributeDefinitions[0].AttributeType", "--output", "text");
+        var old = await DynamoDbAsync("describe-table", "--table-name", oldName);
+
+        Assert.True(failed.ExitCode == 1, failed.Output + failed.Error);
+        Assert.Matches(@"UPDATE_ROLLBACK_COMPLETE\s+stack\s+stack \(AWS::CloudFormation::Stack\)\n", failed.Output);
+        // The table the failed update created is deleted; the old one, with its item, is still the stack's.
+        Assert.Equal(oldName, afterRollback.Output.Trim());
+        Assert.Equal(oldName, nameAfterRollback);
+        Assert.True(replaced.ExitCode == 0, replaced.Output + replaced.Error);
+        Assert.Matches(@"UPDATE_IN_PROGRESS\s+stack\s+Items \(AWS::DynamoDB::Table\): Requested update requires the creation of a new physical resource; hence creating one\.", replaced.Output);
+        Assert.StartsWith("stack-Items-", newName, StringComparison.Ordinal);
+        Assert.NotEqual(oldName, newName);
+        Assert.Equal("N", keyType.Output.Trim());
+        Assert.Matches($@"DELETE_COMPLETE\s+stack\s+Items \(AWS::DynamoDB::Table\): {oldName}", replaced.Output);
+        Assert.Contains("(ResourceNotFoundException)", old.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The stack's output <paramref name="key"/> as <c>status</c> shows it.</summary>
+    private async Task<string> OutputAsync(string key) =>
+        (await StackStatusAsync()).Stacks.Single().Outputs.Single(o => o.OutputKey == key).OutputValue;
+
     private const string OwnerIndex = "owner";
 
     /// <summary>The table <c>items</c> with a global secondary index on each of <paramref name="attributes"/> (<c>byOwner</c>, <c>byA</c>...) and <paramref name="settings"/>.</summary>

@@ -18,6 +18,9 @@ namespace Cloister.Host.Update;
 internal sealed class UpdateRun(
     List<ResourceChange> changes, Action<DeployEvent> report, Action<ResourceChange, string> resourceStatus, Action<string, string> stackStatus)
 {
+    /// <summary>CloudFormation's reason on the <c>UPDATE_IN_PROGRESS</c> of a resource its update replaces.</summary>
+    private const string Replacing = "Requested update requires the creation of a new physical resource; hence creating one.";
+
     private readonly List<string> _stackNames = [.. changes.Select(c => c.StackName).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
@@ -30,7 +33,7 @@ internal sealed class UpdateRun(
         var owned = changes.Where(c => c.Action != ChangeAction.Remove).ToLookup(c => steps.FirstOrDefault(s => s.Covers(c.ResourceType)) ?? steps[0]);
         foreach (var change in changes.Where(c => c.Action != ChangeAction.Remove))
         {
-            Resource(change, change.Action == ChangeAction.Add ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS");
+            Resource(change, change.Action == ChangeAction.Add ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS", change.ReplacedPhysicalId is null ? null : Replacing);
         }
 
         var started = new List<UpdateStep>();

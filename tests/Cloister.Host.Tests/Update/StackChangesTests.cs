@@ -33,7 +33,8 @@ public sealed class StackChangesTests
     private static (CloudModel Model, ImmutableArray<StackSummary> Stacks, List<ResourceChange> Changes) Reload(TemplateLoadResult running, string text)
     {
         var reloaded = Load(text);
-        var (model, stacks) = IdAlignment.Align(running.Model, running.Stacks, reloaded.Model, reloaded.Stacks, IdAlignment.GeneratedTokens(reloaded, Load(text)));
+        var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(reloaded, Load(text)), running.Stacks, running.Model, reloaded.Stacks, reloaded.Model);
+        var (model, stacks) = IdAlignment.Align(running.Model, running.Stacks, reloaded.Model, reloaded.Stacks, generated);
         return (model, stacks, StackChanges.Between(running.Stacks, stacks, running.Model, model, new HashSet<string>()));
     }
 
@@ -89,10 +90,10 @@ public sealed class StackChangesTests
     }
 
     [Theory]
-    [InlineData("AttributeType: S }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "AttributeType: N }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "its KeySchema or the type of a key attribute changes, which replaces the table")]
-    [InlineData("{ AttributeName: id, AttributeType: S }]", "{ AttributeName: id, AttributeType: S }, { AttributeName: at, AttributeType: N }]", "its KeySchema or the type of a key attribute changes, which replaces the table")]
-    [InlineData("BillingMode: PAY_PER_REQUEST", "TableName: renamed, BillingMode: PAY_PER_REQUEST", "its TableName changes, which replaces the table")]
-    public void Between_TableKeyOrNameChanged_RefusedSayingWhyAndHowToReplaceIt(string from, string to, string why)
+    [InlineData("AttributeType: S }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "AttributeType: N }], KeySchema: [{ AttributeName: id, KeyType: HASH }]")]
+    [InlineData("{ AttributeName: id, AttributeType: S }]", "{ AttributeName: id, AttributeType: S }, { AttributeName: at, AttributeType: N }]")]
+    [InlineData("BillingMode: PAY_PER_REQUEST", "TableName: renamed, BillingMode: PAY_PER_REQUEST")]
+    public void Between_GeneratedNameTableKeyChangedOrTableNamed_ReplacedUnderANewNameTheFunctionFollowing(string from, string to)
     {
         var running = Load(Template);
         var changed = Template.Replace(from, to, StringComparison.Ordinal);
@@ -101,12 +102,16 @@ public sealed class StackChangesTests
             changed = changed.Replace("KeySchema: [{ AttributeName: id, KeyType: HASH }] }", "KeySchema: [{ AttributeName: id, KeyType: HASH }, { AttributeName: at, KeyType: RANGE }] }", StringComparison.Ordinal);
         }
 
-        var (_, _, changes) = Reload(running, changed);
+        var (model, _, changes) = Reload(running, changed);
 
+        var oldName = running.Model.Tables.Single().TableName;
+        var newName = model.Tables.Single().TableName;
+        Assert.NotEqual(oldName, newName);
+        Assert.StartsWith(to.Contains("renamed", StringComparison.Ordinal) ? "renamed" : "web-Table-", newName, StringComparison.Ordinal);
         var table = Assert.Single(changes, c => c.LogicalId == "Table");
-        Assert.Equal(ChangeAction.Modify, table.Action);
-        Assert.StartsWith(why, table.Refusal, StringComparison.Ordinal);
-        Assert.EndsWith(": deploy without the table (it is deleted with its items), then with it; down and up keep a table as it is", table.RefusalLine, StringComparison.Ordinal);
+        Assert.Equal((ChangeAction.Modify, (string?)null, oldName), (table.Action, table.Refusal, table.ReplacedPhysicalId));
+        Assert.Equal(newName, model.Functions.Single().Environment["TABLE"]);
+        Assert.Contains(changes, c => c.LogicalId == "Fn" && c.Action == ChangeAction.Modify && c.Refusal is null);
     }
 
     [Fact]
@@ -119,8 +124,8 @@ public sealed class StackChangesTests
 
         Assert.Equal(
             "Table (AWS::DynamoDB::Table, stack web): modified; its KeySchema or the type of a key attribute changes, which replaces the table: CloudFormation cannot " +
-            "update a stack when a custom-named resource requires replacing. Rename items and update the stack again.: Cloister does not replace a running table " +
-            "under a new name either: deploy without the table (it is deleted with its items), then with it; down and up keep a table as it is",
+            "update a stack when a custom-named resource requires replacing. Rename items and update the stack again.: give the table another TableName (CloudFormation " +
+            "then creates the new table and deletes this one with its items), or deploy without the table (it is deleted with its items), then with it; down and up keep a table as it is",
             Assert.Single(changes, c => c.LogicalId == "Table").RefusalLine);
     }
 
