@@ -99,8 +99,10 @@ internal sealed partial class TableProvisioner
     /// <summary>
     /// <c>UpdateTable</c> for each of deletion protection, table class (none in the template is <c>STANDARD</c>, DynamoDB's
     /// default) and billing mode that differs from <paramref name="current"/>, one per request: DynamoDB takes a table class
-    /// change only alone. A table switched to <c>PROVISIONED</c> gets throughput for itself and each global secondary index,
-    /// as DynamoDB requires (the model keeps no capacity figures, and the table service meters none).
+    /// change only alone. A table switched to <c>PROVISIONED</c> gets throughput for itself and each global secondary index
+    /// it has (<paramref name="shape"/>, the table as described), as DynamoDB requires (the model keeps no capacity figures,
+    /// and the table service meters none). Then its global secondary indexes (<see cref="UpdateGlobalIndexesAsync"/>) and
+    /// its encryption, a request of its own as DynamoDB takes an encryption change.
     /// </summary>
     private async Task UpdateTableAsync(Table table, JsonElement current, Table shape, List<string> problems, CancellationToken cancellationToken)
     {
