@@ -206,6 +206,7 @@ public sealed partial class HostRunnerTests
         var old = await DynamoDbAsync("describe-table", "--table-name", oldName);
 
         Assert.True(failed.ExitCode == 1, failed.Output + failed.Error);
+        Assert.Matches(@"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS\s+stack[^\n]*\n(.*\n)*DELETE_COMPLETE\s+stack\s+Items \(AWS::DynamoDB::Table\)\n", failed.Output);
         Assert.Matches(@"UPDATE_ROLLBACK_COMPLETE\s+stack\s+stack \(AWS::CloudFormation::Stack\)\n", failed.Output);
         // The table the failed update created is deleted; the old one, with its item, is still the stack's.
         Assert.Equal(oldName, afterRollback.Output.Trim());
