@@ -128,6 +128,88 @@ public sealed class TableProvisionerTests : IAsyncLifetime
         Assert.Contains("\"AttributeName\":\"expires\"", ttl, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EnsureAsync_ExistingTableGivenAnIndexThenWithoutIt_CreatedOverTheItemsThenDeleted()
+    {
+        var provisioner = new TableProvisioner(_http!, Account);
+        var indexed = Claims with
+        {
+            AttributeDefinitions = Claims.AttributeDefinitions.Add("owner", "S"),
+            GlobalSecondaryIndexes = [new SecondaryIndex("byOwner", [new KeyElement("owner", "HASH")], "KEYS_ONLY", [])],
+        };
+
+        await provisioner.EnsureAsync([Claims], CancellationToken.None);
+        await SendAsync("PutItem", """{"TableName":"claims","Item":{"id":{"S":"one"},"owner":{"S":"ann"}}}""");
+        var added = await provisioner.EnsureAsync([indexed], CancellationToken.None);
+        var again = await provisioner.EnsureAsync([indexed], CancellationToken.None);
+        var query = await SendAsync("Query", """{"TableName":"claims","IndexName":"byOwner","KeyConditionExpression":"#o = :o","ExpressionAttributeNames":{"#o":"owner"},"ExpressionAttributeValues":{":o":{"S":"ann"}}}""");
+        var removed = await provisioner.EnsureAsync([Claims], CancellationToken.None);
+        var described = await SendAsync("DescribeTable", """{"TableName":"claims"}""");
+
+        Assert.Empty(added);
+        Assert.Empty(again);
+        Assert.Contains("\"Count\":1", query, StringComparison.Ordinal);
+        Assert.Empty(removed);
+        Assert.DoesNotContain("GlobalSecondaryIndexes", described, StringComparison.Ordinal);
+        Assert.DoesNotContain("owner", described, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ExistingTableWithTwoIndexesAddedAndOneChanged_EachAppliedAsUpDoes()
+    {
+        var provisioner = new TableProvisioner(_http!, Account);
+        var types = Claims.AttributeDefinitions.Add("owner", "S").Add("at", "N");
+        var byOwner = new SecondaryIndex("byOwner", [new KeyElement("owner", "HASH")], "KEYS_ONLY", []);
+        var byDate = new SecondaryIndex("byDate", [new KeyElement("at", "HASH")], "ALL", []);
+
+        await provisioner.EnsureAsync([Claims with { AttributeDefinitions = types.Remove("at"), GlobalSecondaryIndexes = [byOwner] }], CancellationToken.None);
+        var changed = await provisioner.EnsureAsync(
+            [Claims with { BillingMode = "PROVISIONED", AttributeDefinitions = types, GlobalSecondaryIndexes = [byOwner with { ProjectionType = "INCLUDE", NonKeyAttributes = ["note"] }, byDate] }],
+            CancellationToken.None);
+        var described = await SendAsync("DescribeTable", """{"TableName":"claims"}""");
+
+        Assert.Empty(changed);
+        Assert.Contains("\"IndexName\":\"byDate\"", described, StringComparison.Ordinal);
+        Assert.Contains("\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"note\"]", described, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ExistingTableWithAnotherKeyType_ProblemNamingTableAndPropertyNothingChanged()
+    {
+        var provisioner = new TableProvisioner(_http!, Account);
+
+        await provisioner.EnsureAsync([Claims], CancellationToken.None);
+        var problems = await provisioner.EnsureAsync(
+            [Claims with { AttributeDefinitions = Claims.AttributeDefinitions.SetItem("id", "N"), Tags = [KeyValuePair.Create("env", "test")] }], CancellationToken.None);
+        var tags = await SendAsync("ListTagsOfResource", """{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/claims"}""");
+
+        Assert.StartsWith("Claims (claims): KeySchema: the existing table has 'id HASH S', the template 'id HASH N'; DynamoDB cannot change a table's KeySchema", Assert.Single(problems), StringComparison.Ordinal);
+        Assert.Equal("""{"Tags":[]}""", tags);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ExistingTableEncryptedThenGivenAKeyThenNot_AsTheTemplateSaysEachTime()
+    {
+        var provisioner = new TableProvisioner(_http!, Account);
+
+        await provisioner.EnsureAsync([Claims], CancellationToken.None);
+        var managed = await provisioner.EnsureAsync([Claims with { SseEnabled = true }], CancellationToken.None);
+        var unchanged = await provisioner.EnsureAsync([Claims with { SseEnabled = true }], CancellationToken.None);
+        var managedDescription = await SendAsync("DescribeTable", """{"TableName":"claims"}""");
+        var keyed = await provisioner.EnsureAsync([Claims with { SseEnabled = true, SseKmsKeyId = "alias/app" }], CancellationToken.None);
+        var keyedDescription = await SendAsync("DescribeTable", """{"TableName":"claims"}""");
+        var owned = await provisioner.EnsureAsync([Claims], CancellationToken.None);
+        var ownedDescription = await SendAsync("DescribeTable", """{"TableName":"claims"}""");
+
+        Assert.Empty(managed);
+        Assert.Empty(unchanged);
+        Assert.Contains("\"SSEType\":\"KMS\"", managedDescription, StringComparison.Ordinal);
+        Assert.Empty(keyed);
+        Assert.Contains("\"KMSMasterKeyArn\":\"arn:aws:kms:us-east-1:000000000000:alias/app\"", keyedDescription, StringComparison.Ordinal);
+        Assert.Empty(owned);
+        Assert.DoesNotContain("SSEDescription", ownedDescription, StringComparison.Ordinal);
+    }
+
     private static AccountContext Account => new("000000000000", "us-east-1");
 
     private static Table Claims => new("Claims", "claims", [new KeyElement("id", "HASH")], ImmutableDictionary<string, string>.Empty.Add("id", "S"), "PAY_PER_REQUEST", [], [], null);

@@ -14,9 +14,30 @@ internal sealed partial class TableProvisioner
 {
     private const string Standard = "STANDARD";
 
-    /// <summary>Tags, deletion protection, table class, billing mode and time to live of an existing table, to <paramref name="table"/>'s.</summary>
-    private async Task UpdateExistingAsync(Table table, string arn, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>DynamoDB's refusal of an encryption change to the key the table already has.</summary>
+    private const string AlreadyEncrypted = "Table is already encrypted with given KMSMasterKeyId";
+
+    /// <summary>
+    /// Tags, deletion protection, table class, billing mode, global secondary indexes, encryption and time to live of an
+    /// existing table, to <paramref name="table"/>'s; false, with a problem and nothing changed, when the table's key schema
+    /// or local secondary indexes differ from the template's (<see cref="ReplacementProblem"/>).
+    /// </summary>
+    private async Task<bool> UpdateExistingAsync(Table table, string arn, List<string> problems, CancellationToken cancellationToken)
     {
+        var nameOnly = Json(writer => writer.WriteString("TableName", table.TableName));
+        if (await CallAsync(table, "DescribeTable", nameOnly, problems, cancellationToken).ConfigureAwait(false) is not { } described)
+        {
+            return false;
+        }
+
+        var current = described.GetProperty("Table");
+        var shape = TableShape.Described(table.LogicalId, current);
+        if (ReplacementProblem(table, shape) is { } problem)
+        {
+            problems.Add(problem);
+            return false;
+        }
+
         var arnOnly = Json(writer => writer.WriteString("ResourceArn", arn));
         if (await CallAsync(table, "ListTagsOfResource", arnOnly, problems, cancellationToken).ConfigureAwait(false) is { } listed)
         {
@@ -45,25 +66,45 @@ internal sealed partial class TableProvisioner
             }), problems, cancellationToken).ConfigureAwait(false);
         }
 
-        var nameOnly = Json(writer => writer.WriteString("TableName", table.TableName));
-        if (await CallAsync(table, "DescribeTable", nameOnly, problems, cancellationToken).ConfigureAwait(false) is { } described)
-        {
-            await UpdateTableAsync(table, described.GetProperty("Table"), problems, cancellationToken).ConfigureAwait(false);
-        }
-
+        await UpdateTableAsync(table, current, shape, problems, cancellationToken).ConfigureAwait(false);
         if (await CallAsync(table, "DescribeTimeToLive", nameOnly, problems, cancellationToken).ConfigureAwait(false) is { } ttl)
         {
             await UpdateTimeToLiveAsync(table, ttl.GetProperty("TimeToLiveDescription"), problems, cancellationToken).ConfigureAwait(false);
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Why the existing table cannot be given <paramref name="table"/>'s settings: its key schema (with the key attributes'
+    /// types) or its local secondary indexes differ, which DynamoDB never changes (CloudFormation replaces the table). A
+    /// deployment refuses such a change before anything changes (<c>StackChanges</c>); this is <c>up</c> finding the
+    /// state folder's table unlike the template's, which it refuses rather than serve the table with its old key.
+    /// </summary>
+    private static string? ReplacementProblem(Table table, Table current)
+    {
+        var (property, held, wanted) =
+            TableShape.Key(current) != TableShape.Key(table) ? ("KeySchema", TableShape.Key(current), TableShape.Key(table))
+            : TableShape.LocalIndexes(current) != TableShape.LocalIndexes(table) ? ("LocalSecondaryIndexes", TableShape.LocalIndexes(current), TableShape.LocalIndexes(table))
+            : (null, null, null);
+        return property is null ? null
+            : $"{table.LogicalId} ({table.TableName}): {property}: the existing table has {Or(held)}, the template {Or(wanted)}; DynamoDB cannot change a table's " +
+                $"{property} (CloudFormation replaces the table) and Cloister does not serve the table with its old one: give the template's table another " +
+                $"TableName, or delete the existing table with its items (./cloister serve dynamodb --data on the state folder's tables/, then aws dynamodb " +
+                $"delete-table --endpoint-url http://localhost:8000 --table-name {table.TableName}) and up again";
+
+        static string Or(string? shape) => string.IsNullOrEmpty(shape) ? "none" : $"'{shape}'";
     }
 
     /// <summary>
     /// <c>UpdateTable</c> for each of deletion protection, table class (none in the template is <c>STANDARD</c>, DynamoDB's
     /// default) and billing mode that differs from <paramref name="current"/>, one per request: DynamoDB takes a table class
-    /// change only alone. A table switched to <c>PROVISIONED</c> gets throughput for itself and each global secondary index,
-    /// as DynamoDB requires (the model keeps no capacity figures, and the table service meters none).
+    /// change only alone. A table switched to <c>PROVISIONED</c> gets throughput for itself and each global secondary index
+    /// it has (<paramref name="shape"/>, the table as described), as DynamoDB requires (the model keeps no capacity figures,
+    /// and the table service meters none). Then its global secondary indexes (<see cref="UpdateGlobalIndexesAsync"/>) and
+    /// its encryption, a request of its own as DynamoDB takes an encryption change.
     /// </summary>
-    private async Task UpdateTableAsync(Table table, JsonElement current, List<string> problems, CancellationToken cancellationToken)
+    private async Task UpdateTableAsync(Table table, JsonElement current, Table shape, List<string> problems, CancellationToken cancellationToken)
     {
         var protection = current.TryGetProperty("DeletionProtectionEnabled", out var enabled) && enabled.GetBoolean();
         if (protection != table.DeletionProtection)
@@ -95,10 +136,10 @@ internal sealed partial class TableProvisioner
                 if (table.BillingMode == "PROVISIONED")
                 {
                     WriteThroughput(writer);
-                    if (table.GlobalSecondaryIndexes.Length > 0)
+                    if (shape.GlobalSecondaryIndexes.Length > 0)
                     {
                         writer.WriteStartArray("GlobalSecondaryIndexUpdates");
-                        foreach (var index in table.GlobalSecondaryIndexes)
+                        foreach (var index in shape.GlobalSecondaryIndexes)
                         {
                             writer.WriteStartObject();
                             writer.WriteStartObject("Update");
@@ -111,6 +152,59 @@ internal sealed partial class TableProvisioner
                         writer.WriteEndArray();
                     }
                 }
+            }), problems, cancellationToken).ConfigureAwait(false);
+        }
+
+        await UpdateGlobalIndexesAsync(table, shape, problems, cancellationToken).ConfigureAwait(false);
+        if (table.SseEnabled || current.TryGetProperty("SSEDescription", out _))
+        {
+            // DynamoDB refuses a change to the key the table has; the AWS managed key's ARN is the service's to derive.
+            await CallAsync(table, "UpdateTable", Json(writer =>
+            {
+                writer.WriteString("TableName", table.TableName);
+                WriteEncryption(writer, table);
+            }), problems, cancellationToken, tolerated: table.SseEnabled ? AlreadyEncrypted : null).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The template's global secondary indexes: each index deleted, then each created, one <c>UpdateTable</c> per index as
+    /// DynamoDB takes them, the new one with its key attributes' definitions (and throughput on a provisioned table). An
+    /// index whose key or projection changed is deleted and created again, as DynamoDB changes an index only so; its entries
+    /// come from the table's items, so nothing is lost. A deployment has already refused what CloudFormation refuses in one
+    /// update (<see cref="GlobalIndexChanges.UpdateRefusal"/>); <c>up</c> applies the template's indexes whatever they are.
+    /// </summary>
+    private async Task UpdateGlobalIndexesAsync(Table table, Table current, List<string> problems, CancellationToken cancellationToken)
+    {
+        var changes = GlobalIndexChanges.Between(current, table);
+        foreach (var index in changes.Deleted.Concat(changes.Changed))
+        {
+            await CallAsync(table, "UpdateTable", Json(writer =>
+            {
+                writer.WriteString("TableName", table.TableName);
+                writer.WriteStartArray("GlobalSecondaryIndexUpdates");
+                writer.WriteStartObject();
+                writer.WriteStartObject("Delete");
+                writer.WriteString("IndexName", index.IndexName);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+            }), problems, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var index in changes.Changed.Concat(changes.Created))
+        {
+            await CallAsync(table, "UpdateTable", Json(writer =>
+            {
+                writer.WriteString("TableName", table.TableName);
+                WriteAttributeDefinitions(writer, index.KeySchema.Select(k => KeyValuePair.Create(k.AttributeName, table.AttributeDefinitions.GetValueOrDefault(k.AttributeName, "S"))));
+                writer.WriteStartArray("GlobalSecondaryIndexUpdates");
+                writer.WriteStartObject();
+                writer.WriteStartObject("Create");
+                WriteIndex(writer, index, throughput: table.BillingMode == "PROVISIONED");
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndArray();
             }), problems, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -13,9 +13,11 @@ namespace Cloister.Host.Tables;
 /// keeps its items (state lives in the state folder across <c>up</c> and <c>down</c>, and <c>deploy</c> updates a running
 /// table in place) and is given the template's settings as CloudFormation's update handler gives them, each call made only
 /// where the table differs (<see cref="UpdateExistingAsync"/>): its tags (<c>TagResource</c>, and <c>UntagResource</c> for
-/// those the template no longer has), deletion protection, table class and billing mode (<c>UpdateTable</c>, one change per
-/// call as DynamoDB takes them), time to live enabled or disabled (<c>UpdateTimeToLive</c>), then its point-in-time
-/// recovery setting and resource policy, or loses the policy it had when the template has none.
+/// those the template no longer has), deletion protection, table class and billing mode, its global secondary indexes created
+/// and deleted, its encryption (<c>UpdateTable</c>, one change per call as DynamoDB takes them), time to live enabled or
+/// disabled (<c>UpdateTimeToLive</c>), then its point-in-time recovery setting and resource policy, or loses the policy it
+/// had when the template has none. A table whose key schema or local secondary indexes differ from the template's is left
+/// as it is, with a problem: DynamoDB cannot change them.
 /// </summary>
 internal sealed partial class TableProvisioner(HttpClient client, AccountContext account)
 {
@@ -42,7 +44,10 @@ internal sealed partial class TableProvisioner(HttpClient client, AccountContext
             var arn = $"arn:{account.Partition}:dynamodb:{account.Region}:{account.AccountId}:table/{table.TableName}";
             if (existed)
             {
-                await UpdateExistingAsync(table, arn, problems, cancellationToken).ConfigureAwait(false);
+                if (!await UpdateExistingAsync(table, arn, problems, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
             }
             else
             {
@@ -84,16 +89,7 @@ internal sealed partial class TableProvisioner(HttpClient client, AccountContext
         json.WriteString("TableName", table.TableName);
         json.WriteString("BillingMode", table.BillingMode);
         WriteKeySchema(json, table.KeySchema);
-        json.WriteStartArray("AttributeDefinitions");
-        foreach (var (name, type) in table.AttributeDefinitions.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            json.WriteStartObject();
-            json.WriteString("AttributeName", name);
-            json.WriteString("AttributeType", type);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        WriteAttributeDefinitions(json, table.AttributeDefinitions.OrderBy(p => p.Key, StringComparer.Ordinal));
         var provisioned = table.BillingMode == "PROVISIONED";
         if (provisioned)
         {
@@ -119,17 +115,26 @@ internal sealed partial class TableProvisioner(HttpClient client, AccountContext
 
         if (table.SseEnabled)
         {
-            json.WriteStartObject("SSESpecification");
-            json.WriteBoolean("Enabled", true);
-            if (table.SseKmsKeyId is { } key)
-            {
-                json.WriteString("SSEType", "KMS");
-                json.WriteString("KMSMasterKeyId", key);
-            }
-
-            json.WriteEndObject();
+            WriteEncryption(json, table);
         }
     });
+
+    /// <summary>
+    /// <c>SSESpecification</c>: <c>Enabled</c> with the template's KMS key (none is the AWS managed key), or not (the AWS
+    /// owned key, DynamoDB's default).
+    /// </summary>
+    private static void WriteEncryption(Utf8JsonWriter json, Table table)
+    {
+        json.WriteStartObject("SSESpecification");
+        json.WriteBoolean("Enabled", table.SseEnabled);
+        if (table.SseEnabled && table.SseKmsKeyId is { } key)
+        {
+            json.WriteString("SSEType", "KMS");
+            json.WriteString("KMSMasterKeyId", key);
+        }
+
+        json.WriteEndObject();
+    }
 
     /// <summary>
     /// Deletes tables as CloudFormation deletes a removed <c>AWS::DynamoDB::Table</c>: <c>DeleteTable</c>, its items gone
@@ -160,6 +165,20 @@ internal sealed partial class TableProvisioner(HttpClient client, AccountContext
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    private static void WriteAttributeDefinitions(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, string>> definitions)
+    {
+        json.WriteStartArray("AttributeDefinitions");
+        foreach (var (name, type) in definitions)
+        {
+            json.WriteStartObject();
+            json.WriteString("AttributeName", name);
+            json.WriteString("AttributeType", type);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
     private static void WriteTags(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, string>> tags)
     {
         json.WriteStartArray("Tags");
@@ -185,31 +204,36 @@ internal sealed partial class TableProvisioner(HttpClient client, AccountContext
         foreach (var index in indexes)
         {
             json.WriteStartObject();
-            json.WriteString("IndexName", index.IndexName);
-            WriteKeySchema(json, index.KeySchema);
-            json.WriteStartObject("Projection");
-            json.WriteString("ProjectionType", index.ProjectionType);
-            if (!index.NonKeyAttributes.IsDefaultOrEmpty)
-            {
-                json.WriteStartArray("NonKeyAttributes");
-                foreach (var attribute in index.NonKeyAttributes)
-                {
-                    json.WriteStringValue(attribute);
-                }
-
-                json.WriteEndArray();
-            }
-
-            json.WriteEndObject();
-            if (throughput)
-            {
-                WriteThroughput(json);
-            }
-
+            WriteIndex(json, index, throughput);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
+    }
+
+    /// <summary>An index's members: its name, key schema, projection and, for a provisioned table's global index, throughput.</summary>
+    private static void WriteIndex(Utf8JsonWriter json, SecondaryIndex index, bool throughput)
+    {
+        json.WriteString("IndexName", index.IndexName);
+        WriteKeySchema(json, index.KeySchema);
+        json.WriteStartObject("Projection");
+        json.WriteString("ProjectionType", index.ProjectionType);
+        if (!index.NonKeyAttributes.IsDefaultOrEmpty)
+        {
+            json.WriteStartArray("NonKeyAttributes");
+            foreach (var attribute in index.NonKeyAttributes)
+            {
+                json.WriteStringValue(attribute);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        if (throughput)
+        {
+            WriteThroughput(json);
+        }
     }
 
     private static void WriteKeySchema(Utf8JsonWriter json, IReadOnlyList<KeyElement> keys)

@@ -11,6 +11,12 @@ internal sealed record ResourceChange(string StackName, string LogicalId, string
     /// <summary>What to do about a refused change: rebuild the sandbox, unless the refusal says otherwise.</summary>
     public string Remedy { get; init; } = "./cloister down && ./cloister up";
 
+    /// <summary>
+    /// The physical id of the resource this change replaces (a table under a new name), which the cleanup deletes as its
+    /// <c>UpdateReplacePolicy</c> says; null when the resource is updated in place, added or removed.
+    /// </summary>
+    public string? ReplacedPhysicalId { get; init; }
+
     /// <summary>The refusal as the user reads it: the resource, its type, its stack, what changes and why not, and what to do.</summary>
     public string RefusalLine =>
         $"{LogicalId} ({ResourceType}, stack {StackName}): {Action.ToString().ToLowerInvariant() switch { "add" => "added", "remove" => "removed", _ => "modified" }}; {Refusal}: {Remedy}";

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Cloister.Host.Tables;
 using Cloister.Model;
 using Cloister.Model.Data;
 using Cloister.Model.Network;
@@ -12,12 +13,14 @@ namespace Cloister.Host.Update;
 /// The change set of a deployment to running stacks: each resource added, removed or modified (its resolved properties
 /// differ, or for a function its code), and for each the reason a running sandbox cannot make it, when it cannot. What
 /// changes live: security groups, network ACLs, routes and route tables, API Gateway, Route 53 and resolver rules,
-/// Lambda functions and their versions, aliases, permissions and layers, tables (new, and a table's settings), log groups, IAM roles, policies
+/// Lambda functions and their versions, aliases, permissions and layers, tables (new, and a table's settings, encryption and one global secondary index created or deleted), log groups, IAM roles, policies
 /// and instance profiles (an instance's profile too), VPC endpoint policies, SSM parameters, and resources Cloister
 /// accepts without running. Everything that places hosts, links or namespaces needs the sandbox rebuilt.
 /// </summary>
 internal static class StackChanges
 {
+    private const string TableType = "AWS::DynamoDB::Table";
+
     /// <summary>Resource types whose every change needs the sandbox rebuilt, with what the refusal calls them.</summary>
     private static readonly Dictionary<string, string> Structural = new(StringComparer.Ordinal)
     {
@@ -84,7 +87,7 @@ internal static class StackChanges
                 }
                 else if (old.PropertiesJson != resource.PropertiesJson || (resource.ResourceType == "AWS::Lambda::Function" && codeChanged.Contains(resource.PhysicalResourceId)))
                 {
-                    changes.Add(Change(stack.StackName, resource, ChangeAction.Modify, runningModel, model));
+                    changes.Add(Change(stack.StackName, resource, ChangeAction.Modify, runningModel, model, old));
                 }
             }
 
@@ -97,7 +100,7 @@ internal static class StackChanges
     }
 
     /// <summary>The change of one resource, with the reason it cannot be made live, when it cannot.</summary>
-    private static ResourceChange Change(string stackName, StackResource resource, ChangeAction action, CloudModel runningModel, CloudModel model)
+    private static ResourceChange Change(string stackName, StackResource resource, ChangeAction action, CloudModel runningModel, CloudModel model, StackResource? old = null)
     {
         var type = resource.ResourceType;
         string? refusal = null;
@@ -114,12 +117,17 @@ internal static class StackChanges
         {
             refusal = EndpointRefusal(resource, action, runningModel, model);
         }
-        else if (type == "AWS::DynamoDB::Table" && action == ChangeAction.Modify)
+        else if (type == TableType && action == ChangeAction.Modify && old is not null && old.PhysicalResourceId != resource.PhysicalResourceId)
         {
-            refusal = TableRefusal(resource.PhysicalResourceId, runningModel, model);
-            if (refusal is not null)
+            // A new TableName, or a generated one drawn again for a replacement (WithoutReplacedTables): the new table is
+            // created, every reference follows its name, and the cleanup deletes the old one.
+            return new ResourceChange(stackName, resource.LogicalResourceId, type, action) { ReplacedPhysicalId = old.PhysicalResourceId };
+        }
+        else if (type == TableType && action == ChangeAction.Modify)
+        {
+            if (TableRefusal(resource, runningModel, model) is { } table)
             {
-                return new ResourceChange(stackName, resource.LogicalResourceId, type, action, refusal) { Remedy = TableRemedy };
+                return new ResourceChange(stackName, resource.LogicalResourceId, type, action, table.Refusal) { Remedy = table.Remedy };
             }
         }
         else if (resource.Modelled && !LivePrefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal)))
@@ -131,46 +139,81 @@ internal static class StackChanges
     }
 
     /// <summary>
-    /// Why a modified table cannot change in place, or null when only what CloudFormation updates without interruption and
-    /// Cloister applies differs (tags, time to live, point-in-time recovery, deletion protection, table class, billing mode
-    /// and throughput, resource policy). A new <c>TableName</c>, <c>KeySchema</c>, key attribute type or
-    /// <c>LocalSecondaryIndexes</c> replaces the table on AWS; global secondary indexes and encryption change in place on AWS
-    /// but not in Cloister.
+    /// Why a modified table (under the same name) cannot change in place, with what to do about it, or null when only what
+    /// CloudFormation updates without interruption differs and Cloister applies it (tags, time to live, point-in-time
+    /// recovery, deletion protection, table class, billing mode and throughput, resource policy, encryption, and one global
+    /// secondary index created or deleted). A new <c>KeySchema</c>, key attribute type or <c>LocalSecondaryIndexes</c>
+    /// replaces the table; with a <c>TableName</c> in the template CloudFormation refuses that, in its words (a table whose
+    /// name is generated is replaced under a new one, <see cref="WithoutReplacedTables"/>). More than one index created or
+    /// deleted, or an index's key or projection changed, CloudFormation fails in its words
+    /// (<see cref="GlobalIndexChanges.UpdateRefusal"/>); Cloister refuses them before anything changes.
     /// </summary>
-    private static string? TableRefusal(string tableName, CloudModel runningModel, CloudModel model)
+    private static (string Refusal, string Remedy)? TableRefusal(StackResource resource, CloudModel runningModel, CloudModel model)
     {
-        const string Replaces = "which replaces the table (CloudFormation creates the new table and deletes the old one with its items); Cloister does not replace a running table";
+        var tableName = resource.PhysicalResourceId;
         if (runningModel.Tables.FirstOrDefault(t => t.TableName == tableName) is not { } old || model.Tables.FirstOrDefault(t => t.TableName == tableName) is not { } next)
         {
-            return "its TableName changes, " + Replaces;
+            return ("the running model does not hold the table", TableRemedy);
         }
 
-        if (KeyOf(old) != KeyOf(next))
+        if (Replaced(old, next) is { } replaced)
         {
-            return "its KeySchema or the type of a key attribute changes, " + Replaces;
+            return CustomNamed(resource)
+                ? ($"{replaced}, which replaces the table: CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename {tableName} and update the stack again.",
+                    "give the table another TableName (CloudFormation then creates the new table and deletes this one with its items), or " + TableRemedy)
+                : ($"{replaced}, which replaces the table (CloudFormation creates the new table and deletes the old one with its items)", TableRemedy);
         }
 
-        if (Json(old.LocalSecondaryIndexes) != Json(next.LocalSecondaryIndexes))
+        var indexes = GlobalIndexChanges.Between(old, next);
+        return indexes.UpdateRefusal switch
         {
-            return "its LocalSecondaryIndexes change, " + Replaces;
-        }
+            null => null,
+            GlobalIndexChanges.TooMany => ($"its GlobalSecondaryIndexes change ({indexes}): {GlobalIndexChanges.TooMany}", "create or delete one global secondary index per deployment"),
+            var refusal => ($"its GlobalSecondaryIndexes change ({indexes}): {refusal}", "delete the index in one deployment and create it with its new key or projection in the next, or create it under another name and delete the old one in the next"),
+        };
+    }
 
-        if (Json(old.GlobalSecondaryIndexes) != Json(next.GlobalSecondaryIndexes) || Json(old.AttributeDefinitions.OrderBy(d => d.Key, StringComparer.Ordinal)) != Json(next.AttributeDefinitions.OrderBy(d => d.Key, StringComparer.Ordinal)))
+    /// <summary>What of <paramref name="next"/> replaces the table <paramref name="old"/> on AWS (its key or local secondary indexes), or null.</summary>
+    private static string? Replaced(Table old, Table next) =>
+        TableShape.Key(old) != TableShape.Key(next) ? "its KeySchema or the type of a key attribute changes"
+        : TableShape.LocalIndexes(old) != TableShape.LocalIndexes(next) ? "its LocalSecondaryIndexes change"
+        : null;
+
+    /// <summary>
+    /// <paramref name="generated"/> (the reload's drawn tokens, <see cref="IdAlignment.GeneratedTokens"/>) without those of
+    /// the generated names of tables CloudFormation replaces: a table without a <c>TableName</c> whose key schema, key
+    /// attribute types or local secondary indexes change is created under a new generated name on AWS, every <c>Ref</c> and
+    /// <c>GetAtt</c> following it, and the old one deleted in the cleanup. Its reloaded name is then not aligned to the
+    /// running one (<see cref="IdAlignment.Align"/>), and the change set shows it replaced.
+    /// </summary>
+    public static IReadOnlySet<string> WithoutReplacedTables(
+        IReadOnlySet<string> generated, ImmutableArray<StackSummary> running, CloudModel runningModel, ImmutableArray<StackSummary> stacks, CloudModel model)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
+        var replaced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stack in stacks)
         {
-            return "its GlobalSecondaryIndexes change; Cloister does not add, remove or change a running table's global secondary indexes (CloudFormation does, one index per update)";
+            var before = running.FirstOrDefault(s => s.StackName == stack.StackName)?.Resources ?? [];
+            foreach (var resource in stack.Resources.Where(r => r.ResourceType == TableType && !CustomNamed(r)))
+            {
+                if (before.FirstOrDefault(r => r.LogicalResourceId == resource.LogicalResourceId && r.ResourceType == TableType) is { } old
+                    && runningModel.Tables.FirstOrDefault(t => t.TableName == old.PhysicalResourceId) is { } oldTable
+                    && model.Tables.FirstOrDefault(t => t.TableName == resource.PhysicalResourceId) is { } next
+                    && Replaced(oldTable, next) is not null)
+                {
+                    replaced.UnionWith(resource.PhysicalResourceId.Split(['-', '_', '.']).Where(generated.Contains));
+                }
+            }
         }
 
-        if (old.SseEnabled != next.SseEnabled || old.SseKmsKeyId != next.SseKmsKeyId)
-        {
-            return "its SSESpecification changes; Cloister does not change a running table's encryption";
-        }
+        return replaced.Count == 0 ? generated : generated.Where(t => !replaced.Contains(t)).ToHashSet(StringComparer.Ordinal);
+    }
 
-        return null;
-
-        static string KeyOf(Table table) =>
-            string.Join(", ", table.KeySchema.Select(k => $"{k.AttributeName} {k.KeyType} {table.AttributeDefinitions.GetValueOrDefault(k.AttributeName)}"));
-
-        static string Json<T>(T value) => JsonSerializer.Serialize(value, RuntimeState.Json);
+    /// <summary>Whether the template names the table (<c>TableName</c>), rather than leaving CloudFormation to generate its name.</summary>
+    private static bool CustomNamed(StackResource resource)
+    {
+        using var properties = JsonDocument.Parse(resource.PropertiesJson);
+        return properties.RootElement.ValueKind == JsonValueKind.Object && properties.RootElement.TryGetProperty("TableName", out _);
     }
 
     /// <summary>Whether the instance's record differs only in its security groups and instance profile role (and its template's properties with them).</summary>

@@ -55,8 +55,8 @@ public sealed partial class StackHost
     /// <summary>
     /// Creates the tables <paramref name="model"/> adds (those the table service created go into <paramref name="created"/>)
     /// and gives those whose settings it changes their new settings in place (<see cref="TableProvisioner"/>: tags, time to
-    /// live, point-in-time recovery, deletion protection, table class, billing mode, resource policy; <see cref="StackChanges"/>
-    /// refused every other change). The rollback's undo is the same call the other way round, without <paramref name="created"/>:
+    /// live, point-in-time recovery, deletion protection, table class, billing mode, encryption, a global secondary index
+    /// created or deleted, resource policy; <see cref="StackChanges"/> refused every other change). The rollback's undo is the same call the other way round, without <paramref name="created"/>:
     /// the changed tables get the running model's settings back, and the cleanup deletes the new ones.
     /// </summary>
     private async Task EnsureTablesAsync(CloudModel model, CloudModel previous, List<Table>? created, CancellationToken cancellationToken)
@@ -176,12 +176,12 @@ public sealed partial class StackHost
     }
 
     /// <summary>
-    /// After every step applied, <c>UPDATE_COMPLETE_CLEANUP_IN_PROGRESS</c>: removed functions stop and removed tables go as
-    /// their <c>DeletionPolicy</c> says. As in CloudFormation's cleanup, a deletion that fails (a table's deletion
+    /// After every step applied, <c>UPDATE_COMPLETE_CLEANUP_IN_PROGRESS</c>: removed functions stop, removed tables go as
+    /// their <c>DeletionPolicy</c> says and the old table of a replaced one as its <c>UpdateReplacePolicy</c> says. As in CloudFormation's cleanup, a deletion that fails (a table's deletion
     /// protection) is <c>DELETE_FAILED</c> with its reason and rolls nothing back: the stack is updated.
     /// </summary>
     private async Task CleanUpAsync(
-        CloudModel model, ImmutableArray<StackSummary> running, List<ResourceChange> changes, UpdateRun run, Action<DeployEvent> report, CancellationToken cancellationToken)
+        CloudModel model, ImmutableArray<StackSummary> running, ImmutableArray<StackSummary> stacks, List<ResourceChange> changes, UpdateRun run, Action<DeployEvent> report, CancellationToken cancellationToken)
     {
         run.Stacks("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
         var removed = changes.Where(c => c.Action == ChangeAction.Remove).ToList();
@@ -195,11 +195,24 @@ public sealed partial class StackHost
             await _functions!.RemoveAsync(function.FunctionName).ConfigureAwait(false);
         }
 
-        var failure = await UpdateRun.TryAsync("tables", ct => RemoveTablesAsync(model, RemovedTables(running, changes), report, ct), cancellationToken).ConfigureAwait(false);
-        var failed = failure is null ? [] : UpdateRun.FailedResources([.. removed.Where(c => c.ResourceType == TableType)], failure);
+        // A replaced table's old one is deleted in the cleanup: its events carry the old physical id, and the resource stays UPDATE_COMPLETE.
+        var replaced = changes.Where(c => c.ReplacedPhysicalId is not null && c.ResourceType == TableType).ToList();
+        foreach (var change in replaced)
+        {
+            report(new DeployEvent(change.StackName, "DELETE_IN_PROGRESS", $"{change.LogicalId} ({change.ResourceType}): {change.ReplacedPhysicalId}", 0));
+        }
+
+        var failure = await UpdateRun.TryAsync("tables", ct => RemoveTablesAsync(model, RemovedTables(running, stacks, changes), report, ct), cancellationToken).ConfigureAwait(false);
+        var failed = failure is null ? [] : UpdateRun.FailedResources([.. removed.Where(c => c.ResourceType == TableType), .. replaced], failure);
         foreach (var change in removed)
         {
             run.Resource(change, failed.TryGetValue(change, out var reason) ? "DELETE_FAILED" : Complete(change, running), reason);
+        }
+
+        foreach (var change in replaced)
+        {
+            var state = failed.ContainsKey(change) ? "DELETE_FAILED" : RunningResource(stacks, change).UpdateReplacePolicy is "Retain" ? "DELETE_SKIPPED" : "DELETE_COMPLETE";
+            report(new DeployEvent(change.StackName, state, $"{change.LogicalId} ({change.ResourceType}): {change.ReplacedPhysicalId}" + (failed.TryGetValue(change, out var reason) ? ": " + reason : string.Empty), 0));
         }
     }
 }

@@ -90,7 +90,7 @@ public sealed partial class StackHost
             return "The templates have problems; nothing was changed:\n  " + string.Join("\n  ", loaded.Validation.Problems.Select(p => p.ToString()));
         }
 
-        var generated = IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt));
+        var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt)), running, _model, loaded.Stacks, loaded.Model);
         var (model, stacks) = IdAlignment.Align(_model, running, WithPreparedCode(loaded.Model, request.PreparedCode), loaded.Stacks, generated);
         var fingerprints = model.Functions.ToDictionary(f => f.FunctionName, CodeFingerprint, StringComparer.Ordinal);
         var codeChanged = fingerprints.Where(f => _codeFingerprints.TryGetValue(f.Key, out var old) && old != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
@@ -137,7 +137,7 @@ public sealed partial class StackHost
                 return failure;
             }
 
-            await CleanUpAsync(model, running, changes, run, report, cancellationToken).ConfigureAwait(false);
+            await CleanUpAsync(model, running, stacks, changes, run, report, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -166,26 +166,31 @@ public sealed partial class StackHost
     }
 
     /// <summary>
-    /// The tables removed from their stacks, as the running stacks hold them (with the <c>DeletionPolicy</c> they were
-    /// deployed with: the reloaded template no longer has them).
+    /// The tables the cleanup deletes: those removed from their stacks, as the running stacks hold them (with the
+    /// <c>DeletionPolicy</c> they were deployed with: the reloaded template no longer has them), and those replaced under a
+    /// new name, the old one going as the new template's <c>UpdateReplacePolicy</c> says, as CloudFormation applies it.
     /// </summary>
-    private static List<StackResource> RemovedTables(ImmutableArray<StackSummary> running, List<ResourceChange> changes) =>
-        [.. changes.Where(c => c.Action == ChangeAction.Remove && c.ResourceType == TableType).Select(c => RunningResource(running, c))];
+    private static List<(StackResource Resource, string Policy)> RemovedTables(ImmutableArray<StackSummary> running, ImmutableArray<StackSummary> stacks, List<ResourceChange> changes) =>
+    [
+        .. changes.Where(c => c.Action == ChangeAction.Remove && c.ResourceType == TableType).Select(c => (RunningResource(running, c), "DeletionPolicy")),
+        .. changes.Where(c => c.ReplacedPhysicalId is not null && c.ResourceType == TableType).Select(c =>
+            (RunningResource(running, c) with { DeletionPolicy = RunningResource(stacks, c).UpdateReplacePolicy }, "UpdateReplacePolicy")),
+    ];
 
     private static StackResource RunningResource(ImmutableArray<StackSummary> running, ResourceChange change) =>
         running.First(s => s.StackName == change.StackName).Resources.First(r => r.LogicalResourceId == change.LogicalId);
 
     /// <summary>
-    /// Removed tables go as CloudFormation's DeletionPolicy says: deleted through the table service's DeleteTable (its
-    /// items gone, as on AWS) under <c>Delete</c>, the default for a table, and under <c>Snapshot</c>, which
-    /// CloudFormation takes for a table but cannot snapshot; kept (<c>DELETE_SKIPPED</c>) under <c>Retain</c> and
-    /// <c>RetainExceptOnCreate</c>, served until <c>down</c>. A table whose name the new template still holds (under
-    /// another logical id) is the new one's and stays.
+    /// Removed and replaced tables go as CloudFormation's DeletionPolicy (or UpdateReplacePolicy) says: deleted through the
+    /// table service's DeleteTable (its items gone, as on AWS) under <c>Delete</c>, the default for a table, and under
+    /// <c>Snapshot</c>, which CloudFormation takes for a table but cannot snapshot; kept (<c>DELETE_SKIPPED</c>) under
+    /// <c>Retain</c> and <c>RetainExceptOnCreate</c>, served until <c>down</c>. A table whose name the new template still
+    /// holds (under another logical id) is the new one's and stays.
     /// </summary>
-    private async Task RemoveTablesAsync(CloudModel model, IReadOnlyList<StackResource> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
+    private async Task RemoveTablesAsync(CloudModel model, IReadOnlyList<(StackResource Resource, string Policy)> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
     {
         var deleted = new List<Table>();
-        foreach (var resource in removedTables)
+        foreach (var (resource, policy) in removedTables)
         {
             if (_model.Tables.FirstOrDefault(t => t.TableName == resource.PhysicalResourceId) is not { } table || model.Tables.Any(t => t.TableName == table.TableName))
             {
@@ -194,13 +199,13 @@ public sealed partial class StackHost
 
             if (!resource.DeletesWhenRemoved)
             {
-                report(new DeployEvent("tables", "DELETE_SKIPPED", $"{table.LogicalId} ({table.TableName}): DeletionPolicy {resource.DeletionPolicy}; the table and its data are kept in {_state.Tables}", 0));
+                report(new DeployEvent("tables", "DELETE_SKIPPED", $"{table.LogicalId} ({table.TableName}): {policy} {resource.DeletionPolicy}; the table and its data are kept in {_state.Tables}", 0));
                 continue;
             }
 
             if (resource.DeletionPolicy == "Snapshot")
             {
-                report(new DeployEvent("tables", "warning", $"{table.LogicalId} ({table.TableName}): DeletionPolicy Snapshot is not supported for AWS::DynamoDB::Table; deleted without a snapshot, as CloudFormation does", 0));
+                report(new DeployEvent("tables", "warning", $"{table.LogicalId} ({table.TableName}): {policy} Snapshot is not supported for AWS::DynamoDB::Table; deleted without a snapshot, as CloudFormation does", 0));
             }
 
             deleted.Add(table);

@@ -7,8 +7,8 @@ namespace Cloister.Host.Update;
 /// CloudFormation rolls back a failed stack update: the failed resource <c>UPDATE_FAILED</c> or <c>CREATE_FAILED</c> with
 /// its reason (the others still in progress cancelled), the stack <c>UPDATE_ROLLBACK_IN_PROGRESS</c>, each step that was
 /// started put back in reverse order (each modified resource <c>UPDATE_IN_PROGRESS</c>, <c>UPDATE_COMPLETE</c>),
-/// <c>UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS</c> deleting what the update created, then
-/// <c>UPDATE_ROLLBACK_COMPLETE</c>; <c>UPDATE_ROLLBACK_FAILED</c> when a step cannot be put back. With rollback disabled
+/// <c>UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS</c> deleting what the update created (the new resource of a replacement
+/// too), then <c>UPDATE_ROLLBACK_COMPLETE</c>; <c>UPDATE_ROLLBACK_FAILED</c> when a step cannot be put back. With rollback disabled
 /// what was applied stays and the stacks are <c>UPDATE_FAILED</c>.
 /// </summary>
 /// <param name="changes">The change set (every action; removals are the cleanup's, after the steps).</param>
@@ -18,6 +18,9 @@ namespace Cloister.Host.Update;
 internal sealed class UpdateRun(
     List<ResourceChange> changes, Action<DeployEvent> report, Action<ResourceChange, string> resourceStatus, Action<string, string> stackStatus)
 {
+    /// <summary>CloudFormation's reason on the <c>UPDATE_IN_PROGRESS</c> of a resource its update replaces.</summary>
+    private const string Replacing = "Requested update requires the creation of a new physical resource; hence creating one.";
+
     private readonly List<string> _stackNames = [.. changes.Select(c => c.StackName).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
@@ -30,7 +33,7 @@ internal sealed class UpdateRun(
         var owned = changes.Where(c => c.Action != ChangeAction.Remove).ToLookup(c => steps.FirstOrDefault(s => s.Covers(c.ResourceType)) ?? steps[0]);
         foreach (var change in changes.Where(c => c.Action != ChangeAction.Remove))
         {
-            Resource(change, change.Action == ChangeAction.Add ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS");
+            Resource(change, change.Action == ChangeAction.Add ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS", change.ReplacedPhysicalId is null ? null : Replacing);
         }
 
         var started = new List<UpdateStep>();
@@ -169,7 +172,7 @@ internal sealed class UpdateRun(
         {
             if (await TryAsync(step.Phase, step.Cleanup!, cancellationToken).ConfigureAwait(false) is { } failure)
             {
-                foreach (var (change, reason) in FailedResources([.. owned[step].Where(c => c.Action == ChangeAction.Add)], failure))
+                foreach (var (change, reason) in FailedResources([.. owned[step].Where(c => c.Action == ChangeAction.Add || c.ReplacedPhysicalId is not null)], failure))
                 {
                     cleanupFailed[change] = reason;
                 }
@@ -180,6 +183,13 @@ internal sealed class UpdateRun(
         {
             Resource(change, "DELETE_IN_PROGRESS");
             Resource(change, cleanupFailed.TryGetValue(change, out var reason) ? "DELETE_FAILED" : "DELETE_COMPLETE", reason);
+        }
+
+        // The new resource of a replacement goes too; the resource, its old physical one again, stays UPDATE_COMPLETE.
+        foreach (var change in changes.Where(c => c.ReplacedPhysicalId is not null))
+        {
+            report(new DeployEvent(change.StackName, "DELETE_IN_PROGRESS", $"{change.LogicalId} ({change.ResourceType})", 0));
+            report(new DeployEvent(change.StackName, cleanupFailed.TryGetValue(change, out var reason) ? "DELETE_FAILED" : "DELETE_COMPLETE", $"{change.LogicalId} ({change.ResourceType})" + (reason is null ? string.Empty : ": " + reason), 0));
         }
 
         Stacks("UPDATE_ROLLBACK_COMPLETE");

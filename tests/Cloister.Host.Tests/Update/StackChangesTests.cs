@@ -33,7 +33,8 @@ public sealed class StackChangesTests
     private static (CloudModel Model, ImmutableArray<StackSummary> Stacks, List<ResourceChange> Changes) Reload(TemplateLoadResult running, string text)
     {
         var reloaded = Load(text);
-        var (model, stacks) = IdAlignment.Align(running.Model, running.Stacks, reloaded.Model, reloaded.Stacks, IdAlignment.GeneratedTokens(reloaded, Load(text)));
+        var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(reloaded, Load(text)), running.Stacks, running.Model, reloaded.Stacks, reloaded.Model);
+        var (model, stacks) = IdAlignment.Align(running.Model, running.Stacks, reloaded.Model, reloaded.Stacks, generated);
         return (model, stacks, StackChanges.Between(running.Stacks, stacks, running.Model, model, new HashSet<string>()));
     }
 
@@ -89,30 +90,89 @@ public sealed class StackChangesTests
     }
 
     [Theory]
-    [InlineData("AttributeType: S }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "AttributeType: N }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "its KeySchema or the type of a key attribute changes, which replaces the table")]
-    [InlineData("{ AttributeName: id, AttributeType: S }]", "{ AttributeName: id, AttributeType: S }, { AttributeName: at, AttributeType: N }]", "its KeySchema or the type of a key attribute changes, which replaces the table")]
-    [InlineData("KeySchema: [{ AttributeName: id, KeyType: HASH }] }", "KeySchema: [{ AttributeName: id, KeyType: HASH }], GlobalSecondaryIndexes: [{ IndexName: byName, KeySchema: [{ AttributeName: name, KeyType: HASH }], Projection: { ProjectionType: ALL } }] }", "its GlobalSecondaryIndexes change; Cloister does not add, remove or change a running table's global secondary indexes")]
-    [InlineData("BillingMode: PAY_PER_REQUEST", "TableName: renamed, BillingMode: PAY_PER_REQUEST", "its TableName changes, which replaces the table")]
-    [InlineData("BillingMode: PAY_PER_REQUEST", "SSESpecification: { SSEEnabled: true }, BillingMode: PAY_PER_REQUEST", "its SSESpecification changes; Cloister does not change a running table's encryption")]
-    public void Between_TableKeyIndexNameOrEncryptionChanged_RefusedSayingWhyAndHowToReplaceIt(string from, string to, string why)
+    [InlineData("AttributeType: S }], KeySchema: [{ AttributeName: id, KeyType: HASH }]", "AttributeType: N }], KeySchema: [{ AttributeName: id, KeyType: HASH }]")]
+    [InlineData("{ AttributeName: id, AttributeType: S }]", "{ AttributeName: id, AttributeType: S }, { AttributeName: at, AttributeType: N }]")]
+    [InlineData("BillingMode: PAY_PER_REQUEST", "TableName: renamed, BillingMode: PAY_PER_REQUEST")]
+    public void Between_GeneratedNameTableKeyChangedOrTableNamed_ReplacedUnderANewNameTheFunctionFollowing(string from, string to)
     {
         var running = Load(Template);
         var changed = Template.Replace(from, to, StringComparison.Ordinal);
-        if (to.Contains("byName", StringComparison.Ordinal))
-        {
-            changed = changed.Replace("[{ AttributeName: id, AttributeType: S }]", "[{ AttributeName: id, AttributeType: S }, { AttributeName: name, AttributeType: S }]", StringComparison.Ordinal);
-        }
-        else if (to.Contains("at,", StringComparison.Ordinal))
+        if (to.Contains("at,", StringComparison.Ordinal))
         {
             changed = changed.Replace("KeySchema: [{ AttributeName: id, KeyType: HASH }] }", "KeySchema: [{ AttributeName: id, KeyType: HASH }, { AttributeName: at, KeyType: RANGE }] }", StringComparison.Ordinal);
         }
 
-        var (_, _, changes) = Reload(running, changed);
+        var (model, _, changes) = Reload(running, changed);
 
+        var oldName = running.Model.Tables.Single().TableName;
+        var newName = model.Tables.Single().TableName;
+        Assert.NotEqual(oldName, newName);
+        Assert.StartsWith(to.Contains("renamed", StringComparison.Ordinal) ? "renamed" : "web-Table-", newName, StringComparison.Ordinal);
         var table = Assert.Single(changes, c => c.LogicalId == "Table");
-        Assert.Equal(ChangeAction.Modify, table.Action);
-        Assert.StartsWith(why, table.Refusal, StringComparison.Ordinal);
-        Assert.EndsWith(": deploy without the table (it is deleted with its items), then with it; down and up keep a table as it is", table.RefusalLine, StringComparison.Ordinal);
+        Assert.Equal((ChangeAction.Modify, (string?)null, oldName), (table.Action, table.Refusal, table.ReplacedPhysicalId));
+        Assert.Equal(newName, model.Functions.Single().Environment["TABLE"]);
+        Assert.Contains(changes, c => c.LogicalId == "Fn" && c.Action == ChangeAction.Modify && c.Refusal is null);
+    }
+
+    [Fact]
+    public void Between_CustomNamedTableKeyTypeChanged_RefusedInCloudFormationsWords()
+    {
+        var named = Template.Replace("BillingMode: PAY_PER_REQUEST", "TableName: items, BillingMode: PAY_PER_REQUEST", StringComparison.Ordinal);
+        var running = Load(named);
+
+        var (_, _, changes) = Reload(running, named.Replace("AttributeType: S", "AttributeType: N", StringComparison.Ordinal));
+
+        Assert.Equal(
+            "Table (AWS::DynamoDB::Table, stack web): modified; its KeySchema or the type of a key attribute changes, which replaces the table: CloudFormation cannot " +
+            "update a stack when a custom-named resource requires replacing. Rename items and update the stack again.: give the table another TableName (CloudFormation " +
+            "then creates the new table and deletes this one with its items), or deploy without the table (it is deleted with its items), then with it; down and up keep a table as it is",
+            Assert.Single(changes, c => c.LogicalId == "Table").RefusalLine);
+    }
+
+    /// <summary><see cref="Template"/> with the table's attribute definitions and global secondary indexes in place of the original ones.</summary>
+    private static string WithIndexes(string definitions, string indexes) =>
+        Template.Replace("AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]", $"AttributeDefinitions: [{{ AttributeName: id, AttributeType: S }}{definitions}]", StringComparison.Ordinal)
+            .Replace("KeySchema: [{ AttributeName: id, KeyType: HASH }] }", $"KeySchema: [{{ AttributeName: id, KeyType: HASH }}]{indexes} }}", StringComparison.Ordinal);
+
+    private const string ByName = "{ IndexName: byName, KeySchema: [{ AttributeName: name, KeyType: HASH }], Projection: { ProjectionType: ALL } }";
+    private const string ByDate = "{ IndexName: byDate, KeySchema: [{ AttributeName: at, KeyType: HASH }], Projection: { ProjectionType: KEYS_ONLY } }";
+
+    [Theory]
+    [InlineData("", "", NameDefined, ", GlobalSecondaryIndexes: [" + ByName + "]")]
+    [InlineData(NameDefined, ", GlobalSecondaryIndexes: [" + ByName + "]", "", "")]
+    [InlineData(NameDefined, ", GlobalSecondaryIndexes: [" + ByName + "]", NameDefined + AtDefined, ", GlobalSecondaryIndexes: [" + ByDate + ", " + ByName + "]")]
+    [InlineData("", "", "", ", SSESpecification: { SSEEnabled: true }")]
+    [InlineData("", ", SSESpecification: { SSEEnabled: true }", "", ", SSESpecification: { SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/app }")]
+    public void Between_OneIndexCreatedOrDeletedOrEncryptionChanged_ModifiedAndLive(string definitions, string settings, string newDefinitions, string newSettings)
+    {
+        var running = Load(WithIndexes(definitions, settings));
+
+        var (_, _, changes) = Reload(running, WithIndexes(newDefinitions, newSettings));
+
+        Assert.Equal([("Table", ChangeAction.Modify, (string?)null)], changes.Select(c => (c.LogicalId, c.Action, c.Refusal)));
+    }
+
+    private const string NameDefined = ", { AttributeName: name, AttributeType: S }";
+    private const string AtDefined = ", { AttributeName: at, AttributeType: N }";
+
+    [Theory]
+    [InlineData("", "", NameDefined + AtDefined, ", GlobalSecondaryIndexes: [" + ByName + ", " + ByDate + "]",
+        "its GlobalSecondaryIndexes change (byName, byDate created): Cannot perform more than one GSI creation or deletion in a single update: create or delete one global secondary index per deployment")]
+    [InlineData(NameDefined, ", GlobalSecondaryIndexes: [" + ByName + "]", AtDefined, ", GlobalSecondaryIndexes: [" + ByDate + "]",
+        "its GlobalSecondaryIndexes change (byDate created; byName deleted): Cannot perform more than one GSI creation or deletion in a single update: create or delete one global secondary index per deployment")]
+    [InlineData(NameDefined, ", GlobalSecondaryIndexes: [" + ByName + "]", NameDefined, ", GlobalSecondaryIndexes: [{ IndexName: byName, KeySchema: [{ AttributeName: name, KeyType: HASH }], Projection: { ProjectionType: KEYS_ONLY } }]",
+        "its GlobalSecondaryIndexes change (byName changed): Cannot update GSI's properties other than Provisioned Throughput and Contributor Insights Specification. " +
+        "You can create a new GSI with a different name.: delete the index in one deployment and create it with its new key or projection in the next, or create it under another name and delete the old one in the next")]
+    [InlineData(NameDefined, ", GlobalSecondaryIndexes: [" + ByName + "]", ", { AttributeName: name, AttributeType: N }", ", GlobalSecondaryIndexes: [" + ByName + "]",
+        "its GlobalSecondaryIndexes change (byName changed): Cannot update GSI's properties other than Provisioned Throughput and Contributor Insights Specification. " +
+        "You can create a new GSI with a different name.: delete the index in one deployment and create it with its new key or projection in the next, or create it under another name and delete the old one in the next")]
+    public void Between_IndexesChangedBeyondOneCreationOrDeletion_RefusedInCloudFormationsWords(string definitions, string indexes, string newDefinitions, string newIndexes, string refusal)
+    {
+        var running = Load(WithIndexes(definitions, indexes));
+
+        var (_, _, changes) = Reload(running, WithIndexes(newDefinitions, newIndexes));
+
+        Assert.Equal("Table (AWS::DynamoDB::Table, stack web): modified; " + refusal, Assert.Single(changes, c => c.LogicalId == "Table").RefusalLine);
     }
 
     [Fact]

@@ -120,6 +120,24 @@ public sealed class UpdateRunTests
         Assert.DoesNotContain(Lines(), l => l.Contains("Old", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ApplyAsync_ReplacedTableThenAFunctionFails_ReplacementReasonThenTheNewTableDeletedInTheCleanupResourceUpdated()
+    {
+        var replaced = new ResourceChange("web", "Items", "T::Table", ChangeAction.Modify) { ReplacedPhysicalId = "web-Items-OLD" };
+        var statuses = new Dictionary<string, string>(StringComparer.Ordinal);
+        var run = new UpdateRun([replaced, Hog], _events.Add, (c, state) => statuses[c.LogicalId] = state, (stack, state) => _stackStatus[stack] = state);
+
+        await run.ApplyAsync(Steps(failApply: "functions"), disableRollback: false, CancellationToken.None);
+
+        Assert.Contains("web UPDATE_IN_PROGRESS Items (T::Table): Requested update requires the creation of a new physical resource; hence creating one.", Lines());
+        Assert.Equal(
+            ["web UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS web (AWS::CloudFormation::Stack)", "web DELETE_IN_PROGRESS Hog (T::Function)", "web DELETE_COMPLETE Hog (T::Function)",
+                "web DELETE_IN_PROGRESS Items (T::Table)", "web DELETE_COMPLETE Items (T::Table)", "web UPDATE_ROLLBACK_COMPLETE web (AWS::CloudFormation::Stack)"],
+            Lines().SkipWhile(l => !l.Contains("CLEANUP", StringComparison.Ordinal)));
+        Assert.Contains("cleanup tables", _calls);
+        Assert.Equal("UPDATE_COMPLETE", statuses["Items"]);
+    }
+
     private UpdateRun Run(params ResourceChange[] changes) =>
         new([.. changes], _events.Add, (_, _) => { }, (stack, state) => _stackStatus[stack] = state);
 
