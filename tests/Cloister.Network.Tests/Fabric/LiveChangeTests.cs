@@ -114,14 +114,14 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         try
         {
             using var listener = sandbox.OpenTcpListener(System.Net.IPAddress.Parse(a1.Address), 7101);
-            var (client, server) = await ConnectAsync(sandbox, b1, listener);
+            var (client, server) = await LiveConnections.ConnectAsync(sandbox, b1, listener);
             using (client)
             using (server)
             {
                 await sandbox.ApplyAsync(original);
 
-                Assert.True(await DeliversAsync(client, server), "the tracked connection was cut");
-                Assert.True(await DeliversAsync(server, client), "the tracked connection's answers were cut");
+                Assert.True(await LiveConnections.DeliversAsync(client, server), "the tracked connection was cut");
+                Assert.True(await LiveConnections.DeliversAsync(server, client), "the tracked connection's answers were cut");
                 Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7101, Timeout));
             }
         }
@@ -139,11 +139,11 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         var original = sandbox.Model;
         var (a1, a2) = (sandbox.FindHost("a1")!, sandbox.FindHost("a2")!);
         using var listener = sandbox.OpenTcpListener(System.Net.IPAddress.Parse(a2.Address), 8081);
-        var (client, server) = await ConnectAsync(sandbox, a1, listener);
+        var (client, server) = await LiveConnections.ConnectAsync(sandbox, a1, listener);
         using (client)
         using (server)
         {
-            Assert.True(await DeliversAsync(client, server));
+            Assert.True(await LiveConnections.DeliversAsync(client, server));
             var denied = original with
             {
                 NetworkAcls = [.. original.NetworkAcls.Select(a => a with { Entries = a.Entries.Add(new NetworkAclEntry(80, "6", false, false, "10.10.1.0/24", 8081, 8081)) })],
@@ -151,7 +151,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
             await sandbox.ApplyAsync(denied);
             try
             {
-                Assert.False(await DeliversAsync(client, server), "the connection outlived the ACL's deny");
+                Assert.False(await LiveConnections.DeliversAsync(client, server), "the connection outlived the ACL's deny");
             }
             finally
             {
@@ -387,52 +387,6 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         finally
         {
             await fixture.Sandbox.ApplyAsync(original);
-        }
-    }
-
-    /// <summary>A connection from <paramref name="from"/> to <paramref name="listener"/>: the client's socket and the accepted one.</summary>
-    private static async Task<(System.Net.Sockets.Socket Client, System.Net.Sockets.Socket Server)> ConnectAsync(Sandbox sandbox, HostPlan from, System.Net.Sockets.Socket listener)
-    {
-        var client = sandbox.OpenTcpClient(System.Net.IPAddress.Parse(from.Address));
-        using var deadline = new CancellationTokenSource(Timeout * 4);
-        try
-        {
-            var accept = listener.AcceptAsync(deadline.Token);
-            await client.ConnectAsync(listener.LocalEndPoint!, deadline.Token);
-            return (client, await accept);
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Whether four bytes sent on <paramref name="from"/> arrive on <paramref name="to"/> within the timeout.</summary>
-    private static async Task<bool> DeliversAsync(System.Net.Sockets.Socket from, System.Net.Sockets.Socket to)
-    {
-        using var deadline = new CancellationTokenSource(Timeout * 2);
-        var buffer = new byte[4];
-        try
-        {
-            await from.SendAsync("ping"u8.ToArray(), deadline.Token);
-            var received = 0;
-            while (received < buffer.Length)
-            {
-                var read = await to.ReceiveAsync(buffer.AsMemory(received), deadline.Token);
-                if (read == 0)
-                {
-                    return false;
-                }
-
-                received += read;
-            }
-
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

@@ -122,7 +122,7 @@ public sealed class PlanBuilderTests
         Assert.Null(Plan.Namespaces.First(n => n.Name == a1.Namespace).Nftables);
         Assert.Contains("ct state established,related accept", router, StringComparison.Ordinal);
         var ingress = router[router.IndexOf($"chain sg_in_{a1.RouterInterface} {{", StringComparison.Ordinal)..];
-        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", ingress[..ingress.IndexOf('}', StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 return", ingress[..ingress.IndexOf('}', StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.Contains($"\"{a1.RouterInterface}\" : jump sg_out_{a1.RouterInterface}", router, StringComparison.Ordinal);
     }
 
@@ -202,7 +202,7 @@ public sealed class PlanBuilderTests
 
         Assert.DoesNotContain("l4proto -1", router, StringComparison.Ordinal);
         Assert.DoesNotContain("l4proto 58", router, StringComparison.Ordinal);
-        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", router, StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 return", router, StringComparison.Ordinal);
     }
 
     [Fact]
