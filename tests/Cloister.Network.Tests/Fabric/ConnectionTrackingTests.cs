@@ -64,14 +64,14 @@ public sealed class ConnectionTrackingTests(SandboxFixture fixture) : IClassFixt
         {
             await sandbox.ApplyAsync(first);
             using var listener = sandbox.OpenTcpListener(IPAddress.Parse(a1.Address), Port);
-            var (client, server) = await LiveConnections.ConnectAsync(sandbox, b1, listener);
+            var (client, server) = await LiveChanges.ConnectAsync(sandbox, b1, listener);
             using (client)
             using (server)
             {
-                var before = await LiveConnections.DeliversAsync(client, server) && await LiveConnections.DeliversAsync(server, client);
+                var before = await LiveChanges.DeliversAsync(client, server) && await LiveChanges.DeliversAsync(server, client);
                 await sandbox.ApplyAsync(second);
-                var back = await LiveConnections.DeliversAsync(server, client);
-                var forward = await LiveConnections.DeliversAsync(client, server);
+                var back = await LiveChanges.DeliversAsync(server, client);
+                var forward = await LiveChanges.DeliversAsync(client, server);
                 return (before, (forward, back));
             }
         }

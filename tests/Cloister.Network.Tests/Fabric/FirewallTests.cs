@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using Cloister.Network.Reachability;
+using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Fabric;
 
@@ -127,6 +130,52 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
         await ExpectAsync(
             ("cl6", "y1", "tcp", 7000, false),
             ("cl6", "y2", "tcp", 7000, false));
+    }
+
+    [Fact]
+    public async Task Connect_AdmittedFlowToAClosedPort_GetsTheHostsResetOrIcmpErrorThroughTheGroups()
+    {
+        // The error a host answers an admitted flow with belongs to that flow (conntrack's "related", EC2's tracked
+        // response): cl1's group admits no ICMP in, yet its UDP request to a closed port of any is refused at once, as
+        // is its TCP connection (a reset); cl5, whom any's group refuses, gets nothing back and times out.
+        var sandbox = fixture.Sandbox;
+        var any = sandbox.FindHost("any")!;
+        var results = await Task.WhenAll(
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl1")!, any, ProtocolType.Udp),
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl1")!, any, ProtocolType.Tcp),
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl5")!, any, ProtocolType.Udp),
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl5")!, any, ProtocolType.Tcp));
+
+        Assert.Equal([SocketError.ConnectionRefused, SocketError.ConnectionRefused, SocketError.TimedOut, SocketError.TimedOut], results);
+    }
+
+    /// <summary>What a connection (TCP) or request (UDP) to port 7200, where nothing listens, gets: refused, or timed out.</summary>
+    private static async Task<SocketError> ClosedPortAnswerAsync(Sandbox sandbox, HostPlan from, HostPlan to, ProtocolType protocol)
+    {
+        using var socket = protocol == ProtocolType.Tcp
+            ? sandbox.OpenTcpClient(IPAddress.Parse(from.Address))
+            : sandbox.OpenUdpSocket(IPAddress.Parse(from.Address), 0);
+        using var deadline = new CancellationTokenSource(Timeout * 2);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(to.Address), 7200), deadline.Token);
+            if (protocol == ProtocolType.Udp)
+            {
+                // A connected UDP socket reports the port unreachable message at its next receive.
+                await socket.SendAsync("ping"u8.ToArray(), deadline.Token);
+                await socket.ReceiveAsync(new byte[16], deadline.Token);
+            }
+
+            return SocketError.Success;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return SocketError.TimedOut;
+        }
     }
 
     private async Task ExpectAsync(params (string From, string To, string Protocol, int Port, bool Connects)[] cases)

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using Cloister.Model;
 using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Fabric;
 
-/// <summary>Open TCP connections between hosts, for tests that change the model under them.</summary>
-internal static class LiveConnections
+/// <summary>Live model changes and the open TCP connections tests make under them.</summary>
+internal static class LiveChanges
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1.5);
 
@@ -52,6 +53,21 @@ internal static class LiveConnections
         catch (OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Applies <paramref name="changed"/>, runs the checks, and puts the model of before back whatever happened.</summary>
+    public static async Task WhileAppliedAsync(Sandbox sandbox, CloudModel changed, Func<Task> checks)
+    {
+        var original = sandbox.Model;
+        try
+        {
+            await sandbox.ApplyAsync(changed);
+            await checks();
+        }
+        finally
+        {
+            await sandbox.ApplyAsync(original);
         }
     }
 }
