@@ -206,6 +206,22 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void Build_PeeringBetweenOverlappingVpcs_ThrowsNamingThePeering()
+    {
+        // EC2 refuses the peering; so does the fabric for a model built in code, which no model validator saw.
+        var model = MatrixTopology.Build();
+        model = model with
+        {
+            Vpcs = model.Vpcs.Add(new Vpc("vpc-e", "VpcE", "10.10.128.0/17")),
+            PeeringConnections = model.PeeringConnections.Add(new PeeringConnection("pcx-ae", "AE", "vpc-a", "vpc-e")),
+        };
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Peering connection AE: the CIDRs of VPC VpcA (10.10.0.0/16) and VPC VpcE (10.10.128.0/17) overlap.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_SecurityGroupRuleWithUnknownPrefixList_ThrowsNamingTheGroupAndRule()
     {
         var model = WithWebRules(egress: [new SecurityGroupRule("tcp", 443, 443, PrefixListId: "pl-0badc0ffee0000000")]);
