@@ -111,6 +111,11 @@ internal static class NftRenderer
         // The router's own addresses are no source (the kernel's check of this is off: accept_local, see PlanBuilder);
         // behind the established accept, only a new flow's first packet pays for the lookup.
         forward.Add(LocalSourceDrop);
+        if (SourceCheck(hosts) is { } sourceCheck)
+        {
+            forward.Add(sourceCheck);
+        }
+
         if (egress.Count > 0)
         {
             forward.Add("iifname vmap " + egressMap);
@@ -141,6 +146,24 @@ internal static class NftRenderer
         // messages still go (path MTU discovery).
         Chain(text, "output", "output", "accept", ["icmp type destination-unreachable icmp code != frag-needed drop"]);
         return End(text);
+    }
+
+    /// <summary>
+    /// EC2's source/destination check, on by default: an ENI may only send from its own address, so a host cannot take
+    /// another ENI's address to pass a rule that admits that ENI (its CIDR, or a group it is a member of). Load balancer
+    /// nodes are exempt: a network load balancer node sends from its clients' addresses where it preserves them.
+    /// </summary>
+    private static string? SourceCheck(IReadOnlyList<HostPlan> hosts)
+    {
+        var checkedHosts = hosts.Where(h => h.VpcId is not null && h.Kind != HostKind.LoadBalancerNode).ToList();
+        if (checkedHosts.Count == 0)
+        {
+            return null;
+        }
+
+        var interfaces = string.Join(", ", checkedHosts.Select(h => $"\"{h.RouterInterface}\""));
+        var pairs = string.Join(", ", checkedHosts.Select(h => $"\"{h.RouterInterface}\" . {h.Address}"));
+        return $"iifname {{ {interfaces} }} iifname . ip saddr != {{ {pairs} }} drop";
     }
 
     /// <summary>The on-premises router forwards only traffic to or from its own network: it is no transit between VPCs.</summary>

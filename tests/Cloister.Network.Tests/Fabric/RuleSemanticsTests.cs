@@ -10,12 +10,13 @@ namespace Cloister.Network.Tests.Fabric;
 /// <summary>
 /// Security group rules and routes of the isolation matrix changed live, each checked with real packets against what
 /// EC2 documents: rules by protocol number (GRE, ESP) and the tracking of such flows by addresses and protocol only,
-/// a group referencing itself, and a route to a peering that no longer exists.
+/// a group referencing itself, a route to a peering that no longer exists, and EC2's source check.
 /// </summary>
 public sealed class RuleSemanticsTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
 {
     private const int Gre = 47;
     private const int Esp = 50;
+    private const int IpTransparent = 19;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1.5);
 
     [Fact]
@@ -75,6 +76,66 @@ public sealed class RuleSemanticsTests(SandboxFixture fixture) : IClassFixture<S
         });
 
         Assert.True(await TrafficProbe.TryTcpAsync(sandbox, a2, b1.Address, 8081, Timeout * 4));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_HostSendingFromAMembersAddress_IsDroppedBySourceCheck()
+    {
+        // B1's group admits UDP 9100 from web's members (A1). C1, no member, may send UDP to B1; taking A1's address as
+        // its source passed the group (its rule matches addresses) until the router checked sources as EC2 does.
+        var sandbox = fixture.Sandbox;
+        var (a1, b1, c1) = (sandbox.FindHost("a1")!, sandbox.FindHost("b1")!, sandbox.FindHost("c1")!);
+        var model = sandbox.Model with
+        {
+            SecurityGroups = [.. sandbox.Model.SecurityGroups.Select(g => g.Id switch
+            {
+                "sg-b" => g with { Ingress = g.Ingress.Add(new SecurityGroupRule("udp", 9100, 9100, ReferencedGroupId: "sg-web")) },
+                "sg-c" => g with { Egress = g.Egress.Add(new SecurityGroupRule("udp", 0, 65535, "10.20.0.0/16")) },
+                _ => g,
+            })],
+        };
+        await LiveChanges.WhileAppliedAsync(fixture.Sandbox, model, async () =>
+        {
+            using var atB1 = sandbox.OpenUdpSocket(IPAddress.Parse(b1.Address), 9100);
+
+            Assert.True(await DatagramArrivesAsync(a1, a1.Address, atB1, b1), "a member's datagram did not arrive");
+            Assert.False(await DatagramArrivesAsync(c1, c1.Address, atB1, b1), "a non-member's datagram arrived");
+            Assert.False(await DatagramArrivesAsync(c1, a1.Address, atB1, b1), "a datagram with a forged member address arrived");
+        });
+    }
+
+    /// <summary>
+    /// Whether a datagram <paramref name="from"/> sends with source <paramref name="source"/> (its own address, or another
+    /// it binds transparently) arrives on <paramref name="at"/>.
+    /// </summary>
+    private async Task<bool> DatagramArrivesAsync(HostPlan from, string source, Socket at, HostPlan to)
+    {
+        using var socket = fixture.Sandbox.CreateInNamespace(from.Namespace, () =>
+        {
+            var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.SetRawSocketOption(0, IpTransparent, BitConverter.IsLittleEndian ? [1, 0, 0, 0] : [0, 0, 0, 1]);
+            udp.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
+            return udp;
+        });
+        var marker = Guid.NewGuid().ToByteArray();
+        await socket.SendToAsync(marker, new IPEndPoint(IPAddress.Parse(to.Address), ((IPEndPoint)at.LocalEndPoint!).Port));
+        using var deadline = new CancellationTokenSource(Timeout);
+        var buffer = new byte[64];
+        try
+        {
+            while (true)
+            {
+                var received = await at.ReceiveAsync(buffer, deadline.Token);
+                if (buffer.AsSpan(0, received).SequenceEqual(marker))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A raw socket for IP protocol <paramref name="protocol"/> on <paramref name="host"/>'s ENI.</summary>
