@@ -133,6 +133,15 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
     }
 
     [Fact]
+    public async Task Connect_RouteWiderThanTheVpcBlock_LeavesTheLocalRouteInCharge()
+    {
+        // x6 sends 10.0.0.0/8 to the peering: the local route, more specific, still carries X's own block.
+        await ExpectAsync(
+            ("cl6", "srv", "tcp", 7000, true),
+            ("cl6", "any", "tcp", 7000, false));
+    }
+
+    [Fact]
     public async Task Connect_AdmittedFlowToAClosedPort_GetsTheHostsResetOrIcmpErrorThroughTheGroups()
     {
         // The error a host answers an admitted flow with belongs to that flow (conntrack's "related", EC2's tracked

@@ -104,6 +104,31 @@ public sealed class RuleSemanticsTests(SandboxFixture fixture) : IClassFixture<S
         });
     }
 
+    [Fact]
+    public async Task ApplyAsync_PeeringRouteToTheVpnOfThePeer_CarriesNothingEitherWayAsPathAnalysisSays()
+    {
+        // VPC peering does not support edge-to-edge routing: B cannot reach A's on-premises network through the A–B
+        // peering, even with a route that sends it there, nor the on-premises network B; A1, with its VPN route, can.
+        var sandbox = fixture.Sandbox;
+        var (a1, b1, corp) = (sandbox.FindHost("a1")!, sandbox.FindHost("b1")!, sandbox.FindHost("CorpHost")!);
+        await using var probe = TrafficProbe.Listen(sandbox, [b1, corp], [8081], null);
+        var model = sandbox.Model with
+        {
+            RouteTables = [.. sandbox.Model.RouteTables.Select(t => t.Id == "rtb-b"
+                ? t with { Routes = t.Routes.Add(new Route("192.168.50.0/24", RouteTargetKind.PeeringConnection, "pcx-ab")) }
+                : t)],
+        };
+        await LiveChanges.WhileAppliedAsync(fixture.Sandbox, model, async () =>
+        {
+            var analyzer = new PathAnalyzer(sandbox.Model, sandbox.Hosts);
+            Assert.True(await TrafficProbe.TryTcpAsync(sandbox, a1, corp.Address, 8081, Timeout * 4), "A1 did not reach its VPN");
+            Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, corp.Address, 8081, Timeout), "B reached A's VPN through the peering");
+            Assert.False(await TrafficProbe.TryTcpAsync(sandbox, corp, b1.Address, 8081, Timeout), "A's VPN reached B through the peering");
+            Assert.False(analyzer.Analyze(b1, corp.Address, 8081, "tcp").NetworkPathFound);
+            Assert.False(analyzer.Analyze(corp, b1.Address, 8081, "tcp").NetworkPathFound);
+        });
+    }
+
     /// <summary>
     /// Whether a datagram <paramref name="from"/> sends with source <paramref name="source"/> (its own address, or another
     /// it binds transparently) arrives on <paramref name="at"/>.
