@@ -142,6 +142,54 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
     }
 
     [Fact]
+    public async Task Connect_AmazonDnsAndMetadataFromBehindDenyingGroupAndAcl_AreNeitherGroupsNorAclsBusiness()
+    {
+        // AWS: security groups and network ACLs filter no traffic to the Route 53 Resolver (.2, 169.254.169.253) nor to
+        // the instance metadata service. srv's group has no egress rule at all; acl's ACL lets out only TCP to x1.
+        var sandbox = fixture.Sandbox;
+        var router = sandbox.RouterNamespaceOf("vpc-x");
+        using var resolver = sandbox.OpenUdpSocketIn(router, IPAddress.Parse("10.91.0.2"), 53);
+        using var linkLocal = sandbox.OpenUdpSocketIn(router, IPAddress.Parse("169.254.169.253"), 53);
+        using var metadata = sandbox.OpenTcpListenerIn(router, IPAddress.Parse("169.254.169.254"), 80);
+        using var stop = new CancellationTokenSource();
+        var echoes = new[] { resolver, linkLocal }.Select(s => EchoAsync(s, stop.Token)).ToList();
+        try
+        {
+            foreach (var name in new[] { "srv", "acl" })
+            {
+                var host = sandbox.FindHost(name)!;
+                Assert.True(await TrafficProbe.TryUdpAsync(sandbox, host, "10.91.0.2", 53, Timeout * 2), $"{name}: .2 unreachable");
+                Assert.True(await TrafficProbe.TryUdpAsync(sandbox, host, "169.254.169.253", 53, Timeout * 2), $"{name}: 169.254.169.253 unreachable");
+                Assert.True(await TrafficProbe.TryTcpAsync(sandbox, host, "169.254.169.254", 80, Timeout * 2), $"{name}: metadata unreachable");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            resolver.Dispose();
+            linkLocal.Dispose();
+            await Task.WhenAll(echoes);
+        }
+
+        static async Task EchoAsync(Socket socket, CancellationToken stop)
+        {
+            var buffer = new byte[64];
+            try
+            {
+                while (true)
+                {
+                    var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stop);
+                    await socket.SendToAsync(buffer.AsMemory(0, received.ReceivedBytes), received.RemoteEndPoint, stop);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+        }
+    }
+
+    [Fact]
     public async Task Connect_AdmittedFlowToAClosedPort_GetsTheHostsResetOrIcmpErrorThroughTheGroups()
     {
         // The error a host answers an admitted flow with belongs to that flow (conntrack's "related", EC2's tracked
