@@ -127,6 +127,25 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void Build_AllTrafficRuleWithEgressOpen_MarksFlowsUntrackedOnInstancesButNotOnLambdaEnis()
+    {
+        // sg-web admits TCP 8080 from 0.0.0.0/0 and sends everything to 0.0.0.0/0: untracked on an instance; a Lambda
+        // ENI with the same group is one of EC2's automatically tracked interfaces.
+        var a1 = Plan.Hosts.First(h => h.Id == "i-a1");
+        var lambda = Plan.Hosts.First(h => h.Kind == HostKind.FunctionInterface);
+        var router = Plan.Namespaces.First(n => n.Name == a1.RouterNamespace).Nftables!;
+        string Chain(string name)
+        {
+            var start = router[router.IndexOf($"chain {name} {{", StringComparison.Ordinal)..];
+            return start[..start.IndexOf('}', StringComparison.Ordinal)];
+        }
+
+        Assert.Contains("ct state new meta l4proto 6 th dport 8080 ct mark set ct mark | 2147483648 return", Chain("sg_in_" + a1.RouterInterface), StringComparison.Ordinal);
+        Assert.DoesNotContain("ct mark", Chain("sg_in_" + lambda.RouterInterface), StringComparison.Ordinal);
+        Assert.DoesNotContain("ct mark", Chain("sg_out_" + a1.RouterInterface), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_VpcRouters_EachHoldsTheLinkLocalResolverAndMetadataAddressesForItsVpcsOnly()
     {
         var routers = Plan.Namespaces.Where(n => n.Role == NamespaceRole.VpcRouter).ToList();
