@@ -1,11 +1,13 @@
 using System.Net;
+using System.Net.Sockets;
 using Cloister.Model;
 using Cloister.Model.Network;
+using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Fabric;
 
 /// <summary>
-/// EC2's security group connection tracking under live rule changes ("Untracked connections"): a TCP flow admitted by a
+/// EC2's security group connection tracking under live rule changes ("Untracked connections"): a TCP or UDP flow admitted by a
 /// rule for 0.0.0.0/0 while the other direction admits every port to 0.0.0.0/0 is not tracked, so removing either rule
 /// cuts it at once; a tracked flow (any narrower rule) flows on. A1's group (sg-web) sends everything to 0.0.0.0/0.
 /// </summary>
@@ -49,6 +51,48 @@ public sealed class ConnectionTrackingTests(SandboxFixture fixture) : IClassFixt
         Assert.True(before);
         Assert.True(after.Forward, "the requests stopped though the ingress rule still admits them");
         Assert.False(after.Back, "the untracked connection's answers outlived the egress rule that admitted them");
+    }
+
+    [Fact]
+    public async Task ApplyAsync_AllTrafficUdpRuleRemovedUnderAnUntrackedFlow_StopsItsNextDatagram()
+    {
+        // UDP as TCP: the same client socket (one flow) is answered before the change and not after it, where a tracked
+        // flow would go on for as long as its datagrams keep it alive.
+        var sandbox = fixture.Sandbox;
+        var original = sandbox.Model;
+        var (a1, b1) = (sandbox.FindHost("a1")!, sandbox.FindHost("b1")!);
+        await using var echo = TrafficProbe.Listen(sandbox, [a1], [], Port);
+        using var client = sandbox.OpenUdpSocket(IPAddress.Parse(b1.Address), 0);
+        try
+        {
+            await sandbox.ApplyAsync(WithWeb(original, [new SecurityGroupRule("udp", Port, Port, "0.0.0.0/0")], null));
+            var before = await EchoedAsync(client, a1);
+            await sandbox.ApplyAsync(original);
+            var after = await EchoedAsync(client, a1);
+
+            Assert.True(before, "the untracked flow was not answered before the change");
+            Assert.False(after, "the untracked flow outlived the rule that admitted it");
+        }
+        finally
+        {
+            await sandbox.ApplyAsync(original);
+        }
+    }
+
+    private static async Task<bool> EchoedAsync(Socket client, HostPlan to)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var buffer = new byte[16];
+        try
+        {
+            await client.SendToAsync("ping"u8.ToArray(), new IPEndPoint(IPAddress.Parse(to.Address), Port), deadline.Token);
+            var received = await client.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), deadline.Token);
+            return received.ReceivedBytes == 4;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
