@@ -22,7 +22,8 @@ internal static class NftRenderer
     /// VPC router, so both kinds of filter live here, on the forward hook: the network ACLs of the subnets
     /// (stateless: every packet), then the security groups of the ENIs (stateful: connection tracking in the router,
     /// once per flow, accepts return traffic; a new flow needs the source ENI's egress rules, by its veth, and the
-    /// destination ENI's ingress rules). Each VPC's <c>.2</c> resolver is reachable from that VPC only.
+    /// destination ENI's ingress rules; a flow EC2 leaves untracked is judged again at every packet, see
+    /// <see cref="UntrackedFlows"/>). Each VPC's <c>.2</c> resolver is reachable from that VPC only.
     /// </summary>
     public static string ForVpcRouter(
         IReadOnlyList<(Vpc Vpc, int Index, IReadOnlyList<(Subnet Subnet, IReadOnlyList<string> Interfaces)> Subnets)> vpcs,
@@ -60,8 +61,17 @@ internal static class NftRenderer
         foreach (var host in hosts.Where(h => h.VpcId is not null))
         {
             var groups = view.GroupsOf(host).ToList();
-            chains.Add(("sg_out_" + host.RouterInterface, [.. groups.SelectMany(g => g.Egress).Select(r => SecurityGroupRule(r, "daddr", "return", view)).OfType<string>(), "drop"]));
-            chains.Add(("sg_in_" + host.RouterInterface, [.. groups.SelectMany(g => g.Ingress).Select(r => SecurityGroupRule(r, "saddr", "accept", view)).OfType<string>(), "drop"]));
+            // Both chains return a packet a rule admits and drop the rest, so a packet can pass both ends' rules.
+            chains.Add(("sg_out_" + host.RouterInterface, [
+                .. UntrackedFlows.MarkingRules(host, groups, egress: true),
+                .. groups.SelectMany(g => g.Egress).Select(r => SecurityGroupRule(r, "daddr", view)).OfType<string>(),
+                "drop",
+            ]));
+            chains.Add(("sg_in_" + host.RouterInterface, [
+                .. UntrackedFlows.MarkingRules(host, groups, egress: false),
+                .. groups.SelectMany(g => g.Ingress).Select(r => SecurityGroupRule(r, "saddr", view)).OfType<string>(),
+                "drop",
+            ]));
             egress.Add($"\"{host.RouterInterface}\" : jump sg_out_{host.RouterInterface}");
             ingress.Add($"\"{host.RouterInterface}\" : jump sg_in_{host.RouterInterface}");
         }
@@ -89,8 +99,11 @@ internal static class NftRenderer
             forward.Add("jump acl");
         }
 
+        var egressMap = "{ " + string.Join(", ", egress) + " }";
+        var ingressMap = "{ " + string.Join(", ", ingress) + " }";
         if (egress.Count > 0)
         {
+            forward.AddRange(UntrackedFlows.RecheckRules(egressMap, ingressMap));
             forward.Add("ct state established,related accept");
             forward.Add("ct state invalid drop");
         }
@@ -98,10 +111,15 @@ internal static class NftRenderer
         // The router's own addresses are no source (the kernel's check of this is off: accept_local, see PlanBuilder);
         // behind the established accept, only a new flow's first packet pays for the lookup.
         forward.Add(LocalSourceDrop);
+        if (SourceCheck(hosts) is { } sourceCheck)
+        {
+            forward.Add(sourceCheck);
+        }
+
         if (egress.Count > 0)
         {
-            forward.Add("iifname vmap { " + string.Join(", ", egress) + " }");
-            forward.Add("oifname vmap { " + string.Join(", ", ingress) + " }");
+            forward.Add("iifname vmap " + egressMap);
+            forward.Add("oifname vmap " + ingressMap);
         }
 
         // A load balancer node's connections from its clients' addresses (client IP preservation) are marked, and their
@@ -128,6 +146,24 @@ internal static class NftRenderer
         // messages still go (path MTU discovery).
         Chain(text, "output", "output", "accept", ["icmp type destination-unreachable icmp code != frag-needed drop"]);
         return End(text);
+    }
+
+    /// <summary>
+    /// EC2's source/destination check, on by default: an ENI may only send from its own address, so a host cannot take
+    /// another ENI's address to pass a rule that admits that ENI (its CIDR, or a group it is a member of). Load balancer
+    /// nodes are exempt: a network load balancer node sends from its clients' addresses where it preserves them.
+    /// </summary>
+    private static string? SourceCheck(IReadOnlyList<HostPlan> hosts)
+    {
+        var checkedHosts = hosts.Where(h => h.VpcId is not null && h.Kind != HostKind.LoadBalancerNode).ToList();
+        if (checkedHosts.Count == 0)
+        {
+            return null;
+        }
+
+        var interfaces = string.Join(", ", checkedHosts.Select(h => $"\"{h.RouterInterface}\""));
+        var pairs = string.Join(", ", checkedHosts.Select(h => $"\"{h.RouterInterface}\" . {h.Address}"));
+        return $"iifname {{ {interfaces} }} iifname . ip saddr != {{ {pairs} }} drop";
     }
 
     /// <summary>The on-premises router forwards only traffic to or from its own network: it is no transit between VPCs.</summary>
@@ -173,7 +209,7 @@ internal static class NftRenderer
         text.Append("  }\n");
     }
 
-    private static string? SecurityGroupRule(SecurityGroupRule rule, string direction, string verdict, TopologyView view)
+    private static string? SecurityGroupRule(SecurityGroupRule rule, string direction, TopologyView view)
     {
         // The rules match IPv4 addresses: an ICMPv6 rule has nothing to match (and nft has no IPv4 protocol for it).
         if (!Protocols.MatchesIpv4(Protocols.Number(rule.Protocol)))
@@ -208,7 +244,7 @@ internal static class NftRenderer
             return null;
         }
 
-        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{IcmpTypeAndCode(rule.Protocol, rule.FromPort, rule.ToPort)}{verdict}";
+        return $"ip {direction} {peer} {Match(rule.Protocol, rule.FromPort, rule.ToPort)}{IcmpTypeAndCode(rule.Protocol, rule.FromPort, rule.ToPort)}return";
     }
 
     /// <summary>
@@ -246,7 +282,8 @@ internal static class NftRenderer
         return rules;
     }
 
-    private static string Match(string protocol, int fromPort, int toPort)
+    /// <summary>A rule's protocol and port range as nftables matches them, with a trailing space (empty for all protocols).</summary>
+    public static string Match(string protocol, int fromPort, int toPort)
     {
         var number = Protocols.Number(protocol);
         if (number is null)

@@ -33,6 +33,18 @@ internal static class PlanValidator
             }
         }
 
+        // EC2 refuses a peering between VPCs whose blocks overlap (the model validator does too); the shared router could
+        // not tell the two VPCs' addresses apart.
+        foreach (var peering in model.PeeringConnections)
+        {
+            var requester = model.Vpcs.FirstOrDefault(v => v.Id == peering.RequesterVpcId);
+            var accepter = model.Vpcs.FirstOrDefault(v => v.Id == peering.AccepterVpcId);
+            if (Ipv4Cidr.ParseOrNull(requester?.CidrBlock) is { } a && Ipv4Cidr.ParseOrNull(accepter?.CidrBlock) is { } b && (a.Contains(b) || b.Contains(a)))
+            {
+                problems.Add($"Peering connection {peering.LogicalId}: the CIDRs of VPC {requester!.LogicalId} ({a}) and VPC {accepter!.LogicalId} ({b}) overlap.");
+            }
+        }
+
         void Address(string owner, string subnetId, string? address)
         {
             if (!subnets.TryGetValue(subnetId, out var subnet))

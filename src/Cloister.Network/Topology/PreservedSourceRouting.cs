@@ -53,7 +53,8 @@ internal static class PreservedSourceRouting
 
         return
         [
-            "ct direction reply ct mark != 0 meta mark set ct mark",
+            // Only the mark's low bits name a node; UntrackedFlows writes high bits of its own.
+            "ct direction reply ct mark & 0xffff != 0 meta mark set ct mark & 0xffff",
             .. marks.Select(m => $"iifname \"{m.Node.RouterInterface}\" ip saddr != {m.Node.Address} ct state new ct mark set {Num(m.Mark)}"),
         ];
     }

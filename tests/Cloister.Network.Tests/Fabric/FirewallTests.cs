@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using Cloister.Network.Reachability;
+using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Fabric;
 
@@ -127,6 +130,109 @@ public sealed class FirewallTests(FirewallFixture fixture) : IClassFixture<Firew
         await ExpectAsync(
             ("cl6", "y1", "tcp", 7000, false),
             ("cl6", "y2", "tcp", 7000, false));
+    }
+
+    [Fact]
+    public async Task Connect_RouteWiderThanTheVpcBlock_LeavesTheLocalRouteInCharge()
+    {
+        // x6 sends 10.0.0.0/8 to the peering: the local route, more specific, still carries X's own block.
+        await ExpectAsync(
+            ("cl6", "srv", "tcp", 7000, true),
+            ("cl6", "any", "tcp", 7000, false));
+    }
+
+    [Fact]
+    public async Task Connect_AmazonDnsAndMetadataFromBehindDenyingGroupAndAcl_AreNeitherGroupsNorAclsBusiness()
+    {
+        // AWS: security groups and network ACLs filter no traffic to the Route 53 Resolver (.2, 169.254.169.253) nor to
+        // the instance metadata service. srv's group has no egress rule at all; acl's ACL lets out only TCP to x1.
+        var sandbox = fixture.Sandbox;
+        var router = sandbox.RouterNamespaceOf("vpc-x");
+        using var resolver = sandbox.OpenUdpSocketIn(router, IPAddress.Parse("10.91.0.2"), 53);
+        using var linkLocal = sandbox.OpenUdpSocketIn(router, IPAddress.Parse("169.254.169.253"), 53);
+        using var metadata = sandbox.OpenTcpListenerIn(router, IPAddress.Parse("169.254.169.254"), 80);
+        using var stop = new CancellationTokenSource();
+        var echoes = new[] { resolver, linkLocal }.Select(s => EchoAsync(s, stop.Token)).ToList();
+        try
+        {
+            foreach (var name in new[] { "srv", "acl" })
+            {
+                var host = sandbox.FindHost(name)!;
+                Assert.True(await TrafficProbe.TryUdpAsync(sandbox, host, "10.91.0.2", 53, Timeout * 2), $"{name}: .2 unreachable");
+                Assert.True(await TrafficProbe.TryUdpAsync(sandbox, host, "169.254.169.253", 53, Timeout * 2), $"{name}: 169.254.169.253 unreachable");
+                Assert.True(await TrafficProbe.TryTcpAsync(sandbox, host, "169.254.169.254", 80, Timeout * 2), $"{name}: metadata unreachable");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            resolver.Dispose();
+            linkLocal.Dispose();
+            await Task.WhenAll(echoes);
+        }
+
+        static async Task EchoAsync(Socket socket, CancellationToken stop)
+        {
+            var buffer = new byte[64];
+            try
+            {
+                while (true)
+                {
+                    var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stop);
+                    await socket.SendToAsync(buffer.AsMemory(0, received.ReceivedBytes), received.RemoteEndPoint, stop);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Connect_AdmittedFlowToAClosedPort_GetsTheHostsResetOrIcmpErrorThroughTheGroups()
+    {
+        // The error a host answers an admitted flow with belongs to that flow (conntrack's "related", EC2's tracked
+        // response): cl1's group admits no ICMP in, yet its UDP request to a closed port of any is refused at once, as
+        // is its TCP connection (a reset); cl5, whom any's group refuses, gets nothing back and times out.
+        var sandbox = fixture.Sandbox;
+        var any = sandbox.FindHost("any")!;
+        var results = await Task.WhenAll(
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl1")!, any, ProtocolType.Udp),
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl1")!, any, ProtocolType.Tcp),
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl5")!, any, ProtocolType.Udp),
+            ClosedPortAnswerAsync(sandbox, sandbox.FindHost("cl5")!, any, ProtocolType.Tcp));
+
+        Assert.Equal([SocketError.ConnectionRefused, SocketError.ConnectionRefused, SocketError.TimedOut, SocketError.TimedOut], results);
+    }
+
+    /// <summary>What a connection (TCP) or request (UDP) to port 7200, where nothing listens, gets: refused, or timed out.</summary>
+    private static async Task<SocketError> ClosedPortAnswerAsync(Sandbox sandbox, HostPlan from, HostPlan to, ProtocolType protocol)
+    {
+        using var socket = protocol == ProtocolType.Tcp
+            ? sandbox.OpenTcpClient(IPAddress.Parse(from.Address))
+            : sandbox.OpenUdpSocket(IPAddress.Parse(from.Address), 0);
+        using var deadline = new CancellationTokenSource(Timeout * 2);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(to.Address), 7200), deadline.Token);
+            if (protocol == ProtocolType.Udp)
+            {
+                // A connected UDP socket reports the port unreachable message at its next receive.
+                await socket.SendAsync("ping"u8.ToArray(), deadline.Token);
+                await socket.ReceiveAsync(new byte[16], deadline.Token);
+            }
+
+            return SocketError.Success;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return SocketError.TimedOut;
+        }
     }
 
     private async Task ExpectAsync(params (string From, string To, string Protocol, int Port, bool Connects)[] cases)

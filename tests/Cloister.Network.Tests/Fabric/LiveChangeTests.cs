@@ -67,7 +67,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         foreach (var entries in cases)
         {
             var model = icmpFromA with { NetworkAcls = [.. icmpFromA.NetworkAcls.Select(a => a.Id == "acl-a2" ? a with { Entries = [.. entries] } : a)] };
-            await WhileAppliedAsync(model, async () =>
+            await LiveChanges.WhileAppliedAsync(fixture.Sandbox, model, async () =>
             {
                 pinged.Add(await PingAsync(sandbox, sandbox.FindHost("a1")!, sandbox.FindHost("a2")!));
                 analyzed.Add(new Cloister.Network.Reachability.PathAnalyzer(sandbox.Model, sandbox.Hosts).Analyze(sandbox.FindHost("a1")!, sandbox.FindHost("a2")!.Address, -1, "icmp").NetworkPathFound);
@@ -114,14 +114,14 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         try
         {
             using var listener = sandbox.OpenTcpListener(System.Net.IPAddress.Parse(a1.Address), 7101);
-            var (client, server) = await ConnectAsync(sandbox, b1, listener);
+            var (client, server) = await LiveChanges.ConnectAsync(sandbox, b1, listener);
             using (client)
             using (server)
             {
                 await sandbox.ApplyAsync(original);
 
-                Assert.True(await DeliversAsync(client, server), "the tracked connection was cut");
-                Assert.True(await DeliversAsync(server, client), "the tracked connection's answers were cut");
+                Assert.True(await LiveChanges.DeliversAsync(client, server), "the tracked connection was cut");
+                Assert.True(await LiveChanges.DeliversAsync(server, client), "the tracked connection's answers were cut");
                 Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7101, Timeout));
             }
         }
@@ -139,11 +139,11 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         var original = sandbox.Model;
         var (a1, a2) = (sandbox.FindHost("a1")!, sandbox.FindHost("a2")!);
         using var listener = sandbox.OpenTcpListener(System.Net.IPAddress.Parse(a2.Address), 8081);
-        var (client, server) = await ConnectAsync(sandbox, a1, listener);
+        var (client, server) = await LiveChanges.ConnectAsync(sandbox, a1, listener);
         using (client)
         using (server)
         {
-            Assert.True(await DeliversAsync(client, server));
+            Assert.True(await LiveChanges.DeliversAsync(client, server));
             var denied = original with
             {
                 NetworkAcls = [.. original.NetworkAcls.Select(a => a with { Entries = a.Entries.Add(new NetworkAclEntry(80, "6", false, false, "10.10.1.0/24", 8081, 8081)) })],
@@ -151,7 +151,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
             await sandbox.ApplyAsync(denied);
             try
             {
-                Assert.False(await DeliversAsync(client, server), "the connection outlived the ACL's deny");
+                Assert.False(await LiveChanges.DeliversAsync(client, server), "the connection outlived the ACL's deny");
             }
             finally
             {
@@ -198,7 +198,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         await using var probe = TrafficProbe.Listen(sandbox, [b1], [8081], null);
         var blackholed = WithRoutes(original, "rtb-a2", new Route("10.20.0.0/16", RouteTargetKind.Blackhole, string.Empty));
 
-        await WhileAppliedAsync(blackholed, async () =>
+        await LiveChanges.WhileAppliedAsync(fixture.Sandbox, blackholed, async () =>
         {
             Assert.False(await TrafficProbe.TryTcpAsync(sandbox, a2, b1.Address, 8081, Timeout));
             Assert.Contains("blackhole 10.20.0.0/16", await KernelRoutesAsync(router), StringComparison.Ordinal);
@@ -224,7 +224,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         bool Analyzed() => new Cloister.Network.Reachability.PathAnalyzer(sandbox.Model, sandbox.Hosts).Analyze(sandbox.FindHost("a2")!, dynamodb, 443, "tcp").NetworkPathFound;
         var before = (Routes: await KernelRoutesAsync(a2.RouterNamespace), Path: Analyzed());
 
-        await WhileAppliedAsync(associated, async () =>
+        await LiveChanges.WhileAppliedAsync(fixture.Sandbox, associated, async () =>
         {
             Assert.True(Analyzed());
             Assert.NotEqual(before.Routes, await KernelRoutesAsync(a2.RouterNamespace));
@@ -289,7 +289,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         await using var probe = TrafficProbe.Listen(sandbox, [a1], [7150], null);
         var withIcmpv6 = WithWebIngress(original, new SecurityGroupRule("icmpv6", -1, -1, "::/0"), new SecurityGroupRule("icmpv6", -1, -1, "10.20.0.0/16"));
 
-        await WhileAppliedAsync(withIcmpv6, async () =>
+        await LiveChanges.WhileAppliedAsync(fixture.Sandbox, withIcmpv6, async () =>
         {
             Assert.Same(withIcmpv6, sandbox.Model);
             Assert.False(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7150, Timeout));
@@ -311,7 +311,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
             Instances = [.. original.Instances.Select(i => i.Id == "i-a1" ? i with { SecurityGroupIds = ["sg-web", "sg-admin"] } : i)],
         };
 
-        await WhileAppliedAsync(changed, async () =>
+        await LiveChanges.WhileAppliedAsync(fixture.Sandbox, changed, async () =>
         {
             Assert.True(await TrafficProbe.TryTcpAsync(sandbox, b1, a1.Address, 7200, Timeout));
             Assert.Equal(["sg-web", "sg-admin"], sandbox.FindHost("a1")!.SecurityGroupIds.ToArray());
@@ -365,7 +365,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         }
 
         // What the kernels hold is what the next change is compared with: both tables load now, and go back again.
-        await WhileAppliedAsync(changed, async () =>
+        await LiveChanges.WhileAppliedAsync(fixture.Sandbox, changed, async () =>
         {
             Assert.Contains("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
             Assert.Contains("acl_", await KernelTableAsync(routerD), StringComparison.Ordinal);
@@ -373,67 +373,6 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
 
         Assert.DoesNotContain("7300", await KernelTableAsync(routerA), StringComparison.Ordinal);
         Assert.DoesNotContain("acl_", await KernelTableAsync(routerD), StringComparison.Ordinal);
-    }
-
-    /// <summary>Applies <paramref name="changed"/>, runs the checks, and puts the model of before back whatever happened.</summary>
-    private async Task WhileAppliedAsync(CloudModel changed, Func<Task> checks)
-    {
-        var original = fixture.Sandbox.Model;
-        try
-        {
-            await fixture.Sandbox.ApplyAsync(changed);
-            await checks();
-        }
-        finally
-        {
-            await fixture.Sandbox.ApplyAsync(original);
-        }
-    }
-
-    /// <summary>A connection from <paramref name="from"/> to <paramref name="listener"/>: the client's socket and the accepted one.</summary>
-    private static async Task<(System.Net.Sockets.Socket Client, System.Net.Sockets.Socket Server)> ConnectAsync(Sandbox sandbox, HostPlan from, System.Net.Sockets.Socket listener)
-    {
-        var client = sandbox.OpenTcpClient(System.Net.IPAddress.Parse(from.Address));
-        using var deadline = new CancellationTokenSource(Timeout * 4);
-        try
-        {
-            var accept = listener.AcceptAsync(deadline.Token);
-            await client.ConnectAsync(listener.LocalEndPoint!, deadline.Token);
-            return (client, await accept);
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Whether four bytes sent on <paramref name="from"/> arrive on <paramref name="to"/> within the timeout.</summary>
-    private static async Task<bool> DeliversAsync(System.Net.Sockets.Socket from, System.Net.Sockets.Socket to)
-    {
-        using var deadline = new CancellationTokenSource(Timeout * 2);
-        var buffer = new byte[4];
-        try
-        {
-            await from.SendAsync("ping"u8.ToArray(), deadline.Token);
-            var received = 0;
-            while (received < buffer.Length)
-            {
-                var read = await to.ReceiveAsync(buffer.AsMemory(received), deadline.Token);
-                if (read == 0)
-                {
-                    return false;
-                }
-
-                received += read;
-            }
-
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     private static CloudModel WithWebIngress(CloudModel model, params SecurityGroupRule[] rules) => model with

@@ -68,7 +68,7 @@ public sealed class PeeringRouterTests
         // accept_local turns the kernel's own check off; the router's addresses stay no source, in both chains.
         var table = router.Nftables!;
         var forward = table[table.IndexOf("chain forward", StringComparison.Ordinal)..];
-        Assert.Contains("fib saddr type local drop", forward[..forward.IndexOf("iifname vmap", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains("fib saddr type local drop", forward[..forward.IndexOf("\n    iifname vmap", StringComparison.Ordinal)], StringComparison.Ordinal);
         var input = table[table.IndexOf("chain input", StringComparison.Ordinal)..];
         Assert.Contains("fib saddr type local drop", input, StringComparison.Ordinal);
     }

@@ -122,8 +122,27 @@ public sealed class PlanBuilderTests
         Assert.Null(Plan.Namespaces.First(n => n.Name == a1.Namespace).Nftables);
         Assert.Contains("ct state established,related accept", router, StringComparison.Ordinal);
         var ingress = router[router.IndexOf($"chain sg_in_{a1.RouterInterface} {{", StringComparison.Ordinal)..];
-        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", ingress[..ingress.IndexOf('}', StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 return", ingress[..ingress.IndexOf('}', StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.Contains($"\"{a1.RouterInterface}\" : jump sg_out_{a1.RouterInterface}", router, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_AllTrafficRuleWithEgressOpen_MarksFlowsUntrackedOnInstancesButNotOnLambdaEnis()
+    {
+        // sg-web admits TCP 8080 from 0.0.0.0/0 and sends everything to 0.0.0.0/0: untracked on an instance; a Lambda
+        // ENI with the same group is one of EC2's automatically tracked interfaces.
+        var a1 = Plan.Hosts.First(h => h.Id == "i-a1");
+        var lambda = Plan.Hosts.First(h => h.Kind == HostKind.FunctionInterface);
+        var router = Plan.Namespaces.First(n => n.Name == a1.RouterNamespace).Nftables!;
+        string Chain(string name)
+        {
+            var start = router[router.IndexOf($"chain {name} {{", StringComparison.Ordinal)..];
+            return start[..start.IndexOf('}', StringComparison.Ordinal)];
+        }
+
+        Assert.Contains("ct state new meta l4proto 6 th dport 8080 ct mark set ct mark | 2147483648 return", Chain("sg_in_" + a1.RouterInterface), StringComparison.Ordinal);
+        Assert.DoesNotContain("ct mark", Chain("sg_in_" + lambda.RouterInterface), StringComparison.Ordinal);
+        Assert.DoesNotContain("ct mark", Chain("sg_out_" + a1.RouterInterface), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -202,7 +221,23 @@ public sealed class PlanBuilderTests
 
         Assert.DoesNotContain("l4proto -1", router, StringComparison.Ordinal);
         Assert.DoesNotContain("l4proto 58", router, StringComparison.Ordinal);
-        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 accept", router, StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.10.0.0/16 meta l4proto 6 th dport 8081 return", router, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_PeeringBetweenOverlappingVpcs_ThrowsNamingThePeering()
+    {
+        // EC2 refuses the peering; so does the fabric for a model built in code, which no model validator saw.
+        var model = MatrixTopology.Build();
+        model = model with
+        {
+            Vpcs = model.Vpcs.Add(new Vpc("vpc-e", "VpcE", "10.10.128.0/17")),
+            PeeringConnections = model.PeeringConnections.Add(new PeeringConnection("pcx-ae", "AE", "vpc-a", "vpc-e")),
+        };
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Peering connection AE: the CIDRs of VPC VpcA (10.10.0.0/16) and VPC VpcE (10.10.128.0/17) overlap.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
