@@ -277,6 +277,14 @@ internal sealed partial class DynamoDbService
 
     private static TableDefinition ApplyIndexUpdates(TableDefinition definition, JsonElement updates)
     {
+        // DynamoDB builds or drops one global index at a time per table: a second Create or Delete in the same request is
+        // refused in these words (its developer guide: "You can create or delete only one global secondary index per
+        // UpdateTable operation"), before any of them is looked at.
+        if (updates.EnumerateArray().Count(update => RequestReader.Has(update, "Create") || RequestReader.Has(update, "Delete")) > 1)
+        {
+            throw new DynamoDbException(ErrorCodes.LimitExceeded, "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+        }
+
         var indexes = definition.Indexes.ToList();
         foreach (var update in updates.EnumerateArray())
         {

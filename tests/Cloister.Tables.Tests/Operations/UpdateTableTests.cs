@@ -76,4 +76,22 @@ public sealed class UpdateTableTests : IAsyncLifetime
         Assert.Equal(("ValidationException", message), (response.ErrorType, response.Message));
         Assert.Equal(("ValidationException", message), (missing.ErrorType, missing.Message));
     }
+
+    [Theory]
+    [InlineData("""{"Create":{"IndexName":"a","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}},{"Create":{"IndexName":"b","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}""")]
+    [InlineData("""{"Create":{"IndexName":"a","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}},{"Delete":{"IndexName":"missing"}}""")]
+    public async Task UpdateTable_TwoIndexesCreatedOrDeletedInOneRequest_LimitExceededAndNothingChanged(string updates)
+    {
+        var table = await _api.CreateTableAsync();
+
+        var response = await _api.SendAsync("UpdateTable", $$$$$"""
+            {"TableName":"{{{{{table}}}}}","AttributeDefinitions":[{"AttributeName":"g","AttributeType":"S"}],"GlobalSecondaryIndexUpdates":[{{{{{updates}}}}}]}
+            """);
+        var described = await _api.OkAsync("DescribeTable", $$$$$"""{"TableName":"{{{{{table}}}}}"}""");
+
+        Assert.Equal(
+            ("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"),
+            (response.ErrorType, response.Message));
+        Assert.False(described.GetProperty("Table").TryGetProperty("GlobalSecondaryIndexes", out _));
+    }
 }
