@@ -257,6 +257,15 @@ internal sealed class StackEvaluator
     private EvaluatedResource? EvaluateResource(ResourceDeclaration declaration)
     {
         var id = declaration.LogicalId;
+        if (ResourceTypes.IsUnrecognized(declaration.Type))
+        {
+            // CloudFormation validates every type before it evaluates conditions, and no option deploys a type it does
+            // not have: this is refused whatever the resource's condition and with IgnoreUnsupported too.
+            var meant = ResourceTypes.InOtherCase(declaration.Type) ?? ResourceTypes.Closest(declaration.Type);
+            _state.Problem(id, "Type", $"Template format error: Unrecognized resource types: [{declaration.Type}]{Misspelling.DidYouMean(meant)}", declaration.Node.Get("Type")!.Location);
+            return null;
+        }
+
         if (declaration.Condition is { } condition)
         {
             var at = declaration.Node.Get("Condition")!;

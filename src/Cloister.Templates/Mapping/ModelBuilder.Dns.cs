@@ -40,6 +40,7 @@ internal sealed partial class ModelBuilder
             var name = NormalizeName(r.Required("Name"));
             var sets = records.GetValueOrDefault(r.Id) ?? [];
             CheckRouting(sets);
+            CheckCnameConflicts(sets, name);
             _zones.Add(new HostedZone(r.Id, r.LogicalId, name, !r.Maps("VPCs").IsEmpty, [.. vpcs], [.. sets.Select(s => s.Set)]));
         }
 
@@ -161,6 +162,8 @@ internal sealed partial class ModelBuilder
         {
             r.Problem(path + "ResourceRecords", "A record needs ResourceRecords or an AliasTarget.");
         }
+
+        CheckRecordSet(r, path, name, zoneSuffix, type, values);
 
         if (!records.TryGetValue(zone.Id, out var list))
         {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes ResourceProperties.txt: for every resource type Cloister's template code names, the property names
+// Writes ResourceProperties.txt (and ResourceTypes.txt, every type's name): for every resource type Cloister's template code names, the property names
 // CloudFormation accepts, from the CloudFormation resource specification as the AWS CDK packages it
 // (npm @aws-cdk/aws-service-spec, db.json.gz), and for the SAM types Cloister expands, the properties of the SAM
 // specification (the AWS SAM developer guide's resource pages, listed below). With them, the property types (the
@@ -167,4 +167,14 @@ for (const [type, properties] of Object.entries(sam)) {
 }
 writeFileSync(join(here, 'ResourceProperties.txt'), lines.join('\n') + '\n');
 console.log(`${lines.length - 4} lines written from @aws-cdk/aws-service-spec ${version}`);
+
+// ResourceTypes.txt: every resource type the specification has, so that a type written in the wrong case or not at all
+// in CloudFormation reads as CloudFormation's "Unrecognized resource types", apart from a real type Cloister does not run.
+const allTypes = [...specTypes.keys()].sort();
+writeFileSync(join(here, 'ResourceTypes.txt'), [
+  `# Every resource type of @aws-cdk/aws-service-spec ${version} (npm; the CloudFormation resource specification).`,
+  '# Written by generate-properties.mjs: do not edit by hand.',
+  ...allTypes,
+].join('\n') + '\n');
+console.log(`${allTypes.length} resource types written`);
 if (missing.length > 0) console.log(`named in the sources but not in the specification (left out): ${missing.join(', ')}`);

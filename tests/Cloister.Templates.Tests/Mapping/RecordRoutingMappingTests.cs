@@ -9,7 +9,8 @@ namespace Cloister.Templates.Tests.Mapping;
 /// </summary>
 public sealed class RecordRoutingMappingTests
 {
-    private const string VpcAndZone = """
+    /// <summary>A VPC and the private zone corp.internal associated with it, for record sets to be written in.</summary>
+    internal const string VpcAndZone = """
         Resources:
           Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
           Zone: { Type: AWS::Route53::HostedZone, Properties: { Name: corp.internal, VPCs: [{ VPCId: !Ref Vpc, VPCRegion: eu-central-1 }] } }
