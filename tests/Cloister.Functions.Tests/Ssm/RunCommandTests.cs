@@ -18,7 +18,7 @@ namespace Cloister.Functions.Tests.Ssm;
 /// instance's agent (its role session named after the instance), an operator's session calls SendCommand and reads
 /// the invocations, and a hand-moved clock shows when a node stops being <c>Online</c>.
 /// </summary>
-public sealed class RunCommandTests : IAsyncLifetime
+public sealed partial class RunCommandTests : IAsyncLifetime
 {
     private const string Account = TestCallers.Account;
     private const string Region = TestCallers.Region;
