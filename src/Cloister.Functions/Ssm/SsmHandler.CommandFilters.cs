@@ -29,35 +29,9 @@ internal sealed partial class SsmHandler
     /// </summary>
     private static Func<RunCommand, CommandInvocation?, string, bool> CommandFilters(SsmCall call, bool forInvocations)
     {
-        var objects = call.Objects("Filters");
-        if (call.Input.TryGetProperty("Filters", out var listed) && listed.ValueKind == JsonValueKind.Array && (objects.Count is 0 or > MaxCommandFilters))
-        {
-            throw SsmException.Validation(string.Create(
-                CultureInfo.InvariantCulture,
-                $"1 validation error detected: Value at 'filters' failed to satisfy constraint: Member must have length {(objects.Count == 0 ? "greater than or equal to 1" : $"less than or equal to {MaxCommandFilters}")}"));
-        }
-
         var checks = new List<Func<RunCommand, CommandInvocation?, string, bool>>();
-        for (var index = 0; index < objects.Count; index++)
+        foreach (var (key, value) in KeyValueFilters(call, MaxCommandFilters, CommandFilterKeys, 128))
         {
-            var member = string.Create(CultureInfo.InvariantCulture, $"filters.{index + 1}.member");
-            var key = objects[index].TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : null;
-            var value = objects[index].TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : null;
-            if (key is null || value is null)
-            {
-                throw SsmException.Validation($"1 validation error detected: Value null at '{member}.{(key is null ? "key" : "value")}' failed to satisfy constraint: Member must not be null");
-            }
-
-            if (!CommandFilterKeys.Contains(key, StringComparer.Ordinal))
-            {
-                throw SsmException.Validation($"1 validation error detected: Value '{key}' at '{member}.key' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", CommandFilterKeys)}]");
-            }
-
-            if (value.Length is < 1 or > 128)
-            {
-                throw SsmException.Validation($"1 validation error detected: Value '{value}' at '{member}.value' failed to satisfy constraint: Member must have length {(value.Length < 1 ? "greater than or equal to 1" : "less than or equal to 128")}");
-            }
-
             checks.Add(key switch
             {
                 "InvokedAfter" => Invoked(value, after: true),
@@ -98,12 +72,57 @@ internal sealed partial class SsmHandler
     /// <summary><c>InvokedAfter</c> (at or after) and <c>InvokedBefore</c> (before): an ISO 8601 time such as <c>2024-07-07T00:00:00Z</c>.</summary>
     private static Func<RunCommand, CommandInvocation?, string, bool> Invoked(string value, bool after)
     {
-        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment) || !value.Contains('T', StringComparison.Ordinal))
-        {
-            throw SsmException.Validation($"The value {value} of the {(after ? "InvokedAfter" : "InvokedBefore")} filter is not a valid timestamp, such as 2024-07-07T00:00:00Z.");
-        }
-
-        var bound = moment.ToUnixTimeMilliseconds();
+        var bound = FilterTime(after ? "InvokedAfter" : "InvokedBefore", value);
         return (command, _, _) => after ? command.RequestedMilliseconds >= bound : command.RequestedMilliseconds < bound;
     }
+
+    /// <summary>
+    /// A list member of <c>{key, value}</c> filters (CommandFilter, SessionFilter): 1 to <paramref name="maximum"/>
+    /// of them (none when the member is absent), each key one of <paramref name="keys"/>, each value 1 to
+    /// <paramref name="maximumValue"/> characters; else ValidationException as AWS words the constraint.
+    /// </summary>
+    private static List<(string Key, string Value)> KeyValueFilters(SsmCall call, int maximum, string[] keys, int maximumValue)
+    {
+        var objects = call.Objects("Filters");
+        if (call.Input.TryGetProperty("Filters", out var listed) && listed.ValueKind == JsonValueKind.Array && (objects.Count == 0 || objects.Count > maximum))
+        {
+            throw SsmException.Validation(string.Create(
+                CultureInfo.InvariantCulture,
+                $"1 validation error detected: Value at 'filters' failed to satisfy constraint: Member must have length {(objects.Count == 0 ? "greater than or equal to 1" : $"less than or equal to {maximum}")}"));
+        }
+
+        var filters = new List<(string, string)>();
+        for (var index = 0; index < objects.Count; index++)
+        {
+            var member = string.Create(CultureInfo.InvariantCulture, $"filters.{index + 1}.member");
+            var key = objects[index].TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : null;
+            var value = objects[index].TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : null;
+            if (key is null || value is null)
+            {
+                throw SsmException.Validation($"1 validation error detected: Value null at '{member}.{(key is null ? "key" : "value")}' failed to satisfy constraint: Member must not be null");
+            }
+
+            if (!keys.Contains(key, StringComparer.Ordinal))
+            {
+                throw SsmException.Validation($"1 validation error detected: Value '{key}' at '{member}.key' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", keys)}]");
+            }
+
+            if (value.Length < 1 || value.Length > maximumValue)
+            {
+                throw SsmException.Validation(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"1 validation error detected: Value '{value}' at '{member}.value' failed to satisfy constraint: Member must have length {(value.Length < 1 ? "greater than or equal to 1" : $"less than or equal to {maximumValue}")}"));
+            }
+
+            filters.Add((key, value));
+        }
+
+        return filters;
+    }
+
+    /// <summary>An <c>InvokedAfter</c>/<c>InvokedBefore</c> filter's ISO 8601 time (such as <c>2024-07-07T00:00:00Z</c>), in milliseconds.</summary>
+    private static long FilterTime(string key, string value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment) && value.Contains('T', StringComparison.Ordinal)
+            ? moment.ToUnixTimeMilliseconds()
+            : throw SsmException.Validation($"The value {value} of the {key} filter is not a valid timestamp, such as 2024-07-07T00:00:00Z.");
 }
