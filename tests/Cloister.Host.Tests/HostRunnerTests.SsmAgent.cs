@@ -178,7 +178,7 @@ public sealed partial class HostRunnerTests
         Assert.Equal("partial\n", failed.GetProperty("StandardOutputContent").GetString());
         Assert.Contains("failed to run commands: exit status 3", failed.GetProperty("StandardErrorContent").GetString(), StringComparison.Ordinal);
         Assert.True(slow.ExitCode == 0, slow.Error);
-        Assert.Equal(("TimedOut", "ExecutionTimedOut", -1), (timedOut.GetProperty("Status").GetString(), timedOut.GetProperty("StatusDetails").GetString(), timedOut.GetProperty("ResponseCode").GetInt32()));
+        Assert.Equal(("TimedOut", "ExecutionTimedOut", 137), (timedOut.GetProperty("Status").GetString(), timedOut.GetProperty("StatusDetails").GetString(), timedOut.GetProperty("ResponseCode").GetInt32()));
         Assert.Equal("started\n", timedOut.GetProperty("StandardOutputContent").GetString());
     }
 

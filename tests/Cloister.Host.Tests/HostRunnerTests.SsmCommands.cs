@@ -20,13 +20,7 @@ public sealed partial class HostRunnerTests
         var template = $$"""
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
-              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.34.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.34.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
-              Igw: { Type: AWS::EC2::InternetGateway }
-              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
-              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
-              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
-              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              {{PublicSubnet(34)}}
               OperatorRole:
                 Type: AWS::IAM::Role
                 Properties:
@@ -109,6 +103,66 @@ public sealed partial class HostRunnerTests
         Assert.True(history.ExitCode == 0, history.Error);
         Assert.Equal([interrupted, kept, sleeping, targeted, delivered], JsonSerializer.Deserialize<string[]>(history.Output)!);
     }
+
+    [Fact(Timeout = 600_000)]
+    public async Task RunAsync_RunCommandExitCodesAndExecutionTimeout_FailedWithTheCodeAndTheWholeGroupKilledAt137()
+    {
+        var template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              {{PublicSubnet(35)}}
+              OperatorRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {{AssumedByEc2}}
+                  ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]
+                  Policies: [{ PolicyName: run-commands, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:GetCommandInvocation], Resource: "*" }] } }]
+              OperatorProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref OperatorRole] } }
+              App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile } }
+            """;
+        Assert.Equal("ready", (await ProgressAsync(Start(Request(template))))[^1].State);
+        var app = (await InstanceIdsAsync("App"))["App"];
+        await UntilOnlineAsync(app);
+
+        // A command the shell cannot find (127) or cannot execute (126): Failed with the shell's exit code.
+        var missing = await SendAsync("--instance-ids", app, "--parameters", """{"commands":["cloister-no-such-command"]}""");
+        var denied = await SendAsync("--instance-ids", app, "--parameters", """{"commands":["printf 'echo x' > /tmp/not-executable.sh","/tmp/not-executable.sh"]}""");
+        var missingDone = await InvocationUntilAsync("App", missing, app, ended: true);
+        var deniedDone = await InvocationUntilAsync("App", denied, app, ended: true);
+
+        Assert.Equal(("Failed", "Failed", 127), (missingDone.GetProperty("Status").GetString(), missingDone.GetProperty("StatusDetails").GetString(), missingDone.GetProperty("ResponseCode").GetInt32()));
+        Assert.EndsWith("failed to run commands: exit status 127", missingDone.GetProperty("StandardErrorContent").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("Failed", 126), (deniedDone.GetProperty("Status").GetString(), deniedDone.GetProperty("ResponseCode").GetInt32()));
+
+        // Past executionTimeout the script's process group is killed: its foreground sleep, a background one and one
+        // a subshell left behind (reparented, still in the group).
+        var slow = await SendAsync("--instance-ids", app, "--parameters", """{"commands":["(sleep 627 &)","sleep 628 >/dev/null 2>&1 &","echo started","sleep 629"],"executionTimeout":["8"]}""");
+        await UntilAsync(() => Running("sleep 627") && Running("sleep 628") && Running("sleep 629"), "the script's three sleeps");
+        var slowDone = await InvocationUntilAsync("App", slow, app, ended: true);
+
+        Assert.Equal(("TimedOut", "ExecutionTimedOut", 137), (slowDone.GetProperty("Status").GetString(), slowDone.GetProperty("StatusDetails").GetString(), slowDone.GetProperty("ResponseCode").GetInt32()));
+        Assert.Equal("started\n", slowDone.GetProperty("StandardOutputContent").GetString());
+        Assert.False(Running("sleep 627") || Running("sleep 628") || Running("sleep 629"));
+
+        // A script that ends at once but leaves a background job holding its output runs into the time-out, as the
+        // agent waits for the output to close.
+        var lingering = await SendAsync("--instance-ids", app, "--parameters", """{"commands":["sleep 631 &","echo done"],"executionTimeout":["3"]}""");
+        var lingeringDone = await InvocationUntilAsync("App", lingering, app, ended: true);
+
+        Assert.Equal(("TimedOut", 137, "done\n"), (lingeringDone.GetProperty("Status").GetString(), lingeringDone.GetProperty("ResponseCode").GetInt32(), lingeringDone.GetProperty("StandardOutputContent").GetString()));
+        Assert.False(Running("sleep 631"));
+    }
+
+    /// <summary>A template's VPC <c>10.{second}.0.0/16</c> with a public subnet routed to an internet gateway (the regional addresses), as resource lines of <c>Resources</c>.</summary>
+    private static string PublicSubnet(int second) => string.Join("\n  ", [
+        $"Vpc: {{ Type: AWS::EC2::VPC, Properties: {{ CidrBlock: 10.{second}.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }} }}",
+        $"Public: {{ Type: AWS::EC2::Subnet, Properties: {{ VpcId: !Ref Vpc, CidrBlock: 10.{second}.1.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"], MapPublicIpOnLaunch: true }} }}",
+        "Igw: { Type: AWS::EC2::InternetGateway }",
+        "Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }",
+        "PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }",
+        "ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }",
+        "PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }",
+    ]);
 
     /// <summary>SendCommand of AWS-RunShellScript from the App instance with <paramref name="arguments"/>; the command's id.</summary>
     private async Task<string> SendAsync(params string[] arguments)

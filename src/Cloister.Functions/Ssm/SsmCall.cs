@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Cloister.Policy;
 
 namespace Cloister.Functions.Ssm;
@@ -77,6 +78,27 @@ internal sealed record SsmCall(CallerIdentity? Caller, ServiceConnection Connect
             ? [.. value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.Object ? item : throw new SsmException("SerializationException", $"{name} must be a list of objects."))]
             : [];
 
+    /// <summary>
+    /// A string member of <paramref name="minimum"/> to <paramref name="maximum"/> characters that matches
+    /// <paramref name="pattern"/> whole (AWS's model pattern, when it has one); null when absent; else
+    /// ValidationException as AWS words the constraint it fails.
+    /// </summary>
+    public string? Matching(string name, string? pattern, int maximum = int.MaxValue, int minimum = 0)
+    {
+        if (String(name) is not { } value)
+        {
+            return null;
+        }
+
+        var constraint = value.Length < minimum ? string.Create(CultureInfo.InvariantCulture, $"Member must have length greater than or equal to {minimum}")
+            : value.Length > maximum ? string.Create(CultureInfo.InvariantCulture, $"Member must have length less than or equal to {maximum}")
+            : pattern is not null && !Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) ? $"Member must satisfy regular expression pattern: {pattern}"
+            : null;
+        return constraint is null
+            ? value
+            : throw SsmException.Validation($"1 validation error detected: Value '{value}' at '{Camel(name)}' failed to satisfy constraint: {constraint}");
+    }
+
     /// <summary>A required string member; ValidationException as AWS words a missing one.</summary>
     public string Required(string name) =>
         String(name) ?? throw SsmException.Validation($"1 validation error detected: Value null at '{Camel(name)}' failed to satisfy constraint: Member must not be null");
@@ -97,7 +119,8 @@ internal sealed record SsmCall(CallerIdentity? Caller, ServiceConnection Connect
                 $"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length {(name.Length < 1 ? "greater than or equal to 1" : $"less than or equal to {ParameterNames.MaxLength}")}"));
     }
 
-    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+    /// <summary>A member name as AWS's validation messages write it (<c>MaxResults</c> → <c>maxResults</c>).</summary>
+    public static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     private JsonElement? Member(string name, JsonValueKind kind)
     {

@@ -19,18 +19,41 @@ internal sealed partial class SsmHandler
     /// <summary>GetCommandInvocation answers the first 24,000 characters of each stream (the rest goes to S3 on AWS).</summary>
     public const int MaxInvocationOutput = SsmAgentClient.MaxOutput;
 
+    /// <summary>GetCommandInvocation answers the first 8,000 characters of the standard error, AWS's limit for it.</summary>
+    public const int MaxInvocationError = 8_000;
+
     /// <summary>ListCommandInvocations' <c>Output</c> (with <c>Details</c>) is the first 2,500 characters.</summary>
     private const int MaxListedOutput = 2_500;
 
     private const int MaxTargets = 50;
+    private const int MaxComment = 100;
+    private const string DocumentNamePattern = "^[a-zA-Z0-9_\\-.:/]{3,128}$";
+    private const string MaxConcurrencyPattern = "^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$";
+    private const string MaxErrorsPattern = "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$";
+    private const string LogGroupNamePattern = "[\\.\\-_/#A-Za-z0-9]+";
+
+    /// <summary>The parameters <c>AWS-RunShellScript</c> declares; any other is <c>InvalidParameters</c>.</summary>
+    private static readonly string[] RunShellScriptParameters = ["commands", "workingDirectory", "executionTimeout"];
     private const int DefaultExecutionTimeout = 3600;
     private const int DefaultDeliveryTimeout = 3600;
 
+    // SendCommand's defaults when the call names no rate controls, as AWS answers them.
+    private const string DefaultMaxConcurrency = "50";
+    private const string DefaultMaxErrors = "0";
+
     private byte[] SendCommand(SsmCall call)
     {
+        // The request's shape first, as AWS checks it before anything it names (ValidationException, AWS's patterns).
         var document = call.Required("DocumentName");
+        call.Matching("DocumentName", DocumentNamePattern);
+        var comment = call.Matching("Comment", pattern: null, maximum: MaxComment);
+        var maxConcurrency = call.Matching("MaxConcurrency", MaxConcurrencyPattern, maximum: 7);
+        var maxErrors = call.Matching("MaxErrors", MaxErrorsPattern, maximum: 7);
+        var bucket = call.Matching("OutputS3BucketName", pattern: null, maximum: 63, minimum: 3);
+        var (cloudWatchEnabled, logGroup) = CloudWatchOutput(call, document);
         var listed = call.Strings("InstanceIds", MaxTargets);
         var targets = Targets(call);
+        var deliveryTimeout = call.Int("TimeoutSeconds", 30, 2_592_000) ?? DefaultDeliveryTimeout;
         if ((listed is null) == (targets is null))
         {
             throw SsmException.Validation("Either InstanceIds or Targets must be specified, but not both.");
@@ -38,10 +61,20 @@ internal sealed partial class SsmHandler
 
         if (document != RunShellScript)
         {
-            throw new SsmException("InvalidDocument", $"Document {document} is not served: Cloister runs {RunShellScript} only.");
+            // An AWS document the sandbox does not run is named; any other name is a document no account has, which
+            // AWS answers with no message.
+            throw new SsmException("InvalidDocument", document.StartsWith("AWS-", StringComparison.Ordinal) ? $"Document {document} is not served: Cloister runs {RunShellScript} only." : string.Empty);
         }
 
-        var parameters = call.Input.TryGetProperty("Parameters", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        var parameters = !call.Input.TryGetProperty("Parameters", out var p) || p.ValueKind == JsonValueKind.Null ? default
+            : p.ValueKind == JsonValueKind.Object ? p
+            : throw new SsmException("SerializationException", "Parameters must be a map of lists of strings.");
+        if (parameters.ValueKind == JsonValueKind.Object
+            && parameters.EnumerateObject().Select(m => m.Name).FirstOrDefault(n => !RunShellScriptParameters.Contains(n, StringComparer.Ordinal)) is { } undeclared)
+        {
+            throw new SsmException("InvalidParameters", $"Parameter \"{undeclared}\" is not declared by {RunShellScript} (it takes commands, workingDirectory, executionTimeout).");
+        }
+
         var commands = ParameterValues(parameters, "commands");
         if (commands.IsDefaultOrEmpty)
         {
@@ -50,11 +83,16 @@ internal sealed partial class SsmHandler
 
         var workingDirectory = ParameterValues(parameters, "workingDirectory") is { IsDefaultOrEmpty: false } w && w[0].Length > 0 ? w[0] : null;
         var executionTimeout = ParameterValues(parameters, "executionTimeout") is { IsDefaultOrEmpty: false } e
-            ? int.TryParse(e[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 172_800
+            ? int.TryParse(e[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 172_800 && e.Length == 1
                 ? seconds
                 : throw new SsmException("InvalidParameters", "Parameter \"executionTimeout\" must be a whole number of seconds from 1 to 172800.")
             : DefaultExecutionTimeout;
-        var deliveryTimeout = call.Int("TimeoutSeconds", 30, 2_592_000) ?? DefaultDeliveryTimeout;
+        if (bucket is not null)
+        {
+            // The sandbox serves no S3, so no bucket exists to write the output to.
+            throw new SsmException("InvalidOutputFolder", $"The S3 bucket {bucket} doesn't exist (Cloister serves no S3).");
+        }
+
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var instances = listed ?? Resolve(targets!, now);
         foreach (var instance in instances)
@@ -63,17 +101,40 @@ internal sealed partial class SsmHandler
         }
 
         Authorize(call, "SendCommand", DocumentArn(document));
-        var offline = instances.Where(i => !nodes.IsOnline(i, now)).ToList();
+        var offline = instances.Where(i => !nodes.IsOnline(i, now)).Distinct(StringComparer.Ordinal).ToList();
         if (offline.Count > 0)
         {
             throw new SsmException("InvalidInstanceId", $"Instances [[{string.Join(", ", offline)}]] not in a valid state for account {account.AccountId}");
         }
 
         var command = new RunCommand(
-            Guid.NewGuid().ToString(), document, call.String("Comment"), commands, workingDirectory, executionTimeout, deliveryTimeout,
-            [.. instances.Distinct(StringComparer.Ordinal)], now, targets);
+            Guid.NewGuid().ToString(), document, comment, commands, workingDirectory, executionTimeout, deliveryTimeout,
+            [.. instances.Distinct(StringComparer.Ordinal)], now, targets, maxConcurrency, maxErrors, cloudWatchEnabled, logGroup);
         commandStore.Add(command);
         return Json(writer => WriteCommand(writer, command, commandStore.Invocations(command), "Command"));
+    }
+
+    /// <summary>
+    /// SendCommand's <c>CloudWatchOutputConfig</c>: whether it asks for the output in CloudWatch Logs, and the log
+    /// group (<c>/aws/ssm/{document}</c> when it names none, as the agent's default). Kept and answered; the sandbox's
+    /// agent does not write there (docs/ssm.md).
+    /// </summary>
+    private static (bool Enabled, string? LogGroup) CloudWatchOutput(SsmCall call, string document)
+    {
+        if (!call.Input.TryGetProperty("CloudWatchOutputConfig", out var config) || config.ValueKind == JsonValueKind.Null)
+        {
+            return (false, null);
+        }
+
+        if (config.ValueKind != JsonValueKind.Object)
+        {
+            throw new SsmException("SerializationException", "CloudWatchOutputConfig has the wrong type.");
+        }
+
+        var inner = call with { Input = config };
+        var group = inner.Matching("CloudWatchLogGroupName", LogGroupNamePattern, maximum: 512, minimum: 1);
+        var enabled = inner.Bool("CloudWatchOutputEnabled");
+        return (enabled, enabled ? group ?? $"/aws/ssm/{document}" : group);
     }
 
     private byte[] ListCommands(SsmCall call)
@@ -82,6 +143,7 @@ internal sealed partial class SsmHandler
         var instanceId = call.String("InstanceId");
         var limit = call.Int("MaxResults", 1, 50) ?? 50;
         var token = call.String("NextToken");
+        var filter = CommandFilters(call, forInvocations: false);
         Authorize(call, "ListCommands", AccountResources());
         var matching = commandStore.Commands()
             .Where(c => (commandId is null || c.CommandId == commandId) && (instanceId is null || c.InstanceIds.Contains(instanceId)))
@@ -90,6 +152,14 @@ internal sealed partial class SsmHandler
         {
             throw new SsmException("InvalidCommandId", string.Empty);
         }
+
+        // A command's status is its invocations'; DeliveryTimedOut and ExecutionTimedOut look at each of them.
+        matching = [.. matching.Where(c =>
+        {
+            var invocations = commandStore.Invocations(c);
+            var status = CommandStore.StatusOf(invocations);
+            return filter(c, null, status) || invocations.Exists(i => filter(c, i, status));
+        })];
 
         var (page, next) = Offset(matching, token, limit);
         return PageJson("Commands", page, next, (writer, command) =>
@@ -105,6 +175,7 @@ internal sealed partial class SsmHandler
         var details = call.Bool("Details");
         var limit = call.Int("MaxResults", 1, 50) ?? 50;
         var token = call.String("NextToken");
+        var filter = CommandFilters(call, forInvocations: true);
         Authorize(call, "ListCommandInvocations", AccountResources());
         var commands = commandStore.Commands().Where(c => commandId is null || c.CommandId == commandId).ToList();
         if (commandId is not null && commands.Count == 0)
@@ -113,7 +184,7 @@ internal sealed partial class SsmHandler
         }
 
         var matching = commands
-            .SelectMany(c => commandStore.Invocations(c).Where(i => instanceId is null || i.InstanceId == instanceId).Select(i => (Command: c, Invocation: i)))
+            .SelectMany(c => commandStore.Invocations(c).Where(i => (instanceId is null || i.InstanceId == instanceId) && filter(c, i, i.Status)).Select(i => (Command: c, Invocation: i)))
             .ToList();
         var (page, next) = Offset(matching, token, limit);
         return PageJson("CommandInvocations", page, next, (writer, item) =>
@@ -194,12 +265,9 @@ internal sealed partial class SsmHandler
             writer.WriteString("StatusDetails", invocation.StatusDetails);
             writer.WriteString("StandardOutputContent", Truncate(invocation.StandardOutput, MaxInvocationOutput));
             writer.WriteString("StandardOutputUrl", string.Empty);
-            writer.WriteString("StandardErrorContent", Truncate(invocation.StandardError, MaxInvocationOutput));
+            writer.WriteString("StandardErrorContent", Truncate(invocation.StandardError, MaxInvocationError));
             writer.WriteString("StandardErrorUrl", string.Empty);
-            writer.WriteStartObject("CloudWatchOutputConfig");
-            writer.WriteString("CloudWatchLogGroupName", string.Empty);
-            writer.WriteBoolean("CloudWatchOutputEnabled", false);
-            writer.WriteEndObject();
+            WriteCloudWatchOutput(writer, command);
         });
     }
 
@@ -277,14 +345,23 @@ internal sealed partial class SsmHandler
         writer.WriteString("OutputS3Region", account.Region);
         writer.WriteString("OutputS3BucketName", string.Empty);
         writer.WriteString("OutputS3KeyPrefix", string.Empty);
-        writer.WriteString("MaxConcurrency", "50");
-        writer.WriteString("MaxErrors", "0");
+        writer.WriteString("MaxConcurrency", command.MaxConcurrency ?? DefaultMaxConcurrency);
+        writer.WriteString("MaxErrors", command.MaxErrors ?? DefaultMaxErrors);
         writer.WriteNumber("TargetCount", invocations.Count);
         writer.WriteNumber("CompletedCount", invocations.Count(i => i.IsDone));
         writer.WriteNumber("ErrorCount", invocations.Count(i => i is { Status: "Failed", StatusDetails: not "Undeliverable" }));
         writer.WriteNumber("DeliveryTimedOutCount", invocations.Count(i => i.StatusDetails == "DeliveryTimedOut"));
         writer.WriteString("ServiceRole", string.Empty);
         writer.WriteNumber("TimeoutSeconds", command.DeliveryTimeoutSeconds);
+        WriteCloudWatchOutput(writer, command);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCloudWatchOutput(Utf8JsonWriter writer, RunCommand command)
+    {
+        writer.WriteStartObject("CloudWatchOutputConfig");
+        writer.WriteString("CloudWatchLogGroupName", command.CloudWatchLogGroupName ?? string.Empty);
+        writer.WriteBoolean("CloudWatchOutputEnabled", command.CloudWatchOutputEnabled);
         writer.WriteEndObject();
     }
 
@@ -303,9 +380,12 @@ internal sealed partial class SsmHandler
     private static ImmutableArray<string> ParameterValues(JsonElement parameters, string name) =>
         parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(name, out var values)
             ? values.ValueKind == JsonValueKind.Array
-                ? [.. values.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new SsmException("InvalidParameters", $"Parameter \"{name}\" must be a list of strings."))]
-                : throw new SsmException("InvalidParameters", $"Parameter \"{name}\" must be a list of strings.")
+                ? [.. values.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw NotAList(name))]
+                : throw NotAList(name)
             : default;
+
+    /// <summary>A document parameter that is not a list of strings breaks the request's shape (map of string lists), as AWS's deserializer refuses it.</summary>
+    private static SsmException NotAList(string name) => new("SerializationException", $"Parameters.{name} must be a list of strings.");
 
     private string DocumentArn(string document) => $"arn:{account.Partition}:ssm:{account.Region}::document/{document}";
 

@@ -45,7 +45,7 @@ internal sealed partial class SsmHandler(
     // A value is at most 8 KB (Advanced); with its name, description and pattern a request stays well under 64 KB.
     private const int MaxBodyBytes = 64 * 1024;
 
-    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, LabelParameterVersion, UnlabelParameterVersion, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation, CancelCommand";
+    private const string Served = "PutParameter, GetParameter, GetParameters, GetParametersByPath, DescribeParameters, GetParameterHistory, LabelParameterVersion, UnlabelParameterVersion, DeleteParameter, DeleteParameters, UpdateInstanceInformation, DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation, CancelCommand, StartSession, ResumeSession, TerminateSession, DescribeSessions";
 
     public Task HandleAsync(HttpContext context) =>
         JsonServiceCalls.RespondAsync<SsmException>(
@@ -108,6 +108,10 @@ internal sealed partial class SsmHandler(
                 "ListCommandInvocations" => ListCommandInvocations(call),
                 "GetCommandInvocation" => GetCommandInvocation(call),
                 "CancelCommand" => CancelCommand(call),
+                "StartSession" => StartSession(call),
+                "ResumeSession" => ResumeSession(call),
+                "TerminateSession" => TerminateSession(call),
+                "DescribeSessions" => DescribeSessions(call),
                 _ => throw new SsmException("UnknownOperationException", $"Cloister does not serve the operation {operation ?? target} (served: {Served})."),
             };
         }

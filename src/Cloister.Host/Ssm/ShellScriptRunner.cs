@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Cloister.Functions.Ssm;
 using Cloister.Network.Runtime;
@@ -10,12 +11,18 @@ namespace Cloister.Host.Ssm;
 /// Runs an <c>AWS-RunShellScript</c> invocation on its instance as the agent's <c>aws:runShellScript</c> plugin does:
 /// the commands written, one a line, to <c>_script.sh</c> in the invocation's orchestration folder, run by
 /// <c>/bin/sh</c> as root on the instance's host (its network namespace, host name and resolv.conf, as user data
-/// runs), from <c>workingDirectory</c> or that folder, killed with everything it started after
-/// <c>executionTimeout</c> (<c>TimedOut</c>) or when cancelled (<c>Cancelled</c>). The first 24,000 characters of each
-/// output stream are kept.
+/// runs), from <c>workingDirectory</c> or that folder, as the leader of its own process group, which is killed after
+/// <c>executionTimeout</c> (<c>TimedOut</c>) or when cancelled (<c>Cancelled</c>), both with the agent's exit code 137.
+/// The first 24,000 characters of each output stream are kept.
 /// </summary>
 internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan host, string orchestrationFolder)
 {
+    /// <summary>The exit code amazon-ssm-agent reports on Linux for a script it stopped (time-out or cancellation): 128 + SIGKILL.</summary>
+    public const int StoppedExitCode = 137;
+
+    /// <summary>How long to wait for the script's group to appear, and for its output to close once it is killed.</summary>
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
+
     private static readonly KeyValuePair<string, string>[] BaseEnvironment =
     [
         KeyValuePair.Create("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
@@ -35,7 +42,9 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
             return new AgentResult("Failed", 1, string.Empty, $"Invalid workingDirectory {workingDirectory}, directory doesn't exist.");
         }
 
-        var start = HostCommand.StartInfo(sandbox, host, ["/bin/sh", script]);
+        // setsid makes the script's shell the leader of a process group of its own, as the agent's Setpgid does, so
+        // that a time-out or a cancellation kills the group: everything the script started, also what its parent left.
+        var start = HostCommand.StartInfo(sandbox, host, ["setsid", "/bin/sh", script]);
         start.WorkingDirectory = workingDirectory;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -48,32 +57,46 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the script.");
         process.StandardInput.Close();
-        var output = KeepFirstAsync(process.StandardOutput);
-        var error = KeepFirstAsync(process.StandardError);
+        var group = await ScriptGroupAsync(process).ConfigureAwait(false);
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        // The script has ended when its shell exited and nothing it started still holds its output open: the agent
+        // waits for both (a background job that keeps the output runs into the execution time-out, as on AWS).
+        var ended = Task.WhenAll(process.WaitForExitAsync(CancellationToken.None), KeepFirstAsync(process.StandardOutput, output), KeepFirstAsync(process.StandardError, error));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(command.ExecutionTimeoutSeconds));
-        var timedOut = false;
+        var stopped = false;
         try
         {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            await ended.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            timedOut = !cancellationToken.IsCancellationRequested;
+            stopped = true;
+            Native.SignalGroup(group, Native.SigKill);
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            // What left the group (setsid) and keeps the output open is not waited for.
+            await Task.WhenAny(ended, Task.Delay(KillGrace, CancellationToken.None)).ConfigureAwait(false);
         }
 
-        var (stdout, stderr) = (await output.ConfigureAwait(false), await error.ConfigureAwait(false));
-        if (cancellationToken.IsCancellationRequested)
+        string Kept(StringBuilder kept)
+        {
+            lock (kept)
+            {
+                return kept.ToString();
+            }
+        }
+
+        var (stdout, stderr) = (Kept(output), Kept(error));
+        if (stopped && cancellationToken.IsCancellationRequested)
         {
             // CancelCommand (or the agent stopping): the script and everything it started were killed.
-            return new AgentResult("Cancelled", -1, stdout, stderr);
+            return new AgentResult("Cancelled", StoppedExitCode, stdout, stderr);
         }
 
-        if (timedOut)
+        if (stopped)
         {
-            return new AgentResult("TimedOut", -1, stdout, Appended(stderr, "failed to run commands: exit status -1\nCommand execution timed out."));
+            return new AgentResult("TimedOut", StoppedExitCode, stdout, Appended(stderr, $"failed to run commands: exit status {StoppedExitCode}"));
         }
 
         var code = process.ExitCode;
@@ -82,25 +105,63 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
             : new AgentResult("Failed", code, stdout, Appended(stderr, $"failed to run commands: exit status {code}"));
     }
 
+    /// <summary>
+    /// The process group of the script's shell: on an instance, the child <c>nsenter</c> forks into its PID namespace
+    /// (the rest of the command line execs in it, up to <c>setsid</c>); else the started process itself.
+    /// </summary>
+    private static async Task<int> ScriptGroupAsync(Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < KillGrace)
+        {
+            if (ChildOf(process.Id) is { } child)
+            {
+                return child;
+            }
+
+            if (process.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        return process.Id;
+    }
+
+    private static int? ChildOf(int pid)
+    {
+        try
+        {
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return children.Length > 0 && int.TryParse(children[0], NumberStyles.None, CultureInfo.InvariantCulture, out var child) ? child : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The agent's own line after the script's error output, on a line of its own.</summary>
     private static string Appended(string error, string line) =>
         error.Length == 0 || error.EndsWith('\n') ? error + line : error + "\n" + line;
 
-    /// <summary>The first 24,000 characters of a stream, read to its end so the script never blocks on a full pipe.</summary>
-    private static async Task<string> KeepFirstAsync(StreamReader reader)
+    /// <summary>The first 24,000 characters of a stream into <paramref name="kept"/>, read to its end so the script never blocks on a full pipe.</summary>
+    private static async Task KeepFirstAsync(StreamReader reader, StringBuilder kept)
     {
-        var kept = new StringBuilder();
         var buffer = new char[4096];
         int read;
         while ((read = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
         {
-            var room = SsmAgentClient.MaxOutput - kept.Length;
-            if (room > 0)
+            lock (kept)
             {
-                kept.Append(buffer, 0, Math.Min(room, read));
+                var room = SsmAgentClient.MaxOutput - kept.Length;
+                if (room > 0)
+                {
+                    kept.Append(buffer, 0, Math.Min(room, read));
+                }
             }
         }
-
-        return kept.ToString();
     }
 }

@@ -18,7 +18,7 @@ namespace Cloister.Functions.Tests.Ssm;
 /// instance's agent (its role session named after the instance), an operator's session calls SendCommand and reads
 /// the invocations, and a hand-moved clock shows when a node stops being <c>Online</c>.
 /// </summary>
-public sealed class RunCommandTests : IAsyncLifetime
+public sealed partial class RunCommandTests : IAsyncLifetime
 {
     private const string Account = TestCallers.Account;
     private const string Region = TestCallers.Region;
@@ -597,13 +597,15 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task HandleAsync_MutatedRunCommandInputs_AlwaysAJsonAnswerNeverAServerError()
     {
         await Agent().UpdateInstanceInformationAsync(Credentials(AgentKey), Instance, "10.0.1.12", "host", CancellationToken.None);
-        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation", "CancelCommand"];
+        string[] operations = ["SendCommand", "DescribeInstanceInformation", "GetCommandInvocation", "ListCommands", "ListCommandInvocations", "UpdateInstanceInformation", "CancelCommand", "StartSession", "ResumeSession", "TerminateSession", "DescribeSessions"];
         string[] seeds =
         [
             $$$"""{"InstanceIds":["{{{Instance}}}"],"DocumentName":"AWS-RunShellScript","Parameters":{"commands":["true"],"executionTimeout":["5"]},"TimeoutSeconds":60}""",
             $$$"""{"InstanceInformationFilterList":[{"key":"InstanceIds","valueSet":["{{{Instance}}}"]}],"Filters":[{"Key":"PingStatus","Values":["Online"]}],"MaxResults":5,"NextToken":"MA=="}""",
             $$$"""{"CommandId":"{{{Guid.Empty}}}","InstanceId":"{{{Instance}}}","PluginName":"aws:runShellScript","Details":true}""",
             $$$"""{"InstanceId":"{{{Instance}}}","AgentVersion":"3","IPAddress":"10.0.1.12"}""",
+            $$$"""{"Target":"{{{Instance}}}","DocumentName":"AWS-StartPortForwardingSession","Parameters":{"portNumber":["80"]},"State":"Active","Filters":[{"key":"Status","value":"Connected"}],"SessionId":"x-0"}""",
+            """{"Filters":[{"key":"InvokedAfter","value":"2024-07-07T00:00:00Z"},{"key":"Status","value":"Success"}],"MaxConcurrency":"10%","MaxErrors":"0","Comment":"c"}""",
             $$$"""{"Destination":"{{{Instance}}}","MessageId":"aws.ssm.x.{{{Instance}}}","Payload":"{\"CommandId\":\"x\",\"InstanceId\":\"{{{Instance}}}\",\"Status\":\"Success\",\"ResponseCode\":0}"}""",
         ];
         string[] agentOperations = ["GetMessages", "SendReply"];
@@ -682,7 +684,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         OtherAgentKey => InstanceSession(Other),
         OutsideEndpointsKey => InstanceSession(Instance, """{"Effect":"Allow","Action":"ssmmessages:*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}}"""),
         ChannelOnlyKey => InstanceSession(Instance, """{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ssmmessages:*"],"Resource":"*"}"""),
-        OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations","ssm:CancelCommand"]"""),
+        OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations","ssm:CancelCommand","ssm:StartSession","ssm:ResumeSession","ssm:TerminateSession","ssm:DescribeSessions"]"""),
         _ => null,
     };
 
