@@ -17,8 +17,11 @@ public sealed class TlsTests : IDisposable
 {
     private const string DomainName = "api.corp.internal";
     private const string PublicName = "public.corp.internal";
+    private const string Tls13Name = "tls13.corp.internal";
+    private const string Tls10Name = "tls10.corp.internal";
     private const string CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0000-4000-8000-000000000002";
     private static readonly string DomainArn = $"arn:aws:apigateway:{Region}:{Account}:/domainnames/{DomainName}+dn00000009";
+    private const string PrivateHostForTheory = $"{ApiId}.execute-api.{Region}.amazonaws.com";
     private static readonly string EndpointName = $"{VpceA}-abcdefgh.execute-api.{Region}.vpce.amazonaws.com";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloister-gateway-tls", Guid.NewGuid().ToString("N"));
@@ -135,6 +138,51 @@ public sealed class TlsTests : IDisposable
 
         Assert.False(result.Connected, result.Output);
         Assert.Contains("alert handshake failure", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Tls13Name, "-tls1_3", true)]
+    [InlineData(Tls13Name, "-tls1_2", false)]
+    [InlineData(DomainName, "-tls1_2", true)]
+    [InlineData(PrivateHostForTheory, "-tls1_2", true)]
+    public async Task OpenSsl_DomainSecurityPolicy_DecidesTheVersionsBySni(string serverName, string version, bool accepted)
+    {
+        await using var harness = await StartAsync();
+
+        var result = await ConnectAsync(harness, Get(serverName), version, "-servername", serverName);
+
+        Assert.Equal(accepted, result.Connected);
+        if (accepted)
+        {
+            Assert.Contains("HTTP/1.1 200 ", result.Output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("alert protocol version", result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task OpenSsl_Tls13OnlyPolicyCcmSuite_Refused()
+    {
+        await using var harness = await StartAsync();
+
+        var result = await ConnectAsync(harness, Get(Tls13Name), "-tls1_3", "-ciphersuites", "TLS_AES_128_CCM_SHA256:TLS_AES_128_GCM_SHA256", "-servername", Tls13Name);
+
+        Assert.Contains("Cipher is TLS_AES_128_GCM_SHA256", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenSsl_Tls10PolicyOldClient_StillRefusedAndSaidSo()
+    {
+        var logs = new RecordingLoggerFactory();
+        await using var harness = await GatewayHarness.StartAsync(Model(), configure: o => o with { CertificateIssuer = new SandboxCaCertificateIssuer(_ca), LoggerFactory = logs });
+
+        var result = await ConnectAsync(harness, Get(Tls10Name), "-tls1", "-cipher", "DEFAULT@SECLEVEL=0", "-servername", Tls10Name);
+
+        // OpenSSL 3 will not sign a TLS 1.0 handshake (SHA-1) at its security level; the policy's shortfall is logged, not hidden.
+        Assert.False(result.Connected, result.Output);
+        Assert.Contains(logs.Messages, m => m.Contains(Tls10Name, StringComparison.Ordinal) && m.Contains("TLS_1_0", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -291,8 +339,18 @@ public sealed class TlsTests : IDisposable
             PrivateDomainNames = [new DomainNameV2(DomainArn, "Domain", DomainName, "dn00000009", CertificateArn, AllowFrom(VpceA))],
             PrivateBasePathMappings = [new BasePathMappingV2(DomainArn + "/basepathmappings/(none)", "All", DomainArn, string.Empty, ApiId, "dev")],
             DomainNameAccessAssociations = [new DomainNameAccessAssociation("arn:assoc/9", "AccessA", DomainArn, "VPCE", VpceA)],
-            DomainNames = [new DomainName(PublicName, "Public", PublicName, EndpointType.Regional, null, "TLS_1_2")],
-            BasePathMappings = [new BasePathMapping(PublicName + "/", "PublicAll", PublicName, string.Empty, ApiId, "dev")],
+            DomainNames =
+            [
+                new DomainName(PublicName, "Public", PublicName, EndpointType.Regional, null, "TLS_1_2"),
+                new DomainName(Tls13Name, "Tls13", Tls13Name, EndpointType.Regional, null, "SecurityPolicy_TLS13_1_3_2025_09"),
+                new DomainName(Tls10Name, "Tls10", Tls10Name, EndpointType.Regional, null, "TLS_1_0"),
+            ],
+            BasePathMappings =
+            [
+                new BasePathMapping(PublicName + "/", "PublicAll", PublicName, string.Empty, ApiId, "dev"),
+                new BasePathMapping(Tls13Name + "/", "Tls13All", Tls13Name, string.Empty, ApiId, "dev"),
+                new BasePathMapping(Tls10Name + "/", "Tls10All", Tls10Name, string.Empty, ApiId, "dev"),
+            ],
         };
     }
 }
