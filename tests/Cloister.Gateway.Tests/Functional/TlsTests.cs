@@ -92,6 +92,18 @@ public sealed class TlsTests : IDisposable
         Assert.Contains($"\"domain\":\"{PublicName}\"", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OpenSsl_SniOfADomainHostOfNone_Forbidden()
+    {
+        await using var harness = await StartAsync();
+
+        var result = await ConnectAsync(harness, Get("unknown.corp.example"), "-servername", DomainName);
+
+        // Neither a custom name nor an execute-api name: API Gateway's 403 for a host it does not serve through the endpoint.
+        Assert.Contains("HTTP/1.1 403 ", result.Output, StringComparison.Ordinal);
+        Assert.Contains("""{"message":"Forbidden"}""", result.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("-tls1")]
     [InlineData("-tls1_1")]
