@@ -12,10 +12,7 @@ internal sealed partial class GatewayCatalog
     /// <summary>Custom domain names by lower-case host name.</summary>
     public FrozenDictionary<string, CompiledDomain> Domains { get; private set; } = FrozenDictionary<string, CompiledDomain>.Empty;
 
-    /// <summary>The certificate TLS presents for <paramref name="serverName"/> (SNI); null when no custom name matches.</summary>
-    public X509Certificate2? CertificateFor(string? serverName) => DomainFor(serverName)?.Certificate;
-
-    /// <summary>The custom domain name <paramref name="serverName"/> (SNI) names; null when none does (or there was no SNI).</summary>
+    /// <summary>The custom domain name <paramref name="serverName"/> (SNI) names, whose certificate and policy TLS applies; null when none does (or there was no SNI).</summary>
     public CompiledDomain? DomainFor(string? serverName) =>
         !string.IsNullOrEmpty(serverName) && Domains.TryGetValue(serverName.TrimEnd('.').ToLowerInvariant(), out var domain) ? domain : null;
 
