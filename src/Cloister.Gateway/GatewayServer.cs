@@ -2,10 +2,12 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
-using System.Security.Authentication;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Cloister.Gateway.AccessLogs;
 using Cloister.Gateway.Authorizers;
 using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Domains;
 using Cloister.Gateway.Hosting;
 using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline;
@@ -37,6 +39,9 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly HttpMessageInvoker _httpClient;
     private readonly AccessOptions _access;
     private readonly VpcLinkClients _vpcLinks;
+
+    /// <summary>Handshake contexts by certificate; a redeployment's new certificates get theirs, the old ones go with their catalog.</summary>
+    private readonly ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> _certificateContexts = [];
     private WebApplication? _app;
     private IDisposable? _refusals;
 
@@ -196,13 +201,12 @@ public sealed class GatewayServer : IAsyncDisposable
             connection.Features.Set(feature);
             return next(connection);
         });
-        listen.UseHttps(new HttpsConnectionAdapterOptions
+        // Per connection, from the ClientHello's SNI: a custom domain name's certificate and security policy, else the
+        // execute-api certificate under TLS_1_2 (the catalog of the moment decides). No client certificate is asked for:
+        // API Gateway has mutual TLS on regional custom domain names only. Kestrel's handshake timeout (10 s) stays.
+        listen.UseHttps(new TlsHandshakeCallbackOptions
         {
-            // SNI: a custom domain name's own certificate, else the execute-api one (the catalog of the moment decides).
-            ServerCertificateSelector = (_, serverName) => _handler.Catalog.CertificateFor(serverName) ?? _options.Certificate,
-            SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            ClientCertificateMode = ClientCertificateMode.NoCertificate,
-            OnAuthenticate = static (_, ssl) => ssl.ApplicationProtocols = Http1Protocols,
+            OnConnection = context => ValueTask.FromResult(ServerOptions(context.ClientHelloInfo.ServerName)),
         });
         // After TLS: a request Kestrel refuses itself gets the gateway's JSON answer instead of Kestrel's empty one.
         listen.Use(next => connection =>
@@ -213,6 +217,24 @@ public sealed class GatewayServer : IAsyncDisposable
             return next(connection);
         });
     }
+
+    private SslServerAuthenticationOptions ServerOptions(string serverName)
+    {
+        var domain = _handler.Catalog.DomainFor(serverName);
+        var policy = domain?.Tls ?? TlsPolicy.Tls12;
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = _certificateContexts.GetValue(domain?.Certificate ?? _options.Certificate, CreateCertificateContext),
+            EnabledSslProtocols = policy.Protocols,
+            CipherSuitesPolicy = policy.Ciphers,
+            ApplicationProtocols = Http1Protocols,
+            ClientCertificateRequired = false,
+        };
+    }
+
+    /// <summary>The certificate with its chain as the handshake sends it, built once per certificate (offline: the chain is the sandbox's).</summary>
+    private static SslStreamCertificateContext CreateCertificateContext(X509Certificate2 certificate) =>
+        SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
 
     /// <summary>The bound port of the listener on <paramref name="address"/>, for listeners bound to port 0.</summary>
     public int PortOf(IPAddress address)

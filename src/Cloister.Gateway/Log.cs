@@ -49,6 +49,9 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Warning, "Custom domain name {Name}: certificate {CertificateArn} is not in the model; presenting one for the name alone.")]
     public static partial void DomainCertificateMissing(ILogger logger, string name, string certificateArn);
 
+    [LoggerMessage(102, LogLevel.Warning, "Custom domain name {Name}: security policy {Policy} is not honoured in full: {Shortfall}.")]
+    public static partial void DomainSecurityPolicyShortfall(ILogger logger, string name, string policy, string shortfall);
+
     [LoggerMessage(24, LogLevel.Debug, "Request {RequestId}: the client's body broke off: {Reason}.")]
     public static partial void BadRequestBody(ILogger logger, string requestId, string reason);
 

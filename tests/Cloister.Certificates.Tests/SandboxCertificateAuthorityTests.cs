@@ -322,6 +322,42 @@ public sealed class SandboxCertificateAuthorityTests : IDisposable
     private static List<string> SubjectAlternativeNames(X509Certificate2 certificate) =>
         [.. certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames()];
 
+    [Fact]
+    public void Issue_SameNamesWhileValid_SameLeafSoHandshakesShareIt()
+    {
+        var time = new MovingTime(DateTimeOffset.UtcNow);
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder, time);
+
+        var first = ca.Issue(["api.corp.internal", "*.corp.internal"]);
+        time.Now = time.Now.AddDays(300);
+        var second = ca.Issue(["api.corp.internal", "*.corp.internal"]);
+
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public void Issue_CachedLeafWithinADayOfExpiry_IssuesAFreshOneValidAnother397Days()
+    {
+        var time = new MovingTime(DateTimeOffset.UtcNow);
+        using var ca = SandboxCertificateAuthority.LoadOrCreate(_folder, time);
+        var first = ca.Issue(["api.corp.internal"]);
+
+        // ACM renews a certificate before it expires; the CA does the same for the next deployment that asks for the names.
+        time.Now = time.Now.AddDays(396.5);
+        var renewed = ca.Issue(["api.corp.internal"]);
+
+        Assert.NotEqual(first.SerialNumber, renewed.SerialNumber);
+        Assert.Equal(time.Now.UtcDateTime.AddDays(397), renewed.NotAfter.ToUniversalTime(), TimeSpan.FromSeconds(1));
+        Assert.Equal(first.Subject, renewed.Subject);
+    }
+
+    private sealed class MovingTime(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -12,9 +12,9 @@ internal sealed partial class GatewayCatalog
     /// <summary>Custom domain names by lower-case host name.</summary>
     public FrozenDictionary<string, CompiledDomain> Domains { get; private set; } = FrozenDictionary<string, CompiledDomain>.Empty;
 
-    /// <summary>The certificate TLS presents for <paramref name="serverName"/> (SNI); null when no custom name matches.</summary>
-    public X509Certificate2? CertificateFor(string? serverName) =>
-        serverName is not null && Domains.TryGetValue(serverName.TrimEnd('.').ToLowerInvariant(), out var domain) ? domain.Certificate : null;
+    /// <summary>The custom domain name <paramref name="serverName"/> (SNI) names, whose certificate and policy TLS applies; null when none does (or there was no SNI).</summary>
+    public CompiledDomain? DomainFor(string? serverName) =>
+        !string.IsNullOrEmpty(serverName) && Domains.TryGetValue(serverName.TrimEnd('.').ToLowerInvariant(), out var domain) ? domain : null;
 
     private void CompileDomains(GatewayModel model, ICertificateIssuer? issuer, ILogger logger)
     {
@@ -35,12 +35,23 @@ internal sealed partial class GatewayCatalog
             return issuer.Issue([name]);
         }
 
+        TlsPolicy PolicyOf(string name, string? securityPolicy)
+        {
+            var policy = TlsPolicy.For(securityPolicy);
+            if (policy.Shortfall is { } shortfall)
+            {
+                Log.DomainSecurityPolicyShortfall(logger, name, policy.Name, shortfall);
+            }
+
+            return policy;
+        }
+
         var domains = new Dictionary<string, CompiledDomain>(StringComparer.Ordinal);
         var publicMappings = (model.BasePathMappings.IsDefault ? [] : model.BasePathMappings).ToLookup(m => m.DomainName.ToLowerInvariant(), StringComparer.Ordinal);
         foreach (var domain in model.DomainNames.IsDefault ? [] : model.DomainNames)
         {
             var name = domain.Name.ToLowerInvariant();
-            domains[name] = new CompiledDomain(name, false, string.Empty, null, FrozenSet<string>.Empty, BasePaths(publicMappings[name].Select(m => (m.BasePath, m.RestApiId, m.Stage))), CertificateOf(name, domain.CertificateArn));
+            domains[name] = new CompiledDomain(name, false, string.Empty, null, FrozenSet<string>.Empty, BasePaths(publicMappings[name].Select(m => (m.BasePath, m.RestApiId, m.Stage))), CertificateOf(name, domain.CertificateArn), PolicyOf(name, domain.SecurityPolicy));
         }
 
         var privateMappings = (model.PrivateBasePathMappings.IsDefault ? [] : model.PrivateBasePathMappings).ToLookup(m => m.DomainNameArn, StringComparer.Ordinal);
@@ -57,7 +68,8 @@ internal sealed partial class GatewayCatalog
                 domain.Policy is null ? null : CompileOrDenyAll(domain.Policy, ExecuteApiOptions(arn), name, logger),
                 associations[domain.Id].Select(a => a.Source).ToFrozenSet(StringComparer.Ordinal),
                 BasePaths(privateMappings[domain.Id].Select(m => (m.BasePath, m.RestApiId, m.Stage))),
-                CertificateOf(name, domain.CertificateArn));
+                CertificateOf(name, domain.CertificateArn),
+                TlsPolicy.Tls12);
         }
 
         Domains = domains.ToFrozenDictionary(StringComparer.Ordinal);

@@ -11,6 +11,7 @@ namespace Cloister.Gateway.Domains;
 /// <param name="Endpoints">VPC endpoints granted access (private names only).</param>
 /// <param name="BasePaths">Base path mappings by their first path segment; the empty key is <c>(none)</c>.</param>
 /// <param name="Certificate">What TLS presents for the name; null when no issuer was given.</param>
+/// <param name="Tls">The security policy TLS applies when SNI names it.</param>
 internal sealed record CompiledDomain(
     string Name,
     bool IsPrivate,
@@ -18,4 +19,5 @@ internal sealed record CompiledDomain(
     Cloister.Policy.Policy? Policy,
     FrozenSet<string> Endpoints,
     FrozenDictionary<string, BasePathTarget> BasePaths,
-    X509Certificate2? Certificate);
+    X509Certificate2? Certificate,
+    TlsPolicy Tls);
