@@ -31,7 +31,10 @@ internal static class CliApplication
         return root;
     }
 
-    /// <summary>The exit code of <c>path</c>, <c>exec</c> and <c>policy eval</c> when their arguments are wrong.</summary>
+    /// <summary>
+    /// The exit code of <c>path</c>, <c>exec</c> and <c>policy eval</c> when their arguments are wrong, and of every verb for a
+    /// mistyped verb or option (<see cref="ArgumentMistakes"/>).
+    /// </summary>
     public const int BadArgumentsExitCode = 2;
 
     /// <summary>
@@ -65,6 +68,16 @@ internal static class CliApplication
             }
 
             await error.WriteLineAsync(usage).ConfigureAwait(false);
+            return BadArgumentsExitCode;
+        }
+
+        if (ArgumentMistakes.Of(parse) is { Count: > 0 } mistakes)
+        {
+            foreach (var mistake in mistakes)
+            {
+                await error.WriteLineAsync(mistake).ConfigureAwait(false);
+            }
+
             return BadArgumentsExitCode;
         }
 

@@ -105,4 +105,30 @@ public sealed class CliApplicationTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains("teleport", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("invok listClaims", "cloister: 'invok' is not a verb; the verbs are version, up, deploy, status, outputs, down, invoke, exec, session, path, policy, logs, serve (cloister --help describes them).")]
+    [InlineData("logs acess", "cloister logs: 'acess' is not a verb; the verbs are access, dns, execution, function (cloister logs --help describes them).")]
+    [InlineData("--verison", "cloister: unknown option '--verison'; cloister --help describes the verbs (version, up, deploy, status, outputs, down, invoke, exec, session, path, policy, logs, serve) and options.")]
+    [InlineData("up samples/vpc-link-nlb/template.yaml --detatch", "cloister up: unknown option '--detatch'; its options are --param, --region, --detach, --ignore-unsupported (cloister up --help describes them).")]
+    [InlineData("logs access --follw", "cloister logs access: unknown option '--follw'; its options are --follow, --all-runs (cloister logs access --help describes them).")]
+    [InlineData("invoke listClaims -payload {}", "cloister invoke: unknown option '-payload'; its options are --payload, --invocation-type (cloister invoke --help describes them).")]
+    public async Task RunAsync_MistypedVerbOrOption_NamesItAndWhatTheVerbTakesOnStandardErrorAndExits2(string typed, string expected)
+    {
+        // Before: a mistyped verb got "Required command was not provided." and the whole help on standard output, exit 1;
+        // up took "--detatch" for a template ("no such template file"), logs access "--follw" for an API id, both exit 1.
+        var (exitCode, output, error) = await CliRunner.RunAsync(typed.Split(' '));
+
+        Assert.Equal(CliApplication.BadArgumentsExitCode, exitCode);
+        Assert.Equal(expected, error.TrimEnd());
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public void ArgumentMistakes_OptionsAfterTheDoubleDash_AreTheCommandsOwn()
+    {
+        var parse = CliApplication.Build().Parse(["exec", "--from", "Laptop", "--", "curl", "--fail", "-s", "https://example.com"]);
+
+        Assert.Empty(Cloister.Cli.Commands.ArgumentMistakes.Of(parse));
+    }
 }

@@ -17,7 +17,10 @@ internal static class LogsAccessCommand
         "An API id (every stage of it), or API id and stage as {apiId}/{stage}. Leave it out for every API and stage, each line after its {apiId}/{stage}.",
         paths => paths.AccessLogs,
         line => line,
-        AccessLogTime.RequestTime);
+        AccessLogTime.RequestTime)
+    {
+        Setting = "a stage's AccessLogSetting",
+    };
 
     /// <summary>Creates the verb; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>
     public static Command Create(Func<StatePaths>? state = null) => StageLogsCommand.Create(Kind, state);

@@ -20,7 +20,10 @@ internal static class LogsExecutionCommand
         paths => paths.ExecutionLogs,
         LogsFunctionCommand.Format,
         line => LogTail.JsonTime(line, "timestamp"),
-        "API-Gateway-Execution-Logs_");
+        "API-Gateway-Execution-Logs_")
+    {
+        Setting = "a stage's MethodSettings with LoggingLevel ERROR or INFO",
+    };
 
     /// <summary>Creates the verb; <paramref name="state"/> defaults to <see cref="StatePaths.FromEnvironment"/>.</summary>
     public static Command Create(Func<StatePaths>? state = null) => StageLogsCommand.Create(Kind, state);

@@ -38,7 +38,8 @@ internal static class LogsFunctionCommand
             if (!File.Exists(path))
             {
                 var others = LoggedFunctions(folder);
-                var noLogs = NoLogs(parse.GetValue(name)!, path, others);
+                var noLogs = NoLogs(parse.GetValue(name)!, path, others)
+                    + await LogicalIdHintAsync(paths, function, cancellationToken).ConfigureAwait(false);
                 if (!parse.GetValue(follow))
                 {
                     return await LogsCommand.NothingToPrintAsync("function", paths, noLogs, others.Count == 0, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
@@ -61,6 +62,23 @@ internal static class LogsFunctionCommand
         others.Count == 0
             ? $"No logs for function {given} ({path}); no function has written logs yet."
             : $"No logs for function {given} ({path}); there are logs of {string.Join(", ", others)}.";
+
+    /// <summary>
+    /// When <paramref name="given"/> is the logical id of a running stack's function (<c>HelloWorldFunction</c>, as the SAM
+    /// template names it) rather than its name (<c>template-HelloWorldFunction-ZKRW2SETBWDJN</c>): the sentence naming the
+    /// function and the command to run. <c>aws logs tail</c> takes the log group alone, so the id is not taken for the
+    /// name; the list of functions with logs also holds earlier runs' and did not show which one was meant.
+    /// </summary>
+    private static async Task<string> LogicalIdHintAsync(StatePaths paths, string given, CancellationToken cancellationToken)
+    {
+        var (status, _, _) = await StackChannel.ReadyStatusAsync(paths, cancellationToken).ConfigureAwait(false);
+        var meant = status?.Stacks
+            .SelectMany(s => s.Resources.Select(r => (s.StackName, Resource: r)))
+            .FirstOrDefault(r => r.Resource.ResourceType is "AWS::Lambda::Function" or "AWS::Serverless::Function" && r.Resource.LogicalResourceId == given);
+        return meant?.Resource is { } function
+            ? $" {given} is the logical id of stack {meant.Value.StackName}'s function {function.PhysicalResourceId}: cloister logs function {function.PhysicalResourceId}"
+            : string.Empty;
+    }
 
     /// <summary>The functions that have written logs under <paramref name="folder"/>, by name.</summary>
     private static List<string> LoggedFunctions(string folder) => Directory.Exists(folder)

@@ -61,7 +61,7 @@ internal static partial class StackTemplates
         {
             if (Named(argument, problems) is { } template)
             {
-                templates.Add(template);
+                templates.AddRange(InFolder(template));
             }
         }
 
@@ -205,7 +205,32 @@ internal static partial class StackTemplates
     [GeneratedRegex("^[A-Za-z][-A-Za-z0-9]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex StackNamePattern();
 
-    /// <summary>A folder given as a template (as <c>sam deploy</c> takes a project folder): the files in it to give instead.</summary>
+    /// <summary>The template names <c>sam deploy</c> looks for in a project folder, in its order.</summary>
+    private static readonly string[] SamTemplateNames = ["template.yaml", "template.yml", "template.json"];
+
+    /// <summary>The on-premises file (docs/onprem-file.md) a sample folder keeps next to its template, as the default stack does.</summary>
+    private static readonly string[] OnPremisesNames = ["onprem.yaml", "onprem.yml"];
+
+    /// <summary>
+    /// A folder given as a template, as <c>sam deploy</c> takes a project folder: its SAM template (<c>template.yaml</c>,
+    /// <c>.yml</c> or <c>.json</c>), with its <c>onprem.yaml</c> when it has one, so <c>cloister up samples/onprem-hello</c>
+    /// deploys what <c>cloister up</c> deploys for <c>samples/seed-architecture</c>. Other files (another VPC's template) are
+    /// named one by one. A NAME given to the folder names its template's stack. A file, or a folder without a SAM
+    /// template (refused by <see cref="FolderProblem"/>), is returned as it is.
+    /// </summary>
+    private static IEnumerable<TemplateFile> InFolder(TemplateFile template)
+    {
+        if (!Directory.Exists(template.Path)
+            || SamTemplateNames.Select(n => Path.Combine(template.Path, n)).FirstOrDefault(File.Exists) is not { } main)
+        {
+            return [template];
+        }
+
+        var onPremises = OnPremisesNames.Select(n => Path.Combine(template.Path, n)).Where(File.Exists).Take(1);
+        return [new TemplateFile(main) { StackName = template.StackName }, .. onPremises.Select(f => new TemplateFile(f))];
+    }
+
+    /// <summary>A folder given as a template that holds no SAM template: the files in it to give instead.</summary>
     private static string FolderProblem(string folder)
     {
         var candidates = Directory.EnumerateFiles(folder)
@@ -213,7 +238,7 @@ internal static partial class StackTemplates
             .Order(StringComparer.Ordinal)
             .ToList();
         return candidates.Count == 0
-            ? $"{folder}: a folder, not a template file; it holds no .yaml, .yml or .json file."
-            : $"{folder}: a folder, not a template file; give the template files in it (cloister up {string.Join(' ', candidates)}).";
+            ? $"{folder}: a folder without a template; it holds no .yaml, .yml or .json file."
+            : $"{folder}: a folder without a template.yaml (the file a folder stands for, as with sam deploy); give the template files in it (cloister up {string.Join(' ', candidates)}).";
     }
 }

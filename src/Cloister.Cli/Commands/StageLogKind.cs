@@ -13,6 +13,9 @@ namespace Cloister.Cli.Commands;
 /// <param name="GroupPrefix">The start of the kind's log group names (<c>{prefix}{apiId}/{stage}</c>), which NAME may also be; null: none.</param>
 internal sealed record StageLogKind(string Verb, string What, string Description, string NameDescription, Func<StatePaths, string> Folder, Func<string, string> Format, Func<string, long?> TimeOf, string? GroupPrefix = null)
 {
+    /// <summary>What makes a stage write the kind's logs, in messages: <c>a stage's AccessLogSetting</c>.</summary>
+    public required string Setting { get; init; }
+
     /// <summary>The API id or <c>{apiId}/{stage}</c> NAME gives (a log group name without its prefix).</summary>
     public string StageOf(string name) =>
         GroupPrefix is not null && name.StartsWith(GroupPrefix, StringComparison.Ordinal) ? name[GroupPrefix.Length..] : name;

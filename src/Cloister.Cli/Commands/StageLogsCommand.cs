@@ -40,7 +40,8 @@ internal static class StageLogsCommand
                 if (!parse.GetValue(follow))
                 {
                     var noneAtAll = Select(folder, null).Count == 0;
-                    return await LogsCommand.NothingToPrintAsync(kind.Verb, paths, NoLogs(kind, folder, given), noneAtAll, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+                    var why = given is null ? await NoneWrittenAsync(kind, paths, folder, cancellationToken).ConfigureAwait(false) : string.Empty;
+                    return await LogsCommand.NothingToPrintAsync(kind.Verb, paths, NoLogs(kind, folder, given) + why, noneAtAll, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
                 }
 
                 await LogsCommand.WaitingAsync(parse.InvocationConfiguration.Error, NoLogs(kind, folder, given)).ConfigureAwait(false);
@@ -51,6 +52,11 @@ internal static class StageLogsCommand
             var (printed, older) = await PrintNewLinesAsync(kind, folder, stage, given is null, positions, since, output, cancellationToken).ConfigureAwait(false);
             if (!parse.GetValue(follow))
             {
+                if (printed == 0 && given is null && await NoneWrittenAsync(kind, paths, folder, cancellationToken).ConfigureAwait(false) is { Length: > 0 } why)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"cloister logs {kind.Verb}:{why}").ConfigureAwait(false);
+                }
+
                 await LogsCommand.OnlyOlderRunsAsync(kind.Verb, kind.What + " lines", printed, older, since, parse.InvocationConfiguration.Error).ConfigureAwait(false);
                 return 0;
             }
@@ -82,6 +88,20 @@ internal static class StageLogsCommand
             (_, 0) => $"No {kind.What}s of {name} under {folder}.",
             _ => $"No {kind.What}s of {name} under {folder}; there are logs of {string.Join(", ", others)}.",
         };
+    }
+
+    /// <summary>
+    /// When stacks are ready and none of their APIs has a log of <paramref name="kind"/>: the sentence saying so and what
+    /// makes a stage write one; else empty. Without it a stack whose stages log nothing heard only "no access log lines
+    /// since the running stacks came up; --all-runs prints the 7 of earlier runs", as if its requests had not arrived yet.
+    /// </summary>
+    private static async Task<string> NoneWrittenAsync(StageLogKind kind, StatePaths paths, string folder, CancellationToken cancellationToken)
+    {
+        var (status, _, _) = await StackChannel.ReadyStatusAsync(paths, cancellationToken).ConfigureAwait(false);
+        var apis = status?.Stacks.SelectMany(s => s.Resources).Where(r => r.ResourceType == "AWS::ApiGateway::RestApi").Select(r => r.PhysicalResourceId).ToList() ?? [];
+        return apis.Count == 0 || apis.Any(api => Select(folder, api).Count > 0)
+            ? string.Empty
+            : $" No stage of the running stacks' API(s) {string.Join(", ", apis)} writes {kind.What}s; that takes {kind.Setting}.";
     }
 
     /// <summary>

@@ -75,6 +75,18 @@ public sealed class InvokeCommandTests(InvokeCommandTests.Stack stack) : IClassF
         Assert.DoesNotContain("FunctionError", error, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task LogsFunction_LogicalIdOfARunningFunction_NamesTheFunctionToGive()
+    {
+        // Before: "No logs for function Echo (…); there are logs of …", every run's functions, none said to be the one meant.
+        // (Here, with this stack running; the command's other cases are in LogsFunctionCommandTests.)
+        var (exitCode, output, error) = await stack.Cli.RunAsync("logs", "function", "Echo");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Empty(output);
+        Assert.EndsWith("Echo is the logical id of stack stack's function echo: cloister logs function echo", error.Trim(), StringComparison.Ordinal);
+    }
+
     private async Task AssertUntouchedNeverRanAsync()
     {
         // Every invocation that reaches the function logs Lambda's START line.

@@ -77,6 +77,47 @@ public sealed class StackTemplatesTests : IDisposable
             problem);
     }
 
+    [Fact]
+    public void Build_SampleFolder_DeploysItsTemplateAndOnPremisesFileAsTheDefaultStackDoes()
+    {
+        // Before: "a folder, not a template file; give the template files in it (cloister up …/onprem.yaml
+        // …/other-vpc.yaml …/template.yaml)": every file, the other VPC's too, for what sam deploy takes as a project folder.
+        var folder = Path.Combine(StackTemplates.RepositoryRoot(), "samples", "seed-architecture");
+
+        var (request, loaded) = StackTemplates.Build([folder], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(StackTemplates.DefaultTemplates(), request.Templates.Select(t => t.Path));
+        Assert.Equal(["template", "onprem"], loaded.Stacks.Select(s => s.StackName));
+    }
+
+    [Fact]
+    public void Build_NamedFolderWithoutOnPremisesFile_DeploysItsTemplateAsThatStack()
+    {
+        var path = Write("hello", "template.yaml");
+        Write("hello", "other.yaml");
+
+        var (request, _) = StackTemplates.Build([$"hello={Path.GetDirectoryName(path)}"], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        Assert.Empty(problems);
+        var template = Assert.Single(request.Templates);
+        Assert.Equal(path, template.Path);
+        Assert.Equal("hello", template.StackName);
+    }
+
+    [Fact]
+    public void Build_FolderWithoutTemplateYaml_NamesTheFilesToGive()
+    {
+        var path = Write("vpcs", "vpc.yaml");
+        var folder = Path.GetDirectoryName(path)!;
+
+        StackTemplates.Build([folder], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+
+        Assert.Contains(
+            $"{folder}: a folder without a template.yaml (the file a folder stands for, as with sam deploy); give the template files in it (cloister up {path}).",
+            problems);
+    }
+
     private string Write(string folder, string name)
     {
         var path = Path.Combine(Directory.CreateDirectory(Path.Combine(_directory, folder)).FullName, name);

@@ -101,16 +101,16 @@ public sealed class UpCommandTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task Up_FolderForTemplate_SaysItIsAFolderAndCreatesNothing()
+    public async Task Up_FolderWithoutTemplateYaml_SaysWhatToGiveAndCreatesNothing()
     {
-        // Before: "no such template file", about a path that exists.
+        // Before: "no such template file", about a path that exists. A folder with a template.yaml deploys it (StackTemplatesTests).
         var folder = Directory.CreateDirectory(Path.Combine(_cli.State.Root, "stack")).FullName;
-        _cli.WriteFile("stack/template.yaml", Template);
+        _cli.WriteFile("stack/vpc.yaml", Template);
 
         var (exitCode, _, error) = await _cli.RunAsync("up", "--detach", folder);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"{folder}: a folder, not a template file; give the template files in it (cloister up {Path.Combine(folder, "template.yaml")}).", error, StringComparison.Ordinal);
+        Assert.Contains($"{folder}: a folder without a template.yaml (the file a folder stands for, as with sam deploy); give the template files in it (cloister up {Path.Combine(folder, "vpc.yaml")}).", error, StringComparison.Ordinal);
         Assert.Contains("nothing was created", error, StringComparison.Ordinal);
         Assert.Empty(await _cli.LeftoversAsync());
     }
