@@ -279,6 +279,35 @@ public sealed partial class HostRunnerTests
         Assert.Contains("DeletionPolicy Retain; the table and its data are kept", removed.Output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Deploy_OutputAddedAlone_StackUpdatedWithItThenUpToDate()
+    {
+        const string Template = """
+            Resources:
+              Log: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: outputs-log } }
+            Outputs:
+              LogName: { Value: !Ref Log }
+            #OUTPUT#
+            """;
+        var request = Request(Template.Replace("#OUTPUT#", string.Empty, StringComparison.Ordinal));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+
+        // CloudFormation runs a change set of outputs alone (no resource changes): the stack is updated with them.
+        await File.WriteAllTextAsync(request.Templates[0].Path, Template.Replace("#OUTPUT#", "  Region: { Value: !Ref AWS::Region }", StringComparison.Ordinal));
+        var added = await CloisterAsync("deploy");
+        var outputs = await CloisterAsync("outputs");
+        var status = (await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10)))!.Status!;
+        var again = await CloisterAsync("deploy");
+
+        Assert.True(added.ExitCode == 0, added.Output + added.Error);
+        Assert.Matches(@"UPDATE_COMPLETE\s+stack\s+Successfully created/updated stack - stack", added.Output);
+        Assert.DoesNotContain("No changes to deploy", added.Output, StringComparison.Ordinal);
+        Assert.Contains("Region", outputs.Output, StringComparison.Ordinal);
+        Assert.Equal("UPDATE_COMPLETE", status.Stacks.Single().StackStatus);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        Assert.Contains("No changes to deploy. Stack stack is up to date", again.Output, StringComparison.Ordinal);
+    }
+
     /// <summary><c>aws dynamodb ...</c> on the instance <c>User</c>, with its instance profile's credentials.</summary>
     private Task<(int ExitCode, string Output, string Error)> DynamoDbAsync(params string[] arguments) =>
         CloisterAsync(["exec", "--from", "User", "--", AwsCli, "dynamodb", .. arguments]);

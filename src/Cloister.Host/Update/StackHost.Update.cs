@@ -98,10 +98,20 @@ public sealed partial class StackHost
         if (changes.Count == 0)
         {
             // A DeletionPolicy changed alone is no resource change, but it is the stack's now: a later removal obeys it.
+            // Outputs changed alone make an executable change set with no resource changes, which CloudFormation runs: the
+            // stack is updated with its new outputs (UPDATE_COMPLETE) and the others are up to date.
             _loaded = _loaded! with { Stacks = stacks };
+            await File.WriteAllTextAsync(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), CancellationToken.None).ConfigureAwait(false);
             foreach (var stack in stacks)
             {
-                report(new DeployEvent(stack.StackName, "unchanged", $"No changes to deploy. Stack {stack.StackName} is up to date", 0));
+                if (!OutputsChanged(running, stack))
+                {
+                    report(new DeployEvent(stack.StackName, "unchanged", $"No changes to deploy. Stack {stack.StackName} is up to date", 0));
+                    continue;
+                }
+
+                _stackStatus = _stackStatus.SetItem(stack.StackName, "UPDATE_COMPLETE");
+                report(new DeployEvent(stack.StackName, "UPDATE_COMPLETE", $"Successfully created/updated stack - {stack.StackName}", 0));
             }
 
             return null;
@@ -176,6 +186,10 @@ public sealed partial class StackHost
         .. changes.Where(c => c.ReplacedPhysicalId is not null && c.ResourceType == TableType).Select(c =>
             (RunningResource(running, c) with { DeletionPolicy = RunningResource(stacks, c).UpdateReplacePolicy }, "UpdateReplacePolicy")),
     ];
+
+    /// <summary>Whether <paramref name="stack"/>'s outputs (keys, values, descriptions, export names, order) differ from its running ones.</summary>
+    private static bool OutputsChanged(ImmutableArray<StackSummary> running, StackSummary stack) =>
+        !running.First(s => s.StackName == stack.StackName).Outputs.SequenceEqual(stack.Outputs);
 
     private static StackResource RunningResource(ImmutableArray<StackSummary> running, ResourceChange change) =>
         running.First(s => s.StackName == change.StackName).Resources.First(r => r.LogicalResourceId == change.LogicalId);
