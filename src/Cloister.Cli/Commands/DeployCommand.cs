@@ -89,9 +89,13 @@ internal static class DeployCommand
             return CliApplication.NotRunningExitCode;
         }
 
-        foreach (var deployEvent in response.Events ?? [])
+        // The state column as wide as the widest state printed (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS is 44), so the
+        // resource column lines up as in the CloudFormation console's event list.
+        var events = response.Events ?? [];
+        var width = Math.Max(20, events.Select(e => e.State.Length).DefaultIfEmpty(0).Max());
+        foreach (var deployEvent in events)
         {
-            Render(console, deployEvent);
+            Render(console, deployEvent, width);
         }
 
         if (!response.Ok)
@@ -135,7 +139,7 @@ internal static class DeployCommand
         return (paths, values, problems);
     }
 
-    private static void Render(IAnsiConsole console, DeployEvent deployEvent)
+    private static void Render(IAnsiConsole console, DeployEvent deployEvent, int width)
     {
         switch (deployEvent.State)
         {
@@ -152,7 +156,7 @@ internal static class DeployCommand
                 var colour = deployEvent.State.EndsWith("_FAILED", StringComparison.Ordinal) ? "red"
                     : deployEvent.State.Contains("ROLLBACK", StringComparison.Ordinal) || deployEvent.State.EndsWith("_SKIPPED", StringComparison.Ordinal) ? "yellow"
                     : deployEvent.State.EndsWith("_COMPLETE", StringComparison.Ordinal) ? "green" : "grey";
-                console.MarkupLineInterpolated($"[{colour}]{deployEvent.State,-20}[/] {deployEvent.Phase,-16} {deployEvent.Message}");
+                console.MarkupLineInterpolated($"[{colour}]{deployEvent.State.PadRight(width)}[/] {deployEvent.Phase,-16} {deployEvent.Message}");
                 break;
         }
     }

@@ -27,6 +27,7 @@ public sealed class DeployCommandTests : IAsyncLifetime
     private readonly CliProcess _cli = new();
     private readonly ConcurrentQueue<ControlRequest> _received = new();
     private ControlServer? _host;
+    private IReadOnlyList<DeployEvent> _events = [new DeployEvent("web", "unchanged", "No changes to deploy. Stack web is up to date", 0)];
 
     public async Task InitializeAsync()
     {
@@ -43,7 +44,7 @@ public sealed class DeployCommandTests : IAsyncLifetime
         {
             _received.Enqueue(request);
             return Task.FromResult(request.Command == "deploy"
-                ? new ControlResponse(true, Events: [new DeployEvent("web", "unchanged", "No changes to deploy. Stack web is up to date", 0)])
+                ? new ControlResponse(true, Events: _events)
                 : new ControlResponse(true, Status: status));
         });
         await File.WriteAllTextAsync(HostRunner.PidPath(_cli.State), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -72,6 +73,24 @@ public sealed class DeployCommandTests : IAsyncLifetime
         Assert.Equal(Path.Combine(_cli.State.Root, "web.yaml"), template.Path);
         Assert.Equal(new Dictionary<string, string> { ["Greeting"] = "hello", ["Stage"] = "test" }, template.Parameters.ToDictionary());
         Assert.Equal("eu-central-1", sent.Region);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Deploy_StateLongerThanTheColumn_EveryLinesPhaseAndResourceLinedUp()
+    {
+        _events =
+        [
+            new DeployEvent("web", "UPDATE_IN_PROGRESS", "Greeter (AWS::Lambda::Function)", 0),
+            new DeployEvent("web", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "web", 0),
+            new DeployEvent("web", "UPDATE_COMPLETE", "Greeter (AWS::Lambda::Function)", 0),
+        ];
+
+        var (exitCode, output, error) = await _cli.RunAsync("deploy");
+
+        Assert.True(exitCode == 0, output + error);
+        var columns = output.Split('\n').Where(l => l.StartsWith("UPDATE_", StringComparison.Ordinal)).Select(l => l.IndexOf(" web ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, columns.Count);
+        Assert.Equal([44, 44, 44], columns);
     }
 
     [Fact(Timeout = 60_000)]
