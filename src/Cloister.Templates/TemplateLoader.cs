@@ -18,6 +18,18 @@ namespace Cloister.Templates;
 /// </summary>
 public static class TemplateLoader
 {
+    /// <summary>
+    /// Whether <paramref name="problem"/> is CloudFormation's refusal of a value given for a parameter its template does
+    /// not declare (the parameter's name is <see cref="ValidationProblem.Resource"/>).
+    /// </summary>
+    public static bool IsUndeclaredParameter(ValidationProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return problem.Property.Length == 0
+            && (problem.Message == ParameterResolver.UndeclaredMessage(problem.Resource, templateDeclaresSome: true)
+                || problem.Message == ParameterResolver.UndeclaredMessage(problem.Resource, templateDeclaresSome: false));
+    }
+
     /// <summary>Loads <paramref name="templates"/>; read the result's <see cref="TemplateLoadResult.Validation"/> before using the model.</summary>
     public static TemplateLoadResult Load(IReadOnlyList<TemplateFile> templates, TemplateLoadOptions? options = null)
     {

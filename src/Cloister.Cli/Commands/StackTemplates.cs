@@ -16,8 +16,6 @@ internal static partial class StackTemplates
     /// <summary>The region of the built-in default stack, as in the tutorial.</summary>
     public const string DefaultStackRegion = "eu-central-1";
 
-    private const string Undeclared = "was given a value but the template does not declare it";
-
     /// <summary>The default templates: the seed architecture and its on-premises network.</summary>
     public static ImmutableArray<string> DefaultTemplates()
     {
@@ -95,7 +93,7 @@ internal static partial class StackTemplates
         // A parameter goes to every template that declares it: drop it where the loader says it is not declared.
         var loaded = request.Load(DateTimeOffset.UtcNow);
         var excluded = loaded.Validation.Problems
-            .Where(p => p.Message.Contains(Undeclared, StringComparison.Ordinal) && p.Location is not null)
+            .Where(p => TemplateLoader.IsUndeclaredParameter(p) && p.Location is not null)
             .Select(p => (Path.GetFullPath(p.Location!.File), p.Resource))
             .ToHashSet();
         if (excluded.Count > 0)

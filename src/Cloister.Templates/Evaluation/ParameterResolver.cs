@@ -37,6 +37,15 @@ internal static class ParameterResolver
     /// <summary>CloudFormation's quota of parameters in one template.</summary>
     private const int MaxParameters = 200;
 
+    /// <summary>
+    /// CloudFormation's refusal of a value given for a parameter the template does not declare (CreateStack's
+    /// ValidationError): "Parameters: [X] do not exist in the template", or, when the template declares none,
+    /// "Parameter values specified for a template which does not require them." One problem per name, so each is
+    /// told apart (<c>up</c> drops a value from the templates that do not declare it).
+    /// </summary>
+    public static string UndeclaredMessage(string name, bool templateDeclaresSome) =>
+        templateDeclaresSome ? $"Parameters: [{name}] do not exist in the template" : "Parameter values specified for a template which does not require them.";
+
     public static void Resolve(MapNode? section, IReadOnlyDictionary<string, string> given, StackState state, SourceLocation fileStart)
     {
         var declared = new HashSet<string>(StringComparer.Ordinal);
@@ -71,7 +80,7 @@ internal static class ParameterResolver
 
         foreach (var name in given.Keys.Where(n => !declared.Contains(n)).Order(StringComparer.Ordinal))
         {
-            state.Problem(name, string.Empty, $"The parameter '{name}' was given a value but the template does not declare it.", fileStart);
+            state.Problem(name, string.Empty, UndeclaredMessage(name, declared.Count > 0), fileStart);
         }
 
         state.NoEchoParameters = noEcho.ToImmutable();

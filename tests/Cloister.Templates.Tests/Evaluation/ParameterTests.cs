@@ -68,14 +68,30 @@ public class ParameterTests
     }
 
     [Fact]
-    public void Undeclared_GivenValue_IsProblem()
+    public void Undeclared_GivenValueToATemplateWithoutParameters_IsCloudFormationsRefusal()
     {
         var result = TestTemplates.Load("""
             Resources:
               Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
             """, new Dictionary<string, string> { ["Nope"] = "x" });
         var problem = Assert.Single(result.Validation.Problems);
-        Assert.Equal("Nope", problem.Resource);
+        Assert.Equal(("Nope", "Parameter values specified for a template which does not require them."), (problem.Resource, problem.Message));
+        Assert.True(TemplateLoader.IsUndeclaredParameter(problem));
+    }
+
+    [Fact]
+    public void Undeclared_GivenValueBesideDeclaredOnes_NamedInCloudFormationsWords()
+    {
+        var result = TestTemplates.Load("""
+            Parameters:
+              Stage: { Type: String, Default: prod }
+            Resources:
+              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+            """, new Dictionary<string, string> { ["Stage"] = "dev", ["Nope"] = "x" });
+        var problem = Assert.Single(result.Validation.Problems);
+        Assert.Equal(("Nope", "Parameters: [Nope] do not exist in the template"), (problem.Resource, problem.Message));
+        Assert.True(TemplateLoader.IsUndeclaredParameter(problem));
+        Assert.False(TemplateLoader.IsUndeclaredParameter(problem with { Resource = "Stage" }));
     }
 
     [Fact]
