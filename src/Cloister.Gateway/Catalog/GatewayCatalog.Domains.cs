@@ -51,7 +51,7 @@ internal sealed partial class GatewayCatalog
         foreach (var domain in model.DomainNames.IsDefault ? [] : model.DomainNames)
         {
             var name = domain.Name.ToLowerInvariant();
-            domains[name] = new CompiledDomain(name, false, string.Empty, null, FrozenSet<string>.Empty, BasePaths(publicMappings[name].Select(m => (m.BasePath, m.RestApiId, m.Stage))), CertificateOf(name, domain.CertificateArn), PolicyOf(name, domain.SecurityPolicy));
+            domains[name] = new CompiledDomain(name, false, string.Empty, null, FrozenSet<string>.Empty, BasePaths(publicMappings[name].Select(m => (m.BasePath, m.RestApiId, m.Stage))), CertificateOf(name, domain.CertificateArn), PolicyOf(name, domain.SecurityPolicy), domain.EndpointAccessMode == "STRICT");
         }
 
         var privateMappings = (model.PrivateBasePathMappings.IsDefault ? [] : model.PrivateBasePathMappings).ToLookup(m => m.DomainNameArn, StringComparer.Ordinal);
@@ -69,7 +69,8 @@ internal sealed partial class GatewayCatalog
                 associations[domain.Id].Select(a => a.Source).ToFrozenSet(StringComparer.Ordinal),
                 BasePaths(privateMappings[domain.Id].Select(m => (m.BasePath, m.RestApiId, m.Stage))),
                 CertificateOf(name, domain.CertificateArn),
-                TlsPolicy.Tls12);
+                PolicyOf(name, domain.SecurityPolicy),
+                domain.EndpointAccessMode == "STRICT");
         }
 
         Domains = domains.ToFrozenDictionary(StringComparer.Ordinal);

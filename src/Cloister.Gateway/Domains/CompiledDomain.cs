@@ -12,6 +12,7 @@ namespace Cloister.Gateway.Domains;
 /// <param name="BasePaths">Base path mappings by their first path segment; the empty key is <c>(none)</c>.</param>
 /// <param name="Certificate">What TLS presents for the name; null when no issuer was given.</param>
 /// <param name="Tls">The security policy TLS applies when SNI names it.</param>
+/// <param name="Strict">Whether its endpoint access mode is <c>STRICT</c>: a request whose SNI is not the name is refused.</param>
 internal sealed record CompiledDomain(
     string Name,
     bool IsPrivate,
@@ -20,4 +21,5 @@ internal sealed record CompiledDomain(
     FrozenSet<string> Endpoints,
     FrozenDictionary<string, BasePathTarget> BasePaths,
     X509Certificate2? Certificate,
-    TlsPolicy Tls);
+    TlsPolicy Tls,
+    bool Strict);

@@ -6,8 +6,8 @@ using Cloister.Model.Api;
 namespace Cloister.Gateway.Domains;
 
 /// <summary>
-/// Routes a request whose Host is a custom domain name: a private name only through an endpoint associated
-/// with it (403 otherwise, spec §6), then the base path mapping (one level) to the API and stage.
+/// Routes a request whose Host is a custom domain name: a STRICT name only when the SNI names it too, a private name only
+/// through an endpoint associated with it (403 otherwise, spec §6), then the base path mapping (one level) to the API and stage.
 /// </summary>
 internal static class DomainRouter
 {
@@ -29,6 +29,14 @@ internal static class DomainRouter
         state.Domain = domain;
         state.CustomDomainPath = "/" + string.Join('/', segments);
         state.DomainName = name;
+
+        // STRICT endpoint access: API Gateway matches the SNI to the host, and refuses the request otherwise (no SNI included).
+        if (domain.Strict && !string.Equals(state.ServerName, name, StringComparison.OrdinalIgnoreCase))
+        {
+            error = GatewayError.Forbidden;
+            return true;
+        }
+
         if (domain.IsPrivate && !domain.Endpoints.Contains(state.VpceId))
         {
             error = GatewayError.Forbidden;

@@ -11,6 +11,7 @@ using Cloister.Gateway.Routing;
 using Cloister.Gateway.Signing;
 using Cloister.Gateway.Validation;
 using Cloister.Model.Api;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -100,6 +101,7 @@ internal sealed partial class RequestHandler
             VpceId = listener?.VpcEndpointId ?? string.Empty,
             VpcId = listener?.VpcId ?? string.Empty,
             UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
+            Tls = context.Features.Get<ITlsHandshakeFeature>(),
         };
         SetRequestIds(context.Response, state);
         try

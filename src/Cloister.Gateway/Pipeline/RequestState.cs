@@ -181,6 +181,8 @@ internal sealed partial class RequestState
             "integrationLatency" or "integration.latency" => IntegrationLatencyMs?.ToString(CultureInfo.InvariantCulture),
             "integration.status" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture),
             "integrationStatus" or "integration.integrationStatus" => IntegrationServiceStatus?.ToString(CultureInfo.InvariantCulture),
+            "tlsVersion" => TlsVersion,
+            "cipherSuite" => CipherSuite,
             "identity.sourceIp" => SourceIp,
             "identity.userAgent" => UserAgent,
             "identity.vpceId" => VpceId,
@@ -238,7 +240,7 @@ internal sealed partial class RequestState
             or "integration.error" or "integration.requestId" or "integrationErrorMessage" or "error.message" or "error.messageString"
             or "error.responseType" or "error.validationErrorString" or "authorize.error" or "authorize.latency" or "authorize.status"
             or "authenticate.error" or "authenticate.latency" or "authenticate.status" or "waf.error" or "waf.latency" or "waf.status"
-            or "wafResponseCode" or "webaclArn" or "xrayTraceId" or "isCanaryRequest" => true,
+            or "wafResponseCode" or "webaclArn" or "xrayTraceId" or "isCanaryRequest" or "tlsVersion" or "cipherSuite" => true,
         var name => name.StartsWith("identity.", StringComparison.Ordinal) || name.StartsWith("authorizer.", StringComparison.Ordinal)
             || name.StartsWith("customDomain.", StringComparison.Ordinal),
     };

@@ -6,5 +6,6 @@ namespace Cloister.Model.Api;
 /// <param name="Name">The host name, lower case, such as <c>api.example.com</c>.</param>
 /// <param name="EndpointType">Regional or edge.</param>
 /// <param name="CertificateArn">The ACM certificate presented for the name (<c>RegionalCertificateArn</c> or <c>CertificateArn</c>).</param>
-/// <param name="SecurityPolicy"><c>TLS_1_2</c> or <c>TLS_1_0</c>.</param>
-public sealed record DomainName(string Id, string LogicalId, string Name, EndpointType EndpointType, string? CertificateArn, string SecurityPolicy) : IResource;
+/// <param name="SecurityPolicy"><c>TLS_1_2</c>, <c>TLS_1_0</c> or an enhanced <c>SecurityPolicy_*</c> one.</param>
+/// <param name="EndpointAccessMode"><c>BASIC</c> or <c>STRICT</c> (refuses a request whose SNI is not its name); null with a legacy policy.</param>
+public sealed record DomainName(string Id, string LogicalId, string Name, EndpointType EndpointType, string? CertificateArn, string SecurityPolicy, string? EndpointAccessMode = null) : IResource;

@@ -11,7 +11,17 @@ namespace Cloister.Model.Api;
 /// <param name="DomainNameId">The id API Gateway gives it (10 lowercase alphanumerics).</param>
 /// <param name="CertificateArn">The ACM certificate presented for the name.</param>
 /// <param name="Policy">Its execute-api policy JSON; null denies every call.</param>
-public sealed record DomainNameV2(string Id, string LogicalId, string Name, string DomainNameId, string? CertificateArn, string? Policy) : IResource
+/// <param name="SecurityPolicy">The TLS versions and ciphers its name is served with: <c>TLS_1_2</c> or an enhanced <c>SecurityPolicy_*</c> one.</param>
+/// <param name="EndpointAccessMode"><c>BASIC</c> or <c>STRICT</c> (refuses a request whose SNI is not its name); null with a legacy policy, which has no access mode.</param>
+public sealed record DomainNameV2(
+    string Id,
+    string LogicalId,
+    string Name,
+    string DomainNameId,
+    string? CertificateArn,
+    string? Policy,
+    string SecurityPolicy = "TLS_1_2",
+    string? EndpointAccessMode = null) : IResource
 {
     /// <summary>The resource its policy grants <c>execute-api:Invoke</c> on: <c>arn:aws:execute-api:{region}:{account}:/domainnames/{name}+{id}</c>.</summary>
     public string ExecuteApiArn(AccountContext account)

@@ -55,7 +55,8 @@ internal sealed partial class ModelBuilder
                 r.Problem(type == EndpointType.Regional ? "RegionalCertificateArn" : "CertificateArn", "A custom domain name needs a certificate.");
             }
 
-            _domainNames.Add(new DomainName(r.Id, r.LogicalId, name, type, certificate, r.String("SecurityPolicy") ?? "TLS_1_2"));
+            var (policy, accessMode) = SecurityPolicyOf(r, type == EndpointType.Edge ? EdgePolicies : RegionalPolicies, ["TLS_1_0", "TLS_1_2"]);
+            _domainNames.Add(new DomainName(r.Id, r.LogicalId, name, type, certificate, policy, accessMode));
         }
 
         foreach (var r in OfType("AWS::ApiGateway::DomainNameV2"))
@@ -72,7 +73,9 @@ internal sealed partial class ModelBuilder
                 r.Problem("CertificateArn", "A private custom domain name needs a certificate.");
             }
 
-            _privateDomainNames.Add(new DomainNameV2(r.Id, r.LogicalId, name, r.Resource.Attribute("DomainNameId"), r.String("CertificateArn"), r.Json("Policy")));
+            // A private name's legacy policy is TLS_1_2 alone, the only one private endpoints have.
+            var (policy, accessMode) = SecurityPolicyOf(r, RegionalPolicies, ["TLS_1_2"]);
+            _privateDomainNames.Add(new DomainNameV2(r.Id, r.LogicalId, name, r.Resource.Attribute("DomainNameId"), r.String("CertificateArn"), r.Json("Policy"), policy, accessMode));
         }
 
         foreach (var r in OfType("AWS::ApiGateway::BasePathMapping"))
@@ -126,6 +129,49 @@ internal sealed partial class ModelBuilder
 
             _accessAssociations.Add(new DomainNameAccessAssociation(r.Id, r.LogicalId, domainArn, sourceType, source));
         }
+    }
+
+    /// <summary>The enhanced security policies of regional and private endpoints (API Gateway's <c>SecurityPolicy</c> values without the edge ones).</summary>
+    private static ImmutableArray<string> RegionalPolicies =>
+    [
+        "SecurityPolicy_TLS13_1_3_2025_09", "SecurityPolicy_TLS13_1_3_FIPS_2025_09", "SecurityPolicy_TLS13_1_2_2021_06",
+        "SecurityPolicy_TLS13_1_2_PQ_2025_09", "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09", "SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09",
+        "SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09",
+    ];
+
+    /// <summary>The enhanced security policies of edge-optimized endpoints.</summary>
+    private static ImmutableArray<string> EdgePolicies =>
+        ["SecurityPolicy_TLS13_2025_EDGE", "SecurityPolicy_TLS12_PFS_2025_EDGE", "SecurityPolicy_TLS12_2018_EDGE"];
+
+    /// <summary>
+    /// <c>SecurityPolicy</c> (none: <c>TLS_1_2</c>) and <c>EndpointAccessMode</c> as API Gateway accepts them: a policy of the endpoint
+    /// type; an enhanced policy (<c>SecurityPolicy_*</c>) needs an access mode, <c>BASIC</c> or <c>STRICT</c>, and a legacy one has none.
+    /// </summary>
+    private static (string Policy, string? AccessMode) SecurityPolicyOf(PropertyReader r, ImmutableArray<string> enhanced, ImmutableArray<string> legacy)
+    {
+        var policy = r.String("SecurityPolicy") ?? "TLS_1_2";
+        var accessMode = r.String("EndpointAccessMode");
+        var isEnhanced = enhanced.Contains(policy);
+        if (!isEnhanced && !legacy.Contains(policy))
+        {
+            r.Problem("SecurityPolicy", $"'{policy}' is not a security policy of this endpoint type: {string.Join(", ", legacy)} or one of {string.Join(", ", enhanced)}.");
+            return (policy, accessMode);
+        }
+
+        if (accessMode is not (null or "BASIC" or "STRICT"))
+        {
+            r.Problem("EndpointAccessMode", $"'{accessMode}' is not BASIC or STRICT.");
+        }
+        else if (isEnhanced && accessMode is null)
+        {
+            r.Problem("EndpointAccessMode", $"An enhanced security policy ({policy}) needs an endpoint access mode, BASIC or STRICT.");
+        }
+        else if (!isEnhanced && accessMode is not null)
+        {
+            r.Problem("EndpointAccessMode", $"Only an enhanced security policy (SecurityPolicy_*) has an endpoint access mode; {policy} has none.");
+        }
+
+        return (policy, accessMode);
     }
 
     private string RequiredApi(PropertyReader r)

@@ -14,7 +14,7 @@ internal static class SamDomain
 {
     private static readonly ImmutableHashSet<string> Properties = ImmutableHashSet.Create(
         StringComparer.Ordinal,
-        "DomainName", "CertificateArn", "EndpointConfiguration", "BasePath", "SecurityPolicy", "Policy", "AccessAssociation",
+        "DomainName", "CertificateArn", "EndpointConfiguration", "BasePath", "SecurityPolicy", "EndpointAccessMode", "Policy", "AccessAssociation",
         "Route53", "MutualTlsAuthentication", "OwnershipVerificationCertificateArn", "NormalizeBasePath");
 
     /// <summary>The domain name, its base path mappings and access association; the domain name's logical id, or null when none was made.</summary>
@@ -63,7 +63,7 @@ internal static class SamDomain
         domainProps.Add(new MapEntry("DomainName", name.Location, name));
         domainProps.Add(new MapEntry(type == "REGIONAL" ? "RegionalCertificateArn" : "CertificateArn", certificate.Location, certificate));
         domainProps.Add(new MapEntry("EndpointConfiguration", at, NodeFactory.Map(at, ("Types", NodeFactory.List(at, NodeFactory.Str(type, at))))));
-        domainProps.AddRange(SamResources.Copy(props, isPrivate ? ["SecurityPolicy", "Policy"] : ["SecurityPolicy"]));
+        domainProps.AddRange(SamResources.Copy(props, isPrivate ? ["SecurityPolicy", "EndpointAccessMode", "Policy"] : ["SecurityPolicy", "EndpointAccessMode"]));
         output.Add(SamResources.Resource(domainId, isPrivate ? "AWS::ApiGateway::DomainNameV2" : "AWS::ApiGateway::DomainName", new MapNode(domainProps.ToImmutable(), at), at, resource));
 
         var basePaths = props.Get("BasePath") switch

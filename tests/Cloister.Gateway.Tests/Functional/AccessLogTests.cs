@@ -56,6 +56,21 @@ public sealed partial class AccessLogTests
     }
 
     [Fact]
+    public async Task AccessLog_TlsVariables_NameTheVersionAndSuiteEachConnectionNegotiated()
+    {
+        await using var harness = await GatewayHarness.StartAsync(ModelOf([LoggedApi()], ImmutableDictionary<string, string>.Empty, new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:access", "$context.tlsVersion $context.cipherSuite $context.status")));
+        var port = harness.Server.PortOf(GatewayHarness.EniA);
+        var request = $"GET /dev/claim HTTP/1.1\r\nHost: {PrivateHost()}\r\nConnection: close\r\n\r\n";
+
+        var tls12 = await OpenSsl.ConnectAsync(GatewayHarness.EniA, port, request, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-servername", PrivateHost());
+        var tls13 = await OpenSsl.ConnectAsync(GatewayHarness.EniA, port, request, "-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384", "-servername", PrivateHost());
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.True(tls12.Connected && tls13.Connected, tls12.Error + tls13.Error);
+        Assert.Equal(["TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256 200", "TLSv1.3 TLS_AES_256_GCM_SHA384 200"], await File.ReadAllLinesAsync(harness.AccessLogPath()));
+    }
+
+    [Fact]
     public async Task AccessLog_JsonPreset_EachLineIsJsonWithTheFields()
     {
         var (harness, lines, responses) = await RunAsync(AccessLogFormats.Json);

@@ -19,8 +19,10 @@ public sealed class TlsTests : IDisposable
     private const string PublicName = "public.corp.internal";
     private const string Tls13Name = "tls13.corp.internal";
     private const string Tls10Name = "tls10.corp.internal";
+    private const string StrictName = "strict.corp.internal";
     private const string CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0000-4000-8000-000000000002";
     private static readonly string DomainArn = $"arn:aws:apigateway:{Region}:{Account}:/domainnames/{DomainName}+dn00000009";
+    private static readonly string StrictArn = $"arn:aws:apigateway:{Region}:{Account}:/domainnames/{StrictName}+dn00000010";
     private const string PrivateHostForTheory = $"{ApiId}.execute-api.{Region}.amazonaws.com";
     private static readonly string EndpointName = $"{VpceA}-abcdefgh.execute-api.{Region}.vpce.amazonaws.com";
 
@@ -155,6 +157,8 @@ public sealed class TlsTests : IDisposable
     [Theory]
     [InlineData(Tls13Name, "-tls1_3", true)]
     [InlineData(Tls13Name, "-tls1_2", false)]
+    [InlineData(StrictName, "-tls1_3", true)]
+    [InlineData(StrictName, "-tls1_2", false)]
     [InlineData(DomainName, "-tls1_2", true)]
     [InlineData(PrivateHostForTheory, "-tls1_2", true)]
     public async Task OpenSsl_DomainSecurityPolicy_DecidesTheVersionsBySni(string serverName, string version, bool accepted)
@@ -172,6 +176,41 @@ public sealed class TlsTests : IDisposable
         {
             Assert.Contains("alert protocol version", result.Error, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData(StrictName, StrictName, "200")]
+    [InlineData(DomainName, StrictName, "403")]
+    [InlineData(null, StrictName, "403")]
+    [InlineData(StrictName, DomainName, "200")]
+    public async Task OpenSsl_StrictAccessMode_RefusesAHostItsSniDoesNotName(string? serverName, string host, string status)
+    {
+        await using var harness = await StartAsync();
+
+        string[] sni = serverName is null ? ["-noservername"] : ["-servername", serverName];
+        var result = await ConnectAsync(harness, Get(host), ["-tls1_3", .. sni]);
+
+        Assert.True(result.Connected, result.Error);
+        Assert.Contains($"HTTP/1.1 {status} ", result.Output, StringComparison.Ordinal);
+        if (status == "403")
+        {
+            Assert.Contains("{\"message\":\"Forbidden\"}", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("-tls1_2", "ECDHE-ECDSA-AES256-GCM-SHA384", "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384")]
+    [InlineData("-tls1_2", "ECDHE-ECDSA-AES128-SHA256", "TLSv1.2", "ECDHE-ECDSA-AES128-SHA256")]
+    [InlineData("-tls1_3", "TLS_CHACHA20_POLY1305_SHA256", "TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256")]
+    public async Task OpenSsl_MappingTemplate_SeesTheNegotiatedVersionAndSuite(string version, string suite, string tlsVersion, string cipherSuite)
+    {
+        await using var harness = await StartAsync();
+
+        var request = $"GET /dev/tls HTTP/1.1\r\nHost: {PrivateHost()}\r\nConnection: close\r\n\r\n";
+        var result = await ConnectAsync(harness, request, version, version == "-tls1_3" ? "-ciphersuites" : "-cipher", suite, "-servername", PrivateHost());
+
+        Assert.Contains("HTTP/1.1 200 ", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"{{\"tls\":\"{tlsVersion}\",\"cipher\":\"{cipherSuite}\"}}", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -344,13 +383,26 @@ public sealed class TlsTests : IDisposable
     private static GatewayModel Model()
     {
         var health = Resource("res0000001", "/health", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, """{"domain":"$context.domainName"}"""))));
-        var model = ModelOf(Api(AllowFrom(VpceA), health) with { VpcEndpointIds = [VpceA] });
+        var tls = Resource("res0000002", "/tls", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, """{"tls":"$context.tlsVersion","cipher":"$context.cipherSuite"}"""))));
+        var model = ModelOf(Api(AllowFrom(VpceA), health, tls) with { VpcEndpointIds = [VpceA] });
         return model with
         {
             Certificates = [new Certificate(CertificateArn, "Cert", DomainName, [])],
-            PrivateDomainNames = [new DomainNameV2(DomainArn, "Domain", DomainName, "dn00000009", CertificateArn, AllowFrom(VpceA))],
-            PrivateBasePathMappings = [new BasePathMappingV2(DomainArn + "/basepathmappings/(none)", "All", DomainArn, string.Empty, ApiId, "dev")],
-            DomainNameAccessAssociations = [new DomainNameAccessAssociation("arn:assoc/9", "AccessA", DomainArn, "VPCE", VpceA)],
+            PrivateDomainNames =
+            [
+                new DomainNameV2(DomainArn, "Domain", DomainName, "dn00000009", CertificateArn, AllowFrom(VpceA)),
+                new DomainNameV2(StrictArn, "Strict", StrictName, "dn00000010", null, AllowFrom(VpceA), "SecurityPolicy_TLS13_1_3_2025_09", "STRICT"),
+            ],
+            PrivateBasePathMappings =
+            [
+                new BasePathMappingV2(DomainArn + "/basepathmappings/(none)", "All", DomainArn, string.Empty, ApiId, "dev"),
+                new BasePathMappingV2(StrictArn + "/basepathmappings/(none)", "StrictAll", StrictArn, string.Empty, ApiId, "dev"),
+            ],
+            DomainNameAccessAssociations =
+            [
+                new DomainNameAccessAssociation("arn:assoc/9", "AccessA", DomainArn, "VPCE", VpceA),
+                new DomainNameAccessAssociation("arn:assoc/10", "StrictA", StrictArn, "VPCE", VpceA),
+            ],
             DomainNames =
             [
                 new DomainName(PublicName, "Public", PublicName, EndpointType.Regional, null, "TLS_1_2"),

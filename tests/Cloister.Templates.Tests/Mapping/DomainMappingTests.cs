@@ -53,6 +53,7 @@ public class DomainMappingTests
         Assert.Equal($"arn:aws:apigateway:eu-central-1:123456789012:/domainnames/api.corp.internal+{domain.DomainNameId}", domain.Id);
         Assert.Equal(model.Certificates.Single().Id, domain.CertificateArn);
         Assert.Contains("aws:SourceVpce", domain.Policy, StringComparison.Ordinal);
+        Assert.Equal(("TLS_1_2", null), (domain.SecurityPolicy, domain.EndpointAccessMode));
         Assert.Equal($"arn:aws:execute-api:eu-central-1:123456789012:/domainnames/api.corp.internal+{domain.DomainNameId}", domain.ExecuteApiArn(TestTemplates.Account));
         var mapping = Assert.Single(model.PrivateBasePathMappings);
         Assert.Equal((domain.Id, "claims", model.RestApis.Single().Id, "dev"), (mapping.DomainNameArn, mapping.BasePath, mapping.RestApiId, mapping.Stage));
@@ -114,5 +115,52 @@ public class DomainMappingTests
         Assert.Contains(("Orphan", "Properties.DomainName"), problems);
         Assert.Contains(("Orphan", "Properties.Stage"), problems);
         Assert.Contains(("Access", "Properties.DomainNameArn"), problems);
+    }
+    [Fact]
+    public void DomainNameV2_EnhancedPolicyAndStrictMode_MapsToModel()
+    {
+        var model = TestTemplates.LoadValid(Base + """
+
+              PrivateDomain:
+                Type: AWS::ApiGateway::DomainNameV2
+                Properties: { DomainName: api.corp.internal, CertificateArn: !Ref Cert, SecurityPolicy: SecurityPolicy_TLS13_1_3_2025_09, EndpointAccessMode: STRICT }
+            """).Model;
+
+        var domain = Assert.Single(model.PrivateDomainNames);
+        Assert.Equal(("SecurityPolicy_TLS13_1_3_2025_09", "STRICT"), (domain.SecurityPolicy, domain.EndpointAccessMode));
+    }
+
+    [Theory]
+    [InlineData("SecurityPolicy: TLS_1_0", "SecurityPolicy")]
+    [InlineData("SecurityPolicy: SecurityPolicy_TLS13_2025_EDGE, EndpointAccessMode: STRICT", "SecurityPolicy")]
+    [InlineData("SecurityPolicy: TLS_1_3", "SecurityPolicy")]
+    [InlineData("SecurityPolicy: SecurityPolicy_TLS13_1_3_2025_09", "EndpointAccessMode")]
+    [InlineData("SecurityPolicy: SecurityPolicy_TLS13_1_3_2025_09, EndpointAccessMode: LAX", "EndpointAccessMode")]
+    [InlineData("SecurityPolicy: TLS_1_2, EndpointAccessMode: STRICT", "EndpointAccessMode")]
+    [InlineData("EndpointAccessMode: BASIC", "EndpointAccessMode")]
+    public void DomainNameV2_PolicyOrAccessModeApiGatewayRefuses_IsAProblem(string properties, string property)
+    {
+        var problem = TestTemplates.SingleProblem(Base + $$"""
+
+              PrivateDomain:
+                Type: AWS::ApiGateway::DomainNameV2
+                Properties: { DomainName: api.corp.internal, CertificateArn: !Ref Cert, {{properties}} }
+            """);
+
+        Assert.Equal(("PrivateDomain", "Properties." + property), (problem.Resource, problem.Property));
+    }
+
+    [Fact]
+    public void DomainName_EdgePolicyOnEdgeNameWithBasicMode_MapsToModel()
+    {
+        var model = TestTemplates.LoadValid(Base + """
+
+              Public:
+                Type: AWS::ApiGateway::DomainName
+                Properties: { DomainName: api.corp.internal, CertificateArn: !Ref Cert, SecurityPolicy: SecurityPolicy_TLS13_2025_EDGE, EndpointAccessMode: BASIC }
+            """).Model;
+
+        var domain = Assert.Single(model.DomainNames);
+        Assert.Equal((EndpointType.Edge, "SecurityPolicy_TLS13_2025_EDGE", "BASIC"), (domain.EndpointType, domain.SecurityPolicy, domain.EndpointAccessMode));
     }
 }

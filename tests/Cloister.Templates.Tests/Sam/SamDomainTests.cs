@@ -34,6 +34,8 @@ public class SamDomainTests
                     CertificateArn: !Ref Cert
                     EndpointConfiguration: PRIVATE
                     BasePath: [/claims, /v2]
+                    SecurityPolicy: SecurityPolicy_TLS13_1_2_2021_06
+                    EndpointAccessMode: STRICT
                     Policy: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: "*", Action: execute-api:Invoke, Resource: "execute-api:/*" }] }
                     AccessAssociation: { VpcEndpointId: vpce-0123456789abcdef0 }
             """ + Function).Model;
@@ -41,6 +43,7 @@ public class SamDomainTests
         var domain = Assert.Single(model.PrivateDomainNames);
         Assert.Equal(("api.corp.internal", model.Certificates.Single().Id), (domain.Name, domain.CertificateArn));
         Assert.NotNull(domain.Policy);
+        Assert.Equal(("SecurityPolicy_TLS13_1_2_2021_06", "STRICT"), (domain.SecurityPolicy, domain.EndpointAccessMode));
         var api = model.RestApis.Single();
         Assert.Equal(["claims", "v2"], model.PrivateBasePathMappings.Select(m => m.BasePath).Order(StringComparer.Ordinal));
         Assert.All(model.PrivateBasePathMappings, m => Assert.Equal((domain.Id, api.Id, "dev"), (m.DomainNameArn, m.RestApiId, m.Stage)));
