@@ -5,11 +5,11 @@ using Cloister.Model.Network;
 namespace Cloister.Network.Tests;
 
 /// <summary>
-/// Two unpeered VPCs with the same block (10.0.0.0/16, the default of countless templates) and the same subnet, as
-/// EC2 accepts them: each with a DynamoDB gateway endpoint and an execute-api interface endpoint of its own. In A the
-/// instances' group admits TCP 8080 and 8081 from the VPC's block; in B the group admits 8081 only, and B's subnet ACL
-/// denies it (A has no such entry): in A both ports are open, in B neither, so either VPC's rules leaking into the other
-/// shows.
+/// Two unpeered VPCs with the same block (10.0.0.0/16, the default of countless templates) and the same two subnets,
+/// as EC2 accepts them, each with a DynamoDB gateway endpoint and an execute-api interface endpoint of its own. In A
+/// the instances' group admits TCP 8080 and 8081 from the VPC's block; in B the group admits 8081 only, and B's first
+/// subnet's ACL denies it (A has no such entry): from the second subnet to the first, both ports are open in A and
+/// neither in B, so either VPC's rules leaking into the other shows.
 /// </summary>
 public static class OverlapTopology
 {
@@ -30,12 +30,14 @@ public static class OverlapTopology
             Subnets =
             [
                 new Subnet("subnet-a", "SubnetA", "vpc-a", "10.0.1.0/24", "eu-central-1a"),
+                new Subnet("subnet-a2", "SubnetA2", "vpc-a", "10.0.2.0/24", "eu-central-1a"),
                 new Subnet("subnet-b", "SubnetB", "vpc-b", "10.0.1.0/24", "eu-central-1a"),
+                new Subnet("subnet-b2", "SubnetB2", "vpc-b", "10.0.2.0/24", "eu-central-1a"),
             ],
             RouteTables =
             [
-                new RouteTable("rtb-a", "RtA", "vpc-a", [], ["subnet-a"]),
-                new RouteTable("rtb-b", "RtB", "vpc-b", [], ["subnet-b"]),
+                new RouteTable("rtb-a", "RtA", "vpc-a", [], ["subnet-a", "subnet-a2"]),
+                new RouteTable("rtb-b", "RtB", "vpc-b", [], ["subnet-b", "subnet-b2"]),
             ],
             SecurityGroups =
             [
@@ -63,9 +65,9 @@ public static class OverlapTopology
             Instances =
             [
                 new Instance("i-a1", "HostA1", "subnet-a", "10.0.1.10", ["sg-a"], "a1"),
-                new Instance("i-a2", "HostA2", "subnet-a", "10.0.1.11", ["sg-a"], "a2"),
+                new Instance("i-a2", "HostA2", "subnet-a2", "10.0.2.11", ["sg-a"], "a2"),
                 new Instance("i-b1", "HostB1", "subnet-b", "10.0.1.20", ["sg-b"], "b1"),
-                new Instance("i-b2", "HostB2", "subnet-b", "10.0.1.21", ["sg-b"], "b2"),
+                new Instance("i-b2", "HostB2", "subnet-b2", "10.0.2.21", ["sg-b"], "b2"),
             ],
         };
     }

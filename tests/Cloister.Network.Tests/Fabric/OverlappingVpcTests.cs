@@ -100,7 +100,7 @@ public sealed class OverlappingVpcTests(OverlapFixture fixture) : IClassFixture<
 
         Assert.Equal(new ServiceOrigin("vpc-a", "vpce-a-ddb", "10.0.1.10"), a);
         Assert.Equal(new ServiceOrigin("vpc-b", "vpce-b-ddb", "10.0.1.20"), b);
-        Assert.Equal(new ServiceOrigin("vpc-a", "vpce-a-ddb", "10.0.1.11"), a2);
+        Assert.Equal(new ServiceOrigin("vpc-a", "vpce-a-ddb", "10.0.2.11"), a2);
     }
 
     [Fact]
@@ -182,17 +182,23 @@ public sealed class OverlappingVpcTests(OverlapFixture fixture) : IClassFixture<
         }
     }
 
+    /// <summary>The instance id the metadata service gives <paramref name="host"/> over IMDSv2 (EC2's default), or curl's error.</summary>
     private async Task<string> CurlMetadataAsync(string host)
     {
-        var start = new ProcessStartInfo("curl", ["-s", "--max-time", "5", "http://169.254.169.254/latest/meta-data/instance-id"])
+        const string ImdsV2 = """
+            t=$(curl -sS --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)
+            curl -sS --max-time 5 -H "X-aws-ec2-metadata-token: $t" http://169.254.169.254/latest/meta-data/instance-id
+            """;
+        var start = new ProcessStartInfo("sh", ["-c", ImdsV2])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = Sandbox.StartOn(Host(host), start);
         var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return output;
+        return output + error;
     }
 
     private async Task<ServiceOrigin?> OriginOfConnectionAsync(Socket listener, HostPlan from)
