@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Cloister.Model.Network;
+using Cloister.Network.Reachability;
 using Cloister.Network.Topology;
 
 namespace Cloister.Network.Tests.Fabric;
@@ -141,6 +142,22 @@ public sealed class OverlappingVpcTests(OverlapFixture fixture) : IClassFixture<
         Assert.True(await TrafficProbe.TryTcpAsync(Sandbox, Host("a2"), "10.0.1.10", 8081, Timeout));
         Assert.False(await TrafficProbe.TryTcpAsync(Sandbox, Host("b2"), "10.0.1.20", 8080, Timeout));
         Assert.False(await TrafficProbe.TryTcpAsync(Sandbox, Host("b2"), "10.0.1.20", 8081, Timeout));
+    }
+
+    [Fact]
+    public async Task Analyze_AddressOfTheOtherVpcWithOneBlock_CannotRouteAsTheFabricDrops()
+    {
+        // B's endpoint admits 443 from the block and no ACL stops it: only the routing of A can.
+        var endpointB = Endpoint("vpce-b-api");
+        await using var probe = TrafficProbe.Listen(Sandbox, [endpointB], [443], null);
+        var analyzer = new PathAnalyzer(Sandbox.Model, Sandbox.Hosts);
+
+        var result = analyzer.Analyze(Host("a1"), endpointB.Address, 443);
+        var connected = await TrafficProbe.TryTcpAsync(Sandbox, Host("a1"), endpointB.Address, 443, Timeout);
+
+        Assert.False(connected);
+        Assert.False(result.NetworkPathFound);
+        Assert.Contains($"no network interface has address {endpointB.Address} in vpc-a", Assert.Single(result.Explanations).Message, StringComparison.Ordinal);
     }
 
     private HostPlan Host(string name) => Sandbox.FindHost(name) ?? throw new InvalidOperationException($"No host {name}.");
