@@ -141,9 +141,10 @@ public sealed partial class Sandbox : IEniSockets
     /// </summary>
     public string RouterNamespaceOf(string vpcId)
     {
-        var vpc = _model.Vpcs.FirstOrDefault(v => v.Id == vpcId)
-            ?? throw new ArgumentException($"Sandbox {Prefix} has no VPC {vpcId}.", nameof(vpcId));
-        return NamespaceOf(IPAddress.Parse(Topology.TopologyView.ResolverAddress(vpc)));
+        ArgumentNullException.ThrowIfNull(vpcId);
+        return _plan.VpcRouters.TryGetValue(vpcId, out var router)
+            ? router
+            : throw new ArgumentException($"Sandbox {Prefix} has no VPC {vpcId}.", nameof(vpcId));
     }
 
     /// <summary>
@@ -155,7 +156,11 @@ public sealed partial class Sandbox : IEniSockets
         [.. _model.Vpcs.GroupBy(v => RouterNamespaceOf(v.Id), StringComparer.Ordinal)];
 
     private string NamespaceOf(IPAddress address) =>
-        _plan.AddressNamespaces.TryGetValue(address.ToString(), out var ns)
-            ? ns
-            : throw new ArgumentException($"No ENI, resolver or service of sandbox {Prefix} has address {address}.", nameof(address));
+        !_plan.AddressNamespaces.TryGetValue(address.ToString(), out var namespaces)
+            ? throw new ArgumentException($"No ENI, resolver or service of sandbox {Prefix} has address {address}.", nameof(address))
+            : namespaces.Length == 1
+                ? namespaces[0]
+                : throw new ArgumentException(
+                    $"Address {address} is the resolver of several unpeered VPCs of sandbox {Prefix} with one block: open it in one VPC's router, named by RouterNamespaceOf.",
+                    nameof(address));
 }

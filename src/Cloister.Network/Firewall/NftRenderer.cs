@@ -187,7 +187,9 @@ internal static class NftRenderer
     {
         var text = Begin();
         var map = string.Join(", ", marks.Select(m => string.Create(CultureInfo.InvariantCulture, $"\"{m.Interface}\" : {m.Mark}")));
-        Chain(text, "prerouting", "prerouting", "accept", [$"meta mark set iifname map {{ {map} }}"]);
+        Chain(text, "prerouting", "prerouting", "accept", [$"meta mark set iifname map {{ {map} }}", "ct mark set meta mark"]);
+        // A datagram the region sends back leaves with its flow's mark, which routes it to the link the flow came in on.
+        text.Append("  chain answers {\n    type route hook output priority mangle; policy accept;\n    meta mark 0 meta mark set ct mark\n  }\n");
         Chain(text, "output", "output", "drop", ["oif \"lo\" accept", "ct state established,related accept"]);
         Chain(text, "forward", "forward", "drop", []);
         return End(text);

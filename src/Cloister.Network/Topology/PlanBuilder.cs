@@ -105,25 +105,15 @@ internal static partial class PlanBuilder
                 [.. hosts.Where(h => h.OnPremisesNetworkId == n.Id).Select(h => KeyValuePair.Create(h.Hostname, h.Address))]))
             .ToImmutableArray();
 
-        var addresses = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var host in hosts)
-        {
-            addresses[host.Address] = host.Namespace;
-        }
-
-        foreach (var vpc in model.Vpcs)
-        {
-            addresses[TopologyView.ResolverAddress(vpc)] = vpcRouters[vpc.Id];
-        }
-
-        foreach (var service in RegionServices.Names)
-        {
-            addresses[RegionServices.AddressOf(service)!] = region;
-        }
-
-        addresses[PublicResolverAddress] = region;
+        // Unpeered VPCs with one block each hold its .2 in their own router: the address is listed with both.
+        var addresses = hosts.Select(h => (h.Address, h.Namespace))
+            .Concat(model.Vpcs.Select(v => (TopologyView.ResolverAddress(v), vpcRouters[v.Id])))
+            .Concat(RegionServices.Names.Select(s => (RegionServices.AddressOf(s)!, region)))
+            .Append((PublicResolverAddress, region))
+            .GroupBy(a => a.Item1, StringComparer.Ordinal)
+            .ToImmutableDictionary(g => g.Key, g => g.Select(a => a.Item2).Distinct(StringComparer.Ordinal).ToImmutableArray(), StringComparer.Ordinal);
         var origins = RegionOrigins.Build(model, hosts, subnetRoutes);
-        return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses.ToImmutable(), origins);
+        return new NetworkPlan(prefix, [.. namespaces], [.. links], hosts, dnsServers, addresses, vpcRouters.ToImmutableDictionary(StringComparer.Ordinal), origins);
     }
 
     /// <summary>The hosts of a model (every ENI with its address), as <see cref="Build"/> places them.</summary>
@@ -201,8 +191,14 @@ internal static partial class PlanBuilder
             var (router, self) = regionLinks[model.Vpcs[i].Id];
             commands.Add($"link set v{Num(i)} up");
             commands.Add($"addr add {self}/30 dev v{Num(i)}");
-            commands.Add($"route add {Ipv4Cidr.Parse(model.Vpcs[i].CidrBlock)} via {router} dev v{Num(i)}");
-            marks.Add(("v" + Num(i), RegionOrigins.VpcMark(i)));
+            var mark = RegionOrigins.VpcMark(i);
+            var block = Ipv4Cidr.Parse(model.Vpcs[i].CidrBlock);
+            // The main table's route (the last VPC's, for a block several VPCs have) only lets an unmarked datagram be
+            // sent; the mark of its flow then routes it again (NftRenderer.ForRegion).
+            commands.Add($"route replace {block} via {router} dev v{Num(i)}");
+            commands.Add($"route add {block} via {router} dev v{Num(i)} table {Num((int)mark)}");
+            commands.Add($"rule add fwmark {Num((int)mark)} lookup {Num((int)mark)} pref {Num(1000 + i)}");
+            marks.Add(("v" + Num(i), mark));
         }
 
         commands.Add($"link set {publicFunction.RouterInterface} up");
@@ -215,12 +211,19 @@ internal static partial class PlanBuilder
     /// <summary>
     /// The region forwards nothing, and a connection accepted there keeps the mark of its SYN, which the region's
     /// nftables table sets from the link it came in on (<see cref="RegionOrigins"/>). The mark is set in the region
-    /// itself because a packet's mark does not survive the crossing from a router's namespace.
+    /// itself because a packet's mark does not survive the crossing from a router's namespace. The mark also routes
+    /// the answers: each VPC's block is routed back over its own link in a table of its own, chosen by the mark, so
+    /// two unpeered VPCs with the same block (which EC2 runs side by side) each get their answers. An accepted socket
+    /// answers with its SYN's mark, the kernel's own resets and ICMP errors with the mark of the packet they answer
+    /// (<c>fwmark_reflect</c>), and anything else the region sends with its flow's mark (the nftables table); the
+    /// source check is off, since the main table routes a block several VPCs have to one of them only.
     /// </summary>
     private static readonly ImmutableArray<KeyValuePair<string, string>> RegionSysctls =
     [
         KeyValuePair.Create(RouterForwarding, "0"),
         KeyValuePair.Create("net/ipv4/tcp_fwmark_accept", "1"),
+        KeyValuePair.Create("net/ipv4/fwmark_reflect", "1"),
+        KeyValuePair.Create("net/ipv4/conf/*/rp_filter", "0"),
     ];
 
     private static NamespacePlan OnPremisesRouter(OnPremisesNetwork network, string name, TopologyView view, Dictionary<(string OnPrem, string Vpc), (string VpcSide, string OnPremSide)> vpnLinks)

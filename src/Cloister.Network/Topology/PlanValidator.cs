@@ -103,6 +103,14 @@ internal static class PlanValidator
             }
 
             problems.AddRange(network.LinkedVpcIds.Where(id => !vpcs.Contains(id)).Select(id => $"On-premises network {network.LogicalId}: linked VPC '{id}' is no VPC of the model."));
+
+            // Like a peering, a VPN path joining two VPCs whose blocks overlap is refused: the network could not tell
+            // which VPC an address is in. Unlinked, such VPCs each run on their own.
+            var linked = model.Vpcs.Where(v => network.LinkedVpcIds.Contains(v.Id) && Ipv4Cidr.TryParse(v.CidrBlock, out _)).ToList();
+            problems.AddRange(linked
+                .SelectMany((a, i) => linked.Skip(i + 1).Select(b => (A: a, B: b)))
+                .Where(p => Ipv4Cidr.Parse(p.A.CidrBlock) is var a && Ipv4Cidr.Parse(p.B.CidrBlock) is var b && (a.Contains(b) || b.Contains(a)))
+                .Select(p => $"On-premises network {network.LogicalId}: linked VPCs {p.A.LogicalId} ({p.A.CidrBlock}) and {p.B.LogicalId} ({p.B.CidrBlock}) overlap."));
             problems.AddRange(network.Hosts.Where(h => !block.Contains(h.IpAddress)).Select(h => $"On-premises host {h.LogicalId}: '{h.IpAddress}' is not inside {network.CidrBlock}."));
             if (network.DnsServerAddress is { } dns && !block.Contains(dns))
             {
