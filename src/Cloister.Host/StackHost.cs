@@ -325,7 +325,9 @@ public sealed partial class StackHost : IAsyncDisposable
         foreach (var vpc in _model.Vpcs)
         {
             var address = DnsService.VpcResolverAddress(vpc.CidrBlock);
-            dns.StartVpcResolver(vpc.Id, sandbox.OpenUdpSocket(address, 53), sandbox.OpenTcpListener(address, 53));
+            // In the VPC's own router: two unpeered VPCs may share a block, and so the .2 address.
+            var router = sandbox.RouterNamespaceOf(vpc.Id);
+            dns.StartVpcResolver(vpc.Id, sandbox.OpenUdpSocketIn(router, address, 53), sandbox.OpenTcpListenerIn(router, address, 53));
             _services.Add(new ServiceInfo($"resolver {vpc.LogicalId} ({vpc.Id})", [$"{address}:53"], "ok"));
         }
 

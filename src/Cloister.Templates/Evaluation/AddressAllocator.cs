@@ -8,11 +8,15 @@ namespace Cloister.Templates.Evaluation;
 /// resolver endpoints and instances written without an address). Addresses written in a template are
 /// reserved as they are seen; automatic ones are taken from the top of the subnet downwards, so the low
 /// addresses that people write by hand (such as <c>10.0.1.10</c>) stay free. AWS itself picks at random.
+/// An automatic address is also one no other subnet has handed out or reserved: two unpeered VPCs may share a block
+/// (and their subnets their CIDRs), and the one sandbox that runs them tells hosts apart by address, so addresses
+/// EC2 could repeat across such VPCs are drawn apart here — still addresses AWS could have picked.
 /// </summary>
 internal sealed class AddressAllocator
 {
     private readonly Dictionary<string, (uint Base, int Size)> _subnets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<uint>> _used = new(StringComparer.Ordinal);
+    private readonly HashSet<uint> _anywhere = [];
 
     public void AddSubnet(string subnetId, string cidr)
     {
@@ -31,7 +35,9 @@ internal sealed class AddressAllocator
             return true;
         }
 
-        return !_used.TryGetValue(subnetId, out var used) || used.Add(ToUInt32(address));
+        var value = ToUInt32(address);
+        _anywhere.Add(value);
+        return !_used.TryGetValue(subnetId, out var used) || used.Add(value);
     }
 
     /// <summary>A free address of the subnet, or null when the subnet is unknown or full.</summary>
@@ -46,8 +52,9 @@ internal sealed class AddressAllocator
         for (var offset = subnet.Size - 2; offset >= 4; offset--)
         {
             var candidate = subnet.Base + (uint)offset;
-            if (used.Add(candidate))
+            if (!_anywhere.Contains(candidate) && used.Add(candidate))
             {
+                _anywhere.Add(candidate);
                 Span<byte> bytes = stackalloc byte[4];
                 BinaryPrimitives.WriteUInt32BigEndian(bytes, candidate);
                 return new IPAddress(bytes).ToString();

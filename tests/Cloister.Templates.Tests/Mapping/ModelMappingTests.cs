@@ -584,6 +584,28 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void Instances_SubnetsOfOneCidrInTwoUnpeeredVpcs_AutomaticAddressesDrawnApart()
+    {
+        var model = TestTemplates.LoadValid("""
+            Resources:
+              VpcA: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
+              SubnetA: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref VpcA, CidrBlock: 10.0.1.0/24 } }
+              VpcB: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
+              SubnetB: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref VpcB, CidrBlock: 10.0.1.0/24 } }
+              Written: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref SubnetB, PrivateIpAddress: 10.0.1.252 } }
+              InA: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref SubnetA } }
+              InB: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref SubnetB } }
+              InA2: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref SubnetA } }
+            """).Model;
+
+        string AddressOf(string logicalId) => model.Instances.Single(i => i.LogicalId == logicalId).PrivateIpAddress!;
+
+        Assert.Equal(
+            ["10.0.1.252", "10.0.1.254", "10.0.1.253", "10.0.1.251"],
+            new[] { "Written", "InA", "InB", "InA2" }.Select(AddressOf));
+    }
+
+    [Fact]
     public void InterfaceEndpoint_WithoutGroups_UsesVpcDefaultGroupAndAddressesFromTop()
     {
         var model = Load("""
