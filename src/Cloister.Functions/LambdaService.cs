@@ -368,7 +368,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(functionName);
-        return FunctionNameCheck.Refuse(functionName, qualifier, _options.Account) is { } misnamed
+        return FunctionNameCheck.Refuse(functionName, qualifier, _options.Account, new InvokeMembers(invocationType, null)) is { } misnamed
             ? ValueTask.FromResult(misnamed)
             : InvokeNamedRequestAsync(functionName, qualifier, payload, invocationType, context, cancellationToken);
     }

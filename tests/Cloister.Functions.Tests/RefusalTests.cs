@@ -79,13 +79,13 @@ public sealed class RefusalTests : IsolatedServiceTests
     }
 
     [Theory]
-    [InlineData("bad name", null, "1 validation error detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")]
-    [InlineData("busy:a:b", null, "1 validation error detected: Value 'busy:a:b' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ")]
-    [InlineData("busy", "", "1 validation error detected: Value '' at 'qualifier' failed to satisfy constraint: Member must have length greater than or equal to 1")]
-    [InlineData("bad name", "a b", "2 validation errors detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ")]
+    [InlineData("bad name", null, "2 validation errors detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")]
+    [InlineData("busy:a:b", null, "2 validation errors detected: Value 'busy:a:b' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ")]
+    [InlineData("busy", "", "2 validation errors detected: Value 'Bogus' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]; Value '' at 'qualifier' failed to satisfy constraint: Member must have length greater than or equal to 1")]
+    [InlineData("bad name", "a b", "3 validation errors detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ")]
     public async Task InvokeRequestAsync_NameInvokeWouldRefuse_Returns400ValidationExceptionAsTheInvokeApi(string name, string? qualifier, string message)
     {
-        // cloister invoke enters here: the same name check as the Invoke API, before the invocation type and the payload.
+        // cloister invoke enters here: the same model check as the Invoke API (name, invocation type and qualifier, every violation listed), before the payload.
         var result = await Service.InvokeRequestAsync(name, qualifier, "{not json"u8.ToArray(), "Bogus", InvocationContext.None);
 
         var body = AssertRefused(result, 400, "ValidationException", "User");

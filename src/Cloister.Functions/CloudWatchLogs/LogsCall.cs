@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Cloister.Policy;
+using Cloister.Shared.Validation;
 
 namespace Cloister.Functions.CloudWatchLogs;
 
@@ -26,14 +26,9 @@ internal sealed record LogsCall(CallerIdentity? Caller, ServiceConnection Connec
             throw new LogsException("SerializationException", $"{name} is not an integer.");
         }
 
-        if (number < minimum || number > maximum)
-        {
-            var bound = number < minimum
-                ? string.Create(CultureInfo.InvariantCulture, $"greater than or equal to {minimum}")
-                : string.Create(CultureInfo.InvariantCulture, $"less than or equal to {maximum}");
-            throw LogsException.InvalidParameter(string.Create(CultureInfo.InvariantCulture, $"1 validation error detected: Value '{number}' at '{name}' failed to satisfy constraint: Member must have value {bound}"));
-        }
-
+        var violations = new ConstraintViolations();
+        violations.Range(number, name, minimum, maximum);
+        LogsConstraints.ThrowIfAny(violations);
         return number;
     }
 

@@ -10,16 +10,12 @@ namespace Cloister.Functions.CloudWatchLogs;
 /// </summary>
 internal sealed partial class LogsHandler
 {
-    private const int MaxEvents = 10_000;
+    private const int MaxEvents = LogsConstraints.MaxEvents;
 
     private byte[] GetLogEvents(LogsCall call)
     {
-        var streamName = call.String("logStreamName");
-        if (string.IsNullOrEmpty(streamName))
-        {
-            throw LogsException.InvalidParameter("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null");
-        }
-
+        LogsConstraints.GetLogEvents(call);
+        var streamName = call.String("logStreamName")!;
         var start = call.Long("startTime");
         var end = call.Long("endTime");
         var limit = (int)(call.Long("limit", 1, MaxEvents) ?? MaxEvents);
@@ -87,6 +83,7 @@ internal sealed partial class LogsHandler
 
     private byte[] FilterLogEvents(LogsCall call)
     {
+        LogsConstraints.FilterLogEvents(call);
         var streamNames = call.Strings("logStreamNames");
         var prefix = call.String("logStreamNamePrefix");
         var start = call.Long("startTime");
@@ -96,11 +93,6 @@ internal sealed partial class LogsHandler
         if (streamNames is not null && prefix is not null)
         {
             throw LogsException.InvalidParameter("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
-        }
-
-        if (streamNames is { Count: 0 or > 100 })
-        {
-            throw LogsException.InvalidParameter("1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length between 1 and 100");
         }
 
         var pattern = FilterPattern.TryParse(call.String("filterPattern"))

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cloister.Shared.Validation;
 
 namespace Cloister.Functions.CloudWatchLogs;
 
@@ -58,6 +59,7 @@ internal sealed partial class LogsHandler
 
     private byte[] PutLogEvents(LogsCall call)
     {
+        LogsConstraints.PutLogEvents(call);
         var stream = StreamName(call);
         var events = LogEvents(call);
         var group = Group(call, "PutLogEvents", stream);
@@ -138,20 +140,16 @@ internal sealed partial class LogsHandler
     private static string StreamName(LogsCall call)
     {
         var stream = call.String("logStreamName") ?? string.Empty;
-        if (stream.Length is 0 or > 512 || stream.Contains(':', StringComparison.Ordinal) || stream.Contains('*', StringComparison.Ordinal))
-        {
-            throw LogsException.InvalidParameter($"1 validation error detected: Value '{stream}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*");
-        }
-
+        var violations = new ConstraintViolations();
+        LogsConstraints.StreamName(violations, stream, "logStreamName");
+        LogsConstraints.ThrowIfAny(violations);
         return stream;
     }
 
     private static List<(long Timestamp, string Message)> LogEvents(LogsCall call)
     {
-        if (!call.Input.TryGetProperty("logEvents", out var given) || given.ValueKind != JsonValueKind.Array || given.GetArrayLength() is 0 or > MaxEvents)
-        {
-            throw LogsException.InvalidParameter("1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to 10000 and greater than or equal to 1");
-        }
+        // An array of 1 to 10,000 events (LogsConstraints.PutLogEvents).
+        var given = call.Input.GetProperty("logEvents");
 
         var events = new List<(long Timestamp, string Message)>(given.GetArrayLength());
         var bytes = 0L;

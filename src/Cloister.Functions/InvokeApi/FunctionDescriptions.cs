@@ -6,6 +6,7 @@ using Cloister.Functions.Code;
 using Cloister.Functions.Environments;
 using Cloister.Functions.Refusals;
 using Cloister.Model.Compute;
+using Cloister.Shared.Validation;
 
 namespace Cloister.Functions.InvokeApi;
 
@@ -87,21 +88,23 @@ internal sealed class FunctionDescriptions(LambdaService functions, IReadOnlyDic
     /// <summary>ListFunctions with its query parameters <c>FunctionVersion</c>, <c>MaxItems</c> and <c>Marker</c> (the ARN of the last entry of the page before).</summary>
     public InvocationResult List(string? functionVersion, string? maxItems, string? marker)
     {
-        var requestId = Guid.NewGuid().ToString();
-        if (functionVersion is not (null or "ALL"))
-        {
-            return Refusal.Validation($"1 validation error detected: Value '{functionVersion}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]", requestId);
-        }
-
+        // Both members are checked, every violation listed in one refusal, in the model's order.
+        var violations = new ConstraintViolations();
+        violations.Enum(functionVersion, "functionVersion", "ALL");
         var limit = PageLimit;
         if (maxItems is not null)
         {
             if (!int.TryParse(maxItems, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 10000)
             {
-                return Refusal.Validation($"1 validation error detected: Value '{maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000", requestId);
+                violations.Add(maxItems, "maxItems", "Member must have value between 1 and 10000");
             }
 
             limit = Math.Min(limit, PageLimit);
+        }
+
+        if (violations.Any)
+        {
+            return Refusal.Validation(violations.Message, Guid.NewGuid().ToString());
         }
 
         var all = functionVersion is not null;
@@ -112,7 +115,7 @@ internal sealed class FunctionDescriptions(LambdaService functions, IReadOnlyDic
             var at = entries.FindIndex(e => e.Arn == marker);
             if (at < 0)
             {
-                return Refusal.InvalidParameterValue("The marker is not one this listing gave.", requestId);
+                return Refusal.InvalidParameterValue("The marker is not one this listing gave.", Guid.NewGuid().ToString());
             }
 
             start = at + 1;

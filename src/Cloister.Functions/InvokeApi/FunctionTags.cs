@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Cloister.Functions.Environments;
 using Cloister.Functions.Refusals;
 using Cloister.Model.Compute;
+using Cloister.Shared.Validation;
 
 namespace Cloister.Functions.InvokeApi;
 
@@ -44,13 +45,11 @@ internal sealed partial class FunctionTags(LambdaService functions)
     /// <summary>TagResource: the body's tags added to the function's, a key it has taking the new value; 204.</summary>
     public InvocationResult Tag(string resource, ReadOnlySpan<byte> body)
     {
+        // The model's constraints first, every violation listed (Resource, then Tags), then whether the function is here.
         var requestId = Guid.NewGuid().ToString();
-        if (Find(resource, out var function) is { } refusal)
-        {
-            return refusal;
-        }
-
-        if (ReadTags(body, requestId, out var given) is { } unreadable)
+        var violations = new ConstraintViolations();
+        CheckResource(violations, resource);
+        if (ReadTags(body, requestId, out var given, violations) is { } unreadable)
         {
             return unreadable;
         }
@@ -59,18 +58,28 @@ internal sealed partial class FunctionTags(LambdaService functions)
         {
             if (key.Length is 0 or > LambdaFunction.MaxTagKeyLength)
             {
-                return Refusal.Validation($"1 validation error detected: Value '{key}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to {LambdaFunction.MaxTagKeyLength}, Member must have length greater than or equal to 1]", requestId);
+                violations.Add(key, "tags", $"Map keys must satisfy constraint: [Member must have length less than or equal to {LambdaFunction.MaxTagKeyLength}, Member must have length greater than or equal to 1]");
             }
 
             if (value.Length > LambdaFunction.MaxTagValueLength)
             {
-                return Refusal.Validation($"1 validation error detected: Value '{value}' at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to {LambdaFunction.MaxTagValueLength}, Member must have length greater than or equal to 0]", requestId);
+                violations.Add(value, "tags", $"Map value must satisfy constraint: [Member must have length less than or equal to {LambdaFunction.MaxTagValueLength}, Member must have length greater than or equal to 0]");
             }
+        }
 
-            if (LambdaFunction.IsReservedTagKey(key))
-            {
-                return Reserved(key, requestId);
-            }
+        if (violations.Any)
+        {
+            return Refusal.Validation(violations.Message, requestId);
+        }
+
+        if (Find(resource, out var function) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (given.Keys.FirstOrDefault(LambdaFunction.IsReservedTagKey) is { } reserved)
+        {
+            return Reserved(reserved, requestId);
         }
 
         while (true)
@@ -93,22 +102,30 @@ internal sealed partial class FunctionTags(LambdaService functions)
     public InvocationResult Untag(string resource, IReadOnlyList<string>? keys)
     {
         var requestId = Guid.NewGuid().ToString();
+        var violations = new ConstraintViolations();
+        CheckResource(violations, resource);
+        if (keys is null)
+        {
+            violations.NotNull("tagKeys");
+        }
+        else if (keys.FirstOrDefault(key => key.Length is 0 or > LambdaFunction.MaxTagKeyLength) is { } outOfRange)
+        {
+            violations.Add(outOfRange, "tagKeys", $"Member must satisfy constraint: [Member must have length less than or equal to {LambdaFunction.MaxTagKeyLength}, Member must have length greater than or equal to 1]");
+        }
+
+        if (violations.Any)
+        {
+            return Refusal.Validation(violations.Message, requestId);
+        }
+
         if (Find(resource, out var function) is { } refusal)
         {
             return refusal;
         }
 
-        if (keys is null)
-        {
-            return Refusal.Validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null", requestId);
-        }
-
-        if (keys.FirstOrDefault(key => key.Length is 0 or > LambdaFunction.MaxTagKeyLength) is { } outOfRange)
-        {
-            return Refusal.Validation($"1 validation error detected: Value '{outOfRange}' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to {LambdaFunction.MaxTagKeyLength}, Member must have length greater than or equal to 1]", requestId);
-        }
-
-        if (keys.FirstOrDefault(LambdaFunction.IsReservedTagKey) is { } reserved)
+        // Not null: a missing tagKeys was refused with the violations.
+        var removed = keys!;
+        if (removed.FirstOrDefault(LambdaFunction.IsReservedTagKey) is { } reserved)
         {
             return Reserved(reserved, requestId);
         }
@@ -116,7 +133,7 @@ internal sealed partial class FunctionTags(LambdaService functions)
         while (true)
         {
             var read = function!.Tags;
-            if (function.TryChangeTags(read, read.RemoveRange(keys)))
+            if (function.TryChangeTags(read, read.RemoveRange(removed)))
             {
                 return NoContent(requestId);
             }
@@ -145,9 +162,11 @@ internal sealed partial class FunctionTags(LambdaService functions)
     {
         function = null;
         var requestId = Guid.NewGuid().ToString();
-        if (resource.Length > MaxArnLength || !Arn().IsMatch(resource))
+        var violations = new ConstraintViolations();
+        CheckResource(violations, resource);
+        if (violations.Any)
         {
-            return Refusal.Validation($"1 validation error detected: Value '{resource}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: {ArnPattern}", requestId);
+            return Refusal.Validation(violations.Message, requestId);
         }
 
         var name = LambdaFunction.NameOf(resource, out var qualifier);
@@ -165,8 +184,15 @@ internal sealed partial class FunctionTags(LambdaService functions)
         return function is null ? Refusal.FunctionNotFound(resource, requestId) : null;
     }
 
-    /// <summary>TagResource's <c>Tags</c>: a JSON object of strings, else Lambda's refusal.</summary>
-    internal static InvocationResult? ReadTags(ReadOnlySpan<byte> body, string requestId, out Dictionary<string, string> tags)
+    /// <summary>A resource ARN outside the API's pattern (or its length, answered as the pattern): its violation.</summary>
+    private static void CheckResource(ConstraintViolations violations, string resource) =>
+        violations.Pattern(resource, "resource", resource.Length <= MaxArnLength && Arn().IsMatch(resource), ArnPattern);
+
+    /// <summary>
+    /// TagResource's <c>Tags</c>: a JSON object of strings, else Lambda's refusal; with <paramref name="violations"/>, no
+    /// <c>Tags</c> is added to them (no tags read) rather than refused alone.
+    /// </summary>
+    internal static InvocationResult? ReadTags(ReadOnlySpan<byte> body, string requestId, out Dictionary<string, string> tags, ConstraintViolations? violations = null)
     {
         tags = new Dictionary<string, string>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
@@ -186,7 +212,9 @@ internal sealed partial class FunctionTags(LambdaService functions)
 
                 if (!document.RootElement.TryGetProperty("Tags", out var given) || given.ValueKind == JsonValueKind.Null)
                 {
-                    return Refusal.Validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null", requestId);
+                    var missing = violations ?? new ConstraintViolations();
+                    missing.NotNull("tags");
+                    return violations is null ? Refusal.Validation(missing.Message, requestId) : null;
                 }
 
                 if (given.ValueKind != JsonValueKind.Object)

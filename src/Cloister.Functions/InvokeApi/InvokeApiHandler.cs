@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Cloister.Functions.Refusals;
 using Cloister.Model.Compute;
+using Cloister.Shared.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -57,7 +58,14 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
 
         // The function's name and qualifier are checked before the caller is (the tagging operations check their ARN themselves).
-        if (reference is not null && !operation.Tagging && FunctionNameCheck.Refuse(reference, given, functions.Account) is { } misnamed)
+        // An invocation's type and log type are checked with them, so one refusal lists every violation.
+        var invoke = operation.Name is LambdaOperation.Invoke or LambdaOperation.InvokeWithResponseStream
+            ? new InvokeMembers(
+                request.Headers["X-Amz-Invocation-Type"].FirstOrDefault(),
+                request.Headers["X-Amz-Log-Type"].ToString(),
+                Streaming: operation.Name == LambdaOperation.InvokeWithResponseStream)
+            : (InvokeMembers?)null;
+        if (reference is not null && !operation.Tagging && FunctionNameCheck.Refuse(reference, given, functions.Account, invoke) is { } misnamed)
         {
             await WriteAsync(context.Response, misnamed, invocation: false).ConfigureAwait(false);
             return;
@@ -135,10 +143,12 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
     /// InvokeWithResponseStream's invocation types are RequestResponse and DryRun (the API reference's
     /// <c>ResponseStreamingInvocationType</c>): Event, or anything else, is Lambda's 400 <c>ValidationException</c>.
     /// </summary>
-    private static InvocationResult? StreamingTypeRefusal(string? invocationType) =>
-        invocationType is null or nameof(InvocationType.RequestResponse) or nameof(InvocationType.DryRun)
-            ? null
-            : Refusal.Validation($"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]", Guid.NewGuid().ToString());
+    private static InvocationResult? StreamingTypeRefusal(string? invocationType)
+    {
+        var violations = new ConstraintViolations();
+        InvokeRequestCheck.CheckType(violations, invocationType, streaming: true);
+        return violations.Any ? Refusal.Validation(violations.Message, Guid.NewGuid().ToString()) : null;
+    }
 
     private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
 
@@ -147,10 +157,6 @@ internal sealed class InvokeApiHandler(LambdaService functions, InvokeAuthorizer
     {
         invocation = InvocationContext.None;
         var logType = request.Headers["X-Amz-Log-Type"].ToString();
-        if (logType.Length > 0 && logType is not ("None" or "Tail"))
-        {
-            return Refusal.Validation($"1 validation error detected: Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", Guid.NewGuid().ToString());
-        }
 
         if (request.Headers["X-Amz-Client-Context"].ToString() is { Length: > 0 } encoded)
         {

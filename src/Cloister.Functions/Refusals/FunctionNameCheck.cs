@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Cloister.Model;
 using Cloister.Model.Compute;
+using Cloister.Shared.Validation;
 
 namespace Cloister.Functions.Refusals;
 
@@ -26,22 +26,32 @@ internal static partial class FunctionNameCheck
     /// Null when <paramref name="reference"/> (and <paramref name="qualifier"/>, the query parameter as sent, empty
     /// when given empty, null when absent) may name a function of <paramref name="account"/>; else Lambda's refusal.
     /// </summary>
-    public static InvocationResult? Refuse(string reference, string? qualifier, AccountContext account)
+    /// <remarks>
+    /// <paramref name="invoke"/> adds an invocation's own members, which Invoke's model lists between
+    /// <c>FunctionName</c> and <c>Qualifier</c> (<c>InvocationType</c>, <c>LogType</c>), so one refusal lists every
+    /// violation in the model's order.
+    /// </remarks>
+    public static InvocationResult? Refuse(string reference, string? qualifier, AccountContext account, InvokeMembers? invoke = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(account);
-        var problems = new List<string>();
+        var violations = new ConstraintViolations();
         var match = Name().Match(reference);
-        Check(problems, reference, "functionName", match.Success, NamePattern, MaxNameLength);
-        if (qualifier is not null)
+        Check(violations, reference, "functionName", match.Success, NamePattern, MaxNameLength);
+        if (invoke is { } members)
         {
-            Check(problems, qualifier, "qualifier", Qualifier().IsMatch(qualifier), QualifierPattern, MaxQualifierLength);
+            InvokeRequestCheck.CheckType(violations, members.InvocationType, members.Streaming);
+            InvokeRequestCheck.CheckLogType(violations, members.LogType);
         }
 
-        if (problems.Count > 0)
+        if (qualifier is not null)
         {
-            var count = problems.Count == 1 ? "1 validation error" : string.Create(CultureInfo.InvariantCulture, $"{problems.Count} validation errors");
-            return Refusal.Validation($"{count} detected: {string.Join("; ", problems)}", Guid.NewGuid().ToString());
+            Check(violations, qualifier, "qualifier", Qualifier().IsMatch(qualifier), QualifierPattern, MaxQualifierLength);
+        }
+
+        if (violations.Any)
+        {
+            return Refusal.Validation(violations.Message, Guid.NewGuid().ToString());
         }
 
         // A region or account is read only from an ARN or a partial ARN with its account: "ab-cd-1:x" is function ab-cd-1's alias x.
@@ -68,19 +78,11 @@ internal static partial class FunctionNameCheck
         return null;
     }
 
-    private static void Check(List<string> problems, string value, string member, bool matches, string pattern, int maxLength)
+    // Lambda lists a member's pattern before its length.
+    private static void Check(ConstraintViolations violations, string value, string member, bool matches, string pattern, int maxLength)
     {
-        if (!matches)
-        {
-            problems.Add($"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}");
-        }
-
-        if (value.Length < 1 || value.Length > maxLength)
-        {
-            problems.Add(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length {(value.Length < 1 ? "greater than or equal to 1" : $"less than or equal to {maxLength}")}"));
-        }
+        violations.Pattern(value, member, matches, pattern);
+        violations.Length(value, member, 1, maxLength);
     }
 
     [GeneratedRegex(@"\A(?:" + NamePattern + @")\z", RegexOptions.CultureInvariant, 1000)]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloister.Shared.Validation;
 
 namespace Cloister.Functions.Refusals;
 
@@ -31,10 +32,32 @@ internal static class InvokeRequestCheck
             default:
                 // The enum is case-sensitive: 'event' is refused as 'Bogus' is.
                 type = default;
-                refusal = Refusal.Validation($"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]", Guid.NewGuid().ToString());
+                var violations = new ConstraintViolations();
+                CheckType(violations, invocationType, streaming: false);
+                refusal = Refusal.Validation(violations.Message, Guid.NewGuid().ToString());
                 return false;
         }
     }
+
+    /// <summary>
+    /// Adds the violation of an invocation type not one of Invoke's (or, <paramref name="streaming"/>,
+    /// InvokeWithResponseStream's <c>ResponseStreamingInvocationType</c>); nothing when absent.
+    /// </summary>
+    public static void CheckType(ConstraintViolations violations, string? invocationType, bool streaming)
+    {
+        if (streaming)
+        {
+            violations.Enum(invocationType, "invocationType", nameof(InvocationType.RequestResponse), nameof(InvocationType.DryRun));
+        }
+        else
+        {
+            violations.Enum(invocationType, "invocationType", nameof(InvocationType.DryRun), nameof(InvocationType.RequestResponse), nameof(InvocationType.Event));
+        }
+    }
+
+    /// <summary>Adds the violation of a log type not Tail or None; nothing when absent (or sent empty).</summary>
+    public static void CheckLogType(ConstraintViolations violations, string? logType) =>
+        violations.Enum(string.IsNullOrEmpty(logType) ? null : logType, "logType", "Tail", "None");
 
     /// <summary>Null when <paramref name="payload"/> is one JSON value (or empty), else Lambda's refusal.</summary>
     public static InvocationResult? CheckPayload(ReadOnlySpan<byte> payload)

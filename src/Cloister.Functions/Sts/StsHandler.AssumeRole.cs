@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Cloister.Policy;
 using Cloister.Policy.Callers;
+using Cloister.Shared.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -50,7 +51,7 @@ internal sealed partial class StsHandler
         }
 
         // Every broken constraint is listed, a member's pattern before its length, as STS lists them.
-        var problems = new List<string>();
+        var problems = new ConstraintViolations();
         Constraint(problems, roleArn, "roleArn", 20, 2048, IsText(roleArn), TextPatternText);
         Constraint(problems, session, "roleSessionName", 2, 64, Matches(SessionNamePattern(), session), @"[\w+=,.@-]*");
         Constraint(problems, externalId, "externalId", 2, 1224, Matches(ExternalIdPattern(), externalId), @"[\w+=,.@:\/-]*");
@@ -64,16 +65,16 @@ internal sealed partial class StsHandler
 
         if (policyArns.Length > SessionPolicies.MaxPolicyArns)
         {
-            problems.Add(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Value '[{string.Join(", ", policyArns.Select(arn => $"PolicyDescriptorType(arn={arn})"))}]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to {SessionPolicies.MaxPolicyArns}"));
+            problems.Add(
+                $"[{string.Join(", ", policyArns.Select(arn => $"PolicyDescriptorType(arn={arn})"))}]",
+                "policyArns",
+                string.Create(CultureInfo.InvariantCulture, $"Member must have length less than or equal to {SessionPolicies.MaxPolicyArns}"));
         }
 
         var duration = DurationSeconds(problems, durationText);
-        if (problems.Count > 0)
+        if (problems.Any)
         {
-            var count = problems.Count == 1 ? "1 validation error" : string.Create(CultureInfo.InvariantCulture, $"{problems.Count} validation errors");
-            return Error(400, "Sender", "ValidationError", $"{count} detected: {string.Join("; ", problems)}", requestId);
+            return Error(400, "Sender", "ValidationError", problems.Message, requestId);
         }
 
         if (caller.IsRoot)
@@ -143,31 +144,17 @@ internal sealed partial class StsHandler
     }
 
     /// <summary>Adds STS's words for each constraint <paramref name="value"/> breaks (none when it is absent).</summary>
-    private static void Constraint(List<string> problems, string? value, string member, int min, int max, bool matches, string patternText)
+    private static void Constraint(ConstraintViolations problems, string? value, string member, int min, int max, bool matches, string patternText)
     {
-        if (value is null)
-        {
-            return;
-        }
-
-        if (!matches)
-        {
-            problems.Add($"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {patternText}");
-        }
-
-        if (value.Length < min || value.Length > max)
-        {
-            problems.Add(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length {(value.Length < min ? $"greater than or equal to {min}" : $"less than or equal to {max}")}"));
-        }
+        problems.Pattern(value, member, matches, patternText);
+        problems.Length(value, member, min, max);
     }
 
     /// <summary>
     /// <c>DurationSeconds</c>, 900 to 43,200 (3,600 when absent); a value outside them, or no whole number at all (the
     /// sandbox's words: STS's for that case are not documented), adds its problem.
     /// </summary>
-    private static int DurationSeconds(List<string> problems, string? text)
+    private static int DurationSeconds(ConstraintViolations problems, string? text)
     {
         if (text is null)
         {
@@ -176,11 +163,11 @@ internal sealed partial class StsHandler
 
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
         {
-            problems.Add($"Value '{text}' at 'durationSeconds' failed to satisfy constraint: Member must be a whole number of seconds");
+            problems.Add(text, "durationSeconds", "Member must be a whole number of seconds");
         }
-        else if (seconds is < 900 or > 43200)
+        else
         {
-            problems.Add($"Value '{text}' at 'durationSeconds' failed to satisfy constraint: Member must have value {(seconds < 900 ? "greater than or equal to 900" : "less than or equal to 43200")}");
+            problems.Range(seconds, "durationSeconds", 900, 43200);
         }
 
         return seconds is >= 900 and <= 43200 ? (int)seconds : DefaultDurationSeconds;

@@ -52,16 +52,9 @@ internal sealed partial class DynamoDbService
         }
 
         context.VerifyAllUsed(request, isQuery ? ["KeyConditionExpression", "FilterExpression", "ProjectionExpression"] : ["FilterExpression", "ProjectionExpression"]);
-        var limit = RequestReader.GetLong(request, "Limit");
-        if (limit is < 1)
-        {
-            // Real DynamoDB words a Query's bound otherwise than a Scan's (dynamodb-conformance, tests/tier3/error-messages/query.test.ts
-            // and scan.test.ts): no value, and the member as the API names it.
-            throw DynamoDbException.Validation(isQuery
-                ? "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
-                : $"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
-        }
 
+        // Limit, Select and the segments were held to the model before (ModelConstraints).
+        var limit = RequestReader.GetLong(request, "Limit");
         // In the order DynamoDB lists them in its message.
         var select = RequestReader.GetEnum(request, "Select", "select", "SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES");
         if (!projection.Paths.IsDefault && select is not (null or "SPECIFIC_ATTRIBUTES"))
@@ -246,16 +239,6 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.Validation(segment is null
                 ? "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
                 : "The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
-        }
-
-        if (total is < 1 or > 1_000_000)
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{total}' at 'totalSegments' failed to satisfy constraint: Member must have value {(total < 1 ? "greater than or equal to 1" : "less than or equal to 1000000")}");
-        }
-
-        if (segment is < 0 or > 999_999)
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{segment}' at 'segment' failed to satisfy constraint: Member must have value {(segment < 0 ? "greater than or equal to 0" : "less than or equal to 999999")}");
         }
 
         if (segment >= total)

@@ -117,6 +117,7 @@ internal sealed partial class DynamoDbService
             throw DynamoDbException.Serialization("Start of structure or map found where not expected");
         }
 
+        ModelConstraints.Check(operation, request);
         return _operations[operation](request, writer, info);
     }
 

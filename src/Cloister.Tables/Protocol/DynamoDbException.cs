@@ -1,3 +1,4 @@
+using Cloister.Shared.Validation;
 using Cloister.Tables.Values;
 
 namespace Cloister.Tables.Protocol;
@@ -45,8 +46,15 @@ internal sealed class DynamoDbException : Exception
     public static DynamoDbException Validation(string message) => new(ErrorCodes.Validation, message);
 
     /// <summary>DynamoDB's refusal of a required member left out, named as its API model spells it (<c>tags</c>, <c>transactItems.member.get</c>).</summary>
-    public static DynamoDbException MemberNull(string member) =>
-        Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+    public static DynamoDbException MemberNull(string member)
+    {
+        var violations = new ConstraintViolations();
+        violations.NotNull(member);
+        return Validation(violations);
+    }
+
+    /// <summary>Every constraint violation of a request in one ValidationException, as DynamoDB's model validation answers.</summary>
+    public static DynamoDbException Validation(ConstraintViolations violations) => Validation(violations.Message);
 
     public static DynamoDbException Serialization(string message) => new(ErrorCodes.Serialization, message);
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Cloister.Shared.Validation;
 using Cloister.Tables.Values;
 
 namespace Cloister.Tables.Protocol;
@@ -104,18 +105,35 @@ internal static class RequestReader
 
     public static void ValidateTableName(string table, string member)
     {
-        RequireLength(table, member, 3, 255);
-        if (table.AsSpan().ContainsAnyExcept(TableNameCharacters))
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{table}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-        }
+        var violations = new ConstraintViolations();
+        CheckTableName(violations, table, member);
+        ThrowIfAny(violations);
+    }
+
+    /// <summary>Adds a table or index name's violations: its length (3 to 255), then its pattern.</summary>
+    public static void CheckTableName(ConstraintViolations violations, string table, string member)
+    {
+        violations.Length(table, member, 3, 255);
+        violations.Pattern(table, member, !table.AsSpan().ContainsAnyExcept(TableNameCharacters), "[a-zA-Z0-9_.-]+");
     }
 
     /// <summary>Holds a string member to the API's length bounds, in the validation framework's words.</summary>
-    public static string RequireLength(string value, string member, int min, int max) =>
-        value.Length < min ? throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to {min}") :
-        value.Length > max ? throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}") :
-        value;
+    public static string RequireLength(string value, string member, int min, int max)
+    {
+        var violations = new ConstraintViolations();
+        violations.Length(value, member, min, max);
+        ThrowIfAny(violations);
+        return value;
+    }
+
+    /// <summary>Answers every violation collected, in one ValidationException; nothing when there are none.</summary>
+    public static void ThrowIfAny(ConstraintViolations violations)
+    {
+        if (violations.Any)
+        {
+            throw DynamoDbException.Validation(violations);
+        }
+    }
 
     public static bool? GetBool(JsonElement request, string name)
     {
@@ -260,11 +278,9 @@ internal static class RequestReader
     public static string? GetEnum(JsonElement request, string name, string member, params ReadOnlySpan<string> allowed)
     {
         var value = GetString(request, name);
-        if (value is not null && !allowed.Contains(value))
-        {
-            throw DynamoDbException.Validation($"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", allowed)}]");
-        }
-
+        var violations = new ConstraintViolations();
+        violations.Enum(value, member, allowed);
+        ThrowIfAny(violations);
         return value;
     }
 

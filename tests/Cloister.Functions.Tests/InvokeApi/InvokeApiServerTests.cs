@@ -335,6 +335,55 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Invoke_BadNameTypeLogTypeAndQualifier_OneValidationExceptionListsAllFourInModelOrder()
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(OpenUrl, "/2015-03-31/functions/bad%20name/invocations?Qualifier=a%20b")) { Content = Json("{}") };
+        request.Headers.Add("X-Amz-Invocation-Type", "Bogus");
+        request.Headers.Add("X-Amz-Log-Type", "Full");
+
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(
+            "4 validation errors detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+            + "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?; "
+            + "Value 'Bogus' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]; "
+            + "Value 'Full' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]; "
+            + "Value 'a b' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)",
+            body.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeWithResponseStream_EventTypeAndBadLogType_BothListed()
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(OpenUrl, $"/2021-11-15/functions/{_function}/response-streaming-invocations")) { Content = Json("{}") };
+        request.Headers.Add("X-Amz-Invocation-Type", "Event");
+        request.Headers.Add("X-Amz-Log-Type", "tail");
+
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(
+            "2 validation errors detected: Value 'Event' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]; "
+            + "Value 'tail' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]",
+            body.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_AwsCliBadNameAndInvocationType_OneMessageListsBoth()
+    {
+        var aws = await AwsAsync(AllowedKey, Secret, "--function-name", "bad name", "--invocation-type", "Bogus", "--payload", "{}");
+
+        Assert.NotEqual(0, aws.ExitCode);
+        Assert.Contains("(ValidationException) when calling the Invoke operation: 2 validation errors detected: Value 'bad name' at 'functionName'", aws.Error, StringComparison.Ordinal);
+        Assert.Contains("; Value 'Bogus' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]", aws.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_NameLongerThan170_400ValidationExceptionNamingTheLength()
     {
         var name = new string('a', 171);

@@ -135,6 +135,19 @@ public sealed class ReadOperationsTests(ServiceFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task ListFunctions_AwsCliBadFunctionVersionAndMaxItems_OneMessageListsBoth()
+    {
+        var (exitCode, _, error) = await AwsAsync(ReaderKey, "list-functions", "--function-version", "LATEST", "--page-size", "20000");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(
+            "(ValidationException) when calling the ListFunctions operation: 2 validation errors detected: Value 'LATEST' at 'functionVersion' failed to satisfy constraint: "
+            + "Member must satisfy enum value set: [ALL]; Value '20000' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000",
+            error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListFunctions_FunctionVersionAll_LatestThenEachVersionUnderQualifiedArns()
     {
         var (exitCode, output, error) = await AwsAsync(ReaderKey, "list-functions", "--function-version", "ALL");

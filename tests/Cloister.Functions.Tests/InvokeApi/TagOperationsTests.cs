@@ -102,6 +102,33 @@ public sealed class TagOperationsTests(ServiceFixture fixture) : IClassFixture<S
         Assert.StartsWith($"1 validation error detected: Value '{resource}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:", await MessageOf(response), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TagResource_NotALambdaArnAndNoTags_BothViolationsInOneValidationException()
+    {
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(Tags(OpenUrl, "just-a-name"), new StringContent("{}"));
+        var message = await MessageOf(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("ValidationException", Header(response, "x-amzn-ErrorType"));
+        Assert.StartsWith("2 validation errors detected: Value 'just-a-name' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:", message, StringComparison.Ordinal);
+        Assert.EndsWith("; Value null at 'tags' failed to satisfy constraint: Member must not be null", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UntagResource_NotALambdaArnAndNoKeys_BothViolationsInOneValidationException()
+    {
+        using var client = new HttpClient();
+
+        using var response = await client.DeleteAsync(Tags(OpenUrl, "arn:aws:s3:::bucket"));
+        var message = await MessageOf(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("2 validation errors detected: Value 'arn:aws:s3:::bucket' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:", message, StringComparison.Ordinal);
+        Assert.EndsWith("; Value null at 'tagKeys' failed to satisfy constraint: Member must not be null", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("missing-function", Account, Region)]
     [InlineData(null, "210987654321", Region)]

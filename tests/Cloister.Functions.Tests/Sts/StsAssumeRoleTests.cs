@@ -266,6 +266,7 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
     [InlineData("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FTarget&RoleSessionName=t%C3%BCtorial", @"1 validation error detected: Value 'tütorial' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*")]
     [InlineData("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FTarget&RoleSessionName=tutorial%0A", @"1 validation error detected: Value 'tutorial
 ' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*")]
+    [InlineData("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FTarget&RoleSessionName=a%20b&DurationSeconds=60", @"2 validation errors detected: Value 'a b' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*; Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900")]
     public async Task AssumeRole_ParametersOutsideTheirConstraints_400ValidationErrorListingEach(string parameters, string message)
     {
         using var response = await PostAsync("Action=AssumeRole&Version=2011-06-15&" + parameters);

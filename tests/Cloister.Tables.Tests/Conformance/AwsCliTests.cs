@@ -44,6 +44,21 @@ public sealed class AwsCliTests(TablesServerFixture fixture) : IClassFixture<Tab
     }
 
     [Fact]
+    public async Task Cli_ScanWithABadNameAndSelect_OneMessageListsBoth()
+    {
+        var (code, _, error) = await ProcessRunner.RunAsync(Aws, ["dynamodb", "scan", "--table-name", "no such", "--select", "EVERYTHING",
+            "--endpoint-url", fixture.Url.ToString()]);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains(
+            "(ValidationException) when calling the Scan operation: 2 validation errors detected: Value 'no such' at 'tableName' failed to satisfy constraint: "
+            + "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'EVERYTHING' at 'select' failed to satisfy constraint: "
+            + "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]",
+            error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_ExecuteStatement_InsertsSelectsAndRefusesADuplicate()
     {
         var table = TablesServerFixture.UniqueName("cli");
