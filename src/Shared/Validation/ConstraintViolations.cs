@@ -11,14 +11,15 @@ namespace Cloister.Shared.Validation;
 /// </summary>
 internal sealed class ConstraintViolations
 {
-    private readonly List<string> _violations = [];
+    // Made with the first violation: a request that breaks none, nearly every one on the item path, allocates no list.
+    private List<string>? _violations;
 
-    public int Count => _violations.Count;
+    public int Count => _violations?.Count ?? 0;
 
-    public bool Any => _violations.Count > 0;
+    public bool Any => _violations is { Count: > 0 };
 
     /// <summary>"N validation error(s) detected: " and the violations joined by "; "; meaningful only when <see cref="Any"/>.</summary>
-    public string Message => Format(_violations);
+    public string Message => Format(_violations ?? []);
 
     /// <summary>The message of a request with one violation.</summary>
     public static string Single(string violation) => Format([violation]);
@@ -33,9 +34,9 @@ internal sealed class ConstraintViolations
     public static string Unvalued(string member, string constraint) =>
         $"Value at '{member}' failed to satisfy constraint: {constraint}";
 
-    public void Add(string violation) => _violations.Add(violation);
+    public void Add(string violation) => (_violations ??= []).Add(violation);
 
-    public void Add(string? value, string member, string constraint) => _violations.Add(Violation(value, member, constraint));
+    public void Add(string? value, string member, string constraint) => (_violations ??= []).Add(Violation(value, member, constraint));
 
     /// <summary>A required member left out (or sent as JSON null).</summary>
     public void NotNull(string member) => Add(null, member, "Member must not be null");
