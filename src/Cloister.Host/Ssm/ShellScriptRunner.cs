@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Cloister.Functions.Ssm;
 using Cloister.Network.Runtime;
 using Cloister.Network.Topology;
+using Cloister.Shared.Processes;
 
 namespace Cloister.Host.Ssm;
 
@@ -114,7 +114,7 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < KillGrace)
         {
-            if (ChildOf(process.Id) is { } child)
+            if (ProcChildren.FirstOf(process.Id) is { } child)
             {
                 return child;
             }
@@ -128,19 +128,6 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
         }
 
         return process.Id;
-    }
-
-    private static int? ChildOf(int pid)
-    {
-        try
-        {
-            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return children.Length > 0 && int.TryParse(children[0], NumberStyles.None, CultureInfo.InvariantCulture, out var child) ? child : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The agent's own line after the script's error output, on a line of its own.</summary>

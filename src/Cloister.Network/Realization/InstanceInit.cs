@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Cloister.Shared.Processes;
 
 namespace Cloister.Network.Realization;
 
@@ -154,7 +155,7 @@ internal static class InstanceInit
                 throw new FabricException($"The instance init exited ({unshare.ExitCode}): {string.Join(' ', errors)}");
             }
 
-            if (ChildOf(unshare.Id) is { } child && IsInit(child))
+            if (ProcChildren.FirstOf(unshare.Id) is { } child && IsInit(child))
             {
                 return child;
             }
@@ -163,19 +164,6 @@ internal static class InstanceInit
         }
 
         throw new FabricException($"The instance init did not start within {StartTimeout.TotalSeconds} s: {string.Join(' ', errors)}");
-    }
-
-    private static int? ChildOf(int pid)
-    {
-        try
-        {
-            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return children.Length > 0 && int.TryParse(children[0], NumberStyles.None, CultureInfo.InvariantCulture, out var child) ? child : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     private static bool IsInit(int pid)
