@@ -23,6 +23,10 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
     /// <summary>How long to wait for the script's group to appear, and for its output to close once it is killed.</summary>
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
 
+    // The group's leader waits on its input, which the runner closes once it knows the group: a script that ends at
+    // once can then not take its leader's process id with it (a background job it left would outlive the time-out).
+    private const string Gated = "read -r gate; exec /bin/sh \"$0\"";
+
     private static readonly KeyValuePair<string, string>[] BaseEnvironment =
     [
         KeyValuePair.Create("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
@@ -44,7 +48,7 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
 
         // setsid makes the script's shell the leader of a process group of its own, as the agent's Setpgid does, so
         // that a time-out or a cancellation kills the group: everything the script started, also what its parent left.
-        var start = HostCommand.StartInfo(sandbox, host, ["setsid", "/bin/sh", script]);
+        var start = HostCommand.StartInfo(sandbox, host, ["setsid", "/bin/sh", "-c", Gated, script]);
         start.WorkingDirectory = workingDirectory;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -56,8 +60,8 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the script.");
+        var group = await ScriptGroupAsync(process, HostCommand.EntersInstance(sandbox, host)).ConfigureAwait(false);
         process.StandardInput.Close();
-        var group = await ScriptGroupAsync(process).ConfigureAwait(false);
         var output = new StringBuilder();
         var error = new StringBuilder();
         // The script has ended when its shell exited and nothing it started still holds its output open: the agent
@@ -109,10 +113,10 @@ internal sealed class ShellScriptRunner(SandboxDescription sandbox, HostPlan hos
     /// The process group of the script's shell: on an instance, the child <c>nsenter</c> forks into its PID namespace
     /// (the rest of the command line execs in it, up to <c>setsid</c>); else the started process itself.
     /// </summary>
-    private static async Task<int> ScriptGroupAsync(Process process)
+    private static async Task<int> ScriptGroupAsync(Process process, bool forked)
     {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < KillGrace)
+        while (forked && deadline.Elapsed < KillGrace)
         {
             if (ProcChildren.FirstOf(process.Id) is { } child)
             {

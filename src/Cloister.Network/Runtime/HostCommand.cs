@@ -50,7 +50,7 @@ public static class HostCommand
         ArgumentNullException.ThrowIfNull(host);
         var files = Path.Combine(sandbox.HostFilesDirectory, host.Namespace);
         var argv = ImmutableArray.CreateBuilder<string>();
-        var init = InstanceInit.ReadPid(Path.Combine(files, InstanceInit.PidFileName));
+        var init = InitOf(sandbox, host);
 
         // An instance's root: a shell notes the caller's working directory by its path first (entering a mount
         // namespace resets it to /, and -w leaves the command in the init's, /), and the wrapper goes back to it inside.
@@ -81,6 +81,21 @@ public static class HostCommand
         argv.AddRange(command);
         return argv.ToImmutable();
     }
+
+    /// <summary>
+    /// Whether <see cref="For"/> enters an instance's PID namespace on <paramref name="host"/>: then the started process
+    /// is <c>nsenter</c>, and the command runs in the one child it forks; else the command is the started process.
+    /// </summary>
+    public static bool EntersInstance(SandboxDescription sandbox, HostPlan host)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        ArgumentNullException.ThrowIfNull(host);
+        return InitOf(sandbox, host) is not null;
+    }
+
+    /// <summary>The PID of the instance's init on <paramref name="host"/>; null when the host is no instance.</summary>
+    private static int? InitOf(SandboxDescription sandbox, HostPlan host) =>
+        InstanceInit.ReadPid(Path.Combine(sandbox.HostFilesDirectory, host.Namespace, InstanceInit.PidFileName));
 
     /// <summary>
     /// A start description that runs <paramref name="command"/> on <paramref name="host"/> with the host's environment;
