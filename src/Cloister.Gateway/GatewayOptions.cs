@@ -72,9 +72,12 @@ public sealed record GatewayOptions
                     problems.Add($"Listeners[{i}]: give exactly one of EndPoint and SocketHandle.");
                 }
 
-                if (string.IsNullOrEmpty(listener.VpcEndpointId) || string.IsNullOrEmpty(listener.VpcId))
+                if (listener.IsRegional ? listener.VpcEndpointId.Length > 0 || listener.VpcId.Length > 0
+                    : string.IsNullOrEmpty(listener.VpcEndpointId) || string.IsNullOrEmpty(listener.VpcId))
                 {
-                    problems.Add($"Listeners[{i}]: VpcEndpointId and VpcId are required.");
+                    problems.Add(listener.IsRegional
+                        ? $"Listeners[{i}]: the regional front end arrives through no VPC endpoint; VpcEndpointId and VpcId must be empty."
+                        : $"Listeners[{i}]: VpcEndpointId and VpcId are required.");
                 }
             }
         }

@@ -110,6 +110,7 @@ internal sealed partial class DnsViewBuilder
         }
 
         records.AddRange(ApiAssociationRecords());
+        records.AddRange(RegionalDomainRecords());
         foreach (var (name, addresses) in additionalNames)
         {
             var normalized = DnsName.Normalize(name);
@@ -131,6 +132,33 @@ internal sealed partial class DnsViewBuilder
     private bool IsLoadBalancerName(string name) =>
         !name.StartsWith("dualstack.", StringComparison.OrdinalIgnoreCase)
         && (name.EndsWith($".{_region}.elb.{_suffix}", StringComparison.OrdinalIgnoreCase) || name.EndsWith($".elb.{_region}.{_suffix}", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The <c>d-….execute-api.{region}.amazonaws.com</c> names of REGIONAL custom domain names: on AWS public names of the
+    /// Region's API Gateway front end, here the region's execute-api address (<see cref="RegionalServices"/>), where the
+    /// gateway serves the custom names' Hosts (docs/dns.md, "Regional custom domain names").
+    /// </summary>
+    private IEnumerable<DnsResourceRecord> RegionalDomainRecords()
+    {
+        var address = RegionalServiceAddresses.AddressOf("execute-api")!;
+        var domain = $".execute-api.{_region}.{_suffix}";
+        foreach (var name in _model.DomainNames.Where(d => d.EndpointType == EndpointType.Regional))
+        {
+            if (name.RegionalDomainName is not { } regional)
+            {
+                continue;
+            }
+
+            var normalized = DnsName.Normalize(regional);
+            if (!DnsName.IsValid(normalized) || !normalized.EndsWith(domain, StringComparison.OrdinalIgnoreCase) || normalized.IndexOf('.', StringComparison.Ordinal) != normalized.Length - domain.Length)
+            {
+                _skip(name.LogicalId, $"the regional domain name '{regional}' is not one label under {domain[1..]}; left out");
+                continue;
+            }
+
+            yield return Address(normalized, address);
+        }
+    }
 
     private IEnumerable<DnsResourceRecord> ApiAssociationRecords()
     {

@@ -51,7 +51,7 @@ internal sealed partial class GatewayCatalog
         foreach (var domain in model.DomainNames.IsDefault ? [] : model.DomainNames)
         {
             var name = domain.Name.ToLowerInvariant();
-            domains[name] = new CompiledDomain(name, false, string.Empty, null, FrozenSet<string>.Empty, BasePaths(publicMappings[name].Select(m => (m.BasePath, m.RestApiId, m.Stage))), CertificateOf(name, domain.CertificateArn), PolicyOf(name, domain.SecurityPolicy), domain.EndpointAccessMode == "STRICT");
+            domains[name] = new CompiledDomain(name, false, string.Empty, null, FrozenSet<string>.Empty, BasePaths(publicMappings[name].Select(m => (m.BasePath, m.RestApiId, m.Stage))), CertificateOf(name, domain.CertificateArn), PolicyOf(name, domain.SecurityPolicy), domain.EndpointAccessMode == "STRICT", domain.EndpointType == Cloister.Model.Api.EndpointType.Edge);
         }
 
         var privateMappings = (model.PrivateBasePathMappings.IsDefault ? [] : model.PrivateBasePathMappings).ToLookup(m => m.DomainNameArn, StringComparer.Ordinal);

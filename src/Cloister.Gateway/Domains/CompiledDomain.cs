@@ -13,6 +13,7 @@ namespace Cloister.Gateway.Domains;
 /// <param name="Certificate">What TLS presents for the name; null when no issuer was given.</param>
 /// <param name="Tls">The security policy TLS applies when SNI names it.</param>
 /// <param name="Strict">Whether its endpoint access mode is <c>STRICT</c>: a request whose SNI is not the name is refused.</param>
+/// <param name="IsEdge">Whether it is an edge-optimized name (CloudFront's), which the Region's front end does not serve.</param>
 internal sealed record CompiledDomain(
     string Name,
     bool IsPrivate,
@@ -22,4 +23,5 @@ internal sealed record CompiledDomain(
     FrozenDictionary<string, BasePathTarget> BasePaths,
     X509Certificate2? Certificate,
     TlsPolicy Tls,
-    bool Strict);
+    bool Strict,
+    bool IsEdge = false);

@@ -8,6 +8,7 @@ namespace Cloister.Gateway.Domains;
 /// <summary>
 /// Routes a request whose Host is a custom domain name: a STRICT name only when the SNI names it too, a private name only
 /// through an endpoint associated with it (403 otherwise, spec §6), then the base path mapping (one level) to the API and stage.
+/// Through an endpoint only private APIs answer; at the Region's front end only a REGIONAL name's public APIs do.
 /// </summary>
 internal static class DomainRouter
 {
@@ -37,7 +38,9 @@ internal static class DomainRouter
             return true;
         }
 
-        if (domain.IsPrivate && !domain.Endpoints.Contains(state.VpceId))
+        // The regional front end knows the Region's REGIONAL names only: a private name is reached through endpoints, an
+        // edge-optimized one through its CloudFront distribution.
+        if ((domain.IsPrivate && (state.Regional || !domain.Endpoints.Contains(state.VpceId))) || (state.Regional && domain.IsEdge))
         {
             error = GatewayError.Forbidden;
             return true;
@@ -61,9 +64,10 @@ internal static class DomainRouter
             return true;
         }
 
-        if (api.EndpointType != EndpointType.Private)
+        if ((api.EndpointType == EndpointType.Private) == state.Regional)
         {
-            // A public API is not reachable through a VPC endpoint, whatever name the client used.
+            // A public API is not reachable through a VPC endpoint, whatever name the client used; nor a private API at
+            // the Region's front end, whatever name is mapped to it.
             error = GatewayError.Forbidden;
             return true;
         }

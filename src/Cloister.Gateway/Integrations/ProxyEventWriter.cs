@@ -70,8 +70,13 @@ internal static class ProxyEventWriter
         Pipeline.AccessControl.AccessEventFields.WriteIdentity(json, state);
         json.WriteString("sourceIp", state.SourceIp);
         WriteNullable(json, "userAgent", state.UserAgent);
-        json.WriteString("vpceId", state.VpceId);
-        json.WriteString("vpcId", state.VpcId);
+        if (!state.Regional)
+        {
+            // A private API's event names the endpoint and VPC; a public API's, called at the Region's front end, has neither.
+            json.WriteString("vpceId", state.VpceId);
+            json.WriteString("vpcId", state.VpcId);
+        }
+
         json.WriteEndObject();
         json.WriteString("domainName", state.DomainName);
         json.WriteString("deploymentId", stage.DeploymentId);
@@ -86,19 +91,20 @@ internal static class ProxyEventWriter
 
     internal static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, Pipeline.RequestState state)
     {
-        // API Gateway adds these before the event is built (observed in private API events), and the X-Ray trace
-        // header to a request that has none ("adds a tracing header to incoming HTTP requests that don't already have one").
+        // API Gateway adds these before the event is built (observed in private API events; the endpoint's two only
+        // through an endpoint), and the X-Ray trace header to a request that has none ("adds a tracing header to incoming
+        // HTTP requests that don't already have one").
         var traced = headers.ContainsKey(TraceHeader);
         Span<KeyValuePair<string, string>> all =
         [
+            new("x-amzn-vpce-id", state.VpceId),
+            new("x-amzn-vpce-config", "1"),
             new("X-Forwarded-For", state.SourceIp),
             new("X-Forwarded-Port", "443"),
             new("X-Forwarded-Proto", "https"),
-            new("x-amzn-vpce-id", state.VpceId),
-            new("x-amzn-vpce-config", "1"),
             new(TraceHeader, traced ? string.Empty : state.TraceId),
         ];
-        var added = traced ? all[..^1] : all;
+        var added = all[(state.Regional ? 2 : 0)..(traced ? all.Length - 1 : all.Length)];
         json.WriteStartObject("headers");
         foreach (var (name, values) in headers)
         {

@@ -100,6 +100,7 @@ internal sealed partial class RequestHandler
             SourceIp = context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
             VpceId = listener?.VpcEndpointId ?? string.Empty,
             VpcId = listener?.VpcId ?? string.Empty,
+            Regional = listener?.IsRegional ?? false,
             UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
             Tls = context.Features.Get<ITlsHandshakeFeature>(),
         };
@@ -272,6 +273,13 @@ internal sealed partial class RequestHandler
             && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, SegmentList(path[..pathLength]), out var domainError))
         {
             return domainError;
+        }
+
+        // The regional front end answers only the Hosts of REGIONAL custom domain names (docs/gateway.md): the default
+        // execute-api names of public APIs are not served in the sandbox, and a private API is never reached there.
+        if (state.Regional)
+        {
+            return GatewayError.Forbidden;
         }
 
         // The API id, stage and path segments are read as spans: no string per request for a literal route.

@@ -45,6 +45,9 @@ internal sealed partial class RequestState
 
     public required string VpcId { get; init; }
 
+    /// <summary>Whether the request came to the Region's front end (<see cref="GatewayListener.IsRegional"/>), not through a VPC endpoint.</summary>
+    public bool Regional { get; init; }
+
     public string? UserAgent { get; init; }
 
     public string DomainName { get; set; } = string.Empty;

@@ -1,3 +1,4 @@
+using Cloister.Model.Api;
 using Cloister.Model.Identifiers;
 
 namespace Cloister.Templates.Evaluation;
@@ -20,9 +21,13 @@ internal static partial class ResourceCatalog
         yield return T("AWS::ApiGateway::DomainName", "DistributionDomainName DistributionHostedZoneId RegionalDomainName RegionalHostedZoneId", c =>
         {
             var name = c.Prop("DomainName") ?? c.LogicalId;
+            // API Gateway draws the regional name as it draws an API id (ten lowercase alphanumerics after "d-"); the model's
+            // DomainName carries it (ModelBuilder.Domains), so DNS answers it and an alias to it (docs/dns.md).
             var regional = $"d-{c.NewId(IdKind.RestApi)}.execute-api.{c.Region}.{c.State.Account.UrlSuffix}";
-            return c.Set("DistributionDomainName", $"{c.NewId(IdKind.RestApi)}.cloudfront.net").Set("DistributionHostedZoneId", "Z2FDTNDATAQYW2")
-                .Set("RegionalDomainName", regional).Set("RegionalHostedZoneId", "Z" + c.NewId(IdKind.HostedZone)[1..14])
+            // The Region's zone from AWS's endpoint table; a Region the table does not list gets a made-up id of the same shape.
+            var zone = ApiGatewayHostedZones.RegionalOf(c.Region) ?? "Z" + c.NewId(IdKind.HostedZone)[1..14];
+            return c.Set("DistributionDomainName", $"{c.NewId(IdKind.RestApi)}.cloudfront.net").Set("DistributionHostedZoneId", ApiGatewayHostedZones.Edge)
+                .Set("RegionalDomainName", regional).Set("RegionalHostedZoneId", zone)
                 .Done(name);
         });
         yield return T("AWS::ApiGateway::DomainNameV2", "DomainNameArn DomainNameId", c =>

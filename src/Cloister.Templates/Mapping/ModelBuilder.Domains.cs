@@ -56,7 +56,11 @@ internal sealed partial class ModelBuilder
             }
 
             var (policy, accessMode) = SecurityPolicyOf(r, type == EndpointType.Edge ? EdgePolicies : RegionalPolicies, ["TLS_1_0", "TLS_1_2"]);
-            _domainNames.Add(new DomainName(r.Id, r.LogicalId, name, type, certificate, policy, accessMode));
+            _domainNames.Add(new DomainName(r.Id, r.LogicalId, name, type, certificate, policy, accessMode)
+            {
+                // What its DNS records point at; an edge-optimized name is CloudFront's and has none the sandbox answers.
+                RegionalDomainName = type == EndpointType.Regional && r.Resource.Attribute("RegionalDomainName") is { Length: > 0 } regional ? regional.ToLowerInvariant() : null,
+            });
         }
 
         foreach (var r in OfType("AWS::ApiGateway::DomainNameV2"))

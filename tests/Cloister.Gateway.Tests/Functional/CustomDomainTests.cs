@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -20,6 +22,13 @@ public sealed class CustomDomainTests : IDisposable
     private const string LockedName = "locked.corp.internal";
     private const string PublicName = "public.corp.internal";
     private const string OtherApi = "b1b2b3b4b5";
+    private const string RegionalApi = "r1r2r3r4r5";
+    private const string ShopName = "shop.example.com";
+    private const string ShopCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0000-4000-8000-000000000002";
+    private const string Describing = """{"api":"$context.apiId","stage":"$context.stage","domain":"$context.domainName","prefix":"$context.domainPrefix","basePath":"$context.customDomain.basePathMatched","resourcePath":"$context.resourcePath","path":"$context.path","vpce":"$context.identity.vpceId"}""";
+
+    /// <summary>Where the Region's API Gateway front end listens in these tests (the sandbox's is 198.18.6.10).</summary>
+    private static readonly IPAddress RegionalFrontEnd = IPAddress.Parse("127.0.0.4");
     private const string CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0000-4000-8000-000000000001";
     private static readonly string DomainArn = $"arn:aws:apigateway:{Region}:{Account}:/domainnames/{PrivateName}+dn00000001";
     private static readonly string LockedArn = $"arn:aws:apigateway:{Region}:{Account}:/domainnames/{LockedName}+dn00000002";
@@ -157,6 +166,84 @@ public sealed class CustomDomainTests : IDisposable
         Assert.Equal(200, (int)executeApi.StatusCode);
     }
 
+    [Fact]
+    public async Task RegionalDomain_AtTheRegionsFrontEndWithItsNameAsSni_ServesTheRegionalApiWithItsCertificate()
+    {
+        await using var harness = await StartAsync(RegionalModel(), regional: true);
+        var client = harness.Client(RegionalFrontEnd, validate: TrustSandboxCa);
+
+        var served = await client.GetAsync($"https://{ShopName}/shop/hello");
+        var mappedToPrivate = await client.GetAsync($"https://{ShopName}/private/hello");
+
+        Assert.Equal(200, (int)served.StatusCode);
+        using var body = JsonDocument.Parse(await served.Content.ReadAsStringAsync());
+        Assert.Equal((RegionalApi, "dev", ShopName, "shop", "shop", "/hello"), Describe(body));
+        Assert.Equal(string.Empty, body.RootElement.GetProperty("vpce").GetString());
+        await Expect.ErrorAsync(mappedToPrivate, 403, Expect.Forbidden, "ForbiddenException");
+    }
+
+    [Fact]
+    public async Task RegionalDomain_RegionalApiThroughAnEndpointOrPrivateNamesAtTheFrontEnd_Return403()
+    {
+        await using var harness = await StartAsync(RegionalModel(), regional: true);
+        var frontEnd = harness.Client(RegionalFrontEnd, validate: TrustSandboxCa);
+
+        var throughEndpoint = await harness.Client(GatewayHarness.EniA, validate: TrustSandboxCa).GetAsync($"https://{ShopName}/shop/hello");
+        var privateName = await frontEnd.GetAsync($"https://{PrivateName}/claims/hello");
+        var privateApi = await harness.Client(RegionalFrontEnd).GetAsync($"https://{PrivateHost()}/dev/hello");
+        var regionalApiDefaultName = await harness.Client(RegionalFrontEnd).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/hello");
+
+        await Expect.ErrorAsync(throughEndpoint, 403, Expect.Forbidden, "ForbiddenException");
+        await Expect.ErrorAsync(privateName, 403, Expect.Forbidden, "ForbiddenException");
+        await Expect.ErrorAsync(privateApi, 403, Expect.Forbidden, "ForbiddenException");
+        await Expect.ErrorAsync(regionalApiDefaultName, 403, Expect.Forbidden, "ForbiddenException");
+    }
+
+    [Fact]
+    public async Task RegionalDomain_LambdaProxyAtTheFrontEnd_EventWithoutEndpointFields()
+    {
+        var model = RegionalModel();
+        var echo = Resource("res0000009", "/echo", Method("GET", LambdaProxy("echo")));
+        model = model with
+        {
+            Apis = [.. model.Apis.Select(a => a.Id == RegionalApi ? a with { Resources = [.. a.Resources, echo] } : a)],
+            Deployments = [.. model.Deployments.Select(d => d.RestApiId == RegionalApi ? d with { Snapshot = d.Snapshot with { Resources = [.. d.Snapshot.Resources, echo] } } : d)],
+        };
+        await using var harness = await StartAsync(model, regional: true);
+        harness.Lambda.AddEcho("echo");
+
+        var response = await harness.Client(RegionalFrontEnd, GatewayHarness.ClientOne, TrustSandboxCa).GetAsync($"https://{ShopName}/shop/echo");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var context = document.RootElement.GetProperty("requestContext");
+        var identity = context.GetProperty("identity");
+        var headers = document.RootElement.GetProperty("headers");
+        Assert.Equal((ShopName, RegionalApi, "/shop/echo"), (context.GetProperty("domainName").GetString(), context.GetProperty("apiId").GetString(), context.GetProperty("path").GetString()));
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), identity.GetProperty("sourceIp").GetString());
+        Assert.False(identity.TryGetProperty("vpceId", out _));
+        Assert.False(identity.TryGetProperty("vpcId", out _));
+        Assert.False(headers.TryGetProperty("x-amzn-vpce-id", out _));
+        Assert.False(headers.TryGetProperty("x-amzn-vpce-config", out _));
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), headers.GetProperty("X-Forwarded-For").GetString());
+    }
+
+    [Fact]
+    public async Task Curl_RegionalDomainAtTheFrontEnd_SniPicksTheNamesCertificateAndTheApiAnswers()
+    {
+        await using var harness = await StartAsync(RegionalModel(), regional: true);
+        var port = harness.Server.PortOf(RegionalFrontEnd);
+        var bundle = Path.Combine(harness.StateRoot, "bundle.pem");
+        Directory.CreateDirectory(harness.StateRoot);
+        await File.WriteAllTextAsync(bundle, _ca.Root.ExportCertificatePem() + "\n");
+
+        // Only the sandbox CA is trusted, so the execute-api certificate (another CA's) would fail the handshake.
+        var output = await CurlAsync("--cacert", bundle, "--resolve", $"{ShopName}:{port}:{RegionalFrontEnd}", $"https://{ShopName}:{port}/shop/hello");
+
+        Assert.EndsWith("\n200", output, StringComparison.Ordinal);
+        Assert.Contains($"\"api\":\"{RegionalApi}\"", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> CurlAsync(params string[] arguments) => Curl.RunAsync(["-sS", "-w", "\n%{http_code}", .. arguments]);
 
     public void Dispose()
@@ -165,8 +252,13 @@ public sealed class CustomDomainTests : IDisposable
         Directory.Delete(_caFolder, recursive: true);
     }
 
-    private Task<GatewayHarness> StartAsync(GatewayModel model) =>
-        GatewayHarness.StartAsync(model, configure: o => o with { CertificateIssuer = new SandboxCaCertificateIssuer(_ca) });
+    /// <summary>A gateway serving <paramref name="model"/> with the sandbox CA's certificates; with <paramref name="regional"/>, also as the Region's front end at <see cref="RegionalFrontEnd"/>.</summary>
+    private Task<GatewayHarness> StartAsync(GatewayModel model, bool regional = false) =>
+        GatewayHarness.StartAsync(model, configure: o => o with
+        {
+            CertificateIssuer = new SandboxCaCertificateIssuer(_ca),
+            Listeners = regional ? [.. o.Listeners, GatewayListener.Regional(new IPEndPoint(RegionalFrontEnd, 0))] : o.Listeners,
+        });
 
     /// <summary>Trusts only the sandbox CA and insists the certificate names the host asked for.</summary>
     private bool TrustSandboxCa(X509Certificate? certificate, SslPolicyErrors errors)
@@ -190,9 +282,34 @@ public sealed class CustomDomainTests : IDisposable
             root.GetProperty("prefix").GetString(), root.GetProperty("basePath").GetString(), root.GetProperty("resourcePath").GetString());
     }
 
+    /// <summary>
+    /// <see cref="Model"/> with a REGIONAL API (no resource policy: a public API needs none) and a REGIONAL name mapping
+    /// <c>shop</c> to it and <c>private</c> to the private API.
+    /// </summary>
+    private static GatewayModel RegionalModel()
+    {
+        var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
+        var model = Model();
+        var regional = Api(RegionalApi, policy: null, hello) with { EndpointType = EndpointType.Regional };
+        var withApi = ModelOf([.. model.Apis, regional], ImmutableDictionary<string, string>.Empty);
+        return model with
+        {
+            Apis = withApi.Apis,
+            Deployments = withApi.Deployments,
+            Stages = [.. model.Stages, withApi.Stages[^1]],
+            Certificates = [.. model.Certificates, new Certificate(ShopCertificateArn, "ShopCert", ShopName, [])],
+            DomainNames = [.. model.DomainNames, new DomainName(ShopName, "Shop", ShopName, EndpointType.Regional, ShopCertificateArn, "TLS_1_2") { RegionalDomainName = $"d-ab12cd34ef.execute-api.{Region}.amazonaws.com" }],
+            BasePathMappings =
+            [
+                .. model.BasePathMappings,
+                new BasePathMapping(ShopName + "/shop", "ShopApi", ShopName, "shop", RegionalApi, "dev"),
+                new BasePathMapping(ShopName + "/private", "ShopPrivate", ShopName, "private", ApiId, "dev"),
+            ],
+        };
+    }
+
     private static GatewayModel Model()
     {
-        const string Describing = """{"api":"$context.apiId","stage":"$context.stage","domain":"$context.domainName","prefix":"$context.domainPrefix","basePath":"$context.customDomain.basePathMatched","resourcePath":"$context.resourcePath","path":"$context.path"}""";
         var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
         var claims = Api(ApiId, """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""", hello);
         var orders = Api(OtherApi, AllowFrom(VpceA), hello);

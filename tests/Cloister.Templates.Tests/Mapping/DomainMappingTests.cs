@@ -162,5 +162,39 @@ public class DomainMappingTests
 
         var domain = Assert.Single(model.DomainNames);
         Assert.Equal((EndpointType.Edge, "SecurityPolicy_TLS13_2025_EDGE", "BASIC"), (domain.EndpointType, domain.SecurityPolicy, domain.EndpointAccessMode));
+        Assert.Null(domain.RegionalDomainName);
     }
+
+    [Fact]
+    public void GetAtt_RegionalDomainNameAndHostedZoneId_TheModelsRegionalNameAndTheRegionsApiGatewayZone()
+    {
+        var model = TestTemplates.LoadValid(Base + """
+
+              Public:
+                Type: AWS::ApiGateway::DomainName
+                Properties: { DomainName: API.corp.internal, RegionalCertificateArn: !Ref Cert, EndpointConfiguration: { Types: [REGIONAL] } }
+              Zone:
+                Type: AWS::Route53::HostedZone
+                Properties: { Name: corp.internal, VPCs: [{ VPCId: !Ref Vpc, VPCRegion: eu-central-1 }] }
+              Alias:
+                Type: AWS::Route53::RecordSet
+                Properties:
+                  HostedZoneId: !Ref Zone
+                  Name: api.corp.internal
+                  Type: A
+                  AliasTarget: { DNSName: !GetAtt Public.RegionalDomainName, HostedZoneId: !GetAtt Public.RegionalHostedZoneId }
+            """).Model;
+
+        var domain = Assert.Single(model.DomainNames);
+        var alias = Assert.Single(model.HostedZones.Single().Records, r => r.Alias is not null).Alias!;
+        Assert.Matches(@"^d-[a-z0-9]{10}\.execute-api\.eu-central-1\.amazonaws\.com$", domain.RegionalDomainName);
+        Assert.Equal((domain.RegionalDomainName, "Z1U9ULNL0V5AJ3"), (alias.DnsName, alias.HostedZoneId));
+    }
+
+    [Theory]
+    [InlineData("us-east-1", "Z1UJRXOUMOOFQ8")]
+    [InlineData("eu-west-1", "ZLY8HYME6SFDD")]
+    [InlineData("ap-southeast-2", "Z2RPCDW04V8134")]
+    public void RegionalOf_RegionsOfAwsEndpointTable_TheirApiGatewayZone(string region, string zone) =>
+        Assert.Equal(zone, ApiGatewayHostedZones.RegionalOf(region));
 }

@@ -73,13 +73,15 @@ internal sealed class AccessController(LambdaAuthorizers authorizers, TimeProvid
 
             state.Authorizer = outcome.Result;
             var context = AccessContext.For(http, state, methodArn);
-            decision = ApiGatewayAccess.Decide(resource, isPrivateApi: true, endpointPolicy?.Evaluate(context), outcome.Result!.Policy.Evaluate(context));
+            decision = ApiGatewayAccess.Decide(resource, isPrivateApi: !state.Regional, endpointPolicy?.Evaluate(context), outcome.Result!.Policy.Evaluate(context));
         }
         else
         {
             // A NONE method's signer names the principal the policies see; its identity policies take part only for AWS_IAM.
+            // Routing serves private APIs through endpoints only and public ones at the Region's front end only, so the
+            // listener tells which the API is (a public API needs no resource policy).
             var iamCaller = method.AuthorizationType == "AWS_IAM" ? state.Caller?.Identity : null;
-            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: true, endpointPolicy, caller: iamCaller);
+            decision = ApiGatewayAccess.Evaluate(AccessContext.For(http, state, methodArn), stage.Policy, isPrivateApi: !state.Regional, endpointPolicy, caller: iamCaller);
         }
 
         if (!decision.IsAllowed)
