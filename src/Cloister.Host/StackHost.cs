@@ -424,9 +424,19 @@ public sealed partial class StackHost : IAsyncDisposable
             _services.Add(new ServiceInfo($"execute-api {endpoint.LogicalId} ({endpoint.Id})", [.. addresses.Select(a => a + ":443")], "ok"));
         }
 
+        // The regional front end, where a REGIONAL custom domain name's d-… name points (docs/gateway.md, "Regional
+        // custom domain names"): opened when the templates have one, reached as the region's other services are.
+        if (_model.DomainNames.Any(d => d.RegionalDomainName is not null))
+        {
+            var regional = RegionalServices.AddressOf("execute-api")!;
+            var socket = Own(sandbox.OpenTcpListener(IPAddress.Parse(regional), 443));
+            listeners.Add(GatewayListener.Regional(null, (ulong)socket.Handle));
+            _services.Add(new ServiceInfo("execute-api (regional custom domain names)", [regional + ":443"], "ok"));
+        }
+
         if (listeners.Count == 0)
         {
-            Done("gateway", "no execute-api interface endpoint: the gateway is not started");
+            Done("gateway", "no execute-api interface endpoint or regional custom domain name: the gateway is not started");
             return;
         }
 
