@@ -176,6 +176,33 @@ public sealed class InstanceMetadataTests
         Assert.Equal(status, answer.Status);
     }
 
+    [Fact]
+    public void Handle_OneAddressInTwoRouters_AnswersEachInstanceAndRefusesTheOthersToken()
+    {
+        // Unpeered VPCs with overlapping blocks may each have an instance at one address: the router a request came in
+        // through names the instance, and a token is the instance's, not the address's.
+        var model = new CloudModel
+        {
+            Account = new AccountContext("123456789012", "eu-central-1"),
+            Instances = [new Instance("i-a", "A", "subnet-a", "10.0.1.10", []), new Instance("i-b", "B", "subnet-b", "10.0.1.10", [])],
+        };
+        ImmutableArray<HostPlan> hosts =
+        [
+            Host(HostKind.Instance, "i-a", "10.0.1.10") with { RouterNamespace = "router-a" },
+            Host(HostKind.Instance, "i-b", "10.0.1.10") with { RouterNamespace = "router-b" },
+        ];
+        var metadata = new InstanceMetadata(() => model, () => hosts, _ => null, _time);
+        string TokenIn(string router) => metadata.Handle("PUT", "/latest/api/token", router, "10.0.1.10", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+        InstanceMetadata.Answer IdIn(string router, string token) =>
+            metadata.Handle("GET", "/latest/meta-data/instance-id", router, "10.0.1.10", name => name == InstanceMetadata.TokenHeader ? token : null);
+        var (tokenA, tokenB) = (TokenIn("router-a"), TokenIn("router-b"));
+
+        Assert.Equal((200, "i-a"), (IdIn("router-a", tokenA).Status, IdIn("router-a", tokenA).Body));
+        Assert.Equal((200, "i-b"), (IdIn("router-b", tokenB).Status, IdIn("router-b", tokenB).Body));
+        Assert.Equal(401, IdIn("router-b", tokenA).Status);
+        Assert.Equal(404, IdIn("router-c", tokenA).Status);
+    }
+
     /// <summary>
     /// A host outside any subnet the model knows is placed in its Region's first zone as Fn::GetAZs lists them: us-west-1
     /// has no zone a (its zones are b and c).
