@@ -14,7 +14,7 @@ public sealed partial class Sandbox
     private const int SoMark = 36;
 
     /// <summary>
-    /// Where a connection accepted on a listener at a region service address (<see cref="OpenTcpListener"/> on
+    /// Where a connection accepted on a listener at a region service address (<see cref="OpenTcpListener(System.Net.IPAddress, int, int)"/> on
     /// <c>198.18.N.10</c>) came from, as that service sees it on AWS: the client's VPC and the gateway endpoint its
     /// subnet's route sent it through (<c>aws:SourceVpc</c>, <c>aws:SourceVpce</c>) when that route is a gateway
     /// endpoint of the listener's service; <see cref="ServiceOrigin.Outside"/> for a client that came through a NAT or

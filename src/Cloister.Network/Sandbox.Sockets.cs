@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Cloister.Model.Network;
 using Cloister.Network.Realization;
 using Cloister.Network.Sockets;
+using Cloister.Network.Topology;
 
 namespace Cloister.Network;
 
@@ -18,6 +19,13 @@ public sealed partial class Sandbox : IEniSockets
     {
         ArgumentNullException.ThrowIfNull(address);
         return OpenTcpListenerIn(NamespaceOf(address), address, port, backlog);
+    }
+
+    /// <inheritdoc />
+    public Socket OpenTcpListener(HostPlan eni, int port, int backlog = 512)
+    {
+        ArgumentNullException.ThrowIfNull(eni);
+        return OpenTcpListenerIn(eni.Namespace, IPAddress.Parse(eni.Address), port, backlog);
     }
 
     /// <summary>
@@ -51,6 +59,13 @@ public sealed partial class Sandbox : IEniSockets
         return OpenUdpSocketIn(NamespaceOf(address), address, port);
     }
 
+    /// <inheritdoc />
+    public Socket OpenUdpSocket(HostPlan eni, int port)
+    {
+        ArgumentNullException.ThrowIfNull(eni);
+        return OpenUdpSocketIn(eni.Namespace, IPAddress.Parse(eni.Address), port);
+    }
+
     /// <summary>A UDP socket bound to <paramref name="address"/> in the namespace <paramref name="namespaceName"/> (see <see cref="OpenTcpListenerIn"/>).</summary>
     public Socket OpenUdpSocketIn(string namespaceName, IPAddress address, int port)
     {
@@ -75,7 +90,19 @@ public sealed partial class Sandbox : IEniSockets
     public Socket OpenTcpClient(IPAddress source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return CreateInNamespace(NamespaceOf(source), () =>
+        return OpenTcpClientIn(NamespaceOf(source), source);
+    }
+
+    /// <inheritdoc />
+    public Socket OpenTcpClient(HostPlan eni)
+    {
+        ArgumentNullException.ThrowIfNull(eni);
+        return OpenTcpClientIn(eni.Namespace, IPAddress.Parse(eni.Address));
+    }
+
+    private Socket OpenTcpClientIn(string namespaceName, IPAddress source)
+    {
+        return CreateInNamespace(namespaceName, () =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
@@ -124,6 +151,16 @@ public sealed partial class Sandbox : IEniSockets
     }
 
     /// <inheritdoc />
+    public HostPlan EniAt(string vpcId, IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(vpcId);
+        ArgumentNullException.ThrowIfNull(address);
+        return _plan.VpcEnis.TryGetValue((vpcId, address.ToString()), out var eni)
+            ? eni
+            : throw new ArgumentException($"VPC {vpcId} of sandbox {Prefix} has no ENI at {address}.", nameof(address));
+    }
+
+    /// <inheritdoc />
     public Socket CreateInNamespace(string namespaceName, Func<Socket> create)
     {
         ArgumentNullException.ThrowIfNull(create);
@@ -161,6 +198,7 @@ public sealed partial class Sandbox : IEniSockets
             : namespaces.Length == 1
                 ? namespaces[0]
                 : throw new ArgumentException(
-                    $"Address {address} is the resolver of several unpeered VPCs of sandbox {Prefix} with one block: open it in one VPC's router, named by RouterNamespaceOf.",
+                    $"Address {address} is held in several namespaces of sandbox {Prefix} ({string.Join(", ", namespaces)}): unpeered VPCs with " +
+                    "overlapping blocks each have it. Name one: an ENI by its HostPlan, a VPC's resolver by RouterNamespaceOf.",
                     nameof(address));
 }

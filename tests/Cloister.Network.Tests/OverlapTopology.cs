@@ -9,7 +9,8 @@ namespace Cloister.Network.Tests;
 /// as EC2 accepts them, each with a DynamoDB gateway endpoint and an execute-api interface endpoint of its own. In A
 /// the instances' group admits TCP 8080 and 8081 from the VPC's block; in B the group admits 8081 only, and B's first
 /// subnet's ACL denies it (A has no such entry): from the second subnet to the first, both ports are open in A and
-/// neither in B, so either VPC's rules leaking into the other shows.
+/// neither in B, so either VPC's rules leaking into the other shows. <see cref="BuildWithOneAddress"/> gives HostB1 the
+/// address of HostA1.
 /// </summary>
 public static class OverlapTopology
 {
@@ -71,4 +72,23 @@ public static class OverlapTopology
             ],
         };
     }
+
+    /// <summary>
+    /// The same VPCs with HostB1 at HostA1's address, 10.0.1.10 (EC2 accepts one explicit address in two VPCs), and both
+    /// groups admitting TCP 8082 and ICMP from the block: each side's peers answer on 8082 and to a ping, and 8080 still
+    /// tells A's group from B's.
+    /// </summary>
+    public static CloudModel BuildWithOneAddress()
+    {
+        var model = Build();
+        ImmutableArray<SecurityGroupRule> added = [new SecurityGroupRule("tcp", 8082, 8082, Block), new SecurityGroupRule("icmp", -1, -1, Block)];
+        return model with
+        {
+            SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id is "sg-a" or "sg-b" ? g with { Ingress = g.Ingress.AddRange(added) } : g)],
+            Instances = [.. model.Instances.Select(i => i.Id == "i-b1" ? i with { PrivateIpAddress = SharedAddress } : i)],
+        };
+    }
+
+    /// <summary>The address HostA1 and, in <see cref="BuildWithOneAddress"/>, HostB1 have.</summary>
+    public const string SharedAddress = "10.0.1.10";
 }

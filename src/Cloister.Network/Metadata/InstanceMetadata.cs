@@ -31,8 +31,9 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
 
     private static readonly JsonSerializerOptions Printed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    // A token is the instance's address and its expiry under an HMAC: nothing is stored per token, however many are
-    // asked for, and a restart of the service ends every token (clients ask for a new one on a 401, as on EC2).
+    // A token is the instance's id (not its address, which an instance of another VPC may share) and its expiry under an
+    // HMAC: nothing is stored per token, however many are asked for, and a restart of the service ends every token
+    // (clients ask for a new one on a 401, as on EC2).
     private readonly SealedValues _tokens = new();
 
     // When the service started: every instance is launched at `up`, so this stands for its launch (pendingTime).
@@ -46,9 +47,14 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
     /// <param name="HopLimit">The IP TTL to send the answer with (the token's <c>HttpPutResponseHopLimit</c>); null keeps the system's.</param>
     public sealed record Answer(int Status, string Body, string ContentType = "text/plain", IReadOnlyDictionary<string, string>? Headers = null, int? HopLimit = null);
 
-    public Answer Handle(string method, string path, string clientAddress, Func<string, string?> header)
+    /// <summary>
+    /// Answers one request that came in through the VPC router <paramref name="router"/> from
+    /// <paramref name="clientAddress"/>: the instance is the one at that address in that router, since unpeered VPCs with
+    /// overlapping blocks may each have an instance at one address.
+    /// </summary>
+    public Answer Handle(string method, string path, string router, string clientAddress, Func<string, string?> header)
     {
-        var host = hosts().FirstOrDefault(h => h.Kind == HostKind.Instance && h.Address == clientAddress);
+        var host = hosts().FirstOrDefault(h => h.Kind == HostKind.Instance && h.Address == clientAddress && h.RouterNamespace == router);
         if (host is null)
         {
             return new Answer(404, NotFound, NotFoundType);
@@ -82,7 +88,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
 
         // IMDSv1 is a request without the header: one that carries a token must carry a valid one, whatever HttpTokens says.
         var token = header(TokenHeader);
-        if (token is null ? options.HttpTokensRequired : _tokens.Open(token, time.GetUtcNow()) != host.Address)
+        if (token is null ? options.HttpTokensRequired : _tokens.Open(token, time.GetUtcNow()) != host.Id)
         {
             return new Answer(401, string.Empty);
         }
@@ -109,7 +115,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(400, string.Empty);
         }
 
-        var token = _tokens.Seal(host.Address, time.GetUtcNow().AddSeconds(ttl));
+        var token = _tokens.Seal(host.Id, time.GetUtcNow().AddSeconds(ttl));
         return new Answer(200, token, Headers: new Dictionary<string, string> { [TtlHeader] = ttl.ToString(CultureInfo.InvariantCulture) }, HopLimit: options.HttpPutResponseHopLimit);
     }
 

@@ -14,12 +14,15 @@ namespace Cloister.Network.Metadata;
 
 /// <summary>
 /// The instance metadata service on 169.254.169.254:80 in every VPC router (peered VPCs share one listener): each
-/// request is answered for the instance whose address it comes from (<see cref="InstanceMetadata"/>), with
+/// request is answered for the instance whose address it comes from in the router whose listener took it
+/// (<see cref="InstanceMetadata"/>), with
 /// <c>Server: EC2ws</c>. SDKs and the AWS CLI on an instance find their region and, with an instance profile, their
 /// credentials there, as on EC2.
 /// </summary>
 public sealed class InstanceMetadataService : IAsyncDisposable
 {
+    private static readonly object RouterKey = new();
+
     private readonly WebApplication _app;
 
     private InstanceMetadataService(WebApplication app) => _app = app;
@@ -31,7 +34,7 @@ public sealed class InstanceMetadataService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(credentials);
         var metadata = new InstanceMetadata(() => sandbox.Model, () => sandbox.Hosts, credentials, time ?? TimeProvider.System);
         var address = IPAddress.Parse(TopologyView.InstanceMetadataAddress);
-        var sockets = sandbox.VpcsByRouter().Select(router => sandbox.OpenTcpListenerIn(router.Key, address, 80)).ToList();
+        var sockets = sandbox.VpcsByRouter().Select(router => (Router: router.Key, Socket: sandbox.OpenTcpListenerIn(router.Key, address, 80))).ToList();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddLogging();
         builder.Services.AddSingleton(loggers);
@@ -39,9 +42,18 @@ public sealed class InstanceMetadataService : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            foreach (var socket in sockets)
+            foreach (var (router, socket) in sockets)
             {
-                kestrel.ListenHandle((ulong)socket.Handle, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.ListenHandle((ulong)socket.Handle, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    // The listener a connection came in on names its router: the caller is the instance at its address there.
+                    listen.Use(next => connection =>
+                    {
+                        connection.Items[RouterKey] = router;
+                        return next(connection);
+                    });
+                });
             }
         });
         var app = builder.Build();
@@ -53,7 +65,7 @@ public sealed class InstanceMetadataService : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            sockets.ForEach(s => s.Dispose());
+            sockets.ForEach(s => s.Socket.Dispose());
             throw;
         }
 
@@ -71,7 +83,8 @@ public sealed class InstanceMetadataService : IAsyncDisposable
     {
         var request = context.Request;
         var client = context.Connection.RemoteIpAddress?.MapToIPv4().ToString() ?? string.Empty;
-        var answer = metadata.Handle(request.Method, request.Path.Value ?? "/", client, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
+        var router = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(RouterKey, out var item) == true ? item as string : null;
+        var answer = metadata.Handle(request.Method, request.Path.Value ?? "/", router ?? string.Empty, client, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
         var response = context.Response;
         response.StatusCode = answer.Status;
         response.Headers.Server = "EC2ws";

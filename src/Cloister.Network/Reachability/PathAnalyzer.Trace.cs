@@ -34,7 +34,7 @@ public sealed partial class PathAnalyzer
                 EndHops(Forward, source, $"source {source.Address}", leaving: true);
             }
 
-            var target = _view.HostAt(destination);
+            var target = _view.HostAt(destination, source);
             if (source.Kind == HostKind.PublicFunction)
             {
                 return RegionService(Forward, "no VPC: the function reaches only the region's services") ?? null;

@@ -66,7 +66,7 @@ public sealed partial class PathAnalyzer
             {
                 // Security groups judge a flow's first packet only: for an ICMP analysis, the echo request.
                 if (Protocols.Matches(rule.Protocol, rule.FromPort, rule.ToPort, protocol, port) &&
-                    Protocols.IcmpAdmits(rule.Protocol, rule.FromPort, rule.ToPort, protocol, Protocols.EchoRequest) && PeerMatches(rule, peer))
+                    Protocols.IcmpAdmits(rule.Protocol, rule.FromPort, rule.ToPort, protocol, Protocols.EchoRequest) && PeerMatches(host, rule, peer))
                 {
                     return (group, rule);
                 }
@@ -76,7 +76,7 @@ public sealed partial class PathAnalyzer
         return null;
     }
 
-    private bool PeerMatches(SecurityGroupRule rule, uint peer)
+    private bool PeerMatches(HostPlan host, SecurityGroupRule rule, uint peer)
     {
         if (rule.Cidr is not null)
         {
@@ -88,7 +88,7 @@ public sealed partial class PathAnalyzer
             return _view.PrefixListBlocks(rule.PrefixListId).Any(b => b.Contains(peer));
         }
 
-        return rule.ReferencedGroupId is not null && _view.HostAt(peer) is { } member && member.SecurityGroupIds.Contains(rule.ReferencedGroupId);
+        return rule.ReferencedGroupId is not null && _view.HostAt(peer, host) is { } member && member.SecurityGroupIds.Contains(rule.ReferencedGroupId);
     }
 
     /// <summary>

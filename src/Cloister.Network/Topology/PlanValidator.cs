@@ -6,7 +6,7 @@ namespace Cloister.Network.Topology;
 
 /// <summary>
 /// What the fabric needs of a model beyond what the model validator checks: every reference it follows resolves,
-/// every address is IPv4, inside its block and used once. Reports every problem at once.
+/// every address is IPv4, inside its block and used once in its address space. Reports every problem at once.
 /// </summary>
 internal static class PlanValidator
 {
@@ -137,12 +137,61 @@ internal static class PlanValidator
                 .Select(r => $"Route table {table.LogicalId}: a route names prefix list '{r.Destination}', which does not exist."));
         }
 
-        var explicitAddresses = model.Instances.Select(i => (i.LogicalId, i.PrivateIpAddress))
-            .Concat(model.ResolverEndpoints.SelectMany(e => e.IpAddresses.Select(a => (e.LogicalId, (string?)a.Ip))))
-            .Concat(model.OnPremisesNetworks.SelectMany(n => n.Hosts.Select(h => (h.LogicalId, (string?)h.IpAddress))))
-            .Where(x => x.Item2 is not null);
-        problems.AddRange(explicitAddresses.GroupBy(x => x.Item2).Where(g => g.Count() > 1)
-            .Select(g => $"Address {g.Key} is given to more than one resource: {string.Join(", ", g.Select(x => x.Item1))}."));
+        problems.AddRange(RepeatedAddresses(model));
         return problems;
+    }
+
+    /// <summary>
+    /// The explicit addresses given twice in one address space: one VPC, VPCs joined by peerings (whose blocks may not
+    /// overlap, so only a transitive pair could repeat one) or by an on-premises network, with that network's hosts. EC2
+    /// refuses an address in use in its subnet; the same address in two VPCs nothing joins is two ENIs, as on EC2, which
+    /// the fabric tells apart by their routers (ENI sockets by namespace, the metadata service by the router a request
+    /// came in on, reachability by the source's VPC).
+    /// </summary>
+    private static IEnumerable<string> RepeatedAddresses(CloudModel model)
+    {
+        var spaces = AddressSpaces(model);
+        var subnetVpcs = model.Subnets.ToDictionary(s => s.Id, s => s.VpcId, StringComparer.Ordinal);
+        string? SpaceOfSubnet(string subnetId) => subnetVpcs.TryGetValue(subnetId, out var vpc) && spaces.TryGetValue(vpc, out var space) ? space : null;
+        var explicitAddresses = model.Instances.Select(i => (Owner: i.LogicalId, Space: SpaceOfSubnet(i.SubnetId), Address: i.PrivateIpAddress))
+            .Concat(model.ResolverEndpoints.SelectMany(e => e.IpAddresses.Select(a => (Owner: e.LogicalId, Space: SpaceOfSubnet(a.SubnetId), Address: a.Ip))))
+            .Concat(model.VpcEndpoints.SelectMany(e => e.NetworkInterfaces.Select(n => (Owner: e.LogicalId, Space: SpaceOfSubnet(n.SubnetId), Address: (string?)n.PrivateIpAddress))))
+            .Concat(model.OnPremisesNetworks.SelectMany(n => n.Hosts.Select(h => (Owner: h.LogicalId, Space: spaces.GetValueOrDefault(n.Id), Address: (string?)h.IpAddress))))
+            .Where(x => x.Address is { Length: > 0 });
+        return explicitAddresses.GroupBy(x => (x.Space, x.Address)).Where(g => g.Count() > 1)
+            .Select(g => $"Address {g.Key.Address} is given to more than one resource: {string.Join(", ", g.Select(x => x.Owner))}.");
+    }
+
+    /// <summary>
+    /// Each VPC's and on-premises network's address space, named by one of its members: VPCs joined by a peering
+    /// (accepted or not) or an on-premises network, and that network, share one.
+    /// </summary>
+    private static Dictionary<string, string> AddressSpaces(CloudModel model)
+    {
+        var parent = model.Vpcs.Select(v => v.Id).Concat(model.OnPremisesNetworks.Select(n => n.Id))
+            .Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => id, StringComparer.Ordinal);
+        string Find(string id) => parent[id] == id ? id : parent[id] = Find(parent[id]);
+        void Join(string a, string b)
+        {
+            if (parent.ContainsKey(a) && parent.ContainsKey(b))
+            {
+                parent[Find(a)] = Find(b);
+            }
+        }
+
+        foreach (var peering in model.PeeringConnections)
+        {
+            Join(peering.RequesterVpcId, peering.AccepterVpcId);
+        }
+
+        foreach (var network in model.OnPremisesNetworks)
+        {
+            foreach (var vpcId in network.LinkedVpcIds)
+            {
+                Join(network.Id, vpcId);
+            }
+        }
+
+        return parent.Keys.ToList().ToDictionary(id => id, Find, StringComparer.Ordinal);
     }
 }

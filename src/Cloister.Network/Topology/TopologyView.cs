@@ -18,7 +18,7 @@ internal sealed class TopologyView
     private readonly Dictionary<string, SecurityGroup> _groups;
     private readonly Dictionary<string, PrefixList> _prefixLists;
     private readonly Dictionary<string, PeeringConnection> _peerings;
-    private readonly Dictionary<uint, HostPlan> _hostsByAddress = [];
+    private readonly Dictionary<uint, List<HostPlan>> _hostsByAddress = [];
 
     public TopologyView(CloudModel model, ImmutableArray<HostPlan> hosts)
     {
@@ -50,7 +50,13 @@ internal sealed class TopologyView
         Hosts = hosts;
         foreach (var host in hosts)
         {
-            _hostsByAddress.TryAdd(Ipv4Cidr.ParseAddress(host.Address), host);
+            var address = Ipv4Cidr.ParseAddress(host.Address);
+            if (!_hostsByAddress.TryGetValue(address, out var holders))
+            {
+                _hostsByAddress[address] = holders = [];
+            }
+
+            holders.Add(host);
         }
     }
 
@@ -71,7 +77,28 @@ internal sealed class TopologyView
 
     public PeeringConnection? Peering(string id) => _peerings.TryGetValue(id, out var peering) ? peering : null;
 
-    public HostPlan? HostAt(uint address) => _hostsByAddress.TryGetValue(address, out var host) ? host : null;
+    /// <summary>
+    /// The host at <paramref name="address"/> as <paramref name="from"/> names it: the one in its own router (its VPC or
+    /// a peered one), else one across a VPN link of its own, else the only host with that address. Unpeered VPCs with
+    /// overlapping blocks may each have an ENI at one address (EC2 allows it); the address alone then names neither.
+    /// </summary>
+    public HostPlan? HostAt(uint address, HostPlan from)
+    {
+        if (!_hostsByAddress.TryGetValue(address, out var holders))
+        {
+            return null;
+        }
+
+        return holders.Count == 1
+            ? holders[0]
+            : holders.Find(h => h.RouterNamespace == from.RouterNamespace) ?? holders.Find(h => LinkedByVpn(from, h));
+    }
+
+    /// <summary>Whether one host is on premises and the other in a VPC its network is linked to.</summary>
+    private bool LinkedByVpn(HostPlan a, HostPlan b) =>
+        Model.OnPremisesNetworks.Any(n =>
+            (n.Id == a.OnPremisesNetworkId && b.VpcId is not null && n.LinkedVpcIds.Contains(b.VpcId)) ||
+            (n.Id == b.OnPremisesNetworkId && a.VpcId is not null && n.LinkedVpcIds.Contains(a.VpcId)));
 
     public Ipv4Cidr VpcCidr(string vpcId) => Ipv4Cidr.Parse(_vpcs[vpcId].CidrBlock);
 

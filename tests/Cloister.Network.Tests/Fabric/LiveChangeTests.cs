@@ -36,7 +36,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
         async Task<bool> PingWithRuleAsync(int type, int code)
         {
             await fixture.Sandbox.ApplyAsync(WithWebIngress(original, new SecurityGroupRule("icmp", type, code, "10.10.0.0/16")));
-            return await PingAsync(fixture.Sandbox, fixture.Sandbox.FindHost("a1")!, fixture.Sandbox.FindHost("a2")!);
+            return await TrafficProbe.TryPingAsync(fixture.Sandbox, fixture.Sandbox.FindHost("a1")!, fixture.Sandbox.FindHost("a2")!.Address, Timeout);
         }
 
         try
@@ -69,7 +69,7 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
             var model = icmpFromA with { NetworkAcls = [.. icmpFromA.NetworkAcls.Select(a => a.Id == "acl-a2" ? a with { Entries = [.. entries] } : a)] };
             await LiveChanges.WhileAppliedAsync(fixture.Sandbox, model, async () =>
             {
-                pinged.Add(await PingAsync(sandbox, sandbox.FindHost("a1")!, sandbox.FindHost("a2")!));
+                pinged.Add(await TrafficProbe.TryPingAsync(sandbox, sandbox.FindHost("a1")!, sandbox.FindHost("a2")!.Address, Timeout));
                 analyzed.Add(new Cloister.Network.Reachability.PathAnalyzer(sandbox.Model, sandbox.Hosts).Analyze(sandbox.FindHost("a1")!, sandbox.FindHost("a2")!.Address, -1, "icmp").NetworkPathFound);
             });
         }
@@ -406,43 +406,4 @@ public sealed class LiveChangeTests(SandboxFixture fixture) : IClassFixture<Sand
     {
         SecurityGroups = [.. model.SecurityGroups.Select(g => g.Id == "sg-web" ? g with { Ingress = g.Ingress.Add(rule) } : g)],
     };
-
-    /// <summary>One ICMP echo request from <paramref name="from"/> to <paramref name="to"/> over a raw socket in the source's namespace: whether the reply came.</summary>
-    private static async Task<bool> PingAsync(Sandbox sandbox, Cloister.Network.Topology.HostPlan from, Cloister.Network.Topology.HostPlan to)
-    {
-        using var socket = sandbox.CreateInNamespace(from.Namespace, () => new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Raw, System.Net.Sockets.ProtocolType.Icmp));
-        var id = (ushort)Random.Shared.Next(1, 0xffff);
-        var request = new byte[16];
-        request[0] = 8;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(4), id);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(6), 1);
-        var sum = 0u;
-        for (var i = 0; i < request.Length; i += 2)
-        {
-            sum += (uint)((request[i] << 8) | request[i + 1]);
-        }
-
-        sum = (sum & 0xffff) + (sum >> 16);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(2), (ushort)~(sum + (sum >> 16)));
-        var target = new System.Net.IPEndPoint(System.Net.IPAddress.Parse(to.Address), 0);
-        await socket.SendToAsync(request, target);
-        using var cancel = new CancellationTokenSource(Timeout);
-        var buffer = new byte[1500];
-        try
-        {
-            while (true)
-            {
-                var received = await socket.ReceiveFromAsync(buffer, new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0), cancel.Token);
-                var header = (buffer[0] & 0x0f) * 4;
-                if (received.RemoteEndPoint.Equals(target) && buffer[header] == 0 && System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(header + 4)) == id)
-                {
-                    return true;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -85,9 +84,9 @@ public sealed class OverlappingVpcTests(OverlapFixture fixture) : IClassFixture<
     [Fact]
     public async Task InstanceMetadata_AskedFromEachVpc_AnswersEachInstanceAboutItself()
     {
-        Assert.Equal("i-a1", await CurlMetadataAsync("a1"));
-        Assert.Equal("i-b1", await CurlMetadataAsync("b1"));
-        Assert.Equal("i-b2", await CurlMetadataAsync("b2"));
+        Assert.Equal("i-a1", await HostShell.InstanceIdAsync(Sandbox, Host("a1")));
+        Assert.Equal("i-b1", await HostShell.InstanceIdAsync(Sandbox, Host("b1")));
+        Assert.Equal("i-b2", await HostShell.InstanceIdAsync(Sandbox, Host("b2")));
     }
 
     [Fact]
@@ -95,9 +94,9 @@ public sealed class OverlappingVpcTests(OverlapFixture fixture) : IClassFixture<
     {
         using var listener = Sandbox.OpenTcpListener(DynamoDb, 443);
 
-        var a = await OriginOfConnectionAsync(listener, Host("a1"));
-        var b = await OriginOfConnectionAsync(listener, Host("b1"));
-        var a2 = await OriginOfConnectionAsync(listener, Host("a2"));
+        var a = await TrafficProbe.OriginOfConnectionAsync(Sandbox, listener, Host("a1"), Timeout);
+        var b = await TrafficProbe.OriginOfConnectionAsync(Sandbox, listener, Host("b1"), Timeout);
+        var a2 = await TrafficProbe.OriginOfConnectionAsync(Sandbox, listener, Host("a2"), Timeout);
 
         Assert.Equal(new ServiceOrigin("vpc-a", "vpce-a-ddb", "10.0.1.10"), a);
         Assert.Equal(new ServiceOrigin("vpc-b", "vpce-b-ddb", "10.0.1.20"), b);
@@ -197,34 +196,5 @@ public sealed class OverlappingVpcTests(OverlapFixture fixture) : IClassFixture<
         {
             return null;
         }
-    }
-
-    /// <summary>The instance id the metadata service gives <paramref name="host"/> over IMDSv2 (EC2's default), or curl's error.</summary>
-    private async Task<string> CurlMetadataAsync(string host)
-    {
-        const string ImdsV2 = """
-            t=$(curl -sS --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)
-            curl -sS --max-time 5 -H "X-aws-ec2-metadata-token: $t" http://169.254.169.254/latest/meta-data/instance-id
-            """;
-        var start = new ProcessStartInfo("sh", ["-c", ImdsV2])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Sandbox.StartOn(Host(host), start);
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output + error;
-    }
-
-    private async Task<ServiceOrigin?> OriginOfConnectionAsync(Socket listener, HostPlan from)
-    {
-        using var client = Sandbox.OpenTcpClient(IPAddress.Parse(from.Address));
-        using var cancel = new CancellationTokenSource(Timeout);
-        var accept = listener.AcceptAsync(cancel.Token).AsTask();
-        await client.ConnectAsync(listener.LocalEndPoint!, cancel.Token);
-        using var accepted = await accept;
-        return Sandbox.OriginOf(accepted);
     }
 }

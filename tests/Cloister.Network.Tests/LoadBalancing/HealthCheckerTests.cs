@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cloister.Model.LoadBalancing;
 using Cloister.Network.LoadBalancing;
 using Cloister.Network.Sockets;
+using Cloister.Network.Topology;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloister.Network.Tests.LoadBalancing;
@@ -156,11 +157,19 @@ public sealed class HealthCheckerTests
             return new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         }
 
+        public Socket OpenTcpClient(HostPlan eni) => throw new NotSupportedException();
+
         public Socket OpenTcpListener(IPAddress address, int port, int backlog = 512) => throw new NotSupportedException();
+
+        public Socket OpenTcpListener(HostPlan eni, int port, int backlog = 512) => throw new NotSupportedException();
 
         public Socket OpenUdpSocket(IPAddress address, int port) => throw new NotSupportedException();
 
+        public Socket OpenUdpSocket(HostPlan eni, int port) => throw new NotSupportedException();
+
         public Socket OpenTransparentTcpClient(IPAddress eni, IPEndPoint source) => throw new NotSupportedException();
+
+        public HostPlan EniAt(string vpcId, IPAddress address) => throw new NotSupportedException();
 
         public Socket CreateInNamespace(string namespaceName, Func<Socket> create) => throw new NotSupportedException();
     }

@@ -27,8 +27,8 @@ public sealed class InstanceMetadataConformanceTests
     [Fact]
     public void Handle_Options_Is200WithTheMethodsThePathTakesAndNeedsNoToken()
     {
-        var token = _metadata.Handle("OPTIONS", "/latest/api/token", "10.0.1.6", _ => null);
-        var item = _metadata.Handle("OPTIONS", "/latest/meta-data/instance-id", "10.0.1.6", _ => null);
+        var token = _metadata.Handle("OPTIONS", "/latest/api/token", "router", "10.0.1.6", _ => null);
+        var item = _metadata.Handle("OPTIONS", "/latest/meta-data/instance-id", "router", "10.0.1.6", _ => null);
 
         Assert.Equal((200, string.Empty, "OPTIONS, PUT"), (token.Status, token.Body, token.Headers!["Allow"]));
         Assert.Equal((200, string.Empty, "OPTIONS, GET, HEAD"), (item.Status, item.Body, item.Headers!["Allow"]));
@@ -42,7 +42,7 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("DELETE", "/latest/meta-data/", "OPTIONS, GET, HEAD")]
     public void Handle_MethodThePathDoesNotTake_Is405WithAllow(string method, string path, string allow)
     {
-        var answer = _metadata.Handle(method, path, "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null);
+        var answer = _metadata.Handle(method, path, "router", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null);
 
         Assert.Equal((405, allow), (answer.Status, answer.Headers!["Allow"]));
     }
@@ -59,7 +59,7 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("99999999999999999999")]
     public void Handle_TokenRequestWithoutATtlFrom1To21600_Is400(string? ttl)
     {
-        var answer = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? ttl : null);
+        var answer = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? ttl : null);
 
         Assert.Equal((400, string.Empty), (answer.Status, answer.Body));
     }
@@ -69,7 +69,7 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("21600")]
     public void Handle_TokenRequestAtTheTtlBounds_GivesATokenEchoingTheTtl(string ttl)
     {
-        var answer = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? ttl : null);
+        var answer = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? ttl : null);
 
         Assert.Equal((200, ttl, "text/plain"), (answer.Status, answer.Headers![InstanceMetadata.TtlHeader], answer.ContentType));
         Assert.Equal(200, Get("/latest/meta-data/instance-id", "10.0.1.5", answer.Body).Status);
@@ -88,7 +88,7 @@ public sealed class InstanceMetadataConformanceTests
     [Fact]
     public void Handle_UserData_IsTheBytesAsOctetStream()
     {
-        var answer = _metadata.Handle("GET", "/latest/user-data", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? Token("10.0.1.5") : null);
+        var answer = _metadata.Handle("GET", "/latest/user-data", "router", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? Token("10.0.1.5") : null);
 
         Assert.Equal((200, "#!/bin/sh\necho hi\n", "application/octet-stream"), (answer.Status, answer.Body, answer.ContentType));
     }
@@ -101,7 +101,7 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("/")]
     public void Handle_NothingThere_IsEc2sXhtml404AsHtml(string path)
     {
-        var answer = _metadata.Handle("GET", path, "10.0.1.6", name => name == InstanceMetadata.TokenHeader ? Token("10.0.1.6") : null);
+        var answer = _metadata.Handle("GET", path, "router", "10.0.1.6", name => name == InstanceMetadata.TokenHeader ? Token("10.0.1.6") : null);
 
         Assert.Equal((404, "text/html"), (answer.Status, answer.ContentType));
         Assert.Contains("<title>404 - Not Found</title>", answer.Body, StringComparison.Ordinal);
@@ -154,7 +154,7 @@ public sealed class InstanceMetadataConformanceTests
     [Fact]
     public void Handle_Credentials_PrintedAsEc2WithThePlusAndSlashOfTheKeysAsTheyAre()
     {
-        var answer = _metadata.Handle("GET", "/latest/meta-data/iam/security-credentials/app-role", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? Token("10.0.1.5") : null);
+        var answer = _metadata.Handle("GET", "/latest/meta-data/iam/security-credentials/app-role", "router", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? Token("10.0.1.5") : null);
         var lines = answer.Body.Split('\n');
 
         Assert.Equal((200, "text/plain"), (answer.Status, answer.ContentType));

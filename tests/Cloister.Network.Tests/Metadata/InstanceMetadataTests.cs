@@ -150,7 +150,7 @@ public sealed class InstanceMetadataTests
     {
         var token = Token("10.0.1.5");
         var other = new InstanceMetadata(() => new CloudModel(), () => [Host(HostKind.Instance, "i-withrole", "10.0.1.5")], _ => null, _time);
-        var foreign = other.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+        var foreign = other.Handle("PUT", "/latest/api/token", "router", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
         var altered = (token[0] == 'A' ? "B" : "A") + token[1..];
 
         Assert.Equal(401, Get("/latest/meta-data/instance-id", "10.0.1.5", altered).Status);
@@ -166,7 +166,7 @@ public sealed class InstanceMetadataTests
     [InlineData("60", "10.9.9.9", 403)]
     public void Handle_BadTokenRequest_IsRefused(string ttl, string? forwardedFor, int status)
     {
-        var answer = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name switch
+        var answer = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.5", name => name switch
         {
             InstanceMetadata.TtlHeader => ttl,
             "X-Forwarded-For" => forwardedFor,
@@ -174,6 +174,33 @@ public sealed class InstanceMetadataTests
         });
 
         Assert.Equal(status, answer.Status);
+    }
+
+    [Fact]
+    public void Handle_OneAddressInTwoRouters_AnswersEachInstanceAndRefusesTheOthersToken()
+    {
+        // Unpeered VPCs with overlapping blocks may each have an instance at one address: the router a request came in
+        // through names the instance, and a token is the instance's, not the address's.
+        var model = new CloudModel
+        {
+            Account = new AccountContext("123456789012", "eu-central-1"),
+            Instances = [new Instance("i-a", "A", "subnet-a", "10.0.1.10", []), new Instance("i-b", "B", "subnet-b", "10.0.1.10", [])],
+        };
+        ImmutableArray<HostPlan> hosts =
+        [
+            Host(HostKind.Instance, "i-a", "10.0.1.10") with { RouterNamespace = "router-a" },
+            Host(HostKind.Instance, "i-b", "10.0.1.10") with { RouterNamespace = "router-b" },
+        ];
+        var metadata = new InstanceMetadata(() => model, () => hosts, _ => null, _time);
+        string TokenIn(string router) => metadata.Handle("PUT", "/latest/api/token", router, "10.0.1.10", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+        InstanceMetadata.Answer IdIn(string router, string token) =>
+            metadata.Handle("GET", "/latest/meta-data/instance-id", router, "10.0.1.10", name => name == InstanceMetadata.TokenHeader ? token : null);
+        var (tokenA, tokenB) = (TokenIn("router-a"), TokenIn("router-b"));
+
+        Assert.Equal((200, "i-a"), (IdIn("router-a", tokenA).Status, IdIn("router-a", tokenA).Body));
+        Assert.Equal((200, "i-b"), (IdIn("router-b", tokenB).Status, IdIn("router-b", tokenB).Body));
+        Assert.Equal(401, IdIn("router-b", tokenA).Status);
+        Assert.Equal(404, IdIn("router-c", tokenA).Status);
     }
 
     /// <summary>
@@ -190,9 +217,9 @@ public sealed class InstanceMetadataTests
         };
         ImmutableArray<HostPlan> hosts = [Host(HostKind.Instance, "i-loose", "10.0.1.8") with { SubnetId = "subnet-gone", SecurityGroupIds = [] }];
         var metadata = new InstanceMetadata(() => model, () => hosts, _ => Credentials, _time);
-        var token = metadata.Handle("PUT", "/latest/api/token", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+        var token = metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
 
-        var zone = metadata.Handle("GET", "/latest/meta-data/placement/availability-zone", "10.0.1.8", name => name == InstanceMetadata.TokenHeader ? token : null);
+        var zone = metadata.Handle("GET", "/latest/meta-data/placement/availability-zone", "router", "10.0.1.8", name => name == InstanceMetadata.TokenHeader ? token : null);
 
         Assert.Equal((200, "us-west-1b"), (zone.Status, zone.Body));
     }
@@ -232,8 +259,8 @@ public sealed class InstanceMetadataTests
 
         (string Key, string? LastUpdated, string? Expiration) Credentials()
         {
-            var token = metadata.Handle("PUT", "/latest/api/token", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
-            var answer = metadata.Handle("GET", "/latest/meta-data/iam/security-credentials/app-role", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? token : null);
+            var token = metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? "60" : null).Body;
+            var answer = metadata.Handle("GET", "/latest/meta-data/iam/security-credentials/app-role", "router", "10.0.1.5", name => name == InstanceMetadata.TokenHeader ? token : null);
             Assert.Equal(200, answer.Status);
             var json = JsonDocument.Parse(answer.Body).RootElement;
             return (json.GetProperty("AccessKeyId").GetString()!, json.GetProperty("LastUpdated").GetString(), json.GetProperty("Expiration").GetString());
@@ -263,7 +290,7 @@ public sealed class InstanceMetadataTests
     [Fact]
     public void Handle_HttpEndpointDisabled_RefusesTokenAndGetWith403()
     {
-        var put = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.9", name => name == InstanceMetadata.TtlHeader ? "60" : null);
+        var put = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.9", name => name == InstanceMetadata.TtlHeader ? "60" : null);
 
         Assert.Equal((403, string.Empty), (put.Status, put.Body));
         Assert.Equal((403, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.9", null));
@@ -272,11 +299,11 @@ public sealed class InstanceMetadataTests
     [Fact]
     public void Handle_TokenRequest_CarriesTheInstancesHopLimit()
     {
-        var withOptions = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null);
-        var byDefault = _metadata.Handle("PUT", "/latest/api/token", "10.0.1.6", name => name == InstanceMetadata.TtlHeader ? "60" : null);
+        var withOptions = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null);
+        var byDefault = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.6", name => name == InstanceMetadata.TtlHeader ? "60" : null);
 
         Assert.Equal((3, 2), (withOptions.HopLimit, byDefault.HopLimit));
-        Assert.Null(_metadata.Handle("GET", "/latest/meta-data/instance-id", "10.0.1.8", _ => null).HopLimit);
+        Assert.Null(_metadata.Handle("GET", "/latest/meta-data/instance-id", "router", "10.0.1.8", _ => null).HopLimit);
     }
 
     [Fact]
@@ -318,7 +345,7 @@ public sealed class InstanceMetadataTests
     [Fact]
     public void Handle_NotAnInstance_Is404()
     {
-        Assert.Equal(404, _metadata.Handle("PUT", "/latest/api/token", "10.0.1.7", name => name == InstanceMetadata.TtlHeader ? "60" : null).Status);
+        Assert.Equal(404, _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.7", name => name == InstanceMetadata.TtlHeader ? "60" : null).Status);
     }
 
     private static HostPlan Host(HostKind kind, string id, string address) => MetadataWorld.Host(kind, id, address);

@@ -1,7 +1,5 @@
 using Cloister.Model;
 using Cloister.Model.Network;
-using Cloister.Network.Metadata;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloister.Network.Tests.Metadata;
 
@@ -9,10 +7,8 @@ namespace Cloister.Network.Tests.Metadata;
 /// The matrix topology with the metadata service running: a1 launched with <c>HttpTokens: optional</c>, a hop limit of 7,
 /// its tags served and user data; a2 with the endpoint disabled; b1 with EC2's defaults for Amazon Linux 2023.
 /// </summary>
-public sealed class MetadataOptionsSandboxFixture() : SandboxFixture(Model)
+public sealed class MetadataOptionsSandboxFixture() : MetadataSandboxFixture(Model)
 {
-    private InstanceMetadataService? _service;
-
     private static CloudModel Model()
     {
         var model = MatrixTopology.Build();
@@ -30,21 +26,5 @@ public sealed class MetadataOptionsSandboxFixture() : SandboxFixture(Model)
                 _ => i,
             })],
         };
-    }
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _service = await InstanceMetadataService.StartAsync(Sandbox, _ => null, NullLoggerFactory.Instance);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
     }
 }

@@ -62,14 +62,14 @@ internal sealed class MetadataWorld
 
     public string Token(string address, string ttl = "21600")
     {
-        var answer = Metadata.Handle("PUT", "/latest/api/token", address, name => name == InstanceMetadata.TtlHeader ? ttl : null);
+        var answer = Metadata.Handle("PUT", "/latest/api/token", "router", address, name => name == InstanceMetadata.TtlHeader ? ttl : null);
         Assert.Equal(200, answer.Status);
         return answer.Body;
     }
 
     public (int Status, string Body) Get(string path, string address, string? token)
     {
-        var answer = Metadata.Handle("GET", path, address, name => name == InstanceMetadata.TokenHeader ? token : null);
+        var answer = Metadata.Handle("GET", path, "router", address, name => name == InstanceMetadata.TokenHeader ? token : null);
         return (answer.Status, answer.Body);
     }
 }

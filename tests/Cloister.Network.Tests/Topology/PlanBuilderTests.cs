@@ -264,17 +264,44 @@ public sealed class PlanBuilderTests
         Assert.Contains("rule add fwmark 3 lookup 3 pref 1001", region.IpCommands);
     }
 
-    [Fact(Skip = "Remains: the fabric finds an ENI, its sockets and its metadata by address alone (AddressNamespaces, " +
-        "IEniSockets, InstanceMetadata, TopologyView.HostAt), so one explicit address in two VPCs is still refused; " +
-        "automatic addresses never repeat across the sandbox.")]
-    public void Build_SameExplicitAddressInTwoUnpeeredVpcsWithOneBlock_IsAccepted()
+    [Fact]
+    public void Build_SameExplicitAddressInTwoUnpeeredVpcsWithOneBlock_IsAcceptedAsTwoEnisInTwoRouters()
+    {
+        var plan = PlanBuilder.Build(OverlapTopology.BuildWithOneAddress(), "clt-unit-");
+
+        var holders = plan.Hosts.Where(h => h.Address == OverlapTopology.SharedAddress).ToList();
+        Assert.Equal(["i-a1", "i-b1"], holders.Select(h => h.Id));
+        Assert.Equal(2, holders.Select(h => h.RouterNamespace).Distinct().Count());
+        Assert.Equal(holders.Select(h => h.Namespace), plan.AddressNamespaces[OverlapTopology.SharedAddress]);
+    }
+
+    [Fact]
+    public void Build_SameExplicitAddressTwiceInOneVpc_ThrowsNamingBoth()
     {
         var model = OverlapTopology.Build();
-        model = model with { Instances = [.. model.Instances.Select(i => i.Id == "i-b1" ? i with { PrivateIpAddress = "10.0.1.10" } : i)] };
+        model = model with { Instances = [.. model.Instances.Select(i => i.Id == "i-a2" ? i with { SubnetId = "subnet-a", PrivateIpAddress = "10.0.1.10" } : i)] };
 
-        var plan = PlanBuilder.Build(model, "clt-unit-");
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
 
-        Assert.Equal(2, plan.Hosts.Count(h => h.Address == "10.0.1.10"));
+        Assert.Contains("Address 10.0.1.10 is given to more than one resource: HostA1, HostA2.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_SameExplicitAddressInOverlappingVpcsOfOnePeeringComponent_ThrowsNamingBoth()
+    {
+        // E overlaps A but peers only with B, which EC2 allows; B's router then holds both, so one address is refused there.
+        var model = MatrixTopology.Build();
+        model = model with
+        {
+            Vpcs = model.Vpcs.Add(new Vpc("vpc-e", "VpcE", "10.10.0.0/16")),
+            Subnets = model.Subnets.Add(new Subnet("subnet-e1", "E1", "vpc-e", "10.10.1.0/24", "eu-central-1a")),
+            PeeringConnections = model.PeeringConnections.Add(new PeeringConnection("pcx-be", "BE", "vpc-b", "vpc-e")),
+            Instances = model.Instances.Add(new Instance("i-e1", "HostE1", "subnet-e1", "10.10.1.10", [], "e1")),
+        };
+
+        var error = Assert.Throws<FabricException>(() => PlanBuilder.Build(model, "clt-unit-"));
+
+        Assert.Contains("Address 10.10.1.10 is given to more than one resource: HostA1, HostE1.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
