@@ -32,6 +32,7 @@ public sealed partial class RunCommandTests
         using var lastRunning = await CallAsync("ListCommands", $$"""{"CommandId":"{{commandId}}"}""");
         await ReplyAsync(ThirdAgentKey, Unregistered, Assert.Single(thirdLast), "Success", 0);
         using var done = await CallAsync("ListCommands", $$"""{"CommandId":"{{commandId}}"}""");
+        using var incomplete = await CallAsync("ListCommands", """{"Filters":[{"key":"Status","value":"Incomplete"},{"key":"ExecutionStage","value":"Complete"}]}""");
 
         Assert.Empty(third);
         Assert.Empty(second);
@@ -42,6 +43,7 @@ public sealed partial class RunCommandTests
         // One failure within MaxErrors 2: the command ran everywhere, Success but Incomplete.
         var command = done.RootElement.GetProperty("Commands")[0];
         Assert.Equal(("Success", "Incomplete", 3, 1), (command.GetProperty("Status").GetString(), command.GetProperty("StatusDetails").GetString(), command.GetProperty("CompletedCount").GetInt32(), command.GetProperty("ErrorCount").GetInt32()));
+        Assert.Equal([commandId], incomplete.RootElement.GetProperty("Commands").EnumerateArray().Select(c => c.GetProperty("CommandId").GetString()));
     }
 
     [Fact]
