@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Cloister.Host.Control;
 
@@ -7,7 +8,8 @@ namespace Cloister.Host.Tests;
 /// <summary>
 /// Run Command through the instances' real agents, as an operator on an instance drives it with the AWS CLI v2: an
 /// agent without a control channel takes its command from ec2messages' regional address; a
-/// command sent to <c>--targets Key=tag:team,Values=claims</c> runs on the tagged instance only; CancelCommand kills a
+/// command sent to <c>--targets Key=tag:team,Values=claims</c> runs on the tagged instance only; <c>--max-concurrency 1</c>
+/// runs three instances one after another and <c>--max-errors 0</c> stops at the first failure; CancelCommand kills a
 /// running <c>sleep</c> (its process is gone, the invocation <c>Cancelled</c>); and after <c>down</c> and the next
 /// <c>up</c> on the same state folder the commands, their output and their status are still there, the one that was
 /// running when the host stopped <c>Failed</c>.
@@ -62,6 +64,30 @@ public sealed partial class HostRunnerTests
         Assert.Equal(ids["App"], targetedOn.Output.Trim());
         Assert.Equal(("Success", "targeted\n"), (targetedDone.GetProperty("Status").GetString(), targetedDone.GetProperty("StandardOutputContent").GetString()));
 
+        // Rate controls: MaxConcurrency 1 sends to the three instances one after another, in the command's order,
+        // each as the one before it has ended.
+        var serial = await SendAsync("--instance-ids", ids["App"], ids["Billing"], ids["NoChannel"], "--max-concurrency", "1", "--max-errors", "2", "--parameters", """commands=["echo serial"]""");
+        await InvocationUntilAsync("App", serial, ids["NoChannel"], ended: true);
+        var serialRuns = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "list-command-invocations", "--command-id", serial, "--details", "--query", "CommandInvocations[].[InstanceId,Status,CommandPlugins[0].ResponseStartDateTime,CommandPlugins[0].ResponseFinishDateTime]", "--output", "json");
+
+        Assert.True(serialRuns.ExitCode == 0, serialRuns.Error);
+        var runs = JsonSerializer.Deserialize<string[][]>(serialRuns.Output)!;
+        Assert.Equal([ids["App"], ids["Billing"], ids["NoChannel"]], runs.Select(r => r[0]));
+        Assert.All(runs, r => Assert.Equal("Success", r[1]));
+        Assert.True(DateTimeOffset.Parse(runs[1][2], CultureInfo.InvariantCulture) >= DateTimeOffset.Parse(runs[0][3], CultureInfo.InvariantCulture), serialRuns.Output);
+        Assert.True(DateTimeOffset.Parse(runs[2][2], CultureInfo.InvariantCulture) >= DateTimeOffset.Parse(runs[1][3], CultureInfo.InvariantCulture), serialRuns.Output);
+
+        // MaxErrors 0 (the default): the first instance's failure stops the command; the others never run.
+        var stopped = await SendAsync("--instance-ids", ids["App"], ids["Billing"], ids["NoChannel"], "--max-concurrency", "1", "--parameters", """commands=["exit 3"]""");
+        var stoppedFirst = await InvocationUntilAsync("App", stopped, ids["App"], ended: true);
+        var stoppedRest = await InvocationUntilAsync("App", stopped, ids["NoChannel"], ended: true);
+        var stoppedCommand = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "list-commands", "--command-id", stopped, "--query", "Commands[0].[Status,TargetCount,CompletedCount,ErrorCount]", "--output", "text");
+
+        Assert.Equal(("Failed", 3), (stoppedFirst.GetProperty("Status").GetString(), stoppedFirst.GetProperty("ResponseCode").GetInt32()));
+        Assert.Equal(("Cancelled", "Terminated", string.Empty), (stoppedRest.GetProperty("Status").GetString(), stoppedRest.GetProperty("StatusDetails").GetString(), stoppedRest.GetProperty("ExecutionStartDateTime").GetString()));
+        Assert.True(stoppedCommand.ExitCode == 0, stoppedCommand.Error);
+        Assert.Equal("Failed\t3\t3\t1", stoppedCommand.Output.Trim());
+
         // CancelCommand: the agent kills the running sleep.
         var sleeping = await SendAsync("--instance-ids", ids["App"], "--parameters", """commands=["echo started","sleep 617","echo never"]""");
         await InvocationUntilAsync("App", sleeping, ids["App"], ended: false);
@@ -101,7 +127,7 @@ public sealed partial class HostRunnerTests
         Assert.Contains("the stack host shut down", afterInterrupted.GetProperty("StandardErrorContent").GetString(), StringComparison.Ordinal);
         Assert.Equal("Cancelled", afterCancelled.GetProperty("Status").GetString());
         Assert.True(history.ExitCode == 0, history.Error);
-        Assert.Equal([interrupted, kept, sleeping, targeted, delivered], JsonSerializer.Deserialize<string[]>(history.Output)!);
+        Assert.Equal([interrupted, kept, sleeping, stopped, serial, targeted, delivered], JsonSerializer.Deserialize<string[]>(history.Output)!);
     }
 
     [Fact(Timeout = 600_000)]

@@ -62,7 +62,7 @@ internal sealed class CommandStore
             {
                 var key = (command.CommandId, instance);
                 var invocation = _invocations.GetValueOrDefault(key) ?? Pending(command.CommandId, instance);
-                _invocations[key] = invocation = invocation.Status switch
+                _invocations[key] = invocation.Status switch
                 {
                     "InProgress" => invocation with { Status = "Failed", StatusDetails = "Failed", StandardError = Appended(invocation.StandardError, Interrupted), EndMilliseconds = nowMilliseconds },
                     // The agent that was to kill it is gone, and so is the process: the cancellation is done.
@@ -71,6 +71,20 @@ internal sealed class CommandStore
                         invocation with { Status = "Failed", StatusDetails = "Undeliverable", EndMilliseconds = nowMilliseconds },
                     _ => invocation,
                 };
+            }
+
+            // An interrupted invocation is an error: past MaxErrors, what still waits is sent nowhere.
+            var invocations = InvocationsOf(command);
+            if (RateControls.Exceeded(invocations, AllowedErrors(command)))
+            {
+                foreach (var pending in invocations.Where(i => i.Status == "Pending"))
+                {
+                    _invocations[(command.CommandId, pending.InstanceId)] = RateControls.Terminated(pending, nowMilliseconds);
+                }
+            }
+
+            foreach (var invocation in InvocationsOf(command))
+            {
                 kept.Append(Line(new StoredCommand("invocation", null, invocation)));
             }
         }
@@ -146,15 +160,16 @@ internal sealed class CommandStore
     {
         lock (_lock)
         {
-            return [.. command.InstanceIds.Select(i => _invocations.GetValueOrDefault((command.CommandId, i))).OfType<CommandInvocation>()];
+            return InvocationsOf(command);
         }
     }
 
     /// <summary>
     /// Hands the agent of <paramref name="instanceId"/> its pending invocations, oldest first, and marks them
     /// <c>InProgress</c> (the agent acknowledged them); one whose delivery timeout has passed is <c>TimedOut</c>
-    /// instead, as Run Command gives up on an instance that never fetched it. The cancellations of its
-    /// <c>Cancelling</c> invocations come with them (<c>Cancel</c> set), each handed over once.
+    /// instead, as Run Command gives up on an instance that never fetched it. An invocation waits (still
+    /// <c>Pending</c>) while its command's rate controls hold it back (<see cref="RateControls.Sendable"/>). The
+    /// cancellations of its <c>Cancelling</c> invocations come with them (<c>Cancel</c> set), each handed over once.
     /// </summary>
     public List<(RunCommand Command, bool Cancel)> Deliver(string instanceId, long nowMilliseconds)
     {
@@ -180,6 +195,11 @@ internal sealed class CommandStore
                 if (nowMilliseconds - command.RequestedMilliseconds > command.DeliveryTimeoutSeconds * 1000L)
                 {
                     changed.Add(invocation with { Status = "TimedOut", StatusDetails = "DeliveryTimedOut", EndMilliseconds = nowMilliseconds });
+                    continue;
+                }
+
+                if (!RateControls.Sendable(InvocationsOf(command), RateControls.Concurrency(command.MaxConcurrency, command.InstanceIds.Length), AllowedErrors(command)).Contains(instanceId, StringComparer.Ordinal))
+                {
                     continue;
                 }
 
@@ -232,7 +252,7 @@ internal sealed class CommandStore
                 return false;
             }
 
-            Write([invocation with
+            var ended = invocation with
             {
                 Status = status,
                 StatusDetails = status == "TimedOut" ? "ExecutionTimedOut" : status,
@@ -240,26 +260,50 @@ internal sealed class CommandStore
                 StandardOutput = output,
                 StandardError = error,
                 EndMilliseconds = nowMilliseconds,
-            }]);
+            };
+            List<CommandInvocation> changed = [ended];
+            if (_commands.Find(c => c.CommandId == commandId) is { } command)
+            {
+                // The error that exceeds MaxErrors stops the command: what it has not sent yet, it never sends.
+                var invocations = InvocationsOf(command).Select(i => i.InstanceId == instanceId ? ended : i).ToList();
+                if (RateControls.Exceeded(invocations, AllowedErrors(command)))
+                {
+                    changed.AddRange(invocations.Where(i => i.Status == "Pending").Select(i => RateControls.Terminated(i, nowMilliseconds)));
+                }
+            }
+
+            Write(changed);
             return true;
         }
     }
 
     /// <summary>
-    /// A command's status from its invocations': <c>Success</c> when its targets matched no instance, <c>Pending</c>
-    /// while none was fetched, <c>Cancelling</c> while any is
-    /// being cancelled, <c>InProgress</c> while any runs or waits, then <c>Success</c> when all succeeded,
-    /// <c>Cancelled</c> when any was cancelled, <c>TimedOut</c> when any timed out, else <c>Failed</c>.
+    /// A command's <c>Status</c> and <c>StatusDetails</c> from its invocations' and the errors
+    /// <paramref name="allowedErrors"/> its <c>MaxErrors</c> allows: <c>Success</c> when its targets matched no
+    /// instance, <c>Pending</c> while none was fetched, <c>Cancelling</c> while any is being cancelled,
+    /// <c>InProgress</c> while any runs or waits, then <c>Success</c> when all succeeded, <c>Cancelled</c> when any
+    /// was cancelled by CancelCommand, <c>TimedOut</c> or <c>Failed</c> when the errors exceeded <c>MaxErrors</c>,
+    /// <c>TimedOut</c> when any delivery timed out, <c>Success</c> with <c>StatusDetails</c> <c>Incomplete</c> when
+    /// some failed within <c>MaxErrors</c> (AWS's Success: "the value of max-errors was not reached"), else
+    /// <c>Failed</c>.
     /// </summary>
-    public static string StatusOf(IReadOnlyCollection<CommandInvocation> invocations) =>
-        invocations.Count == 0 ? "Success"
-        : invocations.All(i => i.Status == "Pending") ? "Pending"
-        : invocations.Any(i => i.Status == "Cancelling") ? "Cancelling"
-        : invocations.Any(i => !i.IsDone) ? "InProgress"
-        : invocations.All(i => i.Status == "Success") ? "Success"
-        : invocations.Any(i => i.Status == "Cancelled") ? "Cancelled"
-        : invocations.Any(i => i.Status == "TimedOut") ? "TimedOut"
-        : "Failed";
+    public static (string Status, string Details) StatusOf(IReadOnlyCollection<CommandInvocation> invocations, int allowedErrors)
+    {
+        var status = invocations.Count == 0 ? "Success"
+            : invocations.All(i => i.Status == "Pending") ? "Pending"
+            : invocations.Any(i => i.Status == "Cancelling") ? "Cancelling"
+            : invocations.Any(i => !i.IsDone) ? "InProgress"
+            : invocations.All(i => i.Status == "Success") ? "Success"
+            : invocations.Any(i => i.StatusDetails == "Cancelled") ? "Cancelled"
+            : RateControls.Exceeded(invocations, allowedErrors) ? invocations.Any(i => i.Status == "TimedOut") ? "TimedOut" : "Failed"
+            : invocations.Any(i => i.StatusDetails == "DeliveryTimedOut") ? "TimedOut"
+            : invocations.Any(RateControls.IsError) ? "Incomplete"
+            : "Failed";
+        return status == "Incomplete" ? ("Success", status) : (status, status);
+    }
+
+    /// <summary>The errors <paramref name="command"/>'s <c>MaxErrors</c> allows against its targets.</summary>
+    public static int AllowedErrors(RunCommand command) => RateControls.AllowedErrors(command.MaxErrors, command.InstanceIds.Length);
 
     /// <summary>Writes the new states of <paramref name="changed"/> durably, then takes them; the caller holds the lock.</summary>
     private void Write(List<CommandInvocation> changed)
@@ -275,6 +319,10 @@ internal sealed class CommandStore
             _invocations[(invocation.CommandId, invocation.InstanceId)] = invocation;
         }
     }
+
+    /// <summary>The invocations of <paramref name="command"/>, in its instance order; the caller holds the lock (or is the constructor).</summary>
+    private List<CommandInvocation> InvocationsOf(RunCommand command) =>
+        [.. command.InstanceIds.Select(i => _invocations.GetValueOrDefault((command.CommandId, i))).OfType<CommandInvocation>()];
 
     private static CommandInvocation Pending(string commandId, string instanceId) =>
         new(commandId, instanceId, "Pending", "Pending", -1, string.Empty, string.Empty, null, null);

@@ -5,9 +5,10 @@ namespace Cloister.Functions.Ssm;
 /// <summary>
 /// One SendCommand of <c>AWS-RunShellScript</c>: what it runs, where (<see cref="InstanceIds"/>: the instances it was
 /// sent to, those its <see cref="Targets"/> matched when it named targets), and when it was asked for. Its status is
-/// its invocations' (<see cref="CommandInvocation"/>). <see cref="MaxConcurrency"/>, <see cref="MaxErrors"/> and
-/// <see cref="CloudWatchLogGroupName"/> are kept as given and answered, not applied (docs/ssm.md); null in a command
-/// written before they were kept reads as AWS's defaults.
+/// its invocations' (<see cref="CommandInvocation"/>). <see cref="MaxConcurrency"/> and <see cref="MaxErrors"/> are
+/// applied when its invocations are handed to the agents (<see cref="RateControls"/>); <see cref="CloudWatchLogGroupName"/>
+/// is kept as given and answered, not applied (docs/ssm.md); null in a command written before they were kept reads as
+/// AWS's defaults.
 /// </summary>
 internal sealed record RunCommand(
     string CommandId,

@@ -37,10 +37,6 @@ internal sealed partial class SsmHandler
     private const int DefaultExecutionTimeout = 3600;
     private const int DefaultDeliveryTimeout = 3600;
 
-    // SendCommand's defaults when the call names no rate controls, as AWS answers them.
-    private const string DefaultMaxConcurrency = "50";
-    private const string DefaultMaxErrors = "0";
-
     private byte[] SendCommand(SsmCall call)
     {
         // The request's shape first, as AWS checks it before anything it names (ValidationException, AWS's patterns).
@@ -157,8 +153,8 @@ internal sealed partial class SsmHandler
         matching = [.. matching.Where(c =>
         {
             var invocations = commandStore.Invocations(c);
-            var status = CommandStore.StatusOf(invocations);
-            return filter(c, null, status) || invocations.Exists(i => filter(c, i, status));
+            var (status, details) = CommandStore.StatusOf(invocations, CommandStore.AllowedErrors(c));
+            return filter(c, null, status) || filter(c, null, details) || invocations.Exists(i => filter(c, i, status));
         })];
 
         var (page, next) = Offset(matching, token, limit);
@@ -312,7 +308,7 @@ internal sealed partial class SsmHandler
             writer.WriteStartObject(name);
         }
 
-        var status = CommandStore.StatusOf(invocations);
+        var (status, details) = CommandStore.StatusOf(invocations, CommandStore.AllowedErrors(command));
         writer.WriteString("CommandId", command.CommandId);
         writer.WriteString("DocumentName", command.DocumentName);
         writer.WriteString("DocumentVersion", "$DEFAULT");
@@ -341,15 +337,15 @@ internal sealed partial class SsmHandler
         writer.WriteEndArray();
         writer.WriteNumber("RequestedDateTime", Seconds(command.RequestedMilliseconds));
         writer.WriteString("Status", status);
-        writer.WriteString("StatusDetails", status);
+        writer.WriteString("StatusDetails", details);
         writer.WriteString("OutputS3Region", account.Region);
         writer.WriteString("OutputS3BucketName", string.Empty);
         writer.WriteString("OutputS3KeyPrefix", string.Empty);
-        writer.WriteString("MaxConcurrency", command.MaxConcurrency ?? DefaultMaxConcurrency);
-        writer.WriteString("MaxErrors", command.MaxErrors ?? DefaultMaxErrors);
+        writer.WriteString("MaxConcurrency", command.MaxConcurrency ?? RateControls.DefaultMaxConcurrency);
+        writer.WriteString("MaxErrors", command.MaxErrors ?? RateControls.DefaultMaxErrors);
         writer.WriteNumber("TargetCount", invocations.Count);
         writer.WriteNumber("CompletedCount", invocations.Count(i => i.IsDone));
-        writer.WriteNumber("ErrorCount", invocations.Count(i => i is { Status: "Failed", StatusDetails: not "Undeliverable" }));
+        writer.WriteNumber("ErrorCount", invocations.Count(RateControls.IsError));
         writer.WriteNumber("DeliveryTimedOutCount", invocations.Count(i => i.StatusDetails == "DeliveryTimedOut"));
         writer.WriteString("ServiceRole", string.Empty);
         writer.WriteNumber("TimeoutSeconds", command.DeliveryTimeoutSeconds);

@@ -682,6 +682,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
     {
         AgentKey => InstanceSession(Instance),
         OtherAgentKey => InstanceSession(Other),
+        ThirdAgentKey => InstanceSession(Unregistered),
         OutsideEndpointsKey => InstanceSession(Instance, """{"Effect":"Allow","Action":"ssmmessages:*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}}"""),
         ChannelOnlyKey => InstanceSession(Instance, """{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ssmmessages:*"],"Resource":"*"}"""),
         OperatorKey => TestCallers.RoleSession("Operator", """["ssm:SendCommand","ssm:DescribeInstanceInformation","ssm:GetCommandInvocation","ssm:ListCommands","ssm:ListCommandInvocations","ssm:CancelCommand","ssm:StartSession","ssm:ResumeSession","ssm:TerminateSession","ssm:DescribeSessions"]"""),
