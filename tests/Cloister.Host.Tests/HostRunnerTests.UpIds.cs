@@ -135,6 +135,30 @@ public sealed partial class HostRunnerTests
         Assert.Contains("(ResourceNotFoundException)", old.Error, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 400_000)]
+    public async Task Up_AfterADeployAddedAGeneratedNameTable_TheTableKeepsTheNameDeployGaveItAndItsItems()
+    {
+        var request = Request(SamTablesStack(Generated("S")));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        await File.WriteAllTextAsync(request.Templates[0].Path, SamTablesStack(Generated("S"), AddedGeneratedTable));
+        var deploy = await CloisterAsync("deploy");
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        var deployed = (await StackStatusAsync()).Stacks.Single();
+        var put = await DynamoDbAsync("put-item", "--table-name", Physical(deployed, "Added"), "--item", """{"id":{"S":"one"}}""");
+        Assert.True(put.ExitCode == 0, put.Error);
+        await DownAsync();
+
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var after = (await StackStatusAsync()).Stacks.Single();
+        var item = await DynamoDbAsync("get-item", "--table-name", Physical(after, "Added"), "--key", """{"id":{"S":"one"}}""", "--output", "text");
+
+        Assert.Equal(Physical(deployed, "Added"), Physical(after, "Added"));
+        Assert.Equal(Physical(deployed, "Items"), Physical(after, "Items"));
+        Assert.Equal(deployed.StackId, after.StackId);
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+    }
+
     /// <summary><see cref="TablesStack"/> under SAM's transform, with <paramref name="parts"/> in place of its tables.</summary>
     private static string SamTablesStack(params string[] parts) =>
         TablesStack
