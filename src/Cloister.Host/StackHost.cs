@@ -101,7 +101,8 @@ public sealed partial class StackHost : IAsyncDisposable
         loaded = WithPreviousIds(request, loaded);
         _loaded = loaded;
         _model = WithPreparedCode(loaded.Model, request.PreparedCode);
-        Done("templates", $"{loaded.Stacks.Length} stack(s), {loaded.Stacks.Sum(s => s.Resources.Length)} resources");
+        Done("templates", $"{loaded.Stacks.Length} stack(s), {loaded.Stacks.Sum(s => s.Resources.Length)} resources"
+            + (_stacksKeptIds == 0 ? string.Empty : $"; the physical ids of the last deployment kept for {_stacksKeptIds} of them"));
         _callers = CallerDirectory.Build(_model);
         // Roles outside the templates were reported with the templates' warnings, at the property naming each.
         foreach (var warning in _callers.Warnings)

@@ -84,6 +84,7 @@ public sealed partial class HostRunnerTests
         Assert.Equal($"\"{items}\"", reader!.Invocation!.Payload);
         Assert.Equal(200, await HttpStatusAsync("User", url));
         Assert.DoesNotContain(events, e => e.State == "warning" && e.Message.Contains("record", StringComparison.Ordinal));
+        Assert.Contains(events, e => e is { Phase: "templates", State: "done" } && e.Message.EndsWith("; the physical ids of the last deployment kept for 1 of them", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = 400_000)]

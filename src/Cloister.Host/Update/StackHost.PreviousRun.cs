@@ -16,6 +16,7 @@ public sealed partial class StackHost
     private DeploymentRecord? _previousRun;
     private CloudModel _previousTables = new();
     private List<(StackResource Resource, string Policy)> _replacedTables = [];
+    private int _stacksKeptIds;
 
     /// <summary>
     /// <paramref name="loaded"/> with the physical ids of the state folder's last deployment, paired as
@@ -54,6 +55,7 @@ public sealed partial class StackHost
         var sameStacks = record.Stacks.Select(s => s.StackName).Order(StringComparer.Ordinal).SequenceEqual(loaded.Stacks.Select(s => s.StackName).Order(StringComparer.Ordinal));
         var (model, stacks) = IdAlignment.Align(sameStacks ? record.Model : new CloudModel { Account = record.Model.Account }, previous, loaded.Model, loaded.Stacks, generated);
         _replacedTables = ReplacedTables(previous, stacks, model);
+        _stacksKeptIds = stacks.Count(s => previous.Any(p => p.StackName == s.StackName));
         return loaded with { Model = model, Stacks = stacks };
     }
 
