@@ -160,6 +160,37 @@ public sealed partial class HostRunnerTests
         Assert.Contains("one", item.Output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 400_000)]
+    public async Task Up_SecondStackLeftOutThenRunAgain_BothStacksKeepTheirTablesNamesAndItems()
+    {
+        var jobsPath = Path.Combine(_state.Root, "jobs.yaml");
+        await File.WriteAllTextAsync(jobsPath, "Resources:\n" + Generated("S").Replace("Items:", "Jobs:", StringComparison.Ordinal) + "\n");
+        var stack = Request(SamTablesStack(Generated("S")));
+        var both = stack with { Templates = [.. stack.Templates, new DeployTemplate(jobsPath, "jobs", System.Collections.Immutable.ImmutableDictionary<string, string>.Empty)] };
+        Assert.Equal("ready", (await ProgressAsync(Start(both)))[^1].State);
+        var first = (await StackStatusAsync()).Stacks;
+        var jobs = Physical(first.Single(s => s.StackName == "jobs"), "Jobs");
+        var put = await DynamoDbAsync("put-item", "--table-name", jobs, "--item", """{"id":{"S":"job"}}""");
+        Assert.True(put.ExitCode == 0, put.Error);
+        await DownAsync();
+
+        Assert.Equal("ready", (await ProgressAsync(Start(stack)))[^1].State);
+        var alone = (await StackStatusAsync()).Stacks.Single();
+        await DownAsync();
+        Assert.Equal("ready", (await ProgressAsync(Start(both)))[^1].State);
+        var again = (await StackStatusAsync()).Stacks;
+        var item = await DynamoDbAsync("get-item", "--table-name", jobs, "--key", """{"id":{"S":"job"}}""", "--output", "text");
+
+        Assert.Equal(Physical(first.Single(s => s.StackName == "stack"), "Items"), Physical(alone, "Items"));
+        Assert.Equal(Physical(first.Single(s => s.StackName == "stack"), "Vpc"), Physical(alone, "Vpc"));
+        Assert.Equal(first.Single(s => s.StackName == "stack").StackId, alone.StackId);
+        Assert.Equal(jobs, Physical(again.Single(s => s.StackName == "jobs"), "Jobs"));
+        Assert.Equal(first.Single(s => s.StackName == "jobs").StackId, again.Single(s => s.StackName == "jobs").StackId);
+        Assert.Equal(Physical(alone, "Items"), Physical(again.Single(s => s.StackName == "stack"), "Items"));
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("job", item.Output, StringComparison.Ordinal);
+    }
+
     /// <summary><see cref="TablesStack"/> under SAM's transform, with <paramref name="parts"/> in place of its tables.</summary>
     private static string SamTablesStack(params string[] parts) =>
         TablesStack
