@@ -98,9 +98,11 @@ public sealed partial class StackHost : IAsyncDisposable
             throw new StackDeployException("templates", loaded.Validation.Problems.Select(p => p.ToString()));
         }
 
+        loaded = WithPreviousIds(request, loaded);
         _loaded = loaded;
         _model = WithPreparedCode(loaded.Model, request.PreparedCode);
-        Done("templates", $"{loaded.Stacks.Length} stack(s), {loaded.Stacks.Sum(s => s.Resources.Length)} resources");
+        Done("templates", $"{loaded.Stacks.Length} stack(s), {loaded.Stacks.Sum(s => s.Resources.Length)} resources"
+            + (_stacksKeptIds == 0 ? string.Empty : $"; the physical ids of the last deployment kept for {_stacksKeptIds} of them"));
         _callers = CallerDirectory.Build(_model);
         // Roles outside the templates were reported with the templates' warnings, at the property naming each.
         foreach (var warning in _callers.Warnings)
@@ -148,6 +150,7 @@ public sealed partial class StackHost : IAsyncDisposable
 
         // Targets (the gateway on an endpoint's addresses, an instance's server) start after the load balancers: check them again now.
         _balancers?.CheckTargetsNow();
+        RecordDeployment("up");
         _readyAfter = _clock.ElapsedMilliseconds;
         _stateName = "ready";
     }
@@ -216,6 +219,7 @@ public sealed partial class StackHost : IAsyncDisposable
         var local = server.Urls.First(u => u.Scheme == "http" && u.Host == "127.0.0.1");
         _tablesUrl = local;
         await ProvisionTablesAsync(_model.Account, provisioner => provisioner.EnsureAsync(_model.Tables, cancellationToken)).ConfigureAwait(false);
+        await RemoveReplacedTablesAsync(cancellationToken).ConfigureAwait(false);
 
         _services.Add(new ServiceInfo("dynamodb", [$"https://{name}", $"http://{name}", $"{address}:443"], "ok"));
         Done("tables", _model.Tables.Length == 0 ? "none" : $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");

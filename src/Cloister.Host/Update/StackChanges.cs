@@ -174,7 +174,7 @@ internal static class StackChanges
     }
 
     /// <summary>What of <paramref name="next"/> replaces the table <paramref name="old"/> on AWS (its key or local secondary indexes), or null.</summary>
-    private static string? Replaced(Table old, Table next) =>
+    internal static string? Replaced(Table old, Table next) =>
         TableShape.Key(old) != TableShape.Key(next) ? "its KeySchema or the type of a key attribute changes"
         : TableShape.LocalIndexes(old) != TableShape.LocalIndexes(next) ? "its LocalSecondaryIndexes change"
         : null;
@@ -210,7 +210,7 @@ internal static class StackChanges
     }
 
     /// <summary>Whether the template names the table (<c>TableName</c>), rather than leaving CloudFormation to generate its name.</summary>
-    private static bool CustomNamed(StackResource resource)
+    internal static bool CustomNamed(StackResource resource)
     {
         using var properties = JsonDocument.Parse(resource.PropertiesJson);
         return properties.RootElement.ValueKind == JsonValueKind.Object && properties.RootElement.TryGetProperty("TableName", out _);

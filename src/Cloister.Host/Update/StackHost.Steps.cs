@@ -202,7 +202,7 @@ public sealed partial class StackHost
             report(new DeployEvent(change.StackName, "DELETE_IN_PROGRESS", $"{change.LogicalId} ({change.ResourceType}): {change.ReplacedPhysicalId}", 0));
         }
 
-        var failure = await UpdateRun.TryAsync("tables", ct => RemoveTablesAsync(model, RemovedTables(running, stacks, changes), report, ct), cancellationToken).ConfigureAwait(false);
+        var failure = await UpdateRun.TryAsync("tables", ct => RemoveTablesAsync(_model, model, RemovedTables(running, stacks, changes), report, ct), cancellationToken).ConfigureAwait(false);
         var failed = failure is null ? [] : UpdateRun.FailedResources([.. removed.Where(c => c.ResourceType == TableType), .. replaced], failure);
         foreach (var change in removed)
         {

@@ -102,6 +102,7 @@ public sealed partial class StackHost
             // stack is updated with its new outputs (UPDATE_COMPLETE) and the others are up to date.
             _loaded = _loaded! with { Stacks = stacks };
             await File.WriteAllTextAsync(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), CancellationToken.None).ConfigureAwait(false);
+            RecordDeployment("deploy");
             foreach (var stack in stacks)
             {
                 if (!OutputsChanged(running, stack))
@@ -161,6 +162,7 @@ public sealed partial class StackHost
         // What cloister deploy reads next as the running templates and parameters.
         await File.WriteAllTextAsync(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), CancellationToken.None).ConfigureAwait(false);
         _codeFingerprints = fingerprints;
+        RecordDeployment("deploy");
         foreach (var stack in stacks.Where(s => !changes.Any(c => c.StackName == s.StackName)))
         {
             report(new DeployEvent(stack.StackName, "unchanged", $"No changes to deploy. Stack {stack.StackName} is up to date", 0));
@@ -199,14 +201,15 @@ public sealed partial class StackHost
     /// table service's DeleteTable (its items gone, as on AWS) under <c>Delete</c>, the default for a table, and under
     /// <c>Snapshot</c>, which CloudFormation takes for a table but cannot snapshot; kept (<c>DELETE_SKIPPED</c>) under
     /// <c>Retain</c> and <c>RetainExceptOnCreate</c>, served until <c>down</c>. A table whose name the new template still
-    /// holds (under another logical id) is the new one's and stays.
+    /// holds (under another logical id) is the new one's and stays. <paramref name="previous"/> holds the tables as they
+    /// were deployed: the running model for <c>deploy</c>, the last run's for <c>up</c>.
     /// </summary>
-    private async Task RemoveTablesAsync(CloudModel model, IReadOnlyList<(StackResource Resource, string Policy)> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
+    private async Task RemoveTablesAsync(CloudModel previous, CloudModel model, IReadOnlyList<(StackResource Resource, string Policy)> removedTables, Action<DeployEvent> report, CancellationToken cancellationToken)
     {
         var deleted = new List<Table>();
         foreach (var (resource, policy) in removedTables)
         {
-            if (_model.Tables.FirstOrDefault(t => t.TableName == resource.PhysicalResourceId) is not { } table || model.Tables.Any(t => t.TableName == table.TableName))
+            if (previous.Tables.FirstOrDefault(t => t.TableName == resource.PhysicalResourceId) is not { } table || model.Tables.Any(t => t.TableName == table.TableName))
             {
                 continue;
             }

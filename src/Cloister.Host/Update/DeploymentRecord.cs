@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloister.Model;
+using Cloister.Model.Data;
+using Cloister.Network.Runtime;
+using Cloister.Templates;
+
+namespace Cloister.Host.Update;
+
+/// <summary>
+/// The last deployment a state folder ran, kept across <c>down</c> so the next <c>up</c> gives the stacks the physical ids
+/// they had (<see cref="IdAlignment"/>), as a CloudFormation stack keeps the physical id of every resource it does not
+/// replace: the model and stack summaries <see cref="IdAlignment.Align"/> pairs against, written when <c>up</c> is ready
+/// and after each successful <c>cloister deploy</c>. The stacks of earlier runs that the last one did not run are carried
+/// on with their tables (<see cref="EarlierStacks"/>), so an <c>up</c> with fewer templates does not lose their ids.
+/// </summary>
+/// <param name="Format">The shape of this file; a record of another shape (an older Cloister's) is ignored.</param>
+/// <param name="Model">The deployment's model, as the stacks ran it.</param>
+/// <param name="Stacks">The deployment's stacks with their resources' physical ids and attributes.</param>
+/// <param name="EarlierStacks">Stacks of earlier runs that are not among <paramref name="Stacks"/>.</param>
+/// <param name="EarlierTables">The tables of <paramref name="EarlierStacks"/>, as their runs held them.</param>
+internal sealed record DeploymentRecord(
+    int Format,
+    CloudModel Model,
+    ImmutableArray<StackSummary> Stacks,
+    ImmutableArray<StackSummary> EarlierStacks,
+    ImmutableArray<Table> EarlierTables)
+{
+    /// <summary>The shape this Cloister writes and reads.</summary>
+    public const int CurrentFormat = 1;
+
+    /// <summary>The record's file: in the state folder itself, which <c>down</c> leaves (it removes only <c>runtime/</c>'s files).</summary>
+    public static string PathOf(StatePaths state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return System.IO.Path.Combine(state.Root, "last-deployment.json");
+    }
+
+    /// <summary>
+    /// The record of the deployment of <paramref name="model"/> and <paramref name="stacks"/>, carrying on the stacks of
+    /// <paramref name="previous"/> (and those it carried) that it does not run, in the same account and region.
+    /// </summary>
+    public static DeploymentRecord Of(CloudModel model, ImmutableArray<StackSummary> stacks, DeploymentRecord? previous)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var names = stacks.Select(s => s.StackName).ToHashSet(StringComparer.Ordinal);
+        var earlier = previous is null || previous.Model.Account != model.Account
+            ? []
+            : previous.EarlierStacks.Concat(previous.Stacks).Where(s => !names.Contains(s.StackName)).ToList();
+        var tableNames = earlier.SelectMany(s => s.Resources).Where(r => r.ResourceType == "AWS::DynamoDB::Table").Select(r => r.PhysicalResourceId).ToHashSet(StringComparer.Ordinal);
+        var earlierTables = previous is null ? [] : previous.EarlierTables.Concat(previous.Model.Tables).Where(t => tableNames.Contains(t.TableName)).DistinctBy(t => t.TableName);
+        return new DeploymentRecord(CurrentFormat, model, stacks, [.. earlier], [.. earlierTables]);
+    }
+
+    /// <summary>
+    /// The state folder's record, or null when there is none or it cannot be used; <paramref name="ignored"/> then says
+    /// why (unreadable, not JSON, another Cloister's shape), null when there is simply none.
+    /// </summary>
+    public static DeploymentRecord? Read(StatePaths state, out string? ignored)
+    {
+        var path = PathOf(state);
+        ignored = null;
+        string text;
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            text = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            ignored = $"{path} cannot be read ({exception.Message})";
+            return null;
+        }
+
+        try
+        {
+            using (var document = JsonDocument.Parse(text))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("format", out var format)
+                    || format.ValueKind != JsonValueKind.Number
+                    || !format.TryGetInt32(out var number)
+                    || number != CurrentFormat)
+                {
+                    ignored = $"{path} is not a deployment record of this Cloister (format {CurrentFormat})";
+                    return null;
+                }
+            }
+
+            var record = JsonSerializer.Deserialize<DeploymentRecord>(text, RuntimeState.Json);
+            if (record?.Model is null || record.Stacks.IsDefault || record.Stacks.Any(s => s is null || s.Resources.IsDefault))
+            {
+                ignored = $"{path} lacks its model or stacks";
+                return null;
+            }
+
+            return record with
+            {
+                EarlierStacks = record.EarlierStacks.IsDefault ? [] : [.. record.EarlierStacks.Where(s => s is not null && !s.Resources.IsDefault)],
+                EarlierTables = record.EarlierTables.IsDefault ? [] : [.. record.EarlierTables.Where(t => t is not null)],
+            };
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
+        {
+            ignored = $"{path} is not valid JSON ({exception.Message})";
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the record atomically: a reader (the next <c>up</c>) sees the old one or the new one, whole. Readable by its
+    /// owner alone, as the model holds the templates' parameter values and secrets.
+    /// </summary>
+    public void Write(StatePaths state)
+    {
+        var path = PathOf(state);
+        var temporary = path + ".tmp";
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new FileStream(temporary, options))
+        {
+            JsonSerializer.Serialize(file, this, RuntimeState.Json);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}
