@@ -15,7 +15,8 @@ public sealed record GatewayListener(string VpcEndpointId, string VpcId, IPEndPo
 {
     /// <summary>
     /// Whether this is the Region's API Gateway front end (the region's execute-api address), where public APIs are served
-    /// by their REGIONAL custom domain names (docs/gateway.md, "Regional custom domain names") and private APIs refused.
+    /// by their default execute-api names and their REGIONAL custom domain names (docs/gateway.md, "Regional custom domain
+    /// names", "Default execute-api names of public APIs") and private APIs refused.
     /// </summary>
     public bool IsRegional { get; init; }
 

@@ -428,19 +428,22 @@ public sealed partial class StackHost : IAsyncDisposable
             _services.Add(new ServiceInfo($"execute-api {endpoint.LogicalId} ({endpoint.Id})", [.. addresses.Select(a => a + ":443")], "ok"));
         }
 
-        // The regional front end, where a REGIONAL custom domain name's d-… name points (docs/gateway.md, "Regional
-        // custom domain names"): opened when the templates have one, reached as the region's other services are.
-        if (_model.DomainNames.Any(d => d.RegionalDomainName is not null))
+        // The Region's front end, where public DNS sends a public (REGIONAL or EDGE) API's default name and a REGIONAL
+        // custom domain name's d-… name (docs/gateway.md, "Default execute-api names of public APIs", "Regional custom
+        // domain names"): opened when the templates have either, reached as the region's other services are.
+        var publicApis = _model.RestApis.Count(a => a.EndpointType != Cloister.Model.Api.EndpointType.Private);
+        var regionalNames = _model.DomainNames.Count(d => d.RegionalDomainName is not null);
+        if (publicApis > 0 || regionalNames > 0)
         {
             var regional = RegionalServices.AddressOf("execute-api")!;
             var socket = Own(sandbox.OpenTcpListener(IPAddress.Parse(regional), 443));
             listeners.Add(GatewayListener.Regional(null, (ulong)socket.Handle));
-            _services.Add(new ServiceInfo("execute-api (regional custom domain names)", [regional + ":443"], "ok"));
+            _services.Add(new ServiceInfo($"execute-api front end ({publicApis} public API(s), {regionalNames} regional custom domain name(s))", [regional + ":443"], "ok"));
         }
 
         if (listeners.Count == 0)
         {
-            Done("gateway", "no execute-api interface endpoint or regional custom domain name: the gateway is not started");
+            Done("gateway", "no execute-api interface endpoint, public API or regional custom domain name: the gateway is not started");
             return;
         }
 

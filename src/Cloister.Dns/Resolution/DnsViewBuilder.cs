@@ -123,10 +123,21 @@ internal sealed partial class DnsViewBuilder
             }
         }
 
-        // DynamoDB's account-based endpoints, {account-id}.ddb.{region}.amazonaws.com, at DynamoDB's address.
-        var children = RegionalServiceAddresses.HostDomains(_region, _suffix).Select(p => Address(p.Key, p.Value));
-        return new PublicNames(records, children, [new SyntheticZone(VpcEndpointDnsNames.EndpointZone(_region, _suffix), AwsPublicZoneSoa)]);
+        // DynamoDB's account-based endpoints, {account-id}.ddb.{region}.amazonaws.com, at DynamoDB's address; API
+        // Gateway's default names, {api-id}.execute-api.{region}.amazonaws.com, at the Region's front end (docs/dns.md,
+        // "Default execute-api names"), for any label shaped as an API id.
+        var executeApi = $"execute-api.{_region}.{_suffix}";
+        var children = RegionalServiceAddresses.HostDomains(_region, _suffix).Select(p => Address(p.Key, p.Value))
+            .Append(Address(executeApi, RegionalServiceAddresses.AddressOf("execute-api")!));
+        var labels = new Dictionary<string, Func<string, bool>>(DnsName.Comparer) { [executeApi] = IsApiId };
+        return new PublicNames(records, children, [new SyntheticZone(VpcEndpointDnsNames.EndpointZone(_region, _suffix), AwsPublicZoneSoa)], labels);
     }
+
+    /// <summary>
+    /// Whether a label has the shape of the ids API Gateway draws for REST APIs: ten lower-case letters and digits. The
+    /// other names under <c>execute-api.{region}</c> (<c>d-…</c>, <c>{api-id}-{vpce-id}</c>) have hyphens and records of their own.
+    /// </summary>
+    internal static bool IsApiId(string label) => label.Length == 10 && label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
 
     /// <summary>An Application (<c>{name}.{region}.elb.{suffix}</c>) or Network (<c>{name}.elb.{region}.{suffix}</c>) Load Balancer's name.</summary>
     private bool IsLoadBalancerName(string name) =>

@@ -8,7 +8,8 @@ namespace Cloister.Dns.Resolution;
 /// Names every VPC resolves alike (AWS would answer them from public DNS): regional service names,
 /// endpoint-specific <c>vpce</c> names, <c>{api-id}-{vpce-id}</c> names, load balancer names and whatever
 /// the host adds. Exact names, and the one-label children of a few domains (DynamoDB's account-based endpoints,
-/// <c>{account-id}.ddb.{region}.amazonaws.com</c>: any account id, as public DNS answers them); those domains and the
+/// <c>{account-id}.ddb.{region}.amazonaws.com</c>: any account id, as public DNS answers them; API Gateway's default
+/// names, <c>{api-id}.execute-api.{region}.amazonaws.com</c>: any label shaped as an API id); those domains and the
 /// names above them (<c>eu-central-1.amazonaws.com</c>, <c>com</c>, the root) exist without records, and anything else
 /// does not exist. Negative answers carry the SOA of the zone the name falls in: one of the public zones the sandbox
 /// answers itself (the endpoint-specific names' <c>{region}.vpce.amazonaws.com</c>), else the root's.
@@ -17,14 +18,24 @@ internal sealed class PublicNames
 {
     private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _names;
     private readonly FrozenDictionary<string, ImmutableArray<DnsResourceRecord>> _children;
+    private readonly FrozenDictionary<string, Func<string, bool>> _childLabels;
     private readonly FrozenSet<string> _ancestors;
     private readonly ImmutableArray<SyntheticZone> _zones;
 
     /// <param name="records">The records of exact names.</param>
     /// <param name="childRecords">Records named by a domain, answered for every one-label name under it (not for the domain itself).</param>
     /// <param name="zones">Public zones with their own SOA, for the negative answers of the names in them.</param>
-    public PublicNames(IEnumerable<DnsResourceRecord> records, IEnumerable<DnsResourceRecord>? childRecords = null, IEnumerable<SyntheticZone>? zones = null)
+    /// <param name="childLabels">
+    /// For a domain of <paramref name="childRecords"/>, which of its one-label names it answers (the label, lower case);
+    /// every one when the domain is not listed.
+    /// </param>
+    public PublicNames(
+        IEnumerable<DnsResourceRecord> records,
+        IEnumerable<DnsResourceRecord>? childRecords = null,
+        IEnumerable<SyntheticZone>? zones = null,
+        IReadOnlyDictionary<string, Func<string, bool>>? childLabels = null)
     {
+        _childLabels = (childLabels ?? new Dictionary<string, Func<string, bool>>()).ToFrozenDictionary(DnsName.Comparer);
         // The most specific zone first, so that ZoneOf's first match is the closest enclosing one.
         _zones = [.. (zones ?? []).OrderByDescending(z => z.Apex.Length)];
         _names = records
@@ -97,7 +108,8 @@ internal sealed class PublicNames
             return true;
         }
 
-        if (_children.Count > 0 && DnsName.Parent(name) is { } parent && _children.TryGetValue(parent, out var shared))
+        if (_children.Count > 0 && DnsName.Parent(name) is { } parent && _children.TryGetValue(parent, out var shared)
+            && (!_childLabels.TryGetValue(parent, out var answered) || answered(name[..(name.Length - parent.Length - 1)].ToLowerInvariant())))
         {
             records = [.. shared.Select(r => r.WithName(name))];
             return true;

@@ -267,7 +267,8 @@ internal sealed partial class RequestHandler
     private static GatewayError? Route(HttpContext context, GatewayCatalog catalog, RequestState state)
     {
         var request = context.Request;
-        var apiIdHeader = request.Headers["x-apigw-api-id"].ToString();
+        // The x-apigw-api-id header names a private API through an endpoint; the Region's front end routes by Host alone.
+        var apiIdHeader = state.Regional ? string.Empty : request.Headers["x-apigw-api-id"].ToString();
         var (path, pathLength) = RequestTarget.Path(context);
         if (apiIdHeader.Length == 0 && catalog.Domains.Count > 0
             && DomainRouter.TryRoute(catalog, state, request.Host.Value ?? string.Empty, SegmentList(path[..pathLength]), out var domainError))
@@ -275,21 +276,18 @@ internal sealed partial class RequestHandler
             return domainError;
         }
 
-        // The regional front end answers only the Hosts of REGIONAL custom domain names (docs/gateway.md): the default
-        // execute-api names of public APIs are not served in the sandbox, and a private API is never reached there.
-        if (state.Regional)
-        {
-            return GatewayError.Forbidden;
-        }
-
-        // The API id, stage and path segments are read as spans: no string per request for a literal route.
+        // The API id, stage and path segments are read as spans: no string per request for a literal route. Through an
+        // endpoint only private APIs answer; at the Region's front end only public (REGIONAL, EDGE) ones do, by their
+        // default name, and an {api-id}-{vpce-id} name or an unknown id is 403 there (docs/gateway.md, "Default
+        // execute-api names of public APIs").
         if (!catalog.Targets.TryRead(apiIdHeader, request.Host.Value, out var target)
-            || !catalog.ApisById.TryGetValue(target.ApiId, out var api) || api.EndpointType != EndpointType.Private)
+            || !catalog.ApisById.TryGetValue(target.ApiId, out var api) || (api.EndpointType == EndpointType.Private) == state.Regional)
         {
             return GatewayError.Forbidden;
         }
 
-        if (!target.NamedVpcEndpointId.IsEmpty && (!target.NamedVpcEndpointId.SequenceEqual(state.VpceId) || !api.VpcEndpointIds.Contains(state.VpceId)))
+        if (!target.NamedVpcEndpointId.IsEmpty
+            && (state.Regional || !target.NamedVpcEndpointId.SequenceEqual(state.VpceId) || !api.VpcEndpointIds.Contains(state.VpceId)))
         {
             return GatewayError.Forbidden;
         }

@@ -237,23 +237,23 @@ public sealed class PrecedenceTests
     }
 
     [Fact]
-    public async Task ResolveAsync_VpcWithoutEndpoint_ExecuteApiNameNxDomain()
+    public async Task ResolveAsync_VpcWithoutEndpoint_ExecuteApiNameAnswersTheRegionalFrontEnd()
     {
         await using var service = Serve(TestModels.TwoVpcs());
 
         var response = await Ask(service, $"{TestModels.ApiId}.execute-api.{TestModels.Region}.amazonaws.com", vpc: TestModels.ClientVpc);
 
-        Assert.Equal(DnsResponseCode.NXDomain, response.ResponseCode);
+        Assert.Equal(["198.18.6.10"], Addresses(response));
     }
 
     [Fact]
-    public async Task ResolveAsync_PrivateDnsDisabled_EndpointNamesStillResolveButRegionalNameDoesNot()
+    public async Task ResolveAsync_PrivateDnsDisabled_EndpointNamesResolveAndTheApiNameIsTheRegionalFrontEnds()
     {
         var model = TestModels.ApiOnly();
         model = model with { VpcEndpoints = [model.VpcEndpoints[0] with { PrivateDnsEnabled = false }] };
         await using var service = Serve(model);
 
-        Assert.Equal(DnsResponseCode.NXDomain, (await Ask(service, $"{TestModels.ApiId}.execute-api.{TestModels.Region}.amazonaws.com")).ResponseCode);
+        Assert.Equal(["198.18.6.10"], Addresses(await Ask(service, $"{TestModels.ApiId}.execute-api.{TestModels.Region}.amazonaws.com")));
         Assert.Equal(["10.0.1.100", "10.0.2.100"], Addresses(await Ask(service, TestModels.VpcEndpointDnsNamesFor(TestModels.ApiVpce))));
     }
 

@@ -191,12 +191,10 @@ public sealed class CustomDomainTests : IDisposable
         var throughEndpoint = await harness.Client(GatewayHarness.EniA, validate: TrustSandboxCa).GetAsync($"https://{ShopName}/shop/hello");
         var privateName = await frontEnd.GetAsync($"https://{PrivateName}/claims/hello");
         var privateApi = await harness.Client(RegionalFrontEnd).GetAsync($"https://{PrivateHost()}/dev/hello");
-        var regionalApiDefaultName = await harness.Client(RegionalFrontEnd).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/hello");
 
         await Expect.ErrorAsync(throughEndpoint, 403, Expect.Forbidden, "ForbiddenException");
         await Expect.ErrorAsync(privateName, 403, Expect.Forbidden, "ForbiddenException");
         await Expect.ErrorAsync(privateApi, 403, Expect.Forbidden, "ForbiddenException");
-        await Expect.ErrorAsync(regionalApiDefaultName, 403, Expect.Forbidden, "ForbiddenException");
     }
 
     [Fact]

@@ -24,10 +24,19 @@ internal static class AccessContext
         context.SecureTransport = true;
         context.SourceVpce = NullIfEmpty(state.VpceId);
         context.SourceVpc = NullIfEmpty(state.VpcId);
-        context.VpcSourceIp = NullIfEmpty(state.SourceIp);
+        if (state.Regional)
+        {
+            // At the Region's front end the caller's own address is aws:SourceIp, and no aws:VpcSourceIp (that key exists
+            // only for requests through a VPC endpoint).
+            context.SourceIp = NullIfEmpty(state.SourceIp);
+        }
+        else
+        {
+            // Through an endpoint API Gateway sees a rewritten source address: the endpoint's own (docs/gateway.md).
+            context.VpcSourceIp = NullIfEmpty(state.SourceIp);
+            context.SourceIp = http.Connection.LocalIpAddress?.ToString();
+        }
 
-        // Through an endpoint API Gateway sees a rewritten source address: the endpoint's own (docs/gateway.md).
-        context.SourceIp = http.Connection.LocalIpAddress?.ToString();
         context.UserAgent = state.UserAgent;
         context.Referer = http.Request.Headers.Referer.Count > 0 ? http.Request.Headers.Referer.ToString() : null;
         if (state.Caller is { } caller)

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text.Json;
+using Cloister.Gateway.Tests.Infrastructure;
+using static Cloister.Gateway.Tests.Infrastructure.Apis;
+
+namespace Cloister.Gateway.Tests.Functional;
+
+/// <summary>
+/// Public (REGIONAL and EDGE) REST APIs by their default names, <c>{api-id}.execute-api.{region}.amazonaws.com</c>, at
+/// the Region's front end over real HTTPS (the execute-api certificate, its name checked): served by Host with their
+/// stages, the event without endpoint fields, a resource policy evaluated without <c>aws:SourceVpce</c>; a private API's
+/// name, an unknown id and an <c>{api-id}-{vpce-id}</c> name are 403 there, and a public API stays 403 through an endpoint.
+/// </summary>
+public sealed class PublicApiFrontEndTests
+{
+    private const string RegionalApi = "r1r2r3r4r5";
+    private const string EdgeApi = "e1e2e3e4e5";
+    private const string Describing = """{"api":"$context.apiId","stage":"$context.stage","domain":"$context.domainName","prefix":"$context.domainPrefix","path":"$context.path","vpce":"$context.identity.vpceId"}""";
+
+    /// <summary>Where the Region's API Gateway front end listens in these tests (the sandbox's is 198.18.6.10).</summary>
+    private static readonly IPAddress FrontEnd = IPAddress.Parse("127.0.0.5");
+
+    [Theory]
+    [InlineData(RegionalApi)]
+    [InlineData(EdgeApi)]
+    public async Task Invoke_PublicApiByItsDefaultNameAtTheFrontEnd_ServedWithTheExecuteApiCertificate(string apiId)
+    {
+        await using var harness = await StartAsync(Model());
+
+        var response = await harness.Client(FrontEnd).GetAsync($"https://{PrivateHost(apiId)}/dev/hello");
+        var unknownStage = await harness.Client(FrontEnd).GetAsync($"https://{PrivateHost(apiId)}/prod/hello");
+        var unknownPath = await harness.Client(FrontEnd).GetAsync($"https://{PrivateHost(apiId)}/dev/nothing");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        Assert.Equal((apiId, "dev", PrivateHost(apiId), apiId, "/dev/hello", string.Empty),
+            (root.GetProperty("api").GetString(), root.GetProperty("stage").GetString(), root.GetProperty("domain").GetString(),
+                root.GetProperty("prefix").GetString(), root.GetProperty("path").GetString(), root.GetProperty("vpce").GetString()));
+        await Expect.ErrorAsync(unknownStage, 403, Expect.Forbidden, "ForbiddenException");
+        await Expect.ErrorAsync(unknownPath, 403, Expect.MissingAuthenticationToken, "MissingAuthenticationTokenException");
+    }
+
+    [Fact]
+    public async Task Invoke_PrivateApiUnknownIdOrEndpointNameAtTheFrontEnd_Return403Forbidden()
+    {
+        await using var harness = await StartAsync(Model());
+        var client = harness.Client(FrontEnd);
+
+        var privateApi = await client.GetAsync($"https://{PrivateHost()}/dev/hello");
+        var unknown = await client.GetAsync($"https://{PrivateHost("zz9900aa11")}/dev/hello");
+        var endpointName = await client.GetAsync($"https://{ApiId}-{VpceA}.execute-api.{Region}.amazonaws.com/dev/hello");
+        using var byHeader = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost("zz9900aa11")}/dev/hello");
+        byHeader.Headers.Add("x-apigw-api-id", RegionalApi);
+        var headerIgnored = await client.SendAsync(byHeader);
+
+        await Expect.ErrorAsync(privateApi, 403, Expect.Forbidden, "ForbiddenException");
+        await Expect.ErrorAsync(unknown, 403, Expect.Forbidden, "ForbiddenException");
+        await Expect.ErrorAsync(endpointName, 403, Expect.Forbidden, "ForbiddenException");
+        await Expect.ErrorAsync(headerIgnored, 403, Expect.Forbidden, "ForbiddenException");
+    }
+
+    [Fact]
+    public async Task Invoke_PublicApiThroughAnEndpointAndPrivateApiThere_PublicRefusedPrivateServed()
+    {
+        await using var harness = await StartAsync(Model());
+        var endpoint = harness.Client(GatewayHarness.EniA);
+
+        var publicApi = await endpoint.GetAsync($"https://{PrivateHost(RegionalApi)}/dev/hello");
+        var privateApi = await endpoint.GetAsync($"https://{PrivateHost()}/dev/hello");
+
+        await Expect.ErrorAsync(publicApi, 403, Expect.Forbidden, "ForbiddenException");
+        Assert.Equal(200, (int)privateApi.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoke_LambdaProxyByTheDefaultNameAtTheFrontEnd_EventWithoutEndpointFields()
+    {
+        var echo = Resource("res0000009", "/echo", Method("GET", LambdaProxy("echo")));
+        var model = ModelOf(Api(RegionalApi, policy: null, echo) with { EndpointType = EndpointType.Regional });
+        await using var harness = await StartAsync(model);
+        harness.Lambda.AddEcho("echo");
+
+        var response = await harness.Client(FrontEnd, GatewayHarness.ClientOne).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/echo?x=1");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var context = document.RootElement.GetProperty("requestContext");
+        var identity = context.GetProperty("identity");
+        var headers = document.RootElement.GetProperty("headers");
+        Assert.Equal((PrivateHost(RegionalApi), RegionalApi, RegionalApi, "dev", "/dev/echo"),
+            (context.GetProperty("domainName").GetString(), context.GetProperty("domainPrefix").GetString(), context.GetProperty("apiId").GetString(),
+                context.GetProperty("stage").GetString(), context.GetProperty("path").GetString()));
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), identity.GetProperty("sourceIp").GetString());
+        Assert.False(identity.TryGetProperty("vpceId", out _));
+        Assert.False(identity.TryGetProperty("vpcId", out _));
+        Assert.False(headers.TryGetProperty("x-amzn-vpce-id", out _));
+        Assert.False(headers.TryGetProperty("x-amzn-vpce-config", out _));
+        Assert.Equal(PrivateHost(RegionalApi), headers.GetProperty("Host").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_PublicApiWithResourcePolicy_EvaluatedWithoutSourceVpce()
+    {
+        var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
+        const string AllowClientOne = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.10/32"}}}]}""";
+        var byAddress = ModelOf(Api(ApiId, AllowClientOne, hello) with { EndpointType = EndpointType.Regional });
+        var byEndpoint = ModelOf(Api(ApiId, AllowFrom(VpceA), hello) with { EndpointType = EndpointType.Regional });
+
+        await using (var harness = await StartAsync(byAddress))
+        {
+            var allowed = await harness.Client(FrontEnd, GatewayHarness.ClientOne).GetAsync($"https://{PrivateHost()}/dev/hello");
+            var denied = await harness.Client(FrontEnd, GatewayHarness.ClientTwo).GetAsync($"https://{PrivateHost()}/dev/hello");
+
+            Assert.Equal(200, (int)allowed.StatusCode);
+            await Expect.ErrorAsync(denied, 403, Expect.AccessDenied("GET", "hello", explicitDeny: false), "AccessDeniedException");
+        }
+
+        await using (var harness = await StartAsync(byEndpoint))
+        {
+            var denied = await harness.Client(FrontEnd, GatewayHarness.ClientOne).GetAsync($"https://{PrivateHost()}/dev/hello");
+
+            await Expect.ErrorAsync(denied, 403, Expect.AccessDenied("GET", "hello", explicitDeny: false), "AccessDeniedException");
+        }
+    }
+
+    [Fact]
+    public async Task Curl_RegionalApiDefaultNameAtTheFrontEnd_VerifiedTlsAndTheApiAnswers()
+    {
+        await using var harness = await StartAsync(Model());
+        var port = harness.Server.PortOf(FrontEnd);
+        var (_, _, caFile) = TestCertificates.WritePem(Path.Combine(harness.StateRoot, "pem"));
+        var host = PrivateHost(RegionalApi);
+
+        var output = await Curl.RunAsync("-sS", "-w", "\n%{http_code}", "--cacert", caFile, "--resolve", $"{host}:{port}:{FrontEnd}", $"https://{host}:{port}/dev/hello");
+
+        Assert.EndsWith("\n200", output, StringComparison.Ordinal);
+        Assert.Contains($"\"api\":\"{RegionalApi}\"", output, StringComparison.Ordinal);
+        Assert.Contains($"\"domain\":\"{host}\"", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A gateway with endpoints A and B and the Region's front end at <see cref="FrontEnd"/>.</summary>
+    private static Task<GatewayHarness> StartAsync(GatewayModel model) =>
+        GatewayHarness.StartAsync(model, configure: o => o with { Listeners = [.. o.Listeners, GatewayListener.Regional(new IPEndPoint(FrontEnd, 0))] });
+
+    /// <summary>The private API <see cref="ApiId"/> (allowing everyone), a REGIONAL and an EDGE API without resource policies, all at stage <c>dev</c>.</summary>
+    private static GatewayModel Model()
+    {
+        var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
+        const string AllowAll = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}""";
+        return ModelOf(
+            Api(ApiId, AllowAll, hello),
+            Api(RegionalApi, policy: null, hello) with { EndpointType = EndpointType.Regional },
+            Api(EdgeApi, policy: null, hello) with { EndpointType = EndpointType.Edge });
+    }
+}
