@@ -407,6 +407,22 @@ public sealed partial class StackHost : IAsyncDisposable
         Done("functions", string.Join(", ", _model.Functions.Select(f => $"{f.FunctionName} ({f.Runtime})")));
     }
 
+    /// <summary>Whether <paramref name="model"/> has what the Region's API Gateway front end serves: a public REST API or a REGIONAL custom domain name.</summary>
+    private static bool NeedsFrontEnd(CloudModel model) =>
+        model.RestApis.Any(IsPublic) || model.DomainNames.Any(d => d.RegionalDomainName is not null);
+
+    private static bool IsPublic(Cloister.Model.Api.RestApi api) => api.EndpointType != Cloister.Model.Api.EndpointType.Private;
+
+    /// <summary>
+    /// Why deploying <paramref name="model"/> needs the sandbox rebuilt for the gateway: it has what the front end serves
+    /// while the sandbox came up without the front end's listener, which is opened only then. Null when nothing is missing.
+    /// </summary>
+    private string? FrontEndRefusal(CloudModel model) =>
+        NeedsFrontEnd(model) && !_frontEnd
+            ? "API Gateway's regional front end (public REST APIs' default names, REGIONAL custom domain names): added; the sandbox " +
+              "came up without it (the templates up ran had neither) and a running sandbox cannot open it: ./cloister down && ./cloister up"
+            : null;
+
     private async Task StartGatewayAsync(Sandbox sandbox, SandboxCertificateAuthority authority, CancellationToken cancellationToken)
     {
         var region = _model.Account.Region;
@@ -431,13 +447,14 @@ public sealed partial class StackHost : IAsyncDisposable
         // The Region's front end, where public DNS sends a public (REGIONAL or EDGE) API's default name and a REGIONAL
         // custom domain name's d-… name (docs/gateway.md, "Default execute-api names of public APIs", "Regional custom
         // domain names"): opened when the templates have either, reached as the region's other services are.
-        var publicApis = _model.RestApis.Count(a => a.EndpointType != Cloister.Model.Api.EndpointType.Private);
-        var regionalNames = _model.DomainNames.Count(d => d.RegionalDomainName is not null);
-        if (publicApis > 0 || regionalNames > 0)
+        if (NeedsFrontEnd(_model))
         {
+            var publicApis = _model.RestApis.Count(IsPublic);
+            var regionalNames = _model.DomainNames.Count(d => d.RegionalDomainName is not null);
             var regional = RegionalServices.AddressOf("execute-api")!;
             var socket = Own(sandbox.OpenTcpListener(IPAddress.Parse(regional), 443));
             listeners.Add(GatewayListener.Regional(null, (ulong)socket.Handle));
+            _frontEnd = true;
             _services.Add(new ServiceInfo($"execute-api front end ({publicApis} public API(s), {regionalNames} regional custom domain name(s))", [regional + ":443"], "ok"));
         }
 

@@ -37,6 +37,9 @@ public sealed partial class StackHost
     private Dictionary<string, string> _codeFingerprints = new(StringComparer.Ordinal);
     private DnsService? _dns;
     private GatewayServer? _gateway;
+
+    // Whether the gateway listens on the Region's front end (opened only when the sandbox comes up).
+    private bool _frontEnd;
     private InvokeApiServer? _invokeApi;
     private Uri? _tablesUrl;
 
@@ -127,6 +130,11 @@ public sealed partial class StackHost
         if (refused.Count == 0 && _sandbox!.LiveChangeRefusal(model) is { } network)
         {
             refused.Add(network);
+        }
+
+        if (refused.Count == 0 && FrontEndRefusal(model) is { } frontEnd)
+        {
+            refused.Add(frontEnd);
         }
 
         if (refused.Count > 0)
