@@ -46,8 +46,8 @@ public sealed class DnsService : IAsyncDisposable
     /// <summary>The VPCs that have a view.</summary>
     public IReadOnlyCollection<string> VpcIds => [.. Volatile.Read(ref _views).Views.Keys.Where(k => k != DnsViewBuilder.PublicViewId)];
 
-    /// <summary>The inbound endpoint addresses of the applied model, each to be served with <see cref="StartInboundEndpoint"/>.</summary>
-    public IReadOnlyCollection<string> InboundEndpointAddresses => Volatile.Read(ref _views).InboundAddresses.Keys;
+    /// <summary>The inbound endpoint addresses of the applied model by VPC, each to be served with <see cref="StartInboundEndpoint"/>.</summary>
+    public IReadOnlyCollection<InboundEndpointAddress> InboundEndpointAddresses => Volatile.Read(ref _views).InboundAddresses.Keys;
 
     /// <summary>The link-local address every VPC's resolver also answers on.</summary>
     public static IPAddress LinkLocalResolverAddress { get; } = IPAddress.Parse("169.254.169.253");
@@ -157,15 +157,14 @@ public sealed class DnsService : IAsyncDisposable
     public DnsListener StartPublicResolver(Socket? udp, Socket? tcp) => Start(new ListenerScope(DnsViewBuilder.PublicViewId), udp, tcp);
 
     /// <summary>
-    /// Serves the inbound endpoint address <paramref name="ipAddress"/> (as in the model's endpoint) on the given
+    /// Serves the inbound endpoint address <paramref name="address"/> (as in the model's endpoint, by its VPC) on the given
     /// sockets: queries get the endpoint's VPC's answers and are logged with its endpoint and network interface ids.
     /// </summary>
-    public DnsListener StartInboundEndpoint(string ipAddress, Socket? udp, Socket? tcp)
+    public DnsListener StartInboundEndpoint(InboundEndpointAddress address, Socket? udp, Socket? tcp)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ipAddress);
-        if (!Volatile.Read(ref _views).InboundAddresses.TryGetValue(ipAddress, out var scope))
+        if (!Volatile.Read(ref _views).InboundAddresses.TryGetValue(address, out var scope))
         {
-            throw new ArgumentException($"No inbound Resolver endpoint has the address {ipAddress}; apply a model that has it first.", nameof(ipAddress));
+            throw new ArgumentException($"No inbound Resolver endpoint of {address.VpcId} has the address {address.Address}; apply a model that has it first.", nameof(address));
         }
 
         return Start(scope, udp, tcp);

@@ -346,11 +346,12 @@ public sealed partial class StackHost : IAsyncDisposable
             _services.Add(new ServiceInfo($"resolver {string.Join(", ", router.Select(v => v.LogicalId))} (link-local)", [$"{linkLocal}:53"], "ok"));
         }
 
-        foreach (var address in dns.InboundEndpointAddresses)
+        foreach (var inbound in dns.InboundEndpointAddresses)
         {
-            var ip = IPAddress.Parse(address);
-            dns.StartInboundEndpoint(address, sandbox.OpenUdpSocket(ip, 53), sandbox.OpenTcpListener(ip, 53));
-            _services.Add(new ServiceInfo($"inbound resolver endpoint {address}", [$"{address}:53"], "ok"));
+            // By VPC and address: unpeered VPCs may give their endpoints one address.
+            var eni = sandbox.EniAt(inbound.VpcId, IPAddress.Parse(inbound.Address));
+            dns.StartInboundEndpoint(inbound, sandbox.OpenUdpSocket(eni, 53), sandbox.OpenTcpListener(eni, 53));
+            _services.Add(new ServiceInfo($"inbound resolver endpoint {inbound.Address} ({inbound.VpcId})", [$"{inbound.Address}:53"], "ok"));
         }
 
         var publicResolver = IPAddress.Parse(sandbox.Hosts.First(h => h.Kind == HostKind.PublicFunction).DnsServer);

@@ -69,12 +69,12 @@ internal sealed partial class DnsViewBuilder
         }
 
         var views = model.Vpcs.Append(publicView).ToFrozenDictionary(v => v.Id, v => builder.BuildView(v, publicNames, rules, sinkFor), StringComparer.Ordinal);
-        var inbound = new Dictionary<string, ListenerScope>(StringComparer.Ordinal);
+        var inbound = new Dictionary<InboundEndpointAddress, ListenerScope>();
         foreach (var endpoint in model.ResolverEndpoints.Where(e => e.Direction == ResolverDirection.Inbound))
         {
             foreach (var address in endpoint.IpAddresses.Where(a => a.Ip is not null))
             {
-                inbound[address.Ip!] = new ListenerScope(endpoint.VpcId, endpoint.Id, address.NetworkInterfaceId);
+                inbound[new InboundEndpointAddress(endpoint.VpcId, address.Ip!)] = new ListenerScope(endpoint.VpcId, endpoint.Id, address.NetworkInterfaceId);
             }
         }
 
@@ -83,7 +83,7 @@ internal sealed partial class DnsViewBuilder
         var inboundViews = model.Vpcs
             .Where(v => builder.InterfaceEndpoints().Any(e => e.VpcId == v.Id && e.PrivateDnsEnabled && e.DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint))
             .ToFrozenDictionary(v => v.Id, v => quiet.BuildView(v, publicNames, rules, sinkFor, inbound: true), StringComparer.Ordinal);
-        return new DnsViewSet(views, inbound.ToFrozenDictionary(StringComparer.Ordinal), model.Account.AccountId) { InboundViews = inboundViews };
+        return new DnsViewSet(views, inbound.ToFrozenDictionary(), model.Account.AccountId) { InboundViews = inboundViews };
     }
 
     private PublicNames BuildPublicNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> additionalNames)

@@ -36,8 +36,8 @@ public sealed class ForwardingChainTests : IAsyncLifetime
         model = model with { Instances = model.Instances.Add(new Model.Network.Instance("i-0c0c0c0c0c0c0c0c0", "Client", "subnet-0ccccccccccccccc1", "127.0.0.41", [])), Subnets = model.Subnets.Add(new Model.Network.Subnet("subnet-0ccccccccccccccc1", "ClientSubnet", TestModels.ClientVpc, "172.128.1.0/24", "eu-central-1a")) };
         _service = new DnsService(new DnsServiceOptions { State = new StatePaths(_state), ForwardAttemptTimeout = AttemptTimeout, ForwardBudget = Budget });
         _service.Apply(model);
-        _service.StartInboundEndpoint("127.0.0.11", inbound1.Udp, inbound1.Tcp);
-        _service.StartInboundEndpoint("127.0.0.12", inbound2.Udp, inbound2.Tcp);
+        _service.StartInboundEndpoint(new(TestModels.ApiVpc, "127.0.0.11"), inbound1.Udp, inbound1.Tcp);
+        _service.StartInboundEndpoint(new(TestModels.ApiVpc, "127.0.0.12"), inbound2.Udp, inbound2.Tcp);
         _client = _service.StartVpcResolver(TestModels.ClientVpc, client.Udp, client.Tcp);
         return Task.CompletedTask;
     }

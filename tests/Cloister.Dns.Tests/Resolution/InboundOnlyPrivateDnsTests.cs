@@ -30,7 +30,7 @@ public sealed class InboundOnlyPrivateDnsTests
         await using var service = new DnsService();
         service.Apply(Model(inboundOnly: true));
         using var inbound = Loopback.Udp("127.0.0.91");
-        await using var listener = service.StartInboundEndpoint("127.0.0.91", inbound, null);
+        await using var listener = service.StartInboundEndpoint(new(TestModels.ApiVpc, "127.0.0.91"), inbound, null);
 
         var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, Regional, DnsRecordType.A));
         var throughInbound = await UdpQuery.AskAsync(listener.UdpEndPoint!, Regional);
@@ -56,7 +56,7 @@ public sealed class InboundOnlyPrivateDnsTests
         await using var service = new DnsService();
         service.Apply(Model(inboundOnly: true));
         using var inbound = Loopback.Udp("127.0.0.92");
-        await using var listener = service.StartInboundEndpoint("127.0.0.92", inbound, null);
+        await using var listener = service.StartInboundEndpoint(new(TestModels.ApiVpc, "127.0.0.92"), inbound, null);
         var name = $"{Vpce}-{VpcEndpointDnsSuffix.Of(Vpce)}.dynamodb.eu-central-1.vpce.amazonaws.com";
 
         var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A));

@@ -29,7 +29,7 @@ public sealed class DnsServiceTests
 
         service.Apply(TestModels.WithClient([], ["127.0.0.81", "127.0.0.82"], ["127.0.0.83", "127.0.0.84"]));
 
-        Assert.Equal(["127.0.0.83", "127.0.0.84"], service.InboundEndpointAddresses.Order(StringComparer.Ordinal));
+        Assert.Equal([new InboundEndpointAddress(TestModels.ApiVpc, "127.0.0.83"), new InboundEndpointAddress(TestModels.ApiVpc, "127.0.0.84")], service.InboundEndpointAddresses.OrderBy(a => a.Address, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class DnsServiceTests
         service.Apply(TestModels.ApiOnly());
         using var udp = Loopback.Udp();
 
-        Assert.Throws<ArgumentException>(() => service.StartInboundEndpoint("127.0.0.99", udp, null));
+        Assert.Throws<ArgumentException>(() => service.StartInboundEndpoint(new(TestModels.ApiVpc, "127.0.0.99"), udp, null));
     }
 
     [Theory]
