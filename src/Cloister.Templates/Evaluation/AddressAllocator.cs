@@ -9,8 +9,9 @@ namespace Cloister.Templates.Evaluation;
 /// reserved as they are seen; automatic ones are taken from the top of the subnet downwards, so the low
 /// addresses that people write by hand (such as <c>10.0.1.10</c>) stay free. AWS itself picks at random.
 /// An automatic address is also one no other subnet has handed out or reserved: two unpeered VPCs may share a block
-/// (and their subnets their CIDRs), and the one sandbox that runs them tells hosts apart by address, so addresses
-/// EC2 could repeat across such VPCs are drawn apart here — still addresses AWS could have picked.
+/// (and their subnets their CIDRs); the sandbox tells their ENIs apart by VPC, but names a host by its address too
+/// (<c>cloister exec --from 10.0.1.10</c>), so addresses EC2 could repeat across such VPCs are drawn apart here — still
+/// addresses AWS could have picked. Only an address the template writes may repeat across them.
 /// </summary>
 internal sealed class AddressAllocator
 {
