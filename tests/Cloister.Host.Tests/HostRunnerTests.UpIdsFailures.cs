@@ -45,11 +45,7 @@ public sealed partial class HostRunnerTests
     public async Task Up_TablesPhaseFailedWhileReplacingATableThenUpAgain_OldTableKeptWithItsItemsNoReplacementLeftBehind()
     {
         var request = Request(SamTablesStack(Generated("S"), FixedTable.Replace("#TYPE#", "S", StringComparison.Ordinal)));
-        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
-        var items = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
-        var put = await DynamoDbAsync("put-item", "--table-name", items, "--item", """{"id":{"S":"one"}}""");
-        Assert.True(put.ExitCode == 0, put.Error);
-        await DownAsync();
+        var items = await UpPutAnItemInItemsAndDownAsync(request);
 
         // Items replaced (its key type changes), and the named table's key changed too, which the tables phase refuses.
         await File.WriteAllTextAsync(request.Templates[0].Path, SamTablesStack(Generated("N"), FixedTable.Replace("#TYPE#", "N", StringComparison.Ordinal)));
@@ -108,6 +104,32 @@ public sealed partial class HostRunnerTests
         Assert.True(item.ExitCode == 0, item.Error);
         Assert.Contains("one", item.Output, StringComparison.Ordinal);
         Assert.Equal([added], TableNames(tables.Output));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Up_AnotherRegionThenBack_TheFirstRegionsTableKeepsItsNameAndItems()
+    {
+        var request = Request(SamTablesStack(Generated("S")));
+        var first = await UpPutAnItemInItemsAndDownAsync(request);
+
+        var elsewhere = await ProgressAsync(Start(request with { Region = "eu-west-1" }));
+        var other = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        await DownAsync();
+        var back = await ProgressAsync(Start(request));
+        var again = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        var item = await DynamoDbAsync("get-item", "--table-name", first, "--key", """{"id":{"S":"one"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.Equal("ready", elsewhere[^1].State);
+        Assert.Contains(elsewhere, e => e is { Phase: "templates", State: "warning" } && e.Message.EndsWith("its physical ids are not reused in eu-west-1", StringComparison.Ordinal));
+        Assert.NotEqual(first, other);
+        Assert.True(back[^1].State == "ready", string.Join("\n", back.Select(e => $"{e.Phase} {e.State} {e.Message}")));
+        Assert.DoesNotContain(back, e => e.State == "warning" && e.Phase == "templates");
+        Assert.Equal(first, again);
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+        // No third table: back in the first region, nothing was drawn a new name.
+        Assert.All(TableNames(tables.Output), name => Assert.Contains(name, new[] { first, other }));
     }
 
     /// <summary>

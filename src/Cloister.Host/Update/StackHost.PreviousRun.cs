@@ -44,12 +44,14 @@ public sealed partial class StackHost
             return loaded;
         }
 
-        if (record.Model.Account != loaded.Model.Account)
+        if (record.For(loaded.Model.Account) is not { } same)
         {
-            // Stacks of another account or region are other stacks, as on AWS.
+            // Stacks of another account or region are other stacks, as on AWS; this region's last ones, if any, are kept.
             Report("templates", "warning", $"the last deployment ran in account {record.Model.Account.AccountId}, region {record.Model.Account.Region}: its physical ids are not reused in {loaded.Model.Account.Region}");
             return loaded;
         }
+
+        record = same;
 
         ImmutableArray<StackSummary> previous = [.. record.Stacks, .. record.EarlierStacks];
         _previousTables = record.Model with { Tables = [.. record.Model.Tables, .. record.EarlierTables] };
