@@ -218,8 +218,7 @@ public sealed partial class StackHost : IAsyncDisposable
         _owned.Add(server);
         var local = server.Urls.First(u => u.Scheme == "http" && u.Host == "127.0.0.1");
         _tablesUrl = local;
-        await ProvisionTablesAsync(_model.Account, provisioner => provisioner.EnsureAsync(_model.Tables, cancellationToken)).ConfigureAwait(false);
-        await RemoveReplacedTablesAsync(cancellationToken).ConfigureAwait(false);
+        await ProvisionRecordedTablesAsync(cancellationToken).ConfigureAwait(false);
 
         _services.Add(new ServiceInfo("dynamodb", [$"https://{name}", $"http://{name}", $"{address}:443"], "ok"));
         Done("tables", _model.Tables.Length == 0 ? "none" : $"{_model.Tables.Length} table(s): {string.Join(", ", _model.Tables.Select(t => t.TableName))}");

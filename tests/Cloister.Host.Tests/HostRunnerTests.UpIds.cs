@@ -115,11 +115,7 @@ public sealed partial class HostRunnerTests
     public async Task Up_GeneratedNameTableKeyTypeChanged_ReplacedUnderANewNameTheOldDeletedWithItsItems()
     {
         var request = Request(SamTablesStack(Generated("S")));
-        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
-        var oldName = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
-        var put = await DynamoDbAsync("put-item", "--table-name", oldName, "--item", """{"id":{"S":"one"}}""");
-        Assert.True(put.ExitCode == 0, put.Error);
-        await DownAsync();
+        var oldName = await UpPutAnItemInItemsAndDownAsync(request);
 
         await File.WriteAllTextAsync(request.Templates[0].Path, SamTablesStack(Generated("N")));
         var events = await ProgressAsync(Start(request));
@@ -189,6 +185,17 @@ public sealed partial class HostRunnerTests
         Assert.Equal(Physical(alone, "Items"), Physical(again.Single(s => s.StackName == "stack"), "Items"));
         Assert.True(item.ExitCode == 0, item.Error);
         Assert.Contains("job", item.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <paramref name="request"/>, puts the item <c>one</c> into its table <c>Items</c>, then <c>down</c>; the table's name.</summary>
+    private async Task<string> UpPutAnItemInItemsAndDownAsync(DeployRequest request)
+    {
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var name = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        var put = await DynamoDbAsync("put-item", "--table-name", name, "--item", """{"id":{"S":"one"}}""");
+        Assert.True(put.ExitCode == 0, put.Error);
+        await DownAsync();
+        return name;
     }
 
     /// <summary><see cref="TablesStack"/> under SAM's transform, with <paramref name="parts"/> in place of its tables.</summary>

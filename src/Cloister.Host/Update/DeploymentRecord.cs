@@ -12,7 +12,8 @@ namespace Cloister.Host.Update;
 /// they had (<see cref="IdAlignment"/>), as a CloudFormation stack keeps the physical id of every resource it does not
 /// replace: the model and stack summaries <see cref="IdAlignment.Align"/> pairs against, written when <c>up</c> is ready
 /// and after each successful <c>cloister deploy</c>. The stacks of earlier runs that the last one did not run are carried
-/// on with their tables (<see cref="EarlierStacks"/>), so an <c>up</c> with fewer templates does not lose their ids.
+/// on with their tables (<see cref="EarlierStacks"/>), so an <c>up</c> with fewer templates does not lose their ids,
+/// and so are the last deployments of other regions (<see cref="OtherRegions"/>).
 /// </summary>
 /// <param name="Format">The shape of this file; a record of another shape (an older Cloister's) is ignored.</param>
 /// <param name="Model">The deployment's model, as the stacks ran it.</param>
@@ -29,6 +30,17 @@ internal sealed record DeploymentRecord(
     /// <summary>The shape this Cloister writes and reads.</summary>
     public const int CurrentFormat = 1;
 
+    /// <summary>
+    /// The last deployments of the other accounts and regions this state folder ran (each without its own), so that an
+    /// <c>up</c> in another region does not cost the stacks of the first their ids: back in the first region they are
+    /// paired with their own (<see cref="For"/>), as the stacks of each region stay where they are on AWS.
+    /// </summary>
+    public ImmutableArray<DeploymentRecord> OtherRegions { get; init; } = [];
+
+    /// <summary>The record of <paramref name="account"/>'s deployment: this one, one of <see cref="OtherRegions"/>, or null.</summary>
+    public DeploymentRecord? For(AccountContext account) =>
+        Model.Account == account ? this : OtherRegions.FirstOrDefault(r => r.Model.Account == account);
+
     /// <summary>The record's file: in the state folder itself, which <c>down</c> leaves (it removes only <c>runtime/</c>'s files).</summary>
     public static string PathOf(StatePaths state)
     {
@@ -44,12 +56,14 @@ internal sealed record DeploymentRecord(
     {
         ArgumentNullException.ThrowIfNull(model);
         var names = stacks.Select(s => s.StackName).ToHashSet(StringComparer.Ordinal);
-        var earlier = previous is null || previous.Model.Account != model.Account
-            ? []
-            : previous.EarlierStacks.Concat(previous.Stacks).Where(s => !names.Contains(s.StackName)).ToList();
+        var others = previous is null ? []
+            : previous.OtherRegions.Where(r => r.Model.Account != model.Account)
+                .Concat(previous.Model.Account == model.Account ? [] : [previous with { OtherRegions = [] }]).ToList();
+        var same = previous?.For(model.Account);
+        var earlier = same is null ? [] : same.EarlierStacks.Concat(same.Stacks).Where(s => !names.Contains(s.StackName)).ToList();
         var tableNames = earlier.SelectMany(s => s.Resources).Where(r => r.ResourceType == "AWS::DynamoDB::Table").Select(r => r.PhysicalResourceId).ToHashSet(StringComparer.Ordinal);
-        var earlierTables = previous is null ? [] : previous.EarlierTables.Concat(previous.Model.Tables).Where(t => tableNames.Contains(t.TableName)).DistinctBy(t => t.TableName);
-        return new DeploymentRecord(CurrentFormat, model, stacks, [.. earlier], [.. earlierTables]);
+        var earlierTables = same is null ? [] : same.EarlierTables.Concat(same.Model.Tables).Where(t => tableNames.Contains(t.TableName)).DistinctBy(t => t.TableName);
+        return new DeploymentRecord(CurrentFormat, model, stacks, [.. earlier], [.. earlierTables]) { OtherRegions = [.. others] };
     }
 
     /// <summary>
@@ -102,6 +116,8 @@ internal sealed record DeploymentRecord(
             {
                 EarlierStacks = record.EarlierStacks.IsDefault ? [] : [.. record.EarlierStacks.Where(s => s is not null && !s.Resources.IsDefault)],
                 EarlierTables = record.EarlierTables.IsDefault ? [] : [.. record.EarlierTables.Where(t => t is not null)],
+                OtherRegions = record.OtherRegions.IsDefault ? [] : [.. record.OtherRegions.Where(r => r?.Model is not null && !r.Stacks.IsDefault && r.Stacks.All(s => s is not null && !s.Resources.IsDefault))
+                    .Select(r => r with { EarlierStacks = r.EarlierStacks.IsDefault ? [] : r.EarlierStacks, EarlierTables = r.EarlierTables.IsDefault ? [] : r.EarlierTables, OtherRegions = [] })],
             };
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Cloister.Host.Update;
 using Cloister.Model;
+using Cloister.Model.Data;
 using Cloister.Templates;
 
 namespace Cloister.Host;
@@ -16,7 +17,11 @@ public sealed partial class StackHost
     private DeploymentRecord? _previousRun;
     private CloudModel _previousTables = new();
     private List<(StackResource Resource, string Policy)> _replacedTables = [];
+    // The last deployment's resource of each replaced table, by the name of the table that replaces it.
+    private readonly Dictionary<string, StackResource> _replacements = new(StringComparer.Ordinal);
     private int _stacksKeptIds;
+    // Tables a failed deploy created and left (--disable-rollback, or a rollback that failed), by stack and logical id.
+    private readonly Dictionary<(string Stack, string LogicalId), (StackResource Resource, Table Table)> _tablesOfFailedDeploys = [];
 
     /// <summary>
     /// <paramref name="loaded"/> with the physical ids of the state folder's last deployment, paired as
@@ -39,12 +44,14 @@ public sealed partial class StackHost
             return loaded;
         }
 
-        if (record.Model.Account != loaded.Model.Account)
+        if (record.For(loaded.Model.Account) is not { } same)
         {
-            // Stacks of another account or region are other stacks, as on AWS.
+            // Stacks of another account or region are other stacks, as on AWS; this region's last ones, if any, are kept.
             Report("templates", "warning", $"the last deployment ran in account {record.Model.Account.AccountId}, region {record.Model.Account.Region}: its physical ids are not reused in {loaded.Model.Account.Region}");
             return loaded;
         }
+
+        record = same;
 
         ImmutableArray<StackSummary> previous = [.. record.Stacks, .. record.EarlierStacks];
         _previousTables = record.Model with { Tables = [.. record.Model.Tables, .. record.EarlierTables] };
@@ -94,10 +101,59 @@ public sealed partial class StackHost
                 var policy = resource.UpdateReplacePolicy ?? "Delete";
                 Report("tables", "warning", $"{resource.LogicalResourceId} ({stack.StackName}): {reason}, which replaces the table: {resource.PhysicalResourceId} is created, and {old.PhysicalResourceId} goes as its UpdateReplacePolicy {policy} says");
                 replaced.Add((old with { DeletionPolicy = resource.UpdateReplacePolicy }, "UpdateReplacePolicy"));
+                _replacements[resource.PhysicalResourceId] = old;
             }
         }
 
         return replaced;
+    }
+
+    /// <summary>
+    /// The tables phase of <c>up</c>: creates the stacks' tables, deletes those they replaced, and records the deployment
+    /// at once, so that an <c>up</c> failing later (a function that cannot start, Ctrl-C) leaves a record naming every table
+    /// it created and the next <c>up</c> serves them under the same names. When creating fails (a table the service
+    /// refuses), the tables it did create are recorded too, but a replacement it created is deleted (empty: nothing
+    /// was served yet) and the replaced table recorded and kept with its items, as CloudFormation's rollback of a
+    /// replacement keeps the old resource.
+    /// </summary>
+    private async Task ProvisionRecordedTablesAsync(CancellationToken cancellationToken)
+    {
+        var created = new List<Table>();
+        try
+        {
+            await ProvisionTablesAsync(_model.Account, provisioner => provisioner.EnsureAsync(_model.Tables, created, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is StackDeployException or OperationCanceledException)
+        {
+            await RecordWithoutReplacementsAsync(created).ConfigureAwait(false);
+            throw;
+        }
+
+        await RemoveReplacedTablesAsync(cancellationToken).ConfigureAwait(false);
+        RecordDeployment("tables", _model, _loaded!.Stacks);
+    }
+
+    /// <summary>
+    /// Records the deployment with the last one's tables in place of their replacements, deleting the replacements
+    /// <paramref name="created"/> holds; a deletion that fails is a warning (the replacement stays, unrecorded).
+    /// </summary>
+    private async Task RecordWithoutReplacementsAsync(List<Table> created)
+    {
+        var replacements = created.Where(t => _replacements.ContainsKey(t.TableName)).ToList();
+        if (await UpdateRun.TryAsync("tables", ct => DeleteTablesAsync(_model.Account, replacements, ct), CancellationToken.None).ConfigureAwait(false) is { } failure)
+        {
+            foreach (var problem in failure.Problems)
+            {
+                Report("tables", "warning", $"the replacement table is kept: {problem}");
+            }
+        }
+
+        var stacks = _loaded!.Stacks
+            .Select(s => s with { Resources = [.. s.Resources.Select(r => r.ResourceType == TableType && _replacements.TryGetValue(r.PhysicalResourceId, out var old) ? old : r)] })
+            .ToImmutableArray();
+        var tables = _model.Tables.Select(t => _replacements.TryGetValue(t.TableName, out var old)
+            && _previousTables.Tables.FirstOrDefault(p => p.TableName == old.PhysicalResourceId) is { } previous ? previous : t);
+        RecordDeployment("tables", _model with { Tables = [.. tables] }, stacks);
     }
 
     /// <summary>
@@ -129,9 +185,12 @@ public sealed partial class StackHost
     /// Records the running deployment in the state folder (<see cref="DeploymentRecord"/>) for the next <c>up</c>; one that
     /// cannot be written is said in <paramref name="phase"/> and costs only the next <c>up</c> its ids.
     /// </summary>
-    private void RecordDeployment(string phase)
+    private void RecordDeployment(string phase) => RecordDeployment(phase, _model, _loaded!.Stacks);
+
+    /// <summary>Records <paramref name="model"/> and <paramref name="stacks"/> as the state folder's last deployment.</summary>
+    private void RecordDeployment(string phase, CloudModel model, ImmutableArray<StackSummary> stacks)
     {
-        var record = DeploymentRecord.Of(_model, _loaded!.Stacks, _previousRun);
+        var record = DeploymentRecord.Of(model, stacks, _previousRun);
         try
         {
             record.Write(_state);
@@ -141,5 +200,53 @@ public sealed partial class StackHost
         {
             Report(phase, "warning", $"the deployment's record {DeploymentRecord.PathOf(_state)} could not be written ({exception.Message}); the next up draws every generated physical id afresh");
         }
+    }
+
+    /// <summary>
+    /// Keeps the tables of <paramref name="created"/> that a failed deploy left (its stack <c>UPDATE_FAILED</c> under
+    /// <c>--disable-rollback</c>, or <c>UPDATE_ROLLBACK_FAILED</c>, whose cleanup did not run), new to their stacks, with
+    /// their resources in <paramref name="stacks"/>: the next <c>deploy</c> pairs them and the state folder's record holds
+    /// them, so neither a <c>deploy</c> nor an <c>up</c> draws such a table a new generated name and leaves it behind, as
+    /// a stack left <c>UPDATE_FAILED</c> on AWS still holds the resources its update created.
+    /// </summary>
+    private void KeepTablesOfFailedDeploy(List<Table> created, ImmutableArray<StackSummary> stacks)
+    {
+        var running = _loaded!.Stacks;
+        var kept = 0;
+        foreach (var table in created)
+        {
+            if (stacks.Select(s => (s.StackName, Resource: s.Resources.FirstOrDefault(r => r.ResourceType == TableType && r.PhysicalResourceId == table.TableName)))
+                    .FirstOrDefault(p => p.Resource is not null) is not ({ } stack, { } resource)
+                || !_stackStatus.TryGetValue(stack, out var status) || status is not ("UPDATE_FAILED" or "UPDATE_ROLLBACK_FAILED")
+                || running.First(s => s.StackName == stack).Resources.Any(r => r.LogicalResourceId == resource.LogicalResourceId))
+            {
+                continue;
+            }
+
+            _tablesOfFailedDeploys[(stack, resource.LogicalResourceId)] = (resource, table);
+            kept++;
+        }
+
+        if (kept > 0)
+        {
+            var (model, withTables) = WithTablesOfFailedDeploys();
+            RecordDeployment("deploy", model, withTables);
+        }
+    }
+
+    /// <summary>The running model and stacks with the tables failed deploys left (<see cref="KeepTablesOfFailedDeploy"/>).</summary>
+    private (CloudModel Model, ImmutableArray<StackSummary> Stacks) WithTablesOfFailedDeploys()
+    {
+        if (_tablesOfFailedDeploys.Count == 0)
+        {
+            return (_model, _loaded!.Stacks);
+        }
+
+        var stacks = _loaded!.Stacks.Select(s => s with
+        {
+            Resources = [.. s.Resources, .. _tablesOfFailedDeploys.Where(t => t.Key.Stack == s.StackName && !s.Resources.Any(r => r.LogicalResourceId == t.Key.LogicalId)).Select(t => t.Value.Resource)],
+        });
+        var tables = _tablesOfFailedDeploys.Values.Select(t => t.Table).Where(t => !_model.Tables.Any(m => m.TableName == t.TableName));
+        return (_model with { Tables = [.. _model.Tables, .. tables] }, [.. stacks]);
     }
 }

@@ -21,13 +21,13 @@ public sealed partial class StackHost
     /// The steps from the running model to <paramref name="model"/>, in the order they apply: the roles and endpoint
     /// policies first (CloudFormation creates a role before what uses it), new and changed tables, new and changed functions (so that
     /// what leads to them finds them), the fabric, DNS, API Gateway with Lambda's resource-based policies, then the
-    /// templates' SSM parameters. Removed functions and tables are the cleanup's (<see cref="CleanUpAsync"/>).
+    /// templates' SSM parameters. Removed functions and tables are the cleanup's (<see cref="CleanUpAsync"/>). The tables
+    /// the table service creates go into <paramref name="createdTables"/>.
     /// </summary>
     private List<UpdateStep> Steps(
-        CloudModel model, ImmutableArray<StackSummary> running, ImmutableArray<StackSummary> stacks, HashSet<string> codeChanged, Action<DeployEvent> report)
+        CloudModel model, ImmutableArray<StackSummary> running, ImmutableArray<StackSummary> stacks, HashSet<string> codeChanged, List<Table> createdTables, Action<DeployEvent> report)
     {
         var previous = _model;
-        var createdTables = new List<Table>();
         var deployedFunctions = new List<string>();
         var appliedFunctionIds = new HashSet<string>(StringComparer.Ordinal);
         Action<DeployEvent> quiet = _ => { };

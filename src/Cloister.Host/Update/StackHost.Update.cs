@@ -93,8 +93,10 @@ public sealed partial class StackHost
             return "The templates have problems; nothing was changed:\n  " + string.Join("\n  ", loaded.Validation.Problems.Select(p => p.ToString()));
         }
 
-        var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt)), running, _model, loaded.Stacks, loaded.Model);
-        var (model, stacks) = IdAlignment.Align(_model, running, WithPreparedCode(loaded.Model, request.PreparedCode), loaded.Stacks, generated);
+        // A table a failed deployment created and left is paired too, so that it keeps its generated name.
+        var (idModel, idStacks) = WithTablesOfFailedDeploys();
+        var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt)), idStacks, idModel, loaded.Stacks, loaded.Model);
+        var (model, stacks) = IdAlignment.Align(idModel, idStacks, WithPreparedCode(loaded.Model, request.PreparedCode), loaded.Stacks, generated);
         var fingerprints = model.Functions.ToDictionary(f => f.FunctionName, CodeFingerprint, StringComparer.Ordinal);
         var codeChanged = fingerprints.Where(f => _codeFingerprints.TryGetValue(f.Key, out var old) && old != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         var changes = StackChanges.Between(running, stacks, _model, model, codeChanged);
@@ -151,8 +153,10 @@ public sealed partial class StackHost
         var run = new UpdateRun(changes, report, (c, state) => _resourceStatus[(c.StackName, c.LogicalId)] = state, (stack, state) => _stackStatus = _stackStatus.SetItem(stack, state));
         try
         {
-            if (await run.ApplyAsync(Steps(model, running, stacks, codeChanged, report), disableRollback, cancellationToken).ConfigureAwait(false) is { } failure)
+            var createdTables = new List<Table>();
+            if (await run.ApplyAsync(Steps(model, running, stacks, codeChanged, createdTables, report), disableRollback, cancellationToken).ConfigureAwait(false) is { } failure)
             {
+                KeepTablesOfFailedDeploy(createdTables, stacks);
                 return failure;
             }
 
@@ -170,6 +174,7 @@ public sealed partial class StackHost
         // What cloister deploy reads next as the running templates and parameters.
         await File.WriteAllTextAsync(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest), CancellationToken.None).ConfigureAwait(false);
         _codeFingerprints = fingerprints;
+        _tablesOfFailedDeploys.Clear();
         RecordDeployment("deploy");
         foreach (var stack in stacks.Where(s => !changes.Any(c => c.StackName == s.StackName)))
         {

@@ -1,0 +1,153 @@
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// An <c>up</c> or a <c>deploy</c> that fails after creating tables, then the next run in the same state folder: the
+/// tables the failed run created keep their generated names (the state folder's record holds them), so none is left
+/// behind under a name nothing names, and a replaced table whose replacement could not be completed keeps its items.
+/// </summary>
+public sealed partial class HostRunnerTests
+{
+    /// <summary>A table named by the template, key <c>id</c> of type <c>#TYPE#</c>.</summary>
+    private const string FixedTable = """
+          Fixed: { Type: AWS::DynamoDB::Table, Properties: { TableName: fixed, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: #TYPE# }] } }
+        """;
+
+    [Fact(Timeout = 600_000)]
+    public async Task Up_FailedAfterItsTablesPhaseThenUpAgain_TablesItCreatedOrReplacedKeepTheirNamesNoneLeftBehind()
+    {
+        var request = Request(SamTablesStack(Generated("S")));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var first = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        await DownAsync();
+
+        // The key type changed (Items replaced), a table added, and a function Lambda refuses: up fails in functions.
+        await File.WriteAllTextAsync(request.Templates[0].Path, SamTablesStack(Generated("N"), AddedGeneratedTable, RefusedFunction));
+        var failed = await ProgressAsync(Start(request));
+        await _host!.WaitForExitAsync();
+        var created = failed.Single(e => e is { Phase: "tables", State: "done" }).Message;
+        await File.WriteAllTextAsync(request.Templates[0].Path, SamTablesStack(Generated("N"), AddedGeneratedTable));
+        var events = await ProgressAsync(Start(request));
+        var after = (await StackStatusAsync()).Stacks.Single();
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.NotEqual("ready", failed[^1].State);
+        Assert.Contains(failed, e => e.State == "failed");
+        Assert.True(events[^1].State == "ready", string.Join("\n", events.Select(e => $"{e.Phase} {e.State} {e.Message}")));
+        Assert.NotEqual(first, Physical(after, "Items"));
+        // The names the failed up created its tables under.
+        Assert.Contains(Physical(after, "Items"), created, StringComparison.Ordinal);
+        Assert.Contains(Physical(after, "Added"), created, StringComparison.Ordinal);
+        Assert.Equal(new[] { Physical(after, "Added"), Physical(after, "Items") }.Order(StringComparer.Ordinal), TableNames(tables.Output));
+        Assert.DoesNotContain(events, e => e.Phase == "tables" && e.State == "warning");
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Up_TablesPhaseFailedWhileReplacingATableThenUpAgain_OldTableKeptWithItsItemsNoReplacementLeftBehind()
+    {
+        var request = Request(SamTablesStack(Generated("S"), FixedTable.Replace("#TYPE#", "S", StringComparison.Ordinal)));
+        var items = await UpPutAnItemInItemsAndDownAsync(request);
+
+        // Items replaced (its key type changes), and the named table's key changed too, which the tables phase refuses.
+        await File.WriteAllTextAsync(request.Templates[0].Path, SamTablesStack(Generated("N"), FixedTable.Replace("#TYPE#", "N", StringComparison.Ordinal)));
+        var failed = await ProgressAsync(Start(request));
+        await _host!.WaitForExitAsync();
+        await File.WriteAllTextAsync(request.Templates[0].Path, SamTablesStack(Generated("S"), FixedTable.Replace("#TYPE#", "S", StringComparison.Ordinal)));
+        var events = await ProgressAsync(Start(request));
+        var after = (await StackStatusAsync()).Stacks.Single();
+        var item = await DynamoDbAsync("get-item", "--table-name", items, "--key", """{"id":{"S":"one"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.Contains(failed, e => e is { Phase: "tables", State: "failed" } && e.Message.StartsWith("Fixed (fixed): KeySchema", StringComparison.Ordinal));
+        Assert.True(events[^1].State == "ready", string.Join("\n", events.Select(e => $"{e.Phase} {e.State} {e.Message}")));
+        Assert.Equal(items, Physical(after, "Items"));
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+        Assert.Equal(new[] { "fixed", items }.Order(StringComparer.Ordinal), TableNames(tables.Output));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Up_AfterADeployWithDisableRollbackFailed_TheTableItCreatedKeepsItsNameAndItems()
+    {
+        var request = Request(RollbackStack("hello"));
+        var (deploy, added) = await FailedDeployLeavingAnAddedTableAsync(request);
+        await DownAsync();
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", AddedGeneratedTable));
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var after = (await StackStatusAsync()).Stacks.Single();
+        var item = await DynamoDbAsync("get-item", "--table-name", added, "--key", """{"id":{"S":"one"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.True(deploy.ExitCode == 1, deploy.Output + deploy.Error);
+        Assert.StartsWith("stack-Added-", added, StringComparison.Ordinal);
+        Assert.Equal(added, Physical(after, "Added"));
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+        Assert.Equal([added], TableNames(tables.Output));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Deploy_AfterADeployWithDisableRollbackFailed_TheTableItCreatedKeepsItsNameAndItems()
+    {
+        var request = Request(RollbackStack("hello"));
+        var (failed, added) = await FailedDeployLeavingAnAddedTableAsync(request);
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", AddedGeneratedTable));
+        var deploy = await CloisterAsync("deploy");
+        var after = (await StackStatusAsync()).Stacks.Single();
+        var item = await DynamoDbAsync("get-item", "--table-name", added, "--key", """{"id":{"S":"one"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.True(failed.ExitCode == 1, failed.Output + failed.Error);
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Equal(added, Physical(after, "Added"));
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+        Assert.Equal([added], TableNames(tables.Output));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Up_AnotherRegionThenBack_TheFirstRegionsTableKeepsItsNameAndItems()
+    {
+        var request = Request(SamTablesStack(Generated("S")));
+        var first = await UpPutAnItemInItemsAndDownAsync(request);
+
+        var elsewhere = await ProgressAsync(Start(request with { Region = "eu-west-1" }));
+        var other = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        await DownAsync();
+        var back = await ProgressAsync(Start(request));
+        var again = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        var item = await DynamoDbAsync("get-item", "--table-name", first, "--key", """{"id":{"S":"one"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.Equal("ready", elsewhere[^1].State);
+        Assert.Contains(elsewhere, e => e is { Phase: "templates", State: "warning" } && e.Message.EndsWith("its physical ids are not reused in eu-west-1", StringComparison.Ordinal));
+        Assert.NotEqual(first, other);
+        Assert.True(back[^1].State == "ready", string.Join("\n", back.Select(e => $"{e.Phase} {e.State} {e.Message}")));
+        Assert.DoesNotContain(back, e => e.State == "warning" && e.Phase == "templates");
+        Assert.Equal(first, again);
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+        // No third table: back in the first region, nothing was drawn a new name.
+        Assert.All(TableNames(tables.Output), name => Assert.Contains(name, new[] { first, other }));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/>, then a <c>deploy --disable-rollback</c> adding a generated-name table and a function
+    /// Lambda refuses: the deployment fails and leaves the table, into which an item is put. Its result and the table's name.
+    /// </summary>
+    private async Task<((int ExitCode, string Output, string Error) Deploy, string Added)> FailedDeployLeavingAnAddedTableAsync(DeployRequest request)
+    {
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", AddedGeneratedTable, RefusedFunction));
+        var deploy = await CloisterAsync("deploy", "--disable-rollback");
+        var added = TableNames((await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text")).Output).Single();
+        var put = await DynamoDbAsync("put-item", "--table-name", added, "--item", """{"id":{"S":"one"}}""");
+        Assert.True(put.ExitCode == 0, put.Error);
+        return (deploy, added);
+    }
+
+    /// <summary>The table names of <c>aws dynamodb list-tables --query TableNames --output text</c>, in order.</summary>
+    private static string[] TableNames(string output) =>
+        [.. output.Split((char[])['\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+}
