@@ -408,10 +408,11 @@ public sealed partial class StackHost : IAsyncDisposable
     }
 
     /// <summary>Whether <paramref name="model"/> has what the Region's API Gateway front end serves: a public REST API or a REGIONAL custom domain name.</summary>
-    private static bool NeedsFrontEnd(CloudModel model) =>
-        model.RestApis.Any(IsPublic) || model.DomainNames.Any(d => d.RegionalDomainName is not null);
+    private static bool NeedsFrontEnd(CloudModel model) => model.RestApis.Any(IsPublic) || model.DomainNames.Any(IsRegional);
 
     private static bool IsPublic(Cloister.Model.Api.RestApi api) => api.EndpointType != Cloister.Model.Api.EndpointType.Private;
+
+    private static bool IsRegional(Cloister.Model.Api.DomainName name) => name.RegionalDomainName is not null;
 
     /// <summary>
     /// Why deploying <paramref name="model"/> needs the sandbox rebuilt for the gateway: it has what the front end serves
@@ -450,7 +451,7 @@ public sealed partial class StackHost : IAsyncDisposable
         if (NeedsFrontEnd(_model))
         {
             var publicApis = _model.RestApis.Count(IsPublic);
-            var regionalNames = _model.DomainNames.Count(d => d.RegionalDomainName is not null);
+            var regionalNames = _model.DomainNames.Count(IsRegional);
             var regional = RegionalServices.AddressOf("execute-api")!;
             var socket = Own(sandbox.OpenTcpListener(IPAddress.Parse(regional), 443));
             listeners.Add(GatewayListener.Regional(null, (ulong)socket.Handle));
