@@ -6,6 +6,7 @@ using Cloister.Dns.Wire;
 using Cloister.Model;
 using Cloister.Model.Api;
 using Cloister.Model.Dns;
+using Cloister.Model.Identifiers;
 using Cloister.Model.Network;
 
 namespace Cloister.Dns.Resolution;
@@ -129,15 +130,11 @@ internal sealed partial class DnsViewBuilder
         var executeApi = $"execute-api.{_region}.{_suffix}";
         var children = RegionalServiceAddresses.HostDomains(_region, _suffix).Select(p => Address(p.Key, p.Value))
             .Append(Address(executeApi, RegionalServiceAddresses.AddressOf("execute-api")!));
-        var labels = new Dictionary<string, Func<string, bool>>(DnsName.Comparer) { [executeApi] = IsApiId };
+        // A label shaped as the ids API Gateway draws for REST APIs; the other names under execute-api.{region} (d-…,
+        // {api-id}-{vpce-id}) have hyphens and records of their own.
+        var labels = new Dictionary<string, Func<string, bool>>(DnsName.Comparer) { [executeApi] = label => IdShapes.Matches(IdKind.RestApi, label) };
         return new PublicNames(records, children, [new SyntheticZone(VpcEndpointDnsNames.EndpointZone(_region, _suffix), AwsPublicZoneSoa)], labels);
     }
-
-    /// <summary>
-    /// Whether a label has the shape of the ids API Gateway draws for REST APIs: ten lower-case letters and digits. The
-    /// other names under <c>execute-api.{region}</c> (<c>d-…</c>, <c>{api-id}-{vpce-id}</c>) have hyphens and records of their own.
-    /// </summary>
-    internal static bool IsApiId(string label) => label.Length == 10 && label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
 
     /// <summary>An Application (<c>{name}.{region}.elb.{suffix}</c>) or Network (<c>{name}.elb.{region}.{suffix}</c>) Load Balancer's name.</summary>
     private bool IsLoadBalancerName(string name) =>
