@@ -5,6 +5,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Cloister.Shared.Files;
 
 namespace Cloister.Certificates;
 
@@ -271,26 +272,13 @@ public sealed class SandboxCertificateAuthority : IDisposable
         WriteAtomically(BundlePath, bundle.ToString(), null);
     }
 
-    private static void WriteAtomically(string path, string contents, UnixFileMode? mode)
-    {
-        // A new file every time: a temporary file left by a host killed mid-write would keep its own mode (perhaps
-        // readable by all), which the key would then take over with the rename.
-        var temporary = path + ".tmp";
-        File.Delete(temporary);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (mode is { } m)
-        {
-            options.UnixCreateMode = m;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-        {
-            writer.Write(contents);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, string contents, UnixFileMode? mode) =>
+        AtomicFile.Write(
+            path,
+            stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+                writer.Write(contents);
+            },
+            mode);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Cloister.Model;
 using Cloister.Model.Data;
 using Cloister.Network.Runtime;
+using Cloister.Shared.Files;
 using Cloister.Templates;
 
 namespace Cloister.Host.Update;
@@ -133,21 +134,6 @@ internal sealed record DeploymentRecord(
     /// </summary>
     public void Write(StatePaths state)
     {
-        var path = PathOf(state);
-        var temporary = path + ".tmp";
-        File.Delete(temporary);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(temporary, options))
-        {
-            JsonSerializer.Serialize(file, this, RuntimeState.Json);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(PathOf(state), file => JsonSerializer.Serialize(file, this, RuntimeState.Json), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }
