@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cloister.Model;
+using Cloister.Shared.Files;
 
 namespace Cloister.Network.Runtime;
 
@@ -14,13 +15,16 @@ public static class RuntimeState
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Writes <paramref name="description"/> and <paramref name="model"/> atomically (write, then rename).</summary>
+    /// <summary>
+    /// Writes <paramref name="description"/> and <paramref name="model"/> whole (<see cref="AtomicFile"/>): a command
+    /// reading them while <c>up</c> rewrites them, or after a crash, finds the old file or the new, never a part.
+    /// </summary>
     public static void Write(SandboxOptions options, SandboxDescription description, CloudModel model)
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.RuntimeDirectory);
-        WriteAtomically(options.ModelPath, JsonSerializer.Serialize(model, Json));
-        WriteAtomically(options.DescriptionPath, JsonSerializer.Serialize(description, Json));
+        AtomicFile.Write(options.ModelPath, stream => JsonSerializer.Serialize(stream, model, Json), mode: null);
+        AtomicFile.Write(options.DescriptionPath, stream => JsonSerializer.Serialize(stream, description, Json), mode: null);
     }
 
     /// <summary>Reads the description of the running sandbox, or null when none runs.</summary>
@@ -53,12 +57,5 @@ public static class RuntimeState
         {
             Directory.Delete(hosts, recursive: true);
         }
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
     }
 }
