@@ -36,10 +36,27 @@ internal static class SandboxLookup
         return host is not null;
     }
 
-    /// <summary>Finds <paramref name="name"/> in <paramref name="sandbox"/>; when it is no host, lists on <paramref name="error"/> every name that is one.</summary>
+    /// <summary>
+    /// Finds <paramref name="name"/> in <paramref name="sandbox"/>; when it is no host, lists on <paramref name="error"/>
+    /// every name that is one, and when it names hosts of more than one network (an address given to a host in each of two
+    /// unpeered VPCs, a logical id in two stacks), lists those hosts by id rather than take the first.
+    /// </summary>
     public static bool TryFindHost(SandboxDescription sandbox, string name, TextWriter error, [NotNullWhen(true)] out HostPlan? host)
     {
         host = sandbox.FindHost(name);
+        var named = sandbox.Hosts.Where(h => h.IsNamedBy(name)).ToList();
+        if (named.Select(NetworkOf).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            host = null;
+            error.WriteLine($"'{name}' names hosts in more than one network. Give the one you mean by its id:");
+            foreach (var each in named)
+            {
+                error.WriteLine($"  {each.Id} ({each.LogicalId}, {each.Address} in {NetworkOf(each)})");
+            }
+
+            return false;
+        }
+
         if (host is null)
         {
             error.WriteLine($"No host '{name}' in the sandbox. Give one of these (or a host's id, address or host name):");
@@ -57,6 +74,9 @@ internal static class SandboxLookup
 
         return true;
     }
+
+    /// <summary>The VPC or on-premises network of <paramref name="host"/>; the place of functions outside a VPC is a network of its own.</summary>
+    private static string NetworkOf(HostPlan host) => host.VpcId ?? host.OnPremisesNetworkId ?? host.Kind.ToString();
 
     private static string Label(HostKind kind) => kind switch
     {

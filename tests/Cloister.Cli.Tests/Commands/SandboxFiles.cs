@@ -20,7 +20,7 @@ internal static class SandboxFiles
     /// <summary>Writes the description of a sandbox with <paramref name="hosts"/>, and <paramref name="model"/> when given, into <paramref name="state"/>.</summary>
     public static void Write(StatePaths state, CloudModel? model, params HostPlan[] hosts)
     {
-        var description = new SandboxDescription(1, Prefix, false, 1, "eu-central-1", null, Prefix + "s", Prefix + "rg", [.. hosts], [], "/nonexistent");
+        var description = Description(hosts);
         Directory.CreateDirectory(state.Runtime);
         File.WriteAllText(Path.Combine(state.Runtime, "sandbox.json"), JsonSerializer.Serialize(description, RuntimeState.Json));
         if (model is not null)
@@ -28,4 +28,8 @@ internal static class SandboxFiles
             File.WriteAllText(Path.Combine(state.Runtime, "model.json"), JsonSerializer.Serialize(model, RuntimeState.Json));
         }
     }
+
+    /// <summary>The description of a sandbox with <paramref name="hosts"/>.</summary>
+    public static SandboxDescription Description(params HostPlan[] hosts) =>
+        new(1, Prefix, false, 1, "eu-central-1", null, Prefix + "s", Prefix + "rg", [.. hosts], [], "/nonexistent");
 }

@@ -82,5 +82,31 @@ public sealed class SandboxLookupTests : IDisposable
         Assert.All(names, n => Assert.True(SandboxLookup.TryFindHost(_state, "exec", n, TextWriter.Null, out _, out _, out _), n));
     }
 
+    [Fact]
+    public void TryFindHost_AddressOfHostsInTwoNetworks_ListsThemByIdRatherThanTakeTheFirst()
+    {
+        // Before, the first host of the description was taken: one explicit address may be given in two unpeered VPCs.
+        var sandbox = SandboxFiles.Description(
+            SandboxFiles.Host(HostKind.Instance, "Left", null, "10.9.0.5") with { VpcId = "vpc-left" },
+            SandboxFiles.Host(HostKind.Instance, "Right", null, "10.9.0.5") with { VpcId = "vpc-right" },
+            SandboxFiles.Host(HostKind.EndpointInterface, "Endpoint", null, "10.9.1.10", "eni-1") with { VpcId = "vpc-left" },
+            SandboxFiles.Host(HostKind.EndpointInterface, "Endpoint", null, "10.9.2.10", "eni-2") with { VpcId = "vpc-left" });
+        var error = new StringWriter();
+
+        Assert.False(SandboxLookup.TryFindHost(sandbox, "10.9.0.5", error, out var host));
+        Assert.Null(host);
+        Assert.Equal(
+            """
+            '10.9.0.5' names hosts in more than one network. Give the one you mean by its id:
+              i-left (Left, 10.9.0.5 in vpc-left)
+              i-right (Right, 10.9.0.5 in vpc-right)
+            """,
+            error.ToString().ReplaceLineEndings("\n").TrimEnd());
+        Assert.True(SandboxLookup.TryFindHost(sandbox, "i-right", TextWriter.Null, out var right));
+        Assert.Equal("Right", right.LogicalId);
+        Assert.True(SandboxLookup.TryFindHost(sandbox, "Endpoint", TextWriter.Null, out var endpoint));
+        Assert.Equal("eni-1", endpoint.Id);
+    }
+
     public void Dispose() => Directory.Delete(_state.Root, recursive: true);
 }
