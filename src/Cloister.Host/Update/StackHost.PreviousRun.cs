@@ -109,8 +109,8 @@ public sealed partial class StackHost
     }
 
     /// <summary>
-    /// The tables phase of <c>up</c>: creates the stacks' tables, deletes those they replaced, and records the deployment
-    /// at once, so that an <c>up</c> failing later (a function that cannot start, Ctrl-C) leaves a record naming every table
+    /// The tables phase of <c>up</c>: creates the stacks' tables, records the deployment, then deletes the tables they
+    /// replaced (an <c>up</c> cancelled meanwhile leaves a replaced table unnamed, not the replacement unrecorded), so that an <c>up</c> failing later (a function that cannot start, Ctrl-C) leaves a record naming every table
     /// it created and the next <c>up</c> serves them under the same names. When creating fails (a table the service
     /// refuses), the tables it did create are recorded too, but a replacement it created is deleted (empty: nothing
     /// was served yet) and the replaced table recorded and kept with its items, as CloudFormation's rollback of a
@@ -129,8 +129,10 @@ public sealed partial class StackHost
             throw;
         }
 
-        await RemoveReplacedTablesAsync(cancellationToken).ConfigureAwait(false);
+        // Recorded before the cleanup: an up cancelled while it deletes the replaced tables still leaves the record of
+        // the replacements (their items served from now on), not the last run's, which would replace them again.
         RecordDeployment("tables", _model, _loaded!.Stacks);
+        await RemoveReplacedTablesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
