@@ -95,7 +95,40 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
 
         // A directory answers with or without its trailing slash, and so does a leaf (EC2's listings end subfolders in '/').
         var item = path.Length > 1 && path[^1] == '/' ? path[..^1] : path;
-        return Lookup(current, instance, host, item) ?? new Answer(404, NotFound, NotFoundType);
+        if (item == "/")
+        {
+            return new Answer(200, string.Join('\n', [.. Versions, "latest"]));
+        }
+
+        return Lookup(current, instance, host, AsLatest(item)) ?? new Answer(404, NotFound, NotFoundType);
+    }
+
+    /// <summary>
+    /// The dated versions <c>/</c> lists before <c>latest</c>, as EC2 listed them when it was last seen (a capture of
+    /// 2020-10-27's list and later mocks' of 2022-09-24's); scripts written against one keep their paths.
+    /// </summary>
+    public static ImmutableArray<string> Versions { get; } =
+    [
+        "1.0", "2007-01-19", "2007-03-01", "2007-08-29", "2007-10-10", "2007-12-15", "2008-02-01", "2008-09-01", "2009-04-04",
+        "2011-01-01", "2011-05-01", "2012-01-12", "2014-02-25", "2014-11-05", "2015-10-20", "2016-04-19", "2016-06-30",
+        "2016-09-02", "2018-03-28", "2018-08-17", "2018-09-24", "2019-10-01", "2020-10-27", "2021-01-03", "2021-03-23",
+        "2021-07-15", "2022-07-09", "2022-09-24",
+    ];
+
+    /// <summary>
+    /// <paramref name="path"/> under <c>/latest</c> when it is under a dated version: each version answers as the latest
+    /// does (EC2 leaves out of an older version the categories added after it; Cloister serves them all, a choice).
+    /// </summary>
+    private static string AsLatest(string path)
+    {
+        if (path.Length < 2)
+        {
+            return path;
+        }
+
+        var end = path.IndexOf('/', 1);
+        var version = end < 0 ? path[1..] : path[1..end];
+        return Versions.Contains(version) ? "/latest" + (end < 0 ? string.Empty : path[end..]) : path;
     }
 
     // EC2's 404 is an XHTML page, sent as HTML.

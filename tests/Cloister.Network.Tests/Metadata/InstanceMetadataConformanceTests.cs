@@ -98,13 +98,55 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("/latest/meta-data/nothing")]
     [InlineData("/latest/meta-data/iam/")]
     [InlineData("/latest/dynamic/instance-identity/pkcs7")]
-    [InlineData("/")]
+    [InlineData("/2010-01-01/meta-data/instance-id")]
+    [InlineData("/latestx/meta-data/instance-id")]
+    [InlineData("/meta-data/instance-id")]
     public void Handle_NothingThere_IsEc2sXhtml404AsHtml(string path)
     {
         var answer = _metadata.Handle("GET", path, "router", "10.0.1.6", name => name == InstanceMetadata.TokenHeader ? Token("10.0.1.6") : null);
 
         Assert.Equal((404, "text/html"), (answer.Status, answer.ContentType));
         Assert.Contains("<title>404 - Not Found</title>", answer.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// EC2 lists its dated versions at <c>/</c>, oldest first, then <c>latest</c> (a capture from an instance ending
+    /// "2019-10-01\n2020-10-27\nlatest"; before, Cloister answered 404), and a dated path answers as the latest does.
+    /// </summary>
+    [Fact]
+    public void Handle_Root_ListsTheDatedVersionsThenLatest()
+    {
+        var (status, body) = Get("/", "10.0.1.5", Token("10.0.1.5"));
+
+        var lines = body.Split('\n');
+        Assert.Equal(200, status);
+        Assert.Equal(("1.0", "2009-04-04", "latest"), (lines[0], lines[8], lines[^1]));
+        Assert.Equal(lines[1..^1].Order(StringComparer.Ordinal), lines[1..^1]);
+    }
+
+    [Theory]
+    [InlineData("/2009-04-04/meta-data/instance-id", "/latest/meta-data/instance-id")]
+    [InlineData("/2021-07-15/meta-data/placement/", "/latest/meta-data/placement")]
+    [InlineData("/1.0/user-data", "/latest/user-data")]
+    [InlineData("/2022-09-24", "/latest")]
+    [InlineData("/2016-09-02/dynamic/instance-identity/document", "/latest/dynamic/instance-identity/document")]
+    public void Handle_DatedVersionPath_AnswersAsLatest(string dated, string latest)
+    {
+        var token = Token("10.0.1.5");
+
+        var answer = Get(dated, "10.0.1.5", token);
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(Get(latest, "10.0.1.5", token), answer);
+    }
+
+    [Fact]
+    public void Handle_DatedVersionWithoutAToken_RefusedAsLatestIs()
+    {
+        // i-withrole requires tokens (the default): a dated path is no way around IMDSv2.
+        var answer = _metadata.Handle("GET", "/2009-04-04/meta-data/instance-id", "router", "10.0.1.5", _ => null);
+
+        Assert.Equal(401, answer.Status);
     }
 
     [Theory]
