@@ -55,7 +55,7 @@ public sealed class SsmServer : HostedServer
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         return !_nodes.IsOnline(instanceId, now) ? $"SSM Agent is not online: {instanceId} is not a managed node that Systems Manager can reach (TargetNotConnected: {instanceId} is not connected.)"
-            : !_nodes.IsConnected(instanceId, now) ? $"TargetNotConnected: {instanceId} is not connected. Its SSM Agent is online but has no control channel (it cannot reach ssmmessages)."
+            : !_nodes.IsConnected(instanceId, now) ? $"TargetNotConnected: {instanceId} is not connected. Its SSM Agent is online but has no control channel (it cannot reach ssmmessages, or registered seconds ago and has not opened it yet)."
             : null;
     }
 
