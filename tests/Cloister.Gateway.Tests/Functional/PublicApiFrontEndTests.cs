@@ -76,10 +76,7 @@ public sealed class PublicApiFrontEndTests
     [Fact]
     public async Task Invoke_LambdaProxyByTheDefaultNameAtTheFrontEnd_EventWithoutEndpointFields()
     {
-        var echo = Resource("res0000009", "/echo", Method("GET", LambdaProxy("echo")));
-        var model = ModelOf(Api(RegionalApi, policy: null, echo) with { EndpointType = EndpointType.Regional });
-        await using var harness = await StartAsync(model);
-        harness.Lambda.AddEcho("echo");
+        await using var harness = await StartEchoAsync();
 
         var response = await harness.Client(FrontEnd, GatewayHarness.ClientOne).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/echo?x=1");
 
@@ -139,9 +136,80 @@ public sealed class PublicApiFrontEndTests
         Assert.Contains($"\"domain\":\"{host}\"", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Invoke_PathWithoutAStage_Returns403ForbiddenAtTheFrontEndAndThroughAnEndpoint()
+    {
+        await using var harness = await StartAsync(Model());
+
+        (IPAddress At, string Url)[] roots =
+        [
+            (FrontEnd, $"https://{PrivateHost(RegionalApi)}/"),
+            (FrontEnd, $"https://{PrivateHost(RegionalApi)}//"),
+            (GatewayHarness.EniA, $"https://{PrivateHost()}/"),
+        ];
+
+        foreach (var (at, url) in roots)
+        {
+            await Expect.ErrorAsync(await harness.Client(at).GetAsync(url), 403, Expect.Forbidden, "ForbiddenException");
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_HostInUpperCaseWithAPort_ServedAsTheApisDefaultName()
+    {
+        await using var harness = await StartAsync(Model());
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        request.Headers.Host = $"{PrivateHost(RegionalApi).ToUpperInvariant()}:443";
+
+        var response = await harness.Client(FrontEnd).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal((RegionalApi, "dev"), (body.RootElement.GetProperty("api").GetString(), body.RootElement.GetProperty("stage").GetString()));
+    }
+
+    [Fact]
+    public async Task Invoke_MethodTheResourceLacksAtTheFrontEnd_Returns403MissingAuthenticationToken()
+    {
+        await using var harness = await StartAsync(Model());
+        var client = harness.Client(FrontEnd);
+
+        var post = await client.PostAsync($"https://{PrivateHost(RegionalApi)}/dev/hello", new StringContent("{}"));
+        using var headRequest = new HttpRequestMessage(HttpMethod.Head, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        var head = await client.SendAsync(headRequest);
+        using var optionsRequest = new HttpRequestMessage(HttpMethod.Options, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        var options = await client.SendAsync(optionsRequest);
+
+        await Expect.ErrorAsync(post, 403, Expect.MissingAuthenticationToken, "MissingAuthenticationTokenException");
+        await Expect.ErrorAsync(options, 403, Expect.MissingAuthenticationToken, "MissingAuthenticationTokenException");
+        Assert.Equal((403, "MissingAuthenticationTokenException"), ((int)head.StatusCode, Assert.Single(head.Headers.GetValues("x-amzn-ErrorType"))));
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Invoke_PolicyDenyingCallsNotFromAnEndpointAtTheFrontEnd_ExplicitDeny()
+    {
+        var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
+        const string DenyOutsideEndpoint = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0a1b2c3d4e5f60789"}}}]}""";
+        await using var harness = await StartAsync(ModelOf(Api(ApiId, DenyOutsideEndpoint, hello) with { EndpointType = EndpointType.Regional }));
+
+        var denied = await harness.Client(FrontEnd).GetAsync($"https://{PrivateHost()}/dev/hello");
+
+        await Expect.ErrorAsync(denied, 403, Expect.AccessDenied("GET", "hello", explicitDeny: true), "AccessDeniedException");
+    }
+
     /// <summary>A gateway with endpoints A and B and the Region's front end at <see cref="FrontEnd"/>.</summary>
     private static Task<GatewayHarness> StartAsync(GatewayModel model) =>
         GatewayHarness.StartAsync(model, configure: o => o with { Listeners = [.. o.Listeners, GatewayListener.Regional(new IPEndPoint(FrontEnd, 0))] });
+
+    /// <summary>A gateway serving the REGIONAL API <see cref="RegionalApi"/>'s <c>GET /echo</c>, a Lambda proxy integration echoing its event.</summary>
+    private static async Task<GatewayHarness> StartEchoAsync()
+    {
+        var echo = Resource("res0000009", "/echo", Method("GET", LambdaProxy("echo")));
+        var harness = await StartAsync(ModelOf(Api(RegionalApi, policy: null, echo) with { EndpointType = EndpointType.Regional }));
+        harness.Lambda.AddEcho("echo");
+        return harness;
+    }
 
     /// <summary>The private API <see cref="ApiId"/> (allowing everyone), a REGIONAL and an EDGE API without resource policies, all at stage <c>dev</c>.</summary>
     private static GatewayModel Model()
