@@ -187,6 +187,28 @@ public sealed class PublicApiFrontEndTests
     }
 
     [Fact]
+    public async Task Invoke_ClientForwardingHeadersAtTheFrontEnd_ClientAddressAppendedPortAndProtoReplaced()
+    {
+        await using var harness = await StartEchoAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/echo");
+        request.Headers.Add("X-Forwarded-For", "1.1.1.1");
+        request.Headers.Add("X-Forwarded-Port", "4431");
+        request.Headers.Add("X-Forwarded-Proto", "http");
+
+        var response = await harness.Client(FrontEnd, GatewayHarness.ClientOne).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var headers = document.RootElement.GetProperty("headers");
+        var multi = document.RootElement.GetProperty("multiValueHeaders");
+        var expected = $"1.1.1.1, {GatewayHarness.ClientOne}";
+        Assert.Equal((expected, "443", "https"),
+            (headers.GetProperty("X-Forwarded-For").GetString(), headers.GetProperty("X-Forwarded-Port").GetString(), headers.GetProperty("X-Forwarded-Proto").GetString()));
+        Assert.Equal(expected, Assert.Single(multi.GetProperty("X-Forwarded-For").EnumerateArray()).GetString());
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), document.RootElement.GetProperty("requestContext").GetProperty("identity").GetProperty("sourceIp").GetString());
+    }
+
+    [Fact]
     public async Task Invoke_PolicyDenyingCallsNotFromAnEndpointAtTheFrontEnd_ExplicitDeny()
     {
         var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
