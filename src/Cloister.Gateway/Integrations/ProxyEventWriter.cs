@@ -89,16 +89,6 @@ internal static class ProxyEventWriter
         json.WriteEndObject();
     }
 
-    /// <summary>
-    /// The <c>X-Forwarded-For</c> the event carries: the client's address appended to the client's own header, as API
-    /// Gateway appends it (fireprox#12: <c>1.1.1.1, {client}</c>; aws-waf-security-automations#123 in a Lambda event), so only
-    /// the last address is the gateway's word; a string is made only when the client sent one.
-    /// </summary>
-    private static string ForwardedFor(IHeaderDictionary headers, string sourceIp) =>
-        headers["X-Forwarded-For"] is { Count: > 0 } sent && sent.ToString() is { Length: > 0 } chain
-            ? string.Concat(chain, ", ", sourceIp)
-            : sourceIp;
-
     internal static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, Pipeline.RequestState state)
     {
         // API Gateway adds these before the event is built (observed in private API events; the endpoint's two only
@@ -109,7 +99,7 @@ internal static class ProxyEventWriter
         [
             new("x-amzn-vpce-id", state.VpceId),
             new("x-amzn-vpce-config", "1"),
-            new("X-Forwarded-For", ForwardedFor(headers, state.SourceIp)),
+            new("X-Forwarded-For", ProxyHeaders.ForwardedFor(headers, state.SourceIp)),
             new("X-Forwarded-Port", "443"),
             new("X-Forwarded-Proto", "https"),
             new(TraceHeader, traced ? string.Empty : state.TraceId),

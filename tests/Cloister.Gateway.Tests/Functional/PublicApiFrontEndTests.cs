@@ -209,6 +209,32 @@ public sealed class PublicApiFrontEndTests
     }
 
     [Fact]
+    public async Task HttpProxy_ClientForwardingHeadersAtTheFrontEnd_BackendGetsTheClientAppendedPortAndProto()
+    {
+        // As a backend captured them behind a public API's HTTP_PROXY (ustayready/fireprox#12, #39): the client's
+        // X-Forwarded-For with its address appended, X-Forwarded-Port 443 and X-Forwarded-Proto https in place of its own.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/echo", 29_000, System.Collections.Immutable.ImmutableDictionary<string, string>.Empty);
+        var api = Api(RegionalApi, policy: null, Resource("res0000001", "/echo", Method("GET", integration))) with { EndpointType = EndpointType.Regional };
+        await using var harness = await StartAsync(ModelOf(api));
+        using var sent = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/echo");
+        sent.Headers.Add("X-Forwarded-For", "1.1.1.1");
+        sent.Headers.Add("X-Forwarded-Port", "4431");
+        sent.Headers.Add("X-Forwarded-Proto", "http");
+        using var plain = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/echo");
+
+        var forwarded = await harness.Client(FrontEnd, GatewayHarness.ClientOne).SendAsync(sent);
+        var direct = await harness.Client(FrontEnd, GatewayHarness.ClientTwo).SendAsync(plain);
+
+        Assert.Equal((200, 200), ((int)forwarded.StatusCode, (int)direct.StatusCode));
+        var seen = backend.Requests.Select(r => r.GetProperty("headers")).ToArray();
+        Assert.Equal(($"1.1.1.1, {GatewayHarness.ClientOne}", "443", "https"),
+            (seen[0].GetProperty("x-forwarded-for").GetString(), seen[0].GetProperty("x-forwarded-port").GetString(), seen[0].GetProperty("x-forwarded-proto").GetString()));
+        Assert.Equal((GatewayHarness.ClientTwo.ToString(), "443", "https"),
+            (seen[1].GetProperty("x-forwarded-for").GetString(), seen[1].GetProperty("x-forwarded-port").GetString(), seen[1].GetProperty("x-forwarded-proto").GetString()));
+    }
+
+    [Fact]
     public async Task Invoke_PolicyDenyingCallsNotFromAnEndpointAtTheFrontEnd_ExplicitDeny()
     {
         var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
