@@ -155,17 +155,22 @@ public sealed class PublicApiFrontEndTests
     }
 
     [Fact]
-    public async Task Invoke_HostInUpperCaseWithAPort_ServedAsTheApisDefaultName()
+    public async Task Invoke_HostInUpperCaseWithAPortOrWithATrailingDot_ServedOrRefused()
     {
         await using var harness = await StartAsync(Model());
         using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/hello");
         request.Headers.Host = $"{PrivateHost(RegionalApi).ToUpperInvariant()}:443";
 
+        using var trailingDot = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        trailingDot.Headers.Host = PrivateHost(RegionalApi) + ".";
+
         var response = await harness.Client(FrontEnd).SendAsync(request);
+        var absolute = await harness.Client(FrontEnd).SendAsync(trailingDot);
 
         Assert.Equal(200, (int)response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal((RegionalApi, "dev"), (body.RootElement.GetProperty("api").GetString(), body.RootElement.GetProperty("stage").GetString()));
+        await Expect.ErrorAsync(absolute, 403, Expect.Forbidden, "ForbiddenException");
     }
 
     [Fact]
