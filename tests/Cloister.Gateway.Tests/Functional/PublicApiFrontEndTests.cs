@@ -240,6 +240,22 @@ public sealed class PublicApiFrontEndTests
     }
 
     [Fact]
+    public async Task AccessLog_CallAtTheFrontEnd_EndpointVariablesHaveNoValue()
+    {
+        // As every variable without a value in AWS's access logs: "-", not an empty field (a public API's call came
+        // through no endpoint).
+        var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
+        var setting = new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:access", "$context.identity.vpceId $context.identity.vpcId $context.apiId");
+        await using var harness = await StartAsync(ModelOf([Api(RegionalApi, policy: null, hello) with { EndpointType = EndpointType.Regional }], System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, setting));
+
+        var response = await harness.Client(FrontEnd).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/hello");
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal($"- - {RegionalApi}", Assert.Single(await File.ReadAllLinesAsync(harness.AccessLogPath(RegionalApi))));
+    }
+
+    [Fact]
     public async Task Invoke_PolicyDenyingCallsNotFromAnEndpointAtTheFrontEnd_ExplicitDeny()
     {
         var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
