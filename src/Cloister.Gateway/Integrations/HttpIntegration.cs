@@ -86,6 +86,15 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
                     message.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
                 }
             }
+
+            // As a backend behind HTTP_PROXY receives them from AWS (ustayready/fireprox#12, #39): the client's address
+            // appended to its X-Forwarded-For, and the port and scheme it really used in place of any it claimed.
+            message.Headers.Remove("X-Forwarded-For");
+            message.Headers.Remove("X-Forwarded-Port");
+            message.Headers.Remove("X-Forwarded-Proto");
+            message.Headers.TryAddWithoutValidation("X-Forwarded-For", ProxyHeaders.ForwardedFor(request.Http.Request.Headers, request.State.SourceIp));
+            message.Headers.TryAddWithoutValidation("X-Forwarded-Port", "443");
+            message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
         }
 
         // API Gateway's own request headers (LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http):

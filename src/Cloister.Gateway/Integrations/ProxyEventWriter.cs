@@ -99,7 +99,7 @@ internal static class ProxyEventWriter
         [
             new("x-amzn-vpce-id", state.VpceId),
             new("x-amzn-vpce-config", "1"),
-            new("X-Forwarded-For", state.SourceIp),
+            new("X-Forwarded-For", ProxyHeaders.ForwardedFor(headers, state.SourceIp)),
             new("X-Forwarded-Port", "443"),
             new("X-Forwarded-Proto", "https"),
             new(TraceHeader, traced ? string.Empty : state.TraceId),

@@ -14,6 +14,17 @@ namespace Cloister.Gateway.Integrations;
 /// </summary>
 internal static class ProxyHeaders
 {
+    /// <summary>
+    /// The <c>X-Forwarded-For</c> a proxy integration receives: the client's address appended to the client's own header,
+    /// as API Gateway appends it (ustayready/fireprox#12: <c>1.1.1.1, {real ip}</c> at an HTTP_PROXY backend;
+    /// aws-solutions/aws-waf-security-automations#123 in a Lambda event), so only the last address is the gateway's word.
+    /// A string is made only when the client sent one.
+    /// </summary>
+    public static string ForwardedFor(IHeaderDictionary headers, string sourceIp) =>
+        headers["X-Forwarded-For"] is { Count: > 0 } sent && sent.ToString() is { Length: > 0 } chain
+            ? string.Concat(chain, ", ", sourceIp)
+            : sourceIp;
+
     /// <summary>The prefix a remapped response header is sent under: <c>WWW-Authenticate</c> becomes <c>x-amzn-Remapped-WWW-Authenticate</c>.</summary>
     public const string RemappedPrefix = "x-amzn-Remapped-";
 

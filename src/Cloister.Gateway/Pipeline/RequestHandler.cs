@@ -297,9 +297,11 @@ internal sealed partial class RequestHandler
         var maxSegments = PathSegments.MaxCount(path.AsSpan(0, pathLength));
         var segments = maxSegments <= 32 ? stackalloc Range[maxSegments] : new Range[maxSegments];
         segments = segments[..PathSegments.Split(path.AsSpan(0, pathLength), segments)];
+        // No first segment is no stage, which AWS answers as a stage that does not exist: 403 Forbidden for the default
+        // name's root (berislavlopac/plambdapi#6), not Missing Authentication Token.
         if (segments.IsEmpty)
         {
-            return GatewayError.MissingAuthenticationToken;
+            return GatewayError.Forbidden;
         }
 
         if (!api.StagesByName.TryGetValue(path.AsSpan()[segments[0]], out var stage))

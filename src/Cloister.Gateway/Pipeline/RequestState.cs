@@ -188,8 +188,9 @@ internal sealed partial class RequestState
             "cipherSuite" => CipherSuite,
             "identity.sourceIp" => SourceIp,
             "identity.userAgent" => UserAgent,
-            "identity.vpceId" => VpceId,
-            "identity.vpcId" => VpcId,
+            // A call at the Region's front end came through no endpoint: no value (an access log writes "-"), not "".
+            "identity.vpceId" => VpceId is { Length: > 0 } ? VpceId : null,
+            "identity.vpcId" => VpcId is { Length: > 0 } ? VpcId : null,
             var name when name.StartsWith("identity.", StringComparison.Ordinal) || name.StartsWith("authorizer.", StringComparison.Ordinal)
                 => ResolveAccess(name),
             "customDomain.basePathMatched" => BasePathMatched,

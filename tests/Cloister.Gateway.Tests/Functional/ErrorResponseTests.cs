@@ -24,7 +24,7 @@ public sealed class ErrorResponseTests
     [InlineData("GET", "/dev/claim")]
     [InlineData("POST", "/dev/claims")]
     [InlineData("POST", "/dev/claim/1")]
-    [InlineData("POST", "/")]
+    [InlineData("POST", "/dev")]
     public async Task Invoke_NoSuchResourceOrMethod_Returns403MissingAuthenticationToken(string method, string path)
     {
         var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("f")));

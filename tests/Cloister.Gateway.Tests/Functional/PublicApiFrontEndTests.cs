@@ -76,10 +76,7 @@ public sealed class PublicApiFrontEndTests
     [Fact]
     public async Task Invoke_LambdaProxyByTheDefaultNameAtTheFrontEnd_EventWithoutEndpointFields()
     {
-        var echo = Resource("res0000009", "/echo", Method("GET", LambdaProxy("echo")));
-        var model = ModelOf(Api(RegionalApi, policy: null, echo) with { EndpointType = EndpointType.Regional });
-        await using var harness = await StartAsync(model);
-        harness.Lambda.AddEcho("echo");
+        await using var harness = await StartEchoAsync();
 
         var response = await harness.Client(FrontEnd, GatewayHarness.ClientOne).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/echo?x=1");
 
@@ -139,9 +136,149 @@ public sealed class PublicApiFrontEndTests
         Assert.Contains($"\"domain\":\"{host}\"", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Invoke_PathWithoutAStage_Returns403ForbiddenAtTheFrontEndAndThroughAnEndpoint()
+    {
+        await using var harness = await StartAsync(Model());
+
+        (IPAddress At, string Url)[] roots =
+        [
+            (FrontEnd, $"https://{PrivateHost(RegionalApi)}/"),
+            (FrontEnd, $"https://{PrivateHost(RegionalApi)}//"),
+            (GatewayHarness.EniA, $"https://{PrivateHost()}/"),
+        ];
+
+        foreach (var (at, url) in roots)
+        {
+            await Expect.ErrorAsync(await harness.Client(at).GetAsync(url), 403, Expect.Forbidden, "ForbiddenException");
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_HostInUpperCaseWithAPortOrWithATrailingDot_ServedOrRefused()
+    {
+        await using var harness = await StartAsync(Model());
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        request.Headers.Host = $"{PrivateHost(RegionalApi).ToUpperInvariant()}:443";
+
+        using var trailingDot = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        trailingDot.Headers.Host = PrivateHost(RegionalApi) + ".";
+
+        var response = await harness.Client(FrontEnd).SendAsync(request);
+        var absolute = await harness.Client(FrontEnd).SendAsync(trailingDot);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal((RegionalApi, "dev"), (body.RootElement.GetProperty("api").GetString(), body.RootElement.GetProperty("stage").GetString()));
+        await Expect.ErrorAsync(absolute, 403, Expect.Forbidden, "ForbiddenException");
+    }
+
+    [Fact]
+    public async Task Invoke_MethodTheResourceLacksAtTheFrontEnd_Returns403MissingAuthenticationToken()
+    {
+        await using var harness = await StartAsync(Model());
+        var client = harness.Client(FrontEnd);
+
+        var post = await client.PostAsync($"https://{PrivateHost(RegionalApi)}/dev/hello", new StringContent("{}"));
+        using var headRequest = new HttpRequestMessage(HttpMethod.Head, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        var head = await client.SendAsync(headRequest);
+        using var optionsRequest = new HttpRequestMessage(HttpMethod.Options, $"https://{PrivateHost(RegionalApi)}/dev/hello");
+        var options = await client.SendAsync(optionsRequest);
+
+        await Expect.ErrorAsync(post, 403, Expect.MissingAuthenticationToken, "MissingAuthenticationTokenException");
+        await Expect.ErrorAsync(options, 403, Expect.MissingAuthenticationToken, "MissingAuthenticationTokenException");
+        Assert.Equal((403, "MissingAuthenticationTokenException"), ((int)head.StatusCode, Assert.Single(head.Headers.GetValues("x-amzn-ErrorType"))));
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Invoke_ClientForwardingHeadersAtTheFrontEnd_ClientAddressAppendedPortAndProtoReplaced()
+    {
+        await using var harness = await StartEchoAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/echo");
+        request.Headers.Add("X-Forwarded-For", "1.1.1.1");
+        request.Headers.Add("X-Forwarded-Port", "4431");
+        request.Headers.Add("X-Forwarded-Proto", "http");
+
+        var response = await harness.Client(FrontEnd, GatewayHarness.ClientOne).SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var headers = document.RootElement.GetProperty("headers");
+        var multi = document.RootElement.GetProperty("multiValueHeaders");
+        var expected = $"1.1.1.1, {GatewayHarness.ClientOne}";
+        Assert.Equal((expected, "443", "https"),
+            (headers.GetProperty("X-Forwarded-For").GetString(), headers.GetProperty("X-Forwarded-Port").GetString(), headers.GetProperty("X-Forwarded-Proto").GetString()));
+        Assert.Equal(expected, Assert.Single(multi.GetProperty("X-Forwarded-For").EnumerateArray()).GetString());
+        Assert.Equal(GatewayHarness.ClientOne.ToString(), document.RootElement.GetProperty("requestContext").GetProperty("identity").GetProperty("sourceIp").GetString());
+    }
+
+    [Fact]
+    public async Task HttpProxy_ClientForwardingHeadersAtTheFrontEnd_BackendGetsTheClientAppendedPortAndProto()
+    {
+        // As a backend captured them behind a public API's HTTP_PROXY (ustayready/fireprox#12, #39): the client's
+        // X-Forwarded-For with its address appended, X-Forwarded-Port 443 and X-Forwarded-Proto https in place of its own.
+        await using var backend = await RecordingBackend.StartAsync();
+        var integration = Http(IntegrationType.HttpProxy, "ANY", $"http://127.0.0.1:{backend.Port}/echo", 29_000, System.Collections.Immutable.ImmutableDictionary<string, string>.Empty);
+        var api = Api(RegionalApi, policy: null, Resource("res0000001", "/echo", Method("GET", integration))) with { EndpointType = EndpointType.Regional };
+        await using var harness = await StartAsync(ModelOf(api));
+        using var sent = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/echo");
+        sent.Headers.Add("X-Forwarded-For", "1.1.1.1");
+        sent.Headers.Add("X-Forwarded-Port", "4431");
+        sent.Headers.Add("X-Forwarded-Proto", "http");
+        using var plain = new HttpRequestMessage(HttpMethod.Get, $"https://{PrivateHost(RegionalApi)}/dev/echo");
+
+        var forwarded = await harness.Client(FrontEnd, GatewayHarness.ClientOne).SendAsync(sent);
+        var direct = await harness.Client(FrontEnd, GatewayHarness.ClientTwo).SendAsync(plain);
+
+        Assert.Equal((200, 200), ((int)forwarded.StatusCode, (int)direct.StatusCode));
+        var seen = backend.Requests.Select(r => r.GetProperty("headers")).ToArray();
+        Assert.Equal(($"1.1.1.1, {GatewayHarness.ClientOne}", "443", "https"),
+            (seen[0].GetProperty("x-forwarded-for").GetString(), seen[0].GetProperty("x-forwarded-port").GetString(), seen[0].GetProperty("x-forwarded-proto").GetString()));
+        Assert.Equal((GatewayHarness.ClientTwo.ToString(), "443", "https"),
+            (seen[1].GetProperty("x-forwarded-for").GetString(), seen[1].GetProperty("x-forwarded-port").GetString(), seen[1].GetProperty("x-forwarded-proto").GetString()));
+    }
+
+    [Fact]
+    public async Task AccessLog_CallAtTheFrontEnd_EndpointVariablesHaveNoValue()
+    {
+        // As every variable without a value in AWS's access logs: "-", not an empty field (a public API's call came
+        // through no endpoint).
+        var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
+        var setting = new AccessLogSetting("arn:aws:logs:us-east-1:123456789012:log-group:access", "$context.identity.vpceId $context.identity.vpcId $context.apiId");
+        await using var harness = await StartAsync(ModelOf([Api(RegionalApi, policy: null, hello) with { EndpointType = EndpointType.Regional }], System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, setting));
+
+        var response = await harness.Client(FrontEnd).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/hello");
+        await harness.Server.FlushAccessLogsAsync();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal($"- - {RegionalApi}", Assert.Single(await File.ReadAllLinesAsync(harness.AccessLogPath(RegionalApi))));
+    }
+
+    [Fact]
+    public async Task Invoke_PolicyDenyingCallsNotFromAnEndpointAtTheFrontEnd_ExplicitDeny()
+    {
+        var hello = Resource("res0000001", "/hello", Method("GET", Mock("""{"statusCode": 200}""", Response("200", null, Describing))));
+        const string DenyOutsideEndpoint = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0a1b2c3d4e5f60789"}}}]}""";
+        await using var harness = await StartAsync(ModelOf(Api(ApiId, DenyOutsideEndpoint, hello) with { EndpointType = EndpointType.Regional }));
+
+        var denied = await harness.Client(FrontEnd).GetAsync($"https://{PrivateHost()}/dev/hello");
+
+        await Expect.ErrorAsync(denied, 403, Expect.AccessDenied("GET", "hello", explicitDeny: true), "AccessDeniedException");
+    }
+
     /// <summary>A gateway with endpoints A and B and the Region's front end at <see cref="FrontEnd"/>.</summary>
     private static Task<GatewayHarness> StartAsync(GatewayModel model) =>
         GatewayHarness.StartAsync(model, configure: o => o with { Listeners = [.. o.Listeners, GatewayListener.Regional(new IPEndPoint(FrontEnd, 0))] });
+
+    /// <summary>A gateway serving the REGIONAL API <see cref="RegionalApi"/>'s <c>GET /echo</c>, a Lambda proxy integration echoing its event.</summary>
+    private static async Task<GatewayHarness> StartEchoAsync()
+    {
+        var echo = Resource("res0000009", "/echo", Method("GET", LambdaProxy("echo")));
+        var harness = await StartAsync(ModelOf(Api(RegionalApi, policy: null, echo) with { EndpointType = EndpointType.Regional }));
+        harness.Lambda.AddEcho("echo");
+        return harness;
+    }
 
     /// <summary>The private API <see cref="ApiId"/> (allowing everyone), a REGIONAL and an EDGE API without resource policies, all at stage <c>dev</c>.</summary>
     private static GatewayModel Model()
