@@ -8,7 +8,8 @@ namespace Cloister.Gateway.Catalog;
 /// <param name="EndpointType">How it is reached.</param>
 /// <param name="VpcEndpointIds">Endpoints associated for <c>{api-id}-{vpce-id}</c> names.</param>
 /// <param name="Stages">Stages by name.</param>
-internal sealed record CompiledApi(string Id, EndpointType EndpointType, FrozenSet<string> VpcEndpointIds, FrozenDictionary<string, CompiledStage> Stages)
+/// <param name="DefaultEndpointDisabled">Whether its default execute-api names answer 403 (<c>DisableExecuteApiEndpoint</c>).</param>
+internal sealed record CompiledApi(string Id, EndpointType EndpointType, FrozenSet<string> VpcEndpointIds, FrozenDictionary<string, CompiledStage> Stages, bool DefaultEndpointDisabled)
 {
     /// <summary><see cref="Stages"/> looked up by a span of the path (no string per request).</summary>
     public FrozenDictionary<string, CompiledStage>.AlternateLookup<ReadOnlySpan<char>> StagesByName { get; } = Stages.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -81,7 +81,7 @@ internal sealed partial class GatewayCatalog
             }
 
             var endpointIds = api.VpcEndpointIds.IsDefault ? FrozenSet<string>.Empty : api.VpcEndpointIds.ToFrozenSet(StringComparer.Ordinal);
-            apis[api.Id] = new CompiledApi(api.Id, api.EndpointType, endpointIds, stages.ToFrozenDictionary(StringComparer.Ordinal));
+            apis[api.Id] = new CompiledApi(api.Id, api.EndpointType, endpointIds, stages.ToFrozenDictionary(StringComparer.Ordinal), api.DisableExecuteApiEndpoint);
         }
 
         var endpoints = new Dictionary<string, Cloister.Policy.Policy?>(StringComparer.Ordinal);

@@ -279,9 +279,11 @@ internal sealed partial class RequestHandler
         // The API id, stage and path segments are read as spans: no string per request for a literal route. Through an
         // endpoint only private APIs answer; at the Region's front end only public (REGIONAL, EDGE) ones do, by their
         // default name, and an {api-id}-{vpce-id} name or an unknown id is 403 there (docs/gateway.md, "Default
-        // execute-api names of public APIs").
+        // execute-api names of public APIs"). An API whose default endpoint is disabled answers none of them: 403, as AWS
+        // answers a client that still connects to it ("Disable the default endpoint for REST APIs").
         if (!catalog.Targets.TryRead(apiIdHeader, request.Host.Value, out var target)
-            || !catalog.ApisById.TryGetValue(target.ApiId, out var api) || (api.EndpointType == EndpointType.Private) == state.Regional)
+            || !catalog.ApisById.TryGetValue(target.ApiId, out var api) || (api.EndpointType == EndpointType.Private) == state.Regional
+            || api.DefaultEndpointDisabled)
         {
             return GatewayError.Forbidden;
         }

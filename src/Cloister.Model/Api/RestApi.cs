@@ -30,4 +30,11 @@ public sealed record RestApi(
 
     /// <summary>Its request validators.</summary>
     public ImmutableArray<RequestValidator> RequestValidators { get; init; } = [];
+
+    /// <summary>
+    /// Whether its default execute-api endpoint is disabled (<c>DisableExecuteApiEndpoint</c>, or the body's
+    /// <c>x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint</c>): its default names then answer 403
+    /// Forbidden and only its custom domain names serve it.
+    /// </summary>
+    public bool DisableExecuteApiEndpoint { get; init; }
 }

@@ -101,6 +101,7 @@ internal sealed partial class ModelBuilder
             {
                 Models = models,
                 RequestValidators = validators,
+                DisableExecuteApiEndpoint = r.Bool("DisableExecuteApiEndpoint", imported?.DisableExecuteApiEndpoint ?? false),
             });
         }
 

@@ -14,4 +14,8 @@ internal sealed record ImportedApi(
     string? ApiKeySource,
     ImmutableArray<Authorizer> Authorizers,
     ImmutableArray<RequestValidator> RequestValidators,
-    ImmutableArray<ApiModel> Models);
+    ImmutableArray<ApiModel> Models)
+{
+    /// <summary><c>x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint</c>, when the body says it.</summary>
+    public bool? DisableExecuteApiEndpoint { get; init; }
+}

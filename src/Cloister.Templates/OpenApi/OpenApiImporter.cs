@@ -93,7 +93,26 @@ internal sealed partial class OpenApiImporter
             ReadApiKeySource(body),
             [.. _authorizerRecords],
             [.. _validators.Values],
-            [.. _models]);
+            [.. _models])
+        {
+            DisableExecuteApiEndpoint = ReadDisableExecuteApiEndpoint(endpoint),
+        };
+    }
+
+    private bool? ReadDisableExecuteApiEndpoint(MapNode? endpoint)
+    {
+        if (endpoint?.Get("disableExecuteApiEndpoint") is not { } node)
+        {
+            return null;
+        }
+
+        if (node is ScalarNode scalar && bool.TryParse(scalar.Value, out var disabled))
+        {
+            return disabled;
+        }
+
+        Problem(node, "x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint", "must be true or false.");
+        return null;
     }
 
     private void Problem(Node at, string path, string message) =>

@@ -242,6 +242,44 @@ public sealed class CustomDomainTests : IDisposable
         Assert.Contains($"\"api\":\"{RegionalApi}\"", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// AWS: with the default endpoint disabled, clients "can still connect to your default endpoint, but they will receive
+    /// a 403 Forbidden status code" ("Disable the default endpoint for REST APIs"); custom domain names still serve the API.
+    /// Before, the setting was read from the template and dropped, and the default name kept serving.
+    /// </summary>
+    [Fact]
+    public async Task DefaultEndpointDisabled_PrivateApi_DefaultNameForbiddenItsPrivateDomainAndOtherApisServed()
+    {
+        var model = Model();
+        model = model with { Apis = [.. model.Apis.Select(a => a.Id == ApiId ? a with { DisableExecuteApiEndpoint = true } : a)] };
+        await using var harness = await StartAsync(model);
+        var client = harness.Client(GatewayHarness.EniA, validate: TrustSandboxCa);
+
+        var defaultName = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/hello");
+        var domain = await client.GetAsync($"https://{PrivateName}/claims/hello");
+        var otherApi = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost(OtherApi)}/live/hello");
+
+        await Expect.ErrorAsync(defaultName, 403, Expect.Forbidden, "ForbiddenException");
+        Assert.Equal(200, (int)domain.StatusCode);
+        using var body = JsonDocument.Parse(await domain.Content.ReadAsStringAsync());
+        Assert.Equal((ApiId, "dev", PrivateName, "api", "claims", "/hello"), Describe(body));
+        Assert.Equal(200, (int)otherApi.StatusCode);
+    }
+
+    [Fact]
+    public async Task DefaultEndpointDisabled_RegionalApi_DefaultNameForbiddenAtTheFrontEndItsRegionalDomainServed()
+    {
+        var model = RegionalModel();
+        model = model with { Apis = [.. model.Apis.Select(a => a.Id == RegionalApi ? a with { DisableExecuteApiEndpoint = true } : a)] };
+        await using var harness = await StartAsync(model, regional: true);
+
+        var defaultName = await harness.Client(RegionalFrontEnd).GetAsync($"https://{PrivateHost(RegionalApi)}/dev/hello");
+        var domain = await harness.Client(RegionalFrontEnd, validate: TrustSandboxCa).GetAsync($"https://{ShopName}/shop/hello");
+
+        await Expect.ErrorAsync(defaultName, 403, Expect.Forbidden, "ForbiddenException");
+        Assert.Equal(200, (int)domain.StatusCode);
+    }
+
     private static Task<string> CurlAsync(params string[] arguments) => Curl.RunAsync(["-sS", "-w", "\n%{http_code}", .. arguments]);
 
     public void Dispose()
