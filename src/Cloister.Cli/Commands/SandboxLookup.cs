@@ -43,8 +43,9 @@ internal static class SandboxLookup
     /// </summary>
     public static bool TryFindHost(SandboxDescription sandbox, string name, TextWriter error, [NotNullWhen(true)] out HostPlan? host)
     {
-        host = sandbox.FindHost(name);
+        // Every host the name finds, in the description's order: the first is SandboxDescription.FindHost's.
         var named = sandbox.Hosts.Where(h => h.IsNamedBy(name)).ToList();
+        host = named.FirstOrDefault();
         if (named.Select(NetworkOf).Distinct(StringComparer.Ordinal).Count() > 1)
         {
             host = null;
