@@ -97,7 +97,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         var item = path.Length > 1 && path[^1] == '/' ? path[..^1] : path;
         if (item == "/")
         {
-            return new Answer(200, string.Join('\n', [.. Versions, "latest"]));
+            return new Answer(200, VersionListing);
         }
 
         return Lookup(current, instance, host, AsLatest(item)) ?? new Answer(404, NotFound, NotFoundType);
@@ -114,6 +114,9 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         "2016-09-02", "2018-03-28", "2018-08-17", "2018-09-24", "2019-10-01", "2020-10-27", "2021-01-03", "2021-03-23",
         "2021-07-15", "2022-07-09", "2022-09-24",
     ];
+
+    /// <summary>What <c>/</c> answers: <see cref="Versions"/>, then <c>latest</c>, one a line.</summary>
+    private static readonly string VersionListing = string.Join('\n', [.. Versions, "latest"]);
 
     /// <summary>
     /// <paramref name="path"/> under <c>/latest</c> when it is under a dated version: each version answers as the latest
