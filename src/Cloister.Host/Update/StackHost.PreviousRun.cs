@@ -110,8 +110,8 @@ public sealed partial class StackHost
 
     /// <summary>
     /// The tables phase of <c>up</c>: creates the stacks' tables, records the deployment, then deletes the tables they
-    /// replaced (an <c>up</c> cancelled meanwhile leaves a replaced table unnamed, not the replacement unrecorded), so that an <c>up</c> failing later (a function that cannot start, Ctrl-C) leaves a record naming every table
-    /// it created and the next <c>up</c> serves them under the same names. When creating fails (a table the service
+    /// replaced, so that an <c>up</c> failing later (a function that cannot start, Ctrl-C, even during that cleanup) leaves
+    /// a record naming every table it created and the next <c>up</c> serves them under the same names. When creating fails (a table the service
     /// refuses), the tables it did create are recorded too, but a replacement it created is deleted (empty: nothing
     /// was served yet) and the replaced table recorded and kept with its items, as CloudFormation's rollback of a
     /// replacement keeps the old resource.
