@@ -74,16 +74,10 @@ public sealed partial class HostRunnerTests
 
         await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", AddedGeneratedTable));
         Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
-        var after = (await StackStatusAsync()).Stacks.Single();
-        var item = await DynamoDbAsync("get-item", "--table-name", added, "--key", """{"id":{"S":"one"}}""", "--output", "text");
-        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
 
         Assert.True(deploy.ExitCode == 1, deploy.Output + deploy.Error);
         Assert.StartsWith("stack-Added-", added, StringComparison.Ordinal);
-        Assert.Equal(added, Physical(after, "Added"));
-        Assert.True(item.ExitCode == 0, item.Error);
-        Assert.Contains("one", item.Output, StringComparison.Ordinal);
-        Assert.Equal([added], TableNames(tables.Output));
+        await AssertAddedTableKeptWithItsItemAsync(added);
     }
 
     [Fact(Timeout = 600_000)]
@@ -94,16 +88,10 @@ public sealed partial class HostRunnerTests
 
         await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", AddedGeneratedTable));
         var deploy = await CloisterAsync("deploy");
-        var after = (await StackStatusAsync()).Stacks.Single();
-        var item = await DynamoDbAsync("get-item", "--table-name", added, "--key", """{"id":{"S":"one"}}""", "--output", "text");
-        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
 
         Assert.True(failed.ExitCode == 1, failed.Output + failed.Error);
         Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
-        Assert.Equal(added, Physical(after, "Added"));
-        Assert.True(item.ExitCode == 0, item.Error);
-        Assert.Contains("one", item.Output, StringComparison.Ordinal);
-        Assert.Equal([added], TableNames(tables.Output));
+        await AssertAddedTableKeptWithItsItemAsync(added);
     }
 
     [Fact(Timeout = 600_000)]
@@ -130,6 +118,22 @@ public sealed partial class HostRunnerTests
         Assert.Contains("one", item.Output, StringComparison.Ordinal);
         // No third table: back in the first region, nothing was drawn a new name.
         Assert.All(TableNames(tables.Output), name => Assert.Contains(name, new[] { first, other }));
+    }
+
+    /// <summary>
+    /// Asserts the running stack's <c>Added</c> table is <paramref name="added"/>, the table a failed deploy left, still
+    /// holding its item <c>one</c>, and the only table in the state folder.
+    /// </summary>
+    private async Task AssertAddedTableKeptWithItsItemAsync(string added)
+    {
+        var after = (await StackStatusAsync()).Stacks.Single();
+        var item = await DynamoDbAsync("get-item", "--table-name", added, "--key", """{"id":{"S":"one"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.Equal(added, Physical(after, "Added"));
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+        Assert.Equal([added], TableNames(tables.Output));
     }
 
     /// <summary>
