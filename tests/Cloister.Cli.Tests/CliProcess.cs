@@ -30,12 +30,17 @@ internal sealed class CliProcess : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Starts <c>cloister ARGS</c>, its output and error redirected.</summary>
+    /// <summary>
+    /// Starts <c>cloister ARGS</c>, its output and error redirected, with SIGINT's default action: a shell starting the
+    /// tests in the background (<c>./test &amp;</c>, nohup) ignores SIGINT for them and every process after, and .NET
+    /// keeps an inherited SIG_IGN, so the tests' Ctrl-C would not reach <c>up</c> (seen in a run started so). <c>env</c>
+    /// execs cloister, so the process's id is cloister's.
+    /// </summary>
     public Process Start(params string[] args)
     {
         var program = HostLauncher.CloisterProgram(AppContext.BaseDirectory);
-        var start = new ProcessStartInfo(program[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in program.Skip(1).Concat(args))
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in ((string[])["--default-signal=INT", "--"]).Concat(program).Concat(args))
         {
             start.ArgumentList.Add(argument);
         }
