@@ -7,7 +7,7 @@ namespace Cloister.Host.Tests;
 /// <c>runcmd</c> starts a web server, <c>packages</c> cannot be installed (a warning, the boot goes on); another
 /// instance of the VPC fetches the page with curl.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerCloudConfigTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_InstanceWithCloudConfig_WritesTheFileAndServesItToAnotherInstance()
@@ -61,11 +61,5 @@ public sealed partial class HostRunnerTests
         var log = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(_state.Logs, "instances")).Single());
         Assert.Contains("Cloister cloud-init: package_update_upgrade_install: cannot update the package index, install httpd", log, StringComparison.Ordinal);
         Assert.Contains("Cloister cloud-init: scripts_user: running runcmd", log, StringComparison.Ordinal);
-    }
-
-    private static async Task<bool> PauseAsync()
-    {
-        await Task.Delay(250);
-        return true;
     }
 }

@@ -7,7 +7,7 @@ namespace Cloister.Host.Tests;
 /// credentials its instance profile's metadata handed it before the deployment, is judged by the new policies from its
 /// next request — its role's, and the DynamoDB gateway endpoint's it reaches the table through.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerDeployIamTests : HostRunnerTests
 {
     /// <summary>A VPC whose subnet reaches DynamoDB through a gateway endpoint, a table, an instance whose role may only GetItem.</summary>
     private const string IamDeployedStack = $$"""

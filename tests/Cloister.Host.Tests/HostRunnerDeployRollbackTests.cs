@@ -1,5 +1,3 @@
-using Cloister.Host.Control;
-
 namespace Cloister.Host.Tests;
 
 /// <summary>
@@ -7,27 +5,12 @@ namespace Cloister.Host.Tests;
 /// a failed stack update (<c>UPDATE_ROLLBACK_COMPLETE</c>), left as it is with <c>--disable-rollback</c>
 /// (<c>UPDATE_FAILED</c>), and a removed table that cannot be deleted failing its cleanup only (<c>DELETE_FAILED</c>).
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerDeployRollbackTests : HostRunnerTests
 {
-    /// <summary>
-    /// A function whose published version wants 40 provisioned environments out of the unreserved pool of 32: Lambda
-    /// refuses it when it is deployed (the functions module, at apply time; the template is valid).
-    /// </summary>
-    private const string RefusedFunction = """
-              Hog: { Type: AWS::Lambda::Function, Properties: { FunctionName: hog, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return 1\n" } } }
-              HogVersion: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Hog, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 40 } } }
-            """;
 
     private const string AddedTable = """
               Added: { Type: AWS::DynamoDB::Table, Properties: { TableName: added, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
             """;
-
-    /// <summary>
-    /// <see cref="TablesStack"/> with the function <c>greeter</c> answering <paramref name="greeting"/> and
-    /// <paramref name="more"/> resources.
-    /// </summary>
-    private static string RollbackStack(string greeting, params string[] more) =>
-        TablesStack.Replace("#TABLES#", string.Join('\n', ["  " + GreeterFunction.Replace("GREETING: hello", "GREETING: " + greeting, StringComparison.Ordinal), .. more]), StringComparison.Ordinal);
 
     [Fact(Timeout = 300_000)]
     public async Task Deploy_TableAddedFunctionChangedThenAFunctionRefused_RolledBackTableGoneOldCodeAnswers()
@@ -106,8 +89,4 @@ public sealed partial class HostRunnerTests
         Assert.Equal("UPDATE_COMPLETE", status.Stacks.Single().StackStatus);
         Assert.DoesNotContain(status.Stacks.Single().Resources, r => r.LogicalResourceId == "Added");
     }
-
-    /// <summary>What <c>status</c> shows now.</summary>
-    private async Task<Cloister.Host.Status.StackStatus> StackStatusAsync() =>
-        (await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10)))!.Status!;
 }

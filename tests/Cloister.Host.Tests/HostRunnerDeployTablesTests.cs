@@ -1,5 +1,3 @@
-using Cloister.Host.Control;
-
 namespace Cloister.Host.Tests;
 
 /// <summary>
@@ -8,12 +6,8 @@ namespace Cloister.Host.Tests;
 /// the table back); a change that would replace the table refused with nothing changed; a rolled-back deployment putting
 /// the previous settings back.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerDeployTablesTests : HostRunnerTests
 {
-    /// <summary>The table <c>items</c>, its settings in place of <c>#SETTINGS#</c>.</summary>
-    private const string ItemsTable = """
-              Items: { Type: AWS::DynamoDB::Table, Properties: { TableName: items, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]#SETTINGS# } }
-            """;
 
     [Fact(Timeout = 300_000)]
     public async Task Deploy_TableGivenTimeToLiveAndATag_AppliedInPlaceItemsKeptThenAKeyChangeRefusedWithNothingChanged()
@@ -240,14 +234,4 @@ public sealed partial class HostRunnerTests
     private Task<(int ExitCode, string Output, string Error)> QueryOwnerAsync() =>
         DynamoDbAsync("query", "--table-name", "items", "--index-name", "byOwner", "--key-condition-expression", "#o = :o",
             "--expression-attribute-names", """{"#o":"owner"}""", "--expression-attribute-values", """{":o":{"S":"ann"}}""", "--query", "Count", "--output", "text");
-
-    /// <summary>Takes the stacks down (the state folder, its tables with it, stays) and waits for the host to end.</summary>
-    private async Task DownAsync()
-    {
-        await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(30));
-        await _host!.WaitForExitAsync();
-        _host.Dispose();
-    }
-
-    private static string Items(string settings) => ItemsTable.Replace("#SETTINGS#", settings, StringComparison.Ordinal);
 }

@@ -8,10 +8,8 @@ namespace Cloister.Host.Tests;
 /// <c>aws cloudformation deploy</c>; what changes live is seen by the next request, connection or invocation, and a change
 /// that needs the sandbox rebuilt is refused with nothing changed.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerDeployTests : HostRunnerTests
 {
-    /// <summary>The function <c>greeter</c>, answering its <c>GREETING</c> variable (YAML flow style).</summary>
-    private const string GreeterFunction = """Greeter: { Type: AWS::Lambda::Function, Properties: { FunctionName: greeter, Runtime: python3.12, Handler: index.handler, Environment: { Variables: { GREETING: hello } }, Code: { ZipFile: "import os\ndef handler(event, context):\n    return os.environ['GREETING']\n" } } }""";
 
     /// <summary>Two peered VPCs (A's table has no route to B yet), a server in B open on 8080 to A, a private API with a MOCK method, a function.</summary>
     private const string DeployedStack = $$"""
@@ -66,25 +64,6 @@ public sealed partial class HostRunnerTests
           {{GreeterFunction}}
         Outputs:
           Url: { Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/hello" }
-        """;
-
-    /// <summary>A VPC whose instance <c>User</c> may make every DynamoDB call through the gateway endpoint; its tables (or more) in place of <c>#TABLES#</c>.</summary>
-    private const string TablesStack = $$"""
-        AWSTemplateFormatVersion: "2010-09-09"
-        Resources:
-          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
-          Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
-          RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
-          DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
-          UserRole:
-            Type: AWS::IAM::Role
-            Properties:
-              AssumeRolePolicyDocument: {{AssumedByEc2}}
-              Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
-          UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
-          User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
-        #TABLES#
         """;
 
     [Fact(Timeout = 600_000)]
@@ -306,26 +285,6 @@ public sealed partial class HostRunnerTests
         Assert.Equal("UPDATE_COMPLETE", status.Stacks.Single().StackStatus);
         Assert.True(again.ExitCode == 0, again.Output + again.Error);
         Assert.Contains("No changes to deploy. Stack stack is up to date", again.Output, StringComparison.Ordinal);
-    }
-
-    /// <summary><c>aws dynamodb ...</c> on the instance <c>User</c>, with its instance profile's credentials.</summary>
-    private Task<(int ExitCode, string Output, string Error)> DynamoDbAsync(params string[] arguments) =>
-        CloisterAsync(["exec", "--from", "User", "--", AwsCli, "dynamodb", .. arguments]);
-
-    /// <summary>What the function <c>greeter</c> answers now.</summary>
-    private async Task<string> GreetingAsync()
-    {
-        var reply = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "greeter", "{}"), TimeSpan.FromSeconds(60));
-        Assert.True(reply is { Ok: true }, reply?.Error);
-        return reply!.Invocation!.Payload;
-    }
-
-    /// <summary>The HTTP status of a GET of <paramref name="url"/> from <paramref name="host"/> (curl through <c>cloister exec</c>).</summary>
-    private async Task<int> HttpStatusAsync(string host, string url)
-    {
-        var result = await CloisterAsync("exec", "--from", host, "--", "curl", "-s", "-m", "20", "-o", "/dev/null", "-w", "%{http_code}", url);
-        Assert.True(result.ExitCode == 0, $"curl failed ({result.ExitCode}): {result.Error}");
-        return int.Parse(result.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>An HTTP server on <paramref name="port"/> of <paramref name="host"/> (<c>cloister exec</c>), stopped when disposed.</summary>

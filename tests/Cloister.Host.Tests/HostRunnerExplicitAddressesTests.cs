@@ -8,7 +8,7 @@ namespace Cloister.Host.Tests;
 /// block, as EC2 allows (they are separate networks): through the real host and CLI both come up, the metadata service
 /// answers each with its own instance id, and each reaches the web server of a peer in its own VPC and not the other's.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerExplicitAddressesTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_OneExplicitAddressInTwoUnpeeredVpcs_EachInstanceHasItsOwnMetadataAndPeers()

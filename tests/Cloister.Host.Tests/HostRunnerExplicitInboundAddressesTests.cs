@@ -4,7 +4,7 @@ namespace Cloister.Host.Tests;
 /// An inbound Resolver endpoint in each of two unpeered VPCs with one block, both given the same explicit addresses:
 /// each endpoint's ENI answers with its own VPC's private hosted zone.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerExplicitInboundAddressesTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_InboundEndpointsWithOneExplicitAddressInTwoUnpeeredVpcs_EachAnswersWithItsOwnVpcsZone()

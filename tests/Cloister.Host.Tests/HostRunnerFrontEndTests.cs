@@ -6,7 +6,7 @@ namespace Cloister.Host.Tests;
 /// API Gateway's regional front end is opened only when the sandbox comes up: a deployment that adds the first public
 /// API to a sandbox that came up without it is refused with nothing changed, rather than taken and never served.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerFrontEndTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task Deploy_FirstPublicApiAddedToASandboxWithoutTheFrontEnd_RefusedNamingTheFrontEndWithNothingChanged()

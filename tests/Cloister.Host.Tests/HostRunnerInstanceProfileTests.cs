@@ -4,7 +4,7 @@ namespace Cloister.Host.Tests;
 /// An instance whose profile's role does not trust <c>ec2.amazonaws.com</c>, launched from a launch template (the CLI
 /// warns of the template when it loads it): the instance runs, and the AWS CLI on it finds no credentials in its metadata, as on EC2.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerInstanceProfileTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_LaunchTemplateProfileRoleNotTrustingEc2_TheCliOnTheInstanceFindsNoCredentials()

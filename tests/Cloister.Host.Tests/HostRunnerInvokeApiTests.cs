@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Cloister.Tests.Shared;
-
 namespace Cloister.Host.Tests;
 
 /// <summary>
@@ -8,16 +5,8 @@ namespace Cloister.Host.Tests;
 /// instance profile's role session from IMDS, through a Lambda interface endpoint whose private DNS points
 /// <c>lambda.{region}.amazonaws.com</c> at its ENI.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerInvokeApiTests : HostRunnerTests
 {
-    /// <summary>The AWS CLI v2 (a v1 may come first on PATH).</summary>
-    private const string AwsCli = "/usr/bin/aws";
-
-    /// <summary>The function both templates call, <c>echo</c>, answering <c>{"echo": EVENT}</c> (YAML flow style).</summary>
-    private const string EchoFunction = """{ Type: AWS::Lambda::Function, Properties: { FunctionName: echo, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return {\"echo\": event}\n" } } }""";
-
-    /// <summary>An instance role's trust policy.</summary>
-    private const string AssumedByEc2 = "{ Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }";
 
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsLambdaInvokeFromAnInstanceThroughTheInterfaceEndpoint_PayloadInOutFileAndAnInstanceWithoutLeaveDenied()
@@ -117,30 +106,5 @@ public sealed partial class HostRunnerTests
         Assert.True(configuration.ExitCode == 0, configuration.Error);
         Assert.Contains("\"FunctionName\": \"echo\"", configuration.Output, StringComparison.Ordinal);
         Assert.Contains("\"Runtime\": \"python3.12\"", configuration.Output, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// A file's text as <paramref name="instance"/> sees it (each instance has a root file system of its own, so what a
-    /// command wrote there is not on this machine), or null when the instance has no such file.
-    /// </summary>
-    private async Task<string?> ReadOnInstanceAsync(string instance, string path)
-    {
-        var read = await CloisterAsync("exec", "--from", instance, "--", "cat", path);
-        return read.ExitCode == 0 ? read.Output : null;
-    }
-
-    /// <summary>The <c>cloister</c> built next to these tests, on this test's state folder.</summary>
-    private async Task<(int ExitCode, string Output, string Error)> CloisterAsync(params string[] arguments)
-    {
-        var program = HostLauncher.CloisterProgram(AppContext.BaseDirectory);
-        var start = new ProcessStartInfo(program[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in program[1..].Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["CLOISTER_HOME"] = _state.Root;
-        using var process = Process.Start(start)!;
-        return await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(90), "cloister " + arguments[0]);
     }
 }

@@ -7,7 +7,7 @@ namespace Cloister.Host.Tests;
 /// A stack's function's tags as an instance's user sees and changes them with the AWS CLI v2, and what a change is
 /// after the stack is brought up again (deployed from its template: the template's tags).
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerLambdaTagsTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsLambdaListTagsAndTagResourceFromAnInstance_TemplatesAndCloudFormationsTagsThenTheNewOneUntilTheStackComesUpAgain()

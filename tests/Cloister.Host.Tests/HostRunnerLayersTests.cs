@@ -4,7 +4,7 @@ namespace Cloister.Host.Tests;
 /// A function in a VPC with a layer, started by the network fabric's launcher (itself in a mount namespace of its own),
 /// invoked by an instance's user with the AWS CLI v2: the layer's module is imported from <c>/opt/python</c>.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerLayersTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_VpcFunctionWithALayerInvokedFromAnInstance_ImportsTheLayersModuleFromOpt()

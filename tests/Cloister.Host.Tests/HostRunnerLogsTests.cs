@@ -5,7 +5,7 @@ namespace Cloister.Host.Tests;
 /// with its instance profile's role session, over an internet gateway route to <c>logs.{region}.amazonaws.com</c>,
 /// reading the log group of a function it has just invoked and the template's declared group.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerLogsTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsLogsFromAnInstanceAfterAnInvoke_TheFunctionsStartAndReportLinesAndTheDeclaredGroup()

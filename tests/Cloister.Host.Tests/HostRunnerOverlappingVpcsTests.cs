@@ -7,7 +7,7 @@ namespace Cloister.Host.Tests;
 /// on its own, and so here, through the real host: each VPC's Amazon DNS at .2 answers its own VPC's view (a private
 /// hosted zone associated with one of them only) and each instance's metadata service its own instance.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerOverlappingVpcsTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_TwoUnpeeredVpcsWithOneBlock_EachDotTwoAnswersItsOwnViewAndEachInstanceItsOwnMetadata()
@@ -39,15 +39,5 @@ public sealed partial class HostRunnerTests
         Assert.Equal(status.Hosts.Single(h => h.Name == "InA").Id, idA);
         Assert.Equal(status.Hosts.Single(h => h.Name == "InB").Id, idB);
         Assert.NotEqual(idA, idB);
-    }
-
-    /// <summary>The instance id the metadata service gives <paramref name="host"/> (IMDSv2).</summary>
-    private async Task<string> InstanceIdAsync(string host)
-    {
-        var script = "t=$(curl -s -m 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) && " +
-            "curl -s -m 5 -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id";
-        var (exitCode, output, error) = await CloisterAsync("exec", "--from", host, "--", "sh", "-c", script);
-        Assert.True(exitCode == 0, error);
-        return output.Trim();
     }
 }

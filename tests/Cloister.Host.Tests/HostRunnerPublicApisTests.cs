@@ -8,7 +8,7 @@ namespace Cloister.Host.Tests;
 /// VPC whose execute-api interface endpoint has private DNS the same name resolves to the endpoint, which refuses a public
 /// API (403 Forbidden).
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerPublicApisTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_RegionalApiInvokeUrl_PublicSubnetGetsTheFunctionAndAVpcWithExecuteApiPrivateDnsGets403()

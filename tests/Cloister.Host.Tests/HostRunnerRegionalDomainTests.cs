@@ -5,7 +5,7 @@ namespace Cloister.Host.Tests;
 /// <c>d-…</c> regional name, which answers the region's execute-api address, reached by the public subnet's internet
 /// gateway route, where the gateway's regional front end serves the mapped API with the name's certificate.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerRegionalDomainTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AliasToARegionalCustomDomainName_InstanceGetsTheMappedApiWithTheNamesCertificate()

@@ -12,7 +12,7 @@ namespace Cloister.Host.Tests;
 /// the host log says why; one in another VPC with only an internet gateway route and no endpoint reaches both services'
 /// regional addresses and takes sessions too; a function in the VPC runs a command with boto3 as an operator would.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerSsmAgentTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_SsmAgentOnInstancesOfAPrivateSubnet_OnlineWithManagedPolicyAndRunsSendCommand()
@@ -184,19 +184,4 @@ public sealed partial class HostRunnerTests
 
     /// <summary>GetCommandInvocation from the instance, asked again until the invocation has ended.</summary>
     private Task<JsonElement> EndedInvocationAsync(string commandId, string instanceId) => InvocationUntilAsync(instanceId, commandId, instanceId, ended: true);
-
-    /// <summary>The instance ids of the template's instances, by logical id, as the host's status lists them.</summary>
-    private async Task<Dictionary<string, string>> InstanceIdsAsync(params string[] logicalIds)
-    {
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var logicalId in logicalIds)
-        {
-            var id = await CloisterAsync("exec", "--from", logicalId, "--", "sh", "-c",
-                "t=$(curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token); curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id");
-            Assert.True(id.ExitCode == 0, id.Error);
-            ids[logicalId] = id.Output.Trim();
-        }
-
-        return ids;
-    }
 }

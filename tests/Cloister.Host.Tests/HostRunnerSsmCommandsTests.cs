@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Cloister.Host.Control;
@@ -14,7 +13,7 @@ namespace Cloister.Host.Tests;
 /// <c>up</c> on the same state folder the commands, their output and their status are still there, the one that was
 /// running when the host stopped <c>Failed</c>.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerSsmCommandsTests : HostRunnerTests
 {
     [Fact(Timeout = 600_000)]
     public async Task RunAsync_RunCommandTargetsCancelAndRestart_TaggedInstanceOnlyKilledSleepAndHistoryKept()
@@ -177,60 +176,6 @@ public sealed partial class HostRunnerTests
 
         Assert.Equal(("TimedOut", 137, "done\n"), (lingeringDone.GetProperty("Status").GetString(), lingeringDone.GetProperty("ResponseCode").GetInt32(), lingeringDone.GetProperty("StandardOutputContent").GetString()));
         Assert.False(Running("sleep 631"));
-    }
-
-    /// <summary>A template's VPC <c>10.{second}.0.0/16</c> with a public subnet routed to an internet gateway (the regional addresses), as resource lines of <c>Resources</c>.</summary>
-    private static string PublicSubnet(int second) => string.Join("\n  ", [
-        $"Vpc: {{ Type: AWS::EC2::VPC, Properties: {{ CidrBlock: 10.{second}.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }} }}",
-        $"Public: {{ Type: AWS::EC2::Subnet, Properties: {{ VpcId: !Ref Vpc, CidrBlock: 10.{second}.1.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"], MapPublicIpOnLaunch: true }} }}",
-        "Igw: { Type: AWS::EC2::InternetGateway }",
-        "Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }",
-        "PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }",
-        "ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }",
-        "PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }",
-    ]);
-
-    /// <summary>SendCommand of AWS-RunShellScript from the App instance with <paramref name="arguments"/>; the command's id.</summary>
-    private async Task<string> SendAsync(params string[] arguments)
-    {
-        var sent = await CloisterAsync(["exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--document-name", "AWS-RunShellScript", .. arguments, "--query", "Command.CommandId", "--output", "text"]);
-        Assert.True(sent.ExitCode == 0, sent.Error);
-        return sent.Output.Trim();
-    }
-
-    /// <summary>GetCommandInvocation from <paramref name="from"/>, asked again until the invocation has ended (or, unless <paramref name="ended"/>, runs).</summary>
-    private async Task<JsonElement> InvocationUntilAsync(string from, string commandId, string instanceId, bool ended)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var got = await CloisterAsync("exec", "--from", from, "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", instanceId, "--output", "json");
-            Assert.True(got.ExitCode == 0, got.Error);
-            using var answer = JsonDocument.Parse(got.Output);
-            var status = answer.RootElement.GetProperty("Status").GetString();
-            if (ended ? status is not ("Pending" or "InProgress" or "Cancelling") : status == "InProgress")
-            {
-                return answer.RootElement.Clone();
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"command {commandId} is still {status} after 60 s");
-        }
-    }
-
-    /// <summary>Waits until the agents of <paramref name="instanceIds"/> are online managed nodes.</summary>
-    private async Task UntilOnlineAsync(params string[] instanceIds)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var described = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "describe-instance-information", "--filters", "Key=PingStatus,Values=Online", "--query", "InstanceInformationList[].InstanceId", "--output", "json");
-            if (described.ExitCode == 0 && instanceIds.All(JsonSerializer.Deserialize<string[]>(described.Output)!.Contains))
-            {
-                return;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{string.Join(", ", instanceIds)} not online after 60 s: {described.Output}{described.Error}");
-        }
     }
 
     /// <summary>Whether a process whose command line is <paramref name="commandLine"/> runs on the machine (the instances' processes are the host's).</summary>

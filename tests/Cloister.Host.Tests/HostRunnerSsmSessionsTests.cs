@@ -7,7 +7,7 @@ namespace Cloister.Host.Tests;
 /// not a connected managed node is refused with TargetNotConnected; an online one is admitted, and the CLI, finding no
 /// plugin, terminates the session it was handed, which DescribeSessions then lists in the history.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerSsmSessionsTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsSsmStartSessionWithoutThePlugin_TargetNotConnectedOrAdmittedThenTerminated()

@@ -6,7 +6,7 @@ namespace Cloister.Host.Tests;
 /// reads the template's own, is refused by its identity policy and by the endpoint's policy as AWS words it; a function
 /// in the VPC reads with boto3 what the instance put.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerSsmTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsSsmFromAnInstanceAndAFunctionThroughTheInterfaceEndpoint_PutGetTheTemplatesParameterAndRefusals()

@@ -5,7 +5,7 @@ namespace Cloister.Host.Tests;
 /// instance profile's role session from IMDS, to <c>sts.{region}.amazonaws.com</c> (the CLI v2's default, regional)
 /// and to the global <c>sts.amazonaws.com</c>, over an internet gateway route.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerStsTests : HostRunnerTests
 {
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsStsGetCallerIdentityFromAnInstance_TheInstanceRoleSessionsArnOnTheRegionalAndGlobalNames()

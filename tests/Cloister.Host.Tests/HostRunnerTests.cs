@@ -4,22 +4,24 @@ using System.Text.Json;
 using Cloister.Host.Control;
 using Cloister.Model;
 using Cloister.Network;
+using Cloister.Tests.Shared;
 
 namespace Cloister.Host.Tests;
 
 /// <summary>
 /// The stack host process as <c>cloister up</c> starts it (<see cref="HostLauncher"/>'s command line with the cloister
 /// apphost built next to these tests, a fresh state folder): what it reports on the progress stream, which ends when the
-/// CLI detaches, is also in <c>logs/host.log</c>.
+/// CLI detaches, is also in <c>logs/host.log</c>. The base of one test class per subject, so that xunit runs subjects
+/// side by side (it runs one class's tests in turn); each test has a state folder, and so a namespace prefix, of its own.
 /// </summary>
-public sealed partial class HostRunnerTests : IAsyncLifetime
+public abstract class HostRunnerTests : IAsyncLifetime
 {
-    private readonly StatePaths _state = new(Directory.CreateTempSubdirectory("cloister-host-").FullName);
-    private Process? _host;
+    private protected readonly StatePaths _state = new(Directory.CreateTempSubdirectory("cloister-host-").FullName);
+    private protected Process? _host;
 
-    private string Prefix => SandboxOptions.ForState(_state).Prefix;
+    private protected string Prefix => SandboxOptions.ForState(_state).Prefix;
 
-    private string HostLogPath => Path.Combine(_state.Logs, "host.log");
+    private protected string HostLogPath => Path.Combine(_state.Logs, "host.log");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -44,133 +46,11 @@ public sealed partial class HostRunnerTests : IAsyncLifetime
         Directory.Delete(_state.Root, recursive: true);
     }
 
-    [Fact(Timeout = 300_000)]
-    public async Task RunAsync_InterfaceEndpointOfUnservedService_WarningInHostLog()
-    {
-        var request = Request("""
-            AWSTemplateFormatVersion: "2010-09-09"
-            Resources:
-              Vpc:
-                Type: AWS::EC2::VPC
-                Properties: { CidrBlock: 10.20.0.0/16 }
-              Subnet:
-                Type: AWS::EC2::Subnet
-                Properties: { VpcId: !Ref Vpc, CidrBlock: 10.20.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] }
-              QueueEndpoint:
-                Type: AWS::EC2::VPCEndpoint
-                Properties:
-                  VpcId: !Ref Vpc
-                  VpcEndpointType: Interface
-                  ServiceName: !Sub com.amazonaws.${AWS::Region}.sqs
-                  SubnetIds: [!Ref Subnet]
-            """);
-        var events = await ProgressAsync(Start(request));
-
-        Assert.Equal("ready", events[^1].State);
-        var warning = Assert.Single(events, e => e.State == "warning");
-        Assert.Equal("network", warning.Phase);
-        Assert.Matches(@"^QueueEndpoint \(vpce-[0-9a-f]{17}\) is an interface endpoint of com\.amazonaws\.eu-central-1\.sqs, which Cloister does not serve", warning.Message);
-        await UntilAsync(() => HostLog().Contains($"network: {warning.Message}", StringComparison.Ordinal), "the warning in host.log");
-        var down = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(60));
-        Assert.True(down is { Ok: true }, down?.Error);
-        await _host!.WaitForExitAsync();
-        Assert.Equal(0, _host.ExitCode);
-        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
-    }
-
-    [Fact(Timeout = 120_000)]
-    public async Task RunAsync_TemplateThatDoesNotLoad_EveryProblemInHostLog()
-    {
-        var request = Request("""
-            Resources:
-              Queue:
-                Type: AWS::Made::Up
-              Topic:
-                Type: AWS::Made::Down
-            """);
-        var problems = request.Load(DateTimeOffset.UtcNow).Validation.Problems.Select(p => p.ToString()).ToList();
-        Assert.Equal(2, problems.Count);
-
-        var events = await ProgressAsync(Start(request));
-        await _host!.WaitForExitAsync();
-
-        Assert.Equal(1, _host.ExitCode);
-        Assert.Equal(problems, events.Where(e => e.State == "failed").Select(e => e.Message));
-        var log = HostLog();
-        Assert.All(problems, problem => Assert.Contains($"templates: {problem}", log, StringComparison.Ordinal));
-        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
-    }
-
-    [Fact(Timeout = 300_000)]
-    public async Task RunAsync_InvokeWhileComingUp_AnswersComingUp()
-    {
-        // Before, invoke before the stacks were ready was answered "Unknown or not yet possible command 'invoke'".
-        // The bring-up is held in its functions phase: a provisioned environment's init waits for a file this test
-        // writes only after asking (asked at the network phase instead, a one-VPC stack could be ready first).
-        var release = Path.Combine(_state.Root, "release");
-        var host = Start(HeldInFunctions("10.21.0.0/16", $$"""
-            import os, time
-            while not os.path.exists("{{release}}"):
-                time.sleep(0.05)
-            def handler(event, context):
-                return {}
-            """));
-        await UntilPhaseAsync(host, "functions");
-
-        var invoke = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "fn", "{}"), TimeSpan.FromSeconds(10));
-        var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
-        await File.WriteAllTextAsync(release, string.Empty);
-        var events = await ProgressAsync(host);
-
-        Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), invoke);
-        Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), status);
-        Assert.Equal("ready", events[^1].State);
-    }
-
-    [Fact(Timeout = 300_000)]
-    public async Task RunAsync_StatusAskedTheMomentReadyIsReported_AnswersTheStatus()
-    {
-        // cloister up asks for the status (its Outputs and Try next block) as soon as it reads "ready". The host
-        // reported ready from inside the bring-up, before the control server could see the stacks, so a status asked
-        // then was answered "still coming up" and up printed neither (seen once under a load average of 35).
-        var events = await ProgressAsync(Start(Request("""
-            Resources:
-              Vpc:
-                Type: AWS::EC2::VPC
-                Properties: { CidrBlock: 10.22.0.0/16 }
-            """)));
-
-        var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
-
-        Assert.Equal("ready", events[^1].State);
-        Assert.True(status is { Ok: true, Status: not null }, status?.Error);
-    }
-
-    [Fact(Timeout = 300_000)]
-    public async Task StopAsync_HostComingUpWithNoOneWatching_TearsDownWhatItBroughtUp()
-    {
-        // What cloister up and down do with a host whose up was killed: found by HostProcesses, told to stop with
-        // SIGTERM mid bring-up (held in its functions phase, after the network), it removes its own namespaces.
-        var host = Start(HeldInFunctions("10.23.0.0/16", """
-            import time
-            time.sleep(3600)
-            """));
-        await UntilPhaseAsync(host, "functions");
-
-        Assert.NotEmpty(await Sandbox.ListNamespacesAsync(Prefix));
-
-        var stopped = await HostProcesses.StopAsync(_state, TimeSpan.FromSeconds(60));
-
-        Assert.Equal([host.Id], stopped);
-        await host.WaitForExitAsync();
-        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
-    }
-
     /// <summary>
     /// A one-VPC deployment whose bring-up is held in its functions phase for as long as <paramref name="init"/> (a
     /// Python module) runs: the init of a version's one provisioned environment, which the deploy waits for.
     /// </summary>
-    private DeployRequest HeldInFunctions(string cidr, string init) => Request($$"""
+    private protected DeployRequest HeldInFunctions(string cidr, string init) => Request($$"""
         Resources:
           Vpc:
             Type: AWS::EC2::VPC
@@ -189,7 +69,7 @@ public sealed partial class HostRunnerTests : IAsyncLifetime
         """);
 
     /// <summary>Reads the progress stream until an event of <paramref name="phase"/> arrives.</summary>
-    private static async Task UntilPhaseAsync(Process host, string phase)
+    private protected static async Task UntilPhaseAsync(Process host, string phase)
     {
         while (await host.StandardOutput.ReadLineAsync() is { } line && JsonSerializer.Deserialize(line, HostJson.Default.DeployEvent)!.Phase != phase)
         {
@@ -197,7 +77,7 @@ public sealed partial class HostRunnerTests : IAsyncLifetime
     }
 
     /// <summary>A deployment of <paramref name="template"/> (one stack, <c>stack</c>, in eu-central-1), its file in the state folder.</summary>
-    private DeployRequest Request(string template)
+    private protected DeployRequest Request(string template)
     {
         var path = Path.Combine(_state.Root, "stack.yaml");
         File.WriteAllText(path, template);
@@ -205,7 +85,7 @@ public sealed partial class HostRunnerTests : IAsyncLifetime
     }
 
     /// <summary>Writes the request where the host reads it and starts the host as <c>up</c> does.</summary>
-    private Process Start(DeployRequest request)
+    private protected Process Start(DeployRequest request)
     {
         Directory.CreateDirectory(_state.Runtime);
         File.WriteAllText(HostRunner.RequestPath(_state), JsonSerializer.Serialize(request, HostJson.Default.DeployRequest));
@@ -215,7 +95,7 @@ public sealed partial class HostRunnerTests : IAsyncLifetime
     }
 
     /// <summary>The progress events until the stacks are ready or the host ends its output.</summary>
-    private static async Task<List<DeployEvent>> ProgressAsync(Process host)
+    private protected static async Task<List<DeployEvent>> ProgressAsync(Process host)
     {
         var events = new List<DeployEvent>();
         while (await host.StandardOutput.ReadLineAsync() is { } line)
@@ -231,10 +111,10 @@ public sealed partial class HostRunnerTests : IAsyncLifetime
         return events;
     }
 
-    private string HostLog() => File.Exists(HostLogPath) ? File.ReadAllText(HostLogPath) : string.Empty;
+    private protected string HostLog() => File.Exists(HostLogPath) ? File.ReadAllText(HostLogPath) : string.Empty;
 
     /// <summary>Waits for <paramref name="condition"/>: log lines are written by a background writer.</summary>
-    private async Task UntilAsync(Func<bool> condition, string what)
+    private protected async Task UntilAsync(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -243,4 +123,236 @@ public sealed partial class HostRunnerTests : IAsyncLifetime
             await Task.Delay(100);
         }
     }
+
+    private protected static async Task<bool> PauseAsync()
+    {
+        await Task.Delay(250);
+        return true;
+    }
+
+    /// <summary>
+    /// A function whose published version wants 40 provisioned environments out of the unreserved pool of 32: Lambda
+    /// refuses it when it is deployed (the functions module, at apply time; the template is valid).
+    /// </summary>
+    private protected const string RefusedFunction = """
+              Hog: { Type: AWS::Lambda::Function, Properties: { FunctionName: hog, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return 1\n" } } }
+              HogVersion: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Hog, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 40 } } }
+            """;
+
+    /// <summary>
+    /// <see cref="TablesStack"/> with the function <c>greeter</c> answering <paramref name="greeting"/> and
+    /// <paramref name="more"/> resources.
+    /// </summary>
+    private protected static string RollbackStack(string greeting, params string[] more) =>
+        TablesStack.Replace("#TABLES#", string.Join('\n', ["  " + GreeterFunction.Replace("GREETING: hello", "GREETING: " + greeting, StringComparison.Ordinal), .. more]), StringComparison.Ordinal);
+
+    /// <summary>What <c>status</c> shows now.</summary>
+    private protected async Task<Cloister.Host.Status.StackStatus> StackStatusAsync() =>
+        (await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10)))!.Status!;
+
+    /// <summary>Takes the stacks down (the state folder, its tables with it, stays) and waits for the host to end.</summary>
+    private protected async Task DownAsync()
+    {
+        await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(30));
+        await _host!.WaitForExitAsync();
+        _host.Dispose();
+    }
+
+    private protected static string Items(string settings) => ItemsTable.Replace("#SETTINGS#", settings, StringComparison.Ordinal);
+
+    /// <summary>The function <c>greeter</c>, answering its <c>GREETING</c> variable (YAML flow style).</summary>
+    private protected const string GreeterFunction = """Greeter: { Type: AWS::Lambda::Function, Properties: { FunctionName: greeter, Runtime: python3.12, Handler: index.handler, Environment: { Variables: { GREETING: hello } }, Code: { ZipFile: "import os\ndef handler(event, context):\n    return os.environ['GREETING']\n" } } }""";
+
+    /// <summary>A VPC whose instance <c>User</c> may make every DynamoDB call through the gateway endpoint; its tables (or more) in place of <c>#TABLES#</c>.</summary>
+    private protected const string TablesStack = $$"""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+          RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
+          DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
+          UserRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {{AssumedByEc2}}
+              Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
+          UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
+          User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
+        #TABLES#
+        """;
+
+    /// <summary><c>aws dynamodb ...</c> on the instance <c>User</c>, with its instance profile's credentials.</summary>
+    private protected Task<(int ExitCode, string Output, string Error)> DynamoDbAsync(params string[] arguments) =>
+        CloisterAsync(["exec", "--from", "User", "--", AwsCli, "dynamodb", .. arguments]);
+
+    /// <summary>What the function <c>greeter</c> answers now.</summary>
+    private protected async Task<string> GreetingAsync()
+    {
+        var reply = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "greeter", "{}"), TimeSpan.FromSeconds(60));
+        Assert.True(reply is { Ok: true }, reply?.Error);
+        return reply!.Invocation!.Payload;
+    }
+
+    /// <summary>The HTTP status of a GET of <paramref name="url"/> from <paramref name="host"/> (curl through <c>cloister exec</c>).</summary>
+    private protected async Task<int> HttpStatusAsync(string host, string url)
+    {
+        var result = await CloisterAsync("exec", "--from", host, "--", "curl", "-s", "-m", "20", "-o", "/dev/null", "-w", "%{http_code}", url);
+        Assert.True(result.ExitCode == 0, $"curl failed ({result.ExitCode}): {result.Error}");
+        return int.Parse(result.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The AWS CLI v2 (a v1 may come first on PATH).</summary>
+    private protected const string AwsCli = "/usr/bin/aws";
+
+    /// <summary>The function both templates call, <c>echo</c>, answering <c>{"echo": EVENT}</c> (YAML flow style).</summary>
+    private protected const string EchoFunction = """{ Type: AWS::Lambda::Function, Properties: { FunctionName: echo, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return {\"echo\": event}\n" } } }""";
+
+    /// <summary>An instance role's trust policy.</summary>
+    private protected const string AssumedByEc2 = "{ Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }";
+
+    /// <summary>
+    /// A file's text as <paramref name="instance"/> sees it (each instance has a root file system of its own, so what a
+    /// command wrote there is not on this machine), or null when the instance has no such file.
+    /// </summary>
+    private protected async Task<string?> ReadOnInstanceAsync(string instance, string path)
+    {
+        var read = await CloisterAsync("exec", "--from", instance, "--", "cat", path);
+        return read.ExitCode == 0 ? read.Output : null;
+    }
+
+    /// <summary>The <c>cloister</c> built next to these tests, on this test's state folder.</summary>
+    private protected async Task<(int ExitCode, string Output, string Error)> CloisterAsync(params string[] arguments)
+    {
+        var program = HostLauncher.CloisterProgram(AppContext.BaseDirectory);
+        var start = new ProcessStartInfo(program[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in program[1..].Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["CLOISTER_HOME"] = _state.Root;
+        using var process = Process.Start(start)!;
+        return await ProcessCompletion.FinishAsync(process, TimeSpan.FromSeconds(90), "cloister " + arguments[0]);
+    }
+
+    /// <summary>The instance id the metadata service gives <paramref name="host"/> (IMDSv2).</summary>
+    private protected async Task<string> InstanceIdAsync(string host)
+    {
+        var script = "t=$(curl -s -m 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) && " +
+            "curl -s -m 5 -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id";
+        var (exitCode, output, error) = await CloisterAsync("exec", "--from", host, "--", "sh", "-c", script);
+        Assert.True(exitCode == 0, error);
+        return output.Trim();
+    }
+
+    /// <summary>The instance ids of the template's instances, by logical id, as the host's status lists them.</summary>
+    private protected async Task<Dictionary<string, string>> InstanceIdsAsync(params string[] logicalIds)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var logicalId in logicalIds)
+        {
+            var id = await CloisterAsync("exec", "--from", logicalId, "--", "sh", "-c",
+                "t=$(curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token); curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id");
+            Assert.True(id.ExitCode == 0, id.Error);
+            ids[logicalId] = id.Output.Trim();
+        }
+
+        return ids;
+    }
+
+    /// <summary>A template's VPC <c>10.{second}.0.0/16</c> with a public subnet routed to an internet gateway (the regional addresses), as resource lines of <c>Resources</c>.</summary>
+    private protected static string PublicSubnet(int second) => string.Join("\n  ", [
+        $"Vpc: {{ Type: AWS::EC2::VPC, Properties: {{ CidrBlock: 10.{second}.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }} }}",
+        $"Public: {{ Type: AWS::EC2::Subnet, Properties: {{ VpcId: !Ref Vpc, CidrBlock: 10.{second}.1.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"], MapPublicIpOnLaunch: true }} }}",
+        "Igw: { Type: AWS::EC2::InternetGateway }",
+        "Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }",
+        "PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }",
+        "ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }",
+        "PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }",
+    ]);
+
+    /// <summary>GetCommandInvocation from <paramref name="from"/>, asked again until the invocation has ended (or, unless <paramref name="ended"/>, runs).</summary>
+    private protected async Task<JsonElement> InvocationUntilAsync(string from, string commandId, string instanceId, bool ended)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var got = await CloisterAsync("exec", "--from", from, "--", AwsCli, "ssm", "get-command-invocation", "--command-id", commandId, "--instance-id", instanceId, "--output", "json");
+            Assert.True(got.ExitCode == 0, got.Error);
+            using var answer = JsonDocument.Parse(got.Output);
+            var status = answer.RootElement.GetProperty("Status").GetString();
+            if (ended ? status is not ("Pending" or "InProgress" or "Cancelling") : status == "InProgress")
+            {
+                return answer.RootElement.Clone();
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"command {commandId} is still {status} after 60 s");
+        }
+    }
+
+    /// <summary>Waits until the agents of <paramref name="instanceIds"/> are online managed nodes.</summary>
+    private protected async Task UntilOnlineAsync(params string[] instanceIds)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var described = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "ssm", "describe-instance-information", "--filters", "Key=PingStatus,Values=Online", "--query", "InstanceInformationList[].InstanceId", "--output", "json");
+            if (described.ExitCode == 0 && instanceIds.All(JsonSerializer.Deserialize<string[]>(described.Output)!.Contains))
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{string.Join(", ", instanceIds)} not online after 60 s: {described.Output}{described.Error}");
+        }
+    }
+
+    /// <summary>A table added to the template between two runs, its name generated too.</summary>
+    private protected const string AddedGeneratedTable = """
+          Added: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+        """;
+
+    /// <summary>Runs <paramref name="request"/>, puts the item <c>one</c> into its table <c>Items</c>, then <c>down</c>; the table's name.</summary>
+    private protected async Task<string> UpPutAnItemInItemsAndDownAsync(DeployRequest request)
+    {
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        var name = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        var put = await DynamoDbAsync("put-item", "--table-name", name, "--item", """{"id":{"S":"one"}}""");
+        Assert.True(put.ExitCode == 0, put.Error);
+        await DownAsync();
+        return name;
+    }
+
+    /// <summary><see cref="TablesStack"/> under SAM's transform, with <paramref name="parts"/> in place of its tables.</summary>
+    private protected static string SamTablesStack(params string[] parts) =>
+        TablesStack
+            .Replace("AWSTemplateFormatVersion: \"2010-09-09\"", "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::Serverless-2016-10-31", StringComparison.Ordinal)
+            .Replace("#TABLES#", string.Join('\n', parts), StringComparison.Ordinal);
+
+    private protected static string Generated(string keyType) => GeneratedItems.Replace("#TYPE#", keyType, StringComparison.Ordinal);
+
+    private protected static string Physical(Status.StackInfo stack, string logicalId) =>
+        stack.Resources.Single(r => r.LogicalResourceId == logicalId).PhysicalResourceId;
+
+    /// <summary>The table names of <c>aws dynamodb list-tables --query TableNames --output text</c>, in order.</summary>
+    private protected static string[] TableNames(string output) =>
+        [.. output.Split((char[])['\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+
+    /// <summary>SendCommand of AWS-RunShellScript from the App instance with <paramref name="arguments"/>; the command's id.</summary>
+    private protected async Task<string> SendAsync(params string[] arguments)
+    {
+        var sent = await CloisterAsync(["exec", "--from", "App", "--", AwsCli, "ssm", "send-command", "--document-name", "AWS-RunShellScript", .. arguments, "--query", "Command.CommandId", "--output", "text"]);
+        Assert.True(sent.ExitCode == 0, sent.Error);
+        return sent.Output.Trim();
+    }
+
+    /// <summary>The table <c>items</c>, its settings in place of <c>#SETTINGS#</c>.</summary>
+    private protected const string ItemsTable = """
+              Items: { Type: AWS::DynamoDB::Table, Properties: { TableName: items, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]#SETTINGS# } }
+            """;
+
+    /// <summary>A table whose name CloudFormation generates (<c>stack-Items-…</c>), key <c>id</c> of type <c>#TYPE#</c>.</summary>
+    private protected const string GeneratedItems = """
+          Items: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: #TYPE# }] } }
+        """;
 }

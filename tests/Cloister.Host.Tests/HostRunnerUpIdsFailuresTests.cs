@@ -5,7 +5,7 @@ namespace Cloister.Host.Tests;
 /// tables the failed run created keep their generated names (the state folder's record holds them), so none is left
 /// behind under a name nothing names, and a replaced table whose replacement could not be completed keeps its items.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
 {
     /// <summary>A table named by the template, key <c>id</c> of type <c>#TYPE#</c>.</summary>
     private const string FixedTable = """
@@ -150,8 +150,4 @@ public sealed partial class HostRunnerTests
         Assert.True(put.ExitCode == 0, put.Error);
         return (deploy, added);
     }
-
-    /// <summary>The table names of <c>aws dynamodb list-tables --query TableNames --output text</c>, in order.</summary>
-    private static string[] TableNames(string output) =>
-        [.. output.Split((char[])['\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
 }

@@ -9,12 +9,8 @@ namespace Cloister.Host.Tests;
 /// keeps it and so its items, an API its id and invoke URL, a function its generated name — through the real host, the
 /// AWS CLI on an instance and the gateway.
 /// </summary>
-public sealed partial class HostRunnerTests
+public sealed class HostRunnerUpIdsTests : HostRunnerTests
 {
-    /// <summary>A table whose name CloudFormation generates (<c>stack-Items-…</c>), key <c>id</c> of type <c>#TYPE#</c>.</summary>
-    private const string GeneratedItems = """
-          Items: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: #TYPE# }] } }
-        """;
 
     /// <summary>SAM's table (its name generated), a private API with a MOCK method on an execute-api endpoint, a function without a name reading the table's.</summary>
     private const string KeptResources = """
@@ -32,11 +28,6 @@ public sealed partial class HostRunnerTests
     private const string KeptOutputs = """
         Outputs:
           Url: { Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/hello" }
-        """;
-
-    /// <summary>A table added to the template between two runs, its name generated too.</summary>
-    private const string AddedGeneratedTable = """
-          Added: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
         """;
 
     [Fact(Timeout = 600_000)]
@@ -186,26 +177,4 @@ public sealed partial class HostRunnerTests
         Assert.True(item.ExitCode == 0, item.Error);
         Assert.Contains("job", item.Output, StringComparison.Ordinal);
     }
-
-    /// <summary>Runs <paramref name="request"/>, puts the item <c>one</c> into its table <c>Items</c>, then <c>down</c>; the table's name.</summary>
-    private async Task<string> UpPutAnItemInItemsAndDownAsync(DeployRequest request)
-    {
-        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
-        var name = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
-        var put = await DynamoDbAsync("put-item", "--table-name", name, "--item", """{"id":{"S":"one"}}""");
-        Assert.True(put.ExitCode == 0, put.Error);
-        await DownAsync();
-        return name;
-    }
-
-    /// <summary><see cref="TablesStack"/> under SAM's transform, with <paramref name="parts"/> in place of its tables.</summary>
-    private static string SamTablesStack(params string[] parts) =>
-        TablesStack
-            .Replace("AWSTemplateFormatVersion: \"2010-09-09\"", "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::Serverless-2016-10-31", StringComparison.Ordinal)
-            .Replace("#TABLES#", string.Join('\n', parts), StringComparison.Ordinal);
-
-    private static string Generated(string keyType) => GeneratedItems.Replace("#TYPE#", keyType, StringComparison.Ordinal);
-
-    private static string Physical(Status.StackInfo stack, string logicalId) =>
-        stack.Resources.Single(r => r.LogicalResourceId == logicalId).PhysicalResourceId;
 }

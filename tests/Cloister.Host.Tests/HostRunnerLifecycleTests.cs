@@ -1,0 +1,134 @@
+using Cloister.Host.Control;
+using Cloister.Network;
+
+namespace Cloister.Host.Tests;
+
+/// <summary>
+/// The host's life on its own: a warning and a template that does not load in <c>logs/host.log</c>, the control socket
+/// answering while the stacks come up and the moment they are ready, and a host stopped mid bring-up tearing down what
+/// it brought up.
+/// </summary>
+public sealed class HostRunnerLifecycleTests : HostRunnerTests
+{
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_InterfaceEndpointOfUnservedService_WarningInHostLog()
+    {
+        var request = Request("""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties: { CidrBlock: 10.20.0.0/16 }
+              Subnet:
+                Type: AWS::EC2::Subnet
+                Properties: { VpcId: !Ref Vpc, CidrBlock: 10.20.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] }
+              QueueEndpoint:
+                Type: AWS::EC2::VPCEndpoint
+                Properties:
+                  VpcId: !Ref Vpc
+                  VpcEndpointType: Interface
+                  ServiceName: !Sub com.amazonaws.${AWS::Region}.sqs
+                  SubnetIds: [!Ref Subnet]
+            """);
+        var events = await ProgressAsync(Start(request));
+
+        Assert.Equal("ready", events[^1].State);
+        var warning = Assert.Single(events, e => e.State == "warning");
+        Assert.Equal("network", warning.Phase);
+        Assert.Matches(@"^QueueEndpoint \(vpce-[0-9a-f]{17}\) is an interface endpoint of com\.amazonaws\.eu-central-1\.sqs, which Cloister does not serve", warning.Message);
+        await UntilAsync(() => HostLog().Contains($"network: {warning.Message}", StringComparison.Ordinal), "the warning in host.log");
+        var down = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(60));
+        Assert.True(down is { Ok: true }, down?.Error);
+        await _host!.WaitForExitAsync();
+        Assert.Equal(0, _host.ExitCode);
+        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task RunAsync_TemplateThatDoesNotLoad_EveryProblemInHostLog()
+    {
+        var request = Request("""
+            Resources:
+              Queue:
+                Type: AWS::Made::Up
+              Topic:
+                Type: AWS::Made::Down
+            """);
+        var problems = request.Load(DateTimeOffset.UtcNow).Validation.Problems.Select(p => p.ToString()).ToList();
+        Assert.Equal(2, problems.Count);
+
+        var events = await ProgressAsync(Start(request));
+        await _host!.WaitForExitAsync();
+
+        Assert.Equal(1, _host.ExitCode);
+        Assert.Equal(problems, events.Where(e => e.State == "failed").Select(e => e.Message));
+        var log = HostLog();
+        Assert.All(problems, problem => Assert.Contains($"templates: {problem}", log, StringComparison.Ordinal));
+        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_InvokeWhileComingUp_AnswersComingUp()
+    {
+        // Before, invoke before the stacks were ready was answered "Unknown or not yet possible command 'invoke'".
+        // The bring-up is held in its functions phase: a provisioned environment's init waits for a file this test
+        // writes only after asking (asked at the network phase instead, a one-VPC stack could be ready first).
+        var release = Path.Combine(_state.Root, "release");
+        var host = Start(HeldInFunctions("10.21.0.0/16", $$"""
+            import os, time
+            while not os.path.exists("{{release}}"):
+                time.sleep(0.05)
+            def handler(event, context):
+                return {}
+            """));
+        await UntilPhaseAsync(host, "functions");
+
+        var invoke = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "fn", "{}"), TimeSpan.FromSeconds(10));
+        var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
+        await File.WriteAllTextAsync(release, string.Empty);
+        var events = await ProgressAsync(host);
+
+        Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), invoke);
+        Assert.Equal(new ControlResponse(false, ControlResponse.ComingUp), status);
+        Assert.Equal("ready", events[^1].State);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task RunAsync_StatusAskedTheMomentReadyIsReported_AnswersTheStatus()
+    {
+        // cloister up asks for the status (its Outputs and Try next block) as soon as it reads "ready". The host
+        // reported ready from inside the bring-up, before the control server could see the stacks, so a status asked
+        // then was answered "still coming up" and up printed neither (seen once under a load average of 35).
+        var events = await ProgressAsync(Start(Request("""
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties: { CidrBlock: 10.22.0.0/16 }
+            """)));
+
+        var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
+
+        Assert.Equal("ready", events[^1].State);
+        Assert.True(status is { Ok: true, Status: not null }, status?.Error);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task StopAsync_HostComingUpWithNoOneWatching_TearsDownWhatItBroughtUp()
+    {
+        // What cloister up and down do with a host whose up was killed: found by HostProcesses, told to stop with
+        // SIGTERM mid bring-up (held in its functions phase, after the network), it removes its own namespaces.
+        var host = Start(HeldInFunctions("10.23.0.0/16", """
+            import time
+            time.sleep(3600)
+            """));
+        await UntilPhaseAsync(host, "functions");
+
+        Assert.NotEmpty(await Sandbox.ListNamespacesAsync(Prefix));
+
+        var stopped = await HostProcesses.StopAsync(_state, TimeSpan.FromSeconds(60));
+
+        Assert.Equal([host.Id], stopped);
+        await host.WaitForExitAsync();
+        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+}
