@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -57,7 +58,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         var host = hosts().FirstOrDefault(h => h.Kind == HostKind.Instance && h.Address == clientAddress && h.RouterNamespace == router);
         if (host is null)
         {
-            return new Answer(404, NotFound, NotFoundType);
+            return Refused(404);
         }
 
         var current = model();
@@ -65,7 +66,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         var options = instance?.MetadataOptions ?? InstanceMetadataOptions.Default;
         if (!options.HttpEndpointEnabled)
         {
-            return new Answer(403, string.Empty);
+            return Refused(403);
         }
 
         // OPTIONS is answered 200 with the methods a path takes, token or not, as EC2 answers it for the token path.
@@ -78,19 +79,19 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
 
         if (tokenPath)
         {
-            return method == "PUT" ? IssueToken(host, header, options) : new Answer(405, string.Empty, Headers: allow);
+            return method == "PUT" ? IssueToken(host, header, options) : Refused(405) with { Headers = allow };
         }
 
         if (method is not ("GET" or "HEAD"))
         {
-            return new Answer(405, string.Empty, Headers: allow);
+            return Refused(405) with { Headers = allow };
         }
 
         // IMDSv1 is a request without the header: one that carries a token must carry a valid one, whatever HttpTokens says.
         var token = header(TokenHeader);
         if (token is null ? options.HttpTokensRequired : _tokens.Open(token, time.GetUtcNow()) != host.Id)
         {
-            return new Answer(401, string.Empty);
+            return Refused(401);
         }
 
         // A directory answers with or without its trailing slash, and so does a leaf (EC2's listings end subfolders in '/').
@@ -100,7 +101,7 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             return new Answer(200, VersionListing);
         }
 
-        return Lookup(current, instance, host, AsLatest(item)) ?? new Answer(404, NotFound, NotFoundType);
+        return Lookup(current, instance, host, AsLatest(item)) ?? Refused(404);
     }
 
     /// <summary>
@@ -134,21 +135,35 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
         return Versions.Contains(version) ? "/latest" + (end < 0 ? string.Empty : path[end..]) : path;
     }
 
-    // EC2's 404 is an XHTML page, sent as HTML.
-    private const string NotFoundType = "text/html";
+    /// <summary>
+    /// An error as EC2 answers it: an XHTML page titled with the status and its reason (<c>404 - Not Found</c>, quoted in
+    /// Netflix/ndbench#47; AWS re:Post names the 400, 401 and 403 the same way), sent as HTML.
+    /// </summary>
+    private static Answer Refused(int status) => new(status, ErrorPages[status], "text/html");
 
-    private const string NotFound = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n\t\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>404 - Not Found</title>\n </head>\n <body>\n  <h1>404 - Not Found</h1>\n </body>\n</html>\n";
+    private static readonly FrozenDictionary<int, string> ErrorPages = new Dictionary<int, string>
+    {
+        [400] = "Bad Request",
+        [401] = "Unauthorized",
+        [403] = "Forbidden",
+        [404] = "Not Found",
+        [405] = "Method Not Allowed",
+    }.ToFrozenDictionary(e => e.Key, e => ErrorPage($"{e.Key} - {e.Value}"));
+
+    private static string ErrorPage(string title) =>
+        "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n\t\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n" +
+        $"<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>{title}</title>\n </head>\n <body>\n  <h1>{title}</h1>\n </body>\n</html>\n";
 
     private Answer IssueToken(HostPlan host, Func<string, string?> header, InstanceMetadataOptions options)
     {
         if (header("X-Forwarded-For") is not null)
         {
-            return new Answer(403, string.Empty);
+            return Refused(403);
         }
 
         if (!int.TryParse(header(TtlHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ttl) || ttl is < 1 or > 21600)
         {
-            return new Answer(400, string.Empty);
+            return Refused(400);
         }
 
         var token = _tokens.Seal(host.Id, time.GetUtcNow().AddSeconds(ttl));

@@ -44,7 +44,7 @@ public sealed class InstanceMetadataConformanceTests
     {
         var answer = _metadata.Handle(method, path, "router", "10.0.1.8", name => name == InstanceMetadata.TtlHeader ? "60" : null);
 
-        Assert.Equal((405, allow), (answer.Status, answer.Headers!["Allow"]));
+        Assert.Equal((405, allow, Ec2ErrorPage.Of("405 - Method Not Allowed")), (answer.Status, answer.Headers!["Allow"], answer.Body));
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class InstanceMetadataConformanceTests
     {
         var answer = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.5", name => name == InstanceMetadata.TtlHeader ? ttl : null);
 
-        Assert.Equal((400, string.Empty), (answer.Status, answer.Body));
+        Assert.Equal((400, Ec2ErrorPage.Of("400 - Bad Request")), (answer.Status, answer.Body));
     }
 
     [Theory]

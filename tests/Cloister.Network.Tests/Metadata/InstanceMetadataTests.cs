@@ -277,14 +277,14 @@ public sealed class InstanceMetadataTests
     [Fact]
     public void Handle_HttpTokensOptionalWithABadToken_Is401()
     {
-        Assert.Equal((401, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.8", "not-a-token"));
-        Assert.Equal((401, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.8", Token("10.0.1.5")));
+        Assert.Equal((401, Ec2ErrorPage.Of("401 - Unauthorized")), Get("/latest/meta-data/instance-id", "10.0.1.8", "not-a-token"));
+        Assert.Equal((401, Ec2ErrorPage.Of("401 - Unauthorized")), Get("/latest/meta-data/instance-id", "10.0.1.8", Token("10.0.1.5")));
     }
 
     [Fact]
-    public void Handle_HttpTokensRequiredByDefault_TokenlessGetIs401WithAnEmptyBody()
+    public void Handle_HttpTokensRequiredByDefault_TokenlessGetIs401WithEc2sUnauthorizedPage()
     {
-        Assert.Equal((401, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.6", null));
+        Assert.Equal((401, Ec2ErrorPage.Of("401 - Unauthorized")), Get("/latest/meta-data/instance-id", "10.0.1.6", null));
     }
 
     [Fact]
@@ -292,8 +292,8 @@ public sealed class InstanceMetadataTests
     {
         var put = _metadata.Handle("PUT", "/latest/api/token", "router", "10.0.1.9", name => name == InstanceMetadata.TtlHeader ? "60" : null);
 
-        Assert.Equal((403, string.Empty), (put.Status, put.Body));
-        Assert.Equal((403, string.Empty), Get("/latest/meta-data/instance-id", "10.0.1.9", null));
+        Assert.Equal((403, Ec2ErrorPage.Of("403 - Forbidden")), (put.Status, put.Body));
+        Assert.Equal((403, Ec2ErrorPage.Of("403 - Forbidden")), Get("/latest/meta-data/instance-id", "10.0.1.9", null));
     }
 
     [Fact]

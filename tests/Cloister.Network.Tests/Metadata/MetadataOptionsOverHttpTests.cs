@@ -46,9 +46,9 @@ public sealed class MetadataOptionsOverHttpTests(MetadataOptionsSandboxFixture f
     }
 
     [Fact]
-    public async Task Get_WithoutTokenWhereTokensAreRequired_Is401WithAnEmptyBody()
+    public async Task Get_WithoutTokenWhereTokensAreRequired_Is401WithEc2sUnauthorizedPage()
     {
-        Assert.Equal("\n401", await CurlAsync("b1", "meta-data/instance-id"));
+        Assert.Equal(Ec2ErrorPage.Of("401 - Unauthorized") + "\n401 text/html", await CurlAsync("b1", "meta-data/instance-id", "-w", "\n%{http_code} %{content_type}"));
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public sealed class MetadataOptionsOverHttpTests(MetadataOptionsSandboxFixture f
     [Fact]
     public async Task AnyRequest_EndpointDisabled_Is403()
     {
-        Assert.Equal("\n403", await CurlAsync("a2", "meta-data/instance-id"));
-        Assert.Equal("\n403", await CurlAsync("a2", "api/token", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60"));
+        Assert.Equal(Ec2ErrorPage.Of("403 - Forbidden") + "\n403", await CurlAsync("a2", "meta-data/instance-id"));
+        Assert.Equal(Ec2ErrorPage.Of("403 - Forbidden") + "\n403", await CurlAsync("a2", "api/token", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60"));
     }
 
     [Fact]
@@ -84,13 +84,13 @@ public sealed class MetadataOptionsOverHttpTests(MetadataOptionsSandboxFixture f
     }
 
     [Theory]
-    [InlineData("\n400", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 0")]
-    [InlineData("\n400", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 21601")]
-    [InlineData("\n400")]
-    [InlineData("\n403", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60", "-H", "X-Forwarded-For: 10.9.9.9")]
-    public async Task PutToken_BadRequest_IsRefused(string expected, params string[] headers)
+    [InlineData("400 - Bad Request", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 0")]
+    [InlineData("400 - Bad Request", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 21601")]
+    [InlineData("400 - Bad Request")]
+    [InlineData("403 - Forbidden", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60", "-H", "X-Forwarded-For: 10.9.9.9")]
+    public async Task PutToken_BadRequest_IsRefused(string title, params string[] headers)
     {
-        Assert.Equal(expected, await CurlAsync("b1", "api/token", ["-X", "PUT", .. headers]));
+        Assert.Equal(Ec2ErrorPage.Of(title) + "\n" + title[..3], await CurlAsync("b1", "api/token", ["-X", "PUT", .. headers]));
     }
 
     [Fact]
