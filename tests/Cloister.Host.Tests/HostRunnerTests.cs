@@ -23,6 +23,61 @@ public abstract class HostRunnerTests : IAsyncLifetime
 
     private protected string HostLogPath => Path.Combine(_state.Logs, "host.log");
 
+    /// <summary>
+    /// A function whose published version wants 40 provisioned environments out of the unreserved pool of 32: Lambda
+    /// refuses it when it is deployed (the functions module, at apply time; the template is valid).
+    /// </summary>
+    private protected const string RefusedFunction = """
+              Hog: { Type: AWS::Lambda::Function, Properties: { FunctionName: hog, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return 1\n" } } }
+              HogVersion: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Hog, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 40 } } }
+            """;
+
+    /// <summary>The function <c>greeter</c>, answering its <c>GREETING</c> variable (YAML flow style).</summary>
+    private protected const string GreeterFunction = """Greeter: { Type: AWS::Lambda::Function, Properties: { FunctionName: greeter, Runtime: python3.12, Handler: index.handler, Environment: { Variables: { GREETING: hello } }, Code: { ZipFile: "import os\ndef handler(event, context):\n    return os.environ['GREETING']\n" } } }""";
+
+    /// <summary>A VPC whose instance <c>User</c> may make every DynamoDB call through the gateway endpoint; its tables (or more) in place of <c>#TABLES#</c>.</summary>
+    private protected const string TablesStack = $$"""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
+          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
+          Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+          RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
+          DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
+          UserRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {{AssumedByEc2}}
+              Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
+          UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
+          User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
+        #TABLES#
+        """;
+
+    /// <summary>The AWS CLI v2 (a v1 may come first on PATH).</summary>
+    private protected const string AwsCli = "/usr/bin/aws";
+
+    /// <summary>The function both templates call, <c>echo</c>, answering <c>{"echo": EVENT}</c> (YAML flow style).</summary>
+    private protected const string EchoFunction = """{ Type: AWS::Lambda::Function, Properties: { FunctionName: echo, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return {\"echo\": event}\n" } } }""";
+
+    /// <summary>An instance role's trust policy.</summary>
+    private protected const string AssumedByEc2 = "{ Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }";
+
+    /// <summary>A table added to the template between two runs, its name generated too.</summary>
+    private protected const string AddedGeneratedTable = """
+          Added: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+        """;
+
+    /// <summary>The table <c>items</c>, its settings in place of <c>#SETTINGS#</c>.</summary>
+    private protected const string ItemsTable = """
+              Items: { Type: AWS::DynamoDB::Table, Properties: { TableName: items, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]#SETTINGS# } }
+            """;
+
+    /// <summary>A table whose name CloudFormation generates (<c>stack-Items-…</c>), key <c>id</c> of type <c>#TYPE#</c>.</summary>
+    private protected const string GeneratedItems = """
+          Items: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: #TYPE# }] } }
+        """;
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -131,15 +186,6 @@ public abstract class HostRunnerTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// A function whose published version wants 40 provisioned environments out of the unreserved pool of 32: Lambda
-    /// refuses it when it is deployed (the functions module, at apply time; the template is valid).
-    /// </summary>
-    private protected const string RefusedFunction = """
-              Hog: { Type: AWS::Lambda::Function, Properties: { FunctionName: hog, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return 1\n" } } }
-              HogVersion: { Type: AWS::Lambda::Version, Properties: { FunctionName: !Ref Hog, ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 40 } } }
-            """;
-
-    /// <summary>
     /// <see cref="TablesStack"/> with the function <c>greeter</c> answering <paramref name="greeting"/> and
     /// <paramref name="more"/> resources.
     /// </summary>
@@ -160,28 +206,6 @@ public abstract class HostRunnerTests : IAsyncLifetime
 
     private protected static string Items(string settings) => ItemsTable.Replace("#SETTINGS#", settings, StringComparison.Ordinal);
 
-    /// <summary>The function <c>greeter</c>, answering its <c>GREETING</c> variable (YAML flow style).</summary>
-    private protected const string GreeterFunction = """Greeter: { Type: AWS::Lambda::Function, Properties: { FunctionName: greeter, Runtime: python3.12, Handler: index.handler, Environment: { Variables: { GREETING: hello } }, Code: { ZipFile: "import os\ndef handler(event, context):\n    return os.environ['GREETING']\n" } } }""";
-
-    /// <summary>A VPC whose instance <c>User</c> may make every DynamoDB call through the gateway endpoint; its tables (or more) in place of <c>#TABLES#</c>.</summary>
-    private protected const string TablesStack = $$"""
-        AWSTemplateFormatVersion: "2010-09-09"
-        Resources:
-          Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.32.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-          Subnet: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.32.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
-          Routes: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
-          RoutesOfSubnet: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref Routes } }
-          DynamoDbEndpoint: { Type: AWS::EC2::VPCEndpoint, Properties: { VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.dynamodb", VpcEndpointType: Gateway, RouteTableIds: [!Ref Routes] } }
-          UserRole:
-            Type: AWS::IAM::Role
-            Properties:
-              AssumeRolePolicyDocument: {{AssumedByEc2}}
-              Policies: [{ PolicyName: tables, PolicyDocument: { Statement: [{ Effect: Allow, Action: "dynamodb:*", Resource: "*" }] } }]
-          UserProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref UserRole] } }
-          User: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Subnet, IamInstanceProfile: !Ref UserProfile } }
-        #TABLES#
-        """;
-
     /// <summary><c>aws dynamodb ...</c> on the instance <c>User</c>, with its instance profile's credentials.</summary>
     private protected Task<(int ExitCode, string Output, string Error)> DynamoDbAsync(params string[] arguments) =>
         CloisterAsync(["exec", "--from", "User", "--", AwsCli, "dynamodb", .. arguments]);
@@ -201,15 +225,6 @@ public abstract class HostRunnerTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, $"curl failed ({result.ExitCode}): {result.Error}");
         return int.Parse(result.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    /// <summary>The AWS CLI v2 (a v1 may come first on PATH).</summary>
-    private protected const string AwsCli = "/usr/bin/aws";
-
-    /// <summary>The function both templates call, <c>echo</c>, answering <c>{"echo": EVENT}</c> (YAML flow style).</summary>
-    private protected const string EchoFunction = """{ Type: AWS::Lambda::Function, Properties: { FunctionName: echo, Runtime: python3.12, Handler: index.handler, Code: { ZipFile: "def handler(event, context):\n    return {\"echo\": event}\n" } } }""";
-
-    /// <summary>An instance role's trust policy.</summary>
-    private protected const string AssumedByEc2 = "{ Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }";
 
     /// <summary>
     /// A file's text as <paramref name="instance"/> sees it (each instance has a root file system of its own, so what a
@@ -307,11 +322,6 @@ public abstract class HostRunnerTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A table added to the template between two runs, its name generated too.</summary>
-    private protected const string AddedGeneratedTable = """
-          Added: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
-        """;
-
     /// <summary>Runs <paramref name="request"/>, puts the item <c>one</c> into its table <c>Items</c>, then <c>down</c>; the table's name.</summary>
     private protected async Task<string> UpPutAnItemInItemsAndDownAsync(DeployRequest request)
     {
@@ -345,14 +355,4 @@ public abstract class HostRunnerTests : IAsyncLifetime
         Assert.True(sent.ExitCode == 0, sent.Error);
         return sent.Output.Trim();
     }
-
-    /// <summary>The table <c>items</c>, its settings in place of <c>#SETTINGS#</c>.</summary>
-    private protected const string ItemsTable = """
-              Items: { Type: AWS::DynamoDB::Table, Properties: { TableName: items, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]#SETTINGS# } }
-            """;
-
-    /// <summary>A table whose name CloudFormation generates (<c>stack-Items-…</c>), key <c>id</c> of type <c>#TYPE#</c>.</summary>
-    private protected const string GeneratedItems = """
-          Items: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: #TYPE# }] } }
-        """;
 }
