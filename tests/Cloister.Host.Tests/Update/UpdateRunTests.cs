@@ -6,7 +6,7 @@ namespace Cloister.Host.Tests.Update;
 /// <summary>
 /// A deployment's steps run with CloudFormation's events (<see cref="UpdateRun"/>), with steps that record what they
 /// apply and undo: the rollback's order and events, a rollback that fails, a step that fails part-way, and
-/// <c>--disable-rollback</c>. The real services are exercised by <c>HostRunnerTests.DeployRollback</c>.
+/// <c>--disable-rollback</c>. The real services are exercised by <c>HostRunnerDeployRollbackTests</c>.
 /// </summary>
 public sealed class UpdateRunTests
 {
