@@ -261,16 +261,13 @@ public abstract class HostRunnerTests : IAsyncLifetime
         return output.Trim();
     }
 
-    /// <summary>The instance ids of the template's instances, by logical id, as the host's status lists them.</summary>
+    /// <summary>The instance ids of <paramref name="logicalIds"/>, by logical id, each as <see cref="InstanceIdAsync"/> reads it.</summary>
     private protected async Task<Dictionary<string, string>> InstanceIdsAsync(params string[] logicalIds)
     {
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var logicalId in logicalIds)
         {
-            var id = await CloisterAsync("exec", "--from", logicalId, "--", "sh", "-c",
-                "t=$(curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token); curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/instance-id");
-            Assert.True(id.ExitCode == 0, id.Error);
-            ids[logicalId] = id.Output.Trim();
+            ids[logicalId] = await InstanceIdAsync(logicalId);
         }
 
         return ids;
