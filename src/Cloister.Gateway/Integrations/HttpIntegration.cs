@@ -93,8 +93,8 @@ internal sealed class HttpIntegration(HttpMessageInvoker defaultClient, VpcLinkC
             message.Headers.Remove("X-Forwarded-Port");
             message.Headers.Remove("X-Forwarded-Proto");
             message.Headers.TryAddWithoutValidation("X-Forwarded-For", ProxyHeaders.ForwardedFor(request.Http.Request.Headers, request.State.SourceIp));
-            message.Headers.TryAddWithoutValidation("X-Forwarded-Port", "443");
-            message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+            message.Headers.TryAddWithoutValidation("X-Forwarded-Port", ProxyHeaders.ForwardedPort);
+            message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", ProxyHeaders.ForwardedProto);
         }
 
         // API Gateway's own request headers (LocalStack's AWS-validated snapshot test_apigateway_header_remapping_http):

@@ -100,8 +100,8 @@ internal static class ProxyEventWriter
             new("x-amzn-vpce-id", state.VpceId),
             new("x-amzn-vpce-config", "1"),
             new("X-Forwarded-For", ProxyHeaders.ForwardedFor(headers, state.SourceIp)),
-            new("X-Forwarded-Port", "443"),
-            new("X-Forwarded-Proto", "https"),
+            new("X-Forwarded-Port", ProxyHeaders.ForwardedPort),
+            new("X-Forwarded-Proto", ProxyHeaders.ForwardedProto),
             new(TraceHeader, traced ? string.Empty : state.TraceId),
         ];
         var added = all[(state.Regional ? 2 : 0)..(traced ? all.Length - 1 : all.Length)];

@@ -25,6 +25,12 @@ internal static class ProxyHeaders
             ? string.Concat(chain, ", ", sourceIp)
             : sourceIp;
 
+    /// <summary>The <c>X-Forwarded-Port</c> a proxy integration receives: the port every client reaches the gateway on.</summary>
+    public const string ForwardedPort = "443";
+
+    /// <summary>The <c>X-Forwarded-Proto</c> a proxy integration receives: every client speaks HTTPS to the gateway.</summary>
+    public const string ForwardedProto = "https";
+
     /// <summary>The prefix a remapped response header is sent under: <c>WWW-Authenticate</c> becomes <c>x-amzn-Remapped-WWW-Authenticate</c>.</summary>
     public const string RemappedPrefix = "x-amzn-Remapped-";
 
