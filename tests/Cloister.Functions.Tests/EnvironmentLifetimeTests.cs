@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
@@ -15,11 +14,9 @@ public sealed class EnvironmentLifetimeTests() : IsolatedServiceTests(state => n
     State = state,
     IdleTimeout = TimeSpan.FromHours(1),
     MaximumLifetime = TimeSpan.FromMilliseconds(400),
-    Credentials = _ => new SandboxCredentials("ASIALIFE" + Interlocked.Increment(ref _issued).ToString("D12", CultureInfo.InvariantCulture), "secret", "token"),
+    Credentials = NumberedCredentials("ASIALIFE"),
 })
 {
-    private static int _issued;
-
     [Fact]
     public async Task ReapIdle_EnvironmentOlderThanMaximumLifetime_RetiredAndNextInitGetsNewCredentials()
     {

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text;
-using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests;
@@ -14,11 +12,9 @@ namespace Cloister.Functions.Tests;
 public sealed class FreshCredentialsTests() : IsolatedServiceTests(state => new FunctionsOptions
 {
     State = state,
-    Credentials = _ => new SandboxCredentials("ASIAINIT" + Interlocked.Increment(ref _issued).ToString("D12", CultureInfo.InvariantCulture), "secret", "token"),
+    Credentials = NumberedCredentials("ASIAINIT"),
 })
 {
-    private static int _issued;
-
     [Fact]
     public async Task InvokeAsync_EnvironmentInitializedAgainAfterItsRuntimeExits_NewCredentials()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Cloister.Functions.Launching;
 using Cloister.Model;
 using Cloister.Model.Compute;
@@ -60,6 +61,16 @@ public abstract class IsolatedServiceTests(Func<StatePaths, FunctionsOptions> op
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// Credentials for <see cref="FunctionsOptions.Credentials"/> numbered in the order they are issued
+    /// (<paramref name="prefix"/> and twelve digits), so a test tells one init's from the next.
+    /// </summary>
+    protected static Func<LambdaFunction, SandboxCredentials> NumberedCredentials(string prefix)
+    {
+        var issued = 0;
+        return _ => new SandboxCredentials(prefix + Interlocked.Increment(ref issued).ToString("D12", CultureInfo.InvariantCulture), "secret", "token");
     }
 
     /// <summary>Deploys <c>functions/init/bootstrap</c> (provided.al2, 128 MB) with its <c>INIT_MODE</c>.</summary>

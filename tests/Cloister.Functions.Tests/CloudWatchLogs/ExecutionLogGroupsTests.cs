@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Cloister.Functions.CloudWatchLogs;
-using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
 using Cloister.Model.Api;
 
@@ -19,12 +17,11 @@ public sealed class ExecutionLogGroupsTests : IAsyncLifetime
     private const string ReaderKey = "ASIAEXECREADER000001";
     private const string Stream = "0123456789abcdef0123456789abcdef";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-execlogs-").FullName;
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-execlogs-");
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     private LogsServer? _server;
 
-    private string Folder => Path.Combine(_home, "execution");
+    private string Folder => Path.Combine(_home.Folder, "execution");
 
     /// <summary>
     /// a1b2c3d4e5/dev logs ERROR and has written; a1b2c3d4e5/prod logs INFO for one method and has not written yet;
@@ -39,7 +36,6 @@ public sealed class ExecutionLogGroupsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
         Directory.CreateDirectory(Folder);
         await File.WriteAllTextAsync(Path.Combine(Folder, "a1b2c3d4e5_dev.log"), string.Concat(
             Line(_now - 2000, "(r1) Extended Request Id: x1") + "\n",
@@ -48,7 +44,7 @@ public sealed class ExecutionLogGroupsTests : IAsyncLifetime
         _server = await LogsServer.StartAsync(new LogsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Certificate = _certificate,
+            Certificate = _home.Certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = TestCallers.Account, Region = Region },
             Access = new LogsAccess { Callers = key => key == ReaderKey ? TestCallers.RoleSession("Reader", "\"logs:*\"") : null },
             Groups = [.. ExecutionLogGroups.Find(Stages, Folder).Select(g => new LogGroupSource(g.Group, 1_700_000_000_000, null, [g.File]))],
@@ -62,8 +58,7 @@ public sealed class ExecutionLogGroupsTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -82,7 +77,7 @@ public sealed class ExecutionLogGroupsTests : IAsyncLifetime
     [Fact]
     public void Find_NoFolderAndNoLoggingStage_NoGroup()
     {
-        Assert.Empty(ExecutionLogGroups.Find([StageOf("quiet")], Path.Combine(_home, "missing")));
+        Assert.Empty(ExecutionLogGroups.Find([StageOf("quiet")], Path.Combine(_home.Folder, "missing")));
     }
 
     [Fact]
@@ -126,5 +121,5 @@ public sealed class ExecutionLogGroupsTests : IAsyncLifetime
         JsonSerializer.Serialize(new { timestamp, logStreamName = Stream, message });
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(params string[] arguments) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(ReaderKey, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", _server!.Urls[0].ToString()]);
+        _home.Cli(Region).RunAsync(ReaderKey, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", _server!.Urls[0].ToString()]);
 }

@@ -1,12 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Cloister.Functions.CloudWatchLogs;
-using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
 using Cloister.Model;
 using Cloister.Model.Network;
-using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.CloudWatchLogs;
 
@@ -21,19 +16,14 @@ public sealed class LogsEndpointPolicyTests : IAsyncLifetime
     private const string Account = TestCallers.Account;
     private const string Region = TestCallers.Region;
     private const string Vpce = "vpce-0aaaabbbbccccdddd";
-    private const string Vpc = "vpc-0123456789abcdef0";
     private const string Key = "ASIAENDPOINT00000001";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-logs-endpoint-").FullName;
-    private readonly Socket _endpointSocket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-logs-endpoint-");
+    private readonly LoopbackInterfaceEndpoint _endpoint = new(Vpce);
     private LogsServer? _server;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
-        _endpointSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _endpointSocket.Listen();
         var endpointPolicy = $$"""
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Principal":"*","Action":"logs:FilterLogEvents","Resource":"arn:aws:logs:{{Region}}:{{Account}}:log-group:/aws/lambda/*"}
@@ -41,22 +31,15 @@ public sealed class LogsEndpointPolicyTests : IAsyncLifetime
             """;
         _server = await LogsServer.StartAsync(new LogsOptions
         {
-            EndpointListeners = [new InterfaceEndpointListener(Vpce, Vpc, _endpointSocket, _certificate)],
-            Certificate = _certificate,
+            EndpointListeners = [_endpoint.Listener(_home.Certificate)],
+            Certificate = _home.Certificate,
             Account = new AccountContext(Account, Region),
             Groups =
             [
                 new LogGroupSource("/aws/lambda/orders", 0, null, []),
                 new LogGroupSource("/app/audit", 0, null, []),
             ],
-            Access = new LogsAccess
-            {
-                Callers = key => key == Key
-                    ? TestCallers.RoleSessionWith("Reader", """[{"Effect":"Allow","Action":"logs:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"VPCE"}}}]""".Replace("VPCE", Vpce, StringComparison.Ordinal))
-                    : null,
-                Origins = _ => throw new InvalidOperationException("An endpoint listener's connection has the listener's origin."),
-                EndpointPolicies = new Dictionary<string, Cloister.Policy.Policy> { [Vpce] = TestCallers.Parse(endpointPolicy, PolicyKind.Resource) },
-            },
+            Access = _endpoint.Access<LogsAccess>(key => key == Key ? TestCallers.RoleSessionThrough("Reader", "\"logs:*\"", Vpce) : null, endpointPolicy),
         });
     }
 
@@ -67,9 +50,8 @@ public sealed class LogsEndpointPolicyTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _endpointSocket.Dispose();
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _endpoint.Dispose();
+        _home.Dispose();
     }
 
     [Fact]
@@ -94,6 +76,5 @@ public sealed class LogsEndpointPolicyTests : IAsyncLifetime
     }
 
     private Task<(int ExitCode, string Output, string Error)> LogsAsync(params string[] arguments) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(
-            Key, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", $"https://127.0.0.1:{((IPEndPoint)_endpointSocket.LocalEndPoint!).Port}"]);
+        _home.Cli(Region).RunAsync(Key, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", _endpoint.Url]);
 }

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Cloister.Functions.CloudWatchLogs;
-using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
 
 namespace Cloister.Functions.Tests.CloudWatchLogs;
@@ -26,19 +24,18 @@ public sealed class LogsRetentionTests : IAsyncLifetime
     private static readonly long Day = (long)TimeSpan.FromDays(1).TotalMilliseconds;
     private static readonly long Hour = (long)TimeSpan.FromHours(1).TotalMilliseconds;
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-logs-retention-").FullName;
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-logs-retention-");
     private readonly SteppedClock _clock = new();
     private LogsServer? _server;
     private LogsOptions? _options;
 
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private string FunctionFile => Path.Combine(_home, "orders.log");
+    private string FunctionFile => Path.Combine(_home.Folder, "orders.log");
 
-    private string ShortFile => Path.Combine(_home, "short.log");
+    private string ShortFile => Path.Combine(_home.Folder, "short.log");
 
-    private LogsCaller Logs => new(() => _server!.Urls[0], _certificate, Key, Region, _clock.GetUtcNow);
+    private LogsCaller Logs => new(() => _server!.Urls[0], _home.Certificate, Key, Region, _clock.GetUtcNow);
 
     public async Task InitializeAsync()
     {
@@ -48,10 +45,10 @@ public sealed class LogsRetentionTests : IAsyncLifetime
         _options = new LogsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Certificate = _certificate,
+            Certificate = _home.Certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = TestCallers.Account, Region = Region },
             Access = new LogsAccess { Callers = key => key == Key ? TestCallers.RoleSession("Writer", "\"logs:*\"") : null },
-            DataDirectory = Path.Combine(_home, "cloudwatch"),
+            DataDirectory = Path.Combine(_home.Folder, "cloudwatch"),
             TimeProvider = _clock,
             Groups =
             [
@@ -70,8 +67,7 @@ public sealed class LogsRetentionTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -254,7 +250,7 @@ public sealed class LogsRetentionTests : IAsyncLifetime
     [Fact]
     public async Task DescribeLogStreams_GroupsAndStreamsAnEarlierVersionRecorded_StillThereAndDeletable()
     {
-        var folder = Path.Combine(_home, "earlier");
+        var folder = Path.Combine(_home.Folder, "earlier");
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "groups.jsonl"), """{"group":"/app/old","created":1000}""" + "\n" + """{"group":"/app/cut""" + "\n");
         await File.WriteAllTextAsync(Path.Combine(folder, "streams.jsonl"), """{"group":"/app/old","stream":"s","created":2000}""" + "\n");
@@ -293,7 +289,7 @@ public sealed class LogsRetentionTests : IAsyncLifetime
 
     private string EventsFileText(string group)
     {
-        var path = Path.Combine(_home, "cloudwatch", "events", Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(group)) + ".log");
+        var path = Path.Combine(_home.Folder, "cloudwatch", "events", Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(group)) + ".log");
         return File.Exists(path) ? File.ReadAllText(path) : string.Empty;
     }
 

@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Cloister.Functions.CloudWatchLogs;
-using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
 using Cloister.Policy;
 
@@ -31,19 +29,17 @@ public sealed class LogsServerTests : IAsyncLifetime
     private const string SecondStream = "2026/11/24/[$LATEST]bbbb";
     private const string AccessStream = "0123456789abcdef0123456789abcdef";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-logs-").FullName;
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-logs-");
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     private LogsServer? _server;
     private LogsOptions? _options;
 
     private Uri Url => _server!.Urls[0];
 
-    private string FunctionFile => Path.Combine(_home, "orders.log");
+    private string FunctionFile => Path.Combine(_home.Folder, "orders.log");
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
         var lines = new[]
         {
             Line(_now - 5000, FirstStream, "START RequestId: r1 Version: $LATEST"),
@@ -54,7 +50,7 @@ public sealed class LogsServerTests : IAsyncLifetime
             Line(_now - 2800, SecondStream, "REPORT RequestId: r2\tDuration: 5.00 ms"),
         };
         await File.WriteAllTextAsync(FunctionFile, string.Concat(lines.Select(l => l + "\n")));
-        var access = Path.Combine(_home, "access.log");
+        var access = Path.Combine(_home.Folder, "access.log");
         var clf = DateTimeOffset.FromUnixTimeMilliseconds(_now - 500).ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(access, string.Concat(
             string.Create(CultureInfo.InvariantCulture, $$"""{"requestId":"q1","status":"200","requestTimeEpoch":"{{_now - 1000}}"}""") + "\n",
@@ -63,10 +59,10 @@ public sealed class LogsServerTests : IAsyncLifetime
         _options = new LogsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Certificate = _certificate,
+            Certificate = _home.Certificate,
             Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
             Access = new LogsAccess { Callers = CallerOf },
-            DataDirectory = Path.Combine(_home, "cloudwatch"),
+            DataDirectory = Path.Combine(_home.Folder, "cloudwatch"),
             Groups =
             [
                 new LogGroupSource(FunctionGroup, 1_700_000_000_000, null, [new LogFileSource(FunctionFile, LogFileFormat.EventLines)]),
@@ -84,8 +80,7 @@ public sealed class LogsServerTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -128,7 +123,7 @@ public sealed class LogsServerTests : IAsyncLifetime
     [Fact]
     public async Task Tail_AwsCliFollow_PrintsAnEventWrittenLaterOnceAndTheEarlierOnesOnce()
     {
-        using var tail = new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }
+        using var tail = _home.Cli(Region)
             .Start(ReaderKey, TestCallers.Secret, "logs", "tail", FunctionGroup, "--follow", "--endpoint-url", Url.ToString());
         var printed = new StringBuilder();
         var reading = Task.Run(async () =>
@@ -506,7 +501,7 @@ public sealed class LogsServerTests : IAsyncLifetime
         Assert.Contains("(ResourceNotFoundException) when calling the FilterLogEvents operation: The specified log group does not exist.", read.Error, StringComparison.Ordinal);
         Assert.Contains("(ResourceNotFoundException) when calling the DeleteLogGroup operation: The specified log group does not exist.", again.Error, StringComparison.Ordinal);
         Assert.Empty(Messages(recreated));
-        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_home, "cloudwatch", "events")), f => File.ReadAllText(f).Contains("secret", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_home.Folder, "cloudwatch", "events")), f => File.ReadAllText(f).Contains("secret", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -745,14 +740,14 @@ public sealed class LogsServerTests : IAsyncLifetime
     private static string Line(long timestamp, string stream, string message) =>
         JsonSerializer.Serialize(new { timestamp, logStreamName = stream, message });
 
-    private LogsCaller Caller() => new(() => Url, _certificate, ReaderKey, Region, () => DateTimeOffset.UtcNow);
+    private LogsCaller Caller() => new(() => Url, _home.Certificate, ReaderKey, Region, () => DateTimeOffset.UtcNow);
 
     private Task<JsonDocument> CallAsync(string operation, string input) => Caller().CallAsync(operation, input);
 
     private Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign) => Caller().PostAsync(operation, input, sign);
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, params string[] arguments) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", Url.ToString()]);
+        _home.Cli(Region).RunAsync(key, TestCallers.Secret, ["logs", .. arguments, "--endpoint-url", Url.ToString()]);
 
     private static CallerIdentity? CallerOf(string key) => key switch
     {

@@ -4,8 +4,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Cloister.Functions.InvokeApi;
-using Cloister.Functions.Tests.Support;
-using Cloister.Model;
 using Cloister.Model.Compute;
 
 namespace Cloister.Functions.Tests.InvokeApi;
@@ -24,10 +22,8 @@ public sealed class CodeDescriptionTests(ServiceFixture fixture) : IClassFixture
 
     public async Task InitializeAsync() =>
         _server = await InvokeApiServer.StartAsync(
-            new InvokeApiOptions
+            LoopbackInvokeApi.Open() with
             {
-                HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Account = new AccountContext(TestCallers.Account, TestCallers.Region),
                 VpcOfSubnet = new Dictionary<string, string> { ["subnet-0a1"] = "vpc-0abc" },
             },
             fixture.Service);

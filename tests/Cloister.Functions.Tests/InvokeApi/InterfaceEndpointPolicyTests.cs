@@ -1,12 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Cloister.Functions.InvokeApi;
 using Cloister.Functions.Tests.Support;
 using Cloister.Model;
 using Cloister.Model.Network;
-using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.InvokeApi;
 
@@ -20,25 +15,20 @@ public sealed class InterfaceEndpointPolicyTests(ServiceFixture fixture) : IClas
     private const string Account = TestCallers.Account;
     private const string Region = TestCallers.Region;
     private const string Vpce = "vpce-0aaaabbbbccccdddd";
-    private const string Vpc = "vpc-0123456789abcdef0";
     private const string Key = "ASIAENDPOINT00000001";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-endpoint-policy-").FullName;
-    private readonly Socket _endpointSocket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly X509Certificate2 _certificate = SelfSigned();
+    private readonly TestHome _home = new("cloister-endpoint-policy-");
+    private readonly LoopbackInterfaceEndpoint _endpoint = new(Vpce);
     private string _named = string.Empty;
     private string _other = string.Empty;
     private InvokeApiServer? _server;
 
-    private string OutFile => Path.Combine(_home, "out.json");
+    private string OutFile => Path.Combine(_home.Folder, "out.json");
 
     public async Task InitializeAsync()
     {
         _named = await fixture.DeployAsync("python3.12", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "python"));
         _other = await fixture.DeployAsync("python3.12", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "python"));
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
-        _endpointSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _endpointSocket.Listen();
         var policy = $$"""
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:{{Region}}:{{Account}}:function:{{_named}}"}
@@ -47,14 +37,9 @@ public sealed class InterfaceEndpointPolicyTests(ServiceFixture fixture) : IClas
         _server = await InvokeApiServer.StartAsync(
             new InvokeApiOptions
             {
-                EndpointListeners = [new InterfaceEndpointListener(Vpce, Vpc, _endpointSocket, _certificate)],
+                EndpointListeners = [_endpoint.Listener(_home.Certificate)],
                 Account = new AccountContext(Account, Region),
-                Access = new LambdaAccess
-                {
-                    Callers = key => key == Key ? TestCallers.RoleSession("Caller", "\"lambda:*\"") : null,
-                    Origins = _ => throw new InvalidOperationException("An endpoint listener's connection has the listener's origin."),
-                    EndpointPolicies = new Dictionary<string, Cloister.Policy.Policy> { [Vpce] = TestCallers.Parse(policy, PolicyKind.Resource) },
-                },
+                Access = _endpoint.Access<LambdaAccess>(key => key == Key ? TestCallers.RoleSession("Caller", "\"lambda:*\"") : null, policy),
             },
             fixture.Service);
     }
@@ -66,9 +51,8 @@ public sealed class InterfaceEndpointPolicyTests(ServiceFixture fixture) : IClas
             await _server.DisposeAsync();
         }
 
-        _endpointSocket.Dispose();
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _endpoint.Dispose();
+        _home.Dispose();
     }
 
     [Fact]
@@ -94,19 +78,8 @@ public sealed class InterfaceEndpointPolicyTests(ServiceFixture fixture) : IClas
     }
 
     private Task<(int ExitCode, string Output, string Error)> InvokeAsync(string function) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(
+        _home.Cli(Region).RunAsync(
             Key,
             TestCallers.Secret,
-            "lambda", "invoke", "--endpoint-url", $"https://127.0.0.1:{((IPEndPoint)_endpointSocket.LocalEndPoint!).Port}", "--cli-binary-format", "raw-in-base64-out", "--function-name", function, "--payload", """{"n":1}""", OutFile);
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={Vpce}.lambda.{Region}.vpce.amazonaws.com", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-    }
+            "lambda", "invoke", "--endpoint-url", _endpoint.Url, "--cli-binary-format", "raw-in-base64-out", "--function-name", function, "--payload", """{"n":1}""", OutFile);
 }

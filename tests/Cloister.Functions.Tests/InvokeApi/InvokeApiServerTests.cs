@@ -7,7 +7,6 @@ using Cloister.Functions.Tests.Support;
 using Cloister.Gateway.Tests.Signing;
 using Cloister.Model;
 using Cloister.Model.Iam;
-using Cloister.Model.Network;
 using Cloister.Policy;
 using Cloister.Policy.Callers;
 
@@ -47,17 +46,13 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
     public async Task InitializeAsync()
     {
         _function = await fixture.DeployAsync("python3.12", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "python"));
-        var account = new AccountContext(Account, Region);
         _signed = await InvokeApiServer.StartAsync(
-            new InvokeApiOptions
+            LoopbackInvokeApi.Open() with
             {
-                HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Account = account,
                 TimeProvider = _clock,
                 Access = new LambdaAccess
                 {
                     Callers = key => Caller(key) ?? (_sts.Find(key) is { IsRoot: false } session ? session : null),
-                    Origins = socket => ServiceOrigin.Outside(((IPEndPoint)socket.RemoteEndPoint!).Address.ToString()),
                     FunctionPolicies = new Dictionary<string, Cloister.Policy.Policy?>
                     {
                         [_function] = Parse($$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:role/Granted"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:{{Region}}:{{Account}}:function:{{_function}}"}]}""", PolicyKind.Resource),
@@ -65,7 +60,7 @@ public sealed class InvokeApiServerTests(ServiceFixture fixture) : IClassFixture
                 },
             },
             fixture.Service);
-        _open = await InvokeApiServer.StartAsync(new InvokeApiOptions { HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0), Account = account }, fixture.Service);
+        _open = await InvokeApiServer.StartAsync(LoopbackInvokeApi.Open(), fixture.Service);
     }
 
     public async Task DisposeAsync()

@@ -3,9 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Cloister.Functions.InvokeApi;
 using Cloister.Functions.Tests.Support;
-using Cloister.Model;
 using Cloister.Model.Compute;
-using Cloister.Model.Network;
 using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.InvokeApi;
@@ -36,18 +34,7 @@ public sealed class ReadOperationsTests(ServiceFixture fixture) : IClassFixture<
         var function = new LambdaFunction(_versioned, _versioned, "python3.12", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "python"), null, 512, 10, ImmutableDictionary<string, string>.Empty, null, 5);
         var deployed = await fixture.Service.DeployAsync(ServiceFixture.WithVersionOne(function));
         Assert.True(deployed.Succeeded, string.Join("; ", deployed.Problems));
-        _server = await InvokeApiServer.StartAsync(
-            new InvokeApiOptions
-            {
-                HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Account = new AccountContext(Account, Region),
-                Access = new LambdaAccess
-                {
-                    Callers = Caller,
-                    Origins = socket => ServiceOrigin.Outside(((IPEndPoint)socket.RemoteEndPoint!).Address.ToString()),
-                },
-            },
-            fixture.Service);
+        _server = await InvokeApiServer.StartAsync(LoopbackInvokeApi.Signed(Caller), fixture.Service);
     }
 
     public async Task DisposeAsync()

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Cloister.Functions.InvokeApi;
 using Cloister.Functions.Tests.Support;
-using Cloister.Model;
 using Cloister.Tests.Shared;
 
 namespace Cloister.Functions.Tests.InvokeApi;
@@ -24,9 +23,7 @@ public sealed class ResponseStreamTests(ServiceFixture fixture) : IClassFixture<
     public async Task InitializeAsync()
     {
         _function = await fixture.DeployAsync("python3.12", "app.handler", Path.Combine(ServiceFixture.FunctionsDirectory, "python"));
-        _server = await InvokeApiServer.StartAsync(
-            new InvokeApiOptions { HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0), Account = new AccountContext(TestCallers.Account, TestCallers.Region) },
-            fixture.Service);
+        _server = await InvokeApiServer.StartAsync(LoopbackInvokeApi.Open(), fixture.Service);
     }
 
     public async Task DisposeAsync()

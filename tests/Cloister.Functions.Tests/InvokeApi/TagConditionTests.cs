@@ -5,9 +5,7 @@ using System.Text.Json;
 using Cloister.Functions.InvokeApi;
 using Cloister.Functions.Tests.Support;
 using Cloister.Gateway.Tests.Signing;
-using Cloister.Model;
 using Cloister.Model.Compute;
-using Cloister.Model.Network;
 using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.InvokeApi;
@@ -45,18 +43,7 @@ public sealed class TagConditionTests(ServiceFixture fixture) : IClassFixture<Se
 
     public async Task InitializeAsync()
     {
-        _server = await InvokeApiServer.StartAsync(
-            new InvokeApiOptions
-            {
-                HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Account = new AccountContext(Account, Region),
-                Access = new LambdaAccess
-                {
-                    Callers = Caller,
-                    Origins = socket => ServiceOrigin.Outside(((IPEndPoint)socket.RemoteEndPoint!).Address.ToString()),
-                },
-            },
-            fixture.Service);
+        _server = await InvokeApiServer.StartAsync(LoopbackInvokeApi.Signed(Caller), fixture.Service);
     }
 
     public async Task DisposeAsync()

@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Cloister.Functions.InvokeApi;
 using Cloister.Functions.Tests.Support;
-using Cloister.Model;
 using Cloister.Model.Compute;
-using Cloister.Model.Network;
 using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.InvokeApi;
@@ -40,20 +38,8 @@ public sealed class TagOperationsTests(ServiceFixture fixture) : IClassFixture<S
 
     public async Task InitializeAsync()
     {
-        var account = new AccountContext(Account, Region);
-        _signed = await InvokeApiServer.StartAsync(
-            new InvokeApiOptions
-            {
-                HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Account = account,
-                Access = new LambdaAccess
-                {
-                    Callers = Caller,
-                    Origins = socket => ServiceOrigin.Outside(((IPEndPoint)socket.RemoteEndPoint!).Address.ToString()),
-                },
-            },
-            fixture.Service);
-        _open = await InvokeApiServer.StartAsync(new InvokeApiOptions { HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0), Account = account }, fixture.Service);
+        _signed = await InvokeApiServer.StartAsync(LoopbackInvokeApi.Signed(Caller), fixture.Service);
+        _open = await InvokeApiServer.StartAsync(LoopbackInvokeApi.Open(), fixture.Service);
     }
 
     public async Task DisposeAsync()

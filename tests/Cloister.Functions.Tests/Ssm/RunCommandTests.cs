@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Cloister.Functions.Ssm;
-using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
 using Cloister.Gateway.Tests.Signing;
 using Cloister.Model.Network;
@@ -36,8 +34,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
     /// <summary>The characters the mutation test writes over an input's: JSON's structure, a number, a letter.</summary>
     private const string JsonPieces = "{}[]\":,0-x\\ tfn5";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-runcommand-").FullName;
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-runcommand-");
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly Socket _messages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly Socket _regionalMessages = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -61,8 +58,8 @@ public sealed partial class RunCommandTests : IAsyncLifetime
         {
             EndpointListeners =
             [
-                new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _certificate),
-                new InterfaceEndpointListener(DeliveryEndpoint, "vpc-0123456789abcdef0", _deliveryEndpoint, _certificate),
+                new InterfaceEndpointListener(MessagesEndpoint, "vpc-0123456789abcdef0", _messages, _home.Certificate),
+                new InterfaceEndpointListener(DeliveryEndpoint, "vpc-0123456789abcdef0", _deliveryEndpoint, _home.Certificate),
             ],
             MessagesEndpointIds = new HashSet<string> { MessagesEndpoint },
             DeliveryEndpointIds = new HashSet<string> { DeliveryEndpoint },
@@ -82,7 +79,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
     {
         HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
         DeliverySocket = _delivery = Listening(),
-        Certificate = _certificate,
+        Certificate = _home.Certificate,
         Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
         Access = new SsmAccess
         {
@@ -92,7 +89,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
                 [DeliveryEndpoint] = TestCallers.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ec2messages:GetMessages","Resource":"*"}]}""", PolicyKind.Resource),
             },
         },
-        DataDirectory = Path.Combine(_home, "ssm"),
+        DataDirectory = Path.Combine(_home.Folder, "ssm"),
         Instances =
         [
             new SsmInstance(Instance, new Dictionary<string, string> { ["team"] = "claims", ["env"] = "prod" }),
@@ -144,7 +141,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
                     cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             },
-            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == _certificate.Thumbprint },
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == _home.Certificate.Thumbprint },
         });
     }
 
@@ -161,8 +158,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
         _regionalMessages.Dispose();
         _delivery?.Dispose();
         _deliveryEndpoint.Dispose();
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -218,7 +214,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
             Content = new StringContent("{}", Encoding.UTF8, "application/json"),
         };
         TestSigner.Sign(request, AgentKey, TestCallers.Secret, null, Region, _clock.GetUtcNow(), "ssm");
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _home.Certificate.Thumbprint };
         using var client = new HttpClient(handler);
 
         using var response = await client.SendAsync(request);
@@ -667,7 +663,7 @@ public sealed partial class RunCommandTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> PostAsync(string operation, string input, string key, string targetPrefix = SsmHandler.TargetPrefix)
     {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _home.Certificate.Thumbprint };
         using var client = new HttpClient(handler);
         using var request = new HttpRequestMessage(HttpMethod.Post, _server!.Urls[0]) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
         request.Content.Headers.ContentType!.CharSet = null;

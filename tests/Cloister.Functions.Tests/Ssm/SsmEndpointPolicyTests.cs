@@ -1,12 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Cloister.Functions.Ssm;
-using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
 using Cloister.Model;
-using Cloister.Model.Network;
-using Cloister.Policy;
 
 namespace Cloister.Functions.Tests.Ssm;
 
@@ -20,19 +14,14 @@ public sealed class SsmEndpointPolicyTests : IAsyncLifetime
     private const string Account = TestCallers.Account;
     private const string Region = TestCallers.Region;
     private const string Vpce = "vpce-0ssm0bbbbccccdddd";
-    private const string Vpc = "vpc-0123456789abcdef0";
     private const string Key = "ASIAENDPOINT00000002";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-ssm-endpoint-").FullName;
-    private readonly Socket _endpointSocket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-ssm-endpoint-");
+    private readonly LoopbackInterfaceEndpoint _endpoint = new(Vpce);
     private SsmServer? _server;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
-        _endpointSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _endpointSocket.Listen();
         var endpointPolicy = $$"""
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Principal":"*","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:{{Region}}:{{Account}}:parameter/app/*"}
@@ -40,19 +29,12 @@ public sealed class SsmEndpointPolicyTests : IAsyncLifetime
             """;
         _server = await SsmServer.StartAsync(new SsmOptions
         {
-            EndpointListeners = [new InterfaceEndpointListener(Vpce, Vpc, _endpointSocket, _certificate)],
-            Certificate = _certificate,
+            EndpointListeners = [_endpoint.Listener(_home.Certificate)],
+            Certificate = _home.Certificate,
             Account = new AccountContext(Account, Region),
-            DataDirectory = Path.Combine(_home, "ssm"),
+            DataDirectory = Path.Combine(_home.Folder, "ssm"),
             Seeds = [new ParameterSeed("/app/url", "String", "https://app"), new ParameterSeed("/ops/key", "String", "k")],
-            Access = new SsmAccess
-            {
-                Callers = key => key == Key
-                    ? TestCallers.RoleSessionWith("App", """[{"Effect":"Allow","Action":"ssm:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"VPCE"}}}]""".Replace("VPCE", Vpce, StringComparison.Ordinal))
-                    : null,
-                Origins = _ => throw new InvalidOperationException("An endpoint listener's connection has the listener's origin."),
-                EndpointPolicies = new Dictionary<string, Cloister.Policy.Policy> { [Vpce] = TestCallers.Parse(endpointPolicy, PolicyKind.Resource) },
-            },
+            Access = _endpoint.Access<SsmAccess>(key => key == Key ? TestCallers.RoleSessionThrough("App", "\"ssm:*\"", Vpce) : null, endpointPolicy),
         });
     }
 
@@ -63,9 +45,8 @@ public sealed class SsmEndpointPolicyTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _endpointSocket.Dispose();
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _endpoint.Dispose();
+        _home.Dispose();
     }
 
     [Fact]
@@ -90,6 +71,5 @@ public sealed class SsmEndpointPolicyTests : IAsyncLifetime
     }
 
     private Task<(int ExitCode, string Output, string Error)> SsmAsync(params string[] arguments) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(
-            Key, TestCallers.Secret, ["ssm", .. arguments, "--endpoint-url", $"https://127.0.0.1:{((IPEndPoint)_endpointSocket.LocalEndPoint!).Port}"]);
+        _home.Cli(Region).RunAsync(Key, TestCallers.Secret, ["ssm", .. arguments, "--endpoint-url", _endpoint.Url]);
 }

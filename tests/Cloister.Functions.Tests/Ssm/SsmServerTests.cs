@@ -1,9 +1,7 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Cloister.Functions.Ssm;
-using Cloister.Functions.Tests.Sts;
 using Cloister.Functions.Tests.Support;
 using Cloister.Gateway.Tests.Signing;
 using Cloister.Policy;
@@ -24,17 +22,15 @@ public sealed class SsmServerTests : IAsyncLifetime
     private const string ExpiredKey = "ASIAEXPIRED000000001";
     private const string TaggerKey = "ASIATAGGER0000000001";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-ssm-").FullName;
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-ssm-");
     private SsmServer? _server;
 
     private Uri Url => _server!.Urls[0];
 
-    private string DataDirectory => Path.Combine(_home, "ssm");
+    private string DataDirectory => Path.Combine(_home.Folder, "ssm");
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
         _server = await StartAsync([new ParameterSeed("/claims/table", "String", "claims-v1", "The claims table")]);
     }
 
@@ -45,8 +41,7 @@ public sealed class SsmServerTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -556,7 +551,7 @@ public sealed class SsmServerTests : IAsyncLifetime
     private Task<SsmServer> StartAsync(IReadOnlyList<ParameterSeed> seeds) => SsmServer.StartAsync(new SsmOptions
     {
         HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-        Certificate = _certificate,
+        Certificate = _home.Certificate,
         Account = Cloister.Model.AccountContext.Default with { AccountId = Account, Region = Region },
         Access = new SsmAccess { Callers = Caller },
         DataDirectory = DataDirectory,
@@ -580,7 +575,7 @@ public sealed class SsmServerTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> PostAsync(string operation, string input, bool sign)
     {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _home.Certificate.Thumbprint };
         using var client = new HttpClient(handler);
         using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(input, Encoding.UTF8, "application/x-amz-json-1.1") };
         request.Content.Headers.ContentType!.CharSet = null;
@@ -596,7 +591,7 @@ public sealed class SsmServerTests : IAsyncLifetime
     }
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, params string[] arguments) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, TestCallers.Secret, ["ssm", .. arguments, "--endpoint-url", Url.ToString()]);
+        _home.Cli(Region).RunAsync(key, TestCallers.Secret, ["ssm", .. arguments, "--endpoint-url", Url.ToString()]);
 
     private static CallerIdentity? Caller(string key) => key switch
     {

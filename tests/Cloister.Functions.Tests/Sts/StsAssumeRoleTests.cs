@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Cloister.Functions.Sts;
 using Cloister.Functions.Tests.Support;
@@ -39,19 +38,17 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
         ],
     };
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-sts-assume-").FullName;
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-sts-assume-");
     private readonly ShiftedClock _clock = new();
     private readonly CallerDirectory _directory = CallerDirectory.Build(Model);
     private StsServer? _server;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
         _server = await StsServer.StartAsync(new StsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Certificate = _certificate,
+            Certificate = _home.Certificate,
             Callers = key => key switch
             {
                 AllowedKey => TestCallers.RoleSession("Chooser", $"\"sts:AssumeRole\""),
@@ -70,8 +67,7 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -285,7 +281,7 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
         Assert.Equal(("Sender", "MissingParameter", "The request must contain the parameter RoleArn"), StsError(await response.Content.ReadAsStringAsync()));
     }
 
-    private Task<HttpResponseMessage> PostAsync(string form) => StsQuery.PostAsync(_server!.Urls[0], _certificate, AllowedKey, form);
+    private Task<HttpResponseMessage> PostAsync(string form) => StsQuery.PostAsync(_server!.Urls[0], _home.Certificate, AllowedKey, form);
 
     private static (string? Type, string? Code, string? Message) StsError(string xml) => StsQuery.Error(xml);
 
@@ -307,5 +303,5 @@ public sealed class StsAssumeRoleTests : IAsyncLifetime
         AwsAsync(key, TestCallers.Secret, ["sts", "assume-role", "--role-arn", RoleArn(role), "--role-session-name", "tutorial", .. more]);
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, string secret, params string[] arguments) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, secret, [.. arguments, "--endpoint-url", _server!.Urls[0].ToString()]);
+        _home.Cli(Region).RunAsync(key, secret, [.. arguments, "--endpoint-url", _server!.Urls[0].ToString()]);
 }

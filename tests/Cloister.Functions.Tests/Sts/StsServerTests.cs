@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -25,19 +23,17 @@ public sealed class StsServerTests : IAsyncLifetime
     private const string RootKey = "AKIAROOT000000000001";
     private const string ExpiredKey = "ASIAEXPIRED000000001";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-sts-").FullName;
-    private readonly X509Certificate2 _certificate = SelfSigned();
+    private readonly TestHome _home = new("cloister-sts-");
     private StsServer? _server;
 
     private Uri Url => _server!.Urls[0];
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
         _server = await StsServer.StartAsync(new StsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Certificate = _certificate,
+            Certificate = _home.Certificate,
             Callers = Caller,
         });
     }
@@ -49,8 +45,7 @@ public sealed class StsServerTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -107,7 +102,7 @@ public sealed class StsServerTests : IAsyncLifetime
     [Fact]
     public async Task AssumeRole_AwsCli_AccessDeniedSayingCloisterDoesNotServeIt()
     {
-        var aws = await new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(
+        var aws = await _home.Cli(Region).RunAsync(
             SessionKey, TestCallers.Secret, "sts", "assume-role", "--endpoint-url", Url.ToString(), "--role-arn", $"arn:aws:iam::{Account}:role/Other", "--role-session-name", "tutorial");
 
         Assert.Equal(254, aws.ExitCode);
@@ -210,7 +205,7 @@ public sealed class StsServerTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> PostAsync(string form, bool sign, string key = SessionKey, string? accept = null)
     {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _home.Certificate.Thumbprint };
         using var client = new HttpClient(handler);
         using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded") };
         request.Content.Headers.ContentType!.CharSet = null;
@@ -230,7 +225,7 @@ public sealed class StsServerTests : IAsyncLifetime
     }
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, string secret) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, secret, "sts", "get-caller-identity", "--endpoint-url", Url.ToString());
+        _home.Cli(Region).RunAsync(key, secret, "sts", "get-caller-identity", "--endpoint-url", Url.ToString());
 
     private static CallerIdentity? Caller(string key) => key switch
     {
@@ -240,15 +235,4 @@ public sealed class StsServerTests : IAsyncLifetime
         RootKey => new CallerIdentity(RequestPrincipal.Aws($"arn:aws:iam::{Account}:root"), Account, TestCallers.Secret, ImmutableArray<Cloister.Policy.Policy>.Empty, null, IsRoot: true),
         _ => null,
     };
-
-    internal static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN=sts.{Region}.amazonaws.com", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-    }
 }

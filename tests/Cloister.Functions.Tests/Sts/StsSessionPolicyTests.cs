@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Cloister.Functions.Ssm;
 using Cloister.Functions.Sts;
@@ -37,30 +36,28 @@ public sealed class StsSessionPolicyTests : IAsyncLifetime
         ],
     };
 
-    private readonly string _home = Directory.CreateTempSubdirectory("cloister-sts-session-").FullName;
-    private readonly X509Certificate2 _certificate = StsServerTests.SelfSigned();
+    private readonly TestHome _home = new("cloister-sts-session-");
     private readonly CallerDirectory _directory = CallerDirectory.Build(Model);
     private StsServer? _sts;
     private SsmServer? _ssm;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_home, "ca.pem"), _certificate.ExportCertificatePem());
         Func<string, Cloister.Policy.CallerIdentity?> callers = key => key == CallerKey ? TestCallers.RoleSession("Chooser", "\"sts:AssumeRole\"") : _directory.Find(key);
         _sts = await StsServer.StartAsync(new StsOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Certificate = _certificate,
+            Certificate = _home.Certificate,
             Callers = callers,
             AssumeRole = _directory.AssumeRole,
         });
         _ssm = await SsmServer.StartAsync(new SsmOptions
         {
             HttpsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Certificate = _certificate,
+            Certificate = _home.Certificate,
             Account = Model.Account,
             Access = new SsmAccess { Callers = callers },
-            DataDirectory = Path.Combine(_home, "ssm"),
+            DataDirectory = Path.Combine(_home.Folder, "ssm"),
             Seeds = [new ParameterSeed("/app/url", "String", "https://app")],
         });
     }
@@ -77,8 +74,7 @@ public sealed class StsSessionPolicyTests : IAsyncLifetime
             await _ssm.DisposeAsync();
         }
 
-        _certificate.Dispose();
-        Directory.Delete(_home, recursive: true);
+        _home.Dispose();
     }
 
     [Fact]
@@ -207,9 +203,9 @@ public sealed class StsSessionPolicyTests : IAsyncLifetime
         AwsAsync(keyId, secret, ["ssm", .. arguments, "--endpoint-url", _ssm!.Urls[0].ToString()]);
 
     private Task<(int ExitCode, string Output, string Error)> AwsAsync(string key, string secret, string[] arguments) =>
-        new AwsCli(_home, Region) { CaBundle = Path.Combine(_home, "ca.pem") }.RunAsync(key, secret, arguments);
+        _home.Cli(Region).RunAsync(key, secret, arguments);
 
-    private Task<HttpResponseMessage> PostAsync(string form) => StsQuery.PostAsync(_sts!.Urls[0], _certificate, CallerKey, form);
+    private Task<HttpResponseMessage> PostAsync(string form) => StsQuery.PostAsync(_sts!.Urls[0], _home.Certificate, CallerKey, form);
 
     private static (string? Type, string? Code, string? Message) StsError(string xml) => StsQuery.Error(xml);
 }

@@ -19,6 +19,17 @@ internal static class TestCallers
 
     /// <summary>
     /// The session <c>arn:aws:sts::ACCOUNT:assumed-role/{role}/session</c> signing with <see cref="Secret"/>, whose one
+    /// identity policy allows <paramref name="actions"/> (a JSON string or array) on every resource only through the VPC
+    /// endpoint <paramref name="vpce"/> (<c>aws:SourceVpce</c>).
+    /// </summary>
+    public static CallerIdentity RoleSessionThrough(string role, string actions, string vpce)
+    {
+        var condition = $$$"""{"StringEquals":{"aws:SourceVpce":"{{{vpce}}}"}}""";
+        return RoleSessionWith(role, $$"""[{"Effect":"Allow","Action":{{actions}},"Resource":"*","Condition":{{condition}}}]""");
+    }
+
+    /// <summary>
+    /// The session <c>arn:aws:sts::ACCOUNT:assumed-role/{role}/session</c> signing with <see cref="Secret"/>, whose one
     /// identity policy has <paramref name="statements"/> (a JSON array of statements), its role tagged with
     /// <paramref name="roleTags"/> (its <c>aws:PrincipalTag/KEY</c>s).
     /// </summary>
