@@ -1,22 +1,10 @@
 using Cloister.Model.Api;
-using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
-using Cloister.Templates.Parsing;
-using Cloister.Templates.Sam;
 
 namespace Cloister.Templates.Tests.Sam;
 
 public class SamTransformTests
 {
-    private static MapNode Expand(string text)
-    {
-        var problems = new ProblemCollector();
-        var root = (MapNode)TemplateReader.Read("t.yaml", text, problems)!;
-        var expanded = SamTransform.ApplyIfDeclared(root, "t.yaml", problems);
-        Assert.True(problems.ToResult().IsValid, problems.ToResult().ToString());
-        return (MapNode)expanded.Get("Resources")!;
-    }
-
     private static string TypeOf(MapNode resources, string id) => ((MapNode)resources.Get(id)!).GetString("Type")!;
 
     private static MapNode PropsOf(MapNode resources, string id) => (MapNode)((MapNode)resources.Get(id)!).Get("Properties")!;
@@ -58,7 +46,7 @@ public class SamTransformTests
     [Fact]
     public void Function_ImplicitApi_ExpandsAsSamNamesThem()
     {
-        var resources = Expand(ImplicitApi);
+        var resources = SamExpansion.Resources(ImplicitApi);
         var ids = resources.Entries.Select(e => e.Key).ToList();
         Assert.Equal("AWS::Lambda::Function", TypeOf(resources, "Hello"));
         Assert.Equal("AWS::IAM::Role", TypeOf(resources, "HelloRole"));
@@ -72,7 +60,7 @@ public class SamTransformTests
     [Fact]
     public void Function_Globals_MergeAsSamDoes()
     {
-        var props = PropsOf(Expand(ImplicitApi), "Hello");
+        var props = PropsOf(SamExpansion.Resources(ImplicitApi), "Hello");
         Assert.Equal("9", props.GetString("Timeout"));
         Assert.Equal("python3.12", props.GetString("Runtime"));
         var variables = (MapNode)((MapNode)props.Get("Environment")!).Get("Variables")!;
@@ -83,7 +71,7 @@ public class SamTransformTests
     [Fact]
     public void Function_Role_HasBasicExecutionManagedAndTemplatePolicies()
     {
-        var role = PropsOf(Expand(ImplicitApi), "HelloRole");
+        var role = PropsOf(SamExpansion.Resources(ImplicitApi), "HelloRole");
         var managed = NodeJson.Write(role.Get("ManagedPolicyArns")!);
         Assert.Contains("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", managed, StringComparison.Ordinal);
         Assert.Contains("arn:${AWS::Partition}:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", managed, StringComparison.Ordinal);
@@ -95,7 +83,7 @@ public class SamTransformTests
     [Fact]
     public void Function_ManagedPolicySamAddsItself_ListedOnce()
     {
-        var role = PropsOf(Expand("""
+        var role = PropsOf(SamExpansion.Resources("""
             Transform: AWS::Serverless-2016-10-31
             Resources:
               Fn:
@@ -117,7 +105,7 @@ public class SamTransformTests
     [Fact]
     public void Function_ApiEvents_BecomeProxyIntegrationsInGeneratedSwagger()
     {
-        var body = (MapNode)PropsOf(Expand(ImplicitApi), "ServerlessRestApi").Get("Body")!;
+        var body = (MapNode)PropsOf(SamExpansion.Resources(ImplicitApi), "ServerlessRestApi").Get("Body")!;
         Assert.Equal("2.0", body.GetString("swagger"));
         var paths = (MapNode)body.Get("paths")!;
         var get = (MapNode)((MapNode)paths.Get("/items/{id}")!).Get("get")!;
@@ -132,7 +120,7 @@ public class SamTransformTests
     [Fact]
     public void Function_Permission_SourceArnUsesWildcardStageAndPath()
     {
-        var permission = PropsOf(Expand(ImplicitApi), "HelloGetPermissionProd");
+        var permission = PropsOf(SamExpansion.Resources(ImplicitApi), "HelloGetPermissionProd");
         Assert.Equal(
             "{\"Fn::Sub\":[\"arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/GET/items/*\",{\"__ApiId__\":{\"Ref\":\"ServerlessRestApi\"},\"__Stage__\":\"*\"}]}",
             NodeJson.Write(permission.Get("SourceArn")!));
@@ -146,7 +134,7 @@ public class SamTransformTests
     public void Api_StageName_NamesPermissionAndStageAsSamDoes(string stageName, string permission, string stage)
     {
         // The hash is SAM's: the first 10 hex digits of SHA-1("v1-beta").
-        var resources = Expand($$"""
+        var resources = SamExpansion.Resources($$"""
             Transform: AWS::Serverless-2016-10-31
             Parameters:
               Stage: { Type: String, Default: live }
@@ -166,7 +154,7 @@ public class SamTransformTests
     [InlineData("/", "/GET/")]
     public void Function_PermissionForPathWithTrailingSlash_SourceArnDropsOneSlash(string path, string arnEnd)
     {
-        var resources = Expand($$"""
+        var resources = SamExpansion.Resources($$"""
             Transform: AWS::Serverless-2016-10-31
             Resources:
               {{TestTemplates.SamFunction("Fn", path)}}
@@ -280,7 +268,7 @@ public class SamTransformTests
     [InlineData("IntrinsicVpceBlacklist: [!Ref E]", "{\"StringEquals\":{\"aws:SourceVpce\":[{\"Ref\":\"E\"}]}}")]
     public void ResourcePolicy_Restriction_GivesAllowAndDenyPair(string restriction, string condition)
     {
-        var resources = Expand($$"""
+        var resources = SamExpansion.Resources($$"""
             Transform: AWS::Serverless-2016-10-31
             Resources:
               Api:
@@ -302,7 +290,7 @@ public class SamTransformTests
     [Fact]
     public void ResourcePolicy_CustomStatementsAndAccounts_AreAppended()
     {
-        var resources = Expand("""
+        var resources = SamExpansion.Resources("""
             Transform: AWS::Serverless-2016-10-31
             Resources:
               Api:
