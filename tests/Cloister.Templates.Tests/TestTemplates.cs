@@ -48,6 +48,22 @@ internal static class TestTemplates
         """;
 
     /// <summary>
+    /// A SAM template of one function <c>Fn</c> with inline Node.js code and <paramref name="properties"/> (YAML at its
+    /// Properties' indent, 6; lines at indent 2 after them add resources).
+    /// </summary>
+    public static string SamInlineFunction(string properties) => $"""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              InlineCode: x
+              Handler: index.handler
+              Runtime: nodejs20.x
+        {properties}
+        """;
+
+    /// <summary>
     /// A Resources entry on one line: SAM function <paramref name="id"/> with inline code and one Api event <c>Get</c>
     /// routing <paramref name="method"/> <paramref name="path"/> on the implicit API, or on <paramref name="restApiId"/>.
     /// </summary>

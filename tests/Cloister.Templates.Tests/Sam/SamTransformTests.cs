@@ -83,18 +83,10 @@ public class SamTransformTests
     [Fact]
     public void Function_ManagedPolicySamAddsItself_ListedOnce()
     {
-        var role = PropsOf(SamExpansion.Resources("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  InlineCode: x
-                  Handler: index.handler
-                  Runtime: nodejs20.x
+        var role = PropsOf(SamExpansion.Resources(TestTemplates.SamInlineFunction("""
                   VpcConfig: { SubnetIds: [subnet-0123456789abcdef0], SecurityGroupIds: [sg-0123456789abcdef0] }
                   Policies: [AWSLambdaVPCAccessExecutionRole, AWSLambdaBasicExecutionRole]
-            """), "FnRole");
+            """)), "FnRole");
 
         var managed = Assert.IsType<ListNode>(role.Get("ManagedPolicyArns"));
         Assert.Equal(
