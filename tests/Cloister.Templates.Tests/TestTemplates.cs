@@ -47,6 +47,17 @@ internal static class TestTemplates
         {properties}
         """;
 
+    /// <summary>A template of one private REST API <c>Api</c> imported from <paramref name="body"/> (an OpenAPI document indented by 8).</summary>
+    public static string PrivateRestApi(string body) => $$"""
+        Resources:
+          Api:
+            Type: AWS::ApiGateway::RestApi
+            Properties:
+              EndpointConfiguration: { Types: [PRIVATE] }
+              Body:
+        {{body}}
+        """;
+
     /// <summary>
     /// A SAM template of one function <c>Fn</c> with inline Node.js code and <paramref name="properties"/> (YAML at its
     /// Properties' indent, 6; lines at indent 2 after them add resources).

@@ -126,13 +126,7 @@ public class AccessMappingTests
     [Fact]
     public void OpenApi_AuthorizerSchemes_BecomeAuthorizersOfTheApi()
     {
-        var model = TestTemplates.LoadValid($$"""
-            Resources:
-              Api:
-                Type: AWS::ApiGateway::RestApi
-                Properties:
-                  EndpointConfiguration: { Types: [PRIVATE] }
-                  Body:
+        var model = TestTemplates.LoadValid(TestTemplates.PrivateRestApi($$"""
                     swagger: "2.0"
                     info: { title: pets }
                     x-amazon-apigateway-api-key-source: AUTHORIZER
@@ -158,7 +152,7 @@ public class AccessMappingTests
                         post:
                           security: [{ requestAuth: [] }]
                           x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' } }
-            """).Model;
+            """)).Model;
 
         var api = Assert.Single(model.RestApis);
         Assert.Equal("AUTHORIZER", api.ApiKeySource);
