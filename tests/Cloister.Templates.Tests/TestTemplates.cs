@@ -75,6 +75,19 @@ internal static class TestTemplates
         """;
 
     /// <summary>
+    /// A SAM template of one API <c>Api</c> with <paramref name="properties"/> (YAML at its Properties' indent, 6; lines at
+    /// indent 2 after them add resources).
+    /// </summary>
+    public static string SamApi(string properties) => $"""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Api:
+            Type: AWS::Serverless::Api
+            Properties:
+        {properties}
+        """;
+
+    /// <summary>
     /// A Resources entry on one line: SAM function <paramref name="id"/> with inline code and one Api event <c>Get</c>
     /// routing <paramref name="method"/> <paramref name="path"/> on the implicit API, or on <paramref name="restApiId"/>.
     /// </summary>

@@ -168,12 +168,7 @@ public class AccessMappingTests
     [Fact]
     public void Sam_AuthWithAuthorizersApiKeyAndUsagePlan_MakesTheSameResourcesAsSam()
     {
-        var model = TestTemplates.LoadValid($$"""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var model = TestTemplates.LoadValid(TestTemplates.SamApi($$"""
                   StageName: dev
                   EndpointConfiguration: { Type: PRIVATE }
                   Auth:
@@ -199,7 +194,7 @@ public class AccessMappingTests
                   InlineCode: "x"
                   Events:
                     Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /pets, Method: get } }
-            """).Model;
+            """)).Model;
 
         var api = Assert.Single(model.RestApis);
         var token = model.Authorizers.Single(a => a.Name == "TokenAuth");

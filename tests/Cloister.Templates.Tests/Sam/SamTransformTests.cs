@@ -158,16 +158,11 @@ public class SamTransformTests
     [Fact]
     public void Api_DefinitionBodyAndDefinitionUri_IsSamsProblem()
     {
-        var problem = TestTemplates.SingleProblem("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var problem = TestTemplates.SingleProblem(TestTemplates.SamApi("""
                   DefinitionUri: nothere.yaml
                   DefinitionBody: { swagger: "2.0", info: { title: t }, paths: { /x: { get: { x-amazon-apigateway-integration: { type: mock } } } } }
                   StageName: dev
-            """);
+            """));
         Assert.Equal(("Api", "Properties.DefinitionUri", 6), (problem.Resource, problem.Property, problem.Location!.Line));
         Assert.Equal("Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.", problem.Message);
     }
@@ -260,17 +255,12 @@ public class SamTransformTests
     [InlineData("IntrinsicVpceBlacklist: [!Ref E]", "{\"StringEquals\":{\"aws:SourceVpce\":[{\"Ref\":\"E\"}]}}")]
     public void ResourcePolicy_Restriction_GivesAllowAndDenyPair(string restriction, string condition)
     {
-        var resources = SamExpansion.Resources($$"""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var resources = SamExpansion.Resources(TestTemplates.SamApi($$"""
                   StageName: dev
                   Auth:
                     ResourcePolicy:
                       {{restriction}}
-            """ + FunctionOnApi("post"));
+            """) + FunctionOnApi("post"));
         var policy = NodeJson.Write(((MapNode)PropsOf(resources, "Api").Get("Body")!).Get("x-amazon-apigateway-policy")!);
         var resource = "[{\"Fn::Sub\":[\"execute-api:/${__Stage__}/POST/x\",{\"__Stage__\":\"dev\"}]}]";
         var expected = "{\"Version\":\"2012-10-17\",\"Statement\":["
@@ -282,12 +272,7 @@ public class SamTransformTests
     [Fact]
     public void ResourcePolicy_CustomStatementsAndAccounts_AreAppended()
     {
-        var resources = SamExpansion.Resources("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var resources = SamExpansion.Resources(TestTemplates.SamApi("""
                   StageName: dev
                   DefinitionBody:
                     swagger: "2.0"
@@ -299,7 +284,7 @@ public class SamTransformTests
                       AwsAccountWhitelist: ["111122223333"]
                       CustomStatements:
                         - { Effect: Allow, Principal: "*", Action: execute-api:Invoke, Resource: execute-api:/*/*/* }
-            """);
+            """));
         var statements = (ListNode)((MapNode)((MapNode)PropsOf(resources, "Api").Get("Body")!).Get("x-amazon-apigateway-policy")!).Get("Statement")!;
         Assert.Equal(2, statements.Items.Length);
         Assert.Contains("{\"AWS\":[\"111122223333\"]}", NodeJson.Write(statements.Items[0]), StringComparison.Ordinal);
@@ -309,12 +294,7 @@ public class SamTransformTests
     [Fact]
     public void Api_EndpointConfigurationAndStageSettings_MapToRestApiAndStage()
     {
-        var result = TestTemplates.LoadValid("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var result = TestTemplates.LoadValid(TestTemplates.SamApi("""
                   StageName: v1
                   OpenApiVersion: "3.0.1"
                   EndpointConfiguration: { Type: PRIVATE, VPCEndpointIds: [vpce-0123456789abcdef0] }
@@ -324,7 +304,7 @@ public class SamTransformTests
                   BinaryMediaTypes: [image~1png]
                   GatewayResponses:
                     ACCESS_DENIED: { StatusCode: 403, ResponseParameters: { Headers: { X-Why: "'denied'" } } }
-            """ + FunctionOnApi("get"));
+            """) + FunctionOnApi("get"));
         var api = Assert.Single(result.Model.RestApis);
         Assert.Equal(EndpointType.Private, api.EndpointType);
         Assert.Equal("vpce-0123456789abcdef0", Assert.Single(api.VpcEndpointIds));

@@ -163,15 +163,10 @@ public class NestedPropertiesTests
     [Fact]
     public void Load_SamApiMethodSettingsMisspelledKey_RefusedOnTheStageSamMakes()
     {
-        var result = TestTemplates.Load("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var result = TestTemplates.Load(TestTemplates.SamApi("""
                   StageName: prod
                   MethodSettings: [{ ResourcePath: /*, HttpMethod: '*', ThrottlingBurstLimt: 5 }]
-            """ + "\n  " + TestTemplates.SamFunction("Fn", restApiId: "Api"));
+            """) + "\n  " + TestTemplates.SamFunction("Fn", restApiId: "Api"));
 
         var problem = Assert.Single(result.Validation.Problems);
         Assert.Equal(
