@@ -47,6 +47,46 @@ internal static class TestTemplates
         {properties}
         """;
 
+    /// <summary>A template of one private REST API <c>Api</c> imported from <paramref name="body"/> (an OpenAPI document indented by 8).</summary>
+    public static string PrivateRestApi(string body) => $$"""
+        Resources:
+          Api:
+            Type: AWS::ApiGateway::RestApi
+            Properties:
+              EndpointConfiguration: { Types: [PRIVATE] }
+              Body:
+        {{body}}
+        """;
+
+    /// <summary>
+    /// A SAM template of one function <c>Fn</c> with inline Node.js code and <paramref name="properties"/> (YAML at its
+    /// Properties' indent, 6; lines at indent 2 after them add resources).
+    /// </summary>
+    public static string SamInlineFunction(string properties) => $"""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              InlineCode: x
+              Handler: index.handler
+              Runtime: nodejs20.x
+        {properties}
+        """;
+
+    /// <summary>
+    /// A SAM template of one API <c>Api</c> with <paramref name="properties"/> (YAML at its Properties' indent, 6; lines at
+    /// indent 2 after them add resources).
+    /// </summary>
+    public static string SamApi(string properties) => $"""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Api:
+            Type: AWS::Serverless::Api
+            Properties:
+        {properties}
+        """;
+
     /// <summary>
     /// A Resources entry on one line: SAM function <paramref name="id"/> with inline code and one Api event <c>Get</c>
     /// routing <paramref name="method"/> <paramref name="path"/> on the implicit API, or on <paramref name="restApiId"/>.

@@ -6,36 +6,20 @@ internal static class ExpressionLexer
     public static List<Token> Tokenize(string text, string kind)
     {
         var tokens = new List<Token>();
-        var i = 0;
-        while (i < text.Length)
+        for (var i = NameScanner.SkipWhiteSpace(text, 0); i < text.Length; i = NameScanner.SkipWhiteSpace(text, i))
         {
             var c = text[i];
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-                continue;
-            }
-
             var start = i;
-            if (char.IsAsciiLetter(c) || c == '_')
+            if (NameScanner.IsNameStart(c))
             {
-                while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_'))
-                {
-                    i++;
-                }
-
+                i = NameScanner.NameEnd(text, i);
                 tokens.Add(new Token(TokenKind.Identifier, text[start..i], start));
                 continue;
             }
 
             if (c is '#' or ':')
             {
-                i++;
-                while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_'))
-                {
-                    i++;
-                }
-
+                i = NameScanner.NameEnd(text, i + 1);
                 if (i == start + 1)
                 {
                     throw CharacterError(kind, text, tokens, start);
@@ -98,12 +82,7 @@ internal static class ExpressionLexer
     /// <summary>A character no token starts with (or a lone # or :): the token after it is read as a word or one character.</summary>
     private static Protocol.DynamoDbException CharacterError(string kind, string text, List<Token> tokens, int offset)
     {
-        var next = offset + 1;
-        while (next < text.Length && char.IsWhiteSpace(text[next]))
-        {
-            next++;
-        }
-
+        var next = NameScanner.SkipWhiteSpace(text, offset + 1);
         var end = next;
         while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '_' or '#' or ':'))
         {

@@ -1,3 +1,4 @@
+using Cloister.Tables.Expressions;
 using Cloister.Tables.Protocol;
 
 namespace Cloister.Tables.PartiQL;
@@ -19,24 +20,13 @@ internal static class PartiqlLexer
         }
 
         var tokens = new List<PartiqlToken>();
-        var i = 0;
-        while (i < text.Length)
+        for (var i = NameScanner.SkipWhiteSpace(text, 0); i < text.Length; i = NameScanner.SkipWhiteSpace(text, i))
         {
             var c = text[i];
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-                continue;
-            }
-
             var start = i;
-            if (char.IsAsciiLetter(c) || c == '_')
+            if (NameScanner.IsNameStart(c))
             {
-                while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_'))
-                {
-                    i++;
-                }
-
+                i = NameScanner.NameEnd(text, i);
                 tokens.Add(new PartiqlToken(PartiqlTokenKind.Word, text[start..i], start));
             }
             else if (char.IsAsciiDigit(c))

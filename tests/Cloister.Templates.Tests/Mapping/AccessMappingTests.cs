@@ -126,13 +126,7 @@ public class AccessMappingTests
     [Fact]
     public void OpenApi_AuthorizerSchemes_BecomeAuthorizersOfTheApi()
     {
-        var model = TestTemplates.LoadValid($$"""
-            Resources:
-              Api:
-                Type: AWS::ApiGateway::RestApi
-                Properties:
-                  EndpointConfiguration: { Types: [PRIVATE] }
-                  Body:
+        var model = TestTemplates.LoadValid(TestTemplates.PrivateRestApi($$"""
                     swagger: "2.0"
                     info: { title: pets }
                     x-amazon-apigateway-api-key-source: AUTHORIZER
@@ -158,7 +152,7 @@ public class AccessMappingTests
                         post:
                           security: [{ requestAuth: [] }]
                           x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' } }
-            """).Model;
+            """)).Model;
 
         var api = Assert.Single(model.RestApis);
         Assert.Equal("AUTHORIZER", api.ApiKeySource);
@@ -174,12 +168,7 @@ public class AccessMappingTests
     [Fact]
     public void Sam_AuthWithAuthorizersApiKeyAndUsagePlan_MakesTheSameResourcesAsSam()
     {
-        var model = TestTemplates.LoadValid($$"""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var model = TestTemplates.LoadValid(TestTemplates.SamApi($$"""
                   StageName: dev
                   EndpointConfiguration: { Type: PRIVATE }
                   Auth:
@@ -205,7 +194,7 @@ public class AccessMappingTests
                   InlineCode: "x"
                   Events:
                     Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /pets, Method: get } }
-            """).Model;
+            """)).Model;
 
         var api = Assert.Single(model.RestApis);
         var token = model.Authorizers.Single(a => a.Name == "TokenAuth");

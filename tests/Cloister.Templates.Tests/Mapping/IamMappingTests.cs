@@ -234,9 +234,10 @@ public sealed class IamMappingTests
     [Fact]
     public void SamFunction_PolicyTemplateAndManagedPolicyName_RoleHoldsTheirDocumentsAndFunctionGetsItsArn()
     {
-        var result = TestTemplates.LoadValid("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
+        var result = TestTemplates.LoadValid(TestTemplates.SamInlineFunction("""
+                  Policies:
+                    - DynamoDBCrudPolicy: { TableName: !Ref Claims }
+                    - AWSLambdaVPCAccessExecutionRole
               Claims:
                 Type: AWS::DynamoDB::Table
                 Properties:
@@ -244,16 +245,7 @@ public sealed class IamMappingTests
                   BillingMode: PAY_PER_REQUEST
                   AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
                   KeySchema: [{ AttributeName: id, KeyType: HASH }]
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Runtime: nodejs20.x
-                  Handler: index.handler
-                  InlineCode: "exports.handler = async () => ({});"
-                  Policies:
-                    - DynamoDBCrudPolicy: { TableName: !Ref Claims }
-                    - AWSLambdaVPCAccessExecutionRole
-            """);
+            """));
 
         var role = Assert.Single(result.Model.Roles);
         Assert.Equal("FnRole", role.LogicalId);

@@ -60,12 +60,7 @@ public class PermissionMappingTests
     [Fact]
     public void SamApi_LambdaAuthorizer_GetsSamsAuthorizerPermission()
     {
-        var result = TestTemplates.LoadValid("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var result = TestTemplates.LoadValid(TestTemplates.SamApi("""
                   StageName: dev
                   EndpointConfiguration: { Type: PRIVATE }
                   Auth:
@@ -80,7 +75,7 @@ public class PermissionMappingTests
                   Handler: bootstrap
                   InlineCode: x
                   Events: { Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /pets, Method: get } } }
-            """);
+            """));
 
         var api = Assert.Single(result.Model.RestApis);
         var permission = Assert.Single(result.Model.Functions.Single(f => f.LogicalId == "AuthFn").Permissions);

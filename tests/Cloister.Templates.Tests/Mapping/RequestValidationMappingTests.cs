@@ -115,13 +115,7 @@ public sealed class RequestValidationMappingTests
         Assert.Contains("models/Nobody', which is not a model of the API Api", problem.Message, StringComparison.Ordinal);
     }
 
-    private const string Swagger = """
-        Resources:
-          Api:
-            Type: AWS::ApiGateway::RestApi
-            Properties:
-              EndpointConfiguration: { Types: [PRIVATE] }
-              Body:
+    private static readonly string Swagger = TestTemplates.PrivateRestApi("""
                 swagger: "2.0"
                 info: { title: pets }
                 definitions: { Pet: { type: object, properties: { tag: { $ref: "#/definitions/Tag" } } }, Tag: { type: string } }
@@ -138,7 +132,7 @@ public sealed class RequestValidationMappingTests
                       x-amazon-apigateway-request-validator: body
                       parameters: [{ name: body, in: body, schema: { $ref: "#/definitions/Pet" } }]
                       x-amazon-apigateway-integration: { type: mock }
-        """;
+        """);
 
     [Theory]
     [InlineData(false)]
@@ -175,13 +169,7 @@ public sealed class RequestValidationMappingTests
         var shared = v3 ? "components: { parameters: { Limit: { name: limit, in: query, required: true }, Tenant: { name: x-tenant, in: header, required: true } } }"
             : "parameters: { Limit: { name: limit, in: query, required: true }, Tenant: { name: x-tenant, in: header, required: true } }";
         var prefix = v3 ? "#/components/parameters/" : "#/parameters/";
-        var result = TestTemplates.LoadValid($$"""
-            Resources:
-              Api:
-                Type: AWS::ApiGateway::RestApi
-                Properties:
-                  EndpointConfiguration: { Types: [PRIVATE] }
-                  Body:
+        var result = TestTemplates.LoadValid(TestTemplates.PrivateRestApi($$"""
                     {{(v3 ? "openapi: 3.0.1" : "swagger: \"2.0\"")}}
                     info: { title: pets }
                     {{shared}}
@@ -193,7 +181,7 @@ public sealed class RequestValidationMappingTests
                         get:
                           parameters: [{ $ref: "{{prefix}}Limit" }]
                           x-amazon-apigateway-integration: { type: mock }
-            """);
+            """));
 
         var method = Assert.Single(Assert.Single(result.Model.RestApis).Resources.Single(r => r.Path == "/pets").Methods);
         Assert.True(method.RequestParameters["method.request.querystring.limit"]);

@@ -239,17 +239,9 @@ public sealed class TrustPolicyMappingTests
     [Fact]
     public void SamFunction_AssumeRolePolicyNotTrustingLambda_IsRefusedAtTheFunctionsRole()
     {
-        var problem = TestTemplates.SingleProblem("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Runtime: nodejs20.x
-                  Handler: index.handler
-                  InlineCode: "exports.handler = async () => ({});"
+        var problem = TestTemplates.SingleProblem(TestTemplates.SamInlineFunction("""
                   AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }] }
-            """);
+            """));
 
         Assert.Equal("Fn", problem.Resource);
         Assert.EndsWith("Role", problem.Property, StringComparison.Ordinal);

@@ -53,16 +53,11 @@ public class DisableExecuteApiEndpointTests
     [Fact]
     public void Map_DisableExecuteApiEndpointOnAServerlessApi_InTheModel()
     {
-        var result = TestTemplates.LoadValid("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var result = TestTemplates.LoadValid(TestTemplates.SamApi("""
                   StageName: dev
                   DisableExecuteApiEndpoint: true
                   DefinitionBody: { swagger: "2.0", info: { title: t }, paths: { /x: { get: { x-amazon-apigateway-integration: { type: mock } } } } }
-            """);
+            """));
 
         Assert.True(Assert.Single(result.Model.RestApis).DisableExecuteApiEndpoint);
     }

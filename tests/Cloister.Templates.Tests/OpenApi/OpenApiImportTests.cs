@@ -4,16 +4,6 @@ namespace Cloister.Templates.Tests.OpenApi;
 
 public class OpenApiImportTests
 {
-    private static string Api(string body) => $$"""
-        Resources:
-          Api:
-            Type: AWS::ApiGateway::RestApi
-            Properties:
-              EndpointConfiguration: { Types: [PRIVATE] }
-              Body:
-        {{body}}
-        """;
-
     private const string Swagger = """
                 swagger: "2.0"
                 info: { title: claims }
@@ -66,7 +56,7 @@ public class OpenApiImportTests
     [Fact]
     public void Swagger_WithExtensions_MapsToRestApi()
     {
-        var api = Assert.Single(TestTemplates.LoadValid(Api(Swagger)).Model.RestApis);
+        var api = Assert.Single(TestTemplates.LoadValid(TestTemplates.PrivateRestApi(Swagger)).Model.RestApis);
         Assert.Equal("claims", api.Name);
         Assert.Equal(EndpointType.Private, api.EndpointType);
         Assert.Equal("vpce-0123456789abcdef0", Assert.Single(api.VpcEndpointIds));
@@ -81,7 +71,7 @@ public class OpenApiImportTests
     [Fact]
     public void Swagger_Methods_CarryAuthParametersAndIntegration()
     {
-        var api = TestTemplates.LoadValid(Api(Swagger)).Model.RestApis.Single();
+        var api = TestTemplates.LoadValid(TestTemplates.PrivateRestApi(Swagger)).Model.RestApis.Single();
         var resource = api.Resources.Single(r => r.Path == "/claim/{id}");
         var get = resource.Methods.Single(m => m.HttpMethod == "GET");
         Assert.Equal("CUSTOM", get.AuthorizationType);
@@ -99,7 +89,7 @@ public class OpenApiImportTests
     [Fact]
     public void OpenApi3_SecuritySchemesInComponents_AreRead()
     {
-        var api = TestTemplates.LoadValid(Api("""
+        var api = TestTemplates.LoadValid(TestTemplates.PrivateRestApi("""
                     openapi: "3.0.1"
                     info: { title: v3 }
                     components:
@@ -119,7 +109,7 @@ public class OpenApiImportTests
     [Fact]
     public void Body_Problems_PointInsideTheBody()
     {
-        var result = TestTemplates.Load(Api("""
+        var result = TestTemplates.Load(TestTemplates.PrivateRestApi("""
                     swagger: "2.0"
                     info: { title: bad }
                     x-amazon-apigateway-gateway-responses: { NOT_A_TYPE: { statusCode: 400 } }

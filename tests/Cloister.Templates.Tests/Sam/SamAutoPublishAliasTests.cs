@@ -1,22 +1,10 @@
-using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
-using Cloister.Templates.Parsing;
-using Cloister.Templates.Sam;
 
 namespace Cloister.Templates.Tests.Sam;
 
 /// <summary>SAM's <c>AutoPublishAlias</c>: a version, an alias on it, and the function's events connected to the alias.</summary>
 public class SamAutoPublishAliasTests
 {
-    private static MapNode Expand(string text)
-    {
-        var problems = new ProblemCollector();
-        var root = (MapNode)TemplateReader.Read("t.yaml", text, problems)!;
-        var expanded = SamTransform.ApplyIfDeclared(root, "t.yaml", problems);
-        Assert.True(problems.ToResult().IsValid, problems.ToResult().ToString());
-        return (MapNode)expanded.Get("Resources")!;
-    }
-
     /// <summary>A template of one SAM function <c>Fn</c> named claims, inline Node.js code, with <paramref name="properties"/> (one per line).</summary>
     private static string InlineFunction(string properties) =>
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
@@ -32,7 +20,7 @@ public class SamAutoPublishAliasTests
     {
         // SAM's tests/translator/input/function_with_alias_and_event_sources.yaml, its Api event: SAM names the
         // version MyAwesomeFunctionVersion640128d35d (the SHA-1 of the sorted code dictionary).
-        var resources = Expand("""
+        var resources = SamExpansion.Resources("""
             Transform: AWS::Serverless-2016-10-31
             Resources:
               MyAwesomeFunction:
@@ -62,7 +50,7 @@ public class SamAutoPublishAliasTests
     [Fact]
     public void AutoPublishAlias_InGlobalsWithVersionDescriptionAndReferences_ResolvesFnAliasAndFnVersion()
     {
-        var resources = Expand("""
+        var resources = SamExpansion.Resources("""
             Transform: AWS::Serverless-2016-10-31
             Globals:
               Function: { AutoPublishAlias: live }

@@ -1,6 +1,5 @@
 using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
-using Cloister.Templates.Parsing;
 using Cloister.Templates.Sam;
 
 namespace Cloister.Templates.Tests.Sam;
@@ -18,15 +17,6 @@ public class SamConditionsTests
           {{TestTemplates.SamFunction("Always", "/a")}}
           {{TestTemplates.SamFunction("ProdOnly", "/b", condition: "IsProd")}}
         """;
-
-    private static MapNode Transform(string text)
-    {
-        var problems = new ProblemCollector();
-        var root = (MapNode)TemplateReader.Read("t.yaml", text, problems)!;
-        var transformed = SamTransform.ApplyIfDeclared(root, "t.yaml", problems);
-        Assert.True(problems.ToResult().IsValid, problems.ToResult().ToString());
-        return transformed;
-    }
 
     private static MapNode Resource(MapNode template, string id) => (MapNode)((MapNode)template.Get("Resources")!).Get(id)!;
 
@@ -46,7 +36,7 @@ public class SamConditionsTests
     [Fact]
     public void Transform_ConditionalFunction_MethodUriAndPathAreFnIfOnItsCondition()
     {
-        var paths = Paths(Transform(TwoFunctions));
+        var paths = Paths(SamExpansion.Template(TwoFunctions));
         Assert.False(((MapNode)paths.Get("/a")!).IsIntrinsic(out _, out _));
 
         var path = Assert.IsType<MapNode>(paths.Get("/b"));
@@ -56,13 +46,13 @@ public class SamConditionsTests
 
         var method = (MapNode)((MapNode)branches.Items[1]).Get("get")!;
         Assert.StartsWith("{\"Fn::If\":[\"IsProd\",{\"x-amazon-apigateway-integration\":{\"type\":\"aws_proxy\",\"httpMethod\":\"POST\",\"uri\":{\"Fn::If\":[\"IsProd\",{\"Fn::Sub\":", NodeJson.Write(method), StringComparison.Ordinal);
-        Assert.Equal("IsProd", Resource(Transform(TwoFunctions), "ProdOnlyGetPermissionProd").GetString("Condition"));
+        Assert.Equal("IsProd", Resource(SamExpansion.Template(TwoFunctions), "ProdOnlyGetPermissionProd").GetString("Condition"));
     }
 
     [Fact]
     public void Transform_EveryFunctionConditional_ImplicitApiTakesTheirConditionsCombined()
     {
-        var template = Transform($$"""
+        var template = SamExpansion.Template($$"""
             Transform: AWS::Serverless-2016-10-31
             Conditions:
               C1: !Equals [a, a]

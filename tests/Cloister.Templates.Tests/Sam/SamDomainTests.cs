@@ -54,15 +54,10 @@ public class SamDomainTests
     [Fact]
     public void Domain_RegionalWithoutBasePath_MapsTheWholeName()
     {
-        var model = TestTemplates.LoadValid("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var model = TestTemplates.LoadValid(TestTemplates.SamApi("""
                   StageName: prod
                   Domain: { DomainName: api.example.com, CertificateArn: "arn:aws:acm:eu-central-1:123456789012:certificate/abc" }
-            """ + Function).Model;
+            """) + Function).Model;
 
         var domain = Assert.Single(model.DomainNames);
         Assert.Equal((EndpointType.Regional, "arn:aws:acm:eu-central-1:123456789012:certificate/abc"), (domain.EndpointType, domain.CertificateArn));
@@ -73,15 +68,10 @@ public class SamDomainTests
     [Fact]
     public void Domain_WithoutCertificate_IsAProblem()
     {
-        var problem = TestTemplates.SingleProblem("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var problem = TestTemplates.SingleProblem(TestTemplates.SamApi("""
                   StageName: prod
                   Domain: { DomainName: api.example.com }
-            """ + Function);
+            """) + Function);
 
         Assert.Equal(("Api", "Properties.Domain"), (problem.Resource, problem.Property));
     }

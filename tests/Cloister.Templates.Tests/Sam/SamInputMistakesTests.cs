@@ -6,18 +6,9 @@ namespace Cloister.Templates.Tests.Sam;
 /// </summary>
 public class SamInputMistakesTests
 {
-    private static string Function(string properties) => $$"""
-        Transform: AWS::Serverless-2016-10-31
-        Resources:
-          Api: { Type: AWS::Serverless::Api, Properties: { StageName: dev } }
-          Fn:
-            Type: AWS::Serverless::Function
-            Properties:
-              InlineCode: x
-              Handler: index.handler
-              Runtime: nodejs20.x
-        {{properties}}
-        """;
+    /// <summary>The SAM function Fn with <paramref name="properties"/> (YAML at indent 6), and an API Api its events may name.</summary>
+    private static string Function(string properties) =>
+        TestTemplates.SamInlineFunction(properties + "\n  Api: { Type: AWS::Serverless::Api, Properties: { StageName: dev } }");
 
     private static (string Resource, string Property, string Message) Only(string template)
     {

@@ -1,22 +1,10 @@
 using Cloister.Model.Api;
-using Cloister.Model.Validation;
 using Cloister.Templates.Nodes;
-using Cloister.Templates.Parsing;
-using Cloister.Templates.Sam;
 
 namespace Cloister.Templates.Tests.Sam;
 
 public class SamTransformTests
 {
-    private static MapNode Expand(string text)
-    {
-        var problems = new ProblemCollector();
-        var root = (MapNode)TemplateReader.Read("t.yaml", text, problems)!;
-        var expanded = SamTransform.ApplyIfDeclared(root, "t.yaml", problems);
-        Assert.True(problems.ToResult().IsValid, problems.ToResult().ToString());
-        return (MapNode)expanded.Get("Resources")!;
-    }
-
     private static string TypeOf(MapNode resources, string id) => ((MapNode)resources.Get(id)!).GetString("Type")!;
 
     private static MapNode PropsOf(MapNode resources, string id) => (MapNode)((MapNode)resources.Get(id)!).Get("Properties")!;
@@ -58,7 +46,7 @@ public class SamTransformTests
     [Fact]
     public void Function_ImplicitApi_ExpandsAsSamNamesThem()
     {
-        var resources = Expand(ImplicitApi);
+        var resources = SamExpansion.Resources(ImplicitApi);
         var ids = resources.Entries.Select(e => e.Key).ToList();
         Assert.Equal("AWS::Lambda::Function", TypeOf(resources, "Hello"));
         Assert.Equal("AWS::IAM::Role", TypeOf(resources, "HelloRole"));
@@ -72,7 +60,7 @@ public class SamTransformTests
     [Fact]
     public void Function_Globals_MergeAsSamDoes()
     {
-        var props = PropsOf(Expand(ImplicitApi), "Hello");
+        var props = PropsOf(SamExpansion.Resources(ImplicitApi), "Hello");
         Assert.Equal("9", props.GetString("Timeout"));
         Assert.Equal("python3.12", props.GetString("Runtime"));
         var variables = (MapNode)((MapNode)props.Get("Environment")!).Get("Variables")!;
@@ -83,7 +71,7 @@ public class SamTransformTests
     [Fact]
     public void Function_Role_HasBasicExecutionManagedAndTemplatePolicies()
     {
-        var role = PropsOf(Expand(ImplicitApi), "HelloRole");
+        var role = PropsOf(SamExpansion.Resources(ImplicitApi), "HelloRole");
         var managed = NodeJson.Write(role.Get("ManagedPolicyArns")!);
         Assert.Contains("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", managed, StringComparison.Ordinal);
         Assert.Contains("arn:${AWS::Partition}:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", managed, StringComparison.Ordinal);
@@ -95,18 +83,10 @@ public class SamTransformTests
     [Fact]
     public void Function_ManagedPolicySamAddsItself_ListedOnce()
     {
-        var role = PropsOf(Expand("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  InlineCode: x
-                  Handler: index.handler
-                  Runtime: nodejs20.x
+        var role = PropsOf(SamExpansion.Resources(TestTemplates.SamInlineFunction("""
                   VpcConfig: { SubnetIds: [subnet-0123456789abcdef0], SecurityGroupIds: [sg-0123456789abcdef0] }
                   Policies: [AWSLambdaVPCAccessExecutionRole, AWSLambdaBasicExecutionRole]
-            """), "FnRole");
+            """)), "FnRole");
 
         var managed = Assert.IsType<ListNode>(role.Get("ManagedPolicyArns"));
         Assert.Equal(
@@ -117,7 +97,7 @@ public class SamTransformTests
     [Fact]
     public void Function_ApiEvents_BecomeProxyIntegrationsInGeneratedSwagger()
     {
-        var body = (MapNode)PropsOf(Expand(ImplicitApi), "ServerlessRestApi").Get("Body")!;
+        var body = (MapNode)PropsOf(SamExpansion.Resources(ImplicitApi), "ServerlessRestApi").Get("Body")!;
         Assert.Equal("2.0", body.GetString("swagger"));
         var paths = (MapNode)body.Get("paths")!;
         var get = (MapNode)((MapNode)paths.Get("/items/{id}")!).Get("get")!;
@@ -132,7 +112,7 @@ public class SamTransformTests
     [Fact]
     public void Function_Permission_SourceArnUsesWildcardStageAndPath()
     {
-        var permission = PropsOf(Expand(ImplicitApi), "HelloGetPermissionProd");
+        var permission = PropsOf(SamExpansion.Resources(ImplicitApi), "HelloGetPermissionProd");
         Assert.Equal(
             "{\"Fn::Sub\":[\"arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/GET/items/*\",{\"__ApiId__\":{\"Ref\":\"ServerlessRestApi\"},\"__Stage__\":\"*\"}]}",
             NodeJson.Write(permission.Get("SourceArn")!));
@@ -146,7 +126,7 @@ public class SamTransformTests
     public void Api_StageName_NamesPermissionAndStageAsSamDoes(string stageName, string permission, string stage)
     {
         // The hash is SAM's: the first 10 hex digits of SHA-1("v1-beta").
-        var resources = Expand($$"""
+        var resources = SamExpansion.Resources($$"""
             Transform: AWS::Serverless-2016-10-31
             Parameters:
               Stage: { Type: String, Default: live }
@@ -166,7 +146,7 @@ public class SamTransformTests
     [InlineData("/", "/GET/")]
     public void Function_PermissionForPathWithTrailingSlash_SourceArnDropsOneSlash(string path, string arnEnd)
     {
-        var resources = Expand($$"""
+        var resources = SamExpansion.Resources($$"""
             Transform: AWS::Serverless-2016-10-31
             Resources:
               {{TestTemplates.SamFunction("Fn", path)}}
@@ -178,16 +158,11 @@ public class SamTransformTests
     [Fact]
     public void Api_DefinitionBodyAndDefinitionUri_IsSamsProblem()
     {
-        var problem = TestTemplates.SingleProblem("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var problem = TestTemplates.SingleProblem(TestTemplates.SamApi("""
                   DefinitionUri: nothere.yaml
                   DefinitionBody: { swagger: "2.0", info: { title: t }, paths: { /x: { get: { x-amazon-apigateway-integration: { type: mock } } } } }
                   StageName: dev
-            """);
+            """));
         Assert.Equal(("Api", "Properties.DefinitionUri", 6), (problem.Resource, problem.Property, problem.Location!.Line));
         Assert.Equal("Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.", problem.Message);
     }
@@ -280,17 +255,12 @@ public class SamTransformTests
     [InlineData("IntrinsicVpceBlacklist: [!Ref E]", "{\"StringEquals\":{\"aws:SourceVpce\":[{\"Ref\":\"E\"}]}}")]
     public void ResourcePolicy_Restriction_GivesAllowAndDenyPair(string restriction, string condition)
     {
-        var resources = Expand($$"""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var resources = SamExpansion.Resources(TestTemplates.SamApi($$"""
                   StageName: dev
                   Auth:
                     ResourcePolicy:
                       {{restriction}}
-            """ + FunctionOnApi("post"));
+            """) + FunctionOnApi("post"));
         var policy = NodeJson.Write(((MapNode)PropsOf(resources, "Api").Get("Body")!).Get("x-amazon-apigateway-policy")!);
         var resource = "[{\"Fn::Sub\":[\"execute-api:/${__Stage__}/POST/x\",{\"__Stage__\":\"dev\"}]}]";
         var expected = "{\"Version\":\"2012-10-17\",\"Statement\":["
@@ -302,12 +272,7 @@ public class SamTransformTests
     [Fact]
     public void ResourcePolicy_CustomStatementsAndAccounts_AreAppended()
     {
-        var resources = Expand("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var resources = SamExpansion.Resources(TestTemplates.SamApi("""
                   StageName: dev
                   DefinitionBody:
                     swagger: "2.0"
@@ -319,7 +284,7 @@ public class SamTransformTests
                       AwsAccountWhitelist: ["111122223333"]
                       CustomStatements:
                         - { Effect: Allow, Principal: "*", Action: execute-api:Invoke, Resource: execute-api:/*/*/* }
-            """);
+            """));
         var statements = (ListNode)((MapNode)((MapNode)PropsOf(resources, "Api").Get("Body")!).Get("x-amazon-apigateway-policy")!).Get("Statement")!;
         Assert.Equal(2, statements.Items.Length);
         Assert.Contains("{\"AWS\":[\"111122223333\"]}", NodeJson.Write(statements.Items[0]), StringComparison.Ordinal);
@@ -329,12 +294,7 @@ public class SamTransformTests
     [Fact]
     public void Api_EndpointConfigurationAndStageSettings_MapToRestApiAndStage()
     {
-        var result = TestTemplates.LoadValid("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var result = TestTemplates.LoadValid(TestTemplates.SamApi("""
                   StageName: v1
                   OpenApiVersion: "3.0.1"
                   EndpointConfiguration: { Type: PRIVATE, VPCEndpointIds: [vpce-0123456789abcdef0] }
@@ -344,7 +304,7 @@ public class SamTransformTests
                   BinaryMediaTypes: [image~1png]
                   GatewayResponses:
                     ACCESS_DENIED: { StatusCode: 403, ResponseParameters: { Headers: { X-Why: "'denied'" } } }
-            """ + FunctionOnApi("get"));
+            """) + FunctionOnApi("get"));
         var api = Assert.Single(result.Model.RestApis);
         Assert.Equal(EndpointType.Private, api.EndpointType);
         Assert.Equal("vpce-0123456789abcdef0", Assert.Single(api.VpcEndpointIds));

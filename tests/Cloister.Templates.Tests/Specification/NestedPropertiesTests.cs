@@ -33,19 +33,6 @@ public class NestedPropertiesTests
         {{ingress}}
         """;
 
-    /// <summary>A SAM function Fn with inline code and <paramref name="properties"/> (YAML at its Properties' indent, 6).</summary>
-    private static string SamFunction(string properties) => $"""
-        Transform: AWS::Serverless-2016-10-31
-        Resources:
-          Fn:
-            Type: AWS::Serverless::Function
-            Properties:
-              InlineCode: x
-              Handler: index.handler
-              Runtime: nodejs20.x
-        {properties}
-        """;
-
     [Fact]
     public void Load_AliasTargetMisspelledKey_UnsupportedAtTheFullPathWithTheOneMeant()
     {
@@ -159,7 +146,7 @@ public class NestedPropertiesTests
     [Fact]
     public void Load_SamFunctionVpcConfigSubnetIDs_RefusedOnTheFunctionAsCloudFormationDoes()
     {
-        var result = TestTemplates.Load(SamFunction("""
+        var result = TestTemplates.Load(TestTemplates.SamInlineFunction("""
                   VpcConfig:
                     SecurityGroupIds: [!Ref Group]
                     SubnetIDs: [!Ref Subnet]
@@ -176,15 +163,10 @@ public class NestedPropertiesTests
     [Fact]
     public void Load_SamApiMethodSettingsMisspelledKey_RefusedOnTheStageSamMakes()
     {
-        var result = TestTemplates.Load("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
+        var result = TestTemplates.Load(TestTemplates.SamApi("""
                   StageName: prod
                   MethodSettings: [{ ResourcePath: /*, HttpMethod: '*', ThrottlingBurstLimt: 5 }]
-            """ + "\n  " + TestTemplates.SamFunction("Fn", restApiId: "Api"));
+            """) + "\n  " + TestTemplates.SamFunction("Fn", restApiId: "Api"));
 
         var problem = Assert.Single(result.Validation.Problems);
         Assert.Equal(
@@ -195,7 +177,7 @@ public class NestedPropertiesTests
     [Fact]
     public void Load_SamApiEventMisspelledProperty_SamsWordsNamingTheEventResource()
     {
-        var result = TestTemplates.Load(SamFunction("""
+        var result = TestTemplates.Load(TestTemplates.SamInlineFunction("""
                   Events:
                     Api:
                       Type: Api
@@ -214,7 +196,7 @@ public class NestedPropertiesTests
     [InlineData("Schedule", "{ Schedule: rate(1 minute), Enable: true }", "Enable", "Enabled")]
     public void Load_SamEventOfAnotherTypeMisspelledProperty_NotDefinedForItsType(string type, string properties, string written, string meant)
     {
-        var result = TestTemplates.Load(SamFunction($"      Events: {{ Ev: {{ Type: {type}, Properties: {properties} }} }}"));
+        var result = TestTemplates.Load(TestTemplates.SamInlineFunction($"      Events: {{ Ev: {{ Type: {type}, Properties: {properties} }} }}"));
 
         var problem = Assert.Single(result.Validation.Problems, p => p.Message.Contains("not defined", StringComparison.Ordinal));
         Assert.Equal(
@@ -231,7 +213,7 @@ public class NestedPropertiesTests
     [InlineData("SQS", "{ Queue: arn:aws:sqs:eu-central-1:123456789012:q, BatchSise: 5 }")]
     public void Load_SamEventKeySamTakesOrTypeWithoutAList_NotRefused(string type, string properties)
     {
-        var result = TestTemplates.Load(SamFunction($"      Events: {{ Ev: {{ Type: {type}, Properties: {properties} }} }}"));
+        var result = TestTemplates.Load(TestTemplates.SamInlineFunction($"      Events: {{ Ev: {{ Type: {type}, Properties: {properties} }} }}"));
 
         Assert.DoesNotContain(result.Validation.Problems, p => p.Message.Contains("not defined", StringComparison.Ordinal));
     }
@@ -239,29 +221,21 @@ public class NestedPropertiesTests
     [Fact]
     public void Load_FreeFormValues_KeysInsideNotChecked()
     {
-        var result = TestTemplates.Load("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Table: { Type: AWS::DynamoDB::Table, Properties: { KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }], BillingMode: PAY_PER_REQUEST } }
-              Name:
-                Type: AWS::SSM::Parameter
-                Properties: { Type: String, Value: x, Tags: { team: claims, CostCentre: '42' } }
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  InlineCode: x
-                  Handler: index.handler
-                  Runtime: nodejs20.x
+        var result = TestTemplates.Load(TestTemplates.SamInlineFunction("""
                   Environment: { Variables: { TABLE: !Ref Table, DNSNme: x, fromprt: y } }
                   Policies:
                     - Statement: [{ Effect: Allow, Action: dynamodb:GetItem, Resource: !GetAtt Table.Arn, Condition: { StringEquals: { aws:SourceVpc: vpc-1 } } }]
                   Tags: { Team: claims }
+              Table: { Type: AWS::DynamoDB::Table, Properties: { KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }], BillingMode: PAY_PER_REQUEST } }
+              Name:
+                Type: AWS::SSM::Parameter
+                Properties: { Type: String, Value: x, Tags: { team: claims, CostCentre: '42' } }
               Role:
                 Type: AWS::IAM::Role
                 Properties:
                   AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }
                   Policies: [{ PolicyName: p, PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: Allow, Action: 's3:*', Resource: '*' }] } }]
-            """);
+            """));
 
         Assert.True(result.IsValid, result.Validation.ToString());
     }

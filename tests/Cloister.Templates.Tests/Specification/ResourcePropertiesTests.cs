@@ -150,17 +150,9 @@ public class ResourcePropertiesTests
     [Fact]
     public void Load_SamFunctionMisspelledProperty_SamsWordsAtTheKey()
     {
-        var problem = TestTemplates.SingleProblem("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  InlineCode: x
-                  Handler: index.handler
-                  Runtime: nodejs20.x
+        var problem = TestTemplates.SingleProblem(TestTemplates.SamInlineFunction("""
                   Enviroment: { Variables: { A: b } }
-            """);
+            """));
 
         Assert.Equal(
             ("Fn", "Properties.Enviroment", "Resource with id [Fn] is invalid. property Enviroment not defined for resource of type AWS::Serverless::Function. Did you mean 'Environment'?"),
@@ -185,19 +177,11 @@ public class ResourcePropertiesTests
     [Fact]
     public void Load_SamFunctionPropertySamDefinesButCloisterDoesNotExpand_NotSupportedRatherThanUndefined()
     {
-        var problem = TestTemplates.SingleProblem("""
-            Transform: AWS::Serverless-2016-10-31
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  InlineCode: x
-                  Handler: index.handler
-                  Runtime: nodejs20.x
+        var problem = TestTemplates.SingleProblem(TestTemplates.SamInlineFunction("""
                   LoggingConfig: { LogFormat: JSON }
                   RuntimeManagementConfig: { UpdateRuntimeOn: Auto }
                   RecursiveLoop: Terminate
-            """);
+            """));
 
         Assert.Equal(("Properties.RecursiveLoop", "Cloister does not support RecursiveLoop on functions yet."), (problem.Property, problem.Message));
     }
