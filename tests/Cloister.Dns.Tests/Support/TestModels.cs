@@ -115,6 +115,14 @@ internal static class TestModels
             DnsOptions = new VpcEndpointDnsOptions(PrivateDnsOnlyForInboundResolverEndpoint: inboundOnly),
         };
 
+    /// <summary><paramref name="model"/> with the <see cref="DynamoDbInterfaceEndpoint"/> <paramref name="id"/> added.</summary>
+    public static CloudModel WithDynamoDbInterfaceEndpoint(CloudModel model, string id, int hostOctet, bool privateDns, bool inboundOnly = false) =>
+        model with { VpcEndpoints = model.VpcEndpoints.Add(DynamoDbInterfaceEndpoint(id, hostOctet, privateDns, inboundOnly)) };
+
+    /// <summary>The endpoint-specific DNS name of the DynamoDB interface endpoint <paramref name="vpceId"/>: regional, or of one availability <paramref name="zone"/>.</summary>
+    public static string DynamoDbEndpointName(string vpceId, string zone = "") =>
+        $"{vpceId}-{VpcEndpointDnsSuffix.Of(vpceId)}{(zone.Length > 0 ? "-" + zone : "")}.dynamodb.{Region}.vpce.amazonaws.com";
+
     /// <summary>The API VPC and a client VPC with no rules.</summary>
     public static CloudModel TwoVpcs() => ApiOnly() with { Vpcs = [ApiVpcRecord, ClientVpcRecord] };
 
