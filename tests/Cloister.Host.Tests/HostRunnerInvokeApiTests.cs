@@ -7,7 +7,6 @@ namespace Cloister.Host.Tests;
 /// </summary>
 public sealed class HostRunnerInvokeApiTests : HostRunnerTests
 {
-
     [Fact(Timeout = 300_000)]
     public async Task RunAsync_AwsLambdaInvokeFromAnInstanceThroughTheInterfaceEndpoint_PayloadInOutFileAndAnInstanceWithoutLeaveDenied()
     {
@@ -68,14 +67,8 @@ public sealed class HostRunnerInvokeApiTests : HostRunnerTests
         var events = await ProgressAsync(Start(Request($$"""
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
-              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.25.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-              Private: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.25.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
-              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.25.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
-              Igw: { Type: AWS::EC2::InternetGateway }
-              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
-              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
-              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
-              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              {{PublicSubnet(25)}}
+              Private: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.25.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""] } }
               Echo: {{EchoFunction}}
               CallerRole:
                 Type: AWS::IAM::Role

@@ -14,13 +14,7 @@ public sealed class HostRunnerLayersTests : HostRunnerTests
         var template = $$"""
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
-              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.27.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.27.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
-              Igw: { Type: AWS::EC2::InternetGateway }
-              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
-              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
-              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
-              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              {{PublicSubnet(27)}}
               FunctionGroup: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: the function's ENIs, VpcId: !Ref Vpc } }
               Greet:
                 Type: AWS::Lambda::LayerVersion

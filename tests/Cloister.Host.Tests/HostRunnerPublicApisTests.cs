@@ -36,17 +36,7 @@ public sealed class HostRunnerPublicApisTests : HostRunnerTests
                   Runtime: python3.12
                   Handler: index.handler
                   Code: { ZipFile: "def handler(event, context):\n    c = event[\"requestContext\"]\n    return {\"statusCode\": 200, \"body\": \"hello via \" + c[\"domainName\"] + \" vpce=\" + str(c[\"identity\"].get(\"vpceId\"))}\n" }
-              Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: public, EndpointConfiguration: { Types: [REGIONAL] } } }
-              Get:
-                Type: AWS::ApiGateway::Method
-                Properties:
-                  RestApiId: !Ref Api
-                  ResourceId: !GetAtt Api.RootResourceId
-                  HttpMethod: GET
-                  AuthorizationType: NONE
-                  Integration: { Type: AWS_PROXY, IntegrationHttpMethod: POST, Uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Hello.Arn}/invocations" }
-              Permission: { Type: AWS::Lambda::Permission, Properties: { FunctionName: !Ref Hello, Action: lambda:InvokeFunction, Principal: apigateway.amazonaws.com } }
-              Deployment: { Type: AWS::ApiGateway::Deployment, DependsOn: Get, Properties: { RestApiId: !Ref Api, StageName: prod } }
+              {{RegionalApiOfHello("public")}}
             Outputs:
               Url: { Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/" }
             """)));

@@ -44,17 +44,7 @@ public sealed class HostRunnerSsmAgentTests : HostRunnerTests
                   SubnetIds: [!Ref Private]
                   SecurityGroupIds: [!Ref EndpointSecurityGroup]
                   PolicyDocument: { Statement: [{ Effect: Allow, Principal: "*", Action: ["ec2messages:GetMessages", "ec2messages:SendReply"], Resource: "*" }] }
-              ManagedRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  AssumeRolePolicyDocument: {{AssumedByEc2}}
-                  ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]
-                  Policies:
-                    - PolicyName: run-commands
-                      PolicyDocument:
-                        Statement:
-                          - { Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:GetCommandInvocation, ssm:ListCommandInvocations], Resource: "*" }
-              ManagedProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref ManagedRole] } }
+              {{ManagedInstanceRole("Managed", "ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:GetCommandInvocation, ssm:ListCommandInvocations")}}
               BareRole: { Type: AWS::IAM::Role, Properties: { AssumeRolePolicyDocument: {{AssumedByEc2}} } }
               RunCommandOnlyRole:
                 Type: AWS::IAM::Role

@@ -22,17 +22,7 @@ public sealed class HostRunnerSsmCommandsTests : HostRunnerTests
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
               {{PublicSubnet(34)}}
-              OperatorRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  AssumeRolePolicyDocument: {{AssumedByEc2}}
-                  ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]
-                  Policies:
-                    - PolicyName: run-commands
-                      PolicyDocument:
-                        Statement:
-                          - { Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:CancelCommand, ssm:GetCommandInvocation, ssm:ListCommands, ssm:ListCommandInvocations], Resource: "*" }
-              OperatorProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref OperatorRole] } }
+              {{ManagedInstanceRole("Operator", "ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:CancelCommand, ssm:GetCommandInvocation, ssm:ListCommands, ssm:ListCommandInvocations")}}
               App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile, Tags: [{ Key: team, Value: claims }] } }
               Billing: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile, Tags: [{ Key: team, Value: billing }] } }
               NoChannelRole:
@@ -136,13 +126,7 @@ public sealed class HostRunnerSsmCommandsTests : HostRunnerTests
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
               {{PublicSubnet(35)}}
-              OperatorRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  AssumeRolePolicyDocument: {{AssumedByEc2}}
-                  ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]
-                  Policies: [{ PolicyName: run-commands, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:GetCommandInvocation], Resource: "*" }] } }]
-              OperatorProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref OperatorRole] } }
+              {{ManagedInstanceRole("Operator", "ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:GetCommandInvocation")}}
               App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile } }
             """;
         Assert.Equal("ready", (await ProgressAsync(Start(Request(template))))[^1].State);

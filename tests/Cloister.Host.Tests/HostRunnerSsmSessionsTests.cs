@@ -16,13 +16,7 @@ public sealed class HostRunnerSsmSessionsTests : HostRunnerTests
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
               {{PublicSubnet(36)}}
-              OperatorRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  AssumeRolePolicyDocument: {{AssumedByEc2}}
-                  ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]
-                  Policies: [{ PolicyName: sessions, PolicyDocument: { Statement: [{ Effect: Allow, Action: [ssm:DescribeInstanceInformation, ssm:StartSession, ssm:TerminateSession, ssm:DescribeSessions], Resource: "*" }] } }]
-              OperatorProfile: { Type: AWS::IAM::InstanceProfile, Properties: { Roles: [!Ref OperatorRole] } }
+              {{ManagedInstanceRole("Operator", "ssm:DescribeInstanceInformation, ssm:StartSession, ssm:TerminateSession, ssm:DescribeSessions")}}
               App: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref OperatorProfile } }
             """;
         Assert.Equal("ready", (await ProgressAsync(Start(Request(template))))[^1].State);

@@ -14,13 +14,7 @@ public sealed class HostRunnerSsmTests : HostRunnerTests
         var events = await ProgressAsync(Start(Request($$"""
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
-              Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.31.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true } }
-              Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.31.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""], MapPublicIpOnLaunch: true } }
-              Igw: { Type: AWS::EC2::InternetGateway }
-              Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
-              PublicTable: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
-              ToInternet: { Type: AWS::EC2::Route, DependsOn: Attach, Properties: { RouteTableId: !Ref PublicTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw } }
-              PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }
+              {{PublicSubnet(31)}}
               EndpointSecurityGroup:
                 Type: AWS::EC2::SecurityGroup
                 Properties:
@@ -79,7 +73,7 @@ public sealed class HostRunnerSsmTests : HostRunnerTests
         var invoked = await CloisterAsync("exec", "--from", "App", "--", AwsCli, "lambda", "invoke", "--function-name", "reader", "--cli-binary-format", "raw-in-base64-out", "--payload", """{"name":"/claims/table"}""", invokeOut);
 
         Assert.True(resolved.ExitCode == 0, resolved.Error);
-        Assert.StartsWith("10.31.2.", resolved.Output, StringComparison.Ordinal);
+        Assert.StartsWith("10.31.1.", resolved.Output, StringComparison.Ordinal);
         Assert.True(put.ExitCode == 0, put.Error);
         Assert.Contains("\"Version\": 1", put.Output, StringComparison.Ordinal);
         Assert.True(get.ExitCode == 0, get.Error);

@@ -284,6 +284,39 @@ public abstract class HostRunnerTests : IAsyncLifetime
         "PublicAssociation: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicTable } }",
     ]);
 
+    /// <summary>
+    /// The REGIONAL REST API <c>Api</c> called <paramref name="name"/>, whose root's GET proxies to the function
+    /// <c>Hello</c>, deployed to the stage <c>prod</c>, as resource lines of <c>Resources</c>.
+    /// </summary>
+    private protected static string RegionalApiOfHello(string name) => string.Join("\n  ", [
+        $"Api: {{ Type: AWS::ApiGateway::RestApi, Properties: {{ Name: {name}, EndpointConfiguration: {{ Types: [REGIONAL] }} }} }}",
+        "Get:",
+        "  Type: AWS::ApiGateway::Method",
+        "  Properties:",
+        "    RestApiId: !Ref Api",
+        "    ResourceId: !GetAtt Api.RootResourceId",
+        "    HttpMethod: GET",
+        "    AuthorizationType: NONE",
+        "    Integration: { Type: AWS_PROXY, IntegrationHttpMethod: POST, Uri: !Sub \"arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Hello.Arn}/invocations\" }",
+        "Permission: { Type: AWS::Lambda::Permission, Properties: { FunctionName: !Ref Hello, Action: lambda:InvokeFunction, Principal: apigateway.amazonaws.com } }",
+        "Deployment: { Type: AWS::ApiGateway::Deployment, DependsOn: Get, Properties: { RestApiId: !Ref Api, StageName: prod } }",
+    ]);
+
+    /// <summary>
+    /// The role <c>{name}Role</c> of an SSM managed instance (<c>AmazonSSMManagedInstanceCore</c>) that may also call
+    /// <paramref name="actions"/> (the items of a YAML flow list) as an operator does, and its instance profile
+    /// <c>{name}Profile</c>, as resource lines of <c>Resources</c>.
+    /// </summary>
+    private protected static string ManagedInstanceRole(string name, string actions) => string.Join("\n  ", [
+        $"{name}Role:",
+        "  Type: AWS::IAM::Role",
+        "  Properties:",
+        $"    AssumeRolePolicyDocument: {AssumedByEc2}",
+        "    ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]",
+        $"    Policies: [{{ PolicyName: operate, PolicyDocument: {{ Statement: [{{ Effect: Allow, Action: [{actions}], Resource: \"*\" }}] }} }}]",
+        $"{name}Profile: {{ Type: AWS::IAM::InstanceProfile, Properties: {{ Roles: [!Ref {name}Role] }} }}",
+    ]);
+
     /// <summary>GetCommandInvocation from <paramref name="from"/>, asked again until the invocation has ended (or, unless <paramref name="ended"/>, runs).</summary>
     private protected async Task<JsonElement> InvocationUntilAsync(string from, string commandId, string instanceId, bool ended)
     {

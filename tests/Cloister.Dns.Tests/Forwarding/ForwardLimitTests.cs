@@ -14,17 +14,12 @@ namespace Cloister.Dns.Tests.Forwarding;
 /// </summary>
 public sealed class ForwardLimitTests
 {
-    private const string Outbound = "rslvr-out-0000000000000000c";
     private static readonly TimeSpan Forever = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     /// <summary>The API VPC with one FORWARD rule per (domain, target), all through one outbound endpoint at <paramref name="source"/>.</summary>
-    private static CloudModel Forwarding(string source, params (string Domain, IPEndPoint Target)[] rules) => TestModels.ApiOnly() with
-    {
-        ResolverEndpoints = [new ResolverEndpoint(Outbound, "Out", "out", ResolverDirection.Outbound, TestModels.ApiVpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", source, "rni-0000000000000000c")])],
-        ResolverRules = [.. rules.Select((r, i) => new ResolverRule($"rslvr-rr-c{i:D16}", $"Rule{i}", "r", r.Domain, ResolverRuleType.Forward, Outbound, [new TargetAddress(r.Target.Address.ToString(), r.Target.Port)]))],
-        ResolverRuleAssociations = [.. rules.Select((_, i) => new ResolverRuleAssociation($"rslvr-rrassoc-c{i:D13}", $"Assoc{i}", $"rslvr-rr-c{i:D16}", TestModels.ApiVpc))],
-    };
+    private static CloudModel Forwarding(string source, params (string Domain, IPEndPoint Target)[] rules) =>
+        TestModels.WithRules(TestModels.ApiOnly(), source, [.. rules.Select(r => (r.Domain, ResolverRuleType.Forward, (TargetAddress?)new TargetAddress(r.Target.Address.ToString(), r.Target.Port)))]);
 
     private static DnsService Serve(CountingSockets sockets, int maxInFlight = 1024, int maxPerRule = 256, int maxWaiting = 16 * 1024) => new(new DnsServiceOptions
     {

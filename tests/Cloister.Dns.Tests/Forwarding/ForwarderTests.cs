@@ -10,12 +10,8 @@ namespace Cloister.Dns.Tests.Forwarding;
 /// <summary>Forwarding through an outbound endpoint: TCP after truncation, caching by TTL and negative TTL, SERVFAIL when every target fails.</summary>
 public sealed class ForwarderTests
 {
-    private static CloudModel Forwarding(string domain, TargetAddress target, string source) => TestModels.ApiOnly() with
-    {
-        ResolverEndpoints = [new ResolverEndpoint("rslvr-out-0000000000000000b", "Out", "out", ResolverDirection.Outbound, TestModels.ApiVpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", source, "rni-0000000000000000b")])],
-        ResolverRules = [new ResolverRule("rslvr-rr-0000000000000000b", "Rule", "r", domain, ResolverRuleType.Forward, "rslvr-out-0000000000000000b", [target])],
-        ResolverRuleAssociations = [new ResolverRuleAssociation("rslvr-rrassoc-000000000000000b", "Assoc", "rslvr-rr-0000000000000000b", TestModels.ApiVpc)],
-    };
+    private static CloudModel Forwarding(string domain, TargetAddress target, string source) =>
+        TestModels.WithRules(TestModels.ApiOnly(), source, (domain, ResolverRuleType.Forward, target));
 
     [Fact]
     public async Task ForwardAsync_UpstreamAnswerTruncated_RetriedOverTcp()
@@ -366,7 +362,7 @@ public sealed class ForwarderTests
         var upstream = Upstream.Start("127.0.0.61", ("www.corp.example", "192.0.2.9"));
         await using var _ = upstream;
         var model = Forwarding("corp.example", upstream.Target, "127.0.0.62") with { Vpcs = [TestModels.ApiVpcRecord, TestModels.ClientVpcRecord] };
-        model = model with { ResolverRuleAssociations = [.. model.ResolverRuleAssociations, new ResolverRuleAssociation("rslvr-rrassoc-000000000000000c", "Shared", "rslvr-rr-0000000000000000b", TestModels.ClientVpc)] };
+        model = model with { ResolverRuleAssociations = [.. model.ResolverRuleAssociations, new ResolverRuleAssociation("rslvr-rrassoc-000000000000000c", "Shared", model.ResolverRules[0].Id, TestModels.ClientVpc)] };
         var sockets = new RecordingSocketFactory();
         await using var service = new DnsService(new DnsServiceOptions { SocketFactory = sockets });
         service.Apply(model);

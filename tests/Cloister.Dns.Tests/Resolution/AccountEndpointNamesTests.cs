@@ -55,8 +55,7 @@ public sealed class AccountEndpointNamesTests
     [Fact]
     public async Task ResolveAsync_InterfaceEndpointWithPrivateDns_RegionalNameTheInterfacesAccountNameTheServiceAddress()
     {
-        var model = TestModels.ApiOnly();
-        model = model with { VpcEndpoints = model.VpcEndpoints.Add(TestModels.DynamoDbInterfaceEndpoint("vpce-0eeeeeeeeeeeeeeee", 160, privateDns: true)) };
+        var model = TestModels.WithDynamoDbInterfaceEndpoint(TestModels.ApiOnly(), "vpce-0eeeeeeeeeeeeeeee", 160, privateDns: true);
         await using var service = new DnsService();
         service.Apply(model);
         using var socket = Loopback.Udp("127.0.0.97");
@@ -76,8 +75,7 @@ public sealed class AccountEndpointNamesTests
     {
         // AWS's private DNS covers "the default public DNS name for the service for the Region"; the dual-stack api.aws
         // names only for the services that document them, none of which the sandbox serves (docs/dns.md).
-        var model = TestModels.ApiOnly();
-        model = model with { VpcEndpoints = model.VpcEndpoints.Add(TestModels.DynamoDbInterfaceEndpoint("vpce-0eeeeeeeeeeeeeeee", 160, privateDns: true)) };
+        var model = TestModels.WithDynamoDbInterfaceEndpoint(TestModels.ApiOnly(), "vpce-0eeeeeeeeeeeeeeee", 160, privateDns: true);
         await using var service = new DnsService();
         service.Apply(model);
         using var socket = Loopback.Udp("127.0.0.98");

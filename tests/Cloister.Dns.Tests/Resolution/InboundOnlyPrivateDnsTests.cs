@@ -2,7 +2,6 @@ using Cloister.Dns.Resolution;
 using Cloister.Dns.Tests.Support;
 using Cloister.Dns.Wire;
 using Cloister.Model;
-using Cloister.Model.Network;
 
 namespace Cloister.Dns.Tests.Resolution;
 
@@ -17,12 +16,8 @@ public sealed class InboundOnlyPrivateDnsTests
     private const string Vpce = "vpce-0dddddddddddddddd";
     private const string Regional = "dynamodb.eu-central-1.amazonaws.com";
 
-    private static CloudModel Model(bool inboundOnly)
-    {
-        var model = TestModels.WithClient([], ["127.0.0.93", "127.0.0.94"], ["127.0.0.91", "127.0.0.92"]);
-        var endpoint = TestModels.DynamoDbInterfaceEndpoint(Vpce, 150, privateDns: true, inboundOnly);
-        return model with { VpcEndpoints = model.VpcEndpoints.Add(endpoint) };
-    }
+    private static CloudModel Model(bool inboundOnly) =>
+        TestModels.WithDynamoDbInterfaceEndpoint(TestModels.WithClient([], ["127.0.0.93", "127.0.0.94"], ["127.0.0.91", "127.0.0.92"]), Vpce, 150, privateDns: true, inboundOnly);
 
     [Fact]
     public async Task ResolveAsync_InboundOnly_VpcResolverRegionalAddressInboundEndpointTheInterfaces()
@@ -57,7 +52,7 @@ public sealed class InboundOnlyPrivateDnsTests
         service.Apply(Model(inboundOnly: true));
         using var inbound = Loopback.Udp("127.0.0.92");
         await using var listener = service.StartInboundEndpoint(new(TestModels.ApiVpc, "127.0.0.92"), inbound, null);
-        var name = $"{Vpce}-{VpcEndpointDnsSuffix.Of(Vpce)}.dynamodb.eu-central-1.vpce.amazonaws.com";
+        var name = TestModels.DynamoDbEndpointName(Vpce);
 
         var fromVpc = await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A));
         var throughInbound = await UdpQuery.AskAsync(listener.UdpEndPoint!, name);

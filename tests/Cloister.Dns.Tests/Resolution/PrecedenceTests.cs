@@ -26,18 +26,11 @@ public sealed class PrecedenceTests
         return service;
     }
 
-    private static CloudModel WithRules(CloudModel model, string sourceAddress, params (string Domain, ResolverRuleType Type, TargetAddress? Target)[] rules) => model with
-    {
-        ResolverEndpoints = [new ResolverEndpoint("rslvr-out-0000000000000000a", "Out", "out", ResolverDirection.Outbound, Vpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", sourceAddress, "rni-0000000000000000a")])],
-        ResolverRules = [.. rules.Select((r, i) => new ResolverRule($"rslvr-rr-{i:D17}", $"Rule{i}", r.Domain, r.Domain, r.Type, r.Type == ResolverRuleType.Forward ? "rslvr-out-0000000000000000a" : null, r.Target is null ? [] : [r.Target]))],
-        ResolverRuleAssociations = [.. rules.Select((r, i) => new ResolverRuleAssociation($"rslvr-rrassoc-{i:D17}", $"Assoc{i}", $"rslvr-rr-{i:D17}", Vpc))],
-    };
-
     [Fact]
     public async Task ResolveAsync_ForwardRuleSameNameAsPrivateZone_RuleWins()
     {
         await using var upstream = Upstream.Start("127.0.0.31", ("www.corp.internal", "192.0.2.1"));
-        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.32", ("corp.internal", ResolverRuleType.Forward, upstream.Target)));
+        await using var service = Serve(TestModels.WithRules(TestModels.ApiOnly(), "127.0.0.32", ("corp.internal", ResolverRuleType.Forward, upstream.Target)));
 
         var response = await Ask(service, "www.corp.internal");
 
@@ -50,7 +43,7 @@ public sealed class PrecedenceTests
     {
         await using var broad = Upstream.Start("127.0.0.33", ("www.example.com", "192.0.2.10"), ("other.example.com", "192.0.2.11"));
         await using var narrow = Upstream.Start("127.0.0.34", ("www.example.com", "192.0.2.20"));
-        await using var service = Serve(WithRules(
+        await using var service = Serve(TestModels.WithRules(
             TestModels.ApiOnly(),
             "127.0.0.35",
             ("example.com", ResolverRuleType.Forward, broad.Target),
@@ -64,7 +57,7 @@ public sealed class PrecedenceTests
     public async Task ResolveAsync_SystemRuleForSubdomainOfForwardRule_AnswersLocally()
     {
         await using var upstream = Upstream.Start("127.0.0.36", ("www.corp.internal", "192.0.2.1"), ("mx1.corp.internal", "192.0.2.2"));
-        await using var service = Serve(WithRules(
+        await using var service = Serve(TestModels.WithRules(
             TestModels.ApiOnly(),
             "127.0.0.37",
             ("corp.internal", ResolverRuleType.Forward, upstream.Target),
@@ -90,7 +83,7 @@ public sealed class PrecedenceTests
             ("9.9.9.10.in-addr.arpa", "192.0.2.9"),
             ("9.9.9.11.in-addr.arpa", "192.0.2.11"),
             ("x.compute.internal", "192.0.2.4"));
-        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.85", (domain, ResolverRuleType.Forward, upstream.Target)));
+        await using var service = Serve(TestModels.WithRules(TestModels.ApiOnly(), "127.0.0.85", (domain, ResolverRuleType.Forward, upstream.Target)));
 
         Assert.Equal(["10.0.1.5"], Addresses(await Ask(service, "ip-10-0-1-5.eu-central-1.compute.internal")));
         var ptr = await Ask(service, "5.1.0.10.in-addr.arpa", DnsRecordType.PTR);
@@ -108,7 +101,7 @@ public sealed class PrecedenceTests
             ("9.0.128.172.in-addr.arpa", "192.0.2.3"),
             ("ec2-3-120-0-1.eu-central-1.compute.amazonaws.com", "192.0.2.4"),
             ("www.example.com", "192.0.2.5"));
-        var model = WithRules(TestModels.TwoVpcs(), "127.0.0.102", (".", ResolverRuleType.Forward, upstream.Target)) with
+        var model = TestModels.WithRules(TestModels.TwoVpcs(), "127.0.0.102", (".", ResolverRuleType.Forward, upstream.Target)) with
         {
             PeeringConnections = [new PeeringConnection("pcx-0123456789abcdef0", "Peering", TestModels.ApiVpc, TestModels.ClientVpc)],
         };
@@ -132,7 +125,7 @@ public sealed class PrecedenceTests
     public async Task ResolveAsync_ForwardRuleForAutodefinedDomainOrBelow_Overrides(string domain, string name, string expected, string upstreamAddress)
     {
         await using var upstream = Upstream.Start(upstreamAddress, (name, expected));
-        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.89", (domain, ResolverRuleType.Forward, upstream.Target)));
+        await using var service = Serve(TestModels.WithRules(TestModels.ApiOnly(), "127.0.0.89", (domain, ResolverRuleType.Forward, upstream.Target)));
 
         Assert.Equal([expected], Addresses(await Ask(service, name)));
     }
@@ -141,7 +134,7 @@ public sealed class PrecedenceTests
     public async Task ResolveAsync_DnsHostnamesDisabled_ForwardRuleForRootTakesEc2Names()
     {
         await using var upstream = Upstream.Start("127.0.0.90", ("ip-10-0-1-5.eu-central-1.compute.internal", "192.0.2.5"));
-        var model = WithRules(TestModels.ApiOnly(), "127.0.0.91", (".", ResolverRuleType.Forward, upstream.Target));
+        var model = TestModels.WithRules(TestModels.ApiOnly(), "127.0.0.91", (".", ResolverRuleType.Forward, upstream.Target));
         await using var service = Serve(model with { Vpcs = [TestModels.ApiVpcRecord with { EnableDnsHostnames = false }] });
 
         Assert.Equal(["192.0.2.5"], Addresses(await Ask(service, "ip-10-0-1-5.eu-central-1.compute.internal")));
@@ -151,7 +144,7 @@ public sealed class PrecedenceTests
     public async Task ResolveAsync_PrivateZoneMoreSpecificThanRule_ZoneWins()
     {
         await using var upstream = Upstream.Start("127.0.0.38", ("www.corp.internal", "192.0.2.1"), ("x.internal", "192.0.2.3"));
-        await using var service = Serve(WithRules(TestModels.ApiOnly(), "127.0.0.39", ("internal", ResolverRuleType.Forward, upstream.Target)));
+        await using var service = Serve(TestModels.WithRules(TestModels.ApiOnly(), "127.0.0.39", ("internal", ResolverRuleType.Forward, upstream.Target)));
 
         Assert.Equal(["10.0.1.20", "10.0.1.21"], Addresses(await Ask(service, "www.corp.internal")));
         Assert.Equal(["192.0.2.3"], Addresses(await Ask(service, "x.internal")));

@@ -2,7 +2,6 @@ using Cloister.Dns.Resolution;
 using Cloister.Dns.Tests.Support;
 using Cloister.Dns.Wire;
 using Cloister.Model;
-using Cloister.Model.Network;
 
 namespace Cloister.Dns.Tests.Resolution;
 
@@ -17,15 +16,9 @@ public sealed class VpcEndpointCertificateNamesTests
     private const string Vpce = "vpce-0eeeeeeeeeeeeeeee";
     private const string Regional = "dynamodb.eu-central-1.amazonaws.com";
 
-    private static CloudModel Model(bool privateDns)
-    {
-        var model = TestModels.TwoVpcs();
-        var endpoint = TestModels.DynamoDbInterfaceEndpoint(Vpce, 160, privateDns);
-        return model with { VpcEndpoints = model.VpcEndpoints.Add(endpoint) };
-    }
+    private static CloudModel Model(bool privateDns) => TestModels.WithDynamoDbInterfaceEndpoint(TestModels.TwoVpcs(), Vpce, 160, privateDns);
 
-    private static string EndpointName(string zone = "") =>
-        $"{Vpce}-{VpcEndpointDnsSuffix.Of(Vpce)}{(zone.Length > 0 ? "-" + zone : "")}.dynamodb.eu-central-1.vpce.amazonaws.com";
+    private static string EndpointName(string zone = "") => TestModels.DynamoDbEndpointName(Vpce, zone);
 
     [Fact]
     public void CertificateNames_PrivateDnsOn_SubjectTheRegionalServiceNameThenTheEndpointsNames()
@@ -66,7 +59,7 @@ public sealed class VpcEndpointCertificateNamesTests
         var answers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var name in VpcEndpointDnsNames.CertificateNames(model.VpcEndpoints[^1], model).Where(n => !n.StartsWith('*')))
         {
-            answers[name] = Addresses(await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A)));
+            answers[name] = UdpQuery.Addresses(await service.QueryAsync(TestModels.ApiVpc, DnsMessage.CreateQuery(1, name, DnsRecordType.A)));
         }
 
         Assert.Equal(["10.0.1.160", "10.0.2.160"], answers[Regional]);
@@ -86,11 +79,8 @@ public sealed class VpcEndpointCertificateNamesTests
         var zonal = await service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(2, EndpointName("eu-central-1b"), DnsRecordType.A));
         var serviceName = await service.QueryAsync(TestModels.ClientVpc, DnsMessage.CreateQuery(3, Regional, DnsRecordType.A));
 
-        Assert.Equal(["10.0.1.160", "10.0.2.160"], Addresses(regional));
-        Assert.Equal(["10.0.2.160"], Addresses(zonal));
-        Assert.Equal(RegionalServiceAddresses.HostNames("eu-central-1")[Regional].ToString(), Assert.Single(Addresses(serviceName)));
+        Assert.Equal(["10.0.1.160", "10.0.2.160"], UdpQuery.Addresses(regional));
+        Assert.Equal(["10.0.2.160"], UdpQuery.Addresses(zonal));
+        Assert.Equal(RegionalServiceAddresses.HostNames("eu-central-1")[Regional].ToString(), Assert.Single(UdpQuery.Addresses(serviceName)));
     }
-
-    private static List<string> Addresses(DnsMessage response) =>
-        [.. response.Answers.Where(a => a.Type == DnsRecordType.A).Select(a => ((AddressRecordData)a.Data).Address.ToString()).Order(StringComparer.Ordinal)];
 }

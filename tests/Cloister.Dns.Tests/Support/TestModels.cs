@@ -115,6 +115,25 @@ internal static class TestModels
             DnsOptions = new VpcEndpointDnsOptions(PrivateDnsOnlyForInboundResolverEndpoint: inboundOnly),
         };
 
+    /// <summary><paramref name="model"/> with the <see cref="DynamoDbInterfaceEndpoint"/> <paramref name="id"/> added.</summary>
+    public static CloudModel WithDynamoDbInterfaceEndpoint(CloudModel model, string id, int hostOctet, bool privateDns, bool inboundOnly = false) =>
+        model with { VpcEndpoints = model.VpcEndpoints.Add(DynamoDbInterfaceEndpoint(id, hostOctet, privateDns, inboundOnly)) };
+
+    /// <summary>The endpoint-specific DNS name of the DynamoDB interface endpoint <paramref name="vpceId"/>: regional, or of one availability <paramref name="zone"/>.</summary>
+    public static string DynamoDbEndpointName(string vpceId, string zone = "") =>
+        $"{vpceId}-{VpcEndpointDnsSuffix.Of(vpceId)}{(zone.Length > 0 ? "-" + zone : "")}.dynamodb.{Region}.vpce.amazonaws.com";
+
+    /// <summary>
+    /// <paramref name="model"/> with an outbound endpoint in the API VPC at <paramref name="source"/> and one rule per
+    /// (domain, type, target), each associated with the API VPC; FORWARD rules go out through that endpoint.
+    /// </summary>
+    public static CloudModel WithRules(CloudModel model, string source, params (string Domain, ResolverRuleType Type, TargetAddress? Target)[] rules) => model with
+    {
+        ResolverEndpoints = [new ResolverEndpoint("rslvr-out-0000000000000000a", "Out", "out", ResolverDirection.Outbound, ApiVpc, [], [new ResolverIpAddress("subnet-0aaaaaaaaaaaaaaa1", source, "rni-0000000000000000a")])],
+        ResolverRules = [.. rules.Select((r, i) => new ResolverRule($"rslvr-rr-{i:D17}", $"Rule{i}", r.Domain, r.Domain, r.Type, r.Type == ResolverRuleType.Forward ? "rslvr-out-0000000000000000a" : null, r.Target is null ? [] : [r.Target]))],
+        ResolverRuleAssociations = [.. rules.Select((r, i) => new ResolverRuleAssociation($"rslvr-rrassoc-{i:D17}", $"Assoc{i}", $"rslvr-rr-{i:D17}", ApiVpc))],
+    };
+
     /// <summary>The API VPC and a client VPC with no rules.</summary>
     public static CloudModel TwoVpcs() => ApiOnly() with { Vpcs = [ApiVpcRecord, ClientVpcRecord] };
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloister.Model;
 using Cloister.Model.Iam;
 using Cloister.Policy.Callers;
+using static Cloister.Policy.Tests.Callers.CallerModels;
 
 namespace Cloister.Policy.Tests.Callers;
 
@@ -11,7 +12,6 @@ namespace Cloister.Policy.Tests.Callers;
 /// </summary>
 public sealed class CallerDirectoryAssumeRoleTests
 {
-    private const string Account = "123456789012";
     private const string AllowAssume = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}""";
 
     private static readonly CallerDirectory Directory = CallerDirectory.Build(new CloudModel

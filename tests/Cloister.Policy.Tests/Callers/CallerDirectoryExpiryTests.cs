@@ -1,19 +1,16 @@
-using System.Collections.Immutable;
 using Cloister.Model;
-using Cloister.Model.Compute;
 using Cloister.Model.Iam;
 using Cloister.Model.Network;
 using Cloister.Policy.Callers;
+using static Cloister.Policy.Tests.Callers.CallerModels;
 
 namespace Cloister.Policy.Tests.Callers;
 
 /// <summary>Every key the directory issues is temporary, as on AWS, and stays known as expired once past its expiry.</summary>
 public sealed class CallerDirectoryExpiryTests
 {
-    private const string Account = "123456789012";
     private const string RoleArn = $"arn:aws:iam::{Account}:role/Worker";
     private static readonly DateTimeOffset Start = new(2030, 5, 6, 7, 0, 0, TimeSpan.Zero);
-    private static readonly byte[] Secret = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     private static readonly IamRole Worker = new(
         "WorkerRole",
@@ -29,7 +26,7 @@ public sealed class CallerDirectoryExpiryTests
     {
         Account = new AccountContext(Account, "eu-central-1"),
         Roles = [Worker],
-        Functions = [new LambdaFunction("work", "work", "provided.al2023", "bootstrap", null, null, 128, 3, ImmutableDictionary<string, string>.Empty, null, null, RoleArn)],
+        Functions = [Function("work", RoleArn)],
         Instances = [new Instance("i-0123456789abcdef0", "Box", "subnet-1", "10.0.1.5", [], InstanceProfileRole: "Worker")],
     };
 
@@ -123,12 +120,5 @@ public sealed class CallerDirectoryExpiryTests
         Assert.Null(stranger.Expiration);
         Assert.False(stranger.HasExpired(farFuture));
         Assert.False(developer.HasExpired(farFuture));
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloister.Model;
 using Cloister.Model.Iam;
 using Cloister.Policy.Callers;
+using static Cloister.Policy.Tests.Callers.CallerModels;
 
 namespace Cloister.Policy.Tests.Callers;
 
@@ -12,7 +13,6 @@ namespace Cloister.Policy.Tests.Callers;
 /// </summary>
 public sealed class CallerDirectorySessionPolicyTests
 {
-    private const string Account = "123456789012";
     private const string Table = $"arn:aws:dynamodb:eu-central-1:{Account}:table/Claims";
     private const string ReadOnlyArn = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess";
     private const string OnlyGetItem = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}""";

@@ -1,17 +1,15 @@
 using System.Collections.Immutable;
 using Cloister.Model;
-using Cloister.Model.Compute;
 using Cloister.Model.Iam;
 using Cloister.Model.Network;
 using Cloister.Policy.Callers;
+using static Cloister.Policy.Tests.Callers.CallerModels;
 
 namespace Cloister.Policy.Tests.Callers;
 
 public sealed class CallerDirectoryTests
 {
-    private const string Account = "123456789012";
     private const string WriterArn = $"arn:aws:iam::{Account}:role/service/ClaimsWriter";
-    private static readonly byte[] Secret = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     private static readonly IamRole Writer = new(
         "WriterRole",
@@ -88,7 +86,7 @@ public sealed class CallerDirectoryTests
     [Fact]
     public void Build_SameSecretAndTime_IssuesTheSameCredentialsAndAnotherSecretDifferentOnes()
     {
-        var time = new FixedTime(new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        var time = new ManualTime(new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero));
         var first = CallerDirectory.Build(Model, Secret, time).ForFunction(Model.Functions[0]);
         var again = CallerDirectory.Build(Model, Secret, time).ForFunction(Model.Functions[0]);
         var other = CallerDirectory.Build(Model, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), time).ForFunction(Model.Functions[0]);
@@ -152,7 +150,7 @@ public sealed class CallerDirectoryTests
     {
         // IAM: aws:TokenIssueTime is present only for temporary credentials; the sandbox's STS issues them when it is built (at up).
         var issued = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero);
-        var directory = CallerDirectory.Build(Model, Secret, new FixedTime(issued.AddMilliseconds(250)));
+        var directory = CallerDirectory.Build(Model, Secret, new ManualTime(issued.AddMilliseconds(250)));
         var session = directory.Find(directory.ForFunction(Model.Functions[0]).AccessKeyId);
         var root = directory.Find(SandboxCredentials.Default.AccessKeyId);
         var policy = Policy.Parse("""
@@ -272,14 +270,6 @@ public sealed class CallerDirectoryTests
 
     private static RequestContext Request(string action) =>
         new() { Action = action, Resource = $"arn:aws:dynamodb:eu-central-1:{Account}:table/claimsTable" };
-
-    private static LambdaFunction Function(string name, string role) =>
-        new(name, name, "provided.al2023", "bootstrap", null, null, 128, 3, ImmutableDictionary<string, string>.Empty, null, null, role);
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 
     [Fact]
     public void AssumeRole_DeclaredRole_NewCredentialsFindKnowsAsTheRoleSessionWithItsPolicies()

@@ -7,19 +7,8 @@ namespace Cloister.Tables.Tests.Operations;
 /// answering (the dynamodb-conformance suite's captures, dynalite's expression grammar): the same path on both sides, doubled
 /// parentheses, a function where an operand or a condition belongs.
 /// </summary>
-public sealed class ConditionValidationTests : IAsyncLifetime
+public sealed class ConditionValidationTests : OneTableTests
 {
-    private TablesApi _api = null!;
-    private string _table = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await TablesApi.StartAsync();
-        _table = await _api.CreateTableAsync();
-    }
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
-
     private Task<ApiResponse> PutAsync(string key, string condition, string? values = null, string? names = null) =>
         _api.SendAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"{{{{{key}}}}}"}},"ConditionExpression":"{{{{{condition}}}}}"{{{{{(values is null ? "" : ",\"ExpressionAttributeValues\":" + values)}}}}}{{{{{(names is null ? "" : ",\"ExpressionAttributeNames\":" + names)}}}}}}""");
 

@@ -3,19 +3,8 @@ using System.Net;
 namespace Cloister.Tables.Tests.Operations;
 
 /// <summary>ExpressionAttributeNames and ExpressionAttributeValues over loopback HTTP: the keys' syntax and invalid values, with DynamoDB's messages.</summary>
-public sealed class ExpressionAttributeTests : IAsyncLifetime
+public sealed class ExpressionAttributeTests : OneTableTests
 {
-    private TablesApi _api = null!;
-    private string _table = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await TablesApi.StartAsync();
-        _table = await _api.CreateTableAsync();
-    }
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
-
     private Task<ApiResponse> UpdateAsync(string expression, string values, string? names = null) =>
         _api.SendAsync("UpdateItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Key":{"PK":{"S":"k"}},"UpdateExpression":"{{{{{expression}}}}}","ExpressionAttributeValues":{{{{{values}}}}}{{{{{(names is null ? "" : ",\"ExpressionAttributeNames\":" + names)}}}}}}""");
 

@@ -3,21 +3,15 @@ using System.Net;
 namespace Cloister.Tables.Tests.Operations;
 
 /// <summary>The pre-expression parameters beside expressions, over loopback HTTP: DynamoDB refuses a request mixing the two kinds.</summary>
-public sealed class LegacyParameterTests : IAsyncLifetime
+public sealed class LegacyParameterTests : OneTableTests
 {
     private const string Mixed = "Can not use both expression and non-expression parameters in the same request: ";
 
-    private TablesApi _api = null!;
-    private string _table = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _api = await TablesApi.StartAsync();
-        _table = await _api.CreateTableAsync();
+        await base.InitializeAsync();
         await _api.OkAsync("PutItem", $$$$$"""{"TableName":"{{{{{_table}}}}}","Item":{"PK":{"S":"k"},"a":{"S":"old"}}}""");
     }
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Theory]
     [InlineData("GetItem", """ "Key":{"PK":{"S":"k"}},"ProjectionExpression":"a","AttributesToGet":["a"]""", "Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}")]

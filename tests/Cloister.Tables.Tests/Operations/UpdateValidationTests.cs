@@ -6,19 +6,8 @@ namespace Cloister.Tables.Tests.Operations;
 /// UpdateExpression operands DynamoDB refuses before it reads the item, over loopback HTTP: each refusal is a ValidationException
 /// even where the request's condition would have failed, and nothing is written.
 /// </summary>
-public sealed class UpdateValidationTests : IAsyncLifetime
+public sealed class UpdateValidationTests : OneTableTests
 {
-    private TablesApi _api = null!;
-    private string _table = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await TablesApi.StartAsync();
-        _table = await _api.CreateTableAsync();
-    }
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
-
     private async Task AssertRefusedAsync(string update, string message)
     {
         var values = new Dictionary<string, string> { [":s"] = """{"S":"x"}""", [":n"] = """{"N":"1"}""", [":l"] = """{"L":[{"S":"x"}]}""", [":m"] = """{"M":{}}""" };
