@@ -18,8 +18,9 @@ namespace Cloister.Network.Metadata;
 /// <c>HttpTokens</c> is <c>optional</c> (IMDSv1; 401 when <c>required</c>, the default); with <c>HttpEndpoint</c>
 /// <c>disabled</c> every request is 403. Answers come from the model and the fabric's host plan: the instance's id,
 /// addresses and names, zone and region, security group names, user data, the identity document, its ENI by MAC
-/// (<c>network/interfaces/macs/</c>), its tags when <c>InstanceMetadataTags</c> is enabled, and (with an instance
-/// profile) its role's credentials.
+/// (<c>network/interfaces/macs/</c>), its reservation, its tags when <c>InstanceMetadataTags</c> is enabled, and (with an
+/// instance profile) its role's credentials; and what holds for every Cloister instance: launched alone, on demand, from
+/// an EBS-backed Amazon Linux image, with no maintenance events and no pending action.
 /// Knows nothing of sockets.
 /// </summary>
 internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyList<HostPlan>> hosts, Func<Instance, SandboxCredentials?> credentials, TimeProvider time)
@@ -29,6 +30,10 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
 
     private const string InterfacePrefix = "/latest/meta-data/network/interfaces/macs/";
     private const string TagsPrefix = "/latest/meta-data/tags/instance/";
+
+    // The root device EC2 reports for the Amazon Linux images (their RootDeviceName), which every instance here stands in
+    // for, whatever its ImageId: Cloister does not know another image's devices.
+    private const string RootDevice = "/dev/xvda";
 
     private static readonly JsonSerializerOptions Printed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -186,9 +191,23 @@ internal sealed class InstanceMetadata(Func<CloudModel> model, Func<IReadOnlyLis
             "/latest/dynamic/instance-identity" => "document",
             "/latest/meta-data" => string.Join('\n', new[]
             {
-                instance?.ImageId is null ? null : "ami-id", "hostname", role is null ? null : "iam/", "instance-id", instance is null ? null : "instance-type",
-                "local-hostname", "local-ipv4", "mac", "network/", "placement/", "security-groups", "services/", tagsServed ? "tags/" : null,
+                instance?.ImageId is null ? null : "ami-id", "ami-launch-index", "ami-manifest-path", "block-device-mapping/", "events/", "hostname",
+                role is null ? null : "iam/", "instance-action", "instance-id", "instance-life-cycle", instance is null ? null : "instance-type",
+                "local-hostname", "local-ipv4", "mac", "network/", "placement/", "reservation-id", "security-groups", "services/", tagsServed ? "tags/" : null,
             }.OfType<string>()),
+            // Every AWS::EC2::Instance is launched alone (index 0 of its reservation) from an EBS-backed image, whose
+            // manifest path EC2 answers "(unknown)".
+            "/latest/meta-data/ami-launch-index" => "0",
+            "/latest/meta-data/ami-manifest-path" => "(unknown)",
+            "/latest/meta-data/block-device-mapping" => "ami\nroot",
+            "/latest/meta-data/block-device-mapping/ami" or "/latest/meta-data/block-device-mapping/root" => RootDevice,
+            // No maintenance is ever scheduled here: both lists are EC2's empty JSON list.
+            "/latest/meta-data/events" => "maintenance/",
+            "/latest/meta-data/events/maintenance" => "history\nscheduled",
+            "/latest/meta-data/events/maintenance/history" or "/latest/meta-data/events/maintenance/scheduled" => "[]",
+            "/latest/meta-data/instance-action" => "none",
+            "/latest/meta-data/instance-life-cycle" => "on-demand",
+            "/latest/meta-data/reservation-id" => host.ReservationId,
             "/latest/meta-data/mac" => host.Mac,
             "/latest/meta-data/network" => "interfaces/",
             "/latest/meta-data/network/interfaces" => "macs/",

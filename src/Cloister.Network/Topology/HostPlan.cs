@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Cloister.Network.Topology;
 
@@ -62,6 +63,15 @@ public sealed record HostPlan(
     public string InterfaceId => Id.StartsWith("eni-", StringComparison.Ordinal)
         ? Id
         : "eni-" + Convert.ToHexStringLower(HashOfId("eni:"))[..17];
+
+    /// <summary>
+    /// For an instance, the reservation it was launched in, fixed by its id as <see cref="InterfaceId"/> is: every
+    /// <c>AWS::EC2::Instance</c> is launched alone, so it is its reservation's only instance, and the id holds across
+    /// requests and across <c>up</c>s as the instance id does. Not written to <c>sandbox.json</c>: only the metadata
+    /// service answers it.
+    /// </summary>
+    [JsonIgnore]
+    public string ReservationId => "r-" + Convert.ToHexStringLower(HashOfId("reservation:"))[..17];
 
     /// <summary>A hash of <see cref="Id"/> for one purpose (<paramref name="purpose"/> first), so derived ids differ from each other.</summary>
     private byte[] HashOfId(string purpose) => SHA256.HashData(Encoding.UTF8.GetBytes(purpose + Id));

@@ -97,6 +97,16 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("/latest/user-data")]
     [InlineData("/latest/meta-data/nothing")]
     [InlineData("/latest/meta-data/iam/")]
+    [InlineData("/latest/meta-data/block-device-mapping/ebs1")]
+    [InlineData("/latest/meta-data/block-device-mapping/ephemeral0")]
+    [InlineData("/latest/meta-data/block-device-mapping/swap")]
+    [InlineData("/latest/meta-data/events/recommendations/rebalance")]
+    [InlineData("/latest/meta-data/events/maintenance/nothing")]
+    [InlineData("/latest/meta-data/public-keys/")]
+    [InlineData("/latest/meta-data/spot/instance-action")]
+    [InlineData("/latest/meta-data/identity-credentials/ec2/info")]
+    [InlineData("/latest/meta-data/profile")]
+    [InlineData("/latest/meta-data/system")]
     [InlineData("/latest/dynamic/instance-identity/pkcs7")]
     [InlineData("/2010-01-01/meta-data/instance-id")]
     [InlineData("/latestx/meta-data/instance-id")]
@@ -130,6 +140,11 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("/1.0/user-data", "/latest/user-data")]
     [InlineData("/2022-09-24", "/latest")]
     [InlineData("/2016-09-02/dynamic/instance-identity/document", "/latest/dynamic/instance-identity/document")]
+    [InlineData("/1.0/meta-data/reservation-id", "/latest/meta-data/reservation-id")]
+    [InlineData("/2007-12-15/meta-data/block-device-mapping/", "/latest/meta-data/block-device-mapping")]
+    [InlineData("/2018-08-17/meta-data/events/maintenance/scheduled", "/latest/meta-data/events/maintenance/scheduled")]
+    [InlineData("/2019-10-01/meta-data/instance-life-cycle", "/latest/meta-data/instance-life-cycle")]
+    [InlineData("/2022-09-24/meta-data/", "/latest/meta-data")]
     public void Handle_DatedVersionPath_AnswersAsLatest(string dated, string latest)
     {
         var token = Token("10.0.1.5");
@@ -155,6 +170,12 @@ public sealed class InstanceMetadataConformanceTests
     [InlineData("/latest/meta-data/network/interfaces/macs", "{mac}/")]
     [InlineData("/latest/meta-data/instance-id", "i-withrole")]
     [InlineData("/latest/meta-data/iam", "info\nsecurity-credentials/")]
+    [InlineData("/latest/meta-data/block-device-mapping", "ami\nroot")]
+    [InlineData("/latest/meta-data/block-device-mapping/root", "/dev/xvda")]
+    [InlineData("/latest/meta-data/events", "maintenance/")]
+    [InlineData("/latest/meta-data/events/maintenance", "history\nscheduled")]
+    [InlineData("/latest/meta-data/events/maintenance/history", "[]")]
+    [InlineData("/latest/meta-data/reservation-id", "r-2a963db7e6d17911f")]
     public void Handle_PathWithOrWithoutTrailingSlash_AnswersTheSame(string path, string expected)
     {
         var token = Token("10.0.1.5");

@@ -104,6 +104,60 @@ public sealed class InstanceMetadataTests
         Assert.Equal((200, "aws"), Get("/latest/meta-data/services/partition", "10.0.1.5", token));
     }
 
+    /// <summary>
+    /// EC2 lists <c>meta-data/</c> alphabetically, subfolders ending in '/'; an instance without an image, a profile or
+    /// served tags has no <c>ami-id</c>, <c>iam/</c> or <c>tags/</c>.
+    /// </summary>
+    [Fact]
+    public void Handle_MetaDataListing_NamesEveryCategoryInEc2sOrder()
+    {
+        Assert.Equal(
+            (200, "ami-id\nami-launch-index\nami-manifest-path\nblock-device-mapping/\nevents/\nhostname\niam/\ninstance-action\ninstance-id\n" +
+                "instance-life-cycle\ninstance-type\nlocal-hostname\nlocal-ipv4\nmac\nnetwork/\nplacement/\nreservation-id\nsecurity-groups\nservices/"),
+            Get("/latest/meta-data/", "10.0.1.5", Token("10.0.1.5")));
+        Assert.Equal(
+            (200, "ami-launch-index\nami-manifest-path\nblock-device-mapping/\nevents/\nhostname\ninstance-action\ninstance-id\ninstance-life-cycle\n" +
+                "instance-type\nlocal-hostname\nlocal-ipv4\nmac\nnetwork/\nplacement/\nreservation-id\nsecurity-groups\nservices/"),
+            Get("/latest/meta-data/", "10.0.1.6", Token("10.0.1.6")));
+    }
+
+    /// <summary>
+    /// What holds for every instance here, answered alike to an instance with an image and a profile and to one with
+    /// neither: launched alone and on demand, from an EBS-backed Amazon Linux image, with no maintenance events.
+    /// </summary>
+    [Theory]
+    [InlineData("ami-launch-index", "0")]
+    [InlineData("ami-manifest-path", "(unknown)")]
+    [InlineData("block-device-mapping/", "ami\nroot")]
+    [InlineData("block-device-mapping/ami", "/dev/xvda")]
+    [InlineData("block-device-mapping/root", "/dev/xvda")]
+    [InlineData("events/", "maintenance/")]
+    [InlineData("events/maintenance/", "history\nscheduled")]
+    [InlineData("events/maintenance/history", "[]")]
+    [InlineData("events/maintenance/scheduled", "[]")]
+    [InlineData("instance-action", "none")]
+    [InlineData("instance-life-cycle", "on-demand")]
+    public void Handle_LeafThatHoldsForEveryInstance_AnswersAsEc2(string leaf, string body)
+    {
+        Assert.Equal((200, body), Get("/latest/meta-data/" + leaf, "10.0.1.5", Token("10.0.1.5")));
+        Assert.Equal((200, body), Get("/latest/meta-data/" + leaf, "10.0.1.6", Token("10.0.1.6")));
+    }
+
+    /// <summary>
+    /// The reservation id is fixed by the instance id: the same on every request and from a service started anew (a
+    /// restart of the stack keeps the instance id, docs/host.md), and another instance's differs.
+    /// </summary>
+    [Fact]
+    public void Handle_ReservationId_IsAnRIdFixedByTheInstanceId()
+    {
+        var restarted = new MetadataWorld(Credentials);
+
+        Assert.Equal((200, "r-2a963db7e6d17911f"), Get("/latest/meta-data/reservation-id", "10.0.1.5", Token("10.0.1.5")));
+        Assert.Equal((200, "r-2a963db7e6d17911f"), Get("/latest/meta-data/reservation-id", "10.0.1.5", Token("10.0.1.5")));
+        Assert.Equal((200, "r-2a963db7e6d17911f"), restarted.Get("/latest/meta-data/reservation-id", "10.0.1.5", restarted.Token("10.0.1.5")));
+        Assert.Equal((200, "r-da5f8f2a532044ea2"), Get("/latest/meta-data/reservation-id", "10.0.1.6", Token("10.0.1.6")));
+    }
+
     [Fact]
     public void Handle_NoInstanceProfile_HasNoCredentials()
     {

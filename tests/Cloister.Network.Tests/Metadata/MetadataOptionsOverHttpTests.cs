@@ -107,6 +107,35 @@ public sealed class MetadataOptionsOverHttpTests(MetadataOptionsSandboxFixture f
         Assert.Equal("availability-zone\navailability-zone-id\nregion\n200", await CurlAsync("a1", "meta-data/placement"));
     }
 
+    /// <summary>What a user sees who curls <c>meta-data/</c> on the instance.</summary>
+    [Fact]
+    public async Task Get_MetaDataListing_NamesTheCategoriesInEc2sOrder()
+    {
+        Assert.Equal(
+            "ami-launch-index\nami-manifest-path\nblock-device-mapping/\nevents/\nhostname\ninstance-action\ninstance-id\ninstance-life-cycle\n" +
+            "instance-type\nlocal-hostname\nlocal-ipv4\nmac\nnetwork/\nplacement/\nreservation-id\nsecurity-groups\nservices/\ntags/\n200",
+            await CurlAsync("a1", "meta-data/"));
+    }
+
+    /// <summary>The leaves scripts read from that listing, each as curl gets it from the instance.</summary>
+    [Theory]
+    [InlineData("meta-data/ami-launch-index", "0")]
+    [InlineData("meta-data/ami-manifest-path", "(unknown)")]
+    [InlineData("meta-data/block-device-mapping/", "ami\nroot")]
+    [InlineData("meta-data/block-device-mapping/ami", "/dev/xvda")]
+    [InlineData("meta-data/block-device-mapping/root", "/dev/xvda")]
+    [InlineData("meta-data/events/", "maintenance/")]
+    [InlineData("meta-data/events/maintenance/", "history\nscheduled")]
+    [InlineData("meta-data/events/maintenance/history", "[]")]
+    [InlineData("meta-data/events/maintenance/scheduled", "[]")]
+    [InlineData("meta-data/instance-action", "none")]
+    [InlineData("meta-data/instance-life-cycle", "on-demand")]
+    [InlineData("meta-data/reservation-id", "r-24633d4f03caf8fa0")]
+    public async Task Get_MetaDataLeaf_AnswersAsEc2(string path, string body)
+    {
+        Assert.Equal(body + "\n200", await CurlAsync("a1", path));
+    }
+
     [Theory]
     [InlineData("a1", "7")]
     [InlineData("b1", "2")]
