@@ -180,7 +180,8 @@ done
 echo "  Scan (Select COUNT) through the service: $count claims"
 "$cloister" down >/dev/null
 put=$(sed -n 's/.*statuses=.*200:\([0-9]*\).*/\1/p' <<<"$putitem" | grep . || echo 0)
-on_disk="$(sqlite3 "file:$CLOISTER_HOME/tables/tables.db?mode=ro" "select count(*) from items where tbl = 'claimsTable'" 2>/dev/null || echo "n/a (schema changed)")"
+# The default stack's store: tables are kept per account and region (docs/host.md); up's account is 000000000000.
+on_disk="$(sqlite3 "file:$CLOISTER_HOME/tables/000000000000/eu-central-1/tables.db?mode=ro" "select count(*) from items where tbl = 'claimsTable'" 2>/dev/null || echo "n/a (schema changed)")"
 echo "  after cloister down, items of claimsTable in the service's SQLite file: $on_disk (201 responses + PutItem baseline's $put = $(( created + put )))"
 durable="no"; (( count >= created )) && durable="yes"
 

@@ -203,7 +203,7 @@ public sealed partial class StackHost : IAsyncDisposable
         var server = await TablesServer.StartAsync(
             new TablesServerOptions
             {
-                DataDirectory = _state.Tables,
+                DataDirectory = TablesFolder(),
                 HttpsSocket = https,
                 HttpSocket = http,
                 EndpointListeners = endpointListeners,

@@ -24,8 +24,18 @@ public sealed record StatePaths(string Root)
     /// <summary>The sandbox CA: its key, certificate and the bundle processes trust.</summary>
     public string CertificateAuthority => Path.Combine(Root, "ca");
 
-    /// <summary>DynamoDB-compatible table data (SQLite files).</summary>
+    /// <summary>
+    /// DynamoDB-compatible table data: one store (SQLite files) per account and region under it,
+    /// <see cref="TablesOf(AccountContext)"/>, as DynamoDB tables are regional.
+    /// </summary>
     public string Tables => Path.Combine(Root, "tables");
+
+    /// <summary>The table store of <paramref name="account"/>'s region: <c>tables/{accountId}/{region}</c>.</summary>
+    public string TablesOf(AccountContext account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return Path.Combine(Tables, account.AccountId, account.Region);
+    }
 
     /// <summary>Function code unpacked or built for execution environments.</summary>
     public string Functions => Path.Combine(Root, "functions");

@@ -25,7 +25,7 @@ internal static class ServeCommand
                 result.AddError($"--port {value}: a TCP port is 0 to 65535.");
             }
         });
-        var data = new Option<string?>("--data") { Description = "Folder for the table data (default: tables/ in $CLOISTER_HOME, else ./.cloister)." };
+        var data = new Option<string?>("--data") { Description = "Folder for the table data (default: tables/ACCOUNT/REGION/ in $CLOISTER_HOME, else ./.cloister: the tables a stack of CLOISTER_ACCOUNT_ID, AWS_REGION keeps; refused while that stack is up)." };
         var credentials = new Option<string[]>("--credentials")
         {
             Description = "Require SigV4 signatures made with this access key id and secret access key, written KEY:SECRET (repeat for several pairs). Default: any credentials are accepted.",
@@ -45,12 +45,15 @@ internal static class ServeCommand
         var dynamodb = new Command("dynamodb", "Serve the DynamoDB-compatible table service on loopback; state persists in --data.") { port, data, credentials };
         dynamodb.SetAction(async (parse, cancellation) =>
         {
-            var directory = parse.GetValue(data) ?? StatePaths.FromEnvironment().Tables;
+            // By default the store a stack of the same account and region keeps (tables are regional), which a stack that
+            // is up holds locked: serve refuses it then, rather than serve a second copy of tables the stack is changing.
+            var account = AccountContext.FromEnvironment();
+            var directory = parse.GetValue(data) ?? StatePaths.FromEnvironment().TablesOf(account);
             var options = new TablesServerOptions
             {
                 DataDirectory = Path.GetFullPath(directory),
                 HttpEndPoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)),
-                Account = AccountContext.FromEnvironment(),
+                Account = account,
                 SigningCredentials = SigningCredentials(parse.GetValue(credentials) ?? []),
             };
             var output = parse.InvocationConfiguration.Output;

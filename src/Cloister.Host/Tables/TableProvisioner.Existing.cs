@@ -81,7 +81,7 @@ internal sealed partial class TableProvisioner
     /// deployment refuses such a change before anything changes (<c>StackChanges</c>); this is <c>up</c> finding the
     /// state folder's table unlike the template's, which it refuses rather than serve the table with its old key.
     /// </summary>
-    private static string? ReplacementProblem(Table table, Table current)
+    private string? ReplacementProblem(Table table, Table current)
     {
         var (property, held, wanted) =
             TableShape.Key(current) != TableShape.Key(table) ? ("KeySchema", TableShape.Key(current), TableShape.Key(table))
@@ -90,7 +90,7 @@ internal sealed partial class TableProvisioner
         return property is null ? null
             : $"{table.LogicalId} ({table.TableName}): {property}: the existing table has {Or(held)}, the template {Or(wanted)}; DynamoDB cannot change a table's " +
                 $"{property} (CloudFormation replaces the table) and Cloister does not serve the table with its old one: give the template's table another " +
-                $"TableName, or delete the existing table with its items (./cloister serve dynamodb --data on the state folder's tables/, then aws dynamodb " +
+                $"TableName, or delete the existing table with its items (./cloister serve dynamodb --data on the state folder's tables/{account.AccountId}/{account.Region}/, then aws dynamodb " +
                 $"delete-table --endpoint-url http://localhost:8000 --table-name {table.TableName}) and up again";
 
         static string Or(string? shape) => string.IsNullOrEmpty(shape) ? "none" : $"'{shape}'";

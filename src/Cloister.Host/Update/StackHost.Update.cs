@@ -229,7 +229,7 @@ public sealed partial class StackHost
 
             if (!resource.DeletesWhenRemoved)
             {
-                report(new DeployEvent("tables", "DELETE_SKIPPED", $"{table.LogicalId} ({table.TableName}): {policy} {resource.DeletionPolicy}; the table and its data are kept in {_state.Tables}", 0));
+                report(new DeployEvent("tables", "DELETE_SKIPPED", $"{table.LogicalId} ({table.TableName}): {policy} {resource.DeletionPolicy}; the table and its data are kept in {_state.TablesOf(_model.Account)}", 0));
                 continue;
             }
 

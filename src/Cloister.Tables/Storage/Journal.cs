@@ -40,13 +40,13 @@ internal sealed class Journal : IAsyncDisposable
     private long _batchesCommitted;
     private long _commitTicks;
 
-    private Journal(SqliteConnection connection, string path, long lastLsn, TimeProvider time, List<TableDefinition> tables, ILogger logger)
+    private Journal(SqliteConnection connection, SafeFileHandle databaseFile, string path, long lastLsn, TimeProvider time, List<TableDefinition> tables, ILogger logger)
     {
         _connection = connection;
         _time = time;
         _tablesAtOpen = tables;
         Path = path;
-        _databaseFile = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        _databaseFile = databaseFile;
         _checkpointer = new Checkpointer(path, _databaseFile, logger);
         _lastLsn = lastLsn;
         _durableLsn = lastLsn;
@@ -76,6 +76,22 @@ internal sealed class Journal : IAsyncDisposable
 
     public static Journal Open(
         string path, ILogger logger, TimeProvider time, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
+    {
+        var databaseFile = StoreLock.Take(path, FileMode.OpenOrCreate);
+        try
+        {
+            return Open(databaseFile, path, logger, time, out tables, out items, out backups);
+        }
+        catch
+        {
+            // The lock goes with a store that could not be opened, so that the next attempt (a fixed file) is not refused.
+            databaseFile.Dispose();
+            throw;
+        }
+    }
+
+    private static Journal Open(
+        SafeFileHandle databaseFile, string path, ILogger logger, TimeProvider time, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
@@ -148,7 +164,7 @@ internal sealed class Journal : IAsyncDisposable
             }
         }
 
-        return new Journal(connection, path, 0, time, tables, logger);
+        return new Journal(connection, databaseFile, path, 0, time, tables, logger);
     }
 
     /// <summary>

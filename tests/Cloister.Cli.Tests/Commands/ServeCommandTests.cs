@@ -99,6 +99,20 @@ public sealed partial class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeDynamodb_DataOpenInAnotherService_SaysSoInOneLine()
+    {
+        // A running stack holds its region's store as this first service holds the folder: a second copy of it is refused.
+        await using var first = await Served.StartAsync("serve", "dynamodb", "--port", "0", "--data", _directory);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "dynamodb", "--port", "0", "--data", _directory);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"cloister serve dynamodb: the data folder {_directory} cannot be used: ", error, StringComparison.Ordinal);
+        Assert.Contains("is open in another process", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public async Task ServeDynamodb_Sigterm_StopsTheProcess()
     {
         // The real command as its own process: SIGTERM (and SIGINT, Ctrl-C, by the same handler) went to the embedded
