@@ -78,23 +78,26 @@ internal sealed class Journal : IAsyncDisposable
         string path, ILogger logger, TimeProvider time, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
     {
         var databaseFile = StoreLock.Take(path, FileMode.OpenOrCreate);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {
-            return Open(databaseFile, path, logger, time, out tables, out items, out backups);
+            connection.Open();
+            return Open(connection, databaseFile, path, logger, time, out tables, out items, out backups);
         }
         catch
         {
-            // The lock goes with a store that could not be opened, so that the next attempt (a fixed file) is not refused.
+            // The connection and the lock go with a store that could not be opened (a file that is no database, a schema
+            // it cannot read): no descriptor of it is left in the process, and the next attempt (a fixed file) is not refused.
+            connection.Dispose();
             databaseFile.Dispose();
             throw;
         }
     }
 
     private static Journal Open(
-        SafeFileHandle databaseFile, string path, ILogger logger, TimeProvider time, out List<TableDefinition> tables, out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
+        SqliteConnection connection, SafeFileHandle databaseFile, string path, ILogger logger, TimeProvider time, out List<TableDefinition> tables,
+        out List<(string Table, byte[] Item)> items, out List<BackupRecord> backups)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, "PRAGMA synchronous=FULL;");
         // Checkpoints run on a thread of their own, not inside the commit that fills the log (Checkpointer).

@@ -57,4 +57,34 @@ public sealed class TableStoreTests : IDisposable
 
         Assert.Equal(["good"], keys);
     }
+
+    [Fact]
+    public async Task Open_FileThatIsNoDatabase_ThrowsAndKeepsNoDescriptorOfIt()
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, TableStore.FileName);
+        await File.WriteAllBytesAsync(path, Enumerable.Repeat((byte)'x', 8192).ToArray());
+
+        var refused = Record.Exception(() => TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero));
+
+        Assert.Contains("not a database", Assert.IsType<SqliteException>(refused).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(path, OpenFilesOfThisProcess());
+        File.Delete(path);
+        var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        await store.DisposeAsync();
+    }
+
+    /// <summary>What this process's file descriptors point at (<c>/proc/self/fd</c>).</summary>
+    private static List<string> OpenFilesOfThisProcess() =>
+        [.. new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(fd =>
+        {
+            try
+            {
+                return fd.LinkTarget;
+            }
+            catch (IOException)
+            {
+                return null; // closed between the listing and the read
+            }
+        }).OfType<string>()];
 }
