@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Cloister.Model;
 using Cloister.Tables.Hosting;
 
@@ -103,11 +101,7 @@ public sealed class HostRunnerRegionalTablesTests : HostRunnerTests
 
     private static async Task CallAsync(HttpClient http, string operation, string body)
     {
-        using var content = new StringContent(body, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = content };
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "DynamoDB_20120810." + operation);
-        using var response = await http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"{operation}: {await response.Content.ReadAsStringAsync()}");
+        var (status, answer) = await DynamoDbJson.SendAsync(http, operation, body);
+        Assert.True(status == HttpStatusCode.OK, $"{operation}: {answer}");
     }
 }

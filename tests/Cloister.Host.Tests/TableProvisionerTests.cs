@@ -214,12 +214,5 @@ public sealed class TableProvisionerTests : IAsyncLifetime
 
     private static Table Claims => new("Claims", "claims", [new KeyElement("id", "HASH")], ImmutableDictionary<string, string>.Empty.Add("id", "S"), "PAY_PER_REQUEST", [], [], null);
 
-    private async Task<string> SendAsync(string operation, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(body) };
-        request.Content.Headers.ContentType = new("application/x-amz-json-1.0");
-        request.Headers.Add("X-Amz-Target", "DynamoDB_20120810." + operation);
-        using var response = await _http!.SendAsync(request);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private async Task<string> SendAsync(string operation, string body) => (await DynamoDbJson.SendAsync(_http!, operation, body)).Body;
 }
