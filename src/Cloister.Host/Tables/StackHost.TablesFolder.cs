@@ -27,21 +27,22 @@ public sealed partial class StackHost
             return folder;
         }
 
-        var region = _previousRun is { OtherRegions.IsEmpty: true } record ? record.Model.Account : _model.Account;
-        var target = _state.TablesOf(region);
+        // The account and region the old store is taken to belong to.
+        var owner = _previousRun is { OtherRegions.IsEmpty: true } record ? record.Model.Account : _model.Account;
+        var target = _state.TablesOf(owner);
         var legacy = Path.Combine(_state.Tables, TableStoreFiles.DatabaseFileName);
         if (TableStoreFiles.IsOpen(_state.Tables))
         {
             throw new StackDeployException("tables", [
                 $"{legacy} is the table store of an older Cloister, which keeps one for every region, and another process has it open " +
                 $"(cloister serve dynamodb --data {_state.Tables}?): stop it and run up again, and the store moves to {target}, the store of " +
-                $"account {region.AccountId}, region {region.Region}"]);
+                $"account {owner.AccountId}, region {owner.Region}"]);
         }
 
         if (TableStoreFiles.Holds(target))
         {
             Report("tables", "warning", $"{legacy} is the table store of an older Cloister, which kept one for every region; it is left where it is, " +
-                $"as {target} already holds account {region.AccountId}, region {region.Region}'s: serve it with ./cloister serve dynamodb --data {_state.Tables}");
+                $"as {target} already holds account {owner.AccountId}, region {owner.Region}'s: serve it with ./cloister serve dynamodb --data {_state.Tables}");
             return folder;
         }
 
@@ -55,7 +56,7 @@ public sealed partial class StackHost
         }
 
         Report("tables", "warning", $"the table store of an older Cloister, which kept one for every region in {_state.Tables}, moved to {target}, the store of " +
-            $"account {region.AccountId}, region {region.Region}" + (region == _model.Account ? string.Empty : $" (its last deployment's); this stack's tables are in {folder}"));
+            $"account {owner.AccountId}, region {owner.Region}" + (owner == _model.Account ? string.Empty : $" (its last deployment's); this stack's tables are in {folder}"));
         return folder;
     }
 }
