@@ -53,19 +53,11 @@ internal sealed class EventStore : IAsyncDisposable
                     request_id TEXT PRIMARY KEY, function TEXT NOT NULL, qualifier TEXT, payload BLOB NOT NULL,
                     cognito_identity TEXT, trace_header TEXT, invoked_arn TEXT, accepted_ms INTEGER NOT NULL, retries INTEGER NOT NULL);
                 """);
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT request_id, function, qualifier, payload, cognito_identity, trace_header, invoked_arn, accepted_ms, retries FROM events ORDER BY rowid";
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    var context = new InvocationContext(null, Text(reader, 4)) { TraceHeader = Text(reader, 5), InvokedFunctionArn = Text(reader, 6) };
-                    pending.Add(new QueuedEvent(
-                        reader.GetString(1), Text(reader, 2), (byte[])reader[3], reader.GetString(0), context,
-                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), reader.GetInt32(8)));
-                }
-            }
+            pending = ReadPending(connection);
 
+            // The writer thread starts here and owns the connection from now on: nothing above may still be using it
+            // (a command disposed after this point would unregister itself from the connection concurrently with the
+            // writer's own commands, and the connection's list of them is not thread-safe).
             return new EventStore(connection, logger);
         }
         catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
@@ -260,6 +252,23 @@ internal sealed class EventStore : IAsyncDisposable
         }
 
         command.ExecuteNonQuery();
+    }
+
+    private static List<QueuedEvent> ReadPending(SqliteConnection connection)
+    {
+        var pending = new List<QueuedEvent>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT request_id, function, qualifier, payload, cognito_identity, trace_header, invoked_arn, accepted_ms, retries FROM events ORDER BY rowid";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var context = new InvocationContext(null, Text(reader, 4)) { TraceHeader = Text(reader, 5), InvokedFunctionArn = Text(reader, 6) };
+            pending.Add(new QueuedEvent(
+                reader.GetString(1), Text(reader, 2), (byte[])reader[3], reader.GetString(0), context,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), reader.GetInt32(8)));
+        }
+
+        return pending;
     }
 
     private static void Execute(SqliteConnection connection, string sql)
