@@ -18,6 +18,9 @@ internal sealed class CliProcess : IAsyncDisposable
     /// <summary>The state folder (<c>CLOISTER_HOME</c>).</summary>
     public StatePaths State { get; }
 
+    /// <summary>Variables set for every command started after (an empty value leaves one unset in effect, as in a shell).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The sandbox prefix of <see cref="State"/>'s stacks.</summary>
     public string Prefix => SandboxOptions.ForState(State).Prefix;
 
@@ -43,6 +46,11 @@ internal sealed class CliProcess : IAsyncDisposable
         foreach (var argument in ((string[])["--default-signal=INT", "--"]).Concat(program).Concat(args))
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
         }
 
         start.Environment["CLOISTER_HOME"] = State.Root;

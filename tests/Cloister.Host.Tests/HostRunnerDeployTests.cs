@@ -121,6 +121,8 @@ public sealed class HostRunnerDeployTests : HostRunnerTests
         Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
 
         var unchanged = await CloisterAsync("deploy");
+        // The CLI sends the running stacks' account; a request of another account (or region) is another deployment.
+        var otherAccount = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("deploy", Deploy: request with { AccountId = "111122223333" }), TimeSpan.FromSeconds(30));
         await File.WriteAllTextAsync(request.Templates[0].Path, Template
             .Replace("#SUBNET#", "Subnet2: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.29.2.0/24, AvailabilityZone: !Select [0, !GetAZs \"\"] } }", StringComparison.Ordinal)
             .Replace("GREETING: hello", "GREETING: bonjour", StringComparison.Ordinal));
@@ -129,6 +131,10 @@ public sealed class HostRunnerDeployTests : HostRunnerTests
 
         Assert.True(unchanged.ExitCode == 0, unchanged.Output + unchanged.Error);
         Assert.Contains("No changes to deploy. Stack stack is up to date", unchanged.Output, StringComparison.Ordinal);
+        Assert.False(otherAccount!.Ok);
+        Assert.Equal(
+            "The stacks run in account 000000000000, region eu-central-1; a deployment updates them there, not in account 111122223333, region eu-central-1. Nothing was changed.",
+            otherAccount.Error);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Subnet2 (AWS::EC2::Subnet, stack stack): added; a running sandbox cannot add subnets: ./cloister down && ./cloister up", refused.Output, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", refused.Error, StringComparison.Ordinal);

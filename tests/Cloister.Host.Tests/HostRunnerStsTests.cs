@@ -1,3 +1,6 @@
+using Cloister.Model;
+using Cloister.Tables.Hosting;
+
 namespace Cloister.Host.Tests;
 
 /// <summary>
@@ -7,13 +10,17 @@ namespace Cloister.Host.Tests;
 /// </summary>
 public sealed class HostRunnerStsTests : HostRunnerTests
 {
+    private const string Account = "123456789012";
+
     [Fact(Timeout = 300_000)]
-    public async Task RunAsync_AwsStsGetCallerIdentityFromAnInstance_TheInstanceRoleSessionsArnOnTheRegionalAndGlobalNames()
+    public async Task RunAsync_AwsStsGetCallerIdentityFromAnInstance_TheInstanceRoleSessionsArnInTheStacksAccountOnTheRegionalAndGlobalNames()
     {
-        var events = await ProgressAsync(Start(Request($$"""
+        // The stacks of account 123456789012 (CLOISTER_ACCOUNT_ID for up): STS, the ARNs, the outputs and the table store name it.
+        var request = Request($$"""
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
               {{PublicSubnet(26)}}
+              {{Items(string.Empty).Trim()}}
               # No policy at all: GetCallerIdentity needs no permission.
               WebRole:
                 Type: AWS::IAM::Role
@@ -24,8 +31,13 @@ public sealed class HostRunnerStsTests : HostRunnerTests
                 Type: AWS::IAM::Role
                 Properties: { RoleName: admin, AssumeRolePolicyDocument: {{AssumedByEc2}} }
               Web: { Type: AWS::EC2::Instance, Properties: { ImageId: ami-0123456789abcdef0, SubnetId: !Ref Public, IamInstanceProfile: !Ref WebProfile } }
-            """)));
-        Assert.Equal("ready", events[^1].State);
+            Outputs:
+              Account: { Value: !Ref AWS::AccountId }
+              AdminArn: { Value: !GetAtt AdminRole.Arn }
+              TableArn: { Value: !GetAtt Items.Arn }
+            """) with { AccountId = Account };
+        var events = await ProgressAsync(Start(request));
+        Assert.True(events[^1].State == "ready", string.Join("\n", events.Select(e => $"{e.Phase} {e.State} {e.Message}")));
 
         var resolved = await CloisterAsync("exec", "--from", "Web", "--", "getent", "hosts", "sts.eu-central-1.amazonaws.com");
         var regional = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "get-caller-identity");
@@ -34,15 +46,22 @@ public sealed class HostRunnerStsTests : HostRunnerTests
         Assert.True(resolved.ExitCode == 0, resolved.Error);
         Assert.StartsWith("198.18.3.10 ", resolved.Output, StringComparison.Ordinal);
         Assert.True(regional.ExitCode == 0, regional.Error);
-        Assert.Matches(@"""Arn"": ""arn:aws:sts::\d{12}:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17}""", regional.Output);
+        Assert.Matches(@"""Arn"": ""arn:aws:sts::123456789012:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17}""", regional.Output);
         Assert.Matches(@"""UserId"": ""AROA[A-Z0-9]+:i-[0-9a-f]{17}""", regional.Output);
-        Assert.Matches(@"""Account"": ""\d{12}""", regional.Output);
+        Assert.Contains("\"Account\": \"123456789012\"", regional.Output, StringComparison.Ordinal);
         Assert.True(global.ExitCode == 0, global.Error);
         Assert.Equal(regional.Output, global.Output);
 
-        var assume = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/admin", "--role-session-name", "escalate");
+        var assume = await CloisterAsync("exec", "--from", "Web", "--", AwsCli, "sts", "assume-role", "--role-arn", "arn:aws:iam::123456789012:role/admin", "--role-session-name", "escalate");
         Assert.Equal(254, assume.ExitCode);
-        Assert.Matches(@"An error occurred \(AccessDenied\) when calling the AssumeRole operation: User: arn:aws:sts::\d{12}:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/admin", assume.Error);
+        Assert.Matches(@"An error occurred \(AccessDenied\) when calling the AssumeRole operation: User: arn:aws:sts::123456789012:assumed-role/[^/]+-WebRole-[A-Z0-9]+/i-[0-9a-f]{17} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/admin", assume.Error);
+
+        var outputs = Assert.Single((await StackStatusAsync()).Stacks).Outputs.ToDictionary(o => o.OutputKey, o => o.OutputValue);
+        Assert.Equal(Account, outputs["Account"]);
+        Assert.Equal("arn:aws:iam::123456789012:role/admin", outputs["AdminArn"]);
+        Assert.Equal("arn:aws:dynamodb:eu-central-1:123456789012:table/items", outputs["TableArn"]);
+        Assert.True(TableStoreFiles.Holds(Path.Combine(_state.Tables, Account, "eu-central-1")), "no table store in tables/123456789012/eu-central-1");
+        Assert.False(Directory.Exists(Path.Combine(_state.Tables, AccountContext.DefaultAccountId)), "a table store of account 000000000000");
     }
 
     [Fact(Timeout = 300_000)]

@@ -11,19 +11,56 @@ public sealed class AccountContextTests
     }
 
     [Fact]
-    public void FromEnvironment_RegionVariables_AwsRegionWins()
+    public void TryFromEnvironment_RegionVariables_AwsRegionWins()
     {
         var env = new Dictionary<string, string?> { ["AWS_REGION"] = "eu-central-1", ["AWS_DEFAULT_REGION"] = "eu-west-1", ["CLOISTER_ACCOUNT_ID"] = "123456789012" };
-        var context = AccountContext.FromEnvironment(k => env.GetValueOrDefault(k));
+
+        Assert.True(AccountContext.TryFromEnvironment(k => env.GetValueOrDefault(k), out var context, out var problem), problem);
         Assert.Equal("eu-central-1", context.Region);
         Assert.Equal("123456789012", context.AccountId);
     }
 
     [Fact]
-    public void FromEnvironment_OnlyDefaultRegion_UsesIt()
+    public void TryFromEnvironment_OnlyDefaultRegion_UsesIt()
     {
-        var context = AccountContext.FromEnvironment(k => k == "AWS_DEFAULT_REGION" ? "eu-west-1" : null);
+        Assert.True(AccountContext.TryFromEnvironment(k => k == "AWS_DEFAULT_REGION" ? "eu-west-1" : null, out var context, out var problem), problem);
         Assert.Equal("eu-west-1", context.Region);
         Assert.Equal(AccountContext.DefaultAccountId, context.AccountId);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void TryAccountIdFromEnvironment_UnsetOrBlank_NullForTheDefault(string? value)
+    {
+        Assert.True(AccountContext.TryAccountIdFromEnvironment(_ => value, out var accountId, out var problem), problem);
+        Assert.Null(accountId);
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("1234567890123")]
+    [InlineData("12345678901a")]
+    [InlineData(" 123456789012")]
+    [InlineData("１２３４５６７８９０１２")]
+    [InlineData("acme")]
+    public void TryAccountIdFromEnvironment_NotTwelveDigits_RefusedNamingTheVariableAndValue(string value)
+    {
+        Assert.False(AccountContext.TryAccountIdFromEnvironment(k => k == "CLOISTER_ACCOUNT_ID" ? value : null, out var accountId, out var problem));
+        Assert.Null(accountId);
+        Assert.Equal(
+            $"CLOISTER_ACCOUNT_ID '{value}' is not an account id: an account id is exactly 12 digits, such as 123456789012; unset it (or leave it empty) for 000000000000.",
+            problem);
+        Assert.False(AccountContext.TryFromEnvironment(k => k == "CLOISTER_ACCOUNT_ID" ? value : null, out var context, out var same));
+        Assert.Null(context);
+        Assert.Equal(problem, same);
+    }
+
+    [Fact]
+    public void TryAccountIdFromEnvironment_TwelveDigits_ThatAccount()
+    {
+        Assert.True(AccountContext.TryAccountIdFromEnvironment(k => k == "CLOISTER_ACCOUNT_ID" ? "012345678901" : null, out var accountId, out var problem), problem);
+        Assert.Equal("012345678901", accountId);
     }
 }

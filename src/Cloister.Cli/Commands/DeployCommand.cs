@@ -14,7 +14,8 @@ namespace Cloister.Cli.Commands;
 /// the parameters it runs with; a TEMPLATE names a running stack (by file name or <c>STACK=</c>) and the file it is
 /// deployed from now, a <c>--param</c> overrides a value. Arguments and templates are checked as <c>up</c> checks them
 /// and the code is prepared as <c>up</c> prepares it; the host applies what changes live and refuses, changing nothing,
-/// what needs the sandbox rebuilt.
+/// what needs the sandbox rebuilt. The stacks stay in the account they run in: <c>CLOISTER_ACCOUNT_ID</c> unset or empty
+/// keeps it, naming another account (or no account id) is refused with nothing sent.
 /// </summary>
 internal static class DeployCommand
 {
@@ -40,6 +41,12 @@ internal static class DeployCommand
 
     private static async Task<int> RunAsync(TextWriter output, TextWriter error, string[] templates, string[] parameters, bool disableRollback, CancellationToken cancellationToken)
     {
+        if (!AccountContext.TryAccountIdFromEnvironment(null, out var accountId, out var refusal))
+        {
+            await error.WriteLineAsync($"cloister deploy: {refusal} Nothing was changed.").ConfigureAwait(false);
+            return 1;
+        }
+
         var console = CliConsole.For(output);
         var state = StatePaths.FromEnvironment();
         var (status, notReady, exitCode) = await StackChannel.ReadyStatusAsync(state, cancellationToken).ConfigureAwait(false);
@@ -52,10 +59,19 @@ internal static class DeployCommand
 
         var running = JsonSerializer.Deserialize(await File.ReadAllTextAsync(requestPath, cancellationToken).ConfigureAwait(false), HostJson.Default.DeployRequest)
             ?? throw new InvalidDataException($"{requestPath} is empty.");
+        if (accountId is not null && accountId != running.AccountId)
+        {
+            // On AWS another account is another deployment, never an update of this one: say so rather than move the
+            // stacks' ARNs and tables to an account they were not created in.
+            await error.WriteLineAsync($"cloister deploy: {AccountContext.AccountVariable} is {accountId}, but the running stacks are account {running.AccountId}; " +
+                $"a deploy updates them in their account: unset {AccountContext.AccountVariable} or set it to {running.AccountId}, or ./cloister down and ./cloister up to deploy into {accountId}. Nothing was changed.").ConfigureAwait(false);
+            return 1;
+        }
+
         var (paths, values, problems) = Arguments(running, templates, parameters);
         if (problems.Count == 0)
         {
-            var (request, loaded) = StackTemplates.Build(paths, values, running.Region, running.IgnoreUnsupported, out problems);
+            var (request, loaded) = StackTemplates.Build(paths, values, running.Region, running.AccountId, running.IgnoreUnsupported, out problems);
             foreach (var warning in loaded.Warnings)
             {
                 console.MarkupLineInterpolated($"[yellow]warning[/] {warning.ToString()}");
@@ -66,7 +82,7 @@ internal static class DeployCommand
                 var (prepared, failed) = await UpCommand.PrepareCodeAsync(console, error, "deploy", loaded, cancellationToken).ConfigureAwait(false);
                 return prepared is null
                     ? failed
-                    : await DeployAsync(console, error, state, new ControlRequest("deploy", Deploy: request with { PreparedCode = prepared, AccountId = running.AccountId }, DisableRollback: disableRollback), cancellationToken).ConfigureAwait(false);
+                    : await DeployAsync(console, error, state, new ControlRequest("deploy", Deploy: request with { PreparedCode = prepared }, DisableRollback: disableRollback), cancellationToken).ConfigureAwait(false);
             }
         }
 

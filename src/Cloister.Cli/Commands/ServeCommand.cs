@@ -47,7 +47,12 @@ internal static class ServeCommand
         {
             // By default the store a stack of the same account and region keeps (tables are regional), which a stack that
             // is up holds locked: serve refuses it then, rather than serve a second copy of tables the stack is changing.
-            var account = AccountContext.FromEnvironment();
+            if (!AccountContext.TryFromEnvironment(null, out var account, out var refusal))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"cloister serve dynamodb: {refusal}").ConfigureAwait(false);
+                return 1;
+            }
+
             var directory = parse.GetValue(data) ?? StatePaths.FromEnvironment().TablesOf(account);
             var options = new TablesServerOptions
             {

@@ -49,9 +49,11 @@ internal static partial class StackTemplates
     /// Builds the request and loads it once as the host will; <paramref name="problems"/> lists every error (bad
     /// parameters and every template problem, each with file:line:column, logical id and property). A template is
     /// <c>PATH</c> (stack named after the file) or <c>NAME=PATH</c>, so two <c>template.yaml</c> can be deployed together.
+    /// The stacks are deployed in account <paramref name="accountId"/> (a 12-digit id, checked by the caller), so
+    /// <c>AWS::AccountId</c> and every ARN the templates make name it.
     /// </summary>
     public static (DeployRequest Request, TemplateLoadResult Loaded) Build(
-        IReadOnlyList<string> paths, IReadOnlyList<string> parameters, string region, bool ignoreUnsupported, out List<string> problems)
+        IReadOnlyList<string> paths, IReadOnlyList<string> parameters, string region, string accountId, bool ignoreUnsupported, out List<string> problems)
     {
         problems = [];
         var templates = new List<TemplateFile>();
@@ -84,7 +86,7 @@ internal static partial class StackTemplates
         }
 
         problems.AddRange(SameStackName(templates));
-        var request = Request(templates, given, region, ignoreUnsupported, excluded: []);
+        var request = Request(templates, given, region, accountId, ignoreUnsupported, excluded: []);
         if (problems.Count > 0)
         {
             return (request, request.Load(DateTimeOffset.UtcNow));
@@ -111,7 +113,7 @@ internal static partial class StackTemplates
                 }
             }
 
-            request = Request(templates, given, region, ignoreUnsupported, excluded);
+            request = Request(templates, given, region, accountId, ignoreUnsupported, excluded);
             loaded = request.Load(DateTimeOffset.UtcNow);
         }
 
@@ -152,7 +154,7 @@ internal static partial class StackTemplates
     }
 
     private static DeployRequest Request(
-        List<TemplateFile> templates, List<(string? Stack, string Key, string Value)> given, string region, bool ignoreUnsupported, HashSet<(string, string)> excluded) =>
+        List<TemplateFile> templates, List<(string? Stack, string Key, string Value)> given, string region, string accountId, bool ignoreUnsupported, HashSet<(string, string)> excluded) =>
         new(
             [.. templates.Select(t => new DeployTemplate(
                 t.Path,
@@ -161,7 +163,10 @@ internal static partial class StackTemplates
                     .ToImmutableDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal)))],
             region,
             ignoreUnsupported,
-            ImmutableDictionary<string, string>.Empty);
+            ImmutableDictionary<string, string>.Empty)
+        {
+            AccountId = accountId,
+        };
 
     /// <summary>
     /// <c>PATH</c>, or <c>NAME=PATH</c> naming the stack (a CloudFormation stack name: a letter, then letters, digits

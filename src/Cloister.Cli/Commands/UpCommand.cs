@@ -15,7 +15,9 @@ namespace Cloister.Cli.Commands;
 /// <summary>
 /// <c>cloister up [TEMPLATE...] [--param K=V]... [--region R] [--detach]</c>: validates the templates, makes the
 /// functions' code runnable, starts the stack host inside the sandbox and shows its progress; then the Outputs and
-/// what to try next. In the foreground Ctrl-C tears everything down; <c>--detach</c> leaves it running.
+/// what to try next. In the foreground Ctrl-C tears everything down; <c>--detach</c> leaves it running. The stacks are
+/// deployed in the account <c>CLOISTER_ACCOUNT_ID</c> names (12 digits; unset or empty: 000000000000); any other value
+/// is refused before anything is created.
 /// </summary>
 internal static class UpCommand
 {
@@ -62,6 +64,13 @@ internal static class UpCommand
             return 1;
         }
 
+        // As on AWS, where the account is the one deployed into: AWS::AccountId, ARNs and the table store follow it.
+        if (!AccountContext.TryAccountIdFromEnvironment(null, out var accountId, out var refusal))
+        {
+            await error.WriteLineAsync($"cloister up: {refusal} Nothing was created.").ConfigureAwait(false);
+            return 1;
+        }
+
         var console = CliConsole.For(output);
         var state = StatePaths.FromEnvironment();
         var paths = templates.Length > 0 ? [.. templates] : StackTemplates.DefaultTemplates();
@@ -81,12 +90,13 @@ internal static class UpCommand
 
         using (bringingUp)
         {
-            return await BringUpAsync(console, error, state, paths, parameters, region, detach, ignoreUnsupported, bringingUp, cancellationToken).ConfigureAwait(false);
+            var account = new AccountContext(accountId ?? AccountContext.DefaultAccountId, region);
+            return await BringUpAsync(console, error, state, paths, parameters, account, detach, ignoreUnsupported, bringingUp, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static async Task<int> BringUpAsync(
-        IAnsiConsole console, TextWriter error, StatePaths state, IReadOnlyList<string> paths, string[] parameters, string region, bool detach, bool ignoreUnsupported, UpLock bringingUp, CancellationToken cancellationToken)
+        IAnsiConsole console, TextWriter error, StatePaths state, IReadOnlyList<string> paths, string[] parameters, AccountContext account, bool detach, bool ignoreUnsupported, UpLock bringingUp, CancellationToken cancellationToken)
     {
         // Any answer counts: a host still coming up (its up killed) owns the sandbox as much as a ready one.
         if (await StackChannel.SendAsync(state, new ControlRequest("status"), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false) is { } running)
@@ -97,7 +107,7 @@ internal static class UpCommand
         }
 
         await StackChannel.RemoveLeftoversAsync(state).ConfigureAwait(false);
-        var (request, loaded) = StackTemplates.Build(paths, parameters, region, ignoreUnsupported, out var problems);
+        var (request, loaded) = StackTemplates.Build(paths, parameters, account.Region, account.AccountId, ignoreUnsupported, out var problems);
         foreach (var warning in loaded.Warnings)
         {
             console.MarkupLineInterpolated($"[yellow]warning[/] {warning.ToString()}");

@@ -47,7 +47,8 @@ public sealed partial class StackHost
         if (record.For(loaded.Model.Account) is not { } same)
         {
             // Stacks of another account or region are other stacks, as on AWS; this region's last ones, if any, are kept.
-            Report("templates", "warning", $"the last deployment ran in account {record.Model.Account.AccountId}, region {record.Model.Account.Region}: its physical ids are not reused in {loaded.Model.Account.Region}");
+            var here = loaded.Model.Account.AccountId == record.Model.Account.AccountId ? loaded.Model.Account.Region : $"account {loaded.Model.Account.AccountId}, region {loaded.Model.Account.Region}";
+            Report("templates", "warning", $"the last deployment ran in account {record.Model.Account.AccountId}, region {record.Model.Account.Region}: its physical ids are not reused in {here}");
             return loaded;
         }
 

@@ -87,6 +87,13 @@ public sealed partial class StackHost
             return $"A deployment names every running stack; {string.Join(", ", missing)} missing. Nothing was changed.";
         }
 
+        if (request.Account != _model.Account)
+        {
+            // Another account or region is another deployment on AWS, never an update of this one (the CLI sends the running ones).
+            return $"The stacks run in account {_model.Account.AccountId}, region {_model.Account.Region}; a deployment updates them there, " +
+                $"not in account {request.AccountId}, region {request.Region}. Nothing was changed.";
+        }
+
         var loaded = request.Load(_startedAt);
         if (!loaded.IsValid)
         {

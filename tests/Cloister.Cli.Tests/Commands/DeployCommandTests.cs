@@ -24,6 +24,8 @@ public sealed class DeployCommandTests : IAsyncLifetime
           Said: { Value: !Sub "${Greeting} ${Stage}" }
         """;
 
+    private const string RunningAccount = "123456789012";
+
     private readonly CliProcess _cli = new();
     private readonly ConcurrentQueue<ControlRequest> _received = new();
     private ControlServer? _host;
@@ -36,7 +38,12 @@ public sealed class DeployCommandTests : IAsyncLifetime
             [new DeployTemplate(path, "web", ImmutableDictionary<string, string>.Empty.Add("Greeting", "hello").Add("Stage", "prod"))],
             "eu-central-1",
             false,
-            ImmutableDictionary<string, string>.Empty);
+            ImmutableDictionary<string, string>.Empty)
+        {
+            AccountId = RunningAccount,
+        };
+        // As a shell without the variable, whatever the tests' own environment holds.
+        _cli.Environment["CLOISTER_ACCOUNT_ID"] = string.Empty;
         Directory.CreateDirectory(_cli.State.Runtime);
         await File.WriteAllTextAsync(HostRunner.RequestPath(_cli.State), JsonSerializer.Serialize(running, HostJson.Default.DeployRequest));
         var status = new StackStatus("ready", "eu-central-1", "clt-", false, Environment.ProcessId, DateTimeOffset.UtcNow, 1, [], [], [], [], []);
@@ -73,6 +80,32 @@ public sealed class DeployCommandTests : IAsyncLifetime
         Assert.Equal(Path.Combine(_cli.State.Root, "web.yaml"), template.Path);
         Assert.Equal(new Dictionary<string, string> { ["Greeting"] = "hello", ["Stage"] = "test" }, template.Parameters.ToDictionary());
         Assert.Equal("eu-central-1", sent.Region);
+        Assert.Equal(RunningAccount, sent.AccountId);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Deploy_AccountIdOfTheRunningStacks_SentInThatAccount()
+    {
+        _cli.Environment["CLOISTER_ACCOUNT_ID"] = RunningAccount;
+
+        var (exitCode, output, error) = await _cli.RunAsync("deploy");
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Equal(RunningAccount, Assert.Single(_received, r => r.Command == "deploy").Deploy!.AccountId);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("111122223333", "cloister deploy: CLOISTER_ACCOUNT_ID is 111122223333, but the running stacks are account 123456789012; a deploy updates them in their account: unset CLOISTER_ACCOUNT_ID or set it to 123456789012, or ./cloister down and ./cloister up to deploy into 111122223333. Nothing was changed.")]
+    [InlineData("12345678901", "cloister deploy: CLOISTER_ACCOUNT_ID '12345678901' is not an account id: an account id is exactly 12 digits, such as 123456789012; unset it (or leave it empty) for 000000000000. Nothing was changed.")]
+    public async Task Deploy_AccountIdNotTheRunningStacks_RefusedInOneLineWithNothingSent(string accountId, string refusal)
+    {
+        _cli.Environment["CLOISTER_ACCOUNT_ID"] = accountId;
+
+        var (exitCode, _, error) = await _cli.RunAsync("deploy");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(refusal, error.TrimEnd('\n'));
+        Assert.DoesNotContain(_received, r => r.Command == "deploy");
     }
 
     [Fact(Timeout = 60_000)]

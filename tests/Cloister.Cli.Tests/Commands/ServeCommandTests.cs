@@ -113,6 +113,38 @@ public sealed partial class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeDynamodb_AccountIdNotTwelveDigits_RefusedInOneLineAsUpRefusesIt()
+    {
+        await using var cli = new CliProcess();
+        cli.Environment["CLOISTER_ACCOUNT_ID"] = "acme";
+
+        var (exitCode, output, error) = await cli.RunAsync("serve", "dynamodb", "--port", "0");
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Equal(
+            "cloister serve dynamodb: CLOISTER_ACCOUNT_ID 'acme' is not an account id: an account id is exactly 12 digits, such as 123456789012; unset it (or leave it empty) for 000000000000.",
+            error.TrimEnd('\n'));
+        Assert.False(Directory.Exists(cli.State.Tables), "serve created the tables folder");
+    }
+
+    [Fact]
+    public async Task ServeDynamodb_AccountIdSet_ServesThatAccountsStore()
+    {
+        await using var cli = new CliProcess();
+        cli.Environment["CLOISTER_ACCOUNT_ID"] = "123456789012";
+        cli.Environment["AWS_REGION"] = "eu-west-1";
+        using var serve = cli.Start("serve", "dynamodb", "--port", "0");
+
+        var first = await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await CliProcess.SignalAsync(serve, "TERM");
+        var (exitCode, _, error) = await CliProcess.FinishAsync(serve, TimeSpan.FromSeconds(30), "serve", "dynamodb");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains($"(data: {Path.Combine(cli.State.Tables, "123456789012", "eu-west-1")};", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServeDynamodb_Sigterm_StopsTheProcess()
     {
         // The real command as its own process: SIGTERM (and SIGINT, Ctrl-C, by the same handler) went to the embedded

@@ -1,4 +1,5 @@
 using Cloister.Cli.Commands;
+using Cloister.Model;
 
 namespace Cloister.Cli.Tests.Commands;
 
@@ -25,7 +26,7 @@ public sealed class StackTemplatesTests : IDisposable
         var first = Write("hello", "template.yaml");
         var second = Write("nlb", "template.yaml");
 
-        StackTemplates.Build([first, second], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+        StackTemplates.Build([first, second], [], "eu-central-1", AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
 
         var problem = Assert.Single(problems);
         Assert.Equal($"{second}: stack 'template' is already {first}; give this one a stack name of its own as NAME=PATH (cloister up ... nlb={second}).", problem);
@@ -37,7 +38,7 @@ public sealed class StackTemplatesTests : IDisposable
         var first = Write("hello", "template.yaml");
         var second = Write("nlb", "template.yaml");
 
-        var (request, loaded) = StackTemplates.Build([first, $"nlb={second}"], ["nlb.Cidr=10.51.0.0/16"], "eu-central-1", ignoreUnsupported: false, out var problems);
+        var (request, loaded) = StackTemplates.Build([first, $"nlb={second}"], ["nlb.Cidr=10.51.0.0/16"], "eu-central-1", AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
 
         Assert.Empty(problems);
         Assert.Equal(["template", "nlb"], loaded.Stacks.Select(s => s.StackName));
@@ -47,6 +48,22 @@ public sealed class StackTemplatesTests : IDisposable
         Assert.Empty(request.Templates[0].Parameters);
     }
 
+    [Fact]
+    public void Build_AccountId_RequestAndLoadedStacksInThatAccount()
+    {
+        var path = Write("account", "template.yaml");
+        File.AppendAllText(path, "\nOutputs:\n  Account: { Value: !Ref AWS::AccountId }\n  Id: { Value: !Ref AWS::StackId }\n");
+
+        var (request, loaded) = StackTemplates.Build([path], [], "eu-central-1", "123456789012", ignoreUnsupported: false, out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal("123456789012", request.AccountId);
+        Assert.Equal(new AccountContext("123456789012", "eu-central-1"), loaded.Model.Account);
+        var outputs = Assert.Single(loaded.Stacks).Outputs.ToDictionary(o => o.OutputKey, o => o.OutputValue);
+        Assert.Equal("123456789012", outputs["Account"]);
+        Assert.StartsWith("arn:aws:cloudformation:eu-central-1:123456789012:stack/template/", outputs["Id"], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("1st")]
     [InlineData("my_stack")]
@@ -54,7 +71,7 @@ public sealed class StackTemplatesTests : IDisposable
     {
         var path = Write("x", "template.yaml");
 
-        StackTemplates.Build([$"{name}={path}"], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+        StackTemplates.Build([$"{name}={path}"], [], "eu-central-1", AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
 
         var problem = Assert.Single(problems);
         Assert.Equal($"{name}={path}: the stack name '{name}' must start with a letter and hold only letters, digits and hyphens (at most 128 characters).", problem);
@@ -68,7 +85,7 @@ public sealed class StackTemplatesTests : IDisposable
         var first = Write("hello", "template.yaml");
         var second = Write("nlb", "template.yaml");
 
-        StackTemplates.Build([first, $"nlb={second}"], ["nlb.Cidr=10.50.128.0/17"], "eu-central-1", ignoreUnsupported: false, out var problems);
+        StackTemplates.Build([first, $"nlb={second}"], ["nlb.Cidr=10.50.128.0/17"], "eu-central-1", AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
 
         var problem = Assert.Single(problems);
         Assert.Equal(
@@ -84,7 +101,7 @@ public sealed class StackTemplatesTests : IDisposable
         // …/other-vpc.yaml …/template.yaml)": every file, the other VPC's too, for what sam deploy takes as a project folder.
         var folder = Path.Combine(StackTemplates.RepositoryRoot(), "samples", "seed-architecture");
 
-        var (request, loaded) = StackTemplates.Build([folder], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+        var (request, loaded) = StackTemplates.Build([folder], [], "eu-central-1", AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
 
         Assert.Empty(problems);
         Assert.Equal(StackTemplates.DefaultTemplates(), request.Templates.Select(t => t.Path));
@@ -97,7 +114,7 @@ public sealed class StackTemplatesTests : IDisposable
         var path = Write("hello", "template.yaml");
         Write("hello", "other.yaml");
 
-        var (request, _) = StackTemplates.Build([$"hello={Path.GetDirectoryName(path)}"], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+        var (request, _) = StackTemplates.Build([$"hello={Path.GetDirectoryName(path)}"], [], "eu-central-1", AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
 
         Assert.Empty(problems);
         var template = Assert.Single(request.Templates);
@@ -111,7 +128,7 @@ public sealed class StackTemplatesTests : IDisposable
         var path = Write("vpcs", "vpc.yaml");
         var folder = Path.GetDirectoryName(path)!;
 
-        StackTemplates.Build([folder], [], "eu-central-1", ignoreUnsupported: false, out var problems);
+        StackTemplates.Build([folder], [], "eu-central-1", AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
 
         Assert.Contains(
             $"{folder}: a folder without a template.yaml (the file a folder stands for, as with sam deploy); give the template files in it (cloister up {path}).",

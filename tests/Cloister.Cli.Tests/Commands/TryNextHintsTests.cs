@@ -233,7 +233,7 @@ public sealed class TryNextHintsTests
     public void For_SeedArchitecture_ListsTheClaimsOfAnExampleMember()
     {
         // The default stack, loaded as `up` loads it.
-        var (_, loaded) = StackTemplates.Build(StackTemplates.DefaultTemplates(), [], StackTemplates.DefaultStackRegion, ignoreUnsupported: false, out var problems);
+        var (_, loaded) = StackTemplates.Build(StackTemplates.DefaultTemplates(), [], StackTemplates.DefaultStackRegion, AccountContext.DefaultAccountId, ignoreUnsupported: false, out var problems);
         Assert.Empty(problems);
         var outputs = loaded.Stacks.SelectMany(s => s.Outputs).Select(o => Output(o.OutputKey, o.OutputValue)).ToImmutableArray();
         var status = Status(outputs, [Instance("ClientVpcInstance", "172.128.1.254", Assert.Single(loaded.Model.Vpcs, v => v.LogicalId == "ClientVpc").Id)]);

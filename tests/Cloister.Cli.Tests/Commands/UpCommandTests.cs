@@ -1,8 +1,13 @@
 using System.Net.Sockets;
+using System.Text.Json;
+using Cloister.Host;
+using Cloister.Host.Control;
+using Cloister.Model;
+using Cloister.Tables.Hosting;
 
 namespace Cloister.Cli.Tests.Commands;
 
-/// <summary><c>cloister up</c> as its own process: interrupted while the stacks come up, and run twice at once.</summary>
+/// <summary><c>cloister up</c> as its own process: interrupted while the stacks come up, run twice at once, and the account (<c>CLOISTER_ACCOUNT_ID</c>) it deploys in.</summary>
 public sealed class UpCommandTests : IAsyncLifetime
 {
     private static readonly string Template = SmallStack.Template;
@@ -211,17 +216,79 @@ public sealed class UpCommandTests : IAsyncLifetime
     {
         // Before, an empty --region was taken as the region: ARNs with an empty region and service names such as
         // "dynamodb..amazonaws.com".
+        await RefusedBeforeAnythingIsCreatedAsync(
+            region,
+            $"cloister up: --region '{region}' is no region; give one such as eu-central-1, or leave --region out (then AWS_REGION, AWS_DEFAULT_REGION, else us-east-1). Nothing was created.");
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("12345")]
+    [InlineData("12345678901x")]
+    [InlineData("1234567890123")]
+    public async Task Up_AccountIdNotTwelveDigits_RefusedBeforeAnythingIsCreated(string accountId)
+    {
+        _cli.Environment["CLOISTER_ACCOUNT_ID"] = accountId;
+
+        await RefusedBeforeAnythingIsCreatedAsync(
+            "eu-central-1",
+            $"cloister up: CLOISTER_ACCOUNT_ID '{accountId}' is not an account id: an account id is exactly 12 digits, such as 123456789012; unset it (or leave it empty) for 000000000000. Nothing was created.");
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Up_AccountIdSet_OutputsArnsTableStoreAndRecordInThatAccount()
+    {
+        // Before, up ignored CLOISTER_ACCOUNT_ID (serve dynamodb took it): every stack was account 000000000000, so a
+        // template naming its own account (a resource policy, a role ARN) named another one.
+        _cli.Environment["CLOISTER_ACCOUNT_ID"] = "123456789012";
+        var template = _cli.WriteFile("stack.yaml", """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Items: { Type: AWS::DynamoDB::Table, Properties: { TableName: items, BillingMode: PAY_PER_REQUEST, KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }] } }
+              EchoRole:
+                Type: AWS::IAM::Role
+                Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] } }
+              Echo: { Type: AWS::Lambda::Function, Properties: { FunctionName: echo, Runtime: python3.12, Handler: index.handler, Role: !GetAtt EchoRole.Arn, Code: { ZipFile: "def handler(event, context):\n    return event\n" } } }
+            Outputs:
+              Account: { Value: !Ref AWS::AccountId }
+              TableArn: { Value: !GetAtt Items.Arn }
+              FunctionArn: { Value: !GetAtt Echo.Arn }
+              RoleArn: { Value: !GetAtt EchoRole.Arn }
+              StackId: { Value: !Ref AWS::StackId }
+            """);
+
+        var up = await _cli.RunAsync("up", "--detach", "--region", "eu-central-1", template);
+        var outputs = await _cli.RunAsync("outputs", "--json");
+
+        Assert.True(up.ExitCode == 0, up.Output + up.Error);
+        Assert.True(outputs.ExitCode == 0, outputs.Error);
+        var values = JsonDocument.Parse(outputs.Output).RootElement.GetProperty("Stacks")[0].GetProperty("Outputs").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("OutputKey").GetString()!, o => o.GetProperty("OutputValue").GetString()!);
+        Assert.Equal("123456789012", values["Account"]);
+        Assert.Equal("arn:aws:dynamodb:eu-central-1:123456789012:table/items", values["TableArn"]);
+        Assert.Equal("arn:aws:lambda:eu-central-1:123456789012:function:echo", values["FunctionArn"]);
+        Assert.StartsWith("arn:aws:iam::123456789012:role/", values["RoleArn"], StringComparison.Ordinal);
+        Assert.StartsWith("arn:aws:cloudformation:eu-central-1:123456789012:stack/stack/", values["StackId"], StringComparison.Ordinal);
+        Assert.True(TableStoreFiles.Holds(_cli.State.TablesOf(new AccountContext("123456789012", "eu-central-1"))), "no table store in tables/123456789012/eu-central-1");
+        Assert.False(Directory.Exists(_cli.State.TablesOf(new AccountContext(AccountContext.DefaultAccountId, "eu-central-1"))), "a table store of account 000000000000");
+        using var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_cli.State.Root, "last-deployment.json")));
+        Assert.Equal("123456789012", record.RootElement.GetProperty("model").GetProperty("account").GetProperty("accountId").GetString());
+        var sent = JsonSerializer.Deserialize(await File.ReadAllTextAsync(HostRunner.RequestPath(_cli.State)), HostJson.Default.DeployRequest)!;
+        Assert.Equal("123456789012", sent.AccountId);
+    }
+
+    /// <summary><c>up --detach --region REGION</c> of the small stack refused with <paramref name="refusal"/> alone, nothing of the stacks created.</summary>
+    private async Task RefusedBeforeAnythingIsCreatedAsync(string region, string refusal)
+    {
         var template = _cli.WriteFile("stack.yaml", Template);
 
         var (exitCode, output, error) = await _cli.RunAsync("up", "--detach", "--region", region, template);
 
         Assert.Equal(1, exitCode);
         Assert.Empty(output);
-        Assert.Equal(
-            $"cloister up: --region '{region}' is no region; give one such as eu-central-1, or leave --region out (then AWS_REGION, AWS_DEFAULT_REGION, else us-east-1). Nothing was created.",
-            error.TrimEnd('\n'));
+        Assert.Equal(refusal, error.TrimEnd('\n'));
         Assert.Empty(await _cli.LeftoversAsync());
         Assert.False(Directory.Exists(_cli.State.Runtime), "up created the runtime folder");
+        Assert.False(Directory.Exists(_cli.State.Tables), "up created the tables folder");
     }
 
     /// <summary>Starts a foreground <c>up</c> of the small stack and reads its output until it says it is up.</summary>
