@@ -47,4 +47,49 @@ public sealed class ServiceDisposeTests : IDisposable
         Assert.True(await ServiceFixture.ProcessGoneAsync(pid), $"process {pid} still runs");
         Assert.False(File.Exists(finished), "the handler ran to its end before the service stopped");
     }
+
+    /// <summary>
+    /// A function's log file that cannot be written (here /dev/full, a full disk) ends that function's log writer
+    /// with an IOException, which its dispose rethrows. The service's dispose closed the log writers one after the
+    /// other, so that exception ended it midway: every writer after the failed one was left open, and the caller's own
+    /// stop was cut short by the throw. Each function here has a log file; the broken one's place among them is the
+    /// dictionary's order, so with five of them it is rarely last.
+    /// </summary>
+    [Fact]
+    public async Task DisposeAsync_OneFunctionsLogFileCannotBeWritten_ClosesEveryOtherLogFileWithoutThrowing()
+    {
+        var state = new StatePaths(_root);
+        Directory.CreateDirectory(state.FunctionLogs);
+        File.CreateSymbolicLink(Path.Combine(state.FunctionLogs, "broken.log"), "/dev/full");
+        var service = new LambdaService(new FunctionsOptions { State = state });
+        string[] names = ["broken", "kept1", "kept2", "kept3", "kept4"];
+        foreach (var name in names)
+        {
+            var deployed = await service.DeployAsync(new LambdaFunction(
+                name, name, "nodejs20.x", "index.handler", null, "exports.handler = async () => { console.log('hello'); return 1; };",
+                128, 30, ImmutableDictionary<string, string>.Empty, null, null));
+            Assert.True(deployed.Succeeded);
+        }
+
+        var invoked = await service.InvokeAsync("broken", "{}"u8.ToArray(), InvocationType.RequestResponse);
+        Assert.Null(invoked.FunctionError);
+
+        var thrown = await Record.ExceptionAsync(() => service.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1)));
+
+        var open = new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(LinkTarget).OfType<string>().ToList();
+        Assert.DoesNotContain(open, target => target.StartsWith(state.FunctionLogs, StringComparison.Ordinal));
+        Assert.Null(thrown);
+    }
+
+    private static string? LinkTarget(FileSystemInfo descriptor)
+    {
+        try
+        {
+            return descriptor.LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null; // closed between the listing and the read
+        }
+    }
 }
