@@ -58,4 +58,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(18, LogLevel.Information, "{Count} Event invocations accepted before the last stop are queued again; each runs once its function is deployed")]
     public static partial void EventsResumed(ILogger logger, int count);
+
+    [LoggerMessage(19, LogLevel.Error, "The log file {Path} cannot be written: the function's log events from now on are dropped until Cloister restarts")]
+    public static partial void FunctionLogFailed(ILogger logger, string path, Exception exception);
 }

@@ -108,7 +108,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         var problems = new List<string>();
         var log = _functions.TryGetValue(function.FunctionName, out var existing)
             ? existing.Log
-            : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"));
+            : new FunctionLogWriter(Path.Combine(_options.State.FunctionLogs, function.FunctionName + ".log"), _logger);
         var provisioned = ProvisionedByVersion(function, problems);
         var totalProvisioned = provisioned.Values.Sum();
         // Reserved concurrency is the function's, counted across $LATEST and its versions together, as Lambda counts it;

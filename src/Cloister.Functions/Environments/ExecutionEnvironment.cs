@@ -111,7 +111,22 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         _initStarted = true;
         var placement = new ProcessPlacement(_function.Name, _function.Function.Vpc);
         var api = await launcher.OpenRuntimeApiSocketAsync(placement, cancellationToken).ConfigureAwait(false);
-        _server = await RuntimeApiServer.StartAsync(api.Socket, this, loggerFactory, cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed while the socket was being opened (the service is stopping): nothing else is made.
+            api.Socket.Dispose();
+            return Stopped(TimeSpan.Zero);
+        }
+
+        // A full fence between storing the server and reading _disposed, as for the process below: DisposeAsync takes
+        // the server it finds, and one stored after it looked is this method's to stop (it was left listening).
+        Interlocked.Exchange(ref _server, await RuntimeApiServer.StartAsync(api.Socket, this, loggerFactory, cancellationToken).ConfigureAwait(false));
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            await StopWhatTheStartMadeAsync().ConfigureAwait(false);
+            return Stopped(TimeSpan.Zero);
+        }
+
         // Each init gets credentials of its own (see FunctionDefinition.Credentials).
         var environment = (_function.Credentials is { } issue ? LambdaEnvironment.WithCredentials(_function.Environment, issue()) : _function.Environment)
             .SetItem("AWS_LAMBDA_RUNTIME_API", api.Address)
@@ -157,9 +172,10 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
         if (Volatile.Read(ref _disposed) != 0)
         {
-            // Disposed while the process was being started (the service is stopping): it must not outlive the environment.
-            await _process.DisposeAsync().ConfigureAwait(false);
-            return new InitResult("error", _time.GetElapsedTime(_started), InvocationOutcome.ExitErrorType, default, -9);
+            // Disposed while the process was being started (the service is stopping): it must not outlive the
+            // environment, nor must the server and the temporary folder made since the dispose looked for them.
+            await StopWhatTheStartMadeAsync().ConfigureAwait(false);
+            return Stopped(_time.GetElapsedTime(_started));
         }
 
         _stdout = new OutputPump(_process.StandardOutput, WriteLog);
@@ -277,6 +293,20 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
 
         _queue.Writer.TryComplete();
         _status?.Dispose();
+        await StopWhatTheStartMadeAsync().ConfigureAwait(false);
+
+        FunctionsLog.EnvironmentStopped(_logger, _function.Name, ProcessId);
+    }
+
+    /// <summary>The result of a start the environment's dispose overtook.</summary>
+    private static InitResult Stopped(TimeSpan duration) => new("error", duration, InvocationOutcome.ExitErrorType, default, -9);
+
+    /// <summary>
+    /// Stops the process, the Runtime API server and the temporary folder <see cref="StartAsync"/> made: at dispose, and
+    /// again in a start the dispose overtook, which may have made them after the dispose looked for them.
+    /// </summary>
+    private async Task StopWhatTheStartMadeAsync()
+    {
         try
         {
             if (_process is { } process)
@@ -286,15 +316,13 @@ internal sealed partial class ExecutionEnvironment : IRuntimeApiHandler, IAsyncD
         }
         finally
         {
-            if (_server is { } server)
+            if (Interlocked.Exchange(ref _server, null) is { } server)
             {
                 await server.DisposeAsync().ConfigureAwait(false);
             }
 
             RemoveTemporaryFolder();
         }
-
-        FunctionsLog.EnvironmentStopped(_logger, _function.Name, ProcessId);
     }
 
     private void RemoveTemporaryFolder()

@@ -33,16 +33,15 @@ internal sealed class TableStore : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _sweeper;
+    private Task _sweeper = Task.CompletedTask;
     private long _lsn;
     private long _lastTableChangeLsn;
 
-    private TableStore(Journal journal, ILogger logger, TimeProvider time, TimeSpan sweepInterval)
+    private TableStore(Journal journal, ILogger logger, TimeProvider time)
     {
         _journal = journal;
         _logger = logger;
         _time = time;
-        _sweeper = sweepInterval > TimeSpan.Zero ? SweepLoopAsync(sweepInterval) : Task.CompletedTask;
     }
 
     /// <summary>The lock every read and change of table state holds.</summary>
@@ -57,7 +56,7 @@ internal sealed class TableStore : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
         var journal = Journal.Open(path, logger, time, out var definitions, out var rows, out var backups);
-        var store = new TableStore(journal, logger, time, sweepInterval);
+        var store = new TableStore(journal, logger, time);
         foreach (var backup in backups)
         {
             store._backups[BackupRecord.Position(backup.Arn)] = backup;
@@ -89,6 +88,13 @@ internal sealed class TableStore : IAsyncDisposable
             }
 
             data.Put(stored.PartitionKey, stored.SortKey, stored);
+        }
+
+        // The sweep starts only now: the tables above were filled without the lock it takes, and a sweep due during a
+        // long load walked a table's items while they were being added.
+        if (sweepInterval > TimeSpan.Zero)
+        {
+            store._sweeper = store.SweepLoopAsync(sweepInterval);
         }
 
         Log.StoreOpened(logger, path, store._tables.Count, rows.Count);

@@ -74,6 +74,68 @@ public sealed class TableStoreTests : IDisposable
         await store.DisposeAsync();
     }
 
+    /// <summary>
+    /// The time-to-live sweep runs under the store's lock, but the store fills its tables at open without it, so the
+    /// sweep must not start before the tables are filled. It did (the constructor started it): a sweep due during a
+    /// long load walked a table's items while the load added to them, threw "Collection was modified", and so ended
+    /// the sweeps for good (expired items stayed) and made the store's dispose throw before it closed the journal.
+    /// </summary>
+    [Fact]
+    public async Task Open_SweepDueWhileTablesLoad_SweepsOnceLoadedAndDisposesCleanly()
+    {
+        const int Items = 50_000;
+        var definition = Table with { TimeToLiveAttribute = "ttl", TimeToLiveEnabled = true };
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        long lsn;
+        lock (store.Gate)
+        {
+            store.AddTable(new TableData(definition));
+            var operations = new List<JournalOperation> { JournalOperation.PutTable(definition) };
+            for (var i = 0; i < Items; i++)
+            {
+                // Every other item expired a minute ago; the rest expire tomorrow.
+                var ttl = i % 2 == 0 ? now - 60 : now + 86_400;
+                var item = StoredItemFactory.Create(definition, new Dictionary<string, AttributeValue>
+                {
+                    ["PK"] = AttributeValue.FromString($"item-{i}"),
+                    ["ttl"] = AttributeValue.FromNumber(DynamoNumber.FromInt64(ttl)),
+                }, store.NextLsn);
+                operations.Add(JournalOperation.PutItem(definition.Name, item));
+            }
+
+            lsn = store.Append(operations);
+        }
+
+        await store.WaitDurableAsync(lsn);
+        await store.DisposeAsync();
+
+        // A sweep every millisecond is due many times over while the items load. The load runs on a thread of its own,
+        // so the thread pool has a thread free for the sweep (at a service's start the load is not on the pool either).
+        var reopened = await Task.Factory.StartNew(
+            () => TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.FromMilliseconds(1)),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        int Count()
+        {
+            lock (reopened.Gate)
+            {
+                return reopened.GetTable(definition.Name).Count;
+            }
+        }
+
+        while (Count() != Items / 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var left = Count();
+        var disposing = await Record.ExceptionAsync(async () => await reopened.DisposeAsync());
+
+        Assert.Equal(Items / 2, left);
+        Assert.Null(disposing);
+    }
+
     /// <summary>What this process's file descriptors point at (<c>/proc/self/fd</c>).</summary>
     private static List<string> OpenFilesOfThisProcess() =>
         [.. new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(fd =>
