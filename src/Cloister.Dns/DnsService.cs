@@ -25,11 +25,13 @@ public sealed class DnsService : IAsyncDisposable
     private readonly DnsQueryProcessor _processor;
     private readonly Dictionary<string, QueryLogSink> _sinks = new(StringComparer.Ordinal);
     private readonly List<DnsListener> _listeners = [];
+    private readonly List<Task> _retiring = [];
     private readonly Lock _lock = new();
     private DnsViewSet _views = DnsViewSet.Empty;
     private IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> _additionalNames;
     private IReadOnlySet<string> _unhealthyNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     private CloudModel? _model;
+    private bool _disposed;
 
     /// <summary>Creates the service with no views: every query is REFUSED until <see cref="Apply"/>.</summary>
     public DnsService(DnsServiceOptions? options = null, ILoggerFactory? loggerFactory = null)
@@ -79,9 +81,9 @@ public sealed class DnsService : IAsyncDisposable
             });
             _model = model;
             _forwarder.Cache.Clear();
+            Retire(retired);
         }
 
-        Retire(retired);
         return skipped;
     }
 
@@ -118,9 +120,9 @@ public sealed class DnsService : IAsyncDisposable
 
             // Forwarded answers do not depend on these names: the cache stays.
             retired = Swap(_model, names, (_, _) => { });
+            Retire(retired);
         }
 
-        Retire(retired);
         return true;
     }
 
@@ -193,27 +195,40 @@ public sealed class DnsService : IAsyncDisposable
         return _processor.ProcessAsync(request, response, new ListenerScope(vpcId), QueryTransport.Udp, () => source, cancellationToken);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Stops the listeners and the forwarder, then closes every query log: those in use and those a model change retired,
+    /// each after its last lines are written. A model applied after this logs no queries (it opens no log again).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         DnsListener[] listeners;
         QueryLogSink[] sinks;
+        Task[] retiring;
         lock (_lock)
         {
+            _disposed = true;
             listeners = [.. _listeners];
             sinks = [.. _sinks.Values];
             _sinks.Clear();
+            retiring = [.. _retiring];
         }
 
-        foreach (var listener in listeners)
+        // Each step runs whatever failed before it; a failure is thrown once the logs are closed.
+        try
         {
-            await listener.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(listeners.Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
         }
-
-        _forwarder.Dispose();
-        foreach (var sink in sinks)
+        finally
         {
-            await sink.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                _forwarder.Dispose();
+            }
+            finally
+            {
+                // The logs in use close after the listeners, which may still have been logging.
+                await Task.WhenAll(sinks.Select(s => s.DisposeAsync().AsTask()).Concat(retiring)).ConfigureAwait(false);
+            }
         }
     }
 
@@ -275,11 +290,27 @@ public sealed class DnsService : IAsyncDisposable
         return retired;
     }
 
-    private static void Retire(List<QueryLogSink> sinks)
+    /// <summary>
+    /// Starts closing <paramref name="sinks"/> (each writes what it holds first) without waiting; the service's dispose
+    /// waits for them. Call under <see cref="_lock"/>.
+    /// </summary>
+    private void Retire(List<QueryLogSink> sinks)
     {
         foreach (var sink in sinks)
         {
-            _ = sink.DisposeAsync().AsTask();
+            var closing = sink.DisposeAsync().AsTask();
+            _retiring.Add(closing);
+            _ = closing.ContinueWith(
+                t =>
+                {
+                    lock (_lock)
+                    {
+                        _retiring.Remove(t);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 
@@ -288,7 +319,7 @@ public sealed class DnsService : IAsyncDisposable
 
     private QueryLogSink? SinkFor(ResolverQueryLogConfig config)
     {
-        if (_options.State is null)
+        if (_options.State is null || _disposed)
         {
             return null;
         }

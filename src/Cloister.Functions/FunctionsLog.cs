@@ -61,4 +61,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(19, LogLevel.Error, "The log file {Path} cannot be written: the function's log events from now on are dropped until Cloister restarts")]
     public static partial void FunctionLogFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Error, "Stopping an idle or expired environment of {Function} failed")]
+    public static partial void ReapFailed(ILogger logger, string function, Exception exception);
 }

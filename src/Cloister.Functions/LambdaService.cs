@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Cloister.Functions.Code;
 using Cloister.Functions.Environments;
@@ -51,6 +52,8 @@ public sealed partial class LambdaService : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _eventLoop;
     private readonly ITimer _reaper;
+    private readonly Lock _reapGate = new();
+    private Task _reaping = Task.CompletedTask;
     private readonly ConcurrentDictionary<Task, byte> _eventTasks = new();
     private readonly ConcurrentDictionary<DeployedFunction, byte> _draining = new();
     private int _disposed;
@@ -90,7 +93,7 @@ public sealed partial class LambdaService : IAsyncDisposable
         Park(pending);
         _eventLoop = Task.Run(EventLoopAsync);
         var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(options.IdleTimeout.Ticks, options.MaximumLifetime.Ticks) / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
-        _reaper = _time.CreateTimer(_ => _ = ReapAsync(), null, period, period);
+        _reaper = _time.CreateTimer(_ => Reap(), null, period, period);
     }
 
     /// <summary>The deployed functions' names.</summary>
@@ -425,7 +428,10 @@ public sealed partial class LambdaService : IAsyncDisposable
     /// <summary>
     /// Stops every environment (killing its processes), then pending Event invocations, the event store and the log
     /// writers. The environments go first: an Event invocation under way ends with its runtime instead of being waited
-    /// for, which could take up to the function's timeout; it is not done, and runs again after the next start.
+    /// for, which could take up to the function's timeout; it is not done, and runs again after the next start. A reap
+    /// under way ends before the environments are stopped. Each step runs whatever failed before it, so that one
+    /// failure (an environment whose process could not be stopped) leaves nothing after it open; the first failure is
+    /// rethrown once every step has run.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -435,24 +441,57 @@ public sealed partial class LambdaService : IAsyncDisposable
         }
 
         await _reaper.DisposeAsync().ConfigureAwait(false);
+        Task reaping;
+        lock (_reapGate)
+        {
+            reaping = _reaping;
+        }
+
+        // A reap reports its own failures: this only waits for it.
+        await reaping.ConfigureAwait(false);
         _events.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         var hosts = _functions.Values.ToList();
         _functions.Clear();
-        await Task.WhenAll(hosts.Concat(_draining.Keys).Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
-        await _eventLoop.ConfigureAwait(false);
-        await Task.WhenAll(_eventTasks.Keys).ConfigureAwait(false);
+        var failure = await StepAsync(() => Task.WhenAll(hosts.Concat(_draining.Keys).Select(h => h.DisposeAsync().AsTask())), null).ConfigureAwait(false);
+        failure = await StepAsync(
+            async () =>
+            {
+                await _eventLoop.ConfigureAwait(false);
+                await Task.WhenAll(_eventTasks.Keys).ConfigureAwait(false);
+            },
+            failure).ConfigureAwait(false);
         if (_eventStore is not null)
         {
-            await _eventStore.DisposeAsync().ConfigureAwait(false);
+            failure = await StepAsync(() => _eventStore.DisposeAsync().AsTask(), failure).ConfigureAwait(false);
         }
 
         foreach (var host in hosts)
         {
-            await host.Log.DisposeAsync().ConfigureAwait(false);
+            failure = await StepAsync(() => host.Log.DisposeAsync().AsTask(), failure).ConfigureAwait(false);
         }
 
         _stopping.Dispose();
+        failure?.Throw();
+    }
+
+    /// <summary>
+    /// Runs one step of the service's stop and returns <paramref name="failure"/>, the first failure of the steps before
+    /// it, or this step's own when there was none: a stop goes on to its next step whatever failed.
+    /// </summary>
+    private static async Task<ExceptionDispatchInfo?> StepAsync(Func<Task> step, ExceptionDispatchInfo? failure)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+            return failure;
+        }
+#pragma warning disable CA1031 // Whatever failed is rethrown at the end of the stop, once the steps after it have run.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return failure ?? ExceptionDispatchInfo.Capture(exception);
+        }
     }
 
     private async Task EventLoopAsync()
@@ -640,12 +679,36 @@ public sealed partial class LambdaService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The reaper's tick: starts a reap unless one is under way (a tick during a long reap is skipped, not run beside it)
+    /// or the service is stopping, whose dispose waits for the reap it finds.
+    /// </summary>
+    private void Reap()
+    {
+        lock (_reapGate)
+        {
+            if (_reaping.IsCompleted && Volatile.Read(ref _disposed) == 0)
+            {
+                _reaping = Task.Run(ReapAsync);
+            }
+        }
+    }
+
     private async Task ReapAsync()
     {
         DropExpiredParked();
         foreach (var host in _functions.Values.SelectMany(f => f.Hosts))
         {
-            await host.ReapIdleAsync().ConfigureAwait(false);
+            try
+            {
+                await host.ReapIdleAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // No one awaits a reap but the stop; a failure is reported here and the next tick tries again.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                FunctionsLog.ReapFailed(_logger, host.Function.Name, exception);
+            }
         }
     }
 }

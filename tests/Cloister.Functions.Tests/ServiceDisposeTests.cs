@@ -2,8 +2,10 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using Cloister.Functions.Launching;
+using Cloister.Functions.Tests.Support;
 using Cloister.Model;
 using Cloister.Model.Compute;
+using Cloister.Tests.Shared;
 
 namespace Cloister.Functions.Tests;
 
@@ -65,21 +67,11 @@ public sealed class ServiceDisposeTests : IDisposable
         Directory.CreateDirectory(state.FunctionLogs);
         File.CreateSymbolicLink(Path.Combine(state.FunctionLogs, "broken.log"), "/dev/full");
         var service = new LambdaService(new FunctionsOptions { State = state });
-        string[] names = ["broken", "kept1", "kept2", "kept3", "kept4"];
-        foreach (var name in names)
-        {
-            var deployed = await service.DeployAsync(new LambdaFunction(
-                name, name, "nodejs20.x", "index.handler", null, "exports.handler = async () => { console.log('hello'); return 1; };",
-                128, 30, ImmutableDictionary<string, string>.Empty, null, null));
-            Assert.True(deployed.Succeeded);
-        }
-
-        var invoked = await service.InvokeAsync("broken", "{}"u8.ToArray(), InvocationType.RequestResponse);
-        Assert.Null(invoked.FunctionError);
+        await DeployAndInvokeFirstAsync(service, "broken", "kept1", "kept2", "kept3", "kept4");
 
         var thrown = await Record.ExceptionAsync(() => service.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1)));
 
-        var open = new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(LinkTarget).OfType<string>().ToList();
+        var open = OpenFiles.OfThisProcess();
         Assert.DoesNotContain(open, target => target.StartsWith(state.FunctionLogs, StringComparison.Ordinal));
         Assert.Null(thrown);
     }
@@ -113,16 +105,74 @@ public sealed class ServiceDisposeTests : IDisposable
         Assert.IsType<SocketException>(connected);
     }
 
-    private static string? LinkTarget(FileSystemInfo descriptor)
+    /// <summary>
+    /// An environment whose process cannot be stopped (its launcher's dispose throws) made the service's dispose throw
+    /// while it stopped the environments, before it closed the event store and every function's log file: they stayed
+    /// open for the life of the process. The stop now closes them all and then throws that first failure.
+    /// </summary>
+    [Fact]
+    public async Task DisposeAsync_AnEnvironmentCannotBeStopped_ClosesTheEventStoreAndLogFilesAndRethrows()
     {
-        try
+        var state = new StatePaths(_root);
+        var launcher = new StopFaultLauncher { Fails = true };
+        launcher.Hold.SetResult();
+        var service = new LambdaService(new FunctionsOptions { State = state }, launcher);
+        await DeployAndInvokeFirstAsync(service, "stuck", "other");
+
+        var thrown = await Record.ExceptionAsync(() => service.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1)));
+
+        var open = OpenFiles.OfThisProcess();
+        Assert.DoesNotContain(open, target => target.StartsWith(_root, StringComparison.Ordinal));
+        Assert.Same(StopFaultLauncher.Failure, thrown);
+    }
+
+    /// <summary>
+    /// The reaper stops idle environments on a timer of its own, and nobody waited for a reap: a stop that came during
+    /// one found the environment being stopped already (its dispose runs once) and returned while the reap was still
+    /// stopping its process. The launcher here holds the reap's stop of the process until the test lets it go.
+    /// </summary>
+    [Fact]
+    public async Task DisposeAsync_WhileAReapStopsAnEnvironment_ReturnsOnlyOnceTheReapEnded()
+    {
+        var launcher = new StopFaultLauncher();
+        var service = new LambdaService(new FunctionsOptions { State = new StatePaths(_root), IdleTimeout = TimeSpan.FromMilliseconds(300) }, launcher);
+        await DeployAndInvokeFirstAsync(service, "idle");
+        await launcher.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var disposing = service.DisposeAsync().AsTask();
+        // What is asserted is that the stop has not returned: a stop that does not wait returns at once, well within this.
+        var returnedEarly = await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromSeconds(1))) == disposing;
+        launcher.Hold.SetResult();
+        await disposing.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.False(returnedEarly, "the stop returned while a reap was still stopping an environment");
+    }
+
+    /// <summary>
+    /// A reap that failed (an environment whose process could not be stopped) ended a task nobody awaited: the failure
+    /// was reported nowhere. It is now an error in Cloister's log, and the stop after it is clean.
+    /// </summary>
+    [Fact]
+    public async Task Reap_AnEnvironmentCannotBeStopped_ReportsTheFailure()
+    {
+        var logger = new RecordingLogger();
+        using var factory = logger.Factory();
+        var launcher = new StopFaultLauncher { Fails = true };
+        launcher.Hold.SetResult();
+        var service = new LambdaService(new FunctionsOptions { State = new StatePaths(_root), IdleTimeout = TimeSpan.FromMilliseconds(300) }, launcher, factory);
+        await DeployAndInvokeFirstAsync(service, "idle");
+        await launcher.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (logger.Count(20) == 0 && DateTime.UtcNow < deadline)
         {
-            return descriptor.LinkTarget;
+            await Task.Delay(20);
         }
-        catch (IOException)
-        {
-            return null; // closed between the listing and the read
-        }
+
+        var stopped = await Record.ExceptionAsync(() => service.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1)));
+
+        Assert.Contains(logger.Entries, e => e.EventId == 20 && e.Message.Contains("idle", StringComparison.Ordinal));
+        Assert.Null(stopped);
     }
 
     /// <summary>The host's launcher, holding each Runtime API socket's opening until <see cref="Hold"/> is completed.</summary>
@@ -149,5 +199,69 @@ public sealed class ServiceDisposeTests : IDisposable
 
         public ValueTask<ILaunchedProcess> StartAsync(ProcessLaunchSpec spec, CancellationToken cancellationToken) =>
             HostProcessLauncher.Instance.StartAsync(spec, cancellationToken);
+    }
+
+    /// <summary>Deploys a Node function that logs a line under each of <paramref name="names"/>, and invokes the first once so that it has an environment.</summary>
+    private static async Task DeployAndInvokeFirstAsync(LambdaService service, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            var deployed = await service.DeployAsync(new LambdaFunction(
+                name, name, "nodejs20.x", "index.handler", null, "exports.handler = async () => { console.log('hello'); return 1; };",
+                128, 30, ImmutableDictionary<string, string>.Empty, null, null));
+            Assert.True(deployed.Succeeded);
+        }
+
+        var invoked = await service.InvokeAsync(names[0], "{}"u8.ToArray(), InvocationType.RequestResponse);
+        Assert.Null(invoked.FunctionError);
+    }
+
+    /// <summary>
+    /// The host's launcher, whose processes' dispose (the environment's stop of its process) signals
+    /// <see cref="Entered"/>, waits for <see cref="Hold"/>, stops the process and then, when <see cref="Fails"/>, throws.
+    /// </summary>
+    private sealed class StopFaultLauncher : IProcessLauncher
+    {
+        public static readonly InvalidOperationException Failure = new("the process cannot be stopped");
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Hold { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Fails { get; init; }
+
+        public ValueTask<RuntimeApiSocket> OpenRuntimeApiSocketAsync(ProcessPlacement placement, CancellationToken cancellationToken) =>
+            HostProcessLauncher.Instance.OpenRuntimeApiSocketAsync(placement, cancellationToken);
+
+        public async ValueTask<ILaunchedProcess> StartAsync(ProcessLaunchSpec spec, CancellationToken cancellationToken) =>
+            new Process(await HostProcessLauncher.Instance.StartAsync(spec, cancellationToken).ConfigureAwait(false), this);
+
+        private sealed class Process(ILaunchedProcess inner, StopFaultLauncher launcher) : ILaunchedProcess
+        {
+            public int Id => inner.Id;
+
+            public Stream StandardOutput => inner.StandardOutput;
+
+            public Stream StandardError => inner.StandardError;
+
+            public Task<int> Exited => inner.Exited;
+
+            public bool OutOfMemory => inner.OutOfMemory;
+
+            public int? PeakMemoryMb => inner.PeakMemoryMb;
+
+            public void Kill() => inner.Kill();
+
+            public async ValueTask DisposeAsync()
+            {
+                launcher.Entered.TrySetResult();
+                await launcher.Hold.Task.ConfigureAwait(false);
+                await inner.DisposeAsync().ConfigureAwait(false);
+                if (launcher.Fails)
+                {
+                    throw Failure;
+                }
+            }
+        }
     }
 }

@@ -59,24 +59,30 @@ internal sealed class SsmAgent : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
-    /// <summary>Stops the agent; running scripts are killed with everything they started.</summary>
+    /// <summary>
+    /// Stops the agent; running scripts are killed with everything they started. It waits for the polling loop and for
+    /// every command it started, and closes the agent's connections even when one of them failed; that failure is
+    /// rethrown then.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        foreach (var task in _running.Values.Append(_loop))
+        // The loop starts the commands: once it has ended, none starts, and _running holds every one still running.
+        await Task.WhenAny(_loop).ConfigureAwait(false);
+        try
         {
-            try
-            {
-                await task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped.
-            }
+            // Waits for them all, then throws the first failure, if any, other than their being stopped.
+            await Task.WhenAll(_running.Values.Append(_loop)).ConfigureAwait(false);
         }
-
-        _http.Dispose();
-        _stop.Dispose();
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+        finally
+        {
+            _http.Dispose();
+            _stop.Dispose();
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)

@@ -316,6 +316,10 @@ internal sealed class TableStore : IAsyncDisposable
         return total;
     }
 
+    /// <summary>
+    /// Stops the sweep loop, then closes the journal (its writer thread, connection and file lock) even when the loop had
+    /// failed: that failure is rethrown only once the journal is closed.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -326,9 +330,11 @@ internal sealed class TableStore : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-
-        await _journal.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
+        finally
+        {
+            await _journal.DisposeAsync().ConfigureAwait(false);
+            _stopping.Dispose();
+        }
     }
 
     /// <summary>

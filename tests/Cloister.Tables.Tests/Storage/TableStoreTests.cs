@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Cloister.Tables.Storage;
 using Cloister.Tables.Values;
+using Cloister.Tests.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -68,7 +69,7 @@ public sealed class TableStoreTests : IDisposable
         var refused = Record.Exception(() => TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero));
 
         Assert.Contains("not a database", Assert.IsType<SqliteException>(refused).Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(path, OpenFilesOfThisProcess());
+        Assert.DoesNotContain(path, OpenFiles.OfThisProcess());
         File.Delete(path);
         var store = TableStore.Open(_directory, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
         await store.DisposeAsync();
@@ -136,17 +137,48 @@ public sealed class TableStoreTests : IDisposable
         Assert.Null(disposing);
     }
 
-    /// <summary>What this process's file descriptors point at (<c>/proc/self/fd</c>).</summary>
-    private static List<string> OpenFilesOfThisProcess() =>
-        [.. new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(fd =>
+    /// <summary>
+    /// A sweep loop that failed (here its clock throws) made the store's dispose rethrow that failure before it closed
+    /// the journal: the database's connection, the writer thread and the file lock stayed for the life of the process.
+    /// </summary>
+    [Fact]
+    public async Task DisposeAsync_SweepLoopFailed_ClosesTheJournalAndRethrows()
+    {
+        var clock = new FailingClock();
+        var store = TableStore.Open(_directory, NullLogger.Instance, clock, TimeSpan.FromMilliseconds(1));
+        var path = Path.Combine(_directory, TableStore.FileName);
+        Assert.Contains(path, OpenFiles.OfThisProcess());
+        clock.Failing = true;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (clock.Failures == 0 && DateTime.UtcNow < deadline)
         {
-            try
+            await Task.Delay(10);
+        }
+
+        var disposing = await Record.ExceptionAsync(async () => await store.DisposeAsync());
+
+        Assert.IsType<TimeoutException>(disposing);
+        Assert.DoesNotContain(path, OpenFiles.OfThisProcess());
+    }
+
+    /// <summary>The system's clock until <see cref="Failing"/> is set; then reading it throws, as a failing sweep would.</summary>
+    private sealed class FailingClock : TimeProvider
+    {
+        private int _failures;
+
+        public bool Failing { get; set; }
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Failing)
             {
-                return fd.LinkTarget;
+                Interlocked.Increment(ref _failures);
+                throw new TimeoutException("the clock cannot be read");
             }
-            catch (IOException)
-            {
-                return null; // closed between the listing and the read
-            }
-        }).OfType<string>()];
+
+            return System.GetUtcNow();
+        }
+    }
 }
