@@ -1,4 +1,5 @@
 using Cloister.Gateway.AccessLogs;
+using Cloister.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloister.Gateway.Tests.AccessLogs;
@@ -57,17 +58,6 @@ public sealed class AccessLogWriterTests : IDisposable
         Assert.All(paths, path => Assert.Equal(Racers, File.ReadAllLines(path).Length));
     }
 
-    /// <summary>This process's descriptors open on a file of the test's folder (<c>/proc/self/fd</c>).</summary>
-    private List<string> OpenLogs() =>
-        [.. new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(fd =>
-        {
-            try
-            {
-                return fd.LinkTarget;
-            }
-            catch (IOException)
-            {
-                return null; // closed between the listing and the read
-            }
-        }).OfType<string>().Where(target => target.StartsWith(_root.FullName, StringComparison.Ordinal))];
+    /// <summary>This process's descriptors open on a file of the test's folder.</summary>
+    private List<string> OpenLogs() => [.. OpenFiles.OfThisProcess().Where(target => target.StartsWith(_root.FullName, StringComparison.Ordinal))];
 }
