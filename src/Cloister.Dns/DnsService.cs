@@ -210,7 +210,7 @@ public sealed class DnsService : IAsyncDisposable
             listeners = [.. _listeners];
             sinks = [.. _sinks.Values];
             _sinks.Clear();
-            retiring = [.. _retiring];
+            retiring = [.. _retiring.Where(closing => !closing.IsCompleted)];
         }
 
         // Each step runs whatever failed before it; a failure is thrown once the logs are closed.
@@ -292,25 +292,15 @@ public sealed class DnsService : IAsyncDisposable
 
     /// <summary>
     /// Starts closing <paramref name="sinks"/> (each writes what it holds first) without waiting; the service's dispose
-    /// waits for them. Call under <see cref="_lock"/>.
+    /// waits for them. Closings already done are forgotten here, so the list holds only those of recent changes. Call
+    /// under <see cref="_lock"/>.
     /// </summary>
     private void Retire(List<QueryLogSink> sinks)
     {
+        _retiring.RemoveAll(closing => closing.IsCompleted);
         foreach (var sink in sinks)
         {
-            var closing = sink.DisposeAsync().AsTask();
-            _retiring.Add(closing);
-            _ = closing.ContinueWith(
-                t =>
-                {
-                    lock (_lock)
-                    {
-                        _retiring.Remove(t);
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            _retiring.Add(sink.DisposeAsync().AsTask());
         }
     }
 
