@@ -20,8 +20,8 @@ public sealed record AccountContext(string AccountId, string Region, string Part
     /// <summary>The defaults: account <c>000000000000</c> in <c>us-east-1</c>.</summary>
     public static AccountContext Default { get; } = new(DefaultAccountId, DefaultRegion);
 
-    /// <summary>Whether <paramref name="value"/> is an account id: exactly 12 ASCII digits, as AWS account ids are.</summary>
-    public static bool IsAccountId([NotNullWhen(true)] string? value) => value is { Length: 12 } && value.All(char.IsAsciiDigit);
+    /// <summary>Whether <paramref name="text"/> is an account id: exactly 12 ASCII digits, as AWS account ids are.</summary>
+    public static bool IsAccountId(ReadOnlySpan<char> text) => text.Length == 12 && !text.ContainsAnyExceptInRange('0', '9');
 
     /// <summary>
     /// The account <c>CLOISTER_ACCOUNT_ID</c> names: null in <paramref name="accountId"/> when it is unset, empty or only

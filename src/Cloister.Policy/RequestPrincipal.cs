@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Cloister.Model;
 
 namespace Cloister.Policy;
 
@@ -111,7 +112,7 @@ public sealed record RequestPrincipal
     public static RequestPrincipal Aws(string arnOrAccount, string? roleArn)
     {
         ArgumentException.ThrowIfNullOrEmpty(arnOrAccount);
-        if (IsAccountId(arnOrAccount))
+        if (AccountContext.IsAccountId(arnOrAccount))
         {
             return roleArn is null
                 ? new(PrincipalKind.Aws, $"arn:aws:iam::{arnOrAccount}:root", arnOrAccount, null, AccountType)
@@ -199,22 +200,4 @@ public sealed record RequestPrincipal
         && role.Account == session.Account
         && role.Resource.StartsWith("role/", StringComparison.Ordinal)
         && role.Resource.EndsWith("/" + roleName, StringComparison.Ordinal);
-
-    internal static bool IsAccountId(ReadOnlySpan<char> text)
-    {
-        if (text.Length != 12)
-        {
-            return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

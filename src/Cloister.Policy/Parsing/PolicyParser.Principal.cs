@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloister.Model;
 using Cloister.Model.Arns;
 using Cloister.Policy.Evaluation;
 
@@ -96,12 +97,12 @@ internal sealed partial class PolicyParser
 
     private PrincipalEntry? ReadAwsPrincipal(string text, string path)
     {
-        if (RequestPrincipal.IsAccountId(text))
+        if (AccountContext.IsAccountId(text))
         {
             return new PrincipalEntry(PrincipalKind.Aws, text, IsAccount: true);
         }
 
-        if (!Arn.TryParse(text, out var arn) || arn.Service is not ("iam" or "sts") || !RequestPrincipal.IsAccountId(arn.Account))
+        if (!Arn.TryParse(text, out var arn) || arn.Service is not ("iam" or "sts") || !AccountContext.IsAccountId(arn.Account))
         {
             Problem(path, $"Invalid principal in policy: '{text}' is neither an account id nor an IAM or STS ARN.");
             return null;

@@ -100,7 +100,7 @@ public static class FunctionPolicies
         }
 
         json.WriteStartObject("Principal");
-        if (principal.Length == 12 && principal.All(char.IsAsciiDigit))
+        if (AccountContext.IsAccountId(principal))
         {
             json.WriteString("AWS", $"arn:{account.Partition}:iam::{principal}:root");
         }

@@ -1,3 +1,5 @@
+using Cloister.Model;
+
 namespace Cloister.Templates.Iam;
 
 /// <summary>
@@ -18,7 +20,7 @@ internal readonly record struct ManagedPolicyArn(string Account, string Path)
     {
         var parts = arn.Split(':', 6);
         var valid = parts is ["arn", { Length: > 0 }, "iam", "", var account, var resource]
-            && (account == "aws" || (account.Length == 12 && account.All(char.IsAsciiDigit)))
+            && (account == "aws" || AccountContext.IsAccountId(account))
             && resource.Length > PolicyPrefix.Length && resource.StartsWith(PolicyPrefix, StringComparison.Ordinal);
         parsed = valid ? new ManagedPolicyArn(parts[4], parts[5][PolicyPrefix.Length..]) : default;
         return valid;
