@@ -44,6 +44,13 @@ public sealed record AccountContext(string AccountId, string Region, string Part
         return false;
     }
 
+    /// <summary>The region from the environment: <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>, else the default region.</summary>
+    public static string RegionFromEnvironment(Func<string, string?>? getVariable = null)
+    {
+        getVariable ??= Environment.GetEnvironmentVariable;
+        return NonEmpty(getVariable("AWS_REGION")) ?? NonEmpty(getVariable("AWS_DEFAULT_REGION")) ?? DefaultRegion;
+    }
+
     /// <summary>
     /// The context from the environment: <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>, else the default region;
     /// <c>CLOISTER_ACCOUNT_ID</c>, else the default account. False, with the problem, when <c>CLOISTER_ACCOUNT_ID</c> is
@@ -58,8 +65,7 @@ public sealed record AccountContext(string AccountId, string Region, string Part
             return false;
         }
 
-        var region = NonEmpty(getVariable("AWS_REGION")) ?? NonEmpty(getVariable("AWS_DEFAULT_REGION")) ?? DefaultRegion;
-        context = new AccountContext(account ?? DefaultAccountId, region);
+        context = new AccountContext(account ?? DefaultAccountId, RegionFromEnvironment(getVariable));
         return true;
     }
 

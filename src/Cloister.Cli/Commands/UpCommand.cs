@@ -76,9 +76,7 @@ internal static class UpCommand
         var paths = templates.Length > 0 ? [.. templates] : StackTemplates.DefaultTemplates();
         var region = regionOption
             ?? (templates.Length == 0 ? StackTemplates.DefaultStackRegion : null)
-            ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_REGION"))
-            ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"))
-            ?? AccountContext.DefaultRegion;
+            ?? AccountContext.RegionFromEnvironment();
 
         // Held until the host is ready: a second up at the same time would tear down the first one's sandbox as leftovers.
         var bringingUp = UpLock.TryTake(state);
@@ -305,8 +303,6 @@ internal static class UpCommand
         await error.WriteLineAsync(InterruptedMessage).ConfigureAwait(false);
         return InterruptedExitCode;
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>
     /// One progress line. A phase done with an empty list (no function, no load balancer) says <c>none</c>, as the other
