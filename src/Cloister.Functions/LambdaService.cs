@@ -414,6 +414,13 @@ public sealed partial class LambdaService : IAsyncDisposable
     public IReadOnlyList<int> ProcessIdsOf(string functionName) =>
         _functions.TryGetValue(functionName, out var function) ? function.ProcessIds : [];
 
+    /// <summary>
+    /// A function's invocations in flight across its versions (0 when it has none, or there is no such function): what
+    /// Lambda's <c>ConcurrentExecutions</c> metric counts, and what the concurrency limit is checked against.
+    /// </summary>
+    public int ConcurrentExecutionsOf(string functionName) =>
+        _functions.TryGetValue(functionName, out var function) ? function.ConcurrentExecutions : 0;
+
     /// <summary>Stops a function's environments and forgets it.</summary>
     public async Task RemoveAsync(string functionName)
     {

@@ -495,7 +495,8 @@ public sealed partial class StackHost : IAsyncDisposable
             [.. s.Resources.Select(r => new ResourceInfo(r.LogicalResourceId, r.ResourceType, r.PhysicalResourceId, ResourceStatus(s.StackName, r.LogicalResourceId), r.Modelled))]));
         var hosts = (_sandbox?.Hosts ?? []).Select(h => new HostInfo(
             h.LogicalId.Length > 0 ? h.LogicalId : h.Id, h.Kind.ToString(), h.Id, h.Address, h.Hostname, h.VpcId ?? h.OnPremisesNetworkId));
-        var functions = _model.Functions.Select(f => new FunctionInfo(f.FunctionName, f.Runtime, _functions?.ProcessIdsOf(f.FunctionName).Count ?? 0));
+        var functions = _model.Functions.Select(f => new FunctionInfo(
+            f.FunctionName, f.Runtime, _functions?.ProcessIdsOf(f.FunctionName).Count ?? 0, _functions?.ConcurrentExecutionsOf(f.FunctionName) ?? 0));
         var targets = (_balancers?.TargetHealth ?? []).Select(t =>
         {
             var target = IPEndPoint.Parse(t.Target);

@@ -61,6 +61,22 @@ public sealed class VersionConcurrencyTests() : IsolatedServiceTests(state => ne
         Assert.True((await slow).Succeeded);
     }
 
+    [Fact]
+    public async Task ConcurrentExecutionsOf_OneBusyOneThrottled_CountsTheAcceptedOneUntilItEnds()
+    {
+        await DeployAsync("counted");
+        Assert.Equal(0, Service.ConcurrentExecutionsOf("counted"));
+        var slow = await StartSlowAsync("counted:live");
+
+        var throttled = await InvokePidAsync("counted");
+
+        AssertThrottled(throttled, "ConcurrentInvocationLimitExceeded");
+        Assert.Equal(1, Service.ConcurrentExecutionsOf("counted"));
+        Assert.True((await slow).Succeeded);
+        Assert.Equal(0, Service.ConcurrentExecutionsOf("counted"));
+        Assert.Equal(0, Service.ConcurrentExecutionsOf("missing"));
+    }
+
     /// <summary>Starts a 1.5 s invocation of <paramref name="qualified"/> and returns once its environment runs.</summary>
     private async Task<Task<InvocationResult>> StartSlowAsync(string qualified)
     {

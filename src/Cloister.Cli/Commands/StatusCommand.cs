@@ -58,7 +58,7 @@ internal static class StatusCommand
 
             foreach (var function in status.Functions)
             {
-                services.AddRow(Markup.Escape($"function {function.FunctionName}"), function.Runtime, $"[green]ok[/] ({function.ExecutionEnvironments} warm)");
+                services.AddRow(Markup.Escape($"function {function.FunctionName}"), function.Runtime, $"[green]ok[/] ({function.ExecutionEnvironments} warm, {function.ConcurrentExecutions} running)");
             }
 
             CliConsole.Write(console, services);

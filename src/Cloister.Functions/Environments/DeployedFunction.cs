@@ -57,6 +57,9 @@ internal sealed class DeployedFunction(
     /// <summary><c>$LATEST</c>'s environments and every version's.</summary>
     public IEnumerable<FunctionHost> Hosts => versions.Values.Prepend(Latest);
 
+    /// <summary>The invocations of every version in flight (<see cref="FunctionHost.ConcurrentExecutions"/>).</summary>
+    public int ConcurrentExecutions => Hosts.Sum(h => h.ConcurrentExecutions);
+
     /// <summary>Process ids of every live environment of every version.</summary>
     public IReadOnlyList<int> ProcessIds => [.. Hosts.SelectMany(h => h.ProcessIds)];
 

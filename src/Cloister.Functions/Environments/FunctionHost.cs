@@ -34,6 +34,7 @@ internal sealed partial class FunctionHost : IAsyncDisposable
     private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
     private readonly ConcurrencyPool _concurrency;
+    private int _running;
     private readonly int _initLimit;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<TaskCompletionSource> _waiters = [];
@@ -80,6 +81,12 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The invocations of this version in flight, accepted and not yet answered (a cold start's included, provisioned
+    /// environments' too): Lambda's <c>ConcurrentExecutions</c> metric for the version. A throttled one is not counted.
+    /// </summary>
+    public int ConcurrentExecutions => Volatile.Read(ref _running);
+
     /// <summary>Process ids of the live environments (a reset environment has none until its next invocation).</summary>
     public IReadOnlyList<int> ProcessIds
     {
@@ -105,9 +112,17 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (TakeProvisioned(out var reinit) is { } provisioned)
         {
-            return reinit
-                ? await SuppressedInitAsync(provisioned, requestId, payload, context).ConfigureAwait(false)
-                : await RunAsync(provisioned, requestId, payload, context, _time.GetTimestamp(), null).ConfigureAwait(false);
+            Interlocked.Increment(ref _running);
+            try
+            {
+                return reinit
+                    ? await SuppressedInitAsync(provisioned, requestId, payload, context).ConfigureAwait(false)
+                    : await RunAsync(provisioned, requestId, payload, context, _time.GetTimestamp(), null).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
         }
 
         if (!_concurrency.TryEnter())
@@ -116,12 +131,14 @@ internal sealed partial class FunctionHost : IAsyncDisposable
         }
 
         InvocationResult? result;
+        Interlocked.Increment(ref _running);
         try
         {
             result = await AcceptAsync(requestId, payload, context, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            Interlocked.Decrement(ref _running);
             _concurrency.Exit();
         }
 

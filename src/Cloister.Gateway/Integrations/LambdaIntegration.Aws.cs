@@ -58,7 +58,7 @@ internal sealed partial class LambdaIntegration
             case LambdaInvocationStatus.FunctionError or LambdaInvocationStatus.Timeout:
                 return IntegrationResponses.Build(request, integration.Responses, ErrorMessage(payload, outcome.Status), 200, null, payload, "application/json", logger);
             default:
-                Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
+                Log.IntegrationFailed(logger, request.State.RequestId, FailureReason(outcome));
                 return IntegrationResult.Failed(Failure(request, outcome));
         }
     }

@@ -47,7 +47,7 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         request.State.Execution?.Data?.Write($"Endpoint response body before transformations: {System.Text.Encoding.UTF8.GetString(outcome.Payload.Span)}");
         if (outcome.Status != LambdaInvocationStatus.Success)
         {
-            Log.IntegrationFailed(logger, request.State.RequestId, $"Lambda {outcome.Status}");
+            Log.IntegrationFailed(logger, request.State.RequestId, FailureReason(outcome));
             return IntegrationResult.Failed(Failure(request, outcome));
         }
 
@@ -107,10 +107,24 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
                 request.State.Execution?.Error($"Lambda invocation failed with status: 413: {refusal}");
                 return GatewayError.LambdaRequestTooLarge;
             default:
+                // Lambda's refusal (a throttle's 429 Rate Exceeded., a missing function's 404) is logged, never passed on.
+                request.State.Execution?.Error($"Lambda invocation failed with status: {LambdaStatus(outcome)}: {StringMember(outcome.Payload.Span, "message") ?? outcome.ErrorType}");
                 request.State.Execution?.Error("Execution failed due to configuration error: Lambda invocation failed");
                 return GatewayError.LambdaServiceFailure;
         }
     }
+
+    /// <summary>
+    /// The warning logged for a failed invocation: its status, with Lambda's status and error type when Lambda itself
+    /// refused the call (<c>Lambda ServiceError 429 TooManyRequestsException (ConcurrentInvocationLimitExceeded)</c>), so
+    /// a throttle reads as one.
+    /// </summary>
+    private static string FailureReason(LambdaInvocationResult outcome) =>
+        outcome.ErrorType is null
+            ? $"Lambda {outcome.Status}"
+            : StringMember(outcome.Payload.Span, "Reason") is { } reason
+                ? $"Lambda {outcome.Status} {LambdaStatus(outcome)} {outcome.ErrorType} ({reason})"
+                : $"Lambda {outcome.Status} {LambdaStatus(outcome)} {outcome.ErrorType}";
 
     /// <summary>Invokes <paramref name="function"/>, bounded by the integration timeout; <c>TimedOut</c> when the deadline passed first.</summary>
     private async ValueTask<(LambdaInvocationResult Outcome, bool TimedOut)> InvokeWithDeadlineAsync(
@@ -125,7 +139,7 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
             var trace = request.State.TraceHeaderFor(request.Http.Request.Headers);
             var start = time.GetTimestamp();
             var outcome = await invoker.InvokeAsync(function, payload, invocationType, trace, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
-            request.State.Execution?.Info?.Write($"Received response. Status: {LambdaStatus(outcome.Status)}, Integration latency: {(long)time.GetElapsedTime(start).TotalMilliseconds} ms");
+            request.State.Execution?.Info?.Write($"Received response. Status: {LambdaStatus(outcome)}, Integration latency: {(long)time.GetElapsedTime(start).TotalMilliseconds} ms");
 
             // The function may have answered only because the deadline cancelled it.
             return (outcome, deadline.IsCancellationRequested);
@@ -136,8 +150,11 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
         }
     }
 
-    /// <summary>The status of Lambda's own answer (not the function's): 202 queued, 413 refused as too large, else 200.</summary>
-    public static int LambdaStatus(LambdaInvocationStatus status) => status switch
+    /// <summary>
+    /// The status of Lambda's own answer (not the function's): the invoker's when it says, else 202 queued, 413 refused as
+    /// too large, else 200.
+    /// </summary>
+    public static int LambdaStatus(LambdaInvocationResult outcome) => outcome.LambdaStatusCode != 0 ? outcome.LambdaStatusCode : outcome.Status switch
     {
         LambdaInvocationStatus.Accepted => 202,
         LambdaInvocationStatus.RequestTooLarge => 413,

@@ -28,7 +28,7 @@ public sealed class FunctionsLambdaInvoker(LambdaService functions) : ILambdaInv
             { StatusCode: 413 } => LambdaInvocationStatus.RequestTooLarge,
             _ => LambdaInvocationStatus.ServiceError,
         };
-        return new LambdaInvocationResult(status, result.Payload);
+        return new LambdaInvocationResult(status, result.Payload) { LambdaStatusCode = result.StatusCode, ErrorType = result.ServiceErrorType };
     }
 
     /// <summary>

@@ -71,7 +71,8 @@ public sealed record ServiceInfo(string Name, ImmutableArray<string> Endpoints, 
 /// <param name="FunctionName">Its name.</param>
 /// <param name="Runtime">Its runtime.</param>
 /// <param name="ExecutionEnvironments">How many execution environments are running.</param>
-public sealed record FunctionInfo(string FunctionName, string Runtime, int ExecutionEnvironments);
+/// <param name="ConcurrentExecutions">Its invocations in flight (Lambda's <c>ConcurrentExecutions</c> metric).</param>
+public sealed record FunctionInfo(string FunctionName, string Runtime, int ExecutionEnvironments, int ConcurrentExecutions);
 
 /// <summary>A target of a load balancer's target group and its health, with <c>describe-target-health</c>'s words.</summary>
 /// <param name="TargetGroupArn">The target group.</param>

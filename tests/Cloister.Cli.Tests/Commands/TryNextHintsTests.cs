@@ -174,7 +174,7 @@ public sealed class TryNextHintsTests
     [Fact]
     public void For_NoHostToCallFrom_InvokesTheFunctionInsteadOfSuggestingDnsLogs()
     {
-        var status = Status([Output("HelloUrl", $"https://{ApiHost}/Stage/hello")], [Endpoint(EndpointAddressA)], functions: [new FunctionInfo("stack-Hello-ABC", "python3.12", 0)]);
+        var status = Status([Output("HelloUrl", $"https://{ApiHost}/Stage/hello")], [Endpoint(EndpointAddressA)], functions: [new FunctionInfo("stack-Hello-ABC", "python3.12", 0, 0)]);
         var model = new CloudModel { QueryLogConfigs = [new("rqlc-1", "Logging", "logs", "arn:aws:logs:eu-central-1:000000000000:log-group:q", ["vpc-api"])] };
 
         var hints = TryNextHints.For(status, model, (_, _, _) => throw new InvalidOperationException("no host to probe from"), detached: true);

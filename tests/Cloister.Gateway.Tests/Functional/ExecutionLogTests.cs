@@ -167,6 +167,26 @@ public sealed partial class ExecutionLogTests
     }
 
     [Fact]
+    public async Task ExecutionLog_LambdaThrottles_LogsLambdasStatusAndWords()
+    {
+        // Lambda's 429 is not passed on (the client gets 500) but the execution log says what Lambda answered.
+        await using var harness = await StartAsync(Setting("/*", "*", "INFO"));
+        harness.Lambda.Add("echo", (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.ServiceError, """{"Reason":"ConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())
+        {
+            LambdaStatusCode = 429,
+            ErrorType = "TooManyRequestsException",
+        }));
+        var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim/c-1");
+        Assert.Equal(500, (int)response.StatusCode);
+
+        var messages = MessagesOf(await EventsAsync(harness), response);
+        Assert.Contains(messages, m => m.StartsWith("Received response. Status: 429, Integration latency: ", StringComparison.Ordinal));
+        Assert.Equal(
+            ["Lambda invocation failed with status: 429: Rate Exceeded.", "Execution failed due to configuration error: Lambda invocation failed", "Method completed with status: 500"],
+            messages[^3..]);
+    }
+
+    [Fact]
     public async Task ExecutionLog_MethodOverride_BeatsStageDefault()
     {
         await using var harness = await StartAsync(Setting("/*", "*", "INFO"), Setting("/~1claim", "GET", "OFF"));

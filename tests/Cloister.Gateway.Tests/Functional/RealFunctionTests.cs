@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Cloister.Gateway.Lambda;
 using Cloister.Gateway.Tests.Infrastructure;
+using Cloister.Model.Compute;
 using static Cloister.Gateway.Tests.Infrastructure.Apis;
 
 namespace Cloister.Gateway.Tests.Functional;
@@ -123,6 +125,19 @@ public sealed class RealFunctionTests : IAsyncLifetime
 
         Assert.Equal(Ports.LambdaInvocationStatus.Accepted, outcome.Status);
         Assert.True(outcome.Payload.IsEmpty);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ReservedConcurrencyZero_ServiceErrorCarriesLambdas429()
+    {
+        // Reserved concurrency 0 throttles every invocation: the port says Lambda's status and error type, which the
+        // gateway logs (the client still gets 500).
+        await _functions.DeployAsync(new LambdaFunction(
+            "stopped", "stopped", "nodejs20.x", "index.handler", null, "exports.handler = async () => 'never';", 256, 10, ImmutableDictionary<string, string>.Empty, null, 0));
+
+        var outcome = await _functions.Invoker.InvokeAsync(Fakes.InProcessLambda.Arn("stopped"), "{}"u8.ToArray(), Ports.LambdaInvocationType.RequestResponse, null, CancellationToken.None);
+
+        Assert.Equal((Ports.LambdaInvocationStatus.ServiceError, 429, "TooManyRequestsException"), (outcome.Status, outcome.LambdaStatusCode, outcome.ErrorType));
     }
 
     [Theory]
