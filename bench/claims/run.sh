@@ -39,9 +39,22 @@ mkdir -p "$work"
 on() { local host="$1"; shift; "$cloister" exec --from "$host" -- "$@"; }
 result() { grep '^RESULT' "$1" | sed 's/^RESULT //'; }
 field() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1"; }
-# wrk from HOST: wrk_on HOST OUT CONNECTIONS SECONDS URL MODE [ARG]
+# Waits (at most 30 s) until no invocation of the stack's functions is in flight (`cloister status`'s
+# ConcurrentExecutions). wrk ends with requests unanswered, and their invocations run on to their end, as on Lambda (a
+# cold start's for seconds): a run's connections on top of them would pass the 32-environment concurrency limit and be
+# throttled (Lambda's 429, which API Gateway answers 500; the gateway logs "Lambda ServiceError 429
+# TooManyRequestsException"). Session 39's unexplained 500s in a warm-up were these: two runs at 32 connections back
+# to back while environments were starting.
+in_flight() { "$cloister" status --json | jq '[.Functions[].ConcurrentExecutions] | add // 0'; }
+settle() {
+  local _
+  for _ in $(seq 150); do (( $(in_flight) == 0 )) && return 0; sleep 0.2; done
+  echo "  (invocations still in flight after 30 s)" >&2
+}
+# wrk from HOST, once no invocation is in flight: wrk_on HOST OUT CONNECTIONS SECONDS URL MODE [ARG]
 wrk_on() {
   local host="$1" out="$2" c="$3" seconds="$4" url="$5"; shift 5
+  settle
   on "$host" wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"${seconds}s" --timeout 10s -s "$here/load.lua" "$url" -- "$@" >"$out" 2>&1 \
     || { cat "$out" >&2; return 1; }
 }
@@ -107,16 +120,13 @@ for try in 1 2 3 4; do
 done
 environments="$(environments)"
 echo "  createClaim has $environments warm execution environments"
-# The warm-up's last requests may still be running in their environments (an accepted invocation runs to its
-# end, as on Lambda); 32 new connections on top of them would pass the 32-environment concurrency limit and be
-# throttled (Lambda 429, which API Gateway answers 500). Wait out the slowest request the warm-up saw.
-settle="$(field "$line" max_ms)"; settle="${settle:-1000}"; sleep $(( ${settle%.*} / 1000 + 1 ))
 
 # measured: a wrk run with the CPU of every process of the sandbox sampled inside it (from 2 s in to 2 s before the end),
 # at CONNECTIONS, or at `at` connections when the call sets it (at=N measure ...); prints wrk's RESULT line and the CPU
 # breakdown, and leaves the RESULT line in $line
 measure() {
   local name="$1" host="$2" url="$3"; shift 3
+  settle
   wrk_on "$host" "$work/$name.txt" "${at:-$connections}" "$duration" "$url" "$@" &
   wrk_pid=$!
   sleep 2
