@@ -113,6 +113,50 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task Status_InvocationInFlight_CountsItUntilItEnds()
+    {
+        // cloister status's ConcurrentExecutions: the invocation counts from its acceptance (its cold start included)
+        // to its answer, as Lambda's metric of that name and its concurrency limit count it.
+        var release = Path.Combine(_state.Root, "release");
+        var events = await ProgressAsync(Start(Request($$"""
+            Resources:
+              Waits:
+                Type: AWS::Lambda::Function
+                Properties:
+                  FunctionName: waits
+                  Runtime: python3.11
+                  Handler: index.handler
+                  Code:
+                    ZipFile: |
+                      import os, time
+                      def handler(event, context):
+                          while not os.path.exists("{{release}}"):
+                              time.sleep(0.05)
+                          return {}
+            """)));
+        Assert.Equal("ready", events[^1].State);
+        var before = (await StackStatusAsync()).Functions.Single();
+
+        var invoke = ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("invoke", "waits", "{}"), TimeSpan.FromSeconds(60));
+        var during = before;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (during.ConcurrentExecutions == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            during = (await StackStatusAsync()).Functions.Single();
+        }
+
+        await File.WriteAllTextAsync(release, string.Empty);
+        var answer = await invoke;
+        var after = (await StackStatusAsync()).Functions.Single();
+
+        Assert.Equal(("waits", 0, 0), (before.FunctionName, before.ExecutionEnvironments, before.ConcurrentExecutions));
+        Assert.Equal(1, during.ConcurrentExecutions);
+        Assert.True(answer is { Ok: true, Invocation.StatusCode: 200 }, answer?.Error);
+        Assert.Equal((1, 0), (after.ExecutionEnvironments, after.ConcurrentExecutions));
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task StopAsync_HostComingUpWithNoOneWatching_TearsDownWhatItBroughtUp()
     {
         // What cloister up and down do with a host whose up was killed: found by HostProcesses, told to stop with
