@@ -78,7 +78,13 @@ public static class HostRunner
                 case "deploy" when command.Deploy is null:
                     return new ControlResponse(false, "deploy needs the templates to deploy.");
                 case "deploy":
-                    return await host.UpdateAsync(command.Deploy, command.DisableRollback, cancellationToken).ConfigureAwait(false);
+                    // down and the stop signals cancel a running deploy as they cancel the bring-up; the host's stop then
+                    // waits for it to end (StackHost.DisposeAsync) instead of tearing down beside it.
+                    using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deploying.Token))
+                    {
+                        return await host.UpdateAsync(command.Deploy, command.DisableRollback, linked.Token).ConfigureAwait(false);
+                    }
+
                 case "down":
                     await deploying.CancelAsync().ConfigureAwait(false);
                     stop.TrySetResult();

@@ -543,6 +543,15 @@ public sealed partial class StackHost : IAsyncDisposable
         }
 
         _stateName = "stopping";
+        // A running deploy was cancelled by whatever stops the host (HostRunner links its token to down and the stop
+        // signals): it ends before the modules it may be changing are stopped, never beside the teardown. Bounded, so
+        // that a step deaf to cancellation cannot keep the stacks up.
+        var updateEnded = await _updating.WaitAsync(UpdateStopWait).ConfigureAwait(false);
+        if (!updateEnded)
+        {
+            Report("teardown", "warning", $"a cloister deploy still running after {UpdateStopWait.TotalSeconds:0} s; the stacks are taken down beside it");
+        }
+
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             try
@@ -563,7 +572,11 @@ public sealed partial class StackHost : IAsyncDisposable
         }
 
         Report("teardown", "done", "every module stopped and the sandbox removed");
-        _updating.Dispose();
+        if (updateEnded)
+        {
+            // Held from here on: a deploy asked later is refused (StoppingRefusal) without waiting on it.
+            _updating.Dispose();
+        }
     }
 
     private static CloudModel WithPreparedCode(CloudModel model, ImmutableDictionary<string, string> prepared) =>

@@ -157,6 +157,41 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task Down_WhileADeployWaitsOnAnInit_EndsTheDeployThenTearsDown()
+    {
+        // cloister down while cloister deploy runs: the deploy (here held in a new version's provisioned init, which it
+        // waits for) is cancelled and answered before the host stops its modules, not left running beside the teardown.
+        var events = await ProgressAsync(Start(Request("""
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties: { CidrBlock: 10.25.0.0/16 }
+            """)));
+        Assert.Equal("ready", events[^1].State);
+        var initStarted = Path.Combine(_state.Root, "init-started");
+        var held = HeldInFunctions("10.25.0.0/16", $$"""
+            import time
+            open("{{initStarted}}", "w").close()
+            time.sleep(3600)
+            """);
+
+        var deploy = ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("deploy", Deploy: held), TimeSpan.FromSeconds(120));
+        await UntilAsync(() => File.Exists(initStarted), "the deployed version's init");
+        var down = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("down"), TimeSpan.FromSeconds(10));
+        // Well within the host's 60 s bound on a deploy deaf to cancellation (which the init's wait was).
+        await Task.WhenAny(_host!.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(30)));
+        var answer = await deploy;
+
+        Assert.True(down is { Ok: true }, down?.Error);
+        Assert.True(_host.HasExited, "the host did not end within 30 s of down");
+        Assert.Equal(0, _host.ExitCode);
+        Assert.NotNull(answer);
+        Assert.False(answer.Ok);
+        Assert.StartsWith("The deployment was cancelled: the stacks are being taken down", answer.Error, StringComparison.Ordinal);
+        Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task StopAsync_HostComingUpWithNoOneWatching_TearsDownWhatItBroughtUp()
     {
         // What cloister up and down do with a host whose up was killed: found by HostProcesses, told to stop with

@@ -16,6 +16,9 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly Func<ControlRequest, CancellationToken, Task<ControlResponse>> _handle;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _accepting;
+    // The connections being served, finished ones pruned as new ones come: the dispose waits for them, so that a
+    // command's answer is written and no handler reads the token after it is disposed.
+    private readonly List<Task> _serving = [];
 
     private ControlServer(Socket listener, string path, Func<ControlRequest, CancellationToken, Task<ControlResponse>> handle)
     {
@@ -62,7 +65,12 @@ public sealed class ControlServer : IAsyncDisposable
                 return;
             }
 
-            _ = ServeAsync(connection);
+            var serving = ServeAsync(connection);
+            lock (_serving)
+            {
+                _serving.RemoveAll(t => t.IsCompleted);
+                _serving.Add(serving);
+            }
         }
     }
 
@@ -101,18 +109,28 @@ public sealed class ControlServer : IAsyncDisposable
             await stream.WriteAsync(bytes).ConfigureAwait(false);
             await stream.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or SocketException)
         {
             // The CLI went away.
         }
     }
 
-    /// <summary>Stops answering and removes the socket file.</summary>
+    /// <summary>
+    /// Stops answering: cancels the commands being served and waits for them to write their answers, then removes the
+    /// socket file.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _accepting.ConfigureAwait(false);
+        Task[] serving;
+        lock (_serving)
+        {
+            serving = [.. _serving];
+        }
+
+        await Task.WhenAll(serving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         File.Delete(_path);
         _stopping.Dispose();
     }

@@ -35,7 +35,7 @@ public sealed partial class StackHost
         [
             new("iam", t => t.StartsWith("AWS::IAM::", StringComparison.Ordinal) || t == "AWS::EC2::VPCEndpoint", _ => Run(() => ApplyAccess(model, report)), _ => Run(() => ApplyAccess(previous, quiet))),
             new("tables", t => t == TableType, ct => EnsureTablesAsync(model, previous, createdTables, ct), ct => EnsureTablesAsync(previous, model, null, ct), ct => DeleteTablesAsync(model.Account, createdTables, ct)),
-            new("functions", t => t.StartsWith("AWS::Lambda::", StringComparison.Ordinal) && t != "AWS::Lambda::Permission", _ => DeployFunctionsAsync(model, previous, codeChanged, deployedFunctions, appliedFunctionIds), _ => RedeployFunctionsAsync(previous, deployedFunctions))
+            new("functions", t => t.StartsWith("AWS::Lambda::", StringComparison.Ordinal) && t != "AWS::Lambda::Permission", ct => DeployFunctionsAsync(model, previous, codeChanged, deployedFunctions, appliedFunctionIds, ct), _ => RedeployFunctionsAsync(previous, deployedFunctions))
             {
                 AppliedIds = appliedFunctionIds,
             },
@@ -100,13 +100,15 @@ public sealed partial class StackHost
     /// the new code and configuration); each one deployed goes into <paramref name="deployed"/> (its name) and
     /// <paramref name="appliedIds"/> (its logical id, its versions' and aliases'), every refusal is a problem.
     /// </summary>
-    private async Task DeployFunctionsAsync(CloudModel model, CloudModel previous, HashSet<string> codeChanged, List<string> deployed, HashSet<string> appliedIds)
+    private async Task DeployFunctionsAsync(CloudModel model, CloudModel previous, HashSet<string> codeChanged, List<string> deployed, HashSet<string> appliedIds, CancellationToken cancellationToken)
     {
         var before = previous.Functions.ToDictionary(f => f.FunctionName, f => JsonSerializer.Serialize(f, RuntimeState.Json), StringComparer.Ordinal);
         var failed = new List<string>();
         foreach (var function in model.Functions.Where(f => !before.TryGetValue(f.FunctionName, out var json) || json != JsonSerializer.Serialize(f, RuntimeState.Json) || codeChanged.Contains(f.FunctionName)))
         {
-            var result = await _functions!.DeployAsync(function).ConfigureAwait(false);
+            // As at bring-up, a stop does not wait for a provisioned environment's init: the host's stop ends the deploy
+            // here, then stops the service, and with it the environments still in init.
+            var result = await _functions!.DeployAsync(function).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (result.Problems.Count == 0)
             {
                 deployed.Add(function.FunctionName);

@@ -29,6 +29,12 @@ public sealed partial class StackHost
 {
     private const string TableType = "AWS::DynamoDB::Table";
 
+    /// <summary>The answer to a deploy asked once the host has begun to stop.</summary>
+    private const string StoppingRefusal = "The stacks are being taken down; nothing was changed.";
+
+    // How long the host's stop waits for a cancelled deploy to end before it tears the stacks down anyway.
+    private static readonly TimeSpan UpdateStopWait = TimeSpan.FromSeconds(60);
+
     private readonly SemaphoreSlim _updating = new(1, 1);
     // Read by status while a deployment writes them: a concurrent map and a set swapped whole.
     private readonly ConcurrentDictionary<(string Stack, string LogicalId), string> _resourceStatus = new();
@@ -52,16 +58,21 @@ public sealed partial class StackHost
     public async Task<ControlResponse> UpdateAsync(DeployRequest request, bool disableRollback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!await _updating.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        if (Volatile.Read(ref _disposed) != 0 || !await _updating.WaitAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            return new ControlResponse(false, "Another cloister deploy is updating the stacks; wait for it to end.");
+            return new ControlResponse(false, Volatile.Read(ref _disposed) != 0 ? StoppingRefusal : "Another cloister deploy is updating the stacks; wait for it to end.");
         }
 
+        var events = new List<DeployEvent>();
         try
         {
-            var events = new List<DeployEvent>();
             var refusal = await UpdateStacksAsync(request, disableRollback, e => events.Add(e with { ElapsedMilliseconds = _clock.ElapsedMilliseconds }), cancellationToken).ConfigureAwait(false);
             return new ControlResponse(refusal is null, refusal, Events: events);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // cloister down (or a stop signal) while the deploy ran: the host goes down once this returns.
+            return new ControlResponse(false, "The deployment was cancelled: the stacks are being taken down (cloister down, or the host was told to stop).", Events: events);
         }
         finally
         {
