@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Cloister.Gateway.Catalog;
+using Cloister.Gateway.Integrations;
 using Cloister.Gateway.Pipeline;
 using Cloister.Gateway.Ports;
 using Cloister.Gateway.Responses;
@@ -124,7 +125,7 @@ internal sealed class LambdaAuthorizers(ILambdaInvoker invoker, TimeProvider tim
                 return AuthorizerOutcome.Failed(AccessErrors.Unauthorized);
             case LambdaInvocationStatus.ServiceError or LambdaInvocationStatus.RequestTooLarge:
                 // Lambda refused the call (an authorizer's event, without a body, cannot really reach its 6 MB quota).
-                Log.AuthorizerFailed(logger, state.RequestId, definition.Id, "the function could not be invoked");
+                Log.AuthorizerFailed(logger, state.RequestId, definition.Id, "the function could not be invoked: " + LambdaIntegration.FailureReason(outcome));
                 return AuthorizerOutcome.Failed(AccessErrors.AuthorizerConfiguration);
             default:
                 Log.AuthorizerFailed(logger, state.RequestId, definition.Id, $"Lambda {outcome.Status}");

@@ -119,7 +119,7 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
     /// refused the call (<c>Lambda ServiceError 429 TooManyRequestsException (ConcurrentInvocationLimitExceeded)</c>), so
     /// a throttle reads as one.
     /// </summary>
-    private static string FailureReason(LambdaInvocationResult outcome) =>
+    internal static string FailureReason(LambdaInvocationResult outcome) =>
         outcome.ErrorType is null
             ? $"Lambda {outcome.Status}"
             : StringMember(outcome.Payload.Span, "Reason") is { } reason

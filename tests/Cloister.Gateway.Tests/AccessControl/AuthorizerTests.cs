@@ -309,6 +309,26 @@ public sealed class AuthorizerTests
         Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
     }
 
+    [Fact]
+    public async Task Invoke_AuthorizerFunctionThrottled_Returns500AndLogsLambdasAnswer()
+    {
+        var logs = new RecordingLoggerFactory();
+        var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
+        await using var harness = await GatewayHarness.StartAsync(model, configure: o => o with { LoggerFactory = logs });
+        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(
+            LambdaInvocationStatus.ServiceError, """{"Reason":"ConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())
+        {
+            LambdaStatusCode = 429,
+            ErrorType = "TooManyRequestsException",
+        }));
+
+        var response = await GetAsync(harness, token: "Bearer x");
+
+        await Expect.ErrorAsync(response, 500, """{"message": null}""", "AuthorizerConfigurationException");
+        Assert.Contains(logs.Messages, m => m.Contains(
+            "the function could not be invoked: Lambda ServiceError 429 TooManyRequestsException (ConcurrentInvocationLimitExceeded)", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("""{"policyDocument":{"Version":"2012-10-17","Statement":[]}}""")]
     [InlineData("""{"principalId":"u","policyDocument":"not a policy"}""")]

@@ -107,17 +107,24 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
-    public async Task Invoke_LambdaRefuses_Returns500()
+    public async Task Invoke_LambdaRefuses_Returns500AndLogsLambdasAnswer()
     {
-        // Lambda throttled the call (concurrency exhausted) before the function ran: API Gateway answers 500.
-        var (harness, client) = await StartAsync(ClaimApi(LambdaProxy("throttled")));
-        await using var _ = harness;
+        // Lambda throttled the call (concurrency exhausted) before the function ran: API Gateway answers 500, and the
+        // operator's log says it was a throttle, with the 429's Reason.
+        var logs = new RecordingLoggerFactory();
+        await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi(LambdaProxy("throttled"))), configure: o => o with { LoggerFactory = logs });
         harness.Lambda.Add("throttled", (_, _) => Task.FromResult(new LambdaInvocationResult(
-            LambdaInvocationStatus.ServiceError, """{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())));
+            LambdaInvocationStatus.ServiceError, """{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())
+        {
+            LambdaStatusCode = 429,
+            ErrorType = "TooManyRequestsException",
+        }));
 
-        var response = await client.PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
+        var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
 
         await Expect.ErrorAsync(response, 500, Expect.InternalServerError, "InternalServerErrorException");
+        Assert.Contains(logs.Messages, m => m.EndsWith(
+            "integration failed: Lambda ServiceError 429 TooManyRequestsException (ReservedFunctionConcurrentInvocationLimitExceeded).", StringComparison.Ordinal));
     }
 
     [Theory]
