@@ -20,6 +20,9 @@ public sealed class ControlServer : IAsyncDisposable
     // command's answer is written and no handler reads the token after it is disposed.
     private readonly List<Task> _serving = [];
 
+    // How long the dispose waits for the commands being served to answer.
+    private static readonly TimeSpan AnswerWait = TimeSpan.FromSeconds(30);
+
     private ControlServer(Socket listener, string path, Func<ControlRequest, CancellationToken, Task<ControlResponse>> handle)
     {
         _listener = listener;
@@ -130,7 +133,8 @@ public sealed class ControlServer : IAsyncDisposable
             serving = [.. _serving];
         }
 
-        await Task.WhenAll(serving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Bounded: a command deaf to cancellation must not keep the host from ending (its answer is then lost).
+        await Task.WhenAll(serving).WaitAsync(AnswerWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         File.Delete(_path);
         _stopping.Dispose();
     }
