@@ -175,6 +175,44 @@ public sealed class ServiceDisposeTests : IDisposable
         Assert.Null(stopped);
     }
 
+    /// <summary>
+    /// A reap takes its expired environments out of the function before it stops them one by one: one whose stop failed
+    /// ended the loop, and the others, forgotten already, kept their processes running with nobody left to stop them.
+    /// </summary>
+    [Fact]
+    public async Task Reap_OneOfTwoEnvironmentsCannotBeStopped_StillStopsTheOther()
+    {
+        var logger = new RecordingLogger();
+        using var factory = logger.Factory();
+        var launcher = new StopFaultLauncher { Fails = true };
+        launcher.Hold.SetResult();
+        var service = new LambdaService(new FunctionsOptions { State = new StatePaths(_root), IdleTimeout = TimeSpan.FromMilliseconds(300) }, launcher, factory);
+        var deployed = await service.DeployAsync(new LambdaFunction(
+            "pair", "pair", "nodejs20.x", "index.handler", null, "exports.handler = async () => { await new Promise(r => setTimeout(r, 500)); return 1; };",
+            128, 30, ImmutableDictionary<string, string>.Empty, null, null));
+        Assert.True(deployed.Succeeded);
+        var invocations = await Task.WhenAll(
+            service.InvokeAsync("pair", "{}"u8.ToArray(), InvocationType.RequestResponse).AsTask(),
+            service.InvokeAsync("pair", "{}"u8.ToArray(), InvocationType.RequestResponse).AsTask());
+        Assert.All(invocations, i => Assert.Null(i.FunctionError));
+        var processes = service.ProcessIdsOf("pair");
+        Assert.Equal(2, processes.Count);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while ((logger.Count(20) == 0 || processes.Any(Alive)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var running = processes.Where(Alive).ToList();
+        await service.DisposeAsync();
+
+        Assert.True(logger.Count(20) > 0, "the failed stop was not reported");
+        Assert.Empty(running);
+
+        static bool Alive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].TrimStart().StartsWith('Z');
+    }
+
     /// <summary>The host's launcher, holding each Runtime API socket's opening until <see cref="Hold"/> is completed.</summary>
     private sealed class HeldLauncher : IProcessLauncher
     {

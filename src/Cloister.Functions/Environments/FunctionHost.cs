@@ -291,14 +291,31 @@ internal sealed partial class FunctionHost : IAsyncDisposable
             DropIfIdle(environment);
         }
 
+        // Each one is stopped whatever another's stop throws: they are forgotten already, so one skipped here would keep
+        // its process with nobody left to stop it. The first failure is the reap's (the service logs it).
+        List<Exception>? failures = null;
         foreach (var environment in reaped)
         {
-            await environment.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await environment.DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Collected and rethrown below, once every environment has been stopped.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                (failures ??= []).Add(exception);
+            }
         }
 
         if (reaped.Count > 0)
         {
             FunctionsLog.Reaped(_logger, Function.Name, reaped.Count);
+        }
+
+        if (failures is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
         }
     }
 
