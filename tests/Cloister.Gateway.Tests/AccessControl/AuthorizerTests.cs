@@ -315,12 +315,7 @@ public sealed class AuthorizerTests
         var logs = new RecordingLoggerFactory();
         var model = WithPlan(EchoApi(Allow, "CUSTOM", AuthorizerId), Plan()) with { Authorizers = [Authorizer(AuthorizerType.Token, "method.request.header.Authorization")] };
         await using var harness = await GatewayHarness.StartAsync(model, configure: o => o with { LoggerFactory = logs });
-        harness.Lambda.Add(AuthorizerFunction, (_, _) => Task.FromResult(new LambdaInvocationResult(
-            LambdaInvocationStatus.ServiceError, """{"Reason":"ConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())
-        {
-            LambdaStatusCode = 429,
-            ErrorType = "TooManyRequestsException",
-        }));
+        harness.Lambda.AddThrottled(AuthorizerFunction, "ConcurrentInvocationLimitExceeded");
 
         var response = await GetAsync(harness, token: "Bearer x");
 

@@ -28,6 +28,18 @@ public sealed class InProcessLambda : ILambdaInvoker
     public void AddFixed(string name, string response) =>
         Add(name, (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.Success, Encoding.UTF8.GetBytes(response))));
 
+    /// <summary>
+    /// A function Lambda always throttles: its 429 <c>TooManyRequestsException</c> with <paramref name="reason"/> and
+    /// <c>Rate Exceeded.</c>, as the real invoker reports it (the function never runs).
+    /// </summary>
+    public void AddThrottled(string name, string reason) =>
+        Add(name, (_, _) => Task.FromResult(new LambdaInvocationResult(
+            LambdaInvocationStatus.ServiceError, Encoding.UTF8.GetBytes($$"""{"Reason":"{{reason}}","Type":"User","message":"Rate Exceeded."}"""))
+        {
+            LambdaStatusCode = 429,
+            ErrorType = "TooManyRequestsException",
+        }));
+
     /// <summary>A function that echoes its event as the response body.</summary>
     public void AddEcho(string name) =>
         Add(name, (evt, _) =>

@@ -113,12 +113,7 @@ public sealed class ErrorResponseTests
         // operator's log says it was a throttle, with the 429's Reason.
         var logs = new RecordingLoggerFactory();
         await using var harness = await GatewayHarness.StartAsync(ModelOf(ClaimApi(LambdaProxy("throttled"))), configure: o => o with { LoggerFactory = logs });
-        harness.Lambda.Add("throttled", (_, _) => Task.FromResult(new LambdaInvocationResult(
-            LambdaInvocationStatus.ServiceError, """{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())
-        {
-            LambdaStatusCode = 429,
-            ErrorType = "TooManyRequestsException",
-        }));
+        harness.Lambda.AddThrottled("throttled", "ReservedFunctionConcurrentInvocationLimitExceeded");
 
         var response = await harness.Client(GatewayHarness.EniA).PostAsync($"https://{PrivateHost()}/dev/claim", new StringContent("{}"));
 

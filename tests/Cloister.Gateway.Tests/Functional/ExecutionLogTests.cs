@@ -171,11 +171,7 @@ public sealed partial class ExecutionLogTests
     {
         // Lambda's 429 is not passed on (the client gets 500) but the execution log says what Lambda answered.
         await using var harness = await StartAsync(Setting("/*", "*", "INFO"));
-        harness.Lambda.Add("echo", (_, _) => Task.FromResult(new LambdaInvocationResult(LambdaInvocationStatus.ServiceError, """{"Reason":"ConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"""u8.ToArray())
-        {
-            LambdaStatusCode = 429,
-            ErrorType = "TooManyRequestsException",
-        }));
+        harness.Lambda.AddThrottled("echo", "ConcurrentInvocationLimitExceeded");
         var response = await harness.Client(GatewayHarness.EniA).GetAsync($"https://{PrivateHost()}/dev/claim/c-1");
         Assert.Equal(500, (int)response.StatusCode);
 
