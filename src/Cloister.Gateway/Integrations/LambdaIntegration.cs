@@ -119,12 +119,16 @@ internal sealed partial class LambdaIntegration(ILambdaInvoker invoker, TimeProv
     /// refused the call (<c>Lambda ServiceError 429 TooManyRequestsException (ConcurrentInvocationLimitExceeded)</c>), so
     /// a throttle reads as one.
     /// </summary>
-    internal static string FailureReason(LambdaInvocationResult outcome) =>
-        outcome.ErrorType is null
-            ? $"Lambda {outcome.Status}"
-            : StringMember(outcome.Payload.Span, "Reason") is { } reason
-                ? $"Lambda {outcome.Status} {LambdaStatus(outcome)} {outcome.ErrorType} ({reason})"
-                : $"Lambda {outcome.Status} {LambdaStatus(outcome)} {outcome.ErrorType}";
+    internal static string FailureReason(LambdaInvocationResult outcome)
+    {
+        if (outcome.ErrorType is null)
+        {
+            return $"Lambda {outcome.Status}";
+        }
+
+        var reason = StringMember(outcome.Payload.Span, "Reason") is { } named ? $" ({named})" : string.Empty;
+        return $"Lambda {outcome.Status} {LambdaStatus(outcome)} {outcome.ErrorType}{reason}";
+    }
 
     /// <summary>Invokes <paramref name="function"/>, bounded by the integration timeout; <c>TimedOut</c> when the deadline passed first.</summary>
     private async ValueTask<(LambdaInvocationResult Outcome, bool TimedOut)> InvokeWithDeadlineAsync(
