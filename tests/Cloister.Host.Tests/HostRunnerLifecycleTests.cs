@@ -99,12 +99,7 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
         // cloister up asks for the status (its Outputs and Try next block) as soon as it reads "ready". The host
         // reported ready from inside the bring-up, before the control server could see the stacks, so a status asked
         // then was answered "still coming up" and up printed neither (seen once under a load average of 35).
-        var events = await ProgressAsync(Start(Request("""
-            Resources:
-              Vpc:
-                Type: AWS::EC2::VPC
-                Properties: { CidrBlock: 10.22.0.0/16 }
-            """)));
+        var events = await ProgressAsync(Start(OneVpc("10.22.0.0/16")));
 
         var status = await ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("status"), TimeSpan.FromSeconds(10));
 
@@ -161,12 +156,7 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
     {
         // cloister down while cloister deploy runs: the deploy (here held in a new version's provisioned init, which it
         // waits for) is cancelled and answered before the host stops its modules, not left running beside the teardown.
-        var events = await ProgressAsync(Start(Request("""
-            Resources:
-              Vpc:
-                Type: AWS::EC2::VPC
-                Properties: { CidrBlock: 10.25.0.0/16 }
-            """)));
+        var events = await ProgressAsync(Start(OneVpc("10.25.0.0/16")));
         Assert.Equal("ready", events[^1].State);
         var initStarted = Path.Combine(_state.Root, "init-started");
         var held = HeldInFunctions("10.25.0.0/16", $$"""
@@ -210,4 +200,12 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
         await host.WaitForExitAsync();
         Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
     }
+
+    /// <summary>A deployment of one VPC and nothing else: stacks that come up in a moment.</summary>
+    private DeployRequest OneVpc(string cidr) => Request($$"""
+        Resources:
+          Vpc:
+            Type: AWS::EC2::VPC
+            Properties: { CidrBlock: {{cidr}} }
+        """);
 }
