@@ -1,5 +1,8 @@
 using Cloister.Host.Control;
+using Cloister.Model;
 using Cloister.Network;
+using Cloister.Tables.Hosting;
+using Microsoft.Data.Sqlite;
 
 namespace Cloister.Host.Tests;
 
@@ -152,17 +155,29 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task Down_WhileADeployWaitsOnAnInit_EndsTheDeployThenTearsDown()
+    public async Task Down_WhileADeployWaitsOnAnInit_CancelsItDeletingItsNewTableThenTearsDown()
     {
         // cloister down while cloister deploy runs: the deploy (here held in a new version's provisioned init, which it
         // waits for) is cancelled and answered before the host stops its modules, not left running beside the teardown.
+        // The table it had created (under a generated name) goes, as a cancelled update's rollback deletes it: the
+        // state folder's record, still the running deployment's, does not hold it, and nothing else would ever delete it.
         var events = await ProgressAsync(Start(OneVpc("10.25.0.0/16")));
         Assert.Equal("ready", events[^1].State);
         var initStarted = Path.Combine(_state.Root, "init-started");
-        var held = HeldInFunctions("10.25.0.0/16", $$"""
+        var held = HeldInFunctions(
+            "10.25.0.0/16",
+            $$"""
             import time
             open("{{initStarted}}", "w").close()
             time.sleep(3600)
+            """,
+            """
+              Claims:
+                Type: AWS::DynamoDB::Table
+                Properties:
+                  AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+                  KeySchema: [{ AttributeName: id, KeyType: HASH }]
+                  BillingMode: PAY_PER_REQUEST
             """);
 
         var deploy = ControlClient.SendAsync(_state.ControlSocket, new ControlRequest("deploy", Deploy: held), TimeSpan.FromSeconds(120));
@@ -178,6 +193,8 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
         Assert.NotNull(answer);
         Assert.False(answer.Ok);
         Assert.StartsWith("The deployment was cancelled: the stacks are being taken down", answer.Error, StringComparison.Ordinal);
+        Assert.Contains(answer.Events!, e => e is { State: "CREATE_COMPLETE", Message: "Claims (AWS::DynamoDB::Table)" });
+        Assert.Empty(StoredTableNames(held.Account));
         Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
     }
 
@@ -199,6 +216,24 @@ public sealed class HostRunnerLifecycleTests : HostRunnerTests
         Assert.Equal([host.Id], stopped);
         await host.WaitForExitAsync();
         Assert.Empty(await Sandbox.ListNamespacesAsync(Prefix));
+    }
+
+    /// <summary>The tables the state folder's table store holds (read once no host has it open).</summary>
+    private List<string> StoredTableNames(AccountContext account)
+    {
+        var database = Path.Combine(_state.TablesOf(account), TableStoreFiles.DatabaseFileName);
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM catalog";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     /// <summary>A deployment of one VPC and nothing else: stacks that come up in a moment.</summary>

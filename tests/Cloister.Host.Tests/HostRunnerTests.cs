@@ -104,12 +104,15 @@ public abstract class HostRunnerTests : IAsyncLifetime
     /// <summary>
     /// A one-VPC deployment whose bring-up is held in its functions phase for as long as <paramref name="init"/> (a
     /// Python module) runs: the init of a version's one provisioned environment, which the deploy waits for.
+    /// <paramref name="resources"/> (template lines, indented as resources) are deployed too, those of an earlier phase
+    /// before the hold.
     /// </summary>
-    private protected DeployRequest HeldInFunctions(string cidr, string init) => Request($$"""
+    private protected DeployRequest HeldInFunctions(string cidr, string init, string resources = "") => Request($$"""
         Resources:
           Vpc:
             Type: AWS::EC2::VPC
             Properties: { CidrBlock: {{cidr}} }
+        {{resources}}
           Held:
             Type: AWS::Lambda::Function
             Properties:

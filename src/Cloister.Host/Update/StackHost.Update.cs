@@ -169,9 +169,9 @@ public sealed partial class StackHost
 
         var statusBefore = _stackStatus;
         var run = new UpdateRun(changes, report, (c, state) => _resourceStatus[(c.StackName, c.LogicalId)] = state, (stack, state) => _stackStatus = _stackStatus.SetItem(stack, state));
+        var createdTables = new List<Table>();
         try
         {
-            var createdTables = new List<Table>();
             if (await run.ApplyAsync(Steps(model, running, stacks, codeChanged, createdTables, report), disableRollback, cancellationToken).ConfigureAwait(false) is { } failure)
             {
                 KeepTablesOfFailedDeploy(createdTables, stacks);
@@ -180,9 +180,16 @@ public sealed partial class StackHost
 
             await CleanUpAsync(model, running, stacks, changes, run, report, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled (the host is going down): the stacks are not left UPDATE_IN_PROGRESS, and the tables this
+            // deployment created go, as a cancelled update's rollback deletes what it created.
+            _stackStatus = statusBefore;
+            await DeleteTablesOfCancelledDeployAsync(model.Account, createdTables).ConfigureAwait(false);
+            throw;
+        }
         catch
         {
-            // Cancelled (the host is going down): the stacks are not left UPDATE_IN_PROGRESS.
             _stackStatus = statusBefore;
             throw;
         }
@@ -206,6 +213,26 @@ public sealed partial class StackHost
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Deletes the tables a cancelled deployment created (a new table, or the new one of a replacement), with what was
+    /// written to them since, as CloudFormation's rollback of a cancelled update does. The state folder's record is still
+    /// the running deployment's and does not hold them: kept, they would stay in the table store under generated names no
+    /// stack holds, and the next <c>up</c> would draw others. Not cancellable: the host's stop waits for it
+    /// (<see cref="UpdateStopWait"/>) before it stops the table service; a failure is a warning.
+    /// </summary>
+    private async Task DeleteTablesOfCancelledDeployAsync(AccountContext account, List<Table> created)
+    {
+        try
+        {
+            await DeleteTablesAsync(account, created, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is StackDeployException or HttpRequestException or IOException)
+        {
+            var problems = exception is StackDeployException failure ? string.Join("; ", failure.Problems) : exception.Message;
+            Report("deploy", "warning", $"the cancelled deployment's new tables ({string.Join(", ", created.Select(t => t.TableName))}) could not be deleted: {problems}");
+        }
     }
 
     /// <summary>
