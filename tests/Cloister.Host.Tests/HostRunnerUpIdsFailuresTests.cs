@@ -95,6 +95,53 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task Deploy_AfterADeployWithDisableRollbackReplacedATableThenFailed_TheReplacementKeptTheOldDeleted()
+    {
+        // The failed deploy replaced Items (its key type changed) before a function was refused; under
+        // --disable-rollback the replacement stays, as CloudFormation preserves a resource its update provisioned. The
+        // next deploy keeps it with what was written to it and deletes the table it replaced, as its cleanup would have.
+        // Before, that deploy drew a third name and left the replacement, with its items, under a name nothing held.
+        var request = Request(RollbackStack("hello", Generated("S")));
+        var (old, replacement) = await FailedDeployReplacingItemsAsync(request);
+        var put = await DynamoDbAsync("put-item", "--table-name", replacement, "--item", """{"id":{"N":"1"}}""");
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", Generated("N")));
+        var deploy = await CloisterAsync("deploy");
+        var after = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        var item = await DynamoDbAsync("get-item", "--table-name", replacement, "--key", """{"id":{"N":"1"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Equal(replacement, after);
+        Assert.Matches($@"DELETE_COMPLETE +stack +Items \(AWS::DynamoDB::Table\): {old}", deploy.Output);
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("1", item.Output, StringComparison.Ordinal);
+        Assert.Equal([replacement], TableNames(tables.Output));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Deploy_TemplateBackToTheKeyADeployWithDisableRollbackReplaced_TheRunningTableKeptWithItsItem()
+    {
+        // The same failed deploy, then the template as it ran before it: Items is the running table again, not
+        // replaced (the replacement the failed deploy left is not its).
+        var request = Request(RollbackStack("hello", Generated("S")));
+        var put = await DynamoDbAsync("put-item", "--table-name", await UpAsync(request), "--item", """{"id":{"S":"one"}}""");
+        var (old, _) = await FailedDeployReplacingItemsAsync(request);
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", Generated("S")));
+        var deploy = await CloisterAsync("deploy");
+        var after = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        var item = await DynamoDbAsync("get-item", "--table-name", old, "--key", """{"id":{"S":"one"}}""", "--output", "text");
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
+        Assert.Equal(old, after);
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("one", item.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task Up_AnotherRegionThenBack_TheFirstRegionsTableKeepsItsNameAndItems()
     {
         var request = Request(SamTablesStack(Generated("S")));
@@ -134,6 +181,30 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
         Assert.True(item.ExitCode == 0, item.Error);
         Assert.Contains("one", item.Output, StringComparison.Ordinal);
         Assert.Equal([added], TableNames(tables.Output));
+    }
+
+    /// <summary>Runs <paramref name="request"/>; the name of its table <c>Items</c>.</summary>
+    private async Task<string> UpAsync(DeployRequest request)
+    {
+        Assert.Equal("ready", (await ProgressAsync(Start(request)))[^1].State);
+        return Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> (<c>RollbackStack</c> with a generated-name <c>Items</c> keyed by a
+    /// string) unless it runs, then a <c>deploy --disable-rollback</c> giving <c>Items</c> a number key (a replacement)
+    /// and a function Lambda refuses: the deployment fails and leaves the replacement. The running table's name and the
+    /// replacement's.
+    /// </summary>
+    private async Task<(string Old, string Replacement)> FailedDeployReplacingItemsAsync(DeployRequest request)
+    {
+        var old = _host is { HasExited: false } ? Physical((await StackStatusAsync()).Stacks.Single(), "Items") : await UpAsync(request);
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", Generated("N"), RefusedFunction));
+        var failed = await CloisterAsync("deploy", "--disable-rollback");
+        Assert.True(failed.ExitCode == 1, failed.Output + failed.Error);
+        var tables = TableNames((await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text")).Output);
+        Assert.Equal(2, tables.Length);
+        return (old, tables.Single(t => t != old));
     }
 
     /// <summary>

@@ -207,21 +207,23 @@ public sealed partial class StackHost
 
     /// <summary>
     /// Keeps the tables of <paramref name="created"/> that a failed deploy left (its stack <c>UPDATE_FAILED</c> under
-    /// <c>--disable-rollback</c>, or <c>UPDATE_ROLLBACK_FAILED</c>, whose cleanup did not run), new to their stacks, with
-    /// their resources in <paramref name="stacks"/>: the next <c>deploy</c> pairs them and the state folder's record holds
-    /// them, so neither a <c>deploy</c> nor an <c>up</c> draws such a table a new generated name and leaves it behind, as
-    /// a stack left <c>UPDATE_FAILED</c> on AWS still holds the resources its update created.
+    /// <c>--disable-rollback</c>, or <c>UPDATE_ROLLBACK_FAILED</c>, whose cleanup did not run) with their resources in
+    /// <paramref name="stacks"/>: a table new to its stack, and the new table of a replacement (the running stack holds
+    /// its logical id under the old name). The next <c>deploy</c> pairs them and the state folder's record holds them, so
+    /// neither a <c>deploy</c> nor an <c>up</c> draws such a new table another generated name and leaves it behind, as a
+    /// stack left <c>UPDATE_FAILED</c> on AWS keeps the resources its update provisioned. A replacement is the next
+    /// <c>deploy</c>'s when its template still replaces the table (<see cref="WithTablesOfFailedDeploys"/>), which then
+    /// deletes the table it replaced in its cleanup, as the <c>UpdateReplacePolicy</c> says; the record keeps the running
+    /// table, so that an <c>up</c> pairs its template with that one, as before the failed deploy.
     /// </summary>
     private void KeepTablesOfFailedDeploy(List<Table> created, ImmutableArray<StackSummary> stacks)
     {
-        var running = _loaded!.Stacks;
         var kept = 0;
         foreach (var table in created)
         {
             if (stacks.Select(s => (s.StackName, Resource: s.Resources.FirstOrDefault(r => r.ResourceType == TableType && r.PhysicalResourceId == table.TableName)))
                     .FirstOrDefault(p => p.Resource is not null) is not ({ } stack, { } resource)
-                || !_stackStatus.TryGetValue(stack, out var status) || status is not ("UPDATE_FAILED" or "UPDATE_ROLLBACK_FAILED")
-                || running.First(s => s.StackName == stack).Resources.Any(r => r.LogicalResourceId == resource.LogicalResourceId))
+                || !_stackStatus.TryGetValue(stack, out var status) || status is not ("UPDATE_FAILED" or "UPDATE_ROLLBACK_FAILED"))
             {
                 continue;
             }
@@ -237,19 +239,53 @@ public sealed partial class StackHost
         }
     }
 
-    /// <summary>The running model and stacks with the tables failed deploys left (<see cref="KeepTablesOfFailedDeploy"/>).</summary>
-    private (CloudModel Model, ImmutableArray<StackSummary> Stacks) WithTablesOfFailedDeploys()
+    /// <summary>
+    /// The running model and stacks with the tables failed deploys left (<see cref="KeepTablesOfFailedDeploy"/>): each new
+    /// table added to its stack, and, given the <paramref name="reloaded"/> templates of a deploy, each kept replacement
+    /// in place of the running table it replaced when the reloaded template still replaces that table (the deploy then
+    /// pairs the template with the replacement, and its cleanup deletes the replaced table); a template back to the
+    /// running table's key keeps pairing with the running table.
+    /// </summary>
+    private (CloudModel Model, ImmutableArray<StackSummary> Stacks) WithTablesOfFailedDeploys(TemplateLoadResult? reloaded = null)
     {
         if (_tablesOfFailedDeploys.Count == 0)
         {
             return (_model, _loaded!.Stacks);
         }
 
+        // The replacements that stand in for the running table they replaced, by that table's name; the other replacements
+        // are left out, so that no logical id has two tables.
+        var standing = new Dictionary<string, (StackResource Resource, Table Table)>(StringComparer.Ordinal);
+        var added = new List<(string Stack, StackResource Resource, Table Table)>();
+        foreach (var ((stack, logicalId), kept) in _tablesOfFailedDeploys)
+        {
+            if (_loaded!.Stacks.First(s => s.StackName == stack).Resources.FirstOrDefault(r => r.LogicalResourceId == logicalId) is not { } running)
+            {
+                added.Add((stack, kept.Resource, kept.Table));
+            }
+            else if (StillReplaced(stack, running, reloaded))
+            {
+                standing[running.PhysicalResourceId] = kept;
+            }
+        }
+
         var stacks = _loaded!.Stacks.Select(s => s with
         {
-            Resources = [.. s.Resources, .. _tablesOfFailedDeploys.Where(t => t.Key.Stack == s.StackName && !s.Resources.Any(r => r.LogicalResourceId == t.Key.LogicalId)).Select(t => t.Value.Resource)],
+            Resources =
+            [
+                .. s.Resources.Select(r => r.ResourceType == TableType && standing.TryGetValue(r.PhysicalResourceId, out var kept) ? kept.Resource : r),
+                .. added.Where(a => a.Stack == s.StackName).Select(a => a.Resource),
+            ],
         });
-        var tables = _tablesOfFailedDeploys.Values.Select(t => t.Table).Where(t => !_model.Tables.Any(m => m.TableName == t.TableName));
-        return (_model with { Tables = [.. _model.Tables, .. tables] }, [.. stacks]);
+        var tables = _model.Tables.Select(t => standing.TryGetValue(t.TableName, out var kept) ? kept.Table : t)
+            .Concat(added.Select(a => a.Table).Where(t => !_model.Tables.Any(m => m.TableName == t.TableName)));
+        return (_model with { Tables = [.. tables] }, [.. stacks]);
     }
+
+    /// <summary>Whether <paramref name="reloaded"/>'s table of the running table <paramref name="running"/> replaces it (another key schema, key type or local indexes).</summary>
+    private bool StillReplaced(string stackName, StackResource running, TemplateLoadResult? reloaded) =>
+        reloaded?.Stacks.FirstOrDefault(s => s.StackName == stackName)?.Resources.FirstOrDefault(r => r.LogicalResourceId == running.LogicalResourceId && r.ResourceType == TableType) is { } resource
+        && reloaded.Model.Tables.FirstOrDefault(t => t.TableName == resource.PhysicalResourceId) is { } next
+        && _model.Tables.FirstOrDefault(t => t.TableName == running.PhysicalResourceId) is { } table
+        && StackChanges.Replaced(table, next) is not null;
 }

@@ -111,8 +111,9 @@ public sealed partial class StackHost
             return "The templates have problems; nothing was changed:\n  " + string.Join("\n  ", loaded.Validation.Problems.Select(p => p.ToString()));
         }
 
-        // A table a failed deployment created and left is paired too, so that it keeps its generated name.
-        var (idModel, idStacks) = WithTablesOfFailedDeploys();
+        // A table a failed deployment created and left is paired too, so that it keeps its generated name; so is a
+        // replacement it left, while the template still replaces the running table.
+        var (idModel, idStacks) = WithTablesOfFailedDeploys(loaded);
         var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt)), idStacks, idModel, loaded.Stacks, loaded.Model);
         var (model, stacks) = IdAlignment.Align(idModel, idStacks, WithPreparedCode(loaded.Model, request.PreparedCode), loaded.Stacks, generated);
         var fingerprints = model.Functions.ToDictionary(f => f.FunctionName, CodeFingerprint, StringComparer.Ordinal);
