@@ -121,6 +121,31 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task Up_AfterADeployWithDisableRollbackReplacedATableThenFailed_TheReplacementKeptTheOldDeleted()
+    {
+        // The same failed deploy, then down and up with the fixed template: the state folder's record carries the
+        // replacement, so up pairs Items with it (its item kept) and deletes the table it replaced, as deploy does.
+        var request = Request(RollbackStack("hello", Generated("S")));
+        var (old, replacement) = await FailedDeployReplacingItemsAsync(request);
+        var put = await DynamoDbAsync("put-item", "--table-name", replacement, "--item", """{"id":{"N":"1"}}""");
+        await DownAsync();
+
+        await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", Generated("N")));
+        var events = await ProgressAsync(Start(request));
+        var after = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
+        var item = await DynamoDbAsync("get-item", "--table-name", replacement, "--key", """{"id":{"N":"1"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.True(events[^1].State == "ready", string.Join("\n", events.Select(e => $"{e.Phase} {e.State} {e.Message}")));
+        Assert.Equal(replacement, after);
+        Assert.Contains(events, e => e is { Phase: "tables", State: "warning" } && e.Message.StartsWith($"Items (stack) is {replacement}, the replacement a failed deploy left; {old}", StringComparison.Ordinal));
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("1", item.Output, StringComparison.Ordinal);
+        Assert.Equal([replacement], TableNames(tables.Output));
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task Deploy_TemplateBackToTheKeyADeployWithDisableRollbackReplaced_TheRunningTableKeptWithItsItem()
     {
         // The same failed deploy, then the template as it ran before it: Items is the running table again, not

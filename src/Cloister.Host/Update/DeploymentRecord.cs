@@ -38,6 +38,14 @@ internal sealed record DeploymentRecord(
     /// </summary>
     public ImmutableArray<DeploymentRecord> OtherRegions { get; init; } = [];
 
+    /// <summary>
+    /// The tables a failed <c>deploy</c> (<c>--disable-rollback</c>, or a rollback that failed) created to replace a
+    /// running table and left, each with its resource (the replacement's name) and its stack: the next <c>up</c> pairs the
+    /// template with the replacement while the template still replaces the recorded table, and deletes that one, as the
+    /// next <c>deploy</c> does (CloudFormation preserves the replacement, and its next update's cleanup deletes the old).
+    /// </summary>
+    public ImmutableArray<TableReplacement> Replacements { get; init; } = [];
+
     /// <summary>The record of <paramref name="account"/>'s deployment: this one, one of <see cref="OtherRegions"/>, or null.</summary>
     public DeploymentRecord? For(AccountContext account) =>
         Model.Account == account ? this : OtherRegions.FirstOrDefault(r => r.Model.Account == account);
@@ -115,10 +123,11 @@ internal sealed record DeploymentRecord(
 
             return record with
             {
+                Replacements = record.Replacements.IsDefault ? [] : [.. record.Replacements.Where(r => r?.Resource is not null && r.Table is not null)],
                 EarlierStacks = record.EarlierStacks.IsDefault ? [] : [.. record.EarlierStacks.Where(s => s is not null && !s.Resources.IsDefault)],
                 EarlierTables = record.EarlierTables.IsDefault ? [] : [.. record.EarlierTables.Where(t => t is not null)],
                 OtherRegions = record.OtherRegions.IsDefault ? [] : [.. record.OtherRegions.Where(r => r?.Model is not null && !r.Stacks.IsDefault && r.Stacks.All(s => s is not null && !s.Resources.IsDefault))
-                    .Select(r => r with { EarlierStacks = r.EarlierStacks.IsDefault ? [] : r.EarlierStacks, EarlierTables = r.EarlierTables.IsDefault ? [] : r.EarlierTables, OtherRegions = [] })],
+                    .Select(r => r with { EarlierStacks = r.EarlierStacks.IsDefault ? [] : r.EarlierStacks, EarlierTables = r.EarlierTables.IsDefault ? [] : r.EarlierTables, Replacements = r.Replacements.IsDefault ? [] : r.Replacements, OtherRegions = [] })],
             };
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException)
@@ -137,3 +146,9 @@ internal sealed record DeploymentRecord(
         AtomicFile.Write(PathOf(state), file => JsonSerializer.Serialize(file, this, RuntimeState.Json), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }
+
+/// <summary>A table a failed deployment created to replace the running table of <paramref name="StackName"/>'s resource, and left.</summary>
+/// <param name="StackName">The stack whose resource it replaces.</param>
+/// <param name="Resource">The resource as the failed deployment held it: the logical id, the replacement's name.</param>
+/// <param name="Table">The replacement table.</param>
+internal sealed record TableReplacement(string StackName, StackResource Resource, Table Table);

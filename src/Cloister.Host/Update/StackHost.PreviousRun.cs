@@ -54,15 +54,27 @@ public sealed partial class StackHost
 
         record = same;
 
-        ImmutableArray<StackSummary> previous = [.. record.Stacks, .. record.EarlierStacks];
-        _previousTables = record.Model with { Tables = [.. record.Model.Tables, .. record.EarlierTables] };
+        // A replacement a failed deploy left stands in for the table it replaced while the template still replaces that one.
+        var standing = record.Replacements
+            .Select(r => (Replacement: r, Old: record.Stacks.FirstOrDefault(s => s.StackName == r.StackName)?.Resources.FirstOrDefault(o => o.LogicalResourceId == r.Resource.LogicalResourceId && o.ResourceType == TableType)))
+            .Where(p => p.Old is not null && StillReplaces(p.Replacement.StackName, p.Old, record.Model, loaded))
+            .ToDictionary(p => p.Old!.PhysicalResourceId, p => (p.Replacement, Old: p.Old!), StringComparer.Ordinal);
+        var recordStacks = record.Stacks.Select(s => s with
+        {
+            Resources = [.. s.Resources.Select(r => r.ResourceType == TableType && standing.TryGetValue(r.PhysicalResourceId, out var kept) ? kept.Replacement.Resource : r)],
+        });
+        var recordModel = record.Model with { Tables = [.. record.Model.Tables.Select(t => standing.TryGetValue(t.TableName, out var kept) ? kept.Replacement.Table : t)] };
+
+        ImmutableArray<StackSummary> previous = [.. recordStacks, .. record.EarlierStacks];
+        // The tables the stacks held, the replaced ones among them (the cleanup deletes those as the record holds them).
+        _previousTables = record.Model with { Tables = [.. record.Model.Tables, .. record.EarlierTables, .. standing.Values.Select(s => s.Replacement.Table)] };
         var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt)), previous, _previousTables, loaded.Stacks, loaded.Model);
 
         // Model records are paired by logical id alone, which only the same stacks make safe: with other stacks (some new,
         // some left out) the stacks' resources alone are paired, by stack name.
         var sameStacks = record.Stacks.Select(s => s.StackName).Order(StringComparer.Ordinal).SequenceEqual(loaded.Stacks.Select(s => s.StackName).Order(StringComparer.Ordinal));
-        var (model, stacks) = IdAlignment.Align(sameStacks ? record.Model : new CloudModel { Account = record.Model.Account }, previous, loaded.Model, loaded.Stacks, generated);
-        _replacedTables = ReplacedTables(previous, stacks, model);
+        var (model, stacks) = IdAlignment.Align(sameStacks ? recordModel : new CloudModel { Account = record.Model.Account }, previous, loaded.Model, loaded.Stacks, generated);
+        _replacedTables = [.. ReplacedTables(previous, stacks, model), .. ReplacedByFailedDeploys(standing.Values.Select(s => (s.Replacement.StackName, s.Old)), stacks)];
         _stacksKeptIds = stacks.Count(s => previous.Any(p => p.StackName == s.StackName));
         return loaded with { Model = model, Stacks = stacks };
     }
@@ -107,6 +119,28 @@ public sealed partial class StackHost
         }
 
         return replaced;
+    }
+
+    /// <summary>
+    /// The recorded tables that replacements left by a failed deploy stand in for (<see cref="DeploymentRecord.Replacements"/>),
+    /// each going as the <c>UpdateReplacePolicy</c> of its resource in <paramref name="stacks"/> says, as the cleanup the
+    /// failed deploy did not run would have done.
+    /// </summary>
+    private List<(StackResource Resource, string Policy)> ReplacedByFailedDeploys(IEnumerable<(string StackName, StackResource Old)> replaced, ImmutableArray<StackSummary> stacks)
+    {
+        var removed = new List<(StackResource, string)>();
+        foreach (var (stackName, old) in replaced)
+        {
+            if (stacks.FirstOrDefault(s => s.StackName == stackName)?.Resources.FirstOrDefault(r => r.LogicalResourceId == old.LogicalResourceId) is not { } resource)
+            {
+                continue;
+            }
+
+            Report("tables", "warning", $"{resource.LogicalResourceId} ({stackName}) is {resource.PhysicalResourceId}, the replacement a failed deploy left; {old.PhysicalResourceId}, which it replaced, goes as its UpdateReplacePolicy {resource.UpdateReplacePolicy ?? "Delete"} says");
+            removed.Add((old with { DeletionPolicy = resource.UpdateReplacePolicy }, "UpdateReplacePolicy"));
+        }
+
+        return removed;
     }
 
     /// <summary>
@@ -193,7 +227,13 @@ public sealed partial class StackHost
     /// <summary>Records <paramref name="model"/> and <paramref name="stacks"/> as the state folder's last deployment.</summary>
     private void RecordDeployment(string phase, CloudModel model, ImmutableArray<StackSummary> stacks)
     {
-        var record = DeploymentRecord.Of(model, stacks, _previousRun);
+        var record = DeploymentRecord.Of(model, stacks, _previousRun) with
+        {
+            // The replacements failed deploys left, for the next up; none once a deploy succeeds (it clears them) or an up ran.
+            Replacements = [.. _tablesOfFailedDeploys
+                .Where(t => _loaded!.Stacks.Any(s => s.StackName == t.Key.Stack && s.Resources.Any(r => r.LogicalResourceId == t.Key.LogicalId)))
+                .Select(t => new TableReplacement(t.Key.Stack, t.Value.Resource, t.Value.Table))],
+        };
         try
         {
             record.Write(_state);
@@ -213,8 +253,9 @@ public sealed partial class StackHost
     /// neither a <c>deploy</c> nor an <c>up</c> draws such a new table another generated name and leaves it behind, as a
     /// stack left <c>UPDATE_FAILED</c> on AWS keeps the resources its update provisioned. A replacement is the next
     /// <c>deploy</c>'s when its template still replaces the table (<see cref="WithTablesOfFailedDeploys"/>), which then
-    /// deletes the table it replaced in its cleanup, as the <c>UpdateReplacePolicy</c> says; the record keeps the running
-    /// table, so that an <c>up</c> pairs its template with that one, as before the failed deploy.
+    /// deletes the table it replaced in its cleanup, as the <c>UpdateReplacePolicy</c> says; the record holds the running
+    /// table with the replacement beside it (<see cref="DeploymentRecord.Replacements"/>), which an <c>up</c> takes the
+    /// same way (<see cref="WithPreviousIds"/>).
     /// </summary>
     private void KeepTablesOfFailedDeploy(List<Table> created, ImmutableArray<StackSummary> stacks)
     {
@@ -263,7 +304,7 @@ public sealed partial class StackHost
             {
                 added.Add((stack, kept.Resource, kept.Table));
             }
-            else if (StillReplaced(stack, running, reloaded))
+            else if (reloaded is not null && StillReplaces(stack, running, _model, reloaded))
             {
                 standing[running.PhysicalResourceId] = kept;
             }
@@ -282,10 +323,13 @@ public sealed partial class StackHost
         return (_model with { Tables = [.. tables] }, [.. stacks]);
     }
 
-    /// <summary>Whether <paramref name="reloaded"/>'s table of the running table <paramref name="running"/> replaces it (another key schema, key type or local indexes).</summary>
-    private bool StillReplaced(string stackName, StackResource running, TemplateLoadResult? reloaded) =>
-        reloaded?.Stacks.FirstOrDefault(s => s.StackName == stackName)?.Resources.FirstOrDefault(r => r.LogicalResourceId == running.LogicalResourceId && r.ResourceType == TableType) is { } resource
+    /// <summary>
+    /// Whether <paramref name="reloaded"/>'s table of <paramref name="current"/> (a table of <paramref name="model"/>)
+    /// replaces it: another key schema, key type or local indexes.
+    /// </summary>
+    private static bool StillReplaces(string stackName, StackResource current, CloudModel model, TemplateLoadResult reloaded) =>
+        reloaded.Stacks.FirstOrDefault(s => s.StackName == stackName)?.Resources.FirstOrDefault(r => r.LogicalResourceId == current.LogicalResourceId && r.ResourceType == TableType) is { } resource
         && reloaded.Model.Tables.FirstOrDefault(t => t.TableName == resource.PhysicalResourceId) is { } next
-        && _model.Tables.FirstOrDefault(t => t.TableName == running.PhysicalResourceId) is { } table
+        && model.Tables.FirstOrDefault(t => t.TableName == current.PhysicalResourceId) is { } table
         && StackChanges.Replaced(table, next) is not null;
 }

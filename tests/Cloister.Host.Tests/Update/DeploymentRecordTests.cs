@@ -53,6 +53,23 @@ public sealed class DeploymentRecordTests : IDisposable
     }
 
     [Fact]
+    public void Read_RecordWithAFailedDeploysReplacement_ReplacementReadBack()
+    {
+        var running = Load("web");
+        var failed = Load("web");
+        var resource = failed.Stacks[0].Resources.Single(r => r.LogicalResourceId == "Table");
+        var written = DeploymentRecord.Of(running.Model, running.Stacks, previous: null) with { Replacements = [new TableReplacement("web", resource, failed.Model.Tables.Single())] };
+        written.Write(_state);
+
+        var record = DeploymentRecord.Read(_state, out var ignored);
+
+        Assert.Null(ignored);
+        var replacement = Assert.Single(record!.Replacements);
+        Assert.Equal(("web", "Table", resource.PhysicalResourceId), (replacement.StackName, replacement.Resource.LogicalResourceId, replacement.Resource.PhysicalResourceId));
+        Assert.Equal(resource.PhysicalResourceId, replacement.Table.TableName);
+    }
+
+    [Fact]
     public void Read_NoRecord_NullAndNothingIgnored()
     {
         var record = DeploymentRecord.Read(_state, out var ignored);
