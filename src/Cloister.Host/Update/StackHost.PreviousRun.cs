@@ -58,23 +58,22 @@ public sealed partial class StackHost
         var standing = record.Replacements
             .Select(r => (Replacement: r, Old: record.Stacks.FirstOrDefault(s => s.StackName == r.StackName)?.Resources.FirstOrDefault(o => o.LogicalResourceId == r.Resource.LogicalResourceId && o.ResourceType == TableType)))
             .Where(p => p.Old is not null && StillReplaces(p.Replacement.StackName, p.Old, record.Model, loaded))
-            .ToDictionary(p => p.Old!.PhysicalResourceId, p => (p.Replacement, Old: p.Old!), StringComparer.Ordinal);
-        var recordStacks = record.Stacks.Select(s => s with
-        {
-            Resources = [.. s.Resources.Select(r => r.ResourceType == TableType && standing.TryGetValue(r.PhysicalResourceId, out var kept) ? kept.Replacement.Resource : r)],
-        });
-        var recordModel = record.Model with { Tables = [.. record.Model.Tables.Select(t => standing.TryGetValue(t.TableName, out var kept) ? kept.Replacement.Table : t)] };
+            .Select(p => (p.Replacement, Old: p.Old!))
+            .ToList();
+        var (recordStacks, recordTables) = WithStandingReplacements(
+            record.Stacks, record.Model.Tables, standing.ToDictionary(p => p.Old.PhysicalResourceId, p => (p.Replacement.Resource, p.Replacement.Table), StringComparer.Ordinal));
+        var recordModel = record.Model with { Tables = [.. recordTables] };
 
         ImmutableArray<StackSummary> previous = [.. recordStacks, .. record.EarlierStacks];
         // The tables the stacks held, the replaced ones among them (the cleanup deletes those as the record holds them).
-        _previousTables = record.Model with { Tables = [.. record.Model.Tables, .. record.EarlierTables, .. standing.Values.Select(s => s.Replacement.Table)] };
+        _previousTables = record.Model with { Tables = [.. record.Model.Tables, .. record.EarlierTables, .. standing.Select(s => s.Replacement.Table)] };
         var generated = StackChanges.WithoutReplacedTables(IdAlignment.GeneratedTokens(loaded, request.Load(_startedAt)), previous, _previousTables, loaded.Stacks, loaded.Model);
 
         // Model records are paired by logical id alone, which only the same stacks make safe: with other stacks (some new,
         // some left out) the stacks' resources alone are paired, by stack name.
         var sameStacks = record.Stacks.Select(s => s.StackName).Order(StringComparer.Ordinal).SequenceEqual(loaded.Stacks.Select(s => s.StackName).Order(StringComparer.Ordinal));
         var (model, stacks) = IdAlignment.Align(sameStacks ? recordModel : new CloudModel { Account = record.Model.Account }, previous, loaded.Model, loaded.Stacks, generated);
-        _replacedTables = [.. ReplacedTables(previous, stacks, model), .. ReplacedByFailedDeploys(standing.Values.Select(s => (s.Replacement.StackName, s.Old)), stacks)];
+        _replacedTables = [.. ReplacedTables(previous, stacks, model), .. ReplacedByFailedDeploys(standing.Select(s => (s.Replacement.StackName, s.Old)), stacks)];
         _stacksKeptIds = stacks.Count(s => previous.Any(p => p.StackName == s.StackName));
         return loaded with { Model = model, Stacks = stacks };
     }
@@ -310,18 +309,22 @@ public sealed partial class StackHost
             }
         }
 
-        var stacks = _loaded!.Stacks.Select(s => s with
-        {
-            Resources =
-            [
-                .. s.Resources.Select(r => r.ResourceType == TableType && standing.TryGetValue(r.PhysicalResourceId, out var kept) ? kept.Resource : r),
-                .. added.Where(a => a.Stack == s.StackName).Select(a => a.Resource),
-            ],
-        });
-        var tables = _model.Tables.Select(t => standing.TryGetValue(t.TableName, out var kept) ? kept.Table : t)
-            .Concat(added.Select(a => a.Table).Where(t => !_model.Tables.Any(m => m.TableName == t.TableName)));
-        return (_model with { Tables = [.. tables] }, [.. stacks]);
+        var (stacks, tables) = WithStandingReplacements(_loaded!.Stacks, _model.Tables, standing);
+        return (
+            _model with { Tables = [.. tables, .. added.Select(a => a.Table).Where(t => !_model.Tables.Any(m => m.TableName == t.TableName))] },
+            [.. stacks.Select(s => s with { Resources = [.. s.Resources, .. added.Where(a => a.Stack == s.StackName).Select(a => a.Resource)] })]);
     }
+
+    /// <summary>
+    /// <paramref name="stacks"/> and <paramref name="tables"/> with each table that <paramref name="standing"/> holds (by
+    /// its name) replaced by the replacement a failed deploy left, its resource and its table.
+    /// </summary>
+    private static (IEnumerable<StackSummary> Stacks, IEnumerable<Table> Tables) WithStandingReplacements(
+        IEnumerable<StackSummary> stacks, IEnumerable<Table> tables, Dictionary<string, (StackResource Resource, Table Table)> standing) =>
+    (
+        stacks.Select(s => s with { Resources = [.. s.Resources.Select(r => r.ResourceType == TableType && standing.TryGetValue(r.PhysicalResourceId, out var kept) ? kept.Resource : r)] }),
+        tables.Select(t => standing.TryGetValue(t.TableName, out var kept) ? kept.Table : t)
+    );
 
     /// <summary>
     /// Whether <paramref name="reloaded"/>'s table of <paramref name="current"/> (a table of <paramref name="model"/>)

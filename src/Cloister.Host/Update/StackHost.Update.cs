@@ -225,14 +225,9 @@ public sealed partial class StackHost
     /// </summary>
     private async Task DeleteTablesOfCancelledDeployAsync(AccountContext account, List<Table> created)
     {
-        try
+        if (await UpdateRun.TryAsync("deploy", ct => DeleteTablesAsync(account, created, ct), CancellationToken.None).ConfigureAwait(false) is { } failure)
         {
-            await DeleteTablesAsync(account, created, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is StackDeployException or HttpRequestException or IOException)
-        {
-            var problems = exception is StackDeployException failure ? string.Join("; ", failure.Problems) : exception.Message;
-            Report("deploy", "warning", $"the cancelled deployment's new tables ({string.Join(", ", created.Select(t => t.TableName))}) could not be deleted: {problems}");
+            Report("deploy", "warning", $"the cancelled deployment's new tables ({string.Join(", ", created.Select(t => t.TableName))}) could not be deleted: {string.Join("; ", failure.Problems)}");
         }
     }
 
