@@ -103,21 +103,13 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
         // Before, that deploy drew a third name and left the replacement, with its items, under a name nothing held.
         var request = Request(RollbackStack("hello", Generated("S")));
         var (old, replacement) = await FailedDeployReplacingItemsAsync(request);
-        var put = await DynamoDbAsync("put-item", "--table-name", replacement, "--item", """{"id":{"N":"1"}}""");
 
         await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", Generated("N")));
         var deploy = await CloisterAsync("deploy");
-        var after = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
-        var item = await DynamoDbAsync("get-item", "--table-name", replacement, "--key", """{"id":{"N":"1"}}""", "--output", "text");
-        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
 
-        Assert.True(put.ExitCode == 0, put.Error);
         Assert.True(deploy.ExitCode == 0, deploy.Output + deploy.Error);
-        Assert.Equal(replacement, after);
         Assert.Matches($@"DELETE_COMPLETE +stack +Items \(AWS::DynamoDB::Table\): {old}", deploy.Output);
-        Assert.True(item.ExitCode == 0, item.Error);
-        Assert.Contains("1", item.Output, StringComparison.Ordinal);
-        Assert.Equal([replacement], TableNames(tables.Output));
+        await AssertReplacementKeptWithItsItemAsync(replacement);
     }
 
     [Fact(Timeout = 600_000)]
@@ -127,22 +119,14 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
         // replacement, so up pairs Items with it (its item kept) and deletes the table it replaced, as deploy does.
         var request = Request(RollbackStack("hello", Generated("S")));
         var (old, replacement) = await FailedDeployReplacingItemsAsync(request);
-        var put = await DynamoDbAsync("put-item", "--table-name", replacement, "--item", """{"id":{"N":"1"}}""");
         await DownAsync();
 
         await File.WriteAllTextAsync(request.Templates[0].Path, RollbackStack("hello", Generated("N")));
         var events = await ProgressAsync(Start(request));
-        var after = Physical((await StackStatusAsync()).Stacks.Single(), "Items");
-        var item = await DynamoDbAsync("get-item", "--table-name", replacement, "--key", """{"id":{"N":"1"}}""", "--output", "text");
-        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
 
-        Assert.True(put.ExitCode == 0, put.Error);
         Assert.True(events[^1].State == "ready", string.Join("\n", events.Select(e => $"{e.Phase} {e.State} {e.Message}")));
-        Assert.Equal(replacement, after);
         Assert.Contains(events, e => e is { Phase: "tables", State: "warning" } && e.Message.StartsWith($"Items (stack) is {replacement}, the replacement a failed deploy left; {old}", StringComparison.Ordinal));
-        Assert.True(item.ExitCode == 0, item.Error);
-        Assert.Contains("1", item.Output, StringComparison.Ordinal);
-        Assert.Equal([replacement], TableNames(tables.Output));
+        await AssertReplacementKeptWithItsItemAsync(replacement);
     }
 
     [Fact(Timeout = 600_000)]
@@ -208,6 +192,22 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
         Assert.Equal([added], TableNames(tables.Output));
     }
 
+    /// <summary>
+    /// Asserts the running stack's <c>Items</c> is <paramref name="replacement"/>, the replacement a failed deploy left,
+    /// still holding the item <see cref="FailedDeployReplacingItemsAsync"/> put into it, and the only table in the state folder.
+    /// </summary>
+    private async Task AssertReplacementKeptWithItsItemAsync(string replacement)
+    {
+        var after = (await StackStatusAsync()).Stacks.Single();
+        var item = await DynamoDbAsync("get-item", "--table-name", replacement, "--key", """{"id":{"N":"1"}}""", "--output", "text");
+        var tables = await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text");
+
+        Assert.Equal(replacement, Physical(after, "Items"));
+        Assert.True(item.ExitCode == 0, item.Error);
+        Assert.Contains("1", item.Output, StringComparison.Ordinal);
+        Assert.Equal([replacement], TableNames(tables.Output));
+    }
+
     /// <summary>Runs <paramref name="request"/>; the name of its table <c>Items</c>.</summary>
     private async Task<string> UpAsync(DeployRequest request)
     {
@@ -218,8 +218,8 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
     /// <summary>
     /// Runs <paramref name="request"/> (<c>RollbackStack</c> with a generated-name <c>Items</c> keyed by a
     /// string) unless it runs, then a <c>deploy --disable-rollback</c> giving <c>Items</c> a number key (a replacement)
-    /// and a function Lambda refuses: the deployment fails and leaves the replacement. The running table's name and the
-    /// replacement's.
+    /// and a function Lambda refuses: the deployment fails and leaves the replacement, into which the item <c>1</c> is
+    /// put. The running table's name and the replacement's.
     /// </summary>
     private async Task<(string Old, string Replacement)> FailedDeployReplacingItemsAsync(DeployRequest request)
     {
@@ -229,7 +229,10 @@ public sealed class HostRunnerUpIdsFailuresTests : HostRunnerTests
         Assert.True(failed.ExitCode == 1, failed.Output + failed.Error);
         var tables = TableNames((await DynamoDbAsync("list-tables", "--query", "TableNames", "--output", "text")).Output);
         Assert.Equal(2, tables.Length);
-        return (old, tables.Single(t => t != old));
+        var replacement = tables.Single(t => t != old);
+        var put = await DynamoDbAsync("put-item", "--table-name", replacement, "--item", """{"id":{"N":"1"}}""");
+        Assert.True(put.ExitCode == 0, put.Error);
+        return (old, replacement);
     }
 
     /// <summary>
