@@ -42,6 +42,22 @@ public static class HostProcesses
     }
 
     /// <summary>
+    /// Waits, at most <paramref name="timeout"/>, for the hosts of <paramref name="state"/> to end on their own: a host
+    /// that removed its control socket still has its own exit to finish. Whether none is left running.
+    /// </summary>
+    public static async Task<bool> WaitForExitAsync(StatePaths state, TimeSpan timeout)
+    {
+        var hosts = Find(state);
+        var deadline = DateTime.UtcNow + timeout;
+        while (hosts.Any(Running) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        return !hosts.Any(Running);
+    }
+
+    /// <summary>
     /// Ends the hosts of <paramref name="state"/>: SIGTERM first, which makes a host tear down what it brought up, then
     /// SIGKILL to any still alive after <paramref name="grace"/>. The hosts that were found.
     /// </summary>

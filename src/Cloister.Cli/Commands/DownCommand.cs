@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Cloister.Host;
 using Cloister.Host.Control;
 using Cloister.Model;
 using Spectre.Console;
@@ -36,7 +37,9 @@ internal static class DownCommand
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
 
-            if (File.Exists(state.ControlSocket))
+            // Then its process exits, a moment later: the leftovers' removal would otherwise SIGTERM it in its own exit
+            // (a foreground up then saw exit code 143, "crashed or was killed", once in CI).
+            if (File.Exists(state.ControlSocket) || !await HostProcesses.WaitForExitAsync(state, StopTimeout - clock.Elapsed).ConfigureAwait(false))
             {
                 await error.WriteLineAsync($"cloister down: the stack host did not stop within {StopTimeout.TotalSeconds} s; removing what it left.").ConfigureAwait(false);
             }
